@@ -1,0 +1,1 @@
+"""Settings read from the environment; base holds everything, test adjusts for pytest."""

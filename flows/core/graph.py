@@ -1,0 +1,208 @@
+"""The dependency graph of a flow: which node waits for which, and which arm gates what.
+
+Edges come from three places: a reference to a node id inside any of a node's
+expressions (data), `after` (ordering only), and branch/switch arms (a target waits for
+its branch). The validator and the engine both read the graph from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from flows.core.expressions import ExpressionError, compile_expression, template_expressions
+from flows.core.ir import (
+    ApprovalNode,
+    BranchNode,
+    Flow,
+    LlmNode,
+    MapNode,
+    Node,
+    OutputNode,
+    SwitchNode,
+    ToolNode,
+    ValueNode,
+)
+
+#: Names an expression may read that are not node ids.
+RUN_INPUT = "input"
+MAP_LOCALS = frozenset({"item", "index"})
+JOIN_LOCALS = frozenset({"source"})
+
+
+@dataclass(frozen=True, slots=True)
+class ExpressionSite:
+    """One expression of a node, and where it sits (for error messages)."""
+
+    node_id: str
+    field: str
+    source: str
+    local_names: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A node runs only when branch/switch `owner` takes `arm`."""
+
+    owner: str
+    arm: str
+
+
+@dataclass(slots=True)
+class FlowGraph:
+    order: list[str]
+    nodes: dict[str, Node]
+    dependencies: dict[str, list[str]]
+    dependents: dict[str, list[str]]
+    references: dict[str, set[str]]
+    gates: dict[str, list[Gate]] = field(default_factory=dict)
+
+    def ancestors(self, node_id: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(self.dependencies.get(node_id, ()))
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.dependencies.get(current, ()))
+        return seen
+
+
+def expression_sites(node: Node) -> Iterator[ExpressionSite]:
+    """Every expression a node holds, with the field path used in errors."""
+    if node.when is not None:
+        yield ExpressionSite(node.id, "when", node.when)
+    if isinstance(node, ToolNode):
+        for name, source in node.inputs.items():
+            yield ExpressionSite(node.id, f"inputs.{name}", source)
+    elif isinstance(node, MapNode):
+        yield ExpressionSite(node.id, "items", node.items)
+        for name, source in node.inputs.items():
+            yield ExpressionSite(node.id, f"inputs.{name}", source, MAP_LOCALS)
+    elif isinstance(node, BranchNode):
+        yield ExpressionSite(node.id, "condition", node.condition)
+    elif isinstance(node, SwitchNode):
+        yield ExpressionSite(node.id, "value", node.value)
+    elif isinstance(node, ApprovalNode):
+        for name, source in node.context.items():
+            yield ExpressionSite(node.id, f"context.{name}", source)
+    elif isinstance(node, ValueNode | OutputNode):
+        if isinstance(node.value, str):
+            yield ExpressionSite(node.id, "value", node.value)
+        else:
+            for name, source in node.value.items():
+                yield ExpressionSite(node.id, f"value.{name}", source)
+    elif isinstance(node, LlmNode):
+        for index, source in enumerate(template_expressions(node.prompt)):
+            yield ExpressionSite(node.id, f"prompt[{index}]", source)
+        if node.system:
+            for index, source in enumerate(template_expressions(node.system)):
+                yield ExpressionSite(node.id, f"system[{index}]", source)
+
+
+def referenced_names(site: ExpressionSite) -> set[str]:
+    """Root names the expression reads, minus its own locals; empty if it does not compile."""
+    try:
+        compiled = compile_expression(site.source)
+    except ExpressionError:
+        return set()
+    return {name for name in compiled.variables if name not in site.local_names}
+
+
+def arm_targets(node: Node) -> Iterator[tuple[str, list[str]]]:
+    if isinstance(node, BranchNode):
+        yield "then", node.then
+        yield "else", node.else_
+    elif isinstance(node, SwitchNode):
+        for key, targets in node.cases.items():
+            yield f"case:{key}", targets
+        yield "default", node.default
+
+
+def build_graph(flow: Flow) -> FlowGraph:
+    """The graph of `flow`. Unknown ids are left out (the validator reports them)."""
+    nodes = {node.id: node for node in flow.nodes}
+    references: dict[str, set[str]] = {}
+    dependencies: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    gates: dict[str, list[Gate]] = {}
+
+    def add_edge(before: str, after: str) -> None:
+        if before in nodes and after in nodes and before not in dependencies[after]:
+            dependencies[after].append(before)
+
+    for node in flow.nodes:
+        refs: set[str] = set()
+        for site in expression_sites(node):
+            refs |= referenced_names(site)
+        refs.discard(RUN_INPUT)
+        references[node.id] = refs
+        for ref in sorted(refs):
+            add_edge(ref, node.id)
+        for before in node.after:
+            add_edge(before, node.id)
+        for arm, targets in arm_targets(node):
+            for target in targets:
+                add_edge(node.id, target)
+                if target in nodes:
+                    gates.setdefault(target, []).append(Gate(node.id, arm))
+
+    dependents: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    for node_id, deps in dependencies.items():
+        for dep in deps:
+            dependents[dep].append(node_id)
+    return FlowGraph(
+        order=list(nodes),
+        nodes=nodes,
+        dependencies=dependencies,
+        dependents=dependents,
+        references=references,
+        gates=gates,
+    )
+
+
+def find_cycle(graph: FlowGraph) -> list[str] | None:
+    """One cycle as a list of ids (first id repeated at the end), or None when acyclic."""
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph.order, white)
+    stack_path: list[str] = []
+
+    def visit(node_id: str) -> list[str] | None:
+        colour[node_id] = grey
+        stack_path.append(node_id)
+        for nxt in graph.dependents[node_id]:
+            if colour[nxt] == grey:
+                return [*stack_path[stack_path.index(nxt) :], nxt]
+            if colour[nxt] == white:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack_path.pop()
+        colour[node_id] = black
+        return None
+
+    for node_id in graph.order:
+        if colour[node_id] == white:
+            found = visit(node_id)
+            if found:
+                return found
+    return None
+
+
+def topological_order(graph: FlowGraph) -> list[str]:
+    """Kahn's order, ties broken by position in the IR (so runs are reproducible)."""
+    remaining = {node_id: len(deps) for node_id, deps in graph.dependencies.items()}
+    position = {node_id: index for index, node_id in enumerate(graph.order)}
+    ready = sorted((n for n, count in remaining.items() if count == 0), key=position.__getitem__)
+    result: list[str] = []
+    while ready:
+        current = ready.pop(0)
+        result.append(current)
+        newly = []
+        for nxt in graph.dependents[current]:
+            remaining[nxt] -= 1
+            if remaining[nxt] == 0:
+                newly.append(nxt)
+        ready = sorted([*ready, *newly], key=position.__getitem__)
+    if len(result) != len(graph.order):
+        raise ValueError("the flow has a cycle")
+    return result

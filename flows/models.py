@@ -1,0 +1,218 @@
+"""Flows, their immutable versions, plan requests, and runs with their node attempts and events."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Flow(models.Model):
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flows"
+    )
+    shared_with_groups = models.ManyToManyField("auth.Group", blank=True, related_name="flows")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def latest_version(self) -> FlowVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class FlowVersion(models.Model):
+    """One immutable IR of a flow. Editing a flow makes a new version."""
+
+    class Source(models.TextChoices):
+        PLANNER = "planner"
+        EDITOR = "editor"
+        API = "api"
+
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    ir = models.JSONField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.API)
+    is_valid = models.BooleanField(default=False)
+    validation_errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["flow", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["flow", "number"], name="unique_flow_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flow.name} v{self.number}"
+
+
+class PlanRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    prompt = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_requests"
+    )
+    planner = models.CharField(max_length=32)
+    model = models.CharField(max_length=200, blank=True)
+    tool_ids = models.JSONField(default=list, blank=True)
+    base_version = models.ForeignKey(
+        FlowVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a refinement: the version the instruction applies to.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    latency_ms = models.FloatField(null=True, blank=True)
+    cache_hit = models.BooleanField(default=False)
+    events = models.JSONField(default=list, blank=True)
+    ir = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    resulting_version = models.ForeignKey(
+        FlowVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_requests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"plan {self.id} ({self.status})"
+
+
+class Run(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        SUSPENDED = "suspended"
+        COMPLETED = "completed"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    TERMINAL = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    flow_version = models.ForeignKey(FlowVersion, on_delete=models.PROTECT, related_name="runs")
+    batch = models.ForeignKey(
+        "RunBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+    )
+    input = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    result = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
+    )
+    cancel_requested = models.BooleanField(default=False)
+    last_seq = models.PositiveIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"run {self.id} ({self.status})"
+
+
+class NodeAttempt(models.Model):
+    """One attempt at one node of a run: the checkpoint of a completed node lives here."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        COMPLETED = "completed"
+        SKIPPED = "skipped"
+        FAILED = "failed"
+        WAITING = "waiting"
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="node_attempts")
+    node_id = models.CharField(max_length=64)
+    attempt = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    inputs = models.JSONField(null=True, blank=True)
+    output = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        indexes = [models.Index(fields=["run", "node_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.node_id}#{self.attempt} ({self.status})"
+
+
+class RunEvent(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    type = models.CharField(max_length=32)
+    node_id = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    ts = models.DateTimeField()
+
+    class Meta:
+        ordering = ["run", "seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="unique_run_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.type}"
+
+
+class RunBatch(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        COMPLETED = "completed"
+        CANCELLED = "cancelled"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    flow_version = models.ForeignKey(FlowVersion, on_delete=models.PROTECT, related_name="batches")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="run_batches"
+    )
+    concurrency = models.PositiveIntegerField(default=4)
+    total = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"batch {self.id} ({self.status})"
