@@ -371,10 +371,11 @@ class _Execution:
             if self.active:
                 await self.done
         except asyncio.CancelledError:
-            self._cancel("cancelled")
+            # Cancelled from outside (the process is going away): stop the nodes and leave
+            # the committed checkpoints as they are, so another process can continue.
+            self._cancel("interrupted")
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*self.tasks.values(), return_exceptions=True)
-            await self._finish_run()
             raise
         finally:
             if watcher is not None:
@@ -449,9 +450,19 @@ class _Execution:
     def _start(self, node_id: str) -> None:
         self.status[node_id] = RUNNING
         self.active += 1
-        self.tasks[node_id] = asyncio.get_running_loop().create_task(
-            self._execute(self.steps[node_id])
-        )
+        task = asyncio.get_running_loop().create_task(self._execute(self.steps[node_id]))
+        self.tasks[node_id] = task
+        # Bookkeeping in a callback, not in the coroutine: a task cancelled before its
+        # first step never runs its body.
+        task.add_done_callback(lambda _task, node_id=node_id: self._task_done(node_id))
+
+    def _task_done(self, node_id: str) -> None:
+        self.tasks.pop(node_id, None)
+        if self.status.get(node_id) == RUNNING:
+            del self.status[node_id]
+        self.active -= 1
+        if self.active == 0 and not self.done.done():
+            self.done.set_result(None)
 
     async def _execute(self, step: Step) -> None:
         try:
@@ -494,16 +505,9 @@ class _Execution:
             )
             self._release(step, COMPLETED)
         except asyncio.CancelledError:
-            if self.status.get(step.id) == RUNNING:
-                del self.status[step.id]
             raise
         except Exception as exc:  # a bug or a store failure: fail the run loudly
             self._fail(step.id, _error("internal_error", f"{type(exc).__name__}: {exc}"))
-        finally:
-            self.tasks.pop(step.id, None)
-            self.active -= 1
-            if self.active == 0 and not self.done.done():
-                self.done.set_result(None)
 
     async def _commit(self, record: NodeRecord) -> None:
         await self.engine.store.save_node(self.run_id, record)
