@@ -1,7 +1,7 @@
 """CEL expressions: compiled once, cached, bounded in cost, with errors that say where.
 
 We use the `common-expression-language` bindings (a Rust CEL implementation): on this
-machine it compiles ~40x and evaluates ~50x faster than the pure-Python `cel-python`
+machine it compiles ~10x and evaluates 20-60x faster than the pure-Python `cel-python`
 (`python benchmarks/cel_candidates.py` prints the figures). Two shapes that dominate real
 flows — a plain path such as `check.valid` and a literal — skip the CEL runtime entirely;
 their semantics are the same as CEL's (a missing key is an error).

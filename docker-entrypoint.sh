@@ -1,0 +1,19 @@
+#!/bin/sh
+# Process roles for the production image: web | worker | beat | migrate | manage ARGS...
+set -e
+case "$1" in
+  web)
+    python manage.py migrate --no-input
+    python manage.py collectstatic --no-input -v 0
+    exec daphne -b 0.0.0.0 -p "${PORT:-8000}" dynamicflow_site.asgi:application ;;
+  worker)
+    exec celery -A dynamicflow_site worker --loglevel "${LOG_LEVEL:-INFO}" --concurrency "${WORKER_CONCURRENCY:-4}" ;;
+  beat)
+    exec celery -A dynamicflow_site beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /app/var/celerybeat-schedule ;;
+  migrate)
+    exec python manage.py migrate --no-input ;;
+  manage)
+    shift; exec python manage.py "$@" ;;
+  *)
+    exec "$@" ;;
+esac
