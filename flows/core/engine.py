@@ -49,6 +49,7 @@ from flows.core.ir import (
     ToolNode,
     ValueNode,
 )
+from flows.core.slots import Slots
 from flows.core.tools import Tool, ToolCatalog, ToolContext, ToolError
 
 COMPLETED, SKIPPED, FAILED, WAITING, RUNNING = (
@@ -245,8 +246,8 @@ class Engine:
         self.clock = clock or Clock()
         self.limiter = limiter
         self.joins = list(joins)
-        self._global = asyncio.Semaphore(self.limits.max_concurrency)
-        self._per_tool: dict[str, asyncio.Semaphore | None] = {}
+        self.slots = Slots(self.limits.max_concurrency)
+        self._per_tool: dict[str, Slots | None] = {}
 
     def compile(self, flow: Flow) -> CompiledFlow:
         return compile_flow(flow, self.catalog, joins=self.joins)
@@ -269,14 +270,14 @@ class Engine:
         execution = _Execution(self, compiled, run_id, sink or NullSink(), checkpoint, run_input)
         return await execution.run(decisions or {}, cancel)
 
-    def tool_semaphore(self, tool_id: str, tool: Tool) -> asyncio.Semaphore | None:
+    def tool_slots(self, tool_id: str, tool: Tool) -> Slots | None:
         try:
             return self._per_tool[tool_id]
         except KeyError:
             limit = self.limits.tool_concurrency.get(tool_id) or tool.spec.config.concurrency
-            semaphore = asyncio.Semaphore(limit) if limit else None
-            self._per_tool[tool_id] = semaphore
-            return semaphore
+            slots = Slots(limit) if limit else None
+            self._per_tool[tool_id] = slots
+            return slots
 
 
 class _NodeFailure(Exception):
@@ -314,11 +315,14 @@ class _Execution:
         self.rejected: set[str] = set()
         self.remaining: dict[str, int] = {}
         self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.started: set[str] = set()
+        self.skips = 0
         self.active = 0
         self.failure: dict[str, Any] | None = None
         self.cancel_reason: str | None = None
         self.seq = self.checkpoint.last_seq
         self.t0 = time.perf_counter()
+        self.wall0 = time.time()
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.deadlines = Deadlines()
 
@@ -332,15 +336,16 @@ class _Execution:
         duration_ms: float | None = None,
     ) -> None:
         self.seq += 1
+        elapsed = time.perf_counter() - self.t0
         self.sink.emit(
             Event(
                 self.seq,
                 type_,
-                time.time(),
+                self.wall0 + elapsed,
                 self.run_id,
                 node_id,
                 data if data is not None else {},
-                (time.perf_counter() - self.t0) * 1000.0,
+                elapsed * 1000.0,
                 duration_ms,
             )
         )
@@ -391,6 +396,7 @@ class _Execution:
                 continue
             self.status[node_id] = record.status
             self.values[node_id] = record.output if record.status == COMPLETED else None
+            self.skips += record.status == SKIPPED
             node = self.steps[node_id].node
             if (
                 isinstance(node, ApprovalNode)
@@ -408,11 +414,15 @@ class _Execution:
         await cancel.wait()
         self._cancel("cancelled")
 
+    @property
+    def stopping(self) -> bool:
+        return self.failure is not None or self.cancel_reason is not None
+
     def _cancel(self, reason: str) -> None:
         if self.cancel_reason is None:
             self.cancel_reason = reason
-        for task in list(self.tasks.values()):
-            task.cancel()
+        for node_id in list(self.started):
+            self.tasks[node_id].cancel()
 
     async def _finish_run(self) -> RunResult:
         cp = self.checkpoint
@@ -450,22 +460,18 @@ class _Execution:
     def _start(self, node_id: str) -> None:
         self.status[node_id] = RUNNING
         self.active += 1
-        task = asyncio.get_running_loop().create_task(self._execute(self.steps[node_id]))
-        self.tasks[node_id] = task
-        # Bookkeeping in a callback, not in the coroutine: a task cancelled before its
-        # first step never runs its body.
-        task.add_done_callback(lambda _task, node_id=node_id: self._task_done(node_id))
-
-    def _task_done(self, node_id: str) -> None:
-        self.tasks.pop(node_id, None)
-        if self.status.get(node_id) == RUNNING:
-            del self.status[node_id]
-        self.active -= 1
-        if self.active == 0 and not self.done.done():
-            self.done.set_result(None)
+        self.tasks[node_id] = asyncio.get_running_loop().create_task(
+            self._execute(self.steps[node_id])
+        )
 
     async def _execute(self, step: Step) -> None:
+        # Stopping cancels only nodes that have started (see _cancel); one that was
+        # scheduled but had not started finds out here and leaves no trace.
+        self.started.add(step.id)
         try:
+            if self.stopping:
+                del self.status[step.id]
+                return
             started = time.perf_counter()
             started_at = time.time()
             try:
@@ -505,9 +511,17 @@ class _Execution:
             )
             self._release(step, COMPLETED)
         except asyncio.CancelledError:
+            if self.status.get(step.id) == RUNNING:
+                del self.status[step.id]
             raise
         except Exception as exc:  # a bug or a store failure: fail the run loudly
             self._fail(step.id, _error("internal_error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            self.started.discard(step.id)
+            del self.tasks[step.id]
+            self.active -= 1
+            if self.active == 0 and not self.done.done():
+                self.done.set_result(None)
 
     async def _commit(self, record: NodeRecord) -> None:
         await self.engine.store.save_node(self.run_id, record)
@@ -519,6 +533,7 @@ class _Execution:
             self.values[step.id] = self.checkpoint.nodes[step.id].output
         else:
             self.values[step.id] = None
+            self.skips += 1
         if self.failure is not None or self.cancel_reason is not None:
             return
         remaining = self.remaining
@@ -531,12 +546,12 @@ class _Execution:
         self.status[node_id] = FAILED
         if self.failure is None:
             self.failure = {**error, "node": node_id}
-            for other, task in list(self.tasks.items()):
+            for other in list(self.started):
                 if other != node_id:
-                    task.cancel()
+                    self.tasks[other].cancel()
 
     def _skip_reason(self, step: Step) -> str | None:
-        if step.deps:
+        if step.deps and (self.skips or self.rejected):
             status = self.status
             skipped = [d for d in step.deps if status[d] == SKIPPED or d in self.rejected]
             if skipped:
@@ -651,33 +666,40 @@ class _Execution:
         retry = step.retry or (Retry(max_attempts=config.retries + 1) if config.retries else None)
         max_attempts = retry.max_attempts if retry else 1
         timeout = step.timeout_s or config.timeout_s or self.engine.limits.default_timeout_s
-        per_tool = self.engine.tool_semaphore(tool.spec.id, tool)
+        per_tool = self.engine.tool_slots(tool.spec.id, tool)
         limiter = self.engine.limiter
         attempt = 1
         deadlines = self.deadlines
-        global_slots = self.engine._global
+        slots = self.engine.slots
+        task = asyncio.current_task()
+        assert task is not None
         while True:
             try:
-                await global_slots.acquire()
-                if per_tool is not None:
-                    await per_tool.acquire()
-                key = deadlines.add(timeout)
+                # Per-tool slot first, so a call queued behind its tool's limit holds no
+                # global slot that other tools could use.
+                if per_tool is not None and not per_tool.try_take():
+                    await per_tool.take()
                 try:
-                    context = ToolContext(self.run_id, node_id, attempt)
-                    if limiter is not None:
-                        async with limiter.slot(tool.spec.id):
+                    if not slots.try_take():
+                        await slots.take()
+                    try:
+                        deadlines.add(task, timeout)
+                        context = ToolContext(self.run_id, node_id, attempt)
+                        if limiter is not None:
+                            async with limiter.slot(tool.spec.id):
+                                output = await tool.invoke(inputs, context)
+                        else:
                             output = await tool.invoke(inputs, context)
-                    else:
-                        output = await tool.invoke(inputs, context)
-                except asyncio.CancelledError:
-                    if deadlines.expired(key):
-                        raise TimeoutError from None
-                    raise
+                    except asyncio.CancelledError:
+                        if deadlines.expired(task):
+                            raise TimeoutError from None
+                        raise
+                    finally:
+                        deadlines.discard(task)
+                        slots.give()
                 finally:
-                    deadlines.discard(key)
                     if per_tool is not None:
-                        per_tool.release()
-                    global_slots.release()
+                        per_tool.give()
                 return output, attempt
             except TimeoutError:
                 error = _error("timeout", f"tool '{tool.spec.id}' took longer than {timeout}s")

@@ -67,7 +67,7 @@ class ToolContext:
     run_id: str
     node_id: str
     attempt: int = 1
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] | None = None
 
 
 class ToolError(Exception):
