@@ -19,12 +19,18 @@ import json
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import jsonschema
 
 from flows.core import events as ev
-from flows.core.checkpoints import Checkpoint, CheckpointStore, InMemoryCheckpointStore, NodeRecord
+from flows.core.checkpoints import (
+    Checkpoint,
+    CheckpointStore,
+    InMemoryCheckpointStore,
+    NodeRecord,
+    NodeStatus,
+)
 from flows.core.deadlines import Deadlines
 from flows.core.events import Event, EventSink, NullSink
 from flows.core.expressions import (
@@ -52,13 +58,11 @@ from flows.core.ir import (
 from flows.core.slots import Slots
 from flows.core.tools import Tool, ToolCatalog, ToolContext, ToolError
 
-COMPLETED, SKIPPED, FAILED, WAITING, RUNNING = (
-    "completed",
-    "skipped",
-    "failed",
-    "waiting",
-    "running",
-)
+COMPLETED: Final = "completed"
+SKIPPED: Final = "skipped"
+FAILED: Final = "failed"
+WAITING: Final = "waiting"
+RUNNING: Final = "running"
 _FINISHED = frozenset({COMPLETED, SKIPPED, FAILED})
 
 
@@ -649,7 +653,8 @@ class _Execution:
         if isinstance(node, MapNode):
             return await self._run_map(step, node, started_at)
         if isinstance(node, ApprovalNode):
-            return await self._suspend(step, node, started_at)
+            await self._suspend(step, node, started_at)
+            return None
         if isinstance(node, LlmNode):
             return await self._run_llm(step, node, started_at)
         raise _NodeFailure(_error("unsupported_node", f"unsupported node type {node.type}"))
@@ -810,6 +815,7 @@ class _Execution:
                 raise EngineError(f"form data invalid at {path}: {exc.message}") from None
         waiting = self.checkpoint.nodes[node_id]
         del self.checkpoint.waiting[node_id]
+        status: NodeStatus
         if decision.timed_out and node.on_timeout == "fail":
             status, output = FAILED, None
             error = _error("approval_timeout", f"approval '{node_id}' timed out")

@@ -230,7 +230,7 @@ class Metadata(_Model):
 class Flow(_Model):
     """A complete execution graph."""
 
-    ir_version: Literal["1.0"] = IR_VERSION
+    ir_version: Literal["1.0"] = "1.0"
     name: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=4000)
     input_schema: JsonSchema = Field(
@@ -240,7 +240,7 @@ class Flow(_Model):
     joins: list[Join] = Field(default_factory=list)
     max_steps: int = Field(100, ge=1, le=10_000, description="Upper bound on node count.")
     timeout_s: float | None = Field(None, gt=0, description="Whole-run timeout.")
-    metadata: Metadata = Field(default_factory=Metadata)
+    metadata: Metadata = Field(default_factory=lambda: Metadata())
 
     def node(self, node_id: str) -> Node:
         for node in self.nodes:
