@@ -1,0 +1,283 @@
+"""Conditions in words ("if the email is valid", "orders over 500", "unless the sentiment is
+negative") turned into CEL over the values a step can see."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flows.core.planner.lexicon import STOP_WORDS, singular, split_identifier, stem, synonyms
+from flows.core.planner.wiring import Source, schema_types
+
+_NUMBER = r"\$?\s*(?P<number>-?\d[\d,]*(?:\.\d+)?)\s*(?P<suffix>k|thousand|m|million)?"
+_COMPARISON = re.compile(
+    r"(?P<subject>[\w\s'-]*?)\s*(?:is\s+|are\s+|was\s+|of\s+|with\s+(?:an?\s+)?|has\s+(?:an?\s+)?)?"
+    r"(?P<operator>over|above|more\s+than|greater\s+than|larger\s+than|higher\s+than|exceeds?|"
+    r"exceeding|bigger\s+than|at\s+least|no\s+less\s+than|under|below|less\s+than|lower\s+than|"
+    r"fewer\s+than|smaller\s+than|at\s+most|no\s+more\s+than|up\s+to|equals?|equal\s+to|"
+    r">=|<=|>|<|==)\s*(?:of\s+)?" + _NUMBER,
+    re.IGNORECASE,
+)
+_OPERATORS = {
+    "over": ">",
+    "above": ">",
+    "more than": ">",
+    "greater than": ">",
+    "larger than": ">",
+    "higher than": ">",
+    "exceeds": ">",
+    "exceed": ">",
+    "exceeding": ">",
+    "bigger than": ">",
+    "at least": ">=",
+    "no less than": ">=",
+    "under": "<",
+    "below": "<",
+    "less than": "<",
+    "lower than": "<",
+    "fewer than": "<",
+    "smaller than": "<",
+    "at most": "<=",
+    "no more than": "<=",
+    "up to": "<=",
+    "equals": "==",
+    "equal": "==",
+    "equal to": "==",
+    ">=": ">=",
+    "<=": "<=",
+    ">": ">",
+    "<": "<",
+    "==": "==",
+}
+_NEGATIONS = re.compile(
+    r"\b(?:not|no|never|isn't|aren't|wasn't|doesn't|don't|didn't|cannot|can't|fails?|failed|"
+    r"false|without)\b|n't\b",
+    re.IGNORECASE,
+)
+_OUT_OF = re.compile(r"\bout\s+of\b", re.IGNORECASE)
+_NEGATIVE_PREFIXES = ("in", "un", "non", "im", "dis")
+_SUCCESS_WORDS = frozenset(
+    {"succeed", "success", "successful", "succeeded", "ok", "pass", "passed"}
+)
+#: Words that speak of an outcome: a condition on one reads the step's yes/no field.
+_OUTCOME_WORDS = frozenset(
+    stem(word)
+    for word in "succeed succeeds succeeded success successful fail fails failed failure "
+    "works worked pass passes passed ok goes through".split()
+)
+#: Words that name a quantity: a comparison on one of them names its run input field.
+_QUANTITY_WORDS = (
+    "amount total price cost value sum count quantity score balance size age weight "
+    "rating budget limit number"
+).split()
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedCondition:
+    expression: str
+    #: The field the condition tests (for the branch's id).
+    subject: str
+    #: Set when the condition needs a run input field that does not exist yet.
+    new_input: tuple[str, dict] | None = None
+
+
+def resolve_condition(
+    text: str, sources: Sequence[Source], *, negate: bool = False
+) -> ResolvedCondition | None:
+    """CEL for `text` over `sources` (most relevant first), or None when nothing fits."""
+    words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no")]
+    negated = negate != _is_negated(text)
+
+    comparison = _COMPARISON.search(text)
+    if comparison is not None:
+        return _comparison(comparison, sources, negated)
+
+    found = _enum_equality(text, words, sources, negated)
+    if found is not None:
+        return found
+
+    found = _boolean(words, sources, negated)
+    if found is not None:
+        return found
+
+    return _string_equality(text, sources, negated)
+
+
+def _is_negated(text: str) -> bool:
+    return bool(_NEGATIONS.search(text) or _OUT_OF.search(text))
+
+
+def _wrap(expression: str, negated: bool) -> str:
+    if not negated:
+        return expression
+    if re.fullmatch(r"[\w.]+", expression):
+        return f"!{expression}"
+    return f"!({expression})"
+
+
+def _comparison(
+    match: re.Match[str], sources: Sequence[Source], negated: bool
+) -> ResolvedCondition:
+    operator = _OPERATORS[" ".join(match.group("operator").lower().split())]
+    number = float(match.group("number").replace(",", ""))
+    suffix = (match.group("suffix") or "").lower()
+    if suffix in ("k", "thousand"):
+        number *= 1000
+    elif suffix in ("m", "million"):
+        number *= 1_000_000
+    literal = _number_literal(number)
+    subject_words = [
+        w for w in split_identifier(match.group("subject") or "") if w not in STOP_WORDS
+    ]
+    numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
+    best = _best_by_words(subject_words, numeric)
+    if best is None:
+        best = next(
+            (s for s in numeric if any(q in split_identifier(s.name) for q in _QUANTITY_WORDS)),
+            None,
+        )
+    if best is not None:
+        expression = f"{best.expression} {operator} {literal}"
+        return ResolvedCondition(_wrap(expression, negated), best.name)
+    name = next((w for w in subject_words if w in _QUANTITY_WORDS), "amount")
+    schema = {"type": "number", "description": f"Compared in: {match.group(0).strip()}"}
+    expression = f"input.{name} {operator} {literal}"
+    return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))
+
+
+def _number_literal(number: float) -> str:
+    # A double literal compares with both int and double values in CEL.
+    return repr(float(number)) if number != int(number) else f"{int(number)}.0"
+
+
+def _enum_equality(
+    text: str, words: list[str], sources: Sequence[Source], negated: bool
+) -> ResolvedCondition | None:
+    lowered = text.lower()
+    best: tuple[float, Source, str] | None = None
+    for source in sources:
+        values = source.schema.get("enum") if isinstance(source.schema, dict) else None
+        if not isinstance(values, list):
+            continue
+        for value in values:
+            if not isinstance(value, str) or not value:
+                continue
+            if re.search(rf"\b{re.escape(value.lower())}\b", lowered):
+                score = 1.0 + _word_overlap(words, source) + source.priority * 0.001
+                if best is None or score > best[0]:
+                    best = (score, source, value)
+    if best is None:
+        return None
+    _, source, value = best
+    operator = "!=" if negated else "=="
+    return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+def _boolean(
+    words: list[str], sources: Sequence[Source], negated: bool
+) -> ResolvedCondition | None:
+    booleans = [s for s in sources if schema_types(s.schema) == {"boolean"}]
+    best: tuple[float, Source, bool] | None = None
+    for source in booleans:
+        field_stems = {stem(w) for w in split_identifier(source.name)}
+        field_related = set().union(*(synonyms(f) for f in field_stems)) if field_stems else set()
+        score = 0.0
+        flip = False
+        for word in words:
+            word_stem = stem(word)
+            if word_stem in field_stems:
+                score += 1.0
+            elif word_stem in field_related:
+                score += 0.6
+            elif word_stem in _SUCCESS_WORDS and field_stems & {"success", "succe", "ok"}:
+                score += 0.8
+            else:
+                for prefix in _NEGATIVE_PREFIXES:
+                    rest = word_stem[len(prefix) :]
+                    if (
+                        word_stem.startswith(prefix)
+                        and len(rest) >= 3
+                        and (rest in field_stems or stem(rest) in field_stems)
+                    ):
+                        score += 1.0
+                        flip = True
+                        break
+        if score <= 0:
+            continue
+        score += 0.5 * _word_overlap(words, source, context_only=True) + source.priority * 0.001
+        if best is None or score > best[0]:
+            best = (score, source, flip)
+    if best is None:
+        best = _outcome_flag(words, booleans)
+    if best is None:
+        return None
+    _, source, flip = best
+    return ResolvedCondition(_wrap(source.expression, negated != flip), source.name)
+
+
+def _outcome_flag(
+    words: list[str], booleans: Sequence[Source]
+) -> tuple[float, Source, bool] | None:
+    """ "If the payment fails" / "if it succeeds": the yes/no field of the step it names
+    (or of the latest step), when the condition speaks of success or failure."""
+    word_stems = {stem(w) for w in words}
+    if not word_stems & _OUTCOME_WORDS:
+        return None
+    best: tuple[float, Source, bool] | None = None
+    for source in booleans:
+        if source.expression.count(".") != 1:
+            continue  # a top-level field of a step's output
+        score = _word_overlap(words, source, context_only=True) + source.priority * 0.001
+        if best is None or score > best[0]:
+            best = (score, source, False)
+    return best
+
+
+_EQUALS = re.compile(
+    r"(?P<field>[a-z_]+)\s+(?:is|equals|==|=)\s+(?P<not>not\s+)?[\"']?(?P<value>[\w-]+)[\"']?",
+    re.IGNORECASE,
+)
+
+
+def _string_equality(
+    text: str, sources: Sequence[Source], negated: bool
+) -> ResolvedCondition | None:
+    match = _EQUALS.search(text)
+    if match is None:
+        return None
+    field = match.group("field").lower()
+    strings = [s for s in sources if schema_types(s.schema) == {"string"}]
+    candidates = [s for s in strings if stem(singular(s.name.lower())) == stem(field)]
+    if not candidates:
+        return None
+    source = max(candidates, key=lambda s: s.priority)
+    value = match.group("value")
+    operator = "!=" if negated else "=="
+    return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+def _word_overlap(words: list[str], source: Source, *, context_only: bool = False) -> float:
+    stems_of_words = {stem(w) for w in words}
+    names = list(source.context) if context_only else [source.name, *source.context]
+    source_stems = {stem(w) for name in names for w in split_identifier(name)}
+    return float(len(stems_of_words & source_stems))
+
+
+def _best_by_words(words: list[str], sources: Sequence[Source]) -> Source | None:
+    if not words:
+        return None
+    best: tuple[float, Source] | None = None
+    word_stems = {stem(w) for w in words} | {stem(singular(w)) for w in words}
+    for source in sources:
+        name_stems = {stem(w) for w in split_identifier(source.name)}
+        related = set().union(*(synonyms(s) for s in name_stems)) if name_stems else set()
+        score = 2.0 * len(word_stems & name_stems) + 1.0 * len(word_stems & related)
+        score += 0.5 * _word_overlap(words, source, context_only=True)
+        if score <= 0:
+            continue
+        score += source.priority * 0.001
+        if best is None or score > best[0]:
+            best = (score, source)
+    return best[1] if best else None

@@ -1,0 +1,997 @@
+"""The offline planner: deterministic, no network, driven only by the tools' specs.
+
+It reads the request as steps (`phrasing`), ranks the tools for each step by lexical
+relevance (`retrieval`), wires each tool's inputs by schema matching (`wiring`) from map
+items, upstream outputs or the run input (declaring in `input_schema` what it takes from
+the run input), and turns conditions, approvals, for-each and parallel phrasing into
+branch, approval and map nodes and dependency edges. What it builds passes the validator,
+or planning fails with a message that names the step it could not map and why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.core.ir import Flow, Join
+from flows.core.planner.base import (
+    INVALID,
+    VALID,
+    AttemptRecord,
+    PlanContext,
+    PlannerOutput,
+    PlanningError,
+    RefineContext,
+    RefineOutput,
+)
+from flows.core.planner.conditions import ResolvedCondition, resolve_condition
+from flows.core.planner.lexicon import (
+    meaningful,
+    plural,
+    singular,
+    split_identifier,
+    stem,
+    synonyms,
+)
+from flows.core.planner.phrasing import (
+    NOUN_VERBS,
+    Clause,
+    Condition,
+    PromptReader,
+    strip_approval_phrase,
+    verbs_of,
+)
+from flows.core.planner.retrieval import ScoredTool, ToolIndex
+from flows.core.planner.wiring import (
+    Source,
+    best_source,
+    input_field_schema,
+    input_sources,
+    name_similarity,
+    output_sources,
+    schema_types,
+    type_fit,
+    unwrap_nullable,
+)
+from flows.core.tools import ToolSpec
+
+#: A step maps to a tool only when its best score reaches this.
+MIN_TOOL_SCORE = 1.5
+#: A tool whose leading verb is the step's verb ranks this much higher.
+VERB_BONUS = 1.5
+#: Each word of a tool's id that the step does not mention costs this factor, so that
+#: "send an email" prefers send_email to send_welcome_email.
+UNMATCHED_ID_WORD = 0.6
+DEFAULT_FORM_SCHEMA = {
+    "type": "object",
+    "properties": {"comment": {"type": "string", "title": "Comment"}},
+}
+_COMPARISON_PHRASE = re.compile(
+    r"\b(?:is\s+|are\s+)?(?:over|above|more\s+than|greater\s+than|exceeds?|exceeding|at\s+least|"
+    r"under|below|less\s+than|at\s+most)\s+\$?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?\b",
+    re.IGNORECASE,
+)
+_ID_CHARS = re.compile(r"[^a-z0-9_]+")
+_ROOT_NAME = re.compile(r"(?<![\w.\"'])([a-z_][a-z0-9_]*)")
+
+
+class OfflinePlanner:
+    name = "offline"
+    model: str | None = None
+    uses_retrieval = False
+
+    def __init__(self, *, min_score: float = MIN_TOOL_SCORE) -> None:
+        self.min_score = min_score
+
+    def plan(self, context: PlanContext) -> PlannerOutput:
+        started = time.monotonic()
+        try:
+            builder = FlowBuilder(context.tools, context.joins, min_score=self.min_score)
+            data = builder.build(context.prompt)
+            result = context.check(data)
+            if not result.ok:
+                raise builder.explain(result.issues)
+        except PlanningError as exc:
+            record = AttemptRecord(
+                1, INVALID, (time.monotonic() - started) * 1000, errors=[exc.to_json()]
+            )
+            context.emitter.attempt(record)
+            exc.attempts = [record]
+            raise
+        assert result.flow is not None
+        record = AttemptRecord(1, VALID, (time.monotonic() - started) * 1000)
+        context.emitter.attempt(record)
+        return PlannerOutput(result.flow, [record])
+
+    def refine(self, context: RefineContext) -> RefineOutput:
+        from flows.core.planner.offline_refine import offline_operations
+
+        started = time.monotonic()
+        try:
+            operations = offline_operations(
+                context.flow,
+                context.instruction,
+                context.tools,
+                context.joins,
+                min_score=self.min_score,
+            )
+        except PlanningError as exc:
+            record = AttemptRecord(
+                1, INVALID, (time.monotonic() - started) * 1000, errors=[exc.to_json()]
+            )
+            context.emitter.attempt(record)
+            exc.attempts = [record]
+            raise
+        record = AttemptRecord(1, VALID, (time.monotonic() - started) * 1000)
+        context.emitter.attempt(record)
+        return RefineOutput(operations, [record])
+
+
+@dataclass(frozen=True, slots=True)
+class PendingJoin:
+    """A join node to add before the next step: it waits for `exits` of which some may be
+    skipped (trigger "any"), so that what follows can wait for it with trigger "all" and
+    still read every node that came before."""
+
+    base_id: str
+    title: str
+    value: dict[str, str]
+    guard: str | None = None
+
+
+@dataclass(slots=True)
+class Cursor:
+    """Where the next step attaches: after `exits`, or after a join of them."""
+
+    exits: list[str] = field(default_factory=list)
+    join: PendingJoin | None = None
+
+    def copy(self) -> Cursor:
+        return Cursor(list(self.exits), self.join)
+
+
+@dataclass(slots=True)
+class NodeInfo:
+    id: str
+    kind: str
+    order: int
+    gates: frozenset[tuple[str, str]] = frozenset()
+    clause: Clause | None = None
+    spec: ToolSpec | None = None
+    group: int | None = None
+    output_schema: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class Branch:
+    id: str
+    node: dict[str, Any]
+    gates: frozenset[tuple[str, str]]
+    then_exits: list[str] = field(default_factory=list)
+    else_exits: list[str] = field(default_factory=list)
+    #: The cursor the branch was opened from, and the one it set when it closed.
+    parent: Cursor | None = None
+    closed_cursor: Cursor | None = None
+
+
+@dataclass(slots=True)
+class Scope:
+    branch: Branch
+    arm: str
+    sentence: int
+    persistent: bool
+    cursor: Cursor
+    #: Set when the main line moved on before this (else) arm reopened.
+    detached: bool = False
+
+    @property
+    def gates(self) -> frozenset[tuple[str, str]]:
+        return self.branch.gates | {(self.branch.id, self.arm)}
+
+
+@dataclass(slots=True)
+class Group:
+    id: int
+    start: Cursor
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Loop:
+    sentence: int
+    noun: str
+    items: str
+    item_schema: dict[str, Any]
+    last_map: str
+    last_tool: ToolSpec
+
+
+class FlowBuilder:
+    """Builds one flow from clauses; also used by the offline refine on an existing flow."""
+
+    def __init__(
+        self, tools: Sequence[ToolSpec], joins: Sequence[Join] = (), *, min_score: float
+    ) -> None:
+        self.specs = {spec.id: spec for spec in tools}
+        self.index = ToolIndex.build(tools)
+        self.joins = {(join.from_tool, join.to_tool): join for join in joins}
+        self.min_score = min_score
+        self.reader = PromptReader(verbs_of([spec.id for spec in tools]))
+        self.nodes: list[dict[str, Any]] = []
+        self.info: dict[str, NodeInfo] = {}
+        self.input_properties: dict[str, dict[str, Any]] = {}
+        self.input_required: list[str] = []
+        self.main = Cursor()
+        self.scope: Scope | None = None
+        self.group: Group | None = None
+        self.loop: Loop | None = None
+        self.last_branch: Branch | None = None
+        self.pending: tuple[Condition, Clause] | None = None
+        #: A step an approval already added ("... before payment"): the next clause that
+        #: maps to the same tool is that step, not another one.
+        self.merge_next: tuple[str, str] | None = None
+        self._merge: tuple[str, str] | None = None
+        #: Approvals add no tool for the words around them (a refine names the step).
+        self.approval_only = False
+        #: Where the nodes this builder added start in `nodes` (after a seeded flow's).
+        self.first_new = 0
+        self.seeded_inputs: set[str] = set()
+
+    def seed(self, flow: Flow, *, visible: set[str], exits: list[str]) -> None:
+        """Continue from an existing flow: its `visible` nodes are sources, new nodes attach
+        after `exits`, ids stay unique and its run input fields are reused."""
+        for order, node in enumerate(flow.nodes):
+            spec = self.specs.get(getattr(node, "tool", "")) if hasattr(node, "tool") else None
+            kind = node.type if node.type in ("tool", "map", "approval", "branch") else "other"
+            output_schema = None
+            if spec is not None:
+                output_schema = (
+                    {"type": "array", "items": spec.output_schema}
+                    if kind == "map"
+                    else spec.output_schema
+                )
+            gates = frozenset() if node.id in visible else frozenset({("hidden", node.id)})
+            self.info[node.id] = NodeInfo(
+                node.id, kind, order, gates, None, spec, None, output_schema
+            )
+            self.nodes.append(node.model_dump(mode="json", by_alias=True, exclude_none=True))
+        self.first_new = len(self.nodes)
+        properties = flow.input_schema.get("properties") or {}
+        self.input_properties = {k: dict(v) for k, v in properties.items() if isinstance(v, dict)}
+        self.input_required = list(flow.input_schema.get("required") or [])
+        self.seeded_inputs = set(self.input_properties)
+        self.main = Cursor(list(exits))
+
+    def new_nodes(self) -> list[dict[str, Any]]:
+        return self.nodes[self.first_new :]
+
+    def new_input_fields(self) -> list[tuple[str, dict[str, Any], bool]]:
+        return [
+            (name, schema, name in self.input_required)
+            for name, schema in self.input_properties.items()
+            if name not in self.seeded_inputs
+        ]
+
+    # -- the whole request -------------------------------------------------------------
+
+    def build(self, prompt: str) -> dict[str, Any]:
+        clauses = self.reader.read(prompt)
+        for clause in clauses:
+            self.add_clause(clause)
+        self._end_group()
+        self._close_scope()
+        if not self.nodes:
+            raise PlanningError(
+                "no_steps",
+                "The offline planner found no step it could map to a tool in the request; "
+                "name what should happen, e.g. 'validate the email, then send a welcome email'.",
+            )
+        return self.flow_json(prompt)
+
+    def flow_json(self, prompt: str) -> dict[str, Any]:
+        input_schema: dict[str, Any] = {"type": "object", "properties": self.input_properties}
+        if self.input_required:
+            input_schema["required"] = list(dict.fromkeys(self.input_required))
+        return {
+            "ir_version": "1.0",
+            "name": _flow_name(prompt),
+            "description": prompt.strip()[:4000],
+            "input_schema": input_schema,
+            "nodes": self.nodes,
+            "max_steps": max(100, len(self.nodes)),
+        }
+
+    def explain(self, issues: list[dict[str, Any]]) -> PlanningError:
+        """A failure naming the step behind the first validator issue."""
+        issue = issues[0]
+        info = self.info.get(issue.get("node") or "")
+        step = info.clause.label if info and info.clause else None
+        where = f" at {step}" if step else ""
+        return PlanningError(
+            "offline_invalid",
+            f"The offline planner could not build a valid flow{where}: {issue.get('message')}",
+            step=info.clause.text if info and info.clause else None,
+            details=issues,
+        )
+
+    # -- one clause ----------------------------------------------------------------------
+
+    def add_clause(self, clause: Clause) -> None:
+        self._merge, self.merge_next = self.merge_next, None
+        if self.group is not None and clause.parallel_group != self.group.id:
+            self._end_group()
+        if clause.condition_only:
+            self._close_scope()
+            assert clause.condition is not None
+            self.pending = (clause.condition, clause)
+            return
+        condition: Condition | None = None
+        if clause.otherwise and clause.condition is None:
+            self._open_else(clause)
+        elif self.pending is not None:
+            condition, condition_clause = self.pending
+            self.pending = None
+            if not clause.approval:
+                self._close_scope()
+                self._open_branch(condition, condition_clause, clause, persistent=True)
+                condition = None
+        elif clause.condition is not None:
+            condition = clause.condition
+            if not clause.approval:
+                self._close_scope()
+                self._open_branch(condition, clause, clause, persistent=False)
+                condition = None
+        elif not (
+            self.scope is not None
+            and self.scope.persistent
+            and self.scope.sentence == clause.sentence
+        ):
+            self._close_scope()
+        if clause.parallel_group is not None and self.group is None:
+            self.materialize_join()
+            self.group = Group(clause.parallel_group, self._cursor().copy())
+        if clause.approval is not None:
+            self._approval_step(clause, condition)
+        else:
+            self._tool_step(clause)
+        if self.scope is not None and not self.scope.persistent:
+            self._close_scope()
+
+    # -- cursors, scopes, groups -----------------------------------------------------------
+
+    def _cursor(self) -> Cursor:
+        return self.scope.cursor if self.scope is not None else self.main
+
+    def _predecessors(self) -> Cursor:
+        return self.group.start if self.group is not None else self._cursor()
+
+    def _advance(self, cursor: Cursor) -> None:
+        target = self._cursor()
+        target.exits, target.join = cursor.exits, cursor.join
+
+    def materialize_join(self) -> None:
+        """Add the join node the cursor asks for, if any, and attach after it."""
+        cursor = self._cursor()
+        join = cursor.join
+        if join is None:
+            return
+        join_id = self._unique_id(join.base_id)
+        node: dict[str, Any] = {
+            "id": join_id,
+            "type": "value",
+            "title": _title(join.title),
+            "value": dict(join.value),
+            "trigger": "any",
+            "after": list(cursor.exits),
+        }
+        if join.guard:
+            node["when"] = join.guard
+        self.info[join_id] = NodeInfo(join_id, "join", len(self.nodes), self._gates())
+        if self.scope is not None:
+            self.scope.branch.node[self.scope.arm].append(join_id)
+        self.nodes.append(node)
+        cursor.exits, cursor.join = [join_id], None
+
+    def _end_group(self) -> None:
+        if self.group is None:
+            return
+        group, self.group = self.group, None
+        if group.members:
+            self._advance(Cursor(list(group.members)))
+
+    def _gates(self) -> frozenset[tuple[str, str]]:
+        return self.scope.gates if self.scope is not None else frozenset()
+
+    def _open_branch(
+        self, condition: Condition, condition_clause: Clause, clause: Clause, *, persistent: bool
+    ) -> None:
+        resolved = self._resolve(condition, condition_clause)
+        if resolved is None:
+            return  # a "when ..." that only describes the trigger
+        branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
+        node: dict[str, Any] = {
+            "id": branch_id,
+            "type": "branch",
+            "title": _title(
+                f"If {condition.text}" if not condition.negate else f"Unless {condition.text}"
+            ),
+            "condition": resolved.expression,
+            "then": [],
+            "else": [],
+        }
+        parent = self._predecessors().copy()
+        self._add(node, "branch", condition_clause, None)
+        branch = Branch(branch_id, node, self._gates(), parent=parent)
+        self.last_branch = branch
+        self.scope = Scope(branch, "then", clause.sentence, persistent, Cursor([branch_id]))
+
+    def _open_else(self, clause: Clause) -> None:
+        branch = self.last_branch
+        if branch is None:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: it says 'otherwise' but no condition comes "
+                "before it. Put the condition ('if ...') first.",
+                step=clause.text,
+            )
+        if (self.scope is not None and self.scope.branch is branch) or self.scope is not None:
+            self._close_scope()
+        detached = branch.closed_cursor is None or (self.main.exits != branch.closed_cursor.exits)
+        self.scope = Scope(
+            branch, "else", clause.sentence, True, Cursor([branch.id]), detached=detached
+        )
+
+    def _close_scope(self) -> None:
+        scope, self.scope = self.scope, None
+        if scope is None:
+            return
+        self._end_group_in(scope)
+        branch = scope.branch
+        arm_exits = [] if scope.cursor.exits == [branch.id] else list(scope.cursor.exits)
+        if scope.arm == "then":
+            branch.then_exits = arm_exits
+        else:
+            branch.else_exits = arm_exits
+        if scope.detached:
+            return
+        exits = [branch.id, *branch.then_exits, *branch.else_exits]
+        join = None
+        if len(exits) > 1:
+            join = PendingJoin(
+                f"after_{branch.id}",
+                f"After {branch.id}",
+                {"taken": f"{branch.id}.taken"},
+            )
+        self.main.exits, self.main.join = exits, join
+        branch.closed_cursor = self.main.copy()
+
+    def _end_group_in(self, scope: Scope) -> None:
+        if self.group is not None:
+            group, self.group = self.group, None
+            if group.members:
+                scope.cursor.exits = list(group.members)
+                scope.cursor.join = None
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def _tool_step(self, clause: Clause, action: str | None = None) -> str | None:
+        text = _clean_action(action if action is not None else clause.action)
+        if not meaningful(text):
+            return None  # filler ("and return the result")
+        if clause.for_each and clause.for_each not in text.lower():
+            text = f"{text} {clause.for_each}"  # "validate it" for each order
+        spec = self._pick_tool(clause, text)
+        if (
+            self._merge is not None
+            and self._merge[0] == spec.id
+            and self.nodes
+            and (self.nodes[-1]["id"] == self._merge[1])
+        ):
+            return self._merge[1]
+        if clause.for_each:
+            return self._map_node(clause, spec)
+        return self._tool_node(clause, spec)
+
+    def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
+        ranked = self.rank(text)
+        if not ranked or ranked[0][0] < self.min_score:
+            closest = ", ".join(f"{item.spec.id} ({score:.1f})" for score, item in ranked[:3])
+            why = (
+                f"the best candidates score too low: {closest}"
+                if closest
+                else "no tool's name, description or fields share a word with it"
+            )
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label} to a tool: {why}. Rephrase the step with words "
+                "from a tool's name or description, or register a tool that does it.",
+                step=clause.text,
+                details={
+                    "candidates": [
+                        {"tool": item.spec.id, "score": round(score, 2)}
+                        for score, item in ranked[:3]
+                    ]
+                },
+            )
+        return ranked[0][1].spec
+
+    def rank(self, text: str) -> list[tuple[float, ScoredTool]]:
+        """Tools for a step, best first: lexical relevance, more when the tool's leading verb
+        is the step's verb, less for each word of the tool's id the step does not mention."""
+        words = meaningful(text)
+        if words and words[0] in NOUN_VERBS:
+            # "email the customer" asks to send an email, not to find one.
+            words = ["send", *words]
+            text = f"send {text}"
+        ranked = self.index.rank(text)
+        query = {stem(w) for w in words}
+        related = query | {s for w in query for s in synonyms(w)}
+        verb = stem(words[0]) if words else None
+        rescored = []
+        for item in ranked:
+            tool_words = [stem(w) for w in split_identifier(item.spec.id)]
+            factor = 1.0
+            verb_forms = {verb} | synonyms(verb) if verb else set()
+            if tool_words and tool_words[0] in verb_forms:
+                factor *= VERB_BONUS
+            elif verb_forms & set(tool_words[1:]):
+                factor *= VERB_BONUS * 0.9  # "greet the user": send_welcome_email
+            for word in tool_words:
+                if word not in related:
+                    factor *= UNMATCHED_ID_WORD
+            rescored.append((item.score * factor, item))
+        rescored.sort(key=lambda pair: -pair[0])
+        return rescored
+
+    def _tool_node(self, clause: Clause, spec: ToolSpec) -> str:
+        node_id = self._unique_id(spec.id)
+        predecessors = self._predecessors()
+        upstream_tools = [self.info[e] for e in predecessors.exits if self.info[e].kind == "tool"]
+        literals = self._literals(spec, clause)
+        if (
+            len(predecessors.exits) == 1
+            and len(upstream_tools) == 1
+            and upstream_tools[0].spec is not None
+            and (upstream_tools[0].spec.id, spec.id) in self.joins
+            and not literals
+        ):
+            inputs: dict[str, str] = {}  # the declared join maps the upstream output
+        else:
+            inputs = self._wire(spec, clause, self._sources(), literals=literals)
+        node = {
+            "id": node_id,
+            "type": "tool",
+            "tool": spec.id,
+            "title": _title(clause.action),
+            "inputs": inputs,
+        }
+        self._add(node, "tool", clause, spec)
+        return node_id
+
+    def _map_node(self, clause: Clause, spec: ToolSpec) -> str:
+        noun = singular(clause.for_each or "item")
+        sources = self._sources()
+        loop = (
+            self.loop
+            if (
+                self.loop is not None
+                and self.loop.sentence == clause.sentence
+                and self.loop.noun == noun
+            )
+            else None
+        )
+        items, item_schema = None, None
+        if loop is not None:
+            previous_output = loop.last_tool.output_schema
+            if any(
+                best_source(name, schema, output_sources("item", previous_output)[1:])
+                for name, schema in spec.input_properties().items()
+                if name in spec.required_inputs()
+            ):
+                items, item_schema = loop.last_map, previous_output
+            else:
+                items, item_schema = loop.items, loop.item_schema
+        if items is None:
+            found = self._list_source(noun, clause.for_each_container, sources)
+            if found is not None:
+                items = found.expression
+                item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
+                item_schema = item_schema if isinstance(item_schema, dict) else {}
+            else:
+                items, item_schema = self._new_list_input(noun, spec, sources)
+        assert item_schema is not None
+        item_sources = [Source("item", noun, item_schema, None, ("item",), 1000.0)]
+        if isinstance(item_schema.get("properties"), dict):
+            item_sources += output_sources("item", item_schema, priority=1000.0)[1:]
+        literals = self._literals(spec, clause)
+        inputs = self._wire(spec, clause, sources, literals=literals, first=item_sources)
+        if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
+            for name in spec.required_inputs():
+                schema = spec.input_properties().get(name, {})
+                if type_fit(schema, item_schema) >= 0.9:
+                    inputs[name] = "item"
+                    break
+        node_id = self._unique_id(spec.id)
+        node = {
+            "id": node_id,
+            "type": "map",
+            "title": _title(f"{clause.action} (for each {noun})"),
+            "items": items,
+            "tool": spec.id,
+            "inputs": inputs,
+            "concurrency": 4,
+        }
+        self._add(node, "map", clause, spec)
+        self.loop = Loop(clause.sentence, noun, items, item_schema, node_id, spec)
+        return node_id
+
+    def _list_source(
+        self, noun: str, container: str | None, sources: list[Source]
+    ) -> Source | None:
+        best: tuple[float, Source] | None = None
+        for source in sources:
+            if schema_types(source.schema) != {"array"}:
+                continue
+            score = max(
+                name_similarity(plural(noun), source.name), name_similarity(noun, source.name)
+            )
+            if container and container in {w.lower() for w in source.context}:
+                score += 0.3
+            if score < 0.6:
+                continue
+            key = score + source.priority * 0.0001
+            if best is None or key > best[0]:
+                best = (key, source)
+        return best[1] if best else None
+
+    def _new_list_input(
+        self, noun: str, spec: ToolSpec, sources: list[Source]
+    ) -> tuple[str, dict[str, Any]]:
+        properties = spec.input_properties()
+        required = spec.required_inputs() or list(properties)[:1]
+        per_item = [
+            name
+            for name in required
+            if best_source(name, properties[name], sources, minimum=0.8) is None
+        ] or required[:1]
+        if len(per_item) == 1 and (name_similarity(per_item[0], noun) >= 0.6 or len(required) == 1):
+            item_schema = input_field_schema(properties[per_item[0]])
+        else:
+            item_schema = {
+                "type": "object",
+                "properties": {name: input_field_schema(properties[name]) for name in per_item},
+                "required": per_item,
+            }
+        name = self._input_name(plural(noun), {"type": "array"})
+        self.input_properties[name] = {
+            "type": "array",
+            "items": item_schema,
+            "description": f"The {plural(noun)} to process one by one.",
+        }
+        self.input_required.append(name)
+        return f"input.{name}", item_schema
+
+    def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
+        assert clause.approval is not None
+        remainder = strip_approval_phrase(clause.action)
+        if condition is None:
+            comparison = _COMPARISON_PHRASE.search(clause.action)
+            if comparison is not None:
+                subject = clause.action[: comparison.end()]
+                condition = Condition(subject)
+        resolved = self._resolve(condition, clause) if condition is not None else None
+        groups = clause.approval.groups
+        role = clause.approval.role
+        base = f"{role}_approval" if role else "approval"
+        approval_id = self._unique_id(_slug(base))
+        context_exprs: dict[str, str] = {}
+        for source in self._sources():
+            if source.node is not None and source.expression == source.node:
+                context_exprs.setdefault(source.node, source.node)
+        recent = list(context_exprs)[-3:]
+        context = {"input": "input", **{node_id: node_id for node_id in recent}}
+        node: dict[str, Any] = {
+            "id": approval_id,
+            "type": "approval",
+            "title": _title(clause.text),
+            "instructions": clause.text[:4000],
+            "form_schema": json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
+            "context": context,
+            "assignees": {"users": [], "groups": groups},
+            "on_reject": "skip",
+        }
+        if clause.approval.timeout_s:
+            node["timeout_s"] = clause.approval.timeout_s
+            node["on_timeout"] = "reject"
+        if resolved is not None:
+            node["when"] = resolved.expression
+        predecessors = self._predecessors().copy()
+        self._add(node, "approval", clause, None)
+        if resolved is not None:
+            # Skipped (condition false) or approved: go on; rejected: skip what follows.
+            self._advance(
+                Cursor(
+                    [approval_id, *[e for e in predecessors.exits if e != approval_id]],
+                    PendingJoin(
+                        f"{approval_id}_passed",
+                        f"Approved, or no approval needed ({approval_id})",
+                        {
+                            "approval_required": f"{approval_id} != null",
+                            "approved": f"{approval_id} == null || {approval_id}.approved",
+                        },
+                        guard=f"{approval_id} == null || {approval_id}.approved",
+                    ),
+                )
+            )
+        action = _COMPARISON_PHRASE.sub(" ", remainder)
+        action = re.sub(r"^.*?\bbefore\s+", "", action, flags=re.IGNORECASE)
+        if not self.approval_only and meaningful(_clean_action(action)):
+            ranked = self.rank(_clean_action(action))
+            if ranked and ranked[0][0] >= self.min_score:
+                step = Clause(
+                    number=clause.number,
+                    text=clause.text,
+                    action=action,
+                    sentence=clause.sentence,
+                    for_each=clause.for_each,
+                    for_each_container=clause.for_each_container,
+                    quoted=clause.quoted,
+                )
+                node_id = self._tool_step(step, action)
+                if node_id is not None and re.search(r"\bbefore\b", clause.action, re.I):
+                    # "approval before payment", then "process the payment": one node.
+                    self.merge_next = (ranked[0][1].spec.id, node_id)
+        return approval_id
+
+    # -- adding a node ---------------------------------------------------------------------
+
+    def _add(
+        self, node: dict[str, Any], kind: str, clause: Clause | None, spec: ToolSpec | None
+    ) -> None:
+        if self.group is None:
+            self.materialize_join()
+        predecessors = self._predecessors()
+        references = _references(node) & set(self.info)
+        after = [e for e in predecessors.exits if e not in references and e != node["id"]]
+        if after:
+            node["after"] = after
+        if self.scope is not None:
+            self.scope.branch.node[self.scope.arm].append(node["id"])
+        output_schema = None
+        if spec is not None:
+            output_schema = (
+                {"type": "array", "items": spec.output_schema}
+                if kind == "map"
+                else spec.output_schema
+            )
+        self.info[node["id"]] = NodeInfo(
+            node["id"],
+            kind,
+            len(self.nodes),
+            self._gates(),
+            clause,
+            spec,
+            self.group.id if self.group is not None else None,
+            output_schema,
+        )
+        self.nodes.append(node)
+        if self.group is not None:
+            self.group.members.append(node["id"])
+        else:
+            self._advance(Cursor([node["id"]]))
+
+    # -- values a step can read --------------------------------------------------------------
+
+    def _sources(self, *, for_condition: bool = False) -> list[Source]:
+        """Values visible here: upstream nodes outside other arms and outside the current
+        parallel group (nearest first), then the run input."""
+        gates = self._gates()
+        group = self.group.id if self.group is not None else None
+        sources: list[Source] = []
+        for info in sorted(self.info.values(), key=lambda i: -i.order):
+            if not info.gates <= gates:
+                continue
+            if group is not None and info.group == group:
+                continue
+            if info.kind == "approval":
+                if for_condition:
+                    sources += output_sources(
+                        info.id,
+                        {"type": "object", "properties": {"approved": {"type": "boolean"}}},
+                        context=("approval", "approve"),
+                        priority=float(info.order),
+                    )
+                continue
+            if info.kind not in ("tool", "map") or info.output_schema is None:
+                continue
+            words = tuple(split_identifier(info.spec.id)) if info.spec else ()
+            nouns = [words[-1]] if words else []
+            if info.kind == "map" and words:
+                nouns = [plural(words[-1]), words[-1] + "_results"]
+            sources += output_sources(
+                info.id,
+                info.output_schema,
+                context=words,
+                priority=float(info.order),
+                whole_names=nouns,
+            )
+        sources += input_sources({"properties": self.input_properties}, priority=-1.0)
+        return sources
+
+    def _wire(
+        self,
+        spec: ToolSpec,
+        clause: Clause,
+        sources: list[Source],
+        *,
+        literals: dict[str, str],
+        first: Sequence[Source] = (),
+    ) -> dict[str, str]:
+        inputs: dict[str, str] = {}
+        required = set(spec.required_inputs())
+        mentioned = {stem(w) for w in split_identifier(clause.text)}
+        properties = spec.input_properties()
+        for name, schema in properties.items():
+            if name in literals:
+                inputs[name] = literals[name]
+                continue
+            # Optional inputs are wired when a value clearly fits, or when the step names
+            # them ("look up the user by email").
+            named = all(stem(w) in mentioned for w in split_identifier(name))
+            wanted = name in required or named
+            match = best_source(name, schema, [*first, *sources], minimum=0.6 if wanted else 0.8)
+            if match is not None:
+                inputs[name] = match.source.expression
+            elif wanted:
+                field_name = self._new_input(name, schema, spec, required=name in required)
+                inputs[name] = f"input.{field_name}"
+        if not inputs and properties:
+            # A tool with only optional inputs still needs something to work on.
+            name, schema = next(iter(properties.items()))
+            match = best_source(name, schema, [*first, *sources])
+            inputs[name] = (
+                match.source.expression
+                if match is not None
+                else f"input.{self._new_input(name, schema, spec, required=False)}"
+            )
+        return inputs
+
+    def _literals(self, spec: ToolSpec, clause: Clause) -> dict[str, str]:
+        literals: dict[str, str] = {}
+        properties = spec.input_properties()
+        for label, value in clause.quoted:
+            if label is None:
+                continue
+            for name, schema in properties.items():
+                if name in literals or "string" not in (schema_types(schema) or {"string"}):
+                    continue
+                if name_similarity(name, label) >= 0.8:
+                    literals[name] = json.dumps(value)
+                    break
+        lowered = clause.text.lower()
+        for name, schema in properties.items():
+            if name in literals or not isinstance(schema.get("enum"), list):
+                continue
+            for value in schema["enum"]:
+                if (
+                    isinstance(value, str)
+                    and value
+                    and re.search(rf"\b{re.escape(value.lower())}\b", lowered)
+                ):
+                    literals[name] = json.dumps(value)
+                    break
+        return literals
+
+    def _new_input(
+        self, name: str, schema: dict[str, Any], spec: ToolSpec, *, required: bool = True
+    ) -> str:
+        field_name = self._input_name(name, schema, owner=spec)
+        if field_name not in self.input_properties:
+            self.input_properties[field_name] = input_field_schema(
+                unwrap_nullable(schema), description=f"{name} for {spec.id}"
+            )
+            if required:
+                self.input_required.append(field_name)
+        return field_name
+
+    def _input_name(self, name: str, schema: dict[str, Any], owner: ToolSpec | None = None) -> str:
+        existing = self.input_properties.get(name)
+        if existing is None or type_fit(schema, existing) > 0:
+            return name
+        prefix = split_identifier(owner.id)[-1] if owner else "value"
+        candidate = f"{prefix}_{name}"
+        counter = 2
+        while candidate in self.input_properties:
+            candidate = f"{prefix}_{name}_{counter}"
+            counter += 1
+        return candidate
+
+    def _resolve(self, condition: Condition, clause: Clause) -> ResolvedCondition | None:
+        resolved = resolve_condition(
+            condition.text, self._sources(for_condition=True), negate=condition.negate
+        )
+        if resolved is None:
+            if condition.optional:
+                return None
+            resolved = self._flag_condition(condition)
+        if resolved.new_input is not None:
+            name, schema = resolved.new_input
+            field_name = self._input_name(name, schema)
+            if field_name not in self.input_properties:
+                self.input_properties[field_name] = schema
+                self.input_required.append(field_name)
+            if field_name != name:
+                resolved = ResolvedCondition(
+                    re.sub(
+                        rf"\binput\.{re.escape(name)}\b", f"input.{field_name}", resolved.expression
+                    ),
+                    resolved.subject,
+                )
+        return resolved
+
+    def _flag_condition(self, condition: Condition) -> ResolvedCondition:
+        """A condition nothing upstream can decide becomes a yes/no field of the run input."""
+        words = [w for w in meaningful(condition.text) if w not in ("is", "are", "has", "have")]
+        name = _slug("_".join(words[:3]) or "condition")
+        name = self._input_name(name, {"type": "boolean"})
+        schema = {"type": "boolean", "description": f"Whether {condition.text.strip()}"}
+        expression = f"!input.{name}" if condition.negate else f"input.{name}"
+        return ResolvedCondition(expression, name, new_input=(name, schema))
+
+    def _unique_id(self, base: str) -> str:
+        candidate = _slug(base)
+        if candidate in _RESERVED:
+            candidate = f"{candidate}_step"
+        number = 2
+        unique = candidate
+        while unique in self.info:
+            unique = f"{candidate}_{number}"[:64]
+            number += 1
+        return unique
+
+
+_RESERVED = frozenset({"input", "item", "index", "source"})
+
+
+def _references(node: dict[str, Any]) -> set[str]:
+    texts: list[str] = []
+    for key in ("when", "condition", "items", "value"):
+        if isinstance(node.get(key), str):
+            texts.append(node[key])
+    for key in ("inputs", "context", "value"):
+        if isinstance(node.get(key), dict):
+            texts.extend(str(v) for v in node[key].values())
+    found: set[str] = set()
+    for text in texts:
+        stripped = re.sub(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""", '""', text)
+        found |= set(_ROOT_NAME.findall(stripped))
+    return found
+
+
+def _slug(text: str) -> str:
+    slug = _ID_CHARS.sub("_", text.lower()).strip("_")
+    if not slug or not re.match(r"[a-z_]", slug[0]):
+        slug = f"n_{slug}"
+    return slug[:60]
+
+
+def _title(text: str) -> str:
+    text = " ".join(text.split())
+    return (text[:1].upper() + text[1:])[:200] if text else "Step"
+
+
+def _flow_name(prompt: str) -> str:
+    first = re.split(r"(?<=[.!?])\s|\n", prompt.strip(), maxsplit=1)[0].strip(" .!?:")
+    first = re.sub(r"^\s*(?:\d+[.)]|[-*•])\s*", "", first)
+    if len(first) > 80:
+        first = first[:77].rsplit(" ", 1)[0] + "…"
+    return first[:1].upper() + first[1:] if first else "Planned flow"
+
+
+def _clean_action(text: str) -> str:
+    text = re.sub(r"[\"“'][^\"”']*[\"”']", " ", text)
+    return " ".join(text.split())

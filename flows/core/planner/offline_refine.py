@@ -1,0 +1,347 @@
+"""The offline planner's refine: simple instructions to edit operations, no network.
+
+Handled forms (anything else fails with a message that lists them):
+- add a step:        "also email the customer", "add calculate tax after validate order",
+                     "check inventory before the payment"
+- add an approval:   "ask finance to approve payments over 500",
+                     "add an approval before create shipment"
+- remove a step:     "drop the tax step", "remove send_email"
+- rename a step:     "rename check_inventory to stock_check"
+- order two steps:   "run create_shipment after process_payment",
+                     "don't make send_email wait for summarize_text"
+- set an input:      "set the subject of send_email to 'Welcome!'"
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from flows.core.graph import build_graph
+from flows.core.ir import Flow, Join, MapNode, ToolNode
+from flows.core.planner.base import PlanningError
+from flows.core.planner.lexicon import split_identifier, stem, stems, synonyms
+from flows.core.planner.offline import FlowBuilder, _slug
+from flows.core.planner.phrasing import _APPROVAL as APPROVAL_WORDS
+from flows.core.planner.phrasing import (
+    Approval,
+    Clause,
+    assignee_groups,
+    assignee_role,
+    timeout_seconds,
+)
+from flows.core.planner.refine import (
+    AddInputField,
+    AddNode,
+    Connect,
+    Disconnect,
+    EditOperation,
+    RemoveNode,
+    Rename,
+    SetInput,
+)
+from flows.core.planner.wiring import best_source
+from flows.core.tools import ToolSpec
+
+_FORMS = (
+    "'also <do something>', 'add <step> after|before <step>', 'ask <group> to approve "
+    "<step>', 'remove <step>', 'rename <step> to <id>', 'run <step> after <step>', "
+    "'set the <input> of <step> to <value>'"
+)
+_RENAME = re.compile(
+    r"^rename\s+(?:the\s+)?(?P<old>.+?)(?:\s+(?:step|node))?\s+(?:to|as)\s+(?P<new>[\w ]+)$",
+    re.IGNORECASE,
+)
+_REMOVE = re.compile(
+    r"^(?:please\s+)?(?:drop|remove|delete|skip|take\s+out|get\s+rid\s+of|no\s+longer)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?P<what>.+?)(?:\s+(?:step|node))?$",
+    re.IGNORECASE,
+)
+_RUN_AFTER = re.compile(
+    r"^(?:run|do|make|start)\s+(?:the\s+)?(?P<later>.+?)\s+(?:run\s+|start\s+)?after\s+"
+    r"(?:the\s+)?(?P<earlier>.+)$",
+    re.IGNORECASE,
+)
+_NO_WAIT = re.compile(
+    r"^(?:don't|do\s+not)\s+(?:make\s+|let\s+)?(?:the\s+)?(?P<later>.+?)\s+wait\s+for\s+"
+    r"(?:the\s+)?(?P<earlier>.+)$",
+    re.IGNORECASE,
+)
+_SET = re.compile(
+    r"^set\s+(?:the\s+)?(?P<field>\w+)\s+(?:of|for|in)\s+(?:the\s+)?(?P<node>.+?)\s+"
+    r"(?:to|=)\s+(?P<value>.+)$",
+    re.IGNORECASE,
+)
+_ADD_PREFIX = re.compile(
+    r"^(?:(?:please|also|and|then|additionally|finally)\b[\s,]*)*"
+    r"(?:add\s+(?:a\s+|an\s+|another\s+)?(?:step\s+(?:to\s+|that\s+)?)?)?",
+    re.IGNORECASE,
+)
+_POSITION = re.compile(
+    r"^(?P<action>.+?)\s+(?P<where>after|before)\s+(?:the\s+|we\s+|you\s+)?(?P<anchor>.+?)$",
+    re.IGNORECASE,
+)
+_APPROVAL_TARGET = re.compile(
+    r"\b(?:before|approve|approves|approval\s+(?:of|for)|sign\s+off\s+(?:on\s+)?|for)\s+"
+    r"(?:the\s+|any\s+|all\s+|a\s+|an\s+)?(?P<target>[\w ]+)",
+    re.IGNORECASE,
+)
+
+
+def offline_operations(
+    flow: Flow,
+    instruction: str,
+    tools: Sequence[ToolSpec],
+    joins: Sequence[Join] = (),
+    *,
+    min_score: float,
+) -> list[EditOperation]:
+    text = " ".join(instruction.strip().rstrip(".!").split())
+    if match := _RENAME.match(text):
+        node_id = _find_node(flow, match.group("old"), text)
+        return [Rename(id=node_id, new_id=_slug(match.group("new")))]
+    if match := _SET.match(text):
+        node_id = _find_node(flow, match.group("node"), text)
+        return [
+            SetInput(
+                node=node_id,
+                field=match.group("field"),
+                expression=_value_expression(match.group("value")),
+            )
+        ]
+    if match := _RUN_AFTER.match(text):
+        return [
+            Connect(
+                source=_find_node(flow, match.group("earlier"), text),
+                target=_find_node(flow, match.group("later"), text),
+            )
+        ]
+    if match := _NO_WAIT.match(text):
+        return [
+            Disconnect(
+                source=_find_node(flow, match.group("earlier"), text),
+                target=_find_node(flow, match.group("later"), text),
+            )
+        ]
+    if match := _REMOVE.match(text):
+        return _remove(
+            flow, _find_node(flow, match.group("what"), text), tools, joins, min_score=min_score
+        )
+    if APPROVAL_WORDS.search(text):
+        return _add_approval(flow, text, tools, joins, min_score=min_score)
+    return _add_steps(flow, text, tools, joins, min_score=min_score)
+
+
+def _find_node(flow: Flow, words: str, instruction: str) -> str:
+    """The node a phrase names: its id, or the best overlap with its id, tool and title."""
+    phrase = words.strip().strip("'\"`").lower()
+    candidate = _slug(phrase)
+    ids = [node.id for node in flow.nodes]
+    if candidate in ids:
+        return candidate
+    query = set(stems(phrase))
+    related = query | {s for word in query for s in synonyms(word)}
+    best: tuple[float, str] | None = None
+    for position, node in enumerate(flow.nodes):
+        names = [node.id, getattr(node, "tool", ""), node.title or ""]
+        node_stems = {stem(w) for name in names for w in split_identifier(name)}
+        score = 2.0 * len(query & node_stems) + 1.0 * len((related - query) & node_stems)
+        if score <= 0:
+            continue
+        key = score - position * 0.001  # ties: the earlier node
+        if best is None or key > best[0]:
+            best = (key, node.id)
+    if best is None:
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not tell which step {words.strip()!r} means in {instruction!r}; use a "
+            f"node id ({', '.join(ids)}).",
+            step=instruction,
+        )
+    return best[1]
+
+
+def _value_expression(value: str) -> str:
+    value = value.strip()
+    quoted = re.fullmatch(r"[\"“'](.*)[\"”']", value, re.DOTALL)
+    if quoted:
+        return json.dumps(quoted.group(1))
+    if re.fullmatch(r"-?\d+(?:\.\d+)?|true|false|null", value):
+        return value
+    if re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+", value):
+        return value  # a path such as input.email or lookup_user.user.name
+    return json.dumps(value)
+
+
+def _remove(
+    flow: Flow,
+    node_id: str,
+    tools: Sequence[ToolSpec],
+    joins: Sequence[Join],
+    *,
+    min_score: float,
+) -> list[EditOperation]:
+    """Remove a node; what read it is rewired (from other upstream values or the run
+    input), and what waited for it waits for what it waited for."""
+    graph = build_graph(flow)
+    removed_and_after = {node_id} | {
+        other for other in graph.order if node_id in graph.ancestors(other)
+    }
+    operations: list[EditOperation] = [RemoveNode(id=node_id)]
+    spec_by_id = {spec.id: spec for spec in tools}
+    added_inputs: set[str] = set()
+    for dependent in graph.dependents[node_id]:
+        node = flow.node(dependent)
+        if isinstance(node, ToolNode | MapNode) and node.tool in spec_by_id:
+            spec = spec_by_id[node.tool]
+            visible = graph.ancestors(dependent) - removed_and_after
+            builder = FlowBuilder(tools, joins, min_score=min_score)
+            builder.seed(flow, visible=visible, exits=[])
+            sources = builder._sources()
+            for field, expression in node.inputs.items():
+                if not re.search(rf"(?<![\w.]){re.escape(node_id)}\b", expression):
+                    continue
+                schema = spec.input_properties().get(field, {})
+                match = best_source(field, schema, sources)
+                if match is not None:
+                    operations.append(
+                        SetInput(node=dependent, field=field, expression=match.source.expression)
+                    )
+                elif field in spec.required_inputs():
+                    name = builder._new_input(field, schema, spec)
+                    if name not in added_inputs and name not in builder.seeded_inputs:
+                        added_inputs.add(name)
+                        operations.append(
+                            AddInputField(
+                                name=name,
+                                schema=builder.input_properties[name],
+                                required=True,
+                            )
+                        )
+                    operations.append(
+                        SetInput(node=dependent, field=field, expression=f"input.{name}")
+                    )
+                else:
+                    operations.append(SetInput(node=dependent, field=field, expression=None))
+        for before in graph.dependencies[node_id]:
+            if before not in graph.dependencies[dependent] and before != dependent:
+                operations.append(Connect(source=before, target=dependent))
+    return operations
+
+
+def _add_approval(
+    flow: Flow,
+    text: str,
+    tools: Sequence[ToolSpec],
+    joins: Sequence[Join],
+    *,
+    min_score: float,
+) -> list[EditOperation]:
+    target = _approval_target(flow, text)
+    graph = build_graph(flow)
+    builder = FlowBuilder(tools, joins, min_score=min_score)
+    builder.approval_only = True
+    builder.seed(flow, visible=graph.ancestors(target), exits=list(graph.dependencies[target]))
+    clause = Clause(
+        number=1,
+        text=text,
+        action=text,
+        sentence=0,
+        approval=Approval(
+            groups=assignee_groups(text),
+            role=assignee_role(text),
+            timeout_s=timeout_seconds(text),
+        ),
+    )
+    builder.add_clause(clause)
+    builder.materialize_join()
+    operations = _additions(builder)
+    for exit_id in builder._cursor().exits:
+        operations.append(Connect(source=exit_id, target=target))
+    return operations
+
+
+def _approval_target(flow: Flow, text: str) -> str:
+    for match in _APPROVAL_TARGET.finditer(text):
+        phrase = re.sub(
+            r"\b(?:over|above|under|below|more|less|than|at|least|most)\b.*$",
+            "",
+            match.group("target"),
+            flags=re.IGNORECASE,
+        ).strip()
+        if phrase and not APPROVAL_WORDS.fullmatch(phrase):
+            try:
+                return _find_node(flow, phrase, text)
+            except PlanningError:
+                continue
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not tell which step needs the approval in {text!r}; name it, e.g. 'add an "
+        f"approval before {flow.nodes[-1].id}'.",
+        step=text,
+    )
+
+
+def _add_steps(
+    flow: Flow,
+    text: str,
+    tools: Sequence[ToolSpec],
+    joins: Sequence[Join],
+    *,
+    min_score: float,
+) -> list[EditOperation]:
+    action = _ADD_PREFIX.sub("", text).strip()
+    graph = build_graph(flow)
+    where, anchor = None, None
+    position = _POSITION.match(action)
+    if position:
+        try:
+            anchor = _find_node(flow, position.group("anchor"), text)
+            where = position.group("where").lower()
+            action = position.group("action")
+        except PlanningError:
+            anchor = None
+    if anchor is None:
+        leaves = [node_id for node_id in graph.order if not graph.dependents[node_id]]
+        anchor = leaves[-1] if leaves else flow.nodes[-1].id
+        where = "after"
+    builder = FlowBuilder(tools, joins, min_score=min_score)
+    if where == "before":
+        exits = list(graph.dependencies[anchor])
+        visible = graph.ancestors(anchor)
+    else:
+        exits = [anchor]
+        visible = graph.ancestors(anchor) | {anchor}
+    builder.seed(flow, visible=visible, exits=exits)
+    clauses = builder.reader.read(action)
+    if not clauses:
+        raise PlanningError(
+            "unmapped_step",
+            f"The offline planner does not understand {text!r}. It handles: {_FORMS}.",
+            step=text,
+        )
+    for clause in clauses:
+        builder.add_clause(clause)
+    builder._end_group()
+    builder._close_scope()
+    operations = _additions(builder)
+    if not any(isinstance(op, AddNode) for op in operations):
+        raise PlanningError(
+            "unmapped_step",
+            f"Nothing to add for {text!r}. The offline planner handles: {_FORMS}.",
+            step=text,
+        )
+    if where == "before":
+        for exit_id in builder._cursor().exits:
+            operations.append(Connect(source=exit_id, target=anchor))
+    return operations
+
+
+def _additions(builder: FlowBuilder) -> list[EditOperation]:
+    operations: list[EditOperation] = [
+        AddInputField(name=name, schema=schema, required=required)
+        for name, schema, required in builder.new_input_fields()
+    ]
+    operations += [AddNode(node=node) for node in builder.new_nodes()]  # type: ignore[arg-type]
+    return operations

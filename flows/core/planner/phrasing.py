@@ -1,0 +1,437 @@
+"""Reading a request: steps (numbered lists, sentences, "then", "and"), and the phrasing
+around them — conditions, approvals, for-each and parallel — for the offline planner."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flows.core.planner.lexicon import STOP_WORDS, split_identifier
+
+#: Imperative verbs that start a new step after "and" or a comma. Tool ids add their own
+#: leading verbs (validate_email -> "validate") when the planner builds its reader.
+COMMON_VERBS = frozenset(
+    """
+    add alert analyse analyze ask assess assign book build calculate call cancel charge check
+    greet obtain require
+    classify collect compare compute confirm convert create deliver detect determine download
+    draft email enrich escalate estimate evaluate extract fetch file find flag forward gather
+    generate get issue log look lookup message notify open parse ping post prepare process
+    publish rank read record refund remind reply request resolve retrieve review route run
+    save schedule score search send ship sms store submit summarise summarize tag text
+    translate update upload validate verify welcome write
+    """.split()
+)
+#: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
+#: only when an object follows.
+NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
+_DETERMINERS = (
+    r"(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|our|your|"
+    r"me|us|customer|user|client|team)\b"
+)
+
+_LIST_ITEM = re.compile(r"^\s*(?:\(?\d+[.)]|[-*•]|step\s+\d+\s*[:.)-])\s+", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
+_SEQUENCE = re.compile(
+    r"\s*(?:,\s*|\s)(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|next|"
+    r"and\s+after\s+that)\s*,?\s+",
+    re.IGNORECASE,
+)
+_OTHERWISE = re.compile(
+    r"\s*[,;]?\s*\b(?:otherwise|else|if\s+not|or\s+else)\b\s*,?\s*", re.IGNORECASE
+)
+_LEADING_CONDITION = re.compile(
+    r"^(?P<word>only\s+if|only\s+when|if|unless|when|whenever|in\s+case|provided\s+that|once)\s+"
+    r"(?P<condition>.+)$",
+    re.IGNORECASE,
+)
+_TRAILING_CONDITION = re.compile(
+    r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case)\s+"
+    r"(?P<condition>.+)$",
+    re.IGNORECASE,
+)
+#: "..., and if X, ..." / "... but only if X" / "... and for each X ...": a condition or a
+#: loop starts a clause of its own.
+_CONDITION_START = re.compile(
+    r"(?:\s*,\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)"
+    r"(?=(?:only\s+)?(?:if|unless)\b|for\s+(?:each|every|all)\b)",
+    re.IGNORECASE,
+)
+_PARALLEL = re.compile(
+    r"\b(?:in\s+parallel|at\s+the\s+same\s+time|simultaneously|concurrently|meanwhile|"
+    r"side\s+by\s+side)\b",
+    re.IGNORECASE,
+)
+_BOTH = re.compile(r"^\s*both\s+", re.IGNORECASE)
+_FOR_EACH = re.compile(
+    r"\b(?:for\s+(?:each|every|all)|(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
+    r"every)\s+(?:one\s+of\s+the\s+|of\s+the\s+)?(?P<first>[a-z][a-z_-]*)"
+    r"(?:\s+(?P<second>[a-z][a-z_-]*))?",
+    re.IGNORECASE,
+)
+_CONTAINER = re.compile(
+    r"^\s*(?:in|of|from|on|inside|within)\s+(?:the\s+|their\s+|its\s+|his\s+|her\s+|"
+    r"this\s+|that\s+)?(?P<container>[a-z_]+)",
+    re.IGNORECASE,
+)
+#: Words that qualify the noun after "each"/"every" rather than being it.
+_QUALIFIERS = frozenset(
+    "new single one other incoming selected active open pending line given remaining".split()
+)
+_APPROVAL = re.compile(
+    r"\b(?:approv\w*|sign[- ]?off|signs?\s+off|signoff|authori[sz]\w*|human\s+review)\b",
+    re.IGNORECASE,
+)
+_TIMEOUT = re.compile(
+    r"\bwithin\s+(?P<count>\d+)\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\b",
+    re.IGNORECASE,
+)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_ASSIGNEE_PATTERNS = (
+    re.compile(
+        r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
+        r"(?P<who>[a-z]+)(?:\s+team)?\s+(?:to\s+)?(?:approv|sign|authori)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>[a-z]+)(?:\s+team)?\s+(?:must|should|has\s+to|"
+        r"needs\s+to|to|will)\s+(?:approv|sign|authori)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?P<who>[a-z]+)(?:'s)?(?:\s+team)?\s+(?:approval|sign[- ]?off)", re.IGNORECASE),
+    re.compile(
+        r"\b(?:approval|sign[- ]?off|approved)\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
+        r"(?P<who>[a-z]+)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:the\s+|a\s+|an\s+)?(?P<who>[a-z]+)(?:\s+team)?\s+(?:approves|signs\s+off)\b",
+        re.IGNORECASE,
+    ),
+)
+_NOT_ASSIGNEES = frozenset(
+    """
+    get needs need requires require human manual an a the to for it them this that must
+    someone somebody one ask have let wait should will be is an approval approve explicit
+    their his her our and or then first final
+    """.split()
+)
+#: Groups named by a department stay singular; roles become plural group names.
+_DEPARTMENTS = frozenset(
+    """
+    finance legal hr security support sales compliance marketing engineering ops operations
+    accounting procurement management it billing
+    """.split()
+)
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please)\b[\s,]*)+",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“']([^\"”']{1,200})[\"”']")
+_LABELLED_QUOTE = re.compile(
+    r"\b(?P<label>[a-z_]+)\s*(?:of|to|as|=|:|is|saying|reading|that\s+says)?\s*"
+    r"[\"“'](?P<value>[^\"”']{1,500})[\"”']",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Condition:
+    text: str
+    negate: bool = False
+    #: "if"-style conditions must resolve; "when"-style ones may just describe the trigger.
+    optional: bool = False
+
+
+@dataclass(slots=True)
+class Approval:
+    groups: list[str] = field(default_factory=list)
+    #: Who approves, as the request says it ("manager", "finance"), for the node's id.
+    role: str | None = None
+    timeout_s: float | None = None
+
+
+@dataclass(slots=True)
+class Clause:
+    """One step of the request, and the phrasing around it."""
+
+    number: int
+    text: str
+    action: str
+    sentence: int
+    condition: Condition | None = None
+    #: This clause is the else arm of the latest condition.
+    otherwise: bool = False
+    #: The condition is a clause of its own that applies to what follows.
+    condition_only: bool = False
+    approval: Approval | None = None
+    for_each: str | None = None
+    for_each_container: str | None = None
+    parallel_group: int | None = None
+    quoted: list[tuple[str | None, str]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"step {self.number} ({self.text.strip()!r})"
+
+
+class PromptReader:
+    """Splits a request into clauses; `verbs` are the words that may start a step."""
+
+    def __init__(self, extra_verbs: Iterable[str] = ()) -> None:
+        verbs = set(COMMON_VERBS) | {v for v in extra_verbs if v.isalpha() and len(v) > 2}
+        plain = sorted(verbs - NOUN_VERBS, key=len, reverse=True)
+        noun_verbs = sorted(NOUN_VERBS, key=len, reverse=True)
+        verb = (
+            rf"(?:also\s+|then\s+|finally\s+)?(?:(?:{'|'.join(plain)})\b"
+            rf"|(?:{'|'.join(noun_verbs)})\s+{_DETERMINERS})"
+        )
+        self._and_split = re.compile(rf"(?:\s*,\s*and\s+|\s+and\s+|\s*,\s*)(?={verb})", re.I)
+        self._verb_start = re.compile(rf"^\s*{verb}", re.IGNORECASE)
+        self._verb_inside = re.compile(rf"[\s,]+(?={verb})", re.IGNORECASE)
+
+    def starts_with_verb(self, text: str) -> bool:
+        return bool(self._verb_start.match(text))
+
+    def read(self, prompt: str) -> list[Clause]:
+        clauses: list[Clause] = []
+        groups = 0
+        for sentence_index, sentence in enumerate(self.sentences(prompt)):
+            parallel = bool(_PARALLEL.search(sentence)) or bool(_BOTH.match(sentence))
+            sentence_text = _BOTH.sub("", _PARALLEL.sub(" ", sentence)).strip(" ,")
+            loop = for_each_phrase(sentence_text)
+            # "For each X, do A and B": every clause loops. "Do A, then do B for each X":
+            # only the clause that says so.
+            loop_leads = loop is not None and loop[2] == 0
+            sentence_clauses: list[Clause] = []
+            segment_groups: dict[int, int] = {}
+            for piece, otherwise, segment in self._pieces(sentence_text):
+                clause = self._clause(piece, len(clauses) + 1, sentence_index, otherwise)
+                if clause is None:
+                    continue
+                own_loop = for_each_phrase(piece)
+                if own_loop is not None or (loop_leads and loop is not None):
+                    noun, container, _ = own_loop or loop  # type: ignore[misc]
+                    clause.for_each = noun
+                    clause.for_each_container = container
+                    clause.action = remove_for_each(clause.action)
+                if parallel and not clause.condition_only:
+                    # "A, then B and C in parallel": the clauses between two "then"s run
+                    # side by side; the sequence around them stays.
+                    if segment not in segment_groups:
+                        groups += 1
+                        segment_groups[segment] = groups
+                    clause.parallel_group = segment_groups[segment]
+                sentence_clauses.append(clause)
+                clauses.append(clause)
+            _attach_trailing_condition(sentence_clauses, clauses)
+        for number, clause in enumerate(clauses, 1):
+            clause.number = number
+        return clauses
+
+    def sentences(self, prompt: str) -> list[str]:
+        """Numbered or bulleted items, then sentences within each."""
+        lines = prompt.replace("\r", "").split("\n")
+        has_list = any(_LIST_ITEM.match(line) for line in lines)
+        segments: list[str] = []
+        current: list[str] = []
+        for line in lines:
+            if not line.strip():
+                if current:
+                    segments.append(" ".join(current))
+                    current = []
+            elif has_list and _LIST_ITEM.match(line):
+                if current:
+                    segments.append(" ".join(current))
+                current = [_LIST_ITEM.sub("", line, count=1).strip()]
+            else:
+                current.append(line.strip())
+        if current:
+            segments.append(" ".join(current))
+        sentences = []
+        for segment in segments:
+            for sentence in _SENTENCE_END.split(segment):
+                text = sentence.strip().rstrip(".!?;:").strip()
+                if text:
+                    sentences.append(text)
+        return sentences
+
+    def _pieces(self, sentence: str) -> list[tuple[str, bool, int]]:
+        """Clauses of one sentence: (text, follows "otherwise", sequence segment)."""
+        result: list[tuple[str, bool, int]] = []
+        segment = 0
+        for index, part in enumerate(_OTHERWISE.split(sentence)):
+            first = True
+            for sequenced in _SEQUENCE.split(part):
+                segment += 1
+                for conditioned in _CONDITION_START.split(sequenced):
+                    for piece in self._and_split.split(conditioned):
+                        if piece and piece.strip(" ,"):
+                            result.append((piece.strip(" ,"), index > 0 and first, segment))
+                            first = False
+        return result
+
+    def _clause(self, piece: str, number: int, sentence: int, otherwise: bool) -> Clause | None:
+        text = piece.strip()
+        if not text:
+            return None
+        text = _LEADING_FILLER.sub("", text) or text
+        clause = Clause(number=number, text=text, action=text, sentence=sentence)
+        clause.otherwise = otherwise
+        leading = _LEADING_CONDITION.match(text)
+        trailing = _TRAILING_CONDITION.match(text)
+        if leading and not self.starts_with_verb(leading.group("condition")):
+            word = leading.group("word").lower()
+            condition_text = leading.group("condition")
+            # "If the amount is over 500 get approval": no comma between the two.
+            parts = self._verb_inside.split(condition_text, maxsplit=1)
+            if len(parts) == 1 and "," in condition_text:
+                parts = [part.strip() for part in condition_text.split(",", 1)]
+            clause.condition = Condition(
+                parts[0].strip(),
+                negate=word == "unless",
+                optional=word in ("when", "whenever", "once"),
+            )
+            clause.condition_only = len(parts) == 1
+            clause.action = parts[1].strip() if len(parts) > 1 else ""
+        elif trailing and not self.starts_with_verb(trailing.group("condition")):
+            word = trailing.group("word").lower()
+            clause.condition = Condition(
+                trailing.group("condition").strip(), negate=word == "unless"
+            )
+            clause.action = trailing.group("action").strip()
+        if _APPROVAL.search(clause.action):
+            groups, role = assignee_groups(text), assignee_role(text)
+            clause.approval = Approval(groups=groups, role=role, timeout_s=timeout_seconds(text))
+        clause.quoted = quoted_values(text)
+        return clause
+
+
+def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause]) -> None:
+    """ "Send the email, but only if it is valid": a condition with nothing after it in its
+    sentence belongs to the clause before it."""
+    if len(sentence) < 2:
+        return
+    last, previous = sentence[-1], sentence[-2]
+    if (
+        last.condition_only
+        and not last.otherwise
+        and previous.condition is None
+        and not previous.condition_only
+    ):
+        condition = last.condition
+        if condition is not None:
+            condition.optional = False
+            previous.condition = condition
+            clauses.remove(last)
+
+
+def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
+    """(noun, container, position) of "for each <noun> [in the <container>]", if any."""
+    match = _FOR_EACH.search(text)
+    if match is None:
+        return None
+    first, second = match.group("first").lower(), (match.group("second") or "").lower()
+    rest = text[match.end("first") :]
+    if first in _QUALIFIERS and second and second not in STOP_WORDS:
+        first = second
+        rest = text[match.end("second") :]
+    container_match = _CONTAINER.match(rest)
+    container = container_match.group("container").lower() if container_match else None
+    return first, container, match.start()
+
+
+def remove_for_each(text: str) -> str:
+    match = _FOR_EACH.search(text)
+    if match is None:
+        return text
+    end = match.end("first")
+    rest = text[end:]
+    if match.group("second") and match.group("first").lower() in _QUALIFIERS:
+        end = match.end("second")
+        rest = text[end:]
+    container = _CONTAINER.match(rest)
+    if container:
+        end += container.end()
+    return " ".join((text[: match.start()] + " " + text[end:]).split()).strip(" ,")
+
+
+def assignee_role(text: str) -> str | None:
+    """Who the request says approves: "manager", "finance", "logistics"."""
+    for pattern in _ASSIGNEE_PATTERNS:
+        for match in pattern.finditer(text):
+            who = match.group("who").lower()
+            if who not in _NOT_ASSIGNEES and len(who) >= 2:
+                return who
+    return None
+
+
+def assignee_groups(text: str) -> list[str]:
+    """The group that approves: departments as named, roles in the plural ("managers")."""
+    who = assignee_role(text)
+    if who is None:
+        return []
+    return [who if who in _DEPARTMENTS or who.endswith("s") else who + "s"]
+
+
+def timeout_seconds(text: str) -> float | None:
+    match = _TIMEOUT.search(text)
+    if not match:
+        return None
+    unit = match.group("unit").lower()[0]
+    return float(int(match.group("count")) * _UNIT_SECONDS[unit])
+
+
+def strip_approval_phrase(text: str) -> str:
+    """The action left once the approval wording is taken out ("after finance approves")."""
+    cleaned = re.sub(
+        r"\b(?:after|once|when|until)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?\s+"
+        r"(?:approves?|signs?\s+off|has\s+approved)(?:\s+(?:it|them|this))?",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
+    cleaned = re.sub(
+        r"\b(?:get|ask\s+for|request|require|requires|needs?|obtain|wait\s+for|with|after|"
+        r"pending)?\s*(?:an?\s+|the\s+)?(?:\w+(?:'s)?\s+)?"
+        r"(?:approval|sign[- ]?off|authori[sz]ation)"
+        r"(?:\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?)?",
+        " ",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    cleaned = re.sub(
+        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?\s+to\s+"
+        r"(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
+        " ",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    cleaned = re.sub(r"\b(?:approve|approved|approves)\b", " ", cleaned, flags=re.IGNORECASE)
+    cleaned = _TIMEOUT.sub(" ", cleaned)
+    cleaned = re.sub(r"^\s*(?:before|then|and|to)\s+", "", cleaned.strip(), flags=re.IGNORECASE)
+    return " ".join(cleaned.split())
+
+
+def quoted_values(text: str) -> list[tuple[str | None, str]]:
+    """Quoted literals, each with the word before it when that word labels it."""
+    found: list[tuple[str | None, str]] = []
+    labelled_spans = []
+    for match in _LABELLED_QUOTE.finditer(text):
+        found.append((match.group("label").lower(), match.group("value")))
+        labelled_spans.append(match.span("value"))
+    for match in _QUOTED.finditer(text):
+        if not any(start <= match.start(1) < end for start, end in labelled_spans):
+            found.append((None, match.group(1)))
+    return found
+
+
+def verbs_of(identifiers: Iterable[str]) -> set[str]:
+    """The leading word of each tool id/name: tool-specific verbs such as 'geocode'."""
+    verbs = set()
+    for identifier in identifiers:
+        words = split_identifier(identifier)
+        if len(words) > 1:
+            verbs.add(words[0])
+    return verbs

@@ -1,0 +1,217 @@
+"""Schema matching: which available value (a run input field, an upstream node's output
+field, a map item) should feed a tool input — by field names, synonyms and types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flows.core.planner.lexicon import FIELD_ALIASES, singular, split_identifier, stem
+
+JsonSchema = dict[str, Any]
+_NUMERIC = {"integer", "number"}
+#: Last words that say what kind of value a field is, not what it is about: two fields
+#: ending in one of them match only when the words before match too.
+GENERIC_SUFFIXES = frozenset(
+    "id ids code type status key number no count date time at name names url".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A value an expression can read: `expression` gives it, `name` is what it is called."""
+
+    expression: str
+    name: str
+    schema: JsonSchema
+    #: The node it comes from (None for the run input and map items).
+    node: str | None = None
+    #: Words that describe where it comes from (the producing tool's id), for tie-breaks.
+    context: tuple[str, ...] = ()
+    #: Higher wins among equal matches (nearer upstream nodes, map items).
+    priority: float = 0.0
+
+
+def schema_types(schema: JsonSchema | None) -> set[str]:
+    if not isinstance(schema, dict):
+        return set()
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return {declared}
+    if isinstance(declared, list):
+        return {t for t in declared if isinstance(t, str)} - {"null"}
+    for combiner in ("anyOf", "oneOf"):
+        if isinstance(schema.get(combiner), list):
+            found: set[str] = set()
+            for branch in schema[combiner]:
+                found |= schema_types(branch)
+            return found - {"null"}
+    if schema.get("enum"):
+        return {_json_type(value) for value in schema["enum"]}
+    if "properties" in schema:
+        return {"object"}
+    return set()
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "null"
+
+
+def type_fit(target: JsonSchema | None, source: JsonSchema | None) -> float:
+    """1 when the types agree, 0 when they cannot, in between when one side does not say."""
+    wanted, given = schema_types(target), schema_types(source)
+    if not wanted or not given:
+        return 0.6
+    if wanted & given:
+        if wanted == {"array"} and given == {"array"}:
+            return 0.6 + 0.4 * type_fit((target or {}).get("items"), (source or {}).get("items"))
+        return 1.0
+    if wanted & _NUMERIC and given & _NUMERIC:
+        return 0.9
+    return 0.0
+
+
+def name_similarity(target: str, source: str) -> float:
+    """How likely a value called `source` is what an input called `target` wants."""
+    t, s = target.lower(), source.lower()
+    if t == s:
+        return 1.0
+    if singular(t) == singular(s) or stem(t) == stem(s):
+        return 0.95
+    if s in FIELD_ALIASES.get(t, ()) or t in FIELD_ALIASES.get(s, ()):
+        return 0.8
+    t_words, s_words = split_identifier(t), split_identifier(s)
+    if not t_words or not s_words:
+        return 0.0
+    t_stems = {stem(w) for w in t_words}
+    s_stems = {stem(w) for w in s_words}
+    if stem(t_words[-1]) == stem(s_words[-1]):
+        qualified = len(t_words) > 1 and len(s_words) > 1
+        if not (qualified and t_words[-1] in GENERIC_SUFFIXES):
+            return 0.7  # customer_email ~ email, user_name ~ name
+        if not (t_stems - {stem(t_words[-1])}) & (s_stems - {stem(s_words[-1])}):
+            return 0.0  # order_id is not message_id
+    overlap = t_stems & s_stems
+    if overlap:
+        return 0.5 * len(overlap) / len(t_stems | s_stems) + 0.2
+    return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    source: Source
+    score: float
+
+
+def best_source(
+    name: str,
+    schema: JsonSchema,
+    sources: Sequence[Source],
+    *,
+    minimum: float = 0.6,
+) -> Match | None:
+    """The best source for input `name` (its schema `schema`), or None below `minimum`."""
+    best: Match | None = None
+    best_key: tuple[float, float] | None = None
+    for source in sources:
+        similarity = name_similarity(name, source.name)
+        if similarity <= 0:
+            continue
+        fit = type_fit(schema, source.schema)
+        if fit <= 0:
+            continue
+        score = similarity * fit
+        if score < minimum:
+            continue
+        key = (round(score, 3), source.priority)
+        if best_key is None or key > best_key:
+            best, best_key = Match(source, score), key
+    return best
+
+
+def output_sources(
+    node_id: str,
+    output_schema: JsonSchema,
+    *,
+    context: Iterable[str] = (),
+    priority: float = 0.0,
+    whole_names: Iterable[str] = (),
+) -> list[Source]:
+    """Sources for a node's output: the whole output, its fields and their fields."""
+    words = tuple(context)
+    sources = [
+        Source(node_id, name, output_schema, node_id, words, priority)
+        for name in dict.fromkeys([node_id, *whole_names])
+    ]
+    properties = unwrap_nullable(output_schema).get("properties")
+    if isinstance(properties, dict):
+        for field, sub in properties.items():
+            if not isinstance(sub, dict) or not _identifier(field):
+                continue
+            sources.append(Source(f"{node_id}.{field}", field, sub, node_id, words, priority))
+            nested = unwrap_nullable(sub).get("properties")
+            if isinstance(nested, dict):
+                for inner, inner_schema in nested.items():
+                    if isinstance(inner_schema, dict) and _identifier(inner):
+                        sources.append(
+                            Source(
+                                f"{node_id}.{field}.{inner}",
+                                inner,
+                                inner_schema,
+                                node_id,
+                                (*words, field),
+                                priority - 0.01,
+                            )
+                        )
+    return sources
+
+
+def unwrap_nullable(schema: JsonSchema | None) -> JsonSchema:
+    """`X | null` (anyOf/oneOf with a null branch) as X; anything else as it is."""
+    if not isinstance(schema, dict):
+        return {}
+    for combiner in ("anyOf", "oneOf"):
+        branches = schema.get(combiner)
+        if isinstance(branches, list):
+            real = [b for b in branches if isinstance(b, dict) and b.get("type") != "null"]
+            if len(real) == 1:
+                return real[0]
+    return schema
+
+
+def input_sources(input_schema: JsonSchema, *, priority: float = -1.0) -> list[Source]:
+    properties = input_schema.get("properties") or {}
+    return [
+        Source(f"input.{name}", name, sub, None, ("input",), priority)
+        for name, sub in properties.items()
+        if isinstance(sub, dict) and _identifier(name)
+    ]
+
+
+def input_field_schema(schema: JsonSchema, *, description: str | None = None) -> JsonSchema:
+    """The schema of a new run input field that feeds an input with `schema`."""
+    kept = {
+        key: value
+        for key, value in schema.items()
+        if key not in ("default", "title", "examples", "example")
+    }
+    if not kept:
+        kept = {"type": "string"}
+    if description and "description" not in kept:
+        kept["description"] = description
+    return kept
+
+
+def _identifier(name: str) -> bool:
+    return name.isidentifier() and not name.startswith("__")

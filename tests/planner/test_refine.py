@@ -1,0 +1,242 @@
+"""Edit operations: applied to a copy, validated, returned with a diff; the offline forms."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from flows.core.events import ListSink
+from flows.core.ir import ApprovalNode, ValueNode, parse_flow
+from flows.core.planner.offline import OfflinePlanner
+from flows.core.planner.refine import (
+    AddInputField,
+    AddNode,
+    Connect,
+    Disconnect,
+    EditError,
+    RemoveNode,
+    Rename,
+    SetInput,
+    UpdateNode,
+    apply_operations,
+    diff_flows,
+    parse_operations,
+    rename_in_expression,
+)
+from flows.core.planner.session import refine_flow
+from tests.planner.plans import VALID_PLAN
+
+BASE = parse_flow(VALID_PLAN)
+
+
+def refine(instruction, catalog, flow=BASE):
+    return refine_flow(flow, instruction, planner=OfflinePlanner(), catalog=catalog)
+
+
+def test_operations_apply_to_a_copy():
+    before = copy.deepcopy(BASE.to_json())
+
+    edited = apply_operations(
+        BASE,
+        [
+            AddNode(
+                node={
+                    "id": "text_them",
+                    "type": "tool",
+                    "tool": "send_sms",
+                    "inputs": {"phone": "input.phone", "message": "verify.reason"},
+                },
+                before=[],
+            ),
+            AddInputField(name="phone", schema={"type": "string"}, required=True),
+            Connect(source="notify", target="text_them"),
+            SetInput(node="notify", field="subject", expression='"Hi there"'),
+            UpdateNode(id="notify", changes={"title": "Say hello"}),
+        ],
+    )
+
+    assert BASE.to_json() == before
+    assert edited.node("text_them").after == ["notify"]
+    assert edited.node("notify").inputs["subject"] == '"Hi there"'
+    assert edited.node("notify").title == "Say hello"
+    assert edited.input_schema["required"] == ["email", "phone"]
+
+
+def test_rename_rewrites_references_but_not_strings_or_fields():
+    assert rename_in_expression('verify.email + "verify" + x.verify', "verify", "check") == (
+        'check.email + "verify" + x.verify'
+    )
+
+    edited = apply_operations(BASE, [Rename(id="verify", new_id="check")])
+
+    assert edited.node("notify").inputs["to"] == "check.email"
+    assert [node.id for node in edited.nodes] == ["check", "notify"]
+
+
+def test_removing_a_node_drops_its_edges_and_arm_entries():
+    flow = parse_flow(
+        {
+            **VALID_PLAN,
+            "nodes": [
+                VALID_PLAN["nodes"][0],
+                {"id": "gate", "type": "branch", "condition": "verify.ok", "then": ["notify"]},
+                {**VALID_PLAN["nodes"][1], "after": ["gate"]},
+            ],
+        }
+    )
+
+    edited = apply_operations(flow, [RemoveNode(id="gate")])
+
+    assert edited.node("notify").after == []
+    assert [node.id for node in edited.nodes] == ["verify", "notify"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        (RemoveNode(id="ghost"), "there is no node 'ghost'"),
+        (Rename(id="verify", new_id="notify"), "already exists"),
+        (Disconnect(source="verify", target="notify"), "reads the output of 'verify'"),
+        (Connect(source="notify", target="notify"), "cannot run after itself"),
+    ],
+)
+def test_an_operation_that_cannot_apply_says_which_and_why(operation, message):
+    with pytest.raises(EditError) as caught:
+        apply_operations(BASE, [operation])
+
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("operation 1:")
+
+
+def test_operations_parse_from_the_json_a_model_writes():
+    operations = parse_operations(
+        {
+            "operations": [
+                {"op": "connect", "source": "a", "target": "b"},
+                {"op": "set_input", "node": "b", "field": "x", "expression": None},
+            ]
+        }
+    )
+
+    assert operations == [
+        Connect(source="a", target="b"),
+        SetInput(node="b", field="x", expression=None),
+    ]
+
+
+def test_the_diff_names_added_removed_renamed_and_changed_nodes_and_edges():
+    edited = apply_operations(
+        BASE,
+        [
+            Rename(id="notify", new_id="welcome"),
+            SetInput(node="welcome", field="subject", expression='"Hey"'),
+            AddNode(node={"id": "log", "type": "value", "value": "welcome.message_id"}),
+        ],
+    )
+
+    diff = diff_flows(BASE, edited, renamed={"notify": "welcome"})
+
+    assert diff["renamed"] == {"notify": "welcome"}
+    assert [node["id"] for node in diff["added"]] == ["log"]
+    assert diff["removed"] == []
+    assert diff["changed"][0]["id"] == "welcome"
+    assert diff["changed"][0]["changes"]["inputs"]["after"]["subject"] == '"Hey"'
+    assert diff["edges_added"] == [["welcome", "log"]]
+    assert diff["edges_removed"] == []
+
+
+# -- the offline planner's instructions -------------------------------------------------------
+
+
+def test_also_adds_a_step_after_the_last_one(catalog):
+    sink = ListSink()
+
+    result = refine_flow(
+        BASE, "also text the customer an SMS", planner=OfflinePlanner(), catalog=catalog, sink=sink
+    )
+
+    assert result.ok, result.error
+    added = [op for op in result.operations if isinstance(op, AddNode)]
+    assert [op.node.tool for op in added] == ["send_sms"]
+    assert result.flow.node("send_sms").after == ["notify"]
+    assert {"phone", "message"} <= set(result.flow.input_schema["properties"])
+    assert result.diff["edges_added"] == [["notify", "send_sms"]]
+    assert BASE.node("notify").after == []  # the original is untouched
+    validated = next(e for e in sink.events if e.type == "plan.validated")
+    assert validated.data["diff"] == result.diff
+
+
+def test_a_step_can_be_added_before_another(catalog):
+    result = refine("add refund order before notify", catalog)
+
+    assert result.ok, result.error
+    assert "refund_order" in result.flow.node("notify").after
+    assert result.flow.node("refund_order").after == ["verify"]
+
+
+def test_removing_a_step_rewires_what_read_it(catalog):
+    result = refine("drop the verify step", catalog)
+
+    assert result.ok, result.error
+    assert [node.id for node in result.flow.nodes] == ["notify"]
+    assert result.flow.node("notify").inputs["to"] == "input.email"
+    assert result.diff["removed"] == ["verify"]
+
+
+def test_an_approval_goes_before_the_step_it_names(catalog):
+    flow = refine("also refund the order", catalog).flow
+
+    result = refine("ask finance to approve refunds over 500", catalog, flow=flow)
+
+    assert result.ok, result.error
+    approval = next(n for n in result.flow.nodes if isinstance(n, ApprovalNode))
+    join = next(n for n in result.flow.nodes if isinstance(n, ValueNode))
+    assert approval.assignees.groups == ["finance"]
+    assert approval.when == "input.amount > 500.0"
+    assert join.id in result.flow.node("refund_order").after
+    assert result.flow.node("refund_order").inputs["amount"] == "input.amount"
+
+
+def test_an_unconditional_approval_before_a_step(catalog):
+    result = refine("add an approval before notify", catalog)
+
+    assert result.ok, result.error
+    approval = next(n for n in result.flow.nodes if isinstance(n, ApprovalNode))
+    assert result.flow.node("notify").after == [approval.id]
+    assert approval.when is None
+
+
+def test_rename_and_ordering_instructions(catalog):
+    renamed = refine("rename notify to welcome", catalog)
+    ordered = refine("run notify after verify", catalog)
+
+    assert renamed.ok
+    assert ordered.ok
+    assert renamed.operations == [Rename(id="notify", new_id="welcome")]
+    assert ordered.operations == [Connect(source="verify", target="notify")]
+
+
+def test_set_an_input_to_a_literal(catalog):
+    result = refine("set the subject of notify to 'Welcome!'", catalog)
+
+    assert result.ok
+    assert result.flow.node("notify").inputs["subject"] == '"Welcome!"'
+
+
+def test_an_instruction_it_cannot_map_fails_with_the_reason(catalog):
+    result = refine("translate everything to Klingon", catalog)
+
+    assert not result.ok
+    assert result.error.code == "unmapped_step"
+    assert "translate" in result.error.message
+
+
+def test_an_edit_that_breaks_the_flow_fails_with_the_validators_words(catalog):
+    result = refine("set the to of notify to nobody.email", catalog)
+
+    assert not result.ok
+    assert result.error.code == "invalid_plan"
+    assert result.issues
+    assert result.issues[0]["node"] == "notify"
+    assert result.diff is not None  # the preview still shows what the edit would do
