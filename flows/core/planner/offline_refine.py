@@ -215,7 +215,7 @@ def _remove(
                         operations.append(
                             AddInputField(
                                 name=name,
-                                schema=builder.input_properties[name],
+                                field_schema=builder.input_properties[name],
                                 required=True,
                             )
                         )
@@ -340,8 +340,8 @@ def _add_steps(
 
 def _additions(builder: FlowBuilder) -> list[EditOperation]:
     operations: list[EditOperation] = [
-        AddInputField(name=name, schema=schema, required=required)
+        AddInputField(name=name, field_schema=schema, required=required)
         for name, schema, required in builder.new_input_fields()
     ]
-    operations += [AddNode(node=node) for node in builder.new_nodes()]  # type: ignore[arg-type]
+    operations += [AddNode(node=node) for node in builder.new_nodes()]
     return operations
