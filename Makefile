@@ -21,15 +21,17 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m dynamicflow_site.launcher
 
-## make test: lint, the import contract, then the whole suite against real services
+## make test: lint, the import contract, types of the core, then the whole suite
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy flows/core
 	$(EMBED) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy flows/core
 
 ## make bench: engine overhead per node vs bare asyncio and LangGraph
 bench: $(STAMP)
