@@ -1,5 +1,12 @@
-"""Websocket routes (run event streams)."""
+"""Websocket routes (run event streams); asgi.py wraps them in the session auth stack."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from flows.consumers import RunEventsConsumer, TokenQueryAuthMiddleware
+
+websocket_urlpatterns: list[URLPattern] = [
+    path(
+        "ws/runs/<uuid:run_id>/",
+        TokenQueryAuthMiddleware(RunEventsConsumer.as_asgi()),  # type: ignore[list-item]
+    ),
+]

@@ -1,11 +1,12 @@
 """URL routes: pages, admin, the REST API and its OpenAPI documents."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from flows import views as flow_views
 
 urlpatterns = [
     path("", flow_views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("flows.urls_runs")),
 ]

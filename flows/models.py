@@ -137,13 +137,32 @@ class Run(models.Model):
     )
     cancel_requested = models.BooleanField(default=False)
     last_seq = models.PositiveIntegerField(default=0)
+    #: The lease holder ("host:pid:token") while a worker executes the run; "" when none.
+    #: Every checkpoint write is fenced on it, so a worker that lost its lease writes nothing.
     worker = models.CharField(max_length=200, blank=True)
+    #: The holder must renew the lease before this moment, or any worker may take the run over.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    #: How many times a worker has claimed the run (1 for a run that never stopped).
+    attempts = models.PositiveIntegerField(default=0)
+    #: Approval node id -> the request shown to approvers, while the run waits on them.
+    waiting = models.JSONField(default=dict, blank=True)
+    #: Approval node id -> the decision taken, until the runner has applied it.
+    decisions = models.JSONField(default=dict, blank=True)
+    #: Position in its batch; batch runs start in this order.
+    batch_index = models.PositiveIntegerField(null=True, blank=True)
+    #: When a task was enqueued for the run (a batch holds runs back until a slot frees).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "lease_expires_at"], name="run_status_lease_idx"),
+            models.Index(fields=["requested_by", "-created_at"], name="run_owner_created_idx"),
+            models.Index(fields=["batch", "batch_index"], name="run_batch_index_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"run {self.id} ({self.status})"
@@ -185,6 +204,8 @@ class RunEvent(models.Model):
     node_id = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(default=dict, blank=True)
     ts = models.DateTimeField()
+    elapsed_ms = models.FloatField(null=True, blank=True)
+    duration_ms = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "seq"]

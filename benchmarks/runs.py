@@ -1,0 +1,426 @@
+"""Runs benchmark: durable cost per node, runs/s through Celery, event latency to a websocket.
+
+    python benchmarks/runs.py [--quick]        (make bench-runs)
+
+Each figure is printed beside its floor, measured in the same run on the same services:
+- durable cost per node: a 200-node chain of no-op tools run by the worker's runner with
+  the Postgres store (node committed before its successor starts, events stored), minus
+  the same chain on the in-memory engine; floor: one bare INSERT + COMMIT;
+- runs/s through Celery for 2-node and 10-node no-op chains, with one and two worker
+  processes; floor: raw Celery no-op tasks/s on the same broker and workers;
+- event emission in the worker -> arrival at a websocket client (real Daphne), p50/p99;
+  floor: a raw channels group_send to the same consumer and socket.
+
+It needs DATABASE_URL and REDIS_URL (make bench-runs starts embedded servers when unset);
+it creates and drops its own database, and uses its own Celery queue and Redis keys.
+Worker and Daphne processes use the test settings and the no-op tools in
+tests.runs.worker_tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SESSION = uuid.uuid4().hex[:8]
+QUEUE = f"runs-bench-{SESSION}"
+COUNTER = f"dftest-bench-{SESSION}:noop"
+
+RUN_ENV = {
+    "DYNAMICFLOW_EXTRA_TOOLS": "tests.runs.worker_tools",
+    "DYNAMICFLOW_RUNS_QUEUE": QUEUE,
+    "DYNAMICFLOW_REDIS_PREFIX": f"dftest-bench-{SESSION}",
+    "DYNAMICFLOW_DEV": "1",
+}
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(RUN_ENV)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "dynamicflow_site.settings.test"
+
+from celery import shared_task  # noqa: E402
+
+
+@shared_task(name="bench.noop", ignore_result=True)
+def noop_task() -> None:
+    """The raw Celery floor: a task that only counts itself."""
+    import redis
+
+    from flows.runs import conf
+
+    redis.Redis.from_url(conf.redis_url()).incr(counter_key())
+
+
+def counter_key() -> str:
+    """The counter's key, as the benchmarking process named it (a worker's SESSION differs)."""
+    return os.environ.get("BENCH_COUNTER", COUNTER)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def chain(n: int, tool: str = "t_noop", **inputs: str) -> dict[str, Any]:
+    nodes = []
+    for i in range(1, n + 1):
+        node: dict[str, Any] = {"id": f"n{i}", "type": "tool", "tool": tool, "inputs": inputs}
+        if i > 1:
+            node["after"] = [f"n{i - 1}"]
+        nodes.append(node)
+    return {"name": f"chain{n}", "nodes": nodes, "max_steps": n + 1}
+
+
+def wait_until(condition: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
+
+
+def service_env() -> dict[str, str]:
+    from django.db import connection
+
+    s = connection.settings_dict
+    auth = s["USER"] or "postgres"
+    if s.get("PASSWORD"):
+        auth += f":{s['PASSWORD']}"
+    host = s["HOST"] or "127.0.0.1"
+    if host.startswith("/"):
+        from urllib.parse import quote
+
+        host = quote(host, safe="")
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    env = dict(os.environ)
+    env.update(RUN_ENV)
+    env.update(
+        {
+            "DATABASE_URL": f"postgres://{auth}@{host}{port}/{s['NAME']}",
+            "DJANGO_SETTINGS_MODULE": "dynamicflow_site.settings.test",
+            "PYTHONPATH": str(ROOT),
+            "BENCH_COUNTER": COUNTER,
+        }
+    )
+    return env
+
+
+def start_worker(name: str, log_dir: Path) -> subprocess.Popen[bytes]:
+    log = log_dir / f"{name}.log"
+    out = open(log, "wb")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "dynamicflow_site",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            QUEUE,
+            "-n",
+            f"{name}-{SESSION}@%h",
+            "-I",
+            "benchmarks.runs",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=service_env(),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    return process
+
+
+def wait_workers_ready(count: int) -> None:
+    from dynamicflow_site.celery import app
+
+    def ready() -> bool:
+        replies = app.control.ping(timeout=0.5) or []
+        return sum(1 for r in replies for k in r if SESSION in k) >= count
+
+    wait_until(ready, 60, f"{count} workers")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
+
+
+# --------------------------------------------------------------------------- 1. durable cost
+
+
+def bench_durable(user: Any, nodes: int, repeat: int) -> None:
+    from django.db import connection
+
+    from flows.core.checkpoints import InMemoryCheckpointStore
+    from flows.core.engine import Engine
+    from flows.core.events import NullSink
+    from flows.core.ir import parse_flow
+    from flows.models import Flow, FlowVersion, NodeAttempt, Run
+    from flows.runs import runner
+    from flows.runs.catalog import run_catalog
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_commit (id bigserial, v int)")
+    commits = []
+    for i in range(300):
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_commit (v) VALUES (%s)", [i])
+        commits.append(time.perf_counter() - start)
+    commit_us = statistics.median(commits) * 1e6
+
+    ir = chain(nodes)
+    flow = Flow.objects.create(name="durable", owner=user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    engine = Engine(run_catalog(), store=InMemoryCheckpointStore())
+    compiled = engine.compile(parse_flow(ir))
+    loop = runner.runner_context().loop
+
+    def memory_once() -> float:
+        start = time.perf_counter()
+        loop.run_until_complete(engine.run(compiled, {}, run_id=uuid.uuid4().hex, sink=NullSink()))
+        return time.perf_counter() - start
+
+    def durable_once() -> float:
+        run = Run.objects.create(flow_version=version, requested_by=user)
+        start = time.perf_counter()
+        status = runner.execute_run_sync(str(run.id))
+        elapsed = time.perf_counter() - start
+        assert status == "completed", status
+        assert NodeAttempt.objects.filter(run=run).count() == nodes
+        return elapsed
+
+    memory_once()
+    durable_once()  # warm: compile cache, connections
+    memory = statistics.median(memory_once() for _ in range(repeat))
+    durable = statistics.median(durable_once() for _ in range(repeat))
+    per_node = (durable - memory) / nodes * 1e6
+    print("durable cost per node (commit before successors start, events stored)")
+    print(f"  runner + Postgres store, {nodes}-node chain: {durable / nodes * 1e6:8.0f} µs/node")
+    print(f"  in-memory engine, same chain:           {memory / nodes * 1e6:8.0f} µs/node")
+    print(f"  durable cost per node:                  {per_node:8.0f} µs   (target <= 600)")
+    print(f"  floor: one bare INSERT + COMMIT:         {commit_us:8.0f} µs")
+
+
+# --------------------------------------------------------------------------- 2. throughput
+
+
+def raw_celery_rate(count: int) -> float:
+    import redis
+
+    from flows.runs import conf
+
+    client = redis.Redis.from_url(conf.redis_url())
+    client.delete(COUNTER)
+    start = time.perf_counter()
+    for _ in range(count):
+        noop_task.apply_async(queue=QUEUE)
+    wait_until(lambda: int(client.get(COUNTER) or 0) >= count, 120, "raw tasks")
+    return count / (time.perf_counter() - start)
+
+
+def runs_rate(user: Any, version: Any, count: int) -> float:
+    from flows.models import Run
+    from flows.runs.services import enqueue_run
+
+    runs = Run.objects.bulk_create(
+        [Run(flow_version=version, requested_by=user) for _ in range(count)]
+    )
+    ids = [r.id for r in runs]
+    start = time.perf_counter()
+    for run_id in ids:
+        enqueue_run(run_id)
+
+    def done() -> bool:
+        return Run.objects.filter(id__in=ids, status="completed").count() >= count
+
+    wait_until(done, 180, "runs")
+    elapsed = time.perf_counter() - start
+    failed = Run.objects.filter(id__in=ids).exclude(status="completed").count()
+    assert failed == 0, f"{failed} runs did not complete"
+    return count / elapsed
+
+
+def bench_throughput(user: Any, log_dir: Path, quick: bool) -> None:
+    from flows.models import Flow, FlowVersion
+
+    versions = {}
+    for n in (2, 10):
+        flow = Flow.objects.create(name=f"tp{n}", owner=user)
+        versions[n] = FlowVersion.objects.create(flow=flow, number=1, ir=chain(n), is_valid=True)
+    sizes = {"raw": 600 if quick else 2000, 2: 200 if quick else 600, 10: 60 if quick else 200}
+    workers: list[subprocess.Popen[bytes]] = []
+    print("runs per second through Celery (no-op tools; enqueue to completed, in Postgres)")
+    try:
+        for count in (1, 2):
+            while len(workers) < count:
+                workers.append(start_worker(f"b{len(workers) + 1}", log_dir))
+            wait_workers_ready(count)
+            runs_rate(user, versions[2], 10)  # warm every worker's runner
+            raw = raw_celery_rate(sizes["raw"])
+            two = runs_rate(user, versions[2], sizes[2])
+            ten = runs_rate(user, versions[10], sizes[10])
+            label = f"{count} worker{'s' if count > 1 else ''}"
+            print(f"  {label}: 2-node flow {two:6.0f} runs/s   10-node flow {ten:6.0f} runs/s")
+            print(f"  {' ' * len(label)}  floor: raw Celery no-op task {raw:6.0f} tasks/s")
+        print("  (n8n publishes 220 executions/s on 2 vCPUs; the 2-node flow aims to beat it)")
+    finally:
+        for process in workers:
+            stop(process)
+
+
+# --------------------------------------------------------------------------- 3. latency
+
+
+async def _latency(daphne_port: int, token: str, run_ids: list[str], enqueue: Any) -> tuple:
+    from channels.layers import get_channel_layer
+    from websockets.asyncio.client import connect
+
+    from flows.runs.events import MESSAGE_TYPE, group_name
+
+    origin = f"http://127.0.0.1:{daphne_port}"
+    engine_latency: list[float] = []
+    raw_latency: list[float] = []
+    for run_id in run_ids:
+        url = f"ws://127.0.0.1:{daphne_port}/ws/runs/{run_id}/?token={token}"
+        async with asyncio.timeout(60), connect(url, origin=origin) as socket:
+            await asyncio.sleep(0.05)  # the consumer has joined the group
+            await asyncio.to_thread(enqueue, run_id)
+            last = 0
+            while True:
+                message = json.loads(await socket.recv())
+                arrived = time.time()
+                engine_latency.append((arrived - message["ts"]) * 1000)
+                last = message["seq"]
+                if message["type"] in ("run.completed", "run.failed"):
+                    break
+            # floor: a raw group_send of the next event to the same consumer and socket
+            layer = get_channel_layer()
+            for _ in range(10):
+                last += 1
+                event = {"seq": last, "type": "bench.raw", "ts": time.time(), "run_id": run_id}
+                await layer.group_send(
+                    group_name(run_id), {"type": MESSAGE_TYPE, "events": [event]}
+                )
+                message = json.loads(await socket.recv())
+                raw_latency.append((time.time() - message["ts"]) * 1000)
+    return engine_latency, raw_latency
+
+
+def bench_latency(user: Any, log_dir: Path, quick: bool) -> None:
+    import socket as sockets
+
+    from rest_framework.authtoken.models import Token
+
+    from flows.models import Flow, FlowVersion, Run
+    from flows.runs.services import enqueue_run
+
+    with sockets.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = open(log_dir / "daphne.log", "wb")  # noqa: SIM115 - closed with the process
+    daphne = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "dynamicflow_site.asgi:application"],
+        cwd=ROOT, env=service_env(), stdout=out, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    worker = start_worker("lat", log_dir)
+    try:
+
+        def listening() -> bool:
+            with sockets.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+
+        wait_until(listening, 60, "daphne")
+        wait_workers_ready(1)
+        ir = chain(10, tool="t_slow", seconds="0.005", log="''")
+        flow = Flow.objects.create(name="latency", owner=user)
+        version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+        token = Token.objects.get_or_create(user=user)[0].key
+        runs = [
+            str(Run.objects.create(flow_version=version, requested_by=user).id)
+            for _ in range(10 if quick else 40)
+        ]
+        engine, raw = asyncio.run(_latency(port, token, runs, enqueue_run))
+    finally:
+        stop(worker)
+        stop(daphne)
+    print("event latency, emission in the worker -> arrival at a websocket client (Daphne)")
+    print(
+        f"  run events ({len(engine)}): p50 {pct(engine, 0.5):6.2f} ms   "
+        f"p99 {pct(engine, 0.99):6.2f} ms   (target p50 <= 3 ms)"
+    )
+    print(
+        f"  floor: raw channels group_send ({len(raw)}): p50 {pct(raw, 0.5):6.2f} ms   "
+        f"p99 {pct(raw, 0.99):6.2f} ms"
+    )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    args = parser.parse_args()
+
+    import tempfile
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    original_name = settings.DATABASES["default"]["NAME"]
+    settings.DATABASES["default"].setdefault("TEST", {})
+    settings.DATABASES["default"]["TEST"]["NAME"] = f"bench_dynamicflow_runs_{SESSION}"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-runs-"))
+    try:
+        user = get_user_model().objects.create_user("bench", password="bench-pw-123456")
+        bench_durable(user, nodes=200, repeat=5 if args.quick else 15)
+        print()
+        bench_throughput(user, log_dir, args.quick)
+        print()
+        bench_latency(user, log_dir, args.quick)
+    finally:
+        from flows.runs import runner
+
+        runner.reset_runner_context()
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+        import redis
+
+        from flows.runs import conf
+
+        client = redis.Redis.from_url(conf.redis_url())
+        client.delete(QUEUE, COUNTER)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The run event stream over websockets: `/ws/runs/<id>/?after=<seq>`.
+
+Authentication: the Django session cookie, or `?token=<API token>` for other clients.
+Only the run's owner and staff may watch it. Close codes: 4401 not authenticated,
+4403 not allowed, 4404 no such run, 4400 bad `after`.
+
+The stream is complete and in order, without duplicates, however often a client
+reconnects: the consumer joins the run's group *first*, then sends the stored events
+after `after`, then the live ones; it remembers the last seq it sent and drops anything
+at or below it. The Redis channel layer drops messages beyond a channel's capacity, so a
+live event whose seq jumps ahead reveals a gap, which the consumer fills from the
+database (every event is committed before it is broadcast). A gap at the very end (the
+last messages of a burst dropped) has no later message to reveal it, so when the socket
+has been quiet for `ws_poll_s` the consumer also asks the database, until the run ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth.models import AnonymousUser
+
+from flows.runs import conf
+from flows.runs.events import group_name
+
+FINAL_EVENTS = frozenset({"run.completed", "run.failed", "run.cancelled"})
+PAGE = 1000
+
+
+def _query(scope: dict[str, Any]) -> dict[str, list[str]]:
+    return parse_qs(scope.get("query_string", b"").decode("latin-1"))
+
+
+@database_sync_to_async
+def _user_for_token(key: str) -> Any:
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return AnonymousUser()
+    return token.user
+
+
+class TokenQueryAuthMiddleware:
+    """Sets scope["user"] from `?token=` when given (after the session middleware)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        keys = _query(scope).get("token")
+        if keys:
+            scope = {**scope, "user": await _user_for_token(keys[0])}
+        return await self.inner(scope, receive, send)
+
+
+@database_sync_to_async
+def _access(user: Any, run_id: str) -> str:
+    from flows.models import Run
+    from flows.runs.selectors import user_can_view_run
+
+    run = Run.objects.filter(pk=run_id).only("id", "requested_by_id").first()
+    if run is None:
+        return "missing"
+    return "ok" if user_can_view_run(user, run) else "forbidden"
+
+
+@database_sync_to_async
+def _events_after(run_id: str, after: int) -> list[dict[str, Any]]:
+    from flows.runs.selectors import run_events_after
+
+    return run_events_after(run_id=run_id, after=after, limit=PAGE)
+
+
+class RunEventsConsumer(AsyncJsonWebsocketConsumer):
+    run_id: str
+    last_sent: int
+    finished: bool
+
+    async def connect(self) -> None:
+        self.run_id = str(self.scope["url_route"]["kwargs"]["run_id"])
+        self.joined = False
+        self.poller: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
+        self.finished = False
+        self.last_live = time.monotonic()
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        try:
+            self.last_sent = int((_query(self.scope).get("after") or ["0"])[0])
+            if self.last_sent < 0:
+                raise ValueError
+        except ValueError:
+            await self.close(code=4400)
+            return
+        access = await _access(user, self.run_id)
+        if access != "ok":
+            await self.close(code=4404 if access == "missing" else 4403)
+            return
+        self.group = group_name(self.run_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.joined = True
+        async with self.lock:
+            await self._catch_up()
+        self.poller = asyncio.get_running_loop().create_task(self._poll())
+
+    async def disconnect(self, code: int) -> None:
+        if self.poller is not None:
+            self.poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.poller
+        if self.joined:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        return None  # the stream is one-way
+
+    # ------------------------------------------------------------------ events
+
+    async def run_events(self, message: dict[str, Any]) -> None:
+        """Handles channel messages of type `run.events` (flows.runs.events.MESSAGE_TYPE)."""
+        self.last_live = time.monotonic()
+        async with self.lock:
+            for event in message["events"]:
+                seq = event["seq"]
+                if seq <= self.last_sent:
+                    continue  # already sent (replayed, or filled from the database)
+                if seq > self.last_sent + 1:
+                    await self._catch_up(until=seq - 1)
+                    if seq <= self.last_sent:
+                        continue
+                await self._send(event)
+
+    async def _send(self, event: dict[str, Any]) -> None:
+        await self.send_json(event)
+        self.last_sent = event["seq"]
+        if event["type"] in FINAL_EVENTS:
+            self.finished = True
+
+    async def _catch_up(self, until: int | None = None) -> None:
+        while until is None or self.last_sent < until:
+            rows = await _events_after(self.run_id, self.last_sent)
+            for row in rows:
+                if until is not None and row["seq"] > until:
+                    return
+                await self._send(row)
+            if len(rows) < PAGE:
+                return
+
+    async def _poll(self) -> None:
+        interval = conf.ws_poll_s()
+        while not self.finished:
+            await asyncio.sleep(interval)
+            if time.monotonic() - self.last_live < interval:
+                continue
+            async with self.lock:
+                await self._catch_up()

@@ -1,0 +1,236 @@
+"""The run event sink: every event is committed to Postgres, then broadcast to the run's group.
+
+`RunEventWriter.emit` is called by the engine on its event loop and never blocks: it
+buffers the event and schedules a flush. A node checkpoint (`commit`) takes the buffered
+events into the same statement as the node record, so a fast flow costs about one commit
+per node. After each commit the events go, in order, to one broadcaster task that sends
+them to the channel group `run.<hex id>`; a consumer that misses some (the Redis channel
+layer drops messages beyond its capacity) fills the gap from the database by sequence
+number, so the stream a client sees is always complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from flows.core.checkpoints import NodeRecord
+from flows.core.events import Event
+from flows.runs.store import DbThread, Final, LeaseLost, write_events_and_node, write_final
+
+if TYPE_CHECKING:
+    from flows.models import RunEvent
+    from flows.runs.store import Claim
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_TYPE = "run.events"
+
+
+def group_name(run_id: str | uuid.UUID) -> str:
+    return f"run.{uuid.UUID(str(run_id)).hex}"
+
+
+def event_wire(event: Event) -> dict[str, Any]:
+    """The one JSON shape of an event, on the websocket and in the REST API."""
+    return {
+        "seq": event.seq,
+        "type": event.type,
+        "ts": event.ts,
+        "run_id": event.run_id,
+        "node_id": event.node_id or None,
+        "data": event.data,
+        "elapsed_ms": event.elapsed_ms,
+        "duration_ms": event.duration_ms,
+    }
+
+
+def row_wire(row: RunEvent) -> dict[str, Any]:
+    ts = row.ts.timestamp() if isinstance(row.ts, datetime) else row.ts
+    return {
+        "seq": row.seq,
+        "type": row.type,
+        "ts": ts,
+        "run_id": str(row.run_id),
+        "node_id": row.node_id or None,
+        "data": row.payload,
+        "elapsed_ms": row.elapsed_ms,
+        "duration_ms": row.duration_ms,
+    }
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), max(size, 1)):
+        yield items[start : start + max(size, 1)]
+
+
+def broadcast_on_commit(run_id: str | uuid.UUID, wire_events: list[dict[str, Any]]) -> None:
+    """From synchronous code (services): send events to the run's group once committed."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(
+                group_name(run_id), {"type": MESSAGE_TYPE, "events": wire_events}
+            )
+        except Exception:  # the consumers' catch-up from the database covers a lost message
+            logger.exception("could not broadcast events of run %s", run_id)
+
+    transaction.on_commit(send)
+
+
+class RunEventWriter:
+    """The engine's EventSink for one run execution, and the writer of its checkpoints."""
+
+    def __init__(
+        self,
+        *,
+        claim: Claim,
+        token: str,
+        worker: str,
+        db: DbThread,
+        chunk: int = 100,
+        layer: Any = None,
+    ) -> None:
+        self.claim = claim
+        self.run_id = claim.run_id
+        self.token = token
+        self.worker = worker
+        self.db = db
+        self.chunk = chunk
+        self.layer = layer if layer is not None else get_channel_layer()
+        self.group = group_name(self.run_id)
+        self.lease_lost = False
+        self.last_seq = 0
+        self._pending: list[Event] = []
+        self._flush: asyncio.Task[None] | None = None
+        self._outbox: asyncio.Queue[list[Event] | None] = asyncio.Queue()
+        self._broadcaster = asyncio.get_running_loop().create_task(self._broadcast_loop())
+
+    # ------------------------------------------------------------------ EventSink
+
+    def emit(self, event: Event) -> None:
+        self._pending.append(event)
+        self.last_seq = event.seq
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().create_task(self._flush_soon())
+
+    # ------------------------------------------------------------------ writes
+
+    def _take(self) -> list[Event]:
+        events, self._pending = self._pending, []
+        return events
+
+    async def _flush_soon(self) -> None:
+        # Let the engine reach its next checkpoint first: events committed with a node
+        # record cost no extra commit. Two loop turns are microseconds.
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        self._flush = None
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Commit the buffered events now (fenced), then hand them to the broadcaster."""
+        events = self._take()
+        if not events or self.lease_lost:
+            return
+        try:
+            await self.db.call(
+                write_events_and_node, self.run_id, self.token, self.worker, events, None, False
+            )
+        except LeaseLost:
+            self.lease_lost = True
+            return
+        except Exception:
+            logger.exception("storing events of run %s failed; retrying with the next", self.run_id)
+            self._pending[:0] = events
+            return
+        self._outbox.put_nowait(events)
+
+    async def commit(self, record: NodeRecord, *, replace_waiting: bool = False) -> None:
+        """Commit a node record with the events so far; returns once durable."""
+        if self.lease_lost:
+            raise LeaseLost(self.run_id)
+        events = self._take()
+        try:
+            await self.db.call(
+                write_events_and_node,
+                self.run_id,
+                self.token,
+                self.worker,
+                events,
+                record,
+                replace_waiting,
+            )
+        except LeaseLost:
+            self.lease_lost = True
+            raise
+        except BaseException:
+            self._pending[:0] = events
+            raise
+        self._outbox.put_nowait(events)
+
+    async def finish(self, final: Final) -> tuple[str, str | None]:
+        """Commit the outcome, the last events and the lease release in one statement."""
+        if self.lease_lost:
+            raise LeaseLost(self.run_id)
+        # A flush already submitted is committed first (one DB thread, in order).
+        events = self._take()
+        try:
+            outcome = await self.db.call(
+                write_final, self.run_id, self.token, events, final, self.last_seq or None
+            )
+        except LeaseLost:
+            self.lease_lost = True
+            raise
+        self._outbox.put_nowait(events)
+        return outcome
+
+    async def close(self, timeout: float = 5.0) -> None:
+        """Wait (bounded) until every committed event has been handed to the channel layer."""
+        if self._flush is not None:
+            self._flush.cancel()
+            with contextlib.suppress(BaseException):
+                await self._flush
+        self._outbox.put_nowait(None)
+        try:
+            await asyncio.wait_for(self._broadcaster, timeout)
+        except (TimeoutError, asyncio.CancelledError):
+            logger.warning("broadcasting the events of run %s timed out", self.run_id)
+
+    # ------------------------------------------------------------------ broadcast
+
+    async def _broadcast_loop(self) -> None:
+        while True:
+            events = await self._outbox.get()
+            stop = events is None
+            batch = list(events or [])
+            # Coalesce whatever else has been committed meanwhile: fewer, larger messages
+            # when the channel layer is slower than the database.
+            while not stop and not self._outbox.empty():
+                more = self._outbox.get_nowait()
+                stop = more is None
+                batch.extend(more or [])
+            if batch and self.layer is not None:
+                await self._send(batch)
+            if stop:
+                return
+
+    async def _send(self, events: list[Event]) -> None:
+        wire = [event_wire(e) for e in events]
+        for chunk in _chunks(wire, self.chunk):
+            try:
+                await self.layer.group_send(self.group, {"type": MESSAGE_TYPE, "events": chunk})
+            except Exception:
+                logger.exception("broadcasting events of run %s failed", self.run_id)

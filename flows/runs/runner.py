@@ -1,0 +1,267 @@
+"""Executes one run: claim its lease, compile its version (cached), run the engine, finish.
+
+`execute_run_sync(run_id)` is what the Celery task calls. Each worker thread keeps one
+event loop, one database thread, one engine and one compiled-flow cache for its whole
+life, so a short run pays for none of their set-up (nor for new Redis connections).
+
+While the engine runs, a heartbeat renews the lease every `poll_s` and reads
+`cancel_requested`; a cancel request or the run timeout cancels the running nodes, and a
+lost lease (another worker took the run over) stops this one without writing anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import ValidationError
+
+from flows.core import events as ev
+from flows.core.engine import ApprovalDecision, CompiledFlow, Engine, EngineError, EngineLimits
+from flows.core.events import Event
+from flows.core.ir import parse_flow
+from flows.runs import conf
+from flows.runs.catalog import run_catalog
+from flows.runs.events import RunEventWriter
+from flows.runs.limits import RedisToolLimiter, ToolLimit
+from flows.runs.store import (
+    Claim,
+    DbThread,
+    Final,
+    LeaseLost,
+    PostgresCheckpointStore,
+    claim_run,
+    fetch_ir,
+    load_checkpoint,
+    renew_lease,
+)
+
+logger = logging.getLogger(__name__)
+
+WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _tool_limit(tool_id: str) -> ToolLimit | None:
+    limits = conf.tool_limits()
+    if tool_id in limits:
+        return ToolLimit.from_dict(limits[tool_id])
+    tool = run_catalog().get(tool_id)
+    concurrency = tool.spec.config.concurrency if tool is not None else None
+    return ToolLimit(concurrency=concurrency) if concurrency else None
+
+
+@dataclass
+class RunnerContext:
+    """What one worker thread keeps between runs."""
+
+    loop: asyncio.AbstractEventLoop
+    db: DbThread
+    store: PostgresCheckpointStore
+    engine: Engine
+    compiled: OrderedDict[int, CompiledFlow] = field(default_factory=OrderedDict)
+
+    @classmethod
+    def create(cls) -> RunnerContext:
+        loop = asyncio.new_event_loop()
+        db = DbThread()
+        store = PostgresCheckpointStore(db)
+        asyncio.set_event_loop(loop)
+        # Tools without a limit never touch Redis, so the limiter costs them nothing.
+        limiter = RedisToolLimiter(conf.redis_url(), _tool_limit, prefix=conf.redis_prefix())
+        engine = Engine(
+            run_catalog(),
+            store=store,
+            limits=EngineLimits(max_concurrency=conf.max_concurrency()),
+            limiter=limiter,
+        )
+        return cls(loop, db, store, engine)
+
+    async def compiled_flow(self, version_id: int) -> CompiledFlow:
+        compiled = self.compiled.get(version_id)
+        if compiled is None:
+            ir = await self.db.call(fetch_ir, version_id)
+            compiled = self.engine.compile(parse_flow(ir))
+            self.compiled[version_id] = compiled
+            while len(self.compiled) > 256:
+                self.compiled.popitem(last=False)
+        return compiled
+
+
+_local = threading.local()
+
+
+def runner_context() -> RunnerContext:
+    context = getattr(_local, "context", None)
+    if context is None:
+        context = _local.context = RunnerContext.create()
+    return context
+
+
+def reset_runner_context() -> None:
+    """Forget this thread's loop, engine and caches (tests that swap the catalogue)."""
+    context = getattr(_local, "context", None)
+    if context is not None:
+        _local.context = None
+        context.db.shutdown()
+        context.loop.close()
+
+
+def execute_run_sync(run_id: str) -> str | None:
+    """Execute (or continue) the run; returns the status written, or None if not claimed."""
+    context = runner_context()
+    return context.loop.run_until_complete(execute_run(context, str(run_id)))
+
+
+def _decision(data: dict[str, Any]) -> ApprovalDecision:
+    return ApprovalDecision(
+        approved=bool(data.get("approved")),
+        data=dict(data.get("data") or {}),
+        comment=str(data.get("comment") or ""),
+        by=data.get("by"),
+        timed_out=bool(data.get("timed_out")),
+    )
+
+
+async def execute_run(context: RunnerContext, run_id: str) -> str | None:
+    token = f"{WORKER_NAME}:{uuid.uuid4().hex[:12]}"
+    lease = conf.lease_s()
+    claim = await context.db.call(claim_run, run_id, token, lease)
+    if claim is None:
+        logger.info("run %s is not claimable (finished, or another worker holds it)", run_id)
+        return None
+    writer = RunEventWriter(
+        claim=claim, token=token, worker=WORKER_NAME, db=context.db, chunk=conf.broadcast_chunk()
+    )
+    try:
+        return await _execute(context, claim, writer)
+    except LeaseLost:
+        logger.warning("run %s: lease lost; another worker continues it", run_id)
+        return None
+    finally:
+        context.store.detach(run_id)
+        await writer.close()
+
+
+async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter) -> str | None:
+    run_id = claim.run_id
+    if claim.cancel_requested:
+        return await _finish_without_engine(
+            context, claim, writer, ev.RUN_CANCELLED, {"reason": "cancelled on request"}
+        )
+    try:
+        compiled = await context.compiled_flow(claim.version_id)
+    except (EngineError, ValidationError, LookupError) as exc:
+        error = {"code": "invalid_flow", "message": str(exc)}
+        return await _finish_without_engine(
+            context, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
+        )
+
+    timeout = compiled.flow.timeout_s or conf.run_timeout_s()
+    if timeout:
+        # The timeout counts from the run's first start, across worker restarts.
+        remaining = max(timeout - (claim.db_now - claim.started_at), 0.001)
+        flow = compiled.flow.model_copy(update={"timeout_s": remaining})
+        compiled = replace(compiled, flow=flow)
+
+    context.store.attach(run_id, writer, fresh=claim.attempts == 1 and not claim.decisions)
+    checkpoint = await context.store.load(run_id)
+    waiting = set(checkpoint.waiting) if checkpoint is not None else set()
+    decisions = {node: _decision(data) for node, data in claim.decisions.items() if node in waiting}
+
+    cancel = asyncio.Event()
+    heartbeat = asyncio.get_running_loop().create_task(_heartbeat(context, run_id, writer, cancel))
+    try:
+        result = await context.engine.run(
+            compiled,
+            claim.input,
+            run_id=run_id,
+            sink=writer,
+            checkpoint=checkpoint,
+            decisions=decisions,
+            cancel=cancel,
+        )
+    except EngineError as exc:
+        error = {"code": "engine_error", "message": str(exc)}
+        heartbeat.cancel()
+        return await _finish_without_engine(
+            context, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
+        )
+    finally:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+    if writer.lease_lost:
+        raise LeaseLost(run_id)
+    final = Final(
+        status=result.status,
+        result=result.output,
+        error=result.error,
+        waiting=result.waiting,
+        applied_decisions=sorted(claim.decisions),
+    )
+    status, batch_id = await writer.finish(final)
+    await _after_finish(context, run_id, status, batch_id)
+    return status
+
+
+async def _finish_without_engine(
+    context: RunnerContext,
+    claim: Claim,
+    writer: RunEventWriter,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    error: dict[str, Any] | None = None,
+) -> str:
+    """Record an outcome decided before the engine ran (cancelled while queued, bad flow)."""
+    checkpoint = await context.db.call(load_checkpoint, claim.run_id, claim.input, {})
+    seq = (checkpoint.last_seq if checkpoint is not None else 0) + 1
+    writer.emit(Event(seq, event_type, time.time(), claim.run_id, None, data))
+    status = "cancelled" if event_type == ev.RUN_CANCELLED else "failed"
+    final = Final(status=status, error=error, applied_decisions=sorted(claim.decisions))
+    written, batch_id = await writer.finish(final)
+    await _after_finish(context, claim.run_id, written, batch_id)
+    return written
+
+
+async def _after_finish(
+    context: RunnerContext, run_id: str, status: str, batch_id: str | None
+) -> None:
+    from flows.runs import services
+
+    # The outcome is committed; a failure here is repaired by the reaper (runs_recover).
+    try:
+        if status == "pending":  # decisions arrived while it ran: go again
+            await context.db.call(services.enqueue_run, run_id)
+        if batch_id is not None and status != "pending":
+            await context.db.call(services.batch_advance, batch_id=batch_id)
+    except Exception:
+        logger.exception("run %s: enqueueing what follows it failed", run_id)
+
+
+async def _heartbeat(
+    context: RunnerContext, run_id: str, writer: RunEventWriter, cancel: asyncio.Event
+) -> None:
+    lease, interval = conf.lease_s(), conf.poll_s()
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            cancel_requested = await context.db.call(renew_lease, run_id, writer.token, lease)
+        except Exception:
+            logger.exception("run %s: renewing the lease failed", run_id)
+            continue
+        if cancel_requested is None:
+            writer.lease_lost = True
+            cancel.set()
+            return
+        if cancel_requested:
+            cancel.set()

@@ -1,0 +1,120 @@
+"""Reads for runs: who may see what, run lists and details, events after a sequence number."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from flows.models import FlowVersion, NodeAttempt, Run, RunBatch, RunEvent
+from flows.runs.errors import RunServiceError, forbidden, not_found
+from flows.runs.events import row_wire
+
+
+def _uuid(value: Any, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise not_found(what) from None
+
+
+def user_can_view_run(user: Any, run: Run) -> bool:
+    """The run's owner and staff may watch and cancel a run."""
+    return bool(user.is_authenticated and (user.is_staff or run.requested_by_id == user.pk))
+
+
+def runs_visible_to(user: Any) -> QuerySet[Run]:
+    runs = Run.objects.select_related("flow_version", "flow_version__flow", "requested_by")
+    return runs if user.is_staff else runs.filter(requested_by=user)
+
+
+def run_list(
+    *,
+    user: Any,
+    status: str | None = None,
+    flow_version: int | None = None,
+    batch: str | None = None,
+) -> QuerySet[Run]:
+    runs = runs_visible_to(user)
+    if status:
+        runs = runs.filter(status=status)
+    if flow_version:
+        runs = runs.filter(flow_version_id=flow_version)
+    if batch:
+        runs = runs.filter(batch_id=_uuid(batch, "batch"))
+    return runs.order_by("-created_at", "-id")
+
+
+def run_get(*, run_id: Any, user: Any) -> Run:
+    """The run, if `user` may see it; 404 otherwise (no hint that it exists)."""
+    run = runs_visible_to(user).filter(id=_uuid(run_id, "run")).first()
+    if run is None:
+        raise not_found("run")
+    return run
+
+
+def run_node_attempts(run: Run) -> list[NodeAttempt]:
+    return list(run.node_attempts.order_by("id"))
+
+
+def run_events_after(*, run_id: Any, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
+    """Stored events with seq > after, in order: the same sequence the websocket sends."""
+    rows = RunEvent.objects.filter(run_id=run_id, seq__gt=after).order_by("seq")[:limit]
+    return [row_wire(row) for row in rows]
+
+
+def user_can_use_flow_version(user: Any, version: FlowVersion) -> bool:
+    flow = version.flow
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or flow.owner_id == user.pk:
+        return True
+    return flow.shared_with_groups.filter(user=user).exists()
+
+
+def flow_version_for_run(*, user: Any, version_id: Any) -> FlowVersion:
+    try:
+        version = FlowVersion.objects.select_related("flow").get(pk=int(version_id))
+    except (FlowVersion.DoesNotExist, TypeError, ValueError):
+        raise RunServiceError(
+            "invalid_flow_version",
+            f"flow version {version_id!r} does not exist",
+            details={"field": "flow_version"},
+        ) from None
+    if not user_can_use_flow_version(user, version):
+        raise forbidden("you may not run this flow")
+    return version
+
+
+def batch_get(*, batch_id: Any, user: Any) -> RunBatch:
+    batches = RunBatch.objects.select_related("flow_version")
+    if not user.is_staff:
+        batches = batches.filter(requested_by=user)
+    batch = batches.filter(id=_uuid(batch_id, "batch")).first()
+    if batch is None:
+        raise not_found("batch")
+    return batch
+
+
+def batch_progress(batch: RunBatch) -> dict[str, Any]:
+    counts = dict(
+        batch.runs.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    done = sum(counts.get(s, 0) for s in Run.TERMINAL)
+    return {
+        "total": batch.total,
+        "done": done,
+        "by_status": {status: counts.get(status, 0) for status in Run.Status.values},
+        "fraction": (done / batch.total) if batch.total else 1.0,
+    }
+
+
+def batch_runs(batch: RunBatch) -> QuerySet[Run]:
+    return batch.runs.order_by("batch_index").only(
+        "id", "status", "batch_index", "error", "result", "finished_at"
+    )
+
+
+def active_filter() -> Q:
+    return Q(status__in=[Run.Status.PENDING, Run.Status.RUNNING])

@@ -1,0 +1,313 @@
+"""Writes for runs: create, cancel, resume an approval, batches, and crash recovery.
+
+Each service checks first and writes after; side effects (enqueueing a task, websocket
+broadcasts) happen only once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import jsonschema
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from pydantic import ValidationError
+
+from flows.core import events as ev
+from flows.core.engine import EngineError, compile_flow
+from flows.core.ir import Flow as IrFlow
+from flows.core.ir import parse_flow
+from flows.models import FlowVersion, Run, RunBatch, RunEvent
+from flows.runs import conf
+from flows.runs.catalog import run_catalog
+from flows.runs.errors import RunServiceError, conflict, forbidden
+from flows.runs.events import broadcast_on_commit, row_wire
+from flows.runs.selectors import active_filter, flow_version_for_run, run_get, user_can_view_run
+
+MAX_BATCH_INPUTS = 10_000
+
+
+def enqueue_run(run_id: Any) -> None:
+    """Send the run to a worker now (callers use it from on_commit)."""
+    from flows.tasks import execute_run
+
+    execute_run.apply_async(args=[str(run_id)], queue=conf.runs_queue())
+
+
+def _check_flow(version: FlowVersion) -> IrFlow:
+    try:
+        flow = parse_flow(version.ir)
+        compile_flow(flow, run_catalog())
+    except ValidationError as exc:
+        raise RunServiceError(
+            "invalid_flow",
+            "the flow version's IR is not valid",
+            details={"errors": exc.errors(include_url=False, include_context=False)},
+        ) from None
+    except EngineError as exc:
+        raise RunServiceError("invalid_flow", str(exc)) from None
+    return flow
+
+
+def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> dict[str, Any]:
+    where = {"index": index} if index is not None else {}
+    if not isinstance(run_input, dict):
+        raise RunServiceError(
+            "invalid_input", "the run input must be a JSON object", details={**where}
+        )
+    try:
+        jsonschema.validate(run_input, flow.input_schema)
+    except jsonschema.ValidationError as exc:
+        path = "/".join(str(p) for p in exc.absolute_path) or "(input)"
+        raise RunServiceError(
+            "invalid_input",
+            f"the run input does not fit the flow's input_schema at {path}: {exc.message}",
+            details={**where, "path": path},
+        ) from None
+    return run_input
+
+
+def _append_event(run: Run, type_: str, data: dict[str, Any]) -> None:
+    """Store one event the engine did not emit (the run is not executing) and broadcast it."""
+    last = RunEvent.objects.filter(run=run).aggregate(m=Max("seq"))["m"] or 0
+    row = RunEvent.objects.create(
+        run=run, seq=last + 1, type=type_, node_id="", payload=data, ts=timezone.now()
+    )
+    run.last_seq = row.seq
+    broadcast_on_commit(run.id, [row_wire(row)])
+
+
+def run_create(
+    *,
+    user: Any,
+    flow_version_id: Any,
+    run_input: Any,
+    enqueue: bool = True,
+) -> Run:
+    version = flow_version_for_run(user=user, version_id=flow_version_id)
+    flow = _check_flow(version)
+    run_input = _check_input(flow, {} if run_input is None else run_input)
+    with transaction.atomic():
+        run = Run.objects.create(
+            flow_version=version,
+            input=run_input,
+            requested_by=user,
+            enqueued_at=timezone.now() if enqueue else None,
+        )
+        if enqueue:
+            transaction.on_commit(lambda: enqueue_run(run.id))
+    return run
+
+
+def run_cancel(*, run_id: Any, user: Any) -> Run:
+    """Cancel a run: at once if it is not executing, else through its worker's heartbeat."""
+    run_get(run_id=run_id, user=user)  # 404 when not visible
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run_id)
+        if not user_can_view_run(user, run):
+            raise forbidden("you may not cancel this run")
+        if run.status in Run.TERMINAL:
+            raise conflict("run_finished", f"the run is already {run.status}", status=run.status)
+        run.cancel_requested = True
+        fields = ["cancel_requested"]
+        executing = run.status == Run.Status.RUNNING or (
+            run.status == Run.Status.PENDING and run.worker
+        )
+        if not executing:
+            run.status = Run.Status.CANCELLED
+            run.finished_at = timezone.now()
+            run.waiting = {}
+            _append_event(run, ev.RUN_CANCELLED, {"reason": "cancelled on request"})
+            fields += ["status", "finished_at", "waiting", "last_seq"]
+        run.save(update_fields=fields)
+        if not executing and run.batch_id:
+            batch_id = run.batch_id
+            transaction.on_commit(lambda: batch_advance(batch_id=batch_id))
+    return run
+
+
+def _may_decide(user: Any, run: Run, request: dict[str, Any]) -> bool:
+    if user_can_view_run(user, run):
+        return True
+    assignees = request.get("assignees") or {}
+    if user.get_username() in (assignees.get("users") or []):
+        return True
+    groups = assignees.get("groups") or []
+    return bool(groups) and user.groups.filter(name__in=groups).exists()
+
+
+def run_resume(
+    *,
+    run_id: Any,
+    node_id: str,
+    user: Any,
+    approved: bool,
+    data: dict[str, Any] | None = None,
+    comment: str = "",
+) -> Run:
+    """Record a decision for a waiting approval and continue the run.
+
+    Deciding twice, deciding a node that is not waiting, or bad form data changes nothing.
+    """
+    try:
+        run_uuid = uuid.UUID(str(run_id))
+    except ValueError:
+        raise RunServiceError("not_found", "run was not found", status=404) from None
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(pk=run_uuid).first()
+        if run is None:
+            raise RunServiceError("not_found", "run was not found", status=404)
+        request = (run.waiting or {}).get(node_id)
+        if request is None or run.status in Run.TERMINAL:
+            requests = [{}, *(run.waiting or {}).values()]
+            if not any(_may_decide(user, run, r) for r in requests):
+                raise RunServiceError("not_found", "run was not found", status=404)
+            raise conflict("not_waiting", f"'{node_id}' is not waiting for a decision")
+        if not _may_decide(user, run, request):
+            raise forbidden("you are not an assignee of this approval")
+        if node_id in (run.decisions or {}):
+            raise conflict("already_decided", f"'{node_id}' has already been decided")
+        data = data or {}
+        if not isinstance(data, dict):
+            raise RunServiceError("invalid_form", "data must be a JSON object")
+        if approved:
+            try:
+                jsonschema.validate(data, request.get("form_schema") or {"type": "object"})
+            except jsonschema.ValidationError as exc:
+                path = "/".join(str(p) for p in exc.absolute_path) or "(form)"
+                raise RunServiceError(
+                    "invalid_form",
+                    f"the form data is invalid at {path}: {exc.message}",
+                    details={"path": path},
+                ) from None
+        run.decisions = {
+            **(run.decisions or {}),
+            node_id: {
+                "approved": bool(approved),
+                "data": data,
+                "comment": comment or "",
+                "by": user.get_username(),
+                "decided_at": time.time(),
+            },
+        }
+        fields = ["decisions"]
+        if run.status == Run.Status.SUSPENDED:
+            run.status = Run.Status.PENDING
+            run.enqueued_at = timezone.now()
+            fields += ["status", "enqueued_at"]
+            transaction.on_commit(lambda: enqueue_run(run.id))
+        run.save(update_fields=fields)
+    return run
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def batch_create(*, user: Any, flow_version_id: Any, inputs: Any, concurrency: int = 4) -> RunBatch:
+    version = flow_version_for_run(user=user, version_id=flow_version_id)
+    flow = _check_flow(version)
+    if not isinstance(inputs, list) or not inputs:
+        raise RunServiceError("invalid_input", "inputs must be a non-empty list of objects")
+    if len(inputs) > MAX_BATCH_INPUTS:
+        raise RunServiceError("too_many_inputs", f"a batch takes at most {MAX_BATCH_INPUTS} inputs")
+    if not isinstance(concurrency, int) or not 1 <= concurrency <= 1000:
+        raise RunServiceError("invalid_concurrency", "concurrency must be between 1 and 1000")
+    checked = [_check_input(flow, item, index=i) for i, item in enumerate(inputs)]
+    with transaction.atomic():
+        batch = RunBatch.objects.create(
+            flow_version=version, requested_by=user, concurrency=concurrency, total=len(checked)
+        )
+        Run.objects.bulk_create(
+            [
+                Run(
+                    flow_version=version,
+                    input=item,
+                    requested_by=user,
+                    batch=batch,
+                    batch_index=i,
+                )
+                for i, item in enumerate(checked)
+            ],
+            batch_size=1000,
+        )
+        batch_advance(batch_id=batch.id)
+    return batch
+
+
+def batch_advance(*, batch_id: Any) -> int:
+    """Start queued runs of the batch while fewer than `concurrency` are active; close it when
+    every run has finished. Returns how many runs were started."""
+    with transaction.atomic():
+        batch = RunBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or batch.status != RunBatch.Status.RUNNING:
+            return 0
+        runs = Run.objects.filter(batch=batch)
+        active = runs.filter(active_filter(), enqueued_at__isnull=False).count()
+        free = max(batch.concurrency - active, 0)
+        ids = list(
+            runs.filter(status=Run.Status.PENDING, enqueued_at__isnull=True)
+            .order_by("batch_index")
+            .values_list("id", flat=True)[:free]
+        )
+        if ids:
+            Run.objects.filter(id__in=ids).update(enqueued_at=timezone.now())
+            transaction.on_commit(lambda: [enqueue_run(i) for i in ids])
+        elif not runs.exclude(status__in=Run.TERMINAL).exists():
+            batch.status = RunBatch.Status.COMPLETED
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["status", "finished_at"])
+    return len(ids)
+
+
+def batch_cancel(*, batch_id: Any, user: Any) -> RunBatch:
+    from flows.runs.selectors import batch_get
+
+    batch = batch_get(batch_id=batch_id, user=user)
+    with transaction.atomic():
+        batch = RunBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != RunBatch.Status.RUNNING:
+            raise conflict("batch_finished", f"the batch is already {batch.status}")
+        batch.status = RunBatch.Status.CANCELLED
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "finished_at"])
+        queued = Run.objects.filter(batch=batch, status=Run.Status.PENDING, enqueued_at=None)
+        queued.update(status=Run.Status.CANCELLED, finished_at=timezone.now())
+        Run.objects.filter(batch=batch).exclude(status__in=Run.TERMINAL).update(
+            cancel_requested=True
+        )
+    for run in Run.objects.filter(batch=batch, status=Run.Status.SUSPENDED):
+        run_cancel(run_id=run.id, user=user)
+    return batch
+
+
+# --------------------------------------------------------------------------- recovery
+
+
+def runs_recover() -> list[str]:
+    """Re-enqueue runs whose worker stopped renewing its lease (it died or hung), and
+    advance open batches.
+
+    Releasing the lease and enqueueing happen once per expiry however many workers run
+    this: the UPDATE hands each expired run to exactly one caller, and gives the new task
+    a grace period (one lease) before the run counts as abandoned again.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE flows_run SET worker = '',"
+            " lease_expires_at = now() + make_interval(secs => %s), enqueued_at = now()"
+            " WHERE status = 'running' AND lease_expires_at < now() RETURNING id",
+            [conf.lease_s()],
+        )
+        ids = [str(row[0]) for row in cursor.fetchall()]
+    for run_id in ids:
+        enqueue_run(run_id)
+    # A worker that died between finishing a batch run and starting the next left the
+    # batch short of its concurrency (or not closed): advance every open batch.
+    for batch_id in RunBatch.objects.filter(status=RunBatch.Status.RUNNING).values_list(
+        "id", flat=True
+    ):
+        batch_advance(batch_id=batch_id)
+    return ids

@@ -1,0 +1,432 @@
+"""The Postgres checkpoint store: claims, leases and fenced writes of node records and events.
+
+Every write is one SQL statement in autocommit (so one round trip and one commit) and is
+*fenced* on the run's lease holder: it writes only while `flows_run.worker` still names the
+writing worker, so a worker that lost its lease (paused, partitioned, presumed dead) can
+never add a node record or an event after another worker took the run over.
+
+The statements run on one database thread per event loop (`DbThread`): the engine awaits
+them without blocking its loop, and the writes of one run are committed in the order they
+were submitted — the order the engine produced them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import close_old_connections, connection, transaction
+
+from flows.core.checkpoints import Checkpoint, NodeRecord
+from flows.core.events import Event
+
+if TYPE_CHECKING:
+    from flows.runs.events import RunEventWriter
+
+T = TypeVar("T")
+
+
+class LeaseLost(Exception):
+    """This worker no longer holds the run: it must stop writing."""
+
+
+class DbThread:
+    """One thread with its own database connection, serving one event loop."""
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamicflow-db")
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        if kwargs:
+            return await loop.run_in_executor(
+                self._executor, functools.partial(fn, *args, **kwargs)
+            )
+        return await loop.run_in_executor(self._executor, fn, *args)
+
+    def shutdown(self) -> None:
+        self._executor.submit(lambda: connection.close()).result(timeout=10)
+        self._executor.shutdown(wait=True)
+
+
+def _dumps(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, default=str)
+
+
+def _loads(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes | bytearray) else value
+
+
+def _dt(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def _epoch(value: datetime | float | None) -> float | None:
+    if value is None:
+        return None
+    return value.timestamp() if isinstance(value, datetime) else float(value)
+
+
+_EVENT_ROW = (
+    "(%s::uuid, %s::int, %s::varchar, %s::varchar, %s::jsonb, %s::timestamptz,"
+    " %s::float8, %s::float8)"
+)
+_EVENT_COLUMNS = "run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms"
+
+
+def _events_cte(run_id: str, events: Sequence[Event], source: str) -> tuple[str, list[Any]]:
+    """A CTE inserting `events`, only if `source` (a CTE of the fenced run) has a row."""
+    params: list[Any] = []
+    for e in events:
+        params += [
+            run_id,
+            e.seq,
+            e.type,
+            e.node_id or "",
+            _dumps(e.data),
+            _dt(e.ts),
+            e.elapsed_ms,
+            e.duration_ms,
+        ]
+    rows = ", ".join([_EVENT_ROW] * len(events))
+    sql = (
+        f"ev AS (INSERT INTO flows_runevent ({_EVENT_COLUMNS}) "
+        f"SELECT v.* FROM (VALUES {rows}) AS v({_EVENT_COLUMNS}), {source} RETURNING 1)"
+    )
+    return sql, params
+
+
+# --------------------------------------------------------------------------- statements
+# Each runs on the DB thread.
+
+
+@dataclass(slots=True)
+class Claim:
+    run_id: str
+    version_id: int
+    input: dict[str, Any]
+    cancel_requested: bool
+    attempts: int
+    started_at: float
+    waiting: dict[str, Any]
+    decisions: dict[str, Any]
+    batch_id: str | None
+    db_now: float
+
+
+def claim_run(run_id: str, token: str, lease_s: float) -> Claim | None:
+    """Take the run if it is pending, or running under an expired (or released) lease."""
+    close_old_connections()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE flows_run SET status = 'running', worker = %s,
+                lease_expires_at = now() + make_interval(secs => %s),
+                attempts = attempts + 1, started_at = COALESCE(started_at, now()),
+                finished_at = NULL
+            WHERE id = %s AND status IN ('pending', 'running')
+              AND (worker = '' OR lease_expires_at IS NULL OR lease_expires_at < now())
+            RETURNING flow_version_id, input, cancel_requested, attempts, started_at,
+                waiting, decisions, batch_id, now()
+            """,
+            [token, lease_s, run_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Claim(
+        run_id=run_id,
+        version_id=row[0],
+        input=_loads(row[1]) or {},
+        cancel_requested=row[2],
+        attempts=row[3],
+        started_at=_epoch(row[4]) or 0.0,
+        waiting=_loads(row[5]) or {},
+        decisions=_loads(row[6]) or {},
+        batch_id=str(row[7]) if row[7] else None,
+        db_now=_epoch(row[8]) or 0.0,
+    )
+
+
+def fetch_ir(version_id: int) -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ir FROM flows_flowversion WHERE id = %s", [version_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"flow version {version_id} does not exist")
+    return _loads(row[0])
+
+
+def load_checkpoint(
+    run_id: str, run_input: dict[str, Any], waiting: dict[str, Any]
+) -> Checkpoint | None:
+    """The run's state: the latest record of each node and the last stored event number."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT ON (node_id) node_id, status, output, error, inputs, attempt,
+                started_at, finished_at
+            FROM flows_nodeattempt WHERE run_id = %s ORDER BY node_id, id DESC
+            """,
+            [run_id],
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM flows_runevent WHERE run_id = %s", [run_id]
+        )
+        last_seq = cursor.fetchone()[0]
+    if not rows and not last_seq:
+        return None
+    nodes = {
+        r[0]: NodeRecord(
+            node_id=r[0],
+            status=r[1],
+            output=_loads(r[2]),
+            error=_loads(r[3]),
+            inputs=_loads(r[4]),
+            attempts=r[5],
+            started_at=_epoch(r[6]),
+            finished_at=_epoch(r[7]),
+        )
+        for r in rows
+    }
+    return Checkpoint(
+        run_id=run_id,
+        status="running",
+        input=run_input,
+        nodes=nodes,
+        waiting={k: v for k, v in waiting.items() if k in nodes and nodes[k].status == "waiting"},
+        last_seq=last_seq,
+    )
+
+
+_LEASE_CTE = "lease AS (SELECT id FROM flows_run WHERE id = %s AND worker = %s FOR SHARE)"
+
+
+#: Events per INSERT statement (Postgres takes at most 65,535 parameters, 8 per event).
+EVENTS_PER_STATEMENT = 2000
+
+
+def write_events_and_node(
+    run_id: str,
+    token: str,
+    worker: str,
+    events: Sequence[Event],
+    record: NodeRecord | None,
+    replace_waiting: bool,
+) -> None:
+    """Commit `events` and `record` together, fenced on the lease; raise LeaseLost if not held."""
+    if len(events) <= EVENTS_PER_STATEMENT:
+        _write_events_and_node(run_id, token, worker, events, record, replace_waiting)
+        return
+    with transaction.atomic():
+        for start in range(0, len(events), EVENTS_PER_STATEMENT):
+            end = start + EVENTS_PER_STATEMENT
+            last = end >= len(events)
+            _write_events_and_node(
+                run_id,
+                token,
+                worker,
+                events[start:end],
+                record if last else None,
+                replace_waiting,
+            )
+
+
+def _write_events_and_node(
+    run_id: str,
+    token: str,
+    worker: str,
+    events: Sequence[Event],
+    record: NodeRecord | None,
+    replace_waiting: bool,
+) -> None:
+    parts = [_LEASE_CTE]
+    params: list[Any] = [run_id, token]
+    if events:
+        sql, ev_params = _events_cte(run_id, events, "lease")
+        parts.append(sql)
+        params += ev_params
+    if record is not None:
+        if replace_waiting:
+            parts.append(
+                "na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
+                " error = %s::jsonb, attempt = %s, finished_at = %s, worker = %s FROM lease"
+                " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
+                " RETURNING 1)"
+            )
+            params += [
+                record.status,
+                _dumps(record.output),
+                _dumps(record.error),
+                record.attempts,
+                _dt(record.finished_at),
+                worker,
+                record.node_id,
+            ]
+        else:
+            parts.append(
+                "na AS (INSERT INTO flows_nodeattempt (run_id, node_id, attempt, status, inputs,"
+                " output, error, worker, started_at, finished_at)"
+                " SELECT lease.id, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s, %s, %s"
+                " FROM lease RETURNING 1)"
+            )
+            params += [
+                record.node_id,
+                record.attempts,
+                record.status,
+                _dumps(record.inputs),
+                _dumps(record.output),
+                _dumps(record.error),
+                worker,
+                _dt(record.started_at),
+                _dt(record.finished_at),
+            ]
+    sql = "WITH " + ", ".join(parts) + " SELECT count(*) FROM lease"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        held = cursor.fetchone()[0]
+    if not held:
+        raise LeaseLost(run_id)
+
+
+@dataclass(slots=True)
+class Final:
+    status: str
+    result: Any = None
+    error: dict[str, Any] | None = None
+    waiting: dict[str, Any] = field(default_factory=dict)
+    applied_decisions: list[str] = field(default_factory=list)
+
+
+def write_final(
+    run_id: str, token: str, events: Sequence[Event], final: Final, last_seq: int | None = None
+) -> tuple[str, str | None]:
+    """Commit the run's outcome with its last events and release the lease.
+
+    A suspended run that received new decisions while it ran goes back to `pending` (the
+    caller enqueues it). Returns (status written, batch id).
+    """
+    terminal = final.status in ("completed", "failed", "cancelled")
+    if last_seq is None and events:
+        last_seq = events[-1].seq
+    run_cte = (
+        "run AS (UPDATE flows_run SET"
+        " status = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
+        "   THEN 'pending' ELSE %s END,"
+        " enqueued_at = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
+        "   THEN now() ELSE enqueued_at END,"
+        " result = %s::jsonb, error = %s::jsonb, waiting = %s::jsonb,"
+        " decisions = decisions - %s::text[],"
+        " last_seq = GREATEST(last_seq, COALESCE(%s, last_seq)),"
+        " finished_at = CASE WHEN %s THEN now() ELSE NULL END,"
+        " worker = '', lease_expires_at = NULL"
+        " WHERE id = %s AND worker = %s RETURNING id, status, batch_id)"
+    )
+    applied = list(final.applied_decisions)
+    params: list[Any] = [
+        final.status,
+        applied,
+        final.status,
+        final.status,
+        applied,
+        _dumps(final.result),
+        _dumps(final.error),
+        _dumps(final.waiting or {}),
+        applied,
+        last_seq,
+        terminal,
+        run_id,
+        token,
+    ]
+    if len(events) > EVENTS_PER_STATEMENT:
+        with transaction.atomic():
+            head = len(events) - EVENTS_PER_STATEMENT
+            write_events_and_node(run_id, token, "", events[:head], None, False)
+            return write_final(run_id, token, events[head:], final, last_seq)
+    parts = [run_cte]
+    if events:
+        sql, ev_params = _events_cte(run_id, events, "run")
+        parts.append(sql)
+        params += ev_params
+    sql = "WITH " + ", ".join(parts) + " SELECT status, batch_id FROM run"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise LeaseLost(run_id)
+    return row[0], (str(row[1]) if row[1] else None)
+
+
+def renew_lease(run_id: str, token: str, lease_s: float) -> bool | None:
+    """Extend the lease; returns whether a cancel was requested, or None if the lease is lost."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE flows_run SET lease_expires_at = now() + make_interval(secs => %s)"
+            " WHERE id = %s AND worker = %s RETURNING cancel_requested",
+            [lease_s, run_id, token],
+        )
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@dataclass(slots=True)
+class _Attached:
+    writer: RunEventWriter
+    fresh: bool
+    waiting_nodes: set[str]
+
+
+class PostgresCheckpointStore:
+    """The engine's CheckpointStore for runs executed by this process.
+
+    The runner attaches a run's writer before starting the engine; `save_node` commits the
+    node record together with the events emitted so far, fenced on the lease. `save` only
+    keeps the final checkpoint: the runner commits it with the run's outcome in one
+    statement (`RunEventWriter.finish`).
+    """
+
+    def __init__(self, db: DbThread) -> None:
+        self.db = db
+        self._runs: dict[str, _Attached] = {}
+        self.final: dict[str, Checkpoint] = {}
+
+    def attach(self, run_id: str, writer: RunEventWriter, *, fresh: bool) -> None:
+        self._runs[run_id] = _Attached(writer, fresh, set())
+
+    def detach(self, run_id: str) -> Checkpoint | None:
+        self._runs.pop(run_id, None)
+        return self.final.pop(run_id, None)
+
+    async def load(self, run_id: str) -> Checkpoint | None:
+        attached = self._runs[run_id]
+        if attached.fresh:
+            return None
+        claim = attached.writer.claim
+        checkpoint = await self.db.call(load_checkpoint, run_id, claim.input, claim.waiting)
+        if checkpoint is not None:
+            attached.waiting_nodes = {
+                k for k, r in checkpoint.nodes.items() if r.status == "waiting"
+            }
+        return checkpoint
+
+    async def save_node(self, run_id: str, record: NodeRecord) -> None:
+        attached = self._runs[run_id]
+        replace_waiting = record.node_id in attached.waiting_nodes
+        if record.status == "waiting":
+            attached.waiting_nodes.add(record.node_id)
+        elif replace_waiting:
+            attached.waiting_nodes.discard(record.node_id)
+        await attached.writer.commit(record, replace_waiting=replace_waiting)
+
+    async def save(self, checkpoint: Checkpoint) -> None:
+        self.final[checkpoint.run_id] = checkpoint

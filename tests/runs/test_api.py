@@ -1,0 +1,246 @@
+"""The REST API for runs: permissions, validation, the JSON error format, approvals, batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from flows.models import Run, RunBatch, RunEvent
+from flows.runs import services
+from tests.runs.helpers import approval_flow, chain
+
+pytestmark = pytest.mark.urls("tests.runs.urls")
+
+
+@pytest.fixture
+def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    sent: list[str] = []
+    monkeypatch.setattr("flows.runs.services.enqueue_run", lambda run_id: sent.append(str(run_id)))
+    return sent
+
+
+def _client(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _error(response: Any) -> dict[str, Any]:
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    return body["error"]
+
+
+@pytest.mark.django_db
+def test_every_endpoint_needs_authentication(user, make_version):
+    run = Run.objects.create(flow_version=make_version(chain(1, tool="t_noop")), requested_by=user)
+    client = APIClient()
+    for method, path in [
+        ("get", "/api/v1/runs/"),
+        ("post", "/api/v1/runs/"),
+        ("get", f"/api/v1/runs/{run.id}/"),
+        ("post", f"/api/v1/runs/{run.id}/cancel/"),
+        ("get", f"/api/v1/runs/{run.id}/events/"),
+        ("post", f"/api/v1/runs/{run.id}/approvals/ok/"),
+        ("post", "/api/v1/runs/batch/"),
+    ]:
+        response = getattr(client, method)(path, {}, format="json")
+        assert response.status_code == 401, path
+        assert _error(response)["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creating_a_run_enqueues_it_after_commit(user, make_version, api, enqueued):
+    version = make_version(chain(2, tool="t_noop"))
+
+    response = api.post("/api/v1/runs/", {"flow_version": version.id, "input": {}}, format="json")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "pending"
+    assert body["flow_version"] == version.id
+    assert body["nodes"] == []
+    assert enqueued == [body["id"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_created_in_a_rolled_back_transaction_is_never_enqueued(user, make_version, enqueued):
+    version = make_version(chain(1, tool="t_noop"))
+
+    def create_then_fail() -> None:
+        with transaction.atomic():
+            services.run_create(user=user, flow_version_id=version.id, run_input={})
+            raise RuntimeError("rollback")
+
+    with pytest.raises(RuntimeError):
+        create_then_fail()
+    assert enqueued == []
+    assert not Run.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bad_run_requests_get_a_clear_error_and_change_nothing(
+    user, other_user, make_version, api, enqueued
+):
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {
+        "type": "object",
+        "properties": {"n": {"type": "integer"}},
+        "required": ["n"],
+    }
+    version = make_version(typed)
+    foreign = make_version(chain(1, tool="t_noop"), owner=other_user)
+    unknown_tool = make_version(
+        {"name": "x", "nodes": [{"id": "a", "type": "tool", "tool": "nope"}]}
+    )
+    cases = [
+        ({"input": {}}, 400, "invalid"),
+        ({"flow_version": 999999, "input": {}}, 400, "invalid_flow_version"),
+        ({"flow_version": foreign.id, "input": {}}, 403, "permission_denied"),
+        ({"flow_version": version.id, "input": {"n": "one"}}, 400, "invalid_input"),
+        ({"flow_version": version.id, "input": {}}, 400, "invalid_input"),
+        ({"flow_version": version.id, "input": [1]}, 400, "invalid_input"),
+        ({"flow_version": unknown_tool.id, "input": {}}, 400, "invalid_flow"),
+    ]
+    for payload, status, code in cases:
+        response = api.post("/api/v1/runs/", payload, format="json")
+        assert response.status_code == status, (payload, response.content)
+        assert _error(response)["code"] == code
+    assert not Run.objects.exists()
+    assert enqueued == []
+
+
+@pytest.mark.django_db
+def test_people_see_their_own_runs_and_staff_see_all(user, other_user, staff_user, make_version):
+    version = make_version(chain(1, tool="t_noop"))
+    mine = Run.objects.create(flow_version=version, requested_by=user)
+    theirs = Run.objects.create(flow_version=version, requested_by=other_user)
+
+    listed = _client(user).get("/api/v1/runs/").json()
+    assert [r["id"] for r in listed["results"]] == [str(mine.id)]
+    assert _client(user).get(f"/api/v1/runs/{theirs.id}/").status_code == 404
+    assert _client(user).get(f"/api/v1/runs/{theirs.id}/events/").status_code == 404
+    assert _client(user).post(f"/api/v1/runs/{theirs.id}/cancel/").status_code == 404
+    staff = _client(staff_user).get("/api/v1/runs/").json()
+    assert {r["id"] for r in staff["results"]} == {str(mine.id), str(theirs.id)}
+    filtered = _client(staff_user).get("/api/v1/runs/?status=completed").json()
+    assert filtered["results"] == []
+    bad_filter = _client(staff_user).get("/api/v1/runs/?status=nope")
+    assert bad_filter.status_code == 400
+    assert _error(bad_filter)["code"] == "invalid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_a_queued_run_ends_it_at_once(user, make_version, api, enqueued):
+    version = make_version(chain(1, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+
+    response = api.post(f"/api/v1/runs/{run.id}/cancel/")
+
+    assert response.status_code == 202
+    assert response.json()["status"] == "cancelled"
+    events = api.get(f"/api/v1/runs/{run.id}/events/?after=0").json()["events"]
+    assert [(e["seq"], e["type"]) for e in events] == [(1, "run.cancelled")]
+    assert _error(api.post(f"/api/v1/runs/{run.id}/cancel/"))["code"] == "run_finished"
+    assert api.get(f"/api/v1/runs/{run.id}/events/?after=-1").status_code == 400
+
+
+def test_an_approval_is_decided_once_by_an_assignee_with_a_valid_form(
+    user, other_user, django_user_model, make_version, inprocess
+):
+    outsider = django_user_model.objects.create_user("dan", password="pw-dan-123456")
+    version = make_version(approval_flow())
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    assert inprocess.execute(run.id) == "suspended"
+    detail = _client(user).get(f"/api/v1/runs/{run.id}/").json()
+    assert detail["status"] == "suspended"
+    assert [w["node_id"] for w in detail["waiting"]] == ["ok"]
+    path = f"/api/v1/runs/{run.id}/approvals/ok/"
+
+    # Not an assignee, an invalid form, a node that is not waiting: refused, nothing changes
+    denied = _client(outsider).post(path, {"approved": True, "data": {"amount": 1}}, format="json")
+    assert denied.status_code == 403
+    bad = _client(other_user).post(path, {"approved": True, "data": {"amount": 500}}, format="json")
+    assert bad.status_code == 400
+    assert _error(bad)["code"] == "invalid_form"
+    wrong_node = _client(other_user).post(
+        f"/api/v1/runs/{run.id}/approvals/first/", {"approved": True}, format="json"
+    )
+    assert wrong_node.status_code == 409
+    run.refresh_from_db()
+    assert run.status == "suspended"
+    assert run.decisions == {}
+
+    # The assignee approves: the run goes back to the queue; a second decision is refused
+    ok = _client(other_user).post(
+        path, {"approved": True, "data": {"amount": 42}, "comment": "fine"}, format="json"
+    )
+    assert ok.status_code == 202, ok.content
+    assert ok.json()["status"] == "pending"
+    again = _client(user).post(path, {"approved": False}, format="json")
+    assert again.status_code == 409
+    assert _error(again)["code"] == "already_decided"
+
+    assert inprocess.execute(run.id) == "completed"
+    detail = _client(user).get(f"/api/v1/runs/{run.id}/").json()
+    assert detail["result"] == {"result": 42}
+    approval = next(n for n in detail["nodes"] if n["node_id"] == "ok")
+    assert approval["output"]["by"] == "bob"
+    assert approval["output"]["comment"] == "fine"
+    # once nothing waits on them, assignees no longer see the run; the owner is told why
+    late = {"approved": True, "data": {"amount": 1}}
+    assert _client(other_user).post(path, late, format="json").status_code == 404
+    assert _error(_client(user).post(path, late, format="json"))["code"] == "not_waiting"
+    seqs = list(RunEvent.objects.filter(run=run).values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+@pytest.mark.django_db
+def test_a_batch_with_one_bad_input_is_refused_whole(user, make_version, api, enqueued):
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    version = make_version(typed)
+
+    response = api.post(
+        "/api/v1/runs/batch/",
+        {"flow_version": version.id, "inputs": [{"n": 1}, {"n": "two"}], "concurrency": 2},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "invalid_input"
+    assert error["details"]["index"] == 1
+    assert not RunBatch.objects.exists()
+    assert not Run.objects.exists()
+    empty = api.post(
+        "/api/v1/runs/batch/", {"flow_version": version.id, "inputs": []}, format="json"
+    )
+    assert empty.status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_starts_only_its_concurrency_and_can_be_cancelled(
+    user, make_version, api, enqueued
+):
+    version = make_version(chain(1, tool="t_noop"))
+    response = api.post(
+        "/api/v1/runs/batch/",
+        {"flow_version": version.id, "inputs": [{}] * 5, "concurrency": 2},
+        format="json",
+    )
+    assert response.status_code == 201
+    batch_id = response.json()["id"]
+    assert len(enqueued) == 2
+
+    cancelled = api.post(f"/api/v1/runs/batch/{batch_id}/cancel/")
+
+    assert cancelled.status_code == 202
+    detail = api.get(f"/api/v1/runs/batch/{batch_id}/").json()
+    assert detail["status"] == "cancelled"
+    assert detail["progress"]["by_status"]["cancelled"] == 3
+    assert Run.objects.filter(batch_id=batch_id, cancel_requested=True).count() == 2

@@ -1,0 +1,162 @@
+"""The runner with the Postgres store, in this process: checkpoints, events, fencing."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+
+from flows.core.tools import FunctionTool, ToolContext, ToolSpec
+from flows.models import NodeAttempt, Run, RunEvent
+from flows.runs import services, store
+from tests.runs.helpers import approval_flow, chain
+
+
+def _seqs(run: Run) -> list[int]:
+    return list(RunEvent.objects.filter(run=run).order_by("seq").values_list("seq", flat=True))
+
+
+def test_a_run_commits_each_node_and_every_event(user, make_version, inprocess):
+    version = make_version(chain(3, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+
+    status = inprocess.execute(run.id)
+
+    run.refresh_from_db()
+    assert status == run.status == "completed"
+    assert run.started_at
+    assert run.finished_at
+    assert run.attempts == 1
+    assert run.worker == ""
+    attempts = NodeAttempt.objects.filter(run=run)
+    assert sorted(a.node_id for a in attempts) == ["n1", "n2", "n3"]
+    assert {a.status for a in attempts} == {"completed"}
+    assert all(a.output == {"ok": True} and a.started_at and a.finished_at for a in attempts)
+    types = list(RunEvent.objects.filter(run=run).values_list("type", flat=True))
+    assert types[0] == "run.started"
+    assert types[-1] == "run.completed"
+    assert types.count("node.output") == 3
+    assert _seqs(run) == list(range(1, len(types) + 1))
+    assert run.last_seq == len(types)
+    assert run.result == {"n3": {"ok": True}}
+
+
+def test_a_node_is_committed_before_its_successor_starts(user, make_version, inprocess):
+    seen: dict[str, Any] = {}
+
+    def committed_elsewhere(run_id: str, node_id: str) -> bool:
+        # A fresh connection in another thread sees only committed rows.
+        from django.db import connection
+
+        try:
+            return NodeAttempt.objects.filter(
+                run_id=run_id, node_id=node_id, status="completed"
+            ).exists()
+        finally:
+            connection.close()
+
+    async def check(context: ToolContext, previous: str) -> dict[str, Any]:
+        result: list[bool] = []
+        thread = threading.Thread(
+            target=lambda: result.append(committed_elsewhere(context.run_id, previous))
+        )
+        thread.start()
+        await asyncio.to_thread(thread.join, 10)
+        seen[context.node_id] = result[0]
+        return {"ok": True}
+
+    spec = ToolSpec(id="t_check", name="check", description="checks its predecessor")
+    inprocess.add_tools(FunctionTool(spec, check))
+    nodes = [{"id": "n1", "type": "tool", "tool": "t_noop"}]
+    nodes += [
+        {
+            "id": f"n{i}",
+            "type": "tool",
+            "tool": "t_check",
+            "inputs": {"previous": f"'n{i - 1}'"},
+            "after": [f"n{i - 1}"],
+        }
+        for i in range(2, 6)
+    ]
+    version = make_version({"name": "checked", "nodes": nodes})
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+
+    assert inprocess.execute(run.id) == "completed"
+    assert seen == {"n2": True, "n3": True, "n4": True, "n5": True}
+
+
+def test_suspend_then_resume_continues_the_sequence(user, other_user, make_version, inprocess):
+    version = make_version(approval_flow())
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    assert inprocess.execute(run.id) == "suspended"
+    run.refresh_from_db()
+    assert list(run.waiting) == ["ok"]
+    assert run.worker == ""
+    suspended_seqs = _seqs(run)
+
+    services.run_resume(
+        run_id=run.id, node_id="ok", user=other_user, approved=True, data={"amount": 7}
+    )
+    run.refresh_from_db()
+    assert run.status == "pending"
+    assert inprocess.execute(run.id) == "completed"
+
+    run.refresh_from_db()
+    assert run.result == {"result": 7}
+    assert run.waiting == {}
+    assert run.decisions == {}
+    seqs = _seqs(run)
+    assert seqs[: len(suspended_seqs)] == suspended_seqs
+    assert seqs == list(range(1, len(seqs) + 1))
+    types = list(RunEvent.objects.filter(run=run).values_list("type", flat=True))
+    assert "run.suspended" in types
+    assert "run.resumed" in types
+    approval = NodeAttempt.objects.filter(run=run, node_id="ok")
+    assert [(a.status, a.output["data"]) for a in approval] == [("completed", {"amount": 7})]
+
+
+def test_a_worker_that_lost_its_lease_writes_nothing(user, make_version, inprocess):
+    version = make_version(chain(1, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    claim = store.claim_run(str(run.id), "me", 30)
+    assert claim is not None
+    assert claim.attempts == 1
+    # Given another worker took the run over
+    Run.objects.filter(pk=run.pk).update(worker="someone-else")
+
+    # When the first one writes, then it is refused and nothing is stored
+    from flows.core.checkpoints import NodeRecord
+
+    record = NodeRecord("n1", "completed", {"ok": True})
+    with pytest.raises(store.LeaseLost):
+        store.write_events_and_node(str(run.id), "me", "w", [], record, False)
+    with pytest.raises(store.LeaseLost):
+        store.write_final(str(run.id), "me", [], store.Final(status="completed"))
+    assert not NodeAttempt.objects.filter(run=run).exists()
+    assert Run.objects.get(pk=run.pk).status == "running"
+    # and a second claim is refused while the other holder's lease is valid
+    assert store.claim_run(str(run.id), "third", 30) is None
+
+
+def test_a_failing_node_fails_the_run_with_its_error(user, make_version, inprocess):
+    version = make_version(
+        {"name": "f", "nodes": [{"id": "bad", "type": "tool", "tool": "t_fail"}]}
+    )
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+
+    assert inprocess.execute(run.id) == "failed"
+
+    run.refresh_from_db()
+    assert run.error["code"] == "test_failure"
+    assert run.error["node"] == "bad"
+    assert NodeAttempt.objects.get(run=run).status == "failed"
+
+
+def test_a_delivered_twice_run_executes_once(user, make_version, inprocess):
+    version = make_version(chain(2, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    assert inprocess.execute(run.id) == "completed"
+    assert inprocess.execute(run.id) is None
+    assert NodeAttempt.objects.filter(run=run).count() == 2

@@ -1,0 +1,5 @@
+"""The run API mounted as the lead mounts it (under /api/v1/), for tests."""
+
+from django.urls import include, path
+
+urlpatterns = [path("api/v1/", include("flows.urls_runs"))]
