@@ -86,6 +86,9 @@ class CheckpointStore(Protocol):
     async def save(self, checkpoint: Checkpoint) -> None:
         """Commit the whole run state (at suspension and at the end)."""
 
+    # Optional: `stage_node(run_id, record) -> None` takes a record nothing waits on; the
+    # store commits it with its next write, and at the latest with `save`.
+
 
 class InMemoryCheckpointStore:
     def __init__(self) -> None:

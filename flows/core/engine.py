@@ -329,6 +329,7 @@ class _Execution:
         self.wall0 = time.time()
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.deadlines = Deadlines()
+        self.stage_node = getattr(engine.store, "stage_node", None)
 
     # ------------------------------------------------------------------ events
 
@@ -481,7 +482,7 @@ class _Execution:
             try:
                 reason = self._skip_reason(step)
                 if reason is not None:
-                    await self._commit(NodeRecord(step.id, SKIPPED))
+                    await self._commit(NodeRecord(step.id, SKIPPED), step)
                     self.emit(ev.NODE_SKIPPED, step.id, {"reason": reason})
                     self._release(step, SKIPPED)
                     return
@@ -506,7 +507,7 @@ class _Execution:
                 return
             if record is None:  # waiting for an approval
                 return
-            await self._commit(record)
+            await self._commit(record, step)
             self.emit(
                 ev.NODE_OUTPUT,
                 step.id,
@@ -527,8 +528,17 @@ class _Execution:
             if self.active == 0 and not self.done.done():
                 self.done.set_result(None)
 
-    async def _commit(self, record: NodeRecord) -> None:
-        await self.engine.store.save_node(self.run_id, record)
+    async def _commit(self, record: NodeRecord, step: Step | None = None) -> None:
+        """Checkpoint `record` before anything that depends on it starts.
+
+        A node nothing waits on may be staged instead: the store commits it with its next
+        write, at the latest with the run's outcome, saving a commit per leaf.
+        """
+        stage = self.stage_node
+        if stage is not None and step is not None and not step.dependents:
+            stage(self.run_id, record)
+        else:
+            await self.engine.store.save_node(self.run_id, record)
         self.checkpoint.nodes[record.node_id] = record
 
     def _release(self, step: Step, status: str) -> None:

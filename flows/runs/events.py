@@ -114,6 +114,7 @@ class RunEventWriter:
         self.lease_lost = False
         self.last_seq = 0
         self._pending: list[Event] = []
+        self._staged: list[NodeRecord] = []
         self._flush: asyncio.Task[None] | None = None
         self._outbox: asyncio.Queue[list[Event] | None] = asyncio.Queue()
         self._broadcaster = asyncio.get_running_loop().create_task(self._broadcast_loop())
@@ -132,6 +133,16 @@ class RunEventWriter:
         events, self._pending = self._pending, []
         return events
 
+    def _take_staged(self) -> list[NodeRecord]:
+        staged, self._staged = self._staged, []
+        return staged
+
+    def stage(self, record: NodeRecord) -> None:
+        """Keep a record nothing waits on for the next write (see Engine._commit)."""
+        self._staged.append(record)
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().create_task(self._flush_soon())
+
     async def _flush_soon(self) -> None:
         # Let the engine reach its next checkpoint first: events committed with a node
         # record cost no extra commit. Two loop turns are microseconds.
@@ -142,12 +153,19 @@ class RunEventWriter:
 
     async def flush(self) -> None:
         """Commit the buffered events now (fenced), then hand them to the broadcaster."""
-        events = self._take()
-        if not events or self.lease_lost:
+        if (not self._pending and not self._staged) or self.lease_lost:
             return
+        events, staged = self._take(), self._take_staged()
         try:
             await self.db.call(
-                write_events_and_node, self.run_id, self.token, self.worker, events, None, False
+                write_events_and_node,
+                self.run_id,
+                self.token,
+                self.worker,
+                events,
+                None,
+                False,
+                staged,
             )
         except LeaseLost:
             self.lease_lost = True
@@ -155,6 +173,7 @@ class RunEventWriter:
         except Exception:
             logger.exception("storing events of run %s failed; retrying with the next", self.run_id)
             self._pending[:0] = events
+            self._staged[:0] = staged
             return
         self._outbox.put_nowait(events)
 
@@ -162,7 +181,7 @@ class RunEventWriter:
         """Commit a node record with the events so far; returns once durable."""
         if self.lease_lost:
             raise LeaseLost(self.run_id)
-        events = self._take()
+        events, staged = self._take(), self._take_staged()
         try:
             await self.db.call(
                 write_events_and_node,
@@ -172,12 +191,14 @@ class RunEventWriter:
                 events,
                 record,
                 replace_waiting,
+                staged,
             )
         except LeaseLost:
             self.lease_lost = True
             raise
         except BaseException:
             self._pending[:0] = events
+            self._staged[:0] = staged
             raise
         self._outbox.put_nowait(events)
 
@@ -186,10 +207,17 @@ class RunEventWriter:
         if self.lease_lost:
             raise LeaseLost(self.run_id)
         # A flush already submitted is committed first (one DB thread, in order).
-        events = self._take()
+        events, staged = self._take(), self._take_staged()
         try:
             outcome = await self.db.call(
-                write_final, self.run_id, self.token, events, final, self.last_seq or None
+                write_final,
+                self.run_id,
+                self.token,
+                events,
+                final,
+                self.last_seq or None,
+                staged,
+                self.worker,
             )
         except LeaseLost:
             self.lease_lost = True

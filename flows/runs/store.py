@@ -102,6 +102,37 @@ def _events_cte(run_id: str, events: Sequence[Event], source: str) -> tuple[str,
     return sql, params
 
 
+_RECORD_ROW = (
+    "(%s::varchar, %s::int, %s::varchar, %s::jsonb, %s::jsonb, %s::jsonb, %s::varchar,"
+    " %s::timestamptz, %s::timestamptz)"
+)
+_RECORD_COLUMNS = "node_id, attempt, status, inputs, output, error, worker, started_at, finished_at"
+
+
+def _records_cte(records: Sequence[NodeRecord], worker: str, source: str) -> tuple[str, list[Any]]:
+    """A CTE inserting staged node records, only if `source` (the fenced run) has a row."""
+    params: list[Any] = []
+    for r in records:
+        params += [
+            r.node_id,
+            r.attempts,
+            r.status,
+            _dumps(r.inputs),
+            _dumps(r.output),
+            _dumps(r.error),
+            worker,
+            _dt(r.started_at),
+            _dt(r.finished_at),
+        ]
+    rows = ", ".join([_RECORD_ROW] * len(records))
+    sql = (
+        f"st AS (INSERT INTO flows_nodeattempt (run_id, {_RECORD_COLUMNS}) "
+        f"SELECT {source}.id, v.* FROM (VALUES {rows}) AS v({_RECORD_COLUMNS}), {source}"
+        " RETURNING 1)"
+    )
+    return sql, params
+
+
 # --------------------------------------------------------------------------- statements
 # Each runs on the DB thread.
 
@@ -220,10 +251,14 @@ def write_events_and_node(
     events: Sequence[Event],
     record: NodeRecord | None,
     replace_waiting: bool,
+    staged: Sequence[NodeRecord] = (),
 ) -> None:
-    """Commit `events` and `record` together, fenced on the lease; raise LeaseLost if not held."""
+    """Commit `events`, `record` and the `staged` records together, fenced on the lease.
+
+    Raises LeaseLost if this worker no longer holds the run.
+    """
     if len(events) <= EVENTS_PER_STATEMENT:
-        _write_events_and_node(run_id, token, worker, events, record, replace_waiting)
+        _write_events_and_node(run_id, token, worker, events, record, replace_waiting, staged)
         return
     with transaction.atomic():
         for start in range(0, len(events), EVENTS_PER_STATEMENT):
@@ -236,6 +271,7 @@ def write_events_and_node(
                 events[start:end],
                 record if last else None,
                 replace_waiting,
+                staged if last else (),
             )
 
 
@@ -246,6 +282,7 @@ def _write_events_and_node(
     events: Sequence[Event],
     record: NodeRecord | None,
     replace_waiting: bool,
+    staged: Sequence[NodeRecord] = (),
 ) -> None:
     parts = [_LEASE_CTE]
     params: list[Any] = [run_id, token]
@@ -253,6 +290,10 @@ def _write_events_and_node(
         sql, ev_params = _events_cte(run_id, events, "lease")
         parts.append(sql)
         params += ev_params
+    if staged:
+        sql, st_params = _records_cte(staged, worker, "lease")
+        parts.append(sql)
+        params += st_params
     if record is not None:
         if replace_waiting:
             parts.append(
@@ -306,7 +347,13 @@ class Final:
 
 
 def write_final(
-    run_id: str, token: str, events: Sequence[Event], final: Final, last_seq: int | None = None
+    run_id: str,
+    token: str,
+    events: Sequence[Event],
+    final: Final,
+    last_seq: int | None = None,
+    staged: Sequence[NodeRecord] = (),
+    worker: str = "",
 ) -> tuple[str, str | None]:
     """Commit the run's outcome with its last events and release the lease.
 
@@ -348,13 +395,17 @@ def write_final(
     if len(events) > EVENTS_PER_STATEMENT:
         with transaction.atomic():
             head = len(events) - EVENTS_PER_STATEMENT
-            write_events_and_node(run_id, token, "", events[:head], None, False)
+            write_events_and_node(run_id, token, worker, events[:head], None, False, staged)
             return write_final(run_id, token, events[head:], final, last_seq)
     parts = [run_cte]
     if events:
         sql, ev_params = _events_cte(run_id, events, "run")
         parts.append(sql)
         params += ev_params
+    if staged:
+        sql, st_params = _records_cte(staged, worker, "run")
+        parts.append(sql)
+        params += st_params
     sql = "WITH " + ", ".join(parts) + " SELECT status, batch_id FROM run"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -427,6 +478,10 @@ class PostgresCheckpointStore:
         elif replace_waiting:
             attached.waiting_nodes.discard(record.node_id)
         await attached.writer.commit(record, replace_waiting=replace_waiting)
+
+    def stage_node(self, run_id: str, record: NodeRecord) -> None:
+        """A record nothing waits on: it rides on the run's next write (or its outcome)."""
+        self._runs[run_id].writer.stage(record)
 
     async def save(self, checkpoint: Checkpoint) -> None:
         self.final[checkpoint.run_id] = checkpoint
