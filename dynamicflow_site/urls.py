@@ -8,5 +8,5 @@ from flows import views as flow_views
 urlpatterns = [
     path("", flow_views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("flows.urls_runs")),
+    path("api/", include("dynamicflow_site.api_urls")),
 ]

@@ -313,7 +313,7 @@ def _model_from_parameters(
         # A FieldInfo default (`x: int = Field(3, ...)`) is passed as is; pydantic merges it.
         fields[parameter.name] = (annotation, default)
     model_name = _model_name(tool_id) + "Input"
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         model_name,
         # Planned inputs often carry ids as numbers (order 1001); a str field accepts them.
         __config__=ConfigDict(extra=extra, coerce_numbers_to_str=True),

@@ -1,8 +1,236 @@
-"""Tool registry models: the demo outbox where messages, tickets and shipments are recorded."""
+"""Tool registry models: tools, categories, joins, credentials, MCP servers, the demo outbox.
+
+A `Tool` row describes every tool a planner may use. Code tools (`kind=python`) are synced
+from `CODE_TOOLS` (their schemas come from the code and are read-only); HTTP and LLM tools
+are configured here; MCP tools are imported from an `McpServer`. `registry_catalog()`
+(tools_registry.catalog) turns the enabled rows into the catalogue the engine runs.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+
+from tools_registry.code_tools import TOOL_ID_PATTERN
+
+
+def _object_schema() -> dict[str, Any]:
+    return {"type": "object", "properties": {}}
+
+
+tool_id_validator = RegexValidator(
+    TOOL_ID_PATTERN,
+    "Use letters, digits, '_', '.' and '-', starting with a letter or '_' (at most 128).",
+)
+#: Names that appear inside templates (`{{ credentials.NAME }}`) must be CEL identifiers.
+identifier_validator = RegexValidator(
+    r"^[A-Za-z_][A-Za-z0-9_]{0,63}$",
+    "Use letters, digits and '_', starting with a letter or '_' (at most 64).",
+)
+server_name_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{0,39}$",
+    "Use lower-case letters, digits and '_', starting with a letter (at most 40); "
+    "it prefixes the ids of the server's tools.",
+)
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class McpServer(models.Model):
+    """An MCP server whose tools are imported as `Tool` rows and called at run time."""
+
+    class Transport(models.TextChoices):
+        STREAMABLE_HTTP = "streamable_http", "Streamable HTTP"
+        STDIO = "stdio", "stdio (a local command)"
+
+    name = models.CharField(max_length=40, unique=True, validators=[server_name_validator])
+    description = models.TextField(blank=True)
+    transport = models.CharField(
+        max_length=20, choices=Transport.choices, default=Transport.STREAMABLE_HTTP
+    )
+    url = models.URLField(
+        max_length=500, blank=True, help_text="Streamable HTTP endpoint, e.g. https://host/mcp"
+    )
+    command = models.CharField(
+        max_length=500, blank=True, help_text="stdio: the executable to start."
+    )
+    args = models.JSONField(default=list, blank=True, help_text="stdio: a list of arguments.")
+    timeout_s = models.FloatField(default=30.0, help_text="Per connection and per call.")
+    enabled = models.BooleanField(default=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "MCP server"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.transport == self.Transport.STREAMABLE_HTTP:
+            if not self.url:
+                errors["url"] = "A Streamable HTTP server needs its URL."
+        elif not self.command:
+            errors["command"] = "A stdio server needs the command that starts it."
+        if not isinstance(self.args, list) or not all(isinstance(a, str) for a in self.args):
+            errors["args"] = 'Give the arguments as a JSON list of strings, e.g. ["server.py"].'
+        if self.timeout_s is not None and not 0 < self.timeout_s <= 600:
+            errors["timeout_s"] = "Use a timeout between 0 and 600 seconds."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Tool(models.Model):
+    """A tool the planners may use and the engine may call, identified by its IR id."""
+
+    class Kind(models.TextChoices):
+        PYTHON = "python", "Python (code)"
+        HTTP = "http", "HTTP request"
+        MCP = "mcp", "MCP server tool"
+        LLM = "llm", "LLM prompt"
+        APPROVAL = "approval", "Approval form"
+
+    class Source(models.TextChoices):
+        CODE = "code", "Code"
+        ADMIN = "admin", "Admin"
+        MCP = "mcp", "MCP import"
+
+    id = models.CharField(
+        primary_key=True, max_length=128, validators=[tool_id_validator],
+        help_text="The id flows use to call the tool.",
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(help_text="What the tool does, for planners and people.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.HTTP, db_index=True)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="tools"
+    )
+    input_schema = models.JSONField(default=_object_schema, blank=True)
+    output_schema = models.JSONField(default=_object_schema, blank=True)
+    config = models.JSONField(
+        default=dict, blank=True, help_text="Kind-specific settings; see docs/api.md."
+    )
+    enabled = models.BooleanField(default=True, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    source = models.CharField(
+        max_length=16, choices=Source.choices, default=Source.ADMIN, db_index=True
+    )
+    mcp_server = models.ForeignKey(
+        McpServer, null=True, blank=True, on_delete=models.CASCADE, related_name="tools"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.id
+
+    @property
+    def category_slug(self) -> str:
+        return self.category.slug if self.category_id and self.category else "general"
+
+    def clean(self) -> None:
+        # Imported lazily: tool_config imports the models' neighbours, not the other way round.
+        from tools_registry.tool_config import tool_problems
+
+        problems = tool_problems(self)
+        if problems:
+            raise ValidationError(problems)
+
+
+class Join(models.Model):
+    """How to feed `from_tool`'s output into `to_tool`'s input: target field -> CEL over `source`.
+
+    Validated on every save: each expression compiles, reads only `source`, and each target
+    is an input of `to_tool`.
+    """
+
+    from_tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="joins_out")
+    to_tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="joins_in")
+    mapping = models.JSONField(
+        help_text='Target input field -> CEL, e.g. {"email": "source.email"}'
+    )
+    description = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["from_tool_id", "to_tool_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_tool", "to_tool"], name="unique_join_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_tool_id} -> {self.to_tool_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # "Validated on save" means every save, not only the ones that went through a form.
+        self.full_clean()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from tools_registry.joins import join_problems
+
+        if not self.from_tool_id or not self.to_tool_id:
+            return  # the field validation already names the missing tool
+        problems = join_problems(self.from_tool, self.to_tool, self.mapping)
+        if problems:
+            raise ValidationError({"mapping": problems})
+
+
+class Credential(models.Model):
+    """A secret (API key, token) used by HTTP tools as `{{ credentials.NAME }}` in headers.
+
+    Only the AES-256-GCM ciphertext is stored, with the id of the key that sealed it.
+    """
+
+    name = models.CharField(max_length=64, unique=True, validators=[identifier_validator])
+    description = models.TextField(blank=True)
+    ciphertext = models.TextField(editable=False)
+    key_id = models.CharField(max_length=64, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_secret(self, value: str) -> None:
+        from tools_registry.crypto import seal
+
+        self.key_id, self.ciphertext = seal(value.encode(), purpose=CREDENTIAL_PURPOSE)
+
+    def reveal(self) -> str:
+        from tools_registry.crypto import unseal
+
+        return unseal(self.key_id, self.ciphertext, purpose=CREDENTIAL_PURPOSE).decode()
+
+
+#: Associated data bound into every credential ciphertext, so it cannot be replayed elsewhere.
+CREDENTIAL_PURPOSE = "tools_registry.credential"
 
 
 class OutboundMessage(models.Model):

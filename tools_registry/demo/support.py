@@ -137,7 +137,7 @@ def classify(text: str) -> TicketClassification:
         else "low"
     )
     return TicketClassification(
-        category=category,  # type: ignore[arg-type]
+        category=category,
         priority=priority,
         confidence=round(scores[best] / total, 2) if total else 0.0,
         matched_keywords=matches[best] if category != "general" else [],

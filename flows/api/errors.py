@@ -1,0 +1,187 @@
+"""One error type for the API and one DRF exception handler: every 4xx is
+`{"error": {"code", "message", "details"}}`.
+
+Services raise `ApplicationError` (or a subclass); the handler also translates what
+Django, DRF and the other layers raise, so that authentication failures, DRF validation
+errors, 404s, model validation and planning errors all come out in the same shape.
+Set it project-wide with REST_FRAMEWORK["EXCEPTION_HANDLER"] =
+"flows.api.errors.exception_handler".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework import status
+from rest_framework.response import Response
+
+
+class ApplicationError(Exception):
+    """A request the application refuses: a stable `code`, a message for people, `details`."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        details: Any = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status_code is not None:
+            self.status_code = status_code
+        self.details = details if details is not None else {}
+
+    def to_json(self) -> dict[str, Any]:
+        return error_body(self.code, self.message, self.details)
+
+
+class NotFound(ApplicationError):
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+
+
+class PermissionDenied(ApplicationError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
+class Conflict(ApplicationError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message,
+                      "details": details if details is not None else {}}}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The project's DRF exception handler. Returns None (a 500) only for unexpected errors."""
+    if isinstance(exc, ApplicationError):
+        return Response(exc.to_json(), status=exc.status_code)
+    if _is_coded_service_error(exc):
+        # e.g. flows.runs.errors.RunServiceError: code, message, status, details.
+        return Response(
+            error_body(exc.code, exc.message, getattr(exc, "details", None)),  # type: ignore[attr-defined]
+            status=exc.status,  # type: ignore[attr-defined]
+        )
+    if isinstance(exc, DjangoValidationError):
+        return Response(_django_validation(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ProtectedError):
+        return Response(
+            error_body("protected", "It is still in use and cannot be deleted.",
+                       {"in_use_by": sorted({type(o).__name__ for o in exc.protected_objects})}),
+            status=status.HTTP_409_CONFLICT,
+        )
+    if _is_planning_error(exc):
+        return Response(
+            error_body(exc.code, exc.message, exc.details),  # type: ignore[attr-defined]
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, Http404):
+        exc = drf.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+    if not isinstance(exc, drf.APIException):
+        return None
+
+    if isinstance(exc, drf.ValidationError):
+        fields = _normalise(exc.detail)
+        body = error_body("invalid", _summary(fields), {"fields": fields})
+    else:
+        body = error_body(_code(exc), str(exc.detail), {})
+    response = Response(body, status=exc.status_code)
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        response["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if wait:
+        response["Retry-After"] = str(int(wait))
+    return response
+
+
+def _is_coded_service_error(exc: Exception) -> bool:
+    return (
+        isinstance(getattr(exc, "status", None), int)
+        and 400 <= exc.status < 500  # type: ignore[attr-defined]
+        and isinstance(getattr(exc, "code", None), str)
+        and isinstance(getattr(exc, "message", None), str)
+    )
+
+
+def _is_planning_error(exc: Exception) -> bool:
+    from flows.core.planner.base import PlanningError
+
+    return isinstance(exc, PlanningError)
+
+
+def _code(exc: drf.APIException) -> str:
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code
+
+
+def _django_validation(exc: DjangoValidationError) -> dict[str, Any]:
+    if hasattr(exc, "error_dict"):
+        fields = {
+            ("non_field_errors" if name == "__all__" else name): list(messages)
+            for name, messages in exc.message_dict.items()
+        }
+        return error_body("invalid", _summary(fields), {"fields": fields})
+    messages = list(exc.messages)
+    return error_body("invalid", "; ".join(messages) or "The request is invalid.",
+                      {"fields": {"non_field_errors": messages}})
+
+
+def _normalise(detail: Any) -> Any:
+    """DRF's ErrorDetail tree as plain JSON; a bare list becomes {"non_field_errors": [...]}."""
+    plain = _plain(detail)
+    if isinstance(plain, dict):
+        return plain
+    return {"non_field_errors": plain if isinstance(plain, list) else [plain]}
+
+
+def _plain(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {str(key): _plain(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_plain(item) for item in detail]
+    return str(detail)
+
+
+def _summary(fields: Any, prefix: str = "") -> str:
+    """'name: This field is required.' for the first problem, and how many more there are."""
+    problems = list(_flatten(fields, prefix))
+    if not problems:
+        return "The request is invalid."
+    where, message = problems[0]
+    text = f"{where}: {message}" if where and where != "non_field_errors" else message
+    if len(problems) > 1:
+        text += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+    return text
+
+
+def _flatten(value: Any, prefix: str) -> Any:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _flatten(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        if all(isinstance(item, str) for item in value):
+            for item in value:
+                yield prefix, item
+        else:
+            for index, item in enumerate(value):
+                yield from _flatten(item, f"{prefix}[{index}]")
+    else:
+        yield prefix, str(value)

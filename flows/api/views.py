@@ -1,0 +1,488 @@
+"""REST views: one thin view per resource and operation; services write, selectors read.
+
+Every error is `{"error": {"code", "message", "details"}}` (flows.api.errors).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.contrib.auth.models import Group
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from flows.api import selectors, services
+from flows.api.diffing import ir_diff
+from flows.api.errors import exception_handler
+from flows.api.fields import JsonObjectField, ToolIdField
+from flows.api.serializers import (
+    IR_DESCRIPTION,
+    CategoryOutput,
+    CredentialOutput,
+    ErrorSerializer,
+    FlowOutput,
+    IssueSerializer,
+    JoinOutput,
+    PlanRequestOutput,
+    ToolOutput,
+    ValidateOutput,
+    VersionDetailOutput,
+    VersionDiffOutput,
+    VersionOutput,
+)
+from flows.core.ir import ir_json_schema
+from flows.models import Flow, FlowVersion, PlanRequest
+from tools_registry import services as registry_services
+from tools_registry.models import Category, Credential, Join, Tool
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    described = {
+        400: "The request is invalid; `message` says what and where, `details` has the fields.",
+        401: "Not authenticated (send `Authorization: Token <key>` or a session cookie).",
+        403: "Authenticated, but not allowed to do this.",
+        404: "No such object, or not visible to you.",
+        409: "Conflicts with the current state.",
+    }
+    return {code: OpenApiResponse(ErrorSerializer, description=described[code]) for code in codes}
+
+
+class ApiMixin:
+    """The project's error format even before it is set as the global handler."""
+
+    def get_exception_handler(self) -> Any:
+        return exception_handler
+
+
+class ApiView(ApiMixin, APIView):
+    pass
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- tools and categories ------------------------------------------------------------------
+
+
+class ToolFilter(django_filters.FilterSet):
+    category = django_filters.CharFilter(field_name="category__slug", help_text="Category slug.")
+    kind = django_filters.ChoiceFilter(choices=Tool.Kind.choices)
+    source = django_filters.ChoiceFilter(choices=Tool.Source.choices)
+    enabled = django_filters.BooleanFilter()
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Words found in the id, name or description."
+    )
+
+    class Meta:
+        model = Tool
+        fields = ["category", "kind", "source", "enabled", "search"]
+
+    def filter_search(self, queryset: QuerySet[Tool], name: str, value: str) -> QuerySet[Tool]:
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(id__icontains=word) | Q(name__icontains=word) | Q(description__icontains=word)
+            )
+        return queryset
+
+
+@extend_schema(tags=["tools"], responses={200: ToolOutput(many=True), **errors(400, 401)})
+class ToolListApi(ApiMixin, generics.ListAPIView):
+    """The registered tools, filterable by category, kind, source and enabled, and searchable."""
+
+    serializer_class = ToolOutput
+    filterset_class = ToolFilter
+
+    def get_queryset(self) -> QuerySet[Tool]:
+        return selectors.tool_list()
+
+
+class ToolDetailApi(ApiView):
+    @extend_schema(tags=["tools"], responses={200: ToolOutput, **errors(401, 404)})
+    def get(self, request: Request, tool_id: str) -> Response:
+        """One tool, with its input and output JSON Schemas."""
+        return Response(ToolOutput(selectors.tool_get(tool_id=tool_id)).data)
+
+
+@extend_schema(tags=["tools"], responses={200: CategoryOutput(many=True), **errors(401)})
+class CategoryListApi(ApiMixin, generics.ListAPIView):
+    """Tool categories."""
+
+    serializer_class = CategoryOutput
+    queryset = Category.objects.order_by("slug")
+
+
+# --- joins -----------------------------------------------------------------------------------
+
+
+class JoinFilter(django_filters.FilterSet):
+    from_tool = django_filters.CharFilter(field_name="from_tool_id")
+    to_tool = django_filters.CharFilter(field_name="to_tool_id")
+    enabled = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Join
+        fields = ["from_tool", "to_tool", "enabled"]
+
+
+class JoinInput(serializers.Serializer):
+    from_tool = ToolIdField(help_text="Id of the tool whose output feeds.")
+    to_tool = ToolIdField(help_text="Id of the tool whose input is fed.")
+    mapping = JsonObjectField(
+        child=serializers.CharField(max_length=4000), allow_empty=False,
+        help_text='Target input field -> CEL over `source`, e.g. {"email": "source.email"}.',
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    enabled = serializers.BooleanField(required=False)
+
+
+class JoinListCreateApi(ApiMixin, generics.ListAPIView):
+    """Registry joins: how one tool's output feeds another's input when wired without inputs."""
+
+    serializer_class = JoinOutput
+    filterset_class = JoinFilter
+
+    def get_queryset(self) -> QuerySet[Join]:
+        return selectors.join_list()
+
+    @extend_schema(tags=["joins"], responses={200: JoinOutput(many=True), **errors(400, 401)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["joins"], request=JoinInput,
+                   responses={201: JoinOutput, **errors(400, 401, 403)})
+    def post(self, request: Request) -> Response:
+        """Create a join; every mapping expression is compiled and checked against the tools."""
+        selectors.require_perm(request.user, "tools_registry.add_join", "create joins")
+        data = _valid(JoinInput, request.data)
+        join = registry_services.join_create(**data)
+        return Response(JoinOutput(join).data, status=status.HTTP_201_CREATED)
+
+
+class JoinDetailApi(ApiView):
+    @extend_schema(tags=["joins"], responses={200: JoinOutput, **errors(401, 404)})
+    def get(self, request: Request, join_id: int) -> Response:
+        return Response(JoinOutput(selectors.join_get(join_id=join_id)).data)
+
+    @extend_schema(tags=["joins"], request=JoinInput(partial=True),
+                   responses={200: JoinOutput, **errors(400, 401, 403, 404)})
+    def patch(self, request: Request, join_id: int) -> Response:
+        """Change a join; the result is checked again before it is saved."""
+        join = selectors.join_get(join_id=join_id)
+        selectors.require_perm(request.user, "tools_registry.change_join", "change joins")
+        data = _valid(JoinInput, request.data, partial=True)
+        join = registry_services.join_update(join, **data)
+        return Response(JoinOutput(join).data)
+
+    @extend_schema(tags=["joins"], responses={204: None, **errors(401, 403, 404)})
+    def delete(self, request: Request, join_id: int) -> Response:
+        join = selectors.join_get(join_id=join_id)
+        selectors.require_perm(request.user, "tools_registry.delete_join", "delete joins")
+        registry_services.join_delete(join)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- credentials ---------------------------------------------------------------------------
+
+
+class CredentialInput(serializers.Serializer):
+    name = serializers.RegexField(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", max_length=64,
+                                  help_text="Used in HTTP tool headers as {{ credentials.NAME }}.")
+    description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    secret = serializers.CharField(write_only=True, trim_whitespace=False, max_length=16000,
+                                   help_text="Stored encrypted; never returned.")
+
+
+class CredentialListCreateApi(ApiMixin, generics.ListAPIView):
+    """Credentials (names and metadata only: secrets are write-only)."""
+
+    serializer_class = CredentialOutput
+
+    def get_queryset(self) -> QuerySet[Credential]:
+        if getattr(self, "swagger_fake_view", False):
+            return Credential.objects.none()
+        selectors.require_perm(self.request.user, "tools_registry.view_credential",
+                               "see credentials")
+        return selectors.credential_list()
+
+    @extend_schema(tags=["credentials"],
+                   responses={200: CredentialOutput(many=True), **errors(401, 403)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["credentials"], request=CredentialInput,
+                   responses={201: CredentialOutput, **errors(400, 401, 403)})
+    def post(self, request: Request) -> Response:
+        selectors.require_perm(request.user, "tools_registry.add_credential", "add credentials")
+        data = _valid(CredentialInput, request.data)
+        credential = registry_services.credential_create(**data)
+        return Response(CredentialOutput(credential).data, status=status.HTTP_201_CREATED)
+
+
+class CredentialDetailApi(ApiView):
+    @extend_schema(tags=["credentials"], responses={200: CredentialOutput, **errors(401, 403, 404)})
+    def get(self, request: Request, credential_id: int) -> Response:
+        selectors.require_perm(request.user, "tools_registry.view_credential", "see credentials")
+        return Response(CredentialOutput(
+            selectors.credential_get(credential_id=credential_id)).data)
+
+    @extend_schema(tags=["credentials"], request=CredentialInput(partial=True),
+                   responses={200: CredentialOutput, **errors(400, 401, 403, 404)})
+    def patch(self, request: Request, credential_id: int) -> Response:
+        """Rename, describe, or replace the secret."""
+        selectors.require_perm(request.user, "tools_registry.change_credential",
+                               "change credentials")
+        credential = selectors.credential_get(credential_id=credential_id)
+        data = _valid(CredentialInput, request.data, partial=True)
+        credential = registry_services.credential_update(credential, **data)
+        return Response(CredentialOutput(credential).data)
+
+    @extend_schema(tags=["credentials"], responses={204: None, **errors(401, 403, 404)})
+    def delete(self, request: Request, credential_id: int) -> Response:
+        selectors.require_perm(request.user, "tools_registry.delete_credential",
+                               "delete credentials")
+        selectors.credential_get(credential_id=credential_id).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- flows ---------------------------------------------------------------------------------
+
+
+class FlowFilter(django_filters.FilterSet):
+    owner = django_filters.CharFilter(field_name="owner__username", help_text="Owner username.")
+    search = django_filters.CharFilter(method="filter_search",
+                                       help_text="Words in the name or description.")
+
+    class Meta:
+        model = Flow
+        fields = ["owner", "search"]
+
+    def filter_search(self, queryset: QuerySet[Flow], name: str, value: str) -> QuerySet[Flow]:
+        for word in value.split()[:10]:
+            queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+
+class FlowInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    shared_with_groups = serializers.SlugRelatedField(
+        slug_field="name", queryset=Group.objects.all(), many=True, required=False,
+        help_text="Names of groups whose members may read the flow.",
+    )
+
+
+class FlowCreateInput(FlowInput):
+    ir = JsonObjectField(
+        required=False, help_text="Optional first version. " + IR_DESCRIPTION
+    )
+
+
+class FlowListCreateApi(ApiMixin, generics.ListAPIView):
+    """Flows you own, flows shared with your groups (and, for staff, every flow)."""
+
+    serializer_class = FlowOutput
+    filterset_class = FlowFilter
+
+    def get_queryset(self) -> QuerySet[Flow]:
+        if getattr(self, "swagger_fake_view", False):
+            return Flow.objects.none()
+        return selectors.flow_list(user=self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "user": self.request.user}
+
+    @extend_schema(tags=["flows"], responses={200: FlowOutput(many=True), **errors(400, 401)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["flows"], request=FlowCreateInput,
+                   responses={201: FlowOutput, **errors(400, 401)})
+    def post(self, request: Request) -> Response:
+        """Create a flow owned by you; with `ir`, its version 1 (validated) as well."""
+        data = _valid(FlowCreateInput, request.data)
+        flow = services.flow_create(
+            owner=request.user,
+            name=data["name"],
+            description=data.get("description", ""),
+            shared_with_groups=data.get("shared_with_groups", []),
+            ir=data.get("ir"),
+        )
+        return Response(FlowOutput(flow, context={"user": request.user}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class FlowDetailApi(ApiView):
+    @extend_schema(tags=["flows"], responses={200: FlowOutput, **errors(401, 404)})
+    def get(self, request: Request, flow_id: int) -> Response:
+        flow = selectors.flow_get(user=request.user, flow_id=flow_id)
+        return Response(FlowOutput(flow, context={"user": request.user}).data)
+
+    @extend_schema(tags=["flows"], request=FlowInput(partial=True),
+                   responses={200: FlowOutput, **errors(400, 401, 403, 404)})
+    def patch(self, request: Request, flow_id: int) -> Response:
+        """Rename, describe or share a flow (owner or staff). The IR changes by new versions."""
+        flow = selectors.flow_get_for_edit(user=request.user, flow_id=flow_id)
+        data = _valid(FlowInput, request.data, partial=True)
+        flow = services.flow_update(flow=flow, **data)
+        return Response(FlowOutput(flow, context={"user": request.user}).data)
+
+    @extend_schema(tags=["flows"], responses={204: None, **errors(401, 403, 404, 409)})
+    def delete(self, request: Request, flow_id: int) -> Response:
+        """Delete a flow and its versions (owner or staff); refused while it has runs."""
+        flow = selectors.flow_get_for_edit(user=request.user, flow_id=flow_id)
+        services.flow_delete(flow=flow)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- flow versions -------------------------------------------------------------------------
+
+
+class VersionInput(serializers.Serializer):
+    ir = JsonObjectField(help_text=IR_DESCRIPTION)
+    parent = serializers.IntegerField(
+        required=False, min_value=1, help_text="Number of the version this one edits "
+                                               "(default: the latest)."
+    )
+    source = serializers.ChoiceField(choices=services.CLIENT_SOURCES, required=False,
+                                     default=FlowVersion.Source.API)
+
+
+class FlowVersionListCreateApi(ApiMixin, generics.ListAPIView):
+    serializer_class = VersionOutput
+
+    def get_queryset(self) -> QuerySet[FlowVersion]:
+        if getattr(self, "swagger_fake_view", False):
+            return FlowVersion.objects.none()
+        flow = selectors.flow_get(user=self.request.user, flow_id=self.kwargs["flow_id"])
+        return selectors.flow_version_list(flow=flow)
+
+    @extend_schema(tags=["flows"], responses={200: VersionOutput(many=True), **errors(401, 404)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The versions of a flow, newest first (without their IR; see the detail)."""
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["flows"], request=VersionInput,
+                   responses={201: VersionDetailOutput, **errors(400, 401, 403, 404)})
+    def post(self, request: Request, flow_id: int) -> Response:
+        """Save a new version. It is validated against the tool registry and stored with the
+        result (`is_valid`, `validation_errors`); an IR that does not match the IR JSON
+        Schema at all is refused with 400 `invalid_ir`."""
+        flow = selectors.flow_get_for_edit(user=request.user, flow_id=flow_id)
+        data = _valid(VersionInput, request.data)
+        version = services.flow_version_create(
+            flow=flow, author=request.user, ir=data["ir"], parent_number=data.get("parent"),
+            source=data["source"],
+        )
+        return Response(VersionDetailOutput(version).data, status=status.HTTP_201_CREATED)
+
+
+class FlowVersionDetailApi(ApiView):
+    @extend_schema(tags=["flows"], responses={200: VersionDetailOutput, **errors(401, 404)})
+    def get(self, request: Request, flow_id: int, number: int) -> Response:
+        flow = selectors.flow_get(user=request.user, flow_id=flow_id)
+        version = selectors.flow_version_get(flow=flow, number=number)
+        return Response(VersionDetailOutput(version).data)
+
+
+class FlowVersionDiffApi(ApiView):
+    class Query(serializers.Serializer):
+        other = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+
+    @extend_schema(
+        tags=["flows"],
+        parameters=[OpenApiParameter("other", OpenApiTypes.INT, required=True,
+                                     description="The number of the version to compare with.")],
+        responses={200: VersionDiffOutput, **errors(400, 401, 404)},
+    )
+    def get(self, request: Request, flow_id: int, number: int) -> Response:
+        """What changed from version `number` to version `other`: nodes, edges, flow fields."""
+        flow = selectors.flow_get(user=request.user, flow_id=flow_id)
+        query = _valid(self.Query, request.query_params)
+        before = selectors.flow_version_get(flow=flow, number=number)
+        after = selectors.flow_version_get(flow=flow, number=query["other"])
+        diff = ir_diff(before.ir, after.ir)
+        return Response({"flow": flow.pk, "from_number": before.number,
+                         "to_number": after.number, **diff})
+
+
+# --- validation and planning ---------------------------------------------------------------
+
+
+class ValidateApi(ApiView):
+    class Input(serializers.Serializer):
+        ir = JsonObjectField(help_text=IR_DESCRIPTION)
+
+    @extend_schema(tags=["planning"], request=Input,
+                   responses={200: ValidateOutput, **errors(400, 401)})
+    def post(self, request: Request) -> Response:
+        """Type-check an IR against the tool registry; every issue names node, field and fix."""
+        data = _valid(self.Input, request.data)
+        issues = services.ir_validate(ir=data["ir"])
+        return Response({"valid": not issues,
+                         "errors": IssueSerializer([i.to_json() for i in issues], many=True).data})
+
+
+class IrSchemaApi(ApiView):
+    @extend_schema(tags=["planning"], responses={200: OpenApiTypes.OBJECT, **errors(401)})
+    def get(self, request: Request) -> Response:
+        """The JSON Schema of the IR."""
+        return Response(ir_json_schema())
+
+
+class PlanInput(serializers.Serializer):
+    prompt = serializers.CharField(max_length=10000, help_text="What the workflow should do; "
+                                   "for an existing flow, the change to make.")
+    tools = serializers.ListField(child=serializers.CharField(max_length=128), required=False,
+                                  max_length=500, help_text="Restrict the planner to these tools.")
+    planner = serializers.ChoiceField(choices=["offline", "openai"], required=False,
+                                      help_text="Default: openai when configured, else offline.")
+    flow = serializers.IntegerField(
+        required=False, min_value=1, max_value=2_147_483_647,
+        help_text="A flow you may edit: the plan refines its latest version and is saved as "
+                  "its next version. Without it a successful plan creates a new flow.",
+    )
+
+
+class PlanListCreateApi(ApiMixin, generics.ListAPIView):
+    serializer_class = PlanRequestOutput
+
+    def get_queryset(self) -> QuerySet[PlanRequest]:
+        if getattr(self, "swagger_fake_view", False):
+            return PlanRequest.objects.none()
+        return selectors.plan_request_list(user=self.request.user)
+
+    @extend_schema(tags=["planning"], responses={200: PlanRequestOutput(many=True), **errors(401)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Your plan requests, newest first."""
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["planning"], request=PlanInput,
+                   responses={201: PlanRequestOutput, **errors(400, 401, 403, 404)})
+    def post(self, request: Request) -> Response:
+        """Plan a workflow from a prompt. The request is recorded and planned at once; the
+        answer has its status (succeeded or failed), events, attempts, tokens and latency,
+        and — when it succeeded — the flow and version it produced."""
+        data = _valid(PlanInput, request.data)
+        plan_request = services.plan_submit(
+            user=request.user, prompt=data["prompt"], tool_ids=data.get("tools"),
+            planner=data.get("planner"), flow_id=data.get("flow"),
+        )
+        return Response(PlanRequestOutput(plan_request).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailApi(ApiView):
+    @extend_schema(tags=["planning"], responses={200: PlanRequestOutput, **errors(401, 404)})
+    def get(self, request: Request, plan_id: str) -> Response:
+        """A plan request: its status and events."""
+        plan_request = selectors.plan_request_get(user=request.user, plan_id=plan_id)
+        return Response(PlanRequestOutput(plan_request).data)
+

@@ -1,0 +1,85 @@
+"""Authentication (token and session) and the one error format for every 4xx."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from tests.api.conftest import assert_error
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+
+PROTECTED = [
+    ("get", "/api/v1/tools/"),
+    ("get", "/api/v1/tools/send_email/"),
+    ("get", "/api/v1/categories/"),
+    ("get", "/api/v1/joins/"),
+    ("post", "/api/v1/joins/"),
+    ("get", "/api/v1/joins/1/"),
+    ("get", "/api/v1/credentials/"),
+    ("get", "/api/v1/flows/"),
+    ("post", "/api/v1/flows/"),
+    ("get", "/api/v1/flows/1/"),
+    ("patch", "/api/v1/flows/1/"),
+    ("delete", "/api/v1/flows/1/"),
+    ("get", "/api/v1/flows/1/versions/"),
+    ("post", "/api/v1/flows/1/versions/"),
+    ("get", "/api/v1/flows/1/versions/1/"),
+    ("get", "/api/v1/flows/1/versions/1/diff/?other=2"),
+    ("post", "/api/v1/validate/"),
+    ("get", "/api/v1/ir/schema/"),
+    ("get", "/api/v1/plan/"),
+    ("post", "/api/v1/plan/"),
+    ("get", "/api/v1/plan/9b2f8f0e-8a0c-4c7c-9a57-3f0f5f0b1f11/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), PROTECTED)
+def test_every_endpoint_refuses_anonymous_requests_with_401(method: str, url: str) -> None:
+    response = getattr(APIClient(), method)(url, {}, format="json")
+
+    error = assert_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"].startswith("Token")
+    assert "credentials" in error["message"].lower()
+
+
+def test_a_bad_token_is_401_authentication_failed() -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+
+    assert_error(client.get("/api/v1/tools/"), 401, "authentication_failed")
+
+
+def test_session_authentication_works(alice: User) -> None:
+    client = APIClient()
+    client.force_login(alice)
+
+    assert client.get("/api/v1/tools/").status_code == 200
+
+
+def test_malformed_json_is_a_400_parse_error(api: APIClient) -> None:
+    response = api.post("/api/v1/validate/", "{not json", content_type="application/json")
+
+    assert_error(response, 400, "parse_error")
+
+
+def test_field_errors_say_what_and_where(api: APIClient) -> None:
+    response = api.post("/api/v1/flows/", {"name": ""}, format="json")
+
+    error = assert_error(response, 400, "invalid")
+    assert error["message"].startswith("name:")
+    assert "name" in error["details"]["fields"]
+
+
+def test_unsupported_method_is_405_in_the_same_format(api: APIClient) -> None:
+    assert_error(api.put("/api/v1/tools/", {}, format="json"), 405, "method_not_allowed")
+
+
+def test_users_with_tokens(client_for: Callable[[User | None], APIClient], bob: User) -> None:
+    response = client_for(bob).get("/api/v1/flows/")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []

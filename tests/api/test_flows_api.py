@@ -1,0 +1,144 @@
+"""Flows: CRUD, owned by their creator, visible to owner, staff and shared groups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from flows.models import Flow, FlowVersion, Run
+from tests.api.conftest import assert_error
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+
+Clients = Callable[[User | None], APIClient]
+
+
+def test_create_with_a_first_version(api: APIClient, alice: User, valid_ir: dict[str, Any]) -> None:
+    response = api.post("/api/v1/flows/", {"name": "Emails", "description": "d", "ir": valid_ir},
+                        format="json")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["owner"] == "alice"
+    assert body["can_edit"] is True
+    assert body["latest_version"]["number"] == 1
+    assert body["latest_version"]["is_valid"] is True
+    version = FlowVersion.objects.get(flow_id=body["id"])
+    assert version.author == alice
+    assert version.ir == valid_ir
+    [listed] = api.get("/api/v1/flows/").json()["results"]
+    assert listed["latest_version"] == body["latest_version"]
+
+
+def test_create_with_an_unparseable_ir_creates_nothing(api: APIClient) -> None:
+    response = api.post("/api/v1/flows/", {"name": "Broken", "ir": {"nodes": "nope"}},
+                        format="json")
+
+    error = assert_error(response, 400, "invalid_ir")
+    assert error["details"]["errors"][0]["code"] == "schema"
+    assert not Flow.objects.exists()
+
+
+def test_unknown_group_is_refused(api: APIClient) -> None:
+    response = api.post("/api/v1/flows/", {"name": "x", "shared_with_groups": ["nobody"]},
+                        format="json")
+
+    assert "shared_with_groups" in assert_error(response, 400)["details"]["fields"]
+    assert not Flow.objects.exists()
+
+
+@pytest.fixture
+def shared_flow(api: APIClient) -> dict[str, Any]:
+    response = api.post("/api/v1/flows/", {"name": "Shared", "shared_with_groups": ["sales"]},
+                        format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+@pytest.fixture
+def private_flow(api: APIClient) -> dict[str, Any]:
+    return api.post("/api/v1/flows/", {"name": "Private"}, format="json").json()
+
+
+def test_visibility_owner_group_staff_and_strangers(
+    client_for: Clients, alice: User, bob: User, carol: User, admin_user: User,
+    shared_flow: dict[str, Any], private_flow: dict[str, Any],
+) -> None:
+    def names(user: User) -> set[str]:
+        return {f["name"] for f in client_for(user).get("/api/v1/flows/").json()["results"]}
+
+    assert names(alice) == {"Shared", "Private"}
+    assert names(bob) == {"Shared"}
+    assert names(carol) == set()
+    assert names(admin_user) == {"Shared", "Private"}
+    assert client_for(bob).get(f"/api/v1/flows/{shared_flow['id']}/").json()["can_edit"] is False
+    assert_error(client_for(carol).get(f"/api/v1/flows/{shared_flow['id']}/"), 404, "not_found")
+    assert_error(client_for(bob).get(f"/api/v1/flows/{private_flow['id']}/"), 404)
+
+
+def test_only_owner_and_staff_may_change(
+    client_for: Clients, bob: User, carol: User, admin_user: User, shared_flow: dict[str, Any],
+) -> None:
+    url = f"/api/v1/flows/{shared_flow['id']}/"
+
+    assert_error(client_for(bob).patch(url, {"name": "Mine"}, format="json"), 403,
+                 "permission_denied")
+    assert_error(client_for(bob).delete(url), 403)
+    assert_error(client_for(carol).patch(url, {"name": "Mine"}, format="json"), 404)
+    assert Flow.objects.get(pk=shared_flow["id"]).name == "Shared"
+
+    response = client_for(admin_user).patch(url, {"name": "Renamed"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["name"] == "Renamed"
+
+
+def test_owner_updates_and_unshares(api: APIClient, client_for: Clients, bob: User,
+                                    shared_flow: dict[str, Any]) -> None:
+    url = f"/api/v1/flows/{shared_flow['id']}/"
+
+    response = api.patch(url, {"description": "new", "shared_with_groups": []}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["shared_with_groups"] == []
+    assert_error(client_for(bob).get(url), 404)
+
+
+def test_bad_update_changes_nothing(api: APIClient, private_flow: dict[str, Any]) -> None:
+    url = f"/api/v1/flows/{private_flow['id']}/"
+
+    assert_error(api.patch(url, {"name": "x" * 201}, format="json"), 400)
+    assert Flow.objects.get(pk=private_flow["id"]).name == "Private"
+
+
+def test_delete(api: APIClient, private_flow: dict[str, Any]) -> None:
+    assert api.delete(f"/api/v1/flows/{private_flow['id']}/").status_code == 204
+    assert not Flow.objects.filter(pk=private_flow["id"]).exists()
+
+
+def test_a_flow_with_runs_cannot_be_deleted(
+    api: APIClient, alice: User, valid_ir: dict[str, Any]
+) -> None:
+    flow_id = api.post("/api/v1/flows/", {"name": "Ran", "ir": valid_ir}, format="json").json()[
+        "id"
+    ]
+    Run.objects.create(flow_version=FlowVersion.objects.get(flow_id=flow_id), requested_by=alice)
+
+    assert_error(api.delete(f"/api/v1/flows/{flow_id}/"), 409, "protected")
+    assert Flow.objects.filter(pk=flow_id).exists()
+
+
+def test_filter_and_search(api: APIClient, shared_flow: dict[str, Any],
+                           private_flow: dict[str, Any]) -> None:
+    results = api.get("/api/v1/flows/", {"search": "priv"}).json()["results"]
+    assert [f["name"] for f in results] == ["Private"]
+    assert api.get("/api/v1/flows/", {"owner": "bob"}).json()["count"] == 0
+
+
+def test_unknown_flow_is_404(api: APIClient) -> None:
+    assert_error(api.get("/api/v1/flows/424242/"), 404)
+    assert_error(api.patch("/api/v1/flows/424242/", {"name": "x"}, format="json"), 404)
+    assert_error(api.delete("/api/v1/flows/424242/"), 404)

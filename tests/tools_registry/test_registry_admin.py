@@ -1,0 +1,135 @@
+"""The registry admin: filters and search, read-only code schemas, "try this tool", joins
+checked on save, write-only credentials, MCP import action."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tools_registry.models import Credential, Join, Tool
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client: Client) -> Client:
+    user = User.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_changelist_filters_and_search(admin_client: Client) -> None:
+    page = admin_client.get("/admin/tools_registry/tool/",
+                            {"kind__exact": "python", "enabled__exact": "1", "q": "tax"})
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "calculate_tax" in text
+    assert "send_email" not in text
+    assert "By category" in text or "category" in text
+
+
+def test_code_tool_schemas_are_shown_read_only(admin_client: Client) -> None:
+    page = admin_client.get("/admin/tools_registry/tool/send_email/change/")
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "<pre" in text
+    assert "&quot;subject&quot;" in text
+    assert 'name="input_schema"' not in text
+    assert "Try this tool" in text
+
+
+def test_saving_a_code_tool_only_changes_enabled(admin_client: Client) -> None:
+    before = Tool.objects.get(pk="send_email")
+
+    response = admin_client.post("/admin/tools_registry/tool/send_email/change/",
+                                 {"enabled": "", "input_schema": "{}"})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = Tool.objects.get(pk="send_email")
+    assert after.enabled is False
+    assert after.input_schema == before.input_schema
+    assert after.config == before.config
+
+
+def test_try_a_tool_with_a_form_built_from_its_schema(admin_client: Client) -> None:
+    url = "/admin/tools_registry/tool/calculate_tax/try/"
+
+    form = admin_client.get(url)
+    result = admin_client.post(url, {"amount": "100", "country": "DE", "region": ""})
+
+    assert form.status_code == 200
+    assert 'name="amount"' in form.content.decode()
+    text = result.content.decode()
+    assert 'id="try-output"' in text
+    assert "&quot;total&quot;: 119.0" in text
+
+
+def test_try_shows_tool_errors_and_form_errors(admin_client: Client) -> None:
+    url = "/admin/tools_registry/tool/calculate_tax/try/"
+
+    failed = admin_client.post(url, {"amount": "100", "country": "Atlantis"})
+    invalid = admin_client.post(url, {"amount": "lots", "country": "DE"})
+
+    assert 'id="try-error"' in failed.content.decode()
+    assert "try-output" not in invalid.content.decode()
+    assert "errorlist" in invalid.content.decode()
+
+
+def test_try_is_for_people_who_may_change_tools(client: Client) -> None:
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    client.force_login(viewer)
+
+    assert client.get("/admin/tools_registry/tool/calculate_tax/try/").status_code == 403
+
+
+def test_join_admin_checks_cel_on_save(admin_client: Client) -> None:
+    data = {"from_tool": "lookup_user", "to_tool": "send_welcome_email",
+            "mapping": '{"email": "source.user.email +"}', "description": "", "enabled": "on"}
+
+    refused = admin_client.post("/admin/tools_registry/join/add/", data)
+    accepted = admin_client.post("/admin/tools_registry/join/add/",
+                                 {**data, "mapping": '{"email": "source.user.email"}'})
+
+    assert refused.status_code == 200
+    assert "does not compile" in refused.content.decode()
+    assert accepted.status_code == 302
+    assert Join.objects.get().mapping == {"email": "source.user.email"}
+
+
+def test_credentials_are_write_only(admin_client: Client) -> None:
+    created = admin_client.post("/admin/tools_registry/credential/add/",
+                                {"name": "api_key", "description": "", "secret": "s3cret"})
+    credential = Credential.objects.get(name="api_key")
+
+    page = admin_client.get(f"/admin/tools_registry/credential/{credential.pk}/change/")
+    kept = admin_client.post(f"/admin/tools_registry/credential/{credential.pk}/change/",
+                             {"name": "api_key", "description": "now described", "secret": ""})
+
+    assert created.status_code == 302
+    assert "s3cret" not in page.content.decode()
+    assert credential.ciphertext not in page.content.decode()
+    assert kept.status_code == 302
+    assert Credential.objects.get(pk=credential.pk).reveal() == "s3cret"
+
+
+def test_adding_an_http_tool_in_the_admin(admin_client: Client) -> None:
+    data = {"id": "status_page", "name": "Status page", "description": "Fetch the status.",
+            "kind": "http", "enabled": "on",
+            "input_schema": '{"type": "object", "properties": {}}', "output_schema": "{}",
+            "config": '{"url": "https://status.example.com/api", "retries": 2}'}
+
+    bad = admin_client.post("/admin/tools_registry/tool/add/",
+                            {**data, "config": '{"url": "gopher://x"}'})
+    good = admin_client.post("/admin/tools_registry/tool/add/", data)
+
+    assert "http:// or https://" in bad.content.decode()
+    assert good.status_code == 302
+    assert Tool.objects.get(pk="status_page").source == Tool.Source.ADMIN
+
+
+def test_mcp_server_admin_pages(admin_client: Client) -> None:
+    assert admin_client.get("/admin/tools_registry/mcpserver/add/").status_code == 200
+    assert admin_client.get("/admin/tools_registry/category/").status_code == 200

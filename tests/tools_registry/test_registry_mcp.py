@@ -1,0 +1,186 @@
+"""MCP servers: import their tools and call them at run time, against real MCP servers
+started by the tests (a stdio subprocess, and Streamable HTTP on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.core.management import call_command
+from django.test import override_settings
+
+from flows.core.engine import Engine
+from flows.core.ir import parse_flow
+from flows.core.tools import RetryableToolError, ToolContext, ToolError
+from tools_registry.catalog import registry_catalog
+from tools_registry.models import McpServer, Tool
+from tools_registry.services import McpImportError, mcp_server_import_tools
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+SERVER_SCRIPT = str(Path(__file__).with_name("mcp_test_server.py"))
+LOCAL = override_settings(DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def http_server_url() -> Iterator[str]:
+    """A Streamable HTTP MCP server in a subprocess, for the whole module."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, SERVER_SCRIPT, "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the MCP test server did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def call(tool_id: str, inputs: dict[str, Any]) -> Any:
+    tool = registry_catalog().get(tool_id)
+    assert tool is not None, f"{tool_id} is not in the catalogue"
+    return async_to_sync(tool.invoke)(inputs, ToolContext(run_id="r", node_id="n"))
+
+
+@LOCAL
+def test_import_and_call_over_streamable_http(http_server_url: str) -> None:
+    server = McpServer.objects.create(name="calc", url=http_server_url, timeout_s=10)
+
+    report = mcp_server_import_tools(server)
+
+    assert sorted(report.created) == ["calc.add", "calc.fail", "calc.shout"]
+    add = Tool.objects.get(pk="calc.add")
+    assert add.kind == Tool.Kind.MCP
+    assert add.source == Tool.Source.MCP
+    assert add.description == "Add two integers."
+    assert add.input_schema["properties"]["a"]["type"] == "integer"
+    assert add.input_schema["required"] == ["a"]
+    assert add.output_schema["properties"]["total"]["type"] == "integer"
+    assert add.category is not None
+    assert add.category.slug == "mcp-calc"
+    server.refresh_from_db()
+    assert server.last_synced_at is not None
+    assert server.last_error == ""
+
+    assert call("calc.add", {"a": 2, "b": 3}) == {"total": 5}
+    assert call("calc.shout", {"text": "hi"}) == {"result": "HI"}
+
+
+@LOCAL
+def test_tool_errors_and_bad_inputs(http_server_url: str) -> None:
+    mcp_server_import_tools(McpServer.objects.create(name="calc", url=http_server_url))
+
+    with pytest.raises(ToolError) as failed:
+        call("calc.fail", {"reason": "on purpose"})
+    with pytest.raises(ToolError) as invalid:
+        call("calc.add", {"a": "two"})
+
+    assert failed.value.code == "mcp_tool_error"
+    assert not failed.value.retryable
+    assert invalid.value.code == "invalid_input"  # checked here, before the server is asked
+
+
+@LOCAL
+def test_reimport_is_idempotent(http_server_url: str) -> None:
+    server = McpServer.objects.create(name="calc", url=http_server_url)
+    mcp_server_import_tools(server)
+    Tool.objects.filter(pk="calc.add").update(enabled=False)
+
+    report = mcp_server_import_tools(server)
+
+    assert report.created == report.updated == report.disabled == []
+    assert Tool.objects.get(pk="calc.add").enabled is False  # the admins' choice stays
+
+
+def test_loopback_servers_are_refused_unless_allowed(http_server_url: str) -> None:
+    server = McpServer.objects.create(name="calc", url=http_server_url)
+
+    with pytest.raises(McpImportError, match="loopback"):
+        mcp_server_import_tools(server)
+
+    server.refresh_from_db()
+    assert "loopback" in server.last_error
+    assert not Tool.objects.filter(mcp_server=server).exists()
+
+
+@LOCAL
+def test_an_unreachable_server_is_retryable_at_run_time(http_server_url: str) -> None:
+    server = McpServer.objects.create(name="calc", url=http_server_url, timeout_s=5)
+    mcp_server_import_tools(server)
+    McpServer.objects.filter(pk=server.pk).update(url=f"http://127.0.0.1:{free_port()}/mcp")
+
+    with pytest.raises(RetryableToolError) as caught:
+        call("calc.add", {"a": 1})
+
+    assert caught.value.code == "mcp_unavailable"
+    with pytest.raises(McpImportError):
+        mcp_server_import_tools(McpServer.objects.get(pk=server.pk))
+
+
+@LOCAL
+def test_tools_of_disabled_servers_leave_the_catalog(http_server_url: str) -> None:
+    server = McpServer.objects.create(name="calc", url=http_server_url)
+    mcp_server_import_tools(server)
+    McpServer.objects.filter(pk=server.pk).update(enabled=False)
+
+    assert registry_catalog().get("calc.add") is None
+
+
+def test_stdio_server_import_call_run_and_reimport() -> None:
+    # Given a stdio server, imported with the management command
+    server = McpServer.objects.create(
+        name="local", transport=McpServer.Transport.STDIO, command=sys.executable,
+        args=[SERVER_SCRIPT], timeout_s=30,
+    )
+    call_command("import_mcp_tools", "local")
+    assert set(Tool.objects.filter(mcp_server=server).values_list("id", flat=True)) == {
+        "local.add", "local.fail", "local.shout",
+    }
+
+    # When a flow calls one of its tools through the engine
+    flow = parse_flow({
+        "name": "Add",
+        "nodes": [
+            {"id": "sum", "type": "tool", "tool": "local.add", "inputs": {"a": "40", "b": "2"}},
+            {"id": "answer", "type": "output", "value": "sum.total"},
+        ],
+    })
+    result = async_to_sync(Engine(registry_catalog()).run)(flow, {}, run_id="run-mcp")
+
+    # Then the server answered
+    assert result.status == "completed", result.error
+    assert result.output == {"answer": 42}
+
+    # And when the server stops offering tools, a re-import disables them
+    server.args = [SERVER_SCRIPT, "--few"]
+    server.save()
+    report = mcp_server_import_tools(server)
+    assert sorted(report.disabled) == ["local.fail", "local.shout"]
+    assert registry_catalog().get("local.shout") is None

@@ -1,0 +1,188 @@
+"""Admin forms: pretty JSON fields, the write-only credential form, and a form built from a
+tool's input JSON Schema (for "try this tool")."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from tools_registry.models import Credential, Join, McpServer, Tool
+
+
+class PrettyJSONField(forms.JSONField):
+    """A JSON textarea that shows its value indented."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 12, "cols": 90,
+                                                           "style": "font-family: monospace"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        if value is None:
+            return ""
+        return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+class ToolForm(forms.ModelForm):
+    input_schema = PrettyJSONField(required=False)
+    output_schema = PrettyJSONField(required=False)
+    config = PrettyJSONField(required=False)
+
+    class Meta:
+        model = Tool
+        fields = [
+            "id", "name", "description", "kind", "category", "enabled", "mcp_server",
+            "input_schema", "output_schema", "config",
+        ]
+
+    def clean_input_schema(self) -> Any:
+        value = self.cleaned_data.get("input_schema")
+        return value if value not in (None, "") else {"type": "object", "properties": {}}
+
+    def clean_output_schema(self) -> Any:
+        value = self.cleaned_data.get("output_schema")
+        return value if value not in (None, "") else {}
+
+    def clean_config(self) -> Any:
+        value = self.cleaned_data.get("config")
+        return value if value not in (None, "") else {}
+
+
+class JoinForm(forms.ModelForm):
+    mapping = PrettyJSONField(
+        help_text='Target input of the receiving tool -> CEL over `source` (the sending '
+                  'tool\'s output), e.g. {"email": "source.email"}. Checked when you save.'
+    )
+
+    class Meta:
+        model = Join
+        fields = ["from_tool", "to_tool", "mapping", "description", "enabled"]
+
+
+class CredentialForm(forms.ModelForm):
+    """The secret can be set or replaced, never read back."""
+
+    secret = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Stored encrypted (AES-256-GCM). Leave blank to keep the current value.",
+    )
+
+    class Meta:
+        model = Credential
+        fields = ["name", "description"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("secret"):
+            self.add_error("secret", "Give the secret value.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> Credential:
+        credential = super().save(commit=False)
+        secret = self.cleaned_data.get("secret")
+        if secret:
+            credential.set_secret(secret)
+        if commit:
+            credential.save()
+        return credential
+
+
+class McpServerForm(forms.ModelForm):
+    url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https",
+        help_text="Streamable HTTP endpoint, e.g. https://host/mcp",
+    )
+    args = PrettyJSONField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
+
+    class Meta:
+        model = McpServer
+        fields = ["name", "description", "transport", "url", "command", "args", "timeout_s",
+                  "enabled"]
+
+    def clean_args(self) -> Any:
+        value = self.cleaned_data.get("args")
+        return value if value not in (None, "") else []
+
+
+# --- a form from a JSON Schema -------------------------------------------------------------
+
+
+def schema_form_fields(schema: dict[str, Any]) -> dict[str, forms.Field]:
+    """One form field per property of an object schema (nested values as JSON)."""
+    properties = schema.get("properties") or {}
+    required = set(schema.get("required") or [])
+    fields: dict[str, forms.Field] = {}
+    for name, prop in properties.items():
+        prop = prop if isinstance(prop, dict) else {}
+        options: dict[str, Any] = {
+            "required": name in required,
+            "label": prop.get("title") or name,
+            "help_text": prop.get("description", ""),
+        }
+        if "default" in prop:
+            options["initial"] = prop["default"]
+        kind = prop.get("type")
+        if isinstance(kind, list):
+            non_null = [item for item in kind if item != "null"]
+            kind = non_null[0] if len(non_null) == 1 else None
+        if "enum" in prop and all(isinstance(v, str | int | float) for v in prop["enum"]):
+            choices = [(json.dumps(value), str(value)) for value in prop["enum"]]
+            if not options["required"]:
+                choices.insert(0, ("", "---------"))
+            field: forms.Field = forms.TypedChoiceField(
+                choices=choices, coerce=json.loads, empty_value=None, **{
+                    **options,
+                    "initial": json.dumps(prop["default"]) if "default" in prop else None,
+                },
+            )
+        elif kind == "string":
+            long_text = prop.get("maxLength") is None or prop["maxLength"] > 200
+            field = forms.CharField(
+                max_length=prop.get("maxLength"), min_length=prop.get("minLength"),
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 80}) if long_text else None,
+                **options,
+            )
+        elif kind == "integer":
+            field = forms.IntegerField(
+                min_value=prop.get("minimum"), max_value=prop.get("maximum"), **options
+            )
+        elif kind == "number":
+            field = forms.FloatField(
+                min_value=prop.get("minimum"), max_value=prop.get("maximum"), **options
+            )
+        elif kind == "boolean":
+            field = forms.NullBooleanField(
+                widget=forms.Select(choices=[("", "(not set)"), ("true", "Yes"), ("false", "No")]),
+                **options,
+            )
+        else:
+            field = PrettyJSONField(
+                widget=forms.Textarea(attrs={"rows": 4, "cols": 80,
+                                             "style": "font-family: monospace"}),
+                **{**options, "help_text": (options["help_text"] + " (JSON)").strip()},
+            )
+        fields[name] = field
+    return fields
+
+
+class TryToolForm(forms.Form):
+    """Inputs for one call of a tool, one field per input; the schema is checked again on call."""
+
+    def __init__(self, schema: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(schema_form_fields(schema))
+
+    def inputs(self) -> dict[str, Any]:
+        """The filled-in values (fields left empty are left out, so defaults apply)."""
+        values: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if value is None or value == "":
+                continue
+            values[name] = value
+        return values

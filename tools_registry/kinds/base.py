@@ -1,0 +1,64 @@
+"""The part every database-configured tool shares: inputs and outputs checked by JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+
+from flows.core.tools import ToolContext, ToolError, ToolSpec
+
+
+class ConfiguredTool:
+    """A tool built from a `Tool` row. Subclasses implement `call`.
+
+    Inputs are checked against the input schema before anything is sent anywhere, and the
+    result against the output schema (when it declares anything), so a misconfigured tool
+    fails with a clear `invalid_output` instead of feeding bad data downstream.
+    """
+
+    def __init__(self, spec: ToolSpec) -> None:
+        self.spec = spec
+        self._inputs = jsonschema.Draft202012Validator(spec.input_schema)
+        self._outputs = (
+            jsonschema.Draft202012Validator(spec.output_schema)
+            if spec.output_schema
+            else None
+        )
+
+    async def invoke(self, inputs: dict[str, Any], context: ToolContext) -> Any:
+        problems = schema_errors(self._inputs, inputs)
+        if problems:
+            summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+            raise ToolError(
+                f"invalid input for tool {self.spec.id!r}: {summary}",
+                code="invalid_input",
+                details=problems,
+            )
+        output = await self.call(inputs, context)
+        if self._outputs is not None:
+            problems = schema_errors(self._outputs, output)
+            if problems:
+                summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+                raise ToolError(
+                    f"tool {self.spec.id!r} returned output that does not fit its output "
+                    f"schema: {summary}",
+                    code="invalid_output",
+                    details=problems,
+                )
+        return output
+
+    async def call(self, inputs: dict[str, Any], context: ToolContext) -> Any:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.spec.id!r})"
+
+
+def schema_errors(validator: jsonschema.Draft202012Validator, value: Any) -> list[dict[str, str]]:
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))
+    return [
+        {"field": ".".join(str(p) for p in error.path) or "(value)", "message": error.message}
+        for error in errors[:20]
+    ]
+

@@ -1,0 +1,167 @@
+"""HTTP tools: a request built from templates, sent through the outbound-address guard.
+
+The URL, query and body are templates over `input`; headers may also read
+`credentials.NAME` (decrypted only when a header names them, never logged). The response
+becomes `{"status", "body"}`, or, with a response mapping, one output field per CEL
+expression over `response` = {status, headers, body} (body parsed when it is JSON).
+
+429 and 5xx answers, timeouts and network errors are retryable; other non-success answers
+and refused addresses are not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import httpx
+
+from flows.core.expressions import ExpressionError, compile_expression
+from flows.core.tools import RetryableToolError, ToolContext, ToolError, ToolSpec
+from tools_registry.kinds.base import ConfiguredTool
+from tools_registry.templating import credential_names, render, render_text
+from tools_registry.tool_config import HttpConfig
+from tools_registry.url_guard import HostNotFound, URLNotAllowed, guarded_async_client
+
+CredentialLoader = Callable[[set[str]], Awaitable[dict[str, str]]]
+
+RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+USER_AGENT = "DynamicFlow-HttpTool/1.0"
+
+
+class HttpTool(ConfiguredTool):
+    def __init__(
+        self,
+        spec: ToolSpec,
+        config: HttpConfig,
+        *,
+        allowed_hosts: Iterable[str] = (),
+        load_credentials: CredentialLoader | None = None,
+    ) -> None:
+        super().__init__(spec)
+        self.config = config
+        self.allowed_hosts = tuple(allowed_hosts)
+        self._load_credentials = load_credentials
+
+    async def call(self, inputs: dict[str, Any], context: ToolContext) -> Any:
+        config = self.config
+        env = {"input": inputs}
+        url = render_text(config.url, env, where="url")
+        params = {key: render_text(value, env, where=f"query.{key}")
+                  for key, value in config.query.items()}
+        headers = {"User-Agent": USER_AGENT, **await self._headers(inputs)}
+        content: dict[str, Any] = {}
+        if config.body is not None and config.method not in ("GET", "HEAD"):
+            body = render(config.body, env, where="body")
+            if config.body_format == "form":
+                if not isinstance(body, dict):
+                    raise ToolError("a form body must be an object", code="template_error")
+                content["data"] = {key: _form_value(value) for key, value in body.items()}
+            else:
+                content["json"] = body
+
+        raw = bytearray()
+        try:
+            async with guarded_async_client(
+                allowed=self.allowed_hosts, timeout=config.timeout_s
+            ) as client, client.stream(
+                config.method, url, params=params, headers=headers, **content
+            ) as response:
+                async for chunk in response.aiter_bytes():
+                    raw += chunk
+                    if len(raw) > config.max_response_bytes:
+                        raise ToolError(
+                            f"the response from {_shown(url)} is larger than "
+                            f"{config.max_response_bytes} bytes",
+                            code="response_too_large",
+                        )
+        except URLNotAllowed as exc:
+            raise ToolError(exc.message, code=exc.code, details={"url": _shown(url)}) from None
+        except HostNotFound as exc:
+            raise RetryableToolError(exc.message, code=exc.code) from None
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise ToolError(
+                f"{_shown(url)!r} is not a valid URL: {exc}", code="invalid_url"
+            ) from None
+        except httpx.TooManyRedirects:
+            raise ToolError(
+                f"{_shown(url)} redirected too often", code="too_many_redirects"
+            ) from None
+        except httpx.TimeoutException:
+            raise RetryableToolError(f"{_shown(url)} timed out", code="timeout") from None
+        except httpx.TransportError as exc:
+            raise RetryableToolError(
+                f"request to {_shown(url)} failed: {exc or type(exc).__name__}",
+                code="network_error",
+            ) from None
+
+        status = response.status_code
+        body = _parse_body(bytes(raw), response)
+        ok = status in config.success_statuses if config.success_statuses else 200 <= status < 300
+        if not ok:
+            details = {"status": status, "body": _excerpt(body)}
+            message = f"{config.method} {_shown(url)} answered {status}"
+            if status in RETRYABLE_STATUSES:
+                raise RetryableToolError(message, code="http_unavailable", details=details)
+            raise ToolError(message, code="http_error", details=details)
+
+        if not config.response:
+            return {"status": status, "body": body}
+        scope = {
+            "response": {
+                "status": status,
+                "headers": {key.lower(): value for key, value in response.headers.items()},
+                "body": body,
+            }
+        }
+        output: dict[str, Any] = {}
+        for name, source in config.response.items():
+            try:
+                output[name] = compile_expression(source).evaluate(scope)
+            except ExpressionError as exc:
+                raise ToolError(
+                    f"response mapping `{name}` failed: {exc.message}",
+                    code="response_mapping_error",
+                    details={"field": name, "expression": source, "body": _excerpt(body)},
+                ) from None
+        return output
+
+    async def _headers(self, inputs: dict[str, Any]) -> dict[str, str]:
+        names = credential_names(self.config.headers)
+        secrets: dict[str, str] = {}
+        if names:
+            if self._load_credentials is None:
+                raise ToolError("credentials are not available here", code="missing_credential")
+            secrets = await self._load_credentials(names)
+        env = {"input": inputs, "credentials": secrets}
+        return {key: render_text(value, env, where=f"headers.{key}")
+                for key, value in self.config.headers.items()}
+
+
+def _form_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _parse_body(raw: bytes, response: httpx.Response) -> Any:
+    if not raw:
+        return None
+    text = raw.decode(response.charset_encoding or "utf-8", errors="replace")
+    media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text
+    return text
+
+
+def _excerpt(body: Any) -> Any:
+    if isinstance(body, str) and len(body) > 500:
+        return body[:500] + "…"
+    return body
+
+
+def _shown(url: str) -> str:
+    """The URL without its query (query values may carry personal data)."""
+    return url.split("?", 1)[0]

@@ -1,0 +1,102 @@
+"""`{{ expr }}` templates in tool configs (HTTP URLs, headers, bodies; LLM prompts).
+
+Each placeholder is a CEL expression (the same language as the IR), evaluated over
+`input` (the tool's inputs) and, in HTTP headers only, `credentials` (decrypted secrets,
+looked up by name only when a header names them). A string that is exactly one
+placeholder keeps the value's type (`"{{ input.count }}"` in a JSON body stays a number);
+any other string is rendered as text, non-string values as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from flows.core.expressions import ExpressionError, compile_expression
+from flows.core.tools import ToolError
+
+_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_WHOLE = re.compile(r"^\s*\{\{(.*?)\}\}\s*$", re.DOTALL)
+_CREDENTIAL = re.compile(r"\bcredentials\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
+#: Names CEL resolves itself; reading them is not reading a variable.
+_CEL_TYPE_NAMES = frozenset(
+    {"int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type", "dyn"}
+)
+
+
+def placeholders(value: Any) -> Iterator[str]:
+    """Every placeholder expression in a string, or in the strings of a JSON value."""
+    if isinstance(value, str):
+        for match in _PLACEHOLDER.finditer(value):
+            yield match.group(1).strip()
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from placeholders(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from placeholders(item)
+
+
+def credential_names(value: Any) -> set[str]:
+    """The credential names a template reads (`{{ credentials.NAME }}`)."""
+    return {name for source in placeholders(value) for name in _CREDENTIAL.findall(source)}
+
+
+def template_problems(value: Any, *, roots: frozenset[str], where: str) -> list[str]:
+    """What is wrong with a template: placeholders that do not compile or read other names."""
+    problems: list[str] = []
+    allowed = " and ".join(f"`{root}`" for root in sorted(roots))
+    for source in placeholders(value):
+        try:
+            compiled = compile_expression(source)
+        except ExpressionError as exc:
+            problems.append(f"{where}: `{{{{ {source} }}}}` does not compile: {exc}")
+            continue
+        strays = sorted(set(compiled.variables) - roots - _CEL_TYPE_NAMES)
+        if strays:
+            names = ", ".join(f"`{name}`" for name in strays)
+            problems.append(
+                f"{where}: `{{{{ {source} }}}}` reads {names}; here a placeholder may only "
+                f"read {allowed}."
+            )
+    return problems
+
+
+def render(value: Any, env: Mapping[str, Any], *, where: str) -> Any:
+    """`value` with every placeholder replaced; raises ToolError(code="template_error")."""
+    if isinstance(value, str):
+        whole = _WHOLE.match(value)
+        if whole and "{{" not in whole.group(1):
+            return _evaluate(whole.group(1).strip(), env, where)
+
+        def replace(match: re.Match[str]) -> str:
+            result = _evaluate(match.group(1).strip(), env, where)
+            return result if isinstance(result, str) else json.dumps(result, sort_keys=True)
+
+        return _PLACEHOLDER.sub(replace, value)
+    if isinstance(value, Mapping):
+        return {key: render(item, env, where=f"{where}.{key}") for key, item in value.items()}
+    if isinstance(value, list):
+        return [render(item, env, where=f"{where}[{i}]") for i, item in enumerate(value)]
+    return value
+
+
+def render_text(value: str, env: Mapping[str, Any], *, where: str) -> str:
+    """Like `render`, but always a string (a whole-placeholder value is shown as text/JSON)."""
+    result = render(value, env, where=where)
+    if isinstance(result, str):
+        return result
+    return json.dumps(result, sort_keys=True)
+
+
+def _evaluate(source: str, env: Mapping[str, Any], where: str) -> Any:
+    try:
+        return compile_expression(source).evaluate(env)
+    except ExpressionError as exc:
+        raise ToolError(
+            f"{where}: cannot render `{{{{ {source} }}}}`: {exc.message}",
+            code="template_error",
+            details={"field": where, "expression": source},
+        ) from None
