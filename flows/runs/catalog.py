@@ -1,6 +1,8 @@
 """The tool catalogue runs execute against: the registered tools plus any test/extra modules.
 
-`run_catalog()` is what the runner and the run services use; tests monkeypatch it, and
+`run_catalog()` and `run_joins()` are what the runner, the run services and the planners
+use: the registry's code and configured tools and its joins, re-read from the database
+at most every few seconds (`DYNAMICFLOW_TOOLS_TTL_S`). Tests monkeypatch them, and
 worker processes started by tests add tool modules through DYNAMICFLOW_EXTRA_TOOLS (each
 module exposes `TOOLS`, an iterable of `Tool`).
 """
@@ -8,8 +10,11 @@ module exposes `TOOLS`, an iterable of `Tool`).
 from __future__ import annotations
 
 import importlib
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 
+from flows.core.ir import Join
 from flows.core.tools import InMemoryCatalog, Tool, ToolCatalog, ToolSpec
 from flows.runs import conf
 
@@ -29,19 +34,51 @@ class LayeredCatalog:
         return self.first.specs() + [s for s in self.base.specs() if s.id not in seen]
 
 
-@lru_cache(maxsize=1)
-def _catalog(modules: tuple[str, ...]) -> ToolCatalog:
-    from tools_registry.catalog import default_catalog
-
-    base: ToolCatalog = default_catalog()
-    if not modules:
-        return base
+@lru_cache(maxsize=8)
+def _extra_tools(modules: tuple[str, ...]) -> InMemoryCatalog:
     extra = InMemoryCatalog()
     for name in modules:
         for tool in importlib.import_module(name).TOOLS:
             extra.add(tool)
-    return LayeredCatalog(extra, base)
+    return extra
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    catalog: ToolCatalog
+    joins: list[Join]
+    taken_at: float
+
+
+_snapshot: _Snapshot | None = None
+
+
+def _current() -> _Snapshot:
+    """The registry's tools and joins, re-read at most every `tools_ttl_s` (a query each)."""
+    global _snapshot
+    snapshot = _snapshot
+    if snapshot is None or time.monotonic() - snapshot.taken_at > conf.tools_ttl_s():
+        from tools_registry.catalog import registry_catalog, registry_joins
+
+        catalog: ToolCatalog = registry_catalog()
+        modules = tuple(conf.extra_tool_modules())
+        if modules:
+            catalog = LayeredCatalog(_extra_tools(modules), catalog)
+        snapshot = _snapshot = _Snapshot(catalog, registry_joins(), time.monotonic())
+    return snapshot
+
+
+def forget_snapshot() -> None:
+    """Re-read the registry on next use (after this process changed a tool or a join)."""
+    global _snapshot
+    _snapshot = None
 
 
 def run_catalog() -> ToolCatalog:
-    return _catalog(tuple(conf.extra_tool_modules()))
+    """Every tool a run may call: code tools and the enabled configured ones."""
+    return _current().catalog
+
+
+def run_joins() -> list[Join]:
+    """The registry's enabled joins (a flow's own joins take precedence over these)."""
+    return _current().joins

@@ -51,6 +51,11 @@ def ws_poll_s() -> float:
     return _float("DYNAMICFLOW_WS_POLL_S", 1.0)
 
 
+def tools_ttl_s() -> float:
+    """How long a process reuses its snapshot of the registry's tools and joins."""
+    return _float("DYNAMICFLOW_TOOLS_TTL_S", 5.0)
+
+
 def run_timeout_s() -> float | None:
     """The default whole-run timeout when the flow sets none (0 or unset: no limit)."""
     value = _float("DYNAMICFLOW_RUN_TIMEOUT_S", 0.0)

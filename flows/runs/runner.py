@@ -30,7 +30,7 @@ from flows.core.engine import ApprovalDecision, CompiledFlow, Engine, EngineErro
 from flows.core.events import Event
 from flows.core.ir import parse_flow
 from flows.runs import conf
-from flows.runs.catalog import run_catalog
+from flows.runs.catalog import run_catalog, run_joins
 from flows.runs.events import RunEventWriter
 from flows.runs.limits import RedisToolLimiter, ToolLimit
 from flows.runs.store import (
@@ -54,7 +54,9 @@ def _tool_limit(tool_id: str) -> ToolLimit | None:
     limits = conf.tool_limits()
     if tool_id in limits:
         return ToolLimit.from_dict(limits[tool_id])
-    tool = run_catalog().get(tool_id)
+    context = getattr(_local, "context", None)
+    catalog = context.engine.catalog if context is not None else run_catalog()
+    tool = catalog.get(tool_id)
     concurrency = tool.spec.config.concurrency if tool is not None else None
     return ToolLimit(concurrency=concurrency) if concurrency else None
 
@@ -82,8 +84,18 @@ class RunnerContext:
             store=store,
             limits=EngineLimits(max_concurrency=conf.max_concurrency()),
             limiter=limiter,
+            joins=run_joins(),
         )
         return cls(loop, db, store, engine)
+
+    async def refresh_tools(self) -> None:
+        """Pick up registry changes (at most every few seconds); recompile after one."""
+        catalog = await self.db.call(run_catalog)
+        joins = await self.db.call(run_joins)
+        if catalog is not self.engine.catalog or joins != self.engine.joins:
+            self.engine.catalog = catalog
+            self.engine.joins = list(joins)
+            self.compiled.clear()
 
     async def compiled_flow(self, version_id: int) -> CompiledFlow:
         compiled = self.compiled.get(version_id)
@@ -132,6 +144,7 @@ def _decision(data: dict[str, Any]) -> ApprovalDecision:
 
 
 async def execute_run(context: RunnerContext, run_id: str) -> str | None:
+    await context.refresh_tools()
     token = f"{WORKER_NAME}:{uuid.uuid4().hex[:12]}"
     lease = conf.lease_s()
     claim = await context.db.call(claim_run, run_id, token, lease)

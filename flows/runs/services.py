@@ -22,7 +22,7 @@ from flows.core.ir import Flow as IrFlow
 from flows.core.ir import parse_flow
 from flows.models import FlowVersion, Run, RunBatch, RunEvent
 from flows.runs import conf
-from flows.runs.catalog import run_catalog
+from flows.runs.catalog import run_catalog, run_joins
 from flows.runs.errors import RunServiceError, conflict, forbidden
 from flows.runs.events import broadcast_on_commit, row_wire
 from flows.runs.selectors import active_filter, flow_version_for_run, run_get, user_can_view_run
@@ -40,7 +40,7 @@ def enqueue_run(run_id: Any) -> None:
 def _check_flow(version: FlowVersion) -> IrFlow:
     try:
         flow = parse_flow(version.ir)
-        compile_flow(flow, run_catalog())
+        compile_flow(flow, run_catalog(), joins=run_joins())
     except ValidationError as exc:
         raise RunServiceError(
             "invalid_flow",

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from tests.planner.fake_openai import Reply, Stream
 
-pytestmark = pytest.mark.usefixtures("isolated_cache")
+pytestmark = [pytest.mark.usefixtures("isolated_cache"), pytest.mark.django_db]
 
 WELCOME = "Validate the email address and, if it is valid, send a welcome email."
 DEMO_PLAN = {
