@@ -191,10 +191,12 @@ def compile_flow(
         except ExpressionError as exc:
             raise EngineError(f"node '{node.id}': {exc}") from exc
         tool = None
+        retry, timeout_s = getattr(node, "retry", None), getattr(node, "timeout_s", None)
         if isinstance(node, ToolNode | MapNode) and catalog is not None:
             tool = catalog.get(node.tool)
             if tool is None:
                 raise EngineError(f"node '{node.id}': unknown tool '{node.tool}'")
+            retry, timeout_s = _call_policy(node, tool)
         steps[node.id] = Step(
             id=node.id,
             node=node,
@@ -205,12 +207,21 @@ def compile_flow(
             inputs=inputs,
             join_source=join_source,
             tool=tool,
-            retry=getattr(node, "retry", None),
-            timeout_s=getattr(node, "timeout_s", None),
+            retry=retry,
+            timeout_s=timeout_s,
         )
     output_ids = [n.id for n in flow.nodes if isinstance(n, OutputNode)]
     leaf_ids = [n.id for n in flow.nodes if not graph.dependents[n.id]]
     return CompiledFlow(flow, steps, graph.order, output_ids, leaf_ids)
+
+
+def _call_policy(node: Node, tool: Tool) -> tuple[Retry | None, float | None]:
+    """The retry policy and timeout of a node's tool calls: the node's, else the tool's."""
+    config = tool.spec.config
+    retry = getattr(node, "retry", None)
+    if retry is None and config.retries:
+        retry = Retry(max_attempts=config.retries + 1)
+    return retry, getattr(node, "timeout_s", None) or config.timeout_s
 
 
 def _resolve_join(
@@ -671,16 +682,16 @@ class _Execution:
 
     async def _invoke(self, step: Step, inputs: dict[str, Any], node_id: str) -> tuple[Any, int]:
         tool = step.tool
-        if tool is None:
+        if tool is None:  # compiled without a catalogue
             tool_id = step.node.tool  # type: ignore[union-attr]
             tool = self.engine.catalog.get(tool_id)
             if tool is None:
                 raise _NodeFailure(_error("unknown_tool", f"unknown tool '{tool_id}'"))
             step.tool = tool
-        config = tool.spec.config
-        retry = step.retry or (Retry(max_attempts=config.retries + 1) if config.retries else None)
+            step.retry, step.timeout_s = _call_policy(step.node, tool)
+        retry = step.retry
         max_attempts = retry.max_attempts if retry else 1
-        timeout = step.timeout_s or config.timeout_s or self.engine.limits.default_timeout_s
+        timeout = step.timeout_s or self.engine.limits.default_timeout_s
         per_tool = self.engine.tool_slots(tool.spec.id, tool)
         limiter = self.engine.limiter
         attempt = 1
