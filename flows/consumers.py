@@ -28,6 +28,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from flows.runs import conf
 from flows.runs.events import group_name
+from flows.runs.watchers import WatchMarks
 
 FINAL_EVENTS = frozenset({"run.completed", "run.failed", "run.cancelled"})
 PAGE = 1000
@@ -107,6 +108,8 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4404 if access == "missing" else 4403)
             return
         self.group = group_name(self.run_id)
+        self.marks = WatchMarks()
+        await self.marks.mark(self.run_id)  # workers broadcast only to watched runs
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.joined = True
         async with self.lock:
@@ -120,6 +123,7 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
                 await self.poller
         if self.joined:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.marks.close()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         return None  # the stream is one-way
@@ -160,6 +164,7 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
         interval = conf.ws_poll_s()
         while not self.finished:
             await asyncio.sleep(interval)
+            await self.marks.refresh(self.run_id)
             if time.monotonic() - self.last_live < interval:
                 continue
             async with self.lock:

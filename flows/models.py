@@ -178,7 +178,16 @@ class NodeAttempt(models.Model):
         FAILED = "failed"
         WAITING = "waiting"
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="node_attempts")
+    # Append-only and written once per node on the hot path: no database-level foreign
+    # key (its check locks the run row on every insert) and no index of its own (the
+    # (run, node_id) index serves run lookups). Django still cascades deletes.
+    run = models.ForeignKey(
+        Run,
+        on_delete=models.CASCADE,
+        related_name="node_attempts",
+        db_constraint=False,
+        db_index=False,
+    )
     node_id = models.CharField(max_length=64)
     attempt = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=16, choices=Status.choices)
@@ -198,7 +207,10 @@ class NodeAttempt(models.Model):
 
 
 class RunEvent(models.Model):
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="events")
+    # As NodeAttempt.run: the unique (run, seq) index serves every lookup.
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="events", db_constraint=False, db_index=False
+    )
     seq = models.PositiveIntegerField()
     type = models.CharField(max_length=32)
     node_id = models.CharField(max_length=64, blank=True)

@@ -26,6 +26,7 @@ from django.db import transaction
 from flows.core.checkpoints import NodeRecord
 from flows.core.events import Event
 from flows.runs.store import DbThread, Final, LeaseLost, write_events_and_node, write_final
+from flows.runs.watchers import WatchCheck
 
 if TYPE_CHECKING:
     from flows.models import RunEvent
@@ -102,6 +103,7 @@ class RunEventWriter:
         db: DbThread,
         chunk: int = 100,
         layer: Any = None,
+        watch: WatchCheck | None = None,
     ) -> None:
         self.claim = claim
         self.run_id = claim.run_id
@@ -110,6 +112,7 @@ class RunEventWriter:
         self.db = db
         self.chunk = chunk
         self.layer = layer if layer is not None else get_channel_layer()
+        self.watch = watch
         self.group = group_name(self.run_id)
         self.lease_lost = False
         self.last_seq = 0
@@ -256,6 +259,8 @@ class RunEventWriter:
                 return
 
     async def _send(self, events: list[Event]) -> None:
+        if self.watch is not None and not await self.watch.watched(self.run_id):
+            return  # nobody listens; a consumer that connects reads them from the database
         wire = [event_wire(e) for e in events]
         for chunk in _chunks(wire, self.chunk):
             try:

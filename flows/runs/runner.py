@@ -44,6 +44,7 @@ from flows.runs.store import (
     load_checkpoint,
     renew_lease,
 )
+from flows.runs.watchers import WatchCheck
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class RunnerContext:
     db: DbThread
     store: PostgresCheckpointStore
     engine: Engine
+    watch: WatchCheck = field(default_factory=WatchCheck)
     compiled: OrderedDict[int, CompiledFlow] = field(default_factory=OrderedDict)
 
     @classmethod
@@ -152,7 +154,12 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
         logger.info("run %s is not claimable (finished, or another worker holds it)", run_id)
         return None
     writer = RunEventWriter(
-        claim=claim, token=token, worker=WORKER_NAME, db=context.db, chunk=conf.broadcast_chunk()
+        claim=claim,
+        token=token,
+        worker=WORKER_NAME,
+        db=context.db,
+        chunk=conf.broadcast_chunk(),
+        watch=context.watch,
     )
     try:
         return await _execute(context, claim, writer)
@@ -162,6 +169,7 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
     finally:
         context.store.detach(run_id)
         await writer.close()
+        context.watch.forget(run_id)
 
 
 async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter) -> str | None:
