@@ -25,7 +25,16 @@ from django.db import transaction
 
 from flows.core.checkpoints import NodeRecord
 from flows.core.events import Event
-from flows.runs.store import DbThread, Final, LeaseLost, write_events_and_node, write_final
+from flows.runs.store import (
+    EVENTS_PER_STATEMENT,
+    AsyncWriter,
+    DbThread,
+    Final,
+    LeaseLost,
+    node_write_statement,
+    write_events_and_node,
+    write_final,
+)
 from flows.runs.watchers import WatchCheck
 
 if TYPE_CHECKING:
@@ -104,6 +113,7 @@ class RunEventWriter:
         chunk: int = 100,
         layer: Any = None,
         watch: WatchCheck | None = None,
+        pg: AsyncWriter | None = None,
     ) -> None:
         self.claim = claim
         self.run_id = claim.run_id
@@ -113,6 +123,7 @@ class RunEventWriter:
         self.chunk = chunk
         self.layer = layer if layer is not None else get_channel_layer()
         self.watch = watch
+        self.pg = pg
         self.group = group_name(self.run_id)
         self.lease_lost = False
         self.last_seq = 0
@@ -160,16 +171,7 @@ class RunEventWriter:
             return
         events, staged = self._take(), self._take_staged()
         try:
-            await self.db.call(
-                write_events_and_node,
-                self.run_id,
-                self.token,
-                self.worker,
-                events,
-                None,
-                False,
-                staged,
-            )
+            await self._write(events, None, False, staged)
         except LeaseLost:
             self.lease_lost = True
             return
@@ -180,22 +182,40 @@ class RunEventWriter:
             return
         self._outbox.put_nowait(events)
 
+    async def _write(
+        self,
+        events: list[Event],
+        record: NodeRecord | None,
+        replace_waiting: bool,
+        staged: list[NodeRecord],
+    ) -> None:
+        """One fenced statement, on the loop's own connection when there is one."""
+        if self.pg is not None and len(events) <= EVENTS_PER_STATEMENT:
+            sql, params = node_write_statement(
+                self.run_id, self.token, self.worker, events, record, replace_waiting, staged
+            )
+            await self.pg.write(self.run_id, sql, params)
+            return
+        if self.pg is not None:
+            await self.pg.quiesce()
+        await self.db.call(
+            write_events_and_node,
+            self.run_id,
+            self.token,
+            self.worker,
+            events,
+            record,
+            replace_waiting,
+            staged,
+        )
+
     async def commit(self, record: NodeRecord, *, replace_waiting: bool = False) -> None:
         """Commit a node record with the events so far; returns once durable."""
         if self.lease_lost:
             raise LeaseLost(self.run_id)
         events, staged = self._take(), self._take_staged()
         try:
-            await self.db.call(
-                write_events_and_node,
-                self.run_id,
-                self.token,
-                self.worker,
-                events,
-                record,
-                replace_waiting,
-                staged,
-            )
+            await self._write(events, record, replace_waiting, staged)
         except LeaseLost:
             self.lease_lost = True
             raise
@@ -211,6 +231,8 @@ class RunEventWriter:
             raise LeaseLost(self.run_id)
         # A flush already submitted is committed first (one DB thread, in order).
         events, staged = self._take(), self._take_staged()
+        if self.pg is not None:
+            await self.pg.quiesce()  # node writes in flight commit first, in order
         try:
             outcome = await self.db.call(
                 write_final,

@@ -34,6 +34,7 @@ from flows.runs.catalog import run_catalog, run_joins
 from flows.runs.events import RunEventWriter
 from flows.runs.limits import RedisToolLimiter, ToolLimit
 from flows.runs.store import (
+    AsyncWriter,
     Claim,
     DbThread,
     Final,
@@ -71,6 +72,7 @@ class RunnerContext:
     store: PostgresCheckpointStore
     engine: Engine
     watch: WatchCheck = field(default_factory=WatchCheck)
+    pg: AsyncWriter = field(default_factory=AsyncWriter)
     compiled: OrderedDict[int, CompiledFlow] = field(default_factory=OrderedDict)
 
     @classmethod
@@ -125,6 +127,7 @@ def reset_runner_context() -> None:
     context = getattr(_local, "context", None)
     if context is not None:
         _local.context = None
+        context.loop.run_until_complete(context.pg.close())
         context.db.shutdown()
         context.loop.close()
 
@@ -160,6 +163,7 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
         db=context.db,
         chunk=conf.broadcast_chunk(),
         watch=context.watch,
+        pg=context.pg,
     )
     try:
         return await _execute(context, claim, writer)

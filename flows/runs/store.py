@@ -284,6 +284,29 @@ def _write_events_and_node(
     replace_waiting: bool,
     staged: Sequence[NodeRecord] = (),
 ) -> None:
+    sql, params = node_write_statement(
+        run_id, token, worker, events, record, replace_waiting, staged
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        held = cursor.fetchone()[0]
+    if not held:
+        raise LeaseLost(run_id)
+
+
+def node_write_statement(
+    run_id: str,
+    token: str,
+    worker: str,
+    events: Sequence[Event],
+    record: NodeRecord | None,
+    replace_waiting: bool,
+    staged: Sequence[NodeRecord] = (),
+) -> tuple[str, list[Any]]:
+    """One fenced statement writing events, a node record and staged records.
+
+    It returns one row, the count of lease rows: 0 means the lease is lost.
+    """
     parts = [_LEASE_CTE]
     params: list[Any] = [run_id, token]
     if events:
@@ -329,12 +352,53 @@ def _write_events_and_node(
                 _dt(record.started_at),
                 _dt(record.finished_at),
             ]
-    sql = "WITH " + ", ".join(parts) + " SELECT count(*) FROM lease"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        held = cursor.fetchone()[0]
-    if not held:
-        raise LeaseLost(run_id)
+    return "WITH " + ", ".join(parts) + " SELECT count(*) FROM lease", params
+
+
+class AsyncWriter:
+    """Node checkpoints written from the run's own event loop (psycopg's async driver).
+
+    The engine waits on every node write; doing it on the loop saves a hand-off to the
+    database thread and back on each one. Writes through here are serialised (one
+    connection, one lock), and `quiesce()` lets a caller wait until none is in flight
+    before it writes through the database thread.
+    """
+
+    def __init__(self) -> None:
+        self._conn: Any = None
+        self.lock = asyncio.Lock()
+
+    async def _connection(self) -> Any:
+        if self._conn is None or self._conn.closed:
+            import psycopg
+
+            params = connection.get_connection_params()
+            params.pop("cursor_factory", None)
+            params.pop("context", None)
+            self._conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
+        return self._conn
+
+    async def write(self, run_id: str, sql: str, params: list[Any]) -> None:
+        async with self.lock:
+            conn = await self._connection()
+            try:
+                cursor = await conn.execute(sql, params, prepare=True)
+                row = await cursor.fetchone()
+            except Exception:
+                if conn.broken:
+                    self._conn = None
+                raise
+        if not row or not row[0]:
+            raise LeaseLost(run_id)
+
+    async def quiesce(self) -> None:
+        async with self.lock:
+            return
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
 
 
 @dataclass(slots=True)
