@@ -43,7 +43,8 @@ bench-runs: $(STAMP)
 	$(EMBED) $(PY) benchmarks/runs.py
 
 eval-planner: $(STAMP)
-	$(EMBED) $(PY) manage.py eval_planner
+	$(EMBED) sh -c '$(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py eval_planner'
+
 
 clean-var:
 	rm -rf var
