@@ -28,6 +28,7 @@ from flows.core.graph import (
     ExpressionSite,
     FlowGraph,
     Gate,
+    arm_targets,
     build_graph,
     expression_sites,
     find_cycle,
@@ -1068,13 +1069,9 @@ _NULL_CHECK = re.compile(
 
 
 def _arms(node: Node) -> Iterator[tuple[str, list[str]]]:
-    if isinstance(node, BranchNode):
-        yield "then", node.then
-        yield "else", node.else_
-    elif isinstance(node, SwitchNode):
-        for key, targets in node.cases.items():
-            yield f"cases.{key}", targets
-        yield "default", node.default
+    """Arm targets keyed by field path (`then`, `else`, `cases.<key>`, `default`)."""
+    for arm, targets in arm_targets(node):
+        yield (f"cases.{arm.removeprefix('case:')}" if arm.startswith("case:") else arm), targets
 
 
 def _arm_phrase(gate: Gate) -> str:

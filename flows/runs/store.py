@@ -110,7 +110,7 @@ _RECORD_COLUMNS = "node_id, attempt, status, inputs, output, error, worker, star
 
 
 def _records_cte(records: Sequence[NodeRecord], worker: str, source: str) -> tuple[str, list[Any]]:
-    """A CTE inserting staged node records, only if `source` (the fenced run) has a row."""
+    """A CTE inserting node records, only if `source` (the fenced run) has a row."""
     params: list[Any] = []
     for r in records:
         params += [
@@ -313,45 +313,29 @@ def node_write_statement(
         sql, ev_params = _events_cte(run_id, events, "lease")
         parts.append(sql)
         params += ev_params
-    if staged:
-        sql, st_params = _records_cte(staged, worker, "lease")
+    inserts = list(staged)
+    if record is not None and replace_waiting:
+        parts.append(
+            "na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
+            " error = %s::jsonb, attempt = %s, finished_at = %s, worker = %s FROM lease"
+            " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
+            " RETURNING 1)"
+        )
+        params += [
+            record.status,
+            _dumps(record.output),
+            _dumps(record.error),
+            record.attempts,
+            _dt(record.finished_at),
+            worker,
+            record.node_id,
+        ]
+    elif record is not None:
+        inserts.append(record)
+    if inserts:
+        sql, st_params = _records_cte(inserts, worker, "lease")
         parts.append(sql)
         params += st_params
-    if record is not None:
-        if replace_waiting:
-            parts.append(
-                "na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
-                " error = %s::jsonb, attempt = %s, finished_at = %s, worker = %s FROM lease"
-                " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
-                " RETURNING 1)"
-            )
-            params += [
-                record.status,
-                _dumps(record.output),
-                _dumps(record.error),
-                record.attempts,
-                _dt(record.finished_at),
-                worker,
-                record.node_id,
-            ]
-        else:
-            parts.append(
-                "na AS (INSERT INTO flows_nodeattempt (run_id, node_id, attempt, status, inputs,"
-                " output, error, worker, started_at, finished_at)"
-                " SELECT lease.id, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s, %s, %s"
-                " FROM lease RETURNING 1)"
-            )
-            params += [
-                record.node_id,
-                record.attempts,
-                record.status,
-                _dumps(record.inputs),
-                _dumps(record.output),
-                _dumps(record.error),
-                worker,
-                _dt(record.started_at),
-                _dt(record.finished_at),
-            ]
     return "WITH " + ", ".join(parts) + " SELECT count(*) FROM lease", params
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flows.core.expressions import json_type_name
 from flows.core.planner.lexicon import FIELD_ALIASES, singular, split_identifier, stem
 
 JsonSchema = dict[str, Any]
@@ -48,24 +49,10 @@ def schema_types(schema: JsonSchema | None) -> set[str]:
                 found |= schema_types(branch)
             return found - {"null"}
     if schema.get("enum"):
-        return {_json_type(value) for value in schema["enum"]}
+        return {json_type_name(value) for value in schema["enum"]}
     if "properties" in schema:
         return {"object"}
     return set()
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else "null"
 
 
 def type_fit(target: JsonSchema | None, source: JsonSchema | None) -> float:
