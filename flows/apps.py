@@ -8,6 +8,7 @@ class FlowsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        import dynamicflow_site.celery  # noqa: F401 - tasks are sent through this app
         from flows.runs.catalog import forget_snapshot
         from tools_registry.models import Join, Tool
 
