@@ -256,6 +256,21 @@ class RunApprovalApi(RunsApiView):
         return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
 
 
+class ApprovalInboxApi(RunsApiView):
+    """GET: the approvals waiting for me (by user or group)."""
+
+    def get(self, request: Request) -> Response:
+        rows = selectors.approvals_for(request.user)
+        return Response({"count": len(rows), "results": rows})
+
+
+class ApprovalDetailApi(RunApprovalApi):
+    """GET: one waiting approval; POST: complete it (same as runs/<id>/approvals/<node>/)."""
+
+    def get(self, request: Request, run_id: str, node_id: str) -> Response:
+        return Response(selectors.approval_get(run_id=run_id, node_id=node_id, user=request.user))
+
+
 # --------------------------------------------------------------------------- batches
 
 

@@ -21,4 +21,10 @@ urlpatterns = [
         api_runs.RunApprovalApi.as_view(),
         name="run-approval",
     ),
+    path("approvals/", api_runs.ApprovalInboxApi.as_view(), name="approval-inbox"),
+    path(
+        "approvals/<uuid:run_id>/<str:node_id>/",
+        api_runs.ApprovalDetailApi.as_view(),
+        name="approval-detail",
+    ),
 ]

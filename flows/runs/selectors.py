@@ -118,3 +118,66 @@ def batch_runs(batch: RunBatch) -> QuerySet[Run]:
 
 def active_filter() -> Q:
     return Q(status__in=[Run.Status.PENDING, Run.Status.RUNNING])
+
+
+# --------------------------------------------------------------------------- approvals
+
+
+def is_assignee(user: Any, run: Run, request: dict[str, Any], group_names: set[str]) -> bool:
+    """Named by user or group; an approval that names nobody belongs to the run's owner."""
+    assignees = request.get("assignees") or {}
+    users, groups = assignees.get("users") or [], assignees.get("groups") or []
+    if not users and not groups:
+        return bool(run.requested_by_id == user.pk)
+    return user.get_username() in users or bool(group_names & set(groups))
+
+
+def _approval_row(run: Run, node_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "run": str(run.id),
+        "node_id": node_id,
+        "flow": run.flow_version.flow.name,
+        "flow_version": run.flow_version_id,
+        "requested_by": run.requested_by.get_username(),
+        "title": request.get("title") or node_id,
+        "instructions": request.get("instructions", ""),
+        "context": request.get("context", {}),
+        "form_schema": request.get("form_schema", {}),
+        "assignees": request.get("assignees", {}),
+        "requested_at": request.get("requested_at"),
+        "timeout_s": request.get("timeout_s"),
+        "decided": node_id in (run.decisions or {}),
+    }
+
+
+def approvals_for(user: Any) -> list[dict[str, Any]]:
+    """The approvals waiting for `user` (the inbox), oldest request first."""
+    group_names = set(user.groups.values_list("name", flat=True))
+    runs = (
+        Run.objects.filter(status=Run.Status.SUSPENDED)
+        .exclude(waiting={})
+        .select_related("flow_version__flow", "requested_by")
+    )
+    rows = [
+        _approval_row(run, node_id, request)
+        for run in runs
+        for node_id, request in (run.waiting or {}).items()
+        if node_id not in (run.decisions or {}) and is_assignee(user, run, request, group_names)
+    ]
+    return sorted(rows, key=lambda row: (row["requested_at"] or 0, row["run"], row["node_id"]))
+
+
+def approval_get(*, run_id: Any, node_id: str, user: Any) -> dict[str, Any]:
+    """One waiting approval, for its assignees, the run's owner and staff (else 404)."""
+    run = (
+        Run.objects.select_related("flow_version__flow", "requested_by")
+        .filter(id=_uuid(run_id, "approval"))
+        .first()
+    )
+    request = (run.waiting or {}).get(node_id) if run is not None else None
+    if run is None or request is None:
+        raise not_found("approval")
+    group_names = set(user.groups.values_list("name", flat=True))
+    if not (user_can_view_run(user, run) or is_assignee(user, run, request, group_names)):
+        raise not_found("approval")
+    return _approval_row(run, node_id, request)

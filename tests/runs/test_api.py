@@ -244,3 +244,41 @@ def test_a_batch_starts_only_its_concurrency_and_can_be_cancelled(
     assert detail["status"] == "cancelled"
     assert detail["progress"]["by_status"]["cancelled"] == 3
     assert Run.objects.filter(batch_id=batch_id, cancel_requested=True).count() == 2
+
+
+def test_the_approvals_inbox_lists_only_what_waits_for_me(
+    user, other_user, django_user_model, make_version, inprocess
+):
+    from django.contrib.auth.models import Group
+
+    finance = Group.objects.create(name="finance")
+    fiona = django_user_model.objects.create_user("fiona", password="pw-fiona-123456")
+    fiona.groups.add(finance)
+    outsider = django_user_model.objects.create_user("dan", password="pw-dan-123456")
+    by_user = services.run_create(
+        user=user, flow_version_id=make_version(approval_flow()).id, run_input={}
+    )
+    by_group_ir = approval_flow()
+    by_group_ir["nodes"][1]["assignees"] = {"groups": ["finance"]}
+    by_group_ir["nodes"][1]["context"] = {"why": "'refund'"}
+    by_group = services.run_create(
+        user=user, flow_version_id=make_version(by_group_ir).id, run_input={}
+    )
+    assert inprocess.execute(by_user.id) == "suspended"
+    assert inprocess.execute(by_group.id) == "suspended"
+
+    bob_inbox = _client(other_user).get("/api/v1/approvals/").json()
+    fiona_inbox = _client(fiona).get("/api/v1/approvals/").json()
+    assert [(r["run"], r["node_id"]) for r in bob_inbox["results"]] == [(str(by_user.id), "ok")]
+    assert [r["run"] for r in fiona_inbox["results"]] == [str(by_group.id)]
+    assert fiona_inbox["results"][0]["context"] == {"why": "refund"}
+    assert fiona_inbox["results"][0]["form_schema"]["required"] == ["amount"]
+    assert _client(outsider).get("/api/v1/approvals/").json()["count"] == 0
+
+    path = f"/api/v1/approvals/{by_group.id}/ok/"
+    assert _client(outsider).get(path).status_code == 404
+    assert _client(fiona).get(path).json()["title"] == "ok"
+    done = _client(fiona).post(path, {"approved": True, "data": {"amount": 7}}, format="json")
+    assert done.status_code == 202
+    assert _client(fiona).get("/api/v1/approvals/").json()["count"] == 0
+    assert _client(other_user).get("/api/v1/approvals/").json()["count"] == 1
