@@ -68,6 +68,12 @@ def _current() -> _Snapshot:
     return snapshot
 
 
+def snapshot_fresh() -> bool:
+    """Whether the registry snapshot is recent enough to use without a query."""
+    snapshot = _snapshot
+    return snapshot is not None and time.monotonic() - snapshot.taken_at <= conf.tools_ttl_s()
+
+
 def forget_snapshot() -> None:
     """Re-read the registry on next use (after this process changed a tool or a join)."""
     global _snapshot

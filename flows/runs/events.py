@@ -24,7 +24,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from flows.core.checkpoints import NodeRecord
-from flows.core.events import Event
+from flows.core.events import TERMINAL_RUN_EVENTS, Event
 from flows.runs.store import (
     EVENTS_PER_STATEMENT,
     AsyncWriter,
@@ -129,6 +129,7 @@ class RunEventWriter:
         self.last_seq = 0
         self._pending: list[Event] = []
         self._staged: list[NodeRecord] = []
+        self._ending = False
         self._flush: asyncio.Task[None] | None = None
         self._outbox: asyncio.Queue[list[Event] | None] = asyncio.Queue()
         self._broadcaster = asyncio.get_running_loop().create_task(self._broadcast_loop())
@@ -138,7 +139,11 @@ class RunEventWriter:
     def emit(self, event: Event) -> None:
         self._pending.append(event)
         self.last_seq = event.seq
-        if self._flush is None:
+        if event.type in TERMINAL_RUN_EVENTS:
+            # The runner writes the outcome next, with everything still pending: a
+            # separate flush now would be one more commit for nothing.
+            self._ending = True
+        if self._flush is None and not self._ending:
             self._flush = asyncio.get_running_loop().create_task(self._flush_soon())
 
     # ------------------------------------------------------------------ writes
@@ -163,7 +168,8 @@ class RunEventWriter:
         await asyncio.sleep(0)
         await asyncio.sleep(0)
         self._flush = None
-        await self.flush()
+        if not self._ending:
+            await self.flush()
 
     async def flush(self) -> None:
         """Commit the buffered events now (fenced), then hand them to the broadcaster."""

@@ -30,7 +30,7 @@ from flows.core.engine import ApprovalDecision, CompiledFlow, Engine, EngineErro
 from flows.core.events import Event
 from flows.core.ir import parse_flow
 from flows.runs import conf
-from flows.runs.catalog import run_catalog, run_joins
+from flows.runs.catalog import run_catalog, run_joins, snapshot_fresh
 from flows.runs.events import RunEventWriter
 from flows.runs.limits import RedisToolLimiter, ToolLimit
 from flows.runs.store import (
@@ -94,6 +94,8 @@ class RunnerContext:
 
     async def refresh_tools(self) -> None:
         """Pick up registry changes (at most every few seconds); recompile after one."""
+        if snapshot_fresh():
+            return  # nothing to re-read: no trip to the database thread
         catalog = await self.db.call(run_catalog)
         joins = await self.db.call(run_joins)
         if catalog is not self.engine.catalog or joins != self.engine.joins:
