@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 
 from flows.core.tools import ToolContext
+from tests.local_servers import serving
 from tools_registry.catalog import default_catalog
 
 PAGE = b"""<!doctype html>
@@ -83,15 +83,8 @@ class _TestServer(ThreadingHTTPServer):
 @pytest.fixture
 def http_server() -> Iterator[_TestServer]:
     """A real HTTP server on 127.0.0.1 (random port), served from a thread."""
-    server = _TestServer()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(_TestServer()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 InvokeTool = Callable[..., Any]

@@ -4,7 +4,6 @@ the private-address guard, error classes, and a run through the engine."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -17,6 +16,7 @@ from django.test import override_settings
 from flows.core.engine import Engine
 from flows.core.ir import parse_flow
 from flows.core.tools import RetryableToolError, ToolContext, ToolError
+from tests.local_servers import serving
 from tools_registry.catalog import registry_catalog, registry_joins, tool_from_row
 from tools_registry.models import Tool
 from tools_registry.services import credential_create
@@ -85,15 +85,8 @@ class _Server(ThreadingHTTPServer):
 
 @pytest.fixture
 def server() -> Iterator[_Server]:
-    server = _Server()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(_Server()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def http_tool(tool_id: str, config: dict[str, Any], **fields: Any) -> Tool:

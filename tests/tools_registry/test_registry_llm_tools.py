@@ -4,7 +4,6 @@ OpenAI-compatible server (a real local HTTP server here); structured answers are
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -14,6 +13,7 @@ from asgiref.sync import async_to_sync
 from django.test import override_settings
 
 from flows.core.tools import RetryableToolError, ToolContext, ToolError
+from tests.local_servers import serving
 from tools_registry.catalog import registry_catalog
 from tools_registry.models import Tool
 
@@ -62,18 +62,12 @@ class _ChatServer(ThreadingHTTPServer):
 
 @pytest.fixture
 def model_server() -> Iterator[_ChatServer]:
-    server = _ChatServer()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    with override_settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=base_url,
-                           DYNAMICFLOW_MODEL="test-model"):
-        try:
+    with serving(_ChatServer()) as server:
+        base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        with override_settings(
+            OPENAI_API_KEY="test-key", OPENAI_BASE_URL=base_url, DYNAMICFLOW_MODEL="test-model"
+        ):
             yield server
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=5)
 
 
 def llm_tool(output_schema: dict[str, Any], **config: Any) -> Tool:
