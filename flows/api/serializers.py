@@ -151,7 +151,8 @@ class VersionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = FlowVersion
-        fields = ["flow", "number", "author", "parent", "source", "is_valid",
+        # `id` is what runs take as `flow_version`; `number` counts versions within a flow.
+        fields = ["id", "flow", "number", "author", "parent", "source", "is_valid",
                   "validation_errors", "created_at"]
 
     @extend_schema_field(OpenApiTypes.STR)

@@ -42,6 +42,8 @@ def test_create_a_valid_version(api: APIClient, flow_id: int, valid_ir: dict[str
     assert body["validation_errors"] == []
     assert body["ir"] == valid_ir
     assert body["author"] == "alice"
+    # the id is what a run takes as its flow_version
+    assert FlowVersion.objects.get(pk=body["id"]).number == 2
 
 
 def test_an_invalid_version_is_stored_with_its_errors(
