@@ -7,61 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
-from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from flows.api.views import ApiMixin
 from flows.models import NodeAttempt, Run, RunBatch
 from flows.runs import selectors, services
-from flows.runs.errors import RunServiceError
-
-# --------------------------------------------------------------------------- errors
 
 
-def _drf_error_code(exc: drf_exceptions.APIException) -> str:
-    codes = exc.get_codes()
-    if isinstance(codes, str):
-        return codes
-    return "invalid" if isinstance(exc, drf_exceptions.ValidationError) else exc.default_code
-
-
-def runs_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """The one JSON error format for these views (a project-wide handler may replace it)."""
-    if isinstance(exc, RunServiceError):
-        return Response(exc.to_json(), status=exc.status)
-    if isinstance(exc, Http404):
-        exc = drf_exceptions.NotFound()
-    if isinstance(exc, drf_exceptions.APIException):
-        detail = exc.detail
-        if isinstance(exc, drf_exceptions.ValidationError):
-            message, details = "the request is invalid", {"fields": detail}
-        else:
-            message, details = str(detail), {}
-        response = Response(
-            {"error": {"code": _drf_error_code(exc), "message": message, "details": details}},
-            status=exc.status_code,
-        )
-        if getattr(exc, "auth_header", None):
-            response["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
-        if getattr(exc, "wait", None):
-            response["Retry-After"] = str(exc.wait)  # type: ignore[attr-defined]
-        return response
-    return None
-
-
-class RunsApiView(APIView):
-    def get_exception_handler(self) -> Any:
-        return runs_exception_handler
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
-            # DRF turns 401 into 403 when no authenticator sends WWW-Authenticate; we do.
-            exc.auth_header = 'Token realm="api"'  # type: ignore[attr-defined]
-        return super().handle_exception(exc)
+class RunsApiView(ApiMixin, APIView):
+    pass
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:

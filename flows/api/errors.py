@@ -20,63 +20,22 @@ from rest_framework import exceptions as drf
 from rest_framework import status
 from rest_framework.response import Response
 
+from flows.errors import ApplicationError, Conflict, NotFound, PermissionDenied, error_body
 
-class ApplicationError(Exception):
-    """A request the application refuses: a stable `code`, a message for people, `details`."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    code = "invalid"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        details: Any = None,
-        status_code: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
-        if status_code is not None:
-            self.status_code = status_code
-        self.details = details if details is not None else {}
-
-    def to_json(self) -> dict[str, Any]:
-        return error_body(self.code, self.message, self.details)
-
-
-class NotFound(ApplicationError):
-    status_code = status.HTTP_404_NOT_FOUND
-    code = "not_found"
-
-
-class PermissionDenied(ApplicationError):
-    status_code = status.HTTP_403_FORBIDDEN
-    code = "permission_denied"
-
-
-class Conflict(ApplicationError):
-    status_code = status.HTTP_409_CONFLICT
-    code = "conflict"
-
-
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message,
-                      "details": details if details is not None else {}}}
+__all__ = [
+    "ApplicationError",
+    "Conflict",
+    "NotFound",
+    "PermissionDenied",
+    "error_body",
+    "exception_handler",
+]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """The project's DRF exception handler. Returns None (a 500) only for unexpected errors."""
     if isinstance(exc, ApplicationError):
         return Response(exc.to_json(), status=exc.status_code)
-    if _is_coded_service_error(exc):
-        # e.g. flows.runs.errors.RunServiceError: code, message, status, details.
-        return Response(
-            error_body(exc.code, exc.message, getattr(exc, "details", None)),  # type: ignore[attr-defined]
-            status=exc.status,  # type: ignore[attr-defined]
-        )
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ProtectedError):
@@ -110,15 +69,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if wait:
         response["Retry-After"] = str(int(wait))
     return response
-
-
-def _is_coded_service_error(exc: Exception) -> bool:
-    return (
-        isinstance(getattr(exc, "status", None), int)
-        and 400 <= exc.status < 500  # type: ignore[attr-defined]
-        and isinstance(getattr(exc, "code", None), str)
-        and isinstance(getattr(exc, "message", None), str)
-    )
 
 
 def _is_planning_error(exc: Exception) -> bool:

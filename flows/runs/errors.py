@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.errors import ApplicationError
 
-class RunServiceError(Exception):
-    """Raised by services and selectors; the API turns it into {"error": {...}} with `status`."""
+
+class RunServiceError(ApplicationError):
+    """Raised by run services and selectors; the API's one handler renders it."""
 
     def __init__(self, code: str, message: str, *, status: int = 400, details: Any = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.details = details if details is not None else {}
-
-    def to_json(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+        super().__init__(message, code=code, details=details, status_code=status)
 
 
 def not_found(what: str) -> RunServiceError:
