@@ -391,6 +391,12 @@ def bench_latency(user: Any, log_dir: Path, quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    parser.add_argument(
+        "--only",
+        choices=["durable", "throughput", "latency"],
+        action="append",
+        help="measure only this figure (repeatable)",
+    )
     args = parser.parse_args()
 
     import tempfile
@@ -409,11 +415,15 @@ def main() -> None:
     log_dir = Path(tempfile.mkdtemp(prefix="bench-runs-"))
     try:
         user = get_user_model().objects.create_user("bench", password="bench-pw-123456")
-        bench_durable(user, nodes=200, repeat=5 if args.quick else 15)
-        print()
-        bench_throughput(user, log_dir, args.quick)
-        print()
-        bench_latency(user, log_dir, args.quick)
+        only = set(args.only or ["durable", "throughput", "latency"])
+        if "durable" in only:
+            bench_durable(user, nodes=200, repeat=5 if args.quick else 15)
+            print()
+        if "throughput" in only:
+            bench_throughput(user, log_dir, args.quick)
+            print()
+        if "latency" in only:
+            bench_latency(user, log_dir, args.quick)
     finally:
         from flows.runs import runner
 

@@ -130,9 +130,11 @@ class RunEventWriter:
         self._pending: list[Event] = []
         self._staged: list[NodeRecord] = []
         self._ending = False
+        self._loop = asyncio.get_running_loop()
+        self._flush_due: asyncio.Handle | None = None
         self._flush: asyncio.Task[None] | None = None
         self._outbox: asyncio.Queue[list[Event] | None] = asyncio.Queue()
-        self._broadcaster = asyncio.get_running_loop().create_task(self._broadcast_loop())
+        self._broadcaster = self._loop.create_task(self._broadcast_loop())
 
     # ------------------------------------------------------------------ EventSink
 
@@ -143,8 +145,8 @@ class RunEventWriter:
             # The runner writes the outcome next, with everything still pending: a
             # separate flush now would be one more commit for nothing.
             self._ending = True
-        if self._flush is None and not self._ending:
-            self._flush = asyncio.get_running_loop().create_task(self._flush_soon())
+        if not self._ending:
+            self._schedule_flush()
 
     # ------------------------------------------------------------------ writes
 
@@ -159,17 +161,25 @@ class RunEventWriter:
     def stage(self, record: NodeRecord) -> None:
         """Keep a record nothing waits on for the next write (see Engine._commit)."""
         self._staged.append(record)
-        if self._flush is None:
-            self._flush = asyncio.get_running_loop().create_task(self._flush_soon())
+        self._schedule_flush()
 
-    async def _flush_soon(self) -> None:
+    def _schedule_flush(self) -> None:
         # Let the engine reach its next checkpoint first: events committed with a node
-        # record cost no extra commit. Two loop turns are microseconds.
-        await asyncio.sleep(0)
-        await asyncio.sleep(0)
-        self._flush = None
-        if not self._ending:
-            await self.flush()
+        # record cost no extra commit. Two loop turns are microseconds, and a callback
+        # (rather than a task) costs the common case, nothing left to flush, almost nothing.
+        if self._flush_due is None:
+            self._flush_due = self._loop.call_soon(self._flush_turn, 2)
+
+    def _flush_turn(self, turns: int) -> None:
+        if turns > 1:
+            self._flush_due = self._loop.call_soon(self._flush_turn, turns - 1)
+            return
+        self._flush_due = None
+        if (self._pending or self._staged) and not self._ending:
+            if self._flush is not None and not self._flush.done():
+                self._schedule_flush()  # one flush at a time; look again after it
+                return
+            self._flush = self._loop.create_task(self.flush())
 
     async def flush(self) -> None:
         """Commit the buffered events now (fenced), then hand them to the broadcaster."""
@@ -186,7 +196,7 @@ class RunEventWriter:
             self._pending[:0] = events
             self._staged[:0] = staged
             return
-        self._outbox.put_nowait(events)
+        self._publish(events)
 
     async def _write(
         self,
@@ -229,7 +239,7 @@ class RunEventWriter:
             self._pending[:0] = events
             self._staged[:0] = staged
             raise
-        self._outbox.put_nowait(events)
+        self._publish(events)
 
     async def finish(self, final: Final) -> tuple[str, str | None]:
         """Commit the outcome, the last events and the lease release in one statement."""
@@ -253,11 +263,14 @@ class RunEventWriter:
         except LeaseLost:
             self.lease_lost = True
             raise
-        self._outbox.put_nowait(events)
+        self._publish(events)
         return outcome
 
     async def close(self, timeout: float = 5.0) -> None:
         """Wait (bounded) until every committed event has been handed to the channel layer."""
+        if self._flush_due is not None:
+            self._flush_due.cancel()
+            self._flush_due = None
         if self._flush is not None:
             self._flush.cancel()
             with contextlib.suppress(BaseException):
@@ -269,6 +282,11 @@ class RunEventWriter:
             logger.warning("broadcasting the events of run %s timed out", self.run_id)
 
     # ------------------------------------------------------------------ broadcast
+
+    def _publish(self, events: list[Event]) -> None:
+        """Hand committed events to the broadcaster, unless nobody watches the run."""
+        if events and not (self.watch is not None and self.watch.known_unwatched(self.run_id)):
+            self._outbox.put_nowait(events)
 
     async def _broadcast_loop(self) -> None:
         while True:

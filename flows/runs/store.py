@@ -359,6 +359,10 @@ class AsyncWriter:
             params = connection.get_connection_params()
             params.pop("cursor_factory", None)
             params.pop("context", None)
+            # Django turns prepared statements off (prepare_threshold=None); the node
+            # statement is the hot path, and parsing and planning it each time costs
+            # as much as the commit. A few shapes (events per write) cover all writes.
+            params["prepare_threshold"] = 0
             self._conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
         return self._conn
 

@@ -63,5 +63,10 @@ class WatchCheck:
         self._seen[run_id] = (now, watched)
         return watched
 
+    def known_unwatched(self, run_id: str) -> bool:
+        """Whether a recent look (within CHECK_S) found nobody watching: no Redis trip."""
+        checked = self._seen.get(run_id)
+        return checked is not None and not checked[1] and time.monotonic() - checked[0] < CHECK_S
+
     def forget(self, run_id: str) -> None:
         self._seen.pop(run_id, None)
