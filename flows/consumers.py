@@ -7,11 +7,12 @@ Only the run's owner and staff may watch it. Close codes: 4401 not authenticated
 The stream is complete and in order, without duplicates, however often a client
 reconnects: the consumer joins the run's group *first*, then sends the stored events
 after `after`, then the live ones; it remembers the last seq it sent and drops anything
-at or below it. The Redis channel layer drops messages beyond a channel's capacity, so a
-live event whose seq jumps ahead reveals a gap, which the consumer fills from the
-database (every event is committed before it is broadcast). A gap at the very end (the
-last messages of a burst dropped) has no later message to reveal it, so when the socket
-has been quiet for `ws_poll_s` the consumer also asks the database, until the run ends.
+at or below it. A message can be lost on the way (a Redis reconnect, a subscriber over
+Redis's output-buffer limit, a worker that looked at the watch mark just before the
+client connected), so a live event whose seq jumps ahead reveals a gap, which the
+consumer fills from the database (every event is committed before it is broadcast). A
+gap at the very end has no later message to reveal it, so when the socket has been quiet
+for `ws_poll_s` the consumer also asks the database, until the run ends.
 """
 
 from __future__ import annotations
@@ -79,6 +80,22 @@ def _events_after(run_id: str, after: int) -> list[dict[str, Any]]:
     return run_events_after(run_id=run_id, after=after, limit=PAGE)
 
 
+_listening_layers: set[int] = set()
+
+
+async def _keep_layer_listening(layer: Any) -> None:
+    """Keep one idle subscription open on this process's pub/sub channel layer.
+
+    channels_redis's pub/sub receiver polls every 100 ms while it has no subscription
+    at all, so the first events to a socket opened after all others had closed would
+    arrive up to 100 ms late. A channel that is never used keeps it listening.
+    """
+    key = id(asyncio.get_running_loop())
+    if key not in _listening_layers:
+        _listening_layers.add(key)
+        await layer.new_channel("idle.")
+
+
 class RunEventsConsumer(AsyncJsonWebsocketConsumer):
     run_id: str
     last_sent: int
@@ -110,6 +127,7 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
         self.group = group_name(self.run_id)
         self.marks = WatchMarks()
         await self.marks.mark(self.run_id)  # workers broadcast only to watched runs
+        await _keep_layer_listening(self.channel_layer)
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.joined = True
         async with self.lock:

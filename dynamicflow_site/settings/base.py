@@ -109,14 +109,12 @@ CACHES = {
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        # redis-py 8 defaults socket_timeout to 5 s, which breaks the layer's blocking
-        # receive and closes idle websockets; the layer needs no timeout there.
-        "CONFIG": {
-            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-            "capacity": 1500,
-            "expiry": 30,
-        },
+        # Redis pub/sub: a group_send is one PUBLISH, pushed at once to every Daphne that
+        # holds a subscriber. Run events need no queueing in the layer: each is committed
+        # before it is sent, and a consumer fills any gap from the database.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        # redis-py 8 defaults socket_timeout to 5 s; the layer's reads need none.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
     }
 }
 

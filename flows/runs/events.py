@@ -4,9 +4,9 @@
 buffers the event and schedules a flush. A node checkpoint (`commit`) takes the buffered
 events into the same statement as the node record, so a fast flow costs about one commit
 per node. After each commit the events go, in order, to one broadcaster task that sends
-them to the channel group `run.<hex id>`; a consumer that misses some (the Redis channel
-layer drops messages beyond its capacity) fills the gap from the database by sequence
-number, so the stream a client sees is always complete.
+them to the channel group `run.<hex id>` (Redis pub/sub); a consumer that misses some
+fills the gap from the database by sequence number, so the stream a client sees is
+always complete. Runs nobody watches are not broadcast at all (`watchers`).
 """
 
 from __future__ import annotations
