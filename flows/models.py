@@ -207,7 +207,10 @@ class NodeAttempt(models.Model):
 
 
 class RunEvent(models.Model):
-    # As NodeAttempt.run: the unique (run, seq) index serves every lookup.
+    # Keyed by (run, seq): two events per node are written on the hot path, and this one
+    # index serves every lookup and refuses a second event with the same seq. As
+    # NodeAttempt.run, no database-level foreign key.
+    pk = models.CompositePrimaryKey("run_id", "seq")
     run = models.ForeignKey(
         Run, on_delete=models.CASCADE, related_name="events", db_constraint=False, db_index=False
     )
@@ -221,7 +224,6 @@ class RunEvent(models.Model):
 
     class Meta:
         ordering = ["run", "seq"]
-        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="unique_run_event_seq")]
 
     def __str__(self) -> str:
         return f"{self.seq} {self.type}"

@@ -80,8 +80,21 @@ _EVENT_ROW = (
 _EVENT_COLUMNS = "run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms"
 
 
-def _events_cte(run_id: str, events: Sequence[Event], source: str) -> tuple[str, list[Any]]:
-    """A CTE inserting `events`, only if `source` (a CTE of the fenced run) has a row."""
+@functools.lru_cache(maxsize=512)
+def _events_cte(count: int, source: str) -> str:
+    """A CTE inserting `count` events, only if `source` (a CTE of the fenced run) has a row.
+
+    The text depends only on the count, so it is built once per shape (and psycopg
+    prepares it once per connection).
+    """
+    rows = ", ".join([_EVENT_ROW] * count)
+    return (
+        f"ev AS (INSERT INTO flows_runevent ({_EVENT_COLUMNS}) "
+        f"SELECT v.* FROM (VALUES {rows}) AS v({_EVENT_COLUMNS}), {source} RETURNING 1)"
+    )
+
+
+def _event_params(run_id: str, events: Sequence[Event]) -> list[Any]:
     params: list[Any] = []
     for e in events:
         params += [
@@ -94,12 +107,7 @@ def _events_cte(run_id: str, events: Sequence[Event], source: str) -> tuple[str,
             e.elapsed_ms,
             e.duration_ms,
         ]
-    rows = ", ".join([_EVENT_ROW] * len(events))
-    sql = (
-        f"ev AS (INSERT INTO flows_runevent ({_EVENT_COLUMNS}) "
-        f"SELECT v.* FROM (VALUES {rows}) AS v({_EVENT_COLUMNS}), {source} RETURNING 1)"
-    )
-    return sql, params
+    return params
 
 
 _RECORD_ROW = (
@@ -109,8 +117,18 @@ _RECORD_ROW = (
 _RECORD_COLUMNS = "node_id, attempt, status, inputs, output, error, worker, started_at, finished_at"
 
 
-def _records_cte(records: Sequence[NodeRecord], worker: str, source: str) -> tuple[str, list[Any]]:
-    """A CTE inserting node records, only if `source` (the fenced run) has a row."""
+@functools.lru_cache(maxsize=512)
+def _records_cte(count: int, source: str) -> str:
+    """A CTE inserting `count` node records, only if `source` (the fenced run) has a row."""
+    rows = ", ".join([_RECORD_ROW] * count)
+    return (
+        f"st AS (INSERT INTO flows_nodeattempt (run_id, {_RECORD_COLUMNS}) "
+        f"SELECT {source}.id, v.* FROM (VALUES {rows}) AS v({_RECORD_COLUMNS}), {source}"
+        " RETURNING 1)"
+    )
+
+
+def _record_params(records: Sequence[NodeRecord], worker: str) -> list[Any]:
     params: list[Any] = []
     for r in records:
         params += [
@@ -124,13 +142,7 @@ def _records_cte(records: Sequence[NodeRecord], worker: str, source: str) -> tup
             _dt(r.started_at),
             _dt(r.finished_at),
         ]
-    rows = ", ".join([_RECORD_ROW] * len(records))
-    sql = (
-        f"st AS (INSERT INTO flows_nodeattempt (run_id, {_RECORD_COLUMNS}) "
-        f"SELECT {source}.id, v.* FROM (VALUES {rows}) AS v({_RECORD_COLUMNS}), {source}"
-        " RETURNING 1)"
-    )
-    return sql, params
+    return params
 
 
 # --------------------------------------------------------------------------- statements
@@ -307,20 +319,15 @@ def node_write_statement(
 
     It returns one row, the count of lease rows: 0 means the lease is lost.
     """
-    parts = [_LEASE_CTE]
+    replacing = record is not None and replace_waiting
+    inserts = list(staged)
+    if record is not None and not replacing:
+        inserts.append(record)
     params: list[Any] = [run_id, token]
     if events:
-        sql, ev_params = _events_cte(run_id, events, "lease")
-        parts.append(sql)
-        params += ev_params
-    inserts = list(staged)
-    if record is not None and replace_waiting:
-        parts.append(
-            "na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
-            " error = %s::jsonb, attempt = %s, finished_at = %s, worker = %s FROM lease"
-            " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
-            " RETURNING 1)"
-        )
+        params += _event_params(run_id, events)
+    if replacing:
+        assert record is not None
         params += [
             record.status,
             _dumps(record.output),
@@ -330,13 +337,26 @@ def node_write_statement(
             worker,
             record.node_id,
         ]
-    elif record is not None:
-        inserts.append(record)
     if inserts:
-        sql, st_params = _records_cte(inserts, worker, "lease")
-        parts.append(sql)
-        params += st_params
-    return "WITH " + ", ".join(parts) + " SELECT count(*) FROM lease", params
+        params += _record_params(inserts, worker)
+    return _node_write_sql(len(events), replacing, len(inserts)), params
+
+
+@functools.lru_cache(maxsize=512)
+def _node_write_sql(events: int, replacing: bool, inserts: int) -> str:
+    parts = [_LEASE_CTE]
+    if events:
+        parts.append(_events_cte(events, "lease"))
+    if replacing:
+        parts.append(
+            "na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
+            " error = %s::jsonb, attempt = %s, finished_at = %s, worker = %s FROM lease"
+            " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
+            " RETURNING 1)"
+        )
+    if inserts:
+        parts.append(_records_cte(inserts, "lease"))
+    return "WITH " + ", ".join(parts) + " SELECT count(*) FROM lease"
 
 
 class AsyncWriter:
@@ -451,13 +471,11 @@ def write_final(
             return write_final(run_id, token, events[head:], final, last_seq)
     parts = [run_cte]
     if events:
-        sql, ev_params = _events_cte(run_id, events, "run")
-        parts.append(sql)
-        params += ev_params
+        parts.append(_events_cte(len(events), "run"))
+        params += _event_params(run_id, events)
     if staged:
-        sql, st_params = _records_cte(staged, worker, "run")
-        parts.append(sql)
-        params += st_params
+        parts.append(_records_cte(len(staged), "run"))
+        params += _record_params(staged, worker)
     sql = "WITH " + ", ".join(parts) + " SELECT status, batch_id FROM run"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
