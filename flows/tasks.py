@@ -14,11 +14,18 @@ from __future__ import annotations
 import logging
 import threading
 
+import psycopg
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
+from django import db
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
+
+
+#: A database that is down or restarting: the run is sent again later rather than lost
+#: (its lease decides, as for any second delivery, whether the retry executes it).
+_DATABASE_UNAVAILABLE = (psycopg.OperationalError, db.OperationalError, db.InterfaceError)
 
 
 @shared_task(
@@ -26,6 +33,11 @@ logger = logging.getLogger(__name__)
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
+    autoretry_for=_DATABASE_UNAVAILABLE,
+    retry_backoff=1,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=30,
 )
 def execute_run(run_id: str) -> str | None:
     from flows.runs.runner import execute_run_sync

@@ -31,7 +31,9 @@ from flows.runs.store import (
     DbThread,
     Final,
     LeaseLost,
+    final_statement,
     node_write_statement,
+    outcome_from_row,
     write_events_and_node,
     write_final,
 )
@@ -245,21 +247,20 @@ class RunEventWriter:
         """Commit the outcome, the last events and the lease release in one statement."""
         if self.lease_lost:
             raise LeaseLost(self.run_id)
-        # A flush already submitted is committed first (one DB thread, in order).
+        if self._flush is not None and not self._flush.done():
+            with contextlib.suppress(Exception):
+                await self._flush  # its events commit first (or come back to pending)
         events, staged = self._take(), self._take_staged()
-        if self.pg is not None:
-            await self.pg.quiesce()  # node writes in flight commit first, in order
+        args = (self.run_id, self.token, events, final, self.last_seq or None, staged, self.worker)
         try:
-            outcome = await self.db.call(
-                write_final,
-                self.run_id,
-                self.token,
-                events,
-                final,
-                self.last_seq or None,
-                staged,
-                self.worker,
-            )
+            if self.pg is not None and len(events) <= EVENTS_PER_STATEMENT:
+                # After any node write still in flight: the connection's lock is FIFO.
+                row = await self.pg.fetchone(*final_statement(*args))
+                outcome = outcome_from_row(self.run_id, row)
+            else:
+                if self.pg is not None:
+                    await self.pg.quiesce()  # node writes in flight commit first, in order
+                outcome = await self.db.call(write_final, *args)
         except LeaseLost:
             self.lease_lost = True
             raise

@@ -40,7 +40,8 @@ from flows.runs.store import (
     Final,
     LeaseLost,
     PostgresCheckpointStore,
-    claim_run,
+    claim_from_row,
+    claim_statement,
     fetch_ir,
     load_checkpoint,
     renew_lease,
@@ -154,7 +155,8 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
     await context.refresh_tools()
     token = f"{WORKER_NAME}:{uuid.uuid4().hex[:12]}"
     lease = conf.lease_s()
-    claim = await context.db.call(claim_run, run_id, token, lease)
+    row = await context.pg.fetchone(*claim_statement(run_id, token, lease))
+    claim = claim_from_row(run_id, row)
     if claim is None:
         logger.info("run %s is not claimable (finished, or another worker holds it)", run_id)
         return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,16 +40,24 @@ class LeaseLost(Exception):
 class DbThread:
     """One thread with its own database connection, serving one event loop."""
 
+    #: How often a call first lets Django replace a connection that is too old or broken
+    #: (the thread is long-lived, with no request boundaries to do it).
+    CHECK_S = 1.0
+
     def __init__(self) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamicflow-db")
+        self._checked = 0.0
+
+    def _run(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+        now = time.monotonic()
+        if now - self._checked > self.CHECK_S:
+            close_old_connections()
+            self._checked = now
+        return fn(*args, **kwargs)
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
-        if kwargs:
-            return await loop.run_in_executor(
-                self._executor, functools.partial(fn, *args, **kwargs)
-            )
-        return await loop.run_in_executor(self._executor, fn, *args)
+        return await loop.run_in_executor(self._executor, self._run, fn, args, kwargs)
 
     def shutdown(self) -> None:
         self._executor.submit(lambda: connection.close()).result(timeout=10)
@@ -163,24 +172,24 @@ class Claim:
     db_now: float
 
 
-def claim_run(run_id: str, token: str, lease_s: float) -> Claim | None:
+_CLAIM_SQL = """
+    UPDATE flows_run SET status = 'running', worker = %s,
+        lease_expires_at = now() + make_interval(secs => %s::float8),
+        attempts = attempts + 1, started_at = COALESCE(started_at, now()),
+        finished_at = NULL
+    WHERE id = %s::uuid AND status IN ('pending', 'running')
+      AND (worker = '' OR lease_expires_at IS NULL OR lease_expires_at < now())
+    RETURNING flow_version_id, input, cancel_requested, attempts, started_at,
+        waiting, decisions, batch_id, now()
+"""
+
+
+def claim_statement(run_id: str, token: str, lease_s: float) -> tuple[str, list[Any]]:
     """Take the run if it is pending, or running under an expired (or released) lease."""
-    close_old_connections()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE flows_run SET status = 'running', worker = %s,
-                lease_expires_at = now() + make_interval(secs => %s),
-                attempts = attempts + 1, started_at = COALESCE(started_at, now()),
-                finished_at = NULL
-            WHERE id = %s AND status IN ('pending', 'running')
-              AND (worker = '' OR lease_expires_at IS NULL OR lease_expires_at < now())
-            RETURNING flow_version_id, input, cancel_requested, attempts, started_at,
-                waiting, decisions, batch_id, now()
-            """,
-            [token, lease_s, run_id],
-        )
-        row = cursor.fetchone()
+    return _CLAIM_SQL, [token, float(lease_s), run_id]
+
+
+def claim_from_row(run_id: str, row: Sequence[Any] | None) -> Claim | None:
     if row is None:
         return None
     return Claim(
@@ -195,6 +204,15 @@ def claim_run(run_id: str, token: str, lease_s: float) -> Claim | None:
         batch_id=str(row[7]) if row[7] else None,
         db_now=_epoch(row[8]) or 0.0,
     )
+
+
+def claim_run(run_id: str, token: str, lease_s: float) -> Claim | None:
+    """`claim_statement` through Django's connection (the worker uses its async one)."""
+    close_old_connections()
+    with connection.cursor() as cursor:
+        cursor.execute(*claim_statement(run_id, token, lease_s))
+        row = cursor.fetchone()
+    return claim_from_row(run_id, row)
 
 
 def fetch_ir(version_id: int) -> dict[str, Any]:
@@ -360,7 +378,8 @@ def _node_write_sql(events: int, replacing: bool, inserts: int) -> str:
 
 
 class AsyncWriter:
-    """Node checkpoints written from the run's own event loop (psycopg's async driver).
+    """The run's claim, node checkpoints and outcome, written from the run's own event
+    loop (psycopg's async driver, prepared statements).
 
     The engine waits on every node write; doing it on the loop saves a hand-off to the
     database thread and back on each one. Writes through here are serialised (one
@@ -386,16 +405,21 @@ class AsyncWriter:
             self._conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
         return self._conn
 
-    async def write(self, run_id: str, sql: str, params: list[Any]) -> None:
+    async def fetchone(self, sql: str, params: list[Any]) -> Any:
+        """Run one statement (prepared, autocommit) and return its first row."""
         async with self.lock:
             conn = await self._connection()
             try:
                 cursor = await conn.execute(sql, params, prepare=True)
-                row = await cursor.fetchone()
+                return await cursor.fetchone()
             except Exception:
                 if conn.broken:
                     self._conn = None
                 raise
+
+    async def write(self, run_id: str, sql: str, params: list[Any]) -> None:
+        """Run a fenced node statement; raises LeaseLost if the lease row was not there."""
+        row = await self.fetchone(sql, params)
         if not row or not row[0]:
             raise LeaseLost(run_id)
 
@@ -432,22 +456,56 @@ def write_final(
     A suspended run that received new decisions while it ran goes back to `pending` (the
     caller enqueues it). Returns (status written, batch id).
     """
+    if len(events) > EVENTS_PER_STATEMENT:
+        with transaction.atomic():
+            head = len(events) - EVENTS_PER_STATEMENT
+            write_events_and_node(run_id, token, worker, events[:head], None, False, staged)
+            last_seq = last_seq if last_seq is not None else events[-1].seq
+            return write_final(run_id, token, events[head:], final, last_seq)
+    with connection.cursor() as cursor:
+        cursor.execute(*final_statement(run_id, token, events, final, last_seq, staged, worker))
+        row = cursor.fetchone()
+    return outcome_from_row(run_id, row)
+
+
+_FINAL_RUN_CTE = (
+    "run AS (UPDATE flows_run SET"
+    " status = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
+    "   THEN 'pending' ELSE %s END,"
+    " enqueued_at = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
+    "   THEN now() ELSE enqueued_at END,"
+    " result = %s::jsonb, error = %s::jsonb, waiting = %s::jsonb,"
+    " decisions = decisions - %s::text[],"
+    " last_seq = GREATEST(last_seq, COALESCE(%s::int, last_seq)),"
+    " finished_at = CASE WHEN %s::bool THEN now() ELSE NULL END,"
+    " worker = '', lease_expires_at = NULL"
+    " WHERE id = %s::uuid AND worker = %s RETURNING id, status, batch_id)"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _final_sql(events: int, staged: int) -> str:
+    parts = [_FINAL_RUN_CTE]
+    if events:
+        parts.append(_events_cte(events, "run"))
+    if staged:
+        parts.append(_records_cte(staged, "run"))
+    return "WITH " + ", ".join(parts) + " SELECT status, batch_id FROM run"
+
+
+def final_statement(
+    run_id: str,
+    token: str,
+    events: Sequence[Event],
+    final: Final,
+    last_seq: int | None = None,
+    staged: Sequence[NodeRecord] = (),
+    worker: str = "",
+) -> tuple[str, list[Any]]:
+    """The one statement of `write_final`, for at most EVENTS_PER_STATEMENT events."""
     terminal = final.status in ("completed", "failed", "cancelled")
     if last_seq is None and events:
         last_seq = events[-1].seq
-    run_cte = (
-        "run AS (UPDATE flows_run SET"
-        " status = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
-        "   THEN 'pending' ELSE %s END,"
-        " enqueued_at = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
-        "   THEN now() ELSE enqueued_at END,"
-        " result = %s::jsonb, error = %s::jsonb, waiting = %s::jsonb,"
-        " decisions = decisions - %s::text[],"
-        " last_seq = GREATEST(last_seq, COALESCE(%s, last_seq)),"
-        " finished_at = CASE WHEN %s THEN now() ELSE NULL END,"
-        " worker = '', lease_expires_at = NULL"
-        " WHERE id = %s AND worker = %s RETURNING id, status, batch_id)"
-    )
     applied = list(final.applied_decisions)
     params: list[Any] = [
         final.status,
@@ -464,22 +522,12 @@ def write_final(
         run_id,
         token,
     ]
-    if len(events) > EVENTS_PER_STATEMENT:
-        with transaction.atomic():
-            head = len(events) - EVENTS_PER_STATEMENT
-            write_events_and_node(run_id, token, worker, events[:head], None, False, staged)
-            return write_final(run_id, token, events[head:], final, last_seq)
-    parts = [run_cte]
-    if events:
-        parts.append(_events_cte(len(events), "run"))
-        params += _event_params(run_id, events)
-    if staged:
-        parts.append(_records_cte(len(staged), "run"))
-        params += _record_params(staged, worker)
-    sql = "WITH " + ", ".join(parts) + " SELECT status, batch_id FROM run"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    params += _event_params(run_id, events)
+    params += _record_params(staged, worker)
+    return _final_sql(len(events), len(staged)), params
+
+
+def outcome_from_row(run_id: str, row: Sequence[Any] | None) -> tuple[str, str | None]:
     if row is None:
         raise LeaseLost(run_id)
     return row[0], (str(row[1]) if row[1] else None)

@@ -160,3 +160,36 @@ def test_a_delivered_twice_run_executes_once(user, make_version, inprocess):
     assert inprocess.execute(run.id) == "completed"
     assert inprocess.execute(run.id) is None
     assert NodeAttempt.objects.filter(run=run).count() == 2
+
+
+def test_a_run_whose_database_is_unavailable_is_retried_not_lost(
+    user, make_version, inprocess, monkeypatch
+):
+    # Given a database connection that fails the first time the worker uses it
+    import psycopg
+
+    from flows.tasks import execute_run
+
+    version = make_version(chain(2, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    real_fetchone = store.AsyncWriter.fetchone
+    failures: list[str] = []
+
+    async def flaky_fetchone(self, sql, params):
+        if not failures:
+            failures.append(sql)
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        return await real_fetchone(self, sql, params)
+
+    monkeypatch.setattr(store.AsyncWriter, "fetchone", flaky_fetchone)
+    monkeypatch.setattr(execute_run, "retry_backoff", False)  # retry at once
+
+    # When the task runs (eagerly, with Celery's own retry)
+    result = execute_run.apply(args=[str(run.id)])
+
+    # Then the first attempt failed on the claim, the retry completed the run
+    assert len(failures) == 1 and "UPDATE flows_run" in failures[0]
+    assert result.successful(), result.traceback
+    run.refresh_from_db()
+    assert run.status == "completed"
+    assert run.attempts == 1  # the failed claim changed nothing
