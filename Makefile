@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/cel_candidates.py
 
 bench-runs: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(EMBED) $(PY) benchmarks/runs.py
 
 eval-planner: $(STAMP)

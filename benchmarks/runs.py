@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import operator
 import os
 import statistics
 import subprocess
@@ -29,7 +30,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSION = uuid.uuid4().hex[:8]
@@ -224,11 +225,71 @@ def bench_durable(user: Any, nodes: int, repeat: int) -> None:
     memory = statistics.median(memory_once() for _ in range(repeat))
     durable = statistics.median(durable_once() for _ in range(repeat))
     per_node = (durable - memory) / nodes * 1e6
+    langgraph = langgraph_durable_cost(nodes, max(3, repeat // 3), loop)
     print("durable cost per node (commit before successors start, events stored)")
     print(f"  runner + Postgres store, {nodes}-node chain: {durable / nodes * 1e6:8.0f} µs/node")
     print(f"  in-memory engine, same chain:           {memory / nodes * 1e6:8.0f} µs/node")
     print(f"  durable cost per node:                  {per_node:8.0f} µs   (target <= 600)")
     print(f"  floor: one bare INSERT + COMMIT:         {commit_us:8.0f} µs")
+    if langgraph is None:
+        print("  LangGraph + PostgresSaver: not installed (pip install -e '.[bench]')")
+    else:
+        print(f"  LangGraph + AsyncPostgresSaver, durability='sync': {langgraph:8.0f} µs per step")
+
+
+class LangGraphState(TypedDict):
+    steps: Annotated[int, operator.add]
+
+
+def langgraph_durable_cost(nodes: int, repeat: int, loop: asyncio.AbstractEventLoop) -> float | None:
+    """LangGraph's cost of a checkpoint committed before the next step, same chain, same
+    database: a Postgres-checkpointed run minus the same graph without a checkpointer."""
+    try:
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from langgraph.graph import END, START, StateGraph
+    except ImportError:
+        return None
+    from django.db import connection
+
+    async def noop(state: LangGraphState) -> dict[str, int]:
+        return {"steps": 1}
+
+    graph = StateGraph(LangGraphState)
+    names = [f"n{i}" for i in range(nodes)]
+    for name in names:
+        graph.add_node(name, noop)
+    graph.add_edge(START, names[0])
+    for a, b in zip(names, names[1:], strict=False):
+        graph.add_edge(a, b)
+    graph.add_edge(names[-1], END)
+    s = connection.settings_dict
+    dsn = f"postgresql://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+    dsn += f"/{s['NAME']}"
+    if s.get("PASSWORD"):
+        dsn = dsn.replace("@", f":{s['PASSWORD']}@", 1)
+    config = {"recursion_limit": nodes + 10}
+
+    async def measure() -> float:
+        plain = graph.compile()
+        async with AsyncPostgresSaver.from_conn_string(dsn) as saver:
+            await saver.setup()
+            durable = graph.compile(checkpointer=saver)
+
+            async def once(app: Any, **extra: Any) -> float:
+                run_config = {**config, "configurable": {"thread_id": uuid.uuid4().hex}}
+                start = time.perf_counter()
+                await app.ainvoke({"steps": 0}, run_config, **extra)
+                return time.perf_counter() - start
+
+            await once(plain)
+            await once(durable, durability="sync")
+            memory = statistics.median([await once(plain) for _ in range(repeat)])
+            stored = statistics.median(
+                [await once(durable, durability="sync") for _ in range(repeat)]
+            )
+        return (stored - memory) / nodes * 1e6
+
+    return loop.run_until_complete(measure())
 
 
 # --------------------------------------------------------------------------- 2. throughput
