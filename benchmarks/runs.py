@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import operator
 import os
@@ -241,7 +242,9 @@ class LangGraphState(TypedDict):
     steps: Annotated[int, operator.add]
 
 
-def langgraph_durable_cost(nodes: int, repeat: int, loop: asyncio.AbstractEventLoop) -> float | None:
+def langgraph_durable_cost(
+    nodes: int, repeat: int, loop: asyncio.AbstractEventLoop
+) -> float | None:
     """LangGraph's cost of a checkpoint committed before the next step, same chain, same
     database: a Postgres-checkpointed run minus the same graph without a checkpointer."""
     try:
@@ -259,7 +262,7 @@ def langgraph_durable_cost(nodes: int, repeat: int, loop: asyncio.AbstractEventL
     for name in names:
         graph.add_node(name, noop)
     graph.add_edge(START, names[0])
-    for a, b in zip(names, names[1:], strict=False):
+    for a, b in itertools.pairwise(names):
         graph.add_edge(a, b)
     graph.add_edge(names[-1], END)
     s = connection.settings_dict

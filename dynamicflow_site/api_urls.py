@@ -21,7 +21,7 @@ def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 
 v1 = [
     path("", include("flows.api.urls")),
-    path("", include("flows.urls_runs")),
+    path("", include("flows.api.runs_urls")),
 ]
 
 urlpatterns = [

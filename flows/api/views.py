@@ -64,7 +64,8 @@ class ApiView(ApiMixin, APIView):
     pass
 
 
-def _valid(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+    """The serializer's validated data; invalid input raises DRF's 400 (in the API's format)."""
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -162,7 +163,7 @@ class JoinListCreateApi(ApiMixin, generics.ListAPIView):
     def post(self, request: Request) -> Response:
         """Create a join; every mapping expression is compiled and checked against the tools."""
         selectors.require_perm(request.user, "tools_registry.add_join", "create joins")
-        data = _valid(JoinInput, request.data)
+        data = validated(JoinInput, request.data)
         join = registry_services.join_create(**data)
         return Response(JoinOutput(join).data, status=status.HTTP_201_CREATED)
 
@@ -178,7 +179,7 @@ class JoinDetailApi(ApiView):
         """Change a join; the result is checked again before it is saved."""
         join = selectors.join_get(join_id=join_id)
         selectors.require_perm(request.user, "tools_registry.change_join", "change joins")
-        data = _valid(JoinInput, request.data, partial=True)
+        data = validated(JoinInput, request.data, partial=True)
         join = registry_services.join_update(join, **data)
         return Response(JoinOutput(join).data)
 
@@ -222,7 +223,7 @@ class CredentialListCreateApi(ApiMixin, generics.ListAPIView):
                    responses={201: CredentialOutput, **errors(400, 401, 403)})
     def post(self, request: Request) -> Response:
         selectors.require_perm(request.user, "tools_registry.add_credential", "add credentials")
-        data = _valid(CredentialInput, request.data)
+        data = validated(CredentialInput, request.data)
         credential = registry_services.credential_create(**data)
         return Response(CredentialOutput(credential).data, status=status.HTTP_201_CREATED)
 
@@ -241,7 +242,7 @@ class CredentialDetailApi(ApiView):
         selectors.require_perm(request.user, "tools_registry.change_credential",
                                "change credentials")
         credential = selectors.credential_get(credential_id=credential_id)
-        data = _valid(CredentialInput, request.data, partial=True)
+        data = validated(CredentialInput, request.data, partial=True)
         credential = registry_services.credential_update(credential, **data)
         return Response(CredentialOutput(credential).data)
 
@@ -308,7 +309,7 @@ class FlowListCreateApi(ApiMixin, generics.ListAPIView):
                    responses={201: FlowOutput, **errors(400, 401)})
     def post(self, request: Request) -> Response:
         """Create a flow owned by you; with `ir`, its version 1 (validated) as well."""
-        data = _valid(FlowCreateInput, request.data)
+        data = validated(FlowCreateInput, request.data)
         flow = services.flow_create(
             owner=request.user,
             name=data["name"],
@@ -331,7 +332,7 @@ class FlowDetailApi(ApiView):
     def patch(self, request: Request, flow_id: int) -> Response:
         """Rename, describe or share a flow (owner or staff). The IR changes by new versions."""
         flow = selectors.flow_get_for_edit(user=request.user, flow_id=flow_id)
-        data = _valid(FlowInput, request.data, partial=True)
+        data = validated(FlowInput, request.data, partial=True)
         flow = services.flow_update(flow=flow, **data)
         return Response(FlowOutput(flow, context={"user": request.user}).data)
 
@@ -377,7 +378,7 @@ class FlowVersionListCreateApi(ApiMixin, generics.ListAPIView):
         result (`is_valid`, `validation_errors`); an IR that does not match the IR JSON
         Schema at all is refused with 400 `invalid_ir`."""
         flow = selectors.flow_get_for_edit(user=request.user, flow_id=flow_id)
-        data = _valid(VersionInput, request.data)
+        data = validated(VersionInput, request.data)
         version = services.flow_version_create(
             flow=flow, author=request.user, ir=data["ir"], parent_number=data.get("parent"),
             source=data["source"],
@@ -406,7 +407,7 @@ class FlowVersionDiffApi(ApiView):
     def get(self, request: Request, flow_id: int, number: int) -> Response:
         """What changed from version `number` to version `other`: nodes, edges, flow fields."""
         flow = selectors.flow_get(user=request.user, flow_id=flow_id)
-        query = _valid(self.Query, request.query_params)
+        query = validated(self.Query, request.query_params)
         before = selectors.flow_version_get(flow=flow, number=number)
         after = selectors.flow_version_get(flow=flow, number=query["other"])
         diff = ir_diff(before.ir, after.ir)
@@ -425,7 +426,7 @@ class ValidateApi(ApiView):
                    responses={200: ValidateOutput, **errors(400, 401)})
     def post(self, request: Request) -> Response:
         """Type-check an IR against the tool registry; every issue names node, field and fix."""
-        data = _valid(self.Input, request.data)
+        data = validated(self.Input, request.data)
         issues = services.ir_validate(ir=data["ir"])
         return Response({"valid": not issues,
                          "errors": IssueSerializer([i.to_json() for i in issues], many=True).data})
@@ -471,7 +472,7 @@ class PlanListCreateApi(ApiMixin, generics.ListAPIView):
         """Plan a workflow from a prompt. The request is recorded and planned at once; the
         answer has its status (succeeded or failed), events, attempts, tokens and latency,
         and — when it succeeded — the flow and version it produced."""
-        data = _valid(PlanInput, request.data)
+        data = validated(PlanInput, request.data)
         plan_request = services.plan_submit(
             user=request.user, prompt=data["prompt"], tool_ids=data.get("tools"),
             planner=data.get("planner"), flow_id=data.get("flow"),

@@ -1,5 +1,6 @@
-"""The OpenAPI document, its Swagger UI, and a schemathesis run over the flows and tools API:
-generated requests find no server error and no response that breaks the documented schema."""
+"""The OpenAPI document, its Swagger UI, and a schemathesis run over the whole API (flows,
+tools, runs, approvals, batches): generated requests find no server error and no response
+that breaks the documented schema."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -49,6 +51,8 @@ def test_schema_and_docs_are_served() -> None:
     paths = schema.json()["paths"]
     assert "/api/v1/flows/{flow_id}/versions/{number}/diff/" in paths
     assert "/api/v1/runs/" in paths
+    assert "/api/v1/runs/{run_id}/events/" in paths
+    assert "/api/v1/approvals/{run_id}/{node_id}/" in paths
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
 
@@ -66,11 +70,47 @@ def wsgi_app() -> Any:
         request_finished.connect(close_old_connections)
 
 
+APPROVAL_IR: dict[str, Any] = {
+    "name": "Approve",
+    "nodes": [
+        {"id": "ok", "type": "approval", "form_schema": {"type": "object"}},
+        {"id": "result", "type": "output", "value": "ok.approved"},
+    ],
+}
+
+
+def suspended_run(user: User, version: Any) -> Any:
+    """A run suspended at approval node "ok", its rows as the runner leaves them (nothing
+    executes runs in this test)."""
+    from flows.core import events as ev
+    from flows.models import NodeAttempt, Run, RunEvent
+
+    now = timezone.now()
+    request = {
+        "node_id": "ok", "title": "OK?", "instructions": "", "form_schema": {"type": "object"},
+        "context": {}, "assignees": {"users": [], "groups": []}, "timeout_s": None,
+        "on_timeout": "fail", "requested_at": now.timestamp(),
+    }
+    run = Run.objects.create(flow_version=version, requested_by=user, status="suspended",
+                             waiting={"ok": request}, attempts=1, last_seq=3, started_at=now)
+    NodeAttempt.objects.create(run=run, node_id="ok", status="waiting", inputs={},
+                               started_at=now)
+    for seq, (type_, node_id, data) in enumerate([
+        (ev.RUN_STARTED, "", {}),
+        (ev.NODE_STARTED, "ok", {"waiting": True, "context": {}}),
+        (ev.RUN_SUSPENDED, "", {"waiting": {"ok": request}}),
+    ], start=1):
+        RunEvent.objects.create(run=run, seq=seq, type=type_, node_id=node_id, payload=data,
+                                ts=now, elapsed_ms=float(seq))
+    return run
+
+
 @pytest.fixture
 def seeded(admin_user: User, valid_ir: dict[str, Any]) -> dict[str, Any]:
     """Objects for the generated requests to reach (path parameters point at them)."""
     from flows.api.services import flow_create, flow_version_create
     from flows.models import PlanRequest
+    from flows.runs.services import batch_create, run_create
     from tools_registry.services import credential_create, join_create
 
     flow = flow_create(owner=admin_user, name="Seed", ir=valid_ir)
@@ -82,11 +122,21 @@ def seeded(admin_user: User, valid_ir: dict[str, Any]) -> dict[str, Any]:
     )
     credential = credential_create(name="seed_key", secret="x")
     plan = PlanRequest.objects.create(prompt="p", requested_by=admin_user, planner="offline")
+    # A flow of its own, so that deleting the seeded flow is not refused for its runs. Runs
+    # are only stored here: they are enqueued on commit, and the test never commits.
+    version = flow_create(owner=admin_user, name="Approve", ir=APPROVAL_IR).versions.get()
+    run_create(user=admin_user, flow_version_id=version.pk, run_input={})
+    batch = batch_create(user=admin_user, flow_version_id=version.pk, inputs=[{}, {"n": 1}])
+    run = suspended_run(admin_user, version)
     return {
         "token": Token.objects.get_or_create(user=admin_user)[0].key,
         "path": {"flow_id": flow.pk, "number": 1, "join_id": join.pk,
                  "credential_id": credential.pk, "tool_id": "send_email",
-                 "plan_id": str(plan.pk)},
+                 "plan_id": str(plan.pk), "run_id": str(run.pk), "batch_id": str(batch.pk),
+                 "node_id": "ok"},
+        # Bodies that create something, for the operations without path parameters.
+        "body": {"POST /api/v1/runs/": {"flow_version": version.pk, "input": {}},
+                 "POST /api/v1/runs/batch/": {"flow_version": version.pk, "inputs": [{}]}},
     }
 
 
@@ -94,13 +144,12 @@ def seeded(admin_user: User, valid_ir: dict[str, Any]) -> dict[str, Any]:
 def test_schemathesis_finds_no_server_errors_and_no_schema_violations(
     seeded: dict[str, Any], wsgi_app: Any
 ) -> None:
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app).exclude(
-        path_regex=r"^/api/v1/(runs|approvals)"  # the runs API is tested with the runs
-    )
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
     headers = {"Authorization": f"Token {seeded['token']}"}
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
-    # Deletes last, so the other operations still find the seeded objects.
-    operations.sort(key=lambda op: op.method.lower() == "delete")
+    # Deletes and cancels last, so the other operations still find the seeded objects (and
+    # the seeded run still waiting for its approval).
+    operations.sort(key=lambda op: op.method.lower() == "delete" or op.path.endswith("/cancel/"))
     statuses: dict[str, set[int]] = {}
 
     def run(operation: Any, examples: int, **strategy: Any) -> None:
@@ -117,13 +166,54 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_violations(
     for operation in operations:
         run(operation, EXAMPLES)
         names = {p.name for p in operation.path_parameters}
+        body = seeded["body"].get(f"{operation.method.upper()} {operation.path}")
         if names:
             extra = {"query": {"other": 2}} if operation.path.endswith("/diff/") else {}
             run(operation, SEEDED_EXAMPLES,
                 path_parameters={name: seeded["path"][name] for name in names}, **extra)
+        elif body is not None:
+            run(operation, 1, body=body, media_type="application/json")
 
-    assert len(statuses) >= 25, statuses
+    assert len(statuses) == len(operations), statuses  # every operation answered
     # The seeded pass reached the objects, not only their 404s.
     assert 200 in statuses["GET /api/v1/flows/{flow_id}/versions/{number}/diff/"]
     assert 200 in statuses["GET /api/v1/tools/{tool_id}/"]
     assert 200 in statuses["GET /api/v1/joins/{join_id}/"]
+    assert 204 in statuses["DELETE /api/v1/flows/{flow_id}/"]
+    reached = {
+        "POST /api/v1/runs/": 201,
+        "GET /api/v1/runs/{run_id}/": 200,
+        "GET /api/v1/runs/{run_id}/events/": 200,
+        "POST /api/v1/runs/{run_id}/cancel/": 202,
+        "GET /api/v1/approvals/": 200,
+        "GET /api/v1/approvals/{run_id}/{node_id}/": 200,
+        "POST /api/v1/runs/batch/": 201,
+        "GET /api/v1/runs/batch/{batch_id}/": 200,
+        "POST /api/v1/runs/batch/{batch_id}/cancel/": 202,
+    }
+    for operation, code in reached.items():
+        assert code in statuses[operation], (operation, statuses[operation])
+    # The approval is decided once, by whichever of its two paths comes first.
+    decided = (statuses["POST /api/v1/approvals/{run_id}/{node_id}/"]
+               | statuses["POST /api/v1/runs/{run_id}/approvals/{node_id}/"])
+    assert 202 in decided, decided
+
+
+def test_runs_api_refuses_what_the_database_cannot_take(seeded: dict[str, Any]) -> None:
+    """Inputs fuzzing may not stumble on: each was a 500 (a Postgres error) before."""
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {seeded['token']}")
+    version = seeded["body"]["POST /api/v1/runs/"]["flow_version"]
+    run_id = seeded["path"]["run_id"]
+
+    # Postgres' JSON cannot hold NUL characters: a 400 before anything is stored.
+    nul = {"note": "a\x00b"}
+    assert client.post("/api/v1/runs/", {"flow_version": version, "input": nul},
+                       format="json").status_code == 400
+    assert client.post("/api/v1/runs/batch/", {"flow_version": version, "inputs": [nul]},
+                       format="json").status_code == 400
+    assert client.post(f"/api/v1/runs/{run_id}/approvals/ok/",
+                       {"approved": True, "data": nul}, format="json").status_code == 400
+    # A limit past bigint is capped, not sent to the database.
+    listed = client.get(f"/api/v1/runs/?limit={10**30}")
+    assert listed.status_code == 200
+    assert len(listed.json()["results"]) == listed.json()["count"] == 4

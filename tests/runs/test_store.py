@@ -188,7 +188,8 @@ def test_a_run_whose_database_is_unavailable_is_retried_not_lost(
     result = execute_run.apply(args=[str(run.id)])
 
     # Then the first attempt failed on the claim, the retry completed the run
-    assert len(failures) == 1 and "UPDATE flows_run" in failures[0]
+    assert len(failures) == 1
+    assert "UPDATE flows_run" in failures[0]
     assert result.successful(), result.traceback
     run.refresh_from_db()
     assert run.status == "completed"

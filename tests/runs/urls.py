@@ -2,4 +2,4 @@
 
 from django.urls import include, path
 
-urlpatterns = [path("api/v1/", include("flows.urls_runs"))]
+urlpatterns = [path("api/v1/", include("flows.api.runs_urls"))]

@@ -1,0 +1,269 @@
+"""Request and response shapes of the runs, approvals and batches API (runs_views).
+
+Each output is also the OpenAPI schema of its response, so the document and the wire
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import TextChoices
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from flows.api.fields import JsonObjectField
+from flows.models import NodeAttempt, Run, RunBatch
+from flows.runs import selectors, services
+
+
+def status_field(choices: type[TextChoices], component_name: str) -> type[serializers.Field]:
+    """A read-only status field documented as one named enum component.
+
+    Runs, batches and node attempts all have a `status`, each with its own choices, and
+    the run status appears in several outputs: left to drf-spectacular's enum naming they
+    would come out as hash-suffixed names (`StatusC1cEnum`) with a warning.
+    """
+
+    @extend_schema_field({"type": "string", "enum": list(choices.values)},
+                         component_name=component_name)
+    class StatusField(serializers.ChoiceField):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(choices=choices.choices, read_only=True, **kwargs)
+
+    return StatusField
+
+
+RunStatusField = status_field(Run.Status, "RunStatusEnum")
+BatchStatusField = status_field(RunBatch.Status, "BatchStatusEnum")
+NodeAttemptStatusField = status_field(NodeAttempt.Status, "NodeAttemptStatusEnum")
+
+
+class NodeAttemptOutput(serializers.ModelSerializer):
+    status = NodeAttemptStatusField()
+    duration_ms = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NodeAttempt
+        fields = [
+            "node_id",
+            "attempt",
+            "status",
+            "inputs",
+            "output",
+            "error",
+            "worker",
+            "started_at",
+            "finished_at",
+            "duration_ms",
+        ]
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_duration_ms(self, obj: NodeAttempt) -> float | None:
+        if obj.started_at and obj.finished_at:
+            return (obj.finished_at - obj.started_at).total_seconds() * 1000.0
+        return None
+
+
+class WaitingOutput(serializers.Serializer):
+    """An approval the run is suspended on (see ApprovalOutput for the full request)."""
+
+    node_id = serializers.CharField()
+    title = serializers.CharField(allow_null=True)
+    form_schema = serializers.JSONField(allow_null=True, help_text="JSON Schema of the form.")
+    assignees = serializers.JSONField(allow_null=True, help_text='{"users": [], "groups": []}')
+    decided = serializers.BooleanField(help_text="Decided, and waiting for the run to resume.")
+
+
+class RunOutput(serializers.ModelSerializer):
+    status = RunStatusField()
+    flow = serializers.IntegerField(source="flow_version.flow_id", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
+    duration_ms = serializers.SerializerMethodField()
+    waiting = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Run
+        fields = [
+            "id",
+            "flow",
+            "flow_version",
+            "batch",
+            "batch_index",
+            "status",
+            "input",
+            "result",
+            "error",
+            "waiting",
+            "requested_by",
+            "cancel_requested",
+            "attempts",
+            "last_seq",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration_ms",
+        ]
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_duration_ms(self, obj: Run) -> float | None:
+        if obj.started_at and obj.finished_at:
+            return (obj.finished_at - obj.started_at).total_seconds() * 1000.0
+        return None
+
+    @extend_schema_field(WaitingOutput(many=True))
+    def get_waiting(self, obj: Run) -> list[dict[str, Any]]:
+        decided = obj.decisions or {}
+        return [
+            {
+                "node_id": node_id,
+                "title": request.get("title"),
+                "form_schema": request.get("form_schema"),
+                "assignees": request.get("assignees"),
+                "decided": node_id in decided,
+            }
+            for node_id, request in (obj.waiting or {}).items()
+        ]
+
+
+class RunDetailOutput(RunOutput):
+    nodes = serializers.SerializerMethodField()
+
+    class Meta(RunOutput.Meta):
+        fields = [*RunOutput.Meta.fields, "nodes"]
+
+    @extend_schema_field(NodeAttemptOutput(many=True))
+    def get_nodes(self, obj: Run) -> list[dict[str, Any]]:
+        return NodeAttemptOutput(selectors.run_node_attempts(obj), many=True).data
+
+
+class EventOutput(serializers.Serializer):
+    """One stored event, as `selectors.run_events_after` (and the websocket) sends it."""
+
+    seq = serializers.IntegerField()
+    type = serializers.CharField()
+    ts = serializers.FloatField(help_text="Unix time, seconds.")
+    run_id = serializers.UUIDField()
+    node_id = serializers.CharField(allow_null=True)
+    data = serializers.JSONField()
+    elapsed_ms = serializers.FloatField(allow_null=True, help_text="Since the run started.")
+    duration_ms = serializers.FloatField(allow_null=True)
+
+
+class ApprovalOutput(serializers.Serializer):
+    """An approval waiting for a decision, as `selectors.approvals_for` lists it."""
+
+    run = serializers.UUIDField()
+    node_id = serializers.CharField()
+    flow = serializers.CharField(help_text="The flow's name.")
+    flow_version = serializers.IntegerField()
+    requested_by = serializers.CharField()
+    title = serializers.CharField()
+    instructions = serializers.CharField(allow_blank=True)
+    context = serializers.JSONField(help_text="Values computed for the approver.")
+    form_schema = serializers.JSONField(help_text="JSON Schema of the form to fill in.")
+    assignees = serializers.JSONField(help_text='{"users": [], "groups": []}')
+    requested_at = serializers.FloatField(allow_null=True, help_text="Unix time, seconds.")
+    timeout_s = serializers.FloatField(allow_null=True)
+    decided = serializers.BooleanField()
+
+
+class BatchProgressOutput(serializers.Serializer):
+    total = serializers.IntegerField()
+    done = serializers.IntegerField(help_text="Runs that completed, failed or were cancelled.")
+    by_status = serializers.DictField(child=serializers.IntegerField(),
+                                      help_text="Run status -> how many runs have it.")
+    fraction = serializers.FloatField()
+
+
+class BatchOutput(serializers.ModelSerializer):
+    status = BatchStatusField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RunBatch
+        fields = [
+            "id",
+            "flow_version",
+            "status",
+            "concurrency",
+            "total",
+            "progress",
+            "created_at",
+            "finished_at",
+        ]
+
+    @extend_schema_field(BatchProgressOutput)
+    def get_progress(self, obj: RunBatch) -> dict[str, Any]:
+        return selectors.batch_progress(obj)
+
+
+class BatchRunOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    index = serializers.IntegerField(source="batch_index", allow_null=True)
+    status = RunStatusField()
+
+
+class BatchDetailOutput(BatchOutput):
+    runs = serializers.SerializerMethodField()
+
+    class Meta(BatchOutput.Meta):
+        fields = [*BatchOutput.Meta.fields, "runs"]
+
+    @extend_schema_field(BatchRunOutput(many=True))
+    def get_runs(self, obj: RunBatch) -> list[dict[str, Any]]:
+        return BatchRunOutput(selectors.batch_runs(obj), many=True).data
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class RunInputField(serializers.JSONField):
+    """A run input. An object is checked as every stored JSON object is (no NUL characters,
+    which Postgres cannot store); anything else reaches the service, whose `invalid_input`
+    says what a run input must be."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        return JsonObjectField().run_validation(value) if isinstance(value, dict) else value
+
+
+class RunInput(serializers.Serializer):
+    flow_version = serializers.IntegerField(help_text="Id of the flow version to run.")
+    input = RunInputField(
+        required=False, default=dict, help_text="A JSON object that fits the flow's input_schema."
+    )
+
+
+RunEventsOutput = inline_serializer(
+    name="RunEventsOutput",
+    fields={
+        "run": serializers.UUIDField(),
+        "status": RunStatusField(),
+        "after": serializers.IntegerField(help_text="The last seq returned: the next `after`."),
+        "events": EventOutput(many=True),
+    },
+)
+
+
+class DecisionInput(serializers.Serializer):
+    approved = serializers.BooleanField()
+    data = JsonObjectField(
+        required=False, default=dict,
+        help_text="The filled-in form; checked against its form_schema when approved.",
+    )
+    comment = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+ApprovalInboxOutput = inline_serializer(
+    name="ApprovalInboxOutput",
+    fields={"count": serializers.IntegerField(), "results": ApprovalOutput(many=True)},
+)
+
+
+class BatchInput(serializers.Serializer):
+    flow_version = serializers.IntegerField(help_text="Id of the flow version to run.")
+    inputs = serializers.ListField(
+        child=RunInputField(), allow_empty=False, max_length=services.MAX_BATCH_INPUTS,
+        help_text="One run input per run, each a JSON object that fits the flow's input_schema.",
+    )
+    concurrency = serializers.IntegerField(required=False, default=4, min_value=1, max_value=1000)

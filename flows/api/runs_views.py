@@ -1,0 +1,178 @@
+"""REST views for runs, their events, approvals and batches: thin, one per operation.
+
+Every error is JSON `{"error": {"code", "message", "details"}}` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from flows.api.pagination import Pagination
+from flows.api.runs_serializers import (
+    ApprovalInboxOutput,
+    ApprovalOutput,
+    BatchDetailOutput,
+    BatchInput,
+    BatchOutput,
+    DecisionInput,
+    RunDetailOutput,
+    RunEventsOutput,
+    RunInput,
+    RunOutput,
+)
+from flows.api.views import ApiMixin, errors, validated
+from flows.models import Run
+from flows.runs import selectors, services
+
+
+class RunsApiView(ApiMixin, APIView):
+    pass
+
+
+class RunListCreateApi(RunsApiView):
+    #: Read by the view and by the schema (which documents `limit` and `offset` from it).
+    pagination_class = Pagination
+
+    class Filter(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Run.Status.choices, required=False)
+        flow_version = serializers.IntegerField(required=False, help_text="Flow version id.")
+        batch = serializers.UUIDField(required=False, help_text="Batch id.")
+
+    @extend_schema(tags=["runs"], parameters=[Filter],
+                   responses={200: RunOutput(many=True), **errors(400, 401)})
+    def get(self, request: Request) -> Response:
+        """Your runs (staff: everyone's), newest first."""
+        filters = validated(self.Filter, request.query_params)
+        runs = selectors.run_list(
+            user=request.user,
+            status=filters.get("status"),
+            flow_version=filters.get("flow_version"),
+            batch=str(filters["batch"]) if filters.get("batch") else None,
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(runs, request, view=self)
+        return paginator.get_paginated_response(RunOutput(page, many=True).data)
+
+    @extend_schema(tags=["runs"], request=RunInput,
+                   responses={201: RunDetailOutput, **errors(400, 401, 403)})
+    def post(self, request: Request) -> Response:
+        """Create a run of a flow version you may use; it is enqueued once stored."""
+        data = validated(RunInput, request.data)
+        run = services.run_create(
+            user=request.user, flow_version_id=data["flow_version"], run_input=data["input"]
+        )
+        run = selectors.run_get(run_id=run.id, user=request.user)
+        return Response(RunDetailOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+class RunDetailApi(RunsApiView):
+    @extend_schema(tags=["runs"], responses={200: RunDetailOutput, **errors(401, 404)})
+    def get(self, request: Request, run_id: str) -> Response:
+        """A run with its node attempts; another user's run is not found."""
+        run = selectors.run_get(run_id=run_id, user=request.user)
+        return Response(RunDetailOutput(run).data)
+
+
+class RunCancelApi(RunsApiView):
+    @extend_schema(tags=["runs"], request=None,
+                   responses={202: RunOutput, **errors(401, 404, 409)})
+    def post(self, request: Request, run_id: str) -> Response:
+        """Cancel a run: at once if no worker executes it, else at its next heartbeat.
+        409 `run_finished` when it has already ended."""
+        services.run_cancel(run_id=run_id, user=request.user)
+        run = selectors.run_get(run_id=run_id, user=request.user)
+        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RunEventsApi(RunsApiView):
+    class Filter(serializers.Serializer):
+        after = serializers.IntegerField(required=False, default=0, min_value=0,
+                                         help_text="Only events with a larger seq.")
+        limit = serializers.IntegerField(required=False, default=1000, min_value=1,
+                                         max_value=5000)
+
+    @extend_schema(tags=["runs"], parameters=[Filter],
+                   responses={200: RunEventsOutput, **errors(400, 401, 404)})
+    def get(self, request: Request, run_id: str) -> Response:
+        """The run's stored events after `after`, in order: what the websocket sends."""
+        filters = validated(self.Filter, request.query_params)
+        run = selectors.run_get(run_id=run_id, user=request.user)
+        events = selectors.run_events_after(
+            run_id=run.id, after=filters["after"], limit=filters["limit"]
+        )
+        last = events[-1]["seq"] if events else filters["after"]
+        return Response({"run": str(run.id), "status": run.status, "after": last, "events": events})
+
+
+class RunApprovalApi(RunsApiView):
+    @extend_schema(tags=["approvals"], request=DecisionInput,
+                   responses={202: RunOutput, **errors(400, 401, 403, 404, 409)})
+    def post(self, request: Request, run_id: str, node_id: str) -> Response:
+        """Decide a waiting approval; the run goes back to the queue. Its assignees, the run's
+        owner and staff may; anyone else gets 403. 409 `not_waiting` or `already_decided`."""
+        data = validated(DecisionInput, request.data)
+        run = services.run_resume(
+            run_id=run_id,
+            node_id=node_id,
+            user=request.user,
+            approved=data["approved"],
+            data=data["data"],
+            comment=data["comment"],
+        )
+        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ApprovalInboxApi(RunsApiView):
+    @extend_schema(tags=["approvals"], operation_id="v1_approvals_list",
+                   responses={200: ApprovalInboxOutput, **errors(401)})
+    def get(self, request: Request) -> Response:
+        """The approvals waiting for me (by user or group), oldest request first."""
+        rows = selectors.approvals_for(request.user)
+        return Response({"count": len(rows), "results": rows})
+
+
+class ApprovalDetailApi(RunApprovalApi):
+    """One waiting approval: GET shows it, POST decides it (as runs/<id>/approvals/<node>/)."""
+
+    @extend_schema(tags=["approvals"], responses={200: ApprovalOutput, **errors(401, 404)})
+    def get(self, request: Request, run_id: str, node_id: str) -> Response:
+        """One waiting approval, for its assignees, the run's owner and staff."""
+        return Response(selectors.approval_get(run_id=run_id, node_id=node_id, user=request.user))
+
+
+class BatchCreateApi(RunsApiView):
+    @extend_schema(tags=["batches"], request=BatchInput,
+                   responses={201: BatchOutput, **errors(400, 401, 403)})
+    def post(self, request: Request) -> Response:
+        """Run a flow version once per input, at most `concurrency` at a time. Every input is
+        checked first: one bad input refuses the whole batch (400 with its index)."""
+        data = validated(BatchInput, request.data)
+        batch = services.batch_create(
+            user=request.user,
+            flow_version_id=data["flow_version"],
+            inputs=data["inputs"],
+            concurrency=data["concurrency"],
+        )
+        return Response(BatchOutput(batch).data, status=status.HTTP_201_CREATED)
+
+
+class BatchDetailApi(RunsApiView):
+    @extend_schema(tags=["batches"], responses={200: BatchDetailOutput, **errors(401, 404)})
+    def get(self, request: Request, batch_id: str) -> Response:
+        """A batch: its progress and its runs in order."""
+        batch = selectors.batch_get(batch_id=batch_id, user=request.user)
+        return Response(BatchDetailOutput(batch).data)
+
+
+class BatchCancelApi(RunsApiView):
+    @extend_schema(tags=["batches"], request=None,
+                   responses={202: BatchOutput, **errors(401, 404, 409)})
+    def post(self, request: Request, batch_id: str) -> Response:
+        """Cancel the batch's queued runs and ask its active ones to stop.
+        409 `batch_finished` when it has already ended."""
+        batch = services.batch_cancel(batch_id=batch_id, user=request.user)
+        return Response(BatchOutput(batch).data, status=status.HTTP_202_ACCEPTED)
