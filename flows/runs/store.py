@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import close_old_connections, connection, transaction
@@ -64,16 +64,17 @@ class DbThread:
         self._executor.shutdown(wait=True)
 
 
+#: One encoder: `json.dumps(value, default=...)` would build a new one per call, and the
+#: node statement encodes several values per node.
+_ENCODER = json.JSONEncoder(default=str)
+
+
 def _dumps(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, default=str)
+    return None if value is None else _ENCODER.encode(value)
 
 
 def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes | bytearray) else value
-
-
-def _dt(ts: float | None) -> datetime | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
 def _epoch(value: datetime | float | None) -> float | None:
@@ -83,7 +84,7 @@ def _epoch(value: datetime | float | None) -> float | None:
 
 
 _EVENT_ROW = (
-    "(%s::uuid, %s::int, %s::varchar, %s::varchar, %s::jsonb, %s::timestamptz,"
+    "(%s::uuid, %s::int, %s::varchar, %s::varchar, %s::jsonb, to_timestamp(%s::float8),"
     " %s::float8, %s::float8)"
 )
 _EVENT_COLUMNS = "run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms"
@@ -112,7 +113,7 @@ def _event_params(run_id: str, events: Sequence[Event]) -> list[Any]:
             e.type,
             e.node_id or "",
             _dumps(e.data),
-            _dt(e.ts),
+            e.ts,
             e.elapsed_ms,
             e.duration_ms,
         ]
@@ -121,7 +122,7 @@ def _event_params(run_id: str, events: Sequence[Event]) -> list[Any]:
 
 _RECORD_ROW = (
     "(%s::varchar, %s::int, %s::varchar, %s::jsonb, %s::jsonb, %s::jsonb, %s::varchar,"
-    " %s::timestamptz, %s::timestamptz)"
+    " to_timestamp(%s::float8), to_timestamp(%s::float8))"
 )
 _RECORD_COLUMNS = "node_id, attempt, status, inputs, output, error, worker, started_at, finished_at"
 
@@ -148,8 +149,8 @@ def _record_params(records: Sequence[NodeRecord], worker: str) -> list[Any]:
             _dumps(r.output),
             _dumps(r.error),
             worker,
-            _dt(r.started_at),
-            _dt(r.finished_at),
+            r.started_at,
+            r.finished_at,
         ]
     return params
 
@@ -351,7 +352,7 @@ def node_write_statement(
             _dumps(record.output),
             _dumps(record.error),
             record.attempts,
-            _dt(record.finished_at),
+            record.finished_at,
             worker,
             record.node_id,
         ]
@@ -368,7 +369,8 @@ def _node_write_sql(events: int, replacing: bool, inserts: int) -> str:
     if replacing:
         parts.append(
             "na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
-            " error = %s::jsonb, attempt = %s, finished_at = %s, worker = %s FROM lease"
+            " error = %s::jsonb, attempt = %s, finished_at = to_timestamp(%s::float8),"
+            " worker = %s FROM lease"
             " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
             " RETURNING 1)"
         )
