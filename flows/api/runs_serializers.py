@@ -40,9 +40,22 @@ BatchStatusField = status_field(RunBatch.Status, "BatchStatusEnum")
 NodeAttemptStatusField = status_field(NodeAttempt.Status, "NodeAttemptStatusEnum")
 
 
+@extend_schema_field(serializers.FloatField(allow_null=True))
+class DurationMsField(serializers.Field):
+    """Milliseconds from the object's started_at to its finished_at; null until both are set."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> float | None:
+        if value.started_at and value.finished_at:
+            return (value.finished_at - value.started_at).total_seconds() * 1000.0
+        return None
+
+
 class NodeAttemptOutput(serializers.ModelSerializer):
     status = NodeAttemptStatusField()
-    duration_ms = serializers.SerializerMethodField()
+    duration_ms = DurationMsField()
 
     class Meta:
         model = NodeAttempt
@@ -59,12 +72,6 @@ class NodeAttemptOutput(serializers.ModelSerializer):
             "duration_ms",
         ]
 
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_duration_ms(self, obj: NodeAttempt) -> float | None:
-        if obj.started_at and obj.finished_at:
-            return (obj.finished_at - obj.started_at).total_seconds() * 1000.0
-        return None
-
 
 class WaitingOutput(serializers.Serializer):
     """An approval the run is suspended on (see ApprovalOutput for the full request)."""
@@ -80,7 +87,7 @@ class RunOutput(serializers.ModelSerializer):
     status = RunStatusField()
     flow = serializers.IntegerField(source="flow_version.flow_id", read_only=True)
     requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
-    duration_ms = serializers.SerializerMethodField()
+    duration_ms = DurationMsField()
     waiting = serializers.SerializerMethodField()
 
     class Meta:
@@ -105,12 +112,6 @@ class RunOutput(serializers.ModelSerializer):
             "finished_at",
             "duration_ms",
         ]
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_duration_ms(self, obj: Run) -> float | None:
-        if obj.started_at and obj.finished_at:
-            return (obj.finished_at - obj.started_at).total_seconds() * 1000.0
-        return None
 
     @extend_schema_field(WaitingOutput(many=True))
     def get_waiting(self, obj: Run) -> list[dict[str, Any]]:
