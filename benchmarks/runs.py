@@ -271,11 +271,10 @@ def langgraph_durable_cost(
     for a, b in itertools.pairwise(names):
         graph.add_edge(a, b)
     graph.add_edge(names[-1], END)
-    s = connection.settings_dict
-    dsn = f"postgresql://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-    dsn += f"/{s['NAME']}"
-    if s.get("PASSWORD"):
-        dsn = dsn.replace("@", f":{s['PASSWORD']}@", 1)
+    from psycopg.conninfo import make_conninfo
+
+    params = connection.get_connection_params()
+    dsn = make_conninfo(**{k: v for k, v in params.items() if isinstance(v, str | int)})
     config = {"recursion_limit": nodes + 10}
 
     async def measure() -> float:
