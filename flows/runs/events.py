@@ -3,7 +3,9 @@
 `RunEventWriter.emit` is called by the engine on its event loop and never blocks: it
 buffers the event and schedules a flush. A node checkpoint (`commit`) takes the buffered
 events into the same statement as the node record, so a fast flow costs about one commit
-per node. After each commit the events go, in order, to one broadcaster task that sends
+per node. The flush waits two loop turns when someone watches the run, and up to
+`UNWATCHED_FLUSH_S` when nobody does, so that a checkpoint or the outcome usually carries
+the events instead. After each commit the events go, in order, to one broadcaster task that sends
 them to the channel group `run.<hex id>` (Redis pub/sub); a consumer that misses some
 fills the gap from the database by sequence number, so the stream a client sees is
 always complete. Runs nobody watches are not broadcast at all (`watchers`).
@@ -46,6 +48,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MESSAGE_TYPE = "run.events"
+
+#: How long the events of a run nobody watches may wait for a node checkpoint or the
+#: run's outcome to carry them to the database, before they are written on their own.
+UNWATCHED_FLUSH_S = 0.02
 
 
 def group_name(run_id: str | uuid.UUID) -> str:
@@ -167,9 +173,15 @@ class RunEventWriter:
 
     def _schedule_flush(self) -> None:
         # Let the engine reach its next checkpoint first: events committed with a node
-        # record cost no extra commit. Two loop turns are microseconds, and a callback
-        # (rather than a task) costs the common case, nothing left to flush, almost nothing.
-        if self._flush_due is None:
+        # record cost no extra commit. For a watched run that is two loop turns
+        # (microseconds; a callback, not a task, so the common case of nothing left to
+        # flush costs almost nothing). A run nobody watches has no reader waiting, so its
+        # events may wait UNWATCHED_FLUSH_S for a checkpoint or the outcome to carry them.
+        if self._flush_due is not None:
+            return
+        if self.watch is not None and self.watch.known_unwatched(self.run_id):
+            self._flush_due = self._loop.call_later(UNWATCHED_FLUSH_S, self._flush_turn, 1)
+        else:
             self._flush_due = self._loop.call_soon(self._flush_turn, 2)
 
     def _flush_turn(self, turns: int) -> None:
@@ -290,6 +302,8 @@ class RunEventWriter:
             self._outbox.put_nowait(events)
 
     async def _broadcast_loop(self) -> None:
+        if self.watch is not None:
+            await self.watch.watched(self.run_id)  # known early: it sets the flush pace
         while True:
             events = await self._outbox.get()
             stop = events is None

@@ -87,6 +87,80 @@ def test_a_node_is_committed_before_its_successor_starts(user, make_version, inp
     assert seen == {"n2": True, "n3": True, "n4": True, "n5": True}
 
 
+def test_events_of_a_slow_node_are_stored_while_it_runs(user, make_version, inprocess):
+    # Given an unwatched run whose node waits until its own start is in the database
+    stored: list[str] = []
+
+    def started_is_stored(run_id: str, node_id: str) -> bool:
+        from django.db import connection
+
+        try:
+            return RunEvent.objects.filter(
+                run_id=run_id, node_id=node_id, type="node.started"
+            ).exists()
+        finally:
+            connection.close()
+
+    async def wait_for_own_start(context: ToolContext) -> dict[str, Any]:
+        run_id, node_id = context.run_id, context.node_id
+        async with asyncio.timeout(5):
+            while not await asyncio.to_thread(started_is_stored, run_id, node_id):  # noqa: ASYNC110
+                await asyncio.sleep(0.005)  # the condition is in another connection
+        stored.append(context.node_id)
+        return {"ok": True}
+
+    spec = ToolSpec(id="t_wait_start", name="wait", description="waits for its start event")
+    inprocess.add_tools(FunctionTool(spec, wait_for_own_start))
+    nodes = [
+        {"id": "n1", "type": "tool", "tool": "t_wait_start"},
+        {"id": "n2", "type": "tool", "tool": "t_wait_start", "after": ["n1"]},
+    ]
+    version = make_version({"name": "slow", "nodes": nodes})
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+
+    # When it runs, then each node saw its start event committed (no checkpoint carried it)
+    status = inprocess.execute(run.id)
+    run.refresh_from_db()
+    assert status == "completed", run.error
+    assert stored == ["n1", "n2"]
+
+
+def test_a_fast_unwatched_run_of_two_nodes_costs_three_statements(
+    user, make_version, inprocess, monkeypatch
+):
+    # Given a count of the statements the worker sends
+    sent: list[str] = []
+    real_fetchone = store.AsyncWriter.fetchone
+
+    async def counting_fetchone(self, sql, params):
+        sent.append(sql.split()[0] + " " + sql.split()[1])
+        return await real_fetchone(self, sql, params)
+
+    monkeypatch.setattr(store.AsyncWriter, "fetchone", counting_fetchone)
+    version = make_version(chain(2, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+
+    # When a 2-node run executes with nobody watching
+    assert inprocess.execute(run.id) == "completed"
+
+    # Then: the claim, the first node (with the events so far), the outcome (with the
+    # staged leaf and the last events); and every event is stored, in order
+    assert sent == ["UPDATE flows_run", "WITH lease", "WITH run"]
+    types = list(RunEvent.objects.filter(run=run).order_by("seq").values_list("type", flat=True))
+    assert types == [
+        "run.started",
+        "node.started",
+        "node.output",
+        "node.started",
+        "node.output",
+        "run.completed",
+    ]
+    assert sorted(NodeAttempt.objects.filter(run=run).values_list("node_id", flat=True)) == [
+        "n1",
+        "n2",
+    ]
+
+
 def test_suspend_then_resume_continues_the_sequence(user, other_user, make_version, inprocess):
     version = make_version(approval_flow())
     run = services.run_create(user=user, flow_version_id=version.id, run_input={})
