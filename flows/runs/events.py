@@ -5,10 +5,12 @@ buffers the event and schedules a flush. A node checkpoint (`commit`) takes the 
 events into the same statement as the node record, so a fast flow costs about one commit
 per node. The flush waits two loop turns when someone watches the run, and up to
 `UNWATCHED_FLUSH_S` when nobody does, so that a checkpoint or the outcome usually carries
-the events instead. After each commit the events go, in order, to one broadcaster task that sends
-them to the channel group `run.<hex id>` (Redis pub/sub); a consumer that misses some
-fills the gap from the database by sequence number, so the stream a client sees is
-always complete. Runs nobody watches are not broadcast at all (`watchers`).
+the events instead.
+
+After each commit the events go, in order, to one broadcaster task that sends them to the
+channel group `run.<hex id>` (Redis pub/sub); a consumer that misses some fills the gap
+from the database by sequence number, so the stream a client sees is always complete.
+Runs nobody watches are not broadcast at all (`watchers`).
 """
 
 from __future__ import annotations
