@@ -36,6 +36,12 @@ def poll_s() -> float:
     return _float("DYNAMICFLOW_RUN_POLL_S", min(1.0, lease_s() / 3))
 
 
+def requeue_s() -> float:
+    """How long a run may stay enqueued but unclaimed before it is sent again (its message
+    may have been reserved by a worker that died; a second delivery is harmless)."""
+    return _float("DYNAMICFLOW_RUN_REQUEUE_S", 300.0)
+
+
 def reaper_interval_s() -> float:
     """How often each worker looks for runs whose lease expired."""
     return _float("DYNAMICFLOW_RUN_REAPER_S", max(0.2, lease_s() / 2))

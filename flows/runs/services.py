@@ -287,12 +287,14 @@ def batch_cancel(*, batch_id: Any, user: Any) -> RunBatch:
 
 
 def runs_recover() -> list[str]:
-    """Re-enqueue runs whose worker stopped renewing its lease (it died or hung), and
-    advance open batches.
+    """Re-enqueue runs whose worker stopped renewing its lease (it died or hung), runs
+    enqueued `requeue_s` ago and still not claimed, and advance open batches.
 
-    Releasing the lease and enqueueing happen once per expiry however many workers run
-    this: the UPDATE hands each expired run to exactly one caller, and gives the new task
-    a grace period (one lease) before the run counts as abandoned again.
+    A worker reserves messages before it starts them, and one killed with SIGKILL takes
+    them along: the broker gives them back only after its visibility timeout (an hour), so
+    such runs are sent again here; the lease makes a second delivery harmless. Each
+    recovery happens once however many workers run this: the UPDATE hands each run to
+    exactly one caller, and its new `enqueued_at` (or lease) starts a new grace period.
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -302,6 +304,13 @@ def runs_recover() -> list[str]:
             [conf.lease_s()],
         )
         ids = [str(row[0]) for row in cursor.fetchall()]
+        cursor.execute(
+            "UPDATE flows_run SET enqueued_at = now()"
+            " WHERE status = 'pending' AND enqueued_at < now() - make_interval(secs => %s)"
+            " RETURNING id",
+            [conf.requeue_s()],
+        )
+        ids += [str(row[0]) for row in cursor.fetchall()]
     for run_id in ids:
         enqueue_run(run_id)
     # A worker that died between finishing a batch run and starting the next left the

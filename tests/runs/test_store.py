@@ -268,3 +268,35 @@ def test_a_run_whose_database_is_unavailable_is_retried_not_lost(
     run.refresh_from_db()
     assert run.status == "completed"
     assert run.attempts == 1  # the failed claim changed nothing
+
+
+def test_a_run_enqueued_long_ago_and_never_claimed_is_sent_again(
+    user, make_version, inprocess, monkeypatch, settings
+):
+    # Given a run whose message went with a killed worker (enqueued 10 minutes ago, still
+    # pending), one enqueued just now, and one a batch has not released yet
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.DYNAMICFLOW_RUN_REQUEUE_S = 300
+    version = make_version(chain(1, tool="t_noop"))
+    lost = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    fresh = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    held = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    Run.objects.filter(pk=lost.pk).update(enqueued_at=timezone.now() - timedelta(minutes=10))
+    Run.objects.filter(pk=held.pk).update(enqueued_at=None)
+    sent: list[str] = []
+    monkeypatch.setattr(services, "enqueue_run", lambda run_id: sent.append(str(run_id)))
+
+    # When the reaper looks, twice
+    first = services.runs_recover()
+    second = services.runs_recover()
+
+    # Then only the lost run is sent again, once, and it runs to completion
+    assert first == [str(lost.pk)]
+    assert second == []
+    assert sent == [str(lost.pk)]
+    assert inprocess.execute(lost.pk) == "completed"
+    fresh.refresh_from_db()
+    assert fresh.status == "pending"
