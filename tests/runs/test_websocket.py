@@ -196,3 +196,54 @@ def test_a_burst_of_10000_events_arrives_complete(user, make_version, daphne):
 
     # Then every event arrives, in order, once
     assert seqs == list(range(1, total + 1))
+
+
+def test_a_stream_survives_redis_dropping_the_subscriber(user, make_version, daphne):
+    # Given a client watching a run that has received the first half of a stream
+    import redis
+
+    from flows.runs import conf
+
+    version = make_version(chain(1, tool="t_noop"))
+    run = Run.objects.create(flow_version=version, requested_by=user, input={})
+    claim = store.claim_run(str(run.id), "drop-writer", 60)
+    assert claim is not None
+    token = _token(user)
+    half = 500
+    db = store.DbThread()
+    admin = redis.Redis.from_url(conf.redis_url())
+
+    async def scenario() -> tuple[list[int], int]:
+        url = daphne.url(f"/ws/runs/{run.id}/?token={token}")
+        async with asyncio.timeout(60), connect(url, origin=daphne.origin) as socket:
+            await _joined(run)
+            writer = RunEventWriter(claim=claim, token="drop-writer", worker="w", db=db, chunk=5)
+            run_id = str(run.id)
+
+            def emit(seqs: range) -> None:
+                for seq in seqs:
+                    writer.emit(Event(seq, "node.output", time.time(), run_id, "n1", {"i": seq}))
+
+            emit(range(1, half + 1))
+            await writer.flush()
+            seqs = [json.loads(await socket.recv())["seq"] for _ in range(half)]
+            # When Redis drops Daphne's subscription (as it does to a subscriber over its
+            # output-buffer limit) and the second half is published while it is gone
+            killed = await asyncio.to_thread(admin.client_kill_filter, _type="pubsub")
+            emit(range(half + 1, 2 * half + 1))
+            await writer.flush()
+            await writer.close(timeout=30)
+            while len(seqs) < 2 * half:
+                seqs.append(json.loads(await socket.recv())["seq"])
+            await _joined(run)  # and Daphne has subscribed again, for what comes next
+            return seqs, killed
+
+    try:
+        seqs, killed = async_to_sync(scenario)()
+    finally:
+        db.shutdown()
+        admin.close()
+
+    # Then the subscriber was dropped, and the client still got every event, in order, once
+    assert killed >= 1
+    assert seqs == list(range(1, 2 * half + 1))
