@@ -14,18 +14,19 @@ from __future__ import annotations
 import logging
 import threading
 
-import psycopg
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
-from django import db
 from django.db import close_old_connections
+
+from flows.core.checkpoints import CheckpointUnavailable
+from flows.runs.store import DATABASE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
 
 #: A database that is down or restarting: the run is sent again later rather than lost
 #: (its lease decides, as for any second delivery, whether the retry executes it).
-_DATABASE_UNAVAILABLE = (psycopg.OperationalError, db.OperationalError, db.InterfaceError)
+_UNAVAILABLE = (*DATABASE_UNAVAILABLE, CheckpointUnavailable)
 
 
 @shared_task(
@@ -33,7 +34,7 @@ _DATABASE_UNAVAILABLE = (psycopg.OperationalError, db.OperationalError, db.Inter
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
-    autoretry_for=_DATABASE_UNAVAILABLE,
+    autoretry_for=_UNAVAILABLE,
     retry_backoff=1,
     retry_backoff_max=60,
     retry_jitter=True,

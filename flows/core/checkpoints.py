@@ -11,6 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
+
+class CheckpointUnavailable(Exception):
+    """The store cannot write a checkpoint now (its database is unreachable).
+
+    The run neither fails nor finishes: the engine stops it where it is, and it continues
+    later from its last committed checkpoint, like a run whose worker died.
+    """
+
+
 NodeStatus = Literal["completed", "skipped", "failed", "waiting"]
 RunStatus = Literal["running", "suspended", "completed", "failed", "cancelled"]
 

@@ -27,6 +27,7 @@ from flows.core import events as ev
 from flows.core.checkpoints import (
     Checkpoint,
     CheckpointStore,
+    CheckpointUnavailable,
     InMemoryCheckpointStore,
     NodeRecord,
     NodeStatus,
@@ -334,6 +335,7 @@ class _Execution:
         self.skips = 0
         self.active = 0
         self.failure: dict[str, Any] | None = None
+        self.unavailable: CheckpointUnavailable | None = None
         self.cancel_reason: str | None = None
         self.seq = self.checkpoint.last_seq
         self.t0 = time.perf_counter()
@@ -404,6 +406,8 @@ class _Execution:
             if timer is not None:
                 timer.cancel()
             await self.deadlines.close()
+        if self.unavailable is not None:
+            raise self.unavailable
         return await self._finish_run()
 
     def _restore(self) -> None:
@@ -432,7 +436,11 @@ class _Execution:
 
     @property
     def stopping(self) -> bool:
-        return self.failure is not None or self.cancel_reason is not None
+        return (
+            self.failure is not None
+            or self.cancel_reason is not None
+            or self.unavailable is not None
+        )
 
     def _cancel(self, reason: str) -> None:
         if self.cancel_reason is None:
@@ -530,6 +538,8 @@ class _Execution:
             if self.status.get(step.id) == RUNNING:
                 del self.status[step.id]
             raise
+        except CheckpointUnavailable as exc:
+            self._interrupt(exc)
         except Exception as exc:  # a bug or a store failure: fail the run loudly
             self._fail(step.id, _error("internal_error", f"{type(exc).__name__}: {exc}"))
         finally:
@@ -559,13 +569,22 @@ class _Execution:
         else:
             self.values[step.id] = None
             self.skips += 1
-        if self.failure is not None or self.cancel_reason is not None:
+        if self.stopping:
             return
         remaining = self.remaining
         for dependent in step.dependents:
             remaining[dependent] -= 1
             if remaining[dependent] == 0 and dependent not in self.status:
                 self._start(dependent)
+
+    def _interrupt(self, exc: CheckpointUnavailable) -> None:
+        """Stop every node without an outcome: the run continues from its checkpoints."""
+        if self.unavailable is None:
+            self.unavailable = exc
+            current = asyncio.current_task()
+            for other in list(self.started):
+                if self.tasks[other] is not current:
+                    self.tasks[other].cancel()
 
     def _fail(self, node_id: str, error: dict[str, Any]) -> None:
         self.status[node_id] = FAILED

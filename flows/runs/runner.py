@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from flows.core import events as ev
+from flows.core.checkpoints import CheckpointUnavailable
 from flows.core.engine import ApprovalDecision, CompiledFlow, Engine, EngineError, EngineLimits
 from flows.core.events import Event
 from flows.core.ir import parse_flow
@@ -34,6 +35,7 @@ from flows.runs.catalog import run_catalog, run_joins, snapshot_fresh
 from flows.runs.events import RunEventWriter
 from flows.runs.limits import RedisToolLimiter, ToolLimit
 from flows.runs.store import (
+    DATABASE_UNAVAILABLE,
     AsyncWriter,
     Claim,
     DbThread,
@@ -44,6 +46,7 @@ from flows.runs.store import (
     claim_statement,
     fetch_ir,
     load_checkpoint,
+    release_statement,
     renew_lease,
 )
 from flows.runs.watchers import WatchCheck
@@ -174,6 +177,15 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
     except LeaseLost:
         logger.warning("run %s: lease lost; another worker continues it", run_id)
         return None
+    except CheckpointUnavailable:
+        # Nothing about the run is wrong: give it back as it stands (if the database
+        # answers again already) so the task's retry continues it; otherwise its lease
+        # runs out and the reaper sends it again.
+        logger.warning("run %s: stopped, the database is unavailable", run_id)
+        with contextlib.suppress(TimeoutError, *DATABASE_UNAVAILABLE):
+            async with asyncio.timeout(5):
+                await context.pg.fetchone(*release_statement(run_id, token))
+        raise
     finally:
         context.store.detach(run_id)
         await writer.close()

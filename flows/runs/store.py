@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import psycopg
+from django import db
 from django.db import close_old_connections, connection, transaction
 
-from flows.core.checkpoints import Checkpoint, NodeRecord
+from flows.core.checkpoints import Checkpoint, CheckpointUnavailable, NodeRecord
 from flows.core.events import Event
 
 if TYPE_CHECKING:
@@ -35,6 +37,11 @@ T = TypeVar("T")
 
 class LeaseLost(Exception):
     """This worker no longer holds the run: it must stop writing."""
+
+
+#: The database is down or restarting: a write may be retried later, nothing is wrong with
+#: the run itself.
+DATABASE_UNAVAILABLE = (psycopg.OperationalError, db.OperationalError, db.InterfaceError)
 
 
 class DbThread:
@@ -535,6 +542,17 @@ def outcome_from_row(run_id: str, row: Sequence[Any] | None) -> tuple[str, str |
     return row[0], (str(row[1]) if row[1] else None)
 
 
+_RELEASE_SQL = (
+    "UPDATE flows_run SET worker = '', lease_expires_at = NULL"
+    " WHERE id = %s::uuid AND worker = %s AND status = 'running' RETURNING id"
+)
+
+
+def release_statement(run_id: str, token: str) -> tuple[str, list[Any]]:
+    """Give the run back, as it stands, to whichever worker claims it next."""
+    return _RELEASE_SQL, [run_id, token]
+
+
 def renew_lease(run_id: str, token: str, lease_s: float) -> bool | None:
     """Extend the lease; returns whether a cancel was requested, or None if the lease is lost."""
     with connection.cursor() as cursor:
@@ -593,11 +611,14 @@ class PostgresCheckpointStore:
     async def save_node(self, run_id: str, record: NodeRecord) -> None:
         attached = self._runs[run_id]
         replace_waiting = record.node_id in attached.waiting_nodes
+        try:
+            await attached.writer.commit(record, replace_waiting=replace_waiting)
+        except DATABASE_UNAVAILABLE as exc:
+            raise CheckpointUnavailable(f"{type(exc).__name__}: {exc}") from exc
         if record.status == "waiting":
             attached.waiting_nodes.add(record.node_id)
         elif replace_waiting:
             attached.waiting_nodes.discard(record.node_id)
-        await attached.writer.commit(record, replace_waiting=replace_waiting)
 
     def stage_node(self, run_id: str, record: NodeRecord) -> None:
         """A record nothing waits on: it rides on the run's next write (or its outcome)."""

@@ -300,3 +300,52 @@ def test_a_run_enqueued_long_ago_and_never_claimed_is_sent_again(
     assert inprocess.execute(lost.pk) == "completed"
     fresh.refresh_from_db()
     assert fresh.status == "pending"
+
+
+def test_a_database_outage_mid_run_stops_it_and_it_continues_later(
+    user, make_version, inprocess, monkeypatch
+):
+    # Given a 3-node run whose second checkpoint cannot be written (the database is down)
+    import psycopg
+
+    from flows.core.checkpoints import CheckpointUnavailable
+
+    calls: list[str] = []
+
+    async def counted(context: ToolContext) -> dict[str, Any]:
+        calls.append(context.node_id)
+        return {"ok": True}
+
+    spec = ToolSpec(id="t_counted", name="counted", description="records each call")
+    inprocess.add_tools(FunctionTool(spec, counted))
+    nodes = [{"id": "n1", "type": "tool", "tool": "t_counted"}]
+    nodes += [
+        {"id": f"n{i}", "type": "tool", "tool": "t_counted", "after": [f"n{i - 1}"]}
+        for i in (2, 3)
+    ]
+    version = make_version({"name": "outage", "nodes": nodes})
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    real_write = store.AsyncWriter.write
+    down = {"on": "n2"}
+
+    async def flaky_write(self, run_id, sql, params):
+        if down["on"] is not None and down["on"] in params:
+            down["on"] = None
+            raise psycopg.OperationalError("terminating connection due to administrator command")
+        return await real_write(self, run_id, sql, params)
+
+    monkeypatch.setattr(store.AsyncWriter, "write", flaky_write)
+
+    # When it runs: it stops without an outcome and gives the run back
+    with pytest.raises(CheckpointUnavailable):
+        inprocess.execute(run.id)
+    run.refresh_from_db()
+    assert run.status == "running"
+    assert run.worker == ""
+    assert run.error is None
+    assert sorted(NodeAttempt.objects.filter(run=run).values_list("node_id", flat=True)) == ["n1"]
+
+    # Then the next delivery continues it: n1 is not run again, n2 (never committed) is
+    assert inprocess.execute(run.id) == "completed"
+    assert calls == ["n1", "n2", "n2", "n3"]
+    assert _seqs(run) == list(range(1, len(_seqs(run)) + 1))
