@@ -14,6 +14,17 @@ from flows.runs import services, store
 from tests.runs.helpers import approval_flow, chain
 
 
+def _committed(rows: Any) -> bool:
+    """Whether `rows` exist for another connection (call it from another thread): it sees
+    only what was committed."""
+    from django.db import connection
+
+    try:
+        return rows.exists()
+    finally:
+        connection.close()
+
+
 def _seqs(run: Run) -> list[int]:
     return list(RunEvent.objects.filter(run=run).order_by("seq").values_list("seq", flat=True))
 
@@ -47,15 +58,9 @@ def test_a_node_is_committed_before_its_successor_starts(user, make_version, inp
     seen: dict[str, Any] = {}
 
     def committed_elsewhere(run_id: str, node_id: str) -> bool:
-        # A fresh connection in another thread sees only committed rows.
-        from django.db import connection
-
-        try:
-            return NodeAttempt.objects.filter(
-                run_id=run_id, node_id=node_id, status="completed"
-            ).exists()
-        finally:
-            connection.close()
+        return _committed(
+            NodeAttempt.objects.filter(run_id=run_id, node_id=node_id, status="completed")
+        )
 
     async def check(context: ToolContext, previous: str) -> dict[str, Any]:
         result: list[bool] = []
@@ -92,14 +97,8 @@ def test_events_of_a_slow_node_are_stored_while_it_runs(user, make_version, inpr
     stored: list[str] = []
 
     def started_is_stored(run_id: str, node_id: str) -> bool:
-        from django.db import connection
-
-        try:
-            return RunEvent.objects.filter(
-                run_id=run_id, node_id=node_id, type="node.started"
-            ).exists()
-        finally:
-            connection.close()
+        started = RunEvent.objects.filter(run_id=run_id, node_id=node_id, type="node.started")
+        return _committed(started)
 
     async def wait_for_own_start(context: ToolContext) -> dict[str, Any]:
         run_id, node_id = context.run_id, context.node_id

@@ -163,13 +163,19 @@ async def _store_events(run: Run, seqs: Any) -> None:
     )
 
 
+def _claimed_run(user: Any, make_version: Any, writer: str) -> tuple[Run, store.Claim]:
+    """A run held by `writer`, for a test that writes its events directly."""
+    version = make_version(chain(1, tool="t_noop"))
+    run = Run.objects.create(flow_version=version, requested_by=user, input={})
+    claim = store.claim_run(str(run.id), writer, 60)
+    assert claim is not None
+    return run, claim
+
+
 def test_a_burst_of_10000_events_arrives_complete(user, make_version, daphne):
     # Given a client watching a run, and a worker-side writer that sends two events per
     # channel message: 5,000 messages as fast as the writer can commit and publish
-    version = make_version(chain(1, tool="t_noop"))
-    run = Run.objects.create(flow_version=version, requested_by=user, input={})
-    claim = store.claim_run(str(run.id), "burst-writer", 60)
-    assert claim is not None
+    run, claim = _claimed_run(user, make_version, "burst-writer")
     token = _token(user)
     total = 10_000
     db = store.DbThread()
@@ -204,10 +210,7 @@ def test_a_stream_survives_redis_dropping_the_subscriber(user, make_version, dap
 
     from flows.runs import conf
 
-    version = make_version(chain(1, tool="t_noop"))
-    run = Run.objects.create(flow_version=version, requested_by=user, input={})
-    claim = store.claim_run(str(run.id), "drop-writer", 60)
-    assert claim is not None
+    run, claim = _claimed_run(user, make_version, "drop-writer")
     token = _token(user)
     half = 500
     db = store.DbThread()
