@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, TypedDict
+from typing import Annotated, Any, TypedDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -106,6 +106,21 @@ def bench_asyncio(shape: str, repeat: int) -> float:
     return statistics.median(asyncio.run(many()))
 
 
+def langgraph_chain(state: type, node: Any, length: int) -> Any:
+    """A LangGraph StateGraph of `length` copies of `node` in a row (not compiled)."""
+    from langgraph.graph import END, START, StateGraph
+
+    graph = StateGraph(state)
+    names = [f"n{i}" for i in range(length)]
+    for name in names:
+        graph.add_node(name, node)
+    graph.add_edge(START, names[0])
+    for a, b in itertools.pairwise(names):
+        graph.add_edge(a, b)
+    graph.add_edge(names[-1], END)
+    return graph
+
+
 def bench_langgraph(shape: str, repeat: int) -> float | None:
     try:
         from langgraph.graph import END, START, StateGraph
@@ -115,17 +130,11 @@ def bench_langgraph(shape: str, repeat: int) -> float | None:
     async def node(state: LangGraphState) -> dict:
         return {"done": [1]}
 
-    graph = StateGraph(LangGraphState)
     if shape == "chain":
-        names = [f"n{i}" for i in range(CHAIN)]
-        for name in names:
-            graph.add_node(name, node)
-        graph.add_edge(START, names[0])
-        for a, b in itertools.pairwise(names):
-            graph.add_edge(a, b)
-        graph.add_edge(names[-1], END)
+        graph = langgraph_chain(LangGraphState, node, CHAIN)
         nodes = CHAIN
     else:
+        graph = StateGraph(LangGraphState)
         graph.add_node("root", node)
         graph.add_edge(START, "root")
         for i in range(FAN):

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import itertools
 import json
 import operator
 import os
@@ -255,23 +254,17 @@ def langgraph_durable_cost(
     database: a Postgres-checkpointed run minus the same graph without a checkpointer."""
     try:
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-        from langgraph.graph import END, START, StateGraph
     except ImportError:
         return None
     from django.db import connection
+    from psycopg.conninfo import make_conninfo
+
+    from benchmarks.engine_overhead import langgraph_chain
 
     async def noop(state: LangGraphState) -> dict[str, int]:
         return {"steps": 1}
 
-    graph = StateGraph(LangGraphState)
-    names = [f"n{i}" for i in range(nodes)]
-    for name in names:
-        graph.add_node(name, noop)
-    graph.add_edge(START, names[0])
-    for a, b in itertools.pairwise(names):
-        graph.add_edge(a, b)
-    graph.add_edge(names[-1], END)
-    from psycopg.conninfo import make_conninfo
+    graph = langgraph_chain(LangGraphState, noop, nodes)
 
     params = connection.get_connection_params()
     dsn = make_conninfo(**{k: v for k, v in params.items() if isinstance(v, str | int)})
