@@ -43,9 +43,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 def _duration(obj: Run | NodeAttempt) -> str:
-    if obj.started_at and obj.finished_at:
-        return f"{(obj.finished_at - obj.started_at).total_seconds() * 1000:.1f} ms"
-    return "-"
+    return "-" if obj.duration_ms is None else f"{obj.duration_ms:.1f} ms"
 
 
 # --------------------------------------------------------------------------- flows

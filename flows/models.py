@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+
+class Timed:
+    """For models with `started_at` and `finished_at`."""
+
+    started_at: Any
+    finished_at: Any
+
+    @property
+    def duration_ms(self) -> float | None:
+        """Milliseconds from start to finish; None until both are set."""
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds() * 1000.0
+        return None
 
 
 class Flow(models.Model):
@@ -110,7 +125,7 @@ class PlanRequest(models.Model):
         return f"plan {self.id} ({self.status})"
 
 
-class Run(models.Model):
+class Run(Timed, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending"
         RUNNING = "running"
@@ -168,7 +183,7 @@ class Run(models.Model):
         return f"run {self.id} ({self.status})"
 
 
-class NodeAttempt(models.Model):
+class NodeAttempt(Timed, models.Model):
     """One attempt at one node of a run: the checkpoint of a completed node lives here."""
 
     class Status(models.TextChoices):

@@ -40,22 +40,15 @@ BatchStatusField = status_field(RunBatch.Status, "BatchStatusEnum")
 NodeAttemptStatusField = status_field(NodeAttempt.Status, "NodeAttemptStatusEnum")
 
 
-@extend_schema_field(serializers.FloatField(allow_null=True))
-class DurationMsField(serializers.Field):
-    """Milliseconds from the object's started_at to its finished_at; null until both are set."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, value: Any) -> float | None:
-        if value.started_at and value.finished_at:
-            return (value.finished_at - value.started_at).total_seconds() * 1000.0
-        return None
+def duration_field() -> serializers.FloatField:
+    return serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Milliseconds from start to finish."
+    )
 
 
 class NodeAttemptOutput(serializers.ModelSerializer):
     status = NodeAttemptStatusField()
-    duration_ms = DurationMsField()
+    duration_ms = duration_field()
 
     class Meta:
         model = NodeAttempt
@@ -87,7 +80,7 @@ class RunOutput(serializers.ModelSerializer):
     status = RunStatusField()
     flow = serializers.IntegerField(source="flow_version.flow_id", read_only=True)
     requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
-    duration_ms = DurationMsField()
+    duration_ms = duration_field()
     waiting = serializers.SerializerMethodField()
 
     class Meta:
