@@ -1,12 +1,18 @@
-"""URL routes: pages, admin, the REST API and its OpenAPI documents."""
+"""URL routes: sign-in, admin, the REST API and its OpenAPI documents, and the web app,
+which answers every other path (its router picks the page)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
 
 from flows import views as flow_views
 
 urlpatterns = [
-    path("", flow_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("dynamicflow_site.api_urls")),
+    path("", flow_views.web_app, name="home"),
+    re_path(r"^(?P<path>(?:flows|runs|batches|inbox|tools)(?:/.*)?)$", flow_views.web_app,
+            name="web-app"),
 ]

@@ -1,11 +1,31 @@
-"""Server-rendered pages."""
+"""Server-rendered pages: the page that hosts the web app, and sign-in."""
 
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
 
-from tools_registry.catalog import default_catalog
 
+@login_required
+@ensure_csrf_cookie
+def web_app(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Every page of the single-page app (/flows, /runs/<id>, ...): one template; the
+    client-side router picks the page. The app calls the REST API with this session."""
+    from flows.planning import available_planners, default_planner_name
 
-def home(request: HttpRequest) -> HttpResponse:
-    specs = sorted(default_catalog().specs(), key=lambda spec: (spec.category, spec.id))
-    return render(request, "home.html", {"tools": specs})
+    manifest = settings.DJANGO_VITE["default"]["manifest_path"]
+    dev_mode = settings.DJANGO_VITE["default"].get("dev_mode", False)
+    if not dev_mode and not manifest.exists():
+        return render(request, "app_unbuilt.html", status=503)
+    session = {
+        "username": request.user.get_username(),
+        "isStaff": request.user.is_staff,
+        "planners": available_planners(),
+        "defaultPlanner": default_planner_name(),
+        "adminUrl": "/admin/",
+        "logoutUrl": "/logout/",
+    }
+    return render(request, "app.html", {"session": session})

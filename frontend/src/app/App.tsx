@@ -1,0 +1,48 @@
+// The router: one shell around every page. Each page is a feature's entry component.
+import { lazy, Suspense } from "react";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { Shell } from "./Shell";
+
+const FlowsPage = lazy(() => import("../features/flows/FlowsPage"));
+const NewFlowPage = lazy(() => import("../features/plan/NewFlowPage"));
+const DesignerPage = lazy(() => import("../features/designer/DesignerPage"));
+const RunsPage = lazy(() => import("../features/runs/RunsPage"));
+const RunPage = lazy(() => import("../features/runs/RunPage"));
+const BatchPage = lazy(() => import("../features/runs/BatchPage"));
+const InboxPage = lazy(() => import("../features/inbox/InboxPage"));
+const ToolsPage = lazy(() => import("../features/tools/ToolsPage"));
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route element={<Shell />}>
+          <Route index element={<Navigate to="/flows" replace />} />
+          <Route path="flows" element={<Page><FlowsPage /></Page>} />
+          <Route path="flows/new" element={<Page><NewFlowPage /></Page>} />
+          <Route path="flows/:flowId" element={<Page><DesignerPage /></Page>} />
+          <Route path="flows/:flowId/v/:version" element={<Page><DesignerPage /></Page>} />
+          <Route path="runs" element={<Page><RunsPage /></Page>} />
+          <Route path="runs/:runId" element={<Page><RunPage /></Page>} />
+          <Route path="batches/:batchId" element={<Page><BatchPage /></Page>} />
+          <Route path="inbox" element={<Page><InboxPage /></Page>} />
+          <Route path="tools" element={<Page><ToolsPage /></Page>} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}
+
+function Page({ children }: { children: React.ReactNode }) {
+  return <Suspense fallback={<div className="page-loading">Loading…</div>}>{children}</Suspense>;
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <h1>Not found</h1>
+      <p className="muted">There is no page at this address.</p>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+// The app shell: one navigation (Flows, New flow, Runs, Inbox, Tools, Admin), the theme
+// switch and the signed-in user. Pages render in the outlet.
+import { NavLink, Outlet } from "react-router-dom";
+import { csrfToken, readSession } from "../lib/session";
+import { useTheme } from "./theme";
+
+const session = readSession();
+
+const LINKS = [
+  { to: "/flows", label: "Flows", icon: "▦", end: true },
+  { to: "/flows/new", label: "New flow", icon: "+", end: true },
+  { to: "/runs", label: "Runs", icon: "▶", end: false },
+  { to: "/inbox", label: "Inbox", icon: "✉", end: false },
+  { to: "/tools", label: "Tools", icon: "⚙", end: false },
+];
+
+export function Shell() {
+  const [theme, toggleTheme] = useTheme();
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <a className="brand" href="/flows">
+          <span className="brand-mark" aria-hidden>◆</span> DynamicFlow
+        </a>
+        <ul>
+          {LINKS.map((link) => (
+            <li key={link.to}>
+              <NavLink to={link.to} end={link.end} data-testid={`nav-${link.label.toLowerCase().replace(" ", "-")}`}>
+                <span className="nav-icon" aria-hidden>{link.icon}</span>
+                {link.label}
+              </NavLink>
+            </li>
+          ))}
+          {session.isStaff && (
+            <li>
+              <a href={session.adminUrl} data-testid="nav-admin">
+                <span className="nav-icon" aria-hidden>⚑</span>Admin
+              </a>
+            </li>
+          )}
+        </ul>
+        <div className="sidebar-foot">
+          <button
+            type="button"
+            className="btn ghost small"
+            onClick={toggleTheme}
+            data-testid="theme-toggle"
+            aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}
+          >
+            {theme === "dark" ? "☀ Light" : "☾ Dark"}
+          </button>
+          <form method="post" action={session.logoutUrl} className="signout">
+            <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken()} />
+            <span className="muted small" title="Signed in">{session.username}</span>
+            <button type="submit" className="btn ghost small" data-testid="logout">Sign out</button>
+          </form>
+        </div>
+      </nav>
+      <main className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export default function NewFlowPage() {
+  return <div className="page"><h1>NewFlowPage</h1></div>;
+}

@@ -1,0 +1,28 @@
+/// <reference types="vitest/config" />
+// Vite builds the single-page app into dist/, with a manifest django-vite reads; Django
+// serves the files under /static/ (STATICFILES_DIRS), so nothing loads from outside the site.
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  plugins: [react()],
+  base: "/static/",
+  build: {
+    manifest: true,
+    outDir: "dist",
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 2500,
+    rollupOptions: { input: "src/main.tsx" },
+  },
+  server: {
+    // `npm run dev` beside `make run`: the API and websockets stay on Django.
+    proxy: {
+      "/api": "http://127.0.0.1:8000",
+      "/ws": { target: "ws://127.0.0.1:8000", ws: true },
+    },
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+  },
+});
