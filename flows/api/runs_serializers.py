@@ -79,6 +79,10 @@ class WaitingOutput(serializers.Serializer):
 class RunOutput(serializers.ModelSerializer):
     status = RunStatusField()
     flow = serializers.IntegerField(source="flow_version.flow_id", read_only=True)
+    flow_name = serializers.CharField(source="flow_version.flow.name", read_only=True)
+    version = serializers.IntegerField(
+        source="flow_version.number", read_only=True, help_text="The version's number in its flow."
+    )
     requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
     duration_ms = duration_field()
     waiting = serializers.SerializerMethodField()
@@ -88,7 +92,9 @@ class RunOutput(serializers.ModelSerializer):
         fields = [
             "id",
             "flow",
+            "flow_name",
             "flow_version",
+            "version",
             "batch",
             "batch_index",
             "status",

@@ -41,6 +41,9 @@ class RunListCreateApi(RunsApiView):
         status = serializers.ChoiceField(choices=Run.Status.choices, required=False)
         flow_version = serializers.IntegerField(required=False, help_text="Flow version id.")
         batch = serializers.UUIDField(required=False, help_text="Batch id.")
+        flow = serializers.IntegerField(required=False, help_text="Flow id (any version).")
+        created_after = serializers.DateTimeField(required=False, help_text="ISO 8601.")
+        created_before = serializers.DateTimeField(required=False, help_text="ISO 8601.")
 
     @extend_schema(tags=["runs"], parameters=[Filter],
                    responses={200: RunOutput(many=True), **errors(400, 401)})
@@ -52,6 +55,9 @@ class RunListCreateApi(RunsApiView):
             status=filters.get("status"),
             flow_version=filters.get("flow_version"),
             batch=str(filters["batch"]) if filters.get("batch") else None,
+            flow=filters.get("flow"),
+            created_after=filters.get("created_after"),
+            created_before=filters.get("created_before"),
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(runs, request, view=self)

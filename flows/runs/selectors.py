@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -35,6 +36,9 @@ def run_list(
     status: str | None = None,
     flow_version: int | None = None,
     batch: str | None = None,
+    flow: int | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
 ) -> QuerySet[Run]:
     runs = runs_visible_to(user)
     if status:
@@ -43,6 +47,12 @@ def run_list(
         runs = runs.filter(flow_version_id=flow_version)
     if batch:
         runs = runs.filter(batch_id=_uuid(batch, "batch"))
+    if flow:
+        runs = runs.filter(flow_version__flow_id=flow)
+    if created_after:
+        runs = runs.filter(created_at__gte=created_after)
+    if created_before:
+        runs = runs.filter(created_at__lt=created_before)
     return runs.order_by("-created_at", "-id")
 
 

@@ -935,7 +935,10 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             readonly flow: number;
+            readonly flow_name: string;
             flow_version: number;
+            /** @description The version's number in its flow. */
+            readonly version: number;
             /** Format: uuid */
             batch?: string | null;
             batch_index?: number | null;
@@ -981,7 +984,10 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             readonly flow: number;
+            readonly flow_name: string;
             flow_version: number;
+            /** @description The version's number in its flow. */
+            readonly version: number;
             /** Format: uuid */
             batch?: string | null;
             batch_index?: number | null;
@@ -2444,6 +2450,12 @@ export interface operations {
             query?: {
                 /** @description Batch id. */
                 batch?: string;
+                /** @description ISO 8601. */
+                created_after?: string;
+                /** @description ISO 8601. */
+                created_before?: string;
+                /** @description Flow id (any version). */
+                flow?: number;
                 /** @description Flow version id. */
                 flow_version?: number;
                 /** @description Number of results to return per page. */
