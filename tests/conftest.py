@@ -5,4 +5,18 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.setdefault("DYNAMICFLOW_DEV", "1")
+
+from tests.servers import SESSION  # noqa: E402  (after the environment is set)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """A test database of this session's own, so two test sessions on one server never
+    drop each other's database."""
+    from django.conf import settings
+
+    settings.DATABASES["default"].setdefault("TEST", {})
+    settings.DATABASES["default"]["TEST"]["NAME"] = f"test_dynamicflow_{SESSION}"

@@ -1,0 +1,76 @@
+"""The web app as a person first meets it: sign-in, the navigation, the theme, and pages
+that load nothing from outside the site (admin and API docs styled, offline)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from playwright.sync_api import expect
+
+
+def test_sign_in_lands_on_flows_with_the_navigation(live_server, new_page, staff_user, screenshot):
+    page = new_page()
+    page.goto(live_server("/flows"))
+    expect(page).to_have_url(live_server("/login/?next=/flows"))
+
+    page.get_by_test_id("login-username").fill(staff_user.username)
+    page.get_by_test_id("login-password").fill("wrong-password")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_be_visible()
+
+    page.get_by_test_id("login-password").fill("pw-browser-123456")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(live_server("/flows"))
+    for item in ("flows", "new-flow", "runs", "inbox", "tools", "admin"):
+        expect(page.get_by_test_id(f"nav-{item}")).to_be_visible()
+    screenshot(page, "flows")
+
+
+def test_theme_switch_is_remembered(page, live_server, screenshot):
+    page.goto(live_server("/tools"))
+    before = page.evaluate("document.documentElement.dataset.theme")
+    page.get_by_test_id("theme-toggle").click()
+    after = page.evaluate("document.documentElement.dataset.theme")
+    assert {before, after} == {"light", "dark"}
+
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == after
+    screenshot(page, after)
+
+
+def test_a_plain_user_sees_no_admin_link(new_page, user, live_server):
+    page = new_page(user)
+    page.goto(live_server("/flows"))
+    expect(page.get_by_test_id("nav-flows")).to_be_visible()
+    expect(page.get_by_test_id("nav-admin")).to_have_count(0)
+
+
+def _requests_outside(page: Any, origin: str, path: str) -> tuple[list[str], list[str]]:
+    outside: list[str] = []
+    failed: list[str] = []
+    host = urlparse(origin).netloc
+    page.on("request", lambda r: outside.append(r.url)
+            if urlparse(r.url).netloc not in (host, "") and not r.url.startswith("data:") else None)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(origin + path)
+    page.wait_for_load_state("networkidle")
+    return outside, failed
+
+
+def test_admin_and_api_docs_are_styled_and_load_nothing_from_outside(
+    page, live_server, screenshot
+):
+    outside, failed = _requests_outside(page, live_server.url, "/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("DynamicFlow API")
+    assert outside == []
+    assert failed == []
+    screenshot(page, "api-docs")
+
+    outside, failed = _requests_outside(page, live_server.url, "/admin/")
+    # The admin's stylesheet loaded and applied: its header bar has a background colour.
+    color = page.locator("#header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert color not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert outside == []
+    assert failed == []
+    screenshot(page, "admin")
