@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("DYNAMICFLOW_DEV", "1")
 
-from tests.servers import SESSION  # noqa: E402  (after the environment is set)
+from tests.servers import SESSION
 
 
 @pytest.fixture(scope="session")

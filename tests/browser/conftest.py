@@ -149,7 +149,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                 for i, context in enumerate(cell.cell_contents):
                     for j, open_page in enumerate(context.pages):
                         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                        open_page.screenshot(path=str(ARTIFACTS / f"{item.name}-FAILED-{i}-{j}.png"))
+                        name = f"{item.name}-FAILED-{i}-{j}.png"
+                        open_page.screenshot(path=str(ARTIFACTS / name))
     return report
 
 
