@@ -1,0 +1,121 @@
+// IR <-> React Flow: one node per IR node, edges from the dependencies (data references,
+// `after`, arms). The graph is a view: graphToIr writes positions back and nothing else.
+import type { Edge, Node } from "@xyflow/react";
+import { dependencies, type Dependency, type EdgeKind } from "./dependencies";
+import { NODE_WIDTH, nodeHeight } from "./geometry";
+import type { FlowIR, IrNode, Position } from "./types";
+
+export interface FlowNodeData extends Record<string, unknown> {
+  node: IrNode;
+  /** Whether the IR holds a position for the node (else layout places it). */
+  placed: boolean;
+}
+
+export interface FlowEdgeData extends Record<string, unknown> {
+  kind: EdgeKind;
+  arm?: string;
+}
+
+export type FlowNode = Node<FlowNodeData, "flowNode">;
+export type FlowEdge = Edge<FlowEdgeData>;
+
+export const SOURCE_HANDLE = "out";
+export const TARGET_HANDLE = "in";
+
+/** The label of an arm edge: "then: <condition>", "else", the case key or "default". */
+export function armLabel(node: IrNode, arm: string): string {
+  if (node.type === "branch") {
+    return arm === "then" ? `then · ${truncate(node.condition, 36)}` : "else";
+  }
+  if (arm.startsWith("case:")) return arm.slice(5);
+  return arm;
+}
+
+function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+export function edgeId(kind: EdgeKind, from: string, to: string, arm?: string): string {
+  return arm ? `${kind}:${from}:${arm}->${to}` : `${kind}:${from}->${to}`;
+}
+
+const EDGE_PRIORITY: Record<EdgeKind, number> = { arm: 0, after: 1, data: 2 };
+
+/** The edges of the flow: arms, then one edge per remaining pair (`after` over data). */
+export function irEdges(ir: FlowIR): FlowEdge[] {
+  const byId = new Map(ir.nodes.map((node) => [node.id, node]));
+  const deps = dependencies(ir);
+  const pair = (from: string, to: string) => `${from}\u0000${to}`;
+  const armed = new Set(deps.filter((dep) => dep.kind === "arm").map((dep) => pair(dep.from, dep.to)));
+  const kept = new Map<string, Dependency>();
+  const arms: Dependency[] = [];
+  for (const dep of deps) {
+    if (dep.kind === "arm") {
+      arms.push(dep);
+      continue;
+    }
+    const key = pair(dep.from, dep.to);
+    if (armed.has(key)) continue;
+    const current = kept.get(key);
+    if (!current || EDGE_PRIORITY[dep.kind] < EDGE_PRIORITY[current.kind]) kept.set(key, dep);
+  }
+  return [...arms, ...kept.values()].map((dep) => {
+    const edge: FlowEdge = {
+      id: edgeId(dep.kind, dep.from, dep.to, dep.arm),
+      source: dep.from,
+      target: dep.to,
+      sourceHandle: dep.kind === "arm" ? dep.arm! : SOURCE_HANDLE,
+      targetHandle: TARGET_HANDLE,
+      data: { kind: dep.kind, arm: dep.arm },
+      className: `edge-${dep.kind}`,
+      deletable: dep.kind !== "data",
+    };
+    if (dep.kind === "arm") edge.label = armLabel(byId.get(dep.from)!, dep.arm!);
+    return edge;
+  });
+}
+
+const nodeCache = new WeakMap<IrNode, FlowNode>();
+
+/** The React Flow node for an IR node: the same object again for the same IR node. */
+export function irNodeToFlowNode(node: IrNode): FlowNode {
+  const cached = nodeCache.get(node);
+  if (cached) return cached;
+  const flowNode: FlowNode = {
+    id: node.id,
+    type: "flowNode",
+    position: node.position ? { x: node.position.x, y: node.position.y } : { x: 0, y: 0 },
+    data: { node, placed: !!node.position },
+    width: NODE_WIDTH,
+    initialHeight: nodeHeight(node),
+  };
+  nodeCache.set(node, flowNode);
+  return flowNode;
+}
+
+/** The graph of an IR document. */
+export function irToGraph(ir: FlowIR): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  return { nodes: ir.nodes.map(irNodeToFlowNode), edges: irEdges(ir) };
+}
+
+function samePosition(a: Position | null | undefined, b: Position): boolean {
+  return !!a && a.x === b.x && a.y === b.y;
+}
+
+/**
+ * The IR with each node's `position` taken from the graph; every other field, the node
+ * order and nodes missing from the graph stay as they are in `baseIr`.
+ */
+export function graphToIr(nodes: readonly Pick<FlowNode, "id" | "position">[], _edges: readonly unknown[], baseIr: FlowIR): FlowIR {
+  const positions = new Map(nodes.map((node) => [node.id, node.position]));
+  let changed = false;
+  const irNodes = baseIr.nodes.map((node) => {
+    const found = positions.get(node.id);
+    if (!found) return node;
+    const position = { x: Math.round(found.x), y: Math.round(found.y) };
+    if (samePosition(node.position, position)) return node;
+    changed = true;
+    return { ...node, position } as IrNode;
+  });
+  return changed ? { ...baseIr, nodes: irNodes } : baseIr;
+}

@@ -1,0 +1,234 @@
+// The IR <-> graph layer: conversion, round trips, dependencies, ids and layout.
+import { describe, expect, it } from "vitest";
+import {
+  downstreamIds,
+  expressionNames,
+  graphToIr,
+  irToGraph,
+  layoutGraph,
+  renameForPaste,
+  renameInExpression,
+  renameNode,
+  uniqueId,
+  upstreamIds,
+  wouldCreateCycle,
+  type FlowIR,
+  type IrNode,
+} from "./index";
+
+import onboarding from "../../../docs/examples/onboarding.json";
+import refundApproval from "../../../docs/examples/refund_approval.json";
+import expenseApproval from "../../../tests/core/fixtures/expense_approval.json";
+
+const FILES: Record<string, unknown> = {
+  "docs/examples/onboarding.json": onboarding,
+  "docs/examples/refund_approval.json": refundApproval,
+  "tests/core/fixtures/expense_approval.json": expenseApproval,
+};
+const EXAMPLES = Object.keys(FILES);
+
+/** A fresh deep copy of an example flow. */
+function load(path: string): FlowIR {
+  return JSON.parse(JSON.stringify(FILES[path])) as FlowIR;
+}
+
+function stripPositions(ir: FlowIR): FlowIR {
+  return {
+    ...ir,
+    nodes: ir.nodes.map((node) => {
+      const copy = { ...node };
+      delete copy.position;
+      return copy;
+    }),
+  };
+}
+
+/** A random but reproducible flow with arms, `after` edges and some positions. */
+function generatedFlow(size: number, seed: number): FlowIR {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const nodes: IrNode[] = [];
+  for (let i = 0; i < size; i += 1) {
+    const id = `n${i}`;
+    const earlier = i > 0 ? `n${Math.floor(random() * i)}` : null;
+    const position = random() < 0.5 ? { x: i * 10, y: Math.round(random() * 500) } : undefined;
+    const kind = random();
+    if (i > 0 && i < size - 2 && kind < 0.15) {
+      nodes.push({ id, type: "branch", condition: `${earlier}.ok == true`, then: [`n${i + 1}`], else: [`n${i + 2}`], position });
+    } else if (i > 0 && i < size - 2 && kind < 0.25) {
+      nodes.push({ id, type: "switch", value: `${earlier}.kind`, cases: { a: [`n${i + 1}`] }, default: [`n${i + 2}`] });
+    } else if (kind < 0.6 && earlier) {
+      nodes.push({ id, type: "tool", tool: "t", inputs: { x: `${earlier}.value + "n0.text"` }, after: i > 2 ? [`n${i - 2}`] : [], position });
+    } else {
+      nodes.push({ id, type: "value", value: { v: earlier ? `size(${earlier})` : "input.x" }, title: `Step ${i}` });
+    }
+  }
+  return { name: `generated ${seed}`, input_schema: { type: "object" }, nodes, max_steps: 1000 };
+}
+
+describe("expressions", () => {
+  it("finds root names, not fields, functions, strings or macro variables", () => {
+    expect(expressionNames('lookup.email + " <" + check.reason + ">"')).toEqual(new Set(["lookup", "check"]));
+    expect(expressionNames('lookup["x"] + a.lookup')).toEqual(new Set(["lookup", "a"]));
+    expect(expressionNames('"pay.ok and lookup" + \'scan\'')).toEqual(new Set());
+    expect(expressionNames("size(scan) > 0 && input.receipts.map(r, r.url) != null")).toEqual(new Set(["scan", "input"]));
+    expect(expressionNames("x != null ? x : (y == true)")).toEqual(new Set(["x", "y"]));
+    expect(expressionNames('r"raw \\ lookup" + b\'bytes\' + """triple "lookup" """ + z')).toEqual(new Set(["z"]));
+  });
+
+  it("renames root names only", () => {
+    const renames = new Map([["lookup", "find_user"]]);
+    expect(renameInExpression('lookup.email + "lookup" + x.lookup + lookup["k"]', renames)).toBe(
+      'find_user.email + "lookup" + x.lookup + find_user["k"]',
+    );
+  });
+});
+
+describe("irToGraph / graphToIr", () => {
+  it.each(EXAMPLES)("round-trips %s exactly apart from positions", (path) => {
+    const ir = load(path);
+    const { nodes, edges } = irToGraph(ir);
+    expect(nodes.map((node) => node.id)).toEqual(ir.nodes.map((node) => node.id));
+    const moved = nodes.map((node, index) => ({ ...node, position: { x: index * 300, y: 40 } }));
+    const back = graphToIr(moved, edges, ir);
+    expect(back.nodes.map((node) => node.position)).toEqual(moved.map((node) => node.position));
+    expect(stripPositions(back)).toEqual(stripPositions(ir));
+    expect(JSON.parse(JSON.stringify(back))).toEqual(back);
+  });
+
+  it("draws data, after and labelled arm edges for the expense flow", () => {
+    const { edges } = irToGraph(load("tests/core/fixtures/expense_approval.json"));
+    const byId = new Map(edges.map((edge) => [edge.id, edge]));
+    expect(byId.get("data:lookup->pay")?.data?.kind).toBe("data");
+    expect(byId.get("after:pay->notify")?.data?.kind).toBe("after");
+    expect(byId.get("arm:is_large:then->manager_ok")?.label).toBe("then · input.amount > 500.0 || size(scan) …");
+    expect(byId.get("arm:is_large:else->auto_ok")?.label).toBe("else");
+    expect(byId.get("arm:is_large:else->auto_ok")?.sourceHandle).toBe("else");
+    // an identifier inside a string literal is not a dependency
+    expect(edges.some((edge) => edge.source === "input")).toBe(false);
+    expect(byId.has("data:scan->total")).toBe(true);
+    expect(byId.get("after:pay->notify")?.deletable).toBe(true);
+    expect(byId.get("data:lookup->pay")?.deletable).toBe(false);
+  });
+
+  it("labels switch arms with their case key or default", () => {
+    const ir: FlowIR = {
+      name: "s",
+      nodes: [
+        { id: "route", type: "switch", value: "input.c", cases: { EUR: ["a"] }, default: ["b"] },
+        { id: "a", type: "value", value: "1" },
+        { id: "b", type: "value", value: "route.case" },
+      ],
+    };
+    const labels = Object.fromEntries(irToGraph(ir).edges.map((edge) => [edge.id, edge.label]));
+    expect(labels).toEqual({ "arm:route:case:EUR->a": "EUR", "arm:route:default->b": "default" });
+  });
+
+  it.each([1, 2, 3, 4, 5])("round-trips generated flow %i with positions", (seed) => {
+    const ir = generatedFlow(60, seed);
+    const { nodes, edges } = irToGraph(ir);
+    expect(edges.some((edge) => edge.data?.kind === "arm")).toBe(true);
+    expect(edges.some((edge) => edge.data?.kind === "after")).toBe(true);
+    // unchanged positions give back the very same document
+    const same = graphToIr(nodes.map((node) => ({ ...node })), edges, ir);
+    expect(stripPositions(same)).toEqual(stripPositions(ir));
+    for (const [index, node] of same.nodes.entries()) {
+      if (ir.nodes[index].position) expect(node.position).toEqual(ir.nodes[index].position);
+    }
+    const moved = graphToIr(nodes.map((node) => ({ ...node, position: { x: 1.4, y: 2.6 } })), edges, ir);
+    expect(moved.nodes.every((node) => node.position?.x === 1 && node.position?.y === 3)).toBe(true);
+    expect(stripPositions(moved)).toEqual(stripPositions(ir));
+  });
+});
+
+describe("dependencies", () => {
+  const ir = load("tests/core/fixtures/expense_approval.json");
+
+  it("knows what is upstream and downstream", () => {
+    expect(upstreamIds(ir, "pay")).toEqual(new Set(["lookup", "decision", "auto_ok", "manager_ok", "is_large", "scan"]));
+    expect(downstreamIds(ir, "pay").has("notify")).toBe(true);
+  });
+
+  it("detects cycles and self-loops", () => {
+    expect(wouldCreateCycle(ir, "pay", "lookup")).toBe(true);
+    expect(wouldCreateCycle(ir, "notify", "is_large")).toBe(true);
+    expect(wouldCreateCycle(ir, "pay", "pay")).toBe(true);
+    expect(wouldCreateCycle(ir, "lookup", "scan")).toBe(false);
+    expect(wouldCreateCycle(ir, "lookup", "notify")).toBe(false);
+  });
+});
+
+describe("ids", () => {
+  it("makes unique snake_case ids", () => {
+    expect(uniqueId("Send Email", new Set())).toBe("send_email");
+    expect(uniqueId("send_email", new Set(["send_email", "send_email_2"]))).toBe("send_email_3");
+    expect(uniqueId("input", new Set())).toBe("input_step");
+    expect(uniqueId("9lives", new Set())).toBe("n_9lives");
+  });
+
+  it("renames a node and every reference to it", () => {
+    const ir = renameNode(load("tests/core/fixtures/expense_approval.json"), "lookup", "employee");
+    const byId = new Map(ir.nodes.map((node) => [node.id, node]));
+    expect(byId.has("employee")).toBe(true);
+    expect(byId.get("pay")).toMatchObject({ inputs: { account: "employee.iban" } });
+    expect(byId.get("summary")).toMatchObject({ prompt: expect.stringContaining("{{ employee.name }}") });
+    expect(byId.get("manager_ok")).toMatchObject({ context: { employee: "employee.name" } });
+    const pay = renameNode(ir, "pay", "payment").nodes.find((node) => node.id === "notify");
+    expect(pay?.after).toEqual(["payment"]);
+    const arms = renameNode(ir, "auto_ok", "auto").nodes.find((node) => node.id === "is_large");
+    expect(arms).toMatchObject({ then: ["manager_ok"], else: ["auto"] });
+  });
+
+  it("renames pasted nodes and the references among them", () => {
+    const nodes: IrNode[] = [
+      { id: "lookup", type: "tool", tool: "t", inputs: { q: "input.q" } },
+      { id: "check", type: "branch", condition: 'lookup.ok && other.x == "lookup"', then: ["lookup"], after: ["lookup", "other"] },
+    ];
+    const { nodes: pasted, renames } = renameForPaste(nodes, ["lookup", "check", "other"]);
+    expect(renames).toEqual(new Map([["lookup", "lookup_2"], ["check", "check_2"]]));
+    expect(pasted[0].id).toBe("lookup_2");
+    expect(pasted[1]).toMatchObject({
+      id: "check_2",
+      condition: 'lookup_2.ok && other.x == "lookup"',
+      then: ["lookup_2"],
+      after: ["lookup_2", "other"],
+    });
+    const fresh = renameForPaste(nodes, ["x"]);
+    expect(fresh.nodes).toEqual(nodes);
+  });
+});
+
+describe("layoutGraph", () => {
+  const overlaps = (a: { x: number; y: number; w: number; h: number }, b: typeof a) =>
+    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+  it.each([
+    ["elk", 80],
+    ["layered", 80],
+    ["layered", 500],
+  ] as const)("%s places %i nodes without overlaps, left to right", async (engine, size) => {
+    const ir = stripPositions(generatedFlow(size, 7));
+    const { nodes, edges } = irToGraph(ir);
+    const laid = await layoutGraph(nodes, edges, { engine });
+    const boxes = laid.map((node) => ({ x: node.position.x, y: node.position.y, w: node.width ?? 248, h: node.initialHeight ?? 50 }));
+    for (let i = 0; i < boxes.length; i += 1) {
+      for (let j = i + 1; j < boxes.length; j += 1) expect(overlaps(boxes[i], boxes[j])).toBe(false);
+    }
+    const x = new Map(laid.map((node) => [node.id, node.position.x]));
+    for (const edge of edges) expect(x.get(edge.source)!).toBeLessThan(x.get(edge.target)!);
+  });
+
+  it("keeps saved positions unless forced", async () => {
+    const ir = load("docs/examples/onboarding.json");
+    ir.nodes[0].position = { x: 1000, y: 1000 };
+    const { nodes, edges } = irToGraph(ir);
+    const laid = await layoutGraph(nodes, edges);
+    expect(laid[0].position).toEqual({ x: 1000, y: 1000 });
+    expect(laid.slice(1).every((node) => node.position.x >= 1000 + 248)).toBe(true);
+    const forced = await layoutGraph(nodes, edges, { force: true });
+    expect(forced[0].position).not.toEqual({ x: 1000, y: 1000 });
+  });
+});

@@ -1,0 +1,8 @@
+// The pure IR <-> graph layer the designer (and the run view) build on.
+export * from "./types";
+export * from "./expressions";
+export * from "./dependencies";
+export * from "./geometry";
+export * from "./convert";
+export * from "./ids";
+export { layoutGraph, type LayoutOptions } from "./layout";

@@ -1,0 +1,98 @@
+// Automatic layout: ELK's layered algorithm, left to right. Nodes that already have a
+// saved position keep it unless a full re-layout is asked for; new nodes are laid out with
+// the rest and moved clear of the saved ones.
+import ElkApi, { type ELK, type ElkNode } from "elkjs/lib/elk-api";
+import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
+import type { FlowEdge, FlowNode } from "./convert";
+import { NODE_WIDTH, nodeHeight } from "./geometry";
+import { layeredLayout } from "./layered";
+
+let elkInstance: Promise<ELK> | null = null;
+
+/** ELK in a web worker in the browser (the page stays responsive); in-process elsewhere. */
+function elk(): Promise<ELK> {
+  elkInstance ??= typeof Worker !== "undefined"
+    ? Promise.resolve(new ElkApi({ workerUrl: elkWorkerUrl }))
+    : import("elkjs/lib/elk.bundled.js").then((module) => new module.default());
+  return elkInstance;
+}
+
+/** Above this many nodes the built-in layered layout replaces ELK (seconds -> milliseconds). */
+export const ELK_MAX_NODES = 120;
+
+export const LAYOUT_OPTIONS: Record<string, string> = {
+  "elk.algorithm": "layered",
+  "elk.direction": "RIGHT",
+  "elk.spacing.nodeNode": "36",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "90",
+  "elk.spacing.edgeNode": "24",
+  "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+  "elk.layered.crossingMinimization.thoroughness": "4",
+  "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+  "elk.separateConnectedComponents": "true",
+  "elk.spacing.componentComponent": "60",
+};
+
+export interface LayoutOptions {
+  /** Lay out every node, saved positions included. */
+  force?: boolean;
+  /** "auto" (default): ELK up to ELK_MAX_NODES nodes, the fast layered layout above. */
+  engine?: "auto" | "elk" | "layered";
+}
+
+function sizeOf(node: FlowNode): { width: number; height: number } {
+  return {
+    width: node.measured?.width ?? NODE_WIDTH,
+    height: node.measured?.height ?? nodeHeight(node.data.node),
+  };
+}
+
+/** The nodes with positions: ELK's for unplaced nodes (or all with `force`), saved otherwise. */
+export async function layoutGraph(
+  nodes: readonly FlowNode[],
+  edges: readonly FlowEdge[],
+  options: LayoutOptions = {},
+): Promise<FlowNode[]> {
+  const needs = options.force ? nodes : nodes.filter((node) => !node.data.placed);
+  if (needs.length === 0) return [...nodes];
+  const engine = options.engine ?? "auto";
+  const useElk = engine === "elk" || (engine === "auto" && nodes.length <= ELK_MAX_NODES);
+  const laid = useElk ? await elkPositions(nodes, edges) : layeredPositions(nodes, edges);
+  if (options.force || needs.length === nodes.length) {
+    return nodes.map((node) => withPosition(node, laid.get(node.id)!));
+  }
+  // Some nodes keep their place: put the new ones to the right of everything saved.
+  const placed = nodes.filter((node) => node.data.placed);
+  const right = Math.max(...placed.map((node) => node.position.x + sizeOf(node).width));
+  const top = Math.min(...placed.map((node) => node.position.y));
+  const fresh = needs.map((node) => laid.get(node.id)!);
+  const minX = Math.min(...fresh.map((p) => p.x));
+  const minY = Math.min(...fresh.map((p) => p.y));
+  return nodes.map((node) => {
+    if (node.data.placed) return node;
+    const p = laid.get(node.id)!;
+    return withPosition(node, { x: right + 90 + (p.x - minX), y: top + (p.y - minY) });
+  });
+}
+
+function withPosition(node: FlowNode, position: { x: number; y: number }): FlowNode {
+  return { ...node, position: { x: Math.round(position.x), y: Math.round(position.y) } };
+}
+
+async function elkPositions(nodes: readonly FlowNode[], edges: readonly FlowEdge[]) {
+  const ids = new Set(nodes.map((node) => node.id));
+  const graph: ElkNode = {
+    id: "root",
+    layoutOptions: LAYOUT_OPTIONS,
+    children: nodes.map((node) => ({ id: node.id, ...sizeOf(node) })),
+    edges: edges
+      .filter((edge) => ids.has(edge.source) && ids.has(edge.target))
+      .map((edge) => ({ id: edge.id, sources: [edge.source], targets: [edge.target] })),
+  };
+  const result = await (await elk()).layout(graph);
+  return new Map((result.children ?? []).map((child) => [child.id, { x: child.x ?? 0, y: child.y ?? 0 }]));
+}
+
+function layeredPositions(nodes: readonly FlowNode[], edges: readonly FlowEdge[]) {
+  return layeredLayout(nodes.map((node) => ({ id: node.id, ...sizeOf(node) })), edges);
+}
