@@ -1,0 +1,59 @@
+// Confirms a delete; a flow with runs is refused by the API (409 protected) and says why.
+import { useState } from "react";
+import { deleteFlow, type FlowRow } from "../api";
+import { errorMessage } from "../documents";
+import { Dialog } from "./Dialog";
+
+interface Props {
+  flow: FlowRow;
+  onClose: () => void;
+  onDeleted: () => void;
+}
+
+export function DeleteFlowDialog({ flow, onClose, onDeleted }: Props) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteFlow(flow.id);
+      onDeleted();
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title="Delete this flow?"
+      tone="danger"
+      onClose={onClose}
+      testId="delete-flow-dialog"
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button
+            type="button"
+            className="btn danger-solid"
+            onClick={confirm}
+            disabled={busy || error != null}
+            data-testid="confirm-delete"
+          >
+            {busy ? "Deleting…" : "Delete flow"}
+          </button>
+        </>
+      }
+    >
+      <p>
+        <strong>{flow.name}</strong> and its {flow.latest_version ? `${flow.latest_version.number} ` : ""}
+        version{flow.latest_version?.number === 1 ? "" : "s"} will be deleted. This cannot be undone.
+      </p>
+      {error != null && (
+        <div className="alert error" role="alert" data-testid="delete-error">{errorMessage(error)}</div>
+      )}
+    </Dialog>
+  );
+}

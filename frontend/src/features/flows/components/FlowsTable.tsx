@@ -1,0 +1,103 @@
+// The table of flows: name and description, owner, latest version and whether it validates,
+// last run, last change, and each row's actions.
+import { Link } from "react-router-dom";
+import type { FlowRow } from "../api";
+import { fullTime, relativeTime } from "../format";
+import { Icon } from "./Icon";
+import { RowMenu } from "./RowMenu";
+
+interface Props {
+  flows: FlowRow[];
+  onExport: (flow: FlowRow) => void;
+  onDuplicate: (flow: FlowRow) => void;
+  onDelete: (flow: FlowRow) => void;
+}
+
+export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
+  return (
+    <table className="table flows-table">
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Owner</th>
+          <th scope="col">Version</th>
+          <th scope="col">Last run</th>
+          <th scope="col">Updated</th>
+          <th scope="col"><span className="visually-hidden">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        {flows.map((flow) => (
+          <tr key={flow.id} data-testid="flow-row" data-flow-id={flow.id}>
+            <td className="flow-name-cell">
+              <Link to={`/flows/${flow.id}`} className="flow-name" data-testid="flow-link">
+                {flow.name}
+              </Link>
+              <div className="flow-description muted" title={flow.description || undefined}>
+                {flow.description || <span className="flow-no-description">No description</span>}
+              </div>
+            </td>
+            <td>
+              <span className="owner">
+                <span className="owner-avatar" aria-hidden>{flow.owner.slice(0, 1).toUpperCase()}</span>
+                {flow.owner}
+              </span>
+            </td>
+            <td>
+              <VersionCell flow={flow} />
+            </td>
+            <td>
+              <LastRunCell flow={flow} />
+            </td>
+            <td className="muted nowrap" title={fullTime(flow.updated_at)}>
+              {relativeTime(flow.updated_at)}
+            </td>
+            <td className="actions-cell">
+              <RowMenu
+                label={`Actions for ${flow.name}`}
+                actions={[
+                  { label: "Export JSON", icon: "download", testId: "export-flow", onSelect: () => onExport(flow), disabled: !flow.latest_version },
+                  { label: "Duplicate", icon: "copy", testId: "duplicate-flow", onSelect: () => onDuplicate(flow), disabled: !flow.latest_version },
+                  ...(flow.can_edit
+                    ? [{ label: "Delete…", icon: "trash" as const, testId: "delete-flow", onSelect: () => onDelete(flow), danger: true }]
+                    : []),
+                ]}
+              />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function VersionCell({ flow }: { flow: FlowRow }) {
+  const latest = flow.latest_version;
+  if (!latest) return <span className="muted">No version</span>;
+  return (
+    <span className="version-cell">
+      <Link to={`/flows/${flow.id}/v/${latest.number}`} className="version-number" title="Open this version">
+        v{latest.number}
+      </Link>
+      {latest.is_valid ? (
+        <span className="badge valid" data-testid="flow-valid"><Icon name="check" size={12} /> Valid</span>
+      ) : (
+        <span className="badge invalid" data-testid="flow-invalid"><Icon name="alert" size={12} /> Invalid</span>
+      )}
+    </span>
+  );
+}
+
+function LastRunCell({ flow }: { flow: FlowRow }) {
+  const run = flow.last_run;
+  if (!run) return <span className="muted">Never run</span>;
+  return (
+    <Link to={`/runs/${run.id}`} className="last-run" title={`Run ${run.id} · ${fullTime(run.created_at)}`} data-testid="flow-last-run">
+      <span className={`badge ${run.status}`}>
+        <span className="status-dot" aria-hidden />
+        {run.status}
+      </span>
+      <span className="muted small">{relativeTime(run.created_at)}</span>
+    </Link>
+  );
+}

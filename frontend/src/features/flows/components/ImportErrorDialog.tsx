@@ -1,0 +1,37 @@
+// Why an imported file was refused: the API's message and every issue it listed.
+import type { ProblemLine } from "../documents";
+import { Dialog } from "./Dialog";
+import { ProblemList } from "./ProblemList";
+
+interface Props {
+  fileName: string;
+  message: string;
+  problems: ProblemLine[];
+  onClose: () => void;
+  onRetry: () => void;
+}
+
+export function ImportErrorDialog({ fileName, message, problems, onClose, onRetry }: Props) {
+  return (
+    <Dialog
+      title={`Could not import ${fileName}`}
+      tone="danger"
+      onClose={onClose}
+      testId="import-error-dialog"
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>Close</button>
+          <button type="button" className="btn primary" onClick={onRetry}>Choose another file</button>
+        </>
+      }
+    >
+      <div className="alert error" role="alert" data-testid="import-error">{message}</div>
+      {problems.length > 0 && (
+        <>
+          <h3 className="problem-title">{problems.length} issue{problems.length === 1 ? "" : "s"}</h3>
+          <ProblemList problems={problems} />
+        </>
+      )}
+    </Dialog>
+  );
+}

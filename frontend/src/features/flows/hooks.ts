@@ -1,0 +1,47 @@
+// The flows list's state: the query (search, owner, page) and the page of flows it answers.
+import { useCallback, useEffect, useState } from "react";
+import { listFlows, type FlowPage, type FlowQuery } from "./api";
+
+export function useDebounced<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}
+
+export interface FlowsState {
+  page: FlowPage | null;
+  loading: boolean;
+  error: unknown;
+  reload: () => void;
+}
+
+export function useFlows(query: FlowQuery): FlowsState {
+  const [page, setPage] = useState<FlowPage | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [generation, setGeneration] = useState(0);
+  const { search, owner, limit, offset } = query;
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    listFlows({ search, owner, limit, offset }, controller.signal)
+      .then((result) => {
+        setPage(result);
+        setError(null);
+      })
+      .catch((caught: unknown) => {
+        if (!controller.signal.aborted) setError(caught);
+      })
+      .finally(() => {
+        if (!controller.signal.aborted) setLoading(false);
+      });
+    return () => controller.abort();
+  }, [search, owner, limit, offset, generation]);
+
+  const reload = useCallback(() => setGeneration((value) => value + 1), []);
+  return { page, loading, error, reload };
+}
