@@ -2,11 +2,20 @@
 
 from django.urls import URLPattern, path
 
-from flows.consumers import RunEventsConsumer, TokenQueryAuthMiddleware
+from approvals.consumers import InboxConsumer
+from flows.consumers import PlanEventsConsumer, RunEventsConsumer, TokenQueryAuthMiddleware
 
 websocket_urlpatterns: list[URLPattern] = [
     path(
+        "ws/inbox/",
+        TokenQueryAuthMiddleware(InboxConsumer.as_asgi()),  # type: ignore[list-item]
+    ),
+    path(
         "ws/runs/<uuid:run_id>/",
         TokenQueryAuthMiddleware(RunEventsConsumer.as_asgi()),  # type: ignore[list-item]
+    ),
+    path(
+        "ws/plans/<uuid:plan_id>/",
+        TokenQueryAuthMiddleware(PlanEventsConsumer.as_asgi()),  # type: ignore[list-item]
     ),
 ]

@@ -187,3 +187,108 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
                 continue
             async with self.lock:
                 await self._catch_up()
+
+
+# ---------------------------------------------------------------------- plan progress
+
+PLAN_FINAL_EVENTS = frozenset({"plan.completed", "plan.failed"})
+
+
+@database_sync_to_async
+def _plan_events(user: Any, plan_id: str) -> list[dict[str, Any]] | None:
+    """The plan request's stored events, or None when it is not the user's to watch."""
+    from flows.api.errors import NotFound
+    from flows.api.selectors import plan_request_get
+
+    try:
+        return list(plan_request_get(user=user, plan_id=plan_id).events or [])
+    except NotFound:
+        return None
+
+
+class PlanEventsConsumer(AsyncJsonWebsocketConsumer):
+    """A background plan's progress: `/ws/plans/<id>/?after=<seq>`.
+
+    Same contract as the run stream: stored events after `after` first, then live ones,
+    each once, in order. Events are stored before they are broadcast (flows.plan_stream),
+    and the socket re-reads the stored ones every second until the final event, so a lost
+    message only delays it. Close codes: 4401 not authenticated, 4404 not yours or no such
+    request, 4400 bad `after`.
+    """
+
+    plan_id: str
+    last_sent: int
+
+    async def connect(self) -> None:
+        self.plan_id = str(self.scope["url_route"]["kwargs"]["plan_id"])
+        self.joined = False
+        self.finished = False
+        self.poller: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
+        await self.accept()
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=4401)
+            return
+        try:
+            self.last_sent = int((_query(self.scope).get("after") or ["0"])[0])
+            if self.last_sent < 0:
+                raise ValueError
+        except ValueError:
+            await self.close(code=4400)
+            return
+        from flows.plan_stream import plan_group_name
+
+        self.group = plan_group_name(self.plan_id)
+        await _keep_layer_listening(self.channel_layer)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.joined = True
+        if not await self._catch_up():
+            await self.close(code=4404)
+            return
+        self.poller = asyncio.get_running_loop().create_task(self._poll())
+
+    async def disconnect(self, code: int) -> None:
+        if self.poller is not None:
+            self.poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.poller
+        if self.joined:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        return None  # the stream is one-way
+
+    async def plan_events(self, message: dict[str, Any]) -> None:
+        """Handles channel messages of type `plan.events` (flows.plan_stream.MESSAGE_TYPE)."""
+        async with self.lock:
+            for event in message["events"]:
+                if event["seq"] > self.last_sent + 1:  # a lost message: fill from storage
+                    await self._send_stored(until=event["seq"] - 1)
+                if event["seq"] > self.last_sent:
+                    await self._send(event)
+
+    async def _send(self, event: dict[str, Any]) -> None:
+        await self.send_json(event)
+        self.last_sent = event["seq"]
+        if event["type"] in PLAN_FINAL_EVENTS:
+            self.finished = True
+
+    async def _catch_up(self) -> bool:
+        async with self.lock:
+            return await self._send_stored()
+
+    async def _send_stored(self, until: int | None = None) -> bool:
+        stored = await _plan_events(self.user, self.plan_id)
+        if stored is None:
+            return False
+        for event in sorted(stored, key=lambda e: e.get("seq", 0)):
+            seq = event.get("seq", 0)
+            if seq > self.last_sent and (until is None or seq <= until):
+                await self._send(event)
+        return True
+
+    async def _poll(self) -> None:
+        while not self.finished:
+            await asyncio.sleep(1.0)
+            await self._catch_up()

@@ -15,7 +15,7 @@ DYNAMICFLOW_PLAN_CACHE_TTL_S (86400; 0 turns the cache off).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -199,12 +199,14 @@ def plan_request_execute(
     planner: Planner | None = None,
     base_ir: dict[str, Any] | Flow | None = None,
     use_cache: bool = True,
+    on_success: Callable[[PlanRequest, dict[str, Any]], FlowVersion | None] | None = None,
 ) -> PlanOutcome:
     """Run a recorded request and store its outcome (events, attempts, tokens, latency).
 
     A request with a base version (or `base_ir`) is a refine: its prompt is the instruction.
     `sink` receives every event as it happens (plan.token included); the stored events
-    leave the tokens out and keep a count instead.
+    leave the tokens out and keep a count instead. `on_success` saves the plan (as a
+    version) in the same transaction as the outcome, so nobody sees one without the other.
     """
     plan_request = PlanRequest.objects.get(pk=plan_request_id)
     if plan_request.status not in (PlanRequest.Status.PENDING, PlanRequest.Status.RUNNING):
@@ -262,6 +264,8 @@ def plan_request_execute(
         plan_request.model = result.model or ""
         plan_request.error = result.error.message if result.error else ""
         plan_request.finished_at = timezone.now()
+        if result.ok and result.ir is not None and on_success is not None:
+            plan_request.resulting_version = on_success(plan_request, result.ir)
         plan_request.save()
     return PlanOutcome(
         plan_request,

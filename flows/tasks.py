@@ -101,3 +101,20 @@ def _start_reaper(**_: object) -> None:
 def _stop_reaper(**_: object) -> None:
     if _reaper is not None:
         _reaper.stopped.set()
+
+
+@shared_task(name="flows.execute_plan", acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True)
+def execute_plan(plan_request_id: str) -> None:
+    """Plan a recorded request in the background, streaming its events as they happen."""
+    from flows.api.services import plan_request_run
+    from flows.plan_stream import PlanEventStream
+
+    stream = PlanEventStream(plan_request_id)
+    try:
+        plan_request_run(plan_request_id=plan_request_id, sink=stream)
+    except Exception as exc:
+        # A planner that crashed must not leave the request running for ever.
+        logger.exception("plan request %s failed", plan_request_id)
+        stream.fail(f"Planning stopped on an internal error: {type(exc).__name__}: {exc}")
+    stream.finish()

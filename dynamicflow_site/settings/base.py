@@ -6,6 +6,7 @@ servers under var/ and exported their URLs before Django loads (see `make run`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -144,6 +145,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+with contextlib.suppress(OSError):  # WhiteNoise warns on every start when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The web app's build (`npm run build` in frontend/): hashed assets and Vite's manifest.
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST]
@@ -195,6 +198,30 @@ SPECTACULAR_SETTINGS = {
 # Encryption keys for secrets and suspended state: "id:base64key,id2:base64key2"; the
 # first is used to encrypt, all are tried to decrypt (so keys can be rotated).
 DYNAMICFLOW_ENCRYPTION_KEYS = os.environ.get("DYNAMICFLOW_ENCRYPTION_KEYS", "")
+if not DYNAMICFLOW_ENCRYPTION_KEYS:
+    from tools_registry.crypto import development_keys, missing_keys_message
+
+    if DEBUG or "DYNAMICFLOW_DEV" in os.environ:
+        # `make run`: a key made on first start, kept under var/ (never for production).
+        DYNAMICFLOW_ENCRYPTION_KEYS = development_keys(VAR_DIR / "encryption-keys.txt")
+    else:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(missing_keys_message())
+
+# Approvals: assignees are emailed a link to the step (the console under `make run`); beat
+# applies the timeout policy of expired steps.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or "DYNAMICFLOW_DEV" in os.environ
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DynamicFlow <dynamicflow@localhost>")
+DYNAMICFLOW_SITE_URL = os.environ.get("DYNAMICFLOW_SITE_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE = {
+    "approvals-expire-steps": {"task": "approvals.expire_steps", "schedule": 15.0},
+}
 
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
 OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "") or None

@@ -67,11 +67,14 @@ class NodeAttemptOutput(serializers.ModelSerializer):
 
 
 class WaitingOutput(serializers.Serializer):
-    """An approval the run is suspended on (see ApprovalOutput for the full request)."""
+    """An approval the run is suspended on: which step, not what it shows (that is sealed;
+    its assignees read it at GET /approvals/<run>/<node>/)."""
 
     node_id = serializers.CharField()
     title = serializers.CharField(allow_null=True)
-    form_schema = serializers.JSONField(allow_null=True, help_text="JSON Schema of the form.")
+    form_schema = serializers.JSONField(
+        allow_null=True, help_text="Always null: the form is shown to assignees only."
+    )
     assignees = serializers.JSONField(allow_null=True, help_text='{"users": [], "groups": []}')
     decided = serializers.BooleanField(help_text="Decided, and waiting for the run to resume.")
 
@@ -119,7 +122,7 @@ class RunOutput(serializers.ModelSerializer):
             {
                 "node_id": node_id,
                 "title": request.get("title"),
-                "form_schema": request.get("form_schema"),
+                "form_schema": None,
                 "assignees": request.get("assignees"),
                 "decided": node_id in decided,
             }
@@ -149,24 +152,6 @@ class EventOutput(serializers.Serializer):
     data = serializers.JSONField()
     elapsed_ms = serializers.FloatField(allow_null=True, help_text="Since the run started.")
     duration_ms = serializers.FloatField(allow_null=True)
-
-
-class ApprovalOutput(serializers.Serializer):
-    """An approval waiting for a decision, as `selectors.approvals_for` lists it."""
-
-    run = serializers.UUIDField()
-    node_id = serializers.CharField()
-    flow = serializers.CharField(help_text="The flow's name.")
-    flow_version = serializers.IntegerField()
-    requested_by = serializers.CharField()
-    title = serializers.CharField()
-    instructions = serializers.CharField(allow_blank=True)
-    context = serializers.JSONField(help_text="Values computed for the approver.")
-    form_schema = serializers.JSONField(help_text="JSON Schema of the form to fill in.")
-    assignees = serializers.JSONField(help_text='{"users": [], "groups": []}')
-    requested_at = serializers.FloatField(allow_null=True, help_text="Unix time, seconds.")
-    timeout_s = serializers.FloatField(allow_null=True)
-    decided = serializers.BooleanField()
 
 
 class BatchProgressOutput(serializers.Serializer):
@@ -227,8 +212,28 @@ class RunInputField(serializers.JSONField):
         return JsonObjectField().run_validation(value) if isinstance(value, dict) else value
 
 
-class RunInput(serializers.Serializer):
-    flow_version = serializers.IntegerField(help_text="Id of the flow version to run.")
+class VersionRefInput(serializers.Serializer):
+    """Which version to run: its id, or a flow and a version number (default: the latest)."""
+
+    flow_version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1,
+        help_text="Id of the flow version to run (or give `flow` and `version`).")
+    flow = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647,
+                                    help_text="Id of the flow to run (instead of flow_version).")
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2_147_483_647,
+        help_text="With `flow`: the version number to run; default the latest.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("flow_version" in attrs) == ("flow" in attrs):
+            raise serializers.ValidationError({"flow_version": [
+                "Give either flow_version (a version id) or flow (and optionally version)."]})
+        if "version" in attrs and "flow" not in attrs:
+            raise serializers.ValidationError({"version": ["version needs flow."]})
+        return attrs
+
+
+class RunInput(VersionRefInput):
     input = RunInputField(
         required=False, default=dict, help_text="A JSON object that fits the flow's input_schema."
     )
@@ -245,23 +250,7 @@ RunEventsOutput = inline_serializer(
 )
 
 
-class DecisionInput(serializers.Serializer):
-    approved = serializers.BooleanField()
-    data = JsonObjectField(
-        required=False, default=dict,
-        help_text="The filled-in form; checked against its form_schema when approved.",
-    )
-    comment = serializers.CharField(required=False, default="", allow_blank=True)
-
-
-ApprovalInboxOutput = inline_serializer(
-    name="ApprovalInboxOutput",
-    fields={"count": serializers.IntegerField(), "results": ApprovalOutput(many=True)},
-)
-
-
-class BatchInput(serializers.Serializer):
-    flow_version = serializers.IntegerField(help_text="Id of the flow version to run.")
+class BatchInput(VersionRefInput):
     inputs = serializers.ListField(
         child=RunInputField(), allow_empty=False, max_length=services.MAX_BATCH_INPUTS,
         help_text="One run input per run, each a JSON object that fits the flow's input_schema.",

@@ -1,9 +1,12 @@
-"""REST views for runs, their events, approvals and batches: thin, one per operation.
+"""REST views for runs, their events and batches: thin, one per operation (approvals: in
+approvals.api).
 
 Every error is JSON `{"error": {"code", "message", "details"}}` with a 4xx status.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -11,14 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from flows.api.errors import ApplicationError
 from flows.api.pagination import Pagination
 from flows.api.runs_serializers import (
-    ApprovalInboxOutput,
-    ApprovalOutput,
     BatchDetailOutput,
     BatchInput,
     BatchOutput,
-    DecisionInput,
     RunDetailOutput,
     RunEventsOutput,
     RunInput,
@@ -69,7 +70,8 @@ class RunListCreateApi(RunsApiView):
         """Create a run of a flow version you may use; it is enqueued once stored."""
         data = validated(RunInput, request.data)
         run = services.run_create(
-            user=request.user, flow_version_id=data["flow_version"], run_input=data["input"]
+            user=request.user, flow_version_id=_version_id(request.user, data),
+            run_input=data["input"]
         )
         run = selectors.run_get(run_id=run.id, user=request.user)
         return Response(RunDetailOutput(run).data, status=status.HTTP_201_CREATED)
@@ -114,42 +116,6 @@ class RunEventsApi(RunsApiView):
         return Response({"run": str(run.id), "status": run.status, "after": last, "events": events})
 
 
-class RunApprovalApi(RunsApiView):
-    @extend_schema(tags=["approvals"], request=DecisionInput,
-                   responses={202: RunOutput, **errors(400, 401, 403, 404, 409)})
-    def post(self, request: Request, run_id: str, node_id: str) -> Response:
-        """Decide a waiting approval; the run goes back to the queue. Its assignees, the run's
-        owner and staff may; anyone else gets 403. 409 `not_waiting` or `already_decided`."""
-        data = validated(DecisionInput, request.data)
-        run = services.run_resume(
-            run_id=run_id,
-            node_id=node_id,
-            user=request.user,
-            approved=data["approved"],
-            data=data["data"],
-            comment=data["comment"],
-        )
-        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
-
-
-class ApprovalInboxApi(RunsApiView):
-    @extend_schema(tags=["approvals"], operation_id="v1_approvals_list",
-                   responses={200: ApprovalInboxOutput, **errors(401)})
-    def get(self, request: Request) -> Response:
-        """The approvals waiting for me (by user or group), oldest request first."""
-        rows = selectors.approvals_for(request.user)
-        return Response({"count": len(rows), "results": rows})
-
-
-class ApprovalDetailApi(RunApprovalApi):
-    """One waiting approval: GET shows it, POST decides it (as runs/<id>/approvals/<node>/)."""
-
-    @extend_schema(tags=["approvals"], responses={200: ApprovalOutput, **errors(401, 404)})
-    def get(self, request: Request, run_id: str, node_id: str) -> Response:
-        """One waiting approval, for its assignees, the run's owner and staff."""
-        return Response(selectors.approval_get(run_id=run_id, node_id=node_id, user=request.user))
-
-
 class BatchCreateApi(RunsApiView):
     @extend_schema(tags=["batches"], request=BatchInput,
                    responses={201: BatchOutput, **errors(400, 401, 403)})
@@ -159,7 +125,7 @@ class BatchCreateApi(RunsApiView):
         data = validated(BatchInput, request.data)
         batch = services.batch_create(
             user=request.user,
-            flow_version_id=data["flow_version"],
+            flow_version_id=_version_id(request.user, data),
             inputs=data["inputs"],
             concurrency=data["concurrency"],
         )
@@ -182,3 +148,19 @@ class BatchCancelApi(RunsApiView):
         409 `batch_finished` when it has already ended."""
         batch = services.batch_cancel(batch_id=batch_id, user=request.user)
         return Response(BatchOutput(batch).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _version_id(user: Any, data: dict[str, Any]) -> Any:
+    """The version id a run request names, directly or as a flow and a version number."""
+    if "flow_version" in data:
+        return data["flow_version"]
+    from flows.api import selectors as flow_selectors
+
+    flow = flow_selectors.flow_get(user=user, flow_id=data["flow"])
+    if "version" in data:
+        return flow_selectors.flow_version_get(flow=flow, number=data["version"]).pk
+    latest = flow.versions.order_by("-number").only("pk").first()
+    if latest is None:
+        raise ApplicationError(f"flow: flow {flow.pk} has no version to run.",
+                               code="invalid", details={"fields": {"flow": ["No versions."]}})
+    return latest.pk

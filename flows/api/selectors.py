@@ -18,7 +18,14 @@ from tools_registry.models import Credential, Join, Tool
 
 
 def flow_list(*, user: Any) -> QuerySet[Flow]:
+    from flows.models import Run
+
     latest = FlowVersion.objects.filter(flow=OuterRef("pk")).order_by("-number")
+    # The last run of the flow that this user may see (their own; staff: anyone's).
+    runs = Run.objects.filter(flow_version__flow=OuterRef("pk"))
+    if not user.is_staff:
+        runs = runs.filter(requested_by=user)
+    last_run = runs.order_by("-created_at")
     flows = (
         Flow.objects.select_related("owner")
         .prefetch_related("shared_with_groups")
@@ -28,6 +35,9 @@ def flow_list(*, user: Any) -> QuerySet[Flow]:
             latest_is_valid=Subquery(latest.values("is_valid")[:1]),
             latest_source=Subquery(latest.values("source")[:1]),
             latest_created_at=Subquery(latest.values("created_at")[:1]),
+            last_run_id=Subquery(last_run.values("id")[:1]),
+            last_run_status=Subquery(last_run.values("status")[:1]),
+            last_run_created_at=Subquery(last_run.values("created_at")[:1]),
         )
     )
     if user.is_staff:

@@ -106,16 +106,35 @@ class VersionSummary(serializers.ModelSerializer):
         fields = ["number", "is_valid", "source", "created_at"]
 
 
+class LastRunSummary(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class FlowOutput(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username")
     shared_with_groups = serializers.SerializerMethodField()
     latest_version = serializers.SerializerMethodField()
+    last_run = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
 
     class Meta:
         model = Flow
         fields = ["id", "name", "description", "owner", "shared_with_groups", "latest_version",
-                  "can_edit", "created_at", "updated_at"]
+                  "last_run", "can_edit", "created_at", "updated_at"]
+
+    @extend_schema_field(LastRunSummary(allow_null=True))
+    def get_last_run(self, obj: Flow) -> dict[str, Any] | None:
+        """The newest run of any version that you may see (annotated by selectors.flow_list)."""
+        run_id = getattr(obj, "last_run_id", None)
+        if run_id is None:
+            return None
+        return {
+            "id": str(run_id),
+            "status": obj.last_run_status,
+            "created_at": serializers.DateTimeField().to_representation(obj.last_run_created_at),
+        }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_shared_with_groups(self, obj: Flow) -> list[str]:

@@ -146,14 +146,16 @@ def plan_submit(
     tool_ids: Sequence[str] | None = None,
     planner: str | None = None,
     flow_id: int | None = None,
+    background: bool = False,
 ) -> PlanRequest:
-    """Plan (or, for a flow with versions, refine) now; a successful plan becomes a version.
+    """Plan (or, for a flow with versions, refine); a successful plan becomes a version.
 
     Without `flow_id` a successful plan creates a new flow owned by `user`. Requests that
     cannot start (unknown tools, an unavailable planner, a flow the user may not change)
-    are refused before anything is recorded.
+    are refused before anything is recorded. In the `background` the request is answered
+    pending and planned by a worker, which streams its events (`/ws/plans/<id>/`).
     """
-    from flows.planning import available_planners, plan_request_create, plan_request_execute
+    from flows.planning import available_planners, plan_request_create
 
     flow = flow_get_for_edit(user=user, flow_id=flow_id) if flow_id is not None else None
     if planner is not None and planner not in available_planners():
@@ -165,7 +167,6 @@ def plan_submit(
                      "available": available_planners()},
         )
     catalog = registry_catalog()
-    joins = registry_joins()
     if tool_ids:
         known = {spec.id for spec in catalog.specs()}
         unknown = sorted(set(tool_ids) - known)
@@ -180,20 +181,99 @@ def plan_submit(
     plan_request = plan_request_create(
         user=user, prompt=prompt, tool_ids=tool_ids, planner=planner, base_version=base
     )
-    outcome = plan_request_execute(plan_request_id=plan_request.pk, catalog=catalog, joins=joins)
-    ir = outcome.result.ir
-    if outcome.result.ok and ir is not None:
-        with transaction.atomic():
-            target = flow or Flow.objects.create(
-                owner=user,
-                name=str(ir.get("name") or prompt)[:200],
-                description=str(ir.get("description") or "")[:4000],
-            )
-            version = flow_version_create(
-                flow=target, author=user, ir=ir, source=FlowVersion.Source.PLANNER,
-                parent_number=base.number if base is not None else None,
-            )
-            PlanRequest.objects.filter(pk=plan_request.pk).update(resulting_version=version)
+    if background:
+        from flows.tasks import execute_plan
+
+        plan_id = str(plan_request.pk)
+        transaction.on_commit(
+            lambda: execute_plan.apply_async(args=[plan_id], queue=_plans_queue())
+        )
+    else:
+        plan_request_run(plan_request_id=plan_request.pk, catalog=catalog)
     return PlanRequest.objects.select_related(
         "resulting_version", "resulting_version__flow", "base_version", "base_version__flow"
     ).get(pk=plan_request.pk)
+
+
+def plan_request_run(
+    *, plan_request_id: Any, catalog: Any = None, sink: Any = None
+) -> PlanRequest | None:
+    """Plan a recorded request and save a successful plan as a version, in one transaction
+    with the outcome. Idempotent: a request that already finished is left as it is."""
+    from flows.core.planner.base import PlanningError
+    from flows.planning import plan_request_execute
+
+    plan_request = PlanRequest.objects.select_related("base_version__flow", "requested_by").get(
+        pk=plan_request_id
+    )
+    if plan_request.status not in (PlanRequest.Status.PENDING, PlanRequest.Status.RUNNING):
+        return None
+    base = plan_request.base_version
+
+    def save_version(request: PlanRequest, ir: dict[str, Any]) -> FlowVersion:
+        target = base.flow if base is not None else Flow.objects.create(
+            owner=request.requested_by,
+            name=str(ir.get("name") or request.prompt)[:200],
+            description=str(ir.get("description") or "")[:4000],
+        )
+        return flow_version_create(
+            flow=target, author=request.requested_by, ir=ir, source=FlowVersion.Source.PLANNER,
+            parent_number=base.number if base is not None else None,
+        )
+
+    if plan_request.events:  # a worker died mid-plan: this delivery plans it again
+        PlanRequest.objects.filter(pk=plan_request.pk).update(events=[])
+    try:
+        outcome = plan_request_execute(
+            plan_request_id=plan_request.pk, catalog=catalog or registry_catalog(),
+            joins=registry_joins(), sink=sink, on_success=save_version,
+        )
+    except PlanningError as exc:
+        if exc.code == "already_planned":
+            return None
+        raise
+    return outcome.plan_request
+
+
+def _plans_queue() -> str:
+    """Plans go to the runs queue: whoever runs flows also plans them."""
+    from flows.runs import conf
+
+    return conf.runs_queue()
+
+
+def ir_refine(
+    *,
+    user: Any,
+    ir: dict[str, Any],
+    instruction: str,
+    planner: str | None = None,
+    tool_ids: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Edit operations for `instruction` on an IR (the editor's, saved or not), applied to a
+    copy and validated. Nothing is saved but the plan request that records it: the editor
+    previews the result as a diff, and saving it is an ordinary new version."""
+    from flows.api.diffing import ir_diff
+    from flows.planning import available_planners, plan_refine
+
+    _refuse_unparseable(ir_validate(ir=ir))
+    if planner is not None and planner not in available_planners():
+        raise ApplicationError(
+            f"planner: the {planner!r} planner is not available here; use one of "
+            f"{', '.join(available_planners())}.",
+            code="planner_unavailable",
+            details={"fields": {"planner": [f"Not available: {planner}."]},
+                     "available": available_planners()},
+        )
+    outcome = plan_refine(user=user, instruction=instruction, ir=ir, tool_ids=tool_ids,
+                          planner=planner, catalog=registry_catalog())
+    refined = outcome.result.ir if outcome.result.ok else None
+    return {
+        "id": str(outcome.plan_request.pk),
+        "status": outcome.plan_request.status,
+        "operations": outcome.operations,
+        "ir": refined,
+        "diff": ir_diff(ir, refined) if refined is not None else None,
+        "error": outcome.plan_request.error,
+        "events": outcome.plan_request.events,
+    }

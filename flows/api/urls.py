@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("validate/", views.ValidateApi.as_view(), name="validate"),
     path("ir/schema/", views.IrSchemaApi.as_view(), name="ir-schema"),
+    path("refine/", views.RefineApi.as_view(), name="refine"),
     path("plan/", views.PlanListCreateApi.as_view(), name="plan-list"),
     path("plan/<uuid:plan_id>/", views.PlanDetailApi.as_view(), name="plan-detail"),
 ]

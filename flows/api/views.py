@@ -11,7 +11,12 @@ import django_filters
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -451,6 +456,11 @@ class PlanInput(serializers.Serializer):
         help_text="A flow you may edit: the plan refines its latest version and is saved as "
                   "its next version. Without it a successful plan creates a new flow.",
     )
+    background = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Plan on a worker: answer 202 with the pending request at once; its events "
+                  "stream over the websocket /ws/plans/<id>/?after=<seq>.",
+    )
 
 
 class PlanListCreateApi(ApiMixin, generics.ListAPIView):
@@ -467,17 +477,60 @@ class PlanListCreateApi(ApiMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(tags=["planning"], request=PlanInput,
-                   responses={201: PlanRequestOutput, **errors(400, 401, 403, 404)})
+                   responses={201: PlanRequestOutput, 202: PlanRequestOutput,
+                              **errors(400, 401, 403, 404)})
     def post(self, request: Request) -> Response:
         """Plan a workflow from a prompt. The request is recorded and planned at once; the
-        answer has its status (succeeded or failed), events, attempts, tokens and latency,
-        and — when it succeeded — the flow and version it produced."""
+        answer (201) has its status (succeeded or failed), events, attempts, tokens and
+        latency, and — when it succeeded — the flow and version it produced. With
+        `background: true` a worker plans it: the answer is 202 with the pending request,
+        and the events stream over /ws/plans/<id>/ (GET the request for its outcome)."""
         data = validated(PlanInput, request.data)
         plan_request = services.plan_submit(
             user=request.user, prompt=data["prompt"], tool_ids=data.get("tools"),
             planner=data.get("planner"), flow_id=data.get("flow"),
+            background=data["background"],
         )
-        return Response(PlanRequestOutput(plan_request).data, status=status.HTTP_201_CREATED)
+        code = status.HTTP_202_ACCEPTED if data["background"] else status.HTTP_201_CREATED
+        return Response(PlanRequestOutput(plan_request).data, status=code)
+
+
+RefineOutput = inline_serializer(
+    name="RefineOutput",
+    fields={
+        "id": serializers.UUIDField(help_text="The plan request that records this refine."),
+        "status": serializers.ChoiceField(choices=["succeeded", "failed"]),
+        "operations": serializers.ListField(child=serializers.DictField(),
+                                            help_text="The edit operations, in order."),
+        "ir": serializers.DictField(allow_null=True, help_text="The refined IR (not saved)."),
+        "diff": serializers.DictField(
+            allow_null=True,
+            help_text="From the given IR to the refined one, shaped as the version diff."),
+        "error": serializers.CharField(allow_blank=True),
+        "events": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class RefineApi(ApiView):
+    class Input(serializers.Serializer):
+        ir = JsonObjectField(help_text=IR_DESCRIPTION)
+        instruction = serializers.CharField(max_length=10000, help_text="The change to make, "
+                                            "e.g. 'also email the manager when it fails'.")
+        planner = serializers.ChoiceField(choices=["offline", "openai"], required=False)
+        tools = serializers.ListField(child=serializers.CharField(max_length=128),
+                                      required=False, max_length=500)
+
+    @extend_schema(tags=["planning"], request=Input,
+                   responses={200: RefineOutput, **errors(400, 401)})
+    def post(self, request: Request) -> Response:
+        """Refine an IR by instruction: the edit operations, the refined IR and its diff,
+        for the editor to preview. Nothing is saved; accepting it is a new version."""
+        data = validated(self.Input, request.data)
+        return Response(services.ir_refine(
+            user=request.user, ir=data["ir"], instruction=data["instruction"],
+            planner=data.get("planner"), tool_ids=data.get("tools"),
+        ))
 
 
 class PlanDetailApi(ApiView):

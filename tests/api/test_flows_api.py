@@ -142,3 +142,21 @@ def test_unknown_flow_is_404(api: APIClient) -> None:
     assert_error(api.get("/api/v1/flows/424242/"), 404)
     assert_error(api.patch("/api/v1/flows/424242/", {"name": "x"}, format="json"), 404)
     assert_error(api.delete("/api/v1/flows/424242/"), 404)
+
+
+def test_the_list_shows_each_flows_last_run_that_you_may_see(
+    api: APIClient, alice: User, bob: User, valid_ir: dict[str, Any]
+) -> None:
+    flow_id = api.post("/api/v1/flows/", {"name": "F", "ir": valid_ir}, format="json").json()["id"]
+    version = FlowVersion.objects.get(flow_id=flow_id)
+    assert api.get("/api/v1/flows/").json()["results"][0]["last_run"] is None
+
+    Run.objects.create(flow_version=version, input={}, requested_by=alice,
+                       status=Run.Status.FAILED)
+    mine = Run.objects.create(flow_version=version, input={}, requested_by=alice,
+                              status=Run.Status.COMPLETED)
+    Run.objects.create(flow_version=version, input={}, requested_by=bob)  # not mine to see
+
+    last = api.get("/api/v1/flows/").json()["results"][0]["last_run"]
+    assert last["id"] == str(mine.id)
+    assert last["status"] == "completed"

@@ -156,3 +156,47 @@ def test_someone_elses_plan_request_is_404(
 
     assert_error(client_for(bob).get(f"/api/v1/plan/{plan_id}/"), 404, "not_found")
     assert_error(api.get("/api/v1/plan/00000000-0000-0000-0000-000000000000/"), 404)
+
+
+def test_a_background_plan_is_answered_pending_and_enqueued(
+    api: APIClient, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    sent: list[tuple[Any, Any]] = []
+    monkeypatch.setattr("flows.tasks.execute_plan.apply_async",
+                        lambda args, queue: sent.append((args, queue)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/plan/", {"prompt": PROMPT, "background": True},
+                            format="json")
+
+    body = response.json()
+    assert response.status_code == 202, body
+    assert body["status"] == "pending"
+    assert body["resulting_version"] is None
+    assert sent == [([body["id"]], sent[0][1])]
+    assert not Flow.objects.exists()
+
+
+def test_refine_previews_operations_and_a_diff_without_saving(
+    api: APIClient, valid_ir: dict[str, Any]
+) -> None:
+    response = api.post("/api/v1/refine/", {
+        "ir": valid_ir, "instruction": "also send a welcome email to input.email",
+    }, format="json")
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["status"] == "succeeded", body
+    assert body["operations"]
+    added = {node["id"] for node in body["diff"]["added"]}
+    assert added
+    assert added <= {node["id"] for node in body["ir"]["nodes"]}
+    assert {node["id"] for node in valid_ir["nodes"]} <= {n["id"] for n in body["ir"]["nodes"]}
+    assert not FlowVersion.objects.exists()
+
+
+def test_refine_refuses_an_ir_that_is_not_an_ir(api: APIClient) -> None:
+    body = assert_error(api.post("/api/v1/refine/", {"ir": {"nodes": "x"},
+                                                     "instruction": "x"}, format="json"),
+                        400, "invalid_ir")
+    assert "IR JSON Schema" in body["message"]

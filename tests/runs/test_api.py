@@ -282,3 +282,35 @@ def test_the_approvals_inbox_lists_only_what_waits_for_me(
     assert done.status_code == 202
     assert _client(fiona).get("/api/v1/approvals/").json()["count"] == 0
     assert _client(other_user).get("/api/v1/approvals/").json()["count"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_names_its_version_by_flow_and_number_or_takes_the_latest(
+    user, other_user, make_version, api, enqueued
+):
+    from flows.models import FlowVersion
+
+    first = make_version(chain(1, tool="t_noop"))
+    second = FlowVersion.objects.create(flow=first.flow, number=2, ir=chain(2, tool="t_noop"),
+                                        is_valid=True)
+    foreign = make_version(chain(1, tool="t_noop"), owner=other_user)
+
+    latest = api.post("/api/v1/runs/", {"flow": first.flow_id, "input": {}}, format="json")
+    pinned = api.post("/api/v1/runs/", {"flow": first.flow_id, "version": 1, "input": {}},
+                      format="json")
+
+    assert latest.status_code == 201, latest.content
+    assert latest.json()["flow_version"] == second.id
+    assert pinned.status_code == 201, pinned.content
+    assert pinned.json()["flow_version"] == first.id
+    cases = [
+        ({"flow": first.flow_id, "version": 9, "input": {}}, 404, "not_found"),
+        ({"flow": foreign.flow_id, "input": {}}, 404, "not_found"),
+        ({"flow": first.flow_id, "flow_version": first.id, "input": {}}, 400, "invalid"),
+        ({"version": 1, "input": {}}, 400, "invalid"),
+    ]
+    for payload, status, code in cases:
+        response = api.post("/api/v1/runs/", payload, format="json")
+        assert response.status_code == status, (payload, response.content)
+        assert _error(response)["code"] == code
+    assert Run.objects.count() == 2

@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The approvals waiting for me (by user or group), oldest request first. */
+        /** @description The steps waiting for me (by name or group), oldest first. */
         get: operations["v1_approvals_list"];
         put?: never;
         post?: never;
@@ -28,14 +28,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One waiting approval, for its assignees, the run's owner and staff. */
+        /**
+         * @description One step: context, form, proposed tool inputs, decisions, place in the flow.
+         *     Every look is written to the audit log.
+         */
         get: operations["v1_approvals_retrieve"];
         put?: never;
         /**
-         * @description Decide a waiting approval; the run goes back to the queue. Its assignees, the run's
-         *     owner and staff may; anyone else gets 403. 409 `not_waiting` or `already_decided`.
+         * @description Approve or reject. The form data is checked against the step's form schema (and
+         *     edited tool inputs against the tool's input schema); once the quorum is met the run
+         *     continues. 409 `already_decided` says by whom; 409 `not_waiting` when the run ended.
          */
-        post: operations["v1_approvals_create"];
+        post: operations["v1_approvals_decide"];
         delete?: never;
         options?: never;
         head?: never;
@@ -255,8 +259,10 @@ export interface paths {
         put?: never;
         /**
          * @description Plan a workflow from a prompt. The request is recorded and planned at once; the
-         *     answer has its status (succeeded or failed), events, attempts, tokens and latency,
-         *     and — when it succeeded — the flow and version it produced.
+         *     answer (201) has its status (succeeded or failed), events, attempts, tokens and
+         *     latency, and — when it succeeded — the flow and version it produced. With
+         *     `background: true` a worker plans it: the answer is 202 with the pending request,
+         *     and the events stream over /ws/plans/<id>/ (GET the request for its outcome).
          */
         post: operations["v1_plan_create"];
         delete?: never;
@@ -276,6 +282,26 @@ export interface paths {
         get: operations["v1_plan_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/refine/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Refine an IR by instruction: the edit operations, the refined IR and its diff,
+         *     for the editor to preview. Nothing is saved; accepting it is a new version.
+         */
+        post: operations["v1_refine_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -326,10 +352,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * @description Decide a waiting approval; the run goes back to the queue. Its assignees, the run's
-         *     owner and staff may; anyone else gets 403. 409 `not_waiting` or `already_decided`.
-         */
+        /** @description Decide a step, as POST approvals/<run>/<node>/ does, answering with the run. */
         post: operations["v1_runs_approvals_create"];
         delete?: never;
         options?: never;
@@ -486,35 +509,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ApprovalInboxOutput: {
-            count: number;
-            results: components["schemas"]["ApprovalOutput"][];
-        };
-        /** @description An approval waiting for a decision, as `selectors.approvals_for` lists it. */
-        ApprovalOutput: {
-            /** Format: uuid */
-            run: string;
-            node_id: string;
-            /** @description The flow's name. */
-            flow: string;
-            flow_version: number;
-            requested_by: string;
-            title: string;
-            instructions: string;
-            /** @description Values computed for the approver. */
-            context: unknown;
-            /** @description JSON Schema of the form to fill in. */
-            form_schema: unknown;
-            /** @description {"users": [], "groups": []} */
-            assignees: unknown;
-            /**
-             * Format: double
-             * @description Unix time, seconds.
-             */
-            requested_at: number | null;
-            /** Format: double */
-            timeout_s: number | null;
-            decided: boolean;
+        /** @enum {string} */
+        ApprovalStatusEnum: "pending" | "approved" | "rejected" | "expired" | "closed";
+        AssigneesOutput: {
+            users: string[];
+            groups: string[];
         };
         BatchDetailOutput: {
             /** Format: uuid */
@@ -530,9 +529,17 @@ export interface components {
             finished_at?: string | null;
             readonly runs: components["schemas"]["BatchRunOutput"][];
         };
+        /** @description Which version to run: its id, or a flow and a version number (default: the latest). */
         BatchInput: {
-            /** @description Id of the flow version to run. */
-            flow_version: number;
+            /**
+             * Format: int64
+             * @description Id of the flow version to run (or give `flow` and `version`).
+             */
+            flow_version?: number;
+            /** @description Id of the flow to run (instead of flow_version). */
+            flow?: number;
+            /** @description With `flow`: the version number to run; default the latest. */
+            version?: number;
             /** @description One run input per run, each a JSON object that fits the flow's input_schema. */
             inputs: {
                 [key: string]: unknown;
@@ -606,6 +613,20 @@ export interface components {
             };
             /** @default  */
             comment: string;
+            /** @description For a step that reviews a tool call: the inputs to send instead of the proposed ones, checked against the tool's input_schema. */
+            inputs?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        DecisionOutput: {
+            by: string;
+            approved: boolean;
+            /** Format: date-time */
+            at: string;
+            comment: string;
+            data: unknown;
+            /** @description Edited tool inputs, if any. */
+            inputs: unknown;
         };
         Error: {
             error: components["schemas"]["ErrorDetail"];
@@ -656,17 +677,37 @@ export interface components {
             owner: string;
             readonly shared_with_groups: string[];
             readonly latest_version: components["schemas"]["VersionSummary"] | null;
+            readonly last_run: components["schemas"]["LastRunSummary"] | null;
             readonly can_edit: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
+        GraphNodeOutput: {
+            id: string;
+            type: string;
+            title: string;
+            status: string | null;
+        };
+        GraphOutput: {
+            nodes: components["schemas"]["GraphNodeOutput"][];
+            /** @description [from, to] pairs. */
+            edges: string[][];
+        };
+        InboxOutput: {
+            count: number;
+            results: components["schemas"]["StepOutput"][];
+        };
         Input: {
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
             ir: {
                 [key: string]: unknown;
             };
+            /** @description The change to make, e.g. 'also email the manager when it fails'. */
+            instruction: string;
+            planner?: components["schemas"]["PlannerEnum"];
+            tools?: string[];
         };
         Issue: {
             code: string;
@@ -710,6 +751,13 @@ export interface components {
          * @enum {string}
          */
         KindEnum: "python" | "http" | "mcp" | "llm" | "approval";
+        LastRunSummary: {
+            /** Format: uuid */
+            id: string;
+            status: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         NodeAttemptOutput: {
             node_id: string;
             attempt?: number;
@@ -895,11 +943,16 @@ export interface components {
             planner?: components["schemas"]["PlannerEnum"];
             /** @description A flow you may edit: the plan refines its latest version and is saved as its next version. Without it a successful plan creates a new flow. */
             flow?: number;
+            /**
+             * @description Plan on a worker: answer 202 with the pending request at once; its events stream over the websocket /ws/plans/<id>/?after=<seq>.
+             * @default false
+             */
+            background: boolean;
         };
         PlanRequestOutput: {
             /** Format: uuid */
             readonly id: string;
-            status?: components["schemas"]["StatusEnum"];
+            status?: components["schemas"]["PlanRequestOutputStatusEnum"];
             prompt: string;
             planner: string;
             model?: string;
@@ -926,11 +979,60 @@ export interface components {
             finished_at?: string | null;
         };
         /**
+         * @description * `pending` - Pending
+         *     * `running` - Running
+         *     * `succeeded` - Succeeded
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        PlanRequestOutputStatusEnum: "pending" | "running" | "succeeded" | "failed";
+        /**
          * @description * `offline` - offline
          *     * `openai` - openai
          * @enum {string}
          */
         PlannerEnum: "offline" | "openai";
+        RefineOutput: {
+            /**
+             * Format: uuid
+             * @description The plan request that records this refine.
+             */
+            id: string;
+            status: components["schemas"]["RefineOutputStatusEnum"];
+            /** @description The edit operations, in order. */
+            operations: {
+                [key: string]: unknown;
+            }[];
+            /** @description The refined IR (not saved). */
+            ir: {
+                [key: string]: unknown;
+            } | null;
+            /** @description From the given IR to the refined one, shaped as the version diff. */
+            diff: {
+                [key: string]: unknown;
+            } | null;
+            error: string;
+            events: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `succeeded` - succeeded
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        RefineOutputStatusEnum: "succeeded" | "failed";
+        /** @description The tool call a step reviews: proposed inputs beside the approved ones. */
+        ReviewOutput: {
+            /** @description The tool node that runs next. */
+            node: string;
+            tool: string;
+            input_schema: unknown;
+            /** @description What the run was about to send. */
+            proposed: unknown;
+            /** @description What it sends, once approved. */
+            approved: unknown;
+        };
         RunDetailOutput: {
             /** Format: uuid */
             readonly id: string;
@@ -972,9 +1074,17 @@ export interface components {
             after: number;
             events: components["schemas"]["EventOutput"][];
         };
+        /** @description Which version to run: its id, or a flow and a version number (default: the latest). */
         RunInput: {
-            /** @description Id of the flow version to run. */
-            flow_version: number;
+            /**
+             * Format: int64
+             * @description Id of the flow version to run (or give `flow` and `version`).
+             */
+            flow_version?: number;
+            /** @description Id of the flow to run (instead of flow_version). */
+            flow?: number;
+            /** @description With `flow`: the version number to run; default the latest. */
+            version?: number;
             /** @description A JSON object that fits the flow's input_schema. */
             input?: {
                 [key: string]: unknown;
@@ -1021,14 +1131,88 @@ export interface components {
          * @enum {string}
          */
         Source995Enum: "planner" | "editor" | "api";
-        /**
-         * @description * `pending` - Pending
-         *     * `running` - Running
-         *     * `succeeded` - Succeeded
-         *     * `failed` - Failed
-         * @enum {string}
-         */
-        StatusEnum: "pending" | "running" | "succeeded" | "failed";
+        /** @description One step with what it shows its approver, its decisions and its place in the flow. */
+        StepDetailOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            run: string;
+            node_id: string;
+            title: string;
+            /** @description Flow name. */
+            flow: string;
+            flow_id: number;
+            flow_version: number;
+            run_status: string;
+            requested_by: string;
+            assignees: components["schemas"]["AssigneesOutput"];
+            readonly status: components["schemas"]["ApprovalStatusEnum"];
+            /** @description Approvals needed. */
+            quorum: number;
+            /** @description Rejections that reject it. */
+            reject_quorum: number;
+            readonly approvals: number;
+            /**
+             * Format: date-time
+             * @description When the run suspended on it.
+             */
+            created_at: string;
+            /** Format: date-time */
+            deadline: string | null;
+            on_timeout: string;
+            /** Format: date-time */
+            escalated_at: string | null;
+            decided_by: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            timed_out: boolean;
+            instructions: string;
+            /** @description Values computed for the approver. */
+            context: unknown;
+            /** @description JSON Schema of the form to fill in. */
+            form_schema: unknown;
+            review: components["schemas"]["ReviewOutput"] | null;
+            decisions: components["schemas"]["DecisionOutput"][];
+            /** @description Whether you may decide it now. */
+            can_decide: boolean;
+            graph: components["schemas"]["GraphOutput"];
+        };
+        /** @description A step as the inbox lists it: where it comes from, who decides, by when. */
+        StepOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            run: string;
+            node_id: string;
+            title: string;
+            /** @description Flow name. */
+            flow: string;
+            flow_id: number;
+            flow_version: number;
+            run_status: string;
+            requested_by: string;
+            assignees: components["schemas"]["AssigneesOutput"];
+            readonly status: components["schemas"]["ApprovalStatusEnum"];
+            /** @description Approvals needed. */
+            quorum: number;
+            /** @description Rejections that reject it. */
+            reject_quorum: number;
+            readonly approvals: number;
+            /**
+             * Format: date-time
+             * @description When the run suspended on it.
+             */
+            created_at: string;
+            /** Format: date-time */
+            deadline: string | null;
+            on_timeout: string;
+            /** Format: date-time */
+            escalated_at: string | null;
+            decided_by: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            timed_out: boolean;
+        };
         ToolOptions: {
             /** Format: double */
             timeout_s: number;
@@ -1144,11 +1328,14 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
-        /** @description An approval the run is suspended on (see ApprovalOutput for the full request). */
+        /**
+         * @description An approval the run is suspended on: which step, not what it shows (that is sealed;
+         *     its assignees read it at GET /approvals/<run>/<node>/).
+         */
         WaitingOutput: {
             node_id: string;
             title: string | null;
-            /** @description JSON Schema of the form. */
+            /** @description Always null: the form is shown to assignees only. */
             form_schema: unknown;
             /** @description {"users": [], "groups": []} */
             assignees: unknown;
@@ -1178,7 +1365,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApprovalInboxOutput"];
+                    "application/json": components["schemas"]["InboxOutput"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -1209,7 +1396,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApprovalOutput"];
+                    "application/json": components["schemas"]["StepDetailOutput"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -1232,7 +1419,7 @@ export interface operations {
             };
         };
     };
-    v1_approvals_create: {
+    v1_approvals_decide: {
         parameters: {
             query?: never;
             header?: never;
@@ -1255,7 +1442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunOutput"];
+                    "application/json": components["schemas"]["StepDetailOutput"];
                 };
             };
             /** @description The request is invalid; `message` says what and where, `details` has the fields. */
@@ -1269,15 +1456,6 @@ export interface operations {
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated, but not allowed to do this. */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2368,6 +2546,14 @@ export interface operations {
                     "application/json": components["schemas"]["PlanRequestOutput"];
                 };
             };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanRequestOutput"];
+                };
+            };
             /** @description The request is invalid; `message` says what and where, `details` has the fields. */
             400: {
                 headers: {
@@ -2445,6 +2631,49 @@ export interface operations {
             };
         };
     };
+    v1_refine_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Input"];
+                "application/x-www-form-urlencoded": components["schemas"]["Input"];
+                "multipart/form-data": components["schemas"]["Input"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefineOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_runs_list: {
         parameters: {
             query?: {
@@ -2513,7 +2742,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RunInput"];
                 "application/x-www-form-urlencoded": components["schemas"]["RunInput"];
@@ -2634,15 +2863,6 @@ export interface operations {
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated, but not allowed to do this. */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
