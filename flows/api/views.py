@@ -512,21 +512,22 @@ RefineOutput = inline_serializer(
 )
 
 
-class RefineApi(ApiView):
-    class Input(serializers.Serializer):
-        ir = JsonObjectField(help_text=IR_DESCRIPTION)
-        instruction = serializers.CharField(max_length=10000, help_text="The change to make, "
-                                            "e.g. 'also email the manager when it fails'.")
-        planner = serializers.ChoiceField(choices=["offline", "openai"], required=False)
-        tools = serializers.ListField(child=serializers.CharField(max_length=128),
-                                      required=False, max_length=500)
+class RefineInput(serializers.Serializer):
+    ir = JsonObjectField(help_text=IR_DESCRIPTION)
+    instruction = serializers.CharField(max_length=10000, help_text="The change to make, "
+                                        "e.g. 'also email the manager when it fails'.")
+    planner = serializers.ChoiceField(choices=["offline", "openai"], required=False)
+    tools = serializers.ListField(child=serializers.CharField(max_length=128),
+                                  required=False, max_length=500)
 
-    @extend_schema(tags=["planning"], request=Input,
+
+class RefineApi(ApiView):
+    @extend_schema(tags=["planning"], request=RefineInput,
                    responses={200: RefineOutput, **errors(400, 401)})
     def post(self, request: Request) -> Response:
         """Refine an IR by instruction: the edit operations, the refined IR and its diff,
         for the editor to preview. Nothing is saved; accepting it is a new version."""
-        data = validated(self.Input, request.data)
+        data = validated(RefineInput, request.data)
         return Response(services.ir_refine(
             user=request.user, ir=data["ir"], instruction=data["instruction"],
             planner=data.get("planner"), tool_ids=data.get("tools"),

@@ -704,10 +704,6 @@ export interface components {
             ir: {
                 [key: string]: unknown;
             };
-            /** @description The change to make, e.g. 'also email the manager when it fails'. */
-            instruction: string;
-            planner?: components["schemas"]["PlannerEnum"];
-            tools?: string[];
         };
         Issue: {
             code: string;
@@ -992,6 +988,16 @@ export interface components {
          * @enum {string}
          */
         PlannerEnum: "offline" | "openai";
+        RefineInput: {
+            /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
+            ir: {
+                [key: string]: unknown;
+            };
+            /** @description The change to make, e.g. 'also email the manager when it fails'. */
+            instruction: string;
+            planner?: components["schemas"]["PlannerEnum"];
+            tools?: string[];
+        };
         RefineOutput: {
             /**
              * Format: uuid
@@ -2640,9 +2646,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Input"];
-                "application/x-www-form-urlencoded": components["schemas"]["Input"];
-                "multipart/form-data": components["schemas"]["Input"];
+                "application/json": components["schemas"]["RefineInput"];
+                "application/x-www-form-urlencoded": components["schemas"]["RefineInput"];
+                "multipart/form-data": components["schemas"]["RefineInput"];
             };
         };
         responses: {
