@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from approvals import api as approvals_api
 from flows.api import runs_views
 
 urlpatterns = [
@@ -18,13 +19,13 @@ urlpatterns = [
     path("runs/<uuid:run_id>/events/", runs_views.RunEventsApi.as_view(), name="run-events"),
     path(
         "runs/<uuid:run_id>/approvals/<str:node_id>/",
-        runs_views.RunApprovalApi.as_view(),
+        approvals_api.RunApprovalApi.as_view(),
         name="run-approval",
     ),
-    path("approvals/", runs_views.ApprovalInboxApi.as_view(), name="approval-inbox"),
+    path("approvals/", approvals_api.InboxApi.as_view(), name="approval-inbox"),
     path(
         "approvals/<uuid:run_id>/<str:node_id>/",
-        runs_views.ApprovalDetailApi.as_view(),
+        approvals_api.StepApi.as_view(),
         name="approval-detail",
     ),
 ]

@@ -103,15 +103,26 @@ class ApprovalDecision:
     comment: str = ""
     by: str | None = None
     timed_out: bool = False
+    #: For a review of a tool call: the inputs the approver let through (maybe edited).
+    inputs: dict[str, Any] | None = None
 
     def output(self) -> dict[str, Any]:
-        return {
+        output = {
             "approved": self.approved,
             "data": self.data,
             "comment": self.comment,
             "by": self.by,
             "timed_out": self.timed_out,
         }
+        if self.inputs is not None:
+            output["inputs"] = self.inputs
+        return output
+
+
+def approval_summary(request: Mapping[str, Any]) -> dict[str, Any]:
+    """What events, node records and the run row may say about a waiting approval: its
+    title and assignees, never its contents (context, form, proposed inputs)."""
+    return {"title": request.get("title"), "assignees": request.get("assignees") or {}}
 
 
 @dataclass(slots=True)
@@ -150,6 +161,9 @@ class Step:
     tool: Tool | None = None
     retry: Retry | None = None
     timeout_s: float | None = None
+    #: approval -> the tool step whose inputs it reviews; tool -> the approval reviewing it
+    review: str | None = None
+    reviewed_by: str | None = None
 
 
 @dataclass(slots=True)
@@ -211,9 +225,39 @@ def compile_flow(
             retry=retry,
             timeout_s=timeout_s,
         )
+    _link_reviews(steps)
     output_ids = [n.id for n in flow.nodes if isinstance(n, OutputNode)]
     leaf_ids = [n.id for n in flow.nodes if not graph.dependents[n.id]]
     return CompiledFlow(flow, steps, graph.order, output_ids, leaf_ids)
+
+
+def _link_reviews(steps: dict[str, Step]) -> None:
+    """Pair each approval with the tool call it reviews: its `review`, else its one
+    dependent whose tool is marked requires_approval."""
+    for step in steps.values():
+        node = step.node
+        if not isinstance(node, ApprovalNode):
+            continue
+        target = node.review
+        if target is None:
+            marked = [
+                d
+                for d in step.dependents
+                if isinstance(steps[d].node, ToolNode)
+                and steps[d].tool is not None
+                and steps[d].tool.spec.config.requires_approval  # type: ignore[union-attr]
+            ]
+            target = marked[0] if len(marked) == 1 else None
+        elif target not in step.dependents or not isinstance(steps[target].node, ToolNode):
+            raise EngineError(
+                f"approval '{step.id}' reviews '{target}', which is not a tool node that "
+                f"runs after it: list '{step.id}' in the `after` of '{target}'"
+            )
+        if target is not None:
+            if steps[target].reviewed_by is not None:
+                raise EngineError(f"tool node '{target}' is reviewed by two approvals")
+            step.review = target
+            steps[target].reviewed_by = step.id
 
 
 def _call_policy(node: Node, tool: Tool) -> tuple[Retry | None, float | None]:
@@ -414,6 +458,9 @@ class _Execution:
         for node_id, record in self.checkpoint.nodes.items():
             if node_id not in self.steps:
                 continue
+            if record.status == WAITING and node_id not in self.checkpoint.waiting:
+                # Suspended, but the run stopped before its request was stored: ask again.
+                continue
             self.status[node_id] = record.status
             self.values[node_id] = record.output if record.status == COMPLETED else None
             self.skips += record.status == SKIPPED
@@ -464,7 +511,8 @@ class _Execution:
             result = RunResult(self.run_id, "failed", error=error, checkpoint=cp)
         elif cp.waiting:
             cp.status = "suspended"
-            self.emit(ev.RUN_SUSPENDED, data={"waiting": cp.waiting})
+            waiting = {node_id: approval_summary(r) for node_id, r in cp.waiting.items()}
+            self.emit(ev.RUN_SUSPENDED, data={"waiting": waiting})
             result = RunResult(self.run_id, "suspended", checkpoint=cp, waiting=dict(cp.waiting))
         else:
             cp.status = "completed"
@@ -648,7 +696,9 @@ class _Execution:
     async def _run_node(self, step: Step, started_at: float) -> NodeRecord | None:
         node = step.node
         if isinstance(node, ToolNode):
-            inputs = self._inputs(step)
+            inputs = self._reviewed_inputs(step)
+            if inputs is None:
+                inputs = self._inputs(step)
             self.emit(ev.NODE_STARTED, step.id, {"inputs": inputs})
             output, attempts = await self._invoke(step, inputs, step.id)
             return NodeRecord(
@@ -816,6 +866,43 @@ class _Execution:
             time.time(),
         )
 
+    def _reviewed_inputs(self, step: Step) -> dict[str, Any] | None:
+        """The inputs an approver let through for this tool call, if it was reviewed."""
+        if step.reviewed_by is None:
+            return None
+        decision = self.values.get(step.reviewed_by)
+        if isinstance(decision, dict) and decision.get("approved"):
+            inputs = decision.get("inputs")
+            if isinstance(inputs, dict):
+                return inputs
+        return None
+
+    def _review_request(self, step: Step) -> dict[str, Any] | None:
+        """The tool call an approval reviews: the inputs the run is about to send."""
+        if step.review is None:
+            return None
+        target = self.steps[step.review]
+        unfinished = [
+            d for d in target.deps if d != step.id and self.status.get(d) not in _FINISHED
+        ]
+        if unfinished:
+            raise _NodeFailure(
+                _error(
+                    "review_not_ready",
+                    f"approval '{step.id}' reviews the inputs of '{target.id}', but "
+                    f"'{unfinished[0]}' has not finished yet: add it to the approval's `after`",
+                    field="review",
+                )
+            )
+        env = {**self.values, step.id: {"approved": True, "data": {}, "comment": "", "by": None}}
+        tool = target.tool or self.engine.catalog.get(target.node.tool)  # type: ignore[union-attr]
+        return {
+            "node": target.id,
+            "tool": target.node.tool,  # type: ignore[union-attr]
+            "proposed": self._inputs(target, env),
+            "input_schema": tool.spec.input_schema if tool is not None else {"type": "object"},
+        }
+
     async def _suspend(self, step: Step, node: ApprovalNode, started_at: float) -> None:
         context = {
             key: self._eval(step, f"context.{key}", compile_expression(source))
@@ -828,12 +915,18 @@ class _Execution:
             "form_schema": node.form_schema,
             "context": context,
             "assignees": node.assignees.model_dump(),
-            "timeout_s": node.timeout_s,
+            "quorum": node.quorum,
+            "reject_quorum": node.reject_quorum,
+            "review": self._review_request(step),
+            "timeout_s": node.timeout_seconds,
             "on_timeout": node.on_timeout,
+            "escalate_to": node.escalate_to,
             "requested_at": time.time(),
         }
-        self.emit(ev.NODE_STARTED, step.id, {"waiting": True, "context": context})
-        record = NodeRecord(step.id, WAITING, None, None, context, 1, started_at, None)
+        # Events and the node record say which step waits, never what it shows.
+        summary = approval_summary(request)
+        self.emit(ev.NODE_STARTED, step.id, {"waiting": True, **summary})
+        record = NodeRecord(step.id, WAITING, None, None, summary, 1, started_at, None)
         self.checkpoint.waiting[step.id] = request
         await self._commit(record)
         self.status[step.id] = WAITING
@@ -856,7 +949,9 @@ class _Execution:
         waiting = self.checkpoint.nodes[node_id]
         del self.checkpoint.waiting[node_id]
         status: NodeStatus
-        if decision.timed_out and node.on_timeout == "fail":
+        # An escalated step that runs out of time again fails, as "fail" does at once.
+        timeout_fails = node.on_timeout in ("fail", "escalate")
+        if decision.timed_out and timeout_fails and not decision.approved:
             status, output = FAILED, None
             error = _error("approval_timeout", f"approval '{node_id}' timed out")
         elif not decision.approved and node.on_reject == "fail":

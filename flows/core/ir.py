@@ -8,10 +8,11 @@ parallelism follows from the data flow; `after` adds ordering edges with no data
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 IR_VERSION = "1.0"
 
@@ -145,21 +146,147 @@ class Assignees(_Model):
     groups: list[str] = Field(default_factory=list, description="Groups whose members may.")
 
 
-class ApprovalNode(_NodeBase):
-    """Suspend the run until an assignee submits the form (or the timeout applies).
+_ISO_DURATION = re.compile(
+    r"^P(?!$)(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?=\d)(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
+_DURATION_UNITS = {
+    "years": 365 * 86400.0,
+    "months": 30 * 86400.0,
+    "weeks": 7 * 86400.0,
+    "days": 86400.0,
+    "hours": 3600.0,
+    "minutes": 60.0,
+    "seconds": 1.0,
+}
 
-    Output: {"approved": bool, "data": <form data>, "comment": str, "by": username}.
+
+def duration_seconds(value: float | int | str) -> float:
+    """Seconds in `value`: a number of seconds, or an ISO 8601 duration ("PT4H", "P2DT30M").
+
+    A year counts 365 days and a month 30. Raises ValueError for anything else.
+    """
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number of seconds or an ISO 8601 string like 'PT4H'")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        text = value.strip().upper()
+        match = _ISO_DURATION.match(text)
+        if match is None:
+            try:
+                seconds = float(text)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a duration: give seconds (3600) or ISO 8601 "
+                    "('PT1H', 'P1D', 'P1DT12H')"
+                ) from None
+        else:
+            seconds = sum(
+                float(amount) * _DURATION_UNITS[unit]
+                for unit, amount in match.groupdict().items()
+                if amount is not None
+            )
+    if not seconds > 0:
+        raise ValueError("a timeout must be longer than zero")
+    return seconds
+
+
+class ApprovalPreset(_Model):
+    """A ready-made form for the common cases; it fills `form_schema` when that is empty.
+
+    - `comment`: approve or reject, with an optional comment;
+    - `amount`: approve an amount up to `max_amount` (in `currency`);
+    - `choice`: choose one of `options`.
+    """
+
+    kind: Literal["comment", "amount", "choice"]
+    max_amount: float | None = Field(None, gt=0, description="For 'amount': the most allowed.")
+    currency: str | None = Field(None, max_length=8, description="For 'amount': e.g. 'EUR'.")
+    options: list[str] = Field(default_factory=list, description="For 'choice': the options.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> ApprovalPreset:
+        if self.kind == "choice" and len(self.options) < 2:
+            raise ValueError("the 'choice' preset needs at least two `options`")
+        if self.kind == "amount" and self.max_amount is None:
+            raise ValueError("the 'amount' preset needs `max_amount`")
+        return self
+
+    def form_schema(self) -> JsonSchema:
+        comment = {"type": "string", "title": "Comment", "maxLength": 4000}
+        if self.kind == "amount":
+            unit = f" ({self.currency})" if self.currency else ""
+            return {
+                "type": "object",
+                "properties": {
+                    "amount": {
+                        "type": "number",
+                        "title": f"Approved amount{unit}",
+                        "minimum": 0,
+                        "maximum": self.max_amount,
+                    },
+                    "comment": comment,
+                },
+                "required": ["amount"],
+            }
+        if self.kind == "choice":
+            return {
+                "type": "object",
+                "properties": {
+                    "choice": {"type": "string", "title": "Choice", "enum": list(self.options)},
+                    "comment": comment,
+                },
+                "required": ["choice"],
+            }
+        return {"type": "object", "properties": {"comment": comment}}
+
+
+class ApprovalNode(_NodeBase):
+    """Suspend the run until its assignees decide (or the timeout applies).
+
+    Output: {"approved": bool, "data": <form data>, "comment": str, "by": username,
+    "timed_out": bool} and, for a review of a tool call, "inputs": the approved inputs.
     """
 
     type: Literal["approval"] = "approval"
     instructions: str = Field("", max_length=4000)
-    form_schema: JsonSchema = Field(description="JSON Schema of the form the approver fills in.")
+    form_schema: JsonSchema = Field(
+        default_factory=dict,
+        description="JSON Schema of the form the approver fills in (or give a `preset`).",
+    )
+    preset: ApprovalPreset | None = Field(
+        None, description="A ready-made form: comment, amount (up to a limit) or choice."
+    )
     context: dict[str, Expression] = Field(
         default_factory=dict, description="Values shown to the approver, computed at suspension."
     )
     assignees: Assignees = Field(default_factory=Assignees)
+    quorum: int = Field(1, ge=1, le=100, description="Approvals needed to approve the step.")
+    reject_quorum: int = Field(
+        1, ge=1, le=100, description="Rejections that reject it (1: one rejection rejects)."
+    )
+    review: NodeId | None = Field(
+        None,
+        description=(
+            "A tool node after this one whose inputs the approver reviews and may edit; by "
+            "default the one dependent that calls a tool marked requires_approval."
+        ),
+    )
+    timeout: float | str | None = Field(
+        None, description="Time to decide: seconds, or an ISO 8601 duration such as 'P2D'."
+    )
     timeout_s: float | None = Field(None, gt=0, description="Seconds before on_timeout applies.")
-    on_timeout: Literal["approve", "reject", "fail"] = "fail"
+    on_timeout: Literal["approve", "reject", "fail", "escalate"] = Field(
+        "fail",
+        description=(
+            "When the time is up: approve, reject, fail the run, or escalate: reassign the "
+            "step to the `escalate_to` group with a fresh timeout (failing if that runs out)."
+        ),
+    )
+    escalate_to: str | None = Field(None, max_length=150, description="Group to escalate to.")
     on_reject: Literal["skip", "continue", "fail"] = Field(
         "skip",
         description=(
@@ -167,6 +294,30 @@ class ApprovalNode(_NodeBase):
             "'fail': the run fails."
         ),
     )
+
+    @field_validator("timeout")
+    @classmethod
+    def _parse_timeout(cls, value: float | str | None) -> float | str | None:
+        if value is not None:
+            duration_seconds(value)
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> ApprovalNode:
+        if not self.form_schema and self.preset is not None:
+            self.form_schema = self.preset.form_schema()
+        if self.on_timeout == "escalate" and not self.escalate_to:
+            raise ValueError("on_timeout 'escalate' needs `escalate_to`: the group to escalate to")
+        if self.on_timeout == "escalate" and self.timeout_seconds is None:
+            raise ValueError("on_timeout 'escalate' needs a `timeout`")
+        return self
+
+    @property
+    def timeout_seconds(self) -> float | None:
+        """The time to decide in seconds (`timeout`, else `timeout_s`), or None."""
+        if self.timeout is not None:
+            return duration_seconds(self.timeout)
+        return self.timeout_s
 
 
 class ValueNode(_NodeBase):

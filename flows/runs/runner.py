@@ -50,6 +50,7 @@ from flows.runs.store import (
     renew_lease,
 )
 from flows.runs.watchers import WatchCheck
+from tools_registry.crypto import DecryptionError
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,26 @@ def _decision(data: dict[str, Any]) -> ApprovalDecision:
         comment=str(data.get("comment") or ""),
         by=data.get("by"),
         timed_out=bool(data.get("timed_out")),
+        inputs=data.get("inputs") if isinstance(data.get("inputs"), dict) else None,
     )
+
+
+def _step_outcomes(run_id: str, decided: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The decisions to apply, unsealed from the approvals app (`Run.decisions` only names
+    the decided steps)."""
+    from approvals.services import step_outcomes
+
+    outcomes = step_outcomes(run_id=run_id, node_ids=list(decided))
+    for node_id, data in decided.items():
+        if node_id not in outcomes and isinstance(data, dict) and "approved" in data:
+            outcomes[node_id] = data  # a decision stored before steps were sealed
+    return outcomes
+
+
+def _steps_open(run_id: str, requests: dict[str, Any]) -> dict[str, Any]:
+    from approvals.services import steps_open
+
+    return steps_open(run_id=run_id, requests=requests)
 
 
 async def execute_run(context: RunnerContext, run_id: str) -> str | None:
@@ -216,7 +236,16 @@ async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter)
     context.store.attach(run_id, writer, fresh=claim.attempts == 1 and not claim.decisions)
     checkpoint = await context.store.load(run_id)
     waiting = set(checkpoint.waiting) if checkpoint is not None else set()
-    decisions = {node: _decision(data) for node, data in claim.decisions.items() if node in waiting}
+    decided = {node: data for node, data in claim.decisions.items() if node in waiting}
+    try:
+        outcomes = await context.db.call(_step_outcomes, run_id, decided) if decided else {}
+    except DecryptionError as exc:
+        # Tampered, moved, or sealed with a key no longer configured: say so, loudly.
+        error = {"code": "sealed_state_error", "message": str(exc)}
+        return await _finish_without_engine(
+            context, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
+        )
+    decisions = {node: _decision(data) for node, data in outcomes.items()}
 
     cancel = asyncio.Event()
     heartbeat = asyncio.get_running_loop().create_task(_heartbeat(context, run_id, writer, cancel))
@@ -242,11 +271,15 @@ async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter)
             await heartbeat
     if writer.lease_lost:
         raise LeaseLost(run_id)
+    waiting = result.waiting
+    if waiting:
+        # The requests are stored sealed; the run row keeps only their titles and assignees.
+        waiting = await context.db.call(_steps_open, run_id, waiting)
     final = Final(
         status=result.status,
         result=result.output,
         error=result.error,
-        waiting=result.waiting,
+        waiting=waiting,
         applied_decisions=sorted(claim.decisions),
     )
     status, batch_id = await writer.finish(final)

@@ -6,8 +6,6 @@ broadcasts) happen only once the transaction has committed.
 
 from __future__ import annotations
 
-import time
-import uuid
 from typing import Any
 
 import jsonschema
@@ -129,16 +127,6 @@ def run_cancel(*, run_id: Any, user: Any) -> Run:
     return run
 
 
-def _may_decide(user: Any, run: Run, request: dict[str, Any]) -> bool:
-    if user_can_view_run(user, run):
-        return True
-    assignees = request.get("assignees") or {}
-    if user.get_username() in (assignees.get("users") or []):
-        return True
-    groups = assignees.get("groups") or []
-    return bool(groups) and user.groups.filter(name__in=groups).exists()
-
-
 def run_resume(
     *,
     run_id: Any,
@@ -147,60 +135,24 @@ def run_resume(
     approved: bool,
     data: dict[str, Any] | None = None,
     comment: str = "",
+    inputs: dict[str, Any] | None = None,
 ) -> Run:
-    """Record a decision for a waiting approval and continue the run.
+    """Decide a waiting approval (`approvals.services.step_decide`) and return its run.
 
     Deciding twice, deciding a node that is not waiting, or bad form data changes nothing.
     """
-    try:
-        run_uuid = uuid.UUID(str(run_id))
-    except ValueError:
-        raise RunServiceError("not_found", "run was not found", status=404) from None
-    with transaction.atomic():
-        run = Run.objects.select_for_update().filter(pk=run_uuid).first()
-        if run is None:
-            raise RunServiceError("not_found", "run was not found", status=404)
-        request = (run.waiting or {}).get(node_id)
-        if request is None or run.status in Run.TERMINAL:
-            requests = [{}, *(run.waiting or {}).values()]
-            if not any(_may_decide(user, run, r) for r in requests):
-                raise RunServiceError("not_found", "run was not found", status=404)
-            raise conflict("not_waiting", f"'{node_id}' is not waiting for a decision")
-        if not _may_decide(user, run, request):
-            raise forbidden("you are not an assignee of this approval")
-        if node_id in (run.decisions or {}):
-            raise conflict("already_decided", f"'{node_id}' has already been decided")
-        data = data or {}
-        if not isinstance(data, dict):
-            raise RunServiceError("invalid_form", "data must be a JSON object")
-        if approved:
-            try:
-                jsonschema.validate(data, request.get("form_schema") or {"type": "object"})
-            except jsonschema.ValidationError as exc:
-                path = "/".join(str(p) for p in exc.absolute_path) or "(form)"
-                raise RunServiceError(
-                    "invalid_form",
-                    f"the form data is invalid at {path}: {exc.message}",
-                    details={"path": path},
-                ) from None
-        run.decisions = {
-            **(run.decisions or {}),
-            node_id: {
-                "approved": bool(approved),
-                "data": data,
-                "comment": comment or "",
-                "by": user.get_username(),
-                "decided_at": time.time(),
-            },
-        }
-        fields = ["decisions"]
-        if run.status == Run.Status.SUSPENDED:
-            run.status = Run.Status.PENDING
-            run.enqueued_at = timezone.now()
-            fields += ["status", "enqueued_at"]
-            transaction.on_commit(lambda: enqueue_run(run.id))
-        run.save(update_fields=fields)
-    return run
+    from approvals.services import step_decide
+
+    step = step_decide(
+        run_id=run_id,
+        node_id=node_id,
+        user=user,
+        approved=approved,
+        data=data,
+        comment=comment,
+        inputs=inputs,
+    )
+    return Run.objects.select_related("flow_version", "requested_by").get(pk=step.run_id)
 
 
 # --------------------------------------------------------------------------- batches

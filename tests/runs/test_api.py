@@ -161,16 +161,18 @@ def test_an_approval_is_decided_once_by_an_assignee_with_a_valid_form(
     assert [w["node_id"] for w in detail["waiting"]] == ["ok"]
     path = f"/api/v1/runs/{run.id}/approvals/ok/"
 
-    # Not an assignee, an invalid form, a node that is not waiting: refused, nothing changes
+    # Not an assignee (not even the run's owner), an invalid form, a node that is not an
+    # approval: refused, nothing changes
     denied = _client(outsider).post(path, {"approved": True, "data": {"amount": 1}}, format="json")
-    assert denied.status_code == 403
+    assert denied.status_code == 404
+    assert _client(user).post(path, {"approved": True}, format="json").status_code == 404
     bad = _client(other_user).post(path, {"approved": True, "data": {"amount": 500}}, format="json")
     assert bad.status_code == 400
     assert _error(bad)["code"] == "invalid_form"
     wrong_node = _client(other_user).post(
         f"/api/v1/runs/{run.id}/approvals/first/", {"approved": True}, format="json"
     )
-    assert wrong_node.status_code == 409
+    assert wrong_node.status_code == 404
     run.refresh_from_db()
     assert run.status == "suspended"
     assert run.decisions == {}
@@ -181,9 +183,10 @@ def test_an_approval_is_decided_once_by_an_assignee_with_a_valid_form(
     )
     assert ok.status_code == 202, ok.content
     assert ok.json()["status"] == "pending"
-    again = _client(user).post(path, {"approved": False}, format="json")
+    again = _client(other_user).post(path, {"approved": False}, format="json")
     assert again.status_code == 409
     assert _error(again)["code"] == "already_decided"
+    assert _error(again)["details"]["by"] == "bob"
 
     assert inprocess.execute(run.id) == "completed"
     detail = _client(user).get(f"/api/v1/runs/{run.id}/").json()
@@ -191,10 +194,10 @@ def test_an_approval_is_decided_once_by_an_assignee_with_a_valid_form(
     approval = next(n for n in detail["nodes"] if n["node_id"] == "ok")
     assert approval["output"]["by"] == "bob"
     assert approval["output"]["comment"] == "fine"
-    # once nothing waits on them, assignees no longer see the run; the owner is told why
+    # once decided, the assignee is told so (409, by whom); anyone else still gets 404
     late = {"approved": True, "data": {"amount": 1}}
-    assert _client(other_user).post(path, late, format="json").status_code == 404
-    assert _error(_client(user).post(path, late, format="json"))["code"] == "not_waiting"
+    assert _error(_client(other_user).post(path, late, format="json"))["code"] == "already_decided"
+    assert _client(user).post(path, late, format="json").status_code == 404
     seqs = list(RunEvent.objects.filter(run=run).values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
 
@@ -271,8 +274,9 @@ def test_the_approvals_inbox_lists_only_what_waits_for_me(
     fiona_inbox = _client(fiona).get("/api/v1/approvals/").json()
     assert [(r["run"], r["node_id"]) for r in bob_inbox["results"]] == [(str(by_user.id), "ok")]
     assert [r["run"] for r in fiona_inbox["results"]] == [str(by_group.id)]
-    assert fiona_inbox["results"][0]["context"] == {"why": "refund"}
-    assert fiona_inbox["results"][0]["form_schema"]["required"] == ["amount"]
+    step = _client(fiona).get(f"/api/v1/approvals/{by_group.id}/ok/").json()
+    assert step["context"] == {"why": "refund"}
+    assert step["form_schema"]["required"] == ["amount"]
     assert _client(outsider).get("/api/v1/approvals/").json()["count"] == 0
 
     path = f"/api/v1/approvals/{by_group.id}/ok/"

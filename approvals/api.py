@@ -1,0 +1,84 @@
+"""REST views for approvals (mounted under /api/v1/ by flows.api.runs_urls): the inbox,
+one step, deciding it. Only a step's assignees and staff see it; for anyone else every
+method answers 404, so nobody learns that a step exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from approvals import selectors, services
+from approvals.serializers import DecisionInput, InboxOutput, StepDetailOutput, step_detail
+from flows.api.runs_serializers import RunOutput
+from flows.api.runs_views import RunsApiView
+from flows.api.views import errors, validated
+
+
+class _StepApiView(RunsApiView):
+    """A method the view lacks is 404 for someone who may not see the step, 405 otherwise."""
+
+    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.step_for_user(
+            run_id=kwargs.get("run_id"), node_id=kwargs.get("node_id", ""), user=request.user
+        )
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+def _decide(request: Request, run_id: Any, node_id: str) -> Any:
+    data = validated(DecisionInput, request.data)
+    return services.step_decide(
+        run_id=run_id,
+        node_id=node_id,
+        user=request.user,
+        approved=data["approved"],
+        data=data["data"],
+        comment=data["comment"],
+        inputs=data["inputs"],
+    )
+
+
+class InboxApi(RunsApiView):
+    @extend_schema(tags=["approvals"], operation_id="v1_approvals_list",
+                   responses={200: InboxOutput, **errors(401)})
+    def get(self, request: Request) -> Response:
+        """The steps waiting for me (by name or group), oldest first."""
+        steps = list(selectors.inbox_steps(request.user)[:500])
+        return Response(InboxOutput({"count": len(steps), "results": steps}).data)
+
+
+class StepApi(_StepApiView):
+    @extend_schema(tags=["approvals"], operation_id="v1_approvals_retrieve",
+                   responses={200: StepDetailOutput, **errors(401, 404)})
+    def get(self, request: Request, run_id: str, node_id: str) -> Response:
+        """One step: context, form, proposed tool inputs, decisions, place in the flow.
+        Every look is written to the audit log."""
+        step = services.step_view(run_id=run_id, node_id=node_id, user=request.user)
+        return Response(step_detail(step, request.user))
+
+    @extend_schema(tags=["approvals"], operation_id="v1_approvals_decide",
+                   request=DecisionInput,
+                   responses={202: StepDetailOutput, **errors(400, 401, 404, 409)})
+    def post(self, request: Request, run_id: str, node_id: str) -> Response:
+        """Approve or reject. The form data is checked against the step's form schema (and
+        edited tool inputs against the tool's input schema); once the quorum is met the run
+        continues. 409 `already_decided` says by whom; 409 `not_waiting` when the run ended."""
+        step = _decide(request, run_id, node_id)
+        step = selectors.step_get(run_id=step.run_id, node_id=step.node_id, user=request.user)
+        return Response(step_detail(step, request.user), status=status.HTTP_202_ACCEPTED)
+
+
+class RunApprovalApi(_StepApiView):
+    @extend_schema(tags=["approvals"], request=DecisionInput,
+                   responses={202: RunOutput, **errors(400, 401, 404, 409)})
+    def post(self, request: Request, run_id: str, node_id: str) -> Response:
+        """Decide a step, as POST approvals/<run>/<node>/ does, answering with the run."""
+        from flows.models import Run
+
+        step = _decide(request, run_id, node_id)
+        run = Run.objects.select_related("flow_version", "requested_by").get(pk=step.run_id)
+        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,147 @@
+"""Reads for approvals: who may see a step, the inbox, one step with its decisions."""
+
+from __future__ import annotations
+
+import uuid
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from approvals.models import ApprovalStep, AuditEntry, StepDecision
+from flows.models import Run
+from flows.runs.errors import not_found
+
+
+def _group_names(user: Any) -> set[str]:
+    return set(user.groups.values_list("name", flat=True))
+
+
+def is_assignee(user: Any, step: ApprovalStep, group_names: set[str] | None = None) -> bool:
+    """Named by user or group; a step that names nobody belongs to the run's owner."""
+    if not user.is_authenticated:
+        return False
+    if not step.assignee_users and not step.assignee_groups:
+        return bool(step.run.requested_by_id == user.pk)
+    if user.get_username() in step.assignee_users:
+        return True
+    groups = _group_names(user) if group_names is None else group_names
+    return bool(groups & set(step.assignee_groups))
+
+
+def step_visible_to(user: Any, step: ApprovalStep) -> bool:
+    """Only a step's assignees, and staff, see or decide it."""
+    return bool(user.is_authenticated and (user.is_staff or is_assignee(user, step)))
+
+
+def step_find(*, run_id: Any, node_id: str) -> ApprovalStep | None:
+    try:
+        run_uuid = uuid.UUID(str(run_id))
+    except ValueError:
+        return None
+    return (
+        ApprovalStep.objects.select_related("run", "run__flow_version__flow", "run__requested_by")
+        .filter(run_id=run_uuid, node_id=node_id)
+        .first()
+    )
+
+
+def step_get(*, run_id: Any, node_id: str, user: Any) -> ApprovalStep:
+    """The step, if `user` may see it; 404 otherwise (no hint that it exists)."""
+    step = step_find(run_id=run_id, node_id=node_id)
+    if step is None or not step_visible_to(user, step):
+        raise not_found("approval")
+    return step
+
+
+def _assigned_filter(user: Any) -> Q:
+    mine = Q(assignee_users__contains=[user.get_username()])
+    groups = [Q(assignee_groups__contains=[name]) for name in _group_names(user)]
+    nobody = Q(assignee_users=[], assignee_groups=[], run__requested_by=user)
+    return reduce(or_, [mine, nobody, *groups])
+
+
+def inbox_steps(user: Any) -> QuerySet[ApprovalStep]:
+    """The steps waiting for `user` (by name or group), oldest first; a quorum step the user
+    has already answered is not waiting for them."""
+    return (
+        ApprovalStep.objects.filter(status=ApprovalStep.Status.PENDING)
+        .exclude(run__status__in=Run.TERMINAL)
+        .filter(_assigned_filter(user))
+        .exclude(decisions__username=user.get_username())
+        .select_related("run", "run__flow_version__flow", "run__requested_by")
+        .order_by("created_at", "id")
+        .distinct()
+    )
+
+
+def step_recipients(step: ApprovalStep) -> list[Any]:
+    """The active users a step waits for (the run's owner when it names nobody)."""
+    users = get_user_model().objects.filter(is_active=True)
+    if not step.assignee_users and not step.assignee_groups:
+        return list(users.filter(pk=step.run.requested_by_id))
+    return list(
+        users.filter(
+            Q(username__in=step.assignee_users) | Q(groups__name__in=step.assignee_groups)
+        ).distinct()
+    )
+
+
+def step_contents(step: ApprovalStep) -> dict[str, Any]:
+    """What the step shows its approver (unsealed)."""
+    contents: dict[str, Any] = step.unseal_value()
+    return contents
+
+
+def step_decisions(step: ApprovalStep) -> list[dict[str, Any]]:
+    """Every decision, oldest first, with its (unsealed) form data, comment and inputs."""
+    rows = []
+    for decision in StepDecision.objects.filter(step=step).order_by("created_at", "id"):
+        sealed = decision.unseal_value()
+        rows.append(
+            {
+                "by": decision.username,
+                "approved": decision.approved,
+                "at": decision.created_at,
+                "comment": sealed.get("comment", ""),
+                "data": sealed.get("data", {}),
+                "inputs": sealed.get("inputs"),
+            }
+        )
+    return rows
+
+
+def step_graph(step: ApprovalStep) -> dict[str, Any]:
+    """Where the step sits in its flow: the nodes (with their state in this run) and edges."""
+    from flows.core.graph import build_graph
+    from flows.core.ir import parse_flow
+
+    flow = parse_flow(step.run.flow_version.ir)
+    graph = build_graph(flow)
+    states = dict(
+        step.run.node_attempts.order_by("id").values_list("node_id", "status")
+    )
+    nodes = [
+        {
+            "id": node.id,
+            "type": node.type,
+            "title": node.title or node.id,
+            "status": "waiting" if node.id == step.node_id and step.status == "pending"
+            else states.get(node.id),
+        }
+        for node in flow.nodes
+    ]
+    edges = [
+        [dep, node_id] for node_id in graph.order for dep in graph.dependencies[node_id]
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
+def step_audit(step: ApprovalStep) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(step=step).order_by("at", "id")
+
+
+def inbox_count(user: Any) -> int:
+    return inbox_steps(user).count()

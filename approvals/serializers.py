@@ -1,0 +1,148 @@
+"""Request and response shapes of the approvals API (`approvals.api`); each output is also
+its OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from approvals import selectors
+from approvals.models import ApprovalStep
+from flows.api.fields import JsonObjectField
+
+
+@extend_schema_field({"type": "string", "enum": list(ApprovalStep.Status.values)},
+                     component_name="ApprovalStatusEnum")
+class StepStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=ApprovalStep.Status.choices, read_only=True, **kwargs)
+
+
+class AssigneesOutput(serializers.Serializer):
+    users = serializers.ListField(child=serializers.CharField())
+    groups = serializers.ListField(child=serializers.CharField())
+
+
+class StepOutput(serializers.Serializer):
+    """A step as the inbox lists it: where it comes from, who decides, by when."""
+
+    id = serializers.UUIDField()
+    run = serializers.UUIDField(source="run_id")
+    node_id = serializers.CharField()
+    title = serializers.CharField()
+    flow = serializers.CharField(source="run.flow_version.flow.name", help_text="Flow name.")
+    flow_id = serializers.IntegerField(source="run.flow_version.flow_id")
+    flow_version = serializers.IntegerField(source="run.flow_version_id")
+    run_status = serializers.CharField(source="run.status")
+    requested_by = serializers.CharField(source="run.requested_by.get_username")
+    assignees = AssigneesOutput()
+    status = StepStatusField()
+    quorum = serializers.IntegerField(help_text="Approvals needed.")
+    reject_quorum = serializers.IntegerField(help_text="Rejections that reject it.")
+    approvals = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(help_text="When the run suspended on it.")
+    deadline = serializers.DateTimeField(allow_null=True)
+    on_timeout = serializers.CharField()
+    escalated_at = serializers.DateTimeField(allow_null=True)
+    decided_by = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    timed_out = serializers.BooleanField()
+
+    def get_approvals(self, step: ApprovalStep) -> int:
+        return step.decisions.filter(approved=True).count()
+
+
+class DecisionOutput(serializers.Serializer):
+    by = serializers.CharField()
+    approved = serializers.BooleanField()
+    at = serializers.DateTimeField()
+    comment = serializers.CharField(allow_blank=True)
+    data = serializers.JSONField()
+    inputs = serializers.JSONField(allow_null=True, help_text="Edited tool inputs, if any.")
+
+
+class ReviewOutput(serializers.Serializer):
+    """The tool call a step reviews: proposed inputs beside the approved ones."""
+
+    node = serializers.CharField(help_text="The tool node that runs next.")
+    tool = serializers.CharField()
+    input_schema = serializers.JSONField()
+    proposed = serializers.JSONField(help_text="What the run was about to send.")
+    approved = serializers.JSONField(allow_null=True, help_text="What it sends, once approved.")
+
+
+class GraphNodeOutput(serializers.Serializer):
+    id = serializers.CharField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField(allow_null=True)
+
+
+class GraphOutput(serializers.Serializer):
+    nodes = GraphNodeOutput(many=True)
+    edges = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="[from, to] pairs."
+    )
+
+
+class StepDetailOutput(StepOutput):
+    """One step with what it shows its approver, its decisions and its place in the flow."""
+
+    instructions = serializers.CharField(allow_blank=True)
+    context = serializers.JSONField(help_text="Values computed for the approver.")
+    form_schema = serializers.JSONField(help_text="JSON Schema of the form to fill in.")
+    review = ReviewOutput(allow_null=True)
+    decisions = DecisionOutput(many=True)
+    can_decide = serializers.BooleanField(help_text="Whether you may decide it now.")
+    graph = GraphOutput()
+
+
+def step_detail(step: ApprovalStep, user: Any) -> dict[str, Any]:
+    """The data of StepDetailOutput (unsealed)."""
+    contents = selectors.step_contents(step)
+    decisions = selectors.step_decisions(step)
+    review = contents.get("review")
+    if review:
+        edited = [d["inputs"] for d in decisions if d["approved"] and d["inputs"] is not None]
+        approved = None
+        if step.status == ApprovalStep.Status.APPROVED:
+            approved = edited[-1] if edited else review.get("proposed")
+        review = {**review, "approved": approved}
+    answered = any(d["by"] == user.get_username() for d in decisions)
+    can_decide = (
+        step.status == ApprovalStep.Status.PENDING
+        and step.run.status not in ("completed", "failed", "cancelled")
+        and not answered
+    )
+    return {
+        **StepOutput(step).data,
+        "instructions": contents.get("instructions", ""),
+        "context": contents.get("context", {}),
+        "form_schema": contents.get("form_schema", {"type": "object"}),
+        "review": review,
+        "decisions": DecisionOutput(decisions, many=True).data,
+        "can_decide": can_decide,
+        "graph": selectors.step_graph(step),
+    }
+
+
+class InboxOutput(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = StepOutput(many=True)
+
+
+class DecisionInput(serializers.Serializer):
+    approved = serializers.BooleanField()
+    data = JsonObjectField(
+        required=False, default=dict,
+        help_text="The filled-in form; checked against its form_schema when approved.",
+    )
+    comment = serializers.CharField(required=False, default="", allow_blank=True,
+                                    max_length=4000)
+    inputs = JsonObjectField(
+        required=False, default=None, allow_null=True,
+        help_text="For a step that reviews a tool call: the inputs to send instead of the "
+        "proposed ones, checked against the tool's input_schema.",
+    )
