@@ -7,7 +7,14 @@ STAMP := $(VENV)/.installed
 EMBED := $(PY) -m dynamicflow_site.embedded --
 export DYNAMICFLOW_DEV ?= 1
 
-.PHONY: run test lint bench bench-runs eval-planner install clean-var
+.PHONY: run test lint bench bench-runs eval-planner install frontend chromium clean-var
+
+# The web app: npm ci when the lockfile changes, a Vite build when any source changes.
+NPM_STAMP := frontend/node_modules/.installed
+WEB_BUILD := frontend/dist/.vite/manifest.json
+WEB_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html \
+	frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
+CHROMIUM ?= /usr/bin/chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,15 +24,34 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(NPM_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_BUILD): $(NPM_STAMP) $(WEB_SOURCES)
+	cd frontend && npm run build
+
+## make frontend: build the web app into frontend/dist (Django serves it)
+frontend: $(WEB_BUILD)
+
+## make chromium: Debian's Chromium for the browser tests (Playwright never downloads one)
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 ## make run: start the whole stack (embedded Postgres/Redis when DATABASE_URL/REDIS_URL unset)
-run: $(STAMP)
+run: $(STAMP) $(WEB_BUILD)
 	$(PY) -m dynamicflow_site.launcher
 
-## make test: lint, the import contract, types of the core, then the whole suite
-test: $(STAMP)
+## make test: lint, the import contract, types of the core, the web app's type check and unit
+## tests, then the whole suite (browser tests included, in Debian's Chromium)
+test: $(STAMP) $(WEB_BUILD) chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy flows/core
+	cd frontend && npx vitest run
 	$(EMBED) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

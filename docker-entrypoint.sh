@@ -4,7 +4,6 @@ set -e
 case "$1" in
   web)
     python manage.py migrate --no-input
-    python manage.py collectstatic --no-input -v 0
     exec daphne -b 0.0.0.0 -p "${PORT:-8000}" dynamicflow_site.asgi:application ;;
   worker)
     exec celery -A dynamicflow_site worker --loglevel "${LOG_LEVEL:-INFO}" --concurrency "${WORKER_CONCURRENCY:-4}" ;;

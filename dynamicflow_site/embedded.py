@@ -81,6 +81,52 @@ def embedded_services(var_dir: Path = VAR_DIR) -> Iterator[dict[str, str]]:
                     shutdown()
 
 
+SERVICES_FILE = "services.env"
+_PRODUCTION = "production"
+
+
+def write_services_file(env: dict[str, str], var_dir: Path = VAR_DIR) -> Path:
+    """Tell commands run beside `make run` where its services are (manage.py reads it)."""
+    path = var_dir / SERVICES_FILE
+    path.write_text("".join(f"{key}={value}\n" for key, value in sorted(env.items())))
+    return path
+
+
+def _running_services(var_dir: Path) -> dict[str, str] | None:
+    """The addresses `make run` wrote, if its Postgres still answers there."""
+    path = var_dir / SERVICES_FILE
+    if not path.exists():
+        return None
+    env = dict(
+        line.split("=", 1) for line in path.read_text().splitlines() if "=" in line
+    )
+    database = env.get("DATABASE_URL", "")
+    try:
+        import psycopg
+
+        with psycopg.connect(database, connect_timeout=2):
+            pass
+    except Exception:
+        return None
+    return env
+
+
+@contextlib.contextmanager
+def services_env_for_command(var_dir: Path = VAR_DIR) -> Iterator[tuple[dict[str, str], bool]]:
+    """The services a management command should use (see manage.py), and whether they were
+    started just for it (then the database may still need migrating)."""
+    configured = os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")
+    if configured or os.environ.get("DYNAMICFLOW_ENV") == _PRODUCTION:
+        yield {}, False
+        return
+    running = _running_services(var_dir)
+    if running is not None:
+        yield {k: v for k, v in running.items() if not os.environ.get(k)}, False
+        return
+    with embedded_services(var_dir) as env:
+        yield env, True
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "--":
         argv = argv[1:]

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from dynamicflow_site.embedded import embedded_services
+from dynamicflow_site.embedded import SERVICES_FILE, VAR_DIR, embedded_services, write_services_file
 
 HOST = os.environ.get("DYNAMICFLOW_HOST", "127.0.0.1")
 PORT = os.environ.get("DYNAMICFLOW_PORT", "8000")
@@ -28,6 +28,7 @@ def main() -> int:
         env = {**os.environ, **service_env}
         env.setdefault("DEBUG", "1")
         env.setdefault("DYNAMICFLOW_DEV", "1")
+        write_services_file({key: env[key] for key in ("DATABASE_URL", "REDIS_URL")})
         _manage("migrate", "--no-input", "-v", "0", env=env)
         _manage("bootstrap", env=env)
         processes = [
@@ -85,6 +86,7 @@ def main() -> int:
                     process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     process.kill()
+        (VAR_DIR / SERVICES_FILE).unlink(missing_ok=True)
         failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
         return 1 if failed and not stopping else 0
 

