@@ -1,0 +1,49 @@
+"""The page that hosts the web app: sign-in first, then one template for every app path."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.conf import settings
+
+
+def test_app_paths_need_sign_in(client):
+    for path in ("/", "/flows", "/flows/3/v/2", "/runs/abc", "/inbox", "/tools"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.django_db
+def test_every_app_path_serves_the_app_with_the_session(client, django_user_model):
+    if not settings.DJANGO_VITE["default"]["manifest_path"].exists():
+        pytest.fail("the web app is not built: run `make frontend`")
+    user = django_user_model.objects.create_user("ada", password="pw-ada-123456")
+    client.force_login(user)
+
+    for path in ("/", "/flows", "/flows/new", "/flows/3/v/2", "/runs/abc", "/tools"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.content.decode()
+        assert '<div id="root"></div>' in page
+        assert re.search(r'<script type="module" [^>]*src="/static/assets/main-[\w-]+\.js"', page)
+        session = json.loads(
+            re.search(r'<script id="dynamicflow-session" type="application/json">(.*?)</script>',
+                      page, re.S).group(1)
+        )
+        assert session["username"] == "ada"
+        assert session["isStaff"] is False
+        assert "offline" in session["planners"]
+        assert "csrftoken" in response.cookies
+
+
+def test_unknown_top_level_paths_are_404_not_the_app(admin_client):
+    assert admin_client.get("/nope").status_code == 404
+
+
+def test_static_files_are_served_without_collectstatic(client):
+    response = client.get("/static/admin/css/base.css")
+    assert response.status_code == 200
+    assert b"body" in b"".join(response.streaming_content)
