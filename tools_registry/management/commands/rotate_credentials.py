@@ -1,20 +1,10 @@
-"""`manage.py rotate_credentials`: reseal every credential with the primary (first) key."""
+"""`manage.py rotate_credentials`: the former name of `rotate_keys`, which reseals
+credentials and suspended approval state alike."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.management.base import BaseCommand
-
-from tools_registry.services import credentials_reseal
+from tools_registry.management.commands.rotate_keys import Command as RotateKeys
 
 
-class Command(BaseCommand):
-    help = (
-        "Re-encrypt credentials sealed with older keys under the first key of "
-        "DYNAMICFLOW_ENCRYPTION_KEYS; afterwards the old keys can be removed."
-    )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        count = credentials_reseal()
-        self.stdout.write(f"Resealed {count} credential(s) with the primary key.")
+class Command(RotateKeys):
+    help = "Same as rotate_keys: " + RotateKeys.help
