@@ -15,6 +15,14 @@ from approvals.models import ApprovalStep, AuditEntry, StepDecision
 
 
 class _ReadOnly:
+    """Any staff member may read; nobody adds, changes or deletes through the site."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

@@ -20,13 +20,14 @@ from flows.api.views import errors, validated
 
 
 class _StepApiView(RunsApiView):
-    """A method the view lacks is 404 for someone who may not see the step, 405 otherwise."""
+    """Before any method (a body is even read): 404 for someone who may not see the step,
+    so no answer (400, 405, OPTIONS) tells them it exists."""
 
-    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
         services.step_for_user(
             run_id=kwargs.get("run_id"), node_id=kwargs.get("node_id", ""), user=request.user
         )
-        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 def _decide(request: Request, run_id: Any, node_id: str) -> Any:

@@ -38,9 +38,9 @@ def emails(monkeypatch: pytest.MonkeyPatch, mailoutbox: list[Any]) -> list[Any]:
 def client_for() -> Callable[[Any], Any]:
     from rest_framework.test import APIClient
 
-    def make(user: Any) -> Any:
+    def make(person: Any) -> Any:
         client = APIClient()
-        client.force_authenticate(user)
+        client.force_authenticate(person)
         return client
 
     return make

@@ -51,7 +51,7 @@ def _all_text() -> str:
         cursor.execute("SELECT waiting::text, decisions::text, result::text FROM flows_run")
         chunks += [str(row) for row in cursor.fetchall()]
         for table in tables:
-            cursor.execute(f"SELECT t::text FROM {table} AS t")  # noqa: S608 (fixed names)
+            cursor.execute(f"SELECT t::text FROM {table} AS t")
             chunks += [row[0] for row in cursor.fetchall()]
     return "\n".join(chunks)
 
