@@ -120,7 +120,7 @@ def test_a_conditional_approval_does_not_make_the_step_conditional(catalog):
     approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
     assert approval.when == "input.amount > 500.0"
     assert approval.assignees.groups == ["finance"]
-    join = next(node for node in flow.nodes if isinstance(node, ValueNode))
+    join = next(node for node in flow.nodes if node.id == f"{approval.id}_passed")
     assert join.trigger == "any"
     assert join.when == f"{approval.id} == null || {approval.id}.approved"
     assert flow.node("refund_order").after == [join.id]

@@ -194,6 +194,8 @@ class PlannerOutput:
     flow: Flow
     attempts: list[AttemptRecord] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
+    #: node id -> the phrase of the request the node comes from (when the planner knows).
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -241,6 +243,8 @@ class PlanResult:
     operations: list[EditOperation] = field(default_factory=list)
     diff: dict[str, Any] | None = None
     issues: list[dict[str, Any]] = field(default_factory=list)
+    #: node id -> the phrase of the prompt it comes from (explains the plan).
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def ir(self) -> dict[str, Any] | None:
@@ -269,4 +273,6 @@ class PlanResult:
             data["diff"] = self.diff
         if self.issues:
             data["issues"] = self.issues
+        if self.sources:
+            data["sources"] = self.sources
         return data

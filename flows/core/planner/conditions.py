@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from flows.core.planner.lexicon import STOP_WORDS, singular, split_identifier, stem, synonyms
 from flows.core.planner.wiring import Source, schema_types
 
-_NUMBER = r"\$?\s*(?P<number>-?\d[\d,]*(?:\.\d+)?)\s*(?P<suffix>k|thousand|m|million)?"
+_NUMBER = (
+    r"(?:[$€£¥]|usd|eur|gbp)?\s*(?P<number>-?\d[\d,]*(?:\.\d+)?)\s*"
+    r"(?:(?P<suffix>k|thousand|m|million|bn|billion)\b)?"
+)
+#: Currency words after a number, not what it counts.
+_CURRENCY_WORDS = frozenset(
+    "usd eur gbp cad aud jpy dollar dollars euro euros pound pounds bucks".split()
+)
 _COMPARISON = re.compile(
     r"(?P<subject>[\w\s'-]*?)\s*(?:is\s+|are\s+|was\s+|of\s+|with\s+(?:an?\s+)?|has\s+(?:an?\s+)?)?"
     r"(?P<operator>over|above|more\s+than|greater\s+than|larger\s+than|higher\s+than|exceeds?|"
@@ -53,9 +60,11 @@ _OPERATORS = {
 }
 _NEGATIONS = re.compile(
     r"\b(?:not|no|never|isn't|aren't|wasn't|doesn't|don't|didn't|cannot|can't|fails?|failed|"
-    r"false|without)\b|n't\b",
+    r"false|without|nobody|no\s+one|nothing|none|unable|couldn't|won't|haven't|hasn't)\b|n't\b",
     re.IGNORECASE,
 )
+#: Word forms the stemmer cannot join.
+_IRREGULAR = {"find": "found", "found": "find", "went": "go", "sent": "send", "paid": "pay"}
 _OUT_OF = re.compile(r"\bout\s+of\b", re.IGNORECASE)
 _NEGATIVE_PREFIXES = ("in", "un", "non", "im", "dis")
 _SUCCESS_WORDS = frozenset(
@@ -65,7 +74,8 @@ _SUCCESS_WORDS = frozenset(
 _OUTCOME_WORDS = frozenset(
     stem(word)
     for word in "succeed succeeds succeeded success successful fail fails failed failure "
-    "works worked pass passes passed ok goes through".split()
+    "works worked pass passes passed ok okay goes go through fine good clean checks out looks "
+    "look clear cleared".split()
 )
 #: Words that name a quantity: a comparison on one of them names its run input field.
 _QUANTITY_WORDS = (
@@ -83,10 +93,52 @@ class ResolvedCondition:
     new_input: tuple[str, dict] | None = None
 
 
+_JOINER = re.compile(r"\s*,?\s+\b(and|or)\b\s+", re.IGNORECASE)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
-    """CEL for `text` over `sources` (most relevant first), or None when nothing fits."""
+    """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
+    "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
+    compound = _compound(text, sources)
+    if compound is not None:
+        expression = f"!({compound.expression})" if negate else compound.expression
+        return ResolvedCondition(expression, compound.subject)
+    return _resolve_one(text, sources, negate=negate)
+
+
+def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
+    joiners = {match.group(1).lower() for match in _JOINER.finditer(text)}
+    if len(joiners) != 1:
+        return None
+    joiner = joiners.pop()
+    parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
+    if len(parts) < 2:
+        return None
+    resolved = []
+    for index, part in enumerate(parts):
+        found = _resolve_one(part, sources)
+        if found is None and index > 0:
+            # "the priority is high or urgent": the field comes from the first part.
+            subject = re.split(r"\s+(?:is|are|was|were|has|have)\s+", parts[0], maxsplit=1)[0]
+            found = _resolve_one(f"{subject} is {part}", sources)
+        if found is None or found.new_input is not None:
+            return None
+        resolved.append(found)
+    if len({r.expression for r in resolved}) < len(resolved):
+        return None
+    operator = " || " if joiner == "or" else " && "
+    expression = operator.join(
+        r.expression if re.fullmatch(r"!?[\w.]+", r.expression) else f"({r.expression})"
+        for r in resolved
+    )
+    return ResolvedCondition(expression, resolved[0].subject)
+
+
+def _resolve_one(
+    text: str, sources: Sequence[Source], *, negate: bool = False
+) -> ResolvedCondition | None:
     words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no")]
     negated = negate != _is_negated(text)
 
@@ -131,6 +183,9 @@ def _comparison(
     subject_words = [
         w for w in split_identifier(match.group("subject") or "") if w not in STOP_WORDS
     ]
+    after = split_identifier(match.string[match.end() :])[:1]
+    if after and after[0] not in STOP_WORDS and after[0] not in _CURRENCY_WORDS:
+        subject_words.append(after[0])  # "more than 50 units"
     numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
     best = _best_by_words(subject_words, numeric)
     if best is None:
@@ -165,7 +220,12 @@ def _enum_equality(
             if not isinstance(value, str) or not value:
                 continue
             if re.search(rf"\b{re.escape(value.lower())}\b", lowered):
-                score = 1.0 + _word_overlap(words, source) + source.priority * 0.001
+                score = (
+                    1.0
+                    + _word_overlap(words, source)
+                    + 0.5 * _word_overlap(words, source, context_only=True)
+                    + source.priority * 0.001
+                )
                 if best is None or score > best[0]:
                     best = (score, source, value)
     if best is None:
@@ -187,7 +247,7 @@ def _boolean(
         flip = False
         for word in words:
             word_stem = stem(word)
-            if word_stem in field_stems:
+            if word_stem in field_stems or _IRREGULAR.get(word_stem) in field_stems:
                 score += 1.0
             elif word_stem in field_related:
                 score += 0.6

@@ -37,19 +37,19 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     for group in (
         "email mail e-mail emails inbox",
         "send notify notification",
-        "text sms message",
+        "text message",
         "check validate verify valid validation confirm ensure",
-        "lookup look find fetch get retrieve load read",
+        "lookup look find fetch get retrieve load read grab pull",
         "user customer person account member client",
-        "pay payment charge bill billing refund",
-        "ship shipment shipping deliver delivery dispatch",
+        "pay payment charge bill billing",
+        "ship shipment shipping deliver delivery dispatch parcel package",
         "stock inventory available availability",
         "tax taxes vat",
-        "summarize summarise summary digest tldr",
+        "summarize summarise summary digest tldr recap",
         "sentiment mood tone feeling",
-        "classify classification categorize categorise category triage label",
+        "classify classification categorize categorise category triage label sort",
         "ticket issue case",
-        "create open add make new",
+        "create open add new raise file",
         "url link page website web address",
         "amount total sum price cost",
         "order purchase",
@@ -115,6 +115,8 @@ def stem(word: str) -> str:
             break
     if w.endswith("ied"):
         w = w[:-3] + "y"
+    if w.endswith("ator") and len(w) > 6:
+        w = w[:-4] + "ate"  # "validator" -> "validate"
     for suffix in ("ation", "ment"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]

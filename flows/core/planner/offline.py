@@ -38,6 +38,7 @@ from flows.core.planner.lexicon import (
     synonyms,
 )
 from flows.core.planner.phrasing import (
+    COMMON_VERBS,
     NOUN_VERBS,
     Clause,
     Condition,
@@ -56,6 +57,14 @@ from flows.core.planner.wiring import (
     schema_types,
     type_fit,
     unwrap_nullable,
+)
+from flows.core.planner.wording import (
+    correct_typos,
+    drop_thousands_separators,
+    missing_capability,
+    plain_verb_forms,
+    straight_apostrophes,
+    vocabulary,
 )
 from flows.core.tools import ToolSpec
 
@@ -105,7 +114,7 @@ class OfflinePlanner:
         assert result.flow is not None
         record = AttemptRecord(1, VALID, (time.monotonic() - started) * 1000)
         context.emitter.attempt(record)
-        return PlannerOutput(result.flow, [record])
+        return PlannerOutput(result.flow, [record], sources=builder.sources)
 
     def refine(self, context: RefineContext) -> RefineOutput:
         from flows.core.planner.offline_refine import offline_operations
@@ -240,6 +249,9 @@ class FlowBuilder:
         #: Where the nodes this builder added start in `nodes` (after a seeded flow's).
         self.first_new = 0
         self.seeded_inputs: set[str] = set()
+        #: node id -> the phrase of the request it comes from.
+        self.sources: dict[str, str] = {}
+        self.words = vocabulary(tools, COMMON_VERBS)
 
     def seed(self, flow: Flow, *, visible: set[str], exits: list[str]) -> None:
         """Continue from an existing flow: its `visible` nodes are sources, new nodes attach
@@ -278,8 +290,16 @@ class FlowBuilder:
 
     # -- the whole request -------------------------------------------------------------
 
+    def read(self, prompt: str) -> list[Clause]:
+        """The request's steps, read after fixing what people type: curly apostrophes,
+        thousands separators, typos and verbs in the third person."""
+        text = drop_thousands_separators(straight_apostrophes(prompt))
+        text, _ = correct_typos(text, self.words)
+        text = plain_verb_forms(text, self.reader.verbs)
+        return self.reader.read(text)
+
     def build(self, prompt: str) -> dict[str, Any]:
-        clauses = self.reader.read(prompt)
+        clauses = self.read(prompt)
         for clause in clauses:
             self.add_clause(clause)
         self._end_group()
@@ -485,6 +505,9 @@ class FlowBuilder:
         if clause.for_each and clause.for_each not in text.lower():
             text = f"{text} {clause.for_each}"  # "validate it" for each order
         spec = self._pick_tool(clause, text)
+        repeated = self._repeated_side_effect(spec, clause)
+        if repeated is not None:
+            return repeated
         if (
             self._merge is not None
             and self._merge[0] == spec.id
@@ -517,7 +540,49 @@ class FlowBuilder:
                     ]
                 },
             )
-        return ranked[0][1].spec
+        asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
+        for score, item in ranked:
+            if score < self.min_score:
+                break
+            if missing_capability(asked, item.spec) is None:
+                return item.spec
+        best = ranked[0][1].spec
+        missing = missing_capability(asked, best)
+        assert missing is not None
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: it asks for {missing.what} ({missing.phrase!r}), "
+            f"and no tool in the catalogue does that; the closest, {best.id}, does not "
+            f"({best.description.strip().splitlines()[0] if best.description else best.name}). "
+            "Register a tool that does it, or leave the step out.",
+            step=clause.text,
+            details={
+                "phrase": missing.phrase,
+                "reason": "no_tool_offers",
+                "capability": missing.what,
+                "closest": best.id,
+            },
+        )
+
+    def _repeated_side_effect(self, spec: ToolSpec, clause: Clause) -> str | None:
+        """A step naming again a tool that changes something, already planned where this
+        step can see it, is that same step ("process the payment, and once the payment is
+        processed ..."), unless the request says to do it again."""
+        if spec.config.cacheable or clause.for_each:
+            return None
+        if re.search(r"\b(?:again|another|second|twice|too|also|as\s+well)\b", clause.text, re.I):
+            return None
+        gates = self._gates()
+        for info in self.info.values():
+            if (
+                info.spec is not None
+                and info.spec.id == spec.id
+                and info.kind == "tool"
+                and info.gates <= gates
+                and info.order >= self.first_new
+            ):
+                return info.id
+        return None
 
     def rank(self, text: str) -> list[tuple[float, ScoredTool]]:
         """Tools for a step, best first: lexical relevance, more when the tool's leading verb
@@ -706,9 +771,14 @@ class FlowBuilder:
         }
         if clause.approval.timeout_s:
             node["timeout_s"] = clause.approval.timeout_s
-            node["on_timeout"] = "reject"
+            node["on_timeout"] = clause.approval.on_timeout or "reject"
         if resolved is not None:
             node["when"] = resolved.expression
+            if not self._predecessors().exits and self.group is None:
+                # The join after a skipped approval needs a step that always completes.
+                start_id = self._unique_id("request")
+                start = {"id": start_id, "type": "value", "title": "The request", "value": "input"}
+                self._add(start, "join", None, None)
         predecessors = self._predecessors().copy()
         self._add(node, "approval", clause, None)
         if resolved is not None:
@@ -779,6 +849,8 @@ class FlowBuilder:
             output_schema,
         )
         self.nodes.append(node)
+        if clause is not None:
+            self.sources[node["id"]] = clause.text
         if self.group is not None:
             self.group.members.append(node["id"])
         else:
@@ -917,6 +989,16 @@ class FlowBuilder:
         if resolved is None:
             if condition.optional:
                 return None
+            if not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
+                raise PlanningError(
+                    "unmapped_condition",
+                    f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                    "no step before it produces a value it could test, and the request does not "
+                    "say the value comes with it. Name the step whose result decides it, or say "
+                    "that it comes with the request.",
+                    step=condition.text.strip(),
+                    details={"reason": "unbound_condition", "phrase": condition.text.strip()},
+                )
             resolved = self._flag_condition(condition)
         if resolved.new_input is not None:
             name, schema = resolved.new_input
@@ -935,10 +1017,11 @@ class FlowBuilder:
 
     def _flag_condition(self, condition: Condition) -> ResolvedCondition:
         """A condition nothing upstream can decide becomes a yes/no field of the run input."""
-        words = [w for w in meaningful(condition.text) if w not in ("is", "are", "has", "have")]
+        text = re.sub(r"\([^)]*\)", " ", condition.text)
+        words = [w for w in meaningful(text) if w not in ("is", "are", "has", "have")]
         name = _slug("_".join(words[:3]) or "condition")
         name = self._input_name(name, {"type": "boolean"})
-        schema = {"type": "boolean", "description": f"Whether {condition.text.strip()}"}
+        schema = {"type": "boolean", "description": f"Whether {text.strip()}"}
         expression = f"!input.{name}" if condition.negate else f"input.{name}"
         return ResolvedCondition(expression, name, new_input=(name, schema))
 
@@ -955,6 +1038,14 @@ class FlowBuilder:
 
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
+#: Words that say a value comes in with the run's input rather than from a step.
+_FROM_REQUEST = re.compile(
+    r"\b(?:with|in|from|by|on)\s+(?:the|this|each)\s+(?:request|input|form|payload|call|"
+    r"submission|run\s+input|order\s+form|caller)\b|\bcomes?\s+(?:in\s+)?with\b|"
+    r"\bsent\s+(?:in|with|along)\b|\bprovided\s+(?:by|in|with)\b|\bpassed\s+in\b|"
+    r"\b(?:input|request)\s+(?:field|flag|says)\b|\bflag\b",
+    re.IGNORECASE,
+)
 
 
 def _references(node: dict[str, Any]) -> set[str]:

@@ -8,13 +8,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flows.core.planner.lexicon import STOP_WORDS, split_identifier
+from flows.core.planner.wording import (
+    Deadline,
+    approval_deadline,
+    is_context,
+    is_exclusion,
+    is_nothing,
+    remove_durations,
+    request_lead_removed,
+)
 
 #: Imperative verbs that start a new step after "and" or a comma. Tool ids add their own
 #: leading verbs (validate_email -> "validate") when the planner builds its reader.
 COMMON_VERBS = frozenset(
     """
     add alert analyse analyze ask assess assign book build calculate call cancel charge check
-    greet obtain require
+    greet obtain require dispatch raise triage categorise categorize grab download verify
+    charge bill gauge produce work delete remove cancel edit modify amend post tweet share
+    print export upload archive reimburse repay fax void revoke
     classify collect compare compute confirm convert create deliver detect determine download
     draft email enrich escalate estimate evaluate extract fetch file find flag forward gather
     generate get issue log look lookup message notify open parse ping post prepare process
@@ -42,7 +53,8 @@ _OTHERWISE = re.compile(
     r"\s*[,;]?\s*\b(?:otherwise|else|if\s+not|or\s+else)\b\s*,?\s*", re.IGNORECASE
 )
 _LEADING_CONDITION = re.compile(
-    r"^(?P<word>only\s+if|only\s+when|if|unless|when|whenever|in\s+case|provided\s+that|once)\s+"
+    r"^(?P<word>only\s+if|only\s+when|if|unless|when|whenever|in\s+case|provided\s+that|once|"
+    r"should(?=\s+(?:it|this|that|they|he|she|the)\b)|as\s+long\s+as|so\s+long\s+as)\s+"
     r"(?P<condition>.+)$",
     re.IGNORECASE,
 )
@@ -55,18 +67,59 @@ _TRAILING_CONDITION = re.compile(
 #: loop starts a clause of its own.
 _CONDITION_START = re.compile(
     r"(?:\s*,\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)"
-    r"(?=(?:only\s+)?(?:if|unless)\b|for\s+(?:each|every|all)\b)",
+    r"(?=(?:only\s+)?(?:if|unless)\b|only\s+when\b|for\s+(?:each|every|all)\b|"
+    r"but\s+(?:do\s+not|don't|never|not|no\s+need|without|skip|ignore)\b)",
     re.IGNORECASE,
 )
 _PARALLEL = re.compile(
     r"\b(?:in\s+parallel|at\s+the\s+same\s+time|simultaneously|concurrently|meanwhile|"
-    r"side\s+by\s+side)\b",
+    r"side\s+by\s+side|at\s+once|in\s+the\s+meantime|while\s+that(?:'s|\s+is)\s+"
+    r"(?:happening|running|going\s+on)|while\s+that\s+runs)\b",
     re.IGNORECASE,
 )
-_BOTH = re.compile(r"^\s*both\s+", re.IGNORECASE)
+_BOTH = re.compile(
+    r"^\s*(?:(?:do|run)\s+)?(?:both|all)(?:\s+of\s+(?:these|them|the\s+following)(?:\s+steps)?)?"
+    r"\s*:?\s+",
+    re.IGNORECASE,
+)
+#: A sentence that starts like this runs beside the sentence before it.
+_PARALLEL_LEAD = re.compile(
+    r"^\s*(?:meanwhile|in\s+the\s+meantime|at\s+the\s+same\s+time|simultaneously|"
+    r"in\s+parallel|while\s+that(?:'s|\s+is)\s+(?:happening|running|going\s+on)|"
+    r"while\s+that\s+runs)\b",
+    re.IGNORECASE,
+)
+#: A heading line such as "In parallel:" over a list.
+_PARALLEL_HEADING = re.compile(
+    r"^\s*(?:(?:do|run)\s+(?:these|the\s+following|all\s+of\s+these)\s+)?(?:in\s+parallel|"
+    r"at\s+the\s+same\s+time|simultaneously|concurrently|all\s+at\s+once)\s*:?\s*$",
+    re.IGNORECASE,
+)
+#: Words that put a step after a loop rather than in it ("then send one email").
+_ONCE_MARKERS = re.compile(
+    r"\b(?:one|single|once|all\s+of\s+them|everything|the\s+(?:batch|results|digest|report|"
+    r"whole\s+list)|when\s+(?:done|finished|complete)|afterwards|at\s+the\s+end|overall|"
+    r"in\s+total|summary\s+of\s+(?:all|everything))\b",
+    re.IGNORECASE,
+)
+#: A sentence that ends like this goes before the one ahead of it.
+_FIRST = re.compile(
+    r"\b(?:first|beforehand|before\s+that|before\s+anything\s+else|up\s+front|to\s+begin\s+with)"
+    r"\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+#: "X after doing Y": Y, then X.
+_AFTER_GERUND = re.compile(r"^(?P<main>.+?),?\s+after\s+(?P<first>[a-z]+ing\b.+)$", re.IGNORECASE)
+_LOOP_VERBS = re.compile(
+    r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
+    re.IGNORECASE,
+)
+_GIVEN = re.compile(r"^\s*(?:given|with|using|from|for)\s+(?:a|an|the)\s+[^,]{1,40},\s*", re.I)
 _FOR_EACH = re.compile(
     r"\b(?:for\s+(?:each|every|all)|(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
-    r"every)\s+(?:one\s+of\s+the\s+|of\s+the\s+)?(?P<first>[a-z][a-z_-]*)"
+    r"every)\s+(?:one\s+of\s+(?:the|their|its|our|your|these|those)\s+|"
+    r"of\s+(?:the|their|its|our|your|these|those|his|her)\s+)?"
+    r"(?!(?:time|day|week|month|hour|minute|morning|night|year)\b)(?P<first>[a-z][a-z_-]*)"
     r"(?:\s+(?P<second>[a-z][a-z_-]*))?",
     re.IGNORECASE,
 )
@@ -125,7 +178,11 @@ _DEPARTMENTS = frozenset(
     """.split()
 )
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please)\b[\s,]*)+",
+    r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|"
+    r"simply|additionally|plus|once\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|"
+    r"complete\w*)|when\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|complete\w*)|"
+    r"regardless\s+of\s+the\s+(?:result|outcome)|in\s+any\s+case|either\s+way|"
+    r"no\s+matter\s+what)\b[\s,]*)+",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[\"“']([^\"”']{1,200})[\"”']")
@@ -150,6 +207,8 @@ class Approval:
     #: Who approves, as the request says it ("manager", "finance"), for the node's id.
     role: str | None = None
     timeout_s: float | None = None
+    #: What happens when the timeout passes: approve, reject or fail (None: reject).
+    on_timeout: str | None = None
 
 
 @dataclass(slots=True)
@@ -181,6 +240,7 @@ class PromptReader:
 
     def __init__(self, extra_verbs: Iterable[str] = ()) -> None:
         verbs = set(COMMON_VERBS) | {v for v in extra_verbs if v.isalpha() and len(v) > 2}
+        self.verbs = frozenset(verbs - NOUN_VERBS)
         plain = sorted(verbs - NOUN_VERBS, key=len, reverse=True)
         noun_verbs = sorted(NOUN_VERBS, key=len, reverse=True)
         verb = (
@@ -191,66 +251,156 @@ class PromptReader:
         self._verb_start = re.compile(rf"^\s*{verb}", re.IGNORECASE)
         self._verb_inside = re.compile(rf"[\s,]+(?={verb})", re.IGNORECASE)
 
+    def _split_at_verb(self, text: str) -> list[str]:
+        """ "the amount is over 500 get approval" -> condition, action; a verb after a
+        determiner is a noun ("the charge succeeds") and does not split."""
+        for match in self._verb_inside.finditer(text):
+            before = text[: match.start()].split()
+            if before and before[-1].lower() in _NOUN_MARKERS:
+                continue
+            return [text[: match.start()], text[match.end() :]]
+        return [text]
+
     def starts_with_verb(self, text: str) -> bool:
         return bool(self._verb_start.match(text))
 
     def read(self, prompt: str) -> list[Clause]:
         clauses: list[Clause] = []
         groups = 0
-        for sentence_index, sentence in enumerate(self.sentences(prompt)):
+        last_approval: Approval | None = None
+        heading_group: int | None = None
+        previous: list[Clause] = []
+        for sentence_index, raw in enumerate(steps_first(self.sentences(prompt))):
+            if raw == PARALLEL_HEADING:
+                groups += 1
+                heading_group = groups
+                continue
+            sentence = _STEP_PREFIX.sub("", raw)
+            deadline: Deadline | None = None
+            if last_approval is not None:
+                rest, found = approval_deadline(sentence)
+                if (found.on_timeout or found.timeout_s) and not _has_words(remove_durations(rest)):
+                    # "...; if they haven't answered within 48 hours, reject it."
+                    last_approval.timeout_s = found.timeout_s or last_approval.timeout_s
+                    last_approval.on_timeout = found.on_timeout or last_approval.on_timeout
+                    continue
+            if _APPROVAL.search(sentence):
+                sentence, deadline = approval_deadline(sentence)
+            lead_removed = request_lead_removed(sentence)
+            if lead_removed != sentence:
+                sentence = lead_removed
+            elif is_exclusion(sentence) or (
+                is_context(sentence) and not _APPROVAL.search(sentence)
+            ):
+                continue  # context, an aside, or something not to do
+            sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
+            joins_previous = bool(_PARALLEL_LEAD.match(sentence)) and bool(previous)
             parallel = bool(_PARALLEL.search(sentence)) or bool(_BOTH.match(sentence))
-            sentence_text = _BOTH.sub("", _PARALLEL.sub(" ", sentence)).strip(" ,")
+            sentence_text = _BOTH.sub("", _PARALLEL.sub(" ", sentence)).strip(" ,:")
+            sentence_text = re.sub(r"\s+,", ",", sentence_text)
             loop = for_each_phrase(sentence_text)
             # "For each X, do A and B": every clause loops. "Do A, then do B for each X":
-            # only the clause that says so.
+            # only the clause that says so. "For each X, do A, then send one email": A only.
             loop_leads = loop is not None and loop[2] == 0
             sentence_clauses: list[Clause] = []
             segment_groups: dict[int, int] = {}
+            first_segment: int | None = None
             for piece, otherwise, segment in self._pieces(sentence_text):
-                clause = self._clause(piece, len(clauses) + 1, sentence_index, otherwise)
-                if clause is None:
+                if first_segment is None:
+                    first_segment = segment
+                if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     continue
-                own_loop = for_each_phrase(piece)
-                if own_loop is not None or (loop_leads and loop is not None):
-                    noun, container, _ = own_loop or loop  # type: ignore[misc]
-                    clause.for_each = noun
-                    clause.for_each_container = container
-                    clause.action = remove_for_each(clause.action)
-                if parallel and not clause.condition_only:
-                    # "A, then B and C in parallel": the clauses between two "then"s run
-                    # side by side; the sequence around them stays.
-                    if segment not in segment_groups:
-                        groups += 1
-                        segment_groups[segment] = groups
-                    clause.parallel_group = segment_groups[segment]
-                sentence_clauses.append(clause)
-                clauses.append(clause)
+                if is_nothing(_condition_action(piece)):
+                    continue  # "if we can, do nothing"
+                for part in _after_gerund(piece):
+                    clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
+                    if clause is None:
+                        continue
+                    own_loop = for_each_phrase(part)
+                    if loop_leads and segment != first_segment and _ONCE_MARKERS.search(part):
+                        loop_leads = False
+                    if own_loop is not None or (loop_leads and loop is not None):
+                        noun, container, _ = own_loop or loop  # type: ignore[misc]
+                        clause.for_each = noun
+                        clause.for_each_container = container
+                        clause.action = remove_for_each(clause.action)
+                    if not clause.condition_only:
+                        if joins_previous and segment == first_segment:
+                            last = previous[-1]
+                            if last.parallel_group is None:
+                                groups += 1
+                                last.parallel_group = groups
+                            clause.parallel_group = last.parallel_group
+                        elif parallel:
+                            # "A, then B and C in parallel": the clauses between two "then"s
+                            # run side by side; the sequence around them stays.
+                            if segment not in segment_groups:
+                                groups += 1
+                                segment_groups[segment] = groups
+                            clause.parallel_group = segment_groups[segment]
+                        elif heading_group is not None and segment == first_segment:
+                            clause.parallel_group = heading_group
+                        elif heading_group is not None:
+                            heading_group = None
+                    if clause.approval is not None:
+                        if deadline is not None:
+                            clause.approval.timeout_s = (
+                                deadline.timeout_s or clause.approval.timeout_s
+                            )
+                            clause.approval.on_timeout = deadline.on_timeout
+                        last_approval = clause.approval
+                    sentence_clauses.append(clause)
+                    clauses.append(clause)
             _attach_trailing_condition(sentence_clauses, clauses)
+            if sentence_clauses:
+                previous = sentence_clauses
         for number, clause in enumerate(clauses, 1):
             clause.number = number
         return clauses
 
     def sentences(self, prompt: str) -> list[str]:
-        """Numbered or bulleted items, then sentences within each."""
+        """Numbered or bulleted items, then sentences within each. A heading over a list is
+        not a step (an "In parallel:" heading makes its items run side by side)."""
         lines = prompt.replace("\r", "").split("\n")
         has_list = any(_LIST_ITEM.match(line) for line in lines)
         segments: list[str] = []
         current: list[str] = []
-        for line in lines:
-            if not line.strip():
-                if current:
-                    segments.append(" ".join(current))
-                    current = []
+
+        def flush() -> None:
+            if current:
+                segments.append(" ".join(current))
+                current.clear()
+
+        for index, line in enumerate(lines):
+            stripped = line.strip()
+            if not stripped:
+                flush()
             elif has_list and _LIST_ITEM.match(line):
-                if current:
-                    segments.append(" ".join(current))
-                current = [_LIST_ITEM.sub("", line, count=1).strip()]
+                flush()
+                current.append(_LIST_ITEM.sub("", line, count=1).strip())
+            elif has_list and stripped.endswith(":") and _list_follows(lines, index):
+                flush()
+                heading = stripped.rstrip(":").strip()
+                if _PARALLEL_HEADING.match(heading):
+                    segments.append(PARALLEL_HEADING)
+                elif _LEADING_CONDITION.match(heading) or for_each_phrase(heading):
+                    segments.append(heading)
+                # anything else is a title ("Order flow:")
+            elif (
+                has_list
+                and current
+                and re.match(r"(?:then|after\s+that|finally|next)\b", stripped, re.I)
+            ):
+                flush()
+                current.append(stripped)
             else:
-                current.append(line.strip())
-        if current:
-            segments.append(" ".join(current))
+                current.append(stripped)
+        flush()
         sentences = []
         for segment in segments:
+            if segment == PARALLEL_HEADING:
+                sentences.append(segment)
+                continue
             for sentence in _SENTENCE_END.split(segment):
                 text = sentence.strip().rstrip(".!?;:").strip()
                 if text:
@@ -285,7 +435,7 @@ class PromptReader:
             word = leading.group("word").lower()
             condition_text = leading.group("condition")
             # "If the amount is over 500 get approval": no comma between the two.
-            parts = self._verb_inside.split(condition_text, maxsplit=1)
+            parts = self._split_at_verb(condition_text)
             if len(parts) == 1 and "," in condition_text:
                 parts = [part.strip() for part in condition_text.split(",", 1)]
             clause.condition = Condition(
@@ -302,10 +452,68 @@ class PromptReader:
             )
             clause.action = trailing.group("action").strip()
         if _APPROVAL.search(clause.action):
-            groups, role = assignee_groups(text), assignee_role(text)
+            who = remove_durations(text)
+            groups, role = assignee_groups(who), assignee_role(who)
             clause.approval = Approval(groups=groups, role=role, timeout_s=timeout_seconds(text))
         clause.quoted = quoted_values(text)
         return clause
+
+
+PARALLEL_HEADING = "\x00parallel"
+_NOUN_MARKERS = frozenset(
+    "the a an this that its their his her our your my each every any no it they he she we "
+    "everything something nothing".split()
+)
+_PRONOUN = re.compile(r"\b(?:it|them|this|that|him|her)\b", re.IGNORECASE)
+_SEQUENCE_START = re.compile(r"(?:then|after\s+that|finally|next)\b", re.IGNORECASE)
+_STEP_PREFIX = re.compile(r"^\s*step\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
+
+
+def _list_follows(lines: list[str], index: int) -> bool:
+    for line in lines[index + 1 :]:
+        if line.strip():
+            return bool(_LIST_ITEM.match(line))
+    return False
+
+
+def _has_words(text: str) -> bool:
+    return any(w not in STOP_WORDS for w in split_identifier(text) if not w.isdigit())
+
+
+def _condition_action(piece: str) -> str:
+    """The action of "if we can, do nothing" (the text after the condition's comma)."""
+    match = _LEADING_CONDITION.match(piece.strip())
+    if match is None or "," not in match.group("condition"):
+        return ""
+    return match.group("condition").split(",", 1)[1]
+
+
+def _after_gerund(piece: str) -> list[str]:
+    """ "send the email after looking them up" -> ["looking them up", "send the email"]."""
+    match = _AFTER_GERUND.match(piece.strip())
+    if match is None or _APPROVAL.search(piece) or _LEADING_CONDITION.match(piece.strip()):
+        return [piece]
+    first, main = match.group("first"), match.group("main")
+    nouns = [w for w in split_identifier(main) if w not in STOP_WORDS]
+    if nouns and _PRONOUN.search(first):
+        # "create the shipment for the order after validating it": it is the order.
+        first = _PRONOUN.sub(f"the {nouns[-1]}", first, count=1)
+    return [first, main]
+
+
+def steps_first(sentences: list[str]) -> list[str]:
+    """ "Email the summary if it is positive. Analyze the sentiment first." puts the second
+    sentence before the first."""
+    ordered = list(sentences)
+    for index in range(1, len(ordered)):
+        sentence = ordered[index]
+        if sentence == PARALLEL_HEADING or ordered[index - 1] == PARALLEL_HEADING:
+            continue
+        if _FIRST.search(sentence) and not re.match(
+            r"\s*(?:then|after|finally|next|lastly)\b", sentence, re.IGNORECASE
+        ):
+            ordered[index - 1], ordered[index] = sentence, ordered[index - 1]
+    return ordered
 
 
 def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause]) -> None:
@@ -409,7 +617,7 @@ def strip_approval_phrase(text: str) -> str:
         flags=re.IGNORECASE,
     )
     cleaned = re.sub(r"\b(?:approve|approved|approves)\b", " ", cleaned, flags=re.IGNORECASE)
-    cleaned = _TIMEOUT.sub(" ", cleaned)
+    cleaned = remove_durations(_TIMEOUT.sub(" ", cleaned))
     cleaned = re.sub(r"^\s*(?:before|then|and|to)\s+", "", cleaned.strip(), flags=re.IGNORECASE)
     return " ".join(cleaned.split())
 

@@ -32,6 +32,7 @@ from flows.core.planner.base import (
 )
 from flows.core.planner.cache import DEFAULT_TTL_S, PlanCache, catalog_hash, plan_cache_key
 from flows.core.planner.checking import CheckResult, check_plan
+from flows.core.planner.explain import node_sources
 from flows.core.planner.refine import (
     EditError,
     apply_operations,
@@ -117,9 +118,19 @@ def plan_flow(
             if checked.ok and checked.flow is not None:
                 result.flow = checked.flow
                 result.cache_hit = True
+                cached_sources = cached.get("sources")
+                result.sources = (
+                    dict(cached_sources)
+                    if isinstance(cached_sources, dict)
+                    else node_sources(checked.flow, prompt)
+                )
                 emitter.emit(
                     ev.PLAN_VALIDATED,
-                    {"nodes": len(checked.flow.nodes), "cache_hit": True},
+                    {
+                        "nodes": len(checked.flow.nodes),
+                        "cache_hit": True,
+                        "sources": result.sources,
+                    },
                 )
                 return _complete(result, emitter, started, clock)
         output = planner.plan(
@@ -143,12 +154,25 @@ def plan_flow(
                 details=checked.issues,
             )
         result.flow = flow
-        emitter.emit(ev.PLAN_VALIDATED, {"nodes": len(flow.nodes), "cache_hit": False})
+        result.sources = {
+            node_id: phrase
+            for node_id, phrase in (output.sources or node_sources(flow, prompt)).items()
+            if any(node.id == node_id for node in flow.nodes)
+        }
+        emitter.emit(
+            ev.PLAN_VALIDATED,
+            {"nodes": len(flow.nodes), "cache_hit": False, "sources": result.sources},
+        )
         if cache is not None:
             _cache_set(
                 cache,
                 key,
-                {"ir": flow.to_json(), "planner": planner.name, "model": planner.model},
+                {
+                    "ir": flow.to_json(),
+                    "planner": planner.name,
+                    "model": planner.model,
+                    "sources": result.sources,
+                },
                 cache_ttl_s,
             )
         return _complete(result, emitter, started, clock)

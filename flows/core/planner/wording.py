@@ -1,0 +1,565 @@
+"""Reading a request the way people write it, before it is split into steps: typos fixed
+against the words the catalogue and the planner know, numbers without their thousands
+separators, verbs in their plain form; which sentences are context, asides or things
+not to do rather than steps; and the capabilities a step asks for that no tool has.
+
+General English only: nothing here names a particular tool.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from flows.core.planner.lexicon import (
+    FILLER_WORDS,
+    STOP_WORDS,
+    SYNONYM_GROUPS,
+    split_identifier,
+    stem,
+)
+from flows.core.tools import ToolSpec
+
+# -- typos ---------------------------------------------------------------------------------
+
+#: Everyday words of requests that are not typos of a tool's words.
+_PLAIN_WORDS = frozenset(
+    """
+    please thanks thank hello customer customers user users team teams manager managers
+    finance legal sales support people someone anyone nobody everyone everything nothing
+    something list batch each every time times today tomorrow week month year hour hours
+    minute minutes second seconds days right left good fine okay bad poor great high low
+    urgent first then after before later again also only just really actually maybe
+    however otherwise unless while when whenever where which whether would could should
+    have having has been being does doing done make makes made take takes took give gives
+    gave want wants need needs like likes know knows think come comes came back through
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole English words, to tell a typo from a word the catalogue does not use: the
+    word-level entries of the tokenizer that ships inside the wordllama wheel (empty when
+    it is not installed)."""
+    spec = importlib.util.find_spec("wordllama")  # found, not imported: no numpy at start-up
+    if spec is None or spec.origin is None:  # pragma: no cover - a declared dependency
+        return frozenset()
+    path = Path(spec.origin).parent / "tokenizers" / "l2_supercat_tokenizer_config.json"
+    try:
+        vocab = json.loads(path.read_text())["model"]["vocab"]
+    except (OSError, ValueError, KeyError):
+        return frozenset()
+    return frozenset(
+        token[1:].lower()
+        for token in vocab
+        if token.startswith("\u2581") and len(token) > 3 and token[1:].isalpha()
+    )
+
+
+def vocabulary(specs: Sequence[ToolSpec], extra: Iterable[str] = ()) -> frozenset[str]:
+    """The words a request may be corrected to: the tools' ids, names, descriptions,
+    fields and enum values, the planner's own words, and their common inflections."""
+    return _vocabulary(tuple(_spec_text(spec) for spec in specs), tuple(sorted(set(extra))))
+
+
+@lru_cache(maxsize=32)
+def _vocabulary(texts: tuple[str, ...], extra: tuple[str, ...]) -> frozenset[str]:
+    words: set[str] = set(STOP_WORDS) | set(FILLER_WORDS) | set(_PLAIN_WORDS) | set(extra)
+    for group in SYNONYM_GROUPS:
+        words |= set(group)
+    for text in texts:
+        words |= set(split_identifier(text))
+    inflected = set()
+    for word in words:
+        if not word.isalpha() or len(word) < 3:
+            continue
+        inflected |= {word + "s", word + "es", word + "ed", word + "ing", word + "d"}
+        if word.endswith("e"):
+            inflected |= {word[:-1] + "ing", word[:-1] + "ion", word[:-1] + "ation"}
+        if word.endswith("y"):
+            inflected |= {word[:-1] + "ies", word[:-1] + "ied"}
+    return frozenset(w for w in words | inflected if w.isalpha())
+
+
+def _spec_text(spec: ToolSpec) -> str:
+    parts = [spec.id, spec.name, spec.description, spec.category]
+    for properties in (spec.input_properties(), spec.output_properties()):
+        for name, schema in properties.items():
+            parts.append(name)
+            if isinstance(schema, dict):
+                parts.append(str(schema.get("description", "")))
+                parts += [str(v) for v in schema.get("enum", []) or [] if isinstance(v, str)]
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=32)
+def _by_letter(words: frozenset[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for word in sorted(words):
+        index.setdefault(word[0], []).append(word)
+    return index
+
+
+@lru_cache(maxsize=32)
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(word) for word in words)
+
+
+_WORD_TOKEN = re.compile(r"(?<![\w'-])([A-Za-z]+)(?![\w'-])")
+
+
+def correct_typos(text: str, words: frozenset[str]) -> tuple[str, dict[str, str]]:
+    """`text` with misspelt words replaced by the known word they are closest to (same
+    first letter, one or two letters off); also which words were replaced."""
+    index = _by_letter(words)
+    stems = _stems(words)
+    english = english_words()
+    fixed: dict[str, str] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        original = match.group(1)
+        word = original.lower()
+        if len(word) < 4 or word in words or stem(word) in stems or word in english:
+            return original
+        if original.isupper() or (original[0].isupper() and not _sentence_start(text, match)):
+            return original  # SMS, Slack, Spanish: names, not typos
+        cutoff = 80 if len(word) == 5 else 85
+        found = process.extractOne(
+            word, index.get(word[0], []), scorer=fuzz.ratio, score_cutoff=cutoff
+        )
+        if found is None:
+            return original
+        fixed[original] = found[0]
+        return found[0]
+
+    return _WORD_TOKEN.sub(replace, text), fixed
+
+
+def _sentence_start(text: str, match: re.Match[str]) -> bool:
+    before = text[: match.start()].rstrip(" \t\"'(*-•")
+    return not before or before[-1] in ".!?:;\n" or bool(re.search(r"(?:^|\n)\s*\d+[.)]$", before))
+
+
+# -- numbers and verb forms ------------------------------------------------------------------
+
+
+def straight_apostrophes(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def drop_thousands_separators(text: str) -> str:
+    """ "10,000" -> "10000", so that the comma neither splits the sentence nor the number."""
+    previous = None
+    while previous != text:
+        previous, text = text, _THOUSANDS.sub("", text)
+    return text
+
+
+def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
+    """ "a flow that validates the order and charges the card" -> "validate", "charge"."""
+    known = {v for v in verbs if len(v) > 3}
+    if not known:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        for base in (lowered[:-1], lowered[:-2]):
+            if base in known and base != lowered:
+                return base if word.islower() else word[0] + base[1:]
+        return word
+
+    return re.sub(
+        r"(?:(?<=^)|(?<=\bthat\s)|(?<=\bwhich\s)|(?<=\bwho\s)|(?<=\band\s)|(?<=\bthen\s)|"
+        r"(?<=,\s)|(?<=;\s)|(?<=:\s)|(?<=\n))[A-Za-z]+e?s\b",
+        replace,
+        text,
+    )
+
+
+# -- context, asides and things not to do ----------------------------------------------------
+
+#: A sentence that opens like this tells the planner about the situation, not what to do.
+_CONTEXT_START = re.compile(
+    r"^\(?\s*(?:we|we're|we've|we'll|we'd|our|ours|i|i'm|i've|my|they|their|it's|its|this|"
+    r"that's|there|there's|these|those|most|many|some|customers?|users?|people|everything|"
+    r"nothing|background|context|note|fyi|for\s+context|for\s+reference|for\s+now|btw|"
+    r"by\s+the\s+way|thanks?|thank\s+you|hi|hello|hey|dear|cheers|ps|given|currently|"
+    r"right\s+now|at\s+the\s+moment|sometimes|usually|normally|typically|anyway|ok|okay)\b",
+    re.IGNORECASE,
+)
+#: ... unless it goes on to ask for something ("I'd like to validate ...").
+_REQUEST_LEAD = re.compile(
+    r"^.*?\b(?:i\s+(?:would|'d)\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|"
+    r"we\s+(?:want|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|"
+    r"(?:can|could|would)\s+you|please|what\s+(?:i|we)\s+(?:need|want)(?:\s+is)?\s*:?|"
+    r"i\s+(?:want|need)\s+(?:a|an|the)\s+(?:flow|workflow|process|pipeline|automation)\s+"
+    r"(?:that|which|to)|(?:the|a|this)\s+(?:flow|workflow)\s+should)\s+",
+    re.IGNORECASE,
+)
+#: Things the request says not to do, or to leave out.
+_DONT = re.compile(
+    r"^(?:please\s+|but\s+|and\s+|so\s+|just\s+)*(?:do\s+not|don't|dont|never|no\s+need\s+"
+    r"to|there's\s+no\s+need|ignore|skip|forget|leave\s+out|without|avoid|don't\s+worry|"
+    r"no\s+need|not\s+necessary|we\s+don't|we\s+do\s+not|you\s+don't|nothing\s+else|"
+    r"everything\s+else|anything\s+else)\b",
+    re.IGNORECASE,
+)
+#: "do nothing", "nothing", "stop": an arm with no step.
+_NOTHING = re.compile(
+    r"^(?:(?:then|just|simply|please)\s+)*(?:do\s+nothing|nothing|no\s+action|"
+    r"don't\s+do\s+anything|do\s+not\s+do\s+anything|leave\s+it(?:\s+alone)?|stop|"
+    r"ignore\s+it|skip\s+it|carry\s+on|continue)(?:\s+(?:else|at\s+all|for\s+now|here))?$",
+    re.IGNORECASE,
+)
+_DECLARATIVE = re.compile(
+    r"^(?:the\s+|our\s+|all\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s+(?:is|are|was|were|gets?|has|have)\s+"
+    r"(?:handled|covered|done|managed|taken\s+care|already|not|never|always|usually|often|"
+    r"a\s+mess|manual|slow|broken)\b",
+    re.IGNORECASE,
+)
+
+
+def request_lead_removed(text: str) -> str:
+    """ "I'd like to validate the email" -> "validate the email"."""
+    match = _REQUEST_LEAD.match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :].strip()
+    return rest or text
+
+
+def is_context(text: str) -> bool:
+    """Whether a clause describes the situation rather than asking for a step."""
+    stripped = text.strip().lstrip("(").strip()
+    return bool(_CONTEXT_START.match(stripped) or _DECLARATIVE.match(stripped))
+
+
+def is_exclusion(text: str) -> bool:
+    """ "Please do not create a ticket", "ignore refunds here", "no need to reply"."""
+    return bool(_DONT.match(text.strip().lstrip("(").strip()))
+
+
+def is_nothing(text: str) -> bool:
+    return bool(_NOTHING.match(text.strip(" .,;!")))
+
+
+# -- approval timeouts and what happens then ---------------------------------------------------
+
+_UNITS = {
+    "s": 1.0,
+    "sec": 1.0,
+    "m": 60.0,
+    "min": 60.0,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "d": 86400.0,
+    "day": 86400.0,
+    "w": 604800.0,
+    "wk": 604800.0,
+}
+_DURATION = re.compile(
+    r"\b(?:(?P<count>\d+(?:\.\d+)?)[\s-]*|(?P<word>an?|one|two|three|four|five|six|seven|ten|"
+    r"twelve|twenty-four|forty-eight)[\s-]+)(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|"
+    r"days?|weeks?|wks?|business\s+days?|working\s+days?|(?<=\d)h|(?<=\d)d)\b",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+    "twelve": 12,
+    "twenty-four": 24,
+    "forty-eight": 48,
+}
+_NO_ANSWER = (
+    r"(?:nobody|no\s+one|no-one|noone|they|he|she|it|the\s+\w+(?:\s+team)?|the\s+approver)\s+"
+    r"(?:(?:has|have|does|do|did)(?:n't|\s+not)|hasn't|haven't|doesn't|don't|didn't|"
+    r"can't|cannot)?\s*(?:(?:answer|respond|repl|react|decide|approve|act|sign)\w*)?"
+    r"(?:\s+(?:in\s+time|by\s+then|to\s+it|within\s+[^,;)]+|after\s+[^,;)]+))?"
+)
+_POLICY_WORD = (
+    r"(?P<policy>auto[- ]?approve|approve|accept|go\s+ahead|proceed|reject|decline|deny|skip|"
+    r"drop|cancel|fail|abort|stop|error)\w*"
+)
+_POLICY_PATTERNS = (
+    # "if nobody responds (within 2 days), approve it automatically"
+    re.compile(
+        r"[,;(]?\s*(?:and\s+|but\s+|or\s+)?(?:if|when|once|should)\s+" + _NO_ANSWER + r"\s*[,;]?\s*"
+        r"(?:then\s+|just\s+)?" + _POLICY_WORD + r"(?:\s+(?:it|them|this|the\s+\w+))?"
+        r"(?:\s+(?:automatically|by\s+default|anyway))?\s*\)?",
+        re.IGNORECASE,
+    ),
+    # "(auto-approve after 3 days)", "auto-approve"
+    re.compile(
+        r"[,;(]?\s*(?P<policy>auto[- ]?approve|auto[- ]?reject)\w*(?:\s+(?:it|them))?"
+        r"(?:\s+(?:after|in|within)\s+[^,;)]+)?\s*\)?",
+        re.IGNORECASE,
+    ),
+    # "and fail if it times out", "reject it on timeout"
+    re.compile(
+        r"[,;]?\s*(?:and\s+|or\s+|otherwise\s+)?" + _POLICY_WORD + r"(?:\s+(?:it|the\s+\w+))?\s+"
+        r"(?:if|when|once|on)\s+(?:it\s+|the\s+approval\s+|the\s+request\s+)?"
+        r"(?:times?\s+out|timeout|expires?|lapses?)",
+        re.IGNORECASE,
+    ),
+    # "if it times out, fail the run"
+    re.compile(
+        r"[,;(]?\s*(?:and\s+)?(?:if|when|once)\s+(?:it|the\s+approval|the\s+request)\s+"
+        r"(?:times?\s+out|expires?|lapses?)\s*[,;]?\s*(?:then\s+)?"
+        + _POLICY_WORD
+        + r"(?:\s+(?:it|the\s+\w+))?\s*\)?",
+        re.IGNORECASE,
+    ),
+    # "within 24 hours, otherwise fail the run" / "within 12 hours or reject it"
+    re.compile(
+        r"(?<=\S)\s*[,;]?\s*(?:or|otherwise|else|or\s+else)\s*,?\s+"
+        + _POLICY_WORD
+        + r"(?:\s+(?:it|them|this|the\s+(?:run|flow|request|step|order|payment)))?"
+        r"(?=\s*(?:[,;.)]|$|then\b|and\b))",
+        re.IGNORECASE,
+    ),
+)
+_POLICIES = {
+    "auto": "approve",
+    "approve": "approve",
+    "accept": "approve",
+    "go": "approve",
+    "proceed": "approve",
+    "reject": "reject",
+    "decline": "reject",
+    "deny": "reject",
+    "skip": "reject",
+    "drop": "reject",
+    "cancel": "reject",
+    "fail": "fail",
+    "abort": "fail",
+    "stop": "fail",
+    "error": "fail",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    timeout_s: float | None
+    on_timeout: str | None
+
+
+def approval_deadline(text: str) -> tuple[str, Deadline]:
+    """The approval's timeout and what happens when it lapses, and `text` without the words
+    that said so ("... within 48 hours; if they haven't answered, reject it")."""
+    policy = None
+    timeout = None
+    for pattern in _POLICY_PATTERNS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        word = match.group("policy").lower()
+        key = "auto" if word.startswith("auto") and "approve" in word else word.split()[0]
+        key = "reject" if word.startswith("auto") and "reject" in word else key
+        policy = _POLICIES.get(key, _POLICIES.get(key.rstrip("ds"))) or policy
+        duration = _DURATION.search(match.group(0))
+        if duration is not None:
+            timeout = _duration_seconds(duration)
+        text = (text[: match.start()] + " " + text[match.end() :]).strip()
+        break
+    duration = _DURATION.search(text)
+    if timeout is None and duration is not None:
+        timeout = _duration_seconds(duration)
+    return " ".join(text.split()), Deadline(timeout, policy)
+
+
+def _duration_seconds(match: re.Match[str]) -> float:
+    return _seconds(match.group("count") or match.group("word"), match.group("unit"))
+
+
+def _seconds(count: str, unit: str) -> float:
+    number = float(_COUNT_WORDS.get(count.lower(), 0) or count)
+    unit = unit.lower()
+    if "business" in unit or "working" in unit:
+        unit = "d"
+    key = unit.rstrip("s") if unit not in ("s",) else unit
+    seconds = _UNITS.get(key) or _UNITS.get(key[:3]) or _UNITS.get(key[0], 1.0)
+    return number * seconds
+
+
+def remove_durations(text: str) -> str:
+    cleaned = re.sub(
+        r"\b(?:has|have|gets?|with)\s+" + _DURATION.pattern + r"\s+to\b",
+        " to ",
+        text,
+        flags=re.IGNORECASE,
+    )
+    cleaned = re.sub(
+        r"\b(?:within|in|after|for|over|under)\s+" + _DURATION.pattern,
+        " ",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    return " ".join(cleaned.split())
+
+
+# -- capabilities a step asks for ----------------------------------------------------------
+
+#: A channel a message goes out on: the words that show a step asks for it, and the words
+#: a tool's spec must use to offer it.
+_CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
+    (
+        "an SMS / text message",
+        re.compile(
+            r"\bsms\b|\btext\s+messages?\b|\btexts?\b(?=\s+(?:to\s+)?(?:the|them|him|her|a|an|"
+            r"their|our|my|customer|user|buyer|client|me|us)\b)(?<!\bthe\stext)|\bmobile\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"sms", "phone", "mobile"}),
+    ),
+    ("WhatsApp", re.compile(r"\bwhats\s?app\b", re.I), frozenset({"whatsapp"})),
+    ("Slack", re.compile(r"\bslack\b", re.I), frozenset({"slack"})),
+    ("Microsoft Teams", re.compile(r"\bms\s+teams\b|\bon\s+teams\b", re.I), frozenset({"teams"})),
+    ("Discord", re.compile(r"\bdiscord\b", re.I), frozenset({"discord"})),
+    ("Telegram", re.compile(r"\btelegram\b", re.I), frozenset({"telegram"})),
+    ("a fax", re.compile(r"\bfax", re.I), frozenset({"fax"})),
+    (
+        "a phone call",
+        re.compile(
+            r"\b(?:call|phone|ring|dial)\s+(?:the|them|him|her|a|an|our|their|customer|user|"
+            r"client|buyer|back)\b|\bphone\s+call\b|\bon\s+the\s+phone\b|\bvoice\s+call\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"call", "phone", "voice"}),
+    ),
+    (
+        "a push notification",
+        re.compile(r"\bpush\s+notification", re.I),
+        frozenset({"push"}),
+    ),
+    (
+        "a letter by post",
+        re.compile(r"\bby\s+(?:post|mail\s+post)\b|\bletter\b", re.I),
+        frozenset({"letter", "post", "postal"}),
+    ),
+)
+#: Actions that are not the same as any look-alike: a step asking for one needs a tool whose
+#: spec names it ("refund" is not "charge", "cancel" is not "create").
+_ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
+    (
+        "give money back (refund)",
+        re.compile(
+            r"\b(?:refund\w*|reimburs\w*|repay\w*|money\s+back|pay\s+\w+\s+back|"
+            r"credit\s+\w+\s+back|chargeback|give\s+back)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"refund", "reimburse", "repay", "chargeback", "credit"}),
+    ),
+    (
+        "cancel something",
+        re.compile(r"^(?:\w+\s+){0,2}?(?:cancel|void|revoke|abort|terminate)\w*\b", re.I),
+        frozenset({"cancel", "void", "revoke", "abort", "terminate"}),
+    ),
+    (
+        "delete something",
+        re.compile(r"^(?:\w+\s+){0,2}?(?:delete|remove|erase|purge|wipe|deactivate)\w*\b", re.I),
+        frozenset({"delete", "remove", "erase", "purge", "wipe", "deactivate"}),
+    ),
+    (
+        "update a record",
+        re.compile(r"^(?:\w+\s+){0,2}?(?:update|edit|modify|amend|patch)\w*\b", re.I),
+        frozenset({"update", "edit", "modify", "amend", "patch", "set"}),
+    ),
+    (
+        "translate",
+        re.compile(r"\btranslat\w*", re.I),
+        frozenset({"translate", "translation", "translator", "language"}),
+    ),
+    (
+        "schedule or book something",
+        re.compile(r"\b(?:schedul\w*|book|reserve|calendar)\b", re.I),
+        frozenset({"schedule", "book", "reserve", "calendar", "meeting", "appointment"}),
+    ),
+    (
+        "post or publish",
+        re.compile(r"^(?:\w+\s+){0,2}?(?:post|publish|tweet|share)\b(?!\s+(?:office|code))", re.I),
+        frozenset({"post", "publish", "tweet", "share", "social"}),
+    ),
+    (
+        "save or store something",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:save|store|persist|export|archive|upload|backup|log|record)"
+            r"\b|\b(?:spreadsheet|google\s+sheets?|excel|crm|database)\b",
+            re.IGNORECASE,
+        ),
+        frozenset(
+            {
+                "save",
+                "store",
+                "persist",
+                "export",
+                "archive",
+                "upload",
+                "backup",
+                "log",
+                "record",
+                "spreadsheet",
+                "sheet",
+                "crm",
+                "database",
+            }
+        ),
+    ),
+    (
+        "make a document (PDF, invoice, report)",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:generate|create|make|produce|build|draft|prepare|render|"
+            r"write|send|email|attach)\s+(?:\w+\s+){0,3}?(?:pdf|invoice|report|document|"
+            r"contract)s?\b|\bpdf\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"pdf", "invoice", "report", "document", "contract"}),
+    ),
+    ("print", re.compile(r"^(?:\w+\s+){0,2}?print\w*\b", re.I), frozenset({"print", "printer"})),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MissingCapability:
+    phrase: str
+    what: str
+
+
+def missing_capability(step: str, spec: ToolSpec) -> MissingCapability | None:
+    """What `step` asks for that `spec` does not offer (a channel, a distinct action)."""
+    words = _spec_words(spec)
+    for what, pattern, offered in (*_CHANNELS, *_ACTIONS):
+        match = pattern.search(step)
+        if match is None:
+            continue
+        if not words & {stem(w) for w in offered}:
+            return MissingCapability(match.group(0).strip(), what)
+    return None
+
+
+@lru_cache(maxsize=512)
+def _spec_words_of(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in split_identifier(text))
+
+
+def _spec_words(spec: ToolSpec) -> frozenset[str]:
+    return _spec_words_of(" ".join([spec.id, spec.name, spec.description]))
