@@ -1,3 +1,256 @@
+// One run, live: its graph with node states, the timeline, node details, the run's input,
+// result and error; cancel, re-run, and the approvals it waits for.
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import type { IrNode } from "../../graph";
+import { ApiError } from "../../lib/api";
+import { formatDateTime, formatDuration, shortId } from "./format";
+import { JsonView } from "./JsonView";
+import { NodePanel } from "./NodePanel";
+import { cancelRun, createRun, type NodeAttempt } from "./runApi";
+import { RunGraph } from "./RunGraph";
+import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
+import { StatusBadge } from "./StatusIcon";
+import { Timeline } from "./Timeline";
+import { useNow, useRunView } from "./useRunView";
+import "./runs.css";
+
+function Connection({ status, finished }: { status: string; finished: boolean }) {
+  if (finished || status === "idle" || status === "closed") return null;
+  const label = status === "open" ? "Live" : status === "offline" ? "Offline — reconnecting…" : "Connecting…";
+  return (
+    <span className={`conn conn-${status}`} data-testid="run-connection" data-state={status} role="status">
+      <span className="conn-dot" aria-hidden />
+      {label}
+    </span>
+  );
+}
+
+function names(assignees: unknown): string {
+  const a = (assignees ?? {}) as { users?: string[]; groups?: string[] };
+  const parts = [
+    ...(a.users ?? []).map((u) => u),
+    ...(a.groups ?? []).map((g) => `group ${g}`),
+  ];
+  return parts.length ? parts.join(", ") : "the run's owner";
+}
+
+function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div className="fact">
+      <div className="fact-label">{label}</div>
+      <div className="fact-value" data-testid={testId}>{children}</div>
+    </div>
+  );
+}
+
 export default function RunPage() {
-  return <div className="page"><h1>RunPage</h1></div>;
+  const { runId = "" } = useParams();
+  const navigate = useNavigate();
+  const view = useRunView(runId);
+  const { run, version, state } = view;
+  const [selected, setSelected] = useState<string | null>(null);
+  const [sideTab, setSideTab] = useState<"input" | "result">("result");
+  const [busy, setBusy] = useState<"cancel" | "rerun" | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  const runStatus = state?.runStatus ?? run?.status ?? "pending";
+  const finished = FINISHED_RUN_STATUSES.has(runStatus);
+  const now = useNow(!!state && !finished && runStatus !== "suspended");
+
+  const irNodes = useMemo(() => new Map<string, IrNode>((version?.ir.nodes ?? []).map((n) => [n.id, n])), [version]);
+  const records = useMemo(() => {
+    const map = new Map<string, NodeAttempt>();
+    for (const record of run?.nodes ?? []) map.set(record.node_id, record);
+    return map;
+  }, [run]);
+
+  const { refreshRun } = view;
+  const select = useCallback((nodeId: string | null) => {
+    setSelected(nodeId);
+    if (nodeId) refreshRun();
+  }, [refreshRun]);
+
+  // A selected node that finishes: fetch its stored record (worker, timings).
+  const selectedStatus = selected ? state?.nodes[selected]?.status : undefined;
+  useEffect(() => {
+    if (selectedStatus && selectedStatus !== "running" && selectedStatus !== "pending") refreshRun();
+  }, [selectedStatus, refreshRun]);
+
+  const onReady = useCallback(() => {
+    performance.mark("dynamicflow:run-page-ready");
+    document.documentElement.dataset.runReady = "true";
+  }, []);
+  useEffect(() => () => {
+    delete document.documentElement.dataset.runReady;
+  }, []);
+
+  useEffect(() => {
+    if (run && state) document.title = `${run.flow_name} · run ${shortId(run.id)} · ${runStatus}`;
+  }, [run, state, runStatus]);
+
+  if (view.error) {
+    return (
+      <div className="page">
+        <div className="alert error" data-testid="run-error-load">Could not load the run: {view.error}</div>
+        <Link to="/runs">← All runs</Link>
+      </div>
+    );
+  }
+  if (!run || !version || !state) return <div className="page-loading">Loading run…</div>;
+
+  const counts = statusCounts(state);
+  const total = Object.keys(state.nodes).length;
+  const done = counts.completed + counts.failed + counts.skipped + counts.cancelled;
+  const durationMs = finished && run.duration_ms !== null
+    ? run.duration_ms
+    : state.startedAt !== null
+      ? ((state.finishedAt ?? (finished ? state.startedAt : now / 1000)) - state.startedAt) * 1000
+      : null;
+  const result = finished ? (run.result ?? state.result) : state.result;
+  const runError = state.error ?? (run.error as typeof state.error);
+  const waiting = run.waiting.filter((w) => !w.decided && runStatus === "suspended");
+  const selectedNode = selected ? irNodes.get(selected) : undefined;
+
+  const doCancel = async () => {
+    setBusy("cancel");
+    setActionError(null);
+    try {
+      await cancelRun(run.id);
+      refreshRun();
+    } catch (err) {
+      setActionError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const doRerun = async () => {
+    setBusy("rerun");
+    setActionError(null);
+    try {
+      const created = await createRun(run.flow_version, (run.input ?? {}) as Record<string, unknown>);
+      navigate(`/runs/${created.id}`);
+    } catch (err) {
+      setActionError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className="page run-page" data-testid="run-page" data-run-status={runStatus}>
+      <div className="page-header">
+        <div>
+          <nav className="crumbs" aria-label="Breadcrumb">
+            <Link to="/runs">Runs</Link>
+            <span aria-hidden>/</span>
+            <Link to={`/runs?flow=${run.flow}`}>{run.flow_name}</Link>
+            {run.batch && (<><span aria-hidden>/</span><Link to={`/batches/${run.batch}`}>batch #{(run.batch_index ?? 0) + 1}</Link></>)}
+          </nav>
+          <div className="title-row">
+            <h1>Run <span className="mono run-id">{shortId(run.id)}</span></h1>
+            <StatusBadge status={runStatus} testId="run-status" />
+            <Connection status={view.socket} finished={finished} />
+          </div>
+        </div>
+        <div className="toolbar">
+          <Link className="btn ghost" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">
+            Open v{run.version} in designer
+          </Link>
+          <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} data-testid="run-edit-input">
+            Edit input…
+          </Link>
+          <button type="button" className="btn" onClick={doRerun} disabled={busy !== null} data-testid="run-rerun">
+            ↻ Re-run
+          </button>
+          {!finished && (
+            <button type="button" className="btn danger" onClick={doCancel} disabled={busy !== null || !!run.cancel_requested} data-testid="run-cancel">
+              {run.cancel_requested ? "Cancelling…" : "Cancel run"}
+            </button>
+          )}
+        </div>
+      </div>
+
+      {actionError && <div className="alert error" role="alert">{actionError}</div>}
+      {view.socket === "offline" && !finished && (
+        <div className="alert offline-banner" data-testid="run-offline" role="status">
+          The live connection dropped. Reconnecting — no step will be missed.
+        </div>
+      )}
+      {waiting.map((w) => (
+        <div key={w.node_id} className="alert approval-banner" data-testid={`run-waiting-${w.node_id}`}>
+          <span className="rs-icon rs-waiting" aria-hidden>⏸</span>
+          <div>
+            <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{names(w.assignees)}</strong>.
+          </div>
+          <Link className="btn small" to={`/inbox?run=${run.id}&node=${w.node_id}`} data-testid="run-open-inbox">Open in inbox →</Link>
+        </div>
+      ))}
+
+      <div className="facts card">
+        <Fact label="Flow"><Link to={`/flows/${run.flow}/v/${run.version}`}>{run.flow_name}</Link> <span className="muted">v{run.version}</span></Fact>
+        <Fact label="Started">{formatDateTime(run.started_at ?? run.created_at)}</Fact>
+        <Fact label="Duration" testId="run-duration">{formatDuration(durationMs)}</Fact>
+        <Fact label="Nodes" testId="run-node-progress">
+          <span className="node-progress">
+            <span className="np-bar"><span style={{ width: `${total ? (done / total) * 100 : 0}%` }} /></span>
+            {done}/{total}
+          </span>
+          {counts.failed > 0 && <span className="muted small"> · {counts.failed} failed</span>}
+        </Fact>
+        <Fact label="Requested by">{run.requested_by}</Fact>
+        <Fact label="Events"><span data-testid="run-event-count">{state.lastSeq}</span></Fact>
+      </div>
+
+      <div className="card graph-card">
+        <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} onReady={onReady} />
+        <div className="legend" aria-label="Legend">
+          {(["running", "completed", "failed", "waiting", "skipped"] as const).map((s) => (
+            <span key={s} className="legend-item"><span className={`legend-dot ld-${s}`} />{s} {counts[s] ? <b>{counts[s]}</b> : null}</span>
+          ))}
+        </div>
+        {selectedNode && (
+          <aside className="node-drawer" aria-label="Node details">
+            <NodePanel
+              irNode={selectedNode}
+              state={state.nodes[selectedNode.id]}
+              record={records.get(selectedNode.id)}
+              now={now}
+              onClose={() => setSelected(null)}
+            />
+          </aside>
+        )}
+      </div>
+
+      <div className="run-lower">
+        <div className="card timeline-card">
+          <div className="card-title">
+            <h2>Timeline</h2>
+            <span className="muted small">{state.started.length} of {total} nodes started</span>
+          </div>
+          <Timeline state={state} irNodes={irNodes} now={now} selected={selected} onSelect={select} />
+        </div>
+        <div className="card run-io">
+          {runError && (
+            <div className="alert error" data-testid="run-error">
+              <strong className="mono">{runError.code ?? "error"}</strong>
+              {runError.node ? <> at <button type="button" className="linklike" onClick={() => select(String(runError.node))}>{String(runError.node)}</button></> : null}
+              <div>{runError.message}</div>
+            </div>
+          )}
+          <div className="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={sideTab === "result"} onClick={() => setSideTab("result")} data-testid="tab-result">Result</button>
+            <button type="button" role="tab" aria-selected={sideTab === "input"} onClick={() => setSideTab("input")} data-testid="tab-input">Input</button>
+          </div>
+          <div className="run-io-body" role="tabpanel">
+            {sideTab === "result" ? (
+              <JsonView value={result ?? undefined} testId="run-result" empty={finished ? "No result." : "The result appears when the run completes."} />
+            ) : (
+              <JsonView value={run.input ?? {}} testId="run-input" />
+            )}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
 }

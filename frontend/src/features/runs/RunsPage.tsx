@@ -1,3 +1,215 @@
+// The runs list: filter by status, flow and time; statuses update live (polled every 2 s
+// while a visible run is active); pages; each row opens its run. `?start=<flow>` opens the
+// start dialog (the flows page and the designer link there).
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
+import { listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
+import { ACTIVE_RUN_STATUSES } from "./runState";
+import { StartRunDialog } from "./StartRunDialog";
+import { StatusBadge } from "./StatusIcon";
+import "./runs.css";
+
+const PAGE_SIZE = 25;
+const STATUSES: RunStatusName[] = ["pending", "running", "suspended", "completed", "failed", "cancelled"];
+const WINDOWS: Record<string, { label: string; ms: number }> = {
+  "1h": { label: "Last hour", ms: 3600e3 },
+  "24h": { label: "Last 24 hours", ms: 86400e3 },
+  "7d": { label: "Last 7 days", ms: 7 * 86400e3 },
+  "30d": { label: "Last 30 days", ms: 30 * 86400e3 },
+};
+
+function FlowPicker({ flows, onPick, onClose }: { flows: Flow[]; onPick(id: number): void; onClose(): void }) {
+  const [query, setQuery] = useState("");
+  const shown = flows.filter((f) => f.name.toLowerCase().includes(query.toLowerCase()));
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="pick-flow-title" data-testid="pick-flow-dialog">
+        <header className="dialog-header">
+          <h2 id="pick-flow-title">Which flow?</h2>
+          <button type="button" className="btn ghost icon" onClick={onClose} aria-label="Close">✕</button>
+        </header>
+        <input type="search" placeholder="Search flows" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus aria-label="Search flows" style={{ width: "100%" }} />
+        <ul className="pick-list">
+          {shown.map((flow) => (
+            <li key={flow.id}>
+              <button type="button" onClick={() => onPick(flow.id)} disabled={!flow.latest_version}>
+                <strong>{flow.name}</strong>
+                <span className="muted small">{flow.latest_version ? `v${flow.latest_version.number}` : "no version"}</span>
+              </button>
+            </li>
+          ))}
+          {!shown.length && <li className="muted small">No flow matches.</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
 export default function RunsPage() {
-  return <div className="page"><h1>RunsPage</h1></div>;
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const status = (params.get("status") as RunStatusName | null) ?? undefined;
+  const flow = params.get("flow") ? Number(params.get("flow")) : undefined;
+  const since = params.get("since") ?? "";
+  const offset = Math.max(0, Number(params.get("offset") ?? 0) || 0);
+  const start = params.get("start");
+
+  const [runs, setRuns] = useState<Run[] | null>(null);
+  const [count, setCount] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [flows, setFlows] = useState<Flow[]>([]);
+  const [now, setNow] = useState(Date.now());
+
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null || value === "") next.delete(key);
+      else next.set(key, value);
+    }
+    if (!("offset" in changes)) next.delete("offset");
+    setParams(next);
+  };
+
+  const createdAfter = useMemo(
+    () => (WINDOWS[since] ? new Date(Date.now() - WINDOWS[since].ms).toISOString() : undefined),
+    // The window is taken when the filter changes, not on every poll.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [since, status, flow, offset],
+  );
+
+  const load = useCallback(async () => {
+    try {
+      const page = await listRuns({ status, flow, created_after: createdAfter, limit: PAGE_SIZE, offset });
+      setRuns(page.results);
+      setCount(page.count);
+      setError(null);
+      setNow(Date.now());
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, [status, flow, createdAfter, offset]);
+
+  useEffect(() => {
+    setRuns(null);
+    load();
+  }, [load]);
+
+  const active = runs?.some((run) => ACTIVE_RUN_STATUSES.has(run.status)) ?? false;
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(load, 2000);
+    return () => clearInterval(timer);
+  }, [active, load]);
+
+  useEffect(() => {
+    listFlows().then(setFlows, () => undefined);
+  }, []);
+
+  const flowName = flows.find((f) => f.id === flow)?.name;
+  const closeStart = () => update({ start: null, version: null, from: null });
+  const startFlow = start && start !== "pick" ? Number(start) : null;
+
+  return (
+    <div className="page runs-page" data-testid="runs-page">
+      <div className="page-header">
+        <div>
+          <h1>Runs</h1>
+          <div className="muted">{flowName ? <>Runs of <strong>{flowName}</strong></> : "Every run you can see, newest first."}</div>
+        </div>
+        <div className="toolbar">
+          <button type="button" className="btn primary" onClick={() => update({ start: flow ? String(flow) : "pick" })} data-testid="runs-start">
+            ▶ Start run
+          </button>
+        </div>
+      </div>
+
+      <div className="filters card">
+        <div className="status-chips" role="group" aria-label="Status">
+          <button type="button" className={`chip${!status ? " on" : ""}`} onClick={() => update({ status: null })} data-testid="filter-status-all">All</button>
+          {STATUSES.map((s) => (
+            <button key={s} type="button" className={`chip chip-${s}${status === s ? " on" : ""}`} onClick={() => update({ status: status === s ? null : s })} data-testid={`filter-status-${s}`} aria-pressed={status === s}>
+              {s}
+            </button>
+          ))}
+        </div>
+        <span className="spacer" />
+        <label className="filter-field">
+          <span className="muted small">Flow</span>
+          <select value={flow ?? ""} onChange={(e) => update({ flow: e.target.value || null })} data-testid="filter-flow">
+            <option value="">All flows</option>
+            {flows.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+            {flow && !flowName && <option value={flow}>Flow #{flow}</option>}
+          </select>
+        </label>
+        <label className="filter-field">
+          <span className="muted small">Created</span>
+          <select value={since} onChange={(e) => update({ since: e.target.value || null })} data-testid="filter-since">
+            <option value="">Any time</option>
+            {Object.entries(WINDOWS).map(([key, w]) => <option key={key} value={key}>{w.label}</option>)}
+          </select>
+        </label>
+      </div>
+
+      {error && <div className="alert error">Could not load runs: {error}</div>}
+      <div className="card table-card">
+        <table className="table runs-table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th style={{ width: 150 }}>Status</th>
+              <th>Run</th>
+              <th>Flow</th>
+              <th>Started</th>
+              <th style={{ textAlign: "right" }}>Duration</th>
+              <th>By</th>
+              <th>Batch</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs?.map((run) => (
+              <tr key={run.id} className="clickable" onClick={(e) => !(e.target as HTMLElement).closest("a") && navigate(`/runs/${run.id}`)} data-testid="run-row" data-run-id={run.id} data-status={run.status}>
+                <td><StatusBadge status={run.status} /></td>
+                <td><Link to={`/runs/${run.id}`} className="mono">{shortId(run.id)}</Link></td>
+                <td>
+                  <span className="flow-cell">{run.flow_name}</span> <span className="muted small">v{run.version}</span>
+                </td>
+                <td title={run.created_at}>{formatAgo(run.started_at ?? run.created_at, now)}</td>
+                <td className="num">{formatDuration(run.duration_ms ?? (run.status === "running" ? elapsedMs(run.started_at, null, now) : null))}</td>
+                <td className="muted">{run.requested_by}</td>
+                <td>{run.batch ? <Link to={`/batches/${run.batch}`} className="small">#{(run.batch_index ?? 0) + 1}</Link> : <span className="muted">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {runs && runs.length === 0 && (
+          <div className="empty" data-testid="runs-empty">
+            <div className="empty-title">No runs {status || flow || since ? "match these filters" : "yet"}</div>
+            <div className="muted small">Start one from a flow, or with “Start run” above.</div>
+          </div>
+        )}
+        {!runs && !error && <div className="empty">Loading…</div>}
+        {runs && count > 0 && (
+          <div className="pager">
+            <span className="muted small" data-testid="runs-range">
+              {offset + 1}–{Math.min(offset + PAGE_SIZE, count)} of {count}
+            </span>
+            {active && <span className="live-note small"><span className="conn-dot" /> updating live</span>}
+            <span className="spacer" />
+            <button type="button" className="btn small" disabled={offset === 0} onClick={() => update({ offset: String(Math.max(0, offset - PAGE_SIZE)) })} data-testid="runs-prev">← Newer</button>
+            <button type="button" className="btn small" disabled={offset + PAGE_SIZE >= count} onClick={() => update({ offset: String(offset + PAGE_SIZE) })} data-testid="runs-next">Older →</button>
+          </div>
+        )}
+      </div>
+
+      {start === "pick" && <FlowPicker flows={flows} onPick={(id) => update({ start: String(id) })} onClose={closeStart} />}
+      {startFlow !== null && Number.isFinite(startFlow) && (
+        <StartRunDialog
+          flowId={startFlow}
+          version={params.get("version") ? Number(params.get("version")) : null}
+          fromRun={params.get("from")}
+          onClose={closeStart}
+        />
+      )}
+    </div>
+  );
 }

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { formSchema, uiSchemaFor } from "./InputForm";
+
+describe("the input form schema", () => {
+  it("orders required fields first, then simple fields before nested ones", () => {
+    const schema = formSchema({
+      type: "object",
+      required: ["message", "email"],
+      properties: {
+        email: { type: "string" },
+        message: { type: "string" },
+        notify: { type: "object", properties: { urgent: { type: "boolean" }, team: { type: "string" } }, required: ["team"] },
+        priority: { type: "string", enum: ["low", "high"] },
+        tags: { type: "array", items: { type: "string" } },
+      },
+    });
+    const ui = uiSchemaFor(schema);
+    expect(ui["ui:order"]).toEqual(["message", "email", "priority", "notify", "tags"]);
+    expect(ui.notify).toEqual({ "ui:order": ["team", "urgent"] });
+  });
+
+  it("titles fields after their keys", () => {
+    const schema = formSchema({ type: "object", properties: { customer_email: { type: "string" }, n: { type: "integer", title: "Count" } } });
+    expect((schema.properties?.customer_email as { title: string }).title).toBe("Customer email");
+    expect((schema.properties?.n as { title: string }).title).toBe("Count");
+  });
+});

@@ -1,0 +1,135 @@
+// The run input form, generated from the flow's input_schema with react-jsonschema-form:
+// defaults, required fields, enums, nested objects and arrays, and errors next to each
+// field. Buttons are the app's own; the rest of the look comes from inputForm.css.
+import Form from "@rjsf/core";
+import type { IconButtonProps, RJSFSchema, RJSFValidationError } from "@rjsf/utils";
+import validator from "@rjsf/validator-ajv8";
+import type { ReactNode } from "react";
+import "./inputForm.css";
+
+function makeButton(label: string, className: string) {
+  return function Button(props: IconButtonProps) {
+    const { icon: _icon, iconType: _iconType, uiSchema: _uiSchema, registry: _registry, className: extra, ...rest } = props;
+    return (
+      <button type="button" {...rest} className={`btn small ${className} ${extra ?? ""}`}>
+        {label}
+      </button>
+    );
+  };
+}
+
+const ButtonTemplates = {
+  AddButton: makeButton("+ Add item", "ghost rf-add"),
+  RemoveButton: makeButton("Remove", "ghost rf-remove"),
+  MoveUpButton: makeButton("↑", "ghost rf-move"),
+  MoveDownButton: makeButton("↓", "ghost rf-move"),
+  CopyButton: makeButton("Copy", "ghost rf-copy"),
+};
+
+/** Field titles default to a readable form of the key ("customer_email" -> "Customer email"). */
+function titled(schema: RJSFSchema): RJSFSchema {
+  if (!schema || typeof schema !== "object") return schema;
+  const copy: RJSFSchema = { ...schema };
+  if (copy.properties) {
+    copy.properties = Object.fromEntries(
+      Object.entries(copy.properties).map(([key, value]) => {
+        if (typeof value !== "object") return [key, value];
+        const child = titled(value as RJSFSchema);
+        if (!child.title) child.title = key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+        return [key, child];
+      }),
+    );
+  }
+  if (copy.items && typeof copy.items === "object" && !Array.isArray(copy.items)) {
+    copy.items = titled(copy.items as RJSFSchema);
+  }
+  return copy;
+}
+
+export function formSchema(inputSchema: unknown): RJSFSchema {
+  const schema = (inputSchema && typeof inputSchema === "object" ? inputSchema : { type: "object" }) as RJSFSchema;
+  return titled({ type: "object", ...schema, title: undefined, description: undefined });
+}
+
+type UiSchema = Record<string, unknown>;
+
+function rank(key: string, schema: RJSFSchema): number {
+  const required = new Set(schema.required ?? []);
+  const child = (schema.properties?.[key] ?? {}) as RJSFSchema;
+  const nested = child.type === "object" || child.type === "array";
+  return (required.has(key) ? 0 : 2) + (nested ? 1 : 0);
+}
+
+/**
+ * The field order: stored schemas lose their key order (Postgres jsonb sorts keys), so
+ * required fields come first (in `required` order), then optional ones, simple fields
+ * before nested objects and lists.
+ */
+export function uiSchemaFor(schema: RJSFSchema): UiSchema {
+  const keys = Object.keys(schema.properties ?? {});
+  const required = schema.required ?? [];
+  const order = [...keys].sort((a, b) => {
+    const byRank = rank(a, schema) - rank(b, schema);
+    if (byRank) return byRank;
+    const ra = required.indexOf(a);
+    const rb = required.indexOf(b);
+    return ra !== rb ? ra - rb : 0;
+  });
+  const ui: UiSchema = keys.length ? { "ui:order": order } : {};
+  for (const key of keys) {
+    const child = schema.properties?.[key] as RJSFSchema | undefined;
+    if (child?.type === "object" && child.properties) ui[key] = uiSchemaFor(child);
+    if (child?.type === "string" && (child.maxLength ?? 0) > 200) ui[key] = { "ui:widget": "textarea" };
+  }
+  return ui;
+}
+
+export function hasFields(schema: RJSFSchema): boolean {
+  return !!schema.properties && Object.keys(schema.properties).length > 0;
+}
+
+function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
+  return errors.map((error) => {
+    if (error.name === "required") return { ...error, message: "This field is required." };
+    if (error.name === "enum") return { ...error, message: "Pick one of the listed values." };
+    return error;
+  });
+}
+
+interface Props {
+  schema: RJSFSchema;
+  formData: unknown;
+  onChange(data: unknown): void;
+  onSubmit(data: Record<string, unknown>): void;
+  disabled?: boolean;
+  children: ReactNode;
+  /** Server-side field errors, by top-level field. */
+  extraErrors?: Record<string, string[]>;
+}
+
+export function InputForm({ schema, formData, onChange, onSubmit, disabled, children, extraErrors }: Props) {
+  const errorSchema = extraErrors
+    ? Object.fromEntries(Object.entries(extraErrors).map(([key, messages]) => [key, { __errors: messages }]))
+    : undefined;
+  return (
+    <Form
+      className="run-form"
+      schema={schema}
+      uiSchema={uiSchemaFor(schema)}
+      validator={validator}
+      formData={formData}
+      onChange={(event) => onChange(event.formData)}
+      onSubmit={(event) => onSubmit((event.formData ?? {}) as Record<string, unknown>)}
+      showErrorList={false}
+      noHtml5Validate
+      focusOnFirstError
+      transformErrors={transformErrors}
+      extraErrors={errorSchema as never}
+      disabled={disabled}
+      templates={{ ButtonTemplates }}
+      idPrefix="run-input"
+    >
+      {children}
+    </Form>
+  );
+}

@@ -1,0 +1,100 @@
+// What happened at one node: status, timings, worker, attempts with their retry delays,
+// error, inputs and output.
+import type { IrNode } from "../../graph";
+import { formatDuration, formatTime } from "./format";
+import { JsonView } from "./JsonView";
+import type { NodeAttempt } from "./runApi";
+import type { NodeState } from "./runState";
+import { nodeSubtitle, TYPE_ICONS } from "./RunNode";
+import { StatusBadge } from "./StatusIcon";
+
+interface Props {
+  irNode: IrNode;
+  state: NodeState;
+  record: NodeAttempt | undefined;
+  now: number;
+  onClose(): void;
+}
+
+function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <section className="np-section" data-testid={testId}>
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function errorText(error: unknown): { code?: string; message: string } | null {
+  if (!error) return null;
+  if (typeof error === "string") return { message: error };
+  const e = error as { code?: string; message?: string };
+  return { code: e.code, message: e.message ?? JSON.stringify(error) };
+}
+
+export function NodePanel({ irNode, state, record, now, onClose }: Props) {
+  const error = errorText(state.error ?? record?.error);
+  const running = state.status === "running";
+  const duration = running && state.startedAt !== null ? now - state.startedAt * 1000 : state.durationMs ?? record?.duration_ms ?? null;
+  const inputs = state.inputs !== undefined ? state.inputs : record?.inputs;
+  const output = state.output !== undefined ? state.output : record?.output;
+  const attempts = Math.max(state.attempts, record?.attempt ?? 0);
+  return (
+    <div className="node-panel" data-testid="node-panel" data-node-id={irNode.id}>
+      <header className="np-header">
+        <div className="np-icon" aria-hidden>{TYPE_ICONS[irNode.type]}</div>
+        <div className="np-heading">
+          <h2>{irNode.title || irNode.id}</h2>
+          <div className="muted small mono">{irNode.id} · {nodeSubtitle(irNode)}</div>
+        </div>
+        <button type="button" className="btn ghost icon" onClick={onClose} aria-label="Close node details" data-testid="node-panel-close">✕</button>
+      </header>
+      <div className="np-status">
+        <StatusBadge status={state.status} testId="node-panel-status" />
+        {state.skipReason && <span className="muted small">{state.skipReason}</span>}
+      </div>
+      <dl className="np-facts">
+        <dt>Started</dt><dd>{formatTime(state.startedAt)}</dd>
+        <dt>Finished</dt><dd>{formatTime(state.finishedAt)}</dd>
+        <dt>Duration</dt><dd>{state.status === "pending" ? "—" : formatDuration(duration)}</dd>
+        <dt>Attempts</dt><dd data-testid="node-panel-attempts">{attempts || "—"}</dd>
+        {state.items && (<><dt>Items</dt><dd>{state.items.done} / {state.items.total}</dd></>)}
+        <dt>Worker</dt><dd className="mono small np-worker" title={record?.worker}>{record?.worker || "—"}</dd>
+      </dl>
+      {error && (
+        <Section title="Error" testId="node-panel-error">
+          <div className="alert error np-error">
+            {error.code && <strong className="mono">{error.code}</strong>} {error.message}
+          </div>
+        </Section>
+      )}
+      {(state.retries.length > 0 || attempts > 1) && (
+        <Section title="Attempts" testId="node-panel-retries">
+          <ol className="np-attempts">
+            {state.retries.map((retry) => (
+              <li key={retry.attempt}>
+                <span className="np-attempt-n">#{retry.attempt}</span>
+                <span className="np-attempt-err">{retry.error?.code ?? "error"}{retry.error?.message ? `: ${retry.error.message}` : ""}</span>
+                <span className="muted small">{retry.delayS !== null ? `retried after ${formatDuration(retry.delayS * 1000)}` : "retried"}</span>
+              </li>
+            ))}
+            {attempts > state.retries.length && (
+              <li>
+                <span className="np-attempt-n">#{attempts}</span>
+                <span className="np-attempt-err">{state.status === "failed" ? `${error?.code ?? "failed"}` : state.status}</span>
+                <span className="muted small">{state.status === "failed" ? "gave up" : ""}</span>
+              </li>
+            )}
+          </ol>
+        </Section>
+      )}
+      {state.context !== undefined && (
+        <Section title="Shown to the approver"><JsonView value={state.context} /></Section>
+      )}
+      <Section title="Inputs" testId="node-panel-inputs"><JsonView value={inputs ?? undefined} empty="No inputs recorded." /></Section>
+      <Section title="Output" testId="node-panel-output">
+        <JsonView value={output ?? undefined} empty={state.status === "completed" ? "null" : "No output yet."} />
+      </Section>
+    </div>
+  );
+}

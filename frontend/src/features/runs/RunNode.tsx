@@ -1,0 +1,90 @@
+// One node of the run graph: its type, title, live status, duration and, for a map, items.
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import { armsOf, SOURCE_HANDLE, TARGET_HANDLE, type IrNode } from "../../graph";
+import { formatDuration } from "./format";
+import type { NodeState } from "./runState";
+import { StatusIcon } from "./StatusIcon";
+
+export interface RunNodeData extends Record<string, unknown> {
+  node: IrNode;
+  state: NodeState;
+  selected: boolean;
+  /** For a running node: ms since it started (updated by the page's clock). */
+  runningMs: number | null;
+}
+
+export type RunFlowNode = Node<RunNodeData, "runNode">;
+
+export const TYPE_ICONS: Record<string, string> = {
+  tool: "⚙",
+  map: "▤",
+  branch: "◇",
+  switch: "◈",
+  approval: "⚑",
+  value: "=",
+  output: "⇥",
+  llm: "✦",
+};
+
+export function nodeSubtitle(node: IrNode): string {
+  if (node.type === "tool" || node.type === "map") return node.tool;
+  if (node.type === "llm") return node.model ? `llm · ${node.model}` : "llm";
+  return node.type;
+}
+
+function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
+  const { node, state, selected, runningMs } = data;
+  const arms = armsOf(node);
+  const duration = state.status === "running" ? runningMs : state.durationMs;
+  const items = state.items;
+  return (
+    <div
+      className={`rn rn-${state.status} rn-type-${node.type}${selected ? " rn-selected" : ""}`}
+      data-node-id={node.id}
+      data-status={state.status}
+      data-testid={`run-node-${node.id}`}
+      title={`${node.title || node.id}: ${state.status}`}
+    >
+      <Handle type="target" id={TARGET_HANDLE} position={Position.Left} isConnectable={false} />
+      <div className="rn-icon" aria-hidden>{TYPE_ICONS[node.type] ?? "•"}</div>
+      <div className="rn-body">
+        <div className="rn-title">{node.title || node.id}</div>
+        <div className="rn-sub">
+          <span className="rn-kind">{nodeSubtitle(node)}</span>
+          {duration !== null && duration !== undefined && state.status !== "pending" && (
+            <span className="rn-time">{formatDuration(duration)}</span>
+          )}
+          {state.attempts > 1 && <span className="rn-attempts" title="attempts">×{state.attempts}</span>}
+        </div>
+        {items && (
+          <div className="rn-items" data-testid={`run-node-items-${node.id}`}>
+            <div className="rn-items-bar">
+              <span style={{ width: `${items.total ? (items.done / items.total) * 100 : 100}%` }} />
+            </div>
+            <span>{items.done}/{items.total} items</span>
+          </div>
+        )}
+      </div>
+      <div className="rn-status">
+        <StatusIcon status={state.status} />
+      </div>
+      {arms.length === 0 ? (
+        <Handle type="source" id={SOURCE_HANDLE} position={Position.Right} isConnectable={false} />
+      ) : (
+        arms.map((arm, i) => (
+          <Handle
+            key={arm.arm}
+            type="source"
+            id={arm.arm}
+            position={Position.Right}
+            isConnectable={false}
+            style={{ top: `${((i + 1) / (arms.length + 1)) * 100}%` }}
+          />
+        ))
+      )}
+    </div>
+  );
+}
+
+export const RunNode = memo(RunNodeCard);

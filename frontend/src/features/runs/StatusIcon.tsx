@@ -1,0 +1,43 @@
+// A node or run status as an icon (spinner while running) and as a badge.
+import type { NodeStatus } from "./runState";
+
+const ICONS: Record<string, string> = {
+  pending: "○",
+  queued: "○",
+  running: "",
+  waiting: "⏸",
+  suspended: "⏸",
+  completed: "✓",
+  failed: "✕",
+  skipped: "↷",
+  cancelled: "⊘",
+};
+
+export const STATUS_LABELS: Record<string, string> = {
+  pending: "Pending",
+  running: "Running",
+  waiting: "Waiting",
+  suspended: "Waiting for approval",
+  completed: "Completed",
+  failed: "Failed",
+  skipped: "Skipped",
+  cancelled: "Cancelled",
+};
+
+export function StatusIcon({ status }: { status: NodeStatus | string }) {
+  if (status === "running") return <span className="rs-spinner" aria-label="running" />;
+  return (
+    <span className={`rs-icon rs-${status}`} aria-label={status}>
+      {ICONS[status] ?? "•"}
+    </span>
+  );
+}
+
+export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+  return (
+    <span className={`badge rs-badge ${status}`} data-testid={testId} data-status={status}>
+      <StatusIcon status={status} />
+      {STATUS_LABELS[status] ?? status}
+    </span>
+  );
+}

@@ -1,0 +1,97 @@
+// The waterfall: one bar per node that ran, from its start to its end, on the run's clock,
+// so parallel work lines up and the slow node stands out. Retries are ticks on the bar.
+import { memo, useMemo } from "react";
+import type { IrNode } from "../../graph";
+import { formatDuration } from "./format";
+import type { NodeState, RunState } from "./runState";
+import { StatusIcon } from "./StatusIcon";
+import "./timeline.css";
+
+interface Props {
+  state: RunState;
+  irNodes: ReadonlyMap<string, IrNode>;
+  now: number; // ms
+  selected: string | null;
+  onSelect(nodeId: string): void;
+}
+
+function niceStep(span: number): number {
+  const raw = span / 5;
+  const power = 10 ** Math.floor(Math.log10(raw || 1));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw) ?? raw;
+}
+
+const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }: {
+  node: NodeState; title: string; t0: number; span: number; end: number; selected: boolean; onSelect(id: string): void;
+}) {
+  const start = node.startedAt ?? t0;
+  const stop = node.finishedAt ?? end;
+  const left = ((start - t0) / span) * 100;
+  const width = Math.max(((stop - start) / span) * 100, 0.4);
+  const duration = node.status === "running" ? (end - start) * 1000 : node.durationMs ?? (stop - start) * 1000;
+  return (
+    <button
+      type="button"
+      className={`tl-row${selected ? " tl-selected" : ""}`}
+      onClick={() => onSelect(node.id)}
+      data-testid={`timeline-row-${node.id}`}
+      data-status={node.status}
+    >
+      <span className="tl-label"><StatusIcon status={node.status} /><span className="tl-title">{title}</span></span>
+      <span className="tl-track">
+        <span className={`tl-bar tl-${node.status}`} style={{ left: `${left}%`, width: `${width}%` }}>
+          {node.retries.map((retry) => (
+            <span key={retry.attempt} className="tl-retry" style={{ left: `${((retry.ts - start) / Math.max(stop - start, 1e-6)) * 100}%` }} title={`retry after attempt ${retry.attempt}`} />
+          ))}
+        </span>
+        <span className="tl-duration" style={{ left: `min(calc(${left + width}% + 6px), calc(100% - 64px))` }}>
+          {formatDuration(duration)}
+          {node.items ? ` · ${node.items.done}/${node.items.total}` : ""}
+        </span>
+      </span>
+    </button>
+  );
+});
+
+export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
+  const rows = useMemo(() => state.started.map((id) => state.nodes[id]).filter(Boolean), [state.started, state.nodes]);
+  if (!rows.length || state.startedAt === null) {
+    return <div className="empty small" data-testid="timeline-empty">No node has started yet.</div>;
+  }
+  const t0 = state.startedAt;
+  const running = rows.some((node) => node.status === "running" || node.status === "waiting");
+  const lastEnd = Math.max(...rows.map((node) => node.finishedAt ?? node.startedAt ?? t0));
+  const end = state.finishedAt ?? (running ? Math.max(now / 1000, lastEnd) : lastEnd);
+  const span = Math.max(end - t0, 0.001);
+  const step = niceStep(span * 1000);
+  const ticks: number[] = [];
+  for (let t = 0; t <= span * 1000 + 1e-6; t += step) ticks.push(t);
+  return (
+    <div className="timeline" data-testid="timeline">
+      <div className="tl-axis">
+        <span className="tl-label" />
+        <span className="tl-track">
+          {ticks.map((t) => (
+            <span key={t} className="tl-tick" style={{ left: `${(t / (span * 1000)) * 100}%` }}>
+              {formatDuration(t)}
+            </span>
+          ))}
+        </span>
+      </div>
+      <div className="tl-rows">
+        {rows.map((node) => (
+          <Row
+            key={node.id}
+            node={node}
+            title={irNodes.get(node.id)?.title || node.id}
+            t0={t0}
+            span={span}
+            end={end}
+            selected={selected === node.id}
+            onSelect={onSelect}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

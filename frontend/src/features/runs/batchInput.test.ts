@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { BatchInputError, parseBatchInputs, parseCsv } from "./batchInput";
+
+const schema = {
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    amount: { type: "number" },
+    count: { type: "integer" },
+    urgent: { type: "boolean" },
+    tags: { type: "array", items: { type: "string" } },
+  },
+};
+
+describe("parseCsv", () => {
+  it("reads quoted cells, escaped quotes and CRLF", () => {
+    expect(parseCsv('a,b\r\n"x, y","say ""hi"""\r\n1,\n')).toEqual([
+      ["a", "b"],
+      ["x, y", 'say "hi"'],
+      ["1", ""],
+    ]);
+  });
+
+  it("refuses an unclosed quote", () => {
+    expect(() => parseCsv('a\n"open')).toThrow(BatchInputError);
+  });
+});
+
+describe("parseBatchInputs", () => {
+  it("reads a JSON list", () => {
+    expect(parseBatchInputs('[{"name": "a"}, {"name": "b"}]')).toEqual([{ name: "a" }, { name: "b" }]);
+  });
+
+  it("reads JSON lines", () => {
+    expect(parseBatchInputs('{"n": 1}\n\n{"n": 2}\n')).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it("types CSV cells after the input schema and leaves empty cells out", () => {
+    const text = 'name,amount,count,urgent,tags\nAda,12.5,3,yes,"[""a""]"\nBob,,,false,\n';
+    expect(parseBatchInputs(text, schema)).toEqual([
+      { name: "Ada", amount: 12.5, count: 3, urgent: true, tags: ["a"] },
+      { name: "Bob", urgent: false },
+    ]);
+  });
+
+  it("says which row and column is wrong", () => {
+    expect(() => parseBatchInputs("name,count\nAda,1.5\n", schema)).toThrow("row 2, count");
+    expect(() => parseBatchInputs('[{"a": 1}, 3]')).toThrow("item 2 is not an object");
+    expect(() => parseBatchInputs('{"a": 1}')).not.toThrow();
+    expect(() => parseBatchInputs("  ")).toThrow("no inputs");
+    expect(() => parseBatchInputs("[1,")).toThrow(/^JSON/);
+  });
+});

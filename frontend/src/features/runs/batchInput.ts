@@ -1,0 +1,135 @@
+// Batch inputs from what a person pastes or uploads: a JSON list of objects, JSON lines,
+// or CSV with a header row (cells typed after the flow's input_schema).
+import type { JsonSchema } from "../../graph";
+
+export class BatchInputError extends Error {}
+
+/** Splits CSV text into rows of cells (RFC 4180: quoted cells, "" escapes, CRLF). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (ch === '"') {
+        quoted = false;
+      } else {
+        cell += ch;
+      }
+    } else if (ch === '"' && cell === "") {
+      quoted = true;
+    } else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i += 1;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+    } else {
+      cell += ch;
+    }
+  }
+  if (quoted) throw new BatchInputError("CSV: a quoted cell is not closed");
+  if (cell !== "" || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows.filter((r) => !(r.length === 1 && r[0].trim() === ""));
+}
+
+function propertyType(schema: JsonSchema | undefined, key: string): string | undefined {
+  const properties = (schema?.properties ?? {}) as Record<string, JsonSchema>;
+  const type = properties[key]?.type;
+  return Array.isArray(type) ? (type.find((t) => t !== "null") as string | undefined) : (type as string | undefined);
+}
+
+function typedCell(raw: string, type: string | undefined, where: string): unknown {
+  const value = raw.trim();
+  switch (type) {
+    case "integer":
+    case "number": {
+      if (value === "") return undefined;
+      const n = Number(value);
+      if (!Number.isFinite(n) || (type === "integer" && !Number.isInteger(n))) {
+        throw new BatchInputError(`${where}: "${raw}" is not ${type === "integer" ? "an integer" : "a number"}`);
+      }
+      return n;
+    }
+    case "boolean":
+      if (value === "") return undefined;
+      if (/^(true|yes|1)$/i.test(value)) return true;
+      if (/^(false|no|0)$/i.test(value)) return false;
+      throw new BatchInputError(`${where}: "${raw}" is not true or false`);
+    case "object":
+    case "array":
+      if (value === "") return undefined;
+      try {
+        return JSON.parse(value);
+      } catch {
+        throw new BatchInputError(`${where}: "${raw}" is not JSON`);
+      }
+    default:
+      return raw;
+  }
+}
+
+/** One input per CSV data row; empty cells are left out (so defaults apply). */
+export function inputsFromCsv(text: string, schema?: JsonSchema): Record<string, unknown>[] {
+  const [header, ...rows] = parseCsv(text);
+  if (!header) throw new BatchInputError("CSV: no header row");
+  const keys = header.map((key) => key.trim());
+  if (keys.some((key) => !key)) throw new BatchInputError("CSV: a column has no name");
+  return rows.map((cells, r) => {
+    if (cells.length > keys.length) throw new BatchInputError(`row ${r + 2}: more cells than columns`);
+    const input: Record<string, unknown> = {};
+    keys.forEach((key, c) => {
+      const value = typedCell(cells[c] ?? "", propertyType(schema, key), `row ${r + 2}, ${key}`);
+      if (value !== undefined) input[key] = value;
+    });
+    return input;
+  });
+}
+
+function asInputs(value: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(value)) throw new BatchInputError("JSON: expected a list of input objects");
+  value.forEach((item, i) => {
+    if (!item || typeof item !== "object" || Array.isArray(item)) {
+      throw new BatchInputError(`JSON: item ${i + 1} is not an object`);
+    }
+  });
+  return value as Record<string, unknown>[];
+}
+
+/** A JSON list, JSON lines, or CSV (the first non-blank character decides). */
+export function parseBatchInputs(text: string, schema?: JsonSchema): Record<string, unknown>[] {
+  const trimmed = text.trim();
+  if (!trimmed) throw new BatchInputError("no inputs");
+  let inputs: Record<string, unknown>[];
+  if (trimmed.startsWith("[")) {
+    try {
+      inputs = asInputs(JSON.parse(trimmed));
+    } catch (error) {
+      if (error instanceof BatchInputError) throw error;
+      throw new BatchInputError(`JSON: ${(error as Error).message}`);
+    }
+  } else if (trimmed.startsWith("{")) {
+    inputs = trimmed.split(/\r?\n/).filter((line) => line.trim()).map((line, i) => {
+      try {
+        return asInputs([JSON.parse(line)])[0];
+      } catch {
+        throw new BatchInputError(`JSON lines: line ${i + 1} is not a JSON object`);
+      }
+    });
+  } else {
+    inputs = inputsFromCsv(trimmed, schema);
+  }
+  if (!inputs.length) throw new BatchInputError("no inputs");
+  return inputs;
+}

@@ -1,0 +1,53 @@
+// How the runs pages write times, durations and ids.
+
+/** 12 ms, 1.24 s, 2 m 05 s, 1 h 02 m. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} m ${String(Math.floor(s % 60)).padStart(2, "0")} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} m`;
+}
+
+/** "just now", "5 s ago", "3 min ago", "2 h ago", else the date. */
+export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return "—";
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return "—";
+  const s = Math.round((now - then) / 1000);
+  if (s < 5) return "just now";
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return new Date(then).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function formatTime(unixSeconds: number | null | undefined): string {
+  if (unixSeconds === null || unixSeconds === undefined) return "—";
+  const date = new Date(unixSeconds * 1000);
+  return `${date.toLocaleTimeString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+}
+
+/** "14:02:11" today, else "Nov 3, 14:02". */
+export function formatDateTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (new Date(now).toDateString() === date.toDateString()) {
+    return date.toLocaleTimeString(undefined, { hour12: false });
+  }
+  return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** Milliseconds between two ISO times, or from `start` to now while running. */
+export function elapsedMs(start: string | null | undefined, end: string | null | undefined, now = Date.now()): number | null {
+  if (!start) return null;
+  const from = Date.parse(start);
+  const to = end ? Date.parse(end) : now;
+  return Number.isNaN(from) || Number.isNaN(to) ? null : Math.max(0, to - from);
+}

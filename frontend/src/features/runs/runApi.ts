@@ -1,0 +1,92 @@
+// The runs feature's calls to the API, typed from the OpenAPI schema.
+import { api, requestJson, unwrap } from "../../lib/api";
+import type { components } from "../../lib/api-schema";
+import type { FlowIR } from "../../graph";
+import type { RunEvent } from "./runState";
+
+type Schemas = components["schemas"];
+export type Run = Schemas["RunOutput"];
+export type RunDetail = Schemas["RunDetailOutput"];
+export type NodeAttempt = Schemas["NodeAttemptOutput"];
+export type Batch = Schemas["BatchOutput"];
+export type BatchDetail = Schemas["BatchDetailOutput"];
+export type Flow = Schemas["FlowOutput"];
+export type VersionDetail = Omit<Schemas["VersionDetailOutput"], "ir"> & { ir: FlowIR };
+export type RunStatusName = Schemas["RunStatusEnum"];
+
+export interface RunFilters {
+  status?: RunStatusName;
+  flow?: number;
+  created_after?: string;
+  batch?: string;
+  limit: number;
+  offset: number;
+}
+
+export function listRuns(filters: RunFilters) {
+  return unwrap(api.GET("/api/v1/runs/", { params: { query: filters } }));
+}
+
+export function getRun(runId: string): Promise<RunDetail> {
+  return unwrap(api.GET("/api/v1/runs/{run_id}/", { params: { path: { run_id: runId } } }));
+}
+
+/** Every stored event after `after`, page by page. */
+export async function getEvents(runId: string, after = 0): Promise<{ events: RunEvent[]; status: string }> {
+  const events: RunEvent[] = [];
+  let status = "";
+  for (;;) {
+    const page = await unwrap(
+      api.GET("/api/v1/runs/{run_id}/events/", {
+        params: { path: { run_id: runId }, query: { after, limit: 5000 } },
+      }),
+    );
+    status = page.status;
+    events.push(...(page.events as RunEvent[]));
+    if (page.events.length < 5000) return { events, status };
+    after = page.after;
+  }
+}
+
+export function cancelRun(runId: string) {
+  return unwrap(api.POST("/api/v1/runs/{run_id}/cancel/", { params: { path: { run_id: runId } } }));
+}
+
+export function createRun(flowVersion: number, input: Record<string, unknown>): Promise<RunDetail> {
+  return unwrap(api.POST("/api/v1/runs/", { body: { flow_version: flowVersion, input } }));
+}
+
+export function createBatch(flowVersion: number, inputs: Record<string, unknown>[], concurrency: number): Promise<Batch> {
+  return unwrap(api.POST("/api/v1/runs/batch/", { body: { flow_version: flowVersion, inputs, concurrency } }));
+}
+
+export function getBatch(batchId: string): Promise<BatchDetail> {
+  return unwrap(api.GET("/api/v1/runs/batch/{batch_id}/", { params: { path: { batch_id: batchId } } }));
+}
+
+export function cancelBatch(batchId: string) {
+  return unwrap(api.POST("/api/v1/runs/batch/{batch_id}/cancel/", { params: { path: { batch_id: batchId } } }));
+}
+
+export function getFlow(flowId: number): Promise<Flow> {
+  return unwrap(api.GET("/api/v1/flows/{flow_id}/", { params: { path: { flow_id: flowId } } }));
+}
+
+export async function listFlows(): Promise<Flow[]> {
+  const page = await unwrap(api.GET("/api/v1/flows/", { params: { query: { limit: 200 } } }));
+  return page.results;
+}
+
+const versionCache = new Map<string, Promise<VersionDetail>>();
+
+/** A flow version with its IR (versions never change, so each is fetched once). */
+export function getVersion(flowId: number, number: number): Promise<VersionDetail> {
+  const key = `${flowId}:${number}`;
+  let found = versionCache.get(key);
+  if (!found) {
+    found = requestJson<VersionDetail>("GET", `/api/v1/flows/${flowId}/versions/${number}/`);
+    found.catch(() => versionCache.delete(key));
+    versionCache.set(key, found);
+  }
+  return found;
+}

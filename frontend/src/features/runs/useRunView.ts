@@ -1,0 +1,172 @@
+// Everything the run page shows, loaded and kept live: the run, its version's IR, and the
+// node states reduced from its events (stored ones first, then the websocket's). Live
+// events are queued and applied once per animation frame, so a burst costs one render.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { ResumingSocket, type SocketStatus, type StreamEvent } from "../../lib/socket";
+import { getEvents, getRun, getVersion, type RunDetail, type VersionDetail } from "./runApi";
+import {
+  applyEvents,
+  FINISHED_RUN_STATUSES,
+  hasGap,
+  initialRunState,
+  type RunEvent,
+  type RunState,
+  type RunStatus,
+} from "./runState";
+
+/** At most this many queued events are applied in one frame (the rest in the next ones). */
+const EVENTS_PER_FRAME = 20_000;
+const FINAL_EVENTS = new Set(["run.completed", "run.failed", "run.cancelled"]);
+
+export interface RunTestHooks {
+  /** Feed events as if the socket had sent them. */
+  inject(events: RunEvent[]): void;
+  state(): RunState | null;
+}
+
+declare global {
+  interface Window {
+    __dynamicflowSocket?: ResumingSocket | null;
+    __dynamicflowRun?: RunTestHooks;
+  }
+}
+
+export interface RunView {
+  run: RunDetail | null;
+  version: VersionDetail | null;
+  state: RunState | null;
+  socket: SocketStatus | "idle";
+  /** The socket dropped at least once since the page opened. */
+  everOffline: boolean;
+  error: string | null;
+  refreshRun(): void;
+}
+
+export function useRunView(runId: string): RunView {
+  const [run, setRun] = useState<RunDetail | null>(null);
+  const [version, setVersion] = useState<VersionDetail | null>(null);
+  const [state, setState] = useState<RunState | null>(null);
+  const [socket, setSocket] = useState<SocketStatus | "idle">("idle");
+  const [everOffline, setEverOffline] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const queue = useRef<RunEvent[]>([]);
+  const frame = useRef<number | null>(null);
+  const stateRef = useRef<RunState | null>(null);
+  stateRef.current = state;
+
+  const flush = useCallback(() => {
+    frame.current = null;
+    if (!queue.current.length) return;
+    let batch = queue.current;
+    if (batch.length > EVENTS_PER_FRAME) {
+      queue.current = batch.slice(EVENTS_PER_FRAME);
+      batch = batch.slice(0, EVENTS_PER_FRAME);
+      frame.current = requestAnimationFrame(flush);
+    } else {
+      queue.current = [];
+    }
+    setState((current) => (current ? applyEvents(current, batch) : current));
+  }, []);
+
+  const enqueue = useCallback(
+    (events: readonly RunEvent[]) => {
+      for (const event of events) queue.current.push(event);
+      if (frame.current === null) frame.current = requestAnimationFrame(flush);
+    },
+    [flush],
+  );
+
+  const refreshRun = useCallback(() => {
+    getRun(runId).then(setRun, () => undefined);
+  }, [runId]);
+
+  // Load the run, its stored events and its version's IR.
+  useEffect(() => {
+    let cancelled = false;
+    setRun(null);
+    setVersion(null);
+    setState(null);
+    setError(null);
+    queue.current = [];
+    (async () => {
+      const [detail, stored] = await Promise.all([getRun(runId), getEvents(runId)]);
+      const ver = await getVersion(detail.flow, detail.version);
+      if (cancelled) return;
+      const ids = (ver.ir.nodes ?? []).map((node) => node.id);
+      setRun(detail);
+      setVersion(ver);
+      setState(applyEvents(initialRunState(ids, detail.status as RunStatus), stored.events));
+    })().catch((err: unknown) => {
+      if (!cancelled) setError(err instanceof Error ? err.message : String(err));
+    });
+    return () => {
+      cancelled = true;
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      frame.current = null;
+    };
+  }, [runId]);
+
+  const loaded = state !== null;
+  const finished = state !== null && FINISHED_RUN_STATUSES.has(state.runStatus);
+
+  // Follow the live stream once loaded, from the last stored event on.
+  useEffect(() => {
+    if (!loaded || finished) return;
+    const resumeAt = stateRef.current?.lastSeq ?? 0;
+    const ws = new ResumingSocket({
+      path: `/ws/runs/${runId}/`,
+      after: resumeAt,
+      onEvent: (event: StreamEvent) => enqueue([event as unknown as RunEvent]),
+      onStatus: (status) => {
+        setSocket(status);
+        if (status === "offline") setEverOffline(true);
+      },
+      isFinal: (event) => FINAL_EVENTS.has(event.type),
+    });
+    window.__dynamicflowSocket = ws;
+    return () => {
+      ws.close();
+      if (window.__dynamicflowSocket === ws) window.__dynamicflowSocket = null;
+    };
+    // The socket lives from load until the run finishes; not per state change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loaded, finished, runId, enqueue]);
+
+  // Events held behind a gap: fetch the missing ones from the events API.
+  const gap = state !== null && hasGap(state);
+  const lastSeq = state?.lastSeq ?? 0;
+  useEffect(() => {
+    if (!gap) return;
+    const timer = setTimeout(() => {
+      getEvents(runId, lastSeq).then((page) => enqueue(page.events), () => undefined);
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [gap, lastSeq, runId, enqueue]);
+
+  // The run's stored record (result, error, attempts, workers) again when its status moves.
+  const runStatus = state?.runStatus;
+  useEffect(() => {
+    if (runStatus && run && runStatus !== run.status) refreshRun();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runStatus]);
+
+  useEffect(() => {
+    window.__dynamicflowRun = { inject: enqueue, state: () => stateRef.current };
+    return () => {
+      delete window.__dynamicflowRun;
+    };
+  }, [enqueue]);
+
+  return { run, version, state, socket, everOffline, error, refreshRun };
+}
+
+/** The current time, ticking while `active` (for running durations). */
+export function useNow(active: boolean, everyMs = 250): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [active, everyMs]);
+  return now;
+}
