@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +22,8 @@ def web_app(request: HttpRequest, path: str = "") -> HttpResponse:
     dev_mode = settings.DJANGO_VITE["default"].get("dev_mode", False)
     if not dev_mode and not manifest.exists():
         return render(request, "app_unbuilt.html", status=503)
+    if settings.DEBUG:
+        _reload_manifest_when_rebuilt(manifest)
     session = {
         "username": request.user.get_username(),
         "isStaff": request.user.is_staff,
@@ -29,3 +33,18 @@ def web_app(request: HttpRequest, path: str = "") -> HttpResponse:
         "logoutUrl": "/logout/",
     }
     return render(request, "app.html", {"session": session})
+
+
+_manifest_mtime: float | None = None
+
+
+def _reload_manifest_when_rebuilt(manifest: Path) -> None:
+    """django-vite reads the manifest once per process; in development, a rebuild of the
+    web app (new hashed file names) is picked up without restarting the server."""
+    global _manifest_mtime
+    from django_vite.core.asset_loader import DjangoViteAssetLoader
+
+    mtime = manifest.stat().st_mtime
+    if _manifest_mtime is not None and mtime != _manifest_mtime:
+        DjangoViteAssetLoader._instance = None
+    _manifest_mtime = mtime
