@@ -9,6 +9,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   node: IrNode;
   /** Whether the IR holds a position for the node (else layout places it). */
   placed: boolean;
+  /** A view's mark for the node: a diff status ("added", "changed", "removed") or a run status. */
+  status?: string;
 }
 
 export interface FlowEdgeData extends Record<string, unknown> {

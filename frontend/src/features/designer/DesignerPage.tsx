@@ -1,3 +1,265 @@
+// The designer page (/flows/:flowId and /flows/:flowId/v/:version): loads the flow and a
+// version into the store, then lays out palette, canvas, inspector and problems around it.
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useLocation, useNavigate, useParams } from "react-router-dom";
+import { NODE_WIDTH, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { ApiError } from "../../lib/api";
+import {
+  fetchCategories,
+  fetchFlow,
+  fetchTools,
+  fetchVersion,
+  fetchVersions,
+  saveVersion,
+  type Category,
+  type Tool,
+  type VersionSummary,
+} from "./api";
+import { Canvas, type PaletteDrop } from "./components/Canvas";
+import { Icon } from "./components/Icon";
+import { Inspector } from "./components/Inspector";
+import { Palette } from "./components/Palette";
+import { ProblemsPanel } from "./components/ProblemsPanel";
+import { RefinePanel } from "./components/RefinePanel";
+import { Toast } from "./components/Toast";
+import { Toolbar } from "./components/Toolbar";
+import { VersionsDrawer } from "./components/VersionsDrawer";
+import { useHotkeys } from "./hooks/useHotkeys";
+import { UnsavedGuard } from "./hooks/UnsavedGuard";
+import { useValidation } from "./hooks/useValidation";
+import { newNode } from "./nodeKinds";
+import { designer, useDesigner } from "./store";
+import "./designer.css";
+
+let catalogue: Promise<[Tool[], Category[]]> | null = null;
+
+function loadCatalogue(): Promise<[Tool[], Category[]]> {
+  catalogue ??= Promise.all([fetchTools(), fetchCategories()]).catch((error: unknown) => {
+    catalogue = null;
+    throw error;
+  });
+  return catalogue;
+}
+
+type Load = { state: "loading" } | { state: "error"; message: string; status?: number } | { state: "ready" };
+
 export default function DesignerPage() {
-  return <div className="page"><h1>DesignerPage</h1></div>;
+  const params = useParams();
+  const location = useLocation();
+  const flowId = Number(params.flowId);
+  const requested = params.version ? Number(params.version) : null;
+  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [tools, setTools] = useState<Tool[]>([]);
+  const [categories, setCategories] = useState<Category[]>([]);
+
+  useEffect(() => {
+    let cancelled = false;
+    const store = useDesigner.getState();
+    // After a save or restore the store already holds this version: keep editing it.
+    if (store.flowId === flowId && requested !== null && store.version === requested && (location.state as { saved?: boolean } | null)?.saved) {
+      setLoad({ state: "ready" });
+      return;
+    }
+    setLoad({ state: "loading" });
+    (async () => {
+      const [flow, [toolList, categoryList]] = await Promise.all([fetchFlow(flowId), loadCatalogue()]);
+      const number = requested ?? flow.latest_version?.number ?? null;
+      const version = number !== null ? await fetchVersion(flowId, number) : null;
+      if (cancelled) return;
+      const ir: FlowIR = version?.ir ?? { ir_version: "1.0", name: flow.name, description: flow.description ?? "", input_schema: { type: "object" }, nodes: [] };
+      setTools(toolList);
+      setCategories(categoryList);
+      designer.load({ flowId, flowName: flow.name, canEdit: flow.can_edit, version: number, ir, tools: toolList });
+      setLoad({ state: "ready" });
+    })().catch((error: unknown) => {
+      if (cancelled) return;
+      setLoad({ state: "error", message: (error as Error).message, status: error instanceof ApiError ? error.status : undefined });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [flowId, requested, location.state]);
+
+  useEffect(() => {
+    if (tools.length === 0) void loadCatalogue().then(([t, c]) => { setTools(t); setCategories(c); }).catch(() => undefined);
+  }, [tools.length]);
+
+  if (!Number.isFinite(flowId)) return <div className="page"><div className="alert error">There is no flow at this address.</div></div>;
+  if (load.state === "error") {
+    return (
+      <div className="page">
+        <h1>Cannot open this flow</h1>
+        <div className="alert error">{load.status === 404 ? "This flow or version does not exist, or you may not see it." : load.message}</div>
+        <a href="/flows">Back to the flows</a>
+      </div>
+    );
+  }
+  if (load.state === "loading") return <div className="designer-loading" data-testid="designer-loading">Loading the flow…</div>;
+  return (
+    <ReactFlowProvider>
+      <Workspace flowId={flowId} tools={tools} categories={categories} />
+    </ReactFlowProvider>
+  );
+}
+
+function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[]; categories: Category[] }) {
+  const navigate = useNavigate();
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const canvasBox = useRef<HTMLDivElement>(null);
+  const dirty = useDesigner((state) => state.dirty);
+  const version = useDesigner((state) => state.version);
+  const empty = useDesigner((state) => state.ir.nodes.length === 0);
+  const [versions, setVersions] = useState<VersionSummary[]>([]);
+  const [versionsOpen, setVersionsOpen] = useState(false);
+  const [refineOpen, setRefineOpen] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [versionsKey, setVersionsKey] = useState(0);
+  useValidation(true);
+
+  useEffect(() => {
+    fetchVersions(flowId).then(setVersions).catch(() => undefined);
+  }, [flowId, versionsKey]);
+
+  const openVersion = useCallback((number: number) => {
+    navigate(`/flows/${flowId}/v/${number}`);
+  }, [navigate, flowId]);
+
+  const save = useCallback(async () => {
+    const state = useDesigner.getState();
+    if (!state.canEdit || state.ir.nodes.length === 0 || saving) return;
+    setSaving(true);
+    try {
+      const ir = designer.irForSave();
+      const saved = await saveVersion(flowId, ir, state.version);
+      designer.markSaved(saved.number, ir);
+      designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${saved.validation_errors.length} problem(s).`, saved.is_valid ? "success" : "info");
+      setVersionsKey((key) => key + 1);
+      navigate(`/flows/${flowId}/v/${saved.number}`, { replace: true, state: { saved: true } });
+    } catch (error) {
+      designer.toast(`Could not save: ${(error as Error).message}`, "error");
+    } finally {
+      setSaving(false);
+    }
+  }, [flowId, navigate, saving]);
+
+  /** Where a clicked palette block goes: right of the selection, else the middle of the view. */
+  const placeNew = useCallback((): Position => {
+    const { ir, selection, layoutPositions } = useDesigner.getState();
+    const at = (id: string) => {
+      const node = ir.nodes.find((n) => n.id === id);
+      return node?.position ?? layoutPositions[id];
+    };
+    const occupied = (p: Position) => ir.nodes.some((node) => {
+      const q = node.position ?? layoutPositions[node.id];
+      return q && Math.abs(q.x - p.x) < NODE_WIDTH && Math.abs(q.y - p.y) < 60;
+    });
+    let position: Position;
+    const anchor = selection.length === 1 ? at(selection[0]) : undefined;
+    if (anchor) {
+      position = { x: anchor.x + NODE_WIDTH + 90, y: anchor.y };
+    } else {
+      const box = canvasBox.current?.getBoundingClientRect();
+      const centre = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
+      position = { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y - 30) };
+    }
+    for (let tries = 0; tries < 40 && occupied(position); tries += 1) position = { x: position.x, y: position.y + 80 };
+    return position;
+  }, [flow]);
+
+  const add = useCallback((drop: PaletteDrop, position?: Position) => {
+    const node = newNode(useDesigner.getState().ir, drop.type, position ?? placeNew(), drop.tool);
+    designer.addNode(node);
+    if (!position) {
+      requestAnimationFrame(() => {
+        const p = node.position!;
+        const { zoom } = flow.getViewport();
+        const box = canvasBox.current?.getBoundingClientRect();
+        if (!box) return;
+        const topLeft = flow.screenToFlowPosition({ x: box.left, y: box.top });
+        const visible = p.x > topLeft.x && p.y > topLeft.y && p.x + NODE_WIDTH < topLeft.x + box.width / zoom && p.y + 80 < topLeft.y + box.height / zoom;
+        if (!visible) void flow.setCenter(p.x + NODE_WIDTH / 2, p.y + 40, { zoom, duration: 250 });
+      });
+    }
+  }, [placeNew, flow]);
+
+  const hotkeys = useMemo(() => ({
+    save: () => void save(),
+    pastePosition: () => {
+      const box = canvasBox.current?.getBoundingClientRect();
+      if (!box) return undefined;
+      return flow.screenToFlowPosition({ x: box.left + box.width / 3, y: box.top + box.height / 3 });
+    },
+    deleteSelection: () => {
+      const { selection, selectedEdges } = useDesigner.getState();
+      if (selection.length) {
+        designer.deleteNodes(selection);
+        return;
+      }
+      const edges = flow.getEdges().filter((edge) => selectedEdges.includes(edge.id));
+      const problem = designer.deleteEdges(edges);
+      if (problem) designer.toast(problem, "error");
+    },
+    selectAll: () => designer.select(useDesigner.getState().ir.nodes.map((node) => node.id)),
+  }), [save, flow]);
+  useHotkeys(hotkeys);
+
+  const exportIr = useCallback(() => {
+    const ir = designer.irForSave();
+    const blob = new Blob([JSON.stringify(ir, null, 2)], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `${(ir.name || "flow").toLowerCase().replace(/[^a-z0-9]+/g, "-")}${version ? `-v${version}` : ""}.json`;
+    link.click();
+    URL.revokeObjectURL(url);
+  }, [version]);
+
+  return (
+    <div className="designer" data-testid="designer">
+      <UnsavedGuard when={dirty} />
+      <Toolbar
+        versions={versions}
+        saving={saving}
+        onSave={() => void save()}
+        onOpenVersion={openVersion}
+        onToggleVersions={() => setVersionsOpen(!versionsOpen)}
+        onToggleRefine={() => setRefineOpen(!refineOpen)}
+        onRun={() => navigate(`/runs?start=${flowId}&version=${version ?? ""}`)}
+        onExport={exportIr}
+        versionsOpen={versionsOpen}
+        refineOpen={refineOpen}
+      />
+      <div className="designer-body">
+        <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
+        <div className="designer-centre" ref={canvasBox}>
+          <Canvas onDropNode={add} />
+          {empty && (
+            <div className="canvas-empty">
+              <Icon name="plus" size={22} />
+              <h2>Start your flow</h2>
+              <p>Click a tool or block in the palette, or drag it here.</p>
+            </div>
+          )}
+          {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
+          <ProblemsPanel />
+          <Toast />
+        </div>
+        <Inspector />
+        {versionsOpen && (
+          <VersionsDrawer
+            flowId={flowId}
+            current={version}
+            refreshKey={versionsKey}
+            onClose={() => setVersionsOpen(false)}
+            onOpen={(number) => {
+              setVersionsKey((key) => key + 1);
+              navigate(`/flows/${flowId}/v/${number}`, { state: useDesigner.getState().version === number ? { saved: true } : null });
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
 }

@@ -1,0 +1,229 @@
+// The editing canvas: the IR drawn as a React Flow graph, laid out automatically, with
+// connect/disconnect rules, drops from the palette and positions written back on drag.
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+  type OnSelectionChangeParams,
+} from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  irToGraph,
+  layoutGraph,
+  type FlowEdge,
+  type FlowNode,
+  type NodeType,
+  type Position,
+} from "../../../graph";
+import { NODE_KINDS } from "../nodeKinds";
+import { designer, useDesigner } from "../store";
+import { FlowNodeCard } from "./FlowNodeCard";
+
+export const nodeTypes = { flowNode: FlowNodeCard };
+export const PALETTE_MIME = "application/x-dynamicflow-node";
+const BIG_FLOW = 200;
+
+export interface PaletteDrop {
+  type: NodeType;
+  tool?: string;
+}
+
+interface CanvasProps {
+  onDropNode: (drop: PaletteDrop, position: Position) => void;
+  onReady?: () => void;
+}
+
+function minimapColour(node: FlowNode): string {
+  return `var(${NODE_KINDS[node.data.node.type].colour})`;
+}
+
+export function Canvas({ onDropNode, onReady }: CanvasProps) {
+  const ir = useDesigner((state) => state.ir);
+  const layoutPositions = useDesigner((state) => state.layoutPositions);
+  const selection = useDesigner((state) => state.selection);
+  const layoutRequest = useDesigner((state) => state.layoutRequest);
+  const canEdit = useDesigner((state) => state.canEdit);
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const graph = useMemo(() => irToGraph(ir), [ir]);
+  const [nodes, setNodes] = useState<FlowNode[]>([]);
+  const [edges, setEdges] = useState<FlowEdge[]>([]);
+  const fitted = useRef(false);
+  const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
+  const ready = unplaced.length === 0;
+
+  // Lay out the nodes that have no position yet (on load, or pasted without one).
+  useEffect(() => {
+    if (ready) return;
+    let cancelled = false;
+    const withLaid = graph.nodes.map((node) => {
+      const laid = layoutPositions[node.id];
+      return laid && !node.data.placed ? { ...node, position: laid, data: { ...node.data, placed: true } } : node;
+    });
+    void layoutGraph(withLaid, graph.edges).then((laid) => {
+      if (cancelled) return;
+      const positions: Record<string, Position> = { ...layoutPositions };
+      for (const node of laid) if (!node.data.placed) positions[node.id] = node.position;
+      designer.setLayoutPositions(positions);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [graph, layoutPositions, ready]);
+
+  // A requested re-layout moves every node and saves the positions (one undo step).
+  useEffect(() => {
+    if (layoutRequest === 0) return;
+    let cancelled = false;
+    const current = useDesigner.getState();
+    const { nodes: all, edges: links } = irToGraph(current.ir);
+    void layoutGraph(all, links, { force: true }).then((laid) => {
+      if (cancelled) return;
+      designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
+      requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 300 }));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [layoutRequest, flow]);
+
+  // Rebuild the drawn nodes from the IR, keeping what React Flow knows (size, selection).
+  useEffect(() => {
+    if (!ready) return;
+    const chosen = new Set(useDesigner.getState().selection);
+    setNodes((previous) => {
+      const before = new Map(previous.map((node) => [node.id, node]));
+      return graph.nodes.map((base) => {
+        const position = base.data.placed ? base.position : layoutPositions[base.id];
+        const old = before.get(base.id);
+        const selected = chosen.has(base.id);
+        if (old && old.data === base.data && old.position.x === position.x && old.position.y === position.y && !!old.selected === selected) {
+          return old;
+        }
+        return { ...base, position, selected, measured: old?.measured };
+      });
+    });
+    setEdges((previous) => {
+      const before = new Map(previous.map((edge) => [edge.id, edge]));
+      return graph.edges.map((edge) => {
+        const old = before.get(edge.id);
+        return old?.selected ? { ...edge, selected: true } : edge;
+      });
+    });
+  }, [graph, layoutPositions, ready]);
+
+  // Selection made outside the canvas (problems panel, paste) shows on the canvas.
+  useEffect(() => {
+    const chosen = new Set(selection);
+    setNodes((previous) => {
+      let changed = false;
+      const next = previous.map((node) => {
+        const selected = chosen.has(node.id);
+        if (!!node.selected === selected) return node;
+        changed = true;
+        return { ...node, selected };
+      });
+      return changed ? next : previous;
+    });
+  }, [selection]);
+
+  useEffect(() => {
+    if (!ready || fitted.current || nodes.length === 0) return;
+    fitted.current = true;
+    requestAnimationFrame(() => {
+      void flow.fitView({ padding: 0.15, maxZoom: 1 });
+      onReady?.();
+    });
+  }, [ready, nodes.length, flow, onReady]);
+
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
+    setNodes((current) => applyNodeChanges(changes.filter((change) => change.type !== "remove"), current));
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
+    setEdges((current) => applyEdgeChanges(changes.filter((change) => change.type !== "remove"), current));
+  }, []);
+
+  const onSelectionChange = useCallback(({ nodes: picked, edges: pickedEdges }: OnSelectionChangeParams<FlowNode, FlowEdge>) => {
+    designer.select(picked.map((node) => node.id), pickedEdges.map((edge) => edge.id));
+  }, []);
+
+  const onNodeDragStop = useCallback((_: unknown, _node: FlowNode, dragged: FlowNode[]) => {
+    designer.moveNodes(Object.fromEntries(dragged.map((node) => [node.id, node.position])));
+  }, []);
+
+  const isValidConnection: IsValidConnection<FlowEdge> = useCallback(
+    (connection) => designer.connectionProblem(connection.source, connection.target, connection.sourceHandle) === null,
+    [],
+  );
+
+  const onConnect = useCallback((connection: Connection) => {
+    const problem = designer.connect(connection.source, connection.target, connection.sourceHandle);
+    if (problem) designer.toast(problem, "error");
+  }, []);
+
+  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid || !state.fromNode || !state.toNode || state.fromNode.id === undefined) return;
+    const [source, target] = state.fromHandle?.type === "target"
+      ? [state.toNode.id, state.fromNode.id]
+      : [state.fromNode.id, state.toNode.id];
+    const problem = designer.connectionProblem(source, target, state.fromHandle?.type === "source" ? state.fromHandle.id : null);
+    if (problem) designer.toast(problem, "error");
+  }, []);
+
+  const onDragOver = useCallback((event: React.DragEvent) => {
+    if (event.dataTransfer.types.includes(PALETTE_MIME)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+    }
+  }, []);
+
+  const onDrop = useCallback((event: React.DragEvent) => {
+    const raw = event.dataTransfer.getData(PALETTE_MIME);
+    if (!raw) return;
+    event.preventDefault();
+    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    onDropNode(JSON.parse(raw) as PaletteDrop, { x: Math.round(position.x - 124), y: Math.round(position.y - 25) });
+  }, [flow, onDropNode]);
+
+  return (
+    <div className="designer-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-ready={ready ? "true" : "false"}>
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onSelectionChange={onSelectionChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        nodesConnectable={canEdit}
+        nodesDraggable={canEdit}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+        minZoom={0.1}
+        maxZoom={2}
+        onlyRenderVisibleElements={nodes.length > BIG_FLOW}
+        defaultEdgeOptions={{ type: "default" }}
+        proOptions={{ hideAttribution: true }}
+        aria-label="Flow graph"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
+        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

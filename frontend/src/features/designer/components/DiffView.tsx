@@ -1,0 +1,204 @@
+// A visual diff: the newer graph with added nodes green, changed amber and removed ones
+// ghosted red, and the field-by-field changes beside it. Used for versions and refinement.
+import { ReactFlow, ReactFlowProvider, Background, BackgroundVariant, Controls, MiniMap } from "@xyflow/react";
+import { useEffect, useMemo, useState } from "react";
+import {
+  NODE_WIDTH,
+  irToGraph,
+  layoutGraph,
+  nodeHeight,
+  type FlowEdge,
+  type FlowIR,
+  type FlowNode,
+  type IrDiff,
+} from "../../../graph";
+import { nodeTypes } from "./Canvas";
+import { Icon } from "./Icon";
+
+interface DiffViewProps {
+  title: string;
+  subtitle?: string;
+  before: FlowIR;
+  after: FlowIR;
+  diff: IrDiff;
+  onClose: () => void;
+  actions?: React.ReactNode;
+}
+
+function short(value: unknown): string {
+  if (value === undefined) return "—";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
+
+function overlapping(nodes: FlowNode[]): boolean {
+  for (let i = 0; i < nodes.length; i += 1) {
+    for (let j = i + 1; j < nodes.length; j += 1) {
+      const a = nodes[i].position;
+      const b = nodes[j].position;
+      if (Math.abs(a.x - b.x) < NODE_WIDTH && Math.abs(a.y - b.y) < nodeHeight(nodes[i].data.node)) return true;
+    }
+  }
+  return false;
+}
+
+/** The combined graph: the newer flow plus ghosts of the removed nodes, each marked. */
+export async function diffGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Promise<{ nodes: FlowNode[]; edges: FlowEdge[] }> {
+  const removed = new Set(diff.removed);
+  const added = new Set(diff.added.map((node) => node.id));
+  const changed = new Set(Object.keys(diff.changed));
+  const ghosts = before.nodes.filter((node) => removed.has(node.id));
+  const combined: FlowIR = { ...after, nodes: [...after.nodes, ...ghosts] };
+  const graph = irToGraph(combined);
+  const status = (id: string) => (removed.has(id) ? "removed" : added.has(id) ? "added" : changed.has(id) ? "changed" : "same");
+  let nodes: FlowNode[] = graph.nodes.map((node) => ({ ...node, data: { ...node.data, status: status(node.id) }, draggable: false, connectable: false }));
+  const addedEdges = new Set(diff.edges_added.map(([from, to]) => `${from}\u0000${to}`));
+  const edges: FlowEdge[] = graph.edges.map((edge) => {
+    const key = `${edge.source}\u0000${edge.target}`;
+    const extra = removed.has(edge.source) || removed.has(edge.target) ? " diff-edge-removed" : addedEdges.has(key) ? " diff-edge-added" : "";
+    return { ...edge, className: `${edge.className ?? ""}${extra}` };
+  });
+  const present = new Set(edges.map((edge) => `${edge.source}\u0000${edge.target}`));
+  const ids = new Set(nodes.map((node) => node.id));
+  for (const [from, to] of diff.edges_removed) {
+    if (!present.has(`${from}\u0000${to}`) && ids.has(from) && ids.has(to)) {
+      edges.push({ id: `removed:${from}->${to}`, source: from, target: to, sourceHandle: "out", targetHandle: "in", className: "edge-after diff-edge-removed", data: { kind: "after" } });
+    }
+  }
+  const allPlaced = nodes.every((node) => node.data.placed);
+  if (!allPlaced || overlapping(nodes)) nodes = await layoutGraph(nodes, edges, { force: true });
+  return { nodes, edges };
+}
+
+function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "after" | "diff">) {
+  const [graph, setGraph] = useState<{ nodes: FlowNode[]; edges: FlowEdge[] } | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    void diffGraph(before, after, diff).then((result) => !cancelled && setGraph(result));
+    return () => {
+      cancelled = true;
+    };
+  }, [before, after, diff]);
+  if (!graph) return <div className="diff-loading">Laying out…</div>;
+  return (
+    <ReactFlow<FlowNode, FlowEdge>
+      nodes={graph.nodes}
+      edges={graph.edges}
+      nodeTypes={nodeTypes}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      elementsSelectable={false}
+      fitView
+      fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+      minZoom={0.1}
+      proOptions={{ hideAttribution: true }}
+      onlyRenderVisibleElements={graph.nodes.length > 200}
+    >
+      <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
+      <MiniMap pannable zoomable nodeStrokeWidth={0} className="designer-minimap" />
+      <Controls showInteractive={false} />
+    </ReactFlow>
+  );
+}
+
+export function DiffView({ title, subtitle, before, after, diff, onClose, actions }: DiffViewProps) {
+  const changedEntries = Object.entries(diff.changed);
+  const flowEntries = Object.entries(diff.flow_changes);
+  const nothing = !diff.added.length && !diff.removed.length && !changedEntries.length && !flowEntries.length;
+  const summary = useMemo(() => [
+    diff.added.length && `${diff.added.length} added`,
+    diff.removed.length && `${diff.removed.length} removed`,
+    changedEntries.length && `${changedEntries.length} changed`,
+  ].filter(Boolean).join(" · ") || "no node changes", [diff, changedEntries.length]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => event.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+
+  return (
+    <div className="diff-backdrop" role="dialog" aria-modal="true" aria-label={title}>
+      <div className="diff-panel" data-testid="diff-view">
+        <header className="diff-header">
+          <div>
+            <h2>{title}</h2>
+            <div className="muted small">{subtitle ? `${subtitle} · ` : ""}{summary}</div>
+          </div>
+          <div className="diff-legend" aria-hidden>
+            <span className="legend added">added</span>
+            <span className="legend changed">changed</span>
+            <span className="legend removed">removed</span>
+          </div>
+          <span className="spacer" />
+          {actions}
+          <button type="button" className="btn ghost icon" aria-label="Close" onClick={onClose}><Icon name="close" /></button>
+        </header>
+        <div className="diff-body">
+          <div className="diff-canvas">
+            <ReactFlowProvider>
+              <DiffCanvas before={before} after={after} diff={diff} />
+            </ReactFlowProvider>
+          </div>
+          <aside className="diff-changes" aria-label="Changes">
+            {nothing && <p className="muted">The two documents are the same.</p>}
+            {flowEntries.length > 0 && (
+              <section>
+                <h3>Flow</h3>
+                {flowEntries.map(([field, change]) => (
+                  <div className="diff-field" key={field} data-testid="diff-flow-change">
+                    <div className="diff-field-name">{field}</div>
+                    <div className="diff-before"><code>{short(change.before)}</code></div>
+                    <div className="diff-after"><code>{short(change.after)}</code></div>
+                  </div>
+                ))}
+              </section>
+            )}
+            {diff.added.length > 0 && (
+              <section>
+                <h3>Added</h3>
+                {diff.added.map((node) => (
+                  <div className="diff-node added" key={node.id} data-testid="diff-added">
+                    <code>{node.id}</code> <span className="muted small">{node.type}{"tool" in node && node.tool ? ` · ${node.tool}` : ""}</span>
+                  </div>
+                ))}
+              </section>
+            )}
+            {diff.removed.length > 0 && (
+              <section>
+                <h3>Removed</h3>
+                {diff.removed.map((id) => (
+                  <div className="diff-node removed" key={id} data-testid="diff-removed"><code>{id}</code></div>
+                ))}
+              </section>
+            )}
+            {changedEntries.length > 0 && (
+              <section>
+                <h3>Changed</h3>
+                {changedEntries.map(([id, fields]) => (
+                  <div className="diff-node changed" key={id} data-testid="diff-changed">
+                    <code>{id}</code>
+                    {Object.entries(fields).map(([field, change]) => (
+                      <div className="diff-field" key={field}>
+                        <div className="diff-field-name">{field}</div>
+                        <div className="diff-before"><code>{short(change.before)}</code></div>
+                        <div className="diff-after"><code>{short(change.after)}</code></div>
+                      </div>
+                    ))}
+                  </div>
+                ))}
+              </section>
+            )}
+            {(diff.edges_added.length > 0 || diff.edges_removed.length > 0) && (
+              <section>
+                <h3>Dependencies</h3>
+                {diff.edges_added.map(([from, to]) => <div className="diff-edge added" key={`a${from}${to}`}>+ <code>{from}</code> → <code>{to}</code></div>)}
+                {diff.edges_removed.map(([from, to]) => <div className="diff-edge removed" key={`r${from}${to}`}>− <code>{from}</code> → <code>{to}</code></div>)}
+              </section>
+            )}
+          </aside>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// One node on the canvas: type colour and icon, title, tool, key inputs, a problem badge,
+// and its handles (arms of a branch or switch each get their own source handle).
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import { armsOf, keyRows, type FlowNode, type IrNode } from "../../../graph";
+import { NODE_KINDS } from "../nodeKinds";
+import { useDesigner } from "../store";
+import { Icon } from "./Icon";
+
+function subtitle(node: IrNode, toolName: string | undefined): string {
+  if (node.type === "tool" || node.type === "map") {
+    const tool = node.tool || "no tool chosen";
+    return node.type === "map" ? `for each · ${toolName ?? tool}` : toolName ?? tool;
+  }
+  return NODE_KINDS[node.type].description;
+}
+
+function armText(node: IrNode, arm: string): { label: string; detail?: string } {
+  if (node.type === "branch") return arm === "then" ? { label: "IF", detail: node.condition } : { label: "ELSE" };
+  if (arm === "default") return { label: "DEFAULT" };
+  return { label: "CASE", detail: arm.slice(5) };
+}
+
+function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
+  const node = data.node;
+  const kind = NODE_KINDS[node.type];
+  const status = data.status;
+  const problems = useDesigner((state) => (status ? 0 : state.issueCounts[id] ?? 0));
+  const checked = useDesigner((state) => state.validatedIr !== null);
+  const toolName = useDesigner((state) =>
+    node.type === "tool" || node.type === "map" ? state.tools[node.tool]?.name : undefined);
+  const rows = keyRows(node);
+  const arms = armsOf(node);
+  const title = node.title || node.id;
+  return (
+    <div
+      className={`fn-card${selected ? " selected" : ""}${problems ? " has-problems" : ""}${status ? ` status-${status}` : ""}`}
+      style={{ "--kind": `var(${kind.colour})` } as React.CSSProperties}
+      data-node-id={id}
+      data-node-type={node.type}
+      data-valid={problems === 0 ? "true" : "false"}
+      data-checked={checked ? "true" : "false"}
+    >
+      <Handle type="target" position={Position.Left} id="in" className="fn-handle fn-handle-in" />
+      <div className="fn-head">
+        <span className="fn-icon"><Icon name={node.type} /></span>
+        <div className="fn-titles">
+          <div className="fn-title" title={title}>{title}</div>
+          <div className="fn-sub" title={subtitle(node, toolName)}>
+            {node.title ? <span className="fn-id">{node.id}</span> : null}
+            {subtitle(node, toolName)}
+          </div>
+        </div>
+        {problems > 0 && (
+          <span className="fn-problems" title={`${problems} problem${problems === 1 ? "" : "s"}`} aria-label={`${problems} problems`}>
+            {problems}
+          </span>
+        )}
+        {status && status !== "same" ? <span className={`fn-status fn-status-${status}`}>{status}</span> : null}
+        {node.when ? <span className="fn-flag" title={`Only when ${node.when}`}>when</span> : null}
+      </div>
+      <Handle type="source" position={Position.Right} id="out" className="fn-handle fn-handle-out" />
+      {(rows.length > 0 || arms.length > 0) && (
+        <div className="fn-body">
+          {rows.map(([label, value]) => (
+            <div className="fn-row" key={label}>
+              <span className="fn-key">{label}</span>
+              <code className="fn-value" title={value}>{value}</code>
+            </div>
+          ))}
+          {arms.map(({ arm, targets }) => {
+            const text = armText(node, arm);
+            return (
+              <div className="fn-arm" key={arm}>
+                <span className={`fn-arm-label arm-${arm === "then" ? "then" : arm === "else" || arm === "default" ? "else" : "case"}`}>{text.label}</span>
+                {text.detail ? <code className="fn-value" title={text.detail}>{text.detail}</code> : <span className="fn-muted">{targets.length ? "" : "—"}</span>}
+                <Handle type="source" position={Position.Right} id={arm} className="fn-handle fn-handle-arm" />
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const FlowNodeCard = memo(FlowNodeCardImpl);

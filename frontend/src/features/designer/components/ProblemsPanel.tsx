@@ -1,0 +1,67 @@
+// Every validation issue of the flow; clicking one selects its node and focuses the field.
+import { useState } from "react";
+import { designer, issueNode, useDesigner } from "../store";
+import { Icon } from "./Icon";
+
+export function ProblemsPanel() {
+  const issues = useDesigner((state) => state.issues);
+  const validatedIr = useDesigner((state) => state.validatedIr);
+  const stale = useDesigner((state) => state.validatedIr !== state.ir);
+  const empty = useDesigner((state) => state.ir.nodes.length === 0);
+  const [open, setOpen] = useState(true);
+  const count = validatedIr ? issues.length : 0;
+  return (
+    <section className={`problems${open ? " open" : ""}`} data-testid="problems-panel" aria-label="Problems">
+      <button type="button" className="problems-head" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <span className={`problems-dot ${count ? "bad" : validatedIr ? "good" : ""}`} aria-hidden />
+        <strong>Problems</strong>
+        <span className={`badge ${count ? "danger" : validatedIr ? "ok" : ""}`} data-testid="problems-count">
+          {validatedIr ? count : "…"}
+        </span>
+        {stale && !empty && <span className="muted small">checking…</span>}
+        <span className="spacer" />
+        <span className={`problems-chevron${open ? "" : " closed"}`}><Icon name="chevron" size={14} /></span>
+      </button>
+      {open && (
+        <div className="problems-body">
+          {empty ? (
+            <p className="problems-empty">Add a node from the palette to start.</p>
+          ) : !validatedIr ? (
+            <p className="problems-empty">Checking the flow…</p>
+          ) : count === 0 ? (
+            <p className="problems-empty ok"><Icon name="check" size={14} /> The flow is valid: every reference resolves, every required input is set.</p>
+          ) : (
+            <ul className="problems-list">
+              {issues.map((issue, index) => {
+                const node = issueNode(issue, validatedIr);
+                return (
+                  <li key={index}>
+                    <button
+                      type="button"
+                      className="problem-item"
+                      data-testid="problem-item"
+                      data-node={node ?? ""}
+                      data-field={issue.field ?? ""}
+                      onClick={() => designer.focusField(node, issue.field)}
+                    >
+                      <span className="problem-icon"><Icon name="alert" size={14} /></span>
+                      <span className="problem-where">
+                        {node ? <code>{node}</code> : <em>flow</em>}
+                        {issue.field && <span className="problem-field">{issue.field}</span>}
+                      </span>
+                      <span className="problem-message">
+                        {issue.message}
+                        {issue.hint && <span className="problem-hint"> — {issue.hint}</span>}
+                      </span>
+                      <span className="problem-code">{issue.code}</span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

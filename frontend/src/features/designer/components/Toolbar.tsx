@@ -1,0 +1,83 @@
+// The designer's toolbar: where you are (flow, version, saved or not, valid or not) and
+// what you can do (undo, redo, re-layout, versions, refine, run, export, save).
+import { Link } from "react-router-dom";
+import { useStore } from "zustand";
+import type { VersionSummary } from "../api";
+import { useDesigner } from "../store";
+import { designer } from "../store";
+import { Icon } from "./Icon";
+
+interface ToolbarProps {
+  versions: VersionSummary[];
+  saving: boolean;
+  onSave: () => void;
+  onOpenVersion: (number: number) => void;
+  onToggleVersions: () => void;
+  onToggleRefine: () => void;
+  onRun: () => void;
+  onExport: () => void;
+  versionsOpen: boolean;
+  refineOpen: boolean;
+}
+
+export function Toolbar(props: ToolbarProps) {
+  const flowName = useDesigner((state) => state.flowName);
+  const version = useDesigner((state) => state.version);
+  const dirty = useDesigner((state) => state.dirty);
+  const canEdit = useDesigner((state) => state.canEdit);
+  const problems = useDesigner((state) => (state.validatedIr ? state.issues.length : null));
+  const empty = useDesigner((state) => state.ir.nodes.length === 0);
+  const canUndo = useStore(useDesigner.temporal, (state) => state.pastStates.length > 0);
+  const canRedo = useStore(useDesigner.temporal, (state) => state.futureStates.length > 0);
+  return (
+    <header className="designer-toolbar">
+      <Link to="/flows" className="toolbar-back" aria-label="Back to flows">←</Link>
+      <div className="toolbar-title">
+        <h1 title={flowName}>{flowName || "Untitled flow"}</h1>
+        <div className="toolbar-meta">
+          <select
+            aria-label="Version"
+            className="version-select"
+            value={version ?? ""}
+            onChange={(event) => props.onOpenVersion(Number(event.target.value))}
+            data-testid="version-select"
+          >
+            {version === null && <option value="">no version yet</option>}
+            {props.versions.map((v) => <option key={v.number} value={v.number}>v{v.number}{v === props.versions[0] ? " · latest" : ""}</option>)}
+          </select>
+          <span className={`save-state${dirty ? " dirty" : ""}`} data-testid="dirty-indicator" data-dirty={dirty ? "true" : "false"}>
+            <span className="save-dot" aria-hidden />{dirty ? "Unsaved changes" : "Saved"}
+          </span>
+          {!empty && problems !== null && (
+            <span className={`badge ${problems ? "danger" : "ok"}`} data-testid="validity">
+              {problems ? `${problems} problem${problems === 1 ? "" : "s"}` : "Valid"}
+            </span>
+          )}
+          {!canEdit && <span className="badge">read only</span>}
+        </div>
+      </div>
+      <span className="spacer" />
+      <div className="toolbar-group" role="group" aria-label="History">
+        <button type="button" className="btn ghost icon" data-testid="undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!canUndo} onClick={() => designer.undo()}><Icon name="undo" /></button>
+        <button type="button" className="btn ghost icon" data-testid="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!canRedo} onClick={() => designer.redo()}><Icon name="redo" /></button>
+        <button type="button" className="btn ghost icon" data-testid="relayout" title="Re-layout" aria-label="Re-layout" disabled={empty || !canEdit} onClick={() => designer.requestLayout()}><Icon name="layout" /></button>
+      </div>
+      <span className="toolbar-sep" aria-hidden />
+      <button type="button" className={`btn ghost${props.versionsOpen ? " active" : ""}`} data-testid="versions-button" aria-pressed={props.versionsOpen} onClick={props.onToggleVersions}>
+        <Icon name="history" /> Versions
+      </button>
+      <button type="button" className={`btn ghost${props.refineOpen ? " active" : ""}`} data-testid="refine-button" aria-pressed={props.refineOpen} disabled={empty || !canEdit} onClick={props.onToggleRefine}>
+        <Icon name="sparkles" /> Refine
+      </button>
+      <button type="button" className="btn ghost" data-testid="export" onClick={props.onExport} disabled={empty}>
+        <Icon name="download" /> Export
+      </button>
+      <button type="button" className="btn" data-testid="run" onClick={props.onRun} disabled={version === null}>
+        <Icon name="play" size={14} /> Run
+      </button>
+      <button type="button" className="btn primary" data-testid="save-version" onClick={props.onSave} disabled={!canEdit || props.saving || empty || (!dirty && version !== null)} title="Save as a new version (Ctrl+S)">
+        <Icon name="save" size={15} /> {props.saving ? "Saving…" : "Save version"}
+      </button>
+    </header>
+  );
+}

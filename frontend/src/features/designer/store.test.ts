@@ -1,0 +1,102 @@
+// The designer store: undo/redo, coalesced typing, connect rules, deletes and paste.
+import { beforeEach, describe, expect, it } from "vitest";
+import type { FlowIR, IrNode } from "../../graph";
+import { designer, HISTORY_LIMIT, useDesigner } from "./store";
+
+const FLOW: FlowIR = {
+  name: "Onboard",
+  nodes: [
+    { id: "check", type: "tool", tool: "validate_email", inputs: { email: "input.email" } },
+    { id: "is_valid", type: "branch", condition: "check.valid", then: ["welcome"], else: [] },
+    { id: "welcome", type: "tool", tool: "send_welcome_email", inputs: { email: "input.email", name: "check.email" } },
+    { id: "done", type: "output", value: "welcome != null", after: ["welcome"] },
+  ],
+};
+
+const ir = () => useDesigner.getState().ir;
+const node = (id: string) => ir().nodes.find((n) => n.id === id);
+
+beforeEach(() => {
+  designer.load({ flowId: 1, flowName: "Onboard", canEdit: true, version: 1, ir: FLOW });
+});
+
+describe("history", () => {
+  it("undoes and redoes at least 100 steps", () => {
+    for (let i = 0; i < 120; i += 1) {
+      designer.updateNode("done", (n) => ({ ...n, title: `t${i}` }) as IrNode);
+    }
+    expect(node("done")?.title).toBe("t119");
+    expect(useDesigner.getState().dirty).toBe(true);
+    for (let i = 0; i < 119; i += 1) designer.undo();
+    expect(node("done")?.title).toBe("t0");
+    designer.undo();
+    expect(node("done")?.title).toBeUndefined();
+    expect(ir()).toBe(FLOW);
+    expect(useDesigner.getState().dirty).toBe(false);
+    for (let i = 0; i < 120; i += 1) designer.redo();
+    expect(node("done")?.title).toBe("t119");
+    expect(HISTORY_LIMIT).toBeGreaterThanOrEqual(100);
+  });
+
+  it("merges keystrokes in one field into one step", () => {
+    for (const text of ["c", "ch", "che", "chec"]) designer.updateNode("done", (n) => ({ ...n, when: text }) as IrNode, "done.when");
+    designer.updateNode("done", (n) => ({ ...n, title: "x" }) as IrNode, "done.title");
+    designer.undo();
+    expect(node("done")?.when).toBe("chec");
+    designer.undo();
+    expect(node("done")?.when).toBeUndefined();
+  });
+});
+
+describe("connect and disconnect", () => {
+  it("adds `after` and arm memberships, and refuses cycles and self-loops", () => {
+    expect(designer.connect("check", "done")).toBeNull();
+    expect(node("done")?.after).toEqual(["welcome", "check"]);
+    expect(designer.connect("done", "check")).toMatch(/cycle/);
+    expect(designer.connect("welcome", "welcome")).toMatch(/itself/);
+    expect(designer.connect("is_valid", "done", "else")).toBeNull();
+    expect(node("is_valid")).toMatchObject({ then: ["welcome"], else: ["done"] });
+    // moving a node to another arm takes it off the first
+    expect(designer.connect("is_valid", "done", "then")).toBeNull();
+    expect(node("is_valid")).toMatchObject({ then: ["welcome", "done"], else: [] });
+  });
+
+  it("deletes after and arm edges but explains data edges", () => {
+    const message = designer.deleteEdges([
+      { source: "welcome", target: "done", data: { kind: "after" } },
+      { source: "is_valid", target: "welcome", data: { kind: "arm", arm: "then" } },
+      { source: "check", target: "welcome", data: { kind: "data" } },
+    ]);
+    expect(node("done")?.after).toEqual([]);
+    expect(node("is_valid")).toMatchObject({ then: [] });
+    expect(message).toMatch(/welcome reads check/);
+    designer.undo();
+    expect(node("done")?.after).toEqual(["welcome"]);
+  });
+});
+
+describe("delete and paste", () => {
+  it("deletes nodes and drops them from after lists and arms", () => {
+    designer.deleteNodes(["welcome"]);
+    expect(node("welcome")).toBeUndefined();
+    expect(node("done")?.after).toEqual([]);
+    expect(node("is_valid")).toMatchObject({ then: [] });
+  });
+
+  it("pastes with ids renamed and references rewritten", () => {
+    const copied = FLOW.nodes.filter((n) => n.id === "check" || n.id === "welcome");
+    const ids = designer.paste(JSON.parse(JSON.stringify(copied)) as IrNode[]);
+    expect(ids).toEqual(["check_2", "welcome_2"]);
+    expect(node("welcome_2")).toMatchObject({ inputs: { name: "check_2.email" } });
+    expect(useDesigner.getState().selection).toEqual(["check_2", "welcome_2"]);
+    expect(ir().nodes).toHaveLength(6);
+    designer.undo();
+    expect(ir().nodes).toHaveLength(4);
+  });
+
+  it("renames a node everywhere", () => {
+    designer.renameNode("check", "verify");
+    expect(node("welcome")).toMatchObject({ inputs: { name: "verify.email" } });
+    expect(node("is_valid")).toMatchObject({ condition: "verify.valid" });
+  });
+});

@@ -1,0 +1,413 @@
+// The designer's one store: the IR being edited (with undo/redo through zundo), the
+// selection, validation results, the catalogue and the page's transient UI state.
+// Every IR edit goes through `edit`, so history, dirtiness and coalescing live in one place.
+import { temporal } from "zundo";
+import { create } from "zustand";
+import {
+  armsOf,
+  graphToIr,
+  renameForPaste,
+  renameNode,
+  wouldCreateCycle,
+  type FlowEdgeData,
+  type FlowIR,
+  type IrNode,
+  type Issue,
+  type Position,
+} from "../../graph";
+import type { Tool } from "./api";
+
+export const HISTORY_LIMIT = 200;
+/** Keystrokes in one field within this window are one undo step. */
+const COALESCE_MS = 1200;
+
+export interface Toast {
+  id: number;
+  message: string;
+  kind: "info" | "error" | "success";
+}
+
+export interface FieldFocus {
+  node: string | null;
+  field: string | null;
+  nonce: number;
+}
+
+export interface DesignerState {
+  flowId: number | null;
+  flowName: string;
+  canEdit: boolean;
+  /** The version the editor started from (or last saved). */
+  version: number | null;
+  ir: FlowIR;
+  savedIr: FlowIR | null;
+  dirty: boolean;
+  selection: string[];
+  selectedEdges: string[];
+  issues: Issue[];
+  issueCounts: Record<string, number>;
+  /** The IR the issues belong to (null before the first answer). */
+  validatedIr: FlowIR | null;
+  /** Positions the automatic layout gave nodes that have none saved. */
+  layoutPositions: Record<string, Position>;
+  tools: Record<string, Tool>;
+  focus: FieldFocus | null;
+  toast: Toast | null;
+  layoutRequest: number;
+}
+
+const EMPTY_IR: FlowIR = { name: "", nodes: [] };
+
+const initial: DesignerState = {
+  flowId: null,
+  flowName: "",
+  canEdit: true,
+  version: null,
+  ir: EMPTY_IR,
+  savedIr: null,
+  dirty: false,
+  selection: [],
+  selectedEdges: [],
+  issues: [],
+  issueCounts: {},
+  validatedIr: null,
+  layoutPositions: {},
+  tools: {},
+  focus: null,
+  toast: null,
+  layoutRequest: 0,
+};
+
+let lastEditKey: string | null = null;
+let lastEditAt = 0;
+let toastIds = 0;
+
+export const useDesigner = create<DesignerState>()(
+  temporal(() => initial, {
+    limit: HISTORY_LIMIT,
+    partialize: (state) => ({ ir: state.ir }),
+    equality: (a, b) => a.ir === b.ir,
+  }),
+);
+
+const history = () => useDesigner.temporal.getState();
+const get = () => useDesigner.getState();
+const set = (patch: Partial<DesignerState>) => useDesigner.setState(patch);
+
+function countIssues(issues: Issue[], ir: FlowIR): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const issue of issues) {
+    const node = issueNode(issue, ir);
+    if (node) counts[node] = (counts[node] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The node an issue is about: its `node`, or the node at `nodes[i]` in a schema issue. */
+export function issueNode(issue: Issue, ir: FlowIR): string | null {
+  if (issue.node) return issue.node;
+  const match = /^nodes\[(\d+)\]/.exec(issue.field ?? "");
+  return match ? (ir.nodes[Number(match[1])]?.id ?? null) : null;
+}
+
+/** Replace the IR (one undo step, or merged with the previous one for the same `key`). */
+export function edit(change: (ir: FlowIR) => FlowIR, key?: string) {
+  const state = get();
+  const next = change(state.ir);
+  if (next === state.ir) return;
+  const now = Date.now();
+  const coalesce = key !== undefined && key === lastEditKey && now - lastEditAt < COALESCE_MS;
+  lastEditKey = key ?? null;
+  lastEditAt = now;
+  if (coalesce) history().pause();
+  const ids = new Set(next.nodes.map((node) => node.id));
+  set({
+    ir: next,
+    dirty: next !== state.savedIr,
+    selection: state.selection.filter((id) => ids.has(id)),
+  });
+  if (coalesce) history().resume();
+}
+
+function updateNodes(ir: FlowIR, change: (node: IrNode) => IrNode): FlowIR {
+  let changed = false;
+  const nodes = ir.nodes.map((node) => {
+    const next = change(node);
+    if (next !== node) changed = true;
+    return next;
+  });
+  return changed ? { ...ir, nodes } : ir;
+}
+
+export const designer = {
+  /** Start editing `ir` (a loaded version): history cleared, nothing dirty. */
+  load(args: { flowId: number; flowName: string; canEdit: boolean; version: number | null; ir: FlowIR; tools?: Tool[] }) {
+    lastEditKey = null;
+    set({
+      ...initial,
+      tools: args.tools ? Object.fromEntries(args.tools.map((tool) => [tool.id, tool])) : get().tools,
+      flowId: args.flowId,
+      flowName: args.flowName,
+      canEdit: args.canEdit,
+      version: args.version,
+      ir: args.ir,
+      savedIr: args.ir,
+    });
+    history().clear();
+  },
+
+  setTools(tools: Tool[]) {
+    set({ tools: Object.fromEntries(tools.map((tool) => [tool.id, tool])) });
+  },
+
+  /** The IR as it will be saved: layout positions written into nodes that have none. */
+  irForSave(): FlowIR {
+    const { ir, layoutPositions } = get();
+    const laid = ir.nodes
+      .filter((node) => !node.position && layoutPositions[node.id])
+      .map((node) => ({ id: node.id, position: layoutPositions[node.id] }));
+    return graphToIr(laid, [], ir);
+  },
+
+  markSaved(version: number, ir: FlowIR) {
+    const state = get();
+    // The saved document may carry layout positions the editor IR lacks: keep editing
+    // the editor's IR, but consider it clean.
+    set({ version, savedIr: state.ir, dirty: false, ir: ir === state.ir ? ir : state.ir });
+  },
+
+  setFlowName(flowName: string) {
+    set({ flowName });
+  },
+
+  setIssues(issues: Issue[], forIr: FlowIR) {
+    set({ issues, validatedIr: forIr, issueCounts: countIssues(issues, forIr) });
+  },
+
+  setLayoutPositions(positions: Record<string, Position>) {
+    set({ layoutPositions: positions });
+  },
+
+  requestLayout() {
+    set({ layoutRequest: get().layoutRequest + 1 });
+  },
+
+  /** Positions from a full re-layout: saved into the IR (one undo step). */
+  applyLayout(positions: Record<string, Position>) {
+    edit((ir) => updateNodes(ir, (node) => {
+      const position = positions[node.id];
+      if (!position || (node.position?.x === position.x && node.position?.y === position.y)) return node;
+      return { ...node, position } as IrNode;
+    }));
+  },
+
+  moveNodes(positions: Record<string, Position>) {
+    edit((ir) => updateNodes(ir, (node) => {
+      const found = positions[node.id];
+      if (!found) return node;
+      const position = { x: Math.round(found.x), y: Math.round(found.y) };
+      if (node.position?.x === position.x && node.position?.y === position.y) return node;
+      return { ...node, position } as IrNode;
+    }));
+  },
+
+  select(ids: string[], edges: string[] = []) {
+    const state = get();
+    if (sameList(state.selection, ids) && sameList(state.selectedEdges, edges)) return;
+    set({ selection: ids, selectedEdges: edges });
+  },
+
+  focusField(node: string | null, field: string | null) {
+    set({ focus: { node, field, nonce: Date.now() }, selection: node ? [node] : [], selectedEdges: [] });
+  },
+
+  toast(message: string, kind: Toast["kind"] = "info") {
+    toastIds += 1;
+    set({ toast: { id: toastIds, message, kind } });
+  },
+
+  clearToast(id: number) {
+    if (get().toast?.id === id) set({ toast: null });
+  },
+
+  addNode(node: IrNode) {
+    edit((ir) => ({ ...ir, nodes: [...ir.nodes, node] }));
+    set({ selection: [node.id], selectedEdges: [] });
+  },
+
+  /** Change one node; `key` merges keystrokes in one field into one undo step. */
+  updateNode(id: string, change: (node: IrNode) => IrNode, key?: string) {
+    edit((ir) => updateNodes(ir, (node) => (node.id === id ? change(node) : node)), key);
+  },
+
+  renameNode(from: string, to: string) {
+    edit((ir) => renameNode(ir, from, to));
+    set({ selection: get().selection.map((id) => (id === from ? to : id)) });
+  },
+
+  updateFlow(change: (ir: FlowIR) => FlowIR, key?: string) {
+    edit(change, key);
+  },
+
+  /** Delete nodes, and drop them from every `after` list and arm. */
+  deleteNodes(ids: string[]) {
+    if (ids.length === 0) return;
+    const gone = new Set(ids);
+    const keep = (list: string[] | undefined) => list?.filter((id) => !gone.has(id));
+    edit((ir) => ({
+      ...ir,
+      nodes: ir.nodes.filter((node) => !gone.has(node.id)).map((node) => {
+        const touches = (list: string[] | undefined) => list?.some((id) => gone.has(id));
+        const armHit = armsOf(node).some((arm) => touches(arm.targets));
+        if (!touches(node.after) && !armHit) return node;
+        const next = { ...node, after: keep(node.after) } as IrNode;
+        if (next.type === "branch") Object.assign(next, { then: keep(next.then), else: keep(next.else) });
+        if (next.type === "switch") {
+          Object.assign(next, {
+            cases: Object.fromEntries(Object.entries(next.cases).map(([key, list]) => [key, keep(list)!])),
+            default: keep(next.default),
+          });
+        }
+        if (next.after?.length === 0 && !node.after?.length) delete next.after;
+        return next;
+      }),
+    }));
+    set({ selection: [], selectedEdges: [] });
+  },
+
+  /** Why a connection from `source` to `target` is refused, or null when it is fine. */
+  connectionProblem(source: string, target: string, sourceHandle?: string | null): string | null {
+    const { ir } = get();
+    if (source === target) return "A node cannot wait for itself.";
+    const from = ir.nodes.find((node) => node.id === source);
+    const to = ir.nodes.find((node) => node.id === target);
+    if (!from || !to) return "Both ends must be nodes of this flow.";
+    const arm = sourceHandle && sourceHandle !== "out" ? sourceHandle : null;
+    if (arm && armsOf(from).some((entry) => entry.arm === arm && entry.targets.includes(target))) {
+      return `${target} is already on that arm of ${source}.`;
+    }
+    if (!arm && to.after?.includes(source)) return `${target} already runs after ${source}.`;
+    if (wouldCreateCycle(ir, source, target)) {
+      return `${source} already depends on ${target}: connecting them would make a cycle.`;
+    }
+    return null;
+  },
+
+  /** Connect: an arm handle puts `target` on that arm; otherwise `target` runs after `source`. */
+  connect(source: string, target: string, sourceHandle?: string | null): string | null {
+    const problem = designer.connectionProblem(source, target, sourceHandle);
+    if (problem) return problem;
+    const arm = sourceHandle && sourceHandle !== "out" ? sourceHandle : null;
+    edit((ir) => updateNodes(ir, (node) => {
+      if (arm && node.id === source) return setArm(node, arm, target);
+      if (!arm && node.id === target) return { ...node, after: [...(node.after ?? []), source] } as IrNode;
+      return node;
+    }));
+    return null;
+  },
+
+  /** Remove `after` entries and arm memberships; data edges are refused (edit the expression). */
+  deleteEdges(edges: { source: string; target: string; data?: FlowEdgeData }[]): string | null {
+    const data = edges.filter((edge) => edge.data?.kind === "data");
+    const removable = edges.filter((edge) => edge.data?.kind !== "data");
+    if (removable.length) {
+      edit((ir) => updateNodes(ir, (node) => {
+        let next = node;
+        for (const edge of removable) {
+          if (edge.data?.kind === "after" && next.id === edge.target && next.after?.includes(edge.source)) {
+            next = { ...next, after: next.after.filter((id) => id !== edge.source) } as IrNode;
+          }
+          if (edge.data?.kind === "arm" && next.id === edge.source) next = removeFromArm(next, edge.data.arm!, edge.target);
+        }
+        return next;
+      }));
+      set({ selectedEdges: [] });
+    }
+    if (data.length) {
+      const edge = data[0];
+      return `${edge.target} reads ${edge.source} in its expressions: edit them in the inspector to remove this link.`;
+    }
+    return null;
+  },
+
+  /** Paste IR nodes: clashing ids renamed, references among them rewritten, selected. */
+  paste(nodes: IrNode[], at?: Position): string[] {
+    const state = get();
+    const existing = new Set(state.ir.nodes.map((node) => node.id));
+    const { nodes: renamed } = renameForPaste(nodes, existing);
+    const placed = placePasted(renamed, nodes.some((node) => existing.has(node.id)), at);
+    edit((ir) => ({ ...ir, nodes: [...ir.nodes, ...placed] }));
+    const ids = placed.map((node) => node.id);
+    set({ selection: ids, selectedEdges: [] });
+    return ids;
+  },
+
+  undo() {
+    lastEditKey = null;
+    history().undo();
+    syncDirty();
+  },
+
+  redo() {
+    lastEditKey = null;
+    history().redo();
+    syncDirty();
+  },
+
+  /** Replace the whole IR (refinement accepted, a version restored): undoable, dirty. */
+  replaceIr(ir: FlowIR) {
+    edit(() => ir);
+  },
+};
+
+function syncDirty() {
+  const state = get();
+  const ids = new Set(state.ir.nodes.map((node) => node.id));
+  set({ dirty: state.ir !== state.savedIr, selection: state.selection.filter((id) => ids.has(id)) });
+}
+
+function sameList(a: string[], b: string[]) {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
+function setArm(node: IrNode, arm: string, target: string): IrNode {
+  // A node sits on one arm of a branch or switch: moving it takes it off the others.
+  const cleared = armsOf(node).reduce((current, entry) => removeFromArm(current, entry.arm, target), node);
+  if (cleared.type === "branch" && (arm === "then" || arm === "else")) {
+    return { ...cleared, [arm]: [...(cleared[arm] ?? []), target] };
+  }
+  if (cleared.type === "switch") {
+    if (arm === "default") return { ...cleared, default: [...(cleared.default ?? []), target] };
+    const key = arm.replace(/^case:/, "");
+    return { ...cleared, cases: { ...cleared.cases, [key]: [...(cleared.cases[key] ?? []), target] } };
+  }
+  return node;
+}
+
+function removeFromArm(node: IrNode, arm: string, target: string): IrNode {
+  const without = (list: string[] | undefined) => (list ?? []).filter((id) => id !== target);
+  if (node.type === "branch" && (arm === "then" || arm === "else")) {
+    return node[arm]?.includes(target) ? { ...node, [arm]: without(node[arm]) } : node;
+  }
+  if (node.type === "switch") {
+    if (arm === "default") return node.default?.includes(target) ? { ...node, default: without(node.default) } : node;
+    const key = arm.replace(/^case:/, "");
+    return node.cases[key]?.includes(target) ? { ...node, cases: { ...node.cases, [key]: without(node.cases[key]) } } : node;
+  }
+  return node;
+}
+
+const PASTE_OFFSET = 48;
+
+function placePasted(nodes: IrNode[], besideOriginals: boolean, at?: Position): IrNode[] {
+  const positioned = nodes.map((node, index) => node.position ?? { x: index * 300, y: 0 });
+  const minX = Math.min(...positioned.map((p) => p.x));
+  const minY = Math.min(...positioned.map((p) => p.y));
+  return nodes.map((node, index) => {
+    const p = positioned[index];
+    const position = besideOriginals || !at
+      ? { x: p.x + PASTE_OFFSET, y: p.y + PASTE_OFFSET }
+      : { x: Math.round(at.x + p.x - minX), y: Math.round(at.y + p.y - minY) };
+    return { ...node, position } as IrNode;
+  });
+}
