@@ -88,6 +88,7 @@ def build_planner(name: str | None = None, *, client: LlmClient | None = None) -
             timeout_s=float(_setting("DYNAMICFLOW_PLANNER_TIMEOUT_S", 60.0)),
             stream=bool(_setting("DYNAMICFLOW_PLANNER_STREAM", True)),
             response_format=str(_setting("DYNAMICFLOW_PLANNER_RESPONSE_FORMAT", "json_schema")),
+            max_retry_after_s=float(_setting("DYNAMICFLOW_PLANNER_MAX_RETRY_AFTER_S", 30.0)),
         )
         if client is not None:
             return options.planner(client)
@@ -113,6 +114,7 @@ class _OpenAIOptions:
     timeout_s: float
     stream: bool
     response_format: str
+    max_retry_after_s: float = 30.0
 
     def planner(self, client: LlmClient) -> OpenAIPlanner:
         return OpenAIPlanner(
@@ -123,6 +125,7 @@ class _OpenAIOptions:
             timeout_s=self.timeout_s,
             stream=self.stream,
             response_format=self.response_format,
+            max_retry_after_s=self.max_retry_after_s,
         )
 
 

@@ -247,6 +247,46 @@ OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
 OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "") or None
 DYNAMICFLOW_MODEL = os.environ.get("DYNAMICFLOW_MODEL", "gpt-4o-mini")
 
+# Planner settings (docs/planner.md): the LLM planner's budgets and the plan cache. A value
+# that is not a number (or not one of the formats) stops start-up with the variable's name.
+
+
+def _planner_env(name: str, default: float, parse: type[int] | type[float]) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = parse(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a number >= 0, not {raw!r}.")
+    return value
+
+
+DYNAMICFLOW_PLANNER_MAX_ATTEMPTS = max(
+    1, int(_planner_env("DYNAMICFLOW_PLANNER_MAX_ATTEMPTS", 3, int))
+)
+DYNAMICFLOW_PLANNER_MAX_RETRIES = int(_planner_env("DYNAMICFLOW_PLANNER_MAX_RETRIES", 2, int))
+DYNAMICFLOW_PLANNER_TIMEOUT_S = float(_planner_env("DYNAMICFLOW_PLANNER_TIMEOUT_S", 60.0, float))
+DYNAMICFLOW_PLANNER_MAX_RETRY_AFTER_S = float(
+    _planner_env("DYNAMICFLOW_PLANNER_MAX_RETRY_AFTER_S", 30.0, float)
+)
+DYNAMICFLOW_PLANNER_STREAM = env_bool("DYNAMICFLOW_PLANNER_STREAM", True)
+DYNAMICFLOW_PLANNER_RESPONSE_FORMAT = (
+    os.environ.get("DYNAMICFLOW_PLANNER_RESPONSE_FORMAT", "").strip() or "json_schema"
+)
+if DYNAMICFLOW_PLANNER_RESPONSE_FORMAT not in ("json_schema", "json_object", "text"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DYNAMICFLOW_PLANNER_RESPONSE_FORMAT must be json_schema, json_object or text, not "
+        f"{DYNAMICFLOW_PLANNER_RESPONSE_FORMAT!r}."
+    )
+DYNAMICFLOW_PLAN_CACHE_TTL_S = int(_planner_env("DYNAMICFLOW_PLAN_CACHE_TTL_S", 86400, int))
+
 # Outbound HTTP from tools (fetch_url, HTTP tools) refuses private and loopback addresses
 # unless the host or network is listed here (e.g. "127.0.0.1,10.0.0.0/8").
 DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS = env_list("DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS", "")

@@ -364,3 +364,69 @@ def test_bad_credentials_fail_at_once(fake_openai, make_llm_planner, catalog):
 
     assert result.error.code == "auth_error"
     assert len(fake_openai.requests) == 1
+
+
+def test_the_repair_message_lists_every_issue_with_node_field_and_hint(
+    fake_openai, make_llm_planner, catalog
+):
+    # Given a draft with three faults, one of them structural (a field the IR lacks)
+    draft = json.loads(text(VALID_PLAN))
+    draft["nodes"][0]["timeout"] = 5
+    draft["nodes"][0]["tool"] = "send_mail_now"
+    del draft["nodes"][1]["inputs"]["subject"]
+    fake_openai.push(Reply(json.dumps(draft)), Reply(text(VALID_PLAN)))
+
+    # When it is planned
+    result = plan_flow(PROMPT, planner=make_llm_planner(), catalog=catalog)
+
+    # Then one repair round names all three, each with its node, field and a fix
+    assert result.ok
+    repair = fake_openai.requests[1]["body"]["messages"][-1]["content"]
+    assert "[node 'verify', field 'timeout'] schema" in repair
+    assert "[node 'verify', field 'tool'] unknown_tool" in repair
+    assert "[node 'notify', field 'inputs.subject'] missing_input" in repair
+    assert repair.count("Fix:") >= 3
+
+
+def test_an_unknown_tool_gets_a_suggestion_only_when_close_in_meaning(
+    fake_openai, make_llm_planner, catalog
+):
+    close = json.loads(text(VALID_PLAN))
+    close["nodes"][1]["tool"] = "send_mail"
+    unrelated = json.loads(text(VALID_PLAN))
+    unrelated["nodes"][1]["tool"] = "post_to_slack"
+    fake_openai.push(Reply(json.dumps(close)), Reply(json.dumps(unrelated)), Reply("x"))
+
+    plan_flow(PROMPT, planner=make_llm_planner(), catalog=catalog)
+
+    first = fake_openai.requests[1]["body"]["messages"][-1]["content"]
+    second = fake_openai.requests[2]["body"]["messages"][-1]["content"]
+    assert "Did you mean `send_email`" in first
+    assert "Did you mean" not in second
+    assert "No tool in the catalogue does what `post_to_slack` suggests" in second
+
+
+def test_a_plain_text_refusal_is_a_refusal_with_the_models_words(
+    fake_openai, make_llm_planner, catalog
+):
+    words = "Cannot plan: step 2 asks for a fax, and no tool in the catalogue sends faxes."
+    fake_openai.push(Reply(words))
+
+    result = plan_flow(PROMPT, planner=make_llm_planner(), catalog=catalog)
+
+    assert not result.ok
+    assert result.error.code == "refused"
+    assert words in result.error.message
+    assert len(fake_openai.requests) == 1  # not sent back as "invalid JSON"
+    assert result.attempts[0].outcome == "refused"
+
+
+def test_prose_that_is_not_a_refusal_still_gets_the_json_repair(
+    fake_openai, make_llm_planner, catalog
+):
+    fake_openai.push(Reply("Sure, here is what I would do."), Reply(text(VALID_PLAN)))
+
+    result = plan_flow(PROMPT, planner=make_llm_planner(), catalog=catalog)
+
+    assert result.ok
+    assert outcomes(result) == [MALFORMED, VALID]

@@ -185,6 +185,19 @@ class OpenAIPlanner:
                     raise ValueError("the reply was cut off at the token limit")
                 data = extract_json(text)
             except ValueError as exc:
+                if response.finish_reason != "length" and looks_like_refusal(text):
+                    # Servers without a refusal field (local OpenAI-compatible ones) say no
+                    # in plain words: report their reason, not "invalid JSON".
+                    reason = " ".join(text.split())[:2000]
+                    record.outcome = REFUSED
+                    record.errors = [_issue("refused", reason)]
+                    emitter.attempt(record)
+                    raise PlanningError(
+                        "refused",
+                        f"The model refused to plan this request: {reason}",
+                        details={"reason": reason},
+                        attempts=attempts,
+                    ) from None
                 record.outcome = MALFORMED
                 record.errors = [_issue("malformed_json", str(exc))]
                 emitter.attempt(record)
@@ -205,9 +218,10 @@ class OpenAIPlanner:
                 repair_message(format_issues(issues)),
             ]
         first = last_issues[0]["message"] if last_issues else "no usable reply"
+        more = f" (and {len(last_issues) - 1} more)" if len(last_issues) > 1 else ""
         raise PlanningError(
             "invalid_plan",
-            f"No valid plan after {self.max_attempts} attempts; the last problem: {first}",
+            f"No valid plan after {self.max_attempts} attempts; the last problems: {first}{more}",
             details=last_issues,
             attempts=attempts,
         )
@@ -362,6 +376,27 @@ def extract_json(text: str) -> Any:
     raise ValueError(
         f"invalid JSON: {first_error.msg} at line {first_error.lineno} column {first_error.colno}"
     )
+
+
+_REFUSAL = re.compile(
+    r"^\W*cannot\s+plan\b|^\W*(?:i\s*(?:'m|am)\s+(?:sorry|afraid|unable|not\s+able)|sorry\b|i\s+(?:can(?:no|')t|"
+    r"cannot|won't|will\s+not|am\s+not\s+able|apologi[sz]e)|unfortunately\b|as\s+an\s+ai\b|"
+    r"i\s+must\s+(?:decline|refuse)|i\s+refuse)|\b(?:can(?:no|')t|cannot|unable\s+to|not\s+able\s+"
+    r"to|won't)\s+(?:help|assist|comply|do\s+that|fulfil+|build|create|plan|produce|write|"
+    r"make|provide)\b|\bno\s+(?:tool|tools)\s+(?:in\s+the\s+catalog(?:ue)?\s+)?(?:can|to|"
+    r"that|for)\b|\b(?:catalog(?:ue)?|tools?)\s+(?:does\s+not|doesn't|do\s+not|don't)\s+"
+    r"(?:have|include|contain|offer|support)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_refusal(text: str) -> bool:
+    """A plain-text reply with no JSON object in it that says no ("I'm sorry, I can't ...",
+    "The catalogue has no tool to send SMS")."""
+    stripped = text.strip()
+    if not stripped or "{" in stripped:
+        return False
+    return bool(_REFUSAL.search(stripped))
 
 
 def _issue(code: str, message: str, **extra: Any) -> dict[str, Any]:

@@ -45,7 +45,14 @@ Rules:
 - Refer only to fields that exist in the run input schema or in a node's output schema.
 - Put an approval node before any step the request says needs approval or sign-off, and
   make that step come after it (reference it or list it in "after").
-- Reply with the JSON document only: no prose, no Markdown.
+- A condition on a step's result reads that step's output field (`check.valid`); declare a
+  run input field for it only when the request says the value comes with the request.
+- Use each tool that changes something (sends, charges, creates) as many times as the
+  request asks, no more.
+- If a step needs something no tool in the catalogue does (another channel such as SMS, a
+  refund when only charging exists), do not substitute a different tool: reply instead with
+  one sentence starting "Cannot plan:" that names the step and what is missing.
+- Otherwise reply with the JSON document only: no prose, no Markdown.
 
 A short example (tool ids here are illustrative; use the catalogue's):
 {"ir_version": "1.0", "name": "Welcome valid users", "description": "...",

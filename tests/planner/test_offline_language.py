@@ -1,0 +1,173 @@
+"""The offline planner on requests written the way people type them: typos, numbers with
+separators, asides, things not to do, compound conditions, deadlines, loops that end,
+capabilities the catalogue lacks. Over the fixture catalogue (specs only, no Django)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core import events as ev
+from flows.core.events import ListSink
+from flows.core.graph import build_graph
+from flows.core.ir import ApprovalNode, BranchNode, MapNode, ToolNode
+from flows.core.planner.offline import OfflinePlanner
+from flows.core.planner.session import plan_flow
+from flows.core.validate import validate_flow
+
+
+def plan(prompt, catalog):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+    assert result.ok, result.error and result.error.to_json()
+    assert validate_flow(result.flow, catalog) == []
+    return result
+
+
+def refusal(prompt, catalog):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+    assert not result.ok
+    return result.error
+
+
+def tools(flow):
+    return [node.tool for node in flow.nodes if isinstance(node, ToolNode | MapNode)]
+
+
+def ancestors(flow, node_id):
+    return build_graph(flow).ancestors(node_id)
+
+
+def test_typos_are_read_as_the_words_they_miss(catalog):
+    flow = plan("verfy the adress, then sned an emial", catalog).flow
+
+    assert tools(flow) == ["verify_address", "send_email"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase"),
+    [
+        ("Verify the address and send a WhatsApp message to the customer.", "WhatsApp"),
+        ("Verify the address, then post the result to our Slack channel.", "Slack"),
+        ("Score the mood of the text and translate it into French.", "translate"),
+        ("Find the customer and fax them the invoice.", "fax"),
+    ],
+)
+def test_a_step_no_tool_can_do_is_refused_naming_its_phrase(catalog, prompt, phrase):
+    error = refusal(prompt, catalog)
+
+    assert error.code == "unmapped_step"
+    assert phrase.lower() in error.step.lower()
+    assert phrase.lower() in error.message.lower()
+
+
+def test_a_channel_the_catalogue_has_is_used_not_refused(catalog):
+    flow = plan("Verify the address, then text the customer that it works.", catalog).flow
+
+    assert tools(flow) == ["verify_address", "send_sms"]
+
+
+def test_thousands_separators_and_currency_are_one_number(catalog):
+    flow = plan("Refund the order if the amount is over $10,000.", catalog).flow
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "input.amount > 10000.0"
+
+
+def test_or_in_a_condition_becomes_a_disjunction_on_the_tools_output(catalog):
+    flow = plan("Score the mood of the text; if it is angry or neutral, send an SMS.", catalog)
+    branch = next(node for node in flow.flow.nodes if isinstance(node, BranchNode))
+
+    assert branch.condition == '(score_mood.mood == "angry") || (score_mood.mood == "neutral")'
+    assert "mood" not in (flow.flow.input_schema.get("properties") or {})
+
+
+def test_an_approval_deadline_and_what_happens_then(catalog):
+    flow = plan(
+        "Get manager approval within 48 hours (if nobody answers, approve it "
+        "automatically), then refund the order.",
+        catalog,
+    ).flow
+
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert (approval.timeout_s, approval.on_timeout) == (172800, "approve")
+    assert approval.assignees.groups == ["managers"]
+    assert approval.id in ancestors(flow, "refund_order")
+
+
+def test_context_sentences_and_things_not_to_do_add_no_step(catalog):
+    flow = plan(
+        "We get a lot of fake signups, so this matters. Verify the address and send an "
+        "email. Don't send an SMS. Thanks!",
+        catalog,
+    ).flow
+
+    assert tools(flow) == ["verify_address", "send_email"]
+
+
+def test_a_loop_ends_where_the_request_says_once(catalog):
+    flow = plan("For each URL, download the page, then send one email to the team.", catalog)
+
+    download, send = flow.flow.nodes
+    assert isinstance(download, MapNode)
+    assert isinstance(send, ToolNode)
+
+
+def test_a_side_effect_named_again_in_a_condition_is_planned_once(catalog):
+    flow = plan(
+        "Refund the order, and once the order is refunded, send an email to the customer.",
+        catalog,
+    ).flow
+
+    assert tools(flow).count("refund_order") == 1
+
+
+def test_a_condition_nothing_can_decide_is_refused_not_invented(catalog):
+    error = refusal("Send an email if the customer is a VIP.", catalog)
+
+    assert error.code == "unmapped_condition"
+    assert "VIP" in error.step
+
+
+def test_a_value_the_request_sends_becomes_a_run_input_field(catalog):
+    flow = plan(
+        "Send an email if the customer is a VIP (this comes with the request).", catalog
+    ).flow
+
+    flags = {
+        name: field
+        for name, field in flow.input_schema["properties"].items()
+        if field.get("type") == "boolean"
+    }
+    assert len(flags) == 1
+
+
+def test_meanwhile_runs_beside_the_step_before(catalog):
+    flow = plan("Verify the address. Meanwhile, find the customer. Then send an email.", catalog)
+
+    graph = build_graph(flow.flow)
+    assert "verify_address" not in graph.ancestors("find_customer")
+    assert "find_customer" not in graph.ancestors("verify_address")
+    assert {"verify_address", "find_customer"} <= graph.ancestors("send_email")
+
+
+def test_a_sentence_ending_in_first_goes_first(catalog):
+    flow = plan("Send an email to the customer. Verify the address first.", catalog).flow
+
+    assert "verify_address" in ancestors(flow, "send_email")
+
+
+def test_each_node_carries_the_phrase_it_came_from(catalog):
+    sink = ListSink()
+    result = plan_flow(
+        "Verify the address; if it is ok, send an SMS.",
+        planner=OfflinePlanner(),
+        catalog=catalog,
+        sink=sink,
+    )
+
+    assert result.sources["verify_address"] == "Verify the address"
+    assert result.sources["send_sms"] == "send an SMS"
+    branch = next(node for node in result.flow.nodes if isinstance(node, BranchNode))
+    assert "it is ok" in result.sources[branch.id]
+    validated = next(event for event in sink.events if event.type == ev.PLAN_VALIDATED)
+    assert validated.data["sources"] == result.sources
+    assert result.to_json()["sources"] == result.sources
