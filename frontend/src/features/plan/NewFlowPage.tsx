@@ -1,3 +1,262 @@
+// New flow: describe the workflow, optionally limit the tools and choose the planner, then
+// watch the plan being made (attempts, the validator's issues, repairs) and land in the
+// designer. A failed plan keeps the prompt and says which step could not be mapped.
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useNavigate, useSearchParams } from "react-router-dom";
+import { ApiError } from "../../lib/api";
+import { readSession } from "../../lib/session";
+import { loadTools, type Category, type Tool } from "./api";
+import { PlanErrorPanel } from "./components/PlanErrorPanel";
+import { PlanTimeline } from "./components/PlanTimeline";
+import { ToolPicker } from "./components/ToolPicker";
+import type { PlanFailure } from "./planEvents";
+import { usePlanRequest } from "./usePlanRequest";
+import "./plan.css";
+
+const session = readSession();
+
+const PLANNER_LABELS: Record<string, { name: string; hint: string }> = {
+  offline: { name: "Offline", hint: "Rule-based, instant, no network" },
+  openai: { name: "LLM", hint: "The configured OpenAI-compatible model" },
+};
+
+const EXAMPLES = [
+  "Validate the email, then send a welcome email",
+  "Fetch the page at the URL, summarize it and send the summary by email",
+  "Analyze the sentiment of the message; if it is negative, open a support ticket",
+  "Validate the order. If the amount is over 1000, ask finance to approve it. Then charge the card.",
+  "For each order, validate it and then process the payment",
+  "Validate the order and check inventory in parallel, then process the payment",
+];
+
 export default function NewFlowPage() {
-  return <div className="page"><h1>NewFlowPage</h1></div>;
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [prompt, setPrompt] = useState(params.get("prompt") ?? "");
+  const [planner, setPlanner] = useState(session.defaultPlanner || session.planners[0] || "offline");
+  const [selectedTools, setSelectedTools] = useState<string[]>([]);
+  const [catalogue, setCatalogue] = useState<{ tools: Tool[]; categories: Category[] } | null>(null);
+  const [catalogueError, setCatalogueError] = useState<string | null>(null);
+  const { state, submit } = usePlanRequest();
+  const promptRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    loadTools()
+      .then((result) => live && setCatalogue(result))
+      .catch((error: unknown) => live && setCatalogueError(error instanceof Error ? error.message : String(error)));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const { phase, request, progress } = state;
+  const busy = phase === "submitting" || phase === "planning";
+
+  useEffect(() => {
+    if (phase !== "succeeded" || !request?.flow || !request.resulting_version) return;
+    const timer = setTimeout(() => navigate(`/flows/${request.flow}/v/${request.resulting_version}`), 300);
+    return () => clearTimeout(timer);
+  }, [phase, request, navigate]);
+
+  const failure: PlanFailure | null = useMemo(() => {
+    if (phase !== "failed") return null;
+    if (progress.failure) return progress.failure;
+    if (state.error) {
+      return {
+        code: state.error instanceof ApiError ? state.error.code : "error",
+        message: state.error instanceof Error ? state.error.message : String(state.error),
+        step: null,
+        candidates: [],
+        issues: [],
+      };
+    }
+    return { code: "failed", message: request?.error || "Planning failed.", step: null, candidates: [], issues: [] };
+  }, [phase, progress.failure, state.error, request]);
+
+  const promptErrors = state.error instanceof ApiError ? state.error.fields.prompt ?? [] : [];
+
+  function plan() {
+    const text = prompt.trim();
+    if (!text || busy) return;
+    void submit({ prompt: text, tools: selectedTools, planner });
+  }
+
+  return (
+    <div className="page plan-page">
+      <header className="page-header">
+        <div>
+          <h1>New flow</h1>
+          <p className="muted page-lead">
+            Describe what should happen, in plain words. The planner turns it into a validated workflow graph that
+            you can then edit, run and share.
+          </p>
+        </div>
+      </header>
+
+      <div className="plan-layout">
+        <div className="plan-main">
+          <form
+            className="card plan-card"
+            onSubmit={(event) => {
+              event.preventDefault();
+              plan();
+            }}
+          >
+            <label htmlFor="plan-prompt" className="plan-prompt-label">What should this flow do?</label>
+            <textarea
+              id="plan-prompt"
+              ref={promptRef}
+              className="plan-prompt"
+              rows={6}
+              value={prompt}
+              onChange={(event) => setPrompt(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) {
+                  event.preventDefault();
+                  plan();
+                }
+              }}
+              placeholder="e.g. When a customer signs up, validate their email; if it is valid, send a welcome email, otherwise open a support ticket."
+              aria-invalid={promptErrors.length > 0}
+              aria-describedby="plan-prompt-hint"
+              readOnly={busy}
+              data-testid="plan-prompt"
+              autoFocus
+            />
+            {promptErrors.map((message) => <span key={message} className="field-error">{message}</span>)}
+
+            <ToolPicker
+              tools={catalogue?.tools ?? []}
+              categories={catalogue?.categories ?? []}
+              selected={selectedTools}
+              onChange={setSelectedTools}
+              loading={!catalogue && !catalogueError}
+            />
+            {catalogueError && <p className="field-error">Could not load the tools: {catalogueError}</p>}
+
+            <div className="plan-card-foot">
+              <div className="planner-choice" role="radiogroup" aria-label="Planner">
+                <span className="picker-label">Planner</span>
+                <div className="segmented">
+                  {session.planners.map((name) => (
+                    <button
+                      key={name}
+                      type="button"
+                      role="radio"
+                      aria-checked={planner === name}
+                      title={PLANNER_LABELS[name]?.hint}
+                      onClick={() => setPlanner(name)}
+                      disabled={busy}
+                      data-testid={`planner-${name}`}
+                    >
+                      {PLANNER_LABELS[name]?.name ?? name}
+                    </button>
+                  ))}
+                </div>
+                <span className="muted small planner-hint">{PLANNER_LABELS[planner]?.hint}</span>
+              </div>
+              <span className="spacer" />
+              <span className="muted small" id="plan-prompt-hint">Ctrl + Enter</span>
+              <button type="submit" className="btn primary plan-submit" disabled={!prompt.trim() || busy} data-testid="plan-submit">
+                {busy ? <><span className="spinner" aria-hidden /> Planning…</> : <>Plan the flow <span aria-hidden>→</span></>}
+              </button>
+            </div>
+          </form>
+
+          {failure && (
+            <PlanErrorPanel
+              failure={failure}
+              onEdit={() => {
+                promptRef.current?.focus();
+                promptRef.current?.select();
+              }}
+            />
+          )}
+
+          <section className="plan-examples" aria-label="Examples">
+            <h2 className="picker-label">Try an example</h2>
+            <div className="example-grid">
+              {EXAMPLES.map((example) => (
+                <button
+                  key={example}
+                  type="button"
+                  className="example"
+                  onClick={() => {
+                    setPrompt(example);
+                    promptRef.current?.focus();
+                  }}
+                  disabled={busy}
+                  data-testid="plan-example"
+                >
+                  {example}
+                </button>
+              ))}
+            </div>
+          </section>
+        </div>
+
+        <aside className="card plan-aside" aria-label="Planning progress" data-testid="plan-progress">
+          {phase === "idle" ? (
+            <HowItWorks />
+          ) : (
+            <>
+              <div className="plan-aside-head">
+                <h2>Planning</h2>
+                <PhaseBadge phase={phase} transport={state.transport} />
+              </div>
+              <PlanTimeline progress={progress} running={busy} sending={phase === "submitting"} />
+            </>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function PhaseBadge({ phase, transport }: { phase: string; transport: string | null }) {
+  const words: Record<string, [string, string]> = {
+    submitting: ["Sending", "running"],
+    planning: ["In progress", "running"],
+    succeeded: ["Done", "succeeded"],
+    failed: ["Failed", "failed"],
+  };
+  const [label, tone] = words[phase] ?? [phase, ""];
+  return (
+    <span className="plan-phase">
+      {phase === "planning" && transport === "polling" && <span className="muted small" title="The live connection is unavailable; checking every half second">polling</span>}
+      <span className={`badge ${tone}`} data-testid="plan-phase" data-phase={phase}>{label}</span>
+    </span>
+  );
+}
+
+function HowItWorks() {
+  return (
+    <div className="how-it-works">
+      <h2>How it works</h2>
+      <ol>
+        <li>
+          <span className="how-number">1</span>
+          <div>
+            <strong>Describe the workflow</strong>
+            <p className="muted">Steps, conditions (“if the amount is over 500”), approvals, loops (“for each order”) and parallel work.</p>
+          </div>
+        </li>
+        <li>
+          <span className="how-number">2</span>
+          <div>
+            <strong>The planner builds and checks it</strong>
+            <p className="muted">It maps each step to a registered tool and wires the data. The validator type-checks the graph; problems go back for repair.</p>
+          </div>
+        </li>
+        <li>
+          <span className="how-number">3</span>
+          <div>
+            <strong>Refine it in the designer</strong>
+            <p className="muted">Edit nodes and connections with live validation, save versions and run it.</p>
+          </div>
+        </li>
+      </ol>
+    </div>
+  );
 }

@@ -1,0 +1,46 @@
+// Why a plan failed, in the planner's words: the message, the step it could not map (with
+// the closest tools it considered) and the validator's issues.
+import type { PlanFailure } from "../planEvents";
+import { IssueList } from "./PlanTimeline";
+
+interface Props {
+  failure: PlanFailure;
+  onEdit: () => void;
+}
+
+export function PlanErrorPanel({ failure, onEdit }: Props) {
+  return (
+    <div className="plan-error" role="alert" data-testid="plan-error">
+      <div className="plan-error-head">
+        <span className="plan-error-icon" aria-hidden>!</span>
+        <div>
+          <h2>The planner could not build this flow</h2>
+          <p data-testid="plan-error-message">{failure.message}</p>
+        </div>
+      </div>
+      {failure.step && (
+        <div className="plan-error-step" data-testid="plan-error-step">
+          <span className="picker-label">Step it could not map</span>
+          <q>{failure.step}</q>
+          {failure.candidates.length > 0 && (
+            <span className="muted small">
+              Closest tools:{" "}
+              {failure.candidates.map((candidate, index) => (
+                <span key={candidate.tool}>
+                  {index > 0 && ", "}
+                  <code>{candidate.tool}</code>
+                  {candidate.score !== null && <span className="muted"> ({candidate.score.toFixed(1)})</span>}
+                </span>
+              ))}
+            </span>
+          )}
+        </div>
+      )}
+      {failure.issues.length > 0 && <IssueList issues={failure.issues} />}
+      <div className="plan-error-actions">
+        <span className="muted small">Your prompt is kept: rephrase the step with words from a tool&apos;s name or description, or pick tools.</span>
+        <button type="button" className="btn small" onClick={onEdit}>Edit the prompt</button>
+      </div>
+    </div>
+  );
+}
