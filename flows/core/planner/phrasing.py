@@ -117,9 +117,11 @@ _LOOP_VERBS = re.compile(
 _GIVEN = re.compile(r"^\s*(?:given|with|using|from|for)\s+(?:a|an|the)\s+[^,]{1,40},\s*", re.I)
 _FOR_EACH = re.compile(
     r"\b(?:for\s+(?:each|every|all)|(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
-    r"every)\s+(?:one\s+of\s+(?:the|their|its|our|your|these|those)\s+|"
+    r"every|each(?!\s+(?:other|one\s+of)\b))\s+(?:one\s+of\s+(?:the|their|its|our|your|these|those)\s+|"
     r"of\s+(?:the|their|its|our|your|these|those|his|her)\s+)?"
-    r"(?!(?:time|day|week|month|hour|minute|morning|night|year)\b)(?P<first>[a-z][a-z_-]*)"
+    r"(?!(?:time|day|week|month|hour|minute|morning|night|year|case|way|step|other|incoming|"
+    r"new|arriving)\b)"
+    r"(?P<first>[a-z][a-z_-]*)"
     r"(?:\s+(?P<second>[a-z][a-z_-]*))?",
     re.IGNORECASE,
 )
@@ -229,6 +231,8 @@ class Clause:
     for_each_container: str | None = None
     parallel_group: int | None = None
     quoted: list[tuple[str | None, str]] = field(default_factory=list)
+    #: "if X, do nothing": the arm has no step (what follows "otherwise" gets "not X").
+    nothing: bool = False
 
     @property
     def label(self) -> str:
@@ -268,6 +272,7 @@ class PromptReader:
         clauses: list[Clause] = []
         groups = 0
         last_approval: Approval | None = None
+        negated: Condition | None = None
         heading_group: int | None = None
         previous: list[Clause] = []
         for sentence_index, raw in enumerate(steps_first(self.sentences(prompt))):
@@ -310,12 +315,21 @@ class PromptReader:
                     first_segment = segment
                 if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     continue
-                if is_nothing(_condition_action(piece)):
-                    continue  # "if we can, do nothing"
                 for part in _after_gerund(piece):
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
                     if clause is None:
                         continue
+                    if clause.condition is not None and (
+                        clause.nothing or is_nothing(clause.action)
+                    ):
+                        # "if we can, do nothing" / "when X do nothing, otherwise Y":
+                        # no step here; what follows "otherwise" runs when X is false.
+                        condition = clause.condition
+                        negated = Condition(condition.text, not condition.negate)
+                        continue
+                    if clause.otherwise and clause.condition is None and negated is not None:
+                        clause.condition, clause.otherwise = negated, False
+                    negated = None
                     own_loop = for_each_phrase(part)
                     if loop_leads and segment != first_segment and _ONCE_MARKERS.search(part):
                         loop_leads = False
@@ -324,6 +338,15 @@ class PromptReader:
                         clause.for_each = noun
                         clause.for_each_container = container
                         clause.action = remove_for_each(clause.action)
+                    elif (
+                        sentence_clauses
+                        and sentence_clauses[-1].for_each
+                        and _ITEM_PRONOUN.search(part)
+                        and not _ONCE_MARKERS.search(part)
+                    ):
+                        # "Fetch each URL and analyze its sentiment": "its" is each URL's.
+                        clause.for_each = sentence_clauses[-1].for_each
+                        clause.for_each_container = sentence_clauses[-1].for_each_container
                     if not clause.condition_only:
                         if joins_previous and segment == first_segment:
                             last = previous[-1]
@@ -427,6 +450,7 @@ class PromptReader:
         if not text:
             return None
         text = _LEADING_FILLER.sub("", text) or text
+        text = re.sub(r"[\s,]+(?:and|but|or|then)$", "", text, flags=re.IGNORECASE) or text
         clause = Clause(number=number, text=text, action=text, sentence=sentence)
         clause.otherwise = otherwise
         leading = _LEADING_CONDITION.match(text)
@@ -434,6 +458,10 @@ class PromptReader:
         if leading and not self.starts_with_verb(leading.group("condition")):
             word = leading.group("word").lower()
             condition_text = leading.group("condition")
+            nothing = _DO_NOTHING.search(condition_text)
+            if nothing is not None:
+                condition_text = condition_text[: nothing.start()]
+                clause.nothing = True
             # "If the amount is over 500 get approval": no comma between the two.
             parts = self._split_at_verb(condition_text)
             if len(parts) == 1 and "," in condition_text:
@@ -460,10 +488,16 @@ class PromptReader:
 
 
 PARALLEL_HEADING = "\x00parallel"
+_DO_NOTHING = re.compile(
+    r"[\s,]*(?:then\s+)?(?:do\s+nothing|nothing\s+(?:happens|to\s+do)|no\s+action|"
+    r"ignore\s+it|skip\s+it|leave\s+it)\b.*$",
+    re.IGNORECASE,
+)
 _NOUN_MARKERS = frozenset(
     "the a an this that its their his her our your my each every any no it they he she we "
     "everything something nothing".split()
 )
+_ITEM_PRONOUN = re.compile(r"\b(?:it|its|them|their|each\s+one)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|them|this|that|him|her)\b", re.IGNORECASE)
 _SEQUENCE_START = re.compile(r"(?:then|after\s+that|finally|next)\b", re.IGNORECASE)
 _STEP_PREFIX = re.compile(r"^\s*step\s+\d+\s*[:.)-]\s*", re.IGNORECASE)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from flows.core.planner.lexicon import (
     FILLER_WORDS,
@@ -40,6 +41,7 @@ _PLAIN_WORDS = frozenset(
     however otherwise unless while when whenever where which whether would could should
     have having has been being does doing done make makes made take takes took give gives
     gave want wants need needs like likes know knows think come comes came back through
+    pls plz thx asap fyi btw etc via per
     """.split()
 )
 
@@ -79,7 +81,7 @@ def _vocabulary(texts: tuple[str, ...], extra: tuple[str, ...]) -> frozenset[str
         words |= set(split_identifier(text))
     inflected = set()
     for word in words:
-        if not word.isalpha() or len(word) < 3:
+        if not word.isalpha() or len(word) < 3 or word in STOP_WORDS or word in _PLAIN_WORDS:
             continue
         inflected |= {word + "s", word + "es", word + "ed", word + "ing", word + "d"}
         if word.endswith("e"):
@@ -108,11 +110,6 @@ def _by_letter(words: frozenset[str]) -> dict[str, list[str]]:
     return index
 
 
-@lru_cache(maxsize=32)
-def _stems(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(stem(word) for word in words)
-
-
 _WORD_TOKEN = re.compile(r"(?<![\w'-])([A-Za-z]+)(?![\w'-])")
 
 
@@ -120,27 +117,62 @@ def correct_typos(text: str, words: frozenset[str]) -> tuple[str, dict[str, str]
     """`text` with misspelt words replaced by the known word they are closest to (same
     first letter, one or two letters off); also which words were replaced."""
     index = _by_letter(words)
-    stems = _stems(words)
     english = english_words()
     fixed: dict[str, str] = {}
 
     def replace(match: re.Match[str]) -> str:
         original = match.group(1)
         word = original.lower()
-        if len(word) < 4 or word in words or stem(word) in stems or word in english:
+        if len(word) < 3 or word in words:
             return original
         if original.isupper() or (original[0].isupper() and not _sentence_start(text, match)):
             return original  # SMS, Slack, Spanish: names, not typos
-        cutoff = 80 if len(word) == 5 else 85
-        found = process.extractOne(
-            word, index.get(word[0], []), scorer=fuzz.ratio, score_cutoff=cutoff
-        )
+        found = best_correction(word, index.get(word[0], []), english=word in english)
         if found is None:
             return original
-        fixed[original] = found[0]
-        return found[0]
+        fixed[original] = found
+        return found
 
     return _WORD_TOKEN.sub(replace, text), fixed
+
+
+def best_correction(word: str, candidates: list[str], *, english: bool) -> str | None:
+    """The known word `word` is a typo of: one edit away (two for long words), a swap of
+    two letters counting as one edit; among equals, the one with the same letters, then
+    the same length. A real English word is only completed ("proces" -> "process"),
+    never changed into another word."""
+    limit = 1 if len(word) <= 5 else 2
+    letters = sorted(word)
+    if len(word) == 3:
+        # "shp" -> "ship", "teh" -> "the": a missing letter or a swap, nothing else.
+        candidates = [c for c in candidates if len(c) == 4 or sorted(c) == letters]
+    found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=50)
+    if english:
+        found = [f for f in found if f[0].startswith(word) and len(f[0]) == len(word) + 1]
+    if len(word) >= 8:
+        # "accountant" is not a typo of "accounting": another ending is another word.
+        found = [f for f in found if sorted(f[0]) == letters or not _same_stem(word, f[0])]
+    if not found:
+        return None
+    ranked = sorted(
+        found,
+        key=lambda f: (f[1], sorted(f[0]) != letters, abs(len(f[0]) - len(word)), f[0]),
+    )
+    best = ranked[0]
+    if len(ranked) > 1 and ranked[1][1] == best[1] and sorted(best[0]) != letters:
+        second = ranked[1]
+        if abs(len(second[0]) - len(word)) == abs(len(best[0]) - len(word)):
+            return None  # two words fit as well: leave it as typed
+    return str(best[0])
+
+
+def _same_stem(word: str, other: str) -> bool:
+    common = 0
+    for a, b in zip(word, other, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common >= min(len(word), len(other)) - 3
 
 
 def _sentence_start(text: str, match: re.Match[str]) -> bool:
@@ -192,7 +224,8 @@ def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
 
 #: A sentence that opens like this tells the planner about the situation, not what to do.
 _CONTEXT_START = re.compile(
-    r"^\(?\s*(?:we|we're|we've|we'll|we'd|our|ours|i|i'm|i've|my|they|their|it's|its|this|"
+    r"^\(?\s*(?:(?:quick|some|a\s+(?:bit\s+of|little)|brief|short|a)\s+(?:background|context|"
+    r"note|aside)\b|we|we're|we've|we'll|we'd|our|ours|i|i'm|i've|my|they|their|it's|its|this|"
     r"that's|there|there's|these|those|most|many|some|customers?|users?|people|everything|"
     r"nothing|background|context|note|fyi|for\s+context|for\s+reference|for\s+now|btw|"
     r"by\s+the\s+way|thanks?|thank\s+you|hi|hello|hey|dear|cheers|ps|given|currently|"
@@ -224,7 +257,8 @@ _NOTHING = re.compile(
     re.IGNORECASE,
 )
 _DECLARATIVE = re.compile(
-    r"^(?:the\s+|our\s+|all\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s+(?:is|are|was|were|gets?|has|have)\s+"
+    r"^(?!(?:once|when|whenever|if|after|as\s+soon\s+as|unless|until|before)\b)"
+    r"(?:the\s+|our\s+|all\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s+(?:is|are|was|were|gets?|has|have)\s+"
     r"(?:handled|covered|done|managed|taken\s+care|already|not|never|always|usually|often|"
     r"a\s+mess|manual|slow|broken)\b",
     re.IGNORECASE,
@@ -463,8 +497,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "give money back (refund)",
         re.compile(
-            r"\b(?:refund\w*|reimburs\w*|repay\w*|money\s+back|pay\s+\w+\s+back|"
-            r"credit\s+\w+\s+back|chargeback|give\s+back)\b",
+            r"\b(?:refund\w*|reimburs\w*|repay\w*|money\s+back|pay\s+(?:\w+\s+){0,3}back|"
+            r"credit\s+(?:\w+\s+){0,3}back|chargeback|give\s+(?:\w+\s+){0,3}back|"
+            r"return\s+(?:the|their|his|her)\s+money)\b",
             re.IGNORECASE,
         ),
         frozenset({"refund", "reimburse", "repay", "chargeback", "credit"}),
