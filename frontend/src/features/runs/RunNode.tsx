@@ -55,7 +55,9 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
           {duration !== null && duration !== undefined && state.status !== "pending" && (
             <span className="rn-time">{formatDuration(duration)}</span>
           )}
-          {state.attempts > 1 && <span className="rn-attempts" title="attempts">×{state.attempts}</span>}
+          {(node.type === "map" ? state.retries.length > 0 : state.attempts > 1) && (
+            <span className="rn-attempts" title="attempts">×{state.attempts}</span>
+          )}
         </div>
         {items && (
           <div className="rn-items" data-testid={`run-node-items-${node.id}`}>

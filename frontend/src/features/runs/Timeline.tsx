@@ -44,7 +44,10 @@ const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }
             <span key={retry.attempt} className="tl-retry" style={{ left: `${((retry.ts - start) / Math.max(stop - start, 1e-6)) * 100}%` }} title={`retry after attempt ${retry.attempt}`} />
           ))}
         </span>
-        <span className="tl-duration" style={{ left: `min(calc(${left + width}% + 6px), calc(100% - 64px))` }}>
+        <span
+          className={`tl-duration${left + width > 82 ? " tl-inside" : ""}`}
+          style={left + width > 82 ? { right: `calc(${100 - left - width}% + 6px)` } : { left: `calc(${left + width}% + 6px)` }}
+        >
           {formatDuration(duration)}
           {node.items ? ` · ${node.items.done}/${node.items.total}` : ""}
         </span>

@@ -113,12 +113,17 @@ export function useRunView(runId: string): RunView {
   useEffect(() => {
     if (!loaded || finished) return;
     const resumeAt = stateRef.current?.lastSeq ?? 0;
+    let dropped = false;
     const ws = new ResumingSocket({
       path: `/ws/runs/${runId}/`,
       after: resumeAt,
       onEvent: (event: StreamEvent) => enqueue([event as unknown as RunEvent]),
       onStatus: (status) => {
-        setSocket(status);
+        // Between a drop and the next open the page stays "offline": the retry's
+        // "connecting" is still a reconnect, not a fresh start.
+        if (status === "offline") dropped = true;
+        if (status === "open") dropped = false;
+        setSocket(dropped && status === "connecting" ? "offline" : status);
         if (status === "offline") setEverOffline(true);
       },
       isFinal: (event) => FINAL_EVENTS.has(event.type),

@@ -1,0 +1,294 @@
+"""Runs in the browser: start a run from its generated form and watch it live on the graph,
+survive a dropped websocket, cancel, see a failure's attempts, and follow a batch.
+
+The worker loads the test tools (tests/runs/worker_tools.py: t_slow sleeps, t_fail fails).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from flows.models import Flow, FlowVersion, Run
+from flows.runs import services
+
+FINAL = "completed, failed, skipped, cancelled"
+
+
+def make_flow(owner: Any, ir: dict[str, Any]) -> FlowVersion:
+    flow = Flow.objects.create(name=ir["name"], owner=owner)
+    return FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+
+
+def node(page: Any, node_id: str) -> Any:
+    return page.locator(f'[data-node-id="{node_id}"].rn')
+
+
+def start_run(owner: Any, version: FlowVersion, run_input: dict[str, Any]) -> Run:
+    return services.run_create(user=owner, flow_version_id=version.id, run_input=run_input)
+
+
+SHOWCASE = {
+    "name": "Showcase",
+    "description": "Two tools in parallel, a branch and a map.",
+    "input_schema": {
+        "type": "object",
+        "required": ["customer", "amount"],
+        "properties": {
+            "customer": {"type": "string", "description": "Who asks."},
+            "amount": {"type": "number", "default": 120},
+            "speed": {"type": "string", "enum": ["slow", "fast"], "default": "slow"},
+            "items": {"type": "array", "items": {"type": "number"}, "default": [0.2, 0.2, 0.2]},
+        },
+    },
+    "nodes": [
+        {"id": "prepare", "type": "value", "value": "input.customer"},
+        {"id": "left", "type": "tool", "tool": "t_slow", "title": "Left",
+         "inputs": {"seconds": "3", "value": "prepare"}},
+        {"id": "right", "type": "tool", "tool": "t_slow", "title": "Right",
+         "inputs": {"seconds": "3", "value": "input.speed"}, "after": ["prepare"]},
+        {"id": "big", "type": "branch", "condition": "input.amount > 100.0",
+         "then": ["large"], "else": ["small"]},
+        {"id": "large", "type": "value", "value": "\"large\""},
+        {"id": "small", "type": "value", "value": "\"small\""},
+        {"id": "size", "type": "value", "trigger": "any",
+         "value": "large != null ? large : small"},
+        {"id": "each", "type": "map", "tool": "t_slow", "items": "input.items",
+         "inputs": {"seconds": "item"}, "concurrency": 2},
+        {"id": "result", "type": "output",
+         "value": {"left": "left.value", "right": "right.value", "size": "size",
+                   "items": "size(each)"}},
+    ],
+    "max_steps": 20,
+}
+
+
+def test_a_run_started_from_its_form_shows_every_node_reach_its_final_state(
+    page, live_server, staff_user, screenshot
+):
+    version = make_flow(staff_user, SHOWCASE)
+
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("#run-input_amount")).to_have_value("120")
+    expect(dialog.locator("#run-input_speed option:checked")).to_have_text("slow")
+    page.get_by_test_id("start-run-submit").click()
+    expect(dialog.locator("#run-input_customer__error")).to_contain_text("required")
+    screenshot(page, "form-errors")
+    dialog.locator("#run-input_customer").fill("Ada")
+    dialog.locator("#run-input_amount").fill("250")
+    page.get_by_test_id("start-run-submit").click()
+
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    run_id = page.url.rsplit("/", 1)[1]
+    # the two tools run side by side, their incoming edges animated
+    page.wait_for_function(
+        """() => ['left', 'right'].every(id =>
+            document.querySelector(`.rn[data-node-id="${id}"]`)?.dataset.status === 'running')"""
+    )
+    expect(page.locator(".react-flow__edge.animated")).to_have_count(2)
+    screenshot(page, "running")
+
+    expected = {"prepare": "completed", "left": "completed", "right": "completed",
+                "big": "completed", "large": "completed", "small": "skipped",
+                "size": "completed", "each": "completed", "result": "completed"}
+    for node_id, status in expected.items():
+        expect(node(page, node_id)).to_have_attribute("data-status", status, timeout=30_000)
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "completed")
+    expect(page.get_by_test_id("run-node-items-each")).to_contain_text("3/3 items")
+    expect(page.get_by_test_id("run-result")).to_contain_text('"large"')
+    # on the timeline the two tools' bars overlap: they ran at the same time
+    left = page.get_by_test_id("timeline-row-left").locator(".tl-bar").bounding_box()
+    right = page.get_by_test_id("timeline-row-right").locator(".tl-bar").bounding_box()
+    assert left is not None
+    assert right is not None
+    assert left["x"] < right["x"] + right["width"]
+    assert right["x"] < left["x"] + left["width"]
+
+    run = Run.objects.get(id=run_id)
+    assert run.status == "completed"
+    assert run.input == {"customer": "Ada", "amount": 250, "speed": "slow",
+                         "items": [0.2, 0.2, 0.2]}
+
+    node(page, "each").click()
+    panel = page.get_by_test_id("node-panel")
+    expect(panel).to_have_attribute("data-node-id", "each")
+    expect(page.get_by_test_id("node-panel-output")).to_contain_text("value")
+    screenshot(page, "completed")
+
+
+CHAIN = {
+    "name": "Chain",
+    "nodes": [
+        {"id": f"n{i}", "type": "tool", "tool": "t_slow", "inputs": {"seconds": "1"},
+         **({"after": [f"n{i - 1}"]} if i > 1 else {})}
+        for i in range(1, 9)
+    ],
+    "max_steps": 10,
+}
+
+
+def test_a_dropped_websocket_reconnects_and_misses_no_step(
+    page, live_server, staff_user, screenshot
+):
+    version = make_flow(staff_user, CHAIN)
+    run = start_run(staff_user, version, {})
+
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-connection")).to_have_attribute("data-state", "open")
+    for drops, node_id in enumerate(("n3", "n5", "n7"), start=1):
+        expect(node(page, node_id)).to_have_attribute("data-status", "running", timeout=20_000)
+        page.evaluate("window.__dynamicflowSocket.drop()")
+        expect(page.get_by_test_id("run-offline")).to_be_visible(timeout=2_000)
+        if drops == 1:
+            screenshot(page, "offline")
+        expect(page.get_by_test_id("run-connection")).to_have_attribute(
+            "data-state", "open", timeout=10_000
+        )
+
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", "completed", timeout=30_000
+    )
+    for i in range(1, 9):
+        expect(node(page, f"n{i}")).to_have_attribute("data-status", "completed")
+    run.refresh_from_db()
+    state = page.evaluate(
+        """() => { const s = window.__dynamicflowRun.state();
+                   return {lastSeq: s.lastSeq, applied: s.applied, held: s.held.size,
+                           starts: Object.values(s.nodes).map(n => n.starts)}; }"""
+    )
+    # every stored event applied exactly once, none held back, each node started once
+    assert state["lastSeq"] == run.last_seq
+    assert state["applied"] == run.last_seq
+    assert state["held"] == 0
+    assert state["starts"] == [1] * 8
+    expect(page.get_by_test_id("run-event-count")).to_have_text(str(run.last_seq))
+    expect(page.get_by_test_id("timeline").locator(".tl-row")).to_have_count(8)
+    screenshot(page, "finished")
+
+
+def test_cancelling_a_slow_run(page, live_server, staff_user, screenshot):
+    version = make_flow(staff_user, {
+        "name": "Slow",
+        "nodes": [
+            {"id": "slow", "type": "tool", "tool": "t_slow", "inputs": {"seconds": "60"}},
+            {"id": "after_it", "type": "value", "value": "slow.node"},
+        ],
+    })
+    run = start_run(staff_user, version, {})
+
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "slow")).to_have_attribute("data-status", "running", timeout=20_000)
+    page.get_by_test_id("run-cancel").click()
+
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", "cancelled", timeout=20_000
+    )
+    expect(node(page, "slow")).to_have_attribute("data-status", "cancelled")
+    expect(node(page, "after_it")).to_have_attribute("data-status", "cancelled")
+    expect(page.get_by_test_id("run-cancel")).to_have_count(0)
+    run.refresh_from_db()
+    assert run.status == "cancelled"
+    screenshot(page, "cancelled")
+
+
+def test_a_failing_tool_shows_its_error_and_attempts(page, live_server, staff_user, screenshot):
+    version = make_flow(staff_user, {
+        "name": "Flaky",
+        "nodes": [
+            {"id": "fine", "type": "tool", "tool": "t_noop"},
+            {"id": "flaky", "type": "tool", "tool": "t_slow", "after": ["fine"],
+             "inputs": {"seconds": "5"}, "timeout_s": 0.3,
+             "retry": {"max_attempts": 3, "backoff_s": 0.2, "multiplier": 2.0}},
+            {"id": "never", "type": "value", "value": "flaky.value"},
+        ],
+    })
+    run = start_run(staff_user, version, {})
+
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "flaky")).to_have_attribute("data-status", "failed", timeout=30_000)
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "failed")
+    expect(page.get_by_test_id("run-error")).to_contain_text("timeout")
+    expect(node(page, "never")).to_have_attribute("data-status", "pending")
+
+    node(page, "flaky").click()
+    expect(page.get_by_test_id("node-panel-status")).to_have_attribute("data-status", "failed")
+    expect(page.get_by_test_id("node-panel-attempts")).to_have_text("3")
+    expect(page.get_by_test_id("node-panel-error")).to_contain_text("timeout")
+    retries = page.get_by_test_id("node-panel-retries").locator("li")
+    expect(retries).to_have_count(3)
+    expect(retries.nth(0)).to_contain_text("retried after 200 ms")
+    expect(retries.nth(1)).to_contain_text("retried after 400 ms")
+    expect(retries.nth(2)).to_contain_text("gave up")
+    screenshot(page, "failed-node")
+
+
+@pytest.mark.parametrize("size", [20])
+def test_a_batch_shows_its_progress_to_the_end(page, live_server, staff_user, screenshot, size):
+    version = make_flow(staff_user, {
+        "name": "Batchable",
+        "input_schema": {"type": "object", "required": ["n"],
+                         "properties": {"n": {"type": "integer"}}},
+        "nodes": [
+            {"id": "work", "type": "tool", "tool": "t_slow",
+             "inputs": {"seconds": "0.3", "value": "input.n"}},
+            {"id": "out", "type": "output", "value": "work.value"},
+        ],
+    })
+
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    page.get_by_test_id("start-tab-batch").click()
+    page.get_by_test_id("batch-inputs").fill(json.dumps([{"n": i} for i in range(size)]))
+    page.get_by_test_id("batch-concurrency").fill("4")
+    expect(page.get_by_test_id("batch-count")).to_have_text(f"{size} inputs ready")
+    page.get_by_test_id("batch-start").click()
+
+    page.wait_for_url(re.compile(r"/batches/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("batch-run-row")).to_have_count(size)
+    expect(page.get_by_test_id("batch-progress")).to_be_visible()
+    screenshot(page, "in-progress")
+    expect(page.get_by_test_id("batch-status")).to_have_attribute(
+        "data-status", "completed", timeout=60_000
+    )
+    expect(page.get_by_test_id("batch-done")).to_contain_text(f"{size} / {size}")
+    expect(page.get_by_test_id("batch-percent")).to_have_text("100%")
+    expect(page.get_by_test_id("batch-count-completed")).to_contain_text(str(size))
+    expect(page.locator('[data-testid="batch-run-row"][data-status="completed"]')).to_have_count(
+        size
+    )
+    assert Run.objects.filter(batch__isnull=False, status="completed").count() == size
+    screenshot(page, "done")
+
+
+def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, screenshot):
+    first = make_flow(staff_user, {"name": "Alpha", "nodes": [{"id": "a", "type": "tool",
+                                                                "tool": "t_noop"}]})
+    second = make_flow(staff_user, {"name": "Beta", "nodes": [{"id": "b", "type": "tool",
+                                                               "tool": "t_fail"}]})
+    alpha = start_run(staff_user, first, {})
+    beta = start_run(staff_user, second, {})
+
+    page.goto(live_server("/runs"))
+    rows = page.get_by_test_id("run-row")
+    expect(rows).to_have_count(2)
+    expect(page.locator(f'[data-run-id="{alpha.id}"]')).to_have_attribute(
+        "data-status", "completed", timeout=20_000
+    )
+    expect(page.locator(f'[data-run-id="{beta.id}"]')).to_have_attribute(
+        "data-status", "failed", timeout=20_000
+    )
+    page.get_by_test_id("filter-status-failed").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-run-id", str(beta.id))
+    page.get_by_test_id("filter-status-all").click()
+    page.get_by_test_id("filter-flow").select_option(str(first.flow_id))
+    expect(page).to_have_url(re.compile(rf"flow={first.flow_id}"))
+    expect(rows).to_have_count(1)
+    screenshot(page, "filtered")
+    rows.first.click()
+    page.wait_for_url(live_server(f"/runs/{alpha.id}"))
+    expect(node(page, "a")).to_have_attribute("data-status", "completed")
