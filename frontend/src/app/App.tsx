@@ -10,6 +10,7 @@ const RunsPage = lazy(() => import("../features/runs/RunsPage"));
 const RunPage = lazy(() => import("../features/runs/RunPage"));
 const BatchPage = lazy(() => import("../features/runs/BatchPage"));
 const InboxPage = lazy(() => import("../features/inbox/InboxPage"));
+const StepPage = lazy(() => import("../features/inbox/StepPage"));
 const ToolsPage = lazy(() => import("../features/tools/ToolsPage"));
 
 export function App() {
@@ -26,6 +27,7 @@ export function App() {
           <Route path="runs/:runId" element={<Page><RunPage /></Page>} />
           <Route path="batches/:batchId" element={<Page><BatchPage /></Page>} />
           <Route path="inbox" element={<Page><InboxPage /></Page>} />
+          <Route path="inbox/:runId/:nodeId" element={<Page><StepPage /></Page>} />
           <Route path="tools" element={<Page><ToolsPage /></Page>} />
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -1,6 +1,7 @@
 // The app shell: one navigation (Flows, New flow, Runs, Inbox, Tools, Admin), the theme
 // switch and the signed-in user. Pages render in the outlet.
 import { NavLink, Outlet } from "react-router-dom";
+import { InboxCount } from "../features/inbox/InboxCount";
 import { csrfToken, readSession } from "../lib/session";
 import { useTheme } from "./theme";
 
@@ -28,6 +29,7 @@ export function Shell() {
               <NavLink to={link.to} end={link.end} data-testid={`nav-${link.label.toLowerCase().replace(" ", "-")}`}>
                 <span className="nav-icon" aria-hidden>{link.icon}</span>
                 {link.label}
+                {link.to === "/inbox" && <InboxCount />}
               </NavLink>
             </li>
           ))}

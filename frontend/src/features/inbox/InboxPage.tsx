@@ -1,3 +1,87 @@
+// The managers' inbox: the steps waiting for me or my groups, oldest first, with their flow,
+// run, age and deadline. New steps appear live (the inbox websocket).
+import { Link, useNavigate } from "react-router-dom";
+import { assigneeText, age, deadline } from "./format";
+import { useInbox } from "./useInbox";
+import "./inbox.css";
+
 export default function InboxPage() {
-  return <div className="page"><h1>InboxPage</h1></div>;
+  const { steps, error, fresh } = useInbox();
+  const navigate = useNavigate();
+  return (
+    <div className="page inbox-page">
+      <div className="page-header">
+        <div>
+          <h1>Inbox</h1>
+          <p className="muted">Approvals waiting for you or your groups. New ones appear here as runs reach them.</p>
+        </div>
+      </div>
+      {error && <div className="alert error" role="alert">{error}</div>}
+      <div className="card">
+        {steps === null && !error && <div className="empty">Loading…</div>}
+        {steps !== null && steps.length === 0 && (
+          <div className="empty" data-testid="inbox-empty">
+            <div className="inbox-empty-mark" aria-hidden>✓</div>
+            Nothing is waiting for you.
+          </div>
+        )}
+        {steps !== null && steps.length > 0 && (
+          <table className="table inbox-table" data-testid="inbox-table">
+            <thead>
+              <tr>
+                <th>Step</th>
+                <th>Flow</th>
+                <th>Run</th>
+                <th>Assigned to</th>
+                <th>Waiting</th>
+                <th>Deadline</th>
+              </tr>
+            </thead>
+            <tbody>
+              {steps.map((step) => {
+                const due = deadline(step.deadline);
+                const href = `/inbox/${step.run}/${step.node_id}`;
+                return (
+                  <tr
+                    key={step.id}
+                    className={`inbox-row${fresh.has(step.id) ? " fresh" : ""}`}
+                    data-testid="inbox-row"
+                    onClick={() => navigate(href)}
+                  >
+                    <td>
+                      <Link to={href} className="inbox-title" onClick={(e) => e.stopPropagation()}>
+                        {step.title}
+                      </Link>
+                      <div className="muted small">
+                        {step.quorum > 1 ? `${step.approvals} of ${step.quorum} approvals` : step.node_id}
+                        {step.escalated_at && <span className="badge warn inbox-inline">escalated</span>}
+                      </div>
+                    </td>
+                    <td>{step.flow}</td>
+                    <td>
+                      <Link to={`/runs/${step.run}`} className="mono small" onClick={(e) => e.stopPropagation()}>
+                        {step.run.slice(0, 8)}
+                      </Link>
+                      <div className="muted small">by {step.requested_by}</div>
+                    </td>
+                    <td className="small">{assigneeText(step.assignees)}</td>
+                    <td title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</td>
+                    <td>
+                      {step.deadline ? (
+                        <span className={`badge ${due.tone}`} title={new Date(step.deadline).toLocaleString()}>
+                          {due.text}
+                        </span>
+                      ) : (
+                        <span className="muted">none</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </div>
+  );
 }

@@ -1,0 +1,52 @@
+// Where a step sits in its flow: every node as a small box in layers, the step highlighted,
+// each node coloured by its state in this run. Read only.
+import { memo } from "react";
+import type { GraphNode } from "./api";
+import { layers } from "./format";
+
+// Top to bottom: layers are rows, so a long flow fits the narrow side column.
+const W = 150;
+const H = 34;
+const GAP_X = 12;
+const GAP_Y = 26;
+
+function MiniGraphView({ nodes, edges, current }: { nodes: GraphNode[]; edges: string[][]; current: string }) {
+  const placed = layers(nodes.map((n) => n.id), edges);
+  const at = new Map(placed.map((p) => [p.id, p]));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const width = (Math.max(0, ...placed.map((p) => p.row)) + 1) * (W + GAP_X) - GAP_X + 8;
+  const height = (Math.max(0, ...placed.map((p) => p.layer)) + 1) * (H + GAP_Y) - GAP_Y + 8;
+  const x = (id: string) => 4 + (at.get(id)?.row ?? 0) * (W + GAP_X);
+  const y = (id: string) => 4 + (at.get(id)?.layer ?? 0) * (H + GAP_Y);
+  return (
+    <div className="mini-graph" data-testid="step-graph">
+      <svg width={width} height={height} role="img" aria-label="Where this step sits in the flow">
+        {edges.map(([from, to]) =>
+          at.has(from) && at.has(to) ? (
+            <path
+              key={`${from}-${to}`}
+              className="mini-edge"
+              d={`M${x(from) + W / 2},${y(from) + H} C${x(from) + W / 2},${y(from) + H + GAP_Y / 2} ${x(to) + W / 2},${y(to) - GAP_Y / 2} ${x(to) + W / 2},${y(to)}`}
+            />
+          ) : null,
+        )}
+        {placed.map(({ id }) => {
+          const node = byId.get(id)!;
+          const cls = `mini-node ${node.status ?? "idle"}${id === current ? " current" : ""}`;
+          return (
+            <g key={id} className={cls} transform={`translate(${x(id)},${y(id)})`}>
+              <title>{`${node.title} (${node.type}) — ${node.status ?? "not run"}`}</title>
+              <rect width={W} height={H} rx={7} />
+              <text x={10} y={14} className="mini-type">{node.type}</text>
+              <text x={10} y={27} className="mini-label">
+                {node.title.length > 21 ? `${node.title.slice(0, 20)}…` : node.title}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </div>
+  );
+}
+
+export const MiniGraph = memo(MiniGraphView);

@@ -1,0 +1,259 @@
+// One approval step: what it asks (instructions, context), where it sits in the flow, the
+// form built from its JSON Schema (and, before a tool call, the inputs the run is about to
+// send, which the approver may edit), approve or reject with a comment, and the history.
+import type Form from "@rjsf/core";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import { ApiError } from "../../lib/api";
+import { type StepDetail, decideStep, fetchStep } from "./api";
+import { age, assigneeText, deadline } from "./format";
+import { subscribeInbox } from "./inboxSocket";
+import { MiniGraph } from "./MiniGraph";
+import { SchemaForm } from "./SchemaForm";
+import "./inbox.css";
+
+type Json = Record<string, unknown>;
+
+function show(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+}
+
+function ContextTable({ context }: { context: Json }) {
+  const entries = Object.entries(context);
+  if (!entries.length) return <p className="muted">No context was given for this step.</p>;
+  return (
+    <dl className="step-context" data-testid="step-context">
+      {entries.map(([key, value]) => (
+        <div key={key} className="step-context-row">
+          <dt>{key.replace(/_/g, " ")}</dt>
+          <dd>{typeof value === "object" && value !== null ? <pre className="json">{show(value)}</pre> : show(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function History({ step }: { step: StepDetail }) {
+  if (!step.decisions.length && !step.timed_out) return <p className="muted">No decision yet.</p>;
+  return (
+    <ol className="step-history" data-testid="step-history">
+      {step.decisions.map((d) => (
+        <li key={`${d.by}-${d.at}`}>
+          <span className={`badge ${d.approved ? "ok" : "danger"}`}>{d.approved ? "approved" : "rejected"}</span>{" "}
+          <strong>{d.by}</strong> <span className="muted small">{new Date(d.at).toLocaleString()}</span>
+          {d.comment && <blockquote>{d.comment}</blockquote>}
+          {Object.keys((d.data as Json) ?? {}).length > 0 && <pre className="json">{show(d.data)}</pre>}
+        </li>
+      ))}
+      {step.timed_out && (
+        <li>
+          <span className="badge warn">timed out</span> the deadline passed: <strong>{step.on_timeout}</strong> applied
+        </li>
+      )}
+    </ol>
+  );
+}
+
+export default function StepPage() {
+  const { runId = "", nodeId = "" } = useParams();
+  const [step, setStep] = useState<StepDetail | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [data, setData] = useState<Json>({});
+  const [inputs, setInputs] = useState<Json | null>(null);
+  const [comment, setComment] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: "error" | "success"; text: string } | null>(null);
+  const formRef = useRef<Form>(null);
+  const inputsRef = useRef<Form>(null);
+
+  const load = useCallback(
+    (first: boolean) =>
+      fetchStep(runId, nodeId)
+        .then((detail) => {
+          setStep(detail);
+          if (first) setInputs((detail.review?.proposed as Json | undefined) ?? null);
+        })
+        .catch((e: ApiError) => setLoadError(e)),
+    [runId, nodeId],
+  );
+
+  useEffect(() => {
+    load(true);
+    // Someone else deciding (or an escalation) changes what this page may do.
+    return subscribeInbox((m) => {
+      if (m.type === "inbox.changed" && m.run_id === runId && m.node_id === nodeId) load(false);
+    });
+  }, [load, runId, nodeId]);
+
+  async function decide(approved: boolean) {
+    if (!step) return;
+    if (approved) {
+      const formOk = formRef.current ? formRef.current.validateForm() : true;
+      const inputsOk = inputsRef.current ? inputsRef.current.validateForm() : true;
+      if (!formOk || !inputsOk) {
+        setMessage({ kind: "error", text: "Some fields need attention before you approve." });
+        return;
+      }
+    }
+    setBusy(true);
+    setMessage(null);
+    try {
+      const edited = step.review && approved && show(inputs) !== show(step.review.proposed) ? inputs : null;
+      const detail = await decideStep(runId, nodeId, { approved, data: approved ? data : {}, comment, inputs: edited });
+      setStep(detail);
+      setMessage({
+        kind: "success",
+        text:
+          detail.status === "pending"
+            ? `Your ${approved ? "approval" : "rejection"} is recorded; the step waits for ${detail.quorum - detail.approvals} more approval(s).`
+            : `Step ${detail.status}. The run continues.`,
+      });
+    } catch (e) {
+      const error = e as ApiError;
+      setMessage({ kind: "error", text: error.message });
+      if (error.status === 409) load(false);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (loadError) {
+    return (
+      <div className="page">
+        <h1>{loadError.status === 404 ? "Not found" : "Could not load the step"}</h1>
+        <p className="muted">
+          {loadError.status === 404 ? "There is no step here that you may see." : loadError.message}
+        </p>
+        <Link to="/inbox" className="btn">← Inbox</Link>
+      </div>
+    );
+  }
+  if (!step) return <div className="page-loading">Loading…</div>;
+  const due = deadline(step.deadline);
+  const review = step.review;
+
+  return (
+    <div className="page step-page" data-testid="step-page">
+      <div className="page-header">
+        <div>
+          <div className="muted small step-crumbs">
+            <Link to="/inbox">Inbox</Link> / {step.flow}
+          </div>
+          <h1>
+            {step.title} <span className={`badge ${step.status === "pending" ? "waiting" : step.status === "approved" ? "ok" : "danger"}`} data-testid="step-status">{step.status}</span>
+          </h1>
+        </div>
+        <Link to={`/runs/${step.run}`} className="btn ghost">Open run ↗</Link>
+      </div>
+
+      <div className="step-layout">
+        <div className="step-main">
+          <section className="card">
+            <div className="card-body">
+              <h2 className="step-h">What to decide</h2>
+              {step.instructions ? <p className="step-instructions">{step.instructions}</p> : <p className="muted">No instructions.</p>}
+              <ContextTable context={(step.context ?? {}) as Json} />
+            </div>
+          </section>
+
+          {review && (
+            <section className="card" data-testid="step-review">
+              <div className="card-body">
+                <h2 className="step-h">Before it calls <code>{review.tool}</code></h2>
+                <p className="muted small">
+                  The run sends these inputs to <strong>{review.node}</strong> once approved. You may change them within the tool's input schema.
+                </p>
+                <div className="step-compare">
+                  <div>
+                    <h3>Proposed</h3>
+                    <pre className="json" data-testid="review-proposed">{show(review.proposed)}</pre>
+                  </div>
+                  <div>
+                    <h3>{step.status === "pending" ? "To send" : "Approved"}</h3>
+                    {step.can_decide ? (
+                      <SchemaForm ref={inputsRef} schema={review.input_schema} value={inputs ?? {}} onChange={setInputs} testId="review-inputs" />
+                    ) : (
+                      <pre className="json" data-testid="review-approved">{review.approved == null ? "—" : show(review.approved)}</pre>
+                    )}
+                  </div>
+                </div>
+              </div>
+            </section>
+          )}
+
+          {step.can_decide ? (
+            <section className="card">
+              <div className="card-body">
+                <h2 className="step-h">Your decision</h2>
+                <SchemaForm ref={formRef} schema={step.form_schema} value={data} onChange={setData} testId="step-form" />
+                <label className="field">
+                  <span>Comment</span>
+                  <textarea
+                    className="step-comment"
+                    value={comment}
+                    maxLength={4000}
+                    onChange={(e) => setComment(e.target.value)}
+                    placeholder="Why (optional)"
+                    data-testid="step-comment"
+                  />
+                </label>
+                {message && <div className={`alert ${message.kind}`} role="status">{message.text}</div>}
+                <div className="step-actions">
+                  <button type="button" className="btn primary" disabled={busy} onClick={() => decide(true)} data-testid="approve">
+                    ✓ Approve
+                  </button>
+                  <button type="button" className="btn danger" disabled={busy} onClick={() => decide(false)} data-testid="reject">
+                    ✕ Reject
+                  </button>
+                </div>
+              </div>
+            </section>
+          ) : (
+            <section className="card">
+              <div className="card-body">
+                {message && <div className={`alert ${message.kind}`} role="status" data-testid="step-message">{message.text}</div>}
+                <p className="muted" data-testid="step-closed">
+                  {step.status === "pending"
+                    ? step.run_status === "cancelled" || step.run_status === "failed" || step.run_status === "completed"
+                      ? `The run is ${step.run_status}; nothing waits on this step.`
+                      : "You have answered; the step waits for the other assignees."
+                    : step.timed_out
+                      ? `Decided by its timeout (${step.on_timeout}).`
+                      : `Decided by ${step.decided_by}${step.decided_at ? `, ${age(step.decided_at)}` : ""}.`}
+                </p>
+              </div>
+            </section>
+          )}
+        </div>
+
+        <aside className="step-side">
+          <section className="card">
+            <div className="card-body">
+              <dl className="step-facts">
+                <dt>Flow</dt><dd>{step.flow}</dd>
+                <dt>Run</dt><dd><Link to={`/runs/${step.run}`} className="mono">{step.run.slice(0, 8)}</Link> <span className="muted small">by {step.requested_by}</span></dd>
+                <dt>Assigned to</dt><dd>{assigneeText(step.assignees)}</dd>
+                <dt>Waiting</dt><dd title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</dd>
+                <dt>Deadline</dt>
+                <dd>{step.deadline ? <span className={`badge ${due.tone}`}>{due.text}</span> : "none"}{step.deadline && <span className="muted small"> then {step.on_timeout}</span>}</dd>
+                {step.quorum > 1 && (<><dt>Quorum</dt><dd>{step.approvals} of {step.quorum} approvals</dd></>)}
+              </dl>
+            </div>
+          </section>
+          <section className="card">
+            <div className="card-body">
+              <h2 className="step-h">In the flow</h2>
+              <MiniGraph nodes={step.graph.nodes} edges={step.graph.edges} current={step.node_id} />
+            </div>
+          </section>
+          <section className="card">
+            <div className="card-body">
+              <h2 className="step-h">History</h2>
+              <History step={step} />
+            </div>
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { age, assigneeText, deadline, layers, span } from "./format";
+
+describe("inbox formatting", () => {
+  const now = Date.parse("2026-01-10T12:00:00Z");
+
+  it("says how long a step has waited in the largest unit", () => {
+    expect(span(10)).toBe("now");
+    expect(span(45)).toBe("45 s");
+    expect(span(600)).toBe("10 min");
+    expect(span(7200)).toBe("2 h");
+    expect(span(3 * 86400 + 5)).toBe("3 d");
+    expect(age("2026-01-10T11:00:00Z", now)).toBe("1 h ago");
+    expect(age("2026-01-10T12:00:00Z", now)).toBe("just now");
+  });
+
+  it("marks a near deadline and an overdue one", () => {
+    expect(deadline(null, now)).toEqual({ text: "none", tone: "" });
+    expect(deadline("2026-01-10T12:30:00Z", now)).toEqual({ text: "in 30 min", tone: "warn" });
+    expect(deadline("2026-01-11T12:00:00Z", now)).toEqual({ text: "in 1 d", tone: "" });
+    expect(deadline("2026-01-10T11:59:00Z", now)).toEqual({ text: "overdue", tone: "danger" });
+  });
+
+  it("lays a flow out in layers by longest path", () => {
+    const placed = layers(["a", "b", "c", "d"], [["a", "b"], ["a", "c"], ["b", "d"], ["c", "d"]]);
+    expect(placed).toEqual([
+      { id: "a", layer: 0, row: 0 },
+      { id: "b", layer: 1, row: 0 },
+      { id: "c", layer: 1, row: 1 },
+      { id: "d", layer: 2, row: 0 },
+    ]);
+  });
+
+  it("names assignees, or the run's owner when there are none", () => {
+    expect(assigneeText({ users: ["bob"], groups: ["managers"] })).toBe("bob · group managers");
+    expect(assigneeText({ users: [], groups: [] })).toBe("the run's owner");
+  });
+});

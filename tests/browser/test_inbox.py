@@ -1,0 +1,104 @@
+"""The inbox in the browser, end to end with a real worker: a run suspends, the step appears
+in the approver's inbox live (and in the navigation count), the approver fills in the form
+built from its JSON Schema and approves, and the run completes with the approved values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from approvals.models import ApprovalStep
+from flows.models import Flow, FlowVersion, Run
+from flows.runs import services
+from tests.runs.helpers import wait_for
+
+REFUND = {
+    "name": "Refund",
+    "input_schema": {"type": "object", "properties": {"customer": {"type": "string"}}},
+    "nodes": [
+        {"id": "first", "type": "tool", "tool": "t_noop"},
+        {
+            "id": "ok",
+            "type": "approval",
+            "title": "Approve the refund",
+            "after": ["first"],
+            "instructions": "Refund a damaged parcel.",
+            "preset": {"kind": "amount", "max_amount": 500, "currency": "EUR"},
+            "context": {"customer": "input.customer"},
+            "assignees": {"users": ["bob"]},
+            "timeout": "P1D",
+            "on_timeout": "reject",
+        },
+        {"id": "result", "type": "output", "value": {"paid": "ok.data.amount", "by": "ok.by"}},
+    ],
+}
+
+
+@pytest.fixture
+def bob(django_user_model: Any) -> Any:
+    from tests.browser.conftest import PASSWORD
+
+    return django_user_model.objects.create_user("bob", password=PASSWORD)
+
+
+def test_a_step_appears_live_and_approving_it_completes_the_run(
+    new_page, live_server, staff_user, bob, screenshot
+):
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=REFUND, is_valid=True)
+    page = new_page(bob)
+    page.goto(live_server("/inbox"))
+    expect(page.get_by_test_id("inbox-empty")).to_be_visible()
+
+    # When a run reaches the approval, the step shows up without a reload
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jane Doe"}
+    )
+    row = page.get_by_test_id("inbox-row")
+    expect(row).to_have_count(1, timeout=30_000)
+    expect(row).to_contain_text("Approve the refund")
+    expect(row).to_contain_text("Refund")
+    expect(page.get_by_test_id("inbox-count")).to_have_text("1")
+    screenshot(page, "inbox")
+
+    # The step's page: context, the flow around it, the form from its schema
+    row.get_by_role("link", name="Approve the refund").click()
+    expect(page.get_by_test_id("step-page")).to_be_visible()
+    expect(page.get_by_test_id("step-context")).to_contain_text("Jane Doe")
+    expect(page.get_by_test_id("step-graph")).to_contain_text("Approve the refund")
+    amount = page.locator("#root_amount")
+    amount.fill("900")  # over the preset's limit: refused in the browser
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_role("status")).to_contain_text("need attention")
+    assert Run.objects.get(pk=run.pk).status == "suspended"
+    amount.fill("120")
+    page.get_by_test_id("step-comment").fill("Parcel photo checked")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("step-closed")).to_contain_text("Decided by bob")
+    expect(page.get_by_test_id("step-history")).to_contain_text("Parcel photo checked")
+    screenshot(page, "decided")
+
+    # The run goes on from its checkpoint on the worker and completes with the approved values
+    wait_for(
+        lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.2, "the run to complete"
+    )
+    assert Run.objects.get(pk=run.pk).result == {"result": {"paid": 120, "by": "bob"}}
+    assert ApprovalStep.objects.get(run=run).status == "approved"
+    page.goto(live_server("/inbox"))
+    expect(page.get_by_test_id("inbox-empty")).to_be_visible()
+    expect(page.get_by_test_id("inbox-count")).to_have_count(0)
+
+
+def test_someone_who_is_not_an_assignee_finds_no_step(new_page, live_server, staff_user, user):
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=REFUND, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    page = new_page(user)
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_test_id("step-page")).to_have_count(0)
