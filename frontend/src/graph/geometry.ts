@@ -2,7 +2,7 @@
 import { armsOf } from "./dependencies";
 import type { IrNode } from "./types";
 
-export const NODE_WIDTH = 248;
+export const NODE_WIDTH = 240;
 export const HEADER_HEIGHT = 50;
 export const ROW_HEIGHT = 22;
 export const ARM_ROW_HEIGHT = 26;

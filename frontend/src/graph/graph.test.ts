@@ -213,7 +213,7 @@ describe("layoutGraph", () => {
     const ir = stripPositions(generatedFlow(size, 7));
     const { nodes, edges } = irToGraph(ir);
     const laid = await layoutGraph(nodes, edges, { engine });
-    const boxes = laid.map((node) => ({ x: node.position.x, y: node.position.y, w: node.width ?? 248, h: node.initialHeight ?? 50 }));
+    const boxes = laid.map((node) => ({ x: node.position.x, y: node.position.y, w: node.width ?? 240, h: node.initialHeight ?? 50 }));
     for (let i = 0; i < boxes.length; i += 1) {
       for (let j = i + 1; j < boxes.length; j += 1) expect(overlaps(boxes[i], boxes[j])).toBe(false);
     }
@@ -227,7 +227,7 @@ describe("layoutGraph", () => {
     const { nodes, edges } = irToGraph(ir);
     const laid = await layoutGraph(nodes, edges);
     expect(laid[0].position).toEqual({ x: 1000, y: 1000 });
-    expect(laid.slice(1).every((node) => node.position.x >= 1000 + 248)).toBe(true);
+    expect(laid.slice(1).every((node) => node.position.x >= 1000 + 240)).toBe(true);
     const forced = await layoutGraph(nodes, edges, { force: true });
     expect(forced[0].position).not.toEqual({ x: 1000, y: 1000 });
   });

@@ -16,7 +16,7 @@ export interface LayeredOptions {
 export function layeredLayout(
   boxes: readonly Box[],
   links: readonly { source: string; target: string }[],
-  { layerGap = 90, nodeGap = 36, sweeps = 4 }: LayeredOptions = {},
+  { layerGap = 72, nodeGap = 32, sweeps = 4 }: LayeredOptions = {},
 ): Map<string, { x: number; y: number }> {
   const index = new Map(boxes.map((box, i) => [box.id, i]));
   const preds: number[][] = boxes.map(() => []);

@@ -23,8 +23,8 @@ export const ELK_MAX_NODES = 120;
 export const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.algorithm": "layered",
   "elk.direction": "RIGHT",
-  "elk.spacing.nodeNode": "36",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "90",
+  "elk.spacing.nodeNode": "32",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "72",
   "elk.spacing.edgeNode": "24",
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
   "elk.layered.crossingMinimization.thoroughness": "4",
@@ -71,7 +71,7 @@ export async function layoutGraph(
   return nodes.map((node) => {
     if (node.data.placed) return node;
     const p = laid.get(node.id)!;
-    return withPosition(node, { x: right + 90 + (p.x - minX), y: top + (p.y - minY) });
+    return withPosition(node, { x: right + 72 + (p.x - minX), y: top + (p.y - minY) });
   });
 }
 

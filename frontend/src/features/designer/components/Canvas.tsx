@@ -18,6 +18,7 @@ import {
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
+  NODE_WIDTH,
   irToGraph,
   layoutGraph,
   type FlowEdge,
@@ -47,6 +48,31 @@ function minimapColour(node: FlowNode): string {
   return `var(${NODE_KINDS[node.data.node.type].colour})`;
 }
 
+/** Readable zoom for the first view: fit the flow, but never smaller than this. */
+const MIN_START_ZOOM = 0.6;
+
+/**
+ * The first view: the whole flow when it fits at a readable zoom; otherwise its start (the
+ * left edge, where a flow begins) at that zoom, centred vertically.
+ */
+function showStart(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>, nodes: FlowNode[], element: HTMLElement | null) {
+  if (!element || nodes.length === 0) return;
+  const width = element.clientWidth;
+  const height = element.clientHeight;
+  const bounds = flow.getNodesBounds(nodes);
+  const pad = 40;
+  const fit = Math.min((width - 2 * pad) / bounds.width, (height - 2 * pad) / bounds.height);
+  if (fit >= MIN_START_ZOOM) {
+    void flow.fitView({ padding: 0.15, maxZoom: 1 });
+    return;
+  }
+  const zoom = MIN_START_ZOOM;
+  const y = bounds.height * zoom < height - 2 * pad
+    ? (height - bounds.height * zoom) / 2 - bounds.y * zoom
+    : pad - bounds.y * zoom;
+  void flow.setViewport({ x: pad - bounds.x * zoom, y, zoom });
+}
+
 export function Canvas({ onDropNode, onReady }: CanvasProps) {
   const ir = useDesigner((state) => state.ir);
   const layoutPositions = useDesigner((state) => state.layoutPositions);
@@ -58,6 +84,7 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const fitted = useRef(false);
+  const box = useRef<HTMLDivElement>(null);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
   const ready = unplaced.length === 0;
 
@@ -140,10 +167,10 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
     if (!ready || fitted.current || nodes.length === 0) return;
     fitted.current = true;
     requestAnimationFrame(() => {
-      void flow.fitView({ padding: 0.15, maxZoom: 1 });
+      showStart(flow, nodes, box.current);
       onReady?.();
     });
-  }, [ready, nodes.length, flow, onReady]);
+  }, [ready, nodes, flow, onReady]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     setNodes((current) => applyNodeChanges(changes.filter((change) => change.type !== "remove"), current));
@@ -192,11 +219,11 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
     if (!raw) return;
     event.preventDefault();
     const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    onDropNode(JSON.parse(raw) as PaletteDrop, { x: Math.round(position.x - 124), y: Math.round(position.y - 25) });
+    onDropNode(JSON.parse(raw) as PaletteDrop, { x: Math.round(position.x - NODE_WIDTH / 2), y: Math.round(position.y - 25) });
   }, [flow, onDropNode]);
 
   return (
-    <div className="designer-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-ready={ready ? "true" : "false"}>
+    <div className="designer-canvas" ref={box} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-ready={ready ? "true" : "false"}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -221,7 +248,7 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
         aria-label="Flow graph"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" />
+        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

@@ -95,7 +95,7 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
       onlyRenderVisibleElements={graph.nodes.length > 200}
     >
       <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-      <MiniMap pannable zoomable nodeStrokeWidth={0} className="designer-minimap" />
+      <MiniMap pannable zoomable nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />
       <Controls showInteractive={false} />
     </ReactFlow>
   );
@@ -176,7 +176,7 @@ export function DiffView({ title, subtitle, before, after, diff, onClose, action
               <section>
                 <h3>Changed</h3>
                 {changedEntries.map(([id, fields]) => (
-                  <div className="diff-node changed" key={id} data-testid="diff-changed">
+                  <div className="diff-node changed" key={id} data-testid="diff-changed" data-node={id}>
                     <code>{id}</code>
                     {Object.entries(fields).map(([field, change]) => (
                       <div className="diff-field" key={field}>

@@ -105,11 +105,7 @@ function NodeInspector({ node }: { node: IrNode }) {
   const others = ir.nodes.map((n) => n.id).filter((id) => id !== node.id);
   const below = useMemo(() => downstreamIds(ir, node.id), [ir, node.id]);
   const canWaitFor = others.filter((id) => !below.has(id));
-  const shown = new Set<string>();
-  const at = (path: string) => {
-    shown.add(path);
-    return issuesAt(issues, path);
-  };
+  const at = (path: string) => issuesAt(issues, path);
   const disabled = !canEdit;
 
   const body = (
@@ -140,7 +136,8 @@ function NodeInspector({ node }: { node: IrNode }) {
       </section>
     </>
   );
-  const rest = issues.filter((issue) => ![...shown].some((path) => issuesAt([issue], path).length));
+  const known = [...BASE_FIELDS, ...TYPE_FIELDS[node.type]];
+  const rest = issues.filter((issue) => !known.some((path) => issuesAt([issue], path).length));
 
   return (
     <div className="insp-node">
@@ -168,6 +165,19 @@ function NodeInspector({ node }: { node: IrNode }) {
     </div>
   );
 }
+
+/** The fields the inspector shows per type; issues elsewhere are listed at the top. */
+const BASE_FIELDS = ["id", "title", "when", "after", "trigger"];
+const TYPE_FIELDS: Record<IrNode["type"], string[]> = {
+  tool: ["tool", "inputs", "timeout_s", "retry"],
+  map: ["items", "tool", "inputs", "concurrency", "max_items", "timeout_s", "retry"],
+  branch: ["condition", "then", "else"],
+  switch: ["value", "cases", "default"],
+  approval: ["instructions", "context", "form_schema", "assignees", "timeout_s", "on_timeout", "on_reject"],
+  value: ["value"],
+  output: ["value"],
+  llm: ["prompt", "system", "output_schema", "model", "timeout_s", "retry"],
+};
 
 function IdField({ node, issues, disabled }: { node: IrNode; issues: Issue[]; disabled: boolean }) {
   const [draft, setDraft] = useState(node.id);
@@ -346,7 +356,7 @@ function TimeoutRetry({ node, at, set, disabled }: Pick<TypeFieldsProps, "node" 
   );
 }
 
-function BranchFields({ node, at, set, canWaitFor, disabled }: TypeFieldsProps) {
+function BranchFields({ node, at, set, disabled }: TypeFieldsProps) {
   if (node.type !== "branch") return null;
   return (
     <section className="insp-section">
@@ -355,7 +365,7 @@ function BranchFields({ node, at, set, canWaitFor, disabled }: TypeFieldsProps) 
         {(id) => <CelInput id={id} value={node.condition} nodeId={node.id} invalid={at("condition").length > 0} disabled={disabled} onChange={(v) => set("condition", v)} />}
       </Field>
       <Field label="Then" path="then" issues={at("then")} hint="Nodes that run when the condition is true.">
-        {(id) => <IdListInput id={id} value={node.then ?? []} options={canWaitFor.length ? allBut(node.id) : []} disabled={disabled} onChange={(v) => set("then", v, false)} />}
+        {(id) => <IdListInput id={id} value={node.then ?? []} options={allBut(node.id)} disabled={disabled} onChange={(v) => set("then", v, false)} />}
       </Field>
       <Field label="Else" path="else" issues={at("else")} hint="Nodes that run when it is false.">
         {(id) => <IdListInput id={id} value={node.else ?? []} options={allBut(node.id)} disabled={disabled} onChange={(v) => set("else", v, false)} />}

@@ -49,7 +49,7 @@ export function ProblemsPanel() {
                         {node ? <code>{node}</code> : <em>flow</em>}
                         {issue.field && <span className="problem-field">{issue.field}</span>}
                       </span>
-                      <span className="problem-message">
+                      <span className="problem-message" title={issue.hint ? `${issue.message}\n${issue.hint}` : issue.message}>
                         {issue.message}
                         {issue.hint && <span className="problem-hint"> — {issue.hint}</span>}
                       </span>

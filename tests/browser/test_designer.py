@@ -1,0 +1,223 @@
+"""The flow designer in the browser: see a flow's graph; add a tool from the palette,
+connect it, see its validation errors on the node and in the problems panel, fix them in the
+inspector and save a version; a refused cycle; undo and redo; copy and paste; the visual
+diff of two versions. Each test checks the database or the graph, not only the page."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from flows.api.services import flow_create, flow_version_create
+from flows.models import Flow, FlowVersion
+
+WELCOME: dict[str, Any] = {
+    "name": "Welcome new users",
+    "description": "Check the address; greet good ones, report bad ones.",
+    "input_schema": {
+        "type": "object",
+        "required": ["email", "name"],
+        "properties": {"email": {"type": "string"}, "name": {"type": "string"}},
+    },
+    "nodes": [
+        {"id": "check", "type": "tool", "tool": "validate_email",
+         "inputs": {"email": "input.email"}},
+        {"id": "is_valid", "type": "branch", "condition": "check.valid",
+         "then": ["greet"], "else": ["report"]},
+        {"id": "greet", "type": "tool", "tool": "send_welcome_email",
+         "inputs": {"email": "input.email", "name": "input.name"}},
+        {"id": "report", "type": "tool", "tool": "create_ticket",
+         "inputs": {"subject": "'Bad signup: ' + input.email", "body": "check.reason"}},
+    ],
+}
+
+
+def make(owner: Any, ir: dict[str, Any] | None = None) -> Flow:
+    document = copy.deepcopy(ir or WELCOME)
+    return flow_create(owner=owner, name=document["name"], ir=document)
+
+
+def node(page: Any, node_id: str) -> Any:
+    return page.locator(f'[data-node-id="{node_id}"]')
+
+
+def open_designer(page: Any, live_server: Any, flow: Flow, version: int | None = None) -> None:
+    path = f"/flows/{flow.pk}" + (f"/v/{version}" if version else "")
+    page.goto(live_server(path))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+
+
+def wait_checked(page: Any) -> None:
+    """Wait until the live validation has answered for the current graph."""
+    expect(page.get_by_test_id("problems-count")).not_to_have_text("…")
+
+
+def drag_handle(page: Any, source: str, target: str, handle: str = "out") -> None:
+    start = page.locator(f'[data-node-id="{source}"] .react-flow__handle[data-handleid="{handle}"]')
+    end = page.locator(f'[data-node-id="{target}"] .react-flow__handle[data-handleid="in"]')
+    a, b = start.bounding_box(), end.bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=12)
+    page.mouse.up()
+
+
+def test_open_a_flow_and_see_its_graph(page, live_server, staff_user, screenshot):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+
+    for node_id in ("check", "is_valid", "greet", "report"):
+        expect(node(page, node_id)).to_be_visible()
+    # a data edge from the reference, and the branch's two labelled arms
+    expect(page.get_by_test_id("rf__edge-data:check->is_valid")).to_have_count(1)
+    expect(page.get_by_test_id("rf__edge-arm:is_valid:then->greet")).to_contain_text("then")
+    expect(page.get_by_test_id("rf__edge-arm:is_valid:else->report")).to_contain_text("else")
+    wait_checked(page)
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")
+    expect(node(page, "greet")).to_have_attribute("data-valid", "true")
+    expect(page.get_by_test_id("inspector")).to_contain_text("Flow settings")
+    screenshot(page, "graph")
+
+    node(page, "greet").click()
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector.locator('[data-field="inputs.email"] textarea')).to_have_value("input.email")
+    screenshot(page, "inspector")
+
+
+def test_add_a_tool_connect_it_fix_its_inputs_and_save(page, live_server, staff_user, screenshot):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+
+    node(page, "greet").click()
+    page.get_by_test_id("palette-search").fill("send email")
+    page.get_by_test_id("palette-item-send_email").click()
+    added = node(page, "send_email")
+    expect(added).to_be_visible()
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "true")
+
+    drag_handle(page, "greet", "send_email")
+    expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
+
+    # the required inputs are missing: on the node, in the problems panel, in the inspector
+    expect(added).to_have_attribute("data-valid", "false")
+    problems = page.get_by_test_id("problems-panel")
+    missing = problems.locator('[data-testid="problem-item"][data-node="send_email"]')
+    expect(missing.first).to_be_visible()
+    expect(problems).to_contain_text("missing_input")
+    screenshot(page, "missing-inputs")
+
+    problems.locator('[data-node="send_email"][data-field="inputs.to"]').click()
+    to_field = page.get_by_test_id("inspector").locator('[data-field="inputs.to"] textarea')
+    expect(to_field).to_be_focused()
+    expect(page.get_by_test_id("inspector").locator('[data-field="inputs.to"]')).to_contain_text(
+        "missing_input")
+    to_field.fill("input.email")
+    inspector = page.get_by_test_id("inspector")
+    inspector.locator('[data-field="inputs.subject"] textarea').fill('"Welcome aboard"')
+    body = inspector.locator('[data-field="inputs.body"] textarea')
+    body.fill('"Hello " + gre')
+    # completion offers the upstream node, and then its output fields
+    expect(inspector.locator(".cel-suggestions")).to_contain_text("greet")
+    body.press("Enter")
+    body.type(".")
+    expect(inspector.locator(".cel-suggestions")).to_contain_text("status")
+    body.press("Escape")
+    body.fill('"Hello " + input.name + ", your welcome email is " + greet.status')
+    expect(added).to_have_attribute("data-valid", "true")
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")
+    screenshot(page, "fixed")
+
+    page.get_by_test_id("save-version").click()
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}/v/2$"))
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
+    saved = FlowVersion.objects.get(flow=flow, number=2)
+    assert saved.is_valid and saved.source == "editor"
+    nodes = {n["id"]: n for n in saved.ir["nodes"]}
+    assert nodes["send_email"]["after"] == ["greet"]
+    assert nodes["send_email"]["inputs"]["to"] == "input.email"
+    assert all("position" in n for n in saved.ir["nodes"])  # the layout is saved too
+    screenshot(page, "saved")
+
+
+def test_a_connection_that_makes_a_cycle_is_refused(page, live_server, staff_user, screenshot):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    drag_handle(page, "greet", "check")
+    expect(page.get_by_test_id("toast")).to_contain_text("cycle")
+    expect(page.get_by_test_id("rf__edge-after:greet->check")).to_have_count(0)
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
+    screenshot(page, "refused")
+
+
+def test_undo_and_redo(page, live_server, staff_user, screenshot):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    expect(page.get_by_test_id("undo")).to_be_disabled()
+
+    node(page, "report").click()
+    page.keyboard.press("Delete")
+    expect(node(page, "report")).to_have_count(0)
+    page.get_by_test_id("palette-item-value").click()
+    expect(node(page, "value")).to_be_visible()
+    screenshot(page, "edited")
+
+    page.get_by_test_id("undo").click()
+    expect(node(page, "value")).to_have_count(0)
+    page.keyboard.press("Control+z")
+    expect(node(page, "report")).to_be_visible()
+    expect(page.get_by_test_id("rf__edge-arm:is_valid:else->report")).to_have_count(1)
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
+
+    page.get_by_test_id("redo").click()
+    expect(node(page, "report")).to_have_count(0)
+    page.keyboard.press("Control+Shift+z")
+    expect(node(page, "value")).to_be_visible()
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "true")
+    screenshot(page, "redone")
+
+
+def test_copy_and_paste_renames_ids(page, live_server, staff_user, screenshot):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "check").click()
+    node(page, "is_valid").click(modifiers=["Shift"])
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(node(page, "check_2")).to_be_visible()
+    expect(node(page, "is_valid_2")).to_be_visible()
+    # the pasted branch reads the pasted check, not the original
+    expect(page.get_by_test_id("rf__edge-data:check_2->is_valid_2")).to_have_count(1)
+    screenshot(page, "pasted")
+
+
+def test_diff_two_versions(page, live_server, staff_user, screenshot):
+    flow = make(staff_user)
+    second = copy.deepcopy(WELCOME)
+    second["nodes"] = [n for n in second["nodes"] if n["id"] != "report"]
+    second["nodes"][1]["else"] = ["notify"]
+    second["nodes"][2]["inputs"]["name"] = "'Dear ' + input.name"
+    second["nodes"].append({"id": "notify", "type": "tool", "tool": "send_email", "inputs": {
+        "to": "'support@example.com'", "subject": "'Bad signup'", "body": "check.reason"}})
+    flow_version_create(flow=flow, author=staff_user, ir=second)
+    open_designer(page, live_server, flow)
+    expect(node(page, "notify")).to_be_visible()
+
+    page.get_by_test_id("versions-button").click()
+    expect(page.get_by_test_id("version-item")).to_have_count(2)
+    page.get_by_test_id("diff-from").select_option("1")
+    page.get_by_test_id("diff-to").select_option("2")
+    page.get_by_test_id("diff-compare").click()
+    diff = page.get_by_test_id("diff-view")
+    expect(diff).to_be_visible()
+    expect(diff.locator('.fn-card.status-added[data-node-id="notify"]')).to_be_visible()
+    expect(diff.locator('.fn-card.status-changed[data-node-id="greet"]')).to_be_visible()
+    expect(diff.locator('.fn-card.status-removed[data-node-id="report"]')).to_be_visible()
+    expect(diff.locator('[data-testid="diff-changed"][data-node="greet"]')).to_contain_text(
+        "'Dear ' + input.name")
+    expect(diff.locator('[data-testid="diff-changed"][data-node="is_valid"]')).to_contain_text("else")
+    expect(diff.get_by_test_id("diff-removed")).to_contain_text("report")
+    screenshot(page, "diff")
