@@ -37,7 +37,7 @@ export function Dialog({ title, onClose, children, footer, testId, tone = "defau
     >
       <div className="flows-dialog-head">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="btn ghost icon small" aria-label="Close" onClick={onClose}>
+        <button type="button" className="btn ghost icon small" aria-label="Close dialog" onClick={onClose}>
           <Icon name="close" size={15} />
         </button>
       </div>
