@@ -1,0 +1,98 @@
+"""Planning in the browser: a prompt (and chosen tools) planned by the offline planner on the
+worker, its progress streamed over the websocket, landing in the designer with the graph;
+the same when the websocket is refused (the page polls); and a prompt the planner cannot
+do, which shows the planner's message and the phrase, and keeps the prompt."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from flows.models import PlanRequest
+
+PROMPT = "validate the email, then send a welcome email"
+DESIGNER = re.compile(r"/flows/(\d+)/v/(\d+)$")
+
+
+def plan(page: Any, prompt: str) -> None:
+    page.get_by_test_id("plan-prompt").fill(prompt)
+    page.get_by_test_id("planner-offline").click()
+    page.get_by_test_id("plan-submit").click()
+
+
+def test_plan_from_a_prompt_and_land_in_the_designer(page, live_server, staff_user, screenshot):
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    page.goto(live_server("/flows/new"))
+    screenshot(page, "empty")
+
+    picker = page.get_by_test_id("tool-picker")
+    picker.get_by_test_id("tool-picker-toggle").click()
+    picker.get_by_test_id("tool-picker-search").fill("email")
+    for tool in ("validate_email", "send_welcome_email"):
+        picker.locator(f'[data-testid="tool-option"][data-tool-id="{tool}"] input').check()
+    expect(picker.get_by_test_id("tool-chip")).to_have_count(2)
+    screenshot(page, "tools")
+
+    plan(page, PROMPT)
+    page.wait_for_url(DESIGNER, timeout=30_000)
+    match = DESIGNER.search(page.url)
+    assert match is not None
+    request = PlanRequest.objects.get()
+    assert request.status == PlanRequest.Status.SUCCEEDED
+    assert sorted(request.tool_ids) == ["send_welcome_email", "validate_email"]
+    assert request.planner == "offline"
+    assert request.resulting_version is not None
+    assert int(match.group(1)) == request.resulting_version.flow_id
+    assert int(match.group(2)) == request.resulting_version.number
+    assert any(f"/ws/plans/{request.pk}/" in url for url in sockets), sockets
+
+    expect(page.locator("[data-node-id]").first).to_be_visible(timeout=15_000)
+    node_ids = {
+        page.locator("[data-node-id]").nth(i).get_attribute("data-node-id")
+        for i in range(page.locator("[data-node-id]").count())
+    }
+    assert {"validate_email", "send_welcome_email"} <= node_ids
+    screenshot(page, "designer")
+
+
+def test_the_page_polls_when_the_websocket_is_refused(page, live_server, screenshot):
+    polls: list[str] = []
+    page.route_web_socket(re.compile(r"/ws/plans/"), lambda ws: ws.close(code=1011))
+    plan_url = re.compile(r"/api/v1/plan/[0-9a-f-]{36}/$")
+    page.on("request", lambda r: polls.append(r.url) if plan_url.search(r.url) else None)
+    page.goto(live_server("/flows/new"))
+    plan(page, PROMPT)
+
+    page.wait_for_url(DESIGNER, timeout=30_000)
+    assert polls, "the page never read the plan request"
+    assert PlanRequest.objects.get().status == PlanRequest.Status.SUCCEEDED
+    screenshot(page, "landed")
+
+
+def test_a_prompt_the_planner_cannot_do_keeps_the_prompt(page, live_server, screenshot):
+    prompt = "teleport the cat to the moon, then send a welcome email"
+    page.goto(live_server("/flows/new"))
+    plan(page, prompt)
+
+    error = page.get_by_test_id("plan-error")
+    expect(error).to_be_visible(timeout=30_000)
+    expect(error.get_by_test_id("plan-error-message")).to_contain_text("Could not map")
+    expect(error.get_by_test_id("plan-error-step")).to_contain_text("teleport the cat to the moon")
+    expect(page.get_by_test_id("plan-phase")).to_have_attribute("data-phase", "failed")
+    expect(page.get_by_test_id("plan-attempt")).to_contain_text("teleport the cat to the moon")
+    expect(page.get_by_test_id("plan-prompt")).to_have_value(prompt)
+    assert page.url == live_server("/flows/new")
+    request = PlanRequest.objects.get()
+    assert request.status == PlanRequest.Status.FAILED
+    assert "teleport the cat to the moon" in request.error
+    screenshot(page, "failed")
+
+    # The prompt can be edited and planned again from the same page.
+    page.get_by_role("button", name="Edit the prompt").click()
+    expect(page.get_by_test_id("plan-prompt")).to_be_focused()
+    page.get_by_test_id("plan-prompt").fill(PROMPT)
+    page.get_by_test_id("plan-submit").click()
+    page.wait_for_url(DESIGNER, timeout=30_000)
