@@ -93,6 +93,22 @@ class ResolvedCondition:
     new_input: tuple[str, dict] | None = None
 
 
+_POSTFIX = re.compile(
+    r"(?P<number>(?:[$€£¥])?\s*-?\d[\d,]*(?:\.\d+)?\s*(?:k|thousand|m|million)?"
+    r"(?:\s*(?:usd|eur|gbp|dollars?|euros?|pounds?))?)\s+(?P<word>or\s+more|or\s+above|or\s+higher|"
+    r"or\s+greater|and\s+(?:up|above|over)|or\s+less|or\s+fewer|or\s+below|or\s+lower|"
+    r"and\s+(?:under|below))\b",
+    re.IGNORECASE,
+)
+
+
+def _prefix_operator(match: re.Match[str]) -> str:
+    """ "2500 or more" -> "at least 2500"."""
+    word = match.group("word").lower()
+    lower = any(w in word for w in ("less", "fewer", "below", "lower", "under"))
+    return f"{'at most' if lower else 'at least'} {match.group('number')}"
+
+
 _JOINER = re.compile(r"\s*,?\s+\b(and|or)\b\s+", re.IGNORECASE)
 
 
@@ -142,9 +158,13 @@ def _resolve_one(
     words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no")]
     negated = negate != _is_negated(text)
 
-    comparison = _COMPARISON.search(text)
+    comparison = _COMPARISON.search(_POSTFIX.sub(_prefix_operator, text))
     if comparison is not None:
         return _comparison(comparison, sources, negated)
+
+    found = _qualitative(text, words, sources, negated)
+    if found is not None:
+        return found
 
     found = _enum_equality(text, words, sources, negated)
     if found is not None:
@@ -155,6 +175,42 @@ def _resolve_one(
         return found
 
     return _string_equality(text, sources, negated)
+
+
+_LOW = frozenset("low poor bad weak negative small tiny".split())
+_HIGH = frozenset("high good great strong positive large big".split())
+_NUMBER_RANGE = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:\(|to|-|\u2013|and)\s*\(?(-?\d+(?:\.\d+)?)")
+
+
+def _qualitative(
+    text: str, words: list[str], sources: Sequence[Source], negated: bool
+) -> ResolvedCondition | None:
+    """ "if the score comes back poor", "if the confidence is low": a numeric field the
+    condition names, compared with the middle of its range (0 for a -1..1 score)."""
+    quality = [w for w in words if w in _LOW or w in _HIGH]
+    if not quality:
+        return None
+    numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
+    named = [w for w in words if w not in _LOW and w not in _HIGH]
+    best = _best_by_words(named, numeric)
+    if best is None or not {stem(w) for w in named} & {
+        stem(w) for w in split_identifier(best.name)
+    }:
+        return None
+    middle = _middle(best.schema)
+    operator = "<" if quality[0] in _LOW else ">"
+    expression = f"{best.expression} {operator} {_number_literal(middle)}"
+    return ResolvedCondition(_wrap(expression, negated), best.name)
+
+
+def _middle(schema: dict) -> float:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if isinstance(low, int | float) and isinstance(high, int | float):
+        return (float(low) + float(high)) / 2
+    described = _NUMBER_RANGE.search(str(schema.get("description", "")))
+    if described is not None:
+        return (float(described.group(1)) + float(described.group(2))) / 2
+    return 0.0
 
 
 def _is_negated(text: str) -> bool:

@@ -59,6 +59,7 @@ from flows.core.planner.wiring import (
     unwrap_nullable,
 )
 from flows.core.planner.wording import (
+    MissingCapability,
     correct_typos,
     drop_thousands_separators,
     missing_capability,
@@ -81,7 +82,10 @@ DEFAULT_FORM_SCHEMA = {
 }
 _COMPARISON_PHRASE = re.compile(
     r"\b(?:is\s+|are\s+)?(?:over|above|more\s+than|greater\s+than|exceeds?|exceeding|at\s+least|"
-    r"under|below|less\s+than|at\s+most)\s+\$?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?\b",
+    r"under|below|less\s+than|at\s+most)\s+[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?\b"
+    r"|[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?(?:\s*(?:usd|eur|gbp|dollars?|euros?|"
+    r"pounds?))?\s+(?:or\s+(?:more|above|higher|greater|less|fewer|below|lower)|and\s+(?:up|above|"
+    r"over|under|below))\b",
     re.IGNORECASE,
 )
 _ID_CHARS = re.compile(r"[^a-z0-9_]+")
@@ -300,6 +304,7 @@ class FlowBuilder:
 
     def build(self, prompt: str) -> dict[str, Any]:
         clauses = self.read(prompt)
+        self._check_capabilities(clauses)
         for clause in clauses:
             self.add_clause(clause)
         self._end_group()
@@ -549,20 +554,23 @@ class FlowBuilder:
         best = ranked[0][1].spec
         missing = missing_capability(asked, best)
         assert missing is not None
-        raise PlanningError(
-            "unmapped_step",
-            f"Could not map {clause.label}: it asks for {missing.what} ({missing.phrase!r}), "
-            f"and no tool in the catalogue does that; the closest, {best.id}, does not "
-            f"({best.description.strip().splitlines()[0] if best.description else best.name}). "
-            "Register a tool that does it, or leave the step out.",
-            step=clause.text,
-            details={
-                "phrase": missing.phrase,
-                "reason": "no_tool_offers",
-                "capability": missing.what,
-                "closest": best.id,
-            },
-        )
+        raise _capability_error(clause, missing, best)
+
+    def _check_capabilities(self, clauses: Sequence[Clause]) -> None:
+        """Refuse first a step asking for what no tool offers (a channel, a refund), even
+        if an earlier problem (a condition on it) would be met before it."""
+        specs = list(self.specs.values())
+        for clause in clauses:
+            if clause.approval is not None or not clause.action or not specs:
+                continue
+            asked = _clean_action(clause.action)
+            missing = [missing_capability(asked, spec) for spec in specs]
+            if all(item is not None for item in missing):
+                ranked = self.rank(asked)
+                closest = ranked[0][1].spec if ranked else None
+                first = missing[0]
+                assert first is not None
+                raise _capability_error(clause, first, closest)
 
     def _repeated_side_effect(self, spec: ToolSpec, clause: Clause) -> str | None:
         """A step naming again a tool that changes something, already planned where this
@@ -1061,6 +1069,28 @@ def _references(node: dict[str, Any]) -> set[str]:
         stripped = re.sub(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""", '""', text)
         found |= set(_ROOT_NAME.findall(stripped))
     return found
+
+
+def _capability_error(
+    clause: Clause, missing: MissingCapability, closest: ToolSpec | None
+) -> PlanningError:
+    nearest = ""
+    if closest is not None:
+        what = closest.description.strip().splitlines()[0] if closest.description else ""
+        nearest = f"; the closest, {closest.id}, does not ({what or closest.name})"
+    return PlanningError(
+        "unmapped_step",
+        f"Could not map {clause.label}: it asks for {missing.what} ({missing.phrase!r}), "
+        f"and no tool in the catalogue does that{nearest}. Register a tool that does it, "
+        "or leave the step out.",
+        step=clause.text,
+        details={
+            "phrase": missing.phrase,
+            "reason": "no_tool_offers",
+            "capability": missing.what,
+            "closest": closest.id if closest is not None else None,
+        },
+    )
 
 
 def _slug(text: str) -> str:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flows.core.planner.lexicon import STOP_WORDS, split_identifier
+from flows.core.planner.lexicon import STOP_WORDS, split_identifier, stem, synonyms
 from flows.core.planner.wording import (
     Deadline,
     approval_deadline,
@@ -114,6 +114,8 @@ _LOOP_VERBS = re.compile(
     r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
     re.IGNORECASE,
 )
+_AFTER_LEAD = re.compile(r"^\s*after\s+(?P<first>[a-z]+ing\b[^,]{1,80}),\s*", re.IGNORECASE)
+_BOTH_INSIDE = re.compile(r"(?P<lead>(?:,|\bthen)\s+)both\s+(?=\w+\s.+\band\b)", re.IGNORECASE)
 _GIVEN = re.compile(r"^\s*(?:given|with|using|from|for)\s+(?:a|an|the)\s+[^,]{1,40},\s*", re.I)
 _FOR_EACH = re.compile(
     r"\b(?:for\s+(?:each|every|all)|(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
@@ -135,7 +137,9 @@ _QUALIFIERS = frozenset(
     "new single one other incoming selected active open pending line given remaining".split()
 )
 _APPROVAL = re.compile(
-    r"\b(?:approv\w*|sign[- ]?off|signs?\s+off|signoff|authori[sz]\w*|human\s+review)\b",
+    r"\b(?:approv\w*|sign[- ]?off|signs?\s+off|signoff|authori[sz]\w*|human\s+review)\b|"
+    r"\b\w+'s\s+(?:ok|okay|go-ahead|green\s+light)\b|"
+    r"\b(?:an?\s+)?(?:ok|okay|go-ahead|green\s+light)\s+from\b",
     re.IGNORECASE,
 )
 _TIMEOUT = re.compile(
@@ -154,7 +158,10 @@ _ASSIGNEE_PATTERNS = (
         r"needs\s+to|to|will)\s+(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
-    re.compile(r"\b(?P<who>[a-z]+)(?:'s)?(?:\s+team)?\s+(?:approval|sign[- ]?off)", re.IGNORECASE),
+    re.compile(
+        r"\b(?P<who>[a-z]+)(?:'s)?(?:\s+team)?\s+(?:approval|sign[- ]?off|ok|okay|go-ahead)\b",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"\b(?:approval|sign[- ]?off|approved)\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
         r"(?P<who>[a-z]+)",
@@ -299,6 +306,10 @@ class PromptReader:
             ):
                 continue  # context, an aside, or something not to do
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
+            # "After fetching the page, summarize it": fetch, then summarize.
+            sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
+            if _BOTH_INSIDE.search(sentence):
+                sentence = _BOTH_INSIDE.sub(r"\g<lead>", sentence) + " in parallel"
             joins_previous = bool(_PARALLEL_LEAD.match(sentence)) and bool(previous)
             parallel = bool(_PARALLEL.search(sentence)) or bool(_BOTH.match(sentence))
             sentence_text = _BOTH.sub("", _PARALLEL.sub(" ", sentence)).strip(" ,:")
@@ -543,11 +554,34 @@ def steps_first(sentences: list[str]) -> list[str]:
         sentence = ordered[index]
         if sentence == PARALLEL_HEADING or ordered[index - 1] == PARALLEL_HEADING:
             continue
-        if _FIRST.search(sentence) and not re.match(
+        if (_FIRST.search(sentence) and not re.match(
             r"\s*(?:then|after|finally|next|lastly)\b", sentence, re.IGNORECASE
-        ):
+        )) or _guards_previous(sentence, ordered[index - 1]):
             ordered[index - 1], ordered[index] = sentence, ordered[index - 1]
     return ordered
+
+
+_REQUIREMENT = re.compile(r"\b(?:needs?|requires?|must|has\s+to|have\s+to|should)\b", re.IGNORECASE)
+_NAMES_ITS_STEP = re.compile(r"\b(?:before|then|after|afterwards|finally|next)\b", re.IGNORECASE)
+
+
+def _guards_previous(sentence: str, previous: str) -> bool:
+    """ "Charge the card. Payments over 2500 need a manager's OK.": the approval is
+    for the step just before, so it goes first."""
+    if not _APPROVAL.search(sentence) or _APPROVAL.search(previous):
+        return False
+    if not _REQUIREMENT.search(sentence) or _NAMES_ITS_STEP.search(sentence):
+        return False
+    subject = re.split(
+        r"\b(?:over|above|under|below|of|need|needs|require|requires|must)\b",
+        sentence,
+        maxsplit=1,
+        flags=re.IGNORECASE,
+    )[0]
+    subject_words = {stem(w) for w in split_identifier(subject) if w not in STOP_WORDS}
+    previous_words = {stem(w) for w in split_identifier(previous) if w not in STOP_WORDS}
+    related = previous_words | {s for w in previous_words for s in synonyms(w)}
+    return bool(subject_words & related)
 
 
 def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause]) -> None:
@@ -576,7 +610,7 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
         return None
     first, second = match.group("first").lower(), (match.group("second") or "").lower()
     rest = text[match.end("first") :]
-    if first in _QUALIFIERS and second and second not in STOP_WORDS:
+    if _second_is_head(first, second):
         first = second
         rest = text[match.end("second") :]
     container_match = _CONTAINER.match(rest)
@@ -590,13 +624,29 @@ def remove_for_each(text: str) -> str:
         return text
     end = match.end("first")
     rest = text[end:]
-    if match.group("second") and match.group("first").lower() in _QUALIFIERS:
+    if _second_is_head(match.group("first").lower(), (match.group("second") or "").lower()):
         end = match.end("second")
         rest = text[end:]
     container = _CONTAINER.match(rest)
     if container:
         end += container.end()
-    return " ".join((text[: match.start()] + " " + text[end:]).split()).strip(" ,")
+    return " ".join((text[: match.start()] + " " + text[end:]).split()).strip(" ,:;")
+
+
+def _second_is_head(first: str, second: str) -> bool:
+    """ "each new order", "each support message": the second word is the noun (but "each
+    email address" loops over emails)."""
+    if not second or second in STOP_WORDS or second in COMMON_VERBS - NOUN_VERBS:
+        return False
+    if first in _QUALIFIERS:
+        return True
+    return second not in _QUALIFIERS and second not in _GENERIC_HEADS
+
+
+_GENERIC_HEADS = frozenset(
+    "address addresses record records entry entries item items id ids number numbers value "
+    "values line lines row rows".split()
+)
 
 
 def assignee_role(text: str) -> str | None:

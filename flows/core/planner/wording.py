@@ -127,7 +127,9 @@ def correct_typos(text: str, words: frozenset[str]) -> tuple[str, dict[str, str]
             return original
         if original.isupper() or (original[0].isupper() and not _sentence_start(text, match)):
             return original  # SMS, Slack, Spanish: names, not typos
-        found = best_correction(word, index.get(word[0], []), english=word in english)
+        if word in english:
+            return original  # a real word the catalogue does not use, not a typo
+        found = best_correction(word, index.get(word[0], []), english=False)
         if found is None:
             return original
         fixed[original] = found
@@ -188,6 +190,12 @@ def straight_apostrophes(text: str) -> str:
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+#: "2 500 USD", "€ 1 500": spaces between thousands, only next to a currency.
+_SPACED_AMOUNT = re.compile(
+    r"(?P<before>[$€£¥]\s*)?\b(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+)\b(?![\d.,])"
+    r"(?P<after>\s*(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds?|[$€£¥]))?",
+    re.IGNORECASE,
+)
 
 
 def drop_thousands_separators(text: str) -> str:
@@ -195,7 +203,14 @@ def drop_thousands_separators(text: str) -> str:
     previous = None
     while previous != text:
         previous, text = text, _THOUSANDS.sub("", text)
-    return text
+
+    def join(match: re.Match[str]) -> str:
+        if not (match.group("before") or match.group("after")):
+            return match.group(0)
+        number = re.sub(r"\s", "", match.group("number"))
+        return f"{match.group('before') or ''}{number}{match.group('after') or ''}"
+
+    return _SPACED_AMOUNT.sub(join, text)
 
 
 def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
@@ -363,6 +378,14 @@ _POLICY_PATTERNS = (
         + r"(?:\s+(?:it|the\s+\w+))?\s*\)?",
         re.IGNORECASE,
     ),
+    # "after that, go ahead automatically" / "then decline it automatically"
+    re.compile(
+        r"[,;(]?\s*(?:after\s+that|then|past\s+that|beyond\s+that|once\s+it\s+expires|"
+        r"when\s+it\s+expires)\s*,?\s+(?:just\s+)?"
+        + _POLICY_WORD
+        + r"(?:\s+(?:it|them|this|the\s+\w+))?\s+(?:automatically|by\s+default|anyway)\s*\)?",
+        re.IGNORECASE,
+    ),
     # "within 24 hours, otherwise fail the run" / "within 12 hours or reject it"
     re.compile(
         r"(?<=\S)\s*[,;]?\s*(?:or|otherwise|else|or\s+else)\s*,?\s+"
@@ -436,6 +459,13 @@ def _seconds(count: str, unit: str) -> float:
 
 
 def remove_durations(text: str) -> str:
+    text = re.sub(
+        r"\b(?:give|allow|wait)\s+(?:(?:them|him|her|it|the\s+\w+(?:\s+team)?)\s+)?"
+        r"(?:up\s+to\s+)?" + _DURATION.pattern,
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
     cleaned = re.sub(
         r"\b(?:has|have|gets?|with)\s+" + _DURATION.pattern + r"\s+to\b",
         " to ",
@@ -497,8 +527,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "give money back (refund)",
         re.compile(
-            r"\b(?:refund\w*|reimburs\w*|repay\w*|money\s+back|pay\s+(?:\w+\s+){0,3}back|"
-            r"credit\s+(?:\w+\s+){0,3}back|chargeback|give\s+(?:\w+\s+){0,3}back|"
+            r"\b(?:refund\w*|reimburs\w*|repay\w*|money\s+back|pay\s+(?:[\w']+\s+){0,3}back|"
+            r"credit\s+(?:[\w']+\s+){0,3}back|chargeback|give\s+(?:[\w']+\s+){0,3}back|"
             r"return\s+(?:the|their|his|her)\s+money)\b",
             re.IGNORECASE,
         ),
