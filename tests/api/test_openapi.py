@@ -91,14 +91,19 @@ def suspended_run(user: User, version: Any) -> Any:
         "context": {}, "assignees": {"users": [], "groups": []}, "timeout_s": None,
         "on_timeout": "fail", "requested_at": now.timestamp(),
     }
+    from approvals.services import steps_open
+
     run = Run.objects.create(flow_version=version, requested_by=user, status="suspended",
-                             waiting={"ok": request}, attempts=1, last_seq=3, started_at=now)
+                             attempts=1, last_seq=3, started_at=now)
+    # The step is stored sealed, as the runner stores it; the run keeps its summary only.
+    summaries = steps_open(run_id=str(run.pk), requests={"ok": request})
+    Run.objects.filter(pk=run.pk).update(waiting=summaries)
     NodeAttempt.objects.create(run=run, node_id="ok", status="waiting", inputs={},
                                started_at=now)
     for seq, (type_, node_id, data) in enumerate([
         (ev.RUN_STARTED, "", {}),
         (ev.NODE_STARTED, "ok", {"waiting": True, "context": {}}),
-        (ev.RUN_SUSPENDED, "", {"waiting": {"ok": request}}),
+        (ev.RUN_SUSPENDED, "", {"waiting": summaries}),
     ], start=1):
         RunEvent.objects.create(run=run, seq=seq, type=type_, node_id=node_id, payload=data,
                                 ts=now, elapsed_ms=float(seq))
