@@ -1,6 +1,6 @@
 // The flows list: find a flow, open it in the designer, create, import, export, duplicate or
 // delete one. Every refusal shows the API's own message.
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { readSession } from "../../lib/session";
 import { createFlow, latestIr, type FlowRow } from "./api";
@@ -47,6 +47,11 @@ export default function FlowsPage() {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    document.title = "Flows · DynamicFlow";
+  }, []);
 
   const filtered = Boolean(debouncedSearch) || mine;
   const count = page?.count ?? 0;
@@ -111,7 +116,29 @@ export default function FlowsPage() {
   }
 
   return (
-    <div className="page flows-page">
+    <div
+      className={`page flows-page${dragging ? " is-dragging" : ""}`}
+      onDragOver={(event) => {
+        if (!Array.from(event.dataTransfer.types).includes("Files")) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setDragging(false);
+      }}
+      onDrop={(event) => {
+        event.preventDefault();
+        setDragging(false);
+        const file = event.dataTransfer.files[0];
+        if (file) void importFile(file);
+      }}
+    >
+      {dragging && (
+        <div className="drop-overlay" aria-hidden>
+          <Icon name="upload" size={28} />
+          <span>Drop a JSON IR file to import it as a new flow</span>
+        </div>
+      )}
       <header className="page-header">
         <div>
           <h1>Flows</h1>
@@ -134,11 +161,11 @@ export default function FlowsPage() {
               }}
             />
           </label>
-          <button type="button" className="btn" onClick={() => setCreating(true)} data-testid="create-flow">
-            <Icon name="plus" /> Blank flow
+          <button type="button" className="btn" onClick={() => setCreating(true)} data-testid="create-flow" title="Create a blank flow">
+            <Icon name="plus" /> Blank
           </button>
-          <Link to="/flows/new" className="btn primary" data-testid="new-flow">
-            <Icon name="sparkle" /> New flow from a prompt
+          <Link to="/flows/new" className="btn primary" data-testid="new-flow" title="Plan a new flow from a prompt">
+            <Icon name="sparkle" /> New flow
           </Link>
         </div>
       </header>

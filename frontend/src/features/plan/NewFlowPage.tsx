@@ -41,6 +41,10 @@ export default function NewFlowPage() {
   const promptRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
+    document.title = "New flow · DynamicFlow";
+  }, []);
+
+  useEffect(() => {
     let live = true;
     loadTools()
       .then((result) => live && setCatalogue(result))
@@ -103,7 +107,10 @@ export default function NewFlowPage() {
               plan();
             }}
           >
-            <label htmlFor="plan-prompt" className="plan-prompt-label">What should this flow do?</label>
+            <div className="plan-prompt-head">
+              <label htmlFor="plan-prompt" className="plan-prompt-label">What should this flow do?</label>
+              <span className="muted small" id="plan-prompt-hint"><kbd>Ctrl</kbd> + <kbd>Enter</kbd> to plan</span>
+            </div>
             <textarea
               id="plan-prompt"
               ref={promptRef}
@@ -139,15 +146,15 @@ export default function NewFlowPage() {
               <div className="planner-choice" role="radiogroup" aria-label="Planner">
                 <span className="picker-label">Planner</span>
                 <div className="segmented">
-                  {session.planners.map((name) => (
+                  {plannerChoices(session.planners).map(({ name, available }) => (
                     <button
                       key={name}
                       type="button"
                       role="radio"
                       aria-checked={planner === name}
-                      title={PLANNER_LABELS[name]?.hint}
+                      title={available ? PLANNER_LABELS[name]?.hint : "Not configured: set OPENAI_API_KEY on the server"}
                       onClick={() => setPlanner(name)}
-                      disabled={busy}
+                      disabled={busy || !available}
                       data-testid={`planner-${name}`}
                     >
                       {PLANNER_LABELS[name]?.name ?? name}
@@ -157,8 +164,7 @@ export default function NewFlowPage() {
                 <span className="muted small planner-hint">{PLANNER_LABELS[planner]?.hint}</span>
               </div>
               <span className="spacer" />
-              <span className="muted small" id="plan-prompt-hint">Ctrl + Enter</span>
-              <button type="submit" className="btn primary plan-submit" disabled={!prompt.trim() || busy} data-testid="plan-submit">
+              <button type="submit" className="btn primary plan-submit" aria-keyshortcuts="Control+Enter" disabled={!prompt.trim() || busy} data-testid="plan-submit">
                 {busy ? <><span className="spinner" aria-hidden /> Planning…</> : <>Plan the flow <span aria-hidden>→</span></>}
               </button>
             </div>
@@ -212,6 +218,12 @@ export default function NewFlowPage() {
       </div>
     </div>
   );
+}
+
+/** The planners to offer: the configured ones, and the LLM shown as unavailable when it is not. */
+function plannerChoices(configured: string[]): Array<{ name: string; available: boolean }> {
+  const names = [...configured, ...Object.keys(PLANNER_LABELS).filter((name) => !configured.includes(name))];
+  return names.map((name) => ({ name, available: configured.includes(name) }));
 }
 
 function PhaseBadge({ phase, transport }: { phase: string; transport: string | null }) {

@@ -14,6 +14,10 @@ export default function ToolsPage() {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
 
   useEffect(() => {
+    document.title = "Tools · DynamicFlow";
+  }, []);
+
+  useEffect(() => {
     const controller = new AbortController();
     loadCatalogue(controller.signal)
       .then(setCatalogue)

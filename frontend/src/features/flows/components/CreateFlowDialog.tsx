@@ -52,7 +52,7 @@ export function CreateFlowDialog({ onClose, onCreated }: Props) {
             onChange={(event) => setName(event.target.value)}
             maxLength={200}
             placeholder="e.g. Onboard a new customer"
-            autoFocus
+            data-autofocus
             aria-invalid={Boolean(fields.name)}
             data-testid="create-flow-name"
           />

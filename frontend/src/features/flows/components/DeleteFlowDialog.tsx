@@ -35,7 +35,7 @@ export function DeleteFlowDialog({ flow, onClose, onDeleted }: Props) {
       testId="delete-flow-dialog"
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="button" className="btn" onClick={onClose} data-autofocus>Cancel</button>
           <button
             type="button"
             className="btn danger-solid"

@@ -18,6 +18,8 @@ export function Dialog({ title, onClose, children, footer, testId, tone = "defau
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal?.();
+    // Focus the dialog's chosen control (the safe choice), not the first one (the close icon).
+    dialog?.querySelector<HTMLElement>("[data-autofocus]")?.focus();
     return () => dialog?.close?.();
   }, []);
 

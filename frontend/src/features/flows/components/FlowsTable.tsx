@@ -1,6 +1,6 @@
 // The table of flows: name and description, owner, latest version and whether it validates,
 // last run, last change, and each row's actions.
-import { Link } from "react-router-dom";
+import { Link, useNavigate } from "react-router-dom";
 import type { FlowRow } from "../api";
 import { fullTime, relativeTime } from "../format";
 import { Icon } from "./Icon";
@@ -14,6 +14,7 @@ interface Props {
 }
 
 export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
+  const navigate = useNavigate();
   return (
     <table className="table flows-table">
       <thead>
@@ -28,7 +29,15 @@ export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
       </thead>
       <tbody>
         {flows.map((flow) => (
-          <tr key={flow.id} data-testid="flow-row" data-flow-id={flow.id}>
+          <tr
+            key={flow.id}
+            data-testid="flow-row"
+            data-flow-id={flow.id}
+            onClick={(event) => {
+              // A click on the row's empty space opens the flow; links and the menu act alone.
+              if (!(event.target as HTMLElement).closest("a, button, [role=menu]")) navigate(`/flows/${flow.id}`);
+            }}
+          >
             <td className="flow-name-cell">
               <Link to={`/flows/${flow.id}`} className="flow-name" data-testid="flow-link">
                 {flow.name}

@@ -21,7 +21,7 @@ export function ImportErrorDialog({ fileName, message, problems, onClose, onRetr
       footer={
         <>
           <button type="button" className="btn" onClick={onClose}>Close</button>
-          <button type="button" className="btn primary" onClick={onRetry}>Choose another file</button>
+          <button type="button" className="btn primary" onClick={onRetry} data-autofocus>Choose another file</button>
         </>
       }
     >

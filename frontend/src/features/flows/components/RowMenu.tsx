@@ -45,7 +45,14 @@ export function RowMenu({ label, actions }: { label: string; actions: MenuAction
   }
 
   return (
-    <div className="row-menu" ref={wrapper} onKeyDown={onKeyDown}>
+    <div
+      className="row-menu"
+      ref={wrapper}
+      onKeyDown={onKeyDown}
+      onBlur={(event) => {
+        if (!wrapper.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
       <button
         ref={button}
         type="button"
