@@ -64,7 +64,15 @@ _NEGATIONS = re.compile(
     re.IGNORECASE,
 )
 #: Word forms the stemmer cannot join.
-_IRREGULAR = {"find": "found", "found": "find", "went": "go", "sent": "send", "paid": "pay"}
+_IRREGULAR = {
+    "find": "found",
+    "found": "find",
+    "locat": "found",
+    "exist": "found",
+    "went": "go",
+    "sent": "send",
+    "paid": "pay",
+}
 _OUT_OF = re.compile(r"\bout\s+of\b", re.IGNORECASE)
 _NEGATIVE_PREFIXES = ("in", "un", "non", "im", "dis")
 _SUCCESS_WORDS = frozenset(
@@ -75,7 +83,7 @@ _OUTCOME_WORDS = frozenset(
     stem(word)
     for word in "succeed succeeds succeeded success successful fail fails failed failure "
     "works worked pass passes passed ok okay goes go through fine good clean checks out looks "
-    "look clear cleared".split()
+    "look clear cleared paid charged approved accepted went processed".split()
 )
 #: Words that name a quantity: a comparison on one of them names its run input field.
 _QUANTITY_WORDS = (

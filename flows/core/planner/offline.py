@@ -65,6 +65,7 @@ from flows.core.planner.wording import (
     missing_capability,
     plain_verb_forms,
     straight_apostrophes,
+    unknown_word,
     vocabulary,
 )
 from flows.core.tools import ToolSpec
@@ -256,6 +257,11 @@ class FlowBuilder:
         #: node id -> the phrase of the request it comes from.
         self.sources: dict[str, str] = {}
         self.words = vocabulary(tools, COMMON_VERBS)
+        #: The thing the request last spoke of ("order"), for "it" in a later step.
+        self.topic: str | None = None
+        self.topic_words = frozenset(
+            word for spec in tools for word in split_identifier(spec.id)[1:] if len(word) > 2
+        )
 
     def seed(self, flow: Flow, *, visible: set[str], exits: list[str]) -> None:
         """Continue from an existing flow: its `visible` nodes are sources, new nodes attach
@@ -346,6 +352,17 @@ class FlowBuilder:
     # -- one clause ----------------------------------------------------------------------
 
     def add_clause(self, clause: Clause) -> None:
+        if clause.condition is not None:
+            self._note_topic(clause.condition.text)
+        self._add_clause(clause)
+        self._note_topic(clause.action or clause.text)
+
+    def _note_topic(self, text: str) -> None:
+        topics = [w for w in split_identifier(text) if w in self.topic_words]
+        if topics:
+            self.topic = topics[-1]
+
+    def _add_clause(self, clause: Clause) -> None:
         self._merge, self.merge_next = self.merge_next, None
         if self.group is not None and clause.parallel_group != self.group.id:
             self._end_group()
@@ -509,10 +526,30 @@ class FlowBuilder:
             return None  # filler ("and return the result")
         if clause.for_each and clause.for_each not in text.lower():
             text = f"{text} {clause.for_each}"  # "validate it" for each order
+        elif (
+            self.topic
+            and _PRONOUN_OBJECT.search(text)
+            and len(meaningful(text)) <= 3
+            and self.topic not in text.lower()
+        ):
+            text = f"{text} {self.topic}"  # "make sure it's valid": it is the order
+        located = _AT_LINK.sub(" ", text)
+        if located != text and meaningful(located):
+            # "check the mood of the page at the URL": the step is the check; the page
+            # comes from a fetch first (see _fetch_first).
+            ranked = self.rank(located)
+            if (
+                ranked
+                and ranked[0][0] >= self.min_score
+                and self._fetcher_for(ranked[0][1].spec) is not None
+            ):
+                text = located
         spec = self._pick_tool(clause, text)
         repeated = self._repeated_side_effect(spec, clause)
         if repeated is not None:
             return repeated
+        if not clause.for_each:
+            self._fetch_first(clause, spec)
         if (
             self._merge is not None
             and self._merge[0] == spec.id
@@ -523,6 +560,36 @@ class FlowBuilder:
         if clause.for_each:
             return self._map_node(clause, spec)
         return self._tool_node(clause, spec)
+
+    def _fetch_first(self, clause: Clause, spec: ToolSpec) -> None:
+        """ "Summarize the article at the link": a tool that reads text gets it from a tool
+        that fetches a URL, when the step names a link and nothing upstream fetched one."""
+        if not _MENTIONS_LINK.search(clause.text) or _takes_url(spec):
+            return
+        if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
+            return
+        fetcher = self._fetcher_for(spec)
+        if fetcher is not None:
+            self._tool_node(clause, fetcher)
+
+    def _fetcher_for(self, spec: ToolSpec) -> ToolSpec | None:
+        """The one tool that turns a URL into what `spec` reads (its first required text)."""
+        if _takes_url(spec):
+            return None
+        text_inputs = [
+            name
+            for name, schema in spec.input_properties().items()
+            if name in spec.required_inputs() and schema_types(schema) == {"string"}
+        ]
+        if not text_inputs:
+            return None
+        fetchers = [
+            other
+            for other in self.specs.values()
+            if _takes_url(other)
+            and any(name_similarity(text_inputs[0], f) >= 0.7 for f in other.output_properties())
+        ]
+        return fetchers[0] if len(fetchers) == 1 else None
 
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
         ranked = self.rank(text)
@@ -564,13 +631,23 @@ class FlowBuilder:
             if clause.approval is not None or not clause.action or not specs:
                 continue
             asked = _clean_action(clause.action)
+            first = next(iter(split_identifier(asked)), "")
+            if unknown_word(first, self.words):
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {clause.label}: no tool in the catalogue does {first!r} "
+                    "(it is not a word any tool's name or description uses). Register a tool "
+                    "that does it, or leave the step out.",
+                    step=clause.text,
+                    details={"phrase": first, "reason": "unknown_action"},
+                )
             missing = [missing_capability(asked, spec) for spec in specs]
             if all(item is not None for item in missing):
                 ranked = self.rank(asked)
                 closest = ranked[0][1].spec if ranked else None
-                first = missing[0]
-                assert first is not None
-                raise _capability_error(clause, first, closest)
+                lacking = missing[0]
+                assert lacking is not None
+                raise _capability_error(clause, lacking, closest)
 
     def _repeated_side_effect(self, spec: ToolSpec, clause: Clause) -> str | None:
         """A step naming again a tool that changes something, already planned where this
@@ -594,7 +671,18 @@ class FlowBuilder:
 
     def rank(self, text: str) -> list[tuple[float, ScoredTool]]:
         """Tools for a step, best first: lexical relevance, more when the tool's leading verb
-        is the step's verb, less for each word of the tool's id the step does not mention."""
+        is the step's verb, less for each word of the tool's id the step does not mention.
+        A verb that says little ("check the mood", "take payment") gives way to the words
+        after it when those map to a tool on their own."""
+        words = meaningful(text)
+        if len(words) > 1 and stem(words[0]) in _WEAK_VERBS:
+            rest = re.sub(rf"^\W*{re.escape(words[0])}\b", " ", text.strip(), flags=re.I)
+            ranked = self._rank(rest)
+            if ranked and ranked[0][0] >= self.min_score:
+                return ranked
+        return self._rank(text)
+
+    def _rank(self, text: str) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
         if words and words[0] in NOUN_VERBS:
             # "email the customer" asks to send an email, not to find one.
@@ -609,7 +697,11 @@ class FlowBuilder:
             tool_words = [stem(w) for w in split_identifier(item.spec.id)]
             factor = 1.0
             verb_forms = {verb} | synonyms(verb) if verb else set()
-            if tool_words and tool_words[0] in verb_forms:
+            # The verb counts when the tool matches something else too: "check the mood"
+            # is not check_inventory, "check the stock" is.
+            other = [term for term in item.matched if term not in verb_forms]
+            weak = verb in _WEAK_VERBS and not other and len(words) > 1
+            if tool_words and tool_words[0] in verb_forms and not weak:
                 factor *= VERB_BONUS
             elif verb_forms & set(tool_words[1:]):
                 factor *= VERB_BONUS * 0.9  # "greet the user": send_welcome_email
@@ -1046,6 +1138,28 @@ class FlowBuilder:
 
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
+#: Verbs that say little on their own: they favour a tool only along with another word.
+_WEAK_VERBS = frozenset(stem(w) for w in "check get make run do handle take see go".split())
+_PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
+_AT_LINK = re.compile(
+    r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
+    r"\s+)?at\s+(?:the\s+|this\s+|that\s+)?(?:url|link|address)\b|\b(?:of|from|on|in)\s+"
+    r"(?:the\s+)?(?:web\s*page|page|website|site)\b",
+    re.IGNORECASE,
+)
+_MENTIONS_LINK = re.compile(
+    r"\b(?:url|urls|link|links|web\s*page|website|site|(?:page|article|post)\s+at)\b",
+    re.IGNORECASE,
+)
+
+
+def _takes_url(spec: ToolSpec) -> bool:
+    return any(
+        {"url", "link", "uri", "href"} & set(split_identifier(name))
+        for name in spec.required_inputs()
+    )
+
+
 #: Words that say a value comes in with the run's input rather than from a step.
 _FROM_REQUEST = re.compile(
     r"\b(?:with|in|from|by|on)\s+(?:the|this|each)\s+(?:request|input|form|payload|call|"

@@ -24,7 +24,7 @@ COMMON_VERBS = frozenset(
     """
     add alert analyse analyze ask assess assign book build calculate call cancel charge check
     greet obtain require dispatch raise triage categorise categorize grab download verify
-    charge bill gauge produce work delete remove cancel edit modify amend post tweet share
+    charge bill gauge produce work give delete remove cancel edit modify amend post tweet share
     print export upload archive reimburse repay fax void revoke
     classify collect compare compute confirm convert create deliver detect determine download
     draft email enrich escalate estimate evaluate extract fetch file find flag forward gather
@@ -109,11 +109,40 @@ _FIRST = re.compile(
     re.IGNORECASE,
 )
 #: "X after doing Y": Y, then X.
+_BEFORE_GERUND = re.compile(r"^(?P<main>.+?),?\s+before\s+(?P<then>[a-z]+ing\b.+)$", re.IGNORECASE)
 _AFTER_GERUND = re.compile(r"^(?P<main>.+?),?\s+after\s+(?P<first>[a-z]+ing\b.+)$", re.IGNORECASE)
 _LOOP_VERBS = re.compile(
     r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
     re.IGNORECASE,
 )
+#: "..., so someone can respond": why, not a step.
+_PURPOSE = re.compile(
+    r",?\s+(?:so\s+(?:that\s+)?|in\s+order\s+(?:that|for)\s+)(?:someone|somebody|we|they|he|she|"
+    r"i|you|the\s+\w+(?:\s+team)?|our\s+\w+|people|customers?)\s+(?:can|could|will|may|know|"
+    r"knows|gets?|sees?)\b[^,;.]*",
+    re.IGNORECASE,
+)
+_LET_KNOW = re.compile(
+    r"\b(?:let\s+(?:me|us|them|him|her|the\s+\w+(?:\s+team)?)\s+know|tell\s+(?:me|us))\b\s*",
+    re.IGNORECASE,
+)
+_DONT_UNLESS = re.compile(
+    r"^(?P<lead>(?:please\s+|and\s+|but\s+)*)(?:do\s+not|don't|never)\s+(?P<action>.+?),?\s+"
+    r"(?P<word>unless|if|until)\s+(?P<condition>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _negative_conditional(sentence: str) -> str:
+    """ "Don't ship unless the payment went through" -> "Only if the payment went through,
+    ship"; "don't email them if the order is invalid" -> "unless ..., email them"."""
+    match = _DONT_UNLESS.match(sentence.strip())
+    if match is None:
+        return sentence
+    word = "only if" if match.group("word").lower() in ("unless", "until") else "unless"
+    return f"{word.capitalize()} {match.group('condition')}, {match.group('action')}"
+
+
 _AFTER_LEAD = re.compile(r"^\s*after\s+(?P<first>[a-z]+ing\b[^,]{1,80}),\s*", re.IGNORECASE)
 _BOTH_INSIDE = re.compile(r"(?P<lead>(?:,|\bthen)\s+)both\s+(?=\w+\s.+\band\b)", re.IGNORECASE)
 _GIVEN = re.compile(r"^\s*(?:given|with|using|from|for)\s+(?:a|an|the)\s+[^,]{1,40},\s*", re.I)
@@ -255,7 +284,7 @@ class PromptReader:
         plain = sorted(verbs - NOUN_VERBS, key=len, reverse=True)
         noun_verbs = sorted(NOUN_VERBS, key=len, reverse=True)
         verb = (
-            rf"(?:also\s+|then\s+|finally\s+)?(?:(?:{'|'.join(plain)})\b"
+            rf"(?:also\s+|then\s+|finally\s+|only\s+|just\s+)?(?:(?:{'|'.join(plain)})\b"
             rf"|(?:{'|'.join(noun_verbs)})\s+{_DETERMINERS})"
         )
         self._and_split = re.compile(rf"(?:\s*,\s*and\s+|\s+and\s+|\s*,\s*)(?={verb})", re.I)
@@ -298,6 +327,7 @@ class PromptReader:
                     continue
             if _APPROVAL.search(sentence):
                 sentence, deadline = approval_deadline(sentence)
+            sentence = _negative_conditional(sentence)
             lead_removed = request_lead_removed(sentence)
             if lead_removed != sentence:
                 sentence = lead_removed
@@ -305,6 +335,8 @@ class PromptReader:
                 is_context(sentence) and not _APPROVAL.search(sentence)
             ):
                 continue  # context, an aside, or something not to do
+            sentence = _negative_conditional(_LET_KNOW.sub("notify ", sentence))
+            sentence = _PURPOSE.sub("", sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
@@ -460,7 +492,9 @@ class PromptReader:
         text = piece.strip()
         if not text:
             return None
-        text = _LEADING_FILLER.sub("", text) or text
+        text = _LEADING_FILLER.sub("", text).strip(" ,")
+        if not text:
+            return None  # "Afterwards, regardless of the outcome," leads into the next step
         text = re.sub(r"[\s,]+(?:and|but|or|then)$", "", text, flags=re.IGNORECASE) or text
         clause = Clause(number=number, text=text, action=text, sentence=sentence)
         clause.otherwise = otherwise
@@ -534,7 +568,11 @@ def _condition_action(piece: str) -> str:
 
 
 def _after_gerund(piece: str) -> list[str]:
-    """ "send the email after looking them up" -> ["looking them up", "send the email"]."""
+    """ "send the email after looking them up" -> ["looking them up", "send the email"];
+    "check the stock before taking the payment" -> ["check the stock", "taking the payment"]."""
+    before = _BEFORE_GERUND.match(piece.strip())
+    if before is not None and not _APPROVAL.search(piece):
+        return [before.group("main"), before.group("then")]
     match = _AFTER_GERUND.match(piece.strip())
     if match is None or _APPROVAL.search(piece) or _LEADING_CONDITION.match(piece.strip()):
         return [piece]
@@ -554,9 +592,10 @@ def steps_first(sentences: list[str]) -> list[str]:
         sentence = ordered[index]
         if sentence == PARALLEL_HEADING or ordered[index - 1] == PARALLEL_HEADING:
             continue
-        if (_FIRST.search(sentence) and not re.match(
-            r"\s*(?:then|after|finally|next|lastly)\b", sentence, re.IGNORECASE
-        )) or _guards_previous(sentence, ordered[index - 1]):
+        if (
+            _FIRST.search(sentence)
+            and not re.match(r"\s*(?:then|after|finally|next|lastly)\b", sentence, re.IGNORECASE)
+        ) or _guards_previous(sentence, ordered[index - 1]):
             ordered[index - 1], ordered[index] = sentence, ordered[index - 1]
     return ordered
 
@@ -613,6 +652,8 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     if _second_is_head(first, second):
         first = second
         rest = text[match.end("second") :]
+    if re.match(r"\s+(?:is|are|was|were|has|have|gets?|must|should)\b", rest, re.IGNORECASE):
+        return None  # "ensure every item is in stock": all of them, not one at a time
     container_match = _CONTAINER.match(rest)
     container = container_match.group("container").lower() if container_match else None
     return first, container, match.start()
@@ -620,7 +661,7 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
 
 def remove_for_each(text: str) -> str:
     match = _FOR_EACH.search(text)
-    if match is None:
+    if match is None or for_each_phrase(text) is None:
         return text
     end = match.end("first")
     rest = text[end:]

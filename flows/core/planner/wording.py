@@ -127,7 +127,7 @@ def correct_typos(text: str, words: frozenset[str]) -> tuple[str, dict[str, str]
             return original
         if original.isupper() or (original[0].isupper() and not _sentence_start(text, match)):
             return original  # SMS, Slack, Spanish: names, not typos
-        if word in english:
+        if _is_english(word, english):
             return original  # a real word the catalogue does not use, not a typo
         found = best_correction(word, index.get(word[0], []), english=False)
         if found is None:
@@ -136,6 +136,42 @@ def correct_typos(text: str, words: frozenset[str]) -> tuple[str, dict[str, str]
         return found
 
     return _WORD_TOKEN.sub(replace, text), fixed
+
+
+def _is_english(word: str, english: frozenset[str]) -> bool:
+    if word in english:
+        return True
+    for ending, base in (
+        ("s", ""),
+        ("es", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("d", ""),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ly", ""),
+        ("er", ""),
+        ("ers", ""),
+        ("ment", ""),
+        ("ments", ""),
+    ):
+        stem_length = len(word) - len(ending)
+        if word.endswith(ending) and stem_length >= 3 and word[:stem_length] + base in english:
+            return True
+    return False
+
+
+def unknown_word(word: str, words: frozenset[str]) -> bool:
+    """Neither a word the catalogue or the planner knows nor an English word."""
+    lowered = word.lower()
+    return (
+        lowered.isalpha()
+        and len(lowered) > 3
+        and lowered not in words
+        and not _is_english(lowered, english_words())
+    )
 
 
 def best_correction(word: str, candidates: list[str], *, english: bool) -> str | None:
@@ -148,6 +184,8 @@ def best_correction(word: str, candidates: list[str], *, english: bool) -> str |
     if len(word) == 3:
         # "shp" -> "ship", "teh" -> "the": a missing letter or a swap, nothing else.
         candidates = [c for c in candidates if len(c) == 4 or sorted(c) == letters]
+    elif len(word) <= 5:
+        candidates = [c for c in candidates if len(c) >= len(word)]  # "gist" is not "gst"
     found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=50)
     if english:
         found = [f for f in found if f[0].startswith(word) and len(f[0]) == len(word) + 1]
@@ -249,8 +287,9 @@ _CONTEXT_START = re.compile(
 )
 #: ... unless it goes on to ask for something ("I'd like to validate ...").
 _REQUEST_LEAD = re.compile(
-    r"^.*?\b(?:i\s+(?:would|'d)\s+like\s+(?:you\s+)?to|i\s+want\s+(?:you\s+)?to|"
-    r"we\s+(?:want|need|would\s+like|'d\s+like)\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|"
+    r"^.*?\b(?:(?:i|we)(?:\s+would|'d)\s+like\s+(?:you\s+|(?:the|this|a|our)\s+(?:flow|"
+    r"workflow|automation|process|system|pipeline)\s+)?to|(?:i|we)\s+(?:want|need)\s+(?:you\s+|"
+    r"(?:the|this|a|our)\s+(?:flow|workflow|automation|process|system|pipeline)\s+)?to|"
     r"(?:can|could|would)\s+you|please|what\s+(?:i|we)\s+(?:need|want)(?:\s+is)?\s*:?|"
     r"i\s+(?:want|need)\s+(?:a|an|the)\s+(?:flow|workflow|process|pipeline|automation)\s+"
     r"(?:that|which|to)|(?:the|a|this)\s+(?:flow|workflow)\s+should)\s+",
@@ -289,10 +328,30 @@ def request_lead_removed(text: str) -> str:
     return rest or text
 
 
+_ROUTINE = re.compile(
+    r"^(?:(?:each|every)\s+(?:morning|day|night|evening|week|month|hour|time)|usually|normally|"
+    r"today|currently|sometimes|often|daily|weekly|nightly|right\s+now|at\s+the\s+moment)\s*,?\s+"
+    r"(?:we|i|they|our|customers?|users?)\b",
+    re.IGNORECASE,
+)
+_NO_NEED = re.compile(
+    r"\b(?:(?:don't|do\s+not|doesn't|does\s+not|won't|will\s+not)\s+need\s+(?:anything|any\b|to\b|"
+    r"a\b)|can\s+be\s+(?:ignored|skipped|left\s+alone)|needs?\s+no\b|nothing\s+(?:needs|to\s+do))",
+    re.IGNORECASE,
+)
+
+
 def is_context(text: str) -> bool:
     """Whether a clause describes the situation rather than asking for a step."""
     stripped = text.strip().lstrip("(").strip()
-    return bool(_CONTEXT_START.match(stripped) or _DECLARATIVE.match(stripped))
+    if re.match(r"(?:if|when|unless|only|once|whenever)\b", stripped, re.IGNORECASE):
+        return False
+    return bool(
+        _CONTEXT_START.match(stripped)
+        or _DECLARATIVE.match(stripped)
+        or _NO_NEED.search(stripped)
+        or _ROUTINE.match(stripped)
+    )
 
 
 def is_exclusion(text: str) -> bool:
@@ -600,6 +659,52 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"pdf", "invoice", "report", "document", "contract"}),
     ),
     ("print", re.compile(r"^(?:\w+\s+){0,2}?print\w*\b", re.I), frozenset({"print", "printer"})),
+    (
+        "convert between currencies or units",
+        re.compile(
+            r"\bconvert\w*\b|\bexchange\s+rates?\b|\bcurrency\s+conversion\b|"
+            r"\bfrom\s+[A-Z]{3}\s+(?:in)?to\s+[A-Z]{3}\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"convert", "conversion", "exchange"}),
+    ),
+    (
+        "search the web",
+        re.compile(
+            r"\b(?:search|google|browse|crawl|scrape)\w*\s+(?:\w+\s+){0,2}?(?:web|internet|"
+            r"online|google|news|sites?)\b|\bweb\s+search\b|\bgoogle\s+(?:it|them|for)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"search", "google", "crawl", "scrape"}),
+    ),
+    (
+        "images, audio or video",
+        re.compile(
+            r"\b(?:image|images|photo|photos|picture|pictures|logo|thumbnail|video|videos|"
+            r"audio|podcast|voice\s+note|screenshot)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"image", "photo", "picture", "logo", "thumbnail", "video", "audio", "media"}),
+    ),
+    (
+        "geocoding or maps",
+        re.compile(
+            r"\bgeocod\w*|\bcoordinates\b|\blatitude\b|\blongitude\b|\bon\s+a\s+map\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"geocode", "coordinate", "latitude", "longitude", "map", "geo"}),
+    ),
+    (
+        "a forecast or prediction",
+        re.compile(r"\b(?:forecast|predict)\w*", re.IGNORECASE),
+        frozenset({"forecast", "predict", "prediction"}),
+    ),
+    (
+        "transcription",
+        re.compile(r"\btranscri\w*|\bspeech[- ]to[- ]text\b", re.IGNORECASE),
+        frozenset({"transcribe", "transcription", "speech"}),
+    ),
+    ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
 )
 
 
