@@ -36,7 +36,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(group.split())
     for group in (
         "email mail e-mail emails inbox",
-        "send notify notification",
+        "send notify notification contact",
         "text message",
         "check validate verify valid validation confirm ensure",
         "lookup look find fetch get retrieve load read grab pull locate",
@@ -50,7 +50,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "classify classification categorize categorise category triage label sort",
         "ticket issue case",
         "create open add new raise file",
-        "url link page website web address",
+        "url link page website web",
         "amount total sum price cost",
         "order purchase",
         "item product line",

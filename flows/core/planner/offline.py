@@ -1139,7 +1139,9 @@ class FlowBuilder:
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
 #: Verbs that say little on their own: they favour a tool only along with another word.
-_WEAK_VERBS = frozenset(stem(w) for w in "check get make run do handle take see go".split())
+_WEAK_VERBS = frozenset(
+    stem(w) for w in "check get make run do handle take see go work figure find".split()
+)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"

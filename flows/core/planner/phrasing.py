@@ -24,7 +24,7 @@ COMMON_VERBS = frozenset(
     """
     add alert analyse analyze ask assess assign book build calculate call cancel charge check
     greet obtain require dispatch raise triage categorise categorize grab download verify
-    charge bill gauge produce work give delete remove cancel edit modify amend post tweet share
+    charge bill gauge produce work give contact delete remove cancel edit modify amend post tweet share
     print export upload archive reimburse repay fax void revoke
     classify collect compare compute confirm convert create deliver detect determine download
     draft email enrich escalate estimate evaluate extract fetch file find flag forward gather
@@ -123,7 +123,8 @@ _PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _LET_KNOW = re.compile(
-    r"\b(?:let\s+(?:me|us|them|him|her|the\s+\w+(?:\s+team)?)\s+know|tell\s+(?:me|us))\b\s*",
+    r"\b(?:let\s+(?:me|us|them|him|her|the\s+\w+(?:\s+team)?)\s+know|tell\s+(?:me|us)|"
+    r"reach\s+out\s+to|get\s+in\s+touch\s+with)\b\s*",
     re.IGNORECASE,
 )
 _DONT_UNLESS = re.compile(
