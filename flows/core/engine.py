@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,16 @@ from typing import Any, Final, Protocol
 import jsonschema
 
 from flows.core import events as ev
+from flows.core.bounded import (
+    ExpressionLimits,
+    LimitExceeded,
+    NodeBudget,
+    Size,
+    ValueTooLarge,
+    check_size,
+    evaluate_bounded,
+    measure,
+)
 from flows.core.checkpoints import (
     Checkpoint,
     CheckpointStore,
@@ -39,7 +50,6 @@ from flows.core.expressions import (
     ExpressionError,
     compile_expression,
     json_type_name,
-    render_template,
 )
 from flows.core.graph import Gate, build_graph, find_cycle
 from flows.core.ir import (
@@ -131,6 +141,8 @@ class EngineLimits:
     #: tool id -> most calls in flight; overrides the tool's own config.concurrency
     tool_concurrency: dict[str, int] = field(default_factory=dict)
     default_timeout_s: float = 30.0
+    #: Budgets and the value size cap for expressions (flows/core/bounded.py).
+    expressions: ExpressionLimits = field(default_factory=ExpressionLimits)
 
 
 @dataclass(slots=True)
@@ -371,6 +383,9 @@ class _Execution:
         self.resumed = checkpoint is not None
         self.checkpoint = checkpoint or Checkpoint(run_id=run_id, input=run_input or {})
         self.values: dict[str, Any] = {"input": self.checkpoint.input}
+        #: The size of each value in `values` (the cost estimate reads them).
+        self.sizes: dict[str, Size] = {"input": measure(self.checkpoint.input)}
+        self.budgets: dict[str, NodeBudget] = {}
         self.status: dict[str, str] = {}
         self.rejected: set[str] = set()
         self.remaining: dict[str, int] = {}
@@ -463,6 +478,7 @@ class _Execution:
                 continue
             self.status[node_id] = record.status
             self.values[node_id] = record.output if record.status == COMPLETED else None
+            self.sizes[node_id] = measure(self.values[node_id])
             self.skips += record.status == SKIPPED
             node = self.steps[node_id].node
             if (
@@ -547,13 +563,16 @@ class _Execution:
             started = time.perf_counter()
             started_at = time.time()
             try:
-                reason = self._skip_reason(step)
+                self.budgets[step.id] = NodeBudget(self.engine.limits.expressions.node_s)
+                reason = await self._skip_reason(step)
                 if reason is not None:
                     await self._commit(NodeRecord(step.id, SKIPPED), step)
                     self.emit(ev.NODE_SKIPPED, step.id, {"reason": reason})
                     self._release(step, SKIPPED)
                     return
                 record = await self._run_node(step, started_at)
+                if record is not None and record.status == COMPLETED:
+                    self._check_output(step, record)
             except _NodeFailure as failure:
                 record = NodeRecord(
                     step.id,
@@ -592,6 +611,7 @@ class _Execution:
             self._fail(step.id, _error("internal_error", f"{type(exc).__name__}: {exc}"))
         finally:
             self.started.discard(step.id)
+            self.budgets.pop(step.id, None)
             del self.tasks[step.id]
             self.active -= 1
             if self.active == 0 and not self.done.done():
@@ -610,12 +630,21 @@ class _Execution:
             await self.engine.store.save_node(self.run_id, record)
         self.checkpoint.nodes[record.node_id] = record
 
+    def _check_output(self, step: Step, record: NodeRecord) -> None:
+        """Fail the node if its output is over the size cap; remember its size."""
+        limit = self.engine.limits.expressions.max_value_bytes
+        try:
+            self.sizes[step.id] = check_size(record.output, limit)
+        except ValueTooLarge as exc:
+            raise _NodeFailure(_too_large(step.id, "output", exc), record.attempts) from None
+
     def _release(self, step: Step, status: str) -> None:
         self.status[step.id] = status
         if status == COMPLETED:
             self.values[step.id] = self.checkpoint.nodes[step.id].output
         else:
             self.values[step.id] = None
+            self.sizes[step.id] = measure(None)
             self.skips += 1
         if self.stopping:
             return
@@ -642,7 +671,7 @@ class _Execution:
                 if other != node_id:
                     self.tasks[other].cancel()
 
-    def _skip_reason(self, step: Step) -> str | None:
+    async def _skip_reason(self, step: Step) -> str | None:
         if step.deps and (self.skips or self.rejected):
             status = self.status
             skipped = [d for d in step.deps if status[d] == SKIPPED or d in self.rejected]
@@ -659,7 +688,7 @@ class _Execution:
             if taken != gate.arm:
                 return f"'{gate.owner}' took {taken or 'no'} arm, not {gate.arm}"
         if step.when is not None:
-            value = self._eval(step, "when", step.when)
+            value = await self._eval(step, "when", step.when)
             if not isinstance(value, bool):
                 raise _NodeFailure(
                     _error(
@@ -672,24 +701,78 @@ class _Execution:
                 return f"guard `{step.when.source}` is false"
         return None
 
-    def _eval(
+    async def _eval(
         self,
         step: Step,
         field_name: str,
         expression: Expression,
         env: Mapping[str, Any] | None = None,
     ) -> Any:
+        """Evaluate within the expression's and the node's budget (flows/core/bounded.py)."""
+        scope = self.values if env is None else env
         try:
-            return expression.evaluate(self.values if env is None else env)
+            if expression.program is None:  # a literal or a plain path: no work to bound
+                return expression.evaluate(scope)
+            budget = self.budgets.get(step.id)
+            if budget is None:
+                budget = self.budgets[step.id] = NodeBudget(self.engine.limits.expressions.node_s)
+            shared = env is None or env.get("input") is self.values["input"]
+            return await evaluate_bounded(
+                expression,
+                scope,
+                self.engine.limits.expressions,
+                sizes=self.sizes if shared else None,
+                budget=budget,
+            )
+        except LimitExceeded as exc:
+            raise _NodeFailure(
+                _error(
+                    exc.code,
+                    f"node '{step.id}', field '{field_name}': {exc.message}",
+                    field=field_name,
+                    limit=exc.limit,
+                    expression=exc.expression,
+                )
+            ) from None
         except ExpressionError as exc:
             raise _NodeFailure(
                 _error("expression_error", str(exc), field=field_name, column=exc.column)
             ) from None
 
-    def _inputs(self, step: Step, env: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    async def _inputs(self, step: Step, env: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if step.join_source is not None:
             env = {"source": self.values.get(step.join_source)}
-        return {name: self._eval(step, f"inputs.{name}", expr, env) for name, expr in step.inputs}
+        inputs = {
+            name: await self._eval(step, f"inputs.{name}", expr, env) for name, expr in step.inputs
+        }
+        try:
+            check_size(inputs, self.engine.limits.expressions.max_value_bytes)
+        except ValueTooLarge as exc:
+            raise _NodeFailure(_too_large(step.id, "inputs", exc)) from None
+        return inputs
+
+    async def _render(self, step: Step, template: str, field_name: str) -> str:
+        """A `{{ expr }}` template with each placeholder evaluated within the budget."""
+        parts: list[str] = []
+        position = 0
+        for match in _TEMPLATE.finditer(template):
+            parts.append(template[position : match.start()])
+            source = match.group(1).strip()
+            try:
+                expression = compile_expression(source)
+            except ExpressionError as exc:
+                raise _NodeFailure(
+                    _error("expression_error", str(exc), field=field_name)
+                ) from None
+            value = await self._eval(step, field_name, expression)
+            parts.append(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+            position = match.end()
+        parts.append(template[position:])
+        text = "".join(parts)
+        limit = self.engine.limits.expressions.max_value_bytes
+        if len(text) > limit:
+            raise _NodeFailure(_too_large(step.id, field_name, ValueTooLarge(len(text), limit)))
+        return text
 
     # ------------------------------------------------------------------ node kinds
 
@@ -698,14 +781,14 @@ class _Execution:
         if isinstance(node, ToolNode):
             inputs = self._reviewed_inputs(step)
             if inputs is None:
-                inputs = self._inputs(step)
+                inputs = await self._inputs(step)
             self.emit(ev.NODE_STARTED, step.id, {"inputs": inputs})
             output, attempts = await self._invoke(step, inputs, step.id)
             return NodeRecord(
                 step.id, COMPLETED, output, None, inputs, attempts, started_at, time.time()
             )
         if isinstance(node, BranchNode):
-            value = self._eval(step, "condition", compile_expression(node.condition))
+            value = await self._eval(step, "condition", compile_expression(node.condition))
             if not isinstance(value, bool):
                 raise _NodeFailure(
                     _error(
@@ -720,7 +803,7 @@ class _Execution:
                 step.id, COMPLETED, output, started_at=started_at, finished_at=time.time()
             )
         if isinstance(node, SwitchNode):
-            value = self._eval(step, "value", compile_expression(node.value))
+            value = await self._eval(step, "value", compile_expression(node.value))
             key = value if isinstance(value, str) else json.dumps(value)
             arm = f"case:{key}" if key in node.cases else "default"
             self.emit(ev.NODE_STARTED, step.id)
@@ -731,10 +814,10 @@ class _Execution:
         if isinstance(node, ValueNode | OutputNode):
             self.emit(ev.NODE_STARTED, step.id)
             if isinstance(node.value, str):
-                output = self._eval(step, "value", compile_expression(node.value))
+                output = await self._eval(step, "value", compile_expression(node.value))
             else:
                 output = {
-                    key: self._eval(step, f"value.{key}", compile_expression(source))
+                    key: await self._eval(step, f"value.{key}", compile_expression(source))
                     for key, source in node.value.items()
                 }
             return NodeRecord(
@@ -818,7 +901,7 @@ class _Execution:
             attempt += 1
 
     async def _run_map(self, step: Step, node: MapNode, started_at: float) -> NodeRecord:
-        items = self._eval(step, "items", compile_expression(node.items))
+        items = await self._eval(step, "items", compile_expression(node.items))
         if not isinstance(items, list):
             raise _NodeFailure(
                 _error(
@@ -842,7 +925,7 @@ class _Execution:
         async def one(index: int, item: Any) -> Any:
             nonlocal attempts
             env = {**self.values, "item": item, "index": index}
-            inputs = self._inputs(step, env)
+            inputs = await self._inputs(step, env)
             async with semaphore:
                 output, used = await self._invoke(step, inputs, step.id)
             attempts += used
@@ -877,7 +960,7 @@ class _Execution:
                 return inputs
         return None
 
-    def _review_request(self, step: Step) -> dict[str, Any] | None:
+    async def _review_request(self, step: Step) -> dict[str, Any] | None:
         """The tool call an approval reviews: the inputs the run is about to send."""
         if step.review is None:
             return None
@@ -899,13 +982,13 @@ class _Execution:
         return {
             "node": target.id,
             "tool": target.node.tool,  # type: ignore[union-attr]
-            "proposed": self._inputs(target, env),
+            "proposed": await self._inputs(target, env),
             "input_schema": tool.spec.input_schema if tool is not None else {"type": "object"},
         }
 
     async def _suspend(self, step: Step, node: ApprovalNode, started_at: float) -> None:
         context = {
-            key: self._eval(step, f"context.{key}", compile_expression(source))
+            key: await self._eval(step, f"context.{key}", compile_expression(source))
             for key, source in node.context.items()
         }
         request = {
@@ -917,7 +1000,7 @@ class _Execution:
             "assignees": node.assignees.model_dump(),
             "quorum": node.quorum,
             "reject_quorum": node.reject_quorum,
-            "review": self._review_request(step),
+            "review": await self._review_request(step),
             "timeout_s": node.timeout_seconds,
             "on_timeout": node.on_timeout,
             "escalate_to": node.escalate_to,
@@ -986,11 +1069,8 @@ class _Execution:
                     "no language model is configured (set OPENAI_API_KEY to run llm nodes)",
                 )
             )
-        try:
-            prompt = render_template(node.prompt, self.values)
-            system = render_template(node.system, self.values) if node.system else None
-        except ExpressionError as exc:
-            raise _NodeFailure(_error("expression_error", str(exc), field="prompt")) from None
+        prompt = await self._render(step, node.prompt, "prompt")
+        system = await self._render(step, node.system, "system") if node.system else None
         self.emit(ev.NODE_STARTED, step.id, {"prompt": prompt})
         retry = node.retry or Retry(max_attempts=1)
         attempt = 1
@@ -1022,6 +1102,20 @@ class _Execution:
                 self.emit(ev.NODE_RETRYING, step.id, {"attempt": attempt, "error": error})
                 await self.engine.clock.sleep(retry.delay(attempt))
                 attempt += 1
+
+
+_TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
+def _too_large(node_id: str, field_name: str, exc: ValueTooLarge) -> dict[str, Any]:
+    return _error(
+        "value_too_large",
+        f"node '{node_id}', field '{field_name}': the value is {exc.size} bytes as JSON; "
+        f"the limit is {exc.limit} bytes (DYNAMICFLOW_MAX_VALUE_BYTES)",
+        field=field_name,
+        limit=exc.limit,
+        size=exc.size,
+    )
 
 
 def _parse_llm_output(text: str, schema: dict[str, Any] | None) -> Any:

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 import cel
+
+from flows.core.cel_functions import (
+    EXTENSION_FUNCTIONS,
+    NAMESPACES,
+    SUPERLINEAR_FUNCTIONS,
+    is_known_function,
+)
 
 MAX_EXPRESSION_LENGTH = 4000
 #: Comprehension macros multiply work by the size of their list; nesting them is the
@@ -32,6 +39,10 @@ _COMPREHENSION = re.compile(r"\.\s*(all|exists|exists_one|map|filter)\s*\(")
 _LOCATION = re.compile(r"<input>:(\d+):(\d+):\s*(.*)")
 _STRING_LITERAL = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 _MACRO_VARIABLE = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter)\s*\(\s*([A-Za-z_]\w*)\s*,")
+_NAMESPACED_CALL = re.compile(
+    r"(?<![\w.])(" + "|".join(sorted(NAMESPACES)) + r")\s*\.\s*([A-Za-z_]\w*)\s*\("
+)
+_IDENTIFIER = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
 _KEYWORDS = {"true": True, "false": False, "null": None}
 _MISSING = object()
 
@@ -59,6 +70,17 @@ class Expression:
     path: tuple[str, ...] | None = None
     literal: Any = _MISSING
     program: Any = field(default=None, repr=False, compare=False)
+    #: The extension functions it calls (registered on each evaluation), by CEL name.
+    extensions: Mapping[str, Callable[..., Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    #: Function names neither CEL nor the extensions define (the validator reports them).
+    unknown_functions: tuple[str, ...] = ()
+    #: Comprehension macros plus calls of superlinear functions: each may multiply the
+    #: work by the length of a list (the runtime cost estimate raises the size to it).
+    comprehensions: int = 0
+    #: How often the text names one of its variables (each may copy a whole value).
+    references: int = 0
 
     @property
     def is_literal(self) -> bool:
@@ -72,6 +94,9 @@ class Expression:
             return self._resolve_path(env)
         activation = {name: env[name] for name in self.variables if name in env}
         try:
+            if self.extensions:
+                context = cel.Context(variables=activation, functions=dict(self.extensions))
+                return to_json_value(self.program.execute(context))
             return to_json_value(self.program.execute(activation))
         except RuntimeError as exc:
             raise ExpressionError(_first_line(exc), expression=self.source) from None
@@ -125,9 +150,37 @@ def compile_expression(source: str) -> Expression:
     except ValueError as exc:
         message, column = _syntax_location(str(exc))
         raise ExpressionError(message, expression=source, column=column, kind="syntax") from None
-    bound = set(_MACRO_VARIABLE.findall(_STRING_LITERAL.sub('""', text)))
-    variables = frozenset(name for name in program.variables() if name not in bound)
-    return Expression(source=source, variables=variables, program=program)
+    without_strings = _STRING_LITERAL.sub('""', text)
+    bound = set(_MACRO_VARIABLE.findall(without_strings))
+    called: set[str] = set()
+    namespaces: set[str] = set()
+    for namespace, name in _NAMESPACED_CALL.findall(without_strings):
+        called.add(f"{namespace}.{name}")
+        namespaces.add(namespace)
+    plain = {
+        name
+        for name in program.functions()
+        if name[:1].isalpha() and not any(f.endswith("." + name) for f in called)
+    }
+    called |= plain
+    variables = frozenset(
+        name for name in program.variables() if name not in bound and name not in namespaces
+    )
+    extensions = {name: EXTENSION_FUNCTIONS[name] for name in called if name in EXTENSION_FUNCTIONS}
+    unknown = tuple(sorted(name for name in called if not is_known_function(name)))
+    comprehensions = len(_COMPREHENSION.findall(without_strings)) + sum(
+        1 for name in called if name in SUPERLINEAR_FUNCTIONS
+    )
+    references = sum(1 for name in _IDENTIFIER.findall(without_strings) if name in variables)
+    return Expression(
+        source=source,
+        variables=variables,
+        program=program,
+        extensions=extensions,
+        unknown_functions=unknown,
+        comprehensions=comprehensions,
+        references=max(references, 1),
+    )
 
 
 def evaluate(source: str, env: Mapping[str, Any]) -> Any:

@@ -20,7 +20,13 @@ from typing import Any
 import jsonschema
 from pydantic import ValidationError
 
-from flows.core.expressions import ExpressionError, compile_expression, json_type_name
+from flows.core.cel_functions import known_functions
+from flows.core.expressions import (
+    Expression,
+    ExpressionError,
+    compile_expression,
+    json_type_name,
+)
 from flows.core.graph import (
     JOIN_LOCALS,
     MAP_LOCALS,
@@ -604,6 +610,9 @@ class _Checker:
                 continue
             for name in sorted(compiled.variables):
                 self._check_name(node, site, name)
+            self._check_functions(node.id, site.field, compiled)
+            if compiled.comprehensions >= 2:
+                self._check_cost(node, site)
             if site.field == "when" and compiled.is_literal and compiled.literal is False:
                 dead.add(node.id)
                 self.add(
@@ -616,6 +625,53 @@ class _Checker:
                 )
             self._check_site_type(node, site)
         return dead
+
+    def _check_functions(self, node_id: str | None, field: str, compiled: Expression) -> None:
+        """Every function called exists at run time (CEL's own or a registered extension)."""
+        for name in compiled.unknown_functions:
+            close = difflib.get_close_matches(name, known_functions(), n=1, cutoff=0.6)
+            where = f"Node `{node_id}` field `{field}`" if node_id else f"`{field}`"
+            self.add(
+                "expression_error",
+                f"{where} calls `{name}`, which is not a function expressions can call.",
+                node=node_id,
+                field=field,
+                hint=(f"Did you mean `{close[0]}`? " if close else "")
+                + "Expressions can call: "
+                + ", ".join(f"`{n}`" for n in known_functions())
+                + ".",
+            )
+
+    def _check_cost(self, node: Node, site: ExpressionSite) -> None:
+        """Refuse nested comprehensions whose work is certainly too large."""
+        cost = comprehension_cost(site.source, self._scope(node, site))
+        if cost is None:
+            return
+        depth, steps, unbounded = cost
+        if depth >= 3 and unbounded:
+            lists = ", ".join(f"`{text}`" for text in dict.fromkeys(unbounded))
+            reason = (
+                f"nests {depth} comprehensions over lists with no `maxItems` ({lists}): the "
+                "work is the product of their lengths (200 items each are 8 million steps)"
+            )
+        elif not unbounded and steps > MAX_COMPREHENSION_STEPS:
+            reason = (
+                f"nests {depth} comprehensions whose lists may hold {steps:,.0f} combinations "
+                f"together; the limit is {MAX_COMPREHENSION_STEPS:,}"
+            )
+        else:
+            return
+        self.add(
+            "expression_error",
+            f"Node `{node.id}` field `{site.field}` {reason}.",
+            node=node.id,
+            field=site.field,
+            hint=(
+                "Split the work across value nodes (one comprehension level each), or bound "
+                "the lists with `maxItems` in the input_schema or the tool's output_schema. "
+                "At run time each expression also has a time budget."
+            ),
+        )
 
     def _check_name(self, node: Node, site: ExpressionSite, name: str) -> None:
         if name == RUN_INPUT or name in site.local_names or name in _CEL_TYPE_NAMES:
@@ -1292,6 +1348,71 @@ _CONVERSIONS = {
 
 class _Unparsable(Exception):
     pass
+
+
+#: Nested comprehensions over lists whose `maxItems` multiply to more than this are refused.
+MAX_COMPREHENSION_STEPS = 10_000_000
+_MACRO_NAMES = frozenset({"all", "exists", "exists_one", "map", "filter"})
+
+
+def comprehension_cost(
+    source: str, scope: Mapping[str, JsonSchema | None]
+) -> tuple[int, float, list[str]] | None:
+    """The deepest nesting of comprehensions in `source`: (depth, product of the lists'
+    `maxItems` along it (inf when one has none), the unbounded lists' text); None when the
+    expression cannot be parsed here."""
+    try:
+        tree = _Parser(source).parse()
+        depth, steps, unbounded = _chain(tree, scope, source)
+    except (_Unparsable, RecursionError):
+        return None
+    return depth, steps, unbounded
+
+
+def _chain(
+    tree: Any, scope: Mapping[str, JsonSchema | None], source: str
+) -> tuple[int, float, list[str]]:
+    best: tuple[int, float, list[str]] = (0, 1.0, [])
+    if not isinstance(tree, tuple) or not tree or not isinstance(tree[0], str):
+        return best
+    if (
+        tree[0] == "call"
+        and tree[1] is not None
+        and tree[2] in _MACRO_NAMES
+        and len(tree[3]) >= 2
+        and tree[3][0][0] == "ident"
+    ):
+        target = tree[1]
+        best = _chain(target, scope, source)
+        schema = _infer(target, scope)
+        bound = schema.get("maxItems") if isinstance(schema, dict) else None
+        items = schema.get("items") if isinstance(schema, dict) else None
+        inner = {**scope, tree[3][0][1]: items if isinstance(items, dict) else None}
+        body: tuple[int, float, list[str]] = (0, 1.0, [])
+        for argument in tree[3][1:]:
+            body = max(body, _chain(argument, inner, source), key=lambda c: (c[0], c[1]))
+        unbounded = [] if isinstance(bound, int) else [_tree_text(target)]
+        factor = float(bound) if isinstance(bound, int) else float("inf")
+        nested = (1 + body[0], factor * body[1], unbounded + body[2])
+        return max(best, nested, key=lambda c: (c[0], c[1]))
+    for part in tree[1:]:
+        children = part if isinstance(part, list) else [part]
+        for child in children:
+            for sub in child if isinstance(child, tuple) and child and isinstance(
+                child[0], tuple
+            ) else (child,):
+                best = max(best, _chain(sub, scope, source), key=lambda c: (c[0], c[1]))
+    return best
+
+
+def _tree_text(tree: tuple[Any, ...]) -> str:
+    if tree[0] == "ident":
+        return str(tree[1])
+    if tree[0] == "select":
+        return f"{_tree_text(tree[1])}.{tree[2]}"
+    if tree[0] == "call" and tree[1] is not None:
+        return f"{_tree_text(tree[1])}.{tree[2]}(...)"
+    return "a list"
 
 
 def infer_type(source: str, scope: Mapping[str, JsonSchema | None]) -> JsonSchema | None:

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 
+from flows.core.bounded import ExpressionLimits
+
 
 def _setting(name: str) -> Any:
     value = getattr(settings, name, None)
@@ -102,3 +104,22 @@ def redis_prefix() -> str:
 
 def max_concurrency() -> int:
     return int(_float("DYNAMICFLOW_MAX_CONCURRENCY", 32))
+
+
+def expression_limits() -> ExpressionLimits:
+    """Budgets and the value size cap for expressions (flows/core/bounded.py)."""
+    default = ExpressionLimits()
+    return ExpressionLimits(
+        expression_s=_float("DYNAMICFLOW_EXPRESSION_BUDGET_S", default.expression_s),
+        node_s=_float("DYNAMICFLOW_NODE_BUDGET_S", default.node_s),
+        max_value_bytes=int(_float("DYNAMICFLOW_MAX_VALUE_BYTES", default.max_value_bytes)),
+        sandbox_memory_bytes=int(
+            _float("DYNAMICFLOW_EXPRESSION_MEMORY_BYTES", default.sandbox_memory_bytes)
+        ),
+    )
+
+
+def max_claims() -> int:
+    """How many times a run may be taken over after its worker lost the lease before it
+    fails (a run that kills or hangs every worker that executes it)."""
+    return int(_float("DYNAMICFLOW_RUN_MAX_CLAIMS", 5))

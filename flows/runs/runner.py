@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from flows.core import events as ev
+from flows.core.bounded import close_loop_sandboxes
 from flows.core.checkpoints import CheckpointUnavailable
 from flows.core.engine import ApprovalDecision, CompiledFlow, Engine, EngineError, EngineLimits
 from flows.core.events import Event
@@ -91,7 +92,9 @@ class RunnerContext:
         engine = Engine(
             run_catalog(),
             store=store,
-            limits=EngineLimits(max_concurrency=conf.max_concurrency()),
+            limits=EngineLimits(
+                max_concurrency=conf.max_concurrency(), expressions=conf.expression_limits()
+            ),
             limiter=limiter,
             joins=run_joins(),
         )
@@ -134,6 +137,7 @@ def reset_runner_context() -> None:
     context = getattr(_local, "context", None)
     if context is not None:
         _local.context = None
+        context.loop.run_until_complete(close_loop_sandboxes())
         context.loop.run_until_complete(context.pg.close())
         context.db.shutdown()
         context.loop.close()
