@@ -78,11 +78,19 @@ class RunListCreateApi(RunsApiView):
 
 
 class RunDetailApi(RunsApiView):
-    @extend_schema(tags=["runs"], responses={200: RunDetailOutput, **errors(401, 404)})
+    class Params(serializers.Serializer):
+        nodes = serializers.BooleanField(
+            required=False, default=True,
+            help_text="false: the run without its node attempts (`nodes` is left out).",
+        )
+
+    @extend_schema(tags=["runs"], parameters=[Params],
+                   responses={200: RunDetailOutput, **errors(400, 401, 404)})
     def get(self, request: Request, run_id: str) -> Response:
         """A run with its node attempts; another user's run is not found."""
+        params = validated(self.Params, request.query_params)
         run = selectors.run_get(run_id=run_id, user=request.user)
-        return Response(RunDetailOutput(run).data)
+        return Response((RunDetailOutput if params["nodes"] else RunOutput)(run).data)
 
 
 class RunCancelApi(RunsApiView):

@@ -1,5 +1,6 @@
-"""The runs list's filters for the runs page (flow, created time) and the run's flow name and
-version number that the page shows and uses to fetch the version's graph."""
+"""The runs list's filters for the runs page (flow, created time), the run's flow name and
+version number that the page shows and uses to fetch the version's graph, and the run
+without its node attempts that the page loads first."""
 
 from __future__ import annotations
 
@@ -45,3 +46,18 @@ def test_runs_filter_by_created_time(user, make_version, api):
     assert [row["id"] for row in older] == [str(old.id)]
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.django_db
+def test_a_run_without_its_node_attempts(user, make_version, api):
+    version = make_version(chain(1, tool="t_noop"))
+    run = Run.objects.create(flow_version=version, requested_by=user)
+    run.node_attempts.create(node_id="n1", status="completed", output={"ok": True})
+
+    full = api.get(f"/api/v1/runs/{run.id}/").json()
+    light = api.get(f"/api/v1/runs/{run.id}/", {"nodes": "false"}).json()
+
+    assert [node["node_id"] for node in full["nodes"]] == ["n1"]
+    assert "nodes" not in light
+    assert light == {key: value for key, value in full.items() if key != "nodes"}
+    assert api.get(f"/api/v1/runs/{run.id}/", {"nodes": "maybe"}).status_code == 400

@@ -2791,11 +2791,23 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_runs_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description false: the run without its node attempts (`nodes` is left out). */
+                nodes?: boolean;
+            };
             header?: never;
             path: {
                 run_id: string;
@@ -2810,6 +2822,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunDetailOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -3039,6 +3060,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

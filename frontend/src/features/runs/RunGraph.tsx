@@ -5,13 +5,24 @@ import {
   BackgroundVariant,
   Controls,
   MiniMap,
+  Position,
   ReactFlow,
   type Edge,
   type NodeMouseHandler,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { irToGraph, layoutGraph, NODE_WIDTH, type FlowEdge, type FlowIR, type FlowNode } from "../../graph";
+import {
+  armsOf,
+  irToGraph,
+  layoutGraph,
+  NODE_WIDTH,
+  SOURCE_HANDLE,
+  TARGET_HANDLE,
+  type FlowEdge,
+  type FlowIR,
+  type FlowNode,
+} from "../../graph";
 import { emptyNode, type NodeState } from "./runState";
 import { RunNode, type RunFlowNode } from "./RunNode";
 import "./runGraph.css";
@@ -19,6 +30,34 @@ import "./runGraph.css";
 const nodeTypes = { runNode: RunNode };
 export const CARD_HEIGHT = 64;
 const MAP_CARD_HEIGHT = 84;
+/** Above this many nodes only what is on screen is drawn, and the view opens at a readable
+ * zoom on the flow's first nodes instead of fitting all of them (the minimap shows the rest). */
+const BIG_GRAPH = 60;
+
+function cardHeight(node: FlowNode): number {
+  return node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT;
+}
+
+const HANDLE = 8;
+
+/**
+ * Where RunNode draws its handles (the target on the left, the sources or arms on the
+ * right). Given up front, React Flow need not render every card once to measure them, so a
+ * big flow only ever draws the cards on screen.
+ */
+function handlesOf(node: FlowNode): NonNullable<RunFlowNode["handles"]> {
+  const height = cardHeight(node);
+  const arms = armsOf(node.data.node);
+  const sources = arms.length
+    ? arms.map((arm, i) => ({ id: arm.arm, top: ((i + 1) / (arms.length + 1)) * height }))
+    : [{ id: SOURCE_HANDLE, top: height / 2 }];
+  return [
+    { id: TARGET_HANDLE, type: "target", position: Position.Left, x: -HANDLE / 2, y: height / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
+    ...sources.map(({ id, top }) => ({
+      id, type: "source" as const, position: Position.Right, x: NODE_WIDTH - HANDLE / 2, y: top - HANDLE / 2, width: HANDLE, height: HANDLE,
+    })),
+  ];
+}
 
 interface Props {
   ir: FlowIR;
@@ -36,7 +75,7 @@ function useLayout(ir: FlowIR): { nodes: FlowNode[]; edges: FlowEdge[] } | null 
     const graph = irToGraph(ir);
     const sized = graph.nodes.map((node) => ({
       ...node,
-      measured: { width: NODE_WIDTH, height: node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT },
+      measured: { width: NODE_WIDTH, height: cardHeight(node) },
     }));
     layoutGraph(sized, graph.edges).then((nodes) => {
       if (!cancelled) setLaid({ nodes, edges: graph.edges });
@@ -51,6 +90,15 @@ function useLayout(ir: FlowIR): { nodes: FlowNode[]; edges: FlowEdge[] } | null 
 export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }: Props) {
   const laid = useLayout(ir);
   const cache = useRef(new Map<string, RunFlowNode>());
+  const handleCache = useRef(new WeakMap<FlowNode, NonNullable<RunFlowNode["handles"]>>());
+  const handlesFor = (base: FlowNode) => {
+    let found = handleCache.current.get(base);
+    if (!found) {
+      found = handlesOf(base);
+      handleCache.current.set(base, found);
+    }
+    return found;
+  };
 
   const flowNodes = useMemo(() => {
     if (!laid) return [];
@@ -74,6 +122,11 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
             position: base.position,
             data: { node: base.data.node, state, selected: isSelected, runningMs },
             width: NODE_WIDTH,
+            height: cardHeight(base),
+            // Cards have a fixed size: given here, React Flow need not measure (and, with
+            // only visible nodes drawn, remount) every card on every update.
+            measured: { width: NODE_WIDTH, height: cardHeight(base) },
+            handles: handlesFor(base),
             draggable: false,
             connectable: false,
             selectable: false,
@@ -85,15 +138,23 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
     return result;
   }, [laid, states, selected, now]);
 
+  const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
   const edges = useMemo<Edge[]>(() => {
     if (!laid) return [];
-    return laid.edges.map((edge) => {
+    const next = new Map<string, { key: string; edge: Edge }>();
+    const result = laid.edges.map((edge) => {
       const target = states[edge.target]?.status ?? "pending";
       const source = states[edge.source]?.status ?? "pending";
+      const key = `${source}>${target}`;
+      const previous = edgeCache.current.get(edge.id);
+      if (previous && previous.key === key) {
+        next.set(edge.id, previous);
+        return previous.edge;
+      }
       const running = target === "running" || target === "waiting";
       const inactive = target === "skipped" || target === "cancelled" || source === "skipped";
       const done = source === "completed" && !inactive;
-      return {
+      const styled: Edge = {
         ...edge,
         type: "default",
         animated: running,
@@ -102,8 +163,22 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
         labelBgPadding: [6, 3] as [number, number],
         labelBgBorderRadius: 4,
       };
+      next.set(edge.id, { key, edge: styled });
+      return styled;
     });
+    edgeCache.current = next;
+    return result;
   }, [laid, states]);
+
+  const big = (laid?.nodes.length ?? 0) > BIG_GRAPH;
+  // A big flow opens at a readable zoom on its top-left corner, where it starts.
+  const defaultViewport = useMemo(() => {
+    if (!laid || !big) return undefined;
+    const minX = Math.min(...laid.nodes.map((node) => node.position.x));
+    const minY = Math.min(...laid.nodes.map((node) => node.position.y));
+    const zoom = 0.8;
+    return { x: 40 - minX * zoom, y: 56 - minY * zoom, zoom };
+  }, [laid, big]);
 
   const readyCalled = useRef(false);
   useEffect(() => {
@@ -127,15 +202,16 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
-        fitView
+        fitView={!big}
         fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+        defaultViewport={defaultViewport}
         minZoom={0.05}
-        onlyRenderVisibleElements={laid.nodes.length > 150}
+        onlyRenderVisibleElements={big}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
         <Controls showInteractive={false} />
-        {laid.nodes.length > 12 && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => `mm-${(n as RunFlowNode).data.state.status}`} />}
+        {laid.nodes.length > 12 && !big && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => `mm-${(n as RunFlowNode).data.state.status}`} />}
       </ReactFlow>
     </div>
   );

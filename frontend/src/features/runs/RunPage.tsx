@@ -61,9 +61,9 @@ export default function RunPage() {
   const irNodes = useMemo(() => new Map<string, IrNode>((version?.ir.nodes ?? []).map((n) => [n.id, n])), [version]);
   const records = useMemo(() => {
     const map = new Map<string, NodeAttempt>();
-    for (const record of run?.nodes ?? []) map.set(record.node_id, record);
+    for (const record of view.attempts ?? []) map.set(record.node_id, record);
     return map;
-  }, [run]);
+  }, [view.attempts]);
 
   const { refreshRun } = view;
   const select = useCallback((nodeId: string | null) => {

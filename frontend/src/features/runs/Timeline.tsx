@@ -1,6 +1,6 @@
 // The waterfall: one bar per node that ran, from its start to its end, on the run's clock,
 // so parallel work lines up and the slow node stands out. Retries are ticks on the bar.
-import { memo, useMemo } from "react";
+import { memo, useMemo, useState } from "react";
 import type { IrNode } from "../../graph";
 import { formatDuration } from "./format";
 import type { NodeState, RunState } from "./runState";
@@ -20,6 +20,10 @@ function niceStep(span: number): number {
   const power = 10 ** Math.floor(Math.log10(raw || 1));
   return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw) ?? raw;
 }
+
+const ROW_HEIGHT = 28;
+const VISIBLE_ROWS = 11;
+const OVERSCAN = 6;
 
 const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }: {
   node: NodeState; title: string; t0: number; span: number; end: number; selected: boolean; onSelect(id: string): void;
@@ -58,6 +62,8 @@ const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }
 
 export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
   const rows = useMemo(() => state.started.map((id) => state.nodes[id]).filter(Boolean), [state.started, state.nodes]);
+  // Only the rows in view are drawn (a flow can have hundreds of nodes).
+  const [scrollTop, setScrollTop] = useState(0);
   if (!rows.length || state.startedAt === null) {
     return <div className="empty small" data-testid="timeline-empty">No node has started yet.</div>;
   }
@@ -67,6 +73,8 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
   const end = state.finishedAt ?? (running ? Math.max(now / 1000, lastEnd) : lastEnd);
   const span = Math.max(end - t0, 0.001);
   const step = niceStep(span * 1000);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, first + VISIBLE_ROWS + OVERSCAN * 2);
   const ticks: number[] = [];
   for (let t = 0; t <= span * 1000 + 1e-6; t += step) ticks.push(t);
   return (
@@ -81,8 +89,9 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
           ))}
         </span>
       </div>
-      <div className="tl-rows">
-        {rows.map((node) => (
+      <div className="tl-rows" style={{ maxHeight: ROW_HEIGHT * VISIBLE_ROWS }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div style={{ height: first * ROW_HEIGHT }} />
+        {rows.slice(first, last).map((node) => (
           <Row
             key={node.id}
             node={node}
@@ -94,6 +103,7 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
             onSelect={onSelect}
           />
         ))}
+        <div style={{ height: (rows.length - last) * ROW_HEIGHT }} />
       </div>
     </div>
   );

@@ -27,8 +27,16 @@ export function listRuns(filters: RunFilters) {
   return unwrap(api.GET("/api/v1/runs/", { params: { query: filters } }));
 }
 
+/** The run with its node attempts. */
 export function getRun(runId: string): Promise<RunDetail> {
   return unwrap(api.GET("/api/v1/runs/{run_id}/", { params: { path: { run_id: runId } } }));
+}
+
+/** The run alone (no node attempts): quick to load even for a run of many nodes. */
+export function getRunSummary(runId: string): Promise<Run> {
+  return unwrap(
+    api.GET("/api/v1/runs/{run_id}/", { params: { path: { run_id: runId }, query: { nodes: false } } }),
+  ) as Promise<Run>;
 }
 
 /** Every stored event after `after`, page by page. */

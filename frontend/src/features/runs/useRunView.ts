@@ -3,7 +3,7 @@
 // events are queued and applied once per animation frame, so a burst costs one render.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ResumingSocket, type SocketStatus, type StreamEvent } from "../../lib/socket";
-import { getEvents, getRun, getVersion, type RunDetail, type VersionDetail } from "./runApi";
+import { getEvents, getRun, getRunSummary, getVersion, type NodeAttempt, type Run, type VersionDetail } from "./runApi";
 import {
   applyEvents,
   FINISHED_RUN_STATUSES,
@@ -32,7 +32,9 @@ declare global {
 }
 
 export interface RunView {
-  run: RunDetail | null;
+  run: Run | null;
+  /** The stored node attempts (inputs, outputs, workers), loaded after the page shows. */
+  attempts: NodeAttempt[] | null;
   version: VersionDetail | null;
   state: RunState | null;
   socket: SocketStatus | "idle";
@@ -43,7 +45,8 @@ export interface RunView {
 }
 
 export function useRunView(runId: string): RunView {
-  const [run, setRun] = useState<RunDetail | null>(null);
+  const [run, setRun] = useState<Run | null>(null);
+  const [attempts, setAttempts] = useState<NodeAttempt[] | null>(null);
   const [version, setVersion] = useState<VersionDetail | null>(null);
   const [state, setState] = useState<RunState | null>(null);
   const [socket, setSocket] = useState<SocketStatus | "idle">("idle");
@@ -77,20 +80,27 @@ export function useRunView(runId: string): RunView {
   );
 
   const refreshRun = useCallback(() => {
-    getRun(runId).then(setRun, () => undefined);
+    getRun(runId).then((detail) => {
+      setRun(detail);
+      setAttempts(detail.nodes);
+    }, () => undefined);
   }, [runId]);
 
   // Load the run, its stored events and its version's IR.
   useEffect(() => {
     let cancelled = false;
     setRun(null);
+    setAttempts(null);
     setVersion(null);
     setState(null);
     setError(null);
     queue.current = [];
     (async () => {
-      const [detail, stored] = await Promise.all([getRun(runId), getEvents(runId)]);
-      const ver = await getVersion(detail.flow, detail.version);
+      // The run's summary first (its version's IR needs it), the events meanwhile; the node
+      // attempts (which grow with the flow) only after the page shows.
+      const events = getEvents(runId);
+      const detail = await getRunSummary(runId);
+      const [ver, stored] = await Promise.all([getVersion(detail.flow, detail.version), events]);
       if (cancelled) return;
       const ids = (ver.ir.nodes ?? []).map((node) => node.id);
       setRun(detail);
@@ -162,7 +172,12 @@ export function useRunView(runId: string): RunView {
     };
   }, [enqueue]);
 
-  return { run, version, state, socket, everOffline, error, refreshRun };
+  // The node attempts, once the page is up.
+  useEffect(() => {
+    if (loaded) refreshRun();
+  }, [loaded, refreshRun]);
+
+  return { run, attempts, version, state, socket, everOffline, error, refreshRun };
 }
 
 /** The current time, ticking while `active` (for running durations). */
