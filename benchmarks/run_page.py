@@ -56,8 +56,7 @@ def wide_flow(nodes: int) -> dict[str, Any]:
     """`nodes` value nodes in CHAINS parallel chains, each reading the one before it."""
     ir_nodes: list[dict[str, Any]] = []
     for i in range(nodes):
-        chain, depth = i % CHAINS, i // CHAINS
-        value = "input.n" if depth == 0 else f"v{i - CHAINS} + 1"
+        value = "input.n" if i < CHAINS else f"v{i - CHAINS} + 1"
         ir_nodes.append({"id": f"v{i}", "type": "value", "value": value})
     return {
         "name": f"Run page benchmark ({nodes} nodes)",
