@@ -47,7 +47,7 @@ def sign_in(url: str, username: str, password: str) -> requests.Session:
     )
     if response.status_code != 302:
         sys.exit(f"could not sign in as {username} at {url} ({response.status_code})")
-    session.headers.update({"X-CSRFToken": session.cookies.get("csrftoken", ""),
+    session.headers.update({"X-CSRFToken": session.cookies.get("csrftoken") or "",
                             "Referer": f"{url}/"})
     return session
 
