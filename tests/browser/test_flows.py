@@ -184,3 +184,19 @@ def test_search_and_owner_filter(page, live_server, staff_user, user, screenshot
     expect(page.get_by_test_id("flows-empty")).to_contain_text("No flows match")
     page.get_by_role("button", name="Clear filters").click()
     expect(page.get_by_test_id("flow-row")).to_have_count(3)
+
+
+def test_pages_of_twenty(page, live_server, staff_user):
+    for number in range(22):
+        make(staff_user, f"Flow {number:02d}")
+    page.goto(live_server("/flows"))
+    expect(page.get_by_test_id("flow-row")).to_have_count(20)
+    expect(page.get_by_role("navigation", name="Pages")).to_contain_text("1\u201320 of 22")
+    expect(page.get_by_test_id("page-prev")).to_be_disabled()
+
+    page.get_by_test_id("page-next").click()
+    expect(page.get_by_test_id("flow-row")).to_have_count(2)
+    expect(page.get_by_role("navigation", name="Pages")).to_contain_text("21\u201322 of 22")
+    expect(page.get_by_test_id("page-next")).to_be_disabled()
+    page.get_by_test_id("page-prev").click()
+    expect(page.get_by_test_id("flow-row")).to_have_count(20)

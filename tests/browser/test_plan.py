@@ -84,11 +84,16 @@ def test_a_prompt_the_planner_cannot_do_keeps_the_prompt(page, live_server, scre
     expect(page.get_by_test_id("plan-phase")).to_have_attribute("data-phase", "failed")
     expect(page.get_by_test_id("plan-attempt")).to_contain_text("teleport the cat to the moon")
     expect(page.get_by_test_id("plan-prompt")).to_have_value(prompt)
-    assert page.url == live_server("/flows/new")
     request = PlanRequest.objects.get()
     assert request.status == PlanRequest.Status.FAILED
     assert "teleport the cat to the moon" in request.error
+    assert page.url == live_server(f"/flows/new?plan={request.pk}")
     screenshot(page, "failed")
+
+    # The plan request is the record: a reload shows the same outcome and the same prompt.
+    page.reload()
+    expect(page.get_by_test_id("plan-error-step")).to_contain_text("teleport the cat to the moon")
+    expect(page.get_by_test_id("plan-prompt")).to_have_value(prompt)
 
     # The prompt can be edited and planned again from the same page.
     page.get_by_role("button", name="Edit the prompt").click()
@@ -96,3 +101,20 @@ def test_a_prompt_the_planner_cannot_do_keeps_the_prompt(page, live_server, scre
     page.get_by_test_id("plan-prompt").fill(PROMPT)
     page.get_by_test_id("plan-submit").click()
     page.wait_for_url(DESIGNER, timeout=30_000)
+
+    # Back from the designer: the finished plan offers a link rather than leaving again.
+    page.go_back()
+    expect(page.get_by_test_id("plan-open")).to_be_visible()
+    assert "/flows/new?plan=" in page.url
+    expect(page.get_by_test_id("plan-prompt")).to_have_value(PROMPT)
+
+
+def test_a_tool_page_link_preselects_the_tool(page, live_server):
+    page.goto(live_server("/tools"))
+    card = page.locator('[data-testid="tool-card"][data-tool-id="fetch_url"]')
+    card.get_by_test_id("tool-expand").click()
+    expect(card.get_by_test_id("tool-inputs")).to_contain_text("url")
+    card.get_by_test_id("tool-plan-with").click()
+    page.wait_for_url("**/flows/new?tools=fetch_url")
+    expect(page.get_by_test_id("tool-chip")).to_have_count(1)
+    expect(page.get_by_test_id("tool-chip")).to_have_attribute("data-tool-id", "fetch_url")

@@ -2,10 +2,10 @@
 // watch the plan being made (attempts, the validator's issues, repairs) and land in the
 // designer. A failed plan keeps the prompt and says which step could not be mapped.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useNavigate, useSearchParams } from "react-router-dom";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { readSession } from "../../lib/session";
-import { loadTools, type Category, type Tool } from "./api";
+import { loadTools, TERMINAL_STATUSES, type Category, type Tool } from "./api";
 import { PlanErrorPanel } from "./components/PlanErrorPanel";
 import { PlanTimeline } from "./components/PlanTimeline";
 import { ToolPicker } from "./components/ToolPicker";
@@ -31,14 +31,50 @@ const EXAMPLES = [
 
 export default function NewFlowPage() {
   const navigate = useNavigate();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const [prompt, setPrompt] = useState(params.get("prompt") ?? "");
   const [planner, setPlanner] = useState(session.defaultPlanner || session.planners[0] || "offline");
-  const [selectedTools, setSelectedTools] = useState<string[]>([]);
+  const [selectedTools, setSelectedTools] = useState<string[]>(() =>
+    (params.get("tools") ?? "").split(",").map((id) => id.trim()).filter(Boolean),
+  );
   const [catalogue, setCatalogue] = useState<{ tools: Tool[]; categories: Category[] } | null>(null);
   const [catalogueError, setCatalogueError] = useState<string | null>(null);
-  const { state, submit } = usePlanRequest();
+  const { state, submit, resume } = usePlanRequest();
   const promptRef = useRef<HTMLTextAreaElement>(null);
+  // Open the designer when a plan made or followed here succeeds; a plan that had already
+  // finished when the page opened (a reload, the back button) offers a link instead.
+  const openWhenDone = useRef(true);
+  const known = useRef(new Set<string>()); // plan requests this page made or picked up
+  const restoring = useRef<string | null>(null);
+  const planParam = params.get("plan");
+
+  useEffect(() => {
+    if (!planParam || known.current.has(planParam)) return;
+    known.current.add(planParam);
+    restoring.current = planParam;
+    openWhenDone.current = false;
+    void resume(planParam);
+  }, [planParam, resume]);
+
+  useEffect(() => {
+    const request = state.request;
+    if (!request) return;
+    known.current.add(request.id);
+    if (restoring.current === request.id) {
+      restoring.current = null;
+      if (request.prompt) setPrompt(request.prompt);
+      if (request.tools?.length) setSelectedTools(request.tools);
+      if (request.planner) setPlanner(request.planner);
+      if (!TERMINAL_STATUSES.has(request.status)) openWhenDone.current = true;
+    }
+    if (planParam !== request.id) {
+      const next = new URLSearchParams(params);
+      next.set("plan", request.id);
+      next.delete("prompt");
+      next.delete("tools");
+      setParams(next, { replace: true });
+    }
+  }, [state.request, planParam, params, setParams]);
 
   useEffect(() => {
     document.title = "New flow · DynamicFlow";
@@ -58,7 +94,7 @@ export default function NewFlowPage() {
   const busy = phase === "submitting" || phase === "planning";
 
   useEffect(() => {
-    if (phase !== "succeeded" || !request?.flow || !request.resulting_version) return;
+    if (phase !== "succeeded" || !request?.flow || !request.resulting_version || !openWhenDone.current) return;
     const timer = setTimeout(() => navigate(`/flows/${request.flow}/v/${request.resulting_version}`), 300);
     return () => clearTimeout(timer);
   }, [phase, request, navigate]);
@@ -83,6 +119,7 @@ export default function NewFlowPage() {
   function plan() {
     const text = prompt.trim();
     if (!text || busy) return;
+    openWhenDone.current = true;
     void submit({ prompt: text, tools: selectedTools, planner });
   }
 
@@ -212,6 +249,15 @@ export default function NewFlowPage() {
                 <PhaseBadge phase={phase} transport={state.transport} />
               </div>
               <PlanTimeline progress={progress} running={busy} sending={phase === "submitting"} />
+              {phase === "succeeded" && request?.flow && request.resulting_version && (
+                <Link
+                  className="btn primary plan-open"
+                  to={`/flows/${request.flow}/v/${request.resulting_version}`}
+                  data-testid="plan-open"
+                >
+                  Open in the designer →
+                </Link>
+              )}
             </>
           )}
         </aside>

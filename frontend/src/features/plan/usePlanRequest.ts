@@ -82,6 +82,7 @@ export function planReducer(state: PlanState, action: Action): PlanState {
 export function usePlanRequest(): {
   state: PlanState;
   submit: (submission: PlanSubmission) => Promise<void>;
+  resume: (planId: string) => Promise<void>;
   reset: () => void;
 } {
   const [state, dispatch] = useReducer(planReducer, INITIAL);
@@ -194,10 +195,29 @@ export function usePlanRequest(): {
     [finish, follow, stop],
   );
 
+  /** Picks up a plan request made earlier (e.g. before a reload): shows where it stands and
+   * follows it when it is still running. */
+  const resume = useCallback(
+    async (planId: string) => {
+      stop();
+      dispatch({ type: "submit" });
+      try {
+        const request = await getPlan(planId);
+        dispatch({ type: "accepted", request });
+        active.current = request.id;
+        if (TERMINAL_STATUSES.has(request.status)) finish(request);
+        else follow(request);
+      } catch (error) {
+        dispatch({ type: "error", error });
+      }
+    },
+    [finish, follow, stop],
+  );
+
   const reset = useCallback(() => {
     stop();
     dispatch({ type: "reset" });
   }, [stop]);
 
-  return { state, submit, reset };
+  return { state, submit, resume, reset };
 }

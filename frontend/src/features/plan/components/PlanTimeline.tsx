@@ -61,7 +61,7 @@ export function PlanTimeline({ progress, running, sending }: Props) {
       )}
       {completed && (
         <Item tone="ok" title="Plan ready" meta={[ms(completed.latencyMs), tokens(completed.tokens)].filter(Boolean).join(" · ")} testId="plan-step-completed">
-          <p className="muted small">Opening it in the designer…</p>
+          <p className="muted small">Saved as a new flow.</p>
         </Item>
       )}
       {failure && (

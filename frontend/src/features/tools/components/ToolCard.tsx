@@ -1,4 +1,5 @@
 // One tool of the catalogue: what it is and does; expanded, its input and output schemas.
+import { Link } from "react-router-dom";
 import type { Tool } from "../catalogue";
 import type { JsonSchema } from "../schemaRows";
 import { SchemaViewer } from "./SchemaViewer";
@@ -56,6 +57,7 @@ export function ToolCard({ tool, categoryName, hue, expanded, onToggle }: Props)
             <SchemaViewer title="Inputs" schema={tool.input_schema as JsonSchema} testId="tool-inputs" />
             <SchemaViewer title="Output" schema={tool.output_schema as JsonSchema} testId="tool-output" />
           </div>
+          <div className="tool-foot">
           <dl className="tool-facts">
             <div><dt>Source</dt><dd>{tool.source}{tool.mcp_server ? ` · ${tool.mcp_server}` : ""}</dd></div>
             <div><dt>Version</dt><dd>{tool.version}</dd></div>
@@ -69,6 +71,10 @@ export function ToolCard({ tool, categoryName, hue, expanded, onToggle }: Props)
               </>
             )}
           </dl>
+          <Link className="btn small" to={`/flows/new?tools=${encodeURIComponent(tool.id)}`} data-testid="tool-plan-with">
+            Plan a flow with this tool →
+          </Link>
+          </div>
         </div>
       )}
     </article>
