@@ -144,6 +144,10 @@ def _negative_conditional(sentence: str) -> str:
     return f"{word.capitalize()} {match.group('condition')}, {match.group('action')}"
 
 
+_BEFORE_LEAD = re.compile(
+    r"^\s*before\s+(?P<step>[a-z]+ing\b[^,]{1,100}),\s*(?P<rest>.+)$", re.IGNORECASE
+)
+_IN_WHICH_CASE = re.compile(r"\s*,?\s*\bin\s+which\s+case\b\s*,?\s*", re.IGNORECASE)
 _AFTER_LEAD = re.compile(r"^\s*after\s+(?P<first>[a-z]+ing\b[^,]{1,80}),\s*", re.IGNORECASE)
 _BOTH_INSIDE = re.compile(r"(?P<lead>(?:,|\bthen)\s+)both\s+(?=\w+\s.+\band\b)", re.IGNORECASE)
 _GIVEN = re.compile(r"^\s*(?:given|with|using|from|for)\s+(?:a|an|the)\s+[^,]{1,40},\s*", re.I)
@@ -341,6 +345,13 @@ class PromptReader:
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
+            # "Before shipping orders over 1200, get approval": the approval guards the step.
+            before = _BEFORE_LEAD.match(sentence)
+            if before is not None and _APPROVAL.search(before.group("rest")):
+                sentence = f"{before.group('rest')} before {before.group('step')}"
+            if re.search(r"\bunless\b", sentence, re.IGNORECASE):
+                # "email the team unless it is urgent, in which case open a ticket"
+                sentence = _IN_WHICH_CASE.sub("; otherwise ", sentence)
             if _BOTH_INSIDE.search(sentence):
                 sentence = _BOTH_INSIDE.sub(r"\g<lead>", sentence) + " in parallel"
             joins_previous = bool(_PARALLEL_LEAD.match(sentence)) and bool(previous)

@@ -66,10 +66,23 @@ def english_words() -> frozenset[str]:
     )
 
 
+#: Words that name capabilities a tool may lack: a typo of one is still that capability
+#: ("whatsap" is WhatsApp, not a word to guess a tool from).
+CAPABILITY_WORDS = frozenset(
+    """
+    sms whatsapp slack telegram discord fax phone refund reimburse translate schedule
+    calendar meeting publish tweet spreadsheet invoice pdf cancel delete update convert
+    currency image photo video audio weather forecast geocode coordinates
+    """.split()
+)
+
+
 def vocabulary(specs: Sequence[ToolSpec], extra: Iterable[str] = ()) -> frozenset[str]:
     """The words a request may be corrected to: the tools' ids, names, descriptions,
-    fields and enum values, the planner's own words, and their common inflections."""
-    return _vocabulary(tuple(_spec_text(spec) for spec in specs), tuple(sorted(set(extra))))
+    fields and enum values, the planner's own words, the names of capabilities, and their
+    common inflections."""
+    words = tuple(sorted(set(extra) | CAPABILITY_WORDS))
+    return _vocabulary(tuple(_spec_text(spec) for spec in specs), words)
 
 
 @lru_cache(maxsize=32)
@@ -401,7 +414,9 @@ _COUNT_WORDS = {
 _NO_ANSWER = (
     r"(?:nobody|no\s+one|no-one|noone|they|he|she|it|the\s+\w+(?:\s+team)?|the\s+approver)\s+"
     r"(?:(?:has|have|does|do|did)(?:n't|\s+not)|hasn't|haven't|doesn't|don't|didn't|"
-    r"can't|cannot)?\s*(?:(?:answer|respond|repl|react|decide|approve|act|sign)\w*)?"
+    r"can't|cannot)?\s*(?:(?:answer|respond|repl|react|decide|approve|act|sign)\w*|"
+    r"(?:say|said|do|does|did|decide|decides)\s+nothing|(?:stay|stays|remain|remains|are|is)\s+"
+    r"silent)?"
     r"(?:\s+(?:in\s+time|by\s+then|to\s+it|within\s+[^,;)]+|after\s+[^,;)]+))?"
 )
 _POLICY_WORD = (
@@ -519,6 +534,12 @@ def _seconds(count: str, unit: str) -> float:
 
 def remove_durations(text: str) -> str:
     text = re.sub(
+        r"\b(?:they|he|she|you|we|it|\w+)\s+(?:get|gets|have|has)\s+" + _DURATION.pattern + r"\s*$",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(
         r"\b(?:give|allow|wait)\s+(?:(?:them|him|her|it|the\s+\w+(?:\s+team)?)\s+)?"
         r"(?:up\s+to\s+)?" + _DURATION.pattern,
         " ",
@@ -554,7 +575,7 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
         frozenset({"sms", "phone", "mobile"}),
     ),
-    ("WhatsApp", re.compile(r"\bwhats\s?app\b", re.I), frozenset({"whatsapp"})),
+    ("WhatsApp", re.compile(r"\bwhats\s?app?\b", re.I), frozenset({"whatsapp"})),
     ("Slack", re.compile(r"\bslack\b", re.I), frozenset({"slack"})),
     ("Microsoft Teams", re.compile(r"\bms\s+teams\b|\bon\s+teams\b", re.I), frozenset({"teams"})),
     ("Discord", re.compile(r"\bdiscord\b", re.I), frozenset({"discord"})),
