@@ -430,3 +430,19 @@ def test_prose_that_is_not_a_refusal_still_gets_the_json_repair(
 
     assert result.ok
     assert outcomes(result) == [MALFORMED, VALID]
+
+
+def test_a_model_written_plan_is_explained_phrase_by_phrase(
+    fake_openai, make_llm_planner, catalog
+):
+    fake_openai.push(Reply(text(VALID_PLAN)))
+    sink = ListSink()
+
+    result = plan_flow(PROMPT, planner=make_llm_planner(), catalog=catalog, sink=sink)
+
+    assert result.sources == {
+        "verify": "Verify the email address",
+        "notify": "send a welcome email",
+    }
+    validated = next(event for event in sink.events if event.type == ev.PLAN_VALIDATED)
+    assert validated.data["sources"] == result.sources

@@ -18,9 +18,12 @@ _PIECES = re.compile(
 )
 
 
+_LEAD = re.compile(r"^(?:(?:and|then|also|finally|next|so)\b[\s,]*)+", re.IGNORECASE)
+
+
 def prompt_pieces(prompt: str) -> list[str]:
     """The prompt cut at sentence ends, commas and sequencing words."""
-    pieces = [piece.strip(" .,;:-*•") for piece in _PIECES.split(prompt)]
+    pieces = [_LEAD.sub("", piece.strip(" .,;:-*•")) for piece in _PIECES.split(prompt)]
     return [piece for piece in pieces if piece and stems(piece)]
 
 
