@@ -17,6 +17,8 @@ RUN_RESUMED = "run.resumed"
 RUN_COMPLETED = "run.completed"
 RUN_FAILED = "run.failed"
 RUN_CANCELLED = "run.cancelled"
+#: The run's worker stopped renewing its lease; the run was handed to another worker.
+RUN_RECOVERED = "run.recovered"
 
 PLAN_STARTED = "plan.started"
 PLAN_ATTEMPT = "plan.attempt"
@@ -37,6 +39,7 @@ RUN_EVENT_TYPES = (
     RUN_COMPLETED,
     RUN_FAILED,
     RUN_CANCELLED,
+    RUN_RECOVERED,
 )
 PLAN_EVENT_TYPES = (
     PLAN_STARTED,

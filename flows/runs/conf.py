@@ -35,7 +35,7 @@ def lease_s() -> float:
 
 def poll_s() -> float:
     """How often a running run renews its lease and checks for a cancel request."""
-    return _float("DYNAMICFLOW_RUN_POLL_S", min(1.0, lease_s() / 3))
+    return _float("DYNAMICFLOW_RUN_POLL_S", min(0.5, lease_s() / 3))
 
 
 def requeue_s() -> float:

@@ -238,6 +238,41 @@ def batch_cancel(*, batch_id: Any, user: Any) -> RunBatch:
 # --------------------------------------------------------------------------- recovery
 
 
+def _recovered(run_id: str) -> bool:
+    """Record that the run lost its worker; fail it (False) once that happened
+    `conf.max_claims()` times: a run that kills or hangs every worker must not be sent
+    again for ever."""
+    run = Run.objects.select_for_update().get(pk=run_id)
+    lost = RunEvent.objects.filter(run=run, type=ev.RUN_RECOVERED).count() + 1
+    limit = conf.max_claims()
+    _append_event(
+        run,
+        ev.RUN_RECOVERED,
+        {"reason": "its worker stopped renewing the lease", "lost": lost, "limit": limit},
+    )
+    fields = ["last_seq"]
+    if lost >= limit:
+        error = {
+            "code": "run_abandoned",
+            "message": (
+                f"the run lost its worker {lost} times (the limit is {limit}, "
+                "DYNAMICFLOW_RUN_MAX_CLAIMS): a step may crash or hang every worker that "
+                "executes it"
+            ),
+        }
+        run.status = Run.Status.FAILED
+        run.error = error
+        run.finished_at = timezone.now()
+        run.lease_expires_at = None
+        _append_event(run, ev.RUN_FAILED, {"error": error})
+        fields += ["status", "error", "finished_at", "lease_expires_at"]
+        if run.batch_id:
+            batch_id = run.batch_id
+            transaction.on_commit(lambda: batch_advance(batch_id=batch_id))
+    run.save(update_fields=fields)
+    return lost < limit
+
+
 def runs_recover() -> list[str]:
     """Re-enqueue runs whose worker stopped renewing its lease (it died or hung), runs
     enqueued `requeue_s` ago and still not claimed, and advance open batches.
@@ -248,7 +283,7 @@ def runs_recover() -> list[str]:
     recovery happens once however many workers run this: the UPDATE hands each run to
     exactly one caller, and its new `enqueued_at` (or lease) starts a new grace period.
     """
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE flows_run SET worker = '',"
             " lease_expires_at = now() + make_interval(secs => %s), enqueued_at = now()"
@@ -256,6 +291,7 @@ def runs_recover() -> list[str]:
             [conf.lease_s()],
         )
         ids = [str(row[0]) for row in cursor.fetchall()]
+        ids = [run_id for run_id in ids if _recovered(run_id)]
         cursor.execute(
             "UPDATE flows_run SET enqueued_at = now()"
             " WHERE status = 'pending' AND enqueued_at < now() - make_interval(secs => %s)"
