@@ -432,9 +432,7 @@ def test_prose_that_is_not_a_refusal_still_gets_the_json_repair(
     assert outcomes(result) == [MALFORMED, VALID]
 
 
-def test_a_model_written_plan_is_explained_phrase_by_phrase(
-    fake_openai, make_llm_planner, catalog
-):
+def test_a_model_written_plan_is_explained_phrase_by_phrase(fake_openai, make_llm_planner, catalog):
     fake_openai.push(Reply(text(VALID_PLAN)))
     sink = ListSink()
 
