@@ -29,6 +29,7 @@ from tools_registry.services import (
     mcp_server_import_tools,
     tool_try,
 )
+from tools_registry.tool_config import credential_warnings
 
 
 def pretty_json(value: Any) -> str:
@@ -120,6 +121,8 @@ class ToolAdmin(admin.ModelAdmin):
         if change and {"input_schema", "output_schema", "config"} & set(form.changed_data):
             obj.version += 1
         super().save_model(request, obj, form, change)
+        for warning in credential_warnings(obj):
+            self.message_user(request, warning, level=messages.WARNING)
 
     def has_delete_permission(self, request: HttpRequest, obj: Tool | None = None) -> bool:
         # A code tool's row comes back at the next sync; disable it instead.
@@ -197,10 +200,24 @@ class JoinAdmin(admin.ModelAdmin):
 @admin.register(Credential)
 class CredentialAdmin(admin.ModelAdmin):
     form = CredentialForm
-    list_display = ["name", "description", "key_id", "updated_at"]
+    list_display = ["name", "description", "hosts", "key_id", "updated_at"]
     search_fields = ["name", "description"]
     readonly_fields = ["key_id", "created_at", "updated_at"]
     actions = ["reseal"]
+
+    @admin.display(description="allowed hosts")
+    def hosts(self, obj: Credential) -> str:
+        return ", ".join(obj.allowed_hosts or []) or "(none: sent nowhere)"
+
+    def save_model(self, request: HttpRequest, obj: Credential, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not obj.allowed_hosts:
+            self.message_user(
+                request,
+                f"Credential `{obj.name}` allows no host, so no tool can send it yet: list the "
+                "hosts it belongs to.",
+                level=messages.WARNING,
+            )
 
     @admin.action(description="Re-encrypt all credentials with the primary key")
     def reseal(self, request: HttpRequest, queryset: QuerySet[Credential]) -> None:

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from flows.core.ir import Join as IrJoin
 from flows.core.tools import InMemoryCatalog, Tool, ToolConfig, ToolSpec
 from tools_registry.code_tools import CODE_TOOLS
+from tools_registry.credential_hosts import Secret
 from tools_registry.tool_config import (
     HttpConfig,
     LlmConfig,
@@ -165,12 +166,13 @@ def mcp_endpoint(server: models.McpServer) -> McpEndpoint:
     )
 
 
-async def _load_credentials(names: set[str]) -> dict[str, str]:
+async def _load_credentials(names: set[str]) -> dict[str, Secret]:
     return await sync_to_async(credential_secrets)(names)
 
 
-def credential_secrets(names: set[str]) -> dict[str, str]:
-    """Decrypted secrets by name; raises ToolError for a missing or unreadable one."""
+def credential_secrets(names: set[str]) -> dict[str, Secret]:
+    """Decrypted secrets and their allowed hosts by name; ToolError for a missing or
+    unreadable one."""
     from flows.core.tools import ToolError
     from tools_registry.crypto import DecryptionError
     from tools_registry.models import Credential
@@ -183,7 +185,10 @@ def credential_secrets(names: set[str]) -> dict[str, str]:
             code="missing_credential",
         )
     try:
-        return {name: credential.reveal() for name, credential in found.items()}
+        return {
+            name: Secret(name, credential.reveal(), tuple(credential.allowed_hosts or ()))
+            for name, credential in found.items()
+        }
     except DecryptionError as exc:
         raise ToolError(
             f"a credential cannot be decrypted: {exc}", code="credential_error"

@@ -4,6 +4,7 @@ tool's input JSON Schema (for "try this tool")."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import forms
@@ -63,8 +64,30 @@ class JoinForm(forms.ModelForm):
         fields = ["from_tool", "to_tool", "mapping", "description", "enabled"]
 
 
+class HostListField(forms.Field):
+    """A list of host names, edited one per line (commas and spaces separate too)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60, "style": "font-family: monospace"})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list):
+            return [str(item) for item in value]
+        return [item for item in re.split(r"[\s,]+", str(value or "")) if item]
+
+
 class CredentialForm(forms.ModelForm):
     """The secret can be set or replaced, never read back."""
+
+    allowed_hosts = HostListField(
+        required=False,
+        help_text="One per line: api.example.com, *.example.com (any subdomain), optionally "
+                  "with :port. The secret is sent to these hosts only; with none, nowhere.",
+    )
 
     secret = forms.CharField(
         required=False,
@@ -75,12 +98,15 @@ class CredentialForm(forms.ModelForm):
 
     class Meta:
         model = Credential
-        fields = ["name", "description"]
+        fields = ["name", "description", "allowed_hosts"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.instance.pk is None and not cleaned.get("secret"):
             self.add_error("secret", "Give the secret value.")
+        elif cleaned.get("secret"):
+            # Before the model's checks, which reseal an existing secret on a rename.
+            self.instance.set_secret(cleaned["secret"])
         return cleaned
 
     def save(self, commit: bool = True) -> Credential:

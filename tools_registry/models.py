@@ -202,15 +202,27 @@ class Join(models.Model):
 class Credential(models.Model):
     """A secret (API key, token) used by HTTP tools as `{{ credentials.NAME }}` in headers.
 
-    Only the AES-256-GCM ciphertext is stored, with the id of the key that sealed it.
+    Only the AES-256-GCM ciphertext is stored, with the id of the key that sealed it. The
+    ciphertext is bound to its row: the row's id, its name and the hosts it may be sent to
+    are the associated data, so a ciphertext copied into another row does not open there,
+    and widening `allowed_hosts` in the database without the key makes it unreadable.
+    Changing the name or the hosts through `save()` reseals the secret.
     """
 
     name = models.CharField(max_length=64, unique=True, validators=[identifier_validator])
     description = models.TextField(blank=True)
+    allowed_hosts = models.JSONField(
+        default=list, blank=True,
+        help_text="Hosts the secret may be sent to: api.example.com, *.example.com (any "
+                  "subdomain), optionally with :port. Empty: it is sent nowhere.",
+    )
     ciphertext = models.TextField(editable=False)
     key_id = models.CharField(max_length=64, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    #: A secret given before the row had an id (sealed by `save()`); not a column.
+    _pending_secret: str | None = None
 
     class Meta:
         ordering = ["name"]
@@ -218,19 +230,115 @@ class Credential(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def set_secret(self, value: str) -> None:
-        from tools_registry.crypto import seal
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from django.db import transaction
 
-        self.key_id, self.ciphertext = seal(value.encode(), purpose=CREDENTIAL_PURPOSE)
+        using = kwargs.get("using")
+        with transaction.atomic(using=using):
+            pending = self._pending_secret
+            inserted = False
+            if self.pk is None:
+                super().save(*args, **kwargs)  # the id is part of what the secret is bound to
+                inserted = True
+            elif pending is None:
+                pending = self._secret_to_reseal(kwargs.get("update_fields"))
+            if pending is not None:
+                self._seal(pending)
+                if inserted:
+                    super().save(update_fields=["key_id", "ciphertext"], using=using)
+                else:
+                    if kwargs.get("update_fields") is not None:
+                        kwargs["update_fields"] = {*kwargs["update_fields"], "key_id",
+                                                   "ciphertext"}
+                    super().save(*args, **kwargs)
+            elif not inserted:
+                super().save(*args, **kwargs)
+            self._pending_secret = None
+
+    def clean(self) -> None:
+        from tools_registry.credential_hosts import normalize_host_patterns
+
+        if not isinstance(self.allowed_hosts, list):
+            raise ValidationError(
+                {"allowed_hosts": 'Give a list of host names, e.g. ["api.example.com"].'}
+            )
+        patterns, problems = normalize_host_patterns(self.allowed_hosts)
+        if problems:
+            raise ValidationError({"allowed_hosts": problems})
+        self.allowed_hosts = patterns
+        if self.pk is not None and self._pending_secret is None:
+            from tools_registry.crypto import DecryptionError
+
+            try:
+                self._secret_to_reseal(None)
+            except DecryptionError as exc:
+                raise ValidationError({"secret": str(exc)}) from None
+
+    def sealed_identity(self) -> str:
+        return credential_identity(self.pk, self.name, self.allowed_hosts)
+
+    def set_secret(self, value: str) -> None:
+        """Seal `value` now when the row has an id, else when it is first saved."""
+        self._pending_secret = value
+        if self.pk is not None:
+            self._seal(value)
 
     def reveal(self) -> str:
-        from tools_registry.crypto import unseal
+        from tools_registry.crypto import DecryptionError, unseal
 
-        return unseal(self.key_id, self.ciphertext, purpose=CREDENTIAL_PURPOSE).decode()
+        try:
+            return unseal(
+                self.key_id, self.ciphertext, purpose=credential_purpose(self.sealed_identity())
+            ).decode()
+        except DecryptionError as exc:
+            raise DecryptionError(f"credential {self.name!r} (id {self.pk}): {exc}") from None
+
+    def _seal(self, value: str) -> None:
+        from tools_registry.crypto import seal
+
+        self.key_id, self.ciphertext = seal(
+            value.encode(), purpose=credential_purpose(self.sealed_identity())
+        )
+
+    def _secret_to_reseal(self, update_fields: Any) -> str | None:
+        """The secret, when the name or the hosts changed since it was sealed (else None)."""
+        if update_fields is not None and not {"name", "allowed_hosts"} & set(update_fields):
+            return None
+        stored = (
+            type(self).objects.filter(pk=self.pk)
+            .values("name", "allowed_hosts", "key_id", "ciphertext").first()
+        )
+        if stored is None or not stored["ciphertext"]:
+            return None
+        before = credential_identity(self.pk, stored["name"], stored["allowed_hosts"])
+        if before == self.sealed_identity():
+            return None
+        from tools_registry.crypto import DecryptionError, unseal
+
+        try:
+            plaintext = unseal(
+                stored["key_id"], stored["ciphertext"], purpose=credential_purpose(before)
+            )
+        except DecryptionError as exc:
+            raise DecryptionError(
+                f"credential {stored['name']!r} (id {self.pk}) cannot be renamed or given "
+                f"other hosts because its secret does not open ({exc}); set a new secret"
+            ) from None
+        return plaintext.decode()
 
 
 #: Associated data bound into every credential ciphertext, so it cannot be replayed elsewhere.
 CREDENTIAL_PURPOSE = "tools_registry.credential"
+
+
+def credential_identity(pk: Any, name: str, allowed_hosts: Any) -> str:
+    """What a credential's ciphertext is bound to: its row, its name and its hosts."""
+    hosts = ",".join(sorted(str(h) for h in allowed_hosts or ()))
+    return f"{pk}:{name}:{hosts}"
+
+
+def credential_purpose(identity: str) -> str:
+    return f"{CREDENTIAL_PURPOSE}.row:{identity}"
 
 
 class OutboundMessage(models.Model):

@@ -161,27 +161,37 @@ def join_delete(join: Join) -> None:
 # --- credentials -------------------------------------------------------------------------
 
 
-def credential_create(*, name: str, secret: str, description: str = "") -> Credential:
+#: Sealed by `Credential.save()`, once the row has the id the secret is bound to.
+_SEALED_FIELDS = ["key_id", "ciphertext"]
+
+
+def credential_create(
+    *, name: str, secret: str, description: str = "", allowed_hosts: list[str] | None = None,
+) -> Credential:
     if not secret:
         raise ValidationError({"secret": "Give the secret value."})
-    credential = Credential(name=name, description=description)
+    credential = Credential(name=name, description=description,
+                            allowed_hosts=list(allowed_hosts or []))
     credential.set_secret(secret)
-    credential.full_clean()
+    credential.full_clean(exclude=_SEALED_FIELDS)
     credential.save()
     return credential
 
 
 def credential_update(
     credential: Credential, *, name: str | None = None, secret: str | None = None,
-    description: str | None = None,
+    description: str | None = None, allowed_hosts: list[str] | None = None,
 ) -> Credential:
+    """Change a credential; a new name or new hosts reseal the secret (bound to both)."""
     if name is not None:
         credential.name = name
     if description is not None:
         credential.description = description
+    if allowed_hosts is not None:
+        credential.allowed_hosts = list(allowed_hosts)
     if secret:
         credential.set_secret(secret)
-    credential.full_clean()
+    credential.full_clean(exclude=_SEALED_FIELDS)
     credential.save()
     return credential
 

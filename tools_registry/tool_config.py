@@ -183,6 +183,45 @@ def http_config_problems(config: HttpConfig) -> list[str]:
     return problems
 
 
+def credential_warnings(tool: Tool) -> list[str]:
+    """What an admin should know when saving an HTTP tool that sends credentials.
+
+    Not errors: the runtime refuses to send a credential anywhere it does not allow, so
+    these say which runs will fail, or where the flow's user picks the destination.
+    """
+    if tool.kind != "http":
+        return []
+    try:
+        config = parse_config("http", tool.config)
+    except ValidationError:
+        return []
+    names = credential_names(config.headers)
+    if not names:
+        return []
+    from tools_registry.credential_hosts import host_allowed, static_url_target
+    from tools_registry.models import Credential
+
+    shown = ", ".join(f"`{name}`" for name in sorted(names))
+    target = static_url_target(config.url)
+    if target is None:
+        return [
+            f"The URL's host comes from a placeholder, and the headers send credential(s) "
+            f"{shown}: whoever runs this tool picks where the request goes. Runs send each "
+            "credential only to the hosts it allows (anything else fails the node); write "
+            "the host into the URL if you can."
+        ]
+    warnings = []
+    for credential in Credential.objects.filter(name__in=names).order_by("name"):
+        allowed = credential.allowed_hosts or []
+        if not host_allowed(allowed, host=target.host, port=target.port, scheme=target.scheme):
+            warnings.append(
+                f"Credential `{credential.name}` may not be sent to {target} (it allows: "
+                f"{', '.join(allowed) or 'no host'}): runs of this tool will fail until "
+                "you add the host to the credential's allowed hosts."
+            )
+    return warnings
+
+
 def schema_problems(schema: Any, *, required_object: bool) -> list[str]:
     if not isinstance(schema, dict):
         return ["Give a JSON Schema object, e.g. {\"type\": \"object\", \"properties\": {}}."]

@@ -95,9 +95,12 @@ class JoinOutput(serializers.ModelSerializer):
 
 
 class CredentialOutput(serializers.ModelSerializer):
+    allowed_hosts = serializers.ListField(child=serializers.CharField(), read_only=True)
+
     class Meta:
         model = Credential
-        fields = ["id", "name", "description", "key_id", "created_at", "updated_at"]
+        fields = ["id", "name", "description", "allowed_hosts", "key_id", "created_at",
+                  "updated_at"]
 
 
 class VersionSummary(serializers.ModelSerializer):

@@ -205,6 +205,11 @@ class CredentialInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     secret = serializers.CharField(write_only=True, trim_whitespace=False, max_length=16000,
                                    help_text="Stored encrypted; never returned.")
+    allowed_hosts = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, max_length=100,
+        help_text="Hosts the secret may be sent to (api.example.com, *.example.com, optional "
+                  ":port); a request anywhere else fails. Empty: sent nowhere.",
+    )
 
 
 class CredentialListCreateApi(ApiMixin, generics.ListAPIView):

@@ -72,3 +72,22 @@ def test_builders_may_not_see_or_touch_credentials(keeper: APIClient, api: APICl
 
 def test_unknown_credential_is_404(keeper: APIClient) -> None:
     assert_error(keeper.get("/api/v1/credentials/12345/"), 404)
+
+
+def test_allowed_hosts_are_stored_in_one_spelling_and_bad_ones_refused(keeper: APIClient) -> None:
+    response = keeper.post("/api/v1/credentials/", {
+        "name": "partner", "secret": "x", "allowed_hosts": ["API.Partner.com.", "*.cdn.io:8443"],
+    }, format="json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["allowed_hosts"] == ["api.partner.com", "*.cdn.io:8443"]
+    pk = response.json()["id"]
+    error = assert_error(keeper.patch(f"/api/v1/credentials/{pk}/",
+                                      {"allowed_hosts": ["https://evil.com/"]}, format="json"),
+                         400)
+    assert "allowed_hosts" in error["details"]["fields"]
+    renamed = keeper.patch(f"/api/v1/credentials/{pk}/",
+                           {"name": "partner2", "allowed_hosts": ["api.partner.com"]},
+                           format="json")
+    assert renamed.status_code == 200, renamed.content
+    assert Credential.objects.get(pk=pk).reveal() == "x"  # resealed under its new identity

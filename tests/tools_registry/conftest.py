@@ -11,6 +11,7 @@ import pytest
 
 from flows.core.tools import ToolContext
 from tests.local_servers import serving
+from tests.runs.conftest import inprocess, make_version, user  # noqa: F401  (fixtures)
 from tools_registry.catalog import default_catalog
 
 PAGE = b"""<!doctype html>

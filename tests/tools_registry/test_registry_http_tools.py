@@ -125,7 +125,7 @@ def test_get_with_query_template_and_response_mapping(server: _Server) -> None:
 
 @LOCAL
 def test_post_json_body_keeps_types_and_sends_credentials_in_headers(server: _Server) -> None:
-    credential_create(name="api_key", secret="s3cret-token")
+    credential_create(name="api_key", secret="s3cret-token", allowed_hosts=["127.0.0.1"])
     tool = http_tool("create_order", {
         "method": "POST",
         "url": server.url + "/orders",

@@ -1,7 +1,9 @@
 """HTTP tools: a request built from templates, sent through the outbound-address guard.
 
 The URL, query and body are templates over `input`; headers may also read
-`credentials.NAME` (decrypted only when a header names them, never logged). The response
+`credentials.NAME` (decrypted only when a header names them, never logged). A request that
+carries credentials, and each of its redirect hops, goes only to a host every one of them
+lists in its `allowed_hosts`; anything else fails the node before it is sent. The response
 becomes `{"status", "body"}`, or, with a response mapping, one output field per CEL
 expression over `response` = {status, headers, body} (body parsed when it is JSON).
 
@@ -19,12 +21,13 @@ import httpx
 
 from flows.core.expressions import ExpressionError, compile_expression
 from flows.core.tools import RetryableToolError, ToolContext, ToolError, ToolSpec
+from tools_registry.credential_hosts import Secret, host_allowed
 from tools_registry.kinds.base import ConfiguredTool
 from tools_registry.templating import credential_names, render, render_text
 from tools_registry.tool_config import HttpConfig
 from tools_registry.url_guard import HostNotFound, URLNotAllowed, guarded_async_client
 
-CredentialLoader = Callable[[set[str]], Awaitable[dict[str, str]]]
+CredentialLoader = Callable[[set[str]], Awaitable[dict[str, Secret]]]
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 USER_AGENT = "DynamicFlow-HttpTool/1.0"
@@ -50,7 +53,8 @@ class HttpTool(ConfiguredTool):
         url = render_text(config.url, env, where="url")
         params = {key: render_text(value, env, where=f"query.{key}")
                   for key, value in config.query.items()}
-        headers = {"User-Agent": USER_AGENT, **await self._headers(inputs)}
+        secrets = await self._secrets()
+        headers = {"User-Agent": USER_AGENT, **self._headers(inputs, secrets)}
         content: dict[str, Any] = {}
         if config.body is not None and config.method not in ("GET", "HEAD"):
             body = render(config.body, env, where="body")
@@ -64,7 +68,8 @@ class HttpTool(ConfiguredTool):
         raw = bytearray()
         try:
             async with guarded_async_client(
-                allowed=self.allowed_hosts, timeout=config.timeout_s
+                allowed=self.allowed_hosts, timeout=config.timeout_s,
+                event_hooks={"request": [_credential_guard(secrets.values())]} if secrets else None,
             ) as client, client.stream(
                 config.method, url, params=params, headers=headers, **content
             ) as response:
@@ -127,16 +132,46 @@ class HttpTool(ConfiguredTool):
                 ) from None
         return output
 
-    async def _headers(self, inputs: dict[str, Any]) -> dict[str, str]:
+    async def _secrets(self) -> dict[str, Secret]:
+        """The credentials the headers name (decrypted only then), with their hosts."""
         names = credential_names(self.config.headers)
-        secrets: dict[str, str] = {}
-        if names:
-            if self._load_credentials is None:
-                raise ToolError("credentials are not available here", code="missing_credential")
-            secrets = await self._load_credentials(names)
-        env = {"input": inputs, "credentials": secrets}
+        if not names:
+            return {}
+        if self._load_credentials is None:
+            raise ToolError("credentials are not available here", code="missing_credential")
+        return await self._load_credentials(names)
+
+    def _headers(self, inputs: dict[str, Any], secrets: dict[str, Secret]) -> dict[str, str]:
+        env = {"input": inputs, "credentials": {name: s.value for name, s in secrets.items()}}
         return {key: render_text(value, env, where=f"headers.{key}")
                 for key, value in self.config.headers.items()}
+
+
+def _credential_guard(secrets: Iterable[Secret]) -> Callable[[httpx.Request], Awaitable[None]]:
+    """An httpx request hook: a request carrying credentials goes only where each allows.
+
+    httpx calls it for the first request and for every redirect hop, before sending.
+    """
+    carried = tuple(secrets)
+
+    async def guard(request: httpx.Request) -> None:
+        url = request.url
+        host = url.raw_host.decode("ascii", "replace")
+        for secret in carried:
+            if host_allowed(secret.allowed_hosts, host=host, port=url.port, scheme=url.scheme):
+                continue
+            where = f"{host}:{url.port}" if url.port else host
+            allowed = ", ".join(secret.allowed_hosts) or "none"
+            raise ToolError(
+                f"credential `{secret.name}` may not be sent to {where} (it may be sent to: "
+                f"{allowed}); the request was not sent. Add the host to the credential's "
+                "allowed hosts if it belongs there.",
+                code="credential_host_not_allowed",
+                details={"credential": secret.name, "host": where,
+                         "allowed_hosts": list(secret.allowed_hosts)},
+            )
+
+    return guard
 
 
 def _form_value(value: Any) -> str:
