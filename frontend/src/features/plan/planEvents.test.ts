@@ -56,8 +56,8 @@ describe("reducePlanEvent", () => {
     expect(progress.started).toMatchObject({ planner: "openai", model: "gpt-4o-mini", toolsTotal: 47, toolsMethod: "retrieval" });
     expect(progress.started?.toolsKept).toEqual(["validate_email", "send_welcome_email"]);
     expect(progress.attempts.map((a) => [a.number, a.outcome, a.repair, a.tokens])).toEqual([
-      [1, "invalid", false, 1020],
-      [2, "valid", true, 1240],
+      [1, "invalid", 0, 1020],
+      [2, "valid", 1, 1240],
     ]);
     expect(progress.attempts[0].issues).toEqual([
       { code: "unknown_reference", message: "`send.to` reads `lookup`, which is not a node.", node: "send", field: "inputs.to", hint: "Add the node.", step: undefined },
@@ -75,6 +75,18 @@ describe("reducePlanEvent", () => {
     const shuffled = progressFromEvents([repaired, started, invalid]);
     expect(shuffled.attempts.map((a) => a.number)).toEqual([1, 2]);
     expect(isFinished(shuffled)).toBe(false);
+  });
+
+  it("numbers repairs by the refused drafts before them, not by transport retries", () => {
+    const attempt = (seq: number, outcome: string) => ({ seq, type: "plan.attempt", data: { attempt: seq, outcome } });
+    const progress = progressFromEvents([
+      attempt(1, "rate_limited"),
+      attempt(2, "invalid"),
+      attempt(3, "timeout"),
+      attempt(4, "malformed"),
+      attempt(5, "valid"),
+    ]);
+    expect(progress.attempts.map((a) => a.repair)).toEqual([0, 0, 1, 1, 2]);
   });
 
   it("skips tokens and unknown events but advances the seq", () => {

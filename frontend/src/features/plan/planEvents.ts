@@ -28,8 +28,9 @@ export interface AttemptView {
   issues: PlanIssue[];
   retryAfterS: number | null;
   responseFormat: string | null;
-  /** True when an earlier attempt produced a draft the validator refused: this one repairs it. */
-  repair: boolean;
+  /** The how-manyth repair this attempt is (1, 2, ...): earlier drafts were refused and came
+   * back with the issues. 0 when no draft has been refused before it. */
+  repair: number;
 }
 
 export interface Candidate {
@@ -158,7 +159,7 @@ function applyEvent(progress: PlanProgress, event: PlanEvent): PlanProgress {
         issues: Array.isArray(data.errors) ? data.errors.map(toIssue) : [],
         retryAfterS: num(data.retry_after_s),
         responseFormat: str(data.response_format),
-        repair: previous.some((earlier) => earlier.number < number && ["invalid", "malformed"].includes(earlier.outcome)),
+        repair: previous.filter((earlier) => earlier.number < number && isRefusedDraft(earlier.outcome)).length,
       };
       return { ...progress, attempts: [...previous, attempt].sort((a, b) => a.number - b.number) };
     }
@@ -223,6 +224,11 @@ const OUTCOME_WORDS: Record<string, string> = {
 
 export function outcomeWords(outcome: string): string {
   return OUTCOME_WORDS[outcome] ?? outcome.replace(/_/g, " ");
+}
+
+/** A draft came back but was not usable: it goes back to the planner with the issues. */
+export function isRefusedDraft(outcome: string): boolean {
+  return outcome === "invalid" || outcome === "malformed";
 }
 
 /** How the timeline marks an attempt: a good draft, a draft to repair, or a transport retry. */

@@ -1,7 +1,7 @@
 // Why an imported file was refused: the API's message and every issue it listed.
 import type { ProblemLine } from "../documents";
 import { Dialog } from "./Dialog";
-import { ProblemList } from "./ProblemList";
+import { CodeText, ProblemList } from "./ProblemList";
 
 interface Props {
   fileName: string;
@@ -25,7 +25,7 @@ export function ImportErrorDialog({ fileName, message, problems, onClose, onRetr
         </>
       }
     >
-      <div className="alert error" role="alert" data-testid="import-error">{message}</div>
+      <div className="alert error" role="alert" data-testid="import-error"><CodeText text={message} /></div>
       {problems.length > 0 && (
         <>
           <h3 className="problem-title">{problems.length} issue{problems.length === 1 ? "" : "s"}</h3>

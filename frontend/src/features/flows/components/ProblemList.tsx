@@ -8,10 +8,21 @@ export function ProblemList({ problems }: { problems: ProblemLine[] }) {
       {problems.map((problem, index) => (
         <li key={index}>
           {problem.where && <code className="problem-where">{problem.where}</code>}
-          <span>{problem.message}</span>
-          {problem.hint && <span className="problem-hint">{problem.hint}</span>}
+          <span><CodeText text={problem.message} /></span>
+          {problem.hint && <span className="problem-hint"><CodeText text={problem.hint} /></span>}
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The API's messages mark names with backticks (Node `a`, field `type`): shown as code. */
+export function CodeText({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/(`[^`]+`)/g).map((part, index) =>
+        /^`[^`]+`$/.test(part) ? <code key={index} className="inline-code">{part.slice(1, -1)}</code> : part,
+      )}
+    </>
   );
 }

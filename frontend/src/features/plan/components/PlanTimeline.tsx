@@ -1,7 +1,25 @@
 // Planning as it happens: a vertical timeline of the plan's steps (start, each attempt with
 // the validator's issues, repairs, validation, the outcome).
 import type { AttemptView, PlanIssue, PlanProgress } from "../planEvents";
-import { outcomeTone, outcomeWords } from "../planEvents";
+import { isRefusedDraft, outcomeTone, outcomeWords } from "../planEvents";
+
+const PLANNER_NAMES: Record<string, string> = { offline: "the offline planner", openai: "the LLM planner" };
+
+/** Text with `code` spans, as the validator and planner write their messages. */
+export function RichText({ text }: { text: string }) {
+  const parts = text.split(/(`[^`]+`)/g);
+  return (
+    <>
+      {parts.map((part, index) =>
+        part.startsWith("`") && part.endsWith("`") && part.length > 2 ? (
+          <code key={index} className="inline-code">{part.slice(1, -1)}</code>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
 
 interface Props {
   progress: PlanProgress;
@@ -25,7 +43,7 @@ export function PlanTimeline({ progress, running, sending }: Props) {
         {!started && running && <p className="muted small">Waiting for a worker to pick it up…</p>}
       </Item>
       {started && (
-        <Item tone="ok" title={`Planning with the ${started.planner} planner`} meta={ms(started.atMs)} testId="plan-step-started">
+        <Item tone="ok" title={`Planning with ${PLANNER_NAMES[started.planner] ?? started.planner}`} meta={ms(started.atMs)} testId="plan-step-started">
           {started.model && <p className="muted small">Model {started.model}</p>}
           {started.toolsTotal !== null && (
             <p className="muted small">
@@ -37,7 +55,7 @@ export function PlanTimeline({ progress, running, sending }: Props) {
         </Item>
       )}
       {attempts.map((attempt, index) => (
-        <AttemptItem key={attempt.number} attempt={attempt} repaired={index < attempts.length - 1} />
+        <AttemptItem key={attempt.number} attempt={attempt} followed={index < attempts.length - 1} />
       ))}
       {validated && (
         <Item
@@ -74,9 +92,10 @@ export function PlanTimeline({ progress, running, sending }: Props) {
   );
 }
 
-function AttemptItem({ attempt, repaired }: { attempt: AttemptView; repaired: boolean }) {
+function AttemptItem({ attempt, followed }: { attempt: AttemptView; followed: boolean }) {
   const tone = outcomeTone(attempt.outcome);
-  const label = attempt.repair ? `Repair ${attempt.number - 1}` : `Attempt ${attempt.number}`;
+  const label = attempt.repair ? `Repair ${attempt.repair}` : `Attempt ${attempt.number}`;
+  const refused = isRefusedDraft(attempt.outcome);
   return (
     <Item
       tone={tone}
@@ -84,11 +103,15 @@ function AttemptItem({ attempt, repaired }: { attempt: AttemptView; repaired: bo
       meta={[ms(attempt.latencyMs), tokens(attempt.tokens)].filter(Boolean).join(" · ")}
       testId="plan-attempt"
     >
-      {attempt.retryAfterS !== null && <p className="muted small">The server asked to wait {attempt.retryAfterS} s.</p>}
-      {attempt.issues.length > 0 && <IssueList issues={attempt.issues} />}
-      {repaired && attempt.issues.length > 0 && (
-        <p className="muted small plan-repair-note">Sent back to the planner with these issues.</p>
+      {refused && attempt.issues.length > 0 && <IssueList issues={attempt.issues} />}
+      {!refused && tone !== "ok" && attempt.issues.length > 0 && (
+        <p className="muted small"><RichText text={attempt.issues.map((issue) => issue.message).join("; ")} /></p>
       )}
+      {attempt.retryAfterS !== null && <p className="muted small">The server asked to wait {attempt.retryAfterS} s.</p>}
+      {followed && refused && (
+        <p className="muted small plan-repair-note">Sent back to the planner with {attempt.issues.length === 1 ? "this issue" : "these issues"}.</p>
+      )}
+      {followed && tone === "warn" && <p className="muted small">Tried again.</p>}
     </Item>
   );
 }
@@ -102,8 +125,8 @@ export function IssueList({ issues }: { issues: PlanIssue[] }) {
             {(issue.node || issue.step) && <code>{[issue.node ?? issue.step, issue.field].filter(Boolean).join(" · ")}</code>}
             <span className="plan-issue-code">{issue.code}</span>
           </div>
-          <span>{issue.message}</span>
-          {issue.hint && <span className="plan-issue-hint">{issue.hint}</span>}
+          <span><RichText text={issue.message} /></span>
+          {issue.hint && <span className="plan-issue-hint"><RichText text={issue.hint} /></span>}
         </li>
       ))}
     </ul>
