@@ -13,13 +13,18 @@ const ORDER = ["completed", "failed", "cancelled", "running", "pending", "suspen
 export default function BatchPage() {
   const { batchId = "" } = useParams();
   const [batch, setBatch] = useState<BatchDetail | null>(null);
-  const [sample, setSample] = useState<Run | null>(null);
+  const [runs, setRuns] = useState<Run[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
     try {
-      setBatch(await getBatch(batchId));
+      const [detail, page] = await Promise.all([
+        getBatch(batchId),
+        listRuns({ batch: batchId, limit: 1000, offset: 0 }),
+      ]);
+      setBatch(detail);
+      setRuns([...page.results].sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0)));
       setError(null);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -28,11 +33,7 @@ export default function BatchPage() {
 
   useEffect(() => {
     load();
-    listRuns({ batch: batchId, limit: 1, offset: 0 }).then(
-      (page) => setSample(page.results[0] ?? null),
-      () => undefined,
-    );
-  }, [load, batchId]);
+  }, [load]);
 
   const running = batch?.status === "running";
   useEffect(() => {
@@ -59,6 +60,7 @@ export default function BatchPage() {
   const { progress } = batch;
   const percent = Math.round(progress.fraction * 100);
   const duration = elapsedMs(batch.created_at, batch.finished_at);
+  const sample = runs?.[0] ?? null;
   return (
     <div className="page batch-page" data-testid="batch-page" data-status={batch.status}>
       <div className="page-header">
@@ -111,15 +113,22 @@ export default function BatchPage() {
       </div>
 
       <div className="card table-card">
-        <table className="table" data-testid="batch-runs">
+        <table className="table batch-table" data-testid="batch-runs">
           <thead>
-            <tr><th style={{ width: 70 }}>#</th><th>Status</th><th>Run</th></tr>
+            <tr><th style={{ width: 56 }}>#</th><th style={{ width: 150 }}>Status</th><th>Input</th><th style={{ textAlign: "right" }}>Duration</th><th>Run</th></tr>
           </thead>
           <tbody>
-            {batch.runs.map((run) => (
+            {(runs ?? batch.runs.map((r) => ({ ...r, batch_index: r.index }) as unknown as Run)).map((run) => (
               <tr key={run.id} data-testid="batch-run-row" data-status={run.status}>
-                <td className="muted">{(run.index ?? 0) + 1}</td>
+                <td className="muted">{(run.batch_index ?? 0) + 1}</td>
                 <td><StatusBadge status={run.status} /></td>
+                <td className="batch-input mono" title={run.input !== undefined ? JSON.stringify(run.input) : ""}>
+                  {run.input !== undefined ? JSON.stringify(run.input) : ""}
+                  {run.status === "failed" && run.error ? (
+                    <div className="batch-error">{String((run.error as { message?: string }).message ?? "")}</div>
+                  ) : null}
+                </td>
+                <td className="num">{run.duration_ms !== undefined ? formatDuration(run.duration_ms) : ""}</td>
                 <td><Link to={`/runs/${run.id}`} className="mono">{shortId(run.id)}</Link></td>
               </tr>
             ))}

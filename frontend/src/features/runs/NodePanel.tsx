@@ -6,12 +6,20 @@ import { JsonView } from "./JsonView";
 import type { NodeAttempt } from "./runApi";
 import type { NodeState } from "./runState";
 import { nodeSubtitle, TYPE_ICONS } from "./RunNode";
+import { Link } from "react-router-dom";
 import { StatusBadge } from "./StatusIcon";
+
+function assigneeNames(assignees: unknown): string {
+  const a = (assignees ?? {}) as { users?: string[]; groups?: string[] };
+  const parts = [...(a.users ?? []), ...(a.groups ?? []).map((g) => `group ${g}`)];
+  return parts.length ? parts.join(", ") : "the run's owner";
+}
 
 interface Props {
   irNode: IrNode;
   state: NodeState;
   record: NodeAttempt | undefined;
+  runId: string;
   now: number;
   onClose(): void;
 }
@@ -32,7 +40,7 @@ function errorText(error: unknown): { code?: string; message: string } | null {
   return { code: e.code, message: e.message ?? JSON.stringify(error) };
 }
 
-export function NodePanel({ irNode, state, record, now, onClose }: Props) {
+export function NodePanel({ irNode, state, record, runId, now, onClose }: Props) {
   const error = errorText(state.error ?? record?.error);
   const running = state.status === "running";
   const duration = running && state.startedAt !== null ? now - state.startedAt * 1000 : state.durationMs ?? record?.duration_ms ?? null;
@@ -53,6 +61,12 @@ export function NodePanel({ irNode, state, record, now, onClose }: Props) {
         <StatusBadge status={state.status} testId="node-panel-status" />
         {state.skipReason && <span className="muted small">{state.skipReason}</span>}
       </div>
+      {state.status === "waiting" && (
+        <div className="alert np-waiting" data-testid="node-panel-waiting">
+          Waiting for a decision by <strong>{assigneeNames(state.assignees ?? (irNode.type === "approval" ? irNode.assignees : undefined))}</strong>.{" "}
+          <Link to={`/inbox?run=${runId}&node=${irNode.id}`}>Open in inbox →</Link>
+        </div>
+      )}
       <dl className="np-facts">
         <dt>Started</dt><dd>{formatTime(state.startedAt)}</dd>
         <dt>Finished</dt><dd>{formatTime(state.finishedAt)}</dd>

@@ -179,7 +179,7 @@ export default function RunPage() {
       )}
       {waiting.map((w) => (
         <div key={w.node_id} className="alert approval-banner" data-testid={`run-waiting-${w.node_id}`}>
-          <span className="rs-icon rs-waiting" aria-hidden>⏸</span>
+          <span className="rs-icon rs-waiting" aria-hidden>‖</span>
           <div>
             <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{names(w.assignees)}</strong>.
           </div>
@@ -215,6 +215,7 @@ export default function RunPage() {
               irNode={selectedNode}
               state={state.nodes[selectedNode.id]}
               record={records.get(selectedNode.id)}
+              runId={run.id}
               now={now}
               onClose={() => setSelected(null)}
             />

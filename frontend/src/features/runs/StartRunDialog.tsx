@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { BatchInputError, parseBatchInputs } from "./batchInput";
-import { formSchema, hasFields, InputForm } from "./InputForm";
+import { formSchema, hasFields, InputForm, uiSchemaFor } from "./InputForm";
 import { createBatch, createRun, getFlow, getRun, getVersion, type Flow, type VersionDetail } from "./runApi";
 
 interface Props {
@@ -68,7 +68,8 @@ function BatchForm({ version, schema }: { version: VersionDetail; schema: RJSFSc
     }
   };
 
-  const example = JSON.stringify([Object.fromEntries(Object.keys(schema.properties ?? {}).slice(0, 3).map((k) => [k, "…"]))]);
+  const order = (uiSchemaFor(schema)["ui:order"] as string[] | undefined) ?? [];
+  const example = JSON.stringify([Object.fromEntries(order.slice(0, 3).map((k) => [k, "…"]))]);
   return (
     <div className="batch-form">
       <div className="field">

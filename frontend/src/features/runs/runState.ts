@@ -64,6 +64,8 @@ export interface NodeState {
   items: { total: number; done: number } | null;
   skipReason: string | null;
   context?: unknown;
+  /** An approval node: who may decide it ({users, groups}). */
+  assignees?: unknown;
   /** How many times the node started (more than once after a worker restart). */
   starts: number;
 }
@@ -239,6 +241,7 @@ function applyOne(draft: Draft, event: RunEvent): void {
       node.attempts = Math.max(node.attempts, 1);
       if ("inputs" in data) node.inputs = data.inputs;
       if ("context" in data) node.context = data.context;
+      if ("assignees" in data) node.assignees = data.assignees;
       if ("prompt" in data) node.inputs = { prompt: data.prompt };
       if (typeof data.items === "number") node.items = { total: data.items, done: 0 };
       draft.markStarted(nodeId);
