@@ -23,6 +23,8 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
+    // Layout and jsdom set-up are CPU-bound; a busy 2-core CI machine needs the headroom.
+    testTimeout: 30_000,
     include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
   },
 });
