@@ -257,6 +257,8 @@ class FlowBuilder:
         #: node id -> the phrase of the request it comes from.
         self.sources: dict[str, str] = {}
         self.words = vocabulary(tools, COMMON_VERBS)
+        #: The tool or map node added last (an approval "first" goes before it).
+        self.last_step: str | None = None
         #: The thing the request last spoke of ("order"), for "it" in a later step.
         self.topic: str | None = None
         self.topic_words = frozenset(
@@ -522,17 +524,18 @@ class FlowBuilder:
 
     def _tool_step(self, clause: Clause, action: str | None = None) -> str | None:
         text = _clean_action(action if action is not None else clause.action)
-        if not meaningful(text):
-            return None  # filler ("and return the result")
-        if clause.for_each and clause.for_each not in text.lower():
-            text = f"{text} {clause.for_each}"  # "validate it" for each order
-        elif (
+        if (
             self.topic
+            and not clause.for_each
             and _PRONOUN_OBJECT.search(text)
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
         ):
-            text = f"{text} {self.topic}"  # "make sure it's valid": it is the order
+            text = f"{text} {self.topic}"  # "make sure it's valid", "process it": the order
+        if not meaningful(text):
+            return None  # filler ("and return the result")
+        if clause.for_each and clause.for_each not in text.lower():
+            text = f"{text} {clause.for_each}"  # "validate it" for each order
         located = _AT_LINK.sub(" ", text)
         if located != text and meaningful(located):
             # "check the mood of the page at the URL": the step is the check; the page
@@ -848,7 +851,17 @@ class FlowBuilder:
             if comparison is not None:
                 subject = clause.action[: comparison.end()]
                 condition = Condition(subject)
-        resolved = self._resolve(condition, clause) if condition is not None else None
+        inserting = clause.approval.before_previous and self.last_step is not None
+        hidden = self.info[self.last_step] if inserting and self.last_step else None
+        saved_gates = hidden.gates if hidden is not None else frozenset()
+        if hidden is not None:
+            # The step it goes before has no output yet: the condition cannot read it.
+            hidden.gates = saved_gates | {("hidden", hidden.id)}
+        try:
+            resolved = self._resolve(condition, clause) if condition is not None else None
+        finally:
+            if hidden is not None:
+                hidden.gates = saved_gates
         groups = clause.approval.groups
         role = clause.approval.role
         base = f"{role}_approval" if role else "approval"
@@ -874,11 +887,14 @@ class FlowBuilder:
             node["on_timeout"] = clause.approval.on_timeout or "reject"
         if resolved is not None:
             node["when"] = resolved.expression
-            if not self._predecessors().exits and self.group is None:
-                # The join after a skipped approval needs a step that always completes.
-                start_id = self._unique_id("request")
-                start = {"id": start_id, "type": "value", "title": "The request", "value": "input"}
-                self._add(start, "join", None, None)
+        if clause.approval.before_previous and self.last_step is not None:
+            self._insert_before(self.last_step, node, clause, guarded=resolved is not None)
+            return approval_id
+        if resolved is not None and not self._predecessors().exits and self.group is None:
+            # The join after a skipped approval needs a step that always completes.
+            start_id = self._unique_id("request")
+            start = {"id": start_id, "type": "value", "title": "The request", "value": "input"}
+            self._add(start, "join", None, None)
         predecessors = self._predecessors().copy()
         self._add(node, "approval", clause, None)
         if resolved is not None:
@@ -898,8 +914,17 @@ class FlowBuilder:
                 )
             )
         action = _COMPARISON_PHRASE.sub(" ", remainder)
+        names_step = bool(re.search(r"\b(?:before|then)\s+", clause.action, re.IGNORECASE))
         action = re.sub(r"^.*?\bbefore\s+", "", action, flags=re.IGNORECASE)
-        if not self.approval_only and meaningful(_clean_action(action)):
+        # "Create the shipment after logistics approves it" / "... before charging the card"
+        # name a step; "orders over 5000 need approval" only names what is approved.
+        lead = _LEADING_WORDS.sub("", action)
+        imperative = (
+            names_step
+            or self.reader.starts_with_verb(lead)
+            or bool(re.match(r"[a-z]+ing\b", lead, re.IGNORECASE))
+        )
+        if not self.approval_only and imperative and meaningful(_clean_action(action)):
             ranked = self.rank(_clean_action(action))
             if ranked and ranked[0][0] >= self.min_score:
                 step = Clause(
@@ -916,6 +941,56 @@ class FlowBuilder:
                     # "approval before payment", then "process the payment": one node.
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
+
+    def _insert_before(
+        self, target_id: str, node: dict[str, Any], clause: Clause, *, guarded: bool
+    ) -> None:
+        """Put approval `node` before the step already planned as `target_id`: it takes the
+        step's place (its `after` edges and its arm), and the step waits for it (for a
+        conditional approval, for a join that passes when it was skipped or approved)."""
+        target = next(n for n in self.nodes if n["id"] == target_id)
+        info = self.info[target_id]
+        context = node.get("context")
+        if isinstance(context, dict):
+            context.pop(target_id, None)  # shown before the step runs: it has no output yet
+        before = [e for e in target.get("after", []) if e != node["id"]]
+        if before:
+            node["after"] = list(before)
+        added = [node]
+        waits_for = node["id"]
+        if guarded:
+            join_id = self._unique_id(f"{node['id']}_passed")
+            guard = f"{node['id']} == null || {node['id']}.approved"
+            join: dict[str, Any] = {
+                "id": join_id,
+                "type": "value",
+                "title": _title(f"Approved, or no approval needed ({node['id']})"),
+                "value": {"approval_required": f"{node['id']} != null", "approved": guard},
+                "trigger": "any",
+                "after": [node["id"], *before],
+                "when": guard,
+            }
+            if not before:
+                start_id = self._unique_id("request")
+                start = {"id": start_id, "type": "value", "title": "The request", "value": "input"}
+                self.info[start_id] = NodeInfo(start_id, "join", len(self.nodes), info.gates)
+                added.insert(0, start)
+                node["after"] = [start_id]
+                join["after"] = [node["id"], start_id]
+            added.append(join)
+            waits_for = join_id
+        index = self.nodes.index(target)
+        for offset, item in enumerate(added):
+            self.nodes.insert(index + offset, item)
+            kind = "approval" if item is node else "join"
+            self.info[item["id"]] = NodeInfo(item["id"], kind, info.order, info.gates, clause)
+            for branch_node in self.nodes:
+                for arm in ("then", "else"):
+                    members = branch_node.get(arm)
+                    if isinstance(members, list) and target_id in members:
+                        members.insert(members.index(target_id), item["id"])
+        self.sources[node["id"]] = clause.text
+        target["after"] = [waits_for]
 
     # -- adding a node ---------------------------------------------------------------------
 
@@ -949,6 +1024,8 @@ class FlowBuilder:
             output_schema,
         )
         self.nodes.append(node)
+        if kind in ("tool", "map"):
+            self.last_step = node["id"]
         if clause is not None:
             self.sources[node["id"]] = clause.text
         if self.group is not None:
@@ -1138,6 +1215,7 @@ class FlowBuilder:
 
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
+_LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.
 _WEAK_VERBS = frozenset(
     stem(w) for w in "check get make run do handle take see go work figure find".split()

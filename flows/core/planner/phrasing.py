@@ -156,7 +156,7 @@ _FOR_EACH = re.compile(
     r"every|each(?!\s+(?:other|one\s+of)\b))\s+(?:one\s+of\s+(?:the|their|its|our|your|these|those)\s+|"
     r"of\s+(?:the|their|its|our|your|these|those|his|her)\s+)?"
     r"(?!(?:time|day|week|month|hour|minute|morning|night|year|case|way|step|other|incoming|"
-    r"new|arriving)\b)"
+    r"new|arriving|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday)s?\b)"
     r"(?P<first>[a-z][a-z_-]*)"
     r"(?:\s+(?P<second>[a-z][a-z_-]*))?",
     re.IGNORECASE,
@@ -221,7 +221,8 @@ _DEPARTMENTS = frozenset(
     """.split()
 )
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|"
+    r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
+    r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
     r"simply|additionally|plus|once\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|"
     r"complete\w*)|when\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|complete\w*)|"
     r"regardless\s+of\s+the\s+(?:result|outcome)|in\s+any\s+case|either\s+way|"
@@ -252,6 +253,8 @@ class Approval:
     timeout_s: float | None = None
     #: What happens when the timeout passes: approve, reject or fail (None: reject).
     on_timeout: str | None = None
+    #: The approval guards the step planned just before it ("..., a manager approves first").
+    before_previous: bool = False
 
 
 @dataclass(slots=True)
@@ -314,6 +317,8 @@ class PromptReader:
         groups = 0
         last_approval: Approval | None = None
         negated: Condition | None = None
+        last_condition: Condition | None = None
+        previous_text: str | None = None
         heading_group: int | None = None
         previous: list[Clause] = []
         for sentence_index, raw in enumerate(steps_first(self.sentences(prompt))):
@@ -323,6 +328,9 @@ class PromptReader:
                 continue
             sentence = _STEP_PREFIX.sub("", raw)
             deadline: Deadline | None = None
+            goes_first = _APPROVAL.search(sentence) is not None and approval_goes_first(
+                sentence, previous_text
+            )
             if last_approval is not None:
                 rest, found = approval_deadline(sentence)
                 if (found.on_timeout or found.timeout_s) and not _has_words(remove_durations(rest)):
@@ -354,7 +362,13 @@ class PromptReader:
                 sentence = _IN_WHICH_CASE.sub("; otherwise ", sentence)
             if _BOTH_INSIDE.search(sentence):
                 sentence = _BOTH_INSIDE.sub(r"\g<lead>", sentence) + " in parallel"
-            joins_previous = bool(_PARALLEL_LEAD.match(sentence)) and bool(previous)
+            joins_previous = bool(previous) and (
+                bool(_PARALLEL_LEAD.match(sentence))
+                or (
+                    bool(_PARALLEL.search(sentence))
+                    and len(self._pieces(_PARALLEL.sub(" ", sentence))) == 1
+                )
+            )
             parallel = bool(_PARALLEL.search(sentence)) or bool(_BOTH.match(sentence))
             sentence_text = _BOTH.sub("", _PARALLEL.sub(" ", sentence)).strip(" ,:")
             sentence_text = re.sub(r"\s+,", ",", sentence_text)
@@ -374,6 +388,10 @@ class PromptReader:
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
                     if clause is None:
                         continue
+                    if clause.condition is not None and last_condition is not None:
+                        clause.condition = _elliptical(clause.condition, last_condition)
+                    if clause.condition is not None:
+                        last_condition = clause.condition
                     if clause.condition is not None and (
                         clause.nothing or is_nothing(clause.action)
                     ):
@@ -421,6 +439,7 @@ class PromptReader:
                         elif heading_group is not None:
                             heading_group = None
                     if clause.approval is not None:
+                        clause.approval.before_previous = goes_first and not sentence_clauses
                         if deadline is not None:
                             clause.approval.timeout_s = (
                                 deadline.timeout_s or clause.approval.timeout_s
@@ -432,6 +451,7 @@ class PromptReader:
             _attach_trailing_condition(sentence_clauses, clauses)
             if sentence_clauses:
                 previous = sentence_clauses
+                previous_text = sentence
         for number, clause in enumerate(clauses, 1):
             clause.number = number
         return clauses
@@ -567,6 +587,28 @@ def _list_follows(lines: list[str], index: int) -> bool:
     return False
 
 
+_NOT_SO = re.compile(
+    r"^(?:they|it|he|she|that|this|we|you)?\s*(?:don't|do\s+not|doesn't|does\s+not|didn't|"
+    r"isn't|is\s+not|aren't|are\s+not|wasn't|weren't|can't|cannot|won't|haven't|hasn't)$|^not$",
+    re.IGNORECASE,
+)
+_SO = re.compile(
+    r"^(?:so|yes|(?:they|it|he|she|that|this|we)\s+(?:do|does|did|is|are|was|were|can|have|has))$",
+    re.IGNORECASE,
+)
+
+
+def _elliptical(condition: Condition, previous: Condition) -> Condition:
+    """ "If they already exist, do nothing. If they don't, ...": the condition before,
+    negated ("if so": the same)."""
+    text = condition.text.strip(" ,")
+    if _NOT_SO.match(text):
+        return Condition(previous.text, previous.negate == condition.negate)
+    if _SO.match(text):
+        return Condition(previous.text, previous.negate != condition.negate)
+    return condition
+
+
 def _has_words(text: str) -> bool:
     return any(w not in STOP_WORDS for w in split_identifier(text) if not w.isdigit())
 
@@ -598,18 +640,31 @@ def _after_gerund(piece: str) -> list[str]:
 
 def steps_first(sentences: list[str]) -> list[str]:
     """ "Email the summary if it is positive. Analyze the sentiment first." puts the second
-    sentence before the first."""
+    sentence before the first. (An approval that says so is put before the step it guards
+    by the builder instead, which also works inside an arm: see `Approval.before_previous`.)"""
     ordered = list(sentences)
     for index in range(1, len(ordered)):
         sentence = ordered[index]
         if sentence == PARALLEL_HEADING or ordered[index - 1] == PARALLEL_HEADING:
             continue
-        if (
-            _FIRST.search(sentence)
-            and not re.match(r"\s*(?:then|after|finally|next|lastly)\b", sentence, re.IGNORECASE)
-        ) or _guards_previous(sentence, ordered[index - 1]):
-            ordered[index - 1], ordered[index] = sentence, ordered[index - 1]
+        if _APPROVAL.search(sentence):
+            continue
+        if _FIRST.search(sentence) and not re.match(
+            r"\s*(?:then|after|finally|next|lastly)\b", sentence, re.IGNORECASE
+        ):
+            ordered[index - 1], ordered[index] = ordered[index], ordered[index - 1]
     return ordered
+
+
+def approval_goes_first(sentence: str, previous: str | None) -> bool:
+    """An approval sentence that ends in "first", or that requires approval of what the
+    step before it does ("Charge the card. Payments over 2500 need a manager's OK.")."""
+    if previous is None:
+        return False
+    text = approval_deadline(sentence)[0].strip(" ()")
+    if _FIRST.search(text):
+        return True
+    return _guards_previous(text, previous)
 
 
 _REQUIREMENT = re.compile(r"\b(?:needs?|requires?|must|has\s+to|have\s+to|should)\b", re.IGNORECASE)

@@ -41,7 +41,8 @@ _PLAIN_WORDS = frozenset(
     however otherwise unless while when whenever where which whether would could should
     have having has been being does doing done make makes made take takes took give gives
     gave want wants need needs like likes know knows think come comes came back through
-    pls plz thx asap fyi btw etc via per
+    pls plz thx asap fyi btw etc via per signup signups signin login logout onboarding checkout
+    webhook dashboard newsletter inbox backend frontend workflow ecommerce storefront
     """.split()
 )
 
@@ -342,13 +343,14 @@ def request_lead_removed(text: str) -> str:
 
 
 _ROUTINE = re.compile(
-    r"^(?:(?:each|every)\s+(?:morning|day|night|evening|week|month|hour|time)|usually|normally|"
+    r"^(?:(?:each|every|on)\s+(?:morning|day|night|evening|week|month|hour|time|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|weekday|weekend)s?|usually|normally|"
     r"today|currently|sometimes|often|daily|weekly|nightly|right\s+now|at\s+the\s+moment)\s*,?\s+"
     r"(?:we|i|they|our|customers?|users?)\b",
     re.IGNORECASE,
 )
 _NO_NEED = re.compile(
-    r"\b(?:(?:don't|do\s+not|doesn't|does\s+not|won't|will\s+not)\s+need\s+(?:anything|any\b|to\b|"
+    r"\b(?:the\s+following\s*$|as\s+follows\b|here'?s\s+(?:what|the\s+plan|how)\b|(?:don't|do\s+not|doesn't|does\s+not|won't|will\s+not)\s+need\s+(?:anything|any\b|to\b|"
     r"a\b)|can\s+be\s+(?:ignored|skipped|left\s+alone)|needs?\s+no\b|nothing\s+(?:needs|to\s+do))",
     re.IGNORECASE,
 )
@@ -458,6 +460,15 @@ _POLICY_PATTERNS = (
         r"when\s+it\s+expires)\s*,?\s+(?:just\s+)?"
         + _POLICY_WORD
         + r"(?:\s+(?:it|them|this|the\s+\w+))?\s+(?:automatically|by\s+default|anyway)\s*\)?",
+        re.IGNORECASE,
+    ),
+    # "(give them 24 hours, then reject)"
+    re.compile(
+        r"[,;(]?\s*(?:(?:give|allow)\s+(?:them|him|her|\w+)\s+)?"
+        + _DURATION.pattern
+        + r"\s*[,;]?\s*(?:and\s+)?(?:then|after\s+that|otherwise|or|else)\s*,?\s+"
+        + _POLICY_WORD
+        + r"(?:\s+(?:it|them|this))?\s*\)?",
         re.IGNORECASE,
     ),
     # "within 24 hours, otherwise fail the run" / "within 12 hours or reject it"
@@ -616,17 +627,27 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "cancel something",
-        re.compile(r"^(?:\w+\s+){0,2}?(?:cancel|void|revoke|abort|terminate)\w*\b", re.I),
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:cancel(?:s|led|ed|ling|ing)?|voids?|revok(?:e|es|ed|ing)|"
+            r"abort(?:s|ed|ing)?|terminat(?:e|es|ed|ing))\b",
+            re.I,
+        ),
         frozenset({"cancel", "void", "revoke", "abort", "terminate"}),
     ),
     (
         "delete something",
-        re.compile(r"^(?:\w+\s+){0,2}?(?:delete|remove|erase|purge|wipe|deactivate)\w*\b", re.I),
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:delet|remov|eras|purg|wip|deactivat)(?:e|es|ed|ing)\b", re.I
+        ),
         frozenset({"delete", "remove", "erase", "purge", "wipe", "deactivate"}),
     ),
     (
         "update a record",
-        re.compile(r"^(?:\w+\s+){0,2}?(?:update|edit|modify|amend|patch)\w*\b", re.I),
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:updat(?:e|es|ed|ing)|edit(?:s|ed|ing)?|modif(?:y|ies|ied|ying)|"
+            r"amend(?:s|ed|ing)?|patch(?:es|ed|ing)?)\b",
+            re.I,
+        ),
         frozenset({"update", "edit", "modify", "amend", "patch", "set"}),
     ),
     (
