@@ -54,13 +54,21 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Tool)
 class ToolAdmin(admin.ModelAdmin):
     form = ToolForm
-    list_display = ["id", "name", "kind", "category", "enabled", "source", "version", "try_link"]
-    list_filter = ["category", "kind", "enabled", "source"]
+    list_display = ["id", "name", "kind", "category", "enabled", "access", "source", "version",
+                    "try_link"]
+    list_filter = ["category", "kind", "enabled", "access", "source"]
+    filter_horizontal = ["access_groups"]
     list_editable = ["enabled"]
     search_fields = ["id", "name", "description"]
     list_select_related = ["category"]
     actions = ["enable_tools", "disable_tools"]
     change_form_template = "admin/tools_registry/tool/change_form.html"
+
+    access_fieldset = ("Who may use it", {
+        "fields": ["access", "access_groups"],
+        "description": "Checked when a flow version is validated and when its runs start and "
+                       "execute; superusers may use every tool.",
+    })
 
     #: Shown instead of the editable JSON for tools whose schemas come from code or MCP.
     schema_display = ["input_schema_display", "output_schema_display", "config_display"]
@@ -70,6 +78,7 @@ class ToolAdmin(admin.ModelAdmin):
             return [
                 (None, {"fields": ["id", "name", "description", "kind", "source", "category",
                                    "enabled", "mcp_server", "version"]}),
+                self.access_fieldset,
                 ("Schemas (from " + obj.get_source_display().lower() + ", read-only)",
                  {"fields": self.schema_display}),
             ]
@@ -78,6 +87,7 @@ class ToolAdmin(admin.ModelAdmin):
             main += ["version"]
         return [
             (None, {"fields": main}),
+            self.access_fieldset,
             ("Schemas and configuration", {
                 "fields": ["input_schema", "output_schema", "config"],
                 "description": "JSON Schemas for inputs and outputs; config depends on the "

@@ -37,8 +37,14 @@ class ToolForm(forms.ModelForm):
         model = Tool
         fields = [
             "id", "name", "description", "kind", "category", "enabled", "mcp_server",
-            "input_schema", "output_schema", "config",
+            "access", "access_groups", "input_schema", "output_schema", "config",
         ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("access") == Tool.Access.GROUPS and not cleaned.get("access_groups"):
+            self.add_error("access_groups", "Choose the groups whose members may use the tool.")
+        return cleaned
 
     def clean_input_schema(self) -> Any:
         value = self.cleaned_data.get("input_schema")

@@ -113,6 +113,11 @@ class Tool(models.Model):
         ADMIN = "admin", "Admin"
         MCP = "mcp", "MCP import"
 
+    class Access(models.TextChoices):
+        EVERYONE = "everyone", "Everyone"
+        GROUPS = "groups", "Members of the chosen groups"
+        STAFF = "staff", "Staff only"
+
     id = models.CharField(
         primary_key=True, max_length=128, validators=[tool_id_validator],
         help_text="The id flows use to call the tool.",
@@ -135,6 +140,15 @@ class Tool(models.Model):
     )
     mcp_server = models.ForeignKey(
         McpServer, null=True, blank=True, on_delete=models.CASCADE, related_name="tools"
+    )
+    access = models.CharField(
+        max_length=16, choices=Access.choices, default=Access.EVERYONE, db_index=True,
+        help_text="Who may use the tool in a flow (checked when a version is validated and "
+                  "when a run starts and executes). Superusers may use every tool.",
+    )
+    access_groups = models.ManyToManyField(
+        "auth.Group", blank=True, related_name="+",
+        help_text="With 'Members of the chosen groups': the groups whose members may use it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

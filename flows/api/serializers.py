@@ -62,8 +62,9 @@ class ToolOutput(serializers.ModelSerializer):
     class Meta:
         model = Tool
         fields = [
-            "id", "name", "description", "kind", "source", "category", "enabled", "version",
-            "input_schema", "output_schema", "options", "mcp_server", "created_at", "updated_at",
+            "id", "name", "description", "kind", "source", "category", "enabled", "access",
+            "version", "input_schema", "output_schema", "options", "mcp_server", "created_at",
+            "updated_at",
         ]
 
     @extend_schema_field(ToolOptionsSerializer(allow_null=True))

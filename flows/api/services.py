@@ -19,15 +19,18 @@ from flows.api.errors import ApplicationError
 from flows.api.selectors import flow_get_for_edit
 from flows.core.validate import ValidationIssue, validate_flow
 from flows.models import Flow, FlowVersion, PlanRequest
+from tools_registry.access import tools_refused, user_catalog
 from tools_registry.catalog import registry_catalog, registry_joins
 
 #: Sources a client may claim for a version it sends ("planner" is set by planning only).
 CLIENT_SOURCES = (FlowVersion.Source.EDITOR, FlowVersion.Source.API)
 
 
-def ir_validate(*, ir: Any) -> list[ValidationIssue]:
-    """Every issue in `ir` against the registry's tools and joins (empty: valid)."""
-    return validate_flow(ir, registry_catalog(), joins=registry_joins())
+def ir_validate(*, ir: Any, user: Any = None) -> list[ValidationIssue]:
+    """Every issue in `ir` against the registry's tools and joins (empty: valid); with
+    `user`, a tool they may not use is an issue too (`tool_not_permitted`)."""
+    refused = tools_refused(user) if user is not None else None
+    return validate_flow(ir, registry_catalog(), joins=registry_joins(), refused_tools=refused)
 
 
 def _refuse_unparseable(issues: Sequence[ValidationIssue]) -> None:
@@ -52,7 +55,7 @@ def flow_create(
     source: str = FlowVersion.Source.API,
 ) -> Flow:
     """A new flow; with `ir`, its first version too (all or nothing)."""
-    issues = ir_validate(ir=ir) if ir is not None else []
+    issues = ir_validate(ir=ir, user=owner) if ir is not None else []
     if ir is not None:
         _refuse_unparseable(issues)
     with transaction.atomic():
@@ -96,7 +99,7 @@ def flow_version_create(
     source: str = FlowVersion.Source.API,
 ) -> FlowVersion:
     """The next version of `flow`. `parent_number` defaults to the latest version."""
-    issues = ir_validate(ir=ir)
+    issues = ir_validate(ir=ir, user=author)
     _refuse_unparseable(issues)
     with transaction.atomic():
         # Lock the flow so two concurrent saves cannot take the same number.
@@ -166,7 +169,7 @@ def plan_submit(
             details={"fields": {"planner": [f"Not available: {planner}."]},
                      "available": available_planners()},
         )
-    catalog = registry_catalog()
+    catalog = user_catalog(registry_catalog(), user)
     if tool_ids:
         known = {spec.id for spec in catalog.specs()}
         unknown = sorted(set(tool_ids) - known)
@@ -225,7 +228,8 @@ def plan_request_run(
         PlanRequest.objects.filter(pk=plan_request.pk).update(events=[])
     try:
         outcome = plan_request_execute(
-            plan_request_id=plan_request.pk, catalog=catalog or registry_catalog(),
+            plan_request_id=plan_request.pk,
+            catalog=catalog or user_catalog(registry_catalog(), plan_request.requested_by),
             joins=registry_joins(), sink=sink, on_success=save_version,
         )
     except PlanningError as exc:
@@ -266,7 +270,7 @@ def ir_refine(
                      "available": available_planners()},
         )
     outcome = plan_refine(user=user, instruction=instruction, ir=ir, tool_ids=tool_ids,
-                          planner=planner, catalog=registry_catalog())
+                          planner=planner, catalog=user_catalog(registry_catalog(), user))
     refined = outcome.result.ir if outcome.result.ok else None
     return {
         "id": str(outcome.plan_request.pk),

@@ -437,7 +437,7 @@ class ValidateApi(ApiView):
     def post(self, request: Request) -> Response:
         """Type-check an IR against the tool registry; every issue names node, field and fix."""
         data = validated(self.Input, request.data)
-        issues = services.ir_validate(ir=data["ir"])
+        issues = services.ir_validate(ir=data["ir"], user=request.user)
         return Response({"valid": not issues,
                          "errors": IssueSerializer([i.to_json() for i in issues], many=True).data})
 

@@ -66,6 +66,7 @@ ISSUE_CODES: dict[str, str] = {
     "duplicate_id": "two nodes share one id",
     "reserved_id": "a node id is a name expressions bind themselves",
     "unknown_tool": "a tool id that is not in the catalogue",
+    "tool_not_permitted": "a tool the user validating or running the flow may not use",
     "unknown_reference": "an id that names no node (expression, after, then/else, cases)",
     "not_upstream": "a reference that cannot be satisfied when the node runs",
     "cycle": "nodes wait for each other",
@@ -115,16 +116,20 @@ def validate_flow(
     catalog: ToolCatalog | Iterable[ToolSpec],
     *,
     joins: Iterable[Join] = (),
+    refused_tools: Mapping[str, str] | None = None,
 ) -> list[ValidationIssue]:
     """Every issue in `data` (a Flow, a dict or JSON text); an empty list means valid.
 
     `joins` are the registry's joins; the flow's own `joins` are checked as well and take
-    precedence for the same (from_tool, to_tool) pair.
+    precedence for the same (from_tool, to_tool) pair. `refused_tools` maps the tools the
+    user may not use to the reason (from the registry's tool permissions).
     """
     flow, issues = _parse(data)
     if flow is None:
         return issues
-    return _Checker(flow, _catalog_specs(catalog), list(joins)).run()
+    checker = _Checker(flow, _catalog_specs(catalog), list(joins))
+    checker.refused_tools = dict(refused_tools or {})
+    return checker.run()
 
 
 def format_issues(issues: Iterable[ValidationIssue]) -> str:
@@ -307,6 +312,8 @@ class _Checker:
             node_id: list(expression_sites(node)) for node_id, node in self.nodes.items()
         }
         self._outputs: dict[str, JsonSchema | None] = {}
+        #: tool id -> why the user may not use it
+        self.refused_tools: dict[str, str] = {}
 
     # reporting
 
@@ -505,6 +512,15 @@ class _Checker:
                 node=node.id,
                 field="tool",
                 hint=self._tool_hint(node.tool),
+            )
+        elif isinstance(node, ToolNode | MapNode) and node.tool in self.refused_tools:
+            self.add(
+                "tool_not_permitted",
+                f"Node `{node.id}` calls tool `{node.tool}`, which you may not use: "
+                f"{self.refused_tools[node.tool]}.",
+                node=node.id,
+                field="tool",
+                hint="Use another tool, or ask an administrator for access to this one.",
             )
 
     def check_after(self, node: Node) -> None:

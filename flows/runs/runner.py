@@ -32,6 +32,7 @@ from flows.core.engine import ApprovalDecision, CompiledFlow, Engine, EngineErro
 from flows.core.events import Event
 from flows.core.ir import parse_flow
 from flows.runs import conf
+from flows.runs.access import run_tools_refusal, tools_check_needed
 from flows.runs.catalog import run_catalog, run_joins, snapshot_fresh
 from flows.runs.events import RunEventWriter
 from flows.runs.limits import RedisToolLimiter, ToolLimit
@@ -228,6 +229,15 @@ async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter)
         error = {"code": "invalid_flow", "message": str(exc)}
         return await _finish_without_engine(
             context, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
+        )
+    # A permission withdrawn while the run waited stops it (no query unless it matters).
+    refusal = (
+        await context.db.call(run_tools_refusal, run_id, compiled.flow)
+        if tools_check_needed(compiled.flow) else None
+    )
+    if refusal:
+        return await _finish_without_engine(
+            context, claim, writer, ev.RUN_FAILED, {"error": refusal}, error=refusal
         )
 
     timeout = compiled.flow.timeout_s or conf.run_timeout_s()

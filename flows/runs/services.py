@@ -20,6 +20,7 @@ from flows.core.ir import Flow as IrFlow
 from flows.core.ir import parse_flow
 from flows.models import FlowVersion, Run, RunBatch, RunEvent
 from flows.runs import conf
+from flows.runs.access import run_tools_check
 from flows.runs.catalog import run_catalog, run_joins
 from flows.runs.errors import RunServiceError, conflict, forbidden
 from flows.runs.events import broadcast_on_commit, row_wire
@@ -87,6 +88,7 @@ def run_create(
 ) -> Run:
     version = flow_version_for_run(user=user, version_id=flow_version_id)
     flow = _check_flow(version)
+    run_tools_check(user=user, flow=flow)
     run_input = _check_input(flow, {} if run_input is None else run_input)
     with transaction.atomic():
         run = Run.objects.create(
@@ -161,6 +163,7 @@ def run_resume(
 def batch_create(*, user: Any, flow_version_id: Any, inputs: Any, concurrency: int = 4) -> RunBatch:
     version = flow_version_for_run(user=user, version_id=flow_version_id)
     flow = _check_flow(version)
+    run_tools_check(user=user, flow=flow)
     if not isinstance(inputs, list) or not inputs:
         raise RunServiceError("invalid_input", "inputs must be a non-empty list of objects")
     if len(inputs) > MAX_BATCH_INPUTS:
