@@ -171,3 +171,17 @@ def test_each_node_carries_the_phrase_it_came_from(catalog):
     validated = next(event for event in sink.events if event.type == ev.PLAN_VALIDATED)
     assert validated.data["sources"] == result.sources
     assert result.to_json()["sources"] == result.sources
+
+
+def test_a_condition_inside_an_arm_nests(catalog):
+    flow = plan(
+        "Find the customer. If they are not found, verify the address and, if it is ok, "
+        "send an SMS.",
+        catalog,
+    ).flow
+
+    outer, inner = [node for node in flow.nodes if isinstance(node, BranchNode)]
+    assert outer.condition == "!find_customer.found"
+    assert inner.condition == "verify_address.ok"
+    assert inner.id in outer.then
+    assert inner.then == ["send_sms"]

@@ -190,6 +190,8 @@ class Branch:
     #: The cursor the branch was opened from, and the one it set when it closed.
     parent: Cursor | None = None
     closed_cursor: Cursor | None = None
+    #: The arm the branch itself sits in (None on the main line).
+    scope: Scope | None = None
 
 
 @dataclass(slots=True)
@@ -201,6 +203,8 @@ class Scope:
     cursor: Cursor
     #: Set when the main line moved on before this (else) arm reopened.
     detached: bool = False
+    #: The arm this branch sits in ("if not found, validate; if valid, welcome"), if any.
+    parent: Scope | None = None
 
     @property
     def gates(self) -> frozenset[tuple[str, str]]:
@@ -316,7 +320,7 @@ class FlowBuilder:
         for clause in clauses:
             self.add_clause(clause)
         self._end_group()
-        self._close_scope()
+        self._close_all()
         if not self.nodes:
             raise PlanningError(
                 "no_steps",
@@ -369,7 +373,8 @@ class FlowBuilder:
         if self.group is not None and clause.parallel_group != self.group.id:
             self._end_group()
         if clause.condition_only:
-            self._close_scope()
+            if not self._nestable(clause):
+                self._close_all()
             assert clause.condition is not None
             self.pending = (clause.condition, clause)
             return
@@ -380,21 +385,22 @@ class FlowBuilder:
             condition, condition_clause = self.pending
             self.pending = None
             if not clause.approval:
-                self._close_scope()
+                if not self._nestable(condition_clause):
+                    self._close_all()
                 self._open_branch(condition, condition_clause, clause, persistent=True)
                 condition = None
         elif clause.condition is not None:
             condition = clause.condition
             if not clause.approval:
-                self._close_scope()
+                if not self._nestable(clause):
+                    self._close_all()
                 self._open_branch(condition, clause, clause, persistent=False)
                 condition = None
-        elif not (
-            self.scope is not None
-            and self.scope.persistent
-            and self.scope.sentence == clause.sentence
-        ):
-            self._close_scope()
+        else:
+            while self.scope is not None and not (
+                self.scope.persistent and self.scope.sentence == clause.sentence
+            ):
+                self._close_scope()
         if clause.parallel_group is not None and self.group is None:
             self.materialize_join()
             self.group = Group(clause.parallel_group, self._cursor().copy())
@@ -469,9 +475,11 @@ class FlowBuilder:
         }
         parent = self._predecessors().copy()
         self._add(node, "branch", condition_clause, None)
-        branch = Branch(branch_id, node, self._gates(), parent=parent)
+        branch = Branch(branch_id, node, self._gates(), parent=parent, scope=self.scope)
         self.last_branch = branch
-        self.scope = Scope(branch, "then", clause.sentence, persistent, Cursor([branch_id]))
+        self.scope = Scope(
+            branch, "then", clause.sentence, persistent, Cursor([branch_id]), parent=self.scope
+        )
 
     def _open_else(self, clause: Clause) -> None:
         branch = self.last_branch
@@ -482,17 +490,39 @@ class FlowBuilder:
                 "before it. Put the condition ('if ...') first.",
                 step=clause.text,
             )
-        if (self.scope is not None and self.scope.branch is branch) or self.scope is not None:
+        while self.scope is not None and self.scope is not branch.scope:
             self._close_scope()
-        detached = branch.closed_cursor is None or (self.main.exits != branch.closed_cursor.exits)
+        outer = branch.scope.cursor if branch.scope is not None else self.main
+        detached = branch.closed_cursor is None or (outer.exits != branch.closed_cursor.exits)
         self.scope = Scope(
-            branch, "else", clause.sentence, True, Cursor([branch.id]), detached=detached
+            branch,
+            "else",
+            clause.sentence,
+            True,
+            Cursor([branch.id]),
+            detached=detached,
+            parent=branch.scope,
         )
 
+    def _nestable(self, clause: Clause) -> bool:
+        """A condition inside the arm a condition earlier in the sentence opened ("if they
+        don't, validate the address and, if it's valid, send the welcome email")."""
+        return (
+            self.scope is not None
+            and self.scope.persistent
+            and self.scope.sentence == clause.sentence
+            and not clause.otherwise
+        )
+
+    def _close_all(self) -> None:
+        while self.scope is not None:
+            self._close_scope()
+
     def _close_scope(self) -> None:
-        scope, self.scope = self.scope, None
+        scope = self.scope
         if scope is None:
             return
+        self.scope = scope.parent
         self._end_group_in(scope)
         branch = scope.branch
         arm_exits = [] if scope.cursor.exits == [branch.id] else list(scope.cursor.exits)
@@ -510,8 +540,9 @@ class FlowBuilder:
                 f"After {branch.id}",
                 {"taken": f"{branch.id}.taken"},
             )
-        self.main.exits, self.main.join = exits, join
-        branch.closed_cursor = self.main.copy()
+        target = scope.parent.cursor if scope.parent is not None else self.main
+        target.exits, target.join = exits, join
+        branch.closed_cursor = target.copy()
 
     def _end_group_in(self, scope: Scope) -> None:
         if self.group is not None:

@@ -324,7 +324,7 @@ def _add_steps(
     for clause in clauses:
         builder.add_clause(clause)
     builder._end_group()
-    builder._close_scope()
+    builder._close_all()
     operations = _additions(builder)
     if not any(isinstance(op, AddNode) for op in operations):
         raise PlanningError(
