@@ -30,8 +30,19 @@ export function armsOf(node: IrNode): { arm: string; targets: string[] }[] {
   return [];
 }
 
-/** Every dependency of the flow (only between existing nodes), in IR order. */
+const cache = new WeakMap<FlowIR, Dependency[]>();
+
+/** Every dependency of the flow (only between existing nodes), in IR order; cached per IR. */
 export function dependencies(ir: FlowIR): Dependency[] {
+  let found = cache.get(ir);
+  if (!found) {
+    found = computeDependencies(ir);
+    cache.set(ir, found);
+  }
+  return found;
+}
+
+function computeDependencies(ir: FlowIR): Dependency[] {
   const ids = new Set(ir.nodes.map((node) => node.id));
   const deps: Dependency[] = [];
   for (const node of ir.nodes) {

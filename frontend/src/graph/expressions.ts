@@ -173,14 +173,25 @@ export function expressionSites(node: IrNode): ExpressionSite[] {
   return sites;
 }
 
+const namesCache = new WeakMap<IrNode, Set<string>>();
+
+/** Every root name a node's expressions read (locals excluded); cached per node object. */
+export function nodeNames(node: IrNode): Set<string> {
+  let names = namesCache.get(node);
+  if (!names) {
+    names = new Set<string>();
+    for (const site of expressionSites(node)) {
+      for (const name of expressionNames(site.source)) if (!site.locals.includes(name)) names.add(name);
+    }
+    namesCache.set(node, names);
+  }
+  return names;
+}
+
 /** Node ids (from `known`) that a node's expressions read. */
 export function referencedIds(node: IrNode, known: ReadonlySet<string>): Set<string> {
   const found = new Set<string>();
-  for (const site of expressionSites(node)) {
-    for (const name of expressionNames(site.source)) {
-      if (known.has(name) && !site.locals.includes(name)) found.add(name);
-    }
-  }
+  for (const name of nodeNames(node)) if (known.has(name)) found.add(name);
   return found;
 }
 

@@ -64,13 +64,16 @@ export default function DesignerPage() {
     }
     setLoad({ state: "loading" });
     (async () => {
+      // With a version in the address, fetch it beside the flow rather than after it.
+      const early = requested !== null ? fetchVersion(flowId, requested) : null;
       const [flow, [toolList, categoryList]] = await Promise.all([fetchFlow(flowId), loadCatalogue()]);
       const number = requested ?? flow.latest_version?.number ?? null;
-      const version = number !== null ? await fetchVersion(flowId, number) : null;
+      const version = early ? await early : number !== null ? await fetchVersion(flowId, number) : null;
       if (cancelled) return;
       const ir: FlowIR = version?.ir ?? { ir_version: "1.0", name: flow.name, description: flow.description ?? "", input_schema: { type: "object" }, nodes: [] };
       setTools(toolList);
       setCategories(categoryList);
+      performance.mark("designer:fetched");
       designer.load({ flowId, flowName: flow.name, canEdit: flow.can_edit, version: number, ir, tools: toolList });
       setLoad({ state: "ready" });
     })().catch((error: unknown) => {

@@ -21,6 +21,7 @@ import {
   NODE_WIDTH,
   irToGraph,
   layoutGraph,
+  nodeHeight,
   type FlowEdge,
   type FlowNode,
   type NodeType,
@@ -50,27 +51,33 @@ function minimapColour(node: FlowNode): string {
 
 /** Readable zoom for the first view: fit the flow, but never smaller than this. */
 const MIN_START_ZOOM = 0.6;
+const START_PAD = 40;
 
 /**
- * The first view: the whole flow when it fits at a readable zoom; otherwise its start (the
- * left edge, where a flow begins) at that zoom, centred vertically.
+ * The first view, computed from the laid-out positions before any node is drawn (so a big
+ * flow draws only what is in view): the whole flow when it fits at a readable zoom, else
+ * its start (the left edge, where a flow begins) at that zoom.
  */
-function showStart(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>, nodes: FlowNode[], element: HTMLElement | null) {
-  if (!element || nodes.length === 0) return;
-  const width = element.clientWidth;
-  const height = element.clientHeight;
-  const bounds = flow.getNodesBounds(nodes);
-  const pad = 40;
-  const fit = Math.min((width - 2 * pad) / bounds.width, (height - 2 * pad) / bounds.height);
-  if (fit >= MIN_START_ZOOM) {
-    void flow.fitView({ padding: 0.15, maxZoom: 1 });
-    return;
+export function startViewport(nodes: readonly FlowNode[], width: number, height: number): { x: number; y: number; zoom: number } {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const node of nodes) {
+    minX = Math.min(minX, node.position.x);
+    minY = Math.min(minY, node.position.y);
+    maxX = Math.max(maxX, node.position.x + NODE_WIDTH);
+    maxY = Math.max(maxY, node.position.y + nodeHeight(node.data.node));
   }
-  const zoom = MIN_START_ZOOM;
-  const y = bounds.height * zoom < height - 2 * pad
-    ? (height - bounds.height * zoom) / 2 - bounds.y * zoom
-    : pad - bounds.y * zoom;
-  void flow.setViewport({ x: pad - bounds.x * zoom, y, zoom });
+  const boundsWidth = Math.max(1, maxX - minX);
+  const boundsHeight = Math.max(1, maxY - minY);
+  const fit = Math.min((width - 2 * START_PAD) / boundsWidth, (height - 2 * START_PAD) / boundsHeight, 1);
+  const zoom = Math.max(fit, MIN_START_ZOOM);
+  const x = fit >= MIN_START_ZOOM ? (width - boundsWidth * zoom) / 2 - minX * zoom : START_PAD - minX * zoom;
+  const y = boundsHeight * zoom < height - 2 * START_PAD
+    ? (height - boundsHeight * zoom) / 2 - minY * zoom
+    : START_PAD - minY * zoom;
+  return { x, y, zoom };
 }
 
 export function Canvas({ onDropNode, onReady }: CanvasProps) {
@@ -96,8 +103,10 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
       const laid = layoutPositions[node.id];
       return laid && !node.data.placed ? { ...node, position: laid, data: { ...node.data, placed: true } } : node;
     });
+    performance.mark("designer:layout-start");
     void layoutGraph(withLaid, graph.edges).then((laid) => {
       if (cancelled) return;
+      performance.mark("designer:layout-end");
       const positions: Record<string, Position> = { ...layoutPositions };
       for (const node of laid) if (!node.data.placed) positions[node.id] = node.position;
       designer.setLayoutPositions(positions);
@@ -127,6 +136,13 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   useEffect(() => {
     if (!ready) return;
     const chosen = new Set(useDesigner.getState().selection);
+    if (!fitted.current && box.current && graph.nodes.length) {
+      fitted.current = true;
+      const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
+      void flow.setViewport(startViewport(placed, box.current.clientWidth, box.current.clientHeight));
+      performance.mark("designer:drawn");
+      onReady?.();
+    }
     setNodes((previous) => {
       const before = new Map(previous.map((node) => [node.id, node]));
       return graph.nodes.map((base) => {
@@ -146,7 +162,7 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
         return old?.selected ? { ...edge, selected: true } : edge;
       });
     });
-  }, [graph, layoutPositions, ready]);
+  }, [graph, layoutPositions, ready, flow, onReady]);
 
   // Selection made outside the canvas (problems panel, paste) shows on the canvas.
   useEffect(() => {
@@ -162,15 +178,6 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
       return changed ? next : previous;
     });
   }, [selection]);
-
-  useEffect(() => {
-    if (!ready || fitted.current || nodes.length === 0) return;
-    fitted.current = true;
-    requestAnimationFrame(() => {
-      showStart(flow, nodes, box.current);
-      onReady?.();
-    });
-  }, [ready, nodes, flow, onReady]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     setNodes((current) => applyNodeChanges(changes.filter((change) => change.type !== "remove"), current));

@@ -31,6 +31,28 @@ function short(value: unknown): string {
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }
 
+type Change = { before: unknown; after: unknown };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A field's change, split per key when both sides are objects (inputs.name, not inputs). */
+export function fieldChanges(field: string, change: Change): [string, Change][] {
+  if (!isPlainObject(change.before) || !isPlainObject(change.after)) return [[field, change]];
+  const before = change.before;
+  const after = change.after;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return keys
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .map((key) => [`${field}.${key}`, { before: before[key], after: after[key] }]);
+}
+
+function minimapColour(node: FlowNode): string {
+  const status = node.data.status;
+  return status === "added" ? "var(--ok)" : status === "changed" ? "var(--warn)" : status === "removed" ? "var(--danger)" : "var(--border-strong)";
+}
+
 function overlapping(nodes: FlowNode[]): boolean {
   for (let i = 0; i < nodes.length; i += 1) {
     for (let j = i + 1; j < nodes.length; j += 1) {
@@ -95,7 +117,7 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
       onlyRenderVisibleElements={graph.nodes.length > 200}
     >
       <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-      <MiniMap pannable zoomable nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />
+      <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />
       <Controls showInteractive={false} />
     </ReactFlow>
   );
@@ -178,7 +200,7 @@ export function DiffView({ title, subtitle, before, after, diff, onClose, action
                 {changedEntries.map(([id, fields]) => (
                   <div className="diff-node changed" key={id} data-testid="diff-changed" data-node={id}>
                     <code>{id}</code>
-                    {Object.entries(fields).map(([field, change]) => (
+                    {Object.entries(fields).flatMap(([field, change]) => fieldChanges(field, change)).map(([field, change]) => (
                       <div className="diff-field" key={field}>
                         <div className="diff-field-name">{field}</div>
                         <div className="diff-before"><code>{short(change.before)}</code></div>
