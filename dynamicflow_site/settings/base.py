@@ -205,6 +205,18 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "flows.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "flows.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Per-user rates for what costs money or workers (flows/api/throttles.py): planning
+    # may call a paid model; runs and batches occupy workers. Generous by default.
+    "DEFAULT_THROTTLE_RATES": {
+        "plan": os.environ.get("DYNAMICFLOW_THROTTLE_PLAN", "120/hour"),
+        "run": os.environ.get("DYNAMICFLOW_THROTTLE_RUN", "6000/hour"),
+        "batch": os.environ.get("DYNAMICFLOW_THROTTLE_BATCH", "600/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
@@ -47,6 +49,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if _is_planning_error(exc):
         return Response(
             error_body(exc.code, exc.message, exc.details),  # type: ignore[attr-defined]
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body(
+                "request_too_large",
+                f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+                {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+            ),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        return Response(
+            error_body("bad_request", "The request could not be read.", {}),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, RecursionError):
+        return Response(
+            error_body("too_deep", "The request is nested too deeply.", {}),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):

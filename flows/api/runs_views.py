@@ -25,6 +25,7 @@ from flows.api.runs_serializers import (
     RunInput,
     RunOutput,
 )
+from flows.api.throttles import BatchThrottle, RunThrottle, ThrottlePostMixin
 from flows.api.views import ApiMixin, errors, validated
 from flows.models import Run
 from flows.runs import selectors, services
@@ -34,7 +35,8 @@ class RunsApiView(ApiMixin, APIView):
     pass
 
 
-class RunListCreateApi(RunsApiView):
+class RunListCreateApi(ThrottlePostMixin, RunsApiView):
+    post_throttles = (RunThrottle,)
     #: Read by the view and by the schema (which documents `limit` and `offset` from it).
     pagination_class = Pagination
 
@@ -124,7 +126,8 @@ class RunEventsApi(RunsApiView):
         return Response({"run": str(run.id), "status": run.status, "after": last, "events": events})
 
 
-class BatchCreateApi(RunsApiView):
+class BatchCreateApi(ThrottlePostMixin, RunsApiView):
+    post_throttles = (BatchThrottle,)
     @extend_schema(tags=["batches"], request=BatchInput,
                    responses={201: BatchOutput, **errors(400, 401, 403, 404)})
     def post(self, request: Request) -> Response:

@@ -41,6 +41,7 @@ from flows.api.serializers import (
     VersionDiffOutput,
     VersionOutput,
 )
+from flows.api.throttles import PlanThrottle, ThrottlePostMixin
 from flows.core.ir import ir_json_schema
 from flows.models import Flow, FlowVersion, PlanRequest
 from tools_registry import services as registry_services
@@ -468,7 +469,8 @@ class PlanInput(serializers.Serializer):
     )
 
 
-class PlanListCreateApi(ApiMixin, generics.ListAPIView):
+class PlanListCreateApi(ThrottlePostMixin, ApiMixin, generics.ListAPIView):
+    post_throttles = (PlanThrottle,)
     serializer_class = PlanRequestOutput
 
     def get_queryset(self) -> QuerySet[PlanRequest]:
@@ -526,7 +528,8 @@ class RefineInput(serializers.Serializer):
                                   required=False, max_length=500)
 
 
-class RefineApi(ApiView):
+class RefineApi(ThrottlePostMixin, ApiView):
+    post_throttles = (PlanThrottle,)
     @extend_schema(tags=["planning"], request=RefineInput,
                    responses={200: RefineOutput, **errors(400, 401)})
     def post(self, request: Request) -> Response:

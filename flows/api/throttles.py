@@ -1,0 +1,49 @@
+"""Per-user throttles on what costs money or workers: planning (it may call a paid model)
+and creating runs and batches. Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+(`DYNAMICFLOW_THROTTLE_PLAN`, `_RUN`, `_BATCH` in the environment, e.g. "120/hour"); a
+throttled request answers 429 with `Retry-After` in the JSON error format.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle, UserRateThrottle
+
+from flows.runs import conf
+
+
+class _PerUser(UserRateThrottle):
+    def get_rate(self) -> str | None:
+        # Read at each request, so a changed setting applies without a restart.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
+        return f"{conf.redis_prefix()}:throttle:{self.scope}:{ident}"
+
+
+class PlanThrottle(_PerUser):
+    scope = "plan"
+
+
+class RunThrottle(_PerUser):
+    scope = "run"
+
+
+class BatchThrottle(_PerUser):
+    scope = "batch"
+
+
+class ThrottlePostMixin:
+    """Throttle only POST (creating), with `post_throttles`; reads are never throttled."""
+
+    post_throttles: tuple[type[BaseThrottle], ...] = ()
+    request: Request
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        if self.request.method == "POST":
+            return [throttle() for throttle in self.post_throttles]
+        return list(super().get_throttles())  # type: ignore[misc]

@@ -1,0 +1,56 @@
+"""Per-user throttles on planning and on run and batch creation answer 429 with
+Retry-After in the JSON error format; reads are never throttled (issue 13, item 7)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def tight(settings):
+    rest = copy.deepcopy(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {"plan": "2/hour", "run": "2/hour", "batch": "2/hour"}
+    settings.REST_FRAMEWORK = rest
+    yield
+    cache.clear()
+
+
+def client(name: str) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(User.objects.create_user(name, password=f"pw-{name}-123456"))
+    return api
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/runs/", {"flow_version": 999999, "input": {}}),
+        ("/api/v1/runs/batch/", {"flow_version": 999999, "inputs": [{}]}),
+        ("/api/v1/plan/", {}),
+        ("/api/v1/refine/", {}),
+    ],
+)
+def test_the_third_request_in_an_hour_is_throttled(db, tight, path, body):
+    ada = client("ada")
+    for _ in range(2):
+        assert ada.post(path, body, format="json").status_code != 429
+    response = ada.post(path, body, format="json")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    error = json.loads(response.content)["error"]
+    assert error["code"] == "throttled"
+    # another user is not affected, and reading is never throttled
+    assert client("bob").post(path, body, format="json").status_code != 429
+    assert ada.get("/api/v1/runs/").status_code == 200
+
+
+def test_default_rates_are_generous(settings):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert rates["run"].endswith("/hour")
+    assert int(rates["run"].split("/")[0]) >= 1000
