@@ -66,6 +66,13 @@ export function ToolPicker({ tools, categories, selected, onChange, loading }: P
             type="search"
             value={query}
             onChange={(event) => setQuery(event.target.value)}
+            onKeyDown={(event) => {
+              // Enter picks the only match instead of submitting the prompt's form.
+              if (event.key !== "Enter") return;
+              event.preventDefault();
+              const matches = groups.flatMap(([, list]) => list);
+              if (matches.length === 1) toggle(matches[0].id);
+            }}
             placeholder="Search tools by name, category or description"
             aria-label="Search tools"
             data-testid="tool-picker-search"
