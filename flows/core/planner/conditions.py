@@ -63,6 +63,11 @@ _NEGATIONS = re.compile(
     r"false|without|nobody|no\s+one|nothing|none|unable|couldn't|won't|haven't|hasn't)\b|n't\b",
     re.IGNORECASE,
 )
+#: Words that say something is not there, and the field words that say it is.
+_ABSENT = frozenset(stem(w) for w in "missing absent lacking unavailable short".split())
+_PRESENT = frozenset(
+    stem(w) for w in "stock inventory available availability found present exist".split()
+)
 #: Word forms the stemmer cannot join.
 _IRREGULAR = {
     "find": "found",
@@ -317,6 +322,9 @@ def _boolean(
                 score += 0.6
             elif word_stem in _SUCCESS_WORDS and field_stems & {"success", "succe", "ok"}:
                 score += 0.8
+            elif word_stem in _ABSENT and (field_stems | field_related) & _PRESENT:
+                score += 1.0  # "if anything is missing" -> !in_stock
+                flip = True
             else:
                 for prefix in _NEGATIVE_PREFIXES:
                     rest = word_stem[len(prefix) :]

@@ -60,6 +60,7 @@ from flows.core.planner.wiring import (
 )
 from flows.core.planner.wording import (
     MissingCapability,
+    catalogue_words,
     correct_typos,
     drop_thousands_separators,
     missing_capability,
@@ -261,6 +262,7 @@ class FlowBuilder:
         #: node id -> the phrase of the request it comes from.
         self.sources: dict[str, str] = {}
         self.words = vocabulary(tools, COMMON_VERBS)
+        self.catalogue_words = catalogue_words(tools)
         #: The tool or map node added last (an approval "first" goes before it).
         self.last_step: str | None = None
         #: The thing the request last spoke of ("order"), for "it" in a later step.
@@ -310,7 +312,7 @@ class FlowBuilder:
         """The request's steps, read after fixing what people type: curly apostrophes,
         thousands separators, typos and verbs in the third person."""
         text = drop_thousands_separators(straight_apostrophes(prompt))
-        text, _ = correct_typos(text, self.words)
+        text, _ = correct_typos(text, self.words, self.catalogue_words)
         text = plain_verb_forms(text, self.reader.verbs)
         return self.reader.read(text)
 

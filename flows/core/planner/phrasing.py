@@ -39,7 +39,8 @@ COMMON_VERBS = frozenset(
 NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
 _DETERMINERS = (
     r"(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|our|your|"
-    r"me|us|customer|user|client|team)\b"
+    r"me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|someone|"
+    r"everyone|people|buyer|seller|staff|him|her)\b"
 )
 
 _LIST_ITEM = re.compile(r"^\s*(?:\(?\d+[.)]|[-*•]|step\s+\d+\s*[:.)-])\s+", re.IGNORECASE)
@@ -155,8 +156,8 @@ _FOR_EACH = re.compile(
     r"\b(?:for\s+(?:each|every|all)|(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
     r"every|each(?!\s+(?:other|one\s+of)\b))\s+(?:one\s+of\s+(?:the|their|its|our|your|these|those)\s+|"
     r"of\s+(?:the|their|its|our|your|these|those|his|her)\s+)?"
-    r"(?!(?:time|day|week|month|hour|minute|morning|night|year|case|way|step|other|incoming|"
-    r"new|arriving|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday)s?\b)"
+    r"(?!(?:time|day|week|month|hour|minute|morning|night|year|case|way|step|other|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday)s?\b)"
     r"(?P<first>[a-z][a-z_-]*)"
     r"(?:\s+(?P<second>[a-z][a-z_-]*))?",
     re.IGNORECASE,
@@ -721,9 +722,20 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
         rest = text[match.end("second") :]
     if re.match(r"\s+(?:is|are|was|were|has|have|gets?|must|should)\b", rest, re.IGNORECASE):
         return None  # "ensure every item is in stock": all of them, not one at a time
+    if match.group("first").lower() in ("incoming", "new", "arriving") and not _FROM_A_LIST.search(
+        rest
+    ):
+        return None  # "each incoming email": the trigger, one at a time, not a list
     container_match = _CONTAINER.match(rest)
     container = container_match.group("container").lower() if container_match else None
     return first, container, match.start()
+
+
+_FROM_A_LIST = re.compile(
+    r"^\W*(?:\w+\s+)?(?:in|from|on|of)\s+(?:the|this|a|our|that)\s+(?:\w+\s+)?(?:list|batch|"
+    r"file|csv|sheet|spreadsheet|queue|table|export)\b",
+    re.IGNORECASE,
+)
 
 
 def remove_for_each(text: str) -> str:

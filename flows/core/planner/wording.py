@@ -78,6 +78,11 @@ CAPABILITY_WORDS = frozenset(
 )
 
 
+def catalogue_words(specs: Sequence[ToolSpec]) -> frozenset[str]:
+    """The words of the tools' ids, names, descriptions and fields."""
+    return frozenset(w for spec in specs for w in split_identifier(_spec_text(spec)))
+
+
 def vocabulary(specs: Sequence[ToolSpec], extra: Iterable[str] = ()) -> frozenset[str]:
     """The words a request may be corrected to: the tools' ids, names, descriptions,
     fields and enum values, the planner's own words, the names of capabilities, and their
@@ -127,9 +132,12 @@ def _by_letter(words: frozenset[str]) -> dict[str, list[str]]:
 _WORD_TOKEN = re.compile(r"(?<![\w'-])([A-Za-z]+)(?![\w'-])")
 
 
-def correct_typos(text: str, words: frozenset[str]) -> tuple[str, dict[str, str]]:
+def correct_typos(
+    text: str, words: frozenset[str], preferred: frozenset[str] = frozenset()
+) -> tuple[str, dict[str, str]]:
     """`text` with misspelt words replaced by the known word they are closest to (same
-    first letter, one or two letters off); also which words were replaced."""
+    first letter, one or two letters off); also which words were replaced. Among equally
+    close words, one of `preferred` (the catalogue's own) wins."""
     index = _by_letter(words)
     english = english_words()
     fixed: dict[str, str] = {}
@@ -143,7 +151,7 @@ def correct_typos(text: str, words: frozenset[str]) -> tuple[str, dict[str, str]
             return original  # SMS, Slack, Spanish: names, not typos
         if _is_english(word, english):
             return original  # a real word the catalogue does not use, not a typo
-        found = best_correction(word, index.get(word[0], []), english=False)
+        found = best_correction(word, index.get(word[0], []), english=False, preferred=preferred)
         if found is None:
             return original
         fixed[original] = found
@@ -188,7 +196,9 @@ def unknown_word(word: str, words: frozenset[str]) -> bool:
     )
 
 
-def best_correction(word: str, candidates: list[str], *, english: bool) -> str | None:
+def best_correction(
+    word: str, candidates: list[str], *, english: bool, preferred: frozenset[str] = frozenset()
+) -> str | None:
     """The known word `word` is a typo of: one edit away (two for long words), a swap of
     two letters counting as one edit; among equals, the one with the same letters, then
     the same length. A real English word is only completed ("proces" -> "process"),
@@ -210,12 +220,20 @@ def best_correction(word: str, candidates: list[str], *, english: bool) -> str |
         return None
     ranked = sorted(
         found,
-        key=lambda f: (f[1], sorted(f[0]) != letters, abs(len(f[0]) - len(word)), f[0]),
+        key=lambda f: (
+            f[1],
+            sorted(f[0]) != letters,
+            abs(len(f[0]) - len(word)),
+            f[0] not in preferred,
+            f[0],
+        ),
     )
     best = ranked[0]
     if len(ranked) > 1 and ranked[1][1] == best[1] and sorted(best[0]) != letters:
         second = ranked[1]
-        if abs(len(second[0]) - len(word)) == abs(len(best[0]) - len(word)):
+        if abs(len(second[0]) - len(word)) == abs(len(best[0]) - len(word)) and (
+            (best[0] in preferred) == (second[0] in preferred)
+        ):
             return None  # two words fit as well: leave it as typed
     return str(best[0])
 
@@ -460,6 +478,13 @@ _POLICY_PATTERNS = (
         r"when\s+it\s+expires)\s*,?\s+(?:just\s+)?"
         + _POLICY_WORD
         + r"(?:\s+(?:it|them|this|the\s+\w+))?\s+(?:automatically|by\s+default|anyway)\s*\)?",
+        re.IGNORECASE,
+    ),
+    # "they have 2 days, after which it's rejected"
+    re.compile(
+        r"[,;(]?\s*after\s+(?:which|that)\s*,?\s+(?:it\s+is|it's|it\s+gets|they\s+are|it\s+will\s+be|"
+        r"the\s+\w+\s+is)\s+(?P<policy>auto[- ]?approved|approved|accepted|rejected|declined|"
+        r"denied|skipped|cancell?ed|dropped|failed|aborted|stopped)\s*\)?",
         re.IGNORECASE,
     ),
     # "(give them 24 hours, then reject)"
