@@ -37,6 +37,17 @@ def enqueue_run(run_id: Any) -> None:
 
 
 def _check_flow(version: FlowVersion) -> IrFlow:
+    if not version.is_valid:
+        # The validator found problems when the version was saved: it would fail later.
+        issues = list(version.validation_errors or [])
+        first = issues[0].get("message") if issues and isinstance(issues[0], dict) else None
+        raise RunServiceError(
+            "invalid_flow",
+            "this flow version is not valid"
+            + (f": {first}" if first else "")
+            + (f" (and {len(issues) - 1} more problems)" if len(issues) > 1 else ""),
+            details={"issues": issues},
+        )
     try:
         flow = parse_flow(version.ir)
         compile_flow(flow, run_catalog(), joins=run_joins())
