@@ -27,7 +27,7 @@ export const TARGET_HANDLE = "in";
 /** The label of an arm edge: "then: <condition>", "else", the case key or "default". */
 export function armLabel(node: IrNode, arm: string): string {
   if (node.type === "branch") {
-    return arm === "then" ? `then · ${truncate(node.condition, 36)}` : "else";
+    return arm === "then" ? `then · ${truncate(node.condition, 24)}` : "else";
   }
   if (arm.startsWith("case:")) return arm.slice(5);
   return arm;

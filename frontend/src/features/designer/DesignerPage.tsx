@@ -3,7 +3,7 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useLocation, useNavigate, useParams } from "react-router-dom";
+import { useLocation, useParams } from "react-router-dom";
 import { NODE_WIDTH, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import {
@@ -27,7 +27,7 @@ import { Toast } from "./components/Toast";
 import { Toolbar } from "./components/Toolbar";
 import { VersionsDrawer } from "./components/VersionsDrawer";
 import { useHotkeys } from "./hooks/useHotkeys";
-import { UnsavedGuard } from "./hooks/UnsavedGuard";
+import { UnsavedGuard, useGuardedNavigate } from "./hooks/UnsavedGuard";
 import { useValidation } from "./hooks/useValidation";
 import { newNode } from "./nodeKinds";
 import { designer, useDesigner } from "./store";
@@ -108,10 +108,10 @@ export default function DesignerPage() {
 }
 
 function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[]; categories: Category[] }) {
-  const navigate = useNavigate();
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const canvasBox = useRef<HTMLDivElement>(null);
   const dirty = useDesigner((state) => state.dirty);
+  const navigate = useGuardedNavigate(dirty);
   const version = useDesigner((state) => state.version);
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
   const [versions, setVersions] = useState<VersionSummary[]>([]);

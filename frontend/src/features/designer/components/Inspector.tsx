@@ -298,7 +298,7 @@ function ToolFields({ node, tools, at, set, update, disabled }: TypeFieldsProps)
               path={`inputs.${name}`}
               issues={issues}
               required={required.includes(name)}
-              hint={[type, schema?.description as string | undefined].filter(Boolean).join(" · ") || (schema ? undefined : "Not an input of this tool")}
+              hint={schema ? (schema.description as string | undefined) : "Not an input of this tool"}
               aside={type ? <span className="insp-type">{type}</span> : undefined}
             >
               {(id) => (

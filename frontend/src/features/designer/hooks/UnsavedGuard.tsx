@@ -1,8 +1,8 @@
 // A guard against leaving with unsaved changes: the browser's own prompt on reload/close,
 // and a confirm before in-app navigation (react-router's useBlocker under a data router,
 // else a capture-phase check of link clicks).
-import { useContext, useEffect } from "react";
-import { UNSAFE_DataRouterContext, useBlocker } from "react-router-dom";
+import { useCallback, useContext, useEffect } from "react";
+import { UNSAFE_DataRouterContext, useBlocker, useNavigate, type NavigateOptions } from "react-router-dom";
 
 export const LEAVE_MESSAGE = "This flow has unsaved changes. Leave without saving them?";
 
@@ -58,4 +58,18 @@ export function UnsavedGuard({ when }: { when: boolean }) {
       {dataRouter ? <RouterBlocker when={when} /> : <LinkBlocker when={when} />}
     </>
   );
+}
+
+/**
+ * `navigate` that asks first when there are unsaved changes (under a data router the
+ * blocker asks instead). `state.saved` marks a navigation that leaves nothing behind.
+ */
+export function useGuardedNavigate(dirty: boolean) {
+  const navigate = useNavigate();
+  const dataRouter = useContext(UNSAFE_DataRouterContext);
+  return useCallback((to: string, options?: NavigateOptions) => {
+    const safe = (options?.state as { saved?: boolean } | null)?.saved;
+    if (dirty && !dataRouter && !safe && !window.confirm(LEAVE_MESSAGE)) return;
+    navigate(to, options);
+  }, [dirty, dataRouter, navigate]);
 }
