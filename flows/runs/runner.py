@@ -33,7 +33,7 @@ from flows.core.events import Event
 from flows.core.ir import parse_flow
 from flows.runs import conf
 from flows.runs.access import run_tools_refusal, tools_check_needed
-from flows.runs.catalog import run_catalog, run_joins, snapshot_fresh
+from flows.runs.catalog import forget_snapshot, run_catalog, run_joins, snapshot_fresh
 from flows.runs.events import RunEventWriter
 from flows.runs.limits import RedisToolLimiter, ToolLimit
 from flows.runs.store import (
@@ -116,7 +116,15 @@ class RunnerContext:
         compiled = self.compiled.get(version_id)
         if compiled is None:
             ir = await self.db.call(fetch_ir, version_id)
-            compiled = self.engine.compile(parse_flow(ir))
+            flow = parse_flow(ir)
+            try:
+                compiled = self.engine.compile(flow)
+            except EngineError:
+                # A tool saved a moment ago is not in this process's snapshot yet: read
+                # the registry again before calling the flow invalid.
+                forget_snapshot()
+                await self.refresh_tools()
+                compiled = self.engine.compile(flow)
             self.compiled[version_id] = compiled
             while len(self.compiled) > 256:
                 self.compiled.popitem(last=False)

@@ -21,7 +21,7 @@ from flows.core.ir import parse_flow
 from flows.models import FlowVersion, Run, RunBatch, RunEvent
 from flows.runs import conf
 from flows.runs.access import run_tools_check
-from flows.runs.catalog import run_catalog, run_joins
+from flows.runs.catalog import forget_snapshot, run_catalog, run_joins
 from flows.runs.errors import RunServiceError, conflict, forbidden
 from flows.runs.events import broadcast_on_commit, row_wire
 from flows.runs.selectors import active_filter, flow_version_for_run, run_get, user_can_view_run
@@ -50,7 +50,11 @@ def _check_flow(version: FlowVersion) -> IrFlow:
         )
     try:
         flow = parse_flow(version.ir)
-        compile_flow(flow, run_catalog(), joins=run_joins())
+        try:
+            compile_flow(flow, run_catalog(), joins=run_joins())
+        except EngineError:
+            forget_snapshot()  # a tool saved a moment ago: read the registry again
+            compile_flow(flow, run_catalog(), joins=run_joins())
     except ValidationError as exc:
         raise RunServiceError(
             "invalid_flow",

@@ -13,6 +13,7 @@ and refused addresses are not.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -53,6 +54,11 @@ class HttpTool(ConfiguredTool):
         url = render_text(config.url, env, where="url")
         params = {key: render_text(value, env, where=f"query.{key}")
                   for key, value in config.query.items()}
+        if params:
+            # Keep the configured URL's own query string (httpx's `params=` replaces it);
+            # a URL that does not parse is reported by the request below.
+            with contextlib.suppress(httpx.InvalidURL, TypeError):
+                url = str(httpx.URL(url).copy_merge_params(params))
         secrets = await self._secrets()
         headers = {"User-Agent": USER_AGENT, **self._headers(inputs, secrets)}
         content: dict[str, Any] = {}
@@ -71,7 +77,7 @@ class HttpTool(ConfiguredTool):
                 allowed=self.allowed_hosts, timeout=config.timeout_s,
                 event_hooks={"request": [_credential_guard(secrets.values())]} if secrets else None,
             ) as client, client.stream(
-                config.method, url, params=params, headers=headers, **content
+                config.method, url, headers=headers, **content
             ) as response:
                 async for chunk in response.aiter_bytes():
                     raw += chunk
