@@ -163,6 +163,8 @@ def mcp_endpoint(server: models.McpServer) -> McpEndpoint:
         args=tuple(server.args or ()),
         timeout_s=server.timeout_s or 30.0,
         allowed_hosts=tuple(getattr(settings, "DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS", ())),
+        env=tuple(sorted((server.env or {}).items())) if isinstance(server.env, dict) else (),
+        load_credentials=_load_credentials,
     )
 
 

@@ -131,15 +131,25 @@ class McpServerForm(forms.ModelForm):
         help_text="Streamable HTTP endpoint, e.g. https://host/mcp",
     )
     args = PrettyJSONField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
+    env = PrettyJSONField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
+        help_text='stdio: variables the server needs, e.g. {"WEATHER_API_KEY": '
+                  '"{{ credentials.weather_key }}", "REGION": "eu"}. A credential is decrypted '
+                  "for each start and handed to the command you name here.",
+    )
 
     class Meta:
         model = McpServer
-        fields = ["name", "description", "transport", "url", "command", "args", "timeout_s",
-                  "enabled"]
+        fields = ["name", "description", "transport", "url", "command", "args", "env",
+                  "timeout_s", "enabled"]
 
     def clean_args(self) -> Any:
         value = self.cleaned_data.get("args")
         return value if value not in (None, "") else []
+
+    def clean_env(self) -> Any:
+        value = self.cleaned_data.get("env")
+        return value if value not in (None, "") else {}
 
 
 # --- a form from a JSON Schema -------------------------------------------------------------

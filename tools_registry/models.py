@@ -8,6 +8,7 @@ are configured here; MCP tools are imported from an `McpServer`. `registry_catal
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -69,6 +70,11 @@ class McpServer(models.Model):
         max_length=500, blank=True, help_text="stdio: the executable to start."
     )
     args = models.JSONField(default=list, blank=True, help_text="stdio: a list of arguments.")
+    env = models.JSONField(
+        default=dict, blank=True,
+        help_text='stdio: environment variables for the server, e.g. {"WEATHER_API_KEY": '
+                  '"{{ credentials.weather_key }}"}; values may read credentials.',
+    )
     timeout_s = models.FloatField(default=30.0, help_text="Per connection and per call.")
     enabled = models.BooleanField(default=True)
     last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -83,6 +89,32 @@ class McpServer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def _env_problems(self) -> list[str]:
+        from tools_registry.templating import credential_names, template_problems
+
+        env = self.env
+        if env in (None, {}):
+            return []
+        if self.transport != self.Transport.STDIO:
+            return ["Only a stdio server is started with environment variables."]
+        if not isinstance(env, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+        ):
+            return ['Give the variables as a JSON object of strings, e.g. {"REGION": "eu"}.']
+        problems = [
+            f"{key!r} is not a variable name (letters, digits and '_', not starting with a "
+            "digit)."
+            for key in env if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key)
+        ]
+        problems += template_problems(env, roots=frozenset({"credentials"}), where="env")
+        names = credential_names(env)
+        known = set(Credential.objects.filter(name__in=names).values_list("name", flat=True))
+        problems += [
+            f"credential `{name}` does not exist; add it under Credentials first."
+            for name in sorted(names - known)
+        ]
+        return problems
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.transport == self.Transport.STREAMABLE_HTTP:
@@ -92,6 +124,9 @@ class McpServer(models.Model):
             errors["command"] = "A stdio server needs the command that starts it."
         if not isinstance(self.args, list) or not all(isinstance(a, str) for a in self.args):
             errors["args"] = 'Give the arguments as a JSON list of strings, e.g. ["server.py"].'
+        env_problems = self._env_problems()
+        if env_problems:
+            errors["env"] = " ".join(env_problems)
         if self.timeout_s is not None and not 0 < self.timeout_s <= 600:
             errors["timeout_s"] = "Use a timeout between 0 and 600 seconds."
         if errors:

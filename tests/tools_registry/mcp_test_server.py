@@ -3,11 +3,18 @@
     python mcp_test_server.py                 # stdio
     python mcp_test_server.py --port 8123     # http://127.0.0.1:8123/mcp
     python mcp_test_server.py --few           # offers only `add` (to test re-imports)
+    python mcp_test_server.py --crash         # writes to stderr and exits before serving
+    python mcp_test_server.py --needs API_KEY # refuses to start without that variable
+
+Besides `add`, `shout` and `fail` it offers `env_value` (a variable's value), `leak` (prints
+API_KEY to stderr, then exits) and `die` (writes to stderr and exits mid-call).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel, Field
@@ -38,6 +45,23 @@ def build(few: bool) -> MCPServer:
         """Always fails, with the reason given."""
         raise ValueError(reason)
 
+    @server.tool()
+    def env_value(name: str) -> str:
+        """The value of an environment variable of the server ('' when unset)."""
+        return os.environ.get(name, "")
+
+    @server.tool()
+    def leak() -> str:
+        """Prints API_KEY to stderr, then exits in the middle of the call."""
+        print(f"debug: using key {os.environ.get('API_KEY', '')}", file=sys.stderr, flush=True)
+        os._exit(4)
+
+    @server.tool()
+    def die() -> str:
+        """Writes a traceback-like line to stderr and exits in the middle of the call."""
+        print("FATAL: out of licences for the geocoder", file=sys.stderr, flush=True)
+        os._exit(3)
+
     return server
 
 
@@ -45,7 +69,16 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int)
     parser.add_argument("--few", action="store_true")
+    parser.add_argument("--crash", action="store_true")
+    parser.add_argument("--needs")
     options = parser.parse_args()
+    if options.crash:
+        print("Traceback (most recent call last):\n  ...\nImportError: no module named "
+              "'geocoder_sdk'", file=sys.stderr, flush=True)
+        sys.exit(1)
+    if options.needs and not os.environ.get(options.needs):
+        print(f"error: set {options.needs} to start this server", file=sys.stderr, flush=True)
+        sys.exit(2)
     app = build(options.few)
     if options.port:
         app.run("streamable-http", host="127.0.0.1", port=options.port)

@@ -75,7 +75,9 @@ def test_import_and_call_over_streamable_http(http_server_url: str) -> None:
 
     report = mcp_server_import_tools(server)
 
-    assert sorted(report.created) == ["calc.add", "calc.fail", "calc.shout"]
+    assert sorted(report.created) == [
+        "calc.add", "calc.die", "calc.env_value", "calc.fail", "calc.leak", "calc.shout",
+    ]
     add = Tool.objects.get(pk="calc.add")
     assert add.kind == Tool.Kind.MCP
     assert add.source == Tool.Source.MCP
@@ -161,7 +163,7 @@ def test_stdio_server_import_call_run_and_reimport() -> None:
     )
     call_command("import_mcp_tools", "local")
     assert set(Tool.objects.filter(mcp_server=server).values_list("id", flat=True)) == {
-        "local.add", "local.fail", "local.shout",
+        "local.add", "local.die", "local.env_value", "local.fail", "local.leak", "local.shout",
     }
 
     # When a flow calls one of its tools through the engine
@@ -182,5 +184,96 @@ def test_stdio_server_import_call_run_and_reimport() -> None:
     server.args = [SERVER_SCRIPT, "--few"]
     server.save()
     report = mcp_server_import_tools(server)
-    assert sorted(report.disabled) == ["local.fail", "local.shout"]
+    assert sorted(report.disabled) == [
+        "local.die", "local.env_value", "local.fail", "local.leak", "local.shout",
+    ]
     assert registry_catalog().get("local.shout") is None
+
+
+# --- stdio servers: what they wrote to stderr, and their environment -------------------------
+
+
+def _stdio(name: str, *args: str, **fields: Any) -> McpServer:
+    server = McpServer(
+        name=name, transport=McpServer.Transport.STDIO, command=sys.executable,
+        args=[SERVER_SCRIPT, *args], timeout_s=30, **fields,
+    )
+    server.full_clean()
+    server.save()
+    return server
+
+
+def test_a_crashing_server_says_why_in_the_import_report() -> None:
+    server = _stdio("broken", "--crash")
+
+    with pytest.raises(McpImportError) as caught:
+        mcp_server_import_tools(server)
+
+    assert "no module named 'geocoder_sdk'" in str(caught.value)
+    server.refresh_from_db()
+    assert "The server's stderr ended with:" in server.last_error
+    assert "ImportError: no module named 'geocoder_sdk'" in server.last_error
+
+
+def test_a_server_dying_mid_call_fails_the_node_with_its_stderr() -> None:
+    mcp_server_import_tools(_stdio("geo"))
+    flow = parse_flow({
+        "name": "Geocode",
+        "nodes": [{"id": "where", "type": "tool", "tool": "geo.die"}],
+    })
+
+    result = async_to_sync(Engine(registry_catalog()).run)(flow, {}, run_id="run-die")
+
+    assert result.status == "failed"
+    assert result.error is not None
+    error = str(result.error)
+    assert "out of licences for the geocoder" in error
+    assert "where" in error
+
+
+def test_env_gives_a_stdio_server_its_keys_and_credentials_stay_out_of_errors() -> None:
+    from tools_registry.services import credential_create
+
+    credential_create(name="geo_key", secret="Geo-Secret-4471")
+    mcp_server_import_tools(_stdio(
+        "keyed", "--needs", "API_KEY",
+        env={"API_KEY": "{{ credentials.geo_key }}", "REGION": "eu-north"},
+    ))
+
+    assert call("keyed.env_value", {"name": "REGION"}) == {"result": "eu-north"}
+    assert call("keyed.env_value", {"name": "API_KEY"}) == {"result": "Geo-Secret-4471"}
+    with pytest.raises(RetryableToolError) as caught:
+        call("keyed.leak", {})
+    assert caught.value.code == "mcp_unavailable"
+    assert "debug: using key [credential geo_key]" in caught.value.message
+    assert "Geo-Secret-4471" not in caught.value.message
+    assert "Geo-Secret-4471" not in str(caught.value.details)
+
+
+def test_a_server_started_without_the_variable_it_needs_says_so() -> None:
+    server = _stdio("keyless", "--needs", "API_KEY")
+
+    with pytest.raises(McpImportError, match="set API_KEY to start this server"):
+        mcp_server_import_tools(server)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"env": {"1BAD": "x"}}, "not a variable name"),
+        ({"env": {"KEY": "{{ credentials.missing }}"}}, "credential `missing` does not exist"),
+        ({"env": {"KEY": "{{ input.x }}"}}, "may only read `credentials`"),
+        ({"env": {"KEY": 5}}, "JSON object of strings"),
+        ({"env": {"KEY": "x"}, "transport": "streamable_http", "url": "https://mcp.example.com"},
+         "Only a stdio server"),
+    ],
+)
+def test_bad_env_mappings_are_refused(fields: dict[str, Any], problem: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    options: dict[str, Any] = {"name": "bad", "transport": "stdio", "command": "server"}
+    options.update(fields)
+    with pytest.raises(ValidationError) as caught:
+        McpServer(**options).full_clean()
+
+    assert problem in " ".join(caught.value.message_dict["env"])

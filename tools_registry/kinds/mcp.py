@@ -4,6 +4,11 @@ Each call opens its own connection (Streamable HTTP, or a stdio subprocess) and 
 a run may be resumed by another worker on another event loop, so nothing is pooled
 across calls. A Streamable HTTP server's URL passes the outbound-address guard first.
 
+A stdio server is started with the variables of its `env` mapping (values are templates
+that may read `credentials.NAME`, decrypted for that start only). Its stderr is kept:
+when the server fails (it crashes, refuses a request, or a tool reports an error), the end
+of what it wrote is added to the error, with any credential it was given blanked out.
+
 A result with structured content is returned as is; otherwise the text blocks become
 `{"text": ...}`. A result flagged as an error fails the node (not retryable); a server
 that cannot be reached or does not answer in time is retryable.
@@ -13,15 +18,23 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+import tempfile
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any, TextIO, cast
 
 import anyio.to_thread
 
 from flows.core.tools import RetryableToolError, ToolContext, ToolError, ToolSpec
+from tools_registry.credential_hosts import Secret
 from tools_registry.kinds.base import ConfiguredTool
+from tools_registry.templating import credential_names, render_text
 from tools_registry.url_guard import URLGuardError, check_url
+
+CredentialLoader = Callable[[set[str]], Awaitable[dict[str, Secret]]]
+
+#: How much of a stdio server's stderr an error shows (its end, where the cause usually is).
+STDERR_SHOWN = 2000
 
 #: The output schema of a tool whose server declares none: its text content.
 TEXT_OUTPUT_SCHEMA: dict[str, Any] = {
@@ -42,6 +55,9 @@ class McpEndpoint:
     args: tuple[str, ...] = ()
     timeout_s: float = 30.0
     allowed_hosts: tuple[str, ...] = ()
+    #: stdio: variable -> template (may read `credentials.NAME`).
+    env: tuple[tuple[str, str], ...] = ()
+    load_credentials: CredentialLoader | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,10 @@ class RemoteTool:
 
 class McpUnavailable(Exception):
     """The server could not be reached, refused the URL, or did not answer in time."""
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.details = details or {}
 
 
 async def mcp_list_tools(endpoint: McpEndpoint) -> list[RemoteTool]:
@@ -85,26 +105,28 @@ async def mcp_list_tools(endpoint: McpEndpoint) -> list[RemoteTool]:
 async def mcp_call_tool(endpoint: McpEndpoint, name: str, arguments: dict[str, Any]) -> Any:
     """Call `name`; the structured result, or {"text": ...}. Raises ToolError on a tool error."""
     async def call(client: Any) -> Any:
-        return await client.call_tool(name, arguments, read_timeout_seconds=endpoint.timeout_s)
+        result = await client.call_tool(
+            name, arguments, read_timeout_seconds=endpoint.timeout_s
+        )
+        text = "\n".join(
+            block.text for block in result.content if getattr(block, "type", None) == "text"
+        )
+        if result.is_error:
+            raise ToolError(
+                f"MCP tool {name!r} on {endpoint.name!r} failed: {text or 'no details'}",
+                code="mcp_tool_error",
+                details={"server": endpoint.name, "tool": name},
+            )
+        if result.structured_content is not None:
+            return result.structured_content
+        return {"text": text}
 
     try:
-        result = await _with_client(endpoint, call)
+        return await _with_client(endpoint, call)
     except McpUnavailable as exc:
-        raise RetryableToolError(str(exc), code="mcp_unavailable") from None
-    except ToolError:
-        raise
-    text = "\n".join(
-        block.text for block in result.content if getattr(block, "type", None) == "text"
-    )
-    if result.is_error:
-        raise ToolError(
-            f"MCP tool {name!r} on {endpoint.name!r} failed: {text or 'no details'}",
-            code="mcp_tool_error",
-            details={"server": endpoint.name, "tool": name},
-        )
-    if result.structured_content is not None:
-        return result.structured_content
-    return {"text": text}
+        raise RetryableToolError(
+            str(exc), code="mcp_unavailable", details=exc.details
+        ) from None
 
 
 class McpTool(ConfiguredTool):
@@ -123,34 +145,100 @@ async def _with_client(endpoint: McpEndpoint, action: Any) -> Any:
         return await _session(endpoint, target, action)
     from mcp.client.stdio import stdio_client
 
-    # The server's stderr goes nowhere (the stdio transport takes a file for it).
-    with open(os.devnull, "w") as devnull:  # noqa: ASYNC230 - /dev/null never blocks
-        return await _session(endpoint, stdio_client(target, errlog=devnull), action)
+    secrets = await _secrets(endpoint)
+    if endpoint.env:
+        target.env = {
+            key: render_text(value, {"credentials": {n: s.value for n, s in secrets.items()}},
+                             where=f"env.{key}")
+            for key, value in endpoint.env
+        }
+    # The server writes its stderr straight into this file; it is read after the server
+    # has stopped, and only when something went wrong.
+    with tempfile.TemporaryFile() as errlog:
+        try:
+            return await _session(
+                endpoint, stdio_client(target, errlog=cast(TextIO, errlog)), action
+            )
+        except (McpUnavailable, ToolError) as exc:
+            stderr = _redacted(_tail(errlog), secrets)
+            if not stderr:
+                raise
+            shown = f"{str(exc).rstrip('.')}. The server's stderr ended with:\n{stderr}"
+            if isinstance(exc, McpUnavailable):
+                raise McpUnavailable(shown, details={**exc.details, "stderr": stderr}) from None
+            details = exc.details if isinstance(exc.details, dict) else {}
+            raise type(exc)(
+                shown, code=exc.code, details={**details, "stderr": stderr}
+            ) from None
+
+
+async def _secrets(endpoint: McpEndpoint) -> dict[str, Secret]:
+    names = credential_names(dict(endpoint.env))
+    if not names:
+        return {}
+    if endpoint.load_credentials is None:
+        raise ToolError("credentials are not available here", code="missing_credential")
+    return await endpoint.load_credentials(names)
+
+
+def _tail(errlog: IO[bytes]) -> str:
+    """The end of what the server wrote to stderr (at most STDERR_SHOWN characters)."""
+    size = errlog.seek(0, os.SEEK_END)
+    errlog.seek(max(size - STDERR_SHOWN * 4, 0))
+    text = errlog.read().decode("utf-8", errors="replace").strip()
+    if len(text) > STDERR_SHOWN or size > STDERR_SHOWN * 4:
+        text = "…" + text[-STDERR_SHOWN:]
+    return text
+
+
+def _redacted(text: str, secrets: dict[str, Secret]) -> str:
+    for name, secret in secrets.items():
+        if secret.value:
+            text = text.replace(secret.value, f"[credential {name}]")
+    return text
 
 
 async def _session(endpoint: McpEndpoint, target: Any, action: Any) -> Any:
     from mcp import Client, MCPError
+    from mcp_types.jsonrpc import CONNECTION_CLOSED
 
     try:
         async with asyncio.timeout(endpoint.timeout_s):
             async with Client(target, read_timeout_seconds=endpoint.timeout_s) as client:
                 return await action(client)
-    except MCPError as exc:
-        raise ToolError(
-            f"MCP server {endpoint.name!r} refused the request: {exc.message}",
-            code="mcp_error",
-            details={"server": endpoint.name, "code": exc.code},
-        ) from None
-    except TimeoutError:
-        raise McpUnavailable(
-            f"MCP server {endpoint.name!r} did not answer within {endpoint.timeout_s:g} s"
-        ) from None
-    except ToolError:
-        raise
     except Exception as exc:  # connection failures surface as many types (and groups)
+        cause = _cause(exc, (ToolError, MCPError, TimeoutError))
+        if isinstance(cause, ToolError):
+            raise cause from None
+        if isinstance(cause, MCPError) and cause.code == CONNECTION_CLOSED:
+            raise McpUnavailable(
+                f"MCP server {endpoint.name!r} closed the connection (did it stop or crash?)"
+            ) from None
+        if isinstance(cause, MCPError):
+            raise ToolError(
+                f"MCP server {endpoint.name!r} refused the request: {cause.message}",
+                code="mcp_error",
+                details={"server": endpoint.name, "code": cause.code},
+            ) from None
+        if isinstance(cause, TimeoutError):
+            raise McpUnavailable(
+                f"MCP server {endpoint.name!r} did not answer within {endpoint.timeout_s:g} s"
+            ) from None
         raise McpUnavailable(
             f"cannot talk to MCP server {endpoint.name!r}: {_describe(exc)}"
         ) from None
+
+
+def _cause(exc: BaseException, wanted: tuple[type[BaseException], ...]) -> BaseException:
+    """The first exception of a `wanted` type inside task-group wrappers, else `exc`."""
+    if isinstance(exc, wanted):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _cause(inner, wanted)
+            if isinstance(found, wanted):
+                return found
+    return exc
 
 
 async def _target(endpoint: McpEndpoint) -> Any:
