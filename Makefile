@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EMBED := $(PY) -m dynamicflow_site.embedded --
 export DYNAMICFLOW_DEV ?= 1
 
-.PHONY: run test lint bench bench-runs eval-planner install frontend chromium clean-var
+.PHONY: run test lint bench bench-runs bench-run-page eval-planner install frontend chromium clean-var
 
 # The web app: npm ci when the lockfile changes, a Vite build when any source changes.
 NPM_STAMP := frontend/node_modules/.installed
@@ -68,6 +68,10 @@ bench: $(STAMP)
 bench-runs: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(EMBED) $(PY) benchmarks/runs.py
+
+## make bench-run-page: the run page in Chromium against a running site (make run first)
+bench-run-page: $(STAMP)
+	$(PY) benchmarks/run_page.py
 
 eval-planner: $(STAMP)
 	$(EMBED) sh -c '$(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py eval_planner'

@@ -48,9 +48,9 @@ SHOWCASE = {
     "nodes": [
         {"id": "prepare", "type": "value", "value": "input.customer"},
         {"id": "left", "type": "tool", "tool": "t_slow", "title": "Left",
-         "inputs": {"seconds": "3", "value": "prepare"}},
+         "inputs": {"seconds": "6", "value": "prepare"}},
         {"id": "right", "type": "tool", "tool": "t_slow", "title": "Right",
-         "inputs": {"seconds": "3", "value": "input.speed"}, "after": ["prepare"]},
+         "inputs": {"seconds": "6", "value": "input.speed"}, "after": ["prepare"]},
         {"id": "big", "type": "branch", "condition": "input.amount > 100.0",
          "then": ["large"], "else": ["small"]},
         {"id": "large", "type": "value", "value": "\"large\""},
@@ -88,7 +88,8 @@ def test_a_run_started_from_its_form_shows_every_node_reach_its_final_state(
     # the two tools run side by side, their incoming edges animated
     page.wait_for_function(
         """() => ['left', 'right'].every(id =>
-            document.querySelector(`.rn[data-node-id="${id}"]`)?.dataset.status === 'running')"""
+            document.querySelector(`.rn[data-node-id="${id}"]`)?.dataset.status === 'running')""",
+        timeout=20_000,
     )
     expect(page.locator(".react-flow__edge.animated")).to_have_count(2)
     screenshot(page, "running")
@@ -235,6 +236,13 @@ def test_a_failing_tool_shows_its_error_and_attempts(page, live_server, staff_us
     expect(retries.nth(2)).to_contain_text("gave up")
     screenshot(page, "failed-node")
 
+    # re-run with the same input: a new run of the same version, failing the same way
+    page.get_by_test_id("run-rerun").click()
+    page.wait_for_url(lambda url: "/runs/" in url and str(run.id) not in url)
+    expect(node(page, "flaky")).to_have_attribute("data-status", "failed", timeout=30_000)
+    rerun = Run.objects.exclude(id=run.id).get(flow_version=version)
+    assert rerun.input == run.input
+
 
 @pytest.mark.parametrize("size", [20])
 def test_a_batch_shows_its_progress_to_the_end(page, live_server, staff_user, screenshot, size):
@@ -294,9 +302,11 @@ def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, 
     expect(rows).to_have_count(1)
     expect(rows.first).to_have_attribute("data-run-id", str(beta.id))
     page.get_by_test_id("filter-status-all").click()
+    expect(rows).to_have_count(2)
     page.get_by_test_id("filter-flow").select_option(str(first.flow_id))
     expect(page).to_have_url(re.compile(rf"flow={first.flow_id}"))
     expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-run-id", str(alpha.id))
     screenshot(page, "filtered")
     rows.first.click()
     page.wait_for_url(live_server(f"/runs/{alpha.id}"))

@@ -1,7 +1,7 @@
 // The runs list: filter by status, flow and time; statuses update live (polled every 2 s
 // while a visible run is active); pages; each row opens its run. `?start=<flow>` opens the
 // start dialog (the flows page and the designer link there).
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
@@ -78,15 +78,20 @@ export default function RunsPage() {
     [since, status, flow, offset],
   );
 
+  // Only the latest request's answer is shown: a slow answer for the previous filters
+  // (or an earlier poll) must not replace it.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const request = ++latest.current;
     try {
       const page = await listRuns({ status, flow, created_after: createdAfter, limit: PAGE_SIZE, offset });
+      if (request !== latest.current) return;
       setRuns(page.results);
       setCount(page.count);
       setError(null);
       setNow(Date.now());
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      if (request === latest.current) setError(err instanceof Error ? err.message : String(err));
     }
   }, [status, flow, createdAfter, offset]);
 
