@@ -122,7 +122,8 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
             return
         access = await _access(user, self.run_id)
         if access != "ok":
-            await self.close(code=4404 if access == "missing" else 4403)
+            # Another user's run and a missing one close the same way (no existence oracle).
+            await self.close(code=4404)
             return
         self.group = group_name(self.run_id)
         self.marks = WatchMarks()

@@ -283,12 +283,30 @@ class FlowFilter(django_filters.FilterSet):
         return queryset
 
 
+class MemberGroupField(serializers.SlugRelatedField):
+    """A group the requesting user belongs to (any group for staff): a group one is not
+    in and a group that does not exist are refused with the same message."""
+
+    default_error_messages = {
+        "does_not_exist": "You are not a member of a group named {value}.",
+        "invalid": "Invalid value.",
+    }
+
+    def get_queryset(self) -> Any:
+        user = self.context.get("user")
+        if user is not None and user.is_staff:
+            return Group.objects.all()
+        if user is None or not user.is_authenticated:
+            return Group.objects.none()
+        return user.groups.all()
+
+
 class FlowInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    shared_with_groups = serializers.SlugRelatedField(
-        slug_field="name", queryset=Group.objects.all(), many=True, required=False,
-        help_text="Names of groups whose members may read the flow.",
+    shared_with_groups = MemberGroupField(
+        slug_field="name", many=True, required=False,
+        help_text="Names of groups (that you belong to) whose members may read the flow.",
     )
 
 
@@ -320,7 +338,7 @@ class FlowListCreateApi(ApiMixin, generics.ListAPIView):
                    responses={201: FlowOutput, **errors(400, 401)})
     def post(self, request: Request) -> Response:
         """Create a flow owned by you; with `ir`, its version 1 (validated) as well."""
-        data = validated(FlowCreateInput, request.data)
+        data = validated(FlowCreateInput, request.data, context={"user": request.user})
         flow = services.flow_create(
             owner=request.user,
             name=data["name"],
@@ -343,7 +361,9 @@ class FlowDetailApi(ApiView):
     def patch(self, request: Request, flow_id: int) -> Response:
         """Rename, describe or share a flow (owner or staff). The IR changes by new versions."""
         flow = selectors.flow_get_for_edit(user=request.user, flow_id=flow_id)
-        data = validated(FlowInput, request.data, partial=True)
+        data = validated(
+            FlowInput, request.data, partial=True, context={"user": request.user}
+        )
         flow = services.flow_update(flow=flow, **data)
         return Response(FlowOutput(flow, context={"user": request.user}).data)
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from flows.models import FlowVersion, NodeAttempt, Run, RunBatch, RunEvent
-from flows.runs.errors import RunServiceError, forbidden, not_found
+from flows.runs.errors import RunServiceError, not_found
 from flows.runs.events import row_wire
 
 
@@ -84,16 +84,18 @@ def user_can_use_flow_version(user: Any, version: FlowVersion) -> bool:
 
 
 def flow_version_for_run(*, user: Any, version_id: Any) -> FlowVersion:
+    # Another user's version and a missing one answer the same: no existence oracle.
     try:
         version = FlowVersion.objects.select_related("flow").get(pk=int(version_id))
-    except (FlowVersion.DoesNotExist, TypeError, ValueError):
+    except (FlowVersion.DoesNotExist, TypeError, ValueError, OverflowError):
+        version = None
+    if version is None or not user_can_use_flow_version(user, version):
         raise RunServiceError(
-            "invalid_flow_version",
-            f"flow version {version_id!r} does not exist",
+            "not_found",
+            f"flow version {version_id!r} was not found",
+            status=404,
             details={"field": "flow_version"},
-        ) from None
-    if not user_can_use_flow_version(user, version):
-        raise forbidden("you may not run this flow")
+        )
     return version
 
 

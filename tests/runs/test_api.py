@@ -99,8 +99,8 @@ def test_bad_run_requests_get_a_clear_error_and_change_nothing(
     )
     cases = [
         ({"input": {}}, 400, "invalid"),
-        ({"flow_version": 999999, "input": {}}, 400, "invalid_flow_version"),
-        ({"flow_version": foreign.id, "input": {}}, 403, "permission_denied"),
+        ({"flow_version": 999999, "input": {}}, 404, "not_found"),
+        ({"flow_version": foreign.id, "input": {}}, 404, "not_found"),
         ({"flow_version": version.id, "input": {"n": "one"}}, 400, "invalid_input"),
         ({"flow_version": version.id, "input": {}}, 400, "invalid_input"),
         ({"flow_version": version.id, "input": [1]}, 400, "invalid_input"),

@@ -88,7 +88,7 @@ def test_only_the_owner_and_staff_may_watch(user, other_user, staff_user, make_v
 
     assert code("") == 4401
     assert code("?token=not-a-token") == 4401
-    assert code(f"?token={_token(other_user)}") == 4403
+    assert code(f"?token={_token(other_user)}") == 4404  # the same as a missing run
     assert code(f"?token={_token(user)}&after=x") == 4400
     missing = f"/ws/runs/{uuid.uuid4()}/?token={_token(staff_user)}"
     assert async_to_sync(_close_code)(daphne.url(missing), daphne.origin) == 4404
