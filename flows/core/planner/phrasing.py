@@ -43,7 +43,10 @@ _DETERMINERS = (
     r"everyone|people|buyer|seller|staff|him|her)\b"
 )
 
-_LIST_ITEM = re.compile(r"^\s*(?:\(?\d+[.)]|[-*•]|step\s+\d+\s*[:.)-])\s+", re.IGNORECASE)
+_LIST_ITEM = re.compile(
+    r"^\s*(?:\(?\d+[.)]|[-*•+\u2013\u00b7]|step\s+\d+\s*[:.)-])\s+", re.IGNORECASE
+)
+_ARROW = re.compile(r"\s*(?:->|=>|\u2192|\u27f6)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _SEQUENCE = re.compile(
     r"\s*(?:,\s*|\s)(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|next|"
@@ -60,7 +63,8 @@ _LEADING_CONDITION = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_CONDITION = re.compile(
-    r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case)\s+"
+    r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
+    r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming)\s+"
     r"(?P<condition>.+)$",
     re.IGNORECASE,
 )
@@ -68,7 +72,8 @@ _TRAILING_CONDITION = re.compile(
 #: loop starts a clause of its own.
 _CONDITION_START = re.compile(
     r"(?:\s*,\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)"
-    r"(?=(?:only\s+)?(?:if|unless)\b|only\s+when\b|for\s+(?:each|every|all)\b|"
+    r"(?=(?:only\s+)?(?:if|unless)\b|only\s+when\b|in\s+case\b|provided\s+that\b|"
+    r"as\s+long\s+as\b|for\s+(?:each|every|all)\b|"
     r"but\s+(?:do\s+not|don't|never|not|no\s+need|without|skip|ignore)\b)",
     re.IGNORECASE,
 )
@@ -327,7 +332,7 @@ class PromptReader:
                 groups += 1
                 heading_group = groups
                 continue
-            sentence = _STEP_PREFIX.sub("", raw)
+            sentence = _ARROW.sub(", then ", _STEP_PREFIX.sub("", raw))
             deadline: Deadline | None = None
             goes_first = _APPROVAL.search(sentence) is not None and approval_goes_first(
                 sentence, previous_text
@@ -383,6 +388,12 @@ class PromptReader:
             for piece, otherwise, segment in self._pieces(sentence_text):
                 if first_segment is None:
                     first_segment = segment
+                skip = _SKIP_IF.match(piece.strip())
+                if skip is not None and sentence_clauses:
+                    # "send the welcome email, but skip it if the address is disposable"
+                    if sentence_clauses[-1].condition is None:
+                        sentence_clauses[-1].condition = Condition(skip.group("c"), negate=True)
+                    continue
                 if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     continue
                 for part in _after_gerund(piece):
@@ -566,6 +577,11 @@ class PromptReader:
 
 
 PARALLEL_HEADING = "\x00parallel"
+_SKIP_IF = re.compile(
+    r"^(?:but\s+|and\s+)?(?:skip|omit|don't\s+do|do\s+not\s+do|leave\s+out)\s+(?:it|this|that|"
+    r"this\s+step|that\s+step|the\s+\w+)\s+(?:if|when|whenever)\s+(?P<c>.+)$",
+    re.IGNORECASE,
+)
 _DO_NOTHING = re.compile(
     r"[\s,]*(?:then\s+)?(?:do\s+nothing|nothing\s+(?:happens|to\s+do)|no\s+action|"
     r"ignore\s+it|skip\s+it|leave\s+it)\b.*$",

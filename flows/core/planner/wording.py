@@ -411,7 +411,7 @@ _UNITS = {
     "wk": 604800.0,
 }
 _DURATION = re.compile(
-    r"\b(?:(?P<count>\d+(?:\.\d+)?)[\s-]*|(?P<word>an?|one|two|three|four|five|six|seven|ten|"
+    r"\b(?P<half>half\s+(?=an?\s))?(?:(?P<count>\d+(?:\.\d+)?)[\s-]*|(?P<word>an?|one|two|three|four|five|six|seven|ten|"
     r"twelve|twenty-four|forty-eight)[\s-]+)(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|"
     r"days?|weeks?|wks?|business\s+days?|working\s+days?|(?<=\d)h|(?<=\d)d)\b",
     re.IGNORECASE,
@@ -555,7 +555,8 @@ def approval_deadline(text: str) -> tuple[str, Deadline]:
 
 
 def _duration_seconds(match: re.Match[str]) -> float:
-    return _seconds(match.group("count") or match.group("word"), match.group("unit"))
+    seconds = _seconds(match.group("count") or match.group("word"), match.group("unit"))
+    return seconds / 2 if match.group("half") else seconds
 
 
 def _seconds(count: str, unit: str) -> float:
