@@ -221,3 +221,50 @@ def test_diff_two_versions(page, live_server, staff_user, screenshot):
     expect(diff.locator('[data-testid="diff-changed"][data-node="is_valid"]')).to_contain_text("else")
     expect(diff.get_by_test_id("diff-removed")).to_contain_text("report")
     screenshot(page, "diff")
+
+
+def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, screenshot):
+    """The refine API's answer (stubbed here with a real diff; the planner has its own
+    tests) is previewed on the graph, discarded, then accepted as one undoable edit."""
+    import json
+
+    from flows.api.diffing import ir_diff
+
+    flow = make(staff_user)
+    refined = copy.deepcopy(WELCOME)
+    refined["nodes"].append({"id": "tell_manager", "type": "tool", "tool": "send_email",
+                             "after": ["report"], "inputs": {
+                                 "to": "'manager@example.com'", "subject": "'Signup failed'",
+                                 "body": "check.reason"}})
+    answers: list[dict[str, Any]] = []
+
+    def refine(route: Any) -> None:
+        sent = route.request.post_data_json
+        answers.append(sent)
+        body = {"status": "succeeded", "operations": [{"op": "add_node", "id": "tell_manager"}],
+                "ir": refined, "diff": ir_diff(sent["ir"], refined), "error": None}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/v1/refine/", refine)
+    open_designer(page, live_server, flow)
+    page.get_by_test_id("refine-button").click()
+    page.get_by_test_id("refine-input").fill("also email the manager when it fails")
+    page.get_by_test_id("refine-submit").click()
+    diff = page.get_by_test_id("diff-view")
+    expect(diff.locator('.fn-card.status-added[data-node-id="tell_manager"]')).to_be_visible()
+    assert answers[0]["instruction"] == "also email the manager when it fails"
+    assert [n["id"] for n in answers[0]["ir"]["nodes"]] == ["check", "is_valid", "greet", "report"]
+    screenshot(page, "preview")
+
+    page.get_by_test_id("refine-discard").click()
+    expect(diff).to_have_count(0)
+    expect(node(page, "tell_manager")).to_have_count(0)
+
+    page.get_by_test_id("refine-submit").click()
+    page.get_by_test_id("refine-accept").click()
+    expect(node(page, "tell_manager")).to_be_visible()
+    expect(page.get_by_test_id("rf__edge-after:report->tell_manager")).to_have_count(1)
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "true")
+    screenshot(page, "accepted")
+    page.get_by_test_id("undo").click()
+    expect(node(page, "tell_manager")).to_have_count(0)

@@ -227,8 +227,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
         saving={saving}
         onSave={() => void save()}
         onOpenVersion={openVersion}
-        onToggleVersions={() => setVersionsOpen(!versionsOpen)}
-        onToggleRefine={() => setRefineOpen(!refineOpen)}
+        onToggleVersions={() => {
+          setVersionsOpen(!versionsOpen);
+          setRefineOpen(false);
+        }}
+        onToggleRefine={() => {
+          setRefineOpen(!refineOpen);
+          setVersionsOpen(false);
+        }}
         onRun={() => navigate(`/runs?start=${flowId}&version=${version ?? ""}`)}
         onExport={exportIr}
         versionsOpen={versionsOpen}
