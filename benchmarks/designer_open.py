@@ -69,7 +69,7 @@ def big_flow(size: int, seed: int = 7) -> dict[str, Any]:
             tool, inputs = rng.choice(TOOLS)
             if earlier and rng.random() < 0.7:
                 source = rng.choice(earlier[-20:])["id"]
-                inputs = {key: f"string({source})" for key in inputs}
+                inputs = dict.fromkeys(inputs, f"string({source})")
             node = {"id": node_id, "type": "tool", "tool": tool, "inputs": dict(inputs)}
             if len(nodes) > 3 and rng.random() < 0.2:
                 node["after"] = [nodes[-3]["id"]]
@@ -81,6 +81,11 @@ def big_flow(size: int, seed: int = 7) -> dict[str, Any]:
         "nodes": nodes,
         "max_steps": max(100, size),
     }
+
+
+def spread(times: list[float]) -> str:
+    return (f"median {statistics.median(times):.0f} ms"
+            f" (min {min(times):.0f}, max {max(times):.0f})")
 
 
 def main() -> None:
@@ -142,12 +147,11 @@ def main() -> None:
             browser.close()
 
     print(f"designer open, {args.nodes} nodes, {args.runs} runs (Chromium, 1400x900):")
-    print(f"  navigation -> laid out, drawn and interactive: median {statistics.median(opened):.0f} ms"
-          f" (min {min(opened):.0f}, max {max(opened):.0f})")
-    print(f"  click a node -> shown in the inspector:       median {statistics.median(clicked):.0f} ms"
-          f" (min {min(clicked):.0f}, max {max(clicked):.0f})")
+    print(f"  navigation -> laid out, drawn and interactive: {spread(opened)}")
+    print(f"  click a node -> shown in the inspector:       {spread(clicked)}")
     print("  phases (median ms after navigation start): " + ", ".join(
-        f"{name.split(':', 1)[1]} {statistics.median(times):.0f}" for name, times in phases.items()))
+        f"{name.split(':', 1)[1]} {statistics.median(times):.0f}"
+        for name, times in phases.items()))
     load = os.getloadavg()
     print(f"  machine load average during the run: {load[0]:.1f} ({os.cpu_count()} CPUs)")
 

@@ -135,7 +135,8 @@ def test_add_a_tool_connect_it_fix_its_inputs_and_save(page, live_server, staff_
     expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}/v/2$"))
     expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
     saved = FlowVersion.objects.get(flow=flow, number=2)
-    assert saved.is_valid and saved.source == "editor"
+    assert saved.is_valid
+    assert saved.source == "editor"
     nodes = {n["id"]: n for n in saved.ir["nodes"]}
     assert nodes["send_email"]["after"] == ["greet"]
     assert nodes["send_email"]["inputs"]["to"] == "input.email"
@@ -268,3 +269,34 @@ def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, sc
     screenshot(page, "accepted")
     page.get_by_test_id("undo").click()
     expect(node(page, "tell_manager")).to_have_count(0)
+
+
+def test_drag_a_block_onto_the_canvas_and_the_unsaved_guard(page, live_server, staff_user,
+                                                            screenshot):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    page.get_by_test_id("palette-item-switch").drag_to(
+        page.get_by_test_id("canvas"), target_position={"x": 300, "y": 120})
+    expect(node(page, "switch")).to_be_visible()
+    expect(node(page, "switch")).to_have_attribute("data-node-type", "switch")
+    screenshot(page, "dropped")
+
+    asked: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.get_by_test_id("nav-flows").click()
+    expect(node(page, "switch")).to_be_visible()  # still here: the leave was refused
+    assert len(asked) == 1
+    assert "unsaved changes" in asked[0]
+    assert page.url.endswith(f"/flows/{flow.pk}")
+
+    page.keyboard.press("Control+s")
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}/v/2$"))
+    assert FlowVersion.objects.filter(flow=flow).count() == 2
+    page.get_by_test_id("nav-flows").click()
+    expect(page).to_have_url(re.compile(r"/flows$"))
+    assert len(asked) == 1  # nothing unsaved: no question

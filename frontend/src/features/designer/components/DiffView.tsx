@@ -123,7 +123,18 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
   );
 }
 
-export function DiffView({ title, subtitle, before, after, diff, onClose, actions }: DiffViewProps) {
+/** The diff without moves: a node that only changed `position` did not change. */
+export function withoutMoves(diff: IrDiff): IrDiff {
+  const changed: IrDiff["changed"] = {};
+  for (const [id, fields] of Object.entries(diff.changed)) {
+    const rest = Object.fromEntries(Object.entries(fields).filter(([field]) => field !== "position"));
+    if (Object.keys(rest).length) changed[id] = rest;
+  }
+  return { ...diff, changed };
+}
+
+export function DiffView({ title, subtitle, before, after, diff: raw, onClose, actions }: DiffViewProps) {
+  const diff = useMemo(() => withoutMoves(raw), [raw]);
   const changedEntries = Object.entries(diff.changed);
   const flowEntries = Object.entries(diff.flow_changes);
   const nothing = !diff.added.length && !diff.removed.length && !changedEntries.length && !flowEntries.length;

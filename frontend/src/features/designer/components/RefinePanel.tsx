@@ -37,7 +37,12 @@ export function RefinePanel({ onClose }: { onClose: () => void }) {
 
   const accept = () => {
     if (!result?.ir) return;
-    designer.replaceIr(result.ir);
+    // Nodes the refinement kept stay where they were drawn; new ones get laid out.
+    const drawn = new Map(result.base.nodes.map((node) => [node.id, node.position]));
+    designer.replaceIr({
+      ...result.ir,
+      nodes: result.ir.nodes.map((node) => (node.position || !drawn.get(node.id) ? node : { ...node, position: drawn.get(node.id) })),
+    });
     designer.toast("Refinement applied: undo (Ctrl+Z) to go back.", "success");
     setResult(null);
     onClose();
