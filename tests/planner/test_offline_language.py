@@ -185,3 +185,15 @@ def test_a_condition_inside_an_arm_nests(catalog):
     assert inner.condition == "verify_address.ok"
     assert inner.id in outer.then
     assert inner.then == ["send_sms"]
+
+
+def test_a_url_in_the_prompt_is_fetched_and_read(catalog):
+    flow = plan("Score the mood of this page: https://example.com/review", catalog).flow
+
+    download, score = flow.nodes
+    assert (download.tool, download.inputs["url"]) == (
+        "download_page",
+        '"https://example.com/review"',
+    )
+    assert score.tool == "score_mood"
+    assert score.inputs["text"] == "download_page.content"

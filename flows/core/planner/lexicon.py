@@ -37,7 +37,6 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     for group in (
         "email mail e-mail emails inbox",
         "send notify notification contact",
-        "text message",
         "check validate verify valid validation confirm ensure",
         "lookup look find fetch get retrieve load read grab pull locate",
         "user customer person account member client",

@@ -713,14 +713,14 @@ class FlowBuilder:
         words = meaningful(text)
         if len(words) > 1 and stem(words[0]) in _WEAK_VERBS:
             rest = re.sub(rf"^\W*{re.escape(words[0])}\b", " ", text.strip(), flags=re.I)
-            ranked = self._rank(rest)
+            ranked = self._rank(rest, verb_first=False)
             if ranked and ranked[0][0] >= self.min_score:
                 return ranked
         return self._rank(text)
 
-    def _rank(self, text: str) -> list[tuple[float, ScoredTool]]:
+    def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
-        if words and words[0] in NOUN_VERBS:
+        if verb_first and words and words[0] in NOUN_VERBS:
             # "email the customer" asks to send an email, not to find one.
             words = ["send", *words]
             text = f"send {text}"
@@ -1145,6 +1145,13 @@ class FlowBuilder:
     def _literals(self, spec: ToolSpec, clause: Clause) -> dict[str, str]:
         literals: dict[str, str] = {}
         properties = spec.input_properties()
+        link = _URL_LITERAL.search(clause.text)
+        if link is not None:
+            # "Summarize this article: https://example.com/post": the URL is the input.
+            for name in properties:
+                if {"url", "link", "uri", "href"} & set(split_identifier(name)):
+                    literals[name] = json.dumps(link.group(0).rstrip(".,;)"))
+                    break
         for label, value in clause.quoted:
             if label is None:
                 continue
@@ -1261,9 +1268,11 @@ _AT_LINK = re.compile(
     re.IGNORECASE,
 )
 _MENTIONS_LINK = re.compile(
-    r"\b(?:url|urls|link|links|web\s*page|website|site|(?:page|article|post)\s+at)\b",
+    r"\b(?:url|urls|link|links|web\s*page|website|site|(?:page|article|post)\s+at)\b|"
+    r"https?://",
     re.IGNORECASE,
 )
+_URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 
 
 def _takes_url(spec: ToolSpec) -> bool:
