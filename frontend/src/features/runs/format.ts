@@ -27,17 +27,24 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
 export function formatTime(unixSeconds: number | null | undefined): string {
   if (unixSeconds === null || unixSeconds === undefined) return "—";
   const date = new Date(unixSeconds * 1000);
-  return `${date.toLocaleTimeString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  return `${timeFormat.format(date)}.${String(date.getMilliseconds()).padStart(3, "0")}`;
 }
+
+// Intl formatters are costly to create: one of each, made on first use.
+let timeFormat: Intl.DateTimeFormat | null = null;
+let dayFormat: Intl.DateTimeFormat | null = null;
 
 /** "14:02:11" today, else "Nov 3, 14:02". */
 export function formatDateTime(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return "—";
   const date = new Date(iso);
   if (new Date(now).toDateString() === date.toDateString()) {
-    return date.toLocaleTimeString(undefined, { hour12: false });
+    timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+    return timeFormat.format(date);
   }
-  return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+  dayFormat ??= new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+  return dayFormat.format(date);
 }
 
 export function shortId(id: string): string {

@@ -172,9 +172,12 @@ export function useRunView(runId: string): RunView {
     };
   }, [enqueue]);
 
-  // The node attempts, once the page is up.
+  // The node attempts, once the page has been drawn (they grow with the flow and are only
+  // needed for node details).
   useEffect(() => {
-    if (loaded) refreshRun();
+    if (!loaded) return;
+    const timer = setTimeout(refreshRun, 400);
+    return () => clearTimeout(timer);
   }, [loaded, refreshRun]);
 
   return { run, attempts, version, state, socket, everOffline, error, refreshRun };

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { elapsedMs, formatAgo, formatDuration } from "./format";
+
+describe("formatDuration", () => {
+  it("writes ms, seconds, minutes and hours", () => {
+    expect(formatDuration(null)).toBe("—");
+    expect(formatDuration(12.4)).toBe("12 ms");
+    expect(formatDuration(1240)).toBe("1.24 s");
+    expect(formatDuration(42_400)).toBe("42.4 s");
+    expect(formatDuration(125_000)).toBe("2 m 05 s");
+    expect(formatDuration(3_720_000)).toBe("1 h 02 m");
+  });
+});
+
+describe("formatAgo and elapsedMs", () => {
+  const now = Date.parse("2026-01-01T12:00:00Z");
+  it("says how long ago", () => {
+    expect(formatAgo("2026-01-01T11:59:58Z", now)).toBe("just now");
+    expect(formatAgo("2026-01-01T11:59:30Z", now)).toBe("30 s ago");
+    expect(formatAgo("2026-01-01T11:57:00Z", now)).toBe("3 min ago");
+    expect(formatAgo("2026-01-01T09:00:00Z", now)).toBe("3 h ago");
+    expect(formatAgo(null, now)).toBe("—");
+  });
+  it("measures to the end, or to now while running", () => {
+    expect(elapsedMs("2026-01-01T11:59:00Z", "2026-01-01T11:59:02Z", now)).toBe(2000);
+    expect(elapsedMs("2026-01-01T11:59:00Z", null, now)).toBe(60_000);
+    expect(elapsedMs(null, null, now)).toBeNull();
+  });
+});
