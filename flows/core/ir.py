@@ -306,10 +306,9 @@ class ApprovalNode(_NodeBase):
     def _check(self) -> ApprovalNode:
         if not self.form_schema and self.preset is not None:
             self.form_schema = self.preset.form_schema()
-        if self.on_timeout == "escalate" and not self.escalate_to:
-            raise ValueError("on_timeout 'escalate' needs `escalate_to`: the group to escalate to")
-        if self.on_timeout == "escalate" and self.timeout_seconds is None:
-            raise ValueError("on_timeout 'escalate' needs a `timeout`")
+        # An escalation without its group or its timeout is reported by the validator, on
+        # the field to fix (`invalid_escalation`); at run time a step without the group
+        # fails when its time is up, as "fail" does.
         return self
 
     @property

@@ -79,6 +79,8 @@ ISSUE_CODES: dict[str, str] = {
     "missing_form_schema": "an approval without a form schema",
     "invalid_form_schema": "an approval form schema that is not a valid object schema",
     "invalid_join": "a join whose tools, mapping expressions or target fields are wrong",
+    "invalid_review": "an approval's `review` is not a tool node that runs right after it",
+    "invalid_escalation": "on_timeout 'escalate' without the group to escalate to or a timeout",
 }
 
 #: Names CEL itself resolves (type identifiers); reading them is not a node reference.
@@ -381,6 +383,7 @@ class _Checker:
             dead |= self.check_sites(node)
             self.check_inputs(node)
             self.check_form(node)
+            self.check_approval(node)
         if not duplicates:
             self.check_graph(dead)
         self.found.sort(key=lambda entry: (entry[0], entry[1]))
@@ -830,6 +833,106 @@ class _Checker:
         assert self.graph is not None
         deps = self.graph.dependencies.get(node.id, [])
         return [dep for dep_id in deps if isinstance(dep := self.nodes[dep_id], ToolNode)]
+
+    def check_approval(self, node: Node) -> None:
+        """An approval's escalation and the tool call it reviews."""
+        if not isinstance(node, ApprovalNode):
+            return
+        if node.on_timeout == "escalate":
+            if not (node.escalate_to or "").strip():
+                self.add(
+                    "invalid_escalation",
+                    f"Approval `{node.id}` escalates when its time is up (`on_timeout: "
+                    "escalate`), but `escalate_to` names no group to escalate to.",
+                    node=node.id,
+                    field="escalate_to",
+                    hint='Name the group, e.g. `"escalate_to": "managers"`, or choose another '
+                    "`on_timeout`: approve, reject or fail.",
+                )
+            if node.timeout_seconds is None:
+                self.add(
+                    "invalid_escalation",
+                    f"Approval `{node.id}` escalates when its time is up, but it has no "
+                    "`timeout`, so its time is never up.",
+                    node=node.id,
+                    field="timeout",
+                    hint='Give a `timeout` in seconds or as an ISO 8601 duration, e.g. "P1D".',
+                )
+        self._check_review(node)
+
+    def _check_review(self, node: ApprovalNode) -> None:
+        target = node.review
+        if target is None or self.graph is None:
+            return
+        if target not in self.nodes:
+            self.add(
+                "unknown_reference",
+                f"Approval `{node.id}` reviews `{target}` (`review`), but no node has that id.",
+                node=node.id,
+                field="review",
+                hint=self._id_hint(target, "review"),
+            )
+            return
+        reviewed = self.nodes[target]
+        if not isinstance(reviewed, ToolNode):
+            self.add(
+                "invalid_review",
+                f"Approval `{node.id}` reviews `{target}`, a {reviewed.type} node; an approver "
+                "can only review the inputs of a tool node.",
+                node=node.id,
+                field="review",
+                hint="Point `review` at the tool node whose inputs the approver should check, "
+                "or remove `review`.",
+            )
+            return
+        if node.id not in self.graph.dependencies.get(target, []):
+            self.add(
+                "invalid_review",
+                f"Approval `{node.id}` reviews `{target}`, but `{target}` does not run right "
+                "after it, so its inputs could be sent before anyone approves them.",
+                node=node.id,
+                field="review",
+                hint=f'Add `{node.id}` to the `after` of `{target}` (`"after": ["{node.id}"]`).',
+            )
+            return
+        earlier = [
+            other.id for other in self.flow.nodes[: self.position[node.id]]
+            if isinstance(other, ApprovalNode) and other.review == target
+        ]
+        if earlier:
+            self.add(
+                "invalid_review",
+                f"Approvals `{earlier[0]}` and `{node.id}` both review `{target}`; a tool call "
+                "is reviewed by one approval.",
+                node=node.id,
+                field="review",
+                hint=f"Remove `review` from `{node.id}`, or merge the two approvals (use "
+                "`quorum` for several approvers).",
+            )
+            return
+        upstream = self._ancestors(node.id)
+        late = [dep for dep in self.graph.dependencies[target]
+                if dep != node.id and dep not in upstream]
+        if late:
+            self.add(
+                "invalid_review",
+                f"Approval `{node.id}` reviews the inputs of `{target}`, which also waits for "
+                f"{_names(late)}; the approver would be asked before those inputs are known.",
+                node=node.id,
+                field="review",
+                hint=f"Add {_names(late)} to the `after` of `{node.id}`.",
+            )
+
+    def _ancestors(self, node_id: str) -> set[str]:
+        assert self.graph is not None
+        seen: set[str] = set()
+        stack = list(self.graph.dependencies.get(node_id, []))
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.graph.dependencies.get(current, []))
+        return seen
 
     def check_form(self, node: Node) -> None:
         if not isinstance(node, ApprovalNode):
