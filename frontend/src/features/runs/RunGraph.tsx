@@ -154,8 +154,11 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
       const running = target === "running" || target === "waiting";
       const inactive = target === "skipped" || target === "cancelled" || source === "skipped";
       const done = source === "completed" && !inactive;
+      const arm = edge.data?.kind === "arm" ? edge.data.arm : undefined;
       const styled: Edge = {
         ...edge,
+        // The arm's name only ("then", "else", a case): the condition is the designer's.
+        label: arm ? (arm.startsWith("case:") ? arm.slice(5) : arm) : edge.label,
         type: "default",
         animated: running,
         selectable: false,
