@@ -53,6 +53,7 @@ test: $(STAMP) $(WEB_BUILD) chromium
 	$(VENV)/bin/mypy flows/core
 	cd frontend && npx vitest run
 	$(EMBED) $(PY) -m pytest $(PYTEST_ARGS)
+	$(EMBED) $(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

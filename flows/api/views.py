@@ -305,7 +305,8 @@ class FlowInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     shared_with_groups = MemberGroupField(
-        slug_field="name", many=True, required=False,
+        # `queryset` tells the schema the model; get_queryset narrows it per request.
+        queryset=Group.objects.all(), slug_field="name", many=True, required=False,
         help_text="Names of groups (that you belong to) whose members may read the flow.",
     )
 

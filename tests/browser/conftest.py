@@ -20,9 +20,19 @@ from tests.servers import ROOT, Daphne, Worker
 
 pytestmark = pytest.mark.browser
 
-# Playwright's sync API keeps an event loop running in the test's thread, which Django's
-# async guard mistakes for async code; the ORM calls in these tests are plain sync ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sync_orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an event loop running in the test's thread, which
+    Django's async guard mistakes for async code; the ORM calls here are plain sync ones."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 CHROMIUM = os.environ.get("DYNAMICFLOW_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "var" / "test-artifacts"
