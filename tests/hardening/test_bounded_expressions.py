@@ -105,7 +105,7 @@ async def test_doubling_lists_hit_the_size_cap_too():
     for i in range(1, 24):
         nodes.append({"id": f"l{i}", "type": "value", "value": f"l{i - 1} + l{i - 1}"})
     result, _ = await run(engine(max_value_bytes=2_000_000), flow(*nodes), {})
-    assert result.status == "failed"
+    assert result.status == "failed", (result.status, result.error)
     assert result.error is not None
     assert result.error["code"] == "value_too_large"
     assert result.error["node"].startswith("l")
