@@ -197,3 +197,17 @@ def test_a_url_in_the_prompt_is_fetched_and_read(catalog):
     )
     assert score.tool == "score_mood"
     assert score.inputs["text"] == "download_page.content"
+
+
+def test_how_many_approvers_becomes_the_quorum(catalog):
+    flow = plan("Get approval from two managers, then refund the order.", catalog).flow
+
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert (approval.assignees.groups, approval.quorum) == (["managers"], 2)
+
+
+def test_a_step_asking_a_person_for_information_is_refused(catalog):
+    error = refusal("Ask the customer for their address, then send an email.", catalog)
+
+    assert error.code == "unmapped_step"
+    assert "ask the customer" in error.step.lower()

@@ -406,6 +406,10 @@ def _best_by_words(words: list[str], sources: Sequence[Source]) -> Source | None
         name_stems = {stem(w) for w in split_identifier(source.name)}
         related = set().union(*(synonyms(s) for s in name_stems)) if name_stems else set()
         score = 2.0 * len(word_stems & name_stems) + 1.0 * len(word_stems & related)
+        # "the total" is the subtotal a step computed
+        score += 1.0 * sum(
+            1 for w in words if len(w) > 3 and source.name.lower().endswith(w) and w != source.name
+        )
         score += 0.5 * _word_overlap(words, source, context_only=True)
         if score <= 0:
             continue

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flows.core.ir import Flow, Join
@@ -39,7 +40,6 @@ from flows.core.planner.lexicon import (
 )
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
-    NOUN_VERBS,
     Clause,
     Condition,
     PromptReader,
@@ -75,6 +75,10 @@ from flows.core.tools import ToolSpec
 MIN_TOOL_SCORE = 1.5
 #: A tool whose leading verb is the step's verb ranks this much higher.
 VERB_BONUS = 1.5
+#: A tool that does not do what the step's verb says, when another tool does.
+NOT_THE_VERB = 0.5
+#: Nouns that, leading a step, ask to send something ("email the customer").
+_MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
 #: Each word of a tool's id that the step does not mention costs this factor, so that
 #: "send an email" prefers send_email to send_welcome_email.
 UNMATCHED_ID_WORD = 0.6
@@ -263,6 +267,9 @@ class FlowBuilder:
         self.sources: dict[str, str] = {}
         self.words = vocabulary(tools, COMMON_VERBS)
         self.catalogue_words = catalogue_words(tools)
+        #: When (in nodes added) the latest branch and conditional approval were planned.
+        self.branch_at = -1
+        self.conditional_approval_at = -1
         #: The tool or map node added last (an approval "first" goes before it).
         self.last_step: str | None = None
         #: The thing the request last spoke of ("order"), for "it" in a later step.
@@ -381,7 +388,15 @@ class FlowBuilder:
             self.pending = (clause.condition, clause)
             return
         condition: Condition | None = None
-        if clause.otherwise and clause.condition is None:
+        if (
+            clause.otherwise
+            and clause.condition is None
+            and self.conditional_approval_at > self.branch_at
+        ):
+            # "if over 2000, get approval before charging; otherwise just charge it": the
+            # step after the approval already runs when no approval is needed.
+            pass
+        elif clause.otherwise and clause.condition is None:
             self._open_else(clause)
         elif self.pending is not None:
             condition, condition_clause = self.pending
@@ -479,6 +494,7 @@ class FlowBuilder:
         self._add(node, "branch", condition_clause, None)
         branch = Branch(branch_id, node, self._gates(), parent=parent, scope=self.scope)
         self.last_branch = branch
+        self.branch_at = len(self.nodes)
         self.scope = Scope(
             branch, "then", clause.sentence, persistent, Cursor([branch_id]), parent=self.scope
         )
@@ -720,7 +736,7 @@ class FlowBuilder:
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
-        if verb_first and words and words[0] in NOUN_VERBS:
+        if verb_first and words and words[0] in _MESSAGE_VERBS:
             # "email the customer" asks to send an email, not to find one.
             words = ["send", *words]
             text = f"send {text}"
@@ -728,11 +744,23 @@ class FlowBuilder:
         query = {stem(w) for w in words}
         related = query | {s for w in query for s in synonyms(w)}
         verb = stem(words[0]) if words else None
+        verb_forms = {verb} | synonyms(verb) if verb else set()
+        # When some tool does what the step's verb says, a tool that only shares a noun
+        # with the step ("greet the user": lookup_user) ranks lower.
+        doers = {
+            item.spec.id
+            for item in ranked
+            if verb
+            and verb in verb_forms
+            and verb not in _WEAK_VERBS
+            and verb_forms & _spec_stems(item.spec)
+        }
         rescored = []
         for item in ranked:
             tool_words = [stem(w) for w in split_identifier(item.spec.id)]
             factor = 1.0
-            verb_forms = {verb} | synonyms(verb) if verb else set()
+            if doers and item.spec.id not in doers:
+                factor *= NOT_THE_VERB
             # The verb counts when the tool matches something else too: "check the mood"
             # is not check_inventory, "check the stock" is.
             other = [term for term in item.matched if term not in verb_forms]
@@ -915,11 +943,14 @@ class FlowBuilder:
             "assignees": {"users": [], "groups": groups},
             "on_reject": "skip",
         }
+        if clause.approval.quorum > 1:
+            node["quorum"] = clause.approval.quorum
         if clause.approval.timeout_s:
             node["timeout_s"] = clause.approval.timeout_s
             node["on_timeout"] = clause.approval.on_timeout or "reject"
         if resolved is not None:
             node["when"] = resolved.expression
+            self.conditional_approval_at = len(self.nodes)
         if clause.approval.before_previous and self.last_step is not None:
             self._insert_before(self.last_step, node, clause, guarded=resolved is not None)
             return approval_id
@@ -1273,6 +1304,15 @@ _MENTIONS_LINK = re.compile(
     re.IGNORECASE,
 )
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
+
+
+def _spec_stems(spec: ToolSpec) -> frozenset[str]:
+    return _text_stems(f"{spec.id} {spec.name} {spec.description}")
+
+
+@lru_cache(maxsize=1024)
+def _text_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in split_identifier(text))
 
 
 def _takes_url(spec: ToolSpec) -> bool:

@@ -216,9 +216,32 @@ _NOT_ASSIGNEES = frozenset(
     """
     get needs need requires require human manual an a the to for it them this that must
     someone somebody one ask have let wait should will be is an approval approve explicit
-    their his her our and or then first final
+    their his her our and or then first final two three four five both any at least
     """.split()
 )
+_HOW_MANY = re.compile(
+    r"\b(?:(?P<number>two|three|four|five|2|3|4|5)|(?P<both>both))\s+(?:of\s+the\s+)?(?:\w+\s+)?"
+    r"(?:managers|approvers|people|members|directors|leads|reviewers|officers|admins)\b",
+    re.IGNORECASE,
+)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def approvals_needed(text: str) -> int:
+    """ "approval from two managers" -> 2 (the approval's quorum)."""
+    match = _HOW_MANY.search(text)
+    if match is None:
+        return 1
+    if match.group("both"):
+        return 2
+    word = match.group("number").lower()
+    return _NUMBERS.get(word) or int(word)
+
+
+def _without_counts(text: str) -> str:
+    return re.sub(r"\b(?:two|three|four|five|both|[2-5])\s+(?=[a-z])", "", text, flags=re.I)
+
+
 #: Groups named by a department stay singular; roles become plural group names.
 _DEPARTMENTS = frozenset(
     """
@@ -261,6 +284,8 @@ class Approval:
     on_timeout: str | None = None
     #: The approval guards the step planned just before it ("..., a manager approves first").
     before_previous: bool = False
+    #: How many approvers must approve ("two managers").
+    quorum: int = 1
 
 
 @dataclass(slots=True)
@@ -388,6 +413,11 @@ class PromptReader:
             for piece, otherwise, segment in self._pieces(sentence_text):
                 if first_segment is None:
                     first_segment = segment
+                checked = _CHECK_IF.match(piece.strip())
+                if checked is not None:
+                    # "Check if the email is valid. If yes, ...": a check, then its answer.
+                    piece = f"{checked.group('verb')} {checked.group('what')}"
+                    last_condition = Condition(checked.group("what"))
                 skip = _SKIP_IF.match(piece.strip())
                 if skip is not None and sentence_clauses:
                     # "send the welcome email, but skip it if the address is disposable"
@@ -571,12 +601,20 @@ class PromptReader:
         if _APPROVAL.search(clause.action):
             who = remove_durations(text)
             groups, role = assignee_groups(who), assignee_role(who)
-            clause.approval = Approval(groups=groups, role=role, timeout_s=timeout_seconds(text))
+            quorum = approvals_needed(who)
+            clause.approval = Approval(
+                groups=groups, role=role, timeout_s=timeout_seconds(text), quorum=quorum
+            )
         clause.quoted = quoted_values(text)
         return clause
 
 
 PARALLEL_HEADING = "\x00parallel"
+_CHECK_IF = re.compile(
+    r"^(?:please\s+|first\s+|then\s+|and\s+)*(?P<verb>check|see|verify|confirm|determine|test|"
+    r"find\s+out|make\s+sure|ensure)\s+(?:if|whether|that)\s+(?P<what>.+)$",
+    re.IGNORECASE,
+)
 _SKIP_IF = re.compile(
     r"^(?:but\s+|and\s+)?(?:skip|omit|don't\s+do|do\s+not\s+do|leave\s+out)\s+(?:it|this|that|"
     r"this\s+step|that\s+step|the\s+\w+)\s+(?:if|when|whenever)\s+(?P<c>.+)$",
@@ -606,11 +644,13 @@ def _list_follows(lines: list[str], index: int) -> bool:
 
 _NOT_SO = re.compile(
     r"^(?:they|it|he|she|that|this|we|you)?\s*(?:don't|do\s+not|doesn't|does\s+not|didn't|"
-    r"isn't|is\s+not|aren't|are\s+not|wasn't|weren't|can't|cannot|won't|haven't|hasn't)$|^not$",
+    r"isn't|is\s+not|aren't|are\s+not|wasn't|weren't|can't|cannot|won't|haven't|hasn't)$|"
+    r"^(?:not|no|nope|not\s+so)$",
     re.IGNORECASE,
 )
 _SO = re.compile(
-    r"^(?:so|yes|(?:they|it|he|she|that|this|we)\s+(?:do|does|did|is|are|was|were|can|have|has))$",
+    r"^(?:so|yes|yep|(?:they|it|he|she|that|this|we)\s+(?:do|does|did|is|are|was|were|can|have|"
+    r"has))$",
     re.IGNORECASE,
 )
 
@@ -787,6 +827,7 @@ _GENERIC_HEADS = frozenset(
 
 def assignee_role(text: str) -> str | None:
     """Who the request says approves: "manager", "finance", "logistics"."""
+    text = _without_counts(text)
     for pattern in _ASSIGNEE_PATTERNS:
         for match in pattern.finditer(text):
             who = match.group("who").lower()

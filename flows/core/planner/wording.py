@@ -773,6 +773,17 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"transcribe", "transcription", "speech"}),
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
+    (
+        "asking a person for information",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:ask|request|chase|survey|interview|poll)\s+(?:the\s+|a\s+|an\s+|"
+            r"our\s+|their\s+|each\s+)?(?:customer|user|client|buyer|person|people|team|manager|"
+            r"applicant|employee|vendor|supplier|\w+)s?\s+(?:for|about|what|whether|if|to\s+(?:send|"
+            r"provide|give|fill|share|tell|upload))\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"ask", "request", "form", "survey", "question", "questionnaire", "collect"}),
+    ),
 )
 
 
