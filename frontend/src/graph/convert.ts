@@ -2,7 +2,7 @@
 // `after`, arms). The graph is a view: graphToIr writes positions back and nothing else.
 import type { Edge, Node } from "@xyflow/react";
 import { dependencies, type Dependency, type EdgeKind } from "./dependencies";
-import { NODE_WIDTH, nodeHeight } from "./geometry";
+import { NODE_WIDTH, nodeHandles, nodeHeight } from "./geometry";
 import type { FlowIR, IrNode, Position } from "./types";
 
 export interface FlowNodeData extends Record<string, unknown> {
@@ -90,6 +90,7 @@ export function irNodeToFlowNode(node: IrNode): FlowNode {
     data: { node, placed: !!node.position },
     width: NODE_WIDTH,
     initialHeight: nodeHeight(node),
+    handles: nodeHandles(node),
   };
   nodeCache.set(node, flowNode);
   return flowNode;

@@ -1,4 +1,5 @@
 // The size the canvas gives each node card; layout and the card's CSS share these numbers.
+import type { NodeHandle } from "@xyflow/react";
 import { armsOf } from "./dependencies";
 import type { IrNode } from "./types";
 
@@ -49,4 +50,30 @@ export function nodeHeight(node: IrNode): number {
   const arms = armsOf(node).length;
   const body = rows * ROW_HEIGHT + arms * ARM_ROW_HEIGHT;
   return HEADER_HEIGHT + (body ? body + BODY_PADDING * 2 : 0);
+}
+
+/** The card's border, and where designer.css puts the handles (centres, from the top left). */
+const BORDER = 1.5;
+const HANDLE = 10;
+const HANDLE_TOP = 25;
+const HANDLE_OUTSET = 6;
+
+/**
+ * Where each handle of a card is, so React Flow need not draw every node once to measure
+ * them (a 500-node flow then draws only the cards in view). Must match designer.css.
+ */
+export function nodeHandles(node: IrNode): NodeHandle[] {
+  const centreY = BORDER + HANDLE_TOP;
+  const leftX = BORDER - HANDLE_OUTSET - HANDLE / 2;
+  const rightX = NODE_WIDTH - BORDER + HANDLE_OUTSET - HANDLE / 2;
+  const handles: NodeHandle[] = [
+    { id: "in", type: "target", position: "left" as NodeHandle["position"], x: leftX, y: centreY - HANDLE / 2, width: HANDLE, height: HANDLE },
+    { id: "out", type: "source", position: "right" as NodeHandle["position"], x: rightX, y: centreY - HANDLE / 2, width: HANDLE, height: HANDLE },
+  ];
+  const bodyTop = BORDER + HEADER_HEIGHT + 1 + BODY_PADDING + keyRows(node).length * ROW_HEIGHT;
+  armsOf(node).forEach(({ arm }, index) => {
+    const centre = bodyTop + index * ARM_ROW_HEIGHT + ARM_ROW_HEIGHT / 2;
+    handles.push({ id: arm, type: "source", position: "right" as NodeHandle["position"], x: rightX, y: centre - HANDLE / 2, width: HANDLE, height: HANDLE });
+  });
+  return handles;
 }

@@ -179,7 +179,15 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
     });
   }, [selection]);
 
+  const drawn = nodes.length > 0;
+  useEffect(() => {
+    if (drawn) performance.mark("designer:committed");
+  }, [drawn]);
+
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
+    if (!performance.getEntriesByName("designer:measured").length && changes.some((c) => c.type === "dimensions")) {
+      performance.mark("designer:measured");
+    }
     setNodes((current) => applyNodeChanges(changes.filter((change) => change.type !== "remove"), current));
   }, []);
 
