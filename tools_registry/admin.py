@@ -64,11 +64,7 @@ class ToolAdmin(admin.ModelAdmin):
     actions = ["enable_tools", "disable_tools"]
     change_form_template = "admin/tools_registry/tool/change_form.html"
 
-    access_fieldset = ("Who may use it", {
-        "fields": ["access", "access_groups"],
-        "description": "Checked when a flow version is validated and when its runs start and "
-                       "execute; superusers may use every tool.",
-    })
+    access_fieldset = ("Who may use it", {"fields": ["access", "access_groups"]})
 
     #: Shown instead of the editable JSON for tools whose schemas come from code or MCP.
     schema_display = ["input_schema_display", "output_schema_display", "config_display"]
@@ -250,12 +246,18 @@ class McpToolInline(admin.TabularInline):
 @admin.register(McpServer)
 class McpServerAdmin(admin.ModelAdmin):
     form = McpServerForm
-    list_display = ["name", "transport", "target", "enabled", "last_synced_at", "last_error"]
+    list_display = ["name", "transport", "target", "enabled", "last_synced_at", "error_summary"]
     list_filter = ["transport", "enabled"]
     search_fields = ["name", "url", "command", "description"]
     readonly_fields = ["last_synced_at", "last_error"]
     inlines = [McpToolInline]
     actions = ["import_tools"]
+
+    @admin.display(description="last error")
+    def error_summary(self, obj: McpServer) -> str:
+        """The first line (the full text, with the server's stderr, is on the server's page)."""
+        first = obj.last_error.split("\n", 1)[0]
+        return first if len(first) <= 160 else first[:159] + "…"
 
     @admin.display(description="URL or command")
     def target(self, obj: McpServer) -> str:

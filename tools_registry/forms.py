@@ -32,6 +32,10 @@ class ToolForm(forms.ModelForm):
     input_schema = PrettyJSONField(required=False)
     output_schema = PrettyJSONField(required=False)
     config = PrettyJSONField(required=False)
+    access = forms.ChoiceField(
+        choices=Tool.Access.choices, required=False, initial=Tool.Access.EVERYONE,
+        help_text=Tool._meta.get_field("access").help_text,
+    )
 
     class Meta:
         model = Tool
@@ -39,6 +43,10 @@ class ToolForm(forms.ModelForm):
             "id", "name", "description", "kind", "category", "enabled", "mcp_server",
             "access", "access_groups", "input_schema", "output_schema", "config",
         ]
+
+    def clean_access(self) -> str:
+        # A form posted without the field keeps what the tool had (everyone, for a new one).
+        return self.cleaned_data.get("access") or self.instance.access or Tool.Access.EVERYONE
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
