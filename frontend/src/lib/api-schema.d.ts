@@ -509,6 +509,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `everyone` - Everyone
+         *     * `groups` - Members of the chosen groups
+         *     * `staff` - Staff only
+         * @enum {string}
+         */
+        AccessEnum: "everyone" | "groups" | "staff";
         /** @enum {string} */
         ApprovalStatusEnum: "pending" | "approved" | "rejected" | "expired" | "closed";
         AssigneesOutput: {
@@ -594,11 +601,14 @@ export interface components {
             description?: string;
             /** @description Stored encrypted; never returned. */
             secret: string;
+            /** @description Hosts the secret may be sent to (api.example.com, *.example.com, optional :port); a request anywhere else fails. Empty: sent nowhere. */
+            allowed_hosts?: string[];
         };
         CredentialOutput: {
             readonly id: number;
             name: string;
             description?: string;
+            readonly allowed_hosts: string[];
             readonly key_id: string;
             /** Format: date-time */
             readonly created_at: string;
@@ -663,7 +673,7 @@ export interface components {
         FlowCreateInput: {
             name: string;
             description?: string;
-            /** @description Names of groups whose members may read the flow. */
+            /** @description Names of groups (that you belong to) whose members may read the flow. */
             shared_with_groups?: string[];
             /** @description Optional first version. A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
             ir?: {
@@ -906,11 +916,13 @@ export interface components {
             description?: string;
             /** @description Stored encrypted; never returned. */
             secret?: string;
+            /** @description Hosts the secret may be sent to (api.example.com, *.example.com, optional :port); a request anywhere else fails. Empty: sent nowhere. */
+            allowed_hosts?: string[];
         };
         PatchedFlowInput: {
             name?: string;
             description?: string;
-            /** @description Names of groups whose members may read the flow. */
+            /** @description Names of groups (that you belong to) whose members may read the flow. */
             shared_with_groups?: string[];
         };
         PatchedJoinInput: {
@@ -1237,6 +1249,14 @@ export interface components {
             source?: components["schemas"]["ToolOutputSourceEnum"];
             readonly category: string | null;
             enabled?: boolean;
+            /**
+             * @description Who may use the tool in a flow (checked when a version is validated and when a run starts and executes). Superusers may use every tool.
+             *
+             *     * `everyone` - Everyone
+             *     * `groups` - Members of the chosen groups
+             *     * `staff` - Staff only
+             */
+            access?: components["schemas"]["AccessEnum"];
             readonly version: number;
             /** @description JSON Schema of the inputs. */
             input_schema: {
