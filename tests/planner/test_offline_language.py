@@ -211,3 +211,15 @@ def test_a_step_asking_a_person_for_information_is_refused(catalog):
 
     assert error.code == "unmapped_step"
     assert "ask the customer" in error.step.lower()
+
+
+def test_one_verb_with_two_objects_is_two_steps(catalog):
+    flow = plan("Find the customer and the web page.", catalog).flow
+
+    assert tools(flow) == ["find_customer", "download_page"]
+
+
+def test_an_amount_in_the_step_is_the_input(catalog):
+    flow = plan("Refund $19.99 on the order.", catalog).flow
+
+    assert flow.node("refund_order").inputs["amount"] == "19.99"

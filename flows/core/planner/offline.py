@@ -596,7 +596,31 @@ class FlowBuilder:
                 and self._fetcher_for(ranked[0][1].spec) is not None
             ):
                 text = located
+        both = self._two_objects(clause, text)
+        if both is not None:
+            first_spec, second_spec = both
+            self._add_step(clause, first_spec)
+            return self._add_step(clause, second_spec)
         spec = self._pick_tool(clause, text)
+        return self._add_step(clause, spec)
+
+    def _two_objects(self, clause: Clause, text: str) -> tuple[ToolSpec, ToolSpec] | None:
+        """ "Validate the email and the order": one verb, two objects, two tools."""
+        match = _TWO_OBJECTS.match(text)
+        if match is None or clause.for_each:
+            return None
+        verb = match.group("verb")
+        specs = []
+        for part in (match.group("a"), match.group("b")):
+            ranked = self.rank(f"{verb} {part}")
+            if not ranked or ranked[0][0] < self.min_score:
+                return None
+            specs.append(ranked[0][1].spec)
+        if specs[0].id == specs[1].id:
+            return None
+        return specs[0], specs[1]
+
+    def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
         repeated = self._repeated_side_effect(spec, clause)
         if repeated is not None:
             return repeated
@@ -1176,6 +1200,17 @@ class FlowBuilder:
     def _literals(self, spec: ToolSpec, clause: Clause) -> dict[str, str]:
         literals: dict[str, str] = {}
         properties = spec.input_properties()
+        money = _MONEY.search(clause.action)
+        if money is not None and not _COMPARISON_PHRASE.search(clause.action):
+            # "Charge $19.99 to the card": the amount is the input.
+            charged = float(money.group("a") or money.group("b"))
+            for name, schema in properties.items():
+                if name in ("amount", "total", "price", "sum") and schema_types(schema) & {
+                    "number",
+                    "integer",
+                }:
+                    literals[name] = repr(charged)
+                    break
         link = _URL_LITERAL.search(clause.text)
         if link is not None:
             # "Summarize this article: https://example.com/post": the URL is the input.
@@ -1301,6 +1336,16 @@ _AT_LINK = re.compile(
 _MENTIONS_LINK = re.compile(
     r"\b(?:url|urls|link|links|web\s*page|website|site|(?:page|article|post)\s+at)\b|"
     r"https?://",
+    re.IGNORECASE,
+)
+_TWO_OBJECTS = re.compile(
+    r"^(?P<verb>[a-z]+)\s+(?P<a>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?)\s+and\s+"
+    r"(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?)$",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£]\s?(?P<a>\d+(?:\.\d+)?)\b|\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|dollars?|euros?|"
+    r"pounds?)\b",
     re.IGNORECASE,
 )
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)

@@ -812,13 +812,16 @@ def remove_for_each(text: str) -> str:
 def _second_is_head(first: str, second: str) -> bool:
     """ "each new order", "each support message": the second word is the noun (but "each
     email address" loops over emails)."""
-    if not second or second in STOP_WORDS or second in COMMON_VERBS - NOUN_VERBS:
+    if not second or second in STOP_WORDS:
         return False
-    if first in _QUALIFIERS:
-        return True
+    if second in COMMON_VERBS - NOUN_VERBS and second not in _ALSO_NOUNS:
+        return False
+    if first in _QUALIFIERS or re.search(r"(?:ive|al|ful|ous|ent|ant|ed|ing|ic|less)$", first):
+        return True  # "every negative review", "each failed payment"
     return second not in _QUALIFIERS and second not in _GENERIC_HEADS
 
 
+_ALSO_NOUNS = frozenset("review order request record report message email file".split())
 _GENERIC_HEADS = frozenset(
     "address addresses record records entry entries item items id ids number numbers value "
     "values line lines row rows".split()
