@@ -7,6 +7,8 @@ import {
   MiniMap,
   Position,
   ReactFlow,
+  useReactFlow,
+  useStore,
   type Edge,
   type NodeMouseHandler,
 } from "@xyflow/react";
@@ -85,6 +87,32 @@ function useLayout(ir: FlowIR): { nodes: FlowNode[]; edges: FlowEdge[] } | null 
     };
   }, [ir]);
   return laid;
+}
+
+/** The node details drawer's width (runs.css .node-drawer). */
+const DRAWER_WIDTH = 400;
+
+/** Pans a selected node out from under the details drawer, keeping the zoom. */
+function KeepSelectedInView({ selected }: { selected: string | null }) {
+  const flow = useReactFlow();
+  const paneWidth = useStore((s) => s.width);
+  useEffect(() => {
+    if (!selected) return;
+    const node = flow.getInternalNode(selected);
+    if (!node) return;
+    const { x, zoom } = flow.getViewport();
+    const width = node.measured.width ?? NODE_WIDTH;
+    const height = node.measured.height ?? CARD_HEIGHT;
+    const left = node.internals.positionAbsolute.x * zoom + x;
+    const right = left + width * zoom;
+    if (left >= 16 && right <= paneWidth - DRAWER_WIDTH - 16) return;
+    const visible = paneWidth - DRAWER_WIDTH;
+    const centerX = node.internals.positionAbsolute.x + width / 2;
+    const centerY = node.internals.positionAbsolute.y + height / 2;
+    // setCenter centres in the whole pane; shift so it lands in the part the drawer leaves.
+    flow.setCenter(centerX + (paneWidth / 2 - visible / 2) / zoom, centerY, { zoom, duration: 250 });
+  }, [selected, flow, paneWidth]);
+  return null;
 }
 
 export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }: Props) {
@@ -213,6 +241,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
+        <KeepSelectedInView selected={selected} />
         <Controls showInteractive={false} />
         {laid.nodes.length > 12 && !big && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => `mm-${(n as RunFlowNode).data.state.status}`} />}
       </ReactFlow>
