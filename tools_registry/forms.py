@@ -46,7 +46,8 @@ class ToolForm(forms.ModelForm):
 
     def clean_access(self) -> str:
         # A form posted without the field keeps what the tool had (everyone, for a new one).
-        return self.cleaned_data.get("access") or self.instance.access or Tool.Access.EVERYONE
+        return str(self.cleaned_data.get("access") or self.instance.access
+                   or Tool.Access.EVERYONE)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
