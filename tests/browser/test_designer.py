@@ -300,3 +300,18 @@ def test_drag_a_block_onto_the_canvas_and_the_unsaved_guard(page, live_server, s
     page.get_by_test_id("nav-flows").click()
     expect(page).to_have_url(re.compile(r"/flows$"))
     assert len(asked) == 1  # nothing unsaved: no question
+
+
+def test_delete_an_arm_edge(page, live_server, staff_user, screenshot):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    arm = page.get_by_test_id("rf__edge-arm:is_valid:else->report")
+    arm.locator(".react-flow__edge-textbg").click()
+    page.keyboard.press("Delete")
+    expect(arm).to_have_count(0)
+    node(page, "is_valid").click()
+    else_field = page.get_by_test_id("inspector").locator('[data-field="else"]')
+    expect(else_field.locator(".id-chip")).to_have_count(0)
+    # report still reads check, so that data edge stays
+    expect(page.get_by_test_id("rf__edge-data:check->report")).to_have_count(1)
+    screenshot(page, "arm-deleted")
