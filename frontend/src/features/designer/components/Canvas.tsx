@@ -125,7 +125,8 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
     void layoutGraph(all, links, { force: true }).then((laid) => {
       if (cancelled) return;
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 300 }));
+      const element = box.current;
+      if (element) void flow.setViewport(startViewport(laid, element.clientWidth, element.clientHeight), { duration: 300 });
     });
     return () => {
       cancelled = true;

@@ -69,7 +69,7 @@ export function Palette({ tools, categories, onAdd, disabled }: PaletteProps) {
         <Icon name="search" size={14} />
         <input
           type="search"
-          placeholder="Search tools and blocks"
+          placeholder="Search tools"
           value={query}
           onChange={(event) => setQuery(event.target.value)}
           data-testid="palette-search"
