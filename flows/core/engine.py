@@ -203,33 +203,45 @@ def compile_flow(
     if cycle:
         raise EngineError("the flow has a cycle: " + " -> ".join(cycle))
     all_joins = {(j.from_tool, j.to_tool): j for j in [*joins, *flow.joins]}
+    nodes, dependencies, dependents, gates = (
+        graph.nodes,
+        graph.dependencies,
+        graph.dependents,
+        graph.gates,
+    )
+    tools: dict[str, Tool | None] = {}  # one catalogue lookup per tool, not per node
     steps: dict[str, Step] = {}
     for node in flow.nodes:
+        calls = isinstance(node, ToolNode | MapNode)
         try:
             when = compile_expression(node.when) if node.when else None
             inputs: list[tuple[str, Expression]] = []
             join_source = None
-            if isinstance(node, ToolNode | MapNode):
-                inputs = _compile_map(node.inputs)
-            if isinstance(node, ToolNode) and not node.inputs:
-                join_source, inputs = _resolve_join(
-                    flow, node, graph.dependencies[node.id], all_joins
-                )
+            if calls:
+                inputs = _compile_map(node.inputs)  # type: ignore[union-attr]
+                if not inputs and isinstance(node, ToolNode):
+                    join_source, inputs = _resolve_join(
+                        nodes, node, dependencies[node.id], all_joins
+                    )
         except ExpressionError as exc:
             raise EngineError(f"node '{node.id}': {exc}") from exc
         tool = None
         retry, timeout_s = getattr(node, "retry", None), getattr(node, "timeout_s", None)
-        if isinstance(node, ToolNode | MapNode) and catalog is not None:
-            tool = catalog.get(node.tool)
+        if calls and catalog is not None:
+            tool_id = node.tool  # type: ignore[union-attr]
+            if tool_id in tools:
+                tool = tools[tool_id]
+            else:
+                tool = tools[tool_id] = catalog.get(tool_id)
             if tool is None:
-                raise EngineError(f"node '{node.id}': unknown tool '{node.tool}'")
+                raise EngineError(f"node '{node.id}': unknown tool '{tool_id}'")
             retry, timeout_s = _call_policy(node, tool)
         steps[node.id] = Step(
             id=node.id,
             node=node,
-            deps=graph.dependencies[node.id],
-            dependents=graph.dependents[node.id],
-            gates=graph.gates.get(node.id, []),
+            deps=dependencies[node.id],
+            dependents=dependents[node.id],
+            gates=gates.get(node.id, []),
             when=when,
             inputs=inputs,
             join_source=join_source,
@@ -282,16 +294,19 @@ def _call_policy(node: Node, tool: Tool) -> tuple[Retry | None, float | None]:
 
 
 def _resolve_join(
-    flow: Flow, node: ToolNode, deps: list[str], joins: dict[tuple[str, str], Join]
+    nodes: Mapping[str, Node],
+    node: ToolNode,
+    deps: list[str],
+    joins: dict[tuple[str, str], Join],
 ) -> tuple[str | None, list[tuple[str, Expression]]]:
-    upstream_tools = [d for d in deps if isinstance(flow.node(d), ToolNode)]
+    upstream_tools = [nodes[d] for d in deps if isinstance(nodes[d], ToolNode)]
     if len(upstream_tools) != 1:
         return None, []
     source = upstream_tools[0]
-    join = joins.get((flow.node(source).tool, node.tool))  # type: ignore[union-attr]
+    join = joins.get((source.tool, node.tool))  # type: ignore[union-attr]
     if join is None:
         return None, []
-    return source, _compile_map(join.mapping)
+    return source.id, _compile_map(join.mapping)
 
 
 # --------------------------------------------------------------------------- engine

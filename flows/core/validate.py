@@ -975,38 +975,45 @@ class _Checker:
     def check_graph(self, dead: set[str]) -> None:
         assert self.graph is not None
         graph = _without_self_loops(self.graph)
-        cycle = find_cycle(graph)
-        if cycle is not None:
+        try:
+            order = topological_order(graph)
+        except ValueError:
+            cycle = find_cycle(graph)
+            assert cycle is not None
             self._report_cycle(cycle[:-1])
             return
-        order = topological_order(graph)
+        nodes, dependencies, own_gates = graph.nodes, graph.dependencies, graph.gates
         gates: dict[str, dict[Gate, str]] = {}
         merges: list[str] = []
         for node_id in order:
-            node = graph.nodes[node_id]
-            deps = graph.dependencies[node_id]
-            live = [dep for dep in deps if dep not in dead]
-            own = dict.fromkeys(graph.gates.get(node_id, []), node_id)
-            if node_id in dead or (deps and not live) or (node.trigger == "all" and live != deps):
+            node = nodes[node_id]
+            deps = dependencies[node_id]
+            live = [dep for dep in deps if dep not in dead] if dead else deps
+            listed = own_gates.get(node_id)
+            own = dict.fromkeys(listed, node_id) if listed else {}
+            all_deps = node.trigger == "all"
+            if node_id in dead or (deps and not live) or (all_deps and live != deps):
                 dead.add(node_id)  # never runs because of an issue reported upstream
                 continue
             inherited: dict[Gate, str] = {}
-            if node.trigger == "all":
+            if all_deps:
                 for dep in deps:
                     for gate in gates[dep]:
                         inherited.setdefault(gate, dep)
             elif live:
                 common = set.intersection(*(set(gates[dep]) for dep in live))
                 inherited = {gate: next(d for d in live if gate in gates[d]) for gate in common}
-            if self._report_exclusive(node, own, inherited):
+            # two gates at least (two arms of one owner) before anything can be exclusive
+            if len(own) + len(inherited) > 1 and self._report_exclusive(node, own, inherited):
                 dead.add(node_id)
                 continue
-            gates[node_id] = {**inherited, **own}
-            if node.trigger == "any":
+            gates[node_id] = {**inherited, **own} if own else inherited
+            if not all_deps:
                 merges.append(node_id)
-        dominance = _Dominance(graph, order, dead)
-        for node_id in merges:
-            self._check_dominance(graph.nodes[node_id], dominance)
+        if merges:
+            dominance = _Dominance(graph, order, dead)
+            for node_id in merges:
+                self._check_dominance(graph.nodes[node_id], dominance)
 
     def _report_cycle(self, cycle: list[str]) -> None:
         start = min(range(len(cycle)), key=lambda i: self.position[cycle[i]])
@@ -1266,6 +1273,8 @@ def _names(names: Iterable[str]) -> str:
 
 
 def _without_self_loops(graph: FlowGraph) -> FlowGraph:
+    if not any(n in deps for n, deps in graph.dependencies.items()):
+        return graph
     dependencies = {n: [d for d in deps if d != n] for n, deps in graph.dependencies.items()}
     dependents = {n: [d for d in deps if d != n] for n, deps in graph.dependents.items()}
     return FlowGraph(
