@@ -71,7 +71,7 @@ def test_a_late_watcher_gets_the_stored_events_and_resumes_after_a_seq(user, wor
 
 
 def test_a_plan_that_fails_ends_with_its_reason(user, workers, daphne):
-    plan = services.plan_submit(user=user, prompt="fly me to the moon and bake a cake",
+    plan = services.plan_submit(user=user, prompt="send the customer an SMS reminder",
                                 planner="offline", background=True)
 
     events = async_to_sync(_plan_events)(_url(daphne, plan, user), daphne.origin)
