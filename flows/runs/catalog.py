@@ -74,6 +74,14 @@ def snapshot_fresh() -> bool:
     return snapshot is not None and time.monotonic() - snapshot.taken_at <= conf.tools_ttl_s()
 
 
+def fresh_snapshot() -> tuple[ToolCatalog, list[Join]] | None:
+    """The snapshot's catalogue and joins if recent enough to use without a query, else None."""
+    snapshot = _snapshot
+    if snapshot is None or time.monotonic() - snapshot.taken_at > conf.tools_ttl_s():
+        return None
+    return snapshot.catalog, snapshot.joins
+
+
 def forget_snapshot() -> None:
     """Re-read the registry on next use (after this process changed a tool or a join)."""
     global _snapshot

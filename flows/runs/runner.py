@@ -1,8 +1,10 @@
 """Executes one run: claim its lease, compile its version (cached), run the engine, finish.
 
 `execute_run_sync(run_id)` is what the Celery task calls. Each worker thread keeps one
-event loop, one database thread, one engine and one compiled-flow cache for its whole
-life, so a short run pays for none of their set-up (nor for new Redis connections).
+event loop, one database thread and one engine for its whole life, so a short run pays for
+none of their set-up (nor for new Redis connections). Compiled flows are shared by every
+thread of the process (`COMPILED`): a version is compiled once per process and per
+snapshot of the registry's tools and joins.
 
 While the engine runs, a heartbeat renews the lease every `poll_s` and reads
 `cancel_requested`; a cancel request or the run timeout cancels the running nodes, and a
@@ -30,10 +32,11 @@ from flows.core.bounded import close_loop_sandboxes
 from flows.core.checkpoints import CheckpointUnavailable
 from flows.core.engine import ApprovalDecision, CompiledFlow, Engine, EngineError, EngineLimits
 from flows.core.events import Event
-from flows.core.ir import parse_flow
+from flows.core.ir import Flow, Join, parse_flow
+from flows.core.tools import ToolCatalog
 from flows.runs import conf
 from flows.runs.access import run_tools_refusal, tools_check_needed
-from flows.runs.catalog import forget_snapshot, run_catalog, run_joins, snapshot_fresh
+from flows.runs.catalog import forget_snapshot, fresh_snapshot, run_catalog, run_joins
 from flows.runs.events import RunEventWriter
 from flows.runs.limits import RedisToolLimiter, ToolLimit
 from flows.runs.store import (
@@ -70,6 +73,64 @@ def _tool_limit(tool_id: str) -> ToolLimit | None:
     return ToolLimit(concurrency=concurrency) if concurrency else None
 
 
+class CompiledCache:
+    """Compiled flows shared by the threads of a worker process (thread-safe, LRU).
+
+    Keyed by version id and the identity of the tool catalogue and joins it was compiled
+    against; an entry holds both, so their ids cannot be reused while it lives. A version
+    is compiled by one thread at a time: the others wait for it and reuse its result.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.compiles = 0  # how many compiles this process ran (tests, benchmarks)
+        self._lock = threading.Lock()
+        self._compile_lock = threading.Lock()
+        self._entries: OrderedDict[
+            tuple[int, int, int], tuple[ToolCatalog, list[Join], CompiledFlow]
+        ] = OrderedDict()
+
+    @staticmethod
+    def _key(version_id: int, engine: Engine, joins: list[Join]) -> tuple[int, int, int]:
+        return (version_id, id(engine.catalog), id(joins))
+
+    def get(self, version_id: int, engine: Engine, joins: list[Join]) -> CompiledFlow | None:
+        key = self._key(version_id, engine, joins)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[2]
+
+    def compile(
+        self, version_id: int, engine: Engine, joins: list[Join], flow: Flow
+    ) -> CompiledFlow:
+        """The cached compile of `flow`, compiling it if no thread has yet."""
+        with self._compile_lock:
+            compiled = self.get(version_id, engine, joins)
+            if compiled is not None:
+                return compiled
+            compiled = engine.compile(flow)
+            self.compiles += 1
+            with self._lock:
+                self._entries[self._key(version_id, engine, joins)] = (
+                    engine.catalog,
+                    joins,
+                    compiled,
+                )
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            return compiled
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+COMPILED = CompiledCache()
+
+
 @dataclass
 class RunnerContext:
     """What one worker thread keeps between runs."""
@@ -78,9 +139,10 @@ class RunnerContext:
     db: DbThread
     store: PostgresCheckpointStore
     engine: Engine
+    #: the snapshot's joins list `engine.joins` was copied from (its identity keys COMPILED)
+    joins: list[Join] = field(default_factory=list)
     watch: WatchCheck = field(default_factory=WatchCheck)
     pg: AsyncWriter = field(default_factory=AsyncWriter)
-    compiled: OrderedDict[int, CompiledFlow] = field(default_factory=OrderedDict)
 
     @classmethod
     def create(cls) -> RunnerContext:
@@ -90,6 +152,7 @@ class RunnerContext:
         asyncio.set_event_loop(loop)
         # Tools without a limit never touch Redis, so the limiter costs them nothing.
         limiter = RedisToolLimiter(conf.redis_url(), _tool_limit, prefix=conf.redis_prefix())
+        joins = run_joins()
         engine = Engine(
             run_catalog(),
             store=store,
@@ -97,37 +160,37 @@ class RunnerContext:
                 max_concurrency=conf.max_concurrency(), expressions=conf.expression_limits()
             ),
             limiter=limiter,
-            joins=run_joins(),
+            joins=joins,
         )
-        return cls(loop, db, store, engine)
+        return cls(loop, db, store, engine, joins)
 
     async def refresh_tools(self) -> None:
-        """Pick up registry changes (at most every few seconds); recompile after one."""
-        if snapshot_fresh():
-            return  # nothing to re-read: no trip to the database thread
-        catalog = await self.db.call(run_catalog)
-        joins = await self.db.call(run_joins)
-        if catalog is not self.engine.catalog or joins != self.engine.joins:
+        """Pick up registry changes (at most every few seconds): the process's snapshot
+        when it is fresh (another thread may have re-read it), else a new one."""
+        snapshot = fresh_snapshot()
+        if snapshot is not None:
+            catalog, joins = snapshot  # no trip to the database thread
+        else:
+            catalog = await self.db.call(run_catalog)
+            joins = await self.db.call(run_joins)
+        if catalog is not self.engine.catalog or joins is not self.joins:
             self.engine.catalog = catalog
             self.engine.joins = list(joins)
-            self.compiled.clear()
+            self.joins = joins
 
     async def compiled_flow(self, version_id: int) -> CompiledFlow:
-        compiled = self.compiled.get(version_id)
+        compiled = COMPILED.get(version_id, self.engine, self.joins)
         if compiled is None:
             ir = await self.db.call(fetch_ir, version_id)
             flow = parse_flow(ir)
             try:
-                compiled = self.engine.compile(flow)
+                compiled = COMPILED.compile(version_id, self.engine, self.joins, flow)
             except EngineError:
                 # A tool saved a moment ago is not in this process's snapshot yet: read
                 # the registry again before calling the flow invalid.
                 forget_snapshot()
                 await self.refresh_tools()
-                compiled = self.engine.compile(flow)
-            self.compiled[version_id] = compiled
-            while len(self.compiled) > 256:
-                self.compiled.popitem(last=False)
+                compiled = COMPILED.compile(version_id, self.engine, self.joins, flow)
         return compiled
 
 
@@ -142,7 +205,9 @@ def runner_context() -> RunnerContext:
 
 
 def reset_runner_context() -> None:
-    """Forget this thread's loop, engine and caches (tests that swap the catalogue)."""
+    """Forget this thread's loop and engine and the process's compiled flows (tests that
+    swap the catalogue)."""
+    COMPILED.clear()
     context = getattr(_local, "context", None)
     if context is not None:
         _local.context = None
