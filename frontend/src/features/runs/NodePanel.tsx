@@ -5,7 +5,7 @@ import { formatDuration, formatTime } from "./format";
 import { JsonView } from "./JsonView";
 import type { NodeAttempt } from "./runApi";
 import type { NodeState } from "./runState";
-import { nodeSubtitle, TYPE_ICONS } from "./RunNode";
+import { nodeSubtitle, TYPE_ICONS } from "./nodeKinds";
 import { Link } from "react-router-dom";
 import { StatusBadge } from "./StatusIcon";
 

@@ -4,6 +4,7 @@ import { memo } from "react";
 import { armsOf, SOURCE_HANDLE, TARGET_HANDLE, type IrNode } from "../../graph";
 import { formatDuration } from "./format";
 import type { NodeState } from "./runState";
+import { nodeSubtitle, TYPE_ICONS } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
 
 export interface RunNodeData extends Record<string, unknown> {
@@ -15,23 +16,6 @@ export interface RunNodeData extends Record<string, unknown> {
 }
 
 export type RunFlowNode = Node<RunNodeData, "runNode">;
-
-export const TYPE_ICONS: Record<string, string> = {
-  tool: "⚙",
-  map: "▤",
-  branch: "◇",
-  switch: "◈",
-  approval: "⚑",
-  value: "=",
-  output: "⇥",
-  llm: "✦",
-};
-
-export function nodeSubtitle(node: IrNode): string {
-  if (node.type === "tool" || node.type === "map") return node.tool;
-  if (node.type === "llm") return node.model ? `llm · ${node.model}` : "llm";
-  return node.type;
-}
 
 function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
   const { node, state, selected, runningMs } = data;
