@@ -596,6 +596,7 @@ class FlowBuilder:
                 and self._fetcher_for(ranked[0][1].spec) is not None
             ):
                 text = located
+        self._check_parts(clause, text)
         both = self._two_objects(clause, text)
         if both is not None:
             first_spec, second_spec = both
@@ -603,6 +604,35 @@ class FlowBuilder:
             return self._add_step(clause, second_spec)
         spec = self._pick_tool(clause, text)
         return self._add_step(clause, spec)
+
+    def _check_parts(self, clause: Clause, text: str) -> None:
+        """Refuse a step joined to another by "and" whose words no tool uses ("validate the
+        email and water the plants"): it would otherwise be dropped while the other part
+        picks the tool. A part that is only an object ("and the order") or a word or two
+        ("and address") belongs to its neighbour."""
+        parts = _AND_PART.split(text)
+        if len(parts) < 2:
+            return
+        known = self._known_stems()
+        for part in parts:
+            part = part.strip(" ,.;")
+            words = meaningful(part)
+            if len(words) < 2 or part.split()[0].lower() in _OBJECT_START:
+                continue
+            stems = {stem(w) for w in words}
+            if stems & known or {s for w in stems for s in synonyms(w)} & known:
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {part!r} in {clause.label}: no tool's name, description or "
+                "fields share a word with it. Register a tool that does it, or leave the "
+                "step out.",
+                step=part,
+                details={"phrase": part, "reason": "no_matching_tool"},
+            )
+
+    def _known_stems(self) -> frozenset[str]:
+        return frozenset(stem(w) for w in catalogue_words(list(self.specs.values())) if len(w) > 2)
 
     def _two_objects(self, clause: Clause, text: str) -> tuple[ToolSpec, ToolSpec] | None:
         """ "Validate the email and the order": one verb, two objects, two tools."""
@@ -1349,6 +1379,14 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
+
+
+_AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?", re.IGNORECASE)
+#: A part starting with one of these is an object of the step before it, not a step.
+_OBJECT_START = frozenset(
+    "the a an this that these those its their his her our your my each every all any both "
+    "it them him me us then".split()
+)
 
 
 def _spec_stems(spec: ToolSpec) -> frozenset[str]:

@@ -8,7 +8,9 @@ General English only: nothing here names a particular tool.
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,6 +67,31 @@ def english_words() -> frozenset[str]:
     # The vocabulary's word-start entries ("\u2581word": id); a regex reads them 5x faster
     # than parsing the whole tokenizer (merges included) as JSON.
     return frozenset(word.lower() for word in _WORD_ENTRY.findall(text))
+
+
+#: How often a word must occur in the spell checker's English corpus to count as a real word
+#: ("cake" 31,941, "bake" 9,948); rarer entries are often misspellings or names.
+COMMON_WORD_COUNT = 200
+
+
+@lru_cache(maxsize=1)
+def common_english_words() -> frozenset[str]:
+    """Common English words from the frequency list inside the pyspellchecker wheel (read
+    as data, never imported): a much larger list than the embedding model's vocabulary, so
+    that "cake" is a word and not a typo of "case". Loaded only when a typo is suspected."""
+    spec = importlib.util.find_spec("spellchecker")
+    if spec is None or spec.origin is None:  # pragma: no cover - a declared dependency
+        return frozenset()
+    path = Path(spec.origin).parent / "resources" / "en.json.gz"
+    try:
+        counts = json.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(
+        word
+        for word, count in counts.items()
+        if isinstance(count, int) and count >= COMMON_WORD_COUNT and word.isalpha()
+    )
 
 
 #: Words that name capabilities a tool may lack: a typo of one is still that capability
@@ -152,8 +179,8 @@ def correct_typos(
         if _is_english(word, english):
             return original  # a real word the catalogue does not use, not a typo
         found = best_correction(word, index.get(word[0], []), english=False, preferred=preferred)
-        if found is None:
-            return original
+        if found is None or _is_english(word, common_english_words()):
+            return original  # "cake" is not a typo of "case": a real word stays as typed
         fixed[original] = found
         return found
 
