@@ -55,10 +55,22 @@ def wait_checked(page: Any) -> None:
     expect(page.get_by_test_id("problems-count")).not_to_have_text("…")
 
 
+def settled_box(locator: Any) -> dict[str, float]:
+    """The element's box once it stops moving (the canvas may be panning to a new node)."""
+    previous = None
+    for _ in range(50):
+        box = locator.bounding_box()
+        if box is not None and box == previous:
+            return box
+        previous = box
+        locator.page.wait_for_timeout(50)
+    raise AssertionError(f"{locator} kept moving")
+
+
 def drag_handle(page: Any, source: str, target: str, handle: str = "out") -> None:
     start = page.locator(f'[data-node-id="{source}"] .react-flow__handle[data-handleid="{handle}"]')
     end = page.locator(f'[data-node-id="{target}"] .react-flow__handle[data-handleid="in"]')
-    a, b = start.bounding_box(), end.bounding_box()
+    a, b = settled_box(start), settled_box(end)
     page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
     page.mouse.down()
     page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=12)

@@ -171,21 +171,41 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     return position;
   }, [flow]);
 
-  const add = useCallback((drop: PaletteDrop, position?: Position) => {
-    const node = newNode(useDesigner.getState().ir, drop.type, position ?? placeNew(), drop.tool);
-    designer.addNode(node);
-    if (!position) {
-      requestAnimationFrame(() => {
-        const p = node.position!;
-        const { zoom } = flow.getViewport();
-        const box = canvasBox.current?.getBoundingClientRect();
-        if (!box) return;
-        const topLeft = flow.screenToFlowPosition({ x: box.left, y: box.top });
-        const visible = p.x > topLeft.x && p.y > topLeft.y && p.x + NODE_WIDTH < topLeft.x + box.width / zoom && p.y + 80 < topLeft.y + box.height / zoom;
-        if (!visible) void flow.setCenter(p.x + NODE_WIDTH / 2, p.y + 40, { zoom, duration: 250 });
-      });
+  /** Pan (and zoom out if needed) so the box around `p` (and `q`) is inside the canvas. */
+  const revealBox = useCallback((p: Position, q?: Position) => {
+    const element = canvasBox.current?.querySelector(".designer-canvas");
+    if (!element) return;
+    const width = element.clientWidth;
+    const height = element.clientHeight;
+    const margin = 48;
+    const minX = Math.min(p.x, q?.x ?? p.x);
+    const minY = Math.min(p.y, q?.y ?? p.y);
+    const maxX = Math.max(p.x, q?.x ?? p.x) + NODE_WIDTH;
+    const maxY = Math.max(p.y, q?.y ?? p.y) + 120;
+    const viewport = flow.getViewport();
+    const zoom = Math.min(viewport.zoom, (width - 2 * margin) / (maxX - minX), (height - 2 * margin) / (maxY - minY));
+    let { x, y } = viewport;
+    if (zoom !== viewport.zoom) {
+      x = margin - minX * zoom;
+      y = margin - minY * zoom;
+    } else {
+      if (minX * zoom + x < margin) x = margin - minX * zoom;
+      if (maxX * zoom + x > width - margin) x = width - margin - maxX * zoom;
+      if (minY * zoom + y < margin) y = margin - minY * zoom;
+      if (maxY * zoom + y > height - margin) y = height - margin - maxY * zoom;
     }
-  }, [placeNew, flow]);
+    if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) void flow.setViewport({ x, y, zoom }, { duration: 200 });
+  }, [flow]);
+
+  const add = useCallback((drop: PaletteDrop, position?: Position) => {
+    const { selection, ir, layoutPositions } = useDesigner.getState();
+    const beside = selection.length === 1 ? ir.nodes.find((n) => n.id === selection[0]) : undefined;
+    const anchor = beside ? beside.position ?? layoutPositions[beside.id] : undefined;
+    const node = newNode(ir, drop.type, position ?? placeNew(), drop.tool);
+    designer.addNode(node);
+    // Keep the new node (and the node it was placed beside) in view, panning as little as possible.
+    if (!position) requestAnimationFrame(() => revealBox(node.position!, anchor));
+  }, [placeNew, revealBox]);
 
   const hotkeys = useMemo(() => ({
     save: () => void save(),

@@ -91,6 +91,7 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const fitted = useRef(false);
+  const measuredOnce = useRef(false);
   const box = useRef<HTMLDivElement>(null);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
   const ready = unplaced.length === 0;
@@ -186,7 +187,8 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   }, [drawn]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
-    if (!performance.getEntriesByName("designer:measured").length && changes.some((c) => c.type === "dimensions")) {
+    if (!measuredOnce.current && changes.some((change) => change.type === "dimensions")) {
+      measuredOnce.current = true;
       performance.mark("designer:measured");
     }
     setNodes((current) => applyNodeChanges(changes.filter((change) => change.type !== "remove"), current));
