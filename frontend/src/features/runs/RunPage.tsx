@@ -1,6 +1,6 @@
 // One run, live: its graph with node states, the timeline, node details, the run's input,
 // result and error; cancel, re-run, and the approvals it waits for.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import type { IrNode } from "../../graph";
 import { ApiError } from "../../lib/api";
@@ -8,16 +8,12 @@ import { formatDateTime, formatDuration, shortId } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
+import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
 import { StatusBadge } from "./StatusIcon";
 import { Timeline } from "./Timeline";
 import { useNow, useRunView } from "./useRunView";
 import "./runs.css";
-
-// The graph (React Flow and the layout) loads while the run's data does: the page asks for
-// the run as soon as this small module runs, not after the graph's code arrived.
-const graphModule = import("./RunGraph");
-const RunGraph = lazy(() => graphModule.then((module) => ({ default: module.RunGraph })));
 
 function Connection({ status, finished }: { status: string; finished: boolean }) {
   if (finished || status === "idle" || status === "closed") return null;
@@ -207,9 +203,7 @@ export default function RunPage() {
       </div>
 
       <div className="card graph-card">
-        <Suspense fallback={<div className="run-graph-loading muted">Loading the graph…</div>}>
-          <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} onReady={onReady} />
-        </Suspense>
+        <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} onReady={onReady} />
         <div className="legend" aria-label="Legend">
           {(["running", "completed", "failed", "waiting", "skipped"] as const).map((s) => (
             <span key={s} className="legend-item"><span className={`legend-dot ld-${s}`} />{s} {counts[s] ? <b>{counts[s]}</b> : null}</span>
