@@ -51,7 +51,7 @@ from flows.core.expressions import (
     compile_expression,
     json_type_name,
 )
-from flows.core.graph import Gate, build_graph, find_cycle
+from flows.core.graph import Gate, build_graph, find_cycle, paused_gc
 from flows.core.ir import (
     ApprovalNode,
     BranchNode,
@@ -198,6 +198,11 @@ def compile_flow(
 
     Compile once per flow version and reuse the result across runs.
     """
+    with paused_gc():
+        return _compile_flow(flow, catalog, joins)
+
+
+def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]) -> CompiledFlow:
     graph = build_graph(flow)
     cycle = find_cycle(graph)
     if cycle:

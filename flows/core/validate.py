@@ -38,6 +38,7 @@ from flows.core.graph import (
     build_graph,
     expression_sites,
     find_cycle,
+    paused_gc,
     topological_order,
 )
 from flows.core.ir import (
@@ -126,12 +127,13 @@ def validate_flow(
     precedence for the same (from_tool, to_tool) pair. `refused_tools` maps the tools the
     user may not use to the reason (from the registry's tool permissions).
     """
-    flow, issues = _parse(data)
-    if flow is None:
-        return issues
-    checker = _Checker(flow, _catalog_specs(catalog), list(joins))
-    checker.refused_tools = dict(refused_tools or {})
-    return checker.run()
+    with paused_gc():
+        flow, issues = _parse(data)
+        if flow is None:
+            return issues
+        checker = _Checker(flow, _catalog_specs(catalog), list(joins))
+        checker.refused_tools = dict(refused_tools or {})
+        return checker.run()
 
 
 def format_issues(issues: Iterable[ValidationIssue]) -> str:

@@ -32,6 +32,7 @@ from flows.core.bounded import close_loop_sandboxes
 from flows.core.checkpoints import CheckpointUnavailable
 from flows.core.engine import ApprovalDecision, CompiledFlow, Engine, EngineError, EngineLimits
 from flows.core.events import Event
+from flows.core.graph import paused_gc
 from flows.core.ir import Flow, Join, parse_flow
 from flows.core.tools import ToolCatalog
 from flows.runs import conf
@@ -182,7 +183,8 @@ class RunnerContext:
         compiled = COMPILED.get(version_id, self.engine, self.joins)
         if compiled is None:
             ir = await self.db.call(fetch_ir, version_id)
-            flow = parse_flow(ir)
+            with paused_gc():
+                flow = parse_flow(ir)
             try:
                 compiled = COMPILED.compile(version_id, self.engine, self.joins, flow)
             except EngineError:
