@@ -59,10 +59,12 @@ from flows.core.planner.wiring import (
     unwrap_nullable,
 )
 from flows.core.planner.wording import (
+    CONTROL_WORDS,
     MissingCapability,
     catalogue_words,
     correct_typos,
     drop_thousands_separators,
+    foreign_verb,
     missing_capability,
     plain_verb_forms,
     straight_apostrophes,
@@ -610,15 +612,24 @@ class FlowBuilder:
         email and water the plants"): it would otherwise be dropped while the other part
         picks the tool. A part that is only an object ("and the order") or a word or two
         ("and address") belongs to its neighbour."""
-        parts = _AND_PART.split(text)
+        parts = _AND_PART.split(_ASIDE.sub(" ", text))
         if len(parts) < 2:
             return
         known = self._known_stems()
         for part in parts:
             part = part.strip(" ,.;")
             words = meaningful(part)
-            if len(words) < 2 or part.split()[0].lower() in _OBJECT_START:
+            lead = part.split()[0].lower() if part else ""
+            if len(words) < 2 or lead in _OBJECT_START or lead in CONTROL_WORDS:
                 continue
+            if self._foreign_action(part.split()[0]):
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {part!r} in {clause.label}: no tool in the catalogue does "
+                    f"{part.split()[0]!r}. Register a tool that does it, or leave the step out.",
+                    step=part,
+                    details={"phrase": part, "reason": "unknown_action"},
+                )
             stems = {stem(w) for w in words}
             if stems & known or {s for w in stems for s in synonyms(w)} & known:
                 continue
@@ -630,6 +641,13 @@ class FlowBuilder:
                 step=part,
                 details={"phrase": part, "reason": "no_matching_tool"},
             )
+
+    def _foreign_action(self, word: str) -> bool:
+        if not foreign_verb(word, self.words):
+            return False
+        word_stem = stem(word)
+        known = self._known_stems()
+        return word_stem not in known and not synonyms(word_stem) & known
 
     def _known_stems(self) -> frozenset[str]:
         return frozenset(stem(w) for w in catalogue_words(list(self.specs.values())) if len(w) > 2)
@@ -738,7 +756,7 @@ class FlowBuilder:
                 continue
             asked = _clean_action(clause.action)
             first = next(iter(split_identifier(asked)), "")
-            if unknown_word(first, self.words):
+            if unknown_word(first, self.words) or self._foreign_action(first):
                 raise PlanningError(
                     "unmapped_step",
                     f"Could not map {clause.label}: no tool in the catalogue does {first!r} "
@@ -1381,7 +1399,8 @@ _MONEY = re.compile(
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 
 
-_AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?", re.IGNORECASE)
+_ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
+_AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?|\s*,\s*", re.IGNORECASE)
 #: A part starting with one of these is an object of the step before it, not a step.
 _OBJECT_START = frozenset(
     "the a an this that these those its their his her our your my each every all any both "

@@ -223,6 +223,33 @@ def unknown_word(word: str, words: frozenset[str]) -> bool:
     )
 
 
+#: Words that lead a step without being its action: control flow, approvals, attempts,
+#: time ("try to find", "wait for a manager", "loop over", "double-check", "now").
+CONTROL_WORDS = frozenset(
+    """
+    try attempt wait loop iterate repeat retry now double reject approve deny decline
+    escalate skip ignore keep stop start begin continue finish ensure let tell notify
+    remind hold pause go take taking took get getting make making do doing see run
+    """.split()
+)
+
+
+def foreign_verb(word: str, words: frozenset[str]) -> bool:
+    """A common English word that neither the catalogue nor the planner knows, and that
+    leads a step: an action no tool does ("bake", "water", "mow")."""
+    lowered = word.lower()
+    return (
+        lowered.isalpha()
+        and len(lowered) > 2
+        and lowered not in words
+        and lowered not in STOP_WORDS
+        and lowered not in FILLER_WORDS
+        and lowered not in CONTROL_WORDS
+        and not lowered.endswith("ly")
+        and _is_english(lowered, common_english_words())
+    )
+
+
 def best_correction(
     word: str, candidates: list[str], *, english: bool, preferred: frozenset[str] = frozenset()
 ) -> str | None:
