@@ -60,10 +60,12 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy flows/core
 
-## make bench: engine overhead per node vs bare asyncio and LangGraph
+## make bench: engine overhead per node vs bare asyncio and LangGraph, then cost per node
+## from 10 to 10,000 nodes and a map of up to 100,000 items (benchmarks/scale.py)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/engine_overhead.py
+	$(PY) benchmarks/scale.py
 	$(PY) benchmarks/cel_candidates.py
 
 bench-runs: $(STAMP)

@@ -1,0 +1,199 @@
+"""Cost per node as a flow grows: validate + compile and an in-memory engine run.
+
+    python benchmarks/scale.py [--sizes 10,100,1000,10000] [--items 1000,10000,100000]
+
+Shapes: a chain (each node after the one before) and a fan-out (one root, the rest all
+after it), both of no-op tools, at each size (the node count, root included). Then a map
+node over 1,000 to 100,000 items, with the peak memory tracemalloc sees during the run.
+Each figure is the best of several runs after a warm-up (three at the largest sizes), in
+CPU µs per node (or per item) of this process: the machine is shared, so wall time would
+measure the neighbours; everything measured here runs on one thread and never sleeps.
+Target: validate + compile at most 30 µs per node at 10,000 nodes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flows.core.engine import Engine, EngineLimits
+from flows.core.events import ListSink
+from flows.core.graph import paused_gc
+from flows.core.ir import parse_flow
+from flows.core.tools import FunctionTool, InMemoryCatalog, ToolSpec
+from flows.core.validate import validate_flow
+
+TARGET_COMPILE_US = 30.0
+
+
+async def noop() -> dict[str, bool]:
+    return {"ok": True}
+
+
+async def echo(value: int) -> int:
+    return value
+
+
+def catalog() -> InMemoryCatalog:
+    return InMemoryCatalog(
+        [
+            FunctionTool(ToolSpec("noop", "No-op", "Does nothing."), noop),
+            FunctionTool(
+                ToolSpec(
+                    "echo",
+                    "Echo",
+                    "Returns its value.",
+                    input_schema={
+                        "type": "object",
+                        "properties": {"value": {"type": "integer"}},
+                        "required": ["value"],
+                    },
+                ),
+                echo,
+            ),
+        ]
+    )
+
+
+def chain_flow(n: int) -> dict:
+    nodes = [{"id": "n0", "type": "tool", "tool": "noop"}]
+    nodes += [
+        {"id": f"n{i}", "type": "tool", "tool": "noop", "after": [f"n{i - 1}"]} for i in range(1, n)
+    ]
+    return {"name": "chain", "nodes": nodes, "max_steps": n}
+
+
+def fan_flow(n: int) -> dict:
+    nodes = [{"id": "root", "type": "tool", "tool": "noop"}]
+    nodes += [
+        {"id": f"n{i}", "type": "tool", "tool": "noop", "after": ["root"]} for i in range(1, n)
+    ]
+    return {"name": "fan", "nodes": nodes, "max_steps": n}
+
+
+def map_flow(items: int) -> dict:
+    return {
+        "name": "map",
+        "nodes": [
+            {
+                "id": "each",
+                "type": "map",
+                "items": "input.items",
+                "tool": "echo",
+                "inputs": {"value": "item"},
+                "concurrency": 64,
+                "max_items": items,
+            }
+        ],
+    }
+
+
+def repeats(size: int, budget: int) -> int:
+    """Runs at `size`: about `budget` nodes in all, at least three and at most twenty."""
+    return max(3, min(20, budget // size))
+
+
+def bench_compile(data: dict, cat: InMemoryCatalog, repeat: int) -> float:
+    """Best µs per node of validate_flow on the raw IR (as the API does on save), then of
+    parsing and compiling it (as a worker does on its first run of a version)."""
+    engine = Engine(cat)
+    nodes = len(data["nodes"])
+    samples = []
+    for _ in range(repeat + 1):
+        start = time.process_time()
+        issues = validate_flow(data, cat)
+        with paused_gc():  # as the worker parses and compiles a version
+            engine.compile(parse_flow(data))
+        samples.append((time.process_time() - start) / nodes * 1e6)
+        assert not issues, issues[:3]
+    return min(samples[1:])
+
+
+def bench_run(data: dict, cat: InMemoryCatalog, repeat: int) -> float:
+    """Best µs per node of an in-memory engine run (no store, events kept in a list)."""
+    engine = Engine(cat, limits=EngineLimits(max_concurrency=256))
+    compiled = engine.compile(parse_flow(data))
+    nodes = len(data["nodes"])
+
+    async def many() -> list[float]:
+        samples = []
+        for index in range(repeat + 1):
+            sink = ListSink()
+            start = time.process_time()
+            result = await engine.run(compiled, {}, run_id=f"scale-{index}", sink=sink)
+            samples.append((time.process_time() - start) / nodes * 1e6)
+            assert result.status == "completed", result.error
+        return samples[1:]
+
+    return min(asyncio.run(many()))
+
+
+def bench_map(items: int, cat: InMemoryCatalog, repeat: int) -> tuple[float, float]:
+    """Best µs per item of a map run, and the peak memory tracemalloc saw in one more."""
+    engine = Engine(cat, limits=EngineLimits(max_concurrency=256))
+    compiled = engine.compile(parse_flow(map_flow(items)))
+    run_input = {"items": list(range(items))}
+
+    async def once(index: int, traced: bool) -> float:
+        if traced:
+            tracemalloc.start()
+        start = time.process_time()
+        result = await engine.run(compiled, run_input, run_id=f"map-{index}", sink=ListSink())
+        elapsed = time.process_time() - start
+        assert result.status == "completed", result.error
+        return elapsed
+
+    async def many() -> tuple[list[float], float]:
+        await once(-1, False)  # warm-up
+        samples = [await once(i, False) / items * 1e6 for i in range(repeat)]
+        await once(repeat, True)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return samples, peak / 2**20
+
+    samples, peak = asyncio.run(many())
+    return min(samples), peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10,100,1000,10000")
+    parser.add_argument("--items", default="1000,10000,100000")
+    parser.add_argument("--budget", type=int, default=20_000, help="nodes per measurement")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    cat = catalog()
+    print(
+        f"{'graph':<16}{'nodes':>8}{'validate+compile':>18}{'engine run':>12}"
+        "   (CPU µs per node, best run)"
+    )
+    worst = 0.0
+    for shape, build in (("chain", chain_flow), ("fan-out", fan_flow)):
+        for size in sizes:
+            data = build(size)
+            compile_us = bench_compile(data, cat, repeats(size, args.budget))
+            run_us = bench_run(data, cat, repeats(size, args.budget))
+            if size >= 10_000:
+                worst = max(worst, compile_us)
+            print(f"{shape:<16}{size:>8}{compile_us:>18.1f}{run_us:>12.1f}")
+    if worst:
+        verdict = "ok" if worst <= TARGET_COMPILE_US else "MISSED"
+        print(
+            f"validate + compile at 10,000 nodes: {worst:.1f} µs per node "
+            f"(target <= {TARGET_COMPILE_US:.0f}: {verdict})"
+        )
+    print()
+    print(f"{'map items':<16}{'CPU µs/item':>12}{'peak MiB':>10}{'bytes/item':>12}")
+    for items in (int(s) for s in args.items.split(",")):
+        per_item, peak = bench_map(items, cat, 1 if items > 20_000 else 3)
+        print(f"{items:<16}{per_item:>12.1f}{peak:>10.1f}{peak * 2**20 / items:>12.0f}")
+
+
+if __name__ == "__main__":
+    main()
