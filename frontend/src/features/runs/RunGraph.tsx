@@ -35,6 +35,9 @@ const MAP_CARD_HEIGHT = 84;
 /** Above this many nodes only what is on screen is drawn, and the view opens at a readable
  * zoom on the flow's first nodes instead of fitting all of them (the minimap shows the rest). */
 const BIG_GRAPH = 60;
+/** Fit the flow, but not below a zoom where cards can still be read (a long chain is
+ * centred and panned instead). */
+const FIT_VIEW = { padding: 0.15, minZoom: 0.5, maxZoom: 1.1 };
 
 function cardHeight(node: FlowNode): number {
   return node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT;
@@ -234,7 +237,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
         nodesConnectable={false}
         elementsSelectable={false}
         fitView={!big}
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+        fitViewOptions={FIT_VIEW}
         defaultViewport={defaultViewport}
         minZoom={0.05}
         onlyRenderVisibleElements={big}

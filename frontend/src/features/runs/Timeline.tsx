@@ -32,6 +32,8 @@ const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }
   const stop = node.finishedAt ?? end;
   const left = ((start - t0) / span) * 100;
   const width = Math.max(((stop - start) / span) * 100, 0.4);
+  // The duration goes after the bar, else inside it (a wide bar near the end), else before it.
+  const placement = left + width <= 82 ? "after" : width > 14 ? "inside" : "before";
   const duration = node.status === "running" ? (end - start) * 1000 : node.durationMs ?? (stop - start) * 1000;
   return (
     <button
@@ -49,8 +51,14 @@ const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }
           ))}
         </span>
         <span
-          className={`tl-duration${left + width > 82 ? " tl-inside" : ""}`}
-          style={left + width > 82 ? { right: `calc(${100 - left - width}% + 6px)` } : { left: `calc(${left + width}% + 6px)` }}
+          className={`tl-duration${placement === "inside" ? " tl-inside" : ""}`}
+          style={
+            placement === "after"
+              ? { left: `calc(${left + width}% + 6px)` }
+              : placement === "inside"
+                ? { right: `calc(${100 - left - width}% + 6px)` }
+                : { right: `calc(${100 - left}% + 6px)` }
+          }
         >
           {formatDuration(duration)}
           {node.items ? ` · ${node.items.done}/${node.items.total}` : ""}
