@@ -1,6 +1,7 @@
-// The router: one shell around every page. Each page is a feature's entry component.
+// The router: one shell around every page. Each page is a feature's entry component. A data
+// router, so a page can block leaving (the designer's unsaved-changes guard, Back included).
 import { lazy, Suspense } from "react";
-import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { createBrowserRouter, createRoutesFromElements, Navigate, Route, RouterProvider } from "react-router-dom";
 import { Shell } from "./Shell";
 
 const FlowsPage = lazy(() => import("../features/flows/FlowsPage"));
@@ -13,27 +14,27 @@ const InboxPage = lazy(() => import("../features/inbox/InboxPage"));
 const StepPage = lazy(() => import("../features/inbox/StepPage"));
 const ToolsPage = lazy(() => import("../features/tools/ToolsPage"));
 
+const router = createBrowserRouter(
+  createRoutesFromElements(
+    <Route element={<Shell />}>
+      <Route index element={<Navigate to="/flows" replace />} />
+      <Route path="flows" element={<Page><FlowsPage /></Page>} />
+      <Route path="flows/new" element={<Page><NewFlowPage /></Page>} />
+      <Route path="flows/:flowId" element={<Page><DesignerPage /></Page>} />
+      <Route path="flows/:flowId/v/:version" element={<Page><DesignerPage /></Page>} />
+      <Route path="runs" element={<Page><RunsPage /></Page>} />
+      <Route path="runs/:runId" element={<Page><RunPage /></Page>} />
+      <Route path="batches/:batchId" element={<Page><BatchPage /></Page>} />
+      <Route path="inbox" element={<Page><InboxPage /></Page>} />
+      <Route path="inbox/:runId/:nodeId" element={<Page><StepPage /></Page>} />
+      <Route path="tools" element={<Page><ToolsPage /></Page>} />
+      <Route path="*" element={<NotFound />} />
+    </Route>,
+  ),
+);
+
 export function App() {
-  return (
-    <BrowserRouter>
-      <Routes>
-        <Route element={<Shell />}>
-          <Route index element={<Navigate to="/flows" replace />} />
-          <Route path="flows" element={<Page><FlowsPage /></Page>} />
-          <Route path="flows/new" element={<Page><NewFlowPage /></Page>} />
-          <Route path="flows/:flowId" element={<Page><DesignerPage /></Page>} />
-          <Route path="flows/:flowId/v/:version" element={<Page><DesignerPage /></Page>} />
-          <Route path="runs" element={<Page><RunsPage /></Page>} />
-          <Route path="runs/:runId" element={<Page><RunPage /></Page>} />
-          <Route path="batches/:batchId" element={<Page><BatchPage /></Page>} />
-          <Route path="inbox" element={<Page><InboxPage /></Page>} />
-          <Route path="inbox/:runId/:nodeId" element={<Page><StepPage /></Page>} />
-          <Route path="tools" element={<Page><ToolsPage /></Page>} />
-          <Route path="*" element={<NotFound />} />
-        </Route>
-      </Routes>
-    </BrowserRouter>
-  );
+  return <RouterProvider router={router} />;
 }
 
 function Page({ children }: { children: React.ReactNode }) {
