@@ -99,3 +99,12 @@ def test_a_cache_that_fails_does_not_fail_planning(catalog):
 
     assert result.ok
     assert not result.cache_hit
+
+
+def test_the_key_changes_with_the_planners_code(monkeypatch):
+    from flows.core.planner import cache
+
+    before = key("validate the email")
+    monkeypatch.setattr(cache, "planner_code_digest", lambda: "another-planner")
+
+    assert key("validate the email") != before

@@ -9,6 +9,8 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol
 
 from flows.core.ir import IR_VERSION, Join
@@ -46,6 +48,17 @@ def catalog_hash(specs: Iterable[ToolSpec], joins: Iterable[Join] = ()) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def planner_code_digest() -> str:
+    """A digest of the planners' own source: a plan cached by an older planner (one that
+    read "bake a cake" as "bake a case") is not served once the planner has changed."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def plan_cache_key(
     *, prompt: str, catalog_digest: str, planner: str, model: str | None, kind: str = "plan"
 ) -> str:
@@ -57,6 +70,7 @@ def plan_cache_key(
         "catalog": catalog_digest,
         "planner": planner,
         "model": model or "",
+        "code": planner_code_digest(),
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     return f"plan:{digest}"
