@@ -2,9 +2,10 @@
 
     python benchmarks/scale.py [--sizes 10,100,1000,10000] [--items 1000,10000,100000]
 
-Shapes: a chain (each node after the one before) and a fan-out (one root, the rest all
-after it), both of no-op tools, at each size (the node count, root included). Then a map
-node over 1,000 to 100,000 items, with the peak memory tracemalloc sees during the run.
+Shapes: a chain (each node after the one before), a data chain (each node reading the
+one before) and a fan-out (one root, the rest all after it), at each size (the node
+count, root included). Then a map node over 1,000 to 100,000 items, with the peak memory
+tracemalloc sees during the run.
 Each figure is the best of several runs after a warm-up (three at the largest sizes), in
 CPU µs per node (or per item) of this process: the machine is shared, so wall time would
 measure the neighbours; everything measured here runs on one thread and never sleeps.
@@ -54,6 +55,7 @@ def catalog() -> InMemoryCatalog:
                         "properties": {"value": {"type": "integer"}},
                         "required": ["value"],
                     },
+                    output_schema={"type": "integer"},
                 ),
                 echo,
             ),
@@ -67,6 +69,16 @@ def chain_flow(n: int) -> dict:
         {"id": f"n{i}", "type": "tool", "tool": "noop", "after": [f"n{i - 1}"]} for i in range(1, n)
     ]
     return {"name": "chain", "nodes": nodes, "max_steps": n}
+
+
+def data_chain_flow(n: int) -> dict:
+    """A chain whose every node reads the one before (one expression a node)."""
+    nodes = [{"id": "n0", "type": "tool", "tool": "echo", "inputs": {"value": "1"}}]
+    nodes += [
+        {"id": f"n{i}", "type": "tool", "tool": "echo", "inputs": {"value": f"n{i - 1}"}}
+        for i in range(1, n)
+    ]
+    return {"name": "data chain", "nodes": nodes, "max_steps": n}
 
 
 def fan_flow(n: int) -> dict:
@@ -174,18 +186,19 @@ def main() -> None:
         "   (CPU µs per node, best run)"
     )
     worst = 0.0
-    for shape, build in (("chain", chain_flow), ("fan-out", fan_flow)):
+    shapes = (("chain", chain_flow), ("data chain", data_chain_flow), ("fan-out", fan_flow))
+    for shape, build in shapes:
         for size in sizes:
             data = build(size)
             compile_us = bench_compile(data, cat, repeats(size, args.budget))
             run_us = bench_run(data, cat, repeats(size, args.budget))
-            if size >= 10_000:
+            if size >= 10_000 and shape != "data chain":  # the target's shapes
                 worst = max(worst, compile_us)
             print(f"{shape:<16}{size:>8}{compile_us:>18.1f}{run_us:>12.1f}")
     if worst:
         verdict = "ok" if worst <= TARGET_COMPILE_US else "MISSED"
         print(
-            f"validate + compile at 10,000 nodes: {worst:.1f} µs per node "
+            f"validate + compile at 10,000 nodes (chain, fan-out): {worst:.1f} µs per node "
             f"(target <= {TARGET_COMPILE_US:.0f}: {verdict})"
         )
     print()

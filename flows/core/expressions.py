@@ -126,7 +126,10 @@ class Expression:
         return value
 
 
-@lru_cache(maxsize=8192)
+# Room for every expression of a 10,000-node flow (about three a node): validate and
+# compile each compile them all again, and a smaller LRU would miss on every one of them
+# in turn. A full cache of CEL programs (not paths) holds about 3 KB an entry.
+@lru_cache(maxsize=32768)
 def compile_expression(source: str) -> Expression:
     """Compile `source` (cached); raises ExpressionError with the column of a syntax error."""
     text = source.strip()
