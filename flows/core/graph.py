@@ -11,7 +11,7 @@ import contextlib
 import gc
 import heapq
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from flows.core.expressions import ExpressionError, compile_expression, template_expressions
@@ -153,8 +153,11 @@ def arm_targets(node: Node) -> Iterator[tuple[str, list[str]]]:
         yield "default", node.default
 
 
-def build_graph(flow: Flow) -> FlowGraph:
-    """The graph of `flow`. Unknown ids are left out (the validator reports them)."""
+def build_graph(flow: Flow, sites: Mapping[str, list[ExpressionSite]] | None = None) -> FlowGraph:
+    """The graph of `flow`. Unknown ids are left out (the validator reports them).
+
+    `sites` are the nodes' expression sites when the caller has them already (ids unique).
+    """
     nodes = {node.id: node for node in flow.nodes}
     references: dict[str, set[str]] = {}
     # dicts as ordered sets: a node after 10,000 others must not cost 10,000² lookups
@@ -163,7 +166,7 @@ def build_graph(flow: Flow) -> FlowGraph:
 
     for node in flow.nodes:
         refs: set[str] = set()
-        for site in expression_sites(node):
+        for site in expression_sites(node) if sites is None else sites[node.id]:
             refs |= referenced_names(site)
         refs.discard(RUN_INPUT)
         references[node.id] = refs
@@ -182,10 +185,11 @@ def build_graph(flow: Flow) -> FlowGraph:
                         edges[target][node.id] = None
                         gates.setdefault(target, []).append(Gate(node.id, arm))
 
-    dependencies = {node_id: list(deps) for node_id, deps in edges.items()}
+    dependencies: dict[str, list[str]] = {}
     dependents: dict[str, list[str]] = {node_id: [] for node_id in nodes}
-    for node_id, deps in dependencies.items():
-        for dep in deps:
+    for node_id, deps in edges.items():
+        dependencies[node_id] = listed = list(deps)
+        for dep in listed:
             dependents[dep].append(node_id)
     return FlowGraph(
         order=list(nodes),

@@ -373,7 +373,8 @@ class _Checker:
         duplicates = self.check_ids()
         for index, join in enumerate(self.flow.joins):
             self.check_join(join, node=None, prefix=f"joins[{index}]")
-        self.graph = build_graph(self.flow)
+        unique = len(self.nodes) == len(self.flow.nodes)
+        self.graph = build_graph(self.flow, self.sites if unique else None)
         self._infer_outputs()
         dead: set[str] = set()
         for index, node in enumerate(self.flow.nodes):
