@@ -301,6 +301,12 @@ def test_drag_a_block_onto_the_canvas_and_the_unsaved_guard(page, live_server, s
 
     page.on("dialog", dismiss)
     page.get_by_test_id("nav-flows").click()
+    # The router asks once the navigation is blocked, a render later: wait for the question
+    # (page.wait_for_timeout lets Playwright deliver the dialog event meanwhile).
+    for _ in range(200):
+        if asked:
+            break
+        page.wait_for_timeout(50)
     expect(node(page, "switch")).to_be_visible()  # still here: the leave was refused
     assert len(asked) == 1
     assert "unsaved changes" in asked[0]
