@@ -80,6 +80,23 @@ def _events_after(run_id: str, after: int) -> list[dict[str, Any]]:
     return run_events_after(run_id=run_id, after=after, limit=PAGE)
 
 
+async def _accepted_after(consumer: AsyncJsonWebsocketConsumer) -> int | None:
+    """The stream's `?after=` for a signed-in user, or None once the socket is closed
+    (4401 not authenticated, 4400 a bad `after`)."""
+    user = consumer.scope.get("user")
+    if user is None or not user.is_authenticated:
+        await consumer.close(code=4401)
+        return None
+    try:
+        after = int((_query(consumer.scope).get("after") or ["0"])[0])
+        if after < 0:
+            raise ValueError
+    except ValueError:
+        await consumer.close(code=4400)
+        return None
+    return after
+
+
 _listening_layers: set[int] = set()
 
 
@@ -110,16 +127,10 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
         self.last_live = time.monotonic()
         await self.accept()
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+        after = await _accepted_after(self)
+        if after is None:
             return
-        try:
-            self.last_sent = int((_query(self.scope).get("after") or ["0"])[0])
-            if self.last_sent < 0:
-                raise ValueError
-        except ValueError:
-            await self.close(code=4400)
-            return
+        self.last_sent = after
         access = await _access(user, self.run_id)
         if access != "ok":
             # Another user's run and a missing one close the same way (no existence oracle).
@@ -228,16 +239,10 @@ class PlanEventsConsumer(AsyncJsonWebsocketConsumer):
         self.lock = asyncio.Lock()
         await self.accept()
         self.user = self.scope.get("user")
-        if self.user is None or not self.user.is_authenticated:
-            await self.close(code=4401)
+        after = await _accepted_after(self)
+        if after is None:
             return
-        try:
-            self.last_sent = int((_query(self.scope).get("after") or ["0"])[0])
-            if self.last_sent < 0:
-                raise ValueError
-        except ValueError:
-            await self.close(code=4400)
-            return
+        self.last_sent = after
         from flows.plan_stream import plan_group_name
 
         self.group = plan_group_name(self.plan_id)

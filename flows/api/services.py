@@ -158,17 +158,10 @@ def plan_submit(
     are refused before anything is recorded. In the `background` the request is answered
     pending and planned by a worker, which streams its events (`/ws/plans/<id>/`).
     """
-    from flows.planning import available_planners, plan_request_create
+    from flows.planning import plan_request_create
 
     flow = flow_get_for_edit(user=user, flow_id=flow_id) if flow_id is not None else None
-    if planner is not None and planner not in available_planners():
-        raise ApplicationError(
-            f"planner: the {planner!r} planner is not available here; use one of "
-            f"{', '.join(available_planners())}.",
-            code="planner_unavailable",
-            details={"fields": {"planner": [f"Not available: {planner}."]},
-                     "available": available_planners()},
-        )
+    _check_planner(planner)
     catalog = user_catalog(registry_catalog(), user)
     if tool_ids:
         known = {spec.id for spec in catalog.specs()}
@@ -258,17 +251,10 @@ def ir_refine(
     copy and validated. Nothing is saved but the plan request that records it: the editor
     previews the result as a diff, and saving it is an ordinary new version."""
     from flows.api.diffing import ir_diff
-    from flows.planning import available_planners, plan_refine
+    from flows.planning import plan_refine
 
     _refuse_unparseable(ir_validate(ir=ir))
-    if planner is not None and planner not in available_planners():
-        raise ApplicationError(
-            f"planner: the {planner!r} planner is not available here; use one of "
-            f"{', '.join(available_planners())}.",
-            code="planner_unavailable",
-            details={"fields": {"planner": [f"Not available: {planner}."]},
-                     "available": available_planners()},
-        )
+    _check_planner(planner)
     outcome = plan_refine(user=user, instruction=instruction, ir=ir, tool_ids=tool_ids,
                           planner=planner, catalog=user_catalog(registry_catalog(), user))
     refined = outcome.result.ir if outcome.result.ok else None
@@ -281,3 +267,17 @@ def ir_refine(
         "error": outcome.plan_request.error,
         "events": outcome.plan_request.events,
     }
+
+
+def _check_planner(planner: str | None) -> None:
+    """Refuse a planner this deployment does not offer (the openai one without a key)."""
+    from flows.planning import available_planners
+
+    if planner is not None and planner not in available_planners():
+        raise ApplicationError(
+            f"planner: the {planner!r} planner is not available here; use one of "
+            f"{', '.join(available_planners())}.",
+            code="planner_unavailable",
+            details={"fields": {"planner": [f"Not available: {planner}."]},
+                     "available": available_planners()},
+        )
