@@ -113,7 +113,31 @@ async def _keep_layer_listening(layer: Any) -> None:
         await layer.new_channel("idle.")
 
 
-class RunEventsConsumer(AsyncJsonWebsocketConsumer):
+class _EventStreamConsumer(AsyncJsonWebsocketConsumer):
+    """What the run and plan streams share on the way out: stop the poller, leave the
+    group; the stream is one-way."""
+
+    group: str
+    joined: bool = False
+    poller: asyncio.Task[None] | None = None
+
+    async def disconnect(self, code: int) -> None:
+        if self.poller is not None:
+            self.poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.poller
+        if self.joined:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self._left()
+
+    async def _left(self) -> None:
+        """After leaving the group (a stream's own clean-up)."""
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        return None
+
+
+class RunEventsConsumer(_EventStreamConsumer):
     run_id: str
     last_sent: int
     finished: bool
@@ -121,7 +145,7 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.run_id = str(self.scope["url_route"]["kwargs"]["run_id"])
         self.joined = False
-        self.poller: asyncio.Task[None] | None = None
+        self.poller = None
         self.lock = asyncio.Lock()
         self.finished = False
         self.last_live = time.monotonic()
@@ -146,17 +170,8 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
             await self._catch_up()
         self.poller = asyncio.get_running_loop().create_task(self._poll())
 
-    async def disconnect(self, code: int) -> None:
-        if self.poller is not None:
-            self.poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.poller
-        if self.joined:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.marks.close()
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        return None  # the stream is one-way
+    async def _left(self) -> None:
+        await self.marks.close()
 
     # ------------------------------------------------------------------ events
 
@@ -218,7 +233,7 @@ def _plan_events(user: Any, plan_id: str) -> list[dict[str, Any]] | None:
         return None
 
 
-class PlanEventsConsumer(AsyncJsonWebsocketConsumer):
+class PlanEventsConsumer(_EventStreamConsumer):
     """A background plan's progress: `/ws/plans/<id>/?after=<seq>`.
 
     Same contract as the run stream: stored events after `after` first, then live ones,
@@ -235,7 +250,7 @@ class PlanEventsConsumer(AsyncJsonWebsocketConsumer):
         self.plan_id = str(self.scope["url_route"]["kwargs"]["plan_id"])
         self.joined = False
         self.finished = False
-        self.poller: asyncio.Task[None] | None = None
+        self.poller = None
         self.lock = asyncio.Lock()
         await self.accept()
         self.user = self.scope.get("user")
@@ -254,16 +269,6 @@ class PlanEventsConsumer(AsyncJsonWebsocketConsumer):
             return
         self.poller = asyncio.get_running_loop().create_task(self._poll())
 
-    async def disconnect(self, code: int) -> None:
-        if self.poller is not None:
-            self.poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.poller
-        if self.joined:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        return None  # the stream is one-way
 
     async def plan_events(self, message: dict[str, Any]) -> None:
         """Handles channel messages of type `plan.events` (flows.plan_stream.MESSAGE_TYPE)."""

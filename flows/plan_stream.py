@@ -46,11 +46,7 @@ class PlanEventStream:
         if event.type in FINAL_EVENTS:
             self.held.append(wire)
             return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE flows_planrequest SET events = events || %s::jsonb WHERE id = %s",
-                [json.dumps([wire]), self.plan_id],
-            )
+        self._store(wire)
         self._broadcast([wire])
 
     def fail(self, message: str) -> None:
@@ -69,11 +65,7 @@ class PlanEventStream:
             status__in=[PlanRequest.Status.PENDING, PlanRequest.Status.RUNNING],
         ).update(status=PlanRequest.Status.FAILED, error=message[:2000],
                  finished_at=timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE flows_planrequest SET events = events || %s::jsonb WHERE id = %s",
-                [json.dumps([wire]), self.plan_id],
-            )
+        self._store(wire)
         self.held = [wire]
 
     def finish(self) -> None:
@@ -81,6 +73,14 @@ class PlanEventStream:
         held, self.held = self.held, []
         if held:
             self._broadcast(held)
+
+    def _store(self, wire: dict[str, Any]) -> None:
+        """Append one event to the request's stored events (one UPDATE)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE flows_planrequest SET events = events || %s::jsonb WHERE id = %s",
+                [json.dumps([wire]), self.plan_id],
+            )
 
     def _broadcast(self, wire_events: list[dict[str, Any]]) -> None:
         layer = get_channel_layer()
