@@ -7,7 +7,9 @@
     python mcp_test_server.py --needs API_KEY # refuses to start without that variable
 
 Besides `add`, `shout` and `fail` it offers `env_value` (a variable's value), `leak` (prints
-API_KEY to stderr, then exits) and `die` (writes to stderr and exits mid-call).
+API_KEY to stderr, then exits), `die` (writes to stderr and exits mid-call), `pid` (the
+server's process id, to tell whether two calls reached the same process) and `complain`
+(writes a line to stderr, then fails).
 """
 
 from __future__ import annotations
@@ -55,6 +57,17 @@ def build(few: bool) -> MCPServer:
         """Prints API_KEY to stderr, then exits in the middle of the call."""
         print(f"debug: using key {os.environ.get('API_KEY', '')}", file=sys.stderr, flush=True)
         os._exit(4)
+
+    @server.tool()
+    def pid() -> int:
+        """The server's process id."""
+        return os.getpid()
+
+    @server.tool()
+    def complain(text: str) -> str:
+        """Writes `text` to stderr, then fails."""
+        print(text, file=sys.stderr, flush=True)
+        raise ValueError("see stderr")
 
     @server.tool()
     def die() -> str:

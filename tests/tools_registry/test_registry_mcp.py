@@ -20,6 +20,7 @@ from flows.core.engine import Engine
 from flows.core.ir import parse_flow
 from flows.core.tools import RetryableToolError, ToolContext, ToolError
 from tools_registry.catalog import registry_catalog
+from tools_registry.kinds.mcp_sessions import close_stdio_sessions
 from tools_registry.models import McpServer, Tool
 from tools_registry.services import McpImportError, mcp_server_import_tools
 
@@ -27,6 +28,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SERVER_SCRIPT = str(Path(__file__).with_name("mcp_test_server.py"))
 LOCAL = override_settings(DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
+
+
+@pytest.fixture(autouse=True)
+def _stop_stdio_servers() -> Iterator[None]:
+    """Each test starts its stdio servers afresh and leaves none running."""
+    yield
+    close_stdio_sessions()
 
 
 def free_port() -> int:
@@ -76,7 +84,8 @@ def test_import_and_call_over_streamable_http(http_server_url: str) -> None:
     report = mcp_server_import_tools(server)
 
     assert sorted(report.created) == [
-        "calc.add", "calc.die", "calc.env_value", "calc.fail", "calc.leak", "calc.shout",
+        "calc.add", "calc.complain", "calc.die", "calc.env_value", "calc.fail", "calc.leak",
+        "calc.pid", "calc.shout",
     ]
     add = Tool.objects.get(pk="calc.add")
     assert add.kind == Tool.Kind.MCP
@@ -163,7 +172,8 @@ def test_stdio_server_import_call_run_and_reimport() -> None:
     )
     call_command("import_mcp_tools", "local")
     assert set(Tool.objects.filter(mcp_server=server).values_list("id", flat=True)) == {
-        "local.add", "local.die", "local.env_value", "local.fail", "local.leak", "local.shout",
+        "local.add", "local.complain", "local.die", "local.env_value", "local.fail",
+        "local.leak", "local.pid", "local.shout",
     }
 
     # When a flow calls one of its tools through the engine
@@ -185,7 +195,8 @@ def test_stdio_server_import_call_run_and_reimport() -> None:
     server.save()
     report = mcp_server_import_tools(server)
     assert sorted(report.disabled) == [
-        "local.die", "local.env_value", "local.fail", "local.leak", "local.shout",
+        "local.complain", "local.die", "local.env_value", "local.fail", "local.leak",
+        "local.pid", "local.shout",
     ]
     assert registry_catalog().get("local.shout") is None
 

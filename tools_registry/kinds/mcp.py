@@ -1,13 +1,24 @@
 """MCP tools: list a server's tools (to import them) and call one at run time, via the `mcp` SDK.
 
-Each call opens its own connection (Streamable HTTP, or a stdio subprocess) and closes it:
-a run may be resumed by another worker on another event loop, so nothing is pooled
-across calls. A Streamable HTTP server's URL passes the outbound-address guard first.
+A stdio server is started once per worker process and its session reused by every call,
+run and thread (`mcp_sessions`): starting one costs a process start and a handshake
+(0.5-1 s), a call on a live session a few milliseconds. Sessions are keyed by the command,
+its arguments and a digest of the rendered environment, so a rotated credential starts a
+fresh server. A call never sends on a session already known dead (its server's output has
+ended): it starts a new server instead. A call that finds the server gone or silent while
+it waits fails retryable and retires the session, so the engine's retry gets a new server;
+such a call is not re-sent by us, because the server may already have acted on it.
 
-A stdio server is started with the variables of its `env` mapping (values are templates
-that may read `credentials.NAME`, decrypted for that start only). Its stderr is kept:
-when the server fails (it crashes, refuses a request, or a tool reports an error), the end
-of what it wrote is added to the error, with any credential it was given blanked out.
+Listing tools (an import) starts the server afresh and stops it after: an import should see
+the server as configured now, and it is rare. A Streamable HTTP server gets a connection per
+call (its URL passes the outbound-address guard first; a connection costs a few ms).
+
+A stdio server gets the variables of its `env` mapping (values are templates that may
+read `credentials.NAME`, decrypted for each call to know which session fits). Its stderr is
+kept: when the server fails, the end of what it wrote is added to the error, with any
+credential it was given blanked out: for a server that crashed, closed or went silent, the
+end of all it wrote (the cause may predate the call); for a request it refused or a tool
+error, what it wrote during the call.
 
 A result with structured content is returned as is; otherwise the text blocks become
 `{"text": ...}`. A result flagged as an error fails the node (not retryable); a server
@@ -17,24 +28,32 @@ that cannot be reached or does not answer in time is retryable.
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any, TextIO, cast
+from typing import Any, TextIO, TypeVar, cast
 
 import anyio.to_thread
 
 from flows.core.tools import RetryableToolError, ToolContext, ToolError, ToolSpec
 from tools_registry.credential_hosts import Secret
 from tools_registry.kinds.base import ConfiguredTool
+from tools_registry.kinds.mcp_sessions import (
+    STDERR_SHOWN,
+    ServerErrlog,
+    StdioLaunch,
+    StdioSession,
+    stdio_session_host,
+)
 from tools_registry.templating import credential_names, render_text
 from tools_registry.url_guard import URLGuardError, check_url
 
-CredentialLoader = Callable[[set[str]], Awaitable[dict[str, Secret]]]
+__all__ = ["STDERR_SHOWN", "TEXT_OUTPUT_SCHEMA", "McpEndpoint", "McpTool", "McpUnavailable",
+           "RemoteTool", "mcp_call_tool", "mcp_list_tools"]
 
-#: How much of a stdio server's stderr an error shows (its end, where the cause usually is).
-STDERR_SHOWN = 2000
+T = TypeVar("T")
+
+CredentialLoader = Callable[[set[str]], Awaitable[dict[str, Secret]]]
+ClientAction = Callable[[Any], Awaitable[Any]]
 
 #: The output schema of a tool whose server declares none: its text content.
 TEXT_OUTPUT_SCHEMA: dict[str, Any] = {
@@ -79,7 +98,7 @@ class McpUnavailable(Exception):
 
 
 async def mcp_list_tools(endpoint: McpEndpoint) -> list[RemoteTool]:
-    """Every tool the server offers (all pages)."""
+    """Every tool the server offers (all pages), from a connection of its own."""
     async def list_all(client: Any) -> list[RemoteTool]:
         tools: list[RemoteTool] = []
         cursor: str | None = None
@@ -99,7 +118,7 @@ async def mcp_list_tools(endpoint: McpEndpoint) -> list[RemoteTool]:
                 break
         return tools
 
-    return await _with_client(endpoint, list_all)
+    return await _with_own_client(endpoint, list_all)
 
 
 async def mcp_call_tool(endpoint: McpEndpoint, name: str, arguments: dict[str, Any]) -> Any:
@@ -122,7 +141,9 @@ async def mcp_call_tool(endpoint: McpEndpoint, name: str, arguments: dict[str, A
         return {"text": text}
 
     try:
-        return await _with_client(endpoint, call)
+        if endpoint.transport == "stdio":
+            return await _with_stdio_session(endpoint, call)
+        return await _with_own_client(endpoint, call)
     except McpUnavailable as exc:
         raise RetryableToolError(
             str(exc), code="mcp_unavailable", details=exc.details
@@ -139,37 +160,70 @@ class McpTool(ConfiguredTool):
         return await mcp_call_tool(self.endpoint, self.remote_name, inputs)
 
 
-async def _with_client(endpoint: McpEndpoint, action: Any) -> Any:
-    target = await _target(endpoint)
-    if isinstance(target, str):
-        return await _session(endpoint, target, action)
+async def _with_stdio_session(endpoint: McpEndpoint, action: ClientAction) -> Any:
+    """`action(client)` on this process's live session with the server (started if need be)."""
+    launch, secrets = await _launch(endpoint)
+
+    async def on_session(session: StdioSession) -> Any:
+        written_before = session.errlog.size()
+
+        async def act() -> Any:
+            return await action(await session.client(start_timeout_s=endpoint.timeout_s))
+
+        try:
+            return await _answered(endpoint, act)
+        except McpUnavailable as exc:
+            session.retire()  # the next call starts a new server
+            raise _with_stderr(exc, session.errlog.tail(), secrets) from None
+        except ToolError as exc:
+            raise _with_stderr(exc, session.errlog.tail(written_before), secrets) from None
+
+    return await stdio_session_host().run(launch, on_session)
+
+
+async def _with_own_client(endpoint: McpEndpoint, action: ClientAction) -> Any:
+    """`action(client)` on a connection opened for it and closed after."""
+    from mcp import Client
+
+    if endpoint.transport != "stdio":
+        url = await _checked_url(endpoint)
+
+        async def over_http() -> Any:
+            async with Client(url, read_timeout_seconds=endpoint.timeout_s) as client:
+                return await action(client)
+
+        return await _answered(endpoint, over_http)
+
+    from mcp import StdioServerParameters
     from mcp.client.stdio import stdio_client
 
+    launch, secrets = await _launch(endpoint)
+    parameters = StdioServerParameters(
+        command=launch.command, args=list(launch.args), env=dict(launch.env) or None
+    )
+    errlog = ServerErrlog()
+
+    async def over_stdio() -> Any:
+        transport = stdio_client(parameters, errlog=cast(TextIO, errlog.file))
+        async with Client(transport, read_timeout_seconds=endpoint.timeout_s) as client:
+            return await action(client)
+
+    try:
+        return await _answered(endpoint, over_stdio)
+    except (McpUnavailable, ToolError) as exc:
+        raise _with_stderr(exc, errlog.tail(), secrets) from None
+    finally:
+        errlog.close()
+
+
+async def _launch(endpoint: McpEndpoint) -> tuple[StdioLaunch, dict[str, Secret]]:
+    """What starts the stdio server, its env rendered, and the secrets in it (to blank out)."""
     secrets = await _secrets(endpoint)
-    if endpoint.env:
-        target.env = {
-            key: render_text(value, {"credentials": {n: s.value for n, s in secrets.items()}},
-                             where=f"env.{key}")
-            for key, value in endpoint.env
-        }
-    # The server writes its stderr straight into this file; it is read after the server
-    # has stopped, and only when something went wrong.
-    with tempfile.TemporaryFile() as errlog:
-        try:
-            return await _session(
-                endpoint, stdio_client(target, errlog=cast(TextIO, errlog)), action
-            )
-        except (McpUnavailable, ToolError) as exc:
-            stderr = _redacted(_tail(errlog), secrets)
-            if not stderr:
-                raise
-            shown = f"{str(exc).rstrip('.')}. The server's stderr ended with:\n{stderr}"
-            if isinstance(exc, McpUnavailable):
-                raise McpUnavailable(shown, details={**exc.details, "stderr": stderr}) from None
-            details = exc.details if isinstance(exc.details, dict) else {}
-            raise type(exc)(
-                shown, code=exc.code, details={**details, "stderr": stderr}
-            ) from None
+    values = {"credentials": {name: secret.value for name, secret in secrets.items()}}
+    env = tuple(
+        (key, render_text(value, values, where=f"env.{key}")) for key, value in endpoint.env
+    )
+    return StdioLaunch(endpoint.command, tuple(endpoint.args), env), secrets
 
 
 async def _secrets(endpoint: McpEndpoint) -> dict[str, Secret]:
@@ -181,14 +235,18 @@ async def _secrets(endpoint: McpEndpoint) -> dict[str, Secret]:
     return await endpoint.load_credentials(names)
 
 
-def _tail(errlog: IO[bytes]) -> str:
-    """The end of what the server wrote to stderr (at most STDERR_SHOWN characters)."""
-    size = errlog.seek(0, os.SEEK_END)
-    errlog.seek(max(size - STDERR_SHOWN * 4, 0))
-    text = errlog.read().decode("utf-8", errors="replace").strip()
-    if len(text) > STDERR_SHOWN or size > STDERR_SHOWN * 4:
-        text = "…" + text[-STDERR_SHOWN:]
-    return text
+def _with_stderr(
+    exc: McpUnavailable | ToolError, stderr: str, secrets: dict[str, Secret]
+) -> Exception:
+    """`exc` with the server's stderr (credentials blanked) added, if it wrote any."""
+    stderr = _redacted(stderr, secrets)
+    if not stderr:
+        return exc
+    shown = f"{str(exc).rstrip('.')}. The server's stderr ended with:\n{stderr}"
+    if isinstance(exc, McpUnavailable):
+        return McpUnavailable(shown, details={**exc.details, "stderr": stderr})
+    details = exc.details if isinstance(exc.details, dict) else {}
+    return type(exc)(shown, code=exc.code, details={**details, "stderr": stderr})
 
 
 def _redacted(text: str, secrets: dict[str, Secret]) -> str:
@@ -198,14 +256,16 @@ def _redacted(text: str, secrets: dict[str, Secret]) -> str:
     return text
 
 
-async def _session(endpoint: McpEndpoint, target: Any, action: Any) -> Any:
-    from mcp import Client, MCPError
+async def _answered(endpoint: McpEndpoint, work: Callable[[], Awaitable[T]]) -> T:
+    """`work()` within the server's timeout; its failures told as ToolError (the server
+    answered: a tool error or a refused request) or McpUnavailable (it did not)."""
+    from mcp import MCPError
+    from mcp_types import REQUEST_TIMEOUT
     from mcp_types.jsonrpc import CONNECTION_CLOSED
 
     try:
         async with asyncio.timeout(endpoint.timeout_s):
-            async with Client(target, read_timeout_seconds=endpoint.timeout_s) as client:
-                return await action(client)
+            return await work()
     except Exception as exc:  # connection failures surface as many types (and groups)
         cause = _cause(exc, (ToolError, MCPError, TimeoutError))
         if isinstance(cause, ToolError):
@@ -214,15 +274,17 @@ async def _session(endpoint: McpEndpoint, target: Any, action: Any) -> Any:
             raise McpUnavailable(
                 f"MCP server {endpoint.name!r} closed the connection (did it stop or crash?)"
             ) from None
+        if isinstance(cause, TimeoutError) or (
+            isinstance(cause, MCPError) and cause.code == REQUEST_TIMEOUT
+        ):
+            raise McpUnavailable(
+                f"MCP server {endpoint.name!r} did not answer within {endpoint.timeout_s:g} s"
+            ) from None
         if isinstance(cause, MCPError):
             raise ToolError(
                 f"MCP server {endpoint.name!r} refused the request: {cause.message}",
                 code="mcp_error",
                 details={"server": endpoint.name, "code": cause.code},
-            ) from None
-        if isinstance(cause, TimeoutError):
-            raise McpUnavailable(
-                f"MCP server {endpoint.name!r} did not answer within {endpoint.timeout_s:g} s"
             ) from None
         raise McpUnavailable(
             f"cannot talk to MCP server {endpoint.name!r}: {_describe(exc)}"
@@ -241,11 +303,7 @@ def _cause(exc: BaseException, wanted: tuple[type[BaseException], ...]) -> BaseE
     return exc
 
 
-async def _target(endpoint: McpEndpoint) -> Any:
-    if endpoint.transport == "stdio":
-        from mcp import StdioServerParameters
-
-        return StdioServerParameters(command=endpoint.command, args=list(endpoint.args))
+async def _checked_url(endpoint: McpEndpoint) -> str:
     try:
         await anyio.to_thread.run_sync(_check, endpoint.url, endpoint.allowed_hosts)
     except URLGuardError as exc:
