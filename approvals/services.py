@@ -249,7 +249,7 @@ def _continue_run(run: Run, step: ApprovalStep) -> None:
     A run still executing (another branch) keeps the decision, and its worker queues it
     again when it suspends (see flows.runs.store's outcome statement).
     """
-    from flows.runs.services import enqueue_run
+    from flows.runs import dispatch
 
     run.decisions = {**(run.decisions or {}), step.node_id: {"step": str(step.pk)}}
     fields = ["decisions"]
@@ -258,7 +258,7 @@ def _continue_run(run: Run, step: ApprovalStep) -> None:
         run.enqueued_at = timezone.now()
         fields += ["status", "enqueued_at"]
         run_id = run.pk
-        transaction.on_commit(lambda: enqueue_run(run_id))
+        transaction.on_commit(lambda: dispatch.enqueue_run(run_id))
     run.save(update_fields=fields)
 
 

@@ -312,7 +312,7 @@ def raw_celery_rate(count: int) -> float:
 
 def runs_rate(user: Any, version: Any, count: int) -> float:
     from flows.models import Run
-    from flows.runs.services import enqueue_run
+    from flows.runs.dispatch import enqueue_run
 
     runs = Run.objects.bulk_create(
         [Run(flow_version=version, requested_by=user) for _ in range(count)]
@@ -369,7 +369,7 @@ async def _latency(daphne_port: int, token: str, run_ids: list[str], enqueue: An
     from channels.layers import get_channel_layer
     from websockets.asyncio.client import connect
 
-    from flows.runs.events import MESSAGE_TYPE, group_name
+    from flows.runs.broadcast import MESSAGE_TYPE, group_name
 
     origin = f"http://127.0.0.1:{daphne_port}"
     engine_latency: list[float] = []
@@ -409,7 +409,7 @@ def bench_latency(user: Any, log_dir: Path, quick: bool) -> None:
     from rest_framework.authtoken.models import Token
 
     from flows.models import Flow, FlowVersion, Run
-    from flows.runs.services import enqueue_run
+    from flows.runs.dispatch import enqueue_run
 
     with sockets.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -28,7 +28,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth.models import AnonymousUser
 
 from flows.runs import conf
-from flows.runs.events import group_name
+from flows.runs.broadcast import group_name
 from flows.runs.watchers import WatchMarks
 
 FINAL_EVENTS = frozenset({"run.completed", "run.failed", "run.cancelled"})

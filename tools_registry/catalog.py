@@ -5,6 +5,8 @@
   whose row is not disabled, plus the enabled HTTP, MCP and LLM tools. Each call takes a
   fresh snapshot (one query); take one per plan or run so a run sees one consistent set.
 - `registry_joins()`: the enabled registry joins, as the IR's `Join`s.
+- `registry_fingerprint()`: a digest of the rows both are built from, to tell whether a
+  snapshot is still current without rebuilding it.
 
 Both registry functions use the ORM: from async code, call them via `sync_to_async`.
 """
@@ -90,6 +92,34 @@ def registry_joins() -> list[IrJoin]:
         IrJoin(from_tool=join.from_tool_id, to_tool=join.to_tool_id, mapping=join.mapping)
         for join in Join.objects.filter(enabled=True).order_by("from_tool_id", "to_tool_id")
     ]
+
+
+def registry_fingerprint() -> str:
+    """A digest of every row the catalogue and joins are built from (one small query).
+
+    It changes whenever a tool, MCP server, credential, category or join is added,
+    changed, enabled, disabled or deleted, so a process can keep its snapshot (and the
+    flows compiled against it) for as long as the digest stays the same.
+    """
+    from django.db import connection
+
+    from tools_registry import models
+
+    def rows(model: type, columns: str) -> str:
+        table = model._meta.db_table  # type: ignore[attr-defined]
+        return f"(SELECT string_agg(concat_ws(':', {columns}), ',' ORDER BY id) FROM {table})"
+
+    stamped = "id, updated_at"
+    parts = [
+        rows(models.Tool, "id, enabled, updated_at"),
+        rows(models.McpServer, stamped),
+        rows(models.Credential, stamped),
+        rows(models.Join, "id, enabled, updated_at"),
+        rows(models.Category, "id, slug"),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT md5(concat_ws('|', {', '.join(parts)}))")
+        return str(cursor.fetchone()[0])
 
 
 async def aregistry_catalog() -> InMemoryCatalog:

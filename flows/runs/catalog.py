@@ -1,17 +1,17 @@
 """The tool catalogue runs execute against: the registered tools plus any test/extra modules.
 
 `run_catalog()` and `run_joins()` are what the runner, the run services and the planners
-use: the registry's code and configured tools and its joins, re-read from the database
-at most every few seconds (`DYNAMICFLOW_TOOLS_TTL_S`). Tests monkeypatch them, and
-worker processes started by tests add tool modules through DYNAMICFLOW_EXTRA_TOOLS (each
-module exposes `TOOLS`, an iterable of `Tool`).
+use: the registry's code and configured tools and its joins, checked against the
+database at most every few seconds (`DYNAMICFLOW_TOOLS_TTL_S`) and rebuilt only when they
+changed. Tests monkeypatch them, and worker processes started by tests add tool modules
+through DYNAMICFLOW_EXTRA_TOOLS (each module exposes `TOOLS`, an iterable of `Tool`).
 """
 
 from __future__ import annotations
 
 import importlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from flows.core.ir import Join
@@ -48,23 +48,33 @@ class _Snapshot:
     catalog: ToolCatalog
     joins: list[Join]
     taken_at: float
+    fingerprint: str
 
 
 _snapshot: _Snapshot | None = None
 
 
 def _current() -> _Snapshot:
-    """The registry's tools and joins, re-read at most every `tools_ttl_s` (a query each)."""
+    """The registry's tools and joins, checked at most every `tools_ttl_s`.
+
+    The check is one small query (the registry's fingerprint); the snapshot is rebuilt
+    only when it changed. Keeping the same objects otherwise keeps the flows the workers
+    compiled against them (`runner.CompiledCache` is keyed by their identity).
+    """
     global _snapshot
     snapshot = _snapshot
     if snapshot is None or time.monotonic() - snapshot.taken_at > conf.tools_ttl_s():
-        from tools_registry.catalog import registry_catalog, registry_joins
+        from tools_registry.catalog import registry_catalog, registry_fingerprint, registry_joins
 
+        fingerprint = registry_fingerprint()
+        if snapshot is not None and snapshot.fingerprint == fingerprint:
+            snapshot = _snapshot = replace(snapshot, taken_at=time.monotonic())
+            return snapshot
         catalog: ToolCatalog = registry_catalog()
         modules = tuple(conf.extra_tool_modules())
         if modules:
             catalog = LayeredCatalog(_extra_tools(modules), catalog)
-        snapshot = _snapshot = _Snapshot(catalog, registry_joins(), time.monotonic())
+        snapshot = _snapshot = _Snapshot(catalog, registry_joins(), time.monotonic(), fingerprint)
     return snapshot
 
 

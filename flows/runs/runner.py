@@ -35,9 +35,11 @@ from flows.core.events import Event
 from flows.core.graph import paused_gc
 from flows.core.ir import Flow, Join, parse_flow
 from flows.core.tools import ToolCatalog
-from flows.runs import conf
+from flows.runs import conf, dispatch
 from flows.runs.access import run_tools_refusal, tools_check_needed
+from flows.runs.batches import batch_advance
 from flows.runs.catalog import forget_snapshot, fresh_snapshot, run_catalog, run_joins
+from flows.runs.checkpoint_store import PostgresCheckpointStore
 from flows.runs.events import RunEventWriter
 from flows.runs.limits import RedisToolLimiter, ToolLimit
 from flows.runs.store import (
@@ -47,7 +49,6 @@ from flows.runs.store import (
     DbThread,
     Final,
     LeaseLost,
-    PostgresCheckpointStore,
     claim_from_row,
     claim_statement,
     fetch_ir,
@@ -399,14 +400,12 @@ async def _finish_without_engine(
 async def _after_finish(
     context: RunnerContext, run_id: str, status: str, batch_id: str | None
 ) -> None:
-    from flows.runs import services
-
     # The outcome is committed; a failure here is repaired by the reaper (runs_recover).
     try:
         if status == "pending":  # decisions arrived while it ran: go again
-            await context.db.call(services.enqueue_run, run_id)
+            await context.db.call(dispatch.enqueue_run, run_id)
         if batch_id is not None and status != "pending":
-            await context.db.call(services.batch_advance, batch_id=batch_id)
+            await context.db.call(batch_advance, batch_id=batch_id)
     except Exception:
         logger.exception("run %s: enqueueing what follows it failed", run_id)
 

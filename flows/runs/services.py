@@ -19,21 +19,15 @@ from flows.core.engine import EngineError, compile_flow
 from flows.core.ir import Flow as IrFlow
 from flows.core.ir import parse_flow
 from flows.models import FlowVersion, Run, RunBatch, RunEvent
-from flows.runs import conf
+from flows.runs import conf, dispatch
 from flows.runs.access import run_tools_check
+from flows.runs.batches import batch_advance
+from flows.runs.broadcast import broadcast_on_commit, row_wire
 from flows.runs.catalog import forget_snapshot, run_catalog, run_joins
 from flows.runs.errors import RunServiceError, conflict, forbidden
-from flows.runs.events import broadcast_on_commit, row_wire
-from flows.runs.selectors import active_filter, flow_version_for_run, run_get, user_can_view_run
+from flows.runs.selectors import flow_version_for_run, run_get, user_can_view_run
 
 MAX_BATCH_INPUTS = 10_000
-
-
-def enqueue_run(run_id: Any) -> None:
-    """Send the run to a worker now (callers use it from on_commit)."""
-    from flows.tasks import execute_run
-
-    execute_run.apply_async(args=[str(run_id)], queue=conf.runs_queue())
 
 
 def _check_flow(version: FlowVersion) -> IrFlow:
@@ -113,7 +107,7 @@ def run_create(
             enqueued_at=timezone.now() if enqueue else None,
         )
         if enqueue:
-            transaction.on_commit(lambda: enqueue_run(run.id))
+            transaction.on_commit(lambda: dispatch.enqueue_run(run.id))
     return run
 
 
@@ -207,31 +201,6 @@ def batch_create(*, user: Any, flow_version_id: Any, inputs: Any, concurrency: i
     return batch
 
 
-def batch_advance(*, batch_id: Any) -> int:
-    """Start queued runs of the batch while fewer than `concurrency` are active; close it when
-    every run has finished. Returns how many runs were started."""
-    with transaction.atomic():
-        batch = RunBatch.objects.select_for_update().filter(pk=batch_id).first()
-        if batch is None or batch.status != RunBatch.Status.RUNNING:
-            return 0
-        runs = Run.objects.filter(batch=batch)
-        active = runs.filter(active_filter(), enqueued_at__isnull=False).count()
-        free = max(batch.concurrency - active, 0)
-        ids = list(
-            runs.filter(status=Run.Status.PENDING, enqueued_at__isnull=True)
-            .order_by("batch_index")
-            .values_list("id", flat=True)[:free]
-        )
-        if ids:
-            Run.objects.filter(id__in=ids).update(enqueued_at=timezone.now())
-            transaction.on_commit(lambda: [enqueue_run(i) for i in ids])
-        elif not runs.exclude(status__in=Run.TERMINAL).exists():
-            batch.status = RunBatch.Status.COMPLETED
-            batch.finished_at = timezone.now()
-            batch.save(update_fields=["status", "finished_at"])
-    return len(ids)
-
-
 def batch_cancel(*, batch_id: Any, user: Any) -> RunBatch:
     from flows.runs.selectors import batch_get
 
@@ -318,7 +287,7 @@ def runs_recover() -> list[str]:
         )
         ids += [str(row[0]) for row in cursor.fetchall()]
     for run_id in ids:
-        enqueue_run(run_id)
+        dispatch.enqueue_run(run_id)
     # A worker that died between finishing a batch run and starting the next left the
     # batch short of its concurrency (or not closed): advance every open batch.
     for batch_id in RunBatch.objects.filter(status=RunBatch.Status.RUNNING).values_list(

@@ -16,7 +16,7 @@ from approvals.models import ApprovalStep, AuditEntry, StepDecision
 from approvals.services import steps_expire
 from flows.core.tools import FunctionTool, ToolConfig, ToolContext, ToolSpec
 from flows.models import NodeAttempt, Run
-from flows.runs import services
+from flows.runs import dispatch, services
 from tests.approvals.conftest import approval_ir
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,8 +74,8 @@ def test_twenty_decisions_at_once_leave_exactly_one(
         people.append(person)
     run = _start(user, make_version, inprocess, approval_ir(assignees={"groups": ["managers"]}))
     enqueued: list[Any] = []
-    original = services.enqueue_run
-    services.enqueue_run = enqueued.append  # type: ignore[assignment]
+    original = dispatch.enqueue_run
+    dispatch.enqueue_run = enqueued.append  # type: ignore[assignment]
     barrier = threading.Barrier(20)
     results: list[tuple[str, int, dict[str, Any]]] = []
 
@@ -96,7 +96,7 @@ def test_twenty_decisions_at_once_leave_exactly_one(
         for thread in threads:
             thread.join(60)
     finally:
-        services.enqueue_run = original  # type: ignore[assignment]
+        dispatch.enqueue_run = original  # type: ignore[assignment]
 
     winners = [r for r in results if r[1] == 202]
     losers = [r for r in results if r[1] == 409]

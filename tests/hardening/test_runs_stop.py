@@ -125,7 +125,7 @@ def test_a_run_that_keeps_losing_its_worker_ends_failed(
     from flows.runs.services import runs_recover
 
     sent: list[str] = []
-    monkeypatch.setattr("flows.runs.services.enqueue_run", lambda run_id: sent.append(run_id))
+    monkeypatch.setattr("flows.runs.dispatch.enqueue_run", lambda run_id: sent.append(run_id))
     version = make_version(costly_flow())
     run = Run.objects.create(flow_version=version, input={"xs": [1]}, requested_by=user)
     limit = conf.max_claims()

@@ -110,6 +110,6 @@ def inprocess(monkeypatch: pytest.MonkeyPatch, transactional_db: None) -> Iterat
         def execute(self, run_id: Any) -> str | None:
             return runner.execute_run_sync(str(run_id))
 
-    monkeypatch.setattr("flows.runs.services.enqueue_run", lambda run_id: None)
+    monkeypatch.setattr("flows.runs.dispatch.enqueue_run", lambda run_id: None)
     yield InProcess()
     runner.reset_runner_context()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.urls("tests.runs.urls")
 @pytest.fixture
 def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     sent: list[str] = []
-    monkeypatch.setattr("flows.runs.services.enqueue_run", lambda run_id: sent.append(str(run_id)))
+    monkeypatch.setattr("flows.runs.dispatch.enqueue_run", lambda run_id: sent.append(str(run_id)))
     return sent
 
 

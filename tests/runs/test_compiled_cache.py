@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from flows.core.engine import Engine
 from flows.core.ir import Join, parse_flow
 from flows.core.tools import FunctionTool, InMemoryCatalog, ToolSpec
@@ -63,3 +65,37 @@ def test_the_cache_keeps_the_most_recent_versions() -> None:
         cache.compile(version, engine, joins, FLOW)
     assert cache.get(1, engine, joins) is None
     assert cache.get(3, engine, joins) is not None
+
+
+@pytest.mark.django_db
+def test_an_unchanged_registry_keeps_its_snapshot_and_a_change_rebuilds_it(settings) -> None:
+    # Given a process whose registry snapshot is checked on every use
+    from flows.runs import catalog
+    from tools_registry.code_tools import CODE_TOOLS
+    from tools_registry.models import Tool as ToolRow
+
+    settings.DYNAMICFLOW_TOOLS_TTL_S = 0
+    catalog.forget_snapshot()
+    tool_id = sorted(CODE_TOOLS)[0]
+    try:
+        first = catalog.run_catalog()
+        joins = catalog.run_joins()
+
+        # When nothing changed, then the same objects come back (compiled flows stay valid)
+        assert catalog.run_catalog() is first
+        assert catalog.run_joins() is joins
+
+        # When a tool is disabled (even by a bulk update, which leaves updated_at alone)
+        ToolRow.objects.update_or_create(
+            id=tool_id,
+            defaults={"name": tool_id, "description": "d", "kind": "python", "source": "code"},
+        )
+        rebuilt = catalog.run_catalog()
+        assert rebuilt is not first
+        assert rebuilt.get(tool_id) is not None
+        ToolRow.objects.filter(pk=tool_id).update(enabled=False)
+
+        # Then the next use rebuilds the snapshot without it
+        assert catalog.run_catalog().get(tool_id) is None
+    finally:
+        catalog.forget_snapshot()

@@ -160,6 +160,60 @@ def test_a_fast_unwatched_run_of_two_nodes_costs_three_statements(
     ]
 
 
+def test_siblings_that_finish_together_are_committed_together(
+    user, make_version, inprocess, monkeypatch
+):
+    # Given a count of the node statements the worker sends, and a join after 30 parallel
+    # nodes that looks, from another connection, for its 30 predecessors' records
+    width = 30
+    sent: list[str] = []
+    real_fetchone = store.AsyncWriter.fetchone
+
+    async def counting_fetchone(self, sql, params):
+        sent.append(sql.split()[0] + " " + sql.split()[1])
+        return await real_fetchone(self, sql, params)
+
+    monkeypatch.setattr(store.AsyncWriter, "fetchone", counting_fetchone)
+    seen: list[int] = []
+
+    def committed_count(run_id: str) -> int:
+        from django.db import connection
+
+        try:
+            rows = NodeAttempt.objects.filter(run_id=run_id, node_id__startswith="p")
+            return rows.filter(status="completed").count()
+        finally:
+            connection.close()
+
+    async def check_all(context: ToolContext) -> dict[str, Any]:
+        seen.append(await asyncio.to_thread(committed_count, context.run_id))
+        return {"ok": True}
+
+    spec = ToolSpec(id="t_check_all", name="check all", description="counts its inputs")
+    inprocess.add_tools(FunctionTool(spec, check_all))
+    siblings = [f"p{i}" for i in range(width)]
+    nodes = [{"id": "root", "type": "tool", "tool": "t_noop"}]
+    nodes += [{"id": s, "type": "tool", "tool": "t_noop", "after": ["root"]} for s in siblings]
+    nodes += [{"id": "join", "type": "tool", "tool": "t_check_all", "after": siblings}]
+    version = make_version({"name": "fan", "nodes": nodes})
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+
+    # When it runs
+    assert inprocess.execute(run.id) == "completed"
+
+    # Then the join started only once all 30 were committed, every record and event is
+    # stored, and the 30 cost one or two statements, not 30
+    assert seen == [width]
+    run.refresh_from_db()
+    attempts = NodeAttempt.objects.filter(run=run)
+    assert attempts.count() == width + 2
+    assert _seqs(run) == list(range(1, run.last_seq + 1))
+    node_writes = sent.count("WITH lease")
+    assert 2 <= node_writes <= 4, sent
+    assert sent[0] == "UPDATE flows_run"
+    assert sent[-1] == "WITH run"
+
+
 def test_suspend_then_resume_continues_the_sequence(user, other_user, make_version, inprocess):
     version = make_version(approval_flow())
     run = services.run_create(user=user, flow_version_id=version.id, run_input={})
@@ -286,7 +340,7 @@ def test_a_run_enqueued_long_ago_and_never_claimed_is_sent_again(
     Run.objects.filter(pk=lost.pk).update(enqueued_at=timezone.now() - timedelta(minutes=10))
     Run.objects.filter(pk=held.pk).update(enqueued_at=None)
     sent: list[str] = []
-    monkeypatch.setattr(services, "enqueue_run", lambda run_id: sent.append(str(run_id)))
+    monkeypatch.setattr("flows.runs.dispatch.enqueue_run", lambda run_id: sent.append(str(run_id)))
 
     # When the reaper looks, twice
     first = services.runs_recover()

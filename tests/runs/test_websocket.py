@@ -19,7 +19,8 @@ from websockets.exceptions import ConnectionClosed
 from flows.core.events import Event
 from flows.models import Run, RunEvent
 from flows.runs import services, store
-from flows.runs.events import MESSAGE_TYPE, RunEventWriter, group_name
+from flows.runs.broadcast import MESSAGE_TYPE, group_name
+from flows.runs.events import RunEventWriter
 from tests.runs.helpers import chain
 
 FINAL = ("run.completed", "run.failed", "run.cancelled")
