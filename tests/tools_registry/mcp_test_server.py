@@ -8,8 +8,8 @@
 
 Besides `add`, `shout` and `fail` it offers `env_value` (a variable's value), `leak` (prints
 API_KEY to stderr, then exits), `die` (writes to stderr and exits mid-call), `pid` (the
-server's process id, to tell whether two calls reached the same process) and `complain`
-(writes a line to stderr, then fails).
+server's process id, to tell whether two calls reached the same process), `complain`
+(writes a line to stderr, then fails) and `nap` (answers after that many seconds).
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from mcp.server.mcpserver import MCPServer
+from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
 
@@ -64,10 +66,17 @@ def build(few: bool) -> MCPServer:
         return os.getpid()
 
     @server.tool()
-    def complain(text: str) -> str:
-        """Writes `text` to stderr, then fails."""
+    def complain(text: str) -> CallToolResult:
+        """Writes `text` to stderr, then answers with an error result."""
         print(text, file=sys.stderr, flush=True)
-        raise ValueError("see stderr")
+        return CallToolResult(content=[TextContent(type="text", text="see stderr")],
+                              is_error=True)
+
+    @server.tool()
+    def nap(seconds: float) -> str:
+        """Answers after `seconds`."""
+        time.sleep(seconds)
+        return "awake"
 
     @server.tool()
     def die() -> str:

@@ -85,7 +85,7 @@ def test_import_and_call_over_streamable_http(http_server_url: str) -> None:
 
     assert sorted(report.created) == [
         "calc.add", "calc.complain", "calc.die", "calc.env_value", "calc.fail", "calc.leak",
-        "calc.pid", "calc.shout",
+        "calc.nap", "calc.pid", "calc.shout",
     ]
     add = Tool.objects.get(pk="calc.add")
     assert add.kind == Tool.Kind.MCP
@@ -173,7 +173,7 @@ def test_stdio_server_import_call_run_and_reimport() -> None:
     call_command("import_mcp_tools", "local")
     assert set(Tool.objects.filter(mcp_server=server).values_list("id", flat=True)) == {
         "local.add", "local.complain", "local.die", "local.env_value", "local.fail",
-        "local.leak", "local.pid", "local.shout",
+        "local.leak", "local.nap", "local.pid", "local.shout",
     }
 
     # When a flow calls one of its tools through the engine
@@ -196,7 +196,7 @@ def test_stdio_server_import_call_run_and_reimport() -> None:
     report = mcp_server_import_tools(server)
     assert sorted(report.disabled) == [
         "local.complain", "local.die", "local.env_value", "local.fail", "local.leak",
-        "local.pid", "local.shout",
+        "local.nap", "local.pid", "local.shout",
     ]
     assert registry_catalog().get("local.shout") is None
 
