@@ -1,0 +1,155 @@
+"""Per-call latency of an MCP tool: a stdio server on a worker's live session, beside the same
+tool over Streamable HTTP, and beside a fresh stdio process per call (how calls ran before).
+
+    python benchmarks/mcp_calls.py [--calls N] [--fresh N]
+
+The tool is `get_current_time` of the reference server mcp-server-time when it is installed
+(served over stdio as published, and over Streamable HTTP by the same server object), else
+`add` of the repository's test server (tests/tools_registry/mcp_test_server.py). Calls go
+through `mcp_call_tool`, the path a run takes, all from one event loop.
+
+Figures, in ms: cold = the first call (for stdio, the server's start and handshake), warm =
+median and p95 of N further calls. Target: a warm stdio call costs at most 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools_registry.kinds.mcp import McpEndpoint, mcp_call_tool  # noqa: E402
+from tools_registry.kinds.mcp_sessions import close_stdio_sessions  # noqa: E402
+
+WARM_TARGET_MS = 50.0
+TEST_SERVER = str(ROOT / "tests" / "tools_registry" / "mcp_test_server.py")
+TIME_SERVER_OVER_HTTP = (
+    "import sys; from mcp_server_time.server import create_server; "
+    "create_server('UTC').run('streamable-http', host='127.0.0.1', port=int(sys.argv[1]))"
+)
+
+
+def reference_server_installed() -> bool:
+    return importlib.util.find_spec("mcp_server_time") is not None
+
+
+def subject() -> tuple[str, list[str], list[str], str, dict[str, Any]]:
+    """(label, stdio args, HTTP command before the port, tool, arguments)."""
+    if reference_server_installed():
+        return ("mcp-server-time get_current_time", ["-m", "mcp_server_time"],
+                ["-c", TIME_SERVER_OVER_HTTP], "get_current_time", {"timezone": "UTC"})
+    return ("test server add", [TEST_SERVER], [TEST_SERVER, "--port"], "add", {"a": 2, "b": 3})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def http_server(command: list[str]) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, *command, str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the Streamable HTTP server did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def timed_calls(endpoint: McpEndpoint, tool: str, arguments: dict[str, Any],
+                      calls: int) -> list[float]:
+    """The latency of `calls` calls in a row, in ms."""
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        await mcp_call_tool(endpoint, tool, arguments)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+async def fresh_process_calls(args: list[str], tool: str, arguments: dict[str, Any],
+                              calls: int) -> list[float]:
+    """A process started and stopped for every call, as before sessions were kept."""
+    from mcp import Client, StdioServerParameters
+
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        async with Client(StdioServerParameters(command=sys.executable, args=args)) as client:
+            await client.call_tool(tool, arguments)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
+
+
+def row(name: str, cold: float | None, warm: list[float], target: str = "") -> str:
+    cold_text = f"{cold:9.1f}" if cold is not None else f"{'-':>9}"
+    return (f"{name:<40} {cold_text} {statistics.median(warm):11.2f} {p95(warm):9.2f}"
+            f"  {target}")
+
+
+async def measure(calls: int, fresh: int) -> None:
+    import mcp.client.stdio
+    import mcp.client.streamable_http  # noqa: F401  (imported now, not inside a cold call)
+
+    label, stdio_args, http_command, tool, arguments = subject()
+    print(f"tool: {label}; {calls} warm calls, {fresh} fresh-process calls")
+    print(f"{'transport':<40} {'cold ms':>9} {'warm median':>11} {'warm p95':>9}")
+
+    stdio = McpEndpoint(name="bench", transport="stdio", command=sys.executable,
+                        args=tuple(stdio_args))
+    cold = (await timed_calls(stdio, tool, arguments, 1))[0]
+    warm = await timed_calls(stdio, tool, arguments, calls)
+    verdict = "met" if statistics.median(warm) <= WARM_TARGET_MS else "MISSED"
+    print(row("stdio, live session", cold, warm,
+              f"target warm <= {WARM_TARGET_MS:g} ms: {verdict}"))
+    close_stdio_sessions()
+
+    with http_server(http_command) as url:
+        http = McpEndpoint(name="bench", transport="streamable_http", url=url,
+                           allowed_hosts=("127.0.0.1",))
+        cold = (await timed_calls(http, tool, arguments, 1))[0]
+        warm = await timed_calls(http, tool, arguments, calls)
+        print(row("streamable HTTP, a connection per call", cold, warm))
+
+    print(row("stdio, a process per call (before)", None,
+              await fresh_process_calls(stdio_args, tool, arguments, fresh)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--fresh", type=int, default=10)
+    options = parser.parse_args()
+    asyncio.run(measure(options.calls, options.fresh))
+
+
+if __name__ == "__main__":
+    main()
