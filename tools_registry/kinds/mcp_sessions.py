@@ -27,6 +27,7 @@ import atexit
 import contextlib
 import fcntl
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -54,6 +55,9 @@ STDERR_SHOWN = 2000
 #: A live server's stderr file is cut back to its end once it grows past this.
 STDERR_KEPT_BYTES = 1 << 20
 
+#: Keys the environment digest: a digest of a weak secret could be guessed offline.
+_ENV_DIGEST_KEY = os.urandom(32)
+
 
 @dataclass(frozen=True)
 class StdioLaunch:
@@ -66,7 +70,7 @@ class StdioLaunch:
     @property
     def key(self) -> tuple[str, tuple[str, ...], str]:
         env = json.dumps(sorted(self.env)).encode()
-        return self.command, self.args, hashlib.sha256(env).hexdigest()
+        return self.command, self.args, hmac.new(_ENV_DIGEST_KEY, env, hashlib.sha256).hexdigest()
 
 
 class ServerErrlog:
@@ -181,7 +185,7 @@ class StdioSession:
             env=dict(self.launch.env) or None,
         )
         transport = _watched(
-            stdio_client(parameters, errlog=cast(TextIO, self.errlog.file)), self.retire
+            stdio_client(parameters, errlog=cast(TextIO, self.errlog.file)), self._output_ended
         )
         try:
             async with contextlib.AsyncExitStack() as stack:
@@ -200,6 +204,12 @@ class StdioSession:
             self._stopped = True
             self.retire()
             self._release_if_done()
+
+    def _output_ended(self) -> None:
+        if not self._closing.is_set():
+            logger.warning("MCP stdio server %s stopped on its own; the next call starts it again",
+                           self.launch.command)
+        self.retire()
 
     def _close_if_idle(self) -> None:
         self._idle = None
