@@ -87,7 +87,7 @@ def chain(n: int, tool: str = "t_noop", **inputs: str) -> dict[str, Any]:
         if i > 1:
             node["after"] = [f"n{i - 1}"]
         nodes.append(node)
-    return {"name": f"chain{n}", "nodes": nodes, "max_steps": n + 1}
+    return {"name": f"chain{n}", "nodes": nodes, "max_steps": n}
 
 
 def wait_until(condition: Any, timeout: float, what: str) -> None:
@@ -184,63 +184,133 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 # --------------------------------------------------------------------------- 1. durable cost
 
 
-def bench_durable(user: Any, nodes: int, repeat: int) -> None:
+def bare_commit_us(samples: int = 300) -> float:
+    """The floor: the median of one bare INSERT + COMMIT (autocommit) on this database."""
     from django.db import connection
-
-    from flows.core.checkpoints import InMemoryCheckpointStore
-    from flows.core.engine import Engine
-    from flows.core.events import NullSink
-    from flows.core.ir import parse_flow
-    from flows.models import Flow, FlowVersion, NodeAttempt, Run
-    from flows.runs import runner
-    from flows.runs.catalog import run_catalog
 
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_commit (id bigserial, v int)")
     commits = []
-    for i in range(300):
+    for i in range(samples):
         start = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO bench_commit (v) VALUES (%s)", [i])
         commits.append(time.perf_counter() - start)
-    commit_us = statistics.median(commits) * 1e6
+    return statistics.median(commits) * 1e6
 
+
+def fan_in(width: int) -> dict[str, Any]:
+    """A root, `width` parallel nodes after it, and a join after all of them."""
+    siblings = [f"p{i}" for i in range(width)]
+    nodes: list[dict[str, Any]] = [{"id": "root", "type": "tool", "tool": "t_noop"}]
+    nodes += [{"id": s, "type": "tool", "tool": "t_noop", "after": ["root"]} for s in siblings]
+    nodes.append({"id": "join", "type": "tool", "tool": "t_noop", "after": siblings})
+    return {"name": f"fan{width}", "nodes": nodes, "max_steps": width + 3}
+
+
+class DurableRuns:
+    """Runs a flow by the worker's runner with the Postgres store, and in memory beside it."""
+
+    def __init__(self, user: Any) -> None:
+        from flows.core.checkpoints import InMemoryCheckpointStore
+        from flows.core.engine import Engine
+        from flows.runs import runner
+        from flows.runs.catalog import run_catalog
+
+        self.user = user
+        self.runner = runner
+        self.engine = Engine(run_catalog(), store=InMemoryCheckpointStore())
+        self.loop = runner.runner_context().loop
+
+    def version(self, ir: dict[str, Any]) -> Any:
+        from flows.models import Flow, FlowVersion
+
+        flow = Flow.objects.create(name=ir["name"], owner=self.user)
+        return FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+
+    def memory(self, ir: dict[str, Any], repeat: int) -> float:
+        """Median seconds of an in-memory run (no store, no events kept)."""
+        from flows.core.events import NullSink
+        from flows.core.ir import parse_flow
+
+        compiled = self.engine.compile(parse_flow(ir))
+
+        def once() -> float:
+            start = time.perf_counter()
+            run = self.engine.run(compiled, {}, run_id=uuid.uuid4().hex, sink=NullSink())
+            self.loop.run_until_complete(run)
+            return time.perf_counter() - start
+
+        once()
+        return statistics.median(once() for _ in range(repeat))
+
+    def durable(self, version: Any, nodes: int, repeat: int) -> tuple[float, float]:
+        """Median seconds of a durable run, and the statements it sent per node."""
+        from flows.models import NodeAttempt, Run
+
+        pg = self.runner.runner_context().pg
+        statements: list[int] = []
+
+        def once() -> float:
+            run = Run.objects.create(flow_version=version, requested_by=self.user)
+            sent = pg.statements
+            start = time.perf_counter()
+            status = self.runner.execute_run_sync(str(run.id))
+            elapsed = time.perf_counter() - start
+            statements.append(pg.statements - sent)
+            assert status == "completed", status
+            assert NodeAttempt.objects.filter(run=run).count() == nodes
+            return elapsed
+
+        once()  # warm: compile cache, connections
+        statements.clear()
+        elapsed = statistics.median(once() for _ in range(repeat))
+        return elapsed, statistics.median(statements) / nodes
+
+
+def bench_durable(user: Any, nodes: int, repeat: int, quick: bool) -> None:
+    runs = DurableRuns(user)
+    commit_us = bare_commit_us()
     ir = chain(nodes)
-    flow = Flow.objects.create(name="durable", owner=user)
-    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
-    engine = Engine(run_catalog(), store=InMemoryCheckpointStore())
-    compiled = engine.compile(parse_flow(ir))
-    loop = runner.runner_context().loop
-
-    def memory_once() -> float:
-        start = time.perf_counter()
-        loop.run_until_complete(engine.run(compiled, {}, run_id=uuid.uuid4().hex, sink=NullSink()))
-        return time.perf_counter() - start
-
-    def durable_once() -> float:
-        run = Run.objects.create(flow_version=version, requested_by=user)
-        start = time.perf_counter()
-        status = runner.execute_run_sync(str(run.id))
-        elapsed = time.perf_counter() - start
-        assert status == "completed", status
-        assert NodeAttempt.objects.filter(run=run).count() == nodes
-        return elapsed
-
-    memory_once()
-    durable_once()  # warm: compile cache, connections
-    memory = statistics.median(memory_once() for _ in range(repeat))
-    durable = statistics.median(durable_once() for _ in range(repeat))
+    memory = runs.memory(ir, repeat)
+    durable, _ = runs.durable(runs.version(ir), nodes, repeat)
     per_node = (durable - memory) / nodes * 1e6
-    langgraph = langgraph_durable_cost(nodes, max(3, repeat // 3), loop)
+    langgraph = langgraph_durable_cost(nodes, max(3, repeat // 3), runs.loop)
     print("durable cost per node (commit before successors start, events stored)")
     print(f"  runner + Postgres store, {nodes}-node chain: {durable / nodes * 1e6:8.0f} µs/node")
     print(f"  in-memory engine, same chain:           {memory / nodes * 1e6:8.0f} µs/node")
-    print(f"  durable cost per node:                  {per_node:8.0f} µs   (target <= 600)")
+    print(
+        f"  durable cost per node:                  {per_node:8.0f} µs = "
+        f"{per_node / commit_us:.2f} bare commits   (target <= 1.2)"
+    )
     print(f"  floor: one bare INSERT + COMMIT:         {commit_us:8.0f} µs")
     if langgraph is None:
         print("  LangGraph + PostgresSaver: not installed (pip install -e '.[bench]')")
     else:
         print(f"  LangGraph + AsyncPostgresSaver, durability='sync': {langgraph:8.0f} µs per step")
+
+    width = 100
+    ir = fan_in(width)
+    memory = runs.memory(ir, repeat)
+    durable, statements = runs.durable(runs.version(ir), width + 2, repeat)
+    per_node = (durable - memory) / (width + 2) * 1e6
+    print(f"group commit: a {width}-wide fan-out with a join after it ({width + 2} nodes)")
+    print(
+        f"  durable cost per node: {per_node:6.0f} µs = {per_node / commit_us:.2f} bare commits"
+        f"   (target <= 0.35); {statements:.3f} statements per node"
+    )
+
+    sizes = (1_000, 10_000) if not quick else (100, 1_000)
+    print(f"durable chains as they grow (whole run, µs per node; floor {commit_us:.0f} µs)")
+    costs = {}
+    for size in sizes:
+        costs[size] = runs.durable(runs.version(chain(size)), size, 3)[0] / size * 1e6
+        print(f"  {size:>6}-node chain: {costs[size]:8.0f} µs/node")
+    small, large = sizes
+    print(
+        f"  {large:,} against {small:,}: {costs[large] / costs[small]:.2f}x per node"
+        "   (target <= 1.15)"
+    )
 
 
 class LangGraphState(TypedDict):
@@ -485,7 +555,7 @@ def main() -> None:
         user = get_user_model().objects.create_user("bench", password="bench-pw-123456")
         only = set(args.only or ["durable", "throughput", "latency"])
         if "durable" in only:
-            bench_durable(user, nodes=200, repeat=5 if args.quick else 15)
+            bench_durable(user, nodes=200, repeat=5 if args.quick else 15, quick=args.quick)
             print()
         if "throughput" in only:
             bench_throughput(user, log_dir, args.quick)

@@ -396,6 +396,8 @@ class AsyncWriter:
     def __init__(self) -> None:
         self._conn: Any = None
         self.lock = asyncio.Lock()
+        #: statements sent (benchmarks and tests read it)
+        self.statements = 0
 
     async def _connection(self) -> Any:
         if self._conn is None or self._conn.closed:
@@ -415,6 +417,7 @@ class AsyncWriter:
         """Run one statement (prepared, autocommit) and return its first row."""
         async with self.lock:
             conn = await self._connection()
+            self.statements += 1
             try:
                 cursor = await conn.execute(sql, params, prepare=True)
                 return await cursor.fetchone()
