@@ -256,3 +256,30 @@ def test_closing_the_sessions_stops_every_server() -> None:
     assert all(process_gone(pid) for pid in pids)
     assert live_stdio_sessions() == 0
     assert call(local_server(), "add", {"a": 1}) == {"total": 1}  # a new host starts on demand
+
+
+def test_a_long_lived_servers_stderr_is_cut_back_to_its_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a stderr file written the way a server writes it (its own descriptor, appending)
+    monkeypatch.setattr(mcp_sessions, "STDERR_KEPT_BYTES", 50_000)
+    errlog = mcp_sessions.ServerErrlog()
+    server_side = os.dup(errlog.file.fileno())
+    try:
+        os.write(server_side, b"started\n" + b"x" * 60_000 + b"\n")
+        during_call = errlog.size()
+        os.write(server_side, b"call failed: disk full\n")
+
+        # Then a call's failure shows what was written during it, and the end of it all
+        assert errlog.tail(during_call) == "call failed: disk full"
+        assert errlog.tail().endswith("x\ncall failed: disk full")
+        assert errlog.tail().startswith("…")
+
+        # And when the file is cut back, the server keeps appending after what is kept
+        errlog.trim()
+        os.write(server_side, b"next line\n")
+        assert errlog.size() < 10_000
+        assert errlog.tail().endswith("call failed: disk full\nnext line")
+    finally:
+        os.close(server_side)
+        errlog.close()
