@@ -182,6 +182,19 @@ def test_a_server_that_does_not_answer_in_time_is_replaced() -> None:
     assert server_pid(server) != before
 
 
+def test_a_call_its_caller_gave_up_on_leaves_the_server_to_the_others() -> None:
+    server = local_server()
+    before = server_pid(server)
+
+    async def give_up() -> None:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(mcp_call_tool(server, "nap", {"seconds": 30}), 0.3)
+
+    asyncio.run(give_up())
+
+    assert server_pid(server) == before
+
+
 def test_a_server_that_fails_to_start_is_started_again_by_the_next_call() -> None:
     server = local_server("--crash")
 
