@@ -34,7 +34,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from flows.core.expressions import Expression, ExpressionError
 
@@ -74,10 +74,10 @@ class LimitExceeded(ExpressionError):
 # --------------------------------------------------------------------------- sizes
 
 
-@dataclass(frozen=True, slots=True)
-class Size:
+class Size(NamedTuple):
     """How big a JSON value is: its values (capped at WALK_LIMIT + 1), its longest list,
-    and the characters of its strings and keys."""
+    and the characters of its strings and keys. (A tuple: the engine makes two a node,
+    and a frozen dataclass costs several times as much to build.)"""
 
     nodes: int
     longest: int
@@ -92,8 +92,31 @@ class Size:
         return self.chars + 24 * self.nodes
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})
+#: The size of a number, a boolean or null (and of `{}`, `[]` and `""`): one value.
+_ONE = Size(1, 0, 0)
+
+
 def measure(value: Any) -> Size:
     """The size of `value`, walking at most WALK_LIMIT + 1 values."""
+    kind = type(value)
+    # Most node outputs and inputs are scalars or small flat dicts: answer those without
+    # the walk (and without isinstance against Mapping, an ABC check that is slow).
+    if kind in _SCALARS or (not value and (kind is dict or kind is list or kind is str)):
+        return _ONE
+    if kind is str:
+        return Size(1, 0, len(value))
+    if kind is dict and len(value) <= 16:
+        chars = 0
+        for key, item in value.items():
+            kind = type(item)
+            if kind is str:
+                chars += len(item)
+            elif kind not in _SCALARS:
+                break  # nested: walk it below
+            chars += len(key) if isinstance(key, str) else 8
+        else:
+            return Size(1 + len(value), 0, chars)
     nodes = longest = chars = 0
     stack = [value]
     while stack:
@@ -101,7 +124,19 @@ def measure(value: Any) -> Size:
         nodes += 1
         if nodes > WALK_LIMIT:
             break
-        if isinstance(item, str):
+        kind = type(item)
+        if kind in _SCALARS:
+            continue
+        if kind is str:
+            chars += len(item)
+        elif kind is dict:
+            for key in item:
+                chars += len(key) if isinstance(key, str) else 8
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            longest = max(longest, len(item))
+            stack.extend(item)
+        elif isinstance(item, str):
             chars += len(item)
         elif isinstance(item, Mapping):
             for key in item:
@@ -121,7 +156,8 @@ def json_size(value: Any) -> int:
 def check_size(value: Any, limit: int, size: Size | None = None) -> Size:
     """`value`'s size; raises ValueTooLarge when its JSON is longer than `limit`."""
     size = size or measure(value)
-    if size.huge or size.approx_bytes > limit // 2:
+    nodes = size.nodes  # the properties `huge` and `approx_bytes`, inline: once per value
+    if nodes > WALK_LIMIT or size.chars + 24 * nodes > limit // 2:
         actual = json_size(value)
         if actual > limit:
             raise ValueTooLarge(actual, limit)

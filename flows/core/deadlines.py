@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 
 class Deadlines:
@@ -23,7 +24,8 @@ class Deadlines:
 
     def add(self, task: asyncio.Task[object], seconds: float) -> None:
         """Cancel `task` if it is still registered `seconds` from now."""
-        self._entries[task] = self._loop.time() + seconds
+        # time.monotonic() is what loop.time() returns, without the method call
+        self._entries[task] = time.monotonic() + seconds
         if seconds < self._tick * 10:
             self._tick = min(max(seconds / 10, 0.001), 0.05)
         if self._ticker is None:
@@ -43,7 +45,7 @@ class Deadlines:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self._tick)
-            now = self._loop.time()
+            now = time.monotonic()
             for task, deadline in list(self._entries.items()):
                 if deadline <= now and task not in self._expired:
                     self._expired.add(task)

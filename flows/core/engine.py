@@ -176,6 +176,8 @@ class Step:
     #: approval -> the tool step whose inputs it reviews; tool -> the approval reviewing it
     review: str | None = None
     reviewed_by: str | None = None
+    #: Every input is a literal or a plain path: evaluated without the budget machinery.
+    plain_inputs: bool = False
 
 
 @dataclass(slots=True)
@@ -253,6 +255,7 @@ def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]
             tool=tool,
             retry=retry,
             timeout_s=timeout_s,
+            plain_inputs=all(expression.program is None for _, expression in inputs),
         )
     _link_reviews(steps)
     output_ids = [n.id for n in flow.nodes if isinstance(n, OutputNode)]
@@ -400,6 +403,7 @@ class _Execution:
         self.steps = compiled.steps
         self.run_id = run_id
         self.sink = sink
+        self.sink_emit = sink.emit
         self.resumed = checkpoint is not None
         self.checkpoint = checkpoint or Checkpoint(run_id=run_id, input=run_input or {})
         self.values: dict[str, Any] = {"input": self.checkpoint.input}
@@ -422,6 +426,8 @@ class _Execution:
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.deadlines = Deadlines()
         self.stage_node = getattr(engine.store, "stage_node", None)
+        self.save_node = engine.store.save_node
+        self.max_value_bytes = engine.limits.expressions.max_value_bytes
 
     # ------------------------------------------------------------------ events
 
@@ -434,7 +440,7 @@ class _Execution:
     ) -> None:
         self.seq += 1
         elapsed = time.perf_counter() - self.t0
-        self.sink.emit(
+        self.sink_emit(
             Event(
                 self.seq,
                 type_,
@@ -508,10 +514,13 @@ class _Execution:
                 and node.on_reject == "skip"
             ):
                 self.rejected.add(node_id)
+        status = self.status
+        if not status:  # a fresh run: every dependency is still to come
+            self.remaining = {node_id: len(step.deps) for node_id, step in self.steps.items()}
+            return
         for node_id, step in self.steps.items():
-            self.remaining[node_id] = sum(
-                1 for dep in step.deps if self.status.get(dep) not in _FINISHED
-            )
+            waits = sum(1 for dep in step.deps if status.get(dep) not in _FINISHED)
+            self.remaining[node_id] = waits
 
     async def _watch(self, cancel: asyncio.Event) -> None:
         await cancel.wait()
@@ -575,27 +584,56 @@ class _Execution:
     async def _execute(self, step: Step) -> None:
         # Stopping cancels only nodes that have started (see _cancel); one that was
         # scheduled but had not started finds out here and leaves no trace.
-        self.started.add(step.id)
+        node_id = step.id
+        self.started.add(node_id)
         try:
             if self.stopping:
-                del self.status[step.id]
+                del self.status[node_id]
                 return
             started = time.perf_counter()
             started_at = time.time()
             try:
-                self.budgets[step.id] = NodeBudget(self.engine.limits.expressions.node_s)
-                reason = await self._skip_reason(step)
+                # The checks that need no evaluation run inline; only a `when` guard
+                # costs a coroutine (this runs once per node, so calls add up).
+                reason = None
+                if step.gates or (step.deps and (self.skips or self.rejected)):
+                    reason = self._blocked_reason(step)
+                if reason is None and step.when is not None:
+                    reason = await self._guard_reason(step)
                 if reason is not None:
-                    await self._commit(NodeRecord(step.id, SKIPPED), step)
-                    self.emit(ev.NODE_SKIPPED, step.id, {"reason": reason})
+                    await self._commit(NodeRecord(node_id, SKIPPED), step)
+                    self.emit(ev.NODE_SKIPPED, node_id, {"reason": reason})
                     self._release(step, SKIPPED)
                     return
-                record = await self._run_node(step, started_at)
-                if record is not None and record.status == COMPLETED:
+                record: NodeRecord | None
+                if isinstance(step.node, ToolNode):
+                    # Most nodes call a tool: that path is here rather than in _run_node,
+                    # a coroutine less per node.
+                    inputs = None
+                    if step.reviewed_by is not None:
+                        inputs = self._reviewed_inputs(step)
+                    if inputs is None:
+                        if not step.inputs and step.join_source is None:
+                            inputs = {}  # nothing to evaluate, nothing to measure
+                        elif step.plain_inputs:
+                            inputs = self._plain_inputs(step)
+                        else:
+                            inputs = await self._inputs(step)
+                    self.emit(ev.NODE_STARTED, node_id, {"inputs": inputs})
+                    output, attempts = await self._invoke(
+                        step, inputs, node_id, self.tasks[node_id]
+                    )
+                    record = NodeRecord(
+                        node_id, COMPLETED, output, None, inputs, attempts, started_at, time.time()
+                    )
                     self._check_output(step, record)
+                else:
+                    record = await self._run_node(step, started_at)
+                    if record is not None and record.status == COMPLETED:
+                        self._check_output(step, record)
             except _NodeFailure as failure:
                 record = NodeRecord(
-                    step.id,
+                    node_id,
                     FAILED,
                     error=failure.error,
                     attempts=failure.attempts,
@@ -605,34 +643,39 @@ class _Execution:
                 await self._commit(record)
                 self.emit(
                     ev.NODE_FAILED,
-                    step.id,
+                    node_id,
                     {"error": failure.error},
                     (time.perf_counter() - started) * 1000.0,
                 )
-                self._fail(step.id, failure.error)
+                self._fail(node_id, failure.error)
                 return
             if record is None:  # waiting for an approval
                 return
-            await self._commit(record, step)
+            # _commit inlined: committed before any successor starts (see _release)
+            if self.stage_node is not None and not step.dependents:
+                self.stage_node(self.run_id, record)
+            else:
+                await self.save_node(self.run_id, record)
+            self.checkpoint.nodes[node_id] = record
             self.emit(
                 ev.NODE_OUTPUT,
-                step.id,
+                node_id,
                 {"output": record.output, "attempts": record.attempts},
                 (time.perf_counter() - started) * 1000.0,
             )
             self._release(step, COMPLETED)
         except asyncio.CancelledError:
-            if self.status.get(step.id) == RUNNING:
-                del self.status[step.id]
+            if self.status.get(node_id) == RUNNING:
+                del self.status[node_id]
             raise
         except CheckpointUnavailable as exc:
             self._interrupt(exc)
         except Exception as exc:  # a bug or a store failure: fail the run loudly
-            self._fail(step.id, _error("internal_error", f"{type(exc).__name__}: {exc}"))
+            self._fail(node_id, _error("internal_error", f"{type(exc).__name__}: {exc}"))
         finally:
-            self.started.discard(step.id)
-            self.budgets.pop(step.id, None)
-            del self.tasks[step.id]
+            self.started.discard(node_id)
+            self.budgets.pop(node_id, None)
+            del self.tasks[node_id]
             self.active -= 1
             if self.active == 0 and not self.done.done():
                 self.done.set_result(None)
@@ -647,12 +690,12 @@ class _Execution:
         if stage is not None and step is not None and not step.dependents:
             stage(self.run_id, record)
         else:
-            await self.engine.store.save_node(self.run_id, record)
+            await self.save_node(self.run_id, record)
         self.checkpoint.nodes[record.node_id] = record
 
     def _check_output(self, step: Step, record: NodeRecord) -> None:
         """Fail the node if its output is over the size cap; remember its size."""
-        limit = self.engine.limits.expressions.max_value_bytes
+        limit = self.max_value_bytes
         try:
             self.sizes[step.id] = check_size(record.output, limit)
         except ValueTooLarge as exc:
@@ -691,7 +734,9 @@ class _Execution:
                 if other != node_id:
                     self.tasks[other].cancel()
 
-    async def _skip_reason(self, step: Step) -> str | None:
+    def _blocked_reason(self, step: Step) -> str | None:
+        """Why `step` is skipped without evaluating anything: a skipped (or rejected)
+        dependency, or an arm of a branch/switch that was not taken."""
         if step.deps and (self.skips or self.rejected):
             status = self.status
             skipped = [d for d in step.deps if status[d] == SKIPPED or d in self.rejected]
@@ -707,6 +752,10 @@ class _Execution:
                 taken = decision.get("taken")
             if taken != gate.arm:
                 return f"'{gate.owner}' took {taken or 'no'} arm, not {gate.arm}"
+        return None
+
+    async def _guard_reason(self, step: Step) -> str | None:
+        """Why `step` is skipped by its `when` guard, if it is."""
         if step.when is not None:
             value = await self._eval(step, "when", step.when)
             if not isinstance(value, bool):
@@ -760,11 +809,32 @@ class _Execution:
             ) from None
 
     async def _inputs(self, step: Step, env: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        if step.plain_inputs:
+            return self._plain_inputs(step, env)
         if step.join_source is not None:
             env = {"source": self.values.get(step.join_source)}
-        inputs = {
-            name: await self._eval(step, f"inputs.{name}", expr, env) for name, expr in step.inputs
-        }
+        inputs = {}
+        for name, expression in step.inputs:
+            inputs[name] = await self._eval(step, f"inputs.{name}", expression, env)
+        return self._checked_inputs(step, inputs)
+
+    def _plain_inputs(self, step: Step, env: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """`_inputs` when each input is a literal or a plain path: no work to bound, so
+        no coroutine (most tool nodes; and a map node's inputs, once per item)."""
+        if step.join_source is not None:
+            env = {"source": self.values.get(step.join_source)}
+        scope = self.values if env is None else env
+        inputs = {}
+        for name, expression in step.inputs:
+            try:
+                inputs[name] = expression.evaluate(scope)
+            except ExpressionError as exc:
+                raise _NodeFailure(
+                    _error("expression_error", str(exc), field=f"inputs.{name}", column=exc.column)
+                ) from None
+        return self._checked_inputs(step, inputs)
+
+    def _checked_inputs(self, step: Step, inputs: dict[str, Any]) -> dict[str, Any]:
         try:
             check_size(inputs, self.engine.limits.expressions.max_value_bytes)
         except ValueTooLarge as exc:
@@ -781,9 +851,7 @@ class _Execution:
             try:
                 expression = compile_expression(source)
             except ExpressionError as exc:
-                raise _NodeFailure(
-                    _error("expression_error", str(exc), field=field_name)
-                ) from None
+                raise _NodeFailure(_error("expression_error", str(exc), field=field_name)) from None
             value = await self._eval(step, field_name, expression)
             parts.append(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
             position = match.end()
@@ -797,16 +865,8 @@ class _Execution:
     # ------------------------------------------------------------------ node kinds
 
     async def _run_node(self, step: Step, started_at: float) -> NodeRecord | None:
+        """Run a node that is not a tool call (_execute runs those)."""
         node = step.node
-        if isinstance(node, ToolNode):
-            inputs = self._reviewed_inputs(step)
-            if inputs is None:
-                inputs = await self._inputs(step)
-            self.emit(ev.NODE_STARTED, step.id, {"inputs": inputs})
-            output, attempts = await self._invoke(step, inputs, step.id)
-            return NodeRecord(
-                step.id, COMPLETED, output, None, inputs, attempts, started_at, time.time()
-            )
         if isinstance(node, BranchNode):
             value = await self._eval(step, "condition", compile_expression(node.condition))
             if not isinstance(value, bool):
@@ -852,7 +912,14 @@ class _Execution:
             return await self._run_llm(step, node, started_at)
         raise _NodeFailure(_error("unsupported_node", f"unsupported node type {node.type}"))
 
-    async def _invoke(self, step: Step, inputs: dict[str, Any], node_id: str) -> tuple[Any, int]:
+    async def _invoke(
+        self,
+        step: Step,
+        inputs: dict[str, Any],
+        node_id: str,
+        task: asyncio.Task[Any] | None = None,
+    ) -> tuple[Any, int]:
+        """Call the step's tool (the current task is `task`, when the caller knows it)."""
         tool = step.tool
         if tool is None:  # compiled without a catalogue
             tool_id = step.node.tool  # type: ignore[union-attr]
@@ -869,8 +936,9 @@ class _Execution:
         attempt = 1
         deadlines = self.deadlines
         slots = self.engine.slots
-        task = asyncio.current_task()
-        assert task is not None
+        if task is None:
+            task = asyncio.current_task()
+            assert task is not None
         while True:
             try:
                 # Per-tool slot first, so a call queued behind its tool's limit holds no
@@ -1002,9 +1070,16 @@ class _Execution:
         return {
             "node": target.id,
             "tool": target.node.tool,  # type: ignore[union-attr]
-            "proposed": await self._inputs(target, env),
+            "proposed": await self._review_inputs(target, env),
             "input_schema": tool.spec.input_schema if tool is not None else {"type": "object"},
         }
+
+    async def _review_inputs(self, target: Step, env: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs `target` would get; what it spends on them is not its own budget."""
+        try:
+            return await self._inputs(target, env)
+        finally:
+            self.budgets.pop(target.id, None)
 
     async def _suspend(self, step: Step, node: ApprovalNode, started_at: float) -> None:
         context = {
