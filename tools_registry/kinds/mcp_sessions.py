@@ -14,10 +14,10 @@ server, and no secret sits in a key or a log line). Concurrent calls share a ses
 wait for that one start.
 
 A session is retired (no new calls; closed once its calls in flight are done) when its
-server's output ends (it exited or crashed), when a call on it finds the server
-unavailable (the caller decides, see `StdioSession.retire`), or after `IDLE_TIMEOUT_S`
-without calls. `close_stdio_sessions()` closes them all; it runs at interpreter exit and
-should be called on worker shutdown.
+server's output ends (it exited or crashed), when a call on it finds the server gone or
+silent (`mcp.py` retires it then), or after `IDLE_TIMEOUT_S` without calls.
+`close_stdio_sessions()` closes them all; it runs at interpreter exit and should be
+called on worker shutdown.
 """
 
 from __future__ import annotations
@@ -100,10 +100,10 @@ class ServerErrlog:
             shown = "…" + shown[-STDERR_SHOWN:]
         return shown
 
-    def trim(self) -> None:
-        """Keep only the end of a long-lived server's stderr once it has grown too big."""
+    def trim(self, limit: int) -> None:
+        """Keep only the end of a long-lived server's stderr once it has grown past `limit`."""
         size = self.size()
-        if size <= STDERR_KEPT_BYTES:
+        if size <= limit:
             return
         kept = os.pread(self.file.fileno(), STDERR_SHOWN * 4, size - STDERR_SHOWN * 4)
         os.ftruncate(self.file.fileno(), 0)
@@ -166,9 +166,12 @@ class StdioSession:
         finally:
             self._in_flight -= 1
             if self._in_flight == 0 and not self._retired:
-                self.errlog.trim()
+                self.errlog.trim(STDERR_KEPT_BYTES)
                 loop = asyncio.get_running_loop()
                 self._idle = loop.call_later(IDLE_TIMEOUT_S, self._close_if_idle)
+            elif not self._retired:
+                # Never idle: cut back anyway, later (calls in flight may lose their part).
+                self.errlog.trim(STDERR_KEPT_BYTES * 8)
             self._close_if_unused()
 
     async def _own(self, start_timeout_s: float) -> None:
