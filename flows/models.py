@@ -157,6 +157,9 @@ class Run(Timed, models.Model):
     worker = models.CharField(max_length=200, blank=True)
     #: The holder must renew the lease before this moment, or any worker may take the run over.
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    #: Someone has the run open in a browser until this moment (its page renews the mark):
+    #: a worker reads it with its claim and lease renewals, and broadcasts only when set.
+    watched_until = models.DateTimeField(null=True, blank=True, editable=False)
     #: How many times a worker has claimed the run (1 for a run that never stopped).
     attempts = models.PositiveIntegerField(default=0)
     #: Approval node id -> the request shown to approvers, while the run waits on them.

@@ -20,7 +20,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from flows.core.events import Event
-from flows.runs.watchers import WatchCheck
+from flows.runs.watchers import RunWatch
 
 if TYPE_CHECKING:
     from flows.models import RunEvent
@@ -88,19 +88,19 @@ class RunBroadcaster:
     """One run's committed events, sent in order to its group by one task on the run's loop."""
 
     def __init__(
-        self, run_id: str, *, layer: Any = None, watch: WatchCheck | None = None, chunk: int = 100
+        self, run_id: str, *, layer: Any = None, watch: RunWatch | None = None, chunk: int = 100
     ) -> None:
         self.run_id = run_id
         self.group = group_name(run_id)
         self.layer = layer if layer is not None else get_channel_layer()
-        self.watch = watch
+        self.watch = watch if watch is not None else RunWatch()
         self.chunk = chunk
         self._outbox: asyncio.Queue[list[Event] | None] = asyncio.Queue()
         self._task = asyncio.get_running_loop().create_task(self._loop())
 
     def unwatched(self) -> bool:
-        """Known for sure that nobody watches (a cached answer; never a round trip)."""
-        return self.watch is not None and self.watch.known_unwatched(self.run_id)
+        """Nobody watched the run when its worker last looked (claim, lease renewal)."""
+        return not self.watch.watched
 
     def publish(self, events: list[Event]) -> None:
         """Hand committed events over (never blocks), unless nobody watches the run."""
@@ -116,8 +116,6 @@ class RunBroadcaster:
             logger.warning("broadcasting the events of run %s timed out", self.run_id)
 
     async def _loop(self) -> None:
-        if self.watch is not None:
-            await self.watch.watched(self.run_id)  # known early: it sets the flush pace
         while True:
             events = await self._outbox.get()
             stop = events is None
@@ -134,7 +132,7 @@ class RunBroadcaster:
                 return
 
     async def _send(self, events: list[Event]) -> None:
-        if self.watch is not None and not await self.watch.watched(self.run_id):
+        if self.unwatched():
             return  # nobody listens; a consumer that connects reads them from the database
         wire = [event_wire(e) for e in events]
         for chunk in _chunks(wire, self.chunk):

@@ -39,7 +39,7 @@ from flows.runs.store import (
     write_events_and_node,
     write_final,
 )
-from flows.runs.watchers import WatchCheck
+from flows.runs.watchers import RunWatch
 
 if TYPE_CHECKING:
     from flows.runs.store import Claim
@@ -72,7 +72,7 @@ class RunEventWriter:
         db: DbThread,
         chunk: int = 100,
         layer: Any = None,
-        watch: WatchCheck | None = None,
+        watch: RunWatch | None = None,
         pg: AsyncWriter | None = None,
     ) -> None:
         self.claim = claim

@@ -56,7 +56,7 @@ from flows.runs.store import (
     release_statement,
     renew_lease,
 )
-from flows.runs.watchers import WatchCheck
+from flows.runs.watchers import RunWatch
 from tools_registry.crypto import DecryptionError
 
 logger = logging.getLogger(__name__)
@@ -143,7 +143,6 @@ class RunnerContext:
     engine: Engine
     #: the snapshot's joins list `engine.joins` was copied from (its identity keys COMPILED)
     joins: list[Join] = field(default_factory=list)
-    watch: WatchCheck = field(default_factory=WatchCheck)
     pg: AsyncWriter = field(default_factory=AsyncWriter)
 
     @classmethod
@@ -270,7 +269,7 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
         worker=WORKER_NAME,
         db=context.db,
         chunk=conf.broadcast_chunk(),
-        watch=context.watch,
+        watch=RunWatch(claim.watched),
         pg=context.pg,
     )
     try:
@@ -290,7 +289,6 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
     finally:
         context.store.detach(run_id)
         await writer.close()
-        context.watch.forget(run_id)
 
 
 async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter) -> str | None:
@@ -417,13 +415,14 @@ async def _heartbeat(
     while True:
         await asyncio.sleep(interval)
         try:
-            cancel_requested = await context.db.call(renew_lease, run_id, writer.token, lease)
+            renewal = await context.db.call(renew_lease, run_id, writer.token, lease)
         except Exception:
             logger.exception("run %s: renewing the lease failed", run_id)
             continue
-        if cancel_requested is None:
+        if renewal is None:
             writer.lease_lost = True
             cancel.set()
             return
-        if cancel_requested:
+        writer.broadcaster.watch.watched = renewal.watched
+        if renewal.cancel_requested:
             cancel.set()

@@ -175,6 +175,8 @@ class Claim:
     decisions: dict[str, Any]
     batch_id: str | None
     db_now: float
+    #: someone has the run open (see watchers): its events are broadcast
+    watched: bool = True
 
 
 _CLAIM_SQL = """
@@ -185,7 +187,7 @@ _CLAIM_SQL = """
     WHERE id = %s::uuid AND status IN ('pending', 'running')
       AND (worker = '' OR lease_expires_at IS NULL OR lease_expires_at < now())
     RETURNING flow_version_id, input, cancel_requested, attempts, started_at,
-        waiting, decisions, batch_id, now()
+        waiting, decisions, batch_id, now(), COALESCE(watched_until > now(), false)
 """
 
 
@@ -208,6 +210,7 @@ def claim_from_row(run_id: str, row: Sequence[Any] | None) -> Claim | None:
         decisions=_loads(row[6]) or {},
         batch_id=str(row[7]) if row[7] else None,
         db_now=_epoch(row[8]) or 0.0,
+        watched=bool(row[9]),
     )
 
 
@@ -553,13 +556,22 @@ def release_statement(run_id: str, token: str) -> tuple[str, list[Any]]:
     return _RELEASE_SQL, [run_id, token]
 
 
-def renew_lease(run_id: str, token: str, lease_s: float) -> bool | None:
-    """Extend the lease; returns whether a cancel was requested, or None if the lease is lost."""
+@dataclass(slots=True)
+class Renewal:
+    cancel_requested: bool
+    #: someone has the run open (see watchers)
+    watched: bool
+
+
+def renew_lease(run_id: str, token: str, lease_s: float) -> Renewal | None:
+    """Extend the lease; returns what the run's row asks of its worker now, or None if the
+    lease is lost."""
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE flows_run SET lease_expires_at = now() + make_interval(secs => %s)"
-            " WHERE id = %s AND worker = %s RETURNING cancel_requested",
+            " WHERE id = %s AND worker = %s"
+            " RETURNING cancel_requested, COALESCE(watched_until > now(), false)",
             [lease_s, run_id, token],
         )
         row = cursor.fetchone()
-    return None if row is None else bool(row[0])
+    return None if row is None else Renewal(bool(row[0]), bool(row[1]))

@@ -2,38 +2,45 @@
 
 Broadcasting costs a worker a channel-layer round trip per commit, which is a large part
 of a fast run's time when no browser is open. A websocket consumer marks its run as
-watched (a Redis key with a TTL, refreshed while it is connected); a worker looks at the
-mark at most every `CHECK_S`. A consumer that connects between two looks misses at most
-that long of live messages, and loses nothing: it reads the stored events on connect,
-fills any gap by sequence number, and polls the database when the socket is quiet.
+watched in the run's row (`Run.watched_until`, renewed while it is connected). The worker
+reads the mark in the statements it sends anyway — its claim, and each lease renewal
+(every `conf.poll_s`) — so knowing costs it no round trip of its own. A consumer that
+connects while the run executes misses at most `poll_s` of live messages, and loses
+nothing: it reads the stored events on connect, fills any gap by sequence number, and
+polls the database when the socket is quiet.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
-import redis.asyncio as aioredis
-
-from flows.runs import conf
+from channels.db import database_sync_to_async
+from django.utils import timezone
 
 WATCH_TTL_S = 30
-CHECK_S = 0.2
+
+#: The SQL a worker's statements return to read the mark (true while it has not expired).
+WATCHED_SQL = "COALESCE(watched_until > now(), false)"
 
 
-def watch_key(run_id: str | uuid.UUID) -> str:
-    return f"{conf.redis_prefix()}:watch:{uuid.UUID(str(run_id)).hex}"
+def mark_watched(run_id: str | uuid.UUID) -> None:
+    from flows.models import Run
+
+    until = timezone.now() + timedelta(seconds=WATCH_TTL_S)
+    Run.objects.filter(pk=run_id).update(watched_until=until)
 
 
 class WatchMarks:
     """The consumer side: mark a run watched, and keep the mark fresh."""
 
-    def __init__(self, client: aioredis.Redis | None = None) -> None:
-        self._client = client or aioredis.from_url(conf.redis_url())
+    def __init__(self) -> None:
         self._marked_at: dict[str, float] = {}
 
     async def mark(self, run_id: str) -> None:
-        await self._client.set(watch_key(run_id), 1, ex=WATCH_TTL_S)
+        await database_sync_to_async(mark_watched)(run_id)
         self._marked_at[run_id] = time.monotonic()
 
     async def refresh(self, run_id: str) -> None:
@@ -41,32 +48,11 @@ class WatchMarks:
             await self.mark(run_id)
 
     async def close(self) -> None:
-        await self._client.aclose()
+        self._marked_at.clear()
 
 
-class WatchCheck:
-    """The worker side: whether anyone watches a run, asked of Redis at most every CHECK_S."""
+@dataclass(slots=True)
+class RunWatch:
+    """Whether anyone watches one run, as its worker last read it (claim, lease renewal)."""
 
-    def __init__(self, client: aioredis.Redis | None = None) -> None:
-        self._client = client or aioredis.from_url(conf.redis_url())
-        self._seen: dict[str, tuple[float, bool]] = {}
-
-    async def watched(self, run_id: str) -> bool:
-        now = time.monotonic()
-        checked = self._seen.get(run_id)
-        if checked is not None and now - checked[0] < CHECK_S:
-            return checked[1]
-        try:
-            watched = bool(await self._client.exists(watch_key(run_id)))
-        except Exception:
-            watched = True  # when in doubt, broadcast
-        self._seen[run_id] = (now, watched)
-        return watched
-
-    def known_unwatched(self, run_id: str) -> bool:
-        """Whether a recent look (within CHECK_S) found nobody watching: no Redis trip."""
-        checked = self._seen.get(run_id)
-        return checked is not None and not checked[1] and time.monotonic() - checked[0] < CHECK_S
-
-    def forget(self, run_id: str) -> None:
-        self._seen.pop(run_id, None)
+    watched: bool = True

@@ -402,3 +402,34 @@ def test_a_database_outage_mid_run_stops_it_and_it_continues_later(
     assert inprocess.execute(run.id) == "completed"
     assert calls == ["n1", "n2", "n2", "n3"]
     assert _seqs(run) == list(range(1, len(_seqs(run)) + 1))
+
+
+def test_the_worker_reads_the_watch_mark_with_its_claim_and_lease_renewals(
+    user, make_version, transactional_db
+):
+    # Given two runs, one of which a browser has open
+    from flows.runs.watchers import mark_watched
+
+    version = make_version(chain(1, tool="t_noop"))
+    quiet = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    watched = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    mark_watched(watched.id)
+
+    # When a worker claims them, then the claim says which one is watched
+    quiet_claim = store.claim_run(str(quiet.id), "w1", 60)
+    watched_claim = store.claim_run(str(watched.id), "w2", 60)
+    assert quiet_claim is not None
+    assert watched_claim is not None
+    assert quiet_claim.watched is False
+    assert watched_claim.watched is True
+
+    # And a browser that opens the quiet run mid-way is seen at the next lease renewal
+    renewal = store.renew_lease(str(quiet.id), "w1", 60)
+    assert renewal is not None
+    assert renewal.watched is False
+    mark_watched(quiet.id)
+    renewal = store.renew_lease(str(quiet.id), "w1", 60)
+    assert renewal is not None
+    assert renewal.watched is True
+    assert renewal.cancel_requested is False
+    assert store.renew_lease(str(quiet.id), "not-the-holder", 60) is None
