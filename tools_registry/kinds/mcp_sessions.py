@@ -147,6 +147,8 @@ class StdioSession:
         """Close now, calls in flight or not (they fail as a closed connection)."""
         self.retire()
         self._closing.set()
+        if self._owner is not None and self._client is not None and not self._client.done():
+            self._owner.cancel()  # still starting: stop the start (the server process too)
         if self._owner is None:
             self._stopped = True
             self._release_if_done()
