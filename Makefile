@@ -61,12 +61,14 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy flows/core
 
 ## make bench: engine overhead per node vs bare asyncio and LangGraph, then cost per node
-## from 10 to 10,000 nodes and a map of up to 100,000 items (benchmarks/scale.py)
+## from 10 to 10,000 nodes and a map of up to 100,000 items (benchmarks/scale.py), CEL
+## libraries, and an MCP tool call over stdio (live session) and Streamable HTTP
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/engine_overhead.py
 	$(PY) benchmarks/scale.py
 	$(PY) benchmarks/cel_candidates.py
+	$(PY) benchmarks/mcp_calls.py
 
 bench-runs: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'

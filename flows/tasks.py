@@ -103,6 +103,14 @@ def _stop_reaper(**_: object) -> None:
         _reaper.stopped.set()
 
 
+@worker_shutdown.connect
+def _close_mcp_sessions(**_: object) -> None:
+    """Stop the stdio MCP servers this worker kept running (their sessions are reused)."""
+    from tools_registry.kinds.mcp_sessions import close_stdio_sessions
+
+    close_stdio_sessions()
+
+
 @shared_task(name="flows.execute_plan", acks_late=True, reject_on_worker_lost=True,
              ignore_result=True)
 def execute_plan(plan_request_id: str) -> None:

@@ -28,7 +28,6 @@ from flows.core.checkpoints import NodeRecord
 from flows.core.events import TERMINAL_RUN_EVENTS, Event
 from flows.runs.broadcast import RunBroadcaster
 from flows.runs.store import (
-    EVENTS_PER_STATEMENT,
     AsyncWriter,
     DbThread,
     Final,
@@ -250,14 +249,12 @@ class RunEventWriter:
     ) -> None:
         """One fenced statement, on the loop's own connection when there is one."""
         self.writes += 1
-        if self.pg is not None and len(events) <= EVENTS_PER_STATEMENT:
+        if self.pg is not None:
             sql, params = node_write_statement(
                 self.run_id, self.token, self.worker, events, record, replace_waiting, staged
             )
             await self.pg.write(self.run_id, sql, params)
             return
-        if self.pg is not None:
-            await self.pg.quiesce()
         await self.db.call(
             write_events_and_node,
             self.run_id,
@@ -281,13 +278,11 @@ class RunEventWriter:
         args = (self.run_id, self.token, events, final, self.last_seq or None, staged, self.worker)
         self.writes += 1
         try:
-            if self.pg is not None and len(events) <= EVENTS_PER_STATEMENT:
+            if self.pg is not None:
                 # After any node write still in flight: the connection's lock is FIFO.
                 row = await self.pg.fetchone(*final_statement(*args))
                 outcome = outcome_from_row(self.run_id, row)
             else:
-                if self.pg is not None:
-                    await self.pg.quiesce()  # node writes in flight commit first, in order
                 outcome = await self.db.call(write_final, *args)
         except LeaseLost:
             self.lease_lost = True

@@ -13,7 +13,6 @@ were submitted — the order the engine produced them.
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +23,7 @@ from typing import Any, TypeVar
 
 import psycopg
 from django import db
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection
 
 from flows.core.checkpoints import Checkpoint, NodeRecord
 from flows.core.events import Event
@@ -87,76 +86,64 @@ def _epoch(value: datetime | float | None) -> float | None:
     return value.timestamp() if isinstance(value, datetime) else float(value)
 
 
-_EVENT_ROW = (
-    "(%s::uuid, %s::int, %s::varchar, %s::varchar, %s::jsonb, to_timestamp(%s::float8),"
-    " %s::float8, %s::float8)"
+# Events and node records travel as one JSON array each (a parameter encoded by one call
+# of the C JSON encoder) and are unpacked by `jsonb_to_recordset`: every write, whatever it
+# carries, is then the same statement text, prepared once per connection, with a few
+# parameters (psycopg converts it once, Postgres plans it once).
+
+_EVENTS_CTE = (
+    "ev AS (INSERT INTO flows_runevent"
+    " (run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms)"
+    " SELECT {source}.id, e.seq, e.type, e.node_id, e.payload, to_timestamp(e.ts),"
+    " e.elapsed_ms, e.duration_ms"
+    " FROM {source}, jsonb_to_recordset(%s::jsonb) AS e(seq int, type varchar,"
+    " node_id varchar, payload jsonb, ts float8, elapsed_ms float8, duration_ms float8)"
+    " RETURNING 1)"
 )
-_EVENT_COLUMNS = "run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms"
 
-
-@functools.lru_cache(maxsize=512)
-def _events_cte(count: int, source: str) -> str:
-    """A CTE inserting `count` events, only if `source` (a CTE of the fenced run) has a row.
-
-    The text depends only on the count, so it is built once per shape (and psycopg
-    prepares it once per connection).
-    """
-    rows = ", ".join([_EVENT_ROW] * count)
-    return (
-        f"ev AS (INSERT INTO flows_runevent ({_EVENT_COLUMNS}) "
-        f"SELECT v.* FROM (VALUES {rows}) AS v({_EVENT_COLUMNS}), {source} RETURNING 1)"
-    )
-
-
-def _event_params(run_id: str, events: Sequence[Event]) -> list[Any]:
-    params: list[Any] = []
-    for e in events:
-        params += [
-            run_id,
-            e.seq,
-            e.type,
-            e.node_id or "",
-            _dumps(e.data),
-            e.ts,
-            e.elapsed_ms,
-            e.duration_ms,
-        ]
-    return params
-
-
-_RECORD_ROW = (
-    "(%s::varchar, %s::int, %s::varchar, %s::jsonb, %s::jsonb, %s::jsonb, %s::varchar,"
-    " to_timestamp(%s::float8), to_timestamp(%s::float8))"
+_RECORDS_CTE = (
+    "st AS (INSERT INTO flows_nodeattempt"
+    " (run_id, node_id, attempt, status, inputs, output, error, worker, started_at, finished_at)"
+    " SELECT {source}.id, r.node_id, r.attempt, r.status, r.inputs, r.output, r.error,"
+    " %s::varchar, to_timestamp(r.started_at), to_timestamp(r.finished_at)"
+    " FROM {source}, jsonb_to_recordset(%s::jsonb) AS r(node_id varchar, attempt int,"
+    " status varchar, inputs jsonb, output jsonb, error jsonb, started_at float8,"
+    " finished_at float8)"
+    " RETURNING 1)"
 )
-_RECORD_COLUMNS = "node_id, attempt, status, inputs, output, error, worker, started_at, finished_at"
 
 
-@functools.lru_cache(maxsize=512)
-def _records_cte(count: int, source: str) -> str:
-    """A CTE inserting `count` node records, only if `source` (the fenced run) has a row."""
-    rows = ", ".join([_RECORD_ROW] * count)
-    return (
-        f"st AS (INSERT INTO flows_nodeattempt (run_id, {_RECORD_COLUMNS}) "
-        f"SELECT {source}.id, v.* FROM (VALUES {rows}) AS v({_RECORD_COLUMNS}), {source}"
-        " RETURNING 1)"
-    )
+def _event_params(events: Sequence[Event]) -> list[Any]:
+    rows = [
+        {
+            "seq": e.seq,
+            "type": e.type,
+            "node_id": e.node_id or "",
+            "payload": e.data,
+            "ts": e.ts,
+            "elapsed_ms": e.elapsed_ms,
+            "duration_ms": e.duration_ms,
+        }
+        for e in events
+    ]
+    return [_ENCODER.encode(rows)]
 
 
 def _record_params(records: Sequence[NodeRecord], worker: str) -> list[Any]:
-    params: list[Any] = []
-    for r in records:
-        params += [
-            r.node_id,
-            r.attempts,
-            r.status,
-            _dumps(r.inputs),
-            _dumps(r.output),
-            _dumps(r.error),
-            worker,
-            r.started_at,
-            r.finished_at,
-        ]
-    return params
+    rows = [
+        {
+            "node_id": r.node_id,
+            "attempt": r.attempts,
+            "status": r.status,
+            "inputs": r.inputs,
+            "output": r.output,
+            "error": r.error,
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+        }
+        for r in records
+    ]
+    return [worker, _ENCODER.encode(rows)]
 
 
 # --------------------------------------------------------------------------- statements
@@ -278,10 +265,6 @@ def load_checkpoint(
 _LEASE_CTE = "lease AS (SELECT id FROM flows_run WHERE id = %s AND worker = %s FOR SHARE)"
 
 
-#: Events per INSERT statement (Postgres takes at most 65,535 parameters, 8 per event).
-EVENTS_PER_STATEMENT = 2000
-
-
 def write_events_and_node(
     run_id: str,
     token: str,
@@ -291,37 +274,10 @@ def write_events_and_node(
     replace_waiting: bool,
     staged: Sequence[NodeRecord] = (),
 ) -> None:
-    """Commit `events`, `record` and the `staged` records together, fenced on the lease.
+    """`node_write_statement` through Django's connection (a writer without its own).
 
     Raises LeaseLost if this worker no longer holds the run.
     """
-    if len(events) <= EVENTS_PER_STATEMENT:
-        _write_events_and_node(run_id, token, worker, events, record, replace_waiting, staged)
-        return
-    with transaction.atomic():
-        for start in range(0, len(events), EVENTS_PER_STATEMENT):
-            end = start + EVENTS_PER_STATEMENT
-            last = end >= len(events)
-            _write_events_and_node(
-                run_id,
-                token,
-                worker,
-                events[start:end],
-                record if last else None,
-                replace_waiting,
-                staged if last else (),
-            )
-
-
-def _write_events_and_node(
-    run_id: str,
-    token: str,
-    worker: str,
-    events: Sequence[Event],
-    record: NodeRecord | None,
-    replace_waiting: bool,
-    staged: Sequence[NodeRecord] = (),
-) -> None:
     sql, params = node_write_statement(
         run_id, token, worker, events, record, replace_waiting, staged
     )
@@ -330,6 +286,21 @@ def _write_events_and_node(
         held = cursor.fetchone()[0]
     if not held:
         raise LeaseLost(run_id)
+
+
+_NODE_WRITE_SQL = (
+    "WITH "
+    + _LEASE_CTE
+    + ", "
+    + _EVENTS_CTE.format(source="lease")
+    + ", na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
+    " error = %s::jsonb, attempt = %s, finished_at = to_timestamp(%s::float8),"
+    " worker = %s FROM lease"
+    " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
+    " RETURNING 1), "
+    + _RECORDS_CTE.format(source="lease")
+    + " SELECT count(*) FROM lease"
+)
 
 
 def node_write_statement(
@@ -343,47 +314,29 @@ def node_write_statement(
 ) -> tuple[str, list[Any]]:
     """One fenced statement writing events, a node record and staged records.
 
-    It returns one row, the count of lease rows: 0 means the lease is lost.
+    A `record` that replaces a waiting one (an approval decided) updates its row; any
+    other is inserted with the staged ones. The statement returns one row, the count of
+    lease rows: 0 means the lease is lost.
     """
-    replacing = record is not None and replace_waiting
+    replacing = record if record is not None and replace_waiting else None
     inserts = list(staged)
-    if record is not None and not replacing:
+    if record is not None and replacing is None:
         inserts.append(record)
-    params: list[Any] = [run_id, token]
-    if events:
-        params += _event_params(run_id, events)
-    if replacing:
-        assert record is not None
+    params: list[Any] = [run_id, token, *_event_params(events)]
+    if replacing is not None:
         params += [
-            record.status,
-            _dumps(record.output),
-            _dumps(record.error),
-            record.attempts,
-            record.finished_at,
+            replacing.status,
+            _dumps(replacing.output),
+            _dumps(replacing.error),
+            replacing.attempts,
+            replacing.finished_at,
             worker,
-            record.node_id,
+            replacing.node_id,
         ]
-    if inserts:
-        params += _record_params(inserts, worker)
-    return _node_write_sql(len(events), replacing, len(inserts)), params
-
-
-@functools.lru_cache(maxsize=512)
-def _node_write_sql(events: int, replacing: bool, inserts: int) -> str:
-    parts = [_LEASE_CTE]
-    if events:
-        parts.append(_events_cte(events, "lease"))
-    if replacing:
-        parts.append(
-            "na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
-            " error = %s::jsonb, attempt = %s, finished_at = to_timestamp(%s::float8),"
-            " worker = %s FROM lease"
-            " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
-            " RETURNING 1)"
-        )
-    if inserts:
-        parts.append(_records_cte(inserts, "lease"))
-    return "WITH " + ", ".join(parts) + " SELECT count(*) FROM lease"
+    else:
+        params += [None, None, None, None, None, None, None]  # matches no row
+    params += _record_params(inserts, worker)
+    return _NODE_WRITE_SQL, params
 
 
 class AsyncWriter:
@@ -391,9 +344,8 @@ class AsyncWriter:
     loop (psycopg's async driver, prepared statements).
 
     The engine waits on every node write; doing it on the loop saves a hand-off to the
-    database thread and back on each one. Writes through here are serialised (one
-    connection, one lock), and `quiesce()` lets a caller wait until none is in flight
-    before it writes through the database thread.
+    database thread and back on each one. Writes through here are serialised, in the
+    order they were submitted (one connection, one FIFO lock).
     """
 
     def __init__(self) -> None:
@@ -435,10 +387,6 @@ class AsyncWriter:
         if not row or not row[0]:
             raise LeaseLost(run_id)
 
-    async def quiesce(self) -> None:
-        async with self.lock:
-            return
-
     async def close(self) -> None:
         if self._conn is not None:
             await self._conn.close()
@@ -468,20 +416,14 @@ def write_final(
     A suspended run that received new decisions while it ran goes back to `pending` (the
     caller enqueues it). Returns (status written, batch id).
     """
-    if len(events) > EVENTS_PER_STATEMENT:
-        with transaction.atomic():
-            head = len(events) - EVENTS_PER_STATEMENT
-            write_events_and_node(run_id, token, worker, events[:head], None, False, staged)
-            last_seq = last_seq if last_seq is not None else events[-1].seq
-            return write_final(run_id, token, events[head:], final, last_seq)
     with connection.cursor() as cursor:
         cursor.execute(*final_statement(run_id, token, events, final, last_seq, staged, worker))
         row = cursor.fetchone()
     return outcome_from_row(run_id, row)
 
 
-_FINAL_RUN_CTE = (
-    "run AS (UPDATE flows_run SET"
+_FINAL_SQL = (
+    "WITH run AS (UPDATE flows_run SET"
     " status = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
     "   THEN 'pending' ELSE %s END,"
     " enqueued_at = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
@@ -491,18 +433,12 @@ _FINAL_RUN_CTE = (
     " last_seq = GREATEST(last_seq, COALESCE(%s::int, last_seq)),"
     " finished_at = CASE WHEN %s::bool THEN now() ELSE NULL END,"
     " worker = '', lease_expires_at = NULL"
-    " WHERE id = %s::uuid AND worker = %s RETURNING id, status, batch_id)"
+    " WHERE id = %s::uuid AND worker = %s RETURNING id, status, batch_id), "
+    + _EVENTS_CTE.format(source="run")
+    + ", "
+    + _RECORDS_CTE.format(source="run")
+    + " SELECT status, batch_id FROM run"
 )
-
-
-@functools.lru_cache(maxsize=256)
-def _final_sql(events: int, staged: int) -> str:
-    parts = [_FINAL_RUN_CTE]
-    if events:
-        parts.append(_events_cte(events, "run"))
-    if staged:
-        parts.append(_records_cte(staged, "run"))
-    return "WITH " + ", ".join(parts) + " SELECT status, batch_id FROM run"
 
 
 def final_statement(
@@ -514,7 +450,7 @@ def final_statement(
     staged: Sequence[NodeRecord] = (),
     worker: str = "",
 ) -> tuple[str, list[Any]]:
-    """The one statement of `write_final`, for at most EVENTS_PER_STATEMENT events."""
+    """The one statement of `write_final`."""
     terminal = final.status in ("completed", "failed", "cancelled")
     if last_seq is None and events:
         last_seq = events[-1].seq
@@ -534,9 +470,9 @@ def final_statement(
         run_id,
         token,
     ]
-    params += _event_params(run_id, events)
+    params += _event_params(events)
     params += _record_params(staged, worker)
-    return _final_sql(len(events), len(staged)), params
+    return _FINAL_SQL, params
 
 
 def outcome_from_row(run_id: str, row: Sequence[Any] | None) -> tuple[str, str | None]:
