@@ -187,6 +187,8 @@ class CompiledFlow:
     order: list[str]
     output_ids: list[str]
     leaf_ids: list[str]
+    #: The nodes with no dependencies, in IR order: what a fresh run starts with.
+    root_ids: list[str]
 
 
 def _compile_map(values: Mapping[str, str]) -> list[tuple[str, Expression]]:
@@ -260,7 +262,8 @@ def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]
     _link_reviews(steps)
     output_ids = [n.id for n in flow.nodes if isinstance(n, OutputNode)]
     leaf_ids = [n.id for n in flow.nodes if not graph.dependents[n.id]]
-    return CompiledFlow(flow, steps, graph.order, output_ids, leaf_ids)
+    root_ids = [node_id for node_id in graph.order if not dependencies[node_id]]
+    return CompiledFlow(flow, steps, graph.order, output_ids, leaf_ids, root_ids)
 
 
 def _link_reviews(steps: dict[str, Step]) -> None:
@@ -420,10 +423,13 @@ class _Execution:
         self.failure: dict[str, Any] | None = None
         self.unavailable: CheckpointUnavailable | None = None
         self.cancel_reason: str | None = None
+        #: A failure, a cancellation or an unavailable store: start nothing more.
+        self.stopping = False
         self.seq = self.checkpoint.last_seq
         self.t0 = time.perf_counter()
         self.wall0 = time.time()
-        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.loop = asyncio.get_running_loop()
+        self.done: asyncio.Future[None] = self.loop.create_future()
         self.deadlines = Deadlines()
         self.stage_node = getattr(engine.store, "stage_node", None)
         self.save_node = engine.store.save_node
@@ -473,8 +479,12 @@ class _Execution:
             loop = asyncio.get_running_loop()
             timer = loop.call_later(self.compiled.flow.timeout_s, self._cancel, "timeout")
         try:
-            for node_id in self.compiled.order:
-                if node_id not in self.status and self.remaining[node_id] == 0:
+            if self.status:  # resumed: whatever has nothing left to wait for
+                for node_id in self.compiled.order:
+                    if node_id not in self.status and self.remaining[node_id] == 0:
+                        self._start(node_id)
+            else:
+                for node_id in self.compiled.root_ids:
                     self._start(node_id)
             if self.active:
                 await self.done
@@ -526,17 +536,10 @@ class _Execution:
         await cancel.wait()
         self._cancel("cancelled")
 
-    @property
-    def stopping(self) -> bool:
-        return (
-            self.failure is not None
-            or self.cancel_reason is not None
-            or self.unavailable is not None
-        )
-
     def _cancel(self, reason: str) -> None:
         if self.cancel_reason is None:
             self.cancel_reason = reason
+        self.stopping = True
         for node_id in list(self.started):
             self.tasks[node_id].cancel()
 
@@ -570,16 +573,15 @@ class _Execution:
 
     def _result(self) -> dict[str, Any]:
         ids = self.compiled.output_ids or self.compiled.leaf_ids
-        return {i: self.values.get(i) for i in ids if self.status.get(i) == COMPLETED}
+        values, status = self.values, self.status
+        return {i: values.get(i) for i in ids if status.get(i) == COMPLETED}
 
     # ------------------------------------------------------------------ scheduling
 
     def _start(self, node_id: str) -> None:
         self.status[node_id] = RUNNING
         self.active += 1
-        self.tasks[node_id] = asyncio.get_running_loop().create_task(
-            self._execute(self.steps[node_id])
-        )
+        self.tasks[node_id] = self.loop.create_task(self._execute(self.steps[node_id]))
 
     async def _execute(self, step: Step) -> None:
         # Stopping cancels only nodes that have started (see _cancel); one that was
@@ -623,10 +625,14 @@ class _Execution:
                     output, attempts = await self._invoke(
                         step, inputs, node_id, self.tasks[node_id]
                     )
+                    try:  # _check_output, inline
+                        self.sizes[node_id] = check_size(output, self.max_value_bytes)
+                    except ValueTooLarge as exc:
+                        failure = _too_large(node_id, "output", exc)
+                        raise _NodeFailure(failure, attempts) from None
                     record = NodeRecord(
                         node_id, COMPLETED, output, None, inputs, attempts, started_at, time.time()
                     )
-                    self._check_output(step, record)
                 else:
                     record = await self._run_node(step, started_at)
                     if record is not None and record.status == COMPLETED:
@@ -657,13 +663,14 @@ class _Execution:
             else:
                 await self.save_node(self.run_id, record)
             self.checkpoint.nodes[node_id] = record
+            output = record.output
             self.emit(
                 ev.NODE_OUTPUT,
                 node_id,
-                {"output": record.output, "attempts": record.attempts},
+                {"output": output, "attempts": record.attempts},
                 (time.perf_counter() - started) * 1000.0,
             )
-            self._release(step, COMPLETED)
+            self._release(step, COMPLETED, output)
         except asyncio.CancelledError:
             if self.status.get(node_id) == RUNNING:
                 del self.status[node_id]
@@ -674,7 +681,8 @@ class _Execution:
             self._fail(node_id, _error("internal_error", f"{type(exc).__name__}: {exc}"))
         finally:
             self.started.discard(node_id)
-            self.budgets.pop(node_id, None)
+            if self.budgets:  # only nodes that evaluated a CEL program have one
+                self.budgets.pop(node_id, None)
             del self.tasks[node_id]
             self.active -= 1
             if self.active == 0 and not self.done.done():
@@ -701,10 +709,11 @@ class _Execution:
         except ValueTooLarge as exc:
             raise _NodeFailure(_too_large(step.id, "output", exc), record.attempts) from None
 
-    def _release(self, step: Step, status: str) -> None:
+    def _release(self, step: Step, status: str, output: Any = None) -> None:
+        """Record `step`'s outcome and start the dependents it was the last wait of."""
         self.status[step.id] = status
         if status == COMPLETED:
-            self.values[step.id] = self.checkpoint.nodes[step.id].output
+            self.values[step.id] = output
         else:
             self.values[step.id] = None
             self.sizes[step.id] = measure(None)
@@ -721,6 +730,7 @@ class _Execution:
         """Stop every node without an outcome: the run continues from its checkpoints."""
         if self.unavailable is None:
             self.unavailable = exc
+            self.stopping = True
             current = asyncio.current_task()
             for other in list(self.started):
                 if self.tasks[other] is not current:
@@ -730,6 +740,7 @@ class _Execution:
         self.status[node_id] = FAILED
         if self.failure is None:
             self.failure = {**error, "node": node_id}
+            self.stopping = True
             for other in list(self.started):
                 if other != node_id:
                     self.tasks[other].cancel()
@@ -930,12 +941,15 @@ class _Execution:
             step.retry, step.timeout_s = _call_policy(step.node, tool)
         retry = step.retry
         max_attempts = retry.max_attempts if retry else 1
-        timeout = step.timeout_s or self.engine.limits.default_timeout_s
-        per_tool = self.engine.tool_slots(tool.spec.id, tool)
-        limiter = self.engine.limiter
+        engine = self.engine
+        timeout = step.timeout_s or engine.limits.default_timeout_s
+        tool_id = tool.spec.id
+        known = engine._per_tool  # tool_slots, without its call once the tool is known
+        per_tool = known[tool_id] if tool_id in known else engine.tool_slots(tool_id, tool)
+        limiter = engine.limiter
         attempt = 1
         deadlines = self.deadlines
-        slots = self.engine.slots
+        slots = engine.slots
         if task is None:
             task = asyncio.current_task()
             assert task is not None
@@ -1146,6 +1160,7 @@ class _Execution:
             self.emit(ev.NODE_FAILED, node_id, {"error": record.error})
             self.status[node_id] = FAILED
             self.failure = {**(record.error or {}), "node": node_id}
+            self.stopping = True
             return
         if not decision.approved and node.on_reject == "skip":
             self.rejected.add(node_id)

@@ -10,7 +10,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from flows.core.registry import Registry
 
@@ -60,9 +60,9 @@ class ToolSpec:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ToolContext:
-    """What a running tool may know about where it runs."""
+class ToolContext(NamedTuple):
+    """What a running tool may know about where it runs. (Immutable; a tuple, as the
+    engine makes one per call and a frozen dataclass costs twice as much to build.)"""
 
     run_id: str
     node_id: str
