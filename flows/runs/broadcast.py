@@ -96,7 +96,8 @@ class RunBroadcaster:
         self.watch = watch if watch is not None else RunWatch()
         self.chunk = chunk
         self._outbox: asyncio.Queue[list[Event] | None] = asyncio.Queue()
-        self._task = asyncio.get_running_loop().create_task(self._loop())
+        #: started by the first publish: a run nobody watches costs no task
+        self._task: asyncio.Task[None] | None = None
 
     def unwatched(self) -> bool:
         """Nobody watched the run when its worker last looked (claim, lease renewal)."""
@@ -105,10 +106,14 @@ class RunBroadcaster:
     def publish(self, events: list[Event]) -> None:
         """Hand committed events over (never blocks), unless nobody watches the run."""
         if events and not self.unwatched():
+            if self._task is None:
+                self._task = asyncio.get_running_loop().create_task(self._loop())
             self._outbox.put_nowait(events)
 
     async def close(self, timeout: float = 5.0) -> None:
         """Wait (bounded) until every published event has been handed to the channel layer."""
+        if self._task is None:
+            return
         self._outbox.put_nowait(None)
         try:
             await asyncio.wait_for(self._task, timeout)
