@@ -219,6 +219,7 @@ def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]
         graph.gates,
     )
     tools: dict[str, Tool | None] = {}  # one catalogue lookup per tool, not per node
+    policies: dict[str, tuple[Retry | None, float | None]] = {}
     steps: dict[str, Step] = {}
     for node in flow.nodes:
         calls = isinstance(node, ToolNode | MapNode)
@@ -228,7 +229,7 @@ def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]
             join_source = None
             if calls:
                 inputs = _compile_map(node.inputs)  # type: ignore[union-attr]
-                if not inputs and isinstance(node, ToolNode):
+                if not inputs and all_joins and isinstance(node, ToolNode):
                     join_source, inputs = _resolve_join(
                         nodes, node, dependencies[node.id], all_joins
                     )
@@ -244,20 +245,28 @@ def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]
                 tool = tools[tool_id] = catalog.get(tool_id)
             if tool is None:
                 raise EngineError(f"node '{node.id}': unknown tool '{tool_id}'")
-            retry, timeout_s = _call_policy(node, tool)
-        steps[node.id] = Step(
-            id=node.id,
-            node=node,
-            deps=dependencies[node.id],
-            dependents=dependents[node.id],
-            gates=gates.get(node.id, []),
-            when=when,
-            inputs=inputs,
-            join_source=join_source,
-            tool=tool,
-            retry=retry,
-            timeout_s=timeout_s,
-            plain_inputs=all(expression.program is None for _, expression in inputs),
+            if retry is not None or timeout_s is not None:
+                retry, timeout_s = _call_policy(node, tool)
+            elif tool_id in policies:  # the tool's own policy: one per tool, not per node
+                retry, timeout_s = policies[tool_id]
+            else:
+                retry, timeout_s = policies[tool_id] = _call_policy(node, tool)
+        node_id = node.id
+        steps[node_id] = Step(  # positional: 10,000 keyword calls cost a visible share
+            node_id,
+            node,
+            dependencies[node_id],
+            dependents[node_id],
+            gates.get(node_id, []),
+            when,
+            inputs,
+            join_source,
+            tool,
+            retry,
+            timeout_s,
+            None,
+            None,
+            not inputs or all(expression.program is None for _, expression in inputs),
         )
     _link_reviews(steps)
     output_ids = [n.id for n in flow.nodes if isinstance(n, OutputNode)]
