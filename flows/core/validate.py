@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -312,6 +313,8 @@ class _Checker:
         self.flow_joins = {id(join) for join in flow.joins}
         self.found: list[tuple[tuple[Any, ...], int, ValidationIssue]] = []
         self.graph: FlowGraph | None = None
+        #: The graph's topological order (None while unknown or when it has a cycle).
+        self.order: list[str] | None = None
         self.sites: dict[str, list[ExpressionSite]] = {
             node_id: list(expression_sites(node)) for node_id, node in self.nodes.items()
         }
@@ -375,6 +378,10 @@ class _Checker:
             self.check_join(join, node=None, prefix=f"joins[{index}]")
         unique = len(self.nodes) == len(self.flow.nodes)
         self.graph = build_graph(self.flow, self.sites if unique else None)
+        try:  # one order for the output schemas and the graph checks; None with a cycle
+            self.order = topological_order(self.graph)
+        except ValueError:
+            self.order = None
         self._infer_outputs()
         dead: set[str] = set()
         sites = self.sites
@@ -991,7 +998,9 @@ class _Checker:
         assert self.graph is not None
         graph = _without_self_loops(self.graph)
         try:
-            order = topological_order(graph)
+            order = self.order
+            if order is None or graph is not self.graph:
+                order = topological_order(graph)
         except ValueError:
             cycle = find_cycle(graph)
             assert cycle is not None
@@ -1189,7 +1198,8 @@ class _Checker:
     def _infer_outputs(self) -> None:
         """The output schema of every node, dependencies first (a cycle just leaves gaps)."""
         assert self.graph is not None
-        for node_id in _dependency_first_order(self.graph):
+        order = self.order
+        for node_id in order if order is not None else _dependency_first_order(self.graph):
             self._outputs[node_id] = self._compute_output(self.nodes[node_id])
 
     def _output_schema(self, node_id: str) -> JsonSchema | None:
@@ -1288,7 +1298,7 @@ def _names(names: Iterable[str]) -> str:
 
 
 def _without_self_loops(graph: FlowGraph) -> FlowGraph:
-    if not any(n in deps for n, deps in graph.dependencies.items()):
+    if not any(map(operator.contains, graph.dependencies.values(), graph.dependencies)):
         return graph
     dependencies = {n: [d for d in deps if d != n] for n, deps in graph.dependencies.items()}
     dependents = {n: [d for d in deps if d != n] for n, deps in graph.dependents.items()}
