@@ -124,18 +124,24 @@ def test_events_of_a_slow_node_are_stored_while_it_runs(user, make_version, inpr
     assert stored == ["n1", "n2"]
 
 
-def test_a_fast_unwatched_run_of_two_nodes_costs_three_statements(
-    user, make_version, inprocess, monkeypatch
-):
-    # Given a count of the statements the worker sends
-    sent: list[str] = []
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements the worker sends from its run loop, by their first two words."""
+    statements: list[str] = []
     real_fetchone = store.AsyncWriter.fetchone
 
     async def counting_fetchone(self, sql, params):
-        sent.append(sql.split()[0] + " " + sql.split()[1])
+        statements.append(sql.split()[0] + " " + sql.split()[1])
         return await real_fetchone(self, sql, params)
 
     monkeypatch.setattr(store.AsyncWriter, "fetchone", counting_fetchone)
+    return statements
+
+
+def test_a_fast_unwatched_run_of_two_nodes_costs_three_statements(
+    user, make_version, inprocess, sent
+):
+    # Given a count of the statements the worker sends (`sent`)
     version = make_version(chain(2, tool="t_noop"))
     run = services.run_create(user=user, flow_version_id=version.id, run_input={})
 
@@ -161,19 +167,11 @@ def test_a_fast_unwatched_run_of_two_nodes_costs_three_statements(
 
 
 def test_siblings_that_finish_together_are_committed_together(
-    user, make_version, inprocess, monkeypatch
+    user, make_version, inprocess, sent
 ):
-    # Given a count of the node statements the worker sends, and a join after 30 parallel
-    # nodes that looks, from another connection, for its 30 predecessors' records
+    # Given a count of the statements the worker sends (`sent`), and a join after 30
+    # parallel nodes that looks, from another connection, for its 30 predecessors' records
     width = 30
-    sent: list[str] = []
-    real_fetchone = store.AsyncWriter.fetchone
-
-    async def counting_fetchone(self, sql, params):
-        sent.append(sql.split()[0] + " " + sql.split()[1])
-        return await real_fetchone(self, sql, params)
-
-    monkeypatch.setattr(store.AsyncWriter, "fetchone", counting_fetchone)
     seen: list[int] = []
 
     def committed_count(run_id: str) -> int:
