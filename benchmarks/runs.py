@@ -520,7 +520,7 @@ def bench_latency(user: Any, log_dir: Path, quick: bool) -> None:
     print("event latency, emission in the worker -> arrival at a websocket client (Daphne)")
     p50, p99, raw50, raw99 = pct(engine, 0.5), pct(engine, 0.99), pct(raw, 0.5), pct(raw, 0.99)
     print(f"  run events ({len(engine)}): p50 {p50:6.2f} ms   p99 {p99:6.2f} ms")
-    print(f"  floor: raw channels group_send ({len(raw)}): p50 {raw50:6.2f} ms   p99 {raw99:6.2f}")
+    print(f"  floor: raw channels group_send ({len(raw)}): p50 {raw50:6.2f} ms  p99 {raw99:.2f} ms")
     print(
         f"  against the floor: p50 {p50 / raw50:.1f}x (target <= 2x), "
         f"p99 {p99 / raw99:.1f}x (target <= 3x)"
