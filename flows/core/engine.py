@@ -75,6 +75,8 @@ FAILED: Final = "failed"
 WAITING: Final = "waiting"
 RUNNING: Final = "running"
 _FINISHED = frozenset({COMPLETED, SKIPPED, FAILED})
+#: Node kinds as tuples: `isinstance(x, A | B)` builds the union object on every call.
+_CALLS = (ToolNode, MapNode)
 
 
 class EngineError(Exception):
@@ -222,7 +224,7 @@ def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]
     policies: dict[str, tuple[Retry | None, float | None]] = {}
     steps: dict[str, Step] = {}
     for node in flow.nodes:
-        calls = isinstance(node, ToolNode | MapNode)
+        calls = isinstance(node, _CALLS)
         try:
             when = compile_expression(node.when) if node.when else None
             inputs: list[tuple[str, Expression]] = []

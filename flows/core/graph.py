@@ -32,6 +32,8 @@ from flows.core.ir import (
 RUN_INPUT = "input"
 MAP_LOCALS = frozenset({"item", "index"})
 JOIN_LOCALS = frozenset({"source"})
+#: Node kinds as tuples: `isinstance(x, A | B)` builds the union object on every call.
+_ROUTERS = (BranchNode, SwitchNode)
 
 
 _gc_lock = threading.Lock()
@@ -178,7 +180,7 @@ def build_graph(flow: Flow, sites: Mapping[str, list[ExpressionSite]] | None = N
         for before in node.after:
             if before in nodes:
                 own[before] = None
-        if isinstance(node, BranchNode | SwitchNode):
+        if isinstance(node, _ROUTERS):
             for arm, targets in arm_targets(node):
                 for target in targets:
                     if target in nodes:

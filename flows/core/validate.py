@@ -93,6 +93,9 @@ _SCHEMA_HINT = "The IR JSON Schema (`python manage.py ir_schema`) lists every al
 _FORM_EXAMPLE = (
     '{"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]}'
 )
+#: Node kinds as tuples: `isinstance(x, A | B)` builds the union object on every call.
+_CALLS = (ToolNode, MapNode)
+_ROUTERS = (BranchNode, SwitchNode)
 
 
 @dataclass(frozen=True)
@@ -358,7 +361,7 @@ class _Checker:
     def _node_field_paths(self, node: Node) -> list[str]:
         paths = [f"after[{i}]" for i in range(len(node.after))]
         paths += [site.field for site in self.sites.get(node.id, [])]
-        if isinstance(node, ToolNode | MapNode):
+        if isinstance(node, _CALLS):
             paths += [f"inputs.{name}" for name in node.inputs]
         for arm, targets in _arms(node):
             paths += [f"{arm}[{i}]" for i in range(len(targets))]
@@ -390,12 +393,12 @@ class _Checker:
                 continue  # the duplicate itself is reported; its contents would mislead
             # Only the checks that apply to the node's kind are called (each would return at
             # once otherwise; at 10,000 nodes the calls add up). Their order is kept.
-            calls = isinstance(node, ToolNode | MapNode)
+            calls = isinstance(node, _CALLS)
             if calls:
                 self.check_tool(node)
             if node.after:
                 self.check_after(node)
-            if isinstance(node, BranchNode | SwitchNode):
+            if isinstance(node, _ROUTERS):
                 dead |= self.check_arms(node)
             if sites[node.id]:
                 dead |= self.check_sites(node)
@@ -528,7 +531,7 @@ class _Checker:
     # per node
 
     def check_tool(self, node: Node) -> None:
-        if isinstance(node, ToolNode | MapNode) and node.tool not in self.specs:
+        if isinstance(node, _CALLS) and node.tool not in self.specs:
             self.add(
                 "unknown_tool",
                 f"Node `{node.id}` calls tool `{node.tool}`, which is not in the tool catalogue.",
@@ -536,7 +539,7 @@ class _Checker:
                 field="tool",
                 hint=self._tool_hint(node.tool),
             )
-        elif isinstance(node, ToolNode | MapNode) and node.tool in self.refused_tools:
+        elif isinstance(node, _CALLS) and node.tool in self.refused_tools:
             self.add(
                 "tool_not_permitted",
                 f"Node `{node.id}` calls tool `{node.tool}`, which you may not use: "
@@ -755,7 +758,7 @@ class _Checker:
             target, what = {"type": "boolean"}, f"Branch `{node.id}` condition"
         elif isinstance(node, MapNode) and site.field == "items":
             target, what = {"type": "array"}, f"Map `{node.id}` items"
-        elif isinstance(node, ToolNode | MapNode) and site.field.startswith("inputs."):
+        elif isinstance(node, _CALLS) and site.field.startswith("inputs."):
             spec = self.specs.get(node.tool)
             name = site.field.removeprefix("inputs.")
             target = spec.input_properties().get(name) if spec else None
@@ -793,7 +796,7 @@ class _Checker:
         )
 
     def check_inputs(self, node: Node) -> None:
-        if not isinstance(node, ToolNode | MapNode):
+        if not isinstance(node, _CALLS):
             return
         spec = self.specs.get(node.tool)
         if spec is None:
