@@ -77,6 +77,8 @@ RUNNING: Final = "running"
 _FINISHED = frozenset({COMPLETED, SKIPPED, FAILED})
 #: Node kinds as tuples: `isinstance(x, A | B)` builds the union object on every call.
 _CALLS = (ToolNode, MapNode)
+#: More dependents than this start with the garbage collector paused (see _release).
+_WIDE = 256
 
 
 class EngineError(Exception):
@@ -731,6 +733,16 @@ class _Execution:
             self.skips += 1
         if self.stopping:
             return
+        if len(step.dependents) > _WIDE:
+            # Thousands of tasks at once: without the pause, the collector would run
+            # dozens of times over them (and promote them) before any of them has run.
+            with paused_gc():
+                self._start_ready(step)
+        else:
+            self._start_ready(step)
+
+    def _start_ready(self, step: Step) -> None:
+        """Start the dependents of `step` that it was the last wait of."""
         remaining = self.remaining
         for dependent in step.dependents:
             remaining[dependent] -= 1
