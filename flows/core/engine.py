@@ -77,6 +77,8 @@ RUNNING: Final = "running"
 _FINISHED = frozenset({COMPLETED, SKIPPED, FAILED})
 #: Node kinds as tuples: `isinstance(x, A | B)` builds the union object on every call.
 _CALLS = (ToolNode, MapNode)
+#: Builds a ToolContext (a named tuple) without its Python-level `__new__`: once per call.
+_new_context = tuple.__new__
 #: More dependents than this start with the garbage collector paused (see _release).
 _WIDE = 256
 
@@ -182,6 +184,8 @@ class Step:
     reviewed_by: str | None = None
     #: Every input is a literal or a plain path: evaluated without the budget machinery.
     plain_inputs: bool = False
+    #: It has arm gates or a `when` guard (else only a skipped dependency can skip it).
+    guarded: bool = True
 
 
 @dataclass(slots=True)
@@ -271,6 +275,7 @@ def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]
             None,
             None,
             not inputs or all(expression.program is None for _, expression in inputs),
+            node_id in gates or when is not None,
         )
     _link_reviews(steps)
     output_ids = [n.id for n in flow.nodes if isinstance(n, OutputNode)]
@@ -457,11 +462,11 @@ class _Execution:
         data: dict[str, Any] | None = None,
         duration_ms: float | None = None,
     ) -> None:
-        self.seq += 1
+        self.seq = seq = self.seq + 1
         elapsed = time.perf_counter() - self.t0
         self.sink_emit(
             Event(
-                self.seq,
+                seq,
                 type_,
                 self.wall0 + elapsed,
                 self.run_id,
@@ -611,10 +616,10 @@ class _Execution:
                 # The checks that need no evaluation run inline; only a `when` guard
                 # costs a coroutine (this runs once per node, so calls add up).
                 reason = None
-                if step.gates or (step.deps and (self.skips or self.rejected)):
+                if step.guarded or self.skips or self.rejected:
                     reason = self._blocked_reason(step)
-                if reason is None and step.when is not None:
-                    reason = await self._guard_reason(step)
+                    if reason is None and step.when is not None:
+                        reason = await self._guard_reason(step)
                 if reason is not None:
                     await self._commit(NodeRecord(node_id, SKIPPED), step)
                     self.emit(ev.NODE_SKIPPED, node_id, {"reason": reason})
@@ -627,10 +632,10 @@ class _Execution:
                     inputs = None
                     if step.reviewed_by is not None:
                         inputs = self._reviewed_inputs(step)
+                    elif not step.inputs:
+                        inputs = {}  # nothing to evaluate, nothing to measure
                     if inputs is None:
-                        if not step.inputs and step.join_source is None:
-                            inputs = {}  # nothing to evaluate, nothing to measure
-                        elif step.plain_inputs:
+                        if step.plain_inputs:
                             inputs = self._plain_inputs(step)
                         else:
                             inputs = await self._inputs(step)
@@ -697,8 +702,8 @@ class _Execution:
             if self.budgets:  # only nodes that evaluated a CEL program have one
                 self.budgets.pop(node_id, None)
             del self.tasks[node_id]
-            self.active -= 1
-            if self.active == 0 and not self.done.done():
+            self.active = active = self.active - 1
+            if not active and not self.done.done():
                 self.done.set_result(None)
 
     async def _commit(self, record: NodeRecord, step: Step | None = None) -> None:
@@ -738,8 +743,12 @@ class _Execution:
             # dozens of times over them (and promote them) before any of them has run.
             with paused_gc():
                 self._start_ready(step)
-        else:
-            self._start_ready(step)
+            return
+        remaining = self.remaining  # _start_ready, inline: most nodes have few dependents
+        for dependent in step.dependents:
+            remaining[dependent] -= 1
+            if remaining[dependent] == 0 and dependent not in self.status:
+                self._start(dependent)
 
     def _start_ready(self, step: Step) -> None:
         """Start the dependents of `step` that it was the last wait of."""
@@ -987,7 +996,7 @@ class _Execution:
                         await slots.take()
                     try:
                         deadlines.add(task, timeout)
-                        context = ToolContext(self.run_id, node_id, attempt)
+                        context = _new_context(ToolContext, (self.run_id, node_id, attempt, None))
                         if limiter is not None:
                             async with limiter.slot(tool.spec.id):
                                 output = await tool.invoke(inputs, context)

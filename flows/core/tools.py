@@ -119,9 +119,8 @@ class FunctionTool:
         self._wants_context = "context" in inspect.signature(function).parameters
 
     async def invoke(self, inputs: dict[str, Any], context: ToolContext) -> Any:
-        kwargs = dict(inputs)
-        if self._wants_context:
-            kwargs["context"] = context
+        # `**kwargs` hands the function a dict of its own: no copy needed without context
+        kwargs = {**inputs, "context": context} if self._wants_context else inputs
         if self._is_async:
             return await self.function(**kwargs)
         if self._inline:
