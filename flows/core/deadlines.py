@@ -3,14 +3,13 @@
 `asyncio.timeout()` schedules and cancels a timer handle on every tool call, which is a
 large share of the engine's per-node cost. A run instead registers each call's deadline
 here, keyed by the task making the call (a task makes one call at a time), and one
-ticker task cancels the calls that overran. A timeout fires at most one tick late: a
+ticking timer cancels the calls that overran. A timeout fires at most one tick late: a
 tenth of the shortest timeout in force, between 1 ms and 50 ms.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 
 
@@ -19,7 +18,9 @@ class Deadlines:
         self._entries: dict[asyncio.Task[object], float] = {}
         self._expired: set[asyncio.Task[object]] = set()
         self._tick = 0.05
-        self._ticker: asyncio.Task[None] | None = None
+        # A timer callback rather than a ticker task: a run that never waits on a tool
+        # then costs no task, no sleep and no cancellation to wait for at its end.
+        self._timer: asyncio.TimerHandle | None = None
         self._loop = asyncio.get_running_loop()
 
     def add(self, task: asyncio.Task[object], seconds: float) -> None:
@@ -28,8 +29,8 @@ class Deadlines:
         self._entries[task] = time.monotonic() + seconds
         if seconds < self._tick * 10:
             self._tick = min(max(seconds / 10, 0.001), 0.05)
-        if self._ticker is None:
-            self._ticker = self._loop.create_task(self._run())
+        if self._timer is None:
+            self._timer = self._loop.call_later(self._tick, self._check)
 
     def expired(self, task: asyncio.Task[object]) -> bool:
         """Whether `task` was cancelled for overrunning; clears the cancellation if so."""
@@ -42,18 +43,15 @@ class Deadlines:
     def discard(self, task: asyncio.Task[object]) -> None:
         self._entries.pop(task, None)
 
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._tick)
-            now = time.monotonic()
-            for task, deadline in list(self._entries.items()):
-                if deadline <= now and task not in self._expired:
-                    self._expired.add(task)
-                    task.cancel()
+    def _check(self) -> None:
+        now = time.monotonic()
+        for task, deadline in list(self._entries.items()):
+            if deadline <= now and task not in self._expired:
+                self._expired.add(task)
+                task.cancel()
+        self._timer = self._loop.call_later(self._tick, self._check)
 
     async def close(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
