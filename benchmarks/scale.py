@@ -9,12 +9,12 @@ tracemalloc sees during the run.
 Figures are in CPU µs per node (or per item) of this process, after a warm-up: the
 machine is shared, so wall time would measure the neighbours; everything measured here
 runs on one thread and never sleeps. Validate + compile is the best of several runs (five
-at the largest sizes; both pause the garbage collector). An engine run is the mean over
-runs of about 40,000 nodes in all (at least five runs, at most 400): the collector stays
-on, and the full collections that the runs' records and events cause come every few runs
-at 1,000 nodes but in every run at 10,000, so a best run would hide them at the small
-sizes only. Each run gets a fresh in-memory checkpoint store, as a worker's runs do not
-keep each other's.
+at the largest sizes; both pause the garbage collector). Engine runs take turns by size,
+about 10,000 nodes of each size a round, and a size's figure is the median round: the
+collector stays on, and the full collections that the runs' records and events cause come
+every few runs at 1,000 nodes but in every run at 10,000, so a best run would hide them at
+the small sizes only. Each run gets a fresh in-memory checkpoint store, as a worker's runs
+do not keep each other's.
 Targets: validate + compile at most 30 µs per node at 10,000 nodes; an engine run at
 10,000 nodes within 1.15x the cost per node at 1,000.
 """
@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,6 +43,8 @@ from flows.core.validate import validate_flow
 TARGET_COMPILE_US = 30.0
 #: engine run per node at 10,000 nodes / at 1,000, at most
 TARGET_LINEAR = 1.15
+#: rounds of engine runs (every size, about 10,000 nodes each, per round)
+ROUNDS = 5
 
 
 async def noop() -> dict[str, bool]:
@@ -138,24 +141,39 @@ def bench_compile(data: dict, cat: InMemoryCatalog, repeat: int) -> float:
     return min(samples[1:])
 
 
-def bench_run(data: dict, cat: InMemoryCatalog, repeat: int) -> float:
-    """Mean µs per node of in-memory engine runs (events kept in a list)."""
+def bench_runs(
+    build: Callable[[int], dict], sizes: list[int], cat: InMemoryCatalog
+) -> dict[int, float]:
+    """µs per node of in-memory engine runs (events kept in a list) at each size.
+
+    The sizes take turns: each round runs every size over about 10,000 nodes (ten runs of
+    1,000, one of 10,000), so a busy neighbour slows every size alike. A size's figure is
+    the median over the rounds of its mean in a round, full collections included.
+    """
     engine = Engine(cat, limits=EngineLimits(max_concurrency=256))
-    compiled = engine.compile(parse_flow(data))
-    nodes = len(data["nodes"])
+    compiled = {size: engine.compile(parse_flow(build(size))) for size in sizes}
+    per_round = max(sizes)
 
-    async def many() -> list[float]:
-        samples = []
-        for index in range(repeat + 1):
-            sink = ListSink()
-            engine.store = InMemoryCheckpointStore()
-            start = time.process_time()
-            result = await engine.run(compiled, {}, run_id=f"scale-{index}", sink=sink)
-            samples.append((time.process_time() - start) / nodes * 1e6)
-            assert result.status == "completed", result.error
-        return samples[1:]
+    async def many() -> dict[int, list[float]]:
+        samples: dict[int, list[float]] = {size: [] for size in sizes}
+        for round_ in range(ROUNDS + 1):  # the first round warms up
+            for size in sizes:
+                spent = 0.0
+                runs = max(1, per_round // size)
+                for index in range(runs):
+                    sink = ListSink()
+                    engine.store = InMemoryCheckpointStore()
+                    start = time.process_time()
+                    result = await engine.run(
+                        compiled[size], {}, run_id=f"scale-{round_}-{index}", sink=sink
+                    )
+                    spent += time.process_time() - start
+                    assert result.status == "completed", result.error
+                if round_:
+                    samples[size].append(spent / (runs * size) * 1e6)
+        return samples
 
-    return statistics.fmean(asyncio.run(many()))
+    return {size: statistics.median(kept) for size, kept in asyncio.run(many()).items()}
 
 
 def bench_map(items: int, cat: InMemoryCatalog, repeat: int) -> tuple[float, float]:
@@ -195,20 +213,18 @@ def main() -> None:
     cat = catalog()
     print(
         f"{'graph':<16}{'nodes':>8}{'validate+compile':>18}{'engine run':>12}"
-        "   (CPU µs per node: best run, mean of runs)"
+        "   (CPU µs per node: best run; median round)"
     )
     worst = 0.0
     growth: dict[str, float] = {}
     shapes = (("chain", chain_flow), ("data chain", data_chain_flow), ("fan-out", fan_flow))
     for shape, build in shapes:
-        runs: dict[int, float] = {}
+        runs = bench_runs(build, sizes, cat)
         for size in sizes:
-            data = build(size)
-            compile_us = bench_compile(data, cat, repeats(size, args.budget))
-            run_us = runs[size] = bench_run(data, cat, max(5, min(400, 2 * args.budget // size)))
+            compile_us = bench_compile(build(size), cat, repeats(size, args.budget))
             if size >= 10_000 and shape != "data chain":  # the target's shapes
                 worst = max(worst, compile_us)
-            print(f"{shape:<16}{size:>8}{compile_us:>18.1f}{run_us:>12.1f}")
+            print(f"{shape:<16}{size:>8}{compile_us:>18.1f}{runs[size]:>12.1f}")
         if 1_000 in runs and 10_000 in runs:
             growth[shape] = runs[10_000] / runs[1_000]
     if worst:
