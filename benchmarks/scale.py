@@ -6,15 +6,15 @@ Shapes: a chain (each node after the one before), a data chain (each node readin
 one before) and a fan-out (one root, the rest all after it), at each size (the node
 count, root included). Then a map node over 1,000 to 100,000 items, with the peak memory
 tracemalloc sees during the run.
-Figures are in CPU µs per node (or per item) of this process, after a warm-up: the
+Figures are in CPU µs per node (or per item) of this process, after a warm-up round: the
 machine is shared, so wall time would measure the neighbours; everything measured here
-runs on one thread and never sleeps. Validate + compile is the best of several runs (five
-at the largest sizes; both pause the garbage collector). Engine runs take turns by size,
-about 10,000 nodes of each size a round, and a size's figure is the median round: the
+runs on one thread and never sleeps. The sizes take turns, about 10,000 nodes of each size
+a round, so a busy neighbour slows every size alike. Validate + compile is a size's best
+round (both pause the garbage collector). An engine run is a size's median round: the
 collector stays on, and the full collections that the runs' records and events cause come
-every few runs at 1,000 nodes but in every run at 10,000, so a best run would hide them at
-the small sizes only. Each run gets a fresh in-memory checkpoint store, as a worker's runs
-do not keep each other's.
+every few runs at 1,000 nodes but in every run at 10,000, so a best round would hide them
+at the small sizes only. Each run gets a fresh in-memory checkpoint store, as a worker's
+runs do not keep each other's.
 Targets: validate + compile at most 30 µs per node at 10,000 nodes; an engine run at
 10,000 nodes within 1.15x the cost per node at 1,000.
 """
@@ -120,29 +120,35 @@ def map_flow(items: int) -> dict:
     }
 
 
-def repeats(size: int, budget: int) -> int:
-    """Runs at `size`: about `budget` nodes in all, at least five and at most twenty."""
-    return max(5, min(20, budget // size))
+def bench_compiles(
+    build: Callable[[int], dict], sizes: list[int], cat: InMemoryCatalog, rounds: int
+) -> dict[int, float]:
+    """µs per node of validate_flow on the raw IR (as the API does on save), then of
+    parsing and compiling it (as a worker does on its first run of a version).
 
-
-def bench_compile(data: dict, cat: InMemoryCatalog, repeat: int) -> float:
-    """Best µs per node of validate_flow on the raw IR (as the API does on save), then of
-    parsing and compiling it (as a worker does on its first run of a version)."""
+    Like the engine runs, the sizes take turns, about 10,000 nodes of each a round; a
+    size's figure is its best round (both steps pause the collector, so nothing is hidden).
+    """
     engine = Engine(cat)
-    nodes = len(data["nodes"])
-    samples = []
-    for _ in range(repeat + 1):
-        start = time.process_time()
-        issues = validate_flow(data, cat)
-        with paused_gc():  # as the worker parses and compiles a version
-            engine.compile(parse_flow(data))
-        samples.append((time.process_time() - start) / nodes * 1e6)
-        assert not issues, issues[:3]
-    return min(samples[1:])
+    flows = {size: build(size) for size in sizes}
+    per_round = max(sizes)
+    samples: dict[int, list[float]] = {size: [] for size in sizes}
+    for round_ in range(rounds + 1):  # the first round warms up
+        for size, data in flows.items():
+            runs = max(1, per_round // size)
+            start = time.process_time()
+            for _ in range(runs):
+                issues = validate_flow(data, cat)
+                with paused_gc():  # as the worker parses and compiles a version
+                    engine.compile(parse_flow(data))
+                assert not issues, issues[:3]
+            if round_:
+                samples[size].append((time.process_time() - start) / (runs * size) * 1e6)
+    return {size: min(kept) for size, kept in samples.items()}
 
 
 def bench_runs(
-    build: Callable[[int], dict], sizes: list[int], cat: InMemoryCatalog
+    build: Callable[[int], dict], sizes: list[int], cat: InMemoryCatalog, rounds: int
 ) -> dict[int, float]:
     """µs per node of in-memory engine runs (events kept in a list) at each size.
 
@@ -156,7 +162,7 @@ def bench_runs(
 
     async def many() -> dict[int, list[float]]:
         samples: dict[int, list[float]] = {size: [] for size in sizes}
-        for round_ in range(ROUNDS + 1):  # the first round warms up
+        for round_ in range(rounds + 1):  # the first round warms up
             for size in sizes:
                 spent = 0.0
                 runs = max(1, per_round // size)
@@ -207,21 +213,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,100,1000,10000")
     parser.add_argument("--items", default="1000,10000,100000")
-    parser.add_argument("--budget", type=int, default=20_000, help="nodes per measurement")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds after the warm-up")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     cat = catalog()
     print(
         f"{'graph':<16}{'nodes':>8}{'validate+compile':>18}{'engine run':>12}"
-        "   (CPU µs per node: best run; median round)"
+        "   (CPU µs per node: best round; median round)"
     )
     worst = 0.0
     growth: dict[str, float] = {}
     shapes = (("chain", chain_flow), ("data chain", data_chain_flow), ("fan-out", fan_flow))
     for shape, build in shapes:
-        runs = bench_runs(build, sizes, cat)
+        compiles = bench_compiles(build, sizes, cat, args.rounds)
+        runs = bench_runs(build, sizes, cat, args.rounds)
         for size in sizes:
-            compile_us = bench_compile(build(size), cat, repeats(size, args.budget))
+            compile_us = compiles[size]
             if size >= 10_000 and shape != "data chain":  # the target's shapes
                 worst = max(worst, compile_us)
             print(f"{shape:<16}{size:>8}{compile_us:>18.1f}{runs[size]:>12.1f}")
