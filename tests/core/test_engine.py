@@ -466,3 +466,31 @@ async def test_a_crash_between_checkpoints_resumes_without_rerunning_completed_n
 
     assert result.status == "completed"
     assert [recorder.count(n) for n in ("one", "two", "three")] == [1, 2, 1]
+
+
+async def test_a_wide_fan_out_runs_every_branch_and_leaves_the_collector_on(engine, recorder):
+    # Given a root with 300 dependents (the engine starts wide fan-outs with the garbage
+    # collector paused) and a join after them
+    import gc
+
+    branches = [
+        {"id": f"b{i}", "type": "tool", "tool": "noop", "after": ["root"]} for i in range(300)
+    ]
+    join = {"id": "join", "type": "tool", "tool": "noop", "after": [b["id"] for b in branches]}
+    ir = flow({"id": "root", "type": "tool", "tool": "noop"}, *branches, join, max_steps=400)
+    was_enabled = gc.isenabled()
+
+    # When it runs
+    result, sink = await run(engine, ir)
+
+    # Then every node ran once, each committed before the join started, and the
+    # collector is as it was
+    assert result.status == "completed"
+    assert sorted(node for node, _ in recorder.calls) == sorted(
+        ["root", "join", *(b["id"] for b in branches)]
+    )
+    started = {e.node_id: e.seq for e in sink.events if e.type == "node.started"}
+    finished = {e.node_id: e.seq for e in sink.events if e.type == "node.output"}
+    assert all(finished[b["id"]] < started["join"] for b in branches)
+    assert set(result.checkpoint.nodes) == {"root", "join", *(b["id"] for b in branches)}
+    assert gc.isenabled() == was_enabled
