@@ -7,10 +7,11 @@ per node. The flush waits two loop turns when someone watches the run, and up to
 `UNWATCHED_FLUSH_S` when nobody does, so that a checkpoint or the outcome usually carries
 the events instead.
 
-Group commit: node records that arrive while a write is in flight wait for the next one
-and are committed together, in one fenced statement — the siblings of a fan-out that
-finish together cost one commit, not one each. Every `commit` still returns only once
-its record is durable, so no successor starts before its inputs are committed.
+Group commit: a node record that arrives while nothing is being written is written at
+once by the node's own task; records that arrive while a write is in flight wait for the
+next one and are committed together, in one fenced statement — the siblings of a fan-out
+that finish together cost one or two commits, not one each. Every `commit` returns only
+once its record is durable, so no successor starts before its inputs are committed.
 
 Committed events go to the run's `RunBroadcaster` (broadcast.py), which sends them to the
 browser.
@@ -92,6 +93,8 @@ class RunEventWriter:
         self._flush_due: asyncio.Handle | None = None
         self._flush: asyncio.Task[None] | None = None
         self._committer: asyncio.Task[None] | None = None
+        #: a node's own task is writing its record (see commit)
+        self._writing = False
         self.broadcaster = RunBroadcaster(self.run_id, layer=layer, watch=watch, chunk=chunk)
 
     # ------------------------------------------------------------------ EventSink
@@ -116,16 +119,40 @@ class RunEventWriter:
     async def commit(self, record: NodeRecord, *, replace_waiting: bool = False) -> None:
         """Commit a node record with the events so far; returns once it is durable.
 
-        The record joins the next group commit: the one about to start, or, when a write
-        is in flight, the one that follows it.
+        With no write in flight the caller writes it at once, in its own task (a chain's
+        every node: no hand-off). Otherwise the record joins the next group commit, which
+        the committer task writes when the one in flight is done.
         """
         if self.lease_lost:
             raise LeaseLost(self.run_id)
+        if self._committer is None and not self._writing:
+            await self._commit_now(record, replace_waiting)
+            return
         durable = self._loop.create_future()
         self._queued.append(_Queued(record, replace_waiting, durable))
         if self._committer is None:
             self._committer = self._loop.create_task(self._commit_queued())
         await durable
+
+    async def _commit_now(self, record: NodeRecord, replace_waiting: bool) -> None:
+        self._writing = True
+        events, staged = self._take(), self._take_staged()
+        try:
+            if replace_waiting:
+                await self._write(events, record, True, staged)
+            else:
+                await self._write(events, None, False, [*staged, record])
+        except LeaseLost:
+            self.lease_lost = True
+            raise
+        except BaseException:
+            self._pending[:0] = events
+            self._staged[:0] = staged
+            raise
+        finally:
+            self._writing = False
+        self._publish(events)
+        self._written()
 
     async def _commit_queued(self) -> None:
         """Write queued records, a group per statement, until none is left."""
@@ -211,7 +238,8 @@ class RunEventWriter:
         self._flush_due = None
         if not (self._pending or self._staged) or self._ending:
             return
-        if self._committer is not None or (self._flush is not None and not self._flush.done()):
+        writing = self._writing or self._committer is not None
+        if writing or (self._flush is not None and not self._flush.done()):
             return  # a write is under way; when it ends it looks again (_written)
         self._flush = self._loop.create_task(self.flush())
 
