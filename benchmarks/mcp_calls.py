@@ -17,19 +17,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.local_servers import mcp_http_subprocess  # noqa: E402
 from tools_registry.kinds.mcp import McpEndpoint, mcp_call_tool  # noqa: E402
 from tools_registry.kinds.mcp_sessions import close_stdio_sessions  # noqa: E402
 
@@ -51,33 +48,6 @@ def subject() -> tuple[str, list[str], list[str], str, dict[str, Any]]:
         return ("mcp-server-time get_current_time", ["-m", "mcp_server_time"],
                 ["-c", TIME_SERVER_OVER_HTTP], "get_current_time", {"timezone": "UTC"})
     return ("test server add", [TEST_SERVER], [TEST_SERVER, "--port"], "add", {"a": 2, "b": 3})
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def http_server(command: list[str]) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen([sys.executable, *command, str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the Streamable HTTP server did not start") from None
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 async def timed_calls(endpoint: McpEndpoint, tool: str, arguments: dict[str, Any],
@@ -132,7 +102,7 @@ async def measure(calls: int, fresh: int) -> None:
               f"target warm <= {WARM_TARGET_MS:g} ms: {verdict}"))
     close_stdio_sessions()
 
-    with http_server(http_command) as url:
+    with mcp_http_subprocess(http_command) as url:
         http = McpEndpoint(name="bench", transport="streamable_http", url=url,
                            allowed_hosts=("127.0.0.1",))
         cold = (await timed_calls(http, tool, arguments, 1))[0]

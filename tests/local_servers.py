@@ -1,10 +1,15 @@
-"""Run a real socketserver on 127.0.0.1 in a thread for the length of a test."""
+"""Real local servers for tests and benchmarks: a socketserver in a thread, an MCP server in
+a subprocess."""
 
 from __future__ import annotations
 
 import contextlib
+import socket
 import socketserver
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from typing import TypeVar
 
@@ -22,3 +27,39 @@ def serving(server: Server) -> Iterator[Server]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def mcp_http_subprocess(arguments: list[str], timeout: float = 30.0) -> Iterator[str]:
+    """`python <arguments> <port>` serving Streamable HTTP MCP on a free port; its URL once
+    the port accepts connections. The process is stopped afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, *arguments, str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"the MCP server {arguments} did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

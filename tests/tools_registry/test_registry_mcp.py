@@ -3,10 +3,7 @@ started by the tests (a stdio subprocess, and Streamable HTTP on 127.0.0.1)."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ from django.test import override_settings
 from flows.core.engine import Engine
 from flows.core.ir import parse_flow
 from flows.core.tools import RetryableToolError, ToolContext, ToolError
+from tests.local_servers import free_port, mcp_http_subprocess
 from tools_registry.catalog import registry_catalog
 from tools_registry.kinds.mcp_sessions import close_stdio_sessions
 from tools_registry.models import McpServer, Tool
@@ -37,38 +35,11 @@ def _stop_stdio_servers() -> Iterator[None]:
     close_stdio_sessions()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def http_server_url() -> Iterator[str]:
     """A Streamable HTTP MCP server in a subprocess, for the whole module."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, SERVER_SCRIPT, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the MCP test server did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with mcp_http_subprocess([SERVER_SCRIPT, "--port"], timeout=20) as url:
+        yield url
 
 
 def call(tool_id: str, inputs: dict[str, Any]) -> Any:
