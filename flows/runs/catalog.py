@@ -13,6 +13,7 @@ import importlib
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TypeGuard
 
 from flows.core.ir import Join
 from flows.core.tools import InMemoryCatalog, Tool, ToolCatalog, ToolSpec
@@ -63,7 +64,7 @@ def _current() -> _Snapshot:
     """
     global _snapshot
     snapshot = _snapshot
-    if snapshot is None or time.monotonic() - snapshot.taken_at > conf.tools_ttl_s():
+    if not _fresh(snapshot):
         from tools_registry.catalog import registry_catalog, registry_fingerprint, registry_joins
 
         fingerprint = registry_fingerprint()
@@ -78,18 +79,15 @@ def _current() -> _Snapshot:
     return snapshot
 
 
-def snapshot_fresh() -> bool:
-    """Whether the registry snapshot is recent enough to use without a query."""
-    snapshot = _snapshot
+def _fresh(snapshot: _Snapshot | None) -> TypeGuard[_Snapshot]:
+    """Whether `snapshot` is recent enough to use without a query."""
     return snapshot is not None and time.monotonic() - snapshot.taken_at <= conf.tools_ttl_s()
 
 
 def fresh_snapshot() -> tuple[ToolCatalog, list[Join]] | None:
     """The snapshot's catalogue and joins if recent enough to use without a query, else None."""
     snapshot = _snapshot
-    if snapshot is None or time.monotonic() - snapshot.taken_at > conf.tools_ttl_s():
-        return None
-    return snapshot.catalog, snapshot.joins
+    return (snapshot.catalog, snapshot.joins) if _fresh(snapshot) else None
 
 
 def forget_snapshot() -> None:

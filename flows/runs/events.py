@@ -83,8 +83,6 @@ class RunEventWriter:
         self.pg = pg
         self.lease_lost = False
         self.last_seq = 0
-        #: statements written for this run (benchmarks and tests read it)
-        self.writes = 0
         self._pending: list[Event] = []
         self._staged: list[NodeRecord] = []
         self._queued: list[_Queued] = []
@@ -136,12 +134,24 @@ class RunEventWriter:
 
     async def _commit_now(self, record: NodeRecord, replace_waiting: bool) -> None:
         self._writing = True
-        events, staged = self._take(), self._take_staged()
         try:
             if replace_waiting:
-                await self._write(events, record, True, staged)
+                await self._write_records(record, [])
             else:
-                await self._write(events, None, False, [*staged, record])
+                await self._write_records(None, [record])
+        finally:
+            self._writing = False
+        self._written()
+
+    async def _write_records(
+        self, replacing: NodeRecord | None, inserts: list[NodeRecord]
+    ) -> None:
+        """One statement: the events so far, the staged records, `inserts`, and `replacing`
+        (a waiting record decided). On failure the events and staged records are kept for
+        the next write; on success the events go to the broadcaster."""
+        events, staged = self._take(), self._take_staged()
+        try:
+            await self._write(events, replacing, replacing is not None, staged + inserts)
         except LeaseLost:
             self.lease_lost = True
             raise
@@ -149,10 +159,7 @@ class RunEventWriter:
             self._pending[:0] = events
             self._staged[:0] = staged
             raise
-        finally:
-            self._writing = False
         self._publish(events)
-        self._written()
 
     async def _commit_queued(self) -> None:
         """Write queued records, a group per statement, until none is left."""
@@ -164,26 +171,15 @@ class RunEventWriter:
                     continue
                 replacing = next((q for q in group if q.replace_waiting), None)
                 inserts = [q.record for q in group if q is not replacing]
-                events, staged = self._take(), self._take_staged()
                 try:
-                    await self._write(
-                        events,
-                        replacing.record if replacing is not None else None,
-                        replacing is not None,
-                        staged + inserts,
+                    await self._write_records(
+                        replacing.record if replacing is not None else None, inserts
                     )
-                except LeaseLost as exc:
-                    self.lease_lost = True
-                    _settle(group, exc)
-                    continue
                 except BaseException as exc:
-                    self._pending[:0] = events
-                    self._staged[:0] = staged
                     _settle(group, exc)
                     if isinstance(exc, asyncio.CancelledError):
                         raise
                     continue
-                self._publish(events)
                 _settle(group)
         finally:
             self._committer = None
@@ -252,18 +248,13 @@ class RunEventWriter:
         """Commit the buffered events now (fenced), then hand them to the broadcaster."""
         if (not self._pending and not self._staged) or self.lease_lost:
             return
-        events, staged = self._take(), self._take_staged()
         try:
-            await self._write(events, None, False, staged)
+            await self._write_records(None, [])
         except LeaseLost:
-            self.lease_lost = True
             return
         except Exception:
             logger.exception("storing events of run %s failed; retrying with the next", self.run_id)
-            self._pending[:0] = events
-            self._staged[:0] = staged
             return
-        self._publish(events)
         self._written()
 
     # ------------------------------------------------------------------ statements
@@ -276,7 +267,6 @@ class RunEventWriter:
         staged: list[NodeRecord],
     ) -> None:
         """One fenced statement, on the loop's own connection when there is one."""
-        self.writes += 1
         if self.pg is not None:
             sql, params = node_write_statement(
                 self.run_id, self.token, self.worker, events, record, replace_waiting, staged
@@ -304,7 +294,6 @@ class RunEventWriter:
             raise LeaseLost(self.run_id)
         events, staged = self._take(), self._take_staged()
         args = (self.run_id, self.token, events, final, self.last_seq or None, staged, self.worker)
-        self.writes += 1
         try:
             if self.pg is not None:
                 # After any node write still in flight: the connection's lock is FIFO.

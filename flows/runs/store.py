@@ -166,7 +166,11 @@ class Claim:
     watched: bool = True
 
 
-_CLAIM_SQL = """
+#: Whether someone has the run open in a browser (see watchers): read by the claim and
+#: each lease renewal.
+_WATCHED = "COALESCE(watched_until > now(), false)"
+
+_CLAIM_SQL = f"""
     UPDATE flows_run SET status = 'running', worker = %s,
         lease_expires_at = now() + make_interval(secs => %s::float8),
         attempts = attempts + 1, started_at = COALESCE(started_at, now()),
@@ -174,7 +178,7 @@ _CLAIM_SQL = """
     WHERE id = %s::uuid AND status IN ('pending', 'running')
       AND (worker = '' OR lease_expires_at IS NULL OR lease_expires_at < now())
     RETURNING flow_version_id, input, cancel_requested, attempts, started_at,
-        waiting, decisions, batch_id, now(), COALESCE(watched_until > now(), false)
+        waiting, decisions, batch_id, now(), {_WATCHED}
 """
 
 
@@ -506,7 +510,7 @@ def renew_lease(run_id: str, token: str, lease_s: float) -> Renewal | None:
         cursor.execute(
             "UPDATE flows_run SET lease_expires_at = now() + make_interval(secs => %s)"
             " WHERE id = %s AND worker = %s"
-            " RETURNING cancel_requested, COALESCE(watched_until > now(), false)",
+            f" RETURNING cancel_requested, {_WATCHED}",
             [lease_s, run_id, token],
         )
         row = cursor.fetchone()

@@ -22,9 +22,6 @@ from django.utils import timezone
 
 WATCH_TTL_S = 30
 
-#: The SQL a worker's statements return to read the mark (true while it has not expired).
-WATCHED_SQL = "COALESCE(watched_until > now(), false)"
-
 
 def mark_watched(run_id: str | uuid.UUID) -> None:
     from flows.models import Run

@@ -194,13 +194,10 @@ async def _with_own_client(endpoint: McpEndpoint, action: ClientAction) -> Any:
 
         return await _answered(endpoint, over_http)
 
-    from mcp import StdioServerParameters
     from mcp.client.stdio import stdio_client
 
     launch, secrets = await _launch(endpoint)
-    parameters = StdioServerParameters(
-        command=launch.command, args=list(launch.args), env=dict(launch.env) or None
-    )
+    parameters = launch.server_parameters()
     errlog = ServerErrlog()
 
     async def over_stdio() -> Any:

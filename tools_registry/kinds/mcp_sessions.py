@@ -72,6 +72,14 @@ class StdioLaunch:
         env = json.dumps(sorted(self.env)).encode()
         return self.command, self.args, hmac.new(_ENV_DIGEST_KEY, env, hashlib.sha256).hexdigest()
 
+    def server_parameters(self) -> Any:
+        """The `mcp` SDK's parameters that start this server."""
+        from mcp import StdioServerParameters
+
+        return StdioServerParameters(
+            command=self.command, args=list(self.args), env=dict(self.env) or None
+        )
+
 
 class ServerErrlog:
     """A server's stderr, in a temporary file the server writes straight into.
@@ -181,16 +189,13 @@ class StdioSession:
 
         One task enters and leaves the client, as its anyio task groups require.
         """
-        from mcp import Client, StdioServerParameters
+        from mcp import Client
         from mcp.client.stdio import stdio_client
 
         assert self._client is not None
-        parameters = StdioServerParameters(
-            command=self.launch.command, args=list(self.launch.args),
-            env=dict(self.launch.env) or None,
-        )
+        errlog = cast(TextIO, self.errlog.file)
         transport = _watched(
-            stdio_client(parameters, errlog=cast(TextIO, self.errlog.file)), self._output_ended
+            stdio_client(self.launch.server_parameters(), errlog=errlog), self._output_ended
         )
         try:
             async with contextlib.AsyncExitStack() as stack:
