@@ -52,8 +52,8 @@ if __name__ == "__main__":
 
 from celery import shared_task  # noqa: E402
 
-#: Each worker runs this many runs at once (a thread each, with its own event loop and
-#: database connection), so their commits share Postgres's WAL flushes.
+#: Each worker runs this many runs at once (its pool's threads hand them to the process's
+#: one run loop, where their node writes share commits).
 WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "4"))
 
 
@@ -220,7 +220,8 @@ class DurableRuns:
         self.user = user
         self.runner = runner
         self.engine = Engine(run_catalog(), store=InMemoryCheckpointStore())
-        self.loop = runner.runner_context().loop
+        #: the worker's run loop: the in-memory runs run there too
+        self.host = runner.run_host()
 
     def version(self, ir: dict[str, Any]) -> Any:
         from flows.models import Flow, FlowVersion
@@ -238,7 +239,7 @@ class DurableRuns:
         def once() -> float:
             start = time.perf_counter()
             run = self.engine.run(compiled, {}, run_id=uuid.uuid4().hex, sink=NullSink())
-            self.loop.run_until_complete(run)
+            self.host.run(run)
             return time.perf_counter() - start
 
         once()
@@ -248,16 +249,18 @@ class DurableRuns:
         """Median seconds of a durable run, and the statements it sent per node."""
         from flows.models import NodeAttempt, Run
 
-        pg = self.runner.runner_context().pg
         statements: list[int] = []
+
+        def sent() -> int:
+            return self.host.pg.statements + self.host.nodes_pg.statements
 
         def once() -> float:
             run = Run.objects.create(flow_version=version, requested_by=self.user)
-            sent = pg.statements
+            before = sent()
             start = time.perf_counter()
             status = self.runner.execute_run_sync(str(run.id))
             elapsed = time.perf_counter() - start
-            statements.append(pg.statements - sent)
+            statements.append(sent() - before)
             assert status == "completed", status
             assert NodeAttempt.objects.filter(run=run).count() == nodes
             return elapsed
@@ -275,7 +278,7 @@ def bench_durable(user: Any, nodes: int, repeat: int, quick: bool) -> None:
     memory = runs.memory(ir, repeat)
     durable, _ = runs.durable(runs.version(ir), nodes, repeat)
     per_node = (durable - memory) / nodes * 1e6
-    langgraph = langgraph_durable_cost(nodes, max(3, repeat // 3), runs.loop)
+    langgraph = langgraph_durable_cost(nodes, max(3, repeat // 3))
     print("durable cost per node (commit before successors start, events stored)")
     print(f"  runner + Postgres store, {nodes}-node chain: {durable / nodes * 1e6:8.0f} µs/node")
     print(f"  in-memory engine, same chain:           {memory / nodes * 1e6:8.0f} µs/node")
@@ -317,9 +320,7 @@ class LangGraphState(TypedDict):
     steps: Annotated[int, operator.add]
 
 
-def langgraph_durable_cost(
-    nodes: int, repeat: int, loop: asyncio.AbstractEventLoop
-) -> float | None:
+def langgraph_durable_cost(nodes: int, repeat: int) -> float | None:
     """LangGraph's cost of a checkpoint committed before the next step, same chain, same
     database: a Postgres-checkpointed run minus the same graph without a checkpointer."""
     try:
@@ -360,7 +361,7 @@ def langgraph_durable_cost(
             )
         return (stored - memory) / nodes * 1e6
 
-    return loop.run_until_complete(measure())
+    return asyncio.run(measure())
 
 
 # --------------------------------------------------------------------------- 2. throughput
@@ -569,7 +570,7 @@ def main() -> None:
     finally:
         from flows.runs import runner
 
-        runner.reset_runner_context()
+        runner.reset_run_host()
         connection.creation.destroy_test_db(original_name, verbosity=0)
         import redis
 

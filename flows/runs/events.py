@@ -7,11 +7,9 @@ per node. The flush waits two loop turns when someone watches the run, and up to
 `UNWATCHED_FLUSH_S` when nobody does, so that a checkpoint or the outcome usually carries
 the events instead.
 
-Group commit: a node record that arrives while nothing is being written is written at
-once by the node's own task; records that arrive while a write is in flight wait for the
-next one and are committed together, in one fenced statement — the siblings of a fan-out
-that finish together cost one or two commits, not one each. Every `commit` returns only
-once its record is durable, so no successor starts before its inputs are committed.
+Node records and event-only flushes go through the loop's `GroupCommit`
+(group_commit.py), shared by every run on the loop: records that arrive together, from
+one run's fan-out or from runs side by side, are committed in one fenced statement.
 
 Committed events go to the run's `RunBroadcaster` (broadcast.py), which sends them to the
 browser.
@@ -22,22 +20,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from flows.core.checkpoints import NodeRecord
 from flows.core.events import TERMINAL_RUN_EVENTS, Event
 from flows.runs.broadcast import RunBroadcaster
+from flows.runs.group_commit import GroupCommit
 from flows.runs.store import (
     AsyncWriter,
     DbThread,
     Final,
     LeaseLost,
+    NodeWrite,
     final_statement,
-    node_write_statement,
     outcome_from_row,
-    write_events_and_node,
     write_final,
+    write_nodes,
 )
 from flows.runs.watchers import RunWatch
 
@@ -51,13 +50,15 @@ logger = logging.getLogger(__name__)
 UNWATCHED_FLUSH_S = 0.02
 
 
-@dataclass(slots=True)
-class _Queued:
-    """A node record waiting for the next group commit, and whoever waits on it."""
+def group_commit(pg: AsyncWriter | None, db: DbThread) -> GroupCommit:
+    """The group commit of one event loop: on its own connection when it has one."""
+    if pg is not None:
+        return GroupCommit(pg.write_nodes)
 
-    record: NodeRecord
-    replace_waiting: bool
-    durable: asyncio.Future[None]
+    async def on_db_thread(parts: Sequence[NodeWrite]) -> set[str]:
+        return await db.call(write_nodes, parts)
+
+    return GroupCommit(on_db_thread)
 
 
 class RunEventWriter:
@@ -74,6 +75,7 @@ class RunEventWriter:
         layer: Any = None,
         watch: RunWatch | None = None,
         pg: AsyncWriter | None = None,
+        group: GroupCommit | None = None,
     ) -> None:
         self.claim = claim
         self.run_id = claim.run_id
@@ -81,18 +83,15 @@ class RunEventWriter:
         self.worker = worker
         self.db = db
         self.pg = pg
+        self.group = group if group is not None else group_commit(pg, db)
         self.lease_lost = False
         self.last_seq = 0
         self._pending: list[Event] = []
         self._staged: list[NodeRecord] = []
-        self._queued: list[_Queued] = []
         self._ending = False
         self._loop = asyncio.get_running_loop()
         self._flush_due: asyncio.Handle | None = None
         self._flush: asyncio.Task[None] | None = None
-        self._committer: asyncio.Task[None] | None = None
-        #: a node's own task is writing its record (see commit)
-        self._writing = False
         self.broadcaster = RunBroadcaster(self.run_id, layer=layer, watch=watch, chunk=chunk)
 
     # ------------------------------------------------------------------ EventSink
@@ -115,104 +114,25 @@ class RunEventWriter:
         self._schedule_flush()
 
     async def commit(self, record: NodeRecord, *, replace_waiting: bool = False) -> None:
-        """Commit a node record with the events so far; returns once it is durable.
-
-        With no write in flight the caller writes it at once, in its own task (a chain's
-        every node: no hand-off). Otherwise the record joins the next group commit, which
-        the committer task writes when the one in flight is done.
-        """
-        if self.lease_lost:
-            raise LeaseLost(self.run_id)
-        if self._committer is None and not self._writing:
-            await self._commit_now(record, replace_waiting)
-            return
-        durable = self._loop.create_future()
-        self._queued.append(_Queued(record, replace_waiting, durable))
-        if self._committer is None:
-            self._committer = self._loop.create_task(self._commit_queued())
-        await durable
-
-    async def _commit_now(self, record: NodeRecord, replace_waiting: bool) -> None:
-        self._writing = True
-        try:
-            if replace_waiting:
-                await self._write_records(record, [])
-            else:
-                await self._write_records(None, [record])
-        finally:
-            self._writing = False
+        """Commit a node record with the events so far; returns once it is durable."""
+        await self.group.commit(self, record, replace_waiting=replace_waiting)
         self._written()
 
-    async def _write_records(
-        self, replacing: NodeRecord | None, inserts: list[NodeRecord]
-    ) -> None:
-        """One statement: the events so far, the staged records, `inserts`, and `replacing`
-        (a waiting record decided). On failure the events and staged records are kept for
-        the next write; on success the events go to the broadcaster."""
-        events, staged = self._take(), self._take_staged()
-        try:
-            await self._write(events, replacing, replacing is not None, staged + inserts)
-        except LeaseLost:
-            self.lease_lost = True
-            raise
-        except BaseException:
-            self._pending[:0] = events
-            self._staged[:0] = staged
-            raise
-        self._publish(events)
+    # ------------------------------------------------------------------ WriteSource
 
-    async def _commit_queued(self) -> None:
-        """Write queued records, a group per statement, until none is left."""
-        try:
-            while self._queued:
-                group = self._next_group()
-                if self.lease_lost:
-                    _settle(group, LeaseLost(self.run_id))
-                    continue
-                replacing = next((q for q in group if q.replace_waiting), None)
-                inserts = [q.record for q in group if q is not replacing]
-                try:
-                    await self._write_records(
-                        replacing.record if replacing is not None else None, inserts
-                    )
-                except BaseException as exc:
-                    _settle(group, exc)
-                    if isinstance(exc, asyncio.CancelledError):
-                        raise
-                    continue
-                _settle(group)
-        finally:
-            self._committer = None
-            if self._queued:  # cancelled: nobody will write them
-                _settle(self._queued, asyncio.CancelledError())
-                self._queued = []
-            else:
-                self._written()
+    def take(self) -> tuple[list[Event], list[NodeRecord]]:
+        events, self._pending = self._pending, []
+        staged, self._staged = self._staged, []
+        return events, staged
 
-    def _next_group(self) -> list[_Queued]:
-        """Every queued record, except that one statement replaces at most one waiting
-        record (an approval decided): the others wait for the next statement."""
-        group: list[_Queued] = []
-        rest: list[_Queued] = []
-        replacing = False
-        for queued in self._queued:
-            if queued.replace_waiting and replacing:
-                rest.append(queued)
-                continue
-            replacing = replacing or queued.replace_waiting
-            group.append(queued)
-        self._queued = rest
-        return group
+    def give_back(self, events: list[Event], staged: list[NodeRecord]) -> None:
+        self._pending[:0] = events
+        self._staged[:0] = staged
+
+    def written(self, events: list[Event]) -> None:
+        self.broadcaster.publish(events)
 
     # ------------------------------------------------------------------ events alone
-
-    def _take(self) -> list[Event]:
-        events, self._pending = self._pending, []
-        return events
-
-    def _take_staged(self) -> list[NodeRecord]:
-        staged, self._staged = self._staged, []
-        return staged
 
     def _schedule_flush(self) -> None:
         # Let the engine reach its next checkpoint first: events committed with a node
@@ -234,9 +154,8 @@ class RunEventWriter:
         self._flush_due = None
         if not (self._pending or self._staged) or self._ending:
             return
-        writing = self._writing or self._committer is not None
-        if writing or (self._flush is not None and not self._flush.done()):
-            return  # a write is under way; when it ends it looks again (_written)
+        if self._flush is not None and not self._flush.done():
+            return  # a flush is under way; when it ends it looks again (_written)
         self._flush = self._loop.create_task(self.flush())
 
     def _written(self) -> None:
@@ -249,7 +168,7 @@ class RunEventWriter:
         if (not self._pending and not self._staged) or self.lease_lost:
             return
         try:
-            await self._write_records(None, [])
+            await self.group.commit(self)
         except LeaseLost:
             return
         except Exception:
@@ -257,46 +176,19 @@ class RunEventWriter:
             return
         self._written()
 
-    # ------------------------------------------------------------------ statements
-
-    async def _write(
-        self,
-        events: list[Event],
-        record: NodeRecord | None,
-        replace_waiting: bool,
-        staged: list[NodeRecord],
-    ) -> None:
-        """One fenced statement, on the loop's own connection when there is one."""
-        if self.pg is not None:
-            sql, params = node_write_statement(
-                self.run_id, self.token, self.worker, events, record, replace_waiting, staged
-            )
-            await self.pg.write(self.run_id, sql, params)
-            return
-        await self.db.call(
-            write_events_and_node,
-            self.run_id,
-            self.token,
-            self.worker,
-            events,
-            record,
-            replace_waiting,
-            staged,
-        )
-
     async def finish(self, final: Final) -> tuple[str, str | None]:
         """Commit the outcome, the last events and the lease release in one statement."""
-        for task in (self._committer, self._flush):
-            if task is not None and not task.done():
-                with contextlib.suppress(Exception):
-                    await task  # its records and events commit first (or come back)
+        if self._flush is not None and not self._flush.done():
+            with contextlib.suppress(Exception):
+                await self._flush  # its events commit first (or come back)
+        # A record whose node was cancelled while it waited is still written first.
+        await self.group.written_out(self)
         if self.lease_lost:
             raise LeaseLost(self.run_id)
-        events, staged = self._take(), self._take_staged()
+        events, staged = self.take()
         args = (self.run_id, self.token, events, final, self.last_seq or None, staged, self.worker)
         try:
             if self.pg is not None:
-                # After any node write still in flight: the connection's lock is FIFO.
                 row = await self.pg.fetchone(*final_statement(*args))
                 outcome = outcome_from_row(self.run_id, row)
             else:
@@ -304,7 +196,7 @@ class RunEventWriter:
         except LeaseLost:
             self.lease_lost = True
             raise
-        self._publish(events)
+        self.written(events)
         return outcome
 
     async def close(self, timeout: float = 5.0) -> None:
@@ -313,25 +205,9 @@ class RunEventWriter:
         if self._flush_due is not None:
             self._flush_due.cancel()
             self._flush_due = None
-        for task in (self._flush, self._committer):
-            if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
+        if self._flush is not None and not self._flush.done():
+            self._flush.cancel()
+            with contextlib.suppress(BaseException):
+                await self._flush
+        self.group.forget(self)
         await self.broadcaster.close(timeout)
-
-    def _publish(self, events: list[Event]) -> None:
-        self.broadcaster.publish(events)
-
-
-def _settle(group: list[_Queued], error: BaseException | None = None) -> None:
-    """Tell every waiter of `group` its record is durable, or why it is not."""
-    for queued in group:
-        if queued.durable.done():  # its node was cancelled meanwhile
-            continue
-        if error is None:
-            queued.durable.set_result(None)
-        elif isinstance(error, asyncio.CancelledError):
-            queued.durable.cancel()
-        else:
-            queued.durable.set_exception(error)

@@ -1,10 +1,12 @@
 """Executes one run: claim its lease, compile its version (cached), run the engine, finish.
 
-`execute_run_sync(run_id)` is what the Celery task calls. Each worker thread keeps one
-event loop, one database thread and one engine for its whole life, so a short run pays for
-none of their set-up (nor for new Redis connections). Compiled flows are shared by every
-thread of the process (`COMPILED`): a version is compiled once per process and per
-snapshot of the registry's tools and joins.
+`execute_run_sync(run_id)` is what the Celery task calls. Every run of a worker process
+executes on the process's one `RunHost`: one event loop in its own thread, with its
+database threads, its connections and the registry snapshot, so a short run pays for
+none of their set-up (nor for new Redis connections). Runs side by side on that loop
+share its group commit (group_commit.py): their node records are committed together.
+Compiled flows are shared by the whole process (`COMPILED`): a version is compiled once
+per process and per snapshot of the registry's tools and joins.
 
 While the engine runs, a heartbeat renews the lease every `poll_s` and reads
 `cancel_requested`; a cancel request or the run timeout cancels the running nodes, and a
@@ -22,8 +24,9 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Coroutine
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -41,6 +44,7 @@ from flows.runs.batches import batch_advance
 from flows.runs.catalog import forget_snapshot, fresh_snapshot, run_catalog, run_joins
 from flows.runs.checkpoint_store import PostgresCheckpointStore
 from flows.runs.events import RunEventWriter
+from flows.runs.group_commit import GroupCommit
 from flows.runs.limits import RedisToolLimiter, ToolLimit
 from flows.runs.store import (
     DATABASE_UNAVAILABLE,
@@ -63,13 +67,14 @@ logger = logging.getLogger(__name__)
 
 WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 
+T = TypeVar("T")
+
 
 def _tool_limit(tool_id: str) -> ToolLimit | None:
     limits = conf.tool_limits()
     if tool_id in limits:
         return ToolLimit.from_dict(limits[tool_id])
-    context = getattr(_local, "context", None)
-    catalog = context.engine.catalog if context is not None else run_catalog()
+    catalog = _host.catalog if _host is not None else run_catalog()
     tool = catalog.get(tool_id)
     concurrency = tool.spec.config.concurrency if tool is not None else None
     return ToolLimit(concurrency=concurrency) if concurrency else None
@@ -133,37 +138,50 @@ class CompiledCache:
 COMPILED = CompiledCache()
 
 
-@dataclass
-class RunnerContext:
-    """What one worker thread keeps between runs."""
+class RunHost:
+    """Where a worker process executes its runs: one event loop in a thread of its own.
 
-    loop: asyncio.AbstractEventLoop
-    db: DbThread
-    store: PostgresCheckpointStore
-    engine: Engine
-    #: the snapshot's joins list `engine.joins` was copied from (its identity keys COMPILED)
-    joins: list[Join] = field(default_factory=list)
-    pg: AsyncWriter = field(default_factory=AsyncWriter)
+    The threads of the worker's pool hand each run to the loop and wait for its outcome;
+    the runs then share the loop's connections: `pg` for claims and outcomes, and
+    `group`, the group commit of their node records, on a connection of its own.
+    """
 
-    @classmethod
-    def create(cls) -> RunnerContext:
-        loop = asyncio.new_event_loop()
-        db = DbThread()
-        store = PostgresCheckpointStore(db)
-        asyncio.set_event_loop(loop)
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        self.db = DbThread(threads=DB_THREADS)
+        self.store = PostgresCheckpointStore(self.db)
+        self.pg = AsyncWriter()
+        self.nodes_pg = AsyncWriter()
+        self.group = GroupCommit(self.nodes_pg.write_nodes)
         # Tools without a limit never touch Redis, so the limiter costs them nothing.
-        limiter = RedisToolLimiter(conf.redis_url(), _tool_limit, prefix=conf.redis_prefix())
-        joins = run_joins()
-        engine = Engine(
-            run_catalog(),
-            store=store,
-            limits=EngineLimits(
-                max_concurrency=conf.max_concurrency(), expressions=conf.expression_limits()
-            ),
-            limiter=limiter,
-            joins=joins,
+        self.limiter = RedisToolLimiter(conf.redis_url(), _tool_limit, prefix=conf.redis_prefix())
+        self.limits = EngineLimits(
+            max_concurrency=conf.max_concurrency(), expressions=conf.expression_limits()
         )
-        return cls(loop, db, store, engine, joins)
+        self.catalog: ToolCatalog = run_catalog()
+        #: the snapshot's joins list (its identity keys COMPILED)
+        self.joins: list[Join] = run_joins()
+        self._thread = threading.Thread(target=self._serve, name="dynamicflow-runs", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run `coroutine` on the host's loop and wait for its result (from another thread)."""
+        if threading.current_thread() is self._thread:
+            coroutine.close()
+            raise RuntimeError("a run cannot be executed from the run loop itself")
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def engine(self) -> Engine:
+        """An engine for one run (its node slots are the run's own), over the snapshot."""
+        return Engine(
+            self.catalog, store=self.store, limits=self.limits, limiter=self.limiter,
+            joins=self.joins,
+        )  # fmt: skip
 
     async def refresh_tools(self) -> None:
         """Pick up registry changes (at most every few seconds): the process's snapshot
@@ -174,55 +192,75 @@ class RunnerContext:
         else:
             catalog = await self.db.call(run_catalog)
             joins = await self.db.call(run_joins)
-        if catalog is not self.engine.catalog or joins is not self.joins:
-            self.engine.catalog = catalog
-            self.engine.joins = list(joins)
-            self.joins = joins
+        self.catalog, self.joins = catalog, joins
 
-    async def compiled_flow(self, version_id: int) -> CompiledFlow:
-        compiled = COMPILED.get(version_id, self.engine, self.joins)
+    async def compiled_flow(self, engine: Engine, version_id: int) -> CompiledFlow:
+        compiled = COMPILED.get(version_id, engine, self.joins)
         if compiled is None:
             ir = await self.db.call(fetch_ir, version_id)
             with paused_gc():
                 flow = parse_flow(ir)
             try:
-                compiled = COMPILED.compile(version_id, self.engine, self.joins, flow)
+                compiled = COMPILED.compile(version_id, engine, self.joins, flow)
             except EngineError:
                 # A tool saved a moment ago is not in this process's snapshot yet: read
                 # the registry again before calling the flow invalid.
                 forget_snapshot()
                 await self.refresh_tools()
-                compiled = COMPILED.compile(version_id, self.engine, self.joins, flow)
+                engine.catalog, engine.joins = self.catalog, list(self.joins)
+                compiled = COMPILED.compile(version_id, engine, self.joins, flow)
         return compiled
 
+    def close(self) -> None:
+        """Close the connections and sandboxes, stop the loop and its threads."""
 
-_local = threading.local()
+        async def closing() -> None:
+            await close_loop_sandboxes()
+            await self.pg.close()
+            await self.nodes_pg.close()
+
+        with contextlib.suppress(Exception):
+            self.run(closing())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+        self.loop.close()
+        self.db.shutdown()
 
 
-def runner_context() -> RunnerContext:
-    context = getattr(_local, "context", None)
-    if context is None:
-        context = _local.context = RunnerContext.create()
-    return context
+#: Database threads of a host: lease renewals, checkpoints of resumed runs, approvals.
+DB_THREADS = 4
+
+_host: RunHost | None = None
+_host_lock = threading.Lock()
 
 
-def reset_runner_context() -> None:
-    """Forget this thread's loop and engine and the process's compiled flows (tests that
-    swap the catalogue)."""
+def run_host() -> RunHost:
+    """This process's run host, started on first use (and again in a forked child)."""
+    global _host
+    host = _host
+    if host is None or host.pid != os.getpid():
+        with _host_lock:
+            if _host is None or _host.pid != os.getpid():
+                _host = RunHost()
+            host = _host
+    return host
+
+
+def reset_run_host() -> None:
+    """Stop this process's run host and forget the compiled flows (tests that swap the
+    catalogue)."""
+    global _host
     COMPILED.clear()
-    context = getattr(_local, "context", None)
-    if context is not None:
-        _local.context = None
-        context.loop.run_until_complete(close_loop_sandboxes())
-        context.loop.run_until_complete(context.pg.close())
-        context.db.shutdown()
-        context.loop.close()
+    with _host_lock:
+        host, _host = _host, None
+    if host is not None and host.pid == os.getpid():
+        host.close()
 
 
 def execute_run_sync(run_id: str) -> str | None:
     """Execute (or continue) the run; returns the status written, or None if not claimed."""
-    context = runner_context()
-    return context.loop.run_until_complete(execute_run(context, str(run_id)))
+    host = run_host()
+    return host.run(execute_run(host, str(run_id)))
 
 
 def _decision(data: dict[str, Any]) -> ApprovalDecision:
@@ -254,11 +292,11 @@ def _steps_open(run_id: str, requests: dict[str, Any]) -> dict[str, Any]:
     return steps_open(run_id=run_id, requests=requests)
 
 
-async def execute_run(context: RunnerContext, run_id: str) -> str | None:
-    await context.refresh_tools()
+async def execute_run(host: RunHost, run_id: str) -> str | None:
+    await host.refresh_tools()
     token = f"{WORKER_NAME}:{uuid.uuid4().hex[:12]}"
     lease = conf.lease_s()
-    row = await context.pg.fetchone(*claim_statement(run_id, token, lease))
+    row = await host.pg.fetchone(*claim_statement(run_id, token, lease))
     claim = claim_from_row(run_id, row)
     if claim is None:
         logger.info("run %s is not claimable (finished, or another worker holds it)", run_id)
@@ -267,13 +305,14 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
         claim=claim,
         token=token,
         worker=WORKER_NAME,
-        db=context.db,
+        db=host.db,
         chunk=conf.broadcast_chunk(),
         watch=RunWatch(claim.watched),
-        pg=context.pg,
+        pg=host.pg,
+        group=host.group,
     )
     try:
-        return await _execute(context, claim, writer)
+        return await _execute(host, claim, writer)
     except LeaseLost:
         logger.warning("run %s: lease lost; another worker continues it", run_id)
         return None
@@ -284,34 +323,35 @@ async def execute_run(context: RunnerContext, run_id: str) -> str | None:
         logger.warning("run %s: stopped, the database is unavailable", run_id)
         with contextlib.suppress(TimeoutError, *DATABASE_UNAVAILABLE):
             async with asyncio.timeout(5):
-                await context.pg.fetchone(*release_statement(run_id, token))
+                await host.pg.fetchone(*release_statement(run_id, token))
         raise
     finally:
-        context.store.detach(run_id)
+        host.store.detach(run_id)
         await writer.close()
 
 
-async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter) -> str | None:
+async def _execute(host: RunHost, claim: Claim, writer: RunEventWriter) -> str | None:
     run_id = claim.run_id
     if claim.cancel_requested:
         return await _finish_without_engine(
-            context, claim, writer, ev.RUN_CANCELLED, {"reason": "cancelled on request"}
+            host, claim, writer, ev.RUN_CANCELLED, {"reason": "cancelled on request"}
         )
+    engine = host.engine()
     try:
-        compiled = await context.compiled_flow(claim.version_id)
+        compiled = await host.compiled_flow(engine, claim.version_id)
     except (EngineError, ValidationError, LookupError) as exc:
         error = {"code": "invalid_flow", "message": str(exc)}
         return await _finish_without_engine(
-            context, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
+            host, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
         )
     # A permission withdrawn while the run waited stops it (no query unless it matters).
     refusal = (
-        await context.db.call(run_tools_refusal, run_id, compiled.flow)
+        await host.db.call(run_tools_refusal, run_id, compiled.flow)
         if tools_check_needed(compiled.flow) else None
     )
     if refusal:
         return await _finish_without_engine(
-            context, claim, writer, ev.RUN_FAILED, {"error": refusal}, error=refusal
+            host, claim, writer, ev.RUN_FAILED, {"error": refusal}, error=refusal
         )
 
     timeout = compiled.flow.timeout_s or conf.run_timeout_s()
@@ -321,24 +361,24 @@ async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter)
         flow = compiled.flow.model_copy(update={"timeout_s": remaining})
         compiled = replace(compiled, flow=flow)
 
-    context.store.attach(run_id, writer, fresh=claim.attempts == 1 and not claim.decisions)
-    checkpoint = await context.store.load(run_id)
+    host.store.attach(run_id, writer, fresh=claim.attempts == 1 and not claim.decisions)
+    checkpoint = await host.store.load(run_id)
     waiting = set(checkpoint.waiting) if checkpoint is not None else set()
     decided = {node: data for node, data in claim.decisions.items() if node in waiting}
     try:
-        outcomes = await context.db.call(_step_outcomes, run_id, decided) if decided else {}
+        outcomes = await host.db.call(_step_outcomes, run_id, decided) if decided else {}
     except DecryptionError as exc:
         # Tampered, moved, or sealed with a key no longer configured: say so, loudly.
         error = {"code": "sealed_state_error", "message": str(exc)}
         return await _finish_without_engine(
-            context, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
+            host, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
         )
     decisions = {node: _decision(data) for node, data in outcomes.items()}
 
     cancel = asyncio.Event()
-    heartbeat = asyncio.get_running_loop().create_task(_heartbeat(context, run_id, writer, cancel))
+    heartbeat = asyncio.get_running_loop().create_task(_heartbeat(host, run_id, writer, cancel))
     try:
-        result = await context.engine.run(
+        result = await engine.run(
             compiled,
             claim.input,
             run_id=run_id,
@@ -351,7 +391,7 @@ async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter)
         error = {"code": "engine_error", "message": str(exc)}
         heartbeat.cancel()
         return await _finish_without_engine(
-            context, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
+            host, claim, writer, ev.RUN_FAILED, {"error": error}, error=error
         )
     finally:
         heartbeat.cancel()
@@ -362,7 +402,7 @@ async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter)
     waiting = result.waiting
     if waiting:
         # The requests are stored sealed; the run row keeps only their titles and assignees.
-        waiting = await context.db.call(_steps_open, run_id, waiting)
+        waiting = await host.db.call(_steps_open, run_id, waiting)
     final = Final(
         status=result.status,
         result=result.output,
@@ -371,12 +411,12 @@ async def _execute(context: RunnerContext, claim: Claim, writer: RunEventWriter)
         applied_decisions=sorted(claim.decisions),
     )
     status, batch_id = await writer.finish(final)
-    await _after_finish(context, run_id, status, batch_id)
+    await _after_finish(host, run_id, status, batch_id)
     return status
 
 
 async def _finish_without_engine(
-    context: RunnerContext,
+    host: RunHost,
     claim: Claim,
     writer: RunEventWriter,
     event_type: str,
@@ -385,37 +425,35 @@ async def _finish_without_engine(
     error: dict[str, Any] | None = None,
 ) -> str:
     """Record an outcome decided before the engine ran (cancelled while queued, bad flow)."""
-    checkpoint = await context.db.call(load_checkpoint, claim.run_id, claim.input, {})
+    checkpoint = await host.db.call(load_checkpoint, claim.run_id, claim.input, {})
     seq = (checkpoint.last_seq if checkpoint is not None else 0) + 1
     writer.emit(Event(seq, event_type, time.time(), claim.run_id, None, data))
     status = "cancelled" if event_type == ev.RUN_CANCELLED else "failed"
     final = Final(status=status, error=error, applied_decisions=sorted(claim.decisions))
     written, batch_id = await writer.finish(final)
-    await _after_finish(context, claim.run_id, written, batch_id)
+    await _after_finish(host, claim.run_id, written, batch_id)
     return written
 
 
-async def _after_finish(
-    context: RunnerContext, run_id: str, status: str, batch_id: str | None
-) -> None:
+async def _after_finish(host: RunHost, run_id: str, status: str, batch_id: str | None) -> None:
     # The outcome is committed; a failure here is repaired by the reaper (runs_recover).
     try:
         if status == "pending":  # decisions arrived while it ran: go again
-            await context.db.call(dispatch.enqueue_run, run_id)
+            await host.db.call(dispatch.enqueue_run, run_id)
         if batch_id is not None and status != "pending":
-            await context.db.call(batch_advance, batch_id=batch_id)
+            await host.db.call(batch_advance, batch_id=batch_id)
     except Exception:
         logger.exception("run %s: enqueueing what follows it failed", run_id)
 
 
 async def _heartbeat(
-    context: RunnerContext, run_id: str, writer: RunEventWriter, cancel: asyncio.Event
+    host: RunHost, run_id: str, writer: RunEventWriter, cancel: asyncio.Event
 ) -> None:
     lease, interval = conf.lease_s(), conf.poll_s()
     while True:
         await asyncio.sleep(interval)
         try:
-            renewal = await context.db.call(renew_lease, run_id, writer.token, lease)
+            renewal = await host.db.call(renew_lease, run_id, writer.token, lease)
         except Exception:
             logger.exception("run %s: renewing the lease failed", run_id)
             continue

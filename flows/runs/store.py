@@ -5,15 +5,18 @@ Every write is one SQL statement in autocommit (so one round trip and one commit
 writing worker, so a worker that lost its lease (paused, partitioned, presumed dead) can
 never add a node record or an event after another worker took the run over.
 
-The statements run on one database thread per event loop (`DbThread`): the engine awaits
-them without blocking its loop, and the writes of one run are committed in the order they
-were submitted — the order the engine produced them.
+The worker's run loop sends the hot statements itself (`AsyncWriter`: claims, node
+writes, outcomes); the rest runs on its database threads (`DbThread`), so the engine
+awaits them without blocking its loop. The writes of one run are committed in the order
+they were submitted — the order the engine produced them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,21 +44,24 @@ DATABASE_UNAVAILABLE = (psycopg.OperationalError, db.OperationalError, db.Interf
 
 
 class DbThread:
-    """One thread with its own database connection, serving one event loop."""
+    """A few threads, each with its own database connection, serving one event loop."""
 
     #: How often a call first lets Django replace a connection that is too old or broken
-    #: (the thread is long-lived, with no request boundaries to do it).
+    #: (the threads are long-lived, with no request boundaries to do it).
     CHECK_S = 1.0
 
-    def __init__(self) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dynamicflow-db")
-        self._checked = 0.0
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+        self._executor = ThreadPoolExecutor(
+            max_workers=threads, thread_name_prefix="dynamicflow-db"
+        )
+        self._checked = threading.local()
 
     def _run(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
         now = time.monotonic()
-        if now - self._checked > self.CHECK_S:
+        if now - getattr(self._checked, "at", 0.0) > self.CHECK_S:
             close_old_connections()
-            self._checked = now
+            self._checked.at = now
         return fn(*args, **kwargs)
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -63,7 +69,17 @@ class DbThread:
         return await loop.run_in_executor(self._executor, self._run, fn, args, kwargs)
 
     def shutdown(self) -> None:
-        self._executor.submit(lambda: connection.close()).result(timeout=10)
+        """Close every thread's connection (each closes its own), then stop the threads."""
+        closing = threading.Barrier(self.threads, timeout=10)
+
+        def close() -> None:
+            connection.close()
+            with contextlib.suppress(threading.BrokenBarrierError):
+                closing.wait()  # so that each thread takes exactly one
+
+        done = [self._executor.submit(close) for _ in range(self.threads)]
+        for future in done:
+            future.result(timeout=15)
         self._executor.shutdown(wait=True)
 
 
@@ -88,34 +104,70 @@ def _epoch(value: datetime | float | None) -> float | None:
 
 # Events and node records travel as one JSON array each (a parameter encoded by one call
 # of the C JSON encoder) and are unpacked by `jsonb_to_recordset`: every write, whatever it
-# carries, is then the same statement text, prepared once per connection, with a few
-# parameters (psycopg converts it once, Postgres plans it once).
+# carries, is then one of two statement texts (one run, or several), each prepared once per
+# connection, with a few parameters (psycopg converts it once, Postgres plans it once).
+# Rows are written only for a run in `source` (the run, or the runs, whose lease the
+# writer holds): a statement for one run joins its one lease row to every row; one for
+# several matches each row to its run by the id it carries.
 
-_EVENTS_CTE = (
-    "ev AS (INSERT INTO flows_runevent"
-    " (run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms)"
-    " SELECT {source}.id, e.seq, e.type, e.node_id, e.payload, to_timestamp(e.ts),"
-    " e.elapsed_ms, e.duration_ms"
-    " FROM {source}, jsonb_to_recordset(%s::jsonb) AS e(seq int, type varchar,"
-    " node_id varchar, payload jsonb, ts float8, elapsed_ms float8, duration_ms float8)"
-    " RETURNING 1)"
+_EVENT_COLUMNS = (
+    "seq int, type varchar, node_id varchar, payload jsonb, ts float8,"
+    " elapsed_ms float8, duration_ms float8"
 )
-
-_RECORDS_CTE = (
-    "st AS (INSERT INTO flows_nodeattempt"
-    " (run_id, node_id, attempt, status, inputs, output, error, worker, started_at, finished_at)"
-    " SELECT {source}.id, r.node_id, r.attempt, r.status, r.inputs, r.output, r.error,"
-    " %s::varchar, to_timestamp(r.started_at), to_timestamp(r.finished_at)"
-    " FROM {source}, jsonb_to_recordset(%s::jsonb) AS r(node_id varchar, attempt int,"
-    " status varchar, inputs jsonb, output jsonb, error jsonb, started_at float8,"
-    " finished_at float8)"
-    " RETURNING 1)"
+_RECORD_COLUMNS = (
+    "node_id varchar, attempt int, status varchar, inputs jsonb, output jsonb, error jsonb,"
+    " worker varchar, started_at float8, finished_at float8"
 )
 
 
-def _event_params(events: Sequence[Event]) -> list[Any]:
-    rows = [
+def _rows_of(alias: str, columns: str, source: str, several: bool) -> tuple[str, str]:
+    """(the run id of a row, the FROM clause) of the JSON rows `alias`, kept to `source`."""
+    if several:
+        return (
+            f"{alias}.run_id",
+            f"jsonb_to_recordset(%s::jsonb) AS {alias}(run_id uuid, {columns})"
+            f" JOIN {source} ON {source}.id = {alias}.run_id",
+        )
+    return f"{source}.id", f"{source}, jsonb_to_recordset(%s::jsonb) AS {alias}({columns})"
+
+
+def _events_cte(source: str, several: bool) -> str:
+    run, rows = _rows_of("e", _EVENT_COLUMNS, source, several)
+    return (
+        "ev AS (INSERT INTO flows_runevent"
+        " (run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms)"
+        f" SELECT {run}, e.seq, e.type, e.node_id, e.payload, to_timestamp(e.ts),"
+        f" e.elapsed_ms, e.duration_ms FROM {rows} RETURNING 1)"
+    )
+
+
+def _records_cte(source: str, several: bool) -> str:
+    run, rows = _rows_of("r", _RECORD_COLUMNS, source, several)
+    return (
+        "st AS (INSERT INTO flows_nodeattempt"
+        " (run_id, node_id, attempt, status, inputs, output, error, worker, started_at,"
+        f" finished_at) SELECT {run}, r.node_id, r.attempt, r.status, r.inputs, r.output,"
+        " r.error, r.worker, to_timestamp(r.started_at), to_timestamp(r.finished_at)"
+        f" FROM {rows} RETURNING 1)"
+    )
+
+
+def _replacing_cte(source: str, several: bool) -> str:
+    """Waiting records (approvals) replaced by their outcome."""
+    run, rows = _rows_of("w", _RECORD_COLUMNS, source, several)
+    return (
+        "na AS (UPDATE flows_nodeattempt AS a SET status = w.status, output = w.output,"
+        " error = w.error, attempt = w.attempt, finished_at = to_timestamp(w.finished_at),"
+        f" worker = w.worker FROM {rows}"
+        f" WHERE a.run_id = {run} AND a.node_id = w.node_id AND a.status = 'waiting'"
+        " RETURNING 1)"
+    )
+
+
+def _event_rows(run_id: str, events: Sequence[Event]) -> list[dict[str, Any]]:
+    return [
         {
+            "run_id": run_id,
             "seq": e.seq,
             "type": e.type,
             "node_id": e.node_id or "",
@@ -126,24 +178,24 @@ def _event_params(events: Sequence[Event]) -> list[Any]:
         }
         for e in events
     ]
-    return [_ENCODER.encode(rows)]
 
 
-def _record_params(records: Sequence[NodeRecord], worker: str) -> list[Any]:
-    rows = [
+def _record_rows(run_id: str, records: Sequence[NodeRecord], worker: str) -> list[dict[str, Any]]:
+    return [
         {
+            "run_id": run_id,
             "node_id": r.node_id,
             "attempt": r.attempts,
             "status": r.status,
             "inputs": r.inputs,
             "output": r.output,
             "error": r.error,
+            "worker": worker,
             "started_at": r.started_at,
             "finished_at": r.finished_at,
         }
         for r in records
     ]
-    return [worker, _ENCODER.encode(rows)]
 
 
 # --------------------------------------------------------------------------- statements
@@ -266,81 +318,74 @@ def load_checkpoint(
     )
 
 
-_LEASE_CTE = "lease AS (SELECT id FROM flows_run WHERE id = %s AND worker = %s FOR SHARE)"
+@dataclass(slots=True)
+class NodeWrite:
+    """One run's share of a node statement: its events so far, the node records to insert,
+    and the waiting records (approvals) an outcome replaces."""
+
+    run_id: str
+    token: str
+    worker: str
+    events: Sequence[Event] = ()
+    inserts: list[NodeRecord] = field(default_factory=list)
+    replacing: list[NodeRecord] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not (self.events or self.inserts or self.replacing)
 
 
-def write_events_and_node(
-    run_id: str,
-    token: str,
-    worker: str,
-    events: Sequence[Event],
-    record: NodeRecord | None,
-    replace_waiting: bool,
-    staged: Sequence[NodeRecord] = (),
-) -> None:
-    """`node_write_statement` through Django's connection (a writer without its own).
-
-    Raises LeaseLost if this worker no longer holds the run.
-    """
-    sql, params = node_write_statement(
-        run_id, token, worker, events, record, replace_waiting, staged
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        held = cursor.fetchone()[0]
-    if not held:
-        raise LeaseLost(run_id)
-
-
-_NODE_WRITE_SQL = (
-    "WITH "
-    + _LEASE_CTE
-    + ", "
-    + _EVENTS_CTE.format(source="lease")
-    + ", na AS (UPDATE flows_nodeattempt AS a SET status = %s, output = %s::jsonb,"
-    " error = %s::jsonb, attempt = %s, finished_at = to_timestamp(%s::float8),"
-    " worker = %s FROM lease"
-    " WHERE a.run_id = lease.id AND a.node_id = %s AND a.status = 'waiting'"
-    " RETURNING 1), "
-    + _RECORDS_CTE.format(source="lease")
-    + " SELECT count(*) FROM lease"
+#: The run, or the runs, of a node statement whose lease their writer still holds, locked
+#: against a takeover until it commits; a run that is not here gets nothing written. Each
+#: run is looked up by its key on its own (a join could scan the whole table).
+_LEASE_ONE = "lease AS (SELECT id FROM flows_run WHERE id = %s::uuid AND worker = %s FOR SHARE)"
+_LEASE_SEVERAL = (
+    "lease AS (SELECT r.id FROM unnest(%s::uuid[], %s::varchar[]) AS l(id, worker),"
+    " LATERAL (SELECT id FROM flows_run WHERE id = l.id AND worker = l.worker FOR SHARE) AS r)"
 )
 
 
-def node_write_statement(
-    run_id: str,
-    token: str,
-    worker: str,
-    events: Sequence[Event],
-    record: NodeRecord | None,
-    replace_waiting: bool,
-    staged: Sequence[NodeRecord] = (),
-) -> tuple[str, list[Any]]:
-    """One fenced statement writing events, a node record and staged records.
+def _node_write_sql(several: bool) -> str:
+    lease = _LEASE_SEVERAL if several else _LEASE_ONE
+    return (
+        f"WITH {lease}, {_events_cte('lease', several)}, {_replacing_cte('lease', several)},"
+        f" {_records_cte('lease', several)} SELECT array_agg(id::text) FROM lease"
+    )
 
-    A `record` that replaces a waiting one (an approval decided) updates its row; any
-    other is inserted with the staged ones. The statement returns one row, the count of
-    lease rows: 0 means the lease is lost.
+
+_NODE_WRITE_ONE = _node_write_sql(several=False)
+_NODE_WRITE_SEVERAL = _node_write_sql(several=True)
+
+
+def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
+    """One fenced statement writing the events and node records of one or more runs.
+
+    It returns one row: the ids of the runs whose lease was held (the others wrote
+    nothing: their worker lost the lease).
     """
-    replacing = record if record is not None and replace_waiting else None
-    inserts = list(staged)
-    if record is not None and replacing is None:
-        inserts.append(record)
-    params: list[Any] = [run_id, token, *_event_params(events)]
-    if replacing is not None:
-        params += [
-            replacing.status,
-            _dumps(replacing.output),
-            _dumps(replacing.error),
-            replacing.attempts,
-            replacing.finished_at,
-            worker,
-            replacing.node_id,
-        ]
-    else:
-        params += [None, None, None, None, None, None, None]  # matches no row
-    params += _record_params(inserts, worker)
-    return _NODE_WRITE_SQL, params
+    events: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    replacing: list[dict[str, Any]] = []
+    parts = sorted(parts, key=lambda part: part.run_id)  # one lock order for every writer
+    for part in parts:
+        events += _event_rows(part.run_id, part.events)
+        inserts += _record_rows(part.run_id, part.inserts, part.worker)
+        replacing += _record_rows(part.run_id, part.replacing, part.worker)
+    rows = [_ENCODER.encode(events), _ENCODER.encode(replacing), _ENCODER.encode(inserts)]
+    if len(parts) == 1:
+        return _NODE_WRITE_ONE, [parts[0].run_id, parts[0].token, *rows]
+    return _NODE_WRITE_SEVERAL, [[p.run_id for p in parts], [p.token for p in parts], *rows]
+
+
+def held_runs(row: Sequence[Any] | None) -> set[str]:
+    """The runs a node statement wrote (their lease was held), from its row."""
+    return set(row[0] or ()) if row else set()
+
+
+def write_nodes(parts: Sequence[NodeWrite]) -> set[str]:
+    """`node_write_statement` through Django's connection (a writer without its own)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*node_write_statement(parts))
+        return held_runs(cursor.fetchone())
 
 
 class AsyncWriter:
@@ -369,7 +414,12 @@ class AsyncWriter:
             # statement is the hot path, and parsing and planning it each time costs
             # as much as the commit. A few shapes (events per write) cover all writes.
             params["prepare_threshold"] = 0
-            self._conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
+            conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
+            # Plan each statement once: Postgres would otherwise keep planning the node
+            # statement afresh (its arrays make a generic plan look costlier), which costs
+            # more than the commit.
+            await conn.execute("SET plan_cache_mode = force_generic_plan")
+            self._conn = conn
         return self._conn
 
     async def fetchone(self, sql: str, params: list[Any]) -> Any:
@@ -385,11 +435,9 @@ class AsyncWriter:
                     self._conn = None
                 raise
 
-    async def write(self, run_id: str, sql: str, params: list[Any]) -> None:
-        """Run a fenced node statement; raises LeaseLost if the lease row was not there."""
-        row = await self.fetchone(sql, params)
-        if not row or not row[0]:
-            raise LeaseLost(run_id)
+    async def write_nodes(self, parts: Sequence[NodeWrite]) -> set[str]:
+        """Run one fenced node statement; returns the runs it wrote (see held_runs)."""
+        return held_runs(await self.fetchone(*node_write_statement(parts)))
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -438,9 +486,9 @@ _FINAL_SQL = (
     " finished_at = CASE WHEN %s::bool THEN now() ELSE NULL END,"
     " worker = '', lease_expires_at = NULL"
     " WHERE id = %s::uuid AND worker = %s RETURNING id, status, batch_id), "
-    + _EVENTS_CTE.format(source="run")
+    + _events_cte("run", several=False)
     + ", "
-    + _RECORDS_CTE.format(source="run")
+    + _records_cte("run", several=False)
     + " SELECT status, batch_id FROM run"
 )
 
@@ -474,8 +522,8 @@ def final_statement(
         run_id,
         token,
     ]
-    params += _event_params(events)
-    params += _record_params(staged, worker)
+    params.append(_ENCODER.encode(_event_rows(run_id, events)))
+    params.append(_ENCODER.encode(_record_rows(run_id, staged, worker)))
     return _FINAL_SQL, params
 
 

@@ -38,8 +38,8 @@ def test_a_tool_saved_a_moment_ago_runs_at_once(server: Any, django_user_model: 
     from flows.runs.catalog import run_catalog
     from flows.runs.services import run_create
 
-    runner.reset_runner_context()
-    runner.runner_context()  # this worker's snapshot of the registry, taken now
+    runner.reset_run_host()
+    runner.run_host()  # this worker's snapshot of the registry, taken now
     assert run_catalog().get("fresh_weather") is None
 
     http_tool(
@@ -58,7 +58,7 @@ def test_a_tool_saved_a_moment_ago_runs_at_once(server: Any, django_user_model: 
     try:
         status = runner.execute_run_sync(str(run.id))
     finally:
-        runner.reset_runner_context()
+        runner.reset_run_host()
     run.refresh_from_db()
     assert status == "completed", run.error
     assert server.requests[-1]["path"] == "/weather?city=Oslo"

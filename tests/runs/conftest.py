@@ -105,11 +105,11 @@ def inprocess(monkeypatch: pytest.MonkeyPatch, transactional_db: None) -> Iterat
             layered = catalog_module.LayeredCatalog(extra, base)
             for module in ("flows.runs.runner", "flows.runs.services"):
                 monkeypatch.setattr(f"{module}.run_catalog", lambda: layered)
-            runner.reset_runner_context()
+            runner.reset_run_host()
 
         def execute(self, run_id: Any) -> str | None:
             return runner.execute_run_sync(str(run_id))
 
     monkeypatch.setattr("flows.runs.dispatch.enqueue_run", lambda run_id: None)
     yield InProcess()
-    runner.reset_runner_context()
+    runner.reset_run_host()

@@ -212,6 +212,88 @@ def test_siblings_that_finish_together_are_committed_together(
     assert sent[-1] == "WITH run"
 
 
+def test_runs_side_by_side_share_their_node_statements(user, make_version, inprocess):
+    # Given four runs whose first node waits until all four have started (on the worker's
+    # one run loop), then nine more nodes each; and a record of each node statement's runs
+    side_by_side = 4
+    started: list[str] = []
+    all_started = asyncio.Event()
+
+    async def gate(context: ToolContext) -> dict[str, Any]:
+        started.append(context.run_id)
+        if len(started) == side_by_side:
+            all_started.set()
+        await asyncio.wait_for(all_started.wait(), 30)
+        return {"ok": True}
+
+    inprocess.add_tools(FunctionTool(ToolSpec(id="t_gate", name="gate", description="waits"), gate))
+    nodes = [{"id": "n1", "type": "tool", "tool": "t_gate"}]
+    nodes += [
+        {"id": f"n{i}", "type": "tool", "tool": "t_noop", "after": [f"n{i - 1}"]}
+        for i in range(2, 11)
+    ]
+    version = make_version({"name": "side by side", "nodes": nodes})
+    runs = [
+        services.run_create(user=user, flow_version_id=version.id, run_input={})
+        for _ in range(side_by_side)
+    ]
+    statements: list[set[str]] = []
+    real_write = store.AsyncWriter.write_nodes
+
+    async def recording_write(self, parts):
+        statements.append({p.run_id for p in parts})
+        return await real_write(self, parts)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store.AsyncWriter, "write_nodes", recording_write)
+
+        # When the worker's pool threads execute them at once
+        outcomes: dict[str, str | None] = {}
+        threads = [
+            threading.Thread(target=lambda r=r: outcomes.update({r.id: inprocess.execute(r.id)}))
+            for r in runs
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+
+    # Then each completed with every record and event, and some statements carried the
+    # nodes of several runs (each run alone would have sent nine)
+    assert list(outcomes.values()) == ["completed"] * side_by_side
+    for run in runs:
+        run.refresh_from_db()
+        assert NodeAttempt.objects.filter(run=run).count() == 10
+        assert _seqs(run) == list(range(1, run.last_seq + 1))
+    assert max(len(runs_of) for runs_of in statements) >= 2, statements
+    assert len(statements) < 9 * side_by_side
+
+
+def test_a_statement_writes_only_the_runs_whose_lease_is_held(user, make_version, inprocess):
+    from flows.core.checkpoints import NodeRecord
+
+    # Given two runs held by "me", one of which another worker then took over
+    version = make_version(chain(1, tool="t_noop"))
+    held, taken = (
+        services.run_create(user=user, flow_version_id=version.id, run_input={})
+        for _ in range(2)
+    )
+    for run in (held, taken):
+        assert store.claim_run(str(run.id), "me", 30) is not None
+    Run.objects.filter(pk=taken.pk).update(worker="someone-else")
+
+    # When one statement writes a record for each
+    record = NodeRecord("n1", "completed", {"ok": True})
+    written = store.write_nodes(
+        [store.NodeWrite(str(r.id), "me", "w", inserts=[record]) for r in (held, taken)]
+    )
+
+    # Then only the held run's record is written, and the statement says so
+    assert written == {str(held.id)}
+    assert NodeAttempt.objects.filter(run=held).count() == 1
+    assert not NodeAttempt.objects.filter(run=taken).exists()
+
+
 def test_suspend_then_resume_continues_the_sequence(user, other_user, make_version, inprocess):
     version = make_version(approval_flow())
     run = services.run_create(user=user, flow_version_id=version.id, run_input={})
@@ -255,8 +337,7 @@ def test_a_worker_that_lost_its_lease_writes_nothing(user, make_version, inproce
     from flows.core.checkpoints import NodeRecord
 
     record = NodeRecord("n1", "completed", {"ok": True})
-    with pytest.raises(store.LeaseLost):
-        store.write_events_and_node(str(run.id), "me", "w", [], record, False)
+    assert store.write_nodes([store.NodeWrite(str(run.id), "me", "w", inserts=[record])]) == set()
     with pytest.raises(store.LeaseLost):
         store.write_final(str(run.id), "me", [], store.Final(status="completed"))
     assert not NodeAttempt.objects.filter(run=run).exists()
@@ -376,16 +457,18 @@ def test_a_database_outage_mid_run_stops_it_and_it_continues_later(
     ]
     version = make_version({"name": "outage", "nodes": nodes})
     run = services.run_create(user=user, flow_version_id=version.id, run_input={})
-    real_write = store.AsyncWriter.write
+    real_write = store.AsyncWriter.write_nodes
     down = {"on": "n2"}
 
-    async def flaky_write(self, run_id, sql, params):
-        if down["on"] is not None and f'"{down["on"]}"' in str(params):  # its events or record
+    async def flaky_write(self, parts):
+        nodes = {r.node_id for p in parts for r in p.inserts}
+        nodes |= {e.node_id for p in parts for e in p.events}
+        if down["on"] is not None and down["on"] in nodes:  # its events or record
             down["on"] = None
             raise psycopg.OperationalError("terminating connection due to administrator command")
-        return await real_write(self, run_id, sql, params)
+        return await real_write(self, parts)
 
-    monkeypatch.setattr(store.AsyncWriter, "write", flaky_write)
+    monkeypatch.setattr(store.AsyncWriter, "write_nodes", flaky_write)
 
     # When it runs: it stops without an outcome and gives the run back
     with pytest.raises(CheckpointUnavailable):
