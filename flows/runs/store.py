@@ -344,16 +344,23 @@ _LEASE_SEVERAL = (
 )
 
 
-def _node_write_sql(several: bool) -> str:
-    lease = _LEASE_SEVERAL if several else _LEASE_ONE
-    return (
-        f"WITH {lease}, {_events_cte('lease', several)}, {_replacing_cte('lease', several)},"
-        f" {_records_cte('lease', several)} SELECT array_agg(id::text) FROM lease"
-    )
+def _node_write_sql(several: bool, replacing: bool) -> str:
+    ctes = [
+        _LEASE_SEVERAL if several else _LEASE_ONE,
+        _events_cte("lease", several),
+        _records_cte("lease", several),
+    ]
+    if replacing:
+        ctes.append(_replacing_cte("lease", several))
+    return f"WITH {', '.join(ctes)} SELECT array_agg(id::text) FROM lease"
 
 
-_NODE_WRITE_ONE = _node_write_sql(several=False)
-_NODE_WRITE_SEVERAL = _node_write_sql(several=True)
+#: The node statement's texts, by (several runs, replacing waiting records).
+_NODE_WRITES = {
+    (several, replacing): _node_write_sql(several, replacing)
+    for several in (False, True)
+    for replacing in (False, True)
+}
 
 
 def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
@@ -362,18 +369,24 @@ def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
     It returns one row: the ids of the runs whose lease was held (the others wrote
     nothing: their worker lost the lease).
     """
+    several = len(parts) > 1
+    parts = sorted(parts, key=lambda part: part.run_id)  # one lock order for every writer
     events: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
     replacing: list[dict[str, Any]] = []
-    parts = sorted(parts, key=lambda part: part.run_id)  # one lock order for every writer
     for part in parts:
         events += _event_rows(part.run_id, part.events)
         inserts += _record_rows(part.run_id, part.inserts, part.worker)
         replacing += _record_rows(part.run_id, part.replacing, part.worker)
-    rows = [_ENCODER.encode(events), _ENCODER.encode(replacing), _ENCODER.encode(inserts)]
-    if len(parts) == 1:
-        return _NODE_WRITE_ONE, [parts[0].run_id, parts[0].token, *rows]
-    return _NODE_WRITE_SEVERAL, [[p.run_id for p in parts], [p.token for p in parts], *rows]
+    lease: list[Any] = (
+        [[p.run_id for p in parts], [p.token for p in parts]]
+        if several
+        else [parts[0].run_id, parts[0].token]
+    )
+    rows = [_ENCODER.encode(events), _ENCODER.encode(inserts)]
+    if replacing:
+        rows.append(_ENCODER.encode(replacing))
+    return _NODE_WRITES[several, bool(replacing)], lease + rows
 
 
 def held_runs(row: Sequence[Any] | None) -> set[str]:
