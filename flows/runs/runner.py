@@ -70,16 +70,6 @@ WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 T = TypeVar("T")
 
 
-def _tool_limit(tool_id: str) -> ToolLimit | None:
-    limits = conf.tool_limits()
-    if tool_id in limits:
-        return ToolLimit.from_dict(limits[tool_id])
-    catalog = _host.catalog if _host is not None else run_catalog()
-    tool = catalog.get(tool_id)
-    concurrency = tool.spec.config.concurrency if tool is not None else None
-    return ToolLimit(concurrency=concurrency) if concurrency else None
-
-
 class CompiledCache:
     """Compiled flows shared by the threads of a worker process (thread-safe, LRU).
 
@@ -155,15 +145,38 @@ class RunHost:
         self.nodes_pg = AsyncWriter()
         self.group = GroupCommit(self.nodes_pg.write_nodes)
         # Tools without a limit never touch Redis, so the limiter costs them nothing.
-        self.limiter = RedisToolLimiter(conf.redis_url(), _tool_limit, prefix=conf.redis_prefix())
+        self.limiter = RedisToolLimiter(
+            conf.redis_url(), self.tool_limit, prefix=conf.redis_prefix()
+        )
         self.limits = EngineLimits(
             max_concurrency=conf.max_concurrency(), expressions=conf.expression_limits()
         )
+        # Read once: a worker's settings do not change while it runs.
+        self.lease_s, self.poll_s = conf.lease_s(), conf.poll_s()
+        self.run_timeout_s = conf.run_timeout_s()
+        self.broadcast_chunk = conf.broadcast_chunk()
+        self._configured_limits = conf.tool_limits()
+        #: each tool's limit, for the current snapshot (read on every call of a tool)
+        self._tool_limits: dict[str, ToolLimit | None] = {}
         self.catalog: ToolCatalog = run_catalog()
         #: the snapshot's joins list (its identity keys COMPILED)
         self.joins: list[Join] = run_joins()
         self._thread = threading.Thread(target=self._serve, name="dynamicflow-runs", daemon=True)
         self._thread.start()
+
+    def tool_limit(self, tool_id: str) -> ToolLimit | None:
+        """A tool's limit across workers: from settings, else the tool's own concurrency."""
+        if tool_id in self._tool_limits:
+            return self._tool_limits[tool_id]
+        limit: ToolLimit | None = None
+        if tool_id in self._configured_limits:
+            limit = ToolLimit.from_dict(self._configured_limits[tool_id])
+        else:
+            tool = self.catalog.get(tool_id)
+            concurrency = tool.spec.config.concurrency if tool is not None else None
+            limit = ToolLimit(concurrency=concurrency) if concurrency else None
+        self._tool_limits[tool_id] = limit
+        return limit
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -192,6 +205,8 @@ class RunHost:
         else:
             catalog = await self.db.call(run_catalog)
             joins = await self.db.call(run_joins)
+        if catalog is not self.catalog:
+            self._tool_limits = {}
         self.catalog, self.joins = catalog, joins
 
     async def compiled_flow(self, engine: Engine, version_id: int) -> CompiledFlow:
@@ -295,7 +310,7 @@ def _steps_open(run_id: str, requests: dict[str, Any]) -> dict[str, Any]:
 async def execute_run(host: RunHost, run_id: str) -> str | None:
     await host.refresh_tools()
     token = f"{WORKER_NAME}:{uuid.uuid4().hex[:12]}"
-    lease = conf.lease_s()
+    lease = host.lease_s
     row = await host.pg.fetchone(*claim_statement(run_id, token, lease))
     claim = claim_from_row(run_id, row)
     if claim is None:
@@ -306,7 +321,7 @@ async def execute_run(host: RunHost, run_id: str) -> str | None:
         token=token,
         worker=WORKER_NAME,
         db=host.db,
-        chunk=conf.broadcast_chunk(),
+        chunk=host.broadcast_chunk,
         watch=RunWatch(claim.watched),
         pg=host.pg,
         group=host.group,
@@ -354,7 +369,7 @@ async def _execute(host: RunHost, claim: Claim, writer: RunEventWriter) -> str |
             host, claim, writer, ev.RUN_FAILED, {"error": refusal}, error=refusal
         )
 
-    timeout = compiled.flow.timeout_s or conf.run_timeout_s()
+    timeout = compiled.flow.timeout_s or host.run_timeout_s
     if timeout:
         # The timeout counts from the run's first start, across worker restarts.
         remaining = max(timeout - (claim.db_now - claim.started_at), 0.001)
@@ -449,7 +464,7 @@ async def _after_finish(host: RunHost, run_id: str, status: str, batch_id: str |
 async def _heartbeat(
     host: RunHost, run_id: str, writer: RunEventWriter, cancel: asyncio.Event
 ) -> None:
-    lease, interval = conf.lease_s(), conf.poll_s()
+    lease, interval = host.lease_s, host.poll_s
     while True:
         await asyncio.sleep(interval)
         try:
