@@ -6,7 +6,9 @@ case "$1" in
     python manage.py migrate --no-input
     exec daphne -b 0.0.0.0 -p "${PORT:-8000}" dynamicflow_site.asgi:application ;;
   worker)
-    exec celery -A dynamicflow_site worker --loglevel "${LOG_LEVEL:-INFO}" --concurrency "${WORKER_CONCURRENCY:-4}" --without-gossip --without-mingle --without-heartbeat ;;
+    # WORKER_POOL=threads runs every run of the process on its one run loop, where runs side
+    # by side share their commits (docs/runs.md); prefork gives each run a process.
+    exec celery -A dynamicflow_site worker --loglevel "${LOG_LEVEL:-INFO}" --pool "${WORKER_POOL:-prefork}" --concurrency "${WORKER_CONCURRENCY:-4}" --without-gossip --without-mingle --without-heartbeat ;;
   beat)
     exec celery -A dynamicflow_site beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /app/var/celerybeat-schedule ;;
   migrate)

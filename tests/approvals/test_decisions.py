@@ -335,6 +335,7 @@ def test_every_view_and_decision_is_audited_and_the_log_cannot_be_changed(
 
     actions = list(
         AuditEntry.objects.filter(step__run=run)
+        .exclude(action="notified")  # an email, when a worker happens to send one
         .order_by("at", "id")
         .values_list("actor_name", "action")
     )

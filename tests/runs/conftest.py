@@ -1,5 +1,9 @@
 """Fixtures for run tests: users, flow versions, and real Celery workers and a Daphne server
-(tests/servers.py)."""
+(tests/servers.py).
+
+The workers and Daphne live as long as the tests of the package that uses them, so that
+no later package meets workers still consuming its runs and emails, or reaping its runs.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import pytest
 from tests.servers import Daphne, Workers, purge_queue
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _workers(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Workers]:
@@ -32,7 +36,7 @@ def workers(_workers: Workers, transactional_db: None) -> Workers:
     return _workers
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _daphne(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daphne]:
     server = Daphne(tmp_path_factory.mktemp("daphne") / "daphne.log")
     try:
