@@ -21,7 +21,7 @@ from typing import Protocol
 
 from flows.core.checkpoints import NodeRecord
 from flows.core.events import Event
-from flows.runs.store import LeaseLost, NodeWrite
+from flows.runs.store import LeaseLost, NodeWrite, statement_refused
 
 
 class WriteSource(Protocol):
@@ -166,6 +166,12 @@ class GroupCommit:
         except BaseException as exc:
             for source, (part, staged) in parts.items():
                 source.give_back(list(part.events), staged)
+            if len(writes) > 1 and statement_refused(exc):
+                # One run's data the database cannot store (a NUL in an output, say)
+                # must fail that run alone: write each run on its own.
+                for source in parts:
+                    await self._statement([e for e in group if e.source is source])
+                return
             _settle(group, exc)
             if isinstance(exc, asyncio.CancelledError):
                 raise

@@ -43,6 +43,18 @@ class LeaseLost(Exception):
 DATABASE_UNAVAILABLE = (psycopg.OperationalError, db.OperationalError, db.InterfaceError)
 
 
+def statement_refused(exc: BaseException) -> bool:
+    """The database refused the statement itself (data it cannot store, a constraint), so
+    nothing of it was written and the connection is fine; not a lost connection, after
+    which a statement may or may not have been committed."""
+    cause = exc.__cause__ if isinstance(exc, db.DatabaseError) else exc
+    return (
+        isinstance(cause, psycopg.DatabaseError)
+        and not isinstance(cause, psycopg.OperationalError)
+        and getattr(cause, "sqlstate", None) is not None
+    )
+
+
 class DbThread:
     """A few threads, each with its own database connection, serving one event loop."""
 

@@ -269,6 +269,74 @@ def test_runs_side_by_side_share_their_node_statements(user, make_version, inpro
     assert len(statements) < 9 * side_by_side
 
 
+def test_data_one_run_cannot_store_fails_that_run_alone(user, make_version, inprocess):
+    # Given four runs side by side whose first node finishes with the others (so that
+    # three records share a statement), two of which return text Postgres cannot store
+    side_by_side = 4
+    started: list[str] = []
+    all_started = asyncio.Event()
+
+    async def gate(context: ToolContext, bad: bool = False) -> dict[str, Any]:
+        started.append(context.run_id)
+        if len(started) == side_by_side:
+            all_started.set()
+        await asyncio.wait_for(all_started.wait(), 30)
+        return {"text": "a\x00b" if bad else "ab"}
+
+    spec = ToolSpec(
+        id="t_gate_text",
+        name="gate",
+        description="waits, then returns text",
+        input_schema={"type": "object", "properties": {"bad": {"type": "boolean"}}},
+    )
+    inprocess.add_tools(FunctionTool(spec, gate))
+    nodes = [
+        {"id": "n1", "type": "tool", "tool": "t_gate_text", "inputs": {"bad": "input.bad"}},
+        {"id": "n2", "type": "tool", "tool": "t_noop", "after": ["n1"]},
+    ]
+    version = make_version({"name": "refused", "nodes": nodes})
+    runs = {
+        bad: [
+            services.run_create(user=user, flow_version_id=version.id, run_input={"bad": bad})
+            for _ in range(2)
+        ]
+        for bad in (True, False)
+    }
+    statements: list[set[str]] = []
+    real_write = store.AsyncWriter.write_nodes
+
+    async def recording_write(self, parts):
+        statements.append({p.run_id for p in parts})
+        return await real_write(self, parts)
+
+    # When they execute at once
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store.AsyncWriter, "write_nodes", recording_write)
+        threads = [
+            threading.Thread(target=inprocess.execute, args=(run.id,))
+            for run in runs[True] + runs[False]
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+
+    # Then a statement carried a bad and a good run together, yet only the bad runs
+    # failed (saying why and where); the good ones completed with every record
+    bad_ids = {str(r.id) for r in runs[True]}
+    assert any(ids & bad_ids and ids - bad_ids for ids in statements), statements
+    for run in runs[True]:
+        run.refresh_from_db()
+        assert run.status == "failed"
+        assert run.error["node"] == "n1"
+        assert "\\u0000" in run.error["message"]
+    for run in runs[False]:
+        run.refresh_from_db()
+        assert run.status == "completed", run.error
+        assert NodeAttempt.objects.filter(run=run).count() == 2
+        assert _seqs(run) == list(range(1, run.last_seq + 1))
+
+
 def test_a_statement_writes_only_the_runs_whose_lease_is_held(user, make_version, inprocess):
     from flows.core.checkpoints import NodeRecord
 
