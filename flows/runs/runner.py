@@ -212,18 +212,18 @@ class RunHost:
     async def compiled_flow(self, engine: Engine, version_id: int) -> CompiledFlow:
         compiled = COMPILED.get(version_id, engine, self.joins)
         if compiled is None:
+            # Parsing and compiling a large flow takes a while: on a database thread, so
+            # the other runs on the loop go on meanwhile.
             ir = await self.db.call(fetch_ir, version_id)
-            with paused_gc():
-                flow = parse_flow(ir)
             try:
-                compiled = COMPILED.compile(version_id, engine, self.joins, flow)
+                compiled = await self.db.call(_compile, version_id, engine, self.joins, ir)
             except EngineError:
                 # A tool saved a moment ago is not in this process's snapshot yet: read
                 # the registry again before calling the flow invalid.
                 forget_snapshot()
                 await self.refresh_tools()
                 engine.catalog, engine.joins = self.catalog, list(self.joins)
-                compiled = COMPILED.compile(version_id, engine, self.joins, flow)
+                compiled = await self.db.call(_compile, version_id, engine, self.joins, ir)
         return compiled
 
     def close(self) -> None:
@@ -240,6 +240,14 @@ class RunHost:
         self._thread.join(timeout=10)
         self.loop.close()
         self.db.shutdown()
+
+
+def _compile(
+    version_id: int, engine: Engine, joins: list[Join], ir: dict[str, Any]
+) -> CompiledFlow:
+    with paused_gc():
+        flow = parse_flow(ir)
+    return COMPILED.compile(version_id, engine, joins, flow)
 
 
 #: Database threads of a host: lease renewals, checkpoints of resumed runs, approvals.
