@@ -407,6 +407,21 @@ def _error(code: str, message: str, **details: Any) -> dict[str, Any]:
     return {"code": code, "message": message, **details}
 
 
+def _call_error(exc: Exception, tool: Tool, timeout: float) -> tuple[dict[str, Any], bool]:
+    """The error a failed tool call records, and whether another attempt may help."""
+    if isinstance(exc, TimeoutError):
+        return _error("timeout", f"tool '{tool.spec.id}' took longer than {timeout}s"), True
+    if isinstance(exc, ToolError):
+        return _error(exc.code, exc.message, details=exc.details), exc.retryable
+    return _error("tool_exception", f"{type(exc).__name__}: {exc}"), False
+
+
+def _call_failure(exc: Exception, tool: Tool, timeout: float, attempt: int) -> _NodeFailure:
+    """The node failure of a tool call that failed on its last attempt."""
+    error, _ = _call_error(exc, tool, timeout)
+    return _NodeFailure({**error, "attempts": attempt}, attempt)
+
+
 class _Execution:
     """The state of one run while it executes."""
 
@@ -640,9 +655,28 @@ class _Execution:
                         else:
                             inputs = await self._inputs(step)
                     self.emit(ev.NODE_STARTED, node_id, {"inputs": inputs})
-                    output, attempts = await self._invoke(
-                        step, inputs, node_id, self.tasks[node_id]
-                    )
+                    task = self.tasks[node_id]
+                    tool = self._take_direct_call(step)
+                    if tool is None:
+                        output, attempts = await self._invoke(step, inputs, node_id, task)
+                    else:
+                        # _invoke's one attempt, inline: a coroutine less per node.
+                        timeout = step.timeout_s or self.engine.limits.default_timeout_s
+                        deadlines = self.deadlines
+                        try:
+                            deadlines.add(task, timeout)
+                            context = _new_context(ToolContext, (self.run_id, node_id, 1, None))
+                            output = await tool.invoke(inputs, context)
+                        except asyncio.CancelledError:
+                            if deadlines.expired(task):
+                                raise _call_failure(TimeoutError(), tool, timeout, 1) from None
+                            raise
+                        except Exception as exc:
+                            raise _call_failure(exc, tool, timeout, 1) from None
+                        finally:
+                            deadlines.discard(task)
+                            self.engine.slots.give()
+                        attempts = 1
                     try:  # _check_output, inline
                         self.sizes[node_id] = check_size(output, self.max_value_bytes)
                     except ValueTooLarge as exc:
@@ -718,6 +752,23 @@ class _Execution:
         else:
             await self.save_node(self.run_id, record)
         self.checkpoint.nodes[record.node_id] = record
+
+    def _take_direct_call(self, step: Step) -> Tool | None:
+        """The step's tool, with a global slot taken, when its call needs none of
+        _invoke's machinery: one attempt, no per-tool or cross-process limit, a slot free.
+        (Most calls; _execute then makes them without the coroutine _invoke costs.)"""
+        tool = step.tool
+        if tool is None or step.retry is not None:
+            return None
+        engine = self.engine
+        if engine.limiter is not None:
+            return None
+        tool_id = tool.spec.id
+        known = engine._per_tool  # tool_slots, without its call once the tool is known
+        per_tool = known[tool_id] if tool_id in known else engine.tool_slots(tool_id, tool)
+        if per_tool is not None or not engine.slots.try_take():
+            return None
+        return tool
 
     def _check_output(self, step: Step, record: NodeRecord) -> None:
         """Fail the node if its output is over the size cap; remember its size."""
@@ -1013,17 +1064,8 @@ class _Execution:
                     if per_tool is not None:
                         per_tool.give()
                 return output, attempt
-            except TimeoutError:
-                error = _error("timeout", f"tool '{tool.spec.id}' took longer than {timeout}s")
-                retryable = True
-            except ToolError as exc:
-                error = _error(exc.code, exc.message, details=exc.details)
-                retryable = exc.retryable
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                error = _error("tool_exception", f"{type(exc).__name__}: {exc}")
-                retryable = False
+            except Exception as exc:  # TimeoutError included; CancelledError is not one
+                error, retryable = _call_error(exc, tool, timeout)
             if not retryable or attempt >= max_attempts:
                 raise _NodeFailure({**error, "attempts": attempt}, attempt)
             assert retry is not None
