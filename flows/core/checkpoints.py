@@ -110,6 +110,11 @@ class InMemoryCheckpointStore:
         return replace(checkpoint, nodes=dict(checkpoint.nodes), waiting=dict(checkpoint.waiting))
 
     async def save_node(self, run_id: str, record: NodeRecord) -> None:
+        self.stage_node(run_id, record)
+
+    def stage_node(self, run_id: str, record: NodeRecord) -> None:
+        """Commit a record nothing waits on. In memory a commit is immediate either way;
+        this way the engine saves a coroutine per leaf."""
         checkpoint = self.checkpoints.get(run_id)
         if checkpoint is None:
             checkpoint = self.checkpoints[run_id] = Checkpoint(run_id=run_id)
