@@ -100,6 +100,24 @@ _new_size = tuple.__new__
 _ONE = Size(1, 0, 0)
 
 
+#: The sizes of small flat dicts, shared (keyed by characters << 5 | entries): measuring
+#: most outputs then allocates nothing, which also spares the cyclic collector a run now
+#: and then. Bounded: at most 17 entries per character count below _FLAT_CHARS.
+_flat_sizes: dict[int, Size] = {}
+_FLAT_CHARS = 1024
+
+
+def _flat_size(entries: int, chars: int) -> Size:
+    """The size of a flat dict of `entries` scalars or strings with `chars` characters."""
+    key = chars << 5 | entries  # entries <= 16
+    size = _flat_sizes.get(key)
+    if size is None:
+        size = _new_size(Size, (1 + entries, 0, chars))
+        if chars < _FLAT_CHARS:
+            _flat_sizes[key] = size
+    return size
+
+
 def measure(value: Any) -> Size:
     """The size of `value`, walking at most WALK_LIMIT + 1 values."""
     kind = type(value)
@@ -115,7 +133,7 @@ def measure(value: Any) -> Size:
                 break  # nested: walk it below
             chars += len(key) if type(key) is str or isinstance(key, str) else 8
         else:
-            return _new_size(Size, (1 + len(value), 0, chars))
+            return _flat_size(len(value), chars)
     elif kind in _SCALARS or (not value and (kind is list or kind is str)):
         return _ONE
     elif kind is str:
