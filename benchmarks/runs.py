@@ -54,7 +54,7 @@ from celery import shared_task  # noqa: E402
 
 #: Each worker runs this many runs at once (its pool's threads hand them to the process's
 #: one run loop, where their node writes share commits).
-WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "4"))
+WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "8"))
 
 
 @shared_task(name="bench.noop", ignore_result=True)
