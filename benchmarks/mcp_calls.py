@@ -1,5 +1,6 @@
-"""Per-call latency of an MCP tool: a stdio server on a worker's live session, beside the same
-tool over Streamable HTTP, and beside a fresh stdio process per call (how calls ran before).
+"""Per-call latency of an MCP tool: a stdio server on a worker's live session, the same tool
+over Streamable HTTP on a worker's live session, and beside them a fresh stdio process per
+call and a fresh HTTP connection and MCP session per call (how calls ran before).
 
     python benchmarks/mcp_calls.py [--calls N] [--fresh N]
 
@@ -8,8 +9,9 @@ The tool is `get_current_time` of the reference server mcp-server-time when it i
 `add` of the repository's test server (tests/tools_registry/mcp_test_server.py). Calls go
 through `mcp_call_tool`, the path a run takes, all from one event loop.
 
-Figures, in ms: cold = the first call (for stdio, the server's start and handshake), warm =
-median and p95 of N further calls. Target: a warm stdio call costs at most 50 ms.
+Figures, in ms: cold = the first call (for stdio, the server's start and handshake; for
+HTTP, the connection and handshake), warm = median and p95 of N further calls. Target: a
+warm call (stdio or HTTP) costs at most 50 ms.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.local_servers import mcp_http_subprocess  # noqa: E402
 from tools_registry.kinds.mcp import McpEndpoint, mcp_call_tool  # noqa: E402
-from tools_registry.kinds.mcp_sessions import close_stdio_sessions  # noqa: E402
+from tools_registry.kinds.mcp_sessions import close_mcp_sessions  # noqa: E402
 
 WARM_TARGET_MS = 50.0
 TEST_SERVER = str(ROOT / "tests" / "tools_registry" / "mcp_test_server.py")
@@ -75,13 +77,32 @@ async def fresh_process_calls(args: list[str], tool: str, arguments: dict[str, A
     return samples
 
 
+async def fresh_connection_calls(url: str, tool: str, arguments: dict[str, Any],
+                                 calls: int) -> list[float]:
+    """A connection and an MCP session opened and closed for every call, as before."""
+    from mcp import Client
+
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        async with Client(url) as client:
+            await client.call_tool(tool, arguments)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def verdict(warm: list[float]) -> str:
+    met = "met" if statistics.median(warm) <= WARM_TARGET_MS else "MISSED"
+    return f"target warm <= {WARM_TARGET_MS:g} ms: {met}"
+
+
 def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
 
 
 def row(name: str, cold: float | None, warm: list[float], target: str = "") -> str:
     cold_text = f"{cold:9.1f}" if cold is not None else f"{'-':>9}"
-    return (f"{name:<40} {cold_text} {statistics.median(warm):11.2f} {p95(warm):9.2f}"
+    return (f"{name:<44} {cold_text} {statistics.median(warm):11.2f} {p95(warm):9.2f}"
             f"  {target}")
 
 
@@ -90,24 +111,24 @@ async def measure(calls: int, fresh: int) -> None:
     import mcp.client.streamable_http  # noqa: F401  (imported now, not inside a cold call)
 
     label, stdio_args, http_command, tool, arguments = subject()
-    print(f"tool: {label}; {calls} warm calls, {fresh} fresh-process calls")
-    print(f"{'transport':<40} {'cold ms':>9} {'warm median':>11} {'warm p95':>9}")
+    print(f"tool: {label}; {calls} warm calls, {fresh} fresh-process/-session calls")
+    print(f"{'transport':<44} {'cold ms':>9} {'warm median':>11} {'warm p95':>9}")
 
     stdio = McpEndpoint(name="bench", transport="stdio", command=sys.executable,
                         args=tuple(stdio_args))
     cold = (await timed_calls(stdio, tool, arguments, 1))[0]
     warm = await timed_calls(stdio, tool, arguments, calls)
-    verdict = "met" if statistics.median(warm) <= WARM_TARGET_MS else "MISSED"
-    print(row("stdio, live session", cold, warm,
-              f"target warm <= {WARM_TARGET_MS:g} ms: {verdict}"))
-    close_stdio_sessions()
+    print(row("stdio, live session", cold, warm, verdict(warm)))
 
     with mcp_http_subprocess(http_command) as url:
         http = McpEndpoint(name="bench", transport="streamable_http", url=url,
                            allowed_hosts=("127.0.0.1",))
         cold = (await timed_calls(http, tool, arguments, 1))[0]
         warm = await timed_calls(http, tool, arguments, calls)
-        print(row("streamable HTTP, a connection per call", cold, warm))
+        print(row("streamable HTTP, live session", cold, warm, verdict(warm)))
+        close_mcp_sessions()
+        print(row("streamable HTTP, a session per call (before)", None,
+                  await fresh_connection_calls(url, tool, arguments, fresh)))
 
     print(row("stdio, a process per call (before)", None,
               await fresh_process_calls(stdio_args, tool, arguments, fresh)))

@@ -36,10 +36,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def mcp_http_subprocess(arguments: list[str], timeout: float = 30.0) -> Iterator[str]:
-    """`python <arguments> <port>` serving Streamable HTTP MCP on a free port; its URL once
-    the port accepts connections. The process is stopped afterwards."""
-    port = free_port()
+def mcp_http_subprocess(arguments: list[str], timeout: float = 30.0,
+                        port: int | None = None) -> Iterator[str]:
+    """`python <arguments> <port>` serving Streamable HTTP MCP on `port` (by default a free
+    one); its URL once the port accepts connections. The process is stopped afterwards."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, *arguments, str(port)],
         stdout=subprocess.DEVNULL,

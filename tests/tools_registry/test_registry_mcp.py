@@ -55,8 +55,9 @@ def test_import_and_call_over_streamable_http(http_server_url: str) -> None:
     report = mcp_server_import_tools(server)
 
     assert sorted(report.created) == [
-        "calc.add", "calc.complain", "calc.die", "calc.env_value", "calc.fail", "calc.leak",
-        "calc.nap", "calc.pid", "calc.shout",
+        "calc.add", "calc.complain", "calc.die", "calc.env_value", "calc.fail",
+        "calc.forget_sessions", "calc.handshakes", "calc.leak", "calc.nap", "calc.pid",
+        "calc.shout",
     ]
     add = Tool.objects.get(pk="calc.add")
     assert add.kind == Tool.Kind.MCP

@@ -9,9 +9,18 @@ ended): it starts a new server instead. A call that finds the server gone or sil
 it waits fails retryable and retires the session, so the engine's retry gets a new server;
 such a call is not re-sent by us, because the server may already have acted on it.
 
-Listing tools (an import) starts the server afresh and stops it after: an import should see
-the server as configured now, and it is rare. A Streamable HTTP server gets a connection per
-call (its URL passes the outbound-address guard first; a connection costs a few ms).
+A Streamable HTTP server gets the same: a live session per worker process, keyed by a
+digest of its URL (which may carry a credential) and the timeout (`mcp_http_sessions`);
+opening one costs a connection and a handshake (tens of ms), a call on it a few ms. The URL
+passes the outbound-address guard before every call, so before a session is opened. A
+session that fails (the server cannot be reached, does not answer in time, or answers 404
+to its session id because it restarted and forgot it) is retired, and the call fails
+retryable; the next call opens a fresh session. Such a call is not re-sent by us either:
+only the opening of a session is known to come before the call's request, and a failed
+opening already fails the call retryable.
+
+Listing tools (an import) connects afresh (a stdio server is started and stopped): an
+import should see the server as configured now, and it is rare.
 
 A stdio server gets the variables of its `env` mapping (values are templates that may
 read `credentials.NAME`, decrypted for each call to know which session fits). Its stderr is
@@ -37,12 +46,14 @@ import anyio.to_thread
 from flows.core.tools import RetryableToolError, ToolContext, ToolError, ToolSpec
 from tools_registry.credential_hosts import Secret
 from tools_registry.kinds.base import ConfiguredTool
+from tools_registry.kinds.mcp_http_sessions import HttpSession, HttpTarget
 from tools_registry.kinds.mcp_sessions import (
     STDERR_SHOWN,
+    McpSessionHost,
     ServerErrlog,
     StdioLaunch,
     StdioSession,
-    stdio_session_host,
+    mcp_session_host,
 )
 from tools_registry.templating import credential_names, render_text
 from tools_registry.url_guard import URLGuardError, check_url
@@ -143,7 +154,7 @@ async def mcp_call_tool(endpoint: McpEndpoint, name: str, arguments: dict[str, A
     try:
         if endpoint.transport == "stdio":
             return await _with_stdio_session(endpoint, call)
-        return await _with_own_client(endpoint, call)
+        return await _with_http_session(endpoint, call)
     except McpUnavailable as exc:
         raise RetryableToolError(
             str(exc), code="mcp_unavailable", details=exc.details
@@ -178,11 +189,41 @@ async def _with_stdio_session(endpoint: McpEndpoint, action: ClientAction) -> An
         except ToolError as exc:
             raise _with_stderr(exc, session.errlog.tail(written_before), secrets) from None
 
-    return await stdio_session_host().run(launch, on_session)
+    def start(host: McpSessionHost) -> StdioSession:
+        return StdioSession(launch, host)
+
+    return await mcp_session_host().run(launch.key, start, on_session)
+
+
+async def _with_http_session(endpoint: McpEndpoint, action: ClientAction) -> Any:
+    """`action(client)` on this process's live session with the server (opened if need be)."""
+    target = HttpTarget(await _checked_url(endpoint), endpoint.timeout_s)
+
+    async def on_session(session: HttpSession) -> Any:
+        async def act() -> Any:
+            return await action(await session.client(start_timeout_s=endpoint.timeout_s))
+
+        try:
+            return await _answered(endpoint, act)
+        except McpUnavailable:
+            session.retire()  # the next call opens a new session
+            raise
+        except ToolError as exc:
+            if session.forgotten and exc.code == "mcp_error":  # the 404, as an error reply
+                raise McpUnavailable(
+                    f"MCP server {endpoint.name!r} no longer knows the session (did it restart?)",
+                    details={"server": endpoint.name},
+                ) from None
+            raise
+
+    def open_session(host: McpSessionHost) -> HttpSession:
+        return HttpSession(target, host)
+
+    return await mcp_session_host().run(target.key, open_session, on_session)
 
 
 async def _with_own_client(endpoint: McpEndpoint, action: ClientAction) -> Any:
-    """`action(client)` on a connection opened for it and closed after."""
+    """`action(client)` on a connection opened for it and closed after (listing tools)."""
     from mcp import Client
 
     if endpoint.transport != "stdio":

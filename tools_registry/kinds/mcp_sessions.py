@@ -1,23 +1,27 @@
-"""A worker's live sessions with stdio MCP servers: started once, shared by every run and thread.
+"""A worker's live MCP sessions: opened once, shared by every run and thread.
 
-Starting a stdio server costs a process start and an MCP handshake (0.5-1 s); a call on a
-live session costs a few milliseconds. But an MCP session belongs to the event loop and
-the anyio task group that opened it, while runs execute on many loops (one per worker
-thread, and a run may resume on another). So one daemon thread per process, the session
-host, runs its own loop and owns every stdio session: a call from any loop is handed to
-it (`run_coroutine_threadsafe`) and awaited where it came from (`wrap_future`).
+Starting a stdio server costs a process start and an MCP handshake (0.5-1 s), opening a
+Streamable HTTP session a connection and a handshake (tens of ms); a call on a live session
+costs a few milliseconds. But an MCP session belongs to the event loop and the anyio task
+group that opened it, while runs execute on many loops (one per worker thread, and a run may
+resume on another). So one daemon thread per process, the session host, runs its own loop
+and owns every session: a call from any loop is handed to it (`run_coroutine_threadsafe`)
+and awaited where it came from (`wrap_future`).
 
-Sessions are keyed by what starts the server: its command, its arguments and a digest of
-its rendered environment (so a rotated credential or a changed command starts a fresh
-server, and no secret sits in a key or a log line). Concurrent calls share a session
-(JSON-RPC multiplexes them); the first call for a key starts the server and the others
-wait for that one start.
+A session is keyed by everything it was opened with, and only ever used for that key. A
+stdio session (`StdioSession`): the command, its arguments and a digest of its rendered
+environment (so a rotated credential or a changed command starts a fresh server, and no
+secret sits in a key or a log line). A Streamable HTTP session (`mcp_http_sessions`): a
+digest of the URL (which may carry a credential) and the timeout. Concurrent calls share a
+session (JSON-RPC multiplexes them); the first call for a key opens it and the others wait
+for that one opening. The transport's subclass of `McpSession` says how to open it.
 
-A session is retired (no new calls; closed once its calls in flight are done) when its
-server's output ends (it exited or crashed), when a call on it finds the server gone or
+A session is retired (no new calls; closed once its calls in flight are done) when it is
+known dead (a stdio server's output ended: it exited or crashed; an HTTP server answered
+404 to its session id: it forgot the session), when a call on it finds the server gone or
 silent (`mcp.py` retires it then), or after `IDLE_TIMEOUT_S` without calls.
-`close_stdio_sessions()` closes them all; it runs at interpreter exit and should be
-called on worker shutdown.
+`close_mcp_sessions()` (alias `close_stdio_sessions`) closes them all; it runs at
+interpreter exit and should be called on worker shutdown.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeVar, cast
 
@@ -43,10 +47,10 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: A session without calls for this long is closed (its server process stops).
+#: A session without calls for this long is closed (a stdio server process stops).
 IDLE_TIMEOUT_S = 300.0
 
-#: `close_stdio_sessions` waits at most this long for the servers to stop.
+#: `close_mcp_sessions` waits at most this long for the sessions to close.
 CLOSE_TIMEOUT_S = 10.0
 
 #: How much of a server's stderr an error shows (its end, where the cause usually is).
@@ -55,8 +59,14 @@ STDERR_SHOWN = 2000
 #: A live server's stderr file is cut back to its end once it grows past this.
 STDERR_KEPT_BYTES = 1 << 20
 
-#: Keys the environment digest: a digest of a weak secret could be guessed offline.
-_ENV_DIGEST_KEY = os.urandom(32)
+#: Keys the digests of secrets in session keys: a digest of a weak secret could be guessed
+#: offline.
+_DIGEST_KEY = os.urandom(32)
+
+
+def secret_digest(value: Any) -> str:
+    """A keyed digest of `value` (JSON-able), to key sessions by what may hold a secret."""
+    return hmac.new(_DIGEST_KEY, json.dumps(value).encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -68,9 +78,8 @@ class StdioLaunch:
     env: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @property
-    def key(self) -> tuple[str, tuple[str, ...], str]:
-        env = json.dumps(sorted(self.env)).encode()
-        return self.command, self.args, hmac.new(_ENV_DIGEST_KEY, env, hashlib.sha256).hexdigest()
+    def key(self) -> tuple[str, str, tuple[str, ...], str]:
+        return "stdio", self.command, self.args, secret_digest(sorted(self.env))
 
     def server_parameters(self) -> Any:
         """The `mcp` SDK's parameters that start this server."""
@@ -121,12 +130,20 @@ class ServerErrlog:
         self.file.close()
 
 
-class StdioSession:
-    """One server process and the MCP client talking to it; lives on the host's loop."""
+class McpSession:
+    """One live MCP client session; lives on the host's loop.
 
-    def __init__(self, launch: StdioLaunch, host: StdioSessionHost) -> None:
-        self.launch = launch
-        self.errlog = ServerErrlog()
+    A subclass opens it (`_open`: enter the transport and the `mcp.Client` into the stack,
+    return the client); this class shares it among calls, retires and closes it.
+    """
+
+    #: "stdio" | "streamable_http": what `live_mcp_sessions` counts by.
+    transport = ""
+
+    def __init__(self, key: Hashable, label: str, host: McpSessionHost) -> None:
+        self.key = key
+        #: Names the server in log lines (no secret: no environment, no URL credentials).
+        self.label = label
         self._host = host
         self._client: asyncio.Future[Any] | None = None
         self._owner: asyncio.Task[None] | None = None
@@ -134,10 +151,21 @@ class StdioSession:
         self._in_flight = 0
         self._retired = False
         self._stopped = False
+        self._released = False
         self._idle: asyncio.TimerHandle | None = None
 
+    async def _open(self, stack: contextlib.AsyncExitStack) -> Any:
+        """Connect: enter the transport and the client into `stack`; the connected client."""
+        raise NotImplementedError
+
+    def _calls_done(self, idle: bool) -> None:
+        """After a call, when the session stays live (`idle`: no call is left in flight)."""
+
+    def _release(self) -> None:
+        """The session has stopped and no call uses it any more."""
+
     async def client(self, *, start_timeout_s: float) -> Any:
-        """The connected `mcp.Client`; the first caller starts the server, the others wait."""
+        """The connected `mcp.Client`; the first caller opens the session, the others wait."""
         if self._client is None:
             self._client = asyncio.get_running_loop().create_future()
             self._client.add_done_callback(_mark_retrieved)
@@ -145,7 +173,7 @@ class StdioSession:
         return await asyncio.shield(self._client)
 
     def retire(self) -> None:
-        """Take no new calls (the next call starts a new server); close when none are left."""
+        """Take no new calls (the next call opens a new session); close when none are left."""
         if not self._retired:
             self._retired = True
             self._host.forget(self)
@@ -156,7 +184,7 @@ class StdioSession:
         self.retire()
         self._closing.set()
         if self._owner is not None and self._client is not None and not self._client.done():
-            self._owner.cancel()  # still starting: stop the start (the server process too)
+            self._owner.cancel()  # still opening: stop that (a stdio server process too)
         if self._owner is None:
             self._stopped = True
             self._release_if_done()
@@ -166,7 +194,7 @@ class StdioSession:
             await asyncio.wait([self._owner])
 
     @contextlib.contextmanager
-    def in_use(self) -> Iterator[StdioSession]:
+    def in_use(self) -> Iterator[McpSession]:
         self._in_flight += 1
         if self._idle is not None:
             self._idle.cancel()
@@ -175,51 +203,36 @@ class StdioSession:
             yield self
         finally:
             self._in_flight -= 1
-            if self._in_flight == 0 and not self._retired:
-                self.errlog.trim(STDERR_KEPT_BYTES)
-                loop = asyncio.get_running_loop()
-                self._idle = loop.call_later(IDLE_TIMEOUT_S, self._close_if_idle)
-            elif not self._retired:
-                # Never idle: cut back anyway, later (calls in flight may lose their part).
-                self.errlog.trim(STDERR_KEPT_BYTES * 8)
+            if not self._retired:
+                self._calls_done(idle=self._in_flight == 0)
+                if self._in_flight == 0:
+                    loop = asyncio.get_running_loop()
+                    self._idle = loop.call_later(IDLE_TIMEOUT_S, self._close_if_idle)
             self._close_if_unused()
 
     async def _own(self, start_timeout_s: float) -> None:
-        """Start the server, hold its session open until closed, then stop it.
+        """Open the session, hold it open until closed, then close it.
 
         One task enters and leaves the client, as its anyio task groups require.
         """
-        from mcp import Client
-        from mcp.client.stdio import stdio_client
-
         assert self._client is not None
-        errlog = cast(TextIO, self.errlog.file)
-        transport = _watched(
-            stdio_client(self.launch.server_parameters(), errlog=errlog), self._output_ended
-        )
         try:
             async with contextlib.AsyncExitStack() as stack:
                 async with asyncio.timeout(start_timeout_s):
-                    client = await stack.enter_async_context(Client(transport))
+                    client = await self._open(stack)
                 self._client.set_result(client)
                 await self._closing.wait()
         except Exception as exc:
             if not self._client.done():
                 self._client.set_exception(exc)
             else:
-                logger.debug("MCP stdio server %s ended: %r", self.launch.command, exc)
+                logger.debug("MCP %s session with %s ended: %r", self.transport, self.label, exc)
         finally:
             if not self._client.done():
                 self._client.set_exception(ConnectionError("the MCP session host is closing"))
             self._stopped = True
             self.retire()
             self._release_if_done()
-
-    def _output_ended(self) -> None:
-        if not self._closing.is_set():
-            logger.warning("MCP stdio server %s stopped on its own; the next call starts it again",
-                           self.launch.command)
-        self.retire()
 
     def _close_if_idle(self) -> None:
         self._idle = None
@@ -235,61 +248,106 @@ class StdioSession:
             self._release_if_done()
 
     def _release_if_done(self) -> None:
-        if self._stopped and self._in_flight == 0 and not self.errlog.file.closed:
-            self.errlog.close()
+        if self._stopped and self._in_flight == 0 and not self._released:
+            self._released = True
+            self._release()
             self._host.release(self)
 
 
-class StdioSessionHost:
-    """A daemon thread whose event loop owns every stdio session of this process."""
+class StdioSession(McpSession):
+    """One server process and the MCP client talking to it."""
+
+    transport = "stdio"
+
+    def __init__(self, launch: StdioLaunch, host: McpSessionHost) -> None:
+        super().__init__(launch.key, launch.command, host)
+        self.launch = launch
+        self.errlog = ServerErrlog()
+
+    async def _open(self, stack: contextlib.AsyncExitStack) -> Any:
+        from mcp import Client
+        from mcp.client.stdio import stdio_client
+
+        errlog = cast(TextIO, self.errlog.file)
+        transport = _watched(
+            stdio_client(self.launch.server_parameters(), errlog=errlog), self._output_ended
+        )
+        return await stack.enter_async_context(Client(transport))
+
+    def _calls_done(self, idle: bool) -> None:
+        # Never idle: cut back anyway, later (calls in flight may lose their part).
+        self.errlog.trim(STDERR_KEPT_BYTES if idle else STDERR_KEPT_BYTES * 8)
+
+    def _release(self) -> None:
+        self.errlog.close()
+
+    def _output_ended(self) -> None:
+        if not self._closing.is_set():
+            logger.warning("MCP stdio server %s stopped on its own; the next call starts it again",
+                           self.launch.command)
+        self.retire()
+
+
+Session = TypeVar("Session", bound=McpSession)
+
+
+class McpSessionHost:
+    """A daemon thread whose event loop owns every MCP session of this process."""
 
     def __init__(self) -> None:
         self.pid = os.getpid()
         self._loop = asyncio.new_event_loop()
-        self._live: dict[tuple[str, tuple[str, ...], str], StdioSession] = {}
-        self._open: set[StdioSession] = set()  # live ones, and retired ones still closing
+        self._live: dict[Hashable, McpSession] = {}
+        self._open: set[McpSession] = set()  # live ones, and retired ones still closing
         self._thread = threading.Thread(
-            target=self._loop.run_forever, name="mcp-stdio-sessions", daemon=True
+            target=self._loop.run_forever, name="mcp-sessions", daemon=True
         )
         self._thread.start()
 
-    async def run(self, launch: StdioLaunch, work: Callable[[StdioSession], Awaitable[T]]) -> T:
-        """`work(session)` on the host's loop, with the live session for `launch`."""
-        future = asyncio.run_coroutine_threadsafe(self._run(launch, work), self._loop)
+    async def run(self, key: Hashable, open_session: Callable[[McpSessionHost], Session],
+                  work: Callable[[Session], Awaitable[T]]) -> T:
+        """`work(session)` on the host's loop, with the live session for `key`.
+
+        `open_session(host)` makes that session when none is live; it must make one whose
+        `key` is `key` (the key says everything the session was opened with).
+        """
+        future = asyncio.run_coroutine_threadsafe(self._run(key, open_session, work), self._loop)
         return await asyncio.wrap_future(future)
 
-    def live_sessions(self) -> int:
-        """How many sessions take new calls."""
-        return len(self._live)
+    def live_sessions(self, transport: str | None = None) -> int:
+        """How many sessions (of `transport`, or of any) take new calls."""
+        return sum(transport in (None, session.transport) for session in self._live.values())
 
-    def forget(self, session: StdioSession) -> None:
-        if self._live.get(session.launch.key) is session:
-            del self._live[session.launch.key]
+    def forget(self, session: McpSession) -> None:
+        if self._live.get(session.key) is session:
+            del self._live[session.key]
 
-    def release(self, session: StdioSession) -> None:
+    def release(self, session: McpSession) -> None:
         self._open.discard(session)
 
     def close(self, timeout_s: float) -> None:
-        """Close every session, wait (at most `timeout_s`) for the servers to stop, then stop."""
+        """Close every session, wait (at most `timeout_s`) for them to stop, then stop."""
         if self._loop.is_closed():
             return
         closed = asyncio.run_coroutine_threadsafe(self._close_all(), self._loop)
         try:
             closed.result(timeout_s)
         except Exception as exc:  # at shutdown, a server that will not stop is only logged
-            logger.warning("MCP stdio servers did not all stop: %r", exc)
+            logger.warning("MCP sessions did not all close: %r", exc)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout_s)
 
-    async def _run(self, launch: StdioLaunch, work: Callable[[StdioSession], Awaitable[T]]) -> T:
+    async def _run(self, key: Hashable, open_session: Callable[[McpSessionHost], Session],
+                   work: Callable[[Session], Awaitable[T]]) -> T:
         # No await between the look-up and the insert: one session per key, even when
         # many calls arrive together.
-        session = self._live.get(launch.key)
+        session = self._live.get(key)
         if session is None:
-            session = self._live[launch.key] = StdioSession(launch, self)
+            session = self._live[key] = open_session(self)
+            assert session.key == key, "a session is only ever used for what it was opened with"
             self._open.add(session)
         with session.in_use():
-            return await work(session)
+            return await work(cast(Session, session))
 
     async def _close_all(self) -> None:
         sessions = list(self._open)
@@ -298,30 +356,33 @@ class StdioSessionHost:
         await asyncio.gather(*(session.stopped() for session in sessions))
 
 
-_host: StdioSessionHost | None = None
+_host: McpSessionHost | None = None
 _host_lock = threading.Lock()
 
 
-def stdio_session_host() -> StdioSessionHost:
+def mcp_session_host() -> McpSessionHost:
     """This process's session host (started on first use, and anew in a forked child)."""
     global _host
     with _host_lock:
         if _host is None or _host.pid != os.getpid():
-            _host = StdioSessionHost()
+            _host = McpSessionHost()
         return _host
+
+
+def live_mcp_sessions(transport: str | None = None) -> int:
+    """How many MCP sessions (of `transport`, or of any) this process has open for new calls."""
+    host = _host
+    return host.live_sessions(transport) if host is not None and host.pid == os.getpid() else 0
 
 
 def live_stdio_sessions() -> int:
     """How many stdio sessions this process has open for new calls."""
-    host = _host
-    return host.live_sessions() if host is not None and host.pid == os.getpid() else 0
+    return live_mcp_sessions("stdio")
 
 
-def close_stdio_sessions(timeout_s: float = CLOSE_TIMEOUT_S) -> None:
-    """Stop every stdio server this process started (call on worker shutdown; safe to repeat).
-
-    A later call starts a new host.
-    """
+def close_mcp_sessions(timeout_s: float = CLOSE_TIMEOUT_S) -> None:
+    """Close every MCP session of this process, stopping the stdio servers it started (call
+    on worker shutdown; safe to repeat). A later call starts a new host."""
     global _host
     with _host_lock:
         host, _host = _host, None
@@ -329,7 +390,10 @@ def close_stdio_sessions(timeout_s: float = CLOSE_TIMEOUT_S) -> None:
         host.close(timeout_s)
 
 
-atexit.register(close_stdio_sessions)
+#: The name worker shutdown (flows/tasks.py) calls; it closes the HTTP sessions too.
+close_stdio_sessions = close_mcp_sessions
+
+atexit.register(close_mcp_sessions)
 
 
 @contextlib.asynccontextmanager
