@@ -212,31 +212,9 @@ def test_siblings_that_finish_together_are_committed_together(
     assert sent[-1] == "WITH run"
 
 
-def test_runs_side_by_side_share_their_node_statements(user, make_version, inprocess):
-    # Given four runs whose first node waits until all four have started (on the worker's
-    # one run loop), then nine more nodes each; and a record of each node statement's runs
-    side_by_side = 4
-    started: list[str] = []
-    all_started = asyncio.Event()
-
-    async def gate(context: ToolContext) -> dict[str, Any]:
-        started.append(context.run_id)
-        if len(started) == side_by_side:
-            all_started.set()
-        await asyncio.wait_for(all_started.wait(), 30)
-        return {"ok": True}
-
-    inprocess.add_tools(FunctionTool(ToolSpec(id="t_gate", name="gate", description="waits"), gate))
-    nodes = [{"id": "n1", "type": "tool", "tool": "t_gate"}]
-    nodes += [
-        {"id": f"n{i}", "type": "tool", "tool": "t_noop", "after": [f"n{i - 1}"]}
-        for i in range(2, 11)
-    ]
-    version = make_version({"name": "side by side", "nodes": nodes})
-    runs = [
-        services.run_create(user=user, flow_version_id=version.id, run_input={})
-        for _ in range(side_by_side)
-    ]
+@pytest.fixture
+def node_statements(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The runs each node statement of the worker carried, in order."""
     statements: list[set[str]] = []
     real_write = store.AsyncWriter.write_nodes
 
@@ -244,35 +222,13 @@ def test_runs_side_by_side_share_their_node_statements(user, make_version, inpro
         statements.append({p.run_id for p in parts})
         return await real_write(self, parts)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store.AsyncWriter, "write_nodes", recording_write)
-
-        # When the worker's pool threads execute them at once
-        outcomes: dict[str, str | None] = {}
-        threads = [
-            threading.Thread(target=lambda r=r: outcomes.update({r.id: inprocess.execute(r.id)}))
-            for r in runs
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-
-    # Then each completed with every record and event, and some statements carried the
-    # nodes of several runs (each run alone would have sent nine)
-    assert list(outcomes.values()) == ["completed"] * side_by_side
-    for run in runs:
-        run.refresh_from_db()
-        assert NodeAttempt.objects.filter(run=run).count() == 10
-        assert _seqs(run) == list(range(1, run.last_seq + 1))
-    assert max(len(runs_of) for runs_of in statements) >= 2, statements
-    assert len(statements) < 9 * side_by_side
+    monkeypatch.setattr(store.AsyncWriter, "write_nodes", recording_write)
+    return statements
 
 
-def test_data_one_run_cannot_store_fails_that_run_alone(user, make_version, inprocess):
-    # Given four runs side by side whose first node finishes with the others (so that
-    # three records share a statement), two of which return text Postgres cannot store
-    side_by_side = 4
+def _gate_tool(side_by_side: int) -> FunctionTool:
+    """`t_gate`: returns once `side_by_side` runs have called it (they share the worker's
+    one run loop), text Postgres cannot store if asked for `bad` text."""
     started: list[str] = []
     all_started = asyncio.Event()
 
@@ -283,15 +239,65 @@ def test_data_one_run_cannot_store_fails_that_run_alone(user, make_version, inpr
         await asyncio.wait_for(all_started.wait(), 30)
         return {"text": "a\x00b" if bad else "ab"}
 
+    properties = {"bad": {"type": "boolean"}}
     spec = ToolSpec(
-        id="t_gate_text",
+        id="t_gate",
         name="gate",
-        description="waits, then returns text",
-        input_schema={"type": "object", "properties": {"bad": {"type": "boolean"}}},
+        description="waits for the others",
+        input_schema={"type": "object", "properties": properties},
     )
-    inprocess.add_tools(FunctionTool(spec, gate))
+    return FunctionTool(spec, gate)
+
+
+def _execute_side_by_side(inprocess: Any, runs: list[Run]) -> None:
+    """Execute `runs` at once, as a worker's pool threads do."""
+    threads = [threading.Thread(target=inprocess.execute, args=(run.id,)) for run in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+
+def test_runs_side_by_side_share_their_node_statements(
+    user, make_version, inprocess, node_statements
+):
+    # Given four runs whose first node waits until all four have started, then nine
+    # more nodes each
+    side_by_side = 4
+    inprocess.add_tools(_gate_tool(side_by_side))
+    nodes = [{"id": "n1", "type": "tool", "tool": "t_gate"}]
+    nodes += [
+        {"id": f"n{i}", "type": "tool", "tool": "t_noop", "after": [f"n{i - 1}"]}
+        for i in range(2, 11)
+    ]
+    version = make_version({"name": "side by side", "nodes": nodes})
+    runs = [
+        services.run_create(user=user, flow_version_id=version.id, run_input={})
+        for _ in range(side_by_side)
+    ]
+
+    # When the worker's pool threads execute them at once
+    _execute_side_by_side(inprocess, runs)
+
+    # Then each completed with every record and event, and some statements carried the
+    # nodes of several runs (each run alone would have sent nine)
+    for run in runs:
+        run.refresh_from_db()
+        assert run.status == "completed", run.error
+        assert NodeAttempt.objects.filter(run=run).count() == 10
+        assert _seqs(run) == list(range(1, run.last_seq + 1))
+    assert max(len(runs_of) for runs_of in node_statements) >= 2, node_statements
+    assert len(node_statements) < 9 * side_by_side
+
+
+def test_data_one_run_cannot_store_fails_that_run_alone(
+    user, make_version, inprocess, node_statements
+):
+    # Given four runs side by side whose first node finishes with the others (so that
+    # three records share a statement), two of which return text Postgres cannot store
+    inprocess.add_tools(_gate_tool(4))
     nodes = [
-        {"id": "n1", "type": "tool", "tool": "t_gate_text", "inputs": {"bad": "input.bad"}},
+        {"id": "n1", "type": "tool", "tool": "t_gate", "inputs": {"bad": "input.bad"}},
         {"id": "n2", "type": "tool", "tool": "t_noop", "after": ["n1"]},
     ]
     version = make_version({"name": "refused", "nodes": nodes})
@@ -302,29 +308,14 @@ def test_data_one_run_cannot_store_fails_that_run_alone(user, make_version, inpr
         ]
         for bad in (True, False)
     }
-    statements: list[set[str]] = []
-    real_write = store.AsyncWriter.write_nodes
-
-    async def recording_write(self, parts):
-        statements.append({p.run_id for p in parts})
-        return await real_write(self, parts)
 
     # When they execute at once
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store.AsyncWriter, "write_nodes", recording_write)
-        threads = [
-            threading.Thread(target=inprocess.execute, args=(run.id,))
-            for run in runs[True] + runs[False]
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+    _execute_side_by_side(inprocess, runs[True] + runs[False])
 
     # Then a statement carried a bad and a good run together, yet only the bad runs
     # failed (saying why and where); the good ones completed with every record
     bad_ids = {str(r.id) for r in runs[True]}
-    assert any(ids & bad_ids and ids - bad_ids for ids in statements), statements
+    assert any(ids & bad_ids and ids - bad_ids for ids in node_statements), node_statements
     for run in runs[True]:
         run.refresh_from_db()
         assert run.status == "failed"
