@@ -28,6 +28,8 @@ from collections.abc import Coroutine
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from asgiref.sync import sync_to_async
+from django.db import connections
 from pydantic import ValidationError
 
 from flows.core import events as ev
@@ -233,6 +235,9 @@ class RunHost:
             await close_loop_sandboxes()
             await self.pg.close()
             await self.nodes_pg.close()
+            # Tools look credentials up through sync_to_async, on asgiref's own thread:
+            # close the connection it opened there too.
+            await sync_to_async(connections.close_all)()
 
         with contextlib.suppress(Exception):
             self.run(closing())
