@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+import orjson
 import psycopg
 from django import db
 from django.db import close_old_connections, connection
@@ -95,13 +96,27 @@ class DbThread:
         self._executor.shutdown(wait=True)
 
 
-#: One encoder: `json.dumps(value, default=...)` would build a new one per call, and the
-#: node statement encodes several values per node.
+#: What orjson cannot encode (an integer beyond 64 bits, a lone surrogate) is encoded by
+#: the standard library's encoder, as everything was before.
 _ENCODER = json.JSONEncoder(default=str)
+#: Datetimes and dataclasses go through `str` as with the standard encoder; NaN and
+#: infinities become null (the standard encoder's NaN is not JSON, and Postgres refuses it).
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def _encode(value: Any) -> str:
+    """JSON text of `value`: every node write encodes its rows, so with orjson (several
+    times faster than the standard library)."""
+    try:
+        return orjson.dumps(value, default=str, option=_ORJSON_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(value)
 
 
 def _dumps(value: Any) -> str | None:
-    return None if value is None else _ENCODER.encode(value)
+    return None if value is None else _encode(value)
 
 
 def _loads(value: Any) -> Any:
@@ -395,9 +410,9 @@ def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
         if several
         else [parts[0].run_id, parts[0].token]
     )
-    rows = [_ENCODER.encode(events), _ENCODER.encode(inserts)]
+    rows = [_encode(events), _encode(inserts)]
     if replacing:
-        rows.append(_ENCODER.encode(replacing))
+        rows.append(_encode(replacing))
     return _NODE_WRITES[several, bool(replacing)], lease + rows
 
 
@@ -547,8 +562,8 @@ def final_statement(
         run_id,
         token,
     ]
-    params.append(_ENCODER.encode(_event_rows(run_id, events)))
-    params.append(_ENCODER.encode(_record_rows(run_id, staged, worker)))
+    params.append(_encode(_event_rows(run_id, events)))
+    params.append(_encode(_record_rows(run_id, staged, worker)))
     return _FINAL_SQL, params
 
 
