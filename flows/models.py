@@ -139,16 +139,22 @@ class Run(Timed, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     flow_version = models.ForeignKey(FlowVersion, on_delete=models.PROTECT, related_name="runs")
     batch = models.ForeignKey(
-        "RunBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+        "RunBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+        db_index=False,  # `run_batch_index_idx` leads with it
     )
     input = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    # Indexed as the leading column of `run_status_lease_idx` (and `requested_by` of
+    # `run_owner_created_idx`), not again on its own: a claim and an outcome rewrite the
+    # row, and so add an entry to every index of the table.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     result = models.JSONField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs", db_index=False
     )
     cancel_requested = models.BooleanField(default=False)
     last_seq = models.PositiveIntegerField(default=0)
