@@ -25,6 +25,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -141,6 +142,11 @@ class RunHost:
     def __init__(self) -> None:
         self.pid = os.getpid()
         self.loop = asyncio.new_event_loop()
+        # Blocking tools run in the loop's default executor, now shared by every run of
+        # the process: asyncio's default (a few threads per core) would queue them.
+        self.loop.set_default_executor(
+            ThreadPoolExecutor(max_workers=TOOL_THREADS, thread_name_prefix="dynamicflow-tool")
+        )
         self.db = DbThread(threads=DB_THREADS)
         self.store = PostgresCheckpointStore(self.db)
         self.pg = AsyncWriter()
@@ -238,6 +244,8 @@ class RunHost:
             # Tools look credentials up through sync_to_async, on asgiref's own thread:
             # close the connection it opened there too.
             await sync_to_async(connections.close_all)()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.loop.shutdown_default_executor(), 5)
 
         with contextlib.suppress(Exception):
             self.run(closing())
@@ -257,6 +265,9 @@ def _compile(
 
 #: Database threads of a host: lease renewals, checkpoints of resumed runs, approvals.
 DB_THREADS = 4
+#: Threads for the blocking calls of the host's runs (tools written as plain functions):
+#: started as needed, up to this many at once.
+TOOL_THREADS = 64
 
 _host: RunHost | None = None
 _host_lock = threading.Lock()

@@ -328,6 +328,35 @@ def test_data_one_run_cannot_store_fails_that_run_alone(
         assert _seqs(run) == list(range(1, run.last_seq + 1))
 
 
+def test_blocking_tools_of_runs_side_by_side_run_at_once(user, make_version, inprocess):
+    # Given twelve runs of a plain (blocking) function that returns only once all twelve
+    # calls are under way
+    side_by_side = 12
+    all_in = threading.Barrier(side_by_side, timeout=20)
+
+    def meet() -> dict[str, Any]:
+        all_in.wait()
+        return {"met": True}
+
+    spec = ToolSpec(id="t_meet", name="meet", description="waits for the others")
+    inprocess.add_tools(FunctionTool(spec, meet))
+    nodes = [{"id": "m", "type": "tool", "tool": "t_meet"}]
+    version = make_version({"name": "meet", "nodes": nodes})
+    runs = [
+        services.run_create(user=user, flow_version_id=version.id, run_input={})
+        for _ in range(side_by_side)
+    ]
+
+    # When the worker executes them at once (on its one run loop)
+    _execute_side_by_side(inprocess, runs)
+
+    # Then every call ran at the same time as the others: all twelve completed
+    for run in runs:
+        run.refresh_from_db()
+        assert run.status == "completed", run.error
+        assert NodeAttempt.objects.get(run=run).output == {"met": True}
+
+
 def test_a_statement_writes_only_the_runs_whose_lease_is_held(user, make_version, inprocess):
     from flows.core.checkpoints import NodeRecord
 
