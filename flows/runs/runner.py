@@ -200,9 +200,12 @@ class RunHost:
     def engine(self) -> Engine:
         """An engine for one run (its node slots are the run's own), over the snapshot."""
         return Engine(
-            self.catalog, store=self.store, limits=self.limits, limiter=self.limiter,
+            self.catalog,
+            store=self.store,
+            limits=self.limits,
+            limiter=self.limiter,
             joins=self.joins,
-        )  # fmt: skip
+        )
 
     async def refresh_tools(self) -> None:
         """Pick up registry changes (at most every few seconds): the process's snapshot

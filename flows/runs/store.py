@@ -130,9 +130,10 @@ def _epoch(value: datetime | float | None) -> float | None:
 
 
 # Events and node records travel as one JSON array each (a parameter encoded by one call
-# of the C JSON encoder) and are unpacked by `jsonb_to_recordset`: every write, whatever it
-# carries, is then one of two statement texts (one run, or several), each prepared once per
-# connection, with a few parameters (psycopg converts it once, Postgres plans it once).
+# of orjson) and are unpacked by `jsonb_to_recordset`: every write, whatever it carries, is
+# then one of four statement texts (one run or several, with or without an approval's
+# outcome), each prepared once per connection, with a few parameters (psycopg converts it
+# once, Postgres plans it once).
 # Rows are written only for a run in `source` (the run, or the runs, whose lease the
 # writer holds): a statement for one run joins its one lease row to every row; one for
 # several matches each row to its run by the id it carries.
@@ -445,14 +446,12 @@ class AsyncWriter:
 
     async def _connection(self) -> Any:
         if self._conn is None or self._conn.closed:
-            import psycopg
-
             params = connection.get_connection_params()
             params.pop("cursor_factory", None)
             params.pop("context", None)
             # Django turns prepared statements off (prepare_threshold=None); the node
             # statement is the hot path, and parsing and planning it each time costs
-            # as much as the commit. A few shapes (events per write) cover all writes.
+            # as much as the commit. Four texts (`_NODE_WRITES`) cover every node write.
             params["prepare_threshold"] = 0
             conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
             # Plan each statement once: Postgres would otherwise keep planning the node

@@ -249,6 +249,14 @@ def _gate_tool(side_by_side: int) -> FunctionTool:
     return FunctionTool(spec, gate)
 
 
+def _new_runs(user: Any, version: Any, count: int, **run_input: Any) -> list[Run]:
+    """`count` pending runs of `version`, each with `run_input`."""
+    return [
+        services.run_create(user=user, flow_version_id=version.id, run_input=dict(run_input))
+        for _ in range(count)
+    ]
+
+
 def _execute_side_by_side(inprocess: Any, runs: list[Run]) -> None:
     """Execute `runs` at once, as a worker's pool threads do."""
     threads = [threading.Thread(target=inprocess.execute, args=(run.id,)) for run in runs]
@@ -271,10 +279,7 @@ def test_runs_side_by_side_share_their_node_statements(
         for i in range(2, 11)
     ]
     version = make_version({"name": "side by side", "nodes": nodes})
-    runs = [
-        services.run_create(user=user, flow_version_id=version.id, run_input={})
-        for _ in range(side_by_side)
-    ]
+    runs = _new_runs(user, version, side_by_side)
 
     # When the worker's pool threads execute them at once
     _execute_side_by_side(inprocess, runs)
@@ -301,13 +306,7 @@ def test_data_one_run_cannot_store_fails_that_run_alone(
         {"id": "n2", "type": "tool", "tool": "t_noop", "after": ["n1"]},
     ]
     version = make_version({"name": "refused", "nodes": nodes})
-    runs = {
-        bad: [
-            services.run_create(user=user, flow_version_id=version.id, run_input={"bad": bad})
-            for _ in range(2)
-        ]
-        for bad in (True, False)
-    }
+    runs = {bad: _new_runs(user, version, 2, bad=bad) for bad in (True, False)}
 
     # When they execute at once
     _execute_side_by_side(inprocess, runs[True] + runs[False])
@@ -342,10 +341,7 @@ def test_blocking_tools_of_runs_side_by_side_run_at_once(user, make_version, inp
     inprocess.add_tools(FunctionTool(spec, meet))
     nodes = [{"id": "m", "type": "tool", "tool": "t_meet"}]
     version = make_version({"name": "meet", "nodes": nodes})
-    runs = [
-        services.run_create(user=user, flow_version_id=version.id, run_input={})
-        for _ in range(side_by_side)
-    ]
+    runs = _new_runs(user, version, side_by_side)
 
     # When the worker executes them at once (on its one run loop)
     _execute_side_by_side(inprocess, runs)
@@ -362,10 +358,7 @@ def test_a_statement_writes_only_the_runs_whose_lease_is_held(user, make_version
 
     # Given two runs held by "me", one of which another worker then took over
     version = make_version(chain(1, tool="t_noop"))
-    held, taken = (
-        services.run_create(user=user, flow_version_id=version.id, run_input={})
-        for _ in range(2)
-    )
+    held, taken = _new_runs(user, version, 2)
     for run in (held, taken):
         assert store.claim_run(str(run.id), "me", 30) is not None
     Run.objects.filter(pk=taken.pk).update(worker="someone-else")
