@@ -131,6 +131,17 @@ class CompiledCache:
 COMPILED = CompiledCache()
 
 
+def _new_loop() -> asyncio.AbstractEventLoop:
+    """The host's loop: uvloop where it is installed. Every node write waits on a socket,
+    and every node arms a timer and hands futures around; uvloop does these in C, where
+    asyncio's loop spends a good part of a worker's CPU (its timer heap, its selector)."""
+    try:
+        import uvloop
+    except ImportError:  # not built for this platform (Windows)
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 class RunHost:
     """Where a worker process executes its runs: one event loop in a thread of its own.
 
@@ -141,7 +152,7 @@ class RunHost:
 
     def __init__(self) -> None:
         self.pid = os.getpid()
-        self.loop = asyncio.new_event_loop()
+        self.loop = _new_loop()
         # Blocking tools run in the loop's default executor, now shared by every run of
         # the process: asyncio's default (a few threads per core) would queue them.
         self.loop.set_default_executor(
