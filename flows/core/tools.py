@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
@@ -118,11 +118,15 @@ class FunctionTool:
         self._inline = inline
         self._wants_context = "context" in inspect.signature(function).parameters
 
-    async def invoke(self, inputs: dict[str, Any], context: ToolContext) -> Any:
+    def invoke(self, inputs: dict[str, Any], context: ToolContext) -> Coroutine[Any, Any, Any]:
         # `**kwargs` hands the function a dict of its own: no copy needed without context
         kwargs = {**inputs, "context": context} if self._wants_context else inputs
         if self._is_async:
-            return await self.function(**kwargs)
+            # The function's own coroutine, not one around it: a coroutine less per call.
+            return self.function(**kwargs)  # type: ignore[return-value]
+        return self._call(kwargs)
+
+    async def _call(self, kwargs: dict[str, Any]) -> Any:
         if self._inline:
             return self.function(**kwargs)
         return await asyncio.to_thread(self.function, **kwargs)
