@@ -79,6 +79,8 @@ _FINISHED = frozenset({COMPLETED, SKIPPED, FAILED})
 _CALLS = (ToolNode, MapNode)
 #: Builds a ToolContext (a named tuple) without its Python-level `__new__`: once per call.
 _new_context = tuple.__new__
+#: An instance with no field set yet (events and records are built field by field).
+_new_object = object.__new__
 #: More dependents than this start with the garbage collector paused (see _release).
 _WIDE = 256
 
@@ -416,6 +418,23 @@ def _call_error(exc: Exception, tool: Tool, timeout: float) -> tuple[dict[str, A
     return _error("tool_exception", f"{type(exc).__name__}: {exc}"), False
 
 
+def _completed(
+    node_id: str, output: Any, inputs: Any, attempts: int, started_at: float
+) -> NodeRecord:
+    """A tool call's record, finished now. Built field by field, as events are (see emit):
+    a plain function call costs less than the dataclass's, and every tool node makes one."""
+    record = _new_object(NodeRecord)
+    record.node_id = node_id
+    record.status = COMPLETED
+    record.output = output
+    record.error = None
+    record.inputs = inputs
+    record.attempts = attempts
+    record.started_at = started_at
+    record.finished_at = time.time()
+    return record
+
+
 def _call_failure(exc: Exception, tool: Tool, timeout: float, attempt: int) -> _NodeFailure:
     """The node failure of a tool call that failed on its last attempt."""
     error, _ = _call_error(exc, tool, timeout)
@@ -475,22 +494,25 @@ class _Execution:
         type_: str,
         node_id: str | None = None,
         data: dict[str, Any] | None = None,
-        duration_ms: float | None = None,
+        since: float | None = None,
     ) -> None:
+        """Emit the run's next event; `since` is the perf_counter() reading the step began
+        at, when the event ends a step (its duration then ends at the event's own time)."""
         self.seq = seq = self.seq + 1
-        elapsed = time.perf_counter() - self.t0
-        self.sink_emit(
-            Event(
-                seq,
-                type_,
-                self.wall0 + elapsed,
-                self.run_id,
-                node_id,
-                data if data is not None else {},
-                elapsed * 1000.0,
-                duration_ms,
-            )
-        )
+        now = time.perf_counter()
+        elapsed = now - self.t0
+        # Every field set here, without the class call: a dataclass's __init__ called
+        # through its class costs half again as much, and a run emits two events a node.
+        event = _new_object(Event)
+        event.seq = seq
+        event.type = type_
+        event.ts = self.wall0 + elapsed
+        event.run_id = self.run_id
+        event.node_id = node_id
+        event.data = data if data is not None else {}
+        event.elapsed_ms = elapsed * 1000.0
+        event.duration_ms = (now - since) * 1000.0 if since is not None else None
+        self.sink_emit(event)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -682,9 +704,7 @@ class _Execution:
                     except ValueTooLarge as exc:
                         failure = _too_large(node_id, "output", exc)
                         raise _NodeFailure(failure, attempts) from None
-                    record = NodeRecord(
-                        node_id, COMPLETED, output, None, inputs, attempts, started_at, time.time()
-                    )
+                    record = _completed(node_id, output, inputs, attempts, started_at)
                 else:
                     record = await self._run_node(step, started_at)
                     if record is not None and record.status == COMPLETED:
@@ -703,7 +723,7 @@ class _Execution:
                     ev.NODE_FAILED,
                     node_id,
                     {"error": failure.error},
-                    (time.perf_counter() - started) * 1000.0,
+                    started,
                 )
                 self._fail(node_id, failure.error)
                 return
@@ -720,7 +740,7 @@ class _Execution:
                 ev.NODE_OUTPUT,
                 node_id,
                 {"output": output, "attempts": record.attempts},
-                (time.perf_counter() - started) * 1000.0,
+                started,
             )
             self._release(step, COMPLETED, output)
         except asyncio.CancelledError:
