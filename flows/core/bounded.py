@@ -108,13 +108,11 @@ _FLAT_CHARS = 1024
 
 
 def _flat_size(entries: int, chars: int) -> Size:
-    """The size of a flat dict of `entries` scalars or strings with `chars` characters."""
-    key = chars << 5 | entries  # entries <= 16
-    size = _flat_sizes.get(key)
-    if size is None:
-        size = _new_size(Size, (1 + entries, 0, chars))
-        if chars < _FLAT_CHARS:
-            _flat_sizes[key] = size
+    """The size of a flat dict of `entries` scalars or strings with `chars` characters
+    (measure looks the shared ones up itself, a call less per value)."""
+    size = _new_size(Size, (1 + entries, 0, chars))
+    if chars < _FLAT_CHARS:
+        _flat_sizes[chars << 5 | entries] = size  # entries <= 16
     return size
 
 
@@ -133,7 +131,8 @@ def measure(value: Any) -> Size:
                 break  # nested: walk it below
             chars += len(key) if type(key) is str or isinstance(key, str) else 8
         else:
-            return _flat_size(len(value), chars)
+            entries = len(value)
+            return _flat_sizes.get(chars << 5 | entries) or _flat_size(entries, chars)
     elif kind in _SCALARS or (not value and (kind is list or kind is str)):
         return _ONE
     elif kind is str:

@@ -807,7 +807,7 @@ class _Execution:
             self.values[step.id] = None
             self.sizes[step.id] = measure(None)
             self.skips += 1
-        if self.stopping:
+        if self.stopping or not step.dependents:
             return
         if len(step.dependents) > _WIDE:
             # Thousands of tasks at once: without the pause, the collector would run
@@ -815,19 +815,21 @@ class _Execution:
             with paused_gc():
                 self._start_ready(step)
             return
-        remaining = self.remaining  # _start_ready, inline: most nodes have few dependents
-        for dependent in step.dependents:
-            remaining[dependent] -= 1
-            if remaining[dependent] == 0 and dependent not in self.status:
-                self._start(dependent)
+        self._start_ready(step)
 
     def _start_ready(self, step: Step) -> None:
-        """Start the dependents of `step` that it was the last wait of."""
-        remaining = self.remaining
+        """Start the dependents of `step` that it was the last wait of (each as _start
+        does, inline: a fan-out starts them all from here)."""
+        remaining, status, tasks, steps = self.remaining, self.status, self.tasks, self.steps
+        create_task = self.loop.create_task
+        started = 0
         for dependent in step.dependents:
             remaining[dependent] -= 1
-            if remaining[dependent] == 0 and dependent not in self.status:
-                self._start(dependent)
+            if remaining[dependent] == 0 and dependent not in status:
+                status[dependent] = RUNNING
+                tasks[dependent] = create_task(self._execute(steps[dependent]))
+                started += 1
+        self.active += started
 
     def _interrupt(self, exc: CheckpointUnavailable) -> None:
         """Stop every node without an outcome: the run continues from its checkpoints."""
