@@ -486,6 +486,10 @@ class _Execution:
         self.stage_node = getattr(engine.store, "stage_node", None)
         self.save_node = engine.store.save_node
         self.max_value_bytes = engine.limits.expressions.max_value_bytes
+        self.slots = engine.slots
+        self.limiter = engine.limiter
+        #: tool id -> its own limit, None for none; a tool not in it yet has not run here
+        self.per_tool = engine._per_tool
 
     # ------------------------------------------------------------------ events
 
@@ -678,15 +682,27 @@ class _Execution:
                             inputs = await self._inputs(step)
                     self.emit(ev.NODE_STARTED, node_id, {"inputs": inputs})
                     task = self.tasks[node_id]
-                    tool = self._take_direct_call(step)
-                    if tool is None:
+                    tool = step.tool
+                    if (
+                        # A call that needs none of _invoke's machinery: one attempt, no
+                        # cross-process limit, a tool known to have no limit of its own
+                        # (_invoke learns that on its first call), a global slot free.
+                        tool is None
+                        or step.retry is not None
+                        or self.limiter is not None
+                        or self.per_tool.get(tool.spec.id, False) is not None
+                        or not self.slots.try_take()
+                    ):
                         output, attempts = await self._invoke(step, inputs, node_id, task)
                     else:
                         # _invoke's one attempt, inline: a coroutine less per node.
                         timeout = step.timeout_s or self.engine.limits.default_timeout_s
                         deadlines = self.deadlines
                         try:
-                            deadlines.add(task, timeout)
+                            if timeout >= deadlines.direct_s:  # deadlines.add, inline
+                                deadlines.entries[task] = time.monotonic() + timeout
+                            else:
+                                deadlines.add(task, timeout)
                             context = _new_context(ToolContext, (self.run_id, node_id, 1, None))
                             output = await tool.invoke(inputs, context)
                         except asyncio.CancelledError:
@@ -696,8 +712,8 @@ class _Execution:
                         except Exception as exc:
                             raise _call_failure(exc, tool, timeout, 1) from None
                         finally:
-                            deadlines.discard(task)
-                            self.engine.slots.give()
+                            deadlines.entries.pop(task, None)  # deadlines.discard, inline
+                            self.slots.give()
                         attempts = 1
                     try:  # _check_output, inline
                         self.sizes[node_id] = check_size(output, self.max_value_bytes)
@@ -772,23 +788,6 @@ class _Execution:
         else:
             await self.save_node(self.run_id, record)
         self.checkpoint.nodes[record.node_id] = record
-
-    def _take_direct_call(self, step: Step) -> Tool | None:
-        """The step's tool, with a global slot taken, when its call needs none of
-        _invoke's machinery: one attempt, no per-tool or cross-process limit, a slot free.
-        (Most calls; _execute then makes them without the coroutine _invoke costs.)"""
-        tool = step.tool
-        if tool is None or step.retry is not None:
-            return None
-        engine = self.engine
-        if engine.limiter is not None:
-            return None
-        tool_id = tool.spec.id
-        known = engine._per_tool  # tool_slots, without its call once the tool is known
-        per_tool = known[tool_id] if tool_id in known else engine.tool_slots(tool_id, tool)
-        if per_tool is not None or not engine.slots.try_take():
-            return None
-        return tool
 
     def _check_output(self, step: Step, record: NodeRecord) -> None:
         """Fail the node if its output is over the size cap; remember its size."""
