@@ -199,6 +199,8 @@ class CompiledFlow:
     leaf_ids: list[str]
     #: The nodes with no dependencies, in IR order: what a fresh run starts with.
     root_ids: list[str]
+    #: node id -> how many dependencies it waits for: a fresh run's countdown, copied.
+    waits: dict[str, int]
 
 
 def _compile_map(values: Mapping[str, str]) -> list[tuple[str, Expression]]:
@@ -283,7 +285,8 @@ def _compile_flow(flow: Flow, catalog: ToolCatalog | None, joins: Iterable[Join]
     output_ids = [n.id for n in flow.nodes if isinstance(n, OutputNode)]
     leaf_ids = [n.id for n in flow.nodes if not graph.dependents[n.id]]
     root_ids = [node_id for node_id in graph.order if not dependencies[node_id]]
-    return CompiledFlow(flow, steps, graph.order, output_ids, leaf_ids, root_ids)
+    waits = {node_id: len(step.deps) for node_id, step in steps.items()}
+    return CompiledFlow(flow, steps, graph.order, output_ids, leaf_ids, root_ids, waits)
 
 
 def _link_reviews(steps: dict[str, Step]) -> None:
@@ -585,7 +588,7 @@ class _Execution:
                 self.rejected.add(node_id)
         status = self.status
         if not status:  # a fresh run: every dependency is still to come
-            self.remaining = {node_id: len(step.deps) for node_id, step in self.steps.items()}
+            self.remaining = dict(self.compiled.waits)
             return
         for node_id, step in self.steps.items():
             waits = sum(1 for dep in step.deps if status.get(dep) not in _FINISHED)
