@@ -144,6 +144,9 @@ CHANNEL_LAYERS = {
 }
 
 CELERY_BROKER_URL = REDIS_URL
+# kombu's Redis transport, minus a new Redis client per command (see redis_broker.py).
+if REDIS_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "dynamicflow_site.redis_broker:Transport"
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
