@@ -28,6 +28,7 @@ import orjson
 import psycopg
 from django import db
 from django.db import close_old_connections, connection
+from psycopg.types.json import set_json_loads
 
 from flows.core.checkpoints import Checkpoint, NodeRecord
 from flows.core.events import Event
@@ -121,6 +122,16 @@ def _dumps(value: Any) -> str | None:
 
 def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes | bytearray) else value
+
+
+def _load_json(data: bytes | bytearray | memoryview | str) -> Any:
+    """The worker connections' reader of jsonb (a claim reads a run's input, waiting steps
+    and decisions): orjson, or the standard library for what orjson refuses (an integer
+    beyond 64 bits)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(bytes(data) if isinstance(data, memoryview) else data)
 
 
 def _epoch(value: datetime | float | None) -> float | None:
@@ -442,6 +453,9 @@ class AsyncWriter:
 
     def __init__(self) -> None:
         self._conn: Any = None
+        #: one cursor for every statement: a new one per statement costs more than the
+        #: parameters' conversion
+        self._cursor: Any = None
         self.lock = asyncio.Lock()
         #: statements sent (benchmarks and tests read it)
         self.statements = 0
@@ -460,20 +474,22 @@ class AsyncWriter:
             # statement afresh (its arrays make a generic plan look costlier), which costs
             # more than the commit.
             await conn.execute("SET plan_cache_mode = force_generic_plan")
-            self._conn = conn
+            set_json_loads(_load_json, conn)
+            self._conn, self._cursor = conn, conn.cursor()
         return self._conn
 
     async def fetchone(self, sql: str, params: list[Any]) -> Any:
         """Run one statement (prepared, autocommit) and return its first row."""
         async with self.lock:
             conn = await self._connection()
+            cursor = self._cursor
             self.statements += 1
             try:
-                cursor = await conn.execute(sql, params, prepare=True)
+                await cursor.execute(sql, params, prepare=True)
                 return await cursor.fetchone()
             except Exception:
                 if conn.broken:
-                    self._conn = None
+                    self._conn = self._cursor = None
                 raise
 
     async def write_nodes(self, parts: Sequence[NodeWrite]) -> set[str]:
@@ -483,7 +499,7 @@ class AsyncWriter:
     async def close(self) -> None:
         if self._conn is not None:
             await self._conn.close()
-            self._conn = None
+            self._conn = self._cursor = None
 
 
 @dataclass(slots=True)
