@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -124,14 +125,19 @@ def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes | bytearray) else value
 
 
-def _load_json(data: bytes | bytearray | memoryview | str) -> Any:
+#: A run of 19 digits: maybe an integer beyond 64 bits, which orjson would turn into a
+#: float (losing digits) where the standard library keeps it whole.
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+
+
+def _load_json(data: bytes) -> Any:
     """The worker connections' reader of jsonb (a claim reads a run's input, waiting steps
-    and decisions): orjson, or the standard library for what orjson refuses (an integer
-    beyond 64 bits)."""
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return json.loads(bytes(data) if isinstance(data, memoryview) else data)
+    and decisions): orjson, or the standard library where a number may be too long for it
+    or orjson refuses the text."""
+    if _LONG_NUMBER.search(data) is None:
+        with contextlib.suppress(orjson.JSONDecodeError):
+            return orjson.loads(data)
+    return json.loads(data)
 
 
 def _epoch(value: datetime | float | None) -> float | None:
