@@ -18,6 +18,7 @@ from flows.runs import conf
 from flows.runs.errors import RunServiceError
 from tools_registry.access import ToolAccess, restricted_tools, tools_refused
 
+#: (time.monotonic() until which it is fresh, the restricted tools)
 _cache: tuple[float, dict[str, ToolAccess]] | None = None
 
 
@@ -58,8 +59,9 @@ def run_tools_check(*, user: Any, flow: Flow) -> None:
 def _restricted() -> dict[str, ToolAccess]:
     global _cache
     cached = _cache
-    if cached is None or time.monotonic() - cached[0] > conf.tools_ttl_s():
-        cached = _cache = (time.monotonic(), restricted_tools())
+    if cached is None or time.monotonic() > cached[0]:
+        # fresh until then: the TTL is read once here, not by every run that checks
+        cached = _cache = (time.monotonic() + conf.tools_ttl_s(), restricted_tools())
     return cached[1]
 
 
@@ -67,7 +69,7 @@ def tools_check_needed(flow: Flow) -> bool:
     """Whether `run_tools_refusal` has anything to do (no query: False when the cached list
     of restricted tools is fresh and names none of the flow's tools)."""
     cached = _cache
-    if cached is None or time.monotonic() - cached[0] > conf.tools_ttl_s():
+    if cached is None or time.monotonic() > cached[0]:
         return True
     return any(tool in cached[1] for _, tool in _tool_nodes(flow))
 

@@ -48,8 +48,10 @@ def _extra_tools(modules: tuple[str, ...]) -> InMemoryCatalog:
 class _Snapshot:
     catalog: ToolCatalog
     joins: list[Join]
-    taken_at: float
     fingerprint: str
+    #: time.monotonic() after which the registry is checked again (the TTL is read when
+    #: the snapshot is taken, not on each of the many runs that use it)
+    fresh_until: float
 
 
 _snapshot: _Snapshot | None = None
@@ -69,19 +71,23 @@ def _current() -> _Snapshot:
 
         fingerprint = registry_fingerprint()
         if snapshot is not None and snapshot.fingerprint == fingerprint:
-            snapshot = _snapshot = replace(snapshot, taken_at=time.monotonic())
+            snapshot = _snapshot = replace(snapshot, fresh_until=_fresh_until())
             return snapshot
         catalog: ToolCatalog = registry_catalog()
         modules = tuple(conf.extra_tool_modules())
         if modules:
             catalog = LayeredCatalog(_extra_tools(modules), catalog)
-        snapshot = _snapshot = _Snapshot(catalog, registry_joins(), time.monotonic(), fingerprint)
+        snapshot = _snapshot = _Snapshot(catalog, registry_joins(), fingerprint, _fresh_until())
     return snapshot
+
+
+def _fresh_until() -> float:
+    return time.monotonic() + conf.tools_ttl_s()
 
 
 def _fresh(snapshot: _Snapshot | None) -> TypeGuard[_Snapshot]:
     """Whether `snapshot` is recent enough to use without a query."""
-    return snapshot is not None and time.monotonic() - snapshot.taken_at <= conf.tools_ttl_s()
+    return snapshot is not None and time.monotonic() <= snapshot.fresh_until
 
 
 def fresh_snapshot() -> tuple[ToolCatalog, list[Join]] | None:
