@@ -246,30 +246,28 @@ class DurableRuns:
         once()
         return statistics.median(once() for _ in range(repeat))
 
-    def durable(self, version: Any, nodes: int, repeat: int) -> tuple[float, float]:
-        """Median seconds of a durable run, and the statements it sent per node."""
+    def durable_once(self, version: Any, nodes: int) -> tuple[float, int]:
+        """Seconds of one durable run, and the statements it sent."""
         from flows.models import NodeAttempt, Run
-
-        statements: list[int] = []
 
         def sent() -> int:
             return self.host.pg.statements + self.host.nodes_pg.statements
 
-        def once() -> float:
-            run = Run.objects.create(flow_version=version, requested_by=self.user)
-            before = sent()
-            start = time.perf_counter()
-            status = self.runner.execute_run_sync(str(run.id))
-            elapsed = time.perf_counter() - start
-            statements.append(sent() - before)
-            assert status == "completed", status
-            assert NodeAttempt.objects.filter(run=run).count() == nodes
-            return elapsed
+        run = Run.objects.create(flow_version=version, requested_by=self.user)
+        before = sent()
+        start = time.perf_counter()
+        status = self.runner.execute_run_sync(str(run.id))
+        elapsed = time.perf_counter() - start
+        assert status == "completed", status
+        assert NodeAttempt.objects.filter(run=run).count() == nodes
+        return elapsed, sent() - before
 
-        once()  # warm: compile cache, connections
-        statements.clear()
-        elapsed = statistics.median(once() for _ in range(repeat))
-        return elapsed, statistics.median(statements) / nodes
+    def durable(self, version: Any, nodes: int, repeat: int) -> tuple[float, float]:
+        """Median seconds of a durable run, and the statements it sent per node."""
+        self.durable_once(version, nodes)  # warm: compile cache, connections
+        runs = [self.durable_once(version, nodes) for _ in range(repeat)]
+        elapsed = statistics.median(seconds for seconds, _ in runs)
+        return elapsed, statistics.median(sent for _, sent in runs) / nodes
 
 
 def bench_durable(user: Any, nodes: int, repeat: int, quick: bool) -> None:
@@ -306,9 +304,17 @@ def bench_durable(user: Any, nodes: int, repeat: int, quick: bool) -> None:
 
     sizes = (1_000, 10_000) if not quick else (100, 1_000)
     print(f"durable chains as they grow (whole run, µs per node; floor {commit_us:.0f} µs)")
-    costs = {}
+    # The sizes take turns, one run of each a round, so the VM's drift (its speed moves
+    # by half within minutes) weighs on both alike.
+    versions = {size: runs.version(chain(size)) for size in sizes}
+    samples: dict[int, list[float]] = {size: [] for size in sizes}
+    for round_ in range(4):  # the first round warms up
+        for size in sizes:
+            seconds, _ = runs.durable_once(versions[size], size)
+            if round_:
+                samples[size].append(seconds / size * 1e6)
+    costs = {size: statistics.median(kept) for size, kept in samples.items()}
     for size in sizes:
-        costs[size] = runs.durable(runs.version(chain(size)), size, 3)[0] / size * 1e6
         print(f"  {size:>6}-node chain: {costs[size]:8.0f} µs/node")
     small, large = sizes
     print(
