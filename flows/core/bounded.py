@@ -107,12 +107,12 @@ _flat_sizes: dict[int, Size] = {}
 _FLAT_CHARS = 1024
 
 
-def _flat_size(entries: int, chars: int) -> Size:
-    """The size of a flat dict of `entries` scalars or strings with `chars` characters
-    (measure looks the shared ones up itself, a call less per value)."""
+def _flat_size(entries: int, chars: int, key: int) -> Size:
+    """The size of a flat dict of `entries` scalars or strings with `chars` characters,
+    shared under `key` (measure looks the shared ones up itself, a call less per value)."""
     size = _new_size(Size, (1 + entries, 0, chars))
     if chars < _FLAT_CHARS:
-        _flat_sizes[chars << 5 | entries] = size  # entries <= 16
+        _flat_sizes[key] = size
     return size
 
 
@@ -132,7 +132,8 @@ def measure(value: Any) -> Size:
             chars += len(key) if type(key) is str or isinstance(key, str) else 8
         else:
             entries = len(value)
-            return _flat_sizes.get(chars << 5 | entries) or _flat_size(entries, chars)
+            key = chars << 5 | entries  # entries <= 16
+            return _flat_sizes.get(key) or _flat_size(entries, chars, key)
     elif kind in _SCALARS or (not value and (kind is list or kind is str)):
         return _ONE
     elif kind is str:

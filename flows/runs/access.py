@@ -56,22 +56,29 @@ def run_tools_check(*, user: Any, flow: Flow) -> None:
         )
 
 
+def _fresh_restricted() -> dict[str, ToolAccess] | None:
+    """The cached restricted tools, unless stale."""
+    cached = _cache
+    return cached[1] if cached is not None and time.monotonic() <= cached[0] else None
+
+
 def _restricted() -> dict[str, ToolAccess]:
     global _cache
-    cached = _cache
-    if cached is None or time.monotonic() > cached[0]:
+    restricted = _fresh_restricted()
+    if restricted is None:
         # fresh until then: the TTL is read once here, not by every run that checks
-        cached = _cache = (time.monotonic() + conf.tools_ttl_s(), restricted_tools())
-    return cached[1]
+        restricted = restricted_tools()
+        _cache = (time.monotonic() + conf.tools_ttl_s(), restricted)
+    return restricted
 
 
 def tools_check_needed(flow: Flow) -> bool:
     """Whether `run_tools_refusal` has anything to do (no query: False when the cached list
     of restricted tools is fresh and names none of the flow's tools)."""
-    cached = _cache
-    if cached is None or time.monotonic() > cached[0]:
+    restricted = _fresh_restricted()
+    if restricted is None:
         return True
-    return any(tool in cached[1] for _, tool in _tool_nodes(flow))
+    return any(tool in restricted for _, tool in _tool_nodes(flow))
 
 
 def forget_restricted() -> None:

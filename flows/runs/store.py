@@ -122,7 +122,10 @@ def _dumps(value: Any) -> str | None:
 
 
 def _loads(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes | bytearray) else value
+    """A JSON column as Django's connection returns it (text), else the value itself."""
+    if isinstance(value, str):
+        value = value.encode()
+    return _load_json(value) if isinstance(value, bytes | bytearray) else value
 
 
 #: A run of 19 digits: maybe an integer beyond 64 bits, which orjson would turn into a
@@ -130,10 +133,10 @@ def _loads(value: Any) -> Any:
 _LONG_NUMBER = re.compile(rb"[0-9]{19}")
 
 
-def _load_json(data: bytes) -> Any:
-    """The worker connections' reader of jsonb (a claim reads a run's input, waiting steps
-    and decisions): orjson, or the standard library where a number may be too long for it
-    or orjson refuses the text."""
+def _load_json(data: bytes | bytearray) -> Any:
+    """JSON text read back from the database (the worker connections' jsonb reader, and
+    `_loads`): orjson, or the standard library where a number may be too long for it or
+    orjson refuses the text."""
     if _LONG_NUMBER.search(data) is None:
         with contextlib.suppress(orjson.JSONDecodeError):
             return orjson.loads(data)

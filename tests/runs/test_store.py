@@ -29,6 +29,14 @@ def _seqs(run: Run) -> list[int]:
     return list(RunEvent.objects.filter(run=run).order_by("seq").values_list("seq", flat=True))
 
 
+def _assert_completed_whole(run: Run, *, nodes: int) -> None:
+    """The run completed with a record of each of its nodes and every event, gap-free."""
+    run.refresh_from_db()
+    assert run.status == "completed", run.error
+    assert NodeAttempt.objects.filter(run=run).count() == nodes
+    assert _seqs(run) == list(range(1, run.last_seq + 1))
+
+
 def test_a_run_commits_each_node_and_every_event(user, make_version, inprocess):
     version = make_version(chain(3, tool="t_noop"))
     run = services.run_create(user=user, flow_version_id=version.id, run_input={})
@@ -287,10 +295,7 @@ def test_runs_side_by_side_share_their_node_statements(
     # Then each completed with every record and event, and some statements carried the
     # nodes of several runs (each run alone would have sent nine)
     for run in runs:
-        run.refresh_from_db()
-        assert run.status == "completed", run.error
-        assert NodeAttempt.objects.filter(run=run).count() == 10
-        assert _seqs(run) == list(range(1, run.last_seq + 1))
+        _assert_completed_whole(run, nodes=10)
     assert max(len(runs_of) for runs_of in node_statements) >= 2, node_statements
     assert len(node_statements) < 9 * side_by_side
 
@@ -321,10 +326,7 @@ def test_data_one_run_cannot_store_fails_that_run_alone(
         assert run.error["node"] == "n1"
         assert "\\u0000" in run.error["message"]
     for run in runs[False]:
-        run.refresh_from_db()
-        assert run.status == "completed", run.error
-        assert NodeAttempt.objects.filter(run=run).count() == 2
-        assert _seqs(run) == list(range(1, run.last_seq + 1))
+        _assert_completed_whole(run, nodes=2)
 
 
 def test_blocking_tools_of_runs_side_by_side_run_at_once(user, make_version, inprocess):
