@@ -31,10 +31,9 @@ from flows.runs.store import (
     AsyncWriter,
     DbThread,
     Final,
+    FinalWrite,
     LeaseLost,
     NodeWrite,
-    final_statement,
-    outcome_from_row,
     write_final,
     write_nodes,
 )
@@ -186,13 +185,14 @@ class RunEventWriter:
         if self.lease_lost:
             raise LeaseLost(self.run_id)
         events, staged = self.take()
-        args = (self.run_id, self.token, events, final, self.last_seq or None, staged, self.worker)
+        write = FinalWrite(
+            self.run_id, self.token, self.worker, final, events, staged, self.last_seq or None
+        )
         try:
             if self.pg is not None:
-                row = await self.pg.fetchone(*final_statement(*args))
-                outcome = outcome_from_row(self.run_id, row)
+                outcome = await self.pg.write_final(write)
             else:
-                outcome = await self.db.call(write_final, *args)
+                outcome = await self.db.call(write_final, write)
         except LeaseLost:
             self.lease_lost = True
             raise

@@ -53,11 +53,10 @@ from flows.runs.store import (
     DATABASE_UNAVAILABLE,
     AsyncWriter,
     Claim,
+    ClaimRequest,
     DbThread,
     Final,
     LeaseLost,
-    claim_from_row,
-    claim_statement,
     fetch_ir,
     load_checkpoint,
     release_statement,
@@ -349,8 +348,7 @@ async def execute_run(host: RunHost, run_id: str) -> str | None:
     await host.refresh_tools()
     token = f"{WORKER_NAME}:{uuid.uuid4().hex[:12]}"
     lease = host.lease_s
-    row = await host.pg.fetchone(*claim_statement(run_id, token, lease))
-    claim = claim_from_row(run_id, row)
+    claim = await host.pg.claim(ClaimRequest(run_id, token, lease))
     if claim is None:
         logger.info("run %s is not claimable (finished, or another worker holds it)", run_id)
         return None

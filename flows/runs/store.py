@@ -6,9 +6,10 @@ writing worker, so a worker that lost its lease (paused, partitioned, presumed d
 never add a node record or an event after another worker took the run over.
 
 The worker's run loop sends the hot statements itself (`AsyncWriter`: claims, node
-writes, outcomes); the rest runs on its database threads (`DbThread`), so the engine
-awaits them without blocking its loop. The writes of one run are committed in the order
-they were submitted — the order the engine produced them.
+writes, outcomes; those of several runs that arrive together share one statement); the
+rest runs on its database threads (`DbThread`), so the engine awaits them without
+blocking its loop. The writes of one run are committed in the order they were
+submitted — the order the engine produced them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from psycopg.types.json import set_json_loads
 
 from flows.core.checkpoints import Checkpoint, NodeRecord
 from flows.core.events import Event
+from flows.runs.batched import Batched
 
 T = TypeVar("T")
 
@@ -270,26 +272,57 @@ class Claim:
 #: each lease renewal.
 _WATCHED = "COALESCE(watched_until > now(), false)"
 
+
+@dataclass(frozen=True, slots=True)
+class ClaimRequest:
+    run_id: str
+    token: str
+    lease_s: float
+
+
+# One statement claims one run or several (`Batched`): the requests travel as one JSON
+# array. Each run is looked up by its key alone: the claimability test is one CASE
+# expression, which the status index cannot serve (a plan through it would read every
+# pending run).
 _CLAIM_SQL = f"""
-    UPDATE flows_run SET status = 'running', worker = %s,
-        lease_expires_at = now() + make_interval(secs => %s::float8),
-        attempts = attempts + 1, started_at = COALESCE(started_at, now()),
+    WITH claim AS (SELECT * FROM jsonb_to_recordset(%s::jsonb)
+        AS c(id uuid, token varchar, lease_s float8))
+    UPDATE flows_run AS r SET status = 'running', worker = claim.token,
+        lease_expires_at = now() + make_interval(secs => claim.lease_s),
+        attempts = r.attempts + 1, started_at = COALESCE(r.started_at, now()),
         finished_at = NULL
-    WHERE id = %s::uuid AND status IN ('pending', 'running')
-      AND (worker = '' OR lease_expires_at IS NULL OR lease_expires_at < now())
-    RETURNING flow_version_id, input, cancel_requested, attempts, started_at,
-        waiting, decisions, batch_id, now(), {_WATCHED}
+    FROM claim
+    WHERE r.id = ANY(ARRAY(SELECT id FROM claim)) AND r.id = claim.id
+      AND CASE WHEN r.status IN ('pending', 'running')
+          THEN r.worker = '' OR r.lease_expires_at IS NULL OR r.lease_expires_at < now()
+          ELSE false END
+    RETURNING r.id::text, r.worker, r.flow_version_id, r.input, r.cancel_requested,
+        r.attempts, r.started_at, r.waiting, r.decisions, r.batch_id, now(), {_WATCHED}
 """
 
 
-def claim_statement(run_id: str, token: str, lease_s: float) -> tuple[str, list[Any]]:
-    """Take the run if it is pending, or running under an expired (or released) lease."""
-    return _CLAIM_SQL, [token, float(lease_s), run_id]
+def claims_statement(requests: Sequence[ClaimRequest]) -> tuple[str, list[Any]]:
+    """Take each run if it is pending, or running under an expired (or released) lease."""
+    # Sorted: one lock order for every writer.
+    ordered = sorted(requests, key=lambda request: request.run_id)
+    claims = [{"id": r.run_id, "token": r.token, "lease_s": r.lease_s} for r in ordered]
+    return _CLAIM_SQL, [_encode(claims)]
 
 
-def claim_from_row(run_id: str, row: Sequence[Any] | None) -> Claim | None:
-    if row is None:
-        return None
+def claims_from_rows(
+    requests: Sequence[ClaimRequest], rows: Sequence[Sequence[Any]]
+) -> list[Claim | None]:
+    """Each request's claim, or None where its run was not claimable (or another request
+    for the same run took it)."""
+    taken = {(row[0], row[1]): row for row in rows}
+    claims: list[Claim | None] = []
+    for request in requests:
+        row = taken.get((request.run_id, request.token))
+        claims.append(None if row is None else _claim_from_row(request.run_id, row[2:]))
+    return claims
+
+
+def _claim_from_row(run_id: str, row: Sequence[Any]) -> Claim:
     return Claim(
         run_id=run_id,
         version_id=row[0],
@@ -306,12 +339,13 @@ def claim_from_row(run_id: str, row: Sequence[Any] | None) -> Claim | None:
 
 
 def claim_run(run_id: str, token: str, lease_s: float) -> Claim | None:
-    """`claim_statement` through Django's connection (the worker uses its async one)."""
+    """A claim through Django's connection (the worker uses its async one)."""
     close_old_connections()
+    request = ClaimRequest(str(run_id), token, float(lease_s))
     with connection.cursor() as cursor:
-        cursor.execute(*claim_statement(run_id, token, lease_s))
-        row = cursor.fetchone()
-    return claim_from_row(run_id, row)
+        cursor.execute(*claims_statement([request]))
+        rows = cursor.fetchall()
+    return claims_from_rows([request], rows)[0]
 
 
 def fetch_ir(version_id: int) -> dict[str, Any]:
@@ -468,6 +502,9 @@ class AsyncWriter:
         self.lock = asyncio.Lock()
         #: statements sent (benchmarks and tests read it)
         self.statements = 0
+        #: claims and outcomes that arrive while one is in flight go out together
+        self.claims = Batched(self._claim_runs, one_by_one=statement_refused)
+        self.finals = Batched(self._write_finals, one_by_one=statement_refused)
 
     async def _connection(self) -> Any:
         if self._conn is None or self._conn.closed:
@@ -489,13 +526,20 @@ class AsyncWriter:
 
     async def fetchone(self, sql: str, params: list[Any]) -> Any:
         """Run one statement (prepared, autocommit) and return its first row."""
+        return await self._execute(sql, params, all_rows=False)
+
+    async def fetchall(self, sql: str, params: list[Any]) -> list[Any]:
+        """Run one statement (prepared, autocommit) and return its rows."""
+        return await self._execute(sql, params, all_rows=True)
+
+    async def _execute(self, sql: str, params: list[Any], *, all_rows: bool) -> Any:
         async with self.lock:
             conn = await self._connection()
             cursor = self._cursor
             self.statements += 1
             try:
                 await cursor.execute(sql, params, prepare=True)
-                return await cursor.fetchone()
+                return await (cursor.fetchall() if all_rows else cursor.fetchone())
             except Exception:
                 if conn.broken:
                     self._conn = self._cursor = None
@@ -504,6 +548,23 @@ class AsyncWriter:
     async def write_nodes(self, parts: Sequence[NodeWrite]) -> set[str]:
         """Run one fenced node statement; returns the runs it wrote (see held_runs)."""
         return held_runs(await self.fetchone(*node_write_statement(parts)))
+
+    async def _claim_runs(self, requests: list[ClaimRequest]) -> list[Claim | None]:
+        return claims_from_rows(requests, await self.fetchall(*claims_statement(requests)))
+
+    async def _write_finals(self, writes: list[FinalWrite]) -> list[Outcome | None]:
+        return outcomes_from_rows(writes, await self.fetchall(*finals_statement(writes)))
+
+    async def claim(self, request: ClaimRequest) -> Claim | None:
+        """Claim a run (see claims_statement); None if it is not claimable."""
+        return await self.claims(request)
+
+    async def write_final(self, write: FinalWrite) -> Outcome:
+        """Commit a run's outcome (see finals_statement); LeaseLost if it was lost."""
+        outcome = await self.finals(write)
+        if outcome is None:
+            raise LeaseLost(write.run_id)
+        return outcome
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -520,83 +581,100 @@ class Final:
     applied_decisions: list[str] = field(default_factory=list)
 
 
-def write_final(
-    run_id: str,
-    token: str,
-    events: Sequence[Event],
-    final: Final,
-    last_seq: int | None = None,
-    staged: Sequence[NodeRecord] = (),
-    worker: str = "",
-) -> tuple[str, str | None]:
-    """Commit the run's outcome with its last events and release the lease.
+@dataclass(slots=True)
+class FinalWrite:
+    """One run's outcome, with its last events and staged node records."""
 
-    A suspended run that received new decisions while it ran goes back to `pending` (the
-    caller enqueues it). Returns (status written, batch id).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(*final_statement(run_id, token, events, final, last_seq, staged, worker))
-        row = cursor.fetchone()
-    return outcome_from_row(run_id, row)
+    run_id: str
+    token: str
+    worker: str
+    final: Final
+    events: Sequence[Event] = ()
+    staged: Sequence[NodeRecord] = ()
+    #: the run's last event number (None: the last of `events`, if any)
+    last_seq: int | None = None
 
 
+# One statement writes one outcome or several (`Batched`): the outcomes travel as one JSON
+# array, the events and records as in a node statement. A run whose lease its writer
+# lost is not in `outcome`, and gets nothing written. A suspended run that received new
+# decisions while it ran goes back to `pending` (the caller enqueues it).
 _FINAL_SQL = (
-    "WITH run AS (UPDATE flows_run SET"
-    " status = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
-    "   THEN 'pending' ELSE %s END,"
-    " enqueued_at = CASE WHEN %s = 'suspended' AND (decisions - %s::text[]) <> '{}'::jsonb"
-    "   THEN now() ELSE enqueued_at END,"
-    " result = %s::jsonb, error = %s::jsonb, waiting = %s::jsonb,"
-    " decisions = decisions - %s::text[],"
-    " last_seq = GREATEST(last_seq, COALESCE(%s::int, last_seq)),"
-    " finished_at = CASE WHEN %s::bool THEN now() ELSE NULL END,"
+    "WITH finals AS (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS f(id uuid, token varchar,"
+    " status varchar, applied text[], result jsonb, error jsonb, waiting jsonb,"
+    " last_seq int, terminal bool)),"
+    " outcome AS (UPDATE flows_run AS r SET"
+    " status = CASE WHEN f.status = 'suspended' AND (r.decisions - f.applied) <> '{}'::jsonb"
+    "   THEN 'pending' ELSE f.status END,"
+    " enqueued_at = CASE WHEN f.status = 'suspended'"
+    "   AND (r.decisions - f.applied) <> '{}'::jsonb THEN now() ELSE r.enqueued_at END,"
+    " result = f.result, error = f.error, waiting = f.waiting,"
+    " decisions = r.decisions - f.applied,"
+    " last_seq = GREATEST(r.last_seq, COALESCE(f.last_seq, r.last_seq)),"
+    " finished_at = CASE WHEN f.terminal THEN now() ELSE NULL END,"
     " worker = '', lease_expires_at = NULL"
-    " WHERE id = %s::uuid AND worker = %s RETURNING id, status, batch_id), "
-    + _events_cte("run", several=False)
+    " FROM finals AS f WHERE r.id = ANY(ARRAY(SELECT id FROM finals)) AND r.id = f.id"
+    " AND r.worker = f.token"
+    " RETURNING r.id, r.status, r.batch_id), "
+    + _events_cte("outcome", several=True)
     + ", "
-    + _records_cte("run", several=False)
-    + " SELECT status, batch_id FROM run"
+    + _records_cte("outcome", several=True)
+    + " SELECT id::text, status, batch_id FROM outcome"
 )
 
 
-def final_statement(
-    run_id: str,
-    token: str,
-    events: Sequence[Event],
-    final: Final,
-    last_seq: int | None = None,
-    staged: Sequence[NodeRecord] = (),
-    worker: str = "",
-) -> tuple[str, list[Any]]:
-    """The one statement of `write_final`."""
-    terminal = final.status in ("completed", "failed", "cancelled")
-    if last_seq is None and events:
-        last_seq = events[-1].seq
-    applied = list(final.applied_decisions)
-    params: list[Any] = [
-        final.status,
-        applied,
-        final.status,
-        final.status,
-        applied,
-        _dumps(final.result),
-        _dumps(final.error),
-        _dumps(final.waiting or {}),
-        applied,
-        last_seq,
-        terminal,
-        run_id,
-        token,
-    ]
-    params.append(_encode(_event_rows(run_id, events)))
-    params.append(_encode(_record_rows(run_id, staged, worker)))
-    return _FINAL_SQL, params
+def finals_statement(writes: Sequence[FinalWrite]) -> tuple[str, list[Any]]:
+    """The outcomes of one or more runs, their last events and records, their leases
+    released: one statement."""
+    writes = sorted(writes, key=lambda write: write.run_id)  # one lock order
+    outcomes: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    for w in writes:
+        final = w.final
+        last_seq = w.last_seq
+        if last_seq is None and w.events:
+            last_seq = w.events[-1].seq
+        outcomes.append(
+            {
+                "id": w.run_id,
+                "token": w.token,
+                "status": final.status,
+                "applied": list(final.applied_decisions),
+                "result": final.result,
+                "error": final.error,
+                "waiting": final.waiting or {},
+                "last_seq": last_seq,
+                "terminal": final.status in ("completed", "failed", "cancelled"),
+            }
+        )
+        events += _event_rows(w.run_id, w.events)
+        records += _record_rows(w.run_id, w.staged, w.worker)
+    return _FINAL_SQL, [_encode(outcomes), _encode(events), _encode(records)]
 
 
-def outcome_from_row(run_id: str, row: Sequence[Any] | None) -> tuple[str, str | None]:
-    if row is None:
-        raise LeaseLost(run_id)
-    return row[0], (str(row[1]) if row[1] else None)
+#: A run's outcome as written: (status, batch id).
+Outcome = tuple[str, str | None]
+
+
+def outcomes_from_rows(
+    writes: Sequence[FinalWrite], rows: Sequence[Sequence[Any]]
+) -> list[Outcome | None]:
+    """Each write's outcome, or None where its writer had lost the run's lease."""
+    written = {row[0]: (row[1], str(row[2]) if row[2] else None) for row in rows}
+    return [written.get(write.run_id) for write in writes]
+
+
+def write_final(write: FinalWrite) -> Outcome:
+    """Commit the run's outcome with its last events and release the lease, through
+    Django's connection (the worker uses its async one); LeaseLost if it was lost."""
+    with connection.cursor() as cursor:
+        cursor.execute(*finals_statement([write]))
+        rows = cursor.fetchall()
+    outcome = outcomes_from_rows([write], rows)[0]
+    if outcome is None:
+        raise LeaseLost(write.run_id)
+    return outcome
 
 
 _RELEASE_SQL = (

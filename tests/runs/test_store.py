@@ -136,13 +136,13 @@ def test_events_of_a_slow_node_are_stored_while_it_runs(user, make_version, inpr
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The statements the worker sends from its run loop, by their first two words."""
     statements: list[str] = []
-    real_fetchone = store.AsyncWriter.fetchone
+    real_execute = store.AsyncWriter._execute
 
-    async def counting_fetchone(self, sql, params):
+    async def counting_execute(self, sql, params, **kwargs):
         statements.append(sql.split()[0] + " " + sql.split()[1])
-        return await real_fetchone(self, sql, params)
+        return await real_execute(self, sql, params, **kwargs)
 
-    monkeypatch.setattr(store.AsyncWriter, "fetchone", counting_fetchone)
+    monkeypatch.setattr(store.AsyncWriter, "_execute", counting_execute)
     return statements
 
 
@@ -158,7 +158,7 @@ def test_a_fast_unwatched_run_of_two_nodes_costs_three_statements(
 
     # Then: the claim, the first node (with the events so far), the outcome (with the
     # staged leaf and the last events); and every event is stored, in order
-    assert sent == ["UPDATE flows_run", "WITH lease", "WITH run"]
+    assert sent == ["WITH claim", "WITH lease", "WITH finals"]
     types = list(RunEvent.objects.filter(run=run).order_by("seq").values_list("type", flat=True))
     assert types == [
         "run.started",
@@ -216,8 +216,8 @@ def test_siblings_that_finish_together_are_committed_together(
     assert _seqs(run) == list(range(1, run.last_seq + 1))
     node_writes = sent.count("WITH lease")
     assert 2 <= node_writes <= 4, sent
-    assert sent[0] == "UPDATE flows_run"
-    assert sent[-1] == "WITH run"
+    assert sent[0] == "WITH claim"
+    assert sent[-1] == "WITH finals"
 
 
 @pytest.fixture
@@ -422,7 +422,7 @@ def test_a_worker_that_lost_its_lease_writes_nothing(user, make_version, inproce
     record = NodeRecord("n1", "completed", {"ok": True})
     assert store.write_nodes([store.NodeWrite(str(run.id), "me", "w", inserts=[record])]) == set()
     with pytest.raises(store.LeaseLost):
-        store.write_final(str(run.id), "me", [], store.Final(status="completed"))
+        store.write_final(store.FinalWrite(str(run.id), "me", "w", store.Final("completed")))
     assert not NodeAttempt.objects.filter(run=run).exists()
     assert Run.objects.get(pk=run.pk).status == "running"
     # and a second claim is refused while the other holder's lease is valid
@@ -461,16 +461,16 @@ def test_a_run_whose_database_is_unavailable_is_retried_not_lost(
 
     version = make_version(chain(2, tool="t_noop"))
     run = services.run_create(user=user, flow_version_id=version.id, run_input={})
-    real_fetchone = store.AsyncWriter.fetchone
+    real_execute = store.AsyncWriter._execute
     failures: list[str] = []
 
-    async def flaky_fetchone(self, sql, params):
+    async def flaky_execute(self, sql, params, **kwargs):
         if not failures:
             failures.append(sql)
             raise psycopg.OperationalError("server closed the connection unexpectedly")
-        return await real_fetchone(self, sql, params)
+        return await real_execute(self, sql, params, **kwargs)
 
-    monkeypatch.setattr(store.AsyncWriter, "fetchone", flaky_fetchone)
+    monkeypatch.setattr(store.AsyncWriter, "_execute", flaky_execute)
     monkeypatch.setattr(execute_run, "retry_backoff", False)  # retry at once
 
     # When the task runs (eagerly, with Celery's own retry)
@@ -478,7 +478,7 @@ def test_a_run_whose_database_is_unavailable_is_retried_not_lost(
 
     # Then the first attempt failed on the claim, the retry completed the run
     assert len(failures) == 1
-    assert "UPDATE flows_run" in failures[0]
+    assert failures[0].split()[:2] == ["WITH", "claim"]
     assert result.successful(), result.traceback
     run.refresh_from_db()
     assert run.status == "completed"
@@ -535,8 +535,7 @@ def test_a_database_outage_mid_run_stops_it_and_it_continues_later(
     inprocess.add_tools(FunctionTool(spec, counted))
     nodes = [{"id": "n1", "type": "tool", "tool": "t_counted"}]
     nodes += [
-        {"id": f"n{i}", "type": "tool", "tool": "t_counted", "after": [f"n{i - 1}"]}
-        for i in (2, 3)
+        {"id": f"n{i}", "type": "tool", "tool": "t_counted", "after": [f"n{i - 1}"]} for i in (2, 3)
     ]
     version = make_version({"name": "outage", "nodes": nodes})
     run = services.run_create(user=user, flow_version_id=version.id, run_input={})
@@ -609,3 +608,93 @@ def test_the_worker_connection_reads_any_jsonb_a_run_can_hold(inprocess):
     for value in (long, {"small": 2**63 - 1, "text": "ascii"}):
         row = host.run(host.pg.fetchone("SELECT %s::jsonb", [store._encode(value)]))
         assert row[0] == value
+
+
+def test_several_claims_and_outcomes_share_one_statement_each_run_its_own(
+    user, make_version, inprocess
+):
+    # Given three pending runs, a fourth held by another worker under a valid lease
+    from django.db import connection
+
+    from flows.core.checkpoints import NodeRecord
+    from flows.core.events import Event
+
+    version = make_version(chain(1, tool="t_noop"))
+    runs = [
+        str(services.run_create(user=user, flow_version_id=version.id, run_input={"i": i}).id)
+        for i in range(4)
+    ]
+    assert store.claim_run(runs[3], "someone-else", 60) is not None
+
+    # When one statement claims all four, the first run twice (a message delivered twice)
+    requests = [store.ClaimRequest(run_id, f"w{i}", 60) for i, run_id in enumerate(runs)]
+    requests.append(store.ClaimRequest(runs[0], "w-again", 60))
+    with connection.cursor() as cursor:
+        cursor.execute(*store.claims_statement(requests))
+        claims = store.claims_from_rows(requests, cursor.fetchall())
+
+    # Then each free run is claimed once, with its own input and token; the held one is not
+    taken = [claim is not None for claim in claims]
+    assert taken[1:4] == [True, True, False]
+    assert taken[0] != taken[4]  # exactly one of the two requests for the first run
+    assert [claims[i].input for i in (1, 2)] == [{"i": 1}, {"i": 2}]
+    winner = "w0" if taken[0] else "w-again"
+    assert Run.objects.get(pk=runs[0]).worker == winner
+    assert Run.objects.get(pk=runs[1]).worker == "w1"
+
+    # When one statement writes three outcomes, the third from a writer that lost its lease
+    def final(run_id: str, token: str, status: str) -> store.FinalWrite:
+        events = [Event(1, "run.completed", 1.5, run_id, None, {"status": status})]
+        record = NodeRecord("n1", "completed", {"run": run_id}, attempts=1)
+        return store.FinalWrite(
+            run_id, token, "w", store.Final(status, result={"of": run_id}), events, [record]
+        )
+
+    writes = [final(runs[1], "w1", "completed"), final(runs[0], winner, "failed")]
+    writes.append(final(runs[2], "not-the-holder", "completed"))
+    with connection.cursor() as cursor:
+        cursor.execute(*store.finals_statement(writes))
+        outcomes = store.outcomes_from_rows(writes, cursor.fetchall())
+
+    # Then the two held runs are written whole, each with its own data; the third nothing
+    assert outcomes == [("completed", None), ("failed", None), None]
+    for run_id, status in ((runs[1], "completed"), (runs[0], "failed")):
+        run = Run.objects.get(pk=run_id)
+        assert (run.status, run.result, run.worker, run.last_seq) == (status, {"of": run_id}, "", 1)
+        assert run.finished_at is not None
+        assert list(RunEvent.objects.filter(run=run).values_list("type", flat=True)) == [
+            "run.completed"
+        ]
+        assert NodeAttempt.objects.get(run=run).output == {"run": run_id}
+    untouched = Run.objects.get(pk=runs[2])
+    assert (untouched.status, untouched.worker) == ("running", "w2")
+    assert not RunEvent.objects.filter(run=untouched).exists()
+    assert not NodeAttempt.objects.filter(run=untouched).exists()
+
+
+def test_runs_that_start_together_share_their_claim_statement(user, make_version, inprocess):
+    # Given eight runs handed to the worker's loop at the same moment
+    from flows.runs import runner
+
+    version = make_version(chain(2, tool="t_noop"))
+    ids = [
+        str(services.run_create(user=user, flow_version_id=version.id, run_input={}).id)
+        for _ in range(8)
+    ]
+    warm = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    assert inprocess.execute(warm.id) == "completed"  # the registry snapshot is fresh
+    host = runner.run_host()
+    claims_before = host.pg.claims.sent
+
+    async def all_at_once() -> list[str | None]:
+        return await asyncio.gather(*(runner.execute_run(host, run_id) for run_id in ids))
+
+    # When they execute
+    statuses = host.run(all_at_once())
+
+    # Then the first claim went out alone, the seven that came meanwhile in one statement,
+    # and every run completed whole
+    assert statuses == ["completed"] * 8
+    assert host.pg.claims.sent - claims_before == 2
+    for run_id in ids:
+        _assert_completed_whole(Run.objects.get(pk=run_id), nodes=2)
