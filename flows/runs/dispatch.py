@@ -17,4 +17,9 @@ EXECUTE_RUN = "flows.execute_run"
 
 def enqueue_run(run_id: Any) -> None:
     """Send the run to a worker now (callers use it from on_commit)."""
-    current_app.send_task(EXECUTE_RUN, args=[str(run_id)], queue=conf.runs_queue())
+    # The task keeps no result (its outcome is the run's row); said here too, since a
+    # task sent by name is otherwise assumed to have one, and its sender subscribes to
+    # the result's channel and unsubscribes again: two Redis round trips per run.
+    current_app.send_task(
+        EXECUTE_RUN, args=[str(run_id)], queue=conf.runs_queue(), ignore_result=True
+    )
