@@ -18,38 +18,33 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-class Batched(Generic[T, R]):
-    """`await batched(item)`: `send` called with every item waiting, one result each."""
+E = TypeVar("E")
 
-    def __init__(
-        self,
-        send: Callable[[list[T]], Awaitable[list[R]]],
-        *,
-        one_by_one: Callable[[BaseException], bool],
-    ) -> None:
-        #: sends the items (one statement) and returns their results, in their order
-        self._send = send
-        #: a batch failed for what one item may carry (data the database refuses): each
-        #: is then sent on its own, so that only that item's caller sees the error
-        self._one_by_one = one_by_one
-        self._queue: list[tuple[T, asyncio.Future[R]]] = []
+
+class OneInFlight(Generic[E]):
+    """Entries sent in groups, one group in flight at a time: an entry that finds none in
+    flight goes out at once, from its caller's task; the entries that arrive meanwhile go
+    out together when it ends (`_send_group`, which settles each one)."""
+
+    def __init__(self) -> None:
+        self._queue: list[E] = []
         self._busy = False
         self._drainer: asyncio.Task[None] | None = None
-        self.sent = 0  # statements sent (tests, benchmarks)
 
-    async def __call__(self, item: T) -> R:
+    async def _submit(self, entry: E) -> None:
         if self._busy or self._queue:
-            waiter: asyncio.Future[R] = asyncio.get_running_loop().create_future()
-            self._queue.append((item, waiter))
+            self._queue.append(entry)
             self._start_drainer()
-            return await waiter
+            return
         self._busy = True
         try:
-            self.sent += 1
-            return (await self._send([item]))[0]
+            await self._send_group([entry])
         finally:
             self._busy = False
             self._start_drainer()
+
+    async def _send_group(self, group: list[E]) -> None:
+        raise NotImplementedError
 
     def _start_drainer(self) -> None:
         if self._queue and not self._busy and self._drainer is None:
@@ -58,17 +53,40 @@ class Batched(Generic[T, R]):
     async def _drain(self) -> None:
         try:
             while self._queue and not self._busy:
-                batch, self._queue = self._queue, []
+                group, self._queue = self._queue, []
                 self._busy = True
                 try:
-                    await self._settle(batch)
+                    await self._send_group(group)
                 finally:
                     self._busy = False
         finally:
             self._drainer = None
             self._start_drainer()
 
-    async def _settle(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+
+class Batched(OneInFlight[tuple[T, "asyncio.Future[R]"]], Generic[T, R]):
+    """`await batched(item)`: `send` called with every item waiting, one result each."""
+
+    def __init__(
+        self,
+        send: Callable[[list[T]], Awaitable[list[R]]],
+        *,
+        one_by_one: Callable[[BaseException], bool],
+    ) -> None:
+        super().__init__()
+        #: sends the items (one statement) and returns their results, in their order
+        self._send = send
+        #: a batch failed for what one item may carry (data the database refuses): each
+        #: is then sent on its own, so that only that item's caller sees the error
+        self._one_by_one = one_by_one
+        self.sent = 0  # statements sent (tests, benchmarks)
+
+    async def __call__(self, item: T) -> R:
+        waiter: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        await self._submit((item, waiter))
+        return await waiter
+
+    async def _send_group(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         batch = [(item, waiter) for item, waiter in batch if not waiter.done()]  # cancelled
         if not batch:
             return
@@ -82,7 +100,7 @@ class Batched(Generic[T, R]):
         except Exception as exc:
             if len(batch) > 1 and self._one_by_one(exc):
                 for one in batch:
-                    await self._settle([one])
+                    await self._send_group([one])
                 return
             for _, waiter in batch:
                 if not waiter.done():

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from flows.core.checkpoints import NodeRecord
 from flows.core.events import Event
+from flows.runs.batched import OneInFlight
 from flows.runs.store import LeaseLost, NodeWrite, statement_refused
 
 
@@ -56,14 +57,12 @@ class _Entry:
     durable: asyncio.Future[None]
 
 
-class GroupCommit:
+class GroupCommit(OneInFlight[_Entry]):
     """The node statements of one event loop's runs (see the module docstring)."""
 
     def __init__(self, execute: Execute) -> None:
+        super().__init__()
         self._execute = execute
-        self._queue: list[_Entry] = []
-        self._busy = False
-        self._drainer: asyncio.Task[None] | None = None
         #: the runs of the statement in flight, and who waits for it to end
         self._writing: set[WriteSource] = set()
         self._ended: list[asyncio.Future[None]] = []
@@ -84,16 +83,7 @@ class GroupCommit:
         if source.lease_lost:
             raise LeaseLost(source.run_id)
         entry = _Entry(source, record, replace_waiting, asyncio.get_running_loop().create_future())
-        if self._busy or self._queue:
-            self._queue.append(entry)
-            self._start_drainer()
-        else:
-            self._busy = True
-            try:
-                await self._write([entry])
-            finally:
-                self._busy = False
-                self._start_drainer()
+        await self._submit(entry)
         await entry.durable
 
     async def written_out(self, source: WriteSource) -> None:
@@ -114,24 +104,7 @@ class GroupCommit:
                 kept.append(entry)
         self._queue = kept
 
-    def _start_drainer(self) -> None:
-        if self._queue and not self._busy and self._drainer is None:
-            self._drainer = asyncio.get_running_loop().create_task(self._drain())
-
-    async def _drain(self) -> None:
-        try:
-            while self._queue and not self._busy:
-                group, self._queue = self._queue, []
-                self._busy = True
-                try:
-                    await self._write(group)
-                finally:
-                    self._busy = False
-        finally:
-            self._drainer = None
-            self._start_drainer()
-
-    async def _write(self, group: list[_Entry]) -> None:
+    async def _send_group(self, group: list[_Entry]) -> None:
         """One statement for `group`; settles every entry's future."""
         self._writing = {entry.source for entry in group}
         try:
