@@ -312,7 +312,10 @@ def reset_run_host() -> None:
 def execute_run_sync(run_id: str) -> str | None:
     """Execute (or continue) the run; returns the status written, or None if not claimed."""
     host = run_host()
-    return host.run(execute_run(host, str(run_id)))
+    # In the form the database writes it: the statements match their rows to their runs
+    # by this text.
+    canonical = str(uuid.UUID(str(run_id)))
+    return host.run(execute_run(host, canonical))
 
 
 def _decision(data: dict[str, Any]) -> ApprovalDecision:

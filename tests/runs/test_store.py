@@ -698,3 +698,13 @@ def test_runs_that_start_together_share_their_claim_statement(user, make_version
     assert host.pg.claims.sent - claims_before == 2
     for run_id in ids:
         _assert_completed_whole(Run.objects.get(pk=run_id), nodes=2)
+
+
+def test_a_run_id_in_another_form_still_executes_the_run(user, make_version, inprocess):
+    # Given a run whose id is handed over in capitals and without dashes
+    version = make_version(chain(2, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+
+    # When it executes, then it completes whole (its claim, node and outcome matched it)
+    assert inprocess.execute(run.id.hex.upper()) == "completed"
+    _assert_completed_whole(run, nodes=2)
