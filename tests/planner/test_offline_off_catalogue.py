@@ -85,3 +85,35 @@ def test_steps_every_part_of_which_maps_still_plan(catalog, prompt):
 
     assert result.ok, result.error and result.error.to_json()
     assert validate_flow(result.flow, catalog) == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase"),
+    [
+        ("Get me a pizza, then send an email.", "pizza"),
+        ("Look up a hotel in Paris and send an email.", "hotel"),
+    ],
+)
+def test_a_generic_verb_with_an_object_no_tool_knows_is_refused(catalog, prompt, phrase):
+    # "get" and "look up" mean find_customer's "find", but the step gets something else
+    error = refusal(prompt, catalog)
+
+    assert error.code == "unmapped_step"
+    assert error.details == {"phrase": phrase, "reason": "unknown_object"}
+    assert "find_customer" in error.message
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Get the customer by id, then send them an email.",
+        "Look up the shopper by id and send them an email.",  # a person, as a customer is
+        "Look up the customer ann@example.com and send them an email.",  # literals are data
+        "Download the article at https://example.com, then send an email.",  # its own verb
+    ],
+)
+def test_a_generic_verb_with_an_object_a_tool_knows_still_plans(catalog, prompt):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+
+    assert result.ok, result.error and result.error.to_json()
+    assert validate_flow(result.flow, catalog) == []

@@ -39,7 +39,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "send notify notification contact",
         "check validate verify valid validation confirm ensure",
         "lookup look find fetch get retrieve load read grab pull locate download",
-        "user customer person account member client",
+        "user customer person account member client shopper buyer subscriber",
         "pay payment charge bill billing",
         "ship shipment shipping deliver delivery dispatch parcel package",
         "stock inventory available availability",

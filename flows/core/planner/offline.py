@@ -737,6 +737,7 @@ class FlowBuilder:
                 },
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
+        self._check_object_known(clause, text, ranked[0][1])
         for score, item in ranked:
             if score < self.min_score:
                 break
@@ -746,6 +747,34 @@ class FlowBuilder:
         missing = missing_capability(asked, best)
         assert missing is not None
         raise _capability_error(clause, missing, best)
+
+    def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
+        """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
+        tool, and the step's object is a word no tool uses: refused, not mapped to a tool
+        that gets or finds something else."""
+        # Literals (an address, a link) are data, not what the step is about.
+        words = meaningful(_EMAIL_OR_URL.sub(" ", text))
+        if not words or stem(words[0]) not in _GENERIC_VERBS:
+            return
+        tool_verb = next(iter(split_identifier(best.spec.id)), "")
+        if stem(tool_verb) == stem(words[0]):
+            return  # the tool's own verb ("fetch the article": fetch_url)
+        verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
+        if any(term not in verb_forms for term in best.matched):
+            return
+        known = self._known_stems()
+        strange = [
+            w for w in words[1:] if stem(w) not in known and not synonyms(stem(w)) & known
+        ]
+        if strange:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: no tool in the catalogue works on "
+                f"{strange[0]!r}; the closest, {best.spec.id}, only shares the verb "
+                f"{words[0]!r} with it. Register a tool that does it, or leave the step out.",
+                step=clause.text,
+                details={"phrase": strange[0], "reason": "unknown_object"},
+            )
 
     def _check_capabilities(self, clauses: Sequence[Clause]) -> None:
         """Refuse first a step asking for what no tool offers (a channel, a refund), even
@@ -1374,6 +1403,11 @@ _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+"
 _WEAK_VERBS = frozenset(
     stem(w) for w in "check get make run do handle take see go work figure find".split()
 )
+#: Verbs that get or find something, whatever it is: a tool they match must also match
+#: what the step gets or finds.
+_GENERIC_VERBS = _WEAK_VERBS | frozenset(
+    stem(w) for w in "fetch retrieve load grab pull locate obtain look".split()
+)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
@@ -1397,6 +1431,7 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
+_EMAIL_OR_URL = re.compile(r"https?://[^\s\"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
