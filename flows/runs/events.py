@@ -21,10 +21,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from flows.core.checkpoints import NodeRecord
-from flows.core.events import TERMINAL_RUN_EVENTS, Event
+from flows.core.events import RUN_FAILED, TERMINAL_RUN_EVENTS, Event
 from flows.runs.broadcast import RunBroadcaster
 from flows.runs.group_commit import GroupCommit
 from flows.runs.store import (
@@ -34,6 +35,8 @@ from flows.runs.store import (
     FinalWrite,
     LeaseLost,
     NodeWrite,
+    statement_refused,
+    storable,
     write_final,
     write_nodes,
 )
@@ -189,15 +192,24 @@ class RunEventWriter:
             self.run_id, self.token, self.worker, final, events, staged, self.last_seq or None
         )
         try:
-            if self.pg is not None:
-                outcome = await self.pg.write_final(write)
-            else:
-                outcome = await self.db.call(write_final, write)
+            try:
+                outcome = await self._write_final(write)
+            except Exception as exc:
+                if not statement_refused(exc):
+                    raise
+                logger.warning("run %s: its outcome could not be stored: %s", self.run_id, exc)
+                write = refused_outcome(write, exc)
+                outcome = await self._write_final(write)
         except LeaseLost:
             self.lease_lost = True
             raise
-        self.written(events)
+        self.written(list(write.events))
         return outcome
+
+    async def _write_final(self, write: FinalWrite) -> tuple[str, str | None]:
+        if self.pg is not None:
+            return await self.pg.write_final(write)
+        return await self.db.call(write_final, write)
 
     async def close(self, timeout: float = 5.0) -> None:
         """Stop writing, then wait (bounded) until every committed event has been handed
@@ -211,3 +223,36 @@ class RunEventWriter:
                 await self._flush
         self.group.forget(self)
         await self.broadcaster.close(timeout)
+
+
+def refused_outcome(write: FinalWrite, exc: BaseException) -> FinalWrite:
+    """The run fails instead of ending as it did: its outcome carried data the database
+    refuses (a NUL in a leaf's output text, say). Its last events and records are kept,
+    their texts mended (`storable`), and its terminal event says why; retried as it was,
+    the run would lose its lease and be sent again, only to fail the same way."""
+    diag = getattr(exc.__cause__ or exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) or str(exc).split("\n")[0]
+    detail = getattr(diag, "message_detail", None)
+    reason = f"{primary} ({detail})" if detail else primary
+    error: dict[str, Any] = {
+        "code": "unstorable_output",
+        "message": f"the run's outcome could not be stored: {reason}",
+    }
+    unstorable = [r.node_id for r in write.staged if storable(r.output) != r.output]
+    if unstorable:
+        error["node"] = unstorable[0]
+        error["message"] += f"; the output of `{unstorable[0]}` holds it"
+    events = [
+        Event(e.seq, RUN_FAILED, e.ts, e.run_id, None, {"error": error}, e.elapsed_ms)
+        if e.type in TERMINAL_RUN_EVENTS
+        else replace(e, data=storable(e.data))
+        for e in write.events
+    ]
+    staged = [
+        replace(r, output=storable(r.output), inputs=storable(r.inputs), error=storable(r.error))
+        for r in write.staged
+    ]
+    final = Final("failed", error=error, applied_decisions=write.final.applied_decisions)
+    return FinalWrite(
+        write.run_id, write.token, write.worker, final, events, staged, write.last_seq
+    )

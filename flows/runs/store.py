@@ -145,6 +145,21 @@ def _load_json(data: bytes | bytearray) -> Any:
     return json.loads(data)
 
 
+#: What jsonb refuses in a text: NUL, and surrogates (in a Python text always alone).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """`value` with what jsonb refuses in its texts (keys included) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    return value
+
+
 def _epoch(value: datetime | float | None) -> float | None:
     if value is None:
         return None

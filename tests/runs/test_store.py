@@ -708,3 +708,42 @@ def test_a_run_id_in_another_form_still_executes_the_run(user, make_version, inp
     # When it executes, then it completes whole (its claim, node and outcome matched it)
     assert inprocess.execute(run.id.hex.upper()) == "completed"
     _assert_completed_whole(run, nodes=2)
+
+
+def test_an_outcome_one_run_cannot_store_fails_that_run_alone(
+    user, make_version, inprocess, monkeypatch
+):
+    # Given six runs side by side of one node (a leaf: its record rides on the outcome),
+    # which finish together, three of them with text Postgres cannot store (a NUL)
+    inprocess.add_tools(_gate_tool(6))
+    nodes = [{"id": "n1", "type": "tool", "tool": "t_gate", "inputs": {"bad": "input.bad"}}]
+    version = make_version({"name": "refused outcome", "nodes": nodes})
+    runs = {bad: _new_runs(user, version, 3, bad=bad) for bad in (True, False)}
+    statements: list[int] = []  # the outcomes each statement carried
+    real_write = store.AsyncWriter._write_finals
+
+    async def recording_write(self, writes):
+        statements.append(len(writes))
+        return await real_write(self, writes)
+
+    monkeypatch.setattr(store.AsyncWriter, "_write_finals", recording_write)
+
+    # When they execute at once
+    _execute_side_by_side(inprocess, runs[True] + runs[False])
+
+    # Then outcomes shared statements, the good runs completed whole, and the bad ones
+    # failed at once saying why (not left running to be sent again), with every event,
+    # the terminal one saying why, and the text mended in what was kept
+    assert max(statements) >= 2, statements
+    for run in runs[False]:
+        _assert_completed_whole(run, nodes=1)
+        assert run.result == {"n1": {"text": "ab"}}
+    for run in runs[True]:
+        run.refresh_from_db()
+        assert (run.status, run.worker) == ("failed", "")
+        assert (run.error["code"], run.error["node"]) == ("unstorable_output", "n1")
+        assert "\\u0000" in run.error["message"]
+        assert _seqs(run) == list(range(1, run.last_seq + 1))
+        last = RunEvent.objects.get(run=run, seq=run.last_seq)
+        assert (last.type, last.payload["error"]["code"]) == ("run.failed", "unstorable_output")
+        assert NodeAttempt.objects.get(run=run).output == {"text": "a\ufffdb"}
