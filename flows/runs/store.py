@@ -317,10 +317,11 @@ _CLAIM_SQL = f"""
 
 
 def claims_statement(requests: Sequence[ClaimRequest]) -> tuple[str, list[Any]]:
-    """Take each run if it is pending, or running under an expired (or released) lease."""
-    # Sorted: one lock order for every writer.
-    ordered = sorted(requests, key=lambda request: request.run_id)
-    claims = [{"id": r.run_id, "token": r.token, "lease_s": r.lease_s} for r in ordered]
+    """Take each run if it is pending, or running under an expired (or released) lease.
+
+    The runs' order does not matter: no live writer holds a run a claim can take, so a
+    claim waits on no one but another claim of the same message (delivered twice)."""
+    claims = [{"id": r.run_id, "token": r.token, "lease_s": r.lease_s} for r in requests]
     return _CLAIM_SQL, [_encode(claims)]
 
 
@@ -640,8 +641,7 @@ _FINAL_SQL = (
 
 def finals_statement(writes: Sequence[FinalWrite]) -> tuple[str, list[Any]]:
     """The outcomes of one or more runs, their last events and records, their leases
-    released: one statement."""
-    writes = sorted(writes, key=lambda write: write.run_id)  # one lock order
+    released: one statement. Each run is its writer's own, so no other writer locks it."""
     outcomes: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
