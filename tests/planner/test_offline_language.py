@@ -223,3 +223,33 @@ def test_an_amount_in_the_step_is_the_input(catalog):
     flow = plan("Refund $19.99 on the order.", catalog).flow
 
     assert flow.node("refund_order").inputs["amount"] == "19.99"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        (
+            "Verify the address, make sure the customer exists, then send an email.",
+            ["verify_address", "find_customer", "send_email"],
+        ),
+        (
+            "Find the customer, ensure the address is valid, then send an email.",
+            ["find_customer", "verify_address", "send_email"],
+        ),
+    ],
+)
+def test_make_sure_and_ensure_start_a_step_of_their_own(catalog, prompt, expected):
+    # not read as more words of the step before the comma
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == expected
+
+
+def test_each_email_address_loops_over_emails_and_leaves_no_step_behind(catalog):
+    flow = plan("For each email address in the list, send an email.", catalog).flow
+
+    maps = [node for node in flow.nodes if isinstance(node, MapNode)]
+    assert [node.tool for node in flow.nodes if isinstance(node, ToolNode | MapNode)] == [
+        "send_email"
+    ]
+    assert len(maps) == 1

@@ -31,9 +31,9 @@ COMMON_VERBS = frozenset(
     generate get issue log look lookup message notify open parse ping post prepare process
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
-    translate update upload validate verify welcome write
+    translate update upload validate verify welcome write ensure
     """.split()
-)
+) | {"make sure"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
 NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
@@ -773,8 +773,9 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
         return None
     first, second = match.group("first").lower(), (match.group("second") or "").lower()
     rest = text[match.end("first") :]
-    if _second_is_head(first, second):
-        first = second
+    if _second_is_head(first, second) or second in _GENERIC_HEADS:
+        # "each new order": orders; "each email address": emails, the address said too
+        first = first if second in _GENERIC_HEADS else second
         rest = text[match.end("second") :]
     if re.match(r"\s+(?:is|are|was|were|has|have|gets?|must|should)\b", rest, re.IGNORECASE):
         return None  # "ensure every item is in stock": all of them, not one at a time
@@ -800,7 +801,8 @@ def remove_for_each(text: str) -> str:
         return text
     end = match.end("first")
     rest = text[end:]
-    if _second_is_head(match.group("first").lower(), (match.group("second") or "").lower()):
+    second = (match.group("second") or "").lower()
+    if _second_is_head(match.group("first").lower(), second) or second in _GENERIC_HEADS:
         end = match.end("second")
         rest = text[end:]
     container = _CONTAINER.match(rest)
