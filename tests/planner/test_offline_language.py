@@ -253,3 +253,38 @@ def test_each_email_address_loops_over_emails_and_leaves_no_step_behind(catalog)
         "send_email"
     ]
     assert len(maps) == 1
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Read the customer's message and score its mood.",
+        "Take the support message, then score its mood.",
+    ],
+)
+def test_a_step_that_only_reads_the_request_is_no_step(catalog, prompt):
+    # the message is the run's input: not a lookup of some customer
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == ["score_mood"]
+
+
+def test_reading_is_a_step_when_a_tool_does_it():
+    from flows.core.tools import FunctionTool, InMemoryCatalog, ToolSpec
+    from tests.planner.tools import SPECS
+
+    def read(**_: object) -> dict[str, str]:
+        return {"text": ""}
+
+    reader = ToolSpec(
+        id="read_message",
+        name="Read message",
+        description="Read the next message from the support inbox.",
+        input_schema={"type": "object", "properties": {}},
+        output_schema={"type": "object", "properties": {"text": {"type": "string"}}},
+    )
+    catalog = InMemoryCatalog(FunctionTool(spec, read) for spec in [*SPECS, reader])
+
+    flow = plan("Read the message and score its mood.", catalog).flow
+
+    assert tools(flow) == ["read_message", "score_mood"]

@@ -585,6 +585,8 @@ class FlowBuilder:
             text = f"{text} {self.topic}"  # "make sure it's valid", "process it": the order
         if not meaningful(text):
             return None  # filler ("and return the result")
+        if self._reads_the_request(text) and not clause.for_each:
+            return None  # "read the support message": the run's input, not a step
         if clause.for_each and clause.for_each not in text.lower():
             text = f"{text} {clause.for_each}"  # "validate it" for each order
         located = _AT_LINK.sub(" ", text)
@@ -747,6 +749,17 @@ class FlowBuilder:
         missing = missing_capability(asked, best)
         assert missing is not None
         raise _capability_error(clause, missing, best)
+
+    def _reads_the_request(self, text: str) -> bool:
+        """ "Read the support message", "take the order": the step only takes in what the
+        request is about, unless a tool does just that (`read_email`, `get_order`)."""
+        match = _READS_THE_REQUEST.match(text)
+        if match is None:
+            return False
+        verb = stem(match.group("verb").split()[0])
+        return not any(
+            stem(next(iter(split_identifier(spec_id)), "")) == verb for spec_id in self.specs
+        )
 
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
@@ -1407,6 +1420,14 @@ _WEAK_VERBS = frozenset(
 #: what the step gets or finds.
 _GENERIC_VERBS = _WEAK_VERBS | frozenset(
     stem(w) for w in "fetch retrieve load grab pull locate obtain look".split()
+)
+#: A step that only takes in what the request is about ("read the support message",
+#: "take the customer's review"): that text is the run's input, no tool's work.
+_READS_THE_REQUEST = re.compile(
+    r"^\W*(?P<verb>read|take|receive|get|grab|go\s+through)\s+(?:(?:the|this|that|a|an|"
+    r"their|its|our|your)\s+)?(?:[\w'-]+\s+)?(?:message|text|review|email|request|note|"
+    r"comment|feedback|complaint|enquiry|inquiry|order)s?\W*$",
+    re.IGNORECASE,
 )
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
