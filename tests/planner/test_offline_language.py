@@ -4,6 +4,8 @@ capabilities the catalogue lacks. Over the fixture catalogue (specs only, no Dja
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from flows.core import events as ev
@@ -12,7 +14,9 @@ from flows.core.graph import build_graph
 from flows.core.ir import ApprovalNode, BranchNode, MapNode, ToolNode
 from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.session import plan_flow
+from flows.core.tools import FunctionTool, InMemoryCatalog, ToolConfig, ToolSpec
 from flows.core.validate import validate_flow
+from tests.planner.tools import SPECS
 
 
 def plan(prompt, catalog):
@@ -269,22 +273,70 @@ def test_a_step_that_only_reads_the_request_is_no_step(catalog, prompt):
     assert tools(flow) == ["score_mood"]
 
 
-def test_reading_is_a_step_when_a_tool_does_it():
-    from flows.core.tools import FunctionTool, InMemoryCatalog, ToolSpec
-    from tests.planner.tools import SPECS
+def _with(*extra: ToolSpec) -> InMemoryCatalog:
+    """The fixture catalogue and `extra` tools."""
 
-    def read(**_: object) -> dict[str, str]:
-        return {"text": ""}
+    def run(**_: object) -> dict[str, str]:
+        return {}
 
-    reader = ToolSpec(
-        id="read_message",
-        name="Read message",
-        description="Read the next message from the support inbox.",
-        input_schema={"type": "object", "properties": {}},
-        output_schema={"type": "object", "properties": {"text": {"type": "string"}}},
+    return InMemoryCatalog(FunctionTool(spec, run) for spec in [*SPECS, *extra])
+
+
+def _text_tool(tool_id: str, description: str, output: str, **config: Any) -> ToolSpec:
+    return ToolSpec(
+        id=tool_id,
+        name=tool_id.replace("_", " ").capitalize(),
+        description=description,
+        input_schema={"type": "object", "properties": {"text": {"type": "string"}}},
+        output_schema={"type": "object", "properties": {output: {"type": "string"}}},
+        config=ToolConfig(**config),
     )
-    catalog = InMemoryCatalog(FunctionTool(spec, read) for spec in [*SPECS, reader])
 
-    flow = plan("Read the message and score its mood.", catalog).flow
+
+def test_reading_is_a_step_when_a_tool_does_it():
+    reader = _text_tool("read_message", "Read the next message from the support inbox.", "text")
+
+    flow = plan("Read the message and score its mood.", _with(reader)).flow
 
     assert tools(flow) == ["read_message", "score_mood"]
+
+
+SUMMARIZER = _text_tool(
+    "summarize_text", "Summarise a text in a few sentences.", "summary", cacheable=True
+)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Email me a summary of the text.",
+        "Email me a short summary of the text.",
+        "Give me a summary of the text by email.",
+    ],
+)
+def test_a_summary_to_send_is_made_first(prompt):
+    flow = plan(prompt, _with(SUMMARIZER)).flow
+
+    assert tools(flow) == ["summarize_text", "send_email"]
+    send = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "send_email")
+    assert "summarize_text.summary" in send.inputs.values()
+
+
+def test_what_sends_a_word_of_another_noun_makes_nothing_first():
+    flow = plan("Email the customer their account summary.", _with(SUMMARIZER)).flow
+
+    assert tools(flow) == ["send_email"]
+
+
+def test_a_tool_that_changes_something_is_not_added_to_make_what_is_sent():
+    summarizer = _text_tool("summarize_text", "Summarise a text.", "summary")  # not cacheable
+
+    flow = plan("Email me a summary of the text.", _with(summarizer)).flow
+
+    assert tools(flow) == ["send_email"]
+
+
+def test_by_email_after_a_lookup_is_how_to_find_not_how_to_send(catalog):
+    flow = plan("Find the customer by email.", catalog).flow
+
+    assert tools(flow) == ["find_customer"]

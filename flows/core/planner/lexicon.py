@@ -63,6 +63,22 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     )
 )
 
+#: Nouns for what a verb makes ("a summary" is what summarising makes): a step that sends
+#: one of these asks for it to be made first.
+MADE_BY: dict[str, str] = {
+    noun: verb
+    for verb, nouns in {
+        "summarize": "summary summaries digest recap synopsis tldr",
+        "classify": "classification",
+        "translate": "translation",
+        "analyze": "analysis",
+        "calculate": "calculation",
+        "transcribe": "transcript transcription",
+        "extract": "extract extraction",
+    }.items()
+    for noun in nouns.split()
+}
+
 #: Field-name aliases for wiring: a value called by one of these names can feed the other.
 FIELD_ALIASES: dict[str, frozenset[str]] = {
     key: frozenset(values.split())

@@ -31,6 +31,7 @@ from flows.core.planner.base import (
 )
 from flows.core.planner.conditions import ResolvedCondition, resolve_condition
 from flows.core.planner.lexicon import (
+    MADE_BY,
     meaningful,
     plural,
     singular,
@@ -79,6 +80,12 @@ MIN_TOOL_SCORE = 1.5
 VERB_BONUS = 1.5
 #: A tool that does not do what the step's verb says, when another tool does.
 NOT_THE_VERB = 0.5
+#: The leading verbs of tools that send something.
+_SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver".split())
+#: Where a noun phrase ends: "a summary by email", "a summary." (not "a summary report").
+_NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|with|and|from|please)\b|\s*[,.;:!?]|\s*$)"
+#: "... by email": what the step makes is to be sent.
+_BY_EMAIL = re.compile(r"\b(?:by|via|over|through|in\s+an?)\s+e-?mail\b", re.IGNORECASE)
 #: Nouns that, leading a step, ask to send something ("email the customer").
 _MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
 #: Each word of a tool's id that the step does not mention costs this factor, so that
@@ -676,6 +683,7 @@ class FlowBuilder:
             return repeated
         if not clause.for_each:
             self._fetch_first(clause, spec)
+            self._produce_first(clause, spec)
         if (
             self._merge is not None
             and self._merge[0] == spec.id
@@ -685,7 +693,25 @@ class FlowBuilder:
             return self._merge[1]
         if clause.for_each:
             return self._map_node(clause, spec)
-        return self._tool_node(clause, spec)
+        node = self._tool_node(clause, spec)
+        return self._send_after(clause, spec) or node
+
+    def _send_after(self, clause: Clause, spec: ToolSpec) -> str | None:
+        """ "Give me a summary of the text by email": what the step makes is then sent, by
+        the tool that sends an email."""
+        if not _BY_EMAIL.search(clause.text):
+            return None
+        words = meaningful(clause.action)
+        if (
+            stem(next(iter(split_identifier(spec.id)), "")) in _SENDING
+            or (words and stem(words[0]) in _GENERIC_VERBS)
+            or any("email" in split_identifier(name) for name in spec.input_properties())
+        ):
+            return None  # "find the user by email": the email is how to find them
+        ranked = self.rank("send an email")
+        if not ranked or ranked[0][0] < self.min_score:
+            return None
+        return self._tool_node(clause, ranked[0][1].spec)
 
     def _fetch_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Summarize the article at the link": a tool that reads text gets it from a tool
@@ -697,6 +723,33 @@ class FlowBuilder:
         fetcher = self._fetcher_for(spec)
         if fetcher is not None:
             self._tool_node(clause, fetcher)
+
+    def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
+        """ "Email me a summary of the text": a step that sends what another tool makes
+        (its verb's noun, `MADE_BY`: a summary, a translation) gets it from that tool first,
+        when nothing upstream made it. Only a tool that changes nothing is added so."""
+        if stem(next(iter(split_identifier(spec.id)), "")) not in _SENDING:
+            return
+        action = _EMAIL_OR_URL.sub(" ", clause.action)
+        # the noun as a thing of its own ("a summary", "the summary of the text"), not a
+        # word of another noun ("their account summary")
+        wanted = {
+            stem(MADE_BY[w.lower()])
+            for w in meaningful(action)[1:]
+            if w.lower() in MADE_BY
+            and re.search(rf"\b(?:an?|the)\s+(?:\w+\s+)?{w}{_NOUN_ENDS}|\b{w}\s+of\b", action, re.I)
+        }
+        if not wanted:
+            return
+        made = {info.spec.id for info in self.info.values() if info.spec is not None}
+        for other in self.specs.values():
+            verb = stem(next(iter(split_identifier(other.id)), ""))
+            if other.id == spec.id or other.id in made or not other.config.cacheable:
+                continue
+            if verb in wanted or synonyms(verb) & wanted:
+                self._fetch_first(clause, other)
+                self._tool_node(clause, other)
+                return
 
     def _fetcher_for(self, spec: ToolSpec) -> ToolSpec | None:
         """The one tool that turns a URL into what `spec` reads (its first required text)."""
