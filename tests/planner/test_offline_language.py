@@ -340,3 +340,40 @@ def test_by_email_after_a_lookup_is_how_to_find_not_how_to_send(catalog):
     flow = plan("Find the customer by email.", catalog).flow
 
     assert tools(flow) == ["find_customer"]
+
+
+def _cacheable(*tool_ids: str) -> InMemoryCatalog:
+    """The fixture catalogue with `tool_ids` marked as changing nothing."""
+    from dataclasses import replace
+
+    def run(**_: object) -> dict[str, str]:
+        return {}
+
+    specs = [
+        replace(spec, config=ToolConfig(cacheable=True)) if spec.id in tool_ids else spec
+        for spec in SPECS
+    ]
+    return InMemoryCatalog(FunctionTool(spec, run) for spec in specs)
+
+
+def test_a_condition_nothing_upstream_decides_gets_the_tool_that_tells(catalog):
+    # "if the mood is angry": nothing before it scores the mood, a tool that changes
+    # nothing does, so it runs first and the branch reads it
+    flow = plan("If the mood of the text is angry, send an email.", _cacheable("score_mood")).flow
+
+    assert tools(flow) == ["score_mood", "send_email"]
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert "score_mood.mood" in branch.condition
+    assert "angry" in branch.condition
+    # a tool that changes something is never added so: the condition is refused as before
+    error = refusal("If the mood of the text is angry, send an email.", catalog)
+    assert error.code == "unmapped_condition"
+
+
+def test_a_tool_is_not_added_to_compare_a_field_with_words_of_the_condition():
+    # find_customer's email compared with "invalid" says nothing of validity, and no
+    # tool's output says whether an address is valid: refused, not planned on a lookup
+    prompt = "If the customer's email is invalid, send an SMS; otherwise send an email."
+    error = refusal(prompt, _cacheable("find_customer", "verify_address"))
+
+    assert error.code == "unmapped_condition"

@@ -14,7 +14,7 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -485,7 +485,7 @@ class FlowBuilder:
     def _open_branch(
         self, condition: Condition, condition_clause: Clause, clause: Clause, *, persistent: bool
     ) -> None:
-        resolved = self._resolve(condition, condition_clause)
+        resolved = self._resolve(condition, condition_clause, check_first=True)
         if resolved is None:
             return  # a "when ..." that only describes the trigger
         branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
@@ -1408,10 +1408,14 @@ class FlowBuilder:
             counter += 1
         return candidate
 
-    def _resolve(self, condition: Condition, clause: Clause) -> ResolvedCondition | None:
+    def _resolve(
+        self, condition: Condition, clause: Clause, *, check_first: bool = False
+    ) -> ResolvedCondition | None:
         resolved = resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
+        if resolved is None and check_first and not condition.optional:
+            resolved = self._check_first(condition, clause)
         if resolved is None:
             if condition.optional:
                 return None
@@ -1440,6 +1444,36 @@ class FlowBuilder:
                     resolved.subject,
                 )
         return resolved
+
+    def _check_first(self, condition: Condition, clause: Clause) -> ResolvedCondition | None:
+        """ "If the sentiment is negative, open a ticket" with nothing upstream to tell: the
+        tool that tells (one that changes nothing and whose output the condition reads) is
+        planned first, as its own step."""
+        if _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
+            return None  # the value comes with the request
+        made = {info.spec.id for info in self.info.values() if info.spec is not None}
+        for score, item in self.rank(condition.text):
+            spec = item.spec
+            if score < self.min_score:
+                break
+            if spec.id in made or not spec.config.cacheable:
+                continue
+            words = tuple(split_identifier(spec.id))
+            trial = output_sources(
+                spec.id, spec.output_schema, context=words, whole_names=words[-1:]
+            )
+            tried = resolve_condition(condition.text, trial, negate=condition.negate)
+            if tried is None or not _literals_in_enums(tried.expression, spec.output_schema):
+                continue  # "email != 'invalid'" on a lookup says nothing of validity
+            check = replace(
+                clause, text=condition.text, action=f"check {condition.text}", condition=None
+            )
+            self._fetch_first(check, spec)
+            self._tool_node(check, spec)
+            return resolve_condition(
+                condition.text, self._sources(for_condition=True), negate=condition.negate
+            )
+        return None
 
     def _flag_condition(self, condition: Condition) -> ResolvedCondition:
         """A condition nothing upstream can decide becomes a yes/no field of the run input."""
@@ -1598,6 +1632,23 @@ def _flow_name(prompt: str) -> str:
     if len(first) > 80:
         first = first[:77].rsplit(" ", 1)[0] + "…"
     return first[:1].upper() + first[1:] if first else "Planned flow"
+
+
+def _literals_in_enums(expression: str, schema: Any) -> bool:
+    """Every quoted text `expression` compares with is a value `schema` lists (an enum)."""
+    literals = set(re.findall(r'"([^"]*)"', expression))
+    if not literals:
+        return True
+    listed: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            listed.update(str(v) for v in node.get("enum", ()) if isinstance(v, str))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return literals <= listed
 
 
 def _clean_action(text: str) -> str:
