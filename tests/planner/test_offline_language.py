@@ -377,3 +377,12 @@ def test_a_tool_is_not_added_to_compare_a_field_with_words_of_the_condition():
     error = refusal(prompt, _cacheable("find_customer", "verify_address"))
 
     assert error.code == "unmapped_condition"
+
+
+def test_a_word_that_is_a_noun_here_does_not_start_a_step(catalog):
+    # "request" starts a step only with an object of its own ("request a refund")
+    prompt = "Whenever a support request comes in, score its mood and send an email."
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == ["score_mood", "send_email"]
+

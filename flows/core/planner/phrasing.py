@@ -337,6 +337,8 @@ class PromptReader:
             before = text[: match.start()].split()
             if before and before[-1].lower() in _NOUN_MARKERS:
                 continue
+            if "," not in match.group() and _NOUN_NOT_VERB.match(text, match.end()):
+                continue  # "a support request comes in": a noun, not "request ..."
             return [text[: match.start()], text[match.end() :]]
         return [text]
 
@@ -824,6 +826,10 @@ def _second_is_head(first: str, second: str) -> bool:
 
 
 _ALSO_NOUNS = frozenset("review order request record report message email file".split())
+#: One of those words followed by no object of its own is the noun.
+_NOUN_NOT_VERB = re.compile(
+    rf"(?:{'|'.join(sorted(_ALSO_NOUNS))})s?\b(?!\s+{_DETERMINERS})", re.IGNORECASE
+)
 _GENERIC_HEADS = frozenset(
     "address addresses record records entry entries item items id ids number numbers value "
     "values line lines row rows".split()
