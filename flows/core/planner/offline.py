@@ -30,6 +30,7 @@ from flows.core.planner.base import (
     RefineOutput,
 )
 from flows.core.planner.conditions import ResolvedCondition, resolve_condition
+from flows.core.planner.execution import RunSettings
 from flows.core.planner.lexicon import (
     MADE_BY,
     meaningful,
@@ -722,7 +723,7 @@ class FlowBuilder:
             return
         fetcher = self._fetcher_for(spec)
         if fetcher is not None:
-            self._tool_node(clause, fetcher)
+            self._tool_node(replace(clause, settings=RunSettings()), fetcher)
 
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes
@@ -748,7 +749,7 @@ class FlowBuilder:
                 continue
             if verb in wanted or synonyms(verb) & wanted:
                 self._fetch_first(clause, other)
-                self._tool_node(clause, other)
+                self._tool_node(replace(clause, settings=RunSettings()), other)
                 return
 
     def _fetcher_for(self, spec: ToolSpec) -> ToolSpec | None:
@@ -964,6 +965,7 @@ class FlowBuilder:
             "tool": spec.id,
             "title": _title(clause.action),
             "inputs": inputs,
+            **clause.settings.node_fields(),
         }
         self._add(node, "tool", clause, spec)
         return node_id
@@ -1020,6 +1022,7 @@ class FlowBuilder:
             "tool": spec.id,
             "inputs": inputs,
             "concurrency": 4,
+            **clause.settings.node_fields(),
         }
         self._add(node, "map", clause, spec)
         self.loop = Loop(clause.sentence, noun, items, item_schema, node_id, spec)
@@ -1466,7 +1469,11 @@ class FlowBuilder:
             if tried is None or not _literals_in_enums(tried.expression, spec.output_schema):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
             check = replace(
-                clause, text=condition.text, action=f"check {condition.text}", condition=None
+                clause,
+                text=condition.text,
+                action=f"check {condition.text}",
+                condition=None,
+                settings=RunSettings(),
             )
             self._fetch_first(check, spec)
             self._tool_node(check, spec)

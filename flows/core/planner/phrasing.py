@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flows.core.planner.execution import RunSettings, run_settings
 from flows.core.planner.lexicon import STOP_WORDS, split_identifier, stem, synonyms
 from flows.core.planner.wording import (
     Deadline,
@@ -308,6 +309,8 @@ class Clause:
     quoted: list[tuple[str | None, str]] = field(default_factory=list)
     #: "if X, do nothing": the arm has no step (what follows "otherwise" gets "not X").
     nothing: bool = False
+    #: retries and a time limit the request gave the step ("retry up to 3 times")
+    settings: RunSettings = field(default_factory=RunSettings)
 
     @property
     def label(self) -> str:
@@ -415,6 +418,13 @@ class PromptReader:
             for piece, otherwise, segment in self._pieces(sentence_text):
                 if first_segment is None:
                     first_segment = segment
+                piece, settings = run_settings(piece)
+                if settings and not _has_words(piece):
+                    # "Charge the card; retry 3 times on errors": the step before's
+                    target = sentence_clauses or clauses
+                    if target:
+                        target[-1].settings = settings
+                    continue
                 checked = _CHECK_IF.match(piece.strip())
                 if checked is not None:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
@@ -432,6 +442,7 @@ class PromptReader:
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
                     if clause is None:
                         continue
+                    clause.settings = settings
                     if clause.condition is not None and last_condition is not None:
                         clause.condition = _elliptical(clause.condition, last_condition)
                     if clause.condition is not None:

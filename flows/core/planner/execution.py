@@ -1,0 +1,113 @@
+"""How a step should run, said in words: retries ("retry up to 3 times if it fails") and a
+time limit ("with a 10-second timeout"). The words are taken out of the step before it is
+read, and become the node's `retry` and `timeout_s`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: The most attempts a node may have (the IR's limit).
+MAX_ATTEMPTS = 20
+
+_COUNTS = {
+    "once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_COUNT = r"(?P<count>\d{1,2}|" + "|".join(_COUNTS) + r")"
+_UNIT = r"(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)"
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+#: "... if it fails", "on errors", "when the payment service times out"
+_ON_FAILURE = (
+    r"(?:\s+(?:if|when|whenever|on|upon|in\s+case(?:\s+of)?)\s+"
+    r"(?:(?:it|that|this|they|there\s+(?:is|are)\s+(?:an?\s+)?)\s+|the\s+[\w-]+(?:\s+[\w-]+)?\s+)?"
+    r"(?:fails?|failures?|errors?|errs|times?\s+out|timeouts?|goes\s+wrong|is\s+down|"
+    r"is\s+unavailable|does\s*n[o']t\s+(?:answer|respond))\b)?"
+)
+_LEAD = r"[\s,;:(]*(?:(?:and|but)\s+)?"
+_RETRIES = re.compile(
+    _LEAD + r"(?:(?:retry|re-try|retrying|retried)(?:\s+(?:it|them|that|the\s+\w+))?|"
+    r"try(?:ing)?\s+(?:it\s+|them\s+)?again)\s+(?:up\s+to\s+|at\s+most\s+|a\s+maximum\s+of\s+)?"
+    + _COUNT
+    + r"(?:\s+(?:more\s+)?times?)?"
+    + _ON_FAILURE
+    + r"|"
+    + _LEAD
+    + r"with\s+(?:up\s+to\s+|at\s+most\s+)?"
+    + _COUNT.replace("count", "count2")
+    + r"\s+retr(?:y|ies)"
+    + _ON_FAILURE,
+    re.IGNORECASE,
+)
+_ATTEMPTS = re.compile(
+    _LEAD + r"(?:(?:try|trying)(?:\s+(?:it|them))?\s+(?:up\s+to\s+|at\s+most\s+)?"
+    + _COUNT
+    + r"\s+times|with\s+(?:up\s+to\s+|at\s+most\s+)?"
+    + _COUNT.replace("count", "count2")
+    + r"\s+attempts)",
+    re.IGNORECASE,
+)
+_TIMEOUT = re.compile(
+    _LEAD + r"(?:with\s+an?\s+(?P<n1>\d+(?:\.\d+)?)[\s-]*" + _UNIT.replace("unit", "u1")
+    + r"\s+time-?\s?out|(?:with\s+)?an?\s+time-?\s?out\s+of\s+(?P<n2>\d+(?:\.\d+)?)\s*"
+    + _UNIT.replace("unit", "u2")
+    + r"|(?:giving\s+up|give\s+up|timing\s+out|time\s+out|stop(?:ping)?)\s+after\s+"
+    r"(?P<n3>\d+(?:\.\d+)?)\s*" + _UNIT.replace("unit", "u3") + r")\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """A step's attempts in all (the first included) and time limit, where the words said."""
+
+    max_attempts: int | None = None
+    timeout_s: float | None = None
+
+    def __bool__(self) -> bool:
+        return self.max_attempts is not None or self.timeout_s is not None
+
+    def node_fields(self) -> dict[str, object]:
+        """The node's fields that say so."""
+        fields: dict[str, object] = {}
+        if self.max_attempts is not None:
+            fields["retry"] = {"max_attempts": self.max_attempts}
+        if self.timeout_s is not None:
+            fields["timeout_s"] = self.timeout_s
+        return fields
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _COUNTS[word.lower()]
+
+
+def run_settings(text: str) -> tuple[str, RunSettings]:
+    """`text` without the words about retries and a time limit, and what they said.
+
+    "retry up to 3 times" is three retries (four attempts); "try up to 3 times" and "with
+    3 attempts" are three attempts."""
+    attempts = None
+    match = _RETRIES.search(text)
+    if match is not None:
+        retries = _count(match.group("count") or match.group("count2"))
+        attempts = retries + 1
+        text = text[: match.start()] + text[match.end() :]
+    else:
+        match = _ATTEMPTS.search(text)
+        if match is not None:
+            attempts = _count(match.group("count") or match.group("count2"))
+            text = text[: match.start()] + text[match.end() :]
+            if match.start() == 0:
+                text = re.sub(r"^\s*to\s+", "", text)  # "try up to 3 times to charge ..."
+    timeout = None
+    match = _TIMEOUT.search(text)
+    if match is not None:
+        number = match.group("n1") or match.group("n2") or match.group("n3")
+        unit = (match.group("u1") or match.group("u2") or match.group("u3")).lower()[0]
+        timeout = float(number) * _UNIT_SECONDS[unit]
+        text = text[: match.start()] + text[match.end() :]
+    if attempts is not None:
+        attempts = max(1, min(attempts, MAX_ATTEMPTS))
+    if timeout is not None:
+        timeout = min(max(timeout, 0.001), 86400.0)
+    return " ".join(text.split()), RunSettings(attempts, timeout)

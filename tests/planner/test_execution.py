@@ -1,0 +1,72 @@
+"""Retries and time limits said in words: what `run_settings` takes out of a step, and the
+nodes the offline planner makes of them (over the fixture catalogue, no Django)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.ir import BranchNode, ToolNode
+from flows.core.planner.execution import RunSettings, run_settings
+from flows.core.planner.offline import OfflinePlanner
+from flows.core.planner.session import plan_flow
+from flows.core.validate import validate_flow
+
+
+@pytest.mark.parametrize(
+    ("text", "left", "attempts", "timeout"),
+    [
+        ("Charge the card and retry up to 3 times if it fails", "Charge the card", 4, None),
+        ("Charge the card, retrying twice", "Charge the card", 3, None),
+        ("retry 3 times on errors", "", 4, None),
+        ("Charge the card with up to 2 retries", "Charge the card", 3, None),
+        ("try up to 3 times to charge the card", "charge the card", 3, None),
+        ("Validate the order with a 10 second timeout", "Validate the order", None, 10.0),
+        ("Fetch the page, giving up after 2 minutes", "Fetch the page", None, 120.0),
+        ("Fetch the page with a 5-second timeout and retry once", "Fetch the page", 2, 5.0),
+        ("Retry the payment", "Retry the payment", None, None),  # no count: not a setting
+        ("Try to find the customer", "Try to find the customer", None, None),
+    ],
+)
+def test_the_words_are_taken_out_and_say_attempts_and_time(text, left, attempts, timeout):
+    rest, settings = run_settings(text)
+
+    assert rest == left
+    assert (settings.max_attempts, settings.timeout_s) == (attempts, timeout)
+
+
+def test_attempts_stay_within_what_a_node_allows():
+    assert run_settings("send it and retry 50 times")[1] == RunSettings(max_attempts=20)
+
+
+def _plan(prompt, catalog):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+    assert result.ok, result.error and result.error.to_json()
+    assert validate_flow(result.flow, catalog) == []
+    return {node.tool: node for node in result.flow.nodes if isinstance(node, ToolNode)}, result
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Send an email and retry up to 3 times if it fails.",
+        "Send an email; retry 3 times on errors.",
+    ],
+)
+def test_a_step_retried_says_so_in_its_node_not_in_a_condition(catalog, prompt):
+    tools, result = _plan(prompt, catalog)
+
+    assert list(tools) == ["send_email"]
+    assert tools["send_email"].retry is not None
+    assert tools["send_email"].retry.max_attempts == 4
+    assert not any(isinstance(node, BranchNode) for node in result.flow.nodes)
+
+
+def test_a_time_limit_is_the_steps_own(catalog):
+    prompt = (
+        "Download the page at https://example.com with a 10-second timeout, then score its mood."
+    )
+    tools, _ = _plan(prompt, catalog)
+
+    assert tools["download_page"].timeout_s == 10.0
+    assert tools["score_mood"].timeout_s is None
+    assert tools["score_mood"].retry is None
