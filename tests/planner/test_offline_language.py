@@ -386,3 +386,21 @@ def test_a_word_that_is_a_noun_here_does_not_start_a_step(catalog):
 
     assert tools(flow) == ["score_mood", "send_email"]
 
+
+
+def test_if_they_reject_it_reads_the_approval(catalog):
+    prompt = "Verify the address, then have a manager approve it; if they reject it, send an SMS."
+    flow = plan(prompt, catalog).flow
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert branch.condition == f"!{approval.id}.approved"
+    sms = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "send_sms")
+    assert branch.then == [sms.id]
+
+
+def test_a_rejection_is_never_a_tools_yes_or_no(catalog):
+    # only an approval is rejected: verify_address's `ok` does not say so
+    error = refusal("Verify the address; if it is rejected, send an SMS.", catalog)
+
+    assert error.code == "unmapped_condition"

@@ -60,7 +60,8 @@ _OPERATORS = {
 }
 _NEGATIONS = re.compile(
     r"\b(?:not|no|never|isn't|aren't|wasn't|doesn't|don't|didn't|cannot|can't|fails?|failed|"
-    r"false|without|nobody|no\s+one|nothing|none|unable|couldn't|won't|haven't|hasn't)\b|n't\b",
+    r"false|without|nobody|no\s+one|nothing|none|unable|couldn't|won't|haven't|hasn't|"
+    r"reject(?:s|ed)?|den(?:y|ies|ied))\b|n't\b",
     re.IGNORECASE,
 )
 #: Words that say something is not there, and the field words that say it is.
@@ -88,7 +89,12 @@ _OUTCOME_WORDS = frozenset(
     stem(word)
     for word in "succeed succeeds succeeded success successful fail fails failed failure "
     "works worked pass passes passed ok okay goes go through fine good clean checks out looks "
-    "look clear cleared paid charged approved accepted went processed".split()
+    "look clear cleared paid charged approved accepted went processed reject rejects rejected "
+    "deny denies denied".split()
+)
+#: Outcome words only an approval has ("if they reject it"): never a tool's yes/no field.
+_APPROVAL_OUTCOMES = frozenset(
+    stem(w) for w in "reject rejects rejected deny denies denied".split()
 )
 #: Words that name a quantity: a comparison on one of them names its run input field.
 _QUANTITY_WORDS = (
@@ -357,6 +363,8 @@ def _outcome_flag(
     word_stems = {stem(w) for w in words}
     if not word_stems & _OUTCOME_WORDS:
         return None
+    if not word_stems & (_OUTCOME_WORDS - _APPROVAL_OUTCOMES):
+        booleans = [source for source in booleans if "approval" in source.context]
     best: tuple[float, Source, bool] | None = None
     for source in booleans:
         if source.expression.count(".") != 1:
