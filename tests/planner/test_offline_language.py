@@ -404,3 +404,50 @@ def test_a_rejection_is_never_a_tools_yes_or_no(catalog):
     error = refusal("Verify the address; if it is rejected, send an SMS.", catalog)
 
     assert error.code == "unmapped_condition"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Score the mood of the text. If it is angry, stop. Verify the address, then send an email.",
+        "Score the mood of the text; if it is angry, abort. Then verify the address and send "
+        "an email.",
+    ],
+)
+def test_if_it_holds_stop_gates_every_step_after_it(catalog, prompt):
+    # the steps after "stop" run only when the condition does not hold, across sentences
+    flow = plan(prompt, catalog).flow
+
+    ran = {
+        mood: [e.node_id for e in _run(flow, catalog, {"score_mood": {"mood": mood}})]
+        for mood in ("angry", "happy")
+    }
+    assert "verify_address" not in ran["angry"]
+    assert "send_email" not in ran["angry"]
+    assert {"verify_address", "send_email"} <= set(ran["happy"])
+
+
+def _run(flow, catalog, outputs):
+    """The node.output events of running `flow` with the tools' outputs stubbed."""
+    import asyncio
+
+    from flows.core.engine import Engine
+    from flows.core.tools import FunctionTool, InMemoryCatalog
+
+    samples = {"string": "x", "boolean": True, "number": 1, "integer": 1, "object": {}}
+
+    def stub(spec):
+        properties = spec.output_schema.get("properties", {})
+        made = {name: samples.get(schema.get("type"), "x") for name, schema in properties.items()}
+
+        async def call(**_: object) -> dict[str, object]:
+            return {**made, **outputs.get(spec.id, {})}
+
+        return call
+
+    stubbed = InMemoryCatalog(FunctionTool(spec, stub(spec)) for spec in catalog.specs())
+    sink = ListSink()
+    inputs = dict.fromkeys((flow.input_schema or {}).get("properties", {}), "x")
+    engine = Engine(stubbed)
+    asyncio.run(engine.run(engine.compile(flow), inputs, run_id="plan-test", sink=sink))
+    return [e for e in sink.events if e.type == ev.NODE_OUTPUT]

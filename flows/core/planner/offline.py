@@ -122,6 +122,13 @@ class OfflinePlanner:
             builder = FlowBuilder(context.tools, context.joins, min_score=self.min_score)
             data = builder.build(context.prompt)
             result = context.check(data)
+            if not result.ok and builder.stops:
+                # a stop's branch the flow cannot hold: planned as "do nothing" instead
+                builder = FlowBuilder(
+                    context.tools, context.joins, min_score=self.min_score, stops_allowed=False
+                )
+                data = builder.build(context.prompt)
+                result = context.check(data)
             if not result.ok:
                 raise builder.explain(result.issues)
         except PlanningError as exc:
@@ -247,9 +254,17 @@ class FlowBuilder:
     """Builds one flow from clauses; also used by the offline refine on an existing flow."""
 
     def __init__(
-        self, tools: Sequence[ToolSpec], joins: Sequence[Join] = (), *, min_score: float
+        self,
+        tools: Sequence[ToolSpec],
+        joins: Sequence[Join] = (),
+        *,
+        min_score: float,
+        stops_allowed: bool = True,
     ) -> None:
         self.specs = {spec.id: spec for spec in tools}
+        #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
+        self.stops_allowed = stops_allowed
+        self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
         self.index = ToolIndex.build(tools)
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
@@ -340,6 +355,8 @@ class FlowBuilder:
             self.add_clause(clause)
         self._end_group()
         self._close_all()
+        for at, resolved, clause in reversed(self.stops):
+            self._gate_rest(at, resolved, clause)
         if not self.nodes:
             raise PlanningError(
                 "no_steps",
@@ -388,6 +405,9 @@ class FlowBuilder:
             self.topic = topics[-1]
 
     def _add_clause(self, clause: Clause) -> None:
+        if clause.stop:
+            self._stop_if(clause)
+            return
         self._merge, self.merge_next = self.merge_next, None
         if self.group is not None and clause.parallel_group != self.group.id:
             self._end_group()
@@ -1481,6 +1501,56 @@ class FlowBuilder:
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _stop_if(self, clause: Clause) -> None:
+        """ "Validate the order; if it's invalid, stop": what comes after runs only when the
+        condition does not hold (`_gate_rest`, once every step is planned)."""
+        if not self.stops_allowed or clause.condition is None:
+            return
+        resolved = self._resolve(clause.condition, clause, check_first=True)
+        if resolved is not None:
+            self.stops.append((len(self.nodes), resolved, clause))
+
+    def _gate_rest(self, at: int, resolved: ResolvedCondition, clause: Clause) -> None:
+        """A branch before the nodes planned from `at` on: those that wait for none of
+        the others run in its else arm, and the rest after them."""
+        later = self.nodes[at:]
+        later_ids = [node["id"] for node in later]
+        if not later:
+            return
+        in_arms = {
+            node_id
+            for node in self.nodes
+            if node.get("type") == "branch"
+            for node_id in [*node.get("then", []), *node.get("else", [])]
+        }
+        entries = []
+        for node in later:
+            text = json.dumps(
+                {k: v for k, v in node.items() if k not in ("id", "type", "title", "tool")}
+            )
+            waits = any(
+                re.search(rf"\b{re.escape(other)}\b", text)
+                for other in later_ids
+                if other != node["id"]
+            )
+            if not waits:
+                entries.append(node)
+        if not entries or any(node["id"] in in_arms for node in entries):
+            return  # already the arm of a branch: left as the request's other steps are
+        assert clause.condition is not None
+        branch_id = self._unique_id(f"stop_if_{_slug(resolved.subject)}")
+        branch = {
+            "id": branch_id,
+            "type": "branch",
+            "title": _title(f"Stop if {clause.condition.text}"),
+            "condition": resolved.expression,
+            "then": [],
+            "else": [node["id"] for node in entries],
+        }
+        for node in entries:
+            node["after"] = list(dict.fromkeys([*node.get("after", []), branch_id]))
+        self.nodes.insert(at, branch)
 
     def _flag_condition(self, condition: Condition) -> ResolvedCondition:
         """A condition nothing upstream can decide becomes a yes/no field of the run input."""

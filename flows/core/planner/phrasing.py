@@ -311,6 +311,8 @@ class Clause:
     nothing: bool = False
     #: retries and a time limit the request gave the step ("retry up to 3 times")
     settings: RunSettings = field(default_factory=RunSettings)
+    #: "if X, stop": no step; nothing after it runs when the condition holds
+    stop: bool = False
 
     @property
     def label(self) -> str:
@@ -448,12 +450,18 @@ class PromptReader:
                     if clause.condition is not None:
                         last_condition = clause.condition
                     if clause.condition is not None and (
-                        clause.nothing or is_nothing(clause.action)
+                        clause.nothing
+                        or is_nothing(clause.action)
+                        or _STOP.match(clause.action.strip(" .,;!"))
                     ):
                         # "if we can, do nothing" / "when X do nothing, otherwise Y":
                         # no step here; what follows "otherwise" runs when X is false.
                         condition = clause.condition
                         negated = Condition(condition.text, not condition.negate)
+                        if _STOP.match(clause.action.strip(" .,;!")) and not condition.optional:
+                            # "if it's invalid, stop": nothing after it runs when it holds
+                            clause.stop, clause.action = True, ""
+                            clauses.append(clause)
                         continue
                     if clause.otherwise and clause.condition is None and negated is not None:
                         clause.condition, clause.otherwise = negated, False
@@ -636,6 +644,13 @@ _SKIP_IF = re.compile(
 _DO_NOTHING = re.compile(
     r"[\s,]*(?:then\s+)?(?:do\s+nothing|nothing\s+(?:happens|to\s+do)|no\s+action|"
     r"ignore\s+it|skip\s+it|leave\s+it)\b.*$",
+    re.IGNORECASE,
+)
+#: The run ends here: "stop", "abort", "halt", "end the run", "don't continue".
+_STOP = re.compile(
+    r"^(?:(?:then|just|simply)\s+)*(?:stop|abort|halt|end\s+(?:the\s+(?:run|flow|workflow)|"
+    r"there|here)|do(?:n't|\s+not)\s+(?:continue|go\s+on|proceed)|go\s+no\s+further)"
+    r"(?:\s+(?:there|here|the\s+(?:run|flow|workflow)))?$",
     re.IGNORECASE,
 )
 _NOUN_MARKERS = frozenset(
