@@ -451,3 +451,18 @@ def _run(flow, catalog, outputs):
     engine = Engine(stubbed)
     asyncio.run(engine.run(engine.compile(flow), inputs, run_id="plan-test", sink=sink))
     return [e for e in sink.events if e.type == ev.NODE_OUTPUT]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        # the mood is what the step is about, not the customer it belongs to
+        ("Check the customer's mood, then send an email.", ["score_mood", "send_email"]),
+        # where nothing maps without the possessor, it counts as before
+        ("Get the customer's record, then send an email.", ["find_customer", "send_email"]),
+    ],
+)
+def test_a_possessor_gives_way_to_what_it_owns(catalog, prompt, expected):
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == expected

@@ -914,6 +914,15 @@ class FlowBuilder:
         is the step's verb, less for each word of the tool's id the step does not mention.
         A verb that says little ("check the mood", "take payment") gives way to the words
         after it when those map to a tool on their own."""
+        # "the new user's email": the email, not the user, when that alone maps to a tool
+        plain = _POSSESSOR.sub(" ", text)
+        if plain != text and meaningful(plain):
+            ranked = self._rank_step(plain)
+            if ranked and ranked[0][0] >= self.min_score:
+                return ranked
+        return self._rank_step(text)
+
+    def _rank_step(self, text: str) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
         if len(words) > 1 and stem(words[0]) in _WEAK_VERBS:
             rest = re.sub(rf"^\W*{re.escape(words[0])}\b", " ", text.strip(), flags=re.I)
@@ -1593,6 +1602,8 @@ _READS_THE_REQUEST = re.compile(
     r"comment|feedback|complaint|enquiry|inquiry|order)s?\W*$",
     re.IGNORECASE,
 )
+#: A possessor before the thing a step works on ("the customer's card", "users' emails").
+_POSSESSOR = re.compile(r"\b[a-z][\w-]*(?:'s|s')(?=\s+[a-z])", re.IGNORECASE)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
