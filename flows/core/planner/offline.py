@@ -724,7 +724,7 @@ class FlowBuilder:
             return None
         words = meaningful(clause.action)
         if (
-            stem(next(iter(split_identifier(spec.id)), "")) in _SENDING
+            _tool_verb(spec.id) in _SENDING
             or (words and stem(words[0]) in _GENERIC_VERBS)
             or any("email" in split_identifier(name) for name in spec.input_properties())
         ):
@@ -749,7 +749,7 @@ class FlowBuilder:
         """ "Email me a summary of the text": a step that sends what another tool makes
         (its verb's noun, `MADE_BY`: a summary, a translation) gets it from that tool first,
         when nothing upstream made it. Only a tool that changes nothing is added so."""
-        if stem(next(iter(split_identifier(spec.id)), "")) not in _SENDING:
+        if _tool_verb(spec.id) not in _SENDING:
             return
         action = _EMAIL_OR_URL.sub(" ", clause.action)
         # the noun as a thing of its own ("a summary", "the summary of the text"), not a
@@ -764,7 +764,7 @@ class FlowBuilder:
             return
         made = {info.spec.id for info in self.info.values() if info.spec is not None}
         for other in self.specs.values():
-            verb = stem(next(iter(split_identifier(other.id)), ""))
+            verb = _tool_verb(other.id)
             if other.id == spec.id or other.id in made or not other.config.cacheable:
                 continue
             if verb in wanted or synonyms(verb) & wanted:
@@ -832,7 +832,7 @@ class FlowBuilder:
             return False
         verb = stem(match.group("verb").split()[0])
         return not any(
-            stem(next(iter(split_identifier(spec_id)), "")) == verb for spec_id in self.specs
+            _tool_verb(spec_id) == verb for spec_id in self.specs
         )
 
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
@@ -843,8 +843,7 @@ class FlowBuilder:
         words = meaningful(_EMAIL_OR_URL.sub(" ", text))
         if not words or stem(words[0]) not in _GENERIC_VERBS:
             return
-        tool_verb = next(iter(split_identifier(best.spec.id)), "")
-        if stem(tool_verb) == stem(words[0]):
+        if _tool_verb(best.spec.id) == stem(words[0]):
             return  # the tool's own verb ("fetch the article": fetch_url)
         verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
         if any(term not in verb_forms for term in best.matched):
@@ -1720,6 +1719,11 @@ def _flow_name(prompt: str) -> str:
     if len(first) > 80:
         first = first[:77].rsplit(" ", 1)[0] + "…"
     return first[:1].upper() + first[1:] if first else "Planned flow"
+
+
+def _tool_verb(tool_id: str) -> str:
+    """The stem of a tool id's leading word: its verb (`send_email` -> "send")."""
+    return stem(next(iter(split_identifier(tool_id)), ""))
 
 
 def _literals_in_enums(expression: str, schema: Any) -> bool:
