@@ -466,3 +466,18 @@ def test_a_possessor_gives_way_to_what_it_owns(catalog, prompt, expected):
     flow = plan(prompt, catalog).flow
 
     assert tools(flow) == expected
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Verify the address and wait for a manager to approve it, then send an email.",
+        "Verify the address, wait for a manager's approval, then send an email.",
+    ],
+)
+def test_waiting_for_approval_of_a_step_comes_after_it(catalog, prompt):
+    flow = plan(prompt, catalog).flow
+
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert "verify_address" in ancestors(flow, approval.id)
+    assert approval.id in ancestors(flow, "send_email")

@@ -387,6 +387,9 @@ class PromptReader:
             ):
                 continue  # context, an aside, or something not to do
             sentence = _negative_conditional(_LET_KNOW.sub("notify ", sentence))
+            # "Validate the order and wait for a manager to approve it": the approval of
+            # what was just done, after it (not a gate in front of it).
+            sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)
             sentence = _PURPOSE.sub("", sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
@@ -651,6 +654,10 @@ _STOP = re.compile(
     r"^(?:(?:then|just|simply)\s+)*(?:stop|abort|halt|end\s+(?:the\s+(?:run|flow|workflow)|"
     r"there|here)|do(?:n't|\s+not)\s+(?:continue|go\s+on|proceed)|go\s+no\s+further)"
     r"(?:\s+(?:there|here|the\s+(?:run|flow|workflow)))?$",
+    re.IGNORECASE,
+)
+_WAIT_FOR_APPROVAL = re.compile(
+    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?=wait\s+for\s+[^,.;]*\b(?:approv|sign[\s-]?off|ok\b))",
     re.IGNORECASE,
 )
 _NOUN_MARKERS = frozenset(
