@@ -238,7 +238,15 @@ def refused_outcome(write: FinalWrite, exc: BaseException) -> FinalWrite:
         "code": "unstorable_output",
         "message": f"the run's outcome could not be stored: {reason}",
     }
-    unstorable = [r.node_id for r in write.staged if storable(r.output) != r.output]
+    staged = [
+        replace(r, output=storable(r.output), inputs=storable(r.inputs), error=storable(r.error))
+        for r in write.staged
+    ]
+    unstorable = [
+        mended.node_id
+        for mended, record in zip(staged, write.staged, strict=True)
+        if mended.output != record.output
+    ]
     if unstorable:
         error["node"] = unstorable[0]
         error["message"] += f"; the output of `{unstorable[0]}` holds it"
@@ -247,10 +255,6 @@ def refused_outcome(write: FinalWrite, exc: BaseException) -> FinalWrite:
         if e.type in TERMINAL_RUN_EVENTS
         else replace(e, data=storable(e.data))
         for e in write.events
-    ]
-    staged = [
-        replace(r, output=storable(r.output), inputs=storable(r.inputs), error=storable(r.error))
-        for r in write.staged
     ]
     final = Final("failed", error=error, applied_decisions=write.final.applied_decisions)
     return FinalWrite(

@@ -78,8 +78,9 @@ def _noop(**_: Any) -> dict[str, Any]:
     return {}
 
 
-def fixture_catalog() -> InMemoryCatalog:
-    return InMemoryCatalog(FunctionTool(spec, _noop) for spec in SPECS)
+def fixture_catalog(specs: list[ToolSpec] = SPECS) -> InMemoryCatalog:
+    """A catalogue of `specs` (the fixture tools by default), each doing nothing."""
+    return InMemoryCatalog(FunctionTool(spec, _noop) for spec in specs)
 
 
 def many_tools(count: int) -> InMemoryCatalog:

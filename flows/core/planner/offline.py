@@ -743,7 +743,7 @@ class FlowBuilder:
             return
         fetcher = self._fetcher_for(spec)
         if fetcher is not None:
-            self._tool_node(replace(clause, settings=RunSettings()), fetcher)
+            self._tool_node(_helping(clause), fetcher)
 
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes
@@ -762,14 +762,14 @@ class FlowBuilder:
         }
         if not wanted:
             return
-        made = {info.spec.id for info in self.info.values() if info.spec is not None}
+        made = self._planned_tools()
         for other in self.specs.values():
             verb = _tool_verb(other.id)
             if other.id == spec.id or other.id in made or not other.config.cacheable:
                 continue
             if verb in wanted or synonyms(verb) & wanted:
                 self._fetch_first(clause, other)
-                self._tool_node(replace(clause, settings=RunSettings()), other)
+                self._tool_node(_helping(clause), other)
                 return
 
     def _fetcher_for(self, spec: ToolSpec) -> ToolSpec | None:
@@ -823,6 +823,10 @@ class FlowBuilder:
         missing = missing_capability(asked, best)
         assert missing is not None
         raise _capability_error(clause, missing, best)
+
+    def _planned_tools(self) -> set[str]:
+        """The tools some step of the flow so far calls."""
+        return {info.spec.id for info in self.info.values() if info.spec is not None}
 
     def _reads_the_request(self, text: str) -> bool:
         """ "Read the support message", "take the order": the step only takes in what the
@@ -1482,7 +1486,7 @@ class FlowBuilder:
         planned first, as its own step."""
         if _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
             return None  # the value comes with the request
-        made = {info.spec.id for info in self.info.values() if info.spec is not None}
+        made = self._planned_tools()
         for score, item in self.rank(condition.text):
             spec = item.spec
             if score < self.min_score:
@@ -1497,11 +1501,10 @@ class FlowBuilder:
             if tried is None or not _literals_in_enums(tried.expression, spec.output_schema):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
             check = replace(
-                clause,
+                _helping(clause),
                 text=condition.text,
                 action=f"check {condition.text}",
                 condition=None,
-                settings=RunSettings(),
             )
             self._fetch_first(check, spec)
             self._tool_node(check, spec)
@@ -1626,7 +1629,7 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
-_EMAIL_OR_URL = re.compile(r"https?://[^\s\"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_EMAIL_OR_URL = re.compile(_URL_LITERAL.pattern + r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
@@ -1719,6 +1722,12 @@ def _flow_name(prompt: str) -> str:
     if len(first) > 80:
         first = first[:77].rsplit(" ", 1)[0] + "…"
     return first[:1].upper() + first[1:] if first else "Planned flow"
+
+
+def _helping(clause: Clause) -> Clause:
+    """`clause` for a step planned to serve it (a fetch, a check): without the retries or
+    time limit, which are its own step's."""
+    return replace(clause, settings=RunSettings())
 
 
 def _tool_verb(tool_id: str) -> str:
