@@ -1526,7 +1526,7 @@ class FlowBuilder:
         """A branch before the nodes planned from `at` on: those that wait for none of
         the others run in its else arm, and the rest after them."""
         later = self.nodes[at:]
-        later_ids = [node["id"] for node in later]
+        later_ids = {node["id"] for node in later}
         if not later:
             return
         in_arms = {
@@ -1535,18 +1535,11 @@ class FlowBuilder:
             if node.get("type") == "branch"
             for node_id in [*node.get("then", []), *node.get("else", [])]
         }
-        entries = []
-        for node in later:
-            text = json.dumps(
-                {k: v for k, v in node.items() if k not in ("id", "type", "title", "tool")}
-            )
-            waits = any(
-                re.search(rf"\b{re.escape(other)}\b", text)
-                for other in later_ids
-                if other != node["id"]
-            )
-            if not waits:
-                entries.append(node)
+        entries = [
+            node
+            for node in later
+            if not (_references(node) | set(node.get("after", ()))) & later_ids - {node["id"]}
+        ]
         if not entries or any(node["id"] in in_arms for node in entries):
             return  # already the arm of a branch: left as the request's other steps are
         assert clause.condition is not None
