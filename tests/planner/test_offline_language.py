@@ -449,3 +449,20 @@ def test_waiting_for_approval_of_a_step_comes_after_it(catalog, prompt):
     approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
     assert "verify_address" in ancestors(flow, approval.id)
     assert approval.id in ancestors(flow, "send_email")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        # "email" here is the thing checked, not a verb asking to send one
+        (
+            "Make sure the email address is deliverable, then send an email.",
+            ["verify_address", "send_email"],
+        ),
+        ("Email the customer.", ["send_email"]),
+    ],
+)
+def test_a_message_word_asks_to_send_only_when_it_leads_the_step(catalog, prompt, expected):
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == expected

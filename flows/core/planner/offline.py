@@ -936,8 +936,10 @@ class FlowBuilder:
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
-        if verb_first and words and words[0] in _MESSAGE_VERBS:
-            # "email the customer" asks to send an email, not to find one.
+        # "email the customer" asks to send an email, not to find one; "make sure the
+        # email is valid" and "is this message positive" do not lead with the verb.
+        leading = split_identifier(_LEADING_WORDS.sub("", text.strip()))[:1]
+        if verb_first and words and words[0] in _MESSAGE_VERBS and leading == words[:1]:
             words = ["send", *words]
             text = f"send {text}"
         ranked = self.index.rank(text)
