@@ -466,3 +466,18 @@ def test_a_message_word_asks_to_send_only_when_it_leads_the_step(catalog, prompt
     flow = plan(prompt, catalog).flow
 
     assert tools(flow) == expected
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Check if the customer exists; if not, send an email.",
+        "Check whether the customer exists. Otherwise send an email.",
+    ],
+)
+def test_if_not_after_a_check_reads_the_check_negated(catalog, prompt):
+    flow = plan(prompt, catalog).flow
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "!find_customer.found"
+    assert branch.then == ["send_email"]

@@ -356,6 +356,8 @@ class PromptReader:
         last_approval: Approval | None = None
         negated: Condition | None = None
         last_condition: Condition | None = None
+        #: "Check if X" whose answer no condition has read yet
+        open_check: Condition | None = None
         previous_text: str | None = None
         heading_group: int | None = None
         previous: list[Clause] = []
@@ -434,7 +436,7 @@ class PromptReader:
                 if checked is not None:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
                     piece = f"{checked.group('verb')} {checked.group('what')}"
-                    last_condition = Condition(checked.group("what"))
+                    last_condition = open_check = Condition(checked.group("what"))
                 skip = _SKIP_IF.match(piece.strip())
                 if skip is not None and sentence_clauses:
                     # "send the welcome email, but skip it if the address is disposable"
@@ -468,6 +470,12 @@ class PromptReader:
                         continue
                     if clause.otherwise and clause.condition is None and negated is not None:
                         clause.condition, clause.otherwise = negated, False
+                    elif clause.otherwise and clause.condition is None and open_check:
+                        # "Check if they exist; if not, ...": the check's answer, negated
+                        clause.condition = Condition(open_check.text, not open_check.negate)
+                        clause.otherwise = False
+                    if clause.condition is not None:
+                        open_check = None
                     negated = None
                     own_loop = for_each_phrase(part)
                     if loop_leads and segment != first_segment and _ONCE_MARKERS.search(part):
