@@ -481,3 +481,17 @@ def test_if_not_after_a_check_reads_the_check_negated(catalog, prompt):
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == "!find_customer.found"
     assert branch.then == ["send_email"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Verify the address, handle the mood scoring, then send an email.",
+        "Verify the address, do the mood scoring and send an email.",
+        "Verify the address, take the text's mood and send an email.",
+    ],
+)
+def test_a_step_led_by_a_plain_verb_after_a_comma_is_not_dropped(catalog, prompt):
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == ["verify_address", "score_mood", "send_email"]

@@ -634,8 +634,32 @@ class FlowBuilder:
             first_spec, second_spec = both
             self._add_step(clause, first_spec)
             return self._add_step(clause, second_spec)
+        parts = self._separate_steps(text)
+        if parts:
+            node_id = None
+            for part in parts:
+                node_id = self._add_step(clause, self._pick_tool(clause, part))
+            return node_id
         spec = self._pick_tool(clause, text)
         return self._add_step(clause, spec)
+
+    def _separate_steps(self, text: str) -> list[str]:
+        """ "Validate the order, handle the payment": a verb the reader does not split at
+        ("handle", "do") still leads a step of its own when each part maps to a different
+        tool; otherwise one part would pick the tool and the other be dropped."""
+        parts = [p.strip(" ,.;") for p in _AND_PART.split(_ASIDE.sub(" ", text))]
+        if len(parts) < 2:
+            return []
+        picked = []
+        for part in parts:
+            lead = part.split()[0].lower() if part else ""
+            if len(part.split()) < 2 or not meaningful(part) or lead in _OBJECT_START:
+                return []  # an object or a word or two of the step beside it
+            ranked = self.rank(part)
+            if not ranked or ranked[0][0] < self.min_score:
+                return []
+            picked.append(ranked[0][1].spec.id)
+        return parts if len(set(picked)) == len(picked) else []
 
     def _check_parts(self, clause: Clause, text: str) -> None:
         """Refuse a step joined to another by "and" whose words no tool uses ("validate the

@@ -26,7 +26,7 @@ COMMON_VERBS = frozenset(
     add alert analyse analyze ask assess assign book build calculate call cancel charge check
     greet obtain require dispatch raise triage categorise categorize grab download verify
     charge bill gauge produce work give contact delete remove cancel edit modify amend post
-    tweet share print export upload archive reimburse repay fax void revoke
+    tweet share print export upload archive reimburse repay fax void revoke take
     classify collect compare compute confirm convert create deliver detect determine download
     draft email enrich escalate estimate evaluate extract fetch file find flag forward gather
     generate get issue log look lookup message notify open parse ping post prepare process
