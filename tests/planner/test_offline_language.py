@@ -495,3 +495,16 @@ def test_a_step_led_by_a_plain_verb_after_a_comma_is_not_dropped(catalog, prompt
     flow = plan(prompt, catalog).flow
 
     assert tools(flow) == ["verify_address", "score_mood", "send_email"]
+
+
+def test_a_title_before_a_colon_is_not_a_step(catalog):
+    prompt = "Mood report: download the page at https://example.com, then score it."
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == ["download_page", "score_mood"]
+
+
+def test_a_title_before_a_colon_says_what_it_is(catalog):
+    flow = plan("The customer: check it, then send an email.", catalog).flow
+
+    assert tools(flow) == ["find_customer", "send_email"]

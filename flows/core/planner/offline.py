@@ -394,6 +394,7 @@ class FlowBuilder:
     # -- one clause ----------------------------------------------------------------------
 
     def add_clause(self, clause: Clause) -> None:
+        self._note_topic(clause.title)
         if clause.condition is not None:
             self._note_topic(clause.condition.text)
         self._add_clause(clause)

@@ -313,6 +313,8 @@ class Clause:
     settings: RunSettings = field(default_factory=RunSettings)
     #: "if X, stop": no step; nothing after it runs when the condition holds
     stop: bool = False
+    #: "Process an order: validate it, ...": the title the step came under (what "it" is)
+    title: str = ""
 
     @property
     def label(self) -> str:
@@ -334,6 +336,8 @@ class PromptReader:
         self._and_split = re.compile(rf"(?:\s*,\s*and\s+|\s+and\s+|\s*,\s*)(?={verb})", re.I)
         self._verb_start = re.compile(rf"^\s*{verb}", re.IGNORECASE)
         self._verb_inside = re.compile(rf"[\s,]+(?={verb})", re.IGNORECASE)
+        #: sentence -> the inline title it came under ("Process an order: ...")
+        self._titles: dict[str, str] = {}
 
     def _split_at_verb(self, text: str) -> list[str]:
         """ "the amount is over 500 get approval" -> condition, action; a verb after a
@@ -419,6 +423,7 @@ class PromptReader:
             # "For each X, do A and B": every clause loops. "Do A, then do B for each X":
             # only the clause that says so. "For each X, do A, then send one email": A only.
             loop_leads = loop is not None and loop[2] == 0
+            title = self._titles.get(raw, "")
             sentence_clauses: list[Clause] = []
             segment_groups: dict[int, int] = {}
             first_segment: int | None = None
@@ -450,6 +455,7 @@ class PromptReader:
                     if clause is None:
                         continue
                     clause.settings = settings
+                    clause.title, title = title, ""
                     if clause.condition is not None and last_condition is not None:
                         clause.condition = _elliptical(clause.condition, last_condition)
                     if clause.condition is not None:
@@ -533,6 +539,7 @@ class PromptReader:
     def sentences(self, prompt: str) -> list[str]:
         """Numbered or bulleted items, then sentences within each. A heading over a list is
         not a step (an "In parallel:" heading makes its items run side by side)."""
+        self._titles.clear()
         lines = prompt.replace("\r", "").split("\n")
         has_list = any(_LIST_ITEM.match(line) for line in lines)
         segments: list[str] = []
@@ -574,10 +581,31 @@ class PromptReader:
                 sentences.append(segment)
                 continue
             for sentence in _SENTENCE_END.split(segment):
-                text = sentence.strip().rstrip(".!?;:").strip()
+                text = self._inline_title_removed(sentence.strip().rstrip(".!?;:").strip())
                 if text:
                     sentences.append(text)
         return sentences
+
+    def _inline_title_removed(self, sentence: str) -> str:
+        """ "Onboard the new user: check their email, then greet them": what comes before
+        the colon names the work the steps after it do; it is not a step of its own."""
+        match = _INLINE_TITLE.match(sentence)
+        if match is None or not self.starts_with_verb(match.group("rest")):
+            return sentence
+        title = match.group("title")
+        if (
+            len(title.split()) > 6
+            or re.search(r",|\band\b|\bthen\b", title, re.IGNORECASE)
+            or _OTHERWISE.match(f" {title}")
+            or _LEADING_CONDITION.match(title)
+            or for_each_phrase(title)
+            or _PARALLEL.search(title)
+            or _BOTH.match(f"{title}: ")
+            or _APPROVAL.search(title)
+        ):
+            return sentence  # "When an order comes in: ...", "For each order: ..."
+        self._titles[match.group("rest")] = title
+        return match.group("rest")
 
     def _pieces(self, sentence: str) -> list[tuple[str, bool, int]]:
         """Clauses of one sentence: (text, follows "otherwise", sequence segment)."""
@@ -642,6 +670,8 @@ class PromptReader:
 
 
 PARALLEL_HEADING = "\x00parallel"
+#: "Title: steps" on one line (a colon between words, not in "10:30" or a URL).
+_INLINE_TITLE = re.compile(r"^(?P<title>[^:]{3,80}?):\s+(?P<rest>\S.*)$")
 _CHECK_IF = re.compile(
     r"^(?:please\s+|first\s+|then\s+|and\s+)*(?P<verb>check|see|verify|confirm|determine|test|"
     r"find\s+out|make\s+sure|ensure)\s+(?:if|whether|that)\s+(?P<what>.+)$",
