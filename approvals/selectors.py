@@ -89,6 +89,22 @@ def step_recipients(step: ApprovalStep) -> list[Any]:
     )
 
 
+def open_steps_reach(run: Run, user: Any) -> dict[str, dict[str, Any]]:
+    """For each open step of `run`, by node id: whether `user` may decide it now
+    (`can_decide`) and how many active users may (`approvers`; 0 means nobody can until
+    someone joins its groups)."""
+    reach = {}
+    steps = ApprovalStep.objects.filter(run=run, status=ApprovalStep.Status.PENDING)
+    for step in steps:
+        step.run = run
+        answered = step.decisions.filter(username=user.get_username()).exists()
+        reach[step.node_id] = {
+            "can_decide": step_visible_to(user, step) and not answered,
+            "approvers": len(step_recipients(step)),
+        }
+    return reach
+
+
 def step_contents(step: ApprovalStep) -> dict[str, Any]:
     """What the step shows its approver (unsealed)."""
     contents: dict[str, Any] = step.unseal_value()

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from approvals.selectors import open_steps_reach
 from flows.api.fields import JsonObjectField
 from flows.models import NodeAttempt, Run, RunBatch
 from flows.runs import selectors, services
@@ -77,6 +78,14 @@ class WaitingOutput(serializers.Serializer):
     )
     assignees = serializers.JSONField(allow_null=True, help_text='{"users": [], "groups": []}')
     decided = serializers.BooleanField(help_text="Decided, and waiting for the run to resume.")
+    can_decide = serializers.BooleanField(
+        required=False, help_text="You may decide it now (run detail only)."
+    )
+    approvers = serializers.IntegerField(
+        required=False,
+        help_text="How many active users may decide it (run detail only); 0: nobody is in"
+        " its groups yet.",
+    )
 
 
 class RunOutput(serializers.ModelSerializer):
@@ -118,6 +127,9 @@ class RunOutput(serializers.ModelSerializer):
     @extend_schema_field(WaitingOutput(many=True))
     def get_waiting(self, obj: Run) -> list[dict[str, Any]]:
         decided = obj.decisions or {}
+        # Who can decide each step, for the user asking (the run detail passes them).
+        user = self.context.get("user")
+        reach = open_steps_reach(obj, user) if user is not None and obj.waiting else {}
         return [
             {
                 "node_id": node_id,
@@ -125,6 +137,7 @@ class RunOutput(serializers.ModelSerializer):
                 "form_schema": None,
                 "assignees": request.get("assignees"),
                 "decided": node_id in decided,
+                **reach.get(node_id, {}),
             }
             for node_id, request in (obj.waiting or {}).items()
         ]

@@ -92,10 +92,11 @@ class RunDetailApi(RunsApiView):
         """A run with its node attempts; another user's run is not found."""
         params = validated(self.Params, request.query_params)
         run = selectors.run_get(run_id=run_id, user=request.user)
+        context = {"user": request.user}
         if params["nodes"]:
-            return Response(RunDetailOutput(run).data)
+            return Response(RunDetailOutput(run, context=context).data)
         # The same shape, without reading the attempts (a big run's page loads this first).
-        return Response({**RunOutput(run).data, "nodes": []})
+        return Response({**RunOutput(run, context=context).data, "nodes": []})
 
 
 class RunCancelApi(RunsApiView):

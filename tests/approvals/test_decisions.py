@@ -63,6 +63,30 @@ def test_only_assignees_and_staff_see_a_step_everyone_else_gets_404_on_every_met
     assert set(refused.values_list("actor_name", flat=True)) == {"dan", "ada"}
 
 
+def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
+    user, other_user, staff_user, make_version, inprocess, client_for
+):
+    def waiting(person: Any, run: Run) -> dict[str, Any]:
+        body = client_for(person).get(f"/api/v1/runs/{run.id}/").json()
+        [step] = body["waiting"]
+        return step
+
+    run = _start(user, make_version, inprocess, approval_ir())  # assigned to bob
+    assert waiting(user, run)["can_decide"] is False  # the owner is not an assignee
+    assert waiting(staff_user, run)["can_decide"] is True
+    assert waiting(user, run)["approvers"] == 1
+
+    # a group nobody is in: nobody can decide it until someone joins
+    lonely = _start(user, make_version, inprocess, approval_ir(assignees={"groups": ["finance"]}))
+    assert waiting(user, lonely)["approvers"] == 0
+    Group.objects.create(name="finance").user_set.add(user)
+    assert waiting(user, lonely) | {"title": None} == {
+        "node_id": "ok", "title": None, "form_schema": None,
+        "assignees": {"users": [], "groups": ["finance"]}, "decided": False,
+        "can_decide": True, "approvers": 1,
+    }  # fmt: skip
+
+
 def test_twenty_decisions_at_once_leave_exactly_one(
     user, django_user_model, make_version, inprocess, client_for
 ):

@@ -1,4 +1,4 @@
-"""The command-line interface: ir_schema, validate_flow, run_flow."""
+"""The command-line interface: ir_schema, validate_flow, run_flow, bootstrap."""
 
 from __future__ import annotations
 
@@ -112,3 +112,24 @@ def test_run_flow_exits_1_when_a_node_fails(tmp_path):
     assert failed[0]["node_id"] == "welcome"
     assert "missing_field" in failed[0]["data"]["error"]["message"]
     assert events[-1]["type"] == "run.failed"
+
+
+@pytest.mark.django_db
+def test_bootstrap_creates_the_admin_once_in_the_managers_group(settings, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    settings.VAR_DIR = tmp_path
+    code, lines = call("bootstrap")
+    assert code == 0
+    password = (tmp_path / "admin-password.txt").read_text().strip()
+    assert lines == [
+        f"admin login: admin / {password}",
+        "admin is in group 'managers': its approvals reach the inbox",
+    ]
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.check_password(password)
+    assert list(admin.groups.values_list("name", flat=True)) == ["managers"]
+
+    assert call("bootstrap") == (0, lines)  # again: the same login, nothing new
+    assert get_user_model().objects.count() == 1

@@ -1,11 +1,19 @@
-"""First-start set-up for `make run`: an admin account, with its login printed."""
+"""First-start set-up for `make run`: an admin account, with its login printed.
+
+The account is also put in the `managers` group: the planner assigns "a manager
+approves" steps to that group, so on a fresh install they reach the admin's inbox.
+"""
 
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
+
+#: The group "a manager approves" goes to.
+APPROVERS_GROUP = "managers"
 
 
 class Command(BaseCommand):
@@ -21,7 +29,10 @@ class Command(BaseCommand):
         user = user_model.objects.filter(username=username).first()
         if user is None:
             password = secrets.token_urlsafe(12)
-            user_model.objects.create_superuser(username, f"{username}@localhost", password)
+            user = user_model.objects.create_superuser(
+                username, f"{username}@localhost", password
+            )
+            Group.objects.get_or_create(name=APPROVERS_GROUP)[0].user_set.add(user)
             settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
@@ -30,3 +41,7 @@ class Command(BaseCommand):
         else:
             password = "(unchanged; set it with: python manage.py changepassword admin)"
         self.stdout.write(f"admin login: {username} / {password}")
+        if user.groups.filter(name=APPROVERS_GROUP).exists():
+            self.stdout.write(
+                f"{username} is in group '{APPROVERS_GROUP}': its approvals reach the inbox"
+            )

@@ -1367,6 +1367,10 @@ export interface components {
             assignees: unknown;
             /** @description Decided, and waiting for the run to resume. */
             decided: boolean;
+            /** @description You may decide it now (run detail only). */
+            can_decide?: boolean;
+            /** @description How many active users may decide it (run detail only); 0: nobody is in its groups yet. */
+            approvers?: number;
         };
     };
     responses: never;
@@ -2825,7 +2829,7 @@ export interface operations {
     v1_runs_retrieve: {
         parameters: {
             query?: {
-                /** @description false: the run without its node attempts (`nodes` is left out). */
+                /** @description false: the run without its node attempts (`nodes` is empty). */
                 nodes?: boolean;
             };
             header?: never;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formSchema, uiSchemaFor } from "./InputForm";
+import { formSchema, isLongText, uiSchemaFor } from "./InputForm";
 
 describe("the input form schema", () => {
   it("orders required fields first, then simple fields before nested ones", () => {
@@ -23,5 +23,21 @@ describe("the input form schema", () => {
     const schema = formSchema({ type: "object", properties: { customer_email: { type: "string" }, n: { type: "integer", title: "Count" } } });
     expect((schema.properties?.customer_email as { title: string }).title).toBe("Customer email");
     expect((schema.properties?.n as { title: string }).title).toBe("Count");
+  });
+
+  it("gives only free text of paragraphs a text area", () => {
+    const schema = formSchema({
+      type: "object",
+      properties: {
+        body: { type: "string", maxLength: 50000 },
+        email: { type: "string", format: "email", maxLength: 5000 },
+        subject: { type: "string", maxLength: 300 },
+        url: { type: "string", maxLength: 2048 },
+      },
+    });
+    const ui = uiSchemaFor(schema);
+    expect(ui.body).toEqual({ "ui:widget": "textarea" });
+    expect([ui.email, ui.subject, ui.url]).toEqual([undefined, undefined, undefined]);
+    expect(isLongText({ type: "string", enum: ["a"], maxLength: 9000 })).toBe(false);
   });
 });

@@ -60,6 +60,15 @@ function rank(key: string, schema: RJSFSchema): number {
   return (required.has(key) ? 0 : 2) + (nested ? 1 : 0);
 }
 
+/** Free text that may run to paragraphs (a body, a message): an address, a URL or a
+ * subject line stays one line. */
+export function isLongText(schema: RJSFSchema | undefined): boolean {
+  return schema?.type === "string" && !schema.format && !schema.enum && (schema.maxLength ?? 0) > LONG_TEXT;
+}
+
+/** Longer than a URL may be. */
+const LONG_TEXT = 2048;
+
 /**
  * The field order: stored schemas lose their key order (Postgres jsonb sorts keys), so
  * required fields come first (in `required` order), then optional ones, simple fields
@@ -79,7 +88,7 @@ export function uiSchemaFor(schema: RJSFSchema): UiSchema {
   for (const key of keys) {
     const child = schema.properties?.[key] as RJSFSchema | undefined;
     if (child?.type === "object" && child.properties) ui[key] = uiSchemaFor(child);
-    if (child?.type === "string" && (child.maxLength ?? 0) > 200) ui[key] = { "ui:widget": "textarea" };
+    if (isLongText(child)) ui[key] = { "ui:widget": "textarea" };
   }
   return ui;
 }

@@ -64,7 +64,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
       {state.status === "waiting" && (
         <div className="alert np-waiting" data-testid="node-panel-waiting">
           Waiting for a decision by <strong>{assigneeNames(state.assignees ?? (irNode.type === "approval" ? irNode.assignees : undefined))}</strong>.{" "}
-          <Link to={`/inbox?run=${runId}&node=${irNode.id}`}>Open in inbox →</Link>
+          <Link to={`/inbox/${runId}/${irNode.id}`}>Open the step →</Link>
         </div>
       )}
       <dl className="np-facts">

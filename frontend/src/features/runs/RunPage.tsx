@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import type { IrNode } from "../../graph";
 import { ApiError } from "../../lib/api";
+import { readSession } from "../../lib/session";
 import { formatDateTime, formatDuration, shortId } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
@@ -25,6 +26,8 @@ function Connection({ status, finished }: { status: string; finished: boolean })
     </span>
   );
 }
+
+const session = readSession();
 
 function names(assignees: unknown): string {
   const a = (assignees ?? {}) as { users?: string[]; groups?: string[] };
@@ -182,8 +185,16 @@ export default function RunPage() {
           <span className="rs-icon rs-waiting" aria-hidden>‖</span>
           <div>
             <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{names(w.assignees)}</strong>.
+            {w.approvers === 0 && (
+              <div className="muted small" data-testid="run-waiting-nobody">
+                Nobody can decide it yet: no active user is among its approvers.{" "}
+                {session.isStaff ? <a href={`${session.adminUrl}auth/group/`}>Add people to the group in Admin →</a> : "Ask an admin to add people to the group."}
+              </div>
+            )}
           </div>
-          <Link className="btn small" to={`/inbox?run=${run.id}&node=${w.node_id}`} data-testid="run-open-inbox">Open in inbox →</Link>
+          {w.can_decide !== false
+            ? <Link className="btn small primary" to={`/inbox/${run.id}/${w.node_id}`} data-testid="run-open-inbox">Decide →</Link>
+            : <span className="muted small" data-testid="run-not-yours">Not yours to decide</span>}
         </div>
       ))}
 

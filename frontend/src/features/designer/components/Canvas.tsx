@@ -50,8 +50,8 @@ function minimapColour(node: FlowNode): string {
 }
 
 /** Readable zoom for the first view: fit the flow, but never smaller than this. */
-const MIN_START_ZOOM = 0.6;
-const START_PAD = 40;
+const MIN_START_ZOOM = 0.5;
+const START_PAD = 24;
 
 /**
  * The first view, computed from the laid-out positions before any node is drawn (so a big
@@ -91,6 +91,9 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const fitted = useRef(false);
+  /** The first view, kept until the person pans or zooms: the page around the canvas may
+   * still be settling (the inspector's width) when it is first computed. */
+  const startNodes = useRef<FlowNode[] | null>(null);
   const measuredOnce = useRef(false);
   const box = useRef<HTMLDivElement>(null);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
@@ -127,6 +130,7 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
       if (cancelled) return;
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       const element = box.current;
+      startNodes.current = laid;
       if (element) void flow.setViewport(startViewport(laid, element.clientWidth, element.clientHeight), { duration: 300 });
     });
     return () => {
@@ -141,6 +145,7 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
     if (!fitted.current && box.current && graph.nodes.length) {
       fitted.current = true;
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
+      startNodes.current = placed;
       void flow.setViewport(startViewport(placed, box.current.clientWidth, box.current.clientHeight));
       performance.mark("designer:drawn");
       onReady?.();
@@ -180,6 +185,26 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
       return changed ? next : previous;
     });
   }, [selection]);
+
+  // Until the person moves the view, a canvas that changes size shows the first view again.
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    let size = { width: element.clientWidth, height: element.clientHeight };
+    const observer = new ResizeObserver(() => {
+      const now = { width: element.clientWidth, height: element.clientHeight };
+      if (now.width === size.width && now.height === size.height) return;
+      size = now;
+      const placed = startNodes.current;
+      if (placed && now.width && now.height) void flow.setViewport(startViewport(placed, now.width, now.height));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [flow]);
+
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) startNodes.current = null; // the person moved the view: keep theirs
+  }, []);
 
   const drawn = nodes.length > 0;
   useEffect(() => {
@@ -250,6 +275,7 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
         onEdgesChange={onEdgesChange}
         onSelectionChange={onSelectionChange}
         onNodeDragStop={onNodeDragStop}
+        onMoveStart={onMoveStart}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
