@@ -102,3 +102,31 @@ def test_someone_who_is_not_an_assignee_finds_no_step(new_page, live_server, sta
     page.goto(live_server(f"/inbox/{run.id}/ok"))
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     expect(page.get_by_test_id("step-page")).to_have_count(0)
+
+
+def test_the_run_page_leads_to_its_step_and_says_when_nobody_can_decide(
+    new_page, live_server, staff_user, user, screenshot
+):
+    ir = {**REFUND, "nodes": [
+        {**node, "assignees": {"groups": ["finance"]}} if node["id"] == "ok" else node
+        for node in REFUND["nodes"]
+    ]}  # fmt: skip
+    flow = Flow.objects.create(name="Refund", owner=user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "Jo"})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # its owner is not in the group, and nobody is: the page says so, with no way in
+    page = new_page(user)
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-waiting-nobody")).to_contain_text("Nobody can decide it yet")
+    expect(page.get_by_test_id("run-not-yours")).to_be_visible()
+    expect(page.get_by_test_id("run-open-inbox")).to_have_count(0)
+
+    # staff may decide any step: the run page takes them to it
+    page = new_page(staff_user)
+    page.goto(live_server(f"/runs/{run.id}"))
+    page.get_by_test_id("run-open-inbox").click()
+    expect(page.get_by_test_id("step-page")).to_be_visible()
+    assert page.url.endswith(f"/inbox/{run.id}/ok")
+    screenshot(page, "step-from-run")
