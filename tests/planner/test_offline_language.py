@@ -508,3 +508,74 @@ def test_a_title_before_a_colon_says_what_it_is(catalog):
     flow = plan("The customer: check it, then send an email.", catalog).flow
 
     assert tools(flow) == ["find_customer", "send_email"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Find out how the customer feels, then send an email.",
+        "Work out whether the customer is happy or angry, then send an email.",
+    ],
+)
+def test_a_question_about_someone_asks_for_the_quality_it_names(catalog, prompt):
+    # how the customer feels is their mood, not a lookup of the customer
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == ["score_mood", "send_email"]
+
+
+def test_what_a_message_is_about_is_its_topic():
+    topics = ToolSpec(
+        id="label_text",
+        name="Label text",
+        description="Put a text in a category.",
+        input_schema={"type": "object", "properties": {"text": {"type": "string"}}},
+        output_schema={"type": "object", "properties": {"category": {"type": "string"}}},
+    )
+
+    flow = plan("Figure out what the message is about, then send an email.", _with(topics)).flow
+
+    assert tools(flow) == ["label_text", "send_email"]
+
+
+def test_a_feeling_reads_the_sentiment_it_is():
+    sentiment = ToolSpec(
+        id="rate_mood",
+        name="Rate mood",
+        description="Rate the sentiment of a text: does it sound happy or upset?",
+        input_schema={"type": "object", "properties": {"text": {"type": "string"}}},
+        output_schema={
+            "type": "object",
+            "properties": {"sentiment": {"type": "string", "enum": ["positive", "negative"]}},
+        },
+        config=ToolConfig(cacheable=True),
+    )
+
+    flow = plan("If the customer is upset, send an email.", _with(sentiment)).flow
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'rate_mood.sentiment == "negative"'
+    assert tools(flow) == ["rate_mood", "send_email"]
+
+
+def test_a_check_asked_for_again_right_after_it_is_the_same_step(catalog):
+    flow = plan("Score the mood of the text and check its tone, then send an email.", catalog).flow
+
+    assert tools(flow) == ["score_mood", "send_email"]
+
+
+def test_a_condition_naming_a_checks_output_field_plans_that_check_first():
+    checker = ToolSpec(
+        id="inspect_contact",
+        name="Inspect contact",
+        description="Look into a contact's details.",
+        input_schema={"type": "object", "properties": {"email": {"type": "string"}}},
+        output_schema={"type": "object", "properties": {"disposable": {"type": "boolean"}}},
+        config=ToolConfig(cacheable=True),
+    )
+
+    flow = plan("Send an email unless the address is disposable.", _with(checker)).flow
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "!inspect_contact.disposable"
+    assert tools(flow) == ["inspect_contact", "send_email"]

@@ -8,7 +8,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flows.core.planner.lexicon import STOP_WORDS, singular, split_identifier, stem, synonyms
+from flows.core.planner.lexicon import (
+    FEELINGS,
+    STOP_WORDS,
+    singular,
+    split_identifier,
+    stem,
+    synonyms,
+)
 from flows.core.planner.wiring import Source, schema_types
 
 _NUMBER = (
@@ -286,6 +293,9 @@ def _enum_equality(
     text: str, words: list[str], sources: Sequence[Source], negated: bool
 ) -> ResolvedCondition | None:
     lowered = text.lower()
+    # "if the customer is unhappy": a feeling reads the sentiment it is, where the enum
+    # does not list the word itself
+    felt = {FEELINGS[w] for w in split_identifier(lowered) if w in FEELINGS}
     best: tuple[float, Source, str] | None = None
     for source in sources:
         values = source.schema.get("enum") if isinstance(source.schema, dict) else None
@@ -294,7 +304,7 @@ def _enum_equality(
         for value in values:
             if not isinstance(value, str) or not value:
                 continue
-            if re.search(rf"\b{re.escape(value.lower())}\b", lowered):
+            if re.search(rf"\b{re.escape(value.lower())}\b", lowered) or value.lower() in felt:
                 score = (
                     1.0
                     + _word_overlap(words, source)

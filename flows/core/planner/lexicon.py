@@ -46,8 +46,10 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "tax taxes vat",
         "calculate compute calculation tally",
         "summarize summarise summary digest tldr recap gist overview synopsis",
-        "sentiment mood tone feeling",
-        "classify classification categorize categorise category triage label sort",
+        "sentiment mood tone feeling emotion happy unhappy angry upset frustrated annoyed "
+        "satisfied dissatisfied pleased displeased",
+        "classify classification categorize categorise category triage label sort topic",
+        "priority urgency importance severity",
         "ticket issue case",
         "create open add new raise file",
         "url link page website web",
@@ -62,6 +64,17 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "analyze analyse analysis assess evaluate score",
     )
 )
+
+#: How people say a feeling, by the sentiment it is ("if the customer is unhappy").
+FEELINGS: dict[str, str] = {
+    word: sentiment
+    for sentiment, words in {
+        "negative": "unhappy angry upset frustrated annoyed dissatisfied displeased mad "
+        "furious disappointed",
+        "positive": "happy pleased satisfied delighted glad",
+    }.items()
+    for word in words.split()
+}
 
 #: Nouns for what a verb makes ("a summary" is what summarising makes): a step that sends
 #: one of these asks for it to be made first.

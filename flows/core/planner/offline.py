@@ -69,6 +69,7 @@ from flows.core.planner.wording import (
     foreign_verb,
     missing_capability,
     plain_verb_forms,
+    question_as_noun,
     straight_apostrophes,
     unknown_word,
     vocabulary,
@@ -724,7 +725,7 @@ class FlowBuilder:
         return specs[0], specs[1]
 
     def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
-        repeated = self._repeated_side_effect(spec, clause)
+        repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
         if repeated is not None:
             return repeated
         if not clause.for_each:
@@ -923,7 +924,7 @@ class FlowBuilder:
         processed ..."), unless the request says to do it again."""
         if spec.config.cacheable or clause.for_each:
             return None
-        if re.search(r"\b(?:again|another|second|twice|too|also|as\s+well)\b", clause.text, re.I):
+        if _AGAIN.search(clause.text):
             return None
         gates = self._gates()
         for info in self.info.values():
@@ -937,11 +938,33 @@ class FlowBuilder:
                 return info.id
         return None
 
+    def _same_check(self, spec: ToolSpec, clause: Clause) -> str | None:
+        """ "Classify the ticket and route it to the right team": a tool that changes
+        nothing, asked for again right after it with the same inputs, is that same step."""
+        last = self.info.get(self.last_step or "")
+        if (
+            last is None
+            or last.spec is None
+            or last.spec.id != spec.id
+            or last.kind != "tool"
+            or not spec.config.cacheable
+            or clause.for_each
+            or last.gates != self._gates()
+            or _AGAIN.search(clause.text)
+        ):
+            return None
+        declared = dict(self.input_properties), list(self.input_required)
+        inputs = self._wire(spec, clause, self._sources(), literals=self._literals(spec, clause))
+        self.input_properties, self.input_required = declared
+        node = next(node for node in self.nodes if node["id"] == last.id)
+        return last.id if inputs == node.get("inputs") else None
+
     def rank(self, text: str) -> list[tuple[float, ScoredTool]]:
         """Tools for a step, best first: lexical relevance, more when the tool's leading verb
         is the step's verb, less for each word of the tool's id the step does not mention.
         A verb that says little ("check the mood", "take payment") gives way to the words
         after it when those map to a tool on their own."""
+        text = question_as_noun(text)  # "how the customer feels": their feelings
         # "the new user's email": the email, not the user, when that alone maps to a tool
         plain = _POSSESSOR.sub(" ", text)
         if plain != text and meaningful(plain):
@@ -1514,10 +1537,7 @@ class FlowBuilder:
         if _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
             return None  # the value comes with the request
         made = self._planned_tools()
-        for score, item in self.rank(condition.text):
-            spec = item.spec
-            if score < self.min_score:
-                break
+        for spec in self._deciders(condition.text):
             if spec.id in made or not spec.config.cacheable:
                 continue
             words = tuple(split_identifier(spec.id))
@@ -1539,6 +1559,25 @@ class FlowBuilder:
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _deciders(self, condition: str) -> list[ToolSpec]:
+        """Tools that may tell whether `condition` holds, best first: ranked on the whole
+        condition, then on what it says of its subject ("the customer is upset": upset),
+        then those with an output field the condition names ("disposable")."""
+        said = _PREDICATE.split(condition, maxsplit=1)
+        texts = [condition, said[-1]] if len(said) > 1 and meaningful(said[-1]) else [condition]
+        found: dict[str, ToolSpec] = {}
+        for text in texts:
+            for score, item in self.rank(text):
+                if score < self.min_score:
+                    break
+                found.setdefault(item.spec.id, item.spec)
+        named = {stem(word) for word in meaningful(condition)}
+        for spec in self.specs.values():
+            fields = spec.output_properties()
+            if named & {stem(word) for name in fields for word in split_identifier(name)}:
+                found.setdefault(spec.id, spec)
+        return list(found.values())
 
     def _stop_if(self, clause: Clause) -> None:
         """ "Validate the order; if it's invalid, stop": what comes after runs only when the
@@ -1606,6 +1645,12 @@ class FlowBuilder:
 
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
+#: Where a condition says something of its subject ("the customer | is upset").
+_PREDICATE = re.compile(
+    r"\s+(?:is|are|was|were|seems?|sounds?|looks?|feels?)\s+(?:not\s+)?", re.IGNORECASE
+)
+#: Words that ask for a step once more.
+_AGAIN = re.compile(r"\b(?:again|another|second|twice|too|also|as\s+well)\b", re.IGNORECASE)
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.
 _WEAK_VERBS = frozenset(

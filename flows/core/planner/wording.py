@@ -21,6 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from flows.core.planner.lexicon import (
+    FEELINGS,
     FILLER_WORDS,
     STOP_WORDS,
     SYNONYM_GROUPS,
@@ -308,6 +309,59 @@ def _sentence_start(text: str, match: re.Match[str]) -> bool:
 
 
 # -- numbers and verb forms ------------------------------------------------------------------
+
+
+# -- questions a step asks ------------------------------------------------------------------
+
+_WHO = (
+    r"(?P<who>(?:(?:the|this|that|a|an|our|their|his|her|its|your|my)\s+)?"
+    r"[\w'-]+(?:\s+[\w'-]+)?)"
+)
+_FEELING_WORDS = "|".join(sorted(FEELINGS, key=len, reverse=True))
+#: "how the customer feels", "what the message is about", "whether they are happy or
+#: angry", "how urgent it is": the question names a quality of someone or something.
+_QUESTIONS = (
+    (
+        re.compile(rf"\bhow\s+{_WHO}\s+(?:feels?|felt|is\s+feeling|are\s+feeling)\b", re.I),
+        "feelings",
+    ),
+    (
+        re.compile(
+            rf"\bwhat\s+{_WHO}\s+(?:is|are|was|were)\s+(?:all\s+|really\s+)?about\b", re.I
+        ),
+        "topic",
+    ),
+    (
+        re.compile(
+            rf"\b(?:whether|if)\s+{_WHO}\s+(?:is|are|was|were|seems?|sounds?|feels?)\s+"
+            rf"(?:\w+\s+)?(?:{_FEELING_WORDS})(?:\s+or\s+(?:not|\w+))?\b",
+            re.I,
+        ),
+        "mood",
+    ),
+    (
+        re.compile(
+            rf"\bhow\s+(?:urgent|important|serious|critical|pressing)\s+{_WHO}\s+"
+            r"(?:is|are|was|were)\b",
+            re.I,
+        ),
+        "priority",
+    ),
+)
+_PRONOUNS = frozenset("it they them this that he she we you i".split())
+
+
+def question_as_noun(text: str) -> str:
+    """ "find out how the customer feels" -> "find out the customer's feelings": what the
+    question asks about, so the step is ranked on the feelings rather than the customer."""
+    for pattern, noun in _QUESTIONS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        who = match.group("who")
+        owner = "" if who.lower() in _PRONOUNS else f"{who}'s "
+        return f"{text[: match.start()]}the {owner}{noun}{text[match.end() :]}"
+    return text
 
 
 def straight_apostrophes(text: str) -> str:
