@@ -5,6 +5,7 @@ worker's main process dies (PR_SET_PDEATHSIG), and every process kills the child
 that evaluate costly expressions (flows/core/bounded.py) when it stops.
 """
 
+import logging
 import os
 import signal
 
@@ -16,6 +17,25 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dynamicflow_site.settings.base"
 app = Celery("dynamicflow")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class QuietHousekeeping(logging.Filter):
+    """Drops the INFO lines (received, succeeded, sent) of the tasks beat sends every few
+    seconds, which would bury the lines that matter; their warnings and errors still show."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        # read when the first line comes: the settings are loaded by then
+        tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+        args = record.args
+        if isinstance(args, dict):
+            return args.get("name") not in tasks
+        return not any(isinstance(arg, str) and arg in tasks for arg in args or ())
+
+
+for _name in ("celery.app.trace", "celery.worker.strategy", "celery.beat"):
+    logging.getLogger(_name).addFilter(QuietHousekeeping())
 
 
 def _die_with_parent(sig: int = signal.SIGKILL) -> None:
