@@ -579,3 +579,51 @@ def test_a_condition_naming_a_checks_output_field_plans_that_check_first():
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == "!inspect_contact.disposable"
     assert tools(flow) == ["inspect_contact", "send_email"]
+
+
+def test_an_address_written_in_the_step_is_its_recipient(catalog):
+    flow = plan("Verify the address, then send an email to ops@example.com.", catalog).flow
+
+    verify, send = (node for node in flow.nodes if isinstance(node, ToolNode))
+    assert send.inputs["to"] == '"ops@example.com"'
+    assert verify.inputs["email"] == "input.email"
+
+
+def test_a_count_before_a_word_of_an_inputs_name_is_that_input():
+    summarizer = ToolSpec(
+        id="shorten_text",
+        name="Shorten text",
+        description="Shorten a text.",
+        input_schema={
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "max_sentences": {"type": "integer"}},
+        },
+        output_schema={"type": "object", "properties": {"summary": {"type": "string"}}},
+    )
+
+    flow = plan("Shorten the text to 3 sentences.", _with(summarizer)).flow
+
+    assert flow.nodes[0].inputs["max_sentences"] == "3"
+
+
+def test_an_optional_inputs_enum_value_named_in_the_step_is_a_literal():
+    shipper = ToolSpec(
+        id="ship_parcel",
+        name="Ship parcel",
+        description="Ship a parcel.",
+        input_schema={
+            "type": "object",
+            "properties": {
+                "address": {"type": "string"},
+                "carrier": {
+                    "anyOf": [{"type": "string", "enum": ["ups", "dhl"]}, {"type": "null"}]
+                },
+            },
+            "required": ["address"],
+        },
+        output_schema={"type": "object", "properties": {"tracking": {"type": "string"}}},
+    )
+
+    flow = plan("Ship the parcel with DHL.", _with(shipper)).flow
+
+    assert flow.nodes[0].inputs["carrier"] == '"dhl"'

@@ -1455,8 +1455,11 @@ class FlowBuilder:
                 if name_similarity(name, label) >= 0.8:
                     literals[name] = json.dumps(value)
                     break
+        literals.update(_address_literal(properties, clause.action, literals))
+        literals.update(_count_literals(properties, clause.action, literals))
         lowered = clause.text.lower()
         for name, schema in properties.items():
+            schema = unwrap_nullable(schema)  # "via DHL": an optional carrier's enum too
             if name in literals or not isinstance(schema.get("enum"), list):
                 continue
             for value in schema["enum"]:
@@ -1694,6 +1697,10 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
+_EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: "3 sentences", "a 2-sentence summary": a count and what it counts.
+_COUNTED = re.compile(r"\b(\d{1,4})[\s-]+([a-z]+)", re.IGNORECASE)
+_COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "top"})
 _EMAIL_OR_URL = re.compile(_URL_LITERAL.pattern + r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
@@ -1815,6 +1822,42 @@ def _literals_in_enums(expression: str, schema: Any) -> bool:
         elif isinstance(node, list):
             stack.extend(node)
     return literals <= listed
+
+
+#: Input names that take the address a step sends to or works on, in that order.
+_ADDRESS_INPUTS = ("to", "recipient", "email", "email_address")
+
+
+def _address_literal(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "Email ops@example.com", "validate test@example.com": the one address the step
+    writes is its recipient or the address it works on, not a run input."""
+    addresses = _EMAIL_ADDRESS.findall(action)
+    if len(addresses) != 1 or re.search(r"\b(?:cc|bcc|from|reply[\s-]+to)\b", action, re.I):
+        return {}
+    for name in _ADDRESS_INPUTS:
+        schema = properties.get(name)
+        if schema is not None and name not in taken and "string" in schema_types(schema):
+            return {name: json.dumps(addresses[0].rstrip("."))}
+    return {}
+
+
+def _count_literals(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "Summarize the text in 3 sentences": a number before a word of a whole-number
+    input's name (`max_sentences`) is that input."""
+    literals: dict[str, str] = {}
+    for number, word in _COUNTED.findall(action):
+        for name, schema in properties.items():
+            if name in taken or name in literals or schema_types(schema) != {"integer"}:
+                continue
+            counted = {stem(w) for w in split_identifier(name)} - _COUNT_PREFIXES
+            if stem(word) in counted:
+                literals[name] = number
+                break
+    return literals
 
 
 def _clean_action(text: str) -> str:
