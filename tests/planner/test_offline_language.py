@@ -627,3 +627,24 @@ def test_an_optional_inputs_enum_value_named_in_the_step_is_a_literal():
     flow = plan("Ship the parcel with DHL.", _with(shipper)).flow
 
     assert flow.nodes[0].inputs["carrier"] == '"dhl"'
+
+
+def test_a_condition_that_cannot_hold_in_the_arm_before_it_is_a_branch_beside_it(catalog):
+    prompt = "Score the mood of the text; if it's angry, send an email, if it's happy, send an SMS."
+    flow = plan(prompt, catalog).flow
+
+    angry, happy = (node for node in flow.nodes if isinstance(node, BranchNode))
+    assert angry.condition == 'score_mood.mood == "angry"'
+    assert happy.condition == 'score_mood.mood == "happy"'
+    assert happy.id not in angry.then
+    assert "send_sms" in happy.then
+
+
+def test_a_step_before_a_colon_and_a_condition_on_its_outcome(catalog):
+    flow = plan("Score the mood of the text: if it's angry, send an email.", catalog).flow
+
+    score, send = (node for node in flow.nodes if isinstance(node, ToolNode))
+    assert (score.tool, score.when) == ("score_mood", None)
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'score_mood.mood == "angry"'
+    assert branch.then == [send.id]

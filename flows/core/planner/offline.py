@@ -562,7 +562,27 @@ class FlowBuilder:
             and self.scope.persistent
             and self.scope.sentence == clause.sentence
             and not clause.otherwise
+            and not self._contradicts_arm(clause)
         )
+
+    def _contradicts_arm(self, clause: Clause) -> bool:
+        """ "If it's negative, open a ticket, if it's positive, send a thank-you": a
+        condition that cannot hold where the arm runs is a branch beside it, not in it."""
+        if self.scope is None or clause.condition is None:
+            return False
+        arm = self.scope.branch.node.get("condition", "")
+        if self.scope.arm == "else":
+            arm = f"!{arm}" if re.fullmatch(r"[\w.]+", arm) else f"!({arm})"
+        # read as it would be beside the branch: from what the branch itself can see
+        scope, self.scope = self.scope, self.scope.parent
+        try:
+            outside = self._sources(for_condition=True)
+        finally:
+            self.scope = scope
+        resolved = resolve_condition(
+            clause.condition.text, outside, negate=clause.condition.negate
+        )
+        return resolved is not None and _exclusive(arm, resolved.expression)
 
     def _close_all(self) -> None:
         while self.scope is not None:
@@ -1858,6 +1878,18 @@ def _count_literals(
                 literals[name] = number
                 break
     return literals
+
+
+_EQUALS = re.compile(r'^(?P<field>[\w.]+) == (?P<value>"[^"]*"|[\w.-]+)$')
+
+
+def _exclusive(first: str, second: str) -> bool:
+    """Whether two conditions can never both hold: `x` and `!x`, or one field equal to
+    two different values."""
+    if first == f"!{second}" or second == f"!{first}":
+        return True
+    a, b = _EQUALS.match(first), _EQUALS.match(second)
+    return bool(a and b and a["field"] == b["field"] and a["value"] != b["value"])
 
 
 def _clean_action(text: str) -> str:

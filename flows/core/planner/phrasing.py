@@ -581,16 +581,25 @@ class PromptReader:
                 sentences.append(segment)
                 continue
             for sentence in _SENTENCE_END.split(segment):
-                text = self._inline_title_removed(sentence.strip().rstrip(".!?;:").strip())
-                if text:
-                    sentences.append(text)
+                for text in self._at_colon(sentence.strip().rstrip(".!?;:").strip()):
+                    if text:
+                        sentences.append(text)
         return sentences
 
-    def _inline_title_removed(self, sentence: str) -> str:
+    def _at_colon(self, sentence: str) -> list[str]:
         """ "Onboard the new user: check their email, then greet them": what comes before
-        the colon names the work the steps after it do; it is not a step of its own."""
+        the colon names the work the steps after it do; it is not a step of its own.
+        "Classify the message: if it's billing, ...": a step, then what depends on it."""
         match = _INLINE_TITLE.match(sentence)
-        if match is None or not self.starts_with_verb(match.group("rest")):
+        if match is None:
+            return [sentence]
+        title, rest = match.group("title"), match.group("rest")
+        if _LEADING_CONDITION.match(rest) and self.starts_with_verb(title):
+            return [title, rest]
+        return [self._inline_title_removed(sentence, match)]
+
+    def _inline_title_removed(self, sentence: str, match: re.Match[str]) -> str:
+        if not self.starts_with_verb(match.group("rest")):
             return sentence
         title = match.group("title")
         if (
