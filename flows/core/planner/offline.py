@@ -572,7 +572,7 @@ class FlowBuilder:
             return False
         arm = self.scope.branch.node.get("condition", "")
         if self.scope.arm == "else":
-            arm = f"!{arm}" if re.fullmatch(r"[\w.]+", arm) else f"!({arm})"
+            return False
         # read as it would be beside the branch: from what the branch itself can see
         scope, self.scope = self.scope, self.scope.parent
         try:
@@ -1884,10 +1884,9 @@ _EQUALS = re.compile(r'^(?P<field>[\w.]+) == (?P<value>"[^"]*"|[\w.-]+)$')
 
 
 def _exclusive(first: str, second: str) -> bool:
-    """Whether two conditions can never both hold: `x` and `!x`, or one field equal to
-    two different values."""
-    if first == f"!{second}" or second == f"!{first}":
-        return True
+    """Whether two conditions name two different values of one field, so can never both
+    hold. (Yes/no words such as "if it is ok" read the nearest step's outcome, which says
+    nothing read from outside the arm.)"""
     a, b = _EQUALS.match(first), _EQUALS.match(second)
     return bool(a and b and a["field"] == b["field"] and a["value"] != b["value"])
 
