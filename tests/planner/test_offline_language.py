@@ -648,3 +648,31 @@ def test_a_step_before_a_colon_and_a_condition_on_its_outcome(catalog):
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == 'score_mood.mood == "angry"'
     assert branch.then == [send.id]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field"),
+    [
+        ("Find the customer, then email the admin.", "admin_email"),
+        ("Find the customer and email the support team about them.", "support_team_email"),
+        ("Find the customer and send the manager an email with the result.", "manager_email"),
+        ("Find the customer and notify finance by email.", "finance_email"),
+        ("Find the customer, then send an email to me.", "my_email"),
+    ],
+)
+def test_a_message_to_someone_other_than_the_subject_goes_to_their_own_address(
+    catalog, prompt, field
+):
+    flow = plan(prompt, catalog).flow
+
+    send = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_email")
+    assert send.inputs["to"] == f"input.{field}"
+    assert flow.input_schema["properties"][field]["description"]
+    assert field in flow.input_schema["required"]
+
+
+def test_a_message_to_the_subject_goes_to_the_subjects_address(catalog):
+    flow = plan("Find the customer, then email the customer.", catalog).flow
+
+    send = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_email")
+    assert send.inputs["to"].startswith("find_customer.")

@@ -48,6 +48,7 @@ from flows.core.planner.phrasing import (
     strip_approval_phrase,
     verbs_of,
 )
+from flows.core.planner.recipients import message_recipient
 from flows.core.planner.retrieval import ScoredTool, ToolIndex
 from flows.core.planner.wiring import (
     Source,
@@ -1476,6 +1477,7 @@ class FlowBuilder:
                     literals[name] = json.dumps(value)
                     break
         literals.update(_address_literal(properties, clause.action, literals))
+        literals.update(self._recipient_input(properties, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
         lowered = clause.text.lower()
         for name, schema in properties.items():
@@ -1491,6 +1493,24 @@ class FlowBuilder:
                     literals[name] = json.dumps(value)
                     break
         return literals
+
+    def _recipient_input(
+        self, properties: dict[str, Any], action: str, taken: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Email the admin": the admin's address is a run input of its own, never the
+        address of the user or customer the flow works on."""
+        name = next((n for n in _RECIPIENT_INPUTS if n in properties), None)
+        recipient = message_recipient(action)
+        if name is None or name in taken or recipient is None:
+            return {}
+        if recipient.field not in self.input_properties:
+            schema = input_field_schema(unwrap_nullable(properties[name]))
+            self.input_properties[recipient.field] = {
+                **schema,
+                "description": recipient.description,
+            }
+            self.input_required.append(recipient.field)
+        return {name: f"input.{recipient.field}"}
 
     def _new_input(
         self, name: str, schema: dict[str, Any], spec: ToolSpec, *, required: bool = True
@@ -1844,6 +1864,8 @@ def _literals_in_enums(expression: str, schema: Any) -> bool:
     return literals <= listed
 
 
+#: Input names that take the address a message goes to.
+_RECIPIENT_INPUTS = ("to", "recipient")
 #: Input names that take the address a step sends to or works on, in that order.
 _ADDRESS_INPUTS = ("to", "recipient", "email", "email_address")
 

@@ -1,0 +1,87 @@
+"""Who a message goes to: "email the admin", "send the manager an email", "notify finance
+by email", "email it to me". A recipient other than the flow's subject (the customer or
+user it works on) has an address of their own, which the run is given."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: People and groups a message can be addressed to who are not the flow's subject.
+_ROLES = (
+    "admins?|administrators?|managers?|supervisors?|boss|owners?|team|staff|finance|"
+    "accounting|accountants?|sales|support|ops|operations|legal|hr|security|marketing|"
+    "engineering|engineers?|developers?|devops|compliance|procurement|management|directors?|"
+    "ceo|cfo|cto|coo|reviewers?|approvers?|moderators?|helpdesk|warehouse|logistics|"
+    "department|desk|on-call|me|us|myself|ourselves"
+)
+#: Words that may qualify a role ("the support team", "the account manager").
+_QUALIFIED_ROLE = (
+    rf"(?:(?:the|our|my|your|an?)\s+)?(?:[a-z]+'s\s+)?(?:(?P<qualifier>[a-z][a-z-]+)\s+)?(?P<role>{_ROLES})"
+)
+#: What may follow the recipient: the end, a preposition, or the message itself.
+_AFTER = (
+    r"(?=\s*(?:$|[,.;:!?)]|\b(?:about|with|by|of|that|when|if|and|so|via|on|in|at|to|"
+    r"saying|telling|asking|know|a|an|the|it|this|that|them|their|its|our|his|her|"
+    r"immediately|right|now|too|as\s+well)\b))"
+)
+_MESSAGE_VERB = r"\b(?:e-?mail|mail|notify|alert|message|tell|inform|ping|warn|contact|let|send)"
+_PATTERNS = (
+    # "email the admin", "notify finance by email", "send the manager an email"
+    re.compile(rf"{_MESSAGE_VERB}\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE),
+    # "send an email to the manager", "forward the summary to finance"
+    re.compile(rf"\bto\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE),
+)
+#: Qualifiers that are not part of the recipient's name.
+_NOT_QUALIFIERS = frozenset(
+    """
+    the our my your a an their his her its this that these those it them me us and or to
+    customer customers user users client clients whole entire relevant right appropriate
+    assigned responsible
+    """.split()
+)
+_SELF = {"me": "my", "myself": "my", "us": "our", "ourselves": "our"}
+_SELF_DESCRIPTIONS = {"my": "Your email address.", "our": "Your team's email address."}
+#: Groups named by their department: "notify finance" writes to the finance team.
+_DEPARTMENTS = frozenset(
+    """
+    finance accounting sales support ops operations legal hr security marketing engineering
+    compliance procurement management logistics helpdesk warehouse devops
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    #: The run input that holds the address ("admin_email", "support_team_email").
+    field: str
+    #: What the run form says about it.
+    description: str
+
+
+def message_recipient(action: str) -> Recipient | None:
+    """The recipient a step names other than the flow's subject, or None when it names the
+    subject ("email the customer", "email them") or no one."""
+    found: list[tuple[int, Recipient]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(action):
+            recipient = _recipient(match)
+            if recipient is not None:
+                found.append((match.start("role"), recipient))
+    return min(found, key=lambda pair: pair[0])[1] if found else None
+
+
+def _recipient(match: re.Match[str]) -> Recipient | None:
+    role = match.group("role").lower()
+    if role in _SELF:
+        whose = _SELF[role]
+        return Recipient(f"{whose}_email", _SELF_DESCRIPTIONS[whose])
+    words = [role]
+    qualifier = (match.group("qualifier") or "").lower()
+    if qualifier and qualifier not in _NOT_QUALIFIERS and not qualifier.endswith("'s"):
+        words.insert(0, qualifier)
+    name = " ".join(words)
+    if words == [role] and role in _DEPARTMENTS:
+        name = f"{role} team"
+    field = "_".join(w.replace("-", "_") for w in words) + "_email"
+    return Recipient(field, f"Email address of the {name}.")
