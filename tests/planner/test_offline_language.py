@@ -676,3 +676,10 @@ def test_a_message_to_the_subject_goes_to_the_subjects_address(catalog):
 
     send = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_email")
     assert send.inputs["to"].startswith("find_customer.")
+
+
+def test_an_approval_asks_for_no_form_fields_beside_the_pages_own_comment(catalog):
+    flow = plan("Refund the order after a manager approves it.", catalog).flow
+
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert approval.form_schema == {"type": "object", "properties": {}}

@@ -370,6 +370,10 @@ def _check_approval(approvals: Sequence[ApprovalNode], wanted: dict[str, Any]) -
     for group in wanted.get("groups", []):
         if group.lower() not in groups:
             failures.append(f"approval groups are {groups}, expected {group}")
+    if "form_fields" in wanted:
+        fields = sorted((node.form_schema or {}).get("properties") or {})
+        if fields != sorted(wanted["form_fields"]):
+            failures.append(f"approval form fields are {fields}, expected {wanted['form_fields']}")
     if wanted.get("has_groups") and not groups and not node.assignees.users:
         failures.append("the approval names no assignees")
     return failures

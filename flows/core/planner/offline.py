@@ -94,10 +94,9 @@ _MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
 #: Each word of a tool's id that the step does not mention costs this factor, so that
 #: "send an email" prefers send_email to send_welcome_email.
 UNMATCHED_ID_WORD = 0.6
-DEFAULT_FORM_SCHEMA = {
-    "type": "object",
-    "properties": {"comment": {"type": "string", "title": "Comment"}},
-}
+#: The approval page has its own comment box (the decision's `comment`), so the default
+#: form asks for nothing more.
+DEFAULT_FORM_SCHEMA: dict[str, Any] = {"type": "object", "properties": {}}
 _COMPARISON_PHRASE = re.compile(
     r"\b(?:is\s+|are\s+)?(?:over|above|more\s+than|greater\s+than|exceeds?|exceeding|at\s+least|"
     r"under|below|less\s+than|at\s+most)\s+[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?\b"
