@@ -683,3 +683,25 @@ def test_an_approval_asks_for_no_form_fields_beside_the_pages_own_comment(catalo
 
     approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
     assert approval.form_schema == {"type": "object", "properties": {}}
+
+
+def test_an_upstream_output_the_step_names_feeds_the_input_of_its_type():
+    pricer = ToolSpec(
+        id="price_order",
+        name="Price order",
+        description="Price an order: its amount, fees and total.",
+        input_schema={"type": "object", "properties": {"order_id": {"type": "string"}}},
+        output_schema={
+            "type": "object",
+            "properties": {
+                "amount": {"type": "number"},
+                "fees": {"type": "number"},
+                "total": {"type": "number"},
+            },
+        },
+    )
+
+    flow = plan("Price the order, then refund the total.", _with(pricer)).flow
+
+    refund = next(node for node in flow.nodes if getattr(node, "tool", None) == "refund_order")
+    assert refund.inputs["amount"] == "price_order.total"

@@ -350,6 +350,14 @@ def check_properties(flow: Flow, expect: dict[str, Any]) -> list[str]:
             for n in nodes_of(tool)
         ):
             failures.append(f"{tool}.{input_name} does not read {source_tool}")
+    for target, expression in expect.get("inputs", {}).items():
+        # "process_payment.amount": "calculate_tax.total": the input reads exactly that
+        tool, input_name = target.split(".", 1)
+        if not any(
+            getattr(flow.node(n), "inputs", {}).get(input_name) == expression
+            for n in nodes_of(tool)
+        ):
+            failures.append(f"{target} is not {expression}")
     return failures
 
 

@@ -56,6 +56,7 @@ from flows.core.planner.wiring import (
     input_field_schema,
     input_sources,
     name_similarity,
+    named_outputs,
     output_sources,
     schema_types,
     type_fit,
@@ -1420,9 +1421,13 @@ class FlowBuilder:
         required = set(spec.required_inputs())
         mentioned = {stem(w) for w in split_identifier(clause.text)}
         properties = spec.input_properties()
+        named_fields = {} if first else named_outputs(clause.action, properties, sources)
         for name, schema in properties.items():
             if name in literals:
                 inputs[name] = literals[name]
+                continue
+            if name in named_fields:
+                inputs[name] = named_fields[name]
                 continue
             # Optional inputs are wired when a value clearly fits, or when the step names
             # them ("look up the user by email").

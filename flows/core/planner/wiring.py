@@ -3,6 +3,7 @@ field, a map item) should feed a tool input — by field names, synonyms and typ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -202,3 +203,45 @@ def input_field_schema(schema: JsonSchema, *, description: str | None = None) ->
 
 def _identifier(name: str) -> bool:
     return name.isidentifier() and not name.startswith("__")
+
+
+def named_outputs(
+    text: str, properties: dict[str, JsonSchema], sources: Sequence[Source]
+) -> dict[str, str]:
+    """Inputs fed by an upstream output field the step names ("calculate the tax, then
+    charge the total": the charge's amount is the tax step's `total`). A named field goes
+    to the one input of its type, or else to the input whose name is nearest its own."""
+    wired: dict[str, str] = {}
+    seen: set[str] = set()
+    # "the total amount": a field right after the determiner ("total") before one after a
+    # word that qualifies it ("amount").
+    for qualifier in ("", r"(?:[a-z]+\s+)?"):
+        for source in sources:  # nearest first
+            if source.node is None or source.expression == source.node or source.name in seen:
+                continue
+            words = r"\s+".join(re.escape(w) for w in split_identifier(source.name))
+            if not words or not re.search(
+                rf"\b(?:the|its|their|this|that)\s+{qualifier}{words}\b", text, re.IGNORECASE
+            ):
+                continue
+            seen.add(source.name)
+            target = _named_target(source, properties, wired)
+            if target is not None:
+                wired[target] = source.expression
+    return wired
+
+
+def _named_target(
+    source: Source, properties: dict[str, JsonSchema], taken: dict[str, str]
+) -> str | None:
+    fitting = [
+        name
+        for name, schema in properties.items()
+        if name not in taken and type_fit(schema, source.schema) >= 0.9
+    ]
+    if len(fitting) == 1:
+        return fitting[0]
+    nearest = max(fitting, key=lambda name: name_similarity(name, source.name), default=None)
+    if nearest is None or name_similarity(nearest, source.name) <= 0:
+        return None
+    return nearest
