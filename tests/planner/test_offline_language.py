@@ -705,3 +705,12 @@ def test_an_upstream_output_the_step_names_feeds_the_input_of_its_type():
 
     refund = next(node for node in flow.nodes if getattr(node, "tool", None) == "refund_order")
     assert refund.inputs["amount"] == "price_order.total"
+
+
+def test_a_step_where_the_lookup_found_nothing_reads_the_run_input(catalog):
+    prompt = "Find the customer; if they don't exist, verify the address, otherwise verify it."
+    flow = plan(prompt, catalog).flow
+
+    missing, found = [node for node in flow.nodes if isinstance(node, ToolNode)][1:]
+    assert missing.inputs["email"] == "input.email"
+    assert found.inputs["email"] == "find_customer.customer.email"

@@ -106,6 +106,10 @@ _COMPARISON_PHRASE = re.compile(
     r"over|under|below))\b",
     re.IGNORECASE,
 )
+#: A branch on whether a lookup found its record: `!lookup_user.found`.
+_FOUND_FLAG = re.compile(
+    r"^(?P<negated>!?)(?P<node>[a-z_][a-z0-9_]*)\.(?:found|exists?|present|matched)$"
+)
 _ID_CHARS = re.compile(r"[^a-z0-9_]+")
 _ROOT_NAME = re.compile(r"(?<![\w.\"'])([a-z_][a-z0-9_]*)")
 
@@ -1377,9 +1381,10 @@ class FlowBuilder:
         parallel group (nearest first), then the run input."""
         gates = self._gates()
         group = self.group.id if self.group is not None else None
+        absent = set() if for_condition else self._absent_records(gates)
         sources: list[Source] = []
         for info in sorted(self.info.values(), key=lambda i: -i.order):
-            if not info.gates <= gates:
+            if not info.gates <= gates or info.id in absent:
                 continue
             if group is not None and info.group == group:
                 continue
@@ -1407,6 +1412,18 @@ class FlowBuilder:
             )
         sources += input_sources({"properties": self.input_properties}, priority=-1.0)
         return sources
+
+    def _absent_records(self, gates: frozenset[tuple[str, str]]) -> set[str]:
+        """Lookups known to have found nothing in the arm a step sits in ("if they don't
+        exist, ..."): the record they return is empty there, so steps read the run input."""
+        branches = {node["id"]: node for node in self.nodes if node.get("type") == "branch"}
+        absent: set[str] = set()
+        for branch_id, arm in gates:
+            condition = str(branches.get(branch_id, {}).get("condition", ""))
+            match = _FOUND_FLAG.match(condition)
+            if match is not None and (match["negated"] == "!") == (arm == "then"):
+                absent.add(match["node"])
+        return absent
 
     def _wire(
         self,
