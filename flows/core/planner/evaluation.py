@@ -350,6 +350,10 @@ def check_properties(flow: Flow, expect: dict[str, Any]) -> list[str]:
             for n in nodes_of(tool)
         ):
             failures.append(f"{tool}.{input_name} does not read {source_tool}")
+    for tool, attempts in expect.get("attempts", {}).items():
+        found = [getattr(flow.node(n), "retry", None) for n in nodes_of(tool)]
+        if not any(retry is not None and retry.max_attempts == attempts for retry in found):
+            failures.append(f"{tool} is not tried {attempts} times")
     for target, expression in expect.get("inputs", {}).items():
         # "process_payment.amount": "calculate_tax.total": the input reads exactly that
         tool, input_name = target.split(".", 1)

@@ -47,6 +47,15 @@ _ATTEMPTS = re.compile(
     + r"\s+attempts)",
     re.IGNORECASE,
 )
+#: "try charging the card up to 5 times", "attempt to charge it at most 3 times": the step
+#: sits between "try" and the count.
+_TRY_STEP = re.compile(
+    r"\b(?:try|trying|attempt|attempting)\s+(?:to\s+)?(?P<step>(?!(?:it|them|again)\b)[a-z]"
+    r"[^,;.]*?)\s+(?:up\s+to\s+|at\s+most\s+|a\s+maximum\s+of\s+)?"
+    + _COUNT
+    + r"\s+times\b",
+    re.IGNORECASE,
+)
 _TIMEOUT = re.compile(
     _LEAD + r"(?:with\s+an?\s+(?P<n1>\d+(?:\.\d+)?)[\s-]*" + _UNIT.replace("unit", "u1")
     + r"\s+time-?\s?out|(?:with\s+)?an?\s+time-?\s?out\s+of\s+(?P<n2>\d+(?:\.\d+)?)\s*"
@@ -99,6 +108,9 @@ def run_settings(text: str) -> tuple[str, RunSettings]:
             text = text[: match.start()] + text[match.end() :]
             if match.start() == 0:
                 text = re.sub(r"^\s*to\s+", "", text)  # "try up to 3 times to charge ..."
+        elif (match := _TRY_STEP.search(text)) is not None:
+            attempts = _count(match.group("count"))
+            text = text[: match.start()] + match.group("step") + text[match.end() :]
     timeout = None
     match = _TIMEOUT.search(text)
     if match is not None:
