@@ -714,3 +714,26 @@ def test_a_step_where_the_lookup_found_nothing_reads_the_run_input(catalog):
     missing, found = [node for node in flow.nodes if isinstance(node, ToolNode)][1:]
     assert missing.inputs["email"] == "input.email"
     assert found.inputs["email"] == "find_customer.customer.email"
+
+
+@pytest.mark.parametrize(
+    ("condition", "expression"),
+    [
+        ("if the status code is not 200", "ping_site.status_code != 200"),
+        ("if the status code is 404", "ping_site.status_code == 404"),
+        ("if the status code isn't 200", "ping_site.status_code != 200"),
+    ],
+)
+def test_a_number_an_output_field_is_or_is_not_is_compared_with_it(condition, expression):
+    pinger = ToolSpec(
+        id="ping_site",
+        name="Ping site",
+        description="Request a site and report its HTTP status code.",
+        input_schema={"type": "object", "properties": {"url": {"type": "string"}}},
+        output_schema={"type": "object", "properties": {"status_code": {"type": "integer"}}},
+    )
+
+    flow = plan(f"Ping the site; {condition}, send an email.", _with(pinger)).flow
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == expression

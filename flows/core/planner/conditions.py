@@ -188,6 +188,10 @@ def _resolve_one(
     if comparison is not None:
         return _comparison(comparison, sources, negated)
 
+    found = _numeric_equality(text, sources, negated)
+    if found is not None:
+        return found
+
     found = _qualitative(text, words, sources, negated)
     if found is not None:
         return found
@@ -282,6 +286,40 @@ def _comparison(
     schema = {"type": "number", "description": f"Compared in: {match.group(0).strip()}"}
     expression = f"input.{name} {operator} {literal}"
     return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))
+
+
+_IS_NUMBER = re.compile(
+    r"^\s*(?P<subject>[\w\s'-]+?)\s+(?:is|was|equals|comes\s+back(?:\s+as)?|returns?|=|==|!=)"
+    r"(?:\s+(?:not|n't))?\s+(?P<number>-?\d+(?:\.\d+)?)\s*$|"
+    r"^\s*(?P<subject2>[\w\s'-]+?)(?:\s+is|\s+was|\s+does)?n't\s+(?:equal\s+)?"
+    r"(?P<number2>-?\d+(?:\.\d+)?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _numeric_equality(
+    text: str, sources: Sequence[Source], negated: bool
+) -> ResolvedCondition | None:
+    """ "if the status code is not 200", "if the status code is 404": a numeric field the
+    condition names, equal (or not) to the number. Nothing is read when no field is named."""
+    match = _IS_NUMBER.match(text)
+    if match is None:
+        return None
+    subject = match.group("subject") or match.group("subject2")
+    number = float(match.group("number") or match.group("number2"))
+    named = [w for w in split_identifier(subject) if w not in STOP_WORDS]
+    numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
+    best = _best_by_words(named, numeric)
+    if best is None or not {stem(w) for w in named} & {
+        stem(w) for w in split_identifier(best.name)
+    }:
+        return None
+    if "!=" in match.group(0):
+        negated = not negated
+    whole = schema_types(best.schema) == {"integer"} and number == int(number)
+    literal = str(int(number)) if whole else _number_literal(number)
+    operator = "!=" if negated else "=="
+    return ResolvedCondition(f"{best.expression} {operator} {literal}", best.name)
 
 
 def _number_literal(number: float) -> str:
