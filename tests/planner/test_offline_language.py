@@ -737,3 +737,11 @@ def test_a_number_an_output_field_is_or_is_not_is_compared_with_it(condition, ex
 
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == expression
+
+
+def test_what_a_loop_step_made_named_in_the_singular_is_looped_over_too(catalog):
+    flow = plan("Download each page in the list and score the mood of the content.", catalog).flow
+
+    download, score = flow.nodes
+    assert isinstance(score, MapNode)
+    assert score.items == download.id

@@ -494,10 +494,11 @@ class PromptReader:
                     elif (
                         sentence_clauses
                         and sentence_clauses[-1].for_each
-                        and _ITEM_PRONOUN.search(part)
+                        and (_ITEM_PRONOUN.search(part) or _ITEM_RESULT.search(part))
                         and not _ONCE_MARKERS.search(part)
                     ):
-                        # "Fetch each URL and analyze its sentiment": "its" is each URL's.
+                        # "Fetch each URL and analyze its sentiment": "its" is each URL's;
+                        # "... and summarize the page": the page is each URL's too.
                         clause.for_each = sentence_clauses[-1].for_each
                         clause.for_each_container = sentence_clauses[-1].for_each_container
                     if not clause.condition_only:
@@ -713,6 +714,13 @@ _NOUN_MARKERS = frozenset(
 )
 _ITEM_PRONOUN = re.compile(r"\b(?:it|its|them|their|each\s+one)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|them|this|that|him|her)\b", re.IGNORECASE)
+#: What a step in a loop made of one item, named in the singular ("fetch each URL and
+#: summarize the page").
+_ITEM_RESULT = re.compile(
+    r"\b(?:the|that)\s+(?:fetched\s+|downloaded\s+|resulting\s+|returned\s+)?(?:page|content|"
+    r"contents|result|response|output|body|article|document|html)\b(?!\s*s\b)",
+    re.IGNORECASE,
+)
 _SEQUENCE_START = re.compile(r"(?:then|after\s+that|finally|next)\b", re.IGNORECASE)
 _STEP_PREFIX = re.compile(r"^\s*step\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
 
