@@ -54,6 +54,8 @@ def test_typos_are_read_as_the_words_they_miss(catalog):
         ("Verify the address, then post the result to our Slack channel.", "Slack"),
         ("Score the mood of the text and translate it into French.", "translate"),
         ("Find the customer and fax them the invoice.", "fax"),
+        ("Find the customer and flag the account.", "flag"),
+        ("Find the customer, then add them to our mailing list.", "mailing list"),
     ],
 )
 def test_a_step_no_tool_can_do_is_refused_naming_its_phrase(catalog, prompt, phrase):

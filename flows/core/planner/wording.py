@@ -749,6 +749,8 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"letter", "post", "postal"}),
     ),
 )
+#: What follows a verb that acts on something ("flag the account", "block them").
+_OBJECT_START = r"(?=(?:the|a|an|it|them|this|that|their|his|her|its|each|every|all|our|any)\b)"
 #: Actions that are not the same as any look-alike: a step asking for one needs a tool whose
 #: spec names it ("refund" is not "charge", "cancel" is not "create").
 _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
@@ -884,6 +886,35 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"transcribe", "transcription", "speech"}),
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
+    (
+        "flag, tag or mark something",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:flag|tag|mark)(?:s|ged|ging|ed|ing)?\b\s*" + _OBJECT_START, re.I
+        ),
+        frozenset({"flag", "tag", "mark"}),
+    ),
+    (
+        "block or suspend an account",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:block|ban|suspend|blacklist|blocklist|disable)"
+            r"(?:s|ned|ning|ed|ing)?\b\s*" + _OBJECT_START,
+            re.I,
+        ),
+        frozenset({"block", "ban", "suspend", "blacklist", "blocklist", "disable"}),
+    ),
+    (
+        "add someone to a list or group (subscribe)",
+        re.compile(
+            r"\b(?:un)?subscrib\w*|^(?:\w+\s+){0,2}?(?:add|put|enrol+|sign)\s+(?:[\w']+\s+){0,3}?"
+            r"(?:to|on|onto|into|in|up\s+for)\s+(?:the\s+|our\s+|an?\s+|their\s+|my\s+)?"
+            r"(?:[\w-]+\s+){0,2}?(?:list|group|segment|audience|newsletter|waitlist|cohort)\b",
+            re.I,
+        ),
+        frozenset(
+            "subscribe subscription subscriber newsletter audience segment group membership "
+            "enrol enroll".split()
+        ),
+    ),
     (
         "asking a person for information",
         re.compile(
