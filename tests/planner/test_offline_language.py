@@ -747,3 +747,26 @@ def test_what_a_loop_step_made_named_in_the_singular_is_looped_over_too(catalog)
     download, score = flow.nodes
     assert isinstance(score, MapNode)
     assert score.items == download.id
+
+
+def test_let_someone_know_after_emailing_the_customer_is_a_second_message():
+    email_only = fixture_catalog([spec for spec in SPECS if spec.id != "send_sms"])
+    flow = plan("Find the customer, email them and let the sales team know.", email_only).flow
+
+    first, second = (node for node in flow.nodes if getattr(node, "tool", None) == "send_email")
+    assert first.inputs["to"] == "find_customer.customer.email"
+    assert second.inputs["to"] == "input.sales_team_email"
+
+
+def test_alert_someone_by_email_sends_them_an_email(catalog):
+    flow = plan("Score the mood of the text and alert the on-call engineer by email.", catalog).flow
+
+    assert tools(flow) == ["score_mood", "send_email"]
+    assert flow.nodes[1].inputs["to"] == "input.on_call_engineer_email"
+
+
+def test_a_named_output_feeds_only_an_input_whose_name_is_like_its_own(catalog):
+    flow = plan("Download the page at the URL and score the mood of the page.", catalog).flow
+
+    download, score = flow.nodes
+    assert score.inputs["text"] == f"{download.id}.content"

@@ -959,6 +959,7 @@ class FlowBuilder:
                 and info.kind == "tool"
                 and info.gates <= gates
                 and info.order >= self.first_new
+                and not _other_recipient(info.clause, clause)
             ):
                 return info.id
         return None
@@ -1889,6 +1890,13 @@ def _literals_in_enums(expression: str, schema: Any) -> bool:
 _RECIPIENT_INPUTS = ("to", "recipient")
 #: Input names that take the address a step sends to or works on, in that order.
 _ADDRESS_INPUTS = ("to", "recipient", "email", "email_address")
+
+
+def _other_recipient(planned: Clause | None, clause: Clause) -> bool:
+    """ "Email the customer and let the sales team know": two messages to two people."""
+    if planned is None:
+        return False
+    return message_recipient(planned.action) != message_recipient(clause.action)
 
 
 def _address_literal(

@@ -130,10 +130,16 @@ _PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _LET_KNOW = re.compile(
-    r"\b(?:let\s+(?:me|us|them|him|her|the\s+\w+(?:\s+team)?)\s+know|tell\s+(?:me|us)|"
+    r"\b(?:let\s+(?P<who>me|us|them|him|her|the\s+\w+(?:\s+team)?)\s+know|tell\s+(?P<told>me|us)|"
     r"reach\s+out\s+to|get\s+in\s+touch\s+with)\b\s*",
     re.IGNORECASE,
 )
+
+
+def _notify(match: re.Match[str]) -> str:
+    """ "let the sales team know" -> "notify the sales team": who is told stays."""
+    who = match.group("who") or match.group("told")
+    return f"notify {who} " if who else "notify "
 _DONT_UNLESS = re.compile(
     r"^(?P<lead>(?:please\s+|and\s+|but\s+)*)(?:do\s+not|don't|never)\s+(?P<action>.+?),?\s+"
     r"(?P<word>unless|if|until)\s+(?P<condition>.+)$",
@@ -392,7 +398,7 @@ class PromptReader:
                 is_context(sentence) and not _APPROVAL.search(sentence)
             ):
                 continue  # context, an aside, or something not to do
-            sentence = _negative_conditional(_LET_KNOW.sub("notify ", sentence))
+            sentence = _negative_conditional(_LET_KNOW.sub(_notify, sentence))
             # "Validate the order and wait for a manager to approve it": the approval of
             # what was just done, after it (not a gate in front of it).
             sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)

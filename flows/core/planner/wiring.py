@@ -209,8 +209,7 @@ def named_outputs(
     text: str, properties: dict[str, JsonSchema], sources: Sequence[Source]
 ) -> dict[str, str]:
     """Inputs fed by an upstream output field the step names ("calculate the tax, then
-    charge the total": the charge's amount is the tax step's `total`). A named field goes
-    to the one input of its type, or else to the input whose name is nearest its own."""
+    charge the total": the charge's amount is the tax step's `total`)."""
     wired: dict[str, str] = {}
     seen: set[str] = set()
     # "the total amount": a field right after the determiner ("total") before one after a
@@ -234,14 +233,13 @@ def named_outputs(
 def _named_target(
     source: Source, properties: dict[str, JsonSchema], taken: dict[str, str]
 ) -> str | None:
+    """The input a named output feeds: of its type, and with a name like its own (a named
+    `url` is where a page came from, not the text to summarize)."""
     fitting = [
         name
         for name, schema in properties.items()
-        if name not in taken and type_fit(schema, source.schema) >= 0.9
+        if name not in taken
+        and type_fit(schema, source.schema) >= 0.9
+        and name_similarity(name, source.name) > 0
     ]
-    if len(fitting) == 1:
-        return fitting[0]
-    nearest = max(fitting, key=lambda name: name_similarity(name, source.name), default=None)
-    if nearest is None or name_similarity(nearest, source.name) <= 0:
-        return None
-    return nearest
+    return max(fitting, key=lambda name: name_similarity(name, source.name), default=None)
