@@ -770,3 +770,10 @@ def test_a_named_output_feeds_only_an_input_whose_name_is_like_its_own(catalog):
 
     download, score = flow.nodes
     assert score.inputs["text"] == f"{download.id}.content"
+
+
+@pytest.mark.parametrize("lead", ["Every time", "Each time", "As soon as"])
+def test_a_trigger_before_the_steps_is_not_a_step(catalog, lead):
+    flow = plan(f"{lead} a customer writes in, score the mood of the text.", catalog).flow
+
+    assert tools(flow) == ["score_mood"]

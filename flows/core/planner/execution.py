@@ -51,9 +51,7 @@ _ATTEMPTS = re.compile(
 #: sits between "try" and the count.
 _TRY_STEP = re.compile(
     r"\b(?:try|trying|attempt|attempting)\s+(?:to\s+)?(?P<step>(?!(?:it|them|again)\b)[a-z]"
-    r"[^,;.]*?)\s+(?:up\s+to\s+|at\s+most\s+|a\s+maximum\s+of\s+)?"
-    + _COUNT
-    + r"\s+times\b",
+    r"[^,;.]*?)\s+(?:up\s+to\s+|at\s+most\s+|a\s+maximum\s+of\s+)?" + _COUNT + r"\s+times\b",
     re.IGNORECASE,
 )
 _TIMEOUT = re.compile(

@@ -59,10 +59,13 @@ _OTHERWISE = re.compile(
 )
 _LEADING_CONDITION = re.compile(
     r"^(?P<word>only\s+if|only\s+when|if|unless|when|whenever|in\s+case|provided\s+that|once|"
+    r"(?:every|each|any)\s*time|as\s+soon\s+as|"
     r"should(?=\s+(?:it|this|that|they|he|she|the)\b)|as\s+long\s+as|so\s+long\s+as)\s+"
     r"(?P<condition>.+)$",
     re.IGNORECASE,
 )
+#: Words that start a condition that may be the flow's trigger ("when an order comes in").
+_TRIGGER_WORDS = frozenset({"when", "whenever", "once", "as soon as"})
 _TRAILING_CONDITION = re.compile(
     r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
     r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming)\s+"
@@ -140,6 +143,8 @@ def _notify(match: re.Match[str]) -> str:
     """ "let the sales team know" -> "notify the sales team": who is told stays."""
     who = match.group("who") or match.group("told")
     return f"notify {who} " if who else "notify "
+
+
 _DONT_UNLESS = re.compile(
     r"^(?P<lead>(?:please\s+|and\s+|but\s+)*)(?:do\s+not|don't|never)\s+(?P<action>.+?),?\s+"
     r"(?P<word>unless|if|until)\s+(?P<condition>.+)$",
@@ -664,7 +669,7 @@ class PromptReader:
             clause.condition = Condition(
                 parts[0].strip(),
                 negate=word == "unless",
-                optional=word in ("when", "whenever", "once"),
+                optional=word in _TRIGGER_WORDS or word.endswith("time"),
             )
             clause.condition_only = len(parts) == 1
             clause.action = parts[1].strip() if len(parts) > 1 else ""

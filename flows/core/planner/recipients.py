@@ -17,7 +17,8 @@ _ROLES = (
 )
 #: Words that may qualify a role ("the support team", "the account manager").
 _QUALIFIED_ROLE = (
-    rf"(?:(?:the|our|my|your|an?)\s+)?(?:[a-z]+'s\s+)?(?:(?P<qualifier>[a-z][a-z-]+)\s+)?(?P<role>{_ROLES})"
+    r"(?:(?:the|our|my|your|an?)\s+)?(?:[a-z]+'s\s+)?(?:(?P<qualifier>[a-z][a-z-]+)\s+)?"
+    rf"(?P<role>{_ROLES})"
 )
 #: What may follow the recipient: the end, a preposition, or the message itself.
 _AFTER = (
