@@ -777,3 +777,17 @@ def test_a_trigger_before_the_steps_is_not_a_step(catalog, lead):
     flow = plan(f"{lead} a customer writes in, score the mood of the text.", catalog).flow
 
     assert tools(flow) == ["score_mood"]
+
+
+def test_a_loop_over_only_the_items_a_step_judged_one_way_is_refused(catalog):
+    error = refusal("Score the mood of each text and send an email for every angry one.", catalog)
+
+    assert error.code == "unmapped_step"
+    assert "angry" in error.details["phrase"]
+
+
+def test_for_every_new_item_is_the_trigger_not_a_loop_or_a_step(catalog):
+    flow = plan("For every new customer, find the customer and send an email.", catalog).flow
+
+    assert tools(flow) == ["find_customer", "send_email"]
+    assert not any(isinstance(node, MapNode) for node in flow.nodes)

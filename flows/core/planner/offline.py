@@ -1079,6 +1079,7 @@ class FlowBuilder:
         return node_id
 
     def _map_node(self, clause: Clause, spec: ToolSpec) -> str:
+        self._check_unfiltered(clause)
         noun = singular(clause.for_each or "item")
         sources = self._sources()
         loop = (
@@ -1135,6 +1136,25 @@ class FlowBuilder:
         self._add(node, "map", clause, spec)
         self.loop = Loop(clause.sentence, noun, items, item_schema, node_id, spec)
         return node_id
+
+    def _check_unfiltered(self, clause: Clause) -> None:
+        """ "Create a ticket for every negative one": a loop over only the items an earlier
+        step judged a certain way. A map runs on every item, so this is refused rather than
+        planned over all of them."""
+        match = _QUALIFIED_EACH.search(clause.text)
+        if match is None:
+            return
+        word = match.group("value").lower()
+        for info in self.info.values():
+            if info.spec is not None and word in _output_values(info.spec.output_schema):
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {clause.label}: it asks to act only on the items "
+                    f"{info.spec.id} finds {word!r}, and a loop runs on every item; the planner "
+                    "cannot pick some of them. Act on every item, or plan one item per run.",
+                    step=clause.text,
+                    details={"phrase": match.group(0), "reason": "filtered_loop"},
+                )
 
     def _list_source(
         self, noun: str, container: str | None, sources: list[Source]
@@ -1890,6 +1910,21 @@ def _literals_in_enums(expression: str, schema: Any) -> bool:
 _RECIPIENT_INPUTS = ("to", "recipient")
 #: Input names that take the address a step sends to or works on, in that order.
 _ADDRESS_INPUTS = ("to", "recipient", "email", "email_address")
+
+
+#: "every negative one", "each failed payment": a loop over the items with one value.
+_QUALIFIED_EACH = re.compile(
+    r"\b(?:each|every|all(?:\s+the)?)\s+(?P<value>[a-z]+)\s+(?:ones?|[a-z]+)\b", re.IGNORECASE
+)
+
+
+def _output_values(schema: dict[str, Any]) -> set[str]:
+    """The enum values of an output's fields ("positive", "negative"), in lower case."""
+    values: set[str] = set()
+    for field_schema in (schema.get("properties") or {}).values():
+        enum = unwrap_nullable(field_schema).get("enum") if isinstance(field_schema, dict) else None
+        values |= {str(v).lower() for v in enum or ()}
+    return values
 
 
 def _other_recipient(planned: Clause | None, clause: Clause) -> bool:

@@ -145,6 +145,18 @@ def _notify(match: re.Match[str]) -> str:
     return f"notify {who} " if who else "notify "
 
 
+#: "For every new order, ...": the trigger (one order a run), as "when a new order comes in".
+_EACH_NEW = re.compile(
+    r"^\s*(?:for|on|with)\s+(?:each|every|any)\s+(?P<what>(?:new|incoming|arriving)\s+[a-z-]+"
+    r"(?:\s+[a-z-]+)?)\s*,\s*",
+    re.IGNORECASE,
+)
+
+
+def _arrives(match: re.Match[str]) -> str:
+    return f"When a {match.group('what')} comes in, "
+
+
 _DONT_UNLESS = re.compile(
     r"^(?P<lead>(?:please\s+|and\s+|but\s+)*)(?:do\s+not|don't|never)\s+(?P<action>.+?),?\s+"
     r"(?P<word>unless|if|until)\s+(?P<condition>.+)$",
@@ -403,7 +415,9 @@ class PromptReader:
                 is_context(sentence) and not _APPROVAL.search(sentence)
             ):
                 continue  # context, an aside, or something not to do
-            sentence = _negative_conditional(_LET_KNOW.sub(_notify, sentence))
+            sentence = _negative_conditional(
+                _LET_KNOW.sub(_notify, _EACH_NEW.sub(_arrives, sentence))
+            )
             # "Validate the order and wait for a manager to approve it": the approval of
             # what was just done, after it (not a gate in front of it).
             sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)
