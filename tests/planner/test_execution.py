@@ -21,6 +21,7 @@ from flows.core.validate import validate_flow
         ("Charge the card with up to 2 retries", "Charge the card", 3, None),
         ("try up to 3 times to charge the card", "charge the card", 3, None),
         ("Try charging the card up to 5 times", "charging the card", 5, None),
+        ("if it fails, retry 3 times", "", 4, None),
         ("then attempt to charge the card at most 3 times", "then charge the card", 3, None),
         ("Validate the order with a 10 second timeout", "Validate the order", None, 10.0),
         ("Fetch the page, giving up after 2 minutes", "Fetch the page", None, 120.0),

@@ -791,3 +791,20 @@ def test_for_every_new_item_is_the_trigger_not_a_loop_or_a_step(catalog):
 
     assert tools(flow) == ["find_customer", "send_email"]
     assert not any(isinstance(node, MapNode) for node in flow.nodes)
+
+
+def test_a_failure_reads_only_a_yes_no_field_that_says_how_the_step_went():
+    fetcher = ToolSpec(
+        id="get_page",
+        name="Get page",
+        description="Get a web page.",
+        input_schema={"type": "object", "properties": {"url": {"type": "string"}}},
+        output_schema={
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "truncated": {"type": "boolean"}},
+        },
+    )
+
+    error = refusal("Get the page; if it fails, send an email.", _with(fetcher))
+
+    assert error.code == "unmapped_condition"

@@ -91,6 +91,13 @@ _NEGATIVE_PREFIXES = ("in", "un", "non", "im", "dis")
 _SUCCESS_WORDS = frozenset(
     {"succeed", "success", "successful", "succeeded", "ok", "pass", "passed"}
 )
+#: Words of a yes/no field that says how a step went (`approved`, `valid`, `found`).
+_OUTCOME_FIELDS = frozenset(
+    stem(word)
+    for word in "ok success successful succeeded approved valid found passed accepted sent "
+    "delivered completed done exists available stock matched verified authorized paid "
+    "processed".split()
+)
 #: Words that speak of an outcome: a condition on one reads the step's yes/no field.
 _OUTCOME_WORDS = frozenset(
     stem(word)
@@ -417,6 +424,8 @@ def _outcome_flag(
     for source in booleans:
         if source.expression.count(".") != 1:
             continue  # a top-level field of a step's output
+        if not {stem(w) for w in split_identifier(source.name)} & _OUTCOME_FIELDS:
+            continue  # `truncated` says nothing of whether the fetch worked
         score = _word_overlap(words, source, context_only=True) + source.priority * 0.001
         if best is None or score > best[0]:
             best = (score, source, False)

@@ -25,8 +25,15 @@ _ON_FAILURE = (
     r"is\s+unavailable|does\s*n[o']t\s+(?:answer|respond))\b)?"
 )
 _LEAD = r"[\s,;:(]*(?:(?:and|but)\s+)?"
+#: "if it fails, retry 3 times": the failure said before the retry.
+_FAILURE_FIRST = (
+    r"(?:(?:if|when|whenever|should)\s+(?:it|that|this|they|the\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"(?:fails?|errors?|times?\s+out|goes\s+wrong)\s*,?\s*(?:then\s+)?)?"
+)
 _RETRIES = re.compile(
-    _LEAD + r"(?:(?:retry|re-try|retrying|retried)(?:\s+(?:it|them|that|the\s+\w+))?|"
+    _LEAD
+    + _FAILURE_FIRST
+    + r"(?:(?:retry|re-try|retrying|retried)(?:\s+(?:it|them|that|the\s+\w+))?|"
     r"try(?:ing)?\s+(?:it\s+|them\s+)?again)\s+(?:up\s+to\s+|at\s+most\s+|a\s+maximum\s+of\s+)?"
     + _COUNT
     + r"(?:\s+(?:more\s+)?times?)?"

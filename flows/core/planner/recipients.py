@@ -13,7 +13,7 @@ _ROLES = (
     "accounting|accountants?|sales|support|ops|operations|legal|hr|security|marketing|"
     "engineering|engineers?|developers?|devops|compliance|procurement|management|directors?|"
     "ceo|cfo|cto|coo|reviewers?|approvers?|moderators?|helpdesk|warehouse|logistics|"
-    "department|desk|on-call|me|us|myself|ourselves"
+    "department|desk|on-call|leads?|heads?|agents?|founders?|executives?|me|us|myself|ourselves"
 )
 #: Words that may qualify a role ("the support team", "the account manager").
 _QUALIFIED_ROLE = (
