@@ -808,3 +808,11 @@ def test_a_failure_reads_only_a_yes_no_field_that_says_how_the_step_went():
     error = refusal("Get the page; if it fails, send an email.", _with(fetcher))
 
     assert error.code == "unmapped_condition"
+
+
+def test_a_message_to_the_customer_no_step_knows_goes_to_an_input_named_after_them(catalog):
+    flow = plan("Score the mood of the text, then email the customer.", catalog).flow
+
+    send = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_email")
+    assert send.inputs["to"] == "input.customer_email"
+    assert "customer" in flow.input_schema["properties"]["customer_email"]["description"]

@@ -48,7 +48,7 @@ from flows.core.planner.phrasing import (
     strip_approval_phrase,
     verbs_of,
 )
-from flows.core.planner.recipients import message_recipient
+from flows.core.planner.recipients import message_recipient, subject_addressee
 from flows.core.planner.retrieval import ScoredTool, ToolIndex
 from flows.core.planner.wiring import (
     Source,
@@ -1475,7 +1475,9 @@ class FlowBuilder:
             if match is not None:
                 inputs[name] = match.source.expression
             elif wanted:
-                field_name = self._new_input(name, schema, spec, required=name in required)
+                field_name = self._addressee_input(name, schema, clause) or self._new_input(
+                    name, schema, spec, required=name in required
+                )
                 inputs[name] = f"input.{field_name}"
         if not inputs and properties:
             # A tool with only optional inputs still needs something to work on.
@@ -1553,6 +1555,19 @@ class FlowBuilder:
             }
             self.input_required.append(recipient.field)
         return {name: f"input.{recipient.field}"}
+
+    def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
+        """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
+        addressee = subject_addressee(clause.action) if name in _RECIPIENT_INPUTS else None
+        if addressee is None:
+            return None
+        if addressee.field not in self.input_properties:
+            self.input_properties[addressee.field] = {
+                **input_field_schema(unwrap_nullable(schema)),
+                "description": addressee.description,
+            }
+            self.input_required.append(addressee.field)
+        return addressee.field
 
     def _new_input(
         self, name: str, schema: dict[str, Any], spec: ToolSpec, *, required: bool = True

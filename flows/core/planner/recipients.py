@@ -86,3 +86,28 @@ def _recipient(match: re.Match[str]) -> Recipient | None:
         name = f"{role} team"
     field = "_".join(w.replace("-", "_") for w in words) + "_email"
     return Recipient(field, f"Email address of the {name}.")
+
+
+#: The people a flow usually works on: a message to one of them goes to their address.
+_SUBJECTS = "customer|user|client|buyer|subscriber|member|applicant|requester|sender|signup"
+_SUBJECT_PATTERNS = (
+    re.compile(
+        rf"{_MESSAGE_VERB}\s+(?:the|this|that|our|each)\s+(?:new\s+)?(?P<role>{_SUBJECTS}){_AFTER}",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\bto\s+(?:the|this|that|our|each)\s+(?:new\s+)?(?P<role>{_SUBJECTS}){_AFTER}",
+        re.IGNORECASE,
+    ),
+)
+
+
+def subject_addressee(action: str) -> Recipient | None:
+    """ "Email the customer" with no step that knows their address: the run input that
+    holds it, named after them."""
+    for pattern in _SUBJECT_PATTERNS:
+        match = pattern.search(action)
+        if match is not None:
+            who = match.group("role").lower()
+            return Recipient(f"{who}_email", f"Email address of the {who}.")
+    return None
