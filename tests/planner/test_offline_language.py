@@ -55,6 +55,7 @@ def test_typos_are_read_as_the_words_they_miss(catalog):
         ("Score the mood of the text and translate it into French.", "translate"),
         ("Find the customer and fax them the invoice.", "fax"),
         ("Find the customer and flag the account.", "flag"),
+        ("Verify the address and reject the signup.", "reject"),
         ("Find the customer, then add them to our mailing list.", "mailing list"),
     ],
 )

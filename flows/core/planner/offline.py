@@ -701,6 +701,11 @@ class FlowBuilder:
             part = part.strip(" ,.;")
             words = meaningful(part)
             lead = part.split()[0].lower() if part else ""
+            lacking = self._lacking(part) if lead else None
+            if lacking is not None:
+                # "validate the email and reject the signup": a part of its own asks for
+                # what no tool does, even when its verb is one the planner reads otherwise
+                raise _capability_error(clause, lacking, None)
             if len(words) < 2 or lead in _OBJECT_START or lead in CONTROL_WORDS:
                 continue
             if self._foreign_action(part.split()[0]):
@@ -935,13 +940,18 @@ class FlowBuilder:
                     step=clause.text,
                     details={"phrase": first, "reason": "unknown_action"},
                 )
-            missing = [missing_capability(asked, spec) for spec in specs]
-            if all(item is not None for item in missing):
+            lacking = self._lacking(asked)
+            if lacking is not None:
                 ranked = self.rank(asked)
                 closest = ranked[0][1].spec if ranked else None
-                lacking = missing[0]
-                assert lacking is not None
                 raise _capability_error(clause, lacking, closest)
+
+    def _lacking(self, text: str) -> MissingCapability | None:
+        """What `text` asks for that no tool in the catalogue offers, if anything."""
+        missing = [missing_capability(text, spec) for spec in self.specs.values()]
+        if not missing or any(item is None for item in missing):
+            return None
+        return missing[0]
 
     def _repeated_side_effect(self, spec: ToolSpec, clause: Clause) -> str | None:
         """A step naming again a tool that changes something, already planned where this
@@ -1766,7 +1776,7 @@ _GENERIC_VERBS = _WEAK_VERBS | frozenset(
 _READS_THE_REQUEST = re.compile(
     r"^\W*(?P<verb>read|take|receive|get|grab|go\s+through)\s+(?:(?:the|this|that|a|an|"
     r"their|its|our|your)\s+)?(?:[\w'-]+\s+)?(?:message|text|review|email|request|note|"
-    r"comment|feedback|complaint|enquiry|inquiry|order)s?\W*$",
+    r"comment|feedback|complaint|enquiry|inquiry|order|ticket|submission|form|application)s?\W*$",
     re.IGNORECASE,
 )
 #: A possessor before the thing a step works on ("the customer's card", "users' emails").

@@ -887,6 +887,15 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
     (
+        "reject or refuse something",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:reject|deny|refuse)(?:s|ed|ing)?\b\s*"
+            r"(?=(?:the|this|that|their|his|her|its|our|an?)\s+(?!approval\b))",
+            re.I,
+        ),
+        frozenset({"reject", "deny", "refuse"}),
+    ),
+    (
         "flag, tag or mark something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:flag|tag|mark)(?:s|ged|ging|ed|ing)?\b\s*" + _OBJECT_START, re.I
