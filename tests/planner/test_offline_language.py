@@ -817,3 +817,10 @@ def test_a_message_to_the_customer_no_step_knows_goes_to_an_input_named_after_th
     send = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_email")
     assert send.inputs["to"] == "input.customer_email"
     assert "customer" in flow.input_schema["properties"]["customer_email"]["description"]
+
+
+def test_not_in_our_system_reads_whether_the_lookup_found_them(catalog):
+    flow = plan("Find the customer; if they're not in our system, send an email.", catalog).flow
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "!find_customer.found"

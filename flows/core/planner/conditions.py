@@ -145,11 +145,18 @@ def _prefix_operator(match: re.Match[str]) -> str:
 _JOINER = re.compile(r"\s*,?\s+\b(and|or)\b\s+", re.IGNORECASE)
 
 
+#: "if they're not in our system": whether a lookup found them.
+_IN_OUR_RECORDS = re.compile(
+    r"\b(?:in|on)\s+(?:our|the)\s+(?:system|database|db|records?|crm|directory)\b", re.IGNORECASE
+)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
     """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
     "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
+    text = _IN_OUR_RECORDS.sub("found", text)
     compound = _compound(text, sources)
     if compound is not None:
         expression = f"!({compound.expression})" if negate else compound.expression
