@@ -824,3 +824,13 @@ def test_not_in_our_system_reads_whether_the_lookup_found_them(catalog):
 
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == "!find_customer.found"
+
+
+def test_a_step_after_tell_someone_in_an_arm_stays_in_the_arm(catalog):
+    prompt = "Score the mood of the text; if it's angry, tell the customer and send an SMS."
+    flow = plan(prompt, catalog).flow
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    sms = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_sms")
+    assert branch.id in ancestors(flow, sms.id)
+    assert not any(node.type == "value" for node in flow.nodes)

@@ -32,7 +32,7 @@ COMMON_VERBS = frozenset(
     generate get issue log look lookup message notify open parse ping post prepare process
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
-    translate update upload validate verify welcome write ensure decide
+    translate update upload validate verify welcome write ensure decide tell inform warn
     """.split()
 ) | {"make sure"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
