@@ -834,3 +834,26 @@ def test_a_step_after_tell_someone_in_an_arm_stays_in_the_arm(catalog):
     sms = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_sms")
     assert branch.id in ancestors(flow, sms.id)
     assert not any(node.type == "value" for node in flow.nodes)
+
+
+def test_a_second_recipient_is_copied_when_the_tool_takes_copies():
+    mailer = ToolSpec(
+        id="send_mail",
+        name="Send mail",
+        description="Send an email.",
+        input_schema={
+            "type": "object",
+            "properties": {
+                "to": {"type": "string"},
+                "body": {"type": "string"},
+                "cc": {"type": "array", "items": {"type": "string"}},
+            },
+            "required": ["to", "body"],
+        },
+        output_schema={"type": "object", "properties": {"id": {"type": "string"}}},
+    )
+
+    flow = plan("Send mail to the admin and the manager.", fixture_catalog([mailer])).flow
+
+    assert flow.nodes[0].inputs["to"] == "input.admin_email"
+    assert flow.nodes[0].inputs["cc"] == "[input.manager_email]"

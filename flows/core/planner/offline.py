@@ -48,7 +48,12 @@ from flows.core.planner.phrasing import (
     strip_approval_phrase,
     verbs_of,
 )
-from flows.core.planner.recipients import message_recipient, subject_addressee
+from flows.core.planner.recipients import (
+    Recipient,
+    message_recipient,
+    message_recipients,
+    subject_addressee,
+)
 from flows.core.planner.retrieval import ScoredTool, ToolIndex
 from flows.core.planner.wiring import (
     Source,
@@ -1552,32 +1557,35 @@ class FlowBuilder:
         self, properties: dict[str, Any], action: str, taken: dict[str, str]
     ) -> dict[str, str]:
         """ "Email the admin": the admin's address is a run input of its own, never the
-        address of the user or customer the flow works on."""
+        address of the user or customer the flow works on. Recipients after the first
+        ("email ops@example.com and the manager") are copied."""
         name = next((n for n in _RECIPIENT_INPUTS if n in properties), None)
-        recipient = message_recipient(action)
-        if name is None or name in taken or recipient is None:
+        recipients = message_recipients(action)
+        if name is None or not recipients:
             return {}
+        wired: dict[str, str] = {}
+        if name not in taken and subject_addressee(action) is None:
+            wired[name] = f"input.{self._recipient_field(recipients.pop(0), properties[name])}"
+        copied = properties.get("cc")
+        if recipients and copied is not None and "array" in schema_types(copied):
+            item = unwrap_nullable(copied).get("items") or {"type": "string"}
+            fields = [f"input.{self._recipient_field(r, item)}" for r in recipients]
+            wired["cc"] = f"[{', '.join(fields)}]"
+        return wired
+
+    def _recipient_field(self, recipient: Recipient, schema: dict[str, Any]) -> str:
         if recipient.field not in self.input_properties:
-            schema = input_field_schema(unwrap_nullable(properties[name]))
             self.input_properties[recipient.field] = {
-                **schema,
+                **input_field_schema(unwrap_nullable(schema)),
                 "description": recipient.description,
             }
             self.input_required.append(recipient.field)
-        return {name: f"input.{recipient.field}"}
+        return recipient.field
 
     def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
         """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
         addressee = subject_addressee(clause.action) if name in _RECIPIENT_INPUTS else None
-        if addressee is None:
-            return None
-        if addressee.field not in self.input_properties:
-            self.input_properties[addressee.field] = {
-                **input_field_schema(unwrap_nullable(schema)),
-                "description": addressee.description,
-            }
-            self.input_required.append(addressee.field)
-        return addressee.field
+        return self._recipient_field(addressee, schema) if addressee is not None else None
 
     def _new_input(
         self, name: str, schema: dict[str, Any], spec: ToolSpec, *, required: bool = True

@@ -33,6 +33,11 @@ _PATTERNS = (
     # "send an email to the manager", "forward the summary to finance"
     re.compile(rf"\bto\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE),
 )
+#: "... to the admin and the manager": a second recipient after "and".
+_AND_ALSO = re.compile(
+    rf"(?:@[\w.-]+|\b(?:{_ROLES}|customer|user|client))\s+and\s+{_QUALIFIED_ROLE}{_AFTER}",
+    re.IGNORECASE,
+)
 #: Qualifiers that are not part of the recipient's name.
 _NOT_QUALIFIERS = frozenset(
     """
@@ -63,13 +68,20 @@ class Recipient:
 def message_recipient(action: str) -> Recipient | None:
     """The recipient a step names other than the flow's subject, or None when it names the
     subject ("email the customer", "email them") or no one."""
-    found: list[tuple[int, Recipient]] = []
-    for pattern in _PATTERNS:
+    found = message_recipients(action)
+    return found[0] if found else None
+
+
+def message_recipients(action: str) -> list[Recipient]:
+    """Every recipient other than the subject a step names, in the order it names them
+    ("send it to the admin and the manager")."""
+    found: dict[str, tuple[int, Recipient]] = {}
+    for pattern in (*_PATTERNS, _AND_ALSO):
         for match in pattern.finditer(action):
             recipient = _recipient(match)
-            if recipient is not None:
-                found.append((match.start("role"), recipient))
-    return min(found, key=lambda pair: pair[0])[1] if found else None
+            if recipient is not None and recipient.field not in found:
+                found[recipient.field] = (match.start("role"), recipient)
+    return [recipient for _, recipient in sorted(found.values(), key=lambda pair: pair[0])]
 
 
 def _recipient(match: re.Match[str]) -> Recipient | None:
