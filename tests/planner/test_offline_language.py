@@ -56,6 +56,7 @@ def test_typos_are_read_as_the_words_they_miss(catalog):
         ("Find the customer and fax them the invoice.", "fax"),
         ("Find the customer and flag the account.", "flag"),
         ("Verify the address and reject the signup.", "reject"),
+        ("Score the mood of the text; if it's angry, page the on-call team.", "page"),
         ("Find the customer, then add them to our mailing list.", "mailing list"),
     ],
 )

@@ -739,6 +739,16 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"call", "phone", "voice"}),
     ),
     (
+        "paging someone (a pager or on-call alert)",
+        re.compile(
+            r"\b(?:page|buzz)\s+(?:the\s+|our\s+|my\s+|an?\s+)?(?:[\w-]+\s+)?(?:on-?call|team|"
+            r"engineers?|admins?|managers?|support|ops|sre|staff|developers?|person)\b|"
+            r"\bpager(?:duty)?\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"pager", "pagerduty"}),
+    ),
+    (
         "a push notification",
         re.compile(r"\bpush\s+notification", re.I),
         frozenset({"push"}),
