@@ -858,3 +858,15 @@ def test_a_second_recipient_is_copied_when_the_tool_takes_copies():
 
     assert flow.nodes[0].inputs["to"] == "input.admin_email"
     assert flow.nodes[0].inputs["cc"] == "[input.manager_email]"
+
+
+def test_dont_do_anything_in_an_arm_is_no_step(catalog):
+    flow = plan("Verify the address and if it's disposable, don't send anything.", catalog).flow
+
+    assert tools(flow) == ["verify_address"]
+
+
+def test_a_subscriber_named_as_a_noun_is_not_a_request_to_subscribe(catalog):
+    flow = plan("Send an email to the new subscriber.", catalog).flow
+
+    assert tools(flow) == ["send_email"]

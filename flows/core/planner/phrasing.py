@@ -719,6 +719,7 @@ _SKIP_IF = re.compile(
 )
 _DO_NOTHING = re.compile(
     r"[\s,]*(?:then\s+)?(?:do\s+nothing|nothing\s+(?:happens|to\s+do)|no\s+action|"
+    r"(?:do\s+not|don't|never)\s+[a-z]+\s+anything|"
     r"ignore\s+it|skip\s+it|leave\s+it)\b.*$",
     re.IGNORECASE,
 )

@@ -924,9 +924,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "add someone to a list or group (subscribe)",
         re.compile(
-            r"\b(?:un)?subscrib\w*|^(?:\w+\s+){0,2}?(?:add|put|enrol+|sign)\s+(?:[\w']+\s+){0,3}?"
+            r"^(?:\w+\s+){0,2}?(?:(?:un)?subscrib(?:e|es|ing)\b|(?:add|put|enrol+|sign)\s+"
+            r"(?:[\w']+\s+){0,3}?"
             r"(?:to|on|onto|into|in|up\s+for)\s+(?:the\s+|our\s+|an?\s+|their\s+|my\s+)?"
-            r"(?:[\w-]+\s+){0,2}?(?:list|group|segment|audience|newsletter|waitlist|cohort)\b",
+            r"(?:[\w-]+\s+){0,2}?(?:list|group|segment|audience|newsletter|waitlist|cohort)\b)",
             re.I,
         ),
         frozenset(
