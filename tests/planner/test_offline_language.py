@@ -56,6 +56,8 @@ def test_typos_are_read_as_the_words_they_miss(catalog):
         ("Find the customer and fax them the invoice.", "fax"),
         ("Find the customer and flag the account.", "flag"),
         ("Verify the address and reject the signup.", "reject"),
+        ("Refund the order and assign it to John.", "assign"),
+        ("Score the mood of the text and email it to the customer in Spanish.", "Spanish"),
         ("Score the mood of the text; if it's angry, page the on-call team.", "page"),
         ("Find the customer, then add them to our mailing list.", "mailing list"),
     ],
@@ -870,3 +872,17 @@ def test_a_subscriber_named_as_a_noun_is_not_a_request_to_subscribe(catalog):
     flow = plan("Send an email to the new subscriber.", catalog).flow
 
     assert tools(flow) == ["send_email"]
+
+
+def test_a_side_effect_named_again_toward_a_team_is_the_same_step():
+    ticketing = ToolSpec(
+        id="open_ticket",
+        name="Open ticket",
+        description="Open a support ticket.",
+        input_schema={"type": "object", "properties": {"subject": {"type": "string"}}},
+        output_schema={"type": "object", "properties": {"ticket_id": {"type": "string"}}},
+    )
+
+    flow = plan("Open a ticket. Send it to the support team.", _with(ticketing)).flow
+
+    assert tools(flow).count("open_ticket") <= 1

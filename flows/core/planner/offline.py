@@ -974,7 +974,7 @@ class FlowBuilder:
                 and info.kind == "tool"
                 and info.gates <= gates
                 and info.order >= self.first_new
-                and not _other_recipient(info.clause, clause)
+                and not _other_recipient(spec, info.clause, clause)
             ):
                 return info.id
         return None
@@ -1960,9 +1960,9 @@ def _output_values(schema: dict[str, Any]) -> set[str]:
     return values
 
 
-def _other_recipient(planned: Clause | None, clause: Clause) -> bool:
+def _other_recipient(spec: ToolSpec, planned: Clause | None, clause: Clause) -> bool:
     """ "Email the customer and let the sales team know": two messages to two people."""
-    if planned is None:
+    if planned is None or not set(_RECIPIENT_INPUTS) & set(spec.input_properties()):
         return False
     return message_recipient(planned.action) != message_recipient(clause.action)
 

@@ -801,7 +801,12 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "translate",
-        re.compile(r"\btranslat\w*", re.I),
+        re.compile(
+            r"\btranslat\w*|\b(?:in|into)\s+(?:spanish|french|german|italian|portuguese|chinese|"
+            r"mandarin|japanese|korean|arabic|russian|dutch|hindi|polish|turkish|swedish|"
+            r"norwegian|danish|finnish|greek|hebrew|vietnamese|thai|indonesian|ukrainian)\b",
+            re.I,
+        ),
         frozenset({"translate", "translation", "translator", "language"}),
     ),
     (
@@ -904,6 +909,15 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             re.I,
         ),
         frozenset({"reject", "deny", "refuse"}),
+    ),
+    (
+        "assign something to a person",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:[Rr]e)?[Aa]ssign(?:s|ed|ing)?\s+(?:[\w']+\s+){0,3}?to\s+(?!the\s+"
+            r"(?:right|correct|appropriate|relevant|matching)?\s*(?:team|queue|department)\b)"
+            r"(?:me|him|her|someone|somebody|an?\s+(?:agent|person|rep\w*)|[A-Z][a-z]+)\b"
+        ),
+        frozenset({"assign", "assignee"}),
     ),
     (
         "flag, tag or mark something",
