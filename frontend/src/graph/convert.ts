@@ -24,17 +24,11 @@ export type FlowEdge = Edge<FlowEdgeData>;
 export const SOURCE_HANDLE = "out";
 export const TARGET_HANDLE = "in";
 
-/** The label of an arm edge: "then: <condition>", "else", the case key or "default". */
-export function armLabel(node: IrNode, arm: string): string {
-  if (node.type === "branch") {
-    return arm === "then" ? `then · ${truncate(node.condition, 24)}` : "else";
-  }
+/** The label of an arm edge: "then", "else", the case key or "default". The branch's
+ * condition is on its card: on the edge it ran over the nodes beside it. */
+export function armLabel(arm: string): string {
   if (arm.startsWith("case:")) return arm.slice(5);
   return arm;
-}
-
-function truncate(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
 export function edgeId(kind: EdgeKind, from: string, to: string, arm?: string): string {
@@ -45,7 +39,6 @@ const EDGE_PRIORITY: Record<EdgeKind, number> = { arm: 0, after: 1, data: 2 };
 
 /** The edges of the flow: arms, then one edge per remaining pair (`after` over data). */
 export function irEdges(ir: FlowIR): FlowEdge[] {
-  const byId = new Map(ir.nodes.map((node) => [node.id, node]));
   const deps = dependencies(ir);
   const pair = (from: string, to: string) => `${from}\u0000${to}`;
   const armed = new Set(deps.filter((dep) => dep.kind === "arm").map((dep) => pair(dep.from, dep.to)));
@@ -72,7 +65,7 @@ export function irEdges(ir: FlowIR): FlowEdge[] {
       className: `edge-${dep.kind}`,
       deletable: dep.kind !== "data",
     };
-    if (dep.kind === "arm") edge.label = armLabel(byId.get(dep.from)!, dep.arm!);
+    if (dep.kind === "arm") edge.label = armLabel(dep.arm!);
     return edge;
   });
 }

@@ -104,7 +104,7 @@ describe("irToGraph / graphToIr", () => {
     const byId = new Map(edges.map((edge) => [edge.id, edge]));
     expect(byId.get("data:lookup->pay")?.data?.kind).toBe("data");
     expect(byId.get("after:pay->notify")?.data?.kind).toBe("after");
-    expect(byId.get("arm:is_large:then->manager_ok")?.label).toBe("then · input.amount > 500.0 ||…");
+    expect(byId.get("arm:is_large:then->manager_ok")?.label).toBe("then");
     expect(byId.get("arm:is_large:else->auto_ok")?.label).toBe("else");
     expect(byId.get("arm:is_large:else->auto_ok")?.sourceHandle).toBe("else");
     // an identifier inside a string literal is not a dependency
