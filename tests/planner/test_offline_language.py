@@ -886,3 +886,36 @@ def test_a_side_effect_named_again_toward_a_team_is_the_same_step():
     flow = plan("Open a ticket. Send it to the support team.", _with(ticketing)).flow
 
     assert tools(flow).count("open_ticket") <= 1
+
+
+def test_a_condition_on_an_address_field_is_not_a_word_equal_to_it(catalog):
+    error = refusal("Find the customer; send an SMS if their email is glowing.", catalog)
+
+    assert error.code == "unmapped_condition"
+
+
+def test_two_addresses_written_in_the_step_are_the_recipient_and_a_copy():
+    mailer = ToolSpec(
+        id="send_mail",
+        name="Send mail",
+        description="Send an email.",
+        input_schema={
+            "type": "object",
+            "properties": {
+                "to": {"type": "string"},
+                "cc": {"type": "array", "items": {"type": "string"}},
+            },
+            "required": ["to"],
+        },
+        output_schema={"type": "object", "properties": {"id": {"type": "string"}}},
+    )
+
+    flow = plan("Send mail to a@example.com and b@example.com.", fixture_catalog([mailer])).flow
+
+    assert flow.nodes[0].inputs == {"to": '"a@example.com"', "cc": '["b@example.com"]'}
+
+
+def test_a_step_before_a_bare_gerund_comes_first(catalog):
+    flow = plan("Send an email to the admin before refunding.", catalog).flow
+
+    assert tools(flow) == ["send_email", "refund_order"]

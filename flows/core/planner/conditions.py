@@ -445,6 +445,18 @@ _EQUALS = re.compile(
 )
 
 
+#: Last words of a field that holds free text or an address, never one word of a request
+#: ("if their email is valid" is not `email == "valid"`).
+_FREE_TEXT = frozenset(
+    "email address url link name text body content title subject summary message id".split()
+)
+
+
+def _free_text(source: Source) -> bool:
+    words = split_identifier(source.name)
+    return bool(source.schema.get("format")) or (bool(words) and words[-1] in _FREE_TEXT)
+
+
 def _string_equality(
     text: str, sources: Sequence[Source], negated: bool
 ) -> ResolvedCondition | None:
@@ -452,7 +464,9 @@ def _string_equality(
     if match is None:
         return None
     field = match.group("field").lower()
-    strings = [s for s in sources if schema_types(s.schema) == {"string"}]
+    strings = [
+        s for s in sources if schema_types(s.schema) == {"string"} and not _free_text(s)
+    ]
     candidates = [s for s in strings if stem(singular(s.name.lower())) == stem(field)]
     if not candidates:
         return None

@@ -704,7 +704,7 @@ class FlowBuilder:
         known = self._known_stems()
         for part in parts:
             part = part.strip(" ,.;")
-            words = meaningful(part)
+            words = meaningful(_EMAIL_OR_URL.sub(" ", part))  # addresses are data
             lead = part.split()[0].lower() if part else ""
             lacking = self._lacking(part) if lead else None
             if lacking is not None:
@@ -1972,13 +1972,21 @@ def _address_literal(
 ) -> dict[str, str]:
     """ "Email ops@example.com", "validate test@example.com": the one address the step
     writes is its recipient or the address it works on, not a run input."""
-    addresses = _EMAIL_ADDRESS.findall(action)
-    if len(addresses) != 1 or re.search(r"\b(?:cc|bcc|from|reply[\s-]+to)\b", action, re.I):
+    addresses = [a.rstrip(".") for a in _EMAIL_ADDRESS.findall(action)]
+    if not addresses or re.search(r"\b(?:cc|bcc|from|reply[\s-]+to)\b", action, re.I):
         return {}
+    copied = properties.get("cc")
+    if len(addresses) > 1:
+        # "email a@x.com and b@x.com": the first is the recipient, the others are copied
+        if copied is None or "array" not in schema_types(copied) or "cc" in taken:
+            return {}
+        literals = {"cc": json.dumps(addresses[1:])}
+    else:
+        literals = {}
     for name in _ADDRESS_INPUTS:
         schema = properties.get(name)
         if schema is not None and name not in taken and "string" in schema_types(schema):
-            return {name: json.dumps(addresses[0].rstrip("."))}
+            return {name: json.dumps(addresses[0]), **literals}
     return {}
 
 

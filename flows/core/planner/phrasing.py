@@ -119,7 +119,9 @@ _FIRST = re.compile(
     re.IGNORECASE,
 )
 #: "X after doing Y": Y, then X.
-_BEFORE_GERUND = re.compile(r"^(?P<main>.+?),?\s+before\s+(?P<then>[a-z]+ing\b.+)$", re.IGNORECASE)
+_BEFORE_GERUND = re.compile(
+    r"^(?P<main>.+?),?\s+before\s+(?P<then>(?!(?:any|some|no|every)thing\b)[a-z]+ing\b.*)$", re.I
+)
 _AFTER_GERUND = re.compile(r"^(?P<main>.+?),?\s+after\s+(?P<first>[a-z]+ing\b.+)$", re.IGNORECASE)
 _LOOP_VERBS = re.compile(
     r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
