@@ -919,3 +919,9 @@ def test_a_step_before_a_bare_gerund_comes_first(catalog):
     flow = plan("Send an email to the admin before refunding.", catalog).flow
 
     assert tools(flow) == ["send_email", "refund_order"]
+
+
+def test_a_condition_with_a_part_nothing_can_read_is_not_bound_to_the_other_part(catalog):
+    error = refusal("Verify the address; if it's ok and in stock, send an email.", catalog)
+
+    assert error.code == "unmapped_condition"

@@ -161,7 +161,23 @@ def resolve_condition(
     if compound is not None:
         expression = f"!({compound.expression})" if negate else compound.expression
         return ResolvedCondition(expression, compound.subject)
+    if _unread_part(text, sources):
+        return None  # "valid and in stock" with nothing to tell stock: not just "valid"
     return _resolve_one(text, sources, negate=negate)
+
+
+def _unread_part(text: str, sources: Sequence[Source]) -> bool:
+    """Whether a part of "A and B" has no reading of its own (even with A's subject)."""
+    if {m.group(1).lower() for m in _JOINER.finditer(text)} != {"and"}:
+        return False
+    parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
+    subject = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)[0]
+    return any(
+        _resolve_one(part, sources) is None
+        and _resolve_one(f"{subject} is {part}", sources) is None
+        for part in parts[1:]
+        if split_identifier(part)
+    )
 
 
 def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
