@@ -925,3 +925,10 @@ def test_a_condition_with_a_part_nothing_can_read_is_not_bound_to_the_other_part
     error = refusal("Verify the address; if it's ok and in stock, send an email.", catalog)
 
     assert error.code == "unmapped_condition"
+
+
+def test_their_manager_is_a_recipient_of_their_own(catalog):
+    flow = plan("Find the customer and email their account manager.", catalog).flow
+
+    send = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_email")
+    assert send.inputs["to"] == "input.account_manager_email"

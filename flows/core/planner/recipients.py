@@ -17,7 +17,8 @@ _ROLES = (
 )
 #: Words that may qualify a role ("the support team", "the account manager").
 _QUALIFIED_ROLE = (
-    r"(?:(?:the|our|my|your|an?)\s+)?(?:[a-z]+'s\s+)?(?:(?P<qualifier>[a-z][a-z-]+)\s+)?"
+    r"(?:(?:the|our|my|your|their|his|her|its|an?)\s+)?(?:[a-z]+'s\s+)?"
+    r"(?:(?P<qualifier>[a-z][a-z-]+)\s+)?"
     rf"(?P<role>{_ROLES})"
 )
 #: What may follow the recipient: the end, a preposition, or the message itself.
