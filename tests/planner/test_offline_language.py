@@ -932,3 +932,20 @@ def test_their_manager_is_a_recipient_of_their_own(catalog):
 
     send = next(node for node in flow.nodes if getattr(node, "tool", None) == "send_email")
     assert send.inputs["to"] == "input.account_manager_email"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Get the user's details, then check their email.",
+        "Look up the user, then check their email.",
+    ],
+)
+def test_a_possessive_says_whose_and_the_noun_after_it_is_the_object(prompt):
+    from tools_registry.catalog import default_catalog
+
+    flow = plan(prompt, default_catalog()).flow
+
+    assert tools(flow) == ["lookup_user", "validate_email"]
+    check = next(node for node in flow.nodes if getattr(node, "tool", None) == "validate_email")
+    assert check.inputs["email"] == "lookup_user.user.email"

@@ -641,6 +641,7 @@ class FlowBuilder:
             and _PRONOUN_OBJECT.search(text)
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
+            and not self._owns_its_object(text)
         ):
             text = f"{text} {self.topic}"  # "make sure it's valid", "process it": the order
         if not meaningful(text):
@@ -674,6 +675,14 @@ class FlowBuilder:
             return node_id
         spec = self._pick_tool(clause, text)
         return self._add_step(clause, spec)
+
+    def _owns_its_object(self, text: str) -> bool:
+        """ "Check their email": the object is the email (their only says whose), when
+        that maps to a tool on its own; the topic would pull in a tool for the owner."""
+        if _POSSESSIVE_OBJECT.search(text) is None:
+            return False
+        ranked = self.rank(text)
+        return bool(ranked) and ranked[0][0] >= self.min_score
 
     def _separate_steps(self, text: str) -> list[str]:
         """ "Validate the order, handle the payment": a verb the reader does not split at
@@ -913,9 +922,16 @@ class FlowBuilder:
         verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
         if any(term not in verb_forms for term in best.matched):
             return
+        # A word of the step the best tool itself uses ("get the user's details": user)
+        # says what it works on, even if ranking went by the verb.
+        own = {stem(w) for w in catalogue_words([best.spec]) if len(w) > 2}
+        if any(stem(w) in own for w in words[1:]):
+            return
         known = self._known_stems()
         strange = [
-            w for w in words[1:] if stem(w) not in known and not synonyms(stem(w)) & known
+            w
+            for w in words[1:]
+            if len(w) > 2 and stem(w) not in known and not synonyms(stem(w)) & known
         ]
         if strange:
             raise PlanningError(
@@ -1789,6 +1805,8 @@ _READS_THE_REQUEST = re.compile(
 )
 #: A possessor before the thing a step works on ("the customer's card", "users' emails").
 _POSSESSOR = re.compile(r"\b[a-z][\w-]*(?:'s|s')(?=\s+[a-z])", re.IGNORECASE)
+#: A possessive before a noun: the noun is the object ("their email").
+_POSSESSIVE_OBJECT = re.compile(r"\b(?:their|its|his|her)\s+[a-z]", re.IGNORECASE)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
