@@ -949,3 +949,22 @@ def test_a_possessive_says_whose_and_the_noun_after_it_is_the_object(prompt):
     assert tools(flow) == ["lookup_user", "validate_email"]
     check = next(node for node in flow.nodes if getattr(node, "tool", None) == "validate_email")
     assert check.inputs["email"] == "lookup_user.user.email"
+
+
+def test_otherwise_with_another_step_after_a_conditional_approval_is_refused():
+    from tools_registry.catalog import default_catalog
+
+    error = refusal(
+        "Classify the support ticket. If it's urgent, wait for a manager to approve it and "
+        "then create a ticket; otherwise email the customer.",
+        default_catalog(),
+    )
+    assert error.code == "unmapped_condition"
+    assert error.step == "email the customer"
+    # the same step again is what runs when no approval is needed: planned as before
+    flow = plan(
+        "If the amount is over 2000, get a manager's approval before charging the card; "
+        "otherwise just charge it.",
+        default_catalog(),
+    ).flow
+    assert tools(flow) == ["process_payment"]

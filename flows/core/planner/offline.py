@@ -437,7 +437,7 @@ class FlowBuilder:
         ):
             # "if over 2000, get approval before charging; otherwise just charge it": the
             # step after the approval already runs when no approval is needed.
-            pass
+            self._check_otherwise_repeats(clause)
         elif clause.otherwise and clause.condition is None:
             self._open_else(clause)
         elif self.pending is not None:
@@ -675,6 +675,29 @@ class FlowBuilder:
             return node_id
         spec = self._pick_tool(clause, text)
         return self._add_step(clause, spec)
+
+    def _check_otherwise_repeats(self, clause: Clause) -> None:
+        """After an approval only some requests need, the steps after it run either way:
+        an "otherwise" that asks for another step ("if urgent, get approval and create a
+        ticket; otherwise email the customer") would run it always, and the ticket too."""
+        ranked = self.rank(_clean_action(clause.action)) if meaningful(clause.action) else []
+        if not ranked or ranked[0][0] < self.min_score:
+            return
+        after_approval = {
+            node.get("tool") for node in self.nodes[self.conditional_approval_at :]
+        }
+        if ranked[0][1].spec.id in after_approval:
+            return
+        raise PlanningError(
+            "unmapped_condition",
+            f"Could not plan {clause.label}: it says 'otherwise' after an approval that only "
+            "some requests need, and the steps after that approval run for every request, "
+            "so this step would run for every request too. Ask for the approval alone under "
+            "the condition ('if it's urgent, a manager approves it') and name each case's "
+            "steps with conditions of their own.",
+            step=clause.text,
+            details={"reason": "otherwise_after_conditional_approval"},
+        )
 
     def _owns_its_object(self, text: str) -> bool:
         """ "Check their email": the object is the email (their only says whose), when
