@@ -142,7 +142,9 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   useEffect(() => {
     if (!ready) return;
     const chosen = new Set(useDesigner.getState().selection);
-    if (!fitted.current && box.current && graph.nodes.length) {
+    if (fitted.current) {
+      startNodes.current = null; // the flow changed: the view stays where it is
+    } else if (box.current && graph.nodes.length) {
       fitted.current = true;
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
       startNodes.current = placed;
@@ -205,6 +207,9 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (event) startNodes.current = null; // the person moved the view: keep theirs
   }, []);
+  const onPointerDown = useCallback(() => {
+    startNodes.current = null; // the person is working on the canvas: nothing moves under them
+  }, []);
 
   const drawn = nodes.length > 0;
   useEffect(() => {
@@ -266,7 +271,7 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   }, [flow, onDropNode]);
 
   return (
-    <div className="designer-canvas" ref={box} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-ready={ready ? "true" : "false"}>
+    <div className="designer-canvas" ref={box} onPointerDownCapture={onPointerDown} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-ready={ready ? "true" : "false"}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
