@@ -968,3 +968,17 @@ def test_otherwise_with_another_step_after_a_conditional_approval_is_refused():
         default_catalog(),
     ).flow
     assert tools(flow) == ["process_payment"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Every morning, verify the address, then send an email.",
+        "Daily at 9am, verify the address, then send an email.",
+        "On Mondays verify the address, then send an email.",
+    ],
+)
+def test_a_schedule_says_when_the_flow_runs_and_makes_no_step(catalog, prompt):
+    flow = plan(prompt, catalog).flow
+
+    assert tools(flow) == ["verify_address", "send_email"]

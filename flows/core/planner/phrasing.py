@@ -275,13 +275,22 @@ _DEPARTMENTS = frozenset(
     accounting procurement management it billing
     """.split()
 )
+#: When the flow runs ("every morning", "daily at 9am", "on Mondays"): a schedule starts
+#: runs from outside the flow (a person, the API, a batch), so it makes no step.
+_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+_SCHEDULE = (
+    rf"(?:every|each)\s+(?:morning|evening|night|day|hour|week|month|weekday|{_DAY}|"
+    r"\d+\s+(?:minutes?|hours?|days?))|(?:daily|nightly|hourly|weekly|monthly)|"
+    rf"on\s+{_DAY}"
+)
+_TIME_OF_DAY = r"(?:\s+at\s+\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)?"
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
     r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
     r"simply|additionally|plus|once\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|"
     r"complete\w*)|when\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|complete\w*)|"
     r"regardless\s+of\s+the\s+(?:result|outcome)|in\s+any\s+case|either\s+way|"
-    r"no\s+matter\s+what)\b[\s,]*)+",
+    rf"no\s+matter\s+what|(?:{_SCHEDULE}){_TIME_OF_DAY})\b[\s,]*)+",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[\"“']([^\"”']{1,200})[\"”']")
