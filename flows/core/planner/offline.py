@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -303,6 +303,8 @@ class FlowBuilder:
         self.sources: dict[str, str] = {}
         self.words = vocabulary(tools, COMMON_VERBS)
         self.catalogue_words = catalogue_words(tools)
+        #: The stems of the catalogue's words (longer than two letters).
+        self.known_stems = _long_stems(self.catalogue_words)
         #: When (in nodes added) the latest branch and conditional approval were planned.
         self.branch_at = -1
         self.conditional_approval_at = -1
@@ -733,7 +735,7 @@ class FlowBuilder:
         parts = _AND_PART.split(_ASIDE.sub(" ", text))
         if len(parts) < 2:
             return
-        known = self._known_stems()
+        known = self.known_stems
         for part in parts:
             part = part.strip(" ,.;")
             words = meaningful(_EMAIL_OR_URL.sub(" ", part))  # addresses are data
@@ -768,12 +770,12 @@ class FlowBuilder:
     def _foreign_action(self, word: str) -> bool:
         if not foreign_verb(word, self.words):
             return False
-        word_stem = stem(word)
-        known = self._known_stems()
-        return word_stem not in known and not synonyms(word_stem) & known
+        return not self._known_word(word)
 
-    def _known_stems(self) -> frozenset[str]:
-        return frozenset(stem(w) for w in catalogue_words(list(self.specs.values())) if len(w) > 2)
+    def _known_word(self, word: str) -> bool:
+        """A word of the catalogue, or a synonym of one."""
+        word_stem = stem(word)
+        return word_stem in self.known_stems or bool(synonyms(word_stem) & self.known_stems)
 
     def _two_objects(self, clause: Clause, text: str) -> tuple[ToolSpec, ToolSpec] | None:
         """ "Validate the email and the order": one verb, two objects, two tools."""
@@ -947,15 +949,10 @@ class FlowBuilder:
             return
         # A word of the step the best tool itself uses ("get the user's details": user)
         # says what it works on, even if ranking went by the verb.
-        own = {stem(w) for w in catalogue_words([best.spec]) if len(w) > 2}
+        own = _long_stems(catalogue_words([best.spec]))
         if any(stem(w) in own for w in words[1:]):
             return
-        known = self._known_stems()
-        strange = [
-            w
-            for w in words[1:]
-            if len(w) > 2 and stem(w) not in known and not synonyms(stem(w)) & known
-        ]
+        strange = [w for w in words[1:] if len(w) > 2 and not self._known_word(w)]
         if strange:
             raise PlanningError(
                 "unmapped_step",
@@ -1828,6 +1825,11 @@ _READS_THE_REQUEST = re.compile(
 )
 #: A possessor before the thing a step works on ("the customer's card", "users' emails").
 _POSSESSOR = re.compile(r"\b[a-z][\w-]*(?:'s|s')(?=\s+[a-z])", re.IGNORECASE)
+def _long_stems(words: Iterable[str]) -> frozenset[str]:
+    """The stems of the words longer than two letters (shorter ones say little)."""
+    return frozenset(stem(w) for w in words if len(w) > 2)
+
+
 #: A possessive before a noun: the noun is the object ("their email").
 _POSSESSIVE_OBJECT = re.compile(r"\b(?:their|its|his|her)\s+[a-z]", re.IGNORECASE)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
