@@ -5,6 +5,7 @@ worker's main process dies (PR_SET_PDEATHSIG), and every process kills the child
 that evaluate costly expressions (flows/core/bounded.py) when it stops.
 """
 
+import functools
 import logging
 import os
 import signal
@@ -23,11 +24,15 @@ class QuietHousekeeping(logging.Filter):
     """Drops the INFO lines (received, succeeded, sent) of the tasks beat sends every few
     seconds, which would bury the lines that matter; their warnings and errors still show."""
 
+    @functools.cached_property
+    def tasks(self) -> frozenset[str]:
+        # read when the first line comes: the settings are loaded by then
+        return frozenset(entry["task"] for entry in app.conf.beat_schedule.values())
+
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno > logging.INFO:
             return True
-        # read when the first line comes: the settings are loaded by then
-        tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+        tasks = self.tasks
         args = record.args
         if isinstance(args, dict):
             return args.get("name") not in tasks

@@ -91,8 +91,9 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const fitted = useRef(false);
-  /** The first view, kept until the person pans or zooms: the page around the canvas may
-   * still be settling (the inspector's width) when it is first computed. */
+  /** The first view, shown again when the canvas changes size until the person pans,
+   * zooms or clicks on it, or the flow changes: the page around the canvas may still be
+   * settling (the inspector's width) when it is first computed. */
   const startNodes = useRef<FlowNode[] | null>(null);
   const measuredOnce = useRef(false);
   const box = useRef<HTMLDivElement>(null);
