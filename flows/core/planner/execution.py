@@ -16,7 +16,8 @@ _COUNTS = {
 }  # fmt: skip
 _COUNT = r"(?P<count>\d{1,2}|" + "|".join(_COUNTS) + r")"
 _UNIT = r"(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)"
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+#: Seconds in a unit, by its first letter (the planner's other durations use days too).
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 #: "... if it fails", "on errors", "when the payment service times out"
 _ON_FAILURE = (
     r"(?:\s+(?:if|when|whenever|on|upon|in\s+case(?:\s+of)?)\s+"
@@ -121,7 +122,7 @@ def run_settings(text: str) -> tuple[str, RunSettings]:
     if match is not None:
         number = match.group("n1") or match.group("n2") or match.group("n3")
         unit = (match.group("u1") or match.group("u2") or match.group("u3")).lower()[0]
-        timeout = float(number) * _UNIT_SECONDS[unit]
+        timeout = float(number) * UNIT_SECONDS[unit]
         text = text[: match.start()] + text[match.end() :]
     if attempts is not None:
         attempts = max(1, min(attempts, MAX_ATTEMPTS))

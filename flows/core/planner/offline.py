@@ -1859,7 +1859,7 @@ _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: "3 sentences", "a 2-sentence summary": a count and what it counts.
 _COUNTED = re.compile(r"\b(\d{1,4})[\s-]+([a-z]+)", re.IGNORECASE)
 _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "top"})
-_EMAIL_OR_URL = re.compile(_URL_LITERAL.pattern + r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{_EMAIL_ADDRESS.pattern}", re.IGNORECASE)
 
 
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flows.core.planner.execution import RunSettings, run_settings
+from flows.core.planner.execution import UNIT_SECONDS, RunSettings, run_settings
 from flows.core.planner.lexicon import STOP_WORDS, split_identifier, stem, synonyms
 from flows.core.planner.wording import (
     Deadline,
@@ -212,7 +212,6 @@ _TIMEOUT = re.compile(
     r"\bwithin\s+(?P<count>\d+)\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\b",
     re.IGNORECASE,
 )
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _ASSIGNEE_PATTERNS = (
     re.compile(
         r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
@@ -985,7 +984,7 @@ def timeout_seconds(text: str) -> float | None:
     if not match:
         return None
     unit = match.group("unit").lower()[0]
-    return float(int(match.group("count")) * _UNIT_SECONDS[unit])
+    return float(int(match.group("count")) * UNIT_SECONDS[unit])
 
 
 def strip_approval_phrase(text: str) -> str:
