@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
 import threading
@@ -170,7 +171,8 @@ def _epoch(value: datetime | float | None) -> float | None:
 # of orjson) and are unpacked by `jsonb_to_recordset`: every write, whatever it carries, is
 # then one of four statement texts (one run or several, with or without an approval's
 # outcome), each prepared once per connection, with a few parameters (psycopg converts it
-# once, Postgres plans it once).
+# once, Postgres plans it once). A write of one run with only a few rows, the common case
+# of a chain, takes the shorter way of `_flat_node_sql` instead.
 # Rows are written only for a run in `source` (the run, or the runs, whose lease the
 # writer holds): a statement for one run joins its one lease row to every row; one for
 # several matches each row to its run by the id it carries.
@@ -463,12 +465,63 @@ _NODE_WRITES = {
 }
 
 
+#: A write of one run with at most this many events and records (a chain's node: its two
+#: events and its record) passes each value as a parameter of its own: unpacking JSON
+#: arrays in Postgres costs about a sixth of a commit, more than the rest of the statement.
+#: Bigger writes, and writes of several runs, travel as JSON arrays.
+FLAT_MAX_ROWS = 6
+
+_FLAT_EVENT = (
+    "(%s::int, %s::varchar, %s::varchar, %s::jsonb, to_timestamp(%s::float8), %s::float8,"
+    " %s::float8)"
+)
+_FLAT_RECORD = (
+    "(%s::varchar, %s::int, %s::varchar, %s::jsonb, %s::jsonb, %s::jsonb, %s::varchar,"
+    " to_timestamp(%s::float8), to_timestamp(%s::float8))"
+)
+
+
+@functools.cache
+def _flat_node_sql(events: int, records: int) -> str:
+    """The node statement of one run writing `events` events and `records` records."""
+    ctes = [_LEASE_ONE]
+    if events:
+        ctes.append(
+            "ev AS (INSERT INTO flows_runevent"
+            " (run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms)"
+            f" SELECT lease.id, e.* FROM lease, (VALUES {', '.join([_FLAT_EVENT] * events)})"
+            " AS e)"
+        )
+    if records:
+        ctes.append(
+            "st AS (INSERT INTO flows_nodeattempt (run_id, node_id, attempt, status, inputs,"
+            " output, error, worker, started_at, finished_at) SELECT lease.id, r.* FROM lease,"
+            f" (VALUES {', '.join([_FLAT_RECORD] * records)}) AS r)"
+        )
+    return f"WITH {', '.join(ctes)} SELECT array_agg(id::text) FROM lease"
+
+
+def _flat_node_write(part: NodeWrite) -> tuple[str, list[Any]]:
+    params: list[Any] = [part.run_id, part.token]
+    for e in part.events:
+        params += (e.seq, e.type, e.node_id or "", _encode(e.data), e.ts, e.elapsed_ms,
+                   e.duration_ms)  # fmt: skip
+    for r in part.inserts:
+        params += (r.node_id, r.attempts, r.status, _dumps(r.inputs), _dumps(r.output),
+                   _dumps(r.error), part.worker, r.started_at, r.finished_at)  # fmt: skip
+    return _flat_node_sql(len(part.events), len(part.inserts)), params
+
+
 def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
     """One fenced statement writing the events and node records of one or more runs.
 
     It returns one row: the ids of the runs whose lease was held (the others wrote
     nothing: their worker lost the lease).
     """
+    if len(parts) == 1:
+        part = parts[0]
+        if not part.replacing and len(part.events) + len(part.inserts) <= FLAT_MAX_ROWS:
+            return _flat_node_write(part)
     several = len(parts) > 1
     parts = sorted(parts, key=lambda part: part.run_id)  # one lock order for every writer
     events: list[dict[str, Any]] = []
@@ -532,6 +585,9 @@ class AsyncWriter:
             # as much as the commit. Four texts (`_NODE_WRITES`) cover every node write.
             params["prepare_threshold"] = 0
             conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
+            # The few-row node statements come in a few dozen shapes and parameter types
+            # (`_flat_node_sql`): keep every one prepared.
+            conn.prepared_max = 512
             # Plan each statement once: Postgres would otherwise keep planning the node
             # statement afresh (its arrays make a generic plan look costlier), which costs
             # more than the commit.

@@ -747,3 +747,41 @@ def test_an_outcome_one_run_cannot_store_fails_that_run_alone(
         last = RunEvent.objects.get(run=run, seq=run.last_seq)
         assert (last.type, last.payload["error"]["code"]) == ("run.failed", "unstorable_output")
         assert NodeAttempt.objects.get(run=run).output == {"text": "a\ufffdb"}
+
+
+@pytest.mark.parametrize("events", [2, store.FLAT_MAX_ROWS + 1])
+def test_small_and_large_node_writes_store_the_same_rows(user, make_version, inprocess, events):
+    """A few rows go as a parameter each, more as JSON arrays: both store what was given."""
+    from flows.core.checkpoints import NodeRecord
+    from flows.core.events import Event
+
+    version = make_version(chain(1, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    assert store.claim_run(str(run.id), "me", 30) is not None
+    run_id = str(run.id)
+    given = [
+        Event(seq, "node.output", 1_700_000_000.25 + seq, run_id, f"n{seq}",
+              {"output": {"n": seq, "text": "é ✓"}}, elapsed_ms=seq * 1.5,
+              duration_ms=None if seq % 2 else 0.5)
+        for seq in range(1, events + 1)
+    ]  # fmt: skip
+    record = NodeRecord(
+        "n1", "failed", None, {"code": "boom"}, {"a": [1, None]}, 3, 1_700_000_000.5, None
+    )
+
+    written = store.write_nodes([store.NodeWrite(run_id, "me", "w", given, [record])])
+
+    assert written == {run_id}
+    rows = list(RunEvent.objects.filter(run=run).order_by("seq"))
+    assert [
+        (r.seq, r.type, r.node_id, r.payload, r.ts.timestamp(), r.elapsed_ms, r.duration_ms)
+        for r in rows
+    ] == [
+        (e.seq, e.type, e.node_id, e.data, e.ts, e.elapsed_ms, e.duration_ms) for e in given
+    ]
+    stored = NodeAttempt.objects.get(run=run)
+    assert (stored.node_id, stored.status, stored.attempt) == ("n1", "failed", 3)
+    assert (stored.output, stored.error) == (None, {"code": "boom"})
+    assert (stored.inputs, stored.worker) == ({"a": [1, None]}, "w")
+    assert stored.started_at.timestamp() == 1_700_000_000.5
+    assert stored.finished_at is None
