@@ -498,7 +498,8 @@ def _flat_node_sql(events: int, records: int) -> str:
             " output, error, worker, started_at, finished_at) SELECT lease.id, r.* FROM lease,"
             f" (VALUES {', '.join([_FLAT_RECORD] * records)}) AS r)"
         )
-    return f"WITH {', '.join(ctes)} SELECT array_agg(id::text) FROM lease"
+    # One lease row at most: no aggregate (a row, or none when the lease was lost).
+    return f"WITH {', '.join(ctes)} SELECT ARRAY[id::text] FROM lease"
 
 
 def _flat_node_write(part: NodeWrite) -> tuple[str, list[Any]]:
