@@ -89,6 +89,8 @@ MIN_TOOL_SCORE = 1.5
 VERB_BONUS = 1.5
 #: A tool that does not do what the step's verb says, when another tool does.
 NOT_THE_VERB = 0.5
+#: A tool the checked state maps to ("make sure it is in stock"), over the thing's own tool.
+PREDICATE_BONUS = 3.0
 #: The leading verbs of tools that send something.
 _SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver".split())
 #: Where a noun phrase ends: "a summary by email", "a summary." (not "a summary report").
@@ -591,9 +593,7 @@ class FlowBuilder:
             outside = self._sources(for_condition=True)
         finally:
             self.scope = scope
-        resolved = resolve_condition(
-            clause.condition.text, outside, negate=clause.condition.negate
-        )
+        resolved = resolve_condition(clause.condition.text, outside, negate=clause.condition.negate)
         return resolved is not None and _exclusive(arm, resolved.expression)
 
     def _close_all(self) -> None:
@@ -685,9 +685,7 @@ class FlowBuilder:
         ranked = self.rank(_clean_action(clause.action)) if meaningful(clause.action) else []
         if not ranked or ranked[0][0] < self.min_score:
             return
-        after_approval = {
-            node.get("tool") for node in self.nodes[self.conditional_approval_at :]
-        }
+        after_approval = {node.get("tool") for node in self.nodes[self.conditional_approval_at :]}
         if ranked[0][1].spec.id in after_approval:
             return
         raise PlanningError(
@@ -930,9 +928,7 @@ class FlowBuilder:
         if match is None:
             return False
         verb = stem(match.group("verb").split()[0])
-        return not any(
-            _tool_verb(spec_id) == verb for spec_id in self.specs
-        )
+        return not any(_tool_verb(spec_id) == verb for spec_id in self.specs)
 
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
@@ -1047,8 +1043,28 @@ class FlowBuilder:
         if plain != text and meaningful(plain):
             ranked = self._rank_step(plain)
             if ranked and ranked[0][0] >= self.min_score:
-                return ranked
-        return self._rank_step(text)
+                return self._predicate_first(text, ranked)
+        return self._predicate_first(text, self._rank_step(text))
+
+    def _predicate_first(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Make sure the order is in stock": what is checked is the state ("in stock"),
+        not the thing that has it, so the tools the state maps to rank first."""
+        match = _STATE_CHECK.match(text.strip())
+        if match is None or not meaningful(match.group("state")):
+            return ranked
+        by_state = self._rank(match.group("state"), verb_first=False)
+        if not by_state or by_state[0][0] < self.min_score:
+            return ranked
+        best = by_state[0][0]
+        fitting = {item.spec.id for score, item in by_state if score >= best * 0.5}
+        rescored = [
+            (score * PREDICATE_BONUS if item.spec.id in fitting else score, item)
+            for score, item in ranked
+        ]
+        rescored.sort(key=lambda pair: -pair[0])
+        return rescored
 
     def _rank_step(self, text: str) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
@@ -1805,6 +1821,13 @@ _PREDICATE = re.compile(
 )
 #: Words that ask for a step once more.
 _AGAIN = re.compile(r"\b(?:again|another|second|twice|too|also|as\s+well)\b", re.IGNORECASE)
+#: "make sure / check that the order is in stock": a check of a state.
+_STATE_CHECK = re.compile(
+    r"^(?:(?:then|and|also|please|just|first)\s+)*(?:make\s+sure|ensure|check|verify|confirm|"
+    r"see)\s+(?:that\s+|if\s+|whether\s+)?(?P<thing>[^,]{1,60}?)\s+(?:is|are|'s)\s+"
+    r"(?:still\s+|all\s+|really\s+)?(?P<state>(?!not\b)[^,]{2,40})$",
+    re.IGNORECASE,
+)
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.
 _WEAK_VERBS = frozenset(
@@ -1825,6 +1848,8 @@ _READS_THE_REQUEST = re.compile(
 )
 #: A possessor before the thing a step works on ("the customer's card", "users' emails").
 _POSSESSOR = re.compile(r"\b[a-z][\w-]*(?:'s|s')(?=\s+[a-z])", re.IGNORECASE)
+
+
 def _long_stems(words: Iterable[str]) -> frozenset[str]:
     """The stems of the words longer than two letters (shorter ones say little)."""
     return frozenset(stem(w) for w in words if len(w) > 2)

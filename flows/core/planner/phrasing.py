@@ -123,6 +123,16 @@ _BEFORE_GERUND = re.compile(
     r"^(?P<main>.+?),?\s+before\s+(?P<then>(?!(?:any|some|no|every)thing\b)[a-z]+ing\b.*)$", re.I
 )
 _AFTER_GERUND = re.compile(r"^(?P<main>.+?),?\s+after\s+(?P<first>[a-z]+ing\b.+)$", re.IGNORECASE)
+#: "X before we do Y" / "X after they do Y": the same order as with a gerund, said with a
+#: subject ("make sure it is in stock before we ship it").
+_BEFORE_SUBJECT = re.compile(
+    r"^(?P<main>.+?),?\s+before\s+(?:we|you|they|i|someone|anyone)\s+(?P<then>[a-z]+\b.*)$", re.I
+)
+_AFTER_SUBJECT = re.compile(
+    r"^(?P<main>.+?),?\s+after\s+(?:we|you|they|i|someone)\s+(?:have\s+|'ve\s+)?"
+    r"(?P<first>[a-z]+\b.*)$",
+    re.IGNORECASE,
+)
 _LOOP_VERBS = re.compile(
     r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
     re.IGNORECASE,
@@ -177,7 +187,7 @@ def _negative_conditional(sentence: str) -> str:
 
 
 _BEFORE_LEAD = re.compile(
-    r"^\s*before\s+(?P<step>[a-z]+ing\b[^,]{1,100}),\s*(?P<rest>.+)$", re.IGNORECASE
+    r"^\s*before\s+(?P<step>[a-z]+ing\b[^,]{0,100}),\s*(?P<rest>.+)$", re.IGNORECASE
 )
 _IN_WHICH_CASE = re.compile(r"\s*,?\s*\bin\s+which\s+case\b\s*,?\s*", re.IGNORECASE)
 _AFTER_LEAD = re.compile(r"^\s*after\s+(?P<first>[a-z]+ing\b[^,]{1,80}),\s*", re.IGNORECASE)
@@ -439,6 +449,9 @@ class PromptReader:
             before = _BEFORE_LEAD.match(sentence)
             if before is not None and _APPROVAL.search(before.group("rest")):
                 sentence = f"{before.group('rest')} before {before.group('step')}"
+            elif before is not None:
+                # "Before charging the card, make sure it's valid": the check comes first.
+                sentence = f"{before.group('rest')}, then {before.group('step')}"
             if re.search(r"\bunless\b", sentence, re.IGNORECASE):
                 # "email the team unless it is urgent, in which case open a ticket"
                 sentence = _IN_WHICH_CASE.sub("; otherwise ", sentence)
@@ -485,7 +498,7 @@ class PromptReader:
                     continue
                 if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     continue
-                for part in _after_gerund(piece):
+                for part in _after_gerund(piece, self.verbs | NOUN_VERBS):
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
                     if clause is None:
                         continue
@@ -804,13 +817,19 @@ def _condition_action(piece: str) -> str:
     return match.group("condition").split(",", 1)[1]
 
 
-def _after_gerund(piece: str) -> list[str]:
+def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
     """ "send the email after looking them up" -> ["looking them up", "send the email"];
-    "check the stock before taking the payment" -> ["check the stock", "taking the payment"]."""
-    before = _BEFORE_GERUND.match(piece.strip())
+    "check the stock before taking the payment" -> ["check the stock", "taking the payment"];
+    with a subject and one of `verbs`: "check the stock before we ship it" ->
+    ["check the stock", "ship it"]."""
+    before = _BEFORE_GERUND.match(piece.strip()) or _subject_clause(
+        _BEFORE_SUBJECT, "then", piece, verbs
+    )
     if before is not None and not _APPROVAL.search(piece):
         return [before.group("main"), before.group("then")]
-    match = _AFTER_GERUND.match(piece.strip())
+    match = _AFTER_GERUND.match(piece.strip()) or _subject_clause(
+        _AFTER_SUBJECT, "first", piece, verbs
+    )
     if match is None or _APPROVAL.search(piece) or _LEADING_CONDITION.match(piece.strip()):
         return [piece]
     first, main = match.group("first"), match.group("main")
@@ -819,6 +838,17 @@ def _after_gerund(piece: str) -> list[str]:
         # "create the shipment for the order after validating it": it is the order.
         first = _PRONOUN.sub(f"the {nouns[-1]}", first, count=1)
     return [first, main]
+
+
+def _subject_clause(
+    pattern: re.Pattern[str], group: str, piece: str, verbs: frozenset[str]
+) -> re.Match[str] | None:
+    """A match of "... before/after we <verb> ..." whose verb is one the reader knows (a
+    past form, "after they paid", says what happened, not a step)."""
+    match = pattern.match(piece.strip())
+    if match is None or match.group(group).split()[0].lower() not in verbs:
+        return None
+    return match
 
 
 def steps_first(sentences: list[str]) -> list[str]:

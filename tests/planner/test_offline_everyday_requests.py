@@ -1,0 +1,79 @@
+"""The offline planner on everyday requests over the demo catalogue: the order words put
+steps in, checks of a state, pronouns, conditions said in passing, and who gets a message."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.graph import build_graph
+from flows.core.ir import BranchNode, MapNode, ToolNode
+from flows.core.planner.offline import OfflinePlanner
+from flows.core.planner.session import plan_flow
+from flows.core.validate import validate_flow
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from tools_registry.catalog import default_catalog
+
+    return default_catalog()
+
+
+def plan(prompt, catalog):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+    assert result.ok, result.error and result.error.to_json()
+    assert validate_flow(result.flow, catalog) == []
+    return result.flow
+
+
+def refusal(prompt, catalog):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+    assert not result.ok, result.flow
+    return result.error
+
+
+def tools(flow):
+    return [node.tool for node in flow.nodes if isinstance(node, ToolNode | MapNode)]
+
+
+def node_of(flow, tool, nth=0):
+    return [n for n in flow.nodes if getattr(n, "tool", None) == tool][nth]
+
+
+def comes_before(flow, first, second):
+    graph = build_graph(flow)
+    return node_of(flow, first).id in graph.ancestors(node_of(flow, second).id)
+
+
+def branches(flow):
+    return [node for node in flow.nodes if isinstance(node, BranchNode)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "first", "then"),
+    [
+        (
+            "Before charging the card, make sure the order is valid.",
+            "validate_order",
+            "process_payment",
+        ),
+        ("Before shipping, validate the order.", "validate_order", "create_shipment"),
+        (
+            "Make sure the order is in stock before we ship it.",
+            "check_inventory",
+            "create_shipment",
+        ),
+        ("Email the customer after we ship the order.", "create_shipment", "send_email"),
+    ],
+)
+def test_before_and_after_put_the_steps_in_the_order_they_say(demo, prompt, first, then):
+    flow = plan(prompt, demo)
+
+    assert sorted(tools(flow)) == sorted([first, then])
+    assert comes_before(flow, first, then)
+
+
+def test_a_check_of_a_state_is_the_tool_that_tells_the_state(demo):
+    flow = plan("Make sure the order is in stock, then ship it.", demo)
+
+    assert tools(flow) == ["check_inventory", "create_shipment"]
