@@ -77,3 +77,48 @@ def test_a_check_of_a_state_is_the_tool_that_tells_the_state(demo):
     flow = plan("Make sure the order is in stock, then ship it.", demo)
 
     assert tools(flow) == ["check_inventory", "create_shipment"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition", "guarded"),
+    [
+        (
+            "Look up the user by their email; if we can't find them, create a ticket.",
+            "!lookup_user.found",
+            "create_ticket",
+        ),
+        (
+            "- validate the email\n- look up the user\n- if not found, send the welcome email",
+            "!lookup_user.found",
+            "send_welcome_email",
+        ),
+        (
+            "Check if the user is active. If they are suspended, email the admin.",
+            "!lookup_user.user.active",
+            "send_email",
+        ),
+        (
+            "Validate the email, and if it has a suggestion, email the user.",
+            "validate_email.suggestion != null",
+            "send_email",
+        ),
+        (
+            "Validate the order; if there are any errors, open a ticket.",
+            "size(validate_order.errors) > 0",
+            "create_ticket",
+        ),
+        (
+            "Validate the email. If it has no suggestion, send the welcome email.",
+            "validate_email.suggestion == null",
+            "send_welcome_email",
+        ),
+    ],
+)
+def test_a_condition_said_in_passing_reads_the_field_that_decides_it(
+    demo, prompt, condition, guarded
+):
+    flow = plan(prompt, demo)
+
+    (branch,) = branches(flow)
+    assert branch.condition == condition
+    assert node_of(flow, guarded).id in branch.then

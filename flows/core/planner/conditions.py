@@ -234,7 +234,48 @@ def _resolve_one(
     if found is not None:
         return found
 
+    found = _presence(text, sources, negated)
+    if found is not None:
+        return found
+
     return _string_equality(text, sources, negated)
+
+
+#: "if it has a suggestion" / "if there are any errors" / "if it comes back with no reason"
+_HAS = re.compile(
+    r"\b(?:has|have|had|there\s+(?:is|are|was|were)|there's|comes?\s+back\s+with|"
+    r"returns?|includes?|contains?|gives?|gets?)\s+(?:a|an|any|some|no)\s+"
+    r"(?:\w+\s+)?(?P<noun>[a-z_]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _presence(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
+    """ "If it has a suggestion": a field that may be null is set; "if there are any
+    errors": a list is not empty. The field is the one the noun names."""
+    match = _HAS.search(text)
+    if match is None:
+        return None
+    noun = stem(singular(match.group("noun").lower()))
+    for source in sources:
+        if stem(singular(split_identifier(source.name)[-1] if source.name else "")) != noun:
+            continue
+        schema = source.schema if isinstance(source.schema, dict) else {}
+        if "array" in schema_types(schema):
+            expression = f"size({source.expression}) {'==' if negated else '>'} 0"
+        elif _nullable(schema):
+            expression = f"{source.expression} {'==' if negated else '!='} null"
+        else:
+            continue
+        return ResolvedCondition(expression, source.name)
+    return None
+
+
+def _nullable(schema: dict) -> bool:
+    options = schema.get("anyOf") or schema.get("oneOf") or []
+    return schema.get("type") == "null" or any(
+        isinstance(option, dict) and option.get("type") == "null" for option in options
+    )
 
 
 _LOW = frozenset("low poor bad weak negative small tiny".split())
@@ -420,6 +461,11 @@ def _boolean(
                         score += 1.0
                         flip = True
                         break
+        if score <= 0 and words:
+            # "if they are suspended": `active`, described "False when ... suspended"
+            described = _described_state(source, words[-1])
+            if described is not None:
+                score, flip = 0.9, not described
         if score <= 0:
             continue
         score += 0.5 * _word_overlap(words, source, context_only=True) + source.priority * 0.001
@@ -431,6 +477,22 @@ def _boolean(
         return None
     _, source, flip = best
     return ResolvedCondition(_wrap(source.expression, negated != flip), source.name)
+
+
+_POLARITY = re.compile(r"^\s*(?P<value>true|false)\s+(?:when|if|for|once)\s+(?P<what>.+)$", re.I)
+
+
+def _described_state(source: Source, word: str) -> bool | None:
+    """The value a yes/no field has when its description says it has it for `word` ("False
+    when the account is suspended": "suspended" -> False), else None."""
+    description = source.schema.get("description") if isinstance(source.schema, dict) else None
+    match = _POLARITY.match(description or "")
+    if match is None or word in STOP_WORDS or len(word) < 4:
+        return None
+    said = {stem(w) for w in split_identifier(match.group("what")) if w not in STOP_WORDS}
+    if stem(word) not in said:
+        return None
+    return match.group("value").lower() == "true"
 
 
 def _outcome_flag(
@@ -480,9 +542,7 @@ def _string_equality(
     if match is None:
         return None
     field = match.group("field").lower()
-    strings = [
-        s for s in sources if schema_types(s.schema) == {"string"} and not _free_text(s)
-    ]
+    strings = [s for s in sources if schema_types(s.schema) == {"string"} and not _free_text(s)]
     candidates = [s for s in strings if stem(singular(s.name.lower())) == stem(field)]
     if not candidates:
         return None

@@ -55,7 +55,10 @@ _SEQUENCE = re.compile(
     re.IGNORECASE,
 )
 _OTHERWISE = re.compile(
-    r"\s*[,;]?\s*\b(?:otherwise|else|if\s+not|or\s+else)\b\s*,?\s*", re.IGNORECASE
+    r"\s*[,;]?\s*\b(?:otherwise|else|or\s+else|"
+    # "if not, ..." (but "if not found, ..." is a condition of its own)
+    r"if\s+not(?!\s+[a-z]+(?:\s+[a-z]+){0,2}\s*,))\b\s*,?\s*",
+    re.IGNORECASE,
 )
 _LEADING_CONDITION = re.compile(
     r"^(?P<word>only\s+if|only\s+when|if|unless|when|whenever|in\s+case|provided\s+that|once|"
@@ -389,6 +392,8 @@ class PromptReader:
             before = text[: match.start()].split()
             if before and before[-1].lower() in _NOUN_MARKERS:
                 continue
+            if "," not in match.group() and before and before[-1].lower() in _AUXILIARIES:
+                continue  # "if we can't find them": the condition's own verb
             if "," not in match.group() and _NOUN_NOT_VERB.match(text, match.end()):
                 continue  # "a support request comes in": a noun, not "request ..."
             return [text[: match.start()], text[match.end() :]]
@@ -757,6 +762,11 @@ _WAIT_FOR_APPROVAL = re.compile(
     r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?=wait\s+for\s+[^,.;]*\b(?:approv|sign[\s-]?off|ok\b))",
     re.IGNORECASE,
 )
+#: Words before a verb that make it the verb of a clause already started ("we can't find").
+_AUXILIARIES = frozenset(
+    "can can't cannot could couldn't do don't does doesn't did didn't will won't would "
+    "wouldn't should shouldn't must may might to not never also".split()
+)
 _NOUN_MARKERS = frozenset(
     "the a an this that its their his her our your my each every any no it they he she we "
     "everything something nothing".split()
@@ -784,6 +794,7 @@ def _list_follows(lines: list[str], index: int) -> bool:
 _NOT_SO = re.compile(
     r"^(?:they|it|he|she|that|this|we|you)?\s*(?:don't|do\s+not|doesn't|does\s+not|didn't|"
     r"isn't|is\s+not|aren't|are\s+not|wasn't|weren't|can't|cannot|won't|haven't|hasn't)$|"
+    r"^(?:it|that|this|they|he|she)(?:'s|'re)\s+not$|"
     r"^(?:not|no|nope|not\s+so)$",
     re.IGNORECASE,
 )
