@@ -90,12 +90,26 @@ def test_open_a_flow_and_see_its_graph(page, live_server, staff_user, screenshot
     wait_checked(page)
     expect(page.get_by_test_id("problems-count")).to_have_text("0")
     expect(node(page, "greet")).to_have_attribute("data-valid", "true")
-    expect(page.get_by_test_id("inspector")).to_contain_text("Flow settings")
+    # with nothing selected the canvas has the page's width; the flow's settings are a click away
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
     screenshot(page, "graph")
+    page.get_by_test_id("flow-settings-button").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("Flow settings")
+    page.get_by_test_id("flow-settings-close").click()
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
 
     node(page, "greet").click()
     inspector = page.get_by_test_id("inspector")
     expect(inspector.locator('[data-field="inputs.email"] textarea')).to_have_value("input.email")
+    # the selected node stays in view beside the inspector
+    page.wait_for_function(
+        """() => {
+            const canvas = document.querySelector(".designer-canvas").getBoundingClientRect();
+            const card = document.querySelector('[data-node-id="greet"]').getBoundingClientRect();
+            return canvas.left <= card.left && card.right <= canvas.right;
+        }""",
+        timeout=5_000,
+    )
     screenshot(page, "inspector")
 
 

@@ -114,6 +114,8 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   const navigate = useGuardedNavigate(dirty);
   const version = useDesigner((state) => state.version);
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
+  const inspecting = useDesigner((state) => state.selection.length > 0 || state.settingsOpen);
+  const selected = useDesigner((state) => (state.selection.length === 1 ? state.selection[0] : null));
   const [versions, setVersions] = useState<VersionSummary[]>([]);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [refineOpen, setRefineOpen] = useState(false);
@@ -197,6 +199,19 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) void flow.setViewport({ x, y, zoom }, { duration: 200 });
   }, [flow]);
 
+  // The inspector takes its column from the canvas when a node is selected: keep that node
+  // in view (it may have been under the inspector's place).
+  useEffect(() => {
+    if (!selected) return;
+    const frame = requestAnimationFrame(() => {
+      const { ir, layoutPositions } = useDesigner.getState();
+      const node = ir.nodes.find((n) => n.id === selected);
+      const at = node?.position ?? layoutPositions[selected];
+      if (at) revealBox(at);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [selected, inspecting, revealBox]);
+
   const add = useCallback((drop: PaletteDrop, position?: Position) => {
     const { selection, ir, layoutPositions } = useDesigner.getState();
     const beside = selection.length === 1 ? ir.nodes.find((n) => n.id === selection[0]) : undefined;
@@ -260,7 +275,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
         versionsOpen={versionsOpen}
         refineOpen={refineOpen}
       />
-      <div className="designer-body">
+      <div className={`designer-body${inspecting ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
           <Canvas onDropNode={add} />
@@ -275,7 +290,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
           <ProblemsPanel />
           <Toast />
         </div>
-        <Inspector />
+        {inspecting && <Inspector />}
         {versionsOpen && (
           <VersionsDrawer
             flowId={flowId}

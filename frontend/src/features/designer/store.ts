@@ -52,6 +52,9 @@ export interface DesignerState {
   layoutPositions: Record<string, Position>;
   tools: Record<string, Tool>;
   focus: FieldFocus | null;
+  /** The flow's own settings are open in the inspector (it shows only with a selection
+   * otherwise, so the canvas has the width). */
+  settingsOpen: boolean;
   toast: Toast | null;
   layoutRequest: number;
 }
@@ -74,6 +77,7 @@ const initial: DesignerState = {
   layoutPositions: {},
   tools: {},
   focus: null,
+  settingsOpen: false,
   toast: null,
   layoutRequest: 0,
 };
@@ -214,11 +218,21 @@ export const designer = {
   select(ids: string[], edges: string[] = []) {
     const state = get();
     if (sameList(state.selection, ids) && sameList(state.selectedEdges, edges)) return;
-    set({ selection: ids, selectedEdges: edges });
+    set({ selection: ids, selectedEdges: edges, ...(ids.length ? { settingsOpen: false } : {}) });
   },
 
   focusField(node: string | null, field: string | null) {
-    set({ focus: { node, field, nonce: Date.now() }, selection: node ? [node] : [], selectedEdges: [] });
+    set({
+      focus: { node, field, nonce: Date.now() },
+      selection: node ? [node] : [],
+      selectedEdges: [],
+      // a problem of the flow itself is fixed in its settings
+      ...(node ? {} : { settingsOpen: true }),
+    });
+  },
+
+  setSettingsOpen(open: boolean) {
+    set({ settingsOpen: open, ...(open ? { selection: [], selectedEdges: [] } : {}) });
   },
 
   toast(message: string, kind: Toast["kind"] = "info") {

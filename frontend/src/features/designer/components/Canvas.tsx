@@ -198,6 +198,8 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
       const now = { width: element.clientWidth, height: element.clientHeight };
       if (now.width === size.width && now.height === size.height) return;
       size = now;
+      // A selected node opened the inspector: the page keeps that node in view instead.
+      if (useDesigner.getState().selection.length) startNodes.current = null;
       const placed = startNodes.current;
       if (placed && now.width && now.height) void flow.setViewport(startViewport(placed, now.width, now.height));
     });

@@ -1,5 +1,6 @@
 // The inspector: every field of the selected node (docs/ir.md), with the validator's
-// issues under each; the flow's own fields when nothing is selected.
+// issues under each; the flow's own fields when they are asked for (the toolbar's Settings,
+// or a problem of the flow itself). With neither, the page does not show it.
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
   downstreamIds,
@@ -562,6 +563,9 @@ function FlowPanel() {
           <div className="insp-title">Flow settings</div>
           <div className="insp-sub">Select a node to edit it</div>
         </div>
+        <button type="button" className="btn ghost icon-only insp-close" aria-label="Close the flow settings" data-testid="flow-settings-close" onClick={() => designer.setSettingsOpen(false)}>
+          <Icon name="close" size={15} />
+        </button>
       </header>
       <section className="insp-section">
         <Field label="Name" path="name" issues={at("name")} required>

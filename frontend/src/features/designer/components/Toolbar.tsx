@@ -29,6 +29,7 @@ export function Toolbar(props: ToolbarProps) {
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
   const canUndo = useStore(useDesigner.temporal, (state) => state.pastStates.length > 0);
   const canRedo = useStore(useDesigner.temporal, (state) => state.futureStates.length > 0);
+  const settingsOpen = useDesigner((state) => state.settingsOpen);
   return (
     <header className="designer-toolbar">
       <Link to="/flows" className="toolbar-back" aria-label="Back to flows">←</Link>
@@ -63,6 +64,9 @@ export function Toolbar(props: ToolbarProps) {
         <button type="button" className="btn ghost icon" data-testid="relayout" title="Re-layout" aria-label="Re-layout" disabled={empty || !canEdit} onClick={() => designer.requestLayout()}><Icon name="layout" /></button>
       </div>
       <span className="toolbar-sep" aria-hidden />
+      <button type="button" className={`btn ghost${settingsOpen ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsOpen} title="Name, description, run input, limits" onClick={() => designer.setSettingsOpen(!settingsOpen)}>
+        <Icon name="settings" /> Settings
+      </button>
       <button type="button" className={`btn ghost${props.versionsOpen ? " active" : ""}`} data-testid="versions-button" aria-pressed={props.versionsOpen} onClick={props.onToggleVersions}>
         <Icon name="history" /> Versions
       </button>
