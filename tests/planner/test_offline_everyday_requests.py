@@ -122,3 +122,15 @@ def test_a_condition_said_in_passing_reads_the_field_that_decides_it(
     (branch,) = branches(flow)
     assert branch.condition == condition
     assert node_of(flow, guarded).id in branch.then
+
+
+def test_one_stands_for_the_thing_last_spoken_of(demo):
+    flow = plan(
+        "Look up the user and, if their plan is enterprise, create an urgent ticket; "
+        "otherwise create a normal one.",
+        demo,
+    )
+
+    assert tools(flow) == ["lookup_user", "create_ticket", "create_ticket"]
+    (branch,) = branches(flow)
+    assert branch.else_ == [node_of(flow, "create_ticket", 1).id]

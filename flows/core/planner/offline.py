@@ -646,6 +646,9 @@ class FlowBuilder:
             and not self._owns_its_object(text)
         ):
             text = f"{text} {self.topic}"  # "make sure it's valid", "process it": the order
+        if self.topic and not clause.for_each:
+            # "create an urgent ticket; otherwise create a normal one": one more ticket
+            text = _ONE_PROFORM.sub(rf"\g<lead>{self.topic}", text)
         if not meaningful(text):
             return None  # filler ("and return the result")
         if self._reads_the_request(text) and not clause.for_each:
@@ -1826,6 +1829,12 @@ _STATE_CHECK = re.compile(
     r"^(?:(?:then|and|also|please|just|first)\s+)*(?:make\s+sure|ensure|check|verify|confirm|"
     r"see)\s+(?:that\s+|if\s+|whether\s+)?(?P<thing>[^,]{1,60}?)\s+(?:is|are|'s)\s+"
     r"(?:still\s+|all\s+|really\s+)?(?P<state>(?!not\b)[^,]{2,40})$",
+    re.IGNORECASE,
+)
+#: "a normal one", "another one": "one" stands for the thing last spoken of.
+_ONE_PROFORM = re.compile(
+    r"(?P<lead>\b(?:a|an|another|the\s+same|the\s+other)\s+(?:[a-z]+\s+)?)one\b"
+    r"(?!\s+(?:of|more|by|at|another)\b)",
     re.IGNORECASE,
 )
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
