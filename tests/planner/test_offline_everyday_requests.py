@@ -134,3 +134,12 @@ def test_one_stands_for_the_thing_last_spoken_of(demo):
     assert tools(flow) == ["lookup_user", "create_ticket", "create_ticket"]
     (branch,) = branches(flow)
     assert branch.else_ == [node_of(flow, "create_ticket", 1).id]
+
+
+def test_a_loop_item_feeds_a_tool_whose_inputs_are_all_optional(demo):
+    flow = plan("For each user in the list, look them up and send them a welcome email.", demo)
+
+    lookup = node_of(flow, "lookup_user")
+    assert isinstance(lookup, MapNode)
+    assert lookup.inputs == {"user_id": "item"}
+    assert "user_id" not in flow.input_schema["properties"]

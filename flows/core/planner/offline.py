@@ -56,6 +56,7 @@ from flows.core.planner.recipients import (
 )
 from flows.core.planner.retrieval import ScoredTool, ToolIndex
 from flows.core.planner.wiring import (
+    Match,
     Source,
     best_source,
     input_field_schema,
@@ -1550,9 +1551,10 @@ class FlowBuilder:
                 )
                 inputs[name] = f"input.{field_name}"
         if not inputs and properties:
-            # A tool with only optional inputs still needs something to work on.
+            # A tool with only optional inputs still needs something to work on: in a
+            # loop, the item it was built for ("for each user, look them up": user_id).
             name, schema = next(iter(properties.items()))
-            match = best_source(name, schema, [*first, *sources])
+            match = _item_for(name, schema, first) or best_source(name, schema, [*first, *sources])
             inputs[name] = (
                 match.source.expression
                 if match is not None
@@ -1992,6 +1994,14 @@ def _helping(clause: Clause) -> Clause:
     """`clause` for a step planned to serve it (a fetch, a check): without the retries or
     time limit, which are its own step's."""
     return replace(clause, settings=RunSettings())
+
+
+def _item_for(name: str, schema: dict[str, Any], items: Sequence[Source]) -> Match | None:
+    """A loop's item (or a field of it) for input `name` when it fits its type exactly."""
+    for source in items:
+        if name_similarity(name, source.name) > 0 and type_fit(schema, source.schema) >= 0.9:
+            return Match(source, 1.0)
+    return None
 
 
 def _tool_verb(tool_id: str) -> str:
