@@ -122,6 +122,11 @@ def test_the_run_page_leads_to_its_step_and_says_when_nobody_can_decide(
     expect(page.get_by_test_id("run-waiting-nobody")).to_contain_text("Nobody can decide it yet")
     expect(page.get_by_test_id("run-not-yours")).to_be_visible()
     expect(page.get_by_test_id("run-open-inbox")).to_have_count(0)
+    # the time it has taken goes on while it waits
+    duration = page.get_by_test_id("run-duration")
+    expect(duration).not_to_have_text("—")
+    waited = duration.inner_text()
+    expect(duration).not_to_have_text(waited, timeout=5_000)
 
     # staff may decide any step: the run page takes them to it
     page = new_page(staff_user)

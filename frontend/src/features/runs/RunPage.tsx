@@ -59,7 +59,8 @@ export default function RunPage() {
 
   const runStatus = state?.runStatus ?? run?.status ?? "pending";
   const finished = FINISHED_RUN_STATUSES.has(runStatus);
-  const now = useNow(!!state && !finished && runStatus !== "suspended");
+  // A waiting run's duration goes on too (its outcome's will include the wait), more slowly.
+  const now = useNow(!!state && !finished, runStatus === "suspended" ? 1000 : 250);
 
   const irNodes = useMemo(() => new Map<string, IrNode>((version?.ir.nodes ?? []).map((n) => [n.id, n])), [version]);
   const records = useMemo(() => {
