@@ -143,3 +143,49 @@ def test_a_loop_item_feeds_a_tool_whose_inputs_are_all_optional(demo):
     assert isinstance(lookup, MapNode)
     assert lookup.inputs == {"user_id": "item"}
     assert "user_id" not in flow.input_schema["properties"]
+
+
+def test_a_welcome_email_to_someone_else_goes_to_their_address(demo):
+    flow = plan("Send a welcome email to the admin.", demo)
+
+    assert node_of(flow, "send_welcome_email").inputs["email"] == "input.admin_email"
+    assert "email" not in flow.input_schema["properties"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "to"),
+    [
+        (
+            "Check the sentiment of the review and notify them by email if it's negative.",
+            "input.customer_email",
+        ),
+        ("Look at the user's message, analyze it and email them.", "input.user_email"),
+        (
+            "Summarize the text and analyze its sentiment, then email both to the editor.",
+            "input.editor_email",
+        ),
+    ],
+)
+def test_who_a_message_goes_to_is_named_after_them(demo, prompt, to):
+    flow = plan(prompt, demo)
+
+    assert node_of(flow, "send_email").inputs["to"] == to
+    assert "to" not in flow.input_schema["properties"]
+
+
+def test_a_second_message_does_not_read_the_first_ones_subject(demo):
+    flow = plan(
+        "Send the customer an email confirming their order, then send a second email to "
+        "the warehouse with the shipping details.",
+        demo,
+    )
+
+    second = node_of(flow, "send_email", 1)
+    assert second.inputs["to"] == "input.warehouse_email"
+    assert not any("send_email." in value for value in second.inputs.values())
+
+
+def test_looking_at_the_message_takes_in_the_request(demo):
+    flow = plan("Look at the user's message, analyze it and email them.", demo)
+
+    assert tools(flow) == ["analyze_sentiment", "send_email"]

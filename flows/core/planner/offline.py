@@ -53,6 +53,7 @@ from flows.core.planner.recipients import (
     message_recipient,
     message_recipients,
     subject_addressee,
+    subject_named,
 )
 from flows.core.planner.retrieval import ScoredTool, ToolIndex
 from flows.core.planner.wiring import (
@@ -315,6 +316,8 @@ class FlowBuilder:
         self.last_step: str | None = None
         #: The thing the request last spoke of ("order"), for "it" in a later step.
         self.topic: str | None = None
+        #: The person the request last spoke of ("customer"), for "email them".
+        self.person: str | None = None
         self.topic_words = frozenset(
             word for spec in tools for word in split_identifier(spec.id)[1:] if len(word) > 2
         )
@@ -420,6 +423,7 @@ class FlowBuilder:
         topics = [w for w in split_identifier(text) if w in self.topic_words]
         if topics:
             self.topic = topics[-1]
+        self.person = subject_named(text) or self.person
 
     def _add_clause(self, clause: Clause) -> None:
         if clause.stop:
@@ -1527,6 +1531,9 @@ class FlowBuilder:
         first: Sequence[Source] = (),
     ) -> dict[str, str]:
         inputs: dict[str, str] = {}
+        # Another call of the same tool echoes its own inputs back ("send a second email":
+        # not the first one's subject); those values are not this call's.
+        sources = [source for source in sources if not self._echo(source, spec)]
         required = set(spec.required_inputs())
         mentioned = {stem(w) for w in split_identifier(clause.text)}
         properties = spec.input_properties()
@@ -1562,6 +1569,16 @@ class FlowBuilder:
             )
         return inputs
 
+    def _echo(self, source: Source, spec: ToolSpec) -> bool:
+        """Whether `source` is an output of another call of `spec` named like its input."""
+        info = self.info.get(source.node or "")
+        return (
+            info is not None
+            and info.spec is not None
+            and info.spec.id == spec.id
+            and source.name in spec.input_properties()
+        )
+
     def _literals(self, spec: ToolSpec, clause: Clause) -> dict[str, str]:
         literals: dict[str, str] = {}
         properties = spec.input_properties()
@@ -1593,7 +1610,7 @@ class FlowBuilder:
                     literals[name] = json.dumps(value)
                     break
         literals.update(_address_literal(properties, clause.action, literals))
-        literals.update(self._recipient_input(properties, clause.action, literals))
+        literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
         lowered = clause.text.lower()
         for name, schema in properties.items():
@@ -1611,17 +1628,18 @@ class FlowBuilder:
         return literals
 
     def _recipient_input(
-        self, properties: dict[str, Any], action: str, taken: dict[str, str]
+        self, spec: ToolSpec, action: str, taken: dict[str, str]
     ) -> dict[str, str]:
         """ "Email the admin": the admin's address is a run input of its own, never the
         address of the user or customer the flow works on. Recipients after the first
         ("email ops@example.com and the manager") are copied."""
-        name = next((n for n in _RECIPIENT_INPUTS if n in properties), None)
+        properties = spec.input_properties()
+        name = recipient_input_name(spec)
         recipients = message_recipients(action)
         if name is None or not recipients:
             return {}
         wired: dict[str, str] = {}
-        if name not in taken and subject_addressee(action) is None:
+        if name not in taken and subject_addressee(action, self.person) is None:
             wired[name] = f"input.{self._recipient_field(recipients.pop(0), properties[name])}"
         copied = properties.get("cc")
         if recipients and copied is not None and "array" in schema_types(copied):
@@ -1641,7 +1659,9 @@ class FlowBuilder:
 
     def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
         """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
-        addressee = subject_addressee(clause.action) if name in _RECIPIENT_INPUTS else None
+        addressee = (
+            subject_addressee(clause.action, self.person) if name in _RECIPIENT_INPUTS else None
+        )
         return self._recipient_field(addressee, schema) if addressee is not None else None
 
     def _new_input(
@@ -1852,7 +1872,8 @@ _GENERIC_VERBS = _WEAK_VERBS | frozenset(
 #: A step that only takes in what the request is about ("read the support message",
 #: "take the customer's review"): that text is the run's input, no tool's work.
 _READS_THE_REQUEST = re.compile(
-    r"^\W*(?P<verb>read|take|receive|get|grab|go\s+through)\s+(?:(?:the|this|that|a|an|"
+    r"^\W*(?P<verb>read|take|receive|get|grab|go\s+through|look\s+at|open\s+up)\s+"
+    r"(?:(?:the|this|that|a|an|"
     r"their|its|our|your)\s+)?(?:[\w'-]+\s+)?(?:message|text|review|email|request|note|"
     r"comment|feedback|complaint|enquiry|inquiry|order|ticket|submission|form|application)s?\W*$",
     re.IGNORECASE,
@@ -2045,6 +2066,28 @@ def _output_values(schema: dict[str, Any]) -> set[str]:
         enum = unwrap_nullable(field_schema).get("enum") if isinstance(field_schema, dict) else None
         values |= {str(v).lower() for v in enum or ()}
     return values
+
+
+#: Leading verbs of tools that send a message to the address they are given.
+_SENDING_VERBS = frozenset({"send", "email", "mail", "notify", "message"})
+
+
+def recipient_input_name(spec: ToolSpec) -> str | None:
+    """The input that takes the address a message goes to: `to` or `recipient`, or the
+    address a sending tool requires ("send a welcome email to the admin": its `email`)."""
+    properties = spec.input_properties()
+    name = next((n for n in _RECIPIENT_INPUTS if n in properties), None)
+    if name is not None or _tool_verb(spec.id) not in _SENDING_VERBS:
+        return name
+    return next(
+        (
+            n
+            for n in spec.required_inputs()
+            if unwrap_nullable(properties.get(n) or {}).get("format") == "email"
+            or split_identifier(n)[-1] == "email"
+        ),
+        None,
+    )
 
 
 def _other_recipient(spec: ToolSpec, planned: Clause | None, clause: Clause) -> bool:

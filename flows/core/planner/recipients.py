@@ -13,7 +13,9 @@ _ROLES = (
     "accounting|accountants?|sales|support|ops|operations|legal|hr|security|marketing|"
     "engineering|engineers?|developers?|devops|compliance|procurement|management|directors?|"
     "ceo|cfo|cto|coo|reviewers?|approvers?|moderators?|helpdesk|warehouse|logistics|"
-    "department|desk|on-call|leads?|heads?|agents?|founders?|executives?|me|us|myself|ourselves"
+    "department|desk|on-call|leads?|heads?|agents?|founders?|executives?|editors?|authors?|"
+    "writers?|reps?|representatives?|partners?|vendors?|suppliers?|analysts?|coordinators?|"
+    "assistants?|recruiters?|dispatchers?|couriers?|me|us|myself|ourselves"
 )
 #: Words that may qualify a role ("the support team", "the account manager").
 _QUALIFIED_ROLE = (
@@ -116,12 +118,28 @@ _SUBJECT_PATTERNS = (
 )
 
 
-def subject_addressee(action: str) -> Recipient | None:
+_PERSON_PRONOUN = re.compile(
+    rf"{_MESSAGE_VERB}\s+(?:them|him|her)\b|\bto\s+(?:them|him|her)\b", re.IGNORECASE
+)
+_SUBJECT_WORD = re.compile(rf"\b(?P<role>{_SUBJECTS})s?\b", re.IGNORECASE)
+
+
+def subject_named(text: str) -> str | None:
+    """The last of the people a flow works on that `text` names ("the customer's order")."""
+    found = [match.group("role").lower() for match in _SUBJECT_WORD.finditer(text)]
+    return found[-1] if found else None
+
+
+def subject_addressee(action: str, person: str | None = None) -> Recipient | None:
     """ "Email the customer" with no step that knows their address: the run input that
-    holds it, named after them."""
+    holds it, named after them. "Email them": the person the request last named
+    (`person`), else the customer."""
     for pattern in _SUBJECT_PATTERNS:
         match = pattern.search(action)
         if match is not None:
             who = match.group("role").lower()
             return Recipient(f"{who}_email", f"Email address of the {who}.")
+    if _PERSON_PRONOUN.search(action):
+        who = person or "customer"
+        return Recipient(f"{who}_email", f"Email address of the {who}.")
     return None
