@@ -189,3 +189,12 @@ def test_looking_at_the_message_takes_in_the_request(demo):
     flow = plan("Look at the user's message, analyze it and email them.", demo)
 
     assert tools(flow) == ["analyze_sentiment", "send_email"]
+
+
+def test_logging_a_ticket_opens_one_and_logging_elsewhere_is_still_refused(demo):
+    flow = plan("Classify the message and log a support ticket with the category.", demo)
+
+    assert tools(flow) == ["classify_ticket", "create_ticket"]
+    error = refusal("Classify the message and log the result to a spreadsheet.", demo)
+    assert error.code == "unmapped_step"
+    assert "log" in error.step.lower()

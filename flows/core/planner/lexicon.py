@@ -51,7 +51,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "classify classification categorize categorise category triage label sort topic",
         "priority urgency importance severity",
         "ticket issue case",
-        "create open add new raise file",
+        "create open add new raise file log",
         "url link page website web",
         "amount total sum price cost",
         "order purchase",

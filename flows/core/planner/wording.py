@@ -326,9 +326,7 @@ _QUESTIONS = (
         "feelings",
     ),
     (
-        re.compile(
-            rf"\bwhat\s+{_WHO}\s+(?:is|are|was|were)\s+(?:all\s+|really\s+)?about\b", re.I
-        ),
+        re.compile(rf"\bwhat\s+{_WHO}\s+(?:is|are|was|were)\s+(?:all\s+|really\s+)?about\b", re.I),
         "topic",
     ),
     (
@@ -823,7 +821,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "save or store something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:save|store|persist|export|archive|upload|backup|log|record)"
-            r"\b|\b(?:spreadsheet|google\s+sheets?|excel|crm|database)\b",
+            # "log a ticket" opens one: a ticket is not a record kept somewhere
+            r"\b(?!\s+(?:an?\s+|the\s+|their\s+)?(?:new\s+)?(?:[\w-]+\s+)?(?:ticket|case)s?\b)"
+            r"|\b(?:spreadsheet|google\s+sheets?|excel|crm|database)\b",
             re.IGNORECASE,
         ),
         frozenset(
