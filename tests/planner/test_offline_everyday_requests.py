@@ -198,3 +198,47 @@ def test_logging_a_ticket_opens_one_and_logging_elsewhere_is_still_refused(demo)
     error = refusal("Classify the message and log the result to a spreadsheet.", demo)
     assert error.code == "unmapped_step"
     assert "log" in error.step.lower()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase"),
+    [
+        ("Validate each email in the list and email me the invalid ones.", "the invalid ones"),
+        ("Remind all users who haven't paid.", "all users who haven't paid"),
+        ("Validate each email in the list and email me the ones that failed.", "the ones"),
+    ],
+)
+def test_a_step_on_only_some_of_the_items_is_refused(demo, prompt, phrase):
+    error = refusal(prompt, demo)
+
+    assert error.code == "unmapped_step"
+    assert error.details["reason"] == "filtered_loop"
+    assert error.details["phrase"] == phrase
+
+
+def test_a_step_that_says_one_leaves_the_loop_even_after_and(demo):
+    flow = plan("For each order, validate it and create one ticket with the results.", demo)
+
+    assert isinstance(node_of(flow, "validate_order"), MapNode)
+    assert isinstance(node_of(flow, "create_ticket"), ToolNode)
+
+
+def test_each_one_is_the_item_of_the_loop_already_running(demo):
+    flow = plan("For each order, validate it and create a ticket for each one.", demo)
+
+    ticket = node_of(flow, "create_ticket")
+    assert isinstance(ticket, MapNode)
+    assert ticket.items == "input.orders"
+    assert "ones" not in flow.input_schema["properties"]
+
+
+def test_every_ticket_that_comes_in_is_the_trigger_not_a_loop(demo):
+    flow = plan("Classify every ticket that comes in.", demo)
+
+    assert isinstance(node_of(flow, "classify_ticket"), ToolNode)
+
+
+def test_send_me_one_email_goes_to_me(demo):
+    flow = plan("For each review in the batch, analyze the sentiment and send me one email.", demo)
+
+    assert node_of(flow, "send_email").inputs["to"] == "input.my_email"

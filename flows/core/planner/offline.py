@@ -990,6 +990,7 @@ class FlowBuilder:
                 ranked = self.rank(asked)
                 closest = ranked[0][1].spec if ranked else None
                 raise _capability_error(clause, lacking, closest)
+            _check_no_subset(clause)
 
     def _lacking(self, text: str) -> MissingCapability | None:
         """What `text` asks for that no tool in the catalogue offers, if anything."""
@@ -2057,6 +2058,40 @@ _ADDRESS_INPUTS = ("to", "recipient", "email", "email_address")
 _QUALIFIED_EACH = re.compile(
     r"\b(?:each|every|all(?:\s+the)?)\s+(?P<value>[a-z]+)\s+(?:ones?|[a-z]+)\b", re.IGNORECASE
 )
+
+
+_NOT_AUX = (
+    r"(?:haven't|have\s+not|hasn't|has\s+not|didn't|did\s+not|don't|do\s+not|doesn't|"
+    r"does\s+not|aren't|are\s+not|isn't|is\s+not|weren't|wasn't|never|still\s+haven't|failed)"
+)
+#: "email me the invalid ones", "remind all users who haven't paid": only some of the
+#: items, which no step can pick out of a list.
+_SUBSET = re.compile(
+    r"\b(?:the|those|any)\s+(?:[a-z]+\s+)?ones\b(?!\s+(?:of|by)\b)|"
+    r"\bthe\s+ones\s+(?:that|which|who)\b|"
+    r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
+    r"(?:who|that|which|whose)\s+(?:are|is|were|was|have|has|had|did|still|"
+    rf"{_NOT_AUX})(?:\s+[a-z]+)?\b|"
+    rf"\b[a-z]+s\s+(?:who|that|which)\s+{_NOT_AUX}(?:\s+[a-z]+)?\b",
+    re.IGNORECASE,
+)
+
+
+def _check_no_subset(clause: Clause) -> None:
+    """A step on only some of the items is refused: a map runs on every item and no step
+    filters a list, so planning it over all of them would act on the wrong ones."""
+    match = _SUBSET.search(clause.action)
+    if match is None:
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not map {clause.label}: it asks to act only on some items "
+        f"({match.group(0).strip()!r}), and no step can pick items out of a list (a loop runs "
+        "on every item). Act on every item, or plan one item per run with a condition "
+        "('if the email is invalid, email me').",
+        step=clause.text,
+        details={"phrase": match.group(0).strip(), "reason": "filtered_loop"},
+    )
 
 
 def _output_values(schema: dict[str, Any]) -> set[str]:

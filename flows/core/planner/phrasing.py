@@ -537,7 +537,17 @@ class PromptReader:
                         open_check = None
                     negated = None
                     own_loop = for_each_phrase(part)
-                    if loop_leads and segment != first_segment and _ONCE_MARKERS.search(part):
+                    if (
+                        own_loop is not None
+                        and own_loop[0] in ("one", "ones")
+                        and ((loop_leads and loop is not None) or _looping(sentence_clauses))
+                    ):
+                        own_loop = None  # "a ticket for each one": the loop already running
+                    if (
+                        loop_leads
+                        and (segment != first_segment or sentence_clauses)
+                        and _ONCE_MARKERS.search(_EACH_ONE.sub(" ", part))
+                    ):
                         loop_leads = False
                     if own_loop is not None or (loop_leads and loop is not None):
                         noun, container, _ = own_loop or loop  # type: ignore[misc]
@@ -784,6 +794,10 @@ _SEQUENCE_START = re.compile(r"(?:then|after\s+that|finally|next)\b", re.IGNOREC
 _STEP_PREFIX = re.compile(r"^\s*step\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
 
 
+def _looping(clauses: list[Clause]) -> bool:
+    return bool(clauses) and clauses[-1].for_each is not None
+
+
 def _list_follows(lines: list[str], index: int) -> bool:
     for line in lines[index + 1 :]:
         if line.strip():
@@ -946,6 +960,8 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
         rest = text[match.end("second") :]
     if re.match(r"\s+(?:is|are|was|were|has|have|gets?|must|should)\b", rest, re.IGNORECASE):
         return None  # "ensure every item is in stock": all of them, not one at a time
+    if _ARRIVES.match(rest):
+        return None  # "every ticket that comes in": the trigger, one a run
     if match.group("first").lower() in ("incoming", "new", "arriving") and not _FROM_A_LIST.search(
         rest
     ):
@@ -955,6 +971,13 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     return first, container, match.start()
 
 
+#: "each one" / "every one of them" is a loop's item, not a step that runs once.
+_EACH_ONE = re.compile(r"\b(?:each|every|that|this|which)\s+one\b", re.IGNORECASE)
+_ARRIVES = re.compile(
+    r"^\s+(?:that|which|who)\s+(?:comes?\s+in|arrives?|gets?\s+(?:submitted|created|opened|"
+    r"placed|filed)|is\s+(?:submitted|created|opened|placed|filed|received)|we\s+(?:get|receive))\b",
+    re.IGNORECASE,
+)
 _FROM_A_LIST = re.compile(
     r"^\W*(?:\w+\s+)?(?:in|from|on|of)\s+(?:the|this|a|our|that)\s+(?:\w+\s+)?(?:list|batch|"
     r"file|csv|sheet|spreadsheet|queue|table|export)\b",

@@ -27,7 +27,7 @@ _QUALIFIED_ROLE = (
 _AFTER = (
     r"(?=\s*(?:$|[,.;:!?)]|\b(?:about|with|by|of|that|when|if|and|so|via|on|in|at|to|before|"
     r"after|once|unless|for|whenever|regarding|"
-    r"saying|telling|asking|know|a|an|the|it|this|that|them|their|its|our|his|her|"
+    r"saying|telling|asking|know|a|an|one|the|it|this|that|them|their|its|our|his|her|"
     r"immediately|right|now|too|as\s+well)\b))"
 )
 _MESSAGE_VERB = r"\b(?:e-?mail|mail|notify|alert|message|tell|inform|ping|warn|contact|let|send)"
