@@ -1,9 +1,59 @@
-"""The API's one pagination: `?limit=` and `?offset=`, with a ceiling on `limit`."""
+"""The API's one pagination: `?limit=` and `?offset=`, with a ceiling on `limit`.
 
+DRF's LimitOffsetPagination reads `?limit=abc` or `?offset=-3` as if they were not sent;
+here they are a 400 that names the parameter (`limit` must be a whole number from 1,
+`offset` one from 0), as the schema documents them.
+"""
+
+import re
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+
+_MAX_INT = 2**63 - 1
+_DIGITS = re.compile("[0-9]{1,100}")
 
 
 class Pagination(LimitOffsetPagination):
     #: Without a cap, a `?limit=` past Postgres' bigint reaches the database as a 500, and
     #: a large one loads a whole table into one response.
     max_limit = 1000
+
+    def get_limit(self, request: Request) -> int | None:
+        if self.limit_query_param not in request.query_params:
+            return self.default_limit
+        limit = _whole_number(request, self.limit_query_param, minimum=1)
+        return min(limit, self.max_limit) if self.max_limit else limit  # 10**30 too
+
+    def get_offset(self, request: Request) -> int:
+        if self.offset_query_param not in request.query_params:
+            return 0
+        offset = _whole_number(request, self.offset_query_param, minimum=0)
+        if offset > _MAX_INT:  # Postgres' OFFSET is a bigint
+            raise ValidationError({self.offset_query_param: [f"Must be at most {_MAX_INT}."]})
+        return offset
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = (
+                    f"Number of results to return per page (at most {self.max_limit}: "
+                    "a larger limit is read as that)."
+                )
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 0, "maximum": _MAX_INT}
+        return parameters
+
+
+def _whole_number(request: Request, name: str, *, minimum: int) -> int:
+    text = request.query_params[name]
+    value = int(text) if _DIGITS.fullmatch(text) else None
+    if value is None or value < minimum:
+        raise ValidationError(
+            {name: [f"Must be a whole number from {minimum}, not {text[:50]!r}."]}
+        )
+    return value

@@ -1,0 +1,54 @@
+"""Paging parameters are whole numbers, as the OpenAPI document says: `?limit=abc` or
+`?offset=-1` is a 400 naming the parameter (DRF read them as if they were not sent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.api.conftest import assert_error
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+
+
+@pytest.fixture
+def flow(api: APIClient, valid_ir: dict[str, Any]) -> dict[str, Any]:
+    response = api.post("/api/v1/flows/", {"name": "Mine", "ir": valid_ir}, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [("limit=abc", "limit"), ("limit=0", "limit"), ("limit=-5", "limit"),
+     ("limit=1.5", "limit"), ("offset=-1", "offset"), ("offset=null", "offset"),
+     (f"offset={10**30}", "offset")],
+)
+@pytest.mark.parametrize("path", ["/api/v1/flows/", "/api/v1/runs/", "/api/v1/tools/"])
+def test_paging_parameters_must_be_whole_numbers(
+    api: APIClient, path: str, query: str, param: str
+) -> None:
+    error = assert_error(api.get(f"{path}?{query}"), 400, "invalid")
+
+    assert list(error["details"]["fields"]) == [param]
+    assert error["message"].startswith(f"{param}: ")
+
+
+def test_a_large_limit_is_still_read_as_the_largest_page(
+    api: APIClient, flow: dict[str, Any]
+) -> None:
+    response = api.get(f"/api/v1/flows/?limit={10**30}&offset=0")
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [flow["id"]]
+
+
+def test_the_document_gives_the_paging_bounds(api: APIClient) -> None:
+    document = api.get("/api/schema/?format=json").json()
+    flows = document["paths"]["/api/v1/flows/"]["get"]["parameters"]
+    paging = {p["name"]: p["schema"] for p in flows if p["name"] in ("limit", "offset")}
+
+    assert paging["limit"]["minimum"] == 1
+    assert paging["offset"]["minimum"] == 0
