@@ -67,7 +67,7 @@ class RunListCreateApi(ThrottlePostMixin, RunsApiView):
         return paginator.get_paginated_response(RunOutput(page, many=True).data)
 
     @extend_schema(tags=["runs"], request=RunInput,
-                   responses={201: RunDetailOutput, **errors(400, 401, 403, 404)})
+                   responses={201: RunDetailOutput, **errors(400, 401, 403, 404, 429)})
     def post(self, request: Request) -> Response:
         """Create a run of a flow version you may use; it is enqueued once stored."""
         data = validated(RunInput, request.data)
@@ -133,7 +133,7 @@ class RunEventsApi(RunsApiView):
 class BatchCreateApi(ThrottlePostMixin, RunsApiView):
     post_throttles = (BatchThrottle,)
     @extend_schema(tags=["batches"], request=BatchInput,
-                   responses={201: BatchOutput, **errors(400, 401, 403, 404)})
+                   responses={201: BatchOutput, **errors(400, 401, 403, 404, 429)})
     def post(self, request: Request) -> Response:
         """Run a flow version once per input, at most `concurrency` at a time. Every input is
         checked first: one bad input refuses the whole batch (400 with its index)."""

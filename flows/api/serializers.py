@@ -104,7 +104,19 @@ class CredentialOutput(serializers.ModelSerializer):
                   "updated_at"]
 
 
+@extend_schema_field({"type": "string", "enum": list(FlowVersion.Source.values)},
+                     component_name="VersionSourceEnum")
+class VersionSourceField(serializers.ChoiceField):
+    """Where a version came from. Named, because the tools' `source` and the version input's
+    have other choices: left to drf-spectacular the name would be a hash (`Source995Enum`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=FlowVersion.Source.choices, read_only=True, **kwargs)
+
+
 class VersionSummary(serializers.ModelSerializer):
+    source = VersionSourceField()
+
     class Meta:
         model = FlowVersion
         fields = ["number", "is_valid", "source", "created_at"]
@@ -170,6 +182,7 @@ class VersionOutput(serializers.ModelSerializer):
     flow = serializers.IntegerField(source="flow_id")
     author = serializers.SerializerMethodField()
     parent = serializers.SerializerMethodField()
+    source = VersionSourceField()
     validation_errors = IssueSerializer(many=True)
 
     class Meta:

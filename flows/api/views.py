@@ -5,14 +5,16 @@ Every error is `{"error": {"code", "message", "details"}}` (flows.api.errors).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     inline_serializer,
@@ -55,12 +57,41 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         403: "Authenticated, but not allowed to do this.",
         404: "No such object, or not visible to you.",
         409: "Conflicts with the current state.",
+        429: "Too many requests of this kind: `Retry-After` says in how many seconds to retry.",
     }
     return {code: OpenApiResponse(ErrorSerializer, description=described[code]) for code in codes}
 
 
+class JsonAutoSchema(AutoSchema):
+    """Documents request bodies as JSON only. The form parsers the site also installs
+    cannot carry the API's JSON objects and lists (an IR, a run input, a mapping), so
+    advertising them promised requests that can only fail."""
+
+    def map_parsers(self) -> list[Any]:
+        return ["application/json"]
+
+    def _get_serializer_field_meta(self, field: Any, direction: str) -> dict[str, Any]:
+        """Also what a request may not leave empty: a string that may not be blank
+        (minLength 1), a list or object that may not be empty (minItems, minProperties 1).
+        Requests only: the same rules on an output would describe nothing."""
+        meta: dict[str, Any] = super()._get_serializer_field_meta(field, direction)
+        if direction != "request" or field.read_only:
+            return meta
+        if isinstance(field, serializers.CharField) and not field.allow_blank:
+            meta.setdefault("minLength", 1)
+        elif isinstance(field, serializers.ListField) and not field.allow_empty:
+            meta.setdefault("minItems", 1)
+        elif isinstance(field, serializers.DictField) and not field.allow_empty:
+            meta.setdefault("minProperties", 1)
+        return meta
+
+
 class ApiMixin:
-    """The project's error format even before it is set as the global handler."""
+    # The project's error format even before it is set as the global handler; request
+    # bodies documented as JSON. (A comment, not a docstring: drf-spectacular describes an
+    # operation with the first docstring of its view's classes, and this is no description.)
+
+    schema = JsonAutoSchema()
 
     def get_exception_handler(self) -> Any:
         return exception_handler
@@ -71,10 +102,82 @@ class ApiView(ApiMixin, APIView):
 
 
 def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
-    """The serializer's validated data; invalid input raises DRF's 400 (in the API's format)."""
+    """The serializer's validated data; invalid input raises DRF's 400 (in the API's format).
+
+    A JSON body must also give each field the JSON type the schema documents: DRF alone
+    would store `"name": 0` as "0" and read `"flow": "5"` or `"approved": "yes"` as 5 and
+    true. (Query strings and form fields are text, and stay DRF's to convert.)"""
     serializer = serializer_class(data=data, **kwargs)
+    if isinstance(data, dict) and not isinstance(data, QueryDict):
+        problems = json_type_errors(serializer.fields, data)
+        if problems:
+            raise serializers.ValidationError(problems)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def json_type_errors(fields: Mapping[str, serializers.Field], data: Mapping[str, Any]
+                     ) -> dict[str, list[str]]:
+    """{field: [message]} for each writable field whose JSON value has the wrong type."""
+    problems = {}
+    for name, field in fields.items():
+        if field.read_only or name not in data:
+            continue
+        message = _json_type_error(field, data[name])
+        if message is not None:
+            problems[name] = [message]
+    return problems
+
+
+def _json_type_error(field: serializers.Field, value: Any) -> str | None:
+    if value is None:
+        return None  # allow_null is the field's to check
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        if not isinstance(value, list):
+            return None  # the field's own "not a list" message
+        child = getattr(field, "child", None) or getattr(field, "child_relation", None)
+        for index, item in enumerate(value):
+            message = _json_type_error(child, item) if child is not None else None
+            if message is not None:
+                return f"Item {index}: {message}"
+        return None
+    expected = None
+    for cls in type(field).__mro__:
+        if cls in _JSON_TYPES:
+            expected = _JSON_TYPES[cls]
+            break
+    if expected is None:
+        return None
+    types, what = expected
+    if isinstance(value, types) and not (isinstance(value, bool) and bool not in types):
+        return None
+    return f"Must be {what}, not {_json_type_name(value)}."
+
+
+_JSON_TYPES: dict[type, tuple[tuple[type, ...], str]] = {
+    serializers.BooleanField: ((bool,), "true or false"),
+    serializers.IntegerField: ((int,), "an integer"),
+    serializers.FloatField: ((int, float), "a number"),
+    serializers.CharField: ((str,), "a string"),  # RegexField, too
+    serializers.SlugRelatedField: ((str,), "a string"),
+    serializers.ChoiceField: ((str,), "a string"),
+    serializers.UUIDField: ((str,), "a string"),
+    serializers.DateTimeField: ((str,), "a string"),
+}
+
+
+def _json_type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 # --- tools and categories ------------------------------------------------------------------
@@ -177,6 +280,7 @@ class JoinListCreateApi(ApiMixin, generics.ListAPIView):
 class JoinDetailApi(ApiView):
     @extend_schema(tags=["joins"], responses={200: JoinOutput, **errors(401, 404)})
     def get(self, request: Request, join_id: int) -> Response:
+        """One join: the two tools and its mapping."""
         return Response(JoinOutput(selectors.join_get(join_id=join_id)).data)
 
     @extend_schema(tags=["joins"], request=JoinInput(partial=True),
@@ -191,6 +295,7 @@ class JoinDetailApi(ApiView):
 
     @extend_schema(tags=["joins"], responses={204: None, **errors(401, 403, 404)})
     def delete(self, request: Request, join_id: int) -> Response:
+        """Delete a join."""
         join = selectors.join_get(join_id=join_id)
         selectors.require_perm(request.user, "tools_registry.delete_join", "delete joins")
         registry_services.join_delete(join)
@@ -242,6 +347,7 @@ class CredentialListCreateApi(ApiMixin, generics.ListAPIView):
 class CredentialDetailApi(ApiView):
     @extend_schema(tags=["credentials"], responses={200: CredentialOutput, **errors(401, 403, 404)})
     def get(self, request: Request, credential_id: int) -> Response:
+        """One credential's name and metadata (never its secret)."""
         selectors.require_perm(request.user, "tools_registry.view_credential", "see credentials")
         return Response(CredentialOutput(
             selectors.credential_get(credential_id=credential_id)).data)
@@ -259,6 +365,7 @@ class CredentialDetailApi(ApiView):
 
     @extend_schema(tags=["credentials"], responses={204: None, **errors(401, 403, 404)})
     def delete(self, request: Request, credential_id: int) -> Response:
+        """Delete a credential."""
         selectors.require_perm(request.user, "tools_registry.delete_credential",
                                "delete credentials")
         selectors.credential_get(credential_id=credential_id).delete()
@@ -354,6 +461,7 @@ class FlowListCreateApi(ApiMixin, generics.ListAPIView):
 class FlowDetailApi(ApiView):
     @extend_schema(tags=["flows"], responses={200: FlowOutput, **errors(401, 404)})
     def get(self, request: Request, flow_id: int) -> Response:
+        """A flow you own or that is shared with your groups (staff: any flow)."""
         flow = selectors.flow_get(user=request.user, flow_id=flow_id)
         return Response(FlowOutput(flow, context={"user": request.user}).data)
 
@@ -421,6 +529,7 @@ class FlowVersionListCreateApi(ApiMixin, generics.ListAPIView):
 class FlowVersionDetailApi(ApiView):
     @extend_schema(tags=["flows"], responses={200: VersionDetailOutput, **errors(401, 404)})
     def get(self, request: Request, flow_id: int, number: int) -> Response:
+        """One version of a flow, with its IR."""
         flow = selectors.flow_get(user=request.user, flow_id=flow_id)
         version = selectors.flow_version_get(flow=flow, number=number)
         return Response(VersionDetailOutput(version).data)
@@ -428,14 +537,13 @@ class FlowVersionDetailApi(ApiView):
 
 class FlowVersionDiffApi(ApiView):
     class Query(serializers.Serializer):
-        other = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+        other = serializers.IntegerField(
+            min_value=1, max_value=2_147_483_647,
+            help_text="The number of the version to compare with.",
+        )
 
-    @extend_schema(
-        tags=["flows"],
-        parameters=[OpenApiParameter("other", OpenApiTypes.INT, required=True,
-                                     description="The number of the version to compare with.")],
-        responses={200: VersionDiffOutput, **errors(400, 401, 404)},
-    )
+    @extend_schema(tags=["flows"], parameters=[Query],
+                   responses={200: VersionDiffOutput, **errors(400, 401, 404)})
     def get(self, request: Request, flow_id: int, number: int) -> Response:
         """What changed from version `number` to version `other`: nodes, edges, flow fields."""
         flow = selectors.flow_get(user=request.user, flow_id=flow_id)
@@ -506,7 +614,7 @@ class PlanListCreateApi(ThrottlePostMixin, ApiMixin, generics.ListAPIView):
 
     @extend_schema(tags=["planning"], request=PlanInput,
                    responses={201: PlanRequestOutput, 202: PlanRequestOutput,
-                              **errors(400, 401, 403, 404)})
+                              **errors(400, 401, 403, 404, 429)})
     def post(self, request: Request) -> Response:
         """Plan a workflow from a prompt. The request is recorded and planned at once; the
         answer (201) has its status (succeeded or failed), events, attempts, tokens and
@@ -552,7 +660,7 @@ class RefineInput(serializers.Serializer):
 class RefineApi(ThrottlePostMixin, ApiView):
     post_throttles = (PlanThrottle,)
     @extend_schema(tags=["planning"], request=RefineInput,
-                   responses={200: RefineOutput, **errors(400, 401)})
+                   responses={200: RefineOutput, **errors(400, 401, 429)})
     def post(self, request: Request) -> Response:
         """Refine an IR by instruction: the edit operations, the refined IR and its diff,
         for the editor to preview. Nothing is saved; accepting it is a new version."""

@@ -88,11 +88,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The project's error format even before it is set as the global handler. */
+        /** @description One credential's name and metadata (never its secret). */
         get: operations["v1_credentials_retrieve"];
         put?: never;
         post?: never;
-        /** @description The project's error format even before it is set as the global handler. */
+        /** @description Delete a credential. */
         delete: operations["v1_credentials_destroy"];
         options?: never;
         head?: never;
@@ -125,7 +125,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The project's error format even before it is set as the global handler. */
+        /** @description A flow you own or that is shared with your groups (staff: any flow). */
         get: operations["v1_flows_retrieve"];
         put?: never;
         post?: never;
@@ -166,7 +166,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The project's error format even before it is set as the global handler. */
+        /** @description One version of a flow, with its IR. */
         get: operations["v1_flows_versions_retrieve"];
         put?: never;
         post?: never;
@@ -235,11 +235,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The project's error format even before it is set as the global handler. */
+        /** @description One join: the two tools and its mapping. */
         get: operations["v1_joins_retrieve"];
         put?: never;
         post?: never;
-        /** @description The project's error format even before it is set as the global handler. */
+        /** @description Delete a join. */
         delete: operations["v1_joins_destroy"];
         options?: never;
         head?: never;
@@ -1142,13 +1142,6 @@ export interface components {
         };
         /** @enum {string} */
         RunStatusEnum: "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";
-        /**
-         * @description * `planner` - Planner
-         *     * `editor` - Editor
-         *     * `api` - Api
-         * @enum {string}
-         */
-        Source995Enum: "planner" | "editor" | "api";
         /** @description One step with what it shows its approver, its decisions and its place in the flow. */
         StepDetailOutput: {
             /** Format: uuid */
@@ -1290,7 +1283,7 @@ export interface components {
             number: number;
             readonly author: string;
             readonly parent: number | null;
-            source?: components["schemas"]["Source995Enum"];
+            readonly source: components["schemas"]["VersionSourceEnum"];
             is_valid?: boolean;
             validation_errors: components["schemas"]["Issue"][];
             /** Format: date-time */
@@ -1341,16 +1334,18 @@ export interface components {
             number: number;
             readonly author: string;
             readonly parent: number | null;
-            source?: components["schemas"]["Source995Enum"];
+            readonly source: components["schemas"]["VersionSourceEnum"];
             is_valid?: boolean;
             validation_errors: components["schemas"]["Issue"][];
             /** Format: date-time */
             readonly created_at: string;
         };
+        /** @enum {string} */
+        VersionSourceEnum: "planner" | "editor" | "api";
         VersionSummary: {
             number: number;
             is_valid?: boolean;
-            source?: components["schemas"]["Source995Enum"];
+            readonly source: components["schemas"]["VersionSourceEnum"];
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -1462,8 +1457,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DecisionInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["DecisionInput"];
-                "multipart/form-data": components["schemas"]["DecisionInput"];
             };
         };
         responses: {
@@ -1516,7 +1509,7 @@ export interface operations {
     v1_categories_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
@@ -1549,7 +1542,7 @@ export interface operations {
     v1_credentials_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
@@ -1598,8 +1591,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CredentialInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["CredentialInput"];
-                "multipart/form-data": components["schemas"]["CredentialInput"];
             };
         };
         responses: {
@@ -1747,8 +1738,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedCredentialInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedCredentialInput"];
-                "multipart/form-data": components["schemas"]["PatchedCredentialInput"];
             };
         };
         responses: {
@@ -1801,7 +1790,7 @@ export interface operations {
     v1_flows_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
@@ -1854,8 +1843,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["FlowCreateInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["FlowCreateInput"];
-                "multipart/form-data": components["schemas"]["FlowCreateInput"];
             };
         };
         responses: {
@@ -1994,8 +1981,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedFlowInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedFlowInput"];
-                "multipart/form-data": components["schemas"]["PatchedFlowInput"];
             };
         };
         responses: {
@@ -2048,7 +2033,7 @@ export interface operations {
     v1_flows_versions_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
@@ -2101,8 +2086,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["VersionInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["VersionInput"];
-                "multipart/form-data": components["schemas"]["VersionInput"];
             };
         };
         responses: {
@@ -2279,7 +2262,7 @@ export interface operations {
             query?: {
                 enabled?: boolean;
                 from_tool?: string;
-                /** @description Number of results to return per page. */
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
@@ -2329,8 +2312,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["JoinInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["JoinInput"];
-                "multipart/form-data": components["schemas"]["JoinInput"];
             };
         };
         responses: {
@@ -2469,8 +2450,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedJoinInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedJoinInput"];
-                "multipart/form-data": components["schemas"]["PatchedJoinInput"];
             };
         };
         responses: {
@@ -2523,7 +2502,7 @@ export interface operations {
     v1_plan_list: {
         parameters: {
             query?: {
-                /** @description Number of results to return per page. */
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
@@ -2563,8 +2542,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PlanInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["PlanInput"];
-                "multipart/form-data": components["schemas"]["PlanInput"];
             };
         };
         responses: {
@@ -2613,6 +2590,15 @@ export interface operations {
             };
             /** @description No such object, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2671,8 +2657,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RefineInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["RefineInput"];
-                "multipart/form-data": components["schemas"]["RefineInput"];
             };
         };
         responses: {
@@ -2702,6 +2686,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_runs_list: {
@@ -2717,7 +2710,7 @@ export interface operations {
                 flow?: number;
                 /** @description Flow version id. */
                 flow_version?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
@@ -2775,8 +2768,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["RunInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["RunInput"];
-                "multipart/form-data": components["schemas"]["RunInput"];
             };
         };
         responses: {
@@ -2817,6 +2808,15 @@ export interface operations {
             };
             /** @description No such object, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2890,8 +2890,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DecisionInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["DecisionInput"];
-                "multipart/form-data": components["schemas"]["DecisionInput"];
             };
         };
         responses: {
@@ -3051,8 +3049,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["BatchInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["BatchInput"];
-                "multipart/form-data": components["schemas"]["BatchInput"];
             };
         };
         responses: {
@@ -3093,6 +3089,15 @@ export interface operations {
             };
             /** @description No such object, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3203,7 +3208,7 @@ export interface operations {
                  *     * `approval` - Approval form
                  */
                 kind?: "approval" | "http" | "llm" | "mcp" | "python";
-                /** @description Number of results to return per page. */
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
@@ -3299,8 +3304,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Input"];
-                "application/x-www-form-urlencoded": components["schemas"]["Input"];
-                "multipart/form-data": components["schemas"]["Input"];
             };
         };
         responses: {

@@ -1,0 +1,193 @@
+"""Requests are held to the OpenAPI document: a JSON body's values have the documented
+types, and the document says what a request may not leave empty, which bodies it reads
+and what a throttled request answers. Each case was accepted (or read as something else,
+or missing from the document) before."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from flows.models import Flow, PlanRequest, Run
+from tests.api.conftest import assert_error
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+
+
+@pytest.fixture
+def flow(api: APIClient, valid_ir: dict[str, Any]) -> dict[str, Any]:
+    response = api.post("/api/v1/flows/", {"name": "Mine", "ir": valid_ir}, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+# --- JSON types --------------------------------------------------------------------------
+
+
+def test_a_number_for_a_flow_name_is_refused_not_stored_as_text(api: APIClient) -> None:
+    error = assert_error(api.post("/api/v1/flows/", {"name": 0}, format="json"), 400, "invalid")
+
+    assert error["details"]["fields"] == {"name": ["Must be a string, not a number."]}
+    assert error["message"] == "name: Must be a string, not a number."
+    assert not Flow.objects.exists()
+
+
+def test_a_bad_rename_changes_nothing(api: APIClient, flow: dict[str, Any]) -> None:
+    url = f"/api/v1/flows/{flow['id']}/"
+
+    error = assert_error(api.patch(url, {"name": 12, "description": True}, format="json"), 400)
+
+    assert error["details"]["fields"] == {
+        "name": ["Must be a string, not a number."],
+        "description": ["Must be a string, not a boolean."],
+    }
+    assert Flow.objects.get(pk=flow["id"]).name == "Mine"
+
+
+def test_a_list_item_of_the_wrong_type_is_named_by_its_index(api: APIClient) -> None:
+    error = assert_error(
+        api.post("/api/v1/flows/", {"name": "x", "shared_with_groups": ["sales", 3]},
+                 format="json"),
+        400,
+    )
+
+    assert error["details"]["fields"] == {
+        "shared_with_groups": ["Item 1: Must be a string, not a number."]
+    }
+
+
+def test_a_number_for_a_prompt_is_refused_before_anything_is_planned(api: APIClient) -> None:
+    error = assert_error(
+        api.post("/api/v1/plan/", {"prompt": 0, "planner": "offline"}, format="json"), 400
+    )
+
+    assert error["details"]["fields"] == {"prompt": ["Must be a string, not a number."]}
+    assert not PlanRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"flow_version": "1"}, "flow_version", "Must be an integer, not a string."),
+        ({"flow_version": 1.5}, "flow_version", "Must be an integer, not a number."),
+        ({"flow_version": True}, "flow_version", "Must be an integer, not a boolean."),
+        ({"flow": "1", "version": 1}, "flow", "Must be an integer, not a string."),
+    ],
+)
+def test_a_run_request_names_its_version_with_integers(
+    api: APIClient, flow: dict[str, Any], body: dict[str, Any], field: str, message: str
+) -> None:
+    error = assert_error(api.post("/api/v1/runs/", {**body, "input": {}}, format="json"), 400)
+
+    assert error["details"]["fields"] == {field: [message]}
+    assert not Run.objects.exists()
+
+
+def test_a_batch_concurrency_given_as_text_is_refused(api: APIClient, flow: dict[str, Any]
+                                                      ) -> None:
+    body = {"flow": flow["id"], "inputs": [{}], "concurrency": "4"}
+
+    error = assert_error(api.post("/api/v1/runs/batch/", body, format="json"), 400)
+
+    assert error["details"]["fields"] == {"concurrency": ["Must be an integer, not a string."]}
+    assert not Run.objects.exists()
+
+
+def test_a_background_flag_given_as_text_is_refused(api: APIClient) -> None:
+    body = {"prompt": "check an email", "planner": "offline", "background": "yes"}
+
+    error = assert_error(api.post("/api/v1/plan/", body, format="json"), 400)
+
+    assert error["details"]["fields"] == {"background": ["Must be true or false, not a string."]}
+    assert not PlanRequest.objects.exists()
+
+
+def test_null_is_still_the_fields_own_to_refuse(api: APIClient) -> None:
+    error = assert_error(api.post("/api/v1/flows/", {"name": None}, format="json"), 400)
+
+    assert error["details"]["fields"] == {"name": ["This field may not be null."]}
+
+
+# --- the document ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def document(client_for: Callable[[User | None], APIClient]) -> dict[str, Any]:
+    response = APIClient().get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_request_bodies_are_documented_as_json_only(document: dict[str, Any]) -> None:
+    media_types = {
+        media_type
+        for path in document["paths"].values()
+        for operation in path.values()
+        for media_type in operation.get("requestBody", {}).get("content", {})
+    }
+
+    assert media_types == {"application/json"}
+
+
+def test_the_document_says_what_a_request_may_not_leave_empty(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+
+    assert schemas["FlowCreateInput"]["properties"]["name"]["minLength"] == 1
+    assert schemas["PlanInput"]["properties"]["prompt"]["minLength"] == 1
+    assert schemas["PlanInput"]["properties"]["tools"]["items"]["minLength"] == 1
+    assert schemas["JoinInput"]["properties"]["mapping"]["minProperties"] == 1
+    assert schemas["BatchInput"]["properties"]["inputs"]["minItems"] == 1
+    # Outputs are left alone: a blank string there is a value, not a mistake.
+    assert "minLength" not in schemas["FlowOutput"]["properties"]["name"]
+
+
+def test_the_document_gives_the_bounds_the_api_checks(document: dict[str, Any]) -> None:
+    diff = document["paths"]["/api/v1/flows/{flow_id}/versions/{number}/diff/"]["get"]
+    other = next(p for p in diff["parameters"] if p["name"] == "other")
+
+    assert other["required"] is True
+    assert other["schema"]["minimum"] == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [("/api/v1/plan/", "post"), ("/api/v1/refine/", "post"), ("/api/v1/runs/", "post"),
+     ("/api/v1/runs/batch/", "post")],
+)
+def test_throttled_operations_document_their_429(
+    document: dict[str, Any], path: str, method: str
+) -> None:
+    responses = document["paths"][path][method]["responses"]
+
+    assert "429" in responses
+    assert responses["429"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+
+
+def test_every_operation_is_described_by_its_own_docstring(document: dict[str, Any]) -> None:
+    """The views' shared base class once described eight operations as 'The project's error
+    format even before it is set as the global handler'."""
+    descriptions = {
+        f"{method.upper()} {path}": operation.get("description", "")
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+
+    assert all(descriptions.values()), [name for name, text in descriptions.items() if not text]
+    assert not [name for name, text in descriptions.items() if "error format" in text]
+
+
+def test_enum_components_have_names_not_hashes(document: dict[str, Any]) -> None:
+    """Three `source` fields with different choices once made `Source995Enum`."""
+    names = list(document["components"]["schemas"])
+
+    assert document["components"]["schemas"]["VersionSourceEnum"]["enum"] == [
+        "planner", "editor", "api"
+    ]
+    assert not [name for name in names if re.search(r"[0-9]Enum$", name)]
