@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
+from django import forms
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -183,11 +184,34 @@ def _json_type_name(value: Any) -> str:
 # --- tools and categories ------------------------------------------------------------------
 
 
+class _TrueOrFalseField(forms.NullBooleanField):
+    """true, false (or 1, 0, True, False); anything else is an error, where Django's field
+    (through its select widget) reads `?enabled=banana` as no filter at all."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise forms.ValidationError("Must be true or false.", code="invalid")
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    field_class = _TrueOrFalseField
+
+
 class ToolFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(field_name="category__slug", help_text="Category slug.")
     kind = django_filters.ChoiceFilter(choices=Tool.Kind.choices)
     source = django_filters.ChoiceFilter(choices=Tool.Source.choices)
-    enabled = django_filters.BooleanFilter()
+    enabled = TrueOrFalseFilter()
     search = django_filters.CharFilter(
         method="filter_search", help_text="Words found in the id, name or description."
     )
@@ -236,7 +260,7 @@ class CategoryListApi(ApiMixin, generics.ListAPIView):
 class JoinFilter(django_filters.FilterSet):
     from_tool = django_filters.CharFilter(field_name="from_tool_id")
     to_tool = django_filters.CharFilter(field_name="to_tool_id")
-    enabled = django_filters.BooleanFilter()
+    enabled = TrueOrFalseFilter()
 
     class Meta:
         model = Join
