@@ -242,3 +242,34 @@ def test_send_me_one_email_goes_to_me(demo):
     flow = plan("For each review in the batch, analyze the sentiment and send me one email.", demo)
 
     assert node_of(flow, "send_email").inputs["to"] == "input.my_email"
+
+
+def test_a_detail_after_a_trailing_condition_belongs_to_the_step(demo):
+    flow = plan(
+        "Charge the card. Email support@acme.io if the payment fails, with the decline "
+        "reason in the body.",
+        demo,
+    )
+
+    (branch,) = branches(flow)
+    assert branch.condition == "!process_payment.approved"
+    assert node_of(flow, "send_email").inputs["body"] == "process_payment.reason"
+    # without a payment step, nothing decides it: refused, not checked by another tool
+    error = refusal("Email support@acme.io if the payment fails, with the reason.", demo)
+    assert error.code == "unmapped_condition"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "body"),
+    [
+        (
+            "Create the shipment and email the customer the tracking number.",
+            "create_shipment.tracking_number",
+        ),
+        ("Look up the customer and email them their plan.", "lookup_user.user.plan"),
+    ],
+)
+def test_what_a_message_is_told_to_say_is_its_body(demo, prompt, body):
+    flow = plan(prompt, demo)
+
+    assert node_of(flow, "send_email").inputs["body"] == body

@@ -727,10 +727,15 @@ class PromptReader:
             clause.action = parts[1].strip() if len(parts) > 1 else ""
         elif trailing and not self.starts_with_verb(trailing.group("condition")):
             word = trailing.group("word").lower()
-            clause.condition = Condition(
-                trailing.group("condition").strip(), negate=word == "unless"
-            )
-            clause.action = trailing.group("action").strip()
+            condition_text, action = trailing.group("condition").strip(), trailing.group("action")
+            tail = _STEP_DETAIL.search(condition_text)
+            if tail is not None:
+                # "email X if the payment fails, with the reason in the body": the detail
+                # is the email's, not part of the condition
+                condition_text = condition_text[: tail.start()].strip()
+                action = f"{action.strip()} {tail.group('detail')}"
+            clause.condition = Condition(condition_text, negate=word == "unless")
+            clause.action = action.strip()
         if _APPROVAL.search(clause.action):
             who = remove_durations(text)
             groups, role = assignee_groups(who), assignee_role(who)
@@ -973,6 +978,10 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
 
 #: "each one" / "every one of them" is a loop's item, not a step that runs once.
 _EACH_ONE = re.compile(r"\b(?:each|every|that|this|which)\s+one\b", re.IGNORECASE)
+#: ", with the reason in the body" after a trailing condition: a detail of the step.
+_STEP_DETAIL = re.compile(
+    r",\s*(?P<detail>(?:with|including|using|attaching|containing|cc(?:ing)?)\b.*)$", re.I
+)
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:comes?\s+in|arrives?|gets?\s+(?:submitted|created|opened|"
     r"placed|filed)|is\s+(?:submitted|created|opened|placed|filed|received)|we\s+(?:get|receive))\b",

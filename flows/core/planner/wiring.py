@@ -242,4 +242,18 @@ def _named_target(
         and type_fit(schema, source.schema) >= 0.9
         and name_similarity(name, source.name) > 0
     ]
+    if not fitting:
+        # "email the customer their tracking number": what a message says is its body
+        fitting = [
+            name
+            for name, schema in properties.items()
+            if name in _MESSAGE_BODIES
+            and name not in taken
+            and "string" in schema_types(schema)
+            and schema_types(source.schema) == {"string"}
+        ]
     return max(fitting, key=lambda name: name_similarity(name, source.name), default=None)
+
+
+#: Inputs that hold what a message or a ticket says.
+_MESSAGE_BODIES = frozenset({"body", "message", "content"})
