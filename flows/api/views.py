@@ -135,7 +135,9 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
         return None  # allow_null is the field's to check
     if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
         if not isinstance(value, list):
-            return None  # the field's own "not a list" message
+            # DRF's ManyRelatedField iterates any iterable: {"sales": 1} named group "sales"
+            # and {} emptied the list.
+            return f"Must be a list, not {_json_type_name(value)}."
         child = getattr(field, "child", None) or getattr(field, "child_relation", None)
         for index, item in enumerate(value):
             message = _json_type_error(child, item) if child is not None else None
@@ -246,7 +248,7 @@ class ToolDetailApi(ApiView):
         return Response(ToolOutput(selectors.tool_get(tool_id=tool_id)).data)
 
 
-@extend_schema(tags=["tools"], responses={200: CategoryOutput(many=True), **errors(401)})
+@extend_schema(tags=["tools"], responses={200: CategoryOutput(many=True), **errors(400, 401)})
 class CategoryListApi(ApiMixin, generics.ListAPIView):
     """Tool categories."""
 
@@ -355,7 +357,7 @@ class CredentialListCreateApi(ApiMixin, generics.ListAPIView):
         return selectors.credential_list()
 
     @extend_schema(tags=["credentials"],
-                   responses={200: CredentialOutput(many=True), **errors(401, 403)})
+                   responses={200: CredentialOutput(many=True), **errors(400, 401, 403)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -530,7 +532,8 @@ class FlowVersionListCreateApi(ApiMixin, generics.ListAPIView):
         flow = selectors.flow_get(user=self.request.user, flow_id=self.kwargs["flow_id"])
         return selectors.flow_version_list(flow=flow)
 
-    @extend_schema(tags=["flows"], responses={200: VersionOutput(many=True), **errors(401, 404)})
+    @extend_schema(tags=["flows"],
+                   responses={200: VersionOutput(many=True), **errors(400, 401, 404)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The versions of a flow, newest first (without their IR; see the detail)."""
         return super().get(request, *args, **kwargs)
@@ -631,7 +634,8 @@ class PlanListCreateApi(ThrottlePostMixin, ApiMixin, generics.ListAPIView):
             return PlanRequest.objects.none()
         return selectors.plan_request_list(user=self.request.user)
 
-    @extend_schema(tags=["planning"], responses={200: PlanRequestOutput(many=True), **errors(401)})
+    @extend_schema(tags=["planning"],
+                   responses={200: PlanRequestOutput(many=True), **errors(400, 401)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Your plan requests, newest first."""
         return super().get(request, *args, **kwargs)

@@ -61,6 +61,23 @@ def test_a_list_item_of_the_wrong_type_is_named_by_its_index(api: APIClient) -> 
     }
 
 
+@pytest.mark.parametrize("groups", [{}, {"sales": 1}, "sales"])
+def test_groups_not_given_as_a_list_are_refused(
+    api: APIClient, flow: dict[str, Any], groups: Any
+) -> None:
+    """DRF's many-related field iterated any iterable: {} emptied the flow's groups and
+    {"sales": 1} shared it with "sales"."""
+    url = f"/api/v1/flows/{flow['id']}/"
+    assert api.patch(url, {"shared_with_groups": ["sales"]}, format="json").status_code == 200
+
+    error = assert_error(api.patch(url, {"shared_with_groups": groups}, format="json"), 400)
+
+    kind = "an object" if isinstance(groups, dict) else "a string"
+    assert error["details"]["fields"] == {"shared_with_groups": [f"Must be a list, not {kind}."]}
+    assert list(Flow.objects.get(pk=flow["id"]).shared_with_groups.values_list(
+        "name", flat=True)) == ["sales"]
+
+
 def test_a_number_for_a_prompt_is_refused_before_anything_is_planned(api: APIClient) -> None:
     error = assert_error(
         api.post("/api/v1/plan/", {"prompt": 0, "planner": "offline"}, format="json"), 400

@@ -52,3 +52,30 @@ def test_the_document_gives_the_paging_bounds(api: APIClient) -> None:
 
     assert paging["limit"]["minimum"] == 1
     assert paging["offset"]["minimum"] == 0
+
+
+def test_every_paged_operation_documents_its_400(api: APIClient) -> None:
+    """Categories, credentials, a flow's versions and plan requests answered a bad ?limit=
+    with a 400 their documents did not list."""
+    document = api.get("/api/schema/?format=json").json()
+    paged = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if any(p["name"] == "limit" for p in operation.get("parameters", []))
+    ]
+    undocumented = [
+        name for name in paged
+        if "400" not in document["paths"][name.split(" ", 1)[1]][name.split(" ")[0].lower()][
+            "responses"]
+    ]
+
+    assert len(paged) >= 8
+    assert undocumented == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/categories/", "/api/v1/plan/"])
+def test_a_bad_limit_on_a_short_list_is_a_400_too(api: APIClient, path: str) -> None:
+    error = assert_error(api.get(f"{path}?limit=0"), 400, "invalid")
+
+    assert list(error["details"]["fields"]) == ["limit"]

@@ -1528,6 +1528,15 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedCategoryOutputList"];
                 };
             };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
                 headers: {
@@ -1559,6 +1568,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCredentialOutputList"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -2054,6 +2072,15 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedVersionOutputList"];
                 };
             };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
                 headers: {
@@ -2519,6 +2546,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedPlanRequestOutputList"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
