@@ -273,3 +273,36 @@ def test_what_a_message_is_told_to_say_is_its_body(demo, prompt, body):
     flow = plan(prompt, demo)
 
     assert node_of(flow, "send_email").inputs["body"] == body
+
+
+def test_an_aside_in_a_condition_says_what_it_means(demo):
+    flow = plan(
+        "Get the web page, and if the request failed (status code 500 or higher), create a ticket.",
+        demo,
+    )
+
+    (branch,) = branches(flow)
+    assert branch.condition.startswith("fetch_url.status_code >= 500")
+
+
+def test_taking_in_the_incoming_support_email_is_the_request(demo):
+    flow = plan(
+        "Take the incoming support email, work out how the customer feels, and if they're "
+        "angry create an urgent ticket.",
+        demo,
+    )
+
+    assert tools(flow) == ["analyze_sentiment", "create_ticket"]
+
+
+def test_once_after_the_step_is_a_condition_or_the_trigger_not_an_approval(demo):
+    alone = plan("Send the customer a confirmation email once the payment is approved.", demo)
+    assert [node.type for node in alone.nodes] == ["tool"]
+
+    charged = plan(
+        "Charge the card and send the customer a confirmation email once the payment is approved.",
+        demo,
+    )
+    (branch,) = branches(charged)
+    assert node_of(charged, "send_email").id in branch.then
+    assert not [node for node in charged.nodes if node.type == "approval"]

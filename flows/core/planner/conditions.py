@@ -157,6 +157,13 @@ def resolve_condition(
     """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
     "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
     text = _IN_OUR_RECORDS.sub("found", text)
+    aside = _ASIDE.search(text)
+    if aside is not None:
+        # "if the request failed (status code 500 or higher)": the aside says what it means
+        spelled_out = resolve_condition(aside.group(1), sources, negate=negate)
+        if spelled_out is not None and spelled_out.new_input is None:
+            return spelled_out
+        text = _ASIDE.sub(" ", text)
     compound = _compound(text, sources)
     if compound is not None:
         expression = f"!({compound.expression})" if negate else compound.expression
@@ -164,6 +171,9 @@ def resolve_condition(
     if _unread_part(text, sources):
         return None  # "valid and in stock" with nothing to tell stock: not just "valid"
     return _resolve_one(text, sources, negate=negate)
+
+
+_ASIDE = re.compile(r"\(([^()]{3,80})\)")
 
 
 def _unread_part(text: str, sources: Sequence[Source]) -> bool:

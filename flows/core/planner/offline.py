@@ -1875,7 +1875,7 @@ _GENERIC_VERBS = _WEAK_VERBS | frozenset(
 _READS_THE_REQUEST = re.compile(
     r"^\W*(?P<verb>read|take|receive|get|grab|go\s+through|look\s+at|open\s+up)\s+"
     r"(?:(?:the|this|that|a|an|"
-    r"their|its|our|your)\s+)?(?:[\w'-]+\s+)?(?:message|text|review|email|request|note|"
+    r"their|its|our|your)\s+)?(?:[\w'-]+\s+){0,2}(?:message|text|review|email|request|note|"
     r"comment|feedback|complaint|enquiry|inquiry|order|ticket|submission|form|application)s?\W*$",
     re.IGNORECASE,
 )

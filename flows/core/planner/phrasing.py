@@ -71,7 +71,7 @@ _LEADING_CONDITION = re.compile(
 _TRIGGER_WORDS = frozenset({"when", "whenever", "once", "as soon as"})
 _TRAILING_CONDITION = re.compile(
     r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
-    r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming)\s+"
+    r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming|once|as\s+soon\s+as|whenever)\s+"
     r"(?P<condition>.+)$",
     re.IGNORECASE,
 )
@@ -725,7 +725,11 @@ class PromptReader:
             )
             clause.condition_only = len(parts) == 1
             clause.action = parts[1].strip() if len(parts) > 1 else ""
-        elif trailing and not self.starts_with_verb(trailing.group("condition")):
+        elif (
+            trailing
+            and not self.starts_with_verb(trailing.group("condition"))
+            and not _approved_by_someone(trailing.group("word"), trailing.group("condition"))
+        ):
             word = trailing.group("word").lower()
             condition_text, action = trailing.group("condition").strip(), trailing.group("action")
             tail = _STEP_DETAIL.search(condition_text)
@@ -734,7 +738,9 @@ class PromptReader:
                 # is the email's, not part of the condition
                 condition_text = condition_text[: tail.start()].strip()
                 action = f"{action.strip()} {tail.group('detail')}"
-            clause.condition = Condition(condition_text, negate=word == "unless")
+            clause.condition = Condition(
+                condition_text, negate=word == "unless", optional=word in _TRIGGER_WORDS
+            )
             clause.action = action.strip()
         if _APPROVAL.search(clause.action):
             who = remove_durations(text)
@@ -797,6 +803,14 @@ _ITEM_RESULT = re.compile(
 )
 _SEQUENCE_START = re.compile(r"(?:then|after\s+that|finally|next)\b", re.IGNORECASE)
 _STEP_PREFIX = re.compile(r"^\s*step\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
+
+
+def _approved_by_someone(word: str, condition: str) -> bool:
+    """ "Ship it once the warehouse lead approves it": an approval to wait for, not a
+    condition ("once the payment is approved" names nobody: the payment's outcome)."""
+    return word.lower() not in ("if", "only if", "unless") and bool(
+        _APPROVAL.search(condition) and assignee_role(condition)
+    )
 
 
 def _looping(clauses: list[Clause]) -> bool:
