@@ -1,0 +1,67 @@
+"""A decision's body has the documented JSON types: `"approved": "yes"` (or "false", or 1)
+was read by DRF as a boolean, so a typo approved (or rejected) a step. Now it is a 400
+naming the field, and the step is still waiting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from approvals.models import ApprovalStep, StepDecision
+from flows.models import Run
+from flows.runs import services
+from tests.approvals.conftest import approval_ir
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _start(user: Any, make_version: Any, inprocess: Any) -> Run:
+    version = make_version(approval_ir())
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "c"})
+    assert inprocess.execute(run.id) == "suspended"
+    return run
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"approved": "yes", "data": {"amount": 5}}, "approved",
+         "Must be true or false, not a string."),
+        ({"approved": "false"}, "approved", "Must be true or false, not a string."),
+        ({"approved": 1, "data": {"amount": 5}}, "approved",
+         "Must be true or false, not a number."),
+        ({"approved": True, "data": {"amount": 5}, "comment": 7}, "comment",
+         "Must be a string, not a number."),
+    ],
+)
+@pytest.mark.parametrize("where", ["approvals/{run}/ok/", "runs/{run}/approvals/ok/"])
+def test_a_decision_with_a_wrongly_typed_field_is_a_400_and_decides_nothing(
+    user, other_user, make_version, inprocess, client_for,
+    body: dict[str, Any], field: str, message: str, where: str,
+) -> None:
+    run = _start(user, make_version, inprocess)
+    path = "/api/v1/" + where.format(run=run.id)
+
+    response = client_for(other_user).post(path, body, format="json")
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert error["details"]["fields"] == {field: [message]}
+    assert error["message"] == f"{field}: {message}"
+    assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
+    assert not StepDecision.objects.exists()
+    assert Run.objects.get(pk=run.id).status == "suspended"
+
+
+def test_a_boolean_still_decides(user, other_user, make_version, inprocess, client_for) -> None:
+    run = _start(user, make_version, inprocess)
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/", {"approved": True, "data": {"amount": 5}},
+        format="json",
+    )
+
+    assert response.status_code == 202, response.content
+    assert ApprovalStep.objects.get(run=run, node_id="ok").status == "approved"
