@@ -306,3 +306,22 @@ def test_once_after_the_step_is_a_condition_or_the_trigger_not_an_approval(demo)
     (branch,) = branches(charged)
     assert node_of(charged, "send_email").id in branch.then
     assert not [node for node in charged.nodes if node.type == "approval"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "items"),
+    [
+        (
+            "For each url in the input list, fetch the page with a 20 second timeout.",
+            "fetch_url",
+            "input.urls",
+        ),
+        ("Validate all the orders in the batch.", "validate_order", "input.orders"),
+    ],
+)
+def test_a_loop_over_a_named_list_is_one_map(demo, prompt, tool, items):
+    flow = plan(prompt, demo)
+
+    assert tools(flow) == [tool]
+    assert isinstance(flow.nodes[0], MapNode)
+    assert flow.nodes[0].items == items

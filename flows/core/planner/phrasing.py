@@ -198,6 +198,10 @@ _BOTH_INSIDE = re.compile(r"(?P<lead>(?:,|\bthen)\s+)both\s+(?=\w+\s.+\band\b)",
 _GIVEN = re.compile(r"^\s*(?:given|with|using|from|for)\s+(?:a|an|the)\s+[^,]{1,40},\s*", re.I)
 _FOR_EACH = re.compile(
     r"\b(?:for\s+(?:each|every|all)|(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
+    # "validate all the orders in the batch": every one of a list the request names
+    r"all\s+(?:of\s+)?(?:the|our|their|these|those)(?=\s+[a-z]+\s+(?:[a-z]+\s+)?(?:in|from|on|of)"
+    r"\s+(?:the|this|a|our|that)\s+(?:\w+\s+)?(?:list|batch|file|csv|sheet|spreadsheet|queue|"
+    r"table|export)\b)|"
     r"every|each(?!\s+(?:other|one\s+of)\b))\s+(?:one\s+of\s+(?:the|their|its|our|your|these|those)\s+|"
     r"of\s+(?:the|their|its|our|your|these|those|his|her)\s+)?"
     r"(?!(?:time|day|week|month|hour|minute|morning|night|year|case|way|step|other|"
@@ -208,7 +212,9 @@ _FOR_EACH = re.compile(
 )
 _CONTAINER = re.compile(
     r"^\s*(?:in|of|from|on|inside|within)\s+(?:the\s+|their\s+|its\s+|his\s+|her\s+|"
-    r"this\s+|that\s+)?(?P<container>[a-z_]+)",
+    r"this\s+|that\s+)?(?P<container>[a-z_]+)"
+    # "in the input list": the list word after the name goes with it
+    r"(?:\s+(?:list|batch|file|csv|array|sheet|spreadsheet|queue|table|export|set|payload)\b)?",
     re.IGNORECASE,
 )
 #: Words that qualify the noun after "each"/"every" rather than being it.
