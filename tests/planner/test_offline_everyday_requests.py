@@ -325,3 +325,17 @@ def test_a_loop_over_a_named_list_is_one_map(demo, prompt, tool, items):
     assert tools(flow) == [tool]
     assert isinstance(flow.nodes[0], MapNode)
     assert flow.nodes[0].items == items
+
+
+def test_a_condition_only_a_step_in_the_arm_can_decide_nests_in_it(demo):
+    flow = plan(
+        "Validate the email. If valid, look up the user. If they don't exist, send the "
+        "welcome email.",
+        demo,
+    )
+
+    outer, inner = branches(flow)
+    assert outer.condition == "validate_email.valid"
+    assert inner.id in outer.then
+    assert inner.condition == "!lookup_user.found"
+    assert node_of(flow, "send_welcome_email").id in inner.then

@@ -433,7 +433,7 @@ class FlowBuilder:
         if self.group is not None and clause.parallel_group != self.group.id:
             self._end_group()
         if clause.condition_only:
-            if not self._nestable(clause):
+            if not self._stays_in_arm(clause):
                 self._close_all()
             assert clause.condition is not None
             self.pending = (clause.condition, clause)
@@ -453,14 +453,14 @@ class FlowBuilder:
             condition, condition_clause = self.pending
             self.pending = None
             if not clause.approval:
-                if not self._nestable(condition_clause):
+                if not self._stays_in_arm(condition_clause):
                     self._close_all()
                 self._open_branch(condition, condition_clause, clause, persistent=True)
                 condition = None
         elif clause.condition is not None:
             condition = clause.condition
             if not clause.approval:
-                if not self._nestable(clause):
+                if not self._stays_in_arm(clause):
                     self._close_all()
                 self._open_branch(condition, clause, clause, persistent=False)
                 condition = None
@@ -583,6 +583,29 @@ class FlowBuilder:
             and not clause.otherwise
             and not self._contradicts_arm(clause)
         )
+
+    def _stays_in_arm(self, clause: Clause) -> bool:
+        """Whether a condition opens its branch inside the current arm: nested in the same
+        sentence, or one that only a step of the arm can decide ("If valid, look up the user.
+        If they don't exist, ..."): beside the branch it could not be read."""
+        if self._nestable(clause):
+            return True
+        if (
+            self.scope is None
+            or not self.scope.persistent
+            or clause.otherwise
+            or clause.condition is None
+        ):
+            return False
+        text, negate = clause.condition.text, clause.condition.negate
+        if resolve_condition(text, self._sources(for_condition=True), negate=negate) is None:
+            return False
+        scope, self.scope = self.scope, None
+        try:
+            outside = self._sources(for_condition=True)
+        finally:
+            self.scope = scope
+        return resolve_condition(text, outside, negate=negate) is None
 
     def _contradicts_arm(self, clause: Clause) -> bool:
         """ "If it's negative, open a ticket, if it's positive, send a thank-you": a
