@@ -237,6 +237,16 @@ class VersionRefInput(serializers.Serializer):
         required=False, min_value=1, max_value=2_147_483_647,
         help_text="With `flow`: the version number to run; default the latest.")
 
+    #: What `validate` checks, in the OpenAPI document: flow_version alone, or flow (with
+    #: or without version).
+    schema_constraints = {
+        "oneOf": [
+            {"required": ["flow_version"],
+             "not": {"anyOf": [{"required": ["flow"]}, {"required": ["version"]}]}},
+            {"required": ["flow"], "not": {"required": ["flow_version"]}},
+        ],
+    }
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("flow_version" in attrs) == ("flow" in attrs):
             raise serializers.ValidationError({"flow_version": [

@@ -71,6 +71,15 @@ class JsonAutoSchema(AutoSchema):
     def map_parsers(self) -> list[Any]:
         return ["application/json"]
 
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        """Plus a request serializer's `schema_constraints`: rules across its fields that
+        its `validate` checks (which of two fields to give), so the document says them."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        constraints = getattr(serializer, "schema_constraints", None)
+        if constraints and direction == "request":
+            schema.update(constraints)
+        return schema
+
     def _get_serializer_field_meta(self, field: Any, direction: str) -> dict[str, Any]:
         """Also what a request may not leave empty: a string that may not be blank
         (minLength 1), a list or object that may not be empty (minItems, minProperties 1).

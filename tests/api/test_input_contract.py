@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
@@ -208,3 +209,32 @@ def test_enum_components_have_names_not_hashes(document: dict[str, Any]) -> None
         "planner", "editor", "api"
     ]
     assert not [name for name in names if re.search(r"[0-9]Enum$", name)]
+
+
+@pytest.mark.parametrize(
+    ("ref", "allowed"),
+    [({"flow_version": 1}, True), ({"flow": 1}, True), ({"flow": 1, "version": 1}, True),
+     ({"flow_version": 1, "flow": 1}, False), ({"flow_version": 1, "version": 1}, False),
+     ({"version": 1}, False), ({}, False)],
+)
+@pytest.mark.parametrize(("component", "path", "extra"),
+                         [("RunInput", "/api/v1/runs/", {"input": {}}),
+                          ("BatchInput", "/api/v1/runs/batch/", {"inputs": [{}]})])
+def test_the_document_says_which_version_reference_a_run_takes(
+    api: APIClient, document: dict[str, Any], ref: dict[str, Any], allowed: bool,
+    component: str, path: str, extra: dict[str, Any],
+) -> None:
+    """flow_version, or flow (and optionally version): the document allowed both at once,
+    which the API refuses."""
+    schema = {**document["components"]["schemas"][component], "components": document[
+        "components"]}
+    documented = jsonschema.Draft4Validator(schema).is_valid({**ref, **extra})
+
+    response = api.post(path, {**ref, **extra}, format="json")
+
+    assert documented is allowed
+    if allowed:  # the reference is read (there is no such flow or version here)
+        assert_error(response, 404)
+    else:
+        error = assert_error(response, 400, "invalid")
+        assert set(error["details"]["fields"]) <= {"flow_version", "version"}

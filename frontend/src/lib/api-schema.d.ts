@@ -553,7 +553,7 @@ export interface components {
             }[];
             /** @default 4 */
             concurrency: number;
-        };
+        } & (unknown | unknown);
         BatchOutput: {
             /** Format: uuid */
             readonly id: string;
@@ -1107,7 +1107,7 @@ export interface components {
             input?: {
                 [key: string]: unknown;
             };
-        };
+        } & (unknown | unknown);
         RunOutput: {
             /** Format: uuid */
             readonly id: string;
