@@ -339,3 +339,32 @@ def test_a_condition_only_a_step_in_the_arm_can_decide_nests_in_it(demo):
     assert inner.id in outer.then
     assert inner.condition == "!lookup_user.found"
     assert node_of(flow, "send_welcome_email").id in inner.then
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        ("Summarize the text; if the summary is empty, email me.", 'summarize_text.summary == ""'),
+        (
+            "Validate the order; if the errors are empty, charge the card.",
+            "size(validate_order.errors) == 0",
+        ),
+    ],
+)
+def test_empty_is_a_test_of_the_field_it_names(demo, prompt, condition):
+    (branch,) = branches(plan(prompt, demo))
+
+    assert branch.condition == condition
+
+
+def test_for_some_ones_is_a_condition_and_a_question_is_asked_of_a_tool_that_tells(demo):
+    flow = plan(
+        "Figure out how urgent the ticket is; for urgent ones, get a manager to sign off, "
+        "then create the ticket.",
+        demo,
+    )
+
+    assert tools(flow) == ["classify_ticket", "create_ticket"]
+    approval = next(node for node in flow.nodes if node.type == "approval")
+    assert approval.when == 'classify_ticket.priority == "urgent"'
+    assert comes_before(flow, "classify_ticket", "create_ticket")

@@ -260,12 +260,22 @@ _HAS = re.compile(
 )
 
 
+_EMPTY = re.compile(
+    r"\b(?P<noun>[a-z_]+)\s+(?:is|are|was|were|comes?\s+back|came\s+back)\s+(?:not\s+)?"
+    r"(?:empty|blank)\b",
+    re.IGNORECASE,
+)
+
+
 def _presence(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
     """ "If it has a suggestion": a field that may be null is set; "if there are any
     errors": a list is not empty. The field is the one the noun names."""
-    match = _HAS.search(text)
+    match = _HAS.search(text) or _EMPTY.search(text)
     if match is None:
         return None
+    if match.re is _EMPTY:
+        # "if the summary is empty": the same test as "has no summary"
+        negated = not negated
     noun = stem(singular(match.group("noun").lower()))
     for source in sources:
         if stem(singular(split_identifier(source.name)[-1] if source.name else "")) != noun:
@@ -273,6 +283,8 @@ def _presence(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCo
         schema = source.schema if isinstance(source.schema, dict) else {}
         if "array" in schema_types(schema):
             expression = f"size({source.expression}) {'==' if negated else '>'} 0"
+        elif match.re is _EMPTY and schema_types(schema) == {"string"}:
+            expression = f'{source.expression} {"==" if negated else "!="} ""'
         elif _nullable(schema):
             expression = f"{source.expression} {'==' if negated else '!='} null"
         else:

@@ -1069,14 +1069,17 @@ class FlowBuilder:
         is the step's verb, less for each word of the tool's id the step does not mention.
         A verb that says little ("check the mood", "take payment") gives way to the words
         after it when those map to a tool on their own."""
-        text = question_as_noun(text)  # "how the customer feels": their feelings
+        asked = question_as_noun(text)  # "how the customer feels": their feelings
+        question, text = asked != text, asked
         # "the new user's email": the email, not the user, when that alone maps to a tool
         plain = _POSSESSOR.sub(" ", text)
+        ranked = []
         if plain != text and meaningful(plain):
             ranked = self._rank_step(plain)
-            if ranked and ranked[0][0] >= self.min_score:
-                return self._predicate_first(text, ranked)
-        return self._predicate_first(text, self._rank_step(text))
+        if not ranked or ranked[0][0] < self.min_score:
+            ranked = self._rank_step(text)
+        ranked = self._predicate_first(text, ranked)
+        return _learning_first(ranked) if question else ranked
 
     def _predicate_first(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -2047,6 +2050,17 @@ def _item_for(name: str, schema: dict[str, Any], items: Sequence[Source]) -> Mat
         if name_similarity(name, source.name) > 0 and type_fit(schema, source.schema) >= 0.9:
             return Match(source, 1.0)
     return None
+
+
+def _learning_first(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float, ScoredTool]]:
+    """A question ("work out how urgent the ticket is") asks to learn something: a tool that
+    changes something (not cacheable) ranks lower than one that only tells."""
+    rescored = [
+        (score if item.spec.config.cacheable else score * NOT_THE_VERB, item)
+        for score, item in ranked
+    ]
+    rescored.sort(key=lambda pair: -pair[0])
+    return rescored
 
 
 def _tool_verb(tool_id: str) -> str:

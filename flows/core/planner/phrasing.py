@@ -140,6 +140,9 @@ _LOOP_VERBS = re.compile(
     r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
     re.IGNORECASE,
 )
+_FOR_ONES = re.compile(
+    r"^\s*(?:and\s+)?for\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones\s*,\s*", re.IGNORECASE
+)
 #: "..., so someone can respond": why, not a step.
 _PURPOSE = re.compile(
     r",?\s+(?:so\s+(?:that\s+)?|in\s+order\s+(?:that|for)\s+)(?:someone|somebody|we|they|he|she|"
@@ -453,6 +456,8 @@ class PromptReader:
             # what was just done, after it (not a gate in front of it).
             sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)
             sentence = _PURPOSE.sub("", sentence)
+            # "for urgent ones, get approval": the one a run is about, when it is urgent
+            sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
@@ -1089,18 +1094,19 @@ def strip_approval_phrase(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    # "get a manager to sign off", "have finance approve it": before "sign off" alone goes
     cleaned = re.sub(
-        r"\b(?:get|ask\s+for|request|require|requires|needs?|obtain|wait\s+for|with|after|"
-        r"pending)?\s*(?:an?\s+|the\s+)?(?:\w+(?:'s)?\s+)?"
-        r"(?:approval|sign[- ]?off|authori[sz]ation)"
-        r"(?:\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?)?",
+        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?\s+(?:to\s+)?"
+        r"(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
         " ",
         cleaned,
         flags=re.IGNORECASE,
     )
     cleaned = re.sub(
-        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?\s+to\s+"
-        r"(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
+        r"\b(?:get|ask\s+for|request|require|requires|needs?|obtain|wait\s+for|with|after|"
+        r"pending)?\s*(?:an?\s+|the\s+)?(?:\w+(?:'s)?\s+)?"
+        r"(?:approval|sign[- ]?off|authori[sz]ation)"
+        r"(?:\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?)?",
         " ",
         cleaned,
         flags=re.IGNORECASE,
