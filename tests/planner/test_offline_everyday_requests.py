@@ -368,3 +368,43 @@ def test_for_some_ones_is_a_condition_and_a_question_is_asked_of_a_tool_that_tel
     approval = next(node for node in flow.nodes if node.type == "approval")
     assert approval.when == 'classify_ticket.priority == "urgent"'
     assert comes_before(flow, "classify_ticket", "create_ticket")
+
+
+def test_a_routing_said_of_the_thing_becomes_conditions(demo):
+    flow = plan(
+        "Analyze the customer's feedback. Negative feedback should become a high-priority "
+        "ticket; positive feedback gets a thank-you email.",
+        demo,
+    )
+
+    assert tools(flow) == ["analyze_sentiment", "create_ticket", "send_email"]
+    first, second = branches(flow)
+    assert first.condition == 'analyze_sentiment.sentiment == "negative"'
+    assert second.condition == 'analyze_sentiment.sentiment == "positive"'
+    assert node_of(flow, "send_email").inputs["to"] == "input.customer_email"
+
+
+def test_the_rest_of_a_routing_is_the_else_arm(demo):
+    flow = plan(
+        "Run a sentiment analysis on the message and route it: negative goes to a ticket, "
+        "anything else gets an email reply.",
+        demo,
+    )
+
+    (branch,) = branches(flow)
+    assert branch.then == [node_of(flow, "create_ticket").id]
+    assert branch.else_ == [node_of(flow, "send_email").id]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool"),
+    [
+        ("New users get a welcome email.", "send_welcome_email"),
+        ("Every order gets a confirmation email.", "send_email"),
+    ],
+)
+def test_who_gets_a_message_is_who_it_is_sent_to(demo, prompt, tool):
+    flow = plan(prompt, demo)
+
+    assert tools(flow) == [tool]
+    assert isinstance(flow.nodes[0], ToolNode)

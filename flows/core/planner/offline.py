@@ -283,7 +283,10 @@ class FlowBuilder:
         self.index = ToolIndex.build(tools)
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
-        self.reader = PromptReader(verbs_of([spec.id for spec in tools]))
+        self.reader = PromptReader(
+            verbs_of([spec.id for spec in tools]),
+            qualities={v for spec in tools for v in _output_values(spec.output_schema)},
+        )
         self.nodes: list[dict[str, Any]] = []
         self.info: dict[str, NodeInfo] = {}
         self.input_properties: dict[str, dict[str, Any]] = {}
@@ -1686,9 +1689,13 @@ class FlowBuilder:
 
     def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
         """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
-        addressee = (
-            subject_addressee(clause.action, self.person) if name in _RECIPIENT_INPUTS else None
-        )
+        if name not in _RECIPIENT_INPUTS:
+            return None
+        addressee = subject_addressee(clause.action, self.person)
+        if addressee is None and self.person and not message_recipients(clause.action):
+            # "the customer's feedback ... positive feedback gets a thank-you email": no one
+            # named, so the person the request is about
+            addressee = subject_addressee("email them", self.person)
         return self._recipient_field(addressee, schema) if addressee is not None else None
 
     def _new_input(

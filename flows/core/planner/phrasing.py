@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flows.core.planner.execution import UNIT_SECONDS, RunSettings, run_settings
-from flows.core.planner.lexicon import STOP_WORDS, split_identifier, stem, synonyms
+from flows.core.planner.lexicon import FEELINGS, STOP_WORDS, split_identifier, stem, synonyms
 from flows.core.planner.wording import (
     Deadline,
     approval_deadline,
@@ -140,6 +140,18 @@ _LOOP_VERBS = re.compile(
     r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
     re.IGNORECASE,
 )
+#: "negative feedback should become a ticket", "urgent ones go to a ticket", "anything
+#: else gets an email reply"
+_ROUTED = re.compile(
+    r"^\s*(?P<quality>[a-z-]+)(?:\s+(?P<noun>(?!should|must|will|gets?|goes?|go|becomes?)"
+    r"[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
+    r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?)\s+"
+    r"(?P<rest>(?:an?|the|one)\b.+)$",
+    re.IGNORECASE,
+)
+_THE_REST = frozenset({"anything", "everything", "others", "rest"})
+_EVERY = frozenset({"every", "each", "any", "all"})
+_MESSAGE_WORD = re.compile(r"\b(?:e-?mail|message|notification|note|reply)\b", re.IGNORECASE)
 _FOR_ONES = re.compile(
     r"^\s*(?:and\s+)?for\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones\s*,\s*", re.IGNORECASE
 )
@@ -379,7 +391,10 @@ class Clause:
 class PromptReader:
     """Splits a request into clauses; `verbs` are the words that may start a step."""
 
-    def __init__(self, extra_verbs: Iterable[str] = ()) -> None:
+    def __init__(self, extra_verbs: Iterable[str] = (), qualities: Iterable[str] = ()) -> None:
+        #: Words a step's output can say of a thing ("negative", "urgent"): "negative
+        #: feedback gets a ticket" routes on one of them.
+        self.qualities = frozenset(q.lower() for q in qualities if q.isalpha())
         verbs = set(COMMON_VERBS) | {v for v in extra_verbs if v.isalpha() and len(v) > 2}
         self.verbs = frozenset(verbs - NOUN_VERBS)
         plain = sorted(verbs - NOUN_VERBS, key=len, reverse=True)
@@ -393,6 +408,36 @@ class PromptReader:
         self._verb_inside = re.compile(rf"[\s,]+(?={verb})", re.IGNORECASE)
         #: sentence -> the inline title it came under ("Process an order: ...")
         self._titles: dict[str, str] = {}
+
+    def _routed(self, sentence: str) -> str:
+        """ "Negative feedback should become a ticket; anything else gets an email": a
+        routing said of the thing, as conditions ("if the feedback is negative, create a
+        ticket; otherwise send an email"). Only for qualities a step can tell."""
+        parts = re.split(r"(\s*[;,:]\s*(?:and\s+|while\s+|but\s+)?)", sentence)
+        changed = False
+        for index in range(0, len(parts), 2):
+            match = _ROUTED.match(parts[index])
+            if match is None:
+                continue
+            quality = match.group("quality").lower()
+            verb = match.group("verb").lower()
+            action = "send" if re.match(r"gets?|receives?", verb) else "create"
+            rest = match.group("rest")
+            noun = (match.group("noun") or "").lower()
+            if (quality in _THE_REST or noun in _THE_REST) and index > 0:
+                parts[index] = f"otherwise {action} {rest}"
+            elif quality in self.qualities or quality in FEELINGS:
+                subject = f"the {noun} is" if noun and noun not in ("one", "ones") else "it's"
+                parts[index] = f"if {subject} {quality}, {action} {rest}"
+            elif action == "send" and _MESSAGE_WORD.search(rest):
+                # "new users get a welcome email": sent to them; "every order gets a
+                # confirmation email": the one order of a run
+                who = "" if quality in _EVERY else f" to {quality} {noun}".rstrip()
+                parts[index] = f"send {rest}{who}"
+            else:
+                continue
+            changed = True
+        return "".join(parts) if changed else sentence
 
     def _split_at_verb(self, text: str) -> list[str]:
         """ "the amount is over 500 get approval" -> condition, action; a verb after a
@@ -656,7 +701,7 @@ class PromptReader:
                 sentences.append(segment)
                 continue
             for sentence in _SENTENCE_END.split(segment):
-                for text in self._at_colon(sentence.strip().rstrip(".!?;:").strip()):
+                for text in self._at_colon(self._routed(sentence.strip().rstrip(".!?;:").strip())):
                     if text:
                         sentences.append(text)
         return sentences
@@ -1038,8 +1083,8 @@ def remove_for_each(text: str) -> str:
 def _second_is_head(first: str, second: str) -> bool:
     """ "each new order", "each support message": the second word is the noun (but "each
     email address" loops over emails)."""
-    if not second or second in STOP_WORDS:
-        return False
+    if not second or second in STOP_WORDS or second in _VERB_AFTER_SUBJECT:
+        return False  # "every order gets an email": "gets" says what happens to it
     if second in COMMON_VERBS - NOUN_VERBS and second not in _ALSO_NOUNS:
         return False
     if first in _QUALIFIERS or re.search(r"(?:ive|al|ful|ous|ent|ant|ed|ing|ic|less)$", first):
@@ -1047,6 +1092,10 @@ def _second_is_head(first: str, second: str) -> bool:
     return second not in _QUALIFIERS and second not in _GENERIC_HEADS
 
 
+_VERB_AFTER_SUBJECT = frozenset(
+    "gets get receives receive goes go becomes become needs need has have is are should must "
+    "will".split()
+)
 _ALSO_NOUNS = frozenset("review order request record report message email file".split())
 #: One of those words followed by no object of its own is the noun.
 _NOUN_NOT_VERB = re.compile(
