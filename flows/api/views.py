@@ -72,12 +72,14 @@ class JsonAutoSchema(AutoSchema):
         return ["application/json"]
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
-        """Plus a request serializer's `schema_constraints`: rules across its fields that
-        its `validate` checks (which of two fields to give), so the document says them."""
+        """A request body takes no other keys, and its serializer's `schema_constraints`
+        (rules across its fields that its `validate` checks, e.g. which of two fields to
+        give) are in the document too."""
         schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
-        constraints = getattr(serializer, "schema_constraints", None)
-        if constraints and direction == "request":
-            schema.update(constraints)
+        if direction == "request":
+            # validated() refuses a key no field reads.
+            schema["additionalProperties"] = False
+            schema.update(getattr(serializer, "schema_constraints", None) or {})
         return schema
 
     def _get_serializer_field_meta(self, field: Any, direction: str) -> dict[str, Any]:
@@ -119,11 +121,23 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
     true. (Query strings and form fields are text, and stay DRF's to convert.)"""
     serializer = serializer_class(data=data, **kwargs)
     if isinstance(data, dict) and not isinstance(data, QueryDict):
-        problems = json_type_errors(serializer.fields, data)
+        problems = {**unknown_field_errors(serializer.fields, data),
+                    **json_type_errors(serializer.fields, data)}
         if problems:
             raise serializers.ValidationError(problems)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def unknown_field_errors(fields: Mapping[str, serializers.Field], data: Mapping[str, Any]
+                         ) -> dict[str, list[str]]:
+    """{name: [message]} for each key of a JSON body that no field reads. Ignored, a typo
+    was a silent no-op: PATCH {"shared_with_group": []} answered 200 and left the flow
+    shared."""
+    known = sorted(name for name, field in fields.items() if not field.read_only)
+    unknown = [key for key in data if key not in known]
+    message = f"Unknown field; this request takes {', '.join(known)}."
+    return {key[:100]: [message] for key in unknown[:20]}
 
 
 def json_type_errors(fields: Mapping[str, serializers.Field], data: Mapping[str, Any]

@@ -79,6 +79,39 @@ def test_groups_not_given_as_a_list_are_refused(
         "name", flat=True)) == ["sales"]
 
 
+def test_a_misspelt_field_is_refused_not_ignored(api: APIClient, flow: dict[str, Any]) -> None:
+    """PATCH {"shared_with_group": []} answered 200 and left the flow shared."""
+    url = f"/api/v1/flows/{flow['id']}/"
+    assert api.patch(url, {"shared_with_groups": ["sales"]}, format="json").status_code == 200
+
+    error = assert_error(api.patch(url, {"shared_with_group": []}, format="json"), 400)
+
+    assert error["details"]["fields"] == {"shared_with_group": [
+        "Unknown field; this request takes description, name, shared_with_groups."]}
+    assert error["message"].startswith("shared_with_group: Unknown field")
+    assert Flow.objects.get(pk=flow["id"]).shared_with_groups.count() == 1
+
+
+def test_a_run_with_a_misspelt_input_is_not_started(api: APIClient, flow: dict[str, Any]
+                                                    ) -> None:
+    body = {"flow": flow["id"], "inputs": {"email": "a@example.com"}}
+
+    error = assert_error(api.post("/api/v1/runs/", body, format="json"), 400, "invalid")
+
+    assert list(error["details"]["fields"]) == ["inputs"]
+    assert not Run.objects.exists()
+
+
+def test_request_bodies_are_documented_as_taking_no_other_keys(document: dict[str, Any]
+                                                                ) -> None:
+    schemas = document["components"]["schemas"]
+
+    for name in ("FlowCreateInput", "PatchedFlowInput", "RunInput", "BatchInput", "PlanInput",
+                 "DecisionInput", "JoinInput", "CredentialInput"):
+        assert schemas[name]["additionalProperties"] is False, name
+    assert "additionalProperties" not in schemas["FlowOutput"]
+
+
 def test_a_number_for_a_prompt_is_refused_before_anything_is_planned(api: APIClient) -> None:
     error = assert_error(
         api.post("/api/v1/plan/", {"prompt": 0, "planner": "offline"}, format="json"), 400

@@ -1,6 +1,6 @@
 """A decision's body has the documented JSON types: `"approved": "yes"` (or "false", or 1)
-was read by DRF as a boolean, so a typo approved (or rejected) a step. Now it is a 400
-naming the field, and the step is still waiting."""
+was read by DRF as a boolean, so a typo approved (or rejected) a step, and a misspelt
+field was dropped. Now each is a 400 naming the field, and the step is still waiting."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def _start(user: Any, make_version: Any, inprocess: Any) -> Run:
          "Must be true or false, not a number."),
         ({"approved": True, "data": {"amount": 5}, "comment": 7}, "comment",
          "Must be a string, not a number."),
+        ({"approved": True, "data": {"amount": 5}, "comments": "ok"}, "comments",
+         "Unknown field; this request takes approved, comment, data, inputs."),
     ],
 )
 @pytest.mark.parametrize("where", ["approvals/{run}/ok/", "runs/{run}/approvals/ok/"])
