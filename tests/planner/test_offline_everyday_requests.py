@@ -408,3 +408,17 @@ def test_who_gets_a_message_is_who_it_is_sent_to(demo, prompt, tool):
 
     assert tools(flow) == [tool]
     assert isinstance(flow.nodes[0], ToolNode)
+
+
+def test_who_a_message_copies_goes_into_cc_or_is_refused_without_one(demo):
+    flow = plan("Email the customer and cc the account manager.", demo)
+
+    send = node_of(flow, "send_email")
+    assert send.inputs["to"] == "input.customer_email"
+    assert send.inputs["cc"] == "[input.account_manager_email]"
+    assert tools(flow) == ["send_email"]
+
+    error = refusal("Send a welcome email to the new user, and cc the account manager.", demo)
+    assert error.code == "unmapped_step"
+    assert error.details["phrase"] == "cc"
+    assert error.details["closest"] == "send_welcome_email"

@@ -50,6 +50,7 @@ from flows.core.planner.phrasing import (
 )
 from flows.core.planner.recipients import (
     Recipient,
+    copied_recipients,
     message_recipient,
     message_recipients,
     subject_addressee,
@@ -751,8 +752,13 @@ class FlowBuilder:
         picked = []
         for part in parts:
             lead = part.split()[0].lower() if part else ""
-            if len(part.split()) < 2 or not meaningful(part) or lead in _OBJECT_START:
-                return []  # an object or a word or two of the step beside it
+            if (
+                len(part.split()) < 2
+                or not meaningful(part)
+                or lead in _OBJECT_START
+                or _COPIES.match(part)
+            ):
+                return []  # an object, a word or two, or who is copied: the step beside it
             ranked = self.rank(part)
             if not ranked or ranked[0][0] < self.min_score:
                 return []
@@ -779,6 +785,8 @@ class FlowBuilder:
                 raise _capability_error(clause, lacking, None)
             if len(words) < 2 or lead in _OBJECT_START or lead in CONTROL_WORDS:
                 continue
+            if _COPIES.match(part):
+                continue  # "and cc the manager": who the step's message copies
             if self._foreign_action(part.split()[0]):
                 raise PlanningError(
                     "unmapped_step",
@@ -945,6 +953,7 @@ class FlowBuilder:
             if score < self.min_score:
                 break
             if missing_capability(asked, item.spec) is None:
+                _check_copies(clause, asked, item.spec)
                 return item.spec
         best = ranked[0][1].spec
         missing = missing_capability(asked, best)
@@ -1665,15 +1674,17 @@ class FlowBuilder:
         ("email ops@example.com and the manager") are copied."""
         properties = spec.input_properties()
         name = recipient_input_name(spec)
-        recipients = message_recipients(action)
-        if name is None or not recipients:
+        copied = copied_recipients(action)
+        recipients = [r for r in message_recipients(action) if r not in copied]
+        if name is None or not (recipients or copied):
             return {}
         wired: dict[str, str] = {}
-        if name not in taken and subject_addressee(action, self.person) is None:
+        if recipients and name not in taken and subject_addressee(action, self.person) is None:
             wired[name] = f"input.{self._recipient_field(recipients.pop(0), properties[name])}"
-        copied = properties.get("cc")
-        if recipients and copied is not None and "array" in schema_types(copied):
-            item = unwrap_nullable(copied).get("items") or {"type": "string"}
+        recipients += copied
+        cc_schema = properties.get("cc")
+        if recipients and cc_schema is not None and "array" in schema_types(cc_schema):
+            item = unwrap_nullable(cc_schema).get("items") or {"type": "string"}
             fields = [f"input.{self._recipient_field(r, item)}" for r in recipients]
             wired["cc"] = f"[{', '.join(fields)}]"
         return wired
@@ -2068,6 +2079,35 @@ def _learning_first(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float,
     ]
     rescored.sort(key=lambda pair: -pair[0])
     return rescored
+
+
+#: "cc the account manager", "copy in finance": someone the message copies.
+_COPIES = re.compile(r"^\W*(?:and\s+)?(?:b?cc(?:'?d|ing)?|copy(?:ing)?\s+in)\b", re.IGNORECASE)
+_COPY_WORD = re.compile(r"\bb?cc(?:'?d|ing)?\b|\bcopy(?:ing)?\s+in\b", re.IGNORECASE)
+
+
+def _check_copies(clause: Clause, asked: str, spec: ToolSpec) -> None:
+    """A step that copies someone in needs a tool with a list of addresses to copy (`cc`);
+    the welcome email has none, and another tool would drop what the step sends."""
+    if not _COPY_WORD.search(asked):
+        return
+    for name, schema in spec.input_properties().items():
+        if "array" in schema_types(schema) and name_similarity(name, "cc") > 0:
+            return
+    phrase = _COPY_WORD.search(asked)
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not map {clause.label}: it asks to copy someone in "
+        f"({phrase.group(0) if phrase else 'cc'!r}), and {spec.id}, the tool that does the "
+        "step, has no addresses to copy. Leave the copy out, or send a separate email.",
+        step=clause.text,
+        details={
+            "phrase": phrase.group(0) if phrase else "cc",
+            "reason": "no_tool_offers",
+            "capability": "copying someone in (cc)",
+            "closest": spec.id,
+        },
+    )
 
 
 def _tool_verb(tool_id: str) -> str:

@@ -69,6 +69,17 @@ class Recipient:
     description: str
 
 
+_COPIED = re.compile(
+    rf"\b(?:b?cc(?:'?d|ing)?|copy(?:ing)?\s+in)\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE
+)
+
+
+def copied_recipients(action: str) -> list[Recipient]:
+    """The people a step copies in ("and cc the account manager")."""
+    found = [_recipient(match) for match in _COPIED.finditer(action)]
+    return [recipient for recipient in found if recipient is not None]
+
+
 def message_recipient(action: str) -> Recipient | None:
     """The recipient a step names other than the flow's subject, or None when it names the
     subject ("email the customer", "email them") or no one."""
