@@ -422,3 +422,31 @@ def test_who_a_message_copies_goes_into_cc_or_is_refused_without_one(demo):
     assert error.code == "unmapped_step"
     assert error.details["phrase"] == "cc"
     assert error.details["closest"] == "send_welcome_email"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        (
+            "Validate the order and check inventory in parallel, then charge the card if both "
+            "pass.",
+            "validate_order.valid && check_inventory.in_stock",
+        ),
+        (
+            "Validate the order and check the stock; if both fail, email me.",
+            "!validate_order.valid && !check_inventory.in_stock",
+        ),
+    ],
+)
+def test_both_reads_the_outcome_of_each_of_the_two_steps(demo, prompt, condition):
+    (branch,) = branches(plan(prompt, demo))
+
+    assert branch.condition == condition
+
+
+def test_a_title_sentence_is_not_a_step(demo):
+    flow = plan(
+        "New signup flow. First validate the email address. Then send the welcome email.", demo
+    )
+
+    assert tools(flow) == ["validate_email", "send_welcome_email"]

@@ -164,6 +164,9 @@ def resolve_condition(
         if spelled_out is not None and spelled_out.new_input is None:
             return spelled_out
         text = _ASIDE.sub(" ", text)
+    both = _both(text, sources, negate)
+    if both is not None:
+        return both
     compound = _compound(text, sources)
     if compound is not None:
         expression = f"!({compound.expression})" if negate else compound.expression
@@ -171,6 +174,33 @@ def resolve_condition(
     if _unread_part(text, sources):
         return None  # "valid and in stock" with nothing to tell stock: not just "valid"
     return _resolve_one(text, sources, negate=negate)
+
+
+_BOTH = re.compile(r"\b(?:both|all\s+(?:of\s+them|checks|three))\b", re.IGNORECASE)
+
+
+def _both(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    """ "If both pass" / "if all checks pass": the yes/no outcome of each of the nearest
+    steps that have one, joined with `&&` (two, or three for "all three")."""
+    if not _BOTH.search(text) or not {stem(w) for w in split_identifier(text)} & _OUTCOME_WORDS:
+        return None
+    wanted = 3 if re.search(r"three", text, re.IGNORECASE) else 2
+    flags: dict[str, Source] = {}
+    for source in sources:  # nearest first
+        if source.node is None or source.node in flags or source.expression.count(".") != 1:
+            continue
+        if schema_types(source.schema) != {"boolean"}:
+            continue
+        if {stem(w) for w in split_identifier(source.name)} & _OUTCOME_FIELDS:
+            flags[source.node] = source
+        if len(flags) == wanted:
+            break
+    if len(flags) < wanted:
+        return None
+    # "if both fail": each failed (not "one of them did")
+    failed = "!" if _is_negated(text) != negate else ""
+    expression = " && ".join(f"{failed}{source.expression}" for source in reversed(flags.values()))
+    return ResolvedCondition(expression, next(iter(flags.values())).name)
 
 
 _ASIDE = re.compile(r"\(([^()]{3,80})\)")

@@ -491,7 +491,17 @@ def is_context(text: str) -> bool:
         or _DECLARATIVE.match(stripped)
         or _NO_NEED.search(stripped)
         or _ROUTINE.match(stripped)
+        or _TITLE.match(stripped)
     )
+
+
+#: "New signup flow", "Order fulfilment workflow (v2)": the request's title, not a step.
+_TITLE = re.compile(
+    r"^(?!(?:run|start|trigger|execute|launch|kick|do|process|handle|build|create|make)\b)"
+    r"(?:[\w'-]+\s+){0,4}(?:flow|workflow|process|pipeline|automation|procedure|playbook)"
+    r"(?:\s*\([^)]*\))?\s*[.:]?$",
+    re.IGNORECASE,
+)
 
 
 def is_exclusion(text: str) -> bool:
