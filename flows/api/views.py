@@ -116,9 +116,10 @@ class ApiView(ApiMixin, APIView):
 def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
     """The serializer's validated data; invalid input raises DRF's 400 (in the API's format).
 
-    A JSON body must also give each field the JSON type the schema documents: DRF alone
+    A JSON body must also give each field the JSON type the schema documents (DRF alone
     would store `"name": 0` as "0" and read `"flow": "5"` or `"approved": "yes"` as 5 and
-    true. (Query strings and form fields are text, and stay DRF's to convert.)"""
+    true), and no key that no field reads. (Query strings and form fields are text, and
+    stay DRF's to convert.)"""
     serializer = serializer_class(data=data, **kwargs)
     if isinstance(data, dict) and not isinstance(data, QueryDict):
         problems = {**unknown_field_errors(serializer.fields, data),
