@@ -450,3 +450,41 @@ def test_a_title_sentence_is_not_a_step(demo):
     )
 
     assert tools(flow) == ["validate_email", "send_welcome_email"]
+
+
+def test_the_valid_ones_without_a_loop_is_the_one_of_the_run(demo):
+    flow = plan(
+        "Hey! Could you set up something that checks new signups' emails and greets the "
+        "valid ones?",
+        demo,
+    )
+
+    (branch,) = branches(flow)
+    assert branch.condition == "validate_email.valid"
+    assert node_of(flow, "send_welcome_email").id in branch.then
+
+
+def test_i_need_a_workflow_colon_leads_the_request(demo):
+    flow = plan(
+        "I need a workflow: when a customer writes in, figure out what the issue is about, "
+        "open a ticket for it, and let the customer know we got it.",
+        demo,
+    )
+
+    assert tools(flow) == ["classify_ticket", "create_ticket", "send_email"]
+
+
+def test_should_anything_be_missing_is_a_condition(demo):
+    flow = plan(
+        "Check the inventory and, should anything be missing, alert the warehouse team by email.",
+        demo,
+    )
+
+    (branch,) = branches(flow)
+    assert branch.condition == "!check_inventory.in_stock"
+
+
+def test_both_before_two_objects_plans_both(demo):
+    flow = plan("Verify both the email and the order, then charge the card.", demo)
+
+    assert tools(flow) == ["validate_email", "validate_order", "process_payment"]

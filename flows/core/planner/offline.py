@@ -818,8 +818,9 @@ class FlowBuilder:
         return word_stem in self.known_stems or bool(synonyms(word_stem) & self.known_stems)
 
     def _two_objects(self, clause: Clause, text: str) -> tuple[ToolSpec, ToolSpec] | None:
-        """ "Validate the email and the order": one verb, two objects, two tools."""
-        match = _TWO_OBJECTS.match(text)
+        """ "Validate the email and the order": one verb, two objects, two tools ("both the
+        email and the order" too)."""
+        match = _TWO_OBJECTS.match(_BOTH_OBJECTS.sub("", text))
         if match is None or clause.for_each:
             return None
         verb = match.group("verb")
@@ -1025,7 +1026,7 @@ class FlowBuilder:
                 ranked = self.rank(asked)
                 closest = ranked[0][1].spec if ranked else None
                 raise _capability_error(clause, lacking, closest)
-            _check_no_subset(clause)
+            _check_no_subset(clause, looping=any(c.for_each for c in clauses))
 
     def _lacking(self, text: str) -> MissingCapability | None:
         """What `text` asks for that no tool in the catalogue offers, if anything."""
@@ -2081,6 +2082,7 @@ def _learning_first(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float,
     return rescored
 
 
+_BOTH_OBJECTS = re.compile(r"\bboth\s+(?=(?:the|their|its|our|your|an?|this|that)\b)", re.I)
 #: "cc the account manager", "copy in finance": someone the message copies.
 _COPIES = re.compile(r"^\W*(?:and\s+)?(?:b?cc(?:'?d|ing)?|copy(?:ing)?\s+in)\b", re.IGNORECASE)
 _COPY_WORD = re.compile(r"\bb?cc(?:'?d|ing)?\b|\bcopy(?:ing)?\s+in\b", re.IGNORECASE)
@@ -2151,7 +2153,7 @@ _NOT_AUX = (
 #: "email me the invalid ones", "remind all users who haven't paid": only some of the
 #: items, which no step can pick out of a list.
 _SUBSET = re.compile(
-    r"\b(?:the|those|any)\s+(?:[a-z]+\s+)?ones\b(?!\s+(?:of|by)\b)|"
+    r"\b(?:the|those|any)\s+(?:(?P<quality>[a-z]+)\s+)?ones\b(?!\s+(?:of|by)\b)|"
     r"\bthe\s+ones\s+(?:that|which|who)\b|"
     r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
     r"(?:who|that|which|whose)\s+(?:are|is|were|was|have|has|had|did|still|"
@@ -2161,11 +2163,17 @@ _SUBSET = re.compile(
 )
 
 
-def _check_no_subset(clause: Clause) -> None:
+def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     """A step on only some of the items is refused: a map runs on every item and no step
-    filters a list, so planning it over all of them would act on the wrong ones."""
+    filters a list, so planning it over all of them would act on the wrong ones. With no
+    loop in the request, "greet the valid ones" is the one item of a run, when it is valid."""
     match = _SUBSET.search(clause.action)
     if match is None:
+        return
+    quality = match.group("quality")
+    if not looping and quality and clause.condition is None:
+        clause.condition = Condition(f"it's {quality}")
+        clause.action = f"{clause.action[: match.start()]}them{clause.action[match.end() :]}"
         return
     raise PlanningError(
         "unmapped_step",

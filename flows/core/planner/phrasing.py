@@ -63,7 +63,8 @@ _OTHERWISE = re.compile(
 _LEADING_CONDITION = re.compile(
     r"^(?P<word>only\s+if|only\s+when|if|unless|when|whenever|in\s+case|provided\s+that|once|"
     r"(?:every|each|any)\s*time|as\s+soon\s+as|"
-    r"should(?=\s+(?:it|this|that|they|he|she|the)\b)|as\s+long\s+as|so\s+long\s+as)\s+"
+    r"should(?=\s+(?:it|this|that|they|he|she|the|anything|something|any|an?|there)\b)|"
+    r"as\s+long\s+as|so\s+long\s+as)\s+"
     r"(?P<condition>.+)$",
     re.IGNORECASE,
 )
@@ -80,6 +81,7 @@ _TRAILING_CONDITION = re.compile(
 _CONDITION_START = re.compile(
     r"(?:\s*,\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)"
     r"(?=(?:only\s+)?(?:if|unless)\b|only\s+when\b|in\s+case\b|provided\s+that\b|"
+    r"should\s+(?:anything|something|any|it|they|there|the)\b|"
     r"as\s+long\s+as\b|for\s+(?:each|every|all)\b|"
     r"but\s+(?:do\s+not|don't|never|not|no\s+need|without|skip|ignore)\b)",
     re.IGNORECASE,

@@ -431,7 +431,10 @@ _REQUEST_LEAD = re.compile(
     r"(?:the|this|a|our)\s+(?:flow|workflow|automation|process|system|pipeline)\s+)?to|"
     r"(?:can|could|would)\s+you|please|what\s+(?:i|we)\s+(?:need|want)(?:\s+is)?\s*:?|"
     r"i\s+(?:want|need)\s+(?:a|an|the)\s+(?:flow|workflow|process|pipeline|automation)\s+"
-    r"(?:that|which|to)|(?:the|a|this)\s+(?:flow|workflow)\s+should)\s+",
+    r"(?:that|which|to)|(?:the|a|this)\s+(?:flow|workflow)\s+should|"
+    # "I need a workflow: when ..."
+    r"(?:i|we)\s+(?:want|need)\s+(?:a|an|the|some)\s+(?:new\s+)?(?:flow|workflow|process|"
+    r"pipeline|automation)\s*[:,\u2014-])\s+",
     re.IGNORECASE,
 )
 #: Things the request says not to do, or to leave out.
