@@ -488,3 +488,10 @@ def test_both_before_two_objects_plans_both(demo):
     flow = plan("Verify both the email and the order, then charge the card.", demo)
 
     assert tools(flow) == ["validate_email", "validate_order", "process_payment"]
+
+
+def test_dont_after_a_comma_is_a_step_not_the_conditions_verb(demo):
+    flow = plan("In case the email is disposable, don't send the welcome email.", demo)
+
+    (branch,) = branches(flow)
+    assert branch.condition == "!validate_email.disposable"

@@ -448,8 +448,14 @@ class PromptReader:
             before = text[: match.start()].split()
             if before and before[-1].lower() in _NOUN_MARKERS:
                 continue
-            if "," not in match.group() and before and before[-1].lower() in _AUXILIARIES:
-                continue  # "if we can't find them": the condition's own verb
+            if (
+                "," not in match.group()
+                and len(before) > 1
+                and before[-1].lower() in _AUXILIARIES
+                and not before[-2].endswith(",")
+            ):
+                continue  # "if we can't find them": the condition's own verb (", don't send
+                # the email" is a step)
             if "," not in match.group() and _NOUN_NOT_VERB.match(text, match.end()):
                 continue  # "a support request comes in": a noun, not "request ..."
             return [text[: match.start()], text[match.end() :]]
