@@ -495,3 +495,13 @@ def test_dont_after_a_comma_is_a_step_not_the_conditions_verb(demo):
 
     (branch,) = branches(flow)
     assert branch.condition == "!validate_email.disposable"
+
+
+def test_the_answer_to_find_out_whether_is_the_checks_verdict(demo):
+    flow = plan(
+        "Find out whether the email is deliverable; if it's not, email the sales rep.", demo
+    )
+
+    (branch,) = branches(flow)
+    assert branch.condition == "!validate_email.valid"
+    assert node_of(flow, "send_email").inputs["to"] == "input.sales_rep_email"

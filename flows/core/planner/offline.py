@@ -1740,6 +1740,8 @@ class FlowBuilder:
         resolved = resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
+        if resolved is None and condition.checked:
+            resolved = self._verdict(condition)
         if resolved is None and check_first and not condition.optional:
             resolved = self._check_first(condition, clause)
         if resolved is None:
@@ -1770,6 +1772,13 @@ class FlowBuilder:
                     resolved.subject,
                 )
         return resolved
+
+    def _verdict(self, condition: Condition) -> ResolvedCondition | None:
+        """ "Find out whether the email is deliverable; if it's not, ...": the yes/no outcome
+        of the step that was asked to find out (`validate_email.valid`)."""
+        step = self.last_step
+        sources = [s for s in self._sources(for_condition=True) if s.node == step]
+        return resolve_condition("it passes", sources, negate=condition.negate)
 
     def _check_first(self, condition: Condition, clause: Clause) -> ResolvedCondition | None:
         """ "If the sentiment is negative, open a ticket" with nothing upstream to tell: the

@@ -342,6 +342,8 @@ class Condition:
     negate: bool = False
     #: "if"-style conditions must resolve; "when"-style ones may just describe the trigger.
     optional: bool = False
+    #: What a "check whether X" step was asked: the check's own verdict can answer it.
+    checked: bool = False
 
 
 @dataclass(slots=True)
@@ -558,7 +560,7 @@ class PromptReader:
                 if checked is not None:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
                     piece = f"{checked.group('verb')} {checked.group('what')}"
-                    last_condition = open_check = Condition(checked.group("what"))
+                    last_condition = open_check = Condition(checked.group("what"), checked=True)
                 skip = _SKIP_IF.match(piece.strip())
                 if skip is not None and sentence_clauses:
                     # "send the welcome email, but skip it if the address is disposable"
@@ -595,7 +597,9 @@ class PromptReader:
                         clause.condition, clause.otherwise = negated, False
                     elif clause.otherwise and clause.condition is None and open_check:
                         # "Check if they exist; if not, ...": the check's answer, negated
-                        clause.condition = Condition(open_check.text, not open_check.negate)
+                        clause.condition = Condition(
+                            open_check.text, not open_check.negate, checked=open_check.checked
+                        )
                         clause.otherwise = False
                     if clause.condition is not None:
                         open_check = None
@@ -907,9 +911,13 @@ def _elliptical(condition: Condition, previous: Condition) -> Condition:
     negated ("if so": the same)."""
     text = condition.text.strip(" ,")
     if _NOT_SO.match(text):
-        return Condition(previous.text, previous.negate == condition.negate)
+        return Condition(
+            previous.text, previous.negate == condition.negate, checked=previous.checked
+        )
     if _SO.match(text):
-        return Condition(previous.text, previous.negate != condition.negate)
+        return Condition(
+            previous.text, previous.negate != condition.negate, checked=previous.checked
+        )
     return condition
 
 
