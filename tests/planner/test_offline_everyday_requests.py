@@ -505,3 +505,26 @@ def test_the_answer_to_find_out_whether_is_the_checks_verdict(demo):
     (branch,) = branches(flow)
     assert branch.condition == "!validate_email.valid"
     assert node_of(flow, "send_email").inputs["to"] == "input.sales_rep_email"
+
+
+def test_stop_and_do_something_does_it_before_stopping_and_gates_the_rest(demo):
+    flow = plan(
+        "Validate the order. If the order is invalid, stop and email the customer the errors. "
+        "Charge the card.",
+        demo,
+    )
+
+    first, stop = branches(flow)
+    assert first.condition == stop.condition == "!validate_order.valid"
+    assert node_of(flow, "send_email").id in first.then
+    assert stop.else_ == [node_of(flow, "process_payment").id]
+
+
+def test_before_we_do_x_puts_x_after_everything_the_request_asks(demo):
+    flow = plan(
+        "Before we charge anything, validate the order. If the order is invalid, stop.", demo
+    )
+
+    assert tools(flow) == ["validate_order", "process_payment"]
+    (stop,) = branches(flow)
+    assert stop.else_ == [node_of(flow, "process_payment").id]

@@ -1841,6 +1841,8 @@ class FlowBuilder:
     def _gate_rest(self, at: int, resolved: ResolvedCondition, clause: Clause) -> None:
         """A branch before the nodes planned from `at` on: those that wait for none of
         the others run in its else arm, and the rest after them."""
+        while at < len(self.nodes) and _is_join(self.nodes[at]):
+            at += 1  # the join of a branch planned before the stop ("stop and email ...")
         later = self.nodes[at:]
         later_ids = {node["id"] for node in later}
         if not later:
@@ -2119,6 +2121,10 @@ def _check_copies(clause: Clause, asked: str, spec: ToolSpec) -> None:
             "closest": spec.id,
         },
     )
+
+
+def _is_join(node: dict[str, Any]) -> bool:
+    return node.get("type") == "value" and node.get("trigger") == "any"
 
 
 def _tool_verb(tool_id: str) -> str:

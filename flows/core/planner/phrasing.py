@@ -207,7 +207,9 @@ def _negative_conditional(sentence: str) -> str:
 
 
 _BEFORE_LEAD = re.compile(
-    r"^\s*before\s+(?P<step>[a-z]+ing\b[^,]{0,100}),\s*(?P<rest>.+)$", re.IGNORECASE
+    r"^\s*before\s+(?:(?P<step>[a-z]+ing\b[^,]{0,100})|(?:we|you|they|i)\s+"
+    r"(?P<said>[a-z]+\b[^,]{0,100})),\s*(?P<rest>.+)$",
+    re.IGNORECASE,
 )
 _IN_WHICH_CASE = re.compile(r"\s*,?\s*\bin\s+which\s+case\b\s*,?\s*", re.IGNORECASE)
 _AFTER_LEAD = re.compile(r"^\s*after\s+(?P<first>[a-z]+ing\b[^,]{1,80}),\s*", re.IGNORECASE)
@@ -518,11 +520,13 @@ class PromptReader:
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
             # "Before shipping orders over 1200, get approval": the approval guards the step.
             before = _BEFORE_LEAD.match(sentence)
-            if before is not None and _APPROVAL.search(before.group("rest")):
-                sentence = f"{before.group('rest')} before {before.group('step')}"
-            elif before is not None:
-                # "Before charging the card, make sure it's valid": the check comes first.
-                sentence = f"{before.group('rest')}, then {before.group('step')}"
+            if before is not None and before.group("step") is not None:
+                step = before.group("step")
+                if _APPROVAL.search(before.group("rest")):
+                    sentence = f"{before.group('rest')} before {step}"
+                else:
+                    # "Before charging the card, make sure it's valid": the check comes first.
+                    sentence = f"{before.group('rest')}, then {step}"
             if re.search(r"\bunless\b", sentence, re.IGNORECASE):
                 # "email the team unless it is urgent, in which case open a ticket"
                 sentence = _IN_WHICH_CASE.sub("; otherwise ", sentence)
@@ -546,6 +550,7 @@ class PromptReader:
             sentence_clauses: list[Clause] = []
             segment_groups: dict[int, int] = {}
             first_segment: int | None = None
+            stopped: tuple[Clause, int] | None = None
             for piece, otherwise, segment in self._pieces(sentence_text):
                 if first_segment is None:
                     first_segment = segment
@@ -592,6 +597,7 @@ class PromptReader:
                             # "if it's invalid, stop": nothing after it runs when it holds
                             clause.stop, clause.action = True, ""
                             clauses.append(clause)
+                            stopped = (clause, segment)
                         continue
                     if clause.otherwise and clause.condition is None and negated is not None:
                         clause.condition, clause.otherwise = negated, False
@@ -659,6 +665,14 @@ class PromptReader:
                             clause.approval.on_timeout = deadline.on_timeout
                         last_approval = clause.approval
                     sentence_clauses.append(clause)
+                    if stopped is not None and _before_stopping(clause, segment, *stopped):
+                        # "if it's invalid, stop and email the customer": the email is sent
+                        # when it's invalid, before the run stops
+                        stop = stopped[0]
+                        assert stop.condition is not None
+                        clause.condition = Condition(stop.condition.text, stop.condition.negate)
+                        clauses.insert(clauses.index(stop), clause)
+                        continue
                     clauses.append(clause)
             _attach_trailing_condition(sentence_clauses, clauses)
             if sentence_clauses:
@@ -716,7 +730,21 @@ class PromptReader:
                 for text in self._at_colon(self._routed(sentence.strip().rstrip(".!?;:").strip())):
                     if text:
                         sentences.append(text)
-        return sentences
+        return self._last_what_comes_after(sentences)
+
+    def _last_what_comes_after(self, sentences: list[str]) -> list[str]:
+        """ "Before we charge anything, validate the order. If it's invalid, stop.": the
+        charge comes after everything else the request asks for."""
+        last: list[str] = []
+        for index, sentence in enumerate(sentences):
+            before = _BEFORE_LEAD.match(sentence)
+            if before is None or before.group("said") is None:
+                continue
+            said = before.group("said")
+            if said.split()[0].lower() in self.verbs | NOUN_VERBS:
+                sentences[index] = before.group("rest")
+                last.append(said)
+        return sentences + last
 
     def _at_colon(self, sentence: str) -> list[str]:
         """ "Onboard the new user: check their email, then greet them": what comes before
@@ -878,6 +906,17 @@ def _approved_by_someone(word: str, condition: str) -> bool:
     condition ("once the payment is approved" names nobody: the payment's outcome)."""
     return word.lower() not in ("if", "only if", "unless") and bool(
         _APPROVAL.search(condition) and assignee_role(condition)
+    )
+
+
+def _before_stopping(clause: Clause, segment: int, stop: Clause, stop_segment: int) -> bool:
+    """Whether `clause` is joined to a stop by "and" ("stop and email the customer")."""
+    return (
+        segment == stop_segment
+        and clause.condition is None
+        and not clause.otherwise
+        and not clause.condition_only
+        and clause.approval is None
     )
 
 
