@@ -528,3 +528,21 @@ def test_before_we_do_x_puts_x_after_everything_the_request_asks(demo):
     assert tools(flow) == ["validate_order", "process_payment"]
     (stop,) = branches(flow)
     assert stop.else_ == [node_of(flow, "process_payment").id]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "If the amount is under 100, skip the approval. Otherwise get a manager to approve "
+        "it. Then charge the card.",
+        "If the amount is under 100, skip the manager approval, otherwise require it. Then "
+        "charge the card.",
+    ],
+)
+def test_skipping_an_approval_under_a_condition_asks_for_it_otherwise(demo, prompt):
+    flow = plan(prompt, demo)
+
+    (approval,) = [node for node in flow.nodes if node.type == "approval"]
+    assert approval.when == "!(input.amount < 100.0)"
+    assert approval.assignees.groups == ["managers"]
+    assert tools(flow) == ["process_payment"]

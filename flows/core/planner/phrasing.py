@@ -476,6 +476,9 @@ class PromptReader:
         last_condition: Condition | None = None
         #: "Check if X" whose answer no condition has read yet
         open_check: Condition | None = None
+        #: "if X, skip the approval": the approval is planned for not-X, and an
+        #: "otherwise require it" after it is that same approval
+        waived: Approval | None = None
         previous_text: str | None = None
         heading_group: int | None = None
         previous: list[Clause] = []
@@ -656,6 +659,28 @@ class PromptReader:
                             clause.parallel_group = heading_group
                         elif heading_group is not None:
                             heading_group = None
+                    if (
+                        waived is not None
+                        and clause.otherwise
+                        and (_REQUIRE_IT.match(clause.action) or clause.approval is not None)
+                    ):
+                        # "..., otherwise get a manager to approve it": the approval already
+                        # planned, by whom this one names
+                        if clause.approval is not None and not waived.groups:
+                            waived.groups, waived.role = (
+                                clause.approval.groups,
+                                clause.approval.role,
+                            )
+                        continue
+                    waived = None
+                    if clause.approval is not None and _WAIVE.match(clause.action):
+                        # "if so, skip the manager approval": the approval is for the others
+                        if clause.condition is None:
+                            continue
+                        clause.condition = Condition(
+                            clause.condition.text, not clause.condition.negate
+                        )
+                        waived = clause.approval
                     if clause.approval is not None:
                         clause.approval.before_previous = goes_first and not sentence_clauses
                         if deadline is not None:
@@ -1103,6 +1128,17 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
 
 #: "each one" / "every one of them" is a loop's item, not a step that runs once.
 _EACH_ONE = re.compile(r"\b(?:each|every|that|this|which)\s+one\b", re.IGNORECASE)
+#: "skip the manager approval", "no approval needed": the approval is waived.
+_WAIVE = re.compile(
+    r"^\s*(?:skip|bypass|waive|omit|drop|(?:there's\s+)?no\s+need\s+(?:for|of)|"
+    r"(?:do\s+not|don't)\s+(?:need|require|ask\s+for|get))\b",
+    re.IGNORECASE,
+)
+#: "otherwise require it": the approval just waived, asked for in the other case.
+_REQUIRE_IT = re.compile(
+    r"^\s*(?:just\s+)?(?:require|need|get|ask\s+for|request|do)\s+(?:it|one|that|the\s+approval)\s*$",
+    re.IGNORECASE,
+)
 #: ", with the reason in the body" after a trailing condition: a detail of the step.
 _STEP_DETAIL = re.compile(
     r",\s*(?P<detail>(?:with|including|using|attaching|containing|cc(?:ing)?)\b.*)$", re.I
