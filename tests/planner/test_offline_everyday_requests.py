@@ -546,3 +546,19 @@ def test_skipping_an_approval_under_a_condition_asks_for_it_otherwise(demo, prom
     assert approval.when == "!(input.amount < 100.0)"
     assert approval.assignees.groups == ["managers"]
     assert tools(flow) == ["process_payment"]
+
+
+def test_a_step_on_rejection_runs_when_the_approval_is_rejected(demo):
+    flow = plan(
+        "Get approval from legal. If they approve, create the shipment. If they reject it, "
+        "email the customer.",
+        demo,
+    )
+
+    (approval,) = [node for node in flow.nodes if node.type == "approval"]
+    assert approval.on_reject == "continue"
+    assert node_of(flow, "create_shipment").when == f"{approval.id}.approved"
+    (branch,) = branches(flow)
+    assert branch.condition == f"!{approval.id}.approved"
+    assert branch.then == [node_of(flow, "send_email").id]
+    assert node_of(flow, "create_shipment").id not in build_graph(flow).ancestors(branch.id)

@@ -380,6 +380,7 @@ class FlowBuilder:
         self._close_all()
         for at, resolved, clause in reversed(self.stops):
             self._gate_rest(at, resolved, clause)
+        self._continue_on_reject()
         if not self.nodes:
             raise PlanningError(
                 "no_steps",
@@ -1829,6 +1830,39 @@ class FlowBuilder:
                 found.setdefault(spec.id, spec)
         return list(found.values())
 
+    def _continue_on_reject(self) -> None:
+        """ "If they reject it, email the customer": a branch on an approval's rejection
+        runs only if the approval lets its descendants run when rejected (`on_reject:
+        continue`); the other steps after the approval then run only when it was approved."""
+        by_id = {node["id"]: node for node in self.nodes}
+        for branch in [node for node in self.nodes if node.get("type") == "branch"]:
+            match = _REJECTED.match(branch.get("condition", ""))
+            approval = by_id.get(match.group(1)) if match else None
+            if approval is None or approval.get("type") != "approval":
+                continue
+            if approval.get("on_reject") != "skip":
+                continue
+            approval["on_reject"] = "continue"
+            start = self.nodes.index(approval)
+            arm = set(branch.get("then", [])) | set(branch.get("else", []))
+            guarded = set()
+            for node in self.nodes[start + 1 :]:
+                if (
+                    node is branch
+                    or node["id"] in arm
+                    or node.get("type")
+                    not in (
+                        "tool",
+                        "map",
+                        "approval",
+                    )
+                ):
+                    continue
+                guard = f"{approval['id']}.approved"
+                node["when"] = f"{guard} && ({node['when']})" if node.get("when") else guard
+                guarded.add(node["id"])
+            branch["after"] = [a for a in branch.get("after", []) if a not in guarded]
+
     def _stop_if(self, clause: Clause) -> None:
         """ "Validate the order; if it's invalid, stop": what comes after runs only when the
         condition does not hold (`_gate_rest`, once every step is planned)."""
@@ -2121,6 +2155,10 @@ def _check_copies(clause: Clause, asked: str, spec: ToolSpec) -> None:
             "closest": spec.id,
         },
     )
+
+
+#: A condition that holds when an approval was rejected.
+_REJECTED = re.compile(r"^!\s*(\w+)\.approved$|^(\w+)\.approved\s*==\s*false$")
 
 
 def _is_join(node: dict[str, Any]) -> bool:
