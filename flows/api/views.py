@@ -58,6 +58,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         403: "Authenticated, but not allowed to do this.",
         404: "No such object, or not visible to you.",
         409: "Conflicts with the current state.",
+        413: "The request body is larger than the server reads (`details.limit`, in bytes).",
         429: "Too many requests of this kind: `Retry-After` says in how many seconds to retry.",
     }
     return {code: OpenApiResponse(ErrorSerializer, description=described[code]) for code in codes}
@@ -70,6 +71,15 @@ class JsonAutoSchema(AutoSchema):
 
     def map_parsers(self) -> list[Any]:
         return ["application/json"]
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        """Every operation that reads a body may also answer 413 (flows.api.errors)."""
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is not None and "requestBody" in operation:
+            operation["responses"].setdefault(
+                "413", self._get_response_for_code(errors(413)[413], "413")
+            )
+        return operation
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
         """A request body takes no other keys, and its serializer's `schema_constraints`

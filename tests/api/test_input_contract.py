@@ -271,3 +271,25 @@ def test_the_document_says_which_version_reference_a_run_takes(
     else:
         error = assert_error(response, 400, "invalid")
         assert set(error["details"]["fields"]) <= {"flow_version", "version"}
+
+
+def test_every_operation_that_reads_a_body_documents_its_413(
+    api: APIClient, document: dict[str, Any], settings: Any
+) -> None:
+    """An oversized body answers 413 in the error format; no operation documented it."""
+    with_body = {
+        f"{method.upper()} {path}": operation["responses"]
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = api.post("/api/v1/runs/batch/", {"flow": 1, "inputs": [{"x": "y" * 2000}]},
+                        format="json")
+
+    assert not [name for name, responses in with_body.items() if "413" not in responses]
+    assert with_body["POST /api/v1/runs/batch/"]["413"]["content"]["application/json"][
+        "schema"] == {"$ref": "#/components/schemas/Error"}
+    error = assert_error(response, 413, "request_too_large")
+    assert error["details"] == {"limit": 1000}

@@ -1504,6 +1504,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_categories_list: {
@@ -1640,6 +1649,15 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1803,6 +1821,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_list: {
@@ -1883,6 +1910,15 @@ export interface operations {
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2046,6 +2082,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_versions_list: {
@@ -2153,6 +2198,15 @@ export interface operations {
             };
             /** @description No such object, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2377,6 +2431,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_joins_retrieve: {
@@ -2524,6 +2587,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_plan_list: {
@@ -2633,6 +2705,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
             429: {
                 headers: {
@@ -2715,6 +2796,15 @@ export interface operations {
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2851,6 +2941,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
             429: {
                 headers: {
@@ -2966,6 +3065,15 @@ export interface operations {
             };
             /** @description Conflicts with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3125,6 +3233,15 @@ export interface operations {
             };
             /** @description No such object, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3362,6 +3479,15 @@ export interface operations {
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
