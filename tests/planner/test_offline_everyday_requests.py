@@ -562,3 +562,27 @@ def test_a_step_on_rejection_runs_when_the_approval_is_rejected(demo):
     assert branch.condition == f"!{approval.id}.approved"
     assert branch.then == [node_of(flow, "send_email").id]
     assert node_of(flow, "create_shipment").id not in build_graph(flow).ancestors(branch.id)
+
+
+def test_a_part_led_by_to_is_part_of_the_message_step(demo):
+    flow = plan(
+        "Send an email to the customer and to the sales team with the summary of the text.",
+        demo,
+    )
+
+    assert tools(flow) == ["summarize_text", "send_email"]
+    assert node_of(flow, "send_email").inputs["cc"] == "[input.sales_team_email]"
+
+
+def test_a_tool_that_takes_the_list_is_called_once_and_the_head_noun_breaks_a_tie(demo):
+    flow = plan(
+        "Take the order, check stock for every line, and if any SKU is unavailable, open a "
+        "shipping ticket with the unavailable SKUs.",
+        demo,
+    )
+
+    assert tools(flow) == ["check_inventory", "create_ticket"]
+    assert isinstance(node_of(flow, "check_inventory"), ToolNode)
+    (branch,) = branches(flow)
+    assert branch.condition == "!check_inventory.in_stock"
+    assert node_of(flow, "create_ticket").inputs["category"] == '"shipping"'

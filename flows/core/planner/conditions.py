@@ -508,7 +508,8 @@ def _boolean(
                     if (
                         word_stem.startswith(prefix)
                         and len(rest) >= 3
-                        and (rest in field_stems or stem(rest) in field_stems)
+                        # "unavailable": not `in_stock` (available is its synonym)
+                        and {rest, stem(rest)} & (field_stems | field_related)
                     ):
                         score += 1.0
                         flip = True

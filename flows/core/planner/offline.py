@@ -757,9 +757,12 @@ class FlowBuilder:
                 len(part.split()) < 2
                 or not meaningful(part)
                 or lead in _OBJECT_START
+                or lead in _PREPOSITIONS
                 or _COPIES.match(part)
             ):
-                return []  # an object, a word or two, or who is copied: the step beside it
+                # an object, a word or two, who is copied, or "(and) to the sales team":
+                # a part of the step beside it
+                return []
             ranked = self.rank(part)
             if not ranked or ranked[0][0] < self.min_score:
                 return []
@@ -839,6 +842,9 @@ class FlowBuilder:
         repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
         if repeated is not None:
             return repeated
+        if clause.for_each and _takes_the_list(spec, clause.for_each):
+            # "check stock for every line": the tool takes the lines, one call for all
+            clause = replace(clause, for_each=None, for_each_container=None)
         if not clause.for_each:
             self._fetch_first(clause, spec)
             self._produce_first(clause, spec)
@@ -1093,7 +1099,8 @@ class FlowBuilder:
         if not ranked or ranked[0][0] < self.min_score:
             ranked = self._rank_step(text)
         ranked = self._predicate_first(text, ranked)
-        return _learning_first(ranked) if question else ranked
+        ranked = _learning_first(ranked) if question else ranked
+        return _head_breaks_tie(text, ranked)
 
     def _predicate_first(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -2127,6 +2134,7 @@ def _learning_first(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float,
     return rescored
 
 
+_PREPOSITIONS = frozenset("to with for from via by in on at about into onto".split())
 _BOTH_OBJECTS = re.compile(r"\bboth\s+(?=(?:the|their|its|our|your|an?|this|that)\b)", re.I)
 #: "cc the account manager", "copy in finance": someone the message copies.
 _COPIES = re.compile(r"^\W*(?:and\s+)?(?:b?cc(?:'?d|ing)?|copy(?:ing)?\s+in)\b", re.IGNORECASE)
@@ -2159,6 +2167,44 @@ def _check_copies(clause: Clause, asked: str, spec: ToolSpec) -> None:
 
 #: A condition that holds when an approval was rejected.
 _REJECTED = re.compile(r"^!\s*(\w+)\.approved$|^(\w+)\.approved\s*==\s*false$")
+
+
+def _head_breaks_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Open a shipping ticket": when two tools tie, the one named by the head of the
+    object (its last noun, "ticket") wins over the one named by a word before it."""
+    if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.95:
+        return ranked
+    phrase = re.split(r"\b(?:with|for|to|about|from|via|by|if|when|and|of|that)\b", text)[0]
+    words = meaningful(phrase)
+    if len(words) < 2:
+        return ranked
+    head = stem(singular(words[-1]))
+    tied = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.95]
+    named = [
+        pair
+        for pair in tied
+        if head in {stem(singular(w)) for w in split_identifier(pair[1].spec.id)}
+    ]
+    if len(named) != 1 or named[0] is ranked[0]:
+        return ranked
+    return [named[0], *[pair for pair in ranked if pair is not named[0]]]
+
+
+def _takes_the_list(spec: ToolSpec, noun: str) -> bool:
+    """Whether a required input of `spec` is a list of `noun` ("Order lines": a line)."""
+    for name in spec.required_inputs():
+        schema = unwrap_nullable(spec.input_properties().get(name) or {})
+        if "array" not in schema_types(schema):
+            continue
+        # what the list holds: its name, and the head of its description ("Order lines:")
+        heading = re.split(r"[:.;(]", str(schema.get("description", "")), maxsplit=1)[0]
+        heading = re.split(r"\b(?:to|for|of|in|with|that|which)\b", heading, maxsplit=1)[0]
+        heads = split_identifier(heading)[-1:] + split_identifier(name)
+        if stem(singular(noun)) in {stem(singular(w)) for w in heads}:
+            return True
+    return False
 
 
 def _is_join(node: dict[str, Any]) -> bool:
