@@ -2,7 +2,8 @@
 
 DRF's LimitOffsetPagination reads `?limit=abc` or `?offset=-3` as if they were not sent;
 here they are a 400 that names the parameter (`limit` must be a whole number from 1,
-`offset` one from 0), as the schema documents them.
+`offset` one from 0), as the schema documents them. An empty value (`?limit=`) is, as for
+every other query parameter of the API, the same as leaving it out.
 """
 
 import re
@@ -22,13 +23,13 @@ class Pagination(LimitOffsetPagination):
     max_limit = 1000
 
     def get_limit(self, request: Request) -> int | None:
-        if self.limit_query_param not in request.query_params:
+        if not request.query_params.get(self.limit_query_param):
             return self.default_limit
         limit = _whole_number(request, self.limit_query_param, minimum=1)
         return min(limit, self.max_limit) if self.max_limit else limit  # 10**30 too
 
     def get_offset(self, request: Request) -> int:
-        if self.offset_query_param not in request.query_params:
+        if not request.query_params.get(self.offset_query_param):
             return 0
         offset = _whole_number(request, self.offset_query_param, minimum=0)
         if offset > _MAX_INT:  # Postgres' OFFSET is a bigint

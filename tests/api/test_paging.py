@@ -36,6 +36,16 @@ def test_paging_parameters_must_be_whole_numbers(
     assert error["message"].startswith(f"{param}: ")
 
 
+@pytest.mark.parametrize("query", ["limit=", "offset=", "limit=&offset="])
+def test_an_empty_paging_parameter_is_left_out_as_any_other_empty_parameter(
+    api: APIClient, flow: dict[str, Any], query: str
+) -> None:
+    response = api.get(f"/api/v1/flows/?{query}")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] == 1
+
+
 def test_a_large_limit_is_still_read_as_the_largest_page(
     api: APIClient, flow: dict[str, Any]
 ) -> None:
