@@ -1,5 +1,5 @@
-"""One error type for the API and one DRF exception handler: every 4xx is
-`{"error": {"code", "message", "details"}}`.
+"""One error type for the API and one DRF exception handler: every 4xx (and the 503 of an
+unavailable database) is `{"error": {"code", "message", "details"}}`.
 
 Services raise `ApplicationError` (or a subclass); the handler also translates what
 Django, DRF and the other layers raise, so that authentication failures, DRF validation
@@ -10,12 +10,14 @@ Set it project-wide with REST_FRAMEWORK["EXCEPTION_HANDLER"] =
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.db.models import ProtectedError
 from django.http import Http404
 from rest_framework import exceptions as drf
@@ -23,6 +25,8 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from flows.errors import ApplicationError, Conflict, NotFound, PermissionDenied, error_body
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ApplicationError",
@@ -65,6 +69,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_body("bad_request", "The request could not be read.", {}),
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, OperationalError):
+        # The database is unreachable or refused the statement for now (too many
+        # connections, a lock or statement timeout, a deadlock): the same request may
+        # succeed later. A 503 in the error format, not Django's HTML 500 page; logged, as
+        # any server-side failure.
+        logger.error("Database unavailable: %s", exc, exc_info=exc)
+        response = Response(
+            error_body("unavailable", "The database is unavailable; retry in a few seconds.",
+                       {}),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "5"
+        return response
     if isinstance(exc, RecursionError):
         return Response(
             error_body("too_deep", "The request is nested too deeply.", {}),

@@ -83,3 +83,23 @@ def test_users_with_tokens(client_for: Callable[[User | None], APIClient], bob: 
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+def test_an_unavailable_database_is_a_503_in_the_error_format(
+    api: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postgres refusing a connection ("too many clients") was Django's HTML 500 page."""
+    from django.db import OperationalError
+
+    from flows.api import selectors
+
+    def refuse(**kwargs: object) -> None:
+        raise OperationalError("connection failed: FATAL:  sorry, too many clients already")
+
+    monkeypatch.setattr(selectors, "flow_list", refuse)
+
+    response = api.get("/api/v1/flows/")
+
+    error = assert_error(response, 503, "unavailable")
+    assert response["Retry-After"] == "5"
+    assert "too many clients" not in error["message"]
