@@ -586,3 +586,32 @@ def test_a_tool_that_takes_the_list_is_called_once_and_the_head_noun_breaks_a_ti
     (branch,) = branches(flow)
     assert branch.condition == "!check_inventory.in_stock"
     assert node_of(flow, "create_ticket").inputs["category"] == '"shipping"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition", "guarded"),
+    [
+        (
+            "Look up the customer by their id and make sure their account is active before "
+            "shipping their order.",
+            "lookup_user.user.active",
+            "create_shipment",
+        ),
+        (
+            "Before charging the card, make sure the order is valid and everything is in stock.",
+            "validate_order.valid && check_inventory.in_stock",
+            "process_payment",
+        ),
+        (
+            "Make sure the email isn't disposable before sending the welcome email.",
+            "!validate_email.disposable",
+            "send_welcome_email",
+        ),
+    ],
+)
+def test_what_a_step_makes_sure_of_before_another_guards_it(demo, prompt, condition, guarded):
+    flow = plan(prompt, demo)
+
+    (branch,) = branches(flow)
+    assert branch.condition == condition
+    assert node_of(flow, guarded).id in branch.then

@@ -528,8 +528,11 @@ class PromptReader:
                 if _APPROVAL.search(before.group("rest")):
                     sentence = f"{before.group('rest')} before {step}"
                 else:
-                    # "Before charging the card, make sure it's valid": the check comes first.
-                    sentence = f"{before.group('rest')}, then {step}"
+                    # "Before charging the card, make sure it's valid": the check comes first
+                    # (and what it makes sure of guards the step).
+                    ensured = _ENSURED.match(before.group("rest").strip())
+                    guard = f" only if {ensured.group('s')}" if ensured else ""
+                    sentence = f"{before.group('rest')}, then {step}{guard}"
             if re.search(r"\bunless\b", sentence, re.IGNORECASE):
                 # "email the team unless it is urgent, in which case open a ticket"
                 sentence = _IN_WHICH_CASE.sub("; otherwise ", sentence)
@@ -1006,6 +1009,11 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
         _BEFORE_SUBJECT, "then", piece, verbs
     )
     if before is not None and not _APPROVAL.search(piece):
+        ensured = _ENSURED.match(before.group("main").strip())
+        if ensured is not None:
+            # "make sure their account is active before shipping": the check, then the
+            # step only when it holds
+            return [before.group("main"), f"{before.group('then')} only if {ensured.group('s')}"]
         return [before.group("main"), before.group("then")]
     match = _AFTER_GERUND.match(piece.strip()) or _subject_clause(
         _AFTER_SUBJECT, "first", piece, verbs
@@ -1018,6 +1026,14 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
         # "create the shipment for the order after validating it": it is the order.
         first = _PRONOUN.sub(f"the {nouns[-1]}", first, count=1)
     return [first, main]
+
+
+#: "make sure / ensure / check that X is Y": a state that must hold.
+_ENSURED = re.compile(
+    r"^(?:make\s+sure|ensure|check\s+that|verify\s+that|confirm\s+that)\s+(?:that\s+)?"
+    r"(?P<s>.+?\s(?:is|are|isn't|aren't|has|have)\s.+)$",
+    re.IGNORECASE,
+)
 
 
 def _subject_clause(
