@@ -615,3 +615,12 @@ def test_what_a_step_makes_sure_of_before_another_guards_it(demo, prompt, condit
     (branch,) = branches(flow)
     assert branch.condition == condition
     assert node_of(flow, guarded).id in branch.then
+
+
+def test_a_step_done_by_email_sends_and_where_it_goes_is_not_its_body(demo):
+    flow = plan("Classify the message, then route it to the team it belongs to by email.", demo)
+
+    assert tools(flow) == ["classify_ticket", "send_email"]
+    send = node_of(flow, "send_email")
+    assert send.inputs["to"] == "input.team_email"
+    assert send.inputs["body"] == "input.text"

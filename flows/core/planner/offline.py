@@ -1100,7 +1100,7 @@ class FlowBuilder:
             ranked = self._rank_step(text)
         ranked = self._predicate_first(text, ranked)
         ranked = _learning_first(ranked) if question else ranked
-        return _head_breaks_tie(text, ranked)
+        return _head_breaks_tie(text, _sent_by_email(text, ranked))
 
     def _predicate_first(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -2167,6 +2167,25 @@ def _check_copies(clause: Clause, asked: str, spec: ToolSpec) -> None:
 
 #: A condition that holds when an approval was rejected.
 _REJECTED = re.compile(r"^!\s*(\w+)\.approved$|^(\w+)\.approved\s*==\s*false$")
+
+
+_BY_EMAIL = re.compile(r"\b(?:by|via|over|through|per)\s+e-?mail\b", re.IGNORECASE)
+
+
+def _sent_by_email(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Route it to the team by email": the step sends, so a tool that sends ranks over
+    one that only shares the word email (not "find the customer by email")."""
+    words = meaningful(text)
+    if not _BY_EMAIL.search(text) or not words or stem(words[0]) in _GENERIC_VERBS:
+        return ranked
+    rescored = [
+        (score * VERB_BONUS if _tool_verb(item.spec.id) in _SENDING_VERBS else score, item)
+        for score, item in ranked
+    ]
+    rescored.sort(key=lambda pair: -pair[0])
+    return rescored
 
 
 def _head_breaks_tie(

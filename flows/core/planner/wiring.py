@@ -219,8 +219,11 @@ def named_outputs(
             if source.node is None or source.expression == source.node or source.name in seen:
                 continue
             words = r"\s+".join(re.escape(w) for w in split_identifier(source.name))
+            # "route it to the team": where it goes, not a value it carries
             if not words or not re.search(
-                rf"\b(?:the|its|their|this|that)\s+{qualifier}{words}\b", text, re.IGNORECASE
+                rf"(?<!\bto\s)\b(?:the|its|their|this|that)\s+{qualifier}{words}\b",
+                text,
+                re.IGNORECASE,
             ):
                 continue
             seen.add(source.name)
