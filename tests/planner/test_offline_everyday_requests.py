@@ -624,3 +624,23 @@ def test_a_step_done_by_email_sends_and_where_it_goes_is_not_its_body(demo):
     send = node_of(flow, "send_email")
     assert send.inputs["to"] == "input.team_email"
     assert send.inputs["body"] == "input.text"
+
+
+def test_if_x_send_nothing_after_a_step_guards_that_step(demo):
+    flow = plan(
+        "Validate the email and greet the user by name; if the email is invalid, send nothing.",
+        demo,
+    )
+
+    assert tools(flow) == ["validate_email", "send_welcome_email"]
+    (branch,) = branches(flow)
+    assert branch.condition == "validate_email.valid"
+    assert node_of(flow, "send_welcome_email").id in branch.then
+    # the step that decides it is not guarded by it
+    flow = plan(
+        "Validate the email, look up the user. If they exist, do nothing; otherwise send the "
+        "welcome email.",
+        demo,
+    )
+    (branch,) = branches(flow)
+    assert node_of(flow, "lookup_user").id not in branch.then

@@ -431,6 +431,11 @@ class FlowBuilder:
         self.person = subject_named(text) or self.person
 
     def _add_clause(self, clause: Clause) -> None:
+        if clause.guard is not None and clause.condition is None and self.pending is None:
+            guard = clause.guard
+            sources = self._sources(for_condition=True)
+            if resolve_condition(guard.text, sources, negate=guard.negate) is not None:
+                clause = replace(clause, condition=guard)
         if clause.stop:
             self._stop_if(clause)
             return

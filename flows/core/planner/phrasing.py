@@ -388,6 +388,9 @@ class Clause:
     stop: bool = False
     #: "Process an order: validate it, ...": the title the step came under (what "it" is)
     title: str = ""
+    #: "greet them; if the email is invalid, send nothing": a condition said after the
+    #: step, which guards it when a step before it can decide it
+    guard: Condition | None = None
 
     @property
     def label(self) -> str:
@@ -579,6 +582,20 @@ class PromptReader:
                         sentence_clauses[-1].condition = Condition(skip.group("c"), negate=True)
                     continue
                 if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
+                    said = sentence_clauses[-1] if sentence_clauses else None
+                    if (
+                        said is not None
+                        and said.condition_only
+                        and said.condition is not None
+                        and is_nothing(_LEADING_FILLER.sub("", piece))
+                    ):
+                        # "if the email is invalid, send nothing": as "..., do nothing"
+                        sentence_clauses.pop()
+                        clauses.remove(said)
+                        condition = said.condition
+                        negated = Condition(condition.text, not condition.negate)
+                        if _guards_the_step_before(clauses, sentence_clauses, condition):
+                            clauses[-1].guard = negated
                     continue
                 for part in _after_gerund(piece, self.verbs | NOUN_VERBS):
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
@@ -604,6 +621,10 @@ class PromptReader:
                             clause.stop, clause.action = True, ""
                             clauses.append(clause)
                             stopped = (clause, segment)
+                        elif _guards_the_step_before(clauses, sentence_clauses, condition):
+                            # "validate the email and greet them; if it's invalid, send
+                            # nothing": the greeting is for valid emails only
+                            clauses[-1].guard = negated
                         continue
                     if clause.otherwise and clause.condition is None and negated is not None:
                         clause.condition, clause.otherwise = negated, False
@@ -892,6 +913,7 @@ _SKIP_IF = re.compile(
 )
 _DO_NOTHING = re.compile(
     r"[\s,]*(?:then\s+)?(?:do\s+nothing|nothing\s+(?:happens|to\s+do)|no\s+action|"
+    r"(?:send|email|create|charge|ship)\s+nothing|"
     r"(?:do\s+not|don't|never)\s+[a-z]+\s+anything|"
     r"ignore\s+it|skip\s+it|leave\s+it)\b.*$",
     re.IGNORECASE,
@@ -934,6 +956,24 @@ def _approved_by_someone(word: str, condition: str) -> bool:
     condition ("once the payment is approved" names nobody: the payment's outcome)."""
     return word.lower() not in ("if", "only if", "unless") and bool(
         _APPROVAL.search(condition) and assignee_role(condition)
+    )
+
+
+def _guards_the_step_before(
+    clauses: list[Clause], sentence: list[Clause], condition: Condition
+) -> bool:
+    """Whether "if X, do nothing" right after a step (not the first of the request, which
+    is the one that tells X) is said of that step: "..., then greet them; if the email is
+    invalid, send nothing"."""
+    if sentence or len(clauses) < 2 or condition.optional:
+        return False
+    last = clauses[-1]
+    return (
+        last.condition is None
+        and not last.condition_only
+        and not last.stop
+        and last.approval is None
+        and last.for_each is None
     )
 
 

@@ -448,6 +448,7 @@ _DONT = re.compile(
 #: "do nothing", "nothing", "stop": an arm with no step.
 _NOTHING = re.compile(
     r"^(?:(?:then|just|simply|please)\s+)*(?:do\s+nothing|nothing|no\s+action|"
+    r"(?:send|email|create|charge|ship)\s+nothing|"
     r"don't\s+do\s+anything|do\s+not\s+do\s+anything|leave\s+it(?:\s+alone)?|stop|"
     r"ignore\s+it|skip\s+it|carry\s+on|continue)(?:\s+(?:else|at\s+all|for\s+now|here))?$",
     re.IGNORECASE,
