@@ -158,6 +158,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ALWAYS_EAGER = False
+# What tasks print (the console email backend's messages under `make run`) is output, not a
+# warning: Celery logs a worker's stdout at WARNING unless told otherwise.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -45,3 +45,10 @@ def test_beats_housekeeping_lines_are_dropped_and_others_kept(lines):
     assert len(lines) == 2
     assert "flows.execute_run" in lines[0]
     assert lines[1] == "approvals.expire_steps failed"
+
+
+def test_what_a_task_prints_is_logged_as_info_not_as_a_warning():
+    # the console email backend under `make run` prints each message a task sends
+    from dynamicflow_site.celery import app
+
+    assert logging.getLevelName(app.conf.worker_redirect_stdouts_level) == logging.INFO
