@@ -644,3 +644,8 @@ def test_if_x_send_nothing_after_a_step_guards_that_step(demo):
     )
     (branch,) = branches(flow)
     assert node_of(flow, "lookup_user").id not in branch.then
+
+
+def test_a_summary_a_record_has_is_not_made_from_a_text(demo):
+    assert tools(plan("Email the customer the order summary.", demo)) == ["send_email"]
+    assert tools(plan("Email me the text summary.", demo)) == ["summarize_text", "send_email"]

@@ -907,6 +907,7 @@ class FlowBuilder:
             for w in meaningful(action)[1:]
             if w.lower() in MADE_BY
             and re.search(rf"\b(?:an?|the)\s+(?:\w+\s+)?{w}{_NOUN_ENDS}|\b{w}\s+of\b", action, re.I)
+            and not self._of_a_record(action, w)
         }
         if not wanted:
             return
@@ -919,6 +920,15 @@ class FlowBuilder:
                 self._fetch_first(clause, other)
                 self._tool_node(_helping(clause), other)
                 return
+
+    def _of_a_record(self, action: str, noun: str) -> bool:
+        """ "The order summary": a summary a record has, not one a tool makes of a text
+        (a catalogue noun other than a text before it; "the text summary" is one)."""
+        match = re.search(rf"\b(?:an?|the|their|its|your|our)\s+(\w+)\s+{noun}\b", action, re.I)
+        if match is None:
+            return False
+        word = match.group(1).lower()
+        return word in self.topic_words and word not in _TEXTS
 
     def _fetcher_for(self, spec: ToolSpec) -> ToolSpec | None:
         """The one tool that turns a URL into what `spec` reads (its first required text)."""
@@ -2139,6 +2149,8 @@ def _learning_first(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float,
     return rescored
 
 
+#: Nouns for a text a tool can make something of ("the text summary").
+_TEXTS = frozenset("text page article content message url body document".split())
 _PREPOSITIONS = frozenset("to with for from via by in on at about into onto".split())
 _BOTH_OBJECTS = re.compile(r"\bboth\s+(?=(?:the|their|its|our|your|an?|this|that)\b)", re.I)
 #: "cc the account manager", "copy in finance": someone the message copies.
