@@ -649,3 +649,16 @@ def test_if_x_send_nothing_after_a_step_guards_that_step(demo):
 def test_a_summary_a_record_has_is_not_made_from_a_text(demo):
     assert tools(plan("Email the customer the order summary.", demo)) == ["send_email"]
     assert tools(plan("Email me the text summary.", demo)) == ["summarize_text", "send_email"]
+
+
+def test_retry_the_named_step_and_a_check_of_its_output_reads_it(demo):
+    flow = plan(
+        "Retry the page fetch up to 5 times, then check the status code; if it's 404, open a "
+        "ticket.",
+        demo,
+    )
+
+    assert tools(flow) == ["fetch_url", "create_ticket"]
+    assert node_of(flow, "fetch_url").retry.max_attempts == 6
+    (branch,) = branches(flow)
+    assert branch.condition == "fetch_url.status_code == 404"

@@ -48,11 +48,21 @@ _RETRIES = re.compile(
     re.IGNORECASE,
 )
 _ATTEMPTS = re.compile(
-    _LEAD + r"(?:(?:try|trying)(?:\s+(?:it|them))?\s+(?:up\s+to\s+|at\s+most\s+)?"
+    _LEAD
+    + r"(?:(?:try|trying)(?:\s+(?:it|them))?\s+(?:up\s+to\s+|at\s+most\s+)?"
     + _COUNT
     + r"\s+times|with\s+(?:up\s+to\s+|at\s+most\s+)?"
     + _COUNT.replace("count", "count2")
     + r"\s+attempts)",
+    re.IGNORECASE,
+)
+#: "Retry the page fetch up to 5 times": a step named by a noun, to run with retries.
+_RETRY_STEP = re.compile(
+    r"^\s*(?:please\s+)?(?:retry|re-try)\s+(?P<step>(?:the|a|an|each)\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"(?:up\s+to\s+|at\s+most\s+|a\s+maximum\s+of\s+)?"
+    + _COUNT
+    + r"(?:\s+(?:more\s+)?times?)?"
+    + _ON_FAILURE,
     re.IGNORECASE,
 )
 #: "try charging the card up to 5 times", "attempt to charge it at most 3 times": the step
@@ -63,7 +73,9 @@ _TRY_STEP = re.compile(
     re.IGNORECASE,
 )
 _TIMEOUT = re.compile(
-    _LEAD + r"(?:with\s+an?\s+(?P<n1>\d+(?:\.\d+)?)[\s-]*" + _UNIT.replace("unit", "u1")
+    _LEAD
+    + r"(?:with\s+an?\s+(?P<n1>\d+(?:\.\d+)?)[\s-]*"
+    + _UNIT.replace("unit", "u1")
     + r"\s+time-?\s?out|(?:with\s+)?an?\s+time-?\s?out\s+of\s+(?P<n2>\d+(?:\.\d+)?)\s*"
     + _UNIT.replace("unit", "u2")
     + r"|(?:giving\s+up|give\s+up|timing\s+out|time\s+out|stop(?:ping)?)\s+after\s+"
@@ -102,7 +114,14 @@ def run_settings(text: str) -> tuple[str, RunSettings]:
     "retry up to 3 times" is three retries (four attempts); "try up to 3 times" and "with
     3 attempts" are three attempts."""
     attempts = None
-    match = _RETRIES.search(text)
+    match = _RETRY_STEP.match(text)
+    if match is not None:
+        # "Retry the page fetch up to 5 times": the fetch, with retries
+        attempts = _count(match.group("count")) + 1
+        text = match.group("step") + text[match.end() :]
+        match = None
+    else:
+        match = _RETRIES.search(text)
     if match is not None:
         retries = _count(match.group("count") or match.group("count2"))
         attempts = retries + 1

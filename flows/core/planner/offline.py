@@ -689,6 +689,8 @@ class FlowBuilder:
             text = _ONE_PROFORM.sub(rf"\g<lead>{self.topic}", text)
         if not meaningful(text):
             return None  # filler ("and return the result")
+        if self._reads_an_output(text):
+            return None  # "check the status code": a value a step before made, read as is
         if self._reads_the_request(text) and not clause.for_each:
             return None  # "read the support message": the run's input, not a step
         if clause.for_each and clause.for_each not in text.lower():
@@ -920,6 +922,17 @@ class FlowBuilder:
                 self._fetch_first(clause, other)
                 self._tool_node(_helping(clause), other)
                 return
+
+    def _reads_an_output(self, text: str) -> bool:
+        """ "Then check the status code" after a fetch: the step only looks at a field a
+        step before returned (a condition on it follows), so it plans nothing."""
+        match = _LOOKS_AT.match(text.strip())
+        if match is None:
+            return False
+        thing = "_".join(meaningful(match.group("thing")))
+        return any(
+            source.node is not None and source.name.lower() == thing for source in self._sources()
+        )
 
     def _of_a_record(self, action: str, noun: str) -> bool:
         """ "The order summary": a summary a record has, not one a tool makes of a text
@@ -2149,6 +2162,11 @@ def _learning_first(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float,
     return rescored
 
 
+_LOOKS_AT = re.compile(
+    r"^(?:then\s+|and\s+)?(?:check|see|look\s+at|inspect|read)\s+(?:the|its)\s+"
+    r"(?P<thing>[a-z]+(?:\s+[a-z]+)?)$",
+    re.IGNORECASE,
+)
 #: Nouns for a text a tool can make something of ("the text summary").
 _TEXTS = frozenset("text page article content message url body document".split())
 _PREPOSITIONS = frozenset("to with for from via by in on at about into onto".split())

@@ -603,6 +603,9 @@ class PromptReader:
                         continue
                     clause.settings = settings
                     clause.title, title = title, ""
+                    if clause.condition is not None and clauses:
+                        # "check the status code; if it's 404": "it" is what was checked
+                        clause.condition = _checked_thing(clause.condition, clauses[-1])
                     if clause.condition is not None and last_condition is not None:
                         clause.condition = _elliptical(clause.condition, last_condition)
                     if clause.condition is not None:
@@ -974,6 +977,29 @@ def _guards_the_step_before(
         and not last.stop
         and last.approval is None
         and last.for_each is None
+    )
+
+
+_IT_IS = re.compile(
+    r"^(?:it's|it\s+is|it\s+was|it\s+equals)\s+(?P<rest>(?:not\s+)?[\w.$-]+)$", re.I
+)
+_LOOKED_AT = re.compile(
+    r"^(?:check|see|look\s+at|inspect|read|get)\s+(?P<thing>the\s+[a-z]+(?:\s+[a-z]+)?)$",
+    re.IGNORECASE,
+)
+
+
+def _checked_thing(condition: Condition, before: Clause) -> Condition:
+    """ "Check the status code; if it's 404": the condition names what was looked at."""
+    said = _IT_IS.match(condition.text.strip())
+    looked = _LOOKED_AT.match(before.action.strip()) if said else None
+    if said is None or looked is None:
+        return condition
+    return Condition(
+        f"{looked.group('thing')} is {said.group('rest')}",
+        condition.negate,
+        condition.optional,
+        condition.checked,
     )
 
 
