@@ -72,6 +72,16 @@ class JsonAutoSchema(AutoSchema):
     def map_parsers(self) -> list[Any]:
         return ["application/json"]
 
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        """An optional query parameter sent empty (`?status=`) is the same as leaving it
+        out, throughout the API (DRF's and django-filter's reading of a query string):
+        documented as `allowEmptyValue`."""
+        parameters: list[dict[str, Any]] = super()._get_parameters()
+        for parameter in parameters:
+            if parameter.get("in") == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         """Every operation that reads a body may also answer 413 (flows.api.errors)."""
         operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
