@@ -662,3 +662,27 @@ def test_retry_the_named_step_and_a_check_of_its_output_reads_it(demo):
     assert node_of(flow, "fetch_url").retry.max_attempts == 6
     (branch,) = branches(flow)
     assert branch.condition == "fetch_url.status_code == 404"
+
+
+def test_good_ones_get_it_and_bad_ones_get_nothing(demo):
+    flow = plan(
+        "Whenever someone fills in the signup form, check their email. Good emails get the "
+        "welcome email; bad ones get nothing.",
+        demo,
+    )
+
+    assert tools(flow) == ["validate_email", "send_welcome_email"]
+    (branch,) = branches(flow)
+    assert branch.condition == "validate_email.valid"
+
+
+def test_on_success_and_on_failure_are_conditions(demo):
+    flow = plan(
+        "Process the payment for the order. On success, create a shipment; on failure, open "
+        "a billing ticket.",
+        demo,
+    )
+
+    first, second = branches(flow)
+    assert first.condition == "process_payment.approved"
+    assert second.condition == "!process_payment.approved"

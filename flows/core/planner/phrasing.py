@@ -148,12 +148,26 @@ _ROUTED = re.compile(
     r"^\s*(?P<quality>[a-z-]+)(?:\s+(?P<noun>(?!should|must|will|gets?|goes?|go|becomes?)"
     r"[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
     r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?)\s+"
-    r"(?P<rest>(?:an?|the|one)\b.+)$",
+    r"(?P<rest>(?:an?|the|one)\b.+|nothing)$",
     re.IGNORECASE,
 )
 _THE_REST = frozenset({"anything", "everything", "others", "rest"})
+#: How a step went, said of the thing ("good emails get a welcome email").
+_OUTCOME_QUALITIES = frozenset("good bad valid invalid successful failed ok".split())
 _EVERY = frozenset({"every", "each", "any", "all"})
 _MESSAGE_WORD = re.compile(r"\b(?:e-?mail|message|notification|note|reply)\b", re.IGNORECASE)
+_ON_OUTCOME = re.compile(
+    r"(?P<lead>^|[;,]\s*(?:and\s+|but\s+)?)(?:on|upon|in\s+case\s+of|after\s+a)\s+"
+    r"(?P<outcome>success|failure|error|decline)\s*,\s*",
+    re.IGNORECASE,
+)
+
+
+def _on_outcome(match: re.Match[str]) -> str:
+    verb = "succeeds" if match.group("outcome").lower() == "success" else "fails"
+    return f"{match.group('lead')}if it {verb}, "
+
+
 _FOR_ONES = re.compile(
     r"^\s*(?:and\s+)?for\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones\s*,\s*", re.IGNORECASE
 )
@@ -432,10 +446,12 @@ class PromptReader:
             verb = match.group("verb").lower()
             action = "send" if re.match(r"gets?|receives?", verb) else "create"
             rest = match.group("rest")
+            if rest.lower() == "nothing":
+                action, rest = "do", "nothing"  # "bad ones get nothing"
             noun = (match.group("noun") or "").lower()
             if (quality in _THE_REST or noun in _THE_REST) and index > 0:
                 parts[index] = f"otherwise {action} {rest}"
-            elif quality in self.qualities or quality in FEELINGS:
+            elif quality in self.qualities or quality in FEELINGS or quality in _OUTCOME_QUALITIES:
                 subject = f"the {noun} is" if noun and noun not in ("one", "ones") else "it's"
                 parts[index] = f"if {subject} {quality}, {action} {rest}"
             elif action == "send" and _MESSAGE_WORD.search(rest):
@@ -521,6 +537,8 @@ class PromptReader:
             sentence = _PURPOSE.sub("", sentence)
             # "for urgent ones, get approval": the one a run is about, when it is urgent
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
+            # "On success, ship it; on failure, open a ticket"
+            sentence = _ON_OUTCOME.sub(_on_outcome, sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
