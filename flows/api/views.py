@@ -104,13 +104,16 @@ class JsonAutoSchema(AutoSchema):
 
     def _get_serializer_field_meta(self, field: Any, direction: str) -> dict[str, Any]:
         """Also what a request may not leave empty: a string that may not be blank
-        (minLength 1), a list or object that may not be empty (minItems, minProperties 1).
+        (minLength 1, and a non-space character: DRF trims it), a list or object that may
+        not be empty (minItems, minProperties 1).
         Requests only: the same rules on an output would describe nothing."""
         meta: dict[str, Any] = super()._get_serializer_field_meta(field, direction)
         if direction != "request" or field.read_only:
             return meta
         if isinstance(field, serializers.CharField) and not field.allow_blank:
             meta.setdefault("minLength", 1)
+            if field.trim_whitespace and not isinstance(field, serializers.RegexField):
+                meta.setdefault("pattern", r"\S")  # "  " is trimmed to "", and refused
         elif isinstance(field, serializers.ListField) and not field.allow_empty:
             meta.setdefault("minItems", 1)
         elif isinstance(field, serializers.DictField) and not field.allow_empty:

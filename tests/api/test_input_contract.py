@@ -112,6 +112,18 @@ def test_request_bodies_are_documented_as_taking_no_other_keys(document: dict[st
     assert "additionalProperties" not in schemas["FlowOutput"]
 
 
+def test_a_prompt_of_spaces_is_refused_as_the_document_says(
+    api: APIClient, document: dict[str, Any]
+) -> None:
+    prompt = document["components"]["schemas"]["PlanInput"]["properties"]["prompt"]
+
+    error = assert_error(api.post("/api/v1/plan/", {"prompt": "   "}, format="json"), 400)
+
+    assert not jsonschema.Draft4Validator(prompt).is_valid("   ")
+    assert error["details"]["fields"] == {"prompt": ["This field may not be blank."]}
+    assert not PlanRequest.objects.exists()
+
+
 def test_a_number_for_a_prompt_is_refused_before_anything_is_planned(api: APIClient) -> None:
     error = assert_error(
         api.post("/api/v1/plan/", {"prompt": 0, "planner": "offline"}, format="json"), 400
@@ -193,6 +205,9 @@ def test_the_document_says_what_a_request_may_not_leave_empty(document: dict[str
     assert schemas["PlanInput"]["properties"]["tools"]["items"]["minLength"] == 1
     assert schemas["JoinInput"]["properties"]["mapping"]["minProperties"] == 1
     assert schemas["BatchInput"]["properties"]["inputs"]["minItems"] == 1
+    # DRF trims strings: "   " is refused as blank, so the document asks for a non-space.
+    assert schemas["PlanInput"]["properties"]["prompt"]["pattern"] == r"\S"
+    assert "pattern" not in schemas["CredentialInput"]["properties"]["secret"]  # not trimmed
     # Outputs are left alone: a blank string there is a value, not a mistake.
     assert "minLength" not in schemas["FlowOutput"]["properties"]["name"]
 
