@@ -686,3 +686,13 @@ def test_on_success_and_on_failure_are_conditions(demo):
     first, second = branches(flow)
     assert first.condition == "process_payment.approved"
     assert second.condition == "!process_payment.approved"
+
+
+def test_once_a_step_decides_part_of_it_is_a_condition_not_the_trigger(demo):
+    error = refusal("Validate the order, and once it's valid and in stock, ship it with UPS.", demo)
+
+    assert error.code == "unmapped_condition"
+    assert "in stock" in error.step
+    flow = plan("Validate the order, and once it's valid, ship it with UPS.", demo)
+    (branch,) = branches(flow)
+    assert branch.condition == "validate_order.valid"

@@ -1778,6 +1778,11 @@ class FlowBuilder:
         )
         if resolved is None and condition.checked:
             resolved = self._verdict(condition)
+        if resolved is None and condition.optional and self._partly_decided(condition.text):
+            # "once it's valid and in stock, ship it": a step decides part of it, so it is
+            # a condition to meet, not the trigger (and the rest needs its own check)
+            condition = Condition(condition.text, condition.negate, False, condition.checked)
+            check_first = True
         if resolved is None and check_first and not condition.optional:
             resolved = self._check_first(condition, clause)
         if resolved is None:
@@ -1808,6 +1813,14 @@ class FlowBuilder:
                     resolved.subject,
                 )
         return resolved
+
+    def _partly_decided(self, text: str) -> bool:
+        """Whether a part of "A and B" / "A or B" reads a value a step before made."""
+        parts = [p for p in re.split(r"\s+(?:and|or)\s+", text) if p.strip()]
+        if len(parts) < 2:
+            return False
+        sources = [s for s in self._sources(for_condition=True) if s.node is not None]
+        return any(resolve_condition(part, sources) is not None for part in parts)
 
     def _verdict(self, condition: Condition) -> ResolvedCondition | None:
         """ "Find out whether the email is deliverable; if it's not, ...": the yes/no outcome

@@ -82,6 +82,7 @@ _CONDITION_START = re.compile(
     r"(?:\s*,\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)"
     r"(?=(?:only\s+)?(?:if|unless)\b|only\s+when\b|in\s+case\b|provided\s+that\b|"
     r"should\s+(?:anything|something|any|it|they|there|the)\b|"
+    r"(?:once|as\s+soon\s+as)\s+(?:it|they|this|that|the)\b|"
     r"as\s+long\s+as\b|for\s+(?:each|every|all)\b|"
     r"but\s+(?:do\s+not|don't|never|not|no\s+need|without|skip|ignore)\b)",
     re.IGNORECASE,
