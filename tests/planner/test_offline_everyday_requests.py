@@ -696,3 +696,16 @@ def test_once_a_step_decides_part_of_it_is_a_condition_not_the_trigger(demo):
     flow = plan("Validate the order, and once it's valid, ship it with UPS.", demo)
     (branch,) = branches(flow)
     assert branch.condition == "validate_order.valid"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Charge the card; if the decline code is insufficient_funds, email the customer.",
+        "Charge the card. If it was declined for insufficient funds, email the customer.",
+    ],
+)
+def test_an_enum_value_of_a_field_that_may_be_null_is_read(demo, prompt):
+    (branch,) = branches(plan(prompt, demo))
+
+    assert branch.condition == 'process_payment.decline_code == "insufficient_funds"'

@@ -459,13 +459,15 @@ def _enum_equality(
     felt = {FEELINGS[w] for w in split_identifier(lowered) if w in FEELINGS}
     best: tuple[float, Source, str] | None = None
     for source in sources:
-        values = source.schema.get("enum") if isinstance(source.schema, dict) else None
-        if not isinstance(values, list):
+        values = _enum_values(source.schema)
+        if not values:
             continue
         for value in values:
             if not isinstance(value, str) or not value:
                 continue
-            if re.search(rf"\b{re.escape(value.lower())}\b", lowered) or value.lower() in felt:
+            # "insufficient_funds" or "insufficient funds"
+            said = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", value.lower()))
+            if re.search(rf"\b{said}\b", lowered) or value.lower() in felt:
                 score = (
                     1.0
                     + _word_overlap(words, source)
@@ -479,6 +481,18 @@ def _enum_equality(
     _, source, value = best
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+def _enum_values(schema: object) -> list[object]:
+    """The values an enum field lists, also when it may be null (`anyOf` with null)."""
+    if not isinstance(schema, dict):
+        return []
+    if isinstance(schema.get("enum"), list):
+        return list(schema["enum"])
+    for option in schema.get("anyOf") or schema.get("oneOf") or []:
+        if isinstance(option, dict) and isinstance(option.get("enum"), list):
+            return list(option["enum"])
+    return []
 
 
 def _boolean(
