@@ -709,3 +709,13 @@ def test_an_enum_value_of_a_field_that_may_be_null_is_read(demo, prompt):
     (branch,) = branches(plan(prompt, demo))
 
     assert branch.condition == 'process_payment.decline_code == "insufficient_funds"'
+
+
+def test_real_is_a_word_for_valid(demo):
+    flow = plan(
+        "After a user registers, we want to make sure their address is real, then greet "
+        "them by name.",
+        demo,
+    )
+
+    assert tools(flow) == ["validate_email", "send_welcome_email"]
