@@ -982,3 +982,43 @@ def test_a_schedule_says_when_the_flow_runs_and_makes_no_step(catalog, prompt):
     flow = plan(prompt, catalog).flow
 
     assert tools(flow) == ["verify_address", "send_email"]
+
+
+def test_checking_a_comparison_no_tool_makes_is_no_step(catalog):
+    # refund_order only echoes the amount it is given: the condition compares the input
+    flow = plan(
+        "Check whether the amount is over 500. If it is, ask a manager to approve it, "
+        "then refund the order.",
+        catalog,
+    ).flow
+    specs = {spec.id: spec for spec in catalog.specs()}
+
+    assert tools(flow) == ["refund_order"]
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert approval.when == "input.amount > 500.0"
+    big = {"name": "big", "input": {"amount": 900}, "approve": False, "not_ran": ["refund_order"]}
+    small = {"name": "small", "input": {"amount": 100}, "approve": False, "ran": ["refund_order"]}
+    assert check_run(flow, big, specs) == []
+    assert check_run(flow, small, specs) == []
+
+
+def test_checking_what_a_tool_reports_keeps_the_tool(catalog):
+    flow = plan("Check whether the mood score is below 0.3; if so, send an email.", catalog).flow
+
+    assert tools(flow) == ["score_mood", "send_email"]
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "score_mood.score < 0.3"
+
+
+def test_an_approval_said_first_at_the_end_of_a_sentence_goes_before_its_step(catalog):
+    flow = plan(
+        "Refund the order, but if the amount is above 500 get a manager's approval first.",
+        catalog,
+    ).flow
+    specs = {spec.id: spec for spec in catalog.specs()}
+
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    refund = next(node for node in flow.nodes if isinstance(node, ToolNode))
+    assert approval.id in ancestors(flow, refund.id)
+    big = {"name": "big", "input": {"amount": 900}, "approve": False, "not_ran": ["refund_order"]}
+    assert check_run(flow, big, specs) == []

@@ -71,6 +71,21 @@ _NEGATIONS = re.compile(
     r"reject(?:s|ed)?|den(?:y|ies|ied))\b|n't\b",
     re.IGNORECASE,
 )
+
+
+def compared_subject(text: str) -> str | None:
+    """What `text` compares with a number when that is all it says ("the amount is over
+    500", "the total exceeds $2k"): "the amount", "the total"; else None."""
+    text = text.strip(" .,;:!?")
+    match = _COMPARISON.match(text)
+    if match is None or not match.group("subject").strip() or _NEGATIONS.search(text):
+        return None
+    rest = split_identifier(text[match.end() :])
+    if len(rest) > 1 or any(word not in _CURRENCY_WORDS for word in rest):
+        return None
+    return match.group("subject").strip()
+
+
 #: Words that say something is not there, and the field words that say it is.
 _ABSENT = frozenset(stem(w) for w in "missing absent lacking unavailable short".split())
 _PRESENT = frozenset(

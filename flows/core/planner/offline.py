@@ -33,6 +33,7 @@ from flows.core.planner.conditions import ResolvedCondition, resolve_condition
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.lexicon import (
     MADE_BY,
+    STOP_WORDS,
     meaningful,
     plural,
     singular,
@@ -674,6 +675,13 @@ class FlowBuilder:
     # -- steps ---------------------------------------------------------------------------
 
     def _tool_step(self, clause: Clause, action: str | None = None) -> str | None:
+        if clause.compares is not None:
+            ranked = self.rank(_clean_action(clause.action))
+            if not ranked or not _reports(ranked[0][1].spec, clause.compares):
+                # "Check whether the amount is over 500": the tool it would take does not
+                # tell the amount, so the condition that reads the answer compares it
+                # itself; the check is no step.
+                return None
         text = _clean_action(action if action is not None else clause.action)
         if (
             self.topic
@@ -2127,6 +2135,17 @@ def _capability_error(
             "capability": missing.what,
             "closest": closest.id if closest is not None else None,
         },
+    )
+
+
+def _reports(spec: ToolSpec, subject: str) -> bool:
+    """Whether `spec` tells `subject` ("the stock": check_inventory's `in_stock`): an output
+    field of its own that names it, not one it echoes from its inputs."""
+    wanted = {stem(w) for w in split_identifier(subject) if w not in STOP_WORDS}
+    inputs = set((spec.input_schema or {}).get("properties") or {})
+    return any(
+        field_name not in inputs and wanted & {stem(w) for w in split_identifier(field_name)}
+        for field_name in (spec.output_schema or {}).get("properties") or {}
     )
 
 

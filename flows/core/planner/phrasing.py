@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flows.core.planner.conditions import compared_subject
 from flows.core.planner.execution import UNIT_SECONDS, RunSettings, run_settings
 from flows.core.planner.lexicon import FEELINGS, STOP_WORDS, split_identifier, stem, synonyms
 from flows.core.planner.wording import (
@@ -406,6 +407,8 @@ class Clause:
     #: "greet them; if the email is invalid, send nothing": a condition said after the
     #: step, which guards it when a step before it can decide it
     guard: Condition | None = None
+    #: "Check whether the amount is over 500": what the check compares with a number
+    compares: str | None = None
 
     @property
     def label(self) -> str:
@@ -594,6 +597,7 @@ class PromptReader:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
                     piece = f"{checked.group('verb')} {checked.group('what')}"
                     last_condition = open_check = Condition(checked.group("what"), checked=True)
+                compared = compared_subject(checked.group("what")) if checked else None
                 skip = _SKIP_IF.match(piece.strip())
                 if skip is not None and sentence_clauses:
                     # "send the welcome email, but skip it if the address is disposable"
@@ -625,6 +629,7 @@ class PromptReader:
                     if clause.condition is not None and clauses:
                         # "check the status code; if it's 404": "it" is what was checked
                         clause.condition = _checked_thing(clause.condition, clauses[-1])
+                    clause.compares = compared
                     if clause.condition is not None and last_condition is not None:
                         clause.condition = _elliptical(clause.condition, last_condition)
                     if clause.condition is not None:
@@ -745,6 +750,16 @@ class PromptReader:
                         clauses.insert(clauses.index(stop), clause)
                         continue
                     clauses.append(clause)
+            last = sentence_clauses[-1] if sentence_clauses else None
+            if (
+                last is not None
+                and last.approval is not None
+                and len(sentence_clauses) > 1
+                and _FIRST.search(last.text)
+            ):
+                # "Charge the card, but if it is over 500 get a manager's approval first":
+                # the approval goes before the step it follows in the sentence.
+                last.approval.before_previous = True
             _attach_trailing_condition(sentence_clauses, clauses)
             if sentence_clauses:
                 previous = sentence_clauses
