@@ -750,16 +750,16 @@ class PromptReader:
                         clauses.insert(clauses.index(stop), clause)
                         continue
                     clauses.append(clause)
-            last = sentence_clauses[-1] if sentence_clauses else None
+            closing = sentence_clauses[-1] if sentence_clauses else None
             if (
-                last is not None
-                and last.approval is not None
+                closing is not None
+                and closing.approval is not None
                 and len(sentence_clauses) > 1
-                and _FIRST.search(last.text)
+                and _FIRST.search(closing.text)
             ):
                 # "Charge the card, but if it is over 500 get a manager's approval first":
                 # the approval goes before the step it follows in the sentence.
-                last.approval.before_previous = True
+                closing.approval.before_previous = True
             _attach_trailing_condition(sentence_clauses, clauses)
             if sentence_clauses:
                 previous = sentence_clauses
