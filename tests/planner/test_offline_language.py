@@ -1022,3 +1022,22 @@ def test_an_approval_said_first_at_the_end_of_a_sentence_goes_before_its_step(ca
     assert approval.id in ancestors(flow, refund.id)
     big = {"name": "big", "input": {"amount": 900}, "approve": False, "not_ran": ["refund_order"]}
     assert check_run(flow, big, specs) == []
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Find the customer. If they don't exist, send an SMS; if they do, send an email.",
+        "Find the customer. If they aren't found, send an SMS. If they are, send an email.",
+    ],
+)
+def test_they_do_after_a_negative_condition_is_its_opposite(catalog, prompt):
+    flow = plan(prompt, catalog).flow
+    specs = {spec.id: spec for spec in catalog.specs()}
+
+    missing = {"name": "missing", "outputs": {"find_customer": {"found": False}},
+               "ran": ["send_sms"], "not_ran": ["send_email"]}  # fmt: skip
+    found = {"name": "found", "outputs": {"find_customer": {"found": True}},
+             "ran": ["send_email"], "not_ran": ["send_sms"]}  # fmt: skip
+    assert check_run(flow, missing, specs) == []
+    assert check_run(flow, found, specs) == []

@@ -1073,6 +1073,12 @@ _SO = re.compile(
 )
 
 
+#: "if so", "yes": the condition before as it was said, negation and all.
+_ANSWER = re.compile(r"^(?:so|yes|yep)$", re.IGNORECASE)
+#: A condition said in the negative ("they don't exist", "it is not valid").
+_SAID_NOT = re.compile(r"n't\b|\b(?:not|never|no)\b", re.IGNORECASE)
+
+
 def _elliptical(condition: Condition, previous: Condition) -> Condition:
     """ "If they already exist, do nothing. If they don't, ...": the condition before,
     negated ("if so": the same)."""
@@ -1082,6 +1088,11 @@ def _elliptical(condition: Condition, previous: Condition) -> Condition:
             previous.text, previous.negate == condition.negate, checked=previous.checked
         )
     if _SO.match(text):
+        if _SAID_NOT.search(previous.text) and not _ANSWER.match(text):
+            # "If they don't exist, ...; if they do, ...": "do" answers the negation
+            return Condition(
+                previous.text, previous.negate == condition.negate, checked=previous.checked
+            )
         return Condition(
             previous.text, previous.negate != condition.negate, checked=previous.checked
         )
