@@ -1041,3 +1041,23 @@ def test_they_do_after_a_negative_condition_is_its_opposite(catalog, prompt):
              "ran": ["send_email"], "not_ran": ["send_sms"]}  # fmt: skip
     assert check_run(flow, missing, specs) == []
     assert check_run(flow, found, specs) == []
+
+
+def test_an_approval_deadline_with_automatically_leaves_a_clean_title(catalog):
+    flow = plan(
+        "Get finance to sign off within 2 days, otherwise reject it automatically, then "
+        "refund the order.",
+        catalog,
+    ).flow
+
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert (approval.timeout_s, approval.on_timeout) == (172800.0, "reject")
+    assert approval.title == "Get finance to sign off"
+    assert approval.assignees.groups == ["finance"]
+    assert tools(flow) == ["refund_order"]
+
+
+def test_whose_approver_it_is_makes_no_lookup(catalog):
+    flow = plan("Ask the customer's manager to approve the refund, then refund the order.", catalog)
+
+    assert tools(flow.flow) == ["refund_order"]

@@ -1361,10 +1361,11 @@ def strip_approval_phrase(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
-    # "get a manager to sign off", "have finance approve it": before "sign off" alone goes
+    # "get a manager to sign off", "have finance approve it", "ask the customer's manager to
+    # approve": before "sign off" alone goes
     cleaned = re.sub(
-        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?\s+(?:to\s+)?"
-        r"(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
+        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:\w+'s\s+)?\w+(?:\s+team)?\s+"
+        r"(?:to\s+)?(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
         " ",
         cleaned,
         flags=re.IGNORECASE,

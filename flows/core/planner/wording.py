@@ -610,11 +610,11 @@ _POLICY_PATTERNS = (
     ),
     # "(give them 24 hours, then reject)"
     re.compile(
-        r"[,;(]?\s*(?:(?:give|allow)\s+(?:them|him|her|\w+)\s+)?"
+        r"[,;(]?\s*(?:(?:give|allow)\s+(?:them|him|her|\w+)\s+|(?:within|in)\s+)?"
         + _DURATION.pattern
         + r"\s*[,;]?\s*(?:and\s+)?(?:then|after\s+that|otherwise|or|else)\s*,?\s+"
         + _POLICY_WORD
-        + r"(?:\s+(?:it|them|this))?\s*\)?",
+        + r"(?:\s+(?:it|them|this))?(?:\s+(?:automatically|by\s+default|anyway))?\s*\)?",
         re.IGNORECASE,
     ),
     # "within 24 hours, otherwise fail the run" / "within 12 hours or reject it"
@@ -622,6 +622,7 @@ _POLICY_PATTERNS = (
         r"(?<=\S)\s*[,;]?\s*(?:or|otherwise|else|or\s+else)\s*,?\s+"
         + _POLICY_WORD
         + r"(?:\s+(?:it|them|this|the\s+(?:run|flow|request|step|order|payment)))?"
+        r"(?:\s+(?:automatically|by\s+default|anyway))?"
         r"(?=\s*(?:[,;.)]|$|then\b|and\b))",
         re.IGNORECASE,
     ),
