@@ -719,3 +719,14 @@ def test_real_is_a_word_for_valid(demo):
     )
 
     assert tools(flow) == ["validate_email", "send_welcome_email"]
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Classify the message, and if it's urgent create a ticket for the support team.",
+        "Classify the ticket and assign it by creating a ticket with that team.",
+    ],
+)
+def test_whom_a_ticket_is_for_is_not_what_it_says(demo, prompt):
+    flow = plan(prompt, demo)
+
+    assert node_of(flow, "create_ticket").inputs["body"] != "classify_ticket.team"

@@ -220,21 +220,24 @@ def named_outputs(
                 continue
             words = r"\s+".join(re.escape(w) for w in split_identifier(source.name))
             # "route it to the team": where it goes, not a value it carries
-            if not words or not re.search(
-                rf"(?<!\bto\s)\b(?:the|its|their|this|that)\s+{qualifier}{words}\b",
+            named = words and re.search(
+                rf"(?P<before>\w+\s+)?(?<!\bto\s)\b(?:the|its|their|this|that)\s+{qualifier}{words}\b",
                 text,
                 re.IGNORECASE,
-            ):
+            )
+            if not named:
                 continue
             seen.add(source.name)
-            target = _named_target(source, properties, wired)
+            # "a ticket for the support team": who it is for, not what it says
+            said = (named.group("before") or "").strip().lower() not in _RECIPIENT_PREPOSITIONS
+            target = _named_target(source, properties, wired, said=said)
             if target is not None:
                 wired[target] = source.expression
     return wired
 
 
 def _named_target(
-    source: Source, properties: dict[str, JsonSchema], taken: dict[str, str]
+    source: Source, properties: dict[str, JsonSchema], taken: dict[str, str], *, said: bool
 ) -> str | None:
     """The input a named output feeds: of its type, and with a name like its own (a named
     `url` is where a page came from, not the text to summarize)."""
@@ -245,7 +248,7 @@ def _named_target(
         and type_fit(schema, source.schema) >= 0.9
         and name_similarity(name, source.name) > 0
     ]
-    if not fitting:
+    if not fitting and said and not set(split_identifier(source.name)) & _WHO_WORDS:
         # "email the customer their tracking number": what a message says is its body
         fitting = [
             name
@@ -260,3 +263,9 @@ def _named_target(
 
 #: Inputs that hold what a message or a ticket says.
 _MESSAGE_BODIES = frozenset({"body", "message", "content"})
+#: Words before a named output that make it whom a message is for, not what it says.
+_RECIPIENT_PREPOSITIONS = frozenset({"for", "to", "from", "by"})
+#: Outputs that name who, never what a message says ("the team" a ticket goes to).
+_WHO_WORDS = frozenset(
+    "team group department owner assignee recipient user customer email address".split()
+)
