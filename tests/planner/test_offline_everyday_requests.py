@@ -730,3 +730,21 @@ def test_whom_a_ticket_is_for_is_not_what_it_says(demo, prompt):
     flow = plan(prompt, demo)
 
     assert node_of(flow, "create_ticket").inputs["body"] != "classify_ticket.team"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "planned"),
+    [
+        ("Validate the email; if it's disposable, reject it, otherwise send a welcome email.",
+         ["validate_email", "send_welcome_email"]),
+        ("Validate the email. If it's disposable, reject it and email security@acme.io; "
+         "otherwise send a welcome email.", ["validate_email", "send_email", "send_welcome_email"]),
+    ],
+)  # fmt: skip
+def test_reject_it_in_an_arm_turns_it_away_with_no_step_of_its_own(demo, prompt, planned):
+    flow = plan(prompt, demo)
+
+    assert tools(flow) == planned
+    (branch,) = branches(flow)
+    assert "validate_email.disposable" in branch.condition
+    assert node_of(flow, "send_welcome_email").id in (branch.then + branch.else_)

@@ -1061,3 +1061,4 @@ def test_whose_approver_it_is_makes_no_lookup(catalog):
     flow = plan("Ask the customer's manager to approve the refund, then refund the order.", catalog)
 
     assert tools(flow.flow) == ["refund_order"]
+

@@ -638,6 +638,7 @@ class PromptReader:
                         clause.nothing
                         or is_nothing(clause.action)
                         or _STOP.match(clause.action.strip(" .,;!"))
+                        or _turned_away(clause)
                     ):
                         # "if we can, do nothing" / "when X do nothing, otherwise Y":
                         # no step here; what follows "otherwise" runs when X is false.
@@ -924,6 +925,14 @@ class PromptReader:
                 condition_text, negate=word == "unless", optional=word in _TRIGGER_WORDS
             )
             clause.action = action.strip()
+        turned_away = _TURNED_AWAY.match(clause.action)
+        if (
+            turned_away is not None
+            and clause.condition is not None
+            and not _ABOUT_AN_ANSWER.search(clause.condition.text)
+        ):
+            # "if it's disposable, reject it and email security": the email is the step
+            clause.action = turned_away.group("rest")
         if _APPROVAL.search(clause.action):
             who = remove_durations(text)
             groups, role = assignee_groups(who), assignee_role(who)
@@ -943,6 +952,31 @@ _CHECK_IF = re.compile(
     r"find\s+out|make\s+sure|ensure)\s+(?:if|whether|that)\s+(?P<what>.+)$",
     re.IGNORECASE,
 )
+_TURNED_AWAY = re.compile(
+    r"^(?:reject|decline|discard|drop)\s+(?:it|them|this|that)\s*,?\s+(?:and\s+)?(?:then\s+)?"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+#: "reject it" on its own, and a condition about someone's answer (an approval's deadline,
+#: which only an approval step can have).
+_TURNED_AWAY_ONLY = re.compile(
+    r"^(?:reject|decline|discard|drop)\s+(?:it|them|this|that)$", re.IGNORECASE
+)
+_ABOUT_AN_ANSWER = re.compile(
+    r"\b(?:answer|respond|repl|react|approv|decid|sign|hear|get\s+back)\w*", re.IGNORECASE
+)
+
+
+def _turned_away(clause: Clause) -> bool:
+    """ "If it's disposable, reject it": nothing is done with it (as "do nothing"), unless
+    the condition is about someone's answer."""
+    assert clause.condition is not None
+    return bool(
+        _TURNED_AWAY_ONLY.match(clause.action.strip(" .,;!"))
+        and not _ABOUT_AN_ANSWER.search(clause.condition.text)
+    )
+
+
 _SKIP_IF = re.compile(
     r"^(?:but\s+|and\s+)?(?:skip|omit|don't\s+do|do\s+not\s+do|leave\s+out)\s+(?:it|this|that|"
     r"this\s+step|that\s+step|the\s+\w+)\s+(?:if|when|whenever)\s+(?P<c>.+)$",
