@@ -748,3 +748,15 @@ def test_reject_it_in_an_arm_turns_it_away_with_no_step_of_its_own(demo, prompt,
     (branch,) = branches(flow)
     assert "validate_email.disposable" in branch.condition
     assert node_of(flow, "send_welcome_email").id in (branch.then + branch.else_)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "planned"),
+    [
+        ("A new support email comes in. Summarize it.", ["summarize_text"]),
+        ("An order is placed. Validate it and charge the card.",
+         ["validate_order", "process_payment"]),
+    ],
+)  # fmt: skip
+def test_a_sentence_saying_what_arrives_is_the_trigger_of_the_next(demo, prompt, planned):
+    assert tools(plan(prompt, demo)) == planned

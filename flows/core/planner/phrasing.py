@@ -505,7 +505,7 @@ class PromptReader:
         previous_text: str | None = None
         heading_group: int | None = None
         previous: list[Clause] = []
-        for sentence_index, raw in enumerate(steps_first(self.sentences(prompt))):
+        for sentence_index, raw in enumerate(steps_first(_trigger_joined(self.sentences(prompt)))):
             if raw == PARALLEL_HEADING:
                 groups += 1
                 heading_group = groups
@@ -1190,6 +1190,29 @@ def _subject_clause(
     if match is None or match.group(group).split()[0].lower() not in verbs:
         return None
     return match
+
+
+#: "A new support email comes in.", "An order is placed.": what starts a run, said alone.
+_ARRIVES_ALONE = re.compile(
+    r"^(?:(?:a|an|the|some|one)\s+)?(?:(?:new|incoming|fresh)\s+)?[a-z-]+(?:\s+[a-z-]+){0,2}\s+"
+    r"(?:comes?\s+in|arrives?|is\s+(?:received|submitted|placed|created|opened|filed)|"
+    r"gets?\s+(?:submitted|placed|created|opened|filed))"
+    r"(?:\s+(?:from\s+[a-z ]+|by\s+email|through\s+the\s+[a-z]+|via\s+[a-z]+))?\s*[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def _trigger_joined(sentences: list[str]) -> list[str]:
+    """ "An order is placed. Validate it." reads as "When an order is placed, validate it.":
+    the trigger, and what "it" is, for the sentence after it."""
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and _ARRIVES_ALONE.match(joined[-1]) and sentence != PARALLEL_HEADING:
+            trigger = joined.pop().strip().rstrip(".!")
+            rest = sentence.strip()
+            sentence = f"When {trigger[0].lower()}{trigger[1:]}, {rest[:1].lower()}{rest[1:]}"
+        joined.append(sentence)
+    return joined
 
 
 def steps_first(sentences: list[str]) -> list[str]:
