@@ -760,3 +760,18 @@ def test_reject_it_in_an_arm_turns_it_away_with_no_step_of_its_own(demo, prompt,
 )  # fmt: skip
 def test_a_sentence_saying_what_arrives_is_the_trigger_of_the_next(demo, prompt, planned):
     assert tools(plan(prompt, demo)) == planned
+
+
+def test_a_reply_is_an_email_to_the_one_who_wrote(demo):
+    flow = plan("Reply to the customer with a thank-you note.", demo)
+    assert tools(flow) == ["send_email"]
+    assert "reply_to" not in node_of(flow, "send_email").inputs
+
+    flow = plan(
+        "Summarize the message. If the customer is angry, open a ticket; otherwise just reply "
+        "with the summary.",
+        demo,
+    )
+    (branch,) = branches(flow)
+    assert branch.else_ == [node_of(flow, "send_email").id]
+    assert node_of(flow, "send_email").inputs["body"] == "summarize_text.summary"

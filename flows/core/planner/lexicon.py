@@ -36,7 +36,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(group.split())
     for group in (
         "email mail e-mail emails inbox",
-        "send notify notification contact tell inform alert warn forward",
+        "send notify notification contact tell inform alert warn forward reply respond",
         "check validate verify valid validation confirm ensure real genuine legit legitimate",
         "lookup look find fetch get retrieve load read grab pull locate download",
         "user customer person account member client shopper buyer subscriber",

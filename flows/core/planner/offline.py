@@ -1619,7 +1619,10 @@ class FlowBuilder:
         # not the first one's subject); those values are not this call's.
         sources = [source for source in sources if not self._echo(source, spec)]
         required = set(spec.required_inputs())
-        mentioned = {stem(w) for w in split_identifier(clause.text)}
+        words = split_identifier(clause.text)
+        if words and self.reader.starts_with_verb(clause.text):
+            words = words[1:]  # "reply to the customer": the step's verb names no input
+        mentioned = {stem(w) for w in words}
         properties = spec.input_properties()
         named_fields = {} if first else named_outputs(clause.action, properties, sources)
         for name, schema in properties.items():
