@@ -775,3 +775,22 @@ def test_a_reply_is_an_email_to_the_one_who_wrote(demo):
     (branch,) = branches(flow)
     assert branch.else_ == [node_of(flow, "send_email").id]
     assert node_of(flow, "send_email").inputs["body"] == "summarize_text.summary"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Fetch the pages and summarize each one.",
+        "Fetch each page in the list and summarize each one.",
+        "Fetch the pages in the list and summarize each of them.",
+    ],
+)
+def test_each_one_after_a_list_loops_over_what_the_step_before_made(demo, prompt):
+    flow = plan(prompt, demo)
+
+    fetch, summarize = (node_of(flow, tool) for tool in ("fetch_url", "summarize_text"))
+    assert isinstance(fetch, MapNode)
+    assert isinstance(summarize, MapNode)
+    assert fetch.items.startswith("input.")
+    assert summarize.items == fetch.id
+    assert summarize.inputs["text"] == "item.text"

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from flows.core.planner.conditions import compared_subject
 from flows.core.planner.execution import UNIT_SECONDS, RunSettings, run_settings
-from flows.core.planner.lexicon import FEELINGS, STOP_WORDS, split_identifier, stem, synonyms
+from flows.core.planner.lexicon import (
+    FEELINGS,
+    STOP_WORDS,
+    singular,
+    split_identifier,
+    stem,
+    synonyms,
+)
 from flows.core.planner.wording import (
     Deadline,
     approval_deadline,
@@ -669,6 +676,15 @@ class PromptReader:
                     if (
                         own_loop is not None
                         and own_loop[0] in ("one", "ones")
+                        and sentence_clauses
+                        and not _looping(sentence_clauses)
+                        and not (loop_leads and loop is not None)
+                    ):
+                        # "fetch the pages and summarize each one": the pages were a list
+                        _loop_over_its_object(sentence_clauses[-1])
+                    if (
+                        own_loop is not None
+                        and own_loop[0] in ("one", "ones")
                         and ((loop_leads and loop is not None) or _looping(sentence_clauses))
                     ):
                         own_loop = None  # "a ticket for each one": the loop already running
@@ -687,7 +703,7 @@ class PromptReader:
                         sentence_clauses
                         and sentence_clauses[-1].for_each
                         and (_ITEM_PRONOUN.search(part) or _ITEM_RESULT.search(part))
-                        and not _ONCE_MARKERS.search(part)
+                        and not _ONCE_MARKERS.search(_EACH_ONE.sub(" ", part))
                     ):
                         # "Fetch each URL and analyze its sentiment": "its" is each URL's;
                         # "... and summarize the page": the page is each URL's too.
@@ -1286,6 +1302,26 @@ def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause]) ->
             clauses.remove(last)
 
 
+#: The plural object a step ends on ("fetch the pages", "... the three pages in the list").
+_PLURAL_OBJECT = re.compile(
+    r"\b(?:the|these|those|all(?:\s+the)?|our|their|(?:two|three|four|five|six|\d+))\s+"
+    r"(?:[a-z-]+\s+)?(?P<noun>[a-z-]+s)(?P<container>\s+(?:in|from|on)\s+(?:the|this|our)\s+"
+    r"(?:[a-z]+\s+)?(?:list|batch|file|sheet|spreadsheet|queue|table))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _loop_over_its_object(clause: Clause) -> None:
+    """ "Fetch the pages and summarize each one": the step before loops over its plural
+    object, so that "each one" has a list to run over."""
+    found = _PLURAL_OBJECT.search(clause.action)
+    if found is None or clause.for_each or found.group("noun").lower().endswith("ss"):
+        return
+    clause.for_each = singular(found.group("noun").lower())
+    clause.for_each_container = "list" if found.group("container") else None
+    clause.action = clause.action[: found.start()].strip() or clause.action
+
+
 def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     """(noun, container, position) of "for each <noun> [in the <container>]", if any."""
     match = _FOR_EACH.search(text)
@@ -1293,6 +1329,8 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
         return None
     first, second = match.group("first").lower(), (match.group("second") or "").lower()
     rest = text[match.end("first") :]
+    if first == "of" and second in ("them", "these", "those"):
+        return "one", None, match.start()  # "summarize each of them": as "each one"
     if _second_is_head(first, second) or second in _GENERIC_HEADS:
         # "each new order": orders; "each email address": emails, the address said too
         first = first if second in _GENERIC_HEADS else second
