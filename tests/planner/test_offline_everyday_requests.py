@@ -794,3 +794,15 @@ def test_each_one_after_a_list_loops_over_what_the_step_before_made(demo, prompt
     assert fetch.items.startswith("input.")
     assert summarize.items == fetch.id
     assert summarize.inputs["text"] == "item.text"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        ("If the temperature is above 30, email me.", "input.temperature > 30.0"),
+        ("If the order is over 500, email finance.", "input.amount > 500.0"),
+    ],
+)
+def test_a_number_no_step_gives_is_a_run_input_named_after_it(demo, prompt, condition):
+    (branch,) = branches(plan(prompt, demo))
+    assert branch.condition == condition

@@ -132,6 +132,15 @@ _QUANTITY_WORDS = (
 ).split()
 
 
+#: Things whose comparison with a number is about what they cost ("if the order is over 500").
+_PRICED_THINGS = frozenset(
+    "order orders payment payments purchase purchases invoice invoices refund refunds "
+    "transaction transactions cart basket bill charge charges request requests expense "
+    "expenses claim claims deal deals quote quotes contract item items product products "
+    "it this that they them anything everything something any all one ones".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ResolvedCondition:
     expression: str
@@ -420,7 +429,11 @@ def _comparison(
     if best is not None:
         expression = f"{best.expression} {operator} {literal}"
         return ResolvedCondition(_wrap(expression, negated), best.name)
-    name = next((w for w in subject_words if w in _QUANTITY_WORDS), "amount")
+    name = next((w for w in subject_words if w in _QUANTITY_WORDS), None)
+    if name is None:
+        # "the stock is over 10": the stock, not an amount; "the order is over 500": its amount
+        head = subject_words[-1] if subject_words else ""
+        name = head if head.isidentifier() and head not in _PRICED_THINGS else "amount"
     schema = {"type": "number", "description": f"Compared in: {match.group(0).strip()}"}
     expression = f"input.{name} {operator} {literal}"
     return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))
