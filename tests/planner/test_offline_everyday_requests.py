@@ -806,3 +806,22 @@ def test_each_one_after_a_list_loops_over_what_the_step_before_made(demo, prompt
 def test_a_number_no_step_gives_is_a_run_input_named_after_it(demo, prompt, condition):
     (branch,) = branches(plan(prompt, demo))
     assert branch.condition == condition
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition", "guarded"),
+    [
+        ("Look up the user. If they're new, send a welcome email.",
+         "!lookup_user.found", "send_welcome_email"),
+        ("Look up the user to make sure they're new, and send a welcome email.",
+         "!lookup_user.found", "send_welcome_email"),
+        ("Check the inventory to make sure everything is in stock, then create the shipment.",
+         "check_inventory.in_stock", "create_shipment"),
+    ],
+)  # fmt: skip
+def test_what_a_step_makes_sure_of_guards_the_steps_after_it(demo, prompt, condition, guarded):
+    flow = plan(prompt, demo)
+
+    (branch,) = branches(flow)
+    assert branch.condition == condition
+    assert branch.then == [node_of(flow, guarded).id]

@@ -91,6 +91,9 @@ _ABSENT = frozenset(stem(w) for w in "missing absent lacking unavailable short".
 _PRESENT = frozenset(
     stem(w) for w in "stock inventory available availability found present exist".split()
 )
+#: Words that say a lookup matched nobody, and the fields that say it matched.
+_UNKNOWN = frozenset(stem(w) for w in "new unknown unregistered".split())
+_FOUND = frozenset(stem(w) for w in "found exist exists".split())
 #: Word forms the stemmer cannot join.
 _IRREGULAR = {
     "find": "found",
@@ -275,7 +278,9 @@ def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
 def _resolve_one(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
-    words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no")]
+    words = [
+        w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no", "new")
+    ]
     negated = negate != _is_negated(text)
 
     comparison = _COMPARISON.search(_POSTFIX.sub(_prefix_operator, text))
@@ -543,6 +548,9 @@ def _boolean(
                 score += 0.8
             elif word_stem in _ABSENT and (field_stems | field_related) & _PRESENT:
                 score += 1.0  # "if anything is missing" -> !in_stock
+                flip = True
+            elif word_stem in _UNKNOWN and field_stems & _FOUND:
+                score += 1.0  # "if they're new" -> !found: nobody matched
                 flip = True
             else:
                 for prefix in _NEGATIVE_PREFIXES:

@@ -495,6 +495,20 @@ class PromptReader:
             return [text[: match.start()], text[match.end() :]]
         return [text]
 
+    def _purpose_guards_the_rest(self, sentence: str) -> str:
+        """ "Look them up to make sure they're new, and send a welcome email": the lookup,
+        then what it makes sure of guards the steps after it ("...; if they're new, send
+        ...")."""
+        purpose = _TO_MAKE_SURE.search(sentence)
+        if purpose is None:
+            return sentence
+        tail = sentence[purpose.end() :]
+        for joint in _STEP_JOINT.finditer(tail):
+            state, rest = tail[: joint.start()].strip(), tail[joint.end() :].strip()
+            if state and self.starts_with_verb(rest):
+                return f"{sentence[: purpose.start()].strip()}, and if {state}, {rest}"
+        return sentence
+
     def starts_with_verb(self, text: str) -> bool:
         return bool(self._verb_start.match(text))
 
@@ -542,6 +556,7 @@ class PromptReader:
             sentence = _negative_conditional(
                 _LET_KNOW.sub(_notify, _EACH_NEW.sub(_arrives, sentence))
             )
+            sentence = self._purpose_guards_the_rest(sentence)
             # "Validate the order and wait for a manager to approve it": the approval of
             # what was just done, after it (not a gate in front of it).
             sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)
@@ -1216,6 +1231,15 @@ _ARRIVES_ALONE = re.compile(
     r"(?:\s+(?:from\s+[a-z ]+|by\s+email|through\s+the\s+[a-z]+|via\s+[a-z]+))?\s*[.!]?$",
     re.IGNORECASE,
 )
+
+
+#: "... to make sure they're new, and ...": a step's purpose, a state that must hold.
+_TO_MAKE_SURE = re.compile(
+    r"\s+(?:in\s+order\s+)?to\s+(?:make\s+sure|ensure|check|verify|confirm)\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
+#: Where the state a purpose names ends and the next step begins.
+_STEP_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?)", re.I)
 
 
 def _trigger_joined(sentences: list[str]) -> list[str]:
