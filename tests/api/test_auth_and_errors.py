@@ -103,3 +103,8 @@ def test_an_unavailable_database_is_a_503_in_the_error_format(
     error = assert_error(response, 503, "unavailable")
     assert response["Retry-After"] == "5"
     assert "too many clients" not in error["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/runs/%0Aabc/"])
+def test_a_path_that_is_no_endpoint_is_a_json_404(api: APIClient, path: str) -> None:
+    assert_error(api.get(path), 404, "not_found")
