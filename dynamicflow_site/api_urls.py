@@ -28,6 +28,6 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # (?s): a path with a newline in it (%0A) is no endpoint either, not Django's HTML 404
-    re_path(r"^(?s:(?P<rest>.*))$", api_not_found),
+    # [\s\S]: a path with a newline in it (%0A) is no endpoint either, not Django's HTML 404
+    re_path(r"^(?P<rest>[\s\S]*)$", api_not_found),
 ]
