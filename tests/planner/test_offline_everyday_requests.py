@@ -825,3 +825,15 @@ def test_what_a_step_makes_sure_of_guards_the_steps_after_it(demo, prompt, condi
     (branch,) = branches(flow)
     assert branch.condition == condition
     assert branch.then == [node_of(flow, guarded).id]
+
+
+def test_skip_anyone_whose_state_is_the_step_guarded_by_its_opposite(demo):
+    flow = plan(
+        "Send a welcome email to every new subscriber, but skip anyone whose email address "
+        "is invalid.",
+        demo,
+    )
+
+    (branch,) = branches(flow)
+    assert branch.condition == "validate_email.valid"
+    assert branch.then == [node_of(flow, "send_welcome_email").id]

@@ -621,10 +621,12 @@ class PromptReader:
                     last_condition = open_check = Condition(checked.group("what"), checked=True)
                 compared = compared_subject(checked.group("what")) if checked else None
                 skip = _SKIP_IF.match(piece.strip())
-                if skip is not None and sentence_clauses:
-                    # "send the welcome email, but skip it if the address is disposable"
+                skipped = _skipped_people(piece) if skip is None else skip.group("c")
+                if skipped is not None and sentence_clauses:
+                    # "send the welcome email, but skip it if the address is disposable" /
+                    # "... but skip anyone whose email is invalid"
                     if sentence_clauses[-1].condition is None:
-                        sentence_clauses[-1].condition = Condition(skip.group("c"), negate=True)
+                        sentence_clauses[-1].condition = Condition(skipped, negate=True)
                     continue
                 if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     said = sentence_clauses[-1] if sentence_clauses else None
@@ -1006,6 +1008,23 @@ def _turned_away(clause: Clause) -> bool:
         _TURNED_AWAY_ONLY.match(clause.action.strip(" .,;!"))
         and not _ABOUT_AN_ANSWER.search(clause.condition.text)
     )
+
+
+#: "skip anyone whose email is invalid", "leave out customers who have unsubscribed"
+_SKIP_WHO = re.compile(
+    r"^(?:but\s+|and\s+)?(?:skip|omit|leave\s+out|exclude)\s+(?:anyone|anybody|those|the\s+ones?|"
+    r"(?:any|all|the)\s+[a-z]+|people|users|customers|subscribers)\s+"
+    r"(?:(?P<whose>whose)|who|that|which)\s+(?P<c>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _skipped_people(piece: str) -> str | None:
+    """The condition of "skip anyone whose email is invalid": "their email is invalid"."""
+    match = _SKIP_WHO.match(piece.strip())
+    if match is None:
+        return None
+    return f"their {match.group('c')}" if match.group("whose") else f"they {match.group('c')}"
 
 
 _SKIP_IF = re.compile(
