@@ -837,3 +837,18 @@ def test_skip_anyone_whose_state_is_the_step_guarded_by_its_opposite(demo):
     (branch,) = branches(flow)
     assert branch.condition == "validate_email.valid"
     assert branch.then == [node_of(flow, "send_welcome_email").id]
+
+
+def test_a_step_named_in_a_condition_is_not_read_from_another_step(demo):
+    # the welcome email may not have run, so nothing says whether it failed: refused, not
+    # the lookup's `found`
+    error = refusal(
+        "Look up the user to make sure they're new, and send them a welcome email. If the "
+        "welcome email fails, create a ticket for the support team.",
+        demo,
+    )
+    assert error.code == "unmapped_condition"
+    assert "welcome email fails" in error.message
+    # a step the condition names and reads is kept
+    (branch,) = branches(plan("Charge the card. If the payment fails, email the customer.", demo))
+    assert branch.condition == "!process_payment.approved"

@@ -1787,6 +1787,11 @@ class FlowBuilder:
         resolved = resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
+        if resolved is not None and self._reads_another_step(condition.text, resolved):
+            # "if the welcome email fails" where only the lookup's `found` can be read (the
+            # email may not have run): not that flag
+            resolved = None
+            check_first = False
         if resolved is None and condition.checked:
             resolved = self._verdict(condition)
         if resolved is None and condition.optional and self._partly_decided(condition.text):
@@ -1824,6 +1829,25 @@ class FlowBuilder:
                     resolved.subject,
                 )
         return resolved
+
+    def _reads_another_step(self, text: str, resolved: ResolvedCondition) -> bool:
+        """Whether the condition names a planned step by its tool's words ("the welcome
+        email") and reads none of them, but a field of another step."""
+        read = _NODE_READ.search(resolved.expression)
+        info = self.info.get(read.group(1)) if read else None
+        if info is None or info.spec is None:
+            return False
+        words = {stem(w) for w in split_identifier(text) if w not in STOP_WORDS}
+
+        def named(spec: ToolSpec) -> int:
+            return len(words & {stem(w) for w in split_identifier(spec.id)})
+
+        if named(info.spec):
+            return False
+        return any(
+            other.spec is not None and other.spec.id != info.spec.id and named(other.spec) > 1
+            for other in self.info.values()
+        )
 
     def _partly_decided(self, text: str) -> bool:
         """Whether a part of "A and B" / "A or B" reads a value a step before made."""
@@ -2139,6 +2163,10 @@ def _capability_error(
             "closest": closest.id if closest is not None else None,
         },
     )
+
+
+#: The node an expression reads first ("!lookup_user.found": lookup_user).
+_NODE_READ = re.compile(r"\b(?!input\b)([a-z_][a-z0-9_]*)\.")
 
 
 def _reports(spec: ToolSpec, subject: str) -> bool:
