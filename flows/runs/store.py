@@ -187,6 +187,17 @@ _RECORD_COLUMNS = (
 )
 
 
+#: The inserts of both forms of the node statement (JSON arrays, and values one by one).
+_INSERT_EVENTS = (
+    "INSERT INTO flows_runevent"
+    " (run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms)"
+)
+_INSERT_RECORDS = (
+    "INSERT INTO flows_nodeattempt (run_id, node_id, attempt, status, inputs, output, error,"
+    " worker, started_at, finished_at)"
+)
+
+
 def _rows_of(alias: str, columns: str, source: str, several: bool) -> tuple[str, str]:
     """(the run id of a row, the FROM clause) of the JSON rows `alias`, kept to `source`."""
     if several:
@@ -201,20 +212,16 @@ def _rows_of(alias: str, columns: str, source: str, several: bool) -> tuple[str,
 def _events_cte(source: str, several: bool) -> str:
     run, rows = _rows_of("e", _EVENT_COLUMNS, source, several)
     return (
-        "ev AS (INSERT INTO flows_runevent"
-        " (run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms)"
-        f" SELECT {run}, e.seq, e.type, e.node_id, e.payload, to_timestamp(e.ts),"
-        f" e.elapsed_ms, e.duration_ms FROM {rows} RETURNING 1)"
+        f"ev AS ({_INSERT_EVENTS} SELECT {run}, e.seq, e.type, e.node_id, e.payload,"
+        f" to_timestamp(e.ts), e.elapsed_ms, e.duration_ms FROM {rows} RETURNING 1)"
     )
 
 
 def _records_cte(source: str, several: bool) -> str:
     run, rows = _rows_of("r", _RECORD_COLUMNS, source, several)
     return (
-        "st AS (INSERT INTO flows_nodeattempt"
-        " (run_id, node_id, attempt, status, inputs, output, error, worker, started_at,"
-        f" finished_at) SELECT {run}, r.node_id, r.attempt, r.status, r.inputs, r.output,"
-        " r.error, r.worker, to_timestamp(r.started_at), to_timestamp(r.finished_at)"
+        f"st AS ({_INSERT_RECORDS} SELECT {run}, r.node_id, r.attempt, r.status, r.inputs,"
+        " r.output, r.error, r.worker, to_timestamp(r.started_at), to_timestamp(r.finished_at)"
         f" FROM {rows} RETURNING 1)"
     )
 
@@ -487,15 +494,12 @@ def _flat_node_sql(events: int, records: int) -> str:
     ctes = [_LEASE_ONE]
     if events:
         ctes.append(
-            "ev AS (INSERT INTO flows_runevent"
-            " (run_id, seq, type, node_id, payload, ts, elapsed_ms, duration_ms)"
-            f" SELECT lease.id, e.* FROM lease, (VALUES {', '.join([_FLAT_EVENT] * events)})"
-            " AS e)"
+            f"ev AS ({_INSERT_EVENTS} SELECT lease.id, e.* FROM lease,"
+            f" (VALUES {', '.join([_FLAT_EVENT] * events)}) AS e)"
         )
     if records:
         ctes.append(
-            "st AS (INSERT INTO flows_nodeattempt (run_id, node_id, attempt, status, inputs,"
-            " output, error, worker, started_at, finished_at) SELECT lease.id, r.* FROM lease,"
+            f"st AS ({_INSERT_RECORDS} SELECT lease.id, r.* FROM lease,"
             f" (VALUES {', '.join([_FLAT_RECORD] * records)}) AS r)"
         )
     # One lease row at most: no aggregate (a row, or none when the lease was lost).
