@@ -985,16 +985,14 @@ _CHECK_IF = re.compile(
     r"find\s+out|make\s+sure|ensure)\s+(?:if|whether|that)\s+(?P<what>.+)$",
     re.IGNORECASE,
 )
+#: "reject it", "drop them": what is turned away, nothing done with it.
+_TURN_AWAY = r"(?:reject|decline|discard|drop)\s+(?:it|them|this|that)"
 _TURNED_AWAY = re.compile(
-    r"^(?:reject|decline|discard|drop)\s+(?:it|them|this|that)\s*,?\s+(?:and\s+)?(?:then\s+)?"
-    r"(?P<rest>\S.*)$",
-    re.IGNORECASE,
+    rf"^{_TURN_AWAY}\s*,?\s+(?:and\s+)?(?:then\s+)?(?P<rest>\S.*)$", re.IGNORECASE
 )
 #: "reject it" on its own, and a condition about someone's answer (an approval's deadline,
 #: which only an approval step can have).
-_TURNED_AWAY_ONLY = re.compile(
-    r"^(?:reject|decline|discard|drop)\s+(?:it|them|this|that)$", re.IGNORECASE
-)
+_TURNED_AWAY_ONLY = re.compile(rf"^{_TURN_AWAY}$", re.IGNORECASE)
 _ABOUT_AN_ANSWER = re.compile(
     r"\b(?:answer|respond|repl|react|approv|decid|sign|hear|get\s+back)\w*", re.IGNORECASE
 )
@@ -1242,12 +1240,16 @@ def _subject_clause(
     return match
 
 
+#: How something is said to arrive: "comes in", "arrives", "is submitted", "gets placed".
+_ARRIVAL = (
+    r"(?:comes?\s+in|arrives?|is\s+(?:received|submitted|placed|created|opened|filed)|"
+    r"gets?\s+(?:submitted|placed|created|opened|filed))"
+)
 #: "A new support email comes in.", "An order is placed.": what starts a run, said alone.
 _ARRIVES_ALONE = re.compile(
     r"^(?:(?:a|an|the|some|one)\s+)?(?:(?:new|incoming|fresh)\s+)?[a-z-]+(?:\s+[a-z-]+){0,2}\s+"
-    r"(?:comes?\s+in|arrives?|is\s+(?:received|submitted|placed|created|opened|filed)|"
-    r"gets?\s+(?:submitted|placed|created|opened|filed))"
-    r"(?:\s+(?:from\s+[a-z ]+|by\s+email|through\s+the\s+[a-z]+|via\s+[a-z]+))?\s*[.!]?$",
+    + _ARRIVAL
+    + r"(?:\s+(?:from\s+[a-z ]+|by\s+email|through\s+the\s+[a-z]+|via\s+[a-z]+))?\s*[.!]?$",
     re.IGNORECASE,
 )
 
@@ -1409,9 +1411,7 @@ _STEP_DETAIL = re.compile(
     r",\s*(?P<detail>(?:with|including|using|attaching|containing|cc(?:ing)?)\b.*)$", re.I
 )
 _ARRIVES = re.compile(
-    r"^\s+(?:that|which|who)\s+(?:comes?\s+in|arrives?|gets?\s+(?:submitted|created|opened|"
-    r"placed|filed)|is\s+(?:submitted|created|opened|placed|filed|received)|we\s+(?:get|receive))\b",
-    re.IGNORECASE,
+    r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
 )
 _FROM_A_LIST = re.compile(
     r"^\W*(?:\w+\s+)?(?:in|from|on|of)\s+(?:the|this|a|our|that)\s+(?:\w+\s+)?(?:list|batch|"
