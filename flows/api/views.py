@@ -45,6 +45,7 @@ from flows.api.serializers import (
     VersionOutput,
 )
 from flows.api.throttles import PlanThrottle, ThrottlePostMixin
+from flows.core.expressions import json_type_name
 from flows.core.ir import ir_json_schema
 from flows.models import Flow, FlowVersion, PlanRequest
 from tools_registry import services as registry_services
@@ -216,18 +217,20 @@ _JSON_TYPES: dict[type, tuple[tuple[type, ...], str]] = {
 }
 
 
+#: How an error message names a JSON value's type (`json_type_name`'s names).
+_JSON_TYPE_NOUNS = {
+    "boolean": "a boolean",
+    "integer": "a number",
+    "number": "a number",
+    "string": "a string",
+    "array": "a list",
+    "object": "an object",
+}
+
+
 def _json_type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+    name = json_type_name(value)
+    return _JSON_TYPE_NOUNS.get(name, name)
 
 
 # --- tools and categories ------------------------------------------------------------------
