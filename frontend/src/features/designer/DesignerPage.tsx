@@ -43,6 +43,12 @@ function loadCatalogue(): Promise<[Tool[], Category[]]> {
   return catalogue;
 }
 
+/** Where a node is drawn: its saved position, else the one the automatic layout gave it. */
+function positionOf(id: string): Position | undefined {
+  const { ir, layoutPositions } = useDesigner.getState();
+  return ir.nodes.find((node) => node.id === id)?.position ?? layoutPositions[id];
+}
+
 type Load = { state: "loading" } | { state: "error"; message: string; status?: number } | { state: "ready" };
 
 export default function DesignerPage() {
@@ -152,16 +158,12 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   /** Where a clicked palette block goes: right of the selection, else the middle of the view. */
   const placeNew = useCallback((): Position => {
     const { ir, selection, layoutPositions } = useDesigner.getState();
-    const at = (id: string) => {
-      const node = ir.nodes.find((n) => n.id === id);
-      return node?.position ?? layoutPositions[id];
-    };
     const occupied = (p: Position) => ir.nodes.some((node) => {
       const q = node.position ?? layoutPositions[node.id];
       return q && Math.abs(q.x - p.x) < NODE_WIDTH && Math.abs(q.y - p.y) < 60;
     });
     let position: Position;
-    const anchor = selection.length === 1 ? at(selection[0]) : undefined;
+    const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
     if (anchor) {
       position = { x: anchor.x + NODE_WIDTH + 90, y: anchor.y };
     } else {
@@ -204,18 +206,15 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   useEffect(() => {
     if (!selected) return;
     const frame = requestAnimationFrame(() => {
-      const { ir, layoutPositions } = useDesigner.getState();
-      const node = ir.nodes.find((n) => n.id === selected);
-      const at = node?.position ?? layoutPositions[selected];
+      const at = positionOf(selected);
       if (at) revealBox(at);
     });
     return () => cancelAnimationFrame(frame);
   }, [selected, inspecting, revealBox]);
 
   const add = useCallback((drop: PaletteDrop, position?: Position) => {
-    const { selection, ir, layoutPositions } = useDesigner.getState();
-    const beside = selection.length === 1 ? ir.nodes.find((n) => n.id === selection[0]) : undefined;
-    const anchor = beside ? beside.position ?? layoutPositions[beside.id] : undefined;
+    const { selection, ir } = useDesigner.getState();
+    const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
     const node = newNode(ir, drop.type, position ?? placeNew(), drop.tool);
     designer.addNode(node);
     // Keep the new node (and the node it was placed beside) in view, panning as little as possible.
