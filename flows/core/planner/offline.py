@@ -30,6 +30,7 @@ from flows.core.planner.base import (
     RefineOutput,
 )
 from flows.core.planner.conditions import ResolvedCondition, resolve_condition
+from flows.core.planner.echoes import acts, is_content_input, through_echoes
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -1562,6 +1563,7 @@ class FlowBuilder:
         gates = self._gates()
         group = self.group.id if self.group is not None else None
         absent = set() if for_condition else self._absent_records(gates)
+        nodes = {node["id"]: node for node in self.nodes}
         sources: list[Source] = []
         for info in sorted(self.info.values(), key=lambda i: -i.order):
             if not info.gates <= gates or info.id in absent:
@@ -1583,13 +1585,18 @@ class FlowBuilder:
             nouns = [words[-1]] if words else []
             if info.kind == "map" and words:
                 nouns = [plural(words[-1]), words[-1] + "_results"]
-            sources += output_sources(
+            produced = output_sources(
                 info.id,
                 info.output_schema,
                 context=words,
                 priority=float(info.order),
                 whole_names=nouns,
             )
+            if info.kind == "tool" and info.spec is not None and not for_condition:
+                # send_email's `to` is the address it was given: read that address
+                inputs = nodes.get(info.id, {}).get("inputs") or {}
+                produced = through_echoes(produced, info.spec, inputs, set(self.info))
+            sources += produced
         sources += input_sources({"properties": self.input_properties}, priority=-1.0)
         return sources
 
@@ -1636,7 +1643,12 @@ class FlowBuilder:
             # them ("look up the user by email").
             named = all(stem(w) in mentioned for w in split_identifier(name))
             wanted = name in required or named
-            match = best_source(name, schema, [*first, *sources], minimum=0.6 if wanted else 0.8)
+            own_words = acts(spec) and is_content_input(name, schema)
+            candidates = [*first, *sources]
+            if own_words:
+                # what another email or ticket said is not what this one says
+                candidates = [c for c in candidates if not self._said_by_a_side_effect(c)]
+            match = best_source(name, schema, candidates, minimum=0.6 if wanted else 0.8)
             if match is not None:
                 inputs[name] = match.source.expression
             elif wanted:
@@ -1644,6 +1656,8 @@ class FlowBuilder:
                     name, schema, spec, required=name in required
                 )
                 inputs[name] = f"input.{field_name}"
+            if own_words and self._content_taken(inputs.get(name, ""), spec):
+                inputs[name] = f"input.{self._own_content_input(name, schema, spec, inputs)}"
         if not inputs and properties:
             # A tool with only optional inputs still needs something to work on: in a
             # loop, the item it was built for ("for each user, look them up": user_id).
@@ -1655,6 +1669,55 @@ class FlowBuilder:
                 else f"input.{self._new_input(name, schema, spec, required=False)}"
             )
         return inputs
+
+    def _said_by_a_side_effect(self, source: Source) -> bool:
+        """Whether `source` is the words a step that changes something sent or wrote."""
+        info = self.info.get(source.node or "")
+        if info is None or info.spec is None or not acts(info.spec):
+            return False
+        # what it was given to say, or what a sending tool wrote itself (a welcome subject)
+        said = source.name in info.spec.input_properties() or _tool_verb(info.spec.id) in _SENDING
+        return said and is_content_input(source.name, source.schema)
+
+    def _content_taken(self, expression: str, spec: ToolSpec) -> bool:
+        """Whether the run input field `expression` reads is already what another step that
+        changes something says (an earlier email's body)."""
+        if not expression.startswith("input.") or not acts(spec):
+            return False
+        for node in self.nodes:
+            other = self.specs.get(str(node.get("tool", "")))
+            if other is None or not acts(other):
+                continue
+            for name, value in (node.get("inputs") or {}).items():
+                schema = other.input_properties().get(name, {})
+                if value == expression and is_content_input(name, schema):
+                    return True
+        return False
+
+    def _own_content_input(
+        self, name: str, schema: dict[str, Any], spec: ToolSpec, inputs: dict[str, str]
+    ) -> str:
+        """A run input field of this step's own for what it says: named after whom it goes
+        to (`warehouse_subject`) or what it makes (`ticket_body`)."""
+        addressed = next(
+            (
+                inputs[r][len("input.") : -len("_email")]
+                for r in _RECIPIENT_INPUTS
+                if inputs.get(r, "").startswith("input.") and inputs[r].endswith("_email")
+            ),
+            "",
+        )
+        prefix = addressed or split_identifier(spec.id)[-1]
+        field_name, counter = f"{prefix}_{name}", 2
+        while field_name in self.input_properties:
+            field_name, counter = f"{prefix}_{name}_{counter}", counter + 1
+        what = "it says" if name != "subject" else "its subject line"
+        self.input_properties[field_name] = input_field_schema(
+            unwrap_nullable(schema), description=f"The {name} of the {spec.id} step ({what})."
+        )
+        if name in spec.required_inputs():
+            self.input_required.append(field_name)
+        return field_name
 
     def _echo(self, source: Source, spec: ToolSpec) -> bool:
         """Whether `source` is an output of another call of `spec` named like its input."""

@@ -47,7 +47,8 @@ COMMON_VERBS = frozenset(
 #: only when an object follows.
 NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
 _DETERMINERS = (
-    r"(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|our|your|"
+    r"(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
+    r"your|"
     r"me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|someone|"
     r"everyone|people|buyer|seller|staff|him|her)\b"
 )

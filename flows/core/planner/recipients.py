@@ -19,7 +19,7 @@ _ROLES = (
 )
 #: Words that may qualify a role ("the support team", "the account manager").
 _QUALIFIED_ROLE = (
-    r"(?:(?:the|our|my|your|their|his|her|its|an?)\s+)?(?:[a-z]+'s\s+)?"
+    r"(?:both\s+)?(?:(?:the|our|my|your|their|his|her|its|an?)\s+)?(?:[a-z]+'s\s+)?"
     r"(?:(?P<qualifier>[a-z][a-z-]+)\s+)?"
     rf"(?P<role>{_ROLES})"
 )
@@ -119,7 +119,8 @@ def _recipient(match: re.Match[str]) -> Recipient | None:
 _SUBJECTS = "customer|user|client|buyer|subscriber|member|applicant|requester|sender|signup"
 _SUBJECT_PATTERNS = (
     re.compile(
-        rf"{_MESSAGE_VERB}\s+(?:the|this|that|our|each)\s+(?:new\s+)?(?P<role>{_SUBJECTS}){_AFTER}",
+        rf"{_MESSAGE_VERB}\s+(?:both\s+)?(?:the|this|that|our|each)\s+(?:new\s+)?"
+        rf"(?P<role>{_SUBJECTS}){_AFTER}",
         re.IGNORECASE,
     ),
     re.compile(

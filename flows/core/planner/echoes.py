@@ -1,0 +1,90 @@
+"""What a step that changes something hands back of its own inputs, and what it says.
+
+A tool with side effects often returns its inputs (send_email returns `to` and `subject`,
+process_payment the `order_id` and `amount`). Those outputs say nothing new: a later,
+unrelated step that needs an address or an id reads the value the echoing step was given
+(the run input, or the step that made it), not the echo. And the words a side effect
+carries (an email's subject and body, a ticket's) belong to that one side effect: two
+emails in a flow do not say the same thing because both happened to need a body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from flows.core.planner.lexicon import split_identifier, stem
+from flows.core.planner.wiring import Source, name_similarity, schema_types, type_fit
+from flows.core.tools import ToolSpec
+
+#: Inputs that hold what a message or a record says, in words a person writes ("text" and
+#: "content" are left out: to most tools that take them they are what is read, not said).
+CONTENT_INPUTS = frozenset("subject body message title note notes description comment".split())
+#: Verbs of tools that look at something and change nothing, whether or not their results
+#: may be cached (a fetch, a stock check): what they hand back of their input is checked.
+_LOOKS_ONLY = frozenset(
+    stem(verb)
+    for verb in """
+    check validate verify confirm ensure lookup look find fetch get retrieve load read download
+    search query list calculate compute estimate summarize summarise classify categorize
+    analyze analyse score detect extract translate parse transcribe geocode convert
+    """.split()
+)
+#: An echoed input named differently counts when its name is this close ("to" ~ "email").
+_ALIAS = 0.8
+_ROOT = re.compile(r"^([a-z_][a-z0-9_]*)\b")
+
+
+def acts(spec: ToolSpec) -> bool:
+    """Whether `spec` changes something (sends, creates, charges) rather than looks."""
+    if spec.config.cacheable:
+        return False
+    words = split_identifier(spec.id)
+    return bool(words) and stem(words[0]) not in _LOOKS_ONLY
+
+
+def echoed_input(spec: ToolSpec, output: str, inputs: Mapping[str, str]) -> str | None:
+    """The wired input of a side-effecting `spec` that its output `output` repeats, if any."""
+    if not acts(spec):
+        return None  # a check or a lookup that returns an id confirms it; reading it is fine
+    outputs = spec.output_properties()
+    properties = spec.input_properties()
+    best: tuple[float, str] | None = None
+    for name, expression in inputs.items():
+        if name not in properties or not expression:
+            continue
+        similarity = 1.0 if name == output else name_similarity(name, output)
+        if similarity < _ALIAS or type_fit(properties[name], outputs.get(output)) < 0.9:
+            continue
+        if best is None or similarity > best[0]:
+            best = (similarity, name)
+    return best[1] if best is not None else None
+
+
+def through_echoes(
+    sources: Sequence[Source], spec: ToolSpec, inputs: Mapping[str, str], known: set[str]
+) -> list[Source]:
+    """`sources` of one node's output, with each echo of an input replaced by the value that
+    fed the input (`known` are the node ids an expression may start with)."""
+    result: list[Source] = []
+    for source in sources:
+        field = source.expression.removeprefix(f"{source.node}.")
+        echoed = (
+            echoed_input(spec, source.name, inputs)
+            if source.node is not None and field == source.name
+            else None
+        )
+        if echoed is None:
+            result.append(source)
+            continue
+        origin = inputs[echoed]
+        root = _ROOT.match(origin)
+        node = root.group(1) if root is not None and root.group(1) in known else None
+        result.append(replace(source, expression=origin, node=node))
+    return result
+
+
+def is_content_input(name: str, schema: Mapping[str, object]) -> bool:
+    """Whether input `name` holds words a person writes for this one step."""
+    return name in CONTENT_INPUTS and "string" in (schema_types(dict(schema)) or {"string"})
