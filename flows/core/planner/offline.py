@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from flows.core.ir import Flow, Join
+from flows.core.planner.assertions import guard_after_assertions
 from flows.core.planner.base import (
     INVALID,
     VALID,
@@ -371,7 +372,7 @@ class FlowBuilder:
         text = drop_thousands_separators(straight_apostrophes(prompt))
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         text = plain_verb_forms(text, self.reader.verbs)
-        return self.reader.read(text)
+        return guard_after_assertions(self.reader.read(text))
 
     def build(self, prompt: str) -> dict[str, Any]:
         clauses = self.read(prompt)
@@ -858,6 +859,7 @@ class FlowBuilder:
         repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
         if repeated is not None:
             return repeated
+        _check_changes_nothing(clause, spec)
         if clause.for_each and _takes_the_list(spec, clause.for_each):
             # "check stock for every line": the tool takes the lines, one call for all
             clause = replace(clause, for_each=None, for_each_container=None)
@@ -2014,7 +2016,12 @@ class FlowBuilder:
         condition does not hold (`_gate_rest`, once every step is planned)."""
         if not self.stops_allowed or clause.condition is None:
             return
-        resolved = self._resolve(clause.condition, clause, check_first=True)
+        condition = clause.condition
+        checked_by = self.info[self.last_step].clause if self.last_step in self.info else None
+        if condition.checked and (checked_by is None or checked_by.text != clause.text):
+            # the check planned no step of its own: no verdict of another step answers it
+            condition = replace(condition, checked=False)
+        resolved = self._resolve(condition, clause, check_first=True)
         if resolved is not None:
             self.stops.append((len(self.nodes), resolved, clause))
 
@@ -2370,6 +2377,30 @@ def _head_breaks_tie(
     if len(named) != 1 or named[0] is ranked[0]:
         return ranked
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
+
+
+#: A step that only looks: it may read what a step did, never do it.
+_ONLY_CHECKS = re.compile(
+    r"^(?:(?:please|first|then|and|also|just)\s+)*(?:(?:double[-\s]?)?check|verify|make\s+sure|"
+    r"ensure|see\s+(?:if|whether)|find\s+out)\b",
+    re.IGNORECASE,
+)
+
+
+def _check_changes_nothing(clause: Clause, spec: ToolSpec) -> None:
+    """Refuse a check ("check that the payment went through") that no step before it
+    did and only a tool that acts would answer: planning it would charge the card."""
+    if not acts(spec) or not _ONLY_CHECKS.match(clause.action.strip()):
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan {clause.label}: it asks to check something, and the only tool that "
+        f"fits, {spec.id}, does it ({spec.description.rstrip('.')}) rather than checks it. "
+        "Ask for that step itself and then for what depends on it ('charge the card; if "
+        "the payment goes through, create the shipment'), or register a tool that checks it.",
+        step=clause.text,
+        details={"tool": spec.id, "reason": "check_would_act"},
+    )
 
 
 def _takes_the_list(spec: ToolSpec, noun: str) -> bool:

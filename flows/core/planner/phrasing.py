@@ -417,6 +417,9 @@ class Clause:
     guard: Condition | None = None
     #: "Check whether the amount is over 500": what the check compares with a number
     compares: str | None = None
+    #: "Check that the email is valid" / "make sure we have the stock": a state the rest
+    #: of the request needs (see `assertions`)
+    asserts: Condition | None = None
 
     @property
     def label(self) -> str:
@@ -615,6 +618,7 @@ class PromptReader:
                     if target:
                         target[-1].settings = settings
                     continue
+                asserted = _ASSERTED.match(piece.strip())
                 checked = _CHECK_IF.match(piece.strip())
                 if checked is not None:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
@@ -655,6 +659,10 @@ class PromptReader:
                         # "check the status code; if it's 404": "it" is what was checked
                         clause.condition = _checked_thing(clause.condition, clauses[-1])
                     clause.compares = compared
+                    if asserted is not None:
+                        said = asserted.group("what") or asserted.group("what2")
+                        clause.asserts = Condition(said.strip(" ,."))
+                        asserted = None  # the check, not the step after its gerund
                     if clause.condition is not None and last_condition is not None:
                         clause.condition = _elliptical(clause.condition, last_condition)
                     if clause.condition is not None:
@@ -984,6 +992,19 @@ _INLINE_TITLE = re.compile(r"^(?P<title>[^:]{3,80}?):\s+(?P<rest>\S.*)$")
 _CHECK_IF = re.compile(
     r"^(?:please\s+|first\s+|then\s+|and\s+)*(?P<verb>check|see|verify|confirm|determine|test|"
     r"find\s+out|make\s+sure|ensure)\s+(?:if|whether|that)\s+(?P<what>.+)$",
+    re.IGNORECASE,
+)
+#: A state said to hold before going on ("check that the email is valid", "make sure we
+#: have the stock"), as opposed to a question ("check whether ...") a condition answers.
+_STATE_VERB = (
+    r"\b(?:is|are|was|were|has|have|had|exists?|went|goes|succeeded|passed|matches|can|"
+    r"isn't|aren't|doesn't|don't|hasn't|haven't|looks?)\b|'s\b|'re\b"
+)
+_ASSERTED = re.compile(
+    r"^(?:(?:please|first|then|and|also|just)\s+)*(?:(?:double[-\s]?)?check|verify|confirm|"
+    rf"make\s+sure|ensure)\s+that\s+(?P<what>.+)$|"
+    r"^(?:(?:please|first|then|and|also|just)\s+)*(?:make\s+sure|ensure)\s+(?!to\b|that\b)"
+    rf"(?P<what2>(?=.*(?:{_STATE_VERB})).+)$",
     re.IGNORECASE,
 )
 #: "reject it", "drop them": what is turned away, nothing done with it.

@@ -1,0 +1,73 @@
+"""The offline planner on a state the request says must hold ("check that the email is
+valid, then ..."): the steps after it run only when it holds, and a check only a tool
+that acts could answer is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.ir import BranchNode, ToolNode
+from flows.core.planner.assertions import guard_after_assertions
+from flows.core.planner.offline import OfflinePlanner
+from flows.core.planner.phrasing import Clause, Condition
+from flows.core.planner.session import plan_flow
+from flows.core.validate import validate_flow
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from tools_registry.catalog import default_catalog
+
+    return default_catalog()
+
+
+def plan(prompt, catalog):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+    assert result.ok, result.error and result.error.to_json()
+    assert validate_flow(result.flow, catalog) == []
+    return result.flow
+
+
+def step(number, text, **fields):
+    return Clause(number=number, text=text, action=text, sentence=0, **fields)
+
+
+def test_a_checked_state_with_steps_after_it_stops_the_run_when_it_fails():
+    check = step(1, "check the email is valid", asserts=Condition("the email is valid"))
+    clauses = guard_after_assertions([check, step(2, "send the welcome email")])
+
+    stop = clauses[1]
+    assert stop.stop
+    assert stop.condition == Condition("the email is valid", negate=True, checked=True)
+
+
+def test_a_checked_state_the_request_answers_keeps_its_answer():
+    check = step(1, "check the email is valid", asserts=Condition("the email is valid"))
+    welcome = step(2, "send the welcome email")
+    answer = step(3, "email support", condition=Condition("the email is valid", negate=True))
+
+    clauses = guard_after_assertions([check, welcome, answer])
+
+    assert not any(clause.stop for clause in clauses)
+    assert welcome.condition == Condition("the email is valid")
+
+
+def test_check_that_guards_the_steps_after_it(demo):
+    flow = plan("Check that we have the stock, then charge the card and ship the order", demo)
+
+    stop = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert stop.condition == "!check_inventory.in_stock"
+    charge = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "process_payment")
+    assert stop.id in charge.after
+
+
+def test_checking_what_only_an_acting_tool_does_is_refused(demo):
+    result = plan_flow(
+        "check that the payment went through and create the shipment",
+        planner=OfflinePlanner(),
+        catalog=demo,
+    )
+
+    assert not result.ok
+    assert result.error.details["reason"] == "check_would_act"
+    assert "process_payment" in result.error.message
