@@ -660,8 +660,8 @@ class PromptReader:
                         clause.condition = _checked_thing(clause.condition, clauses[-1])
                     clause.compares = compared
                     if asserted is not None:
-                        said = asserted.group("what") or asserted.group("what2")
-                        clause.asserts = Condition(said.strip(" ,."))
+                        state = asserted.group("what") or asserted.group("what2")
+                        clause.asserts = Condition(state.strip(" ,."))
                         asserted = None  # the check, not the step after its gerund
                     if clause.condition is not None and last_condition is not None:
                         clause.condition = _elliptical(clause.condition, last_condition)
