@@ -60,6 +60,7 @@ from flows.core.planner.recipients import (
     subject_named,
 )
 from flows.core.planner.retrieval import ScoredTool, ToolIndex
+from flows.core.planner.routing import unstated_cases
 from flows.core.planner.wiring import (
     Match,
     Source,
@@ -300,6 +301,9 @@ class FlowBuilder:
         self.group: Group | None = None
         self.loop: Loop | None = None
         self.last_branch: Branch | None = None
+        #: Branches side by side on values of one field ("if billing, ...; if technical,
+        #: ..."): an "otherwise" after them is for none of them.
+        self.branch_chain: list[Branch] = []
         self.pending: tuple[Condition, Clause] | None = None
         #: A step an approval already added ("... before payment"): the next clause that
         #: maps to the same tool is that step, not another one.
@@ -557,6 +561,16 @@ class FlowBuilder:
         parent = self._predecessors().copy()
         self._add(node, "branch", condition_clause, None)
         branch = Branch(branch_id, node, self._gates(), parent=parent, scope=self.scope)
+        previous = self.last_branch
+        if (
+            previous is not None
+            and previous.scope is self.scope
+            and self.branch_chain[-1:] == [previous]
+            and _exclusive(str(previous.node.get("condition", "")), resolved.expression)
+        ):
+            self.branch_chain.append(branch)
+        else:
+            self.branch_chain = [branch]
         self.last_branch = branch
         self.branch_at = len(self.nodes)
         self.scope = Scope(
@@ -568,12 +582,19 @@ class FlowBuilder:
         if branch is None:
             raise PlanningError(
                 "unmapped_step",
-                f"Could not map {clause.label}: it says 'otherwise' but no condition comes "
-                "before it. Put the condition ('if ...') first.",
+                f"Could not map {clause.label}: it is read as the other case of a condition "
+                "('otherwise', 'everything else', 'the rest'), but no condition the planner "
+                "could read comes before it. Say the condition first, with a value a step "
+                "can tell: 'if the ticket is urgent, email the on-call engineer; otherwise "
+                "create a ticket'.",
                 step=clause.text,
+                details={"reason": "otherwise_without_condition"},
             )
         while self.scope is not None and self.scope is not branch.scope:
             self._close_scope()
+        if len(self.branch_chain) > 1 and self.branch_chain[-1] is branch:
+            self._open_none_of(self.branch_chain, clause)
+            return
         outer = branch.scope.cursor if branch.scope is not None else self.main
         detached = branch.closed_cursor is None or (outer.exits != branch.closed_cursor.exits)
         self.scope = Scope(
@@ -584,6 +605,29 @@ class FlowBuilder:
             Cursor([branch.id]),
             detached=detached,
             parent=branch.scope,
+        )
+
+    def _open_none_of(self, chain: list[Branch], clause: Clause) -> None:
+        """ "If it's billing, email finance; if it's technical, open a ticket; otherwise
+        reply": the last step runs when no condition of the chain holds (the else arm of
+        the last one would run for billing too)."""
+        conditions = [str(b.node.get("condition", "")) for b in chain]
+        branch_id = self._unique_id("if_none_of_them")
+        node: dict[str, Any] = {
+            "id": branch_id,
+            "type": "branch",
+            "title": _title(f"Otherwise ({clause.text})"),
+            "condition": " && ".join(f"!({condition})" for condition in conditions),
+            "then": [],
+            "else": [],
+        }
+        parent = self._predecessors().copy()
+        self._add(node, "branch", clause, None)
+        branch = Branch(branch_id, node, self._gates(), parent=parent, scope=self.scope)
+        self.last_branch, self.branch_chain = branch, []
+        self.branch_at = len(self.nodes)
+        self.scope = Scope(
+            branch, "then", clause.sentence, True, Cursor([branch_id]), parent=self.scope
         )
 
     def _nestable(self, clause: Clause) -> bool:
@@ -1057,6 +1101,7 @@ class FlowBuilder:
             if clause.approval is not None or not clause.action or not specs:
                 continue
             asked = _clean_action(clause.action)
+            _check_cases_stated(clause, asked)
             first = next(iter(split_identifier(asked)), "")
             if unknown_word(first, self.words) or self._foreign_action(first):
                 raise PlanningError(
@@ -1686,15 +1731,20 @@ class FlowBuilder:
         changes something says (an earlier email's body)."""
         if not expression.startswith("input.") or not acts(spec):
             return False
+        said = False
         for node in self.nodes:
             other = self.specs.get(str(node.get("tool", "")))
-            if other is None or not acts(other):
+            inputs = node.get("inputs") or {}
+            if other is None or expression not in inputs.values():
                 continue
-            for name, value in (node.get("inputs") or {}).items():
-                schema = other.input_properties().get(name, {})
-                if value == expression and is_content_input(name, schema):
-                    return True
-        return False
+            if not acts(other):
+                return False  # what the flow works on ("the message"): passed on as it is
+            said = said or any(
+                value == expression and is_content_input(name, other.input_properties()[name])
+                for name, value in inputs.items()
+                if name in other.input_properties()
+            )
+        return said
 
     def _own_content_input(
         self, name: str, schema: dict[str, Any], spec: ToolSpec, inputs: dict[str, str]
@@ -1975,6 +2025,11 @@ class FlowBuilder:
         for spec in self.specs.values():
             fields = spec.output_properties()
             if named & {stem(word) for name in fields for word in split_identifier(name)}:
+                found.setdefault(spec.id, spec)
+        values = {word.lower() for word in meaningful(condition)}
+        for spec in self.specs.values():
+            # "if it's urgent": the tool with an output that can say "urgent"
+            if values & _output_values(spec.output_schema):
                 found.setdefault(spec.id, spec)
         return list(found.values())
 
@@ -2385,6 +2440,23 @@ _ONLY_CHECKS = re.compile(
     r"ensure|see\s+(?:if|whether)|find\s+out)\b",
     re.IGNORECASE,
 )
+
+
+def _check_cases_stated(clause: Clause, asked: str) -> None:
+    """Refuse a routing that names its choices but not which case leads to which: picking
+    one would be a guess the request did not make."""
+    what = unstated_cases(asked)
+    if what is None:
+        return
+    raise PlanningError(
+        "unmapped_condition",
+        f"Could not plan {clause.label}: it routes on {what!r} and names the choices, but "
+        f"not which {what} leads to which. Say each case with its own condition, e.g. 'if "
+        f"the {what} is <value>, <do this>; otherwise <do that>' (a step that tells the "
+        f"{what}, such as a classification, is planned first when one exists).",
+        step=clause.text,
+        details={"reason": "routing_cases_unstated", "depends_on": what},
+    )
 
 
 def _check_changes_nothing(clause: Clause, spec: ToolSpec) -> None:

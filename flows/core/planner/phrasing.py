@@ -17,6 +17,7 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
+from flows.core.planner.routing import qualified_route, routed_action
 from flows.core.planner.wording import (
     Deadline,
     approval_deadline,
@@ -451,6 +452,10 @@ class PromptReader:
         """ "Negative feedback should become a ticket; anything else gets an email": a
         routing said of the thing, as conditions ("if the feedback is negative, create a
         ticket; otherwise send an email"). Only for qualities a step can tell."""
+        qualities = self.qualities | frozenset(FEELINGS)
+        routed = qualified_route(sentence, qualities)
+        if routed is not None:
+            return routed
         parts = re.split(r"(\s*[;,:]\s*(?:and\s+|while\s+|but\s+)?)", sentence)
         changed = False
         for index in range(0, len(parts), 2):
@@ -458,11 +463,7 @@ class PromptReader:
             if match is None:
                 continue
             quality = match.group("quality").lower()
-            verb = match.group("verb").lower()
-            action = "send" if re.match(r"gets?|receives?", verb) else "create"
-            rest = match.group("rest")
-            if rest.lower() == "nothing":
-                action, rest = "do", "nothing"  # "bad ones get nothing"
+            action, rest = routed_action(match.group("verb"), match.group("rest"))
             noun = (match.group("noun") or "").lower()
             if (quality in _THE_REST or noun in _THE_REST) and index > 0:
                 parts[index] = f"otherwise {action} {rest}"
