@@ -74,3 +74,37 @@ def test_admin_and_api_docs_are_styled_and_load_nothing_from_outside(
     assert outside == []
     assert failed == []
     screenshot(page, "admin")
+
+
+def test_a_narrow_window_keeps_the_pages_room(page, live_server, staff_user, screenshot):
+    from flows.api.services import flow_create
+
+    flow = flow_create(owner=staff_user, name="Welcome every new customer by email", ir={
+        "name": "Welcome every new customer by email",
+        "nodes": [{"id": "result", "type": "output", "value": "input"}],
+    })
+    page.set_viewport_size({"width": 1000, "height": 760})
+    page.goto(live_server("/flows"))
+    # the navigation is a rail of icons, each still named
+    sidebar = page.locator("nav.sidebar")
+    expect(page.get_by_test_id("nav-runs")).to_be_visible()
+    assert sidebar.bounding_box()["width"] <= 72
+    expect(page.get_by_test_id("nav-runs")).to_have_attribute("title", "Runs")
+    expect(page.get_by_test_id("nav-runs").locator(".nav-label")).to_be_hidden()
+    screenshot(page, "flows-1000")
+
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    # the flow's name is readable, and every toolbar button is inside the window
+    title = page.locator(".toolbar-title h1")
+    expect(title).to_be_visible()
+    assert title.bounding_box()["width"] >= 150
+    for test_id in ("flow-settings-button", "versions-button", "export", "run", "save-version"):
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1000, test_id
+    # an icon-only button still says what it does
+    expect(page.get_by_test_id("versions-button")).to_have_attribute("title", "Versions")
+    screenshot(page, "designer-1000")
+
+    page.set_viewport_size({"width": 1400, "height": 900})
+    expect(page.get_by_test_id("nav-runs").locator(".nav-label")).to_be_visible()

@@ -347,3 +347,28 @@ def test_delete_an_arm_edge(page, live_server, staff_user, screenshot):
     # report still reads check, so that data edge stays
     expect(page.get_by_test_id("rf__edge-data:check->report")).to_have_count(1)
     screenshot(page, "arm-deleted")
+
+
+def test_a_problem_reads_as_words_with_its_names_as_code(page, live_server, staff_user,
+                                                          screenshot):
+    # the flows list first, as a person arrives: its styles stay on its own lists
+    flow = make(staff_user, {**WELCOME, "nodes": [
+        *WELCOME["nodes"][:3],
+        {"id": "report", "type": "tool", "tool": "create_ticket", "inputs": {}},
+    ]})
+    page.goto(live_server("/flows"))
+    page.get_by_test_id("flow-link").filter(has_text=flow.name).click()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    wait_checked(page)
+
+    item = page.locator('[data-testid="problem-item"][data-node="report"]').first
+    expect(item).to_be_visible()
+    message = item.locator(".problem-message")
+    # the validator's `names` are code, not backticks; the fix is said once, after "Fix:"
+    expect(message.locator("code.inline-code").first).to_be_visible()
+    assert "`" not in message.inner_text()
+    hint = item.get_by_test_id("problem-hint")
+    expect(hint).to_have_text(re.compile(r"^\s*Fix: Add "))
+    assert "—" not in hint.inner_text()
+    assert hint.evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal")
+    screenshot(page, "problem-words")

@@ -21,22 +21,22 @@ export function Shell() {
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
         <a className="brand" href="/flows">
-          <span className="brand-mark" aria-hidden>◆</span> DynamicFlow
+          <span className="brand-mark" aria-hidden>◆</span> <span className="brand-name">DynamicFlow</span>
         </a>
         <ul>
           {LINKS.map((link) => (
             <li key={link.to}>
-              <NavLink to={link.to} end={link.end} data-testid={`nav-${link.label.toLowerCase().replace(" ", "-")}`}>
+              <NavLink to={link.to} end={link.end} title={link.label} data-testid={`nav-${link.label.toLowerCase().replace(" ", "-")}`}>
                 <span className="nav-icon" aria-hidden>{link.icon}</span>
-                {link.label}
+                <span className="nav-label">{link.label}</span>
                 {link.to === "/inbox" && <InboxCount />}
               </NavLink>
             </li>
           ))}
           {session.isStaff && (
             <li>
-              <a href={session.adminUrl} data-testid="nav-admin">
-                <span className="nav-icon" aria-hidden>⚑</span>Admin
+              <a href={session.adminUrl} title="Admin" data-testid="nav-admin">
+                <span className="nav-icon" aria-hidden>⚑</span><span className="nav-label">Admin</span>
               </a>
             </li>
           )}
@@ -48,13 +48,18 @@ export function Shell() {
             onClick={toggleTheme}
             data-testid="theme-toggle"
             aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}
+            title={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}
           >
-            {theme === "dark" ? "☀ Light" : "☾ Dark"}
+            <span aria-hidden>{theme === "dark" ? "☀" : "☾"}</span>
+            <span className="nav-label">{theme === "dark" ? "Light" : "Dark"}</span>
           </button>
           <form method="post" action={session.logoutUrl} className="signout">
             <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken()} />
-            <span className="muted small" title="Signed in">{session.username}</span>
-            <button type="submit" className="btn ghost small" data-testid="logout">Sign out</button>
+            <span className="muted small signed-in" title="Signed in">{session.username}</span>
+            <button type="submit" className="btn ghost small" data-testid="logout" title={`Sign out ${session.username}`}>
+              <span className="signout-icon" aria-hidden>↪</span>
+              <span className="nav-label">Sign out</span>
+            </button>
           </form>
         </div>
       </nav>

@@ -1,6 +1,7 @@
 // The inspector: every field of the selected node (docs/ir.md), with the validator's
 // issues under each; the flow's own fields when they are asked for (the toolbar's Settings,
 // or a problem of the flow itself). With neither, the page does not show it.
+import { CodeText } from "../../../lib/CodeText";
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
   downstreamIds,
@@ -157,8 +158,8 @@ function NodeInspector({ node }: { node: IrNode }) {
       {rest.length > 0 && (
         <div className="insp-section insp-other-issues" data-field="">
           {rest.map((issue, index) => (
-            <div className="insp-issue" key={index}><span className="insp-issue-code">{issue.code}</span> {issue.message}
-              {issue.hint && <div className="insp-issue-hint">{issue.hint}</div>}</div>
+            <div className="insp-issue" key={index}><span className="insp-issue-code">{issue.code}</span> <CodeText text={issue.message} />
+              {issue.hint && <div className="insp-issue-hint"><CodeText text={issue.hint} /></div>}</div>
           ))}
         </div>
       )}
@@ -589,7 +590,7 @@ function FlowPanel() {
       {flowIssues.filter((issue) => !["name", "description", "input_schema", "max_steps", "timeout_s"].some((p) => at(p).includes(issue))).length > 0 && (
         <section className="insp-section">
           {flowIssues.map((issue, index) => (
-            <div className="insp-issue" key={index}><span className="insp-issue-code">{issue.code}</span> {issue.message}</div>
+            <div className="insp-issue" key={index}><span className="insp-issue-code">{issue.code}</span> <CodeText text={issue.message} /></div>
           ))}
         </section>
       )}

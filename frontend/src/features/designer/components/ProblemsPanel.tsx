@@ -1,5 +1,6 @@
 // Every validation issue of the flow; clicking one selects its node and focuses the field.
 import { useState } from "react";
+import { CodeText } from "../../../lib/CodeText";
 import { designer, issueNode, useDesigner } from "../store";
 import { Icon } from "./Icon";
 
@@ -49,9 +50,9 @@ export function ProblemsPanel() {
                         {node ? <code>{node}</code> : <em>flow</em>}
                         {issue.field && <span className="problem-field">{issue.field}</span>}
                       </span>
-                      <span className="problem-message" title={issue.hint ? `${issue.message}\n${issue.hint}` : issue.message}>
-                        {issue.message}
-                        {issue.hint && <span className="problem-hint"> — {issue.hint}</span>}
+                      <span className="problem-message" title={issue.hint ? `${issue.message}\nFix: ${issue.hint}` : issue.message}>
+                        <CodeText text={issue.message} />
+                        {issue.hint && <span className="problem-hint" data-testid="problem-hint"> <b>Fix:</b> <CodeText text={issue.hint} /></span>}
                       </span>
                       <span className="problem-code">{issue.code}</span>
                     </button>

@@ -65,16 +65,16 @@ export function Toolbar(props: ToolbarProps) {
       </div>
       <span className="toolbar-sep" aria-hidden />
       <button type="button" className={`btn ghost${settingsOpen ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsOpen} title="Name, description, run input, limits" onClick={() => designer.setSettingsOpen(!settingsOpen)}>
-        <Icon name="settings" /> Settings
+        <Icon name="settings" /> <span className="btn-label">Settings</span>
       </button>
-      <button type="button" className={`btn ghost${props.versionsOpen ? " active" : ""}`} data-testid="versions-button" aria-pressed={props.versionsOpen} onClick={props.onToggleVersions}>
-        <Icon name="history" /> Versions
+      <button type="button" className={`btn ghost${props.versionsOpen ? " active" : ""}`} data-testid="versions-button" title="Versions" aria-pressed={props.versionsOpen} onClick={props.onToggleVersions}>
+        <Icon name="history" /> <span className="btn-label">Versions</span>
       </button>
-      <button type="button" className={`btn ghost${props.refineOpen ? " active" : ""}`} data-testid="refine-button" aria-pressed={props.refineOpen} disabled={empty || !canEdit} onClick={props.onToggleRefine}>
-        <Icon name="sparkles" /> Refine
+      <button type="button" className={`btn ghost${props.refineOpen ? " active" : ""}`} data-testid="refine-button" title="Refine by instruction" aria-pressed={props.refineOpen} disabled={empty || !canEdit} onClick={props.onToggleRefine}>
+        <Icon name="sparkles" /> <span className="btn-label">Refine</span>
       </button>
-      <button type="button" className="btn ghost" data-testid="export" onClick={props.onExport} disabled={empty}>
-        <Icon name="download" /> Export
+      <button type="button" className="btn ghost" data-testid="export" title="Export as JSON" onClick={props.onExport} disabled={empty}>
+        <Icon name="download" /> <span className="btn-label">Export</span>
       </button>
       <button type="button" className="btn" data-testid="run" onClick={props.onRun} disabled={version === null}>
         <Icon name="play" size={14} /> Run

@@ -1,5 +1,6 @@
 // Inspector fields: each shows its label, the validator's issues for its path, and edits
 // one part of the IR. CEL fields complete node ids and output fields as you type.
+import { CodeText } from "../../../lib/CodeText";
 import { useEffect, useId, useRef, useState } from "react";
 import type { Issue } from "../../../graph";
 import { complete, type Completion } from "../completion";
@@ -31,8 +32,8 @@ export function Field({ label, path, issues = [], required, hint, children, asid
       {hint && !issues.length && <div className="insp-hint">{hint}</div>}
       {issues.map((issue, index) => (
         <div className="insp-issue" key={index} role="alert">
-          <span className="insp-issue-code">{issue.code}</span> {issue.message}
-          {issue.hint && <div className="insp-issue-hint">{issue.hint}</div>}
+          <span className="insp-issue-code">{issue.code}</span> <CodeText text={issue.message} />
+          {issue.hint && <div className="insp-issue-hint"><CodeText text={issue.hint} /></div>}
         </div>
       ))}
     </div>
@@ -297,7 +298,7 @@ export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel =
               onClick={() => onChange(Object.fromEntries(entries.filter(([other]) => other !== key)))}>×</button>
           )}
           {issuesAt(issues, `${path}.${key}`).map((issue, index) => (
-            <div className="insp-issue expr-map-issue" key={index}>{issue.message}</div>
+            <div className="insp-issue expr-map-issue" key={index}><CodeText text={issue.message} /></div>
           ))}
         </div>
       ))}

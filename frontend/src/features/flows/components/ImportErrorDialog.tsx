@@ -1,7 +1,8 @@
 // Why an imported file was refused: the API's message and every issue it listed.
 import type { ProblemLine } from "../documents";
 import { Dialog } from "./Dialog";
-import { CodeText, ProblemList } from "./ProblemList";
+import { CodeText } from "../../../lib/CodeText";
+import { ProblemList } from "./ProblemList";
 
 interface Props {
   fileName: string;

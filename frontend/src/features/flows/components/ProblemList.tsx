@@ -1,4 +1,5 @@
 // The API's specifics about a refused request: which field or node, what, how to fix it.
+import { CodeText } from "../../../lib/CodeText";
 import type { ProblemLine } from "../documents";
 
 export function ProblemList({ problems }: { problems: ProblemLine[] }) {
@@ -13,16 +14,5 @@ export function ProblemList({ problems }: { problems: ProblemLine[] }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-/** The API's messages mark names with backticks (Node `a`, field `type`): shown as code. */
-export function CodeText({ text }: { text: string }) {
-  return (
-    <>
-      {text.split(/(`[^`]+`)/g).map((part, index) =>
-        /^`[^`]+`$/.test(part) ? <code key={index} className="inline-code">{part.slice(1, -1)}</code> : part,
-      )}
-    </>
   );
 }

@@ -1,7 +1,8 @@
 // Why a plan failed, in the planner's words: the message, the step it could not map (with
 // the closest tools it considered) and the validator's issues.
 import type { PlanFailure } from "../planEvents";
-import { IssueList, RichText } from "./PlanTimeline";
+import { CodeText } from "../../../lib/CodeText";
+import { IssueList } from "./PlanTimeline";
 
 interface Props {
   failure: PlanFailure;
@@ -15,7 +16,7 @@ export function PlanErrorPanel({ failure, onEdit }: Props) {
         <span className="plan-error-icon" aria-hidden>!</span>
         <div>
           <h2>The planner could not build this flow</h2>
-          <p data-testid="plan-error-message"><RichText text={failure.message} /></p>
+          <p data-testid="plan-error-message"><CodeText text={failure.message} /></p>
         </div>
       </div>
       {failure.step && (

@@ -1,25 +1,10 @@
 // Planning as it happens: a vertical timeline of the plan's steps (start, each attempt with
 // the validator's issues, repairs, validation, the outcome).
+import { CodeText } from "../../../lib/CodeText";
 import type { AttemptView, PlanIssue, PlanProgress } from "../planEvents";
 import { isRefusedDraft, outcomeTone, outcomeWords } from "../planEvents";
 
 const PLANNER_NAMES: Record<string, string> = { offline: "the offline planner", openai: "the LLM planner" };
-
-/** Text with `code` spans, as the validator and planner write their messages. */
-export function RichText({ text }: { text: string }) {
-  const parts = text.split(/(`[^`]+`)/g);
-  return (
-    <>
-      {parts.map((part, index) =>
-        part.startsWith("`") && part.endsWith("`") && part.length > 2 ? (
-          <code key={index} className="inline-code">{part.slice(1, -1)}</code>
-        ) : (
-          part
-        ),
-      )}
-    </>
-  );
-}
 
 interface Props {
   progress: PlanProgress;
@@ -105,7 +90,7 @@ function AttemptItem({ attempt, followed }: { attempt: AttemptView; followed: bo
     >
       {refused && attempt.issues.length > 0 && <IssueList issues={attempt.issues} />}
       {!refused && tone !== "ok" && attempt.issues.length > 0 && (
-        <p className="muted small"><RichText text={attempt.issues.map((issue) => issue.message).join("; ")} /></p>
+        <p className="muted small"><CodeText text={attempt.issues.map((issue) => issue.message).join("; ")} /></p>
       )}
       {attempt.retryAfterS !== null && <p className="muted small">The server asked to wait {attempt.retryAfterS} s.</p>}
       {followed && refused && (
@@ -125,8 +110,8 @@ export function IssueList({ issues }: { issues: PlanIssue[] }) {
             {(issue.node || issue.step) && <code>{[issue.node ?? issue.step, issue.field].filter(Boolean).join(" · ")}</code>}
             <span className="plan-issue-code">{issue.code}</span>
           </div>
-          <span><RichText text={issue.message} /></span>
-          {issue.hint && <span className="plan-issue-hint"><RichText text={issue.hint} /></span>}
+          <span><CodeText text={issue.message} /></span>
+          {issue.hint && <span className="plan-issue-hint"><CodeText text={issue.hint} /></span>}
         </li>
       ))}
     </ul>
