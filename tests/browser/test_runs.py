@@ -222,8 +222,19 @@ def test_a_failing_tool_shows_its_error_and_attempts(page, live_server, staff_us
     page.goto(live_server(f"/runs/{run.id}"))
     expect(node(page, "flaky")).to_have_attribute("data-status", "failed", timeout=30_000)
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "failed")
-    expect(page.get_by_test_id("run-error")).to_contain_text("timeout")
+    # the failure is said first, above the graph: which node, its code and its message
+    banner = page.get_by_test_id("run-error")
+    expect(banner).to_contain_text("flaky failed")
+    expect(banner).to_contain_text("timeout")
+    graph_top = page.locator(".graph-card").bounding_box()["y"]
+    assert banner.bounding_box()["y"] < graph_top
     expect(node(page, "never")).to_have_attribute("data-status", "pending")
+
+    # "Show node" opens the failed node's details
+    page.get_by_test_id("run-error-node").click()
+    expect(page.get_by_test_id("node-panel-status")).to_have_attribute("data-status", "failed")
+    page.get_by_test_id("node-panel-close").click()
+    expect(page.get_by_test_id("node-panel-status")).to_have_count(0)
 
     node(page, "flaky").click()
     expect(page.get_by_test_id("node-panel-status")).to_have_attribute("data-status", "failed")
@@ -311,3 +322,18 @@ def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, 
     rows.first.click()
     page.wait_for_url(live_server(f"/runs/{alpha.id}"))
     expect(node(page, "a")).to_have_attribute("data-status", "completed")
+
+
+def test_a_run_that_is_not_there_says_so(page, live_server, screenshot):
+    page.goto(live_server("/runs/00000000-0000-0000-0000-000000000000"))
+    expect(page.get_by_test_id("run-error-load")).to_contain_text("Run not found")
+    expect(page.get_by_test_id("run-error-load")).to_contain_text(
+        "does not exist, or you may not see it"
+    )
+    page.goto(live_server("/runs/not-a-run"))
+    expect(page.get_by_test_id("run-error-load")).to_contain_text("Run not found")
+    page.goto(live_server("/batches/not-a-batch"))
+    expect(page.get_by_test_id("batch-not-found")).to_contain_text("Batch not found")
+    # the refused requests are answered on the page, none escapes as an uncaught error
+    assert page.errors == []
+    screenshot(page, "batch-not-found")

@@ -10,6 +10,8 @@ import "./runs.css";
 
 const ORDER = ["completed", "failed", "cancelled", "running", "pending", "suspended"];
 
+const BATCH_NOT_FOUND = "This batch does not exist, or you may not see it.";
+
 export default function BatchPage() {
   const { batchId = "" } = useParams();
   const [batch, setBatch] = useState<BatchDetail | null>(null);
@@ -27,7 +29,9 @@ export default function BatchPage() {
       setRuns([...page.results].sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0)));
       setError(null);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      // A batch id that is no batch (or not one this person may see) is answered 404 or 400.
+      const missing = err instanceof ApiError && (err.status === 404 || err.status === 400);
+      setError(missing ? BATCH_NOT_FOUND : err instanceof Error ? err.message : String(err));
     }
   }, [batchId]);
 
@@ -55,6 +59,15 @@ export default function BatchPage() {
   };
 
   if (!batch) {
+    if (error === BATCH_NOT_FOUND) {
+      return (
+        <div className="page" data-testid="batch-not-found">
+          <h1>Batch not found</h1>
+          <p className="muted">{error}</p>
+          <Link className="btn" to="/runs">← All runs</Link>
+        </div>
+      );
+    }
     return <div className="page">{error ? <div className="alert error">Could not load the batch: {error}</div> : <div className="page-loading">Loading batch…</div>}</div>;
   }
   const { progress } = batch;

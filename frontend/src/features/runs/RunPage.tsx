@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import type { IrNode } from "../../graph";
 import { ApiError } from "../../lib/api";
+import { CodeText } from "../../lib/CodeText";
 import { readSession } from "../../lib/session";
 import { formatDateTime, formatDuration, shortId } from "./format";
 import { JsonView } from "./JsonView";
@@ -13,7 +14,7 @@ import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
 import { StatusBadge } from "./StatusIcon";
 import { Timeline } from "./Timeline";
-import { useNow, useRunView } from "./useRunView";
+import { NOT_FOUND, useNow, useRunView } from "./useRunView";
 import "./runs.css";
 
 function Connection({ status, finished }: { status: string; finished: boolean }) {
@@ -96,8 +97,18 @@ export default function RunPage() {
   if (view.error) {
     return (
       <div className="page">
-        <div className="alert error" data-testid="run-error-load">Could not load the run: {view.error}</div>
-        <Link to="/runs">← All runs</Link>
+        {view.error === NOT_FOUND ? (
+          <div data-testid="run-error-load">
+            <h1>Run not found</h1>
+            <p className="muted">{view.error}</p>
+            <Link className="btn" to="/runs">← All runs</Link>
+          </div>
+        ) : (
+          <>
+            <div className="alert error" data-testid="run-error-load">Could not load the run: {view.error}</div>
+            <Link to="/runs">← All runs</Link>
+          </>
+        )}
       </div>
     );
   }
@@ -115,6 +126,7 @@ export default function RunPage() {
   const runError = state.error ?? (run.error as typeof state.error);
   const waiting = run.waiting.filter((w) => !w.decided && runStatus === "suspended");
   const selectedNode = selected ? irNodes.get(selected) : undefined;
+  const failedNode = runError?.node ? irNodes.get(String(runError.node)) : undefined;
 
   const doCancel = async () => {
     setBusy("cancel");
@@ -199,6 +211,24 @@ export default function RunPage() {
         </div>
       ))}
 
+      {runError && (
+        <div className="alert failure-banner" data-testid="run-error" role="alert">
+          <span className="rs-icon rs-failed" aria-hidden>✕</span>
+          <div className="failure-text">
+            <div>
+              <strong>{failedNode ? `${failedNode.title || failedNode.id} failed` : runStatus === "cancelled" ? "The run was cancelled" : "The run failed"}</strong>
+              <span className="mono failure-code">{runError.code ?? "error"}</span>
+            </div>
+            <div className="failure-message"><CodeText text={String(runError.message ?? "")} /></div>
+          </div>
+          {failedNode && (
+            <button type="button" className="btn small" onClick={() => select(failedNode.id)} data-testid="run-error-node">
+              Show node
+            </button>
+          )}
+        </div>
+      )}
+
       <div className="facts card">
         <Fact label="Flow"><Link to={`/flows/${run.flow}/v/${run.version}`}>{run.flow_name}</Link> <span className="muted">v{run.version}</span></Fact>
         <Fact label="Started">{formatDateTime(run.started_at ?? run.created_at)}</Fact>
@@ -244,13 +274,6 @@ export default function RunPage() {
           <Timeline state={state} irNodes={irNodes} now={now} selected={selected} onSelect={select} />
         </div>
         <div className="card run-io">
-          {runError && (
-            <div className="alert error" data-testid="run-error">
-              <strong className="mono">{runError.code ?? "error"}</strong>
-              {runError.node ? <> at <button type="button" className="linklike" onClick={() => select(String(runError.node))}>{String(runError.node)}</button></> : null}
-              <div>{runError.message}</div>
-            </div>
-          )}
           <div className="tabs" role="tablist">
             <button type="button" role="tab" aria-selected={sideTab === "result"} onClick={() => setSideTab("result")} data-testid="tab-result">Result</button>
             <button type="button" role="tab" aria-selected={sideTab === "input"} onClick={() => setSideTab("input")} data-testid="tab-input">Input</button>

@@ -2,6 +2,7 @@
 // node states reduced from its events (stored ones first, then the websocket's). Live
 // events are queued and applied once per animation frame, so a burst costs one render.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { ApiError } from "../../lib/api";
 import { ResumingSocket, type SocketStatus, type StreamEvent } from "../../lib/socket";
 import { getEvents, getRun, getRunSummary, getVersion, type NodeAttempt, type Run, type VersionDetail } from "./runApi";
 import {
@@ -13,6 +14,9 @@ import {
   type RunState,
   type RunStatus,
 } from "./runState";
+
+/** What a missing run (or one the person may not see) says, whatever the API's words. */
+export const NOT_FOUND = "This run does not exist, or you may not see it.";
 
 /** At most this many queued events are applied in one frame (the rest in the next ones). */
 const EVENTS_PER_FRAME = 20_000;
@@ -99,6 +103,7 @@ export function useRunView(runId: string): RunView {
       // The run's summary first (its version's IR needs it), the events meanwhile; the node
       // attempts (which grow with the flow) only after the page shows.
       const events = getEvents(runId);
+      events.catch(() => undefined); // the summary's refusal is the one reported
       const detail = await getRunSummary(runId);
       const [ver, stored] = await Promise.all([getVersion(detail.flow, detail.version), events]);
       if (cancelled) return;
@@ -107,7 +112,9 @@ export function useRunView(runId: string): RunView {
       setVersion(ver);
       setState(applyEvents(initialRunState(ids, detail.status as RunStatus), stored.events));
     })().catch((err: unknown) => {
-      if (!cancelled) setError(err instanceof Error ? err.message : String(err));
+      if (cancelled) return;
+      const missing = err instanceof ApiError && err.status === 404;
+      setError(missing ? NOT_FOUND : err instanceof Error ? err.message : String(err));
     });
     return () => {
       cancelled = true;
