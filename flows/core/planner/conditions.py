@@ -278,9 +278,7 @@ def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
 def _resolve_one(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
-    words = [
-        w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no", "new")
-    ]
+    words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no", "new")]
     negated = negate != _is_negated(text)
 
     comparison = _COMPARISON.search(_POSTFIX.sub(_prefix_operator, text))

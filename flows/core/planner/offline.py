@@ -489,6 +489,14 @@ class FlowBuilder:
         if clause.parallel_group is not None and self.group is None:
             self.materialize_join()
             self.group = Group(clause.parallel_group, self._cursor().copy())
+        elif self.group is not None and self._reads_the_first_member(clause):
+            # "fetch the article, summarize it and analyze it at the same time": the fetch
+            # comes first, what reads it runs side by side after it
+            first = self.group.members[0]
+            self.info[first] = replace(self.info[first], group=None)
+            group_id = self.group.id
+            self._end_group()
+            self.group = Group(group_id, self._cursor().copy())
         if clause.approval is not None:
             self._approval_step(clause, condition)
         else:
@@ -530,6 +538,35 @@ class FlowBuilder:
             self.scope.branch.node[self.scope.arm].append(join_id)
         self.nodes.append(node)
         cursor.exits, cursor.join = [join_id], None
+
+    def _reads_the_first_member(self, clause: Clause) -> bool:
+        """Whether the step `clause` asks for needs what the one step of the parallel group
+        so far makes (a page's text), and nothing outside the group gives it."""
+        group = self.group
+        if group is None or len(group.members) != 1 or clause.approval is not None:
+            return False
+        if not _PRONOUN_OBJECT.search(clause.action):
+            return False  # "summarize it": what the step before made; else its own thing
+        info = self.info[group.members[0]]
+        ranked = self.rank(_clean_action(clause.action)) if meaningful(clause.action) else []
+        if info.output_schema is None or not ranked or ranked[0][0] < self.min_score:
+            return False
+        spec = ranked[0][1].spec
+        given = info.spec.input_properties() if info.spec is not None else {}
+        made = [  # what it hands back of what it was given is no reason to wait for it
+            source
+            for source in output_sources(info.id, info.output_schema)
+            if not any(name_similarity(name, source.name) >= 0.8 for name in given)
+        ]
+        outside = [s for s in self._sources() if s.node is not None]
+        for name in spec.required_inputs():
+            schema = spec.input_properties().get(name, {})
+            # by its own name ("text"), not a kin ("summary" for "text": a choice, not a need)
+            if best_source(name, schema, outside) is None and best_source(
+                name, schema, made, minimum=0.9
+            ):
+                return True
+        return False
 
     def _end_group(self) -> None:
         if self.group is None:

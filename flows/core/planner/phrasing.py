@@ -555,7 +555,8 @@ class PromptReader:
             if lead_removed != sentence:
                 sentence = lead_removed
             elif is_exclusion(sentence) or (
-                is_context(sentence) and not _APPROVAL.search(sentence)
+                # "Given a URL, fetch the article": what comes with the request, then a step
+                is_context(_GIVEN.sub("", sentence)) and not _APPROVAL.search(sentence)
             ):
                 continue  # context, an aside, or something not to do
             sentence = _negative_conditional(
@@ -600,6 +601,8 @@ class PromptReader:
             parallel = bool(_PARALLEL.search(sentence)) or bool(_BOTH.match(sentence))
             sentence_text = _BOTH.sub("", _PARALLEL.sub(" ", sentence)).strip(" ,:")
             sentence_text = re.sub(r"\s+,", ",", sentence_text)
+            if heading_group is not None and _SEQUENCE_START.match(sentence_text.strip()):
+                heading_group = None  # "In parallel: - A - B. Then C": C comes after them
             loop = for_each_phrase(sentence_text)
             # "For each X, do A and B": every clause loops. "Do A, then do B for each X":
             # only the clause that says so. "For each X, do A, then send one email": A only.

@@ -468,7 +468,19 @@ def request_lead_removed(text: str) -> str:
     if match is None:
         return text
     rest = text[match.end() :].strip()
+    trigger = _TRIGGER_LEAD.match(text[: match.end()])
+    if rest and trigger is not None:
+        # "Every time an order comes in, please validate it": the trigger says what "it" is
+        return f"{trigger.group('trigger')}, {rest}"
     return rest or text
+
+
+#: "When an order comes in, please ...", "every time a form is submitted, could you ..."
+_TRIGGER_LEAD = re.compile(
+    r"^\s*(?P<trigger>(?:when|whenever|every\s+time|each\s+time|any\s+time|once|as\s+soon\s+as|"
+    r"if|for\s+(?:each|every))\b[^,]+?)\s*,",
+    re.IGNORECASE,
+)
 
 
 _ROUTINE = re.compile(
