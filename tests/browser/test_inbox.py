@@ -135,3 +135,37 @@ def test_the_run_page_leads_to_its_step_and_says_when_nobody_can_decide(
     expect(page.get_by_test_id("step-page")).to_be_visible()
     assert page.url.endswith(f"/inbox/{run.id}/ok")
     screenshot(page, "step-from-run")
+
+
+def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_user, screenshot):
+    ir = {**REFUND, "nodes": [
+        *REFUND["nodes"][:1],
+        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
+        {"id": "pay", "type": "tool", "tool": "t_noop", "after": ["ok"],
+         "when": "ok.approved"},
+    ]}
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    page.goto(live_server(f"/runs/{run.id}"))
+    page.get_by_test_id("run-open-inbox").click()
+    page.get_by_test_id("step-comment").fill("Not damaged")
+    page.get_by_test_id("reject").click()
+    expect(page.get_by_test_id("step-status")).to_have_text("rejected")
+
+    # back on the run: the approval says who rejected it, the step after it is skipped
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", "completed", timeout=30_000
+    )
+    outcome = page.get_by_test_id("run-node-outcome-ok")
+    expect(outcome).to_have_text("Rejected")
+    expect(outcome).to_have_attribute("title", f"Rejected by {staff_user.username}")
+    expect(page.get_by_test_id("run-node-pay")).to_have_attribute("data-status", "skipped")
+    page.get_by_test_id("run-node-ok").click()
+    expect(page.get_by_test_id("node-panel-outcome")).to_have_text(
+        f"Rejected by {staff_user.username}"
+    )
+    screenshot(page, "rejected")

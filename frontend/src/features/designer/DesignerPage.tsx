@@ -145,7 +145,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       const ir = designer.irForSave();
       const saved = await saveVersion(flowId, ir, state.version);
       designer.markSaved(saved.number, ir);
-      designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${saved.validation_errors.length} problem(s).`, saved.is_valid ? "success" : "info");
+      designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${saved.validation_errors.length} problem${saved.validation_errors.length === 1 ? "" : "s"}: fix ${saved.validation_errors.length === 1 ? "it" : "them"} to run it.`, saved.is_valid ? "success" : "info");
       setVersionsKey((key) => key + 1);
       navigate(`/flows/${flowId}/v/${saved.number}`, { replace: true, state: { saved: true } });
     } catch (error) {

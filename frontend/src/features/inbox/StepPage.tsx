@@ -105,7 +105,7 @@ export default function StepPage() {
         kind: "success",
         text:
           detail.status === "pending"
-            ? `Your ${approved ? "approval" : "rejection"} is recorded; the step waits for ${detail.quorum - detail.approvals} more approval(s).`
+            ? `Your ${approved ? "approval" : "rejection"} is recorded; the step waits for ${detail.quorum - detail.approvals} more approval${detail.quorum - detail.approvals === 1 ? "" : "s"}.`
             : `Step ${detail.status}. The run continues.`,
       });
     } catch (e) {

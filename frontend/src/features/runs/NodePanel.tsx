@@ -5,7 +5,7 @@ import { formatDuration, formatTime } from "./format";
 import { JsonView } from "./JsonView";
 import type { NodeAttempt } from "./runApi";
 import type { NodeState } from "./runState";
-import { nodeSubtitle, TYPE_ICONS } from "./nodeKinds";
+import { TYPE_ICONS, approvalOutcome, nodeSubtitle } from "./nodeKinds";
 import { Link } from "react-router-dom";
 import { StatusBadge } from "./StatusIcon";
 
@@ -44,6 +44,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
   const error = errorText(state.error ?? record?.error);
   const running = state.status === "running";
   const duration = running && state.startedAt !== null ? now - state.startedAt * 1000 : state.durationMs ?? record?.duration_ms ?? null;
+  const outcome = state.status === "completed" ? approvalOutcome(irNode, state.output ?? record?.output) : null;
   const inputs = state.inputs !== undefined ? state.inputs : record?.inputs;
   const output = state.output !== undefined ? state.output : record?.output;
   const attempts = Math.max(state.attempts, record?.attempt ?? 0);
@@ -60,6 +61,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
       <div className="np-status">
         <StatusBadge status={state.status} testId="node-panel-status" />
         {state.skipReason && <span className="muted small">{state.skipReason}</span>}
+        {outcome && <span className={`rn-outcome rn-outcome-${outcome.tone}`} data-testid="node-panel-outcome">{outcome.label}</span>}
       </div>
       {state.status === "waiting" && (
         <div className="alert np-waiting" data-testid="node-panel-waiting">

@@ -4,7 +4,7 @@ import { memo } from "react";
 import { armsOf, SOURCE_HANDLE, TARGET_HANDLE, type IrNode } from "../../graph";
 import { formatDuration } from "./format";
 import type { NodeState } from "./runState";
-import { nodeSubtitle, TYPE_ICONS } from "./nodeKinds";
+import { approvalOutcome, nodeSubtitle, TYPE_ICONS } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
 
 export interface RunNodeData extends Record<string, unknown> {
@@ -22,20 +22,25 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
   const arms = armsOf(node);
   const duration = state.status === "running" ? runningMs : state.durationMs;
   const items = state.items;
+  const outcome = state.status === "completed" ? approvalOutcome(node, state.output) : null;
   return (
     <div
       className={`rn rn-${state.status} rn-type-${node.type}${selected ? " rn-selected" : ""}`}
       data-node-id={node.id}
       data-status={state.status}
       data-testid={`run-node-${node.id}`}
-      title={`${node.title || node.id}: ${state.status}`}
+      title={`${node.title || node.id}: ${outcome ? outcome.label : state.status}`}
     >
       <Handle type="target" id={TARGET_HANDLE} position={Position.Left} isConnectable={false} />
       <div className="rn-icon" aria-hidden>{TYPE_ICONS[node.type] ?? "•"}</div>
       <div className="rn-body">
         <div className="rn-title">{node.title || node.id}</div>
         <div className="rn-sub">
-          <span className="rn-kind">{nodeSubtitle(node)}</span>
+          {outcome ? (
+            <span className={`rn-outcome rn-outcome-${outcome.tone}`} data-testid={`run-node-outcome-${node.id}`} title={outcome.label}>{outcome.word}</span>
+          ) : (
+            <span className="rn-kind">{nodeSubtitle(node)}</span>
+          )}
           {duration !== null && duration !== undefined && state.status !== "pending" && (
             <span className="rn-time">{formatDuration(duration)}</span>
           )}

@@ -17,3 +17,26 @@ export function nodeSubtitle(node: IrNode): string {
   if (node.type === "llm") return node.model ? `llm · ${node.model}` : "llm";
   return node.type;
 }
+
+export interface ApprovalOutcome {
+  tone: "approved" | "rejected" | "timed-out";
+  /** One word for the node's card. */
+  word: string;
+  /** The whole outcome, with who decided. */
+  label: string;
+}
+
+/** A decided approval's outcome, from its output ({approved, by, timed_out}): a person
+ *  reading the graph sees "Rejected by ada", not only that the step is done. */
+export function approvalOutcome(node: IrNode, output: unknown): ApprovalOutcome | null {
+  if (node.type !== "approval" || !output || typeof output !== "object") return null;
+  const decided = output as { approved?: unknown; by?: unknown; timed_out?: unknown };
+  if (typeof decided.approved !== "boolean") return null;
+  const by = typeof decided.by === "string" && decided.by ? ` by ${decided.by}` : "";
+  if (decided.timed_out === true) {
+    return { tone: "timed-out", word: "Timed out", label: `Timed out · ${decided.approved ? "approved" : "rejected"}` };
+  }
+  return decided.approved
+    ? { tone: "approved", word: "Approved", label: `Approved${by}` }
+    : { tone: "rejected", word: "Rejected", label: `Rejected${by}` };
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import type { IrNode } from "../../graph";
+import { approvalOutcome } from "./nodeKinds";
+
+const approval = { id: "ok", type: "approval" } as unknown as IrNode;
+const tool = { id: "t", type: "tool", tool: "send_email" } as unknown as IrNode;
+
+describe("approvalOutcome", () => {
+  it("says who approved or rejected a step", () => {
+    expect(approvalOutcome(approval, { approved: true, by: "ada" })).toEqual({ tone: "approved", word: "Approved", label: "Approved by ada" });
+    expect(approvalOutcome(approval, { approved: false, by: "cyd", timed_out: false })).toEqual({ tone: "rejected", word: "Rejected", label: "Rejected by cyd" });
+  });
+
+  it("says when the deadline decided it", () => {
+    expect(approvalOutcome(approval, { approved: false, by: null, timed_out: true })).toEqual({ tone: "timed-out", word: "Timed out", label: "Timed out · rejected" });
+  });
+
+  it("says nothing before a decision or for other nodes", () => {
+    expect(approvalOutcome(approval, undefined)).toBeNull();
+    expect(approvalOutcome(approval, { approved: "yes" })).toBeNull();
+    expect(approvalOutcome(tool, { approved: true })).toBeNull();
+  });
+});
