@@ -101,7 +101,8 @@ def test_a_narrow_window_keeps_the_pages_room(page, live_server, staff_user, scr
     assert title.bounding_box()["width"] >= 150
     for test_id in ("flow-settings-button", "versions-button", "export", "run", "save-version"):
         box = page.get_by_test_id(test_id).bounding_box()
-        assert box is not None and box["x"] + box["width"] <= 1000, test_id
+        assert box is not None, test_id
+        assert box["x"] + box["width"] <= 1000, test_id
     # an icon-only button still says what it does
     expect(page.get_by_test_id("versions-button")).to_have_attribute("title", "Versions")
     screenshot(page, "designer-1000")

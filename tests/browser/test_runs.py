@@ -309,6 +309,13 @@ def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, 
     expect(page.locator(f'[data-run-id="{beta.id}"]')).to_have_attribute(
         "data-status", "failed", timeout=20_000
     )
+    # a failed run's row says where and why, without opening it
+    failed_row = page.locator(f'[data-run-id="{beta.id}"]')
+    expect(failed_row.get_by_test_id("run-row-error")).to_have_text("b: boom")
+    passed_row = page.locator(f'[data-run-id="{alpha.id}"]')
+    expect(passed_row.get_by_test_id("run-row-error")).to_have_count(0)
+    # the status chips use the badges' words (a suspended run is "Waiting")
+    expect(page.get_by_test_id("filter-status-suspended")).to_have_text("Waiting")
     page.get_by_test_id("filter-status-failed").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_have_attribute("data-run-id", str(beta.id))

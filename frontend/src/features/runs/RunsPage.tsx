@@ -7,7 +7,7 @@ import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
 import { StartRunDialog } from "./StartRunDialog";
-import { StatusBadge } from "./StatusIcon";
+import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import "./runs.css";
 
 const PAGE_SIZE = 25;
@@ -134,7 +134,7 @@ export default function RunsPage() {
           <button type="button" className={`chip${!status ? " on" : ""}`} onClick={() => update({ status: null })} data-testid="filter-status-all">All</button>
           {STATUSES.map((s) => (
             <button key={s} type="button" className={`chip chip-${s}${status === s ? " on" : ""}`} onClick={() => update({ status: status === s ? null : s })} data-testid={`filter-status-${s}`} aria-pressed={status === s}>
-              {s}
+              {STATUS_LABELS[s] ?? s}
             </button>
           ))}
         </div>
@@ -177,6 +177,9 @@ export default function RunsPage() {
                 <td><Link to={`/runs/${run.id}`} className="mono">{shortId(run.id)}</Link></td>
                 <td>
                   <span className="flow-cell">{run.flow_name}</span> <span className="muted small">v{run.version}</span>
+                  {run.status === "failed" && errorLine(run.error) && (
+                    <div className="run-row-error" data-testid="run-row-error" title={errorLine(run.error) ?? undefined}>{errorLine(run.error)}</div>
+                  )}
                 </td>
                 <td title={run.created_at}>{formatAgo(run.started_at ?? run.created_at, now)}</td>
                 <td className="num">{formatDuration(run.duration_ms ?? (run.status === "running" ? elapsedMs(run.started_at, null, now) : null))}</td>
@@ -217,4 +220,12 @@ export default function RunsPage() {
       )}
     </div>
   );
+}
+
+/** A failed run's error in one line for its row: where and what ("fetch_url: refusing to …"). */
+function errorLine(error: unknown): string | null {
+  if (!error || typeof error !== "object") return null;
+  const { message, node } = error as { message?: unknown; node?: unknown };
+  if (typeof message !== "string" || !message) return null;
+  return typeof node === "string" && node ? `${node}: ${message}` : message;
 }
