@@ -584,6 +584,14 @@ class FlowBuilder:
         resolved = self._resolve(condition, condition_clause, check_first=True)
         if resolved is None:
             return  # a "when ..." that only describes the trigger
+        approved = re.fullmatch(r"(\w+)\.approved", resolved.expression)
+        if (
+            approved is not None
+            and self._cursor().exits == [approved.group(1)]
+            and self.info[approved.group(1)].kind == "approval"
+        ):
+            return  # "Get approval. If they approve, ship it": what follows an approval
+            # runs only once it is approved (a rejection skips it, or it waits for `approved`)
         branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
         node: dict[str, Any] = {
             "id": branch_id,
@@ -1946,6 +1954,18 @@ class FlowBuilder:
             check_first = False
         if resolved is None and condition.checked:
             resolved = self._verdict(condition)
+        if (
+            resolved is None
+            and condition.optional
+            and check_first
+            and (_SAYS_A_STATE.search(condition.text) or _COMPARISON_PHRASE.search(condition.text))
+            and not _SOME_ONE.match(condition.text)
+        ):
+            # "when the order is valid, ship it": a state a step can check, not what starts
+            # the run ("when a payment is approved": one that happens elsewhere starts it;
+            # "once the payment is approved" with no step that can tell it: the trigger)
+            strict = Condition(condition.text, condition.negate, False, condition.checked)
+            resolved = self._check_first(strict, clause)
         if resolved is None and condition.optional and self._partly_decided(condition.text):
             # "once it's valid and in stock, ship it": a step decides part of it, so it is
             # a condition to meet, not the trigger (and the rest needs its own check)
@@ -2176,6 +2196,19 @@ class FlowBuilder:
 
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
+_SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
+#: "the order is valid", "it's in stock": a state said of the thing, which a "when" or
+#: "once" then asks to hold (unlike "an order is placed", which is how a run starts).
+_SAYS_A_STATE = re.compile(
+    r"\b(?:is|are|'s|'re)\s+(?:not\s+|still\s+|all\s+)?(?!(?:received|submitted|placed|"
+    r"created|opened|filed|uploaded|added|registered|made|sent|posted|booked|done|finished|"
+    r"complete|completed|ready|here|in\b|out\b|over\b|under\b|above\b|below\b|more\b|less\b|"
+    r"greater\b|higher\b|lower\b|at\s+least|at\s+most|equal)\w*)"
+    r"(?:valid|invalid|in\s+stock|out\s+of\s+stock|available|unavailable|approved|declined|"
+    r"rejected|positive|negative|neutral|urgent|found|missing|new|disposable|deliverable|"
+    r"successful|failed|paid)\b",
+    re.IGNORECASE,
+)
 #: Where a condition says something of its subject ("the customer | is upset").
 _PREDICATE = re.compile(
     r"\s+(?:is|are|was|were|seems?|sounds?|looks?|feels?)\s+(?:not\s+)?", re.IGNORECASE

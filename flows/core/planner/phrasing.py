@@ -94,7 +94,10 @@ _CONDITION_START = re.compile(
     r"should\s+(?:anything|something|any|it|they|there|the)\b|"
     r"(?:once|as\s+soon\s+as)\s+(?:it|they|this|that|the)\b|"
     r"as\s+long\s+as\b|for\s+(?:each|every|all)\b|"
-    r"but\s+(?:do\s+not|don't|never|not|no\s+need|without|skip|ignore)\b)",
+    r"but\s+(?:do\s+not|don't|never|not|no\s+need|without|skip|ignore)\b)"
+    # "..., when the subtotal exceeds 1000, ..." / "... and, when it's ...": set off by a comma
+    r"|(?:\s*,\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s*,\s*)"
+    r"(?=when\s+(?:the|it|it's|its|they|their|this|that)\b)",
     re.IGNORECASE,
 )
 _PARALLEL = re.compile(
@@ -236,6 +239,11 @@ _BEFORE_LEAD = re.compile(
     r"(?P<said>[a-z]+\b[^,]{0,100})),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+_APPROVED_LEAD = re.compile(
+    r"^\s*(?P<word>once|when|whenever|after|as\s+soon\s+as)\s+(?P<approval>[^,;]{3,80}?)\s*,\s*"
+    r"(?:then\s+)?(?P<rest>\S.+)$",
+    re.IGNORECASE,
+)
 _IN_WHICH_CASE = re.compile(r"\s*,?\s*\bin\s+which\s+case\b\s*,?\s*", re.IGNORECASE)
 _AFTER_LEAD = re.compile(r"^\s*after\s+(?P<first>[a-z]+ing\b[^,]{1,80}),\s*", re.IGNORECASE)
 _BOTH_INSIDE = re.compile(r"(?P<lead>(?:,|\bthen)\s+)both\s+(?=\w+\s.+\band\b)", re.IGNORECASE)
@@ -334,7 +342,8 @@ def _without_counts(text: str) -> str:
 _DEPARTMENTS = frozenset(
     """
     finance legal hr security support sales compliance marketing engineering ops operations
-    accounting procurement management it billing
+    accounting procurement management it billing warehouse logistics helpdesk devops payroll
+    fulfillment fulfilment shipping
     """.split()
 )
 #: When the flow runs ("every morning", "daily at 9am", "on Mondays"): a schedule starts
@@ -574,6 +583,14 @@ class PromptReader:
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
+            # "Once a manager approves it, create the shipment": the approval goes first
+            approved_first = _APPROVED_LEAD.match(sentence)
+            if approved_first is not None and _approved_by_someone(
+                approved_first.group("word"), approved_first.group("approval")
+            ):
+                sentence = (
+                    f"{approved_first.group('rest')} after {approved_first.group('approval')}"
+                )
             # "Before shipping orders over 1200, get approval": the approval guards the step.
             before = _BEFORE_LEAD.match(sentence)
             if before is not None and before.group("step") is not None:

@@ -564,13 +564,23 @@ _COUNT_WORDS = {
     "twenty-four": 24,
     "forty-eight": 48,
 }
+_NOT = (
+    r"(?:(?:has|have|does|do|did|is|are|was|were)(?:n't|\s+not)|hasn't|haven't|doesn't|don't|"
+    r"didn't|isn't|aren't|wasn't|weren't|can't|cannot)"
+)
+_ANSWERING = r"(?:answer|respond|repl|react|decide|approve|act|sign)\w*"
+_SILENT = (
+    r"(?:(?:say|said|do|does|did|decide|decides)\s+nothing|(?:stay|stays|remain|remains|are|is)"
+    r"\s+silent)"
+)
+#: Nobody answering. Someone named must be said not to ("once the team approves it" is
+#: the answer itself, not its absence).
 _NO_ANSWER = (
-    r"(?:nobody|no\s+one|no-one|noone|they|he|she|it|the\s+\w+(?:\s+team)?|the\s+approver)\s+"
-    r"(?:(?:has|have|does|do|did)(?:n't|\s+not)|hasn't|haven't|doesn't|don't|didn't|"
-    r"can't|cannot)?\s*(?:(?:answer|respond|repl|react|decide|approve|act|sign)\w*|"
-    r"(?:say|said|do|does|did|decide|decides)\s+nothing|(?:stay|stays|remain|remains|are|is)\s+"
-    r"silent)?"
-    r"(?:\s+(?:in\s+time|by\s+then|to\s+it|within\s+[^,;)]+|after\s+[^,;)]+))?"
+    rf"(?:(?:nobody|no\s+one|no-one|noone)\s+{_NOT}?\s*(?:{_ANSWERING}|{_SILENT})?|"
+    r"(?:they|he|she|it|the\s+\w+(?:\s+team)?|the\s+approver)\s+"
+    rf"(?:{_NOT}\s*{_ANSWERING}|{_NOT}|{_SILENT}))"
+    r"(?:\s+(?:in\s+time|by\s+then|to\s+it|within\s+[^,;)]+|after\s+[^,;)]+|"
+    r"in\s+(?:\d+|an?|one|two|three|four|five)\s+[^,;)]+))?"
 )
 _POLICY_WORD = (
     r"(?P<policy>auto[- ]?approve|approve|accept|go\s+ahead|proceed|reject|decline|deny|skip|"
