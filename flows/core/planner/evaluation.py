@@ -17,6 +17,7 @@ Expected properties a case may state (all optional):
 - max_branches:  at most this many
 - conditional:   tools that run only under a condition (arm, guard, or after such a node)
 - unconditional: tools that do not
+- approvals_conditional: every approval node runs only under a condition, as `conditional`
 - approvals:     at least this many approval nodes
 - approval_before: tools that some approval node comes before
 - approval:      {timeout_s, on_timeout, groups, has_groups} of the (first) approval node
@@ -307,6 +308,12 @@ def check_properties(flow: Flow, expect: dict[str, Any]) -> list[str]:
     for tool in expect.get("unconditional", []):
         if not nodes_of(tool) or any(n in conditional for n in nodes_of(tool)):
             failures.append(f"{tool} is conditional but should always run")
+    if expect.get("approvals_conditional"):
+        for node in flow.nodes:
+            if isinstance(node, ApprovalNode) and node.id not in conditional:
+                failures.append(
+                    f"approval {node.id} runs on every path, not only under its condition"
+                )
     approvals = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
     if len(approvals) < expect.get("approvals", 0):
         failures.append(f"{len(approvals)} approval nodes, expected at least {expect['approvals']}")

@@ -479,7 +479,7 @@ class FlowBuilder:
             if not clause.approval:
                 if not self._stays_in_arm(clause):
                     self._close_all()
-                self._open_branch(condition, clause, clause, persistent=False)
+                self._open_branch(condition, clause, clause, persistent=clause.condition_leads)
                 condition = None
         else:
             while self.scope is not None and not (

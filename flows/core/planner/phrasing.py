@@ -409,6 +409,9 @@ class Clause:
     otherwise: bool = False
     #: The condition is a clause of its own that applies to what follows.
     condition_only: bool = False
+    #: "If X do Y and Z": the condition comes first, so it holds for the rest of the
+    #: sentence, as it does when a comma parts it from the step ("If X, do Y and Z").
+    condition_leads: bool = False
     approval: Approval | None = None
     for_each: str | None = None
     for_each_container: str | None = None
@@ -970,6 +973,7 @@ class PromptReader:
                 optional=word in _TRIGGER_WORDS or word.endswith("time"),
             )
             clause.condition_only = len(parts) == 1
+            clause.condition_leads = True
             clause.action = parts[1].strip() if len(parts) > 1 else ""
         elif (
             trailing
