@@ -268,6 +268,9 @@ class Loop:
     item_schema: dict[str, Any]
     last_map: str
     last_tool: ToolSpec
+    #: "for each order, validate it and if it's valid charge it": the last map's results
+    #: kept to those the condition holds for; the next map in the loop runs over them
+    filtered: str | None = None
 
 
 class FlowBuilder:
@@ -443,6 +446,11 @@ class FlowBuilder:
             sources = self._sources(for_condition=True)
             if resolve_condition(guard.text, sources, negate=guard.negate) is not None:
                 clause = replace(clause, condition=guard)
+        if self._in_loop(clause) and (clause.condition is not None or clause.otherwise):
+            self._filter_loop(clause)
+            if clause.condition_only:
+                return
+            clause = replace(clause, condition=None)
         if clause.stop:
             self._stop_if(clause)
             return
@@ -1344,7 +1352,9 @@ class FlowBuilder:
             else None
         )
         items, item_schema = None, None
-        if loop is not None:
+        if loop is not None and loop.filtered is not None:
+            items, item_schema = loop.filtered, loop.last_tool.output_schema
+        elif loop is not None:
             previous_output = loop.last_tool.output_schema
             if any(
                 best_source(name, schema, output_sources("item", previous_output)[1:])
@@ -1388,6 +1398,42 @@ class FlowBuilder:
         self._add(node, "map", clause, spec)
         self.loop = Loop(clause.sentence, noun, items, item_schema, node_id, spec)
         return node_id
+
+    def _in_loop(self, clause: Clause) -> bool:
+        """A condition said of each item of the loop its sentence runs."""
+        return (
+            clause.for_each is not None
+            and self.loop is not None
+            and self.loop.sentence == clause.sentence
+        )
+
+    def _filter_loop(self, clause: Clause) -> None:
+        """ "For each order, validate it and if it's valid charge the card": a map calls its
+        tool for every item, so the condition keeps the previous map's results to those it
+        holds for, and the loop's next map runs over those. A condition that no result of
+        the previous map can tell, or an 'otherwise', is refused: a loop has no arms."""
+        loop, condition = self.loop, clause.condition
+        assert loop is not None
+        noun = loop.noun
+        resolved = None
+        if condition is not None and not clause.otherwise:
+            sources = output_sources("r", loop.last_tool.output_schema)
+            resolved = resolve_condition(condition.text, sources, negate=condition.negate)
+        if resolved is None or resolved.new_input is not None:
+            why = (
+                "a loop has no 'otherwise'"
+                if clause.otherwise or condition is None
+                else f"{condition.text!r} is not something {loop.last_tool.id} tells"
+            )
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not plan {clause.label}: inside the loop over each {noun}, a condition "
+                f"can only keep the {plural(noun)} a step of the loop judged a certain way, and "
+                f"{why}. Plan one {noun} per run to use conditions and 'otherwise' freely.",
+                step=clause.text,
+                details={"reason": "condition_in_loop"},
+            )
+        loop.filtered = f"{loop.last_map}.filter(r, {resolved.expression})"
 
     def _check_unfiltered(self, clause: Clause) -> None:
         """ "Create a ticket for every negative one": a loop over only the items an earlier
