@@ -463,6 +463,10 @@ class FlowBuilder:
             assert clause.condition is not None
             self.pending = (clause.condition, clause)
             return
+        if self.pending is not None and clause.condition is not None and self._trigger_only():
+            # "When an order comes in, if the amount is over 1000 a manager approves it":
+            # the "when" says what starts the run; the step's own condition decides it.
+            self.pending = None
         condition: Condition | None = None
         if (
             clause.otherwise
@@ -681,6 +685,15 @@ class FlowBuilder:
         self.branch_at = len(self.nodes)
         self.scope = Scope(
             branch, "then", clause.sentence, True, Cursor([branch_id]), parent=self.scope
+        )
+
+    def _trigger_only(self) -> bool:
+        """The pending condition only tells what starts the run (nothing can test it)."""
+        assert self.pending is not None
+        pending = self.pending[0]
+        sources = self._sources(for_condition=True)
+        return pending.optional and (
+            resolve_condition(pending.text, sources, negate=pending.negate) is None
         )
 
     def _nestable(self, clause: Clause) -> bool:

@@ -80,6 +80,13 @@ _LEADING_CONDITION = re.compile(
 )
 #: Words that start a condition that may be the flow's trigger ("when an order comes in").
 _TRIGGER_WORDS = frozenset({"when", "whenever", "once", "as soon as"})
+#: "if the amount is over 1000 | it needs approval": a subject and what it must do, after
+#: a condition said in words of its own (no comma between them)
+_SECOND_SUBJECT = re.compile(
+    r"(?<=\w)\s+(?=(?:it|they|this|that|we|someone|somebody|(?:a|an|the|their|its)\s+\w+)"
+    r"\s+(?:needs?|must|should|has\s+to|have\s+to|requires?|will\s+need)\b)",
+    re.IGNORECASE,
+)
 _TRAILING_CONDITION = re.compile(
     r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
     r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming|once|as\s+soon\s+as|whenever)\s+"
@@ -967,6 +974,9 @@ class PromptReader:
             parts = self._split_at_verb(condition_text)
             if len(parts) == 1 and "," in condition_text:
                 parts = [part.strip() for part in condition_text.split(",", 1)]
+            if len(parts) == 1:
+                # "if the amount is over 1000 it needs approval from finance"
+                parts = [part.strip() for part in _SECOND_SUBJECT.split(condition_text, 1)]
             clause.condition = Condition(
                 parts[0].strip(),
                 negate=word == "unless",
