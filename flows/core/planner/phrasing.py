@@ -806,6 +806,20 @@ class PromptReader:
                             clause.condition.text, not clause.condition.negate
                         )
                         waived = clause.approval
+                    if last_approval is None and _approval_awaited(clause):
+                        # "if their manager approves, create a ticket": nobody was asked
+                        # yet, so the condition is the approval to wait for, and the steps
+                        # after it run once it is given
+                        assert clause.condition is not None
+                        who = clause.condition.text
+                        clause.approval = Approval(
+                            groups=assignee_groups(who),
+                            role=assignee_role(who),
+                            timeout_s=timeout_seconds(who),
+                            quorum=approvals_needed(who),
+                        )
+                        clause.action, clause.condition = who, None
+                        clause.condition_only = False
                     if clause.approval is not None:
                         clause.approval.before_previous = goes_first and not sentence_clauses
                         if deadline is not None:
@@ -1125,6 +1139,17 @@ _ITEM_RESULT = re.compile(
 )
 _SEQUENCE_START = re.compile(r"(?:then|after\s+that|finally|next)\b", re.IGNORECASE)
 _STEP_PREFIX = re.compile(r"^\s*step\s+\d+\s*[:.)-]\s*", re.IGNORECASE)
+
+
+def _approval_awaited(clause: Clause) -> bool:
+    """ "If their manager approves, ...": a condition that is someone's approval."""
+    condition = clause.condition
+    return (
+        clause.condition_only
+        and condition is not None
+        and not condition.negate
+        and bool(_APPROVAL.search(condition.text) and assignee_role(condition.text))
+    )
 
 
 def _approved_by_someone(word: str, condition: str) -> bool:
