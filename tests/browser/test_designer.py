@@ -372,3 +372,66 @@ def test_a_problem_reads_as_words_with_its_names_as_code(page, live_server, staf
     assert "—" not in hint.inner_text()
     assert hint.evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal")
     screenshot(page, "problem-words")
+
+
+def test_an_approvals_form_is_built_from_fields(page, live_server, staff_user, screenshot):
+    from flows.runs import services
+
+    flow = make(staff_user, {
+        "name": "Refund",
+        "nodes": [
+            {"id": "ok", "type": "approval", "title": "Approve the refund",
+             "instructions": "Check the parcel.", "form_schema": {"type": "object", "properties": {}},
+             "assignees": {"users": [staff_user.username]}},
+            {"id": "result", "type": "output", "value": "ok.data"},
+        ],
+    })
+    open_designer(page, live_server, flow)
+    node(page, "ok").click()
+    form = page.get_by_test_id("form-fields")
+    expect(form).to_contain_text("No fields")
+    page.get_by_test_id("form-add-field").click()
+    page.get_by_test_id("form-add-field").click()
+    rows = form.get_by_test_id("form-field")
+    expect(rows).to_have_count(2)
+
+    name = rows.nth(0).get_by_label("Field name")
+    name.fill("2nd")  # not a name expressions can read: refused, the old one kept
+    name.press("Tab")
+    expect(rows.nth(0).get_by_role("alert")).to_contain_text("letters, digits and _")
+    name.fill("amount")
+    name.press("Tab")
+    amount = form.locator('[data-testid="form-field"][data-name="amount"]')
+    amount.get_by_label("Type of amount").select_option("number")
+    amount.get_by_label("Label of amount").fill("Refund amount")
+    amount.get_by_label("Label of amount").press("Tab")
+    amount.get_by_label("amount is required").check()
+    reason = form.locator('[data-testid="form-field"][data-name="field_2"]')
+    reason.get_by_label("Type of field_2").select_option("choice")
+    reason.get_by_label("Choices of field_2").fill("damaged, late")
+    reason.get_by_label("Choices of field_2").press("Tab")
+    # the JSON view shows the same form
+    page.get_by_test_id("form-mode-json").click()
+    expect(form.locator("textarea")).to_have_value(re.compile(r'"title": "Refund amount"'))
+    page.get_by_test_id("form-mode-fields").click()
+    screenshot(page, "form-fields")
+
+    page.get_by_test_id("save-version").click()
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}/v/2$"))
+    saved = FlowVersion.objects.get(flow=flow, number=2)
+    schema = {n["id"]: n for n in saved.ir["nodes"]}["ok"]["form_schema"]
+    assert schema == {
+        "type": "object",
+        "properties": {
+            "amount": {"type": "number", "title": "Refund amount"},
+            "field_2": {"type": "string", "enum": ["damaged", "late"]},
+        },
+        "required": ["amount"],
+    }
+
+    # the approver's form has these fields
+    run = services.run_create(user=staff_user, flow_version_id=saved.id, run_input={})
+    page.goto(live_server(f"/runs/{run.id}"))
+    page.get_by_test_id("run-open-inbox").click()
+    expect(page.get_by_test_id("step-page")).to_contain_text("Refund amount")
+    expect(page.locator("#root_field_2")).to_be_visible()

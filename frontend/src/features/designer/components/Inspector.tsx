@@ -2,6 +2,7 @@
 // issues under each; the flow's own fields when they are asked for (the toolbar's Settings,
 // or a problem of the flow itself). With neither, the page does not show it.
 import { CodeText } from "../../../lib/CodeText";
+import { FormFieldsInput } from "./FormFieldsInput";
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
   downstreamIds,
@@ -445,8 +446,8 @@ function ApprovalFields({ node, at, set, update, disabled }: TypeFieldsProps) {
           {() => <ExprMapInput value={node.context ?? {}} nodeId={node.id} path="context" issues={at("context")} disabled={disabled}
             onChange={(v) => update((n) => withField(n, "context", Object.keys(v).length ? v : undefined), "context")} />}
         </Field>
-        <Field label="Form schema" path="form_schema" issues={at("form_schema")} required hint="A JSON Schema of an object: the inbox builds the form from it.">
-          {(id) => <JsonInput id={id} value={node.form_schema} disabled={disabled} onChange={(v) => set("form_schema", v ?? {})} />}
+        <Field label="Form" path="form_schema" issues={at("form_schema")} required hint="What the approver fills in; the inbox builds the form from it, and later steps read it as data.<name>.">
+          {(id) => <FormFieldsInput id={id} value={node.form_schema} disabled={disabled} onChange={(v) => set("form_schema", v)} />}
         </Field>
       </section>
       <section className="insp-section">
