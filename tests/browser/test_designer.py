@@ -381,7 +381,8 @@ def test_an_approvals_form_is_built_from_fields(page, live_server, staff_user, s
         "name": "Refund",
         "nodes": [
             {"id": "ok", "type": "approval", "title": "Approve the refund",
-             "instructions": "Check the parcel.", "form_schema": {"type": "object", "properties": {}},
+             "instructions": "Check the parcel.",
+             "form_schema": {"type": "object", "properties": {}},
              "assignees": {"users": [staff_user.username]}},
             {"id": "result", "type": "output", "value": "ok.data"},
         ],
