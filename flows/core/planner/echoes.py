@@ -36,6 +36,12 @@ _ALIAS = 0.8
 _ROOT = re.compile(r"^([a-z_][a-z0-9_]*)\b")
 
 
+def looks_only(action: str) -> bool:
+    """Whether a step said as `action` ("validate the order") only looks at something."""
+    words = split_identifier(action)
+    return bool(words) and stem(words[0]) in _LOOKS_ONLY
+
+
 def acts(spec: ToolSpec) -> bool:
     """Whether `spec` changes something (sends, creates, charges) rather than looks."""
     if spec.config.cacheable:

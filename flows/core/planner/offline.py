@@ -1392,9 +1392,13 @@ class FlowBuilder:
         literals = self._literals(spec, clause)
         inputs = self._wire(spec, clause, sources, literals=literals, first=item_sources)
         if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
-            for name in spec.required_inputs():
+            # the item is what the step works on: its first input the item's type fits (an
+            # optional one when none is required: "for each customer, look them up")
+            wanted = spec.required_inputs() or list(spec.input_properties())[:1]
+            for name in wanted:
                 schema = spec.input_properties().get(name, {})
                 if type_fit(schema, item_schema) >= 0.9:
+                    self._drop_unread_input(inputs.get(name, ""))
                     inputs[name] = "item"
                     break
         node_id = self._unique_id(spec.id)
@@ -1447,6 +1451,16 @@ class FlowBuilder:
                 details={"reason": "condition_in_loop"},
             )
         loop.filtered = f"{loop.last_map}.filter(r, {resolved.expression})"
+
+    def _drop_unread_input(self, expression: str) -> None:
+        """Forget the run input field `expression` reads when no node reads it any more."""
+        if not expression.startswith("input.") or expression[len("input.") :] in self.seeded_inputs:
+            return
+        name = expression[len("input.") :]
+        read = any(expression in str(node.get("inputs", {})) for node in self.nodes)
+        if name in self.input_properties and not read:
+            del self.input_properties[name]
+            self.input_required = [field for field in self.input_required if field != name]
 
     def _check_unfiltered(self, clause: Clause) -> None:
         """ "Create a ticket for every negative one": a loop over only the items an earlier

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flows.core.planner.conditions import compared_subject
+from flows.core.planner.echoes import looks_only
 from flows.core.planner.execution import UNIT_SECONDS, RunSettings, run_settings
 from flows.core.planner.lexicon import (
     FEELINGS,
@@ -170,6 +171,11 @@ _ROUTED = re.compile(
     r"[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
     r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?)\s+"
     r"(?P<rest>(?:an?|the|one)\b.+|nothing)$",
+    re.IGNORECASE,
+)
+#: A step that only says to go over a list ("loop over", "go through"): the loop itself.
+_LOOP_ONLY = re.compile(
+    r"^(?:go|loop|iterate|run|work|cycle|step)\s+(?:through|over)(?:\s+(?:them|it|all))?$",
     re.IGNORECASE,
 )
 _THE_REST = frozenset({"anything", "everything", "others", "rest"})
@@ -838,6 +844,12 @@ class PromptReader:
                         clauses.insert(clauses.index(stop), clause)
                         continue
                     clauses.append(clause)
+            # "loop over the orders and validate each one": the loop is no step of its own
+            clauses[:] = [
+                clause
+                for clause in clauses
+                if not (clause.for_each and _LOOP_ONLY.match(clause.action.strip(" ,.")))
+            ]
             closing = sentence_clauses[-1] if sentence_clauses else None
             if (
                 closing is not None
@@ -848,7 +860,7 @@ class PromptReader:
                 # "Charge the card, but if it is over 500 get a manager's approval first":
                 # the approval goes before the step it follows in the sentence.
                 closing.approval.before_previous = True
-            _attach_trailing_condition(sentence_clauses, clauses)
+            _attach_trailing_condition(sentence_clauses, clauses, sentence_text)
             if sentence_clauses:
                 previous = sentence_clauses
                 previous_text = sentence
@@ -1410,9 +1422,11 @@ def _guards_previous(sentence: str, previous: str) -> bool:
     return bool(subject_words & related)
 
 
-def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause]) -> None:
+def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause], text: str) -> None:
     """ "Send the email, but only if it is valid": a condition with nothing after it in its
-    sentence belongs to the clause before it."""
+    sentence belongs to the clause before it. Set off by a comma after several steps
+    ("charge the card and ship it, but only if the order is valid"), it is a condition of
+    each of them that does something (a check before it may be what tells it)."""
     if len(sentence) < 2:
         return
     last, previous = sentence[-1], sentence[-2]
@@ -1427,6 +1441,24 @@ def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause]) ->
             condition.optional = False
             previous.condition = condition
             clauses.remove(last)
+            if _ONLY_IF_SET_OFF.search(text):
+                for earlier in sentence[:-2]:
+                    if _plain_action(earlier) and not looks_only(earlier.action):
+                        earlier.condition = Condition(condition.text, condition.negate)
+
+
+#: ", but only if ...", ", only when ...": a condition of the whole sentence before it.
+_ONLY_IF_SET_OFF = re.compile(r",\s*(?:but\s+)?only\s+(?:if|when)\b", re.IGNORECASE)
+
+
+def _plain_action(clause: Clause) -> bool:
+    return (
+        clause.condition is None
+        and not clause.condition_only
+        and not clause.otherwise
+        and clause.approval is None
+        and clause.for_each is None
+    )
 
 
 #: The plural object a step ends on ("fetch the pages", "... the three pages in the list").
