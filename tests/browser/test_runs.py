@@ -229,6 +229,10 @@ def test_a_failing_tool_shows_its_error_and_attempts(page, live_server, staff_us
     graph_top = page.locator(".graph-card").bounding_box()["y"]
     assert banner.bounding_box()["y"] < graph_top
     expect(node(page, "never")).to_have_attribute("data-status", "pending")
+    # the run has ended: a node that never started says so, it is not waiting for anything
+    expect(node(page, "never")).to_have_attribute("data-not-run", "true")
+    expect(node(page, "never")).to_contain_text("not run")
+    expect(node(page, "fine")).not_to_have_attribute("data-not-run", "true")
 
     # "Show node" opens the failed node's details
     page.get_by_test_id("run-error-node").click()

@@ -70,6 +70,8 @@ interface Props {
   selected: string | null;
   onSelect(nodeId: string | null): void;
   now: number;
+  /** The run has ended: a node still pending never ran. */
+  finished?: boolean;
   onReady?(): void;
 }
 
@@ -118,7 +120,7 @@ function KeepSelectedInView({ selected }: { selected: string | null }) {
   return null;
 }
 
-export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }: Props) {
+export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished = false, onReady }: Props) {
   const laid = useLayout(ir);
   const cache = useRef(new Map<string, RunFlowNode>());
   const handleCache = useRef(new WeakMap<FlowNode, NonNullable<RunFlowNode["handles"]>>());
@@ -138,12 +140,14 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
       const state = states[base.id] ?? emptyNode(base.id);
       const isSelected = selected === base.id;
       const runningMs = state.status === "running" && state.startedAt !== null ? Math.max(0, now - state.startedAt * 1000) : null;
+      const notRun = finished && state.status === "pending";
       const previous = cache.current.get(base.id);
       // Reuse the node object when nothing it shows changed, so memoised cards skip rendering.
       const reuse =
         previous &&
         previous.data.state === state &&
         previous.data.selected === isSelected &&
+        previous.data.notRun === notRun &&
         (runningMs === null ? previous.data.runningMs === null : Math.abs((previous.data.runningMs ?? 0) - runningMs) < 100);
       const node: RunFlowNode = reuse
         ? previous
@@ -151,7 +155,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, onReady }
             id: base.id,
             type: "runNode",
             position: base.position,
-            data: { node: base.data.node, state, selected: isSelected, runningMs },
+            data: { node: base.data.node, state, selected: isSelected, runningMs, notRun },
             width: NODE_WIDTH,
             height: cardHeight(base),
             // Cards have a fixed size: given here, React Flow need not measure (and, with

@@ -13,23 +13,26 @@ export interface RunNodeData extends Record<string, unknown> {
   selected: boolean;
   /** For a running node: ms since it started (updated by the page's clock). */
   runningMs: number | null;
+  /** The run ended before this node started. */
+  notRun?: boolean;
 }
 
 export type RunFlowNode = Node<RunNodeData, "runNode">;
 
 function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
-  const { node, state, selected, runningMs } = data;
+  const { node, state, selected, runningMs, notRun } = data;
   const arms = armsOf(node);
   const duration = state.status === "running" ? runningMs : state.durationMs;
   const items = state.items;
   const outcome = state.status === "completed" ? approvalOutcome(node, state.output) : null;
   return (
     <div
-      className={`rn rn-${state.status} rn-type-${node.type}${selected ? " rn-selected" : ""}`}
+      className={`rn rn-${state.status} rn-type-${node.type}${selected ? " rn-selected" : ""}${notRun ? " rn-not-run" : ""}`}
       data-node-id={node.id}
       data-status={state.status}
       data-testid={`run-node-${node.id}`}
-      title={`${node.title || node.id}: ${outcome ? outcome.label : state.status}`}
+      data-not-run={notRun ? "true" : undefined}
+      title={`${node.title || node.id}: ${outcome ? outcome.label : notRun ? "not run (the run ended before it)" : state.status}`}
     >
       <Handle type="target" id={TARGET_HANDLE} position={Position.Left} isConnectable={false} />
       <div className="rn-icon" aria-hidden>{TYPE_ICONS[node.type] ?? "•"}</div>
@@ -41,6 +44,7 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
           ) : (
             <span className="rn-kind">{nodeSubtitle(node)}</span>
           )}
+          {notRun && <span className="rn-time rn-not-run-label">not run</span>}
           {duration !== null && duration !== undefined && state.status !== "pending" && (
             <span className="rn-time">{formatDuration(duration)}</span>
           )}

@@ -245,7 +245,7 @@ export default function RunPage() {
       </div>
 
       <div className="card graph-card">
-        <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} onReady={onReady} />
+        <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} finished={finished} onReady={onReady} />
         <div className="legend" aria-label="Legend">
           {(["running", "completed", "failed", "waiting", "skipped"] as const).map((s) => (
             <span key={s} className="legend-item"><span className={`legend-dot ld-${s}`} />{s} {counts[s] ? <b>{counts[s]}</b> : null}</span>
