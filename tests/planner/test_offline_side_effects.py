@@ -79,3 +79,18 @@ def test_two_emails_each_have_their_own_subject_and_body(demo):
         "input.warehouse_body",
     )
     assert {"warehouse_subject", "warehouse_body"} <= set(flow.input_schema["required"])
+
+
+def test_a_message_to_the_person_the_flow_is_about_does_not_send_their_text_back(demo):
+    flow = plan(
+        "Analyze the sentiment of the review and if it's negative, email the customer an apology.",
+        demo,
+    )
+
+    assert node_of(flow, "send_email").inputs["body"] == "input.body"
+
+
+def test_a_number_a_message_names_is_written_as_text(demo):
+    flow = plan("Calculate the tax for the country and email the total to accounting.", demo)
+
+    assert node_of(flow, "send_email").inputs["body"] == "string(calculate_tax.total)"

@@ -51,8 +51,10 @@ from flows.core.planner.phrasing import (
     strip_approval_phrase,
     verbs_of,
 )
+from flows.core.planner.places import country_literal, currency_literal
 from flows.core.planner.recipients import (
     Recipient,
+    addresses_the_subject,
     copied_recipients,
     message_recipient,
     message_recipients,
@@ -1814,6 +1816,13 @@ class FlowBuilder:
                 # what another email or ticket said is not what this one says
                 candidates = [c for c in candidates if not self._said_by_a_side_effect(c)]
             match = best_source(name, schema, candidates, minimum=0.6 if wanted else 0.8)
+            if (
+                own_words
+                and match is not None
+                and match.source.node is None
+                and addresses_the_subject(inputs.get(recipient_input_name(spec) or "", ""))
+            ):
+                match = None  # "email the customer an apology": not their own message back
             if match is not None:
                 inputs[name] = match.source.expression
             elif wanted:
@@ -1932,6 +1941,9 @@ class FlowBuilder:
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
+        literals.update(country_literal(properties, clause.action, literals))
+        if "amount" in literals:
+            literals.update(currency_literal(properties, clause.action, literals))
         lowered = clause.text.lower()
         for name, schema in properties.items():
             schema = unwrap_nullable(schema)  # "via DHL": an optional carrier's enum too

@@ -1336,8 +1336,12 @@ def _subject_clause(
 
 #: How something is said to arrive: "comes in", "arrives", "is submitted", "gets placed".
 _ARRIVAL = (
-    r"(?:comes?\s+in|arrives?|is\s+(?:received|submitted|placed|created|opened|filed)|"
-    r"gets?\s+(?:submitted|placed|created|opened|filed))"
+    r"(?:comes?\s+in|arrives?|is\s+(?:received|submitted|placed|created|opened|filed|hired)|"
+    r"gets?\s+(?:submitted|placed|created|opened|filed|hired)|"
+    # someone who gets in touch or joins: "A customer writes in.", "A new hire joins."
+    r"writes?\s+(?:in|to\s+us)|gets?\s+in\s+touch|reach(?:es)?\s+out|contacts?\s+us|"
+    r"emails?\s+us|signs?\s+up|registers?|joins?(?:\s+(?:us|the\s+company|the\s+team))?|"
+    r"starts?(?:\s+(?:work|today))?)"
 )
 #: "A new support email comes in.", "An order is placed.": what starts a run, said alone.
 _ARRIVES_ALONE = re.compile(

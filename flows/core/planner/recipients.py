@@ -130,6 +130,15 @@ _SUBJECT_PATTERNS = (
 )
 
 
+_SUBJECT_ADDRESS = re.compile(rf"^input\.(?:{_SUBJECTS})_email$|\.user\.email$|^input\.email$")
+
+
+def addresses_the_subject(expression: str) -> bool:
+    """Whether a message's recipient expression is the address of the person the flow is
+    about (the customer who wrote in), not someone told about them."""
+    return bool(_SUBJECT_ADDRESS.search(expression))
+
+
 _PERSON_PRONOUN = re.compile(
     rf"{_MESSAGE_VERB}\s+(?:them|him|her)\b|\bto\s+(?:them|him|her)\b", re.IGNORECASE
 )

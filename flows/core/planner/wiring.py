@@ -232,7 +232,12 @@ def named_outputs(
             said = (named.group("before") or "").strip().lower() not in _RECIPIENT_PREPOSITIONS
             target = _named_target(source, properties, wired, said=said)
             if target is not None:
-                wired[target] = source.expression
+                wired[target] = (
+                    f"string({source.expression})"  # "email accounting the total": as text
+                    if schema_types(source.schema) & _NUMERIC
+                    and "string" in schema_types(properties[target])
+                    else source.expression
+                )
     return wired
 
 
@@ -256,7 +261,7 @@ def _named_target(
             if name in _MESSAGE_BODIES
             and name not in taken
             and "string" in schema_types(schema)
-            and schema_types(source.schema) == {"string"}
+            and schema_types(source.schema) in ({"string"}, {"number"}, {"integer"})
         ]
     return max(fitting, key=lambda name: name_similarity(name, source.name), default=None)
 
