@@ -405,6 +405,15 @@ def _wrap(expression: str, negated: bool) -> str:
     return f"!({expression})"
 
 
+#: Words after a number that say what happens to the thing, not what is counted.
+_THEN_SAID = frozenset(
+    """
+    arrives arrive comes come lands land gets get appears appear shows show needs need requires
+    require must should will is are was were has have comes in gets placed submitted
+    """.split()
+)
+
+
 def _comparison(
     match: re.Match[str], sources: Sequence[Source], negated: bool
 ) -> ResolvedCondition:
@@ -420,8 +429,13 @@ def _comparison(
         w for w in split_identifier(match.group("subject") or "") if w not in STOP_WORDS
     ]
     after = split_identifier(match.string[match.end() :])[:1]
-    if after and after[0] not in STOP_WORDS and after[0] not in _CURRENCY_WORDS:
-        subject_words.append(after[0])  # "more than 50 units"
+    if (
+        after
+        and after[0] not in STOP_WORDS
+        and after[0] not in _CURRENCY_WORDS
+        and after[0] not in _THEN_SAID
+    ):
+        subject_words.append(after[0])  # "more than 50 units" ("over $5000 arrives": no)
     numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
     best = _best_by_words(subject_words, numeric)
     if best is None:

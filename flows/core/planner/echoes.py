@@ -10,9 +10,7 @@ emails in a flow do not say the same thing because both happened to need a body.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 from flows.core.planner.lexicon import split_identifier, stem
 from flows.core.planner.wiring import Source, name_similarity, schema_types, type_fit
@@ -33,7 +31,6 @@ _LOOKS_ONLY = frozenset(
 )
 #: An echoed input named differently counts when its name is this close ("to" ~ "email").
 _ALIAS = 0.8
-_ROOT = re.compile(r"^([a-z_][a-z0-9_]*)\b")
 
 
 def looks_only(action: str) -> bool:
@@ -68,27 +65,19 @@ def echoed_input(spec: ToolSpec, output: str, inputs: Mapping[str, str]) -> str 
     return best[1] if best is not None else None
 
 
-def through_echoes(
-    sources: Sequence[Source], spec: ToolSpec, inputs: Mapping[str, str], known: set[str]
+def without_echoes(
+    sources: Sequence[Source], spec: ToolSpec, inputs: Mapping[str, str]
 ) -> list[Source]:
-    """`sources` of one node's output, with each echo of an input replaced by the value that
-    fed the input (`known` are the node ids an expression may start with)."""
-    result: list[Source] = []
-    for source in sources:
-        field = source.expression.removeprefix(f"{source.node}.")
-        echoed = (
-            echoed_input(spec, source.name, inputs)
-            if source.node is not None and field == source.name
-            else None
-        )
-        if echoed is None:
-            result.append(source)
-            continue
-        origin = inputs[echoed]
-        root = _ROOT.match(origin)
-        node = root.group(1) if root is not None and root.group(1) in known else None
-        result.append(replace(source, expression=origin, node=node))
-    return result
+    """`sources` of one node's output less the echoes of its inputs: a later step finds
+    the value where the echoing step found it, or its own (the ticket about the customer
+    an email to their manager was about is not for the manager)."""
+    return [
+        source
+        for source in sources
+        if source.node is None
+        or source.expression != f"{source.node}.{source.name}"
+        or echoed_input(spec, source.name, inputs) is None
+    ]
 
 
 def is_content_input(name: str, schema: Mapping[str, object]) -> bool:

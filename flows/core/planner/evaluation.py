@@ -30,6 +30,8 @@ Expected properties a case may state (all optional):
 - allow_flags:   without it, a plan whose run input declares a yes/no field the case does not
                  list in input_fields fails (a condition bound to an invented input)
 - wired:         [[tool, input, source_tool], ...] the tool's input reads source_tool's node
+- inputs:        {"tool.input": expression} some node of the tool has exactly that input
+- not_inputs:    {"tool.input": expression} no node of the tool has that input
 - runs:          scenarios run on the engine with stand-in tools: {name, input, outputs
                  {tool: fields}, approve (default true), ran [tools], not_ran [tools],
                  calls {tool: n}}
@@ -361,6 +363,14 @@ def check_properties(flow: Flow, expect: dict[str, Any]) -> list[str]:
         found = [getattr(flow.node(n), "retry", None) for n in nodes_of(tool)]
         if not any(retry is not None and retry.max_attempts == attempts for retry in found):
             failures.append(f"{tool} is not tried {attempts} times")
+    for target, expression in expect.get("not_inputs", {}).items():
+        # "create_ticket.email": "input.manager_email": no node of the tool reads that there
+        tool, input_name = target.split(".", 1)
+        if any(
+            getattr(flow.node(n), "inputs", {}).get(input_name) == expression
+            for n in nodes_of(tool)
+        ):
+            failures.append(f"{target} is {expression}")
     for target, expression in expect.get("inputs", {}).items():
         # "process_payment.amount": "calculate_tax.total": the input reads exactly that
         tool, input_name = target.split(".", 1)

@@ -31,7 +31,7 @@ from flows.core.planner.base import (
     RefineOutput,
 )
 from flows.core.planner.conditions import ResolvedCondition, resolve_condition
-from flows.core.planner.echoes import acts, is_content_input, through_echoes
+from flows.core.planner.echoes import acts, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -1760,9 +1760,9 @@ class FlowBuilder:
                 whole_names=nouns,
             )
             if info.kind == "tool" and info.spec is not None and not for_condition:
-                # send_email's `to` is the address it was given: read that address
+                # send_email's `to` is only the address it was given
                 inputs = nodes.get(info.id, {}).get("inputs") or {}
-                produced = through_echoes(produced, info.spec, inputs, set(self.info))
+                produced = without_echoes(produced, info.spec, inputs)
             sources += produced
         sources += input_sources({"properties": self.input_properties}, priority=-1.0)
         return sources
@@ -2207,6 +2207,17 @@ class FlowBuilder:
                 node["when"] = f"{guard} && ({node['when']})" if node.get("when") else guard
                 guarded.add(node["id"])
             branch["after"] = [a for a in branch.get("after", []) if a not in guarded]
+            # after an approval only some runs need, the join past it runs only when it was
+            # approved or not asked: the rejection's branch waits for the approval itself
+            passed = [
+                a
+                for a in branch["after"]
+                if by_id.get(a, {}).get("type") == "value"
+                and f"{approval['id']}.approved" in str(by_id[a].get("when", ""))
+            ]
+            if passed:
+                kept = [a for a in branch["after"] if a not in passed]
+                branch["after"] = list(dict.fromkeys([*kept, approval["id"]]))
 
     def _stop_if(self, clause: Clause) -> None:
         """ "Validate the order; if it's invalid, stop": what comes after runs only when the

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flows.core.planner.base import PlanningError
 from flows.core.planner.conditions import compared_subject
 from flows.core.planner.echoes import looks_only
 from flows.core.planner.execution import UNIT_SECONDS, RunSettings, run_settings
@@ -652,6 +653,8 @@ class PromptReader:
                 if settings and not _has_words(piece):
                     # "Charge the card; retry 3 times on errors": the step before's
                     target = sentence_clauses or clauses
+                    if target and target[-1].condition_only:
+                        raise _retry_on_a_result(target[-1], piece)
                     if target:
                         target[-1].settings = settings
                     continue
@@ -690,6 +693,8 @@ class PromptReader:
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
                     if clause is None:
                         continue
+                    if settings and clause.condition_only:
+                        raise _retry_on_a_result(clause, "")
                     clause.settings = settings
                     clause.title, title = title, ""
                     if clause.condition is not None and clauses:
@@ -1424,6 +1429,23 @@ def _guards_previous(sentence: str, previous: str) -> bool:
     previous_words = {stem(w) for w in split_identifier(previous) if w not in STOP_WORDS}
     related = previous_words | {s for w in previous_words for s in synonyms(w)}
     return bool(subject_words & related)
+
+
+def _retry_on_a_result(condition_clause: Clause, said: str) -> PlanningError:
+    """ "If it's declined, retry twice": retries repeat a step that failed with an error;
+    a decline is a result the step returned, and repeating on a result needs a loop back
+    the flow cannot hold."""
+    condition = condition_clause.condition.text if condition_clause.condition else ""
+    return PlanningError(
+        "unmapped_step",
+        f"Could not plan the retry said after 'if {condition}': retries repeat a step that "
+        "fails with an error, and this condition is a result the step returns, which a "
+        "retry would not change. Say the retries without the condition ('charge the card, "
+        "retrying up to 3 times on errors') and what to do when it happens ('if it's "
+        "declined, email the customer').",
+        step=f"{condition_clause.text} {said}".strip(),
+        details={"reason": "retry_on_a_result", "condition": condition},
+    )
 
 
 def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause], text: str) -> None:
