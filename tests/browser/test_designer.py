@@ -436,3 +436,41 @@ def test_an_approvals_form_is_built_from_fields(page, live_server, staff_user, s
     page.get_by_test_id("run-open-inbox").click()
     expect(page.get_by_test_id("step-page")).to_contain_text("Refund amount")
     expect(page.locator("#root_field_2")).to_be_visible()
+
+
+def cards_overlap(page: Any) -> list[tuple[str, str]]:
+    """The pairs of node cards drawn on top of each other."""
+    return page.evaluate("""() => {
+        const cards = [...document.querySelectorAll('.react-flow__node')].map((n) => [
+            n.getAttribute('data-id'), n.getBoundingClientRect()]);
+        const hits = [];
+        for (let i = 0; i < cards.length; i++) for (let j = i + 1; j < cards.length; j++) {
+            const [a, p] = cards[i], [b, q] = cards[j];
+            if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom)
+                hits.push([a, b]);
+        }
+        return hits;
+    }""")
+
+
+def test_a_clicked_block_lands_clear_of_the_others_and_run_saves_first(
+    page, live_server, staff_user, screenshot
+):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+    page.get_by_test_id("canvas").click(position={"x": 20, "y": 20})  # nothing selected
+    for _ in range(3):
+        page.get_by_test_id("palette-item-value").click()
+    expect(page.locator(".react-flow__node")).to_have_count(7)
+    assert cards_overlap(page) == []
+    screenshot(page, "placed")
+
+    # Run with unsaved changes saves them as a version, then starts a run of that version
+    run_button = page.get_by_test_id("run")
+    expect(run_button).to_have_text(re.compile("Save & run"))
+    run_button.click()
+    expect(page.get_by_test_id("start-run-dialog")).to_be_visible()
+    expect(page.get_by_test_id("start-run-dialog")).to_contain_text("Version 2")
+    saved = FlowVersion.objects.get(flow=flow, number=2)
+    assert len(saved.ir["nodes"]) == 7

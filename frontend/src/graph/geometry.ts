@@ -1,7 +1,7 @@
 // The size the canvas gives each node card; layout and the card's CSS share these numbers.
 import type { NodeHandle } from "@xyflow/react";
 import { armsOf } from "./dependencies";
-import type { IrNode } from "./types";
+import type { IrNode, Position } from "./types";
 
 export const NODE_WIDTH = 240;
 export const HEADER_HEIGHT = 50;
@@ -76,4 +76,27 @@ export function nodeHandles(node: IrNode): NodeHandle[] {
     handles.push({ id: arm, type: "source", position: "right" as NodeHandle["position"], x: rightX, y: centre - HANDLE / 2, width: HANDLE, height: HANDLE });
   });
   return handles;
+}
+
+/** A card's box on the canvas (its width is NODE_WIDTH). */
+export interface CardBox {
+  x: number;
+  y: number;
+  height: number;
+}
+
+/**
+ * The first place at or below `start` where a card of `height` overlaps none of `boxes`
+ * (with `gap` around each): a block added by click never lands on top of another.
+ */
+export function firstFreeSpot(start: Position, boxes: readonly CardBox[], height: number, gap = 24): Position {
+  let position = start;
+  for (let tries = 0; tries < 200; tries += 1) {
+    const hit = boxes.find((box) =>
+      position.x < box.x + NODE_WIDTH + gap && box.x < position.x + NODE_WIDTH + gap &&
+      position.y < box.y + box.height + gap && box.y < position.y + height + gap);
+    if (!hit) return position;
+    position = { x: position.x, y: hit.y + hit.height + gap };
+  }
+  return position;
 }

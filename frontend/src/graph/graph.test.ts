@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   downstreamIds,
+  firstFreeSpot,
   expressionNames,
   graphToIr,
   irToGraph,
@@ -233,4 +234,20 @@ describe("layoutGraph", () => {
     const forced = await layoutGraph(nodes, edges, { force: true });
     expect(forced[0].position).not.toEqual({ x: 1000, y: 1000 });
   }, 60_000);
+});
+
+describe("firstFreeSpot", () => {
+  it("keeps a free place as it is", () => {
+    expect(firstFreeSpot({ x: 0, y: 0 }, [{ x: 600, y: 0, height: 100 }], 100)).toEqual({ x: 0, y: 0 });
+  });
+
+  it("moves below a card it would cover, however tall the card", () => {
+    const tall = { x: 20, y: -40, height: 180 };
+    expect(firstFreeSpot({ x: 0, y: 0 }, [tall], 100)).toEqual({ x: 0, y: 164 });
+  });
+
+  it("moves past a column of cards", () => {
+    const column = [{ x: 0, y: 0, height: 100 }, { x: 0, y: 124, height: 100 }];
+    expect(firstFreeSpot({ x: 0, y: 10 }, column, 100)).toEqual({ x: 0, y: 248 });
+  });
 });

@@ -4,7 +4,7 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useLocation, useParams } from "react-router-dom";
-import { NODE_WIDTH, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { firstFreeSpot, NODE_WIDTH, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import {
   fetchCategories,
@@ -113,6 +113,9 @@ export default function DesignerPage() {
   );
 }
 
+/** Room kept for a block added by click (a card with a few input rows). */
+const NEW_CARD_HEIGHT = 110;
+
 function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[]; categories: Category[] }) {
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const canvasBox = useRef<HTMLDivElement>(null);
@@ -137,9 +140,10 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     navigate(`/flows/${flowId}/v/${number}`);
   }, [navigate, flowId]);
 
-  const save = useCallback(async () => {
+  /** Saves the graph as a new version; its number, or null when nothing was saved. */
+  const save = useCallback(async (): Promise<number | null> => {
     const state = useDesigner.getState();
-    if (!state.canEdit || state.ir.nodes.length === 0 || saving) return;
+    if (!state.canEdit || state.ir.nodes.length === 0 || saving) return null;
     setSaving(true);
     try {
       const ir = designer.irForSave();
@@ -148,19 +152,29 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${saved.validation_errors.length} problem${saved.validation_errors.length === 1 ? "" : "s"}: fix ${saved.validation_errors.length === 1 ? "it" : "them"} to run it.`, saved.is_valid ? "success" : "info");
       setVersionsKey((key) => key + 1);
       navigate(`/flows/${flowId}/v/${saved.number}`, { replace: true, state: { saved: true } });
+      return saved.number;
     } catch (error) {
       designer.toast(`Could not save: ${(error as Error).message}`, "error");
+      return null;
     } finally {
       setSaving(false);
     }
   }, [flowId, navigate, saving]);
 
+  /** Runs what the person sees: unsaved changes are saved as a version first. */
+  const run = useCallback(async () => {
+    const state = useDesigner.getState();
+    const number = state.dirty && state.canEdit ? await save() : state.version;
+    if (number === null) return;
+    navigate(`/runs?start=${flowId}&version=${number}`, { state: { saved: true } });
+  }, [flowId, navigate, save]);
+
   /** Where a clicked palette block goes: right of the selection, else the middle of the view. */
   const placeNew = useCallback((): Position => {
     const { ir, selection, layoutPositions } = useDesigner.getState();
-    const occupied = (p: Position) => ir.nodes.some((node) => {
+    const boxes = ir.nodes.flatMap((node) => {
       const q = node.position ?? layoutPositions[node.id];
-      return q && Math.abs(q.x - p.x) < NODE_WIDTH && Math.abs(q.y - p.y) < 60;
+      return q ? [{ x: q.x, y: q.y, height: nodeHeight(node) }] : [];
     });
     let position: Position;
     const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
@@ -171,8 +185,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       const centre = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
       position = { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y - 30) };
     }
-    for (let tries = 0; tries < 40 && occupied(position); tries += 1) position = { x: position.x, y: position.y + 80 };
-    return position;
+    return firstFreeSpot(position, boxes, NEW_CARD_HEIGHT);
   }, [flow]);
 
   /** Pan (and zoom out if needed) so the box around `p` (and `q`) is inside the canvas. */
@@ -269,7 +282,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
           setRefineOpen(!refineOpen);
           setVersionsOpen(false);
         }}
-        onRun={() => navigate(`/runs?start=${flowId}&version=${version ?? ""}`)}
+        onRun={() => void run()}
         onExport={exportIr}
         versionsOpen={versionsOpen}
         refineOpen={refineOpen}

@@ -76,8 +76,10 @@ export function Toolbar(props: ToolbarProps) {
       <button type="button" className="btn ghost" data-testid="export" title="Export as JSON" onClick={props.onExport} disabled={empty}>
         <Icon name="download" /> <span className="btn-label">Export</span>
       </button>
-      <button type="button" className="btn" data-testid="run" onClick={props.onRun} disabled={version === null}>
-        <Icon name="play" size={14} /> Run
+      <button type="button" className="btn" data-testid="run" onClick={props.onRun}
+        disabled={props.saving || !(dirty && canEdit ? !empty : version !== null)}
+        title={dirty && canEdit ? "Save the changes as a new version, then run it" : "Run this version"}>
+        <Icon name="play" size={14} /> {dirty && canEdit ? "Save & run" : "Run"}
       </button>
       <button type="button" className="btn primary" data-testid="save-version" onClick={props.onSave} disabled={!canEdit || props.saving || empty || (!dirty && version !== null)} title="Save as a new version (Ctrl+S)">
         <Icon name="save" size={15} /> {props.saving ? "Saving…" : "Save version"}
