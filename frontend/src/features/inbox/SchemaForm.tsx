@@ -78,6 +78,7 @@ export const SchemaForm = forwardRef<Form, Props>(function SchemaForm(
         validator={validator}
         disabled={disabled}
         showErrorList={false}
+        onError={() => undefined /* shown beside each field; not logged to the console */}
         noHtml5Validate
         liveValidate={false}
         onChange={(event) => onChange((event.formData ?? {}) as Record<string, unknown>)}

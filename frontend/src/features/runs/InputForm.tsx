@@ -130,6 +130,7 @@ export function InputForm({ schema, formData, onChange, onSubmit, disabled, chil
       onChange={(event) => onChange(event.formData)}
       onSubmit={(event) => onSubmit((event.formData ?? {}) as Record<string, unknown>)}
       showErrorList={false}
+      onError={() => undefined /* shown beside each field; not logged to the console */}
       noHtml5Validate
       focusOnFirstError
       transformErrors={transformErrors}
