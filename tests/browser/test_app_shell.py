@@ -109,3 +109,23 @@ def test_a_narrow_window_keeps_the_pages_room(page, live_server, staff_user, scr
 
     page.set_viewport_size({"width": 1400, "height": 900})
     expect(page.get_by_test_id("nav-runs").locator(".nav-label")).to_be_visible()
+
+
+def test_a_server_error_or_an_unreachable_server_is_said_in_words(page, live_server, screenshot):
+    import re
+
+    # an HTML error page (a proxy's, or the server's own) where JSON was expected
+    page.route(re.compile(r".*/api/v1/(tools|categories)/.*"), lambda route: route.fulfill(
+        status=500, body="<h1>Server Error (500)</h1>", headers={"content-type": "text/html"}))
+    page.goto(live_server("/flows/new"))
+    expect(page.locator(".field-error")).to_contain_text("The server could not answer (HTTP 500")
+    expect(page.locator(".field-error")).not_to_contain_text("Unexpected token")
+    page.goto(live_server("/tools"))
+    expect(page.get_by_text("The server could not answer (HTTP 500")).to_be_visible()
+    screenshot(page, "server-error")
+
+    # no answer at all
+    page.unroute(re.compile(r".*/api/v1/(tools|categories)/.*"))
+    page.route(re.compile(r".*/api/v1/flows/.*"), lambda route: route.abort())
+    page.goto(live_server("/flows"))
+    expect(page.get_by_text("Could not reach the server")).to_be_visible()

@@ -15,7 +15,11 @@ export class ApiError extends Error {
   readonly details: Record<string, unknown>;
 
   constructor(status: number, body: Partial<ApiErrorBody> | undefined, fallback: string) {
-    super(body?.error?.message ?? fallback);
+    super(
+      body?.error?.code === "not_authenticated"
+        ? SIGNED_OUT
+        : body?.error?.message ?? fallback,
+    );
     this.status = status;
     this.code = body?.error?.code ?? "error";
     this.details = body?.error?.details ?? {};
@@ -26,6 +30,21 @@ export class ApiError extends Error {
     const fields = this.details.fields;
     return fields && typeof fields === "object" ? (fields as Record<string, string[]>) : {};
   }
+}
+
+export const SIGNED_OUT = "You are signed out (the session ended). Reload the page to sign in again.";
+export const UNREACHABLE = "Could not reach the server. Check that it is running, then try again.";
+
+/** What a failed response without the API's error body means to a person. */
+export function failureMessage(status: number, statusText = ""): string {
+  const code = `HTTP ${status}${statusText ? ` ${statusText}` : ""}`;
+  if (status === 502 || status === 503 || status === 504) {
+    return `The server is not answering (${code}). Check that it is running, then try again.`;
+  }
+  if (status >= 500) return `The server could not answer (${code}). Try again in a moment; if it keeps failing, the server's log says why.`;
+  if (status === 401 || status === 403) return SIGNED_OUT;
+  if (status === 404) return `Not found (${code}).`;
+  return `The request was refused (${code}).`;
 }
 
 const csrf: Middleware = {
@@ -44,12 +63,20 @@ api.use(csrf);
 export async function unwrap<T>(
   promise: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<T> {
-  const { data, error, response } = await promise;
+  let result: { data?: T; error?: unknown; response: Response };
+  try {
+    result = await promise;
+  } catch (caught) {
+    // fetch itself failed: the server is down or the network is
+    if (caught instanceof TypeError) throw new ApiError(0, undefined, UNREACHABLE);
+    throw caught;
+  }
+  const { data, error, response } = result;
   if (!response.ok) {
     throw new ApiError(
       response.status,
-      error as Partial<ApiErrorBody> | undefined,
-      `${response.status} ${response.statusText}`,
+      typeof error === "object" ? (error as Partial<ApiErrorBody> | undefined) : undefined,
+      failureMessage(response.status, response.statusText),
     );
   }
   return data as T;
@@ -60,16 +87,31 @@ export async function requestJson<T>(method: string, url: string, body?: unknown
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
-  const response = await fetch(url, {
-    method,
-    headers,
-    credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, undefined, UNREACHABLE);
+  }
   const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  let parsed: unknown;
+  try {
+    parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    // not JSON: a proxy's or the server's own error page
+    throw new ApiError(response.status, undefined, failureMessage(response.status, response.statusText));
+  }
   if (!response.ok) {
-    throw new ApiError(response.status, parsed as Partial<ApiErrorBody>, response.statusText);
+    throw new ApiError(
+      response.status,
+      typeof parsed === "object" ? (parsed as Partial<ApiErrorBody>) : undefined,
+      failureMessage(response.status, response.statusText),
+    );
   }
   return parsed as T;
 }
