@@ -474,3 +474,22 @@ def test_a_clicked_block_lands_clear_of_the_others_and_run_saves_first(
     expect(page.get_by_test_id("start-run-dialog")).to_contain_text("Version 2")
     saved = FlowVersion.objects.get(flow=flow, number=2)
     assert len(saved.ir["nodes"]) == 7
+
+
+def test_a_map_card_says_what_it_loops_over(page, live_server, staff_user):
+    warnings: list[str] = []
+    page.on("console",
+            lambda m: warnings.append(m.text) if m.type in ("error", "warning") else None)
+    flow = make(staff_user, {
+        "name": "Stock",
+        "input_schema": {"type": "object", "properties": {"orders": {"type": "array"}}},
+        "nodes": [{"id": "stock", "type": "map", "tool": "check_inventory",
+                   "items": "input.orders", "inputs": {"items": "item.lines"}}],
+    })
+    open_designer(page, live_server, flow)
+    rows = node(page, "stock").locator(".fn-row")
+    expect(rows.nth(0)).to_contain_text("for each")
+    expect(rows.nth(0)).to_contain_text("input.orders")
+    expect(rows.nth(1)).to_contain_text("items")
+    expect(rows.nth(1)).to_contain_text("item.lines")
+    assert not [w for w in warnings if "same key" in w]

@@ -21,7 +21,7 @@ export function keyRows(node: IrNode): [string, string][] {
       record(node.inputs);
       break;
     case "map":
-      rows.push(["items", node.items]);
+      rows.push(["for each", node.items]);
       record(node.inputs);
       break;
     case "value":

@@ -6,6 +6,7 @@ import {
   expressionNames,
   graphToIr,
   irToGraph,
+  keyRows,
   layoutGraph,
   renameForPaste,
   renameInExpression,
@@ -249,5 +250,12 @@ describe("firstFreeSpot", () => {
   it("moves past a column of cards", () => {
     const column = [{ x: 0, y: 0, height: 100 }, { x: 0, y: 124, height: 100 }];
     expect(firstFreeSpot({ x: 0, y: 10 }, column, 100)).toEqual({ x: 0, y: 248 });
+  });
+});
+
+describe("keyRows", () => {
+  it("names a map's list 'for each', apart from a tool input called items", () => {
+    const map = { id: "m", type: "map", tool: "check_inventory", items: "input.orders", inputs: { items: "item" } } as unknown as IrNode;
+    expect(keyRows(map)).toEqual([["for each", "input.orders"], ["items", "item"]]);
   });
 });

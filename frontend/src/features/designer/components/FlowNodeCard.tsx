@@ -62,8 +62,8 @@ function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
       <Handle type="source" position={Position.Right} id="out" className="fn-handle fn-handle-out" />
       {(rows.length > 0 || arms.length > 0) && (
         <div className="fn-body">
-          {rows.map(([label, value]) => (
-            <div className="fn-row" key={label}>
+          {rows.map(([label, value], index) => (
+            <div className="fn-row" key={index}>
               <span className="fn-key">{label}</span>
               <code className="fn-value" title={value}>{value}</code>
             </div>
