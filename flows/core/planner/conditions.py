@@ -184,6 +184,7 @@ def resolve_condition(
     """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
     "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
     text = _IN_OUR_RECORDS.sub("found", text)
+    text = _RETURNS_CODE.sub(_status_code_said, text)
     aside = _ASIDE.search(text)
     if aside is not None:
         # "if the request failed (status code 500 or higher)": the aside says what it means
@@ -201,6 +202,19 @@ def resolve_condition(
     if _unread_part(text, sources):
         return None  # "valid and in stock" with nothing to tell stock: not just "valid"
     return _resolve_one(text, sources, negate=negate)
+
+
+#: "it returns 404", "the page doesn't return a 200": the HTTP status code it answered with
+_RETURNS_CODE = re.compile(
+    r"^\s*(?:it|the\s+[a-z]+(?:\s+[a-z]+)?)\s+(?P<not>doesn't\s+|does\s+not\s+|didn't\s+|"
+    r"did\s+not\s+)?(?:returns?|responds?\s+with|comes\s+back\s+with|gives?)\s+(?:an?\s+|"
+    r"http\s+|status\s+)*(?P<code>[1-5]\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _status_code_said(match: re.Match[str]) -> str:
+    return f"the status code is {'not ' if match.group('not') else ''}{match.group('code')}"
 
 
 _BOTH = re.compile(r"\b(?:both|all\s+(?:of\s+them|checks|three))\b", re.IGNORECASE)

@@ -393,6 +393,7 @@ class FlowBuilder:
         for at, resolved, clause in reversed(self.stops):
             self._gate_rest(at, resolved, clause)
         self._continue_on_reject()
+        self._check_no_empty_branch()
         if not self.nodes:
             raise PlanningError(
                 "no_steps",
@@ -400,6 +401,27 @@ class FlowBuilder:
                 "name what should happen, e.g. 'validate the email, then send a welcome email'.",
             )
         return self.flow_json(prompt)
+
+    def _check_no_empty_branch(self) -> None:
+        """Refuse a condition whose step planned nothing (it named a step already planned,
+        "fetch the page; if it fails, page the on-call": the fetch again), rather than a
+        branch that does nothing either way."""
+        for node in self.nodes:
+            if node.get("type") != "branch" or node.get("then") or node.get("else"):
+                continue
+            info = self.info.get(node["id"])
+            clause = info.clause if info is not None else None
+            if clause is None or not meaningful(clause.action or ""):
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: under its condition it names no step of its "
+                "own (its words map to a step already planned), so the condition would do "
+                "nothing. Say the step with the words of the tool it needs, e.g. 'email the "
+                "on-call engineer'.",
+                step=clause.text,
+                details={"reason": "empty_condition"},
+            )
 
     def flow_json(self, prompt: str) -> dict[str, Any]:
         input_schema: dict[str, Any] = {"type": "object", "properties": self.input_properties}
@@ -1531,6 +1553,7 @@ class FlowBuilder:
 
     def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
         assert clause.approval is not None
+        _check_no_step_on_timeout(clause)
         remainder = strip_approval_phrase(clause.action)
         if condition is None:
             comparison = _COMPARISON_PHRASE.search(clause.action)
@@ -2606,6 +2629,32 @@ _ONLY_CHECKS = re.compile(
     r"ensure|see\s+(?:if|whether)|find\s+out)\b",
     re.IGNORECASE,
 )
+
+
+#: "within 24 hours or escalate to the director": a step for when nobody answers in time
+_STEP_ON_TIMEOUT = re.compile(
+    r"\b(?:hours?|days?|minutes?|weeks?|time|deadline)\b[^.;]*?,?\s+(?:or|otherwise|or\s+else)\s+"
+    r"(?P<step>(?:escalate|forward|send|pass|hand|notify|email|remind|ping)\b[^.;,]*)",
+    re.IGNORECASE,
+)
+
+
+def _check_no_step_on_timeout(clause: Clause) -> None:
+    """Refuse an approval with a step for when it times out: on timeout an approval can
+    only approve, reject or fail, and a step would be silently left out."""
+    found = _STEP_ON_TIMEOUT.search(clause.text)
+    if found is None:
+        return
+    step = found.group("step").strip()
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan {clause.label}: it says to {step!r} when nobody answers in time, and "
+        "an approval that times out can only approve, reject or fail the run. Say which "
+        "('if they don't answer within 24 hours, reject it'), then what to do then ('if "
+        "they reject it, email the director').",
+        step=clause.text,
+        details={"reason": "step_on_timeout", "phrase": step},
+    )
 
 
 def _check_cases_stated(clause: Clause, asked: str) -> None:

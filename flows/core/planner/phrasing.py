@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flows.core.planner.audience import for_whom
 from flows.core.planner.base import PlanningError
 from flows.core.planner.conditions import compared_subject
 from flows.core.planner.echoes import looks_only
@@ -51,9 +52,10 @@ COMMON_VERBS = frozenset(
 NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
 _DETERMINERS = (
     r"(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
-    r"your|"
-    r"me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|someone|"
-    r"everyone|people|buyer|seller|staff|him|her)\b"
+    r"your|me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|"
+    r"someone|everyone|people|buyer|seller|staff|accounting|hr|legal|security|warehouse|"
+    r"logistics|engineering|compliance|procurement|devops|helpdesk|payroll|managers?|"
+    r"everybody|anyone)\b"
 )
 
 _LIST_ITEM = re.compile(
@@ -204,6 +206,12 @@ _PURPOSE = re.compile(
     r",?\s+(?:so\s+(?:that\s+)?|in\s+order\s+(?:that|for)\s+)(?:someone|somebody|we|they|he|she|"
     r"i|you|the\s+\w+(?:\s+team)?|our\s+\w+|people|customers?)\s+(?:can|could|will|may|know|"
     r"knows|gets?|sees?)\b[^,;.]*",
+    re.IGNORECASE,
+)
+#: "page the on-call engineer by email": an email to them (a page is also a web page)
+_PAGED_BY_EMAIL = re.compile(
+    r"\b(?:page|buzz|alert)\s+(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"(?:by|via|over|through)\s+e-?mail\b",
     re.IGNORECASE,
 )
 _LET_KNOW = re.compile(
@@ -557,6 +565,9 @@ class PromptReader:
         previous_text: str | None = None
         heading_group: int | None = None
         previous: list[Clause] = []
+        #: "if it's disposable, reject it" (its condition and sequence segment), for the
+        #: step joined to it by "and"
+        turned_away: tuple[Condition, int] | None = None
         for sentence_index, raw in enumerate(steps_first(_trigger_joined(self.sentences(prompt)))):
             if raw == PARALLEL_HEADING:
                 groups += 1
@@ -588,6 +599,7 @@ class PromptReader:
             sentence = _negative_conditional(
                 _LET_KNOW.sub(_notify, _EACH_NEW.sub(_arrives, sentence))
             )
+            sentence = _PAGED_BY_EMAIL.sub(r"email \g<who>", sentence)
             sentence = self._purpose_guards_the_rest(sentence)
             # "Validate the order and wait for a manager to approve it": the approval of
             # what was just done, after it (not a gate in front of it).
@@ -658,6 +670,7 @@ class PromptReader:
                     if target:
                         target[-1].settings = settings
                     continue
+                piece = for_whom(piece) or piece  # "... to customers who leave feedback"
                 asserted = _ASSERTED.match(piece.strip())
                 checked = _CHECK_IF.match(piece.strip())
                 if checked is not None:
@@ -724,11 +737,26 @@ class PromptReader:
                             clause.stop, clause.action = True, ""
                             clauses.append(clause)
                             stopped = (clause, segment)
+                        elif _turned_away(clause):
+                            # "if it's disposable, reject it and email security": what is
+                            # joined to the turning away is done in that case too
+                            turned_away = (condition, segment)
                         elif _guards_the_step_before(clauses, sentence_clauses, condition):
                             # "validate the email and greet them; if it's invalid, send
                             # nothing": the greeting is for valid emails only
                             clauses[-1].guard = negated
                         continue
+                    if (
+                        turned_away is not None
+                        and turned_away[1] == segment
+                        and clause.condition is None
+                        and not clause.otherwise
+                        and not clause.condition_only
+                    ):
+                        # (its "otherwise" is then this branch's else arm)
+                        clause.condition = Condition(turned_away[0].text, turned_away[0].negate)
+                        negated = None
+                    turned_away = None
                     if clause.otherwise and clause.condition is None and negated is not None:
                         clause.condition, clause.otherwise = negated, False
                     elif clause.otherwise and clause.condition is None and open_check:

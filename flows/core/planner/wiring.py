@@ -212,13 +212,19 @@ def named_outputs(
     charge the total": the charge's amount is the tax step's `total`)."""
     wired: dict[str, str] = {}
     seen: set[str] = set()
+    #: message bodies that name several outputs, and what each says
+    told: dict[str, list[tuple[str, Source]]] = {}
     # "the total amount": a field right after the determiner ("total") before one after a
     # word that qualifies it ("amount").
     for qualifier in ("", r"(?:[a-z]+\s+)?"):
         for source in sources:  # nearest first
             if source.node is None or source.expression == source.node or source.name in seen:
                 continue
-            words = r"\s+".join(re.escape(w) for w in split_identifier(source.name))
+            named_words = split_identifier(source.name)
+            words = r"\s+".join(re.escape(w) for w in named_words)
+            if len(named_words) > 1 and named_words[-1] == "id":
+                # "the ticket number" is the ticket's id
+                words = words[: -len("id")] + r"(?:id|number|no|reference)"
             # "route it to the team": where it goes, not a value it carries
             named = words and re.search(
                 rf"(?P<before>\w+\s+)?(?<!\bto\s)\b(?:the|its|their|this|that)\s+{qualifier}{words}\b",
@@ -231,14 +237,41 @@ def named_outputs(
             # "a ticket for the support team": who it is for, not what it says
             said = (named.group("before") or "").strip().lower() not in _RECIPIENT_PREPOSITIONS
             target = _named_target(source, properties, wired, said=said)
-            if target is not None:
-                wired[target] = (
-                    f"string({source.expression})"  # "email accounting the total": as text
-                    if schema_types(source.schema) & _NUMERIC
-                    and "string" in schema_types(properties[target])
-                    else source.expression
-                )
+            if target is None and said:
+                # "email them the order number and the tracking number": both in the body
+                target = next((name for name in told if name in wired), None)
+            if target is None:
+                continue
+            if target in told or target in _MESSAGE_BODIES:
+                told.setdefault(target, []).append((named.group(0), source))
+            wired[target] = (
+                _composed(told[target])
+                if len(told.get(target, [])) > 1
+                else _as_text(source)
+                if "string" in schema_types(properties[target])
+                else source.expression
+            )
     return wired
+
+
+def _as_text(source: Source) -> str:
+    """ "email accounting the total": a number a message says, as text."""
+    if schema_types(source.schema) & _NUMERIC:
+        return f"string({source.expression})"
+    return source.expression
+
+
+def _composed(parts: list[tuple[str, Source]]) -> str:
+    """One message text that says each named value on a line of its own."""
+    lines = []
+    for said, source in parts:
+        label = re.sub(r"^\w+\s+(?=(?:the|its|their|this|that)\b)", "", said.strip())
+        label = re.sub(r"^(?:the|its|their|this|that)\s+", "", label, flags=re.IGNORECASE)
+        text = source.expression
+        if schema_types(source.schema) != {"string"}:
+            text = f"string({text})"
+        lines.append(f'"{label[:1].upper()}{label[1:]}: " + {text}')
+    return ' + "\\n" + '.join(lines)
 
 
 def _named_target(

@@ -777,7 +777,9 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "paging someone (a pager or on-call alert)",
         re.compile(
             r"\b(?:page|buzz)\s+(?:the\s+|our\s+|my\s+|an?\s+)?(?:[\w-]+\s+)?(?:on-?call|team|"
-            r"engineers?|admins?|managers?|support|ops|sre|staff|developers?|person)\b|"
+            r"engineers?|admins?|managers?|support|ops|sre|staff|developers?|person)\b"
+            # "page the on-call engineer by email": an email
+            r"(?!.*\b(?:by|via|over|through)\s+e-?mail\b)|"
             r"\bpager(?:duty)?\b",
             re.IGNORECASE,
         ),
