@@ -259,6 +259,8 @@ def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, sc
 
     flow = make(staff_user)
     refined = copy.deepcopy(WELCOME)
+    # the refiner restamps the document and names itself: only the second is a change to read
+    refined["metadata"] = {"created_at": "2026-12-01T04:07:13Z", "planner": "refine"}
     refined["nodes"].append({"id": "tell_manager", "type": "tool", "tool": "send_email",
                              "after": ["report"], "inputs": {
                                  "to": "'manager@example.com'", "subject": "'Signup failed'",
@@ -281,6 +283,10 @@ def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, sc
     expect(diff.locator('.fn-card.status-added[data-node-id="tell_manager"]')).to_be_visible()
     assert answers[0]["instruction"] == "also email the manager when it fails"
     assert [n["id"] for n in answers[0]["ir"]["nodes"]] == ["check", "is_valid", "greet", "report"]
+    flow_changes = diff.get_by_test_id("diff-flow-change")
+    expect(flow_changes).to_have_count(1)
+    expect(flow_changes).to_contain_text("metadata.planner")
+    expect(flow_changes).to_contain_text("refine")
     screenshot(page, "preview")
 
     page.get_by_test_id("refine-discard").click()

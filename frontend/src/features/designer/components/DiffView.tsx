@@ -12,6 +12,7 @@ import {
   type FlowNode,
   type IrDiff,
 } from "../../../graph";
+import { flowChangeRows } from "../diffRows";
 import { nodeTypes } from "./Canvas";
 import { Icon } from "./Icon";
 
@@ -136,7 +137,7 @@ export function withoutMoves(diff: IrDiff): IrDiff {
 export function DiffView({ title, subtitle, before, after, diff: raw, onClose, actions }: DiffViewProps) {
   const diff = useMemo(() => withoutMoves(raw), [raw]);
   const changedEntries = Object.entries(diff.changed);
-  const flowEntries = Object.entries(diff.flow_changes);
+  const flowEntries = flowChangeRows(diff.flow_changes as Record<string, { before?: unknown; after?: unknown }>);
   const nothing = !diff.added.length && !diff.removed.length && !changedEntries.length && !flowEntries.length;
   const summary = useMemo(() => [
     diff.added.length && `${diff.added.length} added`,
@@ -178,11 +179,11 @@ export function DiffView({ title, subtitle, before, after, diff: raw, onClose, a
             {flowEntries.length > 0 && (
               <section>
                 <h3>Flow</h3>
-                {flowEntries.map(([field, change]) => (
-                  <div className="diff-field" key={field} data-testid="diff-flow-change">
-                    <div className="diff-field-name">{field}</div>
-                    <div className="diff-before"><code>{short(change.before)}</code></div>
-                    <div className="diff-after"><code>{short(change.after)}</code></div>
+                {flowEntries.map((change) => (
+                  <div className="diff-field" key={change.field} data-testid="diff-flow-change">
+                    <div className="diff-field-name">{change.field}</div>
+                    {change.before !== undefined && <div className="diff-before"><code>{short(change.before)}</code></div>}
+                    {change.after !== undefined && <div className="diff-after"><code>{short(change.after)}</code></div>}
                   </div>
                 ))}
               </section>
