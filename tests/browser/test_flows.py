@@ -200,3 +200,14 @@ def test_pages_of_twenty(page, live_server, staff_user):
     expect(page.get_by_test_id("page-next")).to_be_disabled()
     page.get_by_test_id("page-prev").click()
     expect(page.get_by_test_id("flow-row")).to_have_count(20)
+
+
+def test_run_a_flow_from_its_row(page, live_server, staff_user):
+    flow = make(staff_user, "Welcome")
+    page.goto(live_server("/flows"))
+    open_menu(page, flow)
+    page.get_by_test_id("run-flow").click()
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Run Welcome")
+    expect(dialog).to_contain_text("Version 1")

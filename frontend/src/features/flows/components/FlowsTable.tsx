@@ -65,6 +65,11 @@ export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
               <RowMenu
                 label={`Actions for ${flow.name}`}
                 actions={[
+                  {
+                    label: "Run…", icon: "play", testId: "run-flow",
+                    onSelect: () => navigate(`/runs?start=${flow.id}&version=${flow.latest_version?.number ?? ""}`),
+                    disabled: !flow.latest_version,
+                  },
                   { label: "Export JSON", icon: "download", testId: "export-flow", onSelect: () => onExport(flow), disabled: !flow.latest_version },
                   { label: "Duplicate", icon: "copy", testId: "duplicate-flow", onSelect: () => onDuplicate(flow), disabled: !flow.latest_version },
                   ...(flow.can_edit

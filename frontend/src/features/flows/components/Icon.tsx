@@ -12,6 +12,7 @@ const PATHS = {
   check: "M5 12.5l4.5 4.5L19 7",
   alert: "M12 8v5m0 3.5h.01M10.3 4.2 2.6 18a2 2 0 0 0 1.7 3h15.4a2 2 0 0 0 1.7-3L13.7 4.2a2 2 0 0 0-3.4 0z",
   close: "M6 6l12 12M18 6 6 18",
+  play: "M7 5v14l11-7z",
 } as const;
 
 export type IconName = keyof typeof PATHS;
