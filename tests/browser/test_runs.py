@@ -106,6 +106,10 @@ def test_a_run_started_from_its_form_shows_every_node_reach_its_final_state(
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "completed")
     expect(page.get_by_test_id("run-node-items-each")).to_contain_text("3/3 items")
     expect(page.get_by_test_id("run-result")).to_contain_text('"large"')
+    # the result is on the first screen, below the graph, without scrolling
+    result_box = page.get_by_test_id("run-result").bounding_box()
+    assert result_box is not None
+    assert result_box["y"] < 900
     # on the timeline the two tools' bars overlap: they ran at the same time
     left = page.get_by_test_id("timeline-row-left").locator(".tl-bar").bounding_box()
     right = page.get_by_test_id("timeline-row-right").locator(".tl-bar").bounding_box()

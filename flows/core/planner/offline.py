@@ -1135,6 +1135,7 @@ class FlowBuilder:
                 break
             if missing_capability(asked, item.spec) is None:
                 _check_copies(clause, asked, item.spec)
+                self._check_makes_that(clause, text, item.spec)
                 return item.spec
         best = ranked[0][1].spec
         missing = missing_capability(asked, best)
@@ -1153,6 +1154,31 @@ class FlowBuilder:
             return False
         verb = stem(match.group("verb").split()[0])
         return not any(_tool_verb(spec_id) == verb for spec_id in self.specs)
+
+    def _check_makes_that(self, clause: Clause, text: str, spec: ToolSpec) -> None:
+        """Refuse "create them" (a user) mapped to create_shipment: the step's verb is the
+        tool's, but what it makes is another thing the catalogue knows (a user, an order),
+        not the one the tool makes."""
+        words = split_identifier(text)
+        verb = _tool_verb(spec.id)
+        if len(words) < 2 or stem(words[0]) != verb or verb not in _MAKING_VERBS:
+            return  # "summarize it", "check the order": a tool that reads what it is given
+        made = {stem(w) for w in split_identifier(spec.id)[1:]}
+        for word in words[1:]:
+            noun = singular(word)
+            if noun not in self.topic_words:
+                continue
+            if stem(noun) in made or synonyms(stem(noun)) & made:
+                return
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: it asks to {words[0]} "
+                f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}, and no tool "
+                f"in the catalogue does; {spec.id} only shares the verb ({spec.description}). "
+                "Register a tool that does it, or leave the step out.",
+                step=clause.text,
+                details={"tool": spec.id, "phrase": noun, "reason": "other_object"},
+            )
 
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
@@ -1534,7 +1560,15 @@ class FlowBuilder:
             for name in required
             if best_source(name, properties[name], sources, minimum=0.8) is None
         ] or required[:1]
-        if len(per_item) == 1 and (name_similarity(per_item[0], noun) >= 0.6 or len(required) == 1):
+        recipient = recipient_input_name(spec)
+        addressed = recipient is not None and noun not in _TEXTS and noun not in _MESSAGE_NOUNS
+        if addressed and recipient in per_item:
+            # "send the newsletter to all subscribers in the list": one address per item,
+            # the same newsletter for all of them
+            per_item = [recipient]
+        if len(per_item) == 1 and (
+            name_similarity(per_item[0], noun) >= 0.6 or len(required) == 1 or addressed
+        ):
             item_schema = input_field_schema(properties[per_item[0]])
         else:
             item_schema = {
@@ -2623,6 +2657,12 @@ def _head_breaks_tie(
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
+#: What a list of messages holds (each its own words), not of people to write to.
+_MESSAGE_NOUNS = frozenset("email emails message messages mail letter note notification".split())
+#: Verbs of tools that make a thing of one kind (a shipment, a ticket).
+_MAKING_VERBS = frozenset(
+    stem(w) for w in "create make add generate build register issue book".split()
+)
 #: A step that only looks: it may read what a step did, never do it.
 _ONLY_CHECKS = re.compile(
     r"^(?:(?:please|first|then|and|also|just)\s+)*(?:(?:double[-\s]?)?check|verify|make\s+sure|"

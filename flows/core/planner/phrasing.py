@@ -273,7 +273,7 @@ _GIVEN = re.compile(r"^\s*(?:given|with|using|from|for)\s+(?:a|an|the)\s+[^,]{1,
 _FOR_EACH = re.compile(
     r"\b(?:for\s+(?:each|every|all)|(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
     # "validate all the orders in the batch": every one of a list the request names
-    r"all\s+(?:of\s+)?(?:the|our|their|these|those)(?=\s+[a-z]+\s+(?:[a-z]+\s+)?(?:in|from|on|of)"
+    r"all(?:\s+of)?(?:\s+(?:the|our|their|these|those))?(?=\s+[a-z]+\s+(?:[a-z]+\s+)?(?:in|from|on|of)"
     r"\s+(?:the|this|a|our|that)\s+(?:\w+\s+)?(?:list|batch|file|csv|sheet|spreadsheet|queue|"
     r"table|export)\b)|"
     r"every|each(?!\s+(?:other|one\s+of)\b))\s+(?:one\s+of\s+(?:the|their|its|our|your|these|those)\s+|"
@@ -1372,9 +1372,12 @@ _ARRIVAL = (
     r"(?:comes?\s+in|arrives?|is\s+(?:received|submitted|placed|created|opened|filed|hired)|"
     r"gets?\s+(?:submitted|placed|created|opened|filed|hired)|"
     # someone who gets in touch or joins: "A customer writes in.", "A new hire joins."
-    r"writes?\s+(?:in|to\s+us)|gets?\s+in\s+touch|reach(?:es)?\s+out|contacts?\s+us|"
-    r"emails?\s+us|signs?\s+up|registers?|joins?(?:\s+(?:us|the\s+company|the\s+team))?|"
-    r"starts?(?:\s+(?:work|today))?)"
+    r"writes\s+(?:in|to\s+us)|gets\s+in\s+touch|reaches\s+out|contacts\s+us|"
+    r"emails\s+us|signs\s+up|registers|joins(?:\s+(?:us|the\s+company|the\s+team))?|"
+    # "The customer sends us a complaint.", "A client leaves a review."
+    r"(?:sends|submits|files|leaves|posts|writes)\s+(?:us\s+|in\s+)?(?:an?|their|a\s+new)\s+"
+    r"[a-z-]+(?:\s+[a-z-]+)?|"
+    r"starts(?:\s+(?:work|today))?)"
 )
 #: "A new support email comes in.", "An order is placed.": what starts a run, said alone.
 _ARRIVES_ALONE = re.compile(

@@ -116,7 +116,10 @@ def _recipient(match: re.Match[str]) -> Recipient | None:
 
 
 #: The people a flow usually works on: a message to one of them goes to their address.
-_SUBJECTS = "customer|user|client|buyer|subscriber|member|applicant|requester|sender|signup"
+_SUBJECTS = (
+    "customer|user|client|buyer|subscriber|member|applicant|requester|sender|signup|employee|"
+    "candidate|hire|guest|tenant|student|patient|lead"
+)
 _SUBJECT_PATTERNS = (
     re.compile(
         rf"{_MESSAGE_VERB}\s+(?:both\s+)?(?:the|this|that|our|each)\s+(?:new\s+)?"
