@@ -61,3 +61,11 @@ def isolated_cache(settings: Any) -> None:
     caches = dict(settings.CACHES)
     caches["default"] = {**caches["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     settings.CACHES = caches
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo catalogue the product ships with (what a new user plans over)."""
+    from tools_registry.catalog import default_catalog
+
+    return default_catalog()

@@ -4,28 +4,12 @@ that acts could answer is refused."""
 
 from __future__ import annotations
 
-import pytest
-
 from flows.core.ir import BranchNode, ToolNode
 from flows.core.planner.assertions import guard_after_assertions
 from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.phrasing import Clause, Condition
 from flows.core.planner.session import plan_flow
-from flows.core.validate import validate_flow
-
-
-@pytest.fixture(scope="module")
-def demo():
-    from tools_registry.catalog import default_catalog
-
-    return default_catalog()
-
-
-def plan(prompt, catalog):
-    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
-    assert result.ok, result.error and result.error.to_json()
-    assert validate_flow(result.flow, catalog) == []
-    return result.flow
+from tests.planner.offline_plans import plan
 
 
 def step(number, text, **fields):

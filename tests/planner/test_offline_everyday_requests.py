@@ -7,29 +7,7 @@ import pytest
 
 from flows.core.graph import build_graph
 from flows.core.ir import BranchNode, MapNode, ToolNode
-from flows.core.planner.offline import OfflinePlanner
-from flows.core.planner.session import plan_flow
-from flows.core.validate import validate_flow
-
-
-@pytest.fixture(scope="module")
-def demo():
-    from tools_registry.catalog import default_catalog
-
-    return default_catalog()
-
-
-def plan(prompt, catalog):
-    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
-    assert result.ok, result.error and result.error.to_json()
-    assert validate_flow(result.flow, catalog) == []
-    return result.flow
-
-
-def refusal(prompt, catalog):
-    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
-    assert not result.ok, result.flow
-    return result.error
+from tests.planner.offline_plans import plan, refusal
 
 
 def tools(flow):
@@ -719,6 +697,8 @@ def test_real_is_a_word_for_valid(demo):
     )
 
     assert tools(flow) == ["validate_email", "send_welcome_email"]
+
+
 @pytest.mark.parametrize(
     "prompt",
     [

@@ -388,7 +388,6 @@ def test_a_word_that_is_a_noun_here_does_not_start_a_step(catalog):
     assert tools(flow) == ["score_mood", "send_email"]
 
 
-
 def test_if_they_reject_it_reads_the_approval(catalog):
     prompt = "Verify the address, then have a manager approve it; if they reject it, send an SMS."
     flow = plan(prompt, catalog).flow
@@ -1061,4 +1060,3 @@ def test_whose_approver_it_is_makes_no_lookup(catalog):
     flow = plan("Ask the customer's manager to approve the refund, then refund the order.", catalog)
 
     assert tools(flow.flow) == ["refund_order"]
-

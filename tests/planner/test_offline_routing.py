@@ -3,27 +3,11 @@ which ones, the other case after several, and a routing whose cases are not said
 
 from __future__ import annotations
 
-import pytest
-
 from flows.core.ir import BranchNode, ToolNode
 from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.routing import qualified_route, routed_action, unstated_cases
 from flows.core.planner.session import plan_flow
-from flows.core.validate import validate_flow
-
-
-@pytest.fixture(scope="module")
-def demo():
-    from tools_registry.catalog import default_catalog
-
-    return default_catalog()
-
-
-def plan(prompt, catalog):
-    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
-    assert result.ok, result.error and result.error.to_json()
-    assert validate_flow(result.flow, catalog) == []
-    return result.flow
+from tests.planner.offline_plans import plan
 
 
 def test_going_to_a_person_is_a_message_and_getting_a_thing_makes_it():

@@ -4,27 +4,9 @@ words."""
 
 from __future__ import annotations
 
-import pytest
-
 from flows.core.ir import ToolNode
 from flows.core.planner.echoes import acts, echoed_input
-from flows.core.planner.offline import OfflinePlanner
-from flows.core.planner.session import plan_flow
-from flows.core.validate import validate_flow
-
-
-@pytest.fixture(scope="module")
-def demo():
-    from tools_registry.catalog import default_catalog
-
-    return default_catalog()
-
-
-def plan(prompt, catalog):
-    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
-    assert result.ok, result.error and result.error.to_json()
-    assert validate_flow(result.flow, catalog) == []
-    return result.flow
+from tests.planner.offline_plans import plan
 
 
 def node_of(flow, tool, nth=0):
