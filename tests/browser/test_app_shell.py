@@ -129,3 +129,35 @@ def test_a_server_error_or_an_unreachable_server_is_said_in_words(page, live_ser
     page.route(re.compile(r".*/api/v1/flows/.*"), lambda route: route.abort())
     page.goto(live_server("/flows"))
     expect(page.get_by_text("Could not reach the server")).to_be_visible()
+
+
+def test_a_wrong_address_is_one_not_found_page_with_the_ways_on(page, live_server, staff_user,
+                                                                  screenshot):
+    from flows.models import Flow, FlowVersion
+
+    flow = Flow.objects.create(name="Kept", owner=staff_user)
+    FlowVersion.objects.create(flow=flow, number=1, ir={
+        "ir_version": "1.0", "name": "Kept", "input_schema": {"type": "object"}, "nodes": []})
+    missing_run = "00000000-0000-0000-0000-000000000000"
+    for path, title in [
+        ("/nonsense/page", "Page not found"),
+        ("/flows/abc", "Flow not found"),
+        ("/flows/999999", "Flow not found"),
+        (f"/flows/{flow.id}/v/99", "Version not found"),
+        (f"/runs/{missing_run}", "Run not found"),
+        (f"/inbox/{missing_run}/approve", "Step not found"),
+    ]:
+        page.goto(live_server(path))
+        # the same page every time: a heading, why, and the shell's navigation still there
+        card = page.get_by_test_id("not-found").or_(page.get_by_test_id("run-error-load"))
+        expect(card.get_by_role("heading", name=title)).to_be_visible()
+        expect(card.get_by_role("link", name="New flow")).to_be_visible()
+        expect(page.get_by_test_id("nav-flows")).to_be_visible()
+    screenshot(page, "step-not-found")
+
+    page.goto(live_server("/nonsense/page"))
+    screenshot(page, "page-not-found")
+    page.get_by_test_id("not-found").get_by_role("link", name="Flows").click()
+    page.wait_for_url(live_server("/flows"))
+    # the refused requests are answered on the page, none escapes as an uncaught error
+    assert page.errors == []
