@@ -79,8 +79,9 @@ def test_admin_and_api_docs_are_styled_and_load_nothing_from_outside(
 def test_a_narrow_window_keeps_the_pages_room(page, live_server, staff_user, screenshot):
     from flows.api.services import flow_create
 
-    flow = flow_create(owner=staff_user, name="Welcome every new customer by email", ir={
-        "name": "Welcome every new customer by email",
+    name = "Welcome every new customer by email, then tell the sales team who signed up today"
+    flow = flow_create(owner=staff_user, name=name, ir={
+        "name": name,
         "nodes": [{"id": "result", "type": "output", "value": "input"}],
     })
     page.set_viewport_size({"width": 1000, "height": 760})
@@ -106,6 +107,21 @@ def test_a_narrow_window_keeps_the_pages_room(page, live_server, staff_user, scr
     # an icon-only button still says what it does
     expect(page.get_by_test_id("versions-button")).to_have_attribute("title", "Versions")
     screenshot(page, "designer-1000")
+
+    # the run page: the long flow name gives way, not the "Runs" crumb or the buttons
+    from flows.runs import services as run_services
+
+    version = flow.versions.order_by("-number").first()
+    run = run_services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    page.goto(live_server(f"/runs/{run.id}"))
+    crumb = page.locator("nav.crumbs a").first
+    expect(crumb).to_have_text("Runs")
+    assert crumb.evaluate("a => a.scrollWidth <= a.clientWidth"), "the Runs crumb is cut short"
+    for test_id in ("run-open-designer", "run-edit-input", "run-rerun"):
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None, test_id
+        assert box["x"] + box["width"] <= 1000, test_id
+    screenshot(page, "run-1000")
 
     page.set_viewport_size({"width": 1400, "height": 900})
     expect(page.get_by_test_id("nav-runs").locator(".nav-label")).to_be_visible()
