@@ -382,8 +382,12 @@ class JoinDetailApi(ApiView):
 
 
 class CredentialInput(serializers.Serializer):
-    name = serializers.RegexField(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", max_length=64,
-                                  help_text="Used in HTTP tool headers as {{ credentials.NAME }}.")
+    name = serializers.RegexField(
+        r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", max_length=64,
+        help_text="Used in HTTP tool headers as {{ credentials.NAME }}.",
+        error_messages={"invalid": "Use letters, digits and '_', starting with a letter or '_' "
+                                   "(at most 64): it is written {{ credentials.NAME }}."},
+    )
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     secret = serializers.CharField(write_only=True, trim_whitespace=False, max_length=16000,
                                    help_text="Stored encrypted; never returned.")
