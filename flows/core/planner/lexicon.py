@@ -104,7 +104,7 @@ FIELD_ALIASES: dict[str, frozenset[str]] = {
         "content": "text body",
         "message": "text body content",
         "summary": "text body",
-        "amount": "total price cost sum",
+        "amount": "total price cost sum subtotal",
         "total": "amount sum price",
         "name": "full_name username display_name",
         "user_id": "id customer_id account_id",

@@ -69,6 +69,7 @@ from flows.core.planner.wiring import (
     best_source,
     input_field_schema,
     input_sources,
+    item_text_sources,
     name_similarity,
     named_outputs,
     output_sources,
@@ -992,6 +993,7 @@ class FlowBuilder:
     def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
         repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
         if repeated is not None:
+            self._add_literals(repeated, spec, clause)
             return repeated
         _check_changes_nothing(clause, spec)
         if clause.for_each and _takes_the_list(spec, clause.for_each):
@@ -1241,6 +1243,15 @@ class FlowBuilder:
         if not missing or any(item is None for item in missing):
             return None
         return missing[0]
+
+    def _add_literals(self, node_id: str, spec: ToolSpec, clause: Clause) -> None:
+        """A step that names again one already planned can still say how it is done
+        ("before shipping, get approval. Then create the shipment with express delivery"):
+        the values it gives go to the inputs the node has not set."""
+        node = next(node for node in self.nodes if node["id"] == node_id)
+        inputs = node.setdefault("inputs", {})
+        for name, literal in self._literals(spec, clause).items():
+            inputs.setdefault(name, literal)
 
     def _repeated_side_effect(self, spec: ToolSpec, clause: Clause) -> str | None:
         """A step naming again a tool that changes something, already planned where this
@@ -1816,6 +1827,10 @@ class FlowBuilder:
                 priority=float(info.order),
                 whole_names=nouns,
             )
+            if info.kind == "map" and not for_condition:
+                produced += item_text_sources(
+                    info.id, info.output_schema, context=words, priority=float(info.order)
+                )
             if info.kind == "tool" and info.spec is not None and not for_condition:
                 # send_email's `to` is only the address it was given
                 inputs = nodes.get(info.id, {}).get("inputs") or {}

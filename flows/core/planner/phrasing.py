@@ -139,7 +139,10 @@ _PARALLEL_HEADING = re.compile(
 _ONCE_MARKERS = re.compile(
     r"\b(?:one|single|once|all\s+of\s+them|everything|the\s+(?:batch|results|digest|report|"
     r"whole\s+list)|when\s+(?:done|finished|complete)|afterwards|at\s+the\s+end|overall|"
-    r"in\s+total|summary\s+of\s+(?:all|everything))\b",
+    r"in\s+total|summary\s+of\s+(?:all|everything)|"
+    # "email me all the summaries": what the loop made, together ("all the orders in the
+    # batch" is the list a loop runs over)
+    r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b))\b",
     re.IGNORECASE,
 )
 #: A sentence that ends like this goes before the one ahead of it.
