@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -120,7 +121,7 @@ class ToolAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def try_link(self, obj: Tool) -> str:
-        url = reverse("admin:tools_registry_tool_try", args=[obj.pk])
+        url = reverse("admin:tools_registry_tool_try", args=[quote(obj.pk)])
         return format_html('<a href="{}">Try</a>', url)
 
     def save_model(self, request: HttpRequest, obj: Tool, form: Any, change: bool) -> None:
@@ -158,8 +159,10 @@ class ToolAdmin(admin.ModelAdmin):
 
     def try_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """A form built from the tool's input schema; submitting it calls the tool once."""
+        # The admin quotes ids in its URLs ("send_email" is "send_5Femail"), as its own
+        # change view does.
         tool = get_object_or_404(Tool.objects.select_related("category", "mcp_server"),
-                                 pk=object_id)
+                                 pk=unquote(object_id))
         # Calling a tool can send email or charge a card: it takes the right to change tools.
         if not self.has_change_permission(request, tool):
             raise PermissionDenied
