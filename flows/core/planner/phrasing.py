@@ -176,7 +176,7 @@ _ROUTED = re.compile(
     r"^\s*(?P<quality>[a-z-]+)(?:\s+(?P<noun>(?!should|must|will|gets?|goes?|go|becomes?)"
     r"[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
     r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?)\s+"
-    r"(?P<rest>(?:an?|the|one)\b.+|nothing)$",
+    r"(?P<rest>(?:an?|the|one)\b.+|nothing|(?P<bare>[a-z].+))$",
     re.IGNORECASE,
 )
 #: A step that only says to go over a list ("loop over", "go through"): the loop itself.
@@ -185,6 +185,11 @@ _LOOP_ONLY = re.compile(
     re.IGNORECASE,
 )
 _THE_REST = frozenset({"anything", "everything", "others", "rest"})
+_ROUTE_IT = re.compile(
+    r"(?:^|\s*,?\s*(?:and|then)\s+)(?:route|triage|sort|dispatch|direct)\s+(?:it|them)"
+    r"(?:\s+(?:accordingly|as\s+follows))?\s*$",
+    re.IGNORECASE,
+)
 #: How a step went, said of the thing ("good emails get a welcome email").
 _OUTCOME_QUALITIES = frozenset("good bad valid invalid successful failed ok".split())
 _EVERY = frozenset({"every", "each", "any", "all"})
@@ -289,7 +294,7 @@ _FOR_EACH = re.compile(
 )
 _CONTAINER = re.compile(
     r"^\s*(?:in|of|from|on|inside|within)\s+(?:the\s+|their\s+|its\s+|his\s+|her\s+|"
-    r"this\s+|that\s+)?(?P<container>[a-z_]+)"
+    r"this\s+|that\s+)?(?:[a-z]+'s\s+)?(?P<container>[a-z_]+)"
     # "in the input list": the list word after the name goes with it
     r"(?:\s+(?:list|batch|file|csv|array|sheet|spreadsheet|queue|table|export|set|payload)\b)?",
     re.IGNORECASE,
@@ -394,7 +399,7 @@ _LEADING_FILLER = re.compile(
 )
 _QUOTED = re.compile(r"[\"“']([^\"”']{1,200})[\"”']")
 _LABELLED_QUOTE = re.compile(
-    r"\b(?P<label>[a-z_]+)\s*(?:of|to|as|=|:|is|saying|reading|that\s+says)?\s*"
+    r"\b(?P<label>[a-z_]+)\s*(?P<joiner>of|to|as|=|:|is|saying|reading|that\s+says)?\s*"
     r"[\"“'](?P<value>[^\"”']{1,500})[\"”']",
     re.IGNORECASE,
 )
@@ -461,6 +466,9 @@ class Clause:
     #: "Check that the email is valid" / "make sure we have the stock": a state the rest
     #: of the request needs (see `assertions`)
     asserts: Condition | None = None
+    #: "Check whether it's disposable": the question the step asks (a step planned before
+    #: may already answer it)
+    asks: Condition | None = None
 
     @property
     def label(self) -> str:
@@ -499,11 +507,17 @@ class PromptReader:
         parts = re.split(r"(\s*[;,:]\s*(?:and\s+|while\s+|but\s+)?)", sentence)
         changed = False
         for index in range(0, len(parts), 2):
+            if changed is False and index > 0 and _ROUTED.match(parts[index]):
+                # "classify it and route it: billing ones go to finance": the cases that
+                # follow are the routing, no step of its own
+                parts[index - 2] = _ROUTE_IT.sub("", parts[index - 2]) or parts[index - 2]
             match = _ROUTED.match(parts[index])
             if match is None:
                 continue
             quality = match.group("quality").lower()
             action, rest = routed_action(match.group("verb"), match.group("rest"))
+            if match.group("bare") and action != "email":
+                continue  # "go to finance": a person or team with no article; else a noun
             noun = (match.group("noun") or "").lower()
             if (quality in _THE_REST or noun in _THE_REST) and index > 0:
                 parts[index] = f"otherwise {action} {rest}"
@@ -720,6 +734,9 @@ class PromptReader:
                         # "check the status code; if it's 404": "it" is what was checked
                         clause.condition = _checked_thing(clause.condition, clauses[-1])
                     clause.compares = compared
+                    if checked is not None and clause.condition is None:
+                        clause.asks = Condition(checked.group("what").strip(" ,."))
+                        checked = None  # the check, not the step after its gerund
                     if asserted is not None:
                         state = asserted.group("what") or asserted.group("what2")
                         clause.asserts = Condition(state.strip(" ,."))
@@ -1718,12 +1735,18 @@ def strip_approval_phrase(text: str) -> str:
     return " ".join(cleaned.split())
 
 
+_SAYING = re.compile(r"saying|reading|that\s+says", re.IGNORECASE)
+
+
 def quoted_values(text: str) -> list[tuple[str | None, str]]:
     """Quoted literals, each with the word before it when that word labels it."""
     found: list[tuple[str | None, str]] = []
     labelled_spans = []
     for match in _LABELLED_QUOTE.finditer(text):
-        found.append((match.group("label").lower(), match.group("value")))
+        label = match.group("label").lower()
+        if _SAYING.match(match.group("joiner") or ""):
+            label = "message"  # "email the customer saying '...'": what the message says
+        found.append((label, match.group("value")))
         labelled_spans.append(match.span("value"))
     for match in _QUOTED.finditer(text):
         if not any(start <= match.start(1) < end for start, end in labelled_spans):

@@ -28,13 +28,15 @@ _QUALIFIED_ROLE = (
 )
 #: What may follow the recipient: the end, a preposition, or the message itself.
 _AFTER = (
-    r"(?=\s*(?:$|[,.;:!?)]|\b(?:about|with|by|of|that|when|if|and|so|via|on|in|at|to|before|"
+    r"(?=\s*(?:$|[,.;:!?)\"“]|\b(?:about|with|by|of|that|when|if|and|so|via|on|in|at|to|before|"
     r"after|once|unless|for|whenever|regarding|"
     r"saying|telling|asking|know|a|an|one|the|it|this|that|them|their|its|our|his|her|all|"
     r"every|each|both|"
     r"immediately|right|now|too|as\s+well)\b))"
 )
-_MESSAGE_VERB = r"\b(?:e-?mail|mail|notify|alert|message|tell|inform|ping|warn|contact|let|send)"
+_MESSAGE_VERB = (
+    r"\b(?:e-?mail|mail|notify|alert|message|tell|inform|ping|warn|contact|let|send|remind)"
+)
 _PATTERNS = (
     # "email the admin", "notify finance by email", "send the manager an email"
     re.compile(rf"{_MESSAGE_VERB}\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE),
