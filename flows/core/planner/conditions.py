@@ -519,7 +519,7 @@ def _enum_equality(
     # "if the customer is unhappy": a feeling reads the sentiment it is, where the enum
     # does not list the word itself
     felt = {FEELINGS[w] for w in split_identifier(lowered) if w in FEELINGS}
-    best: tuple[float, Source, str] | None = None
+    found: list[tuple[float, Source, str, tuple[int, int]]] = []
     for source in sources:
         values = _enum_values(source.schema)
         if not values:
@@ -529,20 +529,39 @@ def _enum_equality(
                 continue
             # "insufficient_funds" or "insufficient funds"
             said = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", value.lower()))
-            if re.search(rf"\b{said}\b", lowered) or value.lower() in felt:
+            where = re.search(rf"\b{said}\b", lowered)
+            if where is not None or value.lower() in felt:
                 score = (
                     1.0
                     + _word_overlap(words, source)
                     + 0.5 * _word_overlap(words, source, context_only=True)
                     + source.priority * 0.001
                 )
-                if best is None or score > best[0]:
-                    best = (score, source, value)
-    if best is None:
+                found.append((score, source, value, where.span() if where else (-9, -9)))
+    if not found:
         return None
-    _, source, value = best
+    _, source, value, span = max(found, key=lambda match: match[0])
+    # "an urgent billing issue": a value of another field of the same step said next to
+    # it must hold too
+    tests = {source.expression: f"{source.expression} == {json.dumps(value)}"}
+    for _, other, other_value, other_span in sorted(found, key=lambda match: -match[0]):
+        beside = _beside(lowered, span, other_span)
+        if beside and other.node == source.node and other.expression not in tests:
+            tests[other.expression] = f"{other.expression} == {json.dumps(other_value)}"
+    if len(tests) > 1:
+        both = " && ".join(f"({test})" for test in tests.values())
+        return ResolvedCondition(f"!({both})" if negated else both, source.name)
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+def _beside(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Whether two words of `text` stand next to each other ("urgent billing", "urgent and
+    billing"), in either order."""
+    if min(first[0], second[0]) < 0:
+        return False
+    left, right = sorted((first, second))
+    return re.fullmatch(r"\s+(?:and\s+)?", text[left[1] : right[0]]) is not None
 
 
 def _enum_values(schema: object) -> list[object]:

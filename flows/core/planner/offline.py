@@ -837,7 +837,7 @@ class FlowBuilder:
         if (
             self.topic
             and not clause.for_each
-            and _PRONOUN_OBJECT.search(text)
+            and _PRONOUN_OBJECT.search(question_as_noun(text))  # "how urgent it is": no
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
             and not self._owns_its_object(text)

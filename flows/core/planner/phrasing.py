@@ -172,10 +172,14 @@ _LOOP_VERBS = re.compile(
 )
 #: "negative feedback should become a ticket", "urgent ones go to a ticket", "anything
 #: else gets an email reply"
+_NOT_A_NOUN = r"(?!(?:should|must|will|gets?|goes?|go|becomes?)\b)"
 _ROUTED = re.compile(
-    r"^\s*(?P<quality>[a-z-]+)(?:\s+(?P<noun>(?!should|must|will|gets?|goes?|go|becomes?)"
-    r"[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
-    r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?)\s+"
+    r"^\s*(?P<quality>[a-z-]+)(?:\s+" + _NOT_A_NOUN + r"(?P<also>[a-z-]+))?"
+    r"(?:\s+"
+    + _NOT_A_NOUN
+    + r"(?P<noun>[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
+    r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:straight\s+|directly\s+|right\s+)?(?:in)?to|"
+    r"go\s+(?:straight\s+|directly\s+|right\s+)?(?:in)?to|gets?|receives?)\s+"
     r"(?P<rest>(?:an?|the|one)\b.+|nothing|(?P<bare>[a-z].+))$",
     re.IGNORECASE,
 )
@@ -515,15 +519,20 @@ class PromptReader:
             if match is None:
                 continue
             quality = match.group("quality").lower()
-            action, rest = routed_action(match.group("verb"), match.group("rest"))
+            verb = re.sub(r"\s+(?:straight|directly|right)\b", "", match.group("verb"))
+            action, rest = routed_action(verb, match.group("rest"))
             if match.group("bare") and action != "email":
                 continue  # "go to finance": a person or team with no article; else a noun
             noun = (match.group("noun") or "").lower()
-            if (quality in _THE_REST or noun in _THE_REST) and index > 0:
+            also = (match.group("also") or "").lower()
+            if also and also not in self.qualities:
+                noun, also = noun or also, ""  # "negative feedback": the thing it is said of
+            if quality in _THE_REST or noun in _THE_REST:
                 parts[index] = f"otherwise {action} {rest}"
             elif quality in self.qualities or quality in FEELINGS or quality in _OUTCOME_QUALITIES:
                 subject = f"the {noun} is" if noun and noun not in ("one", "ones") else "it's"
-                parts[index] = f"if {subject} {quality}, {action} {rest}"
+                said = f"{quality} and {also}" if also else quality  # "urgent billing issues"
+                parts[index] = f"if {subject} {said}, {action} {rest}"
             elif action == "send" and _MESSAGE_WORD.search(rest):
                 # "new users get a welcome email": sent to them; "every order gets a
                 # confirmation email": the one order of a run
@@ -541,6 +550,9 @@ class PromptReader:
             before = text[: match.start()].split()
             if before and before[-1].lower() in _NOUN_MARKERS:
                 continue
+            if len(text[match.end() :].split()) < 2 and len(before) > 1:
+                continue  # "if it's an urgent billing issue": a last word with no object
+                # is the noun the condition is about
             if (
                 "," not in match.group()
                 and len(before) > 1
