@@ -533,4 +533,9 @@ def test_run_with_problems_stays_and_shows_the_first_one(page, live_server, staf
     page.get_by_test_id("undo").click()
     expect(page.get_by_test_id("problems-count")).to_have_text("0")
     page.get_by_test_id("run").click()
-    expect(page.get_by_test_id("start-run-dialog")).to_be_visible()
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog).to_be_visible()
+    # cancelling the run goes back to the designer, not to the runs list
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}(/v/1)?$"))

@@ -196,7 +196,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     if (blockedRun(before)) return;
     const number = before.dirty && before.canEdit ? await save() : before.version;
     if (number === null) return;
-    navigate(`/runs?start=${flowId}&version=${number}`, { state: { saved: true } });
+    navigate(`/runs?start=${flowId}&version=${number}`, { state: { saved: true, returnTo: `/flows/${flowId}/v/${number}` } });
   }, [flowId, navigate, save]);
 
   /** Where a clicked palette block goes: right of the selection, else the middle of the view. */

@@ -2,7 +2,7 @@
 // while a visible run is active); pages; each row opens its run. `?start=<flow>` opens the
 // start dialog (the flows page and the designer link there).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
@@ -112,7 +112,11 @@ export default function RunsPage() {
   }, []);
 
   const flowName = flows.find((f) => f.id === flow)?.name;
-  const closeStart = () => update({ start: null, version: null, from: null });
+  // Opened from another page (the designer's Run, a run's "Edit input…"): closing it goes back
+  // there, not to this list the person never asked for.
+  const location = useLocation();
+  const cameFrom = (location.state as { returnTo?: string } | null)?.returnTo;
+  const closeStart = () => (cameFrom && location.key !== "default" ? navigate(-1) : update({ start: null, version: null, from: null }));
   const startFlow = start && start !== "pick" ? Number(start) : null;
 
   return (
