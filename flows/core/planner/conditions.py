@@ -169,7 +169,14 @@ def _prefix_operator(match: re.Match[str]) -> str:
     return f"{'at most' if lower else 'at least'} {match.group('number')}"
 
 
-_JOINER = re.compile(r"\s*,?\s+\b(and|or)\b\s+", re.IGNORECASE)
+#: "A and B", "A or B"; "A but B" is "A and B" ("invalid but there's a suggestion").
+_JOINER = re.compile(r"\s*,?\s+\b(and|or|but)\b\s+", re.IGNORECASE)
+
+
+def _joiners(text: str) -> set[str]:
+    return {
+        "and" if m.group(1).lower() == "but" else m.group(1).lower() for m in _JOINER.finditer(text)
+    }
 
 
 #: "if they're not in our system": whether a lookup found them.
@@ -249,7 +256,7 @@ _ASIDE = re.compile(r"\(([^()]{3,80})\)")
 
 def _unread_part(text: str, sources: Sequence[Source]) -> bool:
     """Whether a part of "A and B" has no reading of its own (even with A's subject)."""
-    if {m.group(1).lower() for m in _JOINER.finditer(text)} != {"and"}:
+    if _joiners(text) != {"and"}:
         return False
     parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
     subject = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)[0]
@@ -262,7 +269,7 @@ def _unread_part(text: str, sources: Sequence[Source]) -> bool:
 
 
 def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
-    joiners = {match.group(1).lower() for match in _JOINER.finditer(text)}
+    joiners = _joiners(text)
     if len(joiners) != 1:
         return None
     joiner = joiners.pop()
@@ -307,7 +314,9 @@ def _resolve_one(
     if found is not None:
         return found
 
-    found = _enum_equality(text, words, sources, negated)
+    # "if the payment fails because of insufficient funds": the failure is that value
+    explained = negate != _is_negated(_FAILED_BECAUSE.sub(" ", text))
+    found = _enum_equality(text, words, sources, explained)
     if found is not None:
         return found
 
@@ -405,6 +414,13 @@ def _middle(schema: dict) -> float:
     if described is not None:
         return (float(described.group(1)) + float(described.group(2))) / 2
     return 0.0
+
+
+#: A failure followed by its reason: the reason is what holds, not its opposite.
+_FAILED_BECAUSE = re.compile(
+    r"\b(?:fails?|failed|fail(?:ing|ure))\s+(?:because\s+of|due\s+to|for|with|from|on)\b",
+    re.IGNORECASE,
+)
 
 
 def _is_negated(text: str) -> bool:

@@ -70,6 +70,10 @@ _SEQUENCE = re.compile(
 )
 _OTHERWISE = re.compile(
     r"\s*[,;]?\s*\b(?:otherwise|else|or\s+else|"
+    # "in all other cases, ...", "for anything else, ..."
+    r"(?:for|in|with)\s+(?:any|all|every)\s+other\s+(?:cases?|situations?|scenarios?|things?|"
+    r"ones?|results?|outcomes?)(?=\s*,)|"
+    r"for\s+(?:anything|everything)\s+else(?=\s*,)|"
     # "if not, ..." (but "if not found, ..." is a condition of its own)
     r"if\s+not(?!\s+[a-z]+(?:\s+[a-z]+){0,2}\s*,))\b\s*,?\s*",
     re.IGNORECASE,
@@ -201,6 +205,15 @@ _MESSAGE_WORD = re.compile(r"\b(?:e-?mail|message|notification|note|reply)\b", r
 _ON_OUTCOME = re.compile(
     r"(?P<lead>^|[;,]\s*(?:and\s+|but\s+)?)(?:on|upon|in\s+case\s+of|after\s+a)\s+"
     r"(?P<outcome>success|failure|error|decline)\s*,\s*",
+    re.IGNORECASE,
+)
+
+
+#: "for any other decline reason, open a ticket": the other cases that have one.
+_ANY_OTHER = re.compile(
+    r"(?P<lead>^|[;,]\s*)(?:for|with|on)\s+(?:any|every|all)\s+other\s+"
+    r"(?!(?:cases?|situations?|scenarios?|things?|ones?|results?|outcomes?)\b)"
+    r"(?P<what>[a-z]+(?:\s+[a-z]+)?)\s*,\s*",
     re.IGNORECASE,
 )
 
@@ -342,6 +355,14 @@ _ASSIGNEE_PATTERNS = (
         re.IGNORECASE,
     ),
 )
+#: "someone from compliance", "a member of the finance team": the group is who approves.
+_ONE_OF_THEM = re.compile(
+    r"\b(?:someone|somebody|anyone|a\s+person|a\s+member|one)\s+(?:from|in|of|on)\s+"
+    r"(?:the\s+|our\s+)?",
+    re.IGNORECASE,
+)
+#: "have compliance review and approve it": the approval is what they do.
+_REVIEW_AND = re.compile(r"\b(?:review|check|look\s+at)\s+and\s+(?=approv)", re.IGNORECASE)
 _NOT_ASSIGNEES = frozenset(
     """
     get needs need requires require human manual an a the to for it them this that must
@@ -641,6 +662,7 @@ class PromptReader:
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
             # "On success, ship it; on failure, open a ticket"
             sentence = _ON_OUTCOME.sub(_on_outcome, sentence)
+            sentence = _ANY_OTHER.sub(r"\g<lead>otherwise, if there is a \g<what>, ", sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
@@ -1582,6 +1604,9 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     rest = text[match.end("first") :]
     if first == "of" and second in ("them", "these", "those"):
         return "one", None, match.start()  # "summarize each of them": as "each one"
+    if _COMPARED_AFTER.match(rest):
+        # "approve every payment above 9,999": the one payment, when it is; not a loop
+        return None
     if second == "one" and first not in ("single", "last"):
         return None  # "to every valid one": only some of the items, not a loop of its own
     if _second_is_head(first, second) or second in _GENERIC_HEADS:
@@ -1624,6 +1649,13 @@ _STEP_DETAIL = re.compile(
 )
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
+)
+#: "every payment above 9,999", "each order over $500": a condition on the one thing.
+_COMPARED_AFTER = re.compile(
+    r"^\s+(?:(?:that\s+is|that's|which\s+is|worth|of)\s+)?(?:over|above|under|below|"
+    r"exceeding|more\s+than|less\s+than|greater\s+than|at\s+least|at\s+most)\s+"
+    r"[$€£]?\s*\d",
+    re.IGNORECASE,
 )
 #: A third noun that ends the loop's noun phrase: what follows it is where the items are
 #: ("in the list"), a comma, or the end.
@@ -1688,7 +1720,8 @@ _GENERIC_HEADS = frozenset(
 
 def assignee_role(text: str) -> str | None:
     """Who the request says approves: "manager", "finance", "logistics"."""
-    text = _without_counts(text)
+    text = _ONE_OF_THEM.sub("", _without_counts(text))
+    text = _REVIEW_AND.sub("", text)
     for pattern in _ASSIGNEE_PATTERNS:
         for match in pattern.finditer(text):
             who = match.group("who").lower()
