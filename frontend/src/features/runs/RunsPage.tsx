@@ -6,6 +6,7 @@ import { Link, useLocation, useNavigate, useSearchParams } from "react-router-do
 import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
+import { EmptyState } from "../../lib/EmptyState";
 import { StartRunDialog } from "./StartRunDialog";
 import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import "./runs.css";
@@ -194,10 +195,20 @@ export default function RunsPage() {
           </tbody>
         </table>
         {runs && runs.length === 0 && (
-          <div className="empty" data-testid="runs-empty">
-            <div className="empty-title">No runs {status || flow || since ? "match these filters" : "yet"}</div>
-            <div className="muted small">Start one from a flow, or with “Start run” above.</div>
-          </div>
+          status || flow || since ? (
+            <EmptyState icon="search" title="No runs match these filters" testId="runs-empty"
+              actions={<button type="button" className="btn" onClick={() => update({ status: null, flow: null, since: null })}>Clear filters</button>}>
+              Other runs may be on another status, flow or time.
+            </EmptyState>
+          ) : (
+            <EmptyState icon="runs" title="No runs yet" testId="runs-empty"
+              actions={<>
+                <button type="button" className="btn primary" onClick={() => update({ start: "pick" })}>Run a flow…</button>
+                <Link className="btn" to="/flows/new">Plan a new flow</Link>
+              </>}>
+              A run executes a flow with the input you give it; each one appears here, live.
+            </EmptyState>
+          )
         )}
         {!runs && !error && <div className="empty">Loading…</div>}
         {runs && count > 0 && (
