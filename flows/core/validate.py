@@ -712,6 +712,10 @@ class _Checker:
                 continue
             seen.add(text)
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            if not close:  # `approval.reason` for `approval.data.reason`
+                close = [f"{field}.{name}" for field in known
+                         if name in ((_property(_infer(base, scope), field) or {})
+                                     .get("properties") or {})][:1]
             self.add(
                 "unknown_field",
                 f"Node `{node.id}` field `{site.field}` reads `{text}`, but `{where}` has no "

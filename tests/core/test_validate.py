@@ -799,7 +799,7 @@ def test_reading_a_field_an_approval_does_not_have_is_reported():
 
     assert [(issue.node, issue.field) for issue in issues] == [("note", "value")] * 2
     assert "`sign_off` has no field `reason`" in issues[0].message
-    assert "`data`" in (issues[0].hint or "")
+    assert "Did you mean `sign_off.data.reason`?" in (issues[0].hint or "")
     assert "Did you mean `sign_off.data.reason`?" in (issues[1].hint or "")
 
 
