@@ -214,14 +214,17 @@ def resolve_condition(
 #: "it returns 404", "the page doesn't return a 200": the HTTP status code it answered with
 _RETURNS_CODE = re.compile(
     r"^\s*(?:it|the\s+[a-z]+(?:\s+[a-z]+)?)\s+(?P<not>doesn't\s+|does\s+not\s+|didn't\s+|"
-    r"did\s+not\s+)?(?:returns?|responds?\s+with|comes\s+back\s+with|gives?)\s+(?:an?\s+|"
-    r"http\s+|status\s+)*(?P<code>[1-5]\d\d)\b",
+    r"did\s+not\s+)?(?:returns?|responds?\s+with|comes\s+back\s+with|gives?)\s+"
+    # "returns anything other than 200": not that code
+    r"(?P<other>(?:anything|something)\s+(?:other\s+than|but|except)\s+|other\s+than\s+)?"
+    r"(?:an?\s+|http\s+|status\s+)*(?P<code>[1-5]\d\d)\b",
     re.IGNORECASE,
 )
 
 
 def _status_code_said(match: re.Match[str]) -> str:
-    return f"the status code is {'not ' if match.group('not') else ''}{match.group('code')}"
+    negated = bool(match.group("not")) != bool(match.group("other"))
+    return f"the status code is {'not ' if negated else ''}{match.group('code')}"
 
 
 _BOTH = re.compile(r"\b(?:both|all\s+(?:of\s+them|checks|three))\b", re.IGNORECASE)

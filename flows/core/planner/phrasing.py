@@ -143,7 +143,7 @@ _PARALLEL_HEADING = re.compile(
 _ONCE_MARKERS = re.compile(
     r"\b(?:one|single|once|all\s+of\s+them|everything|the\s+(?:batch|results|digest|report|"
     r"whole\s+list)|when\s+(?:done|finished|complete)|afterwards|at\s+the\s+end|overall|"
-    r"in\s+total|summary\s+of\s+(?:all|everything)|"
+    r"in\s+total|summary\s+of\s+(?:all|everything|the\s+[a-z]+s\b)|"
     # "email me all the summaries": what the loop made, together ("all the orders in the
     # batch" is the list a loop runs over)
     r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b))\b",
@@ -171,7 +171,16 @@ _AFTER_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _LOOP_VERBS = re.compile(
-    r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
+    r"^\s*(?:(?:go|loop|iterate|run|work|cycle|step)\s+(?:through|over)\s+(?:each|every|"
+    r"all(?:\s+(?:the|of\s+the))?)|"
+    # "take each review from the list": the loop, no step
+    r"(?:take|grab|pick)\s+(?:each|every))\s+",
+    re.IGNORECASE,
+)
+#: "take the list of new signups", "go through the list of orders": each one of the list.
+_LIST_OF = re.compile(
+    r"^\s*(?:(?:go|loop|iterate|run|work|cycle|step)\s+(?:through|over)|take|grab|pick)\s+"
+    r"the\s+list\s+of\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)(?=\s*(?:,|\band\b|$))",
     re.IGNORECASE,
 )
 #: "negative feedback should become a ticket", "urgent ones go to a ticket", "anything
@@ -413,6 +422,7 @@ _RECURRENCE = (
 # "every Monday morning", "on Friday afternoons": the part of the day goes with the day
 _SCHEDULE = rf"(?:{_RECURRENCE})(?:\s+{_PART_OF_DAY})?"
 _TIME_OF_DAY = r"(?:\s+at\s+\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)?"
+_SCHEDULE_LEAD = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s*,\s*", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
     r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
@@ -663,6 +673,10 @@ class PromptReader:
             # "On success, ship it; on failure, open a ticket"
             sentence = _ON_OUTCOME.sub(_on_outcome, sentence)
             sentence = _ANY_OTHER.sub(r"\g<lead>otherwise, if there is a \g<what>, ", sentence)
+            # "Each morning, take the list of signups, ...": the schedule starts runs from
+            # outside; the loop is what the sentence does
+            sentence = _SCHEDULE_LEAD.sub("", sentence)
+            sentence = _LIST_OF.sub(r"For each \g<what> in the list", sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
@@ -726,6 +740,14 @@ class PromptReader:
                     continue
                 piece = for_whom(piece) or piece  # "... to customers who leave feedback"
                 asserted = _ASSERTED.match(piece.strip())
+                site = _SITE_STATE.match(piece.strip())
+                if site is not None:
+                    # "check if https://example.com is up": fetch it; up is an answer below 400
+                    piece = f"fetch {site.group('url')}"
+                    down = site.group("state").lower() in _DOWN_STATES
+                    last_condition = open_check = Condition(
+                        "the status code is under 400", negate=down, checked=True
+                    )
                 checked = _CHECK_IF.match(piece.strip())
                 if checked is not None:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
@@ -1145,6 +1167,14 @@ _CHECK_IF = re.compile(
     r"find\s+out|make\s+sure|ensure)\s+(?:if|whether|that)\s+(?P<what>.+)$",
     re.IGNORECASE,
 )
+#: "check if https://example.com is up": whether the site answers, a fetch of it.
+_SITE_STATE = re.compile(
+    r"^(?:please\s+|first\s+|then\s+|and\s+)*(?:check|see|verify|test|confirm|find\s+out)\s+"
+    r"(?:if|whether)\s+(?P<url>https?://\S+?)\s+is\s+(?:still\s+)?(?P<state>up|down|online|"
+    r"offline|reachable|unreachable|available|unavailable|live|working|responding|accessible)\b",
+    re.IGNORECASE,
+)
+_DOWN_STATES = frozenset({"down", "offline", "unreachable", "unavailable"})
 #: A state said to hold before going on ("check that the email is valid", "make sure we
 #: have the stock"), as opposed to a question ("check whether ...") a condition answers.
 _STATE_VERB = (
@@ -1696,6 +1726,8 @@ def _second_is_head(first: str, second: str) -> bool:
     email address" loops over emails)."""
     if not second or second in STOP_WORDS or second in _VERB_AFTER_SUBJECT:
         return False  # "every order gets an email": "gets" says what happens to it
+    if re.fullmatch(r"[a-z]{3,}(?:ing|ed)", second) and first not in _QUALIFIERS:
+        return False  # "each tweet mentioning our brand": what the tweet does
     if second in COMMON_VERBS - NOUN_VERBS and second not in _ALSO_NOUNS:
         return False
     if first in _QUALIFIERS or re.search(r"(?:ive|al|ful|ous|ent|ant|ed|ing|ic|less)$", first):
