@@ -171,7 +171,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
     });
     cache.current = next;
     return result;
-  }, [laid, states, selected, now]);
+  }, [laid, states, selected, now, finished]);
 
   const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
   const edges = useMemo<Edge[]>(() => {
