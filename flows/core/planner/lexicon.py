@@ -27,7 +27,7 @@ FILLER_WORDS = frozenset(
     """
     result results return returns returned output outputs finish finished done end complete
     workflow flow step steps process everything thing things stuff data it them value values
-    want need like would ok okay go proceed continue
+    want need like would ok okay go proceed continue ahead
     """.split()
 )
 

@@ -1899,6 +1899,8 @@ class FlowBuilder:
         mentioned = {stem(w) for w in words}
         properties = spec.input_properties()
         named_fields = {} if first else named_outputs(clause.action, properties, sources)
+        # every item's text in one ("all the summaries") only where the step names it
+        sources = [source for source in sources if not _joins_items(source)]
         for name, schema in properties.items():
             if name in literals:
                 inputs[name] = literals[name]
@@ -2990,6 +2992,10 @@ def _exclusive(first: str, second: str) -> bool:
     nothing read from outside the arm.)"""
     a, b = _EQUALS.match(first), _EQUALS.match(second)
     return bool(a and b and a["field"] == b["field"] and a["value"] != b["value"])
+
+
+def _joins_items(source: Source) -> bool:
+    return ".map(each, each." in source.expression
 
 
 def _clean_action(text: str) -> str:

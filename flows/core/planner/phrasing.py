@@ -426,7 +426,7 @@ _SCHEDULE_LEAD = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s*,\s*", re.IGN
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
     r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
-    r"simply|additionally|plus|once\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|"
+    r"simply|additionally|plus|go\s+ahead\s+and|once\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|"
     r"complete\w*)|when\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|complete\w*)|"
     r"regardless\s+of\s+the\s+(?:result|outcome)|in\s+any\s+case|either\s+way|"
     rf"no\s+matter\s+what|(?:{_SCHEDULE}){_TIME_OF_DAY})\b[\s,]*)+",
@@ -528,6 +528,15 @@ class PromptReader:
         self._and_split = re.compile(rf"(?:\s*,\s*and\s+|\s+and\s+|\s*,\s*)(?={verb})", re.I)
         self._verb_start = re.compile(rf"^\s*{verb}", re.IGNORECASE)
         self._verb_inside = re.compile(rf"[\s,]+(?={verb})", re.IGNORECASE)
+        #: "we check the tone", "if they're angry we open a ticket": the flow is who acts,
+        #: so the step is the verb ("before we charge" keeps its conjunction)
+        self._we_act = re.compile(
+            r"(?:(?P<comma>,)|(?<!\bbefore)(?<!\bafter)(?<!\bwhen)(?<!\bonce)(?<!\bif)"
+            r"(?<!\buntil)(?<!\bunless)(?<!\bthat)(?<!\bso)(?<!\bas)(?<!\bwhile)"
+            r"(?<!\bbecause)(?<=[a-z']))\s+(?:then\s+)?(?:we|i)(?:'ll|\s+will|\s+should|"
+            rf"\s+can)?\s+(?={verb})",
+            re.IGNORECASE,
+        )
         #: sentence -> the inline title it came under ("Process an order: ...")
         self._titles: dict[str, str] = {}
 
@@ -681,6 +690,13 @@ class PromptReader:
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
             # "Once a manager approves it, create the shipment": the approval goes first
+            sentence = self._we_act.sub(", ", sentence)
+            # "let their account manager know": a message to them
+            sentence = _LET_KNOW.sub(r"notify \g<who>", sentence)
+            # "a customer writes in, check the tone ...": what starts the run
+            sentence = _ARRIVES_FIRST.sub(r"When \g<arrival>, ", sentence)
+            # "After a payment is approved, ship it": the payment's outcome starts the run
+            sentence = _PASSIVE_APPROVED_LEAD.sub(r"When \g<what> is \g<state>, ", sentence)
             approved_first = _APPROVED_LEAD.match(sentence)
             if approved_first is not None and _approved_by_someone(
                 approved_first.group("word"), approved_first.group("approval")
@@ -1284,6 +1300,15 @@ def _approval_awaited(clause: Clause) -> bool:
     )
 
 
+#: "After a payment is approved, ...": said of a thing, naming no one who approves.
+_PASSIVE_APPROVED_LEAD = re.compile(
+    r"^\s*after\s+(?P<what>(?:the|a|an|its|their|each)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:is|are|was|"
+    r"were|has\s+been|have\s+been|gets?)\s+(?P<state>approved|authori[sz]ed|accepted|confirmed)"
+    r"\s*,\s*",
+    re.IGNORECASE,
+)
+
+
 def _approved_by_someone(word: str, condition: str) -> bool:
     """ "Ship it once the warehouse lead approves it": an approval to wait for, not a
     condition ("once the payment is approved" names nobody: the payment's outcome)."""
@@ -1455,6 +1480,11 @@ def _subject_clause(
 
 
 #: How something is said to arrive: "comes in", "arrives", "is submitted", "gets placed".
+_LET_KNOW = re.compile(
+    r"\blet\s+(?P<who>(?:the|their|our|his|her|my|your)\s+[a-z-]+(?:\s+[a-z-]+){0,2}?|[a-z]+)"
+    r"\s+know\b",
+    re.IGNORECASE,
+)
 _ARRIVAL = (
     r"(?:comes?\s+in|arrives?|is\s+(?:received|submitted|placed|created|opened|filed|hired)|"
     r"gets?\s+(?:submitted|placed|created|opened|filed|hired)|"
@@ -1471,6 +1501,14 @@ _ARRIVES_ALONE = re.compile(
     r"^(?:(?:a|an|the|some|one)\s+)?(?:(?:new|incoming|fresh)\s+)?[a-z-]+(?:\s+[a-z-]+){0,2}\s+"
     + _ARRIVAL
     + r"(?:\s+(?:from\s+[a-z ]+|by\s+email|through\s+the\s+[a-z]+|via\s+[a-z]+))?\s*[.!]?$",
+    re.IGNORECASE,
+)
+
+#: "A customer writes in, we check ...": the same, leading a sentence that goes on.
+_ARRIVES_FIRST = re.compile(
+    r"^\s*(?P<arrival>(?:a|an|some|one)\s+(?:(?:new|incoming|fresh)\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+"
+    + _ARRIVAL
+    + r")\s*,\s*(?!then\b)",
     re.IGNORECASE,
 )
 

@@ -430,7 +430,10 @@ _CONTEXT_START = re.compile(
 )
 #: ... unless it goes on to ask for something ("I'd like to validate ...").
 _REQUEST_LEAD = re.compile(
-    r"^.*?\b(?:(?:i|we)(?:\s+would|'d)\s+like\s+(?:you\s+|(?:the|this|a|our)\s+(?:flow|"
+    # "Please set up a flow: ...", "Build me a workflow that ..."
+    r"^.*?\b(?:(?:please\s+)?(?:set\s+up|build|create|make|design)\s+(?:me\s+|us\s+)?(?:a|an)\s+"
+    r"(?:new\s+|simple\s+|small\s+)?(?:flow|workflow|automation|pipeline)\s*(?:[:,\u2014-]|"
+    r"that|which|to|where)|(?:i|we)(?:\s+would|'d)\s+like\s+(?:you\s+|(?:the|this|a|our)\s+(?:flow|"
     r"workflow|automation|process|system|pipeline)\s+)?to|(?:i|we)\s+(?:want|need)\s+(?:you\s+|"
     r"(?:the|this|a|our)\s+(?:flow|workflow|automation|process|system|pipeline)\s+)?to|"
     r"(?:can|could|would)\s+you|please|what\s+(?:i|we)\s+(?:need|want)(?:\s+is)?\s*:?|"
@@ -993,9 +996,12 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
     ),
     (
-        "a price quote",
-        re.compile(r"\bquot(?:e|es|ation|ations)\b(?!\s+(?:from|of)\b)", re.IGNORECASE),
-        frozenset({"quote", "quotation"}),
+        "a price quote or an estimate",
+        re.compile(
+            r"\bquot(?:e|es|ation|ations)\b(?!\s+(?:from|of)\b)|^(?:\w+\s+){0,2}?estimat(?:e|es|ing)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"quote", "quotation", "estimate", "estimation"}),
     ),
     (
         "a credit, background or identity check",
