@@ -470,6 +470,9 @@ class FlowBuilder:
             sources = self._sources(for_condition=True)
             if resolve_condition(guard.text, sources, negate=guard.negate) is not None:
                 clause = replace(clause, condition=guard)
+        if clause.subset is not None and not self._in_loop(clause):
+            raise _subset_refusal(clause, clause.subset)  # "email me the invalid ones": one
+            # step after the loop, on only some of its items
         if self._in_loop(clause) and (clause.condition is not None or clause.otherwise):
             self._filter_loop(clause)
             if clause.condition_only:
@@ -2026,6 +2029,9 @@ class FlowBuilder:
         name = recipient_input_name(spec)
         copied = copied_recipients(action)
         recipients = [r for r in message_recipients(action) if r not in copied]
+        if recipients and _OWNED_ADDRESS.search(action):
+            # "email the support lead at lead@example.com": that address is theirs
+            recipients.pop(0)
         if name is None or not (recipients or copied):
             return {}
         wired: dict[str, str] = {}
@@ -2801,25 +2807,33 @@ _SUBSET = re.compile(
 
 
 def _check_no_subset(clause: Clause, *, looping: bool) -> None:
-    """A step on only some of the items is refused: a map runs on every item and no step
-    filters a list, so planning it over all of them would act on the wrong ones. With no
-    loop in the request, "greet the valid ones" is the one item of a run, when it is valid."""
+    """ "Greet the valid ones": the step's condition, on the one item of a run or, in a
+    loop, on the items a step of the loop judged (see `_filter_loop`). Some of the items
+    said any other way ("the ones that ...", "users who haven't paid") is refused: no
+    step can tell which they are, and planning it over all would act on the wrong ones."""
     match = _SUBSET.search(clause.action)
     if match is None:
         return
     quality = match.group("quality")
-    if not looping and quality and clause.condition is None:
+    if quality and clause.condition is None:
+        # in a loop, the condition keeps the items a step of the loop judged so
+        # (`_filter_loop`); a step after the loop is refused when it is built
         clause.condition = Condition(f"it's {quality}")
         clause.action = f"{clause.action[: match.start()]}them{clause.action[match.end() :]}"
+        clause.subset = match.group(0).strip() if looping else None
         return
-    raise PlanningError(
+    raise _subset_refusal(clause, match.group(0).strip())
+
+
+def _subset_refusal(clause: Clause, phrase: str) -> PlanningError:
+    return PlanningError(
         "unmapped_step",
         f"Could not map {clause.label}: it asks to act only on some items "
-        f"({match.group(0).strip()!r}), and no step can pick items out of a list (a loop runs "
-        "on every item). Act on every item, or plan one item per run with a condition "
+        f"({phrase!r}), and no step can pick items out of a list (a loop runs on every "
+        "item). Act on every item, or plan one item per run with a condition "
         "('if the email is invalid, email me').",
         step=clause.text,
-        details={"phrase": match.group(0).strip(), "reason": "filtered_loop"},
+        details={"phrase": phrase, "reason": "filtered_loop"},
     )
 
 
@@ -2859,6 +2873,11 @@ def _other_recipient(spec: ToolSpec, planned: Clause | None, clause: Clause) -> 
     if planned is None or not set(_RECIPIENT_INPUTS) & set(spec.input_properties()):
         return False
     return message_recipient(planned.action) != message_recipient(clause.action)
+
+
+#: "the support lead at lead@example.com", "the manager (boss@example.com)": a person
+#: named with their address.
+_OWNED_ADDRESS = re.compile(r"(?:\bat|\bon|\(|:)\s*[\w.+-]+@[\w-]+\.\w", re.IGNORECASE)
 
 
 def _address_literal(

@@ -173,7 +173,15 @@ _ROUTED = re.compile(
     r"^\s*(?P<quality>[a-z-]+)(?:\s+(?P<noun>(?!should|must|will|gets?|goes?|go|becomes?)"
     r"[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
     r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?)\s+"
-    r"(?P<rest>(?:an?|the|one)\b.+|nothing)$",
+    # "... go to billing@example.com": an address said bare is the person it goes to
+    r"(?P<rest>(?:an?|the|one)\b.+|nothing|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$",
+    re.IGNORECASE,
+)
+#: "... and route it", "then sort them as follows": what announces a list of routes.
+_ROUTING_LEAD = re.compile(
+    r"(?:^|\s*,\s*(?:and\s+|then\s+)?|\s+(?:and|then)\s+)(?:then\s+)?"
+    r"(?P<verb>route|sort|triage|dispatch|direct|handle)\s+(?:it|them|the\s+\w+|each\s+one)"
+    r"(?:\s+as\s+follows|\s+like\s+this)?\s*$",
     re.IGNORECASE,
 )
 #: A step that only says to go over a list ("loop over", "go through"): the loop itself.
@@ -455,6 +463,9 @@ class Clause:
     #: "Check that the email is valid" / "make sure we have the stock": a state the rest
     #: of the request needs (see `assertions`)
     asserts: Condition | None = None
+    #: "send a welcome email to the valid ones" in a request with a loop: the phrase its
+    #: condition came from, refused unless the step is in the loop (see `_check_no_subset`)
+    subset: str | None = None
 
     @property
     def label(self) -> str:
@@ -468,6 +479,8 @@ class PromptReader:
         #: Words a step's output can say of a thing ("negative", "urgent"): "negative
         #: feedback gets a ticket" routes on one of them.
         self.qualities = frozenset(q.lower() for q in qualities if q.isalpha())
+        #: the verbs of the catalogue's own tools ("route" when a tool routes)
+        self.tool_verbs = frozenset(v.lower() for v in extra_verbs)
         verbs = set(COMMON_VERBS) | {v for v in extra_verbs if v.isalpha() and len(v) > 2}
         self.verbs = frozenset(verbs - NOUN_VERBS)
         plain = sorted(verbs - NOUN_VERBS, key=len, reverse=True)
@@ -512,7 +525,21 @@ class PromptReader:
             else:
                 continue
             changed = True
-        return "".join(parts) if changed else sentence
+        if not changed:
+            return sentence
+        if len(parts) > 2 and parts[1].strip() == ":":
+            parts[0] = self._without_routing_lead(parts[0])
+            if not parts[0]:
+                del parts[:2]
+        return "".join(parts)
+
+    def _without_routing_lead(self, text: str) -> str:
+        """ "Classify it and route it: ...": "route it" only announces the routes that
+        follow the colon, unless a tool of the catalogue routes."""
+        match = _ROUTING_LEAD.search(text)
+        if match is None or match.group("verb").lower() in self.tool_verbs:
+            return text
+        return text[: match.start()]
 
     def _split_at_verb(self, text: str) -> list[str]:
         """ "the amount is over 500 get approval" -> condition, action; a verb after a
