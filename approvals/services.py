@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from approvals.models import ApprovalStep, AuditEntry, StepDecision
 from approvals.selectors import step_find, step_visible_to
+from flows.core.json_schemas import Unresolvable, schema_problem, schema_validator
 from flows.models import Run
 from flows.runs.errors import RunServiceError, conflict, not_found
 
@@ -142,19 +143,26 @@ def step_view(*, run_id: Any, node_id: str, user: Any) -> ApprovalStep:
 
 
 def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> None:
+    # Checked and resolved without the network: a `$ref` out of the schema is never fetched.
+    problem = schema_problem(schema)
+    if problem is not None:
+        raise RunServiceError(
+            "invalid_form", f"the {what} schema is broken at {problem[0] or '(schema)'}: "
+            f"{problem[1]}"
+        )
     try:
-        jsonschema.validate(value, schema)
-    except jsonschema.ValidationError as exc:
-        path = "/".join(str(p) for p in exc.absolute_path) or f"({field})"
+        error = jsonschema.exceptions.best_match(schema_validator(schema).iter_errors(value))
+    except Unresolvable as exc:
+        raise RunServiceError(
+            "invalid_form", f"the {what} schema is broken: {exc}"
+        ) from None
+    if error is not None:
+        path = "/".join(str(p) for p in error.absolute_path) or f"({field})"
         raise RunServiceError(
             "invalid_form",
-            f"the {what} is invalid at {path}: {exc.message}",
+            f"the {what} is invalid at {path}: {error.message}",
             details={"field": field, "path": path},
-        ) from None
-    except jsonschema.SchemaError as exc:
-        raise RunServiceError(
-            "invalid_form", f"the {what} schema is broken: {exc.message}"
-        ) from None
+        )
 
 
 def _already_decided(step: ApprovalStep) -> RunServiceError:

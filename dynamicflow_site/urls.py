@@ -15,4 +15,8 @@ urlpatterns = [
     path("", flow_views.web_app, name="home"),
     re_path(r"^(?P<path>(?:flows|runs|batches|inbox|tools)(?:/.*)?)$", flow_views.web_app,
             name="web-app"),
+    # Last: any other address is the app's "Page not found" (status 404). Not under the
+    # prefixes Django answers itself (a missing API object stays a JSON 404).
+    re_path(r"^(?!api/|admin/|static/|ws/|login/|logout/)(?P<path>.*)$", flow_views.unknown_page,
+            name="unknown-page"),
 ]

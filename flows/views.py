@@ -35,6 +35,16 @@ def web_app(request: HttpRequest, path: str = "") -> HttpResponse:
     return render(request, "app.html", {"session": session})
 
 
+
+@login_required
+def unknown_page(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other address: status 404, but the web app's own "Page not found" page (with the
+    navigation and the ways on) rather than a bare error page, signed in or after sign-in."""
+    response = web_app(request, path)
+    if response.status_code == 200:
+        response.status_code = 404
+    return response
+
 _manifest_mtime: float | None = None
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-import jsonschema
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from flows.core.json_schemas import schema_problem_at
 from flows.core.tools import ToolConfig
 from tools_registry.templating import credential_names, template_problems
 
@@ -226,11 +226,10 @@ def schema_problems(schema: Any, *, required_object: bool) -> list[str]:
     if not isinstance(schema, dict):
         return ["Give a JSON Schema object, e.g. {\"type\": \"object\", \"properties\": {}}."]
     problems: list[str] = []
-    try:
-        jsonschema.Draft202012Validator.check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        path = "/".join(str(part) for part in exc.path)
-        problems.append(f"Not a valid JSON Schema{f' at {path}' if path else ''}: {exc.message}")
+    problem = schema_problem_at(schema)
+    if problem is not None:
+        where = "/".join(str(part) for part in problem[0])
+        problems.append(f"Not a valid JSON Schema{f' at {where}' if where else ''}: {problem[1]}")
     if required_object and schema.get("type", "object") != "object":
         problems.append('An input schema describes an object: use "type": "object".')
     return problems

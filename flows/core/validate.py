@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
 from pydantic import ValidationError
 
 from flows.core.cel_functions import known_functions
@@ -57,6 +56,7 @@ from flows.core.ir import (
     ToolNode,
     ValueNode,
 )
+from flows.core.json_schemas import schema_problem
 from flows.core.tools import ToolCatalog, ToolSpec
 
 JsonSchema = dict[str, Any]
@@ -80,6 +80,8 @@ ISSUE_CODES: dict[str, str] = {
     "undefined_local": "item/index outside a map input, source outside a join",
     "missing_form_schema": "an approval without a form schema",
     "invalid_form_schema": "an approval form schema that is not a valid object schema",
+    "invalid_input_schema": "a flow input schema that is not valid JSON Schema",
+    "invalid_output_schema": "an LLM step's output schema that is not valid JSON Schema",
     "invalid_join": "a join whose tools, mapping expressions or target fields are wrong",
     "invalid_review": "an approval's `review` is not a tool node that runs right after it",
     "invalid_escalation": "on_timeout 'escalate' without the group to escalate to or a timeout",
@@ -376,6 +378,7 @@ class _Checker:
 
     def run(self) -> list[ValidationIssue]:
         self.check_size()
+        self.check_input_schema()
         duplicates = self.check_ids()
         for index, join in enumerate(self.flow.joins):
             self.check_join(join, node=None, prefix=f"joins[{index}]")
@@ -407,6 +410,8 @@ class _Checker:
             if isinstance(node, ApprovalNode):
                 self.check_form(node)
                 self.check_approval(node)
+            if isinstance(node, LlmNode) and node.output_schema is not None:
+                self.check_llm_schema(node)
         if not duplicates:
             self.check_graph(dead)
         self.found.sort(key=lambda entry: (entry[0], entry[1]))
@@ -425,6 +430,19 @@ class _Checker:
                     f"Merge or remove {count - self.flow.max_steps} nodes (a map node runs one "
                     "tool over a whole list), or raise max_steps if the work really needs it."
                 ),
+            )
+
+    def check_input_schema(self) -> None:
+        # Runs check their input against it: a schema jsonschema refuses, or one whose
+        # `$ref` leaves it, would fail every run (or reach out over the network).
+        problem = _schema_problem(self.flow.input_schema)
+        if problem is not None:
+            self.add(
+                "invalid_input_schema",
+                f"The flow's `input_schema{problem[0]}` is not valid JSON Schema: {problem[1]}.",
+                field="input_schema",
+                hint='Fix the schema; a valid input schema looks like {"type": "object", '
+                '"properties": {"email": {"type": "string"}}, "required": ["email"]}.',
             )
 
     def check_ids(self) -> bool:
@@ -969,6 +987,19 @@ class _Checker:
                 stack.extend(self.graph.dependencies.get(current, []))
         return seen
 
+    def check_llm_schema(self, node: LlmNode) -> None:
+        problem = _schema_problem(node.output_schema or {})
+        if problem is not None:
+            self.add(
+                "invalid_output_schema",
+                f"LLM step `{node.id}` field `output_schema{problem[0]}` is not valid JSON "
+                f"Schema: {problem[1]}.",
+                node=node.id,
+                field="output_schema",
+                hint='Fix the schema, e.g. {"type": "object", "properties": {"label": '
+                '{"type": "string"}}}, or remove it to get {"text": ...}.',
+            )
+
     def check_form(self, node: Node) -> None:
         if not isinstance(node, ApprovalNode):
             return
@@ -1429,16 +1460,9 @@ def _field_hint(name: str, properties: Mapping[str, Any], tool_id: str) -> str:
 
 
 def _schema_problem(schema: JsonSchema) -> tuple[str, str] | None:
-    """(where, what) is wrong with a JSON Schema, or None when its metaschema accepts it."""
-    dialect = schema.get("$schema")
-    if dialect is not None and not isinstance(dialect, str):
-        return "['$schema']", "`$schema` must be a URI string (or left out)"
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        path = "".join(f"[{p!r}]" if isinstance(p, str) else f"[{p}]" for p in exc.path)
-        return path, exc.message
-    return None
+    """(where, what) is wrong with a JSON Schema, or None when its metaschema accepts it and
+    its references stay inside it (`flows.core.json_schemas`)."""
+    return schema_problem(schema)
 
 
 def _accepts_input(schema: JsonSchema, name: str) -> bool:

@@ -79,8 +79,9 @@ def test_admin_and_api_docs_are_styled_and_load_nothing_from_outside(
 def test_a_narrow_window_keeps_the_pages_room(page, live_server, staff_user, screenshot):
     from flows.api.services import flow_create
 
-    flow = flow_create(owner=staff_user, name="Welcome every new customer by email", ir={
-        "name": "Welcome every new customer by email",
+    name = "Welcome every new customer by email, then tell the sales team who signed up today"
+    flow = flow_create(owner=staff_user, name=name, ir={
+        "name": name,
         "nodes": [{"id": "result", "type": "output", "value": "input"}],
     })
     page.set_viewport_size({"width": 1000, "height": 760})
@@ -107,6 +108,21 @@ def test_a_narrow_window_keeps_the_pages_room(page, live_server, staff_user, scr
     expect(page.get_by_test_id("versions-button")).to_have_attribute("title", "Versions")
     screenshot(page, "designer-1000")
 
+    # the run page: the long flow name gives way, not the "Runs" crumb or the buttons
+    from flows.runs import services as run_services
+
+    version = flow.versions.order_by("-number").first()
+    run = run_services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    page.goto(live_server(f"/runs/{run.id}"))
+    crumb = page.locator("nav.crumbs a").first
+    expect(crumb).to_have_text("Runs")
+    assert crumb.evaluate("a => a.scrollWidth <= a.clientWidth"), "the Runs crumb is cut short"
+    for test_id in ("run-open-designer", "run-edit-input", "run-rerun"):
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None, test_id
+        assert box["x"] + box["width"] <= 1000, test_id
+    screenshot(page, "run-1000")
+
     page.set_viewport_size({"width": 1400, "height": 900})
     expect(page.get_by_test_id("nav-runs").locator(".nav-label")).to_be_visible()
 
@@ -129,3 +145,35 @@ def test_a_server_error_or_an_unreachable_server_is_said_in_words(page, live_ser
     page.route(re.compile(r".*/api/v1/flows/.*"), lambda route: route.abort())
     page.goto(live_server("/flows"))
     expect(page.get_by_text("Could not reach the server")).to_be_visible()
+
+
+def test_a_wrong_address_is_one_not_found_page_with_the_ways_on(page, live_server, staff_user,
+                                                                  screenshot):
+    from flows.models import Flow, FlowVersion
+
+    flow = Flow.objects.create(name="Kept", owner=staff_user)
+    FlowVersion.objects.create(flow=flow, number=1, ir={
+        "ir_version": "1.0", "name": "Kept", "input_schema": {"type": "object"}, "nodes": []})
+    missing_run = "00000000-0000-0000-0000-000000000000"
+    for path, title in [
+        ("/nonsense/page", "Page not found"),
+        ("/flows/abc", "Flow not found"),
+        ("/flows/999999", "Flow not found"),
+        (f"/flows/{flow.id}/v/99", "Version not found"),
+        (f"/runs/{missing_run}", "Run not found"),
+        (f"/inbox/{missing_run}/approve", "Step not found"),
+    ]:
+        page.goto(live_server(path))
+        # the same page every time: a heading, why, and the shell's navigation still there
+        card = page.get_by_test_id("not-found").or_(page.get_by_test_id("run-error-load"))
+        expect(card.get_by_role("heading", name=title)).to_be_visible()
+        expect(card.get_by_role("link", name="New flow")).to_be_visible()
+        expect(page.get_by_test_id("nav-flows")).to_be_visible()
+    screenshot(page, "step-not-found")
+
+    page.goto(live_server("/nonsense/page"))
+    screenshot(page, "page-not-found")
+    page.get_by_test_id("not-found").get_by_role("link", name="Flows").click()
+    page.wait_for_url(live_server("/flows"))
+    # the refused requests are answered on the page, none escapes as an uncaught error
+    assert page.errors == []

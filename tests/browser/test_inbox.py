@@ -100,7 +100,7 @@ def test_someone_who_is_not_an_assignee_finds_no_step(new_page, live_server, sta
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
     page = new_page(user)
     page.goto(live_server(f"/inbox/{run.id}/ok"))
-    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_role("heading", name="Step not found")).to_be_visible()
     expect(page.get_by_test_id("step-page")).to_have_count(0)
 
 

@@ -786,6 +786,55 @@ def test_form_schema_must_describe_an_object():
 
 
 @pytest.mark.parametrize(
+    ("target", "text"),
+    [
+        ("http://127.0.0.1:8931/schema.json", "points outside the schema"),
+        ("https://169.254.169.254/latest/meta-data", "points outside the schema"),
+        ("other.json#/x", "points outside the schema"),
+        ("#/$defs/missing", "points to nothing"),
+    ],
+)
+def test_schema_refs_stay_inside_the_schema(target: str, text: str):
+    """A `$ref` out of a schema would be fetched by jsonschema when a run input or a form
+    is checked: a request to any address, on behalf of whoever wrote the flow."""
+    refers = {"type": "object", "properties": {"email": {"$ref": target}}}
+
+    inputs = only(flow(lookup(), input_schema=refers), "invalid_input_schema")
+    form = only(flow(approval(refers)), "invalid_form_schema")
+    llm = only(
+        flow({"id": "ask", "type": "llm", "prompt": "hi", "output_schema": refers}),
+        "invalid_output_schema",
+    )
+
+    assert (inputs.node, inputs.field) == (None, "input_schema")
+    assert "input_schema['properties']['email']['$ref']" in inputs.message
+    assert text in inputs.message
+    assert (form.node, form.field) == ("sign_off", "form_schema")
+    assert text in form.message
+    assert (llm.node, llm.field) == ("ask", "output_schema")
+
+
+def test_local_refs_and_ref_shaped_data_are_accepted():
+    defs = {
+        "type": "object",
+        "$defs": {"email": {"$anchor": "mail", "type": "string"}},
+        "properties": {
+            "employee": {"$ref": "#/$defs/email"},
+            "manager": {"$ref": "#mail"},
+            "note": {"type": "object", "default": {"$ref": "https://example.com/not-a-schema"}},
+        },
+    }
+
+    assert issues_of(flow(lookup(), input_schema=defs)) == []
+
+
+def test_input_schema_that_jsonschema_refuses_is_reported():
+    issue = only(flow(lookup(), input_schema={"type": "objekt"}), "invalid_input_schema")
+
+    assert "input_schema['type']" in issue.message
+
+
+@pytest.mark.parametrize(
     ("mapping", "field", "text"),
     [
         ({"to": "source.email +", "subject": '"x"'}, "joins[0].mapping.to", "column"),

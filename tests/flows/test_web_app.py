@@ -39,8 +39,14 @@ def test_every_app_path_serves_the_app_with_the_session(client, django_user_mode
         assert "csrftoken" in response.cookies
 
 
-def test_unknown_top_level_paths_are_404_not_the_app(admin_client):
-    assert admin_client.get("/nope").status_code == 404
+def test_unknown_paths_are_404_with_the_apps_not_found_page(admin_client, client):
+    response = admin_client.get("/nope/deeper")
+    assert response.status_code == 404
+    assert b'<div id="root"></div>' in response.content
+    # signed out, it asks for sign-in first; API and static misses stay plain 404s
+    assert client.get("/nope").status_code == 302
+    assert admin_client.get("/api/nope").status_code == 404
+    assert admin_client.get("/static/nope.js").status_code == 404
 
 
 def test_static_files_are_served_without_collectstatic(client):

@@ -6,6 +6,7 @@ from typing import Any
 
 import jsonschema
 
+from flows.core.json_schemas import Unresolvable, schema_validator
 from flows.core.tools import ToolContext, ToolError, ToolSpec
 
 
@@ -19,15 +20,13 @@ class ConfiguredTool:
 
     def __init__(self, spec: ToolSpec) -> None:
         self.spec = spec
-        self._inputs = jsonschema.Draft202012Validator(spec.input_schema)
-        self._outputs = (
-            jsonschema.Draft202012Validator(spec.output_schema)
-            if spec.output_schema
-            else None
-        )
+        # References resolve within each schema only: an MCP server's or an admin's `$ref`
+        # to a URL is never fetched (the call fails with `invalid_schema` instead).
+        self._inputs = schema_validator(spec.input_schema)
+        self._outputs = schema_validator(spec.output_schema) if spec.output_schema else None
 
     async def invoke(self, inputs: dict[str, Any], context: ToolContext) -> Any:
-        problems = schema_errors(self._inputs, inputs)
+        problems = self._schema_errors(self._inputs, inputs, "input")
         if problems:
             summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
             raise ToolError(
@@ -37,7 +36,7 @@ class ConfiguredTool:
             )
         output = await self.call(inputs, context)
         if self._outputs is not None:
-            problems = schema_errors(self._outputs, output)
+            problems = self._schema_errors(self._outputs, output, "output")
             if problems:
                 summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
                 raise ToolError(
@@ -51,11 +50,22 @@ class ConfiguredTool:
     async def call(self, inputs: dict[str, Any], context: ToolContext) -> Any:
         raise NotImplementedError
 
+    def _schema_errors(self, validator: Any, value: Any, which: str) -> list[dict[str, str]]:
+        try:
+            return schema_errors(validator, value)
+        except Unresolvable as exc:
+            raise ToolError(
+                f"tool {self.spec.id!r} has an {which} schema with a reference that does not "
+                f"resolve inside it ({exc}); nothing was sent. An admin must fix the schema.",
+                code="invalid_schema",
+                details={"schema": which},
+            ) from None
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.spec.id!r})"
 
 
-def schema_errors(validator: jsonschema.Draft202012Validator, value: Any) -> list[dict[str, str]]:
+def schema_errors(validator: jsonschema.protocols.Validator, value: Any) -> list[dict[str, str]]:
     errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))
     return [
         {"field": ".".join(str(p) for p in error.path) or "(value)", "message": error.message}

@@ -439,8 +439,11 @@ def _comparison(
     elif suffix in ("m", "million"):
         number *= 1_000_000
     literal = _number_literal(number)
+    # a letter alone is what is left of a contraction ("it's over 500"), not a name
     subject_words = [
-        w for w in split_identifier(match.group("subject") or "") if w not in STOP_WORDS
+        w
+        for w in split_identifier(match.group("subject") or "")
+        if w not in STOP_WORDS and len(w) > 1
     ]
     after = split_identifier(match.string[match.end() :])[:1]
     if (

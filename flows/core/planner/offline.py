@@ -1872,6 +1872,9 @@ class FlowBuilder:
             wanted = name in required or named
             own_words = acts(spec) and is_content_input(name, schema)
             candidates = [*first, *sources]
+            if is_content_input(name, schema):
+                # "the summary as the subject": the body says something else
+                candidates = [c for c in candidates if c.expression not in named_fields.values()]
             if own_words:
                 # what another email or ticket said is not what this one says
                 candidates = [c for c in candidates if not self._said_by_a_side_effect(c)]
@@ -2797,6 +2800,9 @@ _NOT_AUX = (
 #: items, which no step can pick out of a list.
 _SUBSET = re.compile(
     r"\b(?:the|those|any)\s+(?:(?P<quality>[a-z]+)\s+)?ones\b(?!\s+(?:of|by)\b)|"
+    # "to every valid one": each of the items that has the quality, not each item
+    r"\b(?:every|each)\s+(?!(?:single|other|last|new)\b)(?P<each_quality>[a-z]+)\s+one\b"
+    r"(?!\s+of\b)|"
     r"\bthe\s+ones\s+(?:that|which|who)\b|"
     r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
     r"(?:who|that|which|whose)\s+(?:are|is|were|was|have|has|had|did|still|"
@@ -2814,7 +2820,7 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     match = _SUBSET.search(clause.action)
     if match is None:
         return
-    quality = match.group("quality")
+    quality = match.group("quality") or match.group("each_quality")
     if quality and clause.condition is None:
         # in a loop, the condition keeps the items a step of the loop judged so
         # (`_filter_loop`); a step after the loop is refused when it is built

@@ -379,11 +379,14 @@ _DEPARTMENTS = frozenset(
 #: When the flow runs ("every morning", "daily at 9am", "on Mondays"): a schedule starts
 #: runs from outside the flow (a person, the API, a batch), so it makes no step.
 _DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
-_SCHEDULE = (
-    rf"(?:every|each)\s+(?:morning|evening|night|day|hour|week|month|weekday|{_DAY}|"
+_PART_OF_DAY = r"(?:morning|afternoon|evening|night)s?"
+_RECURRENCE = (
+    rf"(?:every|each)\s+(?:{_PART_OF_DAY}|day|hour|week|month|weekday|{_DAY}|"
     r"\d+\s+(?:minutes?|hours?|days?))|(?:daily|nightly|hourly|weekly|monthly)|"
     rf"on\s+{_DAY}"
 )
+# "every Monday morning", "on Friday afternoons": the part of the day goes with the day
+_SCHEDULE = rf"(?:{_RECURRENCE})(?:\s+{_PART_OF_DAY})?"
 _TIME_OF_DAY = r"(?:\s+at\s+\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)?"
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
@@ -1574,10 +1577,16 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     rest = text[match.end("first") :]
     if first == "of" and second in ("them", "these", "those"):
         return "one", None, match.start()  # "summarize each of them": as "each one"
+    if second == "one" and first not in ("single", "last"):
+        return None  # "to every valid one": only some of the items, not a loop of its own
     if _second_is_head(first, second) or second in _GENERIC_HEADS:
         # "each new order": orders; "each email address": emails, the address said too
         first = first if second in _GENERIC_HEADS else second
         rest = text[match.end("second") :]
+        head = _LAST_NOUN_OF_COMPOUND.match(rest)
+        if head is not None and _second_is_head(first, head.group("head").lower()):
+            # "each customer feedback message in the list": the last noun is what loops
+            first, rest = head.group("head").lower(), rest[head.end("head") :]
     if re.match(r"\s+(?:is|are|was|were|has|have|gets?|must|should)\b", rest, re.IGNORECASE):
         return None  # "ensure every item is in stock": all of them, not one at a time
     if _ARRIVES.match(rest):
@@ -1611,6 +1620,12 @@ _STEP_DETAIL = re.compile(
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
 )
+#: A third noun that ends the loop's noun phrase: what follows it is where the items are
+#: ("in the list"), a comma, or the end.
+_LAST_NOUN_OF_COMPOUND = re.compile(
+    r"^\s+(?P<head>[a-z][a-z_-]*)(?=\s*(?:[,.;:]|$)|\s+(?:in|from|on|inside|within)\s)",
+    re.IGNORECASE,
+)
 _FROM_A_LIST = re.compile(
     r"^\W*(?:\w+\s+)?(?:in|from|on|of)\s+(?:the|this|a|our|that)\s+(?:\w+\s+)?(?:list|batch|"
     r"file|csv|sheet|spreadsheet|queue|table|export)\b",
@@ -1628,6 +1643,11 @@ def remove_for_each(text: str) -> str:
     if _second_is_head(match.group("first").lower(), second) or second in _GENERIC_HEADS:
         end = match.end("second")
         rest = text[end:]
+        noun = second if second not in _GENERIC_HEADS else match.group("first").lower()
+        head = _LAST_NOUN_OF_COMPOUND.match(rest)
+        if head is not None and _second_is_head(noun, head.group("head").lower()):
+            end += head.end("head")
+            rest = text[end:]
     container = _CONTAINER.match(rest)
     if container:
         end += container.end()
@@ -1700,7 +1720,8 @@ def strip_approval_phrase(text: str) -> str:
     # "get a manager to sign off", "have finance approve it", "ask the customer's manager to
     # approve": before "sign off" alone goes
     cleaned = re.sub(
-        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:\w+'s\s+)?\w+(?:\s+team)?\s+"
+        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:\w+'s\s+)?"
+        r"(?:(?:two|three|four|five|both|\d+)\s+)?\w+(?:\s+team)?\s+"
         r"(?:to\s+)?(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
         " ",
         cleaned,

@@ -17,10 +17,13 @@ _ROLES = (
     "writers?|reps?|representatives?|partners?|vendors?|suppliers?|analysts?|coordinators?|"
     "assistants?|recruiters?|dispatchers?|couriers?|me|us|myself|ourselves"
 )
-#: Words that may qualify a role ("the support team", "the account manager").
+#: Words that join or introduce, never part of a recipient's name.
+_JOINERS = r"(?:and|or|to|of|for|with|by|via|the|an?|it|them|me|us)\b"
+#: Words that may qualify a role ("the support team", "the account manager", "the customer
+#: success manager": up to two).
 _QUALIFIED_ROLE = (
     r"(?:both\s+)?(?:(?:the|our|my|your|their|his|her|its|an?)\s+)?(?:[a-z]+'s\s+)?"
-    r"(?:(?P<qualifier>[a-z][a-z-]+)\s+)?"
+    rf"(?P<qualifier>(?:(?!{_JOINERS})[a-z][a-z-]+\s+){{1,2}})?"
     rf"(?P<role>{_ROLES})"
 )
 #: What may follow the recipient: the end, a preposition, or the message itself.
@@ -50,6 +53,9 @@ _NOT_QUALIFIERS = frozenset(
     assigned responsible
     """.split()
 )
+#: The people a flow works on: they qualify a role only with a word after them ("the
+#: customer success manager"), not alone ("the customer manager" is the manager).
+_PEOPLE_WORDS = frozenset("customer customers user users client clients".split())
 _SELF = {"me": "my", "myself": "my", "us": "our", "ourselves": "our"}
 _SELF_DESCRIPTIONS = {"my": "Your email address.", "our": "Your team's email address."}
 #: Groups named by their department: "notify finance" writes to the finance team.
@@ -104,15 +110,24 @@ def _recipient(match: re.Match[str]) -> Recipient | None:
     if role in _SELF:
         whose = _SELF[role]
         return Recipient(f"{whose}_email", _SELF_DESCRIPTIONS[whose])
-    words = [role]
-    qualifier = (match.group("qualifier") or "").lower()
-    if qualifier and qualifier not in _NOT_QUALIFIERS and not qualifier.endswith("'s"):
-        words.insert(0, qualifier)
+    words = [*_qualifier_words((match.group("qualifier") or "").lower().split()), role]
     name = " ".join(words)
     if words == [role] and role in _DEPARTMENTS:
         name = f"{role} team"
     field = "_".join(w.replace("-", "_") for w in words) + "_email"
     return Recipient(field, f"Email address of the {name}.")
+
+
+def _qualifier_words(qualifier: list[str]) -> list[str]:
+    """The words of a qualifier that name the recipient: "account" of "the relevant account
+    manager", both of "the customer success manager"."""
+    kept = []
+    for index, word in enumerate(qualifier):
+        compound = word in _PEOPLE_WORDS and index + 1 < len(qualifier)
+        if word.endswith("'s") or (word in _NOT_QUALIFIERS and not compound):
+            continue
+        kept.append(word)
+    return kept
 
 
 #: The people a flow usually works on: a message to one of them goes to their address.

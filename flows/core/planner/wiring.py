@@ -236,7 +236,8 @@ def named_outputs(
             seen.add(source.name)
             # "a ticket for the support team": who it is for, not what it says
             said = (named.group("before") or "").strip().lower() not in _RECIPIENT_PREPOSITIONS
-            target = _named_target(source, properties, wired, said=said)
+            target = _input_said_after(text[named.end() :], source, properties, wired)
+            target = target or _named_target(source, properties, wired, said=said)
             if target is None and said:
                 # "email them the order number and the tracking number": both in the body
                 target = next((name for name in told if name in wired), None)
@@ -272,6 +273,25 @@ def _composed(parts: list[tuple[str, Source]]) -> str:
             text = f"string({text})"
         lines.append(f'"{label[:1].upper()}{label[1:]}: " + {text}')
     return ' + "\\n" + '.join(lines)
+
+
+#: "with the summary as (the) subject (line)": the input a named output goes into.
+_AS_INPUT = re.compile(r"^\s+as\s+(?:the\s+|its\s+|an?\s+)?(?P<name>[a-z]+)\b", re.I)
+
+
+def _input_said_after(
+    rest: str, source: Source, properties: dict[str, JsonSchema], taken: dict[str, str]
+) -> str | None:
+    """The input the step says a named output is ("the summary as the subject"), when the
+    step has one of that name whose type the output fits."""
+    said = _AS_INPUT.match(rest)
+    if said is None:
+        return None
+    name = said.group("name").lower()
+    schema = properties.get(name)
+    if name in taken or schema is None or type_fit(schema, source.schema) < 0.9:
+        return None
+    return name
 
 
 def _named_target(

@@ -2,6 +2,7 @@
 // router, so a page can block leaving (the designer's unsaved-changes guard, Back included).
 import { lazy, Suspense } from "react";
 import { createBrowserRouter, createRoutesFromElements, Navigate, Route, RouterProvider } from "react-router-dom";
+import { NotFound } from "../lib/NotFound";
 import { Shell } from "./Shell";
 
 const FlowsPage = lazy(() => import("../features/flows/FlowsPage"));
@@ -28,7 +29,7 @@ const router = createBrowserRouter(
       <Route path="inbox" element={<Page><InboxPage /></Page>} />
       <Route path="inbox/:runId/:nodeId" element={<Page><StepPage /></Page>} />
       <Route path="tools" element={<Page><ToolsPage /></Page>} />
-      <Route path="*" element={<NotFound />} />
+      <Route path="*" element={<NotFound title="Page not found" message="There is no page at this address." back={{ to: "/flows", label: "Flows" }} />} />
     </Route>,
   ),
 );
@@ -39,13 +40,4 @@ export function App() {
 
 function Page({ children }: { children: React.ReactNode }) {
   return <Suspense fallback={<div className="page-loading">Loading…</div>}>{children}</Suspense>;
-}
-
-function NotFound() {
-  return (
-    <div className="page">
-      <h1>Not found</h1>
-      <p className="muted">There is no page at this address.</p>
-    </div>
-  );
 }

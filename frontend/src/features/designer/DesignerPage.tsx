@@ -3,9 +3,10 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useLocation, useParams } from "react-router-dom";
+import { Link, useLocation, useParams } from "react-router-dom";
 import { firstFreeSpot, NODE_WIDTH, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
+import { NotFound } from "../../lib/NotFound";
 import {
   fetchCategories,
   fetchFlow,
@@ -72,6 +73,8 @@ export default function DesignerPage() {
     (async () => {
       // With a version in the address, fetch it beside the flow rather than after it.
       const early = requested !== null ? fetchVersion(flowId, requested) : null;
+      // Awaited below; until then a refusal must not count as unhandled.
+      early?.catch(() => undefined);
       const [flow, [toolList, categoryList]] = await Promise.all([fetchFlow(flowId), loadCatalogue()]);
       const number = requested ?? flow.latest_version?.number ?? null;
       const version = early ? await early : number !== null ? await fetchVersion(flowId, number) : null;
@@ -95,13 +98,23 @@ export default function DesignerPage() {
     if (tools.length === 0) void loadCatalogue().then(([t, c]) => { setTools(t); setCategories(c); }).catch(() => undefined);
   }, [tools.length]);
 
-  if (!Number.isFinite(flowId)) return <div className="page"><div className="alert error">There is no flow at this address.</div></div>;
+  if (!Number.isFinite(flowId) || (load.state === "error" && load.status === 404)) {
+    return (
+      <NotFound
+        title={requested !== null && Number.isFinite(flowId) ? "Version not found" : "Flow not found"}
+        message={requested !== null && Number.isFinite(flowId)
+          ? `This flow has no version ${requested}, or you may not see it.`
+          : "This flow does not exist, or you may not see it."}
+        back={{ to: "/flows", label: "All flows" }}
+      />
+    );
+  }
   if (load.state === "error") {
     return (
       <div className="page">
         <h1>Cannot open this flow</h1>
-        <div className="alert error">{load.status === 404 ? "This flow or version does not exist, or you may not see it." : load.message}</div>
-        <a href="/flows">Back to the flows</a>
+        <div className="alert error">{load.message}</div>
+        <Link to="/flows">← All flows</Link>
       </div>
     );
   }

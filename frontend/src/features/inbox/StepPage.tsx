@@ -5,6 +5,7 @@ import type Form from "@rjsf/core";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
+import { NotFound } from "../../lib/NotFound";
 import { type StepDetail, decideStep, fetchStep } from "./api";
 import { age, assigneeText, deadline } from "./format";
 import { subscribeInbox } from "./inboxSocket";
@@ -117,13 +118,14 @@ export default function StepPage() {
     }
   }
 
+  if (loadError?.status === 404) {
+    return <NotFound title="Step not found" message="There is no approval step here that you may see: it may not exist, or it is not assigned to you or your groups." back={{ to: "/inbox", label: "Inbox" }} />;
+  }
   if (loadError) {
     return (
       <div className="page">
-        <h1>{loadError.status === 404 ? "Not found" : "Could not load the step"}</h1>
-        <p className="muted">
-          {loadError.status === 404 ? "There is no step here that you may see." : loadError.message}
-        </p>
+        <h1>Could not load the step</h1>
+        <p className="muted">{loadError.message}</p>
         <Link to="/inbox" className="btn">← Inbox</Link>
       </div>
     );

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
+import { NotFound } from "../../lib/NotFound";
 import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { cancelBatch, getBatch, listRuns, type BatchDetail, type Run } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
@@ -60,13 +61,7 @@ export default function BatchPage() {
 
   if (!batch) {
     if (error === BATCH_NOT_FOUND) {
-      return (
-        <div className="page" data-testid="batch-not-found">
-          <h1>Batch not found</h1>
-          <p className="muted">{error}</p>
-          <Link className="btn" to="/runs">← All runs</Link>
-        </div>
-      );
+      return <NotFound title="Batch not found" message={BATCH_NOT_FOUND} back={{ to: "/runs", label: "All runs" }} testId="batch-not-found" />;
     }
     return <div className="page">{error ? <div className="alert error">Could not load the batch: {error}</div> : <div className="page-loading">Loading batch…</div>}</div>;
   }

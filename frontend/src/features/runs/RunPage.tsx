@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import type { IrNode } from "../../graph";
 import { ApiError } from "../../lib/api";
+import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { readSession } from "../../lib/session";
 import { formatDateTime, formatDuration, shortId } from "./format";
@@ -94,21 +95,14 @@ export default function RunPage() {
     if (run && state) document.title = `${run.flow_name} · run ${shortId(run.id)} · ${runStatus}`;
   }, [run, state, runStatus]);
 
+  if (view.error === NOT_FOUND) {
+    return <NotFound title="Run not found" message={NOT_FOUND} back={{ to: "/runs", label: "All runs" }} testId="run-error-load" />;
+  }
   if (view.error) {
     return (
       <div className="page">
-        {view.error === NOT_FOUND ? (
-          <div data-testid="run-error-load">
-            <h1>Run not found</h1>
-            <p className="muted">{view.error}</p>
-            <Link className="btn" to="/runs">← All runs</Link>
-          </div>
-        ) : (
-          <>
-            <div className="alert error" data-testid="run-error-load">Could not load the run: {view.error}</div>
-            <Link to="/runs">← All runs</Link>
-          </>
-        )}
+        <div className="alert error" data-testid="run-error-load">Could not load the run: {view.error}</div>
+        <Link to="/runs">← All runs</Link>
       </div>
     );
   }

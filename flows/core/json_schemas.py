@@ -1,0 +1,119 @@
+"""JSON Schemas written by people, planners and MCP servers: checking one, and validating
+a value against one, with every `$ref` kept inside the schema.
+
+jsonschema's default registry fetches any `$ref` it cannot resolve locally over the
+network (a deprecated behaviour it still has). A flow's input schema, an approval form or a
+tool schema comes from whoever wrote it, so that would let any user make the server request
+any address, loopback and cloud metadata included, and read the answer back in validation
+messages. `schema_problem` refuses such schemas before they are saved; `schema_validator`
+never retrieves anything, whatever slipped past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jsonschema
+import referencing
+import referencing.exceptions
+import referencing.jsonschema
+
+REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
+# Keywords whose values are data, not schemas: a "$ref" inside them is just a string.
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+_ROOT_URI = "urn:dynamicflow:schema"
+
+Unresolvable = referencing.exceptions.Unresolvable
+
+
+def schema_validator(schema: Any) -> jsonschema.protocols.Validator:
+    """A validator for `schema` (its `$schema` dialect, else 2020-12) that resolves
+    references only within the schema itself: anything else raises `Unresolvable`."""
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    return cls(schema, registry=referencing.Registry())  # type: ignore[call-arg]
+
+
+def schema_problem(schema: Any) -> tuple[str, str] | None:
+    """(where, what) is wrong with a JSON Schema, or None: its metaschema must accept it and
+    every reference must point to a place inside it. `where` is a path like
+    `['properties']['email']['$ref']` (empty for the whole schema)."""
+    problem = schema_problem_at(schema)
+    if problem is None:
+        return None
+    return "".join(f"[{p!r}]" if isinstance(p, str) else f"[{p}]" for p in problem[0]), problem[1]
+
+
+def schema_problem_at(schema: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """As `schema_problem`, with the place as the keys and indexes leading to it."""
+    if not isinstance(schema, dict | bool):
+        return (), "a JSON Schema is an object (or true/false)"
+    if isinstance(schema, bool):
+        return None
+    dialect = schema.get("$schema")
+    if dialect is not None and not isinstance(dialect, str):
+        return ("$schema",), "`$schema` must be a URI string (or left out)"
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        return tuple(exc.path), exc.message
+    return _reference_problem(schema, cls)
+
+
+def _reference_problem(
+    schema: dict[str, Any], cls: Any
+) -> tuple[tuple[str | int, ...], str] | None:
+    references = list(_references(schema, ()))
+    if not references:
+        return None
+    for path, keyword, target in references:
+        if not target.startswith("#"):
+            return path, (
+                f"`{keyword}` {target!r} points outside the schema; only references within "
+                "it are allowed (e.g. `#/$defs/address` with the definition under `$defs`)"
+            )
+    if _has_nested_ids(schema, top=True):
+        return None  # references are then relative to those ids; resolved when validating
+    specification = referencing.jsonschema.specification_with(
+        cls.META_SCHEMA.get("$schema", ""), default=referencing.jsonschema.DRAFT202012
+    )
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
+        _ROOT_URI, specification.create_resource(schema)
+    )
+    resolver = registry.resolver(base_uri=_ROOT_URI)
+    for path, keyword, target in references:
+        try:
+            resolver.lookup(target)
+        except Unresolvable:
+            return path, (
+                f"`{keyword}` {target!r} points to nothing in the schema; add the definition "
+                "it names (e.g. under `$defs`) or fix the reference"
+            )
+    return None
+
+
+def _references(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in REF_KEYWORDS and isinstance(item, str):
+                yield (*path, key), key, item
+            elif key not in _DATA_KEYWORDS:
+                yield from _references(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _references(item, (*path, index))
+
+
+def _has_nested_ids(value: Any, *, top: bool) -> bool:
+    if isinstance(value, dict):
+        if not top and isinstance(value.get("$id"), str):
+            return True
+        return any(
+            _has_nested_ids(item, top=False)
+            for key, item in value.items()
+            if key not in _DATA_KEYWORDS
+        )
+    if isinstance(value, list):
+        return any(_has_nested_ids(item, top=False) for item in value)
+    return False
