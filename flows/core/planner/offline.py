@@ -381,6 +381,7 @@ class FlowBuilder:
         text = drop_thousands_separators(straight_apostrophes(prompt))
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         text = plain_verb_forms(text, self.reader.verbs)
+        text = _OPENED_AT_URL.sub("fetch ", text)
         return guard_after_assertions(self.reader.read(text))
 
     def build(self, prompt: str) -> dict[str, Any]:
@@ -1132,6 +1133,8 @@ class FlowBuilder:
                 },
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
+        if self.topic and _PRONOUN_OBJECT.search(asked) and self.topic not in asked.lower():
+            asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
         for score, item in ranked:
             if score < self.min_score:
@@ -1591,6 +1594,10 @@ class FlowBuilder:
     def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
         assert clause.approval is not None
         _check_no_step_on_timeout(clause)
+        approved = _APPROVED_THING.search(clause.action)
+        if approved is not None:
+            # "approve the refund, then process it": what "it" is from here on
+            self.topic = singular(approved.group("thing").lower())
         remainder = strip_approval_phrase(clause.action)
         if condition is None:
             comparison = _COMPARISON_PHRASE.search(clause.action)
@@ -1664,7 +1671,13 @@ class FlowBuilder:
             )
         action = _COMPARISON_PHRASE.sub(" ", remainder)
         names_step = bool(re.search(r"\b(?:before|then)\s+", clause.action, re.IGNORECASE))
-        action = re.sub(r"^.*?\bbefore\s+", "", action, flags=re.IGNORECASE)
+        action = re.sub(r"^.*?\b(?:before|then)\s+", "", action, flags=re.IGNORECASE)
+        if approved is not None:
+            # "approve the refund before processing it": the refund is processed (and no
+            # tool for a payment takes its place)
+            action = re.sub(
+                r"\b(?:it|them)\b", f"the {approved.group('thing')}", action, count=1, flags=re.I
+            )
         # "Create the shipment after logistics approves it" / "... before charging the card"
         # name a step; "orders over 5000 need approval" only names what is approved.
         lead = _LEADING_WORDS.sub("", action)
@@ -1675,7 +1688,8 @@ class FlowBuilder:
         )
         if not self.approval_only and imperative and meaningful(_clean_action(action)):
             ranked = self.rank(_clean_action(action))
-            if ranked and ranked[0][0] >= self.min_score:
+            # a step named after "then" or "before" is planned, or refused with why
+            if names_step or (ranked and ranked[0][0] >= self.min_score):
                 step = Clause(
                     number=clause.number,
                     text=clause.text,
@@ -1686,7 +1700,7 @@ class FlowBuilder:
                     quoted=clause.quoted,
                 )
                 node_id = self._tool_step(step, action)
-                if node_id is not None and re.search(r"\bbefore\b", clause.action, re.I):
+                if node_id is not None and ranked and re.search(r"\bbefore\b", clause.action, re.I):
                     # "approval before payment", then "process the payment": one node.
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
@@ -2440,6 +2454,19 @@ _TWO_OBJECTS = re.compile(
 _MONEY = re.compile(
     r"[$€£]\s?(?P<a>\d+(?:\.\d+)?)\b|\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|dollars?|euros?|"
     r"pounds?)\b",
+    re.IGNORECASE,
+)
+#: "approve any refund over $200", "sign off on the purchase": what is approved.
+_APPROVED_THING = re.compile(
+    r"\b(?:approve|sign\s+off\s+on|authori[sz]e)\s+(?:the|any|each|every|this|a|an|their)\s+"
+    r"(?P<thing>(?!request\b)[a-z]+)\b",
+    re.IGNORECASE,
+)
+#: "Take the article at https://...", "open the page on https://...": a generic verb on
+#: a thing at an address is getting it.
+_OPENED_AT_URL = re.compile(
+    r"\b(?:take|use|open|visit|hit|call|check\s+out)\s+(?=(?:the|this|that|a|an)\s+"
+    r"(?:[a-z-]+\s+){0,2}(?:at|from|on)\s+https?://)",
     re.IGNORECASE,
 )
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)

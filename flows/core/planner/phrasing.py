@@ -172,7 +172,9 @@ _LOOP_VERBS = re.compile(
 _ROUTED = re.compile(
     r"^\s*(?P<quality>[a-z-]+)(?:\s+(?P<noun>(?!should|must|will|gets?|goes?|go|becomes?)"
     r"[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
-    r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?)\s+"
+    r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?|"
+    # "urgent ones should be escalated to oncall@example.com"
+    r"(?:are\s+|be\s+|get\s+)?(?:escalated|sent|forwarded|routed|passed|handed|assigned)\s+to)\s+"
     # "... go to billing@example.com": an address said bare is the person it goes to
     r"(?P<rest>(?:an?|the|one)\b.+|nothing|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$",
     re.IGNORECASE,

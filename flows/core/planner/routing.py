@@ -15,7 +15,11 @@ from flows.core.planner.recipients import message_recipients, subject_addressee
 
 _MESSAGE_WORD = re.compile(r"\b(?:e-?mail|message|notification|note|reply|sms|text)\b", re.I)
 #: "go to", "goes to": where a thing is handed; "go into": what it is filed as.
-_HANDED_TO = re.compile(r"^(?:goes|go)\s+to$", re.IGNORECASE)
+_HANDED_TO = re.compile(
+    r"^(?:goes|go|(?:are\s+|be\s+|get\s+)?(?:escalated|sent|forwarded|routed|passed|handed|"
+    r"assigned))\s+to$",
+    re.IGNORECASE,
+)
 _RECEIVES = re.compile(r"^(?:gets?|receives?)$", re.IGNORECASE)
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: "a summary sent to the team", "the details emailed to ops@example.com"
