@@ -718,6 +718,35 @@ class PromptReader:
                     if sentence_clauses[-1].condition is None:
                         sentence_clauses[-1].condition = Condition(skipped, negate=True)
                     continue
+                bare = _LEADING_FILLER.sub("", piece).strip(" .,;!")
+                if (
+                    otherwise
+                    and open_check is not None
+                    and negated is None
+                    and (is_nothing(bare) or _STOP.match(bare))
+                ):
+                    # "Check whether it's valid. If not, stop." / "If not, do nothing.
+                    # Otherwise ...": the check's answer, negated, is the condition
+                    failed = Condition(
+                        open_check.text, not open_check.negate, checked=open_check.checked
+                    )
+                    if _STOP.match(bare):
+                        stop = Clause(
+                            number=len(clauses) + 1,
+                            text=piece,
+                            action="",
+                            sentence=sentence_index,
+                            condition=failed,
+                            stop=True,
+                        )
+                        clauses.append(stop)
+                        stopped = (stop, segment)
+                    # what follows "otherwise" runs when the check holds
+                    negated = Condition(
+                        open_check.text, open_check.negate, checked=open_check.checked
+                    )
+                    last_condition, open_check = failed, None
+                    continue
                 if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     said = sentence_clauses[-1] if sentence_clauses else None
                     if (
