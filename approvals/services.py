@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 import jsonschema
@@ -163,6 +164,37 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             f"the {what} is invalid at {path}: {error.message}",
             details={"field": field, "path": path},
         )
+    unknown = _unknown_fields(value, schema)
+    if unknown:
+        known = ", ".join(schema["properties"])
+        raise RunServiceError(
+            "invalid_form",
+            f"the {what} has no field {unknown[0]!r} (its fields: {known})",
+            details={"field": field, "path": unknown[0], "unknown": unknown},
+        )
+
+
+def _unknown_fields(value: Any, schema: dict[str, Any]) -> list[str]:
+    """Top-level keys of `value` that the schema does not list. A schema with properties is
+    closed unless it says otherwise, as the validator reads tool inputs: the form shows
+    only its fields, so anything else is a typo that would be stored and then ignored."""
+    properties = schema.get("properties")
+    if not isinstance(value, dict) or not isinstance(properties, dict) or not properties:
+        return []
+    if schema.get("additionalProperties", False) is not False:
+        return []
+    patterns = schema.get("patternProperties") or {}
+    return sorted(
+        key for key in value
+        if key not in properties and not any(_matches(pattern, key) for pattern in patterns)
+    )
+
+
+def _matches(pattern: str, key: str) -> bool:
+    try:
+        return re.search(pattern, key) is not None
+    except re.error:
+        return False
 
 
 def _already_decided(step: ApprovalStep) -> RunServiceError:

@@ -1,12 +1,15 @@
 """Admin for the tool registry: tools (with "try this tool"), categories, joins checked on
-save, write-only credentials, MCP servers (with "import tools"), and the read-only outbox."""
+save, write-only credentials, MCP servers (with "import tools"), the read-only outbox, and API
+tokens with their keys masked."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from tools_registry.forms import (
     CredentialForm,
@@ -120,7 +125,7 @@ class ToolAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def try_link(self, obj: Tool) -> str:
-        url = reverse("admin:tools_registry_tool_try", args=[obj.pk])
+        url = reverse("admin:tools_registry_tool_try", args=[quote(obj.pk)])
         return format_html('<a href="{}">Try</a>', url)
 
     def save_model(self, request: HttpRequest, obj: Tool, form: Any, change: bool) -> None:
@@ -158,8 +163,10 @@ class ToolAdmin(admin.ModelAdmin):
 
     def try_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """A form built from the tool's input schema; submitting it calls the tool once."""
+        # The admin quotes ids in its URLs ("send_email" is "send_5Femail"), as its own
+        # change view does.
         tool = get_object_or_404(Tool.objects.select_related("category", "mcp_server"),
-                                 pk=object_id)
+                                 pk=unquote(object_id))
         # Calling a tool can send email or charge a card: it takes the right to change tools.
         if not self.has_change_permission(request, tool):
             raise PermissionDenied
@@ -294,3 +301,101 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: OutboundMessage | None = None
     ) -> bool:
         return False
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _MaskedToken:
+    """What the admin's pages and log show for a token: its user's id (the admin's URLs for
+    tokens use it) and the first characters of its key."""
+
+    pk: Any
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def masked_key(key: str) -> str:
+    return f"{key[:4]}…"
+
+
+class MaskedTokenAdmin(TokenAdmin):
+    """A token is its user's password for the API: no page, message or log entry of the
+    admin shows its key (whoever may view tokens could otherwise act as any user,
+    superusers included), except once, to the admin who creates it. Its user can get it
+    again with POST /api/v1/auth/token/."""
+
+    list_display = ("masked", "user", "created")
+
+    @admin.display(description="Key")
+    def masked(self, obj: TokenProxy) -> str:
+        return masked_key(obj.key)
+
+    def _shown(self, obj: TokenProxy | None) -> dict[str, Any]:
+        if obj is None:
+            return {}
+        shown = _MaskedToken(pk=obj.user_id, text=masked_key(obj.key))
+        return {"original": shown, "object": shown, "subtitle": shown.text}
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        shown = self._shown(self.get_object(request, unquote(object_id)))
+        return super().change_view(request, object_id, form_url,
+                                   {**(extra_context or {}), **shown})
+
+    def delete_view(self, request: HttpRequest, object_id: str,
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        shown = self._shown(self.get_object(request, unquote(object_id)))
+        return super().delete_view(request, object_id, {**(extra_context or {}), **shown})
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
+        keys = [obj.key for obj in objs]
+
+        def mask(item: Any) -> Any:
+            if isinstance(item, list):
+                return [mask(part) for part in item]
+            text = str(item)
+            for key in keys:
+                text = text.replace(key, masked_key(key))
+            return format_html("{}", text) if text != str(item) else item
+
+        return mask(deleted), counts, perms, protected
+
+    def save_model(self, request: HttpRequest, obj: TokenProxy, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            self.message_user(
+                request,
+                f"The API token of {obj.user}: {obj.key} (copy it now; it is not shown again).",
+                level=messages.WARNING,
+            )
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return self._masked_log(super().log_addition(request, obj, message), [obj])
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return self._masked_log(super().log_change(request, obj, message), [obj])
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        objs = list(queryset)
+        return self._masked_log(super().log_deletions(request, objs), objs)
+
+    @staticmethod
+    def _masked_log(entries: Any, objs: list[Any]) -> Any:
+        # The admin's log stores str(obj) and the primary key, and a token's is its key.
+        from django.contrib.admin.models import LogEntry
+
+        for obj in objs:
+            LogEntry.objects.filter(object_id=obj.pk).update(
+                object_id=str(obj.user_id), object_repr=masked_key(obj.key)
+            )
+        return entries
+
+
+admin.site.unregister(TokenProxy)
+admin.site.register(TokenProxy, MaskedTokenAdmin)
+

@@ -43,6 +43,7 @@ class ToolForm(forms.ModelForm):
             "id", "name", "description", "kind", "category", "enabled", "mcp_server",
             "access", "access_groups", "input_schema", "output_schema", "config",
         ]
+        labels = {"mcp_server": "MCP server"}
 
     def clean_access(self) -> str:
         # A form posted without the field keeps what the tool had (everyone, for a new one).
@@ -136,7 +137,7 @@ class CredentialForm(forms.ModelForm):
 
 class McpServerForm(forms.ModelForm):
     url = forms.URLField(
-        required=False, max_length=500, assume_scheme="https",
+        label="URL", required=False, max_length=500, assume_scheme="https",
         help_text="Streamable HTTP endpoint, e.g. https://host/mcp",
     )
     args = PrettyJSONField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
@@ -151,6 +152,7 @@ class McpServerForm(forms.ModelForm):
         model = McpServer
         fields = ["name", "description", "transport", "url", "command", "args", "env",
                   "timeout_s", "enabled"]
+        labels = {"timeout_s": "Timeout (seconds)"}
 
     def clean_args(self) -> Any:
         value = self.cleaned_data.get("args")

@@ -222,6 +222,8 @@ REST_FRAMEWORK = {
         "plan": os.environ.get("DYNAMICFLOW_THROTTLE_PLAN", "120/hour"),
         "run": os.environ.get("DYNAMICFLOW_THROTTLE_RUN", "6000/hour"),
         "batch": os.environ.get("DYNAMICFLOW_THROTTLE_BATCH", "600/hour"),
+        # POST /api/v1/auth/token/, per client address: password guesses.
+        "token": os.environ.get("DYNAMICFLOW_THROTTLE_TOKEN", "30/minute"),
     },
 }
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from flows.api.errors import ApplicationError
 from flows.api.selectors import flow_get_for_edit
@@ -24,6 +26,18 @@ from tools_registry.catalog import registry_catalog, registry_joins
 
 #: Sources a client may claim for a version it sends ("planner" is set by planning only).
 CLIENT_SOURCES = (FlowVersion.Source.EDITOR, FlowVersion.Source.API)
+
+
+def auth_token_issue(*, request: Any, username: str, password: str) -> str:
+    """The API token of the active user with this username and password (made on first
+    use, the same key afterwards). A wrong name or password is one error, not two."""
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active:
+        raise ApplicationError(
+            "No active user has this username and password.", code="invalid_credentials"
+        )
+    token, _ = Token.objects.get_or_create(user=user)
+    return str(token.key)
 
 
 def ir_validate(*, ir: Any, user: Any = None) -> list[ValidationIssue]:

@@ -1,6 +1,6 @@
 """Per-user throttles on what costs money or workers: planning (it may call a paid model)
 and creating runs and batches. Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-(`DYNAMICFLOW_THROTTLE_PLAN`, `_RUN`, `_BATCH` in the environment, e.g. "120/hour"); a
+(`DYNAMICFLOW_THROTTLE_PLAN`, `_RUN`, `_BATCH`, `_TOKEN` in the environment, e.g. "120/hour"); a
 throttled request answers 429 with `Retry-After` in the JSON error format.
 """
 
@@ -35,6 +35,19 @@ class RunThrottle(_PerUser):
 
 class BatchThrottle(_PerUser):
     scope = "batch"
+
+
+class TokenThrottle(_PerUser):
+    """Password guesses for an API token, per client address (nobody is signed in yet)."""
+
+    scope = "token"
+
+    def get_ident(self, request: Request) -> str:
+        # DRF trusts any X-Forwarded-For unless NUM_PROXIES is set: a guesser would send a
+        # new one with each guess. Behind proxies, set NUM_PROXIES.
+        if api_settings.NUM_PROXIES is None:
+            return str(request.META.get("REMOTE_ADDR", ""))
+        return str(super().get_ident(request))
 
 
 class ThrottlePostMixin:

@@ -33,6 +33,7 @@ urlpatterns = [
         views.FlowVersionDiffApi.as_view(),
         name="flow-version-diff",
     ),
+    path("auth/token/", views.AuthTokenApi.as_view(), name="auth-token"),
     path("validate/", views.ValidateApi.as_view(), name="validate"),
     path("ir/schema/", views.IrSchemaApi.as_view(), name="ir-schema"),
     path("refine/", views.RefineApi.as_view(), name="refine"),

@@ -44,7 +44,7 @@ from flows.api.serializers import (
     VersionDiffOutput,
     VersionOutput,
 )
-from flows.api.throttles import PlanThrottle, ThrottlePostMixin
+from flows.api.throttles import PlanThrottle, ThrottlePostMixin, TokenThrottle
 from flows.core.expressions import json_type_name
 from flows.core.ir import ir_json_schema
 from flows.models import Flow, FlowVersion, PlanRequest
@@ -382,8 +382,12 @@ class JoinDetailApi(ApiView):
 
 
 class CredentialInput(serializers.Serializer):
-    name = serializers.RegexField(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", max_length=64,
-                                  help_text="Used in HTTP tool headers as {{ credentials.NAME }}.")
+    name = serializers.RegexField(
+        r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", max_length=64,
+        help_text="Used in HTTP tool headers as {{ credentials.NAME }}.",
+        error_messages={"invalid": "Use letters, digits and '_', starting with a letter or '_' "
+                                   "(at most 64): it is written {{ credentials.NAME }}."},
+    )
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     secret = serializers.CharField(write_only=True, trim_whitespace=False, max_length=16000,
                                    help_text="Stored encrypted; never returned.")
@@ -633,6 +637,32 @@ class FlowVersionDiffApi(ApiView):
 
 
 # --- validation and planning ---------------------------------------------------------------
+
+
+class AuthTokenApi(ApiView):
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    throttle_classes = [TokenThrottle]
+
+    class Input(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=4096, trim_whitespace=False,
+                                         style={"input_type": "password"})
+
+    class Output(serializers.Serializer):
+        token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+    @extend_schema(tags=["auth"], auth=[], request=Input,
+                   responses={200: Output, **errors(400, 429)})
+    def post(self, request: Request) -> Response:
+        """Your API token for your username and password: the same key each time, until an
+        admin deletes it (*Auth Token → Tokens*). A wrong username or password is a 400
+        `invalid_credentials` that does not say which; guesses are throttled per address."""
+        data = validated(self.Input, request.data)
+        key = services.auth_token_issue(
+            request=request._request, username=data["username"], password=data["password"]
+        )
+        return Response({"token": key})
 
 
 class ValidateApi(ApiView):

@@ -107,3 +107,14 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     if code is not None:
         assert body["error"]["code"] == code, body
     return body["error"]
+
+
+def forget_throttles() -> None:
+    """Delete the throttles' counters, and nothing else: `cache.clear()` would FLUSHDB the
+    Redis database the broker, the channel layer and any running app share."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    for key in client.scan_iter(match="*:throttle:*"):
+        client.delete(key)
+

@@ -50,6 +50,7 @@ def test_a_name_that_cannot_be_used_in_templates_is_refused(keeper: APIClient) -
     error = assert_error(keeper.post("/api/v1/credentials/", {"name": "my-key", "secret": "x"},
                                      format="json"), 400)
     assert "name" in error["details"]["fields"]
+    assert "letters, digits and '_'" in error["message"]  # says what a name may be
     assert not Credential.objects.exists()
 
 

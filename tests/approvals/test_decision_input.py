@@ -67,3 +67,42 @@ def test_a_boolean_still_decides(user, other_user, make_version, inprocess, clie
 
     assert response.status_code == 202, response.content
     assert ApprovalStep.objects.get(run=run, node_id="ok").status == "approved"
+
+
+def test_form_data_with_a_field_the_form_does_not_have_is_a_400_and_decides_nothing(
+    user, other_user, make_version, inprocess, client_for
+) -> None:
+    """A misspelt form field ("amout") was stored and ignored: the step was approved with
+    data nobody reads. The form lists its fields, so anything else is refused."""
+    run = _start(user, make_version, inprocess)
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/",
+        {"approved": True, "data": {"amount": 5, "amout": 50}}, format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_form"
+    assert "no field 'amout'" in error["message"]
+    assert "amount" in error["message"]
+    assert error["details"] == {"field": "data", "path": "amout", "unknown": ["amout"]}
+    assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
+    assert not StepDecision.objects.exists()
+
+
+def test_a_form_that_allows_more_fields_takes_them(
+    user, other_user, make_version, inprocess, client_for
+) -> None:
+    form = {"type": "object", "properties": {"amount": {"type": "integer"}},
+            "additionalProperties": True}
+    version = make_version(approval_ir(form_schema=form))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "c"})
+    assert inprocess.execute(run.id) == "suspended"
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/",
+        {"approved": True, "data": {"amount": 5, "note": "x"}}, format="json",
+    )
+
+    assert response.status_code == 202, response.content

@@ -121,6 +121,15 @@ def test_a_narrow_window_keeps_the_pages_room(page, live_server, staff_user, scr
         box = page.get_by_test_id(test_id).bounding_box()
         assert box is not None, test_id
         assert box["x"] + box["width"] <= 1000, test_id
+    # a run of a few milliseconds: its timeline's axis does not repeat a label ("0 ms 0 ms
+    # 1 ms 1 ms"), and its last label stays inside the timeline
+    ticks = page.get_by_test_id("timeline").locator(".tl-tick")
+    expect(ticks.first).to_have_text("0 ms")
+    labels = ticks.all_inner_texts()
+    assert len(labels) == len(set(labels)), labels
+    track = page.get_by_test_id("timeline").locator(".tl-axis .tl-track").bounding_box()
+    last = ticks.last.bounding_box()
+    assert last["x"] + last["width"] <= track["x"] + track["width"] + 1, (last, track)
     screenshot(page, "run-1000")
 
     page.set_viewport_size({"width": 1400, "height": 900})

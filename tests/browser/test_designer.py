@@ -261,9 +261,13 @@ def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, sc
     refined = copy.deepcopy(WELCOME)
     # the refiner restamps the document and names itself: only the second is a change to read
     refined["metadata"] = {"created_at": "2026-12-01T04:07:13Z", "planner": "refine"}
+    # ...and it asks the run for one more field, read as that field, not as JSON Schema
+    refined["input_schema"]["required"] = ["email", "name", "manager"]
+    refined["input_schema"]["properties"]["manager"] = {
+        "type": "string", "description": "Who hears of a failed signup."}
     refined["nodes"].append({"id": "tell_manager", "type": "tool", "tool": "send_email",
                              "after": ["report"], "inputs": {
-                                 "to": "'manager@example.com'", "subject": "'Signup failed'",
+                                 "to": "input.manager", "subject": "'Signup failed'",
                                  "body": "check.reason"}})
     answers: list[dict[str, Any]] = []
 
@@ -284,9 +288,12 @@ def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, sc
     assert answers[0]["instruction"] == "also email the manager when it fails"
     assert [n["id"] for n in answers[0]["ir"]["nodes"]] == ["check", "is_valid", "greet", "report"]
     flow_changes = diff.get_by_test_id("diff-flow-change")
-    expect(flow_changes).to_have_count(1)
-    expect(flow_changes).to_contain_text("metadata.planner")
-    expect(flow_changes).to_contain_text("refine")
+    expect(flow_changes).to_have_count(2)
+    expect(flow_changes.first).to_contain_text("input.manager")
+    expect(flow_changes.first).to_contain_text("string, required · Who hears of a failed signup.")
+    expect(flow_changes.first).not_to_contain_text("{")
+    expect(flow_changes.last).to_contain_text("metadata.planner")
+    expect(flow_changes.last).to_contain_text("refine")
     screenshot(page, "preview")
 
     page.get_by_test_id("refine-discard").click()

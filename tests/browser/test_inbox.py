@@ -26,7 +26,7 @@ REFUND = {
             "after": ["first"],
             "instructions": "Refund a damaged parcel.",
             "preset": {"kind": "amount", "max_amount": 500, "currency": "EUR"},
-            "context": {"customer": "input.customer"},
+            "context": {"customer": "input.customer", "order": "input"},
             "assignees": {"users": ["bob"]},
             "timeout": "P1D",
             "on_timeout": "reject",
@@ -67,6 +67,10 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     row.get_by_role("link", name="Approve the refund").click()
     expect(page.get_by_test_id("step-page")).to_be_visible()
     expect(page.get_by_test_id("step-context")).to_contain_text("Jane Doe")
+    # an object in the context reads as its fields, not as JSON
+    order = page.get_by_test_id("step-context").locator(".step-context-row", has_text="order")
+    expect(order.locator('.step-field[data-field="customer"]')).to_contain_text("Jane Doe")
+    expect(order.locator("pre")).to_have_count(0)
     expect(page.get_by_test_id("step-graph")).to_contain_text("Approve the refund")
     amount = page.locator("#root_amount")
     amount.fill("900")  # over the preset's limit: refused in the browser

@@ -356,3 +356,44 @@ def test_a_run_that_is_not_there_says_so(page, live_server, screenshot):
     # the refused requests are answered on the page, none escapes as an uncaught error
     assert page.errors == []
     screenshot(page, "batch-not-found")
+
+
+def test_a_node_looks_the_same_on_the_run_page_as_in_the_designer(
+    page, live_server, staff_user, screenshot
+):
+    ir = {
+        "name": "Same icons",
+        "input_schema": {"type": "object", "properties": {"amount": {"type": "number"}}},
+        "nodes": [
+            {"id": "twice", "type": "value", "value": "2"},
+            {"id": "big", "type": "branch", "condition": "twice > 1",
+             "then": ["result"], "else": []},
+            {"id": "result", "type": "output", "value": "twice"},
+        ],
+    }
+    version = make_flow(staff_user, ir)
+
+    def icons(card_selector: str) -> dict[str, tuple[str, str]]:
+        """Each node's icon (its drawing) and colour, as the page shows them."""
+        return page.eval_on_selector_all(card_selector, """cards => Object.fromEntries(cards.map(
+            card => [card.dataset.nodeId, [card.querySelector('svg path').getAttribute('d'),
+                     getComputedStyle(card.querySelector('svg').parentElement)
+                       .getPropertyValue('--kind').trim() ||
+                     getComputedStyle(card).getPropertyValue('--kind').trim()]]))""")
+
+    page.goto(live_server(f"/flows/{version.flow_id}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    designer = icons(".react-flow__node [data-node-id]")
+    assert set(designer) == {"twice", "big", "result"}
+
+    run = start_run(staff_user, version, {})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    on_run = icons(".rn[data-node-id]")
+    # the same drawing and the same colour for each type: a value is not '=' here and '{ }'
+    # there, and an output's flag is not an approval's
+    assert on_run == designer
+    node(page, "big").click()
+    panel_icon = page.get_by_test_id("node-panel").locator(".np-icon path")
+    expect(panel_icon).to_have_attribute("d", designer["big"][0])
+    screenshot(page, "icons")

@@ -8,8 +8,9 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from rest_framework.test import APIClient
+
+from tests.api.conftest import forget_throttles
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def tight(settings):
     rest["DEFAULT_THROTTLE_RATES"] = {"plan": "2/hour", "run": "2/hour", "batch": "2/hour"}
     settings.REST_FRAMEWORK = rest
     yield
-    cache.clear()
+    forget_throttles()
 
 
 def client(name: str) -> APIClient:

@@ -3,6 +3,8 @@ checked on save, write-only credentials, MCP import action."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -65,6 +67,21 @@ def test_try_a_tool_with_a_form_built_from_its_schema(admin_client: Client) -> N
     text = result.content.decode()
     assert 'id="try-output"' in text
     assert "&quot;total&quot;: 119.0" in text
+
+
+@pytest.mark.parametrize("page", ["/admin/tools_registry/tool/calculate_tax/change/",
+                                  "/admin/tools_registry/tool/"])
+def test_the_try_links_open_the_try_page(admin_client: Client, page: str) -> None:
+    """The admin writes "calculate_tax" as "calculate_5Ftax" in its URLs: the button on the
+    tool's page led to a 404 for every id with an underscore."""
+    html = admin_client.get(page).content.decode()
+    links = re.findall(r'href="([^"]*calculate[^"]*/try/)"', html)
+
+    assert links
+    for link in links:
+        response = admin_client.get(link)
+        assert response.status_code == 200, link
+        assert 'name="amount"' in response.content.decode()
 
 
 def test_try_shows_tool_errors_and_form_errors(admin_client: Client) -> None:

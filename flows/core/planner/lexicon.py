@@ -36,9 +36,9 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(group.split())
     for group in (
         "email mail e-mail emails inbox",
-        "send notify notification contact tell inform alert warn forward reply respond",
+        "send notify notification contact tell inform alert warn forward reply respond remind",
         "check validate verify valid validation confirm ensure real genuine legit legitimate",
-        "lookup look find fetch get retrieve load read grab pull locate download",
+        "lookup look find fetch get retrieve load read grab pull locate download hit scrape",
         "user customer person account member client shopper buyer subscriber",
         "pay payment charge bill billing",
         "ship shipment shipping deliver delivery dispatch parcel package",
@@ -104,7 +104,7 @@ FIELD_ALIASES: dict[str, frozenset[str]] = {
         "content": "text body",
         "message": "text body content",
         "summary": "text body",
-        "amount": "total price cost sum",
+        "amount": "total price cost sum subtotal",
         "total": "amount sum price",
         "name": "full_name username display_name",
         "user_id": "id customer_id account_id",

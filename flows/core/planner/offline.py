@@ -69,6 +69,7 @@ from flows.core.planner.wiring import (
     best_source,
     input_field_schema,
     input_sources,
+    item_text_sources,
     name_similarity,
     named_outputs,
     output_sources,
@@ -459,6 +460,18 @@ class FlowBuilder:
         self._add_clause(clause)
         self._note_topic(clause.action or clause.text)
 
+    def _answered(self, question: Condition) -> bool:
+        """Whether a step already planned answers what a "check whether X" step asks: X
+        reads one of its outputs, so the check adds no step of its own."""
+        if not self.nodes:
+            return False
+        resolved = resolve_condition(question.text, self._sources(for_condition=True))
+        return (
+            resolved is not None
+            and resolved.new_input is None
+            and _NODE_READ.search(resolved.expression) is not None
+        )
+
     def _note_topic(self, text: str) -> None:
         topics = [w for w in split_identifier(text) if w in self.topic_words]
         if topics:
@@ -466,6 +479,8 @@ class FlowBuilder:
         self.person = subject_named(text) or self.person
 
     def _add_clause(self, clause: Clause) -> None:
+        if clause.asks is not None and clause.condition is None and self._answered(clause.asks):
+            return  # "validate the email and check if it's disposable": validated already
         if clause.guard is not None and clause.condition is None and self.pending is None:
             guard = clause.guard
             sources = self._sources(for_condition=True)
@@ -996,6 +1011,7 @@ class FlowBuilder:
     def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
         repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
         if repeated is not None:
+            self._add_literals(repeated, spec, clause)
             return repeated
         _check_changes_nothing(clause, spec)
         if clause.for_each and _takes_the_list(spec, clause.for_each):
@@ -1220,7 +1236,15 @@ class FlowBuilder:
         if an earlier problem (a condition on it) would be met before it."""
         specs = list(self.specs.values())
         for clause in clauses:
-            if clause.approval is not None or not clause.action or not specs:
+            if not clause.action or not specs:
+                continue
+            if clause.approval is not None:
+                # "run a credit check before approving it": a step asked besides approving
+                # ("approve the refund" is only the approval: what it approves is no step)
+                besides = _clean_action(strip_approval_phrase(clause.action))
+                lacking = self._lacking(besides) if self.reader.starts_with_verb(besides) else None
+                if lacking is not None:
+                    raise _capability_error(clause, lacking, None)
                 continue
             asked = _clean_action(clause.action)
             _check_cases_stated(clause, asked)
@@ -1247,6 +1271,15 @@ class FlowBuilder:
         if not missing or any(item is None for item in missing):
             return None
         return missing[0]
+
+    def _add_literals(self, node_id: str, spec: ToolSpec, clause: Clause) -> None:
+        """A step that names again one already planned can still say how it is done
+        ("before shipping, get approval. Then create the shipment with express delivery"):
+        the values it gives go to the inputs the node has not set."""
+        node = next(node for node in self.nodes if node["id"] == node_id)
+        inputs = node.setdefault("inputs", {})
+        for name, literal in self._literals(spec, clause).items():
+            inputs.setdefault(name, literal)
 
     def _repeated_side_effect(self, spec: ToolSpec, clause: Clause) -> str | None:
         """A step naming again a tool that changes something, already planned where this
@@ -1833,6 +1866,10 @@ class FlowBuilder:
                 priority=float(info.order),
                 whole_names=nouns,
             )
+            if info.kind == "map" and not for_condition:
+                produced += item_text_sources(
+                    info.id, info.output_schema, context=words, priority=float(info.order)
+                )
             if info.kind == "tool" and info.spec is not None and not for_condition:
                 # send_email's `to` is only the address it was given
                 inputs = nodes.get(info.id, {}).get("inputs") or {}
@@ -2015,6 +2052,7 @@ class FlowBuilder:
                 if name_similarity(name, label) >= 0.8:
                     literals[name] = json.dumps(value)
                     break
+        literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
@@ -2834,7 +2872,10 @@ _SUBSET = re.compile(
     r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
     r"(?:who|that|which|whose)\s+(?:are|is|were|was|have|has|had|did|still|"
     rf"{_NOT_AUX})(?:\s+[a-z]+)?\b|"
-    rf"\b[a-z]+s\s+(?:who|that|which)\s+{_NOT_AUX}(?:\s+[a-z]+)?\b",
+    rf"\b[a-z]+s\s+(?:who|that|which)\s+{_NOT_AUX}(?:\s+[a-z]+)?\b|"
+    # "customers with unpaid invoices", "orders with missing items"
+    r"\b[a-z]+s\s+with\s+(?:un[a-z]+|overdue|outstanding|pending|expired|missing|failed|late|"
+    r"no)\s+[a-z]+\b",
     re.IGNORECASE,
 )
 
@@ -2934,6 +2975,33 @@ def _address_literal(
         if schema is not None and name not in taken and "string" in schema_types(schema):
             return {name: json.dumps(addresses[0]), **literals}
     return {}
+
+
+#: Last words of an input that names one thing by a code ("order_id", "card_token").
+_CODE_SUFFIXES = ("id", "token", "code", "number", "sku")
+_NAMED_CODE = (
+    r"\b{noun}(?:\s+(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*(?P<code>[A-Za-z0-9][\w-]*)"
+)
+
+
+def _identifier_literals(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """A code the step writes after the noun an input is named for ("for order A-1001":
+    `order_id`, "user u_1003": `user_id`, "the card tok_visa": `card_token`). A code has a
+    digit or an underscore in it, so "order status" or "user details" give nothing."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        words = split_identifier(name)
+        if name in taken or len(words) != 2 or words[1] not in _CODE_SUFFIXES:
+            continue
+        if "string" not in schema_types(unwrap_nullable(schema)):
+            continue
+        match = re.search(_NAMED_CODE.format(noun=re.escape(words[0])), text, re.IGNORECASE)
+        code = match.group("code") if match else ""
+        if re.search(r"[\d_]", code):
+            found[name] = json.dumps(code.rstrip(".-"))
+    return found
 
 
 def _count_literals(

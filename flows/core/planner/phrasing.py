@@ -139,7 +139,10 @@ _PARALLEL_HEADING = re.compile(
 _ONCE_MARKERS = re.compile(
     r"\b(?:one|single|once|all\s+of\s+them|everything|the\s+(?:batch|results|digest|report|"
     r"whole\s+list)|when\s+(?:done|finished|complete)|afterwards|at\s+the\s+end|overall|"
-    r"in\s+total|summary\s+of\s+(?:all|everything))\b",
+    r"in\s+total|summary\s+of\s+(?:all|everything)|"
+    # "email me all the summaries": what the loop made, together ("all the orders in the
+    # batch" is the list a loop runs over)
+    r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b))\b",
     re.IGNORECASE,
 )
 #: A sentence that ends like this goes before the one ahead of it.
@@ -175,8 +178,8 @@ _ROUTED = re.compile(
     r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?|"
     # "urgent ones should be escalated to oncall@example.com"
     r"(?:are\s+|be\s+|get\s+)?(?:escalated|sent|forwarded|routed|passed|handed|assigned)\s+to)\s+"
-    # "... go to billing@example.com": an address said bare is the person it goes to
-    r"(?P<rest>(?:an?|the|one)\b.+|nothing|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$",
+    # "... go to billing@example.com" / "... go to finance": bare, a person or team
+    r"(?P<rest>(?:an?|the|one)\b.+|nothing|(?P<bare>[a-z].+))$",
     re.IGNORECASE,
 )
 #: "... and route it", "then sort them as follows": what announces a list of routes.
@@ -192,6 +195,11 @@ _LOOP_ONLY = re.compile(
     re.IGNORECASE,
 )
 _THE_REST = frozenset({"anything", "everything", "others", "rest"})
+_ROUTE_IT = re.compile(
+    r"(?:^|\s*,?\s*(?:and|then)\s+)(?:route|triage|sort|dispatch|direct)\s+(?:it|them)"
+    r"(?:\s+(?:accordingly|as\s+follows))?\s*$",
+    re.IGNORECASE,
+)
 #: How a step went, said of the thing ("good emails get a welcome email").
 _OUTCOME_QUALITIES = frozenset("good bad valid invalid successful failed ok".split())
 _EVERY = frozenset({"every", "each", "any", "all"})
@@ -296,7 +304,7 @@ _FOR_EACH = re.compile(
 )
 _CONTAINER = re.compile(
     r"^\s*(?:in|of|from|on|inside|within)\s+(?:the\s+|their\s+|its\s+|his\s+|her\s+|"
-    r"this\s+|that\s+)?(?P<container>[a-z_]+)"
+    r"this\s+|that\s+)?(?:[a-z]+'s\s+)?(?P<container>[a-z_]+)"
     # "in the input list": the list word after the name goes with it
     r"(?:\s+(?:list|batch|file|csv|array|sheet|spreadsheet|queue|table|export|set|payload)\b)?",
     re.IGNORECASE,
@@ -401,7 +409,7 @@ _LEADING_FILLER = re.compile(
 )
 _QUOTED = re.compile(r"[\"“']([^\"”']{1,200})[\"”']")
 _LABELLED_QUOTE = re.compile(
-    r"\b(?P<label>[a-z_]+)\s*(?:of|to|as|=|:|is|saying|reading|that\s+says)?\s*"
+    r"\b(?P<label>[a-z_]+)\s*(?P<joiner>of|to|as|=|:|is|saying|reading|that\s+says)?\s*"
     r"[\"“'](?P<value>[^\"”']{1,500})[\"”']",
     re.IGNORECASE,
 )
@@ -471,6 +479,9 @@ class Clause:
     #: "send a welcome email to the valid ones" in a request with a loop: the phrase its
     #: condition came from, refused unless the step is in the loop (see `_check_no_subset`)
     subset: str | None = None
+    #: "Check whether it's disposable": the question the step asks (a step planned before
+    #: may already answer it)
+    asks: Condition | None = None
 
     @property
     def label(self) -> str:
@@ -511,11 +522,17 @@ class PromptReader:
         parts = re.split(r"(\s*[;,:]\s*(?:and\s+|while\s+|but\s+)?)", sentence)
         changed = False
         for index in range(0, len(parts), 2):
+            if changed is False and index > 0 and _ROUTED.match(parts[index]):
+                # "classify it and route it: billing ones go to finance": the cases that
+                # follow are the routing, no step of its own
+                parts[index - 2] = _ROUTE_IT.sub("", parts[index - 2]) or parts[index - 2]
             match = _ROUTED.match(parts[index])
             if match is None:
                 continue
             quality = match.group("quality").lower()
             action, rest = routed_action(match.group("verb"), match.group("rest"))
+            if match.group("bare") and action != "email":
+                continue  # "go to finance": a person or team with no article; else a noun
             noun = (match.group("noun") or "").lower()
             if (quality in _THE_REST or noun in _THE_REST) and index > 0:
                 parts[index] = f"otherwise {action} {rest}"
@@ -775,6 +792,9 @@ class PromptReader:
                         # "check the status code; if it's 404": "it" is what was checked
                         clause.condition = _checked_thing(clause.condition, clauses[-1])
                     clause.compares = compared
+                    if checked is not None and clause.condition is None:
+                        clause.asks = Condition(checked.group("what").strip(" ,."))
+                        checked = None  # the check, not the step after its gerund
                     if asserted is not None:
                         state = asserted.group("what") or asserted.group("what2")
                         clause.asserts = Condition(state.strip(" ,."))
@@ -1773,12 +1793,18 @@ def strip_approval_phrase(text: str) -> str:
     return " ".join(cleaned.split())
 
 
+_SAYING = re.compile(r"saying|reading|that\s+says", re.IGNORECASE)
+
+
 def quoted_values(text: str) -> list[tuple[str | None, str]]:
     """Quoted literals, each with the word before it when that word labels it."""
     found: list[tuple[str | None, str]] = []
     labelled_spans = []
     for match in _LABELLED_QUOTE.finditer(text):
-        found.append((match.group("label").lower(), match.group("value")))
+        label = match.group("label").lower()
+        if _SAYING.match(match.group("joiner") or ""):
+            label = "message"  # "email the customer saying '...'": what the message says
+        found.append((label, match.group("value")))
         labelled_spans.append(match.span("value"))
     for match in _QUOTED.finditer(text):
         if not any(start <= match.start(1) < end for start, end in labelled_spans):

@@ -28,17 +28,24 @@ _QUALIFIED_ROLE = (
 )
 #: What may follow the recipient: the end, a preposition, or the message itself.
 _AFTER = (
-    r"(?=\s*(?:$|[,.;:!?)]|\b(?:about|with|by|of|that|when|if|and|so|via|on|in|at|to|before|"
+    r"(?=\s*(?:$|[,.;:!?)\"“]|\b(?:about|with|by|of|that|when|if|and|so|via|on|in|at|to|before|"
     r"after|once|unless|for|whenever|regarding|"
-    r"saying|telling|asking|know|a|an|one|the|it|this|that|them|their|its|our|his|her|"
+    r"saying|telling|asking|know|a|an|one|the|it|this|that|them|their|its|our|his|her|all|"
+    r"every|each|both|"
     r"immediately|right|now|too|as\s+well)\b))"
 )
-_MESSAGE_VERB = r"\b(?:e-?mail|mail|notify|alert|message|tell|inform|ping|warn|contact|let|send)"
+_MESSAGE_VERB = (
+    r"\b(?:e-?mail|mail|notify|alert|message|tell|inform|ping|warn|contact|let|send|remind)"
+)
 _PATTERNS = (
     # "email the admin", "notify finance by email", "send the manager an email"
     re.compile(rf"{_MESSAGE_VERB}\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE),
     # "send an email to the manager", "forward the summary to finance"
     re.compile(rf"\bto\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE),
+    # "send the summary to my email": to the one who asks
+    re.compile(
+        r"\bto\s+(?P<role>my|our)\s+(?:e-?mail(?:\s+address)?|inbox|address)\b", re.IGNORECASE
+    ),
 )
 #: "... to the admin and the manager": a second recipient after "and".
 _AND_ALSO = re.compile(
@@ -56,7 +63,7 @@ _NOT_QUALIFIERS = frozenset(
 #: The people a flow works on: they qualify a role only with a word after them ("the
 #: customer success manager"), not alone ("the customer manager" is the manager).
 _PEOPLE_WORDS = frozenset("customer customers user users client clients".split())
-_SELF = {"me": "my", "myself": "my", "us": "our", "ourselves": "our"}
+_SELF = {"me": "my", "myself": "my", "my": "my", "us": "our", "ourselves": "our", "our": "our"}
 _SELF_DESCRIPTIONS = {"my": "Your email address.", "our": "Your team's email address."}
 #: Groups named by their department: "notify finance" writes to the finance team.
 _DEPARTMENTS = frozenset(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flows.core.expressions import json_type_name
-from flows.core.planner.lexicon import FIELD_ALIASES, singular, split_identifier, stem
+from flows.core.planner.lexicon import FIELD_ALIASES, plural, singular, split_identifier, stem
 
 JsonSchema = dict[str, Any]
 _NUMERIC = {"integer", "number"}
@@ -163,6 +163,29 @@ def output_sources(
                             )
                         )
     return sources
+
+
+def item_text_sources(
+    node_id: str, output_schema: JsonSchema, *, context: Iterable[str] = (), priority: float = 0.0
+) -> list[Source]:
+    """A map's text fields, every item's in one text ("email me all the summaries": each
+    summary, a blank line between them), named in the plural."""
+    items = unwrap_nullable(unwrap_nullable(output_schema).get("items"))
+    properties = items.get("properties")
+    if not isinstance(properties, dict):
+        return []
+    return [
+        Source(
+            f'{node_id}.map(each, each.{field}).join("\\n\\n")',
+            plural(field),
+            {"type": "string", "description": f"Every item's {field}, one after another."},
+            node_id,
+            tuple(context),
+            priority - 0.02,
+        )
+        for field, sub in properties.items()
+        if _identifier(field) and schema_types(sub) == {"string"}
+    ]
 
 
 def unwrap_nullable(schema: JsonSchema | None) -> JsonSchema:

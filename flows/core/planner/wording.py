@@ -989,6 +989,31 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
     ),
     (
+        "a price quote",
+        re.compile(r"\bquot(?:e|es|ation|ations)\b(?!\s+(?:from|of)\b)", re.IGNORECASE),
+        frozenset({"quote", "quotation"}),
+    ),
+    (
+        "a credit, background or identity check",
+        re.compile(
+            r"\b(?:credit|background|fraud|kyc|identity|id)\s+(?:check|score|report|"
+            r"verification|screening)s?\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"credit", "background", "fraud", "kyc", "identity"}),
+    ),
+    (
+        # "wait 2 days, then ...": a run does not sleep; an approval's deadline is not this
+        "a delay (waiting a while)",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:wait|pause|sleep|delay)\s+(?:for\s+)?(?:\d+|an?|one|two|three|"
+            r"a\s+few|several)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\b"
+            r"(?!.*\b(?:approv|sign|respon|repl|answer|decision))",
+            re.IGNORECASE,
+        ),
+        frozenset({"wait", "delay", "sleep", "pause", "timer"}),
+    ),
+    (
         "asking a person for information",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:ask|request|chase|survey|interview|poll)\s+(?:the\s+|a\s+|an\s+|"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flowChangeRows } from "./diffRows";
+import { describeInputField, flowChangeRows } from "./diffRows";
 
 describe("flowChangeRows", () => {
   it("shows only the metadata keys a person changed (not its timestamp)", () => {
@@ -21,5 +21,29 @@ describe("flowChangeRows", () => {
     expect(flowChangeRows({ metadata: { before: "x", after: { a: 1 } } })).toEqual([
       { field: "metadata", before: "x", after: { a: 1 } },
     ]);
+  });
+
+  it("shows a run-input change as the fields that changed, in words", () => {
+    const email = { type: "string", description: "The address to check." };
+    const rows = flowChangeRows({
+      input_schema: {
+        before: { type: "object", required: ["email", "total"], properties: { email, total: { type: "number" }, note: { type: "string" } } },
+        after: {
+          type: "object", required: ["email", "total", "name"],
+          properties: { email, total: { type: "number", default: 0 }, name: { type: "string" } },
+        },
+      },
+    });
+    expect(rows).toEqual([
+      { field: "input.name", before: undefined, after: "string, required" },
+      { field: "input.note", before: "string, optional", after: undefined },
+      { field: "input.total", before: "number, required", after: "number, required, default 0" },
+    ]);
+  });
+
+  it("says a list, a choice and a description", () => {
+    expect(describeInputField({ type: "array", items: { type: "number" } }, false)).toBe("list of number, optional");
+    expect(describeInputField({ enum: ["slow", "fast"] }, true)).toBe('one of "slow", "fast", required');
+    expect(describeInputField({ type: "string", description: "Who asks." }, true)).toBe("string, required · Who asks.");
   });
 });

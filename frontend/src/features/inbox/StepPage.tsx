@@ -19,6 +19,45 @@ function show(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
 
+type Scalar = string | number | boolean | null;
+
+function isScalar(value: unknown): value is Scalar {
+  return value === null || ["string", "number", "boolean"].includes(typeof value);
+}
+
+/** An object an approver reads as fields (total: 900), not as JSON: every value a scalar or
+ *  a short list of scalars. Deeper values stay JSON. */
+function asFields(value: unknown): [string, Scalar | Scalar[]][] | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const entries = Object.entries(value);
+  if (!entries.length || entries.length > 40) return null;
+  const flat = entries.every(([, v]) => isScalar(v) || (Array.isArray(v) && v.length <= 20 && v.every(isScalar)));
+  return flat ? (entries as [string, Scalar | Scalar[]][]) : null;
+}
+
+function ScalarText({ value }: { value: Scalar | Scalar[] }) {
+  if (Array.isArray(value)) return <>{value.length ? value.map((v) => (v === null ? "—" : String(v))).join(", ") : <span className="muted">none</span>}</>;
+  if (value === null || value === "") return <span className="muted">—</span>;
+  if (typeof value === "boolean") return <>{value ? "yes" : "no"}</>;
+  return <>{String(value)}</>;
+}
+
+function ContextValue({ value }: { value: unknown }) {
+  if (isScalar(value)) return <ScalarText value={value} />;
+  const fields = asFields(value);
+  if (!fields) return <pre className="json">{show(value)}</pre>;
+  return (
+    <dl className="step-fields">
+      {fields.map(([name, v]) => (
+        <div key={name} className="step-field" data-field={name}>
+          <dt>{name.replace(/_/g, " ")}</dt>
+          <dd><ScalarText value={v} /></dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function ContextTable({ context }: { context: Json }) {
   const entries = Object.entries(context);
   if (!entries.length) return <p className="muted">No context was given for this step.</p>;
@@ -27,7 +66,7 @@ function ContextTable({ context }: { context: Json }) {
       {entries.map(([key, value]) => (
         <div key={key} className="step-context-row">
           <dt>{key.replace(/_/g, " ")}</dt>
-          <dd>{typeof value === "object" && value !== null ? <pre className="json">{show(value)}</pre> : show(value)}</dd>
+          <dd><ContextValue value={value} /></dd>
         </div>
       ))}
     </dl>

@@ -5,7 +5,8 @@ import { formatDuration, formatTime } from "./format";
 import { JsonView } from "./JsonView";
 import type { NodeAttempt } from "./runApi";
 import type { NodeState } from "./runState";
-import { TYPE_ICONS, approvalOutcome, nodeSubtitle } from "./nodeKinds";
+import { kindStyle, NodeTypeIcon } from "../../lib/NodeTypeIcon";
+import { approvalOutcome, nodeSubtitle } from "./nodeKinds";
 import { Link } from "react-router-dom";
 import { StatusBadge } from "./StatusIcon";
 
@@ -51,7 +52,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
   return (
     <div className="node-panel" data-testid="node-panel" data-node-id={irNode.id}>
       <header className="np-header">
-        <div className="np-icon" aria-hidden>{TYPE_ICONS[irNode.type]}</div>
+        <div className="np-icon" aria-hidden style={kindStyle(irNode.type)}><NodeTypeIcon type={irNode.type} /></div>
         <div className="np-heading">
           <h2>{irNode.title || irNode.id}</h2>
           <div className="muted small mono">{irNode.id} · {nodeSubtitle(irNode)}</div>

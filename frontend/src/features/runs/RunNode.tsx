@@ -4,7 +4,8 @@ import { memo } from "react";
 import { armsOf, SOURCE_HANDLE, TARGET_HANDLE, type IrNode } from "../../graph";
 import { formatDuration } from "./format";
 import type { NodeState } from "./runState";
-import { approvalOutcome, nodeSubtitle, TYPE_ICONS } from "./nodeKinds";
+import { kindStyle, NodeTypeIcon } from "../../lib/NodeTypeIcon";
+import { approvalOutcome, nodeSubtitle } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
 
 export interface RunNodeData extends Record<string, unknown> {
@@ -35,7 +36,7 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
       title={`${node.title || node.id}: ${outcome ? outcome.label : notRun ? "not run (the run ended before it)" : state.status}`}
     >
       <Handle type="target" id={TARGET_HANDLE} position={Position.Left} isConnectable={false} />
-      <div className="rn-icon" aria-hidden>{TYPE_ICONS[node.type] ?? "•"}</div>
+      <div className="rn-icon" aria-hidden style={kindStyle(node.type)}><NodeTypeIcon type={node.type} size={18} /></div>
       <div className="rn-body">
         <div className="rn-title">{node.title || node.id}</div>
         <div className="rn-sub">

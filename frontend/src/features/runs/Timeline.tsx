@@ -80,7 +80,8 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
   const lastEnd = Math.max(...rows.map((node) => node.finishedAt ?? node.startedAt ?? t0));
   const end = state.finishedAt ?? (running ? Math.max(now / 1000, lastEnd) : lastEnd);
   const span = Math.max(end - t0, 0.001);
-  const step = niceStep(span * 1000);
+  // Never finer than 1 ms: the labels are whole milliseconds, so finer steps would repeat them.
+  const step = Math.max(1, niceStep(span * 1000));
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, first + VISIBLE_ROWS + OVERSCAN * 2);
   const ticks: number[] = [];
@@ -91,7 +92,7 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
         <span className="tl-label" />
         <span className="tl-track">
           {ticks.map((t) => (
-            <span key={t} className="tl-tick" style={{ left: `${(t / (span * 1000)) * 100}%` }}>
+            <span key={t} className={`tl-tick${t / (span * 1000) > 0.9 ? " tl-tick-end" : ""}`} style={{ left: `${(t / (span * 1000)) * 100}%` }}>
               {formatDuration(t)}
             </span>
           ))}

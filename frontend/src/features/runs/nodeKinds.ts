@@ -1,16 +1,6 @@
-// How each node type is shown: its icon and its subtitle (the tool, or the type).
+// How a node is described on the run page: its subtitle (the tool, or the type) and an
+// approval's outcome. Its icon and colour are lib/NodeTypeIcon's, the same as the designer's.
 import type { IrNode } from "../../graph";
-
-export const TYPE_ICONS: Record<string, string> = {
-  tool: "⚙",
-  map: "▤",
-  branch: "◇",
-  switch: "◈",
-  approval: "⚑",
-  value: "=",
-  output: "⇥",
-  llm: "✦",
-};
 
 export function nodeSubtitle(node: IrNode): string {
   if (node.type === "tool" || node.type === "map") return node.tool;
