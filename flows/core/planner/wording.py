@@ -941,6 +941,17 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
     (
+        # a run waits only for people (an approval, with its timeout), never for a time
+        "waiting a set time (a run waits only for people's approvals)",
+        re.compile(
+            r"^(?:then\s+)?(?:wait|pause|sleep|delay)\b(?:\s+(?:for\s+)?(?:an?|one|\d+|a\s+few|"
+            r"some|several)\s+(?:second|minute|hour|day|week|month)s?\b)?|"
+            r"\b(?:after|in)\s+(?:an?|one|\d+|a\s+few|several)\s+(?:day|week|month)s?\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"wait", "delay", "sleep", "schedule", "pause"}),
+    ),
+    (
         "reject or refuse something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:reject|deny|refuse)(?:s|ed|ing)?\b\s*"
