@@ -1186,9 +1186,30 @@ class FlowBuilder:
         if len(words) < 2 or stem(words[0]) != verb or verb not in _MAKING_VERBS:
             return  # "summarize it", "check the order": a tool that reads what it is given
         made = {stem(w) for w in split_identifier(spec.id)[1:]}
-        for word in words[1:]:
+        # what is made: the words before "for them", "to the customer" (not the topic a
+        # pronoun was read as, appended after them)
+        cut = next((i for i, w in enumerate(words[1:], 1) if w in _OBJECT_ENDS), len(words))
+        # ("create them": what they are, read from the topic)
+        made_words = words[1:cut] or words[1:]
+        head = singular(made_words[-1]) if made_words else ""
+        own = {stem(w) for w in split_identifier(f"{spec.name} {spec.description}")}
+        if (
+            head
+            and head not in STOP_WORDS
+            and head.isalpha()
+            and stem(head) not in own | made
+            and not synonyms(stem(head)) & (own | made)
+            and not any(singular(w) in self.topic_words for w in made_words)
+        ):
+            # "create an account" mapped to create_ticket: a thing the tool does not make
+            # (nor speaks of)
+            made_words = [head]
+            unknown = head
+        else:
+            unknown = ""
+        for word in made_words:
             noun = singular(word)
-            if noun not in self.topic_words:
+            if noun not in self.topic_words and noun != unknown:
                 continue
             if stem(noun) in made or synonyms(stem(noun)) & made:
                 return
@@ -2731,6 +2752,10 @@ def _head_breaks_tie(
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
+#: Words that end what a making step makes ("create a ticket for them").
+_OBJECT_ENDS = frozenset(
+    "for to with from about in on at by them it him her us me their his".split()
+)
 #: What a list of messages holds (each its own words), not of people to write to.
 _MESSAGE_NOUNS = frozenset("email emails message messages mail letter note notification".split())
 #: Verbs of tools that make a thing of one kind (a shipment, a ticket).

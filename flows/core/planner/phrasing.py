@@ -403,7 +403,8 @@ _LEADING_FILLER = re.compile(
     r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
     r"simply|additionally|plus|once\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|"
     r"complete\w*)|when\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|complete\w*)|"
-    r"regardless\s+of\s+the\s+(?:result|outcome)|in\s+any\s+case|either\s+way|"
+    r"regardless\s+of\s+the\s+(?:result|outcome)|regardless|in\s+(?:any|either|both)\s+cases?|"
+    r"either\s+way|whatever\s+happens|in\s+all\s+cases|"
     rf"no\s+matter\s+what|(?:{_SCHEDULE}){_TIME_OF_DAY})\b[\s,]*)+",
     re.IGNORECASE,
 )
