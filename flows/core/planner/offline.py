@@ -1501,6 +1501,8 @@ class FlowBuilder:
             item_sources += output_sources("item", item_schema, priority=1000.0)[1:]
         literals = self._literals(spec, clause)
         inputs = self._wire(spec, clause, sources, literals=literals, first=item_sources)
+        if loop is not None and loop.filtered is not None:
+            _check_filtered_keeps(clause, loop, spec, inputs)
         if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
             # the item is what the step works on: its first input the item's type fits (an
             # optional one when none is required: "for each customer, look them up")
@@ -2903,6 +2905,28 @@ _SUBSET = re.compile(
     r"no)\s+[a-z]+\b",
     re.IGNORECASE,
 )
+
+
+def _check_filtered_keeps(
+    clause: Clause, loop: Loop, spec: ToolSpec, inputs: dict[str, str]
+) -> None:
+    """ "For each order, check the stock and if it's in stock ship it": the condition keeps
+    the stock checks, which do not say which order they were for; a value each order has
+    (its id) read from the run input instead would be one value for every order: refused."""
+    kept = loop.item_schema.get("properties")
+    if not isinstance(kept, dict):
+        return
+    for name, expression in inputs.items():
+        if name in kept and expression.startswith("input.") and name in spec.required_inputs():
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not plan {clause.label}: inside the loop over each {loop.noun}, the "
+                f"condition keeps {loop.last_tool.id}'s results, which do not say the "
+                f"{loop.noun}'s {name}; {spec.id} would get one {name} for every {loop.noun}. "
+                f"Plan one {loop.noun} per run to act on it when the condition holds.",
+                step=clause.text,
+                details={"reason": "condition_in_loop", "input": name},
+            )
 
 
 def _check_no_subset(clause: Clause, *, looping: bool) -> None:

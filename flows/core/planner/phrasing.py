@@ -228,7 +228,7 @@ _PURPOSE = re.compile(
 )
 #: "page the on-call engineer by email": an email to them (a page is also a web page)
 _PAGED_BY_EMAIL = re.compile(
-    r"\b(?:page|buzz|alert)\s+(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"\b(?:page|buzz|alert)\s+(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+){0,2})\s+"
     r"(?:by|via|over|through)\s+e-?mail\b",
     re.IGNORECASE,
 )
