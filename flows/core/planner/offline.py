@@ -1926,6 +1926,10 @@ class FlowBuilder:
         # Another call of the same tool echoes its own inputs back ("send a second email":
         # not the first one's subject); those values are not this call's.
         sources = [source for source in sources if not self._echo(source, spec)]
+        # A computing step's output that hands one of its inputs back ("the taxable
+        # amount, as given") beside what it computed from it (the total): the charge after
+        # the tax is the total, not the amount again.
+        sources = [source for source in sources if not self._handed_back(source, sources)]
         required = set(spec.required_inputs())
         words = split_identifier(clause.text)
         if words and self.reader.starts_with_verb(clause.text):
@@ -2034,6 +2038,32 @@ class FlowBuilder:
         if name in spec.required_inputs():
             self.input_required.append(field_name)
         return field_name
+
+    def _handed_back(self, source: Source, sources: Sequence[Source]) -> bool:
+        """Whether `source` is an amount a computing step took in (or hands back as given)
+        and made a total of, so that a later step wants the total instead."""
+        kind = schema_types(source.schema)
+        if not kind & {"number", "integer"}:
+            return False
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id", "")))
+            if info is None or info.spec is None or acts(info.spec):
+                continue
+            took = (node.get("inputs") or {}).get(source.name)
+            echoed = (
+                source.expression == f"{node['id']}.{source.name}"
+                and source.name in info.spec.input_properties()
+            )
+            if took != source.expression and not echoed:
+                continue
+            totals = unwrap_nullable(info.spec.output_schema).get("properties") or {}
+            if any(
+                name in _DERIVED_TOTALS and schema_types(field) & kind
+                for name, field in totals.items()
+                if isinstance(field, dict)
+            ):
+                return True
+        return False
 
     def _echo(self, source: Source, spec: ToolSpec) -> bool:
         """Whether `source` is an output of another call of `spec` named like its input."""
@@ -2754,6 +2784,8 @@ def _head_breaks_tie(
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
+#: What a computing step makes of an amount it was given (calculate_tax: total).
+_DERIVED_TOTALS = frozenset({"total", "grand_total", "total_amount", "amount_due", "net", "gross"})
 #: Words that end what a making step makes ("create a ticket for them").
 _OBJECT_ENDS = frozenset(
     "for to with from about in on at by them it him her us me their his".split()
