@@ -52,7 +52,9 @@ class AuditInline(_ReadOnly, admin.TabularInline):
 
 @admin.register(ApprovalStep)
 class ApprovalStepAdmin(_ReadOnly, admin.ModelAdmin):
-    list_display = ["title", "node_id", "run", "status", "deadline", "decided_by", "created_at"]
+    list_display = ["title", "node_id", "run_short", "status", "deadline", "decided_by",
+                    "created_at"]
+    list_select_related = ["run"]
     list_filter = ["status", "on_timeout"]
     search_fields = ["title", "node_id", "run__id", "decided_by"]
     fields = [
@@ -77,6 +79,11 @@ class ApprovalStepAdmin(_ReadOnly, admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [DecisionInline, AuditInline]
+
+    @admin.display(description="Run", ordering="run__created_at")
+    def run_short(self, obj: ApprovalStep) -> str:
+        # The whole id (and the title) pushed the deadline and decider off a 1400 px screen.
+        return f"{str(obj.run_id)[:8]}… ({obj.run.status})"
 
 
 @admin.register(AuditEntry)

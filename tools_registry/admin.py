@@ -34,7 +34,7 @@ from tools_registry.services import (
     mcp_server_import_tools,
     tool_try,
 )
-from tools_registry.tool_config import credential_warnings
+from tools_registry.tool_config import assignee_warnings, credential_warnings
 
 
 def pretty_json(value: Any) -> str:
@@ -132,7 +132,7 @@ class ToolAdmin(admin.ModelAdmin):
         if change and {"input_schema", "output_schema", "config"} & set(form.changed_data):
             obj.version += 1
         super().save_model(request, obj, form, change)
-        for warning in credential_warnings(obj):
+        for warning in [*credential_warnings(obj), *assignee_warnings(obj)]:
             self.message_user(request, warning, level=messages.WARNING)
 
     def has_delete_permission(self, request: HttpRequest, obj: Tool | None = None) -> bool:

@@ -222,6 +222,29 @@ def credential_warnings(tool: Tool) -> list[str]:
     return warnings
 
 
+def assignee_warnings(tool: Tool) -> list[str]:
+    """What an admin should know when saving an approval tool: assignees that do not exist
+    (or none at all) leave its steps waiting for nobody but staff."""
+    if tool.kind != "approval":
+        return []
+    try:
+        config = parse_config("approval", tool.config)
+    except ValidationError:
+        return []
+    from django.contrib.auth.models import Group, User
+
+    users, groups = config.assignees.users, config.assignees.groups
+    if not users and not groups:
+        return ["The approval has no assignees: only staff will be able to decide its steps."]
+    known_users = set(User.objects.filter(username__in=users).values_list("username", flat=True))
+    known_groups = set(Group.objects.filter(name__in=groups).values_list("name", flat=True))
+    warnings = [f"There is no user `{name}`: add the user or fix the name."
+                for name in users if name not in known_users]
+    warnings += [f"There is no group `{name}`: add it under Authentication → Groups or fix "
+                 "the name." for name in groups if name not in known_groups]
+    return warnings
+
+
 def schema_problems(schema: Any, *, required_object: bool) -> list[str]:
     if not isinstance(schema, dict):
         return ["Give a JSON Schema object, e.g. {\"type\": \"object\", \"properties\": {}}."]

@@ -206,6 +206,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, whatever the client accepts: a browser (Accept: text/html) asking for
+    # /api/v1/... gets the same JSON body and error format as any client, not DRF's
+    # browsable pages. /api/docs/ is the interactive view.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "flows.api.negotiation.JsonFallbackNegotiation",
     "DEFAULT_PAGINATION_CLASS": "flows.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -31,7 +31,7 @@ def schema_validator(schema: Any) -> jsonschema.protocols.Validator:
     """A validator for `schema` (its `$schema` dialect, else 2020-12) that resolves
     references only within the schema itself: anything else raises `Unresolvable`."""
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    return cls(schema, registry=referencing.Registry())  # type: ignore[call-arg]
+    return cls(schema, registry=referencing.Registry())
 
 
 def schema_problem(schema: Any) -> tuple[str, str] | None:

@@ -76,6 +76,7 @@ ISSUE_CODES: dict[str, str] = {
     "missing_input": "a required tool input is not supplied",
     "unknown_input": "an input the tool does not accept",
     "type_mismatch": "an expression whose inferred type does not fit its target",
+    "unknown_field": "an expression reads a field the value's schema does not have",
     "expression_error": "an expression that does not compile or exceeds the cost limits",
     "undefined_local": "item/index outside a map input, source outside a join",
     "missing_form_schema": "an approval without a form schema",
@@ -691,7 +692,39 @@ class _Checker:
                     hint="Remove the node, or give `when` a condition that can be true.",
                 )
             self._check_site_type(node, site)
+            self._check_fields(node, site)
         return dead
+
+    def _check_fields(self, node: Node, site: ExpressionSite) -> None:
+        """Each `x.field` read names a field of x's schema, when that schema lists its
+        fields and admits no others (`_closed_fields`): a misspelt field otherwise fails
+        only at run time, e.g. `approval.reason` for `approval.data.reason`."""
+        try:
+            tree = _Parser(site.source).parse()
+        except (_Unparsable, RecursionError):
+            return
+        scope = self._scope(node, site)
+        seen: set[str] = set()
+        for base, name, known in _unknown_selects(tree, scope, frozenset()):
+            where = _path_text(base)
+            text = f"{where}.{name}"
+            if text in seen:
+                continue
+            seen.add(text)
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            if not close:  # `approval.reason` for `approval.data.reason`
+                close = [f"{field}.{name}" for field in known
+                         if name in ((_property(_infer(base, scope), field) or {})
+                                     .get("properties") or {})][:1]
+            self.add(
+                "unknown_field",
+                f"Node `{node.id}` field `{site.field}` reads `{text}`, but `{where}` has no "
+                f"field `{name}`.",
+                node=node.id,
+                field=site.field,
+                hint=(f"Did you mean `{where}.{close[0]}`? " if close else "")
+                + f"`{where}` has: " + ", ".join(f"`{k}`" for k in known) + ".",
+            )
 
     def _check_functions(self, node_id: str | None, field: str, compiled: Expression) -> None:
         """Every function called exists at run time (CEL's own or a registered extension)."""
@@ -1256,17 +1289,24 @@ class _Checker:
         if isinstance(node, MapNode):
             spec = self.specs.get(node.tool)
             return {"type": "array", "items": spec.output_schema if spec else {}}
+        # The engine makes these outputs, so they have exactly these fields (closed: a read
+        # of any other is `unknown_field`).
         if isinstance(node, BranchNode):
-            return _object(value={"type": "boolean"}, taken={"type": "string"})
+            return _closed(_object(value={"type": "boolean"}, taken={"type": "string"}))
         if isinstance(node, SwitchNode):
-            return _object(value={}, case={"type": "string"})
+            return _closed(_object(value={}, case={"type": "string"}))
         if isinstance(node, ApprovalNode):
-            return _object(
+            output = _object(
                 approved={"type": "boolean"},
-                data=node.form_schema,
+                # Decisions may carry only the fields a form lists (unless it admits more).
+                data=_closed(node.form_schema) if node.form_schema else node.form_schema,
                 comment={"type": "string"},
                 by={"type": "string"},
+                timed_out={"type": "boolean"},
             )
+            if node.review:
+                output["properties"]["inputs"] = {"type": "object"}
+            return _closed(output)
         if isinstance(node, LlmNode):
             return node.output_schema or _object(text={"type": "string"})
         if isinstance(node, ValueNode | OutputNode):
@@ -1498,6 +1538,13 @@ def _object(**properties: JsonSchema) -> JsonSchema:
     return {"type": "object", "properties": properties}
 
 
+def _closed(schema: JsonSchema) -> JsonSchema:
+    """An object schema that lists its fields, marked as admitting no others (a copy)."""
+    if "additionalProperties" in schema or not isinstance(schema.get("properties"), dict):
+        return schema
+    return {**schema, "additionalProperties": False}
+
+
 # --- type inference -----------------------------------------------------------------------
 #
 # A small CEL parser used only to infer the JSON type of an expression; anything it cannot
@@ -1593,6 +1640,83 @@ def _chain(
             ) else (child,):
                 best = max(best, _chain(sub, scope, source), key=lambda c: (c[0], c[1]))
     return best
+
+
+#: CEL macros whose first argument names a variable bound in the others.
+_BINDING_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter", "sortBy",
+                             "transformList", "transformMap"})
+
+
+def _closed_fields(schema: JsonSchema | None) -> list[str] | None:
+    """The fields of an object schema that lists them and says it admits no others (the
+    outputs the engine makes, approval forms, `additionalProperties: false`), else None."""
+    if not isinstance(schema, dict):
+        return None
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or not properties:
+        return None
+    if _types(schema) not in (None, {"object"}):
+        return None
+    # JSON Schema objects admit other fields unless they say not: a tool may return more
+    # than its schema lists, and a run input may carry more than the input schema names.
+    if schema.get("additionalProperties", True) is not False or schema.get("patternProperties"):
+        return None
+    if any(key in schema for key in ("anyOf", "oneOf", "allOf", "$ref", "if")):
+        return None
+    return sorted(properties)
+
+
+def _unknown_selects(
+    tree: Any, scope: Mapping[str, JsonSchema | None], shadowed: frozenset[str]
+) -> Iterator[tuple[tuple[Any, ...], str, list[str]]]:
+    """(base, field, known fields) for each `base.field` whose base has no such field."""
+    if not isinstance(tree, tuple) or not tree:
+        return
+    kind = tree[0]
+    if kind == "call":
+        target, name, arguments = tree[1], tree[2], tree[3]
+        if target is None and name == "has":
+            return  # has(x.f) asks whether the field is there
+        inner = shadowed
+        if name in _BINDING_MACROS and arguments and arguments[0][0] == "ident":
+            inner = shadowed | {arguments[0][1]}
+        if target is not None:
+            yield from _unknown_selects(target, scope, shadowed)
+        for argument in arguments:
+            yield from _unknown_selects(argument, scope, inner)
+        return
+    if kind == "select":
+        base, name = tree[1], tree[2]
+        root = base
+        while isinstance(root, tuple) and root and root[0] in {"select", "index"}:
+            root = root[1]
+        if not (root[0] == "ident" and root[1] in shadowed):
+            known = _closed_fields(_infer(base, scope))
+            if known is not None and name not in known:
+                yield base, name, known
+                return
+        yield from _unknown_selects(base, scope, shadowed)
+        return
+    for child in tree[1:]:
+        if isinstance(child, tuple):
+            yield from _unknown_selects(child, scope, shadowed)
+        elif isinstance(child, list):
+            for item in child:
+                if isinstance(item, tuple) and item and isinstance(item[0], tuple):
+                    for part in item:
+                        yield from _unknown_selects(part, scope, shadowed)
+                else:
+                    yield from _unknown_selects(item, scope, shadowed)
+
+
+def _path_text(tree: tuple[Any, ...]) -> str:
+    if tree[0] == "ident":
+        return str(tree[1])
+    if tree[0] == "select":
+        return f"{_path_text(tree[1])}.{tree[2]}"
+    if tree[0] == "index":
+        return f"{_path_text(tree[1])}[…]"
+    return "the value"
 
 
 def _tree_text(tree: tuple[Any, ...]) -> str:

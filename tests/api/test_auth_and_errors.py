@@ -108,3 +108,36 @@ def test_an_unavailable_database_is_a_503_in_the_error_format(
 @pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/runs/%0Aabc/"])
 def test_a_path_that_is_no_endpoint_is_a_json_404(api: APIClient, path: str) -> None:
     assert_error(api.get(path), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("token", "url", "status"),
+    [
+        (False, "/api/v1/flows/", 401),
+        (True, "/api/v1/flows/999999/", 404),
+        (True, "/api/v1/runs/00000000-0000-0000-0000-000000000000/", 404),
+        (True, "/api/v1/flows/", 200),
+    ],
+)
+def test_a_browser_asking_for_html_gets_json_too(
+    alice: User, client_for: Callable[[User | None], APIClient], token: bool, url: str,
+    status: int,
+) -> None:
+    """Accept: text/html (what a browser sends) got DRF's browsable HTML pages, errors
+    included; the API answers JSON to everyone."""
+    response = client_for(alice if token else None).get(url, HTTP_ACCEPT="text/html")
+
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    if status >= 400:
+        assert_error(response, status)
+
+
+def test_the_interactive_docs_and_the_schema_still_render(api: APIClient) -> None:
+    docs = api.get("/api/docs/", HTTP_ACCEPT="text/html")
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert docs.status_code == 200
+    assert docs["Content-Type"].startswith("text/html")
+    assert schema.status_code == 200
+    assert "/api/v1/auth/token/" in schema.json()["paths"]

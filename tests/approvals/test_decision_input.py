@@ -106,3 +106,12 @@ def test_a_form_that_allows_more_fields_takes_them(
     )
 
     assert response.status_code == 202, response.content
+
+
+def test_the_admin_lists_steps_with_a_short_run_id(user, make_version, inprocess, admin_client):
+    run = _start(user, make_version, inprocess)
+
+    page = admin_client.get("/admin/approvals/approvalstep/")
+
+    assert page.status_code == 200
+    assert f"{str(run.id)[:8]}… (suspended)" in page.content.decode()

@@ -24,6 +24,8 @@ def test_sign_in_lands_on_flows_with_the_navigation(live_server, new_page, staff
     page.wait_for_url(live_server("/flows"))
     for item in ("flows", "new-flow", "runs", "inbox", "tools", "admin"):
         expect(page.get_by_test_id(f"nav-{item}")).to_be_visible()
+        # drawn as line icons like the rest of the app, not as text symbols (▦ ▶ ⚙)
+        expect(page.get_by_test_id(f"nav-{item}").locator(".nav-icon svg")).to_have_count(1)
     screenshot(page, "flows")
 
 

@@ -506,3 +506,36 @@ def test_a_map_card_says_what_it_loops_over(page, live_server, staff_user):
     expect(rows.nth(1)).to_contain_text("items")
     expect(rows.nth(1)).to_contain_text("item.lines")
     assert not [w for w in warnings if "same key" in w]
+
+
+def test_run_with_problems_stays_and_shows_the_first_one(page, live_server, staff_user,
+                                                          screenshot):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+    page.get_by_test_id("palette-search").fill("send email")
+    page.get_by_test_id("palette-item-send_email").click()
+    # the new block has no inputs yet: the validator says so
+    expect(page.get_by_test_id("problems-count")).to_have_text(re.compile(r"^[1-9]"))
+    expect(page.get_by_test_id("problems-panel")).not_to_contain_text("checking")
+
+    page.get_by_test_id("run").click()
+    # it stays in the designer, says why, and opens the first problem's field; nothing saved
+    expect(page.get_by_test_id("toast")).to_contain_text("cannot run yet")
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector).to_contain_text("send_email")
+    expect(inspector.locator("[data-field^='inputs.'] textarea:focus")).to_have_count(1)
+    expect(page).to_have_url(live_server(f"/flows/{flow.pk}"))
+    assert not FlowVersion.objects.filter(flow=flow, number=2).exists()
+    screenshot(page, "refused")
+
+    # without the broken block it saves and runs
+    page.get_by_test_id("undo").click()
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")
+    page.get_by_test_id("run").click()
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog).to_be_visible()
+    # cancelling the run goes back to the designer, not to the runs list
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}(/v/1)?$"))

@@ -397,3 +397,38 @@ def test_a_node_looks_the_same_on_the_run_page_as_in_the_designer(
     panel_icon = page.get_by_test_id("node-panel").locator(".np-icon path")
     expect(panel_icon).to_have_attribute("d", designer["big"][0])
     screenshot(page, "icons")
+
+
+def test_edit_input_then_cancel_goes_back_to_the_run(page, live_server, staff_user):
+    version = make_flow(staff_user, {
+        "name": "Echo", "input_schema": {"type": "object", "properties": {
+            "name": {"type": "string"}}},
+        "nodes": [{"id": "result", "type": "output", "value": "input.name"}]})
+    run = start_run(staff_user, version, {"name": "Ada"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    page.get_by_test_id("run-edit-input").click()
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("#run-input_name")).to_have_value("Ada")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page).to_have_url(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-page")).to_be_visible()
+
+
+def test_an_empty_runs_list_says_what_to_do(page, live_server, staff_user, screenshot):
+    make_flow(staff_user, {"name": "Echo", "nodes": [
+        {"id": "result", "type": "output", "value": "input"}]})
+    page.goto(live_server("/runs"))
+    empty = page.get_by_test_id("runs-empty")
+    expect(empty.get_by_role("heading", name="No runs yet")).to_be_visible()
+    screenshot(page, "empty")
+    # its main button starts a run: pick the flow
+    empty.get_by_role("button", name="Run a flow…").click()
+    expect(page.get_by_test_id("pick-flow-dialog")).to_contain_text("Echo")
+    page.keyboard.press("Escape")
+
+    page.goto(live_server("/runs?status=failed"))
+    expect(empty.get_by_role("heading", name="No runs match these filters")).to_be_visible()
+    empty.get_by_role("button", name="Clear filters").click()
+    expect(page).to_have_url(live_server("/runs"))
+    expect(empty.get_by_role("heading", name="No runs yet")).to_be_visible()

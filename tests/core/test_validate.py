@@ -785,6 +785,37 @@ def test_form_schema_must_describe_an_object():
     assert "must describe an object" in issue.message
 
 
+def test_reading_a_field_an_approval_does_not_have_is_reported():
+    """`sign_off.reason` (for `sign_off.data.reason`) passed validation and failed the run
+    with "no such key" after the approver had decided."""
+    form = {"type": "object", "properties": {"reason": STRING}, "required": ["reason"]}
+    data = flow(
+        approval(form),
+        {"id": "note", "type": "output", "after": ["sign_off"],
+         "value": "sign_off.reason + sign_off.data.reasn"},
+    )
+
+    issues = [issue for issue in issues_of(data) if issue.code == "unknown_field"]
+
+    assert [(issue.node, issue.field) for issue in issues] == [("note", "value")] * 2
+    assert "`sign_off` has no field `reason`" in issues[0].message
+    assert "Did you mean `sign_off.data.reason`?" in (issues[0].hint or "")
+    assert "Did you mean `sign_off.data.reason`?" in (issues[1].hint or "")
+
+
+def test_fields_of_open_schemas_and_guarded_reads_are_not_reported():
+    form = {"type": "object", "properties": {"reason": STRING}}
+    data = flow(
+        lookup(),
+        approval(form),
+        {"id": "note", "type": "output", "after": ["sign_off", "lookup"],
+         "value": "[sign_off.data.reason, sign_off.timed_out, lookup.undeclared, "
+                  "input.undeclared, has(sign_off.data.other)]"},
+    )
+
+    assert [issue for issue in issues_of(data) if issue.code == "unknown_field"] == []
+
+
 @pytest.mark.parametrize(
     ("target", "text"),
     [

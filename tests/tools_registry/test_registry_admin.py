@@ -150,3 +150,25 @@ def test_adding_an_http_tool_in_the_admin(admin_client: Client) -> None:
 def test_mcp_server_admin_pages(admin_client: Client) -> None:
     assert admin_client.get("/admin/tools_registry/mcpserver/add/").status_code == 200
     assert admin_client.get("/admin/tools_registry/category/").status_code == 200
+
+
+def test_saving_an_approval_tool_warns_of_assignees_that_do_not_exist(
+    admin_client: Client,
+) -> None:
+    """A misspelt group left the tool's steps waiting for nobody, and saving said nothing."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="finance")
+    response = admin_client.post("/admin/tools_registry/tool/add/", {
+        "id": "refund_ok", "name": "Refund OK", "description": "Approve a refund",
+        "kind": "approval", "enabled": "on", "access": "everyone",
+        "input_schema": '{"type": "object", "properties": {"reason": {"type": "string"}}}',
+        "output_schema": "{}",
+        "config": '{"assignees": {"users": ["nobody_here"], "groups": ["finance", "fnance"]}}',
+    }, follow=True)
+
+    text = response.content.decode()
+    assert Tool.objects.filter(id="refund_ok").exists()  # a warning, not a refusal
+    assert "There is no user `nobody_here`" in text
+    assert "There is no group `fnance`" in text
+    assert "There is no group `finance`" not in text

@@ -169,7 +169,14 @@ def _prefix_operator(match: re.Match[str]) -> str:
     return f"{'at most' if lower else 'at least'} {match.group('number')}"
 
 
-_JOINER = re.compile(r"\s*,?\s+\b(and|or)\b\s+", re.IGNORECASE)
+#: "A and B", "A or B"; "A but B" is "A and B" ("invalid but there's a suggestion").
+_JOINER = re.compile(r"\s*,?\s+\b(and|or|but)\b\s+", re.IGNORECASE)
+
+
+def _joiners(text: str) -> set[str]:
+    return {
+        "and" if m.group(1).lower() == "but" else m.group(1).lower() for m in _JOINER.finditer(text)
+    }
 
 
 #: "if they're not in our system": whether a lookup found them.
@@ -207,14 +214,17 @@ def resolve_condition(
 #: "it returns 404", "the page doesn't return a 200": the HTTP status code it answered with
 _RETURNS_CODE = re.compile(
     r"^\s*(?:it|the\s+[a-z]+(?:\s+[a-z]+)?)\s+(?P<not>doesn't\s+|does\s+not\s+|didn't\s+|"
-    r"did\s+not\s+)?(?:returns?|responds?\s+with|comes\s+back\s+with|gives?)\s+(?:an?\s+|"
-    r"http\s+|status\s+)*(?P<code>[1-5]\d\d)\b",
+    r"did\s+not\s+)?(?:returns?|responds?\s+with|comes\s+back\s+with|gives?)\s+"
+    # "returns anything other than 200": not that code
+    r"(?P<other>(?:anything|something)\s+(?:other\s+than|but|except)\s+|other\s+than\s+)?"
+    r"(?:an?\s+|http\s+|status\s+)*(?P<code>[1-5]\d\d)\b",
     re.IGNORECASE,
 )
 
 
 def _status_code_said(match: re.Match[str]) -> str:
-    return f"the status code is {'not ' if match.group('not') else ''}{match.group('code')}"
+    negated = bool(match.group("not")) != bool(match.group("other"))
+    return f"the status code is {'not ' if negated else ''}{match.group('code')}"
 
 
 _BOTH = re.compile(r"\b(?:both|all\s+(?:of\s+them|checks|three))\b", re.IGNORECASE)
@@ -249,7 +259,7 @@ _ASIDE = re.compile(r"\(([^()]{3,80})\)")
 
 def _unread_part(text: str, sources: Sequence[Source]) -> bool:
     """Whether a part of "A and B" has no reading of its own (even with A's subject)."""
-    if {m.group(1).lower() for m in _JOINER.finditer(text)} != {"and"}:
+    if _joiners(text) != {"and"}:
         return False
     parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
     subject = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)[0]
@@ -262,7 +272,7 @@ def _unread_part(text: str, sources: Sequence[Source]) -> bool:
 
 
 def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
-    joiners = {match.group(1).lower() for match in _JOINER.finditer(text)}
+    joiners = _joiners(text)
     if len(joiners) != 1:
         return None
     joiner = joiners.pop()
@@ -307,7 +317,9 @@ def _resolve_one(
     if found is not None:
         return found
 
-    found = _enum_equality(text, words, sources, negated)
+    # "if the payment fails because of insufficient funds": the failure is that value
+    explained = negate != _is_negated(_FAILED_BECAUSE.sub(" ", text))
+    found = _enum_equality(text, words, sources, explained)
     if found is not None:
         return found
 
@@ -405,6 +417,13 @@ def _middle(schema: dict) -> float:
     if described is not None:
         return (float(described.group(1)) + float(described.group(2))) / 2
     return 0.0
+
+
+#: A failure followed by its reason: the reason is what holds, not its opposite.
+_FAILED_BECAUSE = re.compile(
+    r"\b(?:fails?|failed|fail(?:ing|ure))\s+(?:because\s+of|due\s+to|for|with|from|on)\b",
+    re.IGNORECASE,
+)
 
 
 def _is_negated(text: str) -> bool:
@@ -519,7 +538,7 @@ def _enum_equality(
     # "if the customer is unhappy": a feeling reads the sentiment it is, where the enum
     # does not list the word itself
     felt = {FEELINGS[w] for w in split_identifier(lowered) if w in FEELINGS}
-    best: tuple[float, Source, str] | None = None
+    found: list[tuple[float, Source, str, tuple[int, int]]] = []
     for source in sources:
         values = _enum_values(source.schema)
         if not values:
@@ -529,20 +548,39 @@ def _enum_equality(
                 continue
             # "insufficient_funds" or "insufficient funds"
             said = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", value.lower()))
-            if re.search(rf"\b{said}\b", lowered) or value.lower() in felt:
+            where = re.search(rf"\b{said}\b", lowered)
+            if where is not None or value.lower() in felt:
                 score = (
                     1.0
                     + _word_overlap(words, source)
                     + 0.5 * _word_overlap(words, source, context_only=True)
                     + source.priority * 0.001
                 )
-                if best is None or score > best[0]:
-                    best = (score, source, value)
-    if best is None:
+                found.append((score, source, value, where.span() if where else (-9, -9)))
+    if not found:
         return None
-    _, source, value = best
+    _, source, value, span = max(found, key=lambda match: match[0])
+    # "an urgent billing issue": a value of another field of the same step said next to
+    # it must hold too
+    tests = {source.expression: f"{source.expression} == {json.dumps(value)}"}
+    for _, other, other_value, other_span in sorted(found, key=lambda match: -match[0]):
+        beside = _beside(lowered, span, other_span)
+        if beside and other.node == source.node and other.expression not in tests:
+            tests[other.expression] = f"{other.expression} == {json.dumps(other_value)}"
+    if len(tests) > 1:
+        both = " && ".join(f"({test})" for test in tests.values())
+        return ResolvedCondition(f"!({both})" if negated else both, source.name)
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+def _beside(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Whether two words of `text` stand next to each other ("urgent billing", "urgent and
+    billing"), in either order."""
+    if min(first[0], second[0]) < 0:
+        return False
+    left, right = sorted((first, second))
+    return re.fullmatch(r"\s+(?:and\s+)?", text[left[1] : right[0]]) is not None
 
 
 def _enum_values(schema: object) -> list[object]:

@@ -658,10 +658,16 @@ class FlowBuilder:
             "then": [],
             "else": [],
         }
+        previous = self.last_branch
+        if condition_clause.otherwise and previous is not None and previous.scope is self.scope:
+            # "otherwise, if there is a decline reason, ...": only when the condition before
+            # did not hold (two values of one field never both hold: nothing to add)
+            before = str(previous.node.get("condition", ""))
+            if before and not _exclusive(before, resolved.expression):
+                node["condition"] = f"!({before}) && ({resolved.expression})"
         parent = self._predecessors().copy()
         self._add(node, "branch", condition_clause, None)
         branch = Branch(branch_id, node, self._gates(), parent=parent, scope=self.scope)
-        previous = self.last_branch
         if (
             previous is not None
             and previous.scope is self.scope
@@ -841,7 +847,7 @@ class FlowBuilder:
         if (
             self.topic
             and not clause.for_each
-            and _PRONOUN_OBJECT.search(text)
+            and _PRONOUN_OBJECT.search(question_as_noun(text))  # "how urgent it is": no
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
             and not self._owns_its_object(text)

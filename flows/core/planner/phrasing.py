@@ -70,6 +70,10 @@ _SEQUENCE = re.compile(
 )
 _OTHERWISE = re.compile(
     r"\s*[,;]?\s*\b(?:otherwise|else|or\s+else|"
+    # "in all other cases, ...", "for anything else, ..."
+    r"(?:for|in|with)\s+(?:any|all|every)\s+other\s+(?:cases?|situations?|scenarios?|things?|"
+    r"ones?|results?|outcomes?)(?=\s*,)|"
+    r"for\s+(?:anything|everything)\s+else(?=\s*,)|"
     # "if not, ..." (but "if not found, ..." is a condition of its own)
     r"if\s+not(?!\s+[a-z]+(?:\s+[a-z]+){0,2}\s*,))\b\s*,?\s*",
     re.IGNORECASE,
@@ -139,7 +143,7 @@ _PARALLEL_HEADING = re.compile(
 _ONCE_MARKERS = re.compile(
     r"\b(?:one|single|once|all\s+of\s+them|everything|the\s+(?:batch|results|digest|report|"
     r"whole\s+list)|when\s+(?:done|finished|complete)|afterwards|at\s+the\s+end|overall|"
-    r"in\s+total|summary\s+of\s+(?:all|everything)|"
+    r"in\s+total|summary\s+of\s+(?:all|everything|the\s+[a-z]+s\b)|"
     # "email me all the summaries": what the loop made, together ("all the orders in the
     # batch" is the list a loop runs over)
     r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b))\b",
@@ -167,15 +171,28 @@ _AFTER_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _LOOP_VERBS = re.compile(
-    r"^\s*(?:go|loop|iterate|run|work)\s+(?:through|over)\s+(?:each|every|all(?:\s+(?:the|of\s+the))?)\s+",
+    r"^\s*(?:(?:go|loop|iterate|run|work|cycle|step)\s+(?:through|over)\s+(?:each|every|"
+    r"all(?:\s+(?:the|of\s+the))?)|"
+    # "take each review from the list": the loop, no step
+    r"(?:take|grab|pick)\s+(?:each|every))\s+",
+    re.IGNORECASE,
+)
+#: "take the list of new signups", "go through the list of orders": each one of the list.
+_LIST_OF = re.compile(
+    r"^\s*(?:(?:go|loop|iterate|run|work|cycle|step)\s+(?:through|over)|take|grab|pick)\s+"
+    r"the\s+list\s+of\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)(?=\s*(?:,|\band\b|$))",
     re.IGNORECASE,
 )
 #: "negative feedback should become a ticket", "urgent ones go to a ticket", "anything
 #: else gets an email reply"
+_NOT_A_NOUN = r"(?!(?:should|must|will|gets?|goes?|go|becomes?)\b)"
 _ROUTED = re.compile(
-    r"^\s*(?P<quality>[a-z-]+)(?:\s+(?P<noun>(?!should|must|will|gets?|goes?|go|becomes?)"
-    r"[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
-    r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:in)?to|go\s+(?:in)?to|gets?|receives?|"
+    r"^\s*(?P<quality>[a-z-]+)(?:\s+" + _NOT_A_NOUN + r"(?P<also>[a-z-]+))?"
+    r"(?:\s+"
+    + _NOT_A_NOUN
+    + r"(?P<noun>[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
+    r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:straight\s+|directly\s+|right\s+)?(?:in)?to|"
+    r"go\s+(?:straight\s+|directly\s+|right\s+)?(?:in)?to|gets?|receives?|"
     # "urgent ones should be escalated to oncall@example.com"
     r"(?:are\s+|be\s+|get\s+)?(?:escalated|sent|forwarded|routed|passed|handed|assigned)\s+to)\s+"
     # "... go to billing@example.com" / "... go to finance": bare, a person or team
@@ -207,6 +224,15 @@ _MESSAGE_WORD = re.compile(r"\b(?:e-?mail|message|notification|note|reply)\b", r
 _ON_OUTCOME = re.compile(
     r"(?P<lead>^|[;,]\s*(?:and\s+|but\s+)?)(?:on|upon|in\s+case\s+of|after\s+a)\s+"
     r"(?P<outcome>success|failure|error|decline)\s*,\s*",
+    re.IGNORECASE,
+)
+
+
+#: "for any other decline reason, open a ticket": the other cases that have one.
+_ANY_OTHER = re.compile(
+    r"(?P<lead>^|[;,]\s*)(?:for|with|on)\s+(?:any|every|all)\s+other\s+"
+    r"(?!(?:cases?|situations?|scenarios?|things?|ones?|results?|outcomes?)\b)"
+    r"(?P<what>[a-z]+(?:\s+[a-z]+)?)\s*,\s*",
     re.IGNORECASE,
 )
 
@@ -348,6 +374,14 @@ _ASSIGNEE_PATTERNS = (
         re.IGNORECASE,
     ),
 )
+#: "someone from compliance", "a member of the finance team": the group is who approves.
+_ONE_OF_THEM = re.compile(
+    r"\b(?:someone|somebody|anyone|a\s+person|a\s+member|one)\s+(?:from|in|of|on)\s+"
+    r"(?:the\s+|our\s+)?",
+    re.IGNORECASE,
+)
+#: "have compliance review and approve it": the approval is what they do.
+_REVIEW_AND = re.compile(r"\b(?:review|check|look\s+at)\s+and\s+(?=approv)", re.IGNORECASE)
 _NOT_ASSIGNEES = frozenset(
     """
     get needs need requires require human manual an a the to for it them this that must
@@ -398,6 +432,7 @@ _RECURRENCE = (
 # "every Monday morning", "on Friday afternoons": the part of the day goes with the day
 _SCHEDULE = rf"(?:{_RECURRENCE})(?:\s+{_PART_OF_DAY})?"
 _TIME_OF_DAY = r"(?:\s+at\s+\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)?"
+_SCHEDULE_LEAD = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s*,\s*", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
     r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
@@ -531,15 +566,20 @@ class PromptReader:
             if match is None:
                 continue
             quality = match.group("quality").lower()
-            action, rest = routed_action(match.group("verb"), match.group("rest"))
+            verb = re.sub(r"\s+(?:straight|directly|right)\b", "", match.group("verb"))
+            action, rest = routed_action(verb, match.group("rest"))
             if match.group("bare") and action != "email":
                 continue  # "go to finance": a person or team with no article; else a noun
             noun = (match.group("noun") or "").lower()
-            if (quality in _THE_REST or noun in _THE_REST) and index > 0:
+            also = (match.group("also") or "").lower()
+            if also and also not in self.qualities:
+                noun, also = noun or also, ""  # "negative feedback": the thing it is said of
+            if quality in _THE_REST or noun in _THE_REST:
                 parts[index] = f"otherwise {action} {rest}"
             elif quality in self.qualities or quality in FEELINGS or quality in _OUTCOME_QUALITIES:
                 subject = f"the {noun} is" if noun and noun not in ("one", "ones") else "it's"
-                parts[index] = f"if {subject} {quality}, {action} {rest}"
+                said = f"{quality} and {also}" if also else quality  # "urgent billing issues"
+                parts[index] = f"if {subject} {said}, {action} {rest}"
             elif action == "send" and _MESSAGE_WORD.search(rest):
                 # "new users get a welcome email": sent to them; "every order gets a
                 # confirmation email": the one order of a run
@@ -571,6 +611,9 @@ class PromptReader:
             before = text[: match.start()].split()
             if before and before[-1].lower() in _NOUN_MARKERS:
                 continue
+            if len(text[match.end() :].split()) < 2 and len(before) > 1:
+                continue  # "if it's an urgent billing issue": a last word with no object
+                # is the noun the condition is about
             if (
                 "," not in match.group()
                 and len(before) > 1
@@ -659,6 +702,11 @@ class PromptReader:
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
             # "On success, ship it; on failure, open a ticket"
             sentence = _ON_OUTCOME.sub(_on_outcome, sentence)
+            sentence = _ANY_OTHER.sub(r"\g<lead>otherwise, if there is a \g<what>, ", sentence)
+            # "Each morning, take the list of signups, ...": the schedule starts runs from
+            # outside; the loop is what the sentence does
+            sentence = _SCHEDULE_LEAD.sub("", sentence)
+            sentence = _LIST_OF.sub(r"For each \g<what> in the list", sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
@@ -722,6 +770,14 @@ class PromptReader:
                     continue
                 piece = for_whom(piece) or piece  # "... to customers who leave feedback"
                 asserted = _ASSERTED.match(piece.strip())
+                site = _SITE_STATE.match(piece.strip())
+                if site is not None:
+                    # "check if https://example.com is up": fetch it; up is an answer below 400
+                    piece = f"fetch {site.group('url')}"
+                    down = site.group("state").lower() in _DOWN_STATES
+                    last_condition = open_check = Condition(
+                        "the status code is under 400", negate=down, checked=True
+                    )
                 checked = _CHECK_IF.match(piece.strip())
                 if checked is not None:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
@@ -1170,6 +1226,14 @@ _CHECK_IF = re.compile(
     r"find\s+out|make\s+sure|ensure)\s+(?:if|whether|that)\s+(?P<what>.+)$",
     re.IGNORECASE,
 )
+#: "check if https://example.com is up": whether the site answers, a fetch of it.
+_SITE_STATE = re.compile(
+    r"^(?:please\s+|first\s+|then\s+|and\s+)*(?:check|see|verify|test|confirm|find\s+out)\s+"
+    r"(?:if|whether)\s+(?P<url>https?://\S+?)\s+is\s+(?:still\s+)?(?P<state>up|down|online|"
+    r"offline|reachable|unreachable|available|unavailable|live|working|responding|accessible)\b",
+    re.IGNORECASE,
+)
+_DOWN_STATES = frozenset({"down", "offline", "unreachable", "unavailable"})
 #: A state said to hold before going on ("check that the email is valid", "make sure we
 #: have the stock"), as opposed to a question ("check whether ...") a condition answers.
 _STATE_VERB = (
@@ -1629,6 +1693,9 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     rest = text[match.end("first") :]
     if first == "of" and second in ("them", "these", "those"):
         return "one", None, match.start()  # "summarize each of them": as "each one"
+    if _COMPARED_AFTER.match(rest):
+        # "approve every payment above 9,999": the one payment, when it is; not a loop
+        return None
     if second == "one" and first not in ("single", "last"):
         return None  # "to every valid one": only some of the items, not a loop of its own
     if _second_is_head(first, second) or second in _GENERIC_HEADS:
@@ -1672,6 +1739,13 @@ _STEP_DETAIL = re.compile(
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
 )
+#: "every payment above 9,999", "each order over $500": a condition on the one thing.
+_COMPARED_AFTER = re.compile(
+    r"^\s+(?:(?:that\s+is|that's|which\s+is|worth|of)\s+)?(?:over|above|under|below|"
+    r"exceeding|more\s+than|less\s+than|greater\s+than|at\s+least|at\s+most)\s+"
+    r"[$€£]?\s*\d",
+    re.IGNORECASE,
+)
 #: A third noun that ends the loop's noun phrase: what follows it is where the items are
 #: ("in the list"), a comma, or the end.
 _LAST_NOUN_OF_COMPOUND = re.compile(
@@ -1711,6 +1785,8 @@ def _second_is_head(first: str, second: str) -> bool:
     email address" loops over emails)."""
     if not second or second in STOP_WORDS or second in _VERB_AFTER_SUBJECT:
         return False  # "every order gets an email": "gets" says what happens to it
+    if re.fullmatch(r"[a-z]{3,}(?:ing|ed)", second) and first not in _QUALIFIERS:
+        return False  # "each tweet mentioning our brand": what the tweet does
     if second in COMMON_VERBS - NOUN_VERBS and second not in _ALSO_NOUNS:
         return False
     if first in _QUALIFIERS or re.search(r"(?:ive|al|ful|ous|ent|ant|ed|ing|ic|less)$", first):
@@ -1735,7 +1811,8 @@ _GENERIC_HEADS = frozenset(
 
 def assignee_role(text: str) -> str | None:
     """Who the request says approves: "manager", "finance", "logistics"."""
-    text = _without_counts(text)
+    text = _ONE_OF_THEM.sub("", _without_counts(text))
+    text = _REVIEW_AND.sub("", text)
     for pattern in _ASSIGNEE_PATTERNS:
         for match in pattern.finditer(text):
             who = match.group("who").lower()

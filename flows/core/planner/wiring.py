@@ -301,8 +301,9 @@ def _composed(parts: list[tuple[str, Source]]) -> str:
     return ' + "\\n" + '.join(lines)
 
 
-#: "with the summary as (the) subject (line)": the input a named output goes into.
-_AS_INPUT = re.compile(r"^\s+as\s+(?:the\s+|its\s+|an?\s+)?(?P<name>[a-z]+)\b", re.I)
+#: "with the summary as (the) subject (line)", "with their name in the subject": the input
+#: a named output goes into.
+_AS_INPUT = re.compile(r"^\s+(?:as|in)\s+(?:the\s+|its\s+|an?\s+)?(?P<name>[a-z]+)\b", re.I)
 
 
 def _input_said_after(

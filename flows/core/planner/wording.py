@@ -326,7 +326,11 @@ _QUESTIONS = (
         "feelings",
     ),
     (
-        re.compile(rf"\bwhat\s+{_WHO}\s+(?:is|are|was|were)\s+(?:all\s+|really\s+)?about\b", re.I),
+        re.compile(
+            r"\bwhat\s+(?:(?P<it>it|they|this|that)(?:'s|'re)|"
+            rf"{_WHO}\s+(?:is|are|was|were))\s+(?:all\s+|really\s+)?about\b",
+            re.I,
+        ),
         "topic",
     ),
     (
@@ -352,13 +356,13 @@ _PRONOUNS = frozenset("it they them this that he she we you i".split())
 def question_as_noun(text: str) -> str:
     """ "find out how the customer feels" -> "find out the customer's feelings": what the
     question asks about, so the step is ranked on the feelings rather than the customer."""
-    for pattern, noun in _QUESTIONS:
+    for pattern, noun in _QUESTIONS:  # "what it's about and how urgent it is": both
         match = pattern.search(text)
         if match is None:
             continue
-        who = match.group("who")
-        owner = "" if who.lower() in _PRONOUNS else f"{who}'s "
-        return f"{text[: match.start()]}the {owner}{noun}{text[match.end() :]}"
+        who = match.group("who") or ""  # "what it's about": no one named
+        owner = "" if not who or who.lower() in _PRONOUNS else f"{who}'s "
+        text = f"{text[: match.start()]}the {owner}{noun}{text[match.end() :]}"
     return text
 
 

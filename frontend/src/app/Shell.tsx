@@ -7,13 +7,35 @@ import { useTheme } from "./theme";
 
 const session = readSession();
 
+// Line icons drawn like the designer's (inline SVG, nothing loaded from outside).
+const ICONS = {
+  flows: "M5 3h4v4H5zM15 17h4v4h-4zM15 3h4v4h-4zM7 7v4a2 2 0 0 0 2 2h6a2 2 0 0 1 2 2v2M17 7v4",
+  newFlow: "M12 3l1.9 5.1L19 10l-5.1 1.9L12 17l-1.9-5.1L5 10l5.1-1.9zM19 15v6M16 18h6",
+  runs: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM10 8.5v7l5.5-3.5z",
+  inbox: "M22 12h-6l-2 3h-4l-2-3H2M5.5 5.1L2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.5-6.9A2 2 0 0 0 16.7 4H7.3a2 2 0 0 0-1.8 1.1z",
+  tools: "M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.5 2.5-2.4-.6-.6-2.4z",
+  admin: "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z",
+  moon: "M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z",
+  sun: "M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM12 1v2M12 21v2M4.2 4.2l1.4 1.4M18.4 18.4l1.4 1.4M1 12h2M21 12h2M4.2 19.8l1.4-1.4M18.4 5.6l1.4-1.4",
+  signOut: "M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9",
+} as const;
+
+function NavIcon({ name }: { name: keyof typeof ICONS }) {
+  return (
+    <svg width={18} height={18} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.8}
+      strokeLinecap="round" strokeLinejoin="round" aria-hidden focusable="false" data-icon={name}>
+      <path d={ICONS[name]} />
+    </svg>
+  );
+}
+
 const LINKS = [
-  { to: "/flows", label: "Flows", icon: "▦", end: true },
-  { to: "/flows/new", label: "New flow", icon: "+", end: true },
-  { to: "/runs", label: "Runs", icon: "▶", end: false },
-  { to: "/inbox", label: "Inbox", icon: "✉", end: false },
-  { to: "/tools", label: "Tools", icon: "⚙", end: false },
-];
+  { to: "/flows", label: "Flows", icon: "flows", end: true },
+  { to: "/flows/new", label: "New flow", icon: "newFlow", end: true },
+  { to: "/runs", label: "Runs", icon: "runs", end: false },
+  { to: "/inbox", label: "Inbox", icon: "inbox", end: false },
+  { to: "/tools", label: "Tools", icon: "tools", end: false },
+] as const;
 
 export function Shell() {
   const [theme, toggleTheme] = useTheme();
@@ -27,7 +49,7 @@ export function Shell() {
           {LINKS.map((link) => (
             <li key={link.to}>
               <NavLink to={link.to} end={link.end} title={link.label} data-testid={`nav-${link.label.toLowerCase().replace(" ", "-")}`}>
-                <span className="nav-icon" aria-hidden>{link.icon}</span>
+                <span className="nav-icon" aria-hidden><NavIcon name={link.icon} /></span>
                 <span className="nav-label">{link.label}</span>
                 {link.to === "/inbox" && <InboxCount />}
               </NavLink>
@@ -36,7 +58,7 @@ export function Shell() {
           {session.isStaff && (
             <li>
               <a href={session.adminUrl} title="Admin" data-testid="nav-admin">
-                <span className="nav-icon" aria-hidden>⚑</span><span className="nav-label">Admin</span>
+                <span className="nav-icon" aria-hidden><NavIcon name="admin" /></span><span className="nav-label">Admin</span>
               </a>
             </li>
           )}
@@ -50,14 +72,14 @@ export function Shell() {
             aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}
             title={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}
           >
-            <span aria-hidden>{theme === "dark" ? "☀" : "☾"}</span>
+            <span className="nav-icon" aria-hidden><NavIcon name={theme === "dark" ? "sun" : "moon"} /></span>
             <span className="nav-label">{theme === "dark" ? "Light" : "Dark"}</span>
           </button>
           <form method="post" action={session.logoutUrl} className="signout">
             <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken()} />
             <span className="muted small signed-in" title="Signed in">{session.username}</span>
             <button type="submit" className="btn ghost small" data-testid="logout" title={`Sign out ${session.username}`}>
-              <span className="signout-icon" aria-hidden>↪</span>
+              <span className="signout-icon" aria-hidden><NavIcon name="signOut" /></span>
               <span className="nav-label">Sign out</span>
             </button>
           </form>

@@ -31,7 +31,7 @@ import { useHotkeys } from "./hooks/useHotkeys";
 import { UnsavedGuard, useGuardedNavigate } from "./hooks/UnsavedGuard";
 import { useValidation } from "./hooks/useValidation";
 import { newNode } from "./nodeKinds";
-import { designer, useDesigner } from "./store";
+import { designer, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
 let catalogue: Promise<[Tool[], Category[]]> | null = null;
@@ -126,6 +126,20 @@ export default function DesignerPage() {
   );
 }
 
+/** When the validator's answer for what is on screen has problems: says so, shows the first
+ *  one in the inspector, and is true (the run must not start). */
+function blockedRun(state: ReturnType<typeof useDesigner.getState>): boolean {
+  if (state.validatedIr !== state.ir || state.issues.length === 0) return false;
+  const count = state.issues.length;
+  const first = state.issues[0];
+  designer.toast(
+    `This flow has ${count} problem${count === 1 ? "" : "s"} and cannot run yet: fix ${count === 1 ? "it" : "them"} first (listed under Problems).`,
+    "error",
+  );
+  designer.focusField(issueNode(first, state.validatedIr), first.field ?? null);
+  return true;
+}
+
 /** Room kept for a block added by click (a card with a few input rows). */
 const NEW_CARD_HEIGHT = 110;
 
@@ -174,12 +188,15 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     }
   }, [flowId, navigate, saving]);
 
-  /** Runs what the person sees: unsaved changes are saved as a version first. */
+  /** Runs what the person sees: unsaved changes are saved as a version first. A flow with
+   *  problems would be refused: it stays here, with the first problem shown, and nothing is
+   *  saved (the run dialog would only say to come back and fix it). */
   const run = useCallback(async () => {
-    const state = useDesigner.getState();
-    const number = state.dirty && state.canEdit ? await save() : state.version;
+    const before = useDesigner.getState();
+    if (blockedRun(before)) return;
+    const number = before.dirty && before.canEdit ? await save() : before.version;
     if (number === null) return;
-    navigate(`/runs?start=${flowId}&version=${number}`, { state: { saved: true } });
+    navigate(`/runs?start=${flowId}&version=${number}`, { state: { saved: true, returnTo: `/flows/${flowId}/v/${number}` } });
   }, [flowId, navigate, save]);
 
   /** Where a clicked palette block goes: right of the selection, else the middle of the view. */

@@ -1,6 +1,7 @@
 // The managers' inbox: the steps waiting for me or my groups, oldest first, with their flow,
 // run, age and deadline. New steps appear live (the inbox websocket).
 import { Link, useNavigate } from "react-router-dom";
+import { EmptyState } from "../../lib/EmptyState";
 import { assigneeText, age, deadline } from "./format";
 import { useInbox } from "./useInbox";
 import "./inbox.css";
@@ -20,10 +21,9 @@ export default function InboxPage() {
       <div className="card">
         {steps === null && !error && <div className="empty">Loading…</div>}
         {steps !== null && steps.length === 0 && (
-          <div className="empty" data-testid="inbox-empty">
-            <div className="inbox-empty-mark" aria-hidden>✓</div>
-            Nothing is waiting for you.
-          </div>
+          <EmptyState icon="done" title="Nothing is waiting for you" testId="inbox-empty">
+            Approval steps assigned to you or to your groups appear here the moment a run reaches them.
+          </EmptyState>
         )}
         {steps !== null && steps.length > 0 && (
           <table className="table inbox-table" data-testid="inbox-table">

@@ -167,7 +167,7 @@ export default function RunPage() {
           <Link className="btn ghost" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">
             Open v{run.version} in designer
           </Link>
-          <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} data-testid="run-edit-input">
+          <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} state={{ returnTo: `/runs/${run.id}` }} data-testid="run-edit-input">
             Edit input…
           </Link>
           <button type="button" className="btn" onClick={doRerun} disabled={busy !== null} data-testid="run-rerun">

@@ -2,10 +2,11 @@
 // while a visible run is active); pages; each row opens its run. `?start=<flow>` opens the
 // start dialog (the flows page and the designer link there).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
+import { EmptyState } from "../../lib/EmptyState";
 import { StartRunDialog } from "./StartRunDialog";
 import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import "./runs.css";
@@ -112,7 +113,11 @@ export default function RunsPage() {
   }, []);
 
   const flowName = flows.find((f) => f.id === flow)?.name;
-  const closeStart = () => update({ start: null, version: null, from: null });
+  // Opened from another page (the designer's Run, a run's "Edit input…"): closing it goes back
+  // there, not to this list the person never asked for.
+  const location = useLocation();
+  const cameFrom = (location.state as { returnTo?: string } | null)?.returnTo;
+  const closeStart = () => (cameFrom && location.key !== "default" ? navigate(-1) : update({ start: null, version: null, from: null }));
   const startFlow = start && start !== "pick" ? Number(start) : null;
 
   return (
@@ -190,10 +195,20 @@ export default function RunsPage() {
           </tbody>
         </table>
         {runs && runs.length === 0 && (
-          <div className="empty" data-testid="runs-empty">
-            <div className="empty-title">No runs {status || flow || since ? "match these filters" : "yet"}</div>
-            <div className="muted small">Start one from a flow, or with “Start run” above.</div>
-          </div>
+          status || flow || since ? (
+            <EmptyState icon="search" title="No runs match these filters" testId="runs-empty"
+              actions={<button type="button" className="btn" onClick={() => update({ status: null, flow: null, since: null })}>Clear filters</button>}>
+              Other runs may be on another status, flow or time.
+            </EmptyState>
+          ) : (
+            <EmptyState icon="runs" title="No runs yet" testId="runs-empty"
+              actions={<>
+                <button type="button" className="btn primary" onClick={() => update({ start: "pick" })}>Run a flow…</button>
+                <Link className="btn" to="/flows/new">Plan a new flow</Link>
+              </>}>
+              A run executes a flow with the input you give it; each one appears here, live.
+            </EmptyState>
+          )
         )}
         {!runs && !error && <div className="empty">Loading…</div>}
         {runs && count > 0 && (

@@ -1,5 +1,8 @@
 // A node or run status as an icon (spinner while running) and as a badge.
+import { STATUS_LABELS } from "../../lib/runStatus";
 import type { NodeStatus } from "./runState";
+
+export { STATUS_LABELS };
 
 const ICONS: Record<string, string> = {
   pending: "○",
@@ -11,17 +14,6 @@ const ICONS: Record<string, string> = {
   failed: "✕",
   skipped: "↷",
   cancelled: "⊘",
-};
-
-export const STATUS_LABELS: Record<string, string> = {
-  pending: "Pending",
-  running: "Running",
-  waiting: "Waiting",
-  suspended: "Waiting",
-  completed: "Completed",
-  failed: "Failed",
-  skipped: "Skipped",
-  cancelled: "Cancelled",
 };
 
 export function StatusIcon({ status }: { status: NodeStatus | string }) {

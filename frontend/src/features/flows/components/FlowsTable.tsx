@@ -1,6 +1,7 @@
 // The table of flows: name and description, owner, latest version and whether it validates,
 // last run, last change, and each row's actions.
 import { Link, useNavigate } from "react-router-dom";
+import { statusLabel } from "../../../lib/runStatus";
 import type { FlowRow } from "../api";
 import { fullTime, relativeTime } from "../format";
 import { Icon } from "./Icon";
@@ -109,7 +110,7 @@ function LastRunCell({ flow }: { flow: FlowRow }) {
     <Link to={`/runs/${run.id}`} className="last-run" title={`Run ${run.id} · ${fullTime(run.created_at)}`} data-testid="flow-last-run">
       <span className={`badge ${run.status}`}>
         <span className="status-dot" aria-hidden />
-        {run.status}
+        {statusLabel(run.status)}
       </span>
       <span className="muted small">{relativeTime(run.created_at)}</span>
     </Link>
