@@ -58,3 +58,28 @@ def test_a_routing_whose_cases_are_not_said_is_refused_with_an_example(demo):
     assert not result.ok
     assert result.error.details["reason"] == "routing_cases_unstated"
     assert "if the priority is" in result.error.message
+
+
+def test_routes_to_bare_addresses_email_them_and_the_lead_in_is_no_step(demo):
+    flow = plan(
+        "Classify the incoming email and route it: billing questions go to "
+        "billing@example.com, technical issues become a ticket, everything else gets a "
+        "summary sent to triage@example.com.",
+        demo,
+    )
+
+    calls = {node.id: node for node in flow.nodes if isinstance(node, ToolNode)}
+    assert sorted(node.tool for node in calls.values()) == [
+        "classify_ticket",
+        "create_ticket",
+        "send_email",
+        "send_email",
+        "summarize_text",
+    ]
+    addressed = sorted(node.inputs["to"] for node in calls.values() if node.tool == "send_email")
+    assert addressed == ['"billing@example.com"', '"triage@example.com"']
+    assert routed_action("be escalated to", "oncall@example.com") == (
+        "email",
+        "oncall@example.com",
+    )
+    assert routed_action("gets", "a summary sent to the team") == ("email", "a summary to the team")

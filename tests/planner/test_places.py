@@ -23,3 +23,18 @@ def test_an_amount_with_its_currency_sets_the_currency():
     assert currency_literal(MONEY, "charge 50 euros", {}) == {"currency": '"EUR"'}
     assert currency_literal(MONEY, "charge £20", {}) == {"currency": '"GBP"'}
     assert currency_literal(MONEY, "charge the card", {}) == {}
+
+
+def test_a_named_state_or_province_is_its_country_and_region_code():
+    regional = {**COUNTRY, "region": {"type": "string"}}
+
+    assert country_literal(regional, "calculate tax for California", {}) == {
+        "country": '"US"',
+        "region": '"CA"',
+    }
+    assert country_literal(regional, "the sales tax in Quebec", {}) == {
+        "country": '"CA"',
+        "region": '"QC"',
+    }
+    # a step that takes no region is not told the country alone
+    assert country_literal(COUNTRY, "calculate tax for Texas", {}) == {}

@@ -382,6 +382,7 @@ class FlowBuilder:
         text = drop_thousands_separators(straight_apostrophes(prompt))
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         text = plain_verb_forms(text, self.reader.verbs)
+        text = _OPENED_AT_URL.sub("fetch ", text)
         return guard_after_assertions(self.reader.read(text))
 
     def build(self, prompt: str) -> dict[str, Any]:
@@ -485,6 +486,9 @@ class FlowBuilder:
             sources = self._sources(for_condition=True)
             if resolve_condition(guard.text, sources, negate=guard.negate) is not None:
                 clause = replace(clause, condition=guard)
+        if clause.subset is not None and not self._in_loop(clause):
+            raise _subset_refusal(clause, clause.subset)  # "email me the invalid ones": one
+            # step after the loop, on only some of its items
         if self._in_loop(clause) and (clause.condition is not None or clause.otherwise):
             self._filter_loop(clause)
             if clause.condition_only:
@@ -1151,6 +1155,8 @@ class FlowBuilder:
                 },
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
+        if self.topic and _PRONOUN_OBJECT.search(asked) and self.topic not in asked.lower():
+            asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
         for score, item in ranked:
             if score < self.min_score:
@@ -1186,9 +1192,30 @@ class FlowBuilder:
         if len(words) < 2 or stem(words[0]) != verb or verb not in _MAKING_VERBS:
             return  # "summarize it", "check the order": a tool that reads what it is given
         made = {stem(w) for w in split_identifier(spec.id)[1:]}
-        for word in words[1:]:
+        # what is made: the words before "for them", "to the customer" (not the topic a
+        # pronoun was read as, appended after them)
+        cut = next((i for i, w in enumerate(words[1:], 1) if w in _OBJECT_ENDS), len(words))
+        # ("create them": what they are, read from the topic)
+        made_words = words[1:cut] or words[1:]
+        head = singular(made_words[-1]) if made_words else ""
+        own = {stem(w) for w in split_identifier(f"{spec.name} {spec.description}")}
+        if (
+            head
+            and head not in STOP_WORDS
+            and head.isalpha()
+            and stem(head) not in own | made
+            and not synonyms(stem(head)) & (own | made)
+            and not any(singular(w) in self.topic_words for w in made_words)
+        ):
+            # "create an account" mapped to create_ticket: a thing the tool does not make
+            # (nor speaks of)
+            made_words = [head]
+            unknown = head
+        else:
+            unknown = ""
+        for word in made_words:
             noun = singular(word)
-            if noun not in self.topic_words:
+            if noun not in self.topic_words and noun != unknown:
                 continue
             if stem(noun) in made or synonyms(stem(noun)) & made:
                 return
@@ -1480,6 +1507,8 @@ class FlowBuilder:
             item_sources += output_sources("item", item_schema, priority=1000.0)[1:]
         literals = self._literals(spec, clause)
         inputs = self._wire(spec, clause, sources, literals=literals, first=item_sources)
+        if loop is not None and loop.filtered is not None:
+            _check_filtered_keeps(clause, loop, spec, inputs)
         if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
             # the item is what the step works on: its first input the item's type fits (an
             # optional one when none is required: "for each customer, look them up")
@@ -1627,6 +1656,10 @@ class FlowBuilder:
     def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
         assert clause.approval is not None
         _check_no_step_on_timeout(clause)
+        approved = _APPROVED_THING.search(clause.action)
+        if approved is not None:
+            # "approve the refund, then process it": what "it" is from here on
+            self.topic = singular(approved.group("thing").lower())
         remainder = strip_approval_phrase(clause.action)
         if condition is None:
             comparison = _COMPARISON_PHRASE.search(clause.action)
@@ -1700,7 +1733,13 @@ class FlowBuilder:
             )
         action = _COMPARISON_PHRASE.sub(" ", remainder)
         names_step = bool(re.search(r"\b(?:before|then)\s+", clause.action, re.IGNORECASE))
-        action = re.sub(r"^.*?\bbefore\s+", "", action, flags=re.IGNORECASE)
+        action = re.sub(r"^.*?\b(?:before|then)\s+", "", action, flags=re.IGNORECASE)
+        if approved is not None:
+            # "approve the refund before processing it": the refund is processed (and no
+            # tool for a payment takes its place)
+            action = re.sub(
+                r"\b(?:it|them)\b", f"the {approved.group('thing')}", action, count=1, flags=re.I
+            )
         # "Create the shipment after logistics approves it" / "... before charging the card"
         # name a step; "orders over 5000 need approval" only names what is approved.
         lead = _LEADING_WORDS.sub("", action)
@@ -1711,7 +1750,8 @@ class FlowBuilder:
         )
         if not self.approval_only and imperative and meaningful(_clean_action(action)):
             ranked = self.rank(_clean_action(action))
-            if ranked and ranked[0][0] >= self.min_score:
+            # a step named after "then" or "before" is planned, or refused with why
+            if names_step or (ranked and ranked[0][0] >= self.min_score):
                 step = Clause(
                     number=clause.number,
                     text=clause.text,
@@ -1722,7 +1762,7 @@ class FlowBuilder:
                     quoted=clause.quoted,
                 )
                 node_id = self._tool_step(step, action)
-                if node_id is not None and re.search(r"\bbefore\b", clause.action, re.I):
+                if node_id is not None and ranked and re.search(r"\bbefore\b", clause.action, re.I):
                     # "approval before payment", then "process the payment": one node.
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
@@ -1892,6 +1932,10 @@ class FlowBuilder:
         # Another call of the same tool echoes its own inputs back ("send a second email":
         # not the first one's subject); those values are not this call's.
         sources = [source for source in sources if not self._echo(source, spec)]
+        # A computing step's output that hands one of its inputs back ("the taxable
+        # amount, as given") beside what it computed from it (the total): the charge after
+        # the tax is the total, not the amount again.
+        sources = [source for source in sources if not self._handed_back(source, sources)]
         required = set(spec.required_inputs())
         words = split_identifier(clause.text)
         if words and self.reader.starts_with_verb(clause.text):
@@ -2003,6 +2047,32 @@ class FlowBuilder:
             self.input_required.append(field_name)
         return field_name
 
+    def _handed_back(self, source: Source, sources: Sequence[Source]) -> bool:
+        """Whether `source` is an amount a computing step took in (or hands back as given)
+        and made a total of, so that a later step wants the total instead."""
+        kind = schema_types(source.schema)
+        if not kind & {"number", "integer"}:
+            return False
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id", "")))
+            if info is None or info.spec is None or acts(info.spec):
+                continue
+            took = (node.get("inputs") or {}).get(source.name)
+            echoed = (
+                source.expression == f"{node['id']}.{source.name}"
+                and source.name in info.spec.input_properties()
+            )
+            if took != source.expression and not echoed:
+                continue
+            totals = unwrap_nullable(info.spec.output_schema).get("properties") or {}
+            if any(
+                name in _DERIVED_TOTALS and schema_types(field) & kind
+                for name, field in totals.items()
+                if isinstance(field, dict)
+            ):
+                return True
+        return False
+
     def _echo(self, source: Source, spec: ToolSpec) -> bool:
         """Whether `source` is an output of another call of `spec` named like its input."""
         info = self.info.get(source.node or "")
@@ -2075,6 +2145,9 @@ class FlowBuilder:
         name = recipient_input_name(spec)
         copied = copied_recipients(action)
         recipients = [r for r in message_recipients(action) if r not in copied]
+        if recipients and _OWNED_ADDRESS.search(action):
+            # "email the support lead at lead@example.com": that address is theirs
+            recipients.pop(0)
         if name is None or not (recipients or copied):
             return {}
         wired: dict[str, str] = {}
@@ -2482,6 +2555,19 @@ _MONEY = re.compile(
     r"pounds?)\b",
     re.IGNORECASE,
 )
+#: "approve any refund over $200", "sign off on the purchase": what is approved.
+_APPROVED_THING = re.compile(
+    r"\b(?:approve|sign\s+off\s+on|authori[sz]e)\s+(?:the|any|each|every|this|a|an|their)\s+"
+    r"(?P<thing>(?!request\b)[a-z]+)\b",
+    re.IGNORECASE,
+)
+#: "Take the article at https://...", "open the page on https://...": a generic verb on
+#: a thing at an address is getting it.
+_OPENED_AT_URL = re.compile(
+    r"\b(?:take|use|open|visit|hit|call|check\s+out)\s+(?=(?:the|this|that|a|an)\s+"
+    r"(?:[a-z-]+\s+){0,2}(?:at|from|on)\s+https?://)",
+    re.IGNORECASE,
+)
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: "3 sentences", "a 2-sentence summary": a count and what it counts.
@@ -2706,6 +2792,12 @@ def _head_breaks_tie(
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
+#: What a computing step makes of an amount it was given (calculate_tax: total).
+_DERIVED_TOTALS = frozenset({"total", "grand_total", "total_amount", "amount_due", "net", "gross"})
+#: Words that end what a making step makes ("create a ticket for them").
+_OBJECT_ENDS = frozenset(
+    "for to with from about in on at by them it him her us me their his".split()
+)
 #: What a list of messages holds (each its own words), not of people to write to.
 _MESSAGE_NOUNS = frozenset("email emails message messages mail letter note notification".split())
 #: Verbs of tools that make a thing of one kind (a shipment, a ticket).
@@ -2855,26 +2947,56 @@ _SUBSET = re.compile(
 )
 
 
+def _check_filtered_keeps(
+    clause: Clause, loop: Loop, spec: ToolSpec, inputs: dict[str, str]
+) -> None:
+    """ "For each order, check the stock and if it's in stock ship it": the condition keeps
+    the stock checks, which do not say which order they were for; a value each order has
+    (its id) read from the run input instead would be one value for every order: refused."""
+    kept = loop.item_schema.get("properties")
+    if not isinstance(kept, dict):
+        return
+    for name, expression in inputs.items():
+        if name in kept and expression.startswith("input.") and name in spec.required_inputs():
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not plan {clause.label}: inside the loop over each {loop.noun}, the "
+                f"condition keeps {loop.last_tool.id}'s results, which do not say the "
+                f"{loop.noun}'s {name}; {spec.id} would get one {name} for every {loop.noun}. "
+                f"Plan one {loop.noun} per run to act on it when the condition holds.",
+                step=clause.text,
+                details={"reason": "condition_in_loop", "input": name},
+            )
+
+
 def _check_no_subset(clause: Clause, *, looping: bool) -> None:
-    """A step on only some of the items is refused: a map runs on every item and no step
-    filters a list, so planning it over all of them would act on the wrong ones. With no
-    loop in the request, "greet the valid ones" is the one item of a run, when it is valid."""
+    """ "Greet the valid ones": the step's condition, on the one item of a run or, in a
+    loop, on the items a step of the loop judged (see `_filter_loop`). Some of the items
+    said any other way ("the ones that ...", "users who haven't paid") is refused: no
+    step can tell which they are, and planning it over all would act on the wrong ones."""
     match = _SUBSET.search(clause.action)
     if match is None:
         return
     quality = match.group("quality") or match.group("each_quality")
-    if not looping and quality and clause.condition is None:
+    if quality and clause.condition is None:
+        # in a loop, the condition keeps the items a step of the loop judged so
+        # (`_filter_loop`); a step after the loop is refused when it is built
         clause.condition = Condition(f"it's {quality}")
         clause.action = f"{clause.action[: match.start()]}them{clause.action[match.end() :]}"
+        clause.subset = match.group(0).strip() if looping else None
         return
-    raise PlanningError(
+    raise _subset_refusal(clause, match.group(0).strip())
+
+
+def _subset_refusal(clause: Clause, phrase: str) -> PlanningError:
+    return PlanningError(
         "unmapped_step",
         f"Could not map {clause.label}: it asks to act only on some items "
-        f"({match.group(0).strip()!r}), and no step can pick items out of a list (a loop runs "
-        "on every item). Act on every item, or plan one item per run with a condition "
+        f"({phrase!r}), and no step can pick items out of a list (a loop runs on every "
+        "item). Act on every item, or plan one item per run with a condition "
         "('if the email is invalid, email me').",
         step=clause.text,
-        details={"phrase": match.group(0).strip(), "reason": "filtered_loop"},
+        details={"phrase": phrase, "reason": "filtered_loop"},
     )
 
 
@@ -2914,6 +3036,11 @@ def _other_recipient(spec: ToolSpec, planned: Clause | None, clause: Clause) -> 
     if planned is None or not set(_RECIPIENT_INPUTS) & set(spec.input_properties()):
         return False
     return message_recipient(planned.action) != message_recipient(clause.action)
+
+
+#: "the support lead at lead@example.com", "the manager (boss@example.com)": a person
+#: named with their address.
+_OWNED_ADDRESS = re.compile(r"(?:\bat|\bon|\(|:)\s*[\w.+-]+@[\w-]+\.\w", re.IGNORECASE)
 
 
 def _address_literal(

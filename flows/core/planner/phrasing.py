@@ -192,8 +192,18 @@ _ROUTED = re.compile(
     + _NOT_A_NOUN
     + r"(?P<noun>[a-z-]+))?\s+(?:(?:should|must|will|needs?\s+to|has\s+to)\s+)?"
     r"(?P<verb>becomes?|turns?\s+into|goes?\s+(?:straight\s+|directly\s+|right\s+)?(?:in)?to|"
-    r"go\s+(?:straight\s+|directly\s+|right\s+)?(?:in)?to|gets?|receives?)\s+"
+    r"go\s+(?:straight\s+|directly\s+|right\s+)?(?:in)?to|gets?|receives?|"
+    # "urgent ones should be escalated to oncall@example.com"
+    r"(?:are\s+|be\s+|get\s+)?(?:escalated|sent|forwarded|routed|passed|handed|assigned)\s+to)\s+"
+    # "... go to billing@example.com" / "... go to finance": bare, a person or team
     r"(?P<rest>(?:an?|the|one)\b.+|nothing|(?P<bare>[a-z].+))$",
+    re.IGNORECASE,
+)
+#: "... and route it", "then sort them as follows": what announces a list of routes.
+_ROUTING_LEAD = re.compile(
+    r"(?:^|\s*,\s*(?:and\s+|then\s+)?|\s+(?:and|then)\s+)(?:then\s+)?"
+    r"(?P<verb>route|sort|triage|dispatch|direct|handle)\s+(?:it|them|the\s+\w+|each\s+one)"
+    r"(?:\s+as\s+follows|\s+like\s+this)?\s*$",
     re.IGNORECASE,
 )
 #: A step that only says to go over a list ("loop over", "go through"): the loop itself.
@@ -244,7 +254,7 @@ _PURPOSE = re.compile(
 )
 #: "page the on-call engineer by email": an email to them (a page is also a web page)
 _PAGED_BY_EMAIL = re.compile(
-    r"\b(?:page|buzz|alert)\s+(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"\b(?:page|buzz|alert)\s+(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+){0,2})\s+"
     r"(?:by|via|over|through)\s+e-?mail\b",
     re.IGNORECASE,
 )
@@ -428,7 +438,8 @@ _LEADING_FILLER = re.compile(
     r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
     r"simply|additionally|plus|go\s+ahead\s+and|once\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|"
     r"complete\w*)|when\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|complete\w*)|"
-    r"regardless\s+of\s+the\s+(?:result|outcome)|in\s+any\s+case|either\s+way|"
+    r"regardless\s+of\s+the\s+(?:result|outcome)|regardless|in\s+(?:any|either|both)\s+cases?|"
+    r"either\s+way|whatever\s+happens|in\s+all\s+cases|"
     rf"no\s+matter\s+what|(?:{_SCHEDULE}){_TIME_OF_DAY})\b[\s,]*)+",
     re.IGNORECASE,
 )
@@ -501,6 +512,9 @@ class Clause:
     #: "Check that the email is valid" / "make sure we have the stock": a state the rest
     #: of the request needs (see `assertions`)
     asserts: Condition | None = None
+    #: "send a welcome email to the valid ones" in a request with a loop: the phrase its
+    #: condition came from, refused unless the step is in the loop (see `_check_no_subset`)
+    subset: str | None = None
     #: "Check whether it's disposable": the question the step asks (a step planned before
     #: may already answer it)
     asks: Condition | None = None
@@ -517,6 +531,8 @@ class PromptReader:
         #: Words a step's output can say of a thing ("negative", "urgent"): "negative
         #: feedback gets a ticket" routes on one of them.
         self.qualities = frozenset(q.lower() for q in qualities if q.isalpha())
+        #: the verbs of the catalogue's own tools ("route" when a tool routes)
+        self.tool_verbs = frozenset(v.lower() for v in extra_verbs)
         verbs = set(COMMON_VERBS) | {v for v in extra_verbs if v.isalpha() and len(v) > 2}
         self.verbs = frozenset(verbs - NOUN_VERBS)
         plain = sorted(verbs - NOUN_VERBS, key=len, reverse=True)
@@ -581,7 +597,21 @@ class PromptReader:
             else:
                 continue
             changed = True
-        return "".join(parts) if changed else sentence
+        if not changed:
+            return sentence
+        if len(parts) > 2 and parts[1].strip() == ":":
+            parts[0] = self._without_routing_lead(parts[0])
+            if not parts[0]:
+                del parts[:2]
+        return "".join(parts)
+
+    def _without_routing_lead(self, text: str) -> str:
+        """ "Classify it and route it: ...": "route it" only announces the routes that
+        follow the colon, unless a tool of the catalogue routes."""
+        match = _ROUTING_LEAD.search(text)
+        if match is None or match.group("verb").lower() in self.tool_verbs:
+            return text
+        return text[: match.start()]
 
     def _split_at_verb(self, text: str) -> list[str]:
         """ "the amount is over 500 get approval" -> condition, action; a verb after a
@@ -777,6 +807,35 @@ class PromptReader:
                     # "... but skip anyone whose email is invalid"
                     if sentence_clauses[-1].condition is None:
                         sentence_clauses[-1].condition = Condition(skipped, negate=True)
+                    continue
+                bare = _LEADING_FILLER.sub("", piece).strip(" .,;!")
+                if (
+                    otherwise
+                    and open_check is not None
+                    and negated is None
+                    and (is_nothing(bare) or _STOP.match(bare))
+                ):
+                    # "Check whether it's valid. If not, stop." / "If not, do nothing.
+                    # Otherwise ...": the check's answer, negated, is the condition
+                    failed = Condition(
+                        open_check.text, not open_check.negate, checked=open_check.checked
+                    )
+                    if _STOP.match(bare):
+                        stop = Clause(
+                            number=len(clauses) + 1,
+                            text=piece,
+                            action="",
+                            sentence=sentence_index,
+                            condition=failed,
+                            stop=True,
+                        )
+                        clauses.append(stop)
+                        stopped = (stop, segment)
+                    # what follows "otherwise" runs when the check holds
+                    negated = Condition(
+                        open_check.text, open_check.negate, checked=open_check.checked
+                    )
+                    last_condition, open_check = failed, None
                     continue
                 if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     said = sentence_clauses[-1] if sentence_clauses else None

@@ -55,6 +55,34 @@ COUNTRY_CODES: dict[str, str] = {
     "new zealand": "NZ",
     "south africa": "ZA",
 }
+#: US states and Canadian provinces ("the tax for California"): the country and the code
+#: a region input takes.
+_US_STATES = (
+    "AL alabama|AK alaska|AZ arizona|AR arkansas|CA california|CO colorado|CT connecticut|"
+    "DE delaware|FL florida|GA georgia|HI hawaii|ID idaho|IL illinois|IN indiana|IA iowa|"
+    "KS kansas|KY kentucky|LA louisiana|ME maine|MD maryland|MA massachusetts|MI michigan|"
+    "MN minnesota|MS mississippi|MO missouri|MT montana|NE nebraska|NV nevada|"
+    "NH new hampshire|NJ new jersey|NM new mexico|NY new york state|NC north carolina|"
+    "ND north dakota|OH ohio|OK oklahoma|OR oregon|PA pennsylvania|RI rhode island|"
+    "SC south carolina|SD south dakota|TN tennessee|TX texas|UT utah|VT vermont|"
+    "VA virginia|WA washington state|WV west virginia|WI wisconsin|WY wyoming|"
+    "DC washington dc"
+)
+_CA_PROVINCES = (
+    "AB alberta|BC british columbia|MB manitoba|NB new brunswick|NL newfoundland|"
+    "NS nova scotia|ON ontario|PE prince edward island|QC quebec|SK saskatchewan"
+)
+REGION_CODES: dict[str, tuple[str, str]] = {
+    name: (country, code)
+    for country, listed in (("US", _US_STATES), ("CA", _CA_PROVINCES))
+    for code, name in (entry.split(" ", 1) for entry in listed.split("|"))
+}
+_REGION_NAMED = re.compile(
+    r"\b(?:for|in|to|from|into|within)\s+(?P<name>"
+    + "|".join(re.escape(name) for name in sorted(REGION_CODES, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
 _NAMED = re.compile(
     r"\b(?:for|in|to|from|into|within)\s+(?P<name>"
     + "|".join(re.escape(name) for name in sorted(COUNTRY_CODES, key=len, reverse=True))
@@ -66,7 +94,11 @@ _NAMED = re.compile(
 def country_literal(
     properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
 ) -> dict[str, str]:
-    """{input: '"DE"'} for the country input of a step whose words name a country."""
+    """{input: '"DE"'} for the country input of a step whose words name a country; a
+    state or province also fills the step's region input ("for California": US, CA)."""
+    region = _REGION_NAMED.search(text)
+    if region is not None:
+        return _region_literals(properties, taken, *REGION_CODES[region.group("name").lower()])
     found = _NAMED.search(text)
     if found is None:
         return {}
@@ -74,6 +106,22 @@ def country_literal(
         if name not in taken and "country" in split_identifier(name):
             return {name: json.dumps(COUNTRY_CODES[found.group("name").lower()])}
     return {}
+
+
+def _region_literals(
+    properties: Mapping[str, Any], taken: Mapping[str, str], country: str, code: str
+) -> dict[str, str]:
+    literals: dict[str, str] = {}
+    for name in properties:
+        words = set(split_identifier(name))
+        if name in taken:
+            continue
+        if "country" in words and "country" not in {k for k in literals if "country" in k}:
+            literals[name] = json.dumps(country)
+        elif words & {"region", "state", "province"}:
+            literals[name] = json.dumps(code)
+    # a step with no region input is not told the country alone: the place is the region
+    return literals if len(literals) == 2 else {}
 
 
 #: Money said with its currency ("50 euros", "€50", "£20"): ISO 4217 codes.

@@ -15,8 +15,17 @@ from flows.core.planner.recipients import message_recipients, subject_addressee
 
 _MESSAGE_WORD = re.compile(r"\b(?:e-?mail|message|notification|note|reply|sms|text)\b", re.I)
 #: "go to", "goes to": where a thing is handed; "go into": what it is filed as.
-_HANDED_TO = re.compile(r"^(?:goes|go)\s+to$", re.IGNORECASE)
+_HANDED_TO = re.compile(
+    r"^(?:goes|go|(?:are\s+|be\s+|get\s+)?(?:escalated|sent|forwarded|routed|passed|handed|"
+    r"assigned))\s+to$",
+    re.IGNORECASE,
+)
 _RECEIVES = re.compile(r"^(?:gets?|receives?)$", re.IGNORECASE)
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: "a summary sent to the team", "the details emailed to ops@example.com"
+_SENT_TO = re.compile(
+    r"^(?P<what>.+?)\s+(?:sent|emailed|mailed|forwarded)\s+to\s+(?P<who>.+)$", re.IGNORECASE
+)
 
 
 def routed_action(verb: str, rest: str) -> tuple[str, str]:
@@ -28,6 +37,10 @@ def routed_action(verb: str, rest: str) -> tuple[str, str]:
         return "email", rest
     if _RECEIVES.match(verb.strip()) and _MESSAGE_WORD.search(rest):
         return "send", rest
+    sent = _SENT_TO.match(rest)
+    if _RECEIVES.match(verb.strip()) and sent is not None:
+        # "everything else gets a summary sent to triage@": the summary, emailed to them
+        return "email", f"{sent.group('what')} to {sent.group('who')}"
     return "create", rest
 
 
@@ -35,6 +48,8 @@ _ADDRESS = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 
 def _names_a_person(rest: str) -> bool:
+    if _ADDRESS.fullmatch(rest.strip()):
+        return True  # "billing questions go to billing@example.com"
     said = f"email {rest}"
     return (
         bool(message_recipients(said))

@@ -184,7 +184,10 @@ def item_text_sources(
             priority - 0.02,
         )
         for field, sub in properties.items()
-        if _identifier(field) and schema_types(sub) == {"string"}
+        if _identifier(field)
+        and schema_types(sub) == {"string"}
+        # ids joined are no text: one order's id is never every order's ids
+        and not (field == "id" or field.endswith("_id"))
     ]
 
 

@@ -869,7 +869,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"^(?:\w+\s+){0,2}?(?:save|store|persist|export|archive|upload|backup|log|record)"
             # "log a ticket" opens one: a ticket is not a record kept somewhere
             r"\b(?!\s+(?:an?\s+|the\s+|their\s+)?(?:new\s+)?(?:[\w-]+\s+)?(?:ticket|case)s?\b)"
-            r"|\b(?:spreadsheet|google\s+sheets?|excel|crm|database)\b",
+            # "add them to the CRM"; "look them up in our user database" only reads
+            r"|^(?!(?:look|find|search|check|get|fetch|query|retrieve|read|verify|see)\b)"
+            r"(?:[\w'-]+\s+)*?(?:spreadsheet|google\s+sheets?|excel|crm|database)\b",
             re.IGNORECASE,
         ),
         frozenset(
@@ -947,6 +949,17 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"transcribe", "transcription", "speech"}),
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
+    (
+        # a run waits only for people (an approval, with its timeout), never for a time
+        "waiting a set time (a run waits only for people's approvals)",
+        re.compile(
+            r"^(?:then\s+)?(?:wait|pause|sleep|delay)\b(?:\s+(?:for\s+)?(?:an?|one|\d+|a\s+few|"
+            r"some|several)\s+(?:second|minute|hour|day|week|month)s?\b)?|"
+            r"\b(?:after|in)\s+(?:an?|one|\d+|a\s+few|several)\s+(?:day|week|month)s?\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"wait", "delay", "sleep", "schedule", "pause"}),
+    ),
     (
         "reject or refuse something",
         re.compile(
