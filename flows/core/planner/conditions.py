@@ -302,6 +302,7 @@ def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
 def _resolve_one(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
+    text = _FAKE.sub("not real", text)  # "if it's fake": not real (not valid)
     words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no", "new")]
     negated = negate != _is_negated(text)
 
@@ -419,6 +420,7 @@ def _middle(schema: dict) -> float:
     return 0.0
 
 
+_FAKE = re.compile(r"\b(?:fake|bogus|phony|phoney|made[- ]up)\b", re.IGNORECASE)
 #: A failure followed by its reason: the reason is what holds, not its opposite.
 _FAILED_BECAUSE = re.compile(
     r"\b(?:fails?|failed|fail(?:ing|ure))\s+(?:because\s+of|due\s+to|for|with|from|on)\b",

@@ -926,6 +926,7 @@ class FlowBuilder:
         parts = [p.strip(" ,.;") for p in _AND_PART.split(_ASIDE.sub(" ", text))]
         if len(parts) < 2:
             return []
+        parts = [parts[0], *(_made_as_step(part) for part in parts[1:])]
         picked = []
         for part in parts:
             lead = part.split()[0].lower() if part else ""
@@ -3119,6 +3120,21 @@ def _exclusive(first: str, second: str) -> bool:
     nothing read from outside the arm.)"""
     a, b = _EQUALS.match(first), _EQUALS.match(second)
     return bool(a and b and a["field"] == b["field"] and a["value"] != b["value"])
+
+
+#: "and a summary of the review": what a step makes, said as a thing, asks for that step.
+_MADE_THING = re.compile(
+    r"^(?:an?|the)\s+(?P<noun>[a-z]+)(?:\s+of\s+(?P<what>.+))?$", re.IGNORECASE
+)
+
+
+def _made_as_step(part: str) -> str:
+    """ "a summary of the review" -> "summarize the review" (a noun `MADE_BY` a verb);
+    any other part as it is."""
+    made = _MADE_THING.match(part)
+    if made is None or made.group("noun").lower() not in MADE_BY:
+        return part
+    return f"{MADE_BY[made.group('noun').lower()]} {made.group('what') or 'it'}"
 
 
 def _joins_items(source: Source) -> bool:
