@@ -539,3 +539,38 @@ def test_run_with_problems_stays_and_shows_the_first_one(page, live_server, staf
     dialog.get_by_role("button", name="Cancel").click()
     expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
     expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}(/v/1)?$"))
+
+
+def test_the_run_input_is_edited_as_fields(page, live_server, staff_user, screenshot):
+    ir = copy.deepcopy(WELCOME)
+    # a planner's field says more than its type: that is kept, not a reason for raw JSON
+    ir["input_schema"]["properties"]["email"] = {
+        "type": "string", "format": "email", "maxLength": 200, "description": "The address."}
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+    page.get_by_test_id("flow-settings-button").click()
+    form = page.get_by_test_id("inspector").get_by_test_id("form-fields")
+    rows = form.get_by_test_id("form-field")
+    expect(rows).to_have_count(2)
+    expect(form.locator('[data-name="email"]').get_by_label("email is required")).to_be_checked()
+
+    form.get_by_test_id("form-add-field").click()
+    expect(rows).to_have_count(3)
+    name = rows.nth(2).get_by_label("Field name")
+    name.fill("total")
+    name.press("Tab")
+    total = form.locator('[data-testid="form-field"][data-name="total"]')
+    total.get_by_label("Type of total").select_option("number")
+    total.get_by_label("total is required").check()
+    screenshot(page, "run-input")
+    page.get_by_test_id("save-version").click()
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
+    saved = FlowVersion.objects.get(flow=flow, number=2).ir["input_schema"]
+    assert saved["properties"]["total"] == {"type": "number"}
+    assert sorted(saved["required"]) == ["email", "name", "total"]
+    assert saved["properties"]["email"]["maxLength"] == 200
+    assert saved["properties"]["email"]["format"] == "email"
+
+    # the run form asks for it
+    page.get_by_test_id("run").click()
+    expect(page.get_by_test_id("start-run-dialog").locator("#run-input_total")).to_be_visible()

@@ -44,4 +44,20 @@ describe("form fields", () => {
     expect(isFieldName("2nd")).toBe(false);
     expect(isFieldName("my field")).toBe(false);
   });
+
+  it("keep a run input's constraints when asked, and write them back", () => {
+    const schema = {
+      type: "object", required: ["email"],
+      properties: {
+        email: { type: "string", format: "email", maxLength: 200, description: "The address." },
+        total: { type: "number", minimum: 0, default: 10 },
+      },
+    };
+    expect(schemaToFields(schema)).toBeNull();
+    const fields = schemaToFields(schema, true);
+    expect(fields?.map((f) => [f.name, f.type, f.required])).toEqual([["email", "string", true], ["total", "number", false]]);
+    expect(fieldsToSchema(fields!, schema)).toEqual(schema);
+    // still no nested values or lists
+    expect(schemaToFields({ type: "object", properties: { tags: { type: "array" } } }, true)).toBeNull();
+  });
 });

@@ -11,11 +11,18 @@ export interface FormField {
   /** For a choice: the allowed values. */
   options: string[];
   description: string;
+  /** Constraints kept as they are (minLength, format, default…), when the caller keeps them. */
+  extra?: Schema;
 }
 
 type Schema = Record<string, unknown>;
 
 const SIMPLE_KEYS = new Set(["type", "title", "description", "enum"]);
+/** What a run input's field may say beyond its type, kept untouched by the field editor. */
+const CONSTRAINT_KEYS = new Set([
+  "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+  "exclusiveMaximum", "multipleOf", "default", "examples",
+]);
 
 export const FIELD_TYPES: { type: FieldType; label: string }[] = [
   { type: "string", label: "Text" },
@@ -29,13 +36,18 @@ function isObject(value: unknown): value is Schema {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function fieldOf(name: string, property: unknown, required: boolean): FormField | null {
+function fieldOf(name: string, property: unknown, required: boolean, keepConstraints: boolean): FormField | null {
   if (!isObject(property)) return null;
-  if (Object.keys(property).some((key) => !SIMPLE_KEYS.has(key))) return null;
+  const allowed = (key: string) => SIMPLE_KEYS.has(key) || (keepConstraints && CONSTRAINT_KEYS.has(key));
+  if (Object.keys(property).some((key) => !allowed(key))) return null;
   const { type, title, description, enum: choices } = property;
   if (title !== undefined && typeof title !== "string") return null;
   if (description !== undefined && typeof description !== "string") return null;
-  const base = { name, label: title ?? "", required, description: description ?? "", options: [] as string[] };
+  const extra = Object.fromEntries(Object.entries(property).filter(([key]) => CONSTRAINT_KEYS.has(key)));
+  const base = {
+    name, label: title ?? "", required, description: description ?? "", options: [] as string[],
+    ...(Object.keys(extra).length ? { extra } : {}),
+  };
   if (choices !== undefined) {
     if (type !== "string" || !Array.isArray(choices) || !choices.every((c) => typeof c === "string")) return null;
     return { ...base, type: "choice", options: choices as string[] };
@@ -44,8 +56,10 @@ function fieldOf(name: string, property: unknown, required: boolean): FormField 
   return null;
 }
 
-/** The schema's fields, in order; null when the schema says more than fields can. */
-export function schemaToFields(schema: unknown): FormField[] | null {
+/** The schema's fields, in order; null when the schema says more than fields can. With
+ *  `keepConstraints` (a run input), a field's constraints (minLength, format, default…) are
+ *  no reason to refuse: they are kept as they are. */
+export function schemaToFields(schema: unknown, keepConstraints = false): FormField[] | null {
   if (schema === undefined || schema === null) return [];
   if (!isObject(schema)) return null;
   if (schema.type !== undefined && schema.type !== "object") return null;
@@ -56,7 +70,7 @@ export function schemaToFields(schema: unknown): FormField[] | null {
   if (!Array.isArray(required)) return null;
   const fields: FormField[] = [];
   for (const [name, property] of Object.entries(properties)) {
-    const field = fieldOf(name, property, required.includes(name));
+    const field = fieldOf(name, property, required.includes(name), keepConstraints);
     if (!field) return null;
     fields.push(field);
   }
@@ -75,7 +89,7 @@ export function fieldsToSchema(fields: FormField[], previous?: unknown): Schema 
       : { type: field.type };
     if (field.label.trim()) property.title = field.label.trim();
     if (field.description.trim()) property.description = field.description.trim();
-    properties[field.name] = property;
+    properties[field.name] = { ...property, ...(field.extra ?? {}) };
   }
   const required = fields.filter((field) => field.required).map((field) => field.name);
   return { ...keep, type: "object", properties, ...(required.length ? { required } : {}) };

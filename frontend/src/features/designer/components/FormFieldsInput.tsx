@@ -1,5 +1,5 @@
-// An approval's form, edited as fields (name, label, type, required, choices) or as its
-// JSON Schema; a schema the fields cannot say opens in JSON.
+// An approval's form, or the flow's run input, edited as fields (name, label, type, required,
+// choices) or as its JSON Schema; a schema the fields cannot say opens in JSON.
 import { useState } from "react";
 import {
   FIELD_TYPES,
@@ -12,15 +12,34 @@ import {
 } from "../formFields";
 import { JsonInput } from "./fields";
 
+/** What the fields are for: an approver's form, or the input a run starts with. */
+type Purpose = "approval" | "input";
+
+const WORDS: Record<Purpose, { empty: string; name: string; label: string; required: string }> = {
+  approval: {
+    empty: "No fields: the approver approves or rejects, with an optional comment.",
+    name: "The name downstream steps read (step.data.<name>)",
+    label: "Label the approver sees",
+    required: "The approver must fill it in to approve",
+  },
+  input: {
+    empty: "No fields: the flow takes no input. Add one for each value a run starts with.",
+    name: "The name expressions read (input.<name>)",
+    label: "Label on the run form",
+    required: "A run cannot start without it",
+  },
+};
+
 interface Props {
   id: string;
   value: unknown;
   onChange: (schema: unknown) => void;
   disabled?: boolean;
+  purpose?: Purpose;
 }
 
-export function FormFieldsInput({ id, value, onChange, disabled }: Props) {
-  const fields = schemaToFields(value);
+export function FormFieldsInput({ id, value, onChange, disabled, purpose = "approval" }: Props) {
+  const fields = schemaToFields(value, purpose === "input");
   const [mode, setMode] = useState<"fields" | "json">(fields ? "fields" : "json");
   const shown = mode === "fields" && fields ? "fields" : "json";
   return (
@@ -34,15 +53,16 @@ export function FormFieldsInput({ id, value, onChange, disabled }: Props) {
       {shown === "json" || !fields ? (
         <JsonInput id={id} value={value} disabled={disabled} onChange={(v) => onChange(v ?? {})} />
       ) : (
-        <FieldList id={id} fields={fields} disabled={disabled} onChange={(next) => onChange(fieldsToSchema(next, value))} />
+        <FieldList id={id} fields={fields} disabled={disabled} words={WORDS[purpose]} onChange={(next) => onChange(fieldsToSchema(next, value))} />
       )}
     </div>
   );
 }
 
-function FieldList({ id, fields, onChange, disabled }: {
+function FieldList({ id, fields, onChange, disabled, words }: {
   id: string;
   fields: FormField[];
+  words: (typeof WORDS)[Purpose];
   onChange: (fields: FormField[]) => void;
   disabled?: boolean;
 }) {
@@ -60,7 +80,7 @@ function FieldList({ id, fields, onChange, disabled }: {
   return (
     <div className="ff-list">
       {fields.length === 0 && (
-        <p className="insp-hint ff-empty">No fields: the approver approves or rejects, with an optional comment.</p>
+        <p className="insp-hint ff-empty">{words.empty}</p>
       )}
       {fields.map((field, index) => (
         <div className="ff-row" key={field.name} data-testid="form-field" data-name={field.name}>
@@ -70,7 +90,7 @@ function FieldList({ id, fields, onChange, disabled }: {
               className="ff-name"
               defaultValue={field.name}
               aria-label="Field name"
-              title="The name downstream steps read (step.data.<name>)"
+              title={words.name}
               disabled={disabled}
               onBlur={(event) => {
                 rename(index, event.target.value.trim());
@@ -78,7 +98,7 @@ function FieldList({ id, fields, onChange, disabled }: {
               }}
             />
             <select aria-label={`Type of ${field.name}`} value={field.type} disabled={disabled}
-              onChange={(event) => put(index, { type: event.target.value as FieldType })}>
+              onChange={(event) => put(index, { type: event.target.value as FieldType, extra: undefined })}>
               {FIELD_TYPES.map((option) => <option key={option.type} value={option.type}>{option.label}</option>)}
             </select>
             {!disabled && (
@@ -87,9 +107,9 @@ function FieldList({ id, fields, onChange, disabled }: {
             )}
           </div>
           <div className="ff-line ff-line-2">
-            <input className="ff-label" defaultValue={field.label} placeholder="Label the approver sees" aria-label={`Label of ${field.name}`}
+            <input className="ff-label" defaultValue={field.label} placeholder={words.label} aria-label={`Label of ${field.name}`}
               disabled={disabled} onBlur={(event) => event.target.value !== field.label && put(index, { label: event.target.value })} />
-            <label className="ff-required" title="The approver must fill it in to approve">
+            <label className="ff-required" title={words.required}>
               <input type="checkbox" checked={field.required} disabled={disabled} aria-label={`${field.name} is required`}
                 onChange={(event) => put(index, { required: event.target.checked })} /> required
             </label>

@@ -576,8 +576,8 @@ function FlowPanel() {
         <Field label="Description" path="description" issues={at("description")}>
           {(id) => <textarea id={id} rows={3} value={ir.description ?? ""} disabled={disabled} onChange={(e) => set("description", e.target.value)} />}
         </Field>
-        <Field label="Input schema" path="input_schema" issues={at("input_schema")} hint="JSON Schema of the run input; expressions read it as input.<field>.">
-          {(id) => <JsonInput id={id} value={ir.input_schema ?? { type: "object" }} rows={8} disabled={disabled} onChange={(v) => set("input_schema", v ?? { type: "object" })} />}
+        <Field label="Run input" path="input_schema" issues={at("input_schema")} hint="The fields a run starts with (its form is built from them); expressions read them as input.<name>.">
+          {(id) => <FormFieldsInput id={id} purpose="input" value={ir.input_schema ?? { type: "object" }} disabled={disabled} onChange={(v) => set("input_schema", v ?? { type: "object" })} />}
         </Field>
         <div className="insp-grid">
           <Field label="Max steps" path="max_steps" issues={at("max_steps")}>
