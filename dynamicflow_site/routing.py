@@ -1,9 +1,20 @@
 """Websocket routes (run event streams); asgi.py wraps them in the session auth stack."""
 
-from django.urls import URLPattern, path
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.urls import URLPattern, path, re_path
 
 from approvals.consumers import InboxConsumer
 from flows.consumers import PlanEventsConsumer, RunEventsConsumer, TokenQueryAuthMiddleware
+
+
+class NoSuchSocketConsumer(AsyncWebsocketConsumer):
+    """Any other path (or a run id that is not a UUID) closes with 4404, as a run one may not
+    watch does; the router alone raised, and Daphne answered a server error."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.close(code=4404)
+
 
 websocket_urlpatterns: list[URLPattern] = [
     path(
@@ -18,4 +29,5 @@ websocket_urlpatterns: list[URLPattern] = [
         "ws/plans/<uuid:plan_id>/",
         TokenQueryAuthMiddleware(PlanEventsConsumer.as_asgi()),  # type: ignore[list-item]
     ),
+    re_path(r"", NoSuchSocketConsumer.as_asgi()),  # type: ignore[arg-type]
 ]
