@@ -3044,15 +3044,42 @@ def _other_recipient(spec: ToolSpec, planned: Clause | None, clause: Clause) -> 
 _OWNED_ADDRESS = re.compile(r"(?:\bat|\bon|\(|:)\s*[\w.+-]+@[\w-]+\.\w", re.IGNORECASE)
 
 
+_COPIED_ADDRESSES = re.compile(
+    r"\b(?:b?cc(?:'?d|ing)?|copy(?:ing)?(?:\s+in)?)\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"(?:\s*(?:,|and)\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+)*",
+    re.IGNORECASE,
+)
+_NOT_THE_RECIPIENT = re.compile(
+    r"\b(?:b?cc(?:'?d|ing)?|from|reply[\s-]+to|copy(?:ing)?(?:\s+in)?)\s+(?:[\w.+-]+@[\w.-]+\s*"
+    r"(?:,|and)\s*)*$",
+    re.IGNORECASE,
+)
+
+
 def _address_literal(
     properties: dict[str, Any], action: str, taken: dict[str, str]
 ) -> dict[str, str]:
     """ "Email ops@example.com", "validate test@example.com": the one address the step
     writes is its recipient or the address it works on, not a run input."""
-    addresses = [a.rstrip(".") for a in _EMAIL_ADDRESS.findall(action)]
-    if not addresses or re.search(r"\b(?:cc|bcc|from|reply[\s-]+to)\b", action, re.I):
-        return {}
+    # an address after "cc", "from" or "reply to" is not where the message goes
+    addresses = [
+        found.group(0).rstrip(".")
+        for found in _EMAIL_ADDRESS.finditer(action)
+        if not _NOT_THE_RECIPIENT.search(action[: found.start()])
+    ]
     copied = properties.get("cc")
+    if addresses and copied is not None and "cc" not in taken and "array" in schema_types(copied):
+        # "and cc a@example.com, b@example.com": those are copied
+        listed = _COPIED_ADDRESSES.search(action)
+        if listed is not None:
+            taken = {**taken, "cc": json.dumps(_EMAIL_ADDRESS.findall(listed.group(0)))}
+            literal_cc = {"cc": taken["cc"]}
+        else:
+            literal_cc = {}
+    else:
+        literal_cc = {}
+    if not addresses:
+        return literal_cc
     if len(addresses) > 1:
         # "email a@x.com and b@x.com": the first is the recipient, the others are copied
         if copied is None or "array" not in schema_types(copied) or "cc" in taken:
@@ -3063,8 +3090,8 @@ def _address_literal(
     for name in _ADDRESS_INPUTS:
         schema = properties.get(name)
         if schema is not None and name not in taken and "string" in schema_types(schema):
-            return {name: json.dumps(addresses[0]), **literals}
-    return {}
+            return {name: json.dumps(addresses[0]), **literals, **literal_cc}
+    return literal_cc
 
 
 #: Last words of an input that names one thing by a code ("order_id", "card_token").

@@ -913,6 +913,8 @@ class PromptReader:
                     turned_away = None
                     if clause.otherwise and clause.condition is None and negated is not None:
                         clause.condition, clause.otherwise = negated, False
+                        # "if X, do nothing; otherwise validate it and charge": both steps
+                        clause.condition_leads = True
                     elif clause.otherwise and clause.condition is None and open_check:
                         # "Check if they exist; if not, ...": the check's answer, negated
                         clause.condition = Condition(
