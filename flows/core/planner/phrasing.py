@@ -864,6 +864,11 @@ class PromptReader:
                     if clause.condition is not None and clauses:
                         # "check the status code; if it's 404": "it" is what was checked
                         clause.condition = _checked_thing(clause.condition, clauses[-1])
+                    if clause.condition is not None and any(
+                        _FETCHED_URL.search(c.action) for c in clauses
+                    ):
+                        # "check https://… and alert ops if it's down": how it answered
+                        clause.condition = _site_answer(clause.condition)
                     clause.compares = compared
                     if checked is not None and clause.condition is None:
                         clause.asks = Condition(checked.group("what").strip(" ,."))
@@ -1252,6 +1257,24 @@ _SITE_STATE = re.compile(
     re.IGNORECASE,
 )
 _DOWN_STATES = frozenset({"down", "offline", "unreachable", "unavailable"})
+#: "it's down", "the site is unreachable": said of a page fetched before.
+_SITE_SAID = re.compile(
+    r"^(?:it|the\s+(?:site|website|page|url|server|api|service|endpoint))\s*(?:'s|\s+is)\s+"
+    r"(?:still\s+)?(?P<state>up|down|online|offline|reachable|unreachable|available|unavailable|"
+    r"live|working|responding|accessible)$",
+    re.IGNORECASE,
+)
+_FETCHED_URL = re.compile(r"\b(?:fetch|check|get|ping|call|hit|open|load)\b.*https?://", re.I)
+
+
+def _site_answer(condition: Condition) -> Condition:
+    said = _SITE_SAID.match(condition.text.strip(" .,;"))
+    if said is None:
+        return condition
+    down = said.group("state").lower() in _DOWN_STATES
+    return Condition("the status code is under 400", negate=down != condition.negate, checked=True)
+
+
 #: A state said to hold before going on ("check that the email is valid", "make sure we
 #: have the stock"), as opposed to a question ("check whether ...") a condition answers.
 _STATE_VERB = (
