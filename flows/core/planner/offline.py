@@ -45,6 +45,7 @@ from flows.core.planner.lexicon import (
 )
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
+    JUDGED_QUALITIES,
     Clause,
     Condition,
     PromptReader,
@@ -2936,6 +2937,9 @@ _SUBSET = re.compile(
     # "to every valid one": each of the items that has the quality, not each item
     r"\b(?:every|each)\s+(?!(?:single|other|last|new)\b)(?P<each_quality>[a-z]+)\s+one\b"
     r"(?!\s+of\b)|"
+    # "send each valid user a welcome email": only the items a step judged so
+    rf"\b(?:every|each|all)\s+(?:the\s+)?(?P<judged>{'|'.join(sorted(JUDGED_QUALITIES))})"
+    r"\s+[a-z]+\b|"
     r"\bthe\s+ones\s+(?:that|which|who)\b|"
     r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
     r"(?:who|that|which|whose)\s+(?:are|is|were|was|have|has|had|did|still|"
@@ -2978,7 +2982,7 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     match = _SUBSET.search(clause.action)
     if match is None:
         return
-    quality = match.group("quality") or match.group("each_quality")
+    quality = match.group("quality") or match.group("each_quality") or match.group("judged")
     if quality and clause.condition is None:
         # in a loop, the condition keeps the items a step of the loop judged so
         # (`_filter_loop`); a step after the loop is refused when it is built

@@ -951,7 +951,19 @@ class PromptReader:
                         and _ONCE_MARKERS.search(_EACH_ONE.sub(" ", part))
                     ):
                         loop_leads = False
-                    if own_loop is not None or (loop_leads and loop is not None):
+                    if (
+                        own_loop is not None
+                        and loop_leads
+                        and loop is not None
+                        and own_loop[1] is None
+                        and own_loop[0] not in ("one", "ones")
+                        and sentence_clauses
+                    ):
+                        # "for each signup in the list, validate each email": the email of
+                        # the signup the loop is on, not a list of its own
+                        clause.for_each, clause.for_each_container = loop[0], loop[1]
+                        clause.action = _EACH_OF_ITEM.sub("the ", clause.action, count=1)
+                    elif own_loop is not None or (loop_leads and loop is not None):
                         noun, container, _ = own_loop or loop  # type: ignore[misc]
                         clause.for_each = noun
                         clause.for_each_container = container
@@ -1759,8 +1771,11 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     if _COMPARED_AFTER.match(rest):
         # "approve every payment above 9,999": the one payment, when it is; not a loop
         return None
-    if second == "one" and first not in ("single", "last"):
-        return None  # "to every valid one": only some of the items, not a loop of its own
+    if (second == "one" and first not in ("single", "last")) or (
+        first in JUDGED_QUALITIES and second
+    ):
+        # "to every valid one", "each valid user": only some of the items, not a loop
+        return None
     if _second_is_head(first, second) or second in _GENERIC_HEADS:
         # "each new order": orders; "each email address": emails, the address said too
         first = first if second in _GENERIC_HEADS else second
@@ -1801,6 +1816,14 @@ _STEP_DETAIL = re.compile(
 )
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
+)
+_EACH_OF_ITEM = re.compile(r"\b(?:each|every)\s+(?=[a-z])", re.IGNORECASE)
+#: What a step judges an item to be ("each valid user"): only some of a list.
+JUDGED_QUALITIES = frozenset(
+    """
+    valid invalid verified unverified failed successful declined approved rejected disposable
+    suspended active inactive unhappy angry negative positive urgent
+    """.split()
 )
 #: "every payment above 9,999", "each order over $500": a condition on the one thing.
 _COMPARED_AFTER = re.compile(
