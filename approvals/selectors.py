@@ -41,6 +41,8 @@ def step_find(*, run_id: Any, node_id: str) -> ApprovalStep | None:
         run_uuid = uuid.UUID(str(run_id))
     except ValueError:
         return None
+    if "\x00" in node_id:  # no node id has one, and Postgres refuses it in a query (a 500)
+        return None
     return (
         ApprovalStep.objects.select_related("run", "run__flow_version__flow", "run__requested_by")
         .filter(run_id=run_uuid, node_id=node_id)

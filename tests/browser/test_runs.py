@@ -282,6 +282,13 @@ def test_a_batch_shows_its_progress_to_the_end(page, live_server, staff_user, sc
 
     page.goto(live_server(f"/runs?start={version.flow_id}"))
     page.get_by_test_id("start-tab-batch").click()
+    # a template to start from: the input's fields as a CSV header, one run per line under it
+    page.get_by_test_id("batch-template").click()
+    expect(page.get_by_test_id("batch-inputs")).to_have_value("n\n")
+    expect(page.get_by_test_id("batch-hint")).to_contain_text("one line of values per run")
+    page.get_by_test_id("batch-inputs").press("End")
+    page.keyboard.type("7")
+    expect(page.get_by_test_id("batch-count")).to_have_text("1 input ready")
     page.get_by_test_id("batch-inputs").fill(json.dumps([{"n": i} for i in range(size)]))
     page.get_by_test_id("batch-concurrency").fill("4")
     expect(page.get_by_test_id("batch-count")).to_have_text(f"{size} inputs ready")

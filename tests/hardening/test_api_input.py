@@ -100,3 +100,21 @@ def test_an_oversized_multipart_body_with_a_session_answers_in_the_json_format(s
     )
     assert 400 <= response.status_code < 500
     assert response["Content-Type"].startswith("application/json"), response.content[:300]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/approvals/1b72745f-ff89-40a5-ae84-ab6ece02b10f/%00/"),
+        ("post", "/api/v1/approvals/1b72745f-ff89-40a5-ae84-ab6ece02b10f/%00/"),
+        ("post", "/api/v1/runs/1b72745f-ff89-40a5-ae84-ab6ece02b10f/approvals/%00/"),
+    ],
+)
+def test_a_nul_in_an_approval_node_id_is_a_404(token_client, method, path):
+    """It reached Postgres, which refuses NUL in text: a 500."""
+    if method == "get":
+        response = token_client.get(path)
+    else:
+        response = token_client.post(path, '{"approved": true}', content_type="application/json")
+
+    assert_json_error(response, 404)

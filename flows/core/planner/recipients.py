@@ -40,6 +40,11 @@ _MESSAGE_VERB = (
 _PATTERNS = (
     # "email the admin", "notify finance by email", "send the manager an email"
     re.compile(rf"{_MESSAGE_VERB}\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE),
+    # "email IT", "notify QA": a team named by its initials (in capitals, so never "it")
+    re.compile(
+        rf"(?:(?i:{_MESSAGE_VERB})|\b(?i:to))\s+(?:the\s+)?(?P<role>(?!I\b)[A-Z]{{2,4}})\b"
+        rf"(?!\s+(?i:team|department|group)\b){_AFTER}"
+    ),
     # "send an email to the manager", "forward the summary to finance"
     re.compile(rf"\bto\s+{_QUALIFIED_ROLE}{_AFTER}", re.IGNORECASE),
     # "send the summary to my email": to the one who asks
@@ -114,6 +119,8 @@ def message_recipients(action: str) -> list[Recipient]:
 
 def _recipient(match: re.Match[str]) -> Recipient | None:
     role = match.group("role").lower()
+    if "qualifier" not in match.re.groupindex:
+        return Recipient(f"{role}_email", f"Email address of the {role.upper()} team.")
     if role in _SELF:
         whose = _SELF[role]
         return Recipient(f"{whose}_email", _SELF_DESCRIPTIONS[whose])

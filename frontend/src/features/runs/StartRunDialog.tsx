@@ -25,7 +25,7 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function BatchForm({ version, schema }: { version: VersionDetail; schema: RJSFSchema }) {
+function BatchForm({ version, schema, onClose }: { version: VersionDetail; schema: RJSFSchema; onClose(): void }) {
   const navigate = useNavigate();
   const [text, setText] = useState("");
   const [concurrency, setConcurrency] = useState(4);
@@ -33,6 +33,7 @@ function BatchForm({ version, schema }: { version: VersionDetail; schema: RJSFSc
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
 
   const parsed = useMemo(() => {
     if (!text.trim()) return { inputs: null, error: null, invalid: [] as string[] };
@@ -75,6 +76,7 @@ function BatchForm({ version, schema }: { version: VersionDetail; schema: RJSFSc
       <div className="field">
         <label htmlFor="batch-inputs">Inputs</label>
         <textarea
+          ref={textRef}
           id="batch-inputs"
           data-testid="batch-inputs"
           rows={8}
@@ -89,6 +91,13 @@ function BatchForm({ version, schema }: { version: VersionDetail; schema: RJSFSc
         <div className="batch-file">
           <input ref={fileRef} type="file" accept=".csv,.json,.jsonl,.txt,text/csv,application/json" hidden onChange={(e) => onFile(e.target.files?.[0])} data-testid="batch-file" />
           <button type="button" className="btn small" onClick={() => fileRef.current?.click()}>Upload CSV or JSON…</button>
+          {order.length > 0 && (
+            <button type="button" className="btn small" data-testid="batch-template"
+              title="Fill in a CSV header row with the flow's input fields; add one line per run under it"
+              onClick={() => { setText(`${order.join(",")}\n`); setFileName(null); textRef.current?.focus(); }}>
+              Start from a CSV template
+            </button>
+          )}
           {fileName && <span className="muted small">{fileName}</span>}
         </div>
       </div>
@@ -97,7 +106,9 @@ function BatchForm({ version, schema }: { version: VersionDetail; schema: RJSFSc
         <input id="batch-concurrency" type="number" min={1} max={100} value={concurrency} data-testid="batch-concurrency" onChange={(e) => setConcurrency(Math.max(1, Math.min(100, Number(e.target.value) || 1)))} />
         <span className="field-hint">Runs at most this many at once.</span>
       </div>
-      {parsed.error && <div className="alert error" data-testid="batch-parse-error">{parsed.error}</div>}
+      {parsed.error === "no inputs" ? (
+        <div className="field-hint" data-testid="batch-hint">Add one line of values per run under the header row.</div>
+      ) : parsed.error && <div className="alert error" data-testid="batch-parse-error">{parsed.error}</div>}
       {parsed.invalid.length > 0 && (
         <div className="alert error" data-testid="batch-invalid">
           {parsed.invalid.length} input{parsed.invalid.length > 1 ? "s do" : " does"} not fit the input schema:
@@ -110,6 +121,7 @@ function BatchForm({ version, schema }: { version: VersionDetail; schema: RJSFSc
           {parsed.inputs ? `${parsed.inputs.length} input${parsed.inputs.length === 1 ? "" : "s"} ready` : ""}
         </span>
         <span className="spacer" />
+        <button type="button" className="btn ghost" onClick={onClose}>Cancel</button>
         <button type="button" className="btn primary" onClick={start} disabled={!parsed.inputs || parsed.invalid.length > 0 || busy} data-testid="batch-start">
           {busy ? "Starting…" : `Start ${parsed.inputs?.length ?? ""} runs`}
         </button>
@@ -223,7 +235,7 @@ export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClos
                   </div>
                 </InputForm>
               ) : (
-                <BatchForm version={version} schema={schema} />
+                <BatchForm version={version} schema={schema} onClose={onClose} />
               )}
             </div>
           </>
