@@ -857,6 +857,13 @@ class FlowBuilder:
         if self.topic and not clause.for_each:
             # "create an urgent ticket; otherwise create a normal one": one more ticket
             text = _ONE_PROFORM.sub(rf"\g<lead>{self.topic}", text)
+        bare_one = _BARE_ONE.match(text)
+        if bare_one is not None:
+            # "create a ticket for shipping; if about billing, create one for billing": one
+            # more of what the last step with that verb made
+            made = self._last_made(bare_one.group("verb"))
+            if made is not None:
+                text = f"{bare_one.group('verb')} a {made}{text[bare_one.end() :]}"
         if not meaningful(text):
             return None  # filler ("and return the result")
         if self._reads_an_output(text):
@@ -890,6 +897,13 @@ class FlowBuilder:
             return node_id
         spec = self._pick_tool(clause, text)
         return self._add_step(clause, spec)
+
+    def _last_made(self, verb: str) -> str | None:
+        """The thing the latest step of `verb` made ("ticket" for create_ticket)."""
+        for info in reversed(list(self.info.values())):
+            if info.spec is not None and _tool_verb(info.spec.id) == stem(verb.lower()):
+                return " ".join(split_identifier(info.spec.id)[1:]) or None
+        return None
 
     def _check_otherwise_repeats(self, clause: Clause) -> None:
         """After an approval only some requests need, the steps after it run either way:
@@ -2504,6 +2518,10 @@ _ONE_PROFORM = re.compile(
     r"(?P<lead>\b(?:a|an|another|the\s+same|the\s+other)\s+(?:[a-z]+\s+)?)one\b"
     r"(?!\s+(?:of|more|by|at|another)\b)",
     re.IGNORECASE,
+)
+#: "create one for billing", "open another": one more, said with no noun.
+_BARE_ONE = re.compile(
+    r"^(?P<verb>[a-z]+)\s+(?:one|another(?:\s+one)?)\b(?!\s+(?:of|more|by|at)\b)", re.I
 )
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.

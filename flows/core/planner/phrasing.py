@@ -709,6 +709,8 @@ class PromptReader:
             sentence = _PURPOSE.sub("", sentence)
             # "for urgent ones, get approval": the one a run is about, when it is urgent
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
+            # "to everyone on the attendee list": each attendee of a list
+            sentence = _EVERYONE_ON_LIST.sub(_each_on_list, sentence)
             # "On success, ship it; on failure, open a ticket"
             sentence = _ON_OUTCOME.sub(_on_outcome, sentence)
             sentence = _ANY_OTHER.sub(r"\g<lead>otherwise, if there is a \g<what>, ", sentence)
@@ -1268,6 +1270,24 @@ _SITE_STATE = re.compile(
     r"offline|reachable|unreachable|available|unavailable|live|working|responding|accessible)\b",
     re.IGNORECASE,
 )
+#: "everyone on the attendee list", "all the people in our mailing list"
+_EVERYONE_ON_LIST = re.compile(
+    r"\b(?:everyone|everybody|every\s+person|each\s+person|all(?:\s+the)?\s+people|"
+    r"all\s+(?:the\s+)?contacts)\s+(?:on|in|from)\s+(?:the|our|this|my|that)\s+"
+    r"(?P<noun>[a-z]+)\s+list\b",
+    re.IGNORECASE,
+)
+#: Lists named after what they are for, not whom they hold.
+_LIST_PURPOSES = frozenset({"mailing", "email", "contact", "distribution", "guest", "call"})
+
+
+def _each_on_list(match: re.Match[str]) -> str:
+    noun = match.group("noun").lower()
+    if noun in _LIST_PURPOSES:
+        noun = "guest" if noun == "guest" else "recipient"
+    return f"each {singular(noun)} in the list"
+
+
 _DOWN_STATES = frozenset({"down", "offline", "unreachable", "unavailable"})
 #: "it's down", "the site is unreachable": said of a page fetched before.
 _SITE_SAID = re.compile(
