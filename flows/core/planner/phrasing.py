@@ -711,6 +711,11 @@ class PromptReader:
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
             # "to everyone on the attendee list": each attendee of a list
             sentence = _EVERYONE_ON_LIST.sub(_each_on_list, sentence)
+            # "approval from both legal and finance": one approval from each, in turn
+            sentence = _TWO_APPROVERS.sub(_each_approves, sentence)
+            # "include the discount in the approval form": the approval shows the request
+            if _APPROVAL_DETAIL.match(sentence.strip()):
+                continue
             # "On success, ship it; on failure, open a ticket"
             sentence = _ON_OUTCOME.sub(_on_outcome, sentence)
             sentence = _ANY_OTHER.sub(r"\g<lead>otherwise, if there is a \g<what>, ", sentence)
@@ -1270,6 +1275,38 @@ _SITE_STATE = re.compile(
     r"offline|reachable|unreachable|available|unavailable|live|working|responding|accessible)\b",
     re.IGNORECASE,
 )
+#: "get approval from both the legal team and the finance team"
+_TWO_APPROVERS = re.compile(
+    r"\b(?P<verb>(?:get|obtain|require|request|need|ask\s+for)\s+)?(?P<what>approval|sign[- ]?off)"
+    r"\s+(?P<by>from|by)\s+(?:both\s+)?(?P<first>(?:the\s+)?[a-z]+(?:\s+team)?)\s+and\s+"
+    r"(?P<second>(?:the\s+)?[a-z]+(?:\s+team)?)\b",
+    re.IGNORECASE,
+)
+#: Words after "and" that are no approver ("approval from the manager and then ...").
+_NOT_PEOPLE = frozenset("then ship charge send create email notify process it them".split())
+#: "Include the customer's name in the approval form", "show the amount to the approver"
+_APPROVAL_DETAIL = re.compile(
+    r"^(?:please\s+|also\s+|and\s+)*(?:include|show|add|put|display|mention)\b.*\b(?:in|on|to)\s+"
+    r"the\s+(?:approval(?:\s+(?:form|request|step|screen))?|approvers?)[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def _each_approves(match: re.Match[str]) -> str:
+    first, second = match.group("first"), match.group("second")
+    if any(
+        assignee_role(f"get approval from {who}") is None or who.split()[-1].lower() in _NOT_PEOPLE
+        for who in (first, second)
+    ):
+        return match.group(0)  # "approval from the manager and ship it": one approver
+    verb = match.group("verb") or "get "
+    what, by = match.group("what"), match.group("by")
+    return (
+        f"{verb}{what} {by} {match.group('first')}, then {verb.strip().lower()} {what} {by} "
+        f"{match.group('second')}"
+    )
+
+
 #: "everyone on the attendee list", "all the people in our mailing list"
 _EVERYONE_ON_LIST = re.compile(
     r"\b(?:everyone|everybody|every\s+person|each\s+person|all(?:\s+the)?\s+people|"
