@@ -725,6 +725,9 @@ class PromptReader:
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
             # "Once a manager approves it, create the shipment": the approval goes first
             sentence = self._we_act.sub(", ", sentence)
+            sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
+            # "..., and once both finish charge the total": after them, not a condition
+            sentence = _BOTH_DONE.sub("then ", sentence)
             # "a customer writes in, check the tone ...": what starts the run
             sentence = _ARRIVES_FIRST.sub(r"When \g<arrival>, ", sentence)
             # "After a payment is approved, ship it": the payment's outcome starts the run
@@ -1832,6 +1835,12 @@ _STEP_DETAIL = re.compile(
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
 )
+_BOTH_DONE = re.compile(
+    r"(?<=\sand\s)(?:once|when|after)\s+(?:both|all|they|these|those)(?:\s+of\s+them)?\s+"
+    r"(?:are\s+|have\s+)?(?:done|finish\w*|complete\w*)\b,?\s*",
+    re.IGNORECASE,
+)
+_SUM_UP = re.compile(r"\b(?:sum(?:s|med|ming)?\s+up|boil\s+down)\b", re.IGNORECASE)
 _EACH_OF_ITEM = re.compile(r"\b(?:each|every)\s+(?=[a-z])", re.IGNORECASE)
 #: What a step judges an item to be ("each valid user"): only some of a list.
 JUDGED_QUALITIES = frozenset(
