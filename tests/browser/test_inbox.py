@@ -66,6 +66,8 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     # The step's page: context, the flow around it, the form from its schema
     row.get_by_role("link", name="Approve the refund").click()
     expect(page.get_by_test_id("step-page")).to_be_visible()
+    # its status in the run page's word: waiting for a decision, not 'pending'
+    expect(page.get_by_test_id("step-status")).to_have_text("Waiting")
     expect(page.get_by_test_id("step-context")).to_contain_text("Jane Doe")
     # an object in the context reads as its fields, not as JSON
     order = page.get_by_test_id("step-context").locator(".step-context-row", has_text="order")
@@ -157,7 +159,7 @@ def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_u
     page.get_by_test_id("run-open-inbox").click()
     page.get_by_test_id("step-comment").fill("Not damaged")
     page.get_by_test_id("reject").click()
-    expect(page.get_by_test_id("step-status")).to_have_text("rejected")
+    expect(page.get_by_test_id("step-status")).to_have_text("Rejected")
 
     # back on the run: the approval says who rejected it, the step after it is skipped
     page.goto(live_server(f"/runs/{run.id}"))

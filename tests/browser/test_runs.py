@@ -425,14 +425,25 @@ def test_edit_input_then_cancel_goes_back_to_the_run(page, live_server, staff_us
 def test_an_empty_runs_list_says_what_to_do(page, live_server, staff_user, screenshot):
     make_flow(staff_user, {"name": "Echo", "nodes": [
         {"id": "result", "type": "output", "value": "input"}]})
+    broken = make_flow(staff_user, {"name": "Broken", "nodes": [
+        {"id": "result", "type": "output", "value": "nowhere.value"}]})
+    FlowVersion.objects.filter(pk=broken.pk).update(is_valid=False)
     page.goto(live_server("/runs"))
     empty = page.get_by_test_id("runs-empty")
     expect(empty.get_by_role("heading", name="No runs yet")).to_be_visible()
     screenshot(page, "empty")
     # its main button starts a run: pick the flow
     empty.get_by_role("button", name="Run a flow…").click()
-    expect(page.get_by_test_id("pick-flow-dialog")).to_contain_text("Echo")
+    picker = page.get_by_test_id("pick-flow-dialog")
+    expect(picker).to_contain_text("Echo")
+    # a flow whose latest version cannot run says so before it is picked
+    expect(picker.get_by_role("button", name=re.compile("Broken")).get_by_test_id(
+        "pick-invalid")).to_be_visible()
+    expect(picker.get_by_role("button", name=re.compile("Echo")).get_by_test_id(
+        "pick-invalid")).to_have_count(0)
+    # Escape closes it, as it does the other dialogs
     page.keyboard.press("Escape")
+    expect(picker).to_have_count(0)
 
     page.goto(live_server("/runs?status=failed"))
     expect(empty.get_by_role("heading", name="No runs match these filters")).to_be_visible()

@@ -578,11 +578,11 @@ def _enum_equality(
 
 def _beside(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
     """Whether two words of `text` stand next to each other ("urgent billing", "urgent and
-    billing"), in either order."""
+    billing", "technical with urgent priority"), in either order."""
     if min(first[0], second[0]) < 0:
         return False
     left, right = sorted((first, second))
-    return re.fullmatch(r"\s+(?:and\s+)?", text[left[1] : right[0]]) is not None
+    return re.fullmatch(r"\s+(?:(?:and|with)\s+)?", text[left[1] : right[0]]) is not None
 
 
 def _enum_values(schema: object) -> list[object]:

@@ -45,7 +45,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "stock inventory available availability",
         "tax taxes vat",
         "calculate compute calculation tally",
-        "summarize summarise summary digest tldr recap gist overview synopsis",
+        "summarize summarise summary digest tldr recap gist overview synopsis condense",
         "sentiment mood tone feeling emotion happy unhappy angry upset frustrated annoyed "
         "satisfied dissatisfied pleased displeased",
         "classify classification categorize categorise category triage label sort topic",

@@ -259,7 +259,9 @@ _PAGED_BY_EMAIL = re.compile(
     re.IGNORECASE,
 )
 _LET_KNOW = re.compile(
-    r"\b(?:let\s+(?P<who>me|us|them|him|her|the\s+\w+(?:\s+team)?)\s+know|tell\s+(?P<told>me|us)|"
+    # "let the sales team know", "let their account manager know"
+    r"\b(?:let\s+(?P<who>me|us|them|him|her|(?:the|their|our|his|her|my|your)\s+[\w-]+"
+    r"(?:\s+[\w-]+){0,2}?)\s+know|tell\s+(?P<told>me|us)|"
     r"reach\s+out\s+to|get\s+in\s+touch\s+with)\b\s*",
     re.IGNORECASE,
 )
@@ -728,8 +730,9 @@ class PromptReader:
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
             # "Once a manager approves it, create the shipment": the approval goes first
             sentence = self._we_act.sub(", ", sentence)
-            # "let their account manager know": a message to them
-            sentence = _LET_KNOW.sub(r"notify \g<who>", sentence)
+            sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
+            # "..., and once both finish charge the total": after them, not a condition
+            sentence = _BOTH_DONE.sub("then ", sentence)
             # "a customer writes in, check the tone ...": what starts the run
             sentence = _ARRIVES_FIRST.sub(r"When \g<arrival>, ", sentence)
             # "After a payment is approved, ship it": the payment's outcome starts the run
@@ -1633,11 +1636,6 @@ def _subject_clause(
 
 
 #: How something is said to arrive: "comes in", "arrives", "is submitted", "gets placed".
-_LET_KNOW = re.compile(
-    r"\blet\s+(?P<who>(?:the|their|our|his|her|my|your)\s+[a-z-]+(?:\s+[a-z-]+){0,2}?|[a-z]+)"
-    r"\s+know\b",
-    re.IGNORECASE,
-)
 _ARRIVAL = (
     r"(?:comes?\s+in|arrives?|is\s+(?:received|submitted|placed|created|opened|filed|hired)|"
     r"gets?\s+(?:submitted|placed|created|opened|filed|hired)|"
@@ -1874,6 +1872,12 @@ _STEP_DETAIL = re.compile(
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
 )
+_BOTH_DONE = re.compile(
+    r"(?<=\sand\s)(?:once|when|after)\s+(?:both|all|they|these|those)(?:\s+of\s+them)?\s+"
+    r"(?:are\s+|have\s+)?(?:done|finish\w*|complete\w*)\b,?\s*",
+    re.IGNORECASE,
+)
+_SUM_UP = re.compile(r"\b(?:sum(?:s|med|ming)?\s+up|boil\s+down)\b", re.IGNORECASE)
 _EACH_OF_ITEM = re.compile(r"\b(?:each|every)\s+(?=[a-z])", re.IGNORECASE)
 #: What a step judges an item to be ("each valid user"): only some of a list.
 JUDGED_QUALITIES = frozenset(

@@ -44,18 +44,11 @@ def routed_action(verb: str, rest: str) -> tuple[str, str]:
     return "create", rest
 
 
-_ADDRESS = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-
-
 def _names_a_person(rest: str) -> bool:
-    if _ADDRESS.fullmatch(rest.strip()):
-        return True  # "billing questions go to billing@example.com"
+    if _ADDRESS.match(rest.strip()):
+        return True  # "billing questions go to billing@example.com (and ...)"
     said = f"email {rest}"
-    return (
-        bool(message_recipients(said))
-        or subject_addressee(said) is not None
-        or bool(_ADDRESS.match(rest))
-    )
+    return bool(message_recipients(said)) or subject_addressee(said) is not None
 
 
 #: "send urgent tickets to the on-call engineer", "forward high priority tickets to the

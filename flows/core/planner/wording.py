@@ -925,7 +925,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "images, audio or video",
         re.compile(
             r"\b(?:image|images|photo|photos|picture|pictures|logo|thumbnail|video|videos|"
-            r"audio|podcast|voice\s+note|screenshot)\b",
+            r"audio|podcast|voice\s+note|screenshot|qr[\s-]+codes?|barcodes?)\b",
             re.IGNORECASE,
         ),
         frozenset({"image", "photo", "picture", "logo", "thumbnail", "video", "audio", "media"}),

@@ -15,6 +15,15 @@ import "./inbox.css";
 
 type Json = Record<string, unknown>;
 
+/** A step's status in the words the run page uses ("Waiting", not "pending"). */
+const STEP_STATUS: Record<string, string> = {
+  pending: "Waiting",
+  approved: "Approved",
+  rejected: "Rejected",
+  cancelled: "Cancelled",
+  timed_out: "Timed out",
+};
+
 function show(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
@@ -79,7 +88,7 @@ function History({ step }: { step: StepDetail }) {
     <ol className="step-history" data-testid="step-history">
       {step.decisions.map((d) => (
         <li key={`${d.by}-${d.at}`}>
-          <span className={`badge ${d.approved ? "ok" : "danger"}`}>{d.approved ? "approved" : "rejected"}</span>{" "}
+          <span className={`badge ${d.approved ? "ok" : "danger"}`}>{d.approved ? "Approved" : "Rejected"}</span>{" "}
           <strong>{d.by}</strong> <span className="muted small">{new Date(d.at).toLocaleString()}</span>
           {d.comment && <blockquote>{d.comment}</blockquote>}
           {Object.keys((d.data as Json) ?? {}).length > 0 && <pre className="json">{show(d.data)}</pre>}
@@ -87,7 +96,7 @@ function History({ step }: { step: StepDetail }) {
       ))}
       {step.timed_out && (
         <li>
-          <span className="badge warn">timed out</span> the deadline passed: <strong>{step.on_timeout}</strong> applied
+          <span className="badge warn">Timed out</span> the deadline passed: <strong>{step.on_timeout}</strong> applied
         </li>
       )}
     </ol>
@@ -181,7 +190,7 @@ export default function StepPage() {
             <Link to="/inbox">Inbox</Link> / {step.flow}
           </div>
           <h1>
-            {step.title} <span className={`badge ${step.status === "pending" ? "waiting" : step.status === "approved" ? "ok" : "danger"}`} data-testid="step-status">{step.status}</span>
+            {step.title} <span className={`badge ${step.status === "pending" ? "waiting" : step.status === "approved" ? "ok" : "danger"}`} data-testid="step-status" data-status={step.status}>{STEP_STATUS[step.status] ?? step.status}</span>
           </h1>
         </div>
         <Link to={`/runs/${step.run}`} className="btn ghost">Open run ↗</Link>

@@ -23,6 +23,11 @@ const WINDOWS: Record<string, { label: string; ms: number }> = {
 function FlowPicker({ flows, onPick, onClose }: { flows: Flow[]; onPick(id: number): void; onClose(): void }) {
   const [query, setQuery] = useState("");
   const shown = flows.filter((f) => f.name.toLowerCase().includes(query.toLowerCase()));
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="pick-flow-title" data-testid="pick-flow-dialog">
@@ -36,7 +41,10 @@ function FlowPicker({ flows, onPick, onClose }: { flows: Flow[]; onPick(id: numb
             <li key={flow.id}>
               <button type="button" onClick={() => onPick(flow.id)} disabled={!flow.latest_version}>
                 <strong>{flow.name}</strong>
-                <span className="muted small">{flow.latest_version ? `v${flow.latest_version.number}` : "no version"}</span>
+                <span className="muted small">
+                  {flow.latest_version ? `v${flow.latest_version.number}` : "no version"}
+                  {flow.latest_version?.is_valid === false && <span className="badge danger pick-invalid" data-testid="pick-invalid" title="Its latest version has problems: fix them in the designer to run it">has problems</span>}
+                </span>
               </button>
             </li>
           ))}
