@@ -190,6 +190,8 @@ def test_a_step_without_fields_asks_only_for_a_comment(page, live_server, staff_
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
     page.goto(live_server(f"/inbox/{run.id}/ok"))
     expect(page.get_by_test_id("step-comment")).to_be_visible()
+    expect(page.get_by_test_id("step-open-run")).not_to_have_css(
+        "border-top-color", "rgba(0, 0, 0, 0)")
     # no empty form (and its gap) between "Your decision" and the comment
     heading = page.get_by_role("heading", name="Your decision").bounding_box()
     comment = page.locator("label.field", has=page.get_by_test_id("step-comment")).bounding_box()

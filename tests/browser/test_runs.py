@@ -414,6 +414,9 @@ def test_edit_input_then_cancel_goes_back_to_the_run(page, live_server, staff_us
     run = start_run(staff_user, version, {"name": "Ada"})
     page.goto(live_server(f"/runs/{run.id}"))
     expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    # the way to the designer is a button like its neighbours, not a bare line of text
+    expect(page.get_by_test_id("run-open-designer")).not_to_have_css(
+        "border-top-color", "rgba(0, 0, 0, 0)")
     page.get_by_test_id("run-edit-input").click()
     dialog = page.get_by_test_id("start-run-dialog")
     expect(dialog.locator("#run-input_name")).to_have_value("Ada")

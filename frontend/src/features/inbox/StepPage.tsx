@@ -193,7 +193,7 @@ export default function StepPage() {
             {step.title} <span className={`badge ${step.status === "pending" ? "waiting" : step.status === "approved" ? "ok" : "danger"}`} data-testid="step-status" data-status={step.status}>{STEP_STATUS[step.status] ?? step.status}</span>
           </h1>
         </div>
-        <Link to={`/runs/${step.run}`} className="btn ghost">Open run ↗</Link>
+        <Link to={`/runs/${step.run}`} className="btn" data-testid="step-open-run">Open run ↗</Link>
       </div>
 
       <div className="step-layout">

@@ -164,7 +164,7 @@ export default function RunPage() {
           </div>
         </div>
         <div className="toolbar">
-          <Link className="btn ghost" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">
+          <Link className="btn" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">
             Open v{run.version} in designer
           </Link>
           <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} state={{ returnTo: `/runs/${run.id}` }} data-testid="run-edit-input">
