@@ -175,3 +175,24 @@ def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_u
         f"Rejected by {staff_user.username}"
     )
     screenshot(page, "rejected")
+
+
+def test_a_step_without_fields_asks_only_for_a_comment(page, live_server, staff_user):
+    ir = {"name": "Plain", "nodes": [
+        {"id": "ok", "type": "approval", "title": "Go ahead?", "instructions": "Say yes or no.",
+         "form_schema": {"type": "object", "properties": {}},
+         "assignees": {"users": [staff_user.username]}},
+        {"id": "result", "type": "output", "value": "ok.approved"},
+    ]}
+    flow = Flow.objects.create(name="Plain", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    expect(page.get_by_test_id("step-comment")).to_be_visible()
+    # no empty form (and its gap) between "Your decision" and the comment
+    heading = page.get_by_role("heading", name="Your decision").bounding_box()
+    comment = page.locator("label.field", has=page.get_by_test_id("step-comment")).bounding_box()
+    assert comment["y"] - (heading["y"] + heading["height"]) < 16
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("step-status")).to_have_text("Approved")

@@ -2294,10 +2294,12 @@ class FlowBuilder:
         def named(spec: ToolSpec) -> int:
             return len(words & {stem(w) for w in split_identifier(spec.id)})
 
-        if named(info.spec):
+        if named(info.spec) or _done_by(text, info.spec):
             return False
         return any(
-            other.spec is not None and other.spec.id != info.spec.id and named(other.spec) > 1
+            other.spec is not None
+            and other.spec.id != info.spec.id
+            and (named(other.spec) > 1 or _done_by(text, other.spec))
             for other in self.info.values()
         )
 
@@ -3184,6 +3186,24 @@ def _made_as_step(part: str) -> str:
     if made is None or made.group("noun").lower() not in MADE_BY:
         return part
     return f"{MADE_BY[made.group('noun').lower()]} {made.group('what') or 'it'}"
+
+
+#: "if charging fails", "if shipping succeeds": a step said by what it does, then how it went
+_STEP_WENT = re.compile(
+    r"\b(?P<doing>[a-z]+ing)\s+(?:fails?|failed|succeeds?|succeeded|works?|worked|goes\s+through|"
+    r"went\s+through|is\s+declined|was\s+declined|errors?)\b",
+    re.IGNORECASE,
+)
+
+
+def _done_by(text: str, spec: ToolSpec) -> bool:
+    """Whether the condition says how the step of `spec` went by what it does ("if charging
+    fails": the step that charges, `process_payment`)."""
+    went = _STEP_WENT.search(text)
+    if went is None:
+        return False
+    doing = stem(went.group("doing"))
+    return bool(({doing} | synonyms(doing)) & {stem(w) for w in split_identifier(spec.id)})
 
 
 def _joins_items(source: Source) -> bool:
