@@ -245,6 +245,10 @@ def _on_outcome(match: re.Match[str]) -> str:
 _FOR_ONES = re.compile(
     r"^\s*(?:and\s+)?for\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones\s*,\s*", re.IGNORECASE
 )
+_FOR_ONES_AFTER = re.compile(
+    r"\s+(?:for|on)\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones(?P<end>\s*(?:[.;]|$))",
+    re.IGNORECASE,
+)
 #: "..., so someone can respond": why, not a step.
 _PURPOSE = re.compile(
     r",?\s+(?:so\s+(?:that\s+)?|in\s+order\s+(?:that|for)\s+)(?:someone|somebody|we|they|he|she|"
@@ -711,6 +715,8 @@ class PromptReader:
             sentence = _PURPOSE.sub("", sentence)
             # "for urgent ones, get approval": the one a run is about, when it is urgent
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
+            # "notify the on-call engineer for urgent ones": that step, when it is urgent
+            sentence = _FOR_ONES_AFTER.sub(r" if it's \g<quality>\g<end>", sentence)
             # "to everyone on the attendee list": each attendee of a list
             sentence = _EVERYONE_ON_LIST.sub(_each_on_list, sentence)
             # "approval from both legal and finance": one approval from each, in turn
