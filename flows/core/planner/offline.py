@@ -2972,12 +2972,30 @@ _SUBSET = re.compile(
 )
 
 
+_KEEPS_NOT_FOUND = re.compile(r"\.filter\(r,\s*!r\.(?:found|exists?|present|matched)\)")
+_READS_A_RECORD = re.compile(r"(?<![\w.])item\.[a-z_]+\.")
+
+
 def _check_filtered_keeps(
     clause: Clause, loop: Loop, spec: ToolSpec, inputs: dict[str, str]
 ) -> None:
     """ "For each order, check the stock and if it's in stock ship it": the condition keeps
     the stock checks, which do not say which order they were for; a value each order has
     (its id) read from the run input instead would be one value for every order: refused."""
+    if loop.filtered is not None and _KEEPS_NOT_FOUND.search(loop.filtered):
+        # "for each user, look them up and welcome them if they aren't found": the
+        # lookups kept found nobody, so nothing of theirs (an address) can be read
+        absent = [name for name, expression in inputs.items() if _READS_A_RECORD.search(expression)]
+        if absent:
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not plan {clause.label}: inside the loop over each {loop.noun}, the "
+                f"condition keeps the {plural(loop.noun)} {loop.last_tool.id} did not find, so "
+                f"nothing it returns can give {spec.id} its {absent[0]}. Plan one {loop.noun} "
+                "per run, with the value in the run input.",
+                step=clause.text,
+                details={"reason": "condition_in_loop", "input": absent[0]},
+            )
     kept = loop.item_schema.get("properties")
     if not isinstance(kept, dict):
         return
