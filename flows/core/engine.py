@@ -66,6 +66,7 @@ from flows.core.ir import (
     ToolNode,
     ValueNode,
 )
+from flows.core.json_schemas import Unresolvable, schema_validator
 from flows.core.slots import Slots
 from flows.core.tools import Tool, ToolCatalog, ToolContext, ToolError
 
@@ -1232,10 +1233,12 @@ class _Execution:
         node = step.node
         if decision.approved and not decision.timed_out:
             try:
-                jsonschema.validate(decision.data, node.form_schema)
+                schema_validator(node.form_schema).validate(decision.data)
             except jsonschema.ValidationError as exc:
                 path = "/".join(str(p) for p in exc.absolute_path) or "(form)"
                 raise EngineError(f"form data invalid at {path}: {exc.message}") from None
+            except (jsonschema.SchemaError, Unresolvable) as exc:
+                raise EngineError(f"the step's form_schema is not usable: {exc}") from None
         waiting = self.checkpoint.nodes[node_id]
         del self.checkpoint.waiting[node_id]
         status: NodeStatus
@@ -1334,7 +1337,9 @@ def _parse_llm_output(text: str, schema: dict[str, Any] | None) -> Any:
     except json.JSONDecodeError as exc:
         raise ValueError(f"the model's answer is not JSON: {exc}") from None
     try:
-        jsonschema.validate(data, schema)
+        schema_validator(schema).validate(data)
     except jsonschema.ValidationError as exc:
         raise ValueError(f"the model's answer does not fit output_schema: {exc.message}") from None
+    except (jsonschema.SchemaError, Unresolvable) as exc:
+        raise ValueError(f"output_schema is not usable: {exc}") from None
     return data

@@ -18,6 +18,7 @@ from flows.core import events as ev
 from flows.core.engine import EngineError, compile_flow
 from flows.core.ir import Flow as IrFlow
 from flows.core.ir import parse_flow
+from flows.core.json_schemas import Unresolvable, schema_validator
 from flows.models import FlowVersion, Run, RunBatch, RunEvent
 from flows.runs import conf, dispatch
 from flows.runs.access import run_tools_check
@@ -66,14 +67,22 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
         raise RunServiceError(
             "invalid_input", "the run input must be a JSON object", details={**where}
         )
+    which = f"inputs[{index}]" if index is not None else "the run input"
     try:
-        jsonschema.validate(run_input, flow.input_schema)
+        # never jsonschema.validate: it would fetch a `$ref` to anywhere (json_schemas)
+        schema_validator(flow.input_schema).validate(run_input)
     except jsonschema.ValidationError as exc:
         path = "/".join(str(p) for p in exc.absolute_path) or "(input)"
         raise RunServiceError(
             "invalid_input",
-            f"the run input does not fit the flow's input_schema at {path}: {exc.message}",
+            f"{which} does not fit the flow's input_schema at {path}: {exc.message}",
             details={**where, "path": path},
+        ) from None
+    except (jsonschema.SchemaError, Unresolvable) as exc:
+        # a version saved before its schema was checked this strictly
+        raise RunServiceError(
+            "invalid_flow",
+            f"the flow's input_schema is not a usable JSON Schema: {exc}".split("\n")[0],
         ) from None
     return run_input
 

@@ -97,6 +97,44 @@ def test_a_flow_whose_input_schema_refers_to_a_url_is_invalid_and_its_runs_fetch
     assert schema_server.hits == []
 
 
+def test_a_version_saved_valid_before_the_check_still_fetches_nothing_when_a_run_starts(
+    client: Client, schema_server: _SchemaServer
+) -> None:
+    # Given a version stored as valid before `$ref`s to URLs were refused
+    from flows.models import Flow, FlowVersion
+
+    owner = User.objects.get(username="ivy")
+    ir = flow_ir({"type": "object", "properties": {"email": {"$ref": schema_server.url}}})
+    flow = Flow.objects.create(name="old", owner=owner)
+    FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+
+    # When a run of it starts, alone or in a batch
+    run = post(client, "/api/v1/runs/", {"flow": flow.id, "input": {"email": "ada@example.com"}})
+    batch = post(client, "/api/v1/runs/batch/", {"flow": flow.id, "inputs": [{"email": "a@b.co"}]})
+
+    # Then nothing is fetched and both are refused as a flow that cannot take input
+    assert run.status_code == 400, run.content[:300]
+    assert run.json()["error"]["code"] == "invalid_flow"
+    assert batch.status_code == 400, batch.content[:300]
+    assert schema_server.hits == []
+
+
+def test_a_batch_input_that_does_not_fit_says_which_one(client: Client) -> None:
+    ir = flow_ir({"type": "object", "required": ["email"],
+                  "properties": {"email": {"type": "string"}}})
+    created = post(client, "/api/v1/flows/", {"name": "batch", "ir": ir})
+
+    batch = post(client, "/api/v1/runs/batch/", {
+        "flow": created.json()["id"], "inputs": [{"email": "a@b.co"}, {"email": 5}],
+    })
+
+    assert batch.status_code == 400
+    error = batch.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert error["message"].startswith("inputs[1] does not fit")
+    assert error["details"]["index"] == 1
+
+
 @pytest.mark.parametrize(
     "input_schema",
     [
