@@ -272,6 +272,8 @@ class RunBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "run batch"
+        verbose_name_plural = "run batches"
 
     def __str__(self) -> str:
         return f"batch {self.id} ({self.status})"
