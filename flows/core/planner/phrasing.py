@@ -660,6 +660,9 @@ class PromptReader:
         return bool(self._verb_start.match(text))
 
     def read(self, prompt: str) -> list[Clause]:
+        # "orders under $100 are approved automatically; larger ones need a manager's
+        # approval": no approval when it holds, the approval otherwise
+        prompt = _auto_approved(prompt)
         clauses: list[Clause] = []
         groups = 0
         last_approval: Approval | None = None
@@ -1284,6 +1287,51 @@ _SITE_STATE = re.compile(
     r"offline|reachable|unreachable|available|unavailable|live|working|responding|accessible)\b",
     re.IGNORECASE,
 )
+_LIMIT = r"(?:under|below|over|above|less\s+than|more\s+than|up\s+to|at\s+most|at\s+least)\b"
+_AUTOMATIC = (
+    r"(?:auto(?:matically)?[- ]?approved|approved\s+automatically|approved\s+without\s+review)"
+)
+_AUTO_APPROVED = (
+    # "orders under $100 are approved automatically"
+    re.compile(
+        rf"(?P<lead>^|[;,.]\s*)(?:all\s+|any\s+)?(?P<noun>[a-z]+?)s?\s+(?P<cmp>{_LIMIT}[^;,.]*?)"
+        rf"\s+(?:are|is|get|gets|will\s+be|can\s+be)\s+{_AUTOMATIC}\b",
+        re.IGNORECASE,
+    ),
+    # "auto-approve expenses below $20", "approve all refunds under $50 automatically"
+    re.compile(
+        r"(?P<lead>^|[;,.]\s*)(?:(?:auto(?:matically)?[- ]?approve)\s+(?:all\s+|any\s+)?"
+        rf"(?P<noun>[a-z]+?)s?\s+(?P<cmp>{_LIMIT}[^;,.]*?)"
+        r"|approve\s+(?:all\s+|any\s+)?(?P<noun2>[a-z]+?)s?\s+"
+        rf"(?P<cmp2>{_LIMIT}[^;,.]*?)\s+automatically)(?=\s*(?:[;,.]|$))",
+        re.IGNORECASE,
+    ),
+)
+#: "larger ones", "anything above that": the other case, after an automatic approval
+_THE_LARGER = re.compile(
+    r"(?P<lead>[;,.]\s*)(?:the\s+)?(?:larger|bigger|higher|more\s+expensive|other|remaining)"
+    r"\s+ones\b|(?P<lead2>[;,.]\s*)anything\s+(?:above|over|more\s+than)\s+that\b",
+    re.IGNORECASE,
+)
+
+
+def _otherwise_after(match: re.Match[str]) -> str:
+    return f"{match.group('lead') or match.group('lead2')}otherwise"
+
+
+def _auto_approved(sentence: str) -> str:
+    for pattern in _AUTO_APPROVED:
+        match = pattern.search(sentence)
+        if match is None:
+            continue
+        noun = singular((match.group("noun") or match.groupdict().get("noun2") or "").lower())
+        limit = (match.group("cmp") or match.groupdict().get("cmp2") or "").strip()
+        said = f"{match.group('lead')}if the {noun} is {limit}, do nothing"
+        sentence = sentence[: match.start()] + said + sentence[match.end() :]
+        return _THE_LARGER.sub(_otherwise_after, sentence)
+    return sentence
+
+
 #: "get approval from both the legal team and the finance team"
 _TWO_APPROVERS = re.compile(
     r"\b(?P<verb>(?:get|obtain|require|request|need|ask\s+for)\s+)?(?P<what>approval|sign[- ]?off)"
