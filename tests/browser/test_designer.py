@@ -574,3 +574,20 @@ def test_the_run_input_is_edited_as_fields(page, live_server, staff_user, screen
     # the run form asks for it
     page.get_by_test_id("run").click()
     expect(page.get_by_test_id("start-run-dialog").locator("#run-input_total")).to_be_visible()
+
+
+def test_closing_the_inspector_puts_the_graph_back(page, live_server, staff_user):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    viewport = page.locator(".designer-canvas .react-flow__viewport")
+    before = viewport.get_attribute("style")
+    # the right-most card is where the inspector opens: selecting it pans the graph
+    node(page, "report").click()
+    expect(page.get_by_test_id("inspector")).to_be_visible()
+    # ...to its end (not mid-way: the pan is animated)
+    expect(viewport).to_have_attribute(
+        "style", re.compile(rf"^(?!{re.escape(before)}$).*scale\(1\);$"))
+    # closing the inspector (Escape) returns the graph where it was, not shifted half off
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+    expect(viewport).to_have_attribute("style", before)

@@ -1,6 +1,6 @@
 // The designer page (/flows/:flowId and /flows/:flowId/v/:version): loads the flow and a
 // version into the store, then lays out palette, canvas, inspector and problems around it.
-import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
@@ -218,8 +218,13 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     return firstFreeSpot(position, boxes, NEW_CARD_HEIGHT);
   }, [flow]);
 
+  /** The view before the inspector's column made the canvas pan to a selected node, and the
+   *  view that pan left: when the inspector closes and nobody moved the view since, the graph
+   *  goes back where the person left it instead of staying shifted half off the canvas. */
+  const panned = useRef<{ before: Viewport; after: Viewport } | null>(null);
+
   /** Pan (and zoom out if needed) so the box around `p` (and `q`) is inside the canvas. */
-  const revealBox = useCallback((p: Position, q?: Position) => {
+  const revealBox = useCallback((p: Position, q?: Position, remember = false) => {
     const element = canvasBox.current?.querySelector(".designer-canvas");
     if (!element) return;
     const width = element.clientWidth;
@@ -241,7 +246,10 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       if (minY * zoom + y < margin) y = margin - minY * zoom;
       if (maxY * zoom + y > height - margin) y = height - margin - maxY * zoom;
     }
-    if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) void flow.setViewport({ x, y, zoom }, { duration: 200 });
+    if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) {
+      panned.current = remember ? { before: panned.current?.before ?? viewport, after: { x, y, zoom } } : null;
+      void flow.setViewport({ x, y, zoom }, { duration: 200 });
+    }
   }, [flow]);
 
   // The inspector takes its column from the canvas when a node is selected: keep that node
@@ -250,10 +258,19 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     if (!selected) return;
     const frame = requestAnimationFrame(() => {
       const at = positionOf(selected);
-      if (at) revealBox(at);
+      if (at) revealBox(at, undefined, true);
     });
     return () => cancelAnimationFrame(frame);
   }, [selected, inspecting, revealBox]);
+
+  useEffect(() => {
+    if (inspecting || !panned.current) return;
+    const { before, after } = panned.current;
+    panned.current = null;
+    const now = flow.getViewport();
+    const untouched = Math.abs(now.x - after.x) < 1 && Math.abs(now.y - after.y) < 1 && Math.abs(now.zoom - after.zoom) < 1e-3;
+    if (untouched) void flow.setViewport(before, { duration: 200 });
+  }, [inspecting, flow]);
 
   const add = useCallback((drop: PaletteDrop, position?: Position) => {
     const { selection, ir } = useDesigner.getState();
