@@ -276,6 +276,11 @@ class Loop:
     #: kept to those the condition holds for; the next map in the loop runs over them
     filtered: str | None = None
 
+    @property
+    def said(self) -> str:
+        """The loop's noun as a message says it."""
+        return "value" if self.noun == _ANY_NOUN else self.noun
+
 
 class FlowBuilder:
     """Builds one flow from clauses; also used by the offline refine on an existing flow."""
@@ -480,6 +485,15 @@ class FlowBuilder:
         self.person = subject_named(text) or self.person
 
     def _add_clause(self, clause: Clause) -> None:
+        if (
+            clause.for_each is None
+            and self.loop is not None
+            and self.loop.noun == _ANY_NOUN
+            and self.loop.sentence == clause.sentence
+            and _REFERS_TO_THEM.search(clause.action or clause.text)
+        ):
+            # "validate a@x.com and b@x.com and welcome each valid one": in their loop
+            clause = replace(clause, for_each=_ANY_NOUN)
         if clause.asks is not None and clause.condition is None and self._answered(clause.asks):
             return  # "validate the email and check if it's disposable": validated already
         if clause.guard is not None and clause.condition is None and self.pending is None:
@@ -1051,6 +1065,10 @@ class FlowBuilder:
             return self._merge[1]
         if clause.for_each:
             return self._map_node(clause, spec)
+        written = _written_values(clause.action, spec)
+        if written:
+            # "validate these emails: a@x.com, b@x.com": one call for each value written
+            return self._map_node(clause, spec, literal_items=written)
         node = self._tool_node(clause, spec)
         return self._send_after(clause, spec) or node
 
@@ -1483,7 +1501,9 @@ class FlowBuilder:
         self._add(node, "tool", clause, spec)
         return node_id
 
-    def _map_node(self, clause: Clause, spec: ToolSpec) -> str:
+    def _map_node(
+        self, clause: Clause, spec: ToolSpec, *, literal_items: list[str] | None = None
+    ) -> str:
         self._check_unfiltered(clause)
         noun = singular(clause.for_each or "item")
         sources = self._sources()
@@ -1492,12 +1512,15 @@ class FlowBuilder:
             if (
                 self.loop is not None
                 and self.loop.sentence == clause.sentence
-                and self.loop.noun == noun
+                and self.loop.noun in (noun, _ANY_NOUN)
             )
             else None
         )
         items, item_schema = None, None
-        if loop is not None and loop.filtered is not None:
+        if literal_items:
+            loop = None
+            items, item_schema = json.dumps(literal_items), {"type": "string"}
+        elif loop is not None and loop.filtered is not None:
             items, item_schema = loop.filtered, loop.last_tool.output_schema
         elif loop is not None:
             previous_output = loop.last_tool.output_schema
@@ -1547,7 +1570,9 @@ class FlowBuilder:
             **clause.settings.node_fields(),
         }
         self._add(node, "map", clause, spec)
-        self.loop = Loop(clause.sentence, noun, items, item_schema, node_id, spec)
+        # the values written: what "each page" or "each one" later in the sentence is
+        said = _ANY_NOUN if literal_items else noun
+        self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec)
         return node_id
 
     def _in_loop(self, clause: Clause) -> bool:
@@ -1565,7 +1590,7 @@ class FlowBuilder:
         the previous map can tell, or an 'otherwise', is refused: a loop has no arms."""
         loop, condition = self.loop, clause.condition
         assert loop is not None
-        noun = loop.noun
+        noun = loop.said
         resolved = None
         if condition is not None and not clause.otherwise:
             sources = output_sources("r", loop.last_tool.output_schema)
@@ -2590,6 +2615,10 @@ _OPENED_AT_URL = re.compile(
     r"(?:[a-z-]+\s+){0,2}(?:at|from|on)\s+https?://)",
     re.IGNORECASE,
 )
+#: The loop over values the request wrote: any "each <noun>" after it goes over them.
+_ANY_NOUN = "*"
+_REFERS_TO_THEM = re.compile(r"\b(?:each|every|them|they|their|it|its|one|ones)\b", re.I)
+_URL_WORDS = frozenset({"url", "link", "uri", "href"})
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: "3 sentences", "a 2-sentence summary": a count and what it counts.
@@ -2976,6 +3005,25 @@ _KEEPS_NOT_FOUND = re.compile(r"\.filter\(r,\s*!r\.(?:found|exists?|present|matc
 _READS_A_RECORD = re.compile(r"(?<![\w.])item\.[a-z_]+\.")
 
 
+def _written_values(action: str, spec: ToolSpec) -> list[str]:
+    """The addresses or URLs a step lists for a tool that takes one ("check these
+    emails: a@x.com, b@x.com"); none for a tool that sends (its first is the recipient)."""
+    if _tool_verb(spec.id) in _SENDING or acts(spec):
+        return []
+    for pattern, kinds in ((_EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):
+        found = [v.rstrip(".,;)") for v in pattern.findall(action)]
+        if len(found) < 2:
+            continue
+        takes = [
+            name
+            for name, schema in spec.input_properties().items()
+            if set(split_identifier(name)) & kinds and "string" in schema_types(schema)
+        ]
+        if takes:
+            return list(dict.fromkeys(found))
+    return []
+
+
 def _check_filtered_keeps(
     clause: Clause, loop: Loop, spec: ToolSpec, inputs: dict[str, str]
 ) -> None:
@@ -2989,9 +3037,9 @@ def _check_filtered_keeps(
         if absent:
             raise PlanningError(
                 "unmapped_condition",
-                f"Could not plan {clause.label}: inside the loop over each {loop.noun}, the "
-                f"condition keeps the {plural(loop.noun)} {loop.last_tool.id} did not find, so "
-                f"nothing it returns can give {spec.id} its {absent[0]}. Plan one {loop.noun} "
+                f"Could not plan {clause.label}: inside the loop over each {loop.said}, the "
+                f"condition keeps the {plural(loop.said)} {loop.last_tool.id} did not find, so "
+                f"nothing it returns can give {spec.id} its {absent[0]}. Plan one {loop.said} "
                 "per run, with the value in the run input.",
                 step=clause.text,
                 details={"reason": "condition_in_loop", "input": absent[0]},
@@ -3003,10 +3051,10 @@ def _check_filtered_keeps(
         if name in kept and expression.startswith("input.") and name in spec.required_inputs():
             raise PlanningError(
                 "unmapped_condition",
-                f"Could not plan {clause.label}: inside the loop over each {loop.noun}, the "
+                f"Could not plan {clause.label}: inside the loop over each {loop.said}, the "
                 f"condition keeps {loop.last_tool.id}'s results, which do not say the "
-                f"{loop.noun}'s {name}; {spec.id} would get one {name} for every {loop.noun}. "
-                f"Plan one {loop.noun} per run to act on it when the condition holds.",
+                f"{loop.said}'s {name}; {spec.id} would get one {name} for every {loop.said}. "
+                f"Plan one {loop.said} per run to act on it when the condition holds.",
                 step=clause.text,
                 details={"reason": "condition_in_loop", "input": name},
             )
