@@ -185,12 +185,23 @@ _IN_OUR_RECORDS = re.compile(
 )
 
 
+_HAS_A_RECORD = re.compile(
+    r"(?:\s+(?:already|still))?\s+(?:(?:has|have|had)\s+(?:an?|their|his|her)\s+"
+    r"(?:account|profile|record)|(?:is|are|'s|'re)\s+(?:already\s+)?(?:registered|signed\s+up|"
+    r"an?\s+(?:existing\s+)?(?:customer|user|member)))\b",
+    re.IGNORECASE,
+)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
     """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
     "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
     text = _IN_OUR_RECORDS.sub("found", text)
+    if any(source.name in ("found", "exists") for source in sources):
+        # "they already have an account", "they're registered": the lookup found them
+        text = _HAS_A_RECORD.sub(" found", text)
     text = _RETURNS_CODE.sub(_status_code_said, text)
     aside = _ASIDE.search(text)
     if aside is not None:

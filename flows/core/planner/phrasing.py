@@ -816,8 +816,9 @@ class PromptReader:
                 checked = _CHECK_IF.match(piece.strip())
                 if checked is not None:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
-                    piece = f"{checked.group('verb')} {checked.group('what')}"
-                    last_condition = open_check = Condition(checked.group("what"), checked=True)
+                    what = _TRAILING_JOINER.sub("", checked.group("what"))
+                    piece = f"{checked.group('verb')} {what}"
+                    last_condition = open_check = Condition(what, checked=True)
                 compared = compared_subject(checked.group("what")) if checked else None
                 skip = _SKIP_IF.match(piece.strip())
                 skipped = _skipped_people(piece) if skip is None else skip.group("c")
@@ -1277,9 +1278,11 @@ PARALLEL_HEADING = "\x00parallel"
 _INLINE_TITLE = re.compile(r"^(?P<title>[^:]{3,80}?):\s+(?P<rest>\S.*)$")
 _CHECK_IF = re.compile(
     r"^(?:please\s+|first\s+|then\s+|and\s+)*(?P<verb>check|see|verify|confirm|determine|test|"
-    r"find\s+out|make\s+sure|ensure)\s+(?:if|whether|that)\s+(?P<what>.+)$",
+    r"find\s+out|make\s+sure|ensure|look\s+up|look)\s+(?:if|whether|that)\s+(?P<what>.+)$",
     re.IGNORECASE,
 )
+#: ", and" / " then" left at the end of a piece ("check whether X, and if not, ...")
+_TRAILING_JOINER = re.compile(r"[\s,;]+(?:and|but|or|then)?\s*$", re.IGNORECASE)
 #: "check if https://example.com is up": whether the site answers, a fetch of it.
 _SITE_STATE = re.compile(
     r"^(?:please\s+|first\s+|then\s+|and\s+)*(?:check|see|verify|test|confirm|find\s+out)\s+"

@@ -437,8 +437,8 @@ _REQUEST_LEAD = re.compile(
     r"workflow|automation|process|system|pipeline)\s+)?to|(?:i|we)\s+(?:want|need)\s+(?:you\s+|"
     r"(?:the|this|a|our)\s+(?:flow|workflow|automation|process|system|pipeline)\s+)?to|"
     r"(?:can|could|would)\s+you|please|what\s+(?:i|we)\s+(?:need|want)(?:\s+is)?\s*:?|"
-    r"i\s+(?:want|need)\s+(?:a|an|the)\s+(?:flow|workflow|process|pipeline|automation)\s+"
-    r"(?:that|which|to)|(?:the|a|this)\s+(?:flow|workflow)\s+should|"
+    r"(?:i|we)\s+(?:want|need)\s+(?:a|an|the)\s+(?:flow|workflow|process|pipeline|automation)\s+"
+    r"(?:that|which|to|where|in\s+which|for\s+when)|(?:the|a|this)\s+(?:flow|workflow)\s+should|"
     # "I need a workflow: when ..."
     r"(?:i|we)\s+(?:want|need)\s+(?:a|an|the|some)\s+(?:new\s+)?(?:flow|workflow|process|"
     r"pipeline|automation)\s*[:,\u2014-])\s+",
@@ -475,6 +475,9 @@ def request_lead_removed(text: str) -> str:
     if match is None:
         return text
     rest = text[match.end() :].strip()
+    if rest and re.search(r"\b(?:where|in\s+which|for\s+when)\s*$", match.group(0), re.I):
+        # "I need a workflow where a new customer signs up, we ...": what starts it
+        return f"When {rest}"
     trigger = _TRIGGER_LEAD.match(text[: match.end()])
     if rest and trigger is not None:
         # "Every time an order comes in, please validate it": the trigger says what "it" is
