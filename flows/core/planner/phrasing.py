@@ -256,6 +256,13 @@ _PURPOSE = re.compile(
     r"knows|gets?|sees?)\b[^,;.]*",
     re.IGNORECASE,
 )
+_PERSON_GETS_EMAIL = re.compile(
+    r"(?P<lead>(?:^|[,;]\s*|\band\s+|\bthen\s+|\b(?:if|when|unless)\s+[^,;]+?\s))"
+    r"(?P<who>(?:the|our|their|his|her)\s+[\w-]+"
+    r"(?:\s+[\w-]+){0,2}?)\s+(?:should\s+|must\s+|will\s+)?(?:gets?|receives?)\s+"
+    r"(?:an?\s+)?(?:e-?mail|notification|message|heads[- ]up)\b",
+    re.IGNORECASE,
+)
 #: "page the on-call engineer by email": an email to them (a page is also a web page)
 _PAGED_BY_EMAIL = re.compile(
     r"\b(?:page|buzz|alert)\s+(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+){0,2})\s+"
@@ -589,7 +596,11 @@ class PromptReader:
             also = (match.group("also") or "").lower()
             if also and also not in self.qualities:
                 noun, also = noun or also, ""  # "negative feedback": the thing it is said of
-            if quality in _THE_REST or noun in _THE_REST:
+            known = self.qualities | frozenset(FEELINGS) | _OUTCOME_QUALITIES
+            if quality in _THE_REST and (also or noun) in known:
+                # "anything urgent should become a ticket": what is urgent, not the rest
+                parts[index] = f"if it's {also or noun}, {action} {rest}"
+            elif quality in _THE_REST or noun in _THE_REST:
                 parts[index] = f"otherwise {action} {rest}"
             elif quality in self.qualities or quality in FEELINGS or quality in _OUTCOME_QUALITIES:
                 subject = f"the {noun} is" if noun and noun not in ("one", "ones") else "it's"
@@ -711,6 +722,8 @@ class PromptReader:
                 _LET_KNOW.sub(_notify, _EACH_NEW.sub(_arrives, sentence))
             )
             sentence = _PAGED_BY_EMAIL.sub(r"email \g<who>", sentence)
+            # "... and the on-call person should get an email": an email to them
+            sentence = _PERSON_GETS_EMAIL.sub(r"\g<lead>email \g<who>", sentence)
             sentence = self._purpose_guards_the_rest(sentence)
             # "Validate the order and wait for a manager to approve it": the approval of
             # what was just done, after it (not a gate in front of it).

@@ -231,7 +231,7 @@ CONTROL_WORDS = frozenset(
     try attempt wait loop iterate repeat retry now double reject approve deny decline
     escalate skip ignore keep stop start begin continue finish ensure let tell notify
     remind hold pause go take taking took get getting make making do doing see run
-    handle handling figure figuring
+    handle handling figure figuring work working
     """.split()
 )
 
