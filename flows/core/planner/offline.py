@@ -866,6 +866,7 @@ class FlowBuilder:
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
             and not self._owns_its_object(text)
+            and not _ADDRESSES_SOMEONE.match(text)
         ):
             text = f"{text} {self.topic}"  # "make sure it's valid", "process it": the order
         if self.topic and not clause.for_each:
@@ -2544,6 +2545,12 @@ _STATE_CHECK = re.compile(
 _ONE_PROFORM = re.compile(
     r"(?P<lead>\b(?:a|an|another|the\s+same|the\s+other)\s+(?:[a-z]+\s+)?)one\b"
     r"(?!\s+(?:of|more|by|at|another)\b)",
+    re.IGNORECASE,
+)
+#: "thank them by email", "remind him": "them" is a person, not the thing last spoken of.
+_ADDRESSES_SOMEONE = re.compile(
+    r"^(?:thank|email|e-mail|notify|tell|remind|message|reply\s+to|greet|welcome|contact|ping|"
+    r"alert|congratulate|invite|call|text)\s+(?:them|him|her)\b",
     re.IGNORECASE,
 )
 #: "create one for billing", "open another": one more, said with no noun.
