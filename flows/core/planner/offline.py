@@ -2550,7 +2550,9 @@ _ONE_PROFORM = re.compile(
 #: "thank them by email", "remind him": "them" is a person, not the thing last spoken of.
 _ADDRESSES_SOMEONE = re.compile(
     r"^(?:thank|email|e-mail|notify|tell|remind|message|reply\s+to|greet|welcome|contact|ping|"
-    r"alert|congratulate|invite|call|text)\s+(?:them|him|her)\b",
+    r"alert|congratulate|invite|call|text)\s+(?:them|him|her)\b|"
+    # "forward it to billing@…": what is sent on, to someone
+    r"^(?:forward|send|pass|hand|route|escalate|email|mail)\s+(?:it|them|this)\s+(?:on\s+)?to\b",
     re.IGNORECASE,
 )
 #: "create one for billing", "open another": one more, said with no noun.

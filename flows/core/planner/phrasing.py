@@ -650,6 +650,15 @@ class PromptReader:
                 # the email" is a step)
             if "," not in match.group() and _NOUN_NOT_VERB.match(text, match.end()):
                 continue  # "a support request comes in": a noun, not "request ..."
+            after = text[match.end() :].split()
+            if (
+                "," not in match.group()
+                and len(after) > 2
+                and after[1].lower() in self.verbs
+                and after[2].lower() in _OBJECT_STARTS
+            ):
+                continue  # "if it's a billing issue forward it": "issue" names the thing,
+                # the step's verb comes next
             return [text[: match.start()], text[match.end() :]]
         return [text]
 
@@ -2017,6 +2026,10 @@ _VERB_AFTER_SUBJECT = frozenset(
 )
 _ALSO_NOUNS = frozenset("review order request record report message email file".split())
 #: One of those words followed by no object of its own is the noun.
+#: What follows a verb as its object ("forward it", "send the email").
+_OBJECT_STARTS = frozenset(
+    "a an the this that these those its their his her our my it them him me us".split()
+)
 _NOUN_NOT_VERB = re.compile(
     rf"(?:{'|'.join(sorted(_ALSO_NOUNS))})s?\b(?!\s+{_DETERMINERS})", re.IGNORECASE
 )

@@ -877,7 +877,12 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "post or publish",
-        re.compile(r"^(?:\w+\s+){0,2}?(?:post|publish|tweet|share)\b(?!\s+(?:office|code))", re.I),
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:post|publish|tweet|share)\b(?!\s+(?:office|code))"
+            # "post the summary to the team by email": an email
+            r"(?!.*\b(?:by|via|over|in\s+an?)\s+e-?mail\b)",
+            re.I,
+        ),
         frozenset({"post", "publish", "tweet", "share", "social"}),
     ),
     (
