@@ -1042,7 +1042,7 @@ def test_they_do_after_a_negative_condition_is_its_opposite(catalog, prompt):
     assert check_run(flow, found, specs) == []
 
 
-def test_an_approval_deadline_with_automatically_leaves_a_clean_title(catalog):
+def test_an_approval_deadline_with_automatically_is_the_timeout_and_the_title_says_who(catalog):
     flow = plan(
         "Get finance to sign off within 2 days, otherwise reject it automatically, then "
         "refund the order.",
@@ -1051,7 +1051,8 @@ def test_an_approval_deadline_with_automatically_leaves_a_clean_title(catalog):
 
     approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
     assert (approval.timeout_s, approval.on_timeout) == (172800.0, "reject")
-    assert approval.title == "Get finance to sign off"
+    assert approval.title == "Finance approval"
+    assert "sign off" in approval.instructions
     assert approval.assignees.groups == ["finance"]
     assert tools(flow) == ["refund_order"]
 

@@ -1732,7 +1732,9 @@ class FlowBuilder:
         node: dict[str, Any] = {
             "id": approval_id,
             "type": "approval",
-            "title": _title(clause.text),
+            # the inbox and the graph name the step by who decides; what to decide is
+            # the request's own words, in the instructions
+            "title": _approval_title(role, groups, clause.approval.quorum),
             "instructions": clause.text[:4000],
             "form_schema": json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
             "context": context,
@@ -3012,6 +3014,16 @@ _SUBSET = re.compile(
 
 _KEEPS_NOT_FOUND = re.compile(r"\.filter\(r,\s*!r\.(?:found|exists?|present|matched)\)")
 _READS_A_RECORD = re.compile(r"(?<![\w.])item\.[a-z_]+\.")
+
+
+def _approval_title(role: str | None, groups: Sequence[str], quorum: int) -> str:
+    """ "Manager approval", "Finance approval", "Approval by 2 managers"."""
+    who = role or (groups[0] if groups else "")
+    if not who:
+        return "Approval"
+    if quorum > 1:
+        return f"Approval by {quorum} {plural(singular(who))}"
+    return f"{who[:1].upper()}{who[1:]} approval"
 
 
 def _written_values(action: str, spec: ToolSpec) -> list[str]:
