@@ -688,6 +688,8 @@ class PromptReader:
         last_approval: Approval | None = None
         negated: Condition | None = None
         last_condition: Condition | None = None
+        #: "...; if it fails, email them": the step after is the other case
+        other_outcome_next = False
         #: "Check if X" whose answer no condition has read yet
         open_check: Condition | None = None
         #: "if X, skip the approval": the approval is planned for not-X, and an
@@ -919,6 +921,20 @@ class PromptReader:
                         state = asserted.group("what") or asserted.group("what2")
                         clause.asserts = Condition(state.strip(" ,."))
                         asserted = None  # the check, not the step after its gerund
+                    if (
+                        clause.condition is not None
+                        and last_condition is not None
+                        and _the_other_outcome(clause.condition, last_condition)
+                    ):
+                        # "if the charge succeeds, ship it; if it fails, email them": the
+                        # other case of the condition before
+                        if clause.condition_only:
+                            other_outcome_next = True
+                            continue
+                        clause.condition, clause.otherwise = None, True
+                    elif other_outcome_next and clause.condition is None:
+                        clause.otherwise = True
+                    other_outcome_next = False
                     if clause.condition is not None and last_condition is not None:
                         clause.condition = _elliptical(clause.condition, last_condition)
                     if clause.condition is not None:
@@ -1633,6 +1649,30 @@ _SO = re.compile(
 _ANSWER = re.compile(r"^(?:so|yes|yep)$", re.IGNORECASE)
 #: A condition said in the negative ("they don't exist", "it is not valid").
 _SAID_NOT = re.compile(r"n't\b|\b(?:not|never|no)\b", re.IGNORECASE)
+
+
+_WENT_WELL = re.compile(
+    r"^(?P<subject>(?:the|their|its|our)\s+[a-z]+|it)\s+(?:succeeds|goes\s+through|works|"
+    r"is\s+(?:approved|successful|ok))$",
+    re.IGNORECASE,
+)
+_WENT_BADLY = re.compile(
+    r"^(?P<subject>(?:the|their|its|our)\s+[a-z]+|it)\s+(?:fails|doesn't\s+go\s+through|"
+    r"does\s+not\s+go\s+through|doesn't\s+work|is\s+(?:declined|rejected|not\s+approved))$",
+    re.IGNORECASE,
+)
+
+
+def _the_other_outcome(condition: Condition, previous: Condition) -> bool:
+    """ "if the charge succeeds, ...; if it fails, ...": the same thing's other outcome."""
+    if condition.negate or previous.negate:
+        return False
+    went_well = _WENT_WELL.match(previous.text.strip(" ,"))
+    went_badly = _WENT_BADLY.match(condition.text.strip(" ,"))
+    if went_well is None or went_badly is None:
+        return False
+    later = went_badly.group("subject").lower()
+    return later == "it" or later == went_well.group("subject").lower()
 
 
 def _elliptical(condition: Condition, previous: Condition) -> Condition:
