@@ -4,6 +4,7 @@ a subprocess."""
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import socketserver
 import subprocess
@@ -11,9 +12,33 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from typing import TypeVar
+from http.server import BaseHTTPRequestHandler
+from typing import Any, TypeVar
 
 Server = TypeVar("Server", bound=socketserver.BaseServer)
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A test server's request handler: one call sends a whole answer, nothing is logged."""
+
+    def send_body(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_json(self, status: int, payload: Any) -> None:
+        self.send_body(status, "application/json", json.dumps(payload).encode())
+
+    def send_redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
 
 @contextlib.contextmanager

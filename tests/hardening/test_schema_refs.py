@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -16,23 +16,15 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from flows.core.tools import ToolContext, ToolError, ToolSpec
-from tests.local_servers import serving
+from tests.local_servers import QuietHandler, serving
 
 
-class _SchemaHandler(BaseHTTPRequestHandler):
+class _SchemaHandler(QuietHandler):
     server: _SchemaServer
 
     def do_GET(self) -> None:
         self.server.hits.append(self.path)
-        body = b'{"type": "string"}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_json(200, {"type": "string"})
 
 
 class _SchemaServer(ThreadingHTTPServer):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from flows.core.tools import ToolContext
-from tests.local_servers import serving
+from tests.local_servers import QuietHandler, serving
 from tests.runs.conftest import inprocess, make_version, user  # noqa: F401  (fixtures)
 from tools_registry.catalog import default_catalog
 
@@ -21,52 +21,37 @@ PAGE = b"""<!doctype html>
 </html>"""
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _TestServer
 
     def do_GET(self) -> None:
         self.server.seen_hosts.append(self.headers.get("Host", ""))
         path = self.path
         if path == "/hello":
-            self._send(200, "text/plain; charset=utf-8", b"hello from the test server")
+            self.send_body(200, "text/plain; charset=utf-8", b"hello from the test server")
         elif path == "/page":
-            self._send(200, "text/html; charset=utf-8", PAGE)
+            self.send_body(200, "text/html; charset=utf-8", PAGE)
         elif path == "/json":
-            self._send(200, "application/json", b'{"ok": true, "items": [1, 2, 3]}')
+            self.send_body(200, "application/json", b'{"ok": true, "items": [1, 2, 3]}')
         elif path == "/echo-host":
-            self._send(200, "text/plain", self.headers.get("Host", "").encode())
+            self.send_body(200, "text/plain", self.headers.get("Host", "").encode())
         elif path == "/big":
-            self._send(200, "text/plain", b"a" * 2_500_000)
+            self.send_body(200, "text/plain", b"a" * 2_500_000)
         elif path == "/binary":
-            self._send(200, "application/octet-stream", bytes(range(256)))
+            self.send_body(200, "application/octet-stream", bytes(range(256)))
         elif path == "/missing":
-            self._send(404, "text/plain", b"no such page")
+            self.send_body(404, "text/plain", b"no such page")
         elif path == "/unavailable":
-            self._send(503, "text/plain", b"try later")
+            self.send_body(503, "text/plain", b"try later")
         elif path == "/redirect-hello":
-            self._redirect("/hello")
+            self.send_redirect("/hello")
         elif path == "/redirect-private":
-            self._redirect("http://169.254.169.254/latest/meta-data/")
+            self.send_redirect("http://169.254.169.254/latest/meta-data/")
         elif path.startswith("/loop/"):
-            self._redirect(f"/loop/{int(path.rsplit('/', 1)[1]) + 1}")
+            self.send_redirect(f"/loop/{int(path.rsplit('/', 1)[1]) + 1}")
         else:
-            self._send(404, "text/plain", b"unknown")
+            self.send_body(404, "text/plain", b"unknown")
 
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 class _TestServer(ThreadingHTTPServer):

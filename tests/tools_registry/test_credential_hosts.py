@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from django.test import override_settings
 from flows.models import NodeAttempt, Run
 from flows.runs import services as run_services
 from flows.runs.catalog import forget_snapshot
-from tests.local_servers import serving
+from tests.local_servers import QuietHandler, serving
 from tools_registry.credential_hosts import (
     host_allowed,
     normalize_host_pattern,
@@ -33,26 +33,15 @@ SECRET = "Quokka-Secret-9931"
 LOCAL = override_settings(DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
 
 
-class _Recorder(BaseHTTPRequestHandler):
+class _Recorder(QuietHandler):
     server: _Server
 
     def do_GET(self) -> None:
         self.server.seen.append({"path": self.path, "headers": dict(self.headers.items())})
         if self.path.startswith("/bounce"):
-            self.send_response(302)
-            self.send_header("Location", self.server.bounce_to)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.send_redirect(self.server.bounce_to)
             return
-        body = json.dumps({"ok": True}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_json(200, {"ok": True})
 
 
 class _Server(ThreadingHTTPServer):

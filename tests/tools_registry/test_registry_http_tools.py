@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from django.test import override_settings
 from flows.core.engine import Engine
 from flows.core.ir import parse_flow
 from flows.core.tools import RetryableToolError, ToolContext, ToolError
-from tests.local_servers import serving
+from tests.local_servers import QuietHandler, serving
 from tools_registry.catalog import registry_catalog, registry_joins, tool_from_row
 from tools_registry.models import Tool
 from tools_registry.services import credential_create
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 LOCAL = override_settings(DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"])
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
 
     def _record(self) -> dict[str, Any]:
@@ -43,32 +43,20 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         seen = self._record()
         if self.path.startswith("/weather"):
-            self._json(200, {"city": self.path.split("city=")[-1], "temp_c": 21.5,
+            self.send_json(200, {"city": self.path.split("city=")[-1], "temp_c": 21.5,
                              "conditions": ["sunny"]})
         elif self.path == "/unavailable":
-            self._json(503, {"error": "busy"})
+            self.send_json(503, {"error": "busy"})
         elif self.path == "/text":
-            self._send(200, "text/plain", b"plain words")
+            self.send_body(200, "text/plain", b"plain words")
         else:
-            self._json(404, {"error": "no such thing", "seen": seen["path"]})
+            self.send_json(404, {"error": "no such thing", "seen": seen["path"]})
 
     def do_POST(self) -> None:
         seen = self._record()
-        self._json(201, {"received": json.loads(seen["body"] or "null"),
+        self.send_json(201, {"received": json.loads(seen["body"] or "null"),
                          "auth": seen["headers"].get("authorization")})
 
-    def _json(self, status: int, body: Any) -> None:
-        self._send(status, "application/json", json.dumps(body).encode())
-
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 class _Server(ThreadingHTTPServer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -13,14 +13,14 @@ from asgiref.sync import async_to_sync
 from django.test import override_settings
 
 from flows.core.tools import RetryableToolError, ToolContext, ToolError
-from tests.local_servers import serving
+from tests.local_servers import QuietHandler, serving
 from tools_registry.catalog import registry_catalog
 from tools_registry.models import Tool
 
 pytestmark = pytest.mark.django_db
 
 
-class _ChatHandler(BaseHTTPRequestHandler):
+class _ChatHandler(QuietHandler):
     server: _ChatServer
 
     def do_POST(self) -> None:
@@ -28,9 +28,9 @@ class _ChatHandler(BaseHTTPRequestHandler):
         self.server.requests.append({"path": self.path, "body": body,
                                      "auth": self.headers.get("Authorization")})
         if self.server.status != 200:
-            self._send(self.server.status, {"error": {"message": "busy", "type": "server"}})
+            self.send_json(self.server.status, {"error": {"message": "busy", "type": "server"}})
             return
-        self._send(200, {
+        self.send_json(200, {
             "id": "chatcmpl-1", "object": "chat.completion", "created": 0,
             "model": body["model"],
             "choices": [{"index": 0, "finish_reason": "stop",
@@ -38,16 +38,6 @@ class _ChatHandler(BaseHTTPRequestHandler):
             "usage": {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8},
         })
 
-    def _send(self, status: int, payload: Any) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 class _ChatServer(ThreadingHTTPServer):
