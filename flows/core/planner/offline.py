@@ -54,6 +54,7 @@ from flows.core.planner.phrasing import (
 )
 from flows.core.planner.places import country_literal, currency_literal
 from flows.core.planner.recipients import (
+    EMAIL_ADDRESS,
     Recipient,
     addresses_the_subject,
     copied_recipients,
@@ -2631,11 +2632,10 @@ _ANY_NOUN = "*"
 _REFERS_TO_THEM = re.compile(r"\b(?:each|every|them|they|their|it|its|one|ones)\b", re.I)
 _URL_WORDS = frozenset({"url", "link", "uri", "href"})
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
-_EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: "3 sentences", "a 2-sentence summary": a count and what it counts.
 _COUNTED = re.compile(r"\b(\d{1,4})[\s-]+([a-z]+)", re.IGNORECASE)
 _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "top"})
-_EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{_EMAIL_ADDRESS.pattern}", re.IGNORECASE)
+_EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
 
 
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
@@ -3031,7 +3031,7 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
     emails: a@x.com, b@x.com"); none for a tool that sends (its first is the recipient)."""
     if _tool_verb(spec.id) in _SENDING or acts(spec):
         return []
-    for pattern, kinds in ((_EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):
+    for pattern, kinds in ((EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):
         found = [v.rstrip(".,;)") for v in pattern.findall(action)]
         if len(found) < 2:
             continue
@@ -3152,7 +3152,7 @@ def _other_recipient(spec: ToolSpec, planned: Clause | None, clause: Clause) -> 
 
 #: "the support lead at lead@example.com", "the manager (boss@example.com)": a person
 #: named with their address.
-_OWNED_ADDRESS = re.compile(r"(?:\bat|\bon|\(|:)\s*[\w.+-]+@[\w-]+\.\w", re.IGNORECASE)
+_OWNED_ADDRESS = re.compile(rf"(?:\bat|\bon|\(|:)\s*{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
 
 
 _COPIED_ADDRESSES = re.compile(
@@ -3175,7 +3175,7 @@ def _address_literal(
     # an address after "cc", "from" or "reply to" is not where the message goes
     addresses = [
         found.group(0).rstrip(".")
-        for found in _EMAIL_ADDRESS.finditer(action)
+        for found in EMAIL_ADDRESS.finditer(action)
         if not _NOT_THE_RECIPIENT.search(action[: found.start()])
     ]
     copied = properties.get("cc")
@@ -3183,7 +3183,7 @@ def _address_literal(
         # "and cc a@example.com, b@example.com": those are copied
         listed = _COPIED_ADDRESSES.search(action)
         if listed is not None:
-            taken = {**taken, "cc": json.dumps(_EMAIL_ADDRESS.findall(listed.group(0)))}
+            taken = {**taken, "cc": json.dumps(EMAIL_ADDRESS.findall(listed.group(0)))}
             literal_cc = {"cc": taken["cc"]}
         else:
             literal_cc = {}

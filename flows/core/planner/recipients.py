@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 
 #: People and groups a message can be addressed to who are not the flow's subject.
+#: An email address written in a request ("ops@example.com").
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
 _ROLES = (
     "admins?|administrators?|managers?|supervisors?|boss|owners?|team|staff|finance|"
     "accounting|accountants?|sales|support|ops|operations|legal|hr|security|marketing|"

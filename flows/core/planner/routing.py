@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from flows.core.planner.lexicon import singular
-from flows.core.planner.recipients import message_recipients, subject_addressee
+from flows.core.planner.recipients import EMAIL_ADDRESS, message_recipients, subject_addressee
 
 _MESSAGE_WORD = re.compile(r"\b(?:e-?mail|message|notification|note|reply|sms|text)\b", re.I)
 #: "go to", "goes to": where a thing is handed; "go into": what it is filed as.
@@ -21,7 +21,6 @@ _HANDED_TO = re.compile(
     re.IGNORECASE,
 )
 _RECEIVES = re.compile(r"^(?:gets?|receives?)$", re.IGNORECASE)
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: "a summary sent to the team", "the details emailed to ops@example.com"
 _SENT_TO = re.compile(
     r"^(?P<what>.+?)\s+(?:sent|emailed|mailed|forwarded)\s+to\s+(?P<who>.+)$", re.IGNORECASE
@@ -45,7 +44,7 @@ def routed_action(verb: str, rest: str) -> tuple[str, str]:
 
 
 def _names_a_person(rest: str) -> bool:
-    if _ADDRESS.match(rest.strip()):
+    if EMAIL_ADDRESS.match(rest.strip()):
         return True  # "billing questions go to billing@example.com (and ...)"
     said = f"email {rest}"
     return bool(message_recipients(said)) or subject_addressee(said) is not None
