@@ -1245,25 +1245,14 @@ class FlowBuilder:
         ):
             # "create an account" mapped to create_ticket: a thing the tool does not make
             # (nor speaks of)
-            made_words = [head]
-            unknown = head
-        else:
-            unknown = ""
+            raise _other_object(clause, words[0], head, spec)
         for word in made_words:
             noun = singular(word)
-            if noun not in self.topic_words and noun != unknown:
+            if noun not in self.topic_words:
                 continue
             if stem(noun) in made or synonyms(stem(noun)) & made:
                 return
-            raise PlanningError(
-                "unmapped_step",
-                f"Could not map {clause.label}: it asks to {words[0]} "
-                f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}, and no tool "
-                f"in the catalogue does; {spec.id} only shares the verb ({spec.description}). "
-                "Register a tool that does it, or leave the step out.",
-                step=clause.text,
-                details={"tool": spec.id, "phrase": noun, "reason": "other_object"},
-            )
+            raise _other_object(clause, words[0], noun, spec)
 
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
@@ -3043,6 +3032,18 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
         if takes:
             return list(dict.fromkeys(found))
     return []
+
+
+def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> PlanningError:
+    return PlanningError(
+        "unmapped_step",
+        f"Could not map {clause.label}: it asks to {verb} "
+        f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}, and no tool "
+        f"in the catalogue does; {spec.id} only shares the verb ({spec.description}). "
+        "Register a tool that does it, or leave the step out.",
+        step=clause.text,
+        details={"tool": spec.id, "phrase": noun, "reason": "other_object"},
+    )
 
 
 def _check_filtered_keeps(
