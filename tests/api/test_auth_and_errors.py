@@ -141,3 +141,24 @@ def test_the_interactive_docs_and_the_schema_still_render(api: APIClient) -> Non
     assert docs["Content-Type"].startswith("text/html")
     assert schema.status_code == 200
     assert "/api/v1/auth/token/" in schema.json()["paths"]
+
+
+@pytest.mark.parametrize("path", ["/api/", "/api/v1/"])
+def test_the_api_root_maps_every_collection_without_sign_in(path: str) -> None:
+    response = APIClient().get(path)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["endpoints"]["flows"] == "http://testserver/api/v1/flows/"
+    assert body["endpoints"]["runs"] == "http://testserver/api/v1/runs/"
+    assert body["endpoints"]["approvals"] == "http://testserver/api/v1/approvals/"
+    assert body["docs"] == "http://testserver/api/docs/"
+    # every link it gives answers (a JSON 404 would mean a stale map)
+    api = APIClient()
+    for url in body["endpoints"].values():
+        answer = api.get(url.removeprefix("http://testserver"))
+        assert answer.status_code in (200, 401, 405), (url, answer.status_code)
+
+
+def test_the_api_root_refuses_writes() -> None:
+    assert_error(APIClient().post("/api/v1/", {}, format="json"), 405, "method_not_allowed")
