@@ -96,6 +96,20 @@ def test_run_flow_exits_3_when_suspended():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_run_flow_refuses_an_input_that_does_not_fit_the_input_schema():
+    code, lines = call(
+        "run_flow", str(EXAMPLES / "onboarding.json"), "--input", '{"email": "ada@example.com"}'
+    )
+
+    assert code == 1
+    [error] = [json.loads(line) for line in lines]  # no run.started: nothing ran
+    assert error["type"] == "input.error"
+    assert error["code"] == "invalid_input"
+    assert "'name' is a required property" in error["message"]
+    assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_run_flow_exits_1_when_a_node_fails(tmp_path):
     ir = json.loads((EXAMPLES / "onboarding.json").read_text())
     ir["nodes"][2]["inputs"]["name"] = "input.missing_field"

@@ -10,11 +10,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from flows.core.engine import Engine, EngineError
 from flows.core.events import CallbackSink, Event
 from flows.core.ir import parse_flow
+from flows.core.json_schemas import schema_validator
 from flows.core.validate import validate_flow
 from tools_registry.catalog import default_catalog
 
@@ -46,6 +48,19 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"type": "validation.error", **issue.to_json()}))
             sys.exit(1)
         flow = parse_flow(text)
+        if flow.input_schema:
+            # As the API does: a run whose input does not fit is refused before it starts,
+            # not failed at the first node that reads the missing field.
+            try:
+                schema_validator(flow.input_schema).validate(run_input)
+            except jsonschema.ValidationError as exc:
+                path = "/".join(str(p) for p in exc.absolute_path) or "(input)"
+                self.stdout.write(json.dumps({
+                    "type": "input.error", "code": "invalid_input", "path": path,
+                    "message": f"--input does not fit the flow's input_schema at {path}: "
+                               f"{exc.message}",
+                }))  # fmt: skip
+                sys.exit(1)
 
         def print_event(event: Event) -> None:
             self.stdout.write(json.dumps(event.to_json(), default=str))
