@@ -517,6 +517,7 @@ class FlowBuilder:
         if self.group is not None and clause.parallel_group != self.group.id:
             self._end_group()
         if clause.condition_only:
+            self._leave_contradicted_arms(clause)
             if not self._stays_in_arm(clause):
                 self._close_all()
             assert clause.condition is not None
@@ -541,6 +542,7 @@ class FlowBuilder:
             condition, condition_clause = self.pending
             self.pending = None
             if not clause.approval:
+                self._leave_contradicted_arms(condition_clause)
                 if not self._stays_in_arm(condition_clause):
                     self._close_all()
                 self._open_branch(condition, condition_clause, clause, persistent=True)
@@ -548,6 +550,7 @@ class FlowBuilder:
         elif clause.condition is not None:
             condition = clause.condition
             if not clause.approval:
+                self._leave_contradicted_arms(clause)
                 if not self._stays_in_arm(clause):
                     self._close_all()
                 self._open_branch(condition, clause, clause, persistent=clause.condition_leads)
@@ -794,6 +797,23 @@ class FlowBuilder:
         finally:
             self.scope = scope
         return resolve_condition(text, outside, negate=negate) is None
+
+    def _leave_contradicted_arms(self, clause: Clause) -> None:
+        """ "If valid, look up the user; if they exist, email them; if they don't, send the
+        welcome email": a condition that cannot hold in the arm it would open in leaves that
+        arm (and no other), so it sits beside the branch, still in the arm around it."""
+        while (
+            self.scope is not None
+            and self.scope.parent is not None
+            and not clause.otherwise
+            and self._contradicts_arm(clause)
+        ):
+            branch = self.scope.branch
+            self._close_scope()
+            if branch.parent is not None:
+                # the two branches never both run: the new one reads what the first one
+                # read, not the first one's outcome (a join in an arm cannot read that)
+                self._advance(branch.parent.copy())
 
     def _contradicts_arm(self, clause: Clause) -> bool:
         """ "If it's negative, open a ticket, if it's positive, send a thank-you": a
@@ -3258,7 +3278,18 @@ def _exclusive(first: str, second: str) -> bool:
     hold. (Yes/no words such as "if it is ok" read the nearest step's outcome, which says
     nothing read from outside the arm.)"""
     a, b = _EQUALS.match(first), _EQUALS.match(second)
-    return bool(a and b and a["field"] == b["field"] and a["value"] != b["value"])
+    if a and b and a["field"] == b["field"] and a["value"] != b["value"]:
+        return True
+    # "if they exist, ...; if they don't, ...": a yes/no field and its negation
+    return _negated(first) == second or _negated(second) == first
+
+
+_FIELD = re.compile(r"[\w.]+")
+
+
+def _negated(condition: str) -> str | None:
+    """ "lookup_user.found" -> "!lookup_user.found" (a bare field only)."""
+    return f"!{condition}" if _FIELD.fullmatch(condition) else None
 
 
 #: "and a summary of the review": what a step makes, said as a thing, asks for that step.
