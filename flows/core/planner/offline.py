@@ -796,7 +796,30 @@ class FlowBuilder:
             outside = self._sources(for_condition=True)
         finally:
             self.scope = scope
-        return resolve_condition(text, outside, negate=negate) is None
+        read = resolve_condition(text, outside, negate=negate)
+        return read is None or self._names_a_step_of_the_arm(text, read)
+
+    def _names_a_step_of_the_arm(self, text: str, outside: ResolvedCondition) -> bool:
+        """ "If it's in stock, charge the card. If the charge succeeds, ship it": the
+        condition names a step of the arm (by its tool's words or the verb its description
+        starts with) and nothing of the step it would read outside the arm."""
+        assert self.scope is not None
+        read = _NODE_READ.search(outside.expression)
+        info = self.info.get(read.group(1)) if read else None
+        if info is None or info.spec is None:
+            return False
+        words = {stem(w) for w in split_identifier(text) if w not in STOP_WORDS}
+        field = outside.expression.split(".", 1)[-1]
+        if words & (_naming_words(info.spec) | {stem(w) for w in split_identifier(field)}):
+            return False
+        gates = self.scope.gates
+        return any(
+            other.spec is not None
+            and other.spec.id != info.spec.id
+            and gates <= other.gates
+            and words & _naming_words(other.spec)
+            for other in self.info.values()
+        )
 
     def _leave_contradicted_arms(self, clause: Clause) -> None:
         """ "If valid, look up the user; if they exist, email them; if they don't, send the
@@ -3323,6 +3346,16 @@ def _done_by(text: str, spec: ToolSpec) -> bool:
         return False
     doing = stem(went.group("doing"))
     return bool(({doing} | synonyms(doing)) & {stem(w) for w in split_identifier(spec.id)})
+
+
+def _naming_words(spec: ToolSpec) -> set[str]:
+    """The word stems that name a tool's step: its id's words and the verb its description
+    starts with ("Charge a card for an order": charge)."""
+    words = {stem(w) for w in split_identifier(spec.id)}
+    first = spec.description.split(maxsplit=1)[:1]
+    if first:
+        words.add(stem(first[0].lower()))
+    return words - {stem(w) for w in STOP_WORDS}
 
 
 def _joins_items(source: Source) -> bool:
