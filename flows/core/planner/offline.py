@@ -125,6 +125,8 @@ _COMPARISON_PHRASE = re.compile(
     r"over|under|below))\b",
     re.IGNORECASE,
 )
+#: "open a ticket", "send an urgent email": a step that makes a new thing (not "the ticket")
+_MAKES_A_NEW_THING = re.compile(r"^\s*(?:then\s+|also\s+)?[a-z-]+\s+(?:a|an)\s", re.IGNORECASE)
 #: A branch on whether a lookup found its record: `!lookup_user.found`.
 _FOUND_FLAG = re.compile(
     r"^(?P<negated>!?)(?P<node>[a-z_][a-z0-9_]*)\.(?:found|exists?|present|matched)$"
@@ -336,6 +338,9 @@ class FlowBuilder:
         #: When (in nodes added) the latest branch and conditional approval were planned.
         self.branch_at = -1
         self.conditional_approval_at = -1
+        #: The sentence of a conditional approval on a case (not a threshold), and its
+        #: condition: the steps after it in that sentence are for that case too.
+        self.approval_case: tuple[int, Condition] | None = None
         #: The tool or map node added last (an approval "first" goes before it).
         self.last_step: str | None = None
         #: The thing the request last spoke of ("order"), for "it" in a later step.
@@ -495,6 +500,14 @@ class FlowBuilder:
         ):
             # "validate a@x.com and b@x.com and welcome each valid one": in their loop
             clause = replace(clause, for_each=_ANY_NOUN)
+        if self.approval_case is not None:
+            sentence, case = self.approval_case
+            if clause.sentence != sentence or clause.condition is not None or clause.otherwise:
+                self.approval_case = None
+            elif clause.approval is None and not clause.condition_only and self.pending is None:
+                self.approval_case = None
+                if _MAKES_A_NEW_THING.match(clause.action):
+                    clause = replace(clause, condition=case, condition_leads=True)
         if clause.asks is not None and clause.condition is None and self._answered(clause.asks):
             return  # "validate the email and check if it's disposable": validated already
         if clause.guard is not None and clause.condition is None and self.pending is None:
@@ -572,7 +585,19 @@ class FlowBuilder:
             self._end_group()
             self.group = Group(group_id, self._cursor().copy())
         if clause.approval is not None:
+            gated_before = self.conditional_approval_at
             self._approval_step(clause, condition)
+            if (
+                condition is not None
+                and self.conditional_approval_at != gated_before
+                and not clause.approval.before_previous
+                and not _COMPARISON_PHRASE.search(f"{condition.text} {clause.action}")
+            ):
+                # "If it's negative, get a manager's approval and then open a ticket": a new
+                # thing made after it in the sentence is for that case too (a threshold, "if
+                # it's over 500, get approval, then charge", and a step on the thing the
+                # request is about, "then create the ticket", run either way)
+                self.approval_case = (clause.sentence, condition)
         else:
             self._tool_step(clause)
         if self.scope is not None and not self.scope.persistent:
