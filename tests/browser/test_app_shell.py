@@ -48,6 +48,22 @@ def test_a_plain_user_sees_no_admin_link(new_page, user, live_server):
     expect(page.get_by_test_id("nav-admin")).to_have_count(0)
 
 
+def test_the_navigation_leads_to_the_api_docs(new_page, user, live_server):
+    page = new_page(user)
+    page.goto(live_server("/flows"))
+    link = page.get_by_test_id("nav-api-docs")
+    expect(link).to_be_visible()
+    expect(link.locator(".nav-icon svg")).to_have_count(1)
+    with page.context.expect_page() as opened:
+        link.click()
+    docs = opened.value
+    docs.wait_for_load_state()
+    assert urlparse(docs.url).path == "/api/docs/"
+    expect(docs.locator(".swagger-ui .info .title")).to_contain_text("DynamicFlow API")
+    # the app stays where it was, in its own tab
+    assert urlparse(page.url).path == "/flows"
+
+
 def _requests_outside(page: Any, origin: str, path: str) -> tuple[list[str], list[str]]:
     outside: list[str] = []
     failed: list[str] = []

@@ -1,4 +1,4 @@
-// The app shell: one navigation (Flows, New flow, Runs, Inbox, Tools, Admin), the theme
+// The app shell: one navigation (Flows, New flow, Runs, Inbox, Tools, Admin, API docs), the theme
 // switch and the signed-in user. Pages render in the outlet.
 import { NavLink, Outlet } from "react-router-dom";
 import { InboxCount } from "../features/inbox/InboxCount";
@@ -15,6 +15,7 @@ const ICONS = {
   inbox: "M22 12h-6l-2 3h-4l-2-3H2M5.5 5.1L2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.5-6.9A2 2 0 0 0 16.7 4H7.3a2 2 0 0 0-1.8 1.1z",
   tools: "M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.5 2.5-2.4-.6-.6-2.4z",
   admin: "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z",
+  apiDocs: "M8 7l-5 5 5 5M16 7l5 5-5 5M13.5 4l-3 16",
   moon: "M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z",
   sun: "M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM12 1v2M12 21v2M4.2 4.2l1.4 1.4M18.4 18.4l1.4 1.4M1 12h2M21 12h2M4.2 19.8l1.4-1.4M18.4 5.6l1.4-1.4",
   signOut: "M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9",
@@ -62,6 +63,12 @@ export function Shell() {
               </a>
             </li>
           )}
+          <li>
+            {/* The REST API's interactive docs (Swagger UI): a page of its own, opened beside the app. */}
+            <a href={session.apiDocsUrl} target="_blank" rel="noopener" title="API docs (opens in a new tab)" data-testid="nav-api-docs">
+              <span className="nav-icon" aria-hidden><NavIcon name="apiDocs" /></span><span className="nav-label">API docs</span>
+            </a>
+          </li>
         </ul>
         <div className="sidebar-foot">
           <button

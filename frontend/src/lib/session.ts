@@ -5,6 +5,7 @@ export interface Session {
   planners: string[];
   defaultPlanner: string;
   adminUrl: string;
+  apiDocsUrl: string;
   logoutUrl: string;
 }
 
@@ -14,6 +15,7 @@ const FALLBACK: Session = {
   planners: ["offline"],
   defaultPlanner: "offline",
   adminUrl: "/admin/",
+  apiDocsUrl: "/api/docs/",
   logoutUrl: "/logout/",
 };
 
