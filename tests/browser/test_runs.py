@@ -189,6 +189,67 @@ def test_a_dropped_websocket_reconnects_and_misses_no_step(
     screenshot(page, "finished")
 
 
+ORDER_LINES = {
+    "name": "Order lines",
+    "input_schema": {
+        "type": "object",
+        "required": ["lines"],
+        "properties": {
+            "lines": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["sku"],
+                    "properties": {
+                        "sku": {"type": "string"},
+                        # pydantic's `float | None = None`
+                        "price": {"anyOf": [{"type": "number"}, {"type": "null"}],
+                                  "default": None, "description": "Unit price."},
+                    },
+                },
+            },
+        },
+    },
+    "nodes": [{"id": "count", "type": "output", "value": "size(input.lines)"}],
+}
+
+
+def test_an_optional_number_is_a_number_field_not_a_choice_of_options(
+    page, live_server, staff_user, screenshot
+):
+    version = make_flow(staff_user, ORDER_LINES)
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    dialog.locator("#run-input_lines_0_sku").fill("WIDGET-1")
+    price = dialog.locator("#run-input_lines_0_price")
+    # one number field, left empty when unset: no "Price option 1 / option 2" picker
+    expect(price).to_have_attribute("type", "number")
+    expect(price).to_have_value("")
+    expect(dialog.locator("select")).to_have_count(0)
+    expect(dialog).not_to_contain_text("option 2")
+    expect(dialog).to_contain_text("Unit price.")
+    screenshot(page, "optional-number")
+
+    page.get_by_test_id("start-run-submit").click()
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "completed",
+                                                                timeout=20_000)
+    run = Run.objects.get(id=page.url.rsplit("/", 1)[1])
+    assert run.input == {"lines": [{"sku": "WIDGET-1"}]}
+
+    # a price given is sent as a number
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    dialog.locator("#run-input_lines_0_sku").fill("WIDGET-2")
+    dialog.locator("#run-input_lines_0_price").fill("9.5")
+    page.get_by_test_id("start-run-submit").click()
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "completed",
+                                                                timeout=20_000)
+    run = Run.objects.get(id=page.url.rsplit("/", 1)[1])
+    assert run.input == {"lines": [{"sku": "WIDGET-2", "price": 9.5}]}
+
+
 def test_cancelling_a_slow_run(page, live_server, staff_user, screenshot):
     version = make_flow(staff_user, {
         "name": "Slow",

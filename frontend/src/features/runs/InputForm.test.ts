@@ -1,5 +1,6 @@
+import type { RJSFSchema } from "@rjsf/utils";
 import { describe, expect, it } from "vitest";
-import { formSchema, isLongText, uiSchemaFor } from "./InputForm";
+import { formSchema, isLongText, uiSchemaFor, withoutNull } from "./InputForm";
 
 describe("the input form schema", () => {
   it("orders required fields first, then simple fields before nested ones", () => {
@@ -39,5 +40,35 @@ describe("the input form schema", () => {
     expect(ui.body).toEqual({ "ui:widget": "textarea" });
     expect([ui.email, ui.subject, ui.url]).toEqual([undefined, undefined, undefined]);
     expect(isLongText({ type: "string", enum: ["a"], maxLength: 9000 })).toBe(false);
+  });
+
+  it("asks for an optional value written as 'X or null' as one field of type X", () => {
+    const schema = formSchema({
+      type: "object",
+      properties: {
+        items: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              price: { anyOf: [{ type: "number" }, { type: "null" }], default: null, description: "Unit price." },
+              note: { type: ["string", "null"], default: null },
+              code: { oneOf: [{ type: "null" }, { type: "string", maxLength: 8 }], title: "Code" },
+            },
+          },
+        },
+      },
+    });
+    const line = (schema.properties?.items as { items: { properties: Record<string, unknown> } }).items.properties;
+    expect(line.price).toEqual({ type: "number", description: "Unit price.", title: "Price" });
+    expect(line.note).toEqual({ type: "string", title: "Note" });
+    expect(line.code).toEqual({ type: "string", maxLength: 8, title: "Code" });
+  });
+
+  it("leaves a real choice between two kinds of value alone", () => {
+    const choice: RJSFSchema = { anyOf: [{ type: "number" }, { type: "string" }], default: null };
+    expect(withoutNull(choice)).toBe(choice);
+    const three: RJSFSchema = { anyOf: [{ type: "number" }, { type: "string" }, { type: "null" }] };
+    expect(withoutNull(three)).toBe(three);
   });
 });

@@ -26,10 +26,48 @@ const ButtonTemplates = {
   CopyButton: makeButton("Copy", "ghost rf-copy"),
 };
 
+function isNullSchema(schema: unknown): boolean {
+  return !!schema && typeof schema === "object" && (schema as RJSFSchema).type === "null";
+}
+
+/**
+ * An optional value written as "a number or null" (`anyOf: [{type: number}, {type: null}]`,
+ * or `type: ["number", "null"]`, as pydantic writes `float | None`) is one field of that
+ * type left empty when unset, not a choice between "option 1" and "option 2".
+ */
+export function withoutNull(schema: RJSFSchema): RJSFSchema {
+  let result = schema;
+  for (const key of ["anyOf", "oneOf"] as const) {
+    const options = result[key];
+    if (!Array.isArray(options) || options.length !== 2) continue;
+    const kept = options.filter((option) => !isNullSchema(option));
+    if (kept.length !== 1 || typeof kept[0] !== "object") continue;
+    const { [key]: _options, ...rest } = result;
+    const inner = kept[0] as RJSFSchema;
+    result = { ...inner, ...rest, title: rest.title ?? inner.title, description: rest.description ?? inner.description };
+  }
+  if (Array.isArray(result.type) && result.type.includes("null")) {
+    const types = result.type.filter((type) => type !== "null");
+    if (types.length === 1) result = { ...result, type: types[0] };
+  }
+  if (result === schema) return schema;
+  if (result.default === null) {
+    const { default: _default, ...rest } = result;
+    result = rest;
+  }
+  for (const key of ["title", "description"] as const) {
+    if (result[key] === undefined) {
+      const { [key]: _unset, ...rest } = result;
+      result = rest;
+    }
+  }
+  return result;
+}
+
 /** Field titles default to a readable form of the key ("customer_email" -> "Customer email"). */
 function titled(schema: RJSFSchema): RJSFSchema {
   if (!schema || typeof schema !== "object") return schema;
-  const copy: RJSFSchema = { ...schema };
+  const copy: RJSFSchema = withoutNull({ ...schema });
   if (copy.properties) {
     copy.properties = Object.fromEntries(
       Object.entries(copy.properties).map(([key, value]) => {
