@@ -111,6 +111,16 @@ _NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|with|and|from|please)\b|\s*[,.;:!
 _BY_EMAIL = re.compile(r"\b(?:by|via|over|through|in\s+an?)\s+e-?mail\b", re.IGNORECASE)
 #: Nouns that, leading a step, ask to send something ("email the customer").
 _MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
+
+
+def _message_verb(word: str) -> bool:
+    """ "email", "emailing", "emailed": a verb that asks to send a message."""
+    lowered = word.lower()
+    return lowered in _MESSAGE_VERBS or (
+        lowered.endswith(("ing", "ed")) and stem(lowered) in _MESSAGE_VERBS
+    )
+
+
 #: Each word of a tool's id that the step does not mention costs this factor, so that
 #: "send an email" prefers send_email to send_welcome_email.
 UNMATCHED_ID_WORD = 0.6
@@ -125,6 +135,13 @@ _COMPARISON_PHRASE = re.compile(
     r"over|under|below))\b",
     re.IGNORECASE,
 )
+#: "escalate it to a manager", "route the ticket to the billing team": handed on to someone
+_HANDED_ON = re.compile(
+    r"^(?:escalate|route|hand|pass)\s+(?:over\s+|on\s+)?(?:(?P<what>.+?)\s+)?to\s+(?P<to>.+)$",
+    re.IGNORECASE,
+)
+#: "approve it and pay it", "approve it, then ship it": the parts of an approval clause
+_AND_THEN = re.compile(r"\s*,?\s+(?:and\s+then|and|then)\s+", re.IGNORECASE)
 #: "open a ticket", "send an urgent email": a step that makes a new thing (not "the ticket")
 _MAKES_A_NEW_THING = re.compile(r"^\s*(?:then\s+|also\s+)?[a-z-]+\s+(?:a|an)\s", re.IGNORECASE)
 #: A branch on whether a lookup found its record: `!lookup_user.found`.
@@ -928,6 +945,13 @@ class FlowBuilder:
                 # itself; the check is no step.
                 return None
         text = _clean_action(action if action is not None else clause.action)
+        handed = _HANDED_ON.match(text)
+        if handed is not None and (
+            message_recipients(text) or EMAIL_ADDRESS.search(handed.group("to"))
+        ):
+            # "escalate the ticket to a manager", "route it to the billing team": sent on
+            # to them, as "forward it to ..." is
+            text = f"forward {handed.group('what') or 'it'} to {handed.group('to')}"
         if (
             self.topic
             and not clause.for_each
@@ -1363,6 +1387,10 @@ class FlowBuilder:
                 # ("approve the refund" is only the approval: what it approves is no step)
                 besides = _clean_action(strip_approval_phrase(clause.action))
                 lacking = self._lacking(besides) if self.reader.starts_with_verb(besides) else None
+                approved, *more = _AND_THEN.split(besides)
+                for part in more:
+                    # "approve the expense report and pay it": pay the expense report
+                    lacking = lacking or self._lacking(_PRONOUN_OBJECT.sub(lambda _: approved, part))
                 if lacking is not None:
                     raise _capability_error(clause, lacking, None)
                 continue
@@ -1495,7 +1523,8 @@ class FlowBuilder:
         # "email the customer" asks to send an email, not to find one; "make sure the
         # email is valid" and "is this message positive" do not lead with the verb.
         leading = split_identifier(_LEADING_WORDS.sub("", text.strip()))[:1]
-        if verb_first and words and words[0] in _MESSAGE_VERBS and leading == words[:1]:
+        if verb_first and words and _message_verb(words[0]) and leading == words[:1]:
+            # "emailing the customer" (after "before") too
             words = ["send", *words]
             text = f"send {text}"
         ranked = self.index.rank(text)
@@ -1836,6 +1865,8 @@ class FlowBuilder:
         action = _COMPARISON_PHRASE.sub(" ", remainder)
         names_step = bool(re.search(r"\b(?:before|then)\s+", clause.action, re.IGNORECASE))
         action = re.sub(r"^.*?\b(?:before|then)\s+", "", action, flags=re.IGNORECASE)
+        # "before you email the customer", "then we ship it": the step, without who does it
+        action = re.sub(r"^\s*(?:you|we|i)\s+(?=[a-z])", "", action, flags=re.IGNORECASE)
         if approved is not None:
             # "approve the refund before processing it": the refund is processed (and no
             # tool for a payment takes its place)
