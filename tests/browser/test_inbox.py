@@ -198,3 +198,42 @@ def test_a_step_without_fields_asks_only_for_a_comment(page, live_server, staff_
     assert comment["y"] - (heading["y"] + heading["height"]) < 16
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("step-status")).to_have_text("Approved")
+
+
+def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, staff_user,
+                                                           screenshot):
+    ir = {"name": "Tickets", "input_schema": {"type": "object", "properties": {
+        "tickets": {"type": "array", "items": {"type": "string"}},
+        "scores": {"type": "array", "items": {"type": "object"}},
+    }}, "nodes": [
+        {"id": "ok", "type": "approval", "title": "Open the tickets?",
+         "instructions": "Check the negative ones.",
+         "form_schema": {"type": "object", "properties": {}},
+         "context": {"tickets": "input.tickets", "scores": "input.scores"},
+         "assignees": {"users": [staff_user.username]}},
+        {"id": "result", "type": "output", "value": "ok.approved"},
+    ]}
+    flow = Flow.objects.create(name="Tickets", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={
+        "tickets": ["This is terrible, I hate it", "Lovely service, thanks"],
+        "scores": [{"sentiment": "negative", "score": -0.8, "keywords": ["hate"]},
+                   {"sentiment": "positive", "score": 0.9, "team": "Support"}],
+    })
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    context = page.get_by_test_id("step-context")
+    # texts that hold commas themselves: one per line, not "a, b, c, d"
+    tickets = context.locator(".step-context-row", has_text="tickets").locator(".step-list li")
+    expect(tickets).to_have_text(["This is terrible, I hate it", "Lovely service, thanks"])
+    # records: a row each, a column per field, no JSON
+    table = context.locator(".step-context-row", has_text="scores").get_by_test_id("step-records")
+    expect(table.locator("thead th")).to_have_count(5)  # "#" and the fields of every record
+    for field in ("sentiment", "score", "keywords", "team"):
+        expect(table.locator("thead th", has_text=field)).to_have_count(1)
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator("tbody tr").nth(0).locator('td[data-field="sentiment"]')).to_have_text(
+        "negative")
+    expect(table.locator("tbody tr").nth(1).locator('td[data-field="keywords"]')).to_have_text("—")
+    expect(context.locator("pre")).to_have_count(0)
+    screenshot(page, "context-lists")

@@ -7,7 +7,7 @@ import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { type StepDetail, decideStep, fetchStep } from "./api";
-import { age, assigneeText, deadline } from "./format";
+import { age, asFields, assigneeText, asTable, deadline, isScalar, type Scalar } from "./format";
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
@@ -28,31 +28,57 @@ function show(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
 
-type Scalar = string | number | boolean | null;
-
-function isScalar(value: unknown): value is Scalar {
-  return value === null || ["string", "number", "boolean"].includes(typeof value);
-}
-
-/** An object an approver reads as fields (total: 900), not as JSON: every value a scalar or
- *  a short list of scalars. Deeper values stay JSON. */
-function asFields(value: unknown): [string, Scalar | Scalar[]][] | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  const entries = Object.entries(value);
-  if (!entries.length || entries.length > 40) return null;
-  const flat = entries.every(([, v]) => isScalar(v) || (Array.isArray(v) && v.length <= 20 && v.every(isScalar)));
-  return flat ? (entries as [string, Scalar | Scalar[]][]) : null;
-}
-
 function ScalarText({ value }: { value: Scalar | Scalar[] }) {
-  if (Array.isArray(value)) return <>{value.length ? value.map((v) => (v === null ? "—" : String(v))).join(", ") : <span className="muted">none</span>}</>;
+  if (Array.isArray(value)) {
+    if (!value.length) return <span className="muted">none</span>;
+    // Text items may hold commas themselves ("This is terrible, I hate it"): one per line.
+    if (value.some((v) => typeof v === "string")) {
+      return (
+        <ul className="step-list">
+          {value.map((v, i) => <li key={i}><ScalarText value={v} /></li>)}
+        </ul>
+      );
+    }
+    return <>{value.map((v) => (v === null ? "—" : String(v))).join(", ")}</>;
+  }
   if (value === null || value === "") return <span className="muted">—</span>;
   if (typeof value === "boolean") return <>{value ? "yes" : "no"}</>;
   return <>{String(value)}</>;
 }
 
+/** A list of records (one per ticket, per order line) as a table: a row each, a column per field. */
+function RecordTable({ table }: { table: NonNullable<ReturnType<typeof asTable>> }) {
+  return (
+    <div className="step-records-wrap">
+      <table className="step-records" data-testid="step-records">
+        <thead>
+          <tr>
+            <th scope="col" className="step-records-index">#</th>
+            {table.columns.map((column) => <th key={column} scope="col">{column.replace(/_/g, " ")}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row, i) => (
+            <tr key={i}>
+              <td className="step-records-index">{i + 1}</td>
+              {table.columns.map((column) => (
+                <td key={column} data-field={column}>
+                  {column in row ? <ScalarText value={row[column]} /> : <span className="muted">—</span>}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function ContextValue({ value }: { value: unknown }) {
   if (isScalar(value)) return <ScalarText value={value} />;
+  if (Array.isArray(value) && value.every(isScalar) && value.length <= 50) return <ScalarText value={value} />;
+  const table = asTable(value);
+  if (table) return <RecordTable table={table} />;
   const fields = asFields(value);
   if (!fields) return <pre className="json">{show(value)}</pre>;
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { age, assigneeText, deadline, layers, span } from "./format";
+import { age, asFields, assigneeText, asTable, deadline, layers, span } from "./format";
 
 describe("inbox formatting", () => {
   const now = Date.parse("2026-01-10T12:00:00Z");
@@ -34,5 +34,28 @@ describe("inbox formatting", () => {
   it("names assignees, or the run's owner when there are none", () => {
     expect(assigneeText({ users: ["bob"], groups: ["managers"] })).toBe("bob · group managers");
     expect(assigneeText({ users: [], groups: [] })).toBe("the run's owner");
+  });
+
+  it("reads a list of flat records as a table, columns in the order fields appear", () => {
+    const table = asTable([
+      { sentiment: "negative", score: -0.8, keywords: ["broken"] },
+      { sentiment: "positive", score: 0.9, team: "Support" },
+    ]);
+    expect(table).toEqual({
+      columns: ["sentiment", "score", "keywords", "team"],
+      rows: [
+        { sentiment: "negative", score: -0.8, keywords: ["broken"] },
+        { sentiment: "positive", score: 0.9, team: "Support" },
+      ],
+    });
+  });
+
+  it("leaves lists that are not flat records to JSON", () => {
+    expect(asTable([])).toBeNull();
+    expect(asTable(["a", "b"])).toBeNull();
+    expect(asTable([{ a: 1 }, { nested: { b: 2 } }])).toBeNull();
+    expect(asTable([Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`f${i}`, i]))])).toBeNull();
+    expect(asFields({ total: 900, ok: true })).toEqual([["total", 900], ["ok", true]]);
+    expect(asFields([1, 2])).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
-// Pure helpers for the inbox: how long a step has waited, how long is left, and a small
-// layered layout of the flow around a step.
+// Pure helpers for the inbox: how long a step has waited, how long is left, a small
+// layered layout of the flow around a step, and how a step's context reads (fields, tables).
 
 const UNITS: [number, string][] = [
   [86400, "d"],
@@ -70,4 +70,40 @@ export function assigneeText(assignees: { users: string[]; groups: string[] }): 
   if (assignees.users.length) parts.push(assignees.users.join(", "));
   if (assignees.groups.length) parts.push(`group ${assignees.groups.join(", ")}`);
   return parts.join(" · ") || "the run's owner";
+}
+
+export type Scalar = string | number | boolean | null;
+
+export function isScalar(value: unknown): value is Scalar {
+  return value === null || ["string", "number", "boolean"].includes(typeof value);
+}
+
+/** An object an approver reads as fields (total: 900), not as JSON: every value a scalar or
+ *  a short list of scalars. Deeper values stay JSON. */
+export function asFields(value: unknown): [string, Scalar | Scalar[]][] | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const entries = Object.entries(value);
+  if (!entries.length || entries.length > 40) return null;
+  const flat = entries.every(([, v]) => isScalar(v) || (Array.isArray(v) && v.length <= 20 && v.every(isScalar)));
+  return flat ? (entries as [string, Scalar | Scalar[]][]) : null;
+}
+
+export interface RecordTableData {
+  columns: string[];
+  rows: Record<string, Scalar | Scalar[]>[];
+}
+
+/** A list of flat records (a map's results, order lines) read as a table: columns in the
+ *  order fields first appear, at most 12 of them and 100 rows; anything else is null. */
+export function asTable(value: unknown): RecordTableData | null {
+  if (!Array.isArray(value) || !value.length || value.length > 100) return null;
+  const columns: string[] = [];
+  const rows: Record<string, Scalar | Scalar[]>[] = [];
+  for (const item of value) {
+    const fields = asFields(item);
+    if (!fields) return null;
+    for (const [name] of fields) if (!columns.includes(name)) columns.push(name);
+    rows.push(Object.fromEntries(fields));
+  }
+  return columns.length <= 12 ? { columns, rows } : null;
 }
