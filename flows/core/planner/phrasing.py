@@ -46,7 +46,7 @@ COMMON_VERBS = frozenset(
     save schedule score search send ship sms store submit summarise summarize tag text
     translate update upload validate verify welcome write ensure decide tell inform warn
     """.split()
-) | {"make sure"}
+) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
 NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
@@ -837,11 +837,16 @@ class PromptReader:
                     last_condition = open_check = Condition(
                         "the status code is under 400", negate=down, checked=True
                     )
+                # "check their email is legit": "check whether their email is legit"
+                piece = _CHECK_STATE.sub(r"\g<lead>\g<verb> whether \g<what>", piece.strip())
                 checked = _CHECK_IF.match(piece.strip())
                 if checked is not None:
                     # "Check if the email is valid. If yes, ...": a check, then its answer.
                     what = _TRAILING_JOINER.sub("", checked.group("what"))
-                    piece = f"{checked.group('verb')} {what}"
+                    verb = checked.group("verb")
+                    # "figure out if it's in stock": what checks it
+                    verb = "check" if _WORKED_OUT.match(verb) else verb
+                    piece = f"{verb} {what}"
                     last_condition = open_check = Condition(what, checked=True)
                 compared = compared_subject(checked.group("what")) if checked else None
                 skip = _SKIP_IF.match(piece.strip())
@@ -1316,7 +1321,18 @@ PARALLEL_HEADING = "\x00parallel"
 _INLINE_TITLE = re.compile(r"^(?P<title>[^:]{3,80}?):\s+(?P<rest>\S.*)$")
 _CHECK_IF = re.compile(
     r"^(?:please\s+|first\s+|then\s+|and\s+)*(?P<verb>check|see|verify|confirm|determine|test|"
-    r"find\s+out|make\s+sure|ensure|look\s+up|look)\s+(?:if|whether|that)\s+(?P<what>.+)$",
+    r"find\s+out|figure\s+out|work\s+out|make\s+sure|ensure|look\s+up|look)\s+"
+    r"(?:if|whether|that)\s+(?P<what>.+?)(?:,?\s+or\s+not)?$",
+    re.IGNORECASE,
+)
+_WORKED_OUT = re.compile(r"^(?:figure|work)\s+out$", re.IGNORECASE)
+#: "check their email is legit", "verify the order is complete": a check of a state said
+#: with no "if", "whether" or "that"
+_CHECK_STATE = re.compile(
+    r"^(?P<lead>(?:please\s+|first\s+|then\s+|and\s+)*)(?P<verb>check|verify|confirm)\s+"
+    r"(?!(?:if|whether|that)\s+(?:the|their|his|her|its|our|your|this|it|they)\b)"
+    r"(?P<what>(?:the|their|his|her|its|our|your|this|that)\s+[a-z]+(?:\s+[a-z]+)?\s+"
+    r"(?:is|are)\s+\S.*)$",
     re.IGNORECASE,
 )
 #: ", and" / " then" left at the end of a piece ("check whether X, and if not, ...")
