@@ -551,7 +551,13 @@ def _enum_equality(
     # "if the customer is unhappy": a feeling reads the sentiment it is, where the enum
     # does not list the word itself
     felt = {FEELINGS[w] for w in split_identifier(lowered) if w in FEELINGS}
+    reason = _REASON.search(lowered)
+    if reason is not None:
+        # "if it's declined because the card expired": the value is the reason's
+        lowered = " " * reason.end() + lowered[reason.end() :]
+    said_stems = {stem(w) for w in split_identifier(lowered)}
     found: list[tuple[float, Source, str, tuple[int, int]]] = []
+    in_other_words: list[tuple[float, Source, str, tuple[int, int]]] = []
     for source in sources:
         values = _enum_values(source.schema)
         if not values:
@@ -562,6 +568,11 @@ def _enum_equality(
             # "insufficient_funds" or "insufficient funds"
             said = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", value.lower()))
             where = re.search(rf"\b{said}\b", lowered)
+            value_stems = {stem(w) for w in re.split(r"[\s_-]+", value.lower()) if w}
+            if where is None and len(value_stems) > 1 and value_stems <= said_stems:
+                # "the card expired" for "expired_card": every word of it, in another order
+                score = 0.5 + _word_overlap(words, source) + source.priority * 0.001
+                in_other_words.append((score, source, value, (-9, -9)))
             if where is not None or value.lower() in felt:
                 score = (
                     1.0
@@ -570,6 +581,7 @@ def _enum_equality(
                     + source.priority * 0.001
                 )
                 found.append((score, source, value, where.span() if where else (-9, -9)))
+    found = found or in_other_words
     if not found:
         return None
     _, source, value, span = max(found, key=lambda match: match[0])
@@ -585,6 +597,10 @@ def _enum_equality(
         return ResolvedCondition(f"!({both})" if negated else both, source.name)
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+#: "declined because the card expired", "fails due to insufficient funds": why it happened
+_REASON = re.compile(r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|as\s+a\s+result\s+of)\s+")
 
 
 def _beside(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
