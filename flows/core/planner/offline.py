@@ -1627,7 +1627,7 @@ class FlowBuilder:
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
                 item_schema = item_schema if isinstance(item_schema, dict) else {}
             else:
-                items, item_schema = self._new_list_input(noun, spec, sources)
+                items, item_schema = self._new_list_input(noun, spec, sources, clause.text)
         assert item_schema is not None
         item_sources = [Source("item", noun, item_schema, None, ("item",), 1000.0)]
         if isinstance(item_schema.get("properties"), dict):
@@ -1748,10 +1748,17 @@ class FlowBuilder:
         return best[1] if best else None
 
     def _new_list_input(
-        self, noun: str, spec: ToolSpec, sources: list[Source]
+        self, noun: str, spec: ToolSpec, sources: list[Source], said: str = ""
     ) -> tuple[str, dict[str, Any]]:
         properties = spec.input_properties()
-        required = spec.required_inputs() or list(properties)[:1]
+        mentioned = {stem(w) for w in split_identifier(said)}
+        # "look up each user by email": with no input required, the one the step names
+        named = [
+            name
+            for name in properties
+            if all(stem(w) in mentioned for w in split_identifier(name))
+        ]
+        required = spec.required_inputs() or named[:1] or list(properties)[:1]
         per_item = [
             name
             for name in required
@@ -2078,6 +2085,14 @@ class FlowBuilder:
         named_fields = {} if first else named_outputs(clause.action, properties, sources)
         # every item's text in one ("all the summaries") only where the step names it
         sources = [source for source in sources if not _joins_items(source)]
+        # "look up each user by email": the item goes to the input the step names
+        by_name = [
+            name
+            for name, schema in properties.items()
+            if name not in required
+            and all(stem(w) in mentioned for w in split_identifier(name))
+            and any(type_fit(schema, item.schema) >= 0.9 for item in first[:1])
+        ]
         for name, schema in properties.items():
             if name in literals:
                 inputs[name] = literals[name]
@@ -2085,12 +2100,17 @@ class FlowBuilder:
             if name in named_fields:
                 inputs[name] = named_fields[name]
                 continue
+            if by_name[:1] == [name]:
+                inputs[name] = first[0].expression
+                continue
             # Optional inputs are wired when a value clearly fits, or when the step names
             # them ("look up the user by email").
             named = all(stem(w) in mentioned for w in split_identifier(name))
             wanted = name in required or named
             own_words = acts(spec) and is_content_input(name, schema)
             candidates = [*first, *sources]
+            if by_name and name not in by_name and name not in required:
+                candidates = list(sources)  # the item is the named input's
             if is_content_input(name, schema):
                 # "the summary as the subject": the body says something else
                 candidates = [c for c in candidates if c.expression not in named_fields.values()]
