@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from flows.models import Flow, FlowVersion, Run
 from flows.runs import services
+from tests.runs.helpers import wait_for
 
 FINAL = "completed, failed, skipped, cancelled"
 
@@ -273,6 +274,40 @@ def test_cancelling_a_slow_run(page, live_server, staff_user, screenshot):
     run.refresh_from_db()
     assert run.status == "cancelled"
     screenshot(page, "cancelled")
+
+
+def test_cancelling_a_run_that_ends_meanwhile_says_so_without_an_error(
+    page, live_server, staff_user, screenshot
+):
+    version = make_flow(staff_user, {
+        "name": "Short",
+        "nodes": [{"id": "slow", "type": "tool", "tool": "t_slow", "inputs": {"seconds": "2"}}],
+    })
+    run = start_run(staff_user, version, {})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "slow")).to_have_attribute("data-status", "running", timeout=20_000)
+
+    # the click reaches the server only once the run has completed: a real 409
+    held: list[Any] = []
+    page.route(re.compile(r"/api/v1/runs/[0-9a-f-]+/cancel/$"), lambda route: held.append(route))
+    page.get_by_test_id("run-cancel").click()
+
+    def cancel_request_held() -> bool:
+        page.wait_for_timeout(50)  # lets Playwright hand the request to the route
+        return bool(held)
+
+    wait_for(cancel_request_held, 10, 0, "the cancel request")
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.1, "completion")
+    held[0].continue_()
+
+    note = page.get_by_test_id("run-action-note")
+    expect(note).to_contain_text("already ended (completed)")
+    expect(page.get_by_test_id("run-action-error")).to_have_count(0)
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "completed")
+    expect(page.get_by_test_id("run-cancel")).to_have_count(0)
+    screenshot(page, "ended-meanwhile")
+    note.get_by_role("button", name="Dismiss").click()
+    expect(note).to_have_count(0)
 
 
 def test_a_failing_tool_shows_its_error_and_attempts(page, live_server, staff_user, screenshot):

@@ -13,7 +13,7 @@ import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
 import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
-import { StatusBadge } from "./StatusIcon";
+import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import { Timeline } from "./Timeline";
 import { NOT_FOUND, useNow, useRunView } from "./useRunView";
 import "./runs.css";
@@ -58,6 +58,7 @@ export default function RunPage() {
   const [sideTab, setSideTab] = useState<"input" | "result">("result");
   const [busy, setBusy] = useState<"cancel" | "rerun" | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [actionNote, setActionNote] = useState<string | null>(null);
 
   const runStatus = state?.runStatus ?? run?.status ?? "pending";
   const finished = FINISHED_RUN_STATUSES.has(runStatus);
@@ -125,11 +126,19 @@ export default function RunPage() {
   const doCancel = async () => {
     setBusy("cancel");
     setActionError(null);
+    setActionNote(null);
     try {
       await cancelRun(run.id);
       refreshRun();
     } catch (err) {
-      setActionError(err instanceof ApiError ? err.message : String(err));
+      if (err instanceof ApiError && err.code === "run_finished") {
+        // It ended between the page drawing the button and the click: nothing went wrong.
+        const status = String(err.details.status ?? "");
+        setActionNote(`The run had already ended${status ? ` (${(STATUS_LABELS[status] ?? status).toLowerCase()})` : ""}: there was nothing left to cancel.`);
+        refreshRun();
+      } else {
+        setActionError(err instanceof ApiError ? err.message : String(err));
+      }
     } finally {
       setBusy(null);
     }
@@ -137,6 +146,7 @@ export default function RunPage() {
   const doRerun = async () => {
     setBusy("rerun");
     setActionError(null);
+    setActionNote(null);
     try {
       const created = await createRun(run.flow_version, (run.input ?? {}) as Record<string, unknown>);
       navigate(`/runs/${created.id}`);
@@ -181,7 +191,18 @@ export default function RunPage() {
         </div>
       </div>
 
-      {actionError && <div className="alert error" role="alert">{actionError}</div>}
+      {actionError && (
+        <div className="alert error alert-dismissible" role="alert" data-testid="run-action-error">
+          <span>{actionError}</span>
+          <button type="button" className="btn ghost icon small" onClick={() => setActionError(null)} aria-label="Dismiss">✕</button>
+        </div>
+      )}
+      {actionNote && (
+        <div className="alert alert-dismissible" role="status" data-testid="run-action-note">
+          <span>{actionNote}</span>
+          <button type="button" className="btn ghost icon small" onClick={() => setActionNote(null)} aria-label="Dismiss">✕</button>
+        </div>
+      )}
       {view.socket === "offline" && !finished && (
         <div className="alert offline-banner" data-testid="run-offline" role="status">
           The live connection dropped. Reconnecting — no step will be missed.
