@@ -349,8 +349,8 @@ def _resolve_one(
 #: "if it has a suggestion" / "if there are any errors" / "if it comes back with no reason"
 _HAS = re.compile(
     r"\b(?:has|have|had|there\s+(?:is|are|was|were)|there's|comes?\s+back\s+with|"
-    r"returns?|includes?|contains?|gives?|gets?)\s+(?:a|an|any|some|no)\s+"
-    r"(?:\w+\s+)?(?P<noun>[a-z_]+)\b",
+    r"returns?|includes?|contains?|gives?|gets?)\s+(?:(?:a|an|any|some|no)\s+|(?=[a-z]+s\b))"
+    r"(?:(?P<adjective>\w+)\s+)?(?P<noun>[a-z_]+)\b",
     re.IGNORECASE,
 )
 
@@ -367,13 +367,17 @@ def _presence(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCo
     errors": a list is not empty. The field is the one the noun names."""
     match = _HAS.search(text) or _EMPTY.search(text)
     if match is None:
-        return None
+        return _described_presence(text, sources, negated)
     if match.re is _EMPTY:
         # "if the summary is empty": the same test as "has no summary"
         negated = not negated
     noun = stem(singular(match.group("noun").lower()))
+    # "there's a suggested correction": the field may be named by the word before the noun
+    adjective = match.groupdict().get("adjective")
+    said = stem(adjective.lower()) if adjective and adjective.lower() not in STOP_WORDS else None
     for source in sources:
-        if stem(singular(split_identifier(source.name)[-1] if source.name else "")) != noun:
+        name = stem(singular(split_identifier(source.name)[-1] if source.name else ""))
+        if name != noun and not (said and len(said) > 4 and name.startswith(said)):
             continue
         schema = source.schema if isinstance(source.schema, dict) else {}
         if "array" in schema_types(schema):
@@ -385,6 +389,32 @@ def _presence(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCo
         else:
             continue
         return ResolvedCondition(expression, source.name)
+    return None
+
+
+#: "A likely intended address when the domain looks like a typo, else null": what a field
+#: that may be null is set for
+_SET_WHEN = re.compile(r"\b(?:when|if)\s+(?P<what>[^,;.]+)", re.IGNORECASE)
+
+
+def _described_presence(
+    text: str, sources: Sequence[Source], negated: bool
+) -> ResolvedCondition | None:
+    """ "In case the domain looks like a typo": the field that may be null whose description
+    says it is set when that holds (`validate_email.suggestion != null`)."""
+    said = {stem(w) for w in split_identifier(text) if w not in STOP_WORDS}
+    if len(said) < 2:
+        return None
+    for source in sources:
+        schema = source.schema if isinstance(source.schema, dict) else {}
+        if not _nullable(schema):
+            continue
+        for when in _SET_WHEN.finditer(str(schema.get("description") or "")):
+            described = {stem(w) for w in split_identifier(when.group("what"))}
+            if said <= described:
+                return ResolvedCondition(
+                    f"{source.expression} {'==' if negated else '!='} null", source.name
+                )
     return None
 
 
@@ -700,6 +730,8 @@ def _outcome_flag(
     """ "If the payment fails" / "if it succeeds": the yes/no field of the step it names
     (or of the latest step), when the condition speaks of success or failure."""
     word_stems = {stem(w) for w in words}
+    if stem("like") in word_stems:
+        word_stems -= {stem("looks")}  # "it looks like a typo" says what, not how it went
     if not word_stems & _OUTCOME_WORDS:
         return None
     if not word_stems & (_OUTCOME_WORDS - _APPROVAL_OUTCOMES):
