@@ -83,6 +83,7 @@ from flows.core.planner.wording import (
     CONTROL_WORDS,
     MissingCapability,
     catalogue_words,
+    chat_spelling,
     correct_typos,
     drop_thousands_separators,
     foreign_verb,
@@ -408,7 +409,7 @@ class FlowBuilder:
     def read(self, prompt: str) -> list[Clause]:
         """The request's steps, read after fixing what people type: curly apostrophes,
         thousands separators, typos and verbs in the third person."""
-        text = drop_thousands_separators(straight_apostrophes(prompt))
+        text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)

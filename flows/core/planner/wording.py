@@ -370,6 +370,39 @@ def straight_apostrophes(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
+#: Chat spellings: "can u", "pls", "isnt".
+_CHAT_WORDS = {
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "isnt": "isn't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "cant": "can't",
+    "wont": "won't",
+    "arent": "aren't",
+    "wasnt": "wasn't",
+    "hasnt": "hasn't",
+    "havent": "haven't",
+}
+_CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b", re.IGNORECASE)
+#: "hey, validate the email", "Hi team - ...": a greeting before the request on its line
+_GREETING = re.compile(
+    r"^(?P<lead>\s*)(?:hey|hi|hello|hiya|yo|howdy)(?:\s+(?:there|team|all|folks|guys))?"
+    r"(?:\s*[,!.:\u2014-]+\s*|\s+)(?=\S)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def chat_spelling(text: str) -> str:
+    """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _GREETING.sub(lambda match: match.group("lead"), text)
+    return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
+
+
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 #: "2 500 USD", "€ 1 500": spaces between thousands, only next to a currency.
 _SPACED_AMOUNT = re.compile(
