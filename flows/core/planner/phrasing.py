@@ -61,6 +61,22 @@ _DETERMINERS = (
 _LIST_ITEM = re.compile(
     r"^\s*(?:\(?\d+[.)]|[-*•+\u2013\u00b7]|step\s+\d+\s*[:.)-])\s+", re.IGNORECASE
 )
+#: "1) fetch it 2) summarize it": the numbers of a list written on one line
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))\(?(?P<n>\d{1,2})[.)]\s+")
+
+
+def _inline_items(line: str) -> list[str]:
+    """ "1) fetch the page 2) summarize it 3) email it" -> one line per item, when the
+    numbers count up from 1."""
+    found = list(_INLINE_NUMBER.finditer(line))
+    if len(found) < 2 or line[: found[0].start()].strip():
+        return [line]
+    if [int(match.group("n")) for match in found] != list(range(1, len(found) + 1)):
+        return [line]
+    ends = [match.start() for match in found[1:]] + [len(line)]
+    return [line[match.start() : end].strip() for match, end in zip(found, ends, strict=True)]
+
+
 _ARROW = re.compile(r"\s*(?:->|=>|\u2192|\u27f6)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _SEQUENCE = re.compile(
@@ -310,7 +326,14 @@ def _negative_conditional(sentence: str) -> str:
     if match is None:
         return sentence
     word = "only if" if match.group("word").lower() in ("unless", "until") else "unless"
+    if word == "unless" and _ANYTHING.match(match.group("action").strip(" ,.")):
+        # "do not send anything if it's disposable": nothing happens then
+        return f"If {match.group('condition')}, do nothing"
     return f"{word.capitalize()} {match.group('condition')}, {match.group('action')}"
+
+
+#: "send anything", "do anything", "email anyone": no step at all
+_ANYTHING = re.compile(r"^(?:[a-z]+\s+)?(?:anything|anyone|anybody)$", re.IGNORECASE)
 
 
 _BEFORE_LEAD = re.compile(
@@ -1141,7 +1164,9 @@ class PromptReader:
         """Numbered or bulleted items, then sentences within each. A heading over a list is
         not a step (an "In parallel:" heading makes its items run side by side)."""
         self._titles.clear()
-        lines = prompt.replace("\r", "").split("\n")
+        lines = [
+            item for line in prompt.replace("\r", "").split("\n") for item in _inline_items(line)
+        ]
         has_list = any(_LIST_ITEM.match(line) for line in lines)
         segments: list[str] = []
         current: list[str] = []
