@@ -321,7 +321,18 @@ _DONT_UNLESS = re.compile(
 
 def _negative_conditional(sentence: str) -> str:
     """ "Don't ship unless the payment went through" -> "Only if the payment went through,
-    ship"; "don't email them if the order is invalid" -> "unless ..., email them"."""
+    ship"; "don't email them if the order is invalid" -> "unless ..., email them"; "only
+    ship orders that are in stock" -> "only if the order is in stock, ship it"."""
+    only = _ONLY_THOSE.match(sentence.strip())
+    # ("ship only the ones that are in stock" is said of a loop's items: not this)
+    if only is not None and only.group("noun").lower() != "ones":
+        noun = only.group("noun").lower()
+        noun = noun[:-3] + "y" if noun.endswith("ies") else noun[:-1]
+        state = only.group("state").strip(" .!")
+        verb = {"are": "is", "were": "was", "have": "has"}.get(only.group("be").lower(), "is")
+        lead = only.group("lead") or ""
+        word = "only if" if lead else "Only if"
+        return f"{lead}{word} the {noun} {verb} {state}, {only.group('verb') or only.group('verb2')} it"
     match = _DONT_UNLESS.match(sentence.strip())
     if match is None:
         return sentence
@@ -332,6 +343,14 @@ def _negative_conditional(sentence: str) -> str:
     return f"{word.capitalize()} {match.group('condition')}, {match.group('action')}"
 
 
+#: "Only ship orders that are in stock", "charge only the orders which are valid": a step
+#: for the things of one kind, said of the plural
+_ONLY_THOSE = re.compile(
+    r"^(?P<lead>.*?(?:,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?|\s+then\s+))?"
+    r"(?:only\s+(?P<verb>[a-z]+)|(?P<verb2>[a-z]+)\s+only)\s+(?:the\s+)?(?P<noun>[a-z]+s)\s+"
+    r"(?:that|which|who)\s+(?P<be>are|were|have)\s+(?P<state>[^,;]+)$",
+    re.IGNORECASE,
+)
 #: "send anything", "do anything", "email anyone": no step at all
 _ANYTHING = re.compile(r"^(?:[a-z]+\s+)?(?:anything|anyone|anybody)$", re.IGNORECASE)
 
