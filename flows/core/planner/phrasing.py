@@ -407,7 +407,13 @@ _TIMEOUT = re.compile(
 _ASSIGNEE_PATTERNS = (
     re.compile(
         r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
-        r"(?P<who>[a-z]+)(?:\s+team)?\s+(?:to\s+)?(?:approv|sign|authori)",
+        r"(?P<who>[a-z]+)(?:\s+(?:team|leads?))?\s+(?:to\s+)?(?:approv|sign|authori)",
+        re.IGNORECASE,
+    ),
+    # "ask a manager for approval", "get finance for sign-off"
+    re.compile(
+        r"\b(?:ask|get|request|go\s+to)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>[a-z]+)"
+        r"(?:\s+(?:team|leads?))?\s+for\s+(?:an?\s+|their\s+|the\s+)?(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
     re.compile(
@@ -433,6 +439,14 @@ _ASSIGNEE_PATTERNS = (
 _ONE_OF_THEM = re.compile(
     r"\b(?:someone|somebody|anyone|a\s+person|a\s+member|one)\s+(?:from|in|of|on)\s+"
     r"(?:the\s+|our\s+)?",
+    re.IGNORECASE,
+)
+#: "have a support lead review it", "ask finance to review the refund": a person's review is
+#: their approval
+_PERSON_REVIEWS = re.compile(
+    r"\b(?P<lead>have|get|ask|let)\s+(?P<who>(?:the\s+|a\s+|an\s+|our\s+)(?:[a-z-]+\s+)?"
+    r"(?:manager|lead|supervisor|reviewer|team|director|admin|agent|editor|officer|owner|head)s?"
+    r"|finance|legal|compliance|hr|support|sales|security)\s+(?:to\s+)?review\b(?!\s+and\b)",
     re.IGNORECASE,
 )
 #: "have compliance review and approve it": the approval is what they do.
@@ -749,6 +763,7 @@ class PromptReader:
                 heading_group = groups
                 continue
             sentence = _ARROW.sub(", then ", _STEP_PREFIX.sub("", raw))
+            sentence = _PERSON_REVIEWS.sub(r"\g<lead> \g<who> approve", sentence)
             deadline: Deadline | None = None
             goes_first = _APPROVAL.search(sentence) is not None and approval_goes_first(
                 sentence, previous_text
