@@ -1005,6 +1005,15 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
     (
+        # "count how many orders are in the list" (a summary's word count is its own field)
+        "counting things",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:count|tally)\b(?!\s+(?:the\s+)?(?:words|sentences)\b)",
+            re.IGNORECASE,
+        ),
+        frozenset({"count", "tally"}),
+    ),
+    (
         # a run waits only for people (an approval, with its timeout), never for a time
         "waiting a set time (a run waits only for people's approvals)",
         re.compile(
