@@ -1391,7 +1391,8 @@ class FlowBuilder:
                 approved, *more = _AND_THEN.split(besides)
                 for part in more:
                     # "approve the expense report and pay it": pay the expense report
-                    lacking = lacking or self._lacking(_PRONOUN_OBJECT.sub(lambda _: approved, part))
+                    said = _PRONOUN_OBJECT.sub(approved.replace("\\", r"\\"), part)
+                    lacking = lacking or self._lacking(said)
                 if lacking is not None:
                     raise _capability_error(clause, lacking, None)
                 continue
@@ -1755,9 +1756,7 @@ class FlowBuilder:
         mentioned = {stem(w) for w in split_identifier(said)}
         # "look up each user by email": with no input required, the one the step names
         named = [
-            name
-            for name in properties
-            if all(stem(w) in mentioned for w in split_identifier(name))
+            name for name in properties if all(stem(w) in mentioned for w in split_identifier(name))
         ]
         required = spec.required_inputs() or named[:1] or list(properties)[:1]
         per_item = [

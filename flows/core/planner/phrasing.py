@@ -61,6 +61,24 @@ _DETERMINERS = (
 _LIST_ITEM = re.compile(
     r"^\s*(?:\(?\d+[.)]|[-*•+\u2013\u00b7]|step\s+\d+\s*[:.)-])\s+", re.IGNORECASE
 )
+#: "Out of stock? Email the customer an apology.": a short question, then what to do
+_QUESTION_THEN_STEP = re.compile(
+    r"(?P<lead>^|(?<=[.!;:\n])\s*)(?P<question>[A-Za-z][^.?!;:\n]{1,60})\?[ \t]+"
+    r"(?P<step>[A-Za-z][^\n]*)",
+    re.MULTILINE,
+)
+#: "can you ...?", "what ...?": a question that asks for something, not a condition
+_ASKS_FOR_SOMETHING = re.compile(
+    r"^(?:can|could|would|will|should|shall|may|might|do|did|have|what|why|how|when|where|"
+    r"who|which|any\s+questions|ok|okay|right)\b",
+    re.IGNORECASE,
+)
+#: "Is it urgent?", "Are they new?": the condition is the statement
+_INVERTED_QUESTION = re.compile(
+    r"^(?P<be>is|are|was|were)\s+(?P<subject>it|they|he|she|this|that|the\s+\w+|their\s+\w+)"
+    r"\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
 #: "1) fetch it 2) summarize it": the numbers of a list written on one line
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))\(?(?P<n>\d{1,2})[.)]\s+")
 
@@ -332,7 +350,8 @@ def _negative_conditional(sentence: str) -> str:
         verb = {"are": "is", "were": "was", "have": "has"}.get(only.group("be").lower(), "is")
         lead = only.group("lead") or ""
         word = "only if" if lead else "Only if"
-        return f"{lead}{word} the {noun} {verb} {state}, {only.group('verb') or only.group('verb2')} it"
+        step = only.group("verb") or only.group("verb2")
+        return f"{lead}{word} the {noun} {verb} {state}, {step} it"
     match = _DONT_UNLESS.match(sentence.strip())
     if match is None:
         return sentence
@@ -732,6 +751,19 @@ class PromptReader:
                 return f"{sentence[: purpose.start()].strip()}, and if {state}, {rest}"
         return sentence
 
+    def _asked_condition(self, match: re.Match[str]) -> str:
+        """ "Out of stock? Email the customer": "If out of stock, email the customer";
+        "Is it urgent? Page them": "If it is urgent, ..." (a question that asks for
+        something, "Can you ...?", stays as it is)."""
+        question, step = match.group("question").strip(), match.group("step")
+        if _ASKS_FOR_SOMETHING.match(question) or self.starts_with_verb(question):
+            return match.group(0)
+        inverted = _INVERTED_QUESTION.match(question)
+        if inverted is not None:
+            subject, rest = inverted.group("subject"), inverted.group("rest")
+            question = f"{subject} {inverted.group('be').lower()} {rest}"
+        return f"{match.group('lead')}If {question}, {step[0].lower()}{step[1:]}"
+
     def starts_with_verb(self, text: str) -> bool:
         return bool(self._verb_start.match(text))
 
@@ -739,6 +771,7 @@ class PromptReader:
         # "orders under $100 are approved automatically; larger ones need a manager's
         # approval": no approval when it holds, the approval otherwise
         prompt = _auto_approved(prompt)
+        prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
         clauses: list[Clause] = []
         groups = 0
         last_approval: Approval | None = None
