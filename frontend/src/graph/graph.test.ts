@@ -225,6 +225,28 @@ describe("layoutGraph", () => {
     for (const edge of edges) expect(x.get(edge.source)!).toBeLessThan(x.get(edge.target)!);
   }, 60_000);
 
+  it("lays a branch's then target level with its then row, above the else target", async () => {
+    // As the planner writes "look up the user; if found welcome them, otherwise email ops":
+    // the welcome step also reads the lookup directly, and without ports ELK sorted it
+    // below the else target, the two arms crossing.
+    const ir = {
+      ir_version: "1",
+      name: "Lookup",
+      nodes: [
+        { id: "lookup_user", type: "tool", tool: "lookup_user", inputs: { email: "input.email" } },
+        { id: "if_found", type: "branch", condition: "lookup_user.found", then: ["send_welcome_email"], else: ["send_email"] },
+        { id: "send_welcome_email", type: "tool", tool: "send_welcome_email", after: ["if_found"],
+          inputs: { name: "lookup_user.user.name", email: "lookup_user.user.email" } },
+        { id: "send_email", type: "tool", tool: "send_email", after: ["if_found"],
+          inputs: { to: "\"ops@example.com\"", body: "input.body", subject: "input.subject" } },
+      ],
+    } as unknown as FlowIR;
+    const { nodes, edges } = irToGraph(ir);
+    const laid = await layoutGraph(nodes, edges, { engine: "elk" });
+    const y = new Map(laid.map((node) => [node.id, node.position.y]));
+    expect(y.get("send_welcome_email")!).toBeLessThan(y.get("send_email")!);
+  }, 60_000);
+
   it("keeps saved positions unless forced", async () => {
     const ir = load("docs/examples/onboarding.json");
     ir.nodes[0].position = { x: 1000, y: 1000 };

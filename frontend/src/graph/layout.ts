@@ -79,15 +79,51 @@ function withPosition(node: FlowNode, position: { x: number; y: number }): FlowN
   return { ...node, position: { x: Math.round(position.x), y: Math.round(position.y) } };
 }
 
+/** ELK's id for one of a node's source handles. */
+function portId(nodeId: string, handle: string): string {
+  return `${nodeId}\u0000${handle}`;
+}
+
+/**
+ * A node with more than one way out (a branch's then/else, a switch's cases) as ELK sees it:
+ * its source handles as ports on its right side, in the card's top-to-bottom order, so the
+ * layout puts each arm's target level with its row instead of crossing the arms over.
+ */
+export function elkNode(node: FlowNode): ElkNode {
+  const size = sizeOf(node);
+  const sources = (node.handles ?? []).filter((handle) => handle.type === "source" && handle.id);
+  if (sources.length < 2) return { id: node.id, ...size };
+  const ordered = [...sources].sort((a, b) => a.y - b.y);
+  return {
+    id: node.id,
+    ...size,
+    layoutOptions: { "elk.portConstraints": "FIXED_POS" },
+    ports: ordered.map((handle) => ({
+      id: portId(node.id, handle.id!),
+      x: size.width,
+      y: Math.min(size.height - 1, handle.y + (handle.height ?? 0) / 2),
+      width: 1,
+      height: 1,
+      layoutOptions: { "elk.port.side": "EAST" },
+    })),
+  };
+}
+
 async function elkPositions(nodes: readonly FlowNode[], edges: readonly FlowEdge[]) {
   const ids = new Set(nodes.map((node) => node.id));
+  const children = nodes.map(elkNode);
+  const ports = new Set(children.flatMap((child) => (child.ports ?? []).map((port) => port.id)));
+  const source = (edge: FlowEdge) => {
+    const port = portId(edge.source, edge.sourceHandle ?? "out");
+    return ports.has(port) ? port : edge.source;
+  };
   const graph: ElkNode = {
     id: "root",
     layoutOptions: LAYOUT_OPTIONS,
-    children: nodes.map((node) => ({ id: node.id, ...sizeOf(node) })),
+    children,
     edges: edges
       .filter((edge) => ids.has(edge.source) && ids.has(edge.target))
-      .map((edge) => ({ id: edge.id, sources: [edge.source], targets: [edge.target] })),
+      .map((edge) => ({ id: edge.id, sources: [source(edge)], targets: [edge.target] })),
   };
   const result = await (await elk()).layout(graph);
   return new Map((result.children ?? []).map((child) => [child.id, { x: child.x ?? 0, y: child.y ?? 0 }]));
