@@ -128,6 +128,11 @@ def test_a_run_started_from_its_form_shows_every_node_reach_its_final_state(
     panel = page.get_by_test_id("node-panel")
     expect(panel).to_have_attribute("data-node-id", "each")
     expect(page.get_by_test_id("node-panel-output")).to_contain_text("value")
+    # a map's count is one tool call per item, not three attempts of which #3 completed
+    attempts = page.get_by_test_id("node-panel-attempts")
+    expect(attempts).to_have_text("3")
+    expect(panel.locator("dt", has_text="Tool calls")).to_have_count(1)
+    expect(page.get_by_test_id("node-panel-retries")).to_have_count(0)
     screenshot(page, "completed")
 
 

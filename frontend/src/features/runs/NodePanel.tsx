@@ -49,6 +49,8 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
   const inputs = state.inputs !== undefined ? state.inputs : record?.inputs;
   const output = state.output !== undefined ? state.output : record?.output;
   const attempts = Math.max(state.attempts, record?.attempt ?? 0);
+  // A map's count is its tool calls over every item (two items, two calls), not retries.
+  const isMap = irNode.type === "map";
   return (
     <div className="node-panel" data-testid="node-panel" data-node-id={irNode.id}>
       <header className="np-header">
@@ -74,7 +76,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
         <dt>Started</dt><dd>{formatTime(state.startedAt)}</dd>
         <dt>Finished</dt><dd>{formatTime(state.finishedAt)}</dd>
         <dt>Duration</dt><dd>{state.status === "pending" ? "—" : formatDuration(duration)}</dd>
-        <dt>Attempts</dt><dd data-testid="node-panel-attempts">{attempts || "—"}</dd>
+        <dt>{isMap ? "Tool calls" : "Attempts"}</dt><dd data-testid="node-panel-attempts">{attempts || "—"}</dd>
         {state.items && (<><dt>Items</dt><dd>{state.items.done} / {state.items.total}</dd></>)}
         <dt>Worker</dt><dd className="mono small np-worker" title={record?.worker}>{record?.worker || "—"}</dd>
       </dl>
@@ -85,7 +87,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
           </div>
         </Section>
       )}
-      {(state.retries.length > 0 || attempts > 1) && (
+      {(state.retries.length > 0 || (!isMap && attempts > 1)) && (
         <Section title="Attempts" testId="node-panel-retries">
           <ol className="np-attempts">
             {state.retries.map((retry) => (
@@ -95,7 +97,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
                 <span className="muted small">{retry.delayS !== null ? `retried after ${formatDuration(retry.delayS * 1000)}` : "retried"}</span>
               </li>
             ))}
-            {attempts > state.retries.length && (
+            {!isMap && attempts > state.retries.length && (
               <li>
                 <span className="np-attempt-n">#{attempts}</span>
                 <span className="np-attempt-err">{state.status === "failed" ? `${error?.code ?? "failed"}` : state.status}</span>
