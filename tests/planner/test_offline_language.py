@@ -950,12 +950,12 @@ def test_a_possessive_says_whose_and_the_noun_after_it_is_the_object(prompt):
     assert check.inputs["email"] == "lookup_user.user.email"
 
 
-def test_otherwise_with_another_step_after_a_conditional_approval_is_refused():
+def test_otherwise_with_another_step_after_a_threshold_approval_is_refused():
     from tools_registry.catalog import default_catalog
 
     error = refusal(
-        "Classify the support ticket. If it's urgent, wait for a manager to approve it and "
-        "then create a ticket; otherwise email the customer.",
+        "Validate the order. If the subtotal is over 2000, wait for a manager to approve it "
+        "and then charge the card; otherwise email the customer.",
         default_catalog(),
     )
     assert error.code == "unmapped_condition"
@@ -967,6 +967,24 @@ def test_otherwise_with_another_step_after_a_conditional_approval_is_refused():
         default_catalog(),
     ).flow
     assert tools(flow) == ["process_payment"]
+
+
+def test_a_new_thing_after_an_approval_on_a_case_is_for_that_case():
+    from tools_registry.catalog import default_catalog
+
+    # given an approval under a condition on a case (not a threshold)
+    flow = plan(
+        "Classify the support ticket. If it's urgent, wait for a manager to approve it and "
+        "then create a ticket; otherwise email the customer.",
+        default_catalog(),
+    ).flow
+
+    # then the ticket is made for urgent ones only, and the email is the other case
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'classify_ticket.priority == "urgent"'
+    assert branch.then == ["create_ticket"]
+    assert branch.else_ == ["send_email"]
+    assert "manager_approval_passed" in ancestors(flow, "create_ticket")
 
 
 @pytest.mark.parametrize(

@@ -141,6 +141,11 @@ _HANDED_ON = re.compile(
     r"^(?:escalate|route|hand|pass)\s+(?:over\s+|on\s+)?(?:(?P<what>.+?)\s+)?to\s+(?P<to>.+)$",
     re.IGNORECASE,
 )
+#: "if everything succeeds", "if all went well": the outcome of every step before it
+_EVERY_STEP = re.compile(
+    r"\b(?:everything|all\s+(?:of\s+(?:it|them|this)|steps|went|goes|succeed|pass)\w*)\b",
+    re.IGNORECASE,
+)
 #: "approve it and pay it", "approve it, then ship it": the parts of an approval clause
 _AND_THEN = re.compile(r"\s*,?\s+(?:and\s+then|and|then)\s+", re.IGNORECASE)
 #: "open a ticket", "send an urgent email": a step that makes a new thing (not "the ticket")
@@ -896,7 +901,18 @@ class FlowBuilder:
         finally:
             self.scope = scope
         resolved = resolve_condition(clause.condition.text, outside, negate=clause.condition.negate)
-        return resolved is not None and _exclusive(arm, resolved.expression)
+        if resolved is None or not _exclusive(arm, resolved.expression):
+            return False
+        if not _opposite(arm, resolved.expression):
+            return True  # two values of one field
+        # "if they don't" is the arm's own test negated; "if it is ok" reads the nearest
+        # step, which inside the arm is a step of the arm
+        inside = resolve_condition(
+            clause.condition.text,
+            self._sources(for_condition=True),
+            negate=clause.condition.negate,
+        )
+        return inside is not None and inside.expression == resolved.expression
 
     def _close_all(self) -> None:
         while self.scope is not None:
@@ -2364,6 +2380,16 @@ class FlowBuilder:
         resolved = resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
+        if resolved is not None and _EVERY_STEP.search(condition.text) and self._in_arms():
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
+                f"speaks of every step before it, and {', '.join(self._in_arms())} run only "
+                "in some cases (inside a condition), so the flow cannot read them here. Name "
+                "the step the condition reads, or say the step inside the last condition.",
+                step=condition.text.strip(),
+                details={"reason": "every_step_in_arms", "phrase": condition.text.strip()},
+            )
         if resolved is not None and self._reads_another_step(condition.text, resolved):
             # "if the welcome email fails" where only the lookup's `found` can be read (the
             # email may not have run): not that flag
@@ -2418,6 +2444,15 @@ class FlowBuilder:
                     resolved.subject,
                 )
         return resolved
+
+    def _in_arms(self) -> list[str]:
+        """The steps planned inside arms this point is not in (their outputs are unseen)."""
+        gates = self._gates()
+        return [
+            info.id
+            for info in self.info.values()
+            if info.kind == "tool" and not info.gates <= gates
+        ]
 
     def _reads_another_step(self, text: str, resolved: ResolvedCondition) -> bool:
         """Whether the condition names a planned step by its tool's words ("the welcome
@@ -3379,7 +3414,11 @@ def _exclusive(first: str, second: str) -> bool:
     a, b = _EQUALS.match(first), _EQUALS.match(second)
     if a and b and a["field"] == b["field"] and a["value"] != b["value"]:
         return True
-    # "if they exist, ...; if they don't, ...": a yes/no field and its negation
+    return _opposite(first, second)
+
+
+def _opposite(first: str, second: str) -> bool:
+    """ "if they exist, ...; if they don't, ...": a yes/no field and its negation."""
     return _negated(first) == second or _negated(second) == first
 
 
