@@ -216,3 +216,16 @@ def test_run_a_flow_from_its_row(page, live_server, staff_user):
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Run Welcome")
     expect(dialog).to_contain_text("Version 1")
+
+
+def test_a_description_that_repeats_the_name_is_not_shown_twice(page, live_server, staff_user):
+    prompt = ("When a new order arrives, check stock; if in stock charge the card and email a "
+              "receipt")
+    planned = make(staff_user, prompt[:76] + "…", description=prompt)
+    described = make(staff_user, "Welcome", description="Check the address, then greet.")
+    page.goto(live_server("/flows"))
+    # a planned flow: its name is the prompt's start, the prompt in full is the name's tooltip
+    expect(row(page, planned).get_by_test_id("flow-link")).to_have_attribute("title", prompt)
+    expect(row(page, planned).get_by_test_id("flow-description")).to_have_count(0)
+    expect(row(page, described).get_by_test_id("flow-description")).to_have_text(
+        "Check the address, then greet.")

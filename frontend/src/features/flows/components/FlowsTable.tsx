@@ -3,7 +3,7 @@
 import { Link, useNavigate } from "react-router-dom";
 import { statusLabel } from "../../../lib/runStatus";
 import type { FlowRow } from "../api";
-import { fullTime, relativeTime } from "../format";
+import { extraDescription, fullTime, relativeTime } from "../format";
 import { Icon } from "./Icon";
 import { RowMenu } from "./RowMenu";
 
@@ -40,12 +40,19 @@ export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
             }}
           >
             <td className="flow-name-cell">
-              <Link to={`/flows/${flow.id}`} className="flow-name" data-testid="flow-link">
+              <Link
+                to={`/flows/${flow.id}`}
+                className={`flow-name${flow.description && !extraDescription(flow.name, flow.description) ? " flow-name-alone" : ""}`}
+                data-testid="flow-link"
+                title={flow.description || flow.name}
+              >
                 {flow.name}
               </Link>
-              <div className="flow-description muted" title={flow.description || undefined}>
-                {flow.description || <span className="flow-no-description">No description</span>}
-              </div>
+              {flow.description && !extraDescription(flow.name, flow.description) ? null : (
+                <div className="flow-description muted" title={flow.description || undefined} data-testid="flow-description">
+                  {flow.description || <span className="flow-no-description">No description</span>}
+                </div>
+              )}
             </td>
             <td>
               <span className="owner">
