@@ -67,6 +67,31 @@ _QUESTION_THEN_STEP = re.compile(
     r"(?P<step>[A-Za-z][^\n]*)",
     re.MULTILINE,
 )
+#: "If it's invalid, don't send the welcome email; otherwise send it": the step, unless
+_IF_THEN_DONT = re.compile(
+    r"\b(?P<if>if)\s+(?P<condition>[^,;.?!]+),\s*(?:then\s+)?(?:don't|do\s+not|never)\s+"
+    r"(?P<verb>[a-z]+)(?P<rest>[^;.?!]*)(?P<end>[;.?!]|$)"
+    r"(?:\s*(?:otherwise|else|if\s+not)\s*,?\s*(?P<other>[^;.?!]+)(?P<other_end>[;.?!]|$))?",
+    re.IGNORECASE,
+)
+
+
+def _unless_instead(match: re.Match[str]) -> str:
+    """ "If X, don't Y; otherwise Y it" -> "Unless X, Y."; "If X, don't ship it; otherwise
+    email them" -> "Unless X, ship it and email them." (what is not done when X holds is
+    done otherwise, with what "otherwise" asks for)."""
+    unless = "Unless" if match.group("if")[0].isupper() else "unless"
+    step = f"{match.group('verb')}{match.group('rest')}".strip()
+    if _ANYTHING.match(step):
+        return match.group(0)  # "if it's disposable, don't send anything": nothing then
+    other = (match.group("other") or "").strip()
+    again = re.fullmatch(r"(?P<verb>[a-z]+)\s+(?:it|them|that)", other, re.IGNORECASE)
+    if other and not (again and again.group("verb").lower() == match.group("verb").lower()):
+        step = f"{step} and {other}"
+    end = (match.group("other_end") if other else match.group("end")) or "."
+    return f"{unless} {match.group('condition')}, {step}{end}"
+
+
 #: "can you ...?", "what ...?": a question that asks for something, not a condition
 _ASKS_FOR_SOMETHING = re.compile(
     r"^(?:can|could|would|will|should|shall|may|might|do|did|have|what|why|how|when|where|"
@@ -772,6 +797,7 @@ class PromptReader:
         # approval": no approval when it holds, the approval otherwise
         prompt = _auto_approved(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
+        prompt = _IF_THEN_DONT.sub(_unless_instead, prompt)
         clauses: list[Clause] = []
         groups = 0
         last_approval: Approval | None = None
