@@ -276,10 +276,18 @@ def _unread_part(text: str, sources: Sequence[Source]) -> bool:
     subject = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)[0]
     return any(
         _resolve_one(part, sources) is None
-        and _resolve_one(f"{subject} is {part}", sources) is None
+        and (_OWN_SUBJECT.match(part) or _resolve_one(f"{subject} is {part}", sources) is None)
         for part in parts[1:]
         if split_identifier(part)
     )
+
+
+#: "the user doesn't exist": a part that says what it is about (not "urgent" in "the
+#: priority is high or urgent", which borrows the first part's subject)
+_OWN_SUBJECT = re.compile(
+    r"^(?:the|their|his|her|its|it|it's|they|they're|he|she|we|this|that|our|your)\s+\S",
+    re.IGNORECASE,
+)
 
 
 def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
@@ -293,7 +301,7 @@ def _compound(text: str, sources: Sequence[Source]) -> ResolvedCondition | None:
     resolved = []
     for index, part in enumerate(parts):
         found = _resolve_one(part, sources)
-        if found is None and index > 0:
+        if found is None and index > 0 and not _OWN_SUBJECT.match(part):
             # "the priority is high or urgent": the field comes from the first part.
             subject = re.split(r"\s+(?:is|are|was|were|has|have)\s+", parts[0], maxsplit=1)[0]
             found = _resolve_one(f"{subject} is {part}", sources)

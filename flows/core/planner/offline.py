@@ -2073,6 +2073,12 @@ class FlowBuilder:
             match = _FOUND_FLAG.match(condition)
             if match is not None and (match["negated"] == "!") == (arm == "then"):
                 absent.add(match["node"])
+            elif arm == "then" and " && " in condition and "||" not in condition:
+                # "if the email is valid and the user doesn't exist": each part holds
+                for part in condition.split(" && "):
+                    match = _FOUND_FLAG.match(part.strip().strip("()"))
+                    if match is not None and match["negated"] == "!":
+                        absent.add(match["node"])
         return absent
 
     def _wire(
@@ -2443,6 +2449,17 @@ class FlowBuilder:
                     ),
                     resolved.subject,
                 )
+        if _never_or_always(resolved.expression):
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                f"its parts read as {resolved.expression}, which never or always holds, so "
+                "one part is not what the request means. Name the step that tells each part "
+                "('validate the email and look up the user; if the email is valid and the user "
+                "doesn't exist, ...').",
+                step=condition.text.strip(),
+                details={"reason": "contradiction", "phrase": condition.text.strip()},
+            )
         return resolved
 
     def _in_arms(self) -> list[str]:
@@ -3415,6 +3432,19 @@ def _exclusive(first: str, second: str) -> bool:
     if a and b and a["field"] == b["field"] and a["value"] != b["value"]:
         return True
     return _opposite(first, second)
+
+
+def _never_or_always(expression: str) -> bool:
+    """ "valid && !valid", "x == 'a' || x != 'a'": a test and its negation joined."""
+    terms = [t.strip().strip("()").strip() for t in re.split(r"&&|\|\|", expression)]
+    if len(terms) < 2:
+        return False
+    said = set(terms)
+    for term in terms:
+        unequal = term.replace(" == ", " != ") if " == " in term else None
+        if _negated(term) in said or unequal in said:
+            return True
+    return False
 
 
 def _opposite(first: str, second: str) -> bool:
