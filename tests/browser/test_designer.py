@@ -227,6 +227,7 @@ def test_diff_two_versions(page, live_server, staff_user, screenshot):
     second["nodes"] = [n for n in second["nodes"] if n["id"] != "report"]
     second["nodes"][1]["else"] = ["notify"]
     second["nodes"][2]["inputs"]["name"] = "'Dear ' + input.name"
+    second["nodes"][0]["after"] = []  # the same as no `after`: not a change
     second["nodes"].append({"id": "notify", "type": "tool", "tool": "send_email", "inputs": {
         "to": "'support@example.com'", "subject": "'Bad signup'", "body": "check.reason"}})
     flow_version_create(flow=flow, author=staff_user, ir=second)
@@ -247,6 +248,9 @@ def test_diff_two_versions(page, live_server, staff_user, screenshot):
         "'Dear ' + input.name")
     expect(diff.locator('[data-testid="diff-changed"][data-node="is_valid"]')).to_contain_text("else")
     expect(diff.get_by_test_id("diff-removed")).to_contain_text("report")
+    expect(diff.locator('[data-testid="diff-changed"][data-node="check"]')).to_have_count(0)
+    expect(diff.locator('.fn-card[data-node-id="check"]')).not_to_have_class(
+        re.compile(r"status-changed"))
     screenshot(page, "diff")
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeInputField, flowChangeRows } from "./diffRows";
+import { describeInputField, flowChangeRows, isNoiseChange } from "./diffRows";
 
 describe("flowChangeRows", () => {
   it("shows only the metadata keys a person changed (not its timestamp)", () => {
@@ -45,5 +45,21 @@ describe("flowChangeRows", () => {
     expect(describeInputField({ type: "array", items: { type: "number" } }, false)).toBe("list of number, optional");
     expect(describeInputField({ enum: ["slow", "fast"] }, true)).toBe('one of "slow", "fast", required');
     expect(describeInputField({ type: "string", description: "Who asks." }, true)).toBe("string, required · Who asks.");
+  });
+});
+
+describe("isNoiseChange", () => {
+  it("treats a move and 'nothing' written two ways as no change", () => {
+    expect(isNoiseChange("position", { x: 0, y: 0 }, { x: 10, y: 0 })).toBe(true);
+    expect(isNoiseChange("after", [], null)).toBe(true);
+    expect(isNoiseChange("after", [], undefined)).toBe(true);
+    expect(isNoiseChange("inputs", {}, null)).toBe(true);
+  });
+
+  it("keeps every real change", () => {
+    expect(isNoiseChange("after", [], ["check"])).toBe(false);
+    expect(isNoiseChange("else", ["send_email_2"], [])).toBe(false);
+    expect(isNoiseChange("value", null, "input.x")).toBe(false);
+    expect(isNoiseChange("value", 0, null)).toBe(false);
   });
 });

@@ -73,3 +73,13 @@ export function flowChangeRows(changes: Record<string, { before?: unknown; after
   }
   return rows;
 }
+
+function isEmpty(value: unknown): boolean {
+  return value == null || (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0);
+}
+
+/** A node field that did not really change: a move, or "nothing" written another way
+ *  (`after: []` in one version, no `after` in the next). */
+export function isNoiseChange(field: string, before: unknown, after: unknown): boolean {
+  return field === "position" || (isEmpty(before) && isEmpty(after));
+}

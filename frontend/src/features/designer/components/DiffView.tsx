@@ -12,7 +12,7 @@ import {
   type FlowNode,
   type IrDiff,
 } from "../../../graph";
-import { flowChangeRows } from "../diffRows";
+import { flowChangeRows, isNoiseChange } from "../diffRows";
 import { nodeTypes } from "./Canvas";
 import { Icon } from "./Icon";
 
@@ -124,11 +124,12 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
   );
 }
 
-/** The diff without moves: a node that only changed `position` did not change. */
+/** The diff without moves or empty values written two ways: a node that only changed
+ *  `position`, or went from `after: []` to no `after`, did not change. */
 export function withoutMoves(diff: IrDiff): IrDiff {
   const changed: IrDiff["changed"] = {};
   for (const [id, fields] of Object.entries(diff.changed)) {
-    const rest = Object.fromEntries(Object.entries(fields).filter(([field]) => field !== "position"));
+    const rest = Object.fromEntries(Object.entries(fields).filter(([field, change]) => !isNoiseChange(field, change.before, change.after)));
     if (Object.keys(rest).length) changed[id] = rest;
   }
   return { ...diff, changed };
