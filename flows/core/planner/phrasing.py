@@ -156,7 +156,9 @@ _SECOND_SUBJECT = re.compile(
 )
 _TRAILING_CONDITION = re.compile(
     r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
-    r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming|once|as\s+soon\s+as|whenever)\s+"
+    r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming|once|as\s+soon\s+as|whenever|"
+    # "ping me when the shipment is created" (not "tell them when to expect it")
+    r"when(?=\s+(?:the|their|its|it|it's|they|a|an|this|that|our|your)\s))\s+"
     r"(?P<condition>.+)$",
     re.IGNORECASE,
 )
