@@ -235,6 +235,8 @@ def test_an_optional_number_is_a_number_field_not_a_choice_of_options(
     expect(dialog.locator("select")).to_have_count(0)
     expect(dialog).not_to_contain_text("option 2")
     expect(dialog).to_contain_text("Unit price.")
+    # an element of the list is headed "Item 1", not "Lines-1*"
+    expect(dialog.locator("#run-input_lines_0__title")).to_have_text("Item 1")
     screenshot(page, "optional-number")
 
     page.get_by_test_id("start-run-submit").click()

@@ -1,6 +1,6 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import { describe, expect, it } from "vitest";
-import { formSchema, isLongText, uiSchemaFor, withoutNull } from "./InputForm";
+import { formSchema, isLongText, itemTitle, uiSchemaFor, withoutNull } from "./InputForm";
 
 describe("the input form schema", () => {
   it("orders required fields first, then simple fields before nested ones", () => {
@@ -70,5 +70,17 @@ describe("the input form schema", () => {
     expect(withoutNull(choice)).toBe(choice);
     const three: RJSFSchema = { anyOf: [{ type: "number" }, { type: "string" }, { type: "null" }] };
     expect(withoutNull(three)).toBe(three);
+  });
+});
+
+describe("a list element's heading", () => {
+  it("reads 'Item 2', not the list's title and number", () => {
+    expect(itemTitle("run-input_items_1__title", "Items-2")).toBe("Item 2");
+    expect(itemTitle("run-input_lines_0__title", "Order lines-1")).toBe("Item 1");
+  });
+
+  it("leaves other headings alone, a field named like address_2 included", () => {
+    expect(itemTitle("run-input_address_2__title", "Address 2")).toBeNull();
+    expect(itemTitle("run-input_notify__title", "Notify")).toBeNull();
   });
 });

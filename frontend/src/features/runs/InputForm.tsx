@@ -2,7 +2,7 @@
 // defaults, required fields, enums, nested objects and arrays, and errors next to each
 // field. Buttons are the app's own; the rest of the look comes from inputForm.css.
 import Form from "@rjsf/core";
-import type { IconButtonProps, RJSFSchema, RJSFValidationError } from "@rjsf/utils";
+import type { IconButtonProps, RJSFSchema, RJSFValidationError, TitleFieldProps } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { ReactNode } from "react";
 import "./inputForm.css";
@@ -62,6 +62,29 @@ export function withoutNull(schema: RJSFSchema): RJSFSchema {
     }
   }
   return result;
+}
+
+/**
+ * The heading of one element of a list: "Item 2", where the form library writes its list's
+ * title and number ("Items-2", with a "required" star an element cannot have). Other
+ * headings stay as they are.
+ */
+export function itemTitle(id: string, title: string): string | null {
+  const index = id.match(/_(\d+)__title$/);
+  if (!index) return null;
+  const number = Number(index[1]) + 1;
+  return title.endsWith(`-${number}`) ? `Item ${number}` : null;
+}
+
+function TitleFieldTemplate({ id, title, required, optionalDataControl }: TitleFieldProps) {
+  const item = itemTitle(id, title);
+  return (
+    <legend id={id}>
+      {item ?? title}
+      {required && !item && <span className="required">*</span>}
+      {optionalDataControl}
+    </legend>
+  );
 }
 
 /** Field titles default to a readable form of the key ("customer_email" -> "Customer email"). */
@@ -174,7 +197,7 @@ export function InputForm({ schema, formData, onChange, onSubmit, disabled, chil
       transformErrors={transformErrors}
       extraErrors={errorSchema as never}
       disabled={disabled}
-      templates={{ ButtonTemplates }}
+      templates={{ ButtonTemplates, TitleFieldTemplate }}
       idPrefix="run-input"
     >
       {children}
