@@ -243,10 +243,16 @@ _BOTH = re.compile(r"\b(?:both|all\s+(?:of\s+them|checks|three))\b", re.IGNORECA
 
 def _both(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
     """ "If both pass" / "if all checks pass": the yes/no outcome of each of the nearest
-    steps that have one, joined with `&&` (two, or three for "all three")."""
-    if not _BOTH.search(text) or not {stem(w) for w in split_identifier(text)} & _OUTCOME_WORDS:
+    steps that have one, joined with `&&` (two, or three for "all three"); "if any step
+    fails" / "if either fails": of every step (or the two nearest), joined with `||`."""
+    said_any = _ANY_OF_THEM.search(text)
+    if not (_BOTH.search(text) or said_any) or not (
+        {stem(w) for w in split_identifier(text)} & _OUTCOME_WORDS
+    ):
         return None
-    wanted = 3 if re.search(r"three", text, re.IGNORECASE) else 2
+    wanted = 3 if re.search(r"\bthree\b", text, re.IGNORECASE) else 2
+    if said_any is not None and not said_any.group(0).lower().startswith("either"):
+        wanted = len(sources)
     flags: dict[str, Source] = {}
     for source in sources:  # nearest first
         if source.node is None or source.node in flags or source.expression.count(".") != 1:
@@ -257,12 +263,21 @@ def _both(text: str, sources: Sequence[Source], negate: bool) -> ResolvedConditi
             flags[source.node] = source
         if len(flags) == wanted:
             break
-    if len(flags) < wanted:
+    if len(flags) < (2 if said_any is not None else wanted):
         return None
     # "if both fail": each failed (not "one of them did")
     failed = "!" if _is_negated(text) != negate else ""
-    expression = " && ".join(f"{failed}{source.expression}" for source in reversed(flags.values()))
+    joiner = " || " if said_any is not None else " && "
+    expression = joiner.join(f"{failed}{source.expression}" for source in reversed(flags.values()))
     return ResolvedCondition(expression, next(iter(flags.values())).name)
+
+
+#: "if any step fails", "if anything fails", "if either of them fails"
+_ANY_OF_THEM = re.compile(
+    r"\b(?:either(?:\s+of\s+them|\s+one)?|any\s+(?:of\s+(?:them|these|those|the\s+steps)|step|"
+    r"check|part|stage)|anything)\b",
+    re.IGNORECASE,
+)
 
 
 _ASIDE = re.compile(r"\(([^()]{3,80})\)")

@@ -969,10 +969,13 @@ class FlowBuilder:
             # "escalate the ticket to a manager", "route it to the billing team": sent on
             # to them, as "forward it to ..." is
             text = f"forward {handed.group('what') or 'it'} to {handed.group('to')}"
+        # "Order flow: validate, charge, ship": a verb alone works on the topic too
+        bare_verb = re.fullmatch(r"[a-z]+", text.strip(), re.IGNORECASE) is not None
         if (
             self.topic
             and not clause.for_each
-            and _PRONOUN_OBJECT.search(question_as_noun(text))  # "how urgent it is": no
+            # ("how urgent it is" is no pronoun object)
+            and (bare_verb or _PRONOUN_OBJECT.search(question_as_noun(text)))
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
             and not self._owns_its_object(text)
@@ -2073,9 +2076,10 @@ class FlowBuilder:
             match = _FOUND_FLAG.match(condition)
             if match is not None and (match["negated"] == "!") == (arm == "then"):
                 absent.add(match["node"])
-            elif arm == "then" and " && " in condition and "||" not in condition:
-                # "if the email is valid and the user doesn't exist": each part holds
-                for part in condition.split(" && "):
+            elif arm == "then":
+                # "if the email is valid and the user doesn't exist" (or "if anything
+                # fails"): the record may be missing there
+                for part in re.split(r"&&|\|\|", condition):
                     match = _FOUND_FLAG.match(part.strip().strip("()"))
                     if match is not None and match["negated"] == "!":
                         absent.add(match["node"])
