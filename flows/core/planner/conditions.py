@@ -129,7 +129,7 @@ _APPROVAL_OUTCOMES = frozenset(
     stem(w) for w in "reject rejects rejected deny denies denied".split()
 )
 #: Words that name a quantity: a comparison on one of them names its run input field.
-_QUANTITY_WORDS = (
+QUANTITY_WORDS = (
     "amount total price cost value sum count quantity score balance size age weight "
     "rating budget limit number"
 ).split()
@@ -542,13 +542,13 @@ def _comparison(
     best = _best_by_words(subject_words, numeric)
     if best is None:
         best = next(
-            (s for s in numeric if any(q in split_identifier(s.name) for q in _QUANTITY_WORDS)),
+            (s for s in numeric if any(q in split_identifier(s.name) for q in QUANTITY_WORDS)),
             None,
         )
     if best is not None:
         expression = f"{best.expression} {operator} {literal}"
         return ResolvedCondition(_wrap(expression, negated), best.name)
-    name = next((w for w in subject_words if w in _QUANTITY_WORDS), None)
+    name = next((w for w in subject_words if w in QUANTITY_WORDS), None)
     if name is None:
         # "the stock is over 10": the stock, not an amount; "the order is over 500": its amount
         head = subject_words[-1] if subject_words else ""

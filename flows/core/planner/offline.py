@@ -30,7 +30,7 @@ from flows.core.planner.base import (
     RefineContext,
     RefineOutput,
 )
-from flows.core.planner.conditions import ResolvedCondition, resolve_condition
+from flows.core.planner.conditions import QUANTITY_WORDS, ResolvedCondition, resolve_condition
 from flows.core.planner.echoes import acts, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.lexicon import (
@@ -2442,6 +2442,17 @@ class FlowBuilder:
             resolved = self._flag_condition(condition)
         if resolved.new_input is not None:
             name, schema = resolved.new_input
+            teller = self._tells_only(name)
+            if teller is not None and not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
+                raise PlanningError(
+                    "unmapped_condition",
+                    f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                    f"the {name.replace('_', ' ')} is what {teller} works out, and no step "
+                    f"before it does. Ask for that step first ('{teller.replace('_', ' ')} "
+                    "..., then if ...'), or say that the value comes with the request.",
+                    step=condition.text.strip(),
+                    details={"reason": "unplanned_teller", "phrase": condition.text.strip()},
+                )
             field_name = self._input_name(name, schema)
             if field_name not in self.input_properties:
                 self.input_properties[field_name] = schema
@@ -2465,6 +2476,17 @@ class FlowBuilder:
                 details={"reason": "contradiction", "phrase": condition.text.strip()},
             )
         return resolved
+
+    def _tells_only(self, name: str) -> str | None:
+        """The tool whose output alone has a field called `name` ("rate": calculate_tax),
+        when no tool takes it as an input and it is no quantity a request brings (an order
+        total)."""
+        if name in QUANTITY_WORDS or any(
+            name in spec.input_properties() for spec in self.specs.values()
+        ):
+            return None
+        tellers = [spec.id for spec in self.specs.values() if name in spec.output_properties()]
+        return tellers[0] if len(tellers) == 1 else None
 
     def _in_arms(self) -> list[str]:
         """The steps planned inside arms this point is not in (their outputs are unseen)."""
