@@ -205,11 +205,12 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
     ir = {"name": "Tickets", "input_schema": {"type": "object", "properties": {
         "tickets": {"type": "array", "items": {"type": "string"}},
         "scores": {"type": "array", "items": {"type": "object"}},
+        "order": {"type": "object"},
     }}, "nodes": [
         {"id": "ok", "type": "approval", "title": "Open the tickets?",
          "instructions": "Check the negative ones.",
          "form_schema": {"type": "object", "properties": {}},
-         "context": {"tickets": "input.tickets", "scores": "input.scores"},
+         "context": {"tickets": "input.tickets", "scores": "input.scores", "order": "input.order"},
          "assignees": {"users": [staff_user.username]}},
         {"id": "result", "type": "output", "value": "ok.approved"},
     ]}
@@ -219,6 +220,8 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
         "tickets": ["This is terrible, I hate it", "Lovely service, thanks"],
         "scores": [{"sentiment": "negative", "score": -0.8, "keywords": ["hate"]},
                    {"sentiment": "positive", "score": 0.9, "team": "Support"}],
+        "order": {"order_id": "A-7", "lines": [{"sku": "WIDGET-1", "quantity": 100},
+                                               {"sku": "GADGET-2", "quantity": 1}]},
     })
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
     page.goto(live_server(f"/inbox/{run.id}/ok"))
@@ -235,5 +238,11 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
     expect(table.locator("tbody tr").nth(0).locator('td[data-field="sentiment"]')).to_have_text(
         "negative")
     expect(table.locator("tbody tr").nth(1).locator('td[data-field="keywords"]')).to_have_text("—")
+    # an object holding a list of records: its fields, the list a table among them
+    order = context.locator(".step-context-row", has_text="order")
+    expect(order.locator('.step-field[data-field="order_id"]')).to_contain_text("A-7")
+    lines = order.locator('.step-field[data-field="lines"]').get_by_test_id("step-records")
+    expect(lines.locator("tbody tr")).to_have_count(2)
+    expect(lines.locator('tbody tr td[data-field="sku"]').nth(1)).to_have_text("GADGET-2")
     expect(context.locator("pre")).to_have_count(0)
     screenshot(page, "context-lists")

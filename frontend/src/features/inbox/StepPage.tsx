@@ -7,7 +7,7 @@ import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { type StepDetail, decideStep, fetchStep } from "./api";
-import { age, asFields, assigneeText, asTable, deadline, isScalar, type Scalar } from "./format";
+import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isTable, type RecordTableData, type Scalar } from "./format";
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
@@ -47,7 +47,7 @@ function ScalarText({ value }: { value: Scalar | Scalar[] }) {
 }
 
 /** A list of records (one per ticket, per order line) as a table: a row each, a column per field. */
-function RecordTable({ table }: { table: NonNullable<ReturnType<typeof asTable>> }) {
+function RecordTable({ table }: { table: RecordTableData }) {
   return (
     <div className="step-records-wrap">
       <table className="step-records" data-testid="step-records">
@@ -79,14 +79,14 @@ function ContextValue({ value }: { value: unknown }) {
   if (Array.isArray(value) && value.every(isScalar) && value.length <= 50) return <ScalarText value={value} />;
   const table = asTable(value);
   if (table) return <RecordTable table={table} />;
-  const fields = asFields(value);
+  const fields = asFieldsWithTables(value);
   if (!fields) return <pre className="json">{show(value)}</pre>;
   return (
     <dl className="step-fields">
       {fields.map(([name, v]) => (
         <div key={name} className="step-field" data-field={name}>
           <dt>{name.replace(/_/g, " ")}</dt>
-          <dd><ScalarText value={v} /></dd>
+          <dd>{isTable(v) ? <RecordTable table={v} /> : <ScalarText value={v} />}</dd>
         </div>
       ))}
     </dl>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { age, asFields, assigneeText, asTable, deadline, layers, span } from "./format";
+import { age, asFields, asFieldsWithTables, assigneeText, asTable, deadline, layers, span } from "./format";
 
 describe("inbox formatting", () => {
   const now = Date.parse("2026-01-10T12:00:00Z");
@@ -57,5 +57,16 @@ describe("inbox formatting", () => {
     expect(asTable([Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`f${i}`, i]))])).toBeNull();
     expect(asFields({ total: 900, ok: true })).toEqual([["total", 900], ["ok", true]]);
     expect(asFields([1, 2])).toBeNull();
+  });
+
+  it("reads an object holding a list of records as fields with a table", () => {
+    const order = { order_id: "A-7", items: [{ sku: "WIDGET-1", quantity: 100 }], errors: [] };
+    expect(asFieldsWithTables(order)).toEqual([
+      ["order_id", "A-7"],
+      ["items", { columns: ["sku", "quantity"], rows: [{ sku: "WIDGET-1", quantity: 100 }] }],
+      ["errors", []],
+    ]);
+    expect(asFieldsWithTables({ deep: { a: { b: 1 } } })).toBeNull();
+    expect(asFieldsWithTables({ total: 3 })).toEqual([["total", 3]]);
   });
 });

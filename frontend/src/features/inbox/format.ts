@@ -107,3 +107,31 @@ export function asTable(value: unknown): RecordTableData | null {
   }
   return columns.length <= 12 ? { columns, rows } : null;
 }
+
+export type FieldValue = Scalar | Scalar[] | RecordTableData;
+
+export function isTable(value: FieldValue): value is RecordTableData {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An object read as fields, where a field may also be a list of flat records (an order's
+ *  lines) shown as a table; anything deeper stays JSON (null). */
+export function asFieldsWithTables(value: unknown): [string, FieldValue][] | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const flat = asFields(value);
+  if (flat) return flat;
+  const entries = Object.entries(value);
+  if (!entries.length || entries.length > 40) return null;
+  const fields: [string, FieldValue][] = [];
+  for (const [name, v] of entries) {
+    const scalarOnly = asFields({ [name]: v });
+    if (scalarOnly) {
+      fields.push(scalarOnly[0]);
+      continue;
+    }
+    const table = asTable(v);
+    if (!table) return null;
+    fields.push([name, table]);
+  }
+  return fields;
+}
