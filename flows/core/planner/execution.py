@@ -57,6 +57,13 @@ _ATTEMPTS = re.compile(
     re.IGNORECASE,
 )
 #: "Retry the page fetch up to 5 times": a step named by a noun, to run with retries.
+#: "with no retries", "and without retrying", "don't retry": one attempt
+_NO_RETRIES = re.compile(
+    r"(?:,?\s*(?:and\s+|but\s+)?(?:with\s+)?no\s+retr(?:y|ies)|,?\s*(?:and\s+|but\s+)?"
+    r"without\s+(?:any\s+)?retr(?:y|ies|ying)|,?\s*(?:and\s+|but\s+)?(?:do\s+not|don't|never)"
+    r"\s+retry(?:\s+(?:it|them))?)\b",
+    re.IGNORECASE,
+)
 _RETRY_STEP = re.compile(
     r"^\s*(?:please\s+)?(?:retry|re-try)\s+(?P<step>(?:the|a|an|each)\s+[\w-]+(?:\s+[\w-]+)?)\s+"
     r"(?:up\s+to\s+|at\s+most\s+|a\s+maximum\s+of\s+)?"
@@ -136,6 +143,10 @@ def run_settings(text: str) -> tuple[str, RunSettings]:
         elif (match := _TRY_STEP.search(text)) is not None:
             attempts = _count(match.group("count"))
             text = text[: match.start()] + match.group("step") + text[match.end() :]
+    if attempts is None and (match := _NO_RETRIES.search(text)) is not None:
+        # "charge the card with no retries": one attempt
+        attempts = 1
+        text = text[: match.start()] + text[match.end() :]
     timeout = None
     match = _TIMEOUT.search(text)
     if match is not None:

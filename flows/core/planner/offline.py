@@ -2820,6 +2820,14 @@ _URL_WORDS = frozenset({"url", "link", "uri", "href"})
 _URL_LITERAL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 #: "3 sentences", "a 2-sentence summary": a count and what it counts.
 _COUNTED = re.compile(r"\b(\d{1,4})[\s-]+([a-z]+)", re.IGNORECASE)
+#: "in three sentences": the count in words
+_NUMBER_WORDS = {
+    word: str(number)
+    for number, word in enumerate(
+        "one two three four five six seven eight nine ten".split(), start=1
+    )
+}
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})\b(?=[\s-]+[a-z])", re.IGNORECASE)
 _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "top"})
 _EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
 
@@ -3436,7 +3444,8 @@ def _count_literals(
     """ "Summarize the text in 3 sentences": a number before a word of a whole-number
     input's name (`max_sentences`) is that input."""
     literals: dict[str, str] = {}
-    for number, word in _COUNTED.findall(action):
+    said = _NUMBER_WORD.sub(lambda match: _NUMBER_WORDS[match.group(0).lower()], action)
+    for number, word in _COUNTED.findall(said):
         for name, schema in properties.items():
             if name in taken or name in literals or schema_types(schema) != {"integer"}:
                 continue

@@ -2277,6 +2277,7 @@ def strip_approval_phrase(text: str) -> str:
     return " ".join(cleaned.split())
 
 
+_LABEL_VERBS = {"titled": "title", "entitled": "title", "headed": "title", "subjected": "subject"}
 _SAYING = re.compile(r"saying|reading|that\s+says", re.IGNORECASE)
 
 
@@ -2286,6 +2287,7 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
     labelled_spans = []
     for match in _LABELLED_QUOTE.finditer(text):
         label = match.group("label").lower()
+        label = _LABEL_VERBS.get(label, label)  # "a ticket titled 'Refund request'"
         if _SAYING.match(match.group("joiner") or ""):
             label = "message"  # "email the customer saying '...'": what the message says
         found.append((label, match.group("value")))
