@@ -120,6 +120,10 @@ def _inline_items(line: str) -> list[str]:
     return [line[match.start() : end].strip() for match, end in zip(found, ends, strict=True)]
 
 
+#: "Negative -> open a ticket", "urgent: page the on-call engineer": a case, then its step
+_CASE_ARROW = re.compile(
+    r"^\s*(?:if\s+)?(?P<case>[A-Za-z-]+)\s*(?:->|=>|\u2192|\u27f6|:)\s*(?P<rest>\S.*)$"
+)
 _ARROW = re.compile(r"\s*(?:->|=>|\u2192|\u27f6)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _SEQUENCE = re.compile(
@@ -823,7 +827,12 @@ class PromptReader:
                 groups += 1
                 heading_group = groups
                 continue
-            sentence = _ARROW.sub(", then ", _STEP_PREFIX.sub("", raw))
+            sentence = _STEP_PREFIX.sub("", raw)
+            case = _CASE_ARROW.match(sentence)
+            if case is not None and case.group("case").lower() in self.qualities:
+                # "Positive -> send a thank-you email": what to do in that case
+                sentence = f"If it's {case.group('case')}, {case.group('rest')}"
+            sentence = _ARROW.sub(", then ", sentence)
             sentence = _PERSON_REVIEWS.sub(r"\g<lead> \g<who> approve", sentence)
             deadline: Deadline | None = None
             goes_first = _APPROVAL.search(sentence) is not None and approval_goes_first(
@@ -1259,9 +1268,11 @@ class PromptReader:
         """Numbered or bulleted items, then sentences within each. A heading over a list is
         not a step (an "In parallel:" heading makes its items run side by side)."""
         self._titles.clear()
-        lines = [
-            item for line in prompt.replace("\r", "").split("\n") for item in _inline_items(line)
-        ]
+        lines = []
+        for line in prompt.replace("\r", "").split("\n"):
+            if lines and _CASE_ARROW.match(line):
+                lines.append("")  # "urgent: page them" on a line of its own is its own step
+            lines += _inline_items(line)
         has_list = any(_LIST_ITEM.match(line) for line in lines)
         segments: list[str] = []
         current: list[str] = []
@@ -1338,7 +1349,8 @@ class PromptReader:
             return sentence
         title = match.group("title")
         if (
-            len(title.split()) > 6
+            title.strip().lower() in self.qualities  # "billing: email billing@…": a case
+            or len(title.split()) > 6
             or re.search(r",|\band\b|\bthen\b", title, re.IGNORECASE)
             or _OTHERWISE.match(f" {title}")
             or _LEADING_CONDITION.match(title)
