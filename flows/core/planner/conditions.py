@@ -29,7 +29,7 @@ _CURRENCY_WORDS = frozenset(
 _COMPARISON = re.compile(
     r"(?P<subject>[\w\s'-]*?)\s*(?:is\s+|are\s+|was\s+|of\s+|with\s+(?:an?\s+)?|has\s+(?:an?\s+)?)?"
     r"(?P<operator>over|above|more\s+than|greater\s+than|larger\s+than|higher\s+than|exceeds?|"
-    r"exceeding|bigger\s+than|at\s+least|no\s+less\s+than|under|below|less\s+than|lower\s+than|"
+    r"exceeding|bigger\s+than|longer\s+than|shorter\s+than|at\s+least|no\s+less\s+than|under|below|less\s+than|lower\s+than|"
     r"fewer\s+than|smaller\s+than|at\s+most|no\s+more\s+than|up\s+to|equals?|equal\s+to|"
     r">=|<=|>|<|==)\s*(?:of\s+)?" + _NUMBER,
     re.IGNORECASE,
@@ -45,6 +45,8 @@ _OPERATORS = {
     "exceed": ">",
     "exceeding": ">",
     "bigger than": ">",
+    "longer than": ">",
+    "shorter than": "<",
     "at least": ">=",
     "no less than": ">=",
     "under": "<",
