@@ -46,6 +46,11 @@ function ScalarText({ value }: { value: Scalar | Scalar[] }) {
   return <>{String(value)}</>;
 }
 
+/** A number or a short word (a SKU, "WIDGET-1") stays on one line in a table cell. */
+function shortCell(value: unknown): boolean {
+  return typeof value === "number" || (typeof value === "string" && value.length <= 16);
+}
+
 /** A list of records (one per ticket, per order line) as a table: a row each, a column per field. */
 function RecordTable({ table }: { table: RecordTableData }) {
   return (
@@ -62,7 +67,7 @@ function RecordTable({ table }: { table: RecordTableData }) {
             <tr key={i}>
               <td className="step-records-index">{i + 1}</td>
               {table.columns.map((column) => (
-                <td key={column} data-field={column}>
+                <td key={column} data-field={column} className={shortCell(row[column]) ? "nowrap" : undefined}>
                   {column in row ? <ScalarText value={row[column]} /> : <span className="muted">—</span>}
                 </td>
               ))}
