@@ -363,7 +363,7 @@ class FlowBuilder:
         self.conditional_approval_at = -1
         #: The sentence of a conditional approval on a case (not a threshold), and its
         #: condition: the steps after it in that sentence are for that case too.
-        self.approval_case: tuple[int, Condition] | None = None
+        self.approval_case: tuple[int, Condition, bool] | None = None
         #: The tool or map node added last (an approval "first" goes before it).
         self.last_step: str | None = None
         #: The thing the request last spoke of ("order"), for "it" in a later step.
@@ -524,12 +524,14 @@ class FlowBuilder:
             # "validate a@x.com and b@x.com and welcome each valid one": in their loop
             clause = replace(clause, for_each=_ANY_NOUN)
         if self.approval_case is not None:
-            sentence, case = self.approval_case
+            sentence, case, threshold = self.approval_case
             if clause.sentence != sentence or clause.condition is not None or clause.otherwise:
                 self.approval_case = None
             elif clause.approval is None and not clause.condition_only and self.pending is None:
                 self.approval_case = None
-                if _MAKES_A_NEW_THING.match(clause.action):
+                if (
+                    not threshold and _MAKES_A_NEW_THING.match(clause.action)
+                ) or self._repeats_a_side_effect(clause):
                     clause = replace(clause, condition=case, condition_leads=True)
         if clause.asks is not None and clause.condition is None and self._answered(clause.asks):
             return  # "validate the email and check if it's disposable": validated already
@@ -614,13 +616,14 @@ class FlowBuilder:
                 condition is not None
                 and self.conditional_approval_at != gated_before
                 and not clause.approval.before_previous
-                and not _COMPARISON_PHRASE.search(f"{condition.text} {clause.action}")
             ):
                 # "If it's negative, get a manager's approval and then open a ticket": a new
                 # thing made after it in the sentence is for that case too (a threshold, "if
                 # it's over 500, get approval, then charge", and a step on the thing the
-                # request is about, "then create the ticket", run either way)
-                self.approval_case = (clause.sentence, condition)
+                # request is about, "then create the ticket", run either way, unless a step
+                # before already did it for the other case)
+                threshold = bool(_COMPARISON_PHRASE.search(f"{condition.text} {clause.action}"))
+                self.approval_case = (clause.sentence, condition, threshold)
         else:
             self._tool_step(clause)
         if self.scope is not None and not self.scope.persistent:
@@ -2487,6 +2490,20 @@ class FlowBuilder:
             return None
         tellers = [spec.id for spec in self.specs.values() if name in spec.output_properties()]
         return tellers[0] if len(tellers) == 1 else None
+
+    def _repeats_a_side_effect(self, clause: Clause) -> bool:
+        """Whether the step asks again for a tool that changes something and is already
+        planned ("if it's under 100, charge the card; if it's more, get approval, then
+        charge": the second charge is for the second case only)."""
+        text = _clean_action(clause.action)
+        ranked = self.rank(text) if meaningful(text) else []
+        if not ranked or ranked[0][0] < self.min_score:
+            return False
+        spec = ranked[0][1].spec
+        return not spec.config.cacheable and any(
+            info.spec is not None and info.spec.id == spec.id and info.kind == "tool"
+            for info in self.info.values()
+        )
 
     def _in_arms(self) -> list[str]:
         """The steps planned inside arms this point is not in (their outputs are unseen)."""

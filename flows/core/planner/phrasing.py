@@ -1069,6 +1069,7 @@ class PromptReader:
                     other_outcome_next = False
                     if clause.condition is not None and last_condition is not None:
                         clause.condition = _elliptical(clause.condition, last_condition)
+                        clause.condition = _compared_again(clause.condition, last_condition)
                     if clause.condition is not None:
                         last_condition = clause.condition
                     if clause.condition is not None and (
@@ -1821,6 +1822,26 @@ def _the_other_outcome(condition: Condition, previous: Condition) -> bool:
         return False
     later = went_badly.group("subject").lower()
     return later == "it" or later == went_well.group("subject").lower()
+
+
+#: "if it's 100 or more": a number said of what the condition before compared
+_IT_COMPARED = re.compile(
+    r"^(?:it|it's|it\s+is|that's|that\s+is)\s+(?=(?:\d|[$€£]|over\b|above\b|under\b|"
+    r"below\b|more\b|less\b|at\s+(?:least|most)\b|greater\b|fewer\b|higher\b|lower\b))",
+    re.IGNORECASE,
+)
+
+
+def _compared_again(condition: Condition, previous: Condition) -> Condition:
+    """ "If the subtotal is under 100, ...; if it's 100 or more, ...": "it" is the
+    subtotal (not an amount of its own)."""
+    said = _IT_COMPARED.match(condition.text.strip())
+    subject = compared_subject(previous.text) if said is not None else None
+    if said is None or subject is None:
+        return condition
+    subject = re.split(r"\s+(?:and|or)\s+", subject)[-1]
+    text = f"{subject} is {condition.text.strip()[said.end() :]}"
+    return Condition(text, condition.negate, condition.optional, condition.checked)
 
 
 def _elliptical(condition: Condition, previous: Condition) -> Condition:
