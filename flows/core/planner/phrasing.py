@@ -1269,7 +1269,7 @@ class PromptReader:
         """Numbered or bulleted items, then sentences within each. A heading over a list is
         not a step (an "In parallel:" heading makes its items run side by side)."""
         self._titles.clear()
-        lines = []
+        lines: list[str] = []
         for line in prompt.replace("\r", "").split("\n"):
             if lines and _CASE_ARROW.match(line):
                 lines.append("")  # "urgent: page them" on a line of its own is its own step
