@@ -54,7 +54,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "create open add new raise file log",
         "url link page website web",
         "amount total sum price cost",
-        "order purchase",
+        "order purchase cart basket checkout",
         "item product line",
         "name title",
         "to recipient recipients",

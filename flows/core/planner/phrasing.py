@@ -552,6 +552,7 @@ _RECURRENCE = (
 _SCHEDULE = rf"(?:{_RECURRENCE})(?:\s+{_PART_OF_DAY})?"
 _TIME_OF_DAY = r"(?:\s+at\s+\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)?"
 _SCHEDULE_LEAD = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s*,\s*", re.IGNORECASE)
+_SCHEDULE_NO_COMMA = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s+", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
     r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
@@ -884,6 +885,12 @@ class PromptReader:
             # "Each morning, take the list of signups, ...": the schedule starts runs from
             # outside; the loop is what the sentence does
             sentence = _SCHEDULE_LEAD.sub("", sentence)
+            unmarked = _SCHEDULE_NO_COMMA.match(sentence)
+            if unmarked is not None and (
+                self.starts_with_verb(sentence[unmarked.end() :])
+                or _LIST_OF.match(sentence[unmarked.end() :])
+            ):
+                sentence = sentence[unmarked.end() :]  # "Each night go through the list"
             sentence = _LIST_OF.sub(r"For each \g<what> in the list", sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
