@@ -92,6 +92,22 @@ def _unless_instead(match: re.Match[str]) -> str:
     return f"{unless} {match.group('condition')}, {step}{end}"
 
 
+#: "I want the message classified", "we need every order validated": the step, said as
+#: what should be done to a thing
+_WANTED_DONE = re.compile(
+    r"(?P<lead>^|(?<=[,.;:!]\s)|(?<=\n))(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)\s+"
+    r"(?P<thing>(?:the|this|that|each|every|all|their|our|any)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+"
+    r"(?P<done>[a-z]+ed)\b"
+    # "... and the card charged"
+    r"(?P<more>(?:\s*,?\s*and\s+(?:the|this|that|each|every|all|their|our|any)\s+"
+    r"(?:[a-z-]+\s+){0,2}?[a-z-]+\s+[a-z]+ed\b)*)",
+    re.IGNORECASE,
+)
+_AND_DONE = re.compile(
+    r"\s*,?\s*and\s+(?P<thing>(?:the|this|that|each|every|all|their|our|any)\s+"
+    r"(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?P<done>[a-z]+ed)\b",
+    re.IGNORECASE,
+)
 #: "can you ...?", "what ...?": a question that asks for something, not a condition
 _ASKS_FOR_SOMETHING = re.compile(
     r"^(?:can|could|would|will|should|shall|may|might|do|did|have|what|why|how|when|where|"
@@ -783,6 +799,26 @@ class PromptReader:
                 return f"{sentence[: purpose.start()].strip()}, and if {state}, {rest}"
         return sentence
 
+    def _done_as_step(self, match: re.Match[str]) -> str:
+        """ "I want the message classified" -> "classify the message" (when the word is
+        the past form of a verb a step can start with)."""
+        steps = [(match.group("thing"), match.group("done"))]
+        steps += [(m.group("thing"), m.group("done")) for m in _AND_DONE.finditer(match["more"])]
+        said = []
+        for thing, done in steps:
+            base = self._verb_of(done.lower())
+            if base is None:
+                return match.group(0)
+            said.append(f"{base} {thing}")
+        return match.group("lead") + " and ".join(said)
+
+    def _verb_of(self, done: str) -> str | None:
+        """ "classified" -> "classify", "charged" -> "charge", "shipped" -> "ship"."""
+        for base in (done[:-3] + "y", done[:-1], done[:-2], done[:-3]):
+            if base in self.verbs:
+                return base
+        return None
+
     def _asked_condition(self, match: re.Match[str]) -> str:
         """ "Out of stock? Email the customer": "If out of stock, email the customer";
         "Is it urgent? Page them": "If it is urgent, ..." (a question that asks for
@@ -805,6 +841,7 @@ class PromptReader:
         prompt = _auto_approved(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
         prompt = _IF_THEN_DONT.sub(_unless_instead, prompt)
+        prompt = _WANTED_DONE.sub(self._done_as_step, prompt)
         clauses: list[Clause] = []
         groups = 0
         last_approval: Approval | None = None
