@@ -595,3 +595,54 @@ def test_closing_the_inspector_puts_the_graph_back(page, live_server, staff_user
     page.keyboard.press("Escape")
     expect(page.get_by_test_id("inspector")).to_have_count(0)
     expect(viewport).to_have_attribute("style", before)
+
+
+def drag_to_empty_canvas(page: Any, source: str, handle: str = "out") -> None:
+    """Drag a connection out of `source` and let it go on empty canvas below the graph."""
+    start = settled_box(
+        page.locator(f'[data-node-id="{source}"] .react-flow__handle[data-handleid="{handle}"]'))
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    drop_y = canvas["y"] + canvas["height"] - 140
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] + 60, drop_y, steps=12)
+    page.mouse.up()
+
+
+def test_a_connection_let_go_on_empty_canvas_adds_a_connected_step(
+    page, live_server, staff_user, screenshot
+):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+
+    # Escape closes the picker and adds nothing
+    drag_to_empty_canvas(page, "greet")
+    picker = page.get_by_test_id("quick-add")
+    expect(picker).to_be_visible()
+    expect(picker).to_contain_text("Add a step after greet")
+    page.keyboard.press("Escape")
+    expect(picker).to_have_count(0)
+    expect(page.locator(".react-flow__node")).to_have_count(4)
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
+
+    # from a node's output: type to search, Enter takes the first match
+    drag_to_empty_canvas(page, "greet")
+    expect(page.get_by_test_id("quick-add-search")).to_be_focused()
+    page.keyboard.type("send email")
+    expect(picker.get_by_test_id("quick-add-item-send_email")).to_be_visible()
+    screenshot(page, "picker")
+    page.keyboard.press("Enter")
+    expect(picker).to_have_count(0)
+    expect(node(page, "send_email")).to_be_visible()
+    expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
+    # the new step is selected, its inputs ready to fill in
+    expect(page.get_by_test_id("inspector")).to_contain_text("Send email")
+
+    # from a branch's arm: the new step joins that arm
+    page.keyboard.press("Escape")
+    drag_to_empty_canvas(page, "is_valid", handle="else")
+    picker.get_by_test_id("quick-add-item-value").click()
+    expect(page.get_by_test_id("rf__edge-arm:is_valid:else->value")).to_have_count(1)
+    expect(page.get_by_test_id("rf__edge-arm:is_valid:else->report")).to_have_count(1)
+    screenshot(page, "connected")

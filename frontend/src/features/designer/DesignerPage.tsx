@@ -18,7 +18,7 @@ import {
   type Tool,
   type VersionSummary,
 } from "./api";
-import { Canvas, type PaletteDrop } from "./components/Canvas";
+import { Canvas, type LooseConnection, type PaletteDrop } from "./components/Canvas";
 import { Icon } from "./components/Icon";
 import { Inspector } from "./components/Inspector";
 import { Palette } from "./components/Palette";
@@ -279,7 +279,25 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     designer.addNode(node);
     // Keep the new node (and the node it was placed beside) in view, panning as little as possible.
     if (!position) requestAnimationFrame(() => revealBox(node.position!, anchor));
+    return node;
   }, [placeNew, revealBox]);
+
+  /** A connection let go on empty canvas: the picker of what comes next, where it ended. */
+  const [loose, setLoose] = useState<LooseConnection | null>(null);
+  const addConnected = useCallback((drop: PaletteDrop) => {
+    if (!loose) return;
+    setLoose(null);
+    const node = add(drop, loose.position);
+    const problem = designer.connect(loose.source, node.id, loose.handle);
+    if (problem) designer.toast(problem, "error");
+    requestAnimationFrame(() => revealBox(loose.position));
+  }, [add, loose, revealBox]);
+  useEffect(() => {
+    if (!loose) return;
+    const onKey = (event: KeyboardEvent) => event.key === "Escape" && setLoose(null);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [loose]);
 
   const hotkeys = useMemo(() => ({
     save: () => void save(),
@@ -337,7 +355,23 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       <div className={`designer-body${inspecting ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
-          <Canvas onDropNode={add} />
+          <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} />
+          {loose && (
+            <div className="quick-add-backdrop" onMouseDown={(event) => event.target === event.currentTarget && setLoose(null)} data-testid="quick-add">
+              <div
+                className="quick-add-panel"
+                role="dialog"
+                aria-label="Add a connected step"
+                style={{
+                  left: Math.max(8, Math.min(loose.screen.x + 8, window.innerWidth - 308)),
+                  top: Math.max(8, Math.min(loose.screen.y - 20, window.innerHeight - 428)),
+                }}
+              >
+                <div className="quick-add-title">Add a step after <code>{loose.source}</code>{loose.handle && loose.handle !== "out" ? <> · {loose.handle}</> : null}</div>
+                <Palette tools={tools} categories={categories} onAdd={addConnected} idPrefix="quick-add" autoFocus />
+              </div>
+            </div>
+          )}
           {empty && (
             <div className="canvas-empty">
               <Icon name="plus" size={22} />

@@ -40,8 +40,18 @@ export interface PaletteDrop {
   tool?: string;
 }
 
+/** A connection dragged from a node's output and let go on empty canvas. */
+export interface LooseConnection {
+  source: string;
+  handle: string | null;
+  /** Where it was let go: on the screen (for the picker) and on the canvas (the new node). */
+  screen: Position;
+  position: Position;
+}
+
 interface CanvasProps {
   onDropNode: (drop: PaletteDrop, position: Position) => void;
+  onLooseConnection?: (connection: LooseConnection) => void;
   onReady?: () => void;
 }
 
@@ -80,7 +90,7 @@ export function startViewport(nodes: readonly FlowNode[], width: number, height:
   return { x, y, zoom };
 }
 
-export function Canvas({ onDropNode, onReady }: CanvasProps) {
+export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) {
   const ir = useDesigner((state) => state.ir);
   const layoutPositions = useDesigner((state) => state.layoutPositions);
   const selection = useDesigner((state) => state.selection);
@@ -249,14 +259,28 @@ export function Canvas({ onDropNode, onReady }: CanvasProps) {
     if (problem) designer.toast(problem, "error");
   }, []);
 
-  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (!state.isValid && state.fromNode && !state.toNode && state.fromHandle?.type === "source" && onLooseConnection) {
+      // Let go on empty canvas: offer the steps that can follow here (as n8n and Dify do).
+      const point = "changedTouches" in event ? event.changedTouches[0] : event;
+      if (!point) return;
+      const screen = { x: point.clientX, y: point.clientY };
+      const at = flow.screenToFlowPosition(screen);
+      onLooseConnection({
+        source: state.fromNode.id,
+        handle: state.fromHandle.id ?? null,
+        screen,
+        position: { x: Math.round(at.x), y: Math.round(at.y - 25) },
+      });
+      return;
+    }
     if (state.isValid || !state.fromNode || !state.toNode || state.fromNode.id === undefined) return;
     const [source, target] = state.fromHandle?.type === "target"
       ? [state.toNode.id, state.fromNode.id]
       : [state.fromNode.id, state.toNode.id];
     const problem = designer.connectionProblem(source, target, state.fromHandle?.type === "source" ? state.fromHandle.id : null);
     if (problem) designer.toast(problem, "error");
-  }, []);
+  }, [flow, onLooseConnection]);
 
   const onDragOver = useCallback((event: React.DragEvent) => {
     if (event.dataTransfer.types.includes(PALETTE_MIME)) {

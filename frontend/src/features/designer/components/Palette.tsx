@@ -12,6 +12,10 @@ interface PaletteProps {
   categories: Category[];
   onAdd: (drop: PaletteDrop) => void;
   disabled?: boolean;
+  /** Test ids and the root's class: "palette" for the sidebar, "quick-add" for the picker
+   *  opened where a connection was dropped on empty canvas. */
+  idPrefix?: string;
+  autoFocus?: boolean;
 }
 
 function matches(query: string, ...texts: (string | null | undefined)[]): boolean {
@@ -20,7 +24,7 @@ function matches(query: string, ...texts: (string | null | undefined)[]): boolea
   return words.every((word) => haystack.includes(word));
 }
 
-export function Palette({ tools, categories, onAdd, disabled }: PaletteProps) {
+export function Palette({ tools, categories, onAdd, disabled, idPrefix = "palette", autoFocus }: PaletteProps) {
   const [query, setQuery] = useState("");
   const [closed, setClosed] = useState<Record<string, boolean>>({});
   const controls = CONTROL_TYPES.filter((type) => matches(query, type, NODE_KINDS[type].label, NODE_KINDS[type].description));
@@ -42,7 +46,7 @@ export function Palette({ tools, categories, onAdd, disabled }: PaletteProps) {
       <button
         type="button"
         className="palette-item"
-        data-testid={`palette-item-${key}`}
+        data-testid={`${idPrefix}-item-${key}`}
         draggable={!disabled}
         disabled={disabled}
         onDragStart={(event) => {
@@ -64,7 +68,7 @@ export function Palette({ tools, categories, onAdd, disabled }: PaletteProps) {
   );
 
   return (
-    <aside className="designer-palette" aria-label="Palette">
+    <aside className={idPrefix === "palette" ? "designer-palette" : `designer-palette ${idPrefix}`} aria-label={idPrefix === "palette" ? "Palette" : "Add a connected step"}>
       <div className="palette-search">
         <Icon name="search" size={14} />
         <input
@@ -72,7 +76,17 @@ export function Palette({ tools, categories, onAdd, disabled }: PaletteProps) {
           placeholder="Search tools"
           value={query}
           onChange={(event) => setQuery(event.target.value)}
-          data-testid="palette-search"
+          onKeyDown={(event) => {
+            // Enter adds the first match: type "email", press Enter.
+            if (event.key !== "Enter") return;
+            const first = controls[0] ? { type: controls[0] } : groups[0] ? { type: "tool" as const, tool: groups[0].tools[0].id } : null;
+            if (first && !disabled) {
+              event.preventDefault();
+              onAdd(first);
+            }
+          }}
+          autoFocus={autoFocus}
+          data-testid={`${idPrefix}-search`}
           aria-label="Search tools and blocks"
         />
       </div>
