@@ -240,7 +240,12 @@ def _status_code_said(match: re.Match[str]) -> str:
     return f"the status code is {'not ' if negated else ''}{match.group('code')}"
 
 
-_BOTH = re.compile(r"\b(?:both|all\s+(?:of\s+them|checks|three))\b", re.IGNORECASE)
+_BOTH = re.compile(
+    r"\b(?:both|all\s+(?:of\s+them|checks|three)|everything|all\s+(?:is|are|went|goes)\b)\b",
+    re.IGNORECASE,
+)
+#: "if everything is fine": every step before it, not only the nearest two
+_EVERY = re.compile(r"\b(?:everything|all\s+(?:is|are|went|goes|of\s+them))\b", re.IGNORECASE)
 
 
 def _both(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
@@ -253,7 +258,9 @@ def _both(text: str, sources: Sequence[Source], negate: bool) -> ResolvedConditi
     ):
         return None
     wanted = 3 if re.search(r"\bthree\b", text, re.IGNORECASE) else 2
-    if said_any is not None and not said_any.group(0).lower().startswith("either"):
+    if (said_any is not None and not said_any.group(0).lower().startswith("either")) or (
+        _EVERY.search(text)
+    ):
         wanted = len(sources)
     flags: dict[str, Source] = {}
     for source in sources:  # nearest first
@@ -265,7 +272,7 @@ def _both(text: str, sources: Sequence[Source], negate: bool) -> ResolvedConditi
             flags[source.node] = source
         if len(flags) == wanted:
             break
-    if len(flags) < (2 if said_any is not None else wanted):
+    if len(flags) < (2 if said_any is not None or _EVERY.search(text) else wanted):
         return None
     # "if both fail": each failed (not "one of them did")
     failed = "!" if _is_negated(text) != negate else ""

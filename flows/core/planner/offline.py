@@ -143,7 +143,8 @@ _HANDED_ON = re.compile(
 )
 #: "if everything succeeds", "if all went well": the outcome of every step before it
 _EVERY_STEP = re.compile(
-    r"\b(?:everything|all\s+(?:of\s+(?:it|them|this)|steps|went|goes|succeed|pass)\w*)\b",
+    r"\b(?:everything|anything|any\s+(?:step|part|stage|of\s+(?:them|the\s+steps))|"
+    r"all\s+(?:of\s+(?:it|them|this)|steps|went|goes|succeed|pass)\w*)\b",
     re.IGNORECASE,
 )
 #: "approve it and pay it", "approve it, then ship it": the parts of an approval clause
