@@ -2269,7 +2269,7 @@ class FlowBuilder:
     def _literals(self, spec: ToolSpec, clause: Clause) -> dict[str, str]:
         literals: dict[str, str] = {}
         properties = spec.input_properties()
-        money = _MONEY.search(clause.action)
+        money = _MONEY.search(clause.action) or _BARE_AMOUNT.search(clause.action)
         if money is not None and not _COMPARISON_PHRASE.search(clause.action):
             # "Charge $19.99 to the card": the amount is the input.
             charged = float(money.group("a") or money.group("b"))
@@ -2301,7 +2301,7 @@ class FlowBuilder:
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
         literals.update(country_literal(properties, clause.action, literals))
-        if "amount" in literals:
+        if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
         lowered = clause.text.lower()
         for name, schema in properties.items():
@@ -2813,6 +2813,15 @@ _TWO_OBJECTS = re.compile(
     r"(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?)$",
     re.IGNORECASE,
 )
+#: "calculate tax on 1200": a number the step works on, with no unit after it
+_BARE_AMOUNT = re.compile(
+    r"\b(?:on|of)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
+    r"minutes?|mins?|seconds?|secs?|sentences?|words?|times?|orders?|tickets?|users?|people|"
+    r"customers?|lines?|chars?|characters?)\b)(?!\.\d)(?P<b>)",
+    re.IGNORECASE,
+)
+#: "in GBP", "in euros": a currency named without an amount
+_IN_CURRENCY_CODE = re.compile(r"\bin\s+(?:USD|EUR|GBP|JPY|CAD|AUD|CHF|euros|dollars|pounds|yen)\b")
 _MONEY = re.compile(
     r"[$€£]\s?(?P<a>\d+(?:\.\d+)?)\b|\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|dollars?|euros?|"
     r"pounds?)\b",

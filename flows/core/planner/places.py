@@ -136,13 +136,19 @@ _CURRENCIES = (
 )
 #: An amount next to its currency: a price, not a word ("pound the table" is no money).
 _AMOUNT_NEAR = re.compile(r"\d[\d.,]*\s*[a-z€£¥$]|[€£¥$]\s*\d", re.IGNORECASE)
+#: "charge the order total in GBP": the currency named for a step with no amount of its own
+_IN_CURRENCY = re.compile(
+    r"\bin\s+(?:USD|EUR|GBP|JPY|CAD|AUD|CHF|euros|dollars|pounds(?:\s+sterling)?|yen)\b"
+)
 
 
 def currency_literal(
     properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
 ) -> dict[str, str]:
     """{input: '"EUR"'} for the currency input of a step that states an amount in one."""
-    if "currency" not in properties or "currency" in taken or not _AMOUNT_NEAR.search(text):
+    if "currency" not in properties or "currency" in taken:
+        return {}
+    if not _AMOUNT_NEAR.search(text) and not _IN_CURRENCY.search(text):
         return {}
     for pattern, code in _CURRENCIES:
         if pattern.search(text):
