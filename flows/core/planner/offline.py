@@ -2296,6 +2296,10 @@ class FlowBuilder:
                 if name_similarity(name, label) >= 0.8:
                     literals[name] = json.dumps(value)
                     break
+        named = _NAMED.search(clause.text)
+        if named is not None and "name" in properties and "name" not in literals:
+            # "send a welcome email to jane@example.com named Jane"
+            literals["name"] = json.dumps(named.group("name"))
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
@@ -2813,6 +2817,8 @@ _TWO_OBJECTS = re.compile(
     r"(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?)$",
     re.IGNORECASE,
 )
+#: "named Jane", "called Jane Doe": a person's name written in the request
+_NAMED = re.compile(r"\b(?:named|called)\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b")
 #: "calculate tax on 1200": a number the step works on, with no unit after it
 _BARE_AMOUNT = re.compile(
     r"\b(?:on|of)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
