@@ -441,6 +441,9 @@ _FOR_EACH = re.compile(
     r"all(?:\s+of)?(?:\s+(?:the|our|their|these|those))?(?=\s+[a-z]+\s+(?:[a-z]+\s+)?(?:in|from|on|of)"
     r"\s+(?:the|this|a|our|that)\s+(?:\w+\s+)?(?:list|batch|file|csv|sheet|spreadsheet|queue|"
     r"table|export)\b)|"
+    # "send the newsletter to all subscribers", "email all customers": each of them
+    r"(?:(?<=\bto\s)|(?<=\bemail\s)|(?<=\bnotify\s)|(?<=\bmessage\s))all(?:\s+(?:of\s+)?"
+    r"(?:the|our|your|their))?(?=\s+[a-z]+s\b)|"
     r"every|each(?!\s+(?:other|one\s+of)\b))\s+(?:one\s+of\s+(?:the|their|its|our|your|these|those)\s+|"
     r"of\s+(?:the|their|its|our|your|these|those|his|her)\s+)?"
     r"(?!(?:time|day|week|month|hour|minute|morning|night|year|case|way|step|other|"
