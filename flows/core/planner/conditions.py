@@ -205,6 +205,9 @@ def resolve_condition(
         # "they already have an account", "they're registered": the lookup found them
         text = _HAS_A_RECORD.sub(" found", text)
     text = _RETURNS_CODE.sub(_status_code_said, text)
+    if any(source.name == "status_code" for source in sources):
+        # "if the website returns an error": an HTTP error status
+        text = _RETURNS_ERROR.sub("the status code is at least 400", text)
     aside = _ASIDE.search(text)
     if aside is not None:
         # "if the request failed (status code 500 or higher)": the aside says what it means
@@ -231,6 +234,14 @@ _RETURNS_CODE = re.compile(
     # "returns anything other than 200": not that code
     r"(?P<other>(?:anything|something)\s+(?:other\s+than|but|except)\s+|other\s+than\s+)?"
     r"(?:an?\s+|http\s+|status\s+)*(?P<code>[1-5]\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+#: "it returns an error", "the site gives a server error", "the page errors out"
+_RETURNS_ERROR = re.compile(
+    r"^\s*(?:it|the\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:(?:returns?|gives?|throws?|responds?\s+with|"
+    r"comes\s+back\s+with)\s+(?:an?\s+)?(?:http\s+|server\s+)?errors?|errors?\s+out)\s*$",
     re.IGNORECASE,
 )
 
@@ -496,7 +507,7 @@ def _middle(schema: dict) -> float:
 _FAKE = re.compile(r"\b(?:fake|bogus|phony|phoney|made[- ]up)\b", re.IGNORECASE)
 #: A failure followed by its reason: the reason is what holds, not its opposite.
 _FAILED_BECAUSE = re.compile(
-    r"\b(?:fails?|failed|fail(?:ing|ure))\s+(?:because\s+of|due\s+to|for|with|from|on)\b",
+    r"\b(?:fails?|failed|fail(?:ing|ure))\s+(?:because(?:\s+of)?|due\s+to|for|with|from|on)\b",
     re.IGNORECASE,
 )
 

@@ -304,7 +304,7 @@ _EVERY = frozenset({"every", "each", "any", "all"})
 _MESSAGE_WORD = re.compile(r"\b(?:e-?mail|message|notification|note|reply)\b", re.IGNORECASE)
 _ON_OUTCOME = re.compile(
     r"(?P<lead>^|[;,]\s*(?:and\s+|but\s+)?)(?:on|upon|in\s+case\s+of|after\s+a)\s+"
-    r"(?P<outcome>success|failure|error|decline)\s*,\s*",
+    r"(?P<outcome>success|failure|error|decline)(?:\s*,\s*|\s+(?=[a-z]))",
     re.IGNORECASE,
 )
 
