@@ -776,6 +776,10 @@ class PromptReader:
                 # the email" is a step)
             if "," not in match.group() and _NOUN_NOT_VERB.match(text, match.end()):
                 continue  # "a support request comes in": a noun, not "request ..."
+            if re.match(
+                r"\w+\s+(?:is|are|was|were|has|have|exceeds|equals)\b", text[match.end() :], re.I
+            ):
+                continue  # "if the sentiment score is above 0.5": the subject's noun
             after = text[match.end() :].split()
             if (
                 "," not in match.group()
