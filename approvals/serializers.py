@@ -11,6 +11,7 @@ from rest_framework import serializers
 from approvals import selectors
 from approvals.models import ApprovalStep
 from flows.api.fields import JsonObjectField
+from flows.runs.selectors import user_can_view_run
 
 
 @extend_schema_field({"type": "string", "enum": list(ApprovalStep.Status.values)},
@@ -96,6 +97,9 @@ class StepDetailOutput(StepOutput):
     review = ReviewOutput(allow_null=True)
     decisions = DecisionOutput(many=True)
     can_decide = serializers.BooleanField(help_text="Whether you may decide it now.")
+    can_view_run = serializers.BooleanField(
+        help_text="Whether you may open its run (its owner and staff may; an assignee may not)."
+    )
     graph = GraphOutput()
 
 
@@ -124,6 +128,7 @@ def step_detail(step: ApprovalStep, user: Any) -> dict[str, Any]:
         "review": review,
         "decisions": DecisionOutput(decisions, many=True).data,
         "can_decide": can_decide,
+        "can_view_run": user_can_view_run(user, step.run),
         "graph": selectors.step_graph(step),
     }
 

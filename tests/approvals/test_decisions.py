@@ -63,6 +63,17 @@ def test_only_assignees_and_staff_see_a_step_everyone_else_gets_404_on_every_met
     assert set(refused.values_list("actor_name", flat=True)) == {"dan", "ada"}
 
 
+def test_a_step_says_whether_its_reader_may_open_its_run(
+    user, other_user, staff_user, make_version, inprocess, client_for
+):
+    run = _start(user, make_version, inprocess, approval_ir())  # by ada, assigned to bob
+
+    # bob may decide the step but not open the run (its page would say "not found")
+    assert client_for(other_user).get(_path(run)).json()["can_view_run"] is False
+    assert client_for(other_user).get(f"/api/v1/runs/{run.id}/").status_code == 404
+    assert client_for(staff_user).get(_path(run)).json()["can_view_run"] is True
+
+
 def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
     user, other_user, staff_user, make_version, inprocess, client_for
 ):

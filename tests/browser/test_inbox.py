@@ -61,6 +61,9 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     expect(row).to_contain_text("Approve the refund")
     expect(row).to_contain_text("Refund")
     expect(page.get_by_test_id("inbox-count")).to_have_text("1")
+    # bob decides the step but may not open the run: its id is not a link to "not found"
+    expect(row.get_by_test_id("inbox-run-id")).to_have_text(str(run.id)[:8])
+    expect(row.locator(f'a[href="/runs/{run.id}"]')).to_have_count(0)
     screenshot(page, "inbox")
 
     # The step's page: context, the flow around it, the form from its schema
@@ -92,6 +95,10 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     )
     assert Run.objects.get(pk=run.pk).result == {"result": {"paid": 120, "by": "bob"}}
     assert ApprovalStep.objects.get(run=run).status == "approved"
+    # bob may decide the step but not open the run: no link to a page that says "not found"
+    expect(page.get_by_test_id("step-message")).to_contain_text("The run continues")
+    expect(page.get_by_test_id("step-watch-run")).to_have_count(0)
+    expect(page.get_by_test_id("step-open-run")).to_have_count(0)
     page.goto(live_server("/inbox"))
     expect(page.get_by_test_id("inbox-empty")).to_be_visible()
     expect(page.get_by_test_id("inbox-count")).to_have_count(0)
@@ -198,6 +205,10 @@ def test_a_step_without_fields_asks_only_for_a_comment(page, live_server, staff_
     assert comment["y"] - (heading["y"] + heading["height"]) < 16
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("step-status")).to_have_text("Approved")
+    # the run's owner goes from the decision to the run in one click and sees it finish
+    page.get_by_test_id("step-watch-run").click()
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "completed",
+                                                                timeout=30_000)
 
 
 def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, staff_user,

@@ -1186,6 +1186,8 @@ export interface components {
             decisions: components["schemas"]["DecisionOutput"][];
             /** @description Whether you may decide it now. */
             can_decide: boolean;
+            /** @description Whether you may open its run (its owner and staff may; an assignee may not). */
+            can_view_run: boolean;
             graph: components["schemas"]["GraphOutput"];
         };
         /** @description A step as the inbox lists it: where it comes from, who decides, by when. */

@@ -2,9 +2,18 @@
 // run, age and deadline. New steps appear live (the inbox websocket).
 import { Link, useNavigate } from "react-router-dom";
 import { EmptyState } from "../../lib/EmptyState";
+import { readSession } from "../../lib/session";
 import { assigneeText, age, deadline } from "./format";
 import { useInbox } from "./useInbox";
 import "./inbox.css";
+
+const session = readSession();
+
+/** Who may open a step's run: its owner and staff (the server's rule; an assignee may decide
+ *  the step without seeing the rest of the run). The step page asks the server itself. */
+function mayOpenRun(requestedBy: string): boolean {
+  return session.isStaff || requestedBy === session.username;
+}
 
 export default function InboxPage() {
   const { steps, error, fresh } = useInbox();
@@ -59,9 +68,13 @@ export default function InboxPage() {
                     </td>
                     <td>{step.flow}</td>
                     <td>
-                      <Link to={`/runs/${step.run}`} className="mono small" onClick={(e) => e.stopPropagation()}>
-                        {step.run.slice(0, 8)}
-                      </Link>
+                      {mayOpenRun(step.requested_by) ? (
+                        <Link to={`/runs/${step.run}`} className="mono small" onClick={(e) => e.stopPropagation()}>
+                          {step.run.slice(0, 8)}
+                        </Link>
+                      ) : (
+                        <span className="mono small" data-testid="inbox-run-id">{step.run.slice(0, 8)}</span>
+                      )}
                       <div className="muted small">by {step.requested_by}</div>
                     </td>
                     <td className="small">{assigneeText(step.assignees)}</td>

@@ -224,7 +224,7 @@ export default function StepPage() {
             {step.title} <span className={`badge ${step.status === "pending" ? "waiting" : step.status === "approved" ? "ok" : "danger"}`} data-testid="step-status" data-status={step.status}>{STEP_STATUS[step.status] ?? step.status}</span>
           </h1>
         </div>
-        <Link to={`/runs/${step.run}`} className="btn" data-testid="step-open-run">Open run ↗</Link>
+        {step.can_view_run && <Link to={`/runs/${step.run}`} className="btn" data-testid="step-open-run">Open run</Link>}
       </div>
 
       <div className="step-layout">
@@ -292,7 +292,14 @@ export default function StepPage() {
           ) : (
             <section className="card">
               <div className="card-body">
-                {message && <div className={`alert ${message.kind}`} role="status" data-testid="step-message">{message.text}</div>}
+                {message && (
+                  <div className={`alert ${message.kind} step-message`} role="status" data-testid="step-message">
+                    <span>{message.text}</span>
+                    {message.kind === "success" && step.status !== "pending" && step.can_view_run && (
+                      <Link to={`/runs/${step.run}`} className="btn small" data-testid="step-watch-run">Watch the run →</Link>
+                    )}
+                  </div>
+                )}
                 <p className="muted" data-testid="step-closed">
                   {step.status === "pending"
                     ? step.run_status === "cancelled" || step.run_status === "failed" || step.run_status === "completed"
@@ -312,7 +319,7 @@ export default function StepPage() {
             <div className="card-body">
               <dl className="step-facts">
                 <dt>Flow</dt><dd>{step.flow}</dd>
-                <dt>Run</dt><dd><Link to={`/runs/${step.run}`} className="mono">{step.run.slice(0, 8)}</Link> <span className="muted small">by {step.requested_by}</span></dd>
+                <dt>Run</dt><dd>{step.can_view_run ? <Link to={`/runs/${step.run}`} className="mono">{step.run.slice(0, 8)}</Link> : <span className="mono">{step.run.slice(0, 8)}</span>} <span className="muted small">by {step.requested_by}</span></dd>
                 <dt>Assigned to</dt><dd>{assigneeText(step.assignees)}</dd>
                 <dt>Waiting</dt><dd title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</dd>
                 <dt>Deadline</dt>
