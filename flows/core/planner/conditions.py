@@ -378,7 +378,7 @@ def _resolve_one(
     if found is not None:
         return found
 
-    found = _boolean(words, sources, negated)
+    found = _boolean(words, sources, negated, text)
     if found is not None:
         return found
 
@@ -698,9 +698,11 @@ def _enum_values(schema: object) -> list[object]:
 
 
 def _boolean(
-    words: list[str], sources: Sequence[Source], negated: bool
+    words: list[str], sources: Sequence[Source], negated: bool, text: str = ""
 ) -> ResolvedCondition | None:
     booleans = [s for s in sources if schema_types(s.schema) == {"boolean"}]
+    # "if it's a business address": a kind of thing, not the state a field describes
+    kind_said = _A_KIND_OF.search(text) is not None
     best: tuple[float, Source, bool] | None = None
     for source in booleans:
         field_stems = {stem(w) for w in split_identifier(source.name)}
@@ -733,7 +735,7 @@ def _boolean(
                         score += 1.0
                         flip = True
                         break
-        if score <= 0 and words:
+        if score <= 0 and words and not kind_said:
             # "if they are suspended": `active`, described "False when ... suspended"
             described = _described_state(source, words[-1])
             if described is not None:
@@ -751,6 +753,7 @@ def _boolean(
     return ResolvedCondition(_wrap(source.expression, negated != flip), source.name)
 
 
+_A_KIND_OF = re.compile(r"\b(?:a|an)\s+[a-z-]+\s+[a-z]+\s*$", re.IGNORECASE)
 _POLARITY = re.compile(r"^\s*(?P<value>true|false)\s+(?:when|if|for|once)\s+(?P<what>.+)$", re.I)
 
 
@@ -761,8 +764,10 @@ def _described_state(source: Source, word: str) -> bool | None:
     match = _POLARITY.match(description or "")
     if match is None or word in STOP_WORDS or len(word) < 4:
         return None
-    said = {stem(w) for w in split_identifier(match.group("what")) if w not in STOP_WORDS}
-    if stem(word) not in said:
+    said = [stem(w) for w in split_identifier(match.group("what")) if w not in STOP_WORDS]
+    # "when the account is suspended": the state, not what has it ("a business address"
+    # says nothing of "True when the address can be used")
+    if stem(word) not in said[1:]:
         return None
     return match.group("value").lower() == "true"
 

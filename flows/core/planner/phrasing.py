@@ -326,6 +326,11 @@ def _on_outcome(match: re.Match[str]) -> str:
 _FOR_ONES = re.compile(
     r"^\s*(?:and\s+)?for\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones\s*,\s*", re.IGNORECASE
 )
+_ONLY_FOR_KIND = re.compile(
+    r",?\s+(?:but\s+)?only\s+(?:for|to|with)\s+(?:the\s+)?(?P<quality>[a-z-]+)\s+"
+    r"(?P<noun>[a-z]+s)(?P<end>\s*(?:[.;]|$))",
+    re.IGNORECASE,
+)
 _FOR_ONES_AFTER = re.compile(
     r"\s+(?:for|on)\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones(?P<end>\s*(?:[.;]|$))",
     re.IGNORECASE,
@@ -916,6 +921,11 @@ class PromptReader:
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
             # "notify the on-call engineer for urgent ones": that step, when it is urgent
             sentence = _FOR_ONES_AFTER.sub(r" if it's \g<quality>\g<end>", sentence)
+            # "..., but only for business addresses": a condition, not nothing
+            sentence = _ONLY_FOR_KIND.sub(
+                lambda m: f" only if it's a {m['quality']} {singular(m['noun'])}{m['end']}",
+                sentence,
+            )
             # "to everyone on the attendee list": each attendee of a list
             sentence = _EVERYONE_ON_LIST.sub(_each_on_list, sentence)
             # "approval from both legal and finance": one approval from each, in turn
