@@ -95,17 +95,20 @@ def _unless_instead(match: re.Match[str]) -> str:
 #: "I want the message classified", "we need every order validated": the step, said as
 #: what should be done to a thing
 _WANTED_DONE = re.compile(
-    r"(?P<lead>^|(?<=[,.;:!]\s)|(?<=\n))(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)\s+"
+    r"(?P<lead>^|(?<=[,.;:!]\s)|(?<=\n))(?:(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)|"
+    r"(?:please\s+)?(?:get|have))\s+"
     r"(?P<thing>(?:the|this|that|each|every|all|their|our|any)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+"
-    r"(?P<done>[a-z]+ed)\b"
+    r"(?P<done>[a-z]+ed)\b(?P<detail>(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)"
     # "... and the card charged"
-    r"(?P<more>(?:\s*,?\s*and\s+(?:the|this|that|each|every|all|their|our|any)\s+"
-    r"(?:[a-z-]+\s+){0,2}?[a-z-]+\s+[a-z]+ed\b)*)",
+    r"(?P<more>(?:\s*(?:,\s*and|,|and)\s+(?:the|this|that|each|every|all|their|our|any)\s+"
+    r"(?:[a-z-]+\s+){0,2}?[a-z-]+\s+[a-z]+ed\b"
+    r"(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)*)",
     re.IGNORECASE,
 )
 _AND_DONE = re.compile(
-    r"\s*,?\s*and\s+(?P<thing>(?:the|this|that|each|every|all|their|our|any)\s+"
-    r"(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?P<done>[a-z]+ed)\b",
+    r"\s*(?:,\s*and|,|and)\s+(?P<thing>(?:the|this|that|each|every|all|their|our|any)\s+"
+    r"(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?P<done>[a-z]+ed)\b"
+    r"(?P<detail>(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)",
     re.IGNORECASE,
 )
 #: "can you ...?", "what ...?": a question that asks for something, not a condition
@@ -814,14 +817,14 @@ class PromptReader:
     def _done_as_step(self, match: re.Match[str]) -> str:
         """ "I want the message classified" -> "classify the message" (when the word is
         the past form of a verb a step can start with)."""
-        steps = [(match.group("thing"), match.group("done"))]
-        steps += [(m.group("thing"), m.group("done")) for m in _AND_DONE.finditer(match["more"])]
+        steps = [(match["thing"], match["done"], match["detail"])]
+        steps += [(m["thing"], m["done"], m["detail"]) for m in _AND_DONE.finditer(match["more"])]
         said = []
-        for thing, done in steps:
+        for thing, done, detail in steps:
             base = self._verb_of(done.lower())
             if base is None:
                 return match.group(0)
-            said.append(f"{base} {thing}")
+            said.append(f"{base} {thing}{detail or ''}")
         return match.group("lead") + " and ".join(said)
 
     def _verb_of(self, done: str) -> str | None:
