@@ -2155,8 +2155,12 @@ class FlowBuilder:
                 and addresses_the_subject(inputs.get(recipient_input_name(spec) or "", ""))
             ):
                 match = None  # "email the customer an apology": not their own message back
+            listed = self._named_text_list(name, schema, mentioned, sources)
             if match is not None:
                 inputs[name] = match.source.expression
+            elif listed is not None:
+                # "a summary of the validation errors": the list's lines, as one text
+                inputs[name] = f'{listed}.join("\\n")'
             elif wanted:
                 field_name = self._addressee_input(name, schema, clause) or self._new_input(
                     name, schema, spec, required=name in required
@@ -2175,6 +2179,26 @@ class FlowBuilder:
                 else f"input.{self._new_input(name, schema, spec, required=False)}"
             )
         return inputs
+
+    def _named_text_list(
+        self, name: str, schema: dict[str, Any], mentioned: set[str], sources: list[Source]
+    ) -> str | None:
+        """A list of texts a step before made that the step names ("the validation
+        errors"), for a text input that nothing else named fills."""
+        if name not in ("text", "body", "content", "message") or schema_types(schema) != {"string"}:
+            return None
+        for source in sources:
+            items = source.schema.get("items") if isinstance(source.schema, dict) else None
+            if (
+                source.node is None
+                or source.expression.count(".") != 1
+                or schema_types(source.schema) != {"array"}
+                or schema_types(items) != {"string"}
+            ):
+                continue
+            if stem(split_identifier(source.name)[-1]) in mentioned:
+                return source.expression
+        return None
 
     def _said_by_a_side_effect(self, source: Source) -> bool:
         """Whether `source` is the words a step that changes something sent or wrote."""

@@ -177,6 +177,7 @@ _SECOND_SUBJECT = re.compile(
     r"\s+(?:needs?|must|should|has\s+to|have\s+to|requires?|will\s+need)\b)",
     re.IGNORECASE,
 )
+_THERE_ARE_ANY = re.compile(r"^(?:there\s+(?:are|is)\s+)?any$", re.IGNORECASE)
 _TRAILING_CONDITION = re.compile(
     r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
     r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming|once|as\s+soon\s+as|whenever|"
@@ -1490,6 +1491,15 @@ class PromptReader:
                 # is the email's, not part of the condition
                 condition_text = condition_text[: tail.start()].strip()
                 action = f"{action.strip()} {tail.group('detail')}"
+            if _THERE_ARE_ANY.match(condition_text):
+                # "email the validation errors to them if there are any": any errors
+                plurals = [
+                    w
+                    for w in re.findall(r"\b[a-z]{3,}s\b", action.lower())
+                    if w not in STOP_WORDS and not w.endswith("ss")
+                ]
+                if plurals:
+                    condition_text = f"there are any {plurals[-1]}"
             clause.condition = Condition(
                 condition_text, negate=word == "unless", optional=word in _TRIGGER_WORDS
             )
