@@ -1005,6 +1005,17 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
     (
+        # "validate the shipping address": a place, not an email address
+        "checking a postal address",
+        re.compile(
+            r"\b(?:validate|verify|check|confirm|clean)\w*\s+(?:the\s+|their\s+|its\s+|a\s+|"
+            r"his\s+|her\s+|our\s+)?(?:shipping|postal|street|mailing|home|billing|delivery|"
+            r"physical)\s+address",
+            re.IGNORECASE,
+        ),
+        frozenset({"postal", "street", "geocode", "geocoding"}),
+    ),
+    (
         # "count how many orders are in the list" (a summary's word count is its own field)
         "counting things",
         re.compile(
