@@ -2432,11 +2432,33 @@ class FlowBuilder:
                 step=condition.text.strip(),
                 details={"reason": "every_step_in_arms", "phrase": condition.text.strip()},
             )
+        in_arm_teller = None
         if resolved is not None and self._reads_another_step(condition.text, resolved):
             # "if the welcome email fails" where only the lookup's `found` can be read (the
             # email may not have run): not that flag
+            words = {stem(w) for w in split_identifier(condition.text) if w not in STOP_WORDS}
+            in_arm_teller = next(
+                (
+                    info.id
+                    for info in self.info.values()
+                    if info.spec is not None
+                    and not info.gates <= self._gates()
+                    and words & _naming_words(info.spec)
+                ),
+                None,
+            )
             resolved = None
             check_first = False
+        if resolved is None and in_arm_teller is not None and not condition.optional:
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                f"{in_arm_teller} tells it, but it runs only inside the condition before, "
+                "which ended with its step. Say this step inside that condition ('charge the "
+                "card if they are, and if the payment goes through, ship it').",
+                step=condition.text.strip(),
+                details={"reason": "teller_in_arm", "phrase": condition.text.strip()},
+            )
         if resolved is None and condition.checked:
             resolved = self._verdict(condition)
         if (
@@ -2557,10 +2579,23 @@ class FlowBuilder:
 
         if named(info.spec) or _done_by(text, info.spec):
             return False
+        field = resolved.expression.split(".", 1)[-1]
+        said_of_read = _naming_words(info.spec) | {stem(w) for w in split_identifier(field)}
+        gates = self._gates()
         return any(
             other.spec is not None
             and other.spec.id != info.spec.id
-            and (named(other.spec) > 1 or _done_by(text, other.spec))
+            and (
+                named(other.spec) > 1
+                or _done_by(text, other.spec)
+                # "ship it if the payment went through" where the charge sits in an arm
+                # closed before: the payment, not the stock check seen from here
+                or (
+                    not other.gates <= gates
+                    and bool(words & _naming_words(other.spec))
+                    and not words & said_of_read
+                )
+            )
             for other in self.info.values()
         )
 

@@ -197,7 +197,8 @@ _CONDITION_START = re.compile(
     r"but\s+(?:do\s+not|don't|never|not|no\s+need|without|skip|ignore)\b)"
     # "..., when the subtotal exceeds 1000, ..." / "... and, when it's ...": set off by a comma
     r"|(?:\s*,\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s*,\s*)"
-    r"(?=when\s+(?:the|it|it's|its|they|their|this|that)\b)",
+    # ("..., and when invalid, file a ticket": a state alone before a comma too)
+    r"(?=when\s+(?:(?:the|it|it's|its|they|their|this|that)\b|[a-z]+(?:\s+[a-z]+)?\s*,))",
     re.IGNORECASE,
 )
 _PARALLEL = re.compile(
