@@ -364,7 +364,7 @@ class FlowBuilder:
         self.conditional_approval_at = -1
         #: The sentence of a conditional approval on a case (not a threshold), and its
         #: condition: the steps after it in that sentence are for that case too.
-        self.approval_case: tuple[int, Condition, bool] | None = None
+        self.approval_case: tuple[int, Condition, bool, bool] | None = None
         #: The tool or map node added last (an approval "first" goes before it).
         self.last_step: str | None = None
         #: The thing the request last spoke of ("order"), for "it" in a later step.
@@ -525,13 +525,18 @@ class FlowBuilder:
             # "validate a@x.com and b@x.com and welcome each valid one": in their loop
             clause = replace(clause, for_each=_ANY_NOUN)
         if self.approval_case is not None:
-            sentence, case, threshold = self.approval_case
+            sentence, case, threshold, new_thing = self.approval_case
             if clause.sentence != sentence or clause.condition is not None or clause.otherwise:
                 self.approval_case = None
             elif clause.approval is None and not clause.condition_only and self.pending is None:
                 self.approval_case = None
                 if (
-                    not threshold and _MAKES_A_NEW_THING.match(clause.action)
+                    not threshold
+                    and (
+                        _MAKES_A_NEW_THING.match(clause.action)
+                        # "approve a refund ticket, then create it": the new thing approved
+                        or (new_thing and _PRONOUN_OBJECT.search(clause.action))
+                    )
                 ) or self._repeats_a_side_effect(clause):
                     clause = replace(clause, condition=case, condition_leads=True)
         if clause.asks is not None and clause.condition is None and self._answered(clause.asks):
@@ -624,7 +629,8 @@ class FlowBuilder:
                 # request is about, "then create the ticket", run either way, unless a step
                 # before already did it for the other case)
                 threshold = bool(_COMPARISON_PHRASE.search(f"{condition.text} {clause.action}"))
-                self.approval_case = (clause.sentence, condition, threshold)
+                new_thing = bool(re.search(r"\bapprove\s+(?:a|an)\s", clause.action, re.I))
+                self.approval_case = (clause.sentence, condition, threshold, new_thing)
         else:
             self._tool_step(clause)
         if self.scope is not None and not self.scope.persistent:

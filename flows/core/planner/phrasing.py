@@ -331,6 +331,11 @@ def _on_outcome(match: re.Match[str]) -> str:
 _FOR_ONES = re.compile(
     r"^\s*(?:and\s+)?for\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones\s*,\s*", re.IGNORECASE
 )
+_FOR_KIND = re.compile(
+    r"(?P<lead>^\s*|,\s*)(?:and\s+)?for\s+(?:the\s+|any\s+|all\s+)?(?P<quality>[a-z-]+)\s+"
+    r"(?P<noun>[a-z]+s)\b\s*,?\s*(?=[a-z])",
+    re.IGNORECASE,
+)
 _ONLY_FOR_KIND = re.compile(
     r",?\s+(?:but\s+)?only\s+(?:for|to|with)\s+(?:the\s+)?(?P<quality>[a-z-]+)\s+"
     r"(?P<noun>[a-z]+s)(?P<end>\s*(?:[.;]|$))",
@@ -816,6 +821,14 @@ class PromptReader:
                 return f"{sentence[: purpose.start()].strip()}, and if {state}, {rest}"
         return sentence
 
+    def _case_for_kind(self, match: re.Match[str]) -> str:
+        """ "for billing issues create a billing ticket": "if it's billing, create ..."
+        when the word is a value a step's output can have."""
+        if match.group("quality").lower() not in self.qualities:
+            return match.group(0)
+        lead = "If" if not match.group("lead").strip() else ", and if"
+        return f"{lead} it's {match.group('quality')}, "
+
     def _done_as_step(self, match: re.Match[str]) -> str:
         """ "I want the message classified" -> "classify the message" (when the word is
         the past form of a verb a step can start with)."""
@@ -924,6 +937,8 @@ class PromptReader:
             sentence = _PURPOSE.sub("", sentence)
             # "for urgent ones, get approval": the one a run is about, when it is urgent
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
+            # "for billing issues create a billing ticket, for technical issues ...": cases
+            sentence = _FOR_KIND.sub(self._case_for_kind, sentence)
             # "notify the on-call engineer for urgent ones": that step, when it is urgent
             sentence = _FOR_ONES_AFTER.sub(r" if it's \g<quality>\g<end>", sentence)
             # "..., but only for business addresses": a condition, not nothing
