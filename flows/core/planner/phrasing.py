@@ -331,6 +331,11 @@ def _on_outcome(match: re.Match[str]) -> str:
 _FOR_ONES = re.compile(
     r"^\s*(?:and\s+)?for\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones\s*,\s*", re.IGNORECASE
 )
+_ALL_FOR_EACH = re.compile(
+    r"^(?P<steps>.+?)\s*,?\s+(?:and\s+)?(?:all|both|each\s+of\s+(?:these|them))\s+"
+    r"(?:for|on|with)\s+(?:each|every)\s+(?P<what>[^,.;!?]+?)\s*[.!]?$",
+    re.IGNORECASE,
+)
 _FOR_KIND = re.compile(
     r"(?P<lead>^\s*|,\s*)(?:and\s+)?for\s+(?:the\s+|any\s+|all\s+)?(?P<quality>[a-z-]+)\s+"
     r"(?P<noun>[a-z]+s)\b\s*,?\s*(?=[a-z])",
@@ -936,6 +941,9 @@ class PromptReader:
             sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)
             sentence = _PURPOSE.sub("", sentence)
             # "for urgent ones, get approval": the one a run is about, when it is urgent
+            # "validate the email and send the welcome email, all for each signup": the loop
+            # is the whole sentence's
+            sentence = _ALL_FOR_EACH.sub(r"For each \g<what>, \g<steps>", sentence.strip())
             sentence = _FOR_ONES.sub(r"If it's \g<quality>, ", sentence)
             # "for billing issues create a billing ticket, for technical issues ...": cases
             sentence = _FOR_KIND.sub(self._case_for_kind, sentence)
