@@ -2072,9 +2072,26 @@ class FlowBuilder:
                 # send_email's `to` is only the address it was given
                 inputs = nodes.get(info.id, {}).get("inputs") or {}
                 produced = without_echoes(produced, info.spec, inputs)
+            if not for_condition and not self._record_present(info.id, gates):
+                # "look up the user, then send the welcome email": the user may be missing,
+                # so their fields give way to the run input's
+                produced = [
+                    replace(source, priority=-2.0) if source.priority == -0.5 else source
+                    for source in produced
+                ]
             sources += produced
         sources += input_sources({"properties": self.input_properties}, priority=-1.0)
         return sources
+
+    def _record_present(self, node_id: str, gates: frozenset[tuple[str, str]]) -> bool:
+        """Whether the arm a step sits in holds only when the record `node_id` returned
+        is there: its branch reads `found` or a field of the record."""
+        branches = {node["id"]: node for node in self.nodes if node.get("type") == "branch"}
+        present = re.compile(rf"(?<![!\w.]){re.escape(node_id)}\.(?:found\b|\w+\.\w+)")
+        return any(
+            arm == "then" and present.search(str(branches.get(branch_id, {}).get("condition", "")))
+            for branch_id, arm in gates
+        )
 
     def _absent_records(self, gates: frozenset[tuple[str, str]]) -> set[str]:
         """Lookups known to have found nothing in the arm a step sits in ("if they don't
@@ -2119,6 +2136,12 @@ class FlowBuilder:
         mentioned = {stem(w) for w in words}
         properties = spec.input_properties()
         named_fields = {} if first else named_outputs(clause.action, properties, sources)
+        own = {stem(w) for w in split_identifier(spec.id)}
+        named_fields = {  # "send the welcome email": the step's own name, not its `email`
+            name: value
+            for name, value in named_fields.items()
+            if not {stem(w) for w in split_identifier(name)} <= own
+        }
         # every item's text in one ("all the summaries") only where the step names it
         sources = [source for source in sources if not _joins_items(source)]
         # "look up each user by email": the item goes to the input the step names

@@ -149,6 +149,9 @@ def output_sources(
                 continue
             sources.append(Source(f"{node_id}.{field}", field, sub, node_id, words, priority))
             nested = unwrap_nullable(sub).get("properties")
+            # a field of a record that may be missing ("user" when nobody was found) gives
+            # way to the same value another step made, not to the run input
+            inner_priority = -0.5 if unwrap_nullable(sub) is not sub else priority - 0.01
             if isinstance(nested, dict):
                 for inner, inner_schema in nested.items():
                     if isinstance(inner_schema, dict) and _identifier(inner):
@@ -159,7 +162,7 @@ def output_sources(
                                 inner_schema,
                                 node_id,
                                 (*words, field),
-                                priority - 0.01,
+                                inner_priority,
                             )
                         )
     return sources
