@@ -538,6 +538,24 @@ _PERSON_REVIEWS = re.compile(
     r"|finance|legal|compliance|hr|support|sales|security)\s+(?:to\s+)?review\b(?!\s+and\b)",
     re.IGNORECASE,
 )
+#: "thank the customer (by email)", "apologize to them", "congratulate the winner": a
+#: message that says so (never "thank you")
+_COURTESY = re.compile(
+    r"\b(?P<verb>thank|apologi[sz]e|congratulate)(?:\s+to)?"
+    r"(?:\s+(?P<who>them|him|her|(?:the|our|this|that)\s+[a-z]+))?"
+    r"(?:\s+by\s+e-?mail)?(?=\s*(?:[,.;!]|$|\b(?:and|otherwise|if|for|when|then)\b))",
+    re.IGNORECASE,
+)
+_COURTESY_NOTES = {"thank": "a thank-you note", "apolog": "an apology", "congra": "congratulations"}
+
+
+def _courtesy_message(match: re.Match[str]) -> str:
+    said = match.group("verb").lower()
+    note = next(text for start, text in _COURTESY_NOTES.items() if said.startswith(start))
+    verb = "Email" if match.group(0)[0].isupper() else "email"
+    return f"{verb} {match.group('who') or 'them'} {note}"
+
+
 #: "have compliance review and approve it": the approval is what they do.
 _REVIEW_AND = re.compile(r"\b(?:review|check|look\s+at)\s+and\s+(?=approv)", re.IGNORECASE)
 _NOT_ASSIGNEES = frozenset(
@@ -907,6 +925,8 @@ class PromptReader:
                 sentence = f"If it's {case.group('case')}, {case.group('rest')}"
             sentence = _ARROW.sub(", then ", sentence)
             sentence = _PERSON_REVIEWS.sub(r"\g<lead> \g<who> approve", sentence)
+            # "thank the customer", "apologize by email": a message to them
+            sentence = _COURTESY.sub(_courtesy_message, sentence)
             deadline: Deadline | None = None
             goes_first = _APPROVAL.search(sentence) is not None and approval_goes_first(
                 sentence, previous_text
