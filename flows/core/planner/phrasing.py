@@ -139,6 +139,10 @@ def _inline_items(line: str) -> list[str]:
     return [line[match.start() : end].strip() for match, end in zip(found, ends, strict=True)]
 
 
+_CONDITION_COLON = re.compile(
+    r"\b(?P<head>(?:if|when|unless)\s+[^:,;.]{1,40}?|else|otherwise)\s*:\s+(?=\S)",
+    re.IGNORECASE,
+)
 #: "Negative -> open a ticket", "urgent: page the on-call engineer": a case, then its step
 _CASE_ARROW = re.compile(
     r"^\s*(?:if\s+)?(?P<case>[A-Za-z-]+)\s*(?:->|=>|\u2192|\u27f6|:)\s*(?P<rest>\S.*)$"
@@ -924,6 +928,8 @@ class PromptReader:
                 # "Positive -> send a thank-you email": what to do in that case
                 sentence = f"If it's {case.group('case')}, {case.group('rest')}"
             sentence = _ARROW.sub(", then ", sentence)
+            # "if valid: welcome email, else: ticket": a colon after a condition is a comma
+            sentence = _CONDITION_COLON.sub(r"\g<head>, ", sentence)
             sentence = _PERSON_REVIEWS.sub(r"\g<lead> \g<who> approve", sentence)
             # "thank the customer", "apologize by email": a message to them
             sentence = _COURTESY.sub(_courtesy_message, sentence)
@@ -1460,6 +1466,8 @@ class PromptReader:
         title = match.group("title")
         if (
             title.strip().lower() in self.qualities  # "billing: email billing@…": a case
+            # "validate email -> if valid: welcome email": a condition, not a title
+            or re.search(r"->|=>|\u2192|\b(?:if|unless|else|otherwise)\b", title, re.IGNORECASE)
             or len(title.split()) > 6
             or re.search(r",|\band\b|\bthen\b", title, re.IGNORECASE)
             or _OTHERWISE.match(f" {title}")
