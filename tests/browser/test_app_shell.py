@@ -18,6 +18,9 @@ def test_sign_in_lands_on_flows_with_the_navigation(live_server, new_page, staff
     page.get_by_test_id("login-password").fill("wrong-password")
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("login-error")).to_be_visible()
+    # the name is kept and the cursor waits in the password field, ready for another try
+    expect(page.get_by_test_id("login-username")).to_have_value(staff_user.username)
+    expect(page.get_by_test_id("login-password")).to_be_focused()
 
     page.get_by_test_id("login-password").fill("pw-browser-123456")
     page.get_by_test_id("login-submit").click()
