@@ -44,18 +44,20 @@ COMMON_VERBS = frozenset(
     generate get issue log look lookup message notify open parse ping post prepare process
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
-    translate update upload validate verify welcome write ensure decide tell inform warn
+    translate update upload validate verify welcome write ensure decide tell inform warn make
     """.split()
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
 NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
 _DETERMINERS = (
-    r"(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
+    r"(?:(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
     r"your|me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|"
     r"someone|everyone|people|buyer|seller|staff|accounting|hr|legal|security|warehouse|"
     r"logistics|engineering|compliance|procurement|devops|helpdesk|payroll|managers?|"
     r"everybody|anyone)\b"
+    # "ping oncall@example.com": an address written out
+    r"|[\w.+-]+@[\w-]+\.)"
 )
 
 _LIST_ITEM = re.compile(
@@ -287,6 +289,13 @@ _ROUTED = re.compile(
     r"(?:are\s+|be\s+|get\s+)?(?:escalated|sent|forwarded|routed|passed|handed|assigned)\s+to)\s+"
     # "... go to billing@example.com" / "... go to finance": bare, a person or team
     r"(?P<rest>(?:an?|the|one)\b.+|nothing|(?P<bare>[a-z].+))$",
+    re.IGNORECASE,
+)
+#: "valid orders get charged", "urgent tickets should be escalated": a step said in the
+#: passive of the things of one kind
+_ROUTED_DONE = re.compile(
+    r"^\s*(?P<quality>[a-z-]+)\s+(?:[a-z-]+s|ones)\s+(?:get|are|should\s+be|must\s+be|"
+    r"will\s+be|need\s+to\s+be)\s+(?P<done>[a-z]+ed)\b(?P<rest>[^,;:]*)$",
     re.IGNORECASE,
 )
 #: "... and route it", "then sort them as follows": what announces a list of routes.
@@ -752,6 +761,18 @@ class PromptReader:
                 # "classify it and route it: billing ones go to finance": the cases that
                 # follow are the routing, no step of its own
                 parts[index - 2] = _ROUTE_IT.sub("", parts[index - 2]) or parts[index - 2]
+            done = _ROUTED_DONE.match(parts[index])
+            base = self._verb_of(done.group("done").lower()) if done is not None else None
+            if (
+                done is not None
+                and base is not None
+                and done.group("quality").lower()
+                in (self.qualities | frozenset(FEELINGS) | _OUTCOME_QUALITIES)
+            ):
+                # "valid orders get charged": "if it's valid, charge it"
+                parts[index] = f"if it's {done.group('quality')}, {base} it{done.group('rest')}"
+                changed = True
+                continue
             match = _ROUTED.match(parts[index])
             if match is None:
                 continue
