@@ -87,6 +87,10 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("step-closed")).to_contain_text("Decided by bob")
     expect(page.get_by_test_id("step-history")).to_contain_text("Parcel photo checked")
+    # what the approver filled in reads as fields, like the context, not as JSON
+    history = page.get_by_test_id("step-history")
+    expect(history.locator('.step-field[data-field="amount"]')).to_contain_text("120")
+    expect(history.locator("pre")).to_have_count(0)
     screenshot(page, "decided")
 
     # The run goes on from its checkpoint on the worker and completes with the approved values

@@ -122,7 +122,7 @@ function History({ step }: { step: StepDetail }) {
           <span className={`badge ${d.approved ? "ok" : "danger"}`}>{d.approved ? "Approved" : "Rejected"}</span>{" "}
           <strong>{d.by}</strong> <span className="muted small">{new Date(d.at).toLocaleString()}</span>
           {d.comment && <blockquote>{d.comment}</blockquote>}
-          {Object.keys((d.data as Json) ?? {}).length > 0 && <pre className="json">{show(d.data)}</pre>}
+          {Object.keys((d.data as Json) ?? {}).length > 0 && <div className="step-history-data"><ContextValue value={d.data} /></div>}
         </li>
       ))}
       {step.timed_out && (
