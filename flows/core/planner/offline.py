@@ -1079,6 +1079,9 @@ class FlowBuilder:
         parts = [p.strip(" ,.;") for p in _AND_PART.split(_ASIDE.sub(" ", text))]
         if len(parts) < 2:
             return []
+        lead = parts[0].split()[0] if parts[0].split() else ""
+        if _message_verb(lead) or stem(lead.lower()) in _SENDING_VERBS:
+            return []  # "email them the carrier and tracking number": what one message says
         parts = [parts[0], *(_made_as_step(part) for part in parts[1:])]
         picked = []
         for part in parts:
@@ -1158,6 +1161,8 @@ class FlowBuilder:
         if match is None or clause.for_each:
             return None
         verb = match.group("verb")
+        if _message_verb(verb) or stem(verb.lower()) in _SENDING_VERBS:
+            return None  # "email the customer the carrier and tracking number": one message
         specs = []
         for part in (match.group("a"), match.group("b")):
             ranked = self.rank(f"{verb} {part}")
