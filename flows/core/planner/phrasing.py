@@ -551,6 +551,32 @@ _PERSON_REVIEWS = re.compile(
     r"|finance|legal|compliance|hr|support|sales|security)\s+(?:to\s+)?review\b(?!\s+and\b)",
     re.IGNORECASE,
 )
+_PLUS_TAX = re.compile(
+    r"\b(?P<verb>charge|bill)\b(?P<mid>[^.;]*?)\s+(?:plus|including|incl\.?|with|and)\s+"
+    r"(?:the\s+)?(?:sales\s+)?(?:tax|vat)\b"
+    r"(?P<where>\s+(?:for|in)\s+(?-i:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*))?",
+    re.IGNORECASE,
+)
+#: "calculate the tax", "work out VAT for Germany": a tax step asked for in its own words
+_TAX_STEP = re.compile(
+    r"\b(?:calculate|compute|work\s+out|figure\s+out|determine|get|add|apply)\s+(?:the\s+)?"
+    r"(?:[a-z]+\s+){0,2}?(?:tax|taxes|vat)\b",
+    re.IGNORECASE,
+)
+
+
+def _tax_first(match: re.Match[str]) -> str:
+    """ "charge the card for the order amount plus tax" -> "calculate the tax, then charge
+    the card for the total"."""
+    mid = re.sub(
+        r"\b(?:the\s+)?(?:order\s+)?(?:amount|subtotal|sum|price)\b",
+        "the total",
+        match.group("mid"),
+        flags=re.IGNORECASE,
+    )
+    return f"calculate the tax{match.group('where') or ''}, then {match.group('verb')}{mid}"
+
+
 #: "thank the customer (by email)", "apologize to them", "congratulate the winner": a
 #: message that says so (never "thank you")
 _COURTESY = re.compile(
@@ -920,6 +946,7 @@ class PromptReader:
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
         prompt = _IF_THEN_DONT.sub(_unless_instead, prompt)
         prompt = _WANTED_DONE.sub(self._done_as_step, prompt)
+        taxed = _TAX_STEP.search(prompt) is not None
         clauses: list[Clause] = []
         groups = 0
         last_approval: Approval | None = None
@@ -952,6 +979,9 @@ class PromptReader:
             # "if valid: welcome email, else: ticket": a colon after a condition is a comma
             sentence = _CONDITION_COLON.sub(r"\g<head>, ", sentence)
             sentence = _PERSON_REVIEWS.sub(r"\g<lead> \g<who> approve", sentence)
+            if not taxed:
+                # "charge the card for the amount plus tax": the tax is worked out first
+                sentence = _PLUS_TAX.sub(_tax_first, sentence)
             # "thank the customer", "apologize by email": a message to them
             sentence = _COURTESY.sub(_courtesy_message, sentence)
             deadline: Deadline | None = None
