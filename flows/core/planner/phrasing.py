@@ -1615,7 +1615,14 @@ class PromptReader:
         ):
             # "if it's disposable, reject it and email security": the email is the step
             clause.action = turned_away.group("rest")
-        if _APPROVAL.search(clause.action):
+        if (
+            _APPROVAL.search(clause.action)
+            and _BY_ITSELF.search(clause.action)
+            and timeout_seconds(text) is None
+        ):
+            # "approve all orders automatically": nobody decides, so no approval step
+            clause.action = ""
+        elif _APPROVAL.search(clause.action):
             who = remove_durations(text)
             groups, role = assignee_groups(who), assignee_role(who)
             quorum = approvals_needed(who)
@@ -1626,6 +1633,9 @@ class PromptReader:
         return clause
 
 
+_BY_ITSELF = re.compile(
+    r"^\s*(?:auto-?approve\b|approve\b.*\bautomatically\b)(?!.*\b(?:and|then)\b)", re.IGNORECASE
+)
 PARALLEL_HEADING = "\x00parallel"
 #: "Title: steps" on one line (a colon between words, not in "10:30" or a URL).
 _INLINE_TITLE = re.compile(r"^(?P<title>[^:]{3,80}?):\s+(?P<rest>\S.*)$")
