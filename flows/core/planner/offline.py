@@ -2665,6 +2665,8 @@ class FlowBuilder:
             tried = resolve_condition(condition.text, trial, negate=condition.negate)
             if tried is None or not _literals_in_enums(tried.expression, spec.output_schema):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
+            if not _says_the_field(condition.text, tried.expression):
+                continue  # "the order is paid" read as the order's `valid`: not what it says
             check = replace(
                 _helping(clause),
                 text=condition.text,
@@ -3652,6 +3654,28 @@ def _done_by(text: str, spec: ToolSpec) -> bool:
         return False
     doing = stem(went.group("doing"))
     return bool(({doing} | synonyms(doing)) & {stem(w) for w in split_identifier(spec.id)})
+
+
+def _says_the_field(text: str, expression: str) -> bool:
+    """Whether a condition speaks of the field it was read as: a word of the field (or a
+    synonym), a value it is compared with, or a comparison with a number."""
+    if re.search(r'"[^"]*"|\d', expression):
+        return True
+    said = {stem(w) for w in split_identifier(text)}
+    said |= {  # "invalid": valid, "unavailable": available
+        stem(w[len(prefix) :])
+        for w in split_identifier(text)
+        for prefix in ("in", "un", "non", "dis", "im")
+        if w.startswith(prefix) and len(w) > len(prefix) + 2
+    }
+    said |= {s for w in list(said) for s in synonyms(w)}
+    fields = {
+        stem(w) for name in re.findall(r"\.(\w+)", expression) for w in split_identifier(name)
+    }
+    return bool(said & fields) or bool(said & {stem(w) for w in _OUTCOME_NOUNS} and fields)
+
+
+_OUTCOME_NOUNS = ("check", "pass", "fail", "succeed", "work", "good", "fine", "ok", "out")
 
 
 def _naming_words(spec: ToolSpec) -> set[str]:

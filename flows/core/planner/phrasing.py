@@ -421,6 +421,14 @@ def _negative_conditional(sentence: str) -> str:
     """ "Don't ship unless the payment went through" -> "Only if the payment went through,
     ship"; "don't email them if the order is invalid" -> "unless ..., email them"; "only
     ship orders that are in stock" -> "only if the order is in stock, ship it"."""
+    kind = _ONLY_KIND.match(sentence.strip())
+    if kind is not None and kind.group("state").lower() in _KIND_STATES:
+        # "only ship paid orders": "only if the order is paid, ship it"
+        noun = singular(kind.group("noun").lower())
+        lead = kind.group("lead") or ""
+        word = "only if" if lead else "Only if"
+        step = kind.group("verb") or kind.group("verb2")
+        return f"{lead}{word} the {noun} is {kind.group('state')}, {step} it"
     only = _ONLY_THOSE.match(sentence.strip())
     # ("ship only the ones that are in stock" is said of a loop's items: not this)
     if only is not None and only.group("noun").lower() != "ones":
@@ -449,6 +457,17 @@ _ONLY_THOSE = re.compile(
     r"(?:only\s+(?P<verb>[a-z]+)|(?P<verb2>[a-z]+)\s+only)\s+(?:the\s+)?(?P<noun>[a-z]+s)\s+"
     r"(?:that|which|who)\s+(?P<be>are|were|have)\s+(?P<state>[^,;]+)$",
     re.IGNORECASE,
+)
+#: "only ship paid orders", "charge only valid orders": a step for things in one state
+_ONLY_KIND = re.compile(
+    r"^(?P<lead>.*?(?:,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?|\s+then\s+))?"
+    r"(?:only\s+(?P<verb>[a-z]+)|(?P<verb2>[a-z]+)\s+only)\s+(?:the\s+)?(?P<state>[a-z-]+)\s+"
+    r"(?P<noun>[a-z]+s)\s*[.!]?$",
+    re.IGNORECASE,
+)
+_KIND_STATES = frozenset(
+    "paid unpaid valid invalid approved declined verified unverified urgent negative positive "
+    "active inactive suspended disposable confirmed".split()
 )
 #: "send anything", "do anything", "email anyone": no step at all
 _ANYTHING = re.compile(r"^(?:[a-z]+\s+)?(?:anything|anyone|anybody)$", re.IGNORECASE)
@@ -600,6 +619,7 @@ _REVIEW_AND = re.compile(r"\b(?:review|check|look\s+at)\s+and\s+(?=approv)", re.
 _NOT_ASSIGNEES = frozenset(
     """
     get needs need requires require human manual an a the to for it them this that must
+    skip skipping bypass waive omit drop no without
     someone somebody one ask have let wait should will be is an approval approve explicit
     their his her our and or then first final two three four five both any at least
     """.split()
@@ -1369,8 +1389,8 @@ class PromptReader:
                     waived = None
                     if clause.approval is not None and _WAIVE.match(clause.action):
                         # "if so, skip the manager approval": the approval is for the others
-                        if clause.condition is None:
-                            continue
+                        if clause.condition is None or last_approval is not None:
+                            continue  # (one asked for already: the waiver adds nothing)
                         clause.condition = Condition(
                             clause.condition.text, not clause.condition.negate
                         )
