@@ -2104,7 +2104,10 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
     if match is None or _APPROVAL.search(piece) or _LEADING_CONDITION.match(piece.strip()):
         return [piece]
     first, main = match.group("first"), match.group("main")
-    nouns = [w for w in split_identifier(main) if w not in STOP_WORDS]
+    # the last thing named with a determiner ("charge the card when the order is valid":
+    # the order), else the last word that says something
+    nouns = re.findall(r"\b(?:the|their|its|this|that|each|every)\s+([a-z]+)", main, re.I)
+    nouns = nouns or [w for w in split_identifier(main) if w not in STOP_WORDS]
     if nouns and _PRONOUN.search(first):
         # "create the shipment for the order after validating it": it is the order.
         first = _PRONOUN.sub(f"the {nouns[-1]}", first, count=1)
