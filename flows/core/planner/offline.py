@@ -118,7 +118,7 @@ def _message_verb(word: str) -> bool:
     """ "email", "emailing", "emailed": a verb that asks to send a message."""
     lowered = word.lower()
     return lowered in _MESSAGE_VERBS or (
-        lowered.endswith(("ing", "ed")) and stem(lowered) in _MESSAGE_VERBS
+        lowered.endswith(("ing", "ed", "s")) and stem(lowered) in _MESSAGE_VERBS
     )
 
 

@@ -113,6 +113,11 @@ _AND_DONE = re.compile(
     r"(?P<detail>(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)",
     re.IGNORECASE,
 )
+_CUT_DOWN = re.compile(
+    r"\b(?:boils?|boiled|boiling|sums?|summed|summing)\s+(?P<what>it|them|this|that|"
+    r"(?:the|their|its)\s+[a-z]+)\s+(?:down|up)\b",
+    re.IGNORECASE,
+)
 #: "can you ...?", "what ...?": a question that asks for something, not a condition
 _ASKS_FOR_SOMETHING = re.compile(
     r"^(?:can|could|would|will|should|shall|may|might|do|did|have|what|why|how|when|where|"
@@ -965,6 +970,8 @@ class PromptReader:
         prompt = _auto_approved(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
         prompt = _IF_THEN_DONT.sub(_unless_instead, prompt)
+        # "boil it down to a few sentences", "sum it up": a summary
+        prompt = _CUT_DOWN.sub(r"summarize \g<what>", prompt)
         prompt = _WANTED_DONE.sub(self._done_as_step, prompt)
         taxed = _TAX_STEP.search(prompt) is not None
         clauses: list[Clause] = []
