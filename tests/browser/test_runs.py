@@ -258,6 +258,27 @@ def test_an_optional_number_is_a_number_field_not_a_choice_of_options(
     assert run.input == {"lines": [{"sku": "WIDGET-2", "price": 9.5}]}
 
 
+def test_a_long_input_form_shows_there_is_more_below_the_run_button(
+    page, live_server, staff_user, screenshot
+):
+    fields = {f"field_{i}": {"type": "string", "description": f"Line {i}."} for i in range(12)}
+    version = make_flow(staff_user, {
+        "name": "Many fields",
+        "input_schema": {"type": "object", "properties": fields},
+        "nodes": [{"id": "out", "type": "output", "value": "input"}],
+    })
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("#run-input_field_11")).to_be_attached()
+    # the form runs on under the sticky Run button: a shadow above the button says so
+    expect(dialog).to_have_attribute("data-more-below", "true")
+    shadow = dialog.locator(".dialog-actions").evaluate("e => getComputedStyle(e).boxShadow")
+    assert shadow != "none"
+    screenshot(page, "more-below")
+    dialog.evaluate("e => { e.scrollTop = e.scrollHeight }")
+    expect(dialog).to_have_attribute("data-more-below", "false")
+
+
 def test_cancelling_a_slow_run(page, live_server, staff_user, screenshot):
     version = make_flow(staff_user, {
         "name": "Slow",

@@ -169,6 +169,19 @@ export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClos
 
   const schema = useMemo(() => formSchema(version?.ir.input_schema), [version]);
 
+  // A long form scrolls under the sticky Run button: a shadow above it says there is more.
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const [more, setMore] = useState(false);
+  const measureMore = () => {
+    const box = dialogRef.current;
+    if (box) setMore(box.scrollTop + box.clientHeight < box.scrollHeight - 4);
+  };
+  useEffect(() => {
+    measureMore();
+    window.addEventListener("resize", measureMore);
+    return () => window.removeEventListener("resize", measureMore);
+  });
+
   const run = async (input: Record<string, unknown>) => {
     if (!version) return;
     setBusy(true);
@@ -186,7 +199,16 @@ export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClos
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog start-dialog" role="dialog" aria-modal="true" aria-labelledby="start-run-title" data-testid="start-run-dialog">
+      <div
+        className="dialog start-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="start-run-title"
+        data-testid="start-run-dialog"
+        data-more-below={more}
+        ref={dialogRef}
+        onScroll={measureMore}
+      >
         <header className="dialog-header">
           <div>
             <h2 id="start-run-title">Run {flow ? <span>{flow.name}</span> : "flow"}</h2>
