@@ -1221,7 +1221,10 @@ class FlowBuilder:
     def _fetch_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Summarize the article at the link": a tool that reads text gets it from a tool
         that fetches a URL, when the step names a link and nothing upstream fetched one."""
-        if not _MENTIONS_LINK.search(clause.text) or _takes_url(spec):
+        # (a link said in the condition, "when the website returns an error", is no page
+        # for this step to read)
+        said = clause.action if clause.condition is not None and clause.action else clause.text
+        if not _MENTIONS_LINK.search(said) or _takes_url(spec):
             return
         if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
             return
