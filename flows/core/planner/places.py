@@ -96,6 +96,7 @@ def country_literal(
 ) -> dict[str, str]:
     """{input: '"DE"'} for the country input of a step whose words name a country; a
     state or province also fills the step's region input ("for California": US, CA)."""
+    text = _STATE_OF.sub(_state_of, text)  # "the state of New York": for New York state
     region = _REGION_NAMED.search(text)
     if region is not None:
         return _region_literals(properties, taken, *REGION_CODES[region.group("name").lower()])
@@ -106,6 +107,21 @@ def country_literal(
         if name not in taken and "country" in split_identifier(name):
             return {name: json.dumps(COUNTRY_CODES[found.group("name").lower()])}
     return {}
+
+
+_STATE_OF = re.compile(
+    r"\b(?:the\s+)?(?:state|province)\s+of\s+(?P<name>[A-Za-z]+(?:\s+[A-Za-z]+)?)", re.I
+)
+
+
+def _state_of(match: re.Match[str]) -> str:
+    words = match.group("name").lower().split()
+    # "New York", or one word of it ("the state of Texas today": Texas)
+    for name in (" ".join(words), words[0]):
+        for said in (f"{name} state", name):
+            if said in REGION_CODES:
+                return f"for {said}"
+    return match.group(0)
 
 
 def _region_literals(
