@@ -355,8 +355,9 @@ _ALL_FOR_EACH = re.compile(
     re.IGNORECASE,
 )
 _FOR_KIND = re.compile(
-    r"(?P<lead>^\s*|,\s*)(?:and\s+)?for\s+(?:the\s+|any\s+|all\s+)?(?P<quality>[a-z-]+)\s+"
-    r"(?P<noun>[a-z]+s)\b\s*,?\s*(?=[a-z])",
+    r"(?P<lead>^\s*|,\s*)(?:and\s+)?for\s+(?:(?:the\s+|any\s+|all\s+)?(?P<quality>[a-z-]+)\s+"
+    r"(?P<noun>[a-z]+s)\b|(?:anything|everything|any\s+one|those|ones)\s+(?:that's\s+|that\s+is\s+|"
+    r"marked\s+)?(?P<quality2>[a-z-]+))\s*,?\s*(?=[a-z])",
     re.IGNORECASE,
 )
 _ONLY_FOR_KIND = re.compile(
@@ -923,10 +924,11 @@ class PromptReader:
     def _case_for_kind(self, match: re.Match[str]) -> str:
         """ "for billing issues create a billing ticket": "if it's billing, create ..."
         when the word is a value a step's output can have."""
-        if match.group("quality").lower() not in self.qualities:
+        quality = match.group("quality") or match.group("quality2")
+        if quality.lower() not in self.qualities:
             return match.group(0)
         lead = "If" if not match.group("lead").strip() else ", and if"
-        return f"{lead} it's {match.group('quality')}, "
+        return f"{lead} it's {quality}, "
 
     def _done_as_step(self, match: re.Match[str]) -> str:
         """ "I want the message classified" -> "classify the message" (when the word is

@@ -110,7 +110,7 @@ def country_literal(
 
 
 _STATE_OF = re.compile(
-    r"\b(?:the\s+)?(?:state|province)\s+of\s+(?P<name>[A-Za-z]+(?:\s+[A-Za-z]+)?)", re.I
+    r"\b(?:the\s+)?(?:state|province)\s+(?:of\s+)?(?P<name>[A-Za-z]+(?:\s+[A-Za-z]+)?)", re.I
 )
 
 
