@@ -136,6 +136,24 @@ _COMPARISON_PHRASE = re.compile(
     r"over|under|below))\b",
     re.IGNORECASE,
 )
+_SAID_CONTENT = re.compile(
+    r"\s+(?:to\s+(?:say|tell\s+\w+|let\s+\w+\s+know|inform\s+\w+)|saying|that\s+says|"
+    r"letting\s+\w+\s+know)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def _without_what_is_said(step: str) -> str:
+    """ "email the customer to say their refund is being processed" -> "email the
+    customer": what a message says asks for no step of its own."""
+    first = next(iter(split_identifier(step)), "")
+    if not (_message_verb(first) or first in _SENDING_VERBS | {"tell", "inform"}):
+        return step
+    return _SAID_CONTENT.sub("", step) or step
+
+
+#: Words that start a part saying which things a step is for, not a step of its own
+_QUALIFYING = frozenset("only just even especially except unless if when whenever".split())
 #: "escalate it to a manager", "route the ticket to the billing team": handed on to someone
 _HANDED_ON = re.compile(
     r"^(?:escalate|route|hand|pass)\s+(?:over\s+|on\s+)?(?:(?P<what>.+?)\s+)?to\s+(?P<to>.+)$",
@@ -1091,6 +1109,7 @@ class FlowBuilder:
                 or not meaningful(part)
                 or lead in _OBJECT_START
                 or lead in _PREPOSITIONS
+                or lead in _QUALIFYING  # "and only for orders over 500": which ones
                 or _COPIES.match(part)
             ):
                 # an object, a word or two, who is copied, or "(and) to the sales team":
@@ -1321,6 +1340,7 @@ class FlowBuilder:
                 },
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
+        asked = _without_what_is_said(asked)
         if self.topic and _PRONOUN_OBJECT.search(asked) and self.topic not in asked.lower():
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
@@ -1436,6 +1456,7 @@ class FlowBuilder:
             asked = _clean_action(clause.action)
             _check_cases_stated(clause, asked)
             first = next(iter(split_identifier(asked)), "")
+            asked = _without_what_is_said(asked)
             if unknown_word(first, self.words) or self._foreign_action(first):
                 raise PlanningError(
                     "unmapped_step",
