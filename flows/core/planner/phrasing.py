@@ -78,6 +78,16 @@ _IF_THEN_DONT = re.compile(
 )
 
 
+_IF_THEN_SKIP = re.compile(
+    r"\b(?P<if>if)\s+(?P<condition>[^,;.?!]+),\s*(?:then\s+)?(?:just\s+)?skip\s+"
+    r"(?P<what>(?:the|this|that|their|its)\s+(?!(?:[a-z-]+\s+)?(?:approval|sign-?off)\b)"
+    r"[^;.?!]+?)(?P<end>[;.?!]|$)"
+    # "...; otherwise send it": the same step, said again
+    r"(?:\s*(?:otherwise|else)\s*,?\s*[a-z]+\s+(?:it|them)\s*(?=[.;!]|$))?",
+    re.IGNORECASE,
+)
+
+
 def _unless_instead(match: re.Match[str]) -> str:
     """ "If X, don't Y; otherwise Y it" -> "Unless X, Y."; "If X, don't ship it; otherwise
     email them" -> "Unless X, ship it and email them." (what is not done when X holds is
@@ -972,6 +982,13 @@ class PromptReader:
         prompt = _auto_approved(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
         prompt = _IF_THEN_DONT.sub(_unless_instead, prompt)
+        # "if they're on the enterprise plan, skip the welcome email": the email, unless so
+        prompt = _IF_THEN_SKIP.sub(
+            lambda m: (
+                f"{'U' if m['if'][0] == 'I' else 'u'}nless {m['condition']}, {m['what']}{m['end']}"
+            ),
+            prompt,
+        )
         # "boil it down to a few sentences", "sum it up": a summary
         prompt = _CUT_DOWN.sub(r"summarize \g<what>", prompt)
         prompt = _WANTED_DONE.sub(self._done_as_step, prompt)
@@ -1536,6 +1553,10 @@ class PromptReader:
         if match is None:
             return [sentence]
         title, rest = match.group("title"), match.group("rest")
+        if _NAMED_APPROVAL.match(title) and _LEADING_CONDITION.match(rest):
+            # "Refund approval: if the amount is over 200, finance must sign off": a title
+            self._titles[rest] = title
+            return [rest]
         if _LEADING_CONDITION.match(rest) and self.starts_with_verb(title):
             return [title, rest]
         return [self._inline_title_removed(sentence, match)]
@@ -1664,6 +1685,10 @@ class PromptReader:
 
 _BY_ITSELF = re.compile(
     r"^\s*(?:auto-?approve\b|approve\b.*\bautomatically\b)(?!.*\b(?:and|then)\b)", re.IGNORECASE
+)
+#: "Refund approval", "Expense sign-off": what a request is about, named, not asked for
+_NAMED_APPROVAL = re.compile(
+    r"^\s*(?:[a-z-]+\s+){1,2}(?:approvals?|sign-?offs?)\s*$", re.IGNORECASE
 )
 PARALLEL_HEADING = "\x00parallel"
 #: "Title: steps" on one line (a colon between words, not in "10:30" or a URL).
