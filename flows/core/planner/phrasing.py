@@ -78,6 +78,10 @@ _IF_THEN_DONT = re.compile(
 )
 
 
+_BOTH_OF_THEM = re.compile(
+    r"\b(?P<verb>[a-z]+)\s+(?:them\s+)?(?:both|all\s+of\s+them|them\s+all)(?=\s*(?:[.;!?,]|$))",
+    re.IGNORECASE,
+)
 _IF_THEN_SKIP = re.compile(
     r"\b(?P<if>if)\s+(?P<condition>[^,;.?!]+),\s*(?:then\s+)?(?:just\s+)?skip\s+"
     r"(?P<what>(?:the|this|that|their|its)\s+(?!(?:[a-z-]+\s+)?(?:approval|sign-?off)\b)"
@@ -982,6 +986,8 @@ class PromptReader:
         prompt = _auto_approved(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
         prompt = _IF_THEN_DONT.sub(_unless_instead, prompt)
+        # "fetch a and b and summarize both": each one of them
+        prompt = _BOTH_OF_THEM.sub(r"\g<verb> each one", prompt)
         # "if they're on the enterprise plan, skip the welcome email": the email, unless so
         prompt = _IF_THEN_SKIP.sub(
             lambda m: (
