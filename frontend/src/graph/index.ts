@@ -5,4 +5,6 @@ export * from "./dependencies";
 export * from "./geometry";
 export * from "./convert";
 export * from "./ids";
-export { layoutGraph, type LayoutOptions } from "./layout";
+export { edgeRoutes, layoutGraph, type LayoutOptions } from "./layout";
+export * from "./routes";
+export * from "./viewport";

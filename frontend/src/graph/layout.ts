@@ -6,6 +6,8 @@ import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
 import type { FlowEdge, FlowNode } from "./convert";
 import { NODE_WIDTH, nodeHeight } from "./geometry";
 import { layeredLayout } from "./layered";
+import type { EdgeRoute } from "./routes";
+import type { Position } from "./types";
 
 let elkInstance: Promise<ELK> | null = null;
 
@@ -29,6 +31,7 @@ export const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
   "elk.layered.crossingMinimization.thoroughness": "4",
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+  "elk.edgeRouting": "ORTHOGONAL",
   "elk.separateConnectedComponents": "true",
   "elk.spacing.componentComponent": "60",
 };
@@ -79,43 +82,52 @@ function withPosition(node: FlowNode, position: { x: number; y: number }): FlowN
   return { ...node, position: { x: Math.round(position.x), y: Math.round(position.y) } };
 }
 
-/** ELK's id for one of a node's source handles. */
+/** ELK's id for one of a node's handles. */
 function portId(nodeId: string, handle: string): string {
   return `${nodeId}\u0000${handle}`;
 }
 
 /**
- * A node with more than one way out (a branch's then/else, a switch's cases) as ELK sees it:
- * its source handles as ports on its right side, in the card's top-to-bottom order, so the
- * layout puts each arm's target level with its row instead of crossing the arms over.
+ * A node as ELK sees it: each handle a port fixed where the card draws it (the input on
+ * the left, the output or a branch's then/else and a switch's cases on the right, at their
+ * rows). The layout then puts each arm's target level with its row instead of crossing the
+ * arms over, and the edge routes start and end exactly at the handles.
  */
 export function elkNode(node: FlowNode): ElkNode {
   const size = sizeOf(node);
-  const sources = (node.handles ?? []).filter((handle) => handle.type === "source" && handle.id);
-  if (sources.length < 2) return { id: node.id, ...size };
-  const ordered = [...sources].sort((a, b) => a.y - b.y);
+  const handles = (node.handles ?? []).filter((handle) => handle.id);
+  if (handles.length === 0) return { id: node.id, ...size };
+  const ordered = [...handles].sort((a, b) => a.y - b.y);
   return {
     id: node.id,
     ...size,
     layoutOptions: { "elk.portConstraints": "FIXED_POS" },
-    ports: ordered.map((handle) => ({
-      id: portId(node.id, handle.id!),
-      x: size.width,
-      y: Math.min(size.height - 1, handle.y + (handle.height ?? 0) / 2),
-      width: 1,
-      height: 1,
-      layoutOptions: { "elk.port.side": "EAST" },
-    })),
+    ports: ordered.map((handle) => {
+      const source = handle.type === "source";
+      return {
+        id: portId(node.id, handle.id!),
+        x: source ? size.width : -1,
+        y: Math.min(size.height - 1, handle.y + (handle.height ?? 0) / 2 - 0.5),
+        width: 1,
+        height: 1,
+        layoutOptions: { "elk.port.side": source ? "EAST" : "WEST" },
+      };
+    }),
   };
 }
 
-async function elkPositions(nodes: readonly FlowNode[], edges: readonly FlowEdge[]) {
+interface ElkResult {
+  positions: Map<string, Position>;
+  routes: Record<string, EdgeRoute>;
+}
+
+async function elkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Promise<ElkResult> {
   const ids = new Set(nodes.map((node) => node.id));
   const children = nodes.map(elkNode);
   const ports = new Set(children.flatMap((child) => (child.ports ?? []).map((port) => port.id)));
-  const source = (edge: FlowEdge) => {
-    const port = portId(edge.source, edge.sourceHandle ?? "out");
-    return ports.has(port) ? port : edge.source;
+  const end = (nodeId: string, handle: string | null | undefined, fallback: string) => {
+    const port = portId(nodeId, handle ?? fallback);
+    return ports.has(port) ? port : nodeId;
   };
   const graph: ElkNode = {
     id: "root",
@@ -123,10 +135,42 @@ async function elkPositions(nodes: readonly FlowNode[], edges: readonly FlowEdge
     children,
     edges: edges
       .filter((edge) => ids.has(edge.source) && ids.has(edge.target))
-      .map((edge) => ({ id: edge.id, sources: [source(edge)], targets: [edge.target] })),
+      .map((edge) => ({
+        id: edge.id,
+        sources: [end(edge.source, edge.sourceHandle, "out")],
+        targets: [end(edge.target, edge.targetHandle, "in")],
+      })),
   };
   const result = await (await elk()).layout(graph);
-  return new Map((result.children ?? []).map((child) => [child.id, { x: child.x ?? 0, y: child.y ?? 0 }]));
+  const positions = new Map((result.children ?? []).map((child) => [child.id, { x: child.x ?? 0, y: child.y ?? 0 }]));
+  const routes: Record<string, EdgeRoute> = {};
+  const bySource = new Map(edges.map((edge) => [edge.id, edge]));
+  for (const laid of result.edges ?? []) {
+    const section = laid.sections?.length === 1 ? laid.sections[0] : undefined;
+    const edge = bySource.get(laid.id);
+    if (!section || !edge) continue;
+    routes[laid.id] = {
+      start: section.startPoint,
+      end: section.endPoint,
+      bends: section.bendPoints ?? [],
+      source: positions.get(edge.source)!,
+      target: positions.get(edge.target)!,
+    };
+  }
+  return { positions, routes };
+}
+
+async function elkPositions(nodes: readonly FlowNode[], edges: readonly FlowEdge[]) {
+  return (await elkLayout(nodes, edges)).positions;
+}
+
+/**
+ * ELK's orthogonal route for each edge, as if every node were laid out afresh: right for
+ * nodes where a layout put them (placeRoute checks that), none above ELK_MAX_NODES.
+ */
+export async function edgeRoutes(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Promise<Record<string, EdgeRoute>> {
+  if (nodes.length === 0 || nodes.length > ELK_MAX_NODES) return {};
+  return (await elkLayout(nodes, edges)).routes;
 }
 
 function layeredPositions(nodes: readonly FlowNode[], edges: readonly FlowEdge[]) {

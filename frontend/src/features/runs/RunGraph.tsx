@@ -11,9 +11,10 @@ import {
   useStore,
   type Edge,
   type NodeMouseHandler,
+  type ReactFlowInstance,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   armsOf,
   irToGraph,
@@ -21,10 +22,14 @@ import {
   NODE_WIDTH,
   SOURCE_HANDLE,
   TARGET_HANDLE,
+  edgeRoutes,
+  startViewport,
+  type EdgeRoute,
   type FlowEdge,
   type FlowIR,
   type FlowNode,
 } from "../../graph";
+import { EdgeRoutesContext, edgeTypes } from "../../lib/RoutedEdge";
 import { emptyNode, type NodeState } from "./runState";
 import { RunNode, type RunFlowNode } from "./RunNode";
 import "./runGraph.css";
@@ -35,9 +40,8 @@ const MAP_CARD_HEIGHT = 84;
 /** Above this many nodes only what is on screen is drawn, and the view opens at a readable
  * zoom on the flow's first nodes instead of fitting all of them (the minimap shows the rest). */
 const BIG_GRAPH = 60;
-/** Fit the flow, but not below a zoom where cards can still be read (a long chain is
- * centred and panned instead). */
-const FIT_VIEW = { padding: 0.15, minZoom: 0.5, maxZoom: 1.1 };
+/** The first view fits the flow up to this zoom; below READABLE_ZOOM it shows the start. */
+const MAX_START_ZOOM = 1.1;
 
 function cardHeight(node: FlowNode): number {
   return node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT;
@@ -75,17 +79,25 @@ interface Props {
   onReady?(): void;
 }
 
-function useLayout(ir: FlowIR): { nodes: FlowNode[]; edges: FlowEdge[] } | null {
-  const [laid, setLaid] = useState<{ nodes: FlowNode[]; edges: FlowEdge[] } | null>(null);
+interface Laid {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  routes: Record<string, EdgeRoute>;
+}
+
+function useLayout(ir: FlowIR): Laid | null {
+  const [laid, setLaid] = useState<Laid | null>(null);
   useEffect(() => {
     let cancelled = false;
     const graph = irToGraph(ir);
+    // The run's cards, with the run's sizes and handles, so the routes fit what is drawn.
     const sized = graph.nodes.map((node) => ({
       ...node,
       measured: { width: NODE_WIDTH, height: cardHeight(node) },
+      handles: handlesOf(node),
     }));
-    layoutGraph(sized, graph.edges).then((nodes) => {
-      if (!cancelled) setLaid({ nodes, edges: graph.edges });
+    Promise.all([layoutGraph(sized, graph.edges), edgeRoutes(sized, graph.edges)]).then(([nodes, routes]) => {
+      if (!cancelled) setLaid({ nodes, edges: graph.edges, routes });
     });
     return () => {
       cancelled = true;
@@ -194,7 +206,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         ...edge,
         // The arm's name only ("then", "else", a case): the condition is the designer's.
         label: arm ? (arm.startsWith("case:") ? arm.slice(5) : arm) : edge.label,
-        type: "default",
+        type: "routed",
         animated: running,
         selectable: false,
         className: `${edge.className ?? ""} re${running ? " re-running" : ""}${inactive ? " re-inactive" : ""}${done ? " re-done" : ""}`,
@@ -209,14 +221,14 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
   }, [laid, states]);
 
   const big = (laid?.nodes.length ?? 0) > BIG_GRAPH;
-  // A big flow opens at a readable zoom on its top-left corner, where it starts.
-  const defaultViewport = useMemo(() => {
-    if (!laid || !big) return undefined;
-    const minX = Math.min(...laid.nodes.map((node) => node.position.x));
-    const minY = Math.min(...laid.nodes.map((node) => node.position.y));
-    const zoom = 0.8;
-    return { x: 40 - minX * zoom, y: 56 - minY * zoom, zoom };
-  }, [laid, big]);
+  const box = useRef<HTMLDivElement>(null);
+  // The flow fitted while it stays readable; a long or big one opens on its first steps.
+  const onInit = useCallback((instance: ReactFlowInstance<RunFlowNode, Edge>) => {
+    const element = box.current;
+    if (!laid || !element) return;
+    const boxes = laid.nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: cardHeight(node) }));
+    void instance.setViewport(startViewport(boxes, element.clientWidth, element.clientHeight, { maxZoom: MAX_START_ZOOM, padding: 40 }));
+  }, [laid]);
 
   const readyCalled = useRef(false);
   useEffect(() => {
@@ -230,19 +242,19 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
 
   if (!laid) return <div className="run-graph-loading muted">Laying out the graph…</div>;
   return (
-    <div className="run-graph" data-testid="run-graph" data-ready="true">
+    <div className="run-graph" data-testid="run-graph" data-ready="true" ref={box}>
+      <EdgeRoutesContext.Provider value={laid.routes}>
       <ReactFlow
         nodes={flowNodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onInit={onInit}
         onNodeClick={onNodeClick}
         onPaneClick={() => onSelect(null)}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
-        fitView={!big}
-        fitViewOptions={FIT_VIEW}
-        defaultViewport={defaultViewport}
         minZoom={0.05}
         onlyRenderVisibleElements={big}
         proOptions={{ hideAttribution: true }}
@@ -252,6 +264,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         <Controls showInteractive={false} />
         {laid.nodes.length > 12 && !big && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => `mm-${(n as RunFlowNode).data.state.status}`} />}
       </ReactFlow>
+      </EdgeRoutesContext.Provider>
     </div>
   );
 }

@@ -22,11 +22,14 @@ import {
   irToGraph,
   layoutGraph,
   nodeHeight,
+  startViewport,
   type FlowEdge,
   type FlowNode,
   type NodeType,
   type Position,
+  type Viewport,
 } from "../../../graph";
+import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
 import { NODE_KINDS } from "../nodeKinds";
 import { designer, useDesigner } from "../store";
 import { FlowNodeCard } from "./FlowNodeCard";
@@ -59,35 +62,12 @@ function minimapColour(node: FlowNode): string {
   return `var(${NODE_KINDS[node.data.node.type].colour})`;
 }
 
-/** Readable zoom for the first view: fit the flow, but never smaller than this. */
-const MIN_START_ZOOM = 0.5;
-const START_PAD = 24;
-
-/**
- * The first view, computed from the laid-out positions before any node is drawn (so a big
+/** The first view, computed from the laid-out positions before any node is drawn (so a big
  * flow draws only what is in view): the whole flow when it fits at a readable zoom, else
- * its start (the left edge, where a flow begins) at that zoom.
- */
-export function startViewport(nodes: readonly FlowNode[], width: number, height: number): { x: number; y: number; zoom: number } {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const node of nodes) {
-    minX = Math.min(minX, node.position.x);
-    minY = Math.min(minY, node.position.y);
-    maxX = Math.max(maxX, node.position.x + NODE_WIDTH);
-    maxY = Math.max(maxY, node.position.y + nodeHeight(node.data.node));
-  }
-  const boundsWidth = Math.max(1, maxX - minX);
-  const boundsHeight = Math.max(1, maxY - minY);
-  const fit = Math.min((width - 2 * START_PAD) / boundsWidth, (height - 2 * START_PAD) / boundsHeight, 1);
-  const zoom = Math.max(fit, MIN_START_ZOOM);
-  const x = fit >= MIN_START_ZOOM ? (width - boundsWidth * zoom) / 2 - minX * zoom : START_PAD - minX * zoom;
-  const y = boundsHeight * zoom < height - 2 * START_PAD
-    ? (height - boundsHeight * zoom) / 2 - minY * zoom
-    : START_PAD - minY * zoom;
-  return { x, y, zoom };
+ * its start at that zoom (the person pans for the rest). */
+function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
+  const boxes = nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
+  return startViewport(boxes, width, height);
 }
 
 export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) {
@@ -107,6 +87,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const startNodes = useRef<FlowNode[] | null>(null);
   const measuredOnce = useRef(false);
   const box = useRef<HTMLDivElement>(null);
+  const routes = useEdgeRoutes(graph.nodes, graph.edges);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
   const ready = unplaced.length === 0;
 
@@ -142,7 +123,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       const element = box.current;
       startNodes.current = laid;
-      if (element) void flow.setViewport(startViewport(laid, element.clientWidth, element.clientHeight), { duration: 300 });
+      if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: 300 });
     });
     return () => {
       cancelled = true;
@@ -159,7 +140,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       fitted.current = true;
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
       startNodes.current = placed;
-      void flow.setViewport(startViewport(placed, box.current.clientWidth, box.current.clientHeight));
+      void flow.setViewport(firstView(placed, box.current.clientWidth, box.current.clientHeight));
       performance.mark("designer:drawn");
       onReady?.();
     }
@@ -211,7 +192,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       // A selected node opened the inspector: the page keeps that node in view instead.
       if (useDesigner.getState().selection.length) startNodes.current = null;
       const placed = startNodes.current;
-      if (placed && now.width && now.height) void flow.setViewport(startViewport(placed, now.width, now.height));
+      if (placed && now.width && now.height) void flow.setViewport(firstView(placed, now.width, now.height));
     });
     observer.observe(element);
     return () => observer.disconnect();
@@ -299,10 +280,12 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
 
   return (
     <div className="designer-canvas" ref={box} onPointerDownCapture={onPointerDown} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-ready={ready ? "true" : "false"}>
+      <EdgeRoutesContext.Provider value={routes}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onSelectionChange={onSelectionChange}
@@ -319,7 +302,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements={nodes.length > BIG_FLOW}
-        defaultEdgeOptions={{ type: "default" }}
+        defaultEdgeOptions={{ type: "routed" }}
         proOptions={{ hideAttribution: true }}
         aria-label="Flow graph"
       >
@@ -327,6 +310,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />
         <Controls showInteractive={false} />
       </ReactFlow>
+      </EdgeRoutesContext.Provider>
     </div>
   );
 }
