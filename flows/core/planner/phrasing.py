@@ -78,6 +78,12 @@ _IF_THEN_DONT = re.compile(
 )
 
 
+_NOT_UNTIL_APPROVED = re.compile(
+    r"\s*,?\s+(?:but|and)\s+(?:don't|do\s+not|never)\s+(?P<step>[^,.;]+?)\s+(?:until|before)\s+"
+    r"(?P<who>(?:the\s+|a\s+|an\s+|our\s+)?[a-z]+(?:\s+team)?)\s+(?:approves?|signs?\s+off|"
+    r"has\s+approved)(?:\s+(?:it|them))?(?P<end>\s*(?:[.;!]|$))",
+    re.IGNORECASE,
+)
 _BOTH_OF_THEM = re.compile(
     r"\b(?P<verb>[a-z]+)\s+(?:them\s+)?(?:both|all\s+of\s+them|them\s+all)(?=\s*(?:[.;!?,]|$))",
     re.IGNORECASE,
@@ -1049,6 +1055,11 @@ class PromptReader:
                     continue
             if _APPROVAL.search(sentence):
                 sentence, deadline = approval_deadline(sentence)
+            # "validate the order, but don't charge the card until finance approves": the
+            # approval, then the step
+            sentence = _NOT_UNTIL_APPROVED.sub(
+                r", then have \g<who> approve, then \g<step>\g<end>", sentence
+            )
             sentence = _negative_conditional(sentence)
             lead_removed = request_lead_removed(sentence)
             if lead_removed != sentence:
