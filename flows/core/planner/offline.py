@@ -43,6 +43,7 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
+from flows.core.planner.named_values import named_values
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
     JUDGED_QUALITIES,
@@ -1341,7 +1342,12 @@ class FlowBuilder:
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = _without_what_is_said(asked)
-        if self.topic and _PRONOUN_OBJECT.search(asked) and self.topic not in asked.lower():
+        if (
+            self.topic
+            and _PRONOUN_OBJECT.search(asked)
+            and self.topic not in asked.lower()
+            and not _ADDRESSES_SOMEONE.match(asked)
+        ):
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
         for score, item in ranked:
@@ -2387,6 +2393,9 @@ class FlowBuilder:
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
         literals.update(country_literal(properties, clause.action, literals))
+        literals.update(
+            named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
+        )
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
         lowered = clause.text.lower()
@@ -2524,7 +2533,7 @@ class FlowBuilder:
             and condition.optional
             and check_first
             and (_SAYS_A_STATE.search(condition.text) or _COMPARISON_PHRASE.search(condition.text))
-            and not _SOME_ONE.match(condition.text)
+            and (not _SOME_ONE.match(condition.text) or _CLASSIFIED_AS.search(condition.text))
         ):
             # "when the order is valid, ship it": a state a step can check, not what starts
             # the run ("when a payment is approved": one that happens elsewhere starts it;
@@ -2846,6 +2855,13 @@ class FlowBuilder:
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
 _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
+#: "a ticket is classified as urgent", "it's marked as spam": a verdict a step of the flow
+#: gives (a classifier), not an event that starts the run.
+_CLASSIFIED_AS = re.compile(
+    r"\b(?:is|are|'s|'re|gets?|got)\s+(?:classified|categori[sz]ed|marked|flagged|labell?ed|"
+    r"tagged|rated|scored|detected)\s+(?:as\s+)?\w",
+    re.IGNORECASE,
+)
 #: "the order is valid", "it's in stock": a state said of the thing, which a "when" or
 #: "once" then asks to hold (unlike "an order is placed", which is how a run starts).
 _SAYS_A_STATE = re.compile(
@@ -2855,7 +2871,9 @@ _SAYS_A_STATE = re.compile(
     r"greater\b|higher\b|lower\b|at\s+least|at\s+most|equal)\w*)"
     r"(?:valid|invalid|in\s+stock|out\s+of\s+stock|available|unavailable|approved|declined|"
     r"rejected|positive|negative|neutral|urgent|found|missing|new|disposable|deliverable|"
-    r"successful|failed|paid)\b",
+    r"successful|failed|paid)\b"
+    # "is classified as urgent": the verdict of a step that classifies
+    r"|" + _CLASSIFIED_AS.pattern,
     re.IGNORECASE,
 )
 #: Where a condition says something of its subject ("the customer | is upset").
@@ -2881,8 +2899,10 @@ _ONE_PROFORM = re.compile(
 _ADDRESSES_SOMEONE = re.compile(
     r"^(?:thank|email|e-mail|notify|tell|remind|message|reply\s+to|greet|welcome|contact|ping|"
     r"alert|congratulate|invite|call|text)\s+(?:them|him|her)\b|"
-    # "forward it to billing@…": what is sent on, to someone
-    r"^(?:forward|send|pass|hand|route|escalate|email|mail)\s+(?:it|them|this)\s+(?:on\s+)?to\b",
+    # "forward it to billing@…", "post it to #ops", "text it to +1…": what is sent on, to
+    # someone or somewhere
+    r"^(?:forward|send|pass|hand|route|escalate|email|mail|post|text|share|publish|message|"
+    r"tweet)\s+(?:it|them|this)\s+(?:on\s+|out\s+)?to\b",
     re.IGNORECASE,
 )
 #: "create one for billing", "open another": one more, said with no noun.
@@ -3000,6 +3020,12 @@ def _spec_stems(spec: ToolSpec) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def _text_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in split_identifier(text))
+
+
+def _texts_phones(spec: ToolSpec) -> bool:
+    """Whether the tool sends text messages to phones (`send_sms`)."""
+    words = set(split_identifier(f"{spec.id} {spec.name}"))
+    return bool(words & {"sms", "phone", "mobile"})
 
 
 def _takes_url(spec: ToolSpec) -> bool:

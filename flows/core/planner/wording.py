@@ -795,6 +795,8 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"\bsms\b|\btext\s+messages?\b|\btexts?\b(?=\s+(?:to\s+)?(?:the|them|him|her|a|an|"
             r"their|our|my|customer|user|buyer|client|me|us)\b)(?<!\bthe\stext)|\bmobile\b|"
+            # "text it to +33 6 12 34 56 78": the step's verb, or a phone number it goes to
+            r"^texts?\s+(?:it|this|that)\b|(?<![\w.+])\+\d[\d\s().-]{6,}\d\b|"
             r"^(?:\w+\s+)?(?:send|notify|shoot|drop|message)\b.*\ban?\s+(?:quick\s+|short\s+)?text\b"
             r"(?!\s+(?:field|file|summary|body|box|version))",
             re.IGNORECASE,

@@ -1,0 +1,109 @@
+"""Values a step writes for inputs named after what they are, whatever the tool: the
+channel of "post it to #ops", the number of "text it to +33 6 12 34 56 78", the language
+of "translate it into French", the city of "the weather in Paris", the project of
+"create an issue in project OPS". Each is found only for an input whose name says it
+takes such a value, so a tool registered in the admin gets its values from the request
+as the demo tools do, instead of asking for them when the run starts."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flows.core.planner.lexicon import split_identifier
+from flows.core.planner.wiring import schema_types, unwrap_nullable
+
+#: "#ops", "#customer-success": a channel as chat tools write it (a letter first, so an
+#: order number "#1001" is none).
+_CHANNEL = re.compile(r"(?<![\w&#])#(?P<value>[A-Za-z][\w-]*)")
+#: An international or written-out phone number: seven digits or more.
+_PHONE = re.compile(r"(?<![\w.+])(?P<value>\+?\d[\d\s().-]{5,}\d)\b")
+_LANGUAGES = (
+    "Arabic Bengali Bulgarian Catalan Chinese Croatian Czech Danish Dutch English Estonian "
+    "Finnish French German Greek Hebrew Hindi Hungarian Icelandic Indonesian Irish Italian "
+    "Japanese Korean Latvian Lithuanian Malay Norwegian Persian Polish Portuguese Romanian "
+    "Russian Serbian Slovak Slovenian Spanish Swahili Swedish Tagalog Thai Turkish Ukrainian "
+    "Urdu Vietnamese Welsh"
+).split()
+_LANGUAGE = re.compile(
+    rf"\b(?:in|into|to)\s+(?P<value>{'|'.join(_LANGUAGES)})\b(?!\s+(?:customers?|users?|team))"
+)
+#: "in Paris", "for New York", "at São Paulo": a place's capitalised name after a
+#: preposition (the input's name says a place is wanted).
+_PLACE = re.compile(
+    r"\b(?:in|for|at|of)\s+(?P<value>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})"
+)
+#: A code in capitals: "project OPS", "the SUP board".
+_CODE = r"[A-Z][A-Z0-9_-]{1,15}"
+
+_CHANNEL_WORDS = frozenset({"channel", "room", "chat"})
+_PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
+_LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
+_PLACE_WORDS = frozenset({"city", "town", "location", "place"})
+#: Inputs named for a thing a code names ("project", "board"); never a message's parts.
+_NOT_CODES = frozenset(
+    "name text body subject message email to from url amount title summary description "
+    "content note comment".split()
+)
+
+
+def named_values(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str], *, texts_phones: bool
+) -> dict[str, str]:
+    """{input: JSON literal} for the inputs of a step (`properties`) whose value its words
+    (`text`) spell out; inputs in `taken` are left alone. `texts_phones`: the tool sends
+    text messages, so its bare `to` or `number` input is a phone number."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        if name in taken or "string" not in (schema_types(unwrap_nullable(schema)) or {"string"}):
+            continue
+        words = set(split_identifier(name))
+        value = _value_for(name, words, text, texts_phones)
+        if value is not None:
+            found[name] = json.dumps(value)
+    return found
+
+
+def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str | None:
+    finders: list[tuple[frozenset[str], Callable[[str], str | None]]] = [
+        (_CHANNEL_WORDS, lambda t: _first(_CHANNEL, t, keep="#")),
+        (_PHONE_WORDS, _phone),
+        (_LANGUAGE_WORDS, lambda t: _first(_LANGUAGE, t)),
+        (_PLACE_WORDS, lambda t: _first(_PLACE, t)),
+    ]
+    for kind, find in finders:
+        if words & kind:
+            return find(text)
+    if texts_phones and words <= {"to", "number", "recipient"}:
+        return _phone(text)
+    if len(words) == 1 and name not in _NOT_CODES and name.isalpha():
+        return _code_after(name, text)
+    return None
+
+
+def _first(pattern: re.Pattern[str], text: str, keep: str = "") -> str | None:
+    match = pattern.search(text)
+    return keep + match.group("value") if match else None
+
+
+def _phone(text: str) -> str | None:
+    match = _PHONE.search(text)
+    if match is None or sum(c.isdigit() for c in match.group("value")) < 7:
+        return None
+    return match.group("value").strip()
+
+
+def _code_after(noun: str, text: str) -> str | None:
+    """ "in project OPS", "the OPS project", "project: OPS"."""
+    noun_pattern = re.escape(noun)
+    # the noun in any case, the code in capitals
+    match = re.search(
+        rf"(?i:\b{noun_pattern})\s*:?\s+(?P<value>{_CODE})\b"
+        rf"|\b(?P<before>{_CODE})\s+(?i:{noun_pattern})\b",
+        text,
+    )
+    if match is None:
+        return None
+    return match.group("value") or match.group("before")

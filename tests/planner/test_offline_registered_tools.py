@@ -1,0 +1,154 @@
+"""The offline planner over the demo tools plus tools an admin registers (a Slack post, the
+weather, an SMS, a Jira issue, a translation): values the request spells out for them go
+into the plan, and a step that sends "it" on picks the tool by its own verb, not by what
+"it" is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from flows.core.ir import BranchNode, MapNode, ToolNode
+from flows.core.planner.named_values import named_values
+from flows.core.planner.offline import OfflinePlanner
+from flows.core.planner.session import plan_flow
+from flows.core.tools import FunctionTool, InMemoryCatalog, ToolConfig, ToolSpec
+from flows.core.validate import validate_flow
+
+
+def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required}
+
+
+S = {"type": "string"}
+
+REGISTERED = [
+    ToolSpec(
+        id="post_slack_message",
+        name="Post a Slack message",
+        description="Post a message to a Slack channel.",
+        input_schema=_obj(["channel", "text"], channel=S, text=S),
+        output_schema=_obj([], status={"type": "integer"}),
+    ),
+    ToolSpec(
+        id="get_weather",
+        name="Get the weather",
+        description="Current weather for a city: temperature and conditions.",
+        input_schema=_obj(["city"], city=S),
+        output_schema=_obj([], temperature_c={"type": "number"}, conditions=S),
+        config=ToolConfig(cacheable=True),
+    ),
+    ToolSpec(
+        id="send_sms",
+        name="Send SMS",
+        description="Send a text message to a phone number.",
+        input_schema=_obj(["phone", "message"], phone=S, message=S),
+        output_schema=_obj([], sid=S),
+    ),
+    ToolSpec(
+        id="create_jira_issue",
+        name="Create Jira issue",
+        description="Create an issue in a Jira project.",
+        input_schema=_obj(["project", "summary"], project=S, summary=S),
+        output_schema=_obj([], key=S),
+    ),
+    ToolSpec(
+        id="translate_text",
+        name="Translate text",
+        description="Translate a text into another language.",
+        input_schema=_obj(["text", "target_language"], text=S, target_language=S),
+        output_schema=_obj([], translation=S),
+        config=ToolConfig(cacheable=True),
+    ),
+]
+
+
+async def _nothing(**inputs: Any) -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from tools_registry.catalog import default_catalog
+
+    demo = default_catalog()
+    registered = [FunctionTool(spec, _nothing) for spec in REGISTERED]
+    return InMemoryCatalog([*(demo.get(spec.id) for spec in demo.specs()), *registered])
+
+
+def plan(prompt: str, catalog: InMemoryCatalog):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+    assert result.ok, result.error and result.error.to_json()
+    assert validate_flow(result.flow, catalog) == []
+    return result.flow
+
+
+def steps(flow) -> dict[str, dict[str, str]]:
+    return {
+        node.tool: dict(node.inputs)
+        for node in flow.nodes
+        if isinstance(node, ToolNode | MapNode)
+    }
+
+
+def test_posting_it_to_a_channel_is_the_post_whatever_it_is(catalog):
+    flow = plan("Get the weather for the city and post it to the #ops Slack channel", catalog)
+
+    assert list(steps(flow)) == ["get_weather", "post_slack_message"]
+    assert steps(flow)["post_slack_message"]["channel"] == '"#ops"'
+    assert "channel" not in (flow.input_schema or {}).get("properties", {})
+
+
+def test_texting_it_to_a_number_is_an_sms_to_that_number(catalog):
+    flow = plan("Check the weather in Paris and text it to +33 6 12 34 56 78", catalog)
+
+    assert list(steps(flow)) == ["get_weather", "send_sms"]
+    assert steps(flow)["get_weather"]["city"] == '"Paris"'
+    assert steps(flow)["send_sms"]["phone"] == '"+33 6 12 34 56 78"'
+
+
+def test_a_language_and_a_project_code_written_in_the_request_are_the_inputs(catalog):
+    translated = plan("Translate the message into French", catalog)
+    filed = plan("Create a Jira issue in project OPS for the message", catalog)
+
+    assert steps(translated)["translate_text"]["target_language"] == '"French"'
+    assert steps(filed)["create_jira_issue"]["project"] == '"OPS"'
+
+
+def test_a_ticket_classified_as_urgent_is_a_condition_the_flow_checks(catalog):
+    flow = plan("When a ticket is classified as urgent, post it to #support on Slack", catalog)
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'classify_ticket.priority == "urgent"'
+    assert branch.then == ["post_slack_message"]
+
+
+def test_an_order_placed_is_still_what_starts_the_run(catalog):
+    flow = plan("When an order is placed, validate it and email the customer", catalog)
+
+    assert not any(isinstance(node, BranchNode) for node in flow.nodes)
+
+
+def test_emailing_it_is_still_an_email(catalog):
+    flow = plan("Check the weather in Paris and email it to the customer", catalog)
+
+    assert list(steps(flow)) == ["get_weather", "send_email"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("post to #customer-success", {"channel": '"#customer-success"'}),
+        ("post order #1001 to the channel", {}),  # a number is no channel
+        ("text them on 12-3456", {}),  # too short to be a phone number
+        ("text them on +1 (415) 555-0100", {"phone": '"+1 (415) 555-0100"'}),
+        ("the weather for New York", {"city": '"New York"'}),
+        ("an issue in the OPS project", {"project": '"OPS"'}),
+        ("an issue in the project", {}),
+    ],
+)
+def test_named_values(text: str, expected: dict[str, str]) -> None:
+    properties = {"channel": S, "phone": S, "city": S, "project": S, "text": S}
+
+    assert named_values(properties, text, {}, texts_phones=False) == expected
