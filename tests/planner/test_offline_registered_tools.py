@@ -86,9 +86,7 @@ def plan(prompt: str, catalog: InMemoryCatalog):
 
 def steps(flow) -> dict[str, dict[str, str]]:
     return {
-        node.tool: dict(node.inputs)
-        for node in flow.nodes
-        if isinstance(node, ToolNode | MapNode)
+        node.tool: dict(node.inputs) for node in flow.nodes if isinstance(node, ToolNode | MapNode)
     }
 
 
@@ -152,3 +150,45 @@ def test_named_values(text: str, expected: dict[str, str]) -> None:
     properties = {"channel": S, "phone": S, "city": S, "project": S, "text": S}
 
     assert named_values(properties, text, {}, texts_phones=False) == expected
+
+
+def test_what_is_posted_on_is_what_the_step_before_made(catalog):
+    weather = plan("Get the weather for the city and post it to the #ops Slack channel", catalog)
+    translated = plan("Translate the message into French and email it to the customer", catalog)
+    classified = plan("Classify the ticket; if it's urgent, post it to #support on Slack", catalog)
+
+    assert steps(weather)["post_slack_message"]["text"] == '"%s".format([get_weather])'
+    assert "text" not in weather.input_schema.get("properties", {})
+    assert steps(translated)["send_email"]["body"] == "translate_text.translation"
+    # a verdict is not what is posted: "it" is the ticket itself
+    assert steps(classified)["post_slack_message"]["text"] == "input.text"
+
+
+def test_a_planned_forecast_reaches_the_phone_it_was_texted_to():
+    import asyncio
+
+    from flows.core.engine import Engine
+    from flows.core.events import NullSink
+
+    sent: list[dict[str, Any]] = []
+
+    async def forecast(city: str) -> dict[str, Any]:
+        return {"temperature_c": 21.5, "conditions": f"Sunny in {city}"}
+
+    async def sms(phone: str, message: str) -> dict[str, Any]:
+        sent.append({"phone": phone, "message": message})
+        return {"sid": "SM1"}
+
+    by_id = {spec.id: spec for spec in REGISTERED}
+    tools = InMemoryCatalog(
+        [FunctionTool(by_id["get_weather"], forecast), FunctionTool(by_id["send_sms"], sms)]
+    )
+    flow = plan("Check the weather in Paris and text it to +33612345678", tools)
+
+    result = asyncio.run(Engine(tools).run(flow, {}, run_id="r1", sink=NullSink()))
+
+    assert result.status == "completed"
+    [text] = sent
+    assert text["phone"] == "+33612345678"
+    assert "conditions: Sunny in Paris" in text["message"]
+    assert "temperature_c: 21.5" in text["message"]

@@ -32,9 +32,7 @@ _LANGUAGE = re.compile(
 )
 #: "in Paris", "for New York", "at São Paulo": a place's capitalised name after a
 #: preposition (the input's name says a place is wanted).
-_PLACE = re.compile(
-    r"\b(?:in|for|at|of)\s+(?P<value>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})"
-)
+_PLACE = re.compile(r"\b(?:in|for|at|of)\s+(?P<value>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})")
 #: A code in capitals: "project OPS", "the SUP board".
 _CODE = r"[A-Z][A-Z0-9_-]{1,15}"
 

@@ -1644,6 +1644,8 @@ class FlowBuilder:
             inputs: dict[str, str] = {}  # the declared join maps the upstream output
         else:
             inputs = self._wire(spec, clause, self._sources(), literals=literals)
+            if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
+                inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
         node = {
             "id": node_id,
             "type": "tool",
@@ -1654,6 +1656,51 @@ class FlowBuilder:
         }
         self._add(node, "tool", clause, spec)
         return node_id
+
+    def _sent_on(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str], upstream: str
+    ) -> dict[str, str]:
+        """ "Get the weather and post it to #ops", "translate it and email it to them": what
+        is sent is what the step before made, when no output was named like the message
+        (a summary is; a translation or a forecast is not). Only a step that made data (no
+        verdict: no yes/no or one-of-a-list field) is sent on this way."""
+        info = self.info.get(upstream)
+        if (
+            info is None
+            or info.spec is None
+            or acts(info.spec)
+            or not acts(spec)
+            or not _SENDS_IT_ON.match(_clean_action(clause.action))
+        ):
+            return inputs
+        content = next(
+            (
+                name
+                for name in _SENT_CONTENT
+                if name in inputs
+                and inputs[name].startswith("input.")
+                and inputs[name][len("input.") :] not in self.seeded_inputs
+            ),
+            None,
+        )
+        fields = unwrap_nullable(info.spec.output_schema).get("properties") or {}
+        if content is None or not fields:
+            return inputs
+        if any(_a_verdict(field) for field in fields.values()):
+            return inputs
+        texts = [n for n, f in fields.items() if schema_types(f) == {"string"}]
+        # the one text it made ("translation"), else all it made, written out
+        said = f'"%s".format([{upstream}])'
+        if len(texts) == 1 and (len(fields) == 1 or _TEXT_WORDS & set(split_identifier(texts[0]))):
+            said = f"{upstream}.{texts[0]}"
+        unread = inputs[content]
+        sent = {**inputs, content: said}
+        declared = any(unread in str(node.get("inputs", {})) for node in self.nodes)
+        if not declared:
+            name = unread[len("input.") :]
+            self.input_properties.pop(name, None)
+            self.input_required = [field for field in self.input_required if field != name]
+        return sent
 
     def _map_node(
         self, clause: Clause, spec: ToolSpec, *, literal_items: list[str] | None = None
@@ -2855,6 +2902,16 @@ class FlowBuilder:
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
 _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
+#: "post it to #ops", "email the result to them": a step that sends on what came before.
+_SENDS_IT_ON = re.compile(
+    r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms)\s+"
+    r"(?:it|this|that|the\s+results?|the\s+outputs?|the\s+answer)\b(?!\s+(?:is|was)\b)",
+    re.IGNORECASE,
+)
+#: The input that carries what is sent, in the order they are taken (never the subject).
+_SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
+#: An output whose name says it is the words to pass on.
+_TEXT_WORDS = frozenset({"text", "translation", "summary", "content", "message", "body", "answer"})
 #: "a ticket is classified as urgent", "it's marked as spam": a verdict a step of the flow
 #: gives (a classifier), not an event that starts the run.
 _CLASSIFIED_AS = re.compile(
@@ -3020,6 +3077,15 @@ def _spec_stems(spec: ToolSpec) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def _text_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in split_identifier(text))
+
+
+def _a_verdict(field: Any) -> bool:
+    """Whether an output field is a verdict (yes/no, one of a list), not data to pass on."""
+    return (
+        not isinstance(field, dict)
+        or "boolean" in schema_types(field)
+        or bool(unwrap_nullable(field).get("enum"))
+    )
 
 
 def _texts_phones(spec: ToolSpec) -> bool:
