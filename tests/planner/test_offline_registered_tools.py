@@ -192,3 +192,48 @@ def test_a_planned_forecast_reaches_the_phone_it_was_texted_to():
     assert text["phone"] == "+33612345678"
     assert "conditions: Sunny in Paris" in text["message"]
     assert "temperature_c: 21.5" in text["message"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Every morning post the weather in Paris to #general",
+        "Send the weather in Paris to ops@acme.com",
+    ],
+)
+def test_sending_what_another_tool_makes_makes_it_first(catalog, prompt):
+    flow = plan(prompt, catalog)
+
+    sender = next(tool for tool in steps(flow) if tool != "get_weather")
+    assert list(steps(flow)) == ["get_weather", sender]
+    assert steps(flow)["get_weather"]["city"] == '"Paris"'
+    assert "get_weather" in next(
+        iter(v for k, v in steps(flow)[sender].items() if k in ("text", "body"))
+    )
+
+
+def test_a_channel_named_picks_the_tool_that_posts_there(catalog):
+    flow = plan("Create a jira issue for the bug report and notify #eng", catalog)
+
+    assert list(steps(flow)) == ["create_jira_issue", "post_slack_message"]
+    assert steps(flow)["post_slack_message"]["channel"] == '"#eng"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase"),
+    [
+        ("Post the weather in Paris to Teams", "Teams"),  # Slack is not Teams
+        ("Email the customer the weather forecast", "forecast"),  # the weather now is not one
+    ],
+)
+def test_what_no_registered_tool_offers_is_refused(catalog, prompt, phrase):
+    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
+
+    assert not result.ok
+    assert phrase in result.error.message
+
+
+def test_a_number_texted_is_an_sms_to_it(catalog):
+    flow = plan("Text 555-123-4567 that the package is out for delivery", catalog)
+
+    assert steps(flow) == {"send_sms": {"phone": '"555-123-4567"', "message": "input.message"}}

@@ -88,6 +88,8 @@ from flows.core.planner.wording import (
     correct_typos,
     drop_thousands_separators,
     foreign_verb,
+    is_channel,
+    missing_capabilities,
     missing_capability,
     plain_verb_forms,
     question_as_noun,
@@ -1268,9 +1270,12 @@ class FlowBuilder:
             and re.search(rf"\b(?:an?|the)\s+(?:\w+\s+)?{w}{_NOUN_ENDS}|\b{w}\s+of\b", action, re.I)
             and not self._of_a_record(action, w)
         }
+        made = self._planned_tools()
+        for producer in self._producers(_clean_action(clause.action), spec):
+            if producer.id not in made:
+                self._tool_node(_helping(clause), producer)
         if not wanted:
             return
-        made = self._planned_tools()
         for other in self.specs.values():
             verb = _tool_verb(other.id)
             if other.id == spec.id or other.id in made or not other.config.cacheable:
@@ -1353,13 +1358,22 @@ class FlowBuilder:
         for score, item in ranked:
             if score < self.min_score:
                 break
-            if missing_capability(asked, item.spec) is None:
+            if missing_capability(asked, item.spec) is None or self._producers(asked, item.spec):
                 _check_copies(clause, asked, item.spec)
                 self._check_makes_that(clause, text, item.spec)
                 return item.spec
         best = ranked[0][1].spec
         missing = missing_capability(asked, best)
         assert missing is not None
+        if is_channel(missing):
+            # "notify #eng": the one tool that sends on that channel, whatever the verb
+            senders = [
+                spec
+                for spec in self.specs.values()
+                if _tool_verb(spec.id) in _SENDING and missing_capability(asked, spec) is None
+            ]
+            if len(senders) == 1:
+                return senders[0]
         raise _capability_error(clause, missing, best)
 
     def _planned_tools(self) -> set[str]:
@@ -1484,7 +1498,39 @@ class FlowBuilder:
         missing = [missing_capability(text, spec) for spec in self.specs.values()]
         if not missing or any(item is None for item in missing):
             return None
+        if any(self._producers(text, spec) for spec in self.specs.values()):
+            return None  # "post the weather to #ops": the weather from its tool, then posted
         return missing[0]
+
+    def _producers(self, text: str, spec: ToolSpec) -> list[ToolSpec]:
+        """ "Post the weather to #ops" with a tool that posts and one that tells the
+        weather: the tools that make what a sending step sends, when that is all the
+        sender lacks (never a channel: a Slack post is not an email)."""
+        if _tool_verb(spec.id) not in _SENDING and not acts(spec):
+            return []
+        if not self.reader.starts_with_verb(text) or stem(split_identifier(text)[0]) not in (
+            _SENDING | {stem(w) for w in ("text", "share", "publish", "forward", "tweet")}
+        ):
+            return []
+        missing = missing_capabilities(text, spec)
+        if not missing or any(is_channel(item) for item in missing):
+            return []
+        producers = []
+        for item in missing:
+            maker = next(
+                (
+                    other
+                    for other in self.specs.values()
+                    if other.id != spec.id
+                    and other.config.cacheable
+                    and missing_capability(item.phrase, other) is None
+                ),
+                None,
+            )
+            if maker is None:
+                return []
+            producers.append(maker)
+        return producers
 
     def _add_literals(self, node_id: str, spec: ToolSpec, clause: Clause) -> None:
         """A step that names again one already planned can still say how it is done
@@ -1670,7 +1716,10 @@ class FlowBuilder:
             or info.spec is None
             or acts(info.spec)
             or not acts(spec)
-            or not _SENDS_IT_ON.match(_clean_action(clause.action))
+            or not (
+                _SENDS_IT_ON.match(_clean_action(clause.action))
+                or (info.clause is not None and info.clause.text == clause.text)  # made for it
+            )
         ):
             return inputs
         content = next(

@@ -796,7 +796,7 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\bsms\b|\btext\s+messages?\b|\btexts?\b(?=\s+(?:to\s+)?(?:the|them|him|her|a|an|"
             r"their|our|my|customer|user|buyer|client|me|us)\b)(?<!\bthe\stext)|\bmobile\b|"
             # "text it to +33 6 12 34 56 78": the step's verb, or a phone number it goes to
-            r"^texts?\s+(?:it|this|that)\b|(?<![\w.+])\+\d[\d\s().-]{6,}\d\b|"
+            r"^texts?\s+(?:it|this|that|\+?\d)|(?<![\w.+])\+\d[\d\s().-]{6,}\d\b|"
             r"^(?:\w+\s+)?(?:send|notify|shoot|drop|message)\b.*\ban?\s+(?:quick\s+|short\s+)?text\b"
             r"(?!\s+(?:field|file|summary|body|box|version))",
             re.IGNORECASE,
@@ -805,8 +805,18 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     ("WhatsApp", re.compile(r"\bwhats\s?app?\b", re.I), frozenset({"whatsapp"})),
     ("Slack", re.compile(r"\bslack\b", re.I), frozenset({"slack"})),
-    ("Microsoft Teams", re.compile(r"\bms\s+teams\b|\bon\s+teams\b", re.I), frozenset({"teams"})),
+    (
+        "Microsoft Teams",
+        re.compile(r"\bms\s+teams\b|\bon\s+teams\b|\b(?:to|in|via)\s+(?-i:Teams)\b", re.I),
+        frozenset({"teams"}),
+    ),
     ("Discord", re.compile(r"\bdiscord\b", re.I), frozenset({"discord"})),
+    (
+        # "notify #eng", "post it to #ops": a chat channel, not an email address
+        "a chat channel",
+        re.compile(r"(?<![\w&#])#[A-Za-z][\w-]*"),
+        frozenset({"channel", "slack", "chat", "teams", "discord", "mattermost", "room"}),
+    ),
     ("Telegram", re.compile(r"\btelegram\b", re.I), frozenset({"telegram"})),
     ("a fax", re.compile(r"\bfax", re.I), frozenset({"fax"})),
     (
@@ -1135,14 +1145,25 @@ class MissingCapability:
 
 def missing_capability(step: str, spec: ToolSpec) -> MissingCapability | None:
     """What `step` asks for that `spec` does not offer (a channel, a distinct action)."""
+    missing = missing_capabilities(step, spec)
+    return missing[0] if missing else None
+
+
+def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
+    """Everything `step` asks for that `spec` does not offer, channels first."""
     words = _spec_words(spec)
+    missing = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS):
         match = pattern.search(step)
-        if match is None:
-            continue
-        if not words & {stem(w) for w in offered}:
-            return MissingCapability(match.group(0).strip(), what)
-    return None
+        if match is not None and not words & {stem(w) for w in offered}:
+            missing.append(MissingCapability(match.group(0).strip(), what))
+    return missing
+
+
+def is_channel(missing: MissingCapability) -> bool:
+    """Whether what is missing is a way a message goes out (Slack, an SMS), which only the
+    sending tool itself can offer."""
+    return any(missing.what == what for what, _, _ in _CHANNELS)
 
 
 @lru_cache(maxsize=512)
