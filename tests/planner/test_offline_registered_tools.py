@@ -237,3 +237,40 @@ def test_a_number_texted_is_an_sms_to_it(catalog):
     flow = plan("Text 555-123-4567 that the package is out for delivery", catalog)
 
     assert steps(flow) == {"send_sms": {"phone": '"555-123-4567"', "message": "input.message"}}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "content"),
+    [
+        ('Post "Deploy finished" to #deploys on Slack', "post_slack_message", "text"),
+        ('Text +15551234567 saying "Your order shipped"', "send_sms", "message"),
+        ('Email the customer saying "Thanks for your order"', "send_email", "body"),
+    ],
+)
+def test_quoted_words_a_message_says_are_its_content(catalog, prompt, tool, content):
+    flow = plan(prompt, catalog)
+
+    written = steps(flow)[tool][content]
+    assert written.startswith('"')
+    assert written.strip('"') in prompt
+
+
+def test_posting_the_result_of_a_verdict_posts_the_verdict(catalog):
+    flow = plan("Analyze the sentiment of the review and post the result to #reviews", catalog)
+
+    assert steps(flow)["post_slack_message"]["text"] == '"%s".format([analyze_sentiment])'
+
+
+def test_each_one_made_in_a_loop_is_posted_on(catalog):
+    flow = plan("For each city in the list, get the weather and post it to #weather", catalog)
+
+    post = next(node for node in flow.nodes if getattr(node, "tool", None) == "post_slack_message")
+    assert isinstance(post, MapNode)
+    assert post.items == "get_weather"
+    assert dict(post.inputs) == {"channel": '"#weather"', "text": '"%s".format([item])'}
+
+
+def test_an_issue_filed_in_a_project_code_goes_there(catalog):
+    flow = plan("Create a Jira issue in OPS for the message", catalog)
+
+    assert steps(flow)["create_jira_issue"]["project"] == '"OPS"'

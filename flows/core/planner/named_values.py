@@ -36,6 +36,9 @@ _PLACE = re.compile(r"\b(?:in|for|at|of)\s+(?P<value>[A-Z][\w'-]+(?:\s+[A-Z][\w'
 #: A code in capitals: "project OPS", "the SUP board".
 _CODE = r"[A-Z][A-Z0-9_-]{1,15}"
 
+#: Inputs that name where a work item is filed: "create an issue in OPS" says which.
+_SPACE_NAMES = frozenset({"project", "board", "queue", "space", "workspace", "repo", "repository"})
+_IN_A_SPACE = re.compile(rf"\bin\s+(?:the\s+)?(?P<value>{_CODE})\b")
 _CHANNEL_WORDS = frozenset({"channel", "room", "chat"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
@@ -77,7 +80,9 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
     if texts_phones and words <= {"to", "number", "recipient"}:
         return _phone(text)
     if len(words) == 1 and name not in _NOT_CODES and name.isalpha():
-        return _code_after(name, text)
+        return _code_after(name, text) or (
+            _first(_IN_A_SPACE, text) if name in _SPACE_NAMES else None
+        )
     return None
 
 

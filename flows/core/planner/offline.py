@@ -1711,13 +1711,14 @@ class FlowBuilder:
         (a summary is; a translation or a forecast is not). Only a step that made data (no
         verdict: no yes/no or one-of-a-list field) is sent on this way."""
         info = self.info.get(upstream)
+        sends = _SENDS_IT_ON.match(_clean_action(clause.action))
         if (
             info is None
             or info.spec is None
             or acts(info.spec)
             or not acts(spec)
             or not (
-                _SENDS_IT_ON.match(_clean_action(clause.action))
+                sends
                 or (info.clause is not None and info.clause.text == clause.text)  # made for it
             )
         ):
@@ -1735,7 +1736,9 @@ class FlowBuilder:
         fields = unwrap_nullable(info.spec.output_schema).get("properties") or {}
         if content is None or not fields:
             return inputs
-        if any(_a_verdict(field) for field in fields.values()):
+        # "post it" after a verdict is the thing judged; "post the result" is the verdict
+        named_result = sends is not None and sends.group("what").lower().startswith("the")
+        if not named_result and any(_a_verdict(field) for field in fields.values()):
             return inputs
         texts = [n for n, f in fields.items() if schema_types(f) == {"string"}]
         # the one text it made ("translation"), else all it made, written out
@@ -1772,6 +1775,9 @@ class FlowBuilder:
             items, item_schema = json.dumps(literal_items), {"type": "string"}
         elif loop is not None and loop.filtered is not None:
             items, item_schema = loop.filtered, loop.last_tool.output_schema
+        elif loop is not None and self._sends_each_on(clause, spec, loop):
+            # "for each city, get the weather and post it to #weather": each one made
+            items, item_schema = loop.last_map, loop.last_tool.output_schema
         elif loop is not None:
             previous_output = loop.last_tool.output_schema
             if any(
@@ -1796,6 +1802,10 @@ class FlowBuilder:
             item_sources += output_sources("item", item_schema, priority=1000.0)[1:]
         literals = self._literals(spec, clause)
         inputs = self._wire(spec, clause, sources, literals=literals, first=item_sources)
+        if loop is not None and items == loop.last_map and self._sends_each_on(clause, spec, loop):
+            said = next(n for n in _SENT_CONTENT if n in inputs)
+            self._drop_unread_input(inputs[said])
+            inputs[said] = '"%s".format([item])'
         if loop is not None and loop.filtered is not None:
             _check_filtered_keeps(clause, loop, spec, inputs)
         if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
@@ -1804,6 +1814,8 @@ class FlowBuilder:
             wanted = spec.required_inputs() or list(spec.input_properties())[:1]
             for name in wanted:
                 schema = spec.input_properties().get(name, {})
+                if name in literals:
+                    continue  # "post each to #weather": the channel is written
                 if type_fit(schema, item_schema) >= 0.9:
                     self._drop_unread_input(inputs.get(name, ""))
                     inputs[name] = "item"
@@ -1824,6 +1836,19 @@ class FlowBuilder:
         said = _ANY_NOUN if literal_items else noun
         self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec)
         return node_id
+
+    def _sends_each_on(self, clause: Clause, spec: ToolSpec, loop: Loop) -> bool:
+        """Whether a loop's step sends on what the loop's last step made for each item
+        (data, not a verdict), as `_sent_on` does for one."""
+        fields = unwrap_nullable(loop.last_tool.output_schema).get("properties") or {}
+        return (
+            acts(spec)
+            and not acts(loop.last_tool)
+            and bool(fields)
+            and not any(_a_verdict(field) for field in fields.values())
+            and any(name in spec.input_properties() for name in _SENT_CONTENT)
+            and _SENDS_IT_ON.match(_clean_action(clause.action)) is not None
+        )
 
     def _in_loop(self, clause: Clause) -> bool:
         """A condition said of each item of the loop its sentence runs."""
@@ -2474,6 +2499,10 @@ class FlowBuilder:
         for label, value in clause.quoted:
             if label is None:
                 continue
+            said = next((n for n in _SENT_CONTENT if n in properties and n not in literals), None)
+            if label == "message" and said is not None and acts(spec):
+                literals[said] = json.dumps(value)  # what the message says, whatever its name
+                continue
             for name, schema in properties.items():
                 if name in literals or "string" not in (schema_types(schema) or {"string"}):
                     continue
@@ -2954,7 +2983,7 @@ _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
 #: "post it to #ops", "email the result to them": a step that sends on what came before.
 _SENDS_IT_ON = re.compile(
     r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms)\s+"
-    r"(?:it|this|that|the\s+results?|the\s+outputs?|the\s+answer)\b(?!\s+(?:is|was)\b)",
+    r"(?P<what>it|this|that|the\s+results?|the\s+outputs?|the\s+answer)\b(?!\s+(?:is|was)\b)",
     re.IGNORECASE,
 )
 #: The input that carries what is sent, in the order they are taken (never the subject).

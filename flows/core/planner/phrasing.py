@@ -2579,11 +2579,18 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
     """Quoted literals, each with the word before it when that word labels it."""
     found: list[tuple[str | None, str]] = []
     labelled_spans = []
+    lead = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
     for match in _LABELLED_QUOTE.finditer(text):
         label = match.group("label").lower()
         label = _LABEL_VERBS.get(label, label)  # "a ticket titled 'Refund request'"
-        if _SAYING.match(match.group("joiner") or ""):
-            label = "message"  # "email the customer saying '...'": what the message says
+        if (
+            _SAYING.match(match.group("joiner") or "")
+            or _SAYING.fullmatch(label)
+            or (label == lead and not text[: match.start()].strip())
+        ):
+            # "email the customer saying '...'", 'post "Deploy finished" to #ops': what
+            # the message says
+            label = "message"
         found.append((label, match.group("value")))
         labelled_spans.append(match.span("value"))
     for match in _QUOTED.finditer(text):
