@@ -274,3 +274,11 @@ def test_an_issue_filed_in_a_project_code_goes_there(catalog):
     flow = plan("Create a Jira issue in OPS for the message", catalog)
 
     assert steps(flow)["create_jira_issue"]["project"] == '"OPS"'
+
+
+def test_a_summary_asked_for_is_what_is_posted_not_the_page(catalog):
+    flow = plan("Fetch https://example.com/orders and post a summary to #ops", catalog)
+
+    assert steps(flow)["post_slack_message"]["text"] == "summarize_text.summary"
+    helper = next(node for node in flow.nodes if getattr(node, "tool", None) == "summarize_text")
+    assert helper.title == "Summarize text"  # what it does, not the post's words

@@ -1252,7 +1252,7 @@ class FlowBuilder:
             return
         fetcher = self._fetcher_for(spec)
         if fetcher is not None:
-            self._tool_node(_helping(clause), fetcher)
+            self._tool_node(_helping(clause), fetcher, helping=True)
 
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes
@@ -1273,7 +1273,7 @@ class FlowBuilder:
         made = self._planned_tools()
         for producer in self._producers(_clean_action(clause.action), spec):
             if producer.id not in made:
-                self._tool_node(_helping(clause), producer)
+                self._tool_node(_helping(clause), producer, helping=True)
         if not wanted:
             return
         for other in self.specs.values():
@@ -1282,7 +1282,7 @@ class FlowBuilder:
                 continue
             if verb in wanted or synonyms(verb) & wanted:
                 self._fetch_first(clause, other)
-                self._tool_node(_helping(clause), other)
+                self._tool_node(_helping(clause), other, helping=True)
                 return
 
     def _reads_an_output(self, text: str) -> bool:
@@ -1675,7 +1675,9 @@ class FlowBuilder:
         rescored.sort(key=lambda pair: -pair[0])
         return rescored
 
-    def _tool_node(self, clause: Clause, spec: ToolSpec) -> str:
+    def _tool_node(self, clause: Clause, spec: ToolSpec, *, helping: bool = False) -> str:
+        """A tool node for `clause`; `helping`: planned to serve the step (a fetch, a
+        summary first), so titled by what the tool does, not by the step's words."""
         node_id = self._unique_id(spec.id)
         predecessors = self._predecessors()
         upstream_tools = [self.info[e] for e in predecessors.exits if self.info[e].kind == "tool"]
@@ -1696,7 +1698,7 @@ class FlowBuilder:
             "id": node_id,
             "type": "tool",
             "tool": spec.id,
-            "title": _title(clause.action),
+            "title": spec.name if helping and spec.name else _title(clause.action),
             "inputs": inputs,
             **clause.settings.node_fields(),
         }
@@ -1712,15 +1714,16 @@ class FlowBuilder:
         verdict: no yes/no or one-of-a-list field) is sent on this way."""
         info = self.info.get(upstream)
         sends = _SENDS_IT_ON.match(_clean_action(clause.action))
+        # "post a summary of the page": the summary planned for this very step
+        made_for_it = (
+            info is not None and info.clause is not None and info.clause.text == clause.text
+        )
         if (
             info is None
             or info.spec is None
             or acts(info.spec)
             or not acts(spec)
-            or not (
-                sends
-                or (info.clause is not None and info.clause.text == clause.text)  # made for it
-            )
+            or not (sends or made_for_it)
         ):
             return inputs
         content = next(
@@ -1728,8 +1731,13 @@ class FlowBuilder:
                 name
                 for name in _SENT_CONTENT
                 if name in inputs
-                and inputs[name].startswith("input.")
-                and inputs[name][len("input.") :] not in self.seeded_inputs
+                and (
+                    (made_for_it and not inputs[name].startswith('"'))
+                    or (
+                        inputs[name].startswith("input.")
+                        and inputs[name][len("input.") :] not in self.seeded_inputs
+                    )
+                )
             ),
             None,
         )
@@ -1748,7 +1756,7 @@ class FlowBuilder:
         unread = inputs[content]
         sent = {**inputs, content: said}
         declared = any(unread in str(node.get("inputs", {})) for node in self.nodes)
-        if not declared:
+        if unread.startswith("input.") and not declared:
             name = unread[len("input.") :]
             self.input_properties.pop(name, None)
             self.input_required = [field for field in self.input_required if field != name]
