@@ -282,3 +282,19 @@ def test_a_summary_asked_for_is_what_is_posted_not_the_page(catalog):
     assert steps(flow)["post_slack_message"]["text"] == "summarize_text.summary"
     helper = next(node for node in flow.nodes if getattr(node, "tool", None) == "summarize_text")
     assert helper.title == "Summarize text"  # what it does, not the post's words
+
+
+@pytest.mark.parametrize(
+    ("prompt", "posted"),
+    [
+        ("Look up the user by email and post their name to #signups", "lookup_user.user.name"),
+        (
+            "Create a Jira issue in project SUP for the message, then post the issue key to #ops",
+            "create_jira_issue.key",
+        ),
+    ],
+)
+def test_a_value_named_for_a_post_is_what_it_says(catalog, prompt, posted):
+    flow = plan(prompt, catalog)
+
+    assert steps(flow)["post_slack_message"]["text"] == posted

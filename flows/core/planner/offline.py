@@ -2299,7 +2299,9 @@ class FlowBuilder:
             words = words[1:]  # "reply to the customer": the step's verb names no input
         mentioned = {stem(w) for w in words}
         properties = spec.input_properties()
-        named_fields = {} if first else named_outputs(clause.action, properties, sources)
+        named_fields = (
+            {} if first else named_outputs(clause.action, properties, sources, sends=acts(spec))
+        )
         own = {stem(w) for w in split_identifier(spec.id)}
         named_fields = {  # "send the welcome email": the step's own name, not its `email`
             name: value

@@ -235,10 +235,16 @@ def _identifier(name: str) -> bool:
 
 
 def named_outputs(
-    text: str, properties: dict[str, JsonSchema], sources: Sequence[Source]
+    text: str,
+    properties: dict[str, JsonSchema],
+    sources: Sequence[Source],
+    *,
+    sends: bool = False,
 ) -> dict[str, str]:
     """Inputs fed by an upstream output field the step names ("calculate the tax, then
-    charge the total": the charge's amount is the tax step's `total`)."""
+    charge the total": the charge's amount is the tax step's `total`). `sends`: the step
+    sends a message, so its `text` input is what the message says ("post their name")."""
+    bodies = _MESSAGE_BODIES | {"text"} if sends else _MESSAGE_BODIES
     wired: dict[str, str] = {}
     seen: set[str] = set()
     #: message bodies that name several outputs, and what each says
@@ -266,13 +272,13 @@ def named_outputs(
             # "a ticket for the support team": who it is for, not what it says
             said = (named.group("before") or "").strip().lower() not in _RECIPIENT_PREPOSITIONS
             target = _input_said_after(text[named.end() :], source, properties, wired)
-            target = target or _named_target(source, properties, wired, said=said)
+            target = target or _named_target(source, properties, wired, said=said, bodies=bodies)
             if target is None and said:
                 # "email them the order number and the tracking number": both in the body
                 target = next((name for name in told if name in wired), None)
             if target is None:
                 continue
-            if target in told or target in _MESSAGE_BODIES:
+            if target in told or target in bodies:
                 told.setdefault(target, []).append((named.group(0), source))
             wired[target] = (
                 _composed(told[target])
@@ -325,7 +331,12 @@ def _input_said_after(
 
 
 def _named_target(
-    source: Source, properties: dict[str, JsonSchema], taken: dict[str, str], *, said: bool
+    source: Source,
+    properties: dict[str, JsonSchema],
+    taken: dict[str, str],
+    *,
+    said: bool,
+    bodies: frozenset[str] = frozenset(),
 ) -> str | None:
     """The input a named output feeds: of its type, and with a name like its own (a named
     `url` is where a page came from, not the text to summarize)."""
@@ -341,7 +352,7 @@ def _named_target(
         fitting = [
             name
             for name, schema in properties.items()
-            if name in _MESSAGE_BODIES
+            if name in (bodies or _MESSAGE_BODIES)
             and name not in taken
             and "string" in schema_types(schema)
             and schema_types(source.schema) in ({"string"}, {"number"}, {"integer"})
