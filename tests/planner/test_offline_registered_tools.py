@@ -54,6 +54,26 @@ REGISTERED = [
         output_schema=_obj([], key=S),
     ),
     ToolSpec(
+        id="create_invoice",
+        name="Create invoice",
+        description="Create an invoice for a customer.",
+        input_schema=_obj(
+            ["customer_id", "amount"],
+            customer_id=S,
+            amount={"type": "number"},
+            currency={"type": "string", "enum": ["USD", "EUR", "GBP"]},
+            due_days={"type": "integer"},
+        ),
+        output_schema=_obj([], invoice_id=S, url=S),
+    ),
+    ToolSpec(
+        id="append_sheet_row",
+        name="Append a row to a spreadsheet",
+        description="Add a row of values to a Google Sheet.",
+        input_schema=_obj(["sheet", "values"], sheet=S, values={"type": "array", "items": S}),
+        output_schema=_obj([], row={"type": "integer"}),
+    ),
+    ToolSpec(
         id="translate_text",
         name="Translate text",
         description="Translate a text into another language.",
@@ -298,3 +318,53 @@ def test_a_value_named_for_a_post_is_what_it_says(catalog, prompt, posted):
     flow = plan(prompt, catalog)
 
     assert steps(flow)["post_slack_message"]["text"] == posted
+
+
+def test_an_invoice_due_in_30_days_is_no_wait(catalog):
+    flow = plan("Create an invoice for customer C-42 for $250 in EUR due in 30 days", catalog)
+
+    assert steps(flow)["create_invoice"] == {
+        "customer_id": '"C-42"',
+        "amount": "250.0",
+        "currency": '"EUR"',
+        "due_days": "30",
+    }
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Add the order id and amount to the Orders sheet",
+        "Look up the order and log it to the spreadsheet",
+        "Record the order in the spreadsheet",
+    ],
+)
+def test_keeping_values_in_a_sheet_is_the_sheet_tool(catalog, prompt):
+    flow = plan(prompt, catalog)
+
+    assert list(steps(flow))[-1] == "append_sheet_row"
+    assert not {"create_shipment", "validate_order"} & set(steps(flow))
+
+
+def test_a_sheet_named_before_its_noun_is_the_sheet(catalog):
+    flow = plan("Add the order id and amount to the Orders sheet", catalog)
+
+    assert steps(flow)["append_sheet_row"]["sheet"] == '"Orders"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "content", "said"),
+    [
+        ("Send a Slack message to #general saying hello", "post_slack_message", "text", "Hello"),
+        (
+            "Email the customer saying that their order has shipped",
+            "send_email",
+            "body",
+            "Your order has shipped",
+        ),
+    ],
+)
+def test_words_after_saying_are_the_message(catalog, prompt, tool, content, said):
+    flow = plan(prompt, catalog)
+
+    assert steps(flow)[tool][content] == f'"{said}"'

@@ -62,6 +62,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "approve approval approver sign-off signoff authorize authorise",
         "welcome greet greeting onboard onboarding",
         "analyze analyse analysis assess evaluate score",
+        "spreadsheet sheet sheets worksheet",
+        "append row record",
     )
 )
 

@@ -104,9 +104,11 @@ def _code_after(noun: str, text: str) -> str | None:
     # the noun in any case, the code in capitals
     match = re.search(
         rf"(?i:\b{noun_pattern})\s*:?\s+(?P<value>{_CODE})\b"
-        rf"|\b(?P<before>{_CODE})\s+(?i:{noun_pattern})\b",
+        rf"|\b(?P<before>{_CODE})\s+(?i:{noun_pattern})\b"
+        # "the Orders sheet", "in our Sales project": a name written before the noun
+        rf"|(?i:\b(?:the|our|my|a|an)\s+)(?P<named>[A-Z][\w-]*)\s+(?i:{noun_pattern})\b",
         text,
     )
     if match is None:
         return None
-    return match.group("value") or match.group("before")
+    return match.group("value") or match.group("before") or match.group("named")

@@ -1098,8 +1098,8 @@ class FlowBuilder:
         ("handle", "do") still leads a step of its own when each part maps to a different
         tool; otherwise one part would pick the tool and the other be dropped."""
         parts = [p.strip(" ,.;") for p in _AND_PART.split(_ASIDE.sub(" ", text))]
-        if len(parts) < 2:
-            return []
+        if len(parts) < 2 or _STORED_IN.match(text.strip()):
+            return []  # "add the id and the amount to the sheet": values kept in one place
         lead = parts[0].split()[0] if parts[0].split() else ""
         if _message_verb(lead) or stem(lead.lower()) in _SENDING_VERBS:
             return []  # "email them the carrier and tracking number": what one message says
@@ -1599,6 +1599,7 @@ class FlowBuilder:
             ranked = self._rank_step(text)
         ranked = self._predicate_first(text, ranked)
         ranked = _learning_first(ranked) if question else ranked
+        ranked = _stored_where_said(text, ranked)
         return _head_breaks_tie(text, _sent_by_email(text, ranked))
 
     def _predicate_first(
@@ -3165,6 +3166,43 @@ def _spec_stems(spec: ToolSpec) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def _text_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in split_identifier(text))
+
+
+#: "add the order id and amount to the Orders sheet", "log it in the CRM": a step that
+#: keeps something, and the place it goes (its last word).
+_STORED_IN = re.compile(
+    r"^(?:add|append|log|record|save|write|insert|put|store|keep|upload|export)\b.*?"
+    r"\b(?:to|into|in|onto)\s+(?:the\s+|our\s+|my\s+|a\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?P<place>[a-z]+)\s*[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def _stored_where_said(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """A step that keeps something "in the sheet" is the tool named for that place
+    (`append_sheet_row`), not one whose fields the kept values share (an order's id)."""
+    match = _STORED_IN.match(text.strip())
+    if match is None:
+        return ranked
+    place = stem(match.group("place").lower())
+    places = {place} | synonyms(place)
+    keepers = {
+        item.spec.id
+        for _, item in ranked
+        if acts(item.spec) and places & {stem(w) for w in split_identifier(item.spec.id)[1:]}
+    }
+    if len(keepers) != 1:
+        return ranked
+    best = ranked[0][0]
+    return sorted(
+        (
+            (max(score, best * 1.01) if item.spec.id in keepers else score, item)
+            for score, item in ranked
+        ),
+        key=lambda pair: -pair[0],
+    )
 
 
 def _a_verdict(field: Any) -> bool:

@@ -2573,6 +2573,12 @@ def strip_approval_phrase(text: str) -> str:
 
 _LABEL_VERBS = {"titled": "title", "entitled": "title", "headed": "title", "subjected": "subject"}
 _SAYING = re.compile(r"saying|reading|that\s+says", re.IGNORECASE)
+_SAID_TO_YOU = {"their": "your", "theirs": "yours", "they're": "you're", "they": "you",
+                "them": "you", "themselves": "yourselves"}  # fmt: skip
+_TO_THEM = re.compile(r"\b(?:their|theirs|they're|they|them|themselves)\b", re.IGNORECASE)
+_SAYING_UNQUOTED = re.compile(
+    r"\b(?:saying|that\s+says)\s+(?:that\s+)?(?P<said>[^\"“”']{2,300})$", re.IGNORECASE
+)
 
 
 def quoted_values(text: str) -> list[tuple[str | None, str]]:
@@ -2596,6 +2602,15 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
     for match in _QUOTED.finditer(text):
         if not any(start <= match.start(1) < end for start, end in labelled_spans):
             found.append((None, match.group(1)))
+    if not any(label == "message" for label, _ in found):
+        said = _SAYING_UNQUOTED.search(text)
+        if said is not None:
+            # "post to #general saying hello": the words after it, to the end, as said to
+            # the one it goes to ("saying their order shipped": "Your order shipped")
+            words = _TO_THEM.sub(
+                lambda m: _SAID_TO_YOU[m.group(0).lower()], said.group("said").strip()
+            ).rstrip(".!")
+            found.append(("message", words[:1].upper() + words[1:]))
     return found
 
 

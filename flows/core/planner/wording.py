@@ -943,6 +943,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
         frozenset(
             {
+                "append",
+                "row",
                 "save",
                 "store",
                 "persist",
@@ -1042,6 +1044,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"^(?:then\s+)?(?:wait|pause|sleep|delay)\b(?:\s+(?:for\s+)?(?:an?|one|\d+|a\s+few|"
             r"some|several)\s+(?:second|minute|hour|day|week|month)s?\b)?|"
+            # "due in 30 days", "expires in a week": a date the step records, not a wait
+            r"(?<!\bdue\s)(?<!\bexpires\s)(?<!\bexpiring\s)(?<!\bpayable\s)"
             r"\b(?:after|in)\s+(?:an?|one|\d+|a\s+few|several)\s+(?:day|week|month)s?\b",
             re.IGNORECASE,
         ),
