@@ -54,6 +54,16 @@ REGISTERED = [
         output_schema=_obj([], key=S),
     ),
     ToolSpec(
+        id="get_order_status",
+        name="Get order status",
+        description="Look up the fulfilment status of an order.",
+        input_schema=_obj(["order_id"], order_id=S),
+        output_schema=_obj(
+            [], status={"type": "string", "enum": ["pending", "shipped", "delivered"]}
+        ),
+        config=ToolConfig(cacheable=True),
+    ),
+    ToolSpec(
         id="create_invoice",
         name="Create invoice",
         description="Create an invoice for a customer.",
@@ -368,3 +378,20 @@ def test_words_after_saying_are_the_message(catalog, prompt, tool, content, said
     flow = plan(prompt, catalog)
 
     assert steps(flow)[tool][content] == f'"{said}"'
+
+
+def test_a_condition_said_after_the_step_with_when_is_checked(catalog):
+    flow = plan(
+        "Check the status of order A-1001 and text +15551234567 when it has shipped", catalog
+    )
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'get_order_status.status == "shipped"'
+    assert branch.then == ["send_sms"]
+
+
+def test_an_event_said_after_the_step_with_when_is_what_starts_the_run(catalog):
+    flow = plan("Email ops@acme.com when the order ships", catalog)
+
+    assert list(steps(flow)) == ["send_email"]
+    assert not any(isinstance(node, BranchNode) for node in flow.nodes)

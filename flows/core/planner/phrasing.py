@@ -60,6 +60,10 @@ _DETERMINERS = (
     r"|[\w.+-]+@[\w-]+\.)"
 )
 
+#: "text +1 555…", "email ops@acme.com", "message #general": a noun-verb before where the
+#: message goes is the verb.
+_ADDRESS_START = r"(?:\+?\d[\d\s().-]{5,}\d\b|#[A-Za-z][\w-]*|[\w.+-]+@[\w-]+\.[\w.-]+)"
+
 _LIST_ITEM = re.compile(
     r"^\s*(?:\(?\d+[.)]|[-*•+\u2013\u00b7]|step\s+\d+\s*[:.)-])\s+", re.IGNORECASE
 )
@@ -801,7 +805,7 @@ class PromptReader:
         noun_verbs = sorted(NOUN_VERBS, key=len, reverse=True)
         verb = (
             rf"(?:also\s+|then\s+|finally\s+|only\s+|just\s+)?(?:(?:{'|'.join(plain)})\b"
-            rf"|(?:{'|'.join(noun_verbs)})\s+{_DETERMINERS})"
+            rf"|(?:{'|'.join(noun_verbs)})\s+(?:{_DETERMINERS}|{_ADDRESS_START}))"
         )
         self._and_split = re.compile(rf"(?:\s*,\s*and\s+|\s+and\s+|\s*,\s*)(?={verb})", re.I)
         self._verb_start = re.compile(rf"^\s*{verb}", re.IGNORECASE)
