@@ -395,3 +395,19 @@ def test_an_event_said_after_the_step_with_when_is_what_starts_the_run(catalog):
 
     assert list(steps(flow)) == ["send_email"]
     assert not any(isinstance(node, BranchNode) for node in flow.nodes)
+
+
+def test_the_registered_tools_evaluation_plans_over_the_tools_it_registers():
+    from pathlib import Path
+
+    from flows.core.planner.evaluation import load_cases, run_eval
+    from tools_registry.catalog import default_catalog
+
+    path = Path(__file__).resolve().parents[2] / "evals" / "planner" / "registered.json"
+    cases = load_cases(path)
+
+    report = run_eval(OfflinePlanner(), default_catalog(), cases)
+
+    assert {spec.id for spec in cases[0].registered} >= {"post_slack_message", "get_weather"}
+    assert [(r.case.id, r.failures) for r in report.results if not r.passed] == []
+    assert default_catalog().get("post_slack_message") is None  # registered for the eval only

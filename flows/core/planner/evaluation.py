@@ -36,6 +36,10 @@ Expected properties a case may state (all optional):
                  {tool: fields}, approve (default true), ran [tools], not_ran [tools],
                  calls {tool: n}}
 
+A file may register tools besides the catalogue's (`registered_tools`: id, name,
+description, input_schema, output_schema, cacheable), as an admin would: its cases are
+planned over the catalogue and those tools.
+
 Every successful plan is also checked for side effects repeated: a tool that is not
 cacheable (it changes something) used in more nodes than `counts` allows (default 1).
 """
@@ -48,7 +52,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +61,7 @@ from flows.core.graph import FlowGraph, build_graph, topological_order
 from flows.core.ir import ApprovalNode, BranchNode, Flow, MapNode, SwitchNode, ToolNode
 from flows.core.planner.base import Planner, PlanResult
 from flows.core.planner.session import plan_flow
-from flows.core.tools import Tool, ToolCatalog, ToolContext, ToolSpec
+from flows.core.tools import Tool, ToolCatalog, ToolConfig, ToolContext, ToolSpec
 
 TUNING = "tuning"
 HELDOUT = "held-out"
@@ -71,6 +75,10 @@ class EvalCase:
     expect: dict[str, Any]
     #: "held-out" for cases of a held-out file, else "tuning".
     suite: str = TUNING
+    #: Tools registered besides the catalogue's (a file's `registered_tools`): what an
+    #: admin adds (a Slack post, the weather), so the planner is scored on tools it was
+    #: not written around.
+    registered: tuple[ToolSpec, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, suite: str = TUNING) -> EvalCase:
@@ -197,12 +205,44 @@ def load_cases(path: Path) -> list[EvalCase]:
         data = json.loads(file.read_text())
         items = data["cases"] if isinstance(data, dict) else data
         suite = HELDOUT if isinstance(data, dict) and data.get("heldout") else TUNING
-        cases.extend(EvalCase.from_json(item, suite=suite) for item in items)
+        registered = tuple(
+            _registered_spec(spec)
+            for spec in (data.get("registered_tools", []) if isinstance(data, dict) else [])
+        )
+        cases.extend(
+            replace(EvalCase.from_json(item, suite=suite), registered=registered) for item in items
+        )
     ids = [case.id for case in cases]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ValueError(f"duplicate eval case ids: {', '.join(duplicates)}")
     return cases
+
+
+def _registered_spec(data: dict[str, Any]) -> ToolSpec:
+    """A tool of an eval file's `registered_tools`, as the admin would register it."""
+    return ToolSpec(
+        id=str(data["id"]),
+        name=str(data.get("name") or data["id"]),
+        description=str(data.get("description", "")),
+        input_schema=dict(data.get("input_schema") or {"type": "object"}),
+        output_schema=dict(data.get("output_schema") or {"type": "object"}),
+        config=ToolConfig(cacheable=bool(data.get("cacheable", False))),
+    )
+
+
+class _WithRegistered:
+    """A catalogue and the tools a case registers besides it (stand-ins: never called)."""
+
+    def __init__(self, catalog: ToolCatalog, registered: Sequence[ToolSpec]) -> None:
+        self.catalog = catalog
+        self.registered = {spec.id: _StandIn(spec, {}, {}) for spec in registered}
+
+    def get(self, tool_id: str) -> Tool | None:
+        return self.registered.get(tool_id) or self.catalog.get(tool_id)
+
+    def specs(self) -> list[ToolSpec]:
+        return [*self.catalog.specs(), *(tool.spec for tool in self.registered.values())]
 
 
 def run_eval(
@@ -213,10 +253,11 @@ def run_eval(
     on_result: Callable[[CaseResult], None] | None = None,
 ) -> EvalReport:
     results = []
-    specs = {spec.id: spec for spec in catalog.specs()}
     for case in cases:
+        planned_over = _WithRegistered(catalog, case.registered) if case.registered else catalog
+        specs = {spec.id: spec for spec in planned_over.specs()}
         started = time.monotonic()
-        plan = plan_flow(case.prompt, planner=planner, catalog=catalog, tool_ids=case.tools)
+        plan = plan_flow(case.prompt, planner=planner, catalog=planned_over, tool_ids=case.tools)
         latency_ms = (time.monotonic() - started) * 1000
         result = score_case(case, plan, specs)
         result.latency_ms = latency_ms
