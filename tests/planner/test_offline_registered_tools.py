@@ -266,7 +266,9 @@ def test_what_no_registered_tool_offers_is_refused(catalog, prompt, phrase):
 def test_a_number_texted_is_an_sms_to_it(catalog):
     flow = plan("Text 555-123-4567 that the package is out for delivery", catalog)
 
-    assert steps(flow) == {"send_sms": {"phone": '"555-123-4567"', "message": "input.message"}}
+    assert steps(flow) == {
+        "send_sms": {"phone": '"555-123-4567"', "message": '"The package is out for delivery"'}
+    }
 
 
 @pytest.mark.parametrize(

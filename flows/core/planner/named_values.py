@@ -39,6 +39,9 @@ _CODE = r"[A-Z][A-Z0-9_-]{1,15}"
 #: Inputs that name where a work item is filed: "create an issue in OPS" says which.
 _SPACE_NAMES = frozenset({"project", "board", "queue", "space", "workspace", "repo", "repository"})
 _IN_A_SPACE = re.compile(rf"\bin\s+(?:the\s+)?(?P<value>{_CODE})\b")
+_REASON_WORDS = frozenset({"reason", "note", "comment"})
+#: "refund it because the item arrived damaged": why, to the end of the step
+_BECAUSE = re.compile(r"\b(?:because|since|due\s+to|as\s+the)\s+(?P<value>[^,;.]{3,200})", re.I)
 _CHANNEL_WORDS = frozenset({"channel", "room", "chat"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
@@ -56,6 +59,67 @@ def named_values(
     """{input: JSON literal} for the inputs of a step (`properties`) whose value its words
     (`text`) spell out; inputs in `taken` are left alone. `texts_phones`: the tool sends
     text messages, so its bare `to` or `number` input is a phone number."""
+    found = {**_currency_pair(properties, text, taken), **_code_after_verb(properties, text, taken)}
+    return {**found, **_named_one_by_one(properties, text, {**taken, **found}, texts_phones)}
+
+
+#: "Refund pay_9", "cancel A-1001": a code right after the step's verb (a letter and a
+#: digit or an underscore in it), what the step acts on.
+_ACTED_ON_CODE = re.compile(
+    r"^\s*[A-Za-z]+\s+(?P<code>[A-Za-z]+_[\w-]*\d[\w-]*|[A-Za-z]{1,5}-\d[\w-]*)\b"
+)
+
+
+def _code_after_verb(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    match = _ACTED_ON_CODE.match(text)
+    if match is None:
+        return {}
+    ids = [
+        name
+        for name in properties
+        if split_identifier(name)[-1:] == ["id"]
+        and "string" in (schema_types(unwrap_nullable(properties[name])) or {"string"})
+    ]
+    if len(ids) != 1 or ids[0] in taken:
+        return {}  # which of its ids the code is, the step does not say
+    return {ids[0]: json.dumps(match.group("code"))}
+
+
+#: "the USD to EUR rate", "from GBP into JPY": two currency codes, the first converted
+_CURRENCY_PAIR = re.compile(r"\b(?P<base>[A-Z]{3})\s+(?:to|into|in|/|->)\s+(?P<target>[A-Z]{3})\b")
+_FROM_WORDS = ("base", "from", "source")
+_TO_WORDS = ("target", "to", "quote", "destination")
+
+
+def _currency_pair(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    pair = _CURRENCY_PAIR.search(text)
+    if pair is None:
+        return {}
+    found = {}
+    for side, names in (("base", _FROM_WORDS), ("target", _TO_WORDS)):
+        name = next(
+            (
+                n
+                for n in properties
+                if n not in taken
+                and set(split_identifier(n)) & set(names)
+                and "string" in (schema_types(unwrap_nullable(properties[n])) or {"string"})
+            ),
+            None,
+        )
+        if name is not None:
+            found[name] = json.dumps(pair.group(side))
+    return found if len(found) == 2 else {}
+
+
+def _named_one_by_one(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str], texts_phones: bool
+) -> dict[str, str]:
+    """The inputs each named for one kind of value (a channel, a phone, a city...)."""
     found: dict[str, str] = {}
     for name, schema in properties.items():
         if name in taken or "string" not in (schema_types(unwrap_nullable(schema)) or {"string"}):
@@ -77,6 +141,8 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
     for kind, find in finders:
         if words & kind:
             return find(text)
+    if words & _REASON_WORDS:
+        return _first(_BECAUSE, text)
     if texts_phones and words <= {"to", "number", "recipient"}:
         return _phone(text)
     if len(words) == 1 and name not in _NOT_CODES and name.isalpha():

@@ -1271,7 +1271,7 @@ class FlowBuilder:
             and not self._of_a_record(action, w)
         }
         made = self._planned_tools()
-        for producer in self._producers(_clean_action(clause.action), spec):
+        for producer in self._producers(_clean_action(clause.action), spec) or []:
             if producer.id not in made:
                 self._tool_node(_helping(clause), producer, helping=True)
         if not wanted:
@@ -1358,7 +1358,10 @@ class FlowBuilder:
         for score, item in ranked:
             if score < self.min_score:
                 break
-            if missing_capability(asked, item.spec) is None or self._producers(asked, item.spec):
+            if (
+                missing_capability(asked, item.spec) is None
+                or self._producers(asked, item.spec) is not None
+            ):
                 _check_copies(clause, asked, item.spec)
                 self._check_makes_that(clause, text, item.spec)
                 return item.spec
@@ -1498,37 +1501,45 @@ class FlowBuilder:
         missing = [missing_capability(text, spec) for spec in self.specs.values()]
         if not missing or any(item is None for item in missing):
             return None
-        if any(self._producers(text, spec) for spec in self.specs.values()):
+        specs = list(self.specs.values())
+        if any(self._producers(text, spec, among=specs) is not None for spec in specs):
             return None  # "post the weather to #ops": the weather from its tool, then posted
         return missing[0]
 
-    def _producers(self, text: str, spec: ToolSpec) -> list[ToolSpec]:
+    def _producers(
+        self, text: str, spec: ToolSpec, *, among: Iterable[ToolSpec] | None = None
+    ) -> list[ToolSpec] | None:
         """ "Post the weather to #ops" with a tool that posts and one that tells the
-        weather: the tools that make what a sending step sends, when that is all the
-        sender lacks (never a channel: a Slack post is not an email)."""
+        weather; "post the refund id to #finance" after the refund: what a sending step
+        sends is made by another step, when that is all the sender lacks (never a channel:
+        a Slack post is not an email). The tools still to plan to make it (cacheable ones),
+        [] when the steps planned make it (or `among`, when given, offers it), None when
+        the sender lacks something no step makes."""
         if _tool_verb(spec.id) not in _SENDING and not acts(spec):
-            return []
+            return None
         if not self.reader.starts_with_verb(text) or stem(split_identifier(text)[0]) not in (
             _SENDING | {stem(w) for w in ("text", "share", "publish", "forward", "tweet")}
         ):
-            return []
+            return None
         missing = missing_capabilities(text, spec)
         if not missing or any(is_channel(item) for item in missing):
-            return []
+            return None
+        planned = self._planned_tools()
+        makers = list(among) if among is not None else list(self.specs.values())
         producers = []
         for item in missing:
-            maker = next(
-                (
-                    other
-                    for other in self.specs.values()
-                    if other.id != spec.id
-                    and other.config.cacheable
-                    and missing_capability(item.phrase, other) is None
-                ),
-                None,
-            )
+            offering = [
+                other
+                for other in makers
+                if other.id != spec.id and missing_capability(item.phrase, other) is None
+            ]
+            if among is not None and offering:
+                continue
+            if any(other.id in planned for other in offering):
+                continue  # made already ("the refund id" after the refund)
+            maker = next((other for other in offering if other.config.cacheable), None)
             if maker is None:
-                return []
+                return None
             producers.append(maker)
         return producers
 

@@ -2580,6 +2580,12 @@ _SAYING = re.compile(r"saying|reading|that\s+says", re.IGNORECASE)
 _SAID_TO_YOU = {"their": "your", "theirs": "yours", "they're": "you're", "they": "you",
                 "them": "you", "themselves": "yourselves"}  # fmt: skip
 _TO_THEM = re.compile(r"\b(?:their|theirs|they're|they|them|themselves)\b", re.IGNORECASE)
+#: "text the customer that the refund is on its way": a message step, and what it says.
+_TELLS = re.compile(
+    r"^\s*(?:email|e-mail|text|sms|message|notify|tell|inform|post|ping|remind|alert|let)\b",
+    re.IGNORECASE,
+)
+_TOLD_THAT = re.compile(r"\bthat\s+(?P<said>(?!(?:is|was|are|were)\b)[^\"“”']{2,300})$", re.I)
 _SAYING_UNQUOTED = re.compile(
     r"\b(?:saying|that\s+says)\s+(?:that\s+)?(?P<said>[^\"“”']{2,300})$", re.IGNORECASE
 )
@@ -2608,6 +2614,8 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
             found.append((None, match.group(1)))
     if not any(label == "message" for label, _ in found):
         said = _SAYING_UNQUOTED.search(text)
+        if said is None and _TELLS.match(text):
+            said = _TOLD_THAT.search(text)
         if said is not None:
             # "post to #general saying hello": the words after it, to the end, as said to
             # the one it goes to ("saying their order shipped": "Your order shipped")

@@ -1153,8 +1153,22 @@ def missing_capability(step: str, spec: ToolSpec) -> MissingCapability | None:
     return missing[0] if missing else None
 
 
+#: "text the customer that the refund is on its way": what a message says asks nothing of
+#: the tool that sends it.
+_SENDS_FIRST = re.compile(
+    r"^(?:send|email|e-mail|mail|text|sms|message|notify|tell|inform|remind|post|ping|alert|"
+    r"reply|write)\b",
+    re.IGNORECASE,
+)
+_SAID_PART = re.compile(
+    r"\s+(?:that|saying|about|to\s+say|telling\s+(?:them|him|her))\s+.*$", re.IGNORECASE
+)
+
+
 def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     """Everything `step` asks for that `spec` does not offer, channels first."""
+    if _SENDS_FIRST.match(step.strip()):
+        step = _SAID_PART.sub("", step)
     words = _spec_words(spec)
     missing = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS):
