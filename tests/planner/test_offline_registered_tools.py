@@ -413,3 +413,16 @@ def test_the_registered_tools_evaluation_plans_over_the_tools_it_registers():
     assert {spec.id for spec in cases[0].registered} >= {"post_slack_message", "get_weather"}
     assert [(r.case.id, r.failures) for r in report.results if not r.passed] == []
     assert default_catalog().get("post_slack_message") is None  # registered for the eval only
+
+
+def test_what_a_message_tells_them_is_not_who_they_are(catalog):
+    from flows.core.planner.audience import for_whom
+
+    assert for_whom("Notify the customer that their payment failed") is None
+    assert for_whom("Email the customers that haven't paid a reminder") == (
+        "if they haven't paid, Email them a reminder"
+    )
+    flow = plan(
+        "Check if the item is in stock; if not, email the customer that it's backordered", catalog
+    )
+    assert steps(flow)["send_email"]["body"] == '"It\'s backordered"'

@@ -11,16 +11,24 @@ _PEOPLE = (
     r"(?:customers?|users?|people|clients?|members?|subscribers?|buyers?|shoppers?|"
     r"employees?|applicants?|signups?|anyone|everyone|everybody|anybody|those|them)"
 )
+#: "notify the customer that their payment failed": after "that", a subject of its own
+#: starts what the message says, not who the people are
+_SAID_TO_THEM = (
+    r"(?!that\s+(?:their|our|the|we|we're|it|it's|its|they|they're|he|she|you|i|a|an|his|"
+    r"her|this|there|your|my)\b)"
+)
 #: "... to customers who leave positive feedback" (the people end the step)
 _TO_WHOM = re.compile(
-    rf"^(?P<head>.+?)\s+to\s+(?:all\s+|any\s+|the\s+)?{_PEOPLE}\s+(?P<rel>who|that|whose)\s+"
+    rf"^(?P<head>.+?)\s+to\s+(?:all\s+|any\s+|the\s+)?{_PEOPLE}\s+{_SAID_TO_THEM}"
+    r"(?P<rel>who|that|whose)\s+"
     r"(?P<cond>.+)$",
     re.IGNORECASE,
 )
 #: "send everyone who isn't found a welcome email" (the people between verb and object)
 _WHOM_FIRST = re.compile(
     rf"^(?P<verb>(?:\w+\s+){{0,2}}?(?:send|email|give|notify|message))\s+"
-    rf"(?:all\s+|any\s+|the\s+)?{_PEOPLE}\s+(?P<rel>who|that|whose)\s+(?P<cond>.+?)\s+"
+    rf"(?:all\s+|any\s+|the\s+)?{_PEOPLE}\s+{_SAID_TO_THEM}(?P<rel>who|that|whose)\s+"
+    r"(?P<cond>.+?)\s+"
     r"(?P<object>(?:an?|the|their|our)\s+.+)$",
     re.IGNORECASE,
 )
