@@ -200,6 +200,9 @@ def resolve_condition(
 ) -> ResolvedCondition | None:
     """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
     "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
+    nothing = _nothing_found(text, sources, negate)
+    if nothing is not None:
+        return nothing
     text = _IN_OUR_RECORDS.sub("found", text)
     if any(source.name in ("found", "exists") for source in sources):
         # "they already have an account", "they're registered": the lookup found them
@@ -225,6 +228,33 @@ def resolve_condition(
     if _unread_part(text, sources):
         return None  # "valid and in stock" with nothing to tell stock: not just "valid"
     return _resolve_one(text, sources, negate=negate)
+
+
+#: "if nothing is found", "if the search comes back empty", "no results": a search's list
+#: of results is empty (a lookup's `found` says it for one record).
+_NOTHING_FOUND = re.compile(
+    r"\b(?:nothing|no\s+(?:results?|matches|articles|hits|answers?)|none)\s+(?:is\s+|are\s+|was\s+|"
+    r"were\s+|gets?\s+|comes?\s+(?:back|up)\s*)?(?:found|returned|matche[sd]|back)?\b|"
+    r"\b(?:finds?|returns?|gets?)\s+(?:nothing|no\s+\w+)\b|"
+    r"\b(?:comes?|came)\s+back\s+empty\b",
+    re.IGNORECASE,
+)
+
+
+def _nothing_found(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    if not _NOTHING_FOUND.search(text):
+        return None
+    for source in sources:  # the nearest step that says whether it found anything
+        if source.node is None:
+            continue
+        types = schema_types(source.schema)
+        if source.name in ("found", "exists") and types == {"boolean"}:
+            expression = source.expression if negate else f"!{source.expression}"
+            return ResolvedCondition(expression, source.name)
+        if "array" in types:
+            expression = f"size({source.expression}) {'>' if negate else '=='} 0"
+            return ResolvedCondition(expression, source.name)
+    return None
 
 
 #: "it returns 404", "the page doesn't return a 200": the HTTP status code it answered with
