@@ -1741,9 +1741,8 @@ class FlowBuilder:
         content = next(
             (
                 name
-                for name in _SENT_CONTENT
-                if name in inputs
-                and (
+                for name in _said_inputs(inputs)
+                if (
                     (made_for_it and not inputs[name].startswith('"'))
                     or (
                         inputs[name].startswith("input.")
@@ -1823,7 +1822,7 @@ class FlowBuilder:
         literals = self._literals(spec, clause)
         inputs = self._wire(spec, clause, sources, literals=literals, first=item_sources)
         if loop is not None and items == loop.last_map and self._sends_each_on(clause, spec, loop):
-            said = next(n for n in _SENT_CONTENT if n in inputs)
+            said = _said_inputs(inputs)[0]
             self._drop_unread_input(inputs[said])
             inputs[said] = '"%s".format([item])'
         if loop is not None and loop.filtered is not None:
@@ -1866,7 +1865,7 @@ class FlowBuilder:
             and not acts(loop.last_tool)
             and bool(fields)
             and not any(_a_verdict(field) for field in fields.values())
-            and any(name in spec.input_properties() for name in _SENT_CONTENT)
+            and bool(_said_inputs(spec.input_properties()))
             and _SENDS_IT_ON.match(_clean_action(clause.action)) is not None
         )
 
@@ -2521,7 +2520,7 @@ class FlowBuilder:
         for label, value in clause.quoted:
             if label is None:
                 continue
-            said = next((n for n in _SENT_CONTENT if n in properties and n not in literals), None)
+            said = next((n for n in _said_inputs(properties) if n not in literals), None)
             if label == "message" and said is not None and acts(spec):
                 literals[said] = json.dumps(value)  # what the message says, whatever its name
                 continue
@@ -3010,6 +3009,25 @@ _SENDS_IT_ON = re.compile(
 )
 #: The input that carries what is sent, in the order they are taken (never the subject).
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
+#: Words of an input's name that make it what a message says (`msg`, `message_text`).
+_SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
+
+
+def _said_inputs(names: Iterable[str]) -> list[str]:
+    """The inputs among `names` that carry what a message says, best first: the usual
+    names, then any named with such a word (never a subject or a title)."""
+    names = list(names)
+    usual = [name for name in _SENT_CONTENT if name in names]
+    worded = [
+        name
+        for name in names
+        if name not in usual
+        and _SAID_WORDS & set(split_identifier(name))
+        and not {"subject", "title"} & set(split_identifier(name))
+    ]
+    return usual + worded
+
+
 #: An output whose name says it is the words to pass on.
 _TEXT_WORDS = frozenset({"text", "translation", "summary", "content", "message", "body", "answer"})
 #: "a ticket is classified as urgent", "it's marked as spam": a verdict a step of the flow
