@@ -403,8 +403,8 @@ def _resolve_one(
         return found
 
     # "if the payment fails because of insufficient funds": the failure is that value
-    explained = negate != _is_negated(_FAILED_BECAUSE.sub(" ", text))
-    found = _enum_equality(text, words, sources, explained)
+    explained = _FAILED_BECAUSE.sub(" ", text)
+    found = _enum_equality(text, words, sources, negate, explained)
     if found is not None:
         return found
 
@@ -595,6 +595,11 @@ def _comparison(
             (s for s in numeric if any(q in split_identifier(s.name) for q in QUANTITY_WORDS)),
             None,
         )
+    if best is None and not subject_words:
+        # "get the rate; if it's above 1.1": the one number the nearest step gave
+        made = [s for s in numeric if s.node is not None]
+        own = [s for s in made if made and s.node == made[0].node]
+        best = own[0] if len(own) == 1 else None
     if best is not None:
         expression = f"{best.expression} {operator} {literal}"
         return ResolvedCondition(_wrap(expression, negated), best.name)
@@ -648,8 +653,10 @@ def _number_literal(number: float) -> str:
 
 
 def _enum_equality(
-    text: str, words: list[str], sources: Sequence[Source], negated: bool
+    text: str, words: list[str], sources: Sequence[Source], negate: bool, explained: str
 ) -> ResolvedCondition | None:
+    """`source == "value"` for an enum value the condition names. "If the refund failed"
+    with a status that can be `failed`: the word is the value, not a negation."""
     lowered = text.lower()
     # "if the customer is unhappy": a feeling reads the sentiment it is, where the enum
     # does not list the word itself
@@ -676,6 +683,10 @@ def _enum_equality(
                 # "the card expired" for "expired_card": every word of it, in another order
                 score = 0.5 + _word_overlap(words, source) + source.priority * 0.001
                 in_other_words.append((score, source, value, (-9, -9)))
+            if where is None and len(value_stems) == 1 and value_stems <= said_stems:
+                # "the refund fails" for "failed": the same word in another form
+                score = 0.9 + _word_overlap(words, source) + source.priority * 0.001
+                in_other_words.append((score, source, value, (-9, -9)))
             if where is not None or value.lower() in felt:
                 score = (
                     1.0
@@ -688,6 +699,12 @@ def _enum_equality(
     if not found:
         return None
     _, source, value, span = max(found, key=lambda match: match[0])
+    # the value's own words ("failed", "rejected") say which value, not "not"
+    value_words = r"|".join(
+        rf"{re.escape(stem(w))}\w*" for w in re.split(r"[\s_-]+", value.lower()) if w
+    )
+    unsaid = re.sub(rf"\b(?:{value_words})\b", " ", explained, flags=re.IGNORECASE)
+    negated = negate != _is_negated(unsaid)
     # "an urgent billing issue": a value of another field of the same step said next to
     # it must hold too
     tests = {source.expression: f"{source.expression} == {json.dumps(value)}"}

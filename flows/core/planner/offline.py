@@ -1011,6 +1011,7 @@ class FlowBuilder:
             and self.topic not in text.lower()
             and not self._owns_its_object(text)
             and not _ADDRESSES_SOMEONE.match(text)
+            and not _STORED_IN.match(text)  # "add it to the sheet": kept there, whatever it is
         ):
             text = f"{text} {self.topic}"  # "make sure it's valid", "process it": the order
         if self.topic and not clause.for_each:
@@ -1258,6 +1259,10 @@ class FlowBuilder:
         """ "Email me a summary of the text": a step that sends what another tool makes
         (its verb's noun, `MADE_BY`: a summary, a translation) gets it from that tool first,
         when nothing upstream made it. Only a tool that changes nothing is added so."""
+        made = self._planned_tools()
+        for producer in self._producers(_clean_action(clause.action), spec) or []:
+            if producer.id not in made:
+                self._tool_node(_helping(clause), producer, helping=True)
         if _tool_verb(spec.id) not in _SENDING:
             return
         action = _EMAIL_OR_URL.sub(" ", clause.action)
@@ -1270,10 +1275,6 @@ class FlowBuilder:
             and re.search(rf"\b(?:an?|the)\s+(?:\w+\s+)?{w}{_NOUN_ENDS}|\b{w}\s+of\b", action, re.I)
             and not self._of_a_record(action, w)
         }
-        made = self._planned_tools()
-        for producer in self._producers(_clean_action(clause.action), spec) or []:
-            if producer.id not in made:
-                self._tool_node(_helping(clause), producer, helping=True)
         if not wanted:
             return
         for other in self.specs.values():
@@ -1326,6 +1327,10 @@ class FlowBuilder:
 
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
         ranked = self.rank(text)
+        if (not ranked or ranked[0][0] < self.min_score) and (
+            sender := self._channel_sender(_clean_action(clause.action or clause.text))
+        ):
+            return sender  # "escalate to #escalations": the one tool that posts there
         if not ranked or ranked[0][0] < self.min_score:
             closest = ", ".join(f"{item.spec.id} ({score:.1f})" for score, item in ranked[:3])
             why = (
@@ -1352,6 +1357,7 @@ class FlowBuilder:
             and _PRONOUN_OBJECT.search(asked)
             and self.topic not in asked.lower()
             and not _ADDRESSES_SOMEONE.match(asked)
+            and not _STORED_IN.match(asked)
         ):
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
@@ -1368,16 +1374,22 @@ class FlowBuilder:
         best = ranked[0][1].spec
         missing = missing_capability(asked, best)
         assert missing is not None
-        if is_channel(missing):
-            # "notify #eng": the one tool that sends on that channel, whatever the verb
-            senders = [
-                spec
-                for spec in self.specs.values()
-                if _tool_verb(spec.id) in _SENDING and missing_capability(asked, spec) is None
-            ]
-            if len(senders) == 1:
-                return senders[0]
+        sender = self._channel_sender(asked) if is_channel(missing) else None
+        if sender is not None:
+            return sender  # "notify #eng": the one tool that sends on that channel
         raise _capability_error(clause, missing, best)
+
+    def _channel_sender(self, asked: str) -> ToolSpec | None:
+        """The one sending tool that offers the channel `asked` names (a #channel, SMS)."""
+        named = [m for m in missing_capabilities(asked, _NO_TOOL) if is_channel(m)]
+        if not named:
+            return None
+        senders = [
+            spec
+            for spec in self.specs.values()
+            if _tool_verb(spec.id) in _SENDING and missing_capability(asked, spec) is None
+        ]
+        return senders[0] if len(senders) == 1 else None
 
     def _planned_tools(self) -> set[str]:
         """The tools some step of the flow so far calls."""
@@ -1517,8 +1529,9 @@ class FlowBuilder:
         the sender lacks something no step makes."""
         if _tool_verb(spec.id) not in _SENDING and not acts(spec):
             return None
-        if not self.reader.starts_with_verb(text) or stem(split_identifier(text)[0]) not in (
-            _SENDING | {stem(w) for w in ("text", "share", "publish", "forward", "tweet")}
+        if (
+            not (self.reader.starts_with_verb(text) or _STORED_IN.match(text))
+            or stem(split_identifier(text)[0]) not in _SENDING | _PASSING_ON
         ):
             return None
         missing = missing_capabilities(text, spec)
@@ -1753,7 +1766,8 @@ class FlowBuilder:
             None,
         )
         fields = unwrap_nullable(info.spec.output_schema).get("properties") or {}
-        if content is None or not fields:
+        row = None if content is not None else self._row_input(spec, inputs)
+        if (content is None and row is None) or not fields:
             return inputs
         # "post it" after a verdict is the thing judged; "post the result" is the verdict
         named_result = sends is not None and sends.group("what").lower().startswith("the")
@@ -1764,6 +1778,16 @@ class FlowBuilder:
         said = f'"%s".format([{upstream}])'
         if len(texts) == 1 and (len(fields) == 1 or _TEXT_WORDS & set(split_identifier(texts[0]))):
             said = f"{upstream}.{texts[0]}"
+        if row is not None:
+            # "add it to the sheet": one cell for each thing it made
+            cells = [
+                f"{upstream}.{name}"
+                if schema_types(field) == {"string"}
+                else f'"%s".format([{upstream}.{name}])'
+                for name, field in fields.items()
+            ]
+            said, content = f"[{', '.join(cells)}]", row
+        assert content is not None
         unread = inputs[content]
         sent = {**inputs, content: said}
         declared = any(unread in str(node.get("inputs", {})) for node in self.nodes)
@@ -1772,6 +1796,22 @@ class FlowBuilder:
             self.input_properties.pop(name, None)
             self.input_required = [field for field in self.input_required if field != name]
         return sent
+
+    def _row_input(self, spec: ToolSpec, inputs: dict[str, str]) -> str | None:
+        """The input of a keeping step that takes a row of texts (`values`), when no step
+        fills it yet."""
+        for name, schema in spec.input_properties().items():
+            items = unwrap_nullable(schema).get("items")
+            if (
+                schema_types(schema) == {"array"}
+                and isinstance(items, dict)
+                and schema_types(items) == {"string"}
+                and _ROW_WORDS & set(split_identifier(name))
+                and inputs.get(name, "").startswith("input.")
+                and inputs[name][len("input.") :] not in self.seeded_inputs
+            ):
+                return name
+        return None
 
     def _map_node(
         self, clause: Clause, spec: ToolSpec, *, literal_items: list[str] | None = None
@@ -3003,7 +3043,8 @@ _RESERVED = frozenset({"input", "item", "index", "source"})
 _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
 #: "post it to #ops", "email the result to them": a step that sends on what came before.
 _SENDS_IT_ON = re.compile(
-    r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms)\s+"
+    r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms|"
+    r"add|append|log|record|save|write|store)\s+"
     r"(?P<what>it|this|that|the\s+results?|the\s+outputs?|the\s+answer)\b(?!\s+(?:is|was)\b)",
     re.IGNORECASE,
 )
@@ -3028,6 +3069,8 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
     return usual + worded
 
 
+#: Words of an input's name that make it the cells of a row (`values`, `row`).
+_ROW_WORDS = frozenset({"values", "row", "cells", "columns", "fields"})
 #: An output whose name says it is the words to pass on.
 _TEXT_WORDS = frozenset({"text", "translation", "summary", "content", "message", "body", "answer"})
 #: "a ticket is classified as urgent", "it's marked as spam": a verdict a step of the flow
@@ -3197,6 +3240,13 @@ def _text_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in split_identifier(text))
 
 
+#: A tool that offers nothing: what a step asks for, whatever the tools.
+_NO_TOOL = ToolSpec(id="nothing", name="", description="")
+#: Verbs besides sending ones of a step that passes on or keeps what another step made.
+_PASSING_ON = frozenset(
+    stem(w)
+    for w in "text share publish forward tweet add append log record save write store".split()
+)
 #: "add the order id and amount to the Orders sheet", "log it in the CRM": a step that
 #: keeps something, and the place it goes (its last word).
 _STORED_IN = re.compile(
