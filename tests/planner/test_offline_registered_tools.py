@@ -64,6 +64,18 @@ REGISTERED = [
         config=ToolConfig(cacheable=True),
     ),
     ToolSpec(
+        id="search_knowledge_base",
+        name="Search the knowledge base",
+        description="Find help-center articles that answer a question.",
+        input_schema=_obj(["query"], query=S),
+        output_schema=_obj(
+            [],
+            articles={"type": "array", "items": _obj([], title=S, url=S)},
+            best_answer=S,
+        ),
+        config=ToolConfig(cacheable=True),
+    ),
+    ToolSpec(
         id="create_invoice",
         name="Create invoice",
         description="Create an invoice for a customer.",
@@ -426,3 +438,22 @@ def test_what_a_message_tells_them_is_not_who_they_are(catalog):
         "Check if the item is in stock; if not, email the customer that it's backordered", catalog
     )
     assert steps(flow)["send_email"]["body"] == '"It\'s backordered"'
+
+
+def test_a_field_of_each_item_named_in_a_loop_is_what_the_step_takes(catalog):
+    flow = plan(
+        "Search the knowledge base for the question and post each article's title to #kb", catalog
+    )
+
+    post = next(node for node in flow.nodes if getattr(node, "tool", None) == "post_slack_message")
+    assert post.items == "search_knowledge_base.articles"
+    assert dict(post.inputs)["text"] == "item.title"
+    assert post.title == "Post its title to #kb (for each article)"
+
+
+def test_each_item_of_a_loop_reaches_the_step(demo):
+    flow = plan("For each order, validate it and create a ticket for each one.", demo)
+
+    ticket = next(node for node in flow.nodes if getattr(node, "tool", None) == "create_ticket")
+    assert isinstance(ticket, MapNode)
+    assert dict(ticket.inputs)["body"] == '"%s".format([item])'

@@ -1873,12 +1873,38 @@ class FlowBuilder:
             wanted = spec.required_inputs() or list(spec.input_properties())[:1]
             for name in wanted:
                 schema = spec.input_properties().get(name, {})
-                if name in literals:
+                if name in literals and literals[name] not in map(json.dumps, literal_items or []):
                     continue  # "post each to #weather": the channel is written
                 if type_fit(schema, item_schema) >= 0.9:
                     self._drop_unread_input(inputs.get(name, ""))
                     inputs[name] = "item"
                     break
+        written_out = next(
+            (
+                name
+                for name in _said_inputs(inputs)
+                if inputs[name].startswith("input.") and name not in literals
+            ),
+            None,
+        )
+        if written_out is not None and not any(
+            re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()
+        ):
+            # "for each order, validate it and create a ticket for each one": what each
+            # ticket says is that order, written out
+            self._drop_unread_input(inputs[written_out])
+            inputs[written_out] = '"%s".format([item])'
+        if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
+            # the same call for every item: the loop's item reaches none of the step's
+            # inputs ("for each user, email the user's manager": whose address?)
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label} for each {noun}: none of {spec.id}'s inputs "
+                f"takes the {noun} (or a field of it), so every call would be the same. Say "
+                f"which input each {noun} goes to, or plan one {noun} per run.",
+                step=clause.text,
+                details={"tool": spec.id, "reason": "item_not_used", "phrase": noun},
+            )
         node_id = self._unique_id(spec.id)
         node = {
             "id": node_id,
@@ -2350,8 +2376,16 @@ class FlowBuilder:
             words = words[1:]  # "reply to the customer": the step's verb names no input
         mentioned = {stem(w) for w in words}
         properties = spec.input_properties()
+        # in a loop, "post its title": the item's field the step names
         named_fields = (
-            {} if first else named_outputs(clause.action, properties, sources, sends=acts(spec))
+            named_outputs(
+                clause.action,
+                properties,
+                [*first, *sources] if first else sources,
+                sends=acts(spec),
+            )
+            if not first or _ITS_FIELD.search(clause.action)
+            else {}
         )
         own = {stem(w) for w in split_identifier(spec.id)}
         named_fields = {  # "send the welcome email": the step's own name, not its `email`
@@ -3069,6 +3103,8 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
     return usual + worded
 
 
+#: "post its title", "email their manager": a field of the item a loop's step names.
+_ITS_FIELD = re.compile(r"\b(?:its|their)\s+[a-z_]+", re.IGNORECASE)
 #: Words of an input's name that make it the cells of a row (`values`, `row`).
 _ROW_WORDS = frozenset({"values", "row", "cells", "columns", "fields"})
 #: An output whose name says it is the words to pass on.

@@ -2477,6 +2477,12 @@ def remove_for_each(text: str) -> str:
     container = _CONTAINER.match(rest)
     if container:
         end += container.end()
+    owned = re.match(r"'s?\b", text[end:])
+    if owned is not None:
+        # "post each article's title": its title (the item's)
+        return " ".join(
+            (text[: match.start()] + " its " + text[end + owned.end() :]).split()
+        ).strip(" ,:;")
     return " ".join((text[: match.start()] + " " + text[end:]).split()).strip(" ,:;")
 
 

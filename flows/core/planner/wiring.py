@@ -253,7 +253,12 @@ def named_outputs(
     # word that qualifies it ("amount").
     for qualifier in ("", r"(?:[a-z]+\s+)?"):
         for source in sources:  # nearest first
-            if source.node is None or source.expression == source.node or source.name in seen:
+            item = source.expression.startswith("item.")  # a loop item's field
+            if (
+                (source.node is None and not item)
+                or source.expression == source.node
+                or source.name in seen
+            ):
                 continue
             named_words = split_identifier(source.name)
             words = r"\s+".join(re.escape(w) for w in named_words)
