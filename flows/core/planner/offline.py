@@ -2388,10 +2388,11 @@ class FlowBuilder:
             else {}
         )
         own = {stem(w) for w in split_identifier(spec.id)}
-        named_fields = {  # "send the welcome email": the step's own name, not its `email`
-            name: value
+        named_fields = {  # "send the welcome email": the step's own name, not an `email`
+            name: value  # ("translate the summary": the summary, though `text` is its name)
             for name, value in named_fields.items()
             if not {stem(w) for w in split_identifier(name)} <= own
+            or not {stem(w) for w in split_identifier(value.rsplit(".", 1)[-1])} <= own
         }
         # every item's text in one ("all the summaries") only where the step names it
         sources = [source for source in sources if not _joins_items(source)]
