@@ -1052,8 +1052,11 @@ class FlowBuilder:
         parts = self._separate_steps(text)
         if parts:
             node_id = None
+            sent_twice = _ALSO_SENT.match(text.strip()) is not None
             for part in parts:
-                node_id = self._add_step(clause, self._pick_tool(clause, part))
+                # sent two ways: each send has its own recipient and channel
+                own = replace(clause, action=part, text=part) if sent_twice else clause
+                node_id = self._add_step(own, self._pick_tool(own, part))
             return node_id
         spec = self._pick_tool(clause, text)
         return self._add_step(clause, spec)
@@ -1101,6 +1104,11 @@ class FlowBuilder:
         parts = [p.strip(" ,.;") for p in _AND_PART.split(_ASIDE.sub(" ", text))]
         if len(parts) < 2 or _STORED_IN.match(text.strip()):
             return []  # "add the id and the amount to the sheet": values kept in one place
+        also = _ALSO_SENT.match(text.strip())
+        if also is not None and self._another_channel(also.group("first"), also.group("second")):
+            # "send the summary to #exec on Slack and to ceo@… by email": the same thing sent
+            # two ways, one step each
+            return [also.group("first"), f"{also.group('sent')} {also.group('second')}"]
         lead = parts[0].split()[0] if parts[0].split() else ""
         if _message_verb(lead) or stem(lead.lower()) in _SENDING_VERBS:
             return []  # "email them the carrier and tracking number": what one message says
@@ -1124,6 +1132,21 @@ class FlowBuilder:
                 return []
             picked.append(ranked[0][1].spec.id)
         return parts if len(set(picked)) == len(picked) else []
+
+    def _another_channel(self, first: str, second: str) -> bool:
+        """Whether `second` ("to ceo@… by email") goes out another way than `first` ("to
+        #exec on Slack"): each needs a tool the other does not offer."""
+        picked = [
+            self._channel_sender(part) or self._email_sender(part) for part in (first, second)
+        ]
+        return None not in picked and picked[0] != picked[1]
+
+    def _email_sender(self, part: str) -> ToolSpec | None:
+        """The tool that sends an email to the address `part` names ("to ceo@… by email")."""
+        if not (EMAIL_ADDRESS.search(part) or _BY_EMAIL.search(part)):
+            return None
+        ranked = self.rank(f"email {part}")
+        return ranked[0][1].spec if ranked and ranked[0][0] >= self.min_score else None
 
     def _check_parts(self, clause: Clause, text: str) -> None:
         """Refuse a step joined to another by "and" whose words no tool uses ("validate the
@@ -3279,6 +3302,12 @@ def _text_stems(text: str) -> frozenset[str]:
 
 #: A tool that offers nothing: what a step asks for, whatever the tools.
 _NO_TOOL = ToolSpec(id="nothing", name="", description="")
+#: "send the summary to #exec on Slack and to ceo@… by email": one thing, sent two ways.
+_ALSO_SENT = re.compile(
+    r"^(?P<first>(?P<sent>(?:send|post|share|forward|email|text)\s+.+?)\s+to\s+.+?)"
+    r"\s*,?\s+and\s+(?:also\s+)?(?P<second>to\s+.+)$",
+    re.IGNORECASE,
+)
 #: Verbs besides sending ones of a step that passes on or keeps what another step made.
 _PASSING_ON = frozenset(
     stem(w)
