@@ -178,3 +178,26 @@ def _code_after(noun: str, text: str) -> str | None:
     if match is None:
         return None
     return match.group("value") or match.group("before") or match.group("named")
+
+
+_NAME = r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}"
+#: "for Berlin and Madrid", "in Paris, London and Rome": places listed by name
+_PLACES = re.compile(
+    rf"\b(?:in|for|at|of)\s+(?P<places>{_NAME}(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|&)\s+{_NAME})"
+)
+
+
+def written_places(properties: Mapping[str, Any], text: str) -> list[str]:
+    """The places a step lists by name for a tool that takes one place ("the weather for
+    Berlin and Madrid"): one call each."""
+    takes = [
+        name
+        for name, schema in properties.items()
+        if set(split_identifier(name)) & _PLACE_WORDS
+        and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
+    ]
+    listed = _PLACES.search(text)
+    if len(takes) != 1 or listed is None:
+        return []
+    names = re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", listed.group("places"))
+    return list(dict.fromkeys(name.strip() for name in names if name.strip()))

@@ -43,7 +43,7 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
-from flows.core.planner.named_values import named_values
+from flows.core.planner.named_values import named_values, written_places
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
     JUDGED_QUALITIES,
@@ -1932,7 +1932,7 @@ class FlowBuilder:
         node = {
             "id": node_id,
             "type": "map",
-            "title": _title(f"{clause.action} (for each {noun})"),
+            "title": _title(f"{clause.action} (for each {'one' if noun == _ANY_NOUN else noun})"),
             "items": items,
             "tool": spec.id,
             "inputs": inputs,
@@ -3751,7 +3751,7 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
         ]
         if takes:
             return list(dict.fromkeys(found))
-    return []
+    return written_places(spec.input_properties(), action)
 
 
 def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> PlanningError:
