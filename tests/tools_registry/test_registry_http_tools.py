@@ -79,7 +79,8 @@ def server() -> Iterator[_Server]:
 
 def http_tool(tool_id: str, config: dict[str, Any], **fields: Any) -> Tool:
     tool = Tool(
-        id=tool_id, name=tool_id, description=f"{tool_id} over HTTP", kind=Tool.Kind.HTTP,
+        id=tool_id, name=tool_id, description=fields.pop("description", f"{tool_id} over HTTP"),
+        kind=Tool.Kind.HTTP,
         input_schema=fields.pop("input_schema", {
             "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"],
         }),
@@ -258,3 +259,41 @@ def test_disabled_and_misconfigured_tools_are_not_in_the_catalog() -> None:
     assert catalog.get("on") is not None
     assert catalog.get("off") is None
     assert catalog.get("broken") is None
+
+
+@LOCAL
+def test_a_request_over_tools_an_admin_registered_is_planned_and_runs(server: _Server) -> None:
+    """The admin registers a weather lookup and a chat post as HTTP tools; a request that
+    names a city and a channel is planned over them (through the API, as an integrator
+    would) with those values written in, and what the post says is the weather."""
+    from django.contrib.auth.models import User
+    from rest_framework.test import APIClient
+
+    http_tool("get_weather", {"url": server.url + "/weather?city={{ input.city }}",
+                              "response": {"temperature_c": "response.body.temp_c"}},
+              description="Current weather for a city: its temperature.",
+              output_schema={"type": "object", "properties": {"temperature_c": {"type": "number"}},
+                             "required": ["temperature_c"]})
+    http_tool("post_chat_message", {"method": "POST", "url": server.url + "/chat",
+                                    "body": {"channel": "{{ input.channel }}",
+                                             "text": "{{ input.text }}"}},
+              description="Post a message to a chat channel.",
+              input_schema={"type": "object", "required": ["channel", "text"], "properties": {
+                  "channel": {"type": "string"}, "text": {"type": "string"}}})
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("integrator"))
+
+    planned = client.post("/api/v1/plan/", {
+        "prompt": "Get the weather in Bergen and post it to #ops",
+        "tools": ["get_weather", "post_chat_message"], "planner": "offline",
+    }, format="json")
+
+    assert planned.status_code == 201, planned.json()
+    assert planned.json()["status"] == "succeeded", planned.json()["error"]
+    engine = Engine(registry_catalog(), joins=registry_joins())
+    result = async_to_sync(engine.run)(parse_flow(planned.json()["ir"]), {}, run_id="run-admin")
+    assert result.status == "completed", result.error
+    assert server.requests[0]["path"] == "/weather?city=Bergen"
+    posted = json.loads(server.requests[1]["body"])
+    assert posted["channel"] == "#ops"
+    assert "21.5" in posted["text"]
