@@ -455,7 +455,10 @@ def _presence(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCo
         schema = source.schema if isinstance(source.schema, dict) else {}
         if "array" in schema_types(schema):
             expression = f"size({source.expression}) {'==' if negated else '>'} 0"
-        elif match.re is _EMPTY and schema_types(schema) == {"string"}:
+        elif schema_types(schema) == {"string"} and (
+            match.re is _EMPTY or (source.node and not _nullable(schema))
+        ):
+            # "if the summary is empty"; "if there's an answer": a text a step gave, said
             expression = f'{source.expression} {"==" if negated else "!="} ""'
         elif _nullable(schema):
             expression = f"{source.expression} {'==' if negated else '!='} null"

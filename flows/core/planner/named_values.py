@@ -186,6 +186,11 @@ _PLACES = re.compile(
     rf"\b(?:in|for|at|of)\s+(?P<places>{_NAME}(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|&)\s+{_NAME})"
 )
 
+#: "our three offices (Paris, Berlin, Madrid)": the places named in an aside
+_PLACES_ASIDE = re.compile(
+    rf"\((?P<places>{_NAME}(?:\s*,\s*{_NAME})+(?:\s*,?\s+(?:and|&)\s+{_NAME})?)\)"
+)
+
 
 def written_places(properties: Mapping[str, Any], text: str) -> list[str]:
     """The places a step lists by name for a tool that takes one place ("the weather for
@@ -196,7 +201,7 @@ def written_places(properties: Mapping[str, Any], text: str) -> list[str]:
         if set(split_identifier(name)) & _PLACE_WORDS
         and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
     ]
-    listed = _PLACES.search(text)
+    listed = _PLACES.search(text) or _PLACES_ASIDE.search(text)
     if len(takes) != 1 or listed is None:
         return []
     names = re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", listed.group("places"))

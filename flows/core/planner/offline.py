@@ -1929,10 +1929,11 @@ class FlowBuilder:
                 details={"tool": spec.id, "reason": "item_not_used", "phrase": noun},
             )
         node_id = self._unique_id(spec.id)
+        written = noun == _ANY_NOUN or bool(literal_items)  # values the request lists
         node = {
             "id": node_id,
             "type": "map",
-            "title": _title(f"{clause.action} (for each {'one' if noun == _ANY_NOUN else noun})"),
+            "title": _title(f"{clause.action} (for each {'one' if written else noun})"),
             "items": items,
             "tool": spec.id,
             "inputs": inputs,

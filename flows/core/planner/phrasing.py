@@ -631,17 +631,54 @@ def _tax_first(match: re.Match[str]) -> str:
 _COURTESY = re.compile(
     r"\b(?P<verb>thank|apologi[sz]e|congratulate)(?:\s+to)?"
     r"(?:\s+(?P<who>them|him|her|(?:the|our|this|that)\s+[a-z]+))?"
-    r"(?:\s+by\s+e-?mail)?(?=\s*(?:[,.;!]|$|\b(?:and|otherwise|if|for|when|then)\b))",
+    r"(?:\s+by\s+e-?mail|\s+(?P<sms>(?:by|via)\s+(?:sms|text(?:\s+message)?)))?"
+    r"(?P<at>\s+(?:at|on)\s+\+?[\d(][\d\s().-]{5,}\d)?"
+    r"(?=\s*(?:[,.;!]|$|\b(?:and|otherwise|if|for|when|then)\b))",
     re.IGNORECASE,
 )
 _COURTESY_NOTES = {"thank": "a thank-you note", "apolog": "an apology", "congra": "congratulations"}
 
 
+#: "route billing ones to #billing", "send technical tickets to eng@…": the items of one
+#: kind sent somewhere (a value some step tells, such as a category)
+_KIND_NOUNS = r"(?:ones|tickets|messages|emails|requests|issues|cases|questions|orders|reviews)"
+_SENT_KIND = re.compile(
+    rf"\b(?P<verb>route|send|forward|escalate|pass)\s+(?:the\s+|all\s+|any\s+)?"
+    rf"(?P<value>[a-z][a-z-]*)\s+{_KIND_NOUNS}\s+to\s+(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w)"
+    rf"(?P<more>(?:\s*,?\s+(?:and\s+)?(?P=value)?[a-z][a-z-]*\s+{_KIND_NOUNS}\s+to\s+"
+    rf"(?:#[\w-]+|[\w.+-]+@[\w.-]+\w))*)",
+    re.IGNORECASE,
+)
+_SENT_KIND_MORE = re.compile(
+    rf"\s*,?\s+(?:and\s+)?(?P<value>[a-z][a-z-]*)\s+{_KIND_NOUNS}\s+to\s+"
+    rf"(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w)",
+    re.IGNORECASE,
+)
+
+
+def _routed_ones(text: str) -> str:
+    """ "Classify it and route billing ones to #billing and technical ones to #eng." ->
+    "Classify it. If it's billing, send it to #billing. If it's technical, send it to
+    #eng.": each kind a condition of its own (refused when no step tells the kind)."""
+    match = _SENT_KIND.search(text)
+    if match is None:
+        return text
+    cases = [(match.group("value"), match.group("dest"))]
+    cases += [
+        (m.group("value"), m.group("dest")) for m in _SENT_KIND_MORE.finditer(match.group("more"))
+    ]
+    said = ". ".join(f"If it's {value}, send it to {dest}" for value, dest in cases)
+    head = re.sub(r"[\s,;]*(?:and|then)?\s*$", "", text[: match.start()], flags=re.I)
+    rest = text[match.end() :]
+    return f"{head}. {said}{rest}" if head.strip() else f"{said}{rest}"
+
+
 def _courtesy_message(match: re.Match[str]) -> str:
     said = match.group("verb").lower()
     note = next(text for start, text in _COURTESY_NOTES.items() if said.startswith(start))
-    verb = "Email" if match.group(0)[0].isupper() else "email"
-    return f"{verb} {match.group('who') or 'them'} {note}"
+    verb = "text" if match.group("sms") or match.group("at") else "email"
+    verb = verb.capitalize() if match.group(0)[0].isupper() else verb
+    return f"{verb} {match.group('who') or 'them'}{match.group('at') or ''} {note}"
 
 
 #: "have compliance review and approve it": the approval is what they do.
@@ -994,6 +1031,8 @@ class PromptReader:
         # "orders under $100 are approved automatically; larger ones need a manager's
         # approval": no approval when it holds, the approval otherwise
         prompt = _auto_approved(prompt)
+        # "route billing ones to #billing and technical ones to #eng": one case each
+        prompt = _routed_ones(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
         prompt = _IF_THEN_DONT.sub(_unless_instead, prompt)
         # "fetch a and b and summarize both": each one of them

@@ -265,6 +265,8 @@ def named_outputs(
             if len(named_words) > 1 and named_words[-1] == "id":
                 # "the ticket number" is the ticket's id
                 words = words[: -len("id")] + r"(?:id|number|no|reference)"
+            elif named_words[-1:] == ["url"]:
+                words = words[: -len("url")] + r"(?:url|link)"  # "send them the link"
             # "route it to the team": where it goes, not a value it carries
             named = words and re.search(
                 rf"(?P<before>\w+\s+)?(?<!\bto\s)\b(?:the|its|their|this|that)\s+{qualifier}{words}\b",
