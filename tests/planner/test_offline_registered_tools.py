@@ -15,13 +15,7 @@ from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.session import plan_flow
 from flows.core.tools import FunctionTool, InMemoryCatalog, ToolConfig, ToolSpec
 from flows.core.validate import validate_flow
-
-
-def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": required}
-
-
-S = {"type": "string"}
+from tests.planner.tools import S, _obj
 
 REGISTERED = [
     ToolSpec(
