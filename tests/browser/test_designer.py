@@ -646,3 +646,108 @@ def test_a_connection_let_go_on_empty_canvas_adds_a_connected_step(
     expect(page.get_by_test_id("rf__edge-arm:is_valid:else->value")).to_have_count(1)
     expect(page.get_by_test_id("rf__edge-arm:is_valid:else->report")).to_have_count(1)
     screenshot(page, "connected")
+
+
+ORDER: dict[str, Any] = {
+    "name": "Order",
+    "nodes": [
+        {"id": "validate_order", "type": "tool", "tool": "validate_order",
+         "inputs": {"order_id": "input.order_id", "items": "input.items"}},
+        {"id": "check_inventory", "type": "tool", "tool": "check_inventory",
+         "after": ["validate_order"], "inputs": {"items": "input.items"}},
+        {"id": "if_in_stock", "type": "branch", "condition": "check_inventory.in_stock",
+         "then": ["charge", "ship", "email_receipt"], "else": ["email_customer"]},
+        {"id": "charge", "type": "tool", "tool": "process_payment", "after": ["if_in_stock"],
+         "inputs": {"amount": "validate_order.subtotal", "order_id": "validate_order.order_id"}},
+        {"id": "ship", "type": "tool", "tool": "create_shipment", "after": ["charge"],
+         "inputs": {"order_id": "validate_order.order_id", "items": "input.items",
+                    "address": "input.address"}},
+        {"id": "email_receipt", "type": "tool", "tool": "send_email", "after": ["ship"],
+         "inputs": {"to": "input.to", "subject": "'Receipt'", "body": "'Thanks'"}},
+        {"id": "email_customer", "type": "tool", "tool": "send_email", "after": ["if_in_stock"],
+         "inputs": {"to": "input.to", "subject": "'Sorry'", "body": "'Out of stock'"}},
+    ],
+}
+
+EDGES_THROUGH_CARDS = """(scope) => {
+    // Each edge path sampled every 4px on screen against every card it does not join.
+    const cards = [...document.querySelectorAll(scope + ' .react-flow__node')].map((n) => [
+        n.getAttribute('data-id'), n.getBoundingClientRect()]);
+    const hits = [];
+    for (const edge of document.querySelectorAll(scope + ' .react-flow__edge')) {
+        const id = edge.getAttribute('data-testid').replace(/^rf__edge-/, '');
+        const [left, target] = id.slice(id.indexOf(':') + 1).split('->');
+        const source = left.split(':')[0];
+        const path = edge.querySelector('path.react-flow__edge-path');
+        const matrix = path.getScreenCTM();
+        const length = path.getTotalLength();
+        for (let at = 0; at <= length; at += 4) {
+            const p = new DOMPoint(path.getPointAtLength(at).x, path.getPointAtLength(at).y)
+                .matrixTransform(matrix);
+            for (const [card, box] of cards) {
+                if (card === source || card === target) continue;
+                if (p.x > box.left + 2 && p.x < box.right - 2 && p.y > box.top + 2 && p.y < box.bottom - 2) {
+                    hits.push(id + ' through ' + card);
+                    break;
+                }
+            }
+        }
+    }
+    return [...new Set(hits)];
+}"""
+
+
+def wait_routed(page: Any, scope: str, count: int) -> None:
+    """Wait until every one of the `count` edges is drawn along its layout route."""
+    page.wait_for_function(
+        """([scope, count]) => {
+            const paths = [...document.querySelectorAll(scope + ' path.react-flow__edge-path')];
+            return paths.length === count && paths.every((p) => p.dataset.routed === 'true');
+        }""",
+        arg=[scope, count],
+        timeout=10_000,
+    )
+
+
+def test_edges_go_around_the_cards_they_skip_until_a_card_is_moved(
+    page, live_server, staff_user, screenshot
+):
+    # Given a branch whose then arm reaches steps two and three columns on
+    flow = make(staff_user, ORDER)
+    open_designer(page, live_server, flow)
+    edges = page.locator(".designer-canvas .react-flow__edge")
+    expect(edges).to_have_count(10)
+    count = 10
+
+    # When the layout's routes are drawn, no edge runs through a card it does not join
+    wait_routed(page, ".designer-canvas", count)
+    assert page.evaluate(EDGES_THROUGH_CARDS, ".designer-canvas") == []
+    screenshot(page, "routed")
+
+    # When a card is dragged by hand, its edges fall back to the plain curve; the rest keep
+    # their routes
+    card = node(page, "email_customer")
+    box = settled_box(card)
+    page.mouse.move(box["x"] + 60, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 60, box["y"] + 172, steps=8)
+    page.mouse.up()
+    moved = page.get_by_test_id("rf__edge-arm:if_in_stock:else->email_customer")
+    expect(moved.locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "false")
+    expect(page.get_by_test_id("rf__edge-arm:if_in_stock:then->charge")
+           .locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "true")
+
+
+def test_a_long_flow_opens_readable_on_its_first_step(page, live_server, staff_user):
+    chain = [{"id": "step_1", "type": "value", "value": "input.x"}] + [
+        {"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}"} for i in range(2, 15)
+    ]
+    flow = make(staff_user, {"name": "Long chain", "nodes": chain})
+    open_designer(page, live_server, flow)
+    expect(node(page, "step_1")).to_be_visible()
+    zoom = page.evaluate("""() => new DOMMatrix(getComputedStyle(
+        document.querySelector('.designer-canvas .react-flow__viewport')).transform).a""")
+    assert zoom >= 0.6
+    canvas = settled_box(page.get_by_test_id("canvas"))
+    first = settled_box(node(page, "step_1"))
+    assert canvas["x"] <= first["x"] and first["x"] + first["width"] <= canvas["x"] + canvas["width"]

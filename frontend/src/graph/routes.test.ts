@@ -10,6 +10,7 @@ import {
   placeRoute,
   roundedPath,
   routedPath,
+  routesClearOfCards,
   simplify,
   startViewport,
   NODE_WIDTH,
@@ -87,6 +88,23 @@ describe("placeRoute", () => {
     expect(routedPath(undefined, ROUTE.source, ROUTE.target, FROM, TO)).toBeNull();
     expect(routedPath(ROUTE, undefined, ROUTE.target, FROM, TO)).toBeNull();
     expect(routedPath(ROUTE, ROUTE.source, ROUTE.target, FROM, TO)?.path).toMatch(/^M249.5,26 L292,26 Q300,26 300,34 /);
+  });
+});
+
+describe("routesClearOfCards", () => {
+  const edge = { id: "e", source: "a", target: "b" };
+  const box = (x: number, y: number) => ({ x, y, width: 240, height: 60 });
+
+  it("keeps a route whose ends are where the layout put them and nothing is in the way", () => {
+    const boxes = new Map([["a", box(0, 0)], ["b", box(600, 100)], ["c", box(300, 300)]]);
+    expect(routesClearOfCards({ e: ROUTE }, [edge], boxes)).toEqual({ e: ROUTE });
+  });
+
+  it("drops a route once a card was moved onto it, or an end moved away", () => {
+    const blocked = new Map([["a", box(0, 0)], ["b", box(600, 100)], ["c", box(260, 50)]]);
+    expect(routesClearOfCards({ e: ROUTE }, [edge], blocked)).toEqual({});
+    const moved = new Map([["a", box(0, 0)], ["b", box(600, 300)]]);
+    expect(routesClearOfCards({ e: ROUTE }, [edge], moved)).toEqual({});
   });
 });
 

@@ -1,6 +1,7 @@
 // Edge routes from the layout: ELK's orthogonal bend points, drawn as a path with rounded
 // corners while both ends of the edge are still where the layout put them.
 import type { Position } from "./types";
+import type { Box } from "./viewport";
 
 export interface EdgeRoute {
   /** Where the route leaves the source and reaches the target (the ports), layout coordinates. */
@@ -118,4 +119,44 @@ export function routedPath(
   if (!points) return null;
   const label = midpoint(simplify(points));
   return { path: roundedPath(points), labelX: label.x, labelY: label.y };
+}
+
+/** Whether the axis-aligned segment a-b enters the box (its border excluded). */
+function segmentCrosses(a: Position, b: Position, box: Box): boolean {
+  return Math.min(a.x, b.x) < box.x + box.width - 1 && Math.max(a.x, b.x) > box.x + 1 &&
+    Math.min(a.y, b.y) < box.y + box.height - 1 && Math.max(a.y, b.y) > box.y + 1;
+}
+
+/**
+ * The routes that still fit the cards where they are now: both ends where the layout put
+ * them (up to a shift of the two together) and no other card in the way. A card moved by
+ * hand since the layout, or a layout of a changed graph that moved the cards between,
+ * leaves an edge to the default curve rather than drawn through a card.
+ */
+export function routesClearOfCards(
+  routes: Readonly<Record<string, EdgeRoute>>,
+  edges: readonly { id: string; source: string; target: string }[],
+  boxes: ReadonlyMap<string, Box>,
+): Record<string, EdgeRoute> {
+  const clear: Record<string, EdgeRoute> = {};
+  for (const edge of edges) {
+    const route = routes[edge.id];
+    const source = boxes.get(edge.source);
+    const target = boxes.get(edge.target);
+    if (!route || !source || !target) continue;
+    const dx = source.x - route.source.x;
+    const dy = source.y - route.source.y;
+    if (Math.abs(target.x - route.target.x - dx) > TOLERANCE || Math.abs(target.y - route.target.y - dy) > TOLERANCE) continue;
+    const points = [route.start, ...route.bends, route.end].map((point) => ({ x: point.x + dx, y: point.y + dy }));
+    let blocked = false;
+    for (const [id, box] of boxes) {
+      if (id === edge.source || id === edge.target) continue;
+      if (points.some((point, i) => i > 0 && segmentCrosses(points[i - 1], point, box))) {
+        blocked = true;
+        break;
+      }
+    }
+    if (!blocked) clear[edge.id] = route;
+  }
+  return clear;
 }

@@ -23,6 +23,7 @@ import {
   SOURCE_HANDLE,
   TARGET_HANDLE,
   edgeRoutes,
+  routesClearOfCards,
   startViewport,
   type EdgeRoute,
   type FlowEdge,
@@ -97,7 +98,10 @@ function useLayout(ir: FlowIR): Laid | null {
       handles: handlesOf(node),
     }));
     Promise.all([layoutGraph(sized, graph.edges), edgeRoutes(sized, graph.edges)]).then(([nodes, routes]) => {
-      if (!cancelled) setLaid({ nodes, edges: graph.edges, routes });
+      if (cancelled) return;
+      const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: NODE_WIDTH, height: cardHeight(node) }]));
+      // Saved positions (the designer's) need not be where the run's layout puts the cards.
+      setLaid({ nodes, edges: graph.edges, routes: routesClearOfCards(routes, graph.edges, boxes) });
     });
     return () => {
       cancelled = true;

@@ -22,6 +22,7 @@ import {
   irToGraph,
   layoutGraph,
   nodeHeight,
+  routesClearOfCards,
   startViewport,
   type FlowEdge,
   type FlowNode,
@@ -87,9 +88,17 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const startNodes = useRef<FlowNode[] | null>(null);
   const measuredOnce = useRef(false);
   const box = useRef<HTMLDivElement>(null);
-  const routes = useEdgeRoutes(graph.nodes, graph.edges);
+  const laidRoutes = useEdgeRoutes(graph.nodes, graph.edges);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
   const ready = unplaced.length === 0;
+  // The routes that still fit where the cards are (saved, or laid out on load).
+  const routes = useMemo(() => {
+    const boxes = new Map(graph.nodes.flatMap((node) => {
+      const position = node.data.placed ? node.position : layoutPositions[node.id];
+      return position ? [[node.id, { ...position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }] as const] : [];
+    }));
+    return routesClearOfCards(laidRoutes, graph.edges, boxes);
+  }, [laidRoutes, graph, layoutPositions]);
 
   // Lay out the nodes that have no position yet (on load, or pasted without one).
   useEffect(() => {
