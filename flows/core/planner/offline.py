@@ -96,6 +96,7 @@ from flows.core.planner.wording import (
     straight_apostrophes,
     unknown_word,
     vocabulary,
+    without_what_is_said,
 )
 from flows.core.tools import ToolSpec
 
@@ -139,22 +140,6 @@ _COMPARISON_PHRASE = re.compile(
     r"over|under|below))\b",
     re.IGNORECASE,
 )
-_SAID_CONTENT = re.compile(
-    r"\s+(?:to\s+(?:say|tell\s+\w+|let\s+\w+\s+know|inform\s+\w+)|saying|that\s+says|"
-    r"letting\s+\w+\s+know)\b.*$",
-    re.IGNORECASE,
-)
-
-
-def _without_what_is_said(step: str) -> str:
-    """ "email the customer to say their refund is being processed" -> "email the
-    customer": what a message says asks for no step of its own."""
-    first = next(iter(split_identifier(step)), "")
-    if not (_message_verb(first) or first in _SENDING_VERBS | {"tell", "inform"}):
-        return step
-    return _SAID_CONTENT.sub("", step) or step
-
-
 #: Words that start a part saying which things a step is for, not a step of its own
 _QUALIFYING = frozenset("only just even especially except unless if when whenever".split())
 #: "escalate it to a manager", "route the ticket to the billing team": handed on to someone
@@ -1374,7 +1359,7 @@ class FlowBuilder:
                 },
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
-        asked = _without_what_is_said(asked)
+        asked = without_what_is_said(asked)
         if (
             self.topic
             and _PRONOUN_OBJECT.search(asked)
@@ -1514,7 +1499,7 @@ class FlowBuilder:
             asked = _clean_action(clause.action)
             _check_cases_stated(clause, asked)
             first = next(iter(split_identifier(asked)), "")
-            asked = _without_what_is_said(asked)
+            asked = without_what_is_said(asked)
             if unknown_word(first, self.words) or self._foreign_action(first):
                 raise PlanningError(
                     "unmapped_step",

@@ -1161,14 +1161,23 @@ _SENDS_FIRST = re.compile(
     re.IGNORECASE,
 )
 _SAID_PART = re.compile(
-    r"\s+(?:that|saying|about|to\s+say|telling\s+(?:them|him|her))\s+.*$", re.IGNORECASE
+    r"\s+(?:that|saying|that\s+says|about|to\s+(?:say|tell\s+\w+|let\s+\w+\s+know|inform\s+\w+)|"
+    r"telling\s+\w+|letting\s+\w+\s+know)\b.*$",
+    re.IGNORECASE,
 )
+
+
+def without_what_is_said(step: str) -> str:
+    """ "email the customer to say their refund is being processed" -> "email the
+    customer": what a message says asks for no step, and nothing of the tool sending it."""
+    if not _SENDS_FIRST.match(step.strip()):
+        return step
+    return _SAID_PART.sub("", step) or step
 
 
 def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     """Everything `step` asks for that `spec` does not offer, channels first."""
-    if _SENDS_FIRST.match(step.strip()):
-        step = _SAID_PART.sub("", step)
+    step = without_what_is_said(step)
     words = _spec_words(spec)
     missing = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS):
