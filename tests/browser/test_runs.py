@@ -577,3 +577,37 @@ def test_an_empty_runs_list_says_what_to_do(page, live_server, staff_user, scree
     empty.get_by_role("button", name="Clear filters").click()
     expect(page).to_have_url(live_server("/runs"))
     expect(empty.get_by_role("heading", name="No runs yet")).to_be_visible()
+
+
+def test_the_run_graph_draws_edges_around_the_cards_they_skip(
+    page, live_server, staff_user, screenshot
+):
+    from tests.browser.test_designer import EDGES_THROUGH_CARDS, wait_routed
+
+    # Given a branch whose then arm reaches steps two and three columns on, and a step that
+    # reads one from the start of the flow
+    version = make_flow(staff_user, {
+        "name": "Arms",
+        "nodes": [
+            {"id": "order", "type": "value", "value": "'A1'"},
+            {"id": "stock", "type": "value", "value": "order"},
+            {"id": "in_stock", "type": "branch", "condition": "stock != null",
+             "then": ["charge", "ship", "receipt"], "else": ["sorry"]},
+            {"id": "charge", "type": "value", "value": "order", "after": ["in_stock"]},
+            {"id": "ship", "type": "value", "value": "order", "after": ["charge"]},
+            {"id": "receipt", "type": "output", "value": "ship", "after": ["ship"]},
+            {"id": "sorry", "type": "value", "value": "'sorry'", "after": ["in_stock"]},
+        ],
+    })
+    run = start_run(staff_user, version, {})
+
+    # When its run page draws the graph
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "receipt")).to_be_visible()
+    count = page.locator(".run-graph .react-flow__edge").count()
+    assert count >= 8
+
+    # Then every edge follows its route and none runs through a card it does not join
+    wait_routed(page, ".run-graph", count)
+    assert page.evaluate(EDGES_THROUGH_CARDS, ".run-graph") == []
+    screenshot(page, "routed")

@@ -32,6 +32,8 @@ export const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.layered.crossingMinimization.thoroughness": "4",
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
   "elk.edgeRouting": "ORTHOGONAL",
+  // The corners keep clear of the handles, which stand a few pixels out of the cards.
+  "elk.layered.spacing.edgeNodeBetweenLayers": "20",
   "elk.separateConnectedComponents": "true",
   "elk.spacing.componentComponent": "60",
 };
