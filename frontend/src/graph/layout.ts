@@ -123,7 +123,24 @@ interface ElkResult {
   routes: Record<string, EdgeRoute>;
 }
 
-async function elkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Promise<ElkResult> {
+/** The last few ELK runs by their input: a layout and the routes of the same graph (asked
+ * for together on load) cost one run. */
+const elkRuns = new Map<string, Promise<ElkResult>>();
+const ELK_RUNS_KEPT = 8;
+
+function elkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Promise<ElkResult> {
+  const graph = elkGraph(nodes, edges);
+  const key = JSON.stringify(graph);
+  const known = elkRuns.get(key);
+  if (known) return known;
+  const run = runElk(graph);
+  elkRuns.set(key, run);
+  run.catch(() => elkRuns.delete(key));
+  if (elkRuns.size > ELK_RUNS_KEPT) elkRuns.delete(elkRuns.keys().next().value!);
+  return run;
+}
+
+function elkGraph(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): ElkNode {
   const ids = new Set(nodes.map((node) => node.id));
   const children = nodes.map(elkNode);
   const ports = new Set(children.flatMap((child) => (child.ports ?? []).map((port) => port.id)));
@@ -143,20 +160,26 @@ async function elkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[])
         targets: [end(edge.target, edge.targetHandle, "in")],
       })),
   };
-  const result = await (await elk()).layout(graph);
+  return graph;
+}
+
+async function runElk(graph: ElkNode): Promise<ElkResult> {
+  // ELK writes its results into the graph it is given: lay out a copy.
+  const result = await (await elk()).layout(structuredClone(graph));
   const positions = new Map((result.children ?? []).map((child) => [child.id, { x: child.x ?? 0, y: child.y ?? 0 }]));
   const routes: Record<string, EdgeRoute> = {};
-  const bySource = new Map(edges.map((edge) => [edge.id, edge]));
+  const owner = (end: string) => end.split("\u0000")[0];
   for (const laid of result.edges ?? []) {
     const section = laid.sections?.length === 1 ? laid.sections[0] : undefined;
-    const edge = bySource.get(laid.id);
-    if (!section || !edge) continue;
+    const source = positions.get(owner(laid.sources[0]));
+    const target = positions.get(owner(laid.targets[0]));
+    if (!section || !source || !target) continue;
     routes[laid.id] = {
       start: section.startPoint,
       end: section.endPoint,
       bends: section.bendPoints ?? [],
-      source: positions.get(edge.source)!,
-      target: positions.get(edge.target)!,
+      source,
+      target,
     };
   }
   return { positions, routes };
