@@ -451,3 +451,25 @@ def test_each_item_of_a_loop_reaches_the_step(demo):
     ticket = next(node for node in flow.nodes if getattr(node, "tool", None) == "create_ticket")
     assert isinstance(ticket, MapNode)
     assert dict(ticket.inputs)["body"] == '"%s".format([item])'
+
+
+def test_a_message_saying_something_was_approved_asks_for_no_approval(demo):
+    flow = plan("Email the customer that their refund was approved", demo)
+
+    assert steps(flow) == {
+        "send_email": {
+            "to": "input.customer_email",
+            "subject": "input.subject",
+            "body": '"Your refund was approved"',
+        }
+    }
+    assert not any(node.type == "approval" for node in flow.nodes)
+
+
+def test_a_channel_said_after_what_a_message_is_about_is_still_asked_for(demo):
+    result = plan_flow(
+        "Email the support team about the outage on Slack", planner=OfflinePlanner(), catalog=demo
+    )
+
+    assert not result.ok
+    assert "Slack" in result.error.message

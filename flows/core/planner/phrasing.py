@@ -29,6 +29,7 @@ from flows.core.planner.wording import (
     is_nothing,
     remove_durations,
     request_lead_removed,
+    without_what_is_said,
 )
 
 #: Imperative verbs that start a new step after "and" or a comma. Tool ids add their own
@@ -1086,7 +1087,10 @@ class PromptReader:
             # "thank the customer", "apologize by email": a message to them
             sentence = _COURTESY.sub(_courtesy_message, sentence)
             deadline: Deadline | None = None
-            goes_first = _APPROVAL.search(sentence) is not None and approval_goes_first(
+            # "email them that their refund was approved": what a message says asks for no
+            # approval
+            asks_approval = _APPROVAL.search(without_what_is_said(sentence)) is not None
+            goes_first = asks_approval and approval_goes_first(
                 sentence, previous_text
             )
             if last_approval is not None:
@@ -1096,7 +1100,7 @@ class PromptReader:
                     last_approval.timeout_s = found.timeout_s or last_approval.timeout_s
                     last_approval.on_timeout = found.on_timeout or last_approval.on_timeout
                     continue
-            if _APPROVAL.search(sentence):
+            if asks_approval:
                 sentence, deadline = approval_deadline(sentence)
             # "validate the order, but don't charge the card until finance approves": the
             # approval, then the step
@@ -1732,7 +1736,8 @@ class PromptReader:
         ):
             # "approve all orders automatically": nobody decides, so no approval step
             clause.action = ""
-        elif _APPROVAL.search(clause.action):
+        elif _APPROVAL.search(without_what_is_said(clause.action)):
+            # (not "email them that their refund was approved": what a message says)
             who = remove_durations(text)
             groups, role = assignee_groups(who), assignee_role(who)
             quorum = approvals_needed(who)

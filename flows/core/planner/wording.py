@@ -1161,7 +1161,7 @@ _SENDS_FIRST = re.compile(
     re.IGNORECASE,
 )
 _SAID_PART = re.compile(
-    r"\s+(?:that|saying|that\s+says|about|to\s+(?:say|tell\s+\w+|let\s+\w+\s+know|inform\s+\w+)|"
+    r"\s+(?:that|saying|that\s+says|to\s+(?:say|tell\s+\w+|let\s+\w+\s+know|inform\s+\w+)|"
     r"telling\s+\w+|letting\s+\w+\s+know)\b.*$",
     re.IGNORECASE,
 )
