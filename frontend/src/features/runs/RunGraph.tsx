@@ -19,7 +19,6 @@ import {
   armsOf,
   irToGraph,
   layoutGraph,
-  NODE_WIDTH,
   SOURCE_HANDLE,
   TARGET_HANDLE,
   edgeRoutes,
@@ -36,6 +35,8 @@ import { RunNode, type RunFlowNode } from "./RunNode";
 import "./runGraph.css";
 
 const nodeTypes = { runNode: RunNode };
+/** The run card's size (runGraph.css .rn): the layout and the edge routes use it. */
+export const CARD_WIDTH = 248;
 export const CARD_HEIGHT = 64;
 const MAP_CARD_HEIGHT = 84;
 /** Above this many nodes only what is on screen is drawn, and the view opens at a readable
@@ -64,7 +65,7 @@ function handlesOf(node: FlowNode): NonNullable<RunFlowNode["handles"]> {
   return [
     { id: TARGET_HANDLE, type: "target", position: Position.Left, x: -HANDLE / 2, y: height / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
     ...sources.map(({ id, top }) => ({
-      id, type: "source" as const, position: Position.Right, x: NODE_WIDTH - HANDLE / 2, y: top - HANDLE / 2, width: HANDLE, height: HANDLE,
+      id, type: "source" as const, position: Position.Right, x: CARD_WIDTH - HANDLE / 2, y: top - HANDLE / 2, width: HANDLE, height: HANDLE,
     })),
   ];
 }
@@ -94,12 +95,12 @@ function useLayout(ir: FlowIR): Laid | null {
     // The run's cards, with the run's sizes and handles, so the routes fit what is drawn.
     const sized = graph.nodes.map((node) => ({
       ...node,
-      measured: { width: NODE_WIDTH, height: cardHeight(node) },
+      measured: { width: CARD_WIDTH, height: cardHeight(node) },
       handles: handlesOf(node),
     }));
     Promise.all([layoutGraph(sized, graph.edges), edgeRoutes(sized, graph.edges)]).then(([nodes, routes]) => {
       if (cancelled) return;
-      const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: NODE_WIDTH, height: cardHeight(node) }]));
+      const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
       // Saved positions (the designer's) need not be where the run's layout puts the cards.
       setLaid({ nodes, edges: graph.edges, routes: routesClearOfCards(routes, graph.edges, boxes) });
     });
@@ -122,7 +123,7 @@ function KeepSelectedInView({ selected }: { selected: string | null }) {
     const node = flow.getInternalNode(selected);
     if (!node) return;
     const { x, zoom } = flow.getViewport();
-    const width = node.measured.width ?? NODE_WIDTH;
+    const width = node.measured.width ?? CARD_WIDTH;
     const height = node.measured.height ?? CARD_HEIGHT;
     const left = node.internals.positionAbsolute.x * zoom + x;
     const right = left + width * zoom;
@@ -172,11 +173,11 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
             type: "runNode",
             position: base.position,
             data: { node: base.data.node, state, selected: isSelected, runningMs, notRun },
-            width: NODE_WIDTH,
+            width: CARD_WIDTH,
             height: cardHeight(base),
             // Cards have a fixed size: given here, React Flow need not measure (and, with
             // only visible nodes drawn, remount) every card on every update.
-            measured: { width: NODE_WIDTH, height: cardHeight(base) },
+            measured: { width: CARD_WIDTH, height: cardHeight(base) },
             handles: handlesFor(base),
             draggable: false,
             connectable: false,
@@ -230,7 +231,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
   const onInit = useCallback((instance: ReactFlowInstance<RunFlowNode, Edge>) => {
     const element = box.current;
     if (!laid || !element) return;
-    const boxes = laid.nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: cardHeight(node) }));
+    const boxes = laid.nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) }));
     void instance.setViewport(startViewport(boxes, element.clientWidth, element.clientHeight, { maxZoom: MAX_START_ZOOM, padding: 40 }));
   }, [laid]);
 
