@@ -76,7 +76,10 @@ def main() -> None:
 
         page.goto(BASE + f"/flows/{sentiment}")
         page.wait_for_selector("[data-testid=canvas][data-ready=true]")
-        page.locator('[data-node-id="if_sentiment"]').click()
+        # the designer as a flow opens: both arms of a branch, laid out and routed by ELK
+        branched = plan(page, f"{SENTIMENT}, otherwise email the customer a thank-you note")
+        page.goto(BASE + f"/flows/{branched}")
+        page.wait_for_selector("[data-testid=canvas][data-ready=true]")
         shot(page, "designer")
         page.get_by_test_id("theme-toggle").click()
         shot(page, "designer-dark")
