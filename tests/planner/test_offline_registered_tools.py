@@ -459,7 +459,7 @@ def test_a_message_saying_something_was_approved_asks_for_no_approval(demo):
     assert steps(flow) == {
         "send_email": {
             "to": "input.customer_email",
-            "subject": "input.subject",
+            "subject": '"Your refund was approved"',  # short enough to be its own subject
             "body": '"Your refund was approved"',
         }
     }
@@ -473,3 +473,10 @@ def test_a_channel_said_after_what_a_message_is_about_is_still_asked_for(demo):
 
     assert not result.ok
     assert "Slack" in result.error.message
+
+
+def test_a_subject_said_for_a_message_wins_over_the_message_as_its_subject(demo):
+    flow = plan('Email ops@acme.com saying "All good" with the subject "Daily check"', demo)
+
+    assert steps(flow)["send_email"]["subject"] == '"Daily check"'
+    assert steps(flow)["send_email"]["body"] == '"All good"'

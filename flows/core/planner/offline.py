@@ -2601,12 +2601,14 @@ class FlowBuilder:
                 if {"url", "link", "uri", "href"} & set(split_identifier(name)):
                     literals[name] = json.dumps(link.group(0).rstrip(".,;)"))
                     break
+        short: str | None = None  # a message short enough to be its own subject line
         for label, value in clause.quoted:
             if label is None:
                 continue
             said = next((n for n in _said_inputs(properties) if n not in literals), None)
             if label == "message" and said is not None and acts(spec):
                 literals[said] = json.dumps(value)  # what the message says, whatever its name
+                short = value if len(value) <= _SHORT_MESSAGE else None
                 continue
             for name, schema in properties.items():
                 if name in literals or "string" not in (schema_types(schema) or {"string"}):
@@ -2618,6 +2620,8 @@ class FlowBuilder:
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
             literals["name"] = json.dumps(named.group("name"))
+        if short is not None and "subject" in properties and "subject" not in literals:
+            literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
@@ -3113,6 +3117,8 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
     return usual + worded
 
 
+#: Characters of a message short enough to be its own subject line.
+_SHORT_MESSAGE = 80
 #: "post its title", "email their manager": a field of the item a loop's step names.
 _ITS_FIELD = re.compile(r"\b(?:its|their)\s+[a-z_]+", re.IGNORECASE)
 #: Words of an input's name that make it the cells of a row (`values`, `row`).
