@@ -253,9 +253,12 @@ def run_eval(
     on_result: Callable[[CaseResult], None] | None = None,
 ) -> EvalReport:
     results = []
+    catalog_specs = {spec.id: spec for spec in catalog.specs()}
     for case in cases:
         planned_over = _WithRegistered(catalog, case.registered) if case.registered else catalog
-        specs = {spec.id: spec for spec in planned_over.specs()}
+        specs = (
+            {spec.id: spec for spec in planned_over.specs()} if case.registered else catalog_specs
+        )
         started = time.monotonic()
         plan = plan_flow(case.prompt, planner=planner, catalog=planned_over, tool_ids=case.tools)
         latency_ms = (time.monotonic() - started) * 1000

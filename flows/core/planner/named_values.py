@@ -132,13 +132,7 @@ def _named_one_by_one(
 
 
 def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str | None:
-    finders: list[tuple[frozenset[str], Callable[[str], str | None]]] = [
-        (_CHANNEL_WORDS, lambda t: _first(_CHANNEL, t, keep="#")),
-        (_PHONE_WORDS, _phone),
-        (_LANGUAGE_WORDS, lambda t: _first(_LANGUAGE, t)),
-        (_PLACE_WORDS, lambda t: _first(_PLACE, t)),
-    ]
-    for kind, find in finders:
+    for kind, find in _FINDERS:
         if words & kind:
             return find(text)
     if words & _REASON_WORDS:
@@ -162,6 +156,15 @@ def _phone(text: str) -> str | None:
     if match is None or sum(c.isdigit() for c in match.group("value")) < 7:
         return None
     return match.group("value").strip()
+
+
+#: By the words of an input's name, how its value is found in the step's words.
+_FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
+    (_CHANNEL_WORDS, lambda text: _first(_CHANNEL, text, keep="#")),
+    (_PHONE_WORDS, _phone),
+    (_LANGUAGE_WORDS, lambda text: _first(_LANGUAGE, text)),
+    (_PLACE_WORDS, lambda text: _first(_PLACE, text)),
+)
 
 
 def _code_after(noun: str, text: str) -> str | None:

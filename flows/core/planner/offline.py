@@ -84,6 +84,7 @@ from flows.core.planner.wording import (
     CONTROL_WORDS,
     MissingCapability,
     catalogue_words,
+    channels_named,
     chat_spelling,
     correct_typos,
     drop_thousands_separators,
@@ -1389,8 +1390,7 @@ class FlowBuilder:
 
     def _channel_sender(self, asked: str) -> ToolSpec | None:
         """The one sending tool that offers the channel `asked` names (a #channel, SMS)."""
-        named = [m for m in missing_capabilities(asked, _NO_TOOL) if is_channel(m)]
-        if not named:
+        if not channels_named(asked):
             return None
         senders = [
             spec
@@ -1763,13 +1763,8 @@ class FlowBuilder:
             (
                 name
                 for name in _said_inputs(inputs)
-                if (
-                    (made_for_it and not inputs[name].startswith('"'))
-                    or (
-                        inputs[name].startswith("input.")
-                        and inputs[name][len("input.") :] not in self.seeded_inputs
-                    )
-                )
+                if (made_for_it and not inputs[name].startswith('"'))
+                or self._asked_at_run(inputs[name])
             ),
             None,
         )
@@ -1798,11 +1793,7 @@ class FlowBuilder:
         assert content is not None
         unread = inputs[content]
         sent = {**inputs, content: said}
-        declared = any(unread in str(node.get("inputs", {})) for node in self.nodes)
-        if unread.startswith("input.") and not declared:
-            name = unread[len("input.") :]
-            self.input_properties.pop(name, None)
-            self.input_required = [field for field in self.input_required if field != name]
+        self._drop_unread_input(unread)
         return sent
 
     def _row_input(self, spec: ToolSpec, inputs: dict[str, str]) -> str | None:
@@ -1815,11 +1806,16 @@ class FlowBuilder:
                 and isinstance(items, dict)
                 and schema_types(items) == {"string"}
                 and _ROW_WORDS & set(split_identifier(name))
-                and inputs.get(name, "").startswith("input.")
-                and inputs[name][len("input.") :] not in self.seeded_inputs
+                and self._asked_at_run(inputs.get(name, ""))
             ):
                 return name
         return None
+
+    def _asked_at_run(self, expression: str) -> bool:
+        """Whether `expression` reads a run input this plan asks for (not one the flow had)."""
+        return expression.startswith("input.") and (
+            expression[len("input.") :] not in self.seeded_inputs
+        )
 
     def _map_node(
         self, clause: Clause, spec: ToolSpec, *, literal_items: list[str] | None = None
@@ -3292,8 +3288,6 @@ def _text_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in split_identifier(text))
 
 
-#: A tool that offers nothing: what a step asks for, whatever the tools.
-_NO_TOOL = ToolSpec(id="nothing", name="", description="")
 #: "send the summary to #exec on Slack and to ceo@… by email": one thing, sent two ways.
 _ALSO_SENT = re.compile(
     r"^(?P<first>(?P<sent>(?:send|post|share|forward|email|text)\s+.+?)\s+to\s+.+?)"

@@ -1090,9 +1090,7 @@ class PromptReader:
             # "email them that their refund was approved": what a message says asks for no
             # approval
             asks_approval = _APPROVAL.search(without_what_is_said(sentence)) is not None
-            goes_first = asks_approval and approval_goes_first(
-                sentence, previous_text
-            )
+            goes_first = asks_approval and approval_goes_first(sentence, previous_text)
             if last_approval is not None:
                 rest, found = approval_deadline(sentence)
                 if (found.on_timeout or found.timeout_s) and not _has_words(remove_durations(rest)):

@@ -1187,6 +1187,11 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     return missing
 
 
+def channels_named(step: str) -> list[str]:
+    """The ways a message goes out that `step` names ("#ops", "by SMS"), whatever the tools."""
+    return [what for what, pattern, _ in _CHANNELS if pattern.search(without_what_is_said(step))]
+
+
 def is_channel(missing: MissingCapability) -> bool:
     """Whether what is missing is a way a message goes out (Slack, an SMS), which only the
     sending tool itself can offer."""
