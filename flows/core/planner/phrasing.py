@@ -516,10 +516,19 @@ _APPROVED_LEAD = re.compile(
 )
 _IN_WHICH_CASE = re.compile(r"\s*,?\s*\bin\s+which\s+case\b\s*,?\s*", re.IGNORECASE)
 _AFTER_LEAD = re.compile(r"^\s*after\s+(?P<first>[a-z]+ing\b[^,]{1,80}),\s*", re.IGNORECASE)
+#: "charge the card and ship it after validating the order": the steps joined before a
+#: trailing "after doing Y" all wait for Y, not only the last of them.
+_AFTER_TRAILING = re.compile(
+    r"^(?P<steps>[^;]+?(?:,|\band\b)[^;]+?),?\s+after\s+(?P<first>[a-z]+ing\b[^,;]{1,80}?)"
+    r"(?P<end>\s*[.!]?\s*)$",
+    re.IGNORECASE,
+)
 _BOTH_INSIDE = re.compile(r"(?P<lead>(?:,|\bthen)\s+)both\s+(?=\w+\s.+\band\b)", re.IGNORECASE)
 _GIVEN = re.compile(r"^\s*(?:given|with|using|from|for)\s+(?:a|an|the)\s+[^,]{1,40},\s*", re.I)
 _FOR_EACH = re.compile(
-    r"\b(?:for\s+(?:each|every|all)|(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
+    # "for all the items": the article after "all" is not the noun looped over
+    r"\b(?:for\s+(?:each|every|all(?:\s+(?:of\s+)?(?:the|our|your|their|these|those)(?=\s))?)|"
+    r"(?:on|to|with|over)\s+(?:each|every)|each\s+of\s+the|"
     # "validate all the orders in the batch": every one of a list the request names
     r"all(?:\s+of)?(?:\s+(?:the|our|their|these|those))?(?=\s+[a-z]+\s+(?:[a-z]+\s+)?(?:in|from|on|of)"
     r"\s+(?:the|this|a|our|that)\s+(?:\w+\s+)?(?:list|batch|file|csv|sheet|spreadsheet|queue|"
@@ -1162,6 +1171,7 @@ class PromptReader:
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
+            sentence = _after_trailing(sentence)
             # "Once a manager approves it, create the shipment": the approval goes first
             sentence = self._we_act.sub(", ", sentence)
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
@@ -2178,6 +2188,21 @@ def _condition_action(piece: str) -> str:
     if match is None or "," not in match.group("condition"):
         return ""
     return match.group("condition").split(",", 1)[1]
+
+
+def _after_trailing(sentence: str) -> str:
+    """ "charge the card and ship it after validating the order" -> "validating the order,
+    then charge the card and ship it". A condition or an approval in the sentence, or a
+    pronoun in what comes first, is left to the step-by-step reading."""
+    match = _AFTER_TRAILING.match(sentence.strip())
+    if (
+        match is None
+        or _APPROVAL.search(sentence)
+        or _PRONOUN.search(match.group("first"))
+        or re.search(r"\b(?:if|unless|when|whenever|once|otherwise)\b", sentence, re.I)
+    ):
+        return sentence
+    return f"{match.group('first')}, then {match.group('steps')}{match.group('end')}"
 
 
 def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
