@@ -2213,6 +2213,14 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
     before = _BEFORE_GERUND.match(piece.strip()) or _subject_clause(
         _BEFORE_SUBJECT, "then", piece, verbs
     )
+    if (
+        before is not None
+        and _approval_alone(before.group("main"))
+        and not _APPROVAL.search(before.group("then"))
+        and not _LEADING_CONDITION.match(piece.strip())
+    ):
+        # "ask my manager to approve before we open a ticket": the approval, then the step
+        return [before.group("main"), before.group("then")]
     if before is not None and not _APPROVAL.search(piece):
         ensured = _ENSURED.match(before.group("main").strip())
         if ensured is not None:
@@ -2234,6 +2242,16 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
         # "create the shipment for the order after validating it": it is the order.
         first = _PRONOUN.sub(f"the {nouns[-1]}", first, count=1)
     return [first, main]
+
+
+def _approval_alone(text: str) -> bool:
+    """ "ask my manager to approve", "get finance's sign-off": an approval asked for, and
+    no step ("larger ones need approval before charging" says which requests need it)."""
+    return (
+        bool(re.match(r"\s*(?:please\s+)?(?:ask|get|have|request|obtain)\b", text, re.I))
+        and bool(_APPROVAL.search(text))
+        and not strip_approval_phrase(text).strip(" .,;")
+    )
 
 
 #: "make sure / ensure / check that X is Y": a state that must hold.
@@ -2332,7 +2350,27 @@ def approval_goes_first(sentence: str, previous: str | None) -> bool:
     text = approval_deadline(sentence)[0].strip(" ()")
     if _FIRST.search(text):
         return True
-    return _guards_previous(text, previous)
+    return _guards_previous(text, previous) or _names_the_last_step(text, previous)
+
+
+#: "... before shipping", "... before we ship it": the step the approval goes ahead of.
+_BEFORE_DOING = re.compile(
+    r"\bbefore\s+(?:(?:we|you|they|i)\s+)?(?P<verb>[a-z]+)\b", re.IGNORECASE
+)
+
+
+def _names_the_last_step(sentence: str, previous: str) -> bool:
+    """ "Validate the order, charge the card and ship it. Get a manager's approval before
+    shipping.": the approval is for the last step of the sentence before, so it goes
+    ahead of it (only the last: an earlier one has steps after it already)."""
+    if not _APPROVAL.search(sentence) or _APPROVAL.search(previous):
+        return False
+    before = _BEFORE_DOING.search(sentence)
+    if before is None:
+        return False
+    last_part = re.split(r",|;|\band\b|\bthen\b", previous.strip(" .!"), flags=re.I)[-1]
+    words = [w for w in last_part.split() if w.lower() not in STOP_WORDS]
+    return bool(words) and stem(words[0].lower()) == stem(before.group("verb").lower())
 
 
 _REQUIREMENT = re.compile(r"\b(?:needs?|requires?|must|has\s+to|have\s+to|should)\b", re.IGNORECASE)
@@ -2626,7 +2664,8 @@ def strip_approval_phrase(text: str) -> str:
     # "get a manager to sign off", "have finance approve it", "ask the customer's manager to
     # approve": before "sign off" alone goes
     cleaned = re.sub(
-        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:\w+'s\s+)?"
+        r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|their\s+|your\s+)?"
+        r"(?:\w+'s\s+)?"
         r"(?:(?:two|three|four|five|both|\d+)\s+)?\w+(?:\s+team)?\s+"
         r"(?:to\s+)?(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
         " ",
