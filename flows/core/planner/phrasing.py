@@ -2354,9 +2354,7 @@ def approval_goes_first(sentence: str, previous: str | None) -> bool:
 
 
 #: "... before shipping", "... before we ship it": the step the approval goes ahead of.
-_BEFORE_DOING = re.compile(
-    r"\bbefore\s+(?:(?:we|you|they|i)\s+)?(?P<verb>[a-z]+)\b", re.IGNORECASE
-)
+_BEFORE_DOING = re.compile(r"\bbefore\s+(?:(?:we|you|they|i)\s+)?(?P<verb>[a-z]+)\b", re.IGNORECASE)
 
 
 def _names_the_last_step(sentence: str, previous: str) -> bool:
