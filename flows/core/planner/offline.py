@@ -1590,9 +1590,19 @@ class FlowBuilder:
                 and info.gates <= gates
                 and info.order >= self.first_new
                 and not _other_recipient(spec, info.clause, clause)
+                and not self._other_values(info.id, spec, clause)
             ):
                 return info.id
         return None
+
+    def _other_values(self, node_id: str, spec: ToolSpec, clause: Clause) -> bool:
+        """ "fetch https://a.example.com and fetch https://b.example.com": the step writes
+        a value of its own for an input the planned one was given another value for, so it
+        is another call, not that one named again."""
+        node = next(node for node in self.nodes if node["id"] == node_id)
+        planned = node.get("inputs", {})
+        literals = self._literals(spec, clause)
+        return any(name in planned and planned[name] != value for name, value in literals.items())
 
     def _same_check(self, spec: ToolSpec, clause: Clause) -> str | None:
         """ "Classify the ticket and route it to the right team": a tool that changes
@@ -1830,6 +1840,7 @@ class FlowBuilder:
                 and self.loop.sentence == clause.sentence
                 and self.loop.noun in (noun, _ANY_NOUN)
             )
+            or self._each_of_the_last_loop(noun)
             else None
         )
         items, item_schema = None, None
@@ -1926,6 +1937,16 @@ class FlowBuilder:
         said = _ANY_NOUN if literal_items else noun
         self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec)
         return node_id
+
+    def _each_of_the_last_loop(self, noun: str) -> bool:
+        """ "For each URL, fetch the page. Then summarize each one.": "each one" in a later
+        sentence is each result of the loop that was the last step."""
+        return (
+            noun == "one"
+            and self.loop is not None
+            and self.loop.filtered is None
+            and self.last_step == self.loop.last_map
+        )
 
     def _sends_each_on(self, clause: Clause, spec: ToolSpec, loop: Loop) -> bool:
         """Whether a loop's step sends on what the loop's last step made for each item

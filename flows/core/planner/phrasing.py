@@ -90,7 +90,18 @@ _NOT_UNTIL_APPROVED = re.compile(
     re.IGNORECASE,
 )
 _BOTH_OF_THEM = re.compile(
-    r"\b(?P<verb>[a-z]+)\s+(?:them\s+)?(?:both|all\s+of\s+them|them\s+all)(?=\s*(?:[.;!?,]|$))",
+    r"\b(?!(?:if|when|unless|once|and|or|but)\b)(?P<verb>[a-z]+)\s+(?:them\s+)?"
+    r"(?:both|all\s+of\s+them|them\s+all)"
+    # "summarize both pages": the plural names what both are
+    r"(?:\s+(?:the\s+)?[a-z]+[a-rt-z]s)?(?=\s*(?:[.;!?,]|$))",
+    re.IGNORECASE,
+)
+#: "fetch https://a… and fetch https://b…": one verb on two written values, so that a
+#: later "both" / "each one" has the list of them to run over.
+_SAME_VERB_TWICE = re.compile(
+    r"\b(?P<verb>[a-z]+)\s+(?P<first>https?://\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"\s+and\s+(?P=verb)\s+(?P<second>https?://\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"(?=[\s.,;!?]|$)",
     re.IGNORECASE,
 )
 _IF_THEN_SKIP = re.compile(
@@ -1046,6 +1057,9 @@ class PromptReader:
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
         prompt = _IF_THEN_DONT.sub(_unless_instead, prompt)
         # "fetch a and b and summarize both": each one of them
+        both = _BOTH_OF_THEM.search(prompt)
+        if both is not None:
+            prompt = _SAME_VERB_TWICE.sub(r"\g<verb> \g<first> and \g<second>", prompt)
         prompt = _BOTH_OF_THEM.sub(r"\g<verb> each one", prompt)
         # "if they're on the enterprise plan, skip the welcome email": the email, unless so
         prompt = _IF_THEN_SKIP.sub(
