@@ -82,6 +82,7 @@ from flows.core.planner.wiring import (
 )
 from flows.core.planner.wording import (
     CONTROL_WORDS,
+    MESSAGE_VERBS,
     MissingCapability,
     catalogue_words,
     channels_named,
@@ -115,15 +116,13 @@ _SENDING = frozenset(stem(w) for w in "send email mail notify message post deliv
 _NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|with|and|from|please)\b|\s*[,.;:!?]|\s*$)"
 #: "... by email": what the step makes is to be sent.
 _BY_EMAIL = re.compile(r"\b(?:by|via|over|through|in\s+an?)\s+e-?mail\b", re.IGNORECASE)
-#: Nouns that, leading a step, ask to send something ("email the customer").
-_MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
 
 
 def _message_verb(word: str) -> bool:
     """ "email", "emailing", "emailed": a verb that asks to send a message."""
     lowered = word.lower()
-    return lowered in _MESSAGE_VERBS or (
-        lowered.endswith(("ing", "ed", "s")) and stem(lowered) in _MESSAGE_VERBS
+    return lowered in MESSAGE_VERBS or (
+        lowered.endswith(("ing", "ed", "s")) and stem(lowered) in MESSAGE_VERBS
     )
 
 

@@ -432,11 +432,18 @@ def drop_thousands_separators(text: str) -> str:
     return _SPACED_AMOUNT.sub(join, text)
 
 
+#: Nouns that, leading a step, ask to send something ("email the customer", "emails the
+#: summary to ...": no tool's id need name them).
+MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
+
+
 def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
     """ "a flow that validates the order and charges the card" -> "validate", "charge"."""
     known = {v for v in verbs if len(v) > 3}
     if not known:
         return text
+    # "figures out" (a verb of two words), "emails the team" (a message said as its verb)
+    known |= {v.split()[0] for v in known if " " in v} | MESSAGE_VERBS
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -476,7 +483,8 @@ _REQUEST_LEAD = re.compile(
     r"(?:the|this|a|our)\s+(?:flow|workflow|automation|process|system|pipeline)\s+)?to|"
     r"(?:can|could|would)\s+you|please|what\s+(?:i|we)\s+(?:need|want)(?:\s+is)?\s*:?|"
     r"(?:i|we)\s+(?:want|need)\s+(?:a|an|the)\s+(?:flow|workflow|process|pipeline|automation)\s+"
-    r"(?:that|which|to|where|in\s+which|for\s+when)|(?:the|a|this)\s+(?:flow|workflow)\s+should|"
+    # "I want a flow that, given a URL, fetches it": the comma opens an aside
+    r"(?:that|which|to|where|in\s+which|for\s+when),?|(?:the|a|this)\s+(?:flow|workflow)\s+should|"
     # "I need a workflow: when ..."
     r"(?:i|we)\s+(?:want|need)\s+(?:a|an|the|some)\s+(?:new\s+)?(?:flow|workflow|process|"
     r"pipeline|automation)\s*[:,\u2014-])\s+",
@@ -928,7 +936,11 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "post or publish",
         re.compile(
-            r"^(?:\w+\s+){0,2}?(?:post|publish|tweet|share)\b(?!\s+(?:office|code))"
+            r"^(?:\w+\s+){0,2}?"
+            # "download the post", "summarize the blog post": the noun, not the verb
+            r"(?<!\bthe\s)(?<!\ba\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\bits\s)(?<!\btheir\s)"
+            r"(?<!\bblog\s)(?<!\bour\s)(?<!\byour\s)(?<!\bmy\s)"
+            r"(?:post|publish|tweet|share)\b(?!\s+(?:office|code))"
             # "post the summary to the team by email": an email
             r"(?!.*\b(?:by|via|over|in\s+an?)\s+e-?mail\b)",
             re.I,
