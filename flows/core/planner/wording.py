@@ -397,14 +397,18 @@ _GREETING = re.compile(
 )
 
 
-#: "before it's created": "it is", not "its", ahead of a verb's past form
-_PASSIVE_CONTRACTION = re.compile(r"\b(?P<it>it|that|this)'s\s+(?=[a-z]+ed\b)", re.IGNORECASE)
+#: "before it's created": "it is", not "its", ahead of a verb's past form (what a message
+#: says, "that it's backordered", keeps its words)
+_PASSIVE_CONTRACTION = re.compile(
+    r"\b(?P<lead>(?:before|after|until|once|when)\s+(?:it|that|this))'s\s+(?=[a-z]+ed\b)",
+    re.IGNORECASE,
+)
 
 
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _GREETING.sub(lambda match: match.group("lead"), text)
-    text = _PASSIVE_CONTRACTION.sub(r"\g<it> is ", text)
+    text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
 
