@@ -1641,7 +1641,7 @@ class FlowBuilder:
         ranked = self._predicate_first(text, ranked)
         ranked = _learning_first(ranked) if question else ranked
         ranked = _stored_where_said(text, ranked)
-        return _head_breaks_tie(text, _sent_by_email(text, ranked))
+        return _code_breaks_tie(text, _head_breaks_tie(text, _sent_by_email(text, ranked)))
 
     def _predicate_first(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -2937,6 +2937,18 @@ class FlowBuilder:
         planned first, as its own step."""
         if _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
             return None  # the value comes with the request
+        if clause.for_each:
+            # "for each review, if it's negative, create a ticket": a check planned here
+            # would judge one text for all the items; the loop needs a step that judges each
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                f"inside the loop over each {clause.for_each}, no step of the loop tells it. "
+                f"Say the step that judges each {clause.for_each} first ('for each review, "
+                "analyze its sentiment and if it's negative, create a ticket').",
+                step=condition.text.strip(),
+                details={"reason": "condition_in_loop", "phrase": condition.text.strip()},
+            )
         made = self._planned_tools()
         for spec in self._deciders(condition.text):
             if spec.id in made or not spec.config.cacheable:
@@ -3569,6 +3581,37 @@ def _head_breaks_tie(
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
+#: A code written as the object ("A-1001", "u_1003"): parts joined by a dash or an
+#: underscore, with a letter and a digit; not part of an address or a link.
+_BARE_CODE = re.compile(
+    r"(?<![\w@/.-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+(?![\w@/.-])"
+)
+
+
+def _code_breaks_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Validate A-1001": when tools tie on the verb and the step writes a code, the one
+    tool of them that takes a thing by its code (`order_id`) wins over one that takes an
+    address or a text (`validate_email`)."""
+    if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.95:
+        return ranked
+    if not _BARE_CODE.search(_EMAIL_OR_URL.sub(" ", text)):
+        return ranked
+    tied = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.95]
+    by_code = [
+        pair
+        for pair in tied
+        if any(
+            split_identifier(name)[-1:] in (["id"], ["token"], ["code"], ["sku"])
+            for name in pair[1].spec.input_properties()
+        )
+    ]
+    if len(by_code) != 1 or by_code[0] is ranked[0]:
+        return ranked
+    return [by_code[0], *[pair for pair in ranked if pair is not by_code[0]]]
+
+
 #: What a computing step makes of an amount it was given (calculate_tax: total).
 _DERIVED_TOTALS = frozenset({"total", "grand_total", "total_amount", "amount_due", "net", "gross"})
 #: Words that end what a making step makes ("create a ticket for them").
@@ -3727,6 +3770,12 @@ _SUBSET = re.compile(
 )
 
 
+#: "... in the list", "from the batch": the items are a list the run is given.
+_IN_A_LIST = re.compile(
+    r"\s+(?:in|from|on|of)\s+(?:the|this|a|our|that|my|your)\s+(?:\w+\s+)?(?:list|batch|file|csv|"
+    r"sheet|spreadsheet|queue|table|export)\b",
+    re.IGNORECASE,
+)
 _KEEPS_NOT_FOUND = re.compile(r"\.filter\(r,\s*!r\.(?:found|exists?|present|matched)\)")
 _READS_A_RECORD = re.compile(r"(?<![\w.])item\.[a-z_]+\.")
 
@@ -3817,7 +3866,9 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     if match is None:
         return
     quality = match.group("quality") or match.group("each_quality") or match.group("judged")
-    if quality and clause.condition is None:
+    in_a_list = _IN_A_LIST.match(clause.action[match.end() :]) is not None
+    if quality and clause.condition is None and not in_a_list:
+        # ("every negative review in the list" is some of the list's items: refused)
         # in a loop, the condition keeps the items a step of the loop judged so
         # (`_filter_loop`); a step after the loop is refused when it is built
         clause.condition = Condition(f"it's {quality}")

@@ -279,7 +279,10 @@ _ONCE_MARKERS = re.compile(
     r"in\s+total|summary\s+of\s+(?:all|everything|the\s+[a-z]+s\b)|"
     # "email me all the summaries": what the loop made, together ("all the orders in the
     # batch" is the list a loop runs over)
-    r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b))\b",
+    r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b)|"
+    # "email me the titles": the loop's results, sent to me together
+    r"(?:e-?mail|send|mail|message)\s+(?:me|us)\s+(?:the|their)\s+[a-z]+[a-rt-z]s"
+    r"(?!\s+(?:in|from|on|of)\b))\b",
     re.IGNORECASE,
 )
 #: A sentence that ends like this goes before the one ahead of it.
