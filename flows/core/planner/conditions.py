@@ -387,6 +387,11 @@ def _resolve_one(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
     text = _FAKE.sub("not real", text)  # "if it's fake": not real (not valid)
+    if _BAD.search(text):
+        # "if the email is bad": not valid, where a step says whether it is valid
+        found = _resolve_one(_BAD.sub("not valid", text), sources, negate=negate)
+        if found is not None and ".valid" in found.expression:
+            return found
     words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no", "new")]
     negated = negate != _is_negated(text)
 
@@ -538,6 +543,7 @@ def _middle(schema: dict) -> float:
 
 
 _FAKE = re.compile(r"\b(?:fake|bogus|phony|phoney|made[- ]up)\b", re.IGNORECASE)
+_BAD = re.compile(r"\b(?:bad|no\s+good|wrong|broken|garbage|junk)\b", re.IGNORECASE)
 #: A failure followed by its reason: the reason is what holds, not its opposite.
 _FAILED_BECAUSE = re.compile(
     r"\b(?:fails?|failed|fail(?:ing|ure))\s+(?:because(?:\s+of)?|due\s+to|for|with|from|on)\b",

@@ -1052,6 +1052,9 @@ class PromptReader:
         return bool(self._verb_start.match(text))
 
     def read(self, prompt: str) -> list[Clause]:
+        # "if invalid stop": the comma a hurried writer left out
+        prompt = _STOP_NO_COMMA.sub(r"\g<condition>, \g<stop>", prompt)
+        prompt = _FILLER_NO_COMMA.sub(r"\g<condition>, \g<filler> ", prompt)
         # "orders under $100 are approved automatically; larger ones need a manager's
         # approval": no approval when it holds, the approval otherwise
         prompt = _auto_approved(prompt)
@@ -1276,6 +1279,13 @@ class PromptReader:
                     verb = "check" if _WORKED_OUT.match(verb) else verb
                     piece = f"{verb} {what}"
                     last_condition = open_check = Condition(what, checked=True)
+                purpose = _TO_SEE_IF.match(piece.strip()) if checked is None else None
+                if purpose is not None:
+                    # "look them up to see if they have an account": the step is the check,
+                    # and what it finds out is what "if they don't" answers
+                    piece = purpose.group("step")
+                    last_condition = open_check = Condition(purpose.group("what"), checked=True)
+                    checked = purpose
                 compared = compared_subject(checked.group("what")) if checked else None
                 skip = _SKIP_IF.match(piece.strip())
                 skipped = _skipped_people(piece) if skip is None else skip.group("c")
@@ -1790,6 +1800,13 @@ _CHECK_IF = re.compile(
     re.IGNORECASE,
 )
 _WORKED_OUT = re.compile(r"^(?:figure|work)\s+out$", re.IGNORECASE)
+#: "look them up to see if they already have an account": a step done to find something
+#: out, not a step under a condition.
+_TO_SEE_IF = re.compile(
+    r"^(?P<step>[a-z].+?)\s*,?\s+(?:in\s+order\s+)?to\s+(?:see|check|find\s+out|learn|know|"
+    r"determine|verify|confirm|tell)\s+(?:if|whether)\s+(?P<what>.+?)(?:,?\s+or\s+not)?$",
+    re.IGNORECASE,
+)
 #: "check their email is legit", "verify the order is complete": a check of a state said
 #: with no "if", "whether" or "that"
 _CHECK_STATE = re.compile(
@@ -1992,6 +2009,17 @@ _STOP = re.compile(
     r"^(?:(?:then|just|simply)\s+)*(?:stop|abort|halt|end\s+(?:the\s+(?:run|flow|workflow)|"
     r"there|here)|do(?:n't|\s+not)\s+(?:continue|go\s+on|proceed)|go\s+no\s+further)"
     r"(?:\s+(?:there|here|the\s+(?:run|flow|workflow)))?$",
+    re.IGNORECASE,
+)
+#: "if invalid stop", "unless it's valid abort": a condition and a stop with no comma.
+_STOP_NO_COMMA = re.compile(
+    r"(?P<condition>\b(?:if|unless)\s+[^,;.:!?]{1,60}?)\s+(?:then\s+)?"
+    r"(?P<stop>stop|abort|halt|end\s+the\s+(?:run|flow|workflow))(?=\s*(?:[.;!]|$))",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: "if the email is bad just open a ticket": "just" / "simply" starts the step.
+_FILLER_NO_COMMA = re.compile(
+    r"(?P<condition>\b(?:if|unless)\s+[^,;.:!?]{1,60}?)\s+(?P<filler>just|simply)\s+",
     re.IGNORECASE,
 )
 _WAIT_FOR_APPROVAL = re.compile(

@@ -654,6 +654,16 @@ _POLICY_PATTERNS = (
         r"(?:\s+(?:automatically|by\s+default|anyway))?\s*\)?",
         re.IGNORECASE,
     ),
+    # "(reject it if nobody answers)": what to do, then when
+    re.compile(
+        r"[,;(]?\s*(?:and\s+|or\s+|otherwise\s+)?"
+        + _POLICY_WORD
+        + r"(?:\s+(?:it|them|this|the\s+\w+))?"
+        r"(?:\s+(?:automatically|by\s+default|anyway))?\s+(?:if|when|should)\s+"
+        + _NO_ANSWER
+        + r"\s*\)?",
+        re.IGNORECASE,
+    ),
     # "(auto-approve after 3 days)", "auto-approve"
     re.compile(
         r"[,;(]?\s*(?P<policy>auto[- ]?approve|auto[- ]?reject)\w*(?:\s+(?:it|them))?"
