@@ -33,6 +33,15 @@ _LANGUAGE = re.compile(
 #: "in Paris", "for New York", "at São Paulo": a place's capitalised name after a
 #: preposition (the input's name says a place is wanted).
 _PLACE = re.compile(r"\b(?:in|for|at|of)\s+(?P<value>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})")
+#: "10 Downing Street, London", "5 Main St.": a street address written out (a number, a
+#: capitalised street name and its kind, then perhaps the town and a postcode).
+STREET_ADDRESS = re.compile(
+    r"\b(?P<value>\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}?(?:Street|St|Road|Rd|Avenue|Ave|"
+    r"Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Close|Crescent|"
+    r"Parkway|Highway|Hwy)\b\.?(?:\s*,\s*[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?![\w@]))?"
+    # a postcode: "90210", "NW1 6XE"
+    r"(?:\s*,?\s+(?:\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b)?)"
+)
 #: A code in capitals: "project OPS", "the SUP board".
 _CODE = r"[A-Z][A-Z0-9_-]{1,15}"
 
@@ -46,6 +55,8 @@ _CHANNEL_WORDS = frozenset({"channel", "room", "chat"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
 _PLACE_WORDS = frozenset({"city", "town", "location", "place"})
+_ADDRESS_WORDS = frozenset({"address", "street"})
+_NOT_STREET = frozenset({"email", "mail", "ip", "url", "web", "wallet", "mac"})
 #: Inputs named for a thing a code names ("project", "board"); never a message's parts.
 _NOT_CODES = frozenset(
     "name text body subject message email to from url amount title summary description "
@@ -133,6 +144,8 @@ def _named_one_by_one(
 
 def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str | None:
     for kind, find in _FINDERS:
+        if kind is _ADDRESS_WORDS and words & _NOT_STREET:
+            continue  # an `email_address` is no street
         if words & kind:
             return find(text)
     if words & _REASON_WORDS:
@@ -164,7 +177,13 @@ _FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
     (_PHONE_WORDS, _phone),
     (_LANGUAGE_WORDS, lambda text: _first(_LANGUAGE, text)),
     (_PLACE_WORDS, lambda text: _first(_PLACE, text)),
+    (_ADDRESS_WORDS, lambda text: _street_address(text)),
 )
+
+
+def _street_address(text: str) -> str | None:
+    match = STREET_ADDRESS.search(text)
+    return match.group("value").rstrip(" .,") if match else None
 
 
 def _code_after(noun: str, text: str) -> str | None:

@@ -43,7 +43,7 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
-from flows.core.planner.named_values import named_values, written_places
+from flows.core.planner.named_values import STREET_ADDRESS, named_values, written_places
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
     JUDGED_QUALITIES,
@@ -1063,6 +1063,10 @@ class FlowBuilder:
         after_approval = {node.get("tool") for node in self.nodes[self.conditional_approval_at :]}
         if ranked[0][1].spec.id in after_approval:
             return
+        if self._threshold_approval_alone():
+            # "if the total is over 5000, require finance's approval; otherwise charge
+            # straight away": the charge waits for the approval when there is one
+            return
         raise PlanningError(
             "unmapped_condition",
             f"Could not plan {clause.label}: it says 'otherwise' after an approval that only "
@@ -1072,6 +1076,18 @@ class FlowBuilder:
             "steps with conditions of their own.",
             step=clause.text,
             details={"reason": "otherwise_after_conditional_approval"},
+        )
+
+    def _threshold_approval_alone(self) -> bool:
+        """Whether the last conditional approval is for amounts past a limit ("over 5000")
+        and no step follows it yet, so that the next step is the one it gates."""
+        since = self.nodes[self.conditional_approval_at :]
+        at = next((i for i, node in enumerate(since) if node.get("type") == "approval"), None)
+        if at is None:
+            return False
+        comparison = re.search(r"[<>]=?\s*-?\d", str(since[at].get("when", "")))
+        return comparison is not None and not any(
+            node.get("type") in ("tool", "map") for node in since[at + 1 :]
         )
 
     def _owns_its_object(self, text: str) -> bool:
@@ -1138,7 +1154,8 @@ class FlowBuilder:
         email and water the plants"): it would otherwise be dropped while the other part
         picks the tool. A part that is only an object ("and the order") or a word or two
         ("and address") belongs to its neighbour."""
-        parts = _AND_PART.split(_ASIDE.sub(" ", text))
+        # a street address written out ("to 10 Downing Street, London") is data
+        parts = _AND_PART.split(_ASIDE.sub(" ", STREET_ADDRESS.sub(" the address ", text)))
         if len(parts) < 2:
             return
         known = self.known_stems

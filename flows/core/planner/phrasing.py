@@ -2191,11 +2191,22 @@ _IT_COMPARED = re.compile(
 )
 
 
+#: "the status code is 404": a value said equal to a number.
+_EQUATED = re.compile(
+    r"^(?P<subject>(?:the|its|their)\s+[a-z][\w\s]{0,30}?)\s+(?:is|equals|was)\s+(?:not\s+)?\d+$",
+    re.IGNORECASE,
+)
+
+
 def _compared_again(condition: Condition, previous: Condition) -> Condition:
     """ "If the subtotal is under 100, ...; if it's 100 or more, ...": "it" is the
     subtotal (not an amount of its own)."""
     said = _IT_COMPARED.match(condition.text.strip())
-    subject = compared_subject(previous.text) if said is not None else None
+    subject = None
+    if said is not None:
+        # "if the status code is 404, ...; if it's 500, ...": said equal to a number too
+        equated = _EQUATED.match(previous.text.strip(" .,;:!?"))
+        subject = compared_subject(previous.text) or (equated and equated.group("subject"))
     if said is None or subject is None:
         return condition
     subject = re.split(r"\s+(?:and|or)\s+", subject)[-1]
