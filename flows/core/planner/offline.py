@@ -2479,6 +2479,8 @@ class FlowBuilder:
             ):
                 match = None  # "email the customer an apology": not their own message back
             listed = self._named_text_list(name, schema, mentioned, sources)
+            if match is not None and listed is not None and not _said(match.source, mentioned):
+                match = None  # "email me the keywords": the list named, not the summary
             if match is not None:
                 inputs[name] = match.source.expression
             elif listed is not None:
@@ -2652,7 +2654,7 @@ class FlowBuilder:
         named = _NAMED.search(clause.text)
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
-            literals["name"] = json.dumps(named.group("name"))
+            literals["name"] = json.dumps(named.group("name") or named.group("owner"))
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
@@ -2986,11 +2988,24 @@ class FlowBuilder:
                 condition=None,
             )
             self._fetch_first(check, spec)
-            self._tool_node(check, spec)
+            check_id = self._tool_node(check, spec)
+            self._codes_of_the_step(check_id, spec, clause)
             return resolve_condition(
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _codes_of_the_step(self, node_id: str, spec: ToolSpec, clause: Clause) -> None:
+        """ "Charge order A-1001 unless it fails validation": the check planned for the
+        condition is of the same order, so it takes the code the step writes rather than
+        asking for one when the run starts."""
+        node = next(node for node in self.nodes if node["id"] == node_id)
+        inputs = node.setdefault("inputs", {})
+        for name, literal in _identifier_literals(spec.input_properties(), clause.text, {}).items():
+            asked = inputs.get(name, "")
+            if asked.startswith("input."):
+                inputs[name] = literal
+                self._drop_unread_input(asked)
 
     def _deciders(self, condition: str) -> list[ToolSpec]:
         """Tools that may tell whether `condition` holds, best first: ranked on the whole
@@ -3272,10 +3287,15 @@ _TWO_OBJECTS = re.compile(
     re.IGNORECASE,
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
-_NAMED = re.compile(r"\b(?:named|called)\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b")
+_NAMED = re.compile(
+    r"\b(?:named|called)\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b"
+    # "send a welcome email to Jane at jane@example.com": the person the address is theirs
+    r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
+    r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
+)
 #: "calculate tax on 1200": a number the step works on, with no unit after it
 _BARE_AMOUNT = re.compile(
-    r"\b(?:on|of)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
+    r"\b(?:on|of|for)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
     r"minutes?|mins?|seconds?|secs?|sentences?|words?|times?|orders?|tickets?|users?|people|"
     r"customers?|lines?|chars?|characters?)\b)(?!\.\d)(?P<b>)",
     re.IGNORECASE,
@@ -3487,6 +3507,11 @@ def _flow_name(prompt: str) -> str:
     if len(first) > 80:
         first = first[:77].rsplit(" ", 1)[0] + "…"
     return first[:1].upper() + first[1:] if first else "Planned flow"
+
+
+def _said(source: Source, mentioned: set[str]) -> bool:
+    """Whether the step names the field `source` reads ("the summary")."""
+    return stem(split_identifier(source.name)[-1]) in mentioned
 
 
 def _helping(clause: Clause) -> Clause:
