@@ -1054,7 +1054,15 @@ class PromptReader:
     def read(self, prompt: str) -> list[Clause]:
         # "if invalid stop": the comma a hurried writer left out
         prompt = _STOP_NO_COMMA.sub(r"\g<condition>, \g<stop>", prompt)
+        # "if it's invalid, email the customer and stop": the email, then the stop, which
+        # is how "stop and email the customer" reads
+        prompt = _STEPS_THEN_STOP.sub(r"\g<lead>\g<stop> and \g<steps>\g<end>", prompt)
         prompt = _FILLER_NO_COMMA.sub(r"\g<condition>, \g<filler> ", prompt)
+        # "check the stock, but only ship it if ...": a step of its own, under its condition
+        prompt = _BUT_ONLY_VERB.sub(
+            lambda m: f", and {m['verb']}" if self.starts_with_verb(m["verb"]) else m.group(0),
+            prompt,
+        )
         # "orders under $100 are approved automatically; larger ones need a manager's
         # approval": no approval when it holds, the approval otherwise
         prompt = _auto_approved(prompt)
@@ -1264,10 +1272,15 @@ class PromptReader:
                 if site is not None:
                     # "check if https://example.com is up": fetch it; up is an answer below 400
                     piece = f"fetch {site.group('url')}"
-                    down = site.group("state").lower() in _DOWN_STATES
-                    last_condition = open_check = Condition(
-                        "the status code is under 400", negate=down, checked=True
-                    )
+                    if site.group("code"):
+                        last_condition = open_check = Condition(
+                            f"the status code is {site.group('code')}", checked=True
+                        )
+                    else:
+                        down = site.group("state").lower() in _DOWN_STATES
+                        last_condition = open_check = Condition(
+                            "the status code is under 400", negate=down, checked=True
+                        )
                 # "check their email is legit": "check whether their email is legit"
                 piece = _CHECK_STATE.sub(r"\g<lead>\g<verb> whether \g<what>", piece.strip())
                 checked = _CHECK_IF.match(piece.strip())
@@ -1821,8 +1834,12 @@ _TRAILING_JOINER = re.compile(r"[\s,;]+(?:and|but|or|then)?\s*$", re.IGNORECASE)
 #: "check if https://example.com is up": whether the site answers, a fetch of it.
 _SITE_STATE = re.compile(
     r"^(?:please\s+|first\s+|then\s+|and\s+)*(?:check|see|verify|test|confirm|find\s+out)\s+"
-    r"(?:if|whether)\s+(?P<url>https?://\S+?)\s+is\s+(?:still\s+)?(?P<state>up|down|online|"
-    r"offline|reachable|unreachable|available|unavailable|live|working|responding|accessible)\b",
+    r"(?:if|whether)\s+(?:the\s+(?:url|site|website|page|endpoint|api|server)\s+)?"
+    r"(?P<url>https?://\S+?)\s+(?:is\s+(?:still\s+)?(?P<state>up|down|online|"
+    r"offline|reachable|unreachable|available|unavailable|live|working|responding|accessible)\b|"
+    # "check if https://… returns 200": the status code it answers with
+    r"(?:returns|gives|responds\s+with|answers\s+with|comes\s+back\s+with)\s+(?:an?\s+)?"
+    r"(?:(?:http\s+)?status\s+(?:code\s+)?)?(?P<code>[1-5]\d\d)\b)",
     re.IGNORECASE,
 )
 _LIMIT = r"(?:under|below|over|above|less\s+than|more\s+than|up\s+to|at\s+most|at\s+least)\b"
@@ -2015,6 +2032,18 @@ _STOP = re.compile(
 _STOP_NO_COMMA = re.compile(
     r"(?P<condition>\b(?:if|unless)\s+[^,;.:!?]{1,60}?)\s+(?:then\s+)?"
     r"(?P<stop>stop|abort|halt|end\s+the\s+(?:run|flow|workflow))(?=\s*(?:[.;!]|$))",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: ", but only ship it if ...": "only" before a verb.
+_BUT_ONLY_VERB = re.compile(
+    r",\s*(?:but|and)\s+only\s+(?!(?:if|when|once|after|for|to|with|the)\b)(?P<verb>[a-z]+)\b",
+    re.IGNORECASE,
+)
+#: "if it's invalid, email the customer and stop": steps under a condition, then a stop.
+_STEPS_THEN_STOP = re.compile(
+    r"(?P<lead>\b(?:if|unless|when|should)\s+[^,;.:!?]{1,80},\s*)(?P<steps>[^;.:!?]+?)\s*,?\s+"
+    r"(?:and\s+(?:then\s+)?|then\s+)(?P<stop>stop|abort|halt|end\s+the\s+(?:run|flow|workflow))"
+    r"(?:\s+(?:there|here))?(?P<end>\s*(?:[.;!]|$))",
     re.IGNORECASE | re.MULTILINE,
 )
 #: "if the email is bad just open a ticket": "just" / "simply" starts the step.
@@ -2488,8 +2517,21 @@ def _attach_trailing_condition(sentence: list[Clause], clauses: list[Clause], te
             clauses.remove(last)
             if _ONLY_IF_SET_OFF.search(text):
                 for earlier in sentence[:-2]:
-                    if _plain_action(earlier) and not looks_only(earlier.action):
+                    if (
+                        _plain_action(earlier)
+                        and not looks_only(earlier.action)
+                        and not _decides(earlier, condition)
+                    ):
                         earlier.condition = Condition(condition.text, condition.negate)
+
+
+def _decides(clause: Clause, condition: Condition) -> bool:
+    """ "process the payment, then ship it, only if the payment is approved": the step
+    that makes what the condition speaks of (the payment) is not under it."""
+    subject = re.split(r"\s+(?:is|are|was|were|has|have|goes|went|gets|got)\b", condition.text)[0]
+    said = {stem(w) for w in split_identifier(subject) if w not in STOP_WORDS}
+    done = {stem(w) for w in split_identifier(clause.action) if w not in STOP_WORDS}
+    return bool(said & (done | {s for w in done for s in synonyms(w)}))
 
 
 #: ", but only if ...", ", only when ...": a condition of the whole sentence before it.

@@ -834,7 +834,11 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ("Slack", re.compile(r"\bslack\b", re.I), frozenset({"slack"})),
     (
         "Microsoft Teams",
-        re.compile(r"\bms\s+teams\b|\bon\s+teams\b|\b(?:to|in|via)\s+(?-i:Teams)\b", re.I),
+        re.compile(
+            r"\b(?:ms|microsoft)\s+teams\b|\bon\s+teams\b|\b(?:to|in|via|over|through)\s+"
+            r"(?-i:Teams)\b",
+            re.I,
+        ),
         frozenset({"teams"}),
     ),
     ("Discord", re.compile(r"\bdiscord\b", re.I), frozenset({"discord"})),
