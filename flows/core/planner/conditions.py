@@ -403,6 +403,10 @@ def _resolve_one(
     if found is not None:
         return found
 
+    found = _text_contains(text, sources, negated)
+    if found is not None:
+        return found
+
     found = _qualitative(text, words, sources, negated)
     if found is not None:
         return found
@@ -654,6 +658,38 @@ def _numeric_equality(
     literal = str(int(number)) if whole else _number_literal(number)
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{best.expression} {operator} {literal}", best.name)
+
+
+#: "the page title contains 'Error'", "the summary mentions the word refund": words said
+#: to be in a text.
+_CONTAINS = re.compile(
+    r"^(?P<subject>.+?)\s+(?:does\s*n[o']t\s+|do\s*n[o']t\s+)?(?:contains?|includes?|mentions?|"
+    r"has)\s+(?:the\s+(?:word|phrase|text|string)\s+)?(?:[\"'\u201c\u2018](?P<quoted>[^\"'\u201d\u2019]"
+    r"{1,80})[\"'\u201d\u2019]|(?<=word\s)(?P<word>[\w-]+))\s*$",
+    re.IGNORECASE,
+)
+#: Text fields a condition on "it" or "the page" reads when it names none of them.
+_TEXT_FIELDS = ("text", "content", "body", "message", "summary")
+
+
+def _text_contains(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
+    """ "if the page title contains 'Error'": `fetch_url.title.contains("Error")`, on the text
+    field the condition names (else the text of the step it speaks of)."""
+    match = _CONTAINS.match(text.strip(" .,;:!?"))
+    if match is None:
+        return None
+    value = match.group("quoted") or match.group("word")
+    named = [w for w in split_identifier(match.group("subject")) if w not in STOP_WORDS]
+    texts = [s for s in sources if s.node is not None and schema_types(s.schema) == {"string"}]
+    best = _best_by_words(named, texts)
+    if best is None or not {stem(w) for w in named} & {
+        stem(w) for w in split_identifier(best.name)
+    }:
+        best = next((s for s in texts if s.name in _TEXT_FIELDS), None)
+    if best is None:
+        return None
+    expression = f"{best.expression}.contains({json.dumps(value)})"
+    return ResolvedCondition(f"!{expression}" if negated else expression, best.name)
 
 
 def _number_literal(number: float) -> str:

@@ -147,6 +147,18 @@ _HANDED_ON = re.compile(
     r"^(?:escalate|route|hand|pass)\s+(?:over\s+|on\s+)?(?:(?P<what>.+?)\s+)?to\s+(?P<to>.+)$",
     re.IGNORECASE,
 )
+_SENT_TO_A_TEAM = re.compile(
+    r"^(?:escalate|route|hand|pass|send|forward|assign|direct|dispatch)\s+(?:over\s+|on\s+)?"
+    r"(?:(?P<what>.+?)\s+)?to\s+(?P<to>.+)$",
+    re.IGNORECASE,
+)
+#: "the right team", "the appropriate department": whichever team the request is for (said
+#: without "by email", which asks for a message)
+_WHICHEVER_TEAM = re.compile(
+    r"^(?:the\s+)?(?:right|correct|appropriate|proper|relevant|responsible)\s+(?:team|department|"
+    r"queue|group|people|desk)(?:\s+for\s+it)?\s*$",
+    re.IGNORECASE,
+)
 #: "if everything succeeds", "if all went well": the outcome of every step before it
 _EVERY_STEP = re.compile(
     r"\b(?:everything|anything|any\s+(?:step|part|stage|of\s+(?:them|the\s+steps))|"
@@ -979,7 +991,12 @@ class FlowBuilder:
                 return None
         text = _clean_action(action if action is not None else clause.action)
         handed = _HANDED_ON.match(text)
-        if handed is not None and (
+        to_team = _SENT_TO_A_TEAM.match(text)
+        if to_team is not None and _WHICHEVER_TEAM.match(to_team.group("to")):
+            # "route it to the right team": a ticket lands in the queue of its category's
+            # team; no one address is the right team for every request
+            text = f"open a ticket for {to_team.group('what') or 'it'} for the right team"
+        elif handed is not None and (
             message_recipients(text) or EMAIL_ADDRESS.search(handed.group("to"))
         ):
             # "escalate the ticket to a manager", "route it to the billing team": sent on

@@ -334,6 +334,20 @@ _QUESTIONS = (
         "topic",
     ),
     (
+        # "what they're asking about", "what the customer wants": what it is about
+        re.compile(
+            r"\bwhat\s+(?:(?P<it>they|he|she)(?:'re|'s|\s+are|\s+is)\s+|"
+            rf"{_WHO}\s+(?:is|are)\s+)?(?:asking|writing|talking|complaining|enquiring|"
+            r"inquiring|emailing)\s+(?:us\s+)?(?:about|for)\b",
+            re.I,
+        ),
+        "topic",
+    ),
+    (
+        re.compile(rf"\bwhat\s+{_WHO}\s+(?:wants?|needs?)\b(?!\s+to\b)", re.I),
+        "topic",
+    ),
+    (
         re.compile(
             rf"\b(?:whether|if)\s+{_WHO}\s+(?:is|are|was|were|seems?|sounds?|feels?)\s+"
             rf"(?:\w+\s+)?(?:{_FEELING_WORDS})(?:\s+or\s+(?:not|\w+))?\b",
