@@ -4,15 +4,17 @@ Authentication: the Django session cookie, or `?token=<API token>` for other cli
 Only the run's owner and staff may watch it. Close codes: 4401 not authenticated,
 4403 not allowed, 4404 no such run, 4400 bad `after`.
 
-The stream is complete and in order, without duplicates, however often a client
-reconnects: the consumer joins the run's group *first*, then sends the stored events
-after `after`, then the live ones; it remembers the last seq it sent and drops anything
-at or below it. A message can be lost on the way (a Redis reconnect, a subscriber over
-Redis's output-buffer limit, a worker that looked at the watch mark just before the
-client connected), so a live event whose seq jumps ahead reveals a gap, which the
-consumer fills from the database (every event is committed before it is broadcast). A
-gap at the very end has no later message to reveal it, so when the socket has been quiet
-for `ws_poll_s` the consumer also asks the database, until the run ends.
+Live events come two ways: a worker's as Postgres notifications sent by the statement
+that commits them (`flows.runs.listener`), the web process's own through the run's
+channel group. The stream is complete and in order, without duplicates, however often a
+client reconnects: the consumer starts listening on both *first*, then sends the stored
+events after `after`, then the live ones; it remembers the last seq it sent and drops
+anything at or below it. A message can be lost on the way (a dropped connection, a
+worker that looked at the watch mark just before the client connected), so a live event
+whose seq jumps ahead reveals a gap, which the consumer fills from the database (every
+event is committed before it is sent). A gap at the very end has no later message to
+reveal it, so when the socket has been quiet for `ws_poll_s` the consumer also asks the
+database, until the run ends.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from flows.runs import conf
 from flows.runs.broadcast import group_name
+from flows.runs.listener import notice_listener
 from flows.runs.watchers import WatchMarks
 
 FINAL_EVENTS = frozenset({"run.completed", "run.failed", "run.cancelled"})
@@ -163,6 +166,7 @@ class RunEventsConsumer(_EventStreamConsumer):
         self.group = group_name(self.run_id)
         self.marks = WatchMarks()
         await self.marks.mark(self.run_id)  # workers broadcast only to watched runs
+        await notice_listener().watch(self.run_id, self.run_notice)
         await _keep_layer_listening(self.channel_layer)
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.joined = True
@@ -171,9 +175,20 @@ class RunEventsConsumer(_EventStreamConsumer):
         self.poller = asyncio.get_running_loop().create_task(self._poll())
 
     async def _left(self) -> None:
+        notice_listener().unwatch(self.run_id, self.run_notice)
         await self.marks.close()
 
     # ------------------------------------------------------------------ events
+
+    async def run_notice(self, notice: dict[str, Any]) -> None:
+        """A worker's notice (flows.runs.wire): its events, or how far to read them from
+        the database."""
+        if "events" in notice:
+            await self.run_events(notice)
+            return
+        self.last_live = time.monotonic()
+        async with self.lock:
+            await self._catch_up(until=notice.get("upto"))
 
     async def run_events(self, message: dict[str, Any]) -> None:
         """Handles channel messages of type `run.events` (flows.runs.events.MESSAGE_TYPE)."""

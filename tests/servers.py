@@ -213,3 +213,26 @@ class Daphne:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+        # Its run-notice connection's backend ends a moment after the process: the test
+        # database can be dropped only once it has.
+        wait_for(_notice_backends_gone, 10, 0.05, "daphne's database connections to close")
+
+
+def _notice_backends_gone() -> bool:
+    """No run-notice connection is left on the test database (asked on a connection of
+    its own: a fixture's teardown may not use the test's)."""
+    import psycopg
+    from django.db import connection
+
+    from flows.runs.listener import APPLICATION_NAME
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(autocommit=True, **params) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE application_name = %s AND datname = current_database()",
+            [APPLICATION_NAME],
+        ).fetchone()
+    return row is not None and row[0] == 0

@@ -74,11 +74,6 @@ def runs_queue() -> str:
     return str(_setting("DYNAMICFLOW_RUNS_QUEUE") or "celery")
 
 
-def broadcast_chunk() -> int:
-    """Events per channel-layer message (one message per event is the slowest setting)."""
-    return int(_float("DYNAMICFLOW_EVENTS_PER_MESSAGE", 100))
-
-
 def extra_tool_modules() -> list[str]:
     value = _setting("DYNAMICFLOW_EXTRA_TOOLS") or ""
     if isinstance(value, list | tuple):

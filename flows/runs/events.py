@@ -11,8 +11,8 @@ Node records and event-only flushes go through the loop's `GroupCommit`
 (group_commit.py), shared by every run on the loop: records that arrive together, from
 one run's fan-out or from runs side by side, are committed in one fenced statement.
 
-Committed events go to the run's `RunBroadcaster` (broadcast.py), which sends them to the
-browser.
+The statements of a run someone watches also carry its events to the browser, as
+notifications Postgres sends once they commit (wire.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from flows.core.checkpoints import NodeRecord
 from flows.core.events import RUN_FAILED, TERMINAL_RUN_EVENTS, Event
-from flows.runs.broadcast import RunBroadcaster
 from flows.runs.group_commit import GroupCommit
 from flows.runs.store import (
     AsyncWriter,
@@ -73,8 +72,6 @@ class RunEventWriter:
         token: str,
         worker: str,
         db: DbThread,
-        chunk: int = 100,
-        layer: Any = None,
         watch: RunWatch | None = None,
         pg: AsyncWriter | None = None,
         group: GroupCommit | None = None,
@@ -94,7 +91,12 @@ class RunEventWriter:
         self._loop = asyncio.get_running_loop()
         self._flush_due: asyncio.Handle | None = None
         self._flush: asyncio.Task[None] | None = None
-        self.broadcaster = RunBroadcaster(self.run_id, layer=layer, watch=watch, chunk=chunk)
+        #: whether someone has the run open, as the worker last read it
+        self.watch = watch if watch is not None else RunWatch()
+
+    @property
+    def watched(self) -> bool:
+        return self.watch.watched
 
     # ------------------------------------------------------------------ EventSink
 
@@ -131,9 +133,6 @@ class RunEventWriter:
         self._pending[:0] = events
         self._staged[:0] = staged
 
-    def written(self, events: list[Event]) -> None:
-        self.broadcaster.publish(events)
-
     # ------------------------------------------------------------------ events alone
 
     def _schedule_flush(self) -> None:
@@ -144,7 +143,7 @@ class RunEventWriter:
         # events may wait UNWATCHED_FLUSH_S for a checkpoint or the outcome to carry them.
         if self._flush_due is not None:
             return
-        if self.broadcaster.unwatched():
+        if not self.watched:
             self._flush_due = self._loop.call_later(UNWATCHED_FLUSH_S, self._flush_turn, 1)
         else:
             self._flush_due = self._loop.call_soon(self._flush_turn, 2)
@@ -189,7 +188,14 @@ class RunEventWriter:
             raise LeaseLost(self.run_id)
         events, staged = self.take()
         write = FinalWrite(
-            self.run_id, self.token, self.worker, final, events, staged, self.last_seq or None
+            self.run_id,
+            self.token,
+            self.worker,
+            final,
+            events,
+            staged,
+            self.last_seq or None,
+            watched=self.watched,
         )
         try:
             try:
@@ -203,7 +209,6 @@ class RunEventWriter:
         except LeaseLost:
             self.lease_lost = True
             raise
-        self.written(list(write.events))
         return outcome
 
     async def _write_final(self, write: FinalWrite) -> tuple[str, str | None]:
@@ -211,9 +216,8 @@ class RunEventWriter:
             return await self.pg.write_final(write)
         return await self.db.call(write_final, write)
 
-    async def close(self, timeout: float = 5.0) -> None:
-        """Stop writing, then wait (bounded) until every committed event has been handed
-        to the channel layer."""
+    async def close(self) -> None:
+        """Stop writing."""
         if self._flush_due is not None:
             self._flush_due.cancel()
             self._flush_due = None
@@ -222,7 +226,6 @@ class RunEventWriter:
             with contextlib.suppress(BaseException):
                 await self._flush
         self.group.forget(self)
-        await self.broadcaster.close(timeout)
 
 
 def refused_outcome(write: FinalWrite, exc: BaseException) -> FinalWrite:
@@ -258,5 +261,12 @@ def refused_outcome(write: FinalWrite, exc: BaseException) -> FinalWrite:
     ]
     final = Final("failed", error=error, applied_decisions=write.final.applied_decisions)
     return FinalWrite(
-        write.run_id, write.token, write.worker, final, events, staged, write.last_seq
+        write.run_id,
+        write.token,
+        write.worker,
+        final,
+        events,
+        staged,
+        write.last_seq,
+        watched=write.watched,
     )

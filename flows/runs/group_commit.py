@@ -33,14 +33,15 @@ class WriteSource(Protocol):
     worker: str
     lease_lost: bool
 
+    @property
+    def watched(self) -> bool:
+        """Someone has the run open: the statement also notifies its events."""
+
     def take(self) -> tuple[list[Event], list[NodeRecord]]:
         """The events and staged records so far, now owned by the statement."""
 
     def give_back(self, events: list[Event], staged: list[NodeRecord]) -> None:
         """A statement failed: keep these for the next write, ahead of newer ones."""
-
-    def written(self, events: list[Event]) -> None:
-        """These events are committed (the run's writer broadcasts them)."""
 
 
 #: Runs one statement for the parts given; returns the runs whose lease was held.
@@ -125,7 +126,14 @@ class GroupCommit(OneInFlight[_Entry]):
                 continue
             if source not in parts:
                 events, staged = source.take()
-                part = NodeWrite(source.run_id, source.token, source.worker, events, list(staged))
+                part = NodeWrite(
+                    source.run_id,
+                    source.token,
+                    source.worker,
+                    events,
+                    list(staged),
+                    watched=source.watched,
+                )
                 parts[source] = (part, staged)
             part = parts[source][0]
             if entry.record is not None:
@@ -151,9 +159,7 @@ class GroupCommit(OneInFlight[_Entry]):
             return
         lost: set[WriteSource] = set()
         for source, (part, _) in parts.items():
-            if part.empty() or part.run_id in held:
-                source.written(list(part.events))
-            else:
+            if not (part.empty() or part.run_id in held):
                 source.lease_lost = True
                 lost.add(source)
         _settle(group, None, lost)

@@ -172,7 +172,6 @@ class RunHost:
         # Read once: a worker's settings do not change while it runs.
         self.lease_s, self.poll_s = conf.lease_s(), conf.poll_s()
         self.run_timeout_s = conf.run_timeout_s()
-        self.broadcast_chunk = conf.broadcast_chunk()
         self._configured_limits = conf.tool_limits()
         #: each tool's limit, for the current snapshot (read on every call of a tool)
         self._tool_limits: dict[str, ToolLimit | None] = {}
@@ -360,7 +359,6 @@ async def execute_run(host: RunHost, run_id: str) -> str | None:
         token=token,
         worker=WORKER_NAME,
         db=host.db,
-        chunk=host.broadcast_chunk,
         watch=RunWatch(claim.watched),
         pg=host.pg,
         group=host.group,
@@ -515,6 +513,6 @@ async def _heartbeat(
             writer.lease_lost = True
             cancel.set()
             return
-        writer.broadcaster.watch.watched = renewal.watched
+        writer.watch.watched = renewal.watched
         if renewal.cancel_requested:
             cancel.set()

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from flows.models import FlowVersion, NodeAttempt, Run, RunBatch, RunEvent
-from flows.runs.broadcast import row_wire
 from flows.runs.errors import RunServiceError, not_found
+from flows.runs.wire import row_wire
 
 
 def _uuid(value: Any, what: str) -> uuid.UUID:

@@ -23,10 +23,11 @@ from flows.models import FlowVersion, Run, RunBatch, RunEvent
 from flows.runs import conf, dispatch
 from flows.runs.access import run_tools_check
 from flows.runs.batches import batch_advance
-from flows.runs.broadcast import broadcast_on_commit, row_wire
+from flows.runs.broadcast import broadcast_on_commit
 from flows.runs.catalog import forget_snapshot, run_catalog, run_joins
 from flows.runs.errors import RunServiceError, conflict, forbidden
 from flows.runs.selectors import flow_version_for_run, run_get, user_can_view_run
+from flows.runs.wire import row_wire
 
 MAX_BATCH_INPUTS = 10_000
 

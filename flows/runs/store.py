@@ -36,6 +36,7 @@ from psycopg.types.json import set_json_loads
 from flows.core.checkpoints import Checkpoint, NodeRecord
 from flows.core.events import Event
 from flows.runs.batched import Batched
+from flows.runs.wire import NOTICE_CHANNEL, run_notices
 
 T = TypeVar("T")
 
@@ -436,6 +437,11 @@ class NodeWrite:
     events: Sequence[Event] = ()
     inserts: list[NodeRecord] = field(default_factory=list)
     replacing: list[NodeRecord] = field(default_factory=list)
+    #: someone has the run open: its events also go out as notifications (wire.py)
+    watched: bool = False
+
+    def notices(self) -> list[str]:
+        return run_notices(self.run_id, list(self.events)) if self.watched else []
 
     def empty(self) -> bool:
         return not (self.events or self.inserts or self.replacing)
@@ -453,7 +459,33 @@ _LEASE_SEVERAL = (
 )
 
 
-def _node_write_sql(several: bool, replacing: bool) -> str:
+#: The notifications of a statement, sent only for a run it writes (its lease held, or
+#: its outcome written), so only once their events are committed with it. The ones of a
+#: statement for one run travel one by one, as the rows of `_flat_node_sql` do; those of a
+#: statement for several as one JSON array of {run_id, payload}.
+_NOTIFY = f"pg_notify('{NOTICE_CHANNEL}', n.payload)"
+
+
+def _notices_cte(source: str, several: bool, count: int = 0) -> str:
+    if several:
+        rows = (
+            f"jsonb_to_recordset(%s::jsonb) AS n(run_id uuid, payload text)"
+            f" JOIN {source} ON {source}.id = n.run_id"
+        )
+    else:
+        rows = f"{source}, (VALUES {', '.join(['(%s::text)'] * count)}) AS n(payload)"
+    return f"nt AS (SELECT {_NOTIFY} FROM {rows})"
+
+
+#: What makes Postgres evaluate the notices (a CTE that is not read is not run).
+_NOTIFIED = ", (SELECT count(*) FROM nt)"
+
+
+def _notice_rows(parts: Sequence[NodeWrite | FinalWrite]) -> list[dict[str, str]]:
+    return [{"run_id": p.run_id, "payload": n} for p in parts for n in p.notices()]
+
+
+def _node_write_sql(several: bool, replacing: bool, notify: bool) -> str:
     ctes = [
         _LEASE_SEVERAL if several else _LEASE_ONE,
         _events_cte("lease", several),
@@ -461,14 +493,19 @@ def _node_write_sql(several: bool, replacing: bool) -> str:
     ]
     if replacing:
         ctes.append(_replacing_cte("lease", several))
-    return f"WITH {', '.join(ctes)} SELECT array_agg(id::text) FROM lease"
+    notified = ""
+    if notify:
+        ctes.append(_notices_cte("lease", several=True))
+        notified = _NOTIFIED
+    return f"WITH {', '.join(ctes)} SELECT array_agg(id::text){notified} FROM lease"
 
 
-#: The node statement's texts, by (several runs, replacing waiting records).
+#: The node statement's texts, by (several runs, replacing waiting records, notifying).
 _NODE_WRITES = {
-    (several, replacing): _node_write_sql(several, replacing)
+    (several, replacing, notify): _node_write_sql(several, replacing, notify)
     for several in (False, True)
     for replacing in (False, True)
+    for notify in (False, True)
 }
 
 
@@ -489,8 +526,9 @@ _FLAT_RECORD = (
 
 
 @functools.cache
-def _flat_node_sql(events: int, records: int) -> str:
-    """The node statement of one run writing `events` events and `records` records."""
+def _flat_node_sql(events: int, records: int, notices: int = 0) -> str:
+    """The node statement of one run writing `events` events and `records` records, and
+    sending `notices` notifications."""
     ctes = [_LEASE_ONE]
     if events:
         ctes.append(
@@ -502,11 +540,14 @@ def _flat_node_sql(events: int, records: int) -> str:
             f"st AS ({_INSERT_RECORDS} SELECT lease.id, r.* FROM lease,"
             f" (VALUES {', '.join([_FLAT_RECORD] * records)}) AS r)"
         )
+    if notices:
+        ctes.append(_notices_cte("lease", several=False, count=notices))
     # One lease row at most: no aggregate (a row, or none when the lease was lost).
-    return f"WITH {', '.join(ctes)} SELECT ARRAY[id::text] FROM lease"
+    notified = _NOTIFIED if notices else ""
+    return f"WITH {', '.join(ctes)} SELECT ARRAY[id::text]{notified} FROM lease"
 
 
-def _flat_node_write(part: NodeWrite) -> tuple[str, list[Any]]:
+def _flat_node_write(part: NodeWrite, notices: list[str]) -> tuple[str, list[Any]]:
     params: list[Any] = [part.run_id, part.token]
     for e in part.events:
         params += (e.seq, e.type, e.node_id or "", _encode(e.data), e.ts, e.elapsed_ms,
@@ -514,7 +555,8 @@ def _flat_node_write(part: NodeWrite) -> tuple[str, list[Any]]:
     for r in part.inserts:
         params += (r.node_id, r.attempts, r.status, _dumps(r.inputs), _dumps(r.output),
                    _dumps(r.error), part.worker, r.started_at, r.finished_at)  # fmt: skip
-    return _flat_node_sql(len(part.events), len(part.inserts)), params
+    params += notices
+    return _flat_node_sql(len(part.events), len(part.inserts), len(notices)), params
 
 
 def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
@@ -526,7 +568,7 @@ def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
     if len(parts) == 1:
         part = parts[0]
         if not part.replacing and len(part.events) + len(part.inserts) <= FLAT_MAX_ROWS:
-            return _flat_node_write(part)
+            return _flat_node_write(part, part.notices())
     several = len(parts) > 1
     parts = sorted(parts, key=lambda part: part.run_id)  # one lock order for every writer
     events: list[dict[str, Any]] = []
@@ -544,7 +586,10 @@ def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
     rows = [_encode(events), _encode(inserts)]
     if replacing:
         rows.append(_encode(replacing))
-    return _NODE_WRITES[several, bool(replacing)], lease + rows
+    notices = _notice_rows(parts)
+    if notices:
+        rows.append(_encode(notices))
+    return _NODE_WRITES[several, bool(replacing), bool(notices)], lease + rows
 
 
 def held_runs(row: Sequence[Any] | None) -> set[str]:
@@ -670,6 +715,11 @@ class FinalWrite:
     staged: Sequence[NodeRecord] = ()
     #: the run's last event number (None: the last of `events`, if any)
     last_seq: int | None = None
+    #: someone has the run open: its events also go out as notifications (wire.py)
+    watched: bool = False
+
+    def notices(self) -> list[str]:
+        return run_notices(self.run_id, list(self.events)) if self.watched else []
 
 
 # One statement writes one outcome or several (`Batched`): the outcomes travel as one JSON
@@ -696,7 +746,9 @@ _FINAL_SQL = (
     + _events_cte("outcome", several=True)
     + ", "
     + _records_cte("outcome", several=True)
-    + " SELECT id::text, status, batch_id FROM outcome"
+    + ", "
+    + _notices_cte("outcome", several=True)
+    + f" SELECT id::text, status, batch_id{_NOTIFIED} FROM outcome"
 )
 
 
@@ -726,7 +778,8 @@ def finals_statement(writes: Sequence[FinalWrite]) -> tuple[str, list[Any]]:
         )
         events += _event_rows(w.run_id, w.events)
         records += _record_rows(w.run_id, w.staged, w.worker)
-    return _FINAL_SQL, [_encode(outcomes), _encode(events), _encode(records)]
+    notices = _encode(_notice_rows(writes))
+    return _FINAL_SQL, [_encode(outcomes), _encode(events), _encode(records), notices]
 
 
 #: A run's outcome as written: (status, batch id).

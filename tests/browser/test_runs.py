@@ -309,7 +309,8 @@ def test_cancelling_a_run_that_ends_meanwhile_says_so_without_an_error(
 ):
     version = make_flow(staff_user, {
         "name": "Short",
-        "nodes": [{"id": "slow", "type": "tool", "tool": "t_slow", "inputs": {"seconds": "2"}}],
+        # long enough for the click to land while it runs, on a loaded machine too
+        "nodes": [{"id": "slow", "type": "tool", "tool": "t_slow", "inputs": {"seconds": "4"}}],
     })
     run = start_run(staff_user, version, {})
     page.goto(live_server(f"/runs/{run.id}"))

@@ -59,7 +59,8 @@ async def _close_code(url: str, origin: str) -> int | None:
 
 
 async def _joined(run: Run, timeout: float = 10.0) -> None:
-    """Wait until the consumer has subscribed to the run's group (a Redis pub/sub channel)."""
+    """Wait until the consumer has subscribed to the run's group (a Redis pub/sub channel);
+    it listens for the workers' notices before that."""
     import redis.asyncio as aioredis
 
     from flows.runs import conf
@@ -174,8 +175,8 @@ def _claimed_run(user: Any, make_version: Any, writer: str) -> tuple[Run, store.
 
 
 def test_a_burst_of_10000_events_arrives_complete(user, make_version, daphne):
-    # Given a client watching a run, and a worker-side writer that sends two events per
-    # channel message: 5,000 messages as fast as the writer can commit and publish
+    # Given a client watching a run, and a worker-side writer that commits 10,000 events
+    # as fast as it can (their notices as big as Postgres takes)
     run, claim = _claimed_run(user, make_version, "burst-writer")
     token = _token(user)
     total = 10_000
@@ -185,12 +186,12 @@ def test_a_burst_of_10000_events_arrives_complete(user, make_version, daphne):
         url = daphne.url(f"/ws/runs/{run.id}/?token={token}")
         async with asyncio.timeout(90), connect(url, origin=daphne.origin) as socket:
             await _joined(run)
-            writer = RunEventWriter(claim=claim, token="burst-writer", worker="w", db=db, chunk=2)
+            writer = RunEventWriter(claim=claim, token="burst-writer", worker="w", db=db)
             run_id = str(run.id)
             for seq in range(1, total + 1):
                 writer.emit(Event(seq, "node.output", time.time(), run_id, "n1", {"i": seq}))
             await writer.flush()
-            await writer.close(timeout=60)
+            await writer.close()
             seqs = []
             while len(seqs) < total:
                 seqs.append(json.loads(await socket.recv())["seq"])
@@ -205,23 +206,37 @@ def test_a_burst_of_10000_events_arrives_complete(user, make_version, daphne):
     assert seqs == list(range(1, total + 1))
 
 
-def test_a_stream_survives_redis_dropping_the_subscriber(user, make_version, daphne):
+def _drop_notice_listeners() -> int:
+    """Terminate the web process's listening connection, as a Postgres restart would (from
+    a thread of its own, whose connection it closes)."""
+    from django.db import connection
+
+    from flows.runs.listener import APPLICATION_NAME
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = %s AND datname = current_database()",
+                [APPLICATION_NAME],
+            )
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_a_stream_survives_losing_the_notice_connection(user, make_version, daphne):
     # Given a client watching a run that has received the first half of a stream
-    import redis
-
-    from flows.runs import conf
-
     run, claim = _claimed_run(user, make_version, "drop-writer")
     token = _token(user)
     half = 500
     db = store.DbThread()
-    admin = redis.Redis.from_url(conf.redis_url())
 
     async def scenario() -> tuple[list[int], int]:
         url = daphne.url(f"/ws/runs/{run.id}/?token={token}")
         async with asyncio.timeout(60), connect(url, origin=daphne.origin) as socket:
             await _joined(run)
-            writer = RunEventWriter(claim=claim, token="drop-writer", worker="w", db=db, chunk=5)
+            writer = RunEventWriter(claim=claim, token="drop-writer", worker="w", db=db)
             run_id = str(run.id)
 
             def emit(seqs: range) -> None:
@@ -231,23 +246,54 @@ def test_a_stream_survives_redis_dropping_the_subscriber(user, make_version, dap
             emit(range(1, half + 1))
             await writer.flush()
             seqs = [json.loads(await socket.recv())["seq"] for _ in range(half)]
-            # When Redis drops Daphne's subscription (as it does to a subscriber over its
-            # output-buffer limit) and the second half is published while it is gone
-            killed = await asyncio.to_thread(admin.client_kill_filter, _type="pubsub")
+            # When Postgres drops the web process's listening connection, and the second
+            # half is committed while it is gone
+            dropped = await asyncio.to_thread(_drop_notice_listeners)
             emit(range(half + 1, 2 * half + 1))
             await writer.flush()
-            await writer.close(timeout=30)
+            await writer.close()
             while len(seqs) < 2 * half:
                 seqs.append(json.loads(await socket.recv())["seq"])
-            await _joined(run)  # and Daphne has subscribed again, for what comes next
-            return seqs, killed
+            return seqs, dropped
 
     try:
-        seqs, killed = async_to_sync(scenario)()
+        seqs, dropped = async_to_sync(scenario)()
     finally:
         db.shutdown()
-        admin.close()
 
-    # Then the subscriber was dropped, and the client still got every event, in order, once
-    assert killed >= 1
+    # Then the connection was dropped, and the client still got every event, in order, once
+    assert dropped >= 1
     assert seqs == list(range(1, 2 * half + 1))
+
+
+def test_an_event_too_big_for_a_notice_reaches_the_socket_whole(user, make_version, daphne):
+    # Given a client watching a run, and a worker-side writer that commits an event too
+    # big for a Postgres notification between two small ones
+    run, claim = _claimed_run(user, make_version, "notice-writer")
+    token = _token(user)
+    db = store.DbThread()
+
+    async def scenario() -> list[dict[str, Any]]:
+        url = daphne.url(f"/ws/runs/{run.id}/?token={token}")
+        async with asyncio.timeout(20), connect(url, origin=daphne.origin) as socket:
+            await _joined(run)
+            writer = RunEventWriter(claim=claim, token="notice-writer", worker="w", db=db)
+            run_id = str(run.id)
+            big = {"text": "x" * 20_000}  # beyond a notification: read from the database
+            writer.emit(Event(1, "node.output", time.time(), run_id, "n1", {"i": 1}))
+            writer.emit(Event(2, "node.output", time.time(), run_id, "n1", big))
+            writer.emit(Event(3, "node.output", time.time(), run_id, "n1", {"i": 3}))
+            await writer.flush()
+            received = [json.loads(await socket.recv()) for _ in range(3)]
+            await writer.close()
+            return received
+
+    try:
+        received = async_to_sync(scenario)()
+    finally:
+        db.shutdown()
+
+    # Then every event arrives, in order, the big one whole
+    assert [e["seq"] for e in received] == [1, 2, 3]
+    assert received[1]["data"] == {"text": "x" * 20_000}
+    assert received[2]["data"] == {"i": 3}
