@@ -1058,6 +1058,10 @@ class PromptReader:
         # is how "stop and email the customer" reads
         prompt = _STEPS_THEN_STOP.sub(r"\g<lead>\g<stop> and \g<steps>\g<end>", prompt)
         prompt = _FILLER_NO_COMMA.sub(r"\g<condition>, \g<filler> ", prompt)
+        # "make sure the order is valid and in stock": a check of each state
+        prompt = _ASSERTED_TWO.sub(
+            r"\g<verb> \g<thing> \g<be> \g<a>, and \g<verb> \g<thing> \g<be> \g<b>", prompt
+        )
         # "check the stock, but only ship it if ...": a step of its own, under its condition
         prompt = _BUT_ONLY_VERB.sub(
             lambda m: f", and {m['verb']}" if self.starts_with_verb(m["verb"]) else m.group(0),
@@ -2311,7 +2315,14 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
         if ensured is not None:
             # "make sure their account is active before shipping": the check, then the
             # step only when it holds
-            return [before.group("main"), f"{before.group('then')} only if {ensured.group('s')}"]
+            state = ensured.group("s")
+            two = _TWO_STATES.match(state.strip(" .,;"))
+            checks = (
+                [f"make sure {two['thing']} {two['verb']} {two[side]}" for side in ("a", "b")]
+                if two is not None
+                else [before.group("main")]
+            )
+            return [*checks, f"{before.group('then')} only if {state}"]
         return [before.group("main"), before.group("then")]
     match = _AFTER_GERUND.match(piece.strip()) or _subject_clause(
         _AFTER_SUBJECT, "first", piece, verbs
@@ -2341,8 +2352,26 @@ def _approval_alone(text: str) -> bool:
 
 #: "make sure / ensure / check that X is Y": a state that must hold.
 _ENSURED = re.compile(
-    r"^(?:make\s+sure|ensure|check\s+that|verify\s+that|confirm\s+that)\s+(?:that\s+)?"
-    r"(?P<s>.+?\s(?:is|are|isn't|aren't|has|have)\s.+)$",
+    r"^(?:(?:please|first|then|and|also|just)\s+)*"
+    # "check the order is valid before ...": "that" said or not
+    r"(?:make\s+sure|ensure|(?:double[-\s]?)?check|verify|confirm)\s+(?:that\s+)?"
+    r"(?P<s>(?:the|their|its|this|that|our|his|her|each|every|all)\b.+?\s"
+    r"(?:is|are|isn't|aren't|has|have)\s.+)$",
+    re.IGNORECASE,
+)
+#: "make sure the order is valid and in stock", said as a state to hold before going on.
+_ASSERTED_TWO = re.compile(
+    r"\b(?P<verb>make\s+sure|ensure|check\s+that|verify\s+that|confirm\s+that)\s+"
+    r"(?P<thing>(?:the|their|its|this|our)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?P<be>is|are)\s+"
+    r"(?P<a>(?!not\b)[a-z][\w-]*)\s+and\s+(?:(?:is|are)\s+)?(?P<b>in\s+stock|(?!not\b)[a-z][\w-]*)"
+    # (a check "before charging" is read with the step it goes before)
+    r"(?=\s*(?:[.;!]|$)|\s*,?\s*(?:and\s+)?then\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: "the order is valid and in stock": one thing in two states, each its own check.
+_TWO_STATES = re.compile(
+    r"^(?P<thing>.+?)\s+(?P<verb>is|are)\s+(?P<a>(?!not\b)[a-z][\w\s-]*?)\s+and\s+(?:(?:is|are)\s+)?"
+    r"(?P<b>(?!not\b)[a-z][\w\s-]*?)$",
     re.IGNORECASE,
 )
 
