@@ -392,6 +392,11 @@ def _resolve_one(
         found = _resolve_one(_BAD.sub("not valid", text), sources, negate=negate)
         if found is not None and ".valid" in found.expression:
             return found
+    if _PROBLEMS.search(text):
+        # "if there are no problems": no errors, where a step lists them
+        found = _resolve_one(_PROBLEMS.sub("errors", text), sources, negate=negate)
+        if found is not None and ".errors" in found.expression:
+            return found
     words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no", "new")]
     negated = negate != _is_negated(text)
 
@@ -547,6 +552,7 @@ def _middle(schema: dict) -> float:
 
 
 _FAKE = re.compile(r"\b(?:fake|bogus|phony|phoney|made[- ]up)\b", re.IGNORECASE)
+_PROBLEMS = re.compile(r"\b(?:problems?|issues?|mistakes?|faults?)\b", re.IGNORECASE)
 _BAD = re.compile(r"\b(?:bad|no\s+good|wrong|broken|garbage|junk)\b", re.IGNORECASE)
 #: A failure followed by its reason: the reason is what holds, not its opposite.
 _FAILED_BECAUSE = re.compile(

@@ -1145,6 +1145,8 @@ class FlowBuilder:
                 # an object, a word or two, who is copied, or "(and) to the sales team":
                 # a part of the step beside it
                 return []
+            if picked and _sets_an_input(part, self.specs[picked[0]]):
+                return []  # "... and priority urgent": a value of the first step's ticket
             ranked = self.rank(part)
             if not ranked or ranked[0][0] < self.min_score:
                 return []
@@ -3524,6 +3526,14 @@ def _flow_name(prompt: str) -> str:
     if len(first) > 80:
         first = first[:77].rsplit(" ", 1)[0] + "…"
     return first[:1].upper() + first[1:] if first else "Planned flow"
+
+
+def _sets_an_input(part: str, spec: ToolSpec) -> bool:
+    """ "priority urgent", "subject 'Login issue'": a few words led by the name of one of
+    `spec`'s inputs, which give its value rather than ask for a step."""
+    words = part.split()
+    names = {word for name in spec.input_properties() for word in split_identifier(name)}
+    return len(words) <= 4 and words[0].lower() in names
 
 
 def _said(source: Source, mentioned: set[str]) -> bool:

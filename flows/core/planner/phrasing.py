@@ -1058,6 +1058,12 @@ class PromptReader:
         # is how "stop and email the customer" reads
         prompt = _STEPS_THEN_STOP.sub(r"\g<lead>\g<stop> and \g<steps>\g<end>", prompt)
         prompt = _FILLER_NO_COMMA.sub(r"\g<condition>, \g<filler> ", prompt)
+        # "for each url, fetch it; if it's 200, summarize it": the loop goes on past ";"
+        prompt = _LOOP_THEN_CONDITION.sub(r"\g<loop>, and ", prompt)
+        # "validate each order in the list and charge the valid ones": the loop leads
+        prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
+        # "fetch each of these pages: https://…, https://…": the values written are the list
+        prompt = _EACH_OF_THESE.sub(r"\g<these> \g<noun>:", prompt)
         # "make sure the order is valid and in stock": a check of each state
         prompt = _ASSERTED_TWO.sub(
             r"\g<verb> \g<thing> \g<be> \g<a>, and \g<verb> \g<thing> \g<be> \g<b>", prompt
@@ -2357,6 +2363,31 @@ _ENSURED = re.compile(
     r"(?:make\s+sure|ensure|(?:double[-\s]?)?check|verify|confirm)\s+(?:that\s+)?"
     r"(?P<s>(?:the|their|its|this|that|our|his|her|each|every|all)\b.+?\s"
     r"(?:is|are|isn't|aren't|has|have)\s.+)$",
+    re.IGNORECASE,
+)
+_LOOP_THEN_CONDITION = re.compile(
+    r"(?P<loop>(?:^|(?<=[.!?]\s))for\s+(?:each|every)\s+[^.;!?\n]+?)\s*;\s+(?=if\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: "validate each order in the list and charge the valid ones": a loop said in the first
+#: step, which a later step of the sentence continues ("the valid ones", "each one", "them").
+_LOOP_IN_FIRST_STEP = re.compile(
+    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+(?:each|every)\s+(?P<noun>[a-z]+)\s+"
+    r"(?P<list>(?:in|from|on)\s+the\s+(?:\w+\s+)?(?:list|batch|file|csv|sheet|queue))\s*,?\s+"
+    r"and\s+(?P<rest>[^.;!?\n]*?\b(?:ones|each\s+(?:[a-z]+\s+)?one|them|it)\b[^.;!?\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _loop_leads(match: re.Match[str]) -> str:
+    if re.search(r"\b(?:me|us)\b", match["rest"], re.IGNORECASE):
+        return match.group(0)  # "... and email me the invalid ones": one message, after it
+    rest = re.sub(r"\beach\s+([a-z]+)\s+one\b", r"the \1 ones", match["rest"], flags=re.I)
+    return f"For each {match['noun']} {match['list']}, {match['verb'].lower()} it and {rest}"
+
+
+_EACH_OF_THESE = re.compile(
+    r"\b(?:each|every\s+one|all)\s+of\s+(?P<these>these|those|the\s+following)\s+(?P<noun>[a-z]+s)\s*:",
     re.IGNORECASE,
 )
 #: "make sure the order is valid and in stock", said as a state to hold before going on.

@@ -62,7 +62,8 @@ _US_STATES = (
     "DE delaware|FL florida|GA georgia|HI hawaii|ID idaho|IL illinois|IN indiana|IA iowa|"
     "KS kansas|KY kentucky|LA louisiana|ME maine|MD maryland|MA massachusetts|MI michigan|"
     "MN minnesota|MS mississippi|MO missouri|MT montana|NE nebraska|NV nevada|"
-    "NH new hampshire|NJ new jersey|NM new mexico|NY new york state|NC north carolina|"
+    # ("New York" alone is the state too: a tax is the state's, whatever the city's)
+    "NH new hampshire|NJ new jersey|NM new mexico|NY new york state|NY new york|NC north carolina|"
     "ND north dakota|OH ohio|OK oklahoma|OR oregon|PA pennsylvania|RI rhode island|"
     "SC south carolina|SD south dakota|TN tennessee|TX texas|UT utah|VT vermont|"
     "VA virginia|WA washington state|WV west virginia|WI wisconsin|WY wyoming|"
