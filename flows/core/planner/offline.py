@@ -1131,7 +1131,7 @@ class FlowBuilder:
         if _message_verb(lead) or stem(lead.lower()) in _SENDING_VERBS:
             return []  # "email them the carrier and tracking number": what one message says
         parts = [parts[0], *(_made_as_step(part) for part in parts[1:])]
-        picked = []
+        picked: list[str] = []
         for part in parts:
             lead = part.split()[0].lower() if part else ""
             if (
