@@ -222,14 +222,11 @@ def _notice_backends_gone() -> bool:
     """No run-notice connection is left on the test database (asked on a connection of
     its own: a fixture's teardown may not use the test's)."""
     import psycopg
-    from django.db import connection
 
     from flows.runs.listener import APPLICATION_NAME
+    from flows.runs.store import connection_params
 
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(autocommit=True, **params) as conn:
+    with psycopg.connect(autocommit=True, **connection_params()) as conn:
         row = conn.execute(
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE application_name = %s AND datname = current_database()",

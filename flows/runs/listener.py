@@ -20,8 +20,8 @@ from typing import Any
 
 import orjson
 import psycopg
-from django.db import connection
 
+from flows.runs.store import connection_params
 from flows.runs.wire import NOTICE_CHANNEL
 
 logger = logging.getLogger(__name__)
@@ -100,9 +100,7 @@ class NoticeListener:
 
     @staticmethod
     async def _connect() -> psycopg.AsyncConnection[Any]:
-        params = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
+        params = connection_params()
         params["application_name"] = APPLICATION_NAME
         return await psycopg.AsyncConnection.connect(autocommit=True, **params)
 

@@ -604,6 +604,15 @@ def write_nodes(parts: Sequence[NodeWrite]) -> set[str]:
         return held_runs(cursor.fetchone())
 
 
+def connection_params() -> dict[str, Any]:
+    """Django's database settings as psycopg's `connect` takes them, for a connection of
+    one's own (the run loop's writer, the web process's notice listener)."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)  # Django's own classes
+    params.pop("context", None)
+    return params
+
+
 class AsyncWriter:
     """The run's claim, node checkpoints and outcome, written from the run's own event
     loop (psycopg's async driver, prepared statements).
@@ -627,12 +636,10 @@ class AsyncWriter:
 
     async def _connection(self) -> Any:
         if self._conn is None or self._conn.closed:
-            params = connection.get_connection_params()
-            params.pop("cursor_factory", None)
-            params.pop("context", None)
+            params = connection_params()
             # Django turns prepared statements off (prepare_threshold=None); the node
             # statement is the hot path, and parsing and planning it each time costs
-            # as much as the commit. Four texts (`_NODE_WRITES`) cover every node write.
+            # as much as the commit. Eight texts (`_NODE_WRITES`) cover every node write.
             params["prepare_threshold"] = 0
             conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
             # The few-row node statements come in a few dozen shapes and parameter types

@@ -68,10 +68,7 @@ def test_an_event_a_notice_cannot_carry_is_read_from_the_database():
 
 
 def _listening() -> psycopg.Connection[Any]:
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    listener = psycopg.connect(autocommit=True, **params)
+    listener = psycopg.connect(autocommit=True, **store.connection_params())
     listener.execute(f"LISTEN {NOTICE_CHANNEL}")
     return listener
 
