@@ -11,7 +11,8 @@ Each figure is printed beside its floor, measured in the same run on the same se
   tasks as 2-node runs);
 - event emission in the worker -> arrival at a websocket client (real Daphne), p50/p99;
   floor: a raw channels group_send to the same consumer and socket, back to back and
-  paced like the run's events.
+  paced like the run's events; and beside it the floor of the way a worker's events now
+  take (a bare commit of one Postgres notification, paced like the run's events).
 
 It needs DATABASE_URL and REDIS_URL (make bench-runs starts embedded servers when unset);
 it creates and drops its own database, and uses its own Celery queue and Redis keys.
@@ -465,20 +466,26 @@ NODE_PAUSE_S = 0.005
 
 
 async def _latency(daphne_port: int, token: str, run_ids: list[str], enqueue: Any) -> tuple:
+    import psycopg
     from channels.layers import get_channel_layer
     from websockets.asyncio.client import connect
 
     from flows.runs.broadcast import MESSAGE_TYPE, group_name
+    from flows.runs.store import connection_params
+    from flows.runs.wire import NOTICE_CHANNEL
 
     origin = f"http://127.0.0.1:{daphne_port}"
     engine_latency: list[float] = []
     raw_latency: list[float] = []
     paced_latency: list[float] = []
+    notify_latency: list[float] = []
+    notifier = await psycopg.AsyncConnection.connect(autocommit=True, **connection_params())
     for index, run_id in enumerate(run_ids):
         if index == 1:  # the first run warmed Daphne (its first socket, its layer)
             engine_latency.clear()
             raw_latency.clear()
             paced_latency.clear()
+            notify_latency.clear()
         url = f"ws://127.0.0.1:{daphne_port}/ws/runs/{run_id}/?token={token}"
         async with asyncio.timeout(60), connect(url, origin=origin) as socket:
             await asyncio.sleep(0.05)  # the consumer has joined the group
@@ -504,7 +511,18 @@ async def _latency(daphne_port: int, token: str, run_ids: list[str], enqueue: An
                     )
                     message = json.loads(await socket.recv())
                     kept.append((time.time() - message["ts"]) * 1000)
-    return engine_latency, raw_latency, paced_latency
+            # and the floor of the way a worker's events take: a bare commit of one
+            # notification, paced like the run's events
+            for _ in range(10):
+                await asyncio.sleep(NODE_PAUSE_S)
+                last += 1
+                event = {"seq": last, "type": "bench.raw", "ts": time.time(), "run_id": run_id}
+                notice = json.dumps({"run_id": run_id, "events": [event]})
+                await notifier.execute("SELECT pg_notify(%s, %s)", [NOTICE_CHANNEL, notice])
+                message = json.loads(await socket.recv())
+                notify_latency.append((time.time() - message["ts"]) * 1000)
+    await notifier.close()
+    return engine_latency, raw_latency, paced_latency, notify_latency
 
 
 def bench_latency(user: Any, log_dir: Path, quick: bool) -> None:
@@ -542,7 +560,7 @@ def bench_latency(user: Any, log_dir: Path, quick: bool) -> None:
             str(Run.objects.create(flow_version=version, requested_by=user).id)
             for _ in range(1 + (10 if quick else 40))
         ]
-        engine, raw, paced = asyncio.run(_latency(port, token, runs, enqueue_run))
+        engine, raw, paced, notified = asyncio.run(_latency(port, token, runs, enqueue_run))
     finally:
         stop(worker)
         stop(daphne)
@@ -556,6 +574,13 @@ def bench_latency(user: Any, log_dir: Path, quick: bool) -> None:
             f"p50 {raw50:5.2f} ms  p99 {raw99:5.2f} ms;  run events against it: "
             f"p50 {p50 / raw50:.1f}x (target <= 2x), p99 {p99 / raw99:.1f}x (target <= 3x)"
         )
+    floor50, floor99 = pct(notified, 0.5), pct(notified, 0.99)
+    print(
+        f"  the way a worker's events take: a bare commit of one notification, "
+        f"{NODE_PAUSE_S * 1000:g} ms apart ({len(notified)}): p50 {floor50:5.2f} ms  "
+        f"p99 {floor99:5.2f} ms;  run events against it: p50 {p50 / floor50:.1f}x, "
+        f"p99 {p99 / floor99:.1f}x"
+    )
 
 
 # --------------------------------------------------------------------------- main
