@@ -18,11 +18,10 @@ import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import orjson
 import psycopg
 
 from flows.runs.store import connection_params
-from flows.runs.wire import NOTICE_CHANNEL
+from flows.runs.wire import NOTICE_CHANNEL, load_json
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +105,8 @@ class NoticeListener:
 
     def _dispatch(self, payload: str) -> None:
         try:
-            notice = orjson.loads(payload)
-        except orjson.JSONDecodeError:
+            notice = load_json(payload.encode())
+        except ValueError:
             logger.warning("run notices: not JSON: %.200s", payload)
             return
         for deliver in list(self._watchers.get(str(notice.get("run_id")), ())):

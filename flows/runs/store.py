@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import re
 import threading
 import time
@@ -27,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-import orjson
 import psycopg
 from django import db
 from django.db import close_old_connections, connection
@@ -36,7 +34,8 @@ from psycopg.types.json import set_json_loads
 from flows.core.checkpoints import Checkpoint, NodeRecord
 from flows.core.events import Event
 from flows.runs.batched import Batched
-from flows.runs.wire import NOTICE_CHANNEL, run_notices
+from flows.runs.wire import NOTICE_CHANNEL, load_json, run_notices
+from flows.runs.wire import encode_json as _encode
 
 T = TypeVar("T")
 
@@ -102,25 +101,6 @@ class DbThread:
         self._executor.shutdown(wait=True)
 
 
-#: What orjson cannot encode (an integer beyond 64 bits, a lone surrogate) is encoded by
-#: the standard library's encoder, as everything was before.
-_ENCODER = json.JSONEncoder(default=str)
-#: Datetimes and dataclasses go through `str` as with the standard encoder; NaN and
-#: infinities become null (the standard encoder's NaN is not JSON, and Postgres refuses it).
-_ORJSON_OPTIONS = (
-    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-)
-
-
-def _encode(value: Any) -> str:
-    """JSON text of `value`: every node write encodes its rows, so with orjson (several
-    times faster than the standard library)."""
-    try:
-        return orjson.dumps(value, default=str, option=_ORJSON_OPTIONS).decode()
-    except orjson.JSONEncodeError:
-        return _ENCODER.encode(value)
-
-
 def _dumps(value: Any) -> str | None:
     return None if value is None else _encode(value)
 
@@ -129,22 +109,7 @@ def _loads(value: Any) -> Any:
     """A JSON column as Django's connection returns it (text), else the value itself."""
     if isinstance(value, str):
         value = value.encode()
-    return _load_json(value) if isinstance(value, bytes | bytearray) else value
-
-
-#: A run of 19 digits: maybe an integer beyond 64 bits, which orjson would turn into a
-#: float (losing digits) where the standard library keeps it whole.
-_LONG_NUMBER = re.compile(rb"[0-9]{19}")
-
-
-def _load_json(data: bytes | bytearray) -> Any:
-    """JSON text read back from the database (the worker connections' jsonb reader, and
-    `_loads`): orjson, or the standard library where a number may be too long for it or
-    orjson refuses the text."""
-    if _LONG_NUMBER.search(data) is None:
-        with contextlib.suppress(orjson.JSONDecodeError):
-            return orjson.loads(data)
-    return json.loads(data)
+    return load_json(value) if isinstance(value, bytes | bytearray) else value
 
 
 #: What jsonb refuses in a text: NUL, and surrogates (in a Python text always alone).
@@ -649,7 +614,7 @@ class AsyncWriter:
             # statement afresh (its arrays make a generic plan look costlier), which costs
             # more than the commit.
             await conn.execute("SET plan_cache_mode = force_generic_plan")
-            set_json_loads(_load_json, conn)
+            set_json_loads(load_json, conn)
             self._conn, self._cursor = conn, conn.cursor()
         return self._conn
 

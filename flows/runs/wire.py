@@ -10,6 +10,9 @@ commit and never before it.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +22,40 @@ from flows.core.events import Event
 
 if TYPE_CHECKING:
     from flows.models import RunEvent
+
+#: What orjson cannot encode (an integer beyond 64 bits, a lone surrogate) is encoded by
+#: the standard library's encoder, as everything was before.
+_ENCODER = json.JSONEncoder(default=str)
+#: Datetimes and dataclasses go through `str` as with the standard encoder; NaN and
+#: infinities become null (the standard encoder's NaN is not JSON, and Postgres refuses it).
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def encode_json(value: Any) -> str:
+    """JSON text of `value`, as the database stores it and a notice carries it: with
+    orjson (several times faster than the standard library: every node write encodes
+    its rows)."""
+    try:
+        return orjson.dumps(value, default=str, option=_ORJSON_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(value)
+
+
+#: A run of 19 digits: maybe an integer beyond 64 bits, which orjson would turn into a
+#: float (losing digits) where the standard library keeps it whole.
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+
+
+def load_json(data: bytes | bytearray) -> Any:
+    """JSON text read back (from the database, or a notice): orjson, or the standard
+    library where a number may be too long for it or orjson refuses the text."""
+    if _LONG_NUMBER.search(data) is None:
+        with contextlib.suppress(orjson.JSONDecodeError):
+            return orjson.loads(data)
+    return json.loads(data)
+
 
 #: The Postgres channel of run notices (one for every run: a web process listens once).
 NOTICE_CHANNEL = "dynamicflow_run_events"
@@ -66,9 +103,9 @@ def run_notices(run_id: str, events: list[Event]) -> list[str]:
     batch: list[str] = []
     size = 0
     for event in events:
-        wire = _wire_text(event)
-        length = len(wire.encode()) + 1 if wire is not None else 0
-        if wire is None or length > room:
+        wire = encode_json(event_wire(event))
+        length = len(wire.encode()) + 1
+        if length > room:
             if batch:
                 notices.append(prefix + ",".join(batch) + "]}")
                 batch, size = [], 0
@@ -84,8 +121,3 @@ def run_notices(run_id: str, events: list[Event]) -> list[str]:
     return notices
 
 
-def _wire_text(event: Event) -> str | None:
-    try:
-        return orjson.dumps(event_wire(event), default=str).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        return None

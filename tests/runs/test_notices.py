@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -18,7 +19,7 @@ from flows.core.events import Event
 from flows.models import Run
 from flows.runs import store
 from flows.runs.listener import NoticeListener
-from flows.runs.wire import NOTICE_CHANNEL, NOTICE_MAX_BYTES, run_notices
+from flows.runs.wire import NOTICE_CHANNEL, NOTICE_MAX_BYTES, encode_json, run_notices
 from tests.runs.helpers import chain
 
 RUN = "4f6b1c1e-8f5a-4c1e-9d55-0d7c1f3a9b21"
@@ -50,18 +51,26 @@ def test_notices_carry_the_events_in_order_each_under_the_limit():
     }
 
 
-def test_an_event_a_notice_cannot_carry_is_read_from_the_database():
+def test_an_event_too_big_for_a_notice_is_read_from_the_database():
     events = [_event(1), _event(2, {"text": "é" * 4_000}), _event(3, {"n": 2**70}), _event(4)]
 
     notices = [json.loads(n) for n in run_notices(RUN, events)]
 
-    assert notices == [
-        {"run_id": RUN, "events": [notices[0]["events"][0]]},
-        {"run_id": RUN, "upto": 2},  # 8,000 bytes of UTF-8: beyond a notification
-        {"run_id": RUN, "upto": 3},  # an integer orjson does not write
-        {"run_id": RUN, "events": [notices[3]["events"][0]]},
-    ]
-    assert [notices[0]["events"][0]["seq"], notices[3]["events"][0]["seq"]] == [1, 4]
+    # 8,000 bytes of UTF-8 is beyond a notification; the others travel, a long integer whole
+    assert notices[1] == {"run_id": RUN, "upto": 2}
+    assert [n.get("upto") for n in notices] == [None, 2, None]
+    assert [e["seq"] for e in notices[0]["events"]] == [1]
+    assert [e["seq"] for e in notices[2]["events"]] == [3, 4]
+    assert notices[2]["events"][0]["data"] == {"n": 2**70}
+
+
+def test_a_notice_carries_an_event_s_data_as_the_database_stores_it():
+    when = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    (notice,) = run_notices(RUN, [_event(1, {"when": when, 7: "seven"})])
+
+    carried = json.loads(notice)["events"][0]["data"]
+    assert carried == json.loads(encode_json({"when": when, 7: "seven"}))
+    assert carried == {"when": "2026-12-01 09:30:00+00:00", "7": "seven"}
 
 
 # --------------------------------------------------------------------------- statements

@@ -568,9 +568,9 @@ def test_a_database_outage_mid_run_stops_it_and_it_continues_later(
 
 
 def test_the_worker_reads_the_watch_mark_with_its_claim_and_lease_renewals(
-    user, make_version, transactional_db
+    user, make_version, inprocess
 ):
-    # Given two runs, one of which a browser has open
+    # Given two runs (not sent to any worker), one of which a browser has open
     from flows.runs.watchers import mark_watched
 
     version = make_version(chain(1, tool="t_noop"))
