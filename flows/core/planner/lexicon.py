@@ -88,7 +88,7 @@ MADE_BY: dict[str, str] = {
         "summarize": "summary summaries digest recap synopsis tldr",
         "classify": "classification",
         "translate": "translation",
-        "analyze": "analysis",
+        "analyze": "analysis sentiment",
         "calculate": "calculation",
         "transcribe": "transcript transcription",
         "extract": "extract extraction",

@@ -1309,7 +1309,8 @@ class FlowBuilder:
                 self._tool_node(_helping(clause), producer, helping=True)
         if _tool_verb(spec.id) not in _SENDING:
             return
-        action = _EMAIL_OR_URL.sub(" ", clause.action)
+        # "tell me whether it's positive or negative": the sentiment, asked as a question
+        action = _EMAIL_OR_URL.sub(" ", question_as_noun(clause.action))
         # the noun as a thing of its own ("a summary", "the summary of the text"), not a
         # word of another noun ("their account summary")
         wanted = {

@@ -71,7 +71,9 @@ _LIST_ITEM = re.compile(
 #: "Out of stock? Email the customer an apology.": a short question, then what to do
 _QUESTION_THEN_STEP = re.compile(
     r"(?P<lead>^|(?<=[.!;:\n])\s*)(?P<question>[A-Za-z][^.?!;:\n]{1,60})\?[ \t]+"
-    r"(?P<step>[A-Za-z][^\n]*)",
+    # the step ends with its sentence, so that "Negative? Open a ticket." after it is
+    # read as a question too
+    r"(?P<step>[A-Za-z].*?(?:[.!;](?=\s|$)|$))",
     re.MULTILINE,
 )
 #: "If it's invalid, don't send the welcome email; otherwise send it": the step, unless
@@ -1062,6 +1064,10 @@ class PromptReader:
         prompt = _LOOP_THEN_CONDITION.sub(r"\g<loop>, and ", prompt)
         # "validate each order in the list and charge the valid ones": the loop leads
         prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
+        # "tell me whether it's positive or negative": a message of its sentiment
+        prompt = _TOLD_WHETHER_POSITIVE.sub(r"\g<lead>the sentiment", prompt)
+        # "get their details and email them to the manager": what is sent, not to whom
+        prompt = _SEND_THEM_TO.sub(r"\g<verb> it to ", prompt)
         # "fetch each of these pages: https://…, https://…": the values written are the list
         prompt = _EACH_OF_THESE.sub(r"\g<these> \g<noun>:", prompt)
         # "make sure the order is valid and in stock": a check of each state
@@ -2386,6 +2392,17 @@ def _loop_leads(match: re.Match[str]) -> str:
     return f"For each {match['noun']} {match['list']}, {match['verb'].lower()} it and {rest}"
 
 
+_TOLD_WHETHER_POSITIVE = re.compile(
+    r"\b(?P<lead>(?:tell|email|e-mail|notify|inform|let)\s+(?:me|us|them|the\s+[a-z]+)\s+"
+    r"(?:know\s+)?)whether\s+(?:it|they|this|that|the\s+[a-z]+)(?:'s|'re|\s+is|\s+are|\s+was)\s+"
+    r"(?:\w+\s+)?(?:positive|negative|neutral)(?:\s+or\s+(?:positive|negative|neutral|not))?\b",
+    re.IGNORECASE,
+)
+_SEND_THEM_TO = re.compile(
+    r"\b(?P<verb>e-?mail|send|forward|mail|pass)\s+them\s+(?:on\s+|over\s+)?to\s+"
+    r"(?=(?:the|my|our|their|his|her|me|us)\b|[\w.+-]+@)",
+    re.IGNORECASE,
+)
 _EACH_OF_THESE = re.compile(
     r"\b(?:each|every\s+one|all)\s+of\s+(?P<these>these|those|the\s+following)\s+(?P<noun>[a-z]+s)\s*:",
     re.IGNORECASE,

@@ -356,6 +356,16 @@ _QUESTIONS = (
         "mood",
     ),
     (
+        # "tell me whether it's positive or negative": its sentiment
+        re.compile(
+            r"\bwhether\s+(?:(?P<it>it|they|this|that)(?:'s|'re)|"
+            rf"{_WHO}\s+(?:is|are|was|were|seems?|sounds?|reads?))\s+(?:\w+\s+)?"
+            r"(?:positive|negative|neutral)(?:\s+or\s+(?:positive|negative|neutral|not))?\b",
+            re.I,
+        ),
+        "sentiment",
+    ),
+    (
         re.compile(
             rf"\bhow\s+(?:urgent|important|serious|critical|pressing)\s+{_WHO}\s+"
             r"(?:is|are|was|were)\b",
