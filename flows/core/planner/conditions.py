@@ -626,7 +626,9 @@ def _comparison(
     if name is None:
         # "the stock is over 10": the stock, not an amount; "the order is over 500": its amount
         head = subject_words[-1] if subject_words else ""
-        name = head if head.isidentifier() and head not in _PRICED_THINGS else "amount"
+        # ("charging more than 20000": what is charged, an amount, not a "charging")
+        priced = head in _PRICED_THINGS or head.endswith("ing")
+        name = head if head.isidentifier() and not priced else "amount"
     schema = {"type": "number", "description": f"Compared in: {match.group(0).strip()}"}
     expression = f"input.{name} {operator} {literal}"
     return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))

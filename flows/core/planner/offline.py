@@ -1522,7 +1522,9 @@ class FlowBuilder:
             if clause.approval is not None:
                 # "run a credit check before approving it": a step asked besides approving
                 # ("approve the refund" is only the approval: what it approves is no step)
-                besides = _clean_action(strip_approval_phrase(clause.action))
+                # (in a loop, the words of its items too: "every refund request")
+                said = clause.text if clause.for_each else clause.action
+                besides = _clean_action(strip_approval_phrase(said))
                 lacking = self._lacking(besides) if self.reader.starts_with_verb(besides) else None
                 approved, *more = _AND_THEN.split(besides)
                 for part in more:
@@ -1676,9 +1678,24 @@ class FlowBuilder:
         if not ranked or ranked[0][0] < self.min_score:
             ranked = self._rank_step(text)
         ranked = self._predicate_first(text, ranked)
-        ranked = _learning_first(ranked) if question else ranked
+        ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
         ranked = _stored_where_said(text, ranked)
         return _code_breaks_tie(text, _head_breaks_tie(text, _sent_by_email(text, ranked)))
+
+    def _answers_the_question(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Work out how urgent it is" (the priority): a tool that changes nothing and
+        returns the field the question asks for answers it, however few other words the
+        step shares with it."""
+        if not ranked or not ranked[0][1].spec.config.cacheable:
+            return ranked
+        score, best = ranked[0]
+        asked = {stem(w) for w in meaningful(text)}
+        fields = {stem(name) for name in best.spec.output_properties()}
+        if score >= self.min_score or not asked & fields:
+            return ranked
+        return [(self.min_score, best), *ranked[1:]]
 
     def _predicate_first(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -1770,7 +1787,9 @@ class FlowBuilder:
         ):
             inputs: dict[str, str] = {}  # the declared join maps the upstream output
         else:
+            declared = set(self.input_properties)
             inputs = self._wire(spec, clause, self._sources(), literals=literals)
+            self._codes_said_before(inputs, declared)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
         node = {
@@ -1783,6 +1802,23 @@ class FlowBuilder:
         }
         self._add(node, "tool", clause, spec)
         return node_id
+
+    def _codes_said_before(self, inputs: dict[str, str], declared: set[str]) -> None:
+        """ "Charge the card for order O-1. Ship it.": an id the step would ask for at run
+        time is the code a step before was given for the same input (the same order)."""
+        for name, expression in list(inputs.items()):
+            field = expression[len("input.") :] if expression.startswith("input.") else ""
+            if not field or field in declared or split_identifier(name)[-1:] != ["id"]:
+                continue
+            said = {
+                node["inputs"][name]
+                for node in self.nodes
+                if node.get("type") == "tool"
+                and str(node.get("inputs", {}).get(name, "")).startswith('"')
+            }
+            if len(said) == 1:
+                inputs[name] = said.pop()
+                self._drop_unread_input(expression)
 
     def _sent_on(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str], upstream: str
@@ -4207,5 +4243,7 @@ def _joins_items(source: Source) -> bool:
 
 
 def _clean_action(text: str) -> str:
-    text = re.sub(r"[\"“'][^\"”']*[\"”']", " ", text)
+    # quoted words are what is said; an apostrophe inside them ("we'll") ends nothing
+    text = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
+    text = re.sub(r"(?<!\w)'[^']*'(?!\w)", " ", text)
     return " ".join(text.split())

@@ -206,7 +206,8 @@ _OTHERWISE = re.compile(
     r"ones?|results?|outcomes?)(?=\s*,)|"
     r"for\s+(?:anything|everything)\s+else(?=\s*,)|"
     # "if not, ..." (but "if not found, ..." is a condition of its own)
-    r"if\s+not(?!\s+[a-z]+(?:\s+[a-z]+){0,2}\s*,))\b\s*,?\s*",
+    # ("... if not found" at the end, too)
+    r"if\s+not(?!\s+[a-z]+(?:\s+[a-z]+){0,2}\s*(?:,|[.;!?]|$)))\b\s*,?\s*",
     re.IGNORECASE,
 )
 _LEADING_CONDITION = re.compile(
@@ -772,10 +773,12 @@ _LEADING_FILLER = re.compile(
     rf"no\s+matter\s+what|(?:{_SCHEDULE}){_TIME_OF_DAY})\b[\s,]*)+",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"[\"“']([^\"”']{1,200})[\"”']")
+#: A quoted literal: in double quotes (an apostrophe inside, "we'll", ends nothing) or in
+#: single quotes that stand apart from words.
+_QUOTED = re.compile(r"[\"“]([^\"”]{1,200})[\"”]|(?<!\w)'([^']{1,200})'(?!\w)")
 _LABELLED_QUOTE = re.compile(
     r"\b(?P<label>[a-z_]+)\s*(?P<joiner>of|to|as|=|:|is|saying|reading|that\s+says)?\s*"
-    r"[\"“'](?P<value>[^\"”']{1,500})[\"”']",
+    r"(?:[\"“](?P<value>[^\"”]{1,500})[\"”]|'(?P<single>[^']{1,500})'(?!\w))",
     re.IGNORECASE,
 )
 
@@ -1064,6 +1067,8 @@ class PromptReader:
         prompt = _LOOP_THEN_CONDITION.sub(r"\g<loop>, and ", prompt)
         # "validate each order in the list and charge the valid ones": the loop leads
         prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
+        # "reply saying we'll get back to them": what the message says, no step of its own
+        prompt = _SAYING_UNQUOTED_WORDS.sub(lambda m: f'saying "{said_to_them(m["said"])}"', prompt)
         # "tell me whether it's positive or negative": a message of its sentiment
         prompt = _TOLD_WHETHER_POSITIVE.sub(r"\g<lead>the sentiment", prompt)
         # "get their details and email them to the manager": what is sent, not to whom
@@ -2392,6 +2397,11 @@ def _loop_leads(match: re.Match[str]) -> str:
     return f"For each {match['noun']} {match['list']}, {match['verb'].lower()} it and {rest}"
 
 
+_SAYING_UNQUOTED_WORDS = re.compile(
+    r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])[^.;!?\n\"]+?)"
+    r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b)",
+    re.IGNORECASE,
+)
 _TOLD_WHETHER_POSITIVE = re.compile(
     r"\b(?P<lead>(?:tell|email|e-mail|notify|inform|let)\s+(?:me|us|them|the\s+[a-z]+)\s+"
     r"(?:know\s+)?)whether\s+(?:it|they|this|that|the\s+[a-z]+)(?:'s|'re|\s+is|\s+are|\s+was)\s+"
@@ -2892,11 +2902,13 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
             # "email the customer saying '...'", 'post "Deploy finished" to #ops': what
             # the message says
             label = "message"
-        found.append((label, match.group("value")))
-        labelled_spans.append(match.span("value"))
+        group = "value" if match.group("value") is not None else "single"
+        found.append((label, match.group(group)))
+        labelled_spans.append(match.span(group))
     for match in _QUOTED.finditer(text):
-        if not any(start <= match.start(1) < end for start, end in labelled_spans):
-            found.append((None, match.group(1)))
+        group = 1 if match.group(1) is not None else 2
+        if not any(start <= match.start(group) < end for start, end in labelled_spans):
+            found.append((None, match.group(group)))
     if not any(label == "message" for label, _ in found):
         said = _SAYING_UNQUOTED.search(text)
         if said is None and _TELLS.match(text):
@@ -2904,11 +2916,15 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
         if said is not None:
             # "post to #general saying hello": the words after it, to the end, as said to
             # the one it goes to ("saying their order shipped": "Your order shipped")
-            words = _TO_THEM.sub(
-                lambda m: _SAID_TO_YOU[m.group(0).lower()], said.group("said").strip()
-            ).rstrip(".!")
-            found.append(("message", words[:1].upper() + words[1:]))
+            found.append(("message", said_to_them(said.group("said"))))
     return found
+
+
+def said_to_them(words: str) -> str:
+    """What a message says, as said to the one it goes to: "their order shipped" ->
+    "Your order shipped"."""
+    said = _TO_THEM.sub(lambda m: _SAID_TO_YOU[m.group(0).lower()], words.strip()).rstrip(".!")
+    return said[:1].upper() + said[1:]
 
 
 def verbs_of(identifiers: Iterable[str]) -> set[str]:

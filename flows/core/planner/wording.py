@@ -510,7 +510,9 @@ _REQUEST_LEAD = re.compile(
     r"workflow|automation|process|system|pipeline)\s+)?to|(?:i|we)\s+(?:want|need)\s+(?:you\s+|"
     r"(?:the|this|a|our)\s+(?:flow|workflow|automation|process|system|pipeline)\s+)?to|"
     r"(?:can|could|would)\s+you|please|what\s+(?:i|we)\s+(?:need|want)(?:\s+is)?\s*:?|"
-    r"(?:i|we)\s+(?:want|need)\s+(?:a|an|the)\s+(?:flow|workflow|process|pipeline|automation)\s+"
+    r"(?:i|we)(?:\s+(?:want|need|would\s+like)|'d\s+like)\s+(?:a|an|the)\s+"
+    r"(?:new\s+|simple\s+|small\s+)?"
+    r"(?:flow|workflow|process|pipeline|automation)\s+"
     # "I want a flow that, given a URL, fetches it": the comma opens an aside
     r"(?:that|which|to|where|in\s+which|for\s+when),?|(?:the|a|this)\s+(?:flow|workflow)\s+should|"
     # "I need a workflow: when ..."
