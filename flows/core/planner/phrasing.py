@@ -2906,9 +2906,9 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
         found.append((label, match.group(group)))
         labelled_spans.append(match.span(group))
     for match in _QUOTED.finditer(text):
-        group = 1 if match.group(1) is not None else 2
-        if not any(start <= match.start(group) < end for start, end in labelled_spans):
-            found.append((None, match.group(group)))
+        index = 1 if match.group(1) is not None else 2
+        if not any(start <= match.start(index) < end for start, end in labelled_spans):
+            found.append((None, match.group(index)))
     if not any(label == "message" for label, _ in found):
         said = _SAYING_UNQUOTED.search(text)
         if said is None and _TELLS.match(text):
