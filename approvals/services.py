@@ -370,6 +370,8 @@ def steps_expire(*, now: dt.datetime | None = None, limit: int = 500) -> list[st
             status=ApprovalStep.Status.CLOSED, decided_at=now
         )
         audit(step=step, action=AuditEntry.Action.CLOSED, details={"reason": "the run ended"})
+        # Its assignees' inboxes (lists and counts) drop it now, not at their next reload.
+        _notify_on_commit(step.pk, "closed")
         changed.append(str(step.pk))
     return changed
 
@@ -380,6 +382,7 @@ def _expire_one(step: ApprovalStep, run: Run, now: dt.datetime) -> None:
         step.decided_at = now
         step.save(update_fields=["status", "decided_at"])
         audit(step=step, action=AuditEntry.Action.CLOSED, details={"reason": "the run ended"})
+        _notify_on_commit(step.pk, "closed")
         return
     policy = step.on_timeout
     if policy == "escalate" and step.escalated_at is None and step.escalate_to:

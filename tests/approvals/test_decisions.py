@@ -357,6 +357,27 @@ def test_escalation_reassigns_the_step_notifies_the_group_and_fails_if_it_runs_o
     assert Run.objects.get(pk=run.pk).error["code"] == "approval_timeout"
 
 
+def test_a_step_whose_run_is_cancelled_closes_and_leaves_its_assignees_inbox_live(
+    user, other_user, make_version, inprocess, client_for, monkeypatch
+):
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "approvals.notifications.broadcast",
+        lambda step_id, event: told.append((str(step_id), event)) or 1,
+    )
+    run = _start(user, make_version, inprocess, approval_ir())  # waits for bob
+    step = ApprovalStep.objects.get(run=run)
+    told.clear()
+
+    services.run_cancel(run_id=run.id, user=user)
+    steps_expire(now=timezone.now())
+
+    assert ApprovalStep.objects.get(pk=step.pk).status == "closed"
+    # bob's inbox hears of it (its list and the navigation's count reload), and is empty
+    assert (str(step.pk), "closed") in told
+    assert client_for(other_user).get("/api/v1/approvals/").json()["count"] == 0
+
+
 def test_every_view_and_decision_is_audited_and_the_log_cannot_be_changed(
     user, other_user, staff_user, make_version, inprocess, client_for
 ):

@@ -4,6 +4,7 @@ built from its JSON Schema and approves, and the run completes with the approved
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -261,3 +262,43 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
     expect(lines.locator('tbody tr td[data-field="sku"]').nth(1)).to_have_text("GADGET-2")
     expect(context.locator("pre")).to_have_count(0)
     screenshot(page, "context-lists")
+
+
+def test_a_step_whose_run_was_cancelled_says_it_is_not_needed_and_leaves_the_count(
+    page, live_server, staff_user, screenshot
+):
+    from approvals.services import steps_expire
+
+    ir = {**REFUND, "nodes": [
+        *REFUND["nodes"][:1],
+        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
+        REFUND["nodes"][2],
+    ]}
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("inbox-count")).to_have_text("1", timeout=30_000)
+
+    # When the run is cancelled and the timer closes its step
+    page.get_by_test_id("run-cancel").click()
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "cancelled")
+    # (in a thread of its own: Playwright's event loop runs in this one)
+    closer = threading.Thread(target=steps_expire)
+    closer.start()
+    closer.join()
+    assert ApprovalStep.objects.get(run=run).status == "closed"
+
+    # Then the navigation's count drops it without a reload, and its page says why
+    expect(page.get_by_test_id("inbox-count")).to_have_count(0)
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    expect(page.get_by_test_id("step-status")).to_have_text("Not needed")
+    expect(page.get_by_test_id("step-closed")).to_contain_text(
+        "The run was cancelled before anyone decided"
+    )
+    expect(page.get_by_test_id("step-closed")).not_to_contain_text("Decided by")
+    expect(page.get_by_test_id("approve")).to_have_count(0)
+    expect(page.get_by_test_id("step-deadline")).to_have_text("—")  # no deadline runs out now
+    screenshot(page, "closed-step")

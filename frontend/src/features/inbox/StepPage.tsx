@@ -7,22 +7,13 @@ import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { type StepDetail, decideStep, fetchStep } from "./api";
-import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isTable, type RecordTableData, type Scalar } from "./format";
+import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
 import "./inbox.css";
 
 type Json = Record<string, unknown>;
-
-/** A step's status in the words the run page uses ("Waiting", not "pending"). */
-const STEP_STATUS: Record<string, string> = {
-  pending: "Waiting",
-  approved: "Approved",
-  rejected: "Rejected",
-  cancelled: "Cancelled",
-  timed_out: "Timed out",
-};
 
 function show(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
@@ -211,6 +202,7 @@ export default function StepPage() {
   }
   if (!step) return <div className="page-loading">Loading…</div>;
   const due = deadline(step.deadline);
+  const outcome = stepOutcome(step);
   const review = step.review;
 
   return (
@@ -221,7 +213,7 @@ export default function StepPage() {
             <Link to="/inbox">Inbox</Link> / {step.flow}
           </div>
           <h1>
-            {step.title} <span className={`badge ${step.status === "pending" ? "waiting" : step.status === "approved" ? "ok" : "danger"}`} data-testid="step-status" data-status={step.status}>{STEP_STATUS[step.status] ?? step.status}</span>
+            {step.title} <span className={`badge ${outcome.tone}`} data-testid="step-status" data-status={step.status}>{outcome.label}</span>
           </h1>
         </div>
         {step.can_view_run && <Link to={`/runs/${step.run}`} className="btn" data-testid="step-open-run">Open run</Link>}
@@ -300,15 +292,7 @@ export default function StepPage() {
                     )}
                   </div>
                 )}
-                <p className="muted" data-testid="step-closed">
-                  {step.status === "pending"
-                    ? step.run_status === "cancelled" || step.run_status === "failed" || step.run_status === "completed"
-                      ? `The run is ${step.run_status}; nothing waits on this step.`
-                      : "You have answered; the step waits for the other assignees."
-                    : step.timed_out
-                      ? `Decided by its timeout (${step.on_timeout}).`
-                      : `Decided by ${step.decided_by}${step.decided_at ? `, ${age(step.decided_at)}` : ""}.`}
-                </p>
+                <p className="muted" data-testid="step-closed">{outcome.text}</p>
               </div>
             </section>
           )}
@@ -321,9 +305,10 @@ export default function StepPage() {
                 <dt>Flow</dt><dd>{step.flow}</dd>
                 <dt>Run</dt><dd>{step.can_view_run ? <Link to={`/runs/${step.run}`} className="mono">{step.run.slice(0, 8)}</Link> : <span className="mono">{step.run.slice(0, 8)}</span>} <span className="muted small">by {step.requested_by}</span></dd>
                 <dt>Assigned to</dt><dd>{assigneeText(step.assignees)}</dd>
-                <dt>Waiting</dt><dd title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</dd>
+                <dt>{step.status === "pending" ? "Waiting" : "Opened"}</dt><dd title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</dd>
                 <dt>Deadline</dt>
-                <dd>{step.deadline ? <span className={`badge ${due.tone}`}>{due.text}</span> : "none"}{step.deadline && <span className="muted small"> then {step.on_timeout}</span>}</dd>
+                {/* A step no longer waiting has no deadline left to run out. */}
+                <dd data-testid="step-deadline">{step.status !== "pending" ? "—" : step.deadline ? <span className={`badge ${due.tone}`}>{due.text}</span> : "none"}{step.status === "pending" && step.deadline && <span className="muted small"> then {step.on_timeout}</span>}</dd>
                 {step.quorum > 1 && (<><dt>Quorum</dt><dd>{step.approvals} of {step.quorum} approvals</dd></>)}
               </dl>
             </div>

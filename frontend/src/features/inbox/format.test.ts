@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { age, asFields, asFieldsWithTables, assigneeText, asTable, deadline, layers, span } from "./format";
+import { age, asFields, asFieldsWithTables, assigneeText, asTable, deadline, layers, span, stepOutcome } from "./format";
 
 describe("inbox formatting", () => {
   const now = Date.parse("2026-01-10T12:00:00Z");
@@ -68,5 +68,31 @@ describe("inbox formatting", () => {
     ]);
     expect(asFieldsWithTables({ deep: { a: { b: 1 } } })).toBeNull();
     expect(asFieldsWithTables({ total: 3 })).toEqual([["total", 3]]);
+  });
+});
+
+describe("a step's outcome", () => {
+  const now = Date.parse("2026-01-10T12:00:00Z");
+  const decidedAt = "2026-01-10T11:00:00Z";
+
+  it("says a step closed by its run's end was not needed, not who decided it", () => {
+    const outcome = stepOutcome({ status: "closed", run_status: "cancelled", decided_by: "", decided_at: decidedAt }, now);
+    expect(outcome.label).toBe("Not needed");
+    expect(outcome.tone).toBe("neutral");
+    expect(outcome.text).toBe("The run was cancelled before anyone decided, 1 h ago; nothing waits on this step.");
+    expect(outcome.text).not.toContain("Decided by");
+  });
+
+  it("names who decided, and a timeout as a timeout", () => {
+    expect(stepOutcome({ status: "approved", decided_by: "ada", decided_at: decidedAt }, now).text).toBe("Decided by ada, 1 h ago.");
+    expect(stepOutcome({ status: "rejected", decided_by: "bo", decided_at: null }, now)).toEqual({ label: "Rejected", tone: "danger", text: "Decided by bo." });
+    const expired = stepOutcome({ status: "expired", timed_out: true, on_timeout: "fail", decided_at: decidedAt }, now);
+    expect(expired.label).toBe("Expired");
+    expect(expired.text).toContain("timeout policy (fail)");
+  });
+
+  it("keeps a waiting step waiting unless its run has ended", () => {
+    expect(stepOutcome({ status: "pending", run_status: "suspended" }, now).label).toBe("Waiting");
+    expect(stepOutcome({ status: "pending", run_status: "failed" }, now).text).toBe("The run is failed; nothing waits on this step.");
   });
 });

@@ -135,3 +135,49 @@ export function asFieldsWithTables(value: unknown): [string, FieldValue][] | nul
   }
   return fields;
 }
+
+export interface StepOutcomeFacts {
+  status: string;
+  run_status?: string | null;
+  timed_out?: boolean;
+  on_timeout?: string;
+  decided_by?: string;
+  decided_at?: string | null;
+}
+
+export interface StepOutcome {
+  /** The badge beside the title, in the run page's words ("Waiting", not "pending"). */
+  label: string;
+  tone: "waiting" | "ok" | "danger" | "neutral";
+  /** What happened to the step, for someone who may no longer decide it. */
+  text: string;
+}
+
+const ENDED_RUN = new Set(["cancelled", "failed", "completed"]);
+
+/** What became of a step: decided, timed out, or closed because its run ended first. */
+export function stepOutcome(step: StepOutcomeFacts, now: number = Date.now()): StepOutcome {
+  const when = step.decided_at ? `, ${age(step.decided_at, now)}` : "";
+  const runEnded = !!step.run_status && ENDED_RUN.has(step.run_status);
+  if (step.status === "pending") {
+    if (runEnded) {
+      return { label: "Not needed", tone: "neutral", text: `The run is ${step.run_status}; nothing waits on this step.` };
+    }
+    return { label: "Waiting", tone: "waiting", text: "You have answered; the step waits for the other assignees." };
+  }
+  if (step.status === "closed") {
+    // The run ended (cancelled, or failed elsewhere) before anyone decided.
+    const why = runEnded ? `The run was ${step.run_status}` : "The run ended";
+    return { label: "Not needed", tone: "neutral", text: `${why} before anyone decided${when}; nothing waits on this step.` };
+  }
+  if (step.timed_out || step.status === "expired") {
+    return {
+      label: step.status === "expired" ? "Expired" : step.status === "approved" ? "Approved" : "Rejected",
+      tone: step.status === "approved" ? "ok" : "danger",
+      text: `Nobody decided before the deadline${when}; its timeout policy (${step.on_timeout ?? "fail"}) applied.`,
+    };
+  }
+  const approved = step.status === "approved";
+  const by = step.decided_by ? `Decided by ${step.decided_by}` : "Decided";
+  return { label: approved ? "Approved" : "Rejected", tone: approved ? "ok" : "danger", text: `${by}${when}.` };
+}

@@ -2,7 +2,7 @@
 // a step joins or leaves my inbox, and reconnects (with backoff) when the connection drops.
 export interface InboxMessage {
   type: "inbox.changed" | "inbox.ready";
-  event?: "opened" | "answered" | "decided" | "escalated";
+  event?: "opened" | "answered" | "decided" | "escalated" | "closed";
   step?: string;
   run_id?: string;
   node_id?: string;
