@@ -207,3 +207,43 @@ def test_a_wrong_address_is_one_not_found_page_with_the_ways_on(page, live_serve
     page.wait_for_url(live_server("/flows"))
     # the refused requests are answered on the page, none escapes as an uncaught error
     assert page.errors == []
+
+
+def test_a_session_that_ends_mid_edit_offers_a_sign_in_that_keeps_the_unsaved_flow(
+    page, live_server, staff_user, screenshot
+):
+    from flows.api.services import flow_create
+    from flows.models import FlowVersion
+    from tests.browser.conftest import sign_in
+
+    flow = flow_create(owner=staff_user, name="Kept", ir={
+        "name": "Kept", "input_schema": {"type": "object"},
+        "nodes": [{"id": "result", "type": "output", "value": "input"}]})
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    page.get_by_test_id("palette-item-value").click()
+    expect(page.get_by_test_id("dirty-indicator")).to_contain_text("Unsaved")
+
+    # Given the session ends (signed out elsewhere), saving is refused with a way back in
+    page.context.clear_cookies()
+    page.get_by_test_id("save-version").click()
+    banner = page.get_by_test_id("signed-out-banner")
+    expect(banner).to_contain_text("You are signed out")
+    link = page.get_by_test_id("signed-out-sign-in")
+    expect(link).to_have_attribute("href", f"/login/?next=%2Fflows%2F{flow.pk}")
+    expect(link).to_have_attribute("target", "_blank")
+    screenshot(page, "signed-out")
+
+    # When the person signs in in the tab the link opens and comes back
+    with page.context.expect_page() as opened:
+        link.click()
+    sign_in_tab = opened.value
+    sign_in(sign_in_tab, live_server, staff_user.username)
+    sign_in_tab.close()
+
+    # Then the unsaved edit is still here, saving works, and the banner goes
+    page.get_by_test_id("save-version").click()
+    expect(page.get_by_test_id("dirty-indicator")).to_contain_text("Saved")
+    expect(banner).to_have_count(0)
+    assert FlowVersion.objects.filter(flow=flow).count() == 2
+    assert len(FlowVersion.objects.get(flow=flow, number=2).ir["nodes"]) == 2

@@ -3,6 +3,7 @@
 import { NavLink, Outlet } from "react-router-dom";
 import { InboxCount } from "../features/inbox/InboxCount";
 import { csrfToken, readSession } from "../lib/session";
+import { SignedOutBanner } from "./SignedOutBanner";
 import { useTheme } from "./theme";
 
 const session = readSession();
@@ -93,6 +94,7 @@ export function Shell() {
         </div>
       </nav>
       <main className="content">
+        <SignedOutBanner />
         <Outlet />
       </main>
     </div>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, failureMessage, SIGNED_OUT } from "./api";
+import { ApiError, failureMessage, SIGNED_OUT, unwrap } from "./api";
+import { isSignedOut, reportSignedIn, signInUrl } from "./signedOut";
 
 describe("failure messages", () => {
   it("say what a server error means and what to do", () => {
@@ -18,5 +19,16 @@ describe("failure messages", () => {
     const signedOut = new ApiError(403, { error: { code: "not_authenticated", message: "Authentication credentials were not provided." } }, "x");
     expect(signedOut.message).toBe(SIGNED_OUT);
     expect(new ApiError(500, undefined, "fallback").message).toBe("fallback");
+  });
+
+  it("tell the shell the session ended, until a call succeeds again", async () => {
+    reportSignedIn();
+    new ApiError(400, { error: { code: "invalid", message: "bad" } }, "x");
+    expect(isSignedOut()).toBe(false);
+    new ApiError(401, { error: { code: "not_authenticated", message: "no" } }, "x");
+    expect(isSignedOut()).toBe(true);
+    await unwrap(Promise.resolve({ data: {}, response: new Response("{}", { status: 200 }) }));
+    expect(isSignedOut()).toBe(false);
+    expect(signInUrl("/flows/3?x=1")).toBe("/login/?next=%2Fflows%2F3%3Fx%3D1");
   });
 });

@@ -4,6 +4,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./api-schema";
 import { csrfToken } from "./session";
+import { reportSignedIn, reportSignedOut } from "./signedOut";
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -23,6 +24,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = body?.error?.code ?? "error";
     this.details = body?.error?.details ?? {};
+    if (this.message === SIGNED_OUT) reportSignedOut();
   }
 
   /** Field messages from `details.fields`, keyed by field name. */
@@ -32,7 +34,7 @@ export class ApiError extends Error {
   }
 }
 
-export const SIGNED_OUT = "You are signed out (the session ended). Reload the page to sign in again.";
+export const SIGNED_OUT = "You are signed out (the session ended). Sign in again (the link at the top of the page), then try again.";
 export const UNREACHABLE = "Could not reach the server. Check that it is running, then try again.";
 
 /** What a failed response without the API's error body means to a person. */
@@ -79,6 +81,7 @@ export async function unwrap<T>(
       failureMessage(response.status, response.statusText),
     );
   }
+  reportSignedIn();
   return data as T;
 }
 
@@ -113,5 +116,6 @@ export async function requestJson<T>(method: string, url: string, body?: unknown
       failureMessage(response.status, response.statusText),
     );
   }
+  reportSignedIn();
   return parsed as T;
 }
