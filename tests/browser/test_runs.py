@@ -299,6 +299,9 @@ def test_cancelling_a_slow_run(page, live_server, staff_user, screenshot):
     expect(node(page, "slow")).to_have_attribute("data-status", "cancelled")
     expect(node(page, "after_it")).to_have_attribute("data-status", "cancelled")
     expect(page.get_by_test_id("run-cancel")).to_have_count(0)
+    # the progress says the two nodes were cancelled, not only "2/2"
+    expect(page.get_by_test_id("run-node-progress")).to_have_text("2/2")
+    expect(page.get_by_test_id("run-node-progress-note")).to_have_text("2 cancelled")
     run.refresh_from_db()
     assert run.status == "cancelled"
     screenshot(page, "cancelled")

@@ -7,7 +7,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, shortId } from "./format";
+import { formatDateTime, formatDuration, progressNote, shortId } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -40,11 +40,12 @@ function names(assignees: unknown): string {
   return parts.length ? parts.join(", ") : "the run's owner";
 }
 
-function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+function Fact({ label, children, testId, note }: { label: string; children: React.ReactNode; testId?: string; note?: string }) {
   return (
     <div className="fact">
       <div className="fact-label">{label}</div>
       <div className="fact-value" data-testid={testId}>{children}</div>
+      {note && <div className="fact-note" data-testid={testId && `${testId}-note`}>{note}</div>}
     </div>
   );
 }
@@ -248,12 +249,13 @@ export default function RunPage() {
         <Fact label="Flow"><Link to={`/flows/${run.flow}/v/${run.version}`}>{run.flow_name}</Link> <span className="muted">v{run.version}</span></Fact>
         <Fact label="Started">{formatDateTime(run.started_at ?? run.created_at)}</Fact>
         <Fact label="Duration" testId="run-duration">{formatDuration(durationMs)}</Fact>
-        <Fact label="Nodes" testId="run-node-progress">
+        {/* "3/3" alone would read as all went well when a failure or a cancel stopped them:
+            the bar fills with the nodes that went through, the note names the others. */}
+        <Fact label="Nodes" testId="run-node-progress" note={progressNote(counts)}>
           <span className="node-progress">
-            <span className="np-bar"><span style={{ width: `${total ? (done / total) * 100 : 0}%` }} /></span>
+            <span className="np-bar"><span style={{ width: `${total ? ((counts.completed + counts.skipped) / total) * 100 : 0}%` }} /></span>
             {done}/{total}
           </span>
-          {counts.failed > 0 && <span className="muted small"> · {counts.failed} failed</span>}
         </Fact>
         <Fact label="Requested by">{run.requested_by}</Fact>
         <Fact label="Events"><span data-testid="run-event-count">{state.lastSeq}</span></Fact>
@@ -262,7 +264,7 @@ export default function RunPage() {
       <div className="card graph-card">
         <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} finished={finished} onReady={onReady} />
         <div className="legend" aria-label="Legend">
-          {(["running", "completed", "failed", "waiting", "skipped"] as const).map((s) => (
+          {(["running", "completed", "failed", "waiting", "skipped", ...(counts.cancelled ? ["cancelled"] as const : [])] as const).map((s) => (
             <span key={s} className="legend-item"><span className={`legend-dot ld-${s}`} />{s} {counts[s] ? <b>{counts[s]}</b> : null}</span>
           ))}
         </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatAgo, formatDuration } from "./format";
+import { elapsedMs, formatAgo, formatDuration, progressNote } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -25,5 +25,13 @@ describe("formatAgo and elapsedMs", () => {
     expect(elapsedMs("2026-01-01T11:59:00Z", "2026-01-01T11:59:02Z", now)).toBe(2000);
     expect(elapsedMs("2026-01-01T11:59:00Z", null, now)).toBe(60_000);
     expect(elapsedMs(null, null, now)).toBeNull();
+  });
+});
+
+describe("the nodes' progress note", () => {
+  it("names the nodes that did not go through, and nothing when all did", () => {
+    expect(progressNote({ failed: 0, cancelled: 0 })).toBeUndefined();
+    expect(progressNote({ failed: 1, cancelled: 0 })).toBe("1 failed");
+    expect(progressNote({ failed: 1, cancelled: 2 })).toBe("1 failed · 2 cancelled");
   });
 });

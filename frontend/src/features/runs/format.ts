@@ -58,3 +58,12 @@ export function elapsedMs(start: string | null | undefined, end: string | null |
   const to = end ? Date.parse(end) : now;
   return Number.isNaN(from) || Number.isNaN(to) ? null : Math.max(0, to - from);
 }
+
+/** The nodes that did not go through, in words ("1 failed · 2 cancelled"), or undefined. */
+export function progressNote(counts: { failed: number; cancelled: number }): string | undefined {
+  const parts = [
+    counts.failed ? `${counts.failed} failed` : "",
+    counts.cancelled ? `${counts.cancelled} cancelled` : "",
+  ].filter(Boolean);
+  return parts.length ? parts.join(" · ") : undefined;
+}
