@@ -478,6 +478,22 @@ def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, 
     expect(node(page, "a")).to_have_attribute("data-status", "completed")
 
 
+def test_a_long_error_leaves_started_and_duration_on_one_line(page, live_server, staff_user):
+    message = "the payment provider refused the card because the address did not match " * 3
+    version = make_flow(staff_user, {"name": "Charge", "nodes": [
+        {"id": "a", "type": "tool", "tool": "t_fail", "inputs": {"message": repr(message)}}]})
+    run = start_run(staff_user, version, {})
+
+    page.goto(live_server("/runs"))
+    row = page.locator(f'[data-run-id="{run.id}"]')
+    expect(row).to_have_attribute("data-status", "failed", timeout=20_000)
+    one_line = """cell => { const range = document.createRange(); range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size === 1; }"""
+    for cell in row.locator("td.nowrap").all():
+        assert cell.evaluate(one_line), cell.inner_text()
+    expect(row.locator("td.nowrap")).to_have_count(2)
+
+
 def test_a_run_that_is_not_there_says_so(page, live_server, screenshot):
     page.goto(live_server("/runs/00000000-0000-0000-0000-000000000000"))
     expect(page.get_by_test_id("run-error-load")).to_contain_text("Run not found")

@@ -194,8 +194,8 @@ export default function RunsPage() {
                     <div className="run-row-error" data-testid="run-row-error" title={errorLine(run.error) ?? undefined}>{errorLine(run.error)}</div>
                   )}
                 </td>
-                <td title={run.created_at}>{formatAgo(run.started_at ?? run.created_at, now)}</td>
-                <td className="num">{formatDuration(run.duration_ms ?? (run.status === "running" ? elapsedMs(run.started_at, null, now) : null))}</td>
+                <td className="nowrap" title={run.created_at}>{formatAgo(run.started_at ?? run.created_at, now)}</td>
+                <td className="num nowrap">{formatDuration(run.duration_ms ?? (run.status === "running" ? elapsedMs(run.started_at, null, now) : null))}</td>
                 <td className="muted">{run.requested_by}</td>
                 <td>{run.batch ? <Link to={`/batches/${run.batch}`} className="small">#{(run.batch_index ?? 0) + 1}</Link> : <span className="muted">—</span>}</td>
               </tr>
