@@ -222,11 +222,13 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
         "tickets": {"type": "array", "items": {"type": "string"}},
         "scores": {"type": "array", "items": {"type": "object"}},
         "order": {"type": "object"},
+        "lookup": {"type": "object"},
     }}, "nodes": [
         {"id": "ok", "type": "approval", "title": "Open the tickets?",
          "instructions": "Check the negative ones.",
          "form_schema": {"type": "object", "properties": {}},
-         "context": {"tickets": "input.tickets", "scores": "input.scores", "order": "input.order"},
+         "context": {"tickets": "input.tickets", "scores": "input.scores", "order": "input.order",
+                     "lookup": "input.lookup"},
          "assignees": {"users": [staff_user.username]}},
         {"id": "result", "type": "output", "value": "ok.approved"},
     ]}
@@ -238,6 +240,7 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
                    {"sentiment": "positive", "score": 0.9, "team": "Support"}],
         "order": {"order_id": "A-7", "lines": [{"sku": "WIDGET-1", "quantity": 100},
                                                {"sku": "GADGET-2", "quantity": 1}]},
+        "lookup": {"found": True, "user": {"name": "Ada Lovelace", "country": "GB"}},
     })
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
     page.goto(live_server(f"/inbox/{run.id}/ok"))
@@ -260,6 +263,11 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
     lines = order.locator('.step-field[data-field="lines"]').get_by_test_id("step-records")
     expect(lines.locator("tbody tr")).to_have_count(2)
     expect(lines.locator('tbody tr td[data-field="sku"]').nth(1)).to_have_text("GADGET-2")
+    # an object inside an object (a looked-up user): fields inside fields, not JSON
+    lookup = context.locator(".step-context-row", has_text="lookup")
+    expect(lookup.locator('.step-field[data-field="found"]')).to_contain_text("yes")
+    user = lookup.locator('.step-field[data-field="user"]')
+    expect(user.locator('.step-field[data-field="name"]')).to_contain_text("Ada Lovelace")
     expect(context.locator("pre")).to_have_count(0)
     screenshot(page, "context-lists")
 

@@ -15,6 +15,10 @@ import "./inbox.css";
 
 type Json = Record<string, unknown>;
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function show(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
@@ -70,13 +74,30 @@ function RecordTable({ table }: { table: RecordTableData }) {
   );
 }
 
-function ContextValue({ value }: { value: unknown }) {
+/** How deep objects inside objects still read as fields (a looked-up user inside a tool's
+ *  result); anything deeper is JSON. */
+const NESTED_FIELDS_DEPTH = 3;
+
+function ContextValue({ value, depth = 0 }: { value: unknown; depth?: number }) {
   if (isScalar(value)) return <ScalarText value={value} />;
   if (Array.isArray(value) && value.every(isScalar) && value.length <= 50) return <ScalarText value={value} />;
   const table = asTable(value);
   if (table) return <RecordTable table={table} />;
   const fields = asFieldsWithTables(value);
-  if (!fields) return <pre className="json">{show(value)}</pre>;
+  if (!fields) {
+    const entries = isPlainObject(value) ? Object.entries(value) : [];
+    if (!entries.length || entries.length > 40 || depth >= NESTED_FIELDS_DEPTH) return <pre className="json">{show(value)}</pre>;
+    return (
+      <dl className="step-fields">
+        {entries.map(([name, v]) => (
+          <div key={name} className="step-field" data-field={name}>
+            <dt>{name.replace(/_/g, " ")}</dt>
+            <dd><ContextValue value={v} depth={depth + 1} /></dd>
+          </div>
+        ))}
+      </dl>
+    );
+  }
   return (
     <dl className="step-fields">
       {fields.map(([name, v]) => (
