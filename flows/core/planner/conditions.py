@@ -89,7 +89,7 @@ def compared_subject(text: str) -> str | None:
 
 
 #: Words that say something is not there, and the field words that say it is.
-_ABSENT = frozenset(stem(w) for w in "missing absent lacking unavailable short".split())
+ABSENT_STEMS = frozenset(stem(w) for w in "missing absent lacking unavailable short".split())
 _PRESENT = frozenset(
     stem(w) for w in "stock inventory available availability found present exist".split()
 )
@@ -817,7 +817,7 @@ def _boolean(
                 score += 0.6
             elif word_stem in _SUCCESS_WORDS and field_stems & {"success", "succe", "ok"}:
                 score += 0.8
-            elif word_stem in _ABSENT and (field_stems | field_related) & _PRESENT:
+            elif word_stem in ABSENT_STEMS and (field_stems | field_related) & _PRESENT:
                 score += 1.0  # "if anything is missing" -> !in_stock
                 flip = True
             elif word_stem in _UNKNOWN and field_stems & _FOUND:

@@ -30,7 +30,12 @@ from flows.core.planner.base import (
     RefineContext,
     RefineOutput,
 )
-from flows.core.planner.conditions import QUANTITY_WORDS, ResolvedCondition, resolve_condition
+from flows.core.planner.conditions import (
+    ABSENT_STEMS,
+    QUANTITY_WORDS,
+    ResolvedCondition,
+    resolve_condition,
+)
 from flows.core.planner.echoes import acts, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.lexicon import (
@@ -2577,7 +2582,9 @@ class FlowBuilder:
                 or schema_types(items) != {"string"}
             ):
                 continue
-            if stem(split_identifier(source.name)[-1]) in mentioned:
+            named = stem(split_identifier(source.name)[-1])
+            if named in mentioned or (named in ABSENT_STEMS and mentioned & ABSENT_STEMS):
+                # ("the missing SKUs": the list of those unavailable)
                 return source.expression
         return None
 

@@ -79,7 +79,9 @@ REGION_CODES: dict[str, tuple[str, str]] = {
     for code, name in (entry.split(" ", 1) for entry in listed.split("|"))
 }
 _REGION_NAMED = re.compile(
-    r"\b(?:for|in|to|from|into|within)\s+(?P<name>"
+    # "for Ontario", and "for Canada (Ontario)" / "Canada, Ontario": the region in the country
+    r"(?:\b(?:for|in|to|from|into|within)\s+|\b(?:canada|usa|us|united\s+states)\s*[(,]\s*)"
+    r"(?P<name>"
     + "|".join(re.escape(name) for name in sorted(REGION_CODES, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,

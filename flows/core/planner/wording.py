@@ -411,8 +411,13 @@ _CHAT_WORDS = {
     "wasnt": "wasn't",
     "hasnt": "hasn't",
     "havent": "haven't",
+    "w/": "with",
+    "w/o": "without",
 }
-_CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b", re.IGNORECASE)
+_CHAT_WORD = re.compile(
+    rf"\b(?:{'|'.join(map(re.escape, sorted(_CHAT_WORDS, key=len, reverse=True)))})(?![\w/])",
+    re.IGNORECASE,
+)
 #: "hey, validate the email", "Hi team - ...": a greeting before the request on its line
 _GREETING = re.compile(
     r"^(?P<lead>\s*)(?:hey|hi|hello|hiya|yo|howdy)(?:\s+(?:there|team|all|folks|guys))?"
