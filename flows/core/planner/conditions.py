@@ -183,10 +183,20 @@ def _joiners(text: str) -> set[str]:
 
 #: "if they're not in our system": whether a lookup found them.
 _IN_OUR_RECORDS = re.compile(
-    r"\b(?:in|on)\s+(?:our|the)\s+(?:system|database|db|records?|crm|directory)\b", re.IGNORECASE
+    r"\b(?:in|on)\s+(?:our|the)\s+(?:system|database|db|records?|crm|directory)\b|"
+    # "we have them on file"
+    r"\bon\s+(?:file|record)\b",
+    re.IGNORECASE,
 )
 
 
+#: "if we have them on file", "if we know the customer": the lookup found them.
+_WE_HAVE_THEM = re.compile(
+    r"\b(?:we|i)\s+(?:already\s+)?(?:have|know|hold)\s+(?P<who>them|him|her|(?:the|this|that)\s+"
+    r"(?:customer|user|person|member|client))(?:\s+on\s+(?:file|record)|\s+(?:in|on)\s+(?:our|the)\s+"
+    r"\w+)?",
+    re.IGNORECASE,
+)
 _HAS_A_RECORD = re.compile(
     r"(?:\s+(?:already|still))?\s+(?:(?:has|have|had)\s+(?:an?|their|his|her)\s+"
     r"(?:account|profile|record)|(?:is|are|'s|'re)\s+(?:already\s+)?(?:registered|signed\s+up|"
@@ -203,6 +213,7 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
+    text = _WE_HAVE_THEM.sub(r"\g<who> found", text)
     text = _IN_OUR_RECORDS.sub("found", text)
     if any(source.name in ("found", "exists") for source in sources):
         # "they already have an account", "they're registered": the lookup found them

@@ -1067,6 +1067,14 @@ class PromptReader:
         prompt = _LOOP_THEN_CONDITION.sub(r"\g<loop>, and ", prompt)
         # "validate each order in the list and charge the valid ones": the loop leads
         prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
+        # "approve it automatically if small, otherwise ask a manager": ask them to approve
+        prompt = _ASK_SOMEONE.sub(_ask_to_approve, prompt)
+        # "approve the order automatically if it's under 50, otherwise ...": as "orders
+        # under 50 are approved automatically; otherwise ..."
+        prompt = _APPROVE_AUTOMATICALLY_IF.sub(r"\g<condition>, do nothing", prompt)
+        # "validate it and then, in parallel, charge and check stock": the parallel part is
+        # what follows the "then", a sentence of its own after the step before it
+        prompt = _THEN_IN_PARALLEL.sub(r"\g<before>. Then, \g<marker>, ", prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
         prompt = _SAYING_UNQUOTED_WORDS.sub(lambda m: f'saying "{said_to_them(m["said"])}"', prompt)
         # "tell me whether it's positive or negative": a message of its sentiment
@@ -2397,6 +2405,31 @@ def _loop_leads(match: re.Match[str]) -> str:
     return f"For each {match['noun']} {match['list']}, {match['verb'].lower()} it and {rest}"
 
 
+_APPROVE_AUTOMATICALLY_IF = re.compile(
+    r"\b(?:(?:auto[- ]?approve|approve)\s+(?:it|them|the\s+\w+)\s+automatically|"
+    r"automatically\s+approve\s+(?:it|them|the\s+\w+))\s+"
+    r"(?P<condition>(?:if|when)\s+[^,;.]+?)(?=\s*[,;]\s*(?:and\s+)?(?:otherwise|else)\b)",
+    re.IGNORECASE,
+)
+#: "..., otherwise ask a manager." said where an approval is spoken of: ask them to approve.
+_ASK_SOMEONE = re.compile(
+    r"(?P<sentence_lead>(?:^|(?<=[.!?\n]))[^.!?\n]*?)\b(?:ask|check\s+with)\s+"
+    r"(?P<who>(?:a|an|the|your|my|our)\s+[a-z]+(?:\s+[a-z]+)?)(?=\s*(?:[.;!,]|$))",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _ask_to_approve(match: re.Match[str]) -> str:
+    if not _APPROVAL.search(match["sentence_lead"]):
+        return match.group(0)
+    return f"{match['sentence_lead']}ask {match['who']} to approve it"
+
+
+_THEN_IN_PARALLEL = re.compile(
+    r"(?P<before>\w[^.;!?\n]*?)\s*,?\s+(?:and\s+)?then\s*,?\s*"
+    r"(?P<marker>in\s+parallel|at\s+the\s+same\s+time|simultaneously|concurrently)\s*,?\s*",
+    re.IGNORECASE,
+)
 _SAYING_UNQUOTED_WORDS = re.compile(
     r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])[^.;!?\n\"]+?)"
     r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b)",

@@ -87,7 +87,8 @@ _REGION_NAMED = re.compile(
     re.IGNORECASE,
 )
 _NAMED = re.compile(
-    r"\b(?:for|in|to|from|into|within)\s+(?P<name>"
+    # "for Germany", and "to Berlin, Germany": the country after its city
+    r"(?:\b(?:for|in|to|from|into|within)\s+|(?<=[a-z]),\s*)(?P<name>"
     + "|".join(re.escape(name) for name in sorted(COUNTRY_CODES, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,

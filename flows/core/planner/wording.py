@@ -1090,7 +1090,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"\b(?:validate|verify|check|confirm|clean)\w*\s+(?:the\s+|their\s+|its\s+|a\s+|"
             r"his\s+|her\s+|our\s+)?(?:shipping|postal|street|mailing|home|billing|delivery|"
-            r"physical)\s+address",
+            r"physical)\s+address"
+            # "validate this address: 10 Downing Street": a street written out
+            r"|\b(?:validate|verify|check|confirm|clean)\w*\s+(?:this|that|the|an?|their|his|her)\s+"
+            r"address(?:es)?\s*[:(,-]?\s*\d{1,5}[A-Za-z]?\s+[A-Z]",
             re.IGNORECASE,
         ),
         frozenset({"postal", "street", "geocode", "geocoding"}),
