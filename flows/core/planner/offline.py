@@ -559,6 +559,9 @@ class FlowBuilder:
                         _MAKES_A_NEW_THING.match(clause.action)
                         # "approve a refund ticket, then create it": the new thing approved
                         or (new_thing and _PRONOUN_OBJECT.search(clause.action))
+                        # "if it's valid, get finance's approval and charge the card": a
+                        # state a step checked, which the charge needs too
+                        or self._checked_state(case)
                     )
                 ) or self._repeats_a_side_effect(clause):
                     clause = replace(clause, condition=case, condition_leads=True)
@@ -1098,6 +1101,18 @@ class FlowBuilder:
             "steps with conditions of their own.",
             step=clause.text,
             details={"reason": "otherwise_after_conditional_approval"},
+        )
+
+    def _checked_state(self, condition: Condition) -> bool:
+        """Whether `condition` reads a yes/no outcome a step before checked ("if it's
+        valid", "if they're found"), not a kind of thing ("if it's urgent")."""
+        resolved = resolve_condition(
+            condition.text, self._sources(for_condition=True), negate=condition.negate
+        )
+        return (
+            resolved is not None
+            and "==" not in resolved.expression
+            and not re.search(r"[<>]", resolved.expression)
         )
 
     def _threshold_approval_alone(self) -> bool:
