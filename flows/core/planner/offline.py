@@ -3886,6 +3886,9 @@ _SUBSET = re.compile(
     # "send each valid user a welcome email": only the items a step judged so
     rf"\b(?:every|each|all)\s+(?:the\s+)?(?P<judged>{'|'.join(sorted(JUDGED_QUALITIES))})"
     r"\s+[a-z]+\b|"
+    # "email me a list of the invalid emails" after a loop: some of its items
+    rf"\b(?:of|with)\s+(?:all\s+)?the\s+(?P<listed>{'|'.join(sorted(JUDGED_QUALITIES))})"
+    r"\s+[a-z]+s\b|"
     r"\bthe\s+ones\s+(?:that|which|who)\b|"
     r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
     r"(?:who|that|which|whose)\s+(?:are|is|were|was|have|has|had|did|still|"
@@ -3993,6 +3996,8 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     match = _SUBSET.search(clause.action)
     if match is None:
         return
+    if match.group("listed") and not looping:
+        return  # "email the customer the list of the invalid SKUs": one run's own list
     quality = match.group("quality") or match.group("each_quality") or match.group("judged")
     in_a_list = _IN_A_LIST.match(clause.action[match.end() :]) is not None
     if quality and clause.condition is None and not in_a_list:

@@ -92,7 +92,8 @@ _NOT_UNTIL_APPROVED = re.compile(
     re.IGNORECASE,
 )
 _BOTH_OF_THEM = re.compile(
-    r"\b(?!(?:if|when|unless|once|and|or|but)\b)(?P<verb>[a-z]+)\s+(?:them\s+)?"
+    r"\b(?!(?:if|when|unless|once|and|or|but|me|us|you|him|her|them)\b)(?P<verb>[a-z]+)\s+"
+    r"(?:them\s+)?"
     r"(?:both|all\s+of\s+them|them\s+all)"
     # "summarize both pages": the plural names what both are
     r"(?:\s+(?:the\s+)?[a-z]+[a-rt-z]s)?(?=\s*(?:[.;!?,]|$))",
@@ -284,7 +285,7 @@ _ONCE_MARKERS = re.compile(
     # batch" is the list a loop runs over)
     r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b)|"
     # "email me the titles": the loop's results, sent to me together
-    r"(?:e-?mail|send|mail|message)\s+(?:me|us)\s+(?:the|their)\s+[a-z]+[a-rt-z]s"
+    r"(?:e-?mail|send|mail|message)\s+(?:me|us)\s+(?:the|their|both|all(?:\s+the)?)\s+[a-z]+[a-rt-z]s"
     r"(?!\s+(?:in|from|on|of)\b))\b",
     re.IGNORECASE,
 )

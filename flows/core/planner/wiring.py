@@ -269,7 +269,8 @@ def named_outputs(
                 words = words[: -len("url")] + r"(?:url|link)"  # "send them the link"
             # "route it to the team": where it goes, not a value it carries
             named = words and re.search(
-                rf"(?P<before>\w+\s+)?(?<!\bto\s)\b(?:the|its|their|this|that)\s+{qualifier}{words}\b",
+                rf"(?P<before>\w+\s+)?(?<!\bto\s)\b(?:the|its|their|this|that|both|all)\s+"
+                rf"{qualifier}{words}\b",
                 text,
                 re.IGNORECASE,
             )
