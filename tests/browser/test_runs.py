@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from flows.models import Flow, FlowVersion, Run
 from flows.runs import services
+from flows.runs.dispatch import enqueue_run
 from tests.runs.helpers import wait_for
 
 FINAL = "completed, failed, skipped, cancelled"
@@ -312,12 +313,13 @@ def test_cancelling_a_run_that_ends_meanwhile_says_so_without_an_error(
 ):
     version = make_flow(staff_user, {
         "name": "Short",
-        # long enough for the click to land while it runs, on a loaded machine too
-        "nodes": [{"id": "slow", "type": "tool", "tool": "t_slow", "inputs": {"seconds": "4"}}],
+        "nodes": [{"id": "slow", "type": "tool", "tool": "t_slow", "inputs": {"seconds": "0.2"}}],
     })
-    run = start_run(staff_user, version, {})
+    # a run still queued (sent to no worker yet), so the page offers to cancel it for as
+    # long as the test takes to click, however loaded the machine
+    run = Run.objects.create(flow_version=version, requested_by=staff_user, input={})
     page.goto(live_server(f"/runs/{run.id}"))
-    expect(node(page, "slow")).to_have_attribute("data-status", "running", timeout=20_000)
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "pending")
 
     # the click reaches the server only once the run has completed: a real 409
     held: list[Any] = []
@@ -329,6 +331,7 @@ def test_cancelling_a_run_that_ends_meanwhile_says_so_without_an_error(
         return bool(held)
 
     wait_for(cancel_request_held, 10, 0, "the cancel request")
+    enqueue_run(str(run.id))
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.1, "completion")
     held[0].continue_()
 
