@@ -1068,6 +1068,9 @@ class PromptReader:
         prompt = _LOOP_THEN_CONDITION.sub(r"\g<loop>, and ", prompt)
         # "validate each order in the list and charge the valid ones": the loop leads
         prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
+        # "..., all other tickets become a ticket": the rest; "all other billing tickets":
+        # the rest that are billing ones
+        prompt = _ALL_OTHER.sub(_the_rest, prompt)
         # "approve it automatically if small, otherwise ask a manager": ask them to approve
         prompt = _ASK_SOMEONE.sub(_ask_to_approve, prompt)
         # "approve the order automatically if it's under 50, otherwise ...": as "orders
@@ -1084,6 +1087,9 @@ class PromptReader:
         prompt = _SEND_THEM_TO.sub(r"\g<verb> it to ", prompt)
         # "fetch each of these pages: https://…, https://…": the values written are the list
         prompt = _EACH_OF_THESE.sub(r"\g<these> \g<noun>:", prompt)
+        # "charge it, but only after checking that it's in stock": the state to hold, then
+        # the step (and what follows it) only when it does
+        prompt = _ONLY_AFTER_CHECKING.sub(_checked_first, prompt)
         # "make sure the order is valid and in stock": a check of each state
         prompt = _ASSERTED_TWO.sub(
             r"\g<verb> \g<thing> \g<be> \g<a>, and \g<verb> \g<thing> \g<be> \g<b>", prompt
@@ -2406,6 +2412,18 @@ def _loop_leads(match: re.Match[str]) -> str:
     return f"For each {match['noun']} {match['list']}, {match['verb'].lower()} it and {rest}"
 
 
+_ALL_OTHER = re.compile(
+    r"(?P<lead>[,;]\s*(?:and\s+|but\s+)?)(?:all\s+)?(?:the\s+)?other\s+(?:(?P<kind>[a-z-]+)\s+)?"
+    r"(?P<noun>[a-z]+s)\s+(?P<verb>(?:become|go|get|receive|are|should|must|will)\b[^.;!?\n]*)",
+    re.IGNORECASE,
+)
+
+
+def _the_rest(match: re.Match[str]) -> str:
+    rest = f"{match['lead']}the rest {match['verb'].rstrip()}"
+    return f"{rest} if they're {match['kind']}" if match["kind"] else rest
+
+
 _APPROVE_AUTOMATICALLY_IF = re.compile(
     r"\b(?:(?:auto[- ]?approve|approve)\s+(?:it|them|the\s+\w+)\s+automatically|"
     r"automatically\s+approve\s+(?:it|them|the\s+\w+))\s+"
@@ -2451,6 +2469,32 @@ _EACH_OF_THESE = re.compile(
     r"\b(?:each|every\s+one|all)\s+of\s+(?P<these>these|those|the\s+following)\s+(?P<noun>[a-z]+s)\s*:",
     re.IGNORECASE,
 )
+_ONLY_AFTER_CHECKING = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?;\n]))\s*)(?P<main>[^.;!?\n]+?)\s*,?\s+(?:but\s+)?(?:only\s+)?after\s+"
+    r"(?:checking|making\s+sure|verifying|confirming|ensuring|double[- ]checking)\s+(?:that\s+)?"
+    r"(?P<state>[^.;!?\n]+?(?:\s(?:is|are|validates?|passes|pass)|'s|'re)\b[^.;!?\n]*)"
+    r"(?P<end>[.;!?]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: "the order validates", "it passes validation": said of a state, that it is valid.
+_VALIDATES = re.compile(r"\b(?:validates|passes\s+validation|pass\s+validation)\b", re.I)
+#: "... and the order is valid": a second state with a subject of its own.
+_AND_ANOTHER_STATE = re.compile(
+    r"\s*,?\s+and\s+(?=(?:the|their|its|all|every|each)\s+\w+(?:\s+\w+)?\s+(?:is|are)\b)", re.I
+)
+
+
+def _checked_first(match: re.Match[str]) -> str:
+    main = match["main"].strip()
+    nouns = re.findall(r"\b(?:the|their|its|this|that|an?)\s+([a-z]+)", main, re.IGNORECASE)
+    state = _VALIDATES.sub("is valid", match["state"].strip())
+    if nouns:
+        # "ship the order after checking that it's in stock": it is the order
+        state = re.sub(r"^(?:it|they)\b", f"the {nouns[-1]}", state, flags=re.IGNORECASE)
+    checks = ", and ".join(f"make sure {part}" for part in _AND_ANOTHER_STATE.split(state))
+    return f"{match['lead']}{checks}. Then {main}{match['end']}"
+
+
 #: "make sure the order is valid and in stock", said as a state to hold before going on.
 _ASSERTED_TWO = re.compile(
     r"\b(?P<verb>make\s+sure|ensure|check\s+that|verify\s+that|confirm\s+that)\s+"
