@@ -934,9 +934,15 @@ class FlowBuilder:
         scope, self.scope = self.scope, self.scope.parent
         try:
             outside = self._sources(for_condition=True)
+            resolved = resolve_condition(
+                clause.condition.text, outside, negate=clause.condition.negate
+            )
+            if resolved is None and clause.condition.checked:
+                # "check whether it's deliverable; if it is, ...; if it isn't, ...": the
+                # answer of the step that checked, negated
+                resolved = self._verdict(clause.condition)
         finally:
             self.scope = scope
-        resolved = resolve_condition(clause.condition.text, outside, negate=clause.condition.negate)
         if resolved is None or not _exclusive(arm, resolved.expression):
             return False
         if not _opposite(arm, resolved.expression):
@@ -948,6 +954,8 @@ class FlowBuilder:
             self._sources(for_condition=True),
             negate=clause.condition.negate,
         )
+        if inside is None and clause.condition.checked:
+            inside = self._verdict(clause.condition)
         return inside is not None and inside.expression == resolved.expression
 
     def _close_all(self) -> None:
@@ -3024,9 +3032,19 @@ class FlowBuilder:
     def _verdict(self, condition: Condition) -> ResolvedCondition | None:
         """ "Find out whether the email is deliverable; if it's not, ...": the yes/no outcome
         of the step that was asked to find out (`validate_email.valid`)."""
-        step = self.last_step
+        step = self._step_that_asked(condition) or self.last_step
         sources = [s for s in self._sources(for_condition=True) if s.node == step]
         return resolve_condition("it passes", sources, negate=condition.negate)
+
+    def _step_that_asked(self, condition: Condition) -> str | None:
+        """The step planned to find out `condition` ("check whether it's deliverable; if it
+        is, ...; if it isn't, ..."): the second answer reads it too, not the step between."""
+        asked = condition.text.strip().lower()
+        for info in sorted(self.info.values(), key=lambda i: -i.order):
+            said = info.clause.asks if info.clause is not None else None
+            if info.kind == "tool" and said is not None and said.text.strip().lower() == asked:
+                return info.id
+        return None
 
     def _check_first(self, condition: Condition, clause: Clause) -> ResolvedCondition | None:
         """ "If the sentiment is negative, open a ticket" with nothing upstream to tell: the
