@@ -205,6 +205,12 @@ _HAS_A_RECORD = re.compile(
 )
 
 
+def said_of_a_record(text: str) -> str:
+    """ "if we have them on file", "if they're not in our system": said of whether a
+    lookup found them ("them found", "they're not found")."""
+    return _IN_OUR_RECORDS.sub("found", _WE_HAVE_THEM.sub(r"\g<who> found", text))
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -213,8 +219,7 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
-    text = _WE_HAVE_THEM.sub(r"\g<who> found", text)
-    text = _IN_OUR_RECORDS.sub("found", text)
+    text = said_of_a_record(text)
     if any(source.name in ("found", "exists") for source in sources):
         # "they already have an account", "they're registered": the lookup found them
         text = _HAS_A_RECORD.sub(" found", text)

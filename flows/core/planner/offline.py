@@ -35,6 +35,7 @@ from flows.core.planner.conditions import (
     QUANTITY_WORDS,
     ResolvedCondition,
     resolve_condition,
+    said_of_a_record,
 )
 from flows.core.planner.echoes import acts, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
@@ -3064,6 +3065,9 @@ class FlowBuilder:
                 step=condition.text.strip(),
                 details={"reason": "condition_in_loop", "phrase": condition.text.strip()},
             )
+        partly = self._check_the_rest_first(condition, clause)
+        if partly is not None:
+            return partly
         made = self._planned_tools()
         for spec in self._deciders(condition.text):
             if spec.id in made or not spec.config.cacheable:
@@ -3075,7 +3079,7 @@ class FlowBuilder:
             tried = resolve_condition(condition.text, trial, negate=condition.negate)
             if tried is None or not _literals_in_enums(tried.expression, spec.output_schema):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
-            if not _says_the_field(condition.text, tried.expression):
+            if not _says_the_field(said_of_a_record(condition.text), tried.expression):
                 continue  # "the order is paid" read as the order's `valid`: not what it says
             check = replace(
                 _helping(clause),
@@ -3090,6 +3094,30 @@ class FlowBuilder:
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _check_the_rest_first(
+        self, condition: Condition, clause: Clause
+    ) -> ResolvedCondition | None:
+        """ "If the address is fine and they aren't in our system yet": a step before tells
+        one part; the tool that tells each other part is planned first, then the whole is
+        read."""
+        parts = [p for p in re.split(r"\s+and\s+", condition.text) if p.strip()]
+        if len(parts) < 2:
+            return None
+        sources = self._sources(for_condition=True)
+        # each part read where it is said, before the checks planned for the others (a
+        # lookup planned now is not what "the address is fine" speaks of)
+        read = [resolve_condition(part, sources) for part in parts]
+        if all(read) or not any(read):
+            return None
+        for at, part in enumerate(parts):
+            if read[at] is None:
+                read[at] = self._check_first(Condition(part), clause)
+                if read[at] is None:
+                    return None
+        both = " && ".join(f"({r.expression})" for r in read if r is not None)
+        first = next(r for r in read if r is not None)
+        return ResolvedCondition(f"!({both})" if condition.negate else both, first.subject)
 
     def _codes_of_the_step(self, node_id: str, spec: ToolSpec, clause: Clause) -> None:
         """ "Charge order A-1001 unless it fails validation": the check planned for the
@@ -3115,7 +3143,8 @@ class FlowBuilder:
                 if score < self.min_score:
                     break
                 found.setdefault(item.spec.id, item.spec)
-        named = {stem(word) for word in meaningful(condition)}
+        # ("if they're not in our system": what a lookup's `found` says)
+        named = {stem(word) for word in meaningful(said_of_a_record(condition))}
         for spec in self.specs.values():
             fields = spec.output_properties()
             if named & {stem(word) for name in fields for word in split_identifier(name)}:
