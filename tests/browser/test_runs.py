@@ -6,11 +6,13 @@ The worker loads the test tools (tests/runs/worker_tools.py: t_slow sleeps, t_fa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from flows.models import Flow, FlowVersion, Run
@@ -486,8 +488,12 @@ def test_a_long_error_leaves_started_and_duration_on_one_line(page, live_server,
     version = make_flow(staff_user, {"name": "Charge", "nodes": [
         {"id": "a", "type": "tool", "tool": "t_fail", "inputs": {"message": repr(message)}}]})
     run = start_run(staff_user, version, {})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "failed", 30, 0.1, "the failure")
+    earlier = timezone.now() - dt.timedelta(minutes=42)  # "42 min ago": three words
+    Run.objects.filter(pk=run.pk).update(created_at=earlier, started_at=earlier)
 
     page.goto(live_server("/runs"))
+    page.reload()  # only this page's styles: signing in has loaded the flows page's too
     row = page.locator(f'[data-run-id="{run.id}"]')
     expect(row).to_have_attribute("data-status", "failed", timeout=20_000)
     one_line = """cell => { const range = document.createRange(); range.selectNodeContents(cell);
