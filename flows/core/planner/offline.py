@@ -165,6 +165,8 @@ _WHICHEVER_TEAM = re.compile(
     r"queue|group|people|desk)(?:\s+for\s+it)?\s*$",
     re.IGNORECASE,
 )
+#: "..., open a ticket instead": in place of the steps said before.
+_INSTEAD = re.compile(r"\binstead\b(?!\s+of\b)", re.IGNORECASE)
 #: "if everything succeeds", "if all went well": the outcome of every step before it
 _EVERY_STEP = re.compile(
     r"\b(?:everything|anything|any\s+(?:step|part|stage|of\s+(?:them|the\s+steps))|"
@@ -751,6 +753,8 @@ class FlowBuilder:
         ):
             return  # "Get approval. If they approve, ship it": what follows an approval
             # runs only once it is approved (a rejection skips it, or it waits for `approved`)
+        if _INSTEAD.search(f"{condition_clause.text} {clause.text}"):
+            self._instead_of_the_steps_before(resolved.expression)
         branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
         node: dict[str, Any] = {
             "id": branch_id,
@@ -786,6 +790,37 @@ class FlowBuilder:
         self.scope = Scope(
             branch, "then", clause.sentence, persistent, Cursor([branch_id]), parent=self.scope
         )
+
+    def _instead_of_the_steps_before(self, expression: str) -> None:
+        """ "Validate the email and send a welcome email. If it's invalid, open a ticket
+        instead.": the steps planned after the one the condition reads run only when it
+        does not hold."""
+        read = {name for name in re.findall(r"\b([a-z_][a-z0-9_]*)\.", expression)}
+        deciders = [self.info[name].order for name in read if name in self.info]
+        if not deciders:
+            return
+        gates = self._gates()
+        guarded = []
+        for node in self.nodes[max(deciders) + 1 :]:
+            info = self.info.get(node["id"])
+            if (
+                info is not None
+                and info.kind in ("tool", "map")
+                and info.gates == gates
+                and "when" not in node
+            ):
+                node["when"] = _opposite_of(expression)
+                guarded.append(node["id"])
+        if guarded and self.group is None:
+            # what follows waits for the steps skipped in this case and for the step read
+            decider = max(read & set(self.info), key=lambda name: self.info[name].order)
+            self.materialize_join()
+            self._advance(
+                Cursor(
+                    [decider, *guarded],
+                    PendingJoin(f"after_{guarded[-1]}", f"After {guarded[-1]}", {"done": "true"}),
+                )
+            )
 
     def _open_else(self, clause: Clause) -> None:
         branch = self.last_branch
@@ -4242,6 +4277,13 @@ def _opposite(first: str, second: str) -> bool:
 
 
 _FIELD = re.compile(r"[\w.]+")
+
+
+def _opposite_of(condition: str) -> str:
+    """ "!validate_email.valid" -> "validate_email.valid"; anything else negated."""
+    if condition.startswith("!") and _FIELD.fullmatch(condition[1:]):
+        return condition[1:]
+    return _negated(condition) or f"!({condition})"
 
 
 def _negated(condition: str) -> str | None:
