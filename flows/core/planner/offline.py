@@ -753,7 +753,9 @@ class FlowBuilder:
         ):
             return  # "Get approval. If they approve, ship it": what follows an approval
             # runs only once it is approved (a rejection skips it, or it waits for `approved`)
-        if _INSTEAD.search(f"{condition_clause.text} {clause.text}"):
+        if _INSTEAD.search(f"{condition_clause.text} {clause.text}") or self._a_step_failed(
+            resolved.expression
+        ):
             self._instead_of_the_steps_before(resolved.expression)
         branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
         node: dict[str, Any] = {
@@ -790,6 +792,17 @@ class FlowBuilder:
         self.scope = Scope(
             branch, "then", clause.sentence, persistent, Cursor([branch_id]), parent=self.scope
         )
+
+    def _a_step_failed(self, expression: str) -> bool:
+        """Whether `expression` says a step that changes something did not go through
+        ("if the payment fails": `!process_payment.approved`): what was planned after that
+        step (the shipment) is for when it went through."""
+        failed = re.fullmatch(r"!(?P<node>[a-z_][a-z0-9_]*)\.[a-z_]+", expression) or re.fullmatch(
+            r"(?P<node>[a-z_][a-z0-9_]*)\.[a-z_]+ == \"(?:declined|failed|rejected|error)\"",
+            expression,
+        )
+        info = self.info.get(failed.group("node")) if failed else None
+        return info is not None and info.spec is not None and acts(info.spec)
 
     def _instead_of_the_steps_before(self, expression: str) -> None:
         """ "Validate the email and send a welcome email. If it's invalid, open a ticket
