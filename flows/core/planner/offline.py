@@ -808,7 +808,7 @@ class FlowBuilder:
         """ "Validate the email and send a welcome email. If it's invalid, open a ticket
         instead.": the steps planned after the one the condition reads run only when it
         does not hold."""
-        read = {name for name in re.findall(r"\b([a-z_][a-z0-9_]*)\.", expression)}
+        read = set(re.findall(r"\b([a-z_][a-z0-9_]*)\.", expression))
         deciders = [self.info[name].order for name in read if name in self.info]
         if not deciders:
             return
