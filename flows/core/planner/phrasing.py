@@ -2385,10 +2385,11 @@ def _approval_alone(text: str) -> bool:
 #: "make sure / ensure / check that X is Y": a state that must hold.
 _ENSURED = re.compile(
     r"^(?:(?:please|first|then|and|also|just)\s+)*"
-    # "check the order is valid before ...": "that" said or not
-    r"(?:make\s+sure|ensure|(?:double[-\s]?)?check|verify|confirm)\s+(?:that\s+)?"
-    r"(?P<s>(?:the|their|its|this|that|our|his|her|each|every|all)\b.+?\s"
-    r"(?:is|are|isn't|aren't|has|have)\s.+)$",
+    r"(?:(?:make\s+sure|ensure|(?:double[-\s]?)?check\s+that|verify\s+that|confirm\s+that)\s+"
+    r"(?:that\s+)?|"
+    # "check the order is valid before ...": "that" left out, a thing named
+    r"(?:(?:double[-\s]?)?check|verify|confirm)\s+(?=(?:the|their|its|our|his|her|each|every|all)\s))"
+    r"(?P<s>.+?\s(?:is|are|isn't|aren't|has|have)\s.+)$",
     re.IGNORECASE,
 )
 _LOOP_THEN_CONDITION = re.compile(
