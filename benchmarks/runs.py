@@ -465,6 +465,25 @@ def bench_throughput(user: Any, log_dir: Path, quick: bool) -> None:
 NODE_PAUSE_S = 0.005
 
 
+async def _consumer_joined(run_id: str, timeout: float = 30.0) -> None:
+    """Wait until the run's consumer has subscribed to its channel group, the last step of
+    its connect: by then it has marked the run watched and listens for the notices, so the
+    worker that claims the run sends them from its first event."""
+    import redis.asyncio as aioredis
+
+    from flows.runs import conf
+    from flows.runs.broadcast import group_name
+
+    channel = f"asgi__group__{group_name(run_id)}"  # channels_redis pub/sub's naming
+    client = aioredis.from_url(conf.redis_url())
+    try:
+        async with asyncio.timeout(timeout):
+            while not (await client.pubsub_numsub(channel))[0][1]:  # noqa: ASYNC110
+                await asyncio.sleep(0.005)
+    finally:
+        await client.aclose()
+
+
 async def _latency(daphne_port: int, token: str, run_ids: list[str], enqueue: Any) -> tuple:
     import psycopg
     from channels.layers import get_channel_layer
@@ -488,7 +507,7 @@ async def _latency(daphne_port: int, token: str, run_ids: list[str], enqueue: An
             notify_latency.clear()
         url = f"ws://127.0.0.1:{daphne_port}/ws/runs/{run_id}/?token={token}"
         async with asyncio.timeout(60), connect(url, origin=origin) as socket:
-            await asyncio.sleep(0.05)  # the consumer has joined the group
+            await _consumer_joined(run_id)
             await asyncio.to_thread(enqueue, run_id)
             last = 0
             while True:
