@@ -10,6 +10,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -73,10 +74,15 @@ class RunListCreateApi(ThrottlePostMixin, RunsApiView):
         data = validated(RunInput, request.data)
         run = services.run_create(
             user=request.user, flow_version_id=_version_id(request.user, data),
-            run_input=data["input"]
+            run_input=data["input"], watched=_from_the_web_app(request),
         )
         run = selectors.run_get(run_id=run.id, user=request.user)
         return Response(RunDetailOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+def _from_the_web_app(request: Request) -> bool:
+    """Signed in with the browser's session: the web app opens the run it starts."""
+    return isinstance(request.successful_authenticator, SessionAuthentication)
 
 
 class RunDetailApi(RunsApiView):

@@ -6,6 +6,7 @@ broadcasts) happen only once the transaction has committed.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import jsonschema
@@ -27,6 +28,7 @@ from flows.runs.broadcast import broadcast_on_commit
 from flows.runs.catalog import forget_snapshot, run_catalog, run_joins
 from flows.runs.errors import RunServiceError, conflict, forbidden
 from flows.runs.selectors import flow_version_for_run, run_get, user_can_view_run
+from flows.runs.watchers import WATCH_TTL_S
 from flows.runs.wire import row_wire
 
 MAX_BATCH_INPUTS = 10_000
@@ -104,17 +106,23 @@ def run_create(
     flow_version_id: Any,
     run_input: Any,
     enqueue: bool = True,
+    watched: bool = False,
 ) -> Run:
+    """A new run, sent to a worker once stored. `watched`: someone opens it at once (the
+    web app shows a run it starts), so its worker sends its events live from the first,
+    rather than from the page's first watch mark, which a fast worker can claim before."""
     version = flow_version_for_run(user=user, version_id=flow_version_id)
     flow = _check_flow(version)
     run_tools_check(user=user, flow=flow)
     run_input = _check_input(flow, {} if run_input is None else run_input)
+    now = timezone.now()
     with transaction.atomic():
         run = Run.objects.create(
             flow_version=version,
             input=run_input,
             requested_by=user,
-            enqueued_at=timezone.now() if enqueue else None,
+            enqueued_at=now if enqueue else None,
+            watched_until=now + timedelta(seconds=WATCH_TTL_S) if watched else None,
         )
         if enqueue:
             transaction.on_commit(lambda: dispatch.enqueue_run(run.id))

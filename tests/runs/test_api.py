@@ -68,6 +68,34 @@ def test_creating_a_run_enqueues_it_after_commit(user, make_version, api, enqueu
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_run_the_web_app_starts_is_watched_from_its_claim(user, make_version, enqueued):
+    # Given the web app (signed in with the browser's session) and an API client (a token)
+    from rest_framework.authtoken.models import Token
+
+    from flows.runs import store
+
+    version = make_version(chain(1, tool="t_noop"))
+    browser = APIClient(enforce_csrf_checks=False)
+    browser.login(username=user.username, password="pw-ada-123456")
+    integrator = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+
+    # When each starts a run
+    started = {
+        who: client.post("/api/v1/runs/", {"flow_version": version.id, "input": {}}, format="json")
+        for who, client in (("browser", browser), ("integrator", integrator))
+    }
+
+    # Then the worker's claim of the web app's run already reads it as watched (its page
+    # opens next), so its first events go out live; the integrator's run is not watched
+    assert {who: r.status_code for who, r in started.items()} == {"browser": 201, "integrator": 201}
+    claims = {who: store.claim_run(r.json()["id"], "w", 60) for who, r in started.items()}
+    assert claims["browser"] is not None
+    assert claims["integrator"] is not None
+    assert claims["browser"].watched is True
+    assert claims["integrator"].watched is False
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_run_created_in_a_rolled_back_transaction_is_never_enqueued(user, make_version, enqueued):
     version = make_version(chain(1, tool="t_noop"))
 
