@@ -93,10 +93,9 @@ def row_wire(row: RunEvent) -> dict[str, Any]:
 
 def run_notices(run_id: str, events: list[Event]) -> list[str]:
     """The notifications that carry `events` to the web processes, in order: each a JSON
-    object `{"run_id", "events": [wire, ...]}` under `NOTICE_MAX_BYTES`. An event that
-    cannot travel in one (too big, or beyond what orjson writes) becomes
-    `{"run_id", "upto": seq}`: the consumer reads it from the database, where it is
-    committed by the time the notification arrives."""
+    object `{"run_id", "events": [wire, ...]}` under `NOTICE_MAX_BYTES`. An event too big
+    to travel in one becomes `{"run_id", "upto": seq}`: the consumer reads it from the
+    database, where it is committed by the time the notification arrives."""
     prefix = f'{{"run_id":{orjson.dumps(run_id).decode()},"events":['
     room = NOTICE_MAX_BYTES - len(prefix) - 2
     notices: list[str] = []
