@@ -165,6 +165,11 @@ _WHICHEVER_TEAM = re.compile(
     r"queue|group|people|desk)(?:\s+for\s+it)?\s*$",
     re.IGNORECASE,
 )
+#: "either", "both", "any of them": a condition said of steps already planned.
+_SAID_OF_STEPS_BEFORE = re.compile(
+    r"\b(?:either|neither|both|any\s+of\s+(?:them|these|those)|all\s+of\s+them|one\s+of\s+them)\b",
+    re.IGNORECASE,
+)
 #: "..., open a ticket instead": in place of the steps said before.
 _INSTEAD = re.compile(r"\binstead\b(?!\s+of\b)", re.IGNORECASE)
 #: "if everything succeeds", "if all went well": the outcome of every step before it
@@ -2890,7 +2895,7 @@ class FlowBuilder:
     def _resolve(
         self, condition: Condition, clause: Clause, *, check_first: bool = False
     ) -> ResolvedCondition | None:
-        resolved = resolve_condition(
+        resolved = self._said_of_each_item(condition) or resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
         if resolved is not None and _EVERY_STEP.search(condition.text) and self._in_arms():
@@ -3113,6 +3118,8 @@ class FlowBuilder:
                 step=condition.text.strip(),
                 details={"reason": "condition_in_loop", "phrase": condition.text.strip()},
             )
+        if _SAID_OF_STEPS_BEFORE.search(condition.text):
+            return None  # "if either returns an error": the steps before, not a new check
         partly = self._check_the_rest_first(condition, clause)
         if partly is not None:
             return partly
@@ -3142,6 +3149,27 @@ class FlowBuilder:
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _said_of_each_item(self, condition: Condition) -> ResolvedCondition | None:
+        """ "Fetch A and B; if either returns an error, ...": said of the items the last
+        loop made, any of them (`fetch_url.exists(r, r.status_code >= 400)`) or, for
+        "both" / "all of them", every one."""
+        said = _SAID_OF_STEPS_BEFORE.search(condition.text)
+        info = self.info.get(self.last_step or "")
+        if said is None or info is None or info.kind != "map" or info.spec is None:
+            return None
+        text = _SAID_OF_STEPS_BEFORE.sub("it", condition.text)
+        sources = output_sources("r", info.spec.output_schema)
+        each = resolve_condition(text, sources)
+        if each is None or each.new_input is not None:
+            return None
+        every = said.group(0).lower() in ("both", "all of them")
+        expression = f"{info.id}.{'all' if every else 'exists'}(r, {each.expression})"
+        if said.group(0).lower() == "neither":
+            expression = f"!{expression}"
+        return ResolvedCondition(
+            _opposite_of(expression) if condition.negate else expression, each.subject
+        )
 
     def _check_the_rest_first(
         self, condition: Condition, clause: Clause

@@ -434,9 +434,14 @@ _PASSIVE_CONTRACTION = re.compile(
 )
 
 
+#: "ship + email the tracking number": a plus between two steps is "and".
+_PLUS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z.])\s+\+\s+(?=[A-Za-z])")
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _GREETING.sub(lambda match: match.group("lead"), text)
+    text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
