@@ -2399,7 +2399,9 @@ _LOOP_THEN_CONDITION = re.compile(
 #: "validate each order in the list and charge the valid ones": a loop said in the first
 #: step, which a later step of the sentence continues ("the valid ones", "each one", "them").
 _LOOP_IN_FIRST_STEP = re.compile(
-    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+(?:each|every)\s+(?P<noun>[a-z]+)\s+"
+    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+(?:(?:each|every)\s+(?P<noun>[a-z]+)|"
+    # "validate the email addresses in the list and ... each valid one"
+    r"(?:all\s+)?the\s+(?P<nouns>[a-z]+(?:\s+[a-z]+)?s))\s+"
     r"(?P<list>(?:in|from|on)\s+the\s+(?:\w+\s+)?(?:list|batch|file|csv|sheet|queue))\s*,?\s+"
     r"and\s+(?P<rest>[^.;!?\n]*?\b(?:ones|each\s+(?:[a-z]+\s+)?one|them|it)\b[^.;!?\n]*)",
     re.IGNORECASE | re.MULTILINE,
@@ -2410,7 +2412,10 @@ def _loop_leads(match: re.Match[str]) -> str:
     if re.search(r"\b(?:me|us)\b", match["rest"], re.IGNORECASE):
         return match.group(0)  # "... and email me the invalid ones": one message, after it
     rest = re.sub(r"\beach\s+([a-z]+)\s+one\b", r"the \1 ones", match["rest"], flags=re.I)
-    return f"For each {match['noun']} {match['list']}, {match['verb'].lower()} it and {rest}"
+    noun = match["noun"] or " ".join(
+        [*match["nouns"].split()[:-1], singular(match["nouns"].split()[-1])]
+    )
+    return f"For each {noun} {match['list']}, {match['verb'].lower()} it and {rest}"
 
 
 _ALL_OTHER = re.compile(

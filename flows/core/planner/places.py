@@ -105,12 +105,30 @@ def country_literal(
     if region is not None:
         return _region_literals(properties, taken, *REGION_CODES[region.group("name").lower()])
     found = _NAMED.search(text)
-    if found is None:
+    taxed = _COUNTRY_TAX.search(text)
+    if found is not None:
+        code = COUNTRY_CODES[found.group("name").lower()]
+    elif taxed is not None:
+        code = _TAX_ADJECTIVES[taxed.group("adjective").lower()]
+    else:
         return {}
     for name in properties:
         if name not in taken and "country" in split_identifier(name):
-            return {name: json.dumps(COUNTRY_CODES[found.group("name").lower()])}
+            return {name: json.dumps(code)}
     return {}
+
+
+#: "German VAT", "the French sales tax": a country said as the adjective of its tax.
+_TAX_ADJECTIVES = {
+    "german": "DE", "french": "FR", "italian": "IT", "spanish": "ES", "british": "GB",
+    "dutch": "NL", "irish": "IE", "belgian": "BE", "austrian": "AT", "portuguese": "PT",
+    "swedish": "SE", "danish": "DK", "finnish": "FI", "polish": "PL", "canadian": "CA",
+    "american": "US", "australian": "AU", "japanese": "JP", "swiss": "CH", "norwegian": "NO",
+}  # fmt: skip
+_COUNTRY_TAX = re.compile(
+    rf"\b(?P<adjective>{'|'.join(_TAX_ADJECTIVES)})\s+(?:vat|tax|sales\s+tax|gst|hst|rate)\b",
+    re.IGNORECASE,
+)
 
 
 _STATE_OF = re.compile(

@@ -526,7 +526,7 @@ _REQUEST_LEAD = re.compile(
     # "I want a flow that, given a URL, fetches it": the comma opens an aside
     r"(?:that|which|to|where|in\s+which|for\s+when),?|(?:the|a|this)\s+(?:flow|workflow)\s+should|"
     # "I need a workflow: when ..."
-    r"(?:i|we)\s+(?:want|need)\s+(?:a|an|the|some)\s+(?:new\s+)?(?:flow|workflow|process|"
+    r"(?:(?:i|we)\s+)?(?:want|need)\s+(?:a|an|the|some)\s+(?:new\s+)?(?:flow|workflow|process|"
     r"pipeline|automation)\s*[:,\u2014-])\s+",
     re.IGNORECASE,
 )
