@@ -247,3 +247,25 @@ def test_a_session_that_ends_mid_edit_offers_a_sign_in_that_keeps_the_unsaved_fl
     expect(banner).to_have_count(0)
     assert FlowVersion.objects.filter(flow=flow).count() == 2
     assert len(FlowVersion.objects.get(flow=flow, number=2).ir["nodes"]) == 2
+
+
+def test_the_first_tab_skips_the_navigation_to_the_page(page, live_server, screenshot):
+    page.goto(live_server("/flows"))
+    expect(page.get_by_test_id("flows-empty").or_(page.get_by_test_id("flow-row").first)
+           ).to_be_visible()
+    skip = page.get_by_test_id("skip-to-content")
+    assert skip.bounding_box()["y"] < 0  # out of sight until a keyboard reaches it
+
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["y"] >= 0
+    screenshot(page, "skip-link")
+    page.keyboard.press("Enter")
+    expect(page.locator("#content")).to_be_focused()
+    assert page.url == live_server("/flows")  # no "#content" for the router to take as a move
+
+    # the next Tab is inside the page, not back in the navigation
+    page.keyboard.press("Tab")
+    inside_page = page.evaluate(
+        "() => document.querySelector('#content').contains(document.activeElement)")
+    assert inside_page

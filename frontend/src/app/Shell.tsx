@@ -39,10 +39,18 @@ const LINKS = [
   { to: "/tools", label: "Tools", icon: "tools", end: false },
 ] as const;
 
+/** Focus the page without a "#content" in the address (the router would take it as a move). */
+function skipToContent(event: React.MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  document.getElementById("content")?.focus();
+}
+
 export function Shell() {
   const [theme, toggleTheme] = useTheme();
   return (
     <div className="shell">
+      {/* The first Tab stop: past the navigation's links to the page itself. */}
+      <a className="skip-link" href="#content" data-testid="skip-to-content" onClick={skipToContent}>Skip to content</a>
       <nav className="sidebar" aria-label="Main">
         <a className="brand" href="/flows">
           <span className="brand-mark" aria-hidden>◆</span> <span className="brand-name">DynamicFlow</span>
@@ -93,7 +101,7 @@ export function Shell() {
           </form>
         </div>
       </nav>
-      <main className="content">
+      <main className="content" id="content" tabIndex={-1}>
         <SignedOutBanner />
         <Outlet />
       </main>
