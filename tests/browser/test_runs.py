@@ -503,6 +503,29 @@ def test_a_long_error_leaves_started_and_duration_on_one_line(page, live_server,
     expect(row.locator("td.nowrap")).to_have_count(2)
 
 
+def test_a_run_no_worker_takes_says_so_until_one_does(page, live_server, staff_user, screenshot):
+    version = make_flow(staff_user, {"name": "Quick", "nodes": [
+        {"id": "a", "type": "tool", "tool": "t_noop"}]})
+    # Given no worker is running
+    live_server.worker.stop()
+    run = start_run(staff_user, version, {})
+
+    # the page says why the run stays pending, once that is past a short grace
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "pending")
+    expect(page.get_by_test_id("run-no-worker")).to_have_count(0)
+    note = page.get_by_test_id("run-no-worker")
+    expect(note).to_contain_text("No worker has started this run yet", timeout=20_000)
+    expect(note).to_contain_text("make run")
+    screenshot(page, "no-worker")
+
+    # When a worker starts, it takes the run and the note goes
+    live_server.worker.start()
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", "completed", timeout=60_000)
+    expect(note).to_have_count(0)
+
+
 def test_a_run_that_is_not_there_says_so(page, live_server, screenshot):
     page.goto(live_server("/runs/00000000-0000-0000-0000-000000000000"))
     expect(page.get_by_test_id("run-error-load")).to_contain_text("Run not found")

@@ -7,7 +7,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, progressNote, shortId } from "./format";
+import { formatDateTime, formatDuration, progressNote, shortId, waitingForWorker } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -111,6 +111,8 @@ export default function RunPage() {
   if (!run || !version || !state) return <div className="page-loading">Loading run…</div>;
 
   const counts = statusCounts(state);
+  const started = state.lastSeq > 0 || !!run.started_at;
+  const unclaimedMs = waitingForWorker(runStatus, run.created_at, { inBatch: !!run.batch, started }, now);
   const total = Object.keys(state.nodes).length;
   const done = counts.completed + counts.failed + counts.skipped + counts.cancelled;
   const durationMs = finished && run.duration_ms !== null
@@ -207,6 +209,12 @@ export default function RunPage() {
       {view.socket === "offline" && !finished && (
         <div className="alert offline-banner" data-testid="run-offline" role="status">
           The live connection dropped. Reconnecting — no step will be missed.
+        </div>
+      )}
+      {unclaimedMs !== null && (
+        <div className="alert" data-testid="run-no-worker" role="status">
+          <strong>No worker has started this run yet</strong> ({formatDuration(unclaimedMs)} so far). It starts as
+          soon as one is free; if it stays pending, check that a worker is running (<code>make run</code> starts one).
         </div>
       )}
       {waiting.map((w) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatAgo, formatDuration, progressNote } from "./format";
+import { elapsedMs, formatAgo, formatDuration, progressNote, waitingForWorker } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -33,5 +33,23 @@ describe("the nodes' progress note", () => {
     expect(progressNote({ failed: 0, cancelled: 0 })).toBeUndefined();
     expect(progressNote({ failed: 1, cancelled: 0 })).toBe("1 failed");
     expect(progressNote({ failed: 1, cancelled: 2 })).toBe("1 failed · 2 cancelled");
+  });
+});
+
+describe("a run no worker has taken", () => {
+  const created = "2026-01-10T12:00:00Z";
+  const at = (seconds: number) => Date.parse(created) + seconds * 1000;
+
+  const fresh = { inBatch: false, started: false };
+
+  it("is said once it has been pending past the grace, and only while pending", () => {
+    expect(waitingForWorker("pending", created, fresh, at(3))).toBeNull();
+    expect(waitingForWorker("pending", created, fresh, at(12))).toBe(12_000);
+    expect(waitingForWorker("running", created, fresh, at(60))).toBeNull();
+  });
+
+  it("leaves a batch's queued runs and a run pending again after an approval alone", () => {
+    expect(waitingForWorker("pending", created, { inBatch: true, started: false }, at(60))).toBeNull();
+    expect(waitingForWorker("pending", created, { inBatch: false, started: true }, at(60))).toBeNull();
   });
 });

@@ -67,3 +67,20 @@ export function progressNote(counts: { failed: number; cancelled: number }): str
   ].filter(Boolean);
   return parts.length ? parts.join(" · ") : undefined;
 }
+
+/** How long a run may stay pending before the page says no worker has taken it. */
+export const WORKER_GRACE_MS = 10_000;
+
+/** The milliseconds a pending run has waited for a worker, once past the grace; else null.
+ *  Only a run that never started counts (one pending again after an approval has events
+ *  and was created long ago); a batch's runs wait for their turn on purpose. */
+export function waitingForWorker(
+  status: string,
+  createdAt: string | null | undefined,
+  { inBatch, started }: { inBatch: boolean; started: boolean },
+  now = Date.now(),
+): number | null {
+  if (status !== "pending" || inBatch || started || !createdAt) return null;
+  const waited = now - Date.parse(createdAt);
+  return Number.isFinite(waited) && waited >= WORKER_GRACE_MS ? waited : null;
+}
