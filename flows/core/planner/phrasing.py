@@ -1389,6 +1389,8 @@ class PromptReader:
                         if _guards_the_step_before(clauses, sentence_clauses, condition):
                             clauses[-1].guard = negated
                     continue
+                if otherwise and clauses:
+                    piece = _the_same_step_with(piece, clauses[-1])
                 for part in _after_gerund(piece, self.verbs | NOUN_VERBS):
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
                     if clause is None:
@@ -2297,6 +2299,23 @@ def _elliptical(condition: Condition, previous: Condition) -> Condition:
             previous.text, previous.negate != condition.negate, checked=previous.checked
         )
     return condition
+
+
+#: "otherwise a low priority": a value said with no step.
+_VALUE_ALONE = re.compile(
+    r"^\s*(?:just\s+)?(?:an?|the)\s+(?P<value>[a-z-]+)\s+(?P<noun>[a-z]+)\s*$", re.I
+)
+
+
+def _the_same_step_with(piece: str, before: Clause) -> str:
+    """ "Create a ticket with a high priority if it's negative, otherwise a low priority":
+    the step before again, with the other value of the noun it named."""
+    said = _VALUE_ALONE.match(piece)
+    action = before.action or ""
+    if said is None or not re.search(rf"\b{re.escape(said['noun'])}\b", action, re.I):
+        return piece
+    head = re.split(r"\s+with\s+", action, maxsplit=1, flags=re.I)[0]
+    return f"{head} with {piece.strip()}"
 
 
 def _has_words(text: str) -> bool:
