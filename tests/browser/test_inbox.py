@@ -309,4 +309,6 @@ def test_a_step_whose_run_was_cancelled_says_it_is_not_needed_and_leaves_the_cou
     expect(page.get_by_test_id("step-closed")).not_to_contain_text("Decided by")
     expect(page.get_by_test_id("approve")).to_have_count(0)
     expect(page.get_by_test_id("step-deadline")).to_have_text("—")  # no deadline runs out now
+    expect(page.get_by_test_id("step-history-closed")).to_contain_text(
+        "the run ended before anyone decided")
     screenshot(page, "closed-step")

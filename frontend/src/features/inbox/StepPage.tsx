@@ -126,7 +126,8 @@ function ContextTable({ context }: { context: Json }) {
 }
 
 function History({ step }: { step: StepDetail }) {
-  if (!step.decisions.length && !step.timed_out) return <p className="muted">No decision yet.</p>;
+  const closed = step.status === "closed";
+  if (!step.decisions.length && !step.timed_out && !closed) return <p className="muted">No decision yet.</p>;
   return (
     <ol className="step-history" data-testid="step-history">
       {step.decisions.map((d) => (
@@ -140,6 +141,12 @@ function History({ step }: { step: StepDetail }) {
       {step.timed_out && (
         <li>
           <span className="badge warn">Timed out</span> the deadline passed: <strong>{step.on_timeout}</strong> applied
+        </li>
+      )}
+      {closed && (
+        <li data-testid="step-history-closed">
+          <span className="badge">Closed</span> the run ended before anyone decided{" "}
+          {step.decided_at && <span className="muted small">{new Date(step.decided_at).toLocaleString()}</span>}
         </li>
       )}
     </ol>
