@@ -95,6 +95,9 @@ _COPIED = re.compile(
 )
 
 
+_COPIED_IN = re.compile(r"\s*(?:b?cc(?:'?d|ing)?|copy(?:ing)?)\b", re.IGNORECASE)
+
+
 def copied_recipients(action: str) -> list[Recipient]:
     """The people a step copies in ("and cc the account manager")."""
     found = [_recipient(match) for match in _COPIED.finditer(action)]
@@ -114,6 +117,8 @@ def message_recipients(action: str) -> list[Recipient]:
     found: dict[str, tuple[int, Recipient]] = {}
     for pattern in (*_PATTERNS, _AND_ALSO):
         for match in pattern.finditer(action):
+            if _COPIED_IN.match(match.groupdict().get("qualifier") or ""):
+                continue  # "and cc my manager": copied in, not sent to
             recipient = _recipient(match)
             if recipient is not None and recipient.field not in found:
                 found[recipient.field] = (match.start("role"), recipient)
