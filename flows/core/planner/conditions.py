@@ -287,7 +287,10 @@ _RETURNS_CODE = re.compile(
 #: "it returns an error", "the site gives a server error", "the page errors out"
 _RETURNS_ERROR = re.compile(
     r"^\s*(?:it|the\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:(?:returns?|gives?|throws?|responds?\s+with|"
-    r"comes\s+back\s+with)\s+(?:an?\s+)?(?:http\s+|server\s+)?errors?|errors?\s+out)\s*$",
+    r"comes\s+back\s+with)\s+(?:an?\s+)?(?:http\s+|server\s+)?errors?|errors?\s+out)\s*$|"
+    # "if the fetch fails", "if the request failed": a fetch that answered with an error
+    r"^\s*the\s+(?:fetch|request|download|page\s+fetch|call|api\s+call)\s+(?:fails|failed|"
+    r"does\s*n[o']t\s+work|errors)\s*$",
     re.IGNORECASE,
 )
 
