@@ -4,6 +4,7 @@ built from its JSON Schema and approves, and the run completes with the approved
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -312,3 +313,36 @@ def test_a_step_whose_run_was_cancelled_says_it_is_not_needed_and_leaves_the_cou
     expect(page.get_by_test_id("step-history-closed")).to_contain_text(
         "the run ended before anyone decided")
     screenshot(page, "closed-step")
+
+
+def test_the_inbox_count_catches_up_on_the_next_page_when_its_websocket_is_down(
+    page, live_server, staff_user
+):
+    from approvals.services import step_decide
+
+    # Given the inbox's websocket never connects
+    page.route_web_socket(re.compile(r"/ws/inbox/"), lambda ws: ws.close(code=1011))
+    ir = {**REFUND, "nodes": [
+        *REFUND["nodes"][:1],
+        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
+        REFUND["nodes"][2],
+    ]}
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    page.goto(live_server("/flows"))
+    expect(page.get_by_test_id("inbox-count")).to_have_text("1")
+
+    # When the step is decided elsewhere (in a thread: Playwright's loop runs in this one)
+    decider = threading.Thread(target=lambda: step_decide(
+        run_id=run.id, node_id="ok", user=staff_user, approved=False, comment="no"))
+    decider.start()
+    decider.join()
+    assert ApprovalStep.objects.get(run=run).status == "rejected"
+
+    # Then moving to another page brings the count up to date
+    page.get_by_test_id("nav-runs").click()
+    expect(page.get_by_test_id("inbox-count")).to_have_count(0)
