@@ -591,14 +591,14 @@ def bench_latency(user: Any, log_dir: Path, quick: bool) -> None:
         print(
             f"  floor: raw channels group_send, {label} ({len(floor)}): "
             f"p50 {raw50:5.2f} ms  p99 {raw99:5.2f} ms;  run events against it: "
-            f"p50 {p50 / raw50:.1f}x (target <= 2x), p99 {p99 / raw99:.1f}x (target <= 3x)"
+            f"p50 {p50 / raw50:.2f}x (target <= 2x), p99 {p99 / raw99:.2f}x (target <= 3x)"
         )
     floor50, floor99 = pct(notified, 0.5), pct(notified, 0.99)
     print(
         f"  the way a worker's events take: a bare commit of one notification, "
         f"{NODE_PAUSE_S * 1000:g} ms apart ({len(notified)}): p50 {floor50:5.2f} ms  "
-        f"p99 {floor99:5.2f} ms;  run events against it: p50 {p50 / floor50:.1f}x, "
-        f"p99 {p99 / floor99:.1f}x"
+        f"p99 {floor99:5.2f} ms;  run events against it: p50 {p50 / floor50:.2f}x, "
+        f"p99 {p99 / floor99:.2f}x"
     )
 
 
