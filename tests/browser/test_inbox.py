@@ -273,21 +273,24 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
     screenshot(page, "context-lists")
 
 
+def _refund_run_assigned_to(user: Any) -> Run:
+    """A run of the refund flow whose approval step is `user`'s to decide."""
+    ir = {**REFUND, "nodes": [
+        *REFUND["nodes"][:1],
+        {**REFUND["nodes"][1], "assignees": {"users": [user.username]}},
+        REFUND["nodes"][2],
+    ]}
+    flow = Flow.objects.create(name="Refund", owner=user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    return services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "Jo"})
+
+
 def test_a_step_whose_run_was_cancelled_says_it_is_not_needed_and_leaves_the_count(
     page, live_server, staff_user, screenshot
 ):
     from approvals.services import steps_expire
 
-    ir = {**REFUND, "nodes": [
-        *REFUND["nodes"][:1],
-        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
-        REFUND["nodes"][2],
-    ]}
-    flow = Flow.objects.create(name="Refund", owner=staff_user)
-    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
-    run = services.run_create(
-        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
-    )
+    run = _refund_run_assigned_to(staff_user)
     page.goto(live_server(f"/runs/{run.id}"))
     expect(page.get_by_test_id("inbox-count")).to_have_text("1", timeout=30_000)
 
@@ -322,16 +325,7 @@ def test_the_inbox_count_catches_up_on_the_next_page_when_its_websocket_is_down(
 
     # Given the inbox's websocket never connects
     page.route_web_socket(re.compile(r"/ws/inbox/"), lambda ws: ws.close(code=1011))
-    ir = {**REFUND, "nodes": [
-        *REFUND["nodes"][:1],
-        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
-        REFUND["nodes"][2],
-    ]}
-    flow = Flow.objects.create(name="Refund", owner=staff_user)
-    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
-    run = services.run_create(
-        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
-    )
+    run = _refund_run_assigned_to(staff_user)
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
     page.goto(live_server("/flows"))
     expect(page.get_by_test_id("inbox-count")).to_have_text("1")
