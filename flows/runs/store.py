@@ -405,9 +405,6 @@ class NodeWrite:
     #: someone has the run open: its events also go out as notifications (wire.py)
     watched: bool = False
 
-    def notices(self) -> list[str]:
-        return run_notices(self.run_id, list(self.events)) if self.watched else []
-
     def empty(self) -> bool:
         return not (self.events or self.inserts or self.replacing)
 
@@ -446,8 +443,13 @@ def _notices_cte(source: str, several: bool, count: int = 0) -> str:
 _NOTIFIED = ", (SELECT count(*) FROM nt)"
 
 
+def _notices(write: NodeWrite | FinalWrite) -> list[str]:
+    """The notifications of one run's share of a statement: none unless it is watched."""
+    return run_notices(write.run_id, list(write.events)) if write.watched else []
+
+
 def _notice_rows(parts: Sequence[NodeWrite | FinalWrite]) -> list[dict[str, str]]:
-    return [{"run_id": p.run_id, "payload": n} for p in parts for n in p.notices()]
+    return [{"run_id": p.run_id, "payload": n} for p in parts for n in _notices(p)]
 
 
 def _node_write_sql(several: bool, replacing: bool, notify: bool) -> str:
@@ -533,7 +535,7 @@ def node_write_statement(parts: Sequence[NodeWrite]) -> tuple[str, list[Any]]:
     if len(parts) == 1:
         part = parts[0]
         if not part.replacing and len(part.events) + len(part.inserts) <= FLAT_MAX_ROWS:
-            return _flat_node_write(part, part.notices())
+            return _flat_node_write(part, _notices(part))
     several = len(parts) > 1
     parts = sorted(parts, key=lambda part: part.run_id)  # one lock order for every writer
     events: list[dict[str, Any]] = []
@@ -690,38 +692,40 @@ class FinalWrite:
     #: someone has the run open: its events also go out as notifications (wire.py)
     watched: bool = False
 
-    def notices(self) -> list[str]:
-        return run_notices(self.run_id, list(self.events)) if self.watched else []
-
 
 # One statement writes one outcome or several (`Batched`): the outcomes travel as one JSON
 # array, the events and records as in a node statement. A run whose lease its writer
 # lost is not in `outcome`, and gets nothing written. A suspended run that received new
 # decisions while it ran goes back to `pending` (the caller enqueues it).
-_FINAL_SQL = (
-    "WITH finals AS (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS f(id uuid, token varchar,"
-    " status varchar, applied text[], result jsonb, error jsonb, waiting jsonb,"
-    " last_seq int, terminal bool)),"
-    " outcome AS (UPDATE flows_run AS r SET"
-    " status = CASE WHEN f.status = 'suspended' AND (r.decisions - f.applied) <> '{}'::jsonb"
-    "   THEN 'pending' ELSE f.status END,"
-    " enqueued_at = CASE WHEN f.status = 'suspended'"
-    "   AND (r.decisions - f.applied) <> '{}'::jsonb THEN now() ELSE r.enqueued_at END,"
-    " result = f.result, error = f.error, waiting = f.waiting,"
-    " decisions = r.decisions - f.applied,"
-    " last_seq = GREATEST(r.last_seq, COALESCE(f.last_seq, r.last_seq)),"
-    " finished_at = CASE WHEN f.terminal THEN now() ELSE NULL END,"
-    " worker = '', lease_expires_at = NULL"
-    " FROM finals AS f WHERE r.id = ANY(ARRAY(SELECT id FROM finals)) AND r.id = f.id"
-    " AND r.worker = f.token"
-    " RETURNING r.id, r.status, r.batch_id), "
-    + _events_cte("outcome", several=True)
-    + ", "
-    + _records_cte("outcome", several=True)
-    + ", "
-    + _notices_cte("outcome", several=True)
-    + f" SELECT id::text, status, batch_id{_NOTIFIED} FROM outcome"
-)
+def _final_sql(notify: bool) -> str:
+    notices = ", " + _notices_cte("outcome", several=True) if notify else ""
+    return (
+        "WITH finals AS (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS f(id uuid, token varchar,"
+        " status varchar, applied text[], result jsonb, error jsonb, waiting jsonb,"
+        " last_seq int, terminal bool)),"
+        " outcome AS (UPDATE flows_run AS r SET"
+        " status = CASE WHEN f.status = 'suspended' AND (r.decisions - f.applied) <> '{}'::jsonb"
+        "   THEN 'pending' ELSE f.status END,"
+        " enqueued_at = CASE WHEN f.status = 'suspended'"
+        "   AND (r.decisions - f.applied) <> '{}'::jsonb THEN now() ELSE r.enqueued_at END,"
+        " result = f.result, error = f.error, waiting = f.waiting,"
+        " decisions = r.decisions - f.applied,"
+        " last_seq = GREATEST(r.last_seq, COALESCE(f.last_seq, r.last_seq)),"
+        " finished_at = CASE WHEN f.terminal THEN now() ELSE NULL END,"
+        " worker = '', lease_expires_at = NULL"
+        " FROM finals AS f WHERE r.id = ANY(ARRAY(SELECT id FROM finals)) AND r.id = f.id"
+        " AND r.worker = f.token"
+        " RETURNING r.id, r.status, r.batch_id), "
+        + _events_cte("outcome", several=True)
+        + ", "
+        + _records_cte("outcome", several=True)
+        + notices
+        + f" SELECT id::text, status, batch_id{_NOTIFIED if notify else ''} FROM outcome"
+    )
+
+
+#: The outcome statement's texts, by whether it notifies (only a watched run's does).
+_FINAL_WRITES = {notify: _final_sql(notify) for notify in (False, True)}
 
 
 def finals_statement(writes: Sequence[FinalWrite]) -> tuple[str, list[Any]]:
@@ -750,8 +754,11 @@ def finals_statement(writes: Sequence[FinalWrite]) -> tuple[str, list[Any]]:
         )
         events += _event_rows(w.run_id, w.events)
         records += _record_rows(w.run_id, w.staged, w.worker)
-    notices = _encode(_notice_rows(writes))
-    return _FINAL_SQL, [_encode(outcomes), _encode(events), _encode(records), notices]
+    rows = [_encode(outcomes), _encode(events), _encode(records)]
+    notices = _notice_rows(writes)
+    if notices:
+        rows.append(_encode(notices))
+    return _FINAL_WRITES[bool(notices)], rows
 
 
 #: A run's outcome as written: (status, batch id).
