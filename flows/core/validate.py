@@ -704,6 +704,9 @@ class _Checker:
         except (_Unparsable, RecursionError):
             return
         scope = self._scope(node, site)
+        run_input = scope.get(RUN_INPUT)
+        if isinstance(run_input, dict):
+            scope[RUN_INPUT] = _declared_input(run_input)
         seen: set[str] = set()
         for base, name, known in _unknown_selects(tree, scope, frozenset()):
             where = _path_text(base)
@@ -711,6 +714,9 @@ class _Checker:
             if text in seen:
                 continue
             seen.add(text)
+            if where == RUN_INPUT:
+                self._undeclared_input(node, site, name, known)
+                continue
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             if not close:  # `approval.reason` for `approval.data.reason`
                 close = [f"{field}.{name}" for field in known
@@ -725,6 +731,20 @@ class _Checker:
                 hint=(f"Did you mean `{where}.{close[0]}`? " if close else "")
                 + f"`{where}` has: " + ", ".join(f"`{k}`" for k in known) + ".",
             )
+
+    def _undeclared_input(
+        self, node: Node, site: ExpressionSite, name: str, declared: list[str]
+    ) -> None:
+        close = difflib.get_close_matches(name, declared, n=1, cutoff=0.6)
+        self.add(
+            "unknown_field",
+            f"Node `{node.id}` field `{site.field}` reads `input.{name}`, which is not a "
+            "declared run input; declared: " + ", ".join(f"`{k}`" for k in declared) + ".",
+            node=node.id,
+            field=site.field,
+            hint=(f"Did you mean `input.{close[0]}`? " if close else "")
+            + f"Or add `{name}` to the flow's `input_schema` properties.",
+        )
 
     def _check_functions(self, node_id: str | None, field: str, compiled: Expression) -> None:
         """Every function called exists at run time (CEL's own or a registered extension)."""
@@ -1645,6 +1665,16 @@ def _chain(
 #: CEL macros whose first argument names a variable bound in the others.
 _BINDING_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter", "sortBy",
                              "transformList", "transformMap"})
+
+
+def _declared_input(schema: JsonSchema) -> JsonSchema:
+    """The run input schema as expressions may read it: when it lists properties and does
+    not admit others explicitly (`additionalProperties` or `patternProperties`), only the
+    listed fields are run inputs (the start form offers no others, so a read of another is a
+    typo that would fail at run time). A schema without properties stays open."""
+    if "additionalProperties" in schema or schema.get("patternProperties"):
+        return schema
+    return _closed(schema)
 
 
 def _closed_fields(schema: JsonSchema | None) -> list[str] | None:

@@ -704,6 +704,7 @@ def test_unknown_types_are_never_reported():
     data = flow(
         {"id": "fetch", "type": "tool", "tool": "http.get", "inputs": {"url": '"https://x"'}},
         mail(inputs={"to": "fetch.items[0].owner", "subject": "fetch.body.title + input.x"}),
+        input_schema={"type": "object"},
     )
 
     assert issues_of(data) == []
@@ -810,8 +811,43 @@ def test_fields_of_open_schemas_and_guarded_reads_are_not_reported():
         approval(form),
         {"id": "note", "type": "output", "after": ["sign_off", "lookup"],
          "value": "[sign_off.data.reason, sign_off.timed_out, lookup.undeclared, "
-                  "input.undeclared, has(sign_off.data.other)]"},
+                  "has(input.undeclared), has(sign_off.data.other)]"},
     )
+
+    assert [issue for issue in issues_of(data) if issue.code == "unknown_field"] == []
+
+
+def test_a_run_input_the_input_schema_does_not_declare_is_reported_on_the_field():
+    data = flow(lookup(inputs={"username": "input.nope"}))
+
+    issue = only(data, "unknown_field")
+
+    assert (issue.node, issue.field) == ("lookup", "inputs.username")
+    assert "reads `input.nope`, which is not a declared run input; declared: `amount`" in (
+        issue.message
+    )
+    assert "`employee`" in issue.message
+    assert "input_schema" in (issue.hint or "")
+
+
+@pytest.mark.parametrize(
+    "input_schema",
+    [
+        {"type": "object"},
+        schema({"employee": STRING}, additionalProperties=True),
+        schema({"employee": STRING}, patternProperties={"^x_": STRING}),
+    ],
+)
+def test_run_inputs_of_a_schema_without_properties_or_open_to_others_are_not_reported(
+    input_schema: dict[str, Any],
+):
+    data = flow(lookup(inputs={"username": "input.nope"}), input_schema=input_schema)
+
+    assert [issue for issue in issues_of(data) if issue.code == "unknown_field"] == []
+
+
+def test_a_flow_without_an_input_schema_reads_any_run_input():
+    data = {"name": "test flow", "nodes": [lookup(inputs={"username": "input.nope"})]}
 
     assert [issue for issue in issues_of(data) if issue.code == "unknown_field"] == []
 
