@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from approvals.models import ApprovalStep, AuditEntry, StepDecision
 from approvals.selectors import step_find, step_visible_to
-from flows.core.json_schemas import Unresolvable, schema_problem, schema_validator
+from flows.core.json_schemas import (
+    Unresolvable,
+    error_text,
+    schema_problem,
+    schema_validator,
+    with_required_lists,
+)
 from flows.models import Run
 from flows.runs.errors import RunServiceError, conflict, not_found
 
@@ -152,7 +158,9 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             f"{problem[1]}"
         )
     try:
-        error = jsonschema.exceptions.best_match(schema_validator(schema).iter_errors(value))
+        error = jsonschema.exceptions.best_match(
+            schema_validator(with_required_lists(schema)).iter_errors(value)
+        )
     except Unresolvable as exc:
         raise RunServiceError(
             "invalid_form", f"the {what} schema is broken: {exc}"
@@ -161,7 +169,7 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
         path = "/".join(str(p) for p in error.absolute_path) or f"({field})"
         raise RunServiceError(
             "invalid_form",
-            f"the {what} is invalid at {path}: {error.message}",
+            f"the {what} is invalid at {path}: {error_text(error)}",
             details={"field": field, "path": path},
         )
     unknown = _unknown_fields(value, schema)

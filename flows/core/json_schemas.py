@@ -34,6 +34,43 @@ def schema_validator(schema: Any) -> jsonschema.protocols.Validator:
     return cls(schema, registry=referencing.Registry())
 
 
+def with_required_lists(schema: Any) -> Any:
+    """`schema` with each required list property that sets no `minItems` asking for at least
+    one item, in every object of it that lists `properties`.
+
+    JSON Schema's `required` only asks for the key, so `[]` would do; a person who marks a
+    list input or form field required means "give at least one", and the forms (run start,
+    approval decision) read it the same way, so the server and the browser agree. A list
+    that may be empty says `minItems: 0` (or is left out of `required`).
+    """
+    if not isinstance(schema, dict):
+        return schema
+    result = dict(schema)
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        required = set(schema.get("required") or ())
+        shaped: dict[str, Any] = {}
+        for name, child in properties.items():
+            child = with_required_lists(child)
+            if (name in required and isinstance(child, dict) and child.get("type") == "array"
+                    and "minItems" not in child):
+                child = {**child, "minItems": 1}
+            shaped[name] = child
+        result["properties"] = shaped
+    items = schema.get("items")
+    if isinstance(items, dict):
+        result["items"] = with_required_lists(items)
+    return result
+
+
+def error_text(error: jsonschema.ValidationError) -> str:
+    """What is wrong, in words a person can act on (jsonschema's, except for short lists)."""
+    if error.validator == "minItems" and isinstance(error.validator_value, int):
+        count = error.validator_value
+        return f"give at least {count} item{'' if count == 1 else 's'}"
+    return error.message
+
+
 def schema_problem(schema: Any) -> tuple[str, str] | None:
     """(where, what) is wrong with a JSON Schema, or None: its metaschema must accept it and
     every reference must point to a place inside it. `where` is a path like

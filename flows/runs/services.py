@@ -19,7 +19,12 @@ from flows.core import events as ev
 from flows.core.engine import EngineError, compile_flow
 from flows.core.ir import Flow as IrFlow
 from flows.core.ir import parse_flow
-from flows.core.json_schemas import Unresolvable, schema_validator
+from flows.core.json_schemas import (
+    Unresolvable,
+    error_text,
+    schema_validator,
+    with_required_lists,
+)
 from flows.models import FlowVersion, Run, RunBatch, RunEvent
 from flows.runs import conf, dispatch
 from flows.runs.access import run_tools_check
@@ -73,12 +78,12 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
     which = f"inputs[{index}]" if index is not None else "the run input"
     try:
         # never jsonschema.validate: it would fetch a `$ref` to anywhere (json_schemas)
-        schema_validator(flow.input_schema).validate(run_input)
+        schema_validator(with_required_lists(flow.input_schema)).validate(run_input)
     except jsonschema.ValidationError as exc:
         path = "/".join(str(p) for p in exc.absolute_path) or "(input)"
         raise RunServiceError(
             "invalid_input",
-            f"{which} does not fit the flow's input_schema at {path}: {exc.message}",
+            f"{which} does not fit the flow's input_schema at {path}: {error_text(exc)}",
             details={**where, "path": path},
         ) from None
     except (jsonschema.SchemaError, Unresolvable) as exc:

@@ -115,3 +115,26 @@ def test_the_admin_lists_steps_with_a_short_run_id(user, make_version, inprocess
 
     assert page.status_code == 200
     assert f"{str(run.id)[:8]}… (suspended)" in page.content.decode()
+
+
+def test_a_required_list_in_the_form_left_empty_is_a_400_and_decides_nothing(
+    user, other_user, make_version, inprocess, client_for
+) -> None:
+    form = {"type": "object", "properties": {"refunds": {"type": "array", "items":
+            {"type": "integer"}}}, "required": ["refunds"]}
+    version = make_version(approval_ir(form_schema=form))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "c"})
+    assert inprocess.execute(run.id) == "suspended"
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/", {"approved": True, "data": {"refunds": []}},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_form"
+    assert error["message"] == "the form is invalid at refunds: give at least 1 item"
+    assert error["details"] == {"field": "data", "path": "refunds"}
+    assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
+    assert not StepDecision.objects.exists()

@@ -143,6 +143,37 @@ def test_bad_run_requests_get_a_clear_error_and_change_nothing(
 
 
 @pytest.mark.django_db
+def test_a_required_list_input_left_empty_is_a_400_naming_it(user, make_version, api, enqueued):
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {
+        "type": "object",
+        "properties": {"emails": {"type": "array", "items": {"type": "string"}},
+                       "cc": {"type": "array", "items": {"type": "string"}}},
+        "required": ["emails"],
+    }
+    version = make_version(typed)
+
+    response = api.post(
+        "/api/v1/runs/", {"flow_version": version.id, "input": {"emails": [], "cc": []}},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    error = _error(response)
+    assert error["code"] == "invalid_input"
+    assert error["details"] == {"path": "emails"}
+    assert error["message"] == (
+        "the run input does not fit the flow's input_schema at emails: give at least 1 item"
+    )
+    assert not Run.objects.exists()
+    assert enqueued == []
+    fine = api.post("/api/v1/runs/", {"flow_version": version.id,
+                                      "input": {"emails": ["a@example.com"], "cc": []}},
+                    format="json")
+    assert fine.status_code == 201, fine.content
+
+
+@pytest.mark.django_db
 def test_people_see_their_own_runs_and_staff_see_all(user, other_user, staff_user, make_version):
     version = make_version(chain(1, tool="t_noop"))
     mine = Run.objects.create(flow_version=version, requested_by=user)

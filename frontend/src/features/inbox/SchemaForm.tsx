@@ -4,6 +4,7 @@ import Form from "@rjsf/core";
 import type { IconButtonProps, RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { forwardRef } from "react";
+import { NO_PREFILLED_ITEMS, plainErrors, withRequiredLists } from "../../lib/jsonSchema";
 
 interface Props {
   schema: unknown;
@@ -53,7 +54,7 @@ function simplify(schema: RJSFSchema): RJSFSchema {
 
 function asSchema(schema: unknown): RJSFSchema {
   const base = (schema && typeof schema === "object" ? schema : { type: "object" }) as RJSFSchema;
-  return simplify({ ...base, title: undefined, description: undefined });
+  return withRequiredLists(simplify({ ...base, title: undefined, description: undefined }));
 }
 
 /** Required fields first, then the rest, each in schema order. */
@@ -81,6 +82,8 @@ export const SchemaForm = forwardRef<Form, Props>(function SchemaForm(
         onError={() => undefined /* shown beside each field; not logged to the console */}
         noHtml5Validate
         liveValidate={false}
+        transformErrors={plainErrors}
+        experimental_defaultFormStateBehavior={NO_PREFILLED_ITEMS}
         onChange={(event) => onChange((event.formData ?? {}) as Record<string, unknown>)}
         uiSchema={{ "ui:submitButtonOptions": { norender: true }, "ui:order": order(shaped) }}
       />

@@ -2,9 +2,10 @@
 // defaults, required fields, enums, nested objects and arrays, and errors next to each
 // field. Buttons are the app's own; the rest of the look comes from inputForm.css.
 import Form from "@rjsf/core";
-import type { IconButtonProps, RJSFSchema, RJSFValidationError, TitleFieldProps } from "@rjsf/utils";
+import type { IconButtonProps, RJSFSchema, TitleFieldProps } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { ReactNode } from "react";
+import { NO_PREFILLED_ITEMS, plainErrors, withRequiredLists } from "../../lib/jsonSchema";
 import "./inputForm.css";
 
 function makeButton(label: string, className: string) {
@@ -109,7 +110,7 @@ function titled(schema: RJSFSchema): RJSFSchema {
 
 export function formSchema(inputSchema: unknown): RJSFSchema {
   const schema = (inputSchema && typeof inputSchema === "object" ? inputSchema : { type: "object" }) as RJSFSchema;
-  return titled({ type: "object", ...schema, title: undefined, description: undefined });
+  return withRequiredLists(titled({ type: "object", ...schema, title: undefined, description: undefined }));
 }
 
 type UiSchema = Record<string, unknown>;
@@ -158,14 +159,6 @@ export function hasFields(schema: RJSFSchema): boolean {
   return !!schema.properties && Object.keys(schema.properties).length > 0;
 }
 
-function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
-  return errors.map((error) => {
-    if (error.name === "required") return { ...error, message: "This field is required." };
-    if (error.name === "enum") return { ...error, message: "Pick one of the listed values." };
-    return error;
-  });
-}
-
 interface Props {
   schema: RJSFSchema;
   formData: unknown;
@@ -194,7 +187,8 @@ export function InputForm({ schema, formData, onChange, onSubmit, disabled, chil
       onError={() => undefined /* shown beside each field; not logged to the console */}
       noHtml5Validate
       focusOnFirstError
-      transformErrors={transformErrors}
+      transformErrors={plainErrors}
+      experimental_defaultFormStateBehavior={NO_PREFILLED_ITEMS}
       extraErrors={errorSchema as never}
       disabled={disabled}
       templates={{ ButtonTemplates, TitleFieldTemplate }}

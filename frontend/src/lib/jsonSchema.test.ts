@@ -1,0 +1,41 @@
+import type { RJSFSchema } from "@rjsf/utils";
+import validator from "@rjsf/validator-ajv8";
+import { describe, expect, it } from "vitest";
+import { plainErrors, withRequiredLists } from "./jsonSchema";
+
+const list: RJSFSchema = { type: "array", items: { type: "string" } };
+
+function errorsOf(schema: RJSFSchema, data: unknown) {
+  const shaped = withRequiredLists(schema);
+  return plainErrors(validator.validateFormData(data, shaped).errors).map((e) => `${e.property}: ${e.message}`);
+}
+
+describe("a required list", () => {
+  it("needs at least one item; an optional one may be empty", () => {
+    const schema: RJSFSchema = { type: "object", required: ["emails"], properties: { emails: list, cc: list } };
+    expect(errorsOf(schema, { emails: [], cc: [] })).toEqual([".emails: Give at least 1 item."]);
+    expect(errorsOf(schema, { emails: ["a@example.com"], cc: [] })).toEqual([]);
+  });
+
+  it("keeps its own minItems and counts in nested objects", () => {
+    const schema: RJSFSchema = {
+      type: "object",
+      required: ["lines", "maybe"],
+      properties: {
+        lines: { ...list, minItems: 2 },
+        maybe: { ...list, minItems: 0 },
+        order: { type: "object", required: ["skus"], properties: { skus: list } },
+      },
+    };
+    expect(errorsOf(schema, { lines: ["a"], maybe: [], order: { skus: [] } })).toEqual([
+      ".lines: Give at least 2 items.",
+      ".order.skus: Give at least 1 item.",
+    ]);
+  });
+
+  it("leaves the schema it was given alone", () => {
+    const schema: RJSFSchema = { type: "object", required: ["emails"], properties: { emails: list } };
+    withRequiredLists(schema);
+    expect(schema.properties?.emails).toEqual(list);
+  });
+});

@@ -1,0 +1,46 @@
+// JSON Schema forms read as the server reads them: a required list asks for at least one item
+// (flows.core.json_schemas.with_required_lists), and errors say what to do in plain words.
+import type { RJSFSchema, RJSFValidationError } from "@rjsf/utils";
+
+/**
+ * `schema` with each required list that sets no `minItems` asking for one item, in every
+ * object that lists properties (nested ones and list items too). `required` alone only asks
+ * for the key, so an empty list would pass; whoever marks a list required means "give one".
+ */
+export function withRequiredLists(schema: RJSFSchema): RJSFSchema {
+  if (!schema || typeof schema !== "object") return schema;
+  let result = schema;
+  if (schema.properties) {
+    const required = new Set(schema.required ?? []);
+    const properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([key, value]) => {
+        if (!value || typeof value !== "object") return [key, value];
+        let child = withRequiredLists(value as RJSFSchema);
+        if (required.has(key) && child.type === "array" && child.minItems === undefined) child = { ...child, minItems: 1 };
+        return [key, child];
+      }),
+    );
+    result = { ...result, properties };
+  }
+  if (schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) {
+    result = { ...result, items: withRequiredLists(schema.items as RJSFSchema) };
+  }
+  return result;
+}
+
+/** A list a form asks for starts empty, with its "Add" button, rather than with blank items
+ * standing in for its `minItems` (which would be sent as nulls if left alone). */
+export const NO_PREFILLED_ITEMS = { arrayMinItems: { populate: "never" } } as const;
+
+/** Messages a person can act on, for the errors the form library words for developers. */
+export function plainErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
+  return errors.map((error) => {
+    if (error.name === "required") return { ...error, message: "This field is required." };
+    if (error.name === "enum") return { ...error, message: "Pick one of the listed values." };
+    if (error.name === "minItems") {
+      const limit = Number((error.params as { limit?: number } | undefined)?.limit ?? 1);
+      return { ...error, message: `Give at least ${limit} item${limit === 1 ? "" : "s"}.` };
+    }
+    return error;
+  });
+}
