@@ -113,6 +113,8 @@ def test_run_flow_refuses_an_input_that_does_not_fit_the_input_schema():
 def test_run_flow_exits_1_when_a_node_fails(tmp_path):
     ir = json.loads((EXAMPLES / "onboarding.json").read_text())
     ir["nodes"][2]["inputs"]["name"] = "input.missing_field"
+    # open to other inputs, so the validator lets the read through and the run fails on it
+    ir["input_schema"]["additionalProperties"] = True
     path = tmp_path / "failing.json"
     path.write_text(json.dumps(ir))
 
