@@ -8,6 +8,7 @@ from operator import or_
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 
 from approvals.models import ApprovalStep, AuditEntry, StepDecision
@@ -93,16 +94,19 @@ def step_recipients(step: ApprovalStep) -> list[Any]:
 
 def open_steps_reach(run: Run, user: Any) -> dict[str, dict[str, Any]]:
     """For each open step of `run`, by node id: whether `user` may decide it now
-    (`can_decide`) and how many active users may (`approvers`; 0 means nobody can until
-    someone joins its groups)."""
+    (`can_decide`), how many active users may (`approvers`; 0 means nobody can until
+    someone joins its groups) and which of its groups do not exist (`missing_groups`)."""
     reach = {}
-    steps = ApprovalStep.objects.filter(run=run, status=ApprovalStep.Status.PENDING)
+    steps = list(ApprovalStep.objects.filter(run=run, status=ApprovalStep.Status.PENDING))
+    named = {group for step in steps for group in step.assignee_groups}
+    existing = set(Group.objects.filter(name__in=named).values_list("name", flat=True))
     for step in steps:
         step.run = run
         answered = step.decisions.filter(username=user.get_username()).exists()
         reach[step.node_id] = {
             "can_decide": step_visible_to(user, step) and not answered,
             "approvers": len(step_recipients(step)),
+            "missing_groups": [g for g in step.assignee_groups if g not in existing],
         }
     return reach
 

@@ -86,6 +86,11 @@ class WaitingOutput(serializers.Serializer):
         help_text="How many active users may decide it (run detail only); 0: nobody is in"
         " its groups yet.",
     )
+    missing_groups = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="Its assignee groups that do not exist (run detail only): until someone"
+        " creates them, only staff can decide it.",
+    )
 
 
 class RunOutput(serializers.ModelSerializer):

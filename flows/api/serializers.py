@@ -263,5 +263,10 @@ ValidateOutput = inline_serializer(
     fields={
         "valid": serializers.BooleanField(),
         "errors": IssueSerializer(many=True),
+        "warnings": IssueSerializer(
+            many=True,
+            help_text="What runs but may not finish as meant (an approval naming a group "
+            "that does not exist); they do not make the IR invalid.",
+        ),
     },
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Max
@@ -45,6 +45,58 @@ def ir_validate(*, ir: Any, user: Any = None) -> list[ValidationIssue]:
     `user`, a tool they may not use is an issue too (`tool_not_permitted`)."""
     refused = tools_refused(user) if user is not None else None
     return validate_flow(ir, registry_catalog(), joins=registry_joins(), refused_tools=refused)
+
+
+def ir_warnings(*, ir: Any) -> list[ValidationIssue]:
+    """What may stop a valid IR from finishing as meant, though it runs: an approval that
+    names a group no one has created (or a username no account has) waits until staff
+    decide it. Not errors: a group may be created after the flow is saved."""
+    nodes = ir.get("nodes") if isinstance(ir, dict) else None
+    if not isinstance(nodes, list):
+        return []
+    named: list[tuple[str, str, str, str]] = []  # node, field, kind, name
+    for node in nodes:
+        if not isinstance(node, dict) or node.get("type") != "approval":
+            continue
+        node_id = str(node.get("id", ""))
+        assignees = node.get("assignees") if isinstance(node.get("assignees"), dict) else {}
+        for kind in ("groups", "users"):
+            names = assignees.get(kind)
+            if isinstance(names, list):
+                named += [(node_id, f"assignees.{kind}", kind, n) for n in names
+                          if isinstance(n, str) and n]
+        if isinstance(node.get("escalate_to"), str) and node["escalate_to"]:
+            named.append((node_id, "escalate_to", "groups", node["escalate_to"]))
+    if not named:
+        return []
+    groups = set(Group.objects.filter(
+        name__in=[n for _, _, kind, n in named if kind == "groups"]
+    ).values_list("name", flat=True))
+    users = set(get_user_model().objects.filter(
+        username__in=[n for _, _, kind, n in named if kind == "users"], is_active=True
+    ).values_list("username", flat=True))
+    existing = list(Group.objects.order_by("name").values_list("name", flat=True)[:20])
+    warnings = []
+    for node_id, field, kind, name in named:
+        if kind == "groups" and name not in groups:
+            warnings.append(ValidationIssue(
+                code="unknown_group",
+                message=f"Node `{node_id}` field `{field}` names the group `{name}`, which does "
+                "not exist: no one is in it, so only staff can decide this step.",
+                node=node_id, field=field,
+                hint="Create the group in Admin and add people to it, or name an existing "
+                "group" + (": " + ", ".join(f"`{g}`" for g in existing) if existing else "")
+                + ".",
+            ))
+        elif kind == "users" and name not in users:
+            warnings.append(ValidationIssue(
+                code="unknown_user",
+                message=f"Node `{node_id}` field `{field}` names `{name}`, who has no active "
+                "account: they cannot decide this step.",
+                node=node_id, field=field,
+                hint="Check the username, or create the user in Admin.",
+            ))
+    return warnings
 
 
 def _refuse_unparseable(issues: Sequence[ValidationIssue]) -> None:

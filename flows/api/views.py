@@ -644,21 +644,21 @@ class AuthTokenApi(ApiView):
     permission_classes: list[Any] = []
     throttle_classes = [TokenThrottle]
 
-    class Input(serializers.Serializer):
+    class TokenInput(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=4096, trim_whitespace=False,
                                          style={"input_type": "password"})
 
-    class Output(serializers.Serializer):
+    class TokenOutput(serializers.Serializer):
         token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
-    @extend_schema(tags=["auth"], auth=[], request=Input,
-                   responses={200: Output, **errors(400, 429)})
+    @extend_schema(tags=["auth"], auth=[], request=TokenInput,
+                   responses={200: TokenOutput, **errors(400, 429)})
     def post(self, request: Request) -> Response:
         """Your API token for your username and password: the same key each time, until an
         admin deletes it (*Auth Token → Tokens*). A wrong username or password is a 400
         `invalid_credentials` that does not say which; guesses are throttled per address."""
-        data = validated(self.Input, request.data)
+        data = validated(self.TokenInput, request.data)
         key = services.auth_token_issue(
             request=request._request, username=data["username"], password=data["password"]
         )
@@ -675,8 +675,12 @@ class ValidateApi(ApiView):
         """Type-check an IR against the tool registry; every issue names node, field and fix."""
         data = validated(self.Input, request.data)
         issues = services.ir_validate(ir=data["ir"], user=request.user)
-        return Response({"valid": not issues,
-                         "errors": IssueSerializer([i.to_json() for i in issues], many=True).data})
+        warnings = services.ir_warnings(ir=data["ir"])
+        return Response({
+            "valid": not issues,
+            "errors": IssueSerializer([i.to_json() for i in issues], many=True).data,
+            "warnings": IssueSerializer([w.to_json() for w in warnings], many=True).data,
+        })
 
 
 class IrSchemaApi(ApiView):

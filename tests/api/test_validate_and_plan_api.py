@@ -29,7 +29,29 @@ def no_plan_cache() -> Any:
 def test_validate_a_valid_ir(api: APIClient, valid_ir: dict[str, Any]) -> None:
     response = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json")
 
-    assert response.json() == {"valid": True, "errors": []}
+    assert response.json() == {"valid": True, "errors": [], "warnings": []}
+
+
+def test_validate_warns_of_an_approval_naming_a_group_or_user_that_does_not_exist(
+    api: APIClient, valid_ir: dict[str, Any], make_user: Callable[..., User]
+) -> None:
+    make_user("bob", groups=("managers",))
+    valid_ir["nodes"].append({
+        "id": "ok", "type": "approval", "after": ["check"],
+        "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
+        "assignees": {"groups": ["managers", "finanse"], "users": ["bob", "nobody"]},
+    })
+
+    body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
+
+    assert body["valid"] is True, body["errors"]
+    assert [(w["code"], w["node"], w["field"]) for w in body["warnings"]] == [
+        ("unknown_group", "ok", "assignees.groups"), ("unknown_user", "ok", "assignees.users"),
+    ]
+    group = body["warnings"][0]
+    assert "the group `finanse`, which does not exist" in group["message"]
+    assert "only staff can decide this step" in group["message"]
+    assert "`managers`" in group["hint"]
 
 
 def test_validate_reports_each_issue_with_node_field_and_hint(

@@ -90,11 +90,12 @@ def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
     # a group nobody is in: nobody can decide it until someone joins
     lonely = _start(user, make_version, inprocess, approval_ir(assignees={"groups": ["finance"]}))
     assert waiting(user, lonely)["approvers"] == 0
+    assert waiting(user, lonely)["missing_groups"] == ["finance"]  # only staff can decide
     Group.objects.create(name="finance").user_set.add(user)
     assert waiting(user, lonely) | {"title": None} == {
         "node_id": "ok", "title": None, "form_schema": None,
         "assignees": {"users": [], "groups": ["finance"]}, "decided": False,
-        "can_decide": True, "approvers": 1,
+        "can_decide": True, "approvers": 1, "missing_groups": [],
     }  # fmt: skip
 
 

@@ -455,6 +455,38 @@ def test_an_approvals_form_is_built_from_fields(page, live_server, staff_user, s
     expect(page.locator("#root_field_2")).to_be_visible()
 
 
+def test_an_undeclared_run_input_is_a_problem_and_a_missing_group_a_warning(
+    page, live_server, staff_user, screenshot
+):
+    ir = copy.deepcopy(WELCOME)
+    greet = next(n for n in ir["nodes"] if n["id"] == "greet")
+    greet["inputs"]["name"] = "input.nope"
+    ir["nodes"].append({
+        "id": "ok", "type": "approval", "title": "Sign off", "after": ["greet"],
+        "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
+        "assignees": {"groups": ["finanse"]},
+    })
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+
+    # the read of `input.nope` is the one problem, on greet's `name` input
+    expect(page.get_by_test_id("problems-count")).to_have_text("1")
+    item = page.locator('[data-testid="problem-item"][data-node="greet"]')
+    expect(item).to_have_attribute("data-field", "inputs.name")
+    expect(item).to_contain_text(
+        "reads input.nope, which is not a declared run input; declared: email, name"
+    )
+
+    # the group that does not exist is a warning on the approval's Groups field
+    node(page, "ok").click()
+    groups = page.locator('[data-field="assignees.groups"]')
+    expect(groups.get_by_test_id("field-warning")).to_contain_text(
+        "finanse, which does not exist: no one is in it, so only staff can decide this step"
+    )
+    screenshot(page, "missing-group-warning")
+
+
 def cards_overlap(page: Any) -> list[tuple[str, str]]:
     """The pairs of node cards drawn on top of each other."""
     return page.evaluate("""() => {

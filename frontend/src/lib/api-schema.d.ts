@@ -46,6 +46,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/token/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Your API token for your username and password: the same key each time, until an
+         *     admin deletes it (*Auth Token → Tokens*). A wrong username or password is a 400
+         *     `invalid_credentials` that does not say which; guesses are throttled per address.
+         */
+        post: operations["v1_auth_token_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/categories/": {
         parameters: {
             query?: never;
@@ -1226,6 +1247,14 @@ export interface components {
             decided_at: string | null;
             timed_out: boolean;
         };
+        TokenInput: {
+            username: string;
+            password: string;
+        };
+        TokenOutput: {
+            /** @description Send it as `Authorization: Token <token>`. */
+            token: string;
+        };
         ToolOptions: {
             /** Format: double */
             timeout_s: number;
@@ -1278,6 +1307,8 @@ export interface components {
         ValidateOutput: {
             valid: boolean;
             errors: components["schemas"]["Issue"][];
+            /** @description What runs but may not finish as meant (an approval naming a group that does not exist); they do not make the IR invalid. */
+            warnings: components["schemas"]["Issue"][];
         };
         VersionDetailOutput: {
             readonly id: number;
@@ -1368,6 +1399,8 @@ export interface components {
             can_decide?: boolean;
             /** @description How many active users may decide it (run detail only); 0: nobody is in its groups yet. */
             approvers?: number;
+            /** @description Its assignee groups that do not exist (run detail only): until someone creates them, only staff can decide it. */
+            missing_groups?: string[];
         };
     };
     responses: never;
@@ -1508,6 +1541,56 @@ export interface operations {
             };
             /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_auth_token_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -38,7 +38,7 @@ export async function fetchCategories(): Promise<Category[]> {
   return page.results;
 }
 
-export async function validateIr(ir: FlowIR, signal?: AbortSignal): Promise<{ valid: boolean; errors: Issue[] }> {
+export async function validateIr(ir: FlowIR, signal?: AbortSignal): Promise<{ valid: boolean; errors: Issue[]; warnings: Issue[] }> {
   return unwrap(api.POST("/api/v1/validate/", { body: { ir: ir as unknown as Record<string, unknown> }, signal }));
 }
 

@@ -45,6 +45,9 @@ export interface DesignerState {
   selection: string[];
   selectedEdges: string[];
   issues: Issue[];
+  /** What runs but may not finish as meant (an approval naming a group that does not
+   * exist): shown on the field, not counted as problems. */
+  warnings: Issue[];
   issueCounts: Record<string, number>;
   /** The IR the issues belong to (null before the first answer). */
   validatedIr: FlowIR | null;
@@ -72,6 +75,7 @@ const initial: DesignerState = {
   selection: [],
   selectedEdges: [],
   issues: [],
+  warnings: [],
   issueCounts: {},
   validatedIr: null,
   layoutPositions: {},
@@ -184,8 +188,8 @@ export const designer = {
     set({ flowName });
   },
 
-  setIssues(issues: Issue[], forIr: FlowIR) {
-    set({ issues, validatedIr: forIr, issueCounts: countIssues(issues, forIr) });
+  setIssues(issues: Issue[], forIr: FlowIR, warnings: Issue[] = []) {
+    set({ issues, warnings, validatedIr: forIr, issueCounts: countIssues(issues, forIr) });
   },
 
   setLayoutPositions(positions: Record<string, Position>) {

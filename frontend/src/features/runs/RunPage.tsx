@@ -7,7 +7,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, progressNote, shortId, waitingForWorker } from "./format";
+import { formatDateTime, formatDuration, progressNote, shortId, waitingForWorker, whoCanDecide } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -224,8 +224,10 @@ export default function RunPage() {
             <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{names(w.assignees)}</strong>.
             {w.approvers === 0 && (
               <div className="muted small" data-testid="run-waiting-nobody">
-                Nobody can decide it yet: no active user is among its approvers.{" "}
-                {session.isStaff ? <a href={`${session.adminUrl}auth/group/`}>Add people to the group in Admin →</a> : "Ask an admin to add people to the group."}
+                {whoCanDecide(w.missing_groups ?? [])}{" "}
+                {session.isStaff
+                  ? <a href={`${session.adminUrl}auth/group/${w.missing_groups?.length ? "add/" : ""}`}>{w.missing_groups?.length ? "Create the group in Admin →" : "Add people to the group in Admin →"}</a>
+                  : w.missing_groups?.length ? "Ask an admin to create the group and add people to it." : "Ask an admin to add people to the group."}
               </div>
             )}
           </div>

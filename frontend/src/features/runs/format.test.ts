@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatAgo, formatDuration, progressNote, waitingForWorker } from "./format";
+import { elapsedMs, formatAgo, formatDuration, progressNote, waitingForWorker, whoCanDecide } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -51,5 +51,13 @@ describe("a run no worker has taken", () => {
   it("leaves a batch's queued runs and a run pending again after an approval alone", () => {
     expect(waitingForWorker("pending", created, { inBatch: true, started: false }, at(60))).toBeNull();
     expect(waitingForWorker("pending", created, { inBatch: false, started: true }, at(60))).toBeNull();
+  });
+});
+
+describe("who can decide a step nobody can", () => {
+  it("names the groups that do not exist, and says only staff can", () => {
+    expect(whoCanDecide(["finance"])).toBe("The group “finance” does not exist, so only staff can decide it.");
+    expect(whoCanDecide(["a", "b"])).toBe("The groups “a”, “b” do not exist, so only staff can decide it.");
+    expect(whoCanDecide([])).toMatch(/no active user is among its approvers, so only staff can/);
   });
 });

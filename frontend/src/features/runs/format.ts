@@ -84,3 +84,12 @@ export function waitingForWorker(
   const waited = now - Date.parse(createdAt);
   return Number.isFinite(waited) && waited >= WORKER_GRACE_MS ? waited : null;
 }
+
+/** Who can decide a step no active user may decide: staff only, and why. */
+export function whoCanDecide(missingGroups: readonly string[]): string {
+  if (missingGroups.length === 0) return "Nobody can decide it yet: no active user is among its approvers, so only staff can.";
+  const quoted = missingGroups.map((group) => `“${group}”`).join(", ");
+  return missingGroups.length === 1
+    ? `The group ${quoted} does not exist, so only staff can decide it.`
+    : `The groups ${quoted} do not exist, so only staff can decide it.`;
+}

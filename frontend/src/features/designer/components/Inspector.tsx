@@ -97,6 +97,15 @@ function useNodeIssues(nodeId: string): Issue[] {
   );
 }
 
+function useNodeWarnings(nodeId: string): Issue[] {
+  const warnings = useDesigner((state) => state.warnings);
+  const validatedIr = useDesigner((state) => state.validatedIr);
+  return useMemo(
+    () => (validatedIr ? warnings.filter((warning) => issueNode(warning, validatedIr) === nodeId) : []),
+    [warnings, validatedIr, nodeId],
+  );
+}
+
 function NodeInspector({ node }: { node: IrNode }) {
   const ir = useDesigner((state) => state.ir);
   const tools = useDesigner((state) => state.tools);
@@ -435,6 +444,8 @@ function ApprovalFields({ node, at, set, update, disabled }: TypeFieldsProps) {
   if (node.type !== "approval") return null;
   const assignees = node.assignees ?? {};
   const list = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
+  const warnings = useNodeWarnings(node.id);
+  const warnAt = (path: string) => issuesAt(warnings, path);
   return (
     <>
       <section className="insp-section">
@@ -453,11 +464,11 @@ function ApprovalFields({ node, at, set, update, disabled }: TypeFieldsProps) {
       <section className="insp-section">
         <h3 className="insp-section-title">Who and how long</h3>
         <div className="insp-grid">
-          <Field label="Users" path="assignees.users" issues={at("assignees.users")}>
+          <Field label="Users" path="assignees.users" issues={at("assignees.users")} warnings={warnAt("assignees.users")}>
             {(id) => <input id={id} type="text" placeholder="alice, bob" defaultValue={(assignees.users ?? []).join(", ")} disabled={disabled}
               onBlur={(e) => set("assignees", { ...assignees, users: list(e.target.value) }, false)} />}
           </Field>
-          <Field label="Groups" path="assignees.groups" issues={at("assignees.groups")}>
+          <Field label="Groups" path="assignees.groups" issues={at("assignees.groups")} warnings={warnAt("assignees.groups")}>
             {(id) => <input id={id} type="text" placeholder="managers" defaultValue={(assignees.groups ?? []).join(", ")} disabled={disabled}
               onBlur={(e) => set("assignees", { ...assignees, groups: list(e.target.value) }, false)} />}
           </Field>

@@ -11,13 +11,15 @@ export interface FieldProps {
   /** The validator's field path this control edits (for issues and focusing). */
   path: string;
   issues?: Issue[];
+  /** Shown under the field like issues, in the warning colour: the flow still runs. */
+  warnings?: Issue[];
   required?: boolean;
   hint?: string;
   children: (id: string) => React.ReactNode;
   aside?: React.ReactNode;
 }
 
-export function Field({ label, path, issues = [], required, hint, children, aside }: FieldProps) {
+export function Field({ label, path, issues = [], warnings = [], required, hint, children, aside }: FieldProps) {
   const id = useId();
   return (
     <div className={`insp-field${issues.length ? " has-issues" : ""}`} data-field={path}>
@@ -29,11 +31,17 @@ export function Field({ label, path, issues = [], required, hint, children, asid
         {aside}
       </div>
       {children(id)}
-      {hint && !issues.length && <div className="insp-hint">{hint}</div>}
+      {hint && !issues.length && !warnings.length && <div className="insp-hint">{hint}</div>}
       {issues.map((issue, index) => (
         <div className="insp-issue" key={index} role="alert">
           <span className="insp-issue-code">{issue.code}</span> <CodeText text={issue.message} />
           {issue.hint && <div className="insp-issue-hint"><CodeText text={issue.hint} /></div>}
+        </div>
+      ))}
+      {warnings.map((warning, index) => (
+        <div className="insp-issue warning" key={`w${index}`} role="status" data-testid="field-warning">
+          <span className="insp-issue-code">{warning.code}</span> <CodeText text={warning.message} />
+          {warning.hint && <div className="insp-issue-hint"><CodeText text={warning.hint} /></div>}
         </div>
       ))}
     </div>

@@ -15,7 +15,7 @@ export function useValidation(enabled: boolean) {
       const sent = designer.irForSave();
       validateIr(sent, controller.signal)
         .then((result) => {
-          if (useDesigner.getState().ir === ir) designer.setIssues(result.errors, ir);
+          if (useDesigner.getState().ir === ir) designer.setIssues(result.errors, ir, result.warnings ?? []);
         })
         .catch((error: unknown) => {
           if ((error as Error).name !== "AbortError") console.warn("validation failed", error);
