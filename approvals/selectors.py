@@ -145,14 +145,24 @@ def step_graph(step: ApprovalStep) -> dict[str, Any]:
     states = dict(
         step.run.node_attempts.order_by("id").values_list("node_id", "status")
     )
+    ended = step.run.status in Run.TERMINAL
+
+    def status(node_id: str) -> str | None:
+        state = states.get(node_id)
+        if node_id == step.node_id and step.status == ApprovalStep.Status.PENDING and not ended:
+            return "waiting"
+        # A run that ended stopped whatever still ran or waited, this step included (its
+        # timer closes it a little later): it reads as cancelled, not as still waiting.
+        unfinished = state in (None, "waiting", "running", "pending")
+        if node_id == step.node_id and step.status == ApprovalStep.Status.CLOSED:
+            return "cancelled"
+        if ended and unfinished and (node_id == step.node_id or state is not None):
+            return "cancelled"
+        return state
+
     nodes = [
-        {
-            "id": node.id,
-            "type": node.type,
-            "title": node.title or node.id,
-            "status": "waiting" if node.id == step.node_id and step.status == "pending"
-            else states.get(node.id),
-        }
+        {"id": node.id, "type": node.type, "title": node.title or node.id,
+         "status": status(node.id)}
         for node in flow.nodes
     ]
     edges = [

@@ -413,3 +413,24 @@ def test_every_view_and_decision_is_audited_and_the_log_cannot_be_changed(
     page = staff.get(f"/admin/approvals/auditentry/{entry.pk}/change/")
     assert page.status_code == 200
     assert b"decided" in staff.get("/admin/approvals/auditentry/").content
+
+
+def test_the_steps_graph_shows_it_cancelled_once_its_run_is_cancelled(
+    user, other_user, make_version, inprocess, client_for
+):
+    def statuses() -> dict[str, str | None]:
+        graph = client_for(other_user).get(_path(run)).json()["graph"]
+        return {node["id"]: node["status"] for node in graph["nodes"]}
+
+    run = _start(user, make_version, inprocess, approval_ir())  # assigned to bob
+    assert statuses() == {"first": "completed", "ok": "waiting", "result": None}
+
+    # When the run is cancelled, before the timer closes the step
+    services.run_cancel(run_id=run.id, user=user)
+    assert ApprovalStep.objects.get(run=run).status == "pending"
+
+    # Then the step no longer reads as waiting, nor once it is closed
+    assert statuses() == {"first": "completed", "ok": "cancelled", "result": None}
+    steps_expire()
+    assert ApprovalStep.objects.get(run=run).status == "closed"
+    assert statuses() == {"first": "completed", "ok": "cancelled", "result": None}

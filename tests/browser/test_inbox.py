@@ -301,6 +301,28 @@ def test_a_step_whose_run_was_cancelled_says_it_is_not_needed_and_leaves_the_cou
     # When the run is cancelled and the timer closes its step
     page.get_by_test_id("run-cancel").click()
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "cancelled")
+    # the approval's card reads as cancelled: grey, not the waiting colour it had
+    card = page.get_by_test_id("run-node-ok")
+    expect(card).to_have_attribute("data-status", "cancelled")
+    expect(card).to_contain_text("cancelled")
+    # (its border eases from the waiting colour to grey, so wait for the end of that)
+    page.wait_for_function("""() => {
+        const card = document.querySelector('[data-testid="run-node-ok"]');
+        const colour = (value) => {
+            const probe = document.createElement('span');
+            probe.style.color = value;
+            document.body.append(probe);
+            const computed = getComputedStyle(probe).color;
+            probe.remove();
+            return computed;
+        };
+        return getComputedStyle(card).borderTopColor === colour('var(--border-strong)')
+            && getComputedStyle(card.querySelector('.rs-icon')).color === colour('var(--muted)');
+    }""", timeout=5_000)
+    # its step page, before the timer has closed it, shows it cancelled in the flow
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    expect(page.locator(".mini-node.current")).to_have_class(re.compile(r"\bcancelled\b"))
+    page.goto(live_server(f"/runs/{run.id}"))
     # (in a thread of its own: Playwright's event loop runs in this one)
     closer = threading.Thread(target=steps_expire)
     closer.start()

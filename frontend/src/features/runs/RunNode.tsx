@@ -46,7 +46,8 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
             <span className="rn-kind">{nodeSubtitle(node)}</span>
           )}
           {notRun && <span className="rn-time rn-not-run-label">not run</span>}
-          {duration !== null && duration !== undefined && state.status !== "pending" && (
+          {state.status === "cancelled" && <span className="rn-time rn-cancelled-label">cancelled</span>}
+          {duration !== null && duration !== undefined && state.status !== "pending" && state.status !== "cancelled" && (
             <span className="rn-time">{formatDuration(duration)}</span>
           )}
           {(node.type === "map" ? state.retries.length > 0 : state.attempts > 1) && (
