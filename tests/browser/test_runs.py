@@ -631,6 +631,48 @@ def test_an_empty_runs_list_says_what_to_do(page, live_server, staff_user, scree
     expect(empty.get_by_role("heading", name="No runs yet")).to_be_visible()
 
 
+def test_the_run_graph_routes_the_edges_of_a_flow_saved_from_the_designer(
+    page, live_server, staff_user, screenshot
+):
+    from tests.browser.test_designer import EDGES_THROUGH_CARDS, wait_routed
+
+    # Given a flow whose cards the designer saved where a person put them (no layout's
+    # places: columns 330 px apart, rows off level, a step reading one from the start)
+    def at(x: int, y: int) -> dict[str, int]:
+        return {"x": x, "y": y}
+
+    version = make_flow(staff_user, {
+        "name": "Arms, arranged",
+        "nodes": [
+            {"id": "order", "type": "value", "value": "'A1'", "position": at(0, 60)},
+            {"id": "stock", "type": "value", "value": "order", "position": at(330, 40)},
+            {"id": "in_stock", "type": "branch", "condition": "stock != null",
+             "then": ["charge", "ship", "receipt"], "else": ["sorry"], "position": at(660, 70)},
+            {"id": "charge", "type": "value", "value": "order", "after": ["in_stock"],
+             "position": at(990, 0)},
+            {"id": "ship", "type": "value", "value": "order", "after": ["charge"],
+             "position": at(1320, 10)},
+            {"id": "receipt", "type": "output", "value": "ship", "after": ["ship"],
+             "position": at(1650, 0)},
+            {"id": "sorry", "type": "value", "value": "'sorry'", "after": ["in_stock"],
+             "position": at(990, 230)},
+        ],
+    })
+    run = start_run(staff_user, version, {})
+
+    # When its run page draws the graph where the designer put the cards
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "receipt")).to_be_visible()
+    assert node(page, "sorry").bounding_box()["y"] > node(page, "charge").bounding_box()["y"]
+    count = page.locator(".run-graph .react-flow__edge").count()
+    assert count >= 8
+
+    # Then every edge is routed with square corners (no curve) and none runs through a card
+    wait_routed(page, ".run-graph", count)
+    assert page.evaluate(EDGES_THROUGH_CARDS, ".run-graph") == []
+    screenshot(page, "routed-saved-positions")
+
+
 def test_the_run_graph_draws_edges_around_the_cards_they_skip(
     page, live_server, staff_user, screenshot
 ):

@@ -7,4 +7,5 @@ export * from "./convert";
 export * from "./ids";
 export { edgeRoutes, layoutGraph, type LayoutOptions } from "./layout";
 export * from "./routes";
+export * from "./orthogonal";
 export * from "./viewport";

@@ -22,8 +22,10 @@ import {
   SOURCE_HANDLE,
   TARGET_HANDLE,
   edgeRoutes,
+  orthogonalRoutes,
   routesClearOfCards,
   startViewport,
+  type EdgeEnds,
   type EdgeRoute,
   type FlowEdge,
   type FlowIR,
@@ -70,6 +72,27 @@ function handlesOf(node: FlowNode): NonNullable<RunFlowNode["handles"]> {
   ];
 }
 
+/** Where each edge leaves its source's handle and reaches its target's, as React Flow
+ * draws them (a handle's outer side). */
+function edgeEnds(edges: readonly FlowEdge[], nodes: ReadonlyMap<string, FlowNode>): EdgeEnds[] {
+  const ends: EdgeEnds[] = [];
+  for (const edge of edges) {
+    const source = nodes.get(edge.source);
+    const target = nodes.get(edge.target);
+    if (!source || !target) continue;
+    const handle = handlesOf(source).find((h) => h.type === "source" && h.id === (edge.sourceHandle ?? SOURCE_HANDLE))
+      ?? handlesOf(source).find((h) => h.type === "source")!;
+    ends.push({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      from: { x: source.position.x + handle.x + handle.width!, y: source.position.y + handle.y + handle.height! / 2 },
+      to: { x: target.position.x - HANDLE / 2, y: target.position.y + cardHeight(target) / 2 },
+    });
+  }
+  return ends;
+}
+
 interface Props {
   ir: FlowIR;
   nodes: Readonly<Record<string, NodeState>>;
@@ -101,8 +124,13 @@ function useLayout(ir: FlowIR): Laid | null {
     Promise.all([layoutGraph(sized, graph.edges), edgeRoutes(sized, graph.edges)]).then(([nodes, routes]) => {
       if (cancelled) return;
       const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
-      // Saved positions (the designer's) need not be where the run's layout puts the cards.
-      setLaid({ nodes, edges: graph.edges, routes: routesClearOfCards(routes, graph.edges, boxes) });
+      // Saved positions (the designer's) need not be where the run's layout puts the cards,
+      // and a big graph has no ELK routes: those edges are routed around the cards where
+      // they are.
+      const clear = routesClearOfCards(routes, graph.edges, boxes);
+      const unrouted = graph.edges.filter((edge) => !clear[edge.id]);
+      const placed = new Map(nodes.map((node) => [node.id, node]));
+      setLaid({ nodes, edges: graph.edges, routes: { ...orthogonalRoutes(edgeEnds(unrouted, placed), boxes), ...clear } });
     });
     return () => {
       cancelled = true;

@@ -1,0 +1,90 @@
+// Routes for cards that keep their places: square corners, clear of every card they pass.
+import { describe, expect, it } from "vitest";
+import { orthogonalRoutes, placeRoute, ROUTE_STUB, type Box, type EdgeEnds, type Position } from "./index";
+
+const W = 200;
+const H = 60;
+
+function cards(places: Record<string, [number, number]>): Map<string, Box> {
+  return new Map(Object.entries(places).map(([id, [x, y]]) => [id, { x, y, width: W, height: H }]));
+}
+
+function edge(boxes: Map<string, Box>, source: string, target: string): EdgeEnds {
+  const s = boxes.get(source)!;
+  const t = boxes.get(target)!;
+  return { id: `${source}->${target}`, source, target, from: { x: s.x + W + 4, y: s.y + H / 2 }, to: { x: t.x - 4, y: t.y + H / 2 } };
+}
+
+/** The drawn polyline (as the edge draws it where the cards are). */
+function polyline(boxes: Map<string, Box>, e: EdgeEnds, routes: ReturnType<typeof orthogonalRoutes>): Position[] {
+  const points = placeRoute(routes[e.id], boxes.get(e.source)!, boxes.get(e.target)!, e.from, e.to);
+  expect(points).not.toBeNull();
+  return points!;
+}
+
+function crossings(boxes: Map<string, Box>, e: EdgeEnds, points: Position[]): string[] {
+  const hit: string[] = [];
+  for (const [id, box] of boxes) {
+    if (id === e.source || id === e.target) continue;
+    for (let i = 1; i < points.length; i += 1) {
+      const [a, b] = [points[i - 1], points[i]];
+      if (Math.min(a.x, b.x) < box.x + box.width && Math.max(a.x, b.x) > box.x && Math.min(a.y, b.y) < box.y + box.height && Math.max(a.y, b.y) > box.y) hit.push(id);
+    }
+  }
+  return hit;
+}
+
+const square = (points: Position[]) => points.every((p, i) => i === 0 || p.x === points[i - 1].x || p.y === points[i - 1].y);
+
+describe("orthogonal routes between cards where they were saved", () => {
+  it("goes straight between level cards and turns once in the gap otherwise", () => {
+    const boxes = cards({ a: [0, 0], b: [300, 0], c: [300, 150] });
+    const straight = edge(boxes, "a", "b");
+    const down = edge(boxes, "a", "c");
+    const routes = orthogonalRoutes([straight, down], boxes);
+    expect(routes[straight.id].bends).toEqual([]);
+    const points = polyline(boxes, down, routes);
+    expect(points).toHaveLength(4);
+    expect(square(points)).toBe(true);
+    expect(points[1].x).toBeGreaterThan(204);
+    expect(points[1].x).toBeLessThan(296);
+  });
+
+  it("goes around a card that sits between the two it joins", () => {
+    // a -> c skips b, which stands in the way on the same row
+    const boxes = cards({ a: [0, 0], b: [300, 0], c: [600, 0] });
+    const skip = edge(boxes, "a", "c");
+    const points = polyline(boxes, skip, orthogonalRoutes([skip], boxes));
+    expect(square(points)).toBe(true);
+    expect(crossings(boxes, skip, points)).toEqual([]);
+  });
+
+  it("takes an edge back to the left around its own cards", () => {
+    const boxes = cards({ a: [600, 0], b: [0, 20], other: [300, 100] });
+    const back = edge(boxes, "a", "b");
+    const points = polyline(boxes, back, orthogonalRoutes([back], boxes));
+    expect(square(points)).toBe(true);
+    expect(points[1].x).toBe(back.from.x + ROUTE_STUB);
+    expect(points[points.length - 2].x).toBe(back.to.x - ROUTE_STUB);
+    expect(crossings(boxes, back, points)).toEqual([]);
+    // and through neither of its own cards between the stubs
+    const own = cards({ a: [600, 0], b: [0, 20] });
+    const middle = points.slice(1, -1);
+    for (const box of own.values()) {
+      expect(middle.some((p, i) => i > 0 && Math.min(p.y, middle[i - 1].y) < box.y + H && Math.max(p.y, middle[i - 1].y) > box.y
+        && Math.min(p.x, middle[i - 1].x) < box.x + W && Math.max(p.x, middle[i - 1].x) > box.x)).toBe(false);
+    }
+  });
+
+  it("routes a thousand-card graph quickly, every edge square", () => {
+    const places: Record<string, [number, number]> = {};
+    for (let i = 0; i < 1000; i += 1) places[`n${i}`] = [Math.floor(i / 10) * 320, (i % 10) * 100];
+    const boxes = cards(places);
+    const edges = Array.from({ length: 990 }, (_, i) => edge(boxes, `n${i}`, `n${i + 10}`));
+    const started = performance.now();
+    const routes = orthogonalRoutes(edges, boxes);
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(Object.keys(routes)).toHaveLength(990);
+    expect(edges.every((e) => square(polyline(boxes, e, routes)))).toBe(true);
+  });
+});

@@ -1,0 +1,145 @@
+// Orthogonal edge routes for cards that stay where they are: the designer's saved positions,
+// which ELK's layered layout (it routes only the places it picks) cannot keep, and the fast
+// layout of big graphs that ELK does not lay out at all. Each edge leaves its source's
+// handle to the right and enters its target's from the left, with one vertical leg in the
+// gap between them when that passes no card, else along a lane above or below the cards in
+// the way; an edge back to the left goes around its ends the same way.
+import type { EdgeRoute } from "./routes";
+import type { Position } from "./types";
+import type { Box } from "./viewport";
+
+/** The horizontal leg out of a handle before the first corner, and into one after the last. */
+export const ROUTE_STUB = 20;
+/** How far a route keeps from the cards it passes. */
+export const ROUTE_CLEARANCE = 10;
+const CELL = 320;
+
+export interface EdgeEnds {
+  id: string;
+  source: string;
+  target: string;
+  /** The source handle's point (right side) and the target handle's (left side). */
+  from: Position;
+  to: Position;
+}
+
+/** Cards bucketed on a grid, so a leg is checked against the cards near it only. */
+class CardIndex {
+  private cells = new Map<string, [string, Box][]>();
+
+  constructor(boxes: ReadonlyMap<string, Box>) {
+    for (const entry of boxes) {
+      const [, box] = entry;
+      for (const key of this.keys(box.x, box.y, box.x + box.width, box.y + box.height)) {
+        const cell = this.cells.get(key);
+        if (cell) cell.push(entry);
+        else this.cells.set(key, [entry]);
+      }
+    }
+  }
+
+  private *keys(x1: number, y1: number, x2: number, y2: number): Iterable<string> {
+    for (let cx = Math.floor(x1 / CELL); cx <= Math.floor(x2 / CELL); cx += 1) {
+      for (let cy = Math.floor(y1 / CELL); cy <= Math.floor(y2 / CELL); cy += 1) yield `${cx},${cy}`;
+    }
+  }
+
+  /** The cards (but `skip`) an axis-aligned leg passes through or comes closer to than the clearance. */
+  blocked(a: Position, b: Position, skip: ReadonlySet<string>): Box | null {
+    const pad = ROUTE_CLEARANCE - 1;
+    const [x1, x2] = [Math.min(a.x, b.x), Math.max(a.x, b.x)];
+    const [y1, y2] = [Math.min(a.y, b.y), Math.max(a.y, b.y)];
+    for (const key of this.keys(x1 - pad, y1 - pad, x2 + pad, y2 + pad)) {
+      for (const [id, box] of this.cells.get(key) ?? []) {
+        if (skip.has(id)) continue;
+        if (x1 < box.x + box.width + pad && x2 > box.x - pad && y1 < box.y + box.height + pad && y2 > box.y - pad) return box;
+      }
+    }
+    return null;
+  }
+
+  /** The cards overlapping a rectangle. */
+  within(x1: number, y1: number, x2: number, y2: number): Box[] {
+    const found = new Set<Box>();
+    for (const key of this.keys(x1, y1, x2, y2)) {
+      for (const [, box] of this.cells.get(key) ?? []) {
+        if (box.x < x2 && box.x + box.width > x1 && box.y < y2 && box.y + box.height > y1) found.add(box);
+      }
+    }
+    return [...found];
+  }
+}
+
+function clear(points: readonly Position[], index: CardIndex, skip: ReadonlySet<string>): boolean {
+  for (let i = 1; i < points.length; i += 1) {
+    if (index.blocked(points[i - 1], points[i], skip)) return false;
+  }
+  return true;
+}
+
+const byCloseness = (target: number) => (a: number, b: number) => Math.abs(a - target) - Math.abs(b - target);
+
+/** The corners of one edge's route. */
+function bendsFor(edge: EdgeEnds, index: CardIndex, boxes: ReadonlyMap<string, Box>): Position[] {
+  const { from, to } = edge;
+  const ends = new Set([edge.source, edge.target]);
+  const x1 = from.x + ROUTE_STUB;
+  const x2 = to.x - ROUTE_STUB;
+  const forward = x2 >= x1;
+  if (forward) {
+    if (Math.abs(from.y - to.y) < 1 && clear([from, to], index, ends)) return [];
+    // One vertical leg, in the gap nearest the middle that no card is in the way of.
+    const middle = (x1 + x2) / 2;
+    const [top, bottom] = [Math.min(from.y, to.y), Math.max(from.y, to.y)];
+    const columns = [middle, x1, x2];
+    for (const box of index.within(x1, top - ROUTE_CLEARANCE, x2, bottom + ROUTE_CLEARANCE)) {
+      columns.push(box.x - ROUTE_CLEARANCE, box.x + box.width + ROUTE_CLEARANCE);
+    }
+    for (const x of columns.filter((x) => x >= x1 && x <= x2).sort(byCloseness(middle))) {
+      const bends = [{ x, y: from.y }, { x, y: to.y }];
+      if (clear([from, ...bends, to], index, ends)) return bends;
+    }
+  }
+  // A lane above or below what is in the way (the edge's own cards too, going back left).
+  const source = boxes.get(edge.source);
+  const target = boxes.get(edge.target);
+  const [left, right] = [Math.min(x1, x2), Math.max(x1, x2)];
+  const lanes: number[] = [];
+  const around = [source, target, ...index.within(left, Math.min(from.y, to.y) - 400, right, Math.max(from.y, to.y) + 400)];
+  for (const box of around) {
+    if (box) lanes.push(box.y - ROUTE_CLEARANCE, box.y + box.height + ROUTE_CLEARANCE);
+  }
+  const level = (from.y + to.y) / 2;
+  for (const y of lanes.sort(byCloseness(level))) {
+    const bends = [{ x: x1, y: from.y }, { x: x1, y }, { x: x2, y }, { x: x2, y: to.y }];
+    // The stubs leave and enter the edge's own cards; the legs between pass every card by.
+    if (clear([from, bends[0]], index, ends) && clear(bends, index, new Set()) && clear([bends[3], to], index, ends)) return bends;
+  }
+  // Nothing is clear: still square, down the middle (forward) or below both ends.
+  if (forward) return [{ x: (x1 + x2) / 2, y: from.y }, { x: (x1 + x2) / 2, y: to.y }];
+  const below = Math.max(source ? source.y + source.height : from.y, target ? target.y + target.height : to.y) + ROUTE_CLEARANCE;
+  return [{ x: x1, y: from.y }, { x: x1, y: below }, { x: x2, y: below }, { x: x2, y: to.y }];
+}
+
+/**
+ * A route for each edge between cards that keep their places (`boxes`, by node id), in the
+ * shape `placeRoute` draws: square corners, legs clear of the cards wherever a clear way
+ * is found among the gaps and lanes tried.
+ */
+export function orthogonalRoutes(edges: readonly EdgeEnds[], boxes: ReadonlyMap<string, Box>): Record<string, EdgeRoute> {
+  const index = new CardIndex(boxes);
+  const routes: Record<string, EdgeRoute> = {};
+  for (const edge of edges) {
+    const source = boxes.get(edge.source);
+    const target = boxes.get(edge.target);
+    if (!source || !target) continue;
+    routes[edge.id] = {
+      start: edge.from,
+      end: edge.to,
+      bends: bendsFor(edge, index, boxes),
+      source: { x: source.x, y: source.y },
+      target: { x: target.x, y: target.y },
+    };
+  }
+  return routes;
+}
