@@ -478,7 +478,12 @@ def test_an_undeclared_run_input_is_a_problem_and_a_missing_group_a_warning(
         "reads input.nope, which is not a declared run input; declared: email, name"
     )
 
-    # the group that does not exist is a warning on the approval's Groups field
+    # the group that does not exist is a warning, listed apart from the problems ...
+    warning = page.locator('[data-testid="problem-warning"][data-node="ok"]')
+    expect(warning).to_have_attribute("data-field", "assignees.groups")
+    expect(warning).to_contain_text("warning · unknown_group")
+
+    # ... and shown on the approval's Groups field
     node(page, "ok").click()
     groups = page.locator('[data-field="assignees.groups"]')
     expect(groups.get_by_test_id("field-warning")).to_contain_text(

@@ -1,11 +1,13 @@
 // Every validation issue of the flow; clicking one selects its node and focuses the field.
 import { useState } from "react";
 import { CodeText } from "../../../lib/CodeText";
+import type { FlowIR, Issue } from "../../../graph";
 import { designer, issueNode, useDesigner } from "../store";
 import { Icon } from "./Icon";
 
 export function ProblemsPanel() {
   const issues = useDesigner((state) => state.issues);
+  const warnings = useDesigner((state) => state.warnings);
   const validatedIr = useDesigner((state) => state.validatedIr);
   const stale = useDesigner((state) => state.validatedIr !== state.ir);
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
@@ -30,39 +32,47 @@ export function ProblemsPanel() {
           ) : !validatedIr ? (
             <p className="problems-empty">Checking the flow…</p>
           ) : count === 0 ? (
-            <p className="problems-empty ok"><Icon name="check" size={14} /> The flow is valid: every reference resolves, every required input is set.</p>
+            <p className="problems-empty ok"><Icon name="check" size={14} /> The flow is valid: every reference resolves, every required input is set.{warnings.length > 0 && <span className="problems-warned"> It runs, but see {warnings.length === 1 ? "the warning" : `the ${warnings.length} warnings`} below.</span>}</p>
           ) : (
-            <ul className="problems-list">
-              {issues.map((issue, index) => {
-                const node = issueNode(issue, validatedIr);
-                return (
-                  <li key={index}>
-                    <button
-                      type="button"
-                      className="problem-item"
-                      data-testid="problem-item"
-                      data-node={node ?? ""}
-                      data-field={issue.field ?? ""}
-                      onClick={() => designer.focusField(node, issue.field)}
-                    >
-                      <span className="problem-icon"><Icon name="alert" size={14} /></span>
-                      <span className="problem-where">
-                        {node ? <code>{node}</code> : <em>flow</em>}
-                        {issue.field && <span className="problem-field">{issue.field}</span>}
-                      </span>
-                      <span className="problem-message" title={issue.hint ? `${issue.message}\nFix: ${issue.hint}` : issue.message}>
-                        <CodeText text={issue.message} />
-                        {issue.hint && <span className="problem-hint" data-testid="problem-hint"> <b>Fix:</b> <CodeText text={issue.hint} /></span>}
-                      </span>
-                      <span className="problem-code">{issue.code}</span>
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
+            <ProblemList issues={issues} warnings={warnings} ir={validatedIr} />
           )}
+          {count === 0 && validatedIr && !empty && warnings.length > 0 && <ProblemList issues={[]} warnings={warnings} ir={validatedIr} />}
         </div>
       )}
     </section>
+  );
+}
+
+function ProblemList({ issues, warnings, ir }: { issues: Issue[]; warnings: Issue[]; ir: FlowIR }) {
+  const rows = [...issues.map((issue) => ({ issue, warning: false })), ...warnings.map((issue) => ({ issue, warning: true }))];
+  return (
+    <ul className="problems-list">
+      {rows.map(({ issue, warning }, index) => {
+        const node = issueNode(issue, ir);
+        return (
+          <li key={index}>
+            <button
+              type="button"
+              className={`problem-item${warning ? " warning" : ""}`}
+              data-testid={warning ? "problem-warning" : "problem-item"}
+              data-node={node ?? ""}
+              data-field={issue.field ?? ""}
+              onClick={() => designer.focusField(node, issue.field)}
+            >
+              <span className="problem-icon"><Icon name="alert" size={14} /></span>
+              <span className="problem-where">
+                {node ? <code>{node}</code> : <em>flow</em>}
+                {issue.field && <span className="problem-field">{issue.field}</span>}
+              </span>
+              <span className="problem-message" title={issue.hint ? `${issue.message}\nFix: ${issue.hint}` : issue.message}>
+                <CodeText text={issue.message} />
+                {issue.hint && <span className="problem-hint" data-testid="problem-hint"> <b>Fix:</b> <CodeText text={issue.hint} /></span>}
+              </span>
+              <span className="problem-code">{warning ? `warning · ${issue.code}` : issue.code}</span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
