@@ -156,6 +156,11 @@ def step_graph(step: ApprovalStep) -> dict[str, Any]:
         unfinished = state in (None, "waiting", "running", "pending")
         if node_id == step.node_id and step.status == ApprovalStep.Status.CLOSED:
             return "cancelled"
+        # Decided: done, though the run may not have resumed (and recorded it) yet.
+        if node_id == step.node_id and unfinished and step.status in (
+            ApprovalStep.Status.APPROVED, ApprovalStep.Status.REJECTED
+        ):
+            return "completed"
         if ended and unfinished and (node_id == step.node_id or state is not None):
             return "cancelled"
         return state

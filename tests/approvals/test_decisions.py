@@ -434,3 +434,21 @@ def test_the_steps_graph_shows_it_cancelled_once_its_run_is_cancelled(
     steps_expire()
     assert ApprovalStep.objects.get(run=run).status == "closed"
     assert statuses() == {"first": "completed", "ok": "cancelled", "result": None}
+
+
+def test_the_steps_graph_shows_it_done_once_decided_before_the_run_resumes(
+    user, other_user, make_version, inprocess, client_for
+):
+    run = _start(user, make_version, inprocess, approval_ir())  # assigned to bob
+
+    # When bob approves (the run resumes on a worker later: here, not at all)
+    decided = client_for(other_user).post(
+        _path(run), {"approved": True, "data": {"amount": 5}}, format="json"
+    )
+    assert decided.status_code == 202, decided.content
+
+    # Then the step's page no longer shows it waiting in the flow
+    graph = client_for(other_user).get(_path(run)).json()["graph"]
+    assert {n["id"]: n["status"] for n in graph["nodes"]} == {
+        "first": "completed", "ok": "completed", "result": None,
+    }
