@@ -3,7 +3,7 @@
 // start dialog (the flows page and the designer link there).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
-import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
+import { formatAgo, formatDuration, listedDurationMs, shortId } from "./format";
 import { listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
 import { EmptyState } from "../../lib/EmptyState";
@@ -195,7 +195,7 @@ export default function RunsPage() {
                   )}
                 </td>
                 <td className="nowrap" title={run.created_at}>{formatAgo(run.started_at ?? run.created_at, now)}</td>
-                <td className="num nowrap">{formatDuration(run.duration_ms ?? (run.status === "running" ? elapsedMs(run.started_at, null, now) : null))}</td>
+                <td className="num nowrap">{formatDuration(listedDurationMs(run, now))}</td>
                 <td className="muted">{run.requested_by}</td>
                 <td>{run.batch ? <Link to={`/batches/${run.batch}`} className="small">#{(run.batch_index ?? 0) + 1}</Link> : <span className="muted">—</span>}</td>
               </tr>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatAgo, formatDuration, progressNote, waitingForWorker, whoCanDecide } from "./format";
+import { elapsedMs, formatAgo, formatDuration, listedDurationMs, progressNote, waitingForWorker, whoCanDecide } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -59,5 +59,18 @@ describe("who can decide a step nobody can", () => {
     expect(whoCanDecide(["finance"])).toBe("The group “finance” does not exist, so only staff can decide it.");
     expect(whoCanDecide(["a", "b"])).toBe("The groups “a”, “b” do not exist, so only staff can decide it.");
     expect(whoCanDecide([])).toMatch(/no active user is among its approvers, so only staff can/);
+  });
+});
+
+describe("a run's duration in the runs list", () => {
+  const started = "2026-01-01T10:00:00Z";
+  const now = Date.parse("2026-01-01T10:00:42Z");
+  it("counts the time so far while the run runs or waits for an approval", () => {
+    expect(listedDurationMs({ status: "suspended", started_at: started, duration_ms: null }, now)).toBe(42_000);
+    expect(listedDurationMs({ status: "running", started_at: started, duration_ms: null }, now)).toBe(42_000);
+  });
+  it("shows an ended run's own duration and none for a run not started", () => {
+    expect(listedDurationMs({ status: "completed", started_at: started, duration_ms: 1234 }, now)).toBe(1234);
+    expect(listedDurationMs({ status: "pending", started_at: null, duration_ms: null }, now)).toBeNull();
   });
 });

@@ -59,6 +59,16 @@ export function elapsedMs(start: string | null | undefined, end: string | null |
   return Number.isNaN(from) || Number.isNaN(to) ? null : Math.max(0, to - from);
 }
 
+/** A run's duration in a list: its own once it has ended; the time so far while it runs
+ * or waits for an approval (the run page counts waiting time too), none before it starts. */
+export function listedDurationMs(
+  run: { duration_ms?: number | null; status: string; started_at?: string | null },
+  now = Date.now(),
+): number | null {
+  if (run.duration_ms !== null && run.duration_ms !== undefined) return run.duration_ms;
+  return run.status === "running" || run.status === "suspended" ? elapsedMs(run.started_at, null, now) : null;
+}
+
 /** The nodes that did not go through, in words ("1 failed · 2 cancelled"), or undefined. */
 export function progressNote(counts: { failed: number; cancelled: number }): string | undefined {
   const parts = [
