@@ -366,3 +366,35 @@ def test_the_inbox_count_catches_up_on_the_next_page_when_its_websocket_is_down(
     # Then moving to another page brings the count up to date
     page.get_by_test_id("nav-runs").click()
     expect(page.get_by_test_id("inbox-count")).to_have_count(0)
+
+
+def test_a_required_list_in_the_decision_form_needs_an_item(
+    page, live_server, staff_user, screenshot
+):
+    form = {"type": "object", "required": ["parcels"],
+            "properties": {"parcels": {"type": "array", "items": {"type": "string"}}}}
+    step = {k: v for k, v in REFUND["nodes"][1].items() if k != "preset"}
+    ir = {**REFUND, "nodes": [
+        REFUND["nodes"][0],
+        {**step, "form_schema": form, "assignees": {"users": [staff_user.username]}},
+        {"id": "result", "type": "output", "value": "ok.data.parcels"},
+    ]}
+    flow = Flow.objects.create(name="Parcels", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # approving with no parcel is refused beside the list, and nothing is decided
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("step-form")).to_contain_text("Give at least 1 item.")
+    assert ApprovalStep.objects.get(run=run).status == "pending"
+    screenshot(page, "required-list")
+
+    page.get_by_test_id("step-form").get_by_role("button", name="+ Add").click()
+    page.locator("#root_parcels_0").fill("P-1")
+    page.get_by_test_id("approve").click()
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.2, "completion")
+    assert Run.objects.get(pk=run.pk).result == {"result": ["P-1"]}

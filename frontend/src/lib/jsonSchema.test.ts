@@ -1,7 +1,7 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { describe, expect, it } from "vitest";
-import { plainErrors, withRequiredLists } from "./jsonSchema";
+import { plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
 
 const list: RJSFSchema = { type: "array", items: { type: "string" } };
 
@@ -37,5 +37,22 @@ describe("a required list", () => {
     const schema: RJSFSchema = { type: "object", required: ["emails"], properties: { emails: list } };
     withRequiredLists(schema);
     expect(schema.properties?.emails).toEqual(list);
+  });
+});
+
+describe("field titles", () => {
+  it("read a key without a title as words and keep the titles given", () => {
+    const shaped = withKeyTitles({
+      type: "object",
+      properties: {
+        refund_amount: { type: "number" },
+        reason: { type: "string", title: "Why" },
+        lines: { type: "array", items: { type: "object", properties: { unit_price: { type: "number" } } } },
+      },
+    });
+    const properties = shaped.properties as Record<string, RJSFSchema>;
+    expect(properties.refund_amount.title).toBe("Refund amount");
+    expect(properties.reason.title).toBe("Why");
+    expect(((properties.lines.items as RJSFSchema).properties?.unit_price as RJSFSchema).title).toBe("Unit price");
   });
 });

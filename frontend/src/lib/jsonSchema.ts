@@ -28,6 +28,31 @@ export function withRequiredLists(schema: RJSFSchema): RJSFSchema {
   return result;
 }
 
+/** A field's title when its schema gives none: its key in words ("customer_email" ->
+ * "Customer email"), in every object that lists properties. */
+export function withKeyTitles(schema: RJSFSchema): RJSFSchema {
+  if (!schema || typeof schema !== "object") return schema;
+  let result = schema;
+  if (schema.properties) {
+    const properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([key, value]) => {
+        if (!value || typeof value !== "object") return [key, value];
+        const child = withKeyTitles(value as RJSFSchema);
+        return [key, child.title ? child : { ...child, title: keyTitle(key) }];
+      }),
+    );
+    result = { ...result, properties };
+  }
+  if (schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) {
+    result = { ...result, items: withKeyTitles(schema.items as RJSFSchema) };
+  }
+  return result;
+}
+
+export function keyTitle(key: string): string {
+  return key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+}
+
 /** A list a form asks for starts empty, with its "Add" button, rather than with blank items
  * standing in for its `minItems` (which would be sent as nulls if left alone). */
 export const NO_PREFILLED_ITEMS = { arrayMinItems: { populate: "never" } } as const;

@@ -4,7 +4,7 @@ import Form from "@rjsf/core";
 import type { IconButtonProps, RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { forwardRef } from "react";
-import { NO_PREFILLED_ITEMS, plainErrors, withRequiredLists } from "../../lib/jsonSchema";
+import { NO_PREFILLED_ITEMS, plainErrors, withKeyTitles, withRequiredLists } from "../../lib/jsonSchema";
 
 interface Props {
   schema: unknown;
@@ -54,7 +54,7 @@ function simplify(schema: RJSFSchema): RJSFSchema {
 
 function asSchema(schema: unknown): RJSFSchema {
   const base = (schema && typeof schema === "object" ? schema : { type: "object" }) as RJSFSchema;
-  return withRequiredLists(simplify({ ...base, title: undefined, description: undefined }));
+  return withKeyTitles(withRequiredLists(simplify({ ...base, title: undefined, description: undefined })));
 }
 
 /** Required fields first, then the rest, each in schema order. */
