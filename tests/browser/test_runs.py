@@ -275,7 +275,13 @@ def test_a_required_list_input_needs_an_item_before_the_run_starts(page, live_se
     page.goto(live_server(f"/runs?start={version.flow_id}"))
     dialog = page.get_by_test_id("start-run-dialog")
 
-    # an empty required list is refused beside the field; the optional one may stay empty
+    # the required list starts with one item to fill in: left empty, it says so
+    page.get_by_test_id("start-run-submit").click()
+    expect(dialog.locator("#run-input_emails_0__error")).to_have_text(
+        "Fill this in, or remove the item."
+    )
+    # with no item at all it is refused beside the list; the optional one may stay empty
+    dialog.locator("#run-input_emails").get_by_role("button", name="Remove").click()
     page.get_by_test_id("start-run-submit").click()
     expect(dialog.locator("#run-input_emails__error")).to_have_text("Give at least 1 item.")
     expect(dialog.locator("#run-input_cc__error")).to_have_count(0)

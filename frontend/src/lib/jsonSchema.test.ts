@@ -56,3 +56,12 @@ describe("field titles", () => {
     expect(((properties.lines.items as RJSFSchema).properties?.unit_price as RJSFSchema).title).toBe("Unit price");
   });
 });
+
+describe("an empty item of a list", () => {
+  it("asks to be filled in or removed, not for a type", () => {
+    const schema: RJSFSchema = { type: "object", required: ["emails"], properties: { emails: list } };
+    const data = { emails: ["a@example.com", undefined] };
+    const errors = plainErrors(validator.validateFormData(data, withRequiredLists(schema)).errors, data);
+    expect(errors.map((e) => `${e.property}: ${e.message}`)).toEqual([".emails.1: Fill this in, or remove the item."]);
+  });
+});

@@ -53,13 +53,27 @@ export function keyTitle(key: string): string {
   return key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 }
 
-/** A list a form asks for starts empty, with its "Add" button, rather than with blank items
- * standing in for its `minItems` (which would be sent as nulls if left alone). */
-export const NO_PREFILLED_ITEMS = { arrayMinItems: { populate: "never" } } as const;
+/** The value at a form library error's `property` (".lines.0.sku"), or undefined. */
+function valueAt(data: unknown, property: string | undefined): unknown {
+  let value = data;
+  for (const key of (property ?? "").split(".").filter(Boolean)) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
 
-/** Messages a person can act on, for the errors the form library words for developers. */
-export function plainErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
+/**
+ * Messages a person can act on, for the errors the form library words for developers. With
+ * the form's data, an empty list item (a required list starts with one to fill in) reads
+ * "Fill this in, or remove the item" rather than "must be string".
+ */
+export function plainErrors(errors: RJSFValidationError[], data?: unknown): RJSFValidationError[] {
   return errors.map((error) => {
+    if (error.name === "type" && data !== undefined && /\.\d+$/.test(error.property ?? "")) {
+      const value = valueAt(data, error.property);
+      if (value === undefined || value === null || value === "") return { ...error, message: "Fill this in, or remove the item." };
+    }
     if (error.name === "required") return { ...error, message: "This field is required." };
     if (error.name === "enum") return { ...error, message: "Pick one of the listed values." };
     if (error.name === "minItems") {

@@ -4,7 +4,7 @@ import Form from "@rjsf/core";
 import type { IconButtonProps, RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { forwardRef } from "react";
-import { NO_PREFILLED_ITEMS, plainErrors, withKeyTitles, withRequiredLists } from "../../lib/jsonSchema";
+import { plainErrors, withKeyTitles, withRequiredLists } from "../../lib/jsonSchema";
 
 interface Props {
   schema: unknown;
@@ -82,8 +82,7 @@ export const SchemaForm = forwardRef<Form, Props>(function SchemaForm(
         onError={() => undefined /* shown beside each field; not logged to the console */}
         noHtml5Validate
         liveValidate={false}
-        transformErrors={plainErrors}
-        experimental_defaultFormStateBehavior={NO_PREFILLED_ITEMS}
+        transformErrors={(errors) => plainErrors(errors, value)}
         onChange={(event) => onChange((event.formData ?? {}) as Record<string, unknown>)}
         uiSchema={{ "ui:submitButtonOptions": { norender: true }, "ui:order": order(shaped) }}
       />

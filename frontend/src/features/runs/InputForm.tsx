@@ -5,7 +5,7 @@ import Form from "@rjsf/core";
 import type { IconButtonProps, RJSFSchema, TitleFieldProps } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { ReactNode } from "react";
-import { NO_PREFILLED_ITEMS, plainErrors, withRequiredLists } from "../../lib/jsonSchema";
+import { plainErrors, withRequiredLists } from "../../lib/jsonSchema";
 import "./inputForm.css";
 
 function makeButton(label: string, className: string) {
@@ -187,8 +187,7 @@ export function InputForm({ schema, formData, onChange, onSubmit, disabled, chil
       onError={() => undefined /* shown beside each field; not logged to the console */}
       noHtml5Validate
       focusOnFirstError
-      transformErrors={plainErrors}
-      experimental_defaultFormStateBehavior={NO_PREFILLED_ITEMS}
+      transformErrors={(errors) => plainErrors(errors, formData)}
       extraErrors={errorSchema as never}
       disabled={disabled}
       templates={{ ButtonTemplates, TitleFieldTemplate }}

@@ -32,7 +32,7 @@ export function ProblemsPanel() {
           ) : !validatedIr ? (
             <p className="problems-empty">Checking the flow…</p>
           ) : count === 0 ? (
-            <p className="problems-empty ok"><Icon name="check" size={14} /> The flow is valid: every reference resolves, every required input is set.{warnings.length > 0 && <span className="problems-warned"> It runs, but see {warnings.length === 1 ? "the warning" : `the ${warnings.length} warnings`} below.</span>}</p>
+            <p className="problems-empty ok"><Icon name="check" size={14} /><span>The flow is valid: every reference resolves, every required input is set.{warnings.length > 0 && <span className="problems-warned"> It runs, but see {warnings.length === 1 ? "the warning" : `the ${warnings.length} warnings`} below.</span>}</span></p>
           ) : (
             <ProblemList issues={issues} warnings={warnings} ir={validatedIr} />
           )}
