@@ -66,13 +66,38 @@ def _assigned_filter(user: Any) -> Q:
     return reduce(or_, [mine, nobody, *groups])
 
 
+def _nobody_else_filter(pending: QuerySet[ApprovalStep]) -> Q:
+    """The steps no active user is assigned to, by name or group (a group nobody is in, or
+    that does not exist): only staff can decide them, so they wait in staff's inbox."""
+    users: set[str] = set()
+    groups: set[str] = set()
+    for named_users, named_groups in pending.values_list("assignee_users", "assignee_groups"):
+        users.update(named_users)
+        groups.update(named_groups)
+    active = get_user_model().objects.filter(username__in=users, is_active=True)
+    staffed = Group.objects.filter(name__in=groups, user__is_active=True).distinct()
+    nobody = ~Q(assignee_users=[], assignee_groups=[])
+    # (JSON lists: `contains` one name at a time, as `_assigned_filter` reads them)
+    for name in active.values_list("username", flat=True):
+        nobody &= ~Q(assignee_users__contains=[name])
+    for name in staffed.values_list("name", flat=True):
+        nobody &= ~Q(assignee_groups__contains=[name])
+    return nobody
+
+
 def inbox_steps(user: Any) -> QuerySet[ApprovalStep]:
     """The steps waiting for `user` (by name or group), oldest first; a quorum step the user
-    has already answered is not waiting for them."""
+    has already answered is not waiting for them. Staff also find the steps nobody else
+    can decide (their groups have no one in them)."""
+    pending = ApprovalStep.objects.filter(status=ApprovalStep.Status.PENDING).exclude(
+        run__status__in=Run.TERMINAL
+    )
+    assigned = _assigned_filter(user)
+    if user.is_staff:
+        assigned |= _nobody_else_filter(pending)
     return (
-        ApprovalStep.objects.filter(status=ApprovalStep.Status.PENDING)
-        .exclude(run__status__in=Run.TERMINAL)
-        .filter(_assigned_filter(user))
+        pending
+        .filter(assigned)
         .exclude(decisions__username=user.get_username())
         .select_related("run", "run__flow_version__flow", "run__requested_by")
         .order_by("created_at", "id")

@@ -452,3 +452,30 @@ def test_the_steps_graph_shows_it_done_once_decided_before_the_run_resumes(
     assert {n["id"]: n["status"] for n in graph["nodes"]} == {
         "first": "completed", "ok": "completed", "result": None,
     }
+
+
+def test_a_step_nobody_else_can_decide_waits_in_staff_inboxes(
+    user, other_user, staff_user, make_version, inprocess, client_for
+):
+    def inbox(person: Any) -> list[str]:
+        body = client_for(person).get("/api/v1/approvals/").json()
+        assert body["count"] == len(body["results"])
+        return [row["node_id"] for row in body["results"]]
+
+    # Given a step for a group that does not exist, and one for bob
+    _start(user, make_version, inprocess, approval_ir(assignees={"groups": ["finance"]}))
+    _start(user, make_version, inprocess, approval_ir())
+
+    # Then staff find the first in their inbox; its owner and bob do not
+    assert inbox(staff_user) == ["ok"]
+    assert inbox(user) == []
+    assert inbox(other_user) == ["ok"]  # bob's own step
+
+    # When someone joins the group, it is theirs and leaves staff's inbox
+    Group.objects.create(name="finance").user_set.add(user)
+    assert inbox(user) == ["ok"]
+    assert inbox(staff_user) == []
+    # (a group whose only member is inactive counts as nobody)
+    user.is_active = False
+    user.save()
+    assert inbox(staff_user) == ["ok"]
