@@ -150,8 +150,13 @@ def test_the_run_page_leads_to_its_step_and_says_when_nobody_can_decide(
     waited = duration.inner_text()
     expect(duration).not_to_have_text(waited, timeout=5_000)
 
-    # staff may decide any step: the run page takes them to it
+    # only staff can decide it: it waits in their inbox, which says why
     page = new_page(staff_user)
+    page.goto(live_server("/inbox"))
+    expect(page.get_by_test_id("inbox-row")).to_have_count(1)
+    expect(page.get_by_test_id("inbox-lead")).to_contain_text("those nobody else can decide")
+
+    # staff may decide any step: the run page takes them to it
     page.goto(live_server(f"/runs/{run.id}"))
     expect(page.get_by_role("link", name="Create the group in Admin →")).to_be_visible()
     page.get_by_test_id("run-open-inbox").click()

@@ -23,7 +23,9 @@ export default function InboxPage() {
       <div className="page-header">
         <div>
           <h1>Inbox</h1>
-          <p className="muted">Approvals waiting for you or your groups. New ones appear here as runs reach them.</p>
+          <p className="muted" data-testid="inbox-lead">
+            Approvals waiting for you or your groups{session.isStaff ? ", and, as staff, those nobody else can decide (their group has no one in it)" : ""}. New ones appear here as runs reach them.
+          </p>
         </div>
       </div>
       {error && <div className="alert error" role="alert">{error}</div>}
