@@ -717,6 +717,7 @@ _NOT_ASSIGNEES = frozenset(
     skip skipping bypass waive omit drop no without
     someone somebody one ask have let wait should will be is an approval approve explicit
     their his her our and or then first final two three four five both any at least
+    after before until upon with on pending following awaiting receiving prior without
     """.split()
 )
 _HOW_MANY = re.compile(
@@ -772,6 +773,17 @@ _LEADING_FILLER = re.compile(
     r"regardless\s+of\s+the\s+(?:result|outcome)|regardless|in\s+(?:any|either|both)\s+cases?|"
     r"either\s+way|whatever\s+happens|in\s+all\s+cases|"
     rf"no\s+matter\s+what|(?:{_SCHEDULE}){_TIME_OF_DAY})\b[\s,]*)+",
+    re.IGNORECASE,
+)
+_REGARDLESS = re.compile(
+    r"\b(?:regardless|in\s+(?:any|either|both|all|every)\s+cases?|either\s+way|"
+    r"whatever\s+happens|no\s+matter\s+what|anyway|always|unconditionally|in\s+every\s+case)\b",
+    re.IGNORECASE,
+)
+#: "ship it either way": said after the step
+_TRAILING_REGARDLESS = re.compile(
+    r"[\s,]+(?:regardless(?:\s+of\s+the\s+(?:result|outcome))?|in\s+(?:any|either|all|every)\s+"
+    r"cases?|either\s+way|no\s+matter\s+what|anyway)\s*$",
     re.IGNORECASE,
 )
 #: A quoted literal: in double quotes (an apostrophe inside, "we'll", ends nothing) or in
@@ -851,6 +863,8 @@ class Clause:
     #: "Check whether it's disposable": the question the step asks (a step planned before
     #: may already answer it)
     asks: Condition | None = None
+    #: "either way, create the shipment": the step runs whatever a condition before said
+    regardless: bool = False
 
     @property
     def label(self) -> str:
@@ -875,6 +889,12 @@ class PromptReader:
             rf"|(?:{'|'.join(noun_verbs)})\s+(?:{_DETERMINERS}|{_ADDRESS_START}))"
         )
         self._and_split = re.compile(rf"(?:\s*,\s*and\s+|\s+and\s+|\s*,\s*)(?={verb})", re.I)
+        #: "ship and email tracking number": a verb alone, then a verb that is also a noun
+        self._bare_verb_and = re.compile(
+            rf"^(?P<first>(?:then\s+)?(?:{'|'.join(plain)}))\s+and\s+"
+            rf"(?P<second>(?:{'|'.join(noun_verbs)})\s+\S.*)$",
+            re.IGNORECASE,
+        )
         self._verb_start = re.compile(rf"^\s*{verb}", re.IGNORECASE)
         self._verb_inside = re.compile(rf"[\s,]+(?={verb})", re.IGNORECASE)
         #: "we check the tone", "if they're angry we open a ticket": the flow is who acts,
@@ -888,6 +908,7 @@ class PromptReader:
         )
         #: sentence -> the inline title it came under ("Process an order: ...")
         self._titles: dict[str, str] = {}
+        self._other_case = False
 
     def _routed(self, sentence: str) -> str:
         """ "Negative feedback should become a ticket; anything else gets an email": a
@@ -1058,6 +1079,9 @@ class PromptReader:
         return bool(self._verb_start.match(text))
 
     def read(self, prompt: str) -> list[Clause]:
+        #: "if it's disposable, reject the signup; otherwise welcome them": with another
+        #: case to go on in, turning the thing away is not going on (see `_turned_away`)
+        self._other_case = _OTHERWISE.search(prompt) is not None
         # "if invalid stop": the comma a hurried writer left out
         prompt = _STOP_NO_COMMA.sub(r"\g<condition>, \g<stop>", prompt)
         # "if it's invalid, email the customer and stop": the email, then the stop, which
@@ -1438,7 +1462,7 @@ class PromptReader:
                         clause.nothing
                         or is_nothing(clause.action)
                         or _STOP.match(clause.action.strip(" .,;!"))
-                        or _turned_away(clause)
+                        or _turned_away(clause, self.tool_verbs, other_case=self._other_case)
                     ):
                         # "if we can, do nothing" / "when X do nothing, otherwise Y":
                         # no step here; what follows "otherwise" runs when X is false.
@@ -1449,7 +1473,7 @@ class PromptReader:
                             clause.stop, clause.action = True, ""
                             clauses.append(clause)
                             stopped = (clause, segment)
-                        elif _turned_away(clause):
+                        elif _turned_away(clause, self.tool_verbs, other_case=self._other_case):
                             # "if it's disposable, reject it and email security": what is
                             # joined to the turning away is done in that case too
                             turned_away = (condition, segment)
@@ -1741,21 +1765,31 @@ class PromptReader:
             for sequenced in _SEQUENCE.split(part):
                 segment += 1
                 for conditioned in _CONDITION_START.split(sequenced):
-                    for piece in self._and_split.split(conditioned):
+                    for piece in self._bare_verbs_apart(self._and_split.split(conditioned)):
                         if piece and piece.strip(" ,"):
                             result.append((piece.strip(" ,"), index > 0 and first, segment))
                             first = False
         return result
 
+    def _bare_verbs_apart(self, pieces: list[str]) -> list[str]:
+        apart: list[str] = []
+        for piece in pieces:
+            match = self._bare_verb_and.match(piece.strip(" ,")) if piece else None
+            apart += [match.group("first"), match.group("second")] if match else [piece]
+        return apart
+
     def _clause(self, piece: str, number: int, sentence: int, otherwise: bool) -> Clause | None:
         text = piece.strip()
         if not text:
             return None
+        regardless = _REGARDLESS.search(text) is not None
         text = _LEADING_FILLER.sub("", text).strip(" ,")
         if not text:
             return None  # "Afterwards, regardless of the outcome," leads into the next step
         text = re.sub(r"[\s,]+(?:and|but|or|then)$", "", text, flags=re.IGNORECASE) or text
+        text = _TRAILING_REGARDLESS.sub("", text) or text
         clause = Clause(number=number, text=text, action=text, sentence=sentence)
+        clause.regardless = regardless
         clause.otherwise = otherwise
         leading = _LEADING_CONDITION.match(text)
         trailing = _TRAILING_CONDITION.match(text)
@@ -1810,8 +1844,10 @@ class PromptReader:
         turned_away = _TURNED_AWAY.match(clause.action)
         if (
             turned_away is not None
+            and (self._other_case or _TURNED_AWAY_PRONOUN.match(clause.action))
             and clause.condition is not None
             and not _ABOUT_AN_ANSWER.search(clause.condition.text)
+            and not self.tool_verbs & _TURN_AWAY_VERBS
         ):
             # "if it's disposable, reject it and email security": the email is the step
             clause.action = turned_away.group("rest")
@@ -2008,25 +2044,37 @@ _ASSERTED = re.compile(
     re.IGNORECASE,
 )
 #: "reject it", "drop them": what is turned away, nothing done with it.
-_TURN_AWAY = r"(?:reject|decline|discard|drop)\s+(?:it|them|this|that)"
+_TURN_AWAY_VERBS = frozenset({"reject", "decline", "discard", "drop", "refuse", "deny"})
+_TURN_AWAY = (
+    r"(?:reject|decline|discard|drop|refuse|deny)\s+(?:it|them|this|that|him|her|"
+    r"(?:the|this|that|their|his|her|its)\s+(?:[a-z-]+\s+)??[a-z-]+)"
+)
 _TURNED_AWAY = re.compile(
     rf"^{_TURN_AWAY}\s*,?\s+(?:and\s+)?(?:then\s+)?(?P<rest>\S.*)$", re.IGNORECASE
 )
 #: "reject it" on its own, and a condition about someone's answer (an approval's deadline,
 #: which only an approval step can have).
 _TURNED_AWAY_ONLY = re.compile(rf"^{_TURN_AWAY}$", re.IGNORECASE)
+_TURNED_AWAY_PRONOUN = re.compile(
+    r"^(?:reject|decline|discard|drop|refuse|deny)\s+(?:it|them|this|that|him|her)\b", re.I
+)
 _ABOUT_AN_ANSWER = re.compile(
     r"\b(?:answer|respond|repl|react|approv|decid|sign|hear|get\s+back)\w*", re.IGNORECASE
 )
 
 
-def _turned_away(clause: Clause) -> bool:
+def _turned_away(clause: Clause, tool_verbs: frozenset[str], *, other_case: bool) -> bool:
     """ "If it's disposable, reject it": nothing is done with it (as "do nothing"), unless
-    the condition is about someone's answer."""
+    the condition is about someone's answer or a tool turns things away. "Reject the
+    signup" is that only when the request says what to do otherwise ("otherwise welcome
+    them"); alone, it asks a system to do it, which a tool would have to."""
     assert clause.condition is not None
+    action = clause.action.strip(" .,;!")
     return bool(
-        _TURNED_AWAY_ONLY.match(clause.action.strip(" .,;!"))
+        _TURNED_AWAY_ONLY.match(action)
+        and (other_case or _TURNED_AWAY_PRONOUN.match(action))
         and not _ABOUT_AN_ANSWER.search(clause.condition.text)
+        and not tool_verbs & _TURN_AWAY_VERBS
     )
 
 

@@ -274,6 +274,11 @@ def named_outputs(
                 text,
                 re.IGNORECASE,
             )
+            if not named and not qualifier:
+                # a terse note, "email tracking number": the field right after the verb
+                named = re.match(
+                    rf"\s*(?:then\s+|also\s+)?(?P<before>)[a-z]+\s+{words}\b", text, re.I
+                )
             if not named:
                 continue
             seen.add(source.name)

@@ -438,9 +438,33 @@ _PASSIVE_CONTRACTION = re.compile(
 _PLUS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z.])\s+\+\s+(?=[A-Za-z])")
 
 
+#: "email the tracking no. to them": "no." (or "num", "nr") after a noun is its number, not
+#: the end of a sentence.
+_NUMBER_ABBREVIATION = re.compile(
+    r"(?<=[a-z])(?P<space>\s+)(?:no|num|nr)(?P<dot>\.?)(?=\s|[,;:!?)]|$)", re.IGNORECASE
+)
+_NUMBERED_NOUNS = re.compile(
+    r"\b(?:tracking|order|invoice|ticket|reference|ref|account|phone|transaction|shipment|"
+    r"case|item|serial|confirmation|receipt|customer|policy|claim)$",
+    re.IGNORECASE,
+)
+
+
+def _number_abbreviations(text: str) -> str:
+    def expand(match: re.Match[str]) -> str:
+        if _NUMBERED_NOUNS.search(text[: match.start()]) is None:
+            return match.group(0)
+        # ("... the order no. Then ship it": the dot also ends the sentence)
+        ends = match.group("dot") and re.match(r"\s+[A-Z]|\s*$", text[match.end() :])
+        return match.group("space") + "number" + ("." if ends else "")
+
+    return _NUMBER_ABBREVIATION.sub(expand, text)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _GREETING.sub(lambda match: match.group("lead"), text)
+    text = _number_abbreviations(text)
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
