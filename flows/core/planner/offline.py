@@ -453,7 +453,20 @@ class FlowBuilder:
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
+        text = _ON_EVENT.sub(self._without_event, text)
         return guard_after_assertions(self.reader.read(text))
+
+    def _without_event(self, match: re.Match[str]) -> str:
+        """ "Upon signup, verify the email": the event that starts the run is the run
+        itself, when a step follows it; it is what "it" is, as a title ("Signup: ...")."""
+        words = match.group("event").split()
+        for count in range(1, len(words) + 1):
+            event = " ".join(words[:count]).rstrip(",")
+            rest = " ".join(words[count:]).lstrip(", ")
+            if rest and self.reader.starts_with_verb(rest):
+                said = f"{match.group('new') or ''}{event}"
+                return f"{said[:1].upper()}{said[1:]}: {rest}"
+        return match.group(0)
 
     def _after_doing(self, match: re.Match[str]) -> str:
         """ "Calculate the tax after validation" -> "... after validating it": a step named
@@ -3644,6 +3657,16 @@ _ROW_WORDS = frozenset({"values", "row", "cells", "columns", "fields"})
 _AFTER_APPROVAL = re.compile(
     r"\b(?:after|once|when|upon|following)\s+(?:(?:the|its|their|that|this)\s+)?(?:it\s+is\s+|"
     r"it's\s+|they\s+)?(?:approval|approved|approve|sign[- ]?off|signed\s+off)\b",
+    re.IGNORECASE,
+)
+#: "Upon signup, ...", "On each new order ...": what starts the run, before a step
+_ON_EVENT = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:upon|on)\s+(?:(?:a|an|each|every|any|the)\s+)?(?P<new>new\s+)?"
+    r"(?!(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|weekends?\b|(?:the\s+)?\d)"
+    # ("on success, ...", "on failure, ...": an outcome, which is a condition)
+    r"(?!(?:success|successes|failure|failures|fail|error|errors|approval|rejection|decline|"
+    r"declines|timeout|time-?out|yes|no|ok|okay)\b)"
+    r"(?P<event>[a-z-]+(?:\s+[a-z-]+){0,2},?\s+[a-z]+)",
     re.IGNORECASE,
 )
 #: "after validation", "after the verification of the order": a step said by its noun

@@ -925,7 +925,7 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\b(?:page|buzz)\s+(?:the\s+|our\s+|my\s+|an?\s+)?(?:[\w-]+\s+)?(?:on-?call|team|"
             r"engineers?|admins?|managers?|support|ops|sre|staff|developers?|person)\b"
             # "page the on-call engineer by email": an email
-            r"(?!.*\b(?:by|via|over|through)\s+e-?mail\b)|"
+            r"(?!.*\b(?:by|via|over|through)\s+e-?mail\b)(?!\s+at\s+[\w.+-]+@[\w-]+\.)|"
             r"\bpager(?:duty)?\b",
             re.IGNORECASE,
         ),
