@@ -402,6 +402,8 @@ class FlowBuilder:
         self.topic: str | None = None
         #: The person the request last spoke of ("customer"), for "email them".
         self.person: str | None = None
+        #: The request as written.
+        self.request = ""
         #: The clause after the one being added (an arm may go on into it).
         self.upcoming: Clause | None = None
         self.topic_words = frozenset(
@@ -487,6 +489,7 @@ class FlowBuilder:
         return match.group(0)
 
     def build(self, prompt: str) -> dict[str, Any]:
+        self.request = prompt
         clauses = self.read(prompt)
         self._check_capabilities(clauses)
         for at, clause in enumerate(clauses):
@@ -2758,11 +2761,12 @@ class FlowBuilder:
                 # what another email or ticket said is not what this one says
                 candidates = [c for c in candidates if not self._said_by_a_side_effect(c)]
             match = best_source(name, schema, candidates, minimum=0.6 if wanted else 0.8)
+            to = inputs.get(recipient_input_name(spec) or "", "")
             if (
                 own_words
                 and match is not None
                 and match.source.node is None
-                and addresses_the_subject(inputs.get(recipient_input_name(spec) or "", ""))
+                and (addresses_the_subject(to) or self._wrote_it(to))
             ):
                 match = None  # "email the customer an apology": not their own message back
             listed = self._named_text_list(name, schema, mentioned, sources)
@@ -2791,6 +2795,16 @@ class FlowBuilder:
                 else f"input.{self._new_input(name, schema, spec, required=False)}"
             )
         return inputs
+
+    def _wrote_it(self, recipient: str) -> bool:
+        """ "Thank the reviewer" in a request about a review: the one who wrote the text the
+        flow works on (their own words are not what to send them)."""
+        match = re.fullmatch(r"input\.([a-z]+)_email", recipient)
+        if match is None or not match.group(1).endswith(("er", "or")):
+            return False
+        role = match.group(1)
+        said = rf"\b(?:{re.escape(role[:-2])}|{re.escape(role[:-1])})s?\b"
+        return re.search(said, self.request, re.IGNORECASE) is not None
 
     def _named_text_list(
         self, name: str, schema: dict[str, Any], mentioned: set[str], sources: list[Source]

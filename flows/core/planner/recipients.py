@@ -155,11 +155,13 @@ def _qualifier_words(qualifier: list[str]) -> list[str]:
 #: The people a flow usually works on: a message to one of them goes to their address.
 _SUBJECTS = (
     "customer|user|client|buyer|subscriber|member|applicant|requester|sender|signup|employee|"
-    "candidate|hire|guest|tenant|student|patient|lead"
+    "candidate|hire|guest|tenant|student|patient|lead|submitter|commenter|shopper|purchaser|"
+    "caller|visitor"
 )
 _SUBJECT_PATTERNS = (
     re.compile(
-        rf"{_MESSAGE_VERB}\s+(?:both\s+)?(?:the|this|that|our|each)\s+(?:new\s+)?"
+        # ("email customer": a terse note leaves the article out)
+        rf"{_MESSAGE_VERB}\s+(?:both\s+)?(?:(?:the|this|that|our|each)\s+)?(?:new\s+)?"
         rf"(?P<role>{_SUBJECTS}){_AFTER}",
         re.IGNORECASE,
     ),
