@@ -357,10 +357,16 @@ def _unread_part(text: str, sources: Sequence[Source]) -> bool:
     if _joiners(text) != {"and"}:
         return False
     parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
-    subject = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)[0]
+    said = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)
+    # ("valid and in stock": no subject said, so none to borrow)
+    subject = said[0] if len(said) > 1 else None
     return any(
         _resolve_one(part, sources) is None
-        and (_OWN_SUBJECT.match(part) or _resolve_one(f"{subject} is {part}", sources) is None)
+        and (
+            subject is None
+            or _OWN_SUBJECT.match(part)
+            or _resolve_one(f"{subject} is {part}", sources) is None
+        )
         for part in parts[1:]
         if split_identifier(part)
     )

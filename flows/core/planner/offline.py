@@ -1682,6 +1682,8 @@ class FlowBuilder:
         cut = next((i for i, w in enumerate(words[1:], 1) if w in _OBJECT_ENDS), len(words))
         # ("create them": what they are, read from the topic)
         made_words = words[1:cut] or words[1:]
+        if self.person and made_words and all(w in ("them", "him", "her") for w in made_words):
+            made_words = [self.person]  # "if the customer does not exist, create them"
         head = singular(made_words[-1]) if made_words else ""
         own = {stem(w) for w in split_identifier(f"{spec.name} {spec.description}")}
         if (
@@ -4424,7 +4426,7 @@ def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> Plann
     return PlanningError(
         "unmapped_step",
         f"Could not map {clause.label}: it asks to {verb} "
-        f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}, and no tool "
+        f"{'an' if re.match(r'[aeio]|u(?!s|ni|ti|ri|ro)', noun) else 'a'} {noun}, and no tool "
         f"in the catalogue does; {spec.id} only shares the verb ({spec.description}). "
         "Register a tool that does it, or leave the step out.",
         step=clause.text,

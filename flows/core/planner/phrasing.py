@@ -289,6 +289,14 @@ _ONCE_MARKERS = re.compile(
     r"(?!\s+(?:in|from|on|of)\b))\b",
     re.IGNORECASE,
 )
+#: "after the payment goes through", "after it succeeds": an outcome, not only an order
+_AFTER_AN_OUTCOME = re.compile(
+    r"\bafter\s+(?=(?:the|its|their|this|that|it|they)\b\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:goes\s+through|went\s+through|(?:has|have)\s+gone\s+through|succeeds?|succeeded|"
+    r"(?:is|was|has\s+been|gets?)\s+(?:approved|successful|confirmed|accepted|cleared)|"
+    r"clears|cleared|is\s+ok(?:ay)?)\b)",
+    re.IGNORECASE,
+)
 #: A sentence that ends like this goes before the one ahead of it.
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+that|before\s+anything\s+else|up\s+front|to\s+begin\s+with)"
@@ -1083,6 +1091,8 @@ class PromptReader:
         #: "if it's disposable, reject the signup; otherwise welcome them": with another
         #: case to go on in, turning the thing away is not going on (see `_turned_away`)
         self._other_case = _OTHERWISE.search(prompt) is not None
+        # "after the payment goes through, ship it": once it did, a condition
+        prompt = _AFTER_AN_OUTCOME.sub("once ", prompt)
         # "if invalid stop": the comma a hurried writer left out
         prompt = _STOP_NO_COMMA.sub(r"\g<condition>, \g<stop>", prompt)
         # "if it's invalid, email the customer and stop": the email, then the stop, which
