@@ -3339,12 +3339,18 @@ class FlowBuilder:
 
         if named(info.spec) or _done_by(text, info.spec):
             return False
+        # "if they exist and the email is valid": each part reads a step of its own
+        read_tools = {
+            spec.id
+            for name in _NODE_READ.findall(resolved.expression)
+            if name in self.info and (spec := self.info[name].spec) is not None
+        }
         field = resolved.expression.split(".", 1)[-1]
         said_of_read = _naming_words(info.spec) | {stem(w) for w in split_identifier(field)}
         gates = self._gates()
         return any(
             other.spec is not None
-            and other.spec.id != info.spec.id
+            and other.spec.id not in read_tools
             and (
                 named(other.spec) > 1
                 or _done_by(text, other.spec)
