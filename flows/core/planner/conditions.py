@@ -353,8 +353,17 @@ _ASIDE = re.compile(r"\(([^()]{3,80})\)")
 
 
 def _unread_part(text: str, sources: Sequence[Source]) -> bool:
-    """Whether a part of "A and B" has no reading of its own (even with A's subject)."""
-    if _joiners(text) != {"and"}:
+    """Whether a part of "A and B" has no reading of its own (even with A's subject); or
+    a part of "A or B" that names its own subject ("the priority is urgent")."""
+    joiners = _joiners(text)
+    if joiners == {"or"}:
+        parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
+        return any(
+            _OWN_SUBJECT.match(part) and _resolve_one(part, sources) is None
+            for part in parts[1:]
+            if split_identifier(part)
+        )
+    if joiners != {"and"}:
         return False
     parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
     said = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)

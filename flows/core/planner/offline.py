@@ -1219,6 +1219,24 @@ class FlowBuilder:
             return None  # filler ("and return the result")
         if self._reads_an_output(text):
             return None  # "check the status code": a value a step before made, read as is
+        added = _ADDED_TO_TOTAL.match(text.strip())
+        if added is not None:
+            if any(
+                source.node is not None and source.name in _DERIVED_TOTALS
+                for source in self._sources()
+            ):
+                return None  # "add it to the total" after the tax: the tax step's total
+            if added.group("thing").lower() in ("it", "them", "this", "that"):
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {clause.label}: it adds an amount to a "
+                    "total, and no step before it works out such a total. Name the step "
+                    "that does ('calculate the tax, then charge the total').",
+                    step=clause.text,
+                    details={"reason": "sum_without_step"},
+                )
+            # "add the tax to the total": the step that works out the tax and its total
+            text = f"calculate {added.group('thing')} and the total"
         if self._reads_the_request(text) and not clause.for_each:
             return None  # "read the support message": the run's input, not a step
         if clause.for_each and clause.for_each not in text.lower():
@@ -3679,6 +3697,12 @@ _ROW_WORDS = frozenset({"values", "row", "cells", "columns", "fields"})
 _AFTER_APPROVAL = re.compile(
     r"\b(?:after|once|when|upon|following)\s+(?:(?:the|its|their|that|this)\s+)?(?:it\s+is\s+|"
     r"it's\s+|they\s+)?(?:approval|approved|approve|sign[- ]?off|signed\s+off)\b",
+    re.IGNORECASE,
+)
+#: "add the tax to the total", "add it to the order amount": a sum, not a tool's work
+_ADDED_TO_TOTAL = re.compile(
+    r"^(?:then\s+)?add\s+(?P<thing>it|them|this|that|the\s+(?:\w+\s+)?(?:tax|vat|fee|fees|shipping))\s+"
+    r"(?:to|onto|on)\s+(?:the\s+|its\s+|their\s+)?(?:order\s+)?(?:total|amount|subtotal|sum|price)\b",
     re.IGNORECASE,
 )
 #: "Upon signup, ...", "On each new order ...": what starts the run, before a step
