@@ -1447,7 +1447,11 @@ class PromptReader:
                         clause.asks = Condition(checked.group("what").strip(" ,."))
                         checked = None  # the check, not the step after its gerund
                     if asserted is not None:
-                        state = asserted.group("what") or asserted.group("what2")
+                        state = (
+                            asserted.group("what")
+                            or asserted.group("what2")
+                            or asserted.group("what3")
+                        )
                         clause.asserts = Condition(state.strip(" ,."))
                         asserted = None  # the check, not the step after its gerund
                     if (
@@ -2051,7 +2055,11 @@ _ASSERTED = re.compile(
     r"^(?:(?:please|first|then|and|also|just)\s+)*(?:(?:double[-\s]?)?check|verify|confirm|"
     rf"make\s+sure|ensure)\s+that\s+(?P<what>.+)$|"
     r"^(?:(?:please|first|then|and|also|just)\s+)*(?:make\s+sure|ensure)\s+(?!to\b|that\b)"
-    rf"(?P<what2>(?=.*(?:{_STATE_VERB})).+)$",
+    rf"(?P<what2>(?=.*(?:{_STATE_VERB})).+)$|"
+    # "check it is in stock", "verify the order is valid": "that" left out
+    r"^(?:(?:please|first|then|and|also|just)\s+)*(?:(?:double[-\s]?)?check|verify|confirm)\s+"
+    r"(?P<what3>(?:it|they|(?:the|its|their)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:is|are)\s+"
+    r"(?!(?:it|there)\b)[a-z].*)$",
     re.IGNORECASE,
 )
 #: "reject it", "drop them": what is turned away, nothing done with it.
