@@ -519,8 +519,18 @@ class FlowBuilder:
                 continue
             info = self.info.get(node["id"])
             clause = info.clause if info is not None else None
-            if clause is None or not meaningful(clause.action or ""):
+            if clause is None:
                 continue
+            if not meaningful(clause.action or ""):
+                # the step went into the words of the condition: no step under it at all
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not plan {clause.label}: no step under its condition "
+                    f"({node.get('condition')}) could be read. Say the step after the "
+                    "condition with a comma: 'if it's valid, send the welcome email'.",
+                    step=clause.text,
+                    details={"reason": "empty_condition"},
+                )
             raise PlanningError(
                 "unmapped_step",
                 f"Could not plan {clause.label}: under its condition it names no step of its "

@@ -461,9 +461,18 @@ def _number_abbreviations(text: str) -> str:
     return _NUMBER_ABBREVIATION.sub(expand, text)
 
 
+#: "and then - only if it's valid - send the welcome email": a condition set off by dashes
+_DASHED_CONDITION = re.compile(
+    r"\s+[-\u2013\u2014]+\s+(?P<condition>(?:(?:but|and)\s+)?(?:only\s+)?(?:if|when|unless|"
+    r"provided|as\s+long\s+as)\b[^-\u2013\u2014\n]+?)\s+[-\u2013\u2014]+\s+",
+    re.IGNORECASE,
+)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _GREETING.sub(lambda match: match.group("lead"), text)
+    text = _DASHED_CONDITION.sub(r", \g<condition>, ", text)
     text = _number_abbreviations(text)
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
