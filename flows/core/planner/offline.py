@@ -456,7 +456,17 @@ class FlowBuilder:
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
+        text = _LABELLED_VALUES.sub(self._labelled_value, text)
         return guard_after_assertions(self.reader.read(text))
+
+    def _labelled_value(self, match: re.Match[str]) -> str:
+        """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
+        a tool, said on its own after the step -> "... with priority high, category billing"."""
+        field = "_".join(match.group("field").lower().split())
+        if not any(field in spec.input_properties() for spec in self.specs.values()):
+            return match.group(0)
+        lead = ", with " if match.group("lead") == "." else ", "
+        return f"{lead}{field.replace('_', ' ')} {match.group('value').strip()}"
 
     def _without_event(self, match: re.Match[str]) -> str:
         """ "Upon signup, verify the email": the event that starts the run is the run
@@ -3132,6 +3142,14 @@ class FlowBuilder:
                 ):
                     literals[name] = json.dumps(value)
                     break
+        for name, literal in list(literals.items()):
+            # "with carrier UPS": the enum's own spelling of what was written ("ups")
+            enum = unwrap_nullable(properties.get(name) or {}).get("enum")
+            if isinstance(enum, list) and literal.startswith('"'):
+                written = str(json.loads(literal)).lower()
+                same = [v for v in enum if isinstance(v, str) and v.lower() == written]
+                if same and same[0] != json.loads(literal):
+                    literals[name] = json.dumps(same[0])
         return literals
 
     def _recipient_input(
@@ -3714,6 +3732,11 @@ _ADDED_TO_TOTAL = re.compile(
     r"^(?:then\s+)?add\s+(?P<thing>it|them|this|that|the\s+(?:\w+\s+)?(?:tax|vat|fee|fees|shipping))\s+"
     r"(?:to|onto|on)\s+(?:the\s+|its\s+|their\s+)?(?:order\s+)?(?:total|amount|subtotal|sum|price)\b",
     re.IGNORECASE,
+)
+#: "Create a ticket. Priority: high.": a field's value said after the step, as a label
+_LABELLED_VALUES = re.compile(
+    r"(?P<lead>[.,;])\s+(?P<field>[A-Za-z]+(?:\s[a-z]+)?):\s*(?P<value>[\w@#+-]+(?:\.[\w@#+-]+)*(?:\s[\w-]+)?)"
+    r"(?=[.;,]?(?:\s|$))"
 )
 #: "Upon signup, ...", "On each new order ...": what starts the run, before a step
 _ON_EVENT = re.compile(
