@@ -905,10 +905,13 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "Microsoft Teams",
         re.compile(
             r"\b(?:ms|microsoft)\s+teams\b|\bon\s+teams\b|\b(?:to|in|via|over|through)\s+"
-            r"(?-i:Teams)\b",
+            r"(?-i:Teams)\b|"
+            # "send a Teams message", "the Teams channel"
+            r"(?-i:\bTeams)\s+(?:message|chat|channel|post|notification)s?\b",
             re.I,
         ),
-        frozenset({"teams"}),
+        # (as written: "the team to route it to" offers no Teams)
+        frozenset({"=teams", "=msteams"}),
     ),
     ("Discord", re.compile(r"\bdiscord\b", re.I), frozenset({"discord"})),
     (
@@ -1286,10 +1289,15 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     """Everything `step` asks for that `spec` does not offer, channels first."""
     step = without_what_is_said(step)
     words = _spec_words(spec)
+    raw = _spec_raw_words(spec)
     missing = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS):
         match = pattern.search(step)
-        if match is not None and not words & {stem(w) for w in offered}:
+        if match is None:
+            continue
+        exact = {w[1:] for w in offered if w.startswith("=")}
+        stemmed = {stem(w) for w in offered if not w.startswith("=")}
+        if not words & stemmed and not raw & exact:
             missing.append(MissingCapability(match.group(0).strip(), what))
     return missing
 
@@ -1312,3 +1320,8 @@ def _spec_words_of(text: str) -> frozenset[str]:
 
 def _spec_words(spec: ToolSpec) -> frozenset[str]:
     return _spec_words_of(" ".join([spec.id, spec.name, spec.description]))
+
+
+def _spec_raw_words(spec: ToolSpec) -> frozenset[str]:
+    """The words of a tool's id, name and description as written (lower case)."""
+    return frozenset(split_identifier(" ".join([spec.id, spec.name, spec.description])))
