@@ -2186,10 +2186,18 @@ class FlowBuilder:
             items, item_schema = loop.last_map, loop.last_tool.output_schema
         elif loop is not None:
             previous_output = loop.last_tool.output_schema
+            fields = unwrap_nullable(previous_output).get("properties") or {}
             if any(
                 best_source(name, schema, output_sources("item", previous_output)[1:])
                 for name, schema in spec.input_properties().items()
                 if name in spec.required_inputs()
+            ) or any(  # "post the status to #ops": what the loop's last step told of each
+                re.search(
+                    r"\b(?:the|its|their)\s+" + r"\s+".join(split_identifier(name)) + r"\b",
+                    clause.action,
+                    re.IGNORECASE,
+                )
+                for name in fields
             ):
                 items, item_schema = loop.last_map, previous_output
             else:
@@ -2755,7 +2763,18 @@ class FlowBuilder:
                 [*first, *sources] if first else sources,
                 sends=acts(spec),
             )
-            if not first or _ITS_FIELD.search(clause.action)
+            if not first
+            or _ITS_FIELD.search(clause.action)
+            # "post the status": a field of each item the loop's last step made
+            or any(
+                source.expression.startswith("item.")
+                and re.search(
+                    r"\bthe\s+" + r"\s+".join(split_identifier(source.name)) + r"\b",
+                    clause.action,
+                    re.IGNORECASE,
+                )
+                for source in first
+            )
             else {}
         )
         named_fields.update(self._every_result(clause, spec, sources))
