@@ -1426,6 +1426,21 @@ class FlowBuilder:
                 # "validate the email and reject the signup": a part of its own asks for
                 # what no tool does, even when its verb is one the planner reads otherwise
                 raise _capability_error(clause, lacking, None)
+            if (
+                len(words) == 1
+                and re.fullmatch(r"[a-z]+\s+(?:it|them|this|that)", part, re.IGNORECASE)
+                and (lead in _DISTINCT_ACTIONS or self._foreign_action(lead))
+                and lead not in self.reader.tool_verbs
+                and not self._known_word(lead)
+            ):
+                # "classify the ticket and close it": an action of its own on it
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {part!r} in {clause.label}: no tool in the catalogue "
+                    f"does {lead!r}. Register a tool that does it, or leave the step out.",
+                    step=part,
+                    details={"phrase": part, "reason": "unknown_action"},
+                )
             if len(words) < 2 or lead in _OBJECT_START or lead in CONTROL_WORDS:
                 continue
             if _COPIES.match(part):
@@ -1645,6 +1660,7 @@ class FlowBuilder:
         ):
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
+        self._check_verb_known(clause, text, ranked[0][1])
         for score, item in ranked:
             if score < self.min_score:
                 break
@@ -1742,6 +1758,33 @@ class FlowBuilder:
             if stem(noun) in made or synonyms(stem(noun)) & made:
                 return
             raise _other_object(clause, words[0], noun, spec)
+
+    def _check_verb_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
+        """ "Archive the ticket", "issue a coupon": the step's verb is one the planner reads,
+        but no tool does it or says it (nor a word like it); the best tool only shares the
+        thing it works on. Refused, not mapped to what does something else to that thing."""
+        lead = _LEADING_WORDS.sub("", text.strip())
+        words = split_identifier(lead)[:1]
+        if not words or not self.reader.starts_with_verb(lead):
+            return
+        verb = words[0].lower()
+        if (
+            verb not in _DISTINCT_ACTIONS
+            or verb in self.reader.tool_verbs
+            or self._known_word(verb)
+        ):
+            return
+        verb_forms = {stem(verb)} | synonyms(stem(verb))
+        if any(term in verb_forms for term in best.matched):
+            return
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: no tool in the catalogue does {verb!r}; the "
+            f"closest, {best.spec.id}, only works on the same thing ({best.spec.description}). "
+            "Register a tool that does it, or leave the step out.",
+            step=clause.text,
+            details={"phrase": verb, "reason": "unknown_action", "tool": best.spec.id},
+        )
 
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
@@ -3745,6 +3788,15 @@ _AFTER_APPROVAL = re.compile(
     r"\b(?:after|once|when|upon|following)\s+(?:(?:the|its|their|that|this)\s+)?(?:it\s+is\s+|"
     r"it's\s+|they\s+)?(?:approval|approved|approve|sign[- ]?off|signed\s+off)\b",
     re.IGNORECASE,
+)
+#: Verbs of actions of their own on a record ("archive the ticket"): a tool that only
+#: works on the same thing does not do them.
+_DISTINCT_ACTIONS = frozenset(
+    """
+    archive unarchive close reopen merge split move transfer export import publish unpublish
+    deploy restart sync snooze pin unpin star rename duplicate clone freeze unfreeze reset
+    restore backup migrate renew extend expire revoke grant award redeem void lock unlock
+    """.split()
 )
 #: "add the tax to the total", "add it to the order amount": a sum, not a tool's work
 _ADDED_TO_TOTAL = re.compile(

@@ -1218,6 +1218,15 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"quote", "quotation", "estimate", "estimation"}),
     ),
     (
+        "a coupon, voucher or discount",
+        re.compile(
+            r"\b(?:coupons?|vouchers?|discount\s+codes?|promo(?:tion(?:al)?)?\s+codes?|"
+            r"gift\s+cards?|store\s+credit)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"coupon", "voucher", "discount", "promo", "promotion", "gift"}),
+    ),
+    (
         "a credit, background or identity check",
         re.compile(
             r"\b(?:credit|background|fraud|kyc|identity|id)\s+(?:check|score|report|"
