@@ -369,6 +369,8 @@ def _unread_part(text: str, sources: Sequence[Source]) -> bool:
     said = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)
     # ("valid and in stock": no subject said, so none to borrow)
     subject = said[0] if len(said) > 1 else None
+    if _OWN_SUBJECT.match(parts[0]) and _resolve_one(parts[0], sources) is None:
+        return True  # "the payment was approved and the order is valid" with no payment
     return any(
         _resolve_one(part, sources) is None
         and (

@@ -297,6 +297,12 @@ _AFTER_AN_OUTCOME = re.compile(
     r"clears|cleared|is\s+ok(?:ay)?)\b)",
     re.IGNORECASE,
 )
+#: "X first if C." (a step, "first", then its condition, to the sentence's end)
+_FIRST_IF = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?])\s+))(?P<main>[A-Za-z][^.!?;]*?)\s+first\s+"
+    r"(?P<cond>(?:only\s+)?(?:if|when|in\s+case)\s+[^.!?;]+?)(?P<end>[.!?]|$)",
+    re.IGNORECASE,
+)
 #: A sentence that ends like this goes before the one ahead of it.
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+that|before\s+anything\s+else|up\s+front|to\s+begin\s+with)"
@@ -1094,6 +1100,9 @@ class PromptReader:
         self._other_case = _OTHERWISE.search(prompt) is not None
         # "after the payment goes through, ship it": once it did, a condition
         prompt = _AFTER_AN_OUTCOME.sub("once ", prompt)
+        # "a manager must approve first if it's over 5k": "if ..., a manager must approve
+        # first", which goes before the step ahead of it
+        prompt = _FIRST_IF.sub(r"\g<lead>\g<cond>, \g<main> first\g<end>", prompt)
         # "if invalid stop": the comma a hurried writer left out
         prompt = _STOP_NO_COMMA.sub(r"\g<condition>, \g<stop>", prompt)
         # "if it's invalid, email the customer and stop": the email, then the stop, which

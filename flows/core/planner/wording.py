@@ -469,8 +469,16 @@ _DASHED_CONDITION = re.compile(
 )
 
 
+#: "summarise it n email it 2 me": "n" between two words is "and", "2" before whom is "to"
+_CHAT_AND = re.compile(r"(?<=[a-z])\s+(?:n|&|\+n)\s+(?=[a-z])", re.IGNORECASE)
+_CHAT_TO = re.compile(
+    r"(?<=[a-z])\s+2\s+(?=(?:me|us|them|him|her|the|my|our|[\w.+-]+@[\w-]+\.)\b)", re.I
+)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
     text = _DASHED_CONDITION.sub(r", \g<condition>, ", text)
     text = _number_abbreviations(text)
