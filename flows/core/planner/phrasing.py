@@ -297,6 +297,25 @@ _AFTER_AN_OUTCOME = re.compile(
     r"clears|cleared|is\s+ok(?:ay)?)\b)",
     re.IGNORECASE,
 )
+_APPROVAL_BEFORE_THRESHOLD = re.compile(
+    r"(?P<approval>\b(?:have|get|ask|need|require)s?\b[^.!?;]*?\b(?:approv\w*|sign[- ]?off|"
+    r"signs?\s+off)\b[^.!?;]*?)\s+before\s+(?P<who>(?:we|you|i|they)\s+)?(?P<verb>[a-z]+)\s+"
+    r"(?P<what>anything|any\s+[a-z]+|all\s+[a-z]+|[a-z]+s)\s+"
+    r"(?P<limit>(?:over|above|more\s+than|greater\s+than|exceeding|under|below|less\s+than)\s+"
+    r"[$\u20ac\u00a3]?\d+(?:[.,]\d+)*k?(?:\s*(?:usd|eur|gbp|dollars|euros|pounds))?)",
+    re.IGNORECASE,
+)
+
+
+def _approval_on_those_over(match: re.Match[str]) -> str:
+    what = match.group("what")
+    thing = "it" if what.lower() == "anything" else re.sub(r"^(?:any|all)\s+", "the ", what)
+    return (
+        f"{match.group('approval')} on {what} {match.group('limit')} before "
+        f"{match.group('who') or ''}{match.group('verb')} {thing}"
+    )
+
+
 #: "X first if C." (a step, "first", then its condition, to the sentence's end)
 _FIRST_IF = re.compile(
     r"(?P<lead>(?:^|(?<=[.!?])\s+))(?P<main>[A-Za-z][^.!?;]*?)\s+first\s+"
@@ -1103,6 +1122,9 @@ class PromptReader:
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
         prompt = _FIRST_IF.sub(r"\g<lead>\g<cond>, \g<main> first\g<end>", prompt)
+        # "have a manager sign off before we charge anything over 1000": the approval is
+        # for those over 1000, as "... sign off on anything over 1000 before we charge it"
+        prompt = _APPROVAL_BEFORE_THRESHOLD.sub(_approval_on_those_over, prompt)
         # "if invalid stop": the comma a hurried writer left out
         prompt = _STOP_NO_COMMA.sub(r"\g<condition>, \g<stop>", prompt)
         # "if it's invalid, email the customer and stop": the email, then the stop, which
