@@ -3082,7 +3082,12 @@ _TELLS = re.compile(
     r"^\s*(?:email|e-mail|text|sms|message|notify|tell|inform|post|ping|remind|alert|let)\b",
     re.IGNORECASE,
 )
-_TOLD_THAT = re.compile(r"\bthat\s+(?P<said>(?!(?:is|was|are|were)\b)[^\"“”]{2,300})$", re.I)
+#: ("the team of that category": after a preposition, "that" points at a thing)
+_TOLD_THAT = re.compile(
+    r"(?<!\bof\s)(?<!\bfor\s)(?<!\bin\s)(?<!\bto\s)(?<!\bon\s)(?<!\bwith\s)(?<!\bat\s)"
+    r"\bthat\s+(?P<said>(?!(?:is|was|are|were)\b)[^\"“”]{2,300})$",
+    re.I,
+)
 _SAYING_UNQUOTED = re.compile(
     r"\b(?:saying|that\s+says)\s+(?:that\s+)?(?P<said>[^\"“”]{2,300})$", re.IGNORECASE
 )
