@@ -307,6 +307,20 @@ _APPROVAL_BEFORE_THRESHOLD = re.compile(
 )
 
 
+_EVERYONE_ELSE = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?;])\s+))(?P<step>[A-Za-z][^.!?;,]*?)\s+"
+    r"(?P<who>everyone|everybody|anyone|anybody|everything|anything)\s+else\b",
+    re.IGNORECASE,
+)
+
+
+def _otherwise_them(match: re.Match[str]) -> str:
+    if re.match(r"(?:if|when|unless|for|in)\b", match.group("step"), re.IGNORECASE):
+        return match.group(0)  # "for anything else, ...": read as it is
+    thing = "it" if match.group("who").lower().endswith("thing") else "them"
+    return f"{match.group('lead')}Otherwise, {match.group('step')} {thing}"
+
+
 def _approval_on_those_over(match: re.Match[str]) -> str:
     what = match.group("what")
     thing = "it" if what.lower() == "anything" else re.sub(r"^(?:any|all)\s+", "the ", what)
@@ -1119,6 +1133,8 @@ class PromptReader:
         self._other_case = _OTHERWISE.search(prompt) is not None
         # "after the payment goes through, ship it": once it did, a condition
         prompt = _AFTER_AN_OUTCOME.sub("once ", prompt)
+        # "Welcome everyone else.": the other case of the condition before
+        prompt = _EVERYONE_ELSE.sub(_otherwise_them, prompt)
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
         prompt = _FIRST_IF.sub(r"\g<lead>\g<cond>, \g<main> first\g<end>", prompt)
