@@ -2247,6 +2247,9 @@ class FlowBuilder:
                 items, item_schema = loop.items, loop.item_schema
         if items is None:
             found = self._list_source(noun, clause.for_each_container, sources)
+            qualified = self._qualified_list(noun, clause.text, sources)
+            if qualified is not None:
+                found = qualified  # "for each unavailable SKU": the list of those unavailable
             if found is not None:
                 items = found.expression
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
@@ -2427,6 +2430,27 @@ class FlowBuilder:
             if best is None or key > best[0]:
                 best = (key, source)
         return best[1] if best else None
+
+    def _qualified_list(self, noun: str, text: str, sources: list[Source]) -> Source | None:
+        """ "for each unavailable SKU" after the stock check: the list a step made that is
+        named by the word before the noun (`unavailable`)."""
+        said = re.search(
+            rf"\b(?:each|every|all(?:\s+the)?)\s+(?P<quality>[a-z-]+)\s+{re.escape(noun)}s?\b",
+            text,
+            re.IGNORECASE,
+        )
+        if said is None:
+            return None
+        quality = stem(said.group("quality").lower())
+        for source in sources:
+            if (
+                source.node is not None
+                and schema_types(source.schema) == {"array"}
+                and source.expression.count(".") == 1
+                and quality in {stem(w) for w in split_identifier(source.name)}
+            ):
+                return source
+        return None
 
     def _new_list_input(
         self, noun: str, spec: ToolSpec, sources: list[Source], said: str = ""
