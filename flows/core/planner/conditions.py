@@ -353,14 +353,31 @@ _ASIDE = re.compile(r"\(([^()]{3,80})\)")
 
 
 def _unread_part(text: str, sources: Sequence[Source]) -> bool:
-    """Whether a part of "A and B" has no reading of its own (even with A's subject)."""
-    if _joiners(text) != {"and"}:
+    """Whether a part of "A and B" has no reading of its own (even with A's subject); or
+    a part of "A or B" that names its own subject ("the priority is urgent")."""
+    joiners = _joiners(text)
+    if joiners == {"or"}:
+        parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
+        return any(
+            _OWN_SUBJECT.match(part) and _resolve_one(part, sources) is None
+            for part in parts[1:]
+            if split_identifier(part)
+        )
+    if joiners != {"and"}:
         return False
     parts = [part.strip() for part in _JOINER.split(text)[::2] if part.strip()]
-    subject = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)[0]
+    said = re.split(r"(?:\s+(?:is|are|was|were|has|have)|'s|'re)\s+", parts[0], maxsplit=1)
+    # ("valid and in stock": no subject said, so none to borrow)
+    subject = said[0] if len(said) > 1 else None
+    if _OWN_SUBJECT.match(parts[0]) and _resolve_one(parts[0], sources) is None:
+        return True  # "the payment was approved and the order is valid" with no payment
     return any(
         _resolve_one(part, sources) is None
-        and (_OWN_SUBJECT.match(part) or _resolve_one(f"{subject} is {part}", sources) is None)
+        and (
+            subject is None
+            or _OWN_SUBJECT.match(part)
+            or _resolve_one(f"{subject} is {part}", sources) is None
+        )
         for part in parts[1:]
         if split_identifier(part)
     )

@@ -37,7 +37,7 @@ from flows.core.planner.conditions import (
     resolve_condition,
     said_of_a_record,
 )
-from flows.core.planner.echoes import acts, is_content_input, without_echoes
+from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -402,6 +402,10 @@ class FlowBuilder:
         self.topic: str | None = None
         #: The person the request last spoke of ("customer"), for "email them".
         self.person: str | None = None
+        #: The request as written.
+        self.request = ""
+        #: The clause after the one being added (an arm may go on into it).
+        self.upcoming: Clause | None = None
         self.topic_words = frozenset(
             word for spec in tools for word in split_identifier(spec.id)[1:] if len(word) > 2
         )
@@ -450,13 +454,58 @@ class FlowBuilder:
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = _AFTER_NOUN.sub(self._after_doing, text)
+        text = _ON_EVENT.sub(self._without_event, text)
+        text = _LABELLED_VALUES.sub(self._labelled_value, text)
         return guard_after_assertions(self.reader.read(text))
 
+    def _labelled_value(self, match: re.Match[str]) -> str:
+        """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
+        a tool, said on its own after the step -> "... with priority high, category billing"."""
+        field = "_".join(match.group("field").lower().split())
+        if not any(field in spec.input_properties() for spec in self.specs.values()):
+            return match.group(0)
+        lead = ", with " if match.group("lead") == "." else ", "
+        return f"{lead}{field.replace('_', ' ')} {match.group('value').strip()}"
+
+    def _without_event(self, match: re.Match[str]) -> str:
+        """ "Upon signup, verify the email": the event that starts the run is the run
+        itself, when a step follows it; it is what "it" is, as a title ("Signup: ...")."""
+        words = match.group("event").split()
+        for count in range(1, len(words) + 1):
+            event = " ".join(words[:count]).rstrip(",")
+            rest = " ".join(words[count:]).lstrip(", ")
+            if rest and self.reader.starts_with_verb(rest):
+                said = f"{match.group('new') or ''}{event}"
+                return f"{said[:1].upper()}{said[1:]}: {rest}"
+        return match.group(0)
+
+    def _after_doing(self, match: re.Match[str]) -> str:
+        """ "Calculate the tax after validation" -> "... after validating it": a step named
+        by its noun is a step first (a verb the planner reads, or a tool's own noun:
+        "after shipment" -> "after creating the shipment")."""
+        noun, rest = match.group("noun"), match.group("rest") or ""
+        thing = rest.strip() or "it"
+        verb = _verb_of_noun(noun.lower(), self.reader.verbs)
+        if verb is not None:
+            return f"{match.group('lead')}{_gerund(verb)} {thing}"
+        makers = [
+            spec.id
+            for spec in self.specs.values()
+            if noun.lower() in split_identifier(spec.id)[1:] and acts(spec)
+        ]
+        if len(makers) == 1 and not rest.strip():
+            return f"{match.group('lead')}{_gerund(_tool_verb_word(makers[0]))} the {noun}"
+        return match.group(0)
+
     def build(self, prompt: str) -> dict[str, Any]:
+        self.request = prompt
         clauses = self.read(prompt)
         self._check_capabilities(clauses)
-        for clause in clauses:
+        for at, clause in enumerate(clauses):
+            self.upcoming = clauses[at + 1] if at + 1 < len(clauses) else None
             self.add_clause(clause)
+        self.upcoming = None
         self._end_group()
         self._close_all()
         for at, resolved, clause in reversed(self.stops):
@@ -480,8 +529,18 @@ class FlowBuilder:
                 continue
             info = self.info.get(node["id"])
             clause = info.clause if info is not None else None
-            if clause is None or not meaningful(clause.action or ""):
+            if clause is None:
                 continue
+            if not meaningful(clause.action or ""):
+                # the step went into the words of the condition: no step under it at all
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not plan {clause.label}: no step under its condition "
+                    f"({node.get('condition')}) could be read. Say the step after the "
+                    "condition with a comma: 'if it's valid, send the welcome email'.",
+                    step=clause.text,
+                    details={"reason": "empty_condition"},
+                )
             raise PlanningError(
                 "unmapped_step",
                 f"Could not plan {clause.label}: under its condition it names no step of its "
@@ -546,6 +605,9 @@ class FlowBuilder:
         self.person = subject_named(text) or self.person
 
     def _add_clause(self, clause: Clause) -> None:
+        if clause.for_each and _EVERY_RESULT.search(clause.text) and self._results_before() > 1:
+            # "email all the results": what the steps before found, in one message
+            clause = replace(clause, for_each=None, for_each_container=None, action=clause.text)
         if (
             clause.for_each is None
             and self.loop is not None
@@ -634,6 +696,9 @@ class FlowBuilder:
                 self._open_branch(condition, clause, clause, persistent=clause.condition_leads)
                 condition = None
         else:
+            if self._continues_the_arm(clause):
+                assert self.scope is not None
+                self.scope.sentence = clause.sentence
             while self.scope is not None and not (
                 self.scope.persistent and self.scope.sentence == clause.sentence
             ):
@@ -649,7 +714,13 @@ class FlowBuilder:
             group_id = self.group.id
             self._end_group()
             self.group = Group(group_id, self._cursor().copy())
-        if clause.approval is not None:
+        if clause.approval is not None and self._approval_said_again(clause):
+            # "get a manager's approval before payment, and charge the card after
+            # approval": the approval planned already, and the step it lets go ahead
+            rest = _AFTER_APPROVAL.sub(" ", clause.action).strip(" ,")
+            if meaningful(rest):
+                self._tool_step(replace(clause, approval=None, action=rest))
+        elif clause.approval is not None:
             gated_before = self.conditional_approval_at
             self._approval_step(clause, condition)
             if (
@@ -667,7 +738,7 @@ class FlowBuilder:
                 self.approval_case = (clause.sentence, condition, threshold, new_thing)
         else:
             self._tool_step(clause)
-        if self.scope is not None and not self.scope.persistent:
+        if self.scope is not None and not self.scope.persistent and not self._arm_goes_on():
             self._close_scope()
 
     # -- cursors, scopes, groups -----------------------------------------------------------
@@ -1012,6 +1083,74 @@ class FlowBuilder:
             inside = self._verdict(clause.condition)
         return inside is not None and inside.expression == resolved.expression
 
+    def _arm_goes_on(self) -> bool:
+        """Whether the arm a condition said after its step opened ("charge the card only
+        when both pass") goes on into the next sentence (see `_continues_the_arm`)."""
+        scope, upcoming = self.scope, self.upcoming
+        if (
+            scope is None
+            or upcoming is None
+            or upcoming.condition is not None
+            or upcoming.condition_only
+            or upcoming.otherwise
+            or upcoming.approval is not None
+        ):
+            return False
+        scope.persistent = True
+        if self._continues_the_arm(upcoming):
+            return True
+        scope.persistent = False
+        return False
+
+    def _continues_the_arm(self, clause: Clause) -> bool:
+        """ "If it's valid, charge the card. Then create the shipment": a step that changes
+        something, on the record the step that ends the arm of the sentence before changed
+        (the same order), goes on from that step, in its arm, unless the request says
+        "either way"."""
+        scope = self.scope
+        if (
+            scope is None
+            or not scope.persistent
+            or clause.regardless
+            or clause.for_each
+            or clause.sentence not in (scope.sentence, scope.sentence + 1)
+        ):
+            return False
+        arm = [
+            info
+            for info in (self.info.get(exit_id) for exit_id in scope.cursor.exits)
+            if info is not None
+            and info.kind == "tool"
+            and info.spec is not None
+            and scope.gates <= info.gates
+        ]
+        if any(self._names_an_output(clause.action, info) for info in arm):
+            return True  # "email the tracking number": what a step of the arm made
+        ranked = self.rank(_clean_action(clause.action))
+        if not ranked or ranked[0][0] < self.min_score or not acts(ranked[0][1].spec):
+            return False
+        records = {name for name in ranked[0][1].spec.input_properties() if name.endswith("_id")}
+        return any(
+            info.spec is not None
+            and acts(info.spec)
+            and bool(records & set(info.spec.input_properties()))
+            for info in arm
+        )
+
+    @staticmethod
+    def _names_an_output(text: str, info: NodeInfo) -> bool:
+        """Whether `text` names a field of its own that the step `info` returns (not one
+        it was given back): "the tracking number" of the shipment."""
+        assert info.spec is not None
+        given = set(info.spec.input_properties())
+        for name in info.spec.output_properties():
+            words = split_identifier(name)
+            if name in given or len(words) < 2 or words[-1] in ("id", "status"):
+                continue
+            if re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", text, re.I):
+                return True
+        return False
+
     def _close_all(self) -> None:
         while self.scope is not None:
             self._close_scope()
@@ -1100,6 +1239,24 @@ class FlowBuilder:
             return None  # filler ("and return the result")
         if self._reads_an_output(text):
             return None  # "check the status code": a value a step before made, read as is
+        added = _ADDED_TO_TOTAL.match(text.strip())
+        if added is not None:
+            if any(
+                source.node is not None and source.name in _DERIVED_TOTALS
+                for source in self._sources()
+            ):
+                return None  # "add it to the total" after the tax: the tax step's total
+            if added.group("thing").lower() in ("it", "them", "this", "that"):
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {clause.label}: it adds an amount to a "
+                    "total, and no step before it works out such a total. Name the step "
+                    "that does ('calculate the tax, then charge the total').",
+                    step=clause.text,
+                    details={"reason": "sum_without_step"},
+                )
+            # "add the tax to the total": the step that works out the tax and its total
+            text = f"calculate {added.group('thing')} and the total"
         if self._reads_the_request(text) and not clause.for_each:
             return None  # "read the support message": the run's input, not a step
         if clause.for_each and clause.for_each not in text.lower():
@@ -1269,6 +1426,21 @@ class FlowBuilder:
                 # "validate the email and reject the signup": a part of its own asks for
                 # what no tool does, even when its verb is one the planner reads otherwise
                 raise _capability_error(clause, lacking, None)
+            if (
+                len(words) == 1
+                and re.fullmatch(r"[a-z]+\s+(?:it|them|this|that)", part, re.IGNORECASE)
+                and (lead in _DISTINCT_ACTIONS or self._foreign_action(lead))
+                and lead not in self.reader.tool_verbs
+                and not self._known_word(lead)
+            ):
+                # "classify the ticket and close it": an action of its own on it
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {part!r} in {clause.label}: no tool in the catalogue "
+                    f"does {lead!r}. Register a tool that does it, or leave the step out.",
+                    step=part,
+                    details={"phrase": part, "reason": "unknown_action"},
+                )
             if len(words) < 2 or lead in _OBJECT_START or lead in CONTROL_WORDS:
                 continue
             if _COPIES.match(part):
@@ -1478,7 +1650,7 @@ class FlowBuilder:
                 },
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
-        asked = without_what_is_said(asked)
+        asked = self._without_things_made(without_what_is_said(asked))
         if (
             self.topic
             and _PRONOUN_OBJECT.search(asked)
@@ -1488,6 +1660,7 @@ class FlowBuilder:
         ):
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
+        self._check_verb_known(clause, text, ranked[0][1])
         for score, item in ranked:
             if score < self.min_score:
                 break
@@ -1505,6 +1678,25 @@ class FlowBuilder:
         if sender is not None:
             return sender  # "notify #eng": the one tool that sends on that channel
         raise _capability_error(clause, missing, best)
+
+    def _without_things_made(self, asked: str) -> str:
+        """ "Analyze the sentiment of the translation" after a translation: what a planned
+        step made (`MADE_BY`) is what this step works on, asking nothing of its tool."""
+        made = {
+            stem(verb)
+            for info in self.info.values()
+            if info.spec is not None
+            for verb in {_tool_verb(info.spec.id)} | _spec_stems(info.spec)
+        }
+        for noun, verb in MADE_BY.items():
+            if stem(verb) in made:
+                asked = re.sub(
+                    rf"\b(?:the|this|that|its|their|his|her)\s+(?:\w+\s+)?{noun}\b",
+                    " ",
+                    asked,
+                    flags=re.IGNORECASE,
+                )
+        return asked
 
     def _channel_sender(self, asked: str) -> ToolSpec | None:
         """The one sending tool that offers the channel `asked` names (a #channel, SMS)."""
@@ -1544,6 +1736,8 @@ class FlowBuilder:
         cut = next((i for i, w in enumerate(words[1:], 1) if w in _OBJECT_ENDS), len(words))
         # ("create them": what they are, read from the topic)
         made_words = words[1:cut] or words[1:]
+        if self.person and made_words and all(w in ("them", "him", "her") for w in made_words):
+            made_words = [self.person]  # "if the customer does not exist, create them"
         head = singular(made_words[-1]) if made_words else ""
         own = {stem(w) for w in split_identifier(f"{spec.name} {spec.description}")}
         if (
@@ -1564,6 +1758,33 @@ class FlowBuilder:
             if stem(noun) in made or synonyms(stem(noun)) & made:
                 return
             raise _other_object(clause, words[0], noun, spec)
+
+    def _check_verb_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
+        """ "Archive the ticket", "issue a coupon": the step's verb is one the planner reads,
+        but no tool does it or says it (nor a word like it); the best tool only shares the
+        thing it works on. Refused, not mapped to what does something else to that thing."""
+        lead = _LEADING_WORDS.sub("", text.strip())
+        words = split_identifier(lead)[:1]
+        if not words or not self.reader.starts_with_verb(lead):
+            return
+        verb = words[0].lower()
+        if (
+            verb not in _DISTINCT_ACTIONS
+            or verb in self.reader.tool_verbs
+            or self._known_word(verb)
+        ):
+            return
+        verb_forms = {stem(verb)} | synonyms(stem(verb))
+        if any(term in verb_forms for term in best.matched):
+            return
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: no tool in the catalogue does {verb!r}; the "
+            f"closest, {best.spec.id}, only works on the same thing ({best.spec.description}). "
+            "Register a tool that does it, or leave the step out.",
+            step=clause.text,
+            details={"phrase": verb, "reason": "unknown_action", "tool": best.spec.id},
+        )
 
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
@@ -2008,16 +2229,27 @@ class FlowBuilder:
             items, item_schema = loop.last_map, loop.last_tool.output_schema
         elif loop is not None:
             previous_output = loop.last_tool.output_schema
+            fields = unwrap_nullable(previous_output).get("properties") or {}
             if any(
                 best_source(name, schema, output_sources("item", previous_output)[1:])
                 for name, schema in spec.input_properties().items()
                 if name in spec.required_inputs()
+            ) or any(  # "post the status to #ops": what the loop's last step told of each
+                re.search(
+                    r"\b(?:the|its|their)\s+" + r"\s+".join(split_identifier(name)) + r"\b",
+                    clause.action,
+                    re.IGNORECASE,
+                )
+                for name in fields
             ):
                 items, item_schema = loop.last_map, previous_output
             else:
                 items, item_schema = loop.items, loop.item_schema
         if items is None:
             found = self._list_source(noun, clause.for_each_container, sources)
+            qualified = self._qualified_list(noun, clause.text, sources)
+            if qualified is not None:
+                found = qualified  # "for each unavailable SKU": the list of those unavailable
             if found is not None:
                 items = found.expression
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
@@ -2199,6 +2431,27 @@ class FlowBuilder:
                 best = (key, source)
         return best[1] if best else None
 
+    def _qualified_list(self, noun: str, text: str, sources: list[Source]) -> Source | None:
+        """ "for each unavailable SKU" after the stock check: the list a step made that is
+        named by the word before the noun (`unavailable`)."""
+        said = re.search(
+            rf"\b(?:each|every|all(?:\s+the)?)\s+(?P<quality>[a-z-]+)\s+{re.escape(noun)}s?\b",
+            text,
+            re.IGNORECASE,
+        )
+        if said is None:
+            return None
+        quality = stem(said.group("quality").lower())
+        for source in sources:
+            if (
+                source.node is not None
+                and schema_types(source.schema) == {"array"}
+                and source.expression.count(".") == 1
+                and quality in {stem(w) for w in split_identifier(source.name)}
+            ):
+                return source
+        return None
+
     def _new_list_input(
         self, noun: str, spec: ToolSpec, sources: list[Source], said: str = ""
     ) -> tuple[str, dict[str, Any]]:
@@ -2238,6 +2491,17 @@ class FlowBuilder:
         }
         self.input_required.append(name)
         return f"input.{name}", item_schema
+
+    def _approval_said_again(self, clause: Clause) -> bool:
+        """Whether `clause` names, without saying who approves, an approval already planned
+        where it can see it ("after approval", "once approved"), to say what follows it."""
+        assert clause.approval is not None
+        if clause.approval.groups or clause.approval.role or clause.condition is not None:
+            return False
+        if not _AFTER_APPROVAL.search(clause.action):
+            return False
+        gates = self._gates()
+        return any(info.kind == "approval" and info.gates <= gates for info in self.info.values())
 
     def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
         assert clause.approval is not None
@@ -2550,6 +2814,8 @@ class FlowBuilder:
         # amount, as given") beside what it computed from it (the total): the charge after
         # the tax is the total, not the amount again.
         sources = [source for source in sources if not self._handed_back(source, sources)]
+        sources = [self._restated(source, sources) or source for source in sources]
+        sources = [self._as_done(source, clause) or source for source in sources]
         required = set(spec.required_inputs())
         words = split_identifier(clause.text)
         if words and self.reader.starts_with_verb(clause.text):
@@ -2564,9 +2830,21 @@ class FlowBuilder:
                 [*first, *sources] if first else sources,
                 sends=acts(spec),
             )
-            if not first or _ITS_FIELD.search(clause.action)
+            if not first
+            or _ITS_FIELD.search(clause.action)
+            # "post the status": a field of each item the loop's last step made
+            or any(
+                source.expression.startswith("item.")
+                and re.search(
+                    r"\bthe\s+" + r"\s+".join(split_identifier(source.name)) + r"\b",
+                    clause.action,
+                    re.IGNORECASE,
+                )
+                for source in first
+            )
             else {}
         )
+        named_fields.update(self._every_result(clause, spec, sources))
         own = {stem(w) for w in split_identifier(spec.id)}
         named_fields = {  # "send the welcome email": the step's own name, not an `email`
             name: value  # ("translate the summary": the summary, though `text` is its name)
@@ -2609,11 +2887,12 @@ class FlowBuilder:
                 # what another email or ticket said is not what this one says
                 candidates = [c for c in candidates if not self._said_by_a_side_effect(c)]
             match = best_source(name, schema, candidates, minimum=0.6 if wanted else 0.8)
+            to = inputs.get(recipient_input_name(spec) or "", "")
             if (
                 own_words
                 and match is not None
                 and match.source.node is None
-                and addresses_the_subject(inputs.get(recipient_input_name(spec) or "", ""))
+                and (addresses_the_subject(to) or self._wrote_it(to))
             ):
                 match = None  # "email the customer an apology": not their own message back
             listed = self._named_text_list(name, schema, mentioned, sources)
@@ -2642,6 +2921,16 @@ class FlowBuilder:
                 else f"input.{self._new_input(name, schema, spec, required=False)}"
             )
         return inputs
+
+    def _wrote_it(self, recipient: str) -> bool:
+        """ "Thank the reviewer" in a request about a review: the one who wrote the text the
+        flow works on (their own words are not what to send them)."""
+        match = re.fullmatch(r"input\.([a-z]+)_email", recipient)
+        if match is None or not match.group(1).endswith(("er", "or")):
+            return False
+        role = match.group(1)
+        said = rf"\b(?:{re.escape(role[:-2])}|{re.escape(role[:-1])})s?\b"
+        return re.search(said, self.request, re.IGNORECASE) is not None
 
     def _named_text_list(
         self, name: str, schema: dict[str, Any], mentioned: set[str], sources: list[Source]
@@ -2745,6 +3034,125 @@ class FlowBuilder:
                 return True
         return False
 
+    def _results_before(self) -> int:
+        """How many steps so far found something (changed nothing and return a value)."""
+        return sum(
+            1
+            for info in self.info.values()
+            if info.kind == "tool" and info.spec is not None and not acts(info.spec)
+        )
+
+    def _every_result(
+        self, clause: Clause, spec: ToolSpec, sources: Sequence[Source]
+    ) -> dict[str, str]:
+        """ "Summarize it and analyze its sentiment, then email both results": what the
+        message says is what each of the steps before it found (the two latest for "both"),
+        one line each."""
+        said = _EVERY_RESULT.search(clause.action)
+        if said is None or not acts(spec):
+            return {}
+        body = next(
+            (
+                name
+                for name in ("body", "message", "text", "content")
+                if "string" in schema_types(spec.input_properties().get(name))
+            ),
+            None,
+        )
+        if body is None:
+            return {}
+        visible = {source.node for source in sources if source.node is not None}
+        found = [
+            info
+            for info in self.info.values()
+            if info.id in visible
+            and info.kind == "tool"
+            and info.spec is not None
+            and not acts(info.spec)
+            and info.spec.output_properties()
+        ]
+        found.sort(key=lambda info: info.order)
+        if said.group("both") or said.group("both2"):
+            found = found[-2:]
+        if len(found) < 2:
+            return {}
+        lines = []
+        for info in found:
+            assert info.spec is not None
+            name, schema = next(iter(info.spec.output_properties().items()))
+            text = f"{info.id}.{name}"
+            if schema_types(schema) != {"string"}:
+                text = f"string({text})"
+            label = " ".join(split_identifier(name)).capitalize()
+            lines.append(f'"{label}: " + {text}')
+        return {body: ' + "\\n" + '.join(lines)}
+
+    def _as_done(self, source: Source, clause: Clause) -> Source | None:
+        """The amount a step that changes something reports it used, for the amount it was
+        given, when this step is about that step ("charge the card, then calculate VAT on
+        it"): what was charged, as the charge tells it."""
+        if not schema_types(source.schema) & {"number", "integer"}:
+            return None
+        gates = self._gates()
+        for node in reversed(self.nodes):
+            info = self.info.get(str(node.get("id", "")))
+            if (
+                info is None
+                or info.kind != "tool"
+                or info.spec is None
+                or not acts(info.spec)
+                or not info.gates <= gates
+                or not self._about_the_step(clause, info)
+            ):
+                continue
+            inputs = node.get("inputs") or {}
+            for output, schema in info.spec.output_properties().items():
+                given = echoed_input(info.spec, output, inputs)
+                if given is not None and inputs.get(given) == source.expression:
+                    return replace(
+                        source, node=info.id, expression=f"{info.id}.{output}", schema=schema
+                    )
+        return None
+
+    def _about_the_step(self, clause: Clause, info: NodeInfo) -> bool:
+        """Whether `clause` speaks of the step `info` planned: "it" right after it, or the
+        words of its tool ("the payment", "the amount charged")."""
+        assert info.spec is not None
+        if info.id == self.last_step and _PRONOUN_OBJECT.search(clause.action):
+            return True
+        said = {stem(w) for w in meaningful(clause.action)[1:]}
+        named = {stem(w) for w in split_identifier(info.spec.id)[1:]}
+        return bool(said & (named | {s for w in named for s in synonyms(w)}))
+
+    def _restated(self, source: Source, sources: Sequence[Source]) -> Source | None:
+        """The new wording of `source`, when it is a text a step that restates it took in
+        ("translate the review, then analyze its sentiment"): the steps after it read that."""
+        if schema_types(source.schema) != {"string"}:
+            return None
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id", "")))
+            if (
+                info is None
+                or info.spec is None
+                or acts(info.spec)
+                or not _spec_stems(info.spec) & _RESTATING
+            ):
+                continue
+            took = any(
+                value == source.expression and name in _TEXT_WORDS | _SAID_WORDS
+                for name, value in (node.get("inputs") or {}).items()
+            )
+            said = [
+                other
+                for other in sources
+                if other.node == info.id
+                and other.expression.count(".") == 1
+                and schema_types(other.schema) == {"string"}
+            ]
+            if took and len(said) == 1:
+                return replace(source, node=said[0].node, expression=said[0].expression)
+        return None
+
     def _echo(self, source: Source, spec: ToolSpec) -> bool:
         """Whether `source` is an output of another call of `spec` named like its input."""
         info = self.info.get(source.node or "")
@@ -2820,6 +3228,14 @@ class FlowBuilder:
                 ):
                     literals[name] = json.dumps(value)
                     break
+        for name, literal in list(literals.items()):
+            # "with carrier UPS": the enum's own spelling of what was written ("ups")
+            enum = unwrap_nullable(properties.get(name) or {}).get("enum")
+            if isinstance(enum, list) and literal.startswith('"'):
+                written = str(json.loads(literal)).lower()
+                same = [v for v in enum if isinstance(v, str) and v.lower() == written]
+                if same and same[0] != json.loads(literal):
+                    literals[name] = json.dumps(same[0])
         return literals
 
     def _recipient_input(
@@ -3055,12 +3471,18 @@ class FlowBuilder:
 
         if named(info.spec) or _done_by(text, info.spec):
             return False
+        # "if they exist and the email is valid": each part reads a step of its own
+        read_tools = {
+            spec.id
+            for name in _NODE_READ.findall(resolved.expression)
+            if name in self.info and (spec := self.info[name].spec) is not None
+        }
         field = resolved.expression.split(".", 1)[-1]
         said_of_read = _naming_words(info.spec) | {stem(w) for w in split_identifier(field)}
         gates = self._gates()
         return any(
             other.spec is not None
-            and other.spec.id != info.spec.id
+            and other.spec.id not in read_tools
             and (
                 named(other.spec) > 1
                 or _done_by(text, other.spec)
@@ -3385,6 +3807,100 @@ _ITS_FIELD = re.compile(r"\b(?:its|their)\s+[a-z_]+", re.IGNORECASE)
 #: Words of an input's name that make it the cells of a row (`values`, `row`).
 _ROW_WORDS = frozenset({"values", "row", "cells", "columns", "fields"})
 #: An output whose name says it is the words to pass on.
+#: "charge the card after approval", "once approved, ship it": what follows an approval
+_AFTER_APPROVAL = re.compile(
+    r"\b(?:after|once|when|upon|following)\s+(?:(?:the|its|their|that|this)\s+)?(?:it\s+is\s+|"
+    r"it's\s+|they\s+)?(?:approval|approved|approve|sign[- ]?off|signed\s+off)\b",
+    re.IGNORECASE,
+)
+#: Verbs of actions of their own on a record ("archive the ticket"): a tool that only
+#: works on the same thing does not do them.
+_DISTINCT_ACTIONS = frozenset(
+    """
+    archive unarchive close reopen merge split move transfer export import publish unpublish
+    deploy restart sync snooze pin unpin star rename duplicate clone freeze unfreeze reset
+    restore backup migrate renew extend expire revoke grant award redeem void lock unlock
+    """.split()
+)
+#: "add the tax to the total", "add it to the order amount": a sum, not a tool's work
+_ADDED_TO_TOTAL = re.compile(
+    r"^(?:then\s+)?add\s+(?P<thing>it|them|this|that|the\s+(?:\w+\s+)?(?:tax|vat|fee|fees|shipping))\s+"
+    r"(?:to|onto|on)\s+(?:the\s+|its\s+|their\s+)?(?:order\s+)?(?:total|amount|subtotal|sum|price)\b",
+    re.IGNORECASE,
+)
+#: "Create a ticket. Priority: high.": a field's value said after the step, as a label
+_LABELLED_VALUES = re.compile(
+    r"(?P<lead>[.,;])\s+(?P<field>[A-Za-z]+(?:\s[a-z]+)?):\s*(?P<value>[\w@#+-]+(?:\.[\w@#+-]+)*(?:\s[\w-]+)?)"
+    r"(?=[.;,]?(?:\s|$))"
+)
+#: "Upon signup, ...", "On each new order ...": what starts the run, before a step
+_ON_EVENT = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:upon|on)\s+(?:(?:a|an|each|every|any|the)\s+)?(?P<new>new\s+)?"
+    r"(?!(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|weekends?\b|(?:the\s+)?\d)"
+    # ("on success, ...", "on failure, ...": an outcome, which is a condition)
+    r"(?!(?:success|successes|failure|failures|fail|error|errors|approval|rejection|decline|"
+    r"declines|timeout|time-?out|yes|no|ok|okay)\b)"
+    r"(?P<event>[a-z-]+(?:\s+[a-z-]+){0,2},?\s+[a-z]+)",
+    re.IGNORECASE,
+)
+#: "after validation", "after the verification of the order": a step said by its noun
+_AFTER_NOUN = re.compile(
+    r"(?P<lead>\bafter\s+)(?:the\s+|a\s+)?(?P<noun>[a-z]+(?:ation|ion|ment))\b"
+    r"(?P<rest>\s+of\s+(?:the|their|its|this|that|his|her)\s+[a-z]+)?"
+    r"(?=\s*(?:[,.;!?]|$|\s+(?:then|and)\b))",
+    re.IGNORECASE,
+)
+
+
+def _verb_of_noun(noun: str, verbs: Iterable[str]) -> str | None:
+    """The verb `noun` is made from ("validation" -> "validate"), when it is one of `verbs`."""
+    known = set(verbs)
+    for suffix, ending in (
+        ("ification", "ify"),
+        ("ation", "ate"),
+        ("ation", ""),
+        ("ation", "e"),
+        ("ion", "e"),
+        ("ion", ""),
+        ("ment", ""),
+    ):
+        if noun.endswith(suffix):
+            verb = noun[: -len(suffix)] + ending
+            if verb in known:
+                return verb
+    return None
+
+
+def _gerund(verb: str) -> str:
+    """ "validate" -> "validating", "ship" -> "shipping"."""
+    if verb.endswith("e") and not verb.endswith("ee"):
+        return verb[:-1] + "ing"
+    if (
+        len(verb) <= 4
+        and verb[-1] in "bdgmnprt"
+        and verb[-2] in "aeiou"
+        and verb[-3:-2] not in ("a", "e", "i", "o", "u")
+    ):
+        return verb + verb[-1] + "ing"
+    return verb + "ing"
+
+
+def _tool_verb_word(tool_id: str) -> str:
+    """A tool id's leading word (`create_shipment` -> "create")."""
+    return next(iter(split_identifier(tool_id)), "")
+
+
+#: "email both results", "send me all the results", "the results of both"
+_EVERY_RESULT = re.compile(
+    r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?(?:the\s+)?(?:results?|outputs?|answers?|findings?|"
+    r"outcomes?)|\s+of\s+them)|(?:the\s+)?(?:results?|outputs?|findings?)\s+of\s+(?P<both2>both)|"
+    r"all\s+(?:of\s+)?(?:the\s+)?(?:results|outputs|findings))\b",
+    re.IGNORECASE,
+)
+#: Verbs of tools that say a text again in other words, meaning the same (a translation).
+_RESTATING = frozenset(
+    stem(w) for w in "translate paraphrase rewrite reword redact anonymize proofread".split()
+)
 _TEXT_WORDS = frozenset({"text", "translation", "summary", "content", "message", "body", "answer"})
 #: "a ticket is classified as urgent", "it's marked as spam": a verdict a step of the flow
 #: gives (a classifier), not an event that starts the run.
@@ -3510,8 +4026,9 @@ _MONEY = re.compile(
 )
 #: "approve any refund over $200", "sign off on the purchase": what is approved.
 _APPROVED_THING = re.compile(
-    r"\b(?:approve|sign\s+off\s+on|authori[sz]e)\s+(?:the|any|each|every|this|a|an|their)\s+"
-    r"(?P<thing>(?!request\b)[a-z]+)\b",
+    r"\b(?:approve|sign\s+off\s+on|authori[sz]e)\s+(?:(?:the|any|each|every|this|a|an|their|all)\s+"
+    # ("sign off on refunds over 200": a plural with no determiner)
+    r"|(?=[a-z]{2,}s\b(?<!\bthis)))(?P<thing>(?!request\b)[a-z]+)\b",
     re.IGNORECASE,
 )
 #: "Take the article at https://...", "open the page on https://...": a generic verb on
@@ -4067,7 +4584,7 @@ def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> Plann
     return PlanningError(
         "unmapped_step",
         f"Could not map {clause.label}: it asks to {verb} "
-        f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}, and no tool "
+        f"{'an' if re.match(r'[aeio]|u(?!s|ni|ti|ri|ro)', noun) else 'a'} {noun}, and no tool "
         f"in the catalogue does; {spec.id} only shares the verb ({spec.description}). "
         "Register a tool that does it, or leave the step out.",
         step=clause.text,

@@ -289,6 +289,53 @@ _ONCE_MARKERS = re.compile(
     r"(?!\s+(?:in|from|on|of)\b))\b",
     re.IGNORECASE,
 )
+#: "after the payment goes through", "after it succeeds": an outcome, not only an order
+_AFTER_AN_OUTCOME = re.compile(
+    r"\bafter\s+(?=(?:the|its|their|this|that|it|they)\b\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:goes\s+through|went\s+through|(?:has|have)\s+gone\s+through|succeeds?|succeeded|"
+    r"(?:is|was|has\s+been|gets?)\s+(?:approved|successful|confirmed|accepted|cleared)|"
+    r"clears|cleared|is\s+ok(?:ay)?)\b)",
+    re.IGNORECASE,
+)
+_APPROVAL_BEFORE_THRESHOLD = re.compile(
+    r"(?P<approval>\b(?:have|get|ask|need|require)s?\b[^.!?;]*?\b(?:approv\w*|sign[- ]?off|"
+    r"signs?\s+off)\b[^.!?;]*?)\s+before\s+(?P<who>(?:we|you|i|they)\s+)?(?P<verb>[a-z]+)\s+"
+    r"(?P<what>anything|any\s+[a-z]+|all\s+[a-z]+|[a-z]+s)\s+"
+    r"(?P<limit>(?:over|above|more\s+than|greater\s+than|exceeding|under|below|less\s+than)\s+"
+    r"[$\u20ac\u00a3]?\d+(?:[.,]\d+)*k?(?:\s*(?:usd|eur|gbp|dollars|euros|pounds))?)",
+    re.IGNORECASE,
+)
+
+
+_EVERYONE_ELSE = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?;])\s+))(?P<step>[A-Za-z][^.!?;,]*?)\s+"
+    r"(?P<who>everyone|everybody|anyone|anybody|everything|anything)\s+else\b",
+    re.IGNORECASE,
+)
+
+
+def _otherwise_them(match: re.Match[str]) -> str:
+    if re.match(r"(?:if|when|unless|for|in)\b", match.group("step"), re.IGNORECASE):
+        return match.group(0)  # "for anything else, ...": read as it is
+    thing = "it" if match.group("who").lower().endswith("thing") else "them"
+    return f"{match.group('lead')}Otherwise, {match.group('step')} {thing}"
+
+
+def _approval_on_those_over(match: re.Match[str]) -> str:
+    what = match.group("what")
+    thing = "it" if what.lower() == "anything" else re.sub(r"^(?:any|all)\s+", "the ", what)
+    return (
+        f"{match.group('approval')} on {what} {match.group('limit')} before "
+        f"{match.group('who') or ''}{match.group('verb')} {thing}"
+    )
+
+
+#: "X first if C." (a step, "first", then its condition, to the sentence's end)
+_FIRST_IF = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?])\s+))(?P<main>[A-Za-z][^.!?;]*?)\s+first\s+"
+    r"(?P<cond>(?:only\s+)?(?:if|when|in\s+case)\s+[^.!?;]+?)(?P<end>[.!?]|$)",
+    re.IGNORECASE,
+)
 #: A sentence that ends like this goes before the one ahead of it.
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+that|before\s+anything\s+else|up\s+front|to\s+begin\s+with)"
@@ -429,7 +476,8 @@ _PERSON_GETS_EMAIL = re.compile(
 #: "page the on-call engineer by email": an email to them (a page is also a web page)
 _PAGED_BY_EMAIL = re.compile(
     r"\b(?:page|buzz|alert)\s+(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+){0,2})\s+"
-    r"(?:by|via|over|through)\s+e-?mail\b",
+    # ("page the on-call engineer at oncall@acme.com": at an email address)
+    r"(?:(?:by|via|over|through)\s+e-?mail\b|(?=at\s+[\w.+-]+@[\w-]+\.))",
     re.IGNORECASE,
 )
 _LET_KNOW = re.compile(
@@ -717,6 +765,7 @@ _NOT_ASSIGNEES = frozenset(
     skip skipping bypass waive omit drop no without
     someone somebody one ask have let wait should will be is an approval approve explicit
     their his her our and or then first final two three four five both any at least
+    after before until upon with on pending following awaiting receiving prior without
     """.split()
 )
 _HOW_MANY = re.compile(
@@ -766,12 +815,24 @@ _SCHEDULE_LEAD = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s*,\s*", re.IGN
 _SCHEDULE_NO_COMMA = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s+", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
-    r"firstly|to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
+    r"firstly|secondly|thirdly|fourthly|(?:second|third|fourth|fifth)(?=\s*,|\s*$)|"
+    r"to\s+start(?:\s+with)?|to\s+begin(?:\s+with)?|"
     r"simply|additionally|plus|go\s+ahead\s+and|once\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|"
     r"complete\w*)|when\s+(?:both|all|they|these)\s+(?:are\s+)?(?:done|finish\w*|complete\w*)|"
     r"regardless\s+of\s+the\s+(?:result|outcome)|regardless|in\s+(?:any|either|both)\s+cases?|"
     r"either\s+way|whatever\s+happens|in\s+all\s+cases|"
     rf"no\s+matter\s+what|(?:{_SCHEDULE}){_TIME_OF_DAY})\b[\s,]*)+",
+    re.IGNORECASE,
+)
+_REGARDLESS = re.compile(
+    r"\b(?:regardless|in\s+(?:any|either|both|all|every)\s+cases?|either\s+way|"
+    r"whatever\s+happens|no\s+matter\s+what|anyway|always|unconditionally|in\s+every\s+case)\b",
+    re.IGNORECASE,
+)
+#: "ship it either way": said after the step
+_TRAILING_REGARDLESS = re.compile(
+    r"[\s,]+(?:regardless(?:\s+of\s+the\s+(?:result|outcome))?|in\s+(?:any|either|all|every)\s+"
+    r"cases?|either\s+way|no\s+matter\s+what|anyway)\s*$",
     re.IGNORECASE,
 )
 #: A quoted literal: in double quotes (an apostrophe inside, "we'll", ends nothing) or in
@@ -851,6 +912,8 @@ class Clause:
     #: "Check whether it's disposable": the question the step asks (a step planned before
     #: may already answer it)
     asks: Condition | None = None
+    #: "either way, create the shipment": the step runs whatever a condition before said
+    regardless: bool = False
 
     @property
     def label(self) -> str:
@@ -875,6 +938,12 @@ class PromptReader:
             rf"|(?:{'|'.join(noun_verbs)})\s+(?:{_DETERMINERS}|{_ADDRESS_START}))"
         )
         self._and_split = re.compile(rf"(?:\s*,\s*and\s+|\s+and\s+|\s*,\s*)(?={verb})", re.I)
+        #: "ship and email tracking number": a verb alone, then a verb that is also a noun
+        self._bare_verb_and = re.compile(
+            rf"^(?P<first>(?:then\s+)?(?:{'|'.join(plain)}))\s+and\s+"
+            rf"(?P<second>(?:{'|'.join(noun_verbs)})\s+\S.*)$",
+            re.IGNORECASE,
+        )
         self._verb_start = re.compile(rf"^\s*{verb}", re.IGNORECASE)
         self._verb_inside = re.compile(rf"[\s,]+(?={verb})", re.IGNORECASE)
         #: "we check the tone", "if they're angry we open a ticket": the flow is who acts,
@@ -888,6 +957,7 @@ class PromptReader:
         )
         #: sentence -> the inline title it came under ("Process an order: ...")
         self._titles: dict[str, str] = {}
+        self._other_case = False
 
     def _routed(self, sentence: str) -> str:
         """ "Negative feedback should become a ticket; anything else gets an email": a
@@ -1058,6 +1128,19 @@ class PromptReader:
         return bool(self._verb_start.match(text))
 
     def read(self, prompt: str) -> list[Clause]:
+        #: "if it's disposable, reject the signup; otherwise welcome them": with another
+        #: case to go on in, turning the thing away is not going on (see `_turned_away`)
+        self._other_case = _OTHERWISE.search(prompt) is not None
+        # "after the payment goes through, ship it": once it did, a condition
+        prompt = _AFTER_AN_OUTCOME.sub("once ", prompt)
+        # "Welcome everyone else.": the other case of the condition before
+        prompt = _EVERYONE_ELSE.sub(_otherwise_them, prompt)
+        # "a manager must approve first if it's over 5k": "if ..., a manager must approve
+        # first", which goes before the step ahead of it
+        prompt = _FIRST_IF.sub(r"\g<lead>\g<cond>, \g<main> first\g<end>", prompt)
+        # "have a manager sign off before we charge anything over 1000": the approval is
+        # for those over 1000, as "... sign off on anything over 1000 before we charge it"
+        prompt = _APPROVAL_BEFORE_THRESHOLD.sub(_approval_on_those_over, prompt)
         # "if invalid stop": the comma a hurried writer left out
         prompt = _STOP_NO_COMMA.sub(r"\g<condition>, \g<stop>", prompt)
         # "if it's invalid, email the customer and stop": the email, then the stop, which
@@ -1190,7 +1273,7 @@ class PromptReader:
             sentence = _negative_conditional(
                 _LET_KNOW.sub(_notify, _EACH_NEW.sub(_arrives, sentence))
             )
-            sentence = _PAGED_BY_EMAIL.sub(r"email \g<who>", sentence)
+            sentence = _PAGED_BY_EMAIL.sub(r"email \g<who> ", sentence)
             # "... and the on-call person should get an email": an email to them
             sentence = _PERSON_GETS_EMAIL.sub(r"\g<lead>email \g<who>", sentence)
             sentence = self._purpose_guards_the_rest(sentence)
@@ -1412,7 +1495,11 @@ class PromptReader:
                         clause.asks = Condition(checked.group("what").strip(" ,."))
                         checked = None  # the check, not the step after its gerund
                     if asserted is not None:
-                        state = asserted.group("what") or asserted.group("what2")
+                        state = (
+                            asserted.group("what")
+                            or asserted.group("what2")
+                            or asserted.group("what3")
+                        )
                         clause.asserts = Condition(state.strip(" ,."))
                         asserted = None  # the check, not the step after its gerund
                     if (
@@ -1438,7 +1525,7 @@ class PromptReader:
                         clause.nothing
                         or is_nothing(clause.action)
                         or _STOP.match(clause.action.strip(" .,;!"))
-                        or _turned_away(clause)
+                        or _turned_away(clause, self.tool_verbs, other_case=self._other_case)
                     ):
                         # "if we can, do nothing" / "when X do nothing, otherwise Y":
                         # no step here; what follows "otherwise" runs when X is false.
@@ -1449,7 +1536,7 @@ class PromptReader:
                             clause.stop, clause.action = True, ""
                             clauses.append(clause)
                             stopped = (clause, segment)
-                        elif _turned_away(clause):
+                        elif _turned_away(clause, self.tool_verbs, other_case=self._other_case):
                             # "if it's disposable, reject it and email security": what is
                             # joined to the turning away is done in that case too
                             turned_away = (condition, segment)
@@ -1741,21 +1828,31 @@ class PromptReader:
             for sequenced in _SEQUENCE.split(part):
                 segment += 1
                 for conditioned in _CONDITION_START.split(sequenced):
-                    for piece in self._and_split.split(conditioned):
+                    for piece in self._bare_verbs_apart(self._and_split.split(conditioned)):
                         if piece and piece.strip(" ,"):
                             result.append((piece.strip(" ,"), index > 0 and first, segment))
                             first = False
         return result
 
+    def _bare_verbs_apart(self, pieces: list[str]) -> list[str]:
+        apart: list[str] = []
+        for piece in pieces:
+            match = self._bare_verb_and.match(piece.strip(" ,")) if piece else None
+            apart += [match.group("first"), match.group("second")] if match else [piece]
+        return apart
+
     def _clause(self, piece: str, number: int, sentence: int, otherwise: bool) -> Clause | None:
         text = piece.strip()
         if not text:
             return None
+        regardless = _REGARDLESS.search(text) is not None
         text = _LEADING_FILLER.sub("", text).strip(" ,")
         if not text:
             return None  # "Afterwards, regardless of the outcome," leads into the next step
         text = re.sub(r"[\s,]+(?:and|but|or|then)$", "", text, flags=re.IGNORECASE) or text
+        text = _TRAILING_REGARDLESS.sub("", text) or text
         clause = Clause(number=number, text=text, action=text, sentence=sentence)
+        clause.regardless = regardless
         clause.otherwise = otherwise
         leading = _LEADING_CONDITION.match(text)
         trailing = _TRAILING_CONDITION.match(text)
@@ -1810,8 +1907,10 @@ class PromptReader:
         turned_away = _TURNED_AWAY.match(clause.action)
         if (
             turned_away is not None
+            and (self._other_case or _TURNED_AWAY_PRONOUN.match(clause.action))
             and clause.condition is not None
             and not _ABOUT_AN_ANSWER.search(clause.condition.text)
+            and not self.tool_verbs & _TURN_AWAY_VERBS
         ):
             # "if it's disposable, reject it and email security": the email is the step
             clause.action = turned_away.group("rest")
@@ -2004,29 +2103,45 @@ _ASSERTED = re.compile(
     r"^(?:(?:please|first|then|and|also|just)\s+)*(?:(?:double[-\s]?)?check|verify|confirm|"
     rf"make\s+sure|ensure)\s+that\s+(?P<what>.+)$|"
     r"^(?:(?:please|first|then|and|also|just)\s+)*(?:make\s+sure|ensure)\s+(?!to\b|that\b)"
-    rf"(?P<what2>(?=.*(?:{_STATE_VERB})).+)$",
+    rf"(?P<what2>(?=.*(?:{_STATE_VERB})).+)$|"
+    # "check it is in stock", "verify the order is valid": "that" left out
+    r"^(?:(?:please|first|then|and|also|just)\s+)*(?:(?:double[-\s]?)?check|verify|confirm)\s+"
+    r"(?P<what3>(?:it|they|(?:the|its|their)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:is|are)\s+"
+    r"(?!(?:it|there)\b)[a-z].*)$",
     re.IGNORECASE,
 )
 #: "reject it", "drop them": what is turned away, nothing done with it.
-_TURN_AWAY = r"(?:reject|decline|discard|drop)\s+(?:it|them|this|that)"
+_TURN_AWAY_VERBS = frozenset({"reject", "decline", "discard", "drop", "refuse", "deny"})
+_TURN_AWAY = (
+    r"(?:reject|decline|discard|drop|refuse|deny)\s+(?:it|them|this|that|him|her|"
+    r"(?:the|this|that|their|his|her|its)\s+(?:[a-z-]+\s+)??[a-z-]+)"
+)
 _TURNED_AWAY = re.compile(
     rf"^{_TURN_AWAY}\s*,?\s+(?:and\s+)?(?:then\s+)?(?P<rest>\S.*)$", re.IGNORECASE
 )
 #: "reject it" on its own, and a condition about someone's answer (an approval's deadline,
 #: which only an approval step can have).
 _TURNED_AWAY_ONLY = re.compile(rf"^{_TURN_AWAY}$", re.IGNORECASE)
+_TURNED_AWAY_PRONOUN = re.compile(
+    r"^(?:reject|decline|discard|drop|refuse|deny)\s+(?:it|them|this|that|him|her)\b", re.I
+)
 _ABOUT_AN_ANSWER = re.compile(
     r"\b(?:answer|respond|repl|react|approv|decid|sign|hear|get\s+back)\w*", re.IGNORECASE
 )
 
 
-def _turned_away(clause: Clause) -> bool:
+def _turned_away(clause: Clause, tool_verbs: frozenset[str], *, other_case: bool) -> bool:
     """ "If it's disposable, reject it": nothing is done with it (as "do nothing"), unless
-    the condition is about someone's answer."""
+    the condition is about someone's answer or a tool turns things away. "Reject the
+    signup" is that only when the request says what to do otherwise ("otherwise welcome
+    them"); alone, it asks a system to do it, which a tool would have to."""
     assert clause.condition is not None
+    action = clause.action.strip(" .,;!")
     return bool(
-        _TURNED_AWAY_ONLY.match(clause.action.strip(" .,;!"))
+        _TURNED_AWAY_ONLY.match(action)
+        and (other_case or _TURNED_AWAY_PRONOUN.match(action))
         and not _ABOUT_AN_ANSWER.search(clause.condition.text)
+        and not tool_verbs & _TURN_AWAY_VERBS
     )
 
 
@@ -2983,7 +3098,12 @@ _TELLS = re.compile(
     r"^\s*(?:email|e-mail|text|sms|message|notify|tell|inform|post|ping|remind|alert|let)\b",
     re.IGNORECASE,
 )
-_TOLD_THAT = re.compile(r"\bthat\s+(?P<said>(?!(?:is|was|are|were)\b)[^\"“”]{2,300})$", re.I)
+#: ("the team of that category": after a preposition, "that" points at a thing)
+_TOLD_THAT = re.compile(
+    r"(?<!\bof\s)(?<!\bfor\s)(?<!\bin\s)(?<!\bto\s)(?<!\bon\s)(?<!\bwith\s)(?<!\bat\s)"
+    r"\bthat\s+(?P<said>(?!(?:is|was|are|were)\b)[^\"“”]{2,300})$",
+    re.I,
+)
 _SAYING_UNQUOTED = re.compile(
     r"\b(?:saying|that\s+says)\s+(?:that\s+)?(?P<said>[^\"“”]{2,300})$", re.IGNORECASE
 )

@@ -124,6 +124,8 @@ _TAX_ADJECTIVES = {
     "dutch": "NL", "irish": "IE", "belgian": "BE", "austrian": "AT", "portuguese": "PT",
     "swedish": "SE", "danish": "DK", "finnish": "FI", "polish": "PL", "canadian": "CA",
     "american": "US", "australian": "AU", "japanese": "JP", "swiss": "CH", "norwegian": "NO",
+    # "UK VAT", "US sales tax": a country's short name as the adjective
+    "uk": "GB", "us": "US", "usa": "US", "gb": "GB",
 }  # fmt: skip
 _COUNTRY_TAX = re.compile(
     rf"\b(?P<adjective>{'|'.join(_TAX_ADJECTIVES)})\s+(?:vat|tax|sales\s+tax|gst|hst|rate)\b",

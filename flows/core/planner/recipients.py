@@ -100,7 +100,10 @@ _COPIED_IN = re.compile(r"\s*(?:b?cc(?:'?d|ing)?|copy(?:ing)?)\b", re.IGNORECASE
 
 def copied_recipients(action: str) -> list[Recipient]:
     """The people a step copies in ("and cc the account manager")."""
-    found = [_recipient(match) for match in _COPIED.finditer(action)]
+    matches = sorted(
+        [*_COPIED.finditer(action), *_COPIED_SUBJECT.finditer(action)], key=lambda m: m.start()
+    )
+    found = [_recipient(match) for match in matches]
     return [recipient for recipient in found if recipient is not None]
 
 
@@ -155,11 +158,13 @@ def _qualifier_words(qualifier: list[str]) -> list[str]:
 #: The people a flow usually works on: a message to one of them goes to their address.
 _SUBJECTS = (
     "customer|user|client|buyer|subscriber|member|applicant|requester|sender|signup|employee|"
-    "candidate|hire|guest|tenant|student|patient|lead"
+    "candidate|hire|guest|tenant|student|patient|lead|submitter|commenter|shopper|purchaser|"
+    "caller|visitor"
 )
 _SUBJECT_PATTERNS = (
     re.compile(
-        rf"{_MESSAGE_VERB}\s+(?:both\s+)?(?:the|this|that|our|each)\s+(?:new\s+)?"
+        # ("email customer": a terse note leaves the article out)
+        rf"{_MESSAGE_VERB}\s+(?:both\s+)?(?:(?:the|this|that|our|each)\s+)?(?:new\s+)?"
         rf"(?P<role>{_SUBJECTS}){_AFTER}",
         re.IGNORECASE,
     ),
@@ -170,6 +175,12 @@ _SUBJECT_PATTERNS = (
 )
 
 
+#: "and cc the customer": the person the flow is about, copied in
+_COPIED_SUBJECT = re.compile(
+    rf"\b(?:b?cc(?:'?d|ing)?|copy(?:ing)?\s+in)\s+(?:the|this|that|our)\s+(?P<qualifier>)"
+    rf"(?P<role>{_SUBJECTS}){_AFTER}",
+    re.IGNORECASE,
+)
 _SUBJECT_ADDRESS = re.compile(rf"^input\.(?:{_SUBJECTS})_email$|\.user\.email$|^input\.email$")
 
 

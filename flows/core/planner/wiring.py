@@ -274,6 +274,16 @@ def named_outputs(
                 text,
                 re.IGNORECASE,
             )
+            if not named and not qualifier:
+                # a terse note, "email tracking number": the field right after the verb;
+                # "the summary and keywords": the article said once for both
+                named = re.match(
+                    rf"\s*(?:then\s+|also\s+)?(?P<before>)[a-z]+\s+{words}\b", text, re.I
+                ) or re.search(
+                    rf"\b(?:the|its|their)\s+[a-z]+\s+(?:and|\+|&)\s+(?P<before>)(?P<field>{words})\b",
+                    text,
+                    re.I,
+                )
             if not named:
                 continue
             seen.add(source.name)
@@ -287,7 +297,8 @@ def named_outputs(
             if target is None:
                 continue
             if target in told or target in bodies:
-                told.setdefault(target, []).append((named.group(0), source))
+                said_as = named.group("field") if "field" in named.re.groupindex else None
+                told.setdefault(target, []).append((said_as or named.group(0), source))
             wired[target] = (
                 _composed(told[target])
                 if len(told.get(target, [])) > 1
@@ -312,7 +323,10 @@ def _composed(parts: list[tuple[str, Source]]) -> str:
         label = re.sub(r"^\w+\s+(?=(?:the|its|their|this|that)\b)", "", said.strip())
         label = re.sub(r"^(?:the|its|their|this|that)\s+", "", label, flags=re.IGNORECASE)
         text = source.expression
-        if schema_types(source.schema) != {"string"}:
+        items = source.schema.get("items") if isinstance(source.schema, dict) else None
+        if schema_types(source.schema) == {"array"} and schema_types(items) == {"string"}:
+            text = f'{text}.join(", ")'  # "the keywords": one line of them
+        elif schema_types(source.schema) != {"string"}:
             text = f"string({text})"
         lines.append(f'"{label[:1].upper()}{label[1:]}: " + {text}')
     return ' + "\\n" + '.join(lines)

@@ -438,9 +438,50 @@ _PASSIVE_CONTRACTION = re.compile(
 _PLUS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z.])\s+\+\s+(?=[A-Za-z])")
 
 
+#: "email the tracking no. to them": "no." (or "num", "nr") after a noun is its number, not
+#: the end of a sentence.
+_NUMBER_ABBREVIATION = re.compile(
+    r"(?<=[a-z])(?P<space>\s+)(?:no|num|nr)(?P<dot>\.?)(?=\s|[,;:!?)]|$)", re.IGNORECASE
+)
+_NUMBERED_NOUNS = re.compile(
+    r"\b(?:tracking|order|invoice|ticket|reference|ref|account|phone|transaction|shipment|"
+    r"case|item|serial|confirmation|receipt|customer|policy|claim)$",
+    re.IGNORECASE,
+)
+
+
+def _number_abbreviations(text: str) -> str:
+    def expand(match: re.Match[str]) -> str:
+        if _NUMBERED_NOUNS.search(text[: match.start()]) is None:
+            return match.group(0)
+        # ("... the order no. Then ship it": the dot also ends the sentence)
+        ends = match.group("dot") and re.match(r"\s+[A-Z]|\s*$", text[match.end() :])
+        return match.group("space") + "number" + ("." if ends else "")
+
+    return _NUMBER_ABBREVIATION.sub(expand, text)
+
+
+#: "and then - only if it's valid - send the welcome email": a condition set off by dashes
+_DASHED_CONDITION = re.compile(
+    r"\s+[-\u2013\u2014]+\s+(?P<condition>(?:(?:but|and)\s+)?(?:only\s+)?(?:if|when|unless|"
+    r"provided|as\s+long\s+as)\b[^-\u2013\u2014\n]+?)\s+[-\u2013\u2014]+\s+",
+    re.IGNORECASE,
+)
+
+
+#: "summarise it n email it 2 me": "n" between two words is "and", "2" before whom is "to"
+_CHAT_AND = re.compile(r"(?<=[a-z])\s+(?:n|&|\+n)\s+(?=[a-z])", re.IGNORECASE)
+_CHAT_TO = re.compile(
+    r"(?<=[a-z])\s+2\s+(?=(?:me|us|them|him|her|the|my|our|[\w.+-]+@[\w-]+\.)\b)", re.I
+)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
+    text = _DASHED_CONDITION.sub(r", \g<condition>, ", text)
+    text = _number_abbreviations(text)
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
@@ -872,10 +913,13 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "Microsoft Teams",
         re.compile(
             r"\b(?:ms|microsoft)\s+teams\b|\bon\s+teams\b|\b(?:to|in|via|over|through)\s+"
-            r"(?-i:Teams)\b",
+            r"(?-i:Teams)\b|"
+            # "send a Teams message", "the Teams channel"
+            r"(?-i:\bTeams)\s+(?:message|chat|channel|post|notification)s?\b",
             re.I,
         ),
-        frozenset({"teams"}),
+        # (as written: "the team to route it to" offers no Teams)
+        frozenset({"=teams", "=msteams"}),
     ),
     ("Discord", re.compile(r"\bdiscord\b", re.I), frozenset({"discord"})),
     (
@@ -901,7 +945,7 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\b(?:page|buzz)\s+(?:the\s+|our\s+|my\s+|an?\s+)?(?:[\w-]+\s+)?(?:on-?call|team|"
             r"engineers?|admins?|managers?|support|ops|sre|staff|developers?|person)\b"
             # "page the on-call engineer by email": an email
-            r"(?!.*\b(?:by|via|over|through)\s+e-?mail\b)|"
+            r"(?!.*\b(?:by|via|over|through)\s+e-?mail\b)(?!\s+at\s+[\w.+-]+@[\w-]+\.)|"
             r"\bpager(?:duty)?\b",
             re.IGNORECASE,
         ),
@@ -1182,6 +1226,15 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"quote", "quotation", "estimate", "estimation"}),
     ),
     (
+        "a coupon, voucher or discount",
+        re.compile(
+            r"\b(?:coupons?|vouchers?|discount\s+codes?|promo(?:tion(?:al)?)?\s+codes?|"
+            r"gift\s+cards?|store\s+credit)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"coupon", "voucher", "discount", "promo", "promotion", "gift"}),
+    ),
+    (
         "a credit, background or identity check",
         re.compile(
             r"\b(?:credit|background|fraud|kyc|identity|id)\s+(?:check|score|report|"
@@ -1253,10 +1306,15 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     """Everything `step` asks for that `spec` does not offer, channels first."""
     step = without_what_is_said(step)
     words = _spec_words(spec)
+    raw = _spec_raw_words(spec)
     missing = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS):
         match = pattern.search(step)
-        if match is not None and not words & {stem(w) for w in offered}:
+        if match is None:
+            continue
+        exact = {w[1:] for w in offered if w.startswith("=")}
+        stemmed = {stem(w) for w in offered if not w.startswith("=")}
+        if not words & stemmed and not raw & exact:
             missing.append(MissingCapability(match.group(0).strip(), what))
     return missing
 
@@ -1279,3 +1337,8 @@ def _spec_words_of(text: str) -> frozenset[str]:
 
 def _spec_words(spec: ToolSpec) -> frozenset[str]:
     return _spec_words_of(" ".join([spec.id, spec.name, spec.description]))
+
+
+def _spec_raw_words(spec: ToolSpec) -> frozenset[str]:
+    """The words of a tool's id, name and description as written (lower case)."""
+    return frozenset(split_identifier(" ".join([spec.id, spec.name, spec.description])))
