@@ -748,7 +748,7 @@ def wait_routed(page: Any, scope: str, count: int) -> None:
     )
 
 
-def test_edges_go_around_the_cards_they_skip_until_a_card_is_moved(
+def test_edges_go_around_the_cards_they_skip_and_route_squarely_after_a_drag(
     page, live_server, staff_user, screenshot
 ):
     # Given a branch whose then arm reaches steps two and three columns on
@@ -763,18 +763,23 @@ def test_edges_go_around_the_cards_they_skip_until_a_card_is_moved(
     assert page.evaluate(EDGES_THROUGH_CARDS, ".designer-canvas") == []
     screenshot(page, "routed")
 
-    # When a card is dragged by hand, its edges fall back to the plain curve; the rest keep
-    # their routes
+    # When a card is dragged by hand and let go, its edges are routed again with square
+    # corners (no curve) where the card now is, still clear of the other cards
+    moved = page.get_by_test_id("rf__edge-arm:if_in_stock:else->email_customer")
+    before = moved.locator("path.react-flow__edge-path").get_attribute("d")
     card = node(page, "email_customer")
     box = settled_box(card)
     page.mouse.move(box["x"] + 60, box["y"] + 12)
     page.mouse.down()
     page.mouse.move(box["x"] + 60, box["y"] + 172, steps=8)
     page.mouse.up()
-    moved = page.get_by_test_id("rf__edge-arm:if_in_stock:else->email_customer")
-    expect(moved.locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "false")
-    expect(page.get_by_test_id("rf__edge-arm:if_in_stock:then->charge")
-           .locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "true")
+    path = moved.locator("path.react-flow__edge-path")
+    expect(path).not_to_have_attribute("d", before or "")
+    wait_routed(page, ".designer-canvas", count)
+    d = path.get_attribute("d") or ""
+    assert "C" not in d, d  # a bezier curve would be drawn with C
+    assert page.evaluate(EDGES_THROUGH_CARDS, ".designer-canvas") == []
+    screenshot(page, "routed-after-drag")
 
 
 def test_a_long_flow_opens_readable_on_its_first_step(page, live_server, staff_user):

@@ -1,6 +1,6 @@
 // Routes for cards that keep their places: square corners, clear of every card they pass.
 import { describe, expect, it } from "vitest";
-import { orthogonalRoutes, placeRoute, ROUTE_STUB, type Box, type EdgeEnds, type Position } from "./index";
+import { handleEnds, irToGraph, orthogonalRoutes, placeRoute, ROUTE_STUB, type Box, type EdgeEnds, type Position } from "./index";
 
 const W = 200;
 const H = 60;
@@ -86,5 +86,37 @@ describe("orthogonal routes between cards where they were saved", () => {
     expect(performance.now() - started).toBeLessThan(1500);
     expect(Object.keys(routes)).toHaveLength(990);
     expect(edges.every((e) => square(polyline(boxes, e, routes)))).toBe(true);
+  });
+});
+
+describe("edge ends at the drawn handles", () => {
+  it("leaves the source's arm handle on its right side and enters the target's on its left", () => {
+    const graph = irToGraph({
+      name: "f",
+      nodes: [
+        { id: "check", type: "branch", condition: "input.ok", then: ["yes"], else: ["no"] },
+        { id: "yes", type: "value", value: "1", after: ["check"] },
+        { id: "no", type: "value", value: "2", after: ["check"] },
+      ],
+    } as never);
+    const at: Record<string, Position> = { check: { x: 0, y: 0 }, yes: { x: 400, y: -100 }, no: { x: 400, y: 300 } };
+    const cardsById = new Map(graph.nodes.map((n) => [n.id, { position: at[n.id], handles: n.handles }]));
+    const ends = handleEnds(graph.edges, cardsById);
+    expect(ends).toHaveLength(graph.edges.length);
+    const check = graph.nodes.find((n) => n.id === "check")!;
+    const arm = (id: string) => check.handles!.find((h) => h.id === id)!;
+    for (const end of ends) {
+      const edge = graph.edges.find((e) => e.id === end.id)!;
+      const out = arm(edge.sourceHandle!);
+      expect(end.from).toEqual({ x: out.x + out.width!, y: out.y + out.height! / 2 });
+      const into = graph.nodes.find((n) => n.id === edge.target)!.handles!.find((h) => h.type === "target")!;
+      expect(end.to).toEqual({ x: at[edge.target].x + into.x, y: at[edge.target].y + into.y + into.height! / 2 });
+    }
+    // The two arms leave at different heights.
+    expect(new Set(ends.map((end) => end.from.y)).size).toBe(2);
+  });
+
+  it("leaves out an edge whose card is not placed", () => {
+    expect(handleEnds([{ id: "a->b", source: "a", target: "b" }], new Map())).toEqual([]);
   });
 });

@@ -143,3 +143,39 @@ export function orthogonalRoutes(edges: readonly EdgeEnds[], boxes: ReadonlyMap<
   }
   return routes;
 }
+
+/** A card as far as its edges' ends go: where it is and where its handles are on it. */
+export interface HandledCard {
+  position: Position;
+  handles?: readonly { id?: string | null; type: string; x: number; y: number; width?: number; height?: number }[];
+}
+
+/**
+ * Where each edge leaves its source's handle (the handle's right side) and reaches its
+ * target's (the left side), as React Flow draws them; edges whose cards or handles are
+ * unknown are left out.
+ */
+export function handleEnds(
+  edges: readonly { id: string; source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null }[],
+  cards: ReadonlyMap<string, HandledCard>,
+): EdgeEnds[] {
+  const ends: EdgeEnds[] = [];
+  for (const edge of edges) {
+    const source = cards.get(edge.source);
+    const target = cards.get(edge.target);
+    if (!source || !target) continue;
+    const outs = (source.handles ?? []).filter((handle) => handle.type === "source");
+    const ins = (target.handles ?? []).filter((handle) => handle.type === "target");
+    const out = outs.find((handle) => handle.id === edge.sourceHandle) ?? outs[0];
+    const into = ins.find((handle) => handle.id === edge.targetHandle) ?? ins[0];
+    if (!out || !into) continue;
+    ends.push({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      from: { x: source.position.x + out.x + (out.width ?? 0), y: source.position.y + out.y + (out.height ?? 0) / 2 },
+      to: { x: target.position.x + into.x, y: target.position.y + into.y + (into.height ?? 0) / 2 },
+    });
+  }
+  return ends;
+}

@@ -21,7 +21,9 @@ import {
   NODE_WIDTH,
   irToGraph,
   layoutGraph,
+  handleEnds,
   nodeHeight,
+  orthogonalRoutes,
   routesClearOfCards,
   startViewport,
   type FlowEdge,
@@ -91,13 +93,23 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const laidRoutes = useEdgeRoutes(graph.nodes, graph.edges);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
   const ready = unplaced.length === 0;
-  // The routes that still fit where the cards are (saved, or laid out on load).
+  // The layout's routes that still fit where the cards are (saved, or laid out on load);
+  // the other edges (cards moved by hand, or saved where the layout would not put them) get
+  // square routes around the cards where they are, as on the run page. The cards' places
+  // in the store change when a drag ends, so a drag itself recomputes nothing: the moving
+  // card's edges draw as curves until it is let go.
   const routes = useMemo(() => {
-    const boxes = new Map(graph.nodes.flatMap((node) => {
+    const placed = new Map(graph.nodes.flatMap((node) => {
       const position = node.data.placed ? node.position : layoutPositions[node.id];
-      return position ? [[node.id, { ...position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }] as const] : [];
+      return position ? [[node.id, { position, handles: node.handles }] as const] : [];
     }));
-    return routesClearOfCards(laidRoutes, graph.edges, boxes);
+    const boxes = new Map(graph.nodes.flatMap((node) => {
+      const card = placed.get(node.id);
+      return card ? [[node.id, { ...card.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }] as const] : [];
+    }));
+    const clear = routesClearOfCards(laidRoutes, graph.edges, boxes);
+    const unrouted = graph.edges.filter((edge) => !clear[edge.id]);
+    return { ...orthogonalRoutes(handleEnds(unrouted, placed), boxes), ...clear };
   }, [laidRoutes, graph, layoutPositions]);
 
   // Lay out the nodes that have no position yet (on load, or pasted without one).
