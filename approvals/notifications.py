@@ -54,8 +54,9 @@ def notify_on_commit(step_id: Any, event: str) -> None:
 
 def broadcast(step_id: Any, event: str) -> int:
     """Send `{"type": "inbox.changed", "event", "step", "run_id", "node_id", "title"}` to
-    each user the step waits for (and to whoever it waited for before it was decided)."""
-    from approvals.selectors import step_recipients
+    each user whose inbox the step is in (and to whoever it waited for before it was
+    decided): its assignees, or staff when no active user is among them."""
+    from approvals.selectors import inbox_recipients
 
     step = ApprovalStep.objects.select_related("run").filter(pk=step_id).first()
     layer = get_channel_layer()
@@ -70,7 +71,7 @@ def broadcast(step_id: Any, event: str) -> int:
         "title": step.title,
         "status": step.status,
     }
-    recipients = step_recipients(step)
+    recipients = inbox_recipients(step)
     for user in recipients:
         async_to_sync(layer.group_send)(inbox_group(user.pk), message)
     return len(recipients)

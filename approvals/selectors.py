@@ -117,6 +117,16 @@ def step_recipients(step: ApprovalStep) -> list[Any]:
     )
 
 
+def inbox_recipients(step: ApprovalStep) -> list[Any]:
+    """Whose inboxes the step is in: the active users it waits for, or, when it names
+    people or groups and no active user is among them, active staff (`inbox_steps` puts it
+    in theirs, as nobody else can decide it)."""
+    recipients = step_recipients(step)
+    if recipients or (not step.assignee_users and not step.assignee_groups):
+        return recipients
+    return list(get_user_model().objects.filter(is_active=True, is_staff=True))
+
+
 def open_steps_reach(run: Run, user: Any) -> dict[str, dict[str, Any]]:
     """For each open step of `run`, by node id: whether `user` may decide it now
     (`can_decide`), how many active users may (`approvers`; 0 means nobody can until
