@@ -8,6 +8,7 @@ urlpatterns = [
     path("tools/", views.ToolListApi.as_view(), name="tool-list"),
     path("tools/<str:tool_id>/", views.ToolDetailApi.as_view(), name="tool-detail"),
     path("categories/", views.CategoryListApi.as_view(), name="category-list"),
+    path("groups/", views.GroupListApi.as_view(), name="group-list"),
     path("joins/", views.JoinListCreateApi.as_view(), name="join-list"),
     path("joins/<int:join_id>/", views.JoinDetailApi.as_view(), name="join-detail"),
     path("credentials/", views.CredentialListCreateApi.as_view(), name="credential-list"),

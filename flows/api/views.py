@@ -306,6 +306,18 @@ class CategoryListApi(ApiMixin, generics.ListAPIView):
     queryset = Category.objects.order_by("slug")
 
 
+class GroupOutput(serializers.Serializer):
+    name = serializers.CharField(help_text="The group's name, as approvals name it.")
+
+
+class GroupListApi(ApiMixin, generics.ListAPIView):
+    """The groups that exist, by name (for naming who decides an approval). Names only:
+    not who is in them."""
+
+    serializer_class = GroupOutput
+    queryset = Group.objects.order_by("name")
+
+
 # --- joins -----------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ PROTECTED = [
     ("get", "/api/v1/tools/"),
     ("get", "/api/v1/tools/send_email/"),
     ("get", "/api/v1/categories/"),
+    ("get", "/api/v1/groups/"),
     ("get", "/api/v1/joins/"),
     ("post", "/api/v1/joins/"),
     ("get", "/api/v1/joins/1/"),

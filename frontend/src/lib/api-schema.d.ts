@@ -214,6 +214,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The groups that exist, by name (for naming who decides an approval). Names only:
+         *     not who is in them.
+         */
+        get: operations["v1_groups_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ir/schema/": {
         parameters: {
             query?: never;
@@ -726,6 +746,10 @@ export interface components {
             /** @description [from, to] pairs. */
             edges: string[][];
         };
+        GroupOutput: {
+            /** @description The group's name, as approvals name it. */
+            name: string;
+        };
         InboxOutput: {
             count: number;
             results: components["schemas"]["StepOutput"][];
@@ -855,6 +879,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["FlowOutput"][];
+        };
+        PaginatedGroupOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=400&limit=100
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=200&limit=100
+             */
+            previous?: string | null;
+            results: components["schemas"]["GroupOutput"][];
         };
         PaginatedJoinOutputList: {
             /** @example 123 */
@@ -2389,6 +2428,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_groups_list: {
+        parameters: {
+            query?: {
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupOutputList"];
                 };
             };
         };
