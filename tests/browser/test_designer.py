@@ -9,6 +9,7 @@ import copy
 import re
 from typing import Any
 
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from flows.api.services import flow_create, flow_version_create
@@ -466,6 +467,8 @@ def test_an_undeclared_run_input_is_a_problem_and_a_missing_group_a_warning(
         "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
         "assignees": {"groups": ["finanse"]},
     })
+    Group.objects.get_or_create(name="managers")
+    Group.objects.get_or_create(name="finance")  # empty: it exists, which is all a warning asks
     flow = make(staff_user, ir)
     open_designer(page, live_server, flow)
     wait_checked(page)
@@ -489,7 +492,29 @@ def test_an_undeclared_run_input_is_a_problem_and_a_missing_group_a_warning(
     expect(groups.get_by_test_id("field-warning")).to_contain_text(
         "finanse, which does not exist: no one is in it, so only staff can decide this step"
     )
+    # ... whose hint names the groups that exist, and offers them in its place
+    expect(groups.get_by_test_id("field-warning")).to_contain_text("managers")
+    offer = groups.get_by_test_id("group-offer")
+    expect(offer).to_contain_text("Instead of finanse")
+    expect(offer.locator("button[data-group]")).to_have_text(["finance", "managers"])
+    offer.scroll_into_view_if_needed()
     screenshot(page, "missing-group-warning")
+
+    # typing in the Groups field suggests the existing groups that match
+    field = groups.locator("input")
+    field.fill("man")
+    suggestions = groups.get_by_test_id("group-suggestions").locator("option")
+    expect(suggestions).to_have_count(1)
+    expect(suggestions.first).to_have_attribute("value", "managers")
+    field.fill("finanse")
+    field.blur()
+
+    # choosing one in place of the missing group names it, and the warning goes
+    offer.locator('button[data-group="finance"]').click()
+    expect(field).to_have_value("finance")
+    expect(groups.get_by_test_id("field-warning")).to_have_count(0)
+    expect(page.locator('[data-testid="problem-warning"][data-node="ok"]')).to_have_count(0)
+    expect(offer).to_have_count(0)
 
 
 def cards_overlap(page: Any) -> list[tuple[str, str]]:

@@ -33,6 +33,19 @@ export async function fetchTools(): Promise<Tool[]> {
   return page.results;
 }
 
+let groupNames: Promise<string[]> | null = null;
+
+/** The names of the groups that exist (fetched once a page load; again after a failure). */
+export function fetchGroupNames(): Promise<string[]> {
+  groupNames ??= unwrap(api.GET("/api/v1/groups/", { params: { query: { limit: 1000 } } }))
+    .then((page) => page.results.map((group) => group.name))
+    .catch((error: unknown) => {
+      groupNames = null;
+      throw error;
+    });
+  return groupNames;
+}
+
 export async function fetchCategories(): Promise<Category[]> {
   const page = await unwrap(api.GET("/api/v1/categories/", { params: { query: { limit: 1000 } } }));
   return page.results;

@@ -3,7 +3,7 @@
 // or a problem of the flow itself). With neither, the page does not show it.
 import { CodeText } from "../../../lib/CodeText";
 import { FormFieldsInput } from "./FormFieldsInput";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import {
   downstreamIds,
   isValidNodeId,
@@ -12,7 +12,8 @@ import {
   type Issue,
   type JsonSchema,
 } from "../../../graph";
-import type { Tool } from "../api";
+import { fetchGroupNames, type Tool } from "../api";
+import { groupList, groupSuggestions, missingGroups, replaceGroup } from "../groupNames";
 import { NODE_KINDS } from "../nodeKinds";
 import { designer, issueNode, useDesigner } from "../store";
 import { CelInput, ExprMapInput, Field, IdListInput, JsonInput, issuesAt } from "./fields";
@@ -440,6 +441,70 @@ function SwitchFields({ node, at, set, update, disabled }: TypeFieldsProps) {
   );
 }
 
+/** The groups that exist, once fetched (null until then, or if they cannot be). */
+function useGroupNames(): string[] | null {
+  const [names, setNames] = useState<string[] | null>(null);
+  useEffect(() => {
+    let alive = true;
+    fetchGroupNames().then((found) => alive && setNames(found), () => undefined);
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return names;
+}
+
+/** An approval's groups: a comma list that suggests the existing groups as one types, and
+ * offers them in place of a group that does not exist. */
+function GroupsField({ groups, issues, warnings, disabled, onChange }: {
+  groups: string[];
+  issues: Issue[];
+  warnings: Issue[];
+  disabled: boolean;
+  onChange(groups: string[]): void;
+}) {
+  const existing = useGroupNames();
+  const saved = groups.join(", ");
+  const [text, setText] = useState(saved);
+  useEffect(() => setText(saved), [saved]);
+  const listId = `group-names-${useId()}`;
+  const suggestions = existing ? groupSuggestions(text, existing) : [];
+  const missing = missingGroups(groups, existing);
+  const offer = (existing ?? []).filter((name) => !groups.includes(name)).slice(0, 8);
+  const after = !disabled && missing.length > 0 && offer.length > 0 ? (
+    <div className="insp-group-offer" data-testid="group-offer">
+      {missing.map((name) => (
+        <div key={name} className="insp-group-offer-row">
+          <span>Instead of <code>{name}</code>:</span>
+          {offer.map((group) => (
+            <button key={group} type="button" className="insp-chip" data-group={group}
+              onClick={() => onChange(replaceGroup(groups, name, group))}>
+              {group}
+            </button>
+          ))}
+        </div>
+      ))}
+    </div>
+  ) : null;
+  return (
+    <Field label="Groups" path="assignees.groups" issues={issues} warnings={warnings} after={after}>
+      {(id) => (
+        <>
+          <input id={id} type="text" placeholder={existing?.[0] ?? "managers"} value={text} disabled={disabled} list={listId}
+            autoComplete="off" onChange={(e) => setText(e.target.value)}
+            onBlur={(e) => {
+              const next = groupList(e.target.value);
+              if (next.join(", ") !== saved) onChange(next);
+            }} />
+          <datalist id={listId} data-testid="group-suggestions">
+            {suggestions.map((value) => <option key={value} value={value} />)}
+          </datalist>
+        </>
+      )}
+    </Field>
+  );
+}
+
 function ApprovalFields({ node, at, set, update, disabled }: TypeFieldsProps) {
   if (node.type !== "approval") return null;
   const assignees = node.assignees ?? {};
@@ -468,10 +533,8 @@ function ApprovalFields({ node, at, set, update, disabled }: TypeFieldsProps) {
             {(id) => <input id={id} type="text" placeholder="alice, bob" defaultValue={(assignees.users ?? []).join(", ")} disabled={disabled}
               onBlur={(e) => set("assignees", { ...assignees, users: list(e.target.value) }, false)} />}
           </Field>
-          <Field label="Groups" path="assignees.groups" issues={at("assignees.groups")} warnings={warnAt("assignees.groups")}>
-            {(id) => <input id={id} type="text" placeholder="managers" defaultValue={(assignees.groups ?? []).join(", ")} disabled={disabled}
-              onBlur={(e) => set("assignees", { ...assignees, groups: list(e.target.value) }, false)} />}
-          </Field>
+          <GroupsField groups={assignees.groups ?? []} issues={at("assignees.groups")} warnings={warnAt("assignees.groups")} disabled={disabled}
+            onChange={(groups) => set("assignees", { ...assignees, groups }, false)} />
         </div>
         <div className="insp-grid">
           <Field label="Timeout (s)" path="timeout_s" issues={at("timeout_s")}>

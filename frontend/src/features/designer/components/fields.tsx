@@ -17,9 +17,11 @@ export interface FieldProps {
   hint?: string;
   children: (id: string) => React.ReactNode;
   aside?: React.ReactNode;
+  /** Shown under the warnings: what the person can do about them. */
+  after?: React.ReactNode;
 }
 
-export function Field({ label, path, issues = [], warnings = [], required, hint, children, aside }: FieldProps) {
+export function Field({ label, path, issues = [], warnings = [], required, hint, children, aside, after }: FieldProps) {
   const id = useId();
   return (
     <div className={`insp-field${issues.length ? " has-issues" : ""}`} data-field={path}>
@@ -44,6 +46,7 @@ export function Field({ label, path, issues = [], warnings = [], required, hint,
           {warning.hint && <div className="insp-issue-hint"><CodeText text={warning.hint} /></div>}
         </div>
       ))}
+      {after}
     </div>
   );
 }
