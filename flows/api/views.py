@@ -310,6 +310,7 @@ class GroupOutput(serializers.Serializer):
     name = serializers.CharField(help_text="The group's name, as approvals name it.")
 
 
+@extend_schema(tags=["approvals"], responses={200: GroupOutput(many=True), **errors(400, 401)})
 class GroupListApi(ApiMixin, generics.ListAPIView):
     """The groups that exist, by name (for naming who decides an approval). Names only:
     not who is in them."""

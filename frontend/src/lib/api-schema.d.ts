@@ -2454,6 +2454,24 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedGroupOutputList"];
                 };
             };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_ir_schema_retrieve: {
