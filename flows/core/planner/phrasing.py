@@ -336,6 +336,28 @@ _FIRST_IF = re.compile(
     r"(?P<cond>(?:only\s+)?(?:if|when|in\s+case)\s+[^.!?;]+?)(?P<end>[.!?]|$)",
     re.IGNORECASE,
 )
+_APPROVAL_WORDS = r"(?:approv\w*|sign[-\s]?off|signs?\s+off|sign\s+it\s+off)"
+#: "X only if C, otherwise get approval first" (or "if C, X; otherwise ... first"): X in
+#: both cases, after an approval when C does not hold ("X, but unless C get approval first")
+_OTHERWISE_APPROVAL_FIRST = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?,;])\s+))(?:"
+    r"(?P<main>[A-Za-z][^.!?;,]*?)\s+(?:only\s+)?(?:if|when)\s+(?P<cond>[^.!?;,]+?)"
+    r"|(?:only\s+)?(?:if|when)\s+(?P<cond2>[^.!?;,]+?)\s*,\s*(?P<main2>[^.!?;,]+?))"
+    r"\s*[,;]?\s*(?:and\s+|but\s+)?(?:otherwise|else|or\s+else|if\s+not)\s*,?\s+"
+    rf"(?P<approval>[^.!?;]*?\b{_APPROVAL_WORDS}\b[^.!?;]*?)\s+first(?P<end>\s*[.!?]|$)",
+    re.IGNORECASE,
+)
+
+
+def _approval_first_unless(match: re.Match[str]) -> str:
+    main = match.group("main") or match.group("main2")
+    cond = match.group("cond") or match.group("cond2")
+    return (
+        f"{match.group('lead')}{main}, but unless {cond}, {match.group('approval')} first"
+        f"{match.group('end')}"
+    )
+
+
 #: A sentence that ends like this goes before the one ahead of it.
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+that|before\s+anything\s+else|up\s+front|to\s+begin\s+with)"
@@ -1138,6 +1160,9 @@ class PromptReader:
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
         prompt = _FIRST_IF.sub(r"\g<lead>\g<cond>, \g<main> first\g<end>", prompt)
+        # "charge it only if it's below 1000, otherwise get approval first": the charge in
+        # both cases, behind the approval when it is not below 1000
+        prompt = _OTHERWISE_APPROVAL_FIRST.sub(_approval_first_unless, prompt)
         # "have a manager sign off before we charge anything over 1000": the approval is
         # for those over 1000, as "... sign off on anything over 1000 before we charge it"
         prompt = _APPROVAL_BEFORE_THRESHOLD.sub(_approval_on_those_over, prompt)
