@@ -2255,7 +2255,11 @@ class FlowBuilder:
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
                 item_schema = item_schema if isinstance(item_schema, dict) else {}
             else:
-                items, item_schema = self._new_list_input(noun, spec, sources, clause.text)
+                made = self._list_the_step_before_made(noun, clause)
+                if made is not None:
+                    items, item_schema = made
+                else:
+                    items, item_schema = self._new_list_input(noun, spec, sources, clause.text)
         assert item_schema is not None
         item_sources = [Source("item", noun, item_schema, None, ("item",), 1000.0)]
         if isinstance(item_schema.get("properties"), dict):
@@ -2451,6 +2455,51 @@ class FlowBuilder:
             ):
                 return source
         return None
+
+    def _list_the_step_before_made(
+        self, noun: str, clause: Clause
+    ) -> tuple[str, dict[str, Any]] | None:
+        """ "Fetch the RSS feed and summarise each article": the articles are in what the
+        step just before made, not a list the run brings. Its one list field, or a refusal
+        when it has none; None when the items are the request's own (named before: "validate
+        the emails and welcome each valid one", or what that step took in)."""
+        info = self.info.get(self.last_step) if self.last_step else None
+        if (
+            clause.for_each_container is not None
+            or info is None
+            or info.kind != "tool"
+            or info.spec is None
+            or info.clause is None
+            or info.clause.sentence != clause.sentence
+            or noun in (_ANY_NOUN, "item", "one")
+        ):
+            return None
+        if re.search(r"\b(?:their|his|her|my|our|your)\b", clause.text, re.IGNORECASE):
+            return None  # "for each of their orders": a person's, which the run brings
+        said = {stem(w) for w in re.findall(r"[a-z]+", info.clause.text.lower())}
+        taken = {stem(w) for name in info.spec.input_properties() for w in split_identifier(name)}
+        if stem(noun) in said | taken or stem(plural(noun)) in said | taken:
+            return None
+        output = unwrap_nullable(info.spec.output_schema)
+        lists = [
+            (name, field_schema)
+            for name, field_schema in (output.get("properties") or {}).items()
+            if schema_types(field_schema) == {"array"}
+        ]
+        if len(lists) == 1:
+            name, field_schema = lists[0]
+            item_schema = field_schema.get("items") if isinstance(field_schema, dict) else None
+            return f"{info.id}.{name}", item_schema if isinstance(item_schema, dict) else {}
+        returned = ", ".join(output.get("properties") or {}) or "nothing"
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: it goes through each {noun} of what "
+            f"{info.spec.id} returns, and {info.spec.id} returns no list of them (it returns: "
+            f"{returned}). Register a tool that returns the {plural(noun)} as a list, or give "
+            "them to the run as a list.",
+            step=clause.text,
+            details={"phrase": f"each {noun}", "reason": "no_list_made", "tool": info.spec.id},
+        )
 
     def _new_list_input(
         self, noun: str, spec: ToolSpec, sources: list[Source], said: str = ""
