@@ -2218,6 +2218,8 @@ class FlowBuilder:
             or self._each_of_the_last_loop(noun)
             else None
         )
+        if loop is not None:
+            clause = self._it_is_the_field_said(clause, loop)
         items, item_schema = None, None
         if literal_items:
             loop = None
@@ -2336,6 +2338,39 @@ class FlowBuilder:
             and self.loop is not None
             and self.loop.filtered is None
             and self.last_step == self.loop.last_map
+        )
+
+    def _it_is_the_field_said(self, clause: Clause, loop: Loop) -> Clause:
+        """ "For each order, look up its status and post it to #ops": "it" is the status
+        the loop's last step was asked for, so the step says "post the status"."""
+        sent = _SENDS_IT_ON.match(_clean_action(clause.action))
+        before = self.info.get(loop.last_map)
+        if (
+            sent is None
+            or sent.group("what").lower() not in ("it", "this", "that")
+            or before is None
+            or before.clause is None
+        ):
+            return clause
+        fields = unwrap_nullable(loop.last_tool.output_schema).get("properties") or {}
+        named = [
+            name
+            for name in fields
+            if re.search(
+                r"\b(?:the|its|their)\s+(?:[a-z]+\s+)?" + r"\s+".join(split_identifier(name))
+                + r"\b",
+                before.clause.action,
+                re.IGNORECASE,
+            )
+        ]
+        if len(named) != 1:
+            return clause
+        field_words = " ".join(split_identifier(named[0]))
+        pronoun = re.compile(rf"\b{sent.group('what')}\b", re.IGNORECASE)
+        return replace(
+            clause,
+            action=pronoun.sub(f"the {field_words}", clause.action, count=1),
+            text=pronoun.sub(f"the {field_words}", clause.text, count=1),
         )
 
     def _sends_each_on(self, clause: Clause, spec: ToolSpec, loop: Loop) -> bool:
