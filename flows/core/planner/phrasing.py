@@ -1176,6 +1176,7 @@ class PromptReader:
         prompt = _LOOP_THEN_CONDITION.sub(r"\g<loop>, and ", prompt)
         # "validate each order in the list and charge the valid ones": the loop leads
         prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
+        prompt = _PLURAL_THEN_EACH_ONE.sub(_loop_leads, prompt)
         # "..., all other tickets become a ticket": the rest; "all other billing tickets":
         # the rest that are billing ones
         prompt = _ALL_OTHER.sub(_the_rest, prompt)
@@ -2567,14 +2568,27 @@ _LOOP_IN_FIRST_STEP = re.compile(
 )
 
 
+#: "validate the emails and welcome each valid one": with no list named, "each ... one"
+#: after a plural says the loop as well
+_PLURAL_THEN_EACH_ONE = re.compile(
+    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+(?:all\s+)?the\s+"
+    r"(?P<nouns>[a-z]+(?:\s+[a-z]+)?(?<!s)s)\s*,?\s+"
+    r"and\s+(?P<rest>[^.;!?\n]*?\beach\s+(?:of\s+them|(?:[a-z]+\s+)?one)\b[^.;!?\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def _loop_leads(match: re.Match[str]) -> str:
     if re.search(r"\b(?:me|us)\b", match["rest"], re.IGNORECASE):
         return match.group(0)  # "... and email me the invalid ones": one message, after it
     rest = re.sub(r"\beach\s+([a-z]+)\s+one\b", r"the \1 ones", match["rest"], flags=re.I)
-    noun = match["noun"] or " ".join(
+    rest = re.sub(r"\beach\s+(?:one|of\s+them)\b", "it", rest, flags=re.I)
+    found = match.groupdict()
+    noun = found.get("noun") or " ".join(
         [*match["nouns"].split()[:-1], singular(match["nouns"].split()[-1])]
     )
-    return f"For each {noun} {match['list']}, {match['verb'].lower()} it and {rest}"
+    listed = f" {found['list']}" if found.get("list") else ""
+    return f"For each {noun}{listed}, {match['verb'].lower()} it and {rest}"
 
 
 _ALL_OTHER = re.compile(
