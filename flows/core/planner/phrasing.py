@@ -349,6 +349,80 @@ _OTHERWISE_APPROVAL_FIRST = re.compile(
 )
 
 
+#: "If the manager rejects it, ..." / "if they don't respond within 24 hours, ...": a
+#: condition on someone's decision, which only an approval asks for
+_ON_A_DECISION = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?;\n])))(?P<space>\s*)(?P<word>if|when|should|in\s+case|once)\s+"
+    r"(?P<who>(?:the|a|an|our|your)\s+(?:[a-z]+\s+)?(?:manager|lead|director|approver|"
+    r"reviewer|team|head|supervisor|boss|officer|owner|admin)s?|finance|legal|compliance|"
+    r"ops|they|nobody|no\s+one|someone)\s+"
+    r"(?P<verb>(?P<no>rejects?|declines?|denies|deny|turns?\s+(?P<what>it|this|them)\s+down)|"
+    r"(?P<neg>does\s*n[o']?t|do\s*n[o']?t|has\s*n[o']?t|have\s*n[o']?t|never)\s+"
+    r"(?P<act>(?:respond|answer|reply|decide|get\s+back)\w*)|"
+    r"(?:responds?|answers?|replies|decides?)\s+within)\b",
+    re.IGNORECASE,
+)
+_MESSAGED = re.compile(
+    r"\b(?:email|e-mail|mail|message|text|sms|notify|ask|contact|call|ping|remind)\w*\b",
+    re.IGNORECASE,
+)
+
+
+def _decision_asked_for(prompt: str) -> str:
+    """ "Validate the order. If the manager rejects it, email the customer": with no
+    approval asked for before, the condition asks for one ("Get the manager's approval.
+    If the manager rejects it, ..."); "they" only when nobody was written to before."""
+    for match in _ON_A_DECISION.finditer(prompt):
+        before = prompt[: match.start()]
+        if _APPROVAL.search(before):
+            return prompt
+        who = match.group("who").lower()
+        if who in ("they", "nobody", "no one", "someone"):
+            if _MESSAGED.search(before):
+                return prompt
+            asked = "Get approval."
+        else:
+            asked = f"Get approval from {match.group('who')}."
+        start = match.start("space")
+        joined = f" {asked} " if before.strip() else f"{asked} "
+        # said of "they", as the approval's answers are read ("if they reject it", "if they
+        # don't respond within 24 hours")
+        if match.group("no"):
+            verb = f"reject {match.group('what')}" if match.group("what") else "reject"
+        elif match.group("neg"):
+            negation = match.group("neg").lower()
+            verb = "never" if negation == "never" else (
+                "haven't" if negation.startswith("ha") else "don't"
+            )
+            verb = f"{verb} {match.group('act')}"
+        else:
+            verb = "respond within"
+        said = f"{match.group('word')} they {verb}"
+        return prompt[:start] + joined + said + prompt[match.end() :]
+    return prompt
+
+
+#: "Reject disposable addresses. Welcome everyone else.": turning away those of a kind,
+#: with another case said after it, is "if it's disposable, reject it"
+_TURN_AWAY_A_KIND = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?;])\s+))(?P<verb>reject|decline|refuse|drop|discard|block|"
+    r"turn\s+away|filter\s+out|weed\s+out)\s+(?:(?:the|any|all)\s+)?"
+    r"(?P<kind>[a-z][a-z-]+)\s+(?P<things>[a-z]+s)\b(?P<end>\s*[.;!]|\s*,\s*(?:and\s+)?)"
+    r"(?=[^.!?]*?\b(?:(?:everyone|everybody|anyone|anybody|everything|anything)\s+else|"
+    r"otherwise)\b)",
+    re.IGNORECASE,
+)
+
+
+def _turned_away_if(match: re.Match[str]) -> str:
+    if match.group("kind").lower() in ("the", "all", "any", "some", "every", "each"):
+        return match.group(0)
+    end = match.group("end")
+    end = end if end.strip() in (".", ";", "!") else ". "
+    verb = match.group("verb").split()[0].lower()
+    return f"{match.group('lead')}If it's {match.group('kind')}, {verb} it{end}"
+
+
 def _approval_first_unless(match: re.Match[str]) -> str:
     main = match.group("main") or match.group("main2")
     cond = match.group("cond") or match.group("cond2")
@@ -1155,6 +1229,8 @@ class PromptReader:
         self._other_case = _OTHERWISE.search(prompt) is not None
         # "after the payment goes through, ship it": once it did, a condition
         prompt = _AFTER_AN_OUTCOME.sub("once ", prompt)
+        # "Reject disposable addresses. Welcome everyone else.": if it's disposable
+        prompt = _TURN_AWAY_A_KIND.sub(_turned_away_if, prompt)
         # "Welcome everyone else.": the other case of the condition before
         prompt = _EVERYONE_ELSE.sub(_otherwise_them, prompt)
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
@@ -1163,6 +1239,8 @@ class PromptReader:
         # "charge it only if it's below 1000, otherwise get approval first": the charge in
         # both cases, behind the approval when it is not below 1000
         prompt = _OTHERWISE_APPROVAL_FIRST.sub(_approval_first_unless, prompt)
+        # "If the manager rejects it, ..." with no approval before: the approval it speaks of
+        prompt = _decision_asked_for(prompt)
         # "have a manager sign off before we charge anything over 1000": the approval is
         # for those over 1000, as "... sign off on anything over 1000 before we charge it"
         prompt = _APPROVAL_BEFORE_THRESHOLD.sub(_approval_on_those_over, prompt)
