@@ -4254,19 +4254,40 @@ def _references(node: dict[str, Any]) -> set[str]:
     return found
 
 
+_ASKS_APPROVAL = re.compile(r"\b(?:approv\w*|sign[- ]?off|signs?\s+off)\b", re.IGNORECASE)
+
+
+def _part_asking(clause: Clause, missing: MissingCapability) -> str | None:
+    """ "Get finance approval before refunding the order": the step the approval is asked
+    for ("refunding the order"), from what it names to the end of its part."""
+    at = clause.text.lower().find(missing.phrase.lower())
+    if at < 0:
+        return None
+    part = re.split(r"\s*(?:[,;]|\bthen\b|\band\s+then\b)\s*", clause.text[at:], maxsplit=1)[0]
+    part = part.strip(" .")
+    return part if part and part != clause.text.strip(" .") else None
+
+
 def _capability_error(
-    clause: Clause, missing: MissingCapability, closest: ToolSpec | None
+    clause: Clause,
+    missing: MissingCapability,
+    closest: ToolSpec | None,
+    *,
+    step: str | None = None,
 ) -> PlanningError:
     nearest = ""
     if closest is not None:
         what = closest.description.strip().splitlines()[0] if closest.description else ""
         nearest = f"; the closest, {closest.id}, does not ({what or closest.name})"
+    if step is None and _ASKS_APPROVAL.search(clause.text):
+        step = _part_asking(clause, missing)  # the step beside the approval, not it
+    where = f"the step {step!r} of {clause.label}" if step else clause.label
     return PlanningError(
         "unmapped_step",
-        f"Could not map {clause.label}: it asks for {missing.what} ({missing.phrase!r}), "
+        f"Could not map {where}: it asks for {missing.what} ({missing.phrase!r}), "
         f"and no tool in the catalogue does that{nearest}. Register a tool that does it, "
         "or leave the step out.",
-        step=clause.text,
+        step=step or clause.text,
         details={
             "phrase": missing.phrase,
             "reason": "no_tool_offers",
