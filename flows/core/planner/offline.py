@@ -2095,6 +2095,7 @@ class FlowBuilder:
             self._codes_said_before(inputs, declared)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
+            inputs = self._receipt(clause, spec, inputs)
         node = {
             "id": node_id,
             "type": "tool",
@@ -2105,6 +2106,44 @@ class FlowBuilder:
         }
         self._add(node, "tool", clause, spec)
         return node_id
+
+    def _receipt(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
+        """ "Charge the card, then send the customer a receipt": what the message says is
+        what the charge reports (one labelled line per field), not a text the run asks for."""
+        if not _RECEIPT.search(clause.action) or not acts(spec):
+            return inputs
+        body = next(
+            (
+                name
+                for name in ("body", "message", "text", "content")
+                if name in inputs and self._asked_at_run(inputs[name])
+            ),
+            None,
+        )
+        if body is None:
+            return inputs
+        gates = self._gates()
+        done = next(
+            (
+                info
+                for info in sorted(self.info.values(), key=lambda i: -i.order)
+                if info.kind == "tool"
+                and info.spec is not None
+                and acts(info.spec)
+                and info.gates <= gates
+                and info.spec.output_properties()
+            ),
+            None,
+        )
+        if done is None or done.spec is None:
+            return inputs
+        fields = list(done.spec.output_properties())
+        template = "\n".join(
+            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields
+        )
+        values = ", ".join(f"{done.id}.{name}" for name in fields)
+        self._drop_unread_input(inputs[body])
+        return {**inputs, body: f"{json.dumps(template)}.format([{values}])"}
 
     def _codes_said_before(self, inputs: dict[str, str], declared: set[str]) -> None:
         """ "Charge the card for order O-1. Ship it.": an id the step would ask for at run
@@ -3886,6 +3925,12 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
 
 #: Characters of a message short enough to be its own subject line.
 _SHORT_MESSAGE = 80
+#: A message that tells what a step that changed something did ("send a receipt").
+_RECEIPT = re.compile(
+    r"\breceipts?\b|\b(?:payment|charge|transaction|order)\s+(?:details|confirmation|summary)\b|"
+    r"\bconfirmation\s+of\s+(?:the\s+)?(?:payment|charge|order|purchase)\b",
+    re.IGNORECASE,
+)
 #: "post its title", "email their manager": a field of the item a loop's step names.
 _ITS_FIELD = re.compile(r"\b(?:its|their)\s+[a-z_]+", re.IGNORECASE)
 #: Words of an input's name that make it the cells of a row (`values`, `row`).

@@ -442,7 +442,12 @@ _FIRST = re.compile(
 _BEFORE_GERUND = re.compile(
     r"^(?P<main>.+?),?\s+before\s+(?P<then>(?!(?:any|some|no|every)thing\b)[a-z]+ing\b.*)$", re.I
 )
-_AFTER_GERUND = re.compile(r"^(?P<main>.+?),?\s+after\s+(?P<first>[a-z]+ing\b.+)$", re.IGNORECASE)
+_AFTER_GERUND = re.compile(
+    # ("after charging" on its own: the charge, said with no object)
+    r"^(?P<main>.+?),?\s+after\s+(?P<first>(?!(?:every|any|some|no)thing\b|morning\b|"
+    r"evening\b)[a-z]+ing\b.*)$",
+    re.IGNORECASE,
+)
 #: "X before we do Y" / "X after they do Y": the same order as with a gerund, said with a
 #: subject ("make sure it is in stock before we ship it").
 _BEFORE_SUBJECT = re.compile(
