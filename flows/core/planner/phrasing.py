@@ -337,14 +337,15 @@ _FIRST_IF = re.compile(
     re.IGNORECASE,
 )
 _APPROVAL_WORDS = r"(?:approv\w*|sign[-\s]?off|signs?\s+off|sign\s+it\s+off)"
-#: "X only if C, otherwise get approval first" (or "if C, X; otherwise ... first"): X in
-#: both cases, after an approval when C does not hold ("X, but unless C get approval first")
+#: "X only if C, otherwise get approval (first)" (or "if C, X; otherwise ... first"): X in
+#: both cases, after an approval when C does not hold ("X, but unless C get approval first");
+#: an approval alone in the other case would gate nothing
 _OTHERWISE_APPROVAL_FIRST = re.compile(
     r"(?P<lead>(?:^|(?<=[.!?,;])\s+))(?:"
     r"(?P<main>[A-Za-z][^.!?;,]*?)\s+(?:only\s+)?(?:if|when)\s+(?P<cond>[^.!?;,]+?)"
     r"|(?:only\s+)?(?:if|when)\s+(?P<cond2>[^.!?;,]+?)\s*,\s*(?P<main2>[^.!?;,]+?))"
     r"\s*[,;]?\s*(?:and\s+|but\s+)?(?:otherwise|else|or\s+else|if\s+not)\s*,?\s+"
-    rf"(?P<approval>[^.!?;]*?\b{_APPROVAL_WORDS}\b[^.!?;]*?)\s+first(?P<end>\s*[.!?]|$)",
+    rf"(?P<approval>[^.!?;]*?\b{_APPROVAL_WORDS}\b[^.!?;]*?)(?P<first>\s+first)?(?P<end>\s*[.!?]|$)",
     re.IGNORECASE,
 )
 
@@ -426,6 +427,8 @@ def _turned_away_if(match: re.Match[str]) -> str:
 def _approval_first_unless(match: re.Match[str]) -> str:
     main = match.group("main") or match.group("main2")
     cond = match.group("cond") or match.group("cond2")
+    if not match.group("first") and not re.search(r"\d", cond):
+        return match.group(0)  # "otherwise ask a manager to approve it": that case's step
     return (
         f"{match.group('lead')}{main}, but unless {cond}, {match.group('approval')} first"
         f"{match.group('end')}"
