@@ -2534,9 +2534,10 @@ class FlowBuilder:
         self, noun: str, clause: Clause
     ) -> tuple[str, dict[str, Any]] | None:
         """ "Fetch the RSS feed and summarise each article": the articles are in what the
-        step just before made, not a list the run brings. Its one list field, or a refusal
-        when it has none; None when the items are the request's own (named before: "validate
-        the emails and welcome each valid one", or what that step took in)."""
+        step just before made (in this sentence or an earlier one), not a list the run
+        brings. Its one list field, or a refusal when it has none; None when the items are
+        the request's own (named before: "validate the emails and welcome each valid one",
+        or what that step took in)."""
         info = self.info.get(self.last_step) if self.last_step else None
         if (
             clause.for_each_container is not None
@@ -2544,7 +2545,6 @@ class FlowBuilder:
             or info.kind != "tool"
             or info.spec is None
             or info.clause is None
-            or info.clause.sentence != clause.sentence
             or noun in (_ANY_NOUN, "item", "one")
         ):
             return None
