@@ -2137,7 +2137,13 @@ class FlowBuilder:
         )
         if done is None or done.spec is None:
             return inputs
-        fields = list(done.spec.output_properties())
+        # what was done, not the yes/no of it or why it would have failed
+        fields = [
+            name
+            for name, schema in done.spec.output_properties().items()
+            if schema_types(schema) != {"boolean"}
+            and not {"decline", "reason", "error", "failure"} & set(split_identifier(name))
+        ] or list(done.spec.output_properties())
         template = "\n".join(
             f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields
         )
