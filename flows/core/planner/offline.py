@@ -3504,6 +3504,21 @@ class FlowBuilder:
         if resolved is None:
             if condition.optional:
                 return None
+            if _NO_ANSWER_IN_TIME.search(condition.text) and (
+                self.pending is not None
+                or any(info.kind == "approval" for info in self.info.values())
+            ):
+                # "if they don't respond within 24 hours, email ops": a step on timeout
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not plan {clause.label}: it asks for a step when nobody answers "
+                    "the approval in time, and an approval that times out can "
+                    "only approve, reject or fail the run. Say which ('if they don't answer "
+                    "within 24 hours, reject it'), then what to do then ('if they reject it, "
+                    "email the director').",
+                    step=condition.text.strip(),
+                    details={"reason": "step_on_timeout", "phrase": condition.text.strip()},
+                )
             if not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
                 raise PlanningError(
                     "unmapped_condition",
@@ -4557,6 +4572,12 @@ _ONLY_CHECKS = re.compile(
 
 
 #: "within 24 hours or escalate to the director": a step for when nobody answers in time
+#: "they don't respond within 24 hours", "nobody answers in 2 days": no answer in time
+_NO_ANSWER_IN_TIME = re.compile(
+    r"(?:n[o']t|\bnever|\bnobody|\bno\s+one)\b.*\b(?:respon|answer|repl|decid|approv|get\s+back)"
+    r"\w*\b.*\b(?:within|in)\s+\S+\s+(?:hours?|days?|minutes?|weeks?)\b",
+    re.IGNORECASE,
+)
 _STEP_ON_TIMEOUT = re.compile(
     r"\b(?:hours?|days?|minutes?|weeks?|time|deadline)\b[^.;]*?,?\s+(?:or|otherwise|or\s+else)\s+"
     r"(?P<step>(?:escalate|forward|send|pass|hand|notify|email|remind|ping)\b[^.;,]*)",
