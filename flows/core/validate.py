@@ -2105,6 +2105,55 @@ def _fits(actual: str, expected: str) -> bool:
     return actual == expected or {actual, expected} == {"integer", "number"}
 
 
+def _listed_values(schema: JsonSchema | None) -> list[Any] | None:
+    """The values a schema lists (`enum`, `const`), also through `anyOf` / `oneOf` (an
+    optional enum: `anyOf: [{enum: [...]}, {type: null}]`), or None when any value of its
+    type goes."""
+    if not isinstance(schema, dict):
+        return None
+    if isinstance(schema.get("enum"), list):
+        return list(schema["enum"])
+    if "const" in schema:
+        return [schema["const"]]
+    for combinator in ("anyOf", "oneOf"):
+        branches = schema.get(combinator)
+        if isinstance(branches, list) and branches:
+            values: list[Any] = []
+            for branch in branches:
+                listed = _listed_values(branch)
+                if listed is None:
+                    if _types(branch) != {"null"}:
+                        return None
+                    listed = [None]
+                values.extend(listed)
+            return values
+    return None
+
+
+def _is_listed(value: Any, allowed: list[Any]) -> bool:
+    # 1 == True in Python; JSON tells them apart.
+    return any(
+        value == v and isinstance(value, bool) == isinstance(v, bool)
+        and (value is None) == (v is None)
+        for v in allowed
+    )
+
+
+def _closest_listed(value: Any, allowed: list[Any]) -> Any | None:
+    """The allowed value `value` was likely meant as: the same letters in another case, or
+    a near spelling ("Fedex" -> "fedex", "fedx" -> "fedex")."""
+    if not isinstance(value, str):
+        return None
+    words = [v for v in allowed if isinstance(v, str)]
+    folded = value.strip().casefold()
+    for word in words:
+        if word.casefold() == folded:
+            return word
+    by_fold = {word.casefold(): word for word in words}
+    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.75)
+    return by_fold[close[0]] if close else None
+
+
 def _misfit(inferred: JsonSchema, target: JsonSchema) -> tuple[str, str] | None:
     """(what the target wants, what the expression is) when they cannot match."""
     actual, expected = _types(inferred), _types(target)
@@ -2113,11 +2162,12 @@ def _misfit(inferred: JsonSchema, target: JsonSchema) -> tuple[str, str] | None:
     if "const" not in inferred:
         return None
     value = inferred["const"]
-    if isinstance(target.get("enum"), list) and value not in target["enum"]:
-        allowed = ", ".join(json.dumps(v) for v in target["enum"])
-        return f"one of {allowed}", "not one of them"
     if "const" in target and value != target["const"]:
         return f"exactly {json.dumps(target['const'])}", "a different value"
+    allowed = _listed_values(target)
+    if allowed is not None and not _is_listed(value, allowed):
+        shown = ", ".join(json.dumps(v) for v in allowed if v is not None)
+        return f"one of {shown}", "not one of them"
     if expected == {"integer"} and isinstance(value, float) and not value.is_integer():
         return "an integer", f"the fraction {value}"
     return None
@@ -2141,8 +2191,12 @@ def _type_phrase(types: Iterable[str]) -> str:
 
 def _conversion_hint(inferred: JsonSchema, target: JsonSchema) -> str:
     actual, expected = _types(inferred) or set(), _types(target) or set()
-    if isinstance(target.get("enum"), list):
-        allowed = ", ".join(json.dumps(v) for v in target["enum"])
+    listed = _listed_values(target)
+    if listed is not None and "const" not in target:
+        allowed = ", ".join(json.dumps(v) for v in listed if v is not None)
+        close = _closest_listed(inferred.get("const"), listed)
+        if close is not None:
+            return f"Did you mean {json.dumps(close)}? The allowed values: {allowed}."
         return f"Use one of the allowed values: {allowed}."
     if "boolean" in expected:
         return (

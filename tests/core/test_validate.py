@@ -652,6 +652,51 @@ def test_type_mismatch_for_string_concatenation_and_enums():
     assert 'expects one of "EUR", "USD", but `"GBP"` is not one of them' in found[1].message
 
 
+def test_a_literal_outside_an_optional_enum_names_the_allowed_values_and_a_close_one():
+    ship = ToolSpec(
+        "ship.create",
+        "Create a shipment",
+        "Make a label.",
+        input_schema=schema(
+            {
+                "order_id": STRING,
+                "carrier": {
+                    "anyOf": [
+                        {"type": "string", "enum": ["ups", "fedex", "dhl"]},
+                        {"type": "null"},
+                    ],
+                    "default": None,
+                },
+            },
+            ("order_id",),
+        ),
+        output_schema=schema({"tracking_number": STRING}),
+    )
+
+    def shipping(carrier: str) -> dict[str, Any]:
+        return flow(
+            {
+                "id": "ship",
+                "type": "tool",
+                "tool": "ship.create",
+                "inputs": {"order_id": "input.employee", "carrier": carrier},
+            }
+        )
+
+    issues = validate_flow(shipping('"UPS"'), [*SPECS, ship])
+    found = [i for i in issues if i.code == "type_mismatch"]
+    assert len(found) == 1, format_issues(found)
+    issue = found[0]
+
+    assert (issue.node, issue.field) == ("ship", "inputs.carrier")
+    assert 'expects one of "ups", "fedex", "dhl", but `"UPS"` is not one of them' in issue.message
+    assert 'Did you mean "ups"?' in (issue.hint or "")
+    for fine in ('"fedex"', "null"):
+        assert not [
+            i for i in validate_flow(shipping(fine), [*SPECS, ship]) if i.code == "type_mismatch"
+        ]
+
+
 def test_type_mismatch_for_a_non_boolean_branch_condition():
     data = flow(
         lookup(),

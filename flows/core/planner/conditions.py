@@ -371,6 +371,8 @@ def _unread_part(text: str, sources: Sequence[Source]) -> bool:
     subject = said[0] if len(said) > 1 else None
     if _OWN_SUBJECT.match(parts[0]) and _resolve_one(parts[0], sources) is None:
         return True  # "the payment was approved and the order is valid" with no payment
+    if _one_field_for_two_things(parts, sources):
+        return True
     return any(
         _resolve_one(part, sources) is None
         and (
@@ -381,6 +383,29 @@ def _unread_part(text: str, sources: Sequence[Source]) -> bool:
         for part in parts[1:]
         if split_identifier(part)
     )
+
+
+_SUBJECT_OF = re.compile(
+    r"^(?:the|their|his|her|its|our|your)\s+(?P<subject>[a-z]+(?:\s+[a-z]+)?)\s+"
+    r"(?:is|are|was|were|has|have|had|got|went|did)\b",
+    re.IGNORECASE,
+)
+
+
+def _one_field_for_two_things(parts: Sequence[str], sources: Sequence[Source]) -> bool:
+    """ "the payment was approved and the order is valid": two things, each with its own
+    subject, read as one field (the order's `valid`) say one of them nothing."""
+    read: dict[str, str] = {}
+    for part in parts:
+        said = _SUBJECT_OF.match(part)
+        resolved = _resolve_one(part, sources) if said is not None else None
+        if said is None or resolved is None:
+            continue
+        subject = stem(said.group("subject").split()[-1].lower())
+        other = read.setdefault(resolved.expression, subject)
+        if other != subject:
+            return True
+    return False
 
 
 #: "the user doesn't exist": a part that says what it is about (not "urgent" in "the

@@ -2095,6 +2095,7 @@ class FlowBuilder:
             self._codes_said_before(inputs, declared)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
+            inputs = self._receipt(clause, spec, inputs)
         node = {
             "id": node_id,
             "type": "tool",
@@ -2105,6 +2106,50 @@ class FlowBuilder:
         }
         self._add(node, "tool", clause, spec)
         return node_id
+
+    def _receipt(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
+        """ "Charge the card, then send the customer a receipt": what the message says is
+        what the charge reports (one labelled line per field), not a text the run asks for."""
+        if not _RECEIPT.search(clause.action) or not acts(spec):
+            return inputs
+        body = next(
+            (
+                name
+                for name in ("body", "message", "text", "content")
+                if name in inputs and self._asked_at_run(inputs[name])
+            ),
+            None,
+        )
+        if body is None:
+            return inputs
+        gates = self._gates()
+        done = next(
+            (
+                info
+                for info in sorted(self.info.values(), key=lambda i: -i.order)
+                if info.kind == "tool"
+                and info.spec is not None
+                and acts(info.spec)
+                and info.gates <= gates
+                and info.spec.output_properties()
+            ),
+            None,
+        )
+        if done is None or done.spec is None:
+            return inputs
+        # what was done, not the yes/no of it or why it would have failed
+        fields = [
+            name
+            for name, schema in done.spec.output_properties().items()
+            if schema_types(schema) != {"boolean"}
+            and not {"decline", "reason", "error", "failure"} & set(split_identifier(name))
+        ] or list(done.spec.output_properties())
+        template = "\n".join(
+            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields
+        )
+        values = ", ".join(f"{done.id}.{name}" for name in fields)
+        self._drop_unread_input(inputs[body])
+        return {**inputs, body: f"{json.dumps(template)}.format([{values}])"}
 
     def _codes_said_before(self, inputs: dict[str, str], declared: set[str]) -> None:
         """ "Charge the card for order O-1. Ship it.": an id the step would ask for at run
@@ -2218,6 +2263,8 @@ class FlowBuilder:
             or self._each_of_the_last_loop(noun)
             else None
         )
+        if loop is not None:
+            clause = self._it_is_the_field_said(clause, loop)
         items, item_schema = None, None
         if literal_items:
             loop = None
@@ -2255,7 +2302,11 @@ class FlowBuilder:
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
                 item_schema = item_schema if isinstance(item_schema, dict) else {}
             else:
-                items, item_schema = self._new_list_input(noun, spec, sources, clause.text)
+                made = self._list_the_step_before_made(noun, clause)
+                if made is not None:
+                    items, item_schema = made
+                else:
+                    items, item_schema = self._new_list_input(noun, spec, sources, clause.text)
         assert item_schema is not None
         item_sources = [Source("item", noun, item_schema, None, ("item",), 1000.0)]
         if isinstance(item_schema.get("properties"), dict):
@@ -2332,6 +2383,39 @@ class FlowBuilder:
             and self.loop is not None
             and self.loop.filtered is None
             and self.last_step == self.loop.last_map
+        )
+
+    def _it_is_the_field_said(self, clause: Clause, loop: Loop) -> Clause:
+        """ "For each order, look up its status and post it to #ops": "it" is the status
+        the loop's last step was asked for, so the step says "post the status"."""
+        sent = _SENDS_IT_ON.match(_clean_action(clause.action))
+        before = self.info.get(loop.last_map)
+        if (
+            sent is None
+            or sent.group("what").lower() not in ("it", "this", "that")
+            or before is None
+            or before.clause is None
+        ):
+            return clause
+        fields = unwrap_nullable(loop.last_tool.output_schema).get("properties") or {}
+        named = [
+            name
+            for name in fields
+            if re.search(
+                r"\b(?:the|its|their)\s+(?:[a-z]+\s+)?" + r"\s+".join(split_identifier(name))
+                + r"\b",
+                before.clause.action,
+                re.IGNORECASE,
+            )
+        ]
+        if len(named) != 1:
+            return clause
+        field_words = " ".join(split_identifier(named[0]))
+        pronoun = re.compile(rf"\b{sent.group('what')}\b", re.IGNORECASE)
+        return replace(
+            clause,
+            action=pronoun.sub(f"the {field_words}", clause.action, count=1),
+            text=pronoun.sub(f"the {field_words}", clause.text, count=1),
         )
 
     def _sends_each_on(self, clause: Clause, spec: ToolSpec, loop: Loop) -> bool:
@@ -2451,6 +2535,51 @@ class FlowBuilder:
             ):
                 return source
         return None
+
+    def _list_the_step_before_made(
+        self, noun: str, clause: Clause
+    ) -> tuple[str, dict[str, Any]] | None:
+        """ "Fetch the RSS feed and summarise each article": the articles are in what the
+        step just before made (in this sentence or an earlier one), not a list the run
+        brings. Its one list field, or a refusal when it has none; None when the items are
+        the request's own (named before: "validate the emails and welcome each valid one",
+        or what that step took in)."""
+        info = self.info.get(self.last_step) if self.last_step else None
+        if (
+            clause.for_each_container is not None
+            or info is None
+            or info.kind != "tool"
+            or info.spec is None
+            or info.clause is None
+            or noun in (_ANY_NOUN, "item", "one")
+        ):
+            return None
+        if re.search(r"\b(?:their|his|her|my|our|your)\b", clause.text, re.IGNORECASE):
+            return None  # "for each of their orders": a person's, which the run brings
+        said = {stem(w) for w in re.findall(r"[a-z]+", info.clause.text.lower())}
+        taken = {stem(w) for name in info.spec.input_properties() for w in split_identifier(name)}
+        if stem(noun) in said | taken or stem(plural(noun)) in said | taken:
+            return None
+        output = unwrap_nullable(info.spec.output_schema)
+        lists = [
+            (name, field_schema)
+            for name, field_schema in (output.get("properties") or {}).items()
+            if schema_types(field_schema) == {"array"}
+        ]
+        if len(lists) == 1:
+            name, field_schema = lists[0]
+            item_schema = field_schema.get("items") if isinstance(field_schema, dict) else None
+            return f"{info.id}.{name}", item_schema if isinstance(item_schema, dict) else {}
+        returned = ", ".join(output.get("properties") or {}) or "nothing"
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: it goes through each {noun} of what "
+            f"{info.spec.id} returns, and {info.spec.id} returns no list of them (it returns: "
+            f"{returned}). Register a tool that returns the {plural(noun)} as a list, or give "
+            "them to the run as a list.",
+            step=clause.text,
+            details={"phrase": f"each {noun}", "reason": "no_list_made", "tool": info.spec.id},
+        )
 
     def _new_list_input(
         self, noun: str, spec: ToolSpec, sources: list[Source], said: str = ""
@@ -3375,6 +3504,21 @@ class FlowBuilder:
         if resolved is None:
             if condition.optional:
                 return None
+            if _NO_ANSWER_IN_TIME.search(condition.text) and (
+                self.pending is not None
+                or any(info.kind == "approval" for info in self.info.values())
+            ):
+                # "if they don't respond within 24 hours, email ops": a step on timeout
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not plan {clause.label}: it asks for a step when nobody answers "
+                    "the approval in time, and an approval that times out can "
+                    "only approve, reject or fail the run. Say which ('if they don't answer "
+                    "within 24 hours, reject it'), then what to do then ('if they reject it, "
+                    "email the director').",
+                    step=condition.text.strip(),
+                    details={"reason": "step_on_timeout", "phrase": condition.text.strip()},
+                )
             if not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
                 raise PlanningError(
                     "unmapped_condition",
@@ -3802,6 +3946,12 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
 
 #: Characters of a message short enough to be its own subject line.
 _SHORT_MESSAGE = 80
+#: A message that tells what a step that changed something did ("send a receipt").
+_RECEIPT = re.compile(
+    r"\breceipts?\b|\b(?:payment|charge|transaction|order)\s+(?:details|confirmation|summary)\b|"
+    r"\bconfirmation\s+of\s+(?:the\s+)?(?:payment|charge|order|purchase)\b",
+    re.IGNORECASE,
+)
 #: "post its title", "email their manager": a field of the item a loop's step names.
 _ITS_FIELD = re.compile(r"\b(?:its|their)\s+[a-z_]+", re.IGNORECASE)
 #: Words of an input's name that make it the cells of a row (`values`, `row`).
@@ -4170,19 +4320,40 @@ def _references(node: dict[str, Any]) -> set[str]:
     return found
 
 
+_ASKS_APPROVAL = re.compile(r"\b(?:approv\w*|sign[- ]?off|signs?\s+off)\b", re.IGNORECASE)
+
+
+def _part_asking(clause: Clause, missing: MissingCapability) -> str | None:
+    """ "Get finance approval before refunding the order": the step the approval is asked
+    for ("refunding the order"), from what it names to the end of its part."""
+    at = clause.text.lower().find(missing.phrase.lower())
+    if at < 0:
+        return None
+    part = re.split(r"\s*(?:[,;]|\bthen\b|\band\s+then\b)\s*", clause.text[at:], maxsplit=1)[0]
+    part = part.strip(" .")
+    return part if part and part != clause.text.strip(" .") else None
+
+
 def _capability_error(
-    clause: Clause, missing: MissingCapability, closest: ToolSpec | None
+    clause: Clause,
+    missing: MissingCapability,
+    closest: ToolSpec | None,
+    *,
+    step: str | None = None,
 ) -> PlanningError:
     nearest = ""
     if closest is not None:
         what = closest.description.strip().splitlines()[0] if closest.description else ""
         nearest = f"; the closest, {closest.id}, does not ({what or closest.name})"
+    if step is None and _ASKS_APPROVAL.search(clause.text):
+        step = _part_asking(clause, missing)  # the step beside the approval, not it
+    where = f"the step {step!r} of {clause.label}" if step else clause.label
     return PlanningError(
         "unmapped_step",
-        f"Could not map {clause.label}: it asks for {missing.what} ({missing.phrase!r}), "
+        f"Could not map {where}: it asks for {missing.what} ({missing.phrase!r}), "
         f"and no tool in the catalogue does that{nearest}. Register a tool that does it, "
         "or leave the step out.",
-        step=clause.text,
+        step=step or clause.text,
         details={
             "phrase": missing.phrase,
             "reason": "no_tool_offers",
@@ -4401,6 +4572,12 @@ _ONLY_CHECKS = re.compile(
 
 
 #: "within 24 hours or escalate to the director": a step for when nobody answers in time
+#: "they don't respond within 24 hours", "nobody answers in 2 days": no answer in time
+_NO_ANSWER_IN_TIME = re.compile(
+    r"(?:n[o']t|\bnever|\bnobody|\bno\s+one)\b.*\b(?:respon|answer|repl|decid|approv|get\s+back)"
+    r"\w*\b.*\b(?:within|in)\s+\S+\s+(?:hours?|days?|minutes?|weeks?)\b",
+    re.IGNORECASE,
+)
 _STEP_ON_TIMEOUT = re.compile(
     r"\b(?:hours?|days?|minutes?|weeks?|time|deadline)\b[^.;]*?,?\s+(?:or|otherwise|or\s+else)\s+"
     r"(?P<step>(?:escalate|forward|send|pass|hand|notify|email|remind|ping)\b[^.;,]*)",

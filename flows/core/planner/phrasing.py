@@ -336,6 +336,105 @@ _FIRST_IF = re.compile(
     r"(?P<cond>(?:only\s+)?(?:if|when|in\s+case)\s+[^.!?;]+?)(?P<end>[.!?]|$)",
     re.IGNORECASE,
 )
+_APPROVAL_WORDS = r"(?:approv\w*|sign[-\s]?off|signs?\s+off|sign\s+it\s+off)"
+#: "X only if C, otherwise get approval (first)" (or "if C, X; otherwise ... first"): X in
+#: both cases, after an approval when C does not hold ("X, but unless C get approval first");
+#: an approval alone in the other case would gate nothing
+_OTHERWISE_APPROVAL_FIRST = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?,;])\s+))(?:"
+    r"(?P<main>[A-Za-z][^.!?;,]*?)\s+(?:only\s+)?(?:if|when)\s+(?P<cond>[^.!?;,]+?)"
+    r"|(?:only\s+)?(?:if|when)\s+(?P<cond2>[^.!?;,]+?)\s*,\s*(?P<main2>[^.!?;,]+?))"
+    r"\s*[,;]?\s*(?:and\s+|but\s+)?(?:otherwise|else|or\s+else|if\s+not)\s*,?\s+"
+    rf"(?P<approval>[^.!?;]*?\b{_APPROVAL_WORDS}\b[^.!?;]*?)(?P<first>\s+first)?(?P<end>\s*[.!?]|$)",
+    re.IGNORECASE,
+)
+
+
+#: "If the manager rejects it, ..." / "if they don't respond within 24 hours, ...": a
+#: condition on someone's decision, which only an approval asks for
+_ON_A_DECISION = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?;\n])))(?P<space>\s*)(?P<word>if|when|should|in\s+case|once)\s+"
+    r"(?P<who>(?:the|a|an|our|your)\s+(?:[a-z]+\s+)?(?:manager|lead|director|approver|"
+    r"reviewer|team|head|supervisor|boss|officer|owner|admin)s?|finance|legal|compliance|"
+    r"ops|they|nobody|no\s+one|someone)\s+"
+    r"(?P<verb>(?P<no>rejects?|declines?|denies|deny|turns?\s+(?P<what>it|this|them)\s+down)|"
+    r"(?P<neg>does\s*n[o']?t|do\s*n[o']?t|has\s*n[o']?t|have\s*n[o']?t|never)\s+"
+    r"(?P<act>(?:respond|answer|reply|decide|get\s+back)\w*)|"
+    r"(?:responds?|answers?|replies|decides?)\s+within)\b",
+    re.IGNORECASE,
+)
+_MESSAGED = re.compile(
+    r"\b(?:email|e-mail|mail|message|text|sms|notify|ask|contact|call|ping|remind)\w*\b",
+    re.IGNORECASE,
+)
+
+
+def _decision_asked_for(prompt: str) -> str:
+    """ "Validate the order. If the manager rejects it, email the customer": with no
+    approval asked for before, the condition asks for one ("Get the manager's approval.
+    If the manager rejects it, ..."); "they" only when nobody was written to before."""
+    for match in _ON_A_DECISION.finditer(prompt):
+        before = prompt[: match.start()]
+        if _APPROVAL.search(before):
+            return prompt
+        who = match.group("who").lower()
+        if who in ("they", "nobody", "no one", "someone"):
+            if _MESSAGED.search(before):
+                return prompt
+            asked = "Get approval."
+        else:
+            asked = f"Get approval from {match.group('who')}."
+        start = match.start("space")
+        joined = f" {asked} " if before.strip() else f"{asked} "
+        # said of "they", as the approval's answers are read ("if they reject it", "if they
+        # don't respond within 24 hours")
+        if match.group("no"):
+            verb = f"reject {match.group('what')}" if match.group("what") else "reject"
+        elif match.group("neg"):
+            negation = match.group("neg").lower()
+            verb = "never" if negation == "never" else (
+                "haven't" if negation.startswith("ha") else "don't"
+            )
+            verb = f"{verb} {match.group('act')}"
+        else:
+            verb = "respond within"
+        said = f"{match.group('word')} they {verb}"
+        return prompt[:start] + joined + said + prompt[match.end() :]
+    return prompt
+
+
+#: "Reject disposable addresses. Welcome everyone else.": turning away those of a kind,
+#: with another case said after it, is "if it's disposable, reject it"
+_TURN_AWAY_A_KIND = re.compile(
+    r"(?P<lead>(?:^|(?<=[.!?;])\s+))(?P<verb>reject|decline|refuse|drop|discard|block|"
+    r"turn\s+away|filter\s+out|weed\s+out)\s+(?:(?:the|any|all)\s+)?"
+    r"(?P<kind>[a-z][a-z-]+)\s+(?P<things>[a-z]+s)\b(?P<end>\s*[.;!]|\s*,\s*(?:and\s+)?)"
+    r"(?=[^.!?]*?\b(?:(?:everyone|everybody|anyone|anybody|everything|anything)\s+else|"
+    r"otherwise)\b)",
+    re.IGNORECASE,
+)
+
+
+def _turned_away_if(match: re.Match[str]) -> str:
+    if match.group("kind").lower() in ("the", "all", "any", "some", "every", "each"):
+        return match.group(0)
+    end = match.group("end")
+    end = end if end.strip() in (".", ";", "!") else ". "
+    verb = match.group("verb").split()[0].lower()
+    return f"{match.group('lead')}If it's {match.group('kind')}, {verb} it{end}"
+
+
+def _approval_first_unless(match: re.Match[str]) -> str:
+    main = match.group("main") or match.group("main2")
+    cond = match.group("cond") or match.group("cond2")
+    if not match.group("first") and not re.search(r"\d", cond):
+        return match.group(0)  # "otherwise ask a manager to approve it": that case's step
+    return (
+        f"{match.group('lead')}{main}, but unless {cond}, {match.group('approval')} first"
+        f"{match.group('end')}"
+    )
+
+
 #: A sentence that ends like this goes before the one ahead of it.
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+that|before\s+anything\s+else|up\s+front|to\s+begin\s+with)"
@@ -346,7 +445,12 @@ _FIRST = re.compile(
 _BEFORE_GERUND = re.compile(
     r"^(?P<main>.+?),?\s+before\s+(?P<then>(?!(?:any|some|no|every)thing\b)[a-z]+ing\b.*)$", re.I
 )
-_AFTER_GERUND = re.compile(r"^(?P<main>.+?),?\s+after\s+(?P<first>[a-z]+ing\b.+)$", re.IGNORECASE)
+_AFTER_GERUND = re.compile(
+    # ("after charging" on its own: the charge, said with no object)
+    r"^(?P<main>.+?),?\s+after\s+(?P<first>(?!(?:every|any|some|no)thing\b|morning\b|"
+    r"evening\b)[a-z]+ing\b.*)$",
+    re.IGNORECASE,
+)
 #: "X before we do Y" / "X after they do Y": the same order as with a gerund, said with a
 #: subject ("make sure it is in stock before we ship it").
 _BEFORE_SUBJECT = re.compile(
@@ -1133,11 +1237,18 @@ class PromptReader:
         self._other_case = _OTHERWISE.search(prompt) is not None
         # "after the payment goes through, ship it": once it did, a condition
         prompt = _AFTER_AN_OUTCOME.sub("once ", prompt)
+        # "Reject disposable addresses. Welcome everyone else.": if it's disposable
+        prompt = _TURN_AWAY_A_KIND.sub(_turned_away_if, prompt)
         # "Welcome everyone else.": the other case of the condition before
         prompt = _EVERYONE_ELSE.sub(_otherwise_them, prompt)
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
         prompt = _FIRST_IF.sub(r"\g<lead>\g<cond>, \g<main> first\g<end>", prompt)
+        # "charge it only if it's below 1000, otherwise get approval first": the charge in
+        # both cases, behind the approval when it is not below 1000
+        prompt = _OTHERWISE_APPROVAL_FIRST.sub(_approval_first_unless, prompt)
+        # "If the manager rejects it, ..." with no approval before: the approval it speaks of
+        prompt = _decision_asked_for(prompt)
         # "have a manager sign off before we charge anything over 1000": the approval is
         # for those over 1000, as "... sign off on anything over 1000 before we charge it"
         prompt = _APPROVAL_BEFORE_THRESHOLD.sub(_approval_on_those_over, prompt)
@@ -1151,6 +1262,7 @@ class PromptReader:
         prompt = _LOOP_THEN_CONDITION.sub(r"\g<loop>, and ", prompt)
         # "validate each order in the list and charge the valid ones": the loop leads
         prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
+        prompt = _PLURAL_THEN_EACH_ONE.sub(_loop_leads, prompt)
         # "..., all other tickets become a ticket": the rest; "all other billing tickets":
         # the rest that are billing ones
         prompt = _ALL_OTHER.sub(_the_rest, prompt)
@@ -2542,14 +2654,27 @@ _LOOP_IN_FIRST_STEP = re.compile(
 )
 
 
+#: "validate the emails and welcome each valid one": with no list named, "each ... one"
+#: after a plural says the loop as well
+_PLURAL_THEN_EACH_ONE = re.compile(
+    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+(?:all\s+)?the\s+"
+    r"(?P<nouns>[a-z]+(?:\s+[a-z]+)?(?<!s)s)\s*,?\s+"
+    r"and\s+(?P<rest>[^.;!?\n]*?\beach\s+(?:of\s+them|(?:[a-z]+\s+)?one)\b[^.;!?\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def _loop_leads(match: re.Match[str]) -> str:
     if re.search(r"\b(?:me|us)\b", match["rest"], re.IGNORECASE):
         return match.group(0)  # "... and email me the invalid ones": one message, after it
     rest = re.sub(r"\beach\s+([a-z]+)\s+one\b", r"the \1 ones", match["rest"], flags=re.I)
-    noun = match["noun"] or " ".join(
+    rest = re.sub(r"\beach\s+(?:one|of\s+them)\b", "it", rest, flags=re.I)
+    found = match.groupdict()
+    noun = found.get("noun") or " ".join(
         [*match["nouns"].split()[:-1], singular(match["nouns"].split()[-1])]
     )
-    return f"For each {noun} {match['list']}, {match['verb'].lower()} it and {rest}"
+    listed = f" {found['list']}" if found.get("list") else ""
+    return f"For each {noun}{listed}, {match['verb'].lower()} it and {rest}"
 
 
 _ALL_OTHER = re.compile(

@@ -1268,6 +1268,29 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
 )
 
 
+#: Named products and services: a step that names one ("create a Jira issue") needs a tool
+#: whose spec names it; the help desk's ticket is not a Jira issue.
+_SYSTEMS = (
+    "Jira", "Trello", "Asana", "Linear", "GitHub", "GitLab", "Bitbucket", "Zendesk",
+    "Freshdesk", "ServiceNow", "Salesforce", "HubSpot", "Pipedrive", "Notion", "Confluence",
+    "Airtable", "Dropbox", "OneDrive", "SharePoint", "Shopify", "QuickBooks", "Xero",
+    "Mailchimp", "Intercom", "Twilio", "Zapier", "Monday.com", "ClickUp", "Basecamp",
+    "Google Sheets", "Google Drive", "Google Docs", "Google Calendar", "Outlook", "Excel",
+)
+_NAMED_SYSTEMS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
+    (
+        name,
+        # as written, capitalised ("a box of parts" names no Box)
+        re.compile(r"(?<![\w.])(?-i:" + re.escape(name).replace(r"\ ", r"\s+") + r")(?![\w])"),
+        # (a Google product: the thing it is, "sheet", as any spec may say it)
+        frozenset(w.lower() for w in name.split()[1:])
+        if name.startswith("Google ")
+        else frozenset({"=" + name.split(".")[0].lower()}),
+    )
+    for name in _SYSTEMS
+)
+
+
 @dataclass(frozen=True, slots=True)
 class MissingCapability:
     phrase: str
@@ -1308,7 +1331,7 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     words = _spec_words(spec)
     raw = _spec_raw_words(spec)
     missing = []
-    for what, pattern, offered in (*_CHANNELS, *_ACTIONS):
+    for what, pattern, offered in (*_CHANNELS, *_ACTIONS, *_NAMED_SYSTEMS):
         match = pattern.search(step)
         if match is None:
             continue
