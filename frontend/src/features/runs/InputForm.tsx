@@ -5,7 +5,7 @@ import Form from "@rjsf/core";
 import type { IconButtonProps, RJSFSchema, TitleFieldProps } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { ReactNode } from "react";
-import { plainErrors, withRequiredLists } from "../../lib/jsonSchema";
+import { keyTitle, plainErrors, withRequiredLists } from "../../lib/jsonSchema";
 import "./inputForm.css";
 
 function makeButton(label: string, className: string) {
@@ -97,7 +97,7 @@ function titled(schema: RJSFSchema): RJSFSchema {
       Object.entries(copy.properties).map(([key, value]) => {
         if (typeof value !== "object") return [key, value];
         const child = titled(value as RJSFSchema);
-        if (!child.title) child.title = key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+        if (!child.title) child.title = keyTitle(key);
         return [key, child];
       }),
     );
