@@ -1434,25 +1434,13 @@ class FlowBuilder:
                 and not self._known_word(lead)
             ):
                 # "classify the ticket and close it": an action of its own on it
-                raise PlanningError(
-                    "unmapped_step",
-                    f"Could not map {part!r} in {clause.label}: no tool in the catalogue "
-                    f"does {lead!r}. Register a tool that does it, or leave the step out.",
-                    step=part,
-                    details={"phrase": part, "reason": "unknown_action"},
-                )
+                raise _unknown_action(part, clause, lead)
             if len(words) < 2 or lead in _OBJECT_START or lead in CONTROL_WORDS:
                 continue
             if _COPIES.match(part):
                 continue  # "and cc the manager": who the step's message copies
             if self._foreign_action(part.split()[0]):
-                raise PlanningError(
-                    "unmapped_step",
-                    f"Could not map {part!r} in {clause.label}: no tool in the catalogue does "
-                    f"{part.split()[0]!r}. Register a tool that does it, or leave the step out.",
-                    step=part,
-                    details={"phrase": part, "reason": "unknown_action"},
-                )
+                raise _unknown_action(part, clause, part.split()[0])
             stems = {stem(w) for w in words}
             if stems & known or {s for w in stems for s in synonyms(w)} & known:
                 continue
@@ -3927,6 +3915,18 @@ _SENDS_IT_ON = re.compile(
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 #: Words of an input's name that make it what a message says (`msg`, `message_text`).
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
+
+
+def _unknown_action(part: str, clause: Clause, action: str) -> PlanningError:
+    """The refusal of a part of `clause` ("... and water the plants") whose `action` no
+    tool does."""
+    return PlanningError(
+        "unmapped_step",
+        f"Could not map {part!r} in {clause.label}: no tool in the catalogue does "
+        f"{action!r}. Register a tool that does it, or leave the step out.",
+        step=part,
+        details={"phrase": part, "reason": "unknown_action"},
+    )
 
 
 def _said_inputs(names: Iterable[str]) -> list[str]:
