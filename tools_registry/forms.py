@@ -28,10 +28,59 @@ class PrettyJSONField(forms.JSONField):
         return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
+def _example(value: Any) -> str:
+    return json.dumps(value, indent=2)
+
+
+#: Shown in the empty JSON fields of a new tool: what each field holds, by example. The
+#: config's example follows the kind chosen (the change form's script swaps it).
+SCHEMA_EXAMPLES = {
+    "input_schema": _example({
+        "type": "object",
+        "properties": {"order_id": {"type": "string", "description": "The order to look up"}},
+        "required": ["order_id"],
+    }),
+    "output_schema": _example({
+        "type": "object",
+        "properties": {"status": {"type": "string"}, "total": {"type": "number"}},
+    }),
+}
+CONFIG_EXAMPLES = {
+    "http": _example({
+        "method": "GET",
+        "url": "https://api.example.com/orders/{{ input.order_id }}",
+        "headers": {"Authorization": "Bearer {{ credentials.shop_api_key }}"},
+        "response": {"status": "response.body.status", "total": "response.body.total"},
+        "timeout_s": 10,
+        "retries": 2,
+    }),
+    "llm": _example({
+        "prompt": "Classify this message as billing, bug or other: {{ input.message }}",
+        "system": "Answer with the category only.",
+        "temperature": 0,
+    }),
+    "mcp": _example({"remote_name": "the tool's name on the MCP server (set by the import)"}),
+    "approval": _example({
+        "instructions": "Check the refund against the order before approving it.",
+        "assignees": {"users": [], "groups": ["managers"]},
+    }),
+    "python": _example({"timeout_s": 30, "retries": 0}),
+}
+
+
 class ToolForm(forms.ModelForm):
-    input_schema = PrettyJSONField(required=False)
-    output_schema = PrettyJSONField(required=False)
-    config = PrettyJSONField(required=False)
+    input_schema = PrettyJSONField(
+        required=False, help_text="A JSON Schema object; its properties are the tool's inputs."
+    )
+    output_schema = PrettyJSONField(
+        required=False, help_text="A JSON Schema of what the tool returns (flows read its fields)."
+    )
+    config = PrettyJSONField(
+        required=False,
+        help_text="Depends on the kind: the example shown is for the kind chosen above. Every "
+                  "kind also takes timeout_s, retries, requires_approval, cacheable and "
+                  "concurrency.",
+    )
     access = forms.ChoiceField(
         choices=Tool.Access.choices, required=False, initial=Tool.Access.EVERYONE,
         help_text=Tool._meta.get_field("access").help_text,
@@ -44,6 +93,18 @@ class ToolForm(forms.ModelForm):
             "access", "access_groups", "input_schema", "output_schema", "config",
         ]
         labels = {"mcp_server": "MCP server"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The admin leaves out the fields it shows read-only (a code or MCP tool's).
+        for name, example in SCHEMA_EXAMPLES.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["placeholder"] = example
+        if "config" in self.fields:
+            kind = self.initial.get("kind") or Tool.Kind.HTTP
+            config = self.fields["config"].widget.attrs
+            config["placeholder"] = CONFIG_EXAMPLES.get(str(kind), "")
+            config["data-examples"] = json.dumps(CONFIG_EXAMPLES)
 
     def clean_access(self) -> str:
         # A form posted without the field keeps what the tool had (everyone, for a new one).

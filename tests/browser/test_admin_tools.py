@@ -1,0 +1,43 @@
+"""Adding a tool in the Django admin: the empty JSON fields show what they hold by example,
+the config's example follows the kind chosen, and a tool written after them is saved."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+from tools_registry.models import Tool
+
+
+def test_a_new_tools_config_example_follows_its_kind(page, live_server, screenshot):
+    page.goto(live_server("/admin/tools_registry/tool/add/"))
+    config = page.locator("#id_config")
+    assert '"properties"' in page.locator("#id_input_schema").get_attribute("placeholder")
+    assert '"url"' in config.get_attribute("placeholder")  # HTTP request is the default kind
+
+    page.locator("#id_kind").select_option("llm")
+    expect(config).to_have_attribute("placeholder", re.compile('"prompt"'))
+    assert '"url"' not in config.get_attribute("placeholder")
+    page.locator("#id_kind").select_option("approval")
+    expect(config).to_have_attribute("placeholder", re.compile('"assignees"'))
+    config.scroll_into_view_if_needed()
+    screenshot(page, "approval-example")
+
+    page.locator("#id_kind").select_option("http")
+    page.locator("#id_id").fill("order_status")
+    page.locator("#id_name").fill("Order status")
+    page.locator("#id_description").fill("Looks up an order's status in the shop.")
+    page.locator("#id_input_schema").fill(json.dumps(
+        {"type": "object", "properties": {"order_id": {"type": "string"}},
+         "required": ["order_id"]}))
+    page.locator("#id_config").fill(json.dumps(
+        {"url": "https://api.example.com/orders/{{ input.order_id }}"}))
+    page.locator("input[name=_save]").click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    tool = Tool.objects.get(pk="order_status")
+    assert tool.kind == "http"
+    assert tool.config["url"] == "https://api.example.com/orders/{{ input.order_id }}"
+
