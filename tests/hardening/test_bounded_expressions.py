@@ -87,7 +87,12 @@ async def test_doubling_values_hit_the_size_cap_at_the_node_that_crosses_it():
     for i in range(1, 12):
         nodes.append({"id": f"d{i}", "type": "value", "value": f"d{i - 1} + d{i - 1}"})
     nodes.append({"id": "out", "type": "output", "value": "size(d11)"})
-    result, _ = await run(engine(max_value_bytes=1_000_000), flow(*nodes), {"s": "x" * 1000})
+    # Budgets far above what the doubling takes even on a loaded machine: only the size
+    # cap may stop it.
+    limits = {"expression_s": 60.0, "node_s": 120.0}
+    result, _ = await run(
+        engine(max_value_bytes=1_000_000, **limits), flow(*nodes), {"s": "x" * 1000}
+    )
 
     assert result.status == "failed"
     error = result.error
@@ -104,7 +109,10 @@ async def test_doubling_lists_hit_the_size_cap_too():
     nodes = [{"id": "l0", "type": "value", "value": "[1, 2, 3, 4]"}]
     for i in range(1, 24):
         nodes.append({"id": f"l{i}", "type": "value", "value": f"l{i - 1} + l{i - 1}"})
-    result, _ = await run(engine(max_value_bytes=2_000_000), flow(*nodes), {})
+    # As above: generous budgets, so that only the size cap may stop it.
+    result, _ = await run(
+        engine(max_value_bytes=2_000_000, expression_s=60.0, node_s=120.0), flow(*nodes), {}
+    )
     assert result.status == "failed", (result.status, result.error)
     assert result.error is not None
     assert result.error["code"] == "value_too_large"
