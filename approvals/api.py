@@ -18,6 +18,9 @@ from flows.api.runs_serializers import RunOutput
 from flows.api.runs_views import RunsApiView
 from flows.api.views import errors, validated
 
+#: The inbox lists this many steps at most (its count counts them all).
+INBOX_PAGE = 500
+
 
 class _StepApiView(RunsApiView):
     """Before any method (a body is even read): 404 for someone who may not see the step,
@@ -47,9 +50,11 @@ class InboxApi(RunsApiView):
     @extend_schema(tags=["approvals"], operation_id="v1_approvals_list",
                    responses={200: InboxOutput, **errors(401)})
     def get(self, request: Request) -> Response:
-        """The steps waiting for me (by name or group), oldest first."""
-        steps = list(selectors.inbox_steps(request.user)[:500])
-        return Response(InboxOutput({"count": len(steps), "results": steps}).data)
+        """The steps waiting for me (by name or group), oldest first: how many, and the
+        oldest 500 of them."""
+        steps = list(selectors.inbox_steps(request.user)[:INBOX_PAGE])
+        count = len(steps) if len(steps) < INBOX_PAGE else selectors.inbox_count(request.user)
+        return Response(InboxOutput({"count": count, "results": steps}).data)
 
 
 class StepApi(_StepApiView):

@@ -166,7 +166,7 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             "invalid_form", f"the {what} schema is broken: {exc}"
         ) from None
     if error is not None:
-        path = "/".join(str(p) for p in error.absolute_path) or f"({field})"
+        path = "/".join(str(p) for p in [*error.absolute_path, *_missing(error)]) or f"({field})"
         raise RunServiceError(
             "invalid_form",
             f"the {what} is invalid at {path}: {error_text(error)}",
@@ -180,6 +180,15 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             f"the {what} has no field {unknown[0]!r} (its fields: {known})",
             details={"field": field, "path": unknown[0], "unknown": unknown},
         )
+
+
+def _missing(error: jsonschema.ValidationError) -> list[str]:
+    """For a missing required field, its name: the path says where it is wanted, as for a
+    wrong value (`amount`, not the form as a whole)."""
+    if error.validator != "required" or not isinstance(error.instance, dict):
+        return []
+    wanted = error.validator_value if isinstance(error.validator_value, list) else []
+    return [name for name in wanted if name not in error.instance][:1]
 
 
 def _unknown_fields(value: Any, schema: dict[str, Any]) -> list[str]:
@@ -236,9 +245,15 @@ def step_decide(
     visible = step_for_user(run_id=run_id, node_id=node_id, user=user)
     data = {} if data is None else data
     if not isinstance(data, dict):
-        raise RunServiceError("invalid_form", "data must be a JSON object")
+        raise RunServiceError(
+            "invalid_form", "data must be a JSON object",
+            details={"field": "data", "path": "(data)"},
+        )
     if inputs is not None and not isinstance(inputs, dict):
-        raise RunServiceError("invalid_form", "inputs must be a JSON object")
+        raise RunServiceError(
+            "invalid_form", "inputs must be a JSON object",
+            details={"field": "inputs", "path": "(inputs)"},
+        )
     comment = (comment or "")[:MAX_COMMENT]
     username = user.get_username()
     with transaction.atomic():
@@ -262,7 +277,8 @@ def step_decide(
         if inputs is not None:
             if not review:
                 raise RunServiceError(
-                    "invalid_form", "this step reviews no tool call: send no inputs"
+                    "invalid_form", "this step reviews no tool call: send no inputs",
+                    details={"field": "inputs", "path": "(inputs)"},
                 )
             _check_object(inputs, review.get("input_schema") or {}, "tool input", "inputs")
         decision = StepDecision(step=step, user=user, username=username, approved=bool(approved))

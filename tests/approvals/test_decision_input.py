@@ -138,3 +138,31 @@ def test_a_required_list_in_the_form_left_empty_is_a_400_and_decides_nothing(
     assert error["details"] == {"field": "data", "path": "refunds"}
     assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
     assert not StepDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        # a missing field is named where it is wanted, not as the form as a whole
+        ({"approved": True, "data": {}}, {"field": "data", "path": "amount"},
+         "the form is invalid at amount: "),
+        ({"approved": True, "data": {"amount": 5}, "inputs": {"to": "x"}},
+         {"field": "inputs", "path": "(inputs)"}, "this step reviews no tool call"),
+    ],
+)
+def test_a_decision_that_does_not_fit_the_step_names_the_field_and_decides_nothing(
+    user, other_user, make_version, inprocess, client_for,
+    body: dict[str, Any], path: dict[str, str], message: str,
+) -> None:
+    run = _start(user, make_version, inprocess)
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/", body, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert (error["code"], error["details"]) == ("invalid_form", path)
+    assert error["message"].startswith(message)
+    assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
+    assert not StepDecision.objects.exists()
