@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals.selectors import groups_to_name
 from flows.api import selectors, services
 from flows.api.diffing import ir_diff
 from flows.api.errors import exception_handler
@@ -312,11 +313,14 @@ class GroupOutput(serializers.Serializer):
 
 @extend_schema(tags=["approvals"], responses={200: GroupOutput(many=True), **errors(400, 401)})
 class GroupListApi(ApiMixin, generics.ListAPIView):
-    """The groups that exist, by name (for naming who decides an approval). Names only:
-    not who is in them."""
+    """The groups you may name as who decides an approval, by name (not who is in them):
+    staff see every group; anyone else the groups they are in and those the registry's
+    approval tools (that they may use) name."""
 
     serializer_class = GroupOutput
-    queryset = Group.objects.order_by("name")
+
+    def get_queryset(self) -> QuerySet[Group]:
+        return groups_to_name(self.request.user)
 
 
 # --- joins -----------------------------------------------------------------------------------
