@@ -74,6 +74,31 @@ def test_a_step_says_whether_its_reader_may_open_its_run(
     assert client_for(staff_user).get(_path(run)).json()["can_view_run"] is True
 
 
+def test_deciding_through_the_run_shows_the_run_only_to_who_may_see_it(
+    user, other_user, staff_user, make_version, inprocess, client_for
+):
+    """The run's path answers with the run (its input, result): bob, who may decide the
+    step but not see the run, read the run's input there."""
+    run = _start(user, make_version, inprocess, approval_ir())  # by ada, assigned to bob
+    through_run = f"/api/v1/runs/{run.id}/approvals/ok/"
+    decision = {"approved": True, "data": {"amount": 5}}
+
+    # When bob decides through the run: 403, which says where to decide it; nothing changes
+    refused = client_for(other_user).post(through_run, decision, format="json")
+    assert refused.status_code == 403, refused.content
+    assert refused.json()["error"]["code"] == "permission_denied"
+    assert _path(run) in refused.json()["error"]["message"]
+    assert "customer" not in refused.content.decode()
+    assert not StepDecision.objects.exists()
+    assert ApprovalStep.objects.get(run=run).status == "pending"
+
+    # Then staff, who may see the run, decide through it and get the run
+    decided = client_for(staff_user).post(through_run, decision, format="json")
+    assert decided.status_code == 202, decided.content
+    assert decided.json()["input"] == {"customer": "c"}
+    assert ApprovalStep.objects.get(run=run).decided_by == "cyd"
+
+
 def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
     user, other_user, staff_user, make_version, inprocess, client_for
 ):
