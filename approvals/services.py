@@ -259,10 +259,13 @@ def step_decide(
     with transaction.atomic():
         step = ApprovalStep.objects.select_for_update().get(pk=visible.pk)
         run = Run.objects.select_for_update().get(pk=step.run_id)
+        # A step its ended run closed was never decided: not "already decided by someone".
+        ended = run.status in Run.TERMINAL and step.status == ApprovalStep.Status.PENDING
+        if ended or step.status == ApprovalStep.Status.CLOSED:
+            raise conflict("not_waiting", f"the run is {run.status}: nothing waits on this step",
+                           run_status=run.status)
         if step.status != ApprovalStep.Status.PENDING:
             raise _already_decided(step)
-        if run.status in Run.TERMINAL:
-            raise conflict("not_waiting", f"the run is {run.status}: nothing waits on this step")
         if step.decisions.filter(username=username).exists():
             raise conflict(
                 "already_decided",

@@ -99,6 +99,30 @@ def test_deciding_through_the_run_shows_the_run_only_to_who_may_see_it(
     assert ApprovalStep.objects.get(run=run).decided_by == "cyd"
 
 
+def test_a_step_of_a_cancelled_run_is_not_waiting_before_and_after_it_is_closed(
+    user, other_user, make_version, inprocess, client_for
+):
+    run = _start(user, make_version, inprocess, approval_ir())  # assigned to bob
+    services.run_cancel(run_id=run.id, user=user)
+    decision = {"approved": True, "data": {"amount": 5}}
+
+    def refused() -> dict[str, Any]:
+        response = client_for(other_user).post(_path(run), decision, format="json")
+        assert response.status_code == 409, response.content
+        return response.json()["error"]
+
+    # Before the timer closes the step, and after: not "already decided by someone else"
+    for closed in (False, True):
+        if closed:
+            assert steps_expire() == [str(ApprovalStep.objects.get(run=run).pk)]
+        error = refused()
+        assert error["code"] == "not_waiting", (closed, error)
+        assert error["message"] == "the run is cancelled: nothing waits on this step"
+        assert error["details"] == {"run_status": "cancelled"}
+    assert not StepDecision.objects.exists()
+    assert ApprovalStep.objects.get(run=run).decided_by == ""
+
+
 def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
     user, other_user, staff_user, make_version, inprocess, client_for
 ):
