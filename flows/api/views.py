@@ -133,6 +133,43 @@ class ApiMixin:
     def get_exception_handler(self) -> Any:
         return exception_handler
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method in ("GET", "HEAD"):
+            refuse_unknown_query_parameters(self, request.query_params)
+
+
+#: Nested serializers of a view that read its query string (each is also in its schema).
+QUERY_SERIALIZERS = ("Filter", "Params", "Query")
+
+
+def query_parameters(view: Any) -> set[str]:
+    """The query parameters a view reads: its filterset's, its paginator's and the fields of
+    its nested `Filter`, `Params` or `Query` serializer (and `format`, which DRF reads)."""
+    names = {"format"}
+    if getattr(view, "pagination_class", None) is not None:
+        paginator = view.pagination_class
+        names |= {paginator.limit_query_param, paginator.offset_query_param}
+    filterset = getattr(view, "filterset_class", None)
+    if filterset is not None:
+        names |= set(filterset.base_filters)
+    for attr in QUERY_SERIALIZERS:
+        serializer = getattr(view, attr, None)
+        if serializer is not None:
+            names |= set(serializer().fields)
+    return names
+
+
+def refuse_unknown_query_parameters(view: Any, params: QueryDict) -> None:
+    """A 400 naming each query parameter the view does not read. Ignored, a misspelt filter
+    (`?stauts=failed`) answered 200 with every run, as if it had filtered."""
+    known = query_parameters(view)
+    unknown = [name for name in params if name not in known]
+    if unknown:
+        takes = ", ".join(sorted(known - {"format"})) or "no query parameters"
+        message = f"Unknown query parameter; this request takes {takes}."
+        raise serializers.ValidationError({name[:100]: [message] for name in unknown[:20]})
+
 
 class ApiView(ApiMixin, APIView):
     pass
