@@ -85,11 +85,18 @@ class JsonAutoSchema(AutoSchema):
         return parameters
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        """Every operation that reads a body may also answer 413 (flows.api.errors)."""
+        """Every operation that reads a body may also answer 413 (flows.api.errors), and
+        every read 400 (a query parameter it does not read: `ApiMixin.initial`)."""
         operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
-        if operation is not None and "requestBody" in operation:
+        if operation is None:
+            return None
+        if "requestBody" in operation:
             operation["responses"].setdefault(
                 "413", self._get_response_for_code(errors(413)[413], "413")
+            )
+        if self.method == "GET" and isinstance(self.view, ApiMixin):
+            operation["responses"].setdefault(
+                "400", self._get_response_for_code(errors(400)[400], "400")
             )
         return operation
 

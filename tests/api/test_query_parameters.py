@@ -67,3 +67,14 @@ def test_a_write_is_not_refused_for_its_query_string(
 
     assert response.status_code == 200, response.content
     assert response.json()["name"] == "Renamed"
+
+
+def test_every_read_documents_its_400(api: APIClient) -> None:
+    document = api.get("/api/schema/?format=json").json()
+
+    reads = {path: ops["get"] for path, ops in document["paths"].items() if "get" in ops}
+
+    undocumented = [path for path, op in reads.items()
+                    if path.startswith("/api/v1/") and "400" not in op["responses"]]
+    assert undocumented == []
+    assert "/api/v1/approvals/" in reads
