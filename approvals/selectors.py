@@ -112,15 +112,16 @@ class _NamesAStaffedGroup(Func):
 
 def nobody_else_can_decide() -> Q:
     """The steps that name people or groups of whom no active user is one (a user who does
-    not exist or is inactive, a group nobody active is in or that does not exist): only
-    staff can decide them, so they wait in staff's inbox. The one statement of the rule:
-    the inbox list (`inbox_steps`) and its socket (`inbox_recipients`) both read it."""
-    names_someone = ~Q(assignee_users=[], assignee_groups=[])
+    not exist or is inactive, a group nobody active is in or that does not exist), and
+    those that name nobody of a run whose owner is inactive: only staff can decide them,
+    so they wait in staff's inbox. The one statement of the rule: the inbox list
+    (`inbox_steps`) and its socket (`inbox_recipients`) both read it."""
+    names_nobody = Q(assignee_users=[], assignee_groups=[])
     return (
-        names_someone
+        ~names_nobody
         & ~Q(_NamesAnActiveUser(F("assignee_users")))
         & ~Q(_NamesAStaffedGroup(F("assignee_groups")))
-    )
+    ) | (names_nobody & Q(run__requested_by__is_active=False))
 
 
 def inbox_steps(user: Any) -> QuerySet[ApprovalStep]:
