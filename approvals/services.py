@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from approvals.models import ApprovalStep, AuditEntry, StepDecision
-from approvals.selectors import step_find, step_visible_to
+from approvals.selectors import inbox_recipients, step_find, step_visible_to
 from flows.core.json_schemas import (
     Unresolvable,
     error_text,
@@ -59,10 +59,10 @@ def audit(
     )
 
 
-def _notify_on_commit(step_id: Any, event: str) -> None:
+def _notify_on_commit(step_id: Any, event: str, *, also: tuple[Any, ...] = ()) -> None:
     from approvals.notifications import notify_on_commit
 
-    notify_on_commit(step_id, event)
+    notify_on_commit(step_id, event, also=also)
 
 
 # --------------------------------------------------------------------------- opening
@@ -414,6 +414,8 @@ def _expire_one(step: ApprovalStep, run: Run, now: dt.datetime) -> None:
     policy = step.on_timeout
     if policy == "escalate" and step.escalated_at is None and step.escalate_to:
         before = step.assignees
+        # (their inboxes drop it live too, not at their next reload)
+        waited_for = tuple(user.pk for user in inbox_recipients(step))
         step.assignee_users = []
         step.assignee_groups = [step.escalate_to]
         step.escalated_at = now
@@ -431,7 +433,7 @@ def _expire_one(step: ApprovalStep, run: Run, now: dt.datetime) -> None:
             action=AuditEntry.Action.ESCALATED,
             details={"from": before, "to": step.assignees},
         )
-        _notify_on_commit(step.pk, "escalated")
+        _notify_on_commit(step.pk, "escalated", also=waited_for)
         return
     step.timed_out = True
     step.decided_at = now

@@ -3,6 +3,7 @@ and notifications."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from typing import Any
@@ -407,13 +408,44 @@ def test_escalation_reassigns_the_step_notifies_the_group_and_fails_if_it_runs_o
     assert Run.objects.get(pk=run.pk).error["code"] == "approval_timeout"
 
 
+def test_an_escalated_step_leaves_its_former_assignees_inbox_live(
+    user, other_user, django_user_model, make_version, inprocess, emails
+):
+    """The escalation told only the new assignees; bob's inbox listed the step (which now
+    answers him 404) until he reloaded it."""
+    from asgiref.sync import async_to_sync, sync_to_async
+    from channels.layers import get_channel_layer
+
+    from approvals.notifications import inbox_group
+
+    dora = django_user_model.objects.create_user("dora", password="pw-dora-123456")
+    Group.objects.create(name="directors").user_set.add(dora)
+    run = _start(
+        user, make_version, inprocess,
+        approval_ir(timeout=60, on_timeout="escalate", escalate_to="directors"),
+    )  # waits for bob
+    layer = get_channel_layer()
+
+    async def heard_when_it_escalates() -> dict[str, dict[str, Any]]:
+        inboxes = {}
+        for person in (other_user, dora):
+            inboxes[person.username] = await layer.new_channel()
+            await layer.group_add(inbox_group(person.pk), inboxes[person.username])
+        await sync_to_async(_expire)(run)
+        async with asyncio.timeout(10):
+            return {name: await layer.receive(channel) for name, channel in inboxes.items()}
+
+    for name, message in async_to_sync(heard_when_it_escalates)().items():
+        assert (message["event"], message["run_id"]) == ("escalated", str(run.id)), name
+
+
 def test_a_step_whose_run_is_cancelled_closes_and_leaves_its_assignees_inbox_live(
     user, other_user, make_version, inprocess, client_for, monkeypatch
 ):
     told: list[tuple[str, str]] = []
     monkeypatch.setattr(
         "approvals.notifications.broadcast",
-        lambda step_id, event: told.append((str(step_id), event)) or 1,
+        lambda step_id, event, **_: told.append((str(step_id), event)) or 1,
     )
     run = _start(user, make_version, inprocess, approval_ir())  # waits for bob
     step = ApprovalStep.objects.get(run=run)
