@@ -145,7 +145,8 @@ class DecisionInput(serializers.Serializer):
     approved = serializers.BooleanField()
     data = JsonObjectField(
         required=False, default=dict,
-        help_text="The filled-in form; checked against its form_schema when approved.",
+        help_text="The filled-in form, checked against its form_schema (a rejection may "
+                  "leave its required fields out).",
     )
     comment = serializers.CharField(required=False, default="", allow_blank=True,
                                     max_length=4000)

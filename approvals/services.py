@@ -182,6 +182,10 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
         )
 
 
+def _nothing_required(schema: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in schema.items() if key != "required"}
+
+
 def _missing(error: jsonschema.ValidationError) -> list[str]:
     """For a missing required field, its name: the path says where it is wanted, as for a
     wrong value (`amount`, not the form as a whole)."""
@@ -274,8 +278,10 @@ def step_decide(
                 status=step.status,
             )
         contents = step.unseal_value()
-        if approved:
-            _check_object(data, contents.get("form_schema") or {"type": "object"}, "form", "data")
+        form = contents.get("form_schema") or {"type": "object"}
+        # A rejection need not fill the form in, but what it gives must fit: the run's
+        # reject branch reads it as the step's data.
+        _check_object(data, form if approved else _nothing_required(form), "form", "data")
         review = contents.get("review")
         if inputs is not None:
             if not review:

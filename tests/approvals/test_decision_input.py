@@ -167,3 +167,29 @@ def test_a_decision_that_does_not_fit_the_step_names_the_field_and_decides_nothi
     assert error["message"].startswith(message)
     assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
     assert not StepDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "path"),
+    [({}, 202, None), ({"amount": 5}, 202, None),
+     ({"amount": "five"}, 400, "amount"), ({"amout": 5}, 400, "amout")],
+)
+def test_a_rejection_may_leave_the_form_empty_but_what_it_gives_must_fit(
+    user, other_user, make_version, inprocess, client_for,
+    data: dict[str, Any], status: int, path: str | None,
+) -> None:
+    """A rejection's data was stored unchecked, and the run's reject branch reads it."""
+    run = _start(user, make_version, inprocess)
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/", {"approved": False, "data": data}, format="json"
+    )
+
+    assert response.status_code == status, response.content
+    step = ApprovalStep.objects.get(run=run, node_id="ok")
+    if status == 400:
+        assert response.json()["error"]["details"]["path"] == path
+        assert step.status == "pending"
+        assert not StepDecision.objects.exists()
+    else:
+        assert step.status == "rejected"
