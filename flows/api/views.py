@@ -736,7 +736,7 @@ class ValidateApi(ApiView):
         """Type-check an IR against the tool registry; every issue names node, field and fix."""
         data = validated(self.Input, request.data)
         issues = services.ir_validate(ir=data["ir"], user=request.user)
-        warnings = services.ir_warnings(ir=data["ir"])
+        warnings = services.ir_warnings(ir=data["ir"], user=request.user)
         return Response({
             "valid": not issues,
             "errors": IssueSerializer([i.to_json() for i in issues], many=True).data,
