@@ -17,6 +17,11 @@ from approvals.serializers import DecisionInput, InboxOutput, StepDetailOutput, 
 from flows.api.runs_serializers import RunOutput
 from flows.api.runs_views import RunsApiView
 from flows.api.views import errors, validated
+from flows.runs.errors import forbidden
+from flows.runs.selectors import user_can_view_run
+
+#: The inbox lists this many steps at most (its count counts them all).
+INBOX_PAGE = 500
 
 
 class _StepApiView(RunsApiView):
@@ -25,7 +30,7 @@ class _StepApiView(RunsApiView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        services.step_for_user(
+        self.step = services.step_for_user(
             run_id=kwargs.get("run_id"), node_id=kwargs.get("node_id", ""), user=request.user
         )
 
@@ -47,9 +52,11 @@ class InboxApi(RunsApiView):
     @extend_schema(tags=["approvals"], operation_id="v1_approvals_list",
                    responses={200: InboxOutput, **errors(401)})
     def get(self, request: Request) -> Response:
-        """The steps waiting for me (by name or group), oldest first."""
-        steps = list(selectors.inbox_steps(request.user)[:500])
-        return Response(InboxOutput({"count": len(steps), "results": steps}).data)
+        """The steps waiting for me (by name or group), oldest first: how many, and the
+        oldest 500 of them."""
+        steps = list(selectors.inbox_steps(request.user)[:INBOX_PAGE])
+        count = len(steps) if len(steps) < INBOX_PAGE else selectors.inbox_count(request.user)
+        return Response(InboxOutput({"count": count, "results": steps}).data)
 
 
 class StepApi(_StepApiView):
@@ -74,10 +81,23 @@ class StepApi(_StepApiView):
 
 
 class RunApprovalApi(_StepApiView):
+    """Deciding through the run: for those who may see the run too (its owner, staff), as
+    the answer is the run, with its input and result. An assignee who may not is sent to
+    approvals/<run>/<node>/ (403: they know the step, so nothing is told)."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not user_can_view_run(request.user, self.step.run):
+            raise forbidden(
+                "you may decide this step but not see its run: "
+                f"POST /api/v1/approvals/{self.step.run_id}/{self.step.node_id}/ instead"
+            )
+
     @extend_schema(tags=["approvals"], request=DecisionInput,
-                   responses={202: RunOutput, **errors(400, 401, 404, 409)})
+                   responses={202: RunOutput, **errors(400, 401, 403, 404, 409)})
     def post(self, request: Request, run_id: str, node_id: str) -> Response:
-        """Decide a step, as POST approvals/<run>/<node>/ does, answering with the run."""
+        """Decide a step, as POST approvals/<run>/<node>/ does, answering with the run
+        (403 for an assignee who may not see the run: decide it there)."""
         from flows.models import Run
 
         step = _decide(request, run_id, node_id)

@@ -34,10 +34,13 @@ def step_link(step: ApprovalStep) -> str:
     return f"{settings.DYNAMICFLOW_SITE_URL.rstrip('/')}/inbox/{step.run_id}/{step.node_id}"
 
 
-def notify_on_commit(step_id: Any, event: str) -> None:
+def notify_on_commit(step_id: Any, event: str, *, also: tuple[Any, ...] = ()) -> None:
+    """After the commit: tell the inboxes the step is in (and the users of ids `also`, whose
+    inbox it has just left), and email its assignees of a step new to them."""
+
     def send() -> None:
         try:
-            broadcast(step_id, event)
+            broadcast(step_id, event, also=also)
         except Exception:  # the inbox also refreshes on its own; never fail the caller
             logger.exception("could not tell the inbox about step %s", step_id)
         if event in EMAILED:
@@ -52,10 +55,11 @@ def notify_on_commit(step_id: Any, event: str) -> None:
     transaction.on_commit(send)
 
 
-def broadcast(step_id: Any, event: str) -> int:
+def broadcast(step_id: Any, event: str, *, also: tuple[Any, ...] = ()) -> int:
     """Send `{"type": "inbox.changed", "event", "step", "run_id", "node_id", "title"}` to
     each user whose inbox the step is in (and to whoever it waited for before it was
-    decided): its assignees, or staff when no active user is among them."""
+    decided): its assignees, or staff when no active user is among them; and to the users
+    of ids `also` (an escalation's former assignees: it left their inbox)."""
     from approvals.selectors import inbox_recipients
 
     step = ApprovalStep.objects.select_related("run").filter(pk=step_id).first()
@@ -71,9 +75,9 @@ def broadcast(step_id: Any, event: str) -> int:
         "title": step.title,
         "status": step.status,
     }
-    recipients = inbox_recipients(step)
-    for user in recipients:
-        async_to_sync(layer.group_send)(inbox_group(user.pk), message)
+    recipients = {user.pk for user in inbox_recipients(step)} | set(also)
+    for user_id in sorted(recipients):
+        async_to_sync(layer.group_send)(inbox_group(user_id), message)
     return len(recipients)
 
 

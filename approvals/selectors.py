@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Count, F, Func, Q, QuerySet
+from pydantic import ValidationError
 
 from approvals.models import ApprovalStep, AuditEntry, StepDecision
 from flows.models import Run
 from flows.runs.errors import not_found
+from tools_registry.access import tools_refused
+from tools_registry.models import Tool
+from tools_registry.tool_config import parse_config
 
 
 def _group_names(user: Any) -> set[str]:
@@ -61,47 +63,81 @@ def step_get(*, run_id: Any, node_id: str, user: Any) -> ApprovalStep:
 
 def _assigned_filter(user: Any) -> Q:
     mine = Q(assignee_users__contains=[user.get_username()])
-    groups = [Q(assignee_groups__contains=[name]) for name in _group_names(user)]
     nobody = Q(assignee_users=[], assignee_groups=[], run__requested_by=user)
-    return reduce(or_, [mine, nobody, *groups])
+    groups = sorted(_group_names(user))
+    # (one `?|` test of the JSON list against all of the user's groups)
+    return mine | nobody | Q(assignee_groups__has_any_keys=groups) if groups else mine | nobody
 
 
-def _nobody_else_filter(pending: QuerySet[ApprovalStep]) -> Q:
-    """The steps no active user is assigned to, by name or group (a group nobody is in, or
-    that does not exist): only staff can decide them, so they wait in staff's inbox."""
-    users: set[str] = set()
-    groups: set[str] = set()
-    for named_users, named_groups in pending.values_list("assignee_users", "assignee_groups"):
-        users.update(named_users)
-        groups.update(named_groups)
-    active = get_user_model().objects.filter(username__in=users, is_active=True)
-    staffed = Group.objects.filter(name__in=groups, user__is_active=True).distinct()
-    nobody = ~Q(assignee_users=[], assignee_groups=[])
-    # (JSON lists: `contains` one name at a time, as `_assigned_filter` reads them)
-    for name in active.values_list("username", flat=True):
-        nobody &= ~Q(assignee_users__contains=[name])
-    for name in staffed.values_list("name", flat=True):
-        nobody &= ~Q(assignee_groups__contains=[name])
-    return nobody
+class _NamesAnActiveUser(Func):
+    """True when the JSON list of usernames names an active user; one index probe per name
+    in the list, however many steps are read or people exist."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        user = get_user_model()
+        quote = connection.ops.quote_name
+        extra_context["template"] = (
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(%(expressions)s) AS named(name)"
+            f" JOIN {quote(user._meta.db_table)} AS named_user"
+            f" ON named_user.{quote(user.USERNAME_FIELD)} = named.name"
+            " WHERE named_user.is_active)"
+        )
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+class _NamesAStaffedGroup(Func):
+    """True when the JSON list of group names names a group with an active member."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        user = get_user_model()
+        membership = user.groups.through._meta
+        quote = connection.ops.quote_name
+        extra_context["template"] = (
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(%(expressions)s) AS named(name)"
+            f" JOIN {quote(Group._meta.db_table)} AS named_group ON named_group.name = named.name"
+            f" JOIN {quote(membership.db_table)} AS member"
+            f" ON member.{quote(membership.get_field('group').column)} = named_group.id"
+            f" JOIN {quote(user._meta.db_table)} AS member_user"
+            f" ON member_user.{quote(user._meta.pk.column)}"
+            f" = member.{quote(membership.get_field('user').column)}"
+            " WHERE member_user.is_active)"
+        )
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+def nobody_else_can_decide() -> Q:
+    """The steps that name people or groups of whom no active user is one (a user who does
+    not exist or is inactive, a group nobody active is in or that does not exist), and
+    those that name nobody of a run whose owner is inactive: only staff can decide them,
+    so they wait in staff's inbox. The one statement of the rule: the inbox list
+    (`inbox_steps`) and its socket (`inbox_recipients`) both read it."""
+    names_nobody = Q(assignee_users=[], assignee_groups=[])
+    return (
+        ~names_nobody
+        & ~Q(_NamesAnActiveUser(F("assignee_users")))
+        & ~Q(_NamesAStaffedGroup(F("assignee_groups")))
+    ) | (names_nobody & Q(run__requested_by__is_active=False))
 
 
 def inbox_steps(user: Any) -> QuerySet[ApprovalStep]:
     """The steps waiting for `user` (by name or group), oldest first; a quorum step the user
     has already answered is not waiting for them. Staff also find the steps nobody else
-    can decide (their groups have no one in them)."""
-    pending = ApprovalStep.objects.filter(status=ApprovalStep.Status.PENDING).exclude(
-        run__status__in=Run.TERMINAL
-    )
+    can decide (their groups have no one in them). Each carries `approval_count`."""
     assigned = _assigned_filter(user)
     if user.is_staff:
-        assigned |= _nobody_else_filter(pending)
+        assigned |= nobody_else_can_decide()
     return (
-        pending
+        ApprovalStep.objects.filter(status=ApprovalStep.Status.PENDING)
+        .exclude(run__status__in=Run.TERMINAL)
         .filter(assigned)
         .exclude(decisions__username=user.get_username())
+        .annotate(approval_count=Count("decisions", filter=Q(decisions__approved=True)))
         .select_related("run", "run__flow_version__flow", "run__requested_by")
         .order_by("created_at", "id")
-        .distinct()
     )
 
 
@@ -118,13 +154,41 @@ def step_recipients(step: ApprovalStep) -> list[Any]:
 
 
 def inbox_recipients(step: ApprovalStep) -> list[Any]:
-    """Whose inboxes the step is in: the active users it waits for, or, when it names
-    people or groups and no active user is among them, active staff (`inbox_steps` puts it
-    in theirs, as nobody else can decide it)."""
-    recipients = step_recipients(step)
-    if recipients or (not step.assignee_users and not step.assignee_groups):
-        return recipients
-    return list(get_user_model().objects.filter(is_active=True, is_staff=True))
+    """Whose inboxes the step is in: active staff when nobody else can decide it
+    (`nobody_else_can_decide`, as `inbox_steps` reads it), else the users it waits for."""
+    if ApprovalStep.objects.filter(pk=step.pk).filter(nobody_else_can_decide()).exists():
+        return list(get_user_model().objects.filter(is_active=True, is_staff=True))
+    return step_recipients(step)
+
+
+def groups_to_name(user: Any) -> QuerySet[Group]:
+    """The groups `user` may see by name, to name who decides an approval: staff see every
+    group; anyone else the groups they are in and those an approval tool of the registry
+    (enabled, and one they may use) names, the approvers an admin has published. Other
+    groups' names stay unlisted (a group's name can say what it is for)."""
+    if user.is_staff:
+        return Group.objects.order_by("name")
+    return (
+        Group.objects.filter(Q(user=user) | Q(name__in=_published_approver_groups(user)))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _published_approver_groups(user: Any) -> set[str]:
+    configs = dict(
+        Tool.objects.filter(kind=Tool.Kind.APPROVAL, enabled=True).values_list("id", "config")
+    )
+    refused = tools_refused(user, configs) if configs else {}
+    names: set[str] = set()
+    for tool_id, config in configs.items():
+        if tool_id in refused:
+            continue
+        try:
+            names.update(parse_config("approval", config).assignees.groups)
+        except ValidationError:  # a row the registry leaves out anyway
+            continue
+    return names
 
 
 def open_steps_reach(run: Run, user: Any) -> dict[str, dict[str, Any]]:

@@ -52,6 +52,9 @@ class StepOutput(serializers.Serializer):
     timed_out = serializers.BooleanField()
 
     def get_approvals(self, step: ApprovalStep) -> int:
+        counted = getattr(step, "approval_count", None)  # `inbox_steps` counts them at once
+        if counted is not None:
+            return int(counted)
         return step.decisions.filter(approved=True).count()
 
 
@@ -134,15 +137,16 @@ def step_detail(step: ApprovalStep, user: Any) -> dict[str, Any]:
 
 
 class InboxOutput(serializers.Serializer):
-    count = serializers.IntegerField()
-    results = StepOutput(many=True)
+    count = serializers.IntegerField(help_text="How many steps wait for you, all of them.")
+    results = StepOutput(many=True, help_text="The oldest of them, at most 500.")
 
 
 class DecisionInput(serializers.Serializer):
     approved = serializers.BooleanField()
     data = JsonObjectField(
         required=False, default=dict,
-        help_text="The filled-in form; checked against its form_schema when approved.",
+        help_text="The filled-in form, checked against its form_schema (a rejection may "
+                  "leave its required fields out).",
     )
     comment = serializers.CharField(required=False, default="", allow_blank=True,
                                     max_length=4000)

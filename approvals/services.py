@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from approvals.models import ApprovalStep, AuditEntry, StepDecision
-from approvals.selectors import step_find, step_visible_to
+from approvals.selectors import inbox_recipients, step_find, step_visible_to
 from flows.core.json_schemas import (
     Unresolvable,
     error_text,
@@ -59,10 +59,10 @@ def audit(
     )
 
 
-def _notify_on_commit(step_id: Any, event: str) -> None:
+def _notify_on_commit(step_id: Any, event: str, *, also: tuple[Any, ...] = ()) -> None:
     from approvals.notifications import notify_on_commit
 
-    notify_on_commit(step_id, event)
+    notify_on_commit(step_id, event, also=also)
 
 
 # --------------------------------------------------------------------------- opening
@@ -166,7 +166,7 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             "invalid_form", f"the {what} schema is broken: {exc}"
         ) from None
     if error is not None:
-        path = "/".join(str(p) for p in error.absolute_path) or f"({field})"
+        path = "/".join(str(p) for p in [*error.absolute_path, *_missing(error)]) or f"({field})"
         raise RunServiceError(
             "invalid_form",
             f"the {what} is invalid at {path}: {error_text(error)}",
@@ -180,6 +180,19 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             f"the {what} has no field {unknown[0]!r} (its fields: {known})",
             details={"field": field, "path": unknown[0], "unknown": unknown},
         )
+
+
+def _nothing_required(schema: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in schema.items() if key != "required"}
+
+
+def _missing(error: jsonschema.ValidationError) -> list[str]:
+    """For a missing required field, its name: the path says where it is wanted, as for a
+    wrong value (`amount`, not the form as a whole)."""
+    if error.validator != "required" or not isinstance(error.instance, dict):
+        return []
+    wanted = error.validator_value if isinstance(error.validator_value, list) else []
+    return [name for name in wanted if name not in error.instance][:1]
 
 
 def _unknown_fields(value: Any, schema: dict[str, Any]) -> list[str]:
@@ -236,18 +249,27 @@ def step_decide(
     visible = step_for_user(run_id=run_id, node_id=node_id, user=user)
     data = {} if data is None else data
     if not isinstance(data, dict):
-        raise RunServiceError("invalid_form", "data must be a JSON object")
+        raise RunServiceError(
+            "invalid_form", "data must be a JSON object",
+            details={"field": "data", "path": "(data)"},
+        )
     if inputs is not None and not isinstance(inputs, dict):
-        raise RunServiceError("invalid_form", "inputs must be a JSON object")
+        raise RunServiceError(
+            "invalid_form", "inputs must be a JSON object",
+            details={"field": "inputs", "path": "(inputs)"},
+        )
     comment = (comment or "")[:MAX_COMMENT]
     username = user.get_username()
     with transaction.atomic():
         step = ApprovalStep.objects.select_for_update().get(pk=visible.pk)
         run = Run.objects.select_for_update().get(pk=step.run_id)
+        # A step its ended run closed was never decided: not "already decided by someone".
+        ended = run.status in Run.TERMINAL and step.status == ApprovalStep.Status.PENDING
+        if ended or step.status == ApprovalStep.Status.CLOSED:
+            raise conflict("not_waiting", f"the run is {run.status}: nothing waits on this step",
+                           run_status=run.status)
         if step.status != ApprovalStep.Status.PENDING:
             raise _already_decided(step)
-        if run.status in Run.TERMINAL:
-            raise conflict("not_waiting", f"the run is {run.status}: nothing waits on this step")
         if step.decisions.filter(username=username).exists():
             raise conflict(
                 "already_decided",
@@ -256,13 +278,16 @@ def step_decide(
                 status=step.status,
             )
         contents = step.unseal_value()
-        if approved:
-            _check_object(data, contents.get("form_schema") or {"type": "object"}, "form", "data")
+        form = contents.get("form_schema") or {"type": "object"}
+        # A rejection need not fill the form in, but what it gives must fit: the run's
+        # reject branch reads it as the step's data.
+        _check_object(data, form if approved else _nothing_required(form), "form", "data")
         review = contents.get("review")
         if inputs is not None:
             if not review:
                 raise RunServiceError(
-                    "invalid_form", "this step reviews no tool call: send no inputs"
+                    "invalid_form", "this step reviews no tool call: send no inputs",
+                    details={"field": "inputs", "path": "(inputs)"},
                 )
             _check_object(inputs, review.get("input_schema") or {}, "tool input", "inputs")
         decision = StepDecision(step=step, user=user, username=username, approved=bool(approved))
@@ -395,6 +420,8 @@ def _expire_one(step: ApprovalStep, run: Run, now: dt.datetime) -> None:
     policy = step.on_timeout
     if policy == "escalate" and step.escalated_at is None and step.escalate_to:
         before = step.assignees
+        # (their inboxes drop it live too, not at their next reload)
+        waited_for = tuple(user.pk for user in inbox_recipients(step))
         step.assignee_users = []
         step.assignee_groups = [step.escalate_to]
         step.escalated_at = now
@@ -412,7 +439,7 @@ def _expire_one(step: ApprovalStep, run: Run, now: dt.datetime) -> None:
             action=AuditEntry.Action.ESCALATED,
             details={"from": before, "to": step.assignees},
         )
-        _notify_on_commit(step.pk, "escalated")
+        _notify_on_commit(step.pk, "escalated", also=waited_for)
         return
     step.timed_out = True
     step.decided_at = now

@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 _MAX_INT = 2**63 - 1
 _DIGITS = re.compile("[0-9]{1,100}")
@@ -35,6 +36,17 @@ class Pagination(LimitOffsetPagination):
         if offset > _MAX_INT:  # Postgres' OFFSET is a bigint
             raise ValidationError({self.offset_query_param: [f"Must be at most {_MAX_INT}."]})
         return offset
+
+    def get_previous_link(self) -> str | None:
+        if self.offset > 0 and self.offset >= self.count:
+            # Past the end: back to the last page, not to the empty one a page before.
+            url = self.request.build_absolute_uri()
+            url = replace_query_param(url, self.limit_query_param, self.limit)
+            last = max(0, self.count - self.limit)
+            if last == 0:
+                return remove_query_param(url, self.offset_query_param)
+            return replace_query_param(url, self.offset_query_param, last)
+        return super().get_previous_link()
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

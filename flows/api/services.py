@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from approvals.selectors import groups_to_name
 from flows.api.errors import ApplicationError
 from flows.api.selectors import flow_get_for_edit
 from flows.core.validate import ValidationIssue, validate_flow
@@ -47,10 +48,11 @@ def ir_validate(*, ir: Any, user: Any = None) -> list[ValidationIssue]:
     return validate_flow(ir, registry_catalog(), joins=registry_joins(), refused_tools=refused)
 
 
-def ir_warnings(*, ir: Any) -> list[ValidationIssue]:
+def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
     """What may stop a valid IR from finishing as meant, though it runs: an approval that
     names a group no one has created (or a username no account has) waits until staff
-    decide it. Not errors: a group may be created after the flow is saved."""
+    decide it. Not errors: a group may be created after the flow is saved. The hint
+    offers the groups `user` may name (`GET /groups/`), not every group."""
     nodes = ir.get("nodes") if isinstance(ir, dict) else None
     if not isinstance(nodes, list):
         return []
@@ -75,7 +77,7 @@ def ir_warnings(*, ir: Any) -> list[ValidationIssue]:
     users = set(get_user_model().objects.filter(
         username__in=[n for _, _, kind, n in named if kind == "users"], is_active=True
     ).values_list("username", flat=True))
-    existing = list(Group.objects.order_by("name").values_list("name", flat=True)[:20])
+    existing = list(groups_to_name(user).values_list("name", flat=True)[:20])
     warnings = []
     for node_id, field, kind, name in named:
         if kind == "groups" and name not in groups:

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals.selectors import groups_to_name
 from flows.api import selectors, services
 from flows.api.diffing import ir_diff
 from flows.api.errors import exception_handler
@@ -84,11 +85,18 @@ class JsonAutoSchema(AutoSchema):
         return parameters
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        """Every operation that reads a body may also answer 413 (flows.api.errors)."""
+        """Every operation that reads a body may also answer 413 (flows.api.errors), and
+        every read 400 (a query parameter it does not read: `ApiMixin.initial`)."""
         operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
-        if operation is not None and "requestBody" in operation:
+        if operation is None:
+            return None
+        if "requestBody" in operation:
             operation["responses"].setdefault(
                 "413", self._get_response_for_code(errors(413)[413], "413")
+            )
+        if self.method == "GET" and isinstance(self.view, ApiMixin):
+            operation["responses"].setdefault(
+                "400", self._get_response_for_code(errors(400)[400], "400")
             )
         return operation
 
@@ -131,6 +139,43 @@ class ApiMixin:
 
     def get_exception_handler(self) -> Any:
         return exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method in ("GET", "HEAD"):
+            refuse_unknown_query_parameters(self, request.query_params)
+
+
+#: Nested serializers of a view that read its query string (each is also in its schema).
+QUERY_SERIALIZERS = ("Filter", "Params", "Query")
+
+
+def query_parameters(view: Any) -> set[str]:
+    """The query parameters a view reads: its filterset's, its paginator's and the fields of
+    its nested `Filter`, `Params` or `Query` serializer (and `format`, which DRF reads)."""
+    names = {"format"}
+    if getattr(view, "pagination_class", None) is not None:
+        paginator = view.pagination_class
+        names |= {paginator.limit_query_param, paginator.offset_query_param}
+    filterset = getattr(view, "filterset_class", None)
+    if filterset is not None:
+        names |= set(filterset.base_filters)
+    for attr in QUERY_SERIALIZERS:
+        serializer = getattr(view, attr, None)
+        if serializer is not None:
+            names |= set(serializer().fields)
+    return names
+
+
+def refuse_unknown_query_parameters(view: Any, params: QueryDict) -> None:
+    """A 400 naming each query parameter the view does not read. Ignored, a misspelt filter
+    (`?stauts=failed`) answered 200 with every run, as if it had filtered."""
+    known = query_parameters(view)
+    unknown = [name for name in params if name not in known]
+    if unknown:
+        takes = ", ".join(sorted(known - {"format"})) or "no query parameters"
+        message = f"Unknown query parameter; this request takes {takes}."
+        raise serializers.ValidationError({name[:100]: [message] for name in unknown[:20]})
 
 
 class ApiView(ApiMixin, APIView):
@@ -312,11 +357,14 @@ class GroupOutput(serializers.Serializer):
 
 @extend_schema(tags=["approvals"], responses={200: GroupOutput(many=True), **errors(400, 401)})
 class GroupListApi(ApiMixin, generics.ListAPIView):
-    """The groups that exist, by name (for naming who decides an approval). Names only:
-    not who is in them."""
+    """The groups you may name as who decides an approval, by name (not who is in them):
+    staff see every group; anyone else the groups they are in and those the registry's
+    approval tools (that they may use) name."""
 
     serializer_class = GroupOutput
-    queryset = Group.objects.order_by("name")
+
+    def get_queryset(self) -> QuerySet[Group]:
+        return groups_to_name(self.request.user)
 
 
 # --- joins -----------------------------------------------------------------------------------
@@ -688,7 +736,7 @@ class ValidateApi(ApiView):
         """Type-check an IR against the tool registry; every issue names node, field and fix."""
         data = validated(self.Input, request.data)
         issues = services.ir_validate(ir=data["ir"], user=request.user)
-        warnings = services.ir_warnings(ir=data["ir"])
+        warnings = services.ir_warnings(ir=data["ir"], user=request.user)
         return Response({
             "valid": not issues,
             "errors": IssueSerializer([i.to_json() for i in issues], many=True).data,

@@ -1,25 +1,77 @@
-"""The group names an approval can name: listed read-only for any signed-in user."""
+"""The group names an approval can name, read-only: staff see every group; anyone else
+the groups they are in and those the registry's approval tools (that they may use) name."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
+from tools_registry.models import Tool
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
 
 
-def test_every_group_is_listed_by_name_to_a_member_of_none(api: APIClient) -> None:
-    Group.objects.get_or_create(name="managers")
-    Group.objects.create(name="finance").user_set.add(User.objects.create_user("zed"))
+def _names(client: APIClient) -> list[str]:
+    response = client.get("/api/v1/groups/", {"limit": 1000})
+    assert response.status_code == 200, response.content
+    rows = response.json()["results"]
+    assert all(set(row) == {"name"} for row in rows)  # not who is in them
+    return [row["name"] for row in rows]
 
-    response = api.get("/api/v1/groups/")
 
-    assert response.status_code == 200
-    names = [row["name"] for row in response.json()["results"]]
+def _approval_tool(tool_id: str, groups: list[str], **fields: Any) -> Tool:
+    return Tool.objects.create(
+        id=tool_id, name=tool_id, description="An approval form.", kind=Tool.Kind.APPROVAL,
+        input_schema={"type": "object"},
+        config={"instructions": "Check it.", "assignees": {"users": [], "groups": groups}},
+        **fields,
+    )
+
+
+@pytest.fixture
+def groups() -> None:
+    for name in ("finance", "hr-investigations", "managers", "sales"):
+        Group.objects.get_or_create(name=name)
+
+
+def test_staff_see_every_group(
+    groups: None, admin_user: User, client_for: Callable[[User | None], APIClient]
+) -> None:
+    names = _names(client_for(admin_user))
+
     assert names == sorted(Group.objects.values_list("name", flat=True))
-    assert {"finance", "managers"} <= set(names)
-    assert set(response.json()["results"][0]) == {"name"}  # not who is in them
+    assert {"finance", "hr-investigations", "managers", "sales"} <= set(names)
+
+
+def test_others_see_their_own_groups_and_those_approval_tools_name_and_no_other(
+    groups: None, alice: User, carol: User, client_for: Callable[[User | None], APIClient]
+) -> None:
+    # Given alice in "sales", carol in no group, and no approval tool
+    assert _names(client_for(alice)) == ["sales"]
+    assert _names(client_for(carol)) == []
+
+    # When an admin publishes an approval tool naming "managers"
+    _approval_tool("manager_sign_off", ["managers"])
+
+    # Then both may name "managers" too, and still not "finance" or "hr-investigations"
+    assert _names(client_for(alice)) == ["managers", "sales"]
+    assert _names(client_for(carol)) == ["managers"]
+
+
+def test_a_disabled_approval_tool_or_one_you_may_not_use_names_no_group(
+    groups: None, alice: User, carol: User, client_for: Callable[[User | None], APIClient]
+) -> None:
+    _approval_tool("finance_sign_off", ["finance"], enabled=False)
+    secret = _approval_tool("investigation_sign_off", ["hr-investigations"],
+                            access=Tool.Access.GROUPS)
+    secret.access_groups.add(Group.objects.get(name="sales"))
+
+    assert _names(client_for(carol)) == []
+    assert _names(client_for(alice)) == ["hr-investigations", "sales"]  # alice may use it
 
 
 def test_the_list_is_read_only_and_documented(api: APIClient) -> None:
@@ -27,5 +79,5 @@ def test_the_list_is_read_only_and_documented(api: APIClient) -> None:
     assert not Group.objects.filter(name="x").exists()
     document = api.get("/api/schema/?format=json").json()
     operation = document["paths"]["/api/v1/groups/"]["get"]
-    assert "groups that exist" in operation["description"]
+    assert "staff see every group" in operation["description"]
     assert "post" not in document["paths"]["/api/v1/groups/"]

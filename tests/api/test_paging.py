@@ -55,6 +55,25 @@ def test_a_large_limit_is_still_read_as_the_largest_page(
     assert [item["id"] for item in response.json()["results"]] == [flow["id"]]
 
 
+@pytest.mark.parametrize(
+    ("count", "query", "previous"),
+    [(3, "limit=2&offset=1000", "limit=2&offset=1"), (1, "limit=2&offset=1000", "limit=2"),
+     (0, "offset=5", "limit=50"), (3, "limit=2&offset=3", "limit=2&offset=1")],
+)
+def test_a_page_past_the_end_points_back_to_the_last_page(
+    api: APIClient, valid_ir: dict[str, Any], count: int, query: str, previous: str
+) -> None:
+    for i in range(count):
+        api.post("/api/v1/flows/", {"name": f"flow {i}", "ir": valid_ir}, format="json")
+
+    body = api.get(f"/api/v1/flows/?{query}").json()
+
+    assert (body["count"], body["results"], body["next"]) == (count, [], None)
+    assert body["previous"] == f"http://testserver/api/v1/flows/?{previous}"
+    limit = 2 if "limit=2" in query else 50
+    assert len(api.get(body["previous"]).json()["results"]) == min(count, limit)
+
+
 def test_the_document_gives_the_paging_bounds(api: APIClient) -> None:
     document = api.get("/api/schema/?format=json").json()
     flows = document["paths"]["/api/v1/flows/"]["get"]["parameters"]

@@ -51,7 +51,26 @@ def test_validate_warns_of_an_approval_naming_a_group_or_user_that_does_not_exis
     group = body["warnings"][0]
     assert "the group `finanse`, which does not exist" in group["message"]
     assert "only staff can decide this step" in group["message"]
-    assert "`managers`" in group["hint"]
+    # the hint offers the groups alice may name (GET /groups/: hers), not every group
+    assert "`sales`" in group["hint"]
+    assert "`managers`" not in group["hint"]
+
+
+def test_the_warning_hint_offers_staff_every_group(
+    admin_user: User, client_for: Callable[[User | None], APIClient],
+    valid_ir: dict[str, Any], make_user: Callable[..., User],
+) -> None:
+    make_user("bob", groups=("managers",))
+    valid_ir["nodes"].append({
+        "id": "ok", "type": "approval", "after": ["check"],
+        "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
+        "assignees": {"groups": ["finanse"]},
+    })
+
+    body = client_for(admin_user).post("/api/v1/validate/", {"ir": valid_ir},
+                                       format="json").json()
+
+    assert "`managers`" in body["warnings"][0]["hint"]
 
 
 def test_validate_reports_each_issue_with_node_field_and_hint(

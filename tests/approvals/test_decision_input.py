@@ -39,13 +39,14 @@ def _start(user: Any, make_version: Any, inprocess: Any) -> Run:
 )
 @pytest.mark.parametrize("where", ["approvals/{run}/ok/", "runs/{run}/approvals/ok/"])
 def test_a_decision_with_a_wrongly_typed_field_is_a_400_and_decides_nothing(
-    user, other_user, make_version, inprocess, client_for,
+    user, other_user, staff_user, make_version, inprocess, client_for,
     body: dict[str, Any], field: str, message: str, where: str,
 ) -> None:
     run = _start(user, make_version, inprocess)
     path = "/api/v1/" + where.format(run=run.id)
+    decider = other_user if where.startswith("approvals") else staff_user  # sees the run
 
-    response = client_for(other_user).post(path, body, format="json")
+    response = client_for(decider).post(path, body, format="json")
 
     assert response.status_code == 400, response.content
     error = response.json()["error"]
@@ -138,3 +139,57 @@ def test_a_required_list_in_the_form_left_empty_is_a_400_and_decides_nothing(
     assert error["details"] == {"field": "data", "path": "refunds"}
     assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
     assert not StepDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        # a missing field is named where it is wanted, not as the form as a whole
+        ({"approved": True, "data": {}}, {"field": "data", "path": "amount"},
+         "the form is invalid at amount: "),
+        ({"approved": True, "data": {"amount": 5}, "inputs": {"to": "x"}},
+         {"field": "inputs", "path": "(inputs)"}, "this step reviews no tool call"),
+    ],
+)
+def test_a_decision_that_does_not_fit_the_step_names_the_field_and_decides_nothing(
+    user, other_user, make_version, inprocess, client_for,
+    body: dict[str, Any], path: dict[str, str], message: str,
+) -> None:
+    run = _start(user, make_version, inprocess)
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/", body, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert (error["code"], error["details"]) == ("invalid_form", path)
+    assert error["message"].startswith(message)
+    assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
+    assert not StepDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "path"),
+    [({}, 202, None), ({"amount": 5}, 202, None),
+     ({"amount": "five"}, 400, "amount"), ({"amout": 5}, 400, "amout")],
+)
+def test_a_rejection_may_leave_the_form_empty_but_what_it_gives_must_fit(
+    user, other_user, make_version, inprocess, client_for,
+    data: dict[str, Any], status: int, path: str | None,
+) -> None:
+    """A rejection's data was stored unchecked, and the run's reject branch reads it."""
+    run = _start(user, make_version, inprocess)
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/", {"approved": False, "data": data}, format="json"
+    )
+
+    assert response.status_code == status, response.content
+    step = ApprovalStep.objects.get(run=run, node_id="ok")
+    if status == 400:
+        assert response.json()["error"]["details"]["path"] == path
+        assert step.status == "pending"
+        assert not StepDecision.objects.exists()
+    else:
+        assert step.status == "rejected"

@@ -3,6 +3,7 @@ and notifications."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from typing import Any
@@ -72,6 +73,55 @@ def test_a_step_says_whether_its_reader_may_open_its_run(
     assert client_for(other_user).get(_path(run)).json()["can_view_run"] is False
     assert client_for(other_user).get(f"/api/v1/runs/{run.id}/").status_code == 404
     assert client_for(staff_user).get(_path(run)).json()["can_view_run"] is True
+
+
+def test_deciding_through_the_run_shows_the_run_only_to_who_may_see_it(
+    user, other_user, staff_user, make_version, inprocess, client_for
+):
+    """The run's path answers with the run (its input, result): bob, who may decide the
+    step but not see the run, read the run's input there."""
+    run = _start(user, make_version, inprocess, approval_ir())  # by ada, assigned to bob
+    through_run = f"/api/v1/runs/{run.id}/approvals/ok/"
+    decision = {"approved": True, "data": {"amount": 5}}
+
+    # When bob decides through the run: 403, which says where to decide it; nothing changes
+    refused = client_for(other_user).post(through_run, decision, format="json")
+    assert refused.status_code == 403, refused.content
+    assert refused.json()["error"]["code"] == "permission_denied"
+    assert _path(run) in refused.json()["error"]["message"]
+    assert "customer" not in refused.content.decode()
+    assert not StepDecision.objects.exists()
+    assert ApprovalStep.objects.get(run=run).status == "pending"
+
+    # Then staff, who may see the run, decide through it and get the run
+    decided = client_for(staff_user).post(through_run, decision, format="json")
+    assert decided.status_code == 202, decided.content
+    assert decided.json()["input"] == {"customer": "c"}
+    assert ApprovalStep.objects.get(run=run).decided_by == "cyd"
+
+
+def test_a_step_of_a_cancelled_run_is_not_waiting_before_and_after_it_is_closed(
+    user, other_user, make_version, inprocess, client_for
+):
+    run = _start(user, make_version, inprocess, approval_ir())  # assigned to bob
+    services.run_cancel(run_id=run.id, user=user)
+    decision = {"approved": True, "data": {"amount": 5}}
+
+    def refused() -> dict[str, Any]:
+        response = client_for(other_user).post(_path(run), decision, format="json")
+        assert response.status_code == 409, response.content
+        return response.json()["error"]
+
+    # Before the timer closes the step, and after: not "already decided by someone else"
+    for closed in (False, True):
+        if closed:
+            assert steps_expire() == [str(ApprovalStep.objects.get(run=run).pk)]
+        error = refused()
+        assert error["code"] == "not_waiting", (closed, error)
+        assert error["message"] == "the run is cancelled: nothing waits on this step"
+        assert error["details"] == {"run_status": "cancelled"}
+    assert not StepDecision.objects.exists()
+    assert ApprovalStep.objects.get(run=run).decided_by == ""
 
 
 def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
@@ -358,13 +408,44 @@ def test_escalation_reassigns_the_step_notifies_the_group_and_fails_if_it_runs_o
     assert Run.objects.get(pk=run.pk).error["code"] == "approval_timeout"
 
 
+def test_an_escalated_step_leaves_its_former_assignees_inbox_live(
+    user, other_user, django_user_model, make_version, inprocess, emails
+):
+    """The escalation told only the new assignees; bob's inbox listed the step (which now
+    answers him 404) until he reloaded it."""
+    from asgiref.sync import async_to_sync, sync_to_async
+    from channels.layers import get_channel_layer
+
+    from approvals.notifications import inbox_group
+
+    dora = django_user_model.objects.create_user("dora", password="pw-dora-123456")
+    Group.objects.create(name="directors").user_set.add(dora)
+    run = _start(
+        user, make_version, inprocess,
+        approval_ir(timeout=60, on_timeout="escalate", escalate_to="directors"),
+    )  # waits for bob
+    layer = get_channel_layer()
+
+    async def heard_when_it_escalates() -> dict[str, dict[str, Any]]:
+        inboxes = {}
+        for person in (other_user, dora):
+            inboxes[person.username] = await layer.new_channel()
+            await layer.group_add(inbox_group(person.pk), inboxes[person.username])
+        await sync_to_async(_expire)(run)
+        async with asyncio.timeout(10):
+            return {name: await layer.receive(channel) for name, channel in inboxes.items()}
+
+    for name, message in async_to_sync(heard_when_it_escalates)().items():
+        assert (message["event"], message["run_id"]) == ("escalated", str(run.id)), name
+
+
 def test_a_step_whose_run_is_cancelled_closes_and_leaves_its_assignees_inbox_live(
     user, other_user, make_version, inprocess, client_for, monkeypatch
 ):
     told: list[tuple[str, str]] = []
     monkeypatch.setattr(
         "approvals.notifications.broadcast",
-        lambda step_id, event: told.append((str(step_id), event)) or 1,
+        lambda step_id, event, **_: told.append((str(step_id), event)) or 1,
     )
     run = _start(user, make_version, inprocess, approval_ir())  # waits for bob
     step = ApprovalStep.objects.get(run=run)

@@ -225,6 +225,11 @@ def test_an_approval_is_decided_once_by_an_assignee_with_a_valid_form(
     denied = _client(outsider).post(path, {"approved": True, "data": {"amount": 1}}, format="json")
     assert denied.status_code == 404
     assert _client(user).post(path, {"approved": True}, format="json").status_code == 404
+    # (bob may decide it, but not see the run this path answers with: he decides it in
+    # his inbox's path)
+    assert _error(_client(other_user).post(path, {"approved": True}, format="json"))[
+        "message"].endswith(f"POST /api/v1/approvals/{run.id}/ok/ instead")
+    path = f"/api/v1/approvals/{run.id}/ok/"
     bad = _client(other_user).post(path, {"approved": True, "data": {"amount": 500}}, format="json")
     assert bad.status_code == 400
     assert _error(bad)["code"] == "invalid_form"
@@ -241,7 +246,7 @@ def test_an_approval_is_decided_once_by_an_assignee_with_a_valid_form(
         path, {"approved": True, "data": {"amount": 42}, "comment": "fine"}, format="json"
     )
     assert ok.status_code == 202, ok.content
-    assert ok.json()["status"] == "pending"
+    assert ok.json()["run_status"] == "pending"
     again = _client(other_user).post(path, {"approved": False}, format="json")
     assert again.status_code == 409
     assert _error(again)["code"] == "already_decided"
