@@ -821,3 +821,67 @@ def test_a_long_flow_opens_readable_on_its_first_step(page, live_server, staff_u
     first = settled_box(node(page, "step_1"))
     assert canvas["x"] <= first["x"]
     assert first["x"] + first["width"] <= canvas["x"] + canvas["width"]
+
+
+NOT_SQUARE = """([scope, card]) => {
+    // The edges of `card` whose path has a curve other than a rounded corner: a bezier (C),
+    // or a straight leg that is neither level nor upright.
+    const bad = [];
+    for (const edge of document.querySelectorAll(scope + ' .react-flow__edge')) {
+        const id = edge.getAttribute('data-testid');
+        if (!id.includes(card)) continue;
+        const path = edge.querySelector('path.react-flow__edge-path');
+        const d = path.getAttribute('d');
+        const tokens = d.match(/[A-Za-z]|-?\\d+(?:\\.\\d+)?(?:e-?\\d+)?/g);
+        let at = null;
+        for (let i = 0; i < tokens.length;) {
+            const command = tokens[i++];
+            const take = (n) => tokens.slice(i, (i += n)).map(Number);
+            if (command === 'M') { const [x, y] = take(2); at = {x, y}; }
+            else if (command === 'L') {
+                const [x, y] = take(2);
+                if (Math.abs(x - at.x) > 0.5 && Math.abs(y - at.y) > 0.5) bad.push([id, d]);
+                at = {x, y};
+            } else if (command === 'Q') { const [, , x, y] = take(4); at = {x, y}; }
+            else { bad.push([id, d]); break; }
+        }
+    }
+    return bad;
+}"""
+
+
+def test_a_dragged_cards_edges_stay_square_during_the_drag(page, live_server, staff_user):
+    # Given a flow of 64 steps in a chain
+    chain = [{"id": "step_1", "type": "value", "value": "input.x"}] + [
+        {"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}"} for i in range(2, 65)
+    ]
+    flow = make(staff_user, {"name": "Long chain", "nodes": chain})
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    canvas = page.get_by_test_id("canvas")
+    expect(canvas).to_have_attribute("data-ready", "true", timeout=60_000)  # ELK lays out 64
+    wait_routed(page, ".designer-canvas", 63)
+    into = page.get_by_test_id("rf__edge-data:step_2->step_3")
+    out_of = page.get_by_test_id("rf__edge-data:step_3->step_4")
+    before = into.locator("path").first.get_attribute("d")
+
+    # When step 3 is held and moved down and back left of step 2 (not let go yet)
+    card = node(page, "step_3")
+    box = settled_box(card)
+    left_of = settled_box(node(page, "step_1"))["x"] - box["x"]
+    page.mouse.move(box["x"] + 60, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 60, box["y"] + 160, steps=6)
+    page.mouse.move(box["x"] + 60 + left_of, box["y"] + 160, steps=6)
+
+    # Then both its edges are drawn as square steps (one now going back left), not curves
+    for edge in (into, out_of):
+        expect(edge.locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "step")
+    assert into.locator("path.react-flow__edge-path").get_attribute("d") != before
+    assert page.evaluate(NOT_SQUARE, [".designer-canvas", "step_3"]) == []
+
+    # When it is let go, they are routed around the cards again
+    page.mouse.up()
+    for edge in (into, out_of):
+        expect(edge.locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "true")
+    assert page.evaluate(NOT_SQUARE, [".designer-canvas", "step_3"]) == []
+    assert page.errors == []
