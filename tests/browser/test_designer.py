@@ -232,11 +232,16 @@ def test_diff_two_versions(page, live_server, staff_user, screenshot):
     second["nodes"].append({"id": "notify", "type": "tool", "tool": "send_email", "inputs": {
         "to": "'support@example.com'", "subject": "'Bad signup'", "body": "check.reason"}})
     flow_version_create(flow=flow, author=staff_user, ir=second)
+    third = copy.deepcopy(second)
+    third["nodes"][2]["inputs"]["name"] = "nope.name"  # one problem: an unknown name
+    flow_version_create(flow=flow, author=staff_user, ir=third)
     open_designer(page, live_server, flow)
     expect(node(page, "notify")).to_be_visible()
 
     page.get_by_test_id("versions-button").click()
-    expect(page.get_by_test_id("version-item")).to_have_count(2)
+    expect(page.get_by_test_id("version-item")).to_have_count(3)
+    expect(page.get_by_test_id("version-item").first).to_contain_text("1 problem")
+    expect(page.get_by_test_id("version-item").first).not_to_contain_text("1 problems")
     page.get_by_test_id("diff-from").select_option("1")
     page.get_by_test_id("diff-to").select_option("2")
     page.get_by_test_id("diff-compare").click()
@@ -252,6 +257,10 @@ def test_diff_two_versions(page, live_server, staff_user, screenshot):
     expect(diff.locator('[data-testid="diff-changed"][data-node="check"]')).to_have_count(0)
     expect(diff.locator('.fn-card[data-node-id="check"]')).not_to_have_class(
         re.compile(r"status-changed"))
+    # its edges are drawn square around the cards, as on the canvas, not as curves
+    expect(diff.locator(".react-flow__edge")).not_to_have_count(0)
+    wait_routed(page, ".diff-canvas", diff.locator(".react-flow__edge").count())
+    assert page.evaluate(NOT_SQUARE, [".diff-canvas", ""]) == []
     screenshot(page, "diff")
 
 
