@@ -211,7 +211,7 @@ ORDER_LINES = {
                     "type": "object",
                     "required": ["sku"],
                     "properties": {
-                        "sku": {"type": "string"},
+                        "sku": {"type": "string", "description": "SKU."},
                         # pydantic's `float | None = None`
                         "price": {"anyOf": [{"type": "number"}, {"type": "null"}],
                                   "default": None, "description": "Unit price."},
@@ -238,6 +238,9 @@ def test_an_optional_number_is_a_number_field_not_a_choice_of_options(
     expect(dialog.locator("select")).to_have_count(0)
     expect(dialog).not_to_contain_text("option 2")
     expect(dialog).to_contain_text("Unit price.")
+    # a description that only repeats the field's title is not shown under it
+    expect(dialog.get_by_role("textbox", name="Sku")).to_have_value("WIDGET-1")
+    expect(dialog).not_to_contain_text("SKU.")
     # an element of the list is headed "Item 1", not "Lines-1*"
     expect(dialog.locator("#run-input_lines_0__title")).to_have_text("Item 1")
     screenshot(page, "optional-number")
