@@ -894,3 +894,23 @@ def test_a_dragged_cards_edges_stay_square_during_the_drag(page, live_server, st
         expect(edge.locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "true")
     assert page.evaluate(NOT_SQUARE, [".designer-canvas", "step_3"]) == []
     assert page.errors == []
+
+
+def test_a_narrow_canvas_gives_the_minimap_room_to_the_graph(page, live_server, staff_user):
+    # Given a 1000x700 window, the designer shows the minimap beside the graph
+    page.set_viewport_size({"width": 1000, "height": 700})
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    minimap = page.locator(".designer-canvas .designer-minimap")
+    expect(minimap).to_be_visible()
+
+    # When a node is selected, the inspector narrows the canvas: the minimap goes
+    node(page, "greet").click()
+    expect(page.get_by_test_id("inspector")).to_be_visible()
+    expect(minimap).to_be_hidden()
+    expect(node(page, "greet")).to_be_visible()
+
+    # and comes back when the inspector closes
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+    expect(minimap).to_be_visible()
