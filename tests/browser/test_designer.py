@@ -914,3 +914,28 @@ def test_a_narrow_canvas_gives_the_minimap_room_to_the_graph(page, live_server, 
     page.keyboard.press("Escape")
     expect(page.get_by_test_id("inspector")).to_have_count(0)
     expect(minimap).to_be_visible()
+
+
+def test_the_canvas_says_it_is_laying_out_until_the_graph_is_drawn(page, live_server, staff_user):
+    # Given the layout engine's worker held back
+    held: list[Any] = []
+    page.context.route(re.compile(r"elk-worker[^/]*\.js$"), lambda route: held.append(route))
+    flow = make(staff_user)
+    page.goto(live_server(f"/flows/{flow.pk}"))
+
+    # Then the empty canvas says what it is waiting for
+    status = page.get_by_test_id("canvas-laying-out")
+    expect(status).to_have_text("Laying out the graph…")
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "false")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the layout worker was never requested"
+
+    # When the worker arrives, the graph is drawn and the notice goes
+    for route in held:
+        route.continue_()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(status).to_have_count(0)
+    expect(node(page, "greet")).to_be_visible()

@@ -332,6 +332,10 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         <Controls showInteractive={false} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>
+      {!ready && (
+        // ELK's worker takes a moment to start: say so rather than show an empty canvas.
+        <div className="canvas-laying-out" role="status" data-testid="canvas-laying-out">Laying out the graph…</div>
+      )}
     </div>
   );
 }
