@@ -232,11 +232,16 @@ def test_diff_two_versions(page, live_server, staff_user, screenshot):
     second["nodes"].append({"id": "notify", "type": "tool", "tool": "send_email", "inputs": {
         "to": "'support@example.com'", "subject": "'Bad signup'", "body": "check.reason"}})
     flow_version_create(flow=flow, author=staff_user, ir=second)
+    third = copy.deepcopy(second)
+    third["nodes"][2]["inputs"]["name"] = "nope.name"  # one problem: an unknown name
+    flow_version_create(flow=flow, author=staff_user, ir=third)
     open_designer(page, live_server, flow)
     expect(node(page, "notify")).to_be_visible()
 
     page.get_by_test_id("versions-button").click()
-    expect(page.get_by_test_id("version-item")).to_have_count(2)
+    expect(page.get_by_test_id("version-item")).to_have_count(3)
+    expect(page.get_by_test_id("version-item").first).to_contain_text("1 problem")
+    expect(page.get_by_test_id("version-item").first).not_to_contain_text("1 problems")
     page.get_by_test_id("diff-from").select_option("1")
     page.get_by_test_id("diff-to").select_option("2")
     page.get_by_test_id("diff-compare").click()
@@ -252,6 +257,10 @@ def test_diff_two_versions(page, live_server, staff_user, screenshot):
     expect(diff.locator('[data-testid="diff-changed"][data-node="check"]')).to_have_count(0)
     expect(diff.locator('.fn-card[data-node-id="check"]')).not_to_have_class(
         re.compile(r"status-changed"))
+    # its edges are drawn square around the cards, as on the canvas, not as curves
+    expect(diff.locator(".react-flow__edge")).not_to_have_count(0)
+    wait_routed(page, ".diff-canvas", diff.locator(".react-flow__edge").count())
+    assert page.evaluate(NOT_SQUARE, [".diff-canvas", ""]) == []
     screenshot(page, "diff")
 
 
@@ -821,3 +830,112 @@ def test_a_long_flow_opens_readable_on_its_first_step(page, live_server, staff_u
     first = settled_box(node(page, "step_1"))
     assert canvas["x"] <= first["x"]
     assert first["x"] + first["width"] <= canvas["x"] + canvas["width"]
+
+
+NOT_SQUARE = """([scope, card]) => {
+    // The edges of `card` whose path has a curve other than a rounded corner: a bezier (C),
+    // or a straight leg that is neither level nor upright.
+    const bad = [];
+    for (const edge of document.querySelectorAll(scope + ' .react-flow__edge')) {
+        const id = edge.getAttribute('data-testid');
+        if (!id.includes(card)) continue;
+        const path = edge.querySelector('path.react-flow__edge-path');
+        const d = path.getAttribute('d');
+        const tokens = d.match(/[A-Za-z]|-?\\d+(?:\\.\\d+)?(?:e-?\\d+)?/g);
+        let at = null;
+        for (let i = 0; i < tokens.length;) {
+            const command = tokens[i++];
+            const take = (n) => tokens.slice(i, (i += n)).map(Number);
+            if (command === 'M') { const [x, y] = take(2); at = {x, y}; }
+            else if (command === 'L') {
+                const [x, y] = take(2);
+                if (Math.abs(x - at.x) > 0.5 && Math.abs(y - at.y) > 0.5) bad.push([id, d]);
+                at = {x, y};
+            } else if (command === 'Q') { const [, , x, y] = take(4); at = {x, y}; }
+            else { bad.push([id, d]); break; }
+        }
+    }
+    return bad;
+}"""
+
+
+def test_a_dragged_cards_edges_stay_square_during_the_drag(page, live_server, staff_user):
+    # Given a flow of 64 steps in a chain
+    chain = [{"id": "step_1", "type": "value", "value": "input.x"}] + [
+        {"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}"} for i in range(2, 65)
+    ]
+    flow = make(staff_user, {"name": "Long chain", "nodes": chain})
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    canvas = page.get_by_test_id("canvas")
+    expect(canvas).to_have_attribute("data-ready", "true", timeout=60_000)  # ELK lays out 64
+    wait_routed(page, ".designer-canvas", 63)
+    into = page.get_by_test_id("rf__edge-data:step_2->step_3")
+    out_of = page.get_by_test_id("rf__edge-data:step_3->step_4")
+    before = into.locator("path").first.get_attribute("d")
+
+    # When step 3 is held and moved down and back left of step 2 (not let go yet)
+    card = node(page, "step_3")
+    box = settled_box(card)
+    left_of = settled_box(node(page, "step_1"))["x"] - box["x"]
+    page.mouse.move(box["x"] + 60, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 60, box["y"] + 160, steps=6)
+    page.mouse.move(box["x"] + 60 + left_of, box["y"] + 160, steps=6)
+
+    # Then both its edges are drawn as square steps (one now going back left), not curves
+    for edge in (into, out_of):
+        expect(edge.locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "step")
+    assert into.locator("path.react-flow__edge-path").get_attribute("d") != before
+    assert page.evaluate(NOT_SQUARE, [".designer-canvas", "step_3"]) == []
+
+    # When it is let go, they are routed around the cards again
+    page.mouse.up()
+    for edge in (into, out_of):
+        expect(edge.locator("path.react-flow__edge-path")).to_have_attribute("data-routed", "true")
+    assert page.evaluate(NOT_SQUARE, [".designer-canvas", "step_3"]) == []
+    assert page.errors == []
+
+
+def test_a_narrow_canvas_gives_the_minimap_room_to_the_graph(page, live_server, staff_user):
+    # Given a 1000x700 window, the designer shows the minimap beside the graph
+    page.set_viewport_size({"width": 1000, "height": 700})
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    minimap = page.locator(".designer-canvas .designer-minimap")
+    expect(minimap).to_be_visible()
+
+    # When a node is selected, the inspector narrows the canvas: the minimap goes
+    node(page, "greet").click()
+    expect(page.get_by_test_id("inspector")).to_be_visible()
+    expect(minimap).to_be_hidden()
+    expect(node(page, "greet")).to_be_visible()
+
+    # and comes back when the inspector closes
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+    expect(minimap).to_be_visible()
+
+
+def test_the_canvas_says_it_is_laying_out_until_the_graph_is_drawn(page, live_server, staff_user):
+    # Given the layout engine's worker held back
+    held: list[Any] = []
+    page.context.route(re.compile(r"elk-worker[^/]*\.js$"), lambda route: held.append(route))
+    flow = make(staff_user)
+    page.goto(live_server(f"/flows/{flow.pk}"))
+
+    # Then the empty canvas says what it is waiting for
+    status = page.get_by_test_id("canvas-laying-out")
+    expect(status).to_have_text("Laying out the graph…")
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "false")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the layout worker was never requested"
+
+    # When the worker arrives, the graph is drawn and the notice goes
+    for route in held:
+        route.continue_()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(status).to_have_count(0)
+    expect(node(page, "greet")).to_be_visible()

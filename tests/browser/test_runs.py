@@ -211,7 +211,7 @@ ORDER_LINES = {
                     "type": "object",
                     "required": ["sku"],
                     "properties": {
-                        "sku": {"type": "string"},
+                        "sku": {"type": "string", "description": "SKU."},
                         # pydantic's `float | None = None`
                         "price": {"anyOf": [{"type": "number"}, {"type": "null"}],
                                   "default": None, "description": "Unit price."},
@@ -238,6 +238,9 @@ def test_an_optional_number_is_a_number_field_not_a_choice_of_options(
     expect(dialog.locator("select")).to_have_count(0)
     expect(dialog).not_to_contain_text("option 2")
     expect(dialog).to_contain_text("Unit price.")
+    # a description that only repeats the field's title is not shown under it
+    expect(dialog.get_by_role("textbox", name="Sku")).to_have_value("WIDGET-1")
+    expect(dialog).not_to_contain_text("SKU.")
     # an element of the list is headed "Item 1", not "Lines-1*"
     expect(dialog.locator("#run-input_lines_0__title")).to_have_text("Item 1")
     screenshot(page, "optional-number")
@@ -534,6 +537,16 @@ def test_a_long_error_leaves_started_and_duration_on_one_line(page, live_server,
     for cell in row.locator("td.nowrap").all():
         assert cell.evaluate(one_line), cell.inner_text()
     expect(row.locator("td.nowrap")).to_have_count(2)
+
+    # In a narrow window every column still fits in the card: the error line is cut short
+    page.set_viewport_size({"width": 1000, "height": 700})
+    card = page.locator(".table-card").bounding_box()
+    last = page.locator(".runs-table th").last.bounding_box()
+    assert card
+    assert last
+    assert last["x"] + last["width"] <= card["x"] + card["width"] + 1, (last, card)
+    for cell in row.locator("td.nowrap").all():
+        assert cell.evaluate(one_line), cell.inner_text()
 
 
 def test_a_run_no_worker_takes_says_so_until_one_does(page, live_server, staff_user, screenshot):

@@ -1,15 +1,17 @@
 // An edge drawn along the layout's orthogonal route (rounded corners), so an edge that
-// skips a column goes around the cards between instead of through them; the default curve
-// when the route is stale (an end was moved by hand) or there is none.
+// skips a column goes around the cards between instead of through them. While the route
+// is stale (a card is being dragged: routes are recomputed when it is let go) or there is
+// none, a plain square step between the handles, so the edge keeps its shape mid-drag at
+// no cost per frame.
 import {
   BaseEdge,
-  getBezierPath,
+  getSmoothStepPath,
   useInternalNode,
   type Edge,
   type EdgeProps,
 } from "@xyflow/react";
 import { createContext, memo, useContext, useEffect, useMemo, useState } from "react";
-import { edgeRoutes, routedPath, type EdgeRoute, type FlowEdge, type FlowNode } from "../graph";
+import { CORNER_RADIUS, ROUTE_STUB, edgeRoutes, routedPath, type EdgeRoute, type FlowEdge, type FlowNode } from "../graph";
 
 /** The routes of the graph being drawn, by edge id. */
 export const EdgeRoutesContext = createContext<Readonly<Record<string, EdgeRoute>>>({});
@@ -45,7 +47,16 @@ function RoutedEdgeComponent({
   if (routed) {
     ({ path, labelX, labelY } = routed);
   } else {
-    [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+    [path, labelX, labelY] = getSmoothStepPath({
+      sourceX,
+      sourceY,
+      sourcePosition,
+      targetX,
+      targetY,
+      targetPosition,
+      borderRadius: CORNER_RADIUS,
+      offset: ROUTE_STUB,
+    });
   }
   return (
     <BaseEdge
@@ -63,7 +74,7 @@ function RoutedEdgeComponent({
       markerEnd={markerEnd}
       markerStart={markerStart}
       interactionWidth={interactionWidth}
-      data-routed={routed ? "true" : "false"}
+      data-routed={routed ? "true" : "step"}
     />
   );
 }

@@ -1,7 +1,7 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { describe, expect, it } from "vitest";
-import { plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
+import { echoesTitle, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
 
 const list: RJSFSchema = { type: "array", items: { type: "string" } };
 
@@ -54,6 +54,29 @@ describe("field titles", () => {
     expect(properties.refund_amount.title).toBe("Refund amount");
     expect(properties.reason.title).toBe("Why");
     expect(((properties.lines.items as RJSFSchema).properties?.unit_price as RJSFSchema).title).toBe("Unit price");
+  });
+
+  it("are not said twice by a description that only repeats them", () => {
+    const shaped = withKeyTitles({
+      type: "object",
+      properties: {
+        refund_amount: { type: "number", description: "Refund amount" },
+        reason: { type: "string", title: "Why", description: "Why the refund is given." },
+      },
+    });
+    const properties = shaped.properties as Record<string, RJSFSchema>;
+    expect(properties.refund_amount.description).toBeUndefined();
+    expect(properties.reason.description).toBe("Why the refund is given.");
+  });
+});
+
+describe("a description that echoes its title", () => {
+  it("is the title again, whatever its case and punctuation", () => {
+    expect(echoesTitle("Order id.", "Order id")).toBe(true);
+    expect(echoesTitle("order_id", "Order id")).toBe(true);
+    expect(echoesTitle("The order's id.", "Order id")).toBe(false);
+    expect(echoesTitle("", "")).toBe(false);
+    expect(echoesTitle(undefined, "Order id")).toBe(false);
   });
 });
 

@@ -38,7 +38,7 @@ export function withKeyTitles(schema: RJSFSchema): RJSFSchema {
       Object.entries(schema.properties).map(([key, value]) => {
         if (!value || typeof value !== "object") return [key, value];
         const child = withKeyTitles(value as RJSFSchema);
-        return [key, child.title ? child : { ...child, title: keyTitle(key) }];
+        return [key, withoutEcho(child.title ? child : { ...child, title: keyTitle(key) })];
       }),
     );
     result = { ...result, properties };
@@ -47,6 +47,20 @@ export function withKeyTitles(schema: RJSFSchema): RJSFSchema {
     result = { ...result, items: withKeyTitles(schema.items as RJSFSchema) };
   }
   return result;
+}
+
+/** Whether a description only says the title again ("Order id." under "Order id"), which a
+ * form would show twice for nothing. */
+export function echoesTitle(description: unknown, title: unknown): boolean {
+  const plain = (text: unknown) => String(text ?? "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  return typeof description === "string" && plain(description) !== "" && plain(description) === plain(title);
+}
+
+/** The field's schema without a description that only repeats its title. */
+export function withoutEcho(schema: RJSFSchema): RJSFSchema {
+  if (!echoesTitle(schema.description, schema.title)) return schema;
+  const { description: _echo, ...rest } = schema;
+  return rest;
 }
 
 export function keyTitle(key: string): string {

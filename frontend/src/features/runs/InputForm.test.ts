@@ -26,6 +26,22 @@ describe("the input form schema", () => {
     expect((schema.properties?.n as { title: string }).title).toBe("Count");
   });
 
+  it("drops a description that only repeats the field's title", () => {
+    const schema = formSchema({
+      type: "object",
+      properties: {
+        order_id: { type: "string", description: "Order id." },
+        amount: { type: "number", description: "The order's total, in euros." },
+        lines: { type: "array", items: { type: "object", properties: { sku: { type: "string", description: "SKU" } } } },
+      },
+    });
+    const fields = schema.properties as Record<string, RJSFSchema>;
+    expect(fields.order_id.description).toBeUndefined();
+    expect(fields.order_id.title).toBe("Order id");
+    expect(fields.amount.description).toBe("The order's total, in euros.");
+    expect(((fields.lines.items as RJSFSchema).properties?.sku as RJSFSchema).description).toBeUndefined();
+  });
+
   it("gives only free text of paragraphs a text area", () => {
     const schema = formSchema({
       type: "object",

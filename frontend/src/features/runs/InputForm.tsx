@@ -5,7 +5,7 @@ import Form from "@rjsf/core";
 import type { IconButtonProps, RJSFSchema, TitleFieldProps } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { ReactNode } from "react";
-import { keyTitle, plainErrors, withRequiredLists } from "../../lib/jsonSchema";
+import { keyTitle, plainErrors, withoutEcho, withRequiredLists } from "../../lib/jsonSchema";
 import "./inputForm.css";
 
 function makeButton(label: string, className: string) {
@@ -98,7 +98,7 @@ function titled(schema: RJSFSchema): RJSFSchema {
         if (typeof value !== "object") return [key, value];
         const child = titled(value as RJSFSchema);
         if (!child.title) child.title = keyTitle(key);
-        return [key, child];
+        return [key, withoutEcho(child)];
       }),
     );
   }

@@ -188,7 +188,7 @@ export default function RunsPage() {
               <tr key={run.id} className="clickable" onClick={(e) => !(e.target as HTMLElement).closest("a") && navigate(`/runs/${run.id}`)} data-testid="run-row" data-run-id={run.id} data-status={run.status}>
                 <td><StatusBadge status={run.status} /></td>
                 <td><Link to={`/runs/${run.id}`} className="mono">{shortId(run.id)}</Link></td>
-                <td>
+                <td className="flow-col">
                   <span className="flow-cell">{run.flow_name}</span> <span className="muted small">v{run.version}</span>
                   {run.status === "failed" && errorLine(run.error) && (
                     <div className="run-row-error" data-testid="run-row-error" title={errorLine(run.error) ?? undefined}>{errorLine(run.error)}</div>

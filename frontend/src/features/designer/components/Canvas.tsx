@@ -97,7 +97,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   // the other edges (cards moved by hand, or saved where the layout would not put them) get
   // square routes around the cards where they are, as on the run page. The cards' places
   // in the store change when a drag ends, so a drag itself recomputes nothing: the moving
-  // card's edges draw as curves until it is let go.
+  // card's edges draw as plain square steps (RoutedEdge) until it is let go.
   const routes = useMemo(() => {
     const placed = new Map(graph.nodes.flatMap((node) => {
       const position = node.data.placed ? node.position : layoutPositions[node.id];
@@ -332,6 +332,10 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         <Controls showInteractive={false} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>
+      {!ready && (
+        // ELK's worker takes a moment to start: say so rather than show an empty canvas.
+        <div className="canvas-laying-out" role="status" data-testid="canvas-laying-out">Laying out the graph…</div>
+      )}
     </div>
   );
 }

@@ -4,14 +4,18 @@ import { ReactFlow, ReactFlowProvider, Background, BackgroundVariant, Controls, 
 import { useEffect, useMemo, useState } from "react";
 import {
   NODE_WIDTH,
+  handleEnds,
   irToGraph,
   layoutGraph,
   nodeHeight,
+  orthogonalRoutes,
+  type EdgeRoute,
   type FlowEdge,
   type FlowIR,
   type FlowNode,
   type IrDiff,
 } from "../../../graph";
+import { EdgeRoutesContext, edgeTypes } from "../../../lib/RoutedEdge";
 import { flowChangeRows, isNoiseChange } from "../diffRows";
 import { nodeTypes } from "./Canvas";
 import { Icon } from "./Icon";
@@ -93,6 +97,12 @@ export async function diffGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Pr
   return { nodes, edges };
 }
 
+/** Square routes around the cards where the diff draws them, as the designer's canvas has. */
+function squareRoutes(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Record<string, EdgeRoute> {
+  const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }]));
+  return orthogonalRoutes(handleEnds(edges, new Map(nodes.map((node) => [node.id, node]))), boxes);
+}
+
 function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "after" | "diff">) {
   const [graph, setGraph] = useState<{ nodes: FlowNode[]; edges: FlowEdge[] } | null>(null);
   useEffect(() => {
@@ -102,12 +112,16 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
       cancelled = true;
     };
   }, [before, after, diff]);
+  const routes = useMemo(() => (graph ? squareRoutes(graph.nodes, graph.edges) : {}), [graph]);
   if (!graph) return <div className="diff-loading">Laying out…</div>;
   return (
+    <EdgeRoutesContext.Provider value={routes}>
     <ReactFlow<FlowNode, FlowEdge>
       nodes={graph.nodes}
       edges={graph.edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      defaultEdgeOptions={{ type: "routed" }}
       nodesDraggable={false}
       nodesConnectable={false}
       elementsSelectable={false}
@@ -121,6 +135,7 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
       <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />
       <Controls showInteractive={false} />
     </ReactFlow>
+    </EdgeRoutesContext.Provider>
   );
 }
 

@@ -52,7 +52,7 @@ function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
           </div>
         </div>
         {problems > 0 && (
-          <span className="fn-problems" title={`${problems} problem${problems === 1 ? "" : "s"}`} aria-label={`${problems} problems`}>
+          <span className="fn-problems" title={`${problems} problem${problems === 1 ? "" : "s"}`} aria-label={`${problems} problem${problems === 1 ? "" : "s"}`}>
             {problems}
           </span>
         )}
