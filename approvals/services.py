@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from typing import Any
 
 import jsonschema
@@ -24,9 +23,11 @@ from approvals.models import ApprovalStep, AuditEntry, StepDecision
 from approvals.selectors import inbox_recipients, step_find, step_visible_to
 from flows.core.json_schemas import (
     Unresolvable,
+    error_path,
     error_text,
     schema_problem,
     schema_validator,
+    unknown_fields,
     with_required_lists,
 )
 from flows.models import Run
@@ -166,13 +167,13 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             "invalid_form", f"the {what} schema is broken: {exc}"
         ) from None
     if error is not None:
-        path = "/".join(str(p) for p in [*error.absolute_path, *_missing(error)]) or f"({field})"
+        path = error_path(error) or f"({field})"
         raise RunServiceError(
             "invalid_form",
             f"the {what} is invalid at {path}: {error_text(error)}",
             details={"field": field, "path": path},
         )
-    unknown = _unknown_fields(value, schema)
+    unknown = unknown_fields(value, schema)
     if unknown:
         known = ", ".join(schema["properties"])
         raise RunServiceError(
@@ -184,38 +185,6 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
 
 def _nothing_required(schema: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in schema.items() if key != "required"}
-
-
-def _missing(error: jsonschema.ValidationError) -> list[str]:
-    """For a missing required field, its name: the path says where it is wanted, as for a
-    wrong value (`amount`, not the form as a whole)."""
-    if error.validator != "required" or not isinstance(error.instance, dict):
-        return []
-    wanted = error.validator_value if isinstance(error.validator_value, list) else []
-    return [name for name in wanted if name not in error.instance][:1]
-
-
-def _unknown_fields(value: Any, schema: dict[str, Any]) -> list[str]:
-    """Top-level keys of `value` that the schema does not list. A schema with properties is
-    closed unless it says otherwise, as the validator reads tool inputs: the form shows
-    only its fields, so anything else is a typo that would be stored and then ignored."""
-    properties = schema.get("properties")
-    if not isinstance(value, dict) or not isinstance(properties, dict) or not properties:
-        return []
-    if schema.get("additionalProperties", False) is not False:
-        return []
-    patterns = schema.get("patternProperties") or {}
-    return sorted(
-        key for key in value
-        if key not in properties and not any(_matches(pattern, key) for pattern in patterns)
-    )
-
-
-def _matches(pattern: str, key: str) -> bool:
-    try:
-        return re.search(pattern, key) is not None
-    except re.error:
-        return False
 
 
 def _already_decided(step: ApprovalStep) -> RunServiceError:

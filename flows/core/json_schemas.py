@@ -11,6 +11,7 @@ never retrieves anything, whatever slipped past.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -69,6 +70,43 @@ def error_text(error: jsonschema.ValidationError) -> str:
         count = error.validator_value
         return f"give at least {count} item{'' if count == 1 else 's'}"
     return error.message
+
+
+def error_path(error: jsonschema.ValidationError) -> str:
+    """Where a value is wrong, as `a/0/b` ("" for the value as a whole). For a missing
+    required field, its name: the path says where it is wanted, as for a wrong value
+    (`amount`, not the form as a whole)."""
+    missing: list[str] = []
+    if error.validator == "required" and isinstance(error.instance, dict):
+        wanted = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = [name for name in wanted if name not in error.instance][:1]
+    return "/".join(str(p) for p in [*error.absolute_path, *missing])
+
+
+def unknown_fields(value: Any, schema: Any) -> list[str]:
+    """Top-level keys of `value` that the schema does not list. A schema with properties is
+    closed unless it says otherwise (`additionalProperties`, `patternProperties`), as the
+    validator reads tool inputs and run inputs: a form shows only its fields, so anything
+    else is a typo that would be stored and then ignored."""
+    if not isinstance(schema, dict):
+        return []
+    properties = schema.get("properties")
+    if not isinstance(value, dict) or not isinstance(properties, dict) or not properties:
+        return []
+    if schema.get("additionalProperties", False) is not False:
+        return []
+    patterns = schema.get("patternProperties") or {}
+    return sorted(
+        key for key in value
+        if key not in properties and not any(_matches(pattern, key) for pattern in patterns)
+    )
+
+
+def _matches(pattern: str, key: str) -> bool:
+    try:
+        return re.search(pattern, key) is not None
+    except re.error:
+        return False
 
 
 def schema_problem(schema: Any) -> tuple[str, str] | None:

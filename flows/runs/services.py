@@ -21,8 +21,10 @@ from flows.core.ir import Flow as IrFlow
 from flows.core.ir import parse_flow
 from flows.core.json_schemas import (
     Unresolvable,
+    error_path,
     error_text,
     schema_validator,
+    unknown_fields,
     with_required_lists,
 )
 from flows.models import FlowVersion, Run, RunBatch, RunEvent
@@ -80,7 +82,7 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
         # never jsonschema.validate: it would fetch a `$ref` to anywhere (json_schemas)
         schema_validator(with_required_lists(flow.input_schema)).validate(run_input)
     except jsonschema.ValidationError as exc:
-        path = "/".join(str(p) for p in exc.absolute_path) or "(input)"
+        path = error_path(exc) or "(input)"
         raise RunServiceError(
             "invalid_input",
             f"{which} does not fit the flow's input_schema at {path}: {error_text(exc)}",
@@ -92,6 +94,14 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
             "invalid_flow",
             f"the flow's input_schema is not a usable JSON Schema: {exc}".split("\n")[0],
         ) from None
+    unknown = unknown_fields(run_input, flow.input_schema)
+    if unknown:
+        declared = ", ".join(sorted(flow.input_schema["properties"]))
+        raise RunServiceError(
+            "invalid_input",
+            f"{which} has no field {unknown[0]!r}: the flow's input_schema declares {declared}",
+            details={**where, "path": unknown[0], "unknown": unknown},
+        )
     return run_input
 
 

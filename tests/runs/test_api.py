@@ -382,3 +382,46 @@ def test_a_run_names_its_version_by_flow_and_number_or_takes_the_latest(
         assert response.status_code == status, (payload, response.content)
         assert _error(response)["code"] == code
     assert Run.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_missing_or_unknown_run_input_field_is_a_400_naming_it(user, make_version, api,
+                                                                 enqueued):
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {
+        "type": "object",
+        "properties": {"email": {"type": "string"}, "name": {"type": "string"}},
+        "required": ["email"],
+    }
+    version = make_version(typed)
+
+    missing = api.post("/api/v1/runs/", {"flow_version": version.id, "input": {"name": "Ada"}},
+                       format="json")
+    misspelt = api.post(
+        "/api/v1/runs/",
+        {"flow_version": version.id, "input": {"email": "a@example.com", "nmae": "Ada"}},
+        format="json",
+    )
+
+    assert missing.status_code == 400, missing.content
+    assert _error(missing)["code"] == "invalid_input"
+    assert _error(missing)["details"] == {"path": "email"}
+    assert "at email: 'email' is a required property" in _error(missing)["message"]
+    assert misspelt.status_code == 400, misspelt.content
+    error = _error(misspelt)
+    assert error["code"] == "invalid_input"
+    assert error["details"] == {"path": "nmae", "unknown": ["nmae"]}
+    assert error["message"] == (
+        "the run input has no field 'nmae': the flow's input_schema declares email, name"
+    )
+    assert not Run.objects.exists()
+    assert enqueued == []
+
+    typed["input_schema"]["additionalProperties"] = True
+    open_version = make_version(typed)
+    fine = api.post(
+        "/api/v1/runs/",
+        {"flow_version": open_version.id, "input": {"email": "a@example.com", "extra": 1}},
+        format="json",
+    )
+    assert fine.status_code == 201, fine.content
