@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The steps waiting for me (by name or group), oldest first. */
+        /**
+         * @description The steps waiting for me (by name or group), oldest first: how many, and the
+         *     oldest 500 of them.
+         */
         get: operations["v1_approvals_list"];
         put?: never;
         post?: never;
@@ -222,8 +225,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description The groups that exist, by name (for naming who decides an approval). Names only:
-         *     not who is in them.
+         * @description The groups you may name as who decides an approval, by name (not who is in them):
+         *     staff see every group; anyone else the groups they are in and those the registry's
+         *     approval tools (that they may use) name.
          */
         get: operations["v1_groups_list"];
         put?: never;
@@ -393,7 +397,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Decide a step, as POST approvals/<run>/<node>/ does, answering with the run. */
+        /**
+         * @description Decide a step, as POST approvals/<run>/<node>/ does, answering with the run
+         *     (403 for an assignee who may not see the run: decide it there).
+         */
         post: operations["v1_runs_approvals_create"];
         delete?: never;
         options?: never;
@@ -658,7 +665,7 @@ export interface components {
         };
         DecisionInput: {
             approved: boolean;
-            /** @description The filled-in form; checked against its form_schema when approved. */
+            /** @description The filled-in form, checked against its form_schema (a rejection may leave its required fields out). */
             data?: {
                 [key: string]: unknown;
             };
@@ -751,7 +758,9 @@ export interface components {
             name: string;
         };
         InboxOutput: {
+            /** @description How many steps wait for you, all of them. */
             count: number;
+            /** @description The oldest of them, at most 500. */
             results: components["schemas"]["StepOutput"][];
         };
         Input: {
@@ -1467,6 +1476,15 @@ export interface operations {
                     "application/json": components["schemas"]["InboxOutput"];
                 };
             };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
                 headers: {
@@ -1496,6 +1514,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StepDetailOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -1810,6 +1837,15 @@ export interface operations {
                     "application/json": components["schemas"]["CredentialOutput"];
                 };
             };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
                 headers: {
@@ -2069,6 +2105,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlowOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -2360,6 +2405,15 @@ export interface operations {
                     "application/json": components["schemas"]["VersionDetailOutput"];
                 };
             };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
                 headers: {
@@ -2491,6 +2545,15 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -2625,6 +2688,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JoinOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -2908,6 +2980,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlanRequestOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
@@ -3220,6 +3301,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such object, or not visible to you. */
             404: {
                 headers: {
@@ -3445,6 +3535,15 @@ export interface operations {
                     "application/json": components["schemas"]["BatchDetailOutput"];
                 };
             };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
             401: {
                 headers: {
@@ -3591,6 +3690,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ToolOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
