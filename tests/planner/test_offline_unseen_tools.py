@@ -250,3 +250,15 @@ def test_values_listed_for_one_input(catalog) -> None:
         "GOOG",
     ]
     assert written_places(language, "translate it into French") == []
+
+
+def test_a_condition_on_what_a_named_step_returns_is_never_another_tools_field(catalog):
+    result = plan_flow(
+        "If the fetch of https://status.example.com returns an error, create a ticket",
+        planner=OfflinePlanner(),
+        catalog=catalog,
+    )
+
+    # the fetch tells whether it failed; an order validation's `errors` does not
+    tools = {n.tool for n in result.flow.nodes if isinstance(n, ToolNode)} if result.ok else set()
+    assert "validate_order" not in tools

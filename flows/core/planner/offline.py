@@ -3710,9 +3710,12 @@ class FlowBuilder:
         if partly is not None:
             return partly
         made = self._planned_tools()
+        named = self._tool_named_by_its_verb(condition.text)
         for spec in self._deciders(condition.text):
             if spec.id in made or not spec.config.cacheable:
                 continue
+            if named is not None and spec.id != named:
+                continue  # "if the fetch of ... returns an error": only the fetch tells
             words = tuple(split_identifier(spec.id))
             trial = output_sources(
                 spec.id, spec.output_schema, context=words, whole_names=words[-1:]
@@ -3735,6 +3738,17 @@ class FlowBuilder:
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _tool_named_by_its_verb(self, text: str) -> str | None:
+        """The one tool whose own verb the condition says as a noun ("the fetch of
+        https://..."), if any: what that step returns is what the condition judges."""
+        said = {stem(word) for word in meaningful(text)}
+        tools = [
+            spec.id
+            for spec in self.specs.values()
+            if _tool_verb(spec.id) in said and _tool_verb(spec.id) not in _WEAK_VERBS
+        ]
+        return tools[0] if len(tools) == 1 else None
 
     def _said_of_each_item(self, condition: Condition) -> ResolvedCondition | None:
         """ "Fetch A and B; if either returns an error, ...": said of the items the last
