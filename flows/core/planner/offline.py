@@ -3710,12 +3710,9 @@ class FlowBuilder:
         if partly is not None:
             return partly
         made = self._planned_tools()
-        named = self._tool_named_by_its_verb(condition.text)
         for spec in self._deciders(condition.text):
             if spec.id in made or not spec.config.cacheable:
                 continue
-            if named is not None and spec.id != named:
-                continue  # "if the fetch of ... returns an error": only the fetch tells
             words = tuple(split_identifier(spec.id))
             trial = output_sources(
                 spec.id, spec.output_schema, context=words, whole_names=words[-1:]
@@ -3810,7 +3807,12 @@ class FlowBuilder:
     def _deciders(self, condition: str) -> list[ToolSpec]:
         """Tools that may tell whether `condition` holds, best first: ranked on the whole
         condition, then on what it says of its subject ("the customer is upset": upset),
-        then those with an output field the condition names ("disposable")."""
+        then those with an output field the condition names ("disposable"). A condition
+        that names a tool by its verb ("if the fetch of ... returns an error") has that tool
+        alone to tell it."""
+        by_verb = self._tool_named_by_its_verb(condition)
+        if by_verb is not None:
+            return [self.specs[by_verb]]
         said = _PREDICATE.split(condition, maxsplit=1)
         texts = [condition, said[-1]] if len(said) > 1 and meaningful(said[-1]) else [condition]
         found: dict[str, ToolSpec] = {}
