@@ -643,6 +643,12 @@ _THEN_SAID = frozenset(
 )
 
 
+#: Words that say a change went down: "down more than 3%" is a change under -3.
+_FALLING = frozenset("down fell fallen dropped drops drop declined decreased lost sank".split())
+_CHANGE_WORDS = frozenset("change changes delta diff difference movement growth".split())
+_MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+
+
 def _comparison(
     match: re.Match[str], sources: Sequence[Source], negated: bool
 ) -> ResolvedCondition:
@@ -681,6 +687,10 @@ def _comparison(
         own = [s for s in made if made and s.node == made[0].node]
         best = own[0] if len(own) == 1 else None
     if best is not None:
+        said = set(split_identifier(match.group("subject") or ""))
+        if _FALLING & said and _CHANGE_WORDS & set(split_identifier(best.name)):
+            # "if it's down more than 3 percent": a change below -3, not above 3
+            operator, literal = _MIRRORED.get(operator, operator), _number_literal(-number)
         expression = f"{best.expression} {operator} {literal}"
         return ResolvedCondition(_wrap(expression, negated), best.name)
     name = next((w for w in subject_words if w in QUANTITY_WORDS), None)

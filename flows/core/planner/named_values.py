@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flows.core.planner.lexicon import split_identifier
@@ -27,8 +27,10 @@ _LANGUAGES = (
     "Russian Serbian Slovak Slovenian Spanish Swahili Swedish Tagalog Thai Turkish Ukrainian "
     "Urdu Vietnamese Welsh"
 ).split()
+#: A language's name in any case ("to french"), but not "to polish the draft" (a verb).
+_LANGUAGE_NAME = rf"(?i:{'|'.join(_LANGUAGES)})\b(?!\s+(?:the|it|this|that|them|up)\b)"
 _LANGUAGE = re.compile(
-    rf"\b(?:in|into|to)\s+(?P<value>{'|'.join(_LANGUAGES)})\b(?!\s+(?:customers?|users?|team))"
+    rf"\b(?:in|into|to)\s+(?P<value>{_LANGUAGE_NAME})(?!\s+(?:customers?|users?|team|speakers?))"
 )
 #: "in Paris", "for New York", "at São Paulo": a place's capitalised name after a
 #: preposition (the input's name says a place is wanted).
@@ -71,7 +73,75 @@ def named_values(
     (`text`) spell out; inputs in `taken` are left alone. `texts_phones`: the tool sends
     text messages, so its bare `to` or `number` input is a phone number."""
     found = {**_currency_pair(properties, text, taken), **_code_after_verb(properties, text, taken)}
+    found.update(measures(properties, text, {**taken, **found}))
+    found.update(_address_for(properties, text, {**taken, **found}))
     return {**found, **_named_one_by_one(properties, text, {**taken, **found}, texts_phones)}
+
+
+#: How a size is said of a thing: "200 pixels wide", "480 tall".
+_SIZE_ADJECTIVES = {"width": "wide", "height": "high|tall", "length": "long", "depth": "deep"}
+_NUMBER = r"(?P<n>\d+(?:\.\d+)?)"
+_UNIT = r"(?:\s*(?:px|pixels?|cm|mm|in|inches|m|meters?|metres?|pt|points?))?"
+#: "64 by 64", "640x480": a width, then a height.
+_BY = re.compile(rf"(?<![\w.]){_NUMBER}{_UNIT}\s*(?:by|x|\u00d7)\s*(?P<m>\d+(?:\.\d+)?)(?![\w.])")
+
+
+def measures(properties: Mapping[str, Any], text: str, taken: Mapping[str, str]) -> dict[str, str]:
+    """Numbers a step writes for inputs named for them: "a width of 640", "200 pixels
+    wide", "64 by 64" (width, then height)."""
+    numeric = {
+        name: split_identifier(name)[-1]
+        for name, schema in properties.items()
+        if name not in taken and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
+    }
+    found: dict[str, str] = {}
+    for name, noun in numeric.items():
+        adjective = _SIZE_ADJECTIVES.get(noun)
+        said = re.search(
+            rf"\b{re.escape(noun)}\s+(?:of\s+|=\s*|:\s*|to\s+)?{_NUMBER}\b", text, re.I
+        )
+        if said is None and adjective:
+            said = re.search(rf"(?<![\w.]){_NUMBER}{_UNIT}\s+(?:{adjective})\b", text, re.I)
+        if said is not None:
+            found[name] = _number(said.group("n"), properties[name])
+    by = _BY.search(text)
+    sides = [
+        next((n for n, noun in numeric.items() if noun == side), None)
+        for side in ("width", "height")
+    ]
+    if by is not None and all(sides) and not {*found} & {*sides}:
+        width, height = sides
+        assert width is not None
+        assert height is not None
+        found[width] = _number(by.group("n"), properties[width])
+        found[height] = _number(by.group("m"), properties[height])
+    return found
+
+
+def _number(written: str, schema: Any) -> str:
+    if "integer" in schema_types(unwrap_nullable(schema)) and float(written).is_integer():
+        return str(int(float(written)))
+    return repr(float(written))
+
+
+_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _address_for(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Create an event and invite ana@example.com": the one address the step writes goes
+    to the one input named for an address (`attendee_email`) that nothing filled yet."""
+    addresses = list(dict.fromkeys(a.rstrip(".") for a in _ADDRESS.findall(text)))
+    emails = [
+        name
+        for name, schema in properties.items()
+        if "email" in split_identifier(name)
+        and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
+    ]
+    if len(addresses) != 1 or len(emails) != 1 or emails[0] in taken:
+        return {}
+    return {emails[0]: json.dumps(addresses[0])}
 
 
 #: "Refund pay_9", "cancel A-1001": a code right after the step's verb (a letter and a
@@ -104,12 +174,34 @@ _FROM_WORDS = ("base", "from", "source")
 _TO_WORDS = ("target", "to", "quote", "destination")
 
 
+#: "50 dollars to euros": currencies by their names, as their codes
+_CURRENCY_NAMES = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yen": "JPY"}
+_NAMED_CURRENCY = r"(?:dollars?|euros?|pounds?|yen)"
+_NAMED_PAIR = re.compile(
+    rf"\b(?P<base>{_NAMED_CURRENCY})\s+(?:to|into|in)\s+(?P<target>{_NAMED_CURRENCY})\b", re.I
+)
+
+
+def _currency_code(name: str) -> str:
+    name = name.lower()
+    return _CURRENCY_NAMES.get(name if name.endswith("s") or name == "yen" else f"{name}s", name)
+
+
 def _currency_pair(
     properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
 ) -> dict[str, str]:
     pair = _CURRENCY_PAIR.search(text)
+    if pair is None and (named := _NAMED_PAIR.search(text)) is not None:
+        codes = {side: _currency_code(named.group(side)) for side in ("base", "target")}
+        return _pair_inputs(properties, codes, taken)
     if pair is None:
         return {}
+    return _pair_inputs(properties, {side: pair.group(side) for side in ("base", "target")}, taken)
+
+
+def _pair_inputs(
+    properties: Mapping[str, Any], pair: Mapping[str, str], taken: Mapping[str, str]
+) -> dict[str, str]:
     found = {}
     for side, names in (("base", _FROM_WORDS), ("target", _TO_WORDS)):
         name = next(
@@ -123,7 +215,7 @@ def _currency_pair(
             None,
         )
         if name is not None:
-            found[name] = json.dumps(pair.group(side))
+            found[name] = json.dumps(pair[side])
     return found if len(found) == 2 else {}
 
 
@@ -136,6 +228,8 @@ def _named_one_by_one(
         if name in taken or "string" not in (schema_types(unwrap_nullable(schema)) or {"string"}):
             continue
         words = set(split_identifier(name))
+        if listed_for(properties, name, text):
+            continue  # "to Spanish and German": one call each, not the first alone
         value = _value_for(name, words, text, texts_phones)
         if value is not None:
             found[name] = json.dumps(value)
@@ -153,9 +247,29 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
     if texts_phones and words <= {"to", "number", "recipient"}:
         return _phone(text)
     if len(words) == 1 and name not in _NOT_CODES and name.isalpha():
-        return _code_after(name, text) or (
-            _first(_IN_A_SPACE, text) if name in _SPACE_NAMES else None
+        return (
+            _code_after(name, text)
+            or (_first(_IN_A_SPACE, text) if name in _SPACE_NAMES else None)
+            or (_container_named(name, text) if name in _CONTAINERS else None)
         )
+    return None
+
+
+#: Inputs named for where rows or files are kept: "insert it into the signups table".
+_CONTAINERS = frozenset("table sheet tab folder bucket collection index topic list".split())
+
+
+def _container_named(noun: str, text: str) -> str | None:
+    """ "into the signups table", "in our leads sheet": the name written before the noun,
+    in any case ("the same table" names none)."""
+    for match in re.finditer(
+        rf"\b(?:in|into|to|from|on)\s+(?:the|our|my|your|their)\s+(?P<name>[A-Za-z][\w-]*)\s+"
+        rf"{re.escape(noun)}\b",
+        text,
+        re.IGNORECASE,
+    ):
+        if match.group("name").lower() not in _NOT_CHANNEL_NAMES | _NOT_CONTAINER_NAMES:
+            return match.group("name")
     return None
 
 
@@ -171,19 +285,109 @@ def _phone(text: str) -> str | None:
     return match.group("value").strip()
 
 
-#: By the words of an input's name, how its value is found in the step's words.
-_FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
-    (_CHANNEL_WORDS, lambda text: _first(_CHANNEL, text, keep="#")),
-    (_PHONE_WORDS, _phone),
-    (_LANGUAGE_WORDS, lambda text: _first(_LANGUAGE, text)),
-    (_PLACE_WORDS, lambda text: _first(_PLACE, text)),
-    (_ADDRESS_WORDS, lambda text: _street_address(text)),
+def _language(written: str | None) -> str | None:
+    return written.capitalize() if written else None  # "french" -> "French"
+
+
+#: "Teams channel finance", "the sales channel", "channel named alerts": a channel's name
+#: written without its "#".
+_CHANNEL_NAMES = (
+    re.compile(r"\b(?:channel|room)\s+(?:named\s+|called\s+)?(?P<name>[A-Za-z][\w-]*)", re.I),
+    re.compile(r"\b(?:the|our|a)\s+(?P<name>[A-Za-z][\w-]*)\s+(?:channel|room)\b", re.I),
 )
+#: Words around "channel" that name no channel: the chat app, or what says which one.
+_NOT_CHANNEL_NAMES = frozenset(
+    """
+    teams microsoft slack discord mattermost chat google zoom webex the a an our their its it
+    this that same right correct relevant appropriate usual default team company main and or
+    to on in for with of as at by from when if then which where instead too also please
+    """.split()
+)
+
+
+_NOT_CONTAINER_NAMES = frozenset(
+    "database analytics new existing old other next last first google excel sql".split()
+)
+
+
+def _channel_named(text: str) -> str | None:
+    for pattern in _CHANNEL_NAMES:
+        for match in pattern.finditer(text):
+            if match.group("name").lower() not in _NOT_CHANNEL_NAMES:
+                return match.group("name")
+    return None
+
+
+#: Inputs that take a stock's ticker: "AAPL", "BRK.B", "$TSLA".
+_SYMBOL_WORDS = frozenset({"ticker", "symbol", "tickers", "symbols"})
+_TICKER = re.compile(r"(?<![\w$.#@-])\$?(?P<value>[A-Z]{2,5}(?:\.[A-Z])?)(?![\w@-])")
+#: Capitals that are no ticker: the names of things, currencies and abbreviations.
+_NOT_TICKERS = frozenset(
+    """
+    CRM API PDF SMS URL ID CEO CFO CTO CSV HR IT OK US USA UK EU UTC GMT AM PM ASAP FYI
+    USD EUR GBP JPY CHF CAD AUD CNY INR ETA SKU VIP KPI ROI SLA QA PR JSON XML HTML HTTP
+    IPO NYSE NASDAQ ETF AI ML LLM GPT SQL DB FAQ PO
+    """.split()
+)
+
+
+def _symbols(text: str) -> list[str]:
+    """The tickers a step writes ("the price of AAPL", "TSLA's stock price")."""
+    found = [m.group("value") for m in _TICKER.finditer(text)]
+    return list(dict.fromkeys(v for v in found if v not in _NOT_TICKERS))
+
+
+#: Inputs that take a code repository written "owner/name" ("open an issue in acme/api").
+_REPO_WORDS = frozenset({"repo", "repository"})
+_REPO = re.compile(r"(?<![\w./:@-])(?P<value>[A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9])(?![\w/@-])")
+#: Inputs that take a web domain written bare ("look up the company for stripe.com"): not
+#: an email's domain, a URL's host or a file name.
+_DOMAIN_WORDS = frozenset({"domain", "hostname"})
+_DOMAIN = re.compile(
+    r"(?<![\w.@/:-])(?P<value>(?:[a-z0-9-]+\.)+(?!(?:pdf|png|jpe?g|gif|csv|txt|docx?|xlsx?|json|"
+    r"html?|zip|md)\b)[a-z]{2,})(?![\w@/-]|\.\w)",
+    re.IGNORECASE,
+)
+
+
+def takes_what_is_written(properties: Mapping[str, Any], text: str) -> bool:
+    """Whether `text` writes a value of a kind only an input named for it takes (a ticker,
+    a repository, a domain, a language): "what's the stock price of ORCL" is for the tool
+    that takes a symbol, not for the one that checks stock levels."""
+    kinds = (_SYMBOL_WORDS, _REPO_WORDS, _DOMAIN_WORDS, _LANGUAGE_WORDS)
+    for name in properties:
+        words = set(split_identifier(name))
+        for kind, find in _FINDERS:
+            if kind in kinds and words & kind and find(text):
+                return True
+    return False
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[str]:
+    values = (m.group("value") for m in pattern.finditer(text))
+    return list(dict.fromkeys(v for v in values if v.lower() != "and/or"))
+
+
+def _one(values: list[str]) -> str | None:
+    return values[0] if len(values) == 1 else None  # two or more: one call each, or asked
 
 
 def _street_address(text: str) -> str | None:
     match = STREET_ADDRESS.search(text)
     return match.group("value").rstrip(" .,") if match else None
+
+
+#: By the words of an input's name, how its value is found in the step's words.
+_FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
+    (_CHANNEL_WORDS, lambda text: _first(_CHANNEL, text, keep="#") or _channel_named(text)),
+    (_SYMBOL_WORDS, lambda text: _one(_symbols(text))),
+    (_REPO_WORDS, lambda text: _one(_found(_REPO, text))),
+    (_DOMAIN_WORDS, lambda text: _one(_found(_DOMAIN, text))),
+    (_PHONE_WORDS, _phone),
+    (_LANGUAGE_WORDS, lambda text: _language(_first(_LANGUAGE, text))),
+    (_PLACE_WORDS, lambda text: _first(_PLACE, text)),
+    (_ADDRESS_WORDS, lambda text: _street_address(text)),
+)
 
 
 def _code_after(noun: str, text: str) -> str | None:
@@ -214,17 +418,60 @@ _PLACES_ASIDE = re.compile(
 )
 
 
+#: "to Spanish and German", "into french, german and italian"
+_LANGUAGES_LISTED = re.compile(
+    rf"\b(?:in|into|to)\s+(?P<places>{_LANGUAGE_NAME}(?:\s*,\s*{_LANGUAGE_NAME})*"
+    rf"\s*,?\s+(?:and|&)\s+{_LANGUAGE_NAME})"
+)
+
+
 def written_places(properties: Mapping[str, Any], text: str) -> list[str]:
-    """The places a step lists by name for a tool that takes one place ("the weather for
-    Berlin and Madrid"): one call each."""
-    takes = [
+    """The values a step lists for a tool that takes one of them: places ("the weather for
+    Berlin and Madrid"), languages ("translate it to Spanish and German"), tickers ("the
+    price of AAPL and MSFT"): one call each."""
+    for kind, listed in (
+        (_PLACE_WORDS, lambda: _listed(_PLACES.search(text) or _PLACES_ASIDE.search(text))),
+        (
+            _LANGUAGE_WORDS,
+            lambda: [_language(v) or v for v in _listed(_LANGUAGES_LISTED.search(text))],
+        ),
+        (_SYMBOL_WORDS, lambda: _symbols(text) if len(_symbols(text)) > 1 else []),
+        # "post it to #ops and #eng", "text +1 555 0100 and +1 555 0199": each of them
+        (_CHANNEL_WORDS, lambda: _several(f"#{c}" for c in _CHANNEL.findall(text))),
+        (_PHONE_WORDS, lambda: _several(_phones(text))),
+    ):
+        if len(_inputs_for(properties, kind)) == 1 and (values := listed()):
+            return values
+    return []
+
+
+def listed_for(properties: Mapping[str, Any], name: str, text: str) -> bool:
+    """Whether `text` lists several values for the input `name` (one call each, never the
+    first of them alone)."""
+    return bool(written_places({name: properties[name]}, text))
+
+
+def _several(values: Iterable[str]) -> list[str]:
+    distinct = list(dict.fromkeys(values))
+    return distinct if len(distinct) > 1 else []
+
+
+def _phones(text: str) -> list[str]:
+    found = [m.group("value").strip() for m in _PHONE.finditer(text)]
+    return [phone for phone in found if sum(c.isdigit() for c in phone) >= 7]
+
+
+def _inputs_for(properties: Mapping[str, Any], kind: frozenset[str]) -> list[str]:
+    return [
         name
         for name, schema in properties.items()
-        if set(split_identifier(name)) & _PLACE_WORDS
+        if set(split_identifier(name)) & kind
         and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
     ]
-    listed = _PLACES.search(text) or _PLACES_ASIDE.search(text)
-    if len(takes) != 1 or listed is None:
+
+
+def _listed(match: re.Match[str] | None) -> list[str]:
+    if match is None:
         return []
-    names = re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", listed.group("places"))
+    names = re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match.group("places"))
     return list(dict.fromkeys(name.strip() for name in names if name.strip()))

@@ -49,7 +49,13 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
-from flows.core.planner.named_values import STREET_ADDRESS, named_values, written_places
+from flows.core.planner.named_values import (
+    STREET_ADDRESS,
+    listed_for,
+    named_values,
+    takes_what_is_written,
+    written_places,
+)
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
     JUDGED_QUALITIES,
@@ -120,6 +126,10 @@ PREDICATE_BONUS = 3.0
 _SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver".split())
 #: Where a noun phrase ends: "a summary by email", "a summary." (not "a summary report").
 _NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|with|and|from|please)\b|\s*[,.;:!?]|\s*$)"
+#: "in the CRM", "into our Sheets": where a step puts its thing, never what "it" is later.
+_WHERE_IT_GOES = re.compile(
+    r"\b(?:in|into|inside|onto)\s+(?:the|our|their|my|your)\s+[A-Za-z]+\b", re.IGNORECASE
+)
 #: "... by email": what the step makes is to be sent.
 _BY_EMAIL = re.compile(r"\b(?:by|via|over|through|in\s+an?)\s+e-?mail\b", re.IGNORECASE)
 
@@ -599,6 +609,8 @@ class FlowBuilder:
         )
 
     def _note_topic(self, text: str) -> None:
+        # "create a lead in the CRM": the lead is what "score it" works on, not the CRM
+        text = _WHERE_IT_GOES.sub(" ", text)
         topics = [w for w in split_identifier(text) if w in self.topic_words]
         if topics:
             self.topic = topics[-1]
@@ -1533,7 +1545,8 @@ class FlowBuilder:
         # (a link said in the condition, "when the website returns an error", is no page
         # for this step to read)
         said = clause.action if clause.condition is not None and clause.action else clause.text
-        if not _MENTIONS_LINK.search(said) or _takes_url(spec):
+        # (nor is a quoted title: "titled 'Site visit'")
+        if not _MENTIONS_LINK.search(_clean_action(said)) or _takes_url(spec):
             return
         if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
             return
@@ -1866,14 +1879,14 @@ class FlowBuilder:
         the sender lacks something no step makes."""
         if _tool_verb(spec.id) not in _SENDING and not acts(spec):
             return None
-        if (
-            not (self.reader.starts_with_verb(text) or _STORED_IN.match(text))
-            or stem(split_identifier(text)[0]) not in _SENDING | _PASSING_ON
-        ):
-            return None
+        sends = bool(self.reader.starts_with_verb(text) or _STORED_IN.match(text)) and (
+            stem(split_identifier(text)[0]) in _SENDING | _PASSING_ON
+        )
         missing = missing_capabilities(text, spec)
         if not missing or any(is_channel(item) for item in missing):
             return None
+        if not sends and not all(_made_before(item.phrase, text) for item in missing):
+            return None  # "make a PDF from the translated text": the translation first
         planned = self._planned_tools()
         makers = list(among) if among is not None else list(self.specs.values())
         producers = []
@@ -1887,7 +1900,9 @@ class FlowBuilder:
                 continue
             if any(other.id in planned for other in offering):
                 continue  # made already ("the refund id" after the refund)
-            maker = next((other for other in offering if other.config.cacheable), None)
+            maker = next(
+                (o for o in offering if o.config.cacheable or (not sends and not acts(o))), None
+            )
             if maker is None:
                 return None
             producers.append(maker)
@@ -1971,7 +1986,8 @@ class FlowBuilder:
         ranked = self._predicate_first(text, ranked)
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
         ranked = _stored_where_said(text, ranked)
-        return _code_breaks_tie(text, _head_breaks_tie(text, _sent_by_email(text, ranked)))
+        ranked = _code_breaks_tie(text, _head_breaks_tie(text, _sent_by_email(text, ranked)))
+        return _written_value_breaks_tie(text, ranked)
 
     def _answers_the_question(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -2311,6 +2327,8 @@ class FlowBuilder:
             # the item is what the step works on: its first input the item's type fits (an
             # optional one when none is required: "for each customer, look them up")
             wanted = spec.required_inputs() or list(spec.input_properties())[:1]
+            # "translate it to Spanish and German": each value goes to the input it is for
+            wanted = sorted(wanted, key=lambda n: n not in _listed_inputs(spec, clause.action))
             for name in wanted:
                 schema = spec.input_properties().get(name, {})
                 if name in literals and literals[name] not in map(json.dumps, literal_items or []):
@@ -2416,7 +2434,12 @@ class FlowBuilder:
             and bool(fields)
             and not any(_a_verdict(field) for field in fields.values())
             and bool(_said_inputs(spec.input_properties()))
-            and _SENDS_IT_ON.match(_clean_action(clause.action)) is not None
+            and (
+                _SENDS_IT_ON.match(_clean_action(clause.action)) is not None
+                # "email each translation": what each call of the loop's tool made
+                or stem(MADE_BY.get(singular(clause.for_each or ""), "-"))
+                == _tool_verb(loop.last_tool.id)
+            )
         )
 
     def _in_loop(self, clause: Clause) -> bool:
@@ -3310,11 +3333,20 @@ class FlowBuilder:
                 literals[said] = json.dumps(value)  # what the message says, whatever its name
                 short = value if len(value) <= _SHORT_MESSAGE else None
                 continue
-            for name, schema in properties.items():
-                if name in literals or "string" not in (schema_types(schema) or {"string"}):
-                    continue
-                if name_similarity(name, label) >= 0.8:
-                    literals[name] = json.dumps(value)
+            # 'an event called "Standup"': its name, or its title when it has no name
+            for wanted in (label, "title") if label == "name" else (label,):
+                labelled = next(
+                    (
+                        n
+                        for n, schema in properties.items()
+                        if n not in literals
+                        and "string" in (schema_types(schema) or {"string"})
+                        and name_similarity(n, wanted) >= 0.8
+                    ),
+                    None,
+                )
+                if labelled is not None:
+                    literals[labelled] = json.dumps(value)
                     break
         named = _NAMED.search(clause.text)
         if named is not None and "name" in properties and "name" not in literals:
@@ -3704,6 +3736,17 @@ class FlowBuilder:
             )
         return None
 
+    def _tool_named_by_its_verb(self, text: str) -> str | None:
+        """The one tool whose own verb the condition says as a noun ("the fetch of
+        https://..."), if any: what that step returns is what the condition judges."""
+        said = {stem(word) for word in meaningful(text)}
+        tools = [
+            spec.id
+            for spec in self.specs.values()
+            if _tool_verb(spec.id) in said and _tool_verb(spec.id) not in _WEAK_VERBS
+        ]
+        return tools[0] if len(tools) == 1 else None
+
     def _said_of_each_item(self, condition: Condition) -> ResolvedCondition | None:
         """ "Fetch A and B; if either returns an error, ...": said of the items the last
         loop made, any of them (`fetch_url.exists(r, r.status_code >= 400)`) or, for
@@ -3764,7 +3807,12 @@ class FlowBuilder:
     def _deciders(self, condition: str) -> list[ToolSpec]:
         """Tools that may tell whether `condition` holds, best first: ranked on the whole
         condition, then on what it says of its subject ("the customer is upset": upset),
-        then those with an output field the condition names ("disposable")."""
+        then those with an output field the condition names ("disposable"). A condition
+        that names a tool by its verb ("if the fetch of ... returns an error") has that tool
+        alone to tell it."""
+        by_verb = self._tool_named_by_its_verb(condition)
+        if by_verb is not None:
+            return [self.specs[by_verb]]
         said = _PREDICATE.split(condition, maxsplit=1)
         texts = [condition, said[-1]] if len(said) > 1 and meaningful(said[-1]) else [condition]
         found: dict[str, ToolSpec] = {}
@@ -3908,7 +3956,8 @@ _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
 _SENDS_IT_ON = re.compile(
     r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms|"
     r"add|append|log|record|save|write|store)\s+"
-    r"(?P<what>it|this|that|the\s+results?|the\s+outputs?|the\s+answer)\b(?!\s+(?:is|was)\b)",
+    r"(?P<what>it|this|that|them|these|those|each(?:\s+one)?|the\s+results?|the\s+outputs?|"
+    r"the\s+answers?)\b(?!\s+(?:is|was|are|were)\b)",
     re.IGNORECASE,
 )
 #: The input that carries what is sent, in the order they are taken (never the subject).
@@ -4170,8 +4219,8 @@ _BARE_AMOUNT = re.compile(
 #: "in GBP", "in euros": a currency named without an amount
 _IN_CURRENCY_CODE = re.compile(r"\bin\s+(?:USD|EUR|GBP|JPY|CAD|AUD|CHF|euros|dollars|pounds|yen)\b")
 _MONEY = re.compile(
-    r"[$€£]\s?(?P<a>\d+(?:\.\d+)?)\b|\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|dollars?|euros?|"
-    r"pounds?)\b",
+    r"[$€£]\s?(?P<a>\d+(?:\.\d+)?)\b|\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|jpy|cad|aud|chf|"
+    r"dollars?|euros?|pounds?|yen)\b",
     re.IGNORECASE,
 )
 #: "approve any refund over $200", "sign off on the purchase": what is approved.
@@ -4551,6 +4600,30 @@ def _code_breaks_tie(
     return [by_code[0], *[pair for pair in ranked if pair is not by_code[0]]]
 
 
+def _made_before(phrase: str, text: str) -> bool:
+    """Whether `phrase` is a participle naming what a step before makes ("from the
+    translated text"), not what this step does."""
+    return phrase.lower().endswith("ed") and bool(
+        re.search(rf"\b(?:the|a|an|its|their|this|that)\s+{re.escape(phrase)}\s+\w", text, re.I)
+    )
+
+
+def _written_value_breaks_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "What's the stock price of ORCL": among tools close to the best, the one tool that
+    takes the kind of value the step writes (a ticker) goes first."""
+    if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.8:
+        return ranked
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.8]
+    fitting = [
+        pair for pair in close if takes_what_is_written(pair[1].spec.input_properties(), text)
+    ]
+    if len(fitting) != 1 or fitting[0] is ranked[0]:
+        return ranked
+    return [(ranked[0][0], fitting[0][1]), *[pair for pair in ranked if pair is not fitting[0]]]
+
+
 #: What a computing step makes of an amount it was given (calculate_tax: total).
 _DERIVED_TOTALS = frozenset({"total", "grand_total", "total_amount", "amount_due", "net", "gross"})
 #: Words that end what a making step makes ("create a ticket for them").
@@ -4738,11 +4811,18 @@ def _approval_title(role: str | None, groups: Sequence[str], quorum: int) -> str
     return f"{who[:1].upper()}{who[1:]} approval"
 
 
+def _listed_inputs(spec: ToolSpec, action: str) -> set[str]:
+    properties = spec.input_properties()
+    return {name for name in properties if listed_for(properties, name, action)}
+
+
 def _written_values(action: str, spec: ToolSpec) -> list[str]:
     """The addresses or URLs a step lists for a tool that takes one ("check these
-    emails: a@x.com, b@x.com"); none for a tool that sends (its first is the recipient)."""
-    if _tool_verb(spec.id) in _SENDING or acts(spec):
-        return []
+    emails: a@x.com, b@x.com"); none for a tool that sends (its first is the recipient).
+    Places, languages, tickers, channels and phone numbers: one call for each."""
+    listed = written_places(spec.input_properties(), action)
+    if listed or _tool_verb(spec.id) in _SENDING or acts(spec):
+        return listed
     for pattern, kinds in ((EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):
         found = [v.rstrip(".,;)") for v in pattern.findall(action)]
         if len(found) < 2:
@@ -4754,7 +4834,7 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
         ]
         if takes:
             return list(dict.fromkeys(found))
-    return written_places(spec.input_properties(), action)
+    return []
 
 
 def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> PlanningError:

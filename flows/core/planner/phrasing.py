@@ -3213,7 +3213,8 @@ def strip_approval_phrase(text: str) -> str:
     return " ".join(cleaned.split())
 
 
-_LABEL_VERBS = {"titled": "title", "entitled": "title", "headed": "title", "subjected": "subject"}
+_LABEL_VERBS = {"titled": "title", "entitled": "title", "headed": "title", "subjected": "subject",
+                "called": "name", "named": "name"}  # fmt: skip
 _SAYING = re.compile(r"saying|reading|that\s+says", re.IGNORECASE)
 _SAID_TO_YOU = {"their": "your", "theirs": "yours", "they're": "you're", "they": "you",
                 "them": "you", "themselves": "yourselves"}  # fmt: skip

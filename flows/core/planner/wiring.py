@@ -266,7 +266,9 @@ def named_outputs(
                 # "the ticket number" is the ticket's id
                 words = words[: -len("id")] + r"(?:id|number|no|reference)"
             elif named_words[-1:] == ["url"]:
-                words = words[: -len("url")] + r"(?:url|link)"  # "send them the link"
+                # "send them the link"; "email the link" after a PDF is its `pdf_url`
+                qualifiers = words[: -len("url")]
+                words = (f"(?:{qualifiers})?" if qualifiers else "") + r"(?:url|link)"
             # "route it to the team": where it goes, not a value it carries
             named = words and re.search(
                 rf"(?P<before>\w+\s+)?(?<!\bto\s)\b(?:the|its|their|this|that|both|all)\s+"

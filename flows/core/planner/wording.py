@@ -157,7 +157,8 @@ def _by_letter(words: frozenset[str]) -> dict[str, list[str]]:
     return index
 
 
-_WORD_TOKEN = re.compile(r"(?<![\w'-])([A-Za-z]+)(?![\w'-])")
+#: A word standing alone: not a part of a URL, a file name or an address ("logo.png").
+_WORD_TOKEN = re.compile(r"(?<![\w'./@:-])([A-Za-z]+)(?![\w'/@-]|\.\w)")
 
 
 def correct_typos(
@@ -1040,7 +1041,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"(?<!\bblog\s)(?<!\bour\s)(?<!\byour\s)(?<!\bmy\s)"
             r"(?:post|publish|tweet|share)\b(?!\s+(?:office|code))"
             # "post the summary to the team by email": an email
-            r"(?!.*\b(?:by|via|over|in\s+an?)\s+e-?mail\b)",
+            r"(?!.*\b(?:by|via|over|in\s+an?)\s+e-?mail\b)"
+            # "post it to the #ops Discord channel": a tool that sends to a channel posts
+            r"(?!(?<=post).*(?:#[A-Za-z]|\bchannel\b))",
             re.I,
         ),
         frozenset({"post", "publish", "tweet", "share", "social"}),
