@@ -1270,6 +1270,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
 
 #: Named products and services: a step that names one ("create a Jira issue") needs a tool
 #: whose spec names it; the help desk's ticket is not a Jira issue.
+# fmt: off
 _SYSTEMS = (
     "Jira", "Trello", "Asana", "Linear", "GitHub", "GitLab", "Bitbucket", "Zendesk",
     "Freshdesk", "ServiceNow", "Salesforce", "HubSpot", "Pipedrive", "Notion", "Confluence",
@@ -1277,11 +1278,37 @@ _SYSTEMS = (
     "Mailchimp", "Intercom", "Twilio", "Zapier", "Monday.com", "ClickUp", "Basecamp",
     "Google Sheets", "Google Drive", "Google Docs", "Google Calendar", "Outlook", "Excel",
 )
+# fmt: on
+#: Those whose names are also English words ("a linear scale", "the outlook is good"): named
+#: only when capitalised. The others are named in any case ("create a jira issue").
+_SYSTEMS_THAT_ARE_WORDS = frozenset(
+    {"Linear", "Notion", "Outlook", "Excel", "Intercom", "Confluence", "Basecamp"}
+)
+
+
+def _system_pattern(name: str) -> re.Pattern[str]:
+    written = re.escape(name).replace(r"\ ", r"\s+")
+    if name not in _SYSTEMS_THAT_ARE_WORDS:
+        return re.compile(r"(?<![\w.])(?i:" + written + r")(?![\w])")
+    # capitalised, or in lower case where a place is named: "post it in notion", "export
+    # it to excel", "a notion page" (not "a linear scale")
+    return re.compile(
+        r"(?<![\w.])(?-i:" + written + r")(?![\w])"
+        r"|(?:"
+        + "|".join(rf"(?<=\b{p}\s)" for p in ("in", "into", "to", "on", "via", "using", "from"))
+        + r")(?i:"
+        + written
+        + r")"
+        r"(?=\s*(?:$|[,.;:!?)])|\s+(?:and|then|as|for|with)\b)"
+        r"|(?<![\w.])(?i:" + written + r")(?=\s+(?:board|page|doc|database|workspace|sheet|"
+        r"spreadsheet|file|workbook|issue|ticket|task|project|calendar|inbox|card)s?\b)",
+    )
+
+
 _NAMED_SYSTEMS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
     (
         name,
-        # as written, capitalised ("a box of parts" names no Box)
-        re.compile(r"(?<![\w.])(?-i:" + re.escape(name).replace(r"\ ", r"\s+") + r")(?![\w])"),
+        _system_pattern(name),
         # (a Google product: the thing it is, "sheet", as any spec may say it)
         frozenset(w.lower() for w in name.split()[1:])
         if name.startswith("Google ")

@@ -1,0 +1,203 @@
+"""The offline planner on values a tool lists (a carrier, a priority), product names in any
+case, approvals that gate a step said before them, and text a plan writes itself (an
+approval's instructions, a receipt's subject line) rather than asks the run for."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.graph import build_graph
+from flows.core.ir import ApprovalNode, BranchNode, MapNode, ToolNode
+from flows.core.planner.approval_text import approval_instructions, subject_line
+from flows.core.planner.choices import spelled_choice
+from tests.planner.offline_plans import plan, refusal
+
+
+def tool_node(flow, tool):
+    return next(n for n in flow.nodes if isinstance(n, (ToolNode, MapNode)) and n.tool == tool)
+
+
+def approval_of(flow):
+    return next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+
+
+def ancestors(flow, node_id):
+    return build_graph(flow).ancestors(node_id)
+
+
+# -- values a tool lists ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase", "name"),
+    [
+        ("Create the shipment for the order via Royal Mail", "Royal Mail", "carrier"),
+        ("ship the order via royal mail", "royal mail", "carrier"),
+        ("Ship the order with overnight service", "overnight", "service"),
+        ("Create a critical priority ticket for the message", "critical", "priority"),
+        ("Create a ticket with priority critical", "critical", "priority"),
+    ],
+)
+def test_a_value_the_tool_does_not_list_is_refused_naming_it(demo, prompt, phrase, name):
+    error = refusal(prompt, demo)
+
+    assert error.code == "unmapped_step"
+    assert error.details["reason"] == "value_not_offered"
+    assert (error.details["phrase"], error.details["input"]) == (phrase, name)
+    assert phrase in error.message
+
+
+@pytest.mark.parametrize(
+    ("prompt", "carrier"),
+    [
+        ("Create the shipment via Federal Express", "fedex"),
+        ("Ship the order using fed ex", "fedex"),
+        ("Ship the order via United Parcel Service", "ups"),
+        ("Validate the order and ship it via DHL", "dhl"),
+    ],
+)
+def test_another_spelling_of_a_listed_value_is_that_value(demo, prompt, carrier):
+    flow = plan(prompt, demo)
+
+    assert tool_node(flow, "create_shipment").inputs["carrier"] == f'"{carrier}"'
+
+
+def test_a_spelling_is_the_same_letters_or_the_start_of_each_word():
+    carriers = ["ups", "fedex", "dhl", "usps"]
+
+    assert spelled_choice("U.P.S.", carriers) == "ups"
+    assert spelled_choice("US Postal Service", carriers) == "usps"
+    assert spelled_choice("Federal Express", carriers) == "fedex"
+    assert spelled_choice("Royal Mail", carriers) is None
+
+
+def test_a_listed_value_and_a_word_around_the_input_name_plan(demo):
+    flow = plan("Classify the message and create a ticket with its category and priority", demo)
+
+    ticket = tool_node(flow, "create_ticket")
+    assert ticket.inputs["priority"] == "classify_ticket.priority"
+    assert (
+        tool_node(plan("Create a high-priority ticket", demo), "create_ticket").inputs["priority"]
+        == '"high"'
+    )
+
+
+# -- products named in lower case ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase"),
+    [
+        ("Validate the email and add them to salesforce", "salesforce"),
+        ("create a trello card for the order", "trello"),
+        ("log the ticket in zendesk", "zendesk"),
+        ("Create a jira issue for the bug", "jira"),
+    ],
+)
+def test_a_product_named_in_lower_case_is_refused(demo, prompt, phrase):
+    error = refusal(prompt, demo)
+
+    assert error.details["reason"] == "no_tool_offers"
+    assert error.details["phrase"] == phrase
+
+
+def test_a_product_name_that_is_an_english_word_counts_only_capitalised(demo):
+    flow = plan("Summarize the text and keep the outlook short", demo)
+
+    assert tool_node(flow, "summarize_text")
+
+
+# -- approvals -------------------------------------------------------------------------------
+
+
+def test_an_approval_said_after_the_step_it_gates_comes_before_it(demo):
+    flow = plan(
+        "Validate the order, charge the card, and if the total is over 500 have finance approve it",
+        demo,
+    )
+
+    approval = approval_of(flow)
+    payment = tool_node(flow, "process_payment")
+    assert approval.id in ancestors(flow, payment.id)
+    assert "process_payment" not in (approval.when or "")
+    assert approval.instructions == "Approve the order: its total is over 500."
+
+
+def test_waiting_for_an_approval_of_what_was_done_stays_after_it(demo):
+    flow = plan("Create the shipment, and wait for the warehouse lead to approve it", demo)
+
+    assert "create_shipment" in ancestors(flow, approval_of(flow).id)
+
+
+def test_otherwise_get_approval_first_checks_then_gates_the_step(demo):
+    flow = plan("Ship it if the order is valid, otherwise get approval first", demo)
+
+    approval = approval_of(flow)
+    ship = tool_node(flow, "create_shipment")
+    assert approval.when == "!validate_order.valid"
+    assert approval.id in ancestors(flow, ship.id)
+    assert approval.instructions == "Approve the order: it is not valid."
+
+
+def test_a_pronoun_in_a_condition_is_what_the_step_works_on(demo):
+    flow = plan("Ship the order if it's valid", demo)
+
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert branch.condition == "validate_order.valid"
+    error = refusal("Charge the card if it's valid", demo)
+    assert error.code == "unmapped_condition"
+
+
+def test_approval_instructions_speak_to_the_approver():
+    assert (
+        approval_instructions(thing="order", condition="the total is over 500")
+        == "Approve the order: its total is over 500."
+    )
+    assert (
+        approval_instructions(
+            thing="payment",
+            condition="the total is below 1000",
+            negate=True,
+            timeout_s=172800,
+            on_timeout="approve",
+        )
+        == "Approve the payment: its total is not below 1000. Decide within 2 days; after "
+        "that it is approved."
+    )
+    assert (
+        approval_instructions(thing=None, condition=None, step="charge the card and it")
+        == "Approve the request to charge the card."
+    )
+
+
+# -- subject lines ---------------------------------------------------------------------------
+
+
+def test_a_receipt_is_sent_with_a_subject_line_of_its_own(demo):
+    flow = plan("Charge the card and email the customer a receipt", demo)
+
+    assert tool_node(flow, "send_email").inputs["subject"] == '"Your receipt"'
+    assert "subject" not in flow.input_schema.get("properties", {})
+
+
+def test_a_message_whose_body_the_run_gives_still_asks_for_its_subject(demo):
+    flow = plan("Email the customer a confirmation", demo)
+
+    assert tool_node(flow, "send_email").inputs["subject"] == "input.subject"
+
+
+def test_a_subject_line_is_what_the_step_sends():
+    assert subject_line("email the customer the tracking number") == "Your tracking number"
+    assert subject_line("send ops@example.com a status report") == "Status report"
+    assert subject_line("send them an email") is None
+
+
+# -- loops -----------------------------------------------------------------------------------
+
+
+def test_an_id_in_a_loop_is_never_the_phone_a_text_goes_to(demo):
+    flow = plan("For each order ID in the list, email the order ID to ops@example.com", demo)
+
+    email = tool_node(flow, "send_email")
+    assert isinstance(email, MapNode)
+    assert email.inputs["to"] == '"ops@example.com"'
