@@ -201,3 +201,74 @@ def test_an_id_in_a_loop_is_never_the_phone_a_text_goes_to(demo):
     email = tool_node(flow, "send_email")
     assert isinstance(email, MapNode)
     assert email.inputs["to"] == '"ops@example.com"'
+
+
+# -- steps said other ways ---------------------------------------------------------------------
+
+
+def test_steps_said_in_the_passive_are_steps(demo):
+    flow = plan("The order should be validated and the card charged.", demo)
+
+    payment = tool_node(flow, "process_payment")
+    assert tool_node(flow, "validate_order").id in ancestors(flow, payment.id)
+
+
+def test_what_arrives_said_in_the_passive_is_still_the_trigger(demo):
+    flow = plan("An order is placed. Validate it and charge the card.", demo)
+
+    assert not any(isinstance(n, (BranchNode, ApprovalNode)) for n in flow.nodes)
+    assert {n.tool for n in flow.nodes if isinstance(n, ToolNode)} == {
+        "validate_order",
+        "process_payment",
+    }
+
+
+def test_arrow_cases_on_one_line_are_cases_of_their_own(demo):
+    flow = plan(
+        "Analyze the review's sentiment; negative -> open a ticket, positive -> send a "
+        "thank-you email.",
+        demo,
+    )
+
+    conditions = sorted(n.condition for n in flow.nodes if isinstance(n, BranchNode))
+    assert conditions == [
+        'analyze_sentiment.sentiment == "negative"',
+        'analyze_sentiment.sentiment == "positive"',
+    ]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Check the order's valid and in stock, then charge it",
+        "Check the order is valid and in stock, then charge it",
+    ],
+)
+def test_two_states_checked_are_both_told_before_the_step(demo, prompt):
+    flow = plan(prompt, demo)
+
+    payment = tool_node(flow, "process_payment")
+    before = ancestors(flow, payment.id)
+    assert {"validate_order", "check_inventory"} <= before
+
+
+def test_a_noun_of_the_catalogue_said_as_a_verb_on_something_else_is_refused(demo):
+    error = refusal("Order pizza for the office.", demo)
+
+    assert error.details["reason"] == "unknown_object"
+    assert error.details["phrase"] == "pizza"
+
+
+def test_sending_what_a_tool_that_changes_something_makes_is_refused():
+    from pathlib import Path
+
+    from flows.core.planner.evaluation import _WithRegistered, load_cases
+    from tools_registry.catalog import default_catalog
+
+    path = Path(__file__).resolve().parents[2] / "evals" / "planner" / "registered.json"
+    catalog = _WithRegistered(default_catalog(), load_cases(path)[0].registered)
+
+    error = refusal("Email the customer their invoice.", catalog)
+
+    assert error.details["reason"] == "sends_what_another_makes"
+    assert error.details["tool"] == "create_invoice"

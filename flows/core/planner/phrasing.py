@@ -160,6 +160,9 @@ _PASSIVE_STEP = re.compile(
     r"(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)*)",
     re.IGNORECASE,
 )
+_BECOME_PLURAL = re.compile(
+    r"\b(?P<verb>becomes?|turns?\s+into)\s+(?P<noun>[a-z]+?)s\b(?=\s*(?:[,.;!?]|$))", re.IGNORECASE
+)
 #: Past forms a passive step may use that no rule turns into the verb.
 _IRREGULAR_DONE = {"sent": "send", "paid": "pay"}
 #: Verbs of steps no tool's id starts with ("the customer is emailed", "a ticket is opened").
@@ -1367,6 +1370,8 @@ class PromptReader:
         prompt = _CUT_DOWN.sub(r"summarize \g<what>", prompt)
         prompt = _WANTED_DONE.sub(self._done_as_step, prompt)
         prompt = _PASSIVE_STEP.sub(self._passive_as_step, prompt)
+        # "the rest become tickets": each becomes one
+        prompt = _BECOME_PLURAL.sub(r"\g<verb> a \g<noun>", prompt)
         taxed = _TAX_STEP.search(prompt) is not None
         clauses: list[Clause] = []
         groups = 0

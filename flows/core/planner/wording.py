@@ -434,6 +434,27 @@ _PASSIVE_CONTRACTION = re.compile(
 )
 
 
+#: "check the order's valid": "the order is valid", a state after a noun's "'s" (not a
+#: possessive: "the order's items").
+_STATE_CONTRACTION = re.compile(
+    r"\b(?P<lead>(?:the|their|his|her|its|this|that|your|our)\s+[a-z]+)'s\s+(?=(?:valid|invalid|"
+    r"fine|ok|okay|good|bad|ready|paid|unpaid|urgent|negative|positive|neutral|disposable|"
+    r"available|unavailable|not|in\s+stock|out\s+of\s+stock|over|under|above|below|more|"
+    r"less|shipped|approved|declined|new|active|empty|missing|correct|wrong|complete|"
+    r"incomplete|legit|real|fake|genuine|bogus|all\s+good)\b)",
+    re.IGNORECASE,
+)
+
+
+#: "check the order is valid and in stock": two states to hold, as "make sure" says them
+#: (each with the step that tells it).
+_CHECKED_STATES = re.compile(
+    r"\b(?:double[-\s]?)?check\s+(?:that\s+)?(?=(?:the|their|its|it|they)\b[^,.;:]*?\s(?:is|are)\s"
+    r"[^,.;:]*?\band\s+(?:is\s+|are\s+)?(?:in\s+stock|out\s+of\s+stock|valid|invalid|available|"
+    r"unavailable|paid|new|active|deliverable|disposable|not\s+disposable)\b)",
+    re.IGNORECASE,
+)
+
 #: "ship + email the tracking number": a plus between two steps is "and".
 _PLUS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z.])\s+\+\s+(?=[A-Za-z])")
 
@@ -484,6 +505,8 @@ def chat_spelling(text: str) -> str:
     text = _number_abbreviations(text)
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
+    text = _STATE_CONTRACTION.sub(r"\g<lead> is ", text)
+    text = _CHECKED_STATES.sub("make sure ", text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
 
