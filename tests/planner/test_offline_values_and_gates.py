@@ -272,3 +272,32 @@ def test_sending_what_a_tool_that_changes_something_makes_is_refused():
 
     assert error.details["reason"] == "sends_what_another_makes"
     assert error.details["tool"] == "create_invoice"
+
+
+# -- loops -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "For each order, if it's over 1000 get finance approval, then charge it.",
+        "For every order in the list, get a manager's approval and ship it",
+    ],
+)
+def test_an_approval_for_each_item_of_a_loop_is_refused(demo, prompt):
+    error = refusal(prompt, demo)
+
+    assert error.details["reason"] == "approval_in_loop"
+
+
+def test_one_by_one_and_a_bare_each_loop_over_the_list(demo):
+    flow = plan("Go through the orders one by one and validate each.", demo)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, (ToolNode, MapNode))] == ["validate_order"]
+    assert isinstance(tool_node(flow, "validate_order"), MapNode)
+
+
+def test_texting_every_one_of_a_list_never_emails_them(demo):
+    error = refusal("Text every subscriber in the list", demo)
+
+    assert error.details["capability"] == "an SMS / text message"

@@ -2755,6 +2755,18 @@ class FlowBuilder:
 
     def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
         assert clause.approval is not None
+        if clause.for_each:
+            # "for each payment, if it's over 1000 get finance approval": an approval node
+            # is one decision for the run, never one per item of a loop
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it asks for an approval for each "
+                f"{clause.for_each}, and an approval is one decision for the whole run (a "
+                f"loop runs a tool per item, not an approval). Approve the whole list once, "
+                f"or plan one {clause.for_each} per run.",
+                step=clause.text,
+                details={"phrase": clause.text, "reason": "approval_in_loop"},
+            )
         _check_no_step_on_timeout(clause)
         approved = _APPROVED_THING.search(clause.action)
         if approved is not None:

@@ -455,6 +455,12 @@ _CHECKED_STATES = re.compile(
     re.IGNORECASE,
 )
 
+#: "go through the orders one by one and validate each": a loop said twice over, and
+#: "each" on its own at the end of a step is each one.
+_ONE_BY_ONE = re.compile(r"\s+(?:one\s+by\s+one|one\s+at\s+a\s+time|in\s+turn)\b", re.IGNORECASE)
+_BARE_EACH = re.compile(r"(?<=[a-z]\s)each(?=\s*(?:[.,;!?]|$))", re.IGNORECASE)
+
+
 #: "ship + email the tracking number": a plus between two steps is "and".
 _PLUS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z.])\s+\+\s+(?=[A-Za-z])")
 
@@ -507,6 +513,7 @@ def chat_spelling(text: str) -> str:
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _STATE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _CHECKED_STATES.sub("make sure ", text)
+    text = _BARE_EACH.sub("each one", _ONE_BY_ONE.sub("", text))
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
 
@@ -921,7 +928,9 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "an SMS / text message",
         re.compile(
             r"\bsms\b|\btext\s+messages?\b|\btexts?\b(?=\s+(?:to\s+)?(?:the|them|him|her|a|an|"
-            r"their|our|my|customer|user|buyer|client|me|us)\b)(?<!\bthe\stext)|\bmobile\b|"
+            r"their|our|my|customer|user|buyer|client|me|us|every|each|all)\b)(?<!\bthe\stext)|"
+            # "Text every subscriber ...", "text" alone as a loop's step: the verb leads
+            r"^texts?$|\bmobile\b|"
             # "text it to +33 6 12 34 56 78": the step's verb, or a phone number it goes to
             r"^texts?\s+(?:it|this|that|\+?\d)|(?<![\w.+])\+\d[\d\s().-]{6,}\d\b|"
             r"^(?:\w+\s+)?(?:send|notify|shoot|drop|message)\b.*\ban?\s+(?:quick\s+|short\s+)?text\b"
