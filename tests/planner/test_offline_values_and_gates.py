@@ -301,3 +301,29 @@ def test_texting_every_one_of_a_list_never_emails_them(demo):
     error = refusal("Text every subscriber in the list", demo)
 
     assert error.details["capability"] == "an SMS / text message"
+
+
+def test_a_decision_said_in_the_perfect_is_an_approval(demo):
+    flow = plan("Once finance has signed off, process the payment.", demo)
+
+    approval = approval_of(flow)
+    assert approval.assignees.groups == ["finance"]
+    assert approval.id in ancestors(flow, tool_node(flow, "process_payment").id)
+
+
+def test_a_check_whose_tool_lacks_what_the_condition_names_is_not_planned(demo):
+    error = refusal("Authorise the payment if the fraud score is low.", demo)
+
+    assert error.code == "unmapped_condition"
+
+
+def test_a_value_the_condition_says_is_not_the_steps(demo):
+    flow = plan("Open a ticket if the sentiment score is low", demo)
+
+    assert "priority" not in tool_node(flow, "create_ticket").inputs
+    assert (
+        tool_node(plan("Create the shipment via DHL Express", demo), "create_shipment").inputs[
+            "service"
+        ]
+        == '"express"'
+    )

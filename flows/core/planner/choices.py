@@ -110,7 +110,8 @@ def _written_values(
     for kind in _kind_words(name):
         before = re.compile(rf"\b([\w-]+)[\s-]+{kind}s?\b", re.IGNORECASE)
         after = re.compile(
-            rf"\b{kind}s?\s+(?:(?:is|of|set\s+to|to|=|:)\s*)?[\"']?([\w-]+)", re.IGNORECASE
+            rf"\b{kind}s?(?:\s*[:=]\s*|\s+(?:(?:is|of|set\s+to|to)\s+)?)[\"']?([\w-]+)",
+            re.IGNORECASE,
         )
         for match in (*before.finditer(text), *after.finditer(text)):
             word = match.group(1)
@@ -165,6 +166,8 @@ def unlisted_choice(
         for phrase in _written_values(text, name, values, known, english):
             if phrase.lower() in every or spelled_choice(phrase, values) is not None:
                 continue
+            if all(_squashed(word) in {_squashed(v) for v in every} for word in phrase.split()):
+                continue  # "DHL Express": a carrier and a service, each listed
             if any(spelled_choice(phrase, other) for other in _all_values(properties)):
                 continue
             return UnlistedChoice(phrase, name, tuple(values))

@@ -3502,7 +3502,8 @@ class FlowBuilder:
         )
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
-        lowered = clause.text.lower()
+        # ("open a ticket if the score is low": a value the condition says is no input's)
+        lowered = (clause.action if clause.condition is not None else clause.text).lower()
         for name, schema in properties.items():
             schema = unwrap_nullable(schema)  # "via DHL": an optional carrier's enum too
             if name in literals or not isinstance(schema.get("enum"), list):
@@ -3893,6 +3894,8 @@ class FlowBuilder:
         for spec in self._deciders(asked):
             if spec.id in made or not spec.config.cacheable:
                 continue
+            if missing_capabilities(asked, spec):
+                continue  # "if the fraud score is low": a sentiment score says nothing of it
             if (
                 thing
                 and thing not in _PEOPLE

@@ -461,6 +461,24 @@ _ONE_BY_ONE = re.compile(r"\s+(?:one\s+by\s+one|one\s+at\s+a\s+time|in\s+turn)\b
 _BARE_EACH = re.compile(r"(?<=[a-z]\s)each(?=\s*(?:[.,;!?]|$))", re.IGNORECASE)
 
 
+#: "once finance has signed off": someone's decision said in the perfect ("signs off").
+_HAS_DECIDED = re.compile(
+    r"\b(?P<aux>has|have)\s+(?P<verb>signed\s+off|approved|authori[sz]ed|okayed|ok'd)\b",
+    re.IGNORECASE,
+)
+
+
+def _decided(match: re.Match[str]) -> str:
+    verb = match.group("verb").lower()
+    plain = {"signed off": "sign off", "approved": "approve", "okayed": "ok", "ok'd": "ok"}.get(
+        re.sub(r"\s+", " ", verb), verb[:-1] if verb.endswith("ed") else verb
+    )
+    if match.group("aux").lower() == "have":
+        return plain
+    first, _, rest = plain.partition(" ")
+    return f"{first}s {rest}".strip() if first != "ok" else "oks"
+
+
 #: "ship + email the tracking number": a plus between two steps is "and".
 _PLUS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z.])\s+\+\s+(?=[A-Za-z])")
 
@@ -514,6 +532,7 @@ def chat_spelling(text: str) -> str:
     text = _STATE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _CHECKED_STATES.sub("make sure ", text)
     text = _BARE_EACH.sub("each one", _ONE_BY_ONE.sub("", text))
+    text = _HAS_DECIDED.sub(_decided, text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
 
