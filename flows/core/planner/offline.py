@@ -731,16 +731,18 @@ class FlowBuilder:
             if meaningful(rest):
                 self._tool_step(replace(clause, approval=None, action=rest))
         elif clause.approval is not None:
+            approval = clause.approval
             if self._approves_what_was_done(clause):
                 # "charge the card, and if the total is over 500 have finance approve it":
                 # the approval gates the charge, so it comes before it
-                clause = replace(clause, approval=replace(clause.approval, before_previous=True))
+                approval = replace(approval, before_previous=True)
+                clause = replace(clause, approval=approval)
             gated_before = self.conditional_approval_at
             self._approval_step(clause, condition)
             if (
                 condition is not None
                 and self.conditional_approval_at != gated_before
-                and not clause.approval.before_previous
+                and not approval.before_previous
             ):
                 # "If it's negative, get a manager's approval and then open a ticket": a new
                 # thing made after it in the sentence is for that case too (a threshold, "if
