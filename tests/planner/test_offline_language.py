@@ -1070,7 +1070,8 @@ def test_an_approval_deadline_with_automatically_is_the_timeout_and_the_title_sa
     approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
     assert (approval.timeout_s, approval.on_timeout) == (172800.0, "reject")
     assert approval.title == "Finance approval"
-    assert "sign off" in approval.instructions
+    assert approval.instructions.startswith("Approve ")
+    assert "within 2 days; after that it is rejected" in approval.instructions
     assert approval.assignees.groups == ["finance"]
     assert tools(flow) == ["refund_order"]
 

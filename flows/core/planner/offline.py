@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from flows.core.ir import Flow, Join
+from flows.core.planner.approval_text import approval_instructions, subject_line
 from flows.core.planner.assertions import guard_after_assertions
 from flows.core.planner.base import (
     INVALID,
@@ -30,6 +31,7 @@ from flows.core.planner.base import (
     RefineContext,
     RefineOutput,
 )
+from flows.core.planner.choices import choice_literals, unlisted_choice
 from flows.core.planner.conditions import (
     ABSENT_STEMS,
     QUANTITY_WORDS,
@@ -101,6 +103,7 @@ from flows.core.planner.wording import (
     chat_spelling,
     correct_typos,
     drop_thousands_separators,
+    english_words,
     foreign_verb,
     is_channel,
     missing_capabilities,
@@ -398,6 +401,13 @@ class FlowBuilder:
         self.sources: dict[str, str] = {}
         self.words = vocabulary(tools, COMMON_VERBS)
         self.catalogue_words = catalogue_words(tools)
+        #: Things the catalogue knows by an id ("order" of `order_id`).
+        self.id_nouns = frozenset(
+            name[: -len("_id")]
+            for spec in tools
+            for name in spec.input_properties()
+            if name.endswith("_id") and "_" not in name[: -len("_id")]
+        )
         #: The stems of the catalogue's words (longer than two letters).
         self.known_stems = _long_stems(self.catalogue_words)
         #: When (in nodes added) the latest branch and conditional approval were planned.
@@ -733,12 +743,18 @@ class FlowBuilder:
             if meaningful(rest):
                 self._tool_step(replace(clause, approval=None, action=rest))
         elif clause.approval is not None:
+            approval = clause.approval
+            if self._approves_what_was_done(clause):
+                # "charge the card, and if the total is over 500 have finance approve it":
+                # the approval gates the charge, so it comes before it
+                approval = replace(approval, before_previous=True)
+                clause = replace(clause, approval=approval)
             gated_before = self.conditional_approval_at
             self._approval_step(clause, condition)
             if (
                 condition is not None
                 and self.conditional_approval_at != gated_before
-                and not clause.approval.before_previous
+                and not approval.before_previous
             ):
                 # "If it's negative, get a manager's approval and then open a ticket": a new
                 # thing made after it in the sentence is for that case too (a threshold, "if
@@ -1670,6 +1686,8 @@ class FlowBuilder:
                 or self._producers(asked, item.spec) is not None
             ):
                 _check_copies(clause, asked, item.spec)
+                self._check_choices(clause, asked, item.spec)
+                self._check_sends(clause, asked, item.spec, ranked[0][1].spec)
                 self._check_makes_that(clause, text, item.spec)
                 return item.spec
         best = ranked[0][1].spec
@@ -1679,6 +1697,57 @@ class FlowBuilder:
         if sender is not None:
             return sender  # "notify #eng": the one tool that sends on that channel
         raise _capability_error(clause, missing, best)
+
+    def _check_sends(self, clause: Clause, asked: str, spec: ToolSpec, best: ToolSpec) -> None:
+        """ "Email the customer their invoice" with a tool that creates invoices: a step
+        that sends, mapped to a tool that makes something instead, would drop the sending
+        (and make what was only to be sent); refused, naming what to say instead."""
+        words = split_identifier(asked)
+        if (
+            not words
+            or stem(words[0]) not in _SENDING
+            or any(stem(w) in _SENDING for w in split_identifier(spec.id))
+            or _tool_verb(best.id) not in _SENDING
+            or not acts(spec)
+        ):
+            return
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: it asks to send something that {spec.id} makes "
+            f"({spec.name}), and {best.id}, the tool that sends, cannot make it. Say both "
+            "steps ('create it, then email it to them'), or send what the run is given.",
+            step=clause.text,
+            details={
+                "phrase": clause.text,
+                "reason": "sends_what_another_makes",
+                "tool": spec.id,
+                "closest": best.id,
+            },
+        )
+
+    def _check_choices(self, clause: Clause, asked: str, spec: ToolSpec) -> None:
+        """ "Ship it via Royal Mail" when the carrier is one of ups, fedex, dhl, usps: a
+        value the tool's list does not have is refused, naming it, not dropped."""
+        unlisted = unlisted_choice(
+            spec.input_properties(), asked, known=self.catalogue_words, english=english_words()
+        )
+        if unlisted is None:
+            return
+        allowed = ", ".join(unlisted.allowed)
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: it asks for {unlisted.phrase!r} as the "
+            f"{unlisted.name.replace('_', ' ')}, and {spec.id} takes only {allowed}. "
+            f"Name one of those, or leave the {unlisted.name.replace('_', ' ')} out.",
+            step=clause.text,
+            details={
+                "phrase": unlisted.phrase,
+                "reason": "value_not_offered",
+                "input": unlisted.name,
+                "allowed": list(unlisted.allowed),
+                "closest": spec.id,
+            },
+        )
 
     def _without_things_made(self, asked: str) -> str:
         """ "Analyze the sentiment of the translation" after a translation: what a planned
@@ -1793,11 +1862,21 @@ class FlowBuilder:
         that gets or finds something else."""
         # Literals (an address, a link) are data, not what the step is about.
         words = meaningful(_EMAIL_OR_URL.sub(" ", text))
-        if not words or stem(words[0]) not in _GENERIC_VERBS:
+        if not words:
+            return
+        verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
+        if stem(words[0]) not in _GENERIC_VERBS and not (
+            # "order pizza": a thing the catalogue knows by an id, said as the verb, is all
+            # that matched
+            best.matched
+            and set(best.matched) <= verb_forms
+            and stem(words[0]) in {stem(noun) for noun in self.id_nouns}
+            and text.split()[0].lower() == words[0].lower()
+            and words[0].lower() not in MESSAGE_VERBS
+        ):
             return
         if _tool_verb(best.spec.id) == stem(words[0]):
             return  # the tool's own verb ("fetch the article": fetch_url)
-        verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
         if any(term not in verb_forms for term in best.matched):
             return
         # A word of the step the best tool itself uses ("get the user's details": user)
@@ -2100,6 +2179,7 @@ class FlowBuilder:
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
             inputs = self._receipt(clause, spec, inputs)
+            inputs = self._written_subject(clause, inputs)
         node = {
             "id": node_id,
             "type": "tool",
@@ -2110,6 +2190,24 @@ class FlowBuilder:
         }
         self._add(node, "tool", clause, spec)
         return node_id
+
+    def _written_subject(self, clause: Clause, inputs: dict[str, str]) -> dict[str, str]:
+        """ "Email the customer a receipt" with the body written from the steps before: the
+        subject line is what the step says it sends ("Your receipt"), not a run input."""
+        subject = inputs.get("subject", "")
+        if not self._asked_at_run(subject):
+            return inputs
+        if not any(
+            _NODE_READ.search(value) and not value.startswith("input.")
+            for name, value in inputs.items()
+            if name in ("body", "message", "text", "content")
+        ):
+            return inputs
+        line = subject_line(clause.action)
+        if line is None:
+            return inputs
+        self._drop_unread_input(subject)
+        return {**inputs, "subject": json.dumps(line)}
 
     def _receipt(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Charge the card, then send the customer a receipt": what the message says is
@@ -2333,6 +2431,8 @@ class FlowBuilder:
                 schema = spec.input_properties().get(name, {})
                 if name in literals and literals[name] not in map(json.dumps, literal_items or []):
                     continue  # "post each to #weather": the channel is written
+                if _addresses_another(name, noun, self.id_nouns):
+                    continue  # "for every order ID, ... send it by SMS": an ID is no phone
                 if type_fit(schema, item_schema) >= 0.9:
                     self._drop_unread_input(inputs.get(name, ""))
                     inputs[name] = "item"
@@ -2408,7 +2508,8 @@ class FlowBuilder:
             name
             for name in fields
             if re.search(
-                r"\b(?:the|its|their)\s+(?:[a-z]+\s+)?" + r"\s+".join(split_identifier(name))
+                r"\b(?:the|its|their)\s+(?:[a-z]+\s+)?"
+                + r"\s+".join(split_identifier(name))
                 + r"\b",
                 before.clause.action,
                 re.IGNORECASE,
@@ -2643,19 +2744,67 @@ class FlowBuilder:
         gates = self._gates()
         return any(info.kind == "approval" and info.gates <= gates for info in self.info.values())
 
+    def _names_a_step(self, text: str) -> bool:
+        """Whether `text` (what is left of an approval's clause) is a step led by a verb
+        the planner reads ("charge the card"), to say in the approval what it lets run."""
+        return bool(meaningful(text)) and self.reader.starts_with_verb(text.strip())
+
+    def _approves_what_was_done(self, clause: Clause) -> bool:
+        """Whether an approval said after a step that changes something, in its sentence,
+        approves that step ("charge the card and have finance approve it"), rather than
+        waiting on what it did ("... and wait for a manager to approve it")."""
+        assert clause.approval is not None
+        last = self.info.get(self.last_step or "")
+        return (
+            not clause.approval.before_previous
+            and last is not None
+            and last.kind == "tool"
+            and last.spec is not None
+            and acts(last.spec)
+            and last.clause is not None
+            and last.clause.sentence == clause.sentence
+            and _APPROVES_IT.search(clause.action) is not None
+            and _APPROVAL_AFTER_IT.search(clause.text) is None
+        )
+
+    def _approved_thing(
+        self, approved: re.Match[str] | None, hidden: NodeInfo | None
+    ) -> str | None:
+        """What an approval is for: the thing it names ("approve the refund"), else what the
+        request speaks of, else what the step it comes first to makes ("a payment")."""
+        if approved is not None:
+            return singular(approved.group("thing").lower())
+        if self.topic or hidden is None or hidden.spec is None:
+            return self.topic
+        return hidden.spec.name.split()[-1].lower()
+
     def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
         assert clause.approval is not None
+        if clause.for_each:
+            # "for each payment, if it's over 1000 get finance approval": an approval node
+            # is one decision for the run, never one per item of a loop
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it asks for an approval for each "
+                f"{clause.for_each}, and an approval is one decision for the whole run (a "
+                f"loop runs a tool per item, not an approval). Approve the whole list once, "
+                f"or plan one {clause.for_each} per run.",
+                step=clause.text,
+                details={"phrase": clause.text, "reason": "approval_in_loop"},
+            )
         _check_no_step_on_timeout(clause)
         approved = _APPROVED_THING.search(clause.action)
         if approved is not None:
             # "approve the refund, then process it": what "it" is from here on
             self.topic = singular(approved.group("thing").lower())
         remainder = strip_approval_phrase(clause.action)
+        said_why = None  # what the approval says of why it is asked
         if condition is None:
             comparison = _COMPARISON_PHRASE.search(clause.action)
             if comparison is not None:
                 subject = clause.action[: comparison.end()]
                 condition = Condition(subject)
+                said_why = _said_why(Condition(subject))
         inserting = clause.approval.before_previous and self.last_step is not None
         hidden = self.info[self.last_step] if inserting and self.last_step else None
         saved_gates = hidden.gates if hidden is not None else frozenset()
@@ -2663,7 +2812,23 @@ class FlowBuilder:
             # The step it goes before has no output yet: the condition cannot read it.
             hidden.gates = saved_gates | {("hidden", hidden.id)}
         try:
-            resolved = self._resolve(condition, clause) if condition is not None else None
+            resolved = (
+                self._resolve(condition, clause, check_first=hidden is None)
+                if condition is not None
+                else None
+            )
+        except PlanningError as exc:
+            if (
+                hidden is None
+                or condition is None
+                or exc.details.get("reason") != "unbound_condition"
+            ):
+                raise
+            # "ship it if the order is valid, otherwise get approval first": the check
+            # that tells goes before the step the approval comes first to, as it does
+            resolved = self._check_before(hidden.id, condition, clause)
+            if resolved is None:
+                raise
         finally:
             if hidden is not None:
                 hidden.gates = saved_gates
@@ -2680,10 +2845,17 @@ class FlowBuilder:
         node: dict[str, Any] = {
             "id": approval_id,
             "type": "approval",
-            # the inbox and the graph name the step by who decides; what to decide is
-            # the request's own words, in the instructions
+            # the inbox and the graph name the step by who decides; the instructions say
+            # what to approve and why it needs approval
             "title": _approval_title(role, groups, clause.approval.quorum),
-            "instructions": clause.text[:4000],
+            "instructions": approval_instructions(
+                thing=self._approved_thing(approved, hidden),
+                step=remainder if self._names_a_step(remainder) else None,
+                condition=said_why or _said_why(condition),
+                negate=condition.negate if condition is not None and not said_why else False,
+                timeout_s=clause.approval.timeout_s,
+                on_timeout=clause.approval.on_timeout,
+            )[:4000],
             "form_schema": json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
             "context": context,
             "assignees": {"users": [], "groups": groups},
@@ -3364,7 +3536,8 @@ class FlowBuilder:
         )
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
-        lowered = clause.text.lower()
+        # ("open a ticket if the score is low": a value the condition says is no input's)
+        lowered = (clause.action if clause.condition is not None else clause.text).lower()
         for name, schema in properties.items():
             schema = unwrap_nullable(schema)  # "via DHL": an optional carrier's enum too
             if name in literals or not isinstance(schema.get("enum"), list):
@@ -3377,6 +3550,15 @@ class FlowBuilder:
                 ):
                     literals[name] = json.dumps(value)
                     break
+        literals.update(
+            choice_literals(
+                properties,
+                _clean_action(clause.action or clause.text),
+                literals,
+                known=self.catalogue_words,
+                english=english_words(),
+            )
+        )
         for name, literal in list(literals.items()):
             # "with carrier UPS": the enum's own spelling of what was written ("ups")
             enum = unwrap_nullable(properties.get(name) or {}).get("enum")
@@ -3686,6 +3868,28 @@ class FlowBuilder:
                 return info.id
         return None
 
+    def _check_before(
+        self, target_id: str, condition: Condition, clause: Clause
+    ) -> ResolvedCondition | None:
+        """The step that tells `condition`, planned first and moved before `target_id` (a
+        step already planned that an approval on the condition must come before)."""
+        cursor, last_step, count = self._cursor().copy(), self.last_step, len(self.nodes)
+        resolved = self._check_first(Condition(condition.text, condition.negate), clause)
+        added = self.nodes[count:]
+        if resolved is None or len(added) != 1:
+            return resolved if resolved is None else None
+        check = added[0]
+        target = next(n for n in self.nodes if n["id"] == target_id)
+        del self.nodes[count:]
+        if target.get("after"):
+            check["after"] = list(target["after"])
+        else:
+            check.pop("after", None)
+        self.nodes.insert(self.nodes.index(target), check)
+        self._advance(cursor)
+        self.last_step = last_step
+        return resolved
+
     def _check_first(self, condition: Condition, clause: Clause) -> ResolvedCondition | None:
         """ "If the sentiment is negative, open a ticket" with nothing upstream to tell: the
         tool that tells (one that changes nothing and whose output the condition reads) is
@@ -3710,9 +3914,31 @@ class FlowBuilder:
         if partly is not None:
             return partly
         made = self._planned_tools()
-        for spec in self._deciders(condition.text):
+        asked = condition.text
+        topic, thing = self.topic, None
+        if not topic and _LEADING_PRONOUN.match(asked):
+            # "charge the card if it's valid": the thing the step works on
+            object_said = _LAST_OBJECT.search(clause.action or "")
+            thing = object_said.group(1).lower() if object_said else None
+        said = _LEADING_PRONOUN.match(asked)
+        if (topic or thing) and said is not None:
+            # "ship the order if it's valid": the check is of the order
+            verb = {"'s": " is", "'re": " are"}.get((said.group("verb") or "").lower(), "")
+            asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
+        for spec in self._deciders(asked):
             if spec.id in made or not spec.config.cacheable:
                 continue
+            if missing_capabilities(asked, spec):
+                continue  # "if the fraud score is low": a sentiment score says nothing of it
+            if (
+                thing
+                and thing not in _PEOPLE
+                and any(
+                    word in self.topic_words and stem(word) != stem(thing)
+                    for word in split_identifier(spec.id)[1:]
+                )
+            ):
+                continue  # "charge the card if it's valid": an email check says nothing of it
             words = tuple(split_identifier(spec.id))
             trial = output_sources(
                 spec.id, spec.output_schema, context=words, whole_names=words[-1:]
@@ -4411,6 +4637,81 @@ def _capability_error(
         },
     )
 
+
+#: "it's valid", "they are new": a condition said of what the request last spoke of.
+_LEADING_PRONOUN = re.compile(
+    r"^(?:it|they|this|that)(?:(?P<verb>'s|'re)|\s+(?=is\b|are\b|was\b|were\b|has\b|have\b))\s*",
+    re.IGNORECASE,
+)
+
+#: "have finance approve it", "sign off on the charge": an approval of a thing already said.
+_APPROVES_IT = re.compile(
+    r"\b(?:approves?|sign\s+off\s+on|authori[sz]es?|ok|okay)\s+(?:it|this|that|them|the\s+\w+)\b",
+    re.IGNORECASE,
+)
+#: "wait for a manager to approve it", "review it afterwards": after what was done.
+_APPROVAL_AFTER_IT = re.compile(
+    r"\b(?:wait|waits|waiting|afterwards?|after\s+(?:it|that|this)|once\s+(?:it|that)|review)",
+    re.IGNORECASE,
+)
+
+#: Inputs that say where something goes or is found: only an item of that kind fills them.
+_PEOPLE = frozenset(
+    """user customer subscriber member contact person recipient lead employee client buyer
+    applicant signup attendee guest student patient vendor supplier partner admin manager
+    owner requester sender""".split()
+)
+_WHERE_WORDS = frozenset(
+    {"phone", "mobile", "email", "to", "recipient", "url", "link", "address", "channel", "number"}
+)
+
+
+def _addresses_another(name: str, noun: str, id_nouns: frozenset[str]) -> bool:
+    """Whether the input `name` takes an address of a kind (a phone, an email, a URL) that
+    the loop's items are not: each is a thing the catalogue knows by an id ("order" items,
+    whose ids go to `order_id`, never to a `phone`)."""
+    words = set(split_identifier(name))
+    if noun in _PEOPLE or noun not in id_nouns:
+        return False  # "for each user, send them ...": a person's address is theirs
+    return bool(words & _WHERE_WORDS) and (
+        name_similarity(name, noun) == 0 and not words & set(split_identifier(noun))
+    )
+
+
+#: "the total is over 500", "it's over 1000": a thing and what is said of it.
+_SAID_OF_THING = re.compile(
+    r"\b(?:(?:the|its|their|this|that)\s+(?:[a-z]+\s+){0,2}?[a-z]+|it|they)\s*"
+    r"(?:'s|'re|\s(?:is|are|was|were|comes?\s+to|exceeds?))\s*.+$",
+    re.IGNORECASE,
+)
+
+
+def _compared(phrase: str) -> str:
+    """ "above 1500.50", "5000 USD or more": why an approval is asked, said of the thing."""
+    phrase = phrase.strip()
+    return f"it {phrase}" if re.match(r"^(?:is|are)\b", phrase, re.I) else f"it is {phrase}"
+
+
+def _said_why(condition: Condition | None) -> str | None:
+    """The condition of an approval as the approver reads it; a subject with no verb
+    ("payments of 5000 USD or more") is said of the thing by its comparison."""
+    if condition is None:
+        return None
+    comparison = _COMPARISON_PHRASE.search(condition.text)
+    said_of = _SAID_OF_THING.search(condition.text)
+    if said_of is not None:
+        return said_of.group(0)  # "the total is over 500" of "... if the total is over 500"
+    if comparison is not None and not re.search(
+        r"\b(?:is|are|was|were|has|have|does|do|exceeds?|goes|comes)\b", condition.text, re.I
+    ):
+        return _compared(comparison.group(0))
+    return condition.text
+
+
+#: "charge the card": the thing a step works on, last in it.
+_LAST_OBJECT = re.compile(
+    r"\b(?:the|their|his|her|its|this|that|your|our|a|an)\s+(\w+)\s*$", re.IGNORECASE
+)
 
 #: The node an expression reads first ("!lookup_user.found": lookup_user).
 _NODE_READ = re.compile(r"\b(?!input\b)([a-z_][a-z0-9_]*)\.")

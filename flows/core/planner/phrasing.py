@@ -146,6 +146,36 @@ _WANTED_DONE = re.compile(
     r"(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)*)",
     re.IGNORECASE,
 )
+#: "The customer is emailed after ...", "a ticket should be opened", "the order must be
+#: validated and the card charged": a step said in the passive, its thing first.
+_PASSIVE_STEP = re.compile(
+    r"(?P<lead>^|(?<=[,.;:!]\s)|(?<=\n))(?P<and>and\s+(?:then\s+)?)?"
+    # ("every order should be validated" says which orders come in: left to the loop rules)
+    r"(?P<thing>(?:the|this|that|their|our|a|an|its)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+"
+    r"(?P<be>(?:should|must|will|shall|can|needs?\s+to|has\s+to|have\s+to|is\s+to|are\s+to)\s+be|"
+    r"(?:is|are|gets?)(?=\s+[a-z]+ed\s+\S))\s+"
+    r"(?P<done>[a-z]+ed|sent|paid)\b(?P<detail>(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)"
+    r"(?P<more>(?:\s*(?:,\s*and|,|and)\s+(?:the|this|that|each|every|all|their|our|any)\s+"
+    r"(?:[a-z-]+\s+){0,2}?[a-z-]+\s+[a-z]+ed\b"
+    r"(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)*)",
+    re.IGNORECASE,
+)
+_BECOME_PLURAL = re.compile(
+    r"\b(?P<verb>becomes?|turns?\s+into)\s+(?P<noun>[a-z]+?)s\b(?=\s*(?:[,.;!?]|$))", re.IGNORECASE
+)
+#: Past forms a passive step may use that no rule turns into the verb.
+_IRREGULAR_DONE = {"sent": "send", "paid": "pay"}
+#: Verbs of steps no tool's id starts with ("the customer is emailed", "a ticket is opened").
+_PASSIVE_VERBS = frozenset(
+    {"email", "e-mail", "text", "notify", "open", "message", "ping", "alert"}
+)
+
+
+def _done_bases(done: str) -> tuple[str, ...]:
+    """ "classified": classify, "charged": charge, "emailed": email, "shipped": ship."""
+    return (done[:-3] + "y", done[:-1], done[:-2], done[:-3])
+
+
 _AND_DONE = re.compile(
     r"\s*(?:,\s*and|,|and)\s+(?P<thing>(?:the|this|that|each|every|all|their|our|any)\s+"
     r"(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?P<done>[a-z]+ed)\b"
@@ -194,6 +224,8 @@ _CASE_ARROW = re.compile(
     r"^\s*(?:if\s+)?(?P<case>[A-Za-z-]+)\s*(?:->|=>|\u2192|\u27f6|:)\s*(?P<rest>\S.*)$"
 )
 _ARROW = re.compile(r"\s*(?:->|=>|\u2192|\u27f6)\s*")
+#: ", positive -> ...": a case after another on the same line
+_NEXT_CASE = re.compile(r"\s*[,;:]\s*(?:and\s+)?(?=[A-Za-z-]+\s*(?:->|=>|\u2192|\u27f6))")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _SEQUENCE = re.compile(
     r"\s*(?:,\s*|\s)(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|next|"
@@ -392,8 +424,10 @@ def _decision_asked_for(prompt: str) -> str:
             verb = f"reject {match.group('what')}" if match.group("what") else "reject"
         elif match.group("neg"):
             negation = match.group("neg").lower()
-            verb = "never" if negation == "never" else (
-                "haven't" if negation.startswith("ha") else "don't"
+            verb = (
+                "never"
+                if negation == "never"
+                else ("haven't" if negation.startswith("ha") else "don't")
             )
             verb = f"{verb} {match.group('act')}"
         else:
@@ -1208,6 +1242,25 @@ class PromptReader:
             said.append(f"{base} {thing}{detail or ''}")
         return match.group("lead") + " and ".join(said)
 
+    def _passive_as_step(self, match: re.Match[str]) -> str:
+        """ "The customer is emailed after the shipment is created" -> "email the customer
+        after ..."; "the order should be validated and the card charged" -> "validate the
+        order and charge the card" (when each word is the past form of a step's verb; an
+        approval said so stays one)."""
+        steps = [(match["thing"], match["done"], match["detail"])]
+        steps += [(m["thing"], m["done"], m["detail"]) for m in _AND_DONE.finditer(match["more"])]
+        said = []
+        for thing, done, detail in steps:
+            base = (
+                _IRREGULAR_DONE.get(done.lower())
+                or self._verb_of(done.lower())
+                or next((b for b in _done_bases(done.lower()) if b in _PASSIVE_VERBS), None)
+            )
+            if base is None or base in ("approve", "place", "receive", "submit"):
+                return match.group(0)
+            said.append(f"{base} {thing[0].lower()}{thing[1:]}{detail or ''}")
+        return match.group("lead") + (match.group("and") or "") + " and ".join(said)
+
     def _verb_of(self, done: str) -> str | None:
         """ "classified" -> "classify", "charged" -> "charge", "shipped" -> "ship"."""
         for base in (done[:-3] + "y", done[:-1], done[:-2], done[:-3]):
@@ -1316,6 +1369,9 @@ class PromptReader:
         # "boil it down to a few sentences", "sum it up": a summary
         prompt = _CUT_DOWN.sub(r"summarize \g<what>", prompt)
         prompt = _WANTED_DONE.sub(self._done_as_step, prompt)
+        prompt = _PASSIVE_STEP.sub(self._passive_as_step, prompt)
+        # "the rest become tickets": each becomes one
+        prompt = _BECOME_PLURAL.sub(r"\g<verb> a \g<noun>", prompt)
         taxed = _TAX_STEP.search(prompt) is not None
         clauses: list[Clause] = []
         groups = 0
@@ -1832,6 +1888,10 @@ class PromptReader:
         self._titles.clear()
         lines: list[str] = []
         for line in prompt.replace("\r", "").split("\n"):
+            if len(_ARROW.findall(line)) > 1:
+                # "negative -> open a ticket, positive -> send a thank-you email": each case
+                # is a sentence of its own
+                line = _NEXT_CASE.sub(". ", line)
             if lines and _CASE_ARROW.match(line):
                 lines.append("")  # "urgent: page them" on a line of its own is its own step
             lines += _inline_items(line)

@@ -435,6 +435,51 @@ _PASSIVE_CONTRACTION = re.compile(
 )
 
 
+#: "check the order's valid": "the order is valid", a state after a noun's "'s" (not a
+#: possessive: "the order's items").
+_STATE_CONTRACTION = re.compile(
+    r"\b(?P<lead>(?:the|their|his|her|its|this|that|your|our)\s+[a-z]+)'s\s+(?=(?:valid|invalid|"
+    r"fine|ok|okay|good|bad|ready|paid|unpaid|urgent|negative|positive|neutral|disposable|"
+    r"available|unavailable|not|in\s+stock|out\s+of\s+stock|over|under|above|below|more|"
+    r"less|shipped|approved|declined|new|active|empty|missing|correct|wrong|complete|"
+    r"incomplete|legit|real|fake|genuine|bogus|all\s+good)\b)",
+    re.IGNORECASE,
+)
+
+
+#: "check the order is valid and in stock": two states to hold, as "make sure" says them
+#: (each with the step that tells it).
+_CHECKED_STATES = re.compile(
+    r"\b(?:double[-\s]?)?check\s+(?:that\s+)?(?=(?:the|their|its|it|they)\b[^,.;:]*?\s(?:is|are)\s"
+    r"[^,.;:]*?\band\s+(?:is\s+|are\s+)?(?:in\s+stock|out\s+of\s+stock|valid|invalid|available|"
+    r"unavailable|paid|new|active|deliverable|disposable|not\s+disposable)\b)",
+    re.IGNORECASE,
+)
+
+#: "go through the orders one by one and validate each": a loop said twice over, and
+#: "each" on its own at the end of a step is each one.
+_ONE_BY_ONE = re.compile(r"\s+(?:one\s+by\s+one|one\s+at\s+a\s+time|in\s+turn)\b", re.IGNORECASE)
+_BARE_EACH = re.compile(r"(?<=[a-z]\s)each(?=\s*(?:[.,;!?]|$))", re.IGNORECASE)
+
+
+#: "once finance has signed off": someone's decision said in the perfect ("signs off").
+_HAS_DECIDED = re.compile(
+    r"\b(?P<aux>has|have)\s+(?P<verb>signed\s+off|approved|authori[sz]ed|okayed|ok'd)\b",
+    re.IGNORECASE,
+)
+
+
+def _decided(match: re.Match[str]) -> str:
+    verb = match.group("verb").lower()
+    plain = {"signed off": "sign off", "approved": "approve", "okayed": "ok", "ok'd": "ok"}.get(
+        re.sub(r"\s+", " ", verb), verb[:-1] if verb.endswith("ed") else verb
+    )
+    if match.group("aux").lower() == "have":
+        return plain
+    first, _, rest = plain.partition(" ")
+    return f"{first}s {rest}".strip() if first != "ok" else "oks"
+
+
 #: "ship + email the tracking number": a plus between two steps is "and".
 _PLUS_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z.])\s+\+\s+(?=[A-Za-z])")
 
@@ -485,6 +530,10 @@ def chat_spelling(text: str) -> str:
     text = _number_abbreviations(text)
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
+    text = _STATE_CONTRACTION.sub(r"\g<lead> is ", text)
+    text = _CHECKED_STATES.sub("make sure ", text)
+    text = _BARE_EACH.sub("each one", _ONE_BY_ONE.sub("", text))
+    text = _HAS_DECIDED.sub(_decided, text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
 
@@ -899,7 +948,9 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "an SMS / text message",
         re.compile(
             r"\bsms\b|\btext\s+messages?\b|\btexts?\b(?=\s+(?:to\s+)?(?:the|them|him|her|a|an|"
-            r"their|our|my|customer|user|buyer|client|me|us)\b)(?<!\bthe\stext)|\bmobile\b|"
+            r"their|our|my|customer|user|buyer|client|me|us|every|each|all)\b)(?<!\bthe\stext)|"
+            # "Text every subscriber ...", "text" alone as a loop's step: the verb leads
+            r"^texts?$|\bmobile\b|"
             # "text it to +33 6 12 34 56 78": the step's verb, or a phone number it goes to
             r"^texts?\s+(?:it|this|that|\+?\d)|(?<![\w.+])\+\d[\d\s().-]{6,}\d\b|"
             r"^(?:\w+\s+)?(?:send|notify|shoot|drop|message)\b.*\ban?\s+(?:quick\s+|short\s+)?text\b"
@@ -1273,6 +1324,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
 
 #: Named products and services: a step that names one ("create a Jira issue") needs a tool
 #: whose spec names it; the help desk's ticket is not a Jira issue.
+# fmt: off
 _SYSTEMS = (
     "Jira", "Trello", "Asana", "Linear", "GitHub", "GitLab", "Bitbucket", "Zendesk",
     "Freshdesk", "ServiceNow", "Salesforce", "HubSpot", "Pipedrive", "Notion", "Confluence",
@@ -1280,11 +1332,37 @@ _SYSTEMS = (
     "Mailchimp", "Intercom", "Twilio", "Zapier", "Monday.com", "ClickUp", "Basecamp",
     "Google Sheets", "Google Drive", "Google Docs", "Google Calendar", "Outlook", "Excel",
 )
+# fmt: on
+#: Those whose names are also English words ("a linear scale", "the outlook is good"): named
+#: only when capitalised. The others are named in any case ("create a jira issue").
+_SYSTEMS_THAT_ARE_WORDS = frozenset(
+    {"Linear", "Notion", "Outlook", "Excel", "Intercom", "Confluence", "Basecamp"}
+)
+
+
+def _system_pattern(name: str) -> re.Pattern[str]:
+    written = re.escape(name).replace(r"\ ", r"\s+")
+    if name not in _SYSTEMS_THAT_ARE_WORDS:
+        return re.compile(r"(?<![\w.])(?i:" + written + r")(?![\w])")
+    # capitalised, or in lower case where a place is named: "post it in notion", "export
+    # it to excel", "a notion page" (not "a linear scale")
+    return re.compile(
+        r"(?<![\w.])(?-i:" + written + r")(?![\w])"
+        r"|(?:"
+        + "|".join(rf"(?<=\b{p}\s)" for p in ("in", "into", "to", "on", "via", "using", "from"))
+        + r")(?i:"
+        + written
+        + r")"
+        r"(?=\s*(?:$|[,.;:!?)])|\s+(?:and|then|as|for|with)\b)"
+        r"|(?<![\w.])(?i:" + written + r")(?=\s+(?:board|page|doc|database|workspace|sheet|"
+        r"spreadsheet|file|workbook|issue|ticket|task|project|calendar|inbox|card)s?\b)",
+    )
+
+
 _NAMED_SYSTEMS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
     (
         name,
-        # as written, capitalised ("a box of parts" names no Box)
-        re.compile(r"(?<![\w.])(?-i:" + re.escape(name).replace(r"\ ", r"\s+") + r")(?![\w])"),
+        _system_pattern(name),
         # (a Google product: the thing it is, "sheet", as any spec may say it)
         frozenset(w.lower() for w in name.split()[1:])
         if name.startswith("Google ")

@@ -1,0 +1,178 @@
+"""Values a step writes for an input that takes one of a list (an enum): "ship it via FedEx"
+(`carrier: "fedex"`), "a high priority ticket" (`priority: "high"`). A value written another
+way ("Federal Express", "U.P.S.") is that value; one the list does not have ("via Royal
+Mail", "a critical priority ticket") is named, so the planner refuses the step instead of
+dropping what it asked for."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flows.core.planner.lexicon import split_identifier
+from flows.core.planner.wiring import unwrap_nullable
+
+#: "via Royal Mail", "using DHL Express", "with FedEx", "by UPS": a provider named by its
+#: capitalised name (lower case only after via/using/through, which say nothing else).
+_BY_NAME = re.compile(
+    r"\b(?:via|using|through|with|by)\s+(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})"
+)
+_BY_NAME_LOWER = re.compile(
+    r"\b(?:via|using|through)\s+(?P<name>[a-z][\w&'-]*(?:\s+[a-z][\w&'-]*){0,2}?)"
+    r"(?=\s*(?:$|[,.;:!?)]|\s(?:and|then|to|for|with|if|unless|when|once|so|but|or)\b))"
+)
+#: What follows "via" / "by" that names no provider.
+_NOT_NAMES = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december today tomorrow tonight noon
+    midnight eod eow the a an our their its his her my your this that email e-mail mail sms
+    text api default hand i it them him us me
+    """.split()
+)
+#: Words around an input's name that say nothing of its value ("the carrier", "a priority
+#: ticket", "carrier and service").
+_FUNCTION_WORDS = frozenset(
+    """
+    a an the its their his her our your my this that these those any each every some no
+    same default usual right correct chosen selected given provided proper appropriate
+    and or but to of for from in on at by as with is are be was set use used using via
+    if when then level value field code whatever which what new
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UnlistedChoice:
+    """A value the step writes for `name` that its list (`allowed`) does not have."""
+
+    phrase: str
+    name: str
+    allowed: tuple[str, ...]
+
+
+def _choices(schema: Any) -> list[str]:
+    enum = unwrap_nullable(schema).get("enum") if isinstance(schema, dict) else None
+    return [v for v in enum or () if isinstance(v, str) and v]
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def spelled_choice(phrase: str, allowed: Collection[str]) -> str | None:
+    """The value of `allowed` that `phrase` is another spelling of: the same letters
+    ("Fed-Ex", "U.P.S."), or the value made of the start of each word in turn ("Federal
+    Express": fedex, "United Parcel Service": ups, "US Postal Service": usps)."""
+    squashed = _squashed(phrase)
+    words = [_squashed(w) for w in phrase.split() if _squashed(w)]
+    if any(_squashed(value) == squashed for value in allowed):
+        return next(value for value in allowed if _squashed(value) == squashed)
+    # the value that keeps most of what was written ("US Postal Service": usps, not ups)
+    starts = [
+        value
+        for value in allowed
+        if _squashed(value) and len(words) >= 2 and _starts_of(words, _squashed(value))
+    ]
+    return max(starts, key=lambda value: len(_squashed(value)), default=None)
+
+
+def _starts_of(words: list[str], target: str) -> bool:
+    """Whether `target` is a non-empty start of each of `words`, in order, joined."""
+    if not words:
+        return not target
+    head, rest = words[0], words[1:]
+    for size in range(min(len(head), len(target)), 0, -1):
+        if head[:size] == target[:size] and _starts_of(rest, target[size:]):
+            return True
+    return False
+
+
+def _names_enum(values: list[str], english: Collection[str]) -> bool:
+    """Whether a list names providers (fedex, dhl, usps) rather than kinds (standard,
+    express): most of its values are not English words."""
+    return sum(v.lower() not in english for v in values) * 2 > len(values)
+
+
+def _kind_words(name: str) -> list[str]:
+    return [w for w in split_identifier(name) if len(w) > 2 and w not in {"type", "kind"}]
+
+
+def _written_values(
+    text: str, name: str, values: list[str], known: Collection[str], english: Collection[str]
+) -> list[str]:
+    """What `text` writes as the value of the input `name` (its words next to the input's
+    name, or a provider's name after via/with/by when the list names providers)."""
+    written: list[str] = []
+    for kind in _kind_words(name):
+        before = re.compile(rf"\b([\w-]+)[\s-]+{kind}s?\b", re.IGNORECASE)
+        after = re.compile(
+            rf"\b{kind}s?(?:\s*[:=]\s*|\s+(?:(?:is|of|set\s+to|to)\s+)?)[\"']?([\w-]+)",
+            re.IGNORECASE,
+        )
+        for match in (*before.finditer(text), *after.finditer(text)):
+            word = match.group(1)
+            lowered = word.lower()
+            if lowered in _FUNCTION_WORDS or lowered.isdigit() or lowered in known:
+                continue
+            written.append(word)
+    if _names_enum(values, english):
+        for pattern in (_BY_NAME, _BY_NAME_LOWER):
+            for match in pattern.finditer(text):
+                phrase = match.group("name").strip(".'")
+                if phrase.split()[0].lower() not in _NOT_NAMES:
+                    written.append(phrase)
+    return written
+
+
+def choice_literals(
+    properties: Mapping[str, Any],
+    text: str,
+    taken: Mapping[str, str],
+    *,
+    known: Collection[str] = (),
+    english: Collection[str] = (),
+) -> dict[str, str]:
+    """Literals for the list inputs `text` names by another spelling of a value."""
+    literals: dict[str, str] = {}
+    for name, schema in properties.items():
+        values = _choices(schema)
+        if name in taken or not values:
+            continue
+        for phrase in _written_values(text, name, values, known, english):
+            value = spelled_choice(phrase, values)
+            if value is not None:
+                literals[name] = json.dumps(value)
+                break
+    return literals
+
+
+def unlisted_choice(
+    properties: Mapping[str, Any],
+    text: str,
+    *,
+    known: Collection[str] = (),
+    english: Collection[str] = (),
+) -> UnlistedChoice | None:
+    """A value `text` writes for a list input that the list does not have, in any spelling."""
+    for name, schema in properties.items():
+        values = _choices(schema)
+        if not values:
+            continue
+        every = {v.lower() for spec_values in _all_values(properties) for v in spec_values}
+        for phrase in _written_values(text, name, values, known, english):
+            if phrase.lower() in every or spelled_choice(phrase, values) is not None:
+                continue
+            if all(_squashed(word) in {_squashed(v) for v in every} for word in phrase.split()):
+                continue  # "DHL Express": a carrier and a service, each listed
+            if any(spelled_choice(phrase, other) for other in _all_values(properties)):
+                continue
+            return UnlistedChoice(phrase, name, tuple(values))
+    return None
+
+
+def _all_values(properties: Mapping[str, Any]) -> list[list[str]]:
+    return [values for schema in properties.values() if (values := _choices(schema))]

@@ -1,0 +1,329 @@
+"""The offline planner on values a tool lists (a carrier, a priority), product names in any
+case, approvals that gate a step said before them, and text a plan writes itself (an
+approval's instructions, a receipt's subject line) rather than asks the run for."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.graph import build_graph
+from flows.core.ir import ApprovalNode, BranchNode, MapNode, ToolNode
+from flows.core.planner.approval_text import approval_instructions, subject_line
+from flows.core.planner.choices import spelled_choice
+from tests.planner.offline_plans import plan, refusal
+
+
+def tool_node(flow, tool):
+    return next(n for n in flow.nodes if isinstance(n, (ToolNode, MapNode)) and n.tool == tool)
+
+
+def approval_of(flow):
+    return next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+
+
+def ancestors(flow, node_id):
+    return build_graph(flow).ancestors(node_id)
+
+
+# -- values a tool lists ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase", "name"),
+    [
+        ("Create the shipment for the order via Royal Mail", "Royal Mail", "carrier"),
+        ("ship the order via royal mail", "royal mail", "carrier"),
+        ("Ship the order with overnight service", "overnight", "service"),
+        ("Create a critical priority ticket for the message", "critical", "priority"),
+        ("Create a ticket with priority critical", "critical", "priority"),
+    ],
+)
+def test_a_value_the_tool_does_not_list_is_refused_naming_it(demo, prompt, phrase, name):
+    error = refusal(prompt, demo)
+
+    assert error.code == "unmapped_step"
+    assert error.details["reason"] == "value_not_offered"
+    assert (error.details["phrase"], error.details["input"]) == (phrase, name)
+    assert phrase in error.message
+
+
+@pytest.mark.parametrize(
+    ("prompt", "carrier"),
+    [
+        ("Create the shipment via Federal Express", "fedex"),
+        ("Ship the order using fed ex", "fedex"),
+        ("Ship the order via United Parcel Service", "ups"),
+        ("Validate the order and ship it via DHL", "dhl"),
+    ],
+)
+def test_another_spelling_of_a_listed_value_is_that_value(demo, prompt, carrier):
+    flow = plan(prompt, demo)
+
+    assert tool_node(flow, "create_shipment").inputs["carrier"] == f'"{carrier}"'
+
+
+def test_a_spelling_is_the_same_letters_or_the_start_of_each_word():
+    carriers = ["ups", "fedex", "dhl", "usps"]
+
+    assert spelled_choice("U.P.S.", carriers) == "ups"
+    assert spelled_choice("US Postal Service", carriers) == "usps"
+    assert spelled_choice("Federal Express", carriers) == "fedex"
+    assert spelled_choice("Royal Mail", carriers) is None
+
+
+def test_a_listed_value_and_a_word_around_the_input_name_plan(demo):
+    flow = plan("Classify the message and create a ticket with its category and priority", demo)
+
+    ticket = tool_node(flow, "create_ticket")
+    assert ticket.inputs["priority"] == "classify_ticket.priority"
+    assert (
+        tool_node(plan("Create a high-priority ticket", demo), "create_ticket").inputs["priority"]
+        == '"high"'
+    )
+
+
+# -- products named in lower case ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase"),
+    [
+        ("Validate the email and add them to salesforce", "salesforce"),
+        ("create a trello card for the order", "trello"),
+        ("log the ticket in zendesk", "zendesk"),
+        ("Create a jira issue for the bug", "jira"),
+    ],
+)
+def test_a_product_named_in_lower_case_is_refused(demo, prompt, phrase):
+    error = refusal(prompt, demo)
+
+    assert error.details["reason"] == "no_tool_offers"
+    assert error.details["phrase"] == phrase
+
+
+def test_a_product_name_that_is_an_english_word_counts_only_capitalised(demo):
+    flow = plan("Summarize the text and keep the outlook short", demo)
+
+    assert tool_node(flow, "summarize_text")
+
+
+# -- approvals -------------------------------------------------------------------------------
+
+
+def test_an_approval_said_after_the_step_it_gates_comes_before_it(demo):
+    flow = plan(
+        "Validate the order, charge the card, and if the total is over 500 have finance approve it",
+        demo,
+    )
+
+    approval = approval_of(flow)
+    payment = tool_node(flow, "process_payment")
+    assert approval.id in ancestors(flow, payment.id)
+    assert "process_payment" not in (approval.when or "")
+    assert approval.instructions == "Approve the order: its total is over 500."
+
+
+def test_waiting_for_an_approval_of_what_was_done_stays_after_it(demo):
+    flow = plan("Create the shipment, and wait for the warehouse lead to approve it", demo)
+
+    assert "create_shipment" in ancestors(flow, approval_of(flow).id)
+
+
+def test_otherwise_get_approval_first_checks_then_gates_the_step(demo):
+    flow = plan("Ship it if the order is valid, otherwise get approval first", demo)
+
+    approval = approval_of(flow)
+    ship = tool_node(flow, "create_shipment")
+    assert approval.when == "!validate_order.valid"
+    assert approval.id in ancestors(flow, ship.id)
+    assert approval.instructions == "Approve the order: it is not valid."
+
+
+def test_a_pronoun_in_a_condition_is_what_the_step_works_on(demo):
+    flow = plan("Ship the order if it's valid", demo)
+
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert branch.condition == "validate_order.valid"
+    error = refusal("Charge the card if it's valid", demo)
+    assert error.code == "unmapped_condition"
+
+
+def test_approval_instructions_speak_to_the_approver():
+    assert (
+        approval_instructions(thing="order", condition="the total is over 500")
+        == "Approve the order: its total is over 500."
+    )
+    assert (
+        approval_instructions(
+            thing="payment",
+            condition="the total is below 1000",
+            negate=True,
+            timeout_s=172800,
+            on_timeout="approve",
+        )
+        == "Approve the payment: its total is not below 1000. Decide within 2 days; after "
+        "that it is approved."
+    )
+    assert (
+        approval_instructions(thing=None, condition=None, step="charge the card and it")
+        == "Approve the request to charge the card."
+    )
+
+
+# -- subject lines ---------------------------------------------------------------------------
+
+
+def test_a_receipt_is_sent_with_a_subject_line_of_its_own(demo):
+    flow = plan("Charge the card and email the customer a receipt", demo)
+
+    assert tool_node(flow, "send_email").inputs["subject"] == '"Your receipt"'
+    assert "subject" not in flow.input_schema.get("properties", {})
+
+
+def test_a_message_whose_body_the_run_gives_still_asks_for_its_subject(demo):
+    flow = plan("Email the customer a confirmation", demo)
+
+    assert tool_node(flow, "send_email").inputs["subject"] == "input.subject"
+
+
+def test_a_subject_line_is_what_the_step_sends():
+    assert subject_line("email the customer the tracking number") == "Your tracking number"
+    assert subject_line("send ops@example.com a status report") == "Status report"
+    assert subject_line("send them an email") is None
+
+
+# -- loops -----------------------------------------------------------------------------------
+
+
+def test_an_id_in_a_loop_is_never_the_phone_a_text_goes_to(demo):
+    flow = plan("For each order ID in the list, email the order ID to ops@example.com", demo)
+
+    email = tool_node(flow, "send_email")
+    assert isinstance(email, MapNode)
+    assert email.inputs["to"] == '"ops@example.com"'
+
+
+# -- steps said other ways ---------------------------------------------------------------------
+
+
+def test_steps_said_in_the_passive_are_steps(demo):
+    flow = plan("The order should be validated and the card charged.", demo)
+
+    payment = tool_node(flow, "process_payment")
+    assert tool_node(flow, "validate_order").id in ancestors(flow, payment.id)
+
+
+def test_what_arrives_said_in_the_passive_is_still_the_trigger(demo):
+    flow = plan("An order is placed. Validate it and charge the card.", demo)
+
+    assert not any(isinstance(n, (BranchNode, ApprovalNode)) for n in flow.nodes)
+    assert {n.tool for n in flow.nodes if isinstance(n, ToolNode)} == {
+        "validate_order",
+        "process_payment",
+    }
+
+
+def test_arrow_cases_on_one_line_are_cases_of_their_own(demo):
+    flow = plan(
+        "Analyze the review's sentiment; negative -> open a ticket, positive -> send a "
+        "thank-you email.",
+        demo,
+    )
+
+    conditions = sorted(n.condition for n in flow.nodes if isinstance(n, BranchNode))
+    assert conditions == [
+        'analyze_sentiment.sentiment == "negative"',
+        'analyze_sentiment.sentiment == "positive"',
+    ]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Check the order's valid and in stock, then charge it",
+        "Check the order is valid and in stock, then charge it",
+    ],
+)
+def test_two_states_checked_are_both_told_before_the_step(demo, prompt):
+    flow = plan(prompt, demo)
+
+    payment = tool_node(flow, "process_payment")
+    before = ancestors(flow, payment.id)
+    assert {"validate_order", "check_inventory"} <= before
+
+
+def test_a_noun_of_the_catalogue_said_as_a_verb_on_something_else_is_refused(demo):
+    error = refusal("Order pizza for the office.", demo)
+
+    assert error.details["reason"] == "unknown_object"
+    assert error.details["phrase"] == "pizza"
+
+
+def test_sending_what_a_tool_that_changes_something_makes_is_refused():
+    from pathlib import Path
+
+    from flows.core.planner.evaluation import _WithRegistered, load_cases
+    from tools_registry.catalog import default_catalog
+
+    path = Path(__file__).resolve().parents[2] / "evals" / "planner" / "registered.json"
+    catalog = _WithRegistered(default_catalog(), load_cases(path)[0].registered)
+
+    error = refusal("Email the customer their invoice.", catalog)
+
+    assert error.details["reason"] == "sends_what_another_makes"
+    assert error.details["tool"] == "create_invoice"
+
+
+# -- loops -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "For each order, if it's over 1000 get finance approval, then charge it.",
+        "For every order in the list, get a manager's approval and ship it",
+    ],
+)
+def test_an_approval_for_each_item_of_a_loop_is_refused(demo, prompt):
+    error = refusal(prompt, demo)
+
+    assert error.details["reason"] == "approval_in_loop"
+
+
+def test_one_by_one_and_a_bare_each_loop_over_the_list(demo):
+    flow = plan("Go through the orders one by one and validate each.", demo)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, (ToolNode, MapNode))] == ["validate_order"]
+    assert isinstance(tool_node(flow, "validate_order"), MapNode)
+
+
+def test_texting_every_one_of_a_list_never_emails_them(demo):
+    error = refusal("Text every subscriber in the list", demo)
+
+    assert error.details["capability"] == "an SMS / text message"
+
+
+def test_a_decision_said_in_the_perfect_is_an_approval(demo):
+    flow = plan("Once finance has signed off, process the payment.", demo)
+
+    approval = approval_of(flow)
+    assert approval.assignees.groups == ["finance"]
+    assert approval.id in ancestors(flow, tool_node(flow, "process_payment").id)
+
+
+def test_a_check_whose_tool_lacks_what_the_condition_names_is_not_planned(demo):
+    error = refusal("Authorise the payment if the fraud score is low.", demo)
+
+    assert error.code == "unmapped_condition"
+
+
+def test_a_value_the_condition_says_is_not_the_steps(demo):
+    flow = plan("Open a ticket if the sentiment score is low", demo)
+
+    assert "priority" not in tool_node(flow, "create_ticket").inputs
+    assert (
+        tool_node(plan("Create the shipment via DHL Express", demo), "create_shipment").inputs[
+            "service"
+        ]
+        == '"express"'
+    )
