@@ -1342,12 +1342,14 @@ _SYSTEMS_THAT_ARE_WORDS = frozenset(
 
 def _system_pattern(name: str) -> re.Pattern[str]:
     written = re.escape(name).replace(r"\ ", r"\s+")
+    # (not a part of a domain or file name: "the company behind hubspot.com" names a web
+    # address, not the product)
     if name not in _SYSTEMS_THAT_ARE_WORDS:
-        return re.compile(r"(?<![\w.])(?i:" + written + r")(?![\w])")
+        return re.compile(r"(?<![\w.])(?i:" + written + r")(?![\w]|\.\w)")
     # capitalised, or in lower case where a place is named: "post it in notion", "export
     # it to excel", "a notion page" (not "a linear scale")
     return re.compile(
-        r"(?<![\w.])(?-i:" + written + r")(?![\w])"
+        r"(?<![\w.])(?-i:" + written + r")(?![\w]|\.\w)"
         r"|(?:"
         + "|".join(rf"(?<=\b{p}\s)" for p in ("in", "into", "to", "on", "via", "using", "from"))
         + r")(?i:"
