@@ -78,7 +78,8 @@ def test_cancel_stops_a_costly_evaluation_within_a_second(worker, user, make_ver
     stopped_in = time.monotonic() - started
     print(f"\ncancel took effect in {stopped_in * 1000:.0f} ms")
     assert stopped_in < 1.0
-    assert not any(alive(pid) for pid in children)
+    # SIGKILL has been sent by now; a loaded machine may take a moment to end the process.
+    wait_for(lambda: not any(alive(pid) for pid in children), 5, 0.02, "the child to die")
     run.refresh_from_db()
     assert run.finished_at is not None
     assert not NodeAttempt.objects.filter(run_id=run.pk, node_id="cube").exists()
