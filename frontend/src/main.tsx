@@ -3,7 +3,6 @@ import { createRoot } from "react-dom/client";
 import "@xyflow/react/dist/style.css";
 import "./app/theme.css";
 import { App } from "./app/App";
-import { whenIdle } from "./lib/idle";
 
 const root = document.getElementById("root");
 if (root) {
@@ -12,7 +11,4 @@ if (root) {
       <App />
     </StrictMode>,
   );
-  // People open a graph (designer, run) from most pages: start the layout engine's worker
-  // once the page has drawn, so the first graph does not wait for it to load.
-  whenIdle(() => void import("./graph/elkEngine").then((engine) => engine.warmLayoutEngine()));
 }
