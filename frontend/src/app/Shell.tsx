@@ -5,6 +5,7 @@ import { InboxCount } from "../features/inbox/InboxCount";
 import { csrfToken, readSession } from "../lib/session";
 import { SignedOutBanner } from "./SignedOutBanner";
 import { useTheme } from "./theme";
+import { useWarmLayoutEngine } from "./warmLayoutEngine";
 
 const session = readSession();
 
@@ -47,6 +48,7 @@ function skipToContent(event: React.MouseEvent<HTMLAnchorElement>) {
 
 export function Shell() {
   const [theme, toggleTheme] = useTheme();
+  useWarmLayoutEngine();
   return (
     <div className="shell">
       {/* The first Tab stop: past the navigation's links to the page itself. */}

@@ -1,42 +1,16 @@
 // Automatic layout: ELK's layered algorithm, left to right. Nodes that already have a
 // saved position keep it unless a full re-layout is asked for; new nodes are laid out with
 // the rest and moved clear of the saved ones.
-import ElkApi, { type ELK, type ElkNode } from "elkjs/lib/elk-api";
-import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
+import type { ElkNode } from "elkjs/lib/elk-api";
 import type { FlowEdge, FlowNode } from "./convert";
+import { elk, LAYOUT_OPTIONS } from "./elkEngine";
 import { NODE_WIDTH, nodeHeight } from "./geometry";
 import { layeredLayout } from "./layered";
 import type { EdgeRoute } from "./routes";
 import type { Position } from "./types";
 
-let elkInstance: Promise<ELK> | null = null;
-
-/** ELK in a web worker in the browser (the page stays responsive); in-process elsewhere. */
-function elk(): Promise<ELK> {
-  elkInstance ??= typeof Worker !== "undefined"
-    ? Promise.resolve(new ElkApi({ workerUrl: elkWorkerUrl }))
-    : import("elkjs/lib/elk.bundled.js").then((module) => new module.default());
-  return elkInstance;
-}
-
 /** Above this many nodes the built-in layered layout replaces ELK (seconds -> milliseconds). */
 export const ELK_MAX_NODES = 120;
-
-export const LAYOUT_OPTIONS: Record<string, string> = {
-  "elk.algorithm": "layered",
-  "elk.direction": "RIGHT",
-  "elk.spacing.nodeNode": "32",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "72",
-  "elk.spacing.edgeNode": "24",
-  "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
-  "elk.layered.crossingMinimization.thoroughness": "4",
-  "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
-  "elk.edgeRouting": "ORTHOGONAL",
-  // The corners keep clear of the handles, which stand a few pixels out of the cards.
-  "elk.layered.spacing.edgeNodeBetweenLayers": "20",
-  "elk.separateConnectedComponents": "true",
-  "elk.spacing.componentComponent": "60",
-};
 
 export interface LayoutOptions {
   /** Lay out every node, saved positions included. */

@@ -7,6 +7,7 @@ import { Link, useLocation, useParams } from "react-router-dom";
 import { firstFreeSpot, NODE_WIDTH, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
+import { countOf } from "../../lib/plural";
 import {
   fetchCategories,
   fetchFlow,
@@ -133,7 +134,7 @@ function blockedRun(state: ReturnType<typeof useDesigner.getState>): boolean {
   const count = state.issues.length;
   const first = state.issues[0];
   designer.toast(
-    `This flow has ${count} problem${count === 1 ? "" : "s"} and cannot run yet: fix ${count === 1 ? "it" : "them"} first (listed under Problems).`,
+    `This flow has ${countOf(count, "problem")} and cannot run yet: fix ${count === 1 ? "it" : "them"} first (listed under Problems).`,
     "error",
   );
   designer.focusField(issueNode(first, state.validatedIr), first.field ?? null);
@@ -176,7 +177,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       const ir = designer.irForSave();
       const saved = await saveVersion(flowId, ir, state.version);
       designer.markSaved(saved.number, ir);
-      designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${saved.validation_errors.length} problem${saved.validation_errors.length === 1 ? "" : "s"}: fix ${saved.validation_errors.length === 1 ? "it" : "them"} to run it.`, saved.is_valid ? "success" : "info");
+      designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${countOf(saved.validation_errors.length, "problem")}: fix ${saved.validation_errors.length === 1 ? "it" : "them"} to run it.`, saved.is_valid ? "success" : "info");
       setVersionsKey((key) => key + 1);
       navigate(`/flows/${flowId}/v/${saved.number}`, { replace: true, state: { saved: true } });
       return saved.number;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
+import { countOf } from "../../lib/plural";
 import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { cancelBatch, getBatch, listRuns, type BatchDetail, type Run } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
@@ -82,7 +83,7 @@ export default function BatchPage() {
             <StatusBadge status={batch.status} testId="batch-status" />
           </div>
           <div className="muted small">
-            {batch.total} runs{sample ? <> of {sample.flow_name} v{sample.version}</> : null} · at most {batch.concurrency} at once · started {formatAgo(batch.created_at)}
+            {countOf(batch.total ?? 0, "run")}{sample ? <> of {sample.flow_name} v{sample.version}</> : null} · at most {batch.concurrency} at once · started {formatAgo(batch.created_at)}
           </div>
         </div>
         <div className="toolbar">

@@ -2,6 +2,7 @@
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import { armsOf, SOURCE_HANDLE, TARGET_HANDLE, type IrNode } from "../../graph";
+import { noun } from "../../lib/plural";
 import { formatDuration } from "./format";
 import type { NodeState } from "./runState";
 import { kindStyle, NodeTypeIcon } from "../../lib/NodeTypeIcon";
@@ -59,7 +60,7 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
             <div className="rn-items-bar">
               <span style={{ width: `${items.total ? (items.done / items.total) * 100 : 100}%` }} />
             </div>
-            <span>{items.done}/{items.total} items</span>
+            <span>{items.done}/{items.total} {noun(items.total, "item")}</span>
           </div>
         )}
       </div>

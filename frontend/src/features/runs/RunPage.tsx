@@ -6,6 +6,7 @@ import type { IrNode } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
+import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
 import { formatDateTime, formatDuration, progressNote, shortId, waitingForWorker, whoCanDecide } from "./format";
 import { JsonView } from "./JsonView";
@@ -296,7 +297,7 @@ export default function RunPage() {
         <div className="card timeline-card">
           <div className="card-title">
             <h2>Timeline</h2>
-            <span className="muted small">{state.started.length} of {total} nodes started</span>
+            <span className="muted small">{state.started.length} of {countOf(total, "node")} started</span>
           </div>
           <Timeline state={state} irNodes={irNodes} now={now} selected={selected} onSelect={select} />
         </div>

@@ -5,6 +5,7 @@ import validator from "@rjsf/validator-ajv8";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { ApiError } from "../../lib/api";
+import { countOf } from "../../lib/plural";
 import { BatchInputError, parseBatchInputs } from "./batchInput";
 import { formSchema, hasFields, InputForm, uiSchemaFor } from "./InputForm";
 import { createBatch, createRun, getFlow, getRun, getVersion, type Flow, type VersionDetail } from "./runApi";
@@ -111,19 +112,19 @@ function BatchForm({ version, schema, onClose }: { version: VersionDetail; schem
       ) : parsed.error && <div className="alert error" data-testid="batch-parse-error">{parsed.error}</div>}
       {parsed.invalid.length > 0 && (
         <div className="alert error" data-testid="batch-invalid">
-          {parsed.invalid.length} input{parsed.invalid.length > 1 ? "s do" : " does"} not fit the input schema:
+          {countOf(parsed.invalid.length, "input")} {parsed.invalid.length === 1 ? "does" : "do"} not fit the input schema:
           <ul>{parsed.invalid.slice(0, 5).map((line) => <li key={line}>{line}</li>)}</ul>
         </div>
       )}
       {serverError && <div className="alert error" role="alert">{serverError}</div>}
       <div className="dialog-actions">
         <span className="muted small" data-testid="batch-count">
-          {parsed.inputs ? `${parsed.inputs.length} input${parsed.inputs.length === 1 ? "" : "s"} ready` : ""}
+          {parsed.inputs ? `${countOf(parsed.inputs.length, "input")} ready` : ""}
         </span>
         <span className="spacer" />
         <button type="button" className="btn ghost" onClick={onClose}>Cancel</button>
         <button type="button" className="btn primary" onClick={start} disabled={!parsed.inputs || parsed.invalid.length > 0 || busy} data-testid="batch-start">
-          {busy ? "Starting…" : `Start ${parsed.inputs?.length ?? ""} runs`}
+          {busy ? "Starting…" : (parsed.inputs ? `Start ${countOf(parsed.inputs.length, "run")}` : "Start runs")}
         </button>
       </div>
     </div>

@@ -1,6 +1,7 @@
 // The tool catalogue: every registered tool, searchable and by category, with its schemas.
 import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router-dom";
+import { countOf } from "../../lib/plural";
 import { countByCategory, filterTools, loadCatalogue, type Category, type Tool } from "./catalogue";
 import { categoryHues, ToolCard } from "./components/ToolCard";
 import "./tools.css";
@@ -67,7 +68,7 @@ export default function ToolsPage() {
           <h1>Tools</h1>
           <p className="muted page-lead">
             The catalogue planners and the designer draw from
-            {catalogue ? `: ${total} tool${total === 1 ? "" : "s"} in ${catalogue.categories.length} categories` : ""}.
+            {catalogue ? `: ${countOf(total, "tool")} in ${countOf(catalogue.categories.length, "category", "categories")}` : ""}.
             Expand a tool to see what it takes and what it returns.
           </p>
         </div>
@@ -109,7 +110,7 @@ export default function ToolsPage() {
             <span className="spacer" />
             {catalogue && (
               <span className="muted small" data-testid="tools-count">
-                {tools.length === total ? `${total} tools` : `${tools.length} of ${total} tools`}
+                {tools.length === total ? countOf(total, "tool") : `${tools.length} of ${countOf(total, "tool")}`}
               </span>
             )}
             <button

@@ -1,6 +1,8 @@
 // Flattens a JSON Schema into the rows a person reads: one per property, nested properties
 // indented under their parent (objects, nullable objects, arrays of objects), each with its
 // type in words, whether it is required, its description and its constraints.
+import { noun } from "../../lib/plural";
+
 export type JsonSchema = Record<string, unknown>;
 
 export interface SchemaRow {
@@ -80,8 +82,8 @@ function constraintsOf(schema: JsonSchema): string[] {
   add("exclusiveMinimum", (v) => `> ${String(v)}`);
   add("maximum", (v) => `≤ ${String(v)}`);
   add("exclusiveMaximum", (v) => `< ${String(v)}`);
-  add("minItems", (v) => `≥ ${String(v)} items`);
-  add("maxItems", (v) => `≤ ${String(v)} items`);
+  add("minItems", (v) => `≥ ${String(v)} ${noun(Number(v), "item")}`);
+  add("maxItems", (v) => `≤ ${String(v)} ${noun(Number(v), "item")}`);
   add("pattern", (v) => `pattern ${String(v)}`);
   add("default", (v) => `default ${JSON.stringify(v)}`);
   return out;

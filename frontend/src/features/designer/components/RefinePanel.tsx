@@ -1,6 +1,7 @@
 // Refine by instruction: the refine API edits the IR; the change is previewed as a diff on
 // the graph, then accepted (undoable) or discarded.
 import { useState } from "react";
+import { countOf } from "../../../lib/plural";
 import { readSession } from "../../../lib/session";
 import { refineIr, type RefineResult } from "../api";
 import { designer } from "../store";
@@ -82,7 +83,7 @@ export function RefinePanel({ onClose }: { onClose: () => void }) {
       {result?.ir && result.diff && (
         <DiffView
           title="Refinement preview"
-          subtitle={`“${instruction.trim()}” · ${result.operations.length} edit${result.operations.length === 1 ? "" : "s"}`}
+          subtitle={`“${instruction.trim()}” · ${countOf(result.operations.length, "edit")}`}
           before={result.base}
           after={result.ir}
           diff={result.diff}

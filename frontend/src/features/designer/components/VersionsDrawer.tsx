@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { ApiError } from "../../../lib/api";
 import type { FlowIR, IrDiff } from "../../../graph";
+import { countOf } from "../../../lib/plural";
 import { fetchDiff, fetchVersion, fetchVersions, saveVersion, type VersionSummary } from "../api";
 import { designer, useDesigner } from "../store";
 import { DiffView } from "./DiffView";
@@ -134,7 +135,7 @@ export function VersionsDrawer({ flowId, current, onClose, onOpen, refreshKey }:
             <li key={version.number} className={`version-item${version.number === current ? " current" : ""}`} data-testid="version-item">
               <div className="version-main">
                 <span className="version-number">v{version.number}</span>
-                <span className={`badge ${version.is_valid ? "ok" : "danger"}`}>{version.is_valid ? "valid" : `${version.validation_errors.length} problem${version.validation_errors.length === 1 ? "" : "s"}`}</span>
+                <span className={`badge ${version.is_valid ? "ok" : "danger"}`}>{version.is_valid ? "valid" : countOf(version.validation_errors.length, "problem")}</span>
                 {index === 0 && <span className="badge info">latest</span>}
                 {version.number === current && <span className="badge">open</span>}
               </div>

@@ -3,6 +3,7 @@
 // so they paste into another flow's designer too).
 import { useEffect } from "react";
 import type { IrNode } from "../../../graph";
+import { countOf } from "../../../lib/plural";
 import { designer, useDesigner } from "../store";
 
 export const CLIPBOARD_KIND = "dynamicflow/nodes";
@@ -75,7 +76,7 @@ export function useHotkeys(actions: HotkeyActions) {
       if (!text || !event.clipboardData) return;
       event.clipboardData.setData("text/plain", text);
       event.preventDefault();
-      designer.toast(`Copied ${JSON.parse(text).nodes.length} node(s).`);
+      designer.toast(`Copied ${countOf((JSON.parse(text) as { nodes: unknown[] }).nodes.length, "node")}.`);
     };
     const onCut = (event: ClipboardEvent) => {
       onCopy(event);
@@ -87,7 +88,7 @@ export function useHotkeys(actions: HotkeyActions) {
       if (!nodes) return;
       event.preventDefault();
       const ids = designer.paste(nodes, actions.pastePosition());
-      designer.toast(`Pasted ${ids.length} node(s): ${ids.join(", ")}.`, "success");
+      designer.toast(`Pasted ${countOf(ids.length, "node")}: ${ids.join(", ")}.`, "success");
     };
     window.addEventListener("keydown", onKeyDown);
     document.addEventListener("copy", onCopy);

@@ -1,4 +1,5 @@
 // Why an imported file was refused: the API's message and every issue it listed.
+import { countOf } from "../../../lib/plural";
 import type { ProblemLine } from "../documents";
 import { Dialog } from "./Dialog";
 import { CodeText } from "../../../lib/CodeText";
@@ -29,7 +30,7 @@ export function ImportErrorDialog({ fileName, message, problems, onClose, onRetr
       <div className="alert error" role="alert" data-testid="import-error"><CodeText text={message} /></div>
       {problems.length > 0 && (
         <>
-          <h3 className="problem-title">{problems.length} issue{problems.length === 1 ? "" : "s"}</h3>
+          <h3 className="problem-title">{countOf(problems.length, "issue")}</h3>
           <ProblemList problems={problems} />
         </>
       )}

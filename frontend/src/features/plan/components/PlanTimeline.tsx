@@ -1,6 +1,7 @@
 // Planning as it happens: a vertical timeline of the plan's steps (start, each attempt with
 // the validator's issues, repairs, validation, the outcome).
 import { CodeText } from "../../../lib/CodeText";
+import { countOf } from "../../../lib/plural";
 import type { AttemptView, PlanIssue, PlanProgress } from "../planEvents";
 import { isRefusedDraft, outcomeTone, outcomeWords } from "../planEvents";
 
@@ -33,8 +34,8 @@ export function PlanTimeline({ progress, running, sending }: Props) {
           {started.toolsTotal !== null && (
             <p className="muted small">
               {started.toolsMethod === "retrieval"
-                ? `${started.toolsKept.length} of ${started.toolsTotal} tools most relevant to the prompt offered`
-                : `${started.toolsTotal} tool${started.toolsTotal === 1 ? "" : "s"} offered`}
+                ? `${started.toolsKept.length} of ${countOf(started.toolsTotal, "tool")} most relevant to the prompt offered`
+                : `${countOf(started.toolsTotal, "tool")} offered`}
             </p>
           )}
         </Item>
@@ -149,5 +150,5 @@ function ms(value: number | null): string | null {
 }
 
 function tokens(count: number): string | null {
-  return count > 0 ? `${count.toLocaleString()} tokens` : null;
+  return count > 0 ? countOf(count, "token") : null;
 }

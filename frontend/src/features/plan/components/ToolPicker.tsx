@@ -1,6 +1,7 @@
 // Optionally limits the planner to chosen tools: search the catalogue (name, category,
 // description), tick tools, see them as chips. None chosen means the whole catalogue.
 import { useMemo, useState } from "react";
+import { countOf } from "../../../lib/plural";
 import type { Category, Tool } from "../api";
 import { groupByCategory, searchTools } from "../toolSearch";
 
@@ -31,7 +32,7 @@ export function ToolPicker({ tools, categories, selected, onChange, loading }: P
           <span className="picker-label">Tools</span>
           {selected.length === 0 ? (
             <span className="muted small">
-              {loading ? "Loading the catalogue…" : `The planner may use any of the ${tools.length} tools.`}
+              {loading ? "Loading the catalogue…" : toolsOffered(tools.length)}
             </span>
           ) : (
             <ul className="chips" aria-label="Chosen tools">
@@ -101,4 +102,8 @@ export function ToolPicker({ tools, categories, selected, onChange, loading }: P
       )}
     </section>
   );
+}
+
+function toolsOffered(count: number): string {
+  return count === 1 ? "The planner may use the one tool in the catalogue." : `The planner may use any of the ${countOf(count, "tool")}.`;
 }

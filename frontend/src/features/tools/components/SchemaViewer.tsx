@@ -1,6 +1,7 @@
 // A JSON Schema as a readable table (field, type, required, description and constraints),
 // with the raw JSON a click away.
 import { useMemo, useState } from "react";
+import { countOf } from "../../../lib/plural";
 import { schemaRows, type JsonSchema } from "../schemaRows";
 
 interface Props {
@@ -17,7 +18,7 @@ export function SchemaViewer({ title, schema, testId }: Props) {
     <section className="schema-viewer" data-testid={testId}>
       <header className="schema-head">
         <h3>{title}</h3>
-        <span className="muted small">{rows.length} field{rows.length === 1 ? "" : "s"}</span>
+        <span className="muted small">{countOf(rows.length, "field")}</span>
         <span className="spacer" />
         <button
           type="button"
