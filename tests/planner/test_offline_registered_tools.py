@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from flows.core.ir import BranchNode, MapNode, ToolNode
+from flows.core.ir import BranchNode, MapNode
 from flows.core.planner.named_values import named_values
 from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.session import plan_flow
 from flows.core.tools import FunctionTool, InMemoryCatalog, ToolConfig, ToolSpec
-from flows.core.validate import validate_flow
+from tests.planner.registered import demo_catalog_with, plan, steps
 from tests.planner.tools import S, _obj
 
 REGISTERED = [
@@ -100,30 +100,9 @@ REGISTERED = [
 ]
 
 
-async def _nothing(**inputs: Any) -> dict[str, Any]:
-    return {}
-
-
 @pytest.fixture(scope="module")
 def catalog():
-    from tools_registry.catalog import default_catalog
-
-    demo = default_catalog()
-    registered = [FunctionTool(spec, _nothing) for spec in REGISTERED]
-    return InMemoryCatalog([*(demo.get(spec.id) for spec in demo.specs()), *registered])
-
-
-def plan(prompt: str, catalog: InMemoryCatalog):
-    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
-    assert result.ok, result.error and result.error.to_json()
-    assert validate_flow(result.flow, catalog) == []
-    return result.flow
-
-
-def steps(flow) -> dict[str, dict[str, str]]:
-    return {
-        node.tool: dict(node.inputs) for node in flow.nodes if isinstance(node, ToolNode | MapNode)
-    }
+    return demo_catalog_with(REGISTERED)
 
 
 def test_posting_it_to_a_channel_is_the_post_whatever_it_is(catalog):

@@ -6,8 +6,6 @@ them, and two values for one input give one call each, never the first alone."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from flows.core.ir import BranchNode, MapNode, ToolNode
@@ -15,8 +13,8 @@ from flows.core.planner.named_values import measures, named_values, written_plac
 from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.session import plan_flow
 from flows.core.planner.wording import correct_typos
-from flows.core.tools import FunctionTool, InMemoryCatalog, ToolSpec
-from flows.core.validate import validate_flow
+from flows.core.tools import ToolSpec
+from tests.planner.registered import demo_catalog_with, plan, steps
 from tests.planner.tools import S, _obj
 
 N = {"type": "number"}
@@ -75,30 +73,9 @@ REGISTERED = [
 ]
 
 
-async def _nothing(**inputs: Any) -> dict[str, Any]:
-    return {}
-
-
 @pytest.fixture(scope="module")
 def catalog():
-    from tools_registry.catalog import default_catalog
-
-    demo = default_catalog()
-    registered = [FunctionTool(spec, _nothing) for spec in REGISTERED]
-    return InMemoryCatalog([*(demo.get(spec.id) for spec in demo.specs()), *registered])
-
-
-def plan(prompt: str, catalog: InMemoryCatalog):
-    result = plan_flow(prompt, planner=OfflinePlanner(), catalog=catalog)
-    assert result.ok, result.error and result.error.to_json()
-    assert validate_flow(result.flow, catalog) == []
-    return result.flow
-
-
-def steps(flow) -> dict[str, dict[str, str]]:
-    return {
-        node.tool: dict(node.inputs) for node in flow.nodes if isinstance(node, ToolNode | MapNode)
-    }
+    return demo_catalog_with(REGISTERED)
 
 
 def asked(flow) -> set[str]:
