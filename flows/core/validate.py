@@ -56,7 +56,7 @@ from flows.core.ir import (
     ToolNode,
     ValueNode,
 )
-from flows.core.json_schemas import schema_problem
+from flows.core.json_schemas import schema_problem, unknown_fields
 from flows.core.tools import ToolCatalog, ToolSpec
 
 JsonSchema = dict[str, Any]
@@ -1526,27 +1526,13 @@ def _schema_problem(schema: JsonSchema) -> tuple[str, str] | None:
 
 
 def _accepts_input(schema: JsonSchema, name: str) -> bool:
-    """Whether `name` may be passed: schemas with properties are closed unless they say not.
+    """Whether `name` may be passed: schemas with properties are closed unless they say not
+    (`unknown_fields`, the rule the run input and approval forms are checked by too).
 
     Tools receive their inputs as keyword arguments, so an undeclared field usually breaks
-    the call; only `additionalProperties` true/a schema, or a matching `patternProperties`,
-    opens a schema that lists properties.
+    the call.
     """
-    properties = schema.get("properties")
-    if not isinstance(properties, dict) or not properties or name in properties:
-        return True
-    extra = schema.get("additionalProperties", False)
-    if extra is not False:
-        return True
-    patterns = schema.get("patternProperties") or {}
-    return any(_safe_search(pattern, name) for pattern in patterns)
-
-
-def _safe_search(pattern: str, text: str) -> bool:
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return True
+    return not unknown_fields({name: None}, schema)
 
 
 def _first_line(error: object) -> str:
