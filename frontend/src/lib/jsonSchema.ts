@@ -1,6 +1,7 @@
 // JSON Schema forms read as the server reads them: a required list asks for at least one item
 // (flows.core.json_schemas.with_required_lists), and errors say what to do in plain words.
 import type { RJSFSchema, RJSFValidationError } from "@rjsf/utils";
+import { countOf } from "./plural";
 
 /**
  * `schema` with each required list that sets no `minItems` asking for one item, in every
@@ -92,7 +93,7 @@ export function plainErrors(errors: RJSFValidationError[], data?: unknown): RJSF
     if (error.name === "enum") return { ...error, message: "Pick one of the listed values." };
     if (error.name === "minItems") {
       const limit = Number((error.params as { limit?: number } | undefined)?.limit ?? 1);
-      return { ...error, message: `Give at least ${limit} item${limit === 1 ? "" : "s"}.` };
+      return { ...error, message: `Give at least ${countOf(limit, "item")}.` };
     }
     return error;
   });

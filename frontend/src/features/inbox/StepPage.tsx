@@ -11,6 +11,7 @@ import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isT
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
+import { countOf } from "../../lib/plural";
 import "./inbox.css";
 
 type Json = Record<string, unknown>;
@@ -204,7 +205,7 @@ export default function StepPage() {
         kind: "success",
         text:
           detail.status === "pending"
-            ? `Your ${approved ? "approval" : "rejection"} is recorded; the step waits for ${detail.quorum - detail.approvals} more approval${detail.quorum - detail.approvals === 1 ? "" : "s"}.`
+            ? `Your ${approved ? "approval" : "rejection"} is recorded; the step waits for ${countOf(detail.quorum - detail.approvals, "more approval", "more approvals")}.`
             : `Step ${detail.status}. The run continues.`,
       });
     } catch (e) {

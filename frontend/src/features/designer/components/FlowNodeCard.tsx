@@ -6,6 +6,7 @@ import { armsOf, keyRows, type FlowNode, type IrNode } from "../../../graph";
 import { NODE_KINDS } from "../nodeKinds";
 import { useDesigner } from "../store";
 import { Icon } from "./Icon";
+import { countOf } from "../../../lib/plural";
 
 function subtitle(node: IrNode, toolName: string | undefined): string {
   if (node.type === "tool" || node.type === "map") {
@@ -52,7 +53,7 @@ function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
           </div>
         </div>
         {problems > 0 && (
-          <span className="fn-problems" title={`${problems} problem${problems === 1 ? "" : "s"}`} aria-label={`${problems} problem${problems === 1 ? "" : "s"}`}>
+          <span className="fn-problems" title={countOf(problems, "problem")} aria-label={countOf(problems, "problem")}>
             {problems}
           </span>
         )}

@@ -6,6 +6,7 @@ import type { VersionSummary } from "../api";
 import { useDesigner } from "../store";
 import { designer } from "../store";
 import { Icon } from "./Icon";
+import { countOf } from "../../../lib/plural";
 
 interface ToolbarProps {
   versions: VersionSummary[];
@@ -51,7 +52,7 @@ export function Toolbar(props: ToolbarProps) {
           </span>
           {!empty && problems !== null && (
             <span className={`badge ${problems ? "danger" : "ok"}`} data-testid="validity">
-              {problems ? `${problems} problem${problems === 1 ? "" : "s"}` : "Valid"}
+              {problems ? countOf(problems, "problem") : "Valid"}
             </span>
           )}
           {!canEdit && <span className="badge">read only</span>}

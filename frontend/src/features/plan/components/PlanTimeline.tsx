@@ -47,7 +47,7 @@ export function PlanTimeline({ progress, running, sending }: Props) {
         <Item
           tone="ok"
           title={validated.cacheHit ? "Reused a validated plan from the cache" : "Validated"}
-          meta={`${validated.nodes} node${validated.nodes === 1 ? "" : "s"}`}
+          meta={countOf(validated.nodes, "node")}
           testId="plan-step-validated"
         >
           {Object.keys(validated.sources).length > 0 && (
