@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EMBED := $(PY) -m dynamicflow_site.embedded --
 export DYNAMICFLOW_DEV ?= 1
 
-.PHONY: run test lint bench bench-runs bench-run-page eval-planner install frontend chromium clean-var
+.PHONY: run test lint bench bench-runs bench-lists bench-run-page eval-planner install frontend chromium clean-var
 
 # The web app: npm ci when the lockfile changes, a Vite build when any source changes.
 NPM_STAMP := frontend/node_modules/.installed
@@ -73,6 +73,9 @@ bench: $(STAMP)
 bench-runs: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(EMBED) $(PY) benchmarks/runs.py
+
+bench-lists: $(STAMP)
+	$(EMBED) $(PY) benchmarks/lists.py
 
 ## make bench-run-page: the run page in Chromium against a running site (make run first)
 bench-run-page: $(STAMP)

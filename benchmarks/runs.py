@@ -412,7 +412,7 @@ def runs_rate(user: Any, version: Any, count: int) -> float:
     from flows.runs.dispatch import enqueue_run
 
     runs = Run.objects.bulk_create(
-        [Run(flow_version=version, requested_by=user) for _ in range(count)]
+        Run(flow_version=version, flow_id=version.flow_id, requested_by=user) for _ in range(count)
     )
     ids = [r.id for r in runs]
     with connection.cursor() as cursor:

@@ -48,12 +48,15 @@ def run_list(
     if batch:
         runs = runs.filter(batch_id=_uuid(batch, "batch"))
     if flow:
-        runs = runs.filter(flow_version__flow_id=flow)
+        runs = runs.filter(flow_id=flow)
     if created_after:
         runs = runs.filter(created_at__gte=created_after)
     if created_before:
         runs = runs.filter(created_at__lt=created_before)
-    return runs.order_by("-created_at", "-id")
+    # A run's row in the list shows its flow's name and version's number, not their IR.
+    return runs.defer(
+        "flow_version__ir", "flow_version__validation_errors", "flow_version__flow__description"
+    ).order_by("-created_at", "-id")
 
 
 def run_get(*, run_id: Any, user: Any) -> Run:

@@ -221,6 +221,7 @@ def batch_create(*, user: Any, flow_version_id: Any, inputs: Any, concurrency: i
             [
                 Run(
                     flow_version=version,
+                    flow_id=version.flow_id,
                     input=item,
                     requested_by=user,
                     batch=batch,

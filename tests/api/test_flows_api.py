@@ -160,3 +160,23 @@ def test_the_list_shows_each_flows_last_run_that_you_may_see(
     last = api.get("/api/v1/flows/").json()["results"][0]["last_run"]
     assert last["id"] == str(mine.id)
     assert last["status"] == "completed"
+
+
+def test_the_last_run_is_the_newest_of_any_version(
+    api: APIClient, alice: User, valid_ir: dict[str, Any]
+) -> None:
+    flow_id = api.post("/api/v1/flows/", {"name": "F", "ir": valid_ir}, format="json").json()["id"]
+    first = FlowVersion.objects.get(flow_id=flow_id)
+    second = FlowVersion.objects.create(flow_id=flow_id, number=2, ir=valid_ir, is_valid=True)
+    FlowVersion.objects.create(flow_id=flow_id, number=3, ir=valid_ir, is_valid=True)  # never run
+    for _ in range(3):
+        Run.objects.create(flow_version=second, input={}, requested_by=alice)
+    # The newest run is of the older version (re-run after version 2 was made).
+    newest = Run.objects.create(flow_version=first, input={}, requested_by=alice,
+                                status=Run.Status.CANCELLED)
+
+    [listed] = api.get("/api/v1/flows/").json()["results"]
+
+    assert listed["latest_version"]["number"] == 3
+    assert listed["last_run"]["id"] == str(newest.id)
+    assert listed["last_run"]["status"] == "cancelled"
