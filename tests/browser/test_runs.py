@@ -677,6 +677,37 @@ def test_an_empty_runs_list_says_what_to_do(page, live_server, staff_user, scree
     expect(empty.get_by_role("heading", name="No runs yet")).to_be_visible()
 
 
+def test_flows_beyond_the_first_page_can_be_picked_and_filtered_on(
+    page, live_server, staff_user, screenshot
+):
+    # Given more flows than a picker lists at once, the oldest changed first
+    oldest = make_flow(staff_user, {"name": "Quarterly ledger close", "nodes": [
+        {"id": "result", "type": "output", "value": "input"}]})
+    Run.objects.create(flow_version=oldest, requested_by=staff_user, status=Run.Status.COMPLETED)
+    for i in range(60):
+        make_flow(staff_user, {"name": f"Flow {i}", "nodes": [
+            {"id": "result", "type": "output", "value": "input"}]})
+
+    # the picker asks the server: typing finds a flow the first page does not hold
+    page.goto(live_server("/runs?start=pick"))
+    picker = page.get_by_test_id("pick-flow-dialog")
+    expect(picker.get_by_test_id("pick-more")).to_contain_text("50 most recently changed of 61")
+    expect(picker.get_by_role("button", name=re.compile("Quarterly"))).to_have_count(0)
+    screenshot(page, "picker")
+    picker.get_by_role("searchbox", name="Search flows").fill("ledger")
+    picker.get_by_role("button", name=re.compile("Quarterly ledger close")).click()
+    expect(page.get_by_test_id("start-run-dialog")).to_be_visible()
+
+    # filtering on that flow (a link from elsewhere) names it in the filter and lists its run
+    page.goto(live_server(f"/runs?flow={oldest.flow_id}"))
+    expect(page.get_by_test_id("filter-flow").locator("option:checked")).to_have_text(
+        "Quarterly ledger close")
+    rows = page.get_by_test_id("run-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Quarterly ledger close")
+    screenshot(page, "filtered")
+
+
 def test_the_run_graph_routes_the_edges_of_a_flow_saved_from_the_designer(
     page, live_server, staff_user, screenshot
 ):

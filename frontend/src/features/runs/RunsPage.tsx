@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { formatAgo, formatDuration, listedDurationMs, shortId } from "./format";
-import { listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
+import { getFlow, listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
 import { EmptyState } from "../../lib/EmptyState";
 import { StartRunDialog } from "./StartRunDialog";
@@ -20,9 +20,27 @@ const WINDOWS: Record<string, { label: string; ms: number }> = {
   "30d": { label: "Last 30 days", ms: 30 * 86400e3 },
 };
 
-function FlowPicker({ flows, onPick, onClose }: { flows: Flow[]; onPick(id: number): void; onClose(): void }) {
+/** Flows whose name or description has `query` (the most recent when it is empty), asked of
+ * the server a moment after the typing stops; null until the first answer. */
+function useFlowSearch(query: string): { flows: Flow[]; count: number } | null {
+  const [found, setFound] = useState<{ flows: Flow[]; count: number } | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      listFlows(query, { signal: controller.signal }).then(setFound, () => undefined);
+    }, query ? 200 : 0);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [query]);
+  return found;
+}
+
+function FlowPicker({ onPick, onClose }: { onPick(id: number): void; onClose(): void }) {
   const [query, setQuery] = useState("");
-  const shown = flows.filter((f) => f.name.toLowerCase().includes(query.toLowerCase()));
+  const found = useFlowSearch(query);
+  const shown = found?.flows ?? [];
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
     window.addEventListener("keydown", onKey);
@@ -48,8 +66,13 @@ function FlowPicker({ flows, onPick, onClose }: { flows: Flow[]; onPick(id: numb
               </button>
             </li>
           ))}
-          {!shown.length && <li className="muted small">No flow matches.</li>}
+          {found && !shown.length && <li className="muted small">{query ? "No flow matches." : "No flows yet."}</li>}
         </ul>
+        {found && found.count > shown.length && (
+          <p className="muted small" data-testid="pick-more">
+            {query ? `The first ${shown.length} of ${found.count.toLocaleString()} matches:` : `The ${shown.length} most recently changed of ${found.count.toLocaleString()} flows:`} type to find another.
+          </p>
+        )}
       </div>
     </div>
   );
@@ -117,8 +140,13 @@ export default function RunsPage() {
   }, [active, load]);
 
   useEffect(() => {
-    listFlows().then(setFlows, () => undefined);
+    listFlows("", { limit: 200 }).then(({ flows }) => setFlows(flows), () => undefined);
   }, []);
+  // The flow filtered on may be older than the flows listed: fetch it so the filter names it.
+  useEffect(() => {
+    if (flow === undefined || flows.some((f) => f.id === flow)) return;
+    getFlow(flow).then((found) => setFlows((listed) => (listed.some((f) => f.id === found.id) ? listed : [...listed, found])), () => undefined);
+  }, [flow, flows]);
 
   const flowName = flows.find((f) => f.id === flow)?.name;
   // Opened from another page (the designer's Run, a run's "Edit input…"): closing it goes back
@@ -232,7 +260,7 @@ export default function RunsPage() {
         )}
       </div>
 
-      {start === "pick" && <FlowPicker flows={flows} onPick={(id) => update({ start: String(id) })} onClose={closeStart} />}
+      {start === "pick" && <FlowPicker onPick={(id) => update({ start: String(id) })} onClose={closeStart} />}
       {startFlow !== null && Number.isFinite(startFlow) && (
         <StartRunDialog
           flowId={startFlow}

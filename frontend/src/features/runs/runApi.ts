@@ -80,10 +80,19 @@ export function getFlow(flowId: number): Promise<Flow> {
   return unwrap(api.GET("/api/v1/flows/{flow_id}/", { params: { path: { flow_id: flowId } } }));
 }
 
-export async function listFlows(): Promise<Flow[]> {
-  const page = await unwrap(api.GET("/api/v1/flows/", { params: { query: { limit: 200 } } }));
-  return page.results;
+/** The most recently changed flows, or those whose name or description has `search`: a
+ * person may have thousands, so pickers ask the server rather than filter one page. */
+export async function listFlows(
+  search = "",
+  { signal, limit = FLOW_CHOICES }: { signal?: AbortSignal; limit?: number } = {},
+): Promise<{ flows: Flow[]; count: number }> {
+  const query = { limit, ...(search.trim() ? { search: search.trim() } : {}) };
+  const page = await unwrap(api.GET("/api/v1/flows/", { params: { query }, signal }));
+  return { flows: page.results, count: page.count };
 }
+
+/** How many flows a picker lists at once. */
+export const FLOW_CHOICES = 50;
 
 const versionCache = new Map<string, Promise<VersionDetail>>();
 
