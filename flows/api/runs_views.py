@@ -52,7 +52,8 @@ class RunListCreateApi(ThrottlePostMixin, RunsApiView):
     @extend_schema(tags=["runs"], parameters=[Filter],
                    responses={200: RunOutput(many=True), **errors(400, 401)})
     def get(self, request: Request) -> Response:
-        """Your runs (staff: everyone's), newest first."""
+        """Your runs (staff: everyone's), newest first; a batch's (`batch=`) in its inputs'
+        order."""
         filters = validated(self.Filter, request.query_params)
         runs = selectors.run_list(
             user=request.user,
@@ -154,11 +155,22 @@ class BatchCreateApi(ThrottlePostMixin, RunsApiView):
 
 
 class BatchDetailApi(RunsApiView):
-    @extend_schema(tags=["batches"], responses={200: BatchDetailOutput, **errors(401, 404)})
+    class Params(serializers.Serializer):
+        runs = serializers.BooleanField(
+            required=False, default=True,
+            help_text="false: the batch without its runs (`runs` is empty): its progress alone,"
+            " for a page that reads the runs a page at a time (`GET runs/?batch=`).",
+        )
+
+    @extend_schema(tags=["batches"], parameters=[Params],
+                   responses={200: BatchDetailOutput, **errors(400, 401, 404)})
     def get(self, request: Request, batch_id: str) -> Response:
         """A batch: its progress and its runs in order."""
+        params = validated(self.Params, request.query_params)
         batch = selectors.batch_get(batch_id=batch_id, user=request.user)
-        return Response(BatchDetailOutput(batch).data)
+        if params["runs"]:
+            return Response(BatchDetailOutput(batch).data)
+        return Response({**BatchOutput(batch).data, "runs": []})
 
 
 class BatchCancelApi(RunsApiView):

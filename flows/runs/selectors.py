@@ -54,9 +54,11 @@ def run_list(
     if created_before:
         runs = runs.filter(created_at__lt=created_before)
     # A run's row in the list shows its flow's name and version's number, not their IR.
-    return runs.defer(
+    runs = runs.defer(
         "flow_version__ir", "flow_version__validation_errors", "flow_version__flow__description"
-    ).order_by("-created_at", "-id")
+    )
+    # A batch's runs in its inputs' order (`run_batch_index_idx`); others newest first.
+    return runs.order_by("batch_index") if batch else runs.order_by("-created_at", "-id")
 
 
 def run_get(*, run_id: Any, user: Any) -> Run:
@@ -126,9 +128,7 @@ def batch_progress(batch: RunBatch) -> dict[str, Any]:
 
 
 def batch_runs(batch: RunBatch) -> QuerySet[Run]:
-    return batch.runs.order_by("batch_index").only(
-        "id", "status", "batch_index", "error", "result", "finished_at"
-    )
+    return batch.runs.order_by("batch_index").only("id", "status", "batch_index")
 
 
 def active_filter() -> Q:

@@ -480,6 +480,47 @@ def test_a_batch_shows_its_progress_to_the_end(page, live_server, staff_user, sc
     screenshot(page, "done")
 
 
+def test_a_big_batch_shows_its_runs_a_page_at_a_time(page, live_server, staff_user, screenshot):
+    from flows.models import RunBatch
+
+    # Given a finished batch of 250 runs, every tenth of them failed
+    version = make_flow(staff_user, {"name": "Big batch", "nodes": [
+        {"id": "result", "type": "output", "value": "input"}]})
+    total = 250
+    batch = RunBatch.objects.create(
+        flow_version=version, requested_by=staff_user, total=total,
+        status=RunBatch.Status.COMPLETED, finished_at=timezone.now())
+    Run.objects.bulk_create(
+        Run(flow_version=version, flow_id=version.flow_id, requested_by=staff_user, batch=batch,
+            batch_index=i, input={"n": i},
+            status=Run.Status.FAILED if i % 10 == 3 else Run.Status.COMPLETED)
+        for i in range(total)
+    )
+
+    page.goto(live_server(f"/batches/{batch.id}"))
+    rows = page.get_by_test_id("batch-run-row")
+    expect(rows).to_have_count(100)
+    expect(rows.first).to_contain_text('{"n":0}')
+    expect(page.get_by_test_id("batch-range")).to_have_text("1–100 of 250 runs")
+    page.get_by_test_id("batch-next").click()
+    expect(rows.first).to_contain_text('{"n":100}')
+    expect(page.get_by_test_id("batch-range")).to_have_text("101–200 of 250 runs")
+    page.get_by_test_id("batch-next").click()
+    expect(rows).to_have_count(50)
+    expect(page.get_by_test_id("batch-next")).to_be_disabled()
+
+    # a status's count shows only the runs that have it, in the batch's order
+    page.get_by_test_id("batch-count-failed").click()
+    expect(rows).to_have_count(25)
+    expect(page.locator('[data-testid="batch-run-row"][data-status="failed"]')).to_have_count(25)
+    expect(rows.first).to_contain_text('{"n":3}')
+    expect(page.get_by_test_id("batch-count-failed")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("link", name="Big batch")).to_be_visible()
+    screenshot(page, "failed")
+    page.get_by_test_id("batch-count-failed").click()
+    expect(rows).to_have_count(100)
+
+
 def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, screenshot):
     first = make_flow(staff_user, {"name": "Alpha", "nodes": [{"id": "a", "type": "tool",
                                                                 "tool": "t_noop"}]})

@@ -313,6 +313,30 @@ def test_a_batch_starts_only_its_concurrency_and_can_be_cancelled(
     assert Run.objects.filter(batch_id=batch_id, cancel_requested=True).count() == 2
 
 
+def test_a_batch_is_read_as_progress_alone_and_its_runs_a_page_at_a_time(
+    user, make_version, api, enqueued
+):
+    version = make_version(chain(1, tool="t_noop"))
+    inputs = [{"n": i} for i in range(7)]
+    response = api.post(
+        "/api/v1/runs/batch/", {"flow_version": version.id, "inputs": inputs, "concurrency": 2},
+        format="json",
+    )
+    batch_id = response.json()["id"]
+
+    alone = api.get(f"/api/v1/runs/batch/{batch_id}/?runs=false").json()
+    whole = api.get(f"/api/v1/runs/batch/{batch_id}/").json()
+    page = api.get(f"/api/v1/runs/?batch={batch_id}&limit=3&offset=3").json()
+
+    assert alone["runs"] == [] and alone["progress"] == whole["progress"]
+    assert [r["index"] for r in whole["runs"]] == list(range(7))
+    # a batch's runs come in its inputs' order, not newest first
+    assert page["count"] == 7
+    assert [r["batch_index"] for r in page["results"]] == [3, 4, 5]
+    assert [r["input"] for r in page["results"]] == inputs[3:6]
+    assert api.get(f"/api/v1/runs/batch/{batch_id}/?runs=maybe").status_code == 400
+
+
 def test_the_approvals_inbox_lists_only_what_waits_for_me(
     user, other_user, django_user_model, make_version, inprocess
 ):

@@ -360,7 +360,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Your runs (staff: everyone's), newest first. */
+        /**
+         * @description Your runs (staff: everyone's), newest first; a batch's (`batch=`) in its inputs'
+         *     order.
+         */
         get: operations["v1_runs_list"];
         put?: never;
         /** @description Create a run of a flow version you may use; it is enqueued once stored. */
@@ -3518,7 +3521,10 @@ export interface operations {
     };
     v1_runs_batch_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description false: the batch without its runs (`runs` is empty): its progress alone, for a page that reads the runs a page at a time (`GET runs/?batch=`). */
+                runs?: boolean;
+            };
             header?: never;
             path: {
                 batch_id: string;

@@ -1,12 +1,13 @@
-// A batch: its progress bar, counts by status and its runs, updated every second until it
-// finishes; cancel stops its queued runs and asks the active ones to stop.
-import { useCallback, useEffect, useState } from "react";
-import { Link, useParams } from "react-router-dom";
+// A batch: its progress bar, counts by status and its runs a page at a time (a batch may
+// hold 10,000), filtered by status, updated every second until it finishes; cancel stops
+// its queued runs and asks the active ones to stop.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
-import { cancelBatch, getBatch, listRuns, type BatchDetail, type Run } from "./runApi";
+import { cancelBatch, getBatch, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
 import "./runs.css";
 
@@ -14,28 +15,59 @@ const ORDER = ["completed", "failed", "cancelled", "running", "pending", "suspen
 
 const BATCH_NOT_FOUND = "This batch does not exist, or you may not see it.";
 
+/** Runs shown at once. */
+export const BATCH_PAGE = 100;
+
 export default function BatchPage() {
   const { batchId = "" } = useParams();
   const [batch, setBatch] = useState<BatchDetail | null>(null);
   const [runs, setRuns] = useState<Run[] | null>(null);
+  const [shownCount, setShownCount] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [params, setParams] = useSearchParams();
+  const status = (params.get("status") as RunStatusName | null) ?? undefined;
+  const offset = Math.max(0, Number(params.get("offset") ?? 0) || 0);
+  const show = (changes: { status?: RunStatusName | null; offset?: number }) => {
+    const next = new URLSearchParams(params);
+    if ("status" in changes) {
+      if (changes.status) next.set("status", changes.status);
+      else next.delete("status");
+      next.delete("offset");
+    }
+    if (changes.offset !== undefined) {
+      if (changes.offset > 0) next.set("offset", String(changes.offset));
+      else next.delete("offset");
+    }
+    setParams(next, { replace: true });
+  };
 
+  // Any run of it names the flow: the first one shown, kept when a filter shows none.
+  const [named, setNamed] = useState<Run | null>(null);
+  useEffect(() => {
+    if (runs?.length) setNamed(runs[0]);
+  }, [runs]);
+  // Only the latest request's answer is shown (a slow poll must not undo a page change).
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const request = ++latest.current;
     try {
       const [detail, page] = await Promise.all([
-        getBatch(batchId),
-        listRuns({ batch: batchId, limit: 1000, offset: 0 }),
+        getBatch(batchId, { runs: false }),
+        listRuns({ batch: batchId, status, limit: BATCH_PAGE, offset }),
       ]);
+      if (request !== latest.current) return;
       setBatch(detail);
-      setRuns([...page.results].sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0)));
+      setRuns(page.results);
+      setShownCount(page.count);
       setError(null);
     } catch (err) {
+      if (request !== latest.current) return;
       // A batch id that is no batch (or not one this person may see) is answered 404 or 400.
       const missing = err instanceof ApiError && (err.status === 404 || err.status === 400);
       setError(missing ? BATCH_NOT_FOUND : err instanceof Error ? err.message : String(err));
     }
-  }, [batchId]);
+  }, [batchId, status, offset]);
 
   useEffect(() => {
     load();
@@ -69,7 +101,7 @@ export default function BatchPage() {
   const { progress } = batch;
   const percent = Math.round(progress.fraction * 100);
   const duration = elapsedMs(batch.created_at, batch.finished_at);
-  const sample = runs?.[0] ?? null;
+  const sample = runs?.[0] ?? named;
   return (
     <div className="page batch-page" data-testid="batch-page" data-status={batch.status}>
       <div className="page-header">
@@ -114,9 +146,17 @@ export default function BatchPage() {
         </div>
         <div className="bp-counts">
           {ORDER.map((s) => (
-            <span key={s} className={`bp-count${progress.by_status[s] ? "" : " zero"}`} data-testid={`batch-count-${s}`}>
+            <button
+              type="button"
+              key={s}
+              className={`bp-count${progress.by_status[s] ? "" : " zero"}${status === s ? " on" : ""}`}
+              aria-pressed={status === s}
+              title={status === s ? "Show every run" : `Show only the ${s} runs`}
+              onClick={() => show({ status: status === s ? null : (s as RunStatusName) })}
+              data-testid={`batch-count-${s}`}
+            >
               <span className={`legend-dot ld-${s} bp-${s}`} /> {s} <b>{progress.by_status[s] ?? 0}</b>
-            </span>
+            </button>
           ))}
         </div>
       </div>
@@ -127,7 +167,7 @@ export default function BatchPage() {
             <tr><th style={{ width: 56 }}>#</th><th style={{ width: 150 }}>Status</th><th>Input</th><th style={{ textAlign: "right" }}>Duration</th><th>Run</th></tr>
           </thead>
           <tbody>
-            {(runs ?? batch.runs.map((r) => ({ ...r, batch_index: r.index }) as unknown as Run)).map((run) => (
+            {(runs ?? []).map((run) => (
               <tr key={run.id} data-testid="batch-run-row" data-status={run.status}>
                 <td className="muted">{(run.batch_index ?? 0) + 1}</td>
                 <td><StatusBadge status={run.status} /></td>
@@ -143,6 +183,18 @@ export default function BatchPage() {
             ))}
           </tbody>
         </table>
+        {!runs && <div className="empty">Loading…</div>}
+        {runs && !runs.length && <div className="empty muted">{status ? `No ${status} runs in this batch.` : "No runs."}</div>}
+        {runs && shownCount > BATCH_PAGE && (
+          <div className="pager">
+            <span className="muted small" data-testid="batch-range">
+              {offset + 1}–{Math.min(offset + BATCH_PAGE, shownCount)} of {countOf(shownCount, status ? `${status} run` : "run")}
+            </span>
+            <span className="spacer" />
+            <button type="button" className="btn small" disabled={offset === 0} onClick={() => show({ offset: Math.max(0, offset - BATCH_PAGE) })} data-testid="batch-prev">← Previous</button>
+            <button type="button" className="btn small" disabled={offset + BATCH_PAGE >= shownCount} onClick={() => show({ offset: offset + BATCH_PAGE })} data-testid="batch-next">Next →</button>
+          </div>
+        )}
       </div>
     </div>
   );

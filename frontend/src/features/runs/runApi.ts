@@ -68,8 +68,12 @@ export function createBatch(flowVersion: number, inputs: Record<string, unknown>
   return unwrap(api.POST("/api/v1/runs/batch/", { body: { flow_version: flowVersion, inputs, concurrency } }));
 }
 
-export function getBatch(batchId: string): Promise<BatchDetail> {
-  return unwrap(api.GET("/api/v1/runs/batch/{batch_id}/", { params: { path: { batch_id: batchId } } }));
+/** A batch and its progress; `runs: false` leaves out its runs (read them a page at a time
+ * with `listRuns({ batch })`: a batch may hold 10,000). */
+export function getBatch(batchId: string, { runs = true }: { runs?: boolean } = {}): Promise<BatchDetail> {
+  return unwrap(
+    api.GET("/api/v1/runs/batch/{batch_id}/", { params: { path: { batch_id: batchId }, query: runs ? {} : { runs: false } } }),
+  );
 }
 
 export function cancelBatch(batchId: string) {
