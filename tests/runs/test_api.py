@@ -328,7 +328,8 @@ def test_a_batch_is_read_as_progress_alone_and_its_runs_a_page_at_a_time(
     whole = api.get(f"/api/v1/runs/batch/{batch_id}/").json()
     page = api.get(f"/api/v1/runs/?batch={batch_id}&limit=3&offset=3").json()
 
-    assert alone["runs"] == [] and alone["progress"] == whole["progress"]
+    assert alone["runs"] == []
+    assert alone["progress"] == whole["progress"]
     assert [r["index"] for r in whole["runs"]] == list(range(7))
     # a batch's runs come in its inputs' order, not newest first
     assert page["count"] == 7
