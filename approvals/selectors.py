@@ -166,17 +166,15 @@ def inbox_steps(user: Any) -> QuerySet[ApprovalStep]:
     )
 
 
-def step_recipients(step: ApprovalStep, *, among_groups: set[str] | None = None) -> list[Any]:
-    """The active users a step waits for (the run's owner when it names nobody); with
-    `among_groups`, counting the members of those of its groups only."""
+def step_recipients(step: ApprovalStep) -> list[Any]:
+    """The active users a step waits for (the run's owner when it names nobody)."""
     users = get_user_model().objects.filter(is_active=True)
     if not step.assignee_users and not step.assignee_groups:
         return list(users.filter(pk=step.run.requested_by_id))
-    groups = step.assignee_groups
-    if among_groups is not None:
-        groups = [group for group in groups if group in among_groups]
     return list(
-        users.filter(Q(username__in=step.assignee_users) | Q(groups__name__in=groups)).distinct()
+        users.filter(
+            Q(username__in=step.assignee_users) | Q(groups__name__in=step.assignee_groups)
+        ).distinct()
     )
 
 
@@ -221,20 +219,18 @@ def _published_approver_groups(user: Any) -> set[str]:
 def open_steps_reach(run: Run, user: Any) -> dict[str, dict[str, Any]]:
     """For each open step of `run`, by node id: whether `user` may decide it now
     (`can_decide`), how many active users may (`approvers`; 0 means nobody can until
-    someone joins its groups) and which of its groups do not exist (`missing_groups`).
-    Groups `user` may not name (`groups_to_name`) read as missing and their members are
-    not counted: the answer must not tell which groups exist or who is in them."""
+    someone joins its groups) and which of its groups do not exist (`missing_groups`)."""
     reach = {}
     steps = list(ApprovalStep.objects.filter(run=run, status=ApprovalStep.Status.PENDING))
     named = {group for step in steps for group in step.assignee_groups}
-    known = set(groups_to_name(user).filter(name__in=named).values_list("name", flat=True))
+    existing = set(Group.objects.filter(name__in=named).values_list("name", flat=True))
     for step in steps:
         step.run = run
         answered = step.decisions.filter(username=user.get_username()).exists()
         reach[step.node_id] = {
             "can_decide": step_visible_to(user, step) and not answered,
-            "approvers": len(step_recipients(step, among_groups=known)),
-            "missing_groups": [g for g in step.assignee_groups if g not in known],
+            "approvers": len(step_recipients(step)),
+            "missing_groups": [g for g in step.assignee_groups if g not in existing],
         }
     return reach
 

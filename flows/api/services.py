@@ -90,9 +90,7 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
                 message=f"Node `{node_id}` field `{field}` names the group `{name}`, "
                 + _unknown_group_reason(user),
                 node=node_id, field=field,
-                hint="Create the group in Admin and add people to it, or name an existing "
-                "group" + (": " + ", ".join(f"`{g}`" for g in existing) if existing else "")
-                + ".",
+                hint=_unknown_group_hint(user, existing),
             ))
         elif kind == "users" and name not in users:
             warnings.append(ValidationIssue(
@@ -111,6 +109,18 @@ def _unknown_group_reason(user: Any) -> str:
     return (
         "which does not exist or is not one you may name (GET /api/v1/groups/ lists those): "
         "unless someone is in it, only staff can decide this step."
+    )
+
+
+def _unknown_group_hint(user: Any, existing: list[str]) -> str:
+    offered = ": " + ", ".join(f"`{g}`" for g in existing) if existing else ""
+    if user.is_staff:
+        return (
+            f"Create the group in Admin and add people to it, or name an existing group{offered}."
+        )
+    return (
+        f"Name a group you may name{offered}; or ask an admin to create the group and add "
+        "people to it, or to publish it as approvers (an approval tool naming it)."
     )
 
 

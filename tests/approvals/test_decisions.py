@@ -149,27 +149,6 @@ def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
     }  # fmt: skip
 
 
-def test_the_run_tells_its_owner_nothing_of_a_group_they_may_not_name(
-    user, other_user, staff_user, make_version, inprocess, client_for
-):
-    # Given "payroll", with bob in it, a group ada is not in; "payrol" does not exist
-    Group.objects.create(name="payroll").user_set.add(other_user)
-
-    def waiting(person: Any, run: Run) -> dict[str, Any]:
-        [step] = client_for(person).get(f"/api/v1/runs/{run.id}/").json()["waiting"]
-        return {key: step[key] for key in ("approvers", "missing_groups")}
-
-    # When ada runs a flow naming each
-    hidden = _start(user, make_version, inprocess, approval_ir(assignees={"groups": ["payroll"]}))
-    missing = _start(user, make_version, inprocess, approval_ir(assignees={"groups": ["payrol"]}))
-
-    # Then her run page answers alike (no approvers, the group missing), though staff, who
-    # may name every group, see bob
-    assert waiting(user, hidden) == {"approvers": 0, "missing_groups": ["payroll"]}
-    assert waiting(user, missing) == {"approvers": 0, "missing_groups": ["payrol"]}
-    assert waiting(staff_user, hidden) == {"approvers": 1, "missing_groups": []}
-
-
 def test_twenty_decisions_at_once_leave_exactly_one(
     user, django_user_model, make_version, inprocess, client_for
 ):
