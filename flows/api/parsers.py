@@ -83,6 +83,13 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(
                 f"The JSON is nested more than {max_json_depth()} levels deep."
             ) from None
+        except json.JSONDecodeError as exc:
+            # Where it stopped reading, as numbers too: a client can point at the place.
+            raise ApplicationError(
+                f"JSON parse error - {exc}",
+                code="parse_error",
+                details={"line": exc.lineno, "column": exc.colno},
+            ) from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
         if duplicates.found:

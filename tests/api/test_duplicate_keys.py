@@ -77,3 +77,12 @@ def test_the_same_key_in_different_objects_is_fine(
 
     assert response.status_code == 201, response.content
     assert Flow.objects.get().name == "Checked"
+
+
+def test_a_body_that_is_not_json_says_where_reading_stopped(api: APIClient) -> None:
+    response = post_raw(api, "/api/v1/flows/", '{"name": "x",\n "ir": }')
+
+    error = assert_error(response, 400, "parse_error")
+    assert error["details"] == {"line": 2, "column": 8}
+    assert "line 2 column 8" in error["message"]
+    assert not Flow.objects.exists()
