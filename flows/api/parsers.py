@@ -98,7 +98,7 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
-class _Duplicated(dict):  # type: ignore[type-arg]
+class _Duplicated(dict[str, Any]):
     """An object that had `key` twice, marked so that the walk after parsing can say where
     it is (the hook sees each object before its parent exists)."""
 

@@ -63,7 +63,8 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
         if not isinstance(node, dict) or node.get("type") != "approval":
             continue
         node_id = str(node.get("id", ""))
-        assignees = node.get("assignees") if isinstance(node.get("assignees"), dict) else {}
+        given = node.get("assignees")
+        assignees: dict[str, Any] = given if isinstance(given, dict) else {}
         for kind in ("groups", "users"):
             names = assignees.get(kind)
             if isinstance(names, list):
