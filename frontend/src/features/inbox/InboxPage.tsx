@@ -1,14 +1,13 @@
 // The managers' inbox: the steps waiting for me or my groups, oldest first, with their flow,
 // run, age and deadline, a page at a time (the next loads as the end of the list scrolls
 // into view, or with "Load more"). New steps appear live (the inbox websocket).
-import { useEffect, useRef } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { EmptyState } from "../../lib/EmptyState";
-import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
 import { assigneeText, age, deadline } from "./format";
-import { hasMore } from "./paging";
+import { hasMore, shownText } from "./paging";
 import { useInbox } from "./useInbox";
+import { useLoadWhenVisible } from "./useLoadWhenVisible";
 import "./inbox.css";
 
 const session = readSession();
@@ -23,16 +22,7 @@ export default function InboxPage() {
   const { steps, count, error, fresh, loadingMore, loadMore } = useInbox();
   const navigate = useNavigate();
   const more = steps !== null && hasMore(steps.length, count);
-  const end = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const target = end.current;
-    if (!more || !target || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) loadMore();
-    }, { rootMargin: "200px" });
-    observer.observe(target);
-    return () => observer.disconnect();
-  }, [more, loadMore]);
+  const end = useLoadWhenVisible<HTMLDivElement>(more, loadMore);
   return (
     <div className="page inbox-page">
       <div className="page-header">
@@ -114,7 +104,7 @@ export default function InboxPage() {
         {steps !== null && steps.length > 0 && (
           <div className="inbox-footer" ref={end} data-testid="inbox-footer">
             <span className="muted small" data-testid="inbox-shown">
-              {more ? `${steps.length} of ${countOf(count, "step")} shown` : `${countOf(count, "step")} waiting`}
+              {shownText(steps.length, count)}
             </span>
             {more && (
               <button type="button" className="btn small" onClick={loadMore} disabled={loadingMore} data-testid="inbox-more">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Step } from "./api";
-import { MAX_LIMIT, hasMore, mergePage, reloadLimit } from "./paging";
+import { MAX_LIMIT, hasMore, mergePage, reloadLimit, shownText } from "./paging";
 
 const step = (id: string) => ({ id }) as Step;
 
@@ -29,5 +29,13 @@ describe("hasMore", () => {
     expect(hasMore(50, 120)).toBe(true);
     expect(hasMore(120, 120)).toBe(false);
     expect(hasMore(0, 0)).toBe(false);
+  });
+});
+
+describe("shownText", () => {
+  it("says how many are shown while more wait, else how many wait", () => {
+    expect(shownText(50, 120)).toBe("50 of 120 steps shown");
+    expect(shownText(1, 1)).toBe("1 step waiting");
+    expect(shownText(120, 120)).toBe("120 steps waiting");
   });
 });

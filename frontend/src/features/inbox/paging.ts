@@ -1,4 +1,5 @@
 // The inbox's paging arithmetic, kept pure so it is unit tested.
+import { countOf } from "../../lib/plural";
 import type { Step } from "./api";
 
 /** The API's ceiling on `limit` (flows/api/pagination.py). */
@@ -22,4 +23,9 @@ export function mergePage(loaded: Step[], page: Step[]): Step[] {
 /** Whether more steps wait than are loaded. */
 export function hasMore(loaded: number, count: number): boolean {
   return loaded < count;
+}
+
+/** The list's footer: how many of the waiting steps are on screen. */
+export function shownText(loaded: number, count: number): string {
+  return hasMore(loaded, count) ? `${loaded} of ${countOf(count, "step")} shown` : `${countOf(count, "step")} waiting`;
 }
