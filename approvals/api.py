@@ -13,15 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from approvals import selectors, services
-from approvals.serializers import DecisionInput, InboxOutput, StepDetailOutput, step_detail
+from approvals.serializers import DecisionInput, StepDetailOutput, StepOutput, step_detail
+from flows.api.pagination import Pagination
 from flows.api.runs_serializers import RunOutput
 from flows.api.runs_views import RunsApiView
 from flows.api.views import errors, validated
 from flows.runs.errors import forbidden
 from flows.runs.selectors import user_can_view_run
-
-#: The inbox lists this many steps at most (its count counts them all).
-INBOX_PAGE = 500
 
 
 class _StepApiView(RunsApiView):
@@ -49,14 +47,19 @@ def _decide(request: Request, run_id: Any, node_id: str) -> Any:
 
 
 class InboxApi(RunsApiView):
+    #: Read by the view and by the schema (which documents `limit` and `offset` from it).
+    pagination_class = Pagination
+
     @extend_schema(tags=["approvals"], operation_id="v1_approvals_list",
-                   responses={200: InboxOutput, **errors(401)})
+                   responses={200: StepOutput(many=True), **errors(400, 401)})
     def get(self, request: Request) -> Response:
-        """The steps waiting for me (by name or group), oldest first: how many, and the
-        oldest 500 of them."""
-        steps = list(selectors.inbox_steps(request.user)[:INBOX_PAGE])
-        count = len(steps) if len(steps) < INBOX_PAGE else selectors.inbox_count(request.user)
-        return Response(InboxOutput({"count": count, "results": steps}).data)
+        """The steps waiting for me (by name or group), oldest first, a page at a time as
+        every list of the API: `count` counts them all; `next` is the following page
+        (null on the last). Two queries a page, however many steps wait."""
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.inbox_steps(request.user), request,
+                                           view=self)
+        return paginator.get_paginated_response(StepOutput(page, many=True).data)
 
 
 class StepApi(_StepApiView):

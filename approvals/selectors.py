@@ -64,9 +64,32 @@ def step_get(*, run_id: Any, node_id: str, user: Any) -> ApprovalStep:
 def _assigned_filter(user: Any) -> Q:
     mine = Q(assignee_users__contains=[user.get_username()])
     nobody = Q(assignee_users=[], assignee_groups=[], run__requested_by=user)
-    groups = sorted(_group_names(user))
-    # (one `?|` test of the JSON list against all of the user's groups)
-    return mine | nobody | Q(assignee_groups__has_any_keys=groups) if groups else mine | nobody
+    return mine | nobody | Q(_NamesAGroupOf(F("assignee_groups"), user_id=user.pk))
+
+
+class _NamesAGroupOf(Func):
+    """True when the JSON list of group names names a group `user_id` is in. Read in the
+    same statement (not as a list of the user's groups fetched first), so that a page of
+    the inbox and its count are one query each."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, *, user_id: int) -> None:
+        super().__init__(expression)
+        self.user_id = user_id
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        membership = get_user_model().groups.through._meta
+        quote = connection.ops.quote_name
+        names_sql, params = compiler.compile(self.source_expressions[0])
+        sql = (
+            f"EXISTS (SELECT 1 FROM jsonb_array_elements_text({names_sql}) AS named(name)"
+            f" JOIN {quote(Group._meta.db_table)} AS named_group ON named_group.name = named.name"
+            f" JOIN {quote(membership.db_table)} AS member"
+            f" ON member.{quote(membership.get_field('group').column)} = named_group.id"
+            f" WHERE member.{quote(membership.get_field('user').column)} = %s)"
+        )
+        return sql, (*params, self.user_id)
 
 
 class _NamesAnActiveUser(Func):
@@ -124,9 +147,11 @@ def nobody_else_can_decide() -> Q:
 
 
 def inbox_steps(user: Any) -> QuerySet[ApprovalStep]:
-    """The steps waiting for `user` (by name or group), oldest first; a quorum step the user
-    has already answered is not waiting for them. Staff also find the steps nobody else
-    can decide (their groups have no one in them). Each carries `approval_count`."""
+    """The steps waiting for `user` (by name or group), oldest first (ties by id, so pages
+    of it neither skip nor repeat a step); a quorum step the user has already answered is
+    not waiting for them. Staff also find the steps nobody else can decide (their groups
+    have no one in them). Each carries `approval_count`. One query, however many groups
+    the user is in."""
     assigned = _assigned_filter(user)
     if user.is_staff:
         assigned |= nobody_else_can_decide()

@@ -136,11 +136,6 @@ def step_detail(step: ApprovalStep, user: Any) -> dict[str, Any]:
     }
 
 
-class InboxOutput(serializers.Serializer):
-    count = serializers.IntegerField(help_text="How many steps wait for you, all of them.")
-    results = StepOutput(many=True, help_text="The oldest of them, at most 500.")
-
-
 class DecisionInput(serializers.Serializer):
     approved = serializers.BooleanField()
     data = JsonObjectField(

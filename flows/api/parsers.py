@@ -7,7 +7,12 @@
   Schema validation, pydantic, the IR's own walks) recurses too;
 - strings or keys holding a lone surrogate (`"\\udfff"`) or a NUL character: they are
   valid JSON text but no valid Unicode (or not storable in Postgres's jsonb), so they
-  would fail later, when the row is written.
+  would fail later, when the row is written;
+
+and, as an ApplicationError with code `duplicate_key`, an object that has the same key
+twice (`{"a": 1, "a": 2}`): Python's parser keeps the last one silently, so the client
+and the server would disagree about what was sent. The error names the key and where the
+object is (`nodes[2].inputs`, as field errors name places).
 """
 
 from __future__ import annotations
@@ -16,11 +21,14 @@ import codecs
 import json
 import os
 import re
+from collections import deque
 from typing import Any
 
 from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+
+from flows.errors import ApplicationError
 
 _UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 
@@ -65,17 +73,74 @@ class JSONParser(parsers.JSONParser):
               parser_context: dict[str, Any] | None = None) -> Any:
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        duplicates = _DuplicateKeys()
         try:
             decoded = codecs.getreader(encoding)(stream)
-            data = json.load(decoded, parse_constant=_refuse_constant)
+            data = json.load(
+                decoded, parse_constant=_refuse_constant, object_pairs_hook=duplicates.hook
+            )
         except RecursionError:
             raise ParseError(
                 f"The JSON is nested more than {max_json_depth()} levels deep."
             ) from None
+        except json.JSONDecodeError as exc:
+            # Where it stopped reading, as numbers too: a client can point at the place.
+            raise ApplicationError(
+                f"JSON parse error - {exc}",
+                code="parse_error",
+                details={"line": exc.lineno, "column": exc.colno},
+            ) from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
+        if duplicates.found:
+            duplicates.refuse(data)
         check_json_value(data)
         return data
+
+
+class _Duplicated(dict[str, Any]):
+    """An object that had `key` twice, marked so that the walk after parsing can say where
+    it is (the hook sees each object before its parent exists)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]], key: str) -> None:
+        super().__init__(pairs)
+        self.key = key
+
+
+class _DuplicateKeys:
+    def __init__(self) -> None:
+        self.found = False
+
+    def hook(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        self.found = True
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                return _Duplicated(pairs, key)
+            seen.add(key)
+        raise AssertionError("unreachable: fewer keys than pairs means a key repeats")
+
+    def refuse(self, data: Any) -> None:
+        """Raise for the first marked object, outermost first, with its place."""
+        queue: deque[tuple[Any, str]] = deque([(data, "")])
+        while queue:
+            value, where = queue.popleft()
+            if isinstance(value, _Duplicated):
+                place = f"at `{where}`" if where else "at the top level"
+                raise ApplicationError(
+                    f"The JSON object {place} has the key `{value.key}` more than once; "
+                    "send each key once.",
+                    code="duplicate_key",
+                    details={"key": value.key, "at": where},
+                )
+            if isinstance(value, dict):
+                queue.extend((item, f"{where}.{key}" if where else str(key))
+                             for key, item in value.items())
+            elif isinstance(value, list):
+                queue.extend((item, f"{where}[{index}]") for index, item in enumerate(value))
 
 
 def _refuse_constant(name: str) -> Any:

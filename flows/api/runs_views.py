@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from flows.api.errors import ApplicationError
+from flows.api.errors import ApplicationError, NotFound
 from flows.api.pagination import Pagination
 from flows.api.runs_serializers import (
     BatchDetailOutput,
@@ -189,9 +189,16 @@ def _version_id(user: Any, data: dict[str, Any]) -> Any:
         return data["flow_version"]
     from flows.api import selectors as flow_selectors
 
-    flow = flow_selectors.flow_get(user=user, flow_id=data["flow"])
+    # A 404 says which field named what was not found, as one for `flow_version` does.
+    try:
+        flow = flow_selectors.flow_get(user=user, flow_id=data["flow"])
+    except NotFound as exc:
+        raise NotFound(exc.message, details={"field": "flow"}) from None
     if "version" in data:
-        return flow_selectors.flow_version_get(flow=flow, number=data["version"]).pk
+        try:
+            return flow_selectors.flow_version_get(flow=flow, number=data["version"]).pk
+        except NotFound as exc:
+            raise NotFound(exc.message, details={"field": "version"}) from None
     latest = flow.versions.order_by("-number").only("pk").first()
     if latest is None:
         raise ApplicationError(f"flow: flow {flow.pk} has no version to run.",

@@ -51,8 +51,10 @@ def ir_validate(*, ir: Any, user: Any = None) -> list[ValidationIssue]:
 def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
     """What may stop a valid IR from finishing as meant, though it runs: an approval that
     names a group no one has created (or a username no account has) waits until staff
-    decide it. Not errors: a group may be created after the flow is saved. The hint
-    offers the groups `user` may name (`GET /groups/`), not every group."""
+    decide it. Not errors: a group may be created after the flow is saved. A group `user`
+    may not name (`GET /groups/`) is warned of in the same words as one that does not
+    exist, and the hint offers only the groups they may name: no answer says whether a
+    group exists."""
     nodes = ir.get("nodes") if isinstance(ir, dict) else None
     if not isinstance(nodes, list):
         return []
@@ -61,7 +63,8 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
         if not isinstance(node, dict) or node.get("type") != "approval":
             continue
         node_id = str(node.get("id", ""))
-        assignees = node.get("assignees") if isinstance(node.get("assignees"), dict) else {}
+        given = node.get("assignees")
+        assignees: dict[str, Any] = given if isinstance(given, dict) else {}
         for kind in ("groups", "users"):
             names = assignees.get(kind)
             if isinstance(names, list):
@@ -71,7 +74,9 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
             named.append((node_id, "escalate_to", "groups", node["escalate_to"]))
     if not named:
         return []
-    groups = set(Group.objects.filter(
+    # A group the caller may not name answers as one that does not exist: the warning must
+    # not tell them which groups exist (staff may name every group).
+    groups = set(groups_to_name(user).filter(
         name__in=[n for _, _, kind, n in named if kind == "groups"]
     ).values_list("name", flat=True))
     users = set(get_user_model().objects.filter(
@@ -83,12 +88,10 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
         if kind == "groups" and name not in groups:
             warnings.append(ValidationIssue(
                 code="unknown_group",
-                message=f"Node `{node_id}` field `{field}` names the group `{name}`, which does "
-                "not exist: no one is in it, so only staff can decide this step.",
+                message=f"Node `{node_id}` field `{field}` names the group `{name}`, "
+                + _unknown_group_reason(user),
                 node=node_id, field=field,
-                hint="Create the group in Admin and add people to it, or name an existing "
-                "group" + (": " + ", ".join(f"`{g}`" for g in existing) if existing else "")
-                + ".",
+                hint=_unknown_group_hint(user, existing),
             ))
         elif kind == "users" and name not in users:
             warnings.append(ValidationIssue(
@@ -99,6 +102,27 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
                 hint="Check the username, or create the user in Admin.",
             ))
     return warnings
+
+
+def _unknown_group_reason(user: Any) -> str:
+    if user.is_staff:  # staff may name every group: it does not exist
+        return "which does not exist: no one is in it, so only staff can decide this step."
+    return (
+        "which does not exist or is not one you may name (GET /api/v1/groups/ lists those): "
+        "unless someone is in it, only staff can decide this step."
+    )
+
+
+def _unknown_group_hint(user: Any, existing: list[str]) -> str:
+    offered = ": " + ", ".join(f"`{g}`" for g in existing) if existing else ""
+    if user.is_staff:
+        return (
+            f"Create the group in Admin and add people to it, or name an existing group{offered}."
+        )
+    return (
+        f"Name a group you may name{offered}; or ask an admin to create the group and add "
+        "people to it, or to publish it as approvers (an approval tool naming it)."
+    )
 
 
 def _refuse_unparseable(issues: Sequence[ValidationIssue]) -> None:

@@ -66,6 +66,14 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=described[code]) for code in codes}
 
 
+#: What a text query parameter may hold: anything but NUL.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _free_text(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema)
+
+
 class JsonAutoSchema(AutoSchema):
     """Documents request bodies as JSON only. The form parsers the site also installs
     cannot carry the API's JSON objects and lists (an IR, a run input, a mapping), so
@@ -82,6 +90,11 @@ class JsonAutoSchema(AutoSchema):
         for parameter in parameters:
             if parameter.get("in") == "query" and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
+            schema = parameter.get("schema") or {}
+            if parameter.get("in") == "query" and _free_text(schema):
+                # A NUL character is refused (400) by every text parameter (Django's and
+                # DRF's form fields): Postgres cannot compare text with one.
+                schema.setdefault("pattern", NO_NUL)
         return parameters
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:

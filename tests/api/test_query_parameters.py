@@ -3,6 +3,7 @@ with everything, as if it had filtered."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -27,7 +28,7 @@ def flow(api: APIClient, valid_ir: dict[str, Any]) -> dict[str, Any]:
          "flow_version, limit, offset, status"),
         ("/api/v1/flows/", "name=Mine", "limit, offset, owner, search"),
         ("/api/v1/tools/", "q=email", "category, enabled, kind, limit, offset, search, source"),
-        ("/api/v1/approvals/", "limit=5", "no query parameters"),
+        ("/api/v1/approvals/", "limit=5&mine=1", "limit, offset"),
         ("/api/v1/flows/{flow}/versions/1/diff/", "other=1&to=1", "other"),
     ],
 )
@@ -78,3 +79,15 @@ def test_every_read_documents_its_400(api: APIClient) -> None:
                     if path.startswith("/api/v1/") and "400" not in op["responses"]]
     assert undocumented == []
     assert "/api/v1/approvals/" in reads
+
+
+def test_a_text_parameter_documents_that_it_refuses_a_nul_character(api: APIClient) -> None:
+    document = api.get("/api/schema/?format=json").json()
+    [from_tool] = [p for p in document["paths"]["/api/v1/joins/"]["get"]["parameters"]
+                   if p["name"] == "from_tool"]
+
+    error = assert_error(api.get("/api/v1/joins/?from_tool=a%00b"), 400, "invalid")
+
+    assert re.fullmatch(from_tool["schema"]["pattern"], "a\x00b") is None
+    assert re.fullmatch(from_tool["schema"]["pattern"], "validate_email")
+    assert "from_tool" in error["details"]["fields"]

@@ -45,15 +45,46 @@ def test_validate_warns_of_an_approval_naming_a_group_or_user_that_does_not_exis
     body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
 
     assert body["valid"] is True, body["errors"]
+    # ("managers", which alice may not name, is warned of as one that does not exist)
     assert [(w["code"], w["node"], w["field"]) for w in body["warnings"]] == [
-        ("unknown_group", "ok", "assignees.groups"), ("unknown_user", "ok", "assignees.users"),
+        ("unknown_group", "ok", "assignees.groups"), ("unknown_group", "ok", "assignees.groups"),
+        ("unknown_user", "ok", "assignees.users"),
     ]
+    assert "`managers`" in body["warnings"][0]["message"]
+    body["warnings"].pop(0)
     group = body["warnings"][0]
-    assert "the group `finanse`, which does not exist" in group["message"]
+    assert "the group `finanse`, which does not exist or is not one you may name" in (
+        group["message"]
+    )
     assert "only staff can decide this step" in group["message"]
     # the hint offers the groups alice may name (GET /groups/: hers), not every group
     assert "`sales`" in group["hint"]
     assert "`managers`" not in group["hint"]
+
+
+def test_validate_answers_alike_for_a_group_that_does_not_exist_and_one_you_may_not_see(
+    api: APIClient, valid_ir: dict[str, Any], make_user: Callable[..., User]
+) -> None:
+    # Given "payroll", a group alice is not in and no approval tool names, and "payrol",
+    # which does not exist
+    make_user("bob", groups=("payroll",))
+
+    def warning(group: str) -> dict[str, Any]:
+        ir = {**valid_ir, "nodes": [*valid_ir["nodes"], {
+            "id": "ok", "type": "approval", "after": ["check"],
+            "form_schema": {"type": "object"}, "assignees": {"groups": [group]},
+        }]}
+        body = api.post("/api/v1/validate/", {"ir": ir}, format="json").json()
+        [found] = body["warnings"]
+        return found
+
+    # When alice validates a flow naming each
+    hidden, missing = warning("payroll"), warning("payrol")
+
+    # Then both answers are the same but for the name itself
+    assert hidden["code"] == missing["code"] == "unknown_group"
+    assert hidden["hint"] == missing["hint"]
+    assert hidden["message"] == missing["message"].replace("payrol`", "payroll`")
 
 
 def test_the_warning_hint_offers_staff_every_group(

@@ -36,8 +36,8 @@ def _pending_steps(owner: Any, count: int, assignees: Any) -> Run:
 
 
 def _staff_inbox(staff: Any, count: int | None = None) -> tuple[list[str], list[str]]:
-    """The node ids the inbox API lists for `staff`, and the SQL it ran; its `count` is
-    `count`, or as many as it lists."""
+    """The node ids the inbox API's first page lists for `staff`, and the SQL it ran; its
+    `count` is `count`, or as many as it lists."""
     client = APIClient()
     client.force_authenticate(staff)
     with CaptureQueriesContext(connection) as queries:
@@ -71,11 +71,11 @@ def test_the_staff_inbox_costs_the_same_for_200_steps_as_for_2(
     _pending_steps(user, 200, _one_each)
 
     # When staff open their inbox
-    listed, many = _staff_inbox(staff_user)
+    listed, many = _staff_inbox(staff_user, count=100)
 
-    # Then it lists the 100 steps nobody else can decide, in as many queries as for two
-    # steps, none of them longer (no condition per name)
-    assert listed == [f"s{i:03}" for i in range(1, 200, 2)]
+    # Then its first page lists the oldest 50 of the 100 steps nobody else can decide, in as
+    # many queries as for two steps, none of them longer (no condition per name)
+    assert listed == [f"s{i:03}" for i in range(1, 100, 2)]
     assert len(many) == len(few), many
     assert max(map(len, many)) == max(map(len, few))
 
@@ -115,12 +115,60 @@ def test_one_rule_says_which_steps_wait_for_staff_in_the_list_and_on_the_socket(
     assert staff_only() == ({f"s{i:03}" for i in range(len(cases))},) * 2
 
 
-def test_an_inbox_of_more_steps_than_it_lists_counts_them_all(
-    user: Any, staff_user: Any, monkeypatch: pytest.MonkeyPatch
+def test_the_inbox_is_paged_in_a_stable_order_and_counts_every_step(
+    user: Any, staff_user: Any
 ) -> None:
-    monkeypatch.setattr("approvals.api.INBOX_PAGE", 3)
+    # Given five steps, three of them created at the same moment (ties go by id)
     _pending_steps(user, 5, lambda i: ([f"gone{i}"], []))
+    moment = ApprovalStep.objects.get(node_id="s001").created_at
+    ApprovalStep.objects.filter(node_id__in=["s002", "s003", "s004"]).update(created_at=moment)
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    oldest_first = ApprovalStep.objects.order_by("created_at", "id").values_list("node_id")
 
-    listed, _ = _staff_inbox(staff_user, count=5)
+    # When staff walk the inbox two steps at a time, following `next`
+    seen: list[str] = []
+    url: str | None = "/api/v1/approvals/?limit=2"
+    pages = 0
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == 5
+        seen += [row["node_id"] for row in body["results"]]
+        url, pages = body["next"], pages + 1
 
-    assert listed == ["s000", "s001", "s002"]
+    # Then three pages list every step once, in (created_at, id) order
+    assert pages == 3
+    assert seen == [node for (node,) in oldest_first]
+
+
+def test_every_page_costs_two_queries_however_many_groups_and_steps(
+    user: Any, other_user: Any, django_user_model: Any
+) -> None:
+    # Given a manager in 30 groups, 120 steps naming one of them each
+    for i in range(30):
+        Group.objects.create(name=f"team{i}").user_set.add(other_user)
+    _pending_steps(user, 120, lambda i: ([], [f"team{i % 30}"]))
+    client = APIClient()
+    client.force_authenticate(other_user)
+
+    # When they read the first, a middle and the last page
+    costs = []
+    for offset in (0, 50, 100):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/api/v1/approvals/?limit=50&offset={offset}").json()
+        assert body["count"] == 120
+        assert len(body["results"]) == min(50, 120 - offset)
+        costs.append(len(queries))
+
+    # Then each page is the count and the page itself
+    assert costs == [2, 2, 2]
+
+
+def test_a_bad_page_parameter_is_a_400_naming_it(user: Any, staff_user: Any) -> None:
+    client = APIClient()
+    client.force_authenticate(staff_user)
+
+    response = client.get("/api/v1/approvals/?limit=zero")
+
+    assert response.status_code == 400
+    assert "limit" in response.json()["error"]["details"]["fields"]

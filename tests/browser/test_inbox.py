@@ -405,3 +405,83 @@ def test_a_required_list_in_the_decision_form_needs_an_item(
     page.get_by_test_id("approve").click()
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.2, "completion")
     assert Run.objects.get(pk=run.pk).result == {"result": ["P-1"]}
+
+
+def _beside_playwright(call: Any) -> None:
+    """Runs `call` in a thread of its own (Playwright's loop runs in this one, and the
+    channel layer's sync wrapper refuses a thread with a loop)."""
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join()
+
+
+def _waiting_steps(owner: Any, count: int) -> Run:
+    """A suspended run with `count` steps that name someone who has no account (so they wait
+    in staff's inbox), s000 the oldest."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    flow = Flow.objects.create(name="Many approvals", owner=owner)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=REFUND, is_valid=True)
+    run = Run.objects.create(flow_version=version, requested_by=owner,
+                             status=Run.Status.SUSPENDED)
+    start = timezone.now() - timedelta(hours=count)
+    steps = []
+    for i in range(count):
+        step = ApprovalStep(run=run, node_id=f"s{i:03}", title=f"Approve item {i:03}",
+                            assignee_users=["gone"])
+        step.seal_value({"form_schema": {"type": "object"}})
+        steps.append(step)
+    ApprovalStep.objects.bulk_create(steps)
+    for i, step in enumerate(steps):  # (created_at is set on save: an hour apart, in order)
+        ApprovalStep.objects.filter(pk=step.pk).update(created_at=start + timedelta(hours=i))
+    return run
+
+
+def test_a_long_inbox_loads_page_by_page_and_stays_live(
+    page, live_server, staff_user, screenshot
+):
+    from approvals.notifications import broadcast
+
+    # Given 120 steps waiting for staff
+    run = _waiting_steps(staff_user, 120)
+    page.goto(live_server("/inbox"))
+    rows = page.get_by_test_id("inbox-row")
+
+    # Then the first page shows the oldest 50, and says how many wait in all
+    expect(rows).to_have_count(50)
+    expect(rows.first).to_contain_text("Approve item 000")
+    expect(page.get_by_test_id("inbox-shown")).to_have_text("50 of 120 steps shown")
+
+    # When the end of the list scrolls into view, the next page follows
+    page.get_by_test_id("inbox-footer").scroll_into_view_if_needed()
+    expect(rows).to_have_count(100)
+    expect(rows.nth(99)).to_contain_text("Approve item 099")
+
+    # And "Load more" reads the rest (if scrolling has not already)
+    more = page.get_by_test_id("inbox-more")
+    if more.count():
+        more.click()
+    expect(rows).to_have_count(120)
+    expect(page.get_by_test_id("inbox-shown")).to_have_text("120 steps waiting")
+    expect(page.get_by_test_id("inbox-more")).to_have_count(0)
+    page.get_by_test_id("inbox-footer").scroll_into_view_if_needed()
+    screenshot(page, "inbox-long")
+
+    # When a step far down the list is decided elsewhere, it leaves without a reload
+    decided = ApprovalStep.objects.get(run=run, node_id="s080")
+    ApprovalStep.objects.filter(pk=decided.pk).update(status=ApprovalStep.Status.CLOSED)
+    _beside_playwright(lambda: broadcast(decided.pk, "closed", also=(staff_user.pk,)))
+    expect(rows).to_have_count(119)
+    expect(page.get_by_text("Approve item 080")).to_have_count(0)
+
+    # And a new step (the newest: the last row) appears at the end of the loaded list
+    late = ApprovalStep(run=run, node_id="late", title="Approve the late one",
+                        assignee_users=["gone"])
+    late.seal_value({"form_schema": {"type": "object"}})
+    late.save()
+    _beside_playwright(lambda: broadcast(late.pk, "opened"))
+    expect(rows).to_have_count(120)
+    expect(rows.last).to_contain_text("Approve the late one")
+    expect(page.get_by_test_id("inbox-shown")).to_have_text("120 steps waiting")

@@ -397,15 +397,17 @@ def test_a_run_names_its_version_by_flow_and_number_or_takes_the_latest(
     assert pinned.status_code == 201, pinned.content
     assert pinned.json()["flow_version"] == first.id
     cases = [
-        ({"flow": first.flow_id, "version": 9, "input": {}}, 404, "not_found"),
-        ({"flow": foreign.flow_id, "input": {}}, 404, "not_found"),
-        ({"flow": first.flow_id, "flow_version": first.id, "input": {}}, 400, "invalid"),
-        ({"version": 1, "input": {}}, 400, "invalid"),
+        ({"flow": first.flow_id, "version": 9, "input": {}}, 404, "not_found", "version"),
+        ({"flow": foreign.flow_id, "input": {}}, 404, "not_found", "flow"),
+        ({"flow": first.flow_id, "flow_version": first.id, "input": {}}, 400, "invalid", None),
+        ({"version": 1, "input": {}}, 400, "invalid", None),
     ]
-    for payload, status, code in cases:
+    for payload, status, code, field in cases:
         response = api.post("/api/v1/runs/", payload, format="json")
         assert response.status_code == status, (payload, response.content)
         assert _error(response)["code"] == code
+        if field:  # a 404 names the field that named what was not found
+            assert _error(response)["details"] == {"field": field}
     assert Run.objects.count() == 2
 
 

@@ -12,8 +12,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description The steps waiting for me (by name or group), oldest first: how many, and the
-         *     oldest 500 of them.
+         * @description The steps waiting for me (by name or group), oldest first, a page at a time as
+         *     every list of the API: `count` counts them all; `next` is the following page
+         *     (null on the last). Two queries a page, however many steps wait.
          */
         get: operations["v1_approvals_list"];
         put?: never;
@@ -760,12 +761,6 @@ export interface components {
             /** @description The group's name, as approvals name it. */
             name: string;
         };
-        InboxOutput: {
-            /** @description How many steps wait for you, all of them. */
-            count: number;
-            /** @description The oldest of them, at most 500. */
-            results: components["schemas"]["StepOutput"][];
-        };
         Input: {
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
             ir: {
@@ -951,6 +946,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["RunOutput"][];
+        };
+        PaginatedStepOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=400&limit=100
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=200&limit=100
+             */
+            previous?: string | null;
+            results: components["schemas"]["StepOutput"][];
         };
         PaginatedToolOutputList: {
             /** @example 123 */
@@ -1464,7 +1474,12 @@ export type $defs = Record<string, never>;
 export interface operations {
     v1_approvals_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1476,7 +1491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InboxOutput"];
+                    "application/json": components["schemas"]["PaginatedStepOutputList"];
                 };
             };
             /** @description The request is invalid; `message` says what and where, `details` has the fields. */

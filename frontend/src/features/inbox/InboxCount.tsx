@@ -12,7 +12,7 @@ export function InboxCount() {
   useEffect(() => {
     let alive = true;
     const load = () =>
-      fetchInbox()
+      fetchInbox({ limit: 1, offset: 0 }) // only the count is read
         .then((data) => alive && setCount(data.count))
         .catch(() => undefined);
     load();

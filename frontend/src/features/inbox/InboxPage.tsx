@@ -1,10 +1,13 @@
 // The managers' inbox: the steps waiting for me or my groups, oldest first, with their flow,
-// run, age and deadline. New steps appear live (the inbox websocket).
+// run, age and deadline, a page at a time (the next loads as the end of the list scrolls
+// into view, or with "Load more"). New steps appear live (the inbox websocket).
 import { Link, useNavigate } from "react-router-dom";
 import { EmptyState } from "../../lib/EmptyState";
 import { readSession } from "../../lib/session";
 import { assigneeText, age, deadline } from "./format";
+import { hasMore, shownText } from "./paging";
 import { useInbox } from "./useInbox";
+import { useLoadWhenVisible } from "./useLoadWhenVisible";
 import "./inbox.css";
 
 const session = readSession();
@@ -16,8 +19,10 @@ function mayOpenRun(requestedBy: string): boolean {
 }
 
 export default function InboxPage() {
-  const { steps, error, fresh } = useInbox();
+  const { steps, count, error, fresh, loadingMore, loadMore } = useInbox();
   const navigate = useNavigate();
+  const more = steps !== null && hasMore(steps.length, count);
+  const end = useLoadWhenVisible<HTMLDivElement>(more, loadMore);
   return (
     <div className="page inbox-page">
       <div className="page-header">
@@ -95,6 +100,18 @@ export default function InboxPage() {
               })}
             </tbody>
           </table>
+        )}
+        {steps !== null && steps.length > 0 && (
+          <div className="inbox-footer" ref={end} data-testid="inbox-footer">
+            <span className="muted small" data-testid="inbox-shown">
+              {shownText(steps.length, count)}
+            </span>
+            {more && (
+              <button type="button" className="btn small" onClick={loadMore} disabled={loadingMore} data-testid="inbox-more">
+                {loadingMore ? "Loading…" : "Load more"}
+              </button>
+            )}
+          </div>
         )}
       </div>
     </div>

@@ -14,8 +14,11 @@ export interface DecisionRequest {
   inputs?: Record<string, unknown> | null;
 }
 
-export async function fetchInbox(): Promise<{ count: number; results: Step[] }> {
-  return unwrap(api.GET("/api/v1/approvals/"));
+export type InboxPage = components["schemas"]["PaginatedStepOutputList"];
+
+/** One page of my waiting steps, oldest first; `count` counts them all. */
+export async function fetchInbox(page: { limit: number; offset: number }): Promise<InboxPage> {
+  return unwrap(api.GET("/api/v1/approvals/", { params: { query: page } }));
 }
 
 export async function fetchStep(runId: string, nodeId: string): Promise<StepDetail> {

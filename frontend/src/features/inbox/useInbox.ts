@@ -1,29 +1,70 @@
-// My waiting steps, kept current: loaded once, then reloaded whenever the inbox websocket
-// says a step joined or left (and every minute, so ages and deadlines stay fresh).
-import { useCallback, useEffect, useState } from "react";
+// My waiting steps, a page at a time, kept current: the first page is loaded at once and
+// `loadMore` appends the next; whenever the inbox websocket says a step joined or left (and
+// every minute, so ages and deadlines stay fresh) every step loaded so far is read again, in
+// one request, so live updates reach the rows further down too.
+import { useCallback, useEffect, useRef, useState } from "react";
 import { type Step, fetchInbox } from "./api";
 import { subscribeInbox } from "./inboxSocket";
+import { mergePage, reloadLimit } from "./paging";
+
+export const INBOX_PAGE = 50;
 
 export interface InboxState {
   steps: Step[] | null;
+  /** How many steps wait for me, all of them (more than `steps` holds until all are loaded). */
+  count: number;
   error: string | null;
   fresh: Set<string>;
+  loadingMore: boolean;
+  loadMore: () => void;
   reload: () => void;
 }
 
 export function useInbox(): InboxState {
   const [steps, setSteps] = useState<Step[] | null>(null);
+  const [count, setCount] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const [loadingMore, setLoadingMore] = useState(false);
+  // How many rows are on screen: a reload reads as many again (read in callbacks, not state).
+  const shown = useRef(0);
+  const counted = useRef(0);
+  // A reload answered after a later one started is stale: only the latest is applied.
+  const generation = useRef(0);
 
   const reload = useCallback(() => {
-    fetchInbox()
-      .then((data) => {
-        setSteps(data.results);
+    const mine = ++generation.current;
+    fetchInbox({ limit: reloadLimit(shown.current, counted.current, INBOX_PAGE), offset: 0 })
+      .then((page) => {
+        if (mine !== generation.current) return;
+        shown.current = page.results.length;
+        counted.current = page.count;
+        setSteps(page.results);
+        setCount(page.count);
         setError(null);
       })
       .catch((e: Error) => setError(e.message));
   }, []);
+
+  const loadMore = useCallback(() => {
+    if (loadingMore) return;
+    setLoadingMore(true);
+    const mine = generation.current;
+    fetchInbox({ limit: INBOX_PAGE, offset: shown.current })
+      .then((page) => {
+        if (mine !== generation.current) return; // a reload replaced the list meanwhile
+        setSteps((old) => {
+          const merged = mergePage(old ?? [], page.results);
+          shown.current = merged.length;
+          return merged;
+        });
+        counted.current = page.count;
+        setCount(page.count);
+        setError(null);
+      })
+      .catch((e: Error) => setError(e.message))
+      .finally(() => setLoadingMore(false));
+  }, [loadingMore]);
 
   useEffect(() => {
     reload();
@@ -41,5 +82,5 @@ export function useInbox(): InboxState {
     };
   }, [reload]);
 
-  return { steps, error, fresh, reload };
+  return { steps, count, error, fresh, loadingMore, loadMore, reload };
 }
