@@ -17,6 +17,10 @@ from tools_registry.access import tools_refused
 from tools_registry.models import Tool
 from tools_registry.tool_config import parse_config
 
+#: The group "a manager approves" goes to: the first start makes it (`bootstrap`) and the
+#: planner names it, so anyone may name it, as they may the groups approval tools publish.
+APPROVERS_GROUP = "managers"
+
 
 def _group_names(user: Any) -> set[str]:
     return set(user.groups.values_list("name", flat=True))
@@ -188,13 +192,14 @@ def inbox_recipients(step: ApprovalStep) -> list[Any]:
 
 def groups_to_name(user: Any) -> QuerySet[Group]:
     """The groups `user` may see by name, to name who decides an approval: staff see every
-    group; anyone else the groups they are in and those an approval tool of the registry
-    (enabled, and one they may use) names, the approvers an admin has published. Other
-    groups' names stay unlisted (a group's name can say what it is for)."""
+    group; anyone else the groups they are in, `APPROVERS_GROUP`, and those an approval tool
+    of the registry (enabled, and one they may use) names, the approvers an admin has
+    published. Other groups' names stay unlisted (a group's name can say what it is for)."""
     if user.is_staff:
         return Group.objects.order_by("name")
+    published = _published_approver_groups(user) | {APPROVERS_GROUP}
     return (
-        Group.objects.filter(Q(user=user) | Q(name__in=_published_approver_groups(user)))
+        Group.objects.filter(Q(user=user) | Q(name__in=published))
         .distinct()
         .order_by("name")
     )

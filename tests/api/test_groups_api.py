@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
+from approvals.selectors import APPROVERS_GROUP
 from tools_registry.models import Tool
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
@@ -34,7 +35,7 @@ def _approval_tool(tool_id: str, groups: list[str], **fields: Any) -> Tool:
 
 @pytest.fixture
 def groups() -> None:
-    for name in ("finance", "hr-investigations", "managers", "sales"):
+    for name in ("finance", "hr-investigations", "auditors", "sales"):
         Group.objects.get_or_create(name=name)
 
 
@@ -44,7 +45,7 @@ def test_staff_see_every_group(
     names = _names(client_for(admin_user))
 
     assert names == sorted(Group.objects.values_list("name", flat=True))
-    assert {"finance", "hr-investigations", "managers", "sales"} <= set(names)
+    assert {"finance", "hr-investigations", "auditors", "sales"} <= set(names)
 
 
 def test_others_see_their_own_groups_and_those_approval_tools_name_and_no_other(
@@ -54,12 +55,23 @@ def test_others_see_their_own_groups_and_those_approval_tools_name_and_no_other(
     assert _names(client_for(alice)) == ["sales"]
     assert _names(client_for(carol)) == []
 
-    # When an admin publishes an approval tool naming "managers"
-    _approval_tool("manager_sign_off", ["managers"])
+    # When an admin publishes an approval tool naming "auditors"
+    _approval_tool("audit_sign_off", ["auditors"])
 
-    # Then both may name "managers" too, and still not "finance" or "hr-investigations"
-    assert _names(client_for(alice)) == ["managers", "sales"]
-    assert _names(client_for(carol)) == ["managers"]
+    # Then both may name "auditors" too, and still not "finance" or "hr-investigations"
+    assert _names(client_for(alice)) == ["auditors", "sales"]
+    assert _names(client_for(carol)) == ["auditors"]
+
+
+def test_anyone_may_name_the_approvers_group_the_first_start_makes(
+    groups: None, alice: User, carol: User, client_for: Callable[[User | None], APIClient]
+) -> None:
+    # Given the group "a manager approves" goes to (the planner names it)
+    Group.objects.create(name=APPROVERS_GROUP)
+
+    # Then a user in no group may name it, and no other group
+    assert _names(client_for(carol)) == [APPROVERS_GROUP]
+    assert _names(client_for(alice)) == sorted([APPROVERS_GROUP, "sales"])
 
 
 def test_a_disabled_approval_tool_or_one_you_may_not_use_names_no_group(

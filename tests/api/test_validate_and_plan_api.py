@@ -35,22 +35,22 @@ def test_validate_a_valid_ir(api: APIClient, valid_ir: dict[str, Any]) -> None:
 def test_validate_warns_of_an_approval_naming_a_group_or_user_that_does_not_exist(
     api: APIClient, valid_ir: dict[str, Any], make_user: Callable[..., User]
 ) -> None:
-    make_user("bob", groups=("managers",))
+    make_user("bob", groups=("auditors",))
     valid_ir["nodes"].append({
         "id": "ok", "type": "approval", "after": ["check"],
         "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
-        "assignees": {"groups": ["managers", "finanse"], "users": ["bob", "nobody"]},
+        "assignees": {"groups": ["auditors", "finanse"], "users": ["bob", "nobody"]},
     })
 
     body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
 
     assert body["valid"] is True, body["errors"]
-    # ("managers", which alice may not name, is warned of as one that does not exist)
+    # ("auditors", which alice may not name, is warned of as one that does not exist)
     assert [(w["code"], w["node"], w["field"]) for w in body["warnings"]] == [
         ("unknown_group", "ok", "assignees.groups"), ("unknown_group", "ok", "assignees.groups"),
         ("unknown_user", "ok", "assignees.users"),
     ]
-    assert "`managers`" in body["warnings"][0]["message"]
+    assert "`auditors`" in body["warnings"][0]["message"]
     body["warnings"].pop(0)
     group = body["warnings"][0]
     assert "the group `finanse`, which does not exist or is not one you may name" in (
@@ -59,7 +59,7 @@ def test_validate_warns_of_an_approval_naming_a_group_or_user_that_does_not_exis
     assert "only staff can decide this step" in group["message"]
     # the hint offers the groups alice may name (GET /groups/: hers), not every group
     assert "`sales`" in group["hint"]
-    assert "`managers`" not in group["hint"]
+    assert "`auditors`" not in group["hint"]
 
 
 def test_validate_answers_alike_for_a_group_that_does_not_exist_and_one_you_may_not_see(

@@ -12,8 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
 
-#: The group "a manager approves" goes to.
-APPROVERS_GROUP = "managers"
+from approvals.selectors import APPROVERS_GROUP
 
 
 class Command(BaseCommand):
