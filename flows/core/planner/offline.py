@@ -31,6 +31,7 @@ from flows.core.planner.base import (
     RefineContext,
     RefineOutput,
 )
+from flows.core.planner.catalogue_facts import catalogue_facts
 from flows.core.planner.choices import choice_literals, unlisted_choice
 from flows.core.planner.conditions import (
     ABSENT_STEMS,
@@ -59,7 +60,6 @@ from flows.core.planner.named_values import (
     written_places,
 )
 from flows.core.planner.phrasing import (
-    COMMON_VERBS,
     JUDGED_QUALITIES,
     Clause,
     Condition,
@@ -78,7 +78,7 @@ from flows.core.planner.recipients import (
     subject_addressee,
     subject_named,
 )
-from flows.core.planner.retrieval import ScoredTool, ToolIndex
+from flows.core.planner.retrieval import ScoredTool
 from flows.core.planner.routing import unstated_cases
 from flows.core.planner.wiring import (
     Match,
@@ -112,7 +112,6 @@ from flows.core.planner.wording import (
     question_as_noun,
     straight_apostrophes,
     unknown_word,
-    vocabulary,
     without_what_is_said,
 )
 from flows.core.tools import ToolSpec
@@ -368,7 +367,8 @@ class FlowBuilder:
         #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
         self.stops_allowed = stops_allowed
         self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
-        self.index = ToolIndex.build(tools)
+        facts = catalogue_facts(tools)
+        self.index = facts.index
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
         self.reader = PromptReader(
@@ -399,17 +399,12 @@ class FlowBuilder:
         self.seeded_inputs: set[str] = set()
         #: node id -> the phrase of the request it comes from.
         self.sources: dict[str, str] = {}
-        self.words = vocabulary(tools, COMMON_VERBS)
-        self.catalogue_words = catalogue_words(tools)
+        self.words = facts.words
+        self.catalogue_words = facts.catalogue_words
         #: Things the catalogue knows by an id ("order" of `order_id`).
-        self.id_nouns = frozenset(
-            name[: -len("_id")]
-            for spec in tools
-            for name in spec.input_properties()
-            if name.endswith("_id") and "_" not in name[: -len("_id")]
-        )
+        self.id_nouns = facts.id_nouns
         #: The stems of the catalogue's words (longer than two letters).
-        self.known_stems = _long_stems(self.catalogue_words)
+        self.known_stems = facts.known_stems
         #: When (in nodes added) the latest branch and conditional approval were planned.
         self.branch_at = -1
         self.conditional_approval_at = -1

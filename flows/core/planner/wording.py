@@ -1410,19 +1410,32 @@ def without_what_is_said(step: str) -> str:
 
 def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     """Everything `step` asks for that `spec` does not offer, channels first."""
-    step = without_what_is_said(step)
+    asked = _capabilities_asked(step)
+    if not asked:
+        return []
     words = _spec_words(spec)
     raw = _spec_raw_words(spec)
-    missing = []
+    return [
+        missing for missing, exact, stemmed in asked if not words & stemmed and not raw & exact
+    ]
+
+
+@lru_cache(maxsize=1024)
+def _capabilities_asked(
+    step: str,
+) -> tuple[tuple[MissingCapability, frozenset[str], frozenset[str]], ...]:
+    """What `step` asks for, each with the words (as written, and stemmed) a tool offering
+    it says: read once per step, however many tools it is weighed against."""
+    step = without_what_is_said(step)
+    asked = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS, *_NAMED_SYSTEMS):
         match = pattern.search(step)
         if match is None:
             continue
-        exact = {w[1:] for w in offered if w.startswith("=")}
-        stemmed = {stem(w) for w in offered if not w.startswith("=")}
-        if not words & stemmed and not raw & exact:
-            missing.append(MissingCapability(match.group(0).strip(), what))
-    return missing
+        exact = frozenset(w[1:] for w in offered if w.startswith("="))
+        stemmed = frozenset(stem(w) for w in offered if not w.startswith("="))
+        asked.append((MissingCapability(match.group(0).strip(), what), exact, stemmed))
+    return tuple(asked)
 
 
 def channels_named(step: str) -> list[str]:
@@ -1436,7 +1449,12 @@ def is_channel(missing: MissingCapability) -> bool:
     return any(missing.what == what for what, _, _ in _CHANNELS)
 
 
-@lru_cache(maxsize=512)
+#: Tools whose words stay cached: more than a catalogue holds, or a planner weighing every
+#: tool in turn would find none of them cached (an LRU smaller than the loop it serves).
+_SPEC_CACHE = 8192
+
+
+@lru_cache(maxsize=_SPEC_CACHE)
 def _spec_words_of(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in split_identifier(text))
 
@@ -1447,4 +1465,9 @@ def _spec_words(spec: ToolSpec) -> frozenset[str]:
 
 def _spec_raw_words(spec: ToolSpec) -> frozenset[str]:
     """The words of a tool's id, name and description as written (lower case)."""
-    return frozenset(split_identifier(" ".join([spec.id, spec.name, spec.description])))
+    return _spec_raw_words_of(" ".join([spec.id, spec.name, spec.description]))
+
+
+@lru_cache(maxsize=_SPEC_CACHE)
+def _spec_raw_words_of(text: str) -> frozenset[str]:
+    return frozenset(split_identifier(text))

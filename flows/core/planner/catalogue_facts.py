@@ -1,0 +1,77 @@
+"""What the offline planner reads off a catalogue before planning over it, read once per
+catalogue rather than once per plan.
+
+A process's catalogue is a snapshot kept until the registry changes
+(`flows/runs/catalog.py`), so the same tool specs come back plan after plan. With hundreds
+of registered tools, indexing them and gathering their words cost more than the plan
+itself; here they are kept for the last few catalogues seen.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flows.core.planner.lexicon import stem
+from flows.core.planner.phrasing import COMMON_VERBS
+from flows.core.planner.retrieval import ToolIndex
+from flows.core.planner.wording import catalogue_words, vocabulary
+from flows.core.tools import ToolSpec
+
+#: Catalogues whose facts stay kept (a process plans over one, or a few subsets of it).
+KEPT = 8
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueFacts:
+    #: the specs themselves: kept so that the ids the cache is keyed by stay theirs
+    tools: tuple[ToolSpec, ...]
+    index: ToolIndex
+    #: the words a request may be corrected to (see `wording.vocabulary`)
+    words: frozenset[str]
+    #: the words of the tools' ids, names, descriptions and fields
+    catalogue_words: frozenset[str]
+    #: things the catalogue knows by an id ("order" of `order_id`)
+    id_nouns: frozenset[str]
+    #: the stems of the catalogue's words longer than two letters
+    known_stems: frozenset[str]
+
+
+_kept: OrderedDict[tuple[int, ...], CatalogueFacts] = OrderedDict()
+_lock = threading.Lock()
+
+
+def catalogue_facts(tools: Sequence[ToolSpec]) -> CatalogueFacts:
+    """The facts of `tools` (the same specs, in the same order, as a catalogue seen before
+    give the facts read then: specs are immutable)."""
+    key = tuple(map(id, tools))
+    with _lock:
+        facts = _kept.get(key)
+        if facts is not None:
+            _kept.move_to_end(key)
+            return facts
+    facts = _read(tuple(tools))
+    with _lock:
+        _kept[key] = facts
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return facts
+
+
+def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
+    words = catalogue_words(tools)
+    return CatalogueFacts(
+        tools=tools,
+        index=ToolIndex.build(tools),
+        words=vocabulary(tools, COMMON_VERBS),
+        catalogue_words=words,
+        id_nouns=frozenset(
+            name[: -len("_id")]
+            for spec in tools
+            for name in spec.input_properties()
+            if name.endswith("_id") and "_" not in name[: -len("_id")]
+        ),
+        known_stems=frozenset(stem(w) for w in words if len(w) > 2),
+    )
