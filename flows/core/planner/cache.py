@@ -34,11 +34,8 @@ def normalise_prompt(prompt: str) -> str:
 
 def catalog_hash(specs: Iterable[ToolSpec], joins: Iterable[Join] = ()) -> str:
     """A digest of everything about the tools a plan depends on (ids, schemas, config)."""
-    entries = sorted(
-        (spec.to_catalog_entry() for spec in specs), key=lambda entry: str(entry["id"])
-    )
     payload = {
-        "tools": entries,
+        "tools": _tools_digest(tuple(specs)),
         "joins": sorted(
             (join.model_dump(mode="json") for join in joins),
             key=lambda j: (j["from_tool"], j["to_tool"]),
@@ -46,6 +43,33 @@ def catalog_hash(specs: Iterable[ToolSpec], joins: Iterable[Join] = ()) -> str:
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: The last few catalogues' tool digests, by the identity of their (immutable) specs: a
+#: process plans over the same catalogue snapshot until the registry changes, and with
+#: hundreds of tools, writing them all out for every plan costs more than the plan.
+_tool_digests: dict[tuple[int, ...], tuple[tuple[ToolSpec, ...], str]] = {}
+_TOOL_DIGESTS_KEPT = 8
+_tool_digests_lock = threading.Lock()
+
+
+def _tools_digest(specs: tuple[ToolSpec, ...]) -> str:
+    key = tuple(map(id, specs))
+    with _tool_digests_lock:
+        kept = _tool_digests.get(key)
+    if kept is not None:
+        return kept[1]
+    entries = sorted(
+        (spec.to_catalog_entry() for spec in specs), key=lambda entry: str(entry["id"])
+    )
+    text = json.dumps(entries, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    with _tool_digests_lock:
+        if len(_tool_digests) >= _TOOL_DIGESTS_KEPT:
+            _tool_digests.pop(next(iter(_tool_digests)))
+        # The specs are kept with their digest, so the ids of its key stay theirs.
+        _tool_digests[key] = (specs, digest)
+    return digest
 
 
 @lru_cache(maxsize=1)

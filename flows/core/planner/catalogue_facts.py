@@ -14,9 +14,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flows.core.planner.lexicon import stem
-from flows.core.planner.phrasing import COMMON_VERBS
+from flows.core.planner.lexicon import split_identifier, stem
+from flows.core.planner.phrasing import COMMON_VERBS, verbs_of
 from flows.core.planner.retrieval import ToolIndex
+from flows.core.planner.wiring import output_values
 from flows.core.planner.wording import catalogue_words, vocabulary
 from flows.core.tools import ToolSpec
 
@@ -37,6 +38,12 @@ class CatalogueFacts:
     id_nouns: frozenset[str]
     #: the stems of the catalogue's words longer than two letters
     known_stems: frozenset[str]
+    #: the leading words of the tools' ids: tool-specific verbs such as "geocode"
+    verbs: frozenset[str]
+    #: the enum values of the tools' output fields ("positive"), in lower case
+    qualities: frozenset[str]
+    #: the words of the tools' ids after the first (longer than two letters)
+    topic_words: frozenset[str]
 
 
 _kept: OrderedDict[tuple[int, ...], CatalogueFacts] = OrderedDict()
@@ -74,4 +81,9 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
             if name.endswith("_id") and "_" not in name[: -len("_id")]
         ),
         known_stems=frozenset(stem(w) for w in words if len(w) > 2),
+        verbs=frozenset(verbs_of([spec.id for spec in tools])),
+        qualities=frozenset(v for spec in tools for v in output_values(spec.output_schema)),
+        topic_words=frozenset(
+            word for spec in tools for word in split_identifier(spec.id)[1:] if len(word) > 2
+        ),
     )

@@ -65,7 +65,6 @@ from flows.core.planner.phrasing import (
     Condition,
     PromptReader,
     strip_approval_phrase,
-    verbs_of,
 )
 from flows.core.planner.places import country_literal, currency_literal
 from flows.core.planner.recipients import (
@@ -90,6 +89,7 @@ from flows.core.planner.wiring import (
     name_similarity,
     named_outputs,
     output_sources,
+    output_values,
     schema_types,
     type_fit,
     unwrap_nullable,
@@ -371,10 +371,7 @@ class FlowBuilder:
         self.index = facts.index
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
-        self.reader = PromptReader(
-            verbs_of([spec.id for spec in tools]),
-            qualities={v for spec in tools for v in _output_values(spec.output_schema)},
-        )
+        self.reader = PromptReader(set(facts.verbs), qualities=set(facts.qualities))
         self.nodes: list[dict[str, Any]] = []
         self.info: dict[str, NodeInfo] = {}
         self.input_properties: dict[str, dict[str, Any]] = {}
@@ -421,9 +418,7 @@ class FlowBuilder:
         self.request = ""
         #: The clause after the one being added (an arm may go on into it).
         self.upcoming: Clause | None = None
-        self.topic_words = frozenset(
-            word for spec in tools for word in split_identifier(spec.id)[1:] if len(word) > 2
-        )
+        self.topic_words = facts.topic_words
 
     def seed(self, flow: Flow, *, visible: set[str], exits: list[str]) -> None:
         """Continue from an existing flow: its `visible` nodes are sources, new nodes attach
@@ -2593,7 +2588,7 @@ class FlowBuilder:
             return
         word = match.group("value").lower()
         for info in self.info.values():
-            if info.spec is not None and word in _output_values(info.spec.output_schema):
+            if info.spec is not None and word in output_values(info.spec.output_schema):
                 raise PlanningError(
                     "unmapped_step",
                     f"Could not map {clause.label}: it asks to act only on the items "
@@ -4051,7 +4046,7 @@ class FlowBuilder:
         values = {word.lower() for word in meaningful(condition)}
         for spec in self.specs.values():
             # "if it's urgent": the tool with an output that can say "urgent"
-            if values & _output_values(spec.output_schema):
+            if values & output_values(spec.output_schema):
                 found.setdefault(spec.id, spec)
         return list(found.values())
 
@@ -5214,15 +5209,6 @@ def _subset_refusal(clause: Clause, phrase: str) -> PlanningError:
         step=clause.text,
         details={"phrase": phrase, "reason": "filtered_loop"},
     )
-
-
-def _output_values(schema: dict[str, Any]) -> set[str]:
-    """The enum values of an output's fields ("positive", "negative"), in lower case."""
-    values: set[str] = set()
-    for field_schema in (schema.get("properties") or {}).values():
-        enum = unwrap_nullable(field_schema).get("enum") if isinstance(field_schema, dict) else None
-        values |= {str(v).lower() for v in enum or ()}
-    return values
 
 
 #: Leading verbs of tools that send a message to the address they are given.

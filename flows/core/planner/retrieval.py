@@ -42,20 +42,22 @@ class ToolIndex:
     specs: list[ToolSpec]
     terms: dict[str, dict[str, float]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
+    #: term -> the positions (in `specs`) of the tools that have it: a query scores only
+    #: the tools sharing a term (or a synonym) with it, not the whole catalogue
+    postings: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, specs: Iterable[ToolSpec]) -> ToolIndex:
         index = cls(specs=list(specs))
-        document_frequency: dict[str, int] = {}
-        for spec in index.specs:
+        for position, spec in enumerate(index.specs):
             weights = _term_weights(spec)
             index.terms[spec.id] = weights
             for term in weights:
-                document_frequency[term] = document_frequency.get(term, 0) + 1
+                index.postings.setdefault(term, []).append(position)
         total = max(len(index.specs), 1)
         index.idf = {
-            term: math.log(1 + total / (1 + count)) + 0.1
-            for term, count in document_frequency.items()
+            term: math.log(1 + total / (1 + len(positions))) + 0.1
+            for term, positions in index.postings.items()
         }
         return index
 
@@ -78,7 +80,12 @@ class ToolIndex:
     def rank(self, text: str, *, limit: int | None = None) -> list[ScoredTool]:
         """Tools by relevance to `text`, best first; ties keep catalogue order."""
         query = stems(text)
-        scored = [self.score(spec, query) for spec in self.specs]
+        # Only a tool with a query's term or one of its synonyms can score above 0.
+        positions: set[int] = set()
+        for term in dict.fromkeys(query):
+            for related in (term, *synonyms(term)):
+                positions.update(self.postings.get(related, ()))
+        scored = [self.score(self.specs[position], query) for position in sorted(positions)]
         ranked = sorted((item for item in scored if item.score > 0), key=lambda item: -item.score)
         return ranked[:limit] if limit is not None else ranked
 

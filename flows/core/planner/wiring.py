@@ -392,3 +392,12 @@ _RECIPIENT_PREPOSITIONS = frozenset({"for", "to", "from", "by"})
 _WHO_WORDS = frozenset(
     "team group department owner assignee recipient user customer email address".split()
 )
+
+
+def output_values(schema: dict[str, Any]) -> set[str]:
+    """The enum values of an output's fields ("positive", "negative"), in lower case."""
+    values: set[str] = set()
+    for field_schema in (schema.get("properties") or {}).values():
+        enum = unwrap_nullable(field_schema).get("enum") if isinstance(field_schema, dict) else None
+        values |= {str(v).lower() for v in enum or ()}
+    return values
