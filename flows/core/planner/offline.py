@@ -41,6 +41,7 @@ from flows.core.planner.conditions import (
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
+from flows.core.planner.levels import level_literals
 from flows.core.planner.lexicon import (
     MADE_BY,
     STOP_WORDS,
@@ -51,6 +52,7 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
+from flows.core.planner.naming import flow_title
 from flows.core.planner.named_values import (
     STREET_ADDRESS,
     listed_for,
@@ -577,12 +579,25 @@ class FlowBuilder:
             input_schema["required"] = list(dict.fromkeys(self.input_required))
         return {
             "ir_version": "1.0",
-            "name": _flow_name(prompt),
+            "name": self._flow_name(prompt),
             "description": prompt.strip()[:4000],
             "input_schema": input_schema,
             "nodes": self.nodes,
             "max_steps": max(100, len(self.nodes)),
         }
+
+    def _flow_name(self, prompt: str) -> str:
+        """A few words from the planned steps' verbs and what the first acts on; the
+        request's first sentence when no step gives them."""
+        actions: dict[int, tuple[str, bool]] = {}
+        for node in self.nodes:
+            info = self.info.get(node["id"])
+            if info is None or info.clause is None or info.kind not in {"tool", "map", "approval"}:
+                continue
+            actions.setdefault(info.clause.number, (info.clause.action, info.kind == "approval"))
+        said = list(actions.values())
+        title = flow_title([a for a, _ in said], approvals=[approval for _, approval in said])
+        return title or _flow_name(prompt)
 
     def explain(self, issues: list[dict[str, Any]]) -> PlanningError:
         """A failure naming the step behind the first validator issue."""
@@ -2104,6 +2119,10 @@ class FlowBuilder:
         return rescored
 
     def _rank_step(self, text: str) -> list[tuple[float, ScoredTool]]:
+        # "send the parcel", "post the package to her": goods sent are shipped, not emailed
+        text = _SENDS_GOODS.sub(r"ship \g<goods>", text, count=1)
+        if _BY_COURIER.search(text):
+            text = _SENDS_GOODS_VERB.sub("ship", text, count=1)
         words = meaningful(text)
         if len(words) > 1 and stem(words[0]) in _WEAK_VERBS:
             rest = re.sub(rf"^\W*{re.escape(words[0])}\b", " ", text.strip(), flags=re.I)
@@ -3550,6 +3569,7 @@ class FlowBuilder:
                 ):
                     literals[name] = json.dumps(value)
                     break
+        literals.update(level_literals(properties, lowered, literals))
         literals.update(
             choice_literals(
                 properties,
@@ -4381,6 +4401,18 @@ _ADDRESSES_SOMEONE = re.compile(
 _BARE_ONE = re.compile(
     r"^(?P<verb>[a-z]+)\s+(?:one|another(?:\s+one)?)\b(?!\s+(?:of|more|by|at)\b)", re.I
 )
+#: "send the parcel", "post a small package", "mail the boxes": a verb of messages whose
+#: object is goods, which asks for a shipment.
+_SENDS_GOODS = re.compile(
+    r"^(?P<lead>\W*)(?:send|post|mail|dispatch|courier)(?:s|ed|ing)?\s+(?P<goods>"
+    r"(?:(?:the|a|an|this|that|these|those|their|his|her|our|my|your|its)\s+)?"
+    r"(?:\w+\s+)?(?:parcel|package|packet|box|boxe|crate|consignment|shipment)s?\b"
+    r"|goods\b)",
+    re.IGNORECASE,
+)
+#: "send the order by courier": whatever is sent goes as goods
+_BY_COURIER = re.compile(r"\b(?:by|via|with|using)\s+(?:a\s+|the\s+)?(?:courier|freight)\b", re.I)
+_SENDS_GOODS_VERB = re.compile(r"^\W*(?:send|post|mail|dispatch)(?:s|ed|ing)?\b", re.I)
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.
 _WEAK_VERBS = frozenset(

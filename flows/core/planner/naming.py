@@ -1,0 +1,70 @@
+"""A planned flow's name: a short title made of the verbs of its steps and what the first
+one acts on ("Summarize and email articles"), the whole request staying in the description."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+#: Words between a verb and its object that say nothing of what the object is.
+_DETERMINERS = frozenset(
+    "the a an this that these those their his her its our my your each every all any some "
+    "both it them me us him one ones new incoming latest".split()
+)
+#: Words that end an object ("the page at https://...", "the order for the customer").
+_OBJECT_ENDS = frozenset(
+    "at to for with from in on by and or if when once unless then about as of into via "
+    "using but so than after before while until".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_MAX_LENGTH = 60
+
+
+def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str | None:
+    """The title for a flow whose steps were asked for by `actions` (in order; an approval
+    step counts as "approve"), or None when no step starts with a verb."""
+    verbs: list[str] = []
+    objects: list[str] = []
+    for at, action in enumerate(actions):
+        words = _WORD.findall(action)
+        if not words:
+            continue
+        verb = "approve" if at < len(approvals) and approvals[at] else words[0].lower()
+        if verb not in verbs:
+            verbs.append(verb)
+            objects.append(_object(words[1:]))
+    if not verbs:
+        return None
+    if len(verbs) <= 2 and all(objects):
+        title = " and ".join(f"{verb} {noun}" for verb, noun in zip(verbs, objects, strict=True))
+        if len(title) <= _MAX_LENGTH:
+            return _capitalised(title)
+    shown = verbs[:4]
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    noun = next((noun for noun in objects if noun), "")
+    title = f"{listed} {noun}".strip()
+    if len(title) > _MAX_LENGTH:
+        title = listed[:_MAX_LENGTH].rsplit(" ", 1)[0]
+    return _capitalised(title)
+
+
+def _object(words: Sequence[str]) -> str:
+    """The first words after the verb that name what it acts on ("the welcome email" ->
+    "welcome email"), at most two."""
+    kept: list[str] = []
+    for word in words:
+        lowered = word.lower()
+        if lowered in _OBJECT_ENDS:
+            break
+        if lowered in _DETERMINERS or lowered.endswith("'s") or lowered.endswith("s'"):
+            if kept:
+                break
+            continue
+        kept.append(lowered)
+        if len(kept) == 2:
+            break
+    return " ".join(kept)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
