@@ -17,6 +17,8 @@ _OBJECT_ENDS = frozenset(
     "using but so than after before while until".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+#: Links, addresses and quoted text name no object a title needs.
+_NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)")
 _MAX_LENGTH = 60
 
 
@@ -26,7 +28,7 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
     verbs: list[str] = []
     objects: list[str] = []
     for at, action in enumerate(actions):
-        words = _WORD.findall(action)
+        words = _WORD.findall(_NOT_WORDS.sub(" ", action))
         if not words:
             continue
         verb = "approve" if at < len(approvals) and approvals[at] else words[0].lower()

@@ -1535,7 +1535,9 @@ class FlowBuilder:
             # "check stock for every line": the tool takes the lines, one call for all
             clause = replace(clause, for_each=None, for_each_container=None)
         if not clause.for_each:
-            self._fetch_first(clause, spec)
+            if self._fetch_first(clause, spec) and not _COMBINED.search(clause.text):
+                # "summarize the articles at <a> and <b>": each page fetched is summarized
+                clause = replace(clause, for_each="one")
             self._produce_first(clause, spec)
         if (
             self._merge is not None
@@ -1570,20 +1572,27 @@ class FlowBuilder:
             return None
         return self._tool_node(clause, ranked[0][1].spec)
 
-    def _fetch_first(self, clause: Clause, spec: ToolSpec) -> None:
+    def _fetch_first(self, clause: Clause, spec: ToolSpec) -> bool:
         """ "Summarize the article at the link": a tool that reads text gets it from a tool
-        that fetches a URL, when the step names a link and nothing upstream fetched one."""
+        that fetches a URL, when the step names a link and nothing upstream fetched one.
+        True when the step names several links, each fetched by a map."""
         # (a link said in the condition, "when the website returns an error", is no page
         # for this step to read)
         said = clause.action if clause.condition is not None and clause.action else clause.text
         # (nor is a quoted title: "titled 'Site visit'")
         if not _MENTIONS_LINK.search(_clean_action(said)) or _takes_url(spec):
-            return
+            return False
         if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
-            return
+            return False
         fetcher = self._fetcher_for(spec)
-        if fetcher is not None:
-            self._tool_node(_helping(clause), fetcher, helping=True)
+        if fetcher is None:
+            return False
+        links = _written_values(said, fetcher)
+        if len(links) > 1:
+            self._map_node(_helping(clause), fetcher, literal_items=links)
+            return True
+        self._tool_node(_helping(clause), fetcher, helping=True)
+        return False
 
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes
@@ -1592,7 +1601,7 @@ class FlowBuilder:
         made = self._planned_tools()
         for producer in self._producers(_clean_action(clause.action), spec) or []:
             if producer.id not in made:
-                self._tool_node(_helping(clause), producer, helping=True)
+                self._make_for(clause, producer)
         if _tool_verb(spec.id) not in _SENDING:
             return
         # "tell me whether it's positive or negative": the sentiment, asked as a question
@@ -1614,8 +1623,25 @@ class FlowBuilder:
                 continue
             if verb in wanted or synonyms(verb) & wanted:
                 self._fetch_first(clause, other)
-                self._tool_node(_helping(clause), other, helping=True)
+                self._make_for(clause, other)
                 return
+
+    def _make_for(self, clause: Clause, producer: ToolSpec) -> None:
+        """The step that makes what `clause` sends; right after a loop, and named in the
+        plural ("for each URL, fetch it; then email me the summaries"), one for each of
+        the loop's results."""
+        if (
+            self.loop is not None
+            and self.loop.filtered is None
+            and self.last_step == self.loop.last_map
+            and any(
+                word.lower() in MADE_BY and word.lower() == plural(singular(word.lower()))
+                for word in re.findall(r"[A-Za-z]+", clause.action)
+            )
+        ):
+            self._map_node(replace(_helping(clause), for_each="one"), producer)
+            return
+        self._tool_node(_helping(clause), producer, helping=True)
 
     def _reads_an_output(self, text: str) -> bool:
         """ "Then check the status code" after a fetch: the step only looks at a field a
@@ -2382,6 +2408,7 @@ class FlowBuilder:
                 and self.loop.noun in (noun, _ANY_NOUN)
             )
             or self._each_of_the_last_loop(noun)
+            or self._each_made_by_the_loop(noun)
             else None
         )
         if loop is not None:
@@ -2499,6 +2526,18 @@ class FlowBuilder:
         said = _ANY_NOUN if literal_items else noun
         self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec)
         return node_id
+
+    def _each_made_by_the_loop(self, noun: str) -> bool:
+        """ "Fetch each of the URLs and summarize each page": each page is what the loop
+        that was the last step made, when its tool says it makes one."""
+        return (
+            self.loop is not None
+            and self.loop.filtered is None
+            and self.last_step == self.loop.last_map
+            and noun not in (_ANY_NOUN, "item", self.loop.noun)
+            and stem(noun) in _spec_stems(self.loop.last_tool)
+            and stem(noun) not in {stem(w) for w in split_identifier(self.loop.noun)}
+        )
 
     def _each_of_the_last_loop(self, noun: str) -> bool:
         """ "For each URL, fetch the page. Then summarize each one.": "each one" in a later
@@ -3183,7 +3222,13 @@ class FlowBuilder:
             if not {stem(w) for w in split_identifier(name)} <= own
             or not {stem(w) for w in split_identifier(value.rsplit(".", 1)[-1])} <= own
         }
-        # every item's text in one ("all the summaries") only where the step names it
+        # every item's text in one ("all the summaries") only where the step names it, or
+        # for a required input nothing else fills, right after the map
+        joined = [
+            source
+            for source in sources
+            if _joins_items(source) and source.node in self._predecessors().exits
+        ]
         sources = [source for source in sources if not _joins_items(source)]
         # "look up each user by email": the item goes to the input the step names
         by_name = [
@@ -3234,6 +3279,13 @@ class FlowBuilder:
             elif listed is not None:
                 # "a summary of the validation errors": the list's lines, as one text
                 inputs[name] = f'{listed}.join("\\n")'
+            elif (
+                name in required
+                and not first
+                and (every := best_source(name, schema, joined, minimum=0.6)) is not None
+            ):
+                # "fetch each page, then summarize them together": every page's text
+                inputs[name] = every.source.expression
             elif wanted:
                 field_name = self._addressee_input(name, schema, clause) or self._new_input(
                     name, schema, spec, required=name in required
@@ -4413,6 +4465,12 @@ _SENDS_GOODS = re.compile(
 #: "send the order by courier": whatever is sent goes as goods
 _BY_COURIER = re.compile(r"\b(?:by|via|with|using)\s+(?:a\s+|the\s+)?(?:courier|freight)\b", re.I)
 _SENDS_GOODS_VERB = re.compile(r"^\W*(?:send|post|mail|dispatch)(?:s|ed|ing)?\b", re.I)
+#: "summarize the two articles together", "in one summary": one call for all the pages
+_COMBINED = re.compile(
+    r"\b(?:together|combined?|combining|merged?|as a whole|in (?:one|a single)\b|into (?:one|a single)\b"
+    r"|(?:one|a single) (?:summary|text|report|digest|email|message))",
+    re.IGNORECASE,
+)
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.
 _WEAK_VERBS = frozenset(
