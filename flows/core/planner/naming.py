@@ -16,6 +16,8 @@ _OBJECT_ENDS = frozenset(
     "at to for with from in on by and or if when once unless then about as of into via "
     "using but so than after before while until".split()
 )
+#: Words before a step's verb that are not it.
+_LEADS = frozenset("do these those please then also just now first and so kindly".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 #: Links, addresses and quoted text name no object a title needs.
 _NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)")
@@ -31,10 +33,13 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
         words = _WORD.findall(_NOT_WORDS.sub(" ", action))
         if not words:
             continue
-        verb = "approve" if at < len(approvals) and approvals[at] else words[0].lower()
+        approval = at < len(approvals) and approvals[at]
+        while len(words) > 1 and words[0].lower() in _LEADS:
+            words = words[1:]  # "Do these in parallel: analyze ...", "please email ..."
+        verb = "approve" if approval else words[0].lower()
         if verb not in verbs:
             verbs.append(verb)
-            objects.append(_object(words[1:]))
+            objects.append("" if approval else _object(words[1:]))
     if not verbs:
         return None
     if len(verbs) <= 2 and all(objects):

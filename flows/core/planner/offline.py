@@ -589,12 +589,13 @@ class FlowBuilder:
     def _flow_name(self, prompt: str) -> str:
         """A few words from the planned steps' verbs and what the first acts on; the
         request's first sentence when no step gives them."""
-        actions: dict[int, tuple[str, bool]] = {}
+        actions: dict[tuple[int, bool], tuple[str, bool]] = {}
         for node in self.nodes:
             info = self.info.get(node["id"])
             if info is None or info.clause is None or info.kind not in {"tool", "map", "approval"}:
                 continue
-            actions.setdefault(info.clause.number, (info.clause.action, info.kind == "approval"))
+            approval = info.kind == "approval"
+            actions.setdefault((info.clause.number, approval), (info.clause.action, approval))
         said = list(actions.values())
         title = flow_title([a for a, _ in said], approvals=[approval for _, approval in said])
         return title or _flow_name(prompt)

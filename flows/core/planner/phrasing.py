@@ -308,6 +308,14 @@ _PARALLEL_HEADING = re.compile(
     r"at\s+the\s+same\s+time|simultaneously|concurrently|all\s+at\s+once)\s*:?\s*$",
     re.IGNORECASE,
 )
+#: "In parallel: A; B; C" on one line: a parallel heading with its items after it.
+_INLINE_PARALLEL = re.compile(
+    r"(?:^|(?<=[.!?])\s+)\s*"
+    r"(?P<heading>(?:(?:do|run)\s+(?:these|the\s+following|all\s+of\s+these|both)\s+)?"
+    r"(?:in\s+parallel|at\s+the\s+same\s+time|simultaneously|concurrently|all\s+at\s+once))"
+    r"\s*:\s*(?P<items>[^.!?;]+(?:;[^.!?;]+)+)(?:[.!?]|$)",
+    re.IGNORECASE,
+)
 #: Words that put a step after a loop rather than in it ("then send one email").
 _ONCE_MARKERS = re.compile(
     r"\b(?:one|single|once|all\s+of\s+them|everything|the\s+(?:batch|results|digest|report|"
@@ -1487,6 +1495,8 @@ class PromptReader:
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
             sentence = _after_trailing(sentence)
+            # "once the managers have approved": as "once the managers approves" reads
+            sentence = _APPROVED_PERFECT.sub(r"\g<lead>\g<who> approves", sentence)
             # "Once a manager approves it, create the shipment": the approval goes first
             sentence = self._we_act.sub(", ", sentence)
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
@@ -1894,6 +1904,16 @@ class PromptReader:
                 line = _NEXT_CASE.sub(". ", line)
             if lines and _CASE_ARROW.match(line):
                 lines.append("")  # "urgent: page them" on a line of its own is its own step
+            inline = _INLINE_PARALLEL.search(line)
+            if inline is not None:
+                # "In parallel: fetch the page; classify the message.": a heading and its
+                # items, as if each were on a line of its own
+                items = [i.strip(" .") for i in inline.group("items").split(";") if i.strip(" .")]
+                before, after = line[: inline.start()].strip(), line[inline.end() :].strip()
+                lines += [before] if before else []
+                lines += [f"{inline.group('heading')}:", *(f"- {item}" for item in items)]
+                lines += [after] if after else []
+                continue
             lines += _inline_items(line)
         has_list = any(_LIST_ITEM.match(line) for line in lines)
         segments: list[str] = []
@@ -1926,6 +1946,16 @@ class PromptReader:
             ):
                 flush()
                 current.append(stripped)
+            elif (
+                has_list
+                and current
+                and stripped[:1].isupper()
+                and (current[-1].endswith((".", "!", "?")) or self.starts_with_verb(stripped))
+            ):
+                # "- check the stock" then "Ship it." on a line of its own: a new sentence
+                # after the list (so after all its items), not more words of its last item
+                flush()
+                current.append(f"Then {stripped[:1].lower()}{stripped[1:]}")
             else:
                 current.append(stripped)
         flush()
@@ -2413,6 +2443,14 @@ def _approval_awaited(clause: Clause) -> bool:
     )
 
 
+#: "once the managers have approved", "after finance has signed off", "when the leads
+#: approve": someone's approval awaited, in the perfect or the plural.
+_APPROVED_PERFECT = re.compile(
+    r"(?P<lead>\b(?:once|after|when|until|as\s+soon\s+as)\s+)"
+    r"(?P<who>(?:the\s+|a\s+|an\s+|our\s+)?[a-z]+(?:\s+team)?)\s+"
+    r"(?:(?:has|have)\s+(?:approved|signed\s+off)|approve|sign\s+off)\b",
+    re.IGNORECASE,
+)
 #: "After a payment is approved, ...": said of a thing, naming no one who approves.
 _PASSIVE_APPROVED_LEAD = re.compile(
     r"^\s*after\s+(?P<what>(?:the|a|an|its|their|each)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:is|are|was|"
