@@ -14,10 +14,10 @@ _DETERMINERS = frozenset(
 #: Words that end an object ("the page at https://...", "the order for the customer").
 _OBJECT_ENDS = frozenset(
     "at to for with from in on by and or if when once unless then about as of into via "
-    "using but so than after before while until".split()
+    "using but so than after before while until is are was were be has have".split()
 )
 #: Words before a step's verb that are not it.
-_LEADS = frozenset("do these those please then also just now first and so kindly".split())
+_LEADS = frozenset("do these those please then also just now first and so kindly only".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 #: Links, addresses and quoted text name no object a title needs.
 _NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)")

@@ -595,7 +595,8 @@ class FlowBuilder:
             if info is None or info.clause is None or info.kind not in {"tool", "map", "approval"}:
                 continue
             approval = info.kind == "approval"
-            actions.setdefault((info.clause.number, approval), (info.clause.action, approval))
+            # the step's own words, not those of a check or fetch planned to serve it
+            actions[(info.clause.number, approval)] = (info.clause.action, approval)
         said = list(actions.values())
         title = flow_title([a for a, _ in said], approvals=[approval for _, approval in said])
         return title or _flow_name(prompt)
@@ -3999,10 +4000,16 @@ class FlowBuilder:
             verb = {"'s": " is", "'re": " are"}.get((said.group("verb") or "").lower(), "")
             asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
         for spec in self._deciders(asked):
-            if spec.id in made or not spec.config.cacheable:
+            # a check that changes nothing, cached or not (stock changes by the minute)
+            if spec.id in made or acts(spec):
                 continue
             if missing_capabilities(asked, spec):
                 continue  # "if the fraud score is low": a sentiment score says nothing of it
+            words = tuple(split_identifier(spec.id))
+            trial = output_sources(
+                spec.id, spec.output_schema, context=words, whole_names=words[-1:]
+            )
+            tried = resolve_condition(condition.text, trial, negate=condition.negate)
             if (
                 thing
                 and thing not in _PEOPLE
@@ -4010,13 +4017,9 @@ class FlowBuilder:
                     word in self.topic_words and stem(word) != stem(thing)
                     for word in split_identifier(spec.id)[1:]
                 )
+                and not (tried is not None and self._only_it_tells(tried, spec, condition.text))
             ):
                 continue  # "charge the card if it's valid": an email check says nothing of it
-            words = tuple(split_identifier(spec.id))
-            trial = output_sources(
-                spec.id, spec.output_schema, context=words, whole_names=words[-1:]
-            )
-            tried = resolve_condition(condition.text, trial, negate=condition.negate)
             if tried is None or not _literals_in_enums(tried.expression, spec.output_schema):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
             if not _says_the_field(said_of_a_record(condition.text), tried.expression):
@@ -4034,6 +4037,20 @@ class FlowBuilder:
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _only_it_tells(self, tried: ResolvedCondition, spec: ToolSpec, condition: str) -> bool:
+        """ "Ship the order if it's in stock": the condition says every word of a field only
+        `spec` returns (`in_stock`), so the check is of the thing the step works on,
+        whatever the tool's own noun (inventory)."""
+        field_words = split_identifier(tried.subject or "")
+        said = {stem(w) for w in re.findall(r"[a-z]+", condition.lower())}
+        if len(field_words) < 2 or not all(stem(w) in said for w in field_words):
+            return False
+        return not any(
+            tried.subject in other.output_properties()
+            for other in self.specs.values()
+            if other.id != spec.id
+        )
 
     def _tool_named_by_its_verb(self, text: str) -> str | None:
         """The one tool whose own verb the condition says as a noun ("the fetch of
