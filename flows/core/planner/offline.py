@@ -60,6 +60,12 @@ from flows.core.planner.named_values import (
     takes_what_is_written,
     written_places,
 )
+from flows.core.planner.notices import (
+    is_notice,
+    notice_subject,
+    notice_topic,
+    without_notice_topic,
+)
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
     JUDGED_QUALITIES,
@@ -1710,7 +1716,7 @@ class FlowBuilder:
                 },
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
-        asked = self._without_things_made(without_what_is_said(asked))
+        asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         if (
             self.topic
             and _PRONOUN_OBJECT.search(asked)
@@ -1964,6 +1970,7 @@ class FlowBuilder:
             _check_cases_stated(clause, asked)
             first = next(iter(split_identifier(asked)), "")
             asked = without_what_is_said(asked)
+            asked = without_notice_topic(asked)  # "email ops about the refund": no refund
             if unknown_word(first, self.words) or self._foreign_action(first):
                 raise PlanningError(
                     "unmapped_step",
@@ -2227,6 +2234,7 @@ class FlowBuilder:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
             inputs = self._receipt(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
+            inputs = self._notice(clause, spec, inputs)
         node = {
             "id": node_id,
             "type": "tool",
@@ -2299,6 +2307,88 @@ class FlowBuilder:
         values = ", ".join(f"{done.id}.{name}" for name in fields)
         self._drop_unread_input(inputs[body])
         return {**inputs, body: f"{json.dumps(template)}.format([{values}])"}
+
+    def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
+        """ "Notify support about the failed payment": a notice whose words the request
+        does not give says its topic (the subject) and what the step before it reported
+        (the body), rather than asking the run for them."""
+        if not acts(spec) or clause.quoted or not is_notice(clause.action):
+            return inputs
+        subject = next((n for n in ("subject", "title") if n in inputs), None)
+        body = next(
+            (n for n in ("body", "message", "text", "content") if n in spec.input_properties()),
+            None,
+        )
+        if body is None or body not in inputs:
+            return inputs
+        asked = [n for n in (subject, body) if n is not None and self._asked_at_run(inputs[n])]
+        if body not in asked:
+            return inputs
+        topic = notice_topic(clause.action)
+        reported = self._reported_before(spec)
+        if topic is None and reported is None:
+            return inputs  # nothing to say but what a person writes at run time
+        said_why = clause.condition.text if clause.condition is not None else self._arm_said()
+        fallback = said_why or (f"{reported[0]} result" if reported else "")
+        line = notice_subject(topic, fallback)
+        written = dict(inputs)
+        if subject is not None and subject in asked:
+            self._drop_unread_input(inputs[subject])
+            written[subject] = json.dumps(line)
+        if reported is None:
+            text = json.dumps(f"{line}.")
+        else:
+            _, template, values = reported
+            lead = f"{line}.\n\n" if topic or said_why else ""
+            text = f"{json.dumps(lead + template)}.format([{values}])"
+        written[body] = text
+        self._drop_unread_input(inputs[body])
+        return written
+
+    def _arm_said(self) -> str | None:
+        """The condition of the innermost arm this step is in, as the request said it."""
+        branches = [self.info[branch] for branch, _ in self._gates() if branch in self.info]
+        for info in sorted(branches, key=lambda i: -i.order):
+            if info.clause is not None and info.clause.condition is not None:
+                return info.clause.condition.text
+        return None
+
+    def _reported_before(self, spec: ToolSpec) -> tuple[str, str, str] | None:
+        """What the latest step before this one (in reach, not another message) reported:
+        its title, a template of labelled lines and the values that fill it."""
+        gates = self._gates()
+        exits = set(self._predecessors().exits)
+        done = next(
+            (
+                info
+                for info in sorted(self.info.values(), key=lambda i: -i.order)
+                if info.kind == "tool"
+                and info.spec is not None
+                and info.spec.id != spec.id
+                and info.gates <= gates
+                and info.spec.output_properties()
+            ),
+            None,
+        )
+        if done is None or done.spec is None:
+            return None
+        if exits and done.id not in exits and not any(
+            node.get("type") == "branch" and node["id"] in exits for node in self.nodes
+        ):
+            return None
+        fields = [
+            name
+            for name, schema in done.spec.output_properties().items()
+            if schema_types(schema) & {"string", "number", "integer"}
+        ][:4]
+        if not fields:
+            return None
+        template = "\n".join(
+            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields
+        )
+        values = ", ".join(f"{done.id}.{name}" for name in fields)
+        title = done.spec.name or " ".join(split_identifier(done.spec.id)).capitalize()
+        return title, template, values
 
     def _codes_said_before(self, inputs: dict[str, str], declared: set[str]) -> None:
         """ "Charge the card for order O-1. Ship it.": an id the step would ask for at run
