@@ -14,10 +14,13 @@ _DETERMINERS = frozenset(
 #: Words that end an object ("the page at https://...", "the order for the customer").
 _OBJECT_ENDS = frozenset(
     "at to for with from in on by and or if when once unless then about as of into via "
-    "using but so than after before while until is are was were be has have".split()
+    "using but so than after before while until is are was were be has have titled called "
+    "named saying".split()
 )
 #: Words before a step's verb that are not it.
 _LEADS = frozenset("do these those please then also just now first and so kindly only".split())
+#: "set up a meeting", "look up the user": the verb's particle is part of it.
+_PARTICLES = frozenset("up out off down over back".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 #: Links, addresses and quoted text name no object a title needs.
 _NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)")
@@ -37,9 +40,12 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
         while len(words) > 1 and words[0].lower() in _LEADS:
             words = words[1:]  # "Do these in parallel: analyze ...", "please email ..."
         verb = "approve" if approval else words[0].lower()
+        rest = words[1:]
+        if not approval and rest and rest[0].lower() in _PARTICLES:
+            verb, rest = f"{verb} {rest[0].lower()}", rest[1:]  # "set up", "look up"
         if verb not in verbs:
             verbs.append(verb)
-            objects.append("" if approval else _object(words[1:]))
+            objects.append("" if approval else _object(rest))
     if not verbs:
         return None
     if len(verbs) <= 2 and all(objects):
