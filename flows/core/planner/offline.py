@@ -1410,6 +1410,8 @@ class FlowBuilder:
         ("handle", "do") still leads a step of its own when each part maps to a different
         tool; otherwise one part would pick the tool and the other be dropped."""
         parts = [p.strip(" ,.;") for p in _AND_PART.split(_ASIDE.sub(" ", text))]
+        # "summarize <a> and <b> and email me the summaries": links listed are one part
+        parts = _with_listed_addresses(parts)
         if len(parts) < 2 or _STORED_IN.match(text.strip()):
             return []  # "add the id and the amount to the sheet": values kept in one place
         also = _ALSO_SENT.match(text.strip())
@@ -1717,6 +1719,7 @@ class FlowBuilder:
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
+        asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
         if (
             self.topic
             and _PRONOUN_OBJECT.search(asked)
@@ -1966,7 +1969,8 @@ class FlowBuilder:
                 if lacking is not None:
                     raise _capability_error(clause, lacking, None)
                 continue
-            asked = _clean_action(clause.action)
+            # "post the parcel": a shipment, not a post
+            asked = _SENDS_GOODS.sub(r"ship \g<goods>", _clean_action(clause.action), count=1)
             _check_cases_stated(clause, asked)
             first = next(iter(split_identifier(asked)), "")
             asked = without_what_is_said(asked)
@@ -2156,6 +2160,9 @@ class FlowBuilder:
     def _rank_step(self, text: str) -> list[tuple[float, ScoredTool]]:
         # "send the parcel", "post the package to her": goods sent are shipped, not emailed
         text = _SENDS_GOODS.sub(r"ship \g<goods>", text, count=1)
+        # "a summary of <a> and <b>": a list of links or addresses counts as one, so more
+        # of them do not make the step more about fetching
+        text = _LISTED_ADDRESSES.sub(r"\g<first>", text)
         if _BY_COURIER.search(text):
             text = _SENDS_GOODS_VERB.sub("ship", text, count=1)
         words = meaningful(text)
@@ -4372,6 +4379,17 @@ _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
 
 
+def _with_listed_addresses(parts: list[str]) -> list[str]:
+    """`parts` with one that is only links or addresses joined to the part before it."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and part and not _EMAIL_OR_URL.sub(" ", part).strip(" ,.;&"):
+            joined[-1] = f"{joined[-1]} and {part}"
+        else:
+            joined.append(part)
+    return joined
+
+
 def _unknown_action(part: str, clause: Clause, action: str) -> PlanningError:
     """The refusal of a part of `clause` ("... and water the plants") whose `action` no
     tool does."""
@@ -4680,6 +4698,10 @@ _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "t
 _EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
 
 
+_LISTED_ADDRESSES = re.compile(
+    rf"(?P<first>{_EMAIL_OR_URL.pattern})(?:\s*(?:,|\band\b|&)\s*(?:{_EMAIL_OR_URL.pattern}))+",
+    re.IGNORECASE,
+)
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
 _AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?|\s*,\s*", re.IGNORECASE)
 #: A part starting with one of these is an object of the step before it, not a step.

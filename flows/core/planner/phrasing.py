@@ -2447,7 +2447,7 @@ def _approval_awaited(clause: Clause) -> bool:
 #: approve": someone's approval awaited, in the perfect or the plural.
 _APPROVED_PERFECT = re.compile(
     r"(?P<lead>\b(?:once|after|when|until|as\s+soon\s+as)\s+)"
-    r"(?P<who>(?:the\s+|a\s+|an\s+|our\s+)?[a-z]+(?:\s+team)?)\s+"
+    r"(?P<who>(?:the\s+|a\s+|an\s+|our\s+)?(?:[a-z]+\s+)?[a-z]+(?:\s+team)?)\s+"
     r"(?:(?:has|have)\s+(?:approved|signed\s+off)|approve|sign\s+off)\b",
     re.IGNORECASE,
 )
@@ -3279,7 +3279,7 @@ def timeout_seconds(text: str) -> float | None:
 def strip_approval_phrase(text: str) -> str:
     """The action left once the approval wording is taken out ("after finance approves")."""
     cleaned = re.sub(
-        r"\b(?:after|once|when|until)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?\s+"
+        r"\b(?:after|once|when|until)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+)?\w+(?:\s+team)?\s+"
         r"(?:approves?|signs?\s+off|has\s+approved)(?:\s+(?:it|them|this))?",
         " ",
         text,
