@@ -42,20 +42,31 @@ def level_literals(
     """The enum value of a level input that a word of `text` names by its rank."""
     found: dict[str, str] = {}
     for name, schema in properties.items():
-        if name in taken or not _LEVEL_INPUTS & set(split_identifier(name)):
+        if name in taken or not is_level_input(name):
             continue
         enum = unwrap_nullable(schema).get("enum")
         if not isinstance(enum, list) or not all(isinstance(v, str) for v in enum):
             continue
         for match in _SAID.finditer(text):
-            after = text[match.end() :].split(None, 1)
-            if after and after[0].lower().strip(".,;:") in _NOT_A_LEVEL:
+            if qualifies_another_noun(text, match.end()):
                 continue
             value = _same_rank(match.group("word").lower(), enum)
             if value is not None:
                 found[name] = json.dumps(value)
                 break
     return found
+
+
+def is_level_input(name: str) -> bool:
+    """Whether input `name` holds a level (priority, severity)."""
+    return bool(_LEVEL_INPUTS & set(split_identifier(name)))
+
+
+def qualifies_another_noun(text: str, end: int) -> bool:
+    """Whether the word ending at `end` qualifies a noun that is no level ("the low stock",
+    "a high value")."""
+    after = text[end:].split(None, 1)
+    return bool(after) and after[0].lower().strip(".,;:") in _NOT_A_LEVEL
 
 
 def _same_rank(word: str, enum: list[str]) -> str | None:

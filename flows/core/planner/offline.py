@@ -41,7 +41,7 @@ from flows.core.planner.conditions import (
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
-from flows.core.planner.levels import level_literals
+from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
     STOP_WORDS,
@@ -659,6 +659,7 @@ class FlowBuilder:
             and self.loop.noun == _ANY_NOUN
             and self.loop.sentence == clause.sentence
             and _REFERS_TO_THEM.search(clause.action or clause.text)
+            and not _ONE_MESSAGE_TO_US.search(clause.action or clause.text)
         ):
             # "validate a@x.com and b@x.com and welcome each valid one": in their loop
             clause = replace(clause, for_each=_ANY_NOUN)
@@ -1541,6 +1542,7 @@ class FlowBuilder:
             self._add_literals(repeated, spec, clause)
             return repeated
         _check_changes_nothing(clause, spec)
+        _check_not_repeated(clause, spec)
         if clause.for_each and _takes_the_list(spec, clause.for_each):
             # "check stock for every line": the tool takes the lines, one call for all
             clause = replace(clause, for_each=None, for_each_container=None)
@@ -2163,6 +2165,7 @@ class FlowBuilder:
         # "a summary of <a> and <b>": a list of links or addresses counts as one, so more
         # of them do not make the step more about fetching
         text = _LISTED_ADDRESSES.sub(r"\g<first>", text)
+        text = _LET_KNOW.sub(r"\g<lead>notify \g<who>", text, count=1)  # "let finance know"
         if _BY_COURIER.search(text):
             text = _SENDS_GOODS_VERB.sub("ship", text, count=1)
         words = meaningful(text)
@@ -2336,6 +2339,9 @@ class FlowBuilder:
         if topic is None and reported is None:
             return inputs  # nothing to say but what a person writes at run time
         said_why = clause.condition.text if clause.condition is not None else self._arm_said()
+        if said_why and reported:
+            # "if it is declined": what is declined is what the step before did
+            said_why = _SAID_OF_IT.sub(f"{reported[0]}: ", said_why, count=1)
         fallback = said_why or (f"{reported[0]} result" if reported else "")
         line = notice_subject(topic, fallback)
         written = dict(inputs)
@@ -3713,10 +3719,14 @@ class FlowBuilder:
             if name in literals or not isinstance(schema.get("enum"), list):
                 continue
             for value in schema["enum"]:
-                if (
-                    isinstance(value, str)
-                    and value
-                    and re.search(rf"\b{re.escape(value.lower())}\b", lowered)
+                said = (
+                    re.search(rf"\b{re.escape(value.lower())}\b", lowered)
+                    if isinstance(value, str) and value
+                    else None
+                )
+                if said is not None and not (
+                    # "a ticket about the low stock": the stock is low, not the priority
+                    is_level_input(name) and qualifies_another_noun(lowered, said.end())
                 ):
                     literals[name] = json.dumps(value)
                     break
@@ -4379,6 +4389,23 @@ _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
 
 
+def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:
+    """ "Charge the card twice": a step that changes something, asked for more than once
+    with nothing to tell the calls apart, is refused rather than planned once (a retry is
+    a setting of its own: "retry it 3 times")."""
+    said = _TIMES_OVER.search(clause.action)
+    if said is None or not acts(spec) or _RETRY_WORDS.search(clause.text):
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan {clause.label}: it asks for {spec.id} {said.group(0)}, with nothing "
+        "that tells one call from the other. Say what each call is for (one step each), or "
+        "say 'retry up to N times' if a failed call should be tried again.",
+        step=clause.text,
+        details={"phrase": said.group(0), "reason": "repeated_call", "tool": spec.id},
+    )
+
+
 def _with_listed_addresses(parts: list[str]) -> list[str]:
     """`parts` with one that is only links or addresses joined to the part before it."""
     joined: list[str] = []
@@ -4698,6 +4725,25 @@ _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "t
 _EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
 
 
+#: "... and tell me their titles", "email us the summaries": one message to a fixed
+#: recipient that lists what each made, not one message per item.
+_ONE_MESSAGE_TO_US = re.compile(
+    r"^\W*(?:tell|send|email|e-mail|mail|notify|give|show|forward|message)\b"
+    r"(?!.*\beach\b).*\b(?:me|us|myself)\b",
+    re.IGNORECASE,
+)
+_SAID_OF_IT = re.compile(
+    r"^\s*(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+gets?|\s+got)?\s+",
+    re.IGNORECASE,
+)
+_TIMES_OVER = re.compile(
+    r"\b(?:twice|thrice|(?:\d+|two|three|four|five|several|multiple)\s+times)\b", re.IGNORECASE
+)
+_RETRY_WORDS = re.compile(r"\b(?:retry|retries|retried|re-?try|attempts?|tries|try)\b", re.I)
+_LET_KNOW = re.compile(
+    r"^(?P<lead>\W*)let\s+(?P<who>(?!me\b|us\b)\S+(?:\s+(?!know\b)\S+){0,2}?)\s+know\b",
+    re.IGNORECASE,
+)
 _LISTED_ADDRESSES = re.compile(
     rf"(?P<first>{_EMAIL_OR_URL.pattern})(?:\s*(?:,|\band\b|&)\s*(?:{_EMAIL_OR_URL.pattern}))+",
     re.IGNORECASE,

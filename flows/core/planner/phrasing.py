@@ -726,6 +726,24 @@ _APPROVED_LEAD = re.compile(
     r"(?:then\s+)?(?P<rest>\S.+)$",
     re.IGNORECASE,
 )
+#: "Only charge the card when everything is in stock": the condition of the step.
+_ONLY_STEP_WHEN = re.compile(
+    r"^(?P<lead>\W*)only\s+(?P<step>[a-z]+\b[^,;]*?)\s+(?P<word>when|whenever)\s+",
+    re.IGNORECASE,
+)
+#: "ship it and email them after the manager approves (the order)": a trailing approval.
+_APPROVED_TRAILING = re.compile(
+    r"^(?P<rest>\S.+?)\s*,?\s+(?:after|once|when|as\s+soon\s+as)\s+(?P<approval>"
+    r"(?:the\s+|a\s+|an\s+|our\s+)?(?:[a-z]+\s+)?[a-z]+(?:\s+team)?\s+"
+    r"(?:approves|signs\s+off)(?:\s+on)?(?:\s+[^,;]{1,60}?)?)\s*$",
+    re.IGNORECASE,
+)
+#: Who approves and what, in "the manager approves the order".
+_SOMEONE_APPROVES = re.compile(
+    r"^\s*(?P<who>(?:the\s+|a\s+|an\s+|our\s+)?(?:[a-z]+\s+)?[a-z]+(?:\s+team)?)\s+"
+    r"(?:approves|signs\s+off(?:\s+on)?)(?P<what>(?:\s+[^,;]*)?)$",
+    re.IGNORECASE,
+)
 _IN_WHICH_CASE = re.compile(r"\s*,?\s*\bin\s+which\s+case\b\s*,?\s*", re.IGNORECASE)
 _AFTER_LEAD = re.compile(r"^\s*after\s+(?P<first>[a-z]+ing\b[^,]{1,80}),\s*", re.IGNORECASE)
 #: "charge the card and ship it after validating the order": the steps joined before a
@@ -1495,6 +1513,8 @@ class PromptReader:
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
             sentence = _after_trailing(sentence)
+            # "Only charge the card when it's in stock": "charge the card only when ..."
+            sentence = _ONLY_STEP_WHEN.sub(r"\g<lead>\g<step> only \g<word> ", sentence)
             # "once the managers have approved": as "once the managers approves" reads
             sentence = _APPROVED_PERFECT.sub(r"\g<lead>\g<who> approves", sentence)
             # "Once a manager approves it, create the shipment": the approval goes first
@@ -1510,9 +1530,16 @@ class PromptReader:
             if approved_first is not None and _approved_by_someone(
                 approved_first.group("word"), approved_first.group("approval")
             ):
-                sentence = (
-                    f"{approved_first.group('rest')} after {approved_first.group('approval')}"
+                sentence = self._after_approval(
+                    approved_first.group("rest"), approved_first.group("approval")
                 )
+            else:
+                # "ship it and email the customer after the manager approves": both wait
+                trailing = _APPROVED_TRAILING.match(sentence)
+                if trailing is not None and len(self._pieces(trailing.group("rest"))) > 1:
+                    sentence = self._after_approval(
+                        trailing.group("rest"), trailing.group("approval")
+                    )
             # "Before shipping orders over 1200, get approval": the approval guards the step.
             before = _BEFORE_LEAD.match(sentence)
             if before is not None and before.group("step") is not None:
@@ -2020,6 +2047,15 @@ class PromptReader:
             return sentence  # "When an order comes in: ...", "For each order: ..."
         self._titles[match.group("rest")] = title
         return match.group("rest")
+
+    def _after_approval(self, rest: str, approval: str) -> str:
+        """ "When the manager approves the order, ship it and email the customer": every
+        step of `rest` waits for the approval, so it is asked for first ("have the manager
+        approve the order, then ..."); a single step keeps it after ("ship it after ...")."""
+        said = _SOMEONE_APPROVES.match(approval)
+        if said is None or len(self._pieces(rest)) < 2:
+            return f"{rest} after {approval}"
+        return f"have {said.group('who')} approve{said.group('what')}, then {rest}"
 
     def _pieces(self, sentence: str) -> list[tuple[str, bool, int]]:
         """Clauses of one sentence: (text, follows "otherwise", sequence segment)."""
