@@ -72,6 +72,7 @@ from flows.core.planner.phrasing import (
     Clause,
     Condition,
     PromptReader,
+    description_verbs,
     strip_approval_phrase,
     verbs_of,
 )
@@ -380,7 +381,8 @@ class FlowBuilder:
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
         self.reader = PromptReader(
-            verbs_of([spec.id for spec in tools]),
+            verbs_of([spec.id for spec in tools if not _id_leads_with_a_name(spec)])
+            | description_verbs(spec.description for spec in tools),
             qualities={v for spec in tools for v in _output_values(spec.output_schema)},
         )
         self.nodes: list[dict[str, Any]] = []
@@ -4387,6 +4389,27 @@ _SENDS_IT_ON = re.compile(
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 #: Words of an input's name that make it what a message says (`msg`, `message_text`).
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
+
+
+def _id_leads_with_a_name(spec: ToolSpec) -> bool:
+    """ "sku_availability", "pagerduty_trigger", "hubspot_log_note": an id whose first word
+    is one of the tool's fields, or a name its description capitalises past its first word
+    (a product, a brand), starts with no verb, so "if SKU-42 is available" starts no step."""
+    words = split_identifier(spec.id)
+    if len(words) < 2:
+        return False
+    first = words[0].lower()
+    fields = {
+        word
+        for name in [*spec.input_properties(), *spec.output_properties()]
+        for word in split_identifier(name)
+    }
+    named = {
+        word.lower()
+        for word in re.findall(r"[A-Za-z][A-Za-z-]*", spec.description)[1:]
+        if word[:1].isupper()
+    }
+    return first in fields or first in named
 
 
 def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:

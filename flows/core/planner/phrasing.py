@@ -50,7 +50,7 @@ COMMON_VERBS = frozenset(
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
-NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
+NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call", "page"})
 _DETERMINERS = (
     r"(?:(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
     r"your|me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|"
@@ -3408,6 +3408,29 @@ def said_to_them(words: str) -> str:
     "Your order shipped"."""
     said = _TO_THEM.sub(lambda m: _SAID_TO_YOU[m.group(0).lower()], words.strip()).rstrip(".!")
     return said[:1].upper() + said[1:]
+
+
+def description_verbs(descriptions: Iterable[str]) -> set[str]:
+    """The verb a tool's description starts with when it says what the tool does ("Trigger
+    a PagerDuty incident ...", "Book a courier ..."): a step may start with it too. A
+    description that starts with a noun ("Current weather for a city") gives none."""
+    verbs = set()
+    for description in descriptions:
+        words = description.split()[:2]
+        if (
+            len(words) == 2
+            and words[0].isalpha()
+            and words[1].lower() in _OBJECT_LEADS
+            and words[0].lower() not in _NOT_VERBS
+        ):
+            verbs.add(words[0].lower())
+    return verbs
+
+
+#: What follows a verb at the start of a description ("Trigger a ...", "Tell whether ...").
+_OBJECT_LEADS = frozenset("a an the one whether that up each every any all".split())
+#: First words of a description that are no verb ("The exchange rate", "All orders of").
+_NOT_VERBS = frozenset("the a an all each every any one this that what which".split())
 
 
 def verbs_of(identifiers: Iterable[str]) -> set[str]:
