@@ -322,3 +322,114 @@ def test_links_listed_with_and_stay_one_step_and_the_next_step_is_kept(demo):
     assert node_of(emailed, "send_email").inputs["body"] == (
         'summarize_text.map(each, each.summary).join("\\n\\n")'
     )
+
+
+# -- found by probing: approvals before several steps, "only ... when", one message ---------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "When the manager approves the order, ship it and email the customer.",
+        "Ship it and email the customer after the manager approves the order.",
+    ],
+)
+def test_an_approval_awaited_guards_every_step_it_is_said_of(demo, prompt):
+    flow = plan(prompt, demo)
+
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    for tool in ("create_shipment", "send_email"):
+        assert approval.id in ancestors(flow, node_of(flow, tool))
+
+
+def test_only_a_step_when_something_holds_is_a_condition(demo):
+    flow = plan("Only charge the card when everything is in stock.", demo)
+
+    (branch,) = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert branch.then == [node_of(flow, "process_payment").id]
+
+
+def test_one_message_to_me_lists_what_each_item_gave(demo):
+    prompt = f"Fetch {URL_A}, {URL_B} and https://c.example/z and tell me their titles."
+    flow = plan(prompt, demo)
+
+    email = node_of(flow, "send_email")
+    assert isinstance(email, ToolNode)
+    assert email.inputs["body"] == 'fetch_url.map(each, each.title).join("\\n\\n")'
+
+
+def test_a_level_word_about_another_noun_sets_no_priority(demo):
+    flow = plan("Open a ticket about the low stock of blue mugs.", demo)
+
+    assert "priority" not in node_of(flow, "create_ticket").inputs
+
+
+def test_a_side_effect_asked_twice_is_refused_and_a_retry_is_not(demo):
+    error = refusal("Charge the card twice.", demo)
+    assert error.details["reason"] == "repeated_call"
+    assert tools(plan("Charge the card and retry 3 times if it fails", demo)) == [
+        "process_payment"
+    ]
+
+
+PAGER = ToolSpec(
+    id="pagerduty_trigger",
+    name="PagerDuty: trigger incident",
+    description="Trigger a PagerDuty incident that pages the on-call responder.",
+    input_schema=_obj(
+        ["summary", "severity"],
+        summary=S,
+        severity={"type": "string", "enum": ["critical", "error", "warning", "info"]},
+    ),
+    output_schema=_obj([], incident_key=S),
+)
+AVAILABILITY = ToolSpec(
+    id="sku_availability",
+    name="SKU availability",
+    description="Tell whether a SKU is available in the warehouse and how many units are left.",
+    input_schema=_obj(["sku"], sku=S),
+    output_schema=_obj([], available={"type": "boolean"}, units_left={"type": "integer"}),
+)
+
+
+def test_a_step_said_by_its_description_verb_waits_for_the_approval(demo):
+    catalog = demo_catalog_with([PAGER])
+    for prompt in (
+        "Once the ops team has approved, trigger the incident.",
+        "Once the ops team approves, page the on-call engineer.",
+    ):
+        flow = plan(prompt, catalog)
+        (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+        assert approval.id in ancestors(flow, node_of(flow, "pagerduty_trigger"))
+
+
+def test_an_id_led_by_a_field_is_no_verb(demo):
+    # "if SKU-42 is available" is a condition, never a step of sku_availability's
+    error = refusal("Only create the shipment if SKU-42 is available.", demo_catalog_with(
+        [AVAILABILITY]
+    ))
+    assert error.code == "unmapped_condition"
+
+
+def test_a_summary_for_steps_side_by_side_is_made_ahead_of_them(demo):
+    slack = ToolSpec(
+        id="post_slack_message",
+        name="Post a Slack message",
+        description="Post a message to a Slack channel.",
+        input_schema=_obj(["channel", "text"], channel=S, text=S),
+        output_schema=_obj([], status={"type": "integer"}),
+    )
+    sms = ToolSpec(
+        id="send_sms",
+        name="Send SMS",
+        description="Send a text message to a phone number.",
+        input_schema=_obj(["phone", "message"], phone=S, message=S),
+        output_schema=_obj([], sid=S),
+    )
+    prompt = "In parallel: post the summary to #exec on Slack; text it to +15551234567."
+    flow = plan(prompt, demo_catalog_with([slack, sms]))
+
+    post, text = node_of(flow, "post_slack_message"), node_of(flow, "send_sms")
+    assert post.inputs["text"] == "summarize_text.summary"
+    assert text.inputs["message"] == "summarize_text.summary"
+    assert post.id not in ancestors(flow, text) and text.id not in ancestors(flow, post)

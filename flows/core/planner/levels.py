@@ -18,9 +18,9 @@ _LEVEL_INPUTS = frozenset({"priority", "severity", "urgency", "importance", "lev
 #: The words of each rank, lowest first. A word said in the request sets the enum's value
 #: of the same rank; at the top rank, the enum's highest value when it has none of them.
 _RANKS: tuple[frozenset[str], ...] = (
-    frozenset({"low", "lowest", "minor", "trivial", "cosmetic"}),
-    frozenset({"medium", "normal", "moderate"}),
-    frozenset({"high", "major", "important", "serious", "severe"}),
+    frozenset({"low", "lowest", "minor", "trivial", "cosmetic", "info", "informational"}),
+    frozenset({"medium", "normal", "moderate", "warning"}),
+    frozenset({"high", "major", "important", "serious", "severe", "error"}),
     frozenset({"urgent", "critical", "emergency", "blocker", "blocking", "highest"}),
 )
 _SAID = re.compile(

@@ -1752,6 +1752,15 @@ class FlowBuilder:
         sender = self._channel_sender(asked) if is_channel(missing) else None
         if sender is not None:
             return sender  # "notify #eng": the one tool that sends on that channel
+        offering = [
+            spec
+            for spec in self.specs.values()
+            if spec.id != best.id and missing_capability(asked, spec) is None
+        ]
+        if len(offering) == 1:
+            # "page the on-call engineer": the one tool that pages, though its words rank
+            # below the tool that fetches a page
+            return offering[0]
         raise _capability_error(clause, missing, best)
 
     def _check_sends(self, clause: Clause, asked: str, spec: ToolSpec, best: ToolSpec) -> None:
@@ -2225,7 +2234,21 @@ class FlowBuilder:
 
     def _tool_node(self, clause: Clause, spec: ToolSpec, *, helping: bool = False) -> str:
         """A tool node for `clause`; `helping`: planned to serve the step (a fetch, a
-        summary first), so titled by what the tool does, not by the step's words."""
+        summary first), so titled by what the tool does, not by the step's words. A helper
+        of a step that runs side by side with others goes ahead of them all ("in parallel:
+        post the summary to Slack; text it"): the step reads it, its siblings may too."""
+        group = self.group if helping else None
+        if group is None:
+            return self._new_tool_node(clause, spec, helping=helping)
+        self.group = None
+        try:
+            node_id = self._new_tool_node(clause, spec, helping=helping)
+        finally:
+            self.group = group
+        group.start = Cursor([node_id])
+        return node_id
+
+    def _new_tool_node(self, clause: Clause, spec: ToolSpec, *, helping: bool) -> str:
         node_id = self._unique_id(spec.id)
         predecessors = self._predecessors()
         upstream_tools = [self.info[e] for e in predecessors.exits if self.info[e].kind == "tool"]

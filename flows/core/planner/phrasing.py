@@ -313,7 +313,8 @@ _INLINE_PARALLEL = re.compile(
     r"(?:^|(?<=[.!?])\s+)\s*"
     r"(?P<heading>(?:(?:do|run)\s+(?:these|the\s+following|all\s+of\s+these|both)\s+)?"
     r"(?:in\s+parallel|at\s+the\s+same\s+time|simultaneously|concurrently|all\s+at\s+once))"
-    r"\s*:\s*(?P<items>[^.!?;]+(?:;[^.!?;]+)+)(?:[.!?]|$)",
+    # (a dot inside a word, "ana@acme.com", "example.com/a", ends nothing)
+    r"\s*:\s*(?P<items>(?:[^.!?;]|[.!?](?=\S))+(?:;(?:[^.!?;]|[.!?](?=\S))+)+)(?:[.!?]|$)",
     re.IGNORECASE,
 )
 #: Words that put a step after a loop rather than in it ("then send one email").
