@@ -433,3 +433,10 @@ def test_a_summary_for_steps_side_by_side_is_made_ahead_of_them(demo):
     assert post.inputs["text"] == "summarize_text.summary"
     assert text.inputs["message"] == "summarize_text.summary"
     assert post.id not in ancestors(flow, text) and text.id not in ancestors(flow, post)
+
+
+def test_what_it_returns_is_never_read_from_a_new_check(demo):
+    # "it returns an error" speaks of the fetch, whose output says nothing of errors: no
+    # order validation is planned to answer it
+    prompt = f"Grab the page at {URL_A} and let ops@example.com know if it returns an error."
+    assert refusal(prompt, demo).code == "unmapped_condition"

@@ -4114,8 +4114,10 @@ class FlowBuilder:
                 step=condition.text.strip(),
                 details={"reason": "condition_in_loop", "phrase": condition.text.strip()},
             )
-        if _SAID_OF_STEPS_BEFORE.search(condition.text):
-            return None  # "if either returns an error": the steps before, not a new check
+        if _SAID_OF_STEPS_BEFORE.search(condition.text) or _OUTCOME_OF_IT.match(condition.text):
+            # "if either returns an error", "if it returns an error": the steps before,
+            # not a new check
+            return None
         partly = self._check_the_rest_first(condition, clause)
         if partly is not None:
             return partly
@@ -4780,6 +4782,11 @@ _ONE_MESSAGE_TO_US = re.compile(
 )
 _SAID_OF_IT = re.compile(
     r"^\s*(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+gets?|\s+got)?\s+",
+    re.IGNORECASE,
+)
+_OUTCOME_OF_IT = re.compile(
+    r"^\s*(?:it|they|that|this)\s+(?:returns?|gives?|fails?|responds?|errors?|comes?\s+back|"
+    r"throws?|times?\s+out|breaks?)\b",
     re.IGNORECASE,
 )
 _TIMES_OVER = re.compile(
