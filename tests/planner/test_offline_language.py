@@ -373,8 +373,10 @@ def test_a_condition_nothing_upstream_decides_gets_the_tool_that_tells(catalog):
     # a tool that changes something is never added so: the condition is refused
     from dataclasses import replace
 
-    logging = [replace(s, id="record_mood", name="Record mood") if s.id == "score_mood" else s
-               for s in SPECS]
+    logging = [
+        replace(s, id="record_mood", name="Record mood") if s.id == "score_mood" else s
+        for s in SPECS
+    ]
     error = refusal("If the mood of the text is angry, send an email.", fixture_catalog(logging))
     assert error.code == "unmapped_condition"
 

@@ -69,7 +69,7 @@ def _object(words: Sequence[str]) -> str:
         lowered = word.lower()
         if lowered in _OBJECT_ENDS:
             break
-        if lowered in _DETERMINERS or lowered.endswith("'s") or lowered.endswith("s'"):
+        if lowered in _DETERMINERS or lowered.endswith(("'s", "s'")):
             if kept:
                 break
             continue

@@ -48,10 +48,13 @@ def without_notice_topic(action: str) -> str:
         return action
     topic = _TOPIC_ENDS.sub("", match.group("topic"))
     start = match.start("topic")
-    cut = re.search(r"\s+(?:know\s+)?(?:about|regarding|concerning|on\s+the\s+subject\s+of)\s+$",
-                    action[:start], re.IGNORECASE)
+    cut = re.search(
+        r"\s+(?:know\s+)?(?:about|regarding|concerning|on\s+the\s+subject\s+of)\s+$",
+        action[:start],
+        re.IGNORECASE,
+    )
     head = action[: cut.start()] if cut else action[:start]
-    return f"{head}{action[start + len(topic):]}".strip()
+    return f"{head}{action[start + len(topic) :]}".strip()
 
 
 def is_notice(action: str) -> bool:

@@ -52,7 +52,6 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
-from flows.core.planner.naming import flow_title
 from flows.core.planner.named_values import (
     STREET_ADDRESS,
     listed_for,
@@ -60,6 +59,7 @@ from flows.core.planner.named_values import (
     takes_what_is_written,
     written_places,
 )
+from flows.core.planner.naming import flow_title
 from flows.core.planner.notices import (
     is_notice,
     notice_subject,
@@ -2410,8 +2410,10 @@ class FlowBuilder:
         )
         if done is None or done.spec is None:
             return None
-        if exits and done.id not in exits and not any(
-            node.get("type") == "branch" and node["id"] in exits for node in self.nodes
+        if (
+            exits
+            and done.id not in exits
+            and not any(node.get("type") == "branch" and node["id"] in exits for node in self.nodes)
         ):
             return None
         fields = [
@@ -3744,14 +3746,14 @@ class FlowBuilder:
             if name in literals or not isinstance(schema.get("enum"), list):
                 continue
             for value in schema["enum"]:
-                said = (
+                found = (
                     re.search(rf"\b{re.escape(value.lower())}\b", lowered)
                     if isinstance(value, str) and value
                     else None
                 )
-                if said is not None and not (
+                if found is not None and not (
                     # "a ticket about the low stock": the stock is low, not the priority
-                    is_level_input(name) and qualifies_another_noun(lowered, said.end())
+                    is_level_input(name) and qualifies_another_noun(lowered, found.end())
                 ):
                     literals[name] = json.dumps(value)
                     break
@@ -4668,7 +4670,7 @@ _BY_COURIER = re.compile(r"\b(?:by|via|with|using)\s+(?:a\s+|the\s+)?(?:courier|
 _SENDS_GOODS_VERB = re.compile(r"^\W*(?:send|post|mail|dispatch)(?:s|ed|ing)?\b", re.I)
 #: "summarize the two articles together", "in one summary": one call for all the pages
 _COMBINED = re.compile(
-    r"\b(?:together|combined?|combining|merged?|as a whole|in (?:one|a single)\b|into (?:one|a single)\b"
+    r"\b(?:together|combined?|combining|merged?|as a whole|in(?:to)? (?:one|a single)\b"
     r"|(?:one|a single) (?:summary|text|report|digest|email|message))",
     re.IGNORECASE,
 )
