@@ -447,3 +447,22 @@ def test_what_it_returns_is_never_read_from_a_new_check(demo):
     # order validation is planned to answer it
     prompt = f"Grab the page at {URL_A} and let ops@example.com know if it returns an error."
     assert refusal(prompt, demo).code == "unmapped_condition"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "step"),
+    [
+        ("Before charging more than 1000 USD, get approval from a manager.", "process_payment"),
+        ("Before shipping orders over 1200, get approval from a manager", "create_shipment"),
+        ("Get a manager's approval before charging more than 1000 USD.", "process_payment"),
+    ],
+)
+def test_an_approval_before_a_step_over_an_amount_is_asked_above_it_only(demo, prompt, step):
+    flow = plan(prompt, demo)
+
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.when is not None
+    assert "input.amount >" in approval.when
+    tool = node_of(flow, step)
+    assert tool.when is None  # the step runs below the amount too, without approval
+    assert approval.id in ancestors(flow, tool)

@@ -722,6 +722,24 @@ _BEFORE_LEAD = re.compile(
     r"(?P<said>[a-z]+\b[^,]{0,100})),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+#: "charging anything over 1000 USD", "shipping orders above 1,200": a step and an amount.
+_STEP_OVER_AMOUNT = re.compile(
+    r"^(?P<verb>[a-z]+ing)\s+(?:(?P<thing>anything|any\s+\w+|\w+s)\s+)?"
+    r"(?P<compare>over|above|more\s+than|greater\s+than|exceeding|under|below|less\s+than)\s+"
+    r"(?P<amount>[$€£]?\s*\d[\d,.]*\s*(?:k|thousand)?(?:\s*(?:usd|eur|gbp|dollars?|euros?|"
+    r"pounds?))?)\s*$",
+    re.IGNORECASE,
+)
+_ANY_THING = frozenset({"anything", "any"})
+#: A request cut into sentences, their ends kept ("A. B" -> "A", ". ", "B").
+_SENTENCE_PARTS = re.compile(r"((?<=[.!?])\s+|\n+)")
+#: "get a manager's approval before charging more than 1000 USD": the same, said after.
+_APPROVAL_BEFORE_OVER = re.compile(
+    r"^\s*(?P<rest>[^,;]*\b(?:approv\w*|sign[- ]?off|ok|okay)\b[^,;]*?)\s+before\s+"
+    r"(?P<step>[a-z]+ing\s+(?:(?:anything|any\s+\w+|\w+s)\s+)?(?:over|above|more\s+than|"
+    r"greater\s+than|exceeding|under|below|less\s+than)\s+[$€£]?\s*\d[^,;]*?)\s*(?P<end>[.!?]?)\s*$",
+    re.IGNORECASE,
+)
 _APPROVED_LEAD = re.compile(
     r"^\s*(?P<word>once|when|whenever|after|as\s+soon\s+as)\s+(?P<approval>[^,;]{3,80}?)\s*,\s*"
     r"(?:then\s+)?(?P<rest>\S.+)$",
@@ -1321,6 +1339,9 @@ class PromptReader:
         prompt = _TURN_AWAY_A_KIND.sub(_turned_away_if, prompt)
         # "Welcome everyone else.": the other case of the condition before
         prompt = _EVERYONE_ELSE.sub(_otherwise_them, prompt)
+        # "Before charging anything over 1000 USD, get a manager's approval": the charge,
+        # with the approval first when the amount is over it
+        prompt = "".join(self._approval_over_amount(part) for part in _SENTENCE_PARTS.split(prompt))
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
         prompt = _FIRST_IF.sub(r"\g<lead>\g<cond>, \g<main> first\g<end>", prompt)
@@ -2048,6 +2069,40 @@ class PromptReader:
             return sentence  # "When an order comes in: ...", "For each order: ..."
         self._titles[match.group("rest")] = title
         return match.group("rest")
+
+    def _approval_over_amount(self, sentence: str) -> str:
+        """ "Before charging anything over 1000 USD, get a manager's approval" (or the
+        approval said first) -> "charge it; if the amount is over 1000 USD get a manager's
+        approval first": the step always, the approval only above the amount."""
+        trailing = _APPROVAL_BEFORE_OVER.match(sentence)
+        if trailing is not None:
+            sentence = (
+                f"before {trailing.group('step')}, {trailing.group('rest')}{trailing.group('end')}"
+            )
+        before = _BEFORE_LEAD.match(sentence)
+        if before is None or before.group("step") is None:
+            return sentence if trailing is None else trailing.group(0)
+        over = _STEP_OVER_AMOUNT.match(before.group("step").strip())
+        verb = self._verb_of_gerund(over.group("verb")) if over is not None else None
+        rest = before.group("rest").strip().rstrip(".!;")
+        if over is None or verb is None or not _APPROVAL.search(rest):
+            return sentence if trailing is None else trailing.group(0)
+        thing = (over.group("thing") or "").strip().lower()
+        noun = thing.split()[-1] if thing else ""
+        said = f"the {singular(noun)}" if noun and noun not in _ANY_THING else "it"
+        end = before.group("rest")[len(before.group("rest").rstrip(".!;")) :]
+        return (
+            f"{verb} {said}; if the amount is {over.group('compare')} "
+            f"{over.group('amount').strip()} {rest} first{end}"
+        )
+
+    def _verb_of_gerund(self, gerund: str) -> str | None:
+        """ "charging" -> "charge", "shipping" -> "ship": the verb the reader knows."""
+        stem_ = gerund.lower()[:-3]
+        for verb in (stem_, f"{stem_}e", stem_[:-1]):
+            if verb in self.verbs:
+                return verb
+        return None
 
     def _after_approval(self, rest: str, approval: str) -> str:
         """ "When the manager approves the order, ship it and email the customer": every
