@@ -466,3 +466,24 @@ def test_an_approval_before_a_step_over_an_amount_is_asked_above_it_only(demo, p
     tool = node_of(flow, step)
     assert tool.when is None  # the step runs below the amount too, without approval
     assert approval.id in ancestors(flow, tool)
+
+
+def test_already_a_user_reads_the_lookup(demo):
+    prompt = (
+        "Whenever someone signs up, look them up; if they're already a user, do nothing, "
+        "otherwise send the welcome email."
+    )
+    (branch,) = [n for n in plan(prompt, demo).nodes if isinstance(n, BranchNode)]
+    assert branch.condition == "!lookup_user.found"
+
+
+def test_out_of_stock_checks_the_stock_unless_a_step_came_first(demo):
+    (branch,) = [
+        n
+        for n in plan("Ship the order unless it's out of stock.", demo).nodes
+        if isinstance(n, BranchNode)
+    ]
+    assert branch.condition == "check_inventory.in_stock"
+    # "instead" after a charge: a check planned now would come after what it should stop
+    prompt = "Charge the card; if the order is out of stock, email the customer instead"
+    assert refusal(prompt, demo).code == "unmapped_condition"

@@ -4116,6 +4116,18 @@ class FlowBuilder:
                 step=condition.text.strip(),
                 details={"reason": "condition_in_loop", "phrase": condition.text.strip()},
             )
+        said_in = next(
+            (
+                sentence
+                for sentence in re.split(r"(?<=[.!?])\s+", self.request)
+                if condition.text in sentence
+            ),
+            clause.text,
+        )
+        if self.last_step is not None and re.search(r"\binstead\b", said_in, re.I):
+            # "charge the card; if it's out of stock, email them instead": a check planned
+            # now would come after the charge it should stop
+            return None
         if _SAID_OF_STEPS_BEFORE.search(condition.text) or _OUTCOME_OF_IT.match(condition.text):
             # "if either returns an error", "if it returns an error": the steps before,
             # not a new check
@@ -4180,7 +4192,9 @@ class FlowBuilder:
         whatever the tool's own noun (inventory)."""
         field_words = split_identifier(tried.subject or "")
         said = {stem(w) for w in re.findall(r"[a-z]+", condition.lower())}
-        if len(field_words) < 2 or not all(stem(w) in said for w in field_words):
+        # ("out of stock" says `in_stock` too: its words but the particle)
+        named = [w for w in field_words if w not in {"in", "is", "has", "on"}]
+        if len(field_words) < 2 or not named or not all(stem(w) in said for w in named):
             return False
         return not any(
             tried.subject in other.output_properties()
