@@ -487,3 +487,24 @@ def test_out_of_stock_checks_the_stock_unless_a_step_came_first(demo):
     # "instead" after a charge: a check planned now would come after what it should stop
     prompt = "Charge the card; if the order is out of stock, email the customer instead"
     assert refusal(prompt, demo).code == "unmapped_condition"
+
+
+def test_a_notice_about_it_tells_what_the_step_before_did(demo):
+    prompt = (
+        "Open a severe ticket about the checkout crash and notify support@example.com about it."
+    )
+    email = node_of(plan(prompt, demo), "send_email")
+
+    assert email.inputs["subject"] != '"It"'
+    assert "create_ticket.ticket_id" in email.inputs["body"]
+
+
+def test_someone_sent_a_package_is_shipped_it(demo):
+    flow = plan("Send the customer a package with their order via DHL.", demo)
+
+    assert tools(flow) == ["create_shipment"]
+
+
+def test_a_request_lead_is_no_part_of_the_title(demo):
+    prompt = "Please could you set up a flow: validate the order, then charge the card."
+    assert plan(prompt, demo).name == "Validate order and charge card"

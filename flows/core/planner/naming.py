@@ -19,6 +19,14 @@ _OBJECT_ENDS = frozenset(
 )
 #: Words before a step's verb that are not it.
 _LEADS = frozenset("do these those please then also just now first and so kindly only".split())
+#: "Please could you set up a flow: ...", "can you build a workflow that ...": how the
+#: request is asked, not a step.
+_REQUEST_LEAD = re.compile(
+    r"^\W*(?:please\s+)?(?:(?:could|can|would|will)\s+(?:you|u)\s+(?:please\s+)?)?"
+    r"(?:(?:set\s+up|create|build|make|write)\s+(?:me\s+)?(?:a|an)\s+(?:flow|workflow|"
+    r"automation|pipeline)\b\s*(?:that|which|to|:)?\s*)?",
+    re.IGNORECASE,
+)
 #: "set up a meeting", "look up the user": the verb's particle is part of it.
 _PARTICLES = frozenset("up out off down over back".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -33,7 +41,7 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
     verbs: list[str] = []
     objects: list[str] = []
     for at, action in enumerate(actions):
-        words = _WORD.findall(_NOT_WORDS.sub(" ", action))
+        words = _WORD.findall(_NOT_WORDS.sub(" ", _REQUEST_LEAD.sub("", action)))
         if not words:
             continue
         approval = at < len(approvals) and approvals[at]

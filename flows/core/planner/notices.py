@@ -27,6 +27,7 @@ _TOPIC_ENDS = re.compile(
     r"so\s+that|(?:on|in|over)\s+(?-i:[A-Z])\w*)\b.*$",
     re.IGNORECASE,
 )
+_PRONOUNS = frozenset("it this that them these those".split())
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an|this|that|their|our|its|his|her)\s+", re.IGNORECASE)
 
 
@@ -37,6 +38,8 @@ def notice_topic(action: str) -> str | None:
     if match is None:
         return None
     topic = _TOPIC_ENDS.sub("", match.group("topic")).strip()
+    if topic.lower() in _PRONOUNS:
+        return None  # "notify support about it": the topic is the step before's
     return topic or None
 
 

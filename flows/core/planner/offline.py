@@ -2357,9 +2357,14 @@ class FlowBuilder:
         if body is None or body not in inputs:
             return inputs
         asked = [n for n in (subject, body) if n is not None and self._asked_at_run(inputs[n])]
-        if body not in asked:
-            return inputs
         topic = notice_topic(clause.action)
+        if body not in asked:
+            if subject is None or subject not in asked or topic is None:
+                return inputs
+            # "email purchasing about the shortage" with the body written from the steps
+            # before: the subject is the topic
+            self._drop_unread_input(inputs[subject])
+            return {**inputs, subject: json.dumps(notice_subject(topic, ""))}
         reported = self._reported_before(spec)
         if topic is None and reported is None:
             return inputs  # nothing to say but what a person writes at run time
@@ -4673,7 +4678,10 @@ _BARE_ONE = re.compile(
 #: "send the parcel", "post a small package", "mail the boxes": a verb of messages whose
 #: object is goods, which asks for a shipment.
 _SENDS_GOODS = re.compile(
-    r"^(?P<lead>\W*)(?:send|post|mail|dispatch|courier)(?:s|ed|ing)?\s+(?P<goods>"
+    r"^(?P<lead>\W*)(?:send|post|mail|dispatch|courier)(?:s|ed|ing)?\s+"
+    # ("send the customer a package": to whom, then the goods)
+    r"(?:(?:them|him|her|me|us|(?:the|our|their|a|an)\s+\w+)\s+(?=(?:the|a|an|their|our)\s))?"
+    r"(?P<goods>"
     r"(?:(?:the|a|an|this|that|these|those|their|his|her|our|my|your|its)\s+)?"
     r"(?:\w+\s+)?(?:parcel|package|packet|box|boxe|crate|consignment|shipment)s?\b"
     r"|goods\b)",
