@@ -508,3 +508,15 @@ def test_someone_sent_a_package_is_shipped_it(demo):
 def test_a_request_lead_is_no_part_of_the_title(demo):
     prompt = "Please could you set up a flow: validate the order, then charge the card."
     assert plan(prompt, demo).name == "Validate order and charge card"
+
+
+def test_skip_the_approval_below_an_amount_asks_it_above(demo):
+    prompt = (
+        "If the order total is under 50, skip the approval; otherwise a manager must "
+        "approve. Then charge the card."
+    )
+    flow = plan(prompt, demo)
+
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.when == "!(input.total < 50.0)"
+    assert approval.id in ancestors(flow, node_of(flow, "process_payment"))

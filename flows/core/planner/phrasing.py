@@ -731,6 +731,13 @@ _STEP_OVER_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _ANY_THING = frozenset({"anything", "any"})
+_SKIP_APPROVAL_OTHERWISE = re.compile(
+    r"(?P<lead>^|(?<=[.!?\n])\s*)if\s+(?P<cond>[^,;.]+?)\s*,\s*(?:then\s+)?(?:skip|no(?:\s+need\s+for)?|"
+    r"don't\s+(?:need|ask\s+for))\s+(?:the\s+|an?\s+|any\s+)?(?:approval|sign[- ]?off)"
+    r"(?:\s+(?:is\s+)?(?:needed|required))?\s*[;,.]\s*"
+    r"(?:otherwise|else|if\s+not)\s*,?\s*(?P<approval>[^.;\n]+)",
+    re.IGNORECASE,
+)
 #: A request cut into sentences, their ends kept ("A. B" -> "A", ". ", "B").
 _SENTENCE_PARTS = re.compile(r"((?<=[.!?])\s+|\n+)")
 #: "get a manager's approval before charging more than 1000 USD": the same, said after.
@@ -1339,6 +1346,9 @@ class PromptReader:
         prompt = _TURN_AWAY_A_KIND.sub(_turned_away_if, prompt)
         # "Welcome everyone else.": the other case of the condition before
         prompt = _EVERYONE_ELSE.sub(_otherwise_them, prompt)
+        # "If it's under 50, skip the approval; otherwise a manager must approve": the
+        # approval unless the condition holds
+        prompt = _SKIP_APPROVAL_OTHERWISE.sub(r"\g<lead>Unless \g<cond>, \g<approval>", prompt)
         # "Before charging anything over 1000 USD, get a manager's approval": the charge,
         # with the approval first when the amount is over it
         prompt = "".join(self._approval_over_amount(part) for part in _SENTENCE_PARTS.split(prompt))
