@@ -520,3 +520,13 @@ def test_skip_the_approval_below_an_amount_asks_it_above(demo):
     (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
     assert approval.when == "!(input.total < 50.0)"
     assert approval.id in ancestors(flow, node_of(flow, "process_payment"))
+
+
+def test_a_summary_of_results_no_step_writes_as_text_is_refused(demo):
+    prompt = "Validate every email in the list, then send me a summary of the results."
+    error = refusal(prompt, demo)
+
+    assert error.details["reason"] == "results_not_text"
+    # a summary of what a step wrote is made from it
+    flow = plan("Fetch the page and email me a summary of it", demo)
+    assert node_of(flow, "summarize_text").inputs["text"] == "fetch_url.text"

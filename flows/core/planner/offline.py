@@ -1655,7 +1655,28 @@ class FlowBuilder:
         ):
             self._map_node(replace(_helping(clause), for_each="one"), producer)
             return
-        self._tool_node(_helping(clause), producer, helping=True)
+        before = self.last_step
+        node_id = self._tool_node(_helping(clause), producer, helping=True)
+        said = _OF_THE_RESULTS.search(clause.action)
+        node = next(n for n in self.nodes if n["id"] == node_id)
+        asked = [
+            name
+            for name, expression in (node.get("inputs") or {}).items()
+            if name in producer.required_inputs() and self._asked_at_run(expression)
+        ]
+        if said is not None and before is not None and asked:
+            what = re.sub(r"^of\s+", "", said.group(0), flags=re.IGNORECASE)
+            # "validate every email, then send me a summary of the results": no step gives
+            # a text of what the steps before found, and the run's own text is not it
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it asks {producer.id} to work on "
+                f"{what!r}, and no step before it gives them as {asked[0]!r} (the "
+                "run would have to bring that text). Name the field to use, or register a "
+                "tool that writes a report of the results.",
+                step=clause.text,
+                details={"phrase": what, "reason": "results_not_text"},
+            )
 
     def _reads_an_output(self, text: str) -> bool:
         """ "Then check the status code" after a fetch: the step only looks at a field a
@@ -4806,6 +4827,12 @@ _ONE_MESSAGE_TO_US = re.compile(
 )
 _SAID_OF_IT = re.compile(
     r"^\s*(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+gets?|\s+got)?\s+",
+    re.IGNORECASE,
+)
+#: "a summary of the results", "a summary of them", "of what it found"
+_OF_THE_RESULTS = re.compile(
+    r"\bof\s+(?:the\s+|all\s+the\s+|these\s+|those\s+)?(?:results?|findings|outcomes?|them|"
+    r"what\s+(?:it|they)\s+(?:found|returned?))\b",
     re.IGNORECASE,
 )
 _OUTCOME_OF_IT = re.compile(
