@@ -1745,6 +1745,7 @@ class FlowBuilder:
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
+        asked = _URL_LITERAL.sub("the link", asked)
         if (
             self.topic
             and _PRONOUN_OBJECT.search(asked)
@@ -2005,6 +2006,7 @@ class FlowBuilder:
                 continue
             # "post the parcel": a shipment, not a post
             asked = _SENDS_GOODS.sub(r"ship \g<goods>", _clean_action(clause.action), count=1)
+            asked = _URL_LITERAL.sub("the link", asked)  # "https://x.com/team" asks no Teams
             _check_cases_stated(clause, asked)
             first = next(iter(split_identifier(asked)), "")
             asked = without_what_is_said(asked)
@@ -2197,6 +2199,8 @@ class FlowBuilder:
         # "a summary of <a> and <b>": a list of links or addresses counts as one, so more
         # of them do not make the step more about fetching
         text = _LISTED_ADDRESSES.sub(r"\g<first>", text)
+        # the words inside a link ("https://example.com/team") name no tool
+        text = _URL_LITERAL.sub("the link", text)
         text = _LET_KNOW.sub(r"\g<lead>notify \g<who>", text, count=1)  # "let finance know"
         if _BY_COURIER.search(text):
             text = _SENDS_GOODS_VERB.sub("ship", text, count=1)
