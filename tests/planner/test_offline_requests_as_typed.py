@@ -530,3 +530,10 @@ def test_a_summary_of_results_no_step_writes_as_text_is_refused(demo):
     # a summary of what a step wrote is made from it
     flow = plan("Fetch the page and email me a summary of it", demo)
     assert node_of(flow, "summarize_text").inputs["text"] == "fetch_url.text"
+
+
+def test_paying_out_is_no_charge_of_a_card(demo):
+    error = refusal("Get the CFO's sign-off before paying out more than 10000 EUR.", demo)
+
+    assert error.details["reason"] == "no_tool_offers"
+    assert "paying out" in error.step
