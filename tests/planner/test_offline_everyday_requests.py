@@ -669,10 +669,11 @@ def test_on_success_and_on_failure_are_conditions(demo):
 
 
 def test_once_a_step_decides_part_of_it_is_a_condition_not_the_trigger(demo):
-    error = refusal("Validate the order, and once it's valid and in stock, ship it with UPS.", demo)
-
-    assert error.code == "unmapped_condition"
-    assert "in stock" in error.step
+    # the part no step tells (stock) is checked first by the tool that tells it
+    both = plan("Validate the order, and once it's valid and in stock, ship it with UPS.", demo)
+    (branch,) = branches(both)
+    assert branch.condition == "(validate_order.valid) && (check_inventory.in_stock)"
+    assert branch.then == [node_of(both, "create_shipment").id]
     flow = plan("Validate the order, and once it's valid, ship it with UPS.", demo)
     (branch,) = branches(flow)
     assert branch.condition == "validate_order.valid"

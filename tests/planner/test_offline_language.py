@@ -366,8 +366,18 @@ def test_a_condition_nothing_upstream_decides_gets_the_tool_that_tells(catalog):
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert "score_mood.mood" in branch.condition
     assert "angry" in branch.condition
-    # a tool that changes something is never added so: the condition is refused as before
-    error = refusal("If the mood of the text is angry, send an email.", catalog)
+    # its verb says it only looks, so a check that is not cached is added the same way
+    # (stock or a score can change by the minute)
+    fresh = plan("If the mood of the text is angry, send an email.", catalog).flow
+    assert tools(fresh) == ["score_mood", "send_email"]
+    # a tool that changes something is never added so: the condition is refused
+    from dataclasses import replace
+
+    logging = [
+        replace(s, id="record_mood", name="Record mood") if s.id == "score_mood" else s
+        for s in SPECS
+    ]
+    error = refusal("If the mood of the text is angry, send an email.", fixture_catalog(logging))
     assert error.code == "unmapped_condition"
 
 

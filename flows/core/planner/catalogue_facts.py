@@ -9,13 +9,14 @@ itself; here they are kept for the last few catalogues seen.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flows.core.planner.lexicon import split_identifier, stem
-from flows.core.planner.phrasing import COMMON_VERBS, verbs_of
+from flows.core.planner.phrasing import COMMON_VERBS, description_verbs, verbs_of
 from flows.core.planner.retrieval import ToolIndex
 from flows.core.planner.wiring import output_values
 from flows.core.planner.wording import catalogue_words, vocabulary
@@ -38,7 +39,8 @@ class CatalogueFacts:
     id_nouns: frozenset[str]
     #: the stems of the catalogue's words longer than two letters
     known_stems: frozenset[str]
-    #: the leading words of the tools' ids: tool-specific verbs such as "geocode"
+    #: tool-specific verbs such as "geocode": the leading words of the tools' ids (unless
+    #: a name: see `id_leads_with_a_name`) and the verbs their descriptions start with
     verbs: frozenset[str]
     #: the enum values of the tools' output fields ("positive"), in lower case
     qualities: frozenset[str]
@@ -81,9 +83,33 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
             if name.endswith("_id") and "_" not in name[: -len("_id")]
         ),
         known_stems=frozenset(stem(w) for w in words if len(w) > 2),
-        verbs=frozenset(verbs_of([spec.id for spec in tools])),
+        verbs=frozenset(
+            verbs_of([spec.id for spec in tools if not id_leads_with_a_name(spec)])
+            | description_verbs(spec.description for spec in tools)
+        ),
         qualities=frozenset(v for spec in tools for v in output_values(spec.output_schema)),
         topic_words=frozenset(
             word for spec in tools for word in split_identifier(spec.id)[1:] if len(word) > 2
         ),
     )
+
+
+def id_leads_with_a_name(spec: ToolSpec) -> bool:
+    """ "sku_availability", "pagerduty_trigger", "hubspot_log_note": an id whose first word
+    is one of the tool's fields, or a name its description capitalises past its first word
+    (a product, a brand), starts with no verb, so "if SKU-42 is available" starts no step."""
+    words = split_identifier(spec.id)
+    if len(words) < 2:
+        return False
+    first = words[0].lower()
+    fields = {
+        word
+        for name in [*spec.input_properties(), *spec.output_properties()]
+        for word in split_identifier(name)
+    }
+    named = {
+        word.lower()
+        for word in re.findall(r"[A-Za-z][A-Za-z-]*", spec.description)[1:]
+        if word[:1].isupper()
+    }
+    return first in fields or first in named

@@ -198,9 +198,10 @@ _WE_HAVE_THEM = re.compile(
     re.IGNORECASE,
 )
 _HAS_A_RECORD = re.compile(
-    r"(?:\s+(?:already|still))?\s+(?:(?:has|have|had)\s+(?:an?|their|his|her)\s+"
-    r"(?:account|profile|record)|(?:is|are|'s|'re)\s+(?:already\s+)?(?:registered|signed\s+up|"
-    r"an?\s+(?:existing\s+)?(?:customer|user|member)))\b",
+    r"(?:\s+(?:already|still))?(?:\s+(?:has|have|had)\s+(?:an?|their|his|her)\s+"
+    # ("they're already a user": no space before the contraction)
+    r"(?:account|profile|record)|(?:\s+is|\s+are|'s|'re)\s+(?:already\s+)?(?:registered|"
+    r"signed\s+up|an?\s+(?:existing\s+)?(?:customer|user|member)))\b",
     re.IGNORECASE,
 )
 

@@ -66,6 +66,9 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "analyze analyse analysis assess evaluate score",
         "spreadsheet sheet sheets worksheet",
         "append row record",
+        # "schedule a meeting" is a calendar event
+        "meeting meetings appointment event calendar",
+        "schedule book reserve arrange",
     )
 )
 

@@ -42,6 +42,7 @@ from flows.core.planner.conditions import (
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
+from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
     STOP_WORDS,
@@ -58,6 +59,13 @@ from flows.core.planner.named_values import (
     named_values,
     takes_what_is_written,
     written_places,
+)
+from flows.core.planner.naming import flow_title
+from flows.core.planner.notices import (
+    is_notice,
+    notice_subject,
+    notice_topic,
+    without_notice_topic,
 )
 from flows.core.planner.phrasing import (
     JUDGED_QUALITIES,
@@ -567,12 +575,27 @@ class FlowBuilder:
             input_schema["required"] = list(dict.fromkeys(self.input_required))
         return {
             "ir_version": "1.0",
-            "name": _flow_name(prompt),
+            "name": self._flow_name(prompt),
             "description": prompt.strip()[:4000],
             "input_schema": input_schema,
             "nodes": self.nodes,
             "max_steps": max(100, len(self.nodes)),
         }
+
+    def _flow_name(self, prompt: str) -> str:
+        """A few words from the planned steps' verbs and what the first acts on; the
+        request's first sentence when no step gives them."""
+        actions: dict[tuple[int, bool], tuple[str, bool]] = {}
+        for node in self.nodes:
+            info = self.info.get(node["id"])
+            if info is None or info.clause is None or info.kind not in {"tool", "map", "approval"}:
+                continue
+            approval = info.kind == "approval"
+            # the step's own words, not those of a check or fetch planned to serve it
+            actions[(info.clause.number, approval)] = (info.clause.action, approval)
+        said = list(actions.values())
+        title = flow_title([a for a, _ in said], approvals=[approval for _, approval in said])
+        return title or _flow_name(prompt)
 
     def explain(self, issues: list[dict[str, Any]]) -> PlanningError:
         """A failure naming the step behind the first validator issue."""
@@ -626,6 +649,7 @@ class FlowBuilder:
             and self.loop.noun == _ANY_NOUN
             and self.loop.sentence == clause.sentence
             and _REFERS_TO_THEM.search(clause.action or clause.text)
+            and not _ONE_MESSAGE_TO_US.search(clause.action or clause.text)
         ):
             # "validate a@x.com and b@x.com and welcome each valid one": in their loop
             clause = replace(clause, for_each=_ANY_NOUN)
@@ -1377,6 +1401,8 @@ class FlowBuilder:
         ("handle", "do") still leads a step of its own when each part maps to a different
         tool; otherwise one part would pick the tool and the other be dropped."""
         parts = [p.strip(" ,.;") for p in _AND_PART.split(_ASIDE.sub(" ", text))]
+        # "summarize <a> and <b> and email me the summaries": links listed are one part
+        parts = _with_listed_addresses(parts)
         if len(parts) < 2 or _STORED_IN.match(text.strip()):
             return []  # "add the id and the amount to the sheet": values kept in one place
         also = _ALSO_SENT.match(text.strip())
@@ -1506,11 +1532,14 @@ class FlowBuilder:
             self._add_literals(repeated, spec, clause)
             return repeated
         _check_changes_nothing(clause, spec)
+        _check_not_repeated(clause, spec)
         if clause.for_each and _takes_the_list(spec, clause.for_each):
             # "check stock for every line": the tool takes the lines, one call for all
             clause = replace(clause, for_each=None, for_each_container=None)
         if not clause.for_each:
-            self._fetch_first(clause, spec)
+            if self._fetch_first(clause, spec) and not _COMBINED.search(clause.text):
+                # "summarize the articles at <a> and <b>": each page fetched is summarized
+                clause = replace(clause, for_each="one")
             self._produce_first(clause, spec)
         if (
             self._merge is not None
@@ -1545,20 +1574,27 @@ class FlowBuilder:
             return None
         return self._tool_node(clause, ranked[0][1].spec)
 
-    def _fetch_first(self, clause: Clause, spec: ToolSpec) -> None:
+    def _fetch_first(self, clause: Clause, spec: ToolSpec) -> bool:
         """ "Summarize the article at the link": a tool that reads text gets it from a tool
-        that fetches a URL, when the step names a link and nothing upstream fetched one."""
+        that fetches a URL, when the step names a link and nothing upstream fetched one.
+        True when the step names several links, each fetched by a map."""
         # (a link said in the condition, "when the website returns an error", is no page
         # for this step to read)
         said = clause.action if clause.condition is not None and clause.action else clause.text
         # (nor is a quoted title: "titled 'Site visit'")
         if not _MENTIONS_LINK.search(_clean_action(said)) or _takes_url(spec):
-            return
+            return False
         if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
-            return
+            return False
         fetcher = self._fetcher_for(spec)
-        if fetcher is not None:
-            self._tool_node(_helping(clause), fetcher, helping=True)
+        if fetcher is None:
+            return False
+        links = _written_values(said, fetcher)
+        if len(links) > 1:
+            self._map_node(_helping(clause), fetcher, literal_items=links)
+            return True
+        self._tool_node(_helping(clause), fetcher, helping=True)
+        return False
 
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes
@@ -1567,7 +1603,7 @@ class FlowBuilder:
         made = self._planned_tools()
         for producer in self._producers(_clean_action(clause.action), spec) or []:
             if producer.id not in made:
-                self._tool_node(_helping(clause), producer, helping=True)
+                self._make_for(clause, producer)
         if _tool_verb(spec.id) not in _SENDING:
             return
         # "tell me whether it's positive or negative": the sentiment, asked as a question
@@ -1589,8 +1625,46 @@ class FlowBuilder:
                 continue
             if verb in wanted or synonyms(verb) & wanted:
                 self._fetch_first(clause, other)
-                self._tool_node(_helping(clause), other, helping=True)
+                self._make_for(clause, other)
                 return
+
+    def _make_for(self, clause: Clause, producer: ToolSpec) -> None:
+        """The step that makes what `clause` sends; right after a loop, and named in the
+        plural ("for each URL, fetch it; then email me the summaries"), one for each of
+        the loop's results."""
+        if (
+            self.loop is not None
+            and self.loop.filtered is None
+            and self.last_step == self.loop.last_map
+            and any(
+                word.lower() in MADE_BY and word.lower() == plural(singular(word.lower()))
+                for word in re.findall(r"[A-Za-z]+", clause.action)
+            )
+        ):
+            self._map_node(replace(_helping(clause), for_each="one"), producer)
+            return
+        before = self.last_step
+        node_id = self._tool_node(_helping(clause), producer, helping=True)
+        said = _OF_THE_RESULTS.search(clause.action)
+        node = next(n for n in self.nodes if n["id"] == node_id)
+        asked = [
+            name
+            for name, expression in (node.get("inputs") or {}).items()
+            if name in producer.required_inputs() and self._asked_at_run(expression)
+        ]
+        if said is not None and before is not None and asked:
+            what = re.sub(r"^of\s+", "", said.group(0), flags=re.IGNORECASE)
+            # "validate every email, then send me a summary of the results": no step gives
+            # a text of what the steps before found, and the run's own text is not it
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it asks {producer.id} to work on "
+                f"{what!r}, and no step before it gives them as {asked[0]!r} (the "
+                "run would have to bring that text). Name the field to use, or register a "
+                "tool that writes a report of the results.",
+                step=clause.text,
+                details={"phrase": what, "reason": "results_not_text"},
+            )
 
     def _reads_an_output(self, text: str) -> bool:
         """ "Then check the status code" after a fetch: the step only looks at a field a
@@ -1657,7 +1731,9 @@ class FlowBuilder:
                 },
             )
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
-        asked = self._without_things_made(without_what_is_said(asked))
+        asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
+        asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
+        asked = _URL_LITERAL.sub("the link", asked)
         if (
             self.topic
             and _PRONOUN_OBJECT.search(asked)
@@ -1686,6 +1762,15 @@ class FlowBuilder:
         sender = self._channel_sender(asked) if is_channel(missing) else None
         if sender is not None:
             return sender  # "notify #eng": the one tool that sends on that channel
+        offering = [
+            spec
+            for spec in self.specs.values()
+            if spec.id != best.id and missing_capability(asked, spec) is None
+        ]
+        if len(offering) == 1:
+            # "page the on-call engineer": the one tool that pages, though its words rank
+            # below the tool that fetches a page
+            return offering[0]
         raise _capability_error(clause, missing, best)
 
     def _check_sends(self, clause: Clause, asked: str, spec: ToolSpec, best: ToolSpec) -> None:
@@ -1907,10 +1992,13 @@ class FlowBuilder:
                 if lacking is not None:
                     raise _capability_error(clause, lacking, None)
                 continue
-            asked = _clean_action(clause.action)
+            # "post the parcel": a shipment, not a post
+            asked = _SENDS_GOODS.sub(r"ship \g<goods>", _clean_action(clause.action), count=1)
+            asked = _URL_LITERAL.sub("the link", asked)  # "https://x.com/team" asks no Teams
             _check_cases_stated(clause, asked)
             first = next(iter(split_identifier(asked)), "")
             asked = without_what_is_said(asked)
+            asked = without_notice_topic(asked)  # "email ops about the refund": no refund
             if unknown_word(first, self.words) or self._foreign_action(first):
                 raise PlanningError(
                     "unmapped_step",
@@ -2094,6 +2182,16 @@ class FlowBuilder:
         return rescored
 
     def _rank_step(self, text: str) -> list[tuple[float, ScoredTool]]:
+        # "send the parcel", "post the package to her": goods sent are shipped, not emailed
+        text = _SENDS_GOODS.sub(r"ship \g<goods>", text, count=1)
+        # "a summary of <a> and <b>": a list of links or addresses counts as one, so more
+        # of them do not make the step more about fetching
+        text = _LISTED_ADDRESSES.sub(r"\g<first>", text)
+        # the words inside a link ("https://example.com/team") name no tool
+        text = _URL_LITERAL.sub("the link", text)
+        text = _LET_KNOW.sub(r"\g<lead>notify \g<who>", text, count=1)  # "let finance know"
+        if _BY_COURIER.search(text):
+            text = _SENDS_GOODS_VERB.sub("ship", text, count=1)
         words = meaningful(text)
         if len(words) > 1 and stem(words[0]) in _WEAK_VERBS:
             rest = re.sub(rf"^\W*{re.escape(words[0])}\b", " ", text.strip(), flags=re.I)
@@ -2149,7 +2247,21 @@ class FlowBuilder:
 
     def _tool_node(self, clause: Clause, spec: ToolSpec, *, helping: bool = False) -> str:
         """A tool node for `clause`; `helping`: planned to serve the step (a fetch, a
-        summary first), so titled by what the tool does, not by the step's words."""
+        summary first), so titled by what the tool does, not by the step's words. A helper
+        of a step that runs side by side with others goes ahead of them all ("in parallel:
+        post the summary to Slack; text it"): the step reads it, its siblings may too."""
+        group = self.group if helping else None
+        if group is None:
+            return self._new_tool_node(clause, spec, helping=helping)
+        self.group = None
+        try:
+            node_id = self._new_tool_node(clause, spec, helping=helping)
+        finally:
+            self.group = group
+        group.start = Cursor([node_id])
+        return node_id
+
+    def _new_tool_node(self, clause: Clause, spec: ToolSpec, *, helping: bool) -> str:
         node_id = self._unique_id(spec.id)
         predecessors = self._predecessors()
         upstream_tools = [self.info[e] for e in predecessors.exits if self.info[e].kind == "tool"]
@@ -2170,6 +2282,7 @@ class FlowBuilder:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
             inputs = self._receipt(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
+            inputs = self._notice(clause, spec, inputs)
         node = {
             "id": node_id,
             "type": "tool",
@@ -2242,6 +2355,98 @@ class FlowBuilder:
         values = ", ".join(f"{done.id}.{name}" for name in fields)
         self._drop_unread_input(inputs[body])
         return {**inputs, body: f"{json.dumps(template)}.format([{values}])"}
+
+    def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
+        """ "Notify support about the failed payment": a notice whose words the request
+        does not give says its topic (the subject) and what the step before it reported
+        (the body), rather than asking the run for them."""
+        if not acts(spec) or clause.quoted or not is_notice(clause.action):
+            return inputs
+        subject = next((n for n in ("subject", "title") if n in inputs), None)
+        body = next(
+            (n for n in ("body", "message", "text", "content") if n in spec.input_properties()),
+            None,
+        )
+        if body is None or body not in inputs:
+            return inputs
+        asked = [n for n in (subject, body) if n is not None and self._asked_at_run(inputs[n])]
+        topic = notice_topic(clause.action)
+        if body not in asked:
+            if subject is None or subject not in asked or topic is None:
+                return inputs
+            # "email purchasing about the shortage" with the body written from the steps
+            # before: the subject is the topic
+            self._drop_unread_input(inputs[subject])
+            return {**inputs, subject: json.dumps(notice_subject(topic, ""))}
+        reported = self._reported_before(spec)
+        if topic is None and reported is None:
+            return inputs  # nothing to say but what a person writes at run time
+        said_why = clause.condition.text if clause.condition is not None else self._arm_said()
+        if said_why and reported:
+            # "if it is declined": what is declined is what the step before did
+            said_why = _SAID_OF_IT.sub(f"{reported[0]}: ", said_why, count=1)
+        fallback = said_why or (f"{reported[0]} result" if reported else "")
+        line = notice_subject(topic, fallback)
+        written = dict(inputs)
+        if subject is not None and subject in asked:
+            self._drop_unread_input(inputs[subject])
+            written[subject] = json.dumps(line)
+        if reported is None:
+            text = json.dumps(f"{line}.")
+        else:
+            _, template, values = reported
+            lead = f"{line}.\n\n" if topic or said_why else ""
+            text = f"{json.dumps(lead + template)}.format([{values}])"
+        written[body] = text
+        self._drop_unread_input(inputs[body])
+        return written
+
+    def _arm_said(self) -> str | None:
+        """The condition of the innermost arm this step is in, as the request said it."""
+        branches = [self.info[branch] for branch, _ in self._gates() if branch in self.info]
+        for info in sorted(branches, key=lambda i: -i.order):
+            if info.clause is not None and info.clause.condition is not None:
+                return info.clause.condition.text
+        return None
+
+    def _reported_before(self, spec: ToolSpec) -> tuple[str, str, str] | None:
+        """What the latest step before this one (in reach, not another message) reported:
+        its title, a template of labelled lines and the values that fill it."""
+        gates = self._gates()
+        exits = set(self._predecessors().exits)
+        done = next(
+            (
+                info
+                for info in sorted(self.info.values(), key=lambda i: -i.order)
+                if info.kind == "tool"
+                and info.spec is not None
+                and info.spec.id != spec.id
+                and info.gates <= gates
+                and info.spec.output_properties()
+            ),
+            None,
+        )
+        if done is None or done.spec is None:
+            return None
+        if (
+            exits
+            and done.id not in exits
+            and not any(node.get("type") == "branch" and node["id"] in exits for node in self.nodes)
+        ):
+            return None
+        fields = [
+            name
+            for name, schema in done.spec.output_properties().items()
+            if schema_types(schema) & {"string", "number", "integer"}
+        ][:4]
+        if not fields:
+            return None
+        template = "\n".join(
+            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields
+        )
+        values = ", ".join(f"{done.id}.{name}" for name in fields)
+        title = done.spec.name or " ".join(split_identifier(done.spec.id)).capitalize()
+        return title, template, values
 
     def _codes_said_before(self, inputs: dict[str, str], declared: set[str]) -> None:
         """ "Charge the card for order O-1. Ship it.": an id the step would ask for at run
@@ -2353,6 +2558,7 @@ class FlowBuilder:
                 and self.loop.noun in (noun, _ANY_NOUN)
             )
             or self._each_of_the_last_loop(noun)
+            or self._each_made_by_the_loop(noun)
             else None
         )
         if loop is not None:
@@ -2470,6 +2676,18 @@ class FlowBuilder:
         said = _ANY_NOUN if literal_items else noun
         self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec)
         return node_id
+
+    def _each_made_by_the_loop(self, noun: str) -> bool:
+        """ "Fetch each of the URLs and summarize each page": each page is what the loop
+        that was the last step made, when its tool says it makes one."""
+        return (
+            self.loop is not None
+            and self.loop.filtered is None
+            and self.last_step == self.loop.last_map
+            and noun not in (_ANY_NOUN, "item", self.loop.noun)
+            and stem(noun) in _spec_stems(self.loop.last_tool)
+            and stem(noun) not in {stem(w) for w in split_identifier(self.loop.noun)}
+        )
 
     def _each_of_the_last_loop(self, noun: str) -> bool:
         """ "For each URL, fetch the page. Then summarize each one.": "each one" in a later
@@ -3154,7 +3372,13 @@ class FlowBuilder:
             if not {stem(w) for w in split_identifier(name)} <= own
             or not {stem(w) for w in split_identifier(value.rsplit(".", 1)[-1])} <= own
         }
-        # every item's text in one ("all the summaries") only where the step names it
+        # every item's text in one ("all the summaries") only where the step names it, or
+        # for a required input nothing else fills, right after the map
+        joined = [
+            source
+            for source in sources
+            if _joins_items(source) and source.node in self._predecessors().exits
+        ]
         sources = [source for source in sources if not _joins_items(source)]
         # "look up each user by email": the item goes to the input the step names
         by_name = [
@@ -3205,6 +3429,13 @@ class FlowBuilder:
             elif listed is not None:
                 # "a summary of the validation errors": the list's lines, as one text
                 inputs[name] = f'{listed}.join("\\n")'
+            elif (
+                name in required
+                and not first
+                and (every := best_source(name, schema, joined, minimum=0.6)) is not None
+            ):
+                # "fetch each page, then summarize them together": every page's text
+                inputs[name] = every.source.expression
             elif wanted:
                 field_name = self._addressee_input(name, schema, clause) or self._new_input(
                     name, schema, spec, required=name in required
@@ -3533,13 +3764,18 @@ class FlowBuilder:
             if name in literals or not isinstance(schema.get("enum"), list):
                 continue
             for value in schema["enum"]:
-                if (
-                    isinstance(value, str)
-                    and value
-                    and re.search(rf"\b{re.escape(value.lower())}\b", lowered)
+                found = (
+                    re.search(rf"\b{re.escape(value.lower())}\b", lowered)
+                    if isinstance(value, str) and value
+                    else None
+                )
+                if found is not None and not (
+                    # "a ticket about the low stock": the stock is low, not the priority
+                    is_level_input(name) and qualifies_another_noun(lowered, found.end())
                 ):
                     literals[name] = json.dumps(value)
                     break
+        literals.update(level_literals(properties, lowered, literals))
         literals.update(
             choice_literals(
                 properties,
@@ -3898,8 +4134,22 @@ class FlowBuilder:
                 step=condition.text.strip(),
                 details={"reason": "condition_in_loop", "phrase": condition.text.strip()},
             )
-        if _SAID_OF_STEPS_BEFORE.search(condition.text):
-            return None  # "if either returns an error": the steps before, not a new check
+        said_in = next(
+            (
+                sentence
+                for sentence in re.split(r"(?<=[.!?])\s+", self.request)
+                if condition.text in sentence
+            ),
+            clause.text,
+        )
+        if self.last_step is not None and re.search(r"\binstead\b", said_in, re.I):
+            # "charge the card; if it's out of stock, email them instead": a check planned
+            # now would come after the charge it should stop
+            return None
+        if _SAID_OF_STEPS_BEFORE.search(condition.text) or _OUTCOME_OF_IT.match(condition.text):
+            # "if either returns an error", "if it returns an error": the steps before,
+            # not a new check
+            return None
         partly = self._check_the_rest_first(condition, clause)
         if partly is not None:
             return partly
@@ -3916,10 +4166,16 @@ class FlowBuilder:
             verb = {"'s": " is", "'re": " are"}.get((said.group("verb") or "").lower(), "")
             asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
         for spec in self._deciders(asked):
-            if spec.id in made or not spec.config.cacheable:
+            # a check that changes nothing, cached or not (stock changes by the minute)
+            if spec.id in made or acts(spec):
                 continue
             if missing_capabilities(asked, spec):
                 continue  # "if the fraud score is low": a sentiment score says nothing of it
+            words = tuple(split_identifier(spec.id))
+            trial = output_sources(
+                spec.id, spec.output_schema, context=words, whole_names=words[-1:]
+            )
+            tried = resolve_condition(condition.text, trial, negate=condition.negate)
             if (
                 thing
                 and thing not in _PEOPLE
@@ -3927,13 +4183,9 @@ class FlowBuilder:
                     word in self.topic_words and stem(word) != stem(thing)
                     for word in split_identifier(spec.id)[1:]
                 )
+                and not (tried is not None and self._only_it_tells(tried, spec, condition.text))
             ):
                 continue  # "charge the card if it's valid": an email check says nothing of it
-            words = tuple(split_identifier(spec.id))
-            trial = output_sources(
-                spec.id, spec.output_schema, context=words, whole_names=words[-1:]
-            )
-            tried = resolve_condition(condition.text, trial, negate=condition.negate)
             if tried is None or not _literals_in_enums(tried.expression, spec.output_schema):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
             if not _says_the_field(said_of_a_record(condition.text), tried.expression):
@@ -3951,6 +4203,22 @@ class FlowBuilder:
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _only_it_tells(self, tried: ResolvedCondition, spec: ToolSpec, condition: str) -> bool:
+        """ "Ship the order if it's in stock": the condition says every word of a field only
+        `spec` returns (`in_stock`), so the check is of the thing the step works on,
+        whatever the tool's own noun (inventory)."""
+        field_words = split_identifier(tried.subject or "")
+        said = {stem(w) for w in re.findall(r"[a-z]+", condition.lower())}
+        # ("out of stock" says `in_stock` too: its words but the particle)
+        named = [w for w in field_words if w not in {"in", "is", "has", "on"}]
+        if len(field_words) < 2 or not named or not all(stem(w) in said for w in named):
+            return False
+        return not any(
+            tried.subject in other.output_properties()
+            for other in self.specs.values()
+            if other.id != spec.id
+        )
 
     def _tool_named_by_its_verb(self, text: str) -> str | None:
         """The one tool whose own verb the condition says as a noun ("the fetch of
@@ -4182,6 +4450,34 @@ _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
 
 
+def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:
+    """ "Charge the card twice": a step that changes something, asked for more than once
+    with nothing to tell the calls apart, is refused rather than planned once (a retry is
+    a setting of its own: "retry it 3 times")."""
+    said = _TIMES_OVER.search(clause.action)
+    if said is None or not acts(spec) or _RETRY_WORDS.search(clause.text):
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan {clause.label}: it asks for {spec.id} {said.group(0)}, with nothing "
+        "that tells one call from the other. Say what each call is for (one step each), or "
+        "say 'retry up to N times' if a failed call should be tried again.",
+        step=clause.text,
+        details={"phrase": said.group(0), "reason": "repeated_call", "tool": spec.id},
+    )
+
+
+def _with_listed_addresses(parts: list[str]) -> list[str]:
+    """`parts` with one that is only links or addresses joined to the part before it."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and part and not _EMAIL_OR_URL.sub(" ", part).strip(" ,.;&"):
+            joined[-1] = f"{joined[-1]} and {part}"
+        else:
+            joined.append(part)
+    return joined
+
+
 def _unknown_action(part: str, clause: Clause, action: str) -> PlanningError:
     """The refusal of a part of `clause` ("... and water the plants") whose `action` no
     tool does."""
@@ -4371,6 +4667,27 @@ _ADDRESSES_SOMEONE = re.compile(
 _BARE_ONE = re.compile(
     r"^(?P<verb>[a-z]+)\s+(?:one|another(?:\s+one)?)\b(?!\s+(?:of|more|by|at)\b)", re.I
 )
+#: "send the parcel", "post a small package", "mail the boxes": a verb of messages whose
+#: object is goods, which asks for a shipment.
+_SENDS_GOODS = re.compile(
+    r"^(?P<lead>\W*)(?:send|post|mail|dispatch|courier)(?:s|ed|ing)?\s+"
+    # ("send the customer a package": to whom, then the goods)
+    r"(?:(?:them|him|her|me|us|(?:the|our|their|a|an)\s+\w+)\s+(?=(?:the|a|an|their|our)\s))?"
+    r"(?P<goods>"
+    r"(?:(?:the|a|an|this|that|these|those|their|his|her|our|my|your|its)\s+)?"
+    r"(?:\w+\s+)?(?:parcel|package|packet|box|boxe|crate|consignment|shipment)s?\b"
+    r"|goods\b)",
+    re.IGNORECASE,
+)
+#: "send the order by courier": whatever is sent goes as goods
+_BY_COURIER = re.compile(r"\b(?:by|via|with|using)\s+(?:a\s+|the\s+)?(?:courier|freight)\b", re.I)
+_SENDS_GOODS_VERB = re.compile(r"^\W*(?:send|post|mail|dispatch)(?:s|ed|ing)?\b", re.I)
+#: "summarize the two articles together", "in one summary": one call for all the pages
+_COMBINED = re.compile(
+    r"\b(?:together|combined?|combining|merged?|as a whole|in(?:to)? (?:one|a single)\b"
+    r"|(?:one|a single) (?:summary|text|report|digest|email|message))",
+    re.IGNORECASE,
+)
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.
 _WEAK_VERBS = frozenset(
@@ -4472,6 +4789,40 @@ _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "t
 _EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
 
 
+#: "... and tell me their titles", "email us the summaries": one message to a fixed
+#: recipient that lists what each made, not one message per item.
+_ONE_MESSAGE_TO_US = re.compile(
+    r"^\W*(?:tell|send|email|e-mail|mail|notify|give|show|forward|message)\b"
+    r"(?!.*\beach\b).*\b(?:me|us|myself)\b",
+    re.IGNORECASE,
+)
+_SAID_OF_IT = re.compile(
+    r"^\s*(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+gets?|\s+got)?\s+",
+    re.IGNORECASE,
+)
+#: "a summary of the results", "a summary of them", "of what it found"
+_OF_THE_RESULTS = re.compile(
+    r"\bof\s+(?:the\s+|all\s+the\s+|these\s+|those\s+)?(?:results?|findings|outcomes?|them|"
+    r"what\s+(?:it|they)\s+(?:found|returned?))\b",
+    re.IGNORECASE,
+)
+_OUTCOME_OF_IT = re.compile(
+    r"^\s*(?:it|they|that|this)\s+(?:returns?|gives?|fails?|responds?|errors?|comes?\s+back|"
+    r"throws?|times?\s+out|breaks?)\b",
+    re.IGNORECASE,
+)
+_TIMES_OVER = re.compile(
+    r"\b(?:twice|thrice|(?:\d+|two|three|four|five|several|multiple)\s+times)\b", re.IGNORECASE
+)
+_RETRY_WORDS = re.compile(r"\b(?:retry|retries|retried|re-?try|attempts?|tries|try)\b", re.I)
+_LET_KNOW = re.compile(
+    r"^(?P<lead>\W*)let\s+(?P<who>(?!me\b|us\b)\S+(?:\s+(?!know\b)\S+){0,2}?)\s+know\b",
+    re.IGNORECASE,
+)
+_LISTED_ADDRESSES = re.compile(
+    rf"(?P<first>{_EMAIL_OR_URL.pattern})(?:\s*(?:,|\band\b|&)\s*(?:{_EMAIL_OR_URL.pattern}))+",
+    re.IGNORECASE,
+)
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
 _AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?|\s*,\s*", re.IGNORECASE)
 #: A part starting with one of these is an object of the step before it, not a step.

@@ -50,7 +50,7 @@ COMMON_VERBS = frozenset(
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
-NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call"})
+NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call", "page"})
 _DETERMINERS = (
     r"(?:(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
     r"your|me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|"
@@ -306,6 +306,15 @@ _PARALLEL_LEAD = re.compile(
 _PARALLEL_HEADING = re.compile(
     r"^\s*(?:(?:do|run)\s+(?:these|the\s+following|all\s+of\s+these)\s+)?(?:in\s+parallel|"
     r"at\s+the\s+same\s+time|simultaneously|concurrently|all\s+at\s+once)\s*:?\s*$",
+    re.IGNORECASE,
+)
+#: "In parallel: A; B; C" on one line: a parallel heading with its items after it.
+_INLINE_PARALLEL = re.compile(
+    r"(?:^|(?<=[.!?])\s+)\s*"
+    r"(?P<heading>(?:(?:do|run)\s+(?:these|the\s+following|all\s+of\s+these|both)\s+)?"
+    r"(?:in\s+parallel|at\s+the\s+same\s+time|simultaneously|concurrently|all\s+at\s+once))"
+    # (a dot inside a word, "ana@acme.com", "example.com/a", ends nothing)
+    r"\s*:\s*(?P<items>(?:[^.!?;]|[.!?](?=\S))+(?:;(?:[^.!?;]|[.!?](?=\S))+)+)(?:[.!?]|$)",
     re.IGNORECASE,
 )
 #: Words that put a step after a loop rather than in it ("then send one email").
@@ -713,9 +722,52 @@ _BEFORE_LEAD = re.compile(
     r"(?P<said>[a-z]+\b[^,]{0,100})),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+#: "charging anything over 1000 USD", "shipping orders above 1,200": a step and an amount.
+_STEP_OVER_AMOUNT = re.compile(
+    r"^(?P<verb>[a-z]+ing)\s+(?:(?P<thing>anything|any\s+\w+|\w+s)\s+)?"
+    r"(?P<compare>over|above|more\s+than|greater\s+than|exceeding|under|below|less\s+than)\s+"
+    r"(?P<amount>[$€£]?\s*\d[\d,.]*\s*(?:k|thousand)?(?:\s*(?:usd|eur|gbp|dollars?|euros?|"
+    r"pounds?))?)\s*$",
+    re.IGNORECASE,
+)
+_ANY_THING = frozenset({"anything", "any"})
+_SKIP_APPROVAL_OTHERWISE = re.compile(
+    r"(?P<lead>^|(?<=[.!?\n])\s*)if\s+(?P<cond>[^,;.]+?)\s*,\s*(?:then\s+)?(?:skip|no(?:\s+need\s+for)?|"
+    r"don't\s+(?:need|ask\s+for))\s+(?:the\s+|an?\s+|any\s+)?(?:approval|sign[- ]?off)"
+    r"(?:\s+(?:is\s+)?(?:needed|required))?\s*[;,.]\s*"
+    r"(?:otherwise|else|if\s+not)\s*,?\s*(?P<approval>[^.;\n]+)",
+    re.IGNORECASE,
+)
+#: A request cut into sentences, their ends kept ("A. B" -> "A", ". ", "B").
+_SENTENCE_PARTS = re.compile(r"((?<=[.!?])\s+|\n+)")
+#: "get a manager's approval before charging more than 1000 USD": the same, said after.
+_APPROVAL_BEFORE_OVER = re.compile(
+    r"^\s*(?P<rest>[^,;]*\b(?:approv\w*|sign[- ]?off|ok|okay)\b[^,;]*?)\s+before\s+"
+    r"(?P<step>[a-z]+ing\s+(?:(?:anything|any\s+\w+|\w+s)\s+)?(?:over|above|more\s+than|"
+    r"greater\s+than|exceeding|under|below|less\s+than)\s+[$€£]?\s*\d[^,;]*?)\s*(?P<end>[.!?]?)\s*$",
+    re.IGNORECASE,
+)
 _APPROVED_LEAD = re.compile(
     r"^\s*(?P<word>once|when|whenever|after|as\s+soon\s+as)\s+(?P<approval>[^,;]{3,80}?)\s*,\s*"
     r"(?:then\s+)?(?P<rest>\S.+)$",
+    re.IGNORECASE,
+)
+#: "Only charge the card when everything is in stock": the condition of the step.
+_ONLY_STEP_WHEN = re.compile(
+    r"^(?P<lead>\W*)only\s+(?P<step>[a-z]+\b[^,;]*?)\s+(?P<word>when|whenever)\s+",
+    re.IGNORECASE,
+)
+#: "ship it and email them after the manager approves (the order)": a trailing approval.
+_APPROVED_TRAILING = re.compile(
+    r"^(?P<rest>\S.+?)\s*,?\s+(?:after|once|when|as\s+soon\s+as)\s+(?P<approval>"
+    r"(?:the\s+|a\s+|an\s+|our\s+)?(?:[a-z]+\s+)?[a-z]+(?:\s+team)?\s+"
+    r"(?:approves|signs\s+off)(?:\s+on)?(?:\s+[^,;]{1,60}?)?)\s*$",
+    re.IGNORECASE,
+)
+#: Who approves and what, in "the manager approves the order".
+_SOMEONE_APPROVES = re.compile(
+    r"^\s*(?P<who>(?:the\s+|a\s+|an\s+|our\s+)?(?:[a-z]+\s+)?[a-z]+(?:\s+team)?)\s+"
+    r"(?:approves|signs\s+off(?:\s+on)?)(?P<what>(?:\s+[^,;]*)?)$",
     re.IGNORECASE,
 )
 _IN_WHICH_CASE = re.compile(r"\s*,?\s*\bin\s+which\s+case\b\s*,?\s*", re.IGNORECASE)
@@ -1294,6 +1346,12 @@ class PromptReader:
         prompt = _TURN_AWAY_A_KIND.sub(_turned_away_if, prompt)
         # "Welcome everyone else.": the other case of the condition before
         prompt = _EVERYONE_ELSE.sub(_otherwise_them, prompt)
+        # "If it's under 50, skip the approval; otherwise a manager must approve": the
+        # approval unless the condition holds
+        prompt = _SKIP_APPROVAL_OTHERWISE.sub(r"\g<lead>Unless \g<cond>, \g<approval>", prompt)
+        # "Before charging anything over 1000 USD, get a manager's approval": the charge,
+        # with the approval first when the amount is over it
+        prompt = "".join(self._approval_over_amount(part) for part in _SENTENCE_PARTS.split(prompt))
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
         prompt = _FIRST_IF.sub(r"\g<lead>\g<cond>, \g<main> first\g<end>", prompt)
@@ -1487,6 +1545,10 @@ class PromptReader:
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
             sentence = _after_trailing(sentence)
+            # "Only charge the card when it's in stock": "charge the card only when ..."
+            sentence = _ONLY_STEP_WHEN.sub(r"\g<lead>\g<step> only \g<word> ", sentence)
+            # "once the managers have approved": as "once the managers approves" reads
+            sentence = _APPROVED_PERFECT.sub(r"\g<lead>\g<who> approves", sentence)
             # "Once a manager approves it, create the shipment": the approval goes first
             sentence = self._we_act.sub(", ", sentence)
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
@@ -1500,9 +1562,16 @@ class PromptReader:
             if approved_first is not None and _approved_by_someone(
                 approved_first.group("word"), approved_first.group("approval")
             ):
-                sentence = (
-                    f"{approved_first.group('rest')} after {approved_first.group('approval')}"
+                sentence = self._after_approval(
+                    approved_first.group("rest"), approved_first.group("approval")
                 )
+            else:
+                # "ship it and email the customer after the manager approves": both wait
+                trailing = _APPROVED_TRAILING.match(sentence)
+                if trailing is not None and len(self._pieces(trailing.group("rest"))) > 1:
+                    sentence = self._after_approval(
+                        trailing.group("rest"), trailing.group("approval")
+                    )
             # "Before shipping orders over 1200, get approval": the approval guards the step.
             before = _BEFORE_LEAD.match(sentence)
             if before is not None and before.group("step") is not None:
@@ -1894,6 +1963,16 @@ class PromptReader:
                 line = _NEXT_CASE.sub(". ", line)
             if lines and _CASE_ARROW.match(line):
                 lines.append("")  # "urgent: page them" on a line of its own is its own step
+            inline = _INLINE_PARALLEL.search(line)
+            if inline is not None:
+                # "In parallel: fetch the page; classify the message.": a heading and its
+                # items, as if each were on a line of its own
+                items = [i.strip(" .") for i in inline.group("items").split(";") if i.strip(" .")]
+                before, after = line[: inline.start()].strip(), line[inline.end() :].strip()
+                lines += [before] if before else []
+                lines += [f"{inline.group('heading')}:", *(f"- {item}" for item in items)]
+                lines += [after] if after else []
+                continue
             lines += _inline_items(line)
         has_list = any(_LIST_ITEM.match(line) for line in lines)
         segments: list[str] = []
@@ -1926,6 +2005,16 @@ class PromptReader:
             ):
                 flush()
                 current.append(stripped)
+            elif (
+                has_list
+                and current
+                and stripped[:1].isupper()
+                and (current[-1].endswith((".", "!", "?")) or self.starts_with_verb(stripped))
+            ):
+                # "- check the stock" then "Ship it." on a line of its own: a new sentence
+                # after the list (so after all its items), not more words of its last item
+                flush()
+                current.append(f"Then {stripped[:1].lower()}{stripped[1:]}")
             else:
                 current.append(stripped)
         flush()
@@ -1990,6 +2079,49 @@ class PromptReader:
             return sentence  # "When an order comes in: ...", "For each order: ..."
         self._titles[match.group("rest")] = title
         return match.group("rest")
+
+    def _approval_over_amount(self, sentence: str) -> str:
+        """ "Before charging anything over 1000 USD, get a manager's approval" (or the
+        approval said first) -> "charge it; if the amount is over 1000 USD get a manager's
+        approval first": the step always, the approval only above the amount."""
+        trailing = _APPROVAL_BEFORE_OVER.match(sentence)
+        if trailing is not None:
+            sentence = (
+                f"before {trailing.group('step')}, {trailing.group('rest')}{trailing.group('end')}"
+            )
+        before = _BEFORE_LEAD.match(sentence)
+        if before is None or before.group("step") is None:
+            return sentence if trailing is None else trailing.group(0)
+        over = _STEP_OVER_AMOUNT.match(before.group("step").strip())
+        verb = self._verb_of_gerund(over.group("verb")) if over is not None else None
+        rest = before.group("rest").strip().rstrip(".!;")
+        if over is None or verb is None or not _APPROVAL.search(rest):
+            return sentence if trailing is None else trailing.group(0)
+        thing = (over.group("thing") or "").strip().lower()
+        noun = thing.split()[-1] if thing else ""
+        said = f"the {singular(noun)}" if noun and noun not in _ANY_THING else "it"
+        end = before.group("rest")[len(before.group("rest").rstrip(".!;")) :]
+        return (
+            f"{verb} {said}; if the amount is {over.group('compare')} "
+            f"{over.group('amount').strip()} {rest} first{end}"
+        )
+
+    def _verb_of_gerund(self, gerund: str) -> str | None:
+        """ "charging" -> "charge", "shipping" -> "ship": the verb the reader knows."""
+        stem_ = gerund.lower()[:-3]
+        for verb in (stem_, f"{stem_}e", stem_[:-1]):
+            if verb in self.verbs:
+                return verb
+        return None
+
+    def _after_approval(self, rest: str, approval: str) -> str:
+        """ "When the manager approves the order, ship it and email the customer": every
+        step of `rest` waits for the approval, so it is asked for first ("have the manager
+        approve the order, then ..."); a single step keeps it after ("ship it after ...")."""
+        said = _SOMEONE_APPROVES.match(approval)
+        if said is None or len(self._pieces(rest)) < 2:
+            return f"{rest} after {approval}"
+        return f"have {said.group('who')} approve{said.group('what')}, then {rest}"
 
     def _pieces(self, sentence: str) -> list[tuple[str, bool, int]]:
         """Clauses of one sentence: (text, follows "otherwise", sequence segment)."""
@@ -2413,6 +2545,14 @@ def _approval_awaited(clause: Clause) -> bool:
     )
 
 
+#: "once the managers have approved", "after finance has signed off", "when the leads
+#: approve": someone's approval awaited, in the perfect or the plural.
+_APPROVED_PERFECT = re.compile(
+    r"(?P<lead>\b(?:once|after|when|until|as\s+soon\s+as)\s+)"
+    r"(?P<who>(?:the\s+|a\s+|an\s+|our\s+)?(?:[a-z]+\s+)?[a-z]+(?:\s+team)?)\s+"
+    r"(?:(?:has|have)\s+(?:approved|signed\s+off)|approve|sign\s+off)\b",
+    re.IGNORECASE,
+)
 #: "After a payment is approved, ...": said of a thing, naming no one who approves.
 _PASSIVE_APPROVED_LEAD = re.compile(
     r"^\s*after\s+(?P<what>(?:the|a|an|its|their|each)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:is|are|was|"
@@ -3241,7 +3381,7 @@ def timeout_seconds(text: str) -> float | None:
 def strip_approval_phrase(text: str) -> str:
     """The action left once the approval wording is taken out ("after finance approves")."""
     cleaned = re.sub(
-        r"\b(?:after|once|when|until)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?\s+"
+        r"\b(?:after|once|when|until)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+)?\w+(?:\s+team)?\s+"
         r"(?:approves?|signs?\s+off|has\s+approved)(?:\s+(?:it|them|this))?",
         " ",
         text,
@@ -3334,6 +3474,29 @@ def said_to_them(words: str) -> str:
     "Your order shipped"."""
     said = _TO_THEM.sub(lambda m: _SAID_TO_YOU[m.group(0).lower()], words.strip()).rstrip(".!")
     return said[:1].upper() + said[1:]
+
+
+def description_verbs(descriptions: Iterable[str]) -> set[str]:
+    """The verb a tool's description starts with when it says what the tool does ("Trigger
+    a PagerDuty incident ...", "Book a courier ..."): a step may start with it too. A
+    description that starts with a noun ("Current weather for a city") gives none."""
+    verbs = set()
+    for description in descriptions:
+        words = description.split()[:2]
+        if (
+            len(words) == 2
+            and words[0].isalpha()
+            and words[1].lower() in _OBJECT_LEADS
+            and words[0].lower() not in _NOT_VERBS
+        ):
+            verbs.add(words[0].lower())
+    return verbs
+
+
+#: What follows a verb at the start of a description ("Trigger a ...", "Tell whether ...").
+_OBJECT_LEADS = frozenset("a an the one whether that up each every any all".split())
+#: First words of a description that are no verb ("The exchange rate", "All orders of").
+_NOT_VERBS = frozenset("the a an all each every any one this that what which".split())
 
 
 def verbs_of(identifiers: Iterable[str]) -> set[str]:

@@ -1033,10 +1033,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         # charging a customer's card is not paying someone
         "pay someone (a payout to a vendor, an employee or an invoice)",
         re.compile(
-            r"\bpay\s+(?:(?:the|our|their|an?|this|that|his|her|each|every|all)\s+)?"
+            r"\bpay(?:ing)?\s+(?:(?:the|our|their|an?|this|that|his|her|each|every|all)\s+)?"
             r"(?:[\w']+\s+){0,2}?(?:expenses?|invoices?|bills?|salary|salaries|wages?|vendors?|"
             r"suppliers?|contractors?|employees?|freelancers?|claims?|payroll|staff)\b|"
-            r"\b(?:payouts?|pay\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
+            r"\b(?:payouts?|pay(?:s|ing)?\s+out|paid\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
             re.IGNORECASE,
         ),
         frozenset(

@@ -1,0 +1,91 @@
+"""A planned flow's name: a short title made of the verbs of its steps and what the first
+one acts on ("Summarize and email articles"), the whole request staying in the description."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+#: Words between a verb and its object that say nothing of what the object is.
+_DETERMINERS = frozenset(
+    "the a an this that these those their his her its our my your each every all any some "
+    "both it them me us him one ones new incoming latest".split()
+)
+#: Words that end an object ("the page at https://...", "the order for the customer").
+_OBJECT_ENDS = frozenset(
+    "at to for with from in on by and or if when once unless then about as of into via "
+    "using but so than after before while until is are was were be has have titled called "
+    "named saying".split()
+)
+#: Words before a step's verb that are not it.
+_LEADS = frozenset("do these those please then also just now first and so kindly only".split())
+#: "Please could you set up a flow: ...", "can you build a workflow that ...": how the
+#: request is asked, not a step.
+_REQUEST_LEAD = re.compile(
+    r"^\W*(?:please\s+)?(?:(?:could|can|would|will)\s+(?:you|u)\s+(?:please\s+)?)?"
+    r"(?:(?:set\s+up|create|build|make|write)\s+(?:me\s+)?(?:a|an)\s+(?:flow|workflow|"
+    r"automation|pipeline)\b\s*(?:that|which|to|:)?\s*)?",
+    re.IGNORECASE,
+)
+#: "set up a meeting", "look up the user": the verb's particle is part of it.
+_PARTICLES = frozenset("up out off down over back".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+#: Links, addresses and quoted text name no object a title needs.
+_NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)")
+_MAX_LENGTH = 60
+
+
+def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str | None:
+    """The title for a flow whose steps were asked for by `actions` (in order; an approval
+    step counts as "approve"), or None when no step starts with a verb."""
+    verbs: list[str] = []
+    objects: list[str] = []
+    for at, action in enumerate(actions):
+        words = _WORD.findall(_NOT_WORDS.sub(" ", _REQUEST_LEAD.sub("", action)))
+        if not words:
+            continue
+        approval = at < len(approvals) and approvals[at]
+        while len(words) > 1 and words[0].lower() in _LEADS:
+            words = words[1:]  # "Do these in parallel: analyze ...", "please email ..."
+        verb = "approve" if approval else words[0].lower()
+        rest = words[1:]
+        if not approval and rest and rest[0].lower() in _PARTICLES:
+            verb, rest = f"{verb} {rest[0].lower()}", rest[1:]  # "set up", "look up"
+        if verb not in verbs:
+            verbs.append(verb)
+            objects.append("" if approval else _object(rest))
+    if not verbs:
+        return None
+    if len(verbs) <= 2 and all(objects):
+        title = " and ".join(f"{verb} {noun}" for verb, noun in zip(verbs, objects, strict=True))
+        if len(title) <= _MAX_LENGTH:
+            return _capitalised(title)
+    shown = verbs[:4]
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    noun = next((noun for noun in objects if noun), "")
+    title = f"{listed} {noun}".strip()
+    if len(title) > _MAX_LENGTH:
+        title = listed[:_MAX_LENGTH].rsplit(" ", 1)[0]
+    return _capitalised(title)
+
+
+def _object(words: Sequence[str]) -> str:
+    """The first words after the verb that name what it acts on ("the welcome email" ->
+    "welcome email"), at most two."""
+    kept: list[str] = []
+    for word in words:
+        lowered = word.lower()
+        if lowered in _OBJECT_ENDS:
+            break
+        if lowered in _DETERMINERS or lowered.endswith(("'s", "s'")):
+            if kept:
+                break
+            continue
+        kept.append(lowered)
+        if len(kept) == 2:
+            break
+    return " ".join(kept)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
