@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/engine_overhead.py
 	$(PY) benchmarks/scale.py
+	$(PY) benchmarks/planning.py
 	$(PY) benchmarks/cel_candidates.py
 	$(PY) benchmarks/mcp_calls.py
 
