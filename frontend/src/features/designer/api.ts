@@ -1,5 +1,6 @@
 // The designer's calls to the REST API: the flow, its versions, the tool catalogue,
 // validation, saving, diffs and refinement.
+import { allPages } from "../../lib/allPages";
 import { api, requestJson, unwrap } from "../../lib/api";
 import type { components } from "../../lib/api-schema";
 import type { FlowIR, IrDiff, IrNode, Issue } from "../../graph";
@@ -28,9 +29,8 @@ export async function fetchVersions(flowId: number): Promise<VersionSummary[]> {
   return page.results;
 }
 
-export async function fetchTools(): Promise<Tool[]> {
-  const page = await unwrap(api.GET("/api/v1/tools/", { params: { query: { limit: 1000 } } }));
-  return page.results;
+export function fetchTools(): Promise<Tool[]> {
+  return allPages((offset, limit) => unwrap(api.GET("/api/v1/tools/", { params: { query: { limit, offset } } })));
 }
 
 let groupNames: Promise<string[]> | null = null;

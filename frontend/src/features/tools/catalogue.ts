@@ -1,4 +1,5 @@
 // The tool catalogue as the page reads it: loading, and matching tools to a search and category.
+import { allPages } from "../../lib/allPages";
 import { api, unwrap } from "../../lib/api";
 import type { components } from "../../lib/api-schema";
 
@@ -7,10 +8,10 @@ export type Category = components["schemas"]["CategoryOutput"];
 
 export async function loadCatalogue(signal?: AbortSignal): Promise<{ tools: Tool[]; categories: Category[] }> {
   const [tools, categories] = await Promise.all([
-    unwrap(api.GET("/api/v1/tools/", { params: { query: { limit: 1000 } }, signal })),
-    unwrap(api.GET("/api/v1/categories/", { params: { query: { limit: 1000 } }, signal })),
+    allPages((offset, limit) => unwrap(api.GET("/api/v1/tools/", { params: { query: { limit, offset } }, signal }))),
+    allPages((offset, limit) => unwrap(api.GET("/api/v1/categories/", { params: { query: { limit, offset } }, signal }))),
   ]);
-  return { tools: tools.results, categories: categories.results };
+  return { tools, categories };
 }
 
 /** Every word of the search must appear in the tool's id, name, description or category. */
