@@ -8,6 +8,7 @@ import { fetchDiff, fetchVersion, fetchVersions, saveVersion, type VersionSummar
 import { designer, useDesigner } from "../store";
 import { DiffView } from "./DiffView";
 import { Icon } from "./Icon";
+import { timeAgo } from "../../../lib/timeAgo";
 
 interface VersionsDrawerProps {
   flowId: number;
@@ -17,14 +18,6 @@ interface VersionsDrawerProps {
   refreshKey: number;
 }
 
-function when(iso: string): string {
-  const date = new Date(iso);
-  const seconds = (Date.now() - date.getTime()) / 1000;
-  if (seconds < 60) return "just now";
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-  return date.toLocaleDateString();
-}
 
 interface Comparison {
   from: number;
@@ -140,7 +133,7 @@ export function VersionsDrawer({ flowId, current, onClose, onOpen, refreshKey }:
                 {version.number === current && <span className="badge">open</span>}
               </div>
               <div className="version-meta muted small">
-                {version.source} · {version.author} · {when(version.created_at)}
+                {version.source} · {version.author} · {timeAgo(version.created_at)}
               </div>
               <div className="version-actions">
                 {version.number !== current && (
