@@ -3,7 +3,7 @@
 // the rest and moved clear of the saved ones.
 import type { ElkNode } from "elkjs/lib/elk-api";
 import type { FlowEdge, FlowNode } from "./convert";
-import { elk, LAYOUT_OPTIONS } from "./elkEngine";
+import { elk, LAYOUT_OPTIONS, stopWarmUp } from "./elkEngine";
 import { NODE_WIDTH, nodeHeight } from "./geometry";
 import { layeredLayout } from "./layered";
 import type { EdgeRoute } from "./routes";
@@ -11,6 +11,12 @@ import type { Position } from "./types";
 
 /** Above this many nodes the built-in layered layout replaces ELK (seconds -> milliseconds). */
 export const ELK_MAX_NODES = 120;
+
+/** Told how many nodes the graph about to be drawn has: one that ELK will not lay out stops
+ * a layout worker that is only warming up, so its start-up does not slow that drawing. */
+export function graphArriving(nodeCount: number): void {
+  if (nodeCount > ELK_MAX_NODES) stopWarmUp();
+}
 
 export interface LayoutOptions {
   /** Lay out every node, saved positions included. */
