@@ -1,7 +1,9 @@
-// When the app starts the layout engine's worker ahead of need. A page that draws a graph
-// (the designer, a run) opened first starts it at once, while its code and its flow are
-// still loading, so a small graph's layout does not wait ~0.5 s for the worker to load
-// afterwards. Other pages start it while the browser is idle, so the next graph finds it ready.
+// When the app starts the layout engine's worker ahead of need: while the browser is idle on
+// a page that draws no graph, so the next designer or run page finds it ready. A designer or
+// run page opened first starts ELK itself when its graph needs it; starting it earlier there
+// was measured to slow a big flow's own loading on a small machine (the worker's start-up
+// competes for the cores), and a graph laid out before is drawn from the layout cache
+// (graph/layoutCache.ts) without waiting for the worker at all.
 import { useEffect } from "react";
 import { useLocation } from "react-router-dom";
 import { whenIdle } from "../lib/idle";
@@ -11,16 +13,12 @@ export function drawsGraph(pathname: string): boolean {
   return /^\/flows\/(?!new\/?$)[^/]+(\/v\/[^/]+)?\/?$/.test(pathname) || /^\/runs\/[^/]+\/?$/.test(pathname);
 }
 
-function warm(): void {
-  void import("../graph/elkEngine").then((engine) => engine.warmLayoutEngine());
-}
-
-/** Warms the layout engine: at once on a page that draws a graph, when idle on others. */
+/** Warms the layout engine when idle on the first page that draws no graph. */
 export function useWarmLayoutEngine(): void {
   const { pathname } = useLocation();
   const graphPage = drawsGraph(pathname);
   useEffect(() => {
-    if (!graphPage) return whenIdle(warm);
-    warm();
+    if (graphPage) return;
+    return whenIdle(() => void import("../graph/elkEngine").then((engine) => engine.warmLayoutEngine()));
   }, [graphPage]);
 }

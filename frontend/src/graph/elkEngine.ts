@@ -1,7 +1,6 @@
 // The one ELK of the app session: its web worker takes about a second to load and start,
-// so every layout (designer, run page, diff) shares one. The app starts it at boot on a page
-// that draws a graph, while the flow is fetched, and while the browser is idle on other pages
-// (app/warmLayoutEngine.ts), so a graph seldom waits for it.
+// so every layout (designer, run page, diff) shares one, and the app warms it while the
+// browser is idle on other pages (app/warmLayoutEngine.ts) so the next graph finds it ready.
 import ElkApi, { type ELK, type ElkNode } from "elkjs/lib/elk-api";
 import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
 

@@ -6,6 +6,7 @@ import type { FlowEdge, FlowNode } from "./convert";
 import { elk, LAYOUT_OPTIONS, stopWarmUp } from "./elkEngine";
 import { NODE_WIDTH, nodeHeight } from "./geometry";
 import { layeredLayout } from "./layered";
+import { cachedLayout, keepLayout } from "./layoutCache";
 import type { EdgeRoute } from "./routes";
 import type { Position } from "./types";
 
@@ -104,7 +105,7 @@ interface ElkResult {
 }
 
 /** The last few ELK runs by their input: a layout and the routes of the same graph (asked
- * for together on load) cost one run. */
+ * for together on load) cost one run. Across page loads, layoutCache.ts keeps them. */
 const elkRuns = new Map<string, Promise<ElkResult>>();
 const ELK_RUNS_KEPT = 8;
 
@@ -113,7 +114,14 @@ function elkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Prom
   const key = JSON.stringify(graph);
   const known = elkRuns.get(key);
   if (known) return known;
-  const run = runElk(graph);
+  // Laid out before in this browser: ELK's own answer, without waiting for its worker.
+  const cached = cachedLayout(key);
+  const run = cached
+    ? Promise.resolve(cached)
+    : runElk(graph).then((result) => {
+        keepLayout(key, result);
+        return result;
+      });
   elkRuns.set(key, run);
   run.catch(() => elkRuns.delete(key));
   if (elkRuns.size > ELK_RUNS_KEPT) elkRuns.delete(elkRuns.keys().next().value!);
