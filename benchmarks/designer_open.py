@@ -80,12 +80,24 @@ def big_flow(size: int, seed: int = 7) -> dict[str, Any]:
         kind = rng.random()
         if earlier and kind < 0.1 and i < size - 2:
             source = rng.choice(earlier)["id"]
-            nodes.append({"id": node_id, "type": "branch", "condition": f"{source} != null",
-                          "then": [f"step_{i + 1}"], "else": [f"step_{i + 2}"]})
+            nodes.append(
+                {
+                    "id": node_id,
+                    "type": "branch",
+                    "condition": f"{source} != null",
+                    "then": [f"step_{i + 1}"],
+                    "else": [f"step_{i + 2}"],
+                }
+            )
         elif earlier and kind < 0.25:
             picks = rng.sample(earlier, min(2, len(earlier)))
-            nodes.append({"id": node_id, "type": "value",
-                          "value": {p["id"]: f"{p['id']} != null" for p in picks}})
+            nodes.append(
+                {
+                    "id": node_id,
+                    "type": "value",
+                    "value": {p["id"]: f"{p['id']} != null" for p in picks},
+                }
+            )
         else:
             tool, inputs = rng.choice(TOOLS)
             if earlier and rng.random() < 0.7:
@@ -97,16 +109,17 @@ def big_flow(size: int, seed: int = 7) -> dict[str, Any]:
             nodes.append(node)
     return {
         "name": f"Benchmark flow ({size} nodes)",
-        "input_schema": {"type": "object", "properties": {
-            "email": {"type": "string"}, "text": {"type": "string"}}},
+        "input_schema": {
+            "type": "object",
+            "properties": {"email": {"type": "string"}, "text": {"type": "string"}},
+        },
         "nodes": nodes,
         "max_steps": max(100, size),
     }
 
 
 def spread(times: list[float]) -> str:
-    return (f"median {statistics.median(times):.0f} ms"
-            f" (min {min(times):.0f}, max {max(times):.0f})")
+    return f"median {statistics.median(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f})"
 
 
 def main() -> None:
@@ -114,15 +127,21 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("DYNAMICFLOW_URL", "http://127.0.0.1:8000"))
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--reopen", action="store_true",
-                        help="also time opening the designer again from the flows list")
+    parser.add_argument(
+        "--reopen",
+        action="store_true",
+        help="also time opening the designer again from the flows list",
+    )
     args = parser.parse_args()
-    password = os.environ.get("DYNAMICFLOW_ADMIN_PASSWORD") or (
-        ROOT / "var" / "admin-password.txt").read_text().strip()
+    password = (
+        os.environ.get("DYNAMICFLOW_ADMIN_PASSWORD")
+        or (ROOT / "var" / "admin-password.txt").read_text().strip()
+    )
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.goto(args.url + "/login/")
@@ -132,9 +151,11 @@ def main() -> None:
         page.wait_for_url(lambda url: "/login/" not in url)
         csrf = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
         headers = {"X-CSRFToken": csrf, "Referer": args.url + "/"}
-        created = page.request.post(args.url + "/api/v1/flows/", headers=headers,
-                                    data={"name": f"Benchmark {args.nodes}",
-                                          "ir": big_flow(args.nodes)})
+        created = page.request.post(
+            args.url + "/api/v1/flows/",
+            headers=headers,
+            data={"name": f"Benchmark {args.nodes}", "ir": big_flow(args.nodes)},
+        )
         assert created.ok, created.text()
         flow_id = created.json()["id"]
         context.add_init_script(READY_PROBE)
@@ -150,15 +171,21 @@ def main() -> None:
                     "Object.fromEntries(performance.getEntriesByType('mark')"
                     ".filter((m) => m.name.startsWith('designer:')"
                     " || m.name.startsWith('layout-engine:'))"
-                    ".map((m) => [m.name, m.startTime]))")
+                    ".map((m) => [m.name, m.startTime]))"
+                )
                 drawn = page.locator("[data-node-id]").count()
-                target = page.locator("[data-node-id]").nth(drawn // 2)
-                node_id = target.get_attribute("data-node-id")
+                cards = page.locator("[data-node-id]")
+                node_id = cards.nth(drawn // 2).get_attribute("data-node-id")
+                # By its id: the problems panel opening after the first draw shortens the
+                # canvas, which drops off-screen cards and shifts the others' indexes.
+                target = page.locator(f'[data-node-id="{node_id}"]')
                 start = page.evaluate("performance.now()")
                 target.click()
                 page.wait_for_function(
                     "(id) => document.querySelector('[data-testid=inspector] input.mono')"
-                    "?.value === id", arg=node_id)
+                    "?.value === id",
+                    arg=node_id,
+                )
                 click_ms = page.evaluate("performance.now()") - start
                 if run == 0:
                     print(f"warm-up: {ready_ms:.0f} ms to interactive, {drawn} node cards drawn")
@@ -180,9 +207,13 @@ def main() -> None:
     print(f"  click a node -> shown in the inspector:       {spread(clicked)}")
     if reopened:
         print(f"  open again from the flows list, same tab:     {spread(reopened)}")
-    print("  phases (median ms after navigation start): " + ", ".join(
-        f"{name.removeprefix('designer:')} {statistics.median(times):.0f}"
-        for name, times in phases.items()))
+    print(
+        "  phases (median ms after navigation start): "
+        + ", ".join(
+            f"{name.removeprefix('designer:')} {statistics.median(times):.0f}"
+            for name, times in phases.items()
+        )
+    )
     load = os.getloadavg()
     print(f"  machine load average during the run: {load[0]:.1f} ({os.cpu_count()} CPUs)")
 

@@ -262,6 +262,11 @@ def test_diff_two_versions(page, live_server, staff_user, screenshot):
     wait_routed(page, ".diff-canvas", diff.locator(".react-flow__edge").count())
     assert page.evaluate(NOT_SQUARE, [".diff-canvas", ""]) == []
     screenshot(page, "diff")
+    # keyboard: the dialog takes the focus, Escape closes it and gives it back to Compare
+    expect(page.get_by_test_id("diff-close")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(diff).to_have_count(0)
+    expect(page.get_by_test_id("diff-compare")).to_be_focused()
 
 
 def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, screenshot):

@@ -1,6 +1,7 @@
 """How the designer opens: one layout worker for the whole tab, started while the app is
-idle so the first open finds it ready, reused by every later open; and a flow whose nodes
-all have saved positions drawn at once, without waiting for the layout engine."""
+idle so the first open finds it ready, reused by every later open; a flow whose nodes all
+have saved positions, or one laid out before in this browser, drawn at once, without
+waiting for the layout engine."""
 
 from __future__ import annotations
 
@@ -83,5 +84,28 @@ def test_a_flow_with_saved_positions_draws_without_waiting_for_the_layout(
     expect(page.get_by_test_id("canvas-laying-out")).to_have_count(0)
     left = [node(page, step["id"]).bounding_box()["x"] for step in document["nodes"]]
     assert all(a < b for a, b in pairwise(left)), left
+    for route in held:
+        route.continue_()
+
+
+def test_a_flow_laid_out_before_reopens_without_the_layout_worker(page, live_server, staff_user):
+    # Given a flow without saved positions, opened once directly: ELK lays it out
+    flow = make(staff_user)
+    page.add_init_script(COUNT_WORKERS)
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    first = {s["id"]: node(page, s["id"]).bounding_box() for s in WELCOME["nodes"]}
+    assert len(layout_workers(page)) == 1
+
+    # When it is opened again (a reload) with the layout worker's script held back
+    held: list[Any] = []
+    page.context.route(ELK_WORKER, lambda route: held.append(route))
+    page.reload()
+
+    # Then it is drawn at once, where ELK put it the first time, without starting ELK
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    again = {s["id"]: node(page, s["id"]).bounding_box() for s in WELCOME["nodes"]}
+    assert again == first
+    assert layout_workers(page) == []
     for route in held:
         route.continue_()

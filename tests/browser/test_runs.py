@@ -590,6 +590,28 @@ def test_a_long_error_leaves_started_and_duration_on_one_line(page, live_server,
         assert cell.evaluate(one_line), cell.inner_text()
 
 
+def test_a_long_flow_name_keeps_its_run_on_one_line_with_its_version(
+    page, live_server, staff_user
+):
+    long_name = "Validate the customer's email, then if the order total is over 500 ask " * 2
+    nodes = [{"id": "a", "type": "tool", "tool": "t_noop"}]
+    short = start_run(staff_user, make_flow(staff_user, {"name": "Quick", "nodes": nodes}), {})
+    long = start_run(staff_user, make_flow(staff_user, {"name": long_name, "nodes": nodes}), {})
+
+    page.set_viewport_size({"width": 1000, "height": 700})
+    page.goto(live_server("/runs"))
+    short_row = page.locator(f'[data-run-id="{short.id}"]')
+    long_row = page.locator(f'[data-run-id="{long.id}"]')
+    expect(long_row.locator(".flow-line")).to_have_attribute("title", long_name)
+    # the name is cut short on one line; the version stays beside it, inside the cell
+    heights = [row.bounding_box()["height"] for row in (long_row, short_row)]
+    assert abs(heights[0] - heights[1]) <= 1, heights
+    version = long_row.locator(".flow-line .small").bounding_box()
+    cell = long_row.locator("td.flow-col").bounding_box()
+    assert version["x"] + version["width"] <= cell["x"] + cell["width"] + 1, (version, cell)
+    expect(long_row.locator(".flow-line .small")).to_have_text("v1")
+
+
 def test_a_run_no_worker_takes_says_so_until_one_does(page, live_server, staff_user, screenshot):
     version = make_flow(staff_user, {"name": "Quick", "nodes": [
         {"id": "a", "type": "tool", "tool": "t_noop"}]})

@@ -1,7 +1,9 @@
 // When the app starts the layout engine's worker ahead of need: while the browser is idle on
 // a page that draws no graph, so the next designer or run page finds it ready. A designer or
-// run page opened first starts ELK itself when its graph needs it; warming there would take
-// a core from a big graph's own drawing (big graphs skip ELK) on a small machine.
+// run page opened first starts ELK itself when its graph needs it; starting it earlier there
+// was measured to slow a big flow's own loading on a small machine (the worker's start-up
+// competes for the cores), and a graph laid out before is drawn from the layout cache
+// (graph/layoutCache.ts) without waiting for the worker at all.
 import { useEffect } from "react";
 import { useLocation } from "react-router-dom";
 import { whenIdle } from "../lib/idle";

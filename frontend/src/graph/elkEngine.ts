@@ -23,13 +23,22 @@ export const LAYOUT_OPTIONS: Record<string, string> = {
 
 let instance: Promise<ELK> | null = null;
 let warmed: Promise<void> | null = null;
+/** Whether a real layout has asked for the engine (then it is never stopped). */
+let laidOut = false;
+/** Whether the warm-up has finished: an idle warm worker costs nothing and is kept. */
+let warmDone = false;
 
-/** ELK in a web worker in the browser (the page stays responsive); in-process elsewhere. */
-export function elk(): Promise<ELK> {
+function start(): Promise<ELK> {
   instance ??= typeof Worker !== "undefined"
     ? Promise.resolve(new ElkApi({ workerUrl: elkWorkerUrl }))
     : import("elkjs/lib/elk.bundled.js").then((module) => new module.default());
   return instance;
+}
+
+/** ELK in a web worker in the browser (the page stays responsive); in-process elsewhere. */
+export function elk(): Promise<ELK> {
+  laidOut = true;
+  return start();
 }
 
 /** A small graph with the options and fixed ports real layouts use (a chain that forks and
@@ -56,9 +65,29 @@ function warmUpGraph(): ElkNode {
 export function warmLayoutEngine(): Promise<void> {
   if (!warmed) {
     performance.mark("layout-engine:warm-start");
-    warmed = elk()
+    warmed = start()
       .then((engine) => engine.layout(warmUpGraph()))
-      .then(() => void performance.mark("layout-engine:warm-end"), () => undefined);
+      .then(() => {
+        warmDone = true;
+        performance.mark("layout-engine:warm-end");
+      }, () => undefined);
   }
   return warmed;
+}
+
+/**
+ * Stops the worker while it is still warming up and nothing else has used it: the graph
+ * that arrived is drawn without ELK (too big for it), so the worker's start-up gives its
+ * core back to that drawing. The next layout that needs ELK starts a new one. Returns
+ * whether it stopped one.
+ */
+export function stopWarmUp(): boolean {
+  if (laidOut || warmDone || !instance) return false;
+  const stopping = instance;
+  instance = null;
+  warmed = null;
+  // In-process ELK (tests, no Worker) has no worker to stop: it is simply dropped.
+  if (typeof Worker !== "undefined") void stopping.then((engine) => engine.terminateWorker());
+  performance.mark("layout-engine:warm-stopped");
+  return true;
 }

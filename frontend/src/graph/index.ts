@@ -5,7 +5,7 @@ export * from "./dependencies";
 export * from "./geometry";
 export * from "./convert";
 export * from "./ids";
-export { edgeRoutes, layoutGraph, type LayoutOptions } from "./layout";
+export { edgeRoutes, graphArriving, layoutGraph, type LayoutOptions } from "./layout";
 export * from "./routes";
 export * from "./orthogonal";
 export * from "./viewport";

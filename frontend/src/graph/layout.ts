@@ -3,14 +3,21 @@
 // the rest and moved clear of the saved ones.
 import type { ElkNode } from "elkjs/lib/elk-api";
 import type { FlowEdge, FlowNode } from "./convert";
-import { elk, LAYOUT_OPTIONS } from "./elkEngine";
+import { elk, LAYOUT_OPTIONS, stopWarmUp } from "./elkEngine";
 import { NODE_WIDTH, nodeHeight } from "./geometry";
 import { layeredLayout } from "./layered";
+import { cachedLayout, keepLayout } from "./layoutCache";
 import type { EdgeRoute } from "./routes";
 import type { Position } from "./types";
 
 /** Above this many nodes the built-in layered layout replaces ELK (seconds -> milliseconds). */
 export const ELK_MAX_NODES = 120;
+
+/** Told how many nodes the graph about to be drawn has: one that ELK will not lay out stops
+ * a layout worker that is only warming up, so its start-up does not slow that drawing. */
+export function graphArriving(nodeCount: number): void {
+  if (nodeCount > ELK_MAX_NODES) stopWarmUp();
+}
 
 export interface LayoutOptions {
   /** Lay out every node, saved positions included. */
@@ -98,7 +105,7 @@ interface ElkResult {
 }
 
 /** The last few ELK runs by their input: a layout and the routes of the same graph (asked
- * for together on load) cost one run. */
+ * for together on load) cost one run. Across page loads, layoutCache.ts keeps them. */
 const elkRuns = new Map<string, Promise<ElkResult>>();
 const ELK_RUNS_KEPT = 8;
 
@@ -107,7 +114,14 @@ function elkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Prom
   const key = JSON.stringify(graph);
   const known = elkRuns.get(key);
   if (known) return known;
-  const run = runElk(graph);
+  // Laid out before in this browser: ELK's own answer, without waiting for its worker.
+  const cached = cachedLayout(key);
+  const run = cached
+    ? Promise.resolve(cached)
+    : runElk(graph).then((result) => {
+        keepLayout(key, result);
+        return result;
+      });
   elkRuns.set(key, run);
   run.catch(() => elkRuns.delete(key));
   if (elkRuns.size > ELK_RUNS_KEPT) elkRuns.delete(elkRuns.keys().next().value!);

@@ -4,7 +4,7 @@ import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
-import { firstFreeSpot, NODE_WIDTH, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
@@ -84,6 +84,7 @@ export default function DesignerPage() {
       setTools(toolList);
       setCategories(categoryList);
       performance.mark("designer:fetched");
+      graphArriving(ir.nodes.length);
       designer.load({ flowId, flowName: flow.name, canEdit: flow.can_edit, version: number, ir, tools: toolList });
       setLoad({ state: "ready" });
     })().catch((error: unknown) => {

@@ -100,3 +100,15 @@ describe("delete and paste", () => {
     expect(node("is_valid")).toMatchObject({ condition: "verify.valid" });
   });
 });
+
+describe("the side panel", () => {
+  it("shows a node's inspector, not the flow settings, when a problem of that node is focused", () => {
+    designer.setSettingsOpen(true);
+    designer.focusField("is_valid", "condition");
+    expect(useDesigner.getState().settingsOpen).toBe(false);
+    expect(useDesigner.getState().selection).toEqual(["is_valid"]);
+    designer.focusField(null, "input_schema");
+    expect(useDesigner.getState().settingsOpen).toBe(true);
+    expect(useDesigner.getState().selection).toEqual([]);
+  });
+});

@@ -230,8 +230,8 @@ export const designer = {
       focus: { node, field, nonce: Date.now() },
       selection: node ? [node] : [],
       selectedEdges: [],
-      // a problem of the flow itself is fixed in its settings
-      ...(node ? {} : { settingsOpen: true }),
+      // a node's problem is fixed in its inspector, one of the flow itself in the settings
+      settingsOpen: !node,
     });
   },
 

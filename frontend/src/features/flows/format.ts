@@ -1,25 +1,4 @@
-// Times as people read them in a list: "just now", "5 min ago", "3 days ago".
-const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-  ["year", 365 * 24 * 3600],
-  ["month", 30 * 24 * 3600],
-  ["week", 7 * 24 * 3600],
-  ["day", 24 * 3600],
-  ["hour", 3600],
-  ["minute", 60],
-];
-
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
-
-export function relativeTime(iso: string, now: number = Date.now()): string {
-  const then = Date.parse(iso);
-  if (Number.isNaN(then)) return "";
-  const seconds = Math.round((then - now) / 1000);
-  if (Math.abs(seconds) < 45) return "just now";
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
-  }
-  return relative.format(Math.round(seconds / 60) || -1, "minute");
-}
+// How the flows list writes times and descriptions (how long ago: lib/timeAgo).
 
 export function fullTime(iso: string): string {
   const date = new Date(iso);

@@ -6,7 +6,7 @@ import { JsonView } from "./JsonView";
 import type { NodeAttempt } from "./runApi";
 import type { NodeState } from "./runState";
 import { kindStyle, NodeTypeIcon } from "../../lib/NodeTypeIcon";
-import { approvalOutcome, nodeSubtitle } from "./nodeKinds";
+import { approvalOutcome, nodeIdLine } from "./nodeKinds";
 import { Link } from "react-router-dom";
 import { StatusBadge } from "./StatusIcon";
 
@@ -57,7 +57,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
         <div className="np-icon" aria-hidden style={kindStyle(irNode.type)}><NodeTypeIcon type={irNode.type} /></div>
         <div className="np-heading">
           <h2>{irNode.title || irNode.id}</h2>
-          <div className="muted small mono">{irNode.id} · {nodeSubtitle(irNode)}</div>
+          <div className="muted small mono">{nodeIdLine(irNode)}</div>
         </div>
         <button type="button" className="btn ghost icon" onClick={onClose} aria-label="Close node details" data-testid="node-panel-close">✕</button>
       </header>

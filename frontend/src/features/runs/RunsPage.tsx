@@ -217,7 +217,9 @@ export default function RunsPage() {
                 <td><StatusBadge status={run.status} /></td>
                 <td><Link to={`/runs/${run.id}`} className="mono">{shortId(run.id)}</Link></td>
                 <td className="flow-col">
-                  <span className="flow-cell">{run.flow_name}</span> <span className="muted small">v{run.version}</span>
+                  <div className="flow-line" title={run.flow_name}>
+                    <span className="flow-cell">{run.flow_name}</span> <span className="muted small">v{run.version}</span>
+                  </div>
                   {run.status === "failed" && errorLine(run.error) && (
                     <div className="run-row-error" data-testid="run-row-error" title={errorLine(run.error) ?? undefined}>{errorLine(run.error)}</div>
                   )}

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { countOf } from "../../lib/plural";
-import { BatchInputError, parseBatchInputs } from "./batchInput";
+import { BatchInputError, inputProblems, parseBatchInputs } from "./batchInput";
 import { formSchema, hasFields, InputForm, uiSchemaFor } from "./InputForm";
 import { createBatch, createRun, getFlow, getRun, getVersion, type Flow, type VersionDetail } from "./runApi";
 
@@ -43,7 +43,7 @@ function BatchForm({ version, schema, onClose }: { version: VersionDetail; schem
       const invalid: string[] = [];
       inputs.forEach((input, i) => {
         const { errors } = validator.validateFormData(input, schema);
-        if (errors.length) invalid.push(`input ${i + 1}: ${errors[0].stack}`);
+        if (errors.length) invalid.push(`input ${i + 1}: ${inputProblems(errors)}`);
       });
       return { inputs, error: null, invalid };
     } catch (err) {
@@ -119,7 +119,9 @@ function BatchForm({ version, schema, onClose }: { version: VersionDetail; schem
       {serverError && <div className="alert error" role="alert">{serverError}</div>}
       <div className="dialog-actions">
         <span className="muted small" data-testid="batch-count">
-          {parsed.inputs ? `${countOf(parsed.inputs.length, "input")} ready` : ""}
+          {parsed.inputs && (parsed.invalid.length
+            ? `${parsed.inputs.length - parsed.invalid.length} of ${countOf(parsed.inputs.length, "input")} fit`
+            : `${countOf(parsed.inputs.length, "input")} ready`)}
         </span>
         <span className="spacer" />
         <button type="button" className="btn ghost" onClick={onClose}>Cancel</button>

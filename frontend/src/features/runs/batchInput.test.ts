@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BatchInputError, parseBatchInputs, parseCsv } from "./batchInput";
+import { BatchInputError, inputProblems, parseBatchInputs, parseCsv } from "./batchInput";
 
 const schema = {
   type: "object",
@@ -49,5 +49,28 @@ describe("parseBatchInputs", () => {
     expect(() => parseBatchInputs('{"a": 1}')).not.toThrow();
     expect(() => parseBatchInputs("  ")).toThrow("no inputs");
     expect(() => parseBatchInputs("[1,")).toThrow(/^JSON/);
+  });
+});
+
+describe("inputProblems", () => {
+  it("names the keys as pasted, not the form's labels", () => {
+    const problems = inputProblems([
+      { name: "required", property: "subject", message: "must have required property 'Subject'", params: { missingProperty: "subject" } },
+      { name: "type", property: ".total", message: "must be number" },
+    ]);
+    expect(problems).toBe('"subject" is missing; "total" must be number');
+  });
+
+  it("shows two problems and counts the rest", () => {
+    const problems = inputProblems([
+      { name: "type", property: ".items.0.sku", message: "must be string" },
+      { name: "type", property: ".a", message: "must be string" },
+      { name: "type", property: ".b", message: "must be string" },
+    ]);
+    expect(problems).toBe('"items.0.sku" must be string; "a" must be string (and 1 more)');
+  });
+
+  it("reads a problem of the whole input", () => {
+    expect(inputProblems([{ name: "type", property: "", message: "must be object" }])).toBe("must be object");
   });
 });

@@ -133,3 +133,26 @@ export function parseBatchInputs(text: string, schema?: JsonSchema): Record<stri
   if (!inputs.length) throw new BatchInputError("no inputs");
   return inputs;
 }
+
+/** The part of a schema error a batch message needs (rjsf's RJSFValidationError). */
+export interface InputError {
+  name?: string;
+  property?: string;
+  message?: string;
+  params?: { missingProperty?: string };
+}
+
+/**
+ * One input's problems in the words of what was pasted: the keys as written in the JSON or
+ * the CSV header ("subject"), not the form's labels ("Subject"), and at most two of them.
+ */
+export function inputProblems(errors: readonly InputError[]): string {
+  const described = errors.map((error) => {
+    const path = (error.property ?? "").replace(/^\./, "");
+    if (error.name === "required") return `"${path || error.params?.missingProperty}" is missing`;
+    return path ? `"${path}" ${error.message}` : `${error.message}`;
+  });
+  const shown = [...new Set(described)];
+  const more = shown.length > 2 ? ` (and ${shown.length - 2} more)` : "";
+  return shown.slice(0, 2).join("; ") + more;
+}

@@ -1,4 +1,5 @@
 // How the runs pages write times, durations and ids.
+import { timeAgo } from "../../lib/timeAgo";
 
 /** 12 ms, 1.24 s, 2 m 05 s, 1 h 02 m. */
 export function formatDuration(ms: number | null | undefined): string {
@@ -11,17 +12,9 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} m`;
 }
 
-/** "just now", "5 s ago", "3 min ago", "2 h ago", else the date. */
+/** How long ago, as every page writes it (lib/timeAgo); a dash when unknown. */
 export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return "—";
-  const then = Date.parse(iso);
-  if (Number.isNaN(then)) return "—";
-  const s = Math.round((now - then) / 1000);
-  if (s < 5) return "just now";
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return new Date(then).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return timeAgo(iso, now) || "—";
 }
 
 export function formatTime(unixSeconds: number | null | undefined): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IrNode } from "../../graph";
-import { approvalOutcome } from "./nodeKinds";
+import { approvalOutcome, nodeIdLine } from "./nodeKinds";
 
 const approval = { id: "ok", type: "approval" } as unknown as IrNode;
 const tool = { id: "t", type: "tool", tool: "send_email" } as unknown as IrNode;
@@ -19,5 +19,16 @@ describe("approvalOutcome", () => {
     expect(approvalOutcome(approval, undefined)).toBeNull();
     expect(approvalOutcome(approval, { approved: "yes" })).toBeNull();
     expect(approvalOutcome(tool, { approved: true })).toBeNull();
+  });
+});
+
+describe("nodeIdLine", () => {
+  it("does not say the id twice when the step is named after its tool", () => {
+    expect(nodeIdLine({ id: "analyze_sentiment", type: "tool", tool: "analyze_sentiment", inputs: {} } as IrNode)).toBe("analyze_sentiment");
+  });
+
+  it("adds the tool or the kind when it says something more", () => {
+    expect(nodeIdLine({ id: "check", type: "tool", tool: "validate_email", inputs: {} } as IrNode)).toBe("check · validate_email");
+    expect(nodeIdLine({ id: "is_big", type: "branch", condition: "true", then: [], else: [] } as IrNode)).toBe("is_big · branch");
   });
 });

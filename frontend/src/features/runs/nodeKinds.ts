@@ -8,6 +8,13 @@ export function nodeSubtitle(node: IrNode): string {
   return node.type;
 }
 
+/** The node panel's line under the title: the id, then what the node runs unless that only
+ * repeats the id (a planned step is often named after its tool). */
+export function nodeIdLine(node: IrNode): string {
+  const subtitle = nodeSubtitle(node);
+  return subtitle === node.id ? node.id : `${node.id} · ${subtitle}`;
+}
+
 export interface ApprovalOutcome {
   tone: "approved" | "rejected" | "timed-out";
   /** One word for the node's card. */

@@ -1,7 +1,7 @@
 // A visual diff: the newer graph with added nodes green, changed amber and removed ones
 // ghosted red, and the field-by-field changes beside it. Used for versions and refinement.
 import { ReactFlow, ReactFlowProvider, Background, BackgroundVariant, Controls, MiniMap } from "@xyflow/react";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import {
   NODE_WIDTH,
   handleEnds,
@@ -167,6 +167,14 @@ export function DiffView({ title, subtitle, before, after, diff: raw, onClose, a
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
 
+  // A keyboard user lands in the dialog, and back on what opened it when it closes.
+  const closeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeButton.current?.focus();
+    return () => opener?.focus();
+  }, []);
+
   return (
     <div className="diff-backdrop" role="dialog" aria-modal="true" aria-label={title}>
       <div className="diff-panel" data-testid="diff-view">
@@ -182,7 +190,7 @@ export function DiffView({ title, subtitle, before, after, diff: raw, onClose, a
           </div>
           <span className="spacer" />
           {actions}
-          <button type="button" className="btn ghost icon" aria-label="Close" onClick={onClose}><Icon name="close" /></button>
+          <button ref={closeButton} type="button" className="btn ghost icon" aria-label="Close" onClick={onClose} data-testid="diff-close"><Icon name="close" /></button>
         </header>
         <div className="diff-body">
           <div className="diff-canvas">

@@ -1,6 +1,6 @@
 // The version history: open a version, restore an old one as a new version, and compare
 // any two versions in the visual diff.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiError } from "../../../lib/api";
 import type { FlowIR, IrDiff } from "../../../graph";
 import { countOf } from "../../../lib/plural";
@@ -8,6 +8,7 @@ import { fetchDiff, fetchVersion, fetchVersions, saveVersion, type VersionSummar
 import { designer, useDesigner } from "../store";
 import { DiffView } from "./DiffView";
 import { Icon } from "./Icon";
+import { timeAgo } from "../../../lib/timeAgo";
 
 interface VersionsDrawerProps {
   flowId: number;
@@ -17,14 +18,6 @@ interface VersionsDrawerProps {
   refreshKey: number;
 }
 
-function when(iso: string): string {
-  const date = new Date(iso);
-  const seconds = (Date.now() - date.getTime()) / 1000;
-  if (seconds < 60) return "just now";
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-  return date.toLocaleDateString();
-}
 
 interface Comparison {
   from: number;
@@ -41,6 +34,9 @@ export function VersionsDrawer({ flowId, current, onClose, onOpen, refreshKey }:
   const [to, setTo] = useState<number | null>(null);
   const [comparison, setComparison] = useState<Comparison | null>(null);
   const [busy, setBusy] = useState(false);
+  // Compare is disabled while the diff loads, which drops its focus: closing the diff
+  // puts the focus back on it by hand.
+  const compareButton = useRef<HTMLButtonElement>(null);
   const canEdit = useDesigner((state) => state.canEdit);
 
   useEffect(() => {
@@ -122,7 +118,7 @@ export function VersionsDrawer({ flowId, current, onClose, onOpen, refreshKey }:
                   {versions.map((v) => <option key={v.number} value={v.number}>v{v.number}</option>)}
                 </select>
               </label>
-              <button type="button" className="btn small primary" disabled={busy || from === null || to === null || from === to} onClick={() => void compare()} data-testid="diff-compare">
+              <button ref={compareButton} type="button" className="btn small primary" disabled={busy || from === null || to === null || from === to} onClick={() => void compare()} data-testid="diff-compare">
                 <Icon name="diff" size={14} /> Compare
               </button>
             </div>
@@ -140,7 +136,7 @@ export function VersionsDrawer({ flowId, current, onClose, onOpen, refreshKey }:
                 {version.number === current && <span className="badge">open</span>}
               </div>
               <div className="version-meta muted small">
-                {version.source} · {version.author} · {when(version.created_at)}
+                {version.source} · {version.author} · {timeAgo(version.created_at)}
               </div>
               <div className="version-actions">
                 {version.number !== current && (
@@ -162,7 +158,10 @@ export function VersionsDrawer({ flowId, current, onClose, onOpen, refreshKey }:
           before={comparison.before}
           after={comparison.after}
           diff={comparison.diff}
-          onClose={() => setComparison(null)}
+          onClose={() => {
+            setComparison(null);
+            requestAnimationFrame(() => compareButton.current?.focus());
+          }}
         />
       )}
     </>

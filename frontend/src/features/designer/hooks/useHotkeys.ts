@@ -67,7 +67,9 @@ export function useHotkeys(actions: HotkeyActions) {
         event.preventDefault();
         actions.selectAll();
       } else if (event.key === "Escape") {
+        // Closes what the side panel shows: the selected nodes' inspector or the settings.
         designer.select([]);
+        designer.setSettingsOpen(false);
       }
     };
     const onCopy = (event: ClipboardEvent) => {

@@ -3,7 +3,8 @@
 import { Link, useNavigate } from "react-router-dom";
 import { statusLabel } from "../../../lib/runStatus";
 import type { FlowRow } from "../api";
-import { extraDescription, fullTime, relativeTime } from "../format";
+import { timeAgo } from "../../../lib/timeAgo";
+import { extraDescription, fullTime } from "../format";
 import { Icon } from "./Icon";
 import { RowMenu } from "./RowMenu";
 
@@ -67,7 +68,7 @@ export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
               <LastRunCell flow={flow} />
             </td>
             <td className="muted nowrap" title={fullTime(flow.updated_at)}>
-              {relativeTime(flow.updated_at)}
+              {timeAgo(flow.updated_at)}
             </td>
             <td className="actions-cell">
               <RowMenu
@@ -119,7 +120,7 @@ function LastRunCell({ flow }: { flow: FlowRow }) {
         <span className="status-dot" aria-hidden />
         {statusLabel(run.status)}
       </span>
-      <span className="muted small">{relativeTime(run.created_at)}</span>
+      <span className="muted small">{timeAgo(run.created_at)}</span>
     </Link>
   );
 }
