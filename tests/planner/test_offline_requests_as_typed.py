@@ -537,3 +537,18 @@ def test_paying_out_is_no_charge_of_a_card(demo):
 
     assert error.details["reason"] == "no_tool_offers"
     assert "paying out" in error.step
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Check the inventory of SKU-1; if fewer than 10 are left, open a ticket for purchasing",
+        "check inventory for the order and if under 5 in stock, open a ticket",
+    ],
+)
+def test_how_many_are_left_reads_the_stock_check_never_the_run(demo, prompt):
+    flow = plan(prompt, demo)
+
+    [branch] = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert branch.condition.startswith("check_inventory.lines.exists(r, r.available < ")
+    assert "amount" not in (flow.input_schema or {}).get("properties", {})

@@ -16,7 +16,7 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
-from flows.core.planner.wiring import Source, schema_types
+from flows.core.planner.wiring import Source, schema_types, unwrap_nullable
 
 _NUMBER = (
     r"(?:[$€£¥]|usd|eur|gbp)?\s*(?P<number>-?\d[\d,]*(?:\.\d+)?)\s*"
@@ -694,6 +694,9 @@ def _comparison(
             operator, literal = _MIRRORED.get(operator, operator), _number_literal(-number)
         expression = f"{best.expression} {operator} {literal}"
         return ResolvedCondition(_wrap(expression, negated), best.name)
+    counted = _left_in_records(match, sources, operator, literal, negated)
+    if counted is not None:
+        return counted
     name = next((w for w in subject_words if w in QUANTITY_WORDS), None)
     if name is None:
         # "the stock is over 10": the stock, not an amount; "the order is over 500": its amount
@@ -704,6 +707,42 @@ def _comparison(
     schema = {"type": "number", "description": f"Compared in: {match.group(0).strip()}"}
     expression = f"input.{name} {operator} {literal}"
     return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))
+
+
+#: "fewer than 10 are left", "under 5 in stock": how many of something remain.
+_LEFT_SAID = re.compile(
+    r"^\s*(?:units?\s+|items?\s+|pieces?\s+)?(?:are\s+|is\s+)?"
+    r"(?:left|remaining|in\s+stock|available|on\s+hand)\b",
+    re.IGNORECASE,
+)
+#: The fields a stock record says how many remain in.
+_LEFT_FIELDS = frozenset(
+    "available stock remaining left on_hand in_stock_count quantity_available".split()
+)
+
+
+def _left_in_records(
+    match: re.Match[str],
+    sources: Sequence[Source],
+    operator: str,
+    literal: str,
+    negated: bool,
+) -> ResolvedCondition | None:
+    """ "Check the inventory of SKU-1; if fewer than 10 are left": a step before it that
+    lists records (one per SKU) saying how many of each remain: true when any has that
+    few. Without it, nothing upstream says how many are left, and the run is not asked."""
+    if _LEFT_SAID.match(match.string[match.end() :]) is None:
+        return None
+    for source in sources:
+        if source.node is None or "array" not in schema_types(source.schema):
+            continue
+        items = unwrap_nullable(unwrap_nullable(source.schema).get("items") or {})
+        properties = items.get("properties") if isinstance(items, dict) else None
+        for field, schema in (properties or {}).items():
+            if field in _LEFT_FIELDS and schema_types(schema) & {"integer", "number"}:
+                expression = f"{source.expression}.exists(r, r.{field} {operator} {literal})"
+                return ResolvedCondition(_wrap(expression, negated), field)
+    return None
 
 
 _IS_NUMBER = re.compile(
