@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from flows.core.ir import IR_VERSION, Join
+from flows.core.planner.per_catalogue import PerCatalogue
 from flows.core.tools import ToolSpec
 
 DEFAULT_TTL_S = 24 * 3600
@@ -45,31 +46,16 @@ def catalog_hash(specs: Iterable[ToolSpec], joins: Iterable[Join] = ()) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-#: The last few catalogues' tool digests, by the identity of their (immutable) specs: a
-#: process plans over the same catalogue snapshot until the registry changes, and with
-#: hundreds of tools, writing them all out for every plan costs more than the plan.
-_tool_digests: dict[tuple[int, ...], tuple[tuple[ToolSpec, ...], str]] = {}
-_TOOL_DIGESTS_KEPT = 8
-_tool_digests_lock = threading.Lock()
-
-
-def _tools_digest(specs: tuple[ToolSpec, ...]) -> str:
-    key = tuple(map(id, specs))
-    with _tool_digests_lock:
-        kept = _tool_digests.get(key)
-    if kept is not None:
-        return kept[1]
+def _digest_of(specs: tuple[ToolSpec, ...]) -> str:
     entries = sorted(
         (spec.to_catalog_entry() for spec in specs), key=lambda entry: str(entry["id"])
     )
     text = json.dumps(entries, sort_keys=True, separators=(",", ":"), default=str)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    with _tool_digests_lock:
-        if len(_tool_digests) >= _TOOL_DIGESTS_KEPT:
-            _tool_digests.pop(next(iter(_tool_digests)))
-        # The specs are kept with their digest, so the ids of its key stay theirs.
-        _tool_digests[key] = (specs, digest)
-    return digest
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: The tools' digest, written out once per catalogue rather than for every plan.
+_tools_digest = PerCatalogue(_digest_of)
 
 
 @lru_cache(maxsize=1)

@@ -1,35 +1,22 @@
 """What the offline planner reads off a catalogue before planning over it, read once per
-catalogue rather than once per plan.
-
-A process's catalogue is a snapshot kept until the registry changes
-(`flows/runs/catalog.py`), so the same tool specs come back plan after plan. With hundreds
-of registered tools, indexing them and gathering their words cost more than the plan
-itself; here they are kept for the last few catalogues seen.
-"""
+catalogue rather than once per plan (see `per_catalogue.py`)."""
 
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flows.core.planner.lexicon import split_identifier, stem
+from flows.core.planner.per_catalogue import PerCatalogue
 from flows.core.planner.phrasing import COMMON_VERBS, description_verbs, verbs_of
 from flows.core.planner.retrieval import ToolIndex
 from flows.core.planner.wiring import output_values
 from flows.core.planner.wording import catalogue_words, vocabulary
 from flows.core.tools import ToolSpec
 
-#: Catalogues whose facts stay kept (a process plans over one, or a few subsets of it).
-KEPT = 8
-
 
 @dataclass(frozen=True, slots=True)
 class CatalogueFacts:
-    #: the specs themselves: kept so that the ids the cache is keyed by stay theirs
-    tools: tuple[ToolSpec, ...]
     index: ToolIndex
     #: the words a request may be corrected to (see `wording.vocabulary`)
     words: frozenset[str]
@@ -48,31 +35,9 @@ class CatalogueFacts:
     topic_words: frozenset[str]
 
 
-_kept: OrderedDict[tuple[int, ...], CatalogueFacts] = OrderedDict()
-_lock = threading.Lock()
-
-
-def catalogue_facts(tools: Sequence[ToolSpec]) -> CatalogueFacts:
-    """The facts of `tools` (the same specs, in the same order, as a catalogue seen before
-    give the facts read then: specs are immutable)."""
-    key = tuple(map(id, tools))
-    with _lock:
-        facts = _kept.get(key)
-        if facts is not None:
-            _kept.move_to_end(key)
-            return facts
-    facts = _read(tuple(tools))
-    with _lock:
-        _kept[key] = facts
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return facts
-
-
 def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
     words = catalogue_words(tools)
     return CatalogueFacts(
-        tools=tools,
         index=ToolIndex.build(tools),
         words=vocabulary(tools, COMMON_VERBS),
         catalogue_words=words,
@@ -92,6 +57,10 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
             word for spec in tools for word in split_identifier(spec.id)[1:] if len(word) > 2
         ),
     )
+
+
+#: The facts of `tools`: read once per catalogue.
+catalogue_facts = PerCatalogue(_read)
 
 
 def id_leads_with_a_name(spec: ToolSpec) -> bool:
