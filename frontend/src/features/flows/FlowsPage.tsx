@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { readSession } from "../../lib/session";
+import { useDebounced } from "../../lib/useDebounced";
 import { createFlow, latestIr, type FlowRow } from "./api";
 import { CreateFlowDialog } from "./components/CreateFlowDialog";
 import { DeleteFlowDialog } from "./components/DeleteFlowDialog";
@@ -17,7 +18,7 @@ import {
   parseIrFile,
   type ProblemLine,
 } from "./documents";
-import { useDebounced, useFlows } from "./hooks";
+import { useFlows } from "./hooks";
 import { Icon } from "./components/Icon";
 import "./flows.css";
 

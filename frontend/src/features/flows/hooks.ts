@@ -2,15 +2,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { listFlows, type FlowPage, type FlowQuery } from "./api";
 
-export function useDebounced<T>(value: T, delayMs: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return debounced;
-}
-
 export interface FlowsState {
   page: FlowPage | null;
   loading: boolean;

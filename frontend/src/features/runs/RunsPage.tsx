@@ -7,6 +7,7 @@ import { formatAgo, formatDuration, listedDurationMs, shortId } from "./format";
 import { getFlow, listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
 import { EmptyState } from "../../lib/EmptyState";
+import { useDebounced } from "../../lib/useDebounced";
 import { StartRunDialog } from "./StartRunDialog";
 import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import "./runs.css";
@@ -24,16 +25,12 @@ const WINDOWS: Record<string, { label: string; ms: number }> = {
  * the server a moment after the typing stops; null until the first answer. */
 function useFlowSearch(query: string): { flows: Flow[]; count: number } | null {
   const [found, setFound] = useState<{ flows: Flow[]; count: number } | null>(null);
+  const asked = useDebounced(query, 200);
   useEffect(() => {
     const controller = new AbortController();
-    const timer = setTimeout(() => {
-      listFlows(query, { signal: controller.signal }).then(setFound, () => undefined);
-    }, query ? 200 : 0);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [query]);
+    listFlows(asked, { signal: controller.signal }).then(setFound, () => undefined);
+    return () => controller.abort();
+  }, [asked]);
   return found;
 }
 
