@@ -8,10 +8,7 @@ from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.session import plan_flow
 from flows.core.planner.wording import chat_spelling, missing_capability
 from flows.core.tools import ToolSpec
-from tests.planner.tools import SPECS, _obj, fixture_catalog
-
-S = {"type": "string"}
-B = {"type": "boolean"}
+from tests.planner.tools import SPECS, S, _obj, fixture_catalog
 
 ROUTER = ToolSpec(
     id="route_ticket",

@@ -15,9 +15,8 @@ from flows.core.planner.session import plan_flow
 from flows.core.planner.wording import correct_typos
 from flows.core.tools import ToolSpec
 from tests.planner.registered import demo_catalog_with, plan, steps
-from tests.planner.tools import S, _obj
+from tests.planner.tools import N, S, _obj
 
-N = {"type": "number"}
 INT = {"type": "integer"}
 
 REGISTERED = [
