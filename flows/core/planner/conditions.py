@@ -730,7 +730,8 @@ def _left_in_records(
 ) -> ResolvedCondition | None:
     """ "Check the inventory of SKU-1; if fewer than 10 are left": a step before it that
     lists records (one per SKU) saying how many of each remain: true when any has that
-    few. Without it, nothing upstream says how many are left, and the run is not asked."""
+    few, read off those records rather than asked of the run. None when no step before
+    lists such records."""
     if _LEFT_SAID.match(match.string[match.end() :]) is None:
         return None
     for source in sources:

@@ -7,7 +7,7 @@ export interface Page<T> {
   results: T[];
 }
 
-/** The API's largest page. */
+/** The API's largest page (`max_limit` in flows/api/pagination.py). */
 export const MAX_PAGE = 1000;
 
 export async function allPages<T>(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Step } from "./api";
-import { MAX_LIMIT, hasMore, mergePage, reloadLimit, shownText } from "./paging";
+import { MAX_PAGE } from "../../lib/allPages";
+import { hasMore, mergePage, reloadLimit, shownText } from "./paging";
 
 const step = (id: string) => ({ id }) as Step;
 
@@ -8,7 +9,7 @@ describe("reloadLimit", () => {
   it("reads at least a page, every row on screen, and never past the API's ceiling", () => {
     expect(reloadLimit(0, 0, 50)).toBe(50);
     expect(reloadLimit(130, 200, 50)).toBe(130);
-    expect(reloadLimit(5000, 9000, 50)).toBe(MAX_LIMIT);
+    expect(reloadLimit(5000, 9000, 50)).toBe(MAX_PAGE);
   });
 
   it("reads a page more when every step was on screen, so new ones appear", () => {

@@ -1,16 +1,14 @@
 // The inbox's paging arithmetic, kept pure so it is unit tested.
+import { MAX_PAGE } from "../../lib/allPages";
 import { countOf } from "../../lib/plural";
 import type { Step } from "./api";
-
-/** The API's ceiling on `limit` (flows/api/pagination.py). */
-export const MAX_LIMIT = 1000;
 
 /** How many steps a reload reads: every row on screen (at least a page, at most the ceiling),
  *  and, when every step was on screen, a page more, so that steps that joined since (the
  *  newest, so the last) appear too. */
 export function reloadLimit(shown: number, count: number, page: number): number {
   const wanted = shown >= count ? shown + page : shown;
-  return Math.min(Math.max(wanted, page), MAX_LIMIT);
+  return Math.min(Math.max(wanted, page), MAX_PAGE);
 }
 
 /** `page` after `loaded`, without a step twice (the inbox may have moved between the two
