@@ -58,6 +58,11 @@ _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
 _PLACE_WORDS = frozenset({"city", "town", "location", "place"})
 _ADDRESS_WORDS = frozenset({"address", "street"})
+_POSTCODE_WORDS = frozenset({"postcode", "postal", "zip", "zipcode", "postcodes"})
+#: A UK postcode ("SW1A 1AA", "EC1A1BB") or a US ZIP code ("90210", "10001-1234"), whole.
+_POSTCODE = re.compile(
+    r"(?<![\w-])(?P<value>[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5}(?:-\d{4})?)(?![\w-])"
+)
 _NOT_STREET = frozenset({"email", "mail", "ip", "url", "web", "wallet", "mac"})
 #: Inputs named for a thing a code names ("project", "board"); never a message's parts.
 _NOT_CODES = frozenset(
@@ -387,6 +392,7 @@ _FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
     (_LANGUAGE_WORDS, lambda text: _language(_first(_LANGUAGE, text))),
     (_PLACE_WORDS, lambda text: _first(_PLACE, text)),
     (_ADDRESS_WORDS, lambda text: _street_address(text)),
+    (_POSTCODE_WORDS, lambda text: _one(_found(_POSTCODE, text))),
 )
 
 

@@ -118,6 +118,7 @@ from flows.core.planner.wording import (
     missing_capability,
     plain_verb_forms,
     question_as_noun,
+    spec_says,
     straight_apostrophes,
     unknown_word,
     without_what_is_said,
@@ -1755,7 +1756,7 @@ class FlowBuilder:
                 self._check_choices(clause, asked, item.spec)
                 self._check_sends(clause, asked, item.spec, ranked[0][1].spec)
                 self._check_makes_that(clause, text, item.spec)
-                return item.spec
+                return self._hash_channel_sender(asked, item.spec)
         best = ranked[0][1].spec
         missing = missing_capability(asked, best)
         assert missing is not None
@@ -1853,6 +1854,23 @@ class FlowBuilder:
             if _tool_verb(spec.id) in _SENDING and missing_capability(asked, spec) is None
         ]
         return senders[0] if len(senders) == 1 else None
+
+    def _hash_channel_sender(self, asked: str, picked: ToolSpec) -> ToolSpec:
+        """ "Post it to #weather" naming no chat app: a `#channel` is how Slack names its
+        channels, so the Slack tool, when the catalogue has one, rather than another chat
+        tool that ranked higher (Teams channels have no "#")."""
+        if channels_named(asked) != ["a chat channel"] or spec_says(picked, "slack"):
+            return picked
+
+        def posts_there(spec: ToolSpec) -> bool:
+            return "a chat channel" not in {m.what for m in missing_capabilities(asked, spec)}
+
+        if not posts_there(picked):
+            return picked
+        slack = [
+            spec for spec in self.specs.values() if spec_says(spec, "slack") and posts_there(spec)
+        ]
+        return slack[0] if len(slack) == 1 else picked
 
     def _planned_tools(self) -> set[str]:
         """The tools some step of the flow so far calls."""

@@ -1415,9 +1415,7 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         return []
     words = _spec_words(spec)
     raw = _spec_raw_words(spec)
-    return [
-        missing for missing, exact, stemmed in asked if not words & stemmed and not raw & exact
-    ]
+    return [missing for missing, exact, stemmed in asked if not words & stemmed and not raw & exact]
 
 
 @lru_cache(maxsize=1024)
@@ -1466,6 +1464,11 @@ def _spec_words(spec: ToolSpec) -> frozenset[str]:
 def _spec_raw_words(spec: ToolSpec) -> frozenset[str]:
     """The words of a tool's id, name and description as written (lower case)."""
     return _spec_raw_words_of(" ".join([spec.id, spec.name, spec.description]))
+
+
+def spec_says(spec: ToolSpec, word: str) -> bool:
+    """Whether the tool's id, name or description writes `word` (lower case) as such."""
+    return word in _spec_raw_words(spec)
 
 
 @lru_cache(maxsize=_SPEC_CACHE)
