@@ -228,6 +228,7 @@ def resolve_condition(
     if any(source.name == "status_code" for source in sources):
         # "if the website returns an error": an HTTP error status
         text = _RETURNS_ERROR.sub("the status code is at least 400", text)
+        text = _IS_DOWN.sub(_down_said, text)
     aside = _ASIDE.search(text)
     if aside is not None:
         # "if the request failed (status code 500 or higher)": the aside says what it means
@@ -294,6 +295,22 @@ _RETURNS_ERROR = re.compile(
     r"does\s*n[o']t\s+work|errors)\s*$",
     re.IGNORECASE,
 )
+
+
+#: "it's down", "the site is unreachable", "they are offline": a web page that answered
+#: with an error status; "it's up", "the page is reachable": one that did not.
+_IS_DOWN = re.compile(
+    r"^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:'s|'re|\s+is|\s+are|\s+was|\s+were|"
+    r"\s+goes|\s+went)\s+(?:(?P<not>not|n't)\s+)?(?P<state>down|offline|unreachable|broken|"
+    r"failing|up|online|reachable|working|live)\s*$",
+    re.IGNORECASE,
+)
+_WORKING_STATES = frozenset({"up", "online", "reachable", "working", "live"})
+
+
+def _down_said(match: re.Match[str]) -> str:
+    working = (match.group("state").lower() in _WORKING_STATES) != bool(match.group("not"))
+    return f"the status code is {'less than' if working else 'at least'} 400"
 
 
 def _status_code_said(match: re.Match[str]) -> str:

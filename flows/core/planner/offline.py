@@ -2299,6 +2299,7 @@ class FlowBuilder:
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
             inputs = self._receipt(clause, spec, inputs)
+            inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
             inputs = self._notice(clause, spec, inputs)
         node = {
@@ -2373,6 +2374,39 @@ class FlowBuilder:
         values = ", ".join(f"{done.id}.{name}" for name in fields)
         self._drop_unread_input(inputs[body])
         return {**inputs, body: f"{json.dumps(template)}.format([{values}])"}
+
+    def _which_ones(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
+        """ "Fetch each page and tell ops which ones are down": the message lists the items
+        of the loop before it whose result holds the quality (the pages whose fetch answered
+        with an error), each by what names it (its url, email or id)."""
+        said = _WHICH_ONES.search(clause.action)
+        content = [name for name in _said_inputs(spec.input_properties()) if name in inputs]
+        loops = [info for info in self.info.values() if info.kind == "map" and info.spec]
+        if said is None or not content or not loops or self._in_loop(clause):
+            return inputs
+        looped = max(loops, key=lambda info: info.order)
+        assert looped.spec is not None
+        outputs = looped.spec.output_schema
+        resolved = resolve_condition(f"it is {said.group('quality')}", output_sources("r", outputs))
+        if resolved is None or resolved.new_input is not None:
+            return inputs
+        fields = unwrap_nullable(outputs).get("properties") or {}
+        name = next((f for f in _NAMING_FIELDS if f in fields), None)
+        if name is None:
+            return inputs  # nothing in a result says which item it was
+        listed = (
+            f'{looped.id}.filter(r, {resolved.expression}).map(r, string(r.{name})).join("\\n")'
+        )
+        self._drop_unread_input(inputs[content[0]])
+        inputs = {**inputs, content[0]: listed}
+        subject = inputs.get("subject", "")
+        if self._asked_at_run(subject):
+            # the subject line says what the list is: "Pages that are down"
+            noun = plural(singular((looped.clause and looped.clause.for_each) or "item"))
+            quality = said.group("quality").lower()
+            inputs["subject"] = json.dumps(f"{noun.capitalize()} that are {quality}")
+            self._drop_unread_input(subject)
+        return inputs
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Notify support about the failed payment": a notice whose words the request
@@ -4463,6 +4497,15 @@ _SENDS_IT_ON = re.compile(
     re.IGNORECASE,
 )
 #: The input that carries what is sent, in the order they are taken (never the subject).
+#: "which ones are down", "which of them are invalid", "which pages failed": the items of
+#: a loop a message lists, by a quality their results tell.
+_WHICH_ONES = re.compile(
+    r"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s))\s+(?:are|were|is|was)\s+"
+    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:by|to|via|at|on|in\s+an?)\b|\s*[,;.!]|\s*$)",
+    re.IGNORECASE,
+)
+#: The fields that name an item in a list of results, best first.
+_NAMING_FIELDS = ("url", "email", "order_id", "sku", "id", "name", "title")
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 #: Words of an input's name that make it what a message says (`msg`, `message_text`).
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
