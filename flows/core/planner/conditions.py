@@ -16,6 +16,7 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
+from flows.core.planner.places import COUNTRY_CODES
 from flows.core.planner.wiring import Source, schema_types, unwrap_nullable
 
 _NUMBER = (
@@ -153,6 +154,8 @@ class ResolvedCondition:
     subject: str
     #: Set when the condition needs a run input field that does not exist yet.
     new_input: tuple[str, dict] | None = None
+    #: Further run input fields it needs ("abroad": the country shipped from, too).
+    more_inputs: tuple[tuple[str, dict], ...] = ()
 
 
 _POSTFIX = re.compile(
@@ -220,6 +223,9 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
+    abroad = _abroad(text, sources, negate)
+    if abroad is not None:
+        return abroad
     text = said_of_a_record(text)
     if any(source.name in ("found", "exists") for source in sources):
         # "they already have an account", "they're registered": the lookup found them
@@ -246,6 +252,58 @@ def resolve_condition(
     if _unread_part(text, sources):
         return None  # "valid and in stock" with nothing to tell stock: not just "valid"
     return _resolve_one(text, sources, negate=negate)
+
+
+#: "anything abroad", "if it ships internationally", "orders outside the UK": the country a
+#: thing goes to is not the one it leaves from; "domestic orders": it is.
+_ABROAD = re.compile(
+    r"\b(?:abroad|overseas|international(?:ly)?|cross-border|"
+    r"outside\s+(?:of\s+)?(?P<home>(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][a-z]+)?))\b",
+    re.IGNORECASE,
+)
+_DOMESTIC = re.compile(r"\bdomestic(?:ally)?\b", re.IGNORECASE)
+_DESTINATION = {"type": "string", "description": "The country it goes to (ISO 3166 code, e.g. DE)."}
+_HOME = {"type": "string", "description": "The country it leaves from (ISO 3166 code, e.g. US)."}
+
+
+def _abroad(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    """The destination country (a step's or the run's `country`) against home: the country
+    named after "outside", else the one the run gives as `home_country`."""
+    match = _ABROAD.search(text)
+    domestic = _DOMESTIC.search(text)
+    if match is None and domestic is None:
+        return None
+    home = None
+    if match is not None and match.group("home"):
+        name = match.group("home").lower()
+        home = COUNTRY_CODES.get(name) or COUNTRY_CODES.get(name.removeprefix("the "))
+        if home is None:
+            return None  # "outside business hours": no country
+    country = next(
+        (
+            source
+            for source in sources
+            if (source.name == "country" or source.name.endswith("_country"))
+            and source.name != "home_country"
+            and "string" in schema_types(source.schema)
+        ),
+        None,
+    )
+    needed: list[tuple[str, dict]] = []
+    if country is None:
+        needed.append(("country", dict(_DESTINATION)))
+    if home is None:
+        needed.append(("home_country", dict(_HOME)))
+    went = country.expression if country is not None else "input.country"
+    left_from = json.dumps(home) if home is not None else "input.home_country"
+    abroad = (domestic is None) != negate
+    expression = f"{went} {'!=' if abroad else '=='} {left_from}"
+    return ResolvedCondition(
+        expression,
+        "country",
+        new_input=needed[0] if needed else None,
+        more_inputs=tuple(needed[1:]),
+    )
 
 
 #: "if nothing is found", "if the search comes back empty", "no results": a search's list

@@ -3065,6 +3065,10 @@ class FlowBuilder:
                 subject = clause.action[: comparison.end()]
                 condition = Condition(subject)
                 said_why = _said_why(Condition(subject))
+            elif _GOES_ABROAD.search(clause.action):
+                # "international orders need a manager's approval": only those
+                condition = Condition("it goes abroad")
+                said_why = "it goes abroad"
         inserting = clause.approval.before_previous and self.last_step is not None
         hidden = self.info[self.last_step] if inserting and self.last_step else None
         saved_gates = hidden.gates if hidden is not None else frozenset()
@@ -3204,6 +3208,16 @@ class FlowBuilder:
         context = node.get("context")
         if isinstance(context, dict):
             context.pop(target_id, None)  # shown before the step runs: it has no output yet
+        if info.spec is not None and target.get("type") == "tool":
+            # "ship it; if it goes abroad, get approval first": the country the condition
+            # reads from the run is the one the step ships to, where it takes one
+            read = set(
+                re.findall(r"(?<![\w.])input\.([a-z_][a-z0-9_]*)", str(node.get("when", "")))
+            )
+            inputs = target.setdefault("inputs", {})
+            for name in info.spec.input_properties():
+                if name in read and name not in inputs:
+                    inputs[name] = f"input.{name}"
         before = [e for e in target.get("after", []) if e != node["id"]]
         if before:
             node["after"] = list(before)
@@ -4027,6 +4041,10 @@ class FlowBuilder:
             if field_name not in self.input_properties:
                 self.input_properties[field_name] = schema
                 self.input_required.append(field_name)
+            for more, more_schema in resolved.more_inputs:
+                if more not in self.input_properties:
+                    self.input_properties[more] = more_schema
+                    self.input_required.append(more)
             if field_name != name:
                 resolved = ResolvedCondition(
                     re.sub(
@@ -4497,6 +4515,14 @@ _SENDS_IT_ON = re.compile(
     re.IGNORECASE,
 )
 #: The input that carries what is sent, in the order they are taken (never the subject).
+#: "international orders", "anything going abroad": what is approved only when it goes to
+#: another country.
+_GOES_ABROAD = re.compile(
+    r"\b(?:international|overseas|foreign|cross-border)\s+(?:orders?|shipments?|parcels?|"
+    r"packages?|deliveries|payments?|transfers?)\b|\b(?:anything|orders?|shipments?|parcels?)\s+"
+    r"(?:going\s+|shipped\s+|sent\s+|that\s+(?:go|ships?)\s+)?(?:abroad|overseas|internationally)\b",
+    re.IGNORECASE,
+)
 #: "which ones are down", "which of them are invalid", "which pages failed": the items of
 #: a loop a message lists, by a quality their results tell.
 _WHICH_ONES = re.compile(

@@ -722,6 +722,18 @@ _BEFORE_LEAD = re.compile(
     r"(?P<said>[a-z]+\b[^,]{0,100})),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+#: "..., and before shipping it, ask ...": where a "before" part starts within a sentence.
+_BEFORE_MIDWAY = re.compile(
+    r"\s*[,;]?\s+and\s+(?=before\s+[a-z]+ing\b[^,]{0,100},\s*\S)", re.IGNORECASE
+)
+#: "shipping anything abroad", "shipping orders outside the UK": a step, only for what goes
+#: to another country.
+_STEP_ABROAD = re.compile(
+    r"^(?P<verb>[a-z]+ing)\s+(?:(?P<thing>anything|any\s+\w+|\w+s|it|them)\s+)?"
+    r"(?P<where>abroad|overseas|internationally|outside\s+(?:of\s+)?(?:the\s+)?[A-Za-z]+"
+    r"(?:\s+[A-Z][a-z]+)?)\s*$",
+    re.IGNORECASE,
+)
 #: "charging anything over 1000 USD", "shipping orders above 1,200": a step and an amount.
 _STEP_OVER_AMOUNT = re.compile(
     r"^(?P<verb>[a-z]+ing)\s+(?:(?P<thing>anything|any\s+\w+|\w+s)\s+)?"
@@ -1351,6 +1363,9 @@ class PromptReader:
         prompt = _SKIP_APPROVAL_OTHERWISE.sub(r"\g<lead>Unless \g<cond>, \g<approval>", prompt)
         # "Before charging anything over 1000 USD, get a manager's approval": the charge,
         # with the approval first when the amount is over it
+        # ("validate it, and before shipping it, get approval": the "before ..." part is a
+        # sentence of its own, as if written so)
+        prompt = _BEFORE_MIDWAY.sub(". ", prompt)
         prompt = "".join(self._approval_over_amount(part) for part in _SENTENCE_PARTS.split(prompt))
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
@@ -2092,9 +2107,18 @@ class PromptReader:
         before = _BEFORE_LEAD.match(sentence)
         if before is None or before.group("step") is None:
             return sentence if trailing is None else trailing.group(0)
+        rest = before.group("rest").strip().rstrip(".!;")
+        abroad = _STEP_ABROAD.match(before.group("step").strip())
+        verb = self._verb_of_gerund(abroad.group("verb")) if abroad is not None else None
+        if abroad is not None and verb is not None and _APPROVAL.search(rest):
+            # "Before shipping anything abroad, get approval": the step always, the
+            # approval only for what goes to another country
+            end = before.group("rest")[len(before.group("rest").rstrip(".!;")) :]
+            where = abroad.group("where")
+            where = where if where.lower().startswith("outside") else "abroad"
+            return f"{verb} it; if it goes {where} {rest} first{end}"
         over = _STEP_OVER_AMOUNT.match(before.group("step").strip())
         verb = self._verb_of_gerund(over.group("verb")) if over is not None else None
-        rest = before.group("rest").strip().rstrip(".!;")
         if over is None or verb is None or not _APPROVAL.search(rest):
             return sentence if trailing is None else trailing.group(0)
         thing = (over.group("thing") or "").strip().lower()
