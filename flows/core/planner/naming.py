@@ -15,7 +15,7 @@ _DETERMINERS = frozenset(
 _OBJECT_ENDS = frozenset(
     "at to for with from in on by and or if when once unless then about as of into via "
     "using but so than after before while until is are was were be has have titled called "
-    "named saying".split()
+    "named saying which who whose where what".split()
 )
 #: Words before a step's verb that are not it.
 _LEADS = frozenset("do these those please then also just now first and so kindly only".split())
@@ -75,6 +75,8 @@ def _object(words: Sequence[str]) -> str:
     kept: list[str] = []
     for word in words:
         lowered = word.lower()
+        if lowered == "of" and not kept:
+            continue  # "each of our status pages": the pages
         if lowered in _OBJECT_ENDS:
             break
         if lowered in _DETERMINERS or lowered.endswith(("'s", "s'")):

@@ -872,8 +872,10 @@ class FlowBuilder:
         ):
             return  # "Get approval. If they approve, ship it": what follows an approval
             # runs only once it is approved (a rejection skips it, or it waits for `approved`)
-        if _INSTEAD.search(f"{condition_clause.text} {clause.text}") or self._a_step_failed(
-            resolved.expression
+        if (
+            _INSTEAD.search(f"{condition_clause.text} {clause.text}")
+            or self._a_step_failed(resolved.expression)
+            or self._found_nothing_used(resolved.expression)
         ):
             self._instead_of_the_steps_before(resolved.expression)
         branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
@@ -922,6 +924,31 @@ class FlowBuilder:
         )
         info = self.info.get(failed.group("node")) if failed else None
         return info is not None and info.spec is not None and acts(info.spec)
+
+    def _found_nothing_used(self, expression: str) -> bool:
+        """Whether `expression` says a search found nothing ("if nothing matches":
+        `size(search.articles) == 0`, `!lookup.found`) and a step planned after it uses what
+        it found (the reply with the best answer): that step is for when it found some."""
+        empty = re.fullmatch(
+            r"size\((?P<node>[a-z_][a-z0-9_]*)\.[a-z_]+\) == 0|!(?P<flag>[a-z_][a-z0-9_]*)\.found",
+            expression,
+        )
+        if empty is None:
+            return False
+        node_id = empty.group("node") or empty.group("flag")
+        info = self.info.get(node_id)
+        if info is None:
+            return False
+        reads = re.compile(rf"(?<![\w.]){re.escape(node_id)}\.")
+        gates = self._gates()
+        return any(
+            reads.search(json.dumps(node.get("inputs") or {}))
+            for node in self.nodes[info.order + 1 :]
+            if (later := self.info.get(node["id"])) is not None
+            and later.kind in ("tool", "map")
+            and later.gates == gates
+            and "when" not in node
+        )
 
     def _instead_of_the_steps_before(self, expression: str) -> None:
         """ "Validate the email and send a welcome email. If it's invalid, open a ticket
@@ -1605,6 +1632,9 @@ class FlowBuilder:
         for producer in self._producers(_clean_action(clause.action), spec) or []:
             if producer.id not in made:
                 self._make_for(clause, producer)
+        agent = self._agent_said(clause.action, spec)
+        if agent is not None and agent.id not in self._planned_tools():
+            self._make_for(clause, agent)
         if _tool_verb(spec.id) not in _SENDING:
             return
         # "tell me whether it's positive or negative": the sentiment, asked as a question
@@ -1628,6 +1658,25 @@ class FlowBuilder:
                 self._fetch_first(clause, other)
                 self._make_for(clause, other)
                 return
+
+    def _agent_said(self, action: str, spec: ToolSpec) -> ToolSpec | None:
+        """ "Open a ticket with the priority the classifier returns": the tool the agent noun
+        names (classifier: classify_ticket), which changes nothing and gives the value
+        (`priority`) the step takes."""
+        said = _AGENT_GIVES.search(action)
+        if said is None:
+            return None
+        agent, field = said.group("agent").lower(), said.group("field").lower()
+        verbs = {stem(agent[: -len(end)] + add) for end, add in _AGENT_ENDS if agent.endswith(end)}
+        found = [
+            other
+            for other in self.specs.values()
+            if other.id != spec.id
+            and other.config.cacheable
+            and _tool_verb(other.id) in verbs
+            and field in other.output_properties()
+        ]
+        return found[0] if len(found) == 1 and field in spec.input_properties() else None
 
     def _make_for(self, clause: Clause, producer: ToolSpec) -> None:
         """The step that makes what `clause` sends; right after a loop, and named in the
@@ -4515,6 +4564,25 @@ _SENDS_IT_ON = re.compile(
     re.IGNORECASE,
 )
 #: The input that carries what is sent, in the order they are taken (never the subject).
+#: "the priority the classifier returns", "the category that the validator gives": a value
+#: a tool gives, named by what it is (an agent noun).
+_AGENT_GIVES = re.compile(
+    r"\b(?P<field>[a-z_]+)\s+(?:that\s+|which\s+|is\s+(?:the\s+one|what)\s+)?(?:the|our)\s+"
+    r"(?:[a-z]+\s+)?"
+    r"(?P<agent>[a-z]+(?:ier|izer|iser|er|or))\s+(?:returns?|gives?|says|assigns?|suggests?|"
+    r"picks?|finds?|found|detects?|detected|decides?|decided|sets?|comes\s+back\s+with)\b",
+    re.IGNORECASE,
+)
+#: How an agent noun ends, and what its verb ends with instead: classifier -> classify,
+#: summarizer -> summarize, validator -> validate, checker -> check.
+_AGENT_ENDS = (
+    ("ier", "y"),
+    ("izer", "ize"),
+    ("iser", "ise"),
+    ("ator", "ate"),
+    ("er", ""),
+    ("or", ""),
+)
 #: "international orders", "anything going abroad": what is approved only when it goes to
 #: another country.
 _GOES_ABROAD = re.compile(
