@@ -1635,8 +1635,10 @@ class FlowBuilder:
         agent = self._agent_said(clause.action, spec)
         if agent is not None and agent.id not in self._planned_tools():
             self._make_for(clause, agent)
-        if _tool_verb(spec.id) not in _SENDING:
-            return
+        if _tool_verb(spec.id) not in _SENDING and not (
+            acts(spec) and set(_said_inputs(spec.input_properties())) & {"note", "comment"}
+        ):
+            return  # (a note logged "with a summary of the email" says it too)
         # "tell me whether it's positive or negative": the sentiment, asked as a question
         action = _EMAIL_OR_URL.sub(" ", question_as_noun(clause.action))
         # the noun as a thing of its own ("a summary", "the summary of the text"), not a

@@ -1183,7 +1183,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "transcription",
-        re.compile(r"\btranscri\w*|\bspeech[- ]to[- ]text\b", re.IGNORECASE),
+        # ("the sentiment of the call transcript": a text there already, not to be made)
+        re.compile(r"\btranscrib\w*|\btranscriptions?\b|\bspeech[- ]to[- ]text\b", re.IGNORECASE),
         frozenset({"transcribe", "transcription", "speech"}),
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
