@@ -404,12 +404,19 @@ def _code_after(noun: str, text: str) -> str | None:
         rf"(?i:\b{noun_pattern})\s*:?\s+(?P<value>{_CODE})\b"
         rf"|\b(?P<before>{_CODE})\s+(?i:{noun_pattern})\b"
         # "the Orders sheet", "in our Sales project": a name written before the noun
-        rf"|(?i:\b(?:the|our|my|a|an)\s+)(?P<named>[A-Z][\w-]*)\s+(?i:{noun_pattern})\b",
+        rf"|(?i:\b(?:the|our|my|a|an)\s+)(?P<named>[A-Z][\w-]*)\s+(?i:{noun_pattern})\b"
+        # "SKU-42": a code that starts with the noun itself
+        rf"|\b(?P<whole>(?i:{noun_pattern})-\d[\w-]*)",
         text,
     )
     if match is None:
         return None
-    return match.group("value") or match.group("before") or match.group("named")
+    return (
+        match.group("value")
+        or match.group("before")
+        or match.group("named")
+        or match.group("whole")
+    )
 
 
 _NAME = r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}"

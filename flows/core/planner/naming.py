@@ -30,8 +30,8 @@ _REQUEST_LEAD = re.compile(
 #: "set up a meeting", "look up the user": the verb's particle is part of it.
 _PARTICLES = frozenset("up out off down over back".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-#: Links, addresses and quoted text name no object a title needs.
-_NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)")
+#: Links, addresses, quoted text and codes ("ABC-1", "order 42") name no object a title needs.
+_NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)|[\w-]*\d[\w-]*")
 _MAX_LENGTH = 60
 
 

@@ -4078,6 +4078,21 @@ class FlowBuilder:
         if resolved.new_input is not None:
             name, schema = resolved.new_input
             teller = self._tells_only(name)
+            if (
+                teller is not None
+                and check_first
+                and not condition.optional
+                and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
+                and self._teller_said(condition, clause)
+            ):
+                # "if SKU A-1 has fewer than 5 units left": the tool that tells it (the
+                # stock check's `units_left`), planned first, as for any other condition
+                checked = self._check_first(condition, clause)
+                if checked is not None and checked.new_input is None:
+                    resolved, teller = checked, None
+        if resolved.new_input is not None:
+            name, schema = resolved.new_input
+            teller = self._tells_only(name)
             if teller is not None and not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
                 raise PlanningError(
                     "unmapped_condition",
@@ -4115,6 +4130,21 @@ class FlowBuilder:
                 details={"reason": "contradiction", "phrase": condition.text.strip()},
             )
         return resolved
+
+    def _teller_said(self, condition: Condition, clause: Clause) -> bool:
+        """Whether the condition names the tool that tells it ("if sku_availability says
+        ...") or writes all that tool needs ("if SKU A-1 has fewer than 5 units left"), so
+        that tool is the step to plan first rather than a value to ask the run for (a tax
+        rate needs an amount and a country nobody gave)."""
+        text = condition.text.lower()
+        if any(spec.id.lower() in text for spec in self.specs.values()):
+            return True
+        deciders = [spec for spec in self._deciders(condition.text) if not acts(spec)]
+        if not deciders:
+            return False
+        said = replace(clause, action=condition.text, text=condition.text)
+        literals = self._literals(deciders[0], said)
+        return all(name in literals for name in deciders[0].required_inputs())
 
     def _tells_only(self, name: str) -> str | None:
         """The tool whose output alone has a field called `name` ("rate": calculate_tax),
