@@ -1564,6 +1564,9 @@ class FlowBuilder:
         if clause.for_each and _takes_the_list(spec, clause.for_each):
             # "check stock for every line": the tool takes the lines, one call for all
             clause = replace(clause, for_each=None, for_each_container=None)
+        if clause.for_each and self._fetch_each_first(clause, spec):
+            # "translate each URL into French": each page fetched, then each translated
+            clause = replace(clause, for_each="one", for_each_container=None)
         if not clause.for_each:
             if self._fetch_first(clause, spec) and not _COMBINED.search(clause.text):
                 # "summarize the articles at <a> and <b>": each page fetched is summarized
@@ -1623,6 +1626,20 @@ class FlowBuilder:
             return True
         self._tool_node(_helping(clause), fetcher, helping=True)
         return False
+
+    def _fetch_each_first(self, clause: Clause, spec: ToolSpec) -> bool:
+        """ "For each URL, summarize it": a loop over links whose tool reads text fetches
+        each link first (a map of the fetching tool), unless a step of the loop did."""
+        if singular(clause.for_each or "") not in _URL_WORDS | {"page", "site", "website"}:
+            return False
+        if self.loop is not None and self.loop.sentence == clause.sentence:
+            return False  # the loop's first step fetched them, or works on them already
+        fetcher = self._fetcher_for(spec)
+        if fetcher is None:
+            return False
+        # (titled by what the fetch does, not by the step it serves)
+        self._map_node(replace(_helping(clause), action=fetcher.name or fetcher.id), fetcher)
+        return True
 
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes

@@ -3225,12 +3225,22 @@ def _loop_over_its_object(clause: Clause) -> None:
 def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     """(noun, container, position) of "for each <noun> [in the <container>]", if any."""
     match = _FOR_EACH.search(text)
+    counted = _COUNTED_OBJECT.match(text)
+    if (
+        counted is not None
+        and (match is None or match.start() > counted.start("noun"))
+        and not _APPROVAL.search(text)  # "ask two managers to approve": a quorum
+    ):
+        # "translate two URLs into French": a list of them, one call each
+        return singular(counted.group("noun").lower()), None, counted.start("count")
     if match is None:
         return None
     first, second = match.group("first").lower(), (match.group("second") or "").lower()
     rest = text[match.end("first") :]
     if first == "of" and second in ("them", "these", "those"):
         return "one", None, match.start()  # "summarize each of them": as "each one"
+    if first in _AFTER_A_PRONOUN and match.group(0).lower().startswith(("each", "every")):
+        return "one", None, match.start()  # "translate each into German": each one
     if _COMPARED_AFTER.match(rest):
         # "approve every payment above 9,999": the one payment, when it is; not a loop
         return None
@@ -3260,6 +3270,17 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     return first, container, match.start()
 
 
+#: "Translate two URLs", "validate the three orders": a step's object counted (in words, a
+#: few): a list of them.
+_COUNTED_OBJECT = re.compile(
+    r"^\s*(?:then\s+|also\s+)?[a-z]+\s+(?:the\s+|these\s+|those\s+|our\s+)?"
+    r"(?P<count>two|three|four|five|six|several|multiple)\s+(?P<noun>[a-z]+s)\b"
+    r"(?!\s+(?:of|per|ago|later|before|after)\b)",
+    re.IGNORECASE,
+)
+#: Words after "each" that make it a pronoun ("translate each into German", "email each
+#: to the team"): each of the items said before.
+_AFTER_A_PRONOUN = frozenset("into to in for with as by from on at".split())
 #: "each one" / "every one of them" is a loop's item, not a step that runs once.
 _EACH_ONE = re.compile(r"\b(?:each|every|that|this|which)\s+one\b", re.IGNORECASE)
 #: "skip the manager approval", "no approval needed": the approval is waived.
