@@ -1615,6 +1615,13 @@ class FlowBuilder:
         # (nor is a quoted title: "titled 'Site visit'")
         if not _MENTIONS_LINK.search(_clean_action(said)) or _takes_url(spec):
             return False
+        if acts(spec) and (
+            _LINK_AS_TOPIC.search(_clean_action(said))
+            or not (_URL_LITERAL.search(said) or _AT_LINK.search(said) or _THE_PAGE.search(said))
+        ):
+            # "open a ticket about the broken link on our page", "a ticket for a website
+            # issue": what it is about, not a page whose text it passes on
+            return False
         if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
             return False
         fetcher = self._fetcher_for(spec)
@@ -4932,6 +4939,20 @@ _AT_LINK = re.compile(
 _MENTIONS_LINK = re.compile(
     r"\b(?:url|urls|link|links|web\s*page|website|site|(?:page|article|post)\s+at)\b|"
     r"https?://",
+    re.IGNORECASE,
+)
+#: "a ticket about the broken link on the pricing page", "for the typo on https://...": a
+#: link a step that changes something is about, not a page whose text it passes on.
+_LINK_AS_TOPIC = re.compile(
+    r"\b(?:about|regarding|concerning|for)\s+(?:the|a|an|our|this|that|their)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:[\w-]+\s+(?:on|in|at|of)\s+(?:the\s+|our\s+|their\s+|this\s+)?(?:[\w-]+\s+)?"
+    r"(?:page|site|website|web\s*page|link|url)\b|[\w-]+\s+(?:on|in|at|of)\s+https?://|link\b|url\b)",
+    re.IGNORECASE,
+)
+#: "the page", "this link", "the article": a page a step names as a thing of its own.
+_THE_PAGE = re.compile(
+    r"\b(?:the|this|that|its|their)\s+(?:urls?|links?|web\s*pages?|webpages?|articles?|pages?)\b"
+    r"(?!\s+(?:issues?|problems?|errors?|outages?|bugs?|owners?|teams?|views?|loads?))",
     re.IGNORECASE,
 )
 _TWO_OBJECTS = re.compile(

@@ -1104,7 +1104,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:save|store|persist|export|archive|upload|backup|log|record)"
             # "log a ticket" opens one: a ticket is not a record kept somewhere
-            r"\b(?!\s+(?:an?\s+|the\s+|their\s+)?(?:new\s+)?(?:[\w-]+\s+)?(?:ticket|case)s?\b)"
+            r"\b(?!\s+(?:an?\s+|the\s+|their\s+)?(?:new\s+)?(?:[\w-]+\s+){0,2}(?:ticket|case|issue|bug|"
+            r"incident)s?\b)"
             # "add them to the CRM"; "look them up in our user database" only reads
             r"|^(?!(?:look|find|search|check|get|fetch|query|retrieve|read|verify|see)\b)"
             r"(?:[\w'-]+\s+)*?(?:spreadsheet|google\s+sheets?|excel|crm|database)\b",
