@@ -567,7 +567,45 @@ def _resolve_one(
     if found is not None:
         return found
 
-    return _string_equality(text, sources, negated)
+    found = _string_equality(text, sources, negated)
+    if found is not None:
+        return found
+    return _state_said(text, sources, negate)
+
+
+#: "if it's delayed", "if the order isn't shipped yet", "when it is out for delivery": a
+#: state said of the thing a step looked up, its `status` (free text, no list of values).
+_STATE_SAID = re.compile(
+    r"^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:'s|'re|\s+(?:is|are|was|were)(?P<nt>n't)?|"
+    r"\s+has\s+been|\s+gets?|\s+got)\s+(?P<not>not\s+)?(?:still\s+|already\s+)?"
+    r"(?P<state>[a-z]+ed|late|open|closed|overdue|lost|stuck|paid|due|pending|in\s+transit|"
+    r"on\s+hold|out\s+for\s+delivery)(?:\s+yet)?\s*$",
+    re.IGNORECASE,
+)
+_STATE_FIELDS = ("status", "state")
+
+
+def _state_said(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    said = _STATE_SAID.match(text)
+    if said is None:
+        return None
+    states = [
+        source
+        for source in sources
+        if source.node is not None
+        and source.name in _STATE_FIELDS
+        and schema_types(source.schema) == {"string"}
+        and not _enum_values(source.schema)
+    ]
+    if not states:
+        return None
+    nearest = states[0]  # sources come nearest first
+    if any(other.node == nearest.node for other in states[1:]):
+        return None
+    negated = negate != bool(said.group("nt") or said.group("not"))
+    state = re.sub(r"\s+", "_", said.group("state").lower())
+    operator = "!=" if negated else "=="
+    return ResolvedCondition(f"{nearest.expression} {operator} {json.dumps(state)}", nearest.name)
 
 
 #: "if it has a suggestion" / "if there are any errors" / "if it comes back with no reason"
