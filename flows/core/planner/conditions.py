@@ -759,6 +759,7 @@ _THEN_SAID = frozenset(
 
 #: Words that say a change went down: "down more than 3%" is a change under -3.
 _FALLING = frozenset("down fell fallen dropped drops drop declined decreased lost sank".split())
+_RISING = frozenset("up rose risen rises rise gained gains increased jumped climbed grew".split())
 _CHANGE_WORDS = frozenset("change changes delta diff difference movement growth".split())
 _MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 
@@ -790,6 +791,14 @@ def _comparison(
         subject_words.append(after[0])  # "more than 50 units" ("over $5000 arrives": no)
     numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
     best = _best_by_words(subject_words, numeric)
+    if re.match(r"\s*(?:%|percent\b|per\s*cent\b|pct\b)", match.string[match.end() :], re.I):
+        # "dropped more than 5%": a percentage, of how much it moved when it rose or fell
+        moved = ["change"] if (_FALLING | _RISING) & set(subject_words) else []
+        percent = _best_by_words([*subject_words, "percent", *moved], numeric)
+        if percent is not None and {"percent", "pct", "change"} & set(
+            split_identifier(percent.name)
+        ):
+            best = percent
     if best is None:
         best = next(
             (s for s in numeric if any(q in split_identifier(s.name) for q in QUANTITY_WORDS)),

@@ -14,7 +14,7 @@ _DETERMINERS = frozenset(
 #: Words that end an object ("the page at https://...", "the order for the customer").
 _OBJECT_ENDS = frozenset(
     "at to for with from in on by and or if when once unless then about as of into via "
-    "using but so than after before while until is are was were be has have titled called "
+    "using but so than after before while until is are was were be has have titled called behind "
     "named saying which who whose where what".split()
 )
 #: Words before a step's verb that are not it.

@@ -4962,7 +4962,8 @@ _TWO_OBJECTS = re.compile(
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
 _NAMED = re.compile(
-    r"\b(?:named|called)\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b"
+    r"\b(?:named|called|(?:her|his|their|whose)\s+name\s+is|(?:she|he)\s+is)\s+"
+    r"(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b"
     # "send a welcome email to Jane at jane@example.com": the person the address is theirs
     r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
