@@ -134,7 +134,7 @@ NOT_THE_VERB = 0.5
 #: A tool the checked state maps to ("make sure it is in stock"), over the thing's own tool.
 PREDICATE_BONUS = 3.0
 #: The leading verbs of tools that send something.
-_SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver".split())
+_SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver slack".split())
 #: Where a noun phrase ends: "a summary by email", "a summary." (not "a summary report").
 _NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|with|and|from|please)\b|\s*[,.;:!?]|\s*$)"
 #: "in the CRM", "into our Sheets": where a step puts its thing, never what "it" is later.
@@ -1345,9 +1345,10 @@ class FlowBuilder:
         self._check_parts(clause, text)
         both = self._two_objects(clause, text)
         if both is not None:
-            first_spec, second_spec = both
-            self._add_step(clause, first_spec)
-            return self._add_step(clause, second_spec)
+            (first_spec, first_part), (second_spec, second_part) = both
+            # each step with its own words: its title, and the values it writes
+            self._add_step(_said_part(clause, first_part), first_spec)
+            return self._add_step(_said_part(clause, second_part), second_spec)
         parts = self._separate_steps(text)
         if parts:
             node_id = None
@@ -1535,7 +1536,9 @@ class FlowBuilder:
         word_stem = stem(word)
         return word_stem in self.known_stems or bool(synonyms(word_stem) & self.known_stems)
 
-    def _two_objects(self, clause: Clause, text: str) -> tuple[ToolSpec, ToolSpec] | None:
+    def _two_objects(
+        self, clause: Clause, text: str
+    ) -> tuple[tuple[ToolSpec, str], tuple[ToolSpec, str]] | None:
         """ "Validate the email and the order": one verb, two objects, two tools ("both the
         email and the order" too)."""
         match = _TWO_OBJECTS.match(_BOTH_OBJECTS.sub("", text))
@@ -1552,7 +1555,7 @@ class FlowBuilder:
             specs.append(ranked[0][1].spec)
         if specs[0].id == specs[1].id:
             return None
-        return specs[0], specs[1]
+        return (specs[0], f"{verb} {match.group('a')}"), (specs[1], f"{verb} {match.group('b')}")
 
     def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
         repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
@@ -1917,6 +1920,15 @@ class FlowBuilder:
                     asked,
                     flags=re.IGNORECASE,
                 )
+        # "refund the payment, then post the refund id": the refund a step before made
+        for info in self.info.values():
+            if info.spec is not None and (said := split_identifier(info.spec.id)[:1]):
+                asked = re.sub(
+                    rf"\b(?:the|this|that|its|their)\s+{re.escape(said[0])}\b",
+                    " ",
+                    asked,
+                    flags=re.IGNORECASE,
+                )
         return asked
 
     def _channel_sender(self, asked: str) -> ToolSpec | None:
@@ -2110,6 +2122,13 @@ class FlowBuilder:
 
     def _lacking(self, text: str) -> MissingCapability | None:
         """What `text` asks for that no tool in the catalogue offers, if anything."""
+        both = _TWO_OBJECTS.match(_BOTH_OBJECTS.sub("", text))
+        if both is not None and not _message_verb(both.group("verb")):
+            # "get the weather and the exchange rate": each from a tool of its own
+            verb = both.group("verb")
+            return self._lacking(f"{verb} {both.group('a')}") or self._lacking(
+                f"{verb} {both.group('b')}"
+            )
         missing = [missing_capability(text, spec) for spec in self.specs.values()]
         if not missing or any(item is None for item in missing):
             return None
@@ -2373,6 +2392,8 @@ class FlowBuilder:
             self._codes_said_before(inputs, declared)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
+            elif len(upstream_tools) > 1 and len(upstream_tools) == len(predecessors.exits):
+                inputs = self._all_sent_on(clause, spec, inputs, upstream_tools)
             inputs = self._receipt(clause, spec, inputs)
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
@@ -2591,6 +2612,27 @@ class FlowBuilder:
             if len(said) == 1:
                 inputs[name] = said.pop()
                 self._drop_unread_input(expression)
+
+    def _all_sent_on(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str], upstream: list[NodeInfo]
+    ) -> dict[str, str]:
+        """ "Get the weather and the exchange rate, then post both to #travel": what is sent
+        is what each step side by side made, one after another."""
+        if not acts(spec) or not _SENDS_ALL_ON.match(_clean_action(clause.action)):
+            return inputs
+        if any(info.spec is None or acts(info.spec) for info in upstream):
+            return inputs
+        content = next(
+            (name for name in _said_inputs(inputs) if self._asked_at_run(inputs[name])), None
+        )
+        if content is None:
+            return inputs
+        unread = inputs[content]
+        template = "\n".join("%s" for _ in upstream)
+        values = ", ".join(info.id for info in upstream)
+        sent = {**inputs, content: f"{json.dumps(template)}.format([{values}])"}
+        self._drop_unread_input(unread)
+        return sent
 
     def _sent_on(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str], upstream: str
@@ -4612,6 +4654,13 @@ class FlowBuilder:
 _RESERVED = frozenset({"input", "item", "index", "source"})
 _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
 #: "post it to #ops", "email the result to them": a step that sends on what came before.
+#: "post both", "email them all", "send everything": what several steps made, together.
+_SENDS_ALL_ON = re.compile(
+    r"^(?:forward|send|pass|post|text|share|publish|message|email|e-mail|mail|sms|slack)\s+"
+    r"(?:me\s+|us\s+)?(?:both|them(?:\s+(?:both|all))?|all\s+of\s+(?:them|it)|everything|"
+    r"the\s+results?)\b",
+    re.IGNORECASE,
+)
 _SENDS_IT_ON = re.compile(
     r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms|"
     r"add|append|log|record|save|write|store)\s+"
@@ -4956,8 +5005,10 @@ _THE_PAGE = re.compile(
     re.IGNORECASE,
 )
 _TWO_OBJECTS = re.compile(
-    r"^(?P<verb>[a-z]+)\s+(?P<a>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?)\s+and\s+"
-    r"(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?)$",
+    # ("get the weather for Paris and the exchange rate from USD to EUR": each with its own
+    # words after it)
+    r"^(?P<verb>[a-z]+)\s+(?P<a>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[\w-]+){0,6}?)"
+    r"\s+and\s+(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[\w-]+){0,6})$",
     re.IGNORECASE,
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
@@ -5326,6 +5377,14 @@ def _sets_an_input(part: str, spec: ToolSpec) -> bool:
 def _said(source: Source, mentioned: set[str]) -> bool:
     """Whether the step names the field `source` reads ("the summary")."""
     return stem(split_identifier(source.name)[-1]) in mentioned
+
+
+def _said_part(clause: Clause, part: str) -> Clause:
+    """`clause` for one of the things its one verb is said of ("validate the email" of
+    "validate the email and the order"), when the words of the clause are that one step's."""
+    if clause.condition is not None or clause.action.strip() != clause.text.strip():
+        return clause
+    return replace(clause, action=part, text=part)
 
 
 def _helping(clause: Clause) -> Clause:

@@ -46,11 +46,14 @@ COMMON_VERBS = frozenset(
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
     translate update upload validate verify welcome write ensure decide tell inform warn make
+    slack
     """.split()
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
-NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call", "page"})
+NOUN_VERBS = frozenset(
+    {"email", "text", "message", "sms", "ping", "file", "log", "call", "page", "slack"}
+)
 _DETERMINERS = (
     r"(?:(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
     r"your|me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|"
