@@ -1404,7 +1404,9 @@ class PromptReader:
         # what follows the "then", a sentence of its own after the step before it
         prompt = _THEN_IN_PARALLEL.sub(r"\g<before>. Then, \g<marker>, ", prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
-        prompt = _SAYING_UNQUOTED_WORDS.sub(lambda m: f'saying "{said_to_them(m["said"])}"', prompt)
+        prompt = _SAYING_UNQUOTED_WORDS.sub(
+            lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
+        )
         # "tell me whether it's positive or negative": a message of its sentiment
         prompt = _TOLD_WHETHER_POSITIVE.sub(r"\g<lead>the sentiment", prompt)
         # "get their details and email them to the manager": what is sent, not to whom
@@ -3513,15 +3515,30 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
         if said is not None:
             # "post to #general saying hello": the words after it, to the end, as said to
             # the one it goes to ("saying their order shipped": "Your order shipped")
-            found.append(("message", said_to_them(said.group("said"))))
+            found.append(("message", said_to_them(said.group("said"), text)))
     return found
 
 
-def said_to_them(words: str) -> str:
+def said_to_them(words: str, request: str = "") -> str:
     """What a message says, as said to the one it goes to: "their order shipped" ->
-    "Your order shipped"."""
-    said = _TO_THEM.sub(lambda m: _SAID_TO_YOU[m.group(0).lower()], words.strip()).rstrip(".!")
+    "Your order shipped"; a post to a chat channel (in `request`) speaks of them as said
+    ("post in #sales that we have a lead from their company")."""
+    said = words.strip().rstrip(".!")
+    if not _TO_A_CHANNEL.search(request):
+        said = _TO_THEM.sub(lambda m: _SAID_TO_YOU[m.group(0).lower()], said)
     return said[:1].upper() + said[1:]
+
+
+def _step_around(match: re.Match[str]) -> str:
+    """The words of the step (from the last clause break to the next) a match is in."""
+    text = match.string
+    start = max(text.rfind(mark, 0, match.start()) for mark in (".", ";", "\n", ", then", " and "))
+    ends = [at for mark in (".", ";", "\n") if (at := text.find(mark, match.end())) >= 0]
+    return text[max(start, 0) : min(ends, default=len(text))]
+
+
+#: A chat channel a message goes to: the people it speaks of are not its readers.
+_TO_A_CHANNEL = re.compile(r"(?<![\w&#])#[A-Za-z][\w-]*|\b(?:slack|discord|teams)\b")
 
 
 def description_verbs(descriptions: Iterable[str]) -> set[str]:
