@@ -200,8 +200,30 @@ def _currency_pair(
         codes = {side: _currency_code(named.group(side)) for side in ("base", "target")}
         return _pair_inputs(properties, codes, taken)
     if pair is None:
-        return {}
+        return _target_currency(properties, text, taken)
     return _pair_inputs(properties, {side: pair.group(side) for side in ("base", "target")}, taken)
+
+
+#: "convert the total to EUR": the currency converted into, the one it is in unsaid
+_INTO_CURRENCY = re.compile(
+    r"\b(?:to|into)\s+(?P<target>USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|INR|SEK|NOK|DKK|PLN|MXN|BRL)\b"
+)
+
+
+def _target_currency(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    into = _INTO_CURRENCY.search(text)
+    if into is None:
+        return {}
+    names = [
+        n
+        for n in properties
+        if n not in taken
+        and set(split_identifier(n)) & set(_TO_WORDS)
+        and "string" in (schema_types(unwrap_nullable(properties[n])) or {"string"})
+    ]
+    return {names[0]: json.dumps(into.group("target"))} if len(names) == 1 else {}
 
 
 def _pair_inputs(

@@ -3089,8 +3089,8 @@ class FlowBuilder:
         addressed = recipient is not None and noun not in _TEXTS and noun not in _MESSAGE_NOUNS
         if addressed and recipient in per_item:
             # "send the newsletter to all subscribers in the list": one address per item,
-            # the same newsletter for all of them
-            per_item = [recipient]
+            # the same newsletter for all of them (greeting each by their own name)
+            per_item = [recipient, *(n for n in per_item if n != recipient and _names_them(n))]
         if len(per_item) == 1 and (
             name_similarity(per_item[0], noun) >= 0.6 or len(required) == 1 or addressed
         ):
@@ -5377,6 +5377,18 @@ def _sets_an_input(part: str, spec: ToolSpec) -> bool:
 def _said(source: Source, mentioned: set[str]) -> bool:
     """Whether the step names the field `source` reads ("the summary")."""
     return stem(split_identifier(source.name)[-1]) in mentioned
+
+
+def _names_them(name: str) -> bool:
+    """Whether input `name` is the name of the person a message goes to (`name`,
+    `first_name`), not of a thing it is about (`file_name`, `product_name`)."""
+    words = set(split_identifier(name))
+    return "name" in words and not words & _NAMED_THINGS
+
+
+_NAMED_THINGS = frozenset(
+    "file template sheet table list campaign channel product company project repo".split()
+)
 
 
 def _said_part(clause: Clause, part: str) -> Clause:
