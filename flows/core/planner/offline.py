@@ -471,6 +471,8 @@ class FlowBuilder:
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
         text, _ = correct_typos(text, self.words, self.catalogue_words)
+        # "Hey, could you set up something that validates ...": the steps, not how asked
+        text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
@@ -4687,6 +4689,17 @@ _AGENT_ENDS = (
     ("ator", "ate"),
     ("er", ""),
     ("or", ""),
+)
+#: How a request for a flow is asked, before its steps: "Hey, could you set up something
+#: that", "I need a workflow that", "please build an automation to".
+_ASKED_FOR_A_FLOW = re.compile(
+    r"^\W*(?:(?:hey|hi|hello)(?:\s+there)?\s*[,!.]?\s*)?(?:please\s+)?"
+    r"(?:(?:could|can|would|will)\s+(?:you|u)\s+(?:please\s+)?|i\s+(?:need|want|would\s+like)\s+"
+    r"|we\s+(?:need|want)\s+)?"
+    r"(?:(?:to\s+)?(?:set\s+up|create|build|make|write|automate)\s+(?:me\s+|us\s+)?)?"
+    r"(?:something|a\s+thing|an?\s+(?:new\s+)?(?:flow|workflow|automation|pipeline|process|bot|job))"
+    r"\s+(?:that|which|to)\s+(?=[a-z])",
+    re.IGNORECASE,
 )
 #: "international orders", "anything going abroad": what is approved only when it goes to
 #: another country.

@@ -577,7 +577,9 @@ def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
         lowered = word.lower()
-        for base in (lowered[:-1], lowered[:-2]):
+        # ("classifies": classify)
+        ies = lowered[:-3] + "y" if lowered.endswith("ies") else ""
+        for base in (lowered[:-1], lowered[:-2], ies):
             if base in known and base != lowered:
                 return base if word.islower() else word[0] + base[1:]
         return word
