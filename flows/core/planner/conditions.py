@@ -358,8 +358,8 @@ _RETURNS_ERROR = re.compile(
 #: "it's down", "the site is unreachable", "they are offline": a web page that answered
 #: with an error status; "it's up", "the page is reachable": one that did not.
 _IS_DOWN = re.compile(
-    r"^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:'s|'re|\s+is|\s+are|\s+was|\s+were|"
-    r"\s+goes|\s+went)\s+(?:(?P<not>not|n't)\s+)?(?P<state>down|offline|unreachable|broken|"
+    r"^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:'s|'re|\s+(?:is|are|was|were)(?P<nt>n't)?|"
+    r"\s+goes|\s+went)\s+(?:(?P<not>not)\s+)?(?P<state>down|offline|unreachable|broken|"
     r"failing|up|online|reachable|working|live)\s*$",
     re.IGNORECASE,
 )
@@ -367,7 +367,8 @@ _WORKING_STATES = frozenset({"up", "online", "reachable", "working", "live"})
 
 
 def _down_said(match: re.Match[str]) -> str:
-    working = (match.group("state").lower() in _WORKING_STATES) != bool(match.group("not"))
+    negated = bool(match.group("not") or match.group("nt"))
+    working = (match.group("state").lower() in _WORKING_STATES) != negated
     return f"the status code is {'less than' if working else 'at least'} 400"
 
 
