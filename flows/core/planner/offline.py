@@ -1346,6 +1346,13 @@ class FlowBuilder:
                 text = located
         self._check_parts(clause, text)
         both = self._two_objects(clause, text)
+        if both is not None and both[0][0].id == both[1][0].id:
+            # "fetch our pricing page and our competitor's pricing page": one tool, two of
+            # the same kind of thing: a list of them, one call each
+            noun = singular(split_identifier(both[1][1])[-1])
+            return self._add_step(
+                replace(clause, for_each=noun, for_each_container=None), both[0][0]
+            )
         if both is not None:
             (first_spec, first_part), (second_spec, second_part) = both
             # each step with its own words: its title, and the values it writes
@@ -1555,8 +1562,11 @@ class FlowBuilder:
             if not ranked or ranked[0][0] < self.min_score:
                 return None
             specs.append(ranked[0][1].spec)
-        if specs[0].id == specs[1].id:
-            return None
+        same_kind = singular(split_identifier(match.group("a"))[-1]) == singular(
+            split_identifier(match.group("b"))[-1]
+        )
+        if specs[0].id == specs[1].id and (acts(specs[0]) or not same_kind or clause.condition):
+            return None  # (one tool for both: only two things of one kind are a list)
         return (specs[0], f"{verb} {match.group('a')}"), (specs[1], f"{verb} {match.group('b')}")
 
     def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
@@ -5020,8 +5030,8 @@ _THE_PAGE = re.compile(
 _TWO_OBJECTS = re.compile(
     # ("get the weather for Paris and the exchange rate from USD to EUR": each with its own
     # words after it)
-    r"^(?P<verb>[a-z]+)\s+(?P<a>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[\w-]+){0,6}?)"
-    r"\s+and\s+(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[\w-]+){0,6})$",
+    r"^(?P<verb>[a-z]+)\s+(?P<a>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[\w'-]+){0,6}?)"
+    r"\s+and\s+(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z][\w'-]*(?:\s+[\w'-]+){0,6})$",
     re.IGNORECASE,
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
