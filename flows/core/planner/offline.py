@@ -3103,7 +3103,13 @@ class FlowBuilder:
             # "send the newsletter to all subscribers in the list": one address per item,
             # the same newsletter for all of them (greeting each by their own name)
             per_item = [recipient, *(n for n in per_item if n != recipient and _names_them(n))]
-        if len(per_item) == 1 and (
+        if singular(noun) in _URL_WORDS and not any(
+            name_similarity(name, noun) >= 0.6 for name in per_item
+        ):
+            # "for every failing URL, open an issue": each item is a link, whatever the
+            # step makes of it
+            item_schema = {"type": "string", "description": f"A {singular(noun)}."}
+        elif len(per_item) == 1 and (
             name_similarity(per_item[0], noun) >= 0.6 or len(required) == 1 or addressed
         ):
             item_schema = input_field_schema(properties[per_item[0]])
