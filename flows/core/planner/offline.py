@@ -5973,7 +5973,7 @@ def _address_literal(
 
 
 #: Last words of an input that names one thing by a code ("order_id", "card_token").
-_CODE_SUFFIXES = ("id", "token", "code", "number", "sku")
+_CODE_SUFFIXES = ("id", "token", "code", "number", "sku", "ref", "reference")
 _NAMED_CODE = (
     # "order A-1001", "user id u_7", "the user by id u_77"
     r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*"
