@@ -1698,7 +1698,10 @@ class FlowBuilder:
             if verb in wanted or synonyms(verb) & wanted:
                 self._fetch_first(clause, other)
                 self._make_for(clause, other)
-                return
+                # "send the summary and the sentiment": each made by its own tool
+                wanted -= {verb} | synonyms(verb)
+                if not wanted:
+                    return
 
     def _agent_said(self, action: str, spec: ToolSpec) -> ToolSpec | None:
         """ "Open a ticket with the priority the classifier returns": the tool the agent noun

@@ -566,9 +566,14 @@ def drop_thousands_separators(text: str) -> str:
 MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
 
 
+#: Verbs of three letters whose third-person form says nothing else ("adds them to the
+#: sheet"); other short words ending in "s" ("has", "was", "its") are left alone.
+_SHORT_VERBS = frozenset({"add", "ask", "get", "log", "pay", "tag"})
+
+
 def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
     """ "a flow that validates the order and charges the card" -> "validate", "charge"."""
-    known = {v for v in verbs if len(v) > 3}
+    known = {v for v in verbs if len(v) > 3 or v in _SHORT_VERBS}
     if not known:
         return text
     # "figures out" (a verb of two words), "emails the team" (a message said as its verb)
