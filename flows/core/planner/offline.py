@@ -588,14 +588,16 @@ class FlowBuilder:
     def _flow_name(self, prompt: str) -> str:
         """A few words from the planned steps' verbs and what the first acts on; the
         request's first sentence when no step gives them."""
-        actions: dict[tuple[int, bool], tuple[str, bool]] = {}
+        actions: dict[tuple[int, bool, str], tuple[str, bool]] = {}
         for node in self.nodes:
             info = self.info.get(node["id"])
             if info is None or info.clause is None or info.kind not in {"tool", "map", "approval"}:
                 continue
             approval = info.kind == "approval"
-            # the step's own words, not those of a check or fetch planned to serve it
-            actions[(info.clause.number, approval)] = (info.clause.action, approval)
+            # the step's own words, not those of a check or fetch planned to serve it (one
+            # verb said of two things is two steps: "validate the order and the email")
+            key = (info.clause.number, approval, info.clause.text if info.clause.part_of else "")
+            actions[key] = (info.clause.action, approval)
         said = list(actions.values())
         title = flow_title([a for a, _ in said], approvals=[approval for _, approval in said])
         return title or _flow_name(prompt)
@@ -3106,6 +3108,7 @@ class FlowBuilder:
             # "send the newsletter to all subscribers in the list": one address per item,
             # the same newsletter for all of them (greeting each by their own name)
             per_item = [recipient, *(n for n in per_item if n != recipient and _names_them(n))]
+        item_schema: dict[str, Any]
         if singular(noun) in _URL_WORDS and not any(
             name_similarity(name, noun) >= 0.6 for name in per_item
         ):
@@ -5428,7 +5431,7 @@ def _said_part(clause: Clause, part: str) -> Clause:
     "validate the email and the order"), when the words of the clause are that one step's."""
     if clause.condition is not None or clause.action.strip() != clause.text.strip():
         return clause
-    return replace(clause, action=part, text=part)
+    return replace(clause, action=part, text=part, part_of=clause.text)
 
 
 def _helping(clause: Clause) -> Clause:

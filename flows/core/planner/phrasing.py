@@ -1119,6 +1119,9 @@ class Clause:
     asks: Condition | None = None
     #: "either way, create the shipment": the step runs whatever a condition before said
     regardless: bool = False
+    #: "validate the order and the email": one of the things one verb is said of, each a
+    #: step of its own (the words of the whole clause)
+    part_of: str | None = None
 
     @property
     def label(self) -> str:
