@@ -571,7 +571,38 @@ def _resolve_one(
     found = _string_equality(text, sources, negated)
     if found is not None:
         return found
+    found = _weather_said(text, sources, negated)
+    if found is not None:
+        return found
     return _state_said(text, sources, negate)
+
+
+#: "if it's raining", "when it snows", "if it's sunny": the weather a step described in
+#: words, by the word it would use.
+_WEATHER = re.compile(
+    r"\b(?P<word>rain|snow|sun|cloud|storm|wind|fog|thunder|drizzl|hail|sleet)"
+    r"(?:s|y|ing|ed|e|ny|dy|my|gy)?\b",
+    re.IGNORECASE,
+)
+_WEATHER_FIELDS = ("conditions", "condition", "summary", "weather", "description", "forecast")
+
+
+def _weather_said(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
+    said = _WEATHER.search(text)
+    if said is None:
+        return None
+    described = [
+        source
+        for source in sources
+        if source.node is not None
+        and source.name in _WEATHER_FIELDS
+        and schema_types(source.schema) == {"string"}
+    ]
+    if not described:
+        return None
+    word = said.group("word").lower()
+    expression = f"{described[0].expression}.lowerAscii().contains({json.dumps(word)})"
+    return ResolvedCondition(f"!{expression}" if negated else expression, described[0].name)
 
 
 #: "if it's delayed", "if the order isn't shipped yet", "when it is out for delivery": a
