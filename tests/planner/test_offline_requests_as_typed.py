@@ -389,6 +389,13 @@ PAGER = ToolSpec(
     ),
     output_schema=_obj([], incident_key=S),
 )
+PAGERDUTY = ToolSpec(
+    id="pagerduty_trigger",
+    name="PagerDuty trigger",
+    description="Trigger a PagerDuty incident that pages the on-call responder.",
+    input_schema=_obj(["summary"], summary=S, severity=S, service=S),
+    output_schema=_obj([], incident_key=S),
+)
 AVAILABILITY = ToolSpec(
     id="sku_availability",
     name="SKU availability",
@@ -410,11 +417,35 @@ def test_a_step_said_by_its_description_verb_waits_for_the_approval(demo):
 
 
 def test_an_id_led_by_a_field_is_no_verb(demo):
-    # "if SKU-42 is available" is a condition, never a step of sku_availability's
-    error = refusal(
+    # "if SKU-42 is available" is a condition, never a step of sku_availability's: the
+    # tool that tells it is checked first, on the SKU written
+    flow = plan(
         "Only create the shipment if SKU-42 is available.", demo_catalog_with([AVAILABILITY])
     )
-    assert error.code == "unmapped_condition"
+    check = next(n for n in flow.nodes if getattr(n, "tool", None) == "sku_availability")
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert check.inputs == {"sku": '"SKU-42"'}
+    assert branch.condition == "sku_availability.available"
+    assert "create_shipment" in branch.then
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Check availability of SKU ABC-1; if fewer than 5 units are left, trigger a PagerDuty "
+        "incident.",
+        "If SKU ABC-1 has fewer than 5 units left, trigger a PagerDuty incident.",
+    ],
+)
+def test_a_stock_level_is_told_by_the_tool_that_answers_it(prompt):
+    # a tool named by a noun whose description answers a question ("Tell whether ...")
+    # changes nothing: it is checked first, and its count decides
+    flow = plan(prompt, demo_catalog_with([AVAILABILITY, PAGERDUTY]))
+    check = next(n for n in flow.nodes if getattr(n, "tool", None) == "sku_availability")
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert check.inputs == {"sku": '"ABC-1"'}
+    assert branch.condition == "sku_availability.units_left < 5.0"
+    assert branch.then == ["pagerduty_trigger"]
 
 
 def test_a_summary_for_steps_side_by_side_is_made_ahead_of_them(demo):

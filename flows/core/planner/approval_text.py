@@ -40,8 +40,11 @@ def _reason(condition: str, negate: bool, thing: str | None) -> str:
     noun = _THE_NOUN.match(text)
     if thing and noun is not None:
         rest = text[noun.end() :]
-        if noun.group("noun").lower() == thing.lower() and _VERB.match(rest.strip()):
-            text = "it" + rest  # "the order is not valid": it is not valid
+        if noun.group("noun").lower() == thing.lower() and (
+            _VERB.match(rest.strip()) or not _VERB.search(rest)
+        ):
+            # "the order is not valid": it is not valid ("the order ships abroad": it ships)
+            text = "it" + rest
         elif noun.group("noun").lower() == thing.lower():
             text = "its" + rest  # "the order total is over 2000": its total
         else:

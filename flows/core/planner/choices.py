@@ -40,7 +40,7 @@ _FUNCTION_WORDS = frozenset(
     a an the its their his her our your my this that these those any each every some no
     same default usual right correct chosen selected given provided proper appropriate
     and or but to of for from in on at by as with is are be was set use used using via
-    if when then level value field code whatever which what new
+    if when then level value field code whatever which what new whose one ones
     """.split()
 )
 

@@ -16,6 +16,7 @@ from flows.core.planner.lexicon import (
     stem,
     synonyms,
 )
+from flows.core.planner.places import COUNTRY_CODES
 from flows.core.planner.wiring import Source, schema_types, unwrap_nullable
 
 _NUMBER = (
@@ -153,6 +154,8 @@ class ResolvedCondition:
     subject: str
     #: Set when the condition needs a run input field that does not exist yet.
     new_input: tuple[str, dict] | None = None
+    #: Further run input fields it needs ("abroad": the country shipped from, too).
+    more_inputs: tuple[tuple[str, dict], ...] = ()
 
 
 _POSTFIX = re.compile(
@@ -220,6 +223,9 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
+    abroad = _abroad(text, sources, negate)
+    if abroad is not None:
+        return abroad
     text = said_of_a_record(text)
     if any(source.name in ("found", "exists") for source in sources):
         # "they already have an account", "they're registered": the lookup found them
@@ -228,6 +234,7 @@ def resolve_condition(
     if any(source.name == "status_code" for source in sources):
         # "if the website returns an error": an HTTP error status
         text = _RETURNS_ERROR.sub("the status code is at least 400", text)
+        text = _IS_DOWN.sub(_down_said, text)
     aside = _ASIDE.search(text)
     if aside is not None:
         # "if the request failed (status code 500 or higher)": the aside says what it means
@@ -245,6 +252,58 @@ def resolve_condition(
     if _unread_part(text, sources):
         return None  # "valid and in stock" with nothing to tell stock: not just "valid"
     return _resolve_one(text, sources, negate=negate)
+
+
+#: "anything abroad", "if it ships internationally", "orders outside the UK": the country a
+#: thing goes to is not the one it leaves from; "domestic orders": it is.
+_ABROAD = re.compile(
+    r"\b(?:abroad|overseas|international(?:ly)?|cross-border|"
+    r"outside\s+(?:of\s+)?(?P<home>(?:the\s+)?[A-Za-z]+(?:\s+[A-Z][a-z]+)?))\b",
+    re.IGNORECASE,
+)
+_DOMESTIC = re.compile(r"\bdomestic(?:ally)?\b", re.IGNORECASE)
+_DESTINATION = {"type": "string", "description": "The country it goes to (ISO 3166 code, e.g. DE)."}
+_HOME = {"type": "string", "description": "The country it leaves from (ISO 3166 code, e.g. US)."}
+
+
+def _abroad(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    """The destination country (a step's or the run's `country`) against home: the country
+    named after "outside", else the one the run gives as `home_country`."""
+    match = _ABROAD.search(text)
+    domestic = _DOMESTIC.search(text)
+    if match is None and domestic is None:
+        return None
+    home = None
+    if match is not None and match.group("home"):
+        name = match.group("home").lower()
+        home = COUNTRY_CODES.get(name) or COUNTRY_CODES.get(name.removeprefix("the "))
+        if home is None:
+            return None  # "outside business hours": no country
+    country = next(
+        (
+            source
+            for source in sources
+            if (source.name == "country" or source.name.endswith("_country"))
+            and source.name != "home_country"
+            and "string" in schema_types(source.schema)
+        ),
+        None,
+    )
+    needed: list[tuple[str, dict]] = []
+    if country is None:
+        needed.append(("country", dict(_DESTINATION)))
+    if home is None:
+        needed.append(("home_country", dict(_HOME)))
+    went = country.expression if country is not None else "input.country"
+    left_from = json.dumps(home) if home is not None else "input.home_country"
+    abroad = (domestic is None) != negate
+    expression = f"{went} {'!=' if abroad else '=='} {left_from}"
+    return ResolvedCondition(
+        expression,
+        "country",
+        new_input=needed[0] if needed else None,
+        more_inputs=tuple(needed[1:]),
+    )
 
 
 #: "if nothing is found", "if the search comes back empty", "no results": a search's list
@@ -294,6 +353,23 @@ _RETURNS_ERROR = re.compile(
     r"does\s*n[o']t\s+work|errors)\s*$",
     re.IGNORECASE,
 )
+
+
+#: "it's down", "the site is unreachable", "they are offline": a web page that answered
+#: with an error status; "it's up", "the page is reachable": one that did not.
+_IS_DOWN = re.compile(
+    r"^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:'s|'re|\s+(?:is|are|was|were)(?P<nt>n't)?|"
+    r"\s+goes|\s+went)\s+(?:(?P<not>not)\s+)?(?P<state>down|offline|unreachable|broken|"
+    r"failing|up|online|reachable|working|live)\s*$",
+    re.IGNORECASE,
+)
+_WORKING_STATES = frozenset({"up", "online", "reachable", "working", "live"})
+
+
+def _down_said(match: re.Match[str]) -> str:
+    negated = bool(match.group("not") or match.group("nt"))
+    working = (match.group("state").lower() in _WORKING_STATES) != negated
+    return f"the status code is {'less than' if working else 'at least'} 400"
 
 
 def _status_code_said(match: re.Match[str]) -> str:
@@ -492,7 +568,76 @@ def _resolve_one(
     if found is not None:
         return found
 
-    return _string_equality(text, sources, negated)
+    found = _string_equality(text, sources, negated)
+    if found is not None:
+        return found
+    found = _weather_said(text, sources, negated)
+    if found is not None:
+        return found
+    return _state_said(text, sources, negate)
+
+
+#: "if it's raining", "when it snows", "if it's sunny": the weather a step described in
+#: words, by the word it would use.
+_WEATHER = re.compile(
+    r"\b(?P<word>rain|snow|sun|cloud|storm|wind|fog|thunder|drizzl|hail|sleet)"
+    r"(?:s|y|ing|ed|e|ny|dy|my|gy)?\b",
+    re.IGNORECASE,
+)
+_WEATHER_FIELDS = ("conditions", "condition", "summary", "weather", "description", "forecast")
+
+
+def _weather_said(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
+    said = _WEATHER.search(text)
+    if said is None:
+        return None
+    described = [
+        source
+        for source in sources
+        if source.node is not None
+        and source.name in _WEATHER_FIELDS
+        and schema_types(source.schema) == {"string"}
+    ]
+    if not described:
+        return None
+    word = said.group("word").lower()
+    expression = f"{described[0].expression}.lowerAscii().contains({json.dumps(word)})"
+    return ResolvedCondition(f"!{expression}" if negated else expression, described[0].name)
+
+
+#: "if it's delayed", "if the order isn't shipped yet", "when it is out for delivery": a
+#: state said of the thing a step looked up, its `status` (free text, no list of values).
+_STATE_SAID = re.compile(
+    r"^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:'s|'re|\s+(?:is|are|was|were)(?P<nt>n't)?|"
+    r"\s+has\s+been|\s+gets?|\s+got)\s+(?P<not>not\s+)?(?:still\s+|already\s+)?"
+    r"(?P<state>[a-z]+ed|late|open|closed|overdue|lost|stuck|paid|due|pending|in\s+transit|"
+    r"on\s+hold|out\s+for\s+delivery)(?:\s+yet)?\s*$",
+    re.IGNORECASE,
+)
+_STATE_FIELDS = ("status", "state")
+
+
+def _state_said(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    said = _STATE_SAID.match(text)
+    if said is None:
+        return None
+    states = [
+        source
+        for source in sources
+        if source.node is not None
+        and source.name in _STATE_FIELDS
+        and schema_types(source.schema) == {"string"}
+        and not _enum_values(source.schema)
+    ]
+    if not states:
+        return None
+    nearest = states[0]  # sources come nearest first
+    if any(other.node == nearest.node for other in states[1:]):
+        return None
+    negated = negate != bool(said.group("nt") or said.group("not"))
+    state = re.sub(r"\s+", "_", said.group("state").lower())
+    operator = "!=" if negated else "=="
+    return ResolvedCondition(f"{nearest.expression} {operator} {json.dumps(state)}", nearest.name)
 
 
 #: "if it has a suggestion" / "if there are any errors" / "if it comes back with no reason"
@@ -646,6 +791,7 @@ _THEN_SAID = frozenset(
 
 #: Words that say a change went down: "down more than 3%" is a change under -3.
 _FALLING = frozenset("down fell fallen dropped drops drop declined decreased lost sank".split())
+_RISING = frozenset("up rose risen rises rise gained gains increased jumped climbed grew".split())
 _CHANGE_WORDS = frozenset("change changes delta diff difference movement growth".split())
 _MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 
@@ -677,6 +823,14 @@ def _comparison(
         subject_words.append(after[0])  # "more than 50 units" ("over $5000 arrives": no)
     numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
     best = _best_by_words(subject_words, numeric)
+    if re.match(r"\s*(?:%|percent\b|per\s*cent\b|pct\b)", match.string[match.end() :], re.I):
+        # "dropped more than 5%": a percentage, of how much it moved when it rose or fell
+        moved = ["change"] if (_FALLING | _RISING) & set(subject_words) else []
+        percent = _best_by_words([*subject_words, "percent", *moved], numeric)
+        if percent is not None and {"percent", "pct", "change"} & set(
+            split_identifier(percent.name)
+        ):
+            best = percent
     if best is None:
         best = next(
             (s for s in numeric if any(q in split_identifier(s.name) for q in QUANTITY_WORDS)),

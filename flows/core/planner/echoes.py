@@ -10,6 +10,7 @@ emails in a flow do not say the same thing because both happened to need a body.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from flows.core.planner.lexicon import split_identifier, stem
@@ -44,7 +45,18 @@ def acts(spec: ToolSpec) -> bool:
     if spec.config.cacheable:
         return False
     words = split_identifier(spec.id)
+    if _ANSWERS.match(spec.description):
+        return False  # sku_availability: "Tell whether a SKU is available ..."
     return bool(words) and stem(words[0]) not in _LOOKS_ONLY
+
+
+#: A description that says the tool answers a question ("Tell whether a SKU is available",
+#: "Returns how many units are left"), what a tool named by a noun alone does.
+_ANSWERS = re.compile(
+    r"^\s*(?:tells?|returns?|shows?|says?|reports?|gives?)\s+(?:you\s+)?(?:whether|if|how|what|"
+    r"which|when|where)\b",
+    re.IGNORECASE,
+)
 
 
 def echoed_input(spec: ToolSpec, output: str, inputs: Mapping[str, str]) -> str | None:

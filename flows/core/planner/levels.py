@@ -45,6 +45,11 @@ def level_literals(
         if name in taken or not is_level_input(name):
             continue
         enum = unwrap_nullable(schema).get("enum")
+        if enum is None and unwrap_nullable(schema).get("type") in ("string", None):
+            written = _level_named(name, text)
+            if written is not None:
+                found[name] = json.dumps(written)  # "with high urgency": a free text, as said
+            continue
         if not isinstance(enum, list) or not all(isinstance(v, str) for v in enum):
             continue
         for match in _SAID.finditer(text):
@@ -55,6 +60,24 @@ def level_literals(
                 found[name] = json.dumps(value)
                 break
     return found
+
+
+_LEVEL_WORDS = "|".join(sorted({w for rank in _RANKS for w in rank}, key=len)[::-1])
+
+
+def _level_named(name: str, text: str) -> str | None:
+    """The level word `text` writes next to the input's own name ("high urgency",
+    "severity: critical"), for an input that takes any text."""
+    noun = "|".join(w for w in split_identifier(name) if w in _LEVEL_INPUTS)
+    if not noun:
+        return None
+    said = re.search(
+        rf"\b(?P<a>{_LEVEL_WORDS})[- ](?:{noun})\b|\b(?:{noun})\s*(?:of|:|=|is|set\s+to)?\s*"
+        rf"(?P<b>{_LEVEL_WORDS})\b",
+        text,
+        re.IGNORECASE,
+    )
+    return (said.group("a") or said.group("b")).lower() if said else None
 
 
 def is_level_input(name: str) -> bool:
@@ -77,12 +100,30 @@ def _same_rank(word: str, enum: list[str]) -> str | None:
     same = [value for low, value in lowered.items() if low in _RANKS[rank]]
     if same:
         return same[0]
+    numbered = _numbered_levels(enum)
+    if numbered:
+        # "high urgency" on ["p1", "p2", "p3", "p4"]: number one is the most urgent
+        return numbered[min(len(_RANKS) - 1 - rank, len(numbered) - 1)]
     if rank == len(_RANKS) - 1:
         # "critical" on ["low", "medium", "high"]: the highest level it offers
         ranked = [v for low, v in lowered.items() if any(low in words for words in _RANKS)]
         if ranked:
             return max(ranked, key=lambda v: _rank_of(v.lower()))
     return None
+
+
+_NUMBERED = re.compile(r"^(?P<prefix>[a-z]{0,4})(?P<n>\d)$", re.IGNORECASE)
+
+
+def _numbered_levels(enum: list[str]) -> list[str]:
+    """Levels written as numbers ("p1".."p4", "sev1".."sev3", "1".."5"), most urgent
+    first; empty when the values are not all so."""
+    matches = [_NUMBERED.match(value) for value in enum]
+    if len(enum) < 2 or any(m is None for m in matches):
+        return []
+    if len({m.group("prefix").lower() for m in matches if m}) != 1:
+        return []
+    return sorted(enum, key=lambda value: int(value[-1]))
 
 
 def _rank_of(word: str) -> int:

@@ -67,7 +67,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "spreadsheet sheet sheets worksheet",
         "append row record",
         # "schedule a meeting" is a calendar event
-        "meeting meetings appointment event calendar",
+        "meeting meetings appointment event calendar call calls",
         "schedule book reserve arrange",
     )
 )

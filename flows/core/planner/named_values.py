@@ -58,6 +58,11 @@ _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
 _PLACE_WORDS = frozenset({"city", "town", "location", "place"})
 _ADDRESS_WORDS = frozenset({"address", "street"})
+_POSTCODE_WORDS = frozenset({"postcode", "postal", "zip", "zipcode", "postcodes"})
+#: A UK postcode ("SW1A 1AA", "EC1A1BB") or a US ZIP code ("90210", "10001-1234"), whole.
+_POSTCODE = re.compile(
+    r"(?<![\w-])(?P<value>[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{5}(?:-\d{4})?)(?![\w-])"
+)
 _NOT_STREET = frozenset({"email", "mail", "ip", "url", "web", "wallet", "mac"})
 #: Inputs named for a thing a code names ("project", "board"); never a message's parts.
 _NOT_CODES = frozenset(
@@ -195,8 +200,30 @@ def _currency_pair(
         codes = {side: _currency_code(named.group(side)) for side in ("base", "target")}
         return _pair_inputs(properties, codes, taken)
     if pair is None:
-        return {}
+        return _target_currency(properties, text, taken)
     return _pair_inputs(properties, {side: pair.group(side) for side in ("base", "target")}, taken)
+
+
+#: "convert the total to EUR": the currency converted into, the one it is in unsaid
+_INTO_CURRENCY = re.compile(
+    r"\b(?:to|into)\s+(?P<target>USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|INR|SEK|NOK|DKK|PLN|MXN|BRL)\b"
+)
+
+
+def _target_currency(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    into = _INTO_CURRENCY.search(text)
+    if into is None:
+        return {}
+    names = [
+        n
+        for n in properties
+        if n not in taken
+        and set(split_identifier(n)) & set(_TO_WORDS)
+        and "string" in (schema_types(unwrap_nullable(properties[n])) or {"string"})
+    ]
+    return {names[0]: json.dumps(into.group("target"))} if len(names) == 1 else {}
 
 
 def _pair_inputs(
@@ -387,6 +414,7 @@ _FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
     (_LANGUAGE_WORDS, lambda text: _language(_first(_LANGUAGE, text))),
     (_PLACE_WORDS, lambda text: _first(_PLACE, text)),
     (_ADDRESS_WORDS, lambda text: _street_address(text)),
+    (_POSTCODE_WORDS, lambda text: _one(_found(_POSTCODE, text))),
 )
 
 
@@ -398,12 +426,19 @@ def _code_after(noun: str, text: str) -> str | None:
         rf"(?i:\b{noun_pattern})\s*:?\s+(?P<value>{_CODE})\b"
         rf"|\b(?P<before>{_CODE})\s+(?i:{noun_pattern})\b"
         # "the Orders sheet", "in our Sales project": a name written before the noun
-        rf"|(?i:\b(?:the|our|my|a|an)\s+)(?P<named>[A-Z][\w-]*)\s+(?i:{noun_pattern})\b",
+        rf"|(?i:\b(?:the|our|my|a|an)\s+)(?P<named>[A-Z][\w-]*)\s+(?i:{noun_pattern})\b"
+        # "SKU-42": a code that starts with the noun itself
+        rf"|\b(?P<whole>(?i:{noun_pattern})-\d[\w-]*)",
         text,
     )
     if match is None:
         return None
-    return match.group("value") or match.group("before") or match.group("named")
+    return (
+        match.group("value")
+        or match.group("before")
+        or match.group("named")
+        or match.group("whole")
+    )
 
 
 _NAME = r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}"

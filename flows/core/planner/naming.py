@@ -14,8 +14,8 @@ _DETERMINERS = frozenset(
 #: Words that end an object ("the page at https://...", "the order for the customer").
 _OBJECT_ENDS = frozenset(
     "at to for with from in on by and or if when once unless then about as of into via "
-    "using but so than after before while until is are was were be has have titled called "
-    "named saying".split()
+    "using but so than after before while until is are was were be has have titled called behind "
+    "named saying which who whose where what".split()
 )
 #: Words before a step's verb that are not it.
 _LEADS = frozenset("do these those please then also just now first and so kindly only".split())
@@ -30,8 +30,8 @@ _REQUEST_LEAD = re.compile(
 #: "set up a meeting", "look up the user": the verb's particle is part of it.
 _PARTICLES = frozenset("up out off down over back".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-#: Links, addresses and quoted text name no object a title needs.
-_NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)")
+#: Links, addresses, quoted text and codes ("ABC-1", "order 42") name no object a title needs.
+_NOT_WORDS = re.compile(r"\S+://\S+|\S+@\S+|\"[^\"]*\"|'[^']*'(?!\w)|[\w-]*\d[\w-]*")
 _MAX_LENGTH = 60
 
 
@@ -75,6 +75,8 @@ def _object(words: Sequence[str]) -> str:
     kept: list[str] = []
     for word in words:
         lowered = word.lower()
+        if lowered == "of" and not kept:
+            continue  # "each of our status pages": the pages
         if lowered in _OBJECT_ENDS:
             break
         if lowered in _DETERMINERS or lowered.endswith(("'s", "s'")):

@@ -118,6 +118,7 @@ from flows.core.planner.wording import (
     missing_capability,
     plain_verb_forms,
     question_as_noun,
+    spec_says,
     straight_apostrophes,
     unknown_word,
     without_what_is_said,
@@ -133,7 +134,7 @@ NOT_THE_VERB = 0.5
 #: A tool the checked state maps to ("make sure it is in stock"), over the thing's own tool.
 PREDICATE_BONUS = 3.0
 #: The leading verbs of tools that send something.
-_SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver".split())
+_SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver slack".split())
 #: Where a noun phrase ends: "a summary by email", "a summary." (not "a summary report").
 _NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|with|and|from|please)\b|\s*[,.;:!?]|\s*$)"
 #: "in the CRM", "into our Sheets": where a step puts its thing, never what "it" is later.
@@ -470,6 +471,8 @@ class FlowBuilder:
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
         text, _ = correct_typos(text, self.words, self.catalogue_words)
+        # "Hey, could you set up something that validates ...": the steps, not how asked
+        text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
@@ -585,14 +588,16 @@ class FlowBuilder:
     def _flow_name(self, prompt: str) -> str:
         """A few words from the planned steps' verbs and what the first acts on; the
         request's first sentence when no step gives them."""
-        actions: dict[tuple[int, bool], tuple[str, bool]] = {}
+        actions: dict[tuple[int, bool, str], tuple[str, bool]] = {}
         for node in self.nodes:
             info = self.info.get(node["id"])
             if info is None or info.clause is None or info.kind not in {"tool", "map", "approval"}:
                 continue
             approval = info.kind == "approval"
-            # the step's own words, not those of a check or fetch planned to serve it
-            actions[(info.clause.number, approval)] = (info.clause.action, approval)
+            # the step's own words, not those of a check or fetch planned to serve it (one
+            # verb said of two things is two steps: "validate the order and the email")
+            key = (info.clause.number, approval, info.clause.text if info.clause.part_of else "")
+            actions[key] = (info.clause.action, approval)
         said = list(actions.values())
         title = flow_title([a for a, _ in said], approvals=[approval for _, approval in said])
         return title or _flow_name(prompt)
@@ -871,8 +876,10 @@ class FlowBuilder:
         ):
             return  # "Get approval. If they approve, ship it": what follows an approval
             # runs only once it is approved (a rejection skips it, or it waits for `approved`)
-        if _INSTEAD.search(f"{condition_clause.text} {clause.text}") or self._a_step_failed(
-            resolved.expression
+        if (
+            _INSTEAD.search(f"{condition_clause.text} {clause.text}")
+            or self._a_step_failed(resolved.expression)
+            or self._found_nothing_used(resolved.expression)
         ):
             self._instead_of_the_steps_before(resolved.expression)
         branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
@@ -921,6 +928,31 @@ class FlowBuilder:
         )
         info = self.info.get(failed.group("node")) if failed else None
         return info is not None and info.spec is not None and acts(info.spec)
+
+    def _found_nothing_used(self, expression: str) -> bool:
+        """Whether `expression` says a search found nothing ("if nothing matches":
+        `size(search.articles) == 0`, `!lookup.found`) and a step planned after it uses what
+        it found (the reply with the best answer): that step is for when it found some."""
+        empty = re.fullmatch(
+            r"size\((?P<node>[a-z_][a-z0-9_]*)\.[a-z_]+\) == 0|!(?P<flag>[a-z_][a-z0-9_]*)\.found",
+            expression,
+        )
+        if empty is None:
+            return False
+        node_id = empty.group("node") or empty.group("flag")
+        info = self.info.get(node_id)
+        if info is None:
+            return False
+        reads = re.compile(rf"(?<![\w.]){re.escape(node_id)}\.")
+        gates = self._gates()
+        return any(
+            reads.search(json.dumps(node.get("inputs") or {}))
+            for node in self.nodes[info.order + 1 :]
+            if (later := self.info.get(node["id"])) is not None
+            and later.kind in ("tool", "map")
+            and later.gates == gates
+            and "when" not in node
+        )
 
     def _instead_of_the_steps_before(self, expression: str) -> None:
         """ "Validate the email and send a welcome email. If it's invalid, open a ticket
@@ -1316,10 +1348,18 @@ class FlowBuilder:
                 text = located
         self._check_parts(clause, text)
         both = self._two_objects(clause, text)
+        if both is not None and both[0][0].id == both[1][0].id:
+            # "fetch our pricing page and our competitor's pricing page": one tool, two of
+            # the same kind of thing: a list of them, one call each
+            noun = singular(split_identifier(both[1][1])[-1])
+            return self._add_step(
+                replace(clause, for_each=noun, for_each_container=None), both[0][0]
+            )
         if both is not None:
-            first_spec, second_spec = both
-            self._add_step(clause, first_spec)
-            return self._add_step(clause, second_spec)
+            (first_spec, first_part), (second_spec, second_part) = both
+            # each step with its own words: its title, and the values it writes
+            self._add_step(_said_part(clause, first_part), first_spec)
+            return self._add_step(_said_part(clause, second_part), second_spec)
         parts = self._separate_steps(text)
         if parts:
             node_id = None
@@ -1507,7 +1547,9 @@ class FlowBuilder:
         word_stem = stem(word)
         return word_stem in self.known_stems or bool(synonyms(word_stem) & self.known_stems)
 
-    def _two_objects(self, clause: Clause, text: str) -> tuple[ToolSpec, ToolSpec] | None:
+    def _two_objects(
+        self, clause: Clause, text: str
+    ) -> tuple[tuple[ToolSpec, str], tuple[ToolSpec, str]] | None:
         """ "Validate the email and the order": one verb, two objects, two tools ("both the
         email and the order" too)."""
         match = _TWO_OBJECTS.match(_BOTH_OBJECTS.sub("", text))
@@ -1522,9 +1564,12 @@ class FlowBuilder:
             if not ranked or ranked[0][0] < self.min_score:
                 return None
             specs.append(ranked[0][1].spec)
-        if specs[0].id == specs[1].id:
-            return None
-        return specs[0], specs[1]
+        same_kind = singular(split_identifier(match.group("a"))[-1]) == singular(
+            split_identifier(match.group("b"))[-1]
+        )
+        if specs[0].id == specs[1].id and (acts(specs[0]) or not same_kind or clause.condition):
+            return None  # (one tool for both: only two things of one kind are a list)
+        return (specs[0], f"{verb} {match.group('a')}"), (specs[1], f"{verb} {match.group('b')}")
 
     def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
         repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
@@ -1536,6 +1581,9 @@ class FlowBuilder:
         if clause.for_each and _takes_the_list(spec, clause.for_each):
             # "check stock for every line": the tool takes the lines, one call for all
             clause = replace(clause, for_each=None, for_each_container=None)
+        if clause.for_each and self._fetch_each_first(clause, spec):
+            # "translate each URL into French": each page fetched, then each translated
+            clause = replace(clause, for_each="one", for_each_container=None)
         if not clause.for_each:
             if self._fetch_first(clause, spec) and not _COMBINED.search(clause.text):
                 # "summarize the articles at <a> and <b>": each page fetched is summarized
@@ -1584,6 +1632,13 @@ class FlowBuilder:
         # (nor is a quoted title: "titled 'Site visit'")
         if not _MENTIONS_LINK.search(_clean_action(said)) or _takes_url(spec):
             return False
+        if acts(spec) and (
+            _LINK_AS_TOPIC.search(_clean_action(said))
+            or not (_URL_LITERAL.search(said) or _AT_LINK.search(said) or _THE_PAGE.search(said))
+        ):
+            # "open a ticket about the broken link on our page", "a ticket for a website
+            # issue": what it is about, not a page whose text it passes on
+            return False
         if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
             return False
         fetcher = self._fetcher_for(spec)
@@ -1596,6 +1651,20 @@ class FlowBuilder:
         self._tool_node(_helping(clause), fetcher, helping=True)
         return False
 
+    def _fetch_each_first(self, clause: Clause, spec: ToolSpec) -> bool:
+        """ "For each URL, summarize it": a loop over links whose tool reads text fetches
+        each link first (a map of the fetching tool), unless a step of the loop did."""
+        if singular(clause.for_each or "") not in _URL_WORDS | {"page", "site", "website"}:
+            return False
+        if self.loop is not None and self.loop.sentence == clause.sentence:
+            return False  # the loop's first step fetched them, or works on them already
+        fetcher = self._fetcher_for(spec)
+        if fetcher is None:
+            return False
+        # (titled by what the fetch does, not by the step it serves)
+        self._map_node(replace(_helping(clause), action=fetcher.name or fetcher.id), fetcher)
+        return True
+
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes
         (its verb's noun, `MADE_BY`: a summary, a translation) gets it from that tool first,
@@ -1604,8 +1673,13 @@ class FlowBuilder:
         for producer in self._producers(_clean_action(clause.action), spec) or []:
             if producer.id not in made:
                 self._make_for(clause, producer)
-        if _tool_verb(spec.id) not in _SENDING:
-            return
+        agent = self._agent_said(clause.action, spec)
+        if agent is not None and agent.id not in self._planned_tools():
+            self._make_for(clause, agent)
+        if _tool_verb(spec.id) not in _SENDING and not (
+            acts(spec) and set(_said_inputs(spec.input_properties())) & {"note", "comment"}
+        ):
+            return  # (a note logged "with a summary of the email" says it too)
         # "tell me whether it's positive or negative": the sentiment, asked as a question
         action = _EMAIL_OR_URL.sub(" ", question_as_noun(clause.action))
         # the noun as a thing of its own ("a summary", "the summary of the text"), not a
@@ -1626,7 +1700,29 @@ class FlowBuilder:
             if verb in wanted or synonyms(verb) & wanted:
                 self._fetch_first(clause, other)
                 self._make_for(clause, other)
-                return
+                # "send the summary and the sentiment": each made by its own tool
+                wanted -= {verb} | synonyms(verb)
+                if not wanted:
+                    return
+
+    def _agent_said(self, action: str, spec: ToolSpec) -> ToolSpec | None:
+        """ "Open a ticket with the priority the classifier returns": the tool the agent noun
+        names (classifier: classify_ticket), which changes nothing and gives the value
+        (`priority`) the step takes."""
+        said = _AGENT_GIVES.search(action)
+        if said is None:
+            return None
+        agent, field = said.group("agent").lower(), said.group("field").lower()
+        verbs = {stem(agent[: -len(end)] + add) for end, add in _AGENT_ENDS if agent.endswith(end)}
+        found = [
+            other
+            for other in self.specs.values()
+            if other.id != spec.id
+            and other.config.cacheable
+            and _tool_verb(other.id) in verbs
+            and field in other.output_properties()
+        ]
+        return found[0] if len(found) == 1 and field in spec.input_properties() else None
 
     def _make_for(self, clause: Clause, producer: ToolSpec) -> None:
         """The step that makes what `clause` sends; right after a loop, and named in the
@@ -1755,7 +1851,7 @@ class FlowBuilder:
                 self._check_choices(clause, asked, item.spec)
                 self._check_sends(clause, asked, item.spec, ranked[0][1].spec)
                 self._check_makes_that(clause, text, item.spec)
-                return item.spec
+                return self._hash_channel_sender(asked, item.spec)
         best = ranked[0][1].spec
         missing = missing_capability(asked, best)
         assert missing is not None
@@ -1841,6 +1937,15 @@ class FlowBuilder:
                     asked,
                     flags=re.IGNORECASE,
                 )
+        # "refund the payment, then post the refund id": the refund a step before made
+        for info in self.info.values():
+            if info.spec is not None and (said := split_identifier(info.spec.id)[:1]):
+                asked = re.sub(
+                    rf"\b(?:the|this|that|its|their)\s+{re.escape(said[0])}\b",
+                    " ",
+                    asked,
+                    flags=re.IGNORECASE,
+                )
         return asked
 
     def _channel_sender(self, asked: str) -> ToolSpec | None:
@@ -1853,6 +1958,23 @@ class FlowBuilder:
             if _tool_verb(spec.id) in _SENDING and missing_capability(asked, spec) is None
         ]
         return senders[0] if len(senders) == 1 else None
+
+    def _hash_channel_sender(self, asked: str, picked: ToolSpec) -> ToolSpec:
+        """ "Post it to #weather" naming no chat app: a `#channel` is how Slack names its
+        channels, so the Slack tool, when the catalogue has one, rather than another chat
+        tool that ranked higher (Teams channels have no "#")."""
+        if channels_named(asked) != ["a chat channel"] or spec_says(picked, "slack"):
+            return picked
+
+        def posts_there(spec: ToolSpec) -> bool:
+            return "a chat channel" not in {m.what for m in missing_capabilities(asked, spec)}
+
+        if not posts_there(picked):
+            return picked
+        slack = [
+            spec for spec in self.specs.values() if spec_says(spec, "slack") and posts_there(spec)
+        ]
+        return slack[0] if len(slack) == 1 else picked
 
     def _planned_tools(self) -> set[str]:
         """The tools some step of the flow so far calls."""
@@ -2017,6 +2139,13 @@ class FlowBuilder:
 
     def _lacking(self, text: str) -> MissingCapability | None:
         """What `text` asks for that no tool in the catalogue offers, if anything."""
+        both = _TWO_OBJECTS.match(_BOTH_OBJECTS.sub("", text))
+        if both is not None and not _message_verb(both.group("verb")):
+            # "get the weather and the exchange rate": each from a tool of its own
+            verb = both.group("verb")
+            return self._lacking(f"{verb} {both.group('a')}") or self._lacking(
+                f"{verb} {both.group('b')}"
+            )
         missing = [missing_capability(text, spec) for spec in self.specs.values()]
         if not missing or any(item is None for item in missing):
             return None
@@ -2280,7 +2409,10 @@ class FlowBuilder:
             self._codes_said_before(inputs, declared)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
+            elif len(upstream_tools) > 1 and len(upstream_tools) == len(predecessors.exits):
+                inputs = self._all_sent_on(clause, spec, inputs, upstream_tools)
             inputs = self._receipt(clause, spec, inputs)
+            inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
             inputs = self._notice(clause, spec, inputs)
         node = {
@@ -2355,6 +2487,39 @@ class FlowBuilder:
         values = ", ".join(f"{done.id}.{name}" for name in fields)
         self._drop_unread_input(inputs[body])
         return {**inputs, body: f"{json.dumps(template)}.format([{values}])"}
+
+    def _which_ones(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
+        """ "Fetch each page and tell ops which ones are down": the message lists the items
+        of the loop before it whose result holds the quality (the pages whose fetch answered
+        with an error), each by what names it (its url, email or id)."""
+        said = _WHICH_ONES.search(clause.action)
+        content = [name for name in _said_inputs(spec.input_properties()) if name in inputs]
+        loops = [info for info in self.info.values() if info.kind == "map" and info.spec]
+        if said is None or not content or not loops or self._in_loop(clause):
+            return inputs
+        looped = max(loops, key=lambda info: info.order)
+        assert looped.spec is not None
+        outputs = looped.spec.output_schema
+        resolved = resolve_condition(f"it is {said.group('quality')}", output_sources("r", outputs))
+        if resolved is None or resolved.new_input is not None:
+            return inputs
+        fields = unwrap_nullable(outputs).get("properties") or {}
+        name = next((f for f in _NAMING_FIELDS if f in fields), None)
+        if name is None:
+            return inputs  # nothing in a result says which item it was
+        listed = (
+            f'{looped.id}.filter(r, {resolved.expression}).map(r, string(r.{name})).join("\\n")'
+        )
+        self._drop_unread_input(inputs[content[0]])
+        inputs = {**inputs, content[0]: listed}
+        subject = inputs.get("subject", "")
+        if self._asked_at_run(subject):
+            # the subject line says what the list is: "Pages that are down"
+            noun = plural(singular((looped.clause and looped.clause.for_each) or "item"))
+            quality = said.group("quality").lower()
+            inputs["subject"] = json.dumps(f"{noun.capitalize()} that are {quality}")
+            self._drop_unread_input(subject)
+        return inputs
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Notify support about the failed payment": a notice whose words the request
@@ -2464,6 +2629,27 @@ class FlowBuilder:
             if len(said) == 1:
                 inputs[name] = said.pop()
                 self._drop_unread_input(expression)
+
+    def _all_sent_on(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str], upstream: list[NodeInfo]
+    ) -> dict[str, str]:
+        """ "Get the weather and the exchange rate, then post both to #travel": what is sent
+        is what each step side by side made, one after another."""
+        if not acts(spec) or not _SENDS_ALL_ON.match(_clean_action(clause.action)):
+            return inputs
+        if any(info.spec is None or acts(info.spec) for info in upstream):
+            return inputs
+        content = next(
+            (name for name in _said_inputs(inputs) if self._asked_at_run(inputs[name])), None
+        )
+        if content is None:
+            return inputs
+        unread = inputs[content]
+        template = "\n".join("%s" for _ in upstream)
+        values = ", ".join(info.id for info in upstream)
+        sent = {**inputs, content: f"{json.dumps(template)}.format([{values}])"}
+        self._drop_unread_input(unread)
+        return sent
 
     def _sent_on(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str], upstream: str
@@ -2920,9 +3106,16 @@ class FlowBuilder:
         addressed = recipient is not None and noun not in _TEXTS and noun not in _MESSAGE_NOUNS
         if addressed and recipient in per_item:
             # "send the newsletter to all subscribers in the list": one address per item,
-            # the same newsletter for all of them
-            per_item = [recipient]
-        if len(per_item) == 1 and (
+            # the same newsletter for all of them (greeting each by their own name)
+            per_item = [recipient, *(n for n in per_item if n != recipient and _names_them(n))]
+        item_schema: dict[str, Any]
+        if singular(noun) in _URL_WORDS and not any(
+            name_similarity(name, noun) >= 0.6 for name in per_item
+        ):
+            # "for every failing URL, open an issue": each item is a link, whatever the
+            # step makes of it
+            item_schema = {"type": "string", "description": f"A {singular(noun)}."}
+        elif len(per_item) == 1 and (
             name_similarity(per_item[0], noun) >= 0.6 or len(required) == 1 or addressed
         ):
             item_schema = input_field_schema(properties[per_item[0]])
@@ -3013,6 +3206,10 @@ class FlowBuilder:
                 subject = clause.action[: comparison.end()]
                 condition = Condition(subject)
                 said_why = _said_why(Condition(subject))
+            elif _GOES_ABROAD.search(clause.action):
+                # "international orders need a manager's approval": only those
+                condition = Condition("it goes abroad")
+                said_why = "it goes abroad"
         inserting = clause.approval.before_previous and self.last_step is not None
         hidden = self.info[self.last_step] if inserting and self.last_step else None
         saved_gates = hidden.gates if hidden is not None else frozenset()
@@ -3152,6 +3349,16 @@ class FlowBuilder:
         context = node.get("context")
         if isinstance(context, dict):
             context.pop(target_id, None)  # shown before the step runs: it has no output yet
+        if info.spec is not None and target.get("type") == "tool":
+            # "ship it; if it goes abroad, get approval first": the country the condition
+            # reads from the run is the one the step ships to, where it takes one
+            read = set(
+                re.findall(r"(?<![\w.])input\.([a-z_][a-z0-9_]*)", str(node.get("when", "")))
+            )
+            inputs = target.setdefault("inputs", {})
+            for name in info.spec.input_properties():
+                if name in read and name not in inputs:
+                    inputs[name] = f"input.{name}"
         before = [e for e in target.get("after", []) if e != node["id"]]
         if before:
             node["after"] = list(before)
@@ -3961,6 +4168,21 @@ class FlowBuilder:
         if resolved.new_input is not None:
             name, schema = resolved.new_input
             teller = self._tells_only(name)
+            if (
+                teller is not None
+                and check_first
+                and not condition.optional
+                and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
+                and self._teller_said(condition, clause)
+            ):
+                # "if SKU A-1 has fewer than 5 units left": the tool that tells it (the
+                # stock check's `units_left`), planned first, as for any other condition
+                checked = self._check_first(condition, clause)
+                if checked is not None and checked.new_input is None:
+                    resolved, teller = checked, None
+        if resolved.new_input is not None:
+            name, schema = resolved.new_input
+            teller = self._tells_only(name)
             if teller is not None and not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
                 raise PlanningError(
                     "unmapped_condition",
@@ -3975,6 +4197,10 @@ class FlowBuilder:
             if field_name not in self.input_properties:
                 self.input_properties[field_name] = schema
                 self.input_required.append(field_name)
+            for more, more_schema in resolved.more_inputs:
+                if more not in self.input_properties:
+                    self.input_properties[more] = more_schema
+                    self.input_required.append(more)
             if field_name != name:
                 resolved = ResolvedCondition(
                     re.sub(
@@ -3994,6 +4220,21 @@ class FlowBuilder:
                 details={"reason": "contradiction", "phrase": condition.text.strip()},
             )
         return resolved
+
+    def _teller_said(self, condition: Condition, clause: Clause) -> bool:
+        """Whether the condition names the tool that tells it ("if sku_availability says
+        ...") or writes all that tool needs ("if SKU A-1 has fewer than 5 units left"), so
+        that tool is the step to plan first rather than a value to ask the run for (a tax
+        rate needs an amount and a country nobody gave)."""
+        text = condition.text.lower()
+        if any(spec.id.lower() in text for spec in self.specs.values()):
+            return True
+        deciders = [spec for spec in self._deciders(condition.text) if not acts(spec)]
+        if not deciders:
+            return False
+        said = replace(clause, action=condition.text, text=condition.text)
+        literals = self._literals(deciders[0], said)
+        return all(name in literals for name in deciders[0].required_inputs())
 
     def _tells_only(self, name: str) -> str | None:
         """The tool whose output alone has a field called `name` ("rate": calculate_tax),
@@ -4437,6 +4678,13 @@ class FlowBuilder:
 _RESERVED = frozenset({"input", "item", "index", "source"})
 _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
 #: "post it to #ops", "email the result to them": a step that sends on what came before.
+#: "post both", "email them all", "send everything": what several steps made, together.
+_SENDS_ALL_ON = re.compile(
+    r"^(?:forward|send|pass|post|text|share|publish|message|email|e-mail|mail|sms|slack)\s+"
+    r"(?:me\s+|us\s+)?(?:both|them(?:\s+(?:both|all))?|all\s+of\s+(?:them|it)|everything|"
+    r"the\s+results?)\b",
+    re.IGNORECASE,
+)
 _SENDS_IT_ON = re.compile(
     r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms|"
     r"add|append|log|record|save|write|store)\s+"
@@ -4445,6 +4693,53 @@ _SENDS_IT_ON = re.compile(
     re.IGNORECASE,
 )
 #: The input that carries what is sent, in the order they are taken (never the subject).
+#: "the priority the classifier returns", "the category that the validator gives": a value
+#: a tool gives, named by what it is (an agent noun).
+_AGENT_GIVES = re.compile(
+    r"\b(?P<field>[a-z_]+)\s+(?:that\s+|which\s+|is\s+(?:the\s+one|what)\s+)?(?:the|our)\s+"
+    r"(?:[a-z]+\s+)?"
+    r"(?P<agent>[a-z]+(?:ier|izer|iser|er|or))\s+(?:returns?|gives?|says|assigns?|suggests?|"
+    r"picks?|finds?|found|detects?|detected|decides?|decided|sets?|comes\s+back\s+with)\b",
+    re.IGNORECASE,
+)
+#: How an agent noun ends, and what its verb ends with instead: classifier -> classify,
+#: summarizer -> summarize, validator -> validate, checker -> check.
+_AGENT_ENDS = (
+    ("ier", "y"),
+    ("izer", "ize"),
+    ("iser", "ise"),
+    ("ator", "ate"),
+    ("er", ""),
+    ("or", ""),
+)
+#: How a request for a flow is asked, before its steps: "Hey, could you set up something
+#: that", "I need a workflow that", "please build an automation to".
+_ASKED_FOR_A_FLOW = re.compile(
+    r"^\W*(?:(?:hey|hi|hello)(?:\s+there)?\s*[,!.]?\s*)?(?:please\s+)?"
+    r"(?:(?:could|can|would|will)\s+(?:you|u)\s+(?:please\s+)?|i\s+(?:need|want|would\s+like)\s+"
+    r"|we\s+(?:need|want)\s+)?"
+    r"(?:(?:to\s+)?(?:set\s+up|create|build|make|write|automate)\s+(?:me\s+|us\s+)?)?"
+    r"(?:something|a\s+thing|an?\s+(?:new\s+)?(?:flow|workflow|automation|pipeline|process|bot|job))"
+    r"\s+(?:that|which|to)\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+#: "international orders", "anything going abroad": what is approved only when it goes to
+#: another country.
+_GOES_ABROAD = re.compile(
+    r"\b(?:international|overseas|foreign|cross-border)\s+(?:orders?|shipments?|parcels?|"
+    r"packages?|deliveries|payments?|transfers?)\b|\b(?:anything|orders?|shipments?|parcels?)\s+"
+    r"(?:going\s+|shipped\s+|sent\s+|that\s+(?:go|ships?)\s+)?(?:abroad|overseas|internationally)\b",
+    re.IGNORECASE,
+)
+#: "which ones are down", "which of them are invalid", "which pages failed": the items of
+#: a loop a message lists, by a quality their results tell.
+_WHICH_ONES = re.compile(
+    r"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s))\s+(?:are|were|is|was)\s+"
+    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:by|to|via|at|on|in\s+an?)\b|\s*[,;.!]|\s*$)",
+    re.IGNORECASE,
+)
+#: The fields that name an item in a list of results, best first.
+_NAMING_FIELDS = ("url", "email", "order_id", "sku", "id", "name", "title")
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 #: Words of an input's name that make it what a message says (`msg`, `message_text`).
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
@@ -4730,14 +5025,31 @@ _MENTIONS_LINK = re.compile(
     r"https?://",
     re.IGNORECASE,
 )
+#: "a ticket about the broken link on the pricing page", "for the typo on https://...": a
+#: link a step that changes something is about, not a page whose text it passes on.
+_LINK_AS_TOPIC = re.compile(
+    r"\b(?:about|regarding|concerning|for)\s+(?:the|a|an|our|this|that|their)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:[\w-]+\s+(?:on|in|at|of)\s+(?:the\s+|our\s+|their\s+|this\s+)?(?:[\w-]+\s+)?"
+    r"(?:page|site|website|web\s*page|link|url)\b|[\w-]+\s+(?:on|in|at|of)\s+https?://|link\b|url\b)",
+    re.IGNORECASE,
+)
+#: "the page", "this link", "the article": a page a step names as a thing of its own.
+_THE_PAGE = re.compile(
+    r"\b(?:the|this|that|its|their)\s+(?:urls?|links?|web\s*pages?|webpages?|articles?|pages?)\b"
+    r"(?!\s+(?:issues?|problems?|errors?|outages?|bugs?|owners?|teams?|views?|loads?))",
+    re.IGNORECASE,
+)
 _TWO_OBJECTS = re.compile(
-    r"^(?P<verb>[a-z]+)\s+(?P<a>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?)\s+and\s+"
-    r"(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?)$",
+    # ("get the weather for Paris and the exchange rate from USD to EUR": each with its own
+    # words after it)
+    r"^(?P<verb>[a-z]+)\s+(?P<a>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[\w'-]+){0,6}?)"
+    r"\s+and\s+(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z][\w'-]*(?:\s+[\w'-]+){0,6})$",
     re.IGNORECASE,
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
 _NAMED = re.compile(
-    r"\b(?:named|called)\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b"
+    r"\b(?:named|called|(?:her|his|their|whose)\s+name\s+is|(?:she|he)\s+is)\s+"
+    r"(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b"
     # "send a welcome email to Jane at jane@example.com": the person the address is theirs
     r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
@@ -5100,6 +5412,26 @@ def _sets_an_input(part: str, spec: ToolSpec) -> bool:
 def _said(source: Source, mentioned: set[str]) -> bool:
     """Whether the step names the field `source` reads ("the summary")."""
     return stem(split_identifier(source.name)[-1]) in mentioned
+
+
+def _names_them(name: str) -> bool:
+    """Whether input `name` is the name of the person a message goes to (`name`,
+    `first_name`), not of a thing it is about (`file_name`, `product_name`)."""
+    words = set(split_identifier(name))
+    return "name" in words and not words & _NAMED_THINGS
+
+
+_NAMED_THINGS = frozenset(
+    "file template sheet table list campaign channel product company project repo".split()
+)
+
+
+def _said_part(clause: Clause, part: str) -> Clause:
+    """`clause` for one of the things its one verb is said of ("validate the email" of
+    "validate the email and the order"), when the words of the clause are that one step's."""
+    if clause.condition is not None or clause.action.strip() != clause.text.strip():
+        return clause
+    return replace(clause, action=part, text=part, part_of=clause.text)
 
 
 def _helping(clause: Clause) -> Clause:
@@ -5647,7 +5979,7 @@ def _address_literal(
 
 
 #: Last words of an input that names one thing by a code ("order_id", "card_token").
-_CODE_SUFFIXES = ("id", "token", "code", "number", "sku")
+_CODE_SUFFIXES = ("id", "token", "code", "number", "sku", "ref", "reference")
 _NAMED_CODE = (
     # "order A-1001", "user id u_7", "the user by id u_77"
     r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*"

@@ -46,11 +46,14 @@ COMMON_VERBS = frozenset(
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
     translate update upload validate verify welcome write ensure decide tell inform warn make
+    slack
     """.split()
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
-NOUN_VERBS = frozenset({"email", "text", "message", "sms", "ping", "file", "log", "call", "page"})
+NOUN_VERBS = frozenset(
+    {"email", "text", "message", "sms", "ping", "file", "log", "call", "page", "slack"}
+)
 _DETERMINERS = (
     r"(?:(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
     r"your|me|us|customer|user|client|team|support|sales|finance|billing|admin|ops|marketing|"
@@ -722,6 +725,18 @@ _BEFORE_LEAD = re.compile(
     r"(?P<said>[a-z]+\b[^,]{0,100})),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+#: "..., and before shipping it, ask ...": where a "before" part starts within a sentence.
+_BEFORE_MIDWAY = re.compile(
+    r"\s*[,;]?\s+and\s+(?=before\s+[a-z]+ing\b[^,]{0,100},\s*\S)", re.IGNORECASE
+)
+#: "shipping anything abroad", "shipping orders outside the UK": a step, only for what goes
+#: to another country.
+_STEP_ABROAD = re.compile(
+    r"^(?P<verb>[a-z]+ing)\s+(?:(?P<thing>anything|any\s+\w+|\w+s|it|them)\s+)?"
+    r"(?P<where>abroad|overseas|internationally|outside\s+(?:of\s+)?(?:the\s+)?[A-Za-z]+"
+    r"(?:\s+[A-Z][a-z]+)?)\s*$",
+    re.IGNORECASE,
+)
 #: "charging anything over 1000 USD", "shipping orders above 1,200": a step and an amount.
 _STEP_OVER_AMOUNT = re.compile(
     r"^(?P<verb>[a-z]+ing)\s+(?:(?P<thing>anything|any\s+\w+|\w+s)\s+)?"
@@ -1104,6 +1119,9 @@ class Clause:
     asks: Condition | None = None
     #: "either way, create the shipment": the step runs whatever a condition before said
     regardless: bool = False
+    #: "validate the order and the email": one of the things one verb is said of, each a
+    #: step of its own (the words of the whole clause)
+    part_of: str | None = None
 
     @property
     def label(self) -> str:
@@ -1351,6 +1369,9 @@ class PromptReader:
         prompt = _SKIP_APPROVAL_OTHERWISE.sub(r"\g<lead>Unless \g<cond>, \g<approval>", prompt)
         # "Before charging anything over 1000 USD, get a manager's approval": the charge,
         # with the approval first when the amount is over it
+        # ("validate it, and before shipping it, get approval": the "before ..." part is a
+        # sentence of its own, as if written so)
+        prompt = _BEFORE_MIDWAY.sub(". ", prompt)
         prompt = "".join(self._approval_over_amount(part) for part in _SENTENCE_PARTS.split(prompt))
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
@@ -1386,7 +1407,9 @@ class PromptReader:
         # what follows the "then", a sentence of its own after the step before it
         prompt = _THEN_IN_PARALLEL.sub(r"\g<before>. Then, \g<marker>, ", prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
-        prompt = _SAYING_UNQUOTED_WORDS.sub(lambda m: f'saying "{said_to_them(m["said"])}"', prompt)
+        prompt = _SAYING_UNQUOTED_WORDS.sub(
+            lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
+        )
         # "tell me whether it's positive or negative": a message of its sentiment
         prompt = _TOLD_WHETHER_POSITIVE.sub(r"\g<lead>the sentiment", prompt)
         # "get their details and email them to the manager": what is sent, not to whom
@@ -2092,9 +2115,18 @@ class PromptReader:
         before = _BEFORE_LEAD.match(sentence)
         if before is None or before.group("step") is None:
             return sentence if trailing is None else trailing.group(0)
+        rest = before.group("rest").strip().rstrip(".!;")
+        abroad = _STEP_ABROAD.match(before.group("step").strip())
+        verb = self._verb_of_gerund(abroad.group("verb")) if abroad is not None else None
+        if abroad is not None and verb is not None and _APPROVAL.search(rest):
+            # "Before shipping anything abroad, get approval": the step always, the
+            # approval only for what goes to another country
+            end = before.group("rest")[len(before.group("rest").rstrip(".!;")) :]
+            where = abroad.group("where")
+            where = where if where.lower().startswith("outside") else "abroad"
+            return f"{verb} it; if it goes {where} {rest} first{end}"
         over = _STEP_OVER_AMOUNT.match(before.group("step").strip())
         verb = self._verb_of_gerund(over.group("verb")) if over is not None else None
-        rest = before.group("rest").strip().rstrip(".!;")
         if over is None or verb is None or not _APPROVAL.search(rest):
             return sentence if trailing is None else trailing.group(0)
         thing = (over.group("thing") or "").strip().lower()
@@ -3201,12 +3233,22 @@ def _loop_over_its_object(clause: Clause) -> None:
 def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     """(noun, container, position) of "for each <noun> [in the <container>]", if any."""
     match = _FOR_EACH.search(text)
+    counted = _COUNTED_OBJECT.match(text)
+    if (
+        counted is not None
+        and (match is None or match.start() > counted.start("noun"))
+        and not _APPROVAL.search(text)  # "ask two managers to approve": a quorum
+    ):
+        # "translate two URLs into French": a list of them, one call each
+        return singular(counted.group("noun").lower()), None, counted.start("count")
     if match is None:
         return None
     first, second = match.group("first").lower(), (match.group("second") or "").lower()
     rest = text[match.end("first") :]
     if first == "of" and second in ("them", "these", "those"):
         return "one", None, match.start()  # "summarize each of them": as "each one"
+    if first in _AFTER_A_PRONOUN and match.group(0).lower().startswith(("each", "every")):
+        return "one", None, match.start()  # "translate each into German": each one
     if _COMPARED_AFTER.match(rest):
         # "approve every payment above 9,999": the one payment, when it is; not a loop
         return None
@@ -3236,6 +3278,17 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     return first, container, match.start()
 
 
+#: "Translate two URLs", "validate the three orders": a step's object counted (in words, a
+#: few): a list of them.
+_COUNTED_OBJECT = re.compile(
+    r"^\s*(?:then\s+|also\s+)?[a-z]+\s+(?:the\s+|these\s+|those\s+|our\s+)?"
+    r"(?P<count>two|three|four|five|six|several|multiple)\s+(?P<noun>[a-z]+s)\b"
+    r"(?!\s+(?:of|per|ago|later|before|after)\b)",
+    re.IGNORECASE,
+)
+#: Words after "each" that make it a pronoun ("translate each into German", "email each
+#: to the team"): each of the items said before.
+_AFTER_A_PRONOUN = frozenset("into to in for with as by from on at".split())
 #: "each one" / "every one of them" is a loop's item, not a step that runs once.
 _EACH_ONE = re.compile(r"\b(?:each|every|that|this|which)\s+one\b", re.IGNORECASE)
 #: "skip the manager approval", "no approval needed": the approval is waived.
@@ -3465,15 +3518,30 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
         if said is not None:
             # "post to #general saying hello": the words after it, to the end, as said to
             # the one it goes to ("saying their order shipped": "Your order shipped")
-            found.append(("message", said_to_them(said.group("said"))))
+            found.append(("message", said_to_them(said.group("said"), text)))
     return found
 
 
-def said_to_them(words: str) -> str:
+def said_to_them(words: str, request: str = "") -> str:
     """What a message says, as said to the one it goes to: "their order shipped" ->
-    "Your order shipped"."""
-    said = _TO_THEM.sub(lambda m: _SAID_TO_YOU[m.group(0).lower()], words.strip()).rstrip(".!")
+    "Your order shipped"; a post to a chat channel (in `request`) speaks of them as said
+    ("post in #sales that we have a lead from their company")."""
+    said = words.strip().rstrip(".!")
+    if not _TO_A_CHANNEL.search(request):
+        said = _TO_THEM.sub(lambda m: _SAID_TO_YOU[m.group(0).lower()], said)
     return said[:1].upper() + said[1:]
+
+
+def _step_around(match: re.Match[str]) -> str:
+    """The words of the step (from the last clause break to the next) a match is in."""
+    text = match.string
+    start = max(text.rfind(mark, 0, match.start()) for mark in (".", ";", "\n", ", then", " and "))
+    ends = [at for mark in (".", ";", "\n") if (at := text.find(mark, match.end())) >= 0]
+    return text[max(start, 0) : min(ends, default=len(text))]
+
+
+#: A chat channel a message goes to: the people it speaks of are not its readers.
+_TO_A_CHANNEL = re.compile(r"(?<![\w&#])#[A-Za-z][\w-]*|\b(?:slack|discord|teams)\b")
 
 
 def description_verbs(descriptions: Iterable[str]) -> set[str]:

@@ -22,6 +22,7 @@ COUNTRY_CODES: dict[str, str] = {
     "argentina": "AR",
     "united kingdom": "GB",
     "the uk": "GB",
+    "uk": "GB",
     "britain": "GB",
     "great britain": "GB",
     "england": "GB",

@@ -385,7 +385,7 @@ def _named_target(
 
 
 #: Inputs that hold what a message or a ticket says.
-_MESSAGE_BODIES = frozenset({"body", "message", "content"})
+_MESSAGE_BODIES = frozenset({"body", "message", "content", "note", "comment"})
 #: Words before a named output that make it whom a message is for, not what it says.
 _RECIPIENT_PREPOSITIONS = frozenset({"for", "to", "from", "by"})
 #: Outputs that name who, never what a message says ("the team" a ticket goes to).

@@ -566,9 +566,14 @@ def drop_thousands_separators(text: str) -> str:
 MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
 
 
+#: Verbs of three letters whose third-person form says nothing else ("adds them to the
+#: sheet"); other short words ending in "s" ("has", "was", "its") are left alone.
+_SHORT_VERBS = frozenset({"add", "ask", "get", "log", "pay", "tag"})
+
+
 def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
     """ "a flow that validates the order and charges the card" -> "validate", "charge"."""
-    known = {v for v in verbs if len(v) > 3}
+    known = {v for v in verbs if len(v) > 3 or v in _SHORT_VERBS}
     if not known:
         return text
     # "figures out" (a verb of two words), "emails the team" (a message said as its verb)
@@ -577,7 +582,9 @@ def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
         lowered = word.lower()
-        for base in (lowered[:-1], lowered[:-2]):
+        # ("classifies": classify)
+        ies = lowered[:-3] + "y" if lowered.endswith("ies") else ""
+        for base in (lowered[:-1], lowered[:-2], ies):
             if base in known and base != lowered:
                 return base if word.islower() else word[0] + base[1:]
         return word
@@ -1104,7 +1111,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:save|store|persist|export|archive|upload|backup|log|record)"
             # "log a ticket" opens one: a ticket is not a record kept somewhere
-            r"\b(?!\s+(?:an?\s+|the\s+|their\s+)?(?:new\s+)?(?:[\w-]+\s+)?(?:ticket|case)s?\b)"
+            r"\b(?!\s+(?:an?\s+|the\s+|their\s+)?(?:new\s+)?(?:[\w-]+\s+){0,2}(?:ticket|case|issue|bug|"
+            r"incident)s?\b)"
             # "add them to the CRM"; "look them up in our user database" only reads
             r"|^(?!(?:look|find|search|check|get|fetch|query|retrieve|read|verify|see)\b)"
             r"(?:[\w'-]+\s+)*?(?:spreadsheet|google\s+sheets?|excel|crm|database)\b",
@@ -1183,7 +1191,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "transcription",
-        re.compile(r"\btranscri\w*|\bspeech[- ]to[- ]text\b", re.IGNORECASE),
+        # ("the sentiment of the call transcript": a text there already, not to be made)
+        re.compile(r"\btranscrib\w*|\btranscriptions?\b|\bspeech[- ]to[- ]text\b", re.IGNORECASE),
         frozenset({"transcribe", "transcription", "speech"}),
     ),
     ("the weather", re.compile(r"\bweather\b", re.I), frozenset({"weather"})),
@@ -1415,9 +1424,7 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         return []
     words = _spec_words(spec)
     raw = _spec_raw_words(spec)
-    return [
-        missing for missing, exact, stemmed in asked if not words & stemmed and not raw & exact
-    ]
+    return [missing for missing, exact, stemmed in asked if not words & stemmed and not raw & exact]
 
 
 @lru_cache(maxsize=1024)
@@ -1466,6 +1473,11 @@ def _spec_words(spec: ToolSpec) -> frozenset[str]:
 def _spec_raw_words(spec: ToolSpec) -> frozenset[str]:
     """The words of a tool's id, name and description as written (lower case)."""
     return _spec_raw_words_of(" ".join([spec.id, spec.name, spec.description]))
+
+
+def spec_says(spec: ToolSpec, word: str) -> bool:
+    """Whether the tool's id, name or description writes `word` (lower case) as such."""
+    return word in _spec_raw_words(spec)
 
 
 @lru_cache(maxsize=_SPEC_CACHE)
