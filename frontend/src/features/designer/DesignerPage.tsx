@@ -8,11 +8,10 @@ import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHeight, type FlowEdge, ty
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
+import { rememberLatestVersion } from "../../lib/latestVersion";
 import {
   fetchCategories,
-  fetchFlow,
   fetchTools,
-  fetchVersion,
   fetchVersions,
   saveVersion,
   type Category,
@@ -32,6 +31,7 @@ import { useHotkeys } from "./hooks/useHotkeys";
 import { UnsavedGuard, useGuardedNavigate } from "./hooks/UnsavedGuard";
 import { useValidation } from "./hooks/useValidation";
 import { newNode } from "./nodeKinds";
+import { openFlow } from "./openFlow";
 import { designer, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
@@ -72,13 +72,8 @@ export default function DesignerPage() {
     }
     setLoad({ state: "loading" });
     (async () => {
-      // With a version in the address, fetch it beside the flow rather than after it.
-      const early = requested !== null ? fetchVersion(flowId, requested) : null;
-      // Awaited below; until then a refusal must not count as unhandled.
-      early?.catch(() => undefined);
-      const [flow, [toolList, categoryList]] = await Promise.all([fetchFlow(flowId), loadCatalogue()]);
-      const number = requested ?? flow.latest_version?.number ?? null;
-      const version = early ? await early : number !== null ? await fetchVersion(flowId, number) : null;
+      // The flow, its version and the tool catalogue, all at once.
+      const [{ flow, number, version }, [toolList, categoryList]] = await Promise.all([openFlow(flowId, requested), loadCatalogue()]);
       if (cancelled) return;
       const ir: FlowIR = version?.ir ?? { ir_version: "1.0", name: flow.name, description: flow.description ?? "", input_schema: { type: "object" }, nodes: [] };
       setTools(toolList);
@@ -178,6 +173,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       const ir = designer.irForSave();
       const saved = await saveVersion(flowId, ir, state.version);
       designer.markSaved(saved.number, ir);
+      rememberLatestVersion(flowId, saved.number);
       designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${countOf(saved.validation_errors.length, "problem")}: fix ${saved.validation_errors.length === 1 ? "it" : "them"} to run it.`, saved.is_valid ? "success" : "info");
       setVersionsKey((key) => key + 1);
       navigate(`/flows/${flowId}/v/${saved.number}`, { replace: true, state: { saved: true } });

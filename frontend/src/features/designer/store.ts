@@ -51,6 +51,11 @@ export interface DesignerState {
   issueCounts: Record<string, number>;
   /** The IR the issues belong to (null before the first answer). */
   validatedIr: FlowIR | null;
+  /** Why the last check of the flow got no answer (signed out, server down); null once one
+   * comes. The problems panel says so instead of "checking" forever. */
+  validationFailure: string | null;
+  /** Bumped to check the same IR again (after a failure). */
+  validationRetry: number;
   /** Positions the automatic layout gave nodes that have none saved. */
   layoutPositions: Record<string, Position>;
   tools: Record<string, Tool>;
@@ -78,6 +83,8 @@ const initial: DesignerState = {
   warnings: [],
   issueCounts: {},
   validatedIr: null,
+  validationFailure: null,
+  validationRetry: 0,
   layoutPositions: {},
   tools: {},
   focus: null,
@@ -189,7 +196,17 @@ export const designer = {
   },
 
   setIssues(issues: Issue[], forIr: FlowIR, warnings: Issue[] = []) {
-    set({ issues, warnings, validatedIr: forIr, issueCounts: countIssues(issues, forIr) });
+    set({ issues, warnings, validatedIr: forIr, issueCounts: countIssues(issues, forIr), validationFailure: null });
+  },
+
+  /** The check of the flow got no answer: why, in words for the problems panel. */
+  validationFailed(message: string) {
+    set({ validationFailure: message });
+  },
+
+  /** Checks the flow again (after a failure). */
+  retryValidation() {
+    set({ validationRetry: get().validationRetry + 1 });
   },
 
   setLayoutPositions(positions: Record<string, Position>) {
