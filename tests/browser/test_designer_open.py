@@ -1,7 +1,8 @@
 """How the designer opens: one layout worker for the whole tab, started while the app is
 idle so the first open finds it ready, reused by every later open; a flow whose nodes all
 have saved positions, or one laid out before in this browser, drawn at once, without
-waiting for the layout engine."""
+waiting for the layout engine; the flow and its version fetched side by side; and a
+problems panel that says when the flow could not be checked (signed out)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from flows.api.services import flow_version_create
+from tests.browser.conftest import sign_in
 from tests.browser.test_designer import WELCOME, make, node
 
 ELK_WORKER = re.compile(r"elk-worker[^/]*\.js$")
@@ -109,3 +112,95 @@ def test_a_flow_laid_out_before_reopens_without_the_layout_worker(page, live_ser
     assert layout_workers(page) == []
     for route in held:
         route.continue_()
+
+
+def requests_while_the_flow_is_held(page: Any, flow_id: int, url: str) -> list[str]:
+    """Opens `path` with the answer to GET /api/v1/flows/<id>/ held back; the API requests
+    the page made meanwhile (the flow's answer then goes through)."""
+    held: list[Any] = []
+    page.route(re.compile(rf"/api/v1/flows/{flow_id}/$"), lambda route: held.append(route))
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.goto(url)
+    for _ in range(200):
+        if held and any("/versions/" in url for url in seen):
+            break
+        page.wait_for_timeout(25)
+    made = [url.split("/api/v1", 1)[1] for url in seen if "/api/v1/flows/" in url]
+    for route in held:
+        route.continue_()
+    page.unroute(re.compile(rf"/api/v1/flows/{flow_id}/$"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-drawn", "true")
+    return made
+
+
+def test_the_version_is_fetched_beside_the_flow_not_after_it(page, live_server, staff_user):
+    # Given a flow with two versions, its latest seen on the flows list
+    flow = make(staff_user)
+    flow_version_create(flow=flow, author=staff_user, ir=dict(WELCOME, name="Second"))
+    page.goto(live_server("/flows"))
+    expect(page.locator(f'[data-testid="flow-link"][href="/flows/{flow.pk}"]')).to_be_visible()
+
+    # When the designer opens it at /flows/<id> while the flow's own answer is held back
+    made = requests_while_the_flow_is_held(page, flow.pk, live_server(f"/flows/{flow.pk}"))
+
+    # Then its latest version was asked for meanwhile, and that is what the designer shows
+    assert f"/flows/{flow.pk}/versions/2/" in made, made
+    expect(page.get_by_test_id("version-select")).to_have_value("2")
+    expect(node(page, "greet")).to_be_visible()
+
+
+def test_a_wrong_guess_of_the_latest_version_opens_the_latest_all_the_same(
+    page, live_server, staff_user
+):
+    # Given a flow opened once (its version 1 the latest then), then saved again elsewhere
+    flow = make(staff_user)
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-drawn", "true")
+    second = copy.deepcopy(WELCOME)
+    second["nodes"].append({"id": "done", "type": "output", "value": "check.valid"})
+    flow_version_create(flow=flow, author=staff_user, ir=second)
+
+    # When it is opened again at /flows/<id>
+    page.reload()
+
+    # Then the designer shows version 2, with the node only it has
+    expect(page.get_by_test_id("version-select")).to_have_value("2")
+    expect(node(page, "done")).to_be_visible()
+
+
+def test_signed_out_the_problems_panel_says_so_and_checks_again_on_return(
+    page, live_server, staff_user, screenshot
+):
+    # Given a flow open in the designer, checked
+    flow = make(staff_user)
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")
+
+    # When the session ends and the person edits the flow (which asks for a check)
+    page.context.clear_cookies()
+    page.get_by_test_id("palette-item-value").click()
+
+    # Then the panel says the flow is not checked because they are signed out, with a way
+    # back in, instead of "checking" for ever
+    failure = page.get_by_test_id("problems-failure")
+    expect(failure).to_contain_text("Not checked: you are signed out")
+    expect(page.get_by_test_id("problems-unchecked")).to_have_text("not checked: signed out")
+    link = page.get_by_test_id("problems-sign-in")
+    expect(link).to_have_attribute("href", f"/login/?next=%2Fflows%2F{flow.pk}")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(page.get_by_text("checking…")).to_have_count(0)
+    screenshot(page, "signed-out-problems")
+
+    # When they sign in in the tab the link opens and come back to this one
+    with page.context.expect_page() as opened:
+        link.click()
+    sign_in(opened.value, live_server, staff_user.username)
+    opened.value.close()
+    page.bring_to_front()
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+
+    # Then the flow is checked again: the new value node's missing value is a problem
+    expect(failure).to_have_count(0)
+    expect(page.get_by_test_id("problems-count")).not_to_have_text("…")
+    expect(page.get_by_test_id("signed-out-banner")).to_have_count(0)

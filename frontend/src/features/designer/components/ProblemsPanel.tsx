@@ -24,8 +24,8 @@ export function ProblemsPanel() {
       <button type="button" className="problems-head" onClick={() => setOpen(!open)} aria-expanded={open}>
         <span className={`problems-dot ${unchecked ? "unchecked" : count ? "bad" : validatedIr ? "good" : ""}`} aria-hidden />
         <strong>Problems</strong>
-        <span className={`badge ${count ? "danger" : validatedIr ? "ok" : ""}`} data-testid="problems-count">
-          {validatedIr ? count : "…"}
+        <span className={`badge ${unchecked ? "" : count ? "danger" : validatedIr ? "ok" : ""}`} data-testid="problems-count">
+          {validatedIr && !unchecked ? count : "…"}
         </span>
         {unchecked
           ? <span className="problems-unchecked small" data-testid="problems-unchecked">{signedOut ? "not checked: signed out" : "not checked"}</span>

@@ -55,6 +55,7 @@ export function useLayoutRefinement(): LayoutRefinement {
       setMoving(false);
     };
     void layoutGraph(nodes, edges).then((laid) => {
+      performance.mark("designer:elk-answered");
       if (token.cancelled) return;
       const state = useDesigner.getState();
       // Edited meanwhile: the quick layout stays rather than moving cards under the person.
