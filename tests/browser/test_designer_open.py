@@ -204,3 +204,27 @@ def test_signed_out_the_problems_panel_says_so_and_checks_again_on_return(
     expect(failure).to_have_count(0)
     expect(page.get_by_test_id("problems-count")).not_to_have_text("…")
     expect(page.get_by_test_id("signed-out-banner")).to_have_count(0)
+
+
+def test_a_flow_that_could_not_be_opened_opens_on_try_again(page, live_server, staff_user):
+    # Given the server fails the flow's first fetch
+    flow = make(staff_user)
+    failures = [1]
+
+    def fail_once(route: Any) -> None:
+        if failures:
+            failures.pop()
+            route.fulfill(status=500, body="boom")
+        else:
+            route.continue_()
+
+    page.route(re.compile(rf"/api/v1/flows/{flow.pk}/$"), fail_once)
+
+    # When the designer opens it, it says so and offers to try again
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("designer-failed")).to_contain_text("HTTP 500")
+
+    # Then trying again opens the flow
+    page.get_by_test_id("designer-retry").click()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-drawn", "true")
+    expect(node(page, "greet")).to_be_visible()

@@ -19,6 +19,7 @@ import {
   type VersionSummary,
 } from "./api";
 import { Canvas, type LooseConnection, type PaletteDrop } from "./components/Canvas";
+import { DesignerSkeleton } from "./components/DesignerSkeleton";
 import { Icon } from "./components/Icon";
 import { Inspector } from "./components/Inspector";
 import { Palette } from "./components/Palette";
@@ -61,6 +62,8 @@ export default function DesignerPage() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [tools, setTools] = useState<Tool[]>([]);
   const [categories, setCategories] = useState<Category[]>([]);
+  /** Bumped by "Try again" on a flow that could not be opened. */
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -89,7 +92,7 @@ export default function DesignerPage() {
     return () => {
       cancelled = true;
     };
-  }, [flowId, requested, location.state]);
+  }, [flowId, requested, location.state, attempt]);
 
   useEffect(() => {
     if (tools.length === 0) void loadCatalogue().then(([t, c]) => { setTools(t); setCategories(c); }).catch(() => undefined);
@@ -108,14 +111,17 @@ export default function DesignerPage() {
   }
   if (load.state === "error") {
     return (
-      <div className="page">
+      <div className="page designer-failed" data-testid="designer-failed">
         <h1>Cannot open this flow</h1>
         <div className="alert error">{load.message}</div>
-        <Link to="/flows">← All flows</Link>
+        <div className="actions">
+          <button type="button" className="btn primary" onClick={() => setAttempt((n) => n + 1)} data-testid="designer-retry">Try again</button>
+          <Link className="btn" to="/flows">← All flows</Link>
+        </div>
       </div>
     );
   }
-  if (load.state === "loading") return <div className="designer-loading" data-testid="designer-loading">Loading the flow…</div>;
+  if (load.state === "loading") return <DesignerSkeleton />;
   return (
     <ReactFlowProvider>
       <Workspace flowId={flowId} tools={tools} categories={categories} />
