@@ -322,6 +322,13 @@ def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, sc
     page.get_by_test_id("refine-submit").click()
     page.get_by_test_id("refine-accept").click()
     expect(node(page, "tell_manager")).to_be_visible()
+    # the added step is brought into the canvas's view, not left off its edge
+    added = settled_box(node(page, "tell_manager"))
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    assert canvas["x"] <= added["x"]
+    assert added["x"] + added["width"] <= canvas["x"] + canvas["width"]
+    assert canvas["y"] <= added["y"]
+    assert added["y"] + added["height"] <= canvas["y"] + canvas["height"]
     expect(page.get_by_test_id("rf__edge-after:report->tell_manager")).to_have_count(1)
     expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "true")
     screenshot(page, "accepted")

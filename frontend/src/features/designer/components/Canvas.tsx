@@ -31,6 +31,8 @@ import {
   type FlowNode,
   type NodeType,
   type Position,
+  revealViewport,
+  type Box,
   type Viewport,
 } from "../../../graph";
 import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
@@ -129,8 +131,20 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     performance.mark("designer:layout-start");
     const now = immediateLayout(withLaid, graph.edges);
     const positions: Record<string, Position> = { ...layoutPositions };
-    for (const node of now.nodes) if (!node.data.placed) positions[node.id] = node.position;
+    const added: Box[] = [];
+    for (const node of now.nodes) {
+      if (node.data.placed) continue;
+      positions[node.id] = node.position;
+      added.push({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) });
+    }
     designer.setLayoutPositions(positions);
+    // Nodes that arrive after the first view (a refinement accepted) are brought into view.
+    const element = box.current;
+    if (fitted.current && element) {
+      const current = flow.getViewport();
+      const view = revealViewport(current, added, element.clientWidth, element.clientHeight);
+      if (view !== current) void flow.setViewport(view, { duration: 300 });
+    }
     if (now.final) {
       performance.mark("designer:layout-end");
       return;
