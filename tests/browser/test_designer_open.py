@@ -1,7 +1,8 @@
 """How the designer opens: one layout worker for the whole tab, started while the app is
 idle so the first open finds it ready, reused by every later open; a flow whose nodes all
 have saved positions, or one laid out before in this browser, drawn at once, without
-waiting for the layout engine; the flow and its version fetched side by side; and a
+waiting for the layout engine; the flow and its version fetched side by side, on a first
+open while the designer's code is still loading; and a
 problems panel that says when the flow could not be checked (signed out)."""
 
 from __future__ import annotations
@@ -228,3 +229,40 @@ def test_a_flow_that_could_not_be_opened_opens_on_try_again(page, live_server, s
     page.get_by_test_id("designer-retry").click()
     expect(page.get_by_test_id("canvas")).to_have_attribute("data-drawn", "true")
     expect(node(page, "greet")).to_be_visible()
+
+
+def test_a_direct_open_fetches_the_flow_while_the_designers_code_loads(
+    page, live_server, staff_user
+):
+    # Given a flow opened once in this browser (its latest version is remembered)
+    flow = make(staff_user)
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-drawn", "true")
+
+    # When it is opened at its address in a new page load, the designer's code held back
+    held: list[Any] = []
+    designer_code = re.compile(r"/assets/DesignerPage-[^/]*\.js$")
+    page.route(designer_code, lambda route: held.append(route))
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.reload()
+    for _ in range(200):
+        if held and any("/versions/1/" in url for url in seen):
+            break
+        page.wait_for_timeout(25)
+
+    # Then the flow, its version and the tool catalogue are already asked for
+    api = [url.split("/api/v1", 1)[1] for url in seen if "/api/v1/" in url]
+    assert f"/flows/{flow.pk}/" in api, api
+    assert f"/flows/{flow.pk}/versions/1/" in api, api
+    assert any(url.startswith("/tools/") for url in api), api
+    assert held, "the designer's code was not requested"
+
+    # and once the code arrives the designer opens with what was fetched, asking again for none
+    for route in held:
+        route.continue_()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-drawn", "true")
+    expect(node(page, "greet")).to_be_visible()
+    api = [url.split("/api/v1", 1)[1] for url in seen if "/api/v1/" in url]
+    assert api.count(f"/flows/{flow.pk}/") == 1, api
+    assert api.count(f"/flows/{flow.pk}/versions/1/") == 1, api

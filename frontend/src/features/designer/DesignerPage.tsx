@@ -10,8 +10,6 @@ import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { rememberLatestVersion } from "../../lib/latestVersion";
 import {
-  fetchCategories,
-  fetchTools,
   fetchVersions,
   saveVersion,
   type Category,
@@ -33,18 +31,11 @@ import { UnsavedGuard, useGuardedNavigate } from "./hooks/UnsavedGuard";
 import { useValidation } from "./hooks/useValidation";
 import { newNode } from "./nodeKinds";
 import { openFlow } from "./openFlow";
+import { designerCodeLoaded, loadCatalogue, takePrefetched } from "./prefetch";
 import { designer, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
-let catalogue: Promise<[Tool[], Category[]]> | null = null;
-
-function loadCatalogue(): Promise<[Tool[], Category[]]> {
-  catalogue ??= Promise.all([fetchTools(), fetchCategories()]).catch((error: unknown) => {
-    catalogue = null;
-    throw error;
-  });
-  return catalogue;
-}
+designerCodeLoaded();
 
 /** Where a node is drawn: its saved position, else the one the automatic layout gave it. */
 function positionOf(id: string): Position | undefined {
@@ -76,7 +67,8 @@ export default function DesignerPage() {
     setLoad({ state: "loading" });
     (async () => {
       // The flow, its version and the tool catalogue, all at once.
-      const [{ flow, number, version }, [toolList, categoryList]] = await Promise.all([openFlow(flowId, requested), loadCatalogue()]);
+      const opened = takePrefetched(flowId, requested) ?? openFlow(flowId, requested);
+      const [{ flow, number, version }, [toolList, categoryList]] = await Promise.all([opened, loadCatalogue()]);
       if (cancelled) return;
       const ir: FlowIR = version?.ir ?? { ir_version: "1.0", name: flow.name, description: flow.description ?? "", input_schema: { type: "object" }, nodes: [] };
       setTools(toolList);
