@@ -2,8 +2,8 @@
 idle so the first open finds it ready, reused by every later open; a flow whose nodes all
 have saved positions, or one laid out before in this browser, drawn at once, without
 waiting for the layout engine; the flow and its version fetched side by side, on a first
-open while the designer's code is still loading; and a
-problems panel that says when the flow could not be checked (signed out)."""
+open while the designer's code is still loading; a problems panel that says when the flow
+could not be checked (signed out); a failed open tried again."""
 
 from __future__ import annotations
 
