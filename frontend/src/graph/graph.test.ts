@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import {
   downstreamIds,
   firstFreeSpot,
+  groupClearance,
   expressionNames,
   graphToIr,
   immediateLayout,
@@ -289,6 +290,20 @@ describe("immediateLayout", () => {
     const now = immediateLayout(placed.nodes, placed.edges);
     expect(now.final).toBe(true);
     expect(now.nodes[1].position).toEqual({ x: 300, y: 0 });
+  });
+});
+
+describe("groupClearance", () => {
+  const card = (x: number, y: number, height = 100) => ({ x, y, height });
+
+  it("is 0 for a group clear of every card", () => {
+    expect(groupClearance([card(0, 0)], [card(600, 0)])).toBe(0);
+  });
+
+  it("moves the whole group below the cards any of its members would cover", () => {
+    const group = [card(48, 48), card(360, 48)];
+    const dy = groupClearance(group, [card(0, 0), card(312, 0, 180), card(0, 124)]);
+    expect(dy).toBe(124 + 100 + 24 - 48);
   });
 });
 

@@ -6,6 +6,8 @@ import { create } from "zustand";
 import {
   armsOf,
   graphToIr,
+  groupClearance,
+  nodeHeight,
   renameForPaste,
   renameNode,
   wouldCreateCycle,
@@ -370,7 +372,14 @@ export const designer = {
     const state = get();
     const existing = new Set(state.ir.nodes.map((node) => node.id));
     const { nodes: renamed } = renameForPaste(nodes, existing);
-    const placed = placePasted(renamed, nodes.some((node) => existing.has(node.id)), at);
+    const laid = placePasted(renamed, nodes.some((node) => existing.has(node.id)), at);
+    // Clear of the cards already there (a copy pasted beside its original included).
+    const cards = state.ir.nodes.flatMap((node) => {
+      const q = node.position ?? state.layoutPositions[node.id];
+      return q ? [{ x: q.x, y: q.y, height: nodeHeight(node) }] : [];
+    });
+    const dy = groupClearance(laid.map((node) => ({ ...node.position!, height: nodeHeight(node) })), cards);
+    const placed = dy ? laid.map((node) => ({ ...node, position: { x: node.position!.x, y: node.position!.y + dy } }) as IrNode) : laid;
     edit((ir) => ({ ...ir, nodes: [...ir.nodes, ...placed] }));
     const ids = placed.map((node) => node.id);
     set({ selection: ids, selectedEdges: [] });
