@@ -219,6 +219,9 @@ def test_copy_and_paste_renames_ids(page, live_server, staff_user, screenshot):
     expect(node(page, "is_valid_2")).to_be_visible()
     # the pasted branch reads the pasted check, not the original
     expect(page.get_by_test_id("rf__edge-data:check_2->is_valid_2")).to_have_count(1)
+    # beside the originals, yet on top of no card
+    settled_box(node(page, "is_valid_2"))
+    assert cards_overlap(page) == []
     screenshot(page, "pasted")
 
 
