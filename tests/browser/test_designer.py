@@ -1003,3 +1003,20 @@ def test_a_card_moved_before_the_layout_engine_answers_stays_where_it_was_put(
     expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
     assert {s: settled_box(node(page, s)) for s in others} == others
     assert settled_box(node(page, "report")) == moved
+
+
+def test_a_flow_of_one_step_says_how_to_add_the_next(page, live_server, staff_user):
+    # Given a blank flow (its one step the run's result)
+    flow = flow_create(owner=staff_user, name="Blank", ir={
+        "name": "Blank", "input_schema": {"type": "object"},
+        "nodes": [{"id": "result", "type": "output", "value": "input"}]})
+    open_designer(page, live_server, flow)
+
+    # Then the canvas says how the next step is added
+    hint = page.get_by_test_id("canvas-hint")
+    expect(hint).to_contain_text("Add the next step from the palette")
+
+    # and once there is a second step, the hint goes
+    page.get_by_test_id("palette-item-validate_email").click()
+    expect(node(page, "validate_email")).to_be_visible()
+    expect(hint).to_have_count(0)

@@ -145,6 +145,8 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   const navigate = useGuardedNavigate(dirty);
   const version = useDesigner((state) => state.version);
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
+  // A flow of one step (a blank flow's result) says how the next ones are added.
+  const lone = useDesigner((state) => state.ir.nodes.length === 1 && state.canEdit);
   const inspecting = useDesigner((state) => state.selection.length > 0 || state.settingsOpen);
   const selected = useDesigner((state) => (state.selection.length === 1 ? state.selection[0] : null));
   const [versions, setVersions] = useState<VersionSummary[]>([]);
@@ -373,6 +375,11 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
               <Icon name="plus" size={22} />
               <h2>Start your flow</h2>
               <p>Click a tool or block in the palette, or drag it here.</p>
+            </div>
+          )}
+          {lone && !loose && (
+            <div className="canvas-hint" data-testid="canvas-hint">
+              Add the next step from the palette, or drag from a card’s right-hand dot and let go on the canvas.
             </div>
           )}
           {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
