@@ -266,3 +266,17 @@ def test_a_direct_open_fetches_the_flow_while_the_designers_code_loads(
     api = [url.split("/api/v1", 1)[1] for url in seen if "/api/v1/" in url]
     assert api.count(f"/flows/{flow.pk}/") == 1, api
     assert api.count(f"/flows/{flow.pk}/versions/1/") == 1, api
+
+
+def test_a_first_open_in_a_new_browser_fetches_version_1_beside_the_flow(
+    page, live_server, staff_user
+):
+    # Given a flow as planning leaves it (one version), never seen in this browser
+    flow = make(staff_user)
+
+    # When its address is opened directly while the flow's own answer is held back
+    made = requests_while_the_flow_is_held(page, flow.pk, live_server(f"/flows/{flow.pk}"))
+
+    # Then its version 1 was asked for meanwhile, and the designer shows it
+    assert f"/flows/{flow.pk}/versions/1/" in made, made
+    expect(node(page, "greet")).to_be_visible()

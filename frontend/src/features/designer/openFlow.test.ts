@@ -72,6 +72,15 @@ describe("openFlow", () => {
     expect(latestVersionHint(1)).toBe(5);
   });
 
+  it("guesses version 1 when nothing is remembered, beside the flow", async () => {
+    const server = fakeServer(1, null);
+    const opened = openFlow(1, null, server.deps);
+    expect(server.log).toEqual(["version 1", "flow 1"]);
+    await server.answerAll();
+    expect((await opened).version?.number).toBe(1);
+    expect(server.log).toHaveLength(2);
+  });
+
   it("ignores a wrong guess that fails (a version that does not exist)", async () => {
     const server = fakeServer(2, 9);
     const opened = openFlow(1, null, server.deps);
