@@ -251,7 +251,9 @@ def test_a_direct_open_fetches_the_flow_while_the_designers_code_loads(
             break
         page.wait_for_timeout(25)
 
-    # Then the flow, its version and the tool catalogue are already asked for
+    # Then the designer's frame shows, and the flow, its version and the tool catalogue are
+    # already asked for
+    expect(page.get_by_test_id("designer-loading")).to_be_visible()
     api = [url.split("/api/v1", 1)[1] for url in seen if "/api/v1/" in url]
     assert f"/flows/{flow.pk}/" in api, api
     assert f"/flows/{flow.pk}/versions/1/" in api, api

@@ -2,6 +2,7 @@
 // router, so a page can block leaving (the designer's unsaved-changes guard, Back included).
 import { lazy, Suspense } from "react";
 import { createBrowserRouter, createRoutesFromElements, Navigate, Route, RouterProvider, type LoaderFunctionArgs } from "react-router-dom";
+import { DesignerSkeleton } from "../features/designer/components/DesignerSkeleton";
 import { prefetchDesigner } from "../features/designer/prefetch";
 import { NotFound } from "../lib/NotFound";
 import { Shell } from "./Shell";
@@ -28,8 +29,8 @@ const router = createBrowserRouter(
       <Route index element={<Navigate to="/flows" replace />} />
       <Route path="flows" element={<Page><FlowsPage /></Page>} />
       <Route path="flows/new" element={<Page><NewFlowPage /></Page>} />
-      <Route path="flows/:flowId" loader={designerLoader} element={<Page><DesignerPage /></Page>} />
-      <Route path="flows/:flowId/v/:version" loader={designerLoader} element={<Page><DesignerPage /></Page>} />
+      <Route path="flows/:flowId" loader={designerLoader} element={<Page fallback={<DesignerSkeleton />}><DesignerPage /></Page>} />
+      <Route path="flows/:flowId/v/:version" loader={designerLoader} element={<Page fallback={<DesignerSkeleton />}><DesignerPage /></Page>} />
       <Route path="runs" element={<Page><RunsPage /></Page>} />
       <Route path="runs/:runId" element={<Page><RunPage /></Page>} />
       <Route path="batches/:batchId" element={<Page><BatchPage /></Page>} />
@@ -45,6 +46,7 @@ export function App() {
   return <RouterProvider router={router} />;
 }
 
-function Page({ children }: { children: React.ReactNode }) {
-  return <Suspense fallback={<div className="page-loading">Loading…</div>}>{children}</Suspense>;
+/** A page, with what shows while its code loads (the designer: its own frame). */
+function Page({ children, fallback }: { children: React.ReactNode; fallback?: React.ReactNode }) {
+  return <Suspense fallback={fallback ?? <div className="page-loading">Loading…</div>}>{children}</Suspense>;
 }

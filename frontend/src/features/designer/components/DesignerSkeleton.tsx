@@ -1,5 +1,7 @@
 // What the designer shows while the flow is on its way: its own frame (toolbar, palette,
 // dotted canvas) with placeholders, so the page does not change shape when the flow comes.
+import "./skeleton.css";
+
 const PALETTE_ROWS = 9;
 
 export function DesignerSkeleton() {
@@ -29,7 +31,7 @@ export function DesignerSkeleton() {
           ))}
         </aside>
         <div className="designer-centre">
-          <div className="designer-canvas skeleton-canvas">
+          <div className="skeleton-canvas">
             <div className="skeleton-status" role="status">
               <span className="skeleton-spinner" aria-hidden />
               Opening the flow…
