@@ -219,6 +219,9 @@ def test_copy_and_paste_renames_ids(page, live_server, staff_user, screenshot):
     expect(node(page, "is_valid_2")).to_be_visible()
     # the pasted branch reads the pasted check, not the original
     expect(page.get_by_test_id("rf__edge-data:check_2->is_valid_2")).to_have_count(1)
+    # beside the originals, yet on top of no card
+    settled_box(node(page, "is_valid_2"))
+    assert cards_overlap(page) == []
     screenshot(page, "pasted")
 
 
@@ -322,6 +325,13 @@ def test_refine_preview_then_accept_or_discard(page, live_server, staff_user, sc
     page.get_by_test_id("refine-submit").click()
     page.get_by_test_id("refine-accept").click()
     expect(node(page, "tell_manager")).to_be_visible()
+    # the added step is brought into the canvas's view, not left off its edge
+    added = settled_box(node(page, "tell_manager"))
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    assert canvas["x"] <= added["x"]
+    assert added["x"] + added["width"] <= canvas["x"] + canvas["width"]
+    assert canvas["y"] <= added["y"]
+    assert added["y"] + added["height"] <= canvas["y"] + canvas["height"]
     expect(page.get_by_test_id("rf__edge-after:report->tell_manager")).to_have_count(1)
     expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "true")
     screenshot(page, "accepted")
@@ -921,26 +931,92 @@ def test_a_narrow_canvas_gives_the_minimap_room_to_the_graph(page, live_server, 
     expect(minimap).to_be_visible()
 
 
-def test_the_canvas_says_it_is_laying_out_until_the_graph_is_drawn(page, live_server, staff_user):
+def test_a_flow_never_laid_out_is_drawn_before_the_layout_engine_answers(
+    page, live_server, staff_user
+):
     # Given the layout engine's worker held back
     held: list[Any] = []
     page.context.route(re.compile(r"elk-worker[^/]*\.js$"), lambda route: held.append(route))
     flow = make(staff_user)
     page.goto(live_server(f"/flows/{flow.pk}"))
 
-    # Then the empty canvas says what it is waiting for
-    status = page.get_by_test_id("canvas-laying-out")
-    expect(status).to_have_text("Laying out the graph…")
-    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "false")
+    # Then every card is drawn at once with the quick layout, left to right, while the
+    # canvas says it is not settled yet (and never shows an empty canvas with a notice)
+    canvas = page.get_by_test_id("canvas")
+    expect(canvas).to_have_attribute("data-drawn", "true")
+    for step in WELCOME["nodes"]:
+        expect(node(page, step["id"])).to_be_visible()
+    expect(page.get_by_test_id("canvas-laying-out")).to_have_count(0)
+    expect(canvas).to_have_attribute("data-ready", "false")
+    quick = {s["id"]: node(page, s["id"]).bounding_box() for s in WELCOME["nodes"]}
+    assert quick["check"]["x"] < quick["is_valid"]["x"] < quick["greet"]["x"]
     for _ in range(100):
         if held:
             break
         page.wait_for_timeout(50)
     assert held, "the layout worker was never requested"
 
-    # When the worker arrives, the graph is drawn and the notice goes
+    # When the worker arrives, the cards settle where ELK puts them: the places a reload
+    # (which reads ELK's layout from the browser's cache) draws at once
     for route in held:
         route.continue_()
+    expect(canvas).to_have_attribute("data-ready", "true")
+    settled = {s["id"]: settled_box(node(page, s["id"])) for s in WELCOME["nodes"]}
+    page.reload()
+    expect(canvas).to_have_attribute("data-ready", "true")
+    again = {s["id"]: settled_box(node(page, s["id"])) for s in WELCOME["nodes"]}
+    assert again == settled
+    assert page.errors == []
+
+
+def test_a_card_moved_before_the_layout_engine_answers_stays_where_it_was_put(
+    page, live_server, staff_user
+):
+    # Given a never laid out flow drawn with the quick layout, the layout worker held back
+    held: list[Any] = []
+    page.context.route(re.compile(r"elk-worker[^/]*\.js$"), lambda route: held.append(route))
+    flow = make(staff_user)
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-drawn", "true")
+
+    # When the person drags a card before the engine answers, then the engine answers
+    card = node(page, "report")
+    box = settled_box(card)
+    page.mouse.move(box["x"] + 40, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] + 160, steps=8)
+    page.mouse.up()
+    expect(page.get_by_test_id("dirty-indicator")).to_contain_text("Unsaved")
+    others = {s: node(page, s).bounding_box() for s in ("check", "is_valid", "greet")}
+    moved = node(page, "report").bounding_box()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    for route in held:
+        route.continue_()
+    page.wait_for_function(
+        "performance.getEntriesByName('designer:elk-answered').length > 0", timeout=15_000
+    )
+
+    # Then nothing moves under the person: every card stays where it was
     expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
-    expect(status).to_have_count(0)
-    expect(node(page, "greet")).to_be_visible()
+    assert {s: settled_box(node(page, s)) for s in others} == others
+    assert settled_box(node(page, "report")) == moved
+
+
+def test_a_flow_of_one_step_says_how_to_add_the_next(page, live_server, staff_user):
+    # Given a blank flow (its one step the run's result)
+    flow = flow_create(owner=staff_user, name="Blank", ir={
+        "name": "Blank", "input_schema": {"type": "object"},
+        "nodes": [{"id": "result", "type": "output", "value": "input"}]})
+    open_designer(page, live_server, flow)
+
+    # Then the canvas says how the next step is added
+    hint = page.get_by_test_id("canvas-hint")
+    expect(hint).to_contain_text("Add the next step from the palette")
+
+    # and once there is a second step, the hint goes
+    page.get_by_test_id("palette-item-validate_email").click()
+    expect(node(page, "validate_email")).to_be_visible()
+    expect(hint).to_have_count(0)

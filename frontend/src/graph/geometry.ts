@@ -100,3 +100,26 @@ export function firstFreeSpot(start: Position, boxes: readonly CardBox[], height
   }
   return position;
 }
+
+/**
+ * How far down to move a group of cards (pasted together, keeping their arrangement) so
+ * that none overlaps any of `boxes` (with `gap` around each): 0 when the group is clear.
+ */
+export function groupClearance(group: readonly CardBox[], boxes: readonly CardBox[], gap = 24): number {
+  let dy = 0;
+  for (let tries = 0; tries < 200; tries += 1) {
+    let lowest: number | null = null;
+    for (const card of group) {
+      const y = card.y + dy;
+      for (const box of boxes) {
+        const hits = card.x < box.x + NODE_WIDTH + gap && box.x < card.x + NODE_WIDTH + gap &&
+          y < box.y + box.height + gap && box.y < y + card.height + gap;
+        // The group must move until this card clears the box's bottom.
+        if (hits) lowest = Math.max(lowest ?? -Infinity, box.y + box.height + gap - card.y);
+      }
+    }
+    if (lowest === null) return dy;
+    dy = lowest;
+  }
+  return dy;
+}

@@ -1,10 +1,12 @@
 // The IR <-> graph layer: conversion, round trips, dependencies, ids and layout.
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   downstreamIds,
   firstFreeSpot,
+  groupClearance,
   expressionNames,
   graphToIr,
+  immediateLayout,
   irToGraph,
   keyRows,
   layoutGraph,
@@ -17,6 +19,7 @@ import {
   type FlowIR,
   type IrNode,
 } from "./index";
+import { ELK_MAX_NODES } from "./layout";
 
 import onboarding from "../../../docs/examples/onboarding.json";
 import refundApproval from "../../../docs/examples/refund_approval.json";
@@ -257,6 +260,51 @@ describe("layoutGraph", () => {
     const forced = await layoutGraph(nodes, edges, { force: true });
     expect(forced[0].position).not.toEqual({ x: 1000, y: 1000 });
   }, 60_000);
+});
+
+describe("immediateLayout", () => {
+  beforeEach(() => localStorage.clear());
+
+  it("draws a graph ELK has not laid out yet with the layered layout, marked not final", () => {
+    const { nodes, edges } = irToGraph(stripPositions(generatedFlow(12, 3)));
+    const now = immediateLayout(nodes, edges);
+    expect(now.final).toBe(false);
+    const x = new Map(now.nodes.map((node) => [node.id, node.position.x]));
+    for (const edge of edges) expect(x.get(edge.source)!).toBeLessThan(x.get(edge.target)!);
+  });
+
+  it("gives ELK's own answer, final, once ELK has laid the graph out", async () => {
+    const { nodes, edges } = irToGraph(stripPositions(generatedFlow(12, 5)));
+    const elk = await layoutGraph(nodes, edges);
+    const now = immediateLayout(nodes, edges);
+    expect(now.final).toBe(true);
+    expect(now.nodes.map((node) => node.position)).toEqual(elk.map((node) => node.position));
+  }, 60_000);
+
+  it("is final at once for a graph too big for ELK, and for one whose nodes are all placed", () => {
+    const big = irToGraph(stripPositions(generatedFlow(ELK_MAX_NODES + 10, 2)));
+    expect(immediateLayout(big.nodes, big.edges).final).toBe(true);
+    const ir = load("docs/examples/onboarding.json");
+    ir.nodes.forEach((node, i) => (node.position = { x: 300 * i, y: 0 }));
+    const placed = irToGraph(ir);
+    const now = immediateLayout(placed.nodes, placed.edges);
+    expect(now.final).toBe(true);
+    expect(now.nodes[1].position).toEqual({ x: 300, y: 0 });
+  });
+});
+
+describe("groupClearance", () => {
+  const card = (x: number, y: number, height = 100) => ({ x, y, height });
+
+  it("is 0 for a group clear of every card", () => {
+    expect(groupClearance([card(0, 0)], [card(600, 0)])).toBe(0);
+  });
+
+  it("moves the whole group below the cards any of its members would cover", () => {
+    const group = [card(48, 48), card(360, 48)];
+    const dy = groupClearance(group, [card(0, 0), card(312, 0, 180), card(0, 124)]);
+    expect(dy).toBe(124 + 100 + 24 - 48);
+  });
 });
 
 describe("firstFreeSpot", () => {

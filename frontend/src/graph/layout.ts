@@ -41,17 +41,51 @@ export async function layoutGraph(
 ): Promise<FlowNode[]> {
   const needs = options.force ? nodes : nodes.filter((node) => !node.data.placed);
   if (needs.length === 0) return [...nodes];
+  const laid = usesElk(nodes, options) ? await elkPositions(nodes, edges) : layeredPositions(nodes, edges);
+  return placeLaid(nodes, laid, options.force ?? false);
+}
+
+/** What can be drawn at once: `final` when it is the layout layoutGraph would give. */
+export interface ImmediateLayout {
+  nodes: FlowNode[];
+  final: boolean;
+}
+
+/**
+ * The layout to draw without waiting for ELK's worker (which takes a second or more to
+ * start on a first open): ELK's own answer when this tab or browser has it, the layered
+ * layout when the graph is too big for ELK anyway, and otherwise the layered layout as a
+ * stand-in (`final` false) until layoutGraph's answer replaces it.
+ */
+export function immediateLayout(
+  nodes: readonly FlowNode[],
+  edges: readonly FlowEdge[],
+  options: LayoutOptions = {},
+): ImmediateLayout {
+  const needs = options.force ? nodes : nodes.filter((node) => !node.data.placed);
+  if (needs.length === 0) return { nodes: [...nodes], final: true };
+  const force = options.force ?? false;
+  if (!usesElk(nodes, options)) return { nodes: placeLaid(nodes, layeredPositions(nodes, edges), force), final: true };
+  const known = knownElkLayout(nodes, edges);
+  if (known) return { nodes: placeLaid(nodes, known.positions, force), final: true };
+  return { nodes: placeLaid(nodes, layeredPositions(nodes, edges), force), final: false };
+}
+
+function usesElk(nodes: readonly FlowNode[], options: LayoutOptions): boolean {
   const engine = options.engine ?? "auto";
-  const useElk = engine === "elk" || (engine === "auto" && nodes.length <= ELK_MAX_NODES);
-  const laid = useElk ? await elkPositions(nodes, edges) : layeredPositions(nodes, edges);
-  if (options.force || needs.length === nodes.length) {
+  return engine === "elk" || (engine === "auto" && nodes.length <= ELK_MAX_NODES);
+}
+
+/** The nodes at `laid`; with some nodes saved (and no `force`), the others go to their right. */
+function placeLaid(nodes: readonly FlowNode[], laid: Map<string, Position>, force: boolean): FlowNode[] {
+  const placed = nodes.filter((node) => node.data.placed);
+  if (force || placed.length === 0) {
     return nodes.map((node) => withPosition(node, laid.get(node.id)!));
   }
   // Some nodes keep their place: put the new ones to the right of everything saved.
-  const placed = nodes.filter((node) => node.data.placed);
   const right = Math.max(...placed.map((node) => node.position.x + sizeOf(node).width));
   const top = Math.min(...placed.map((node) => node.position.y));
-  const fresh = needs.map((node) => laid.get(node.id)!);
+  const fresh = nodes.filter((node) => !node.data.placed).map((node) => laid.get(node.id)!);
   const minX = Math.min(...fresh.map((p) => p.x));
   const minY = Math.min(...fresh.map((p) => p.y));
   return nodes.map((node) => {
@@ -107,7 +141,15 @@ interface ElkResult {
 /** The last few ELK runs by their input: a layout and the routes of the same graph (asked
  * for together on load) cost one run. Across page loads, layoutCache.ts keeps them. */
 const elkRuns = new Map<string, Promise<ElkResult>>();
+/** The same runs' answers once they have come, for a caller that cannot wait. */
+const elkAnswers = new Map<string, ElkResult>();
 const ELK_RUNS_KEPT = 8;
+
+/** ELK's layout of this graph if this tab or browser already has it; null otherwise. */
+function knownElkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): ElkResult | null {
+  const key = JSON.stringify(elkGraph(nodes, edges));
+  return elkAnswers.get(key) ?? cachedLayout(key);
+}
 
 function elkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Promise<ElkResult> {
   const graph = elkGraph(nodes, edges);
@@ -123,7 +165,13 @@ function elkLayout(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): Prom
         return result;
       });
   elkRuns.set(key, run);
-  run.catch(() => elkRuns.delete(key));
+  run.then(
+    (result) => {
+      elkAnswers.set(key, result);
+      if (elkAnswers.size > ELK_RUNS_KEPT) elkAnswers.delete(elkAnswers.keys().next().value!);
+    },
+    () => elkRuns.delete(key),
+  );
   if (elkRuns.size > ELK_RUNS_KEPT) elkRuns.delete(elkRuns.keys().next().value!);
   return run;
 }

@@ -50,3 +50,31 @@ export function startViewport(boxes: readonly Box[], width: number, height: numb
     : padding - minY * zoom;
   return { x, y, zoom };
 }
+
+/**
+ * The viewport that brings `boxes` (nodes just added, somewhere off screen) into a pane of
+ * `width` x `height` while keeping what is shown now: the current view and the boxes
+ * together, zoomed out only as far as `minZoom`; when even that cannot hold both, the
+ * boxes centred at the current zoom. The same viewport when the boxes are already in view.
+ */
+export function revealViewport(current: Viewport, boxes: readonly Box[], width: number, height: number, options: { minZoom?: number; padding?: number } = {}): Viewport {
+  const { minZoom = READABLE_ZOOM, padding = 40 } = options;
+  if (boxes.length === 0 || width <= 0 || height <= 0) return current;
+  const left = Math.min(...boxes.map((box) => box.x));
+  const top = Math.min(...boxes.map((box) => box.y));
+  const right = Math.max(...boxes.map((box) => box.x + box.width));
+  const bottom = Math.max(...boxes.map((box) => box.y + box.height));
+  const view = { x: -current.x / current.zoom, y: -current.y / current.zoom, width: width / current.zoom, height: height / current.zoom };
+  const inside = left >= view.x && top >= view.y && right <= view.x + view.width && bottom <= view.y + view.height;
+  if (inside) return current;
+  const minX = Math.min(left, view.x);
+  const minY = Math.min(top, view.y);
+  const maxX = Math.max(right, view.x + view.width);
+  const maxY = Math.max(bottom, view.y + view.height);
+  const fit = Math.min(current.zoom, (width - 2 * padding) / (maxX - minX), (height - 2 * padding) / (maxY - minY));
+  if (fit >= minZoom) {
+    return { zoom: fit, x: (width - (maxX - minX) * fit) / 2 - minX * fit, y: (height - (maxY - minY) * fit) / 2 - minY * fit };
+  }
+  const zoom = Math.min(current.zoom, (width - 2 * padding) / (right - left), (height - 2 * padding) / (bottom - top));
+  return { zoom, x: width / 2 - ((left + right) / 2) * zoom, y: height / 2 - ((top + bottom) / 2) * zoom };
+}

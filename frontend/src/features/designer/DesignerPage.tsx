@@ -8,11 +8,8 @@ import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHeight, type FlowEdge, ty
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
+import { rememberLatestVersion } from "../../lib/latestVersion";
 import {
-  fetchCategories,
-  fetchFlow,
-  fetchTools,
-  fetchVersion,
   fetchVersions,
   saveVersion,
   type Category,
@@ -20,6 +17,7 @@ import {
   type VersionSummary,
 } from "./api";
 import { Canvas, type LooseConnection, type PaletteDrop } from "./components/Canvas";
+import { DesignerSkeleton } from "./components/DesignerSkeleton";
 import { Icon } from "./components/Icon";
 import { Inspector } from "./components/Inspector";
 import { Palette } from "./components/Palette";
@@ -32,18 +30,12 @@ import { useHotkeys } from "./hooks/useHotkeys";
 import { UnsavedGuard, useGuardedNavigate } from "./hooks/UnsavedGuard";
 import { useValidation } from "./hooks/useValidation";
 import { newNode } from "./nodeKinds";
+import { openFlow } from "./openFlow";
+import { designerCodeLoaded, loadCatalogue, takePrefetched } from "./prefetch";
 import { designer, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
-let catalogue: Promise<[Tool[], Category[]]> | null = null;
-
-function loadCatalogue(): Promise<[Tool[], Category[]]> {
-  catalogue ??= Promise.all([fetchTools(), fetchCategories()]).catch((error: unknown) => {
-    catalogue = null;
-    throw error;
-  });
-  return catalogue;
-}
+designerCodeLoaded();
 
 /** Where a node is drawn: its saved position, else the one the automatic layout gave it. */
 function positionOf(id: string): Position | undefined {
@@ -61,6 +53,8 @@ export default function DesignerPage() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [tools, setTools] = useState<Tool[]>([]);
   const [categories, setCategories] = useState<Category[]>([]);
+  /** Bumped by "Try again" on a flow that could not be opened. */
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -72,13 +66,9 @@ export default function DesignerPage() {
     }
     setLoad({ state: "loading" });
     (async () => {
-      // With a version in the address, fetch it beside the flow rather than after it.
-      const early = requested !== null ? fetchVersion(flowId, requested) : null;
-      // Awaited below; until then a refusal must not count as unhandled.
-      early?.catch(() => undefined);
-      const [flow, [toolList, categoryList]] = await Promise.all([fetchFlow(flowId), loadCatalogue()]);
-      const number = requested ?? flow.latest_version?.number ?? null;
-      const version = early ? await early : number !== null ? await fetchVersion(flowId, number) : null;
+      // The flow, its version and the tool catalogue, all at once.
+      const opened = takePrefetched(flowId, requested) ?? openFlow(flowId, requested);
+      const [{ flow, number, version }, [toolList, categoryList]] = await Promise.all([opened, loadCatalogue()]);
       if (cancelled) return;
       const ir: FlowIR = version?.ir ?? { ir_version: "1.0", name: flow.name, description: flow.description ?? "", input_schema: { type: "object" }, nodes: [] };
       setTools(toolList);
@@ -94,7 +84,7 @@ export default function DesignerPage() {
     return () => {
       cancelled = true;
     };
-  }, [flowId, requested, location.state]);
+  }, [flowId, requested, location.state, attempt]);
 
   useEffect(() => {
     if (tools.length === 0) void loadCatalogue().then(([t, c]) => { setTools(t); setCategories(c); }).catch(() => undefined);
@@ -113,14 +103,17 @@ export default function DesignerPage() {
   }
   if (load.state === "error") {
     return (
-      <div className="page">
+      <div className="page designer-failed" data-testid="designer-failed">
         <h1>Cannot open this flow</h1>
         <div className="alert error">{load.message}</div>
-        <Link to="/flows">← All flows</Link>
+        <div className="actions">
+          <button type="button" className="btn primary" onClick={() => setAttempt((n) => n + 1)} data-testid="designer-retry">Try again</button>
+          <Link className="btn" to="/flows">← All flows</Link>
+        </div>
       </div>
     );
   }
-  if (load.state === "loading") return <div className="designer-loading" data-testid="designer-loading">Loading the flow…</div>;
+  if (load.state === "loading") return <DesignerSkeleton />;
   return (
     <ReactFlowProvider>
       <Workspace flowId={flowId} tools={tools} categories={categories} />
@@ -152,6 +145,8 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   const navigate = useGuardedNavigate(dirty);
   const version = useDesigner((state) => state.version);
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
+  // A flow of one step (a blank flow's result) says how the next ones are added.
+  const lone = useDesigner((state) => state.ir.nodes.length === 1 && state.canEdit);
   const inspecting = useDesigner((state) => state.selection.length > 0 || state.settingsOpen);
   const selected = useDesigner((state) => (state.selection.length === 1 ? state.selection[0] : null));
   const [versions, setVersions] = useState<VersionSummary[]>([]);
@@ -178,6 +173,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       const ir = designer.irForSave();
       const saved = await saveVersion(flowId, ir, state.version);
       designer.markSaved(saved.number, ir);
+      rememberLatestVersion(flowId, saved.number);
       designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${countOf(saved.validation_errors.length, "problem")}: fix ${saved.validation_errors.length === 1 ? "it" : "them"} to run it.`, saved.is_valid ? "success" : "info");
       setVersionsKey((key) => key + 1);
       navigate(`/flows/${flowId}/v/${saved.number}`, { replace: true, state: { saved: true } });
@@ -379,6 +375,11 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
               <Icon name="plus" size={22} />
               <h2>Start your flow</h2>
               <p>Click a tool or block in the palette, or drag it here.</p>
+            </div>
+          )}
+          {lone && !loose && (
+            <div className="canvas-hint" data-testid="canvas-hint">
+              Add the next step from the palette, or drag from a card’s right-hand dot and let go on the canvas.
             </div>
           )}
           {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}

@@ -1,6 +1,7 @@
 // The designer store: undo/redo, coalesced typing, connect rules, deletes and paste.
 import { beforeEach, describe, expect, it } from "vitest";
-import type { FlowIR, IrNode } from "../../graph";
+import { nodeHeight, type FlowIR, type IrNode } from "../../graph";
+import { copiedNodes } from "./hooks/useHotkeys";
 import { designer, HISTORY_LIMIT, useDesigner } from "./store";
 
 const FLOW: FlowIR = {
@@ -92,6 +93,23 @@ describe("delete and paste", () => {
     expect(ir().nodes).toHaveLength(6);
     designer.undo();
     expect(ir().nodes).toHaveLength(4);
+  });
+
+  it("pastes a copy beside its original clear of every card, not on top of one", () => {
+    // Given cards drawn where the automatic layout put them (no saved positions)
+    designer.setLayoutPositions({ check: { x: 0, y: 0 }, is_valid: { x: 312, y: 0 }, welcome: { x: 624, y: 0 }, done: { x: 0, y: 160 } });
+    designer.select(["check"]);
+    const copied = JSON.parse(copiedNodes()!) as { nodes: IrNode[] };
+    expect(copied.nodes[0].position).toEqual({ x: 0, y: 0 });
+
+    // When it is pasted into the same flow
+    const [id] = designer.paste(copied.nodes);
+
+    // Then the copy is below the cards it would have covered (the original and "done")
+    const at = node(id)!.position!;
+    expect(at.x).toBe(48);
+    const height = nodeHeight(node("done")!);
+    expect(at.y).toBeGreaterThanOrEqual(160 + height + 24);
   });
 
   it("renames a node everywhere", () => {

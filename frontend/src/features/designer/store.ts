@@ -6,6 +6,8 @@ import { create } from "zustand";
 import {
   armsOf,
   graphToIr,
+  groupClearance,
+  nodeHeight,
   renameForPaste,
   renameNode,
   wouldCreateCycle,
@@ -51,6 +53,11 @@ export interface DesignerState {
   issueCounts: Record<string, number>;
   /** The IR the issues belong to (null before the first answer). */
   validatedIr: FlowIR | null;
+  /** Why the last check of the flow got no answer (signed out, server down); null once one
+   * comes. The problems panel says so instead of "checking" forever. */
+  validationFailure: string | null;
+  /** Bumped to check the same IR again (after a failure). */
+  validationRetry: number;
   /** Positions the automatic layout gave nodes that have none saved. */
   layoutPositions: Record<string, Position>;
   tools: Record<string, Tool>;
@@ -78,6 +85,8 @@ const initial: DesignerState = {
   warnings: [],
   issueCounts: {},
   validatedIr: null,
+  validationFailure: null,
+  validationRetry: 0,
   layoutPositions: {},
   tools: {},
   focus: null,
@@ -189,7 +198,17 @@ export const designer = {
   },
 
   setIssues(issues: Issue[], forIr: FlowIR, warnings: Issue[] = []) {
-    set({ issues, warnings, validatedIr: forIr, issueCounts: countIssues(issues, forIr) });
+    set({ issues, warnings, validatedIr: forIr, issueCounts: countIssues(issues, forIr), validationFailure: null });
+  },
+
+  /** The check of the flow got no answer: why, in words for the problems panel. */
+  validationFailed(message: string) {
+    set({ validationFailure: message });
+  },
+
+  /** Checks the flow again (after a failure). */
+  retryValidation() {
+    set({ validationRetry: get().validationRetry + 1 });
   },
 
   setLayoutPositions(positions: Record<string, Position>) {
@@ -353,7 +372,14 @@ export const designer = {
     const state = get();
     const existing = new Set(state.ir.nodes.map((node) => node.id));
     const { nodes: renamed } = renameForPaste(nodes, existing);
-    const placed = placePasted(renamed, nodes.some((node) => existing.has(node.id)), at);
+    const laid = placePasted(renamed, nodes.some((node) => existing.has(node.id)), at);
+    // Clear of the cards already there (a copy pasted beside its original included).
+    const cards = state.ir.nodes.flatMap((node) => {
+      const q = node.position ?? state.layoutPositions[node.id];
+      return q ? [{ x: q.x, y: q.y, height: nodeHeight(node) }] : [];
+    });
+    const dy = groupClearance(laid.map((node) => ({ ...node.position!, height: nodeHeight(node) })), cards);
+    const placed = dy ? laid.map((node) => ({ ...node, position: { x: node.position!.x, y: node.position!.y + dy } }) as IrNode) : laid;
     edit((ir) => ({ ...ir, nodes: [...ir.nodes, ...placed] }));
     const ids = placed.map((node) => node.id);
     set({ selection: ids, selectedEdges: [] });

@@ -1,5 +1,6 @@
 // The flows list's state: the query (search, owner, page) and the page of flows it answers.
 import { useCallback, useEffect, useState } from "react";
+import { rememberLatestVersions } from "../../lib/latestVersion";
 import { listFlows, type FlowPage, type FlowQuery } from "./api";
 
 export interface FlowsState {
@@ -23,6 +24,8 @@ export function useFlows(query: FlowQuery): FlowsState {
       .then((result) => {
         setPage(result);
         setError(null);
+        // The designer opened from here fetches each flow's latest version beside the flow.
+        rememberLatestVersions(result.results.map((flow) => [flow.id, flow.latest_version?.number] as const));
       })
       .catch((caught: unknown) => {
         if (!controller.signal.aborted) setError(caught);

@@ -19,6 +19,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   NODE_WIDTH,
+  immediateLayout,
   irToGraph,
   layoutGraph,
   handleEnds,
@@ -30,9 +31,12 @@ import {
   type FlowNode,
   type NodeType,
   type Position,
+  revealViewport,
+  type Box,
   type Viewport,
 } from "../../../graph";
 import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
+import { REFINE_MS, useLayoutRefinement } from "../hooks/useLayoutRefinement";
 import { NODE_KINDS } from "../nodeKinds";
 import { designer, useDesigner } from "../store";
 import { FlowNodeCard } from "./FlowNodeCard";
@@ -92,13 +96,16 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const box = useRef<HTMLDivElement>(null);
   const laidRoutes = useEdgeRoutes(graph.nodes, graph.edges);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
+  /** Every node has a place to be drawn at (maybe the quick layout's, until ELK's comes). */
   const ready = unplaced.length === 0;
+  const { refining, moving, refine, cancel: cancelRefinement } = useLayoutRefinement();
   // The layout's routes that still fit where the cards are (saved, or laid out on load);
   // the other edges (cards moved by hand, or saved where the layout would not put them) get
   // square routes around the cards where they are, as on the run page. The cards' places
   // in the store change when a drag ends, so a drag itself recomputes nothing: the moving
   // card's edges draw as plain square steps (RoutedEdge) until it is let go.
   const routes = useMemo(() => {
+    if (moving) return {}; // cards ease into ELK's layout: plain steps until they stop
     const placed = new Map(graph.nodes.flatMap((node) => {
       const position = node.data.placed ? node.position : layoutPositions[node.id];
       return position ? [[node.id, { position, handles: node.handles }] as const] : [];
@@ -110,32 +117,52 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     const clear = routesClearOfCards(laidRoutes, graph.edges, boxes);
     const unrouted = graph.edges.filter((edge) => !clear[edge.id]);
     return { ...orthogonalRoutes(handleEnds(unrouted, placed), boxes), ...clear };
-  }, [laidRoutes, graph, layoutPositions]);
+  }, [laidRoutes, graph, layoutPositions, moving]);
 
-  // Lay out the nodes that have no position yet (on load, or pasted without one).
+  // Lay out the nodes that have no position yet (on load, or pasted without one): drawn at
+  // once, with ELK's layout when this browser has it, else the quick layered one until
+  // ELK's worker answers (useLayoutRefinement eases the cards into ELK's places then).
   useEffect(() => {
     if (ready) return;
-    let cancelled = false;
     const withLaid = graph.nodes.map((node) => {
       const laid = layoutPositions[node.id];
       return laid && !node.data.placed ? { ...node, position: laid, data: { ...node.data, placed: true } } : node;
     });
     performance.mark("designer:layout-start");
-    void layoutGraph(withLaid, graph.edges).then((laid) => {
-      if (cancelled) return;
+    const now = immediateLayout(withLaid, graph.edges);
+    const positions: Record<string, Position> = { ...layoutPositions };
+    const added: Box[] = [];
+    for (const node of now.nodes) {
+      if (node.data.placed) continue;
+      positions[node.id] = node.position;
+      added.push({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) });
+    }
+    designer.setLayoutPositions(positions);
+    // Nodes that arrive after the first view (a refinement accepted) are brought into view.
+    const element = box.current;
+    if (fitted.current && element) {
+      const current = flow.getViewport();
+      const view = revealViewport(current, added, element.clientWidth, element.clientHeight);
+      if (view !== current) void flow.setViewport(view, { duration: 300 });
+    }
+    if (now.final) {
       performance.mark("designer:layout-end");
-      const positions: Record<string, Position> = { ...layoutPositions };
-      for (const node of laid) if (!node.data.placed) positions[node.id] = node.position;
-      designer.setLayoutPositions(positions);
+      return;
+    }
+    refine(withLaid, graph.edges, (laid) => {
+      performance.mark("designer:layout-end");
+      // The first view follows the cards to ELK's places unless the person moved it.
+      const element = box.current;
+      if (!startNodes.current || !element) return;
+      startNodes.current = laid;
+      void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: REFINE_MS });
     });
-    return () => {
-      cancelled = true;
-    };
-  }, [graph, layoutPositions, ready]);
+  }, [graph, layoutPositions, ready, refine, flow]);
 
   // A requested re-layout moves every node and saves the positions (one undo step).
   useEffect(() => {
     if (layoutRequest === 0) return;
+    cancelRefinement(); // the person asked for the full layout: it replaces any on its way
     let cancelled = false;
     const current = useDesigner.getState();
     const { nodes: all, edges: links } = irToGraph(current.ir);
@@ -149,7 +176,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     return () => {
       cancelled = true;
     };
-  }, [layoutRequest, flow]);
+  }, [layoutRequest, flow, cancelRefinement]);
 
   // Rebuild the drawn nodes from the IR, keeping what React Flow knows (size, selection).
   useEffect(() => {
@@ -247,6 +274,9 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     designer.select(picked.map((node) => node.id), pickedEdges.map((edge) => edge.id));
   }, []);
 
+  // A card picked up before ELK's layout came: the person's arrangement stays.
+  const onNodeDragStart = useCallback(() => cancelRefinement(), [cancelRefinement]);
+
   const onNodeDragStop = useCallback((_: unknown, _node: FlowNode, dragged: FlowNode[]) => {
     designer.moveNodes(Object.fromEntries(dragged.map((node) => [node.id, node.position])));
   }, []);
@@ -300,7 +330,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   }, [flow, onDropNode]);
 
   return (
-    <div className="designer-canvas" ref={box} onPointerDownCapture={onPointerDown} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-ready={ready ? "true" : "false"}>
+    <div className="designer-canvas" ref={box} onPointerDownCapture={onPointerDown} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-drawn={ready ? "true" : "false"} data-ready={ready && !refining ? "true" : "false"}>
       <EdgeRoutesContext.Provider value={routes}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
@@ -310,6 +340,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onSelectionChange={onSelectionChange}
+        onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
         onMoveStart={onMoveStart}
         onConnect={onConnect}

@@ -1,6 +1,8 @@
 // Every validation issue of the flow; clicking one selects its node and focuses the field.
 import { useState } from "react";
+import { useLocation } from "react-router-dom";
 import { CodeText } from "../../../lib/CodeText";
+import { signInUrl, useSignedOut } from "../../../lib/signedOut";
 import type { FlowIR, Issue } from "../../../graph";
 import { designer, issueNode, useDesigner } from "../store";
 import { Icon } from "./Icon";
@@ -11,17 +13,23 @@ export function ProblemsPanel() {
   const validatedIr = useDesigner((state) => state.validatedIr);
   const stale = useDesigner((state) => state.validatedIr !== state.ir);
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
+  const failure = useDesigner((state) => state.validationFailure);
+  const signedOut = useSignedOut();
   const [open, setOpen] = useState(true);
   const count = validatedIr ? issues.length : 0;
+  // No answer to the last check: say why rather than "checking" for ever.
+  const unchecked = stale && !empty && (signedOut || failure !== null);
   return (
     <section className={`problems${open ? " open" : ""}`} data-testid="problems-panel" aria-label="Problems">
       <button type="button" className="problems-head" onClick={() => setOpen(!open)} aria-expanded={open}>
-        <span className={`problems-dot ${count ? "bad" : validatedIr ? "good" : ""}`} aria-hidden />
+        <span className={`problems-dot ${unchecked ? "unchecked" : count ? "bad" : validatedIr ? "good" : ""}`} aria-hidden />
         <strong>Problems</strong>
-        <span className={`badge ${count ? "danger" : validatedIr ? "ok" : ""}`} data-testid="problems-count">
-          {validatedIr ? count : "…"}
+        <span className={`badge ${unchecked ? "" : count ? "danger" : validatedIr ? "ok" : ""}`} data-testid="problems-count">
+          {validatedIr && !unchecked ? count : "…"}
         </span>
-        {stale && !empty && <span className="muted small">checking…</span>}
+        {unchecked
+          ? <span className="problems-unchecked small" data-testid="problems-unchecked">{signedOut ? "not checked: signed out" : "not checked"}</span>
+          : stale && !empty && <span className="muted small">checking…</span>}
         <span className="spacer" />
         <span className={`problems-chevron${open ? "" : " closed"}`}><Icon name="chevron" size={14} /></span>
       </button>
@@ -29,6 +37,8 @@ export function ProblemsPanel() {
         <div className="problems-body">
           {empty ? (
             <p className="problems-empty">Add a node from the palette to start.</p>
+          ) : unchecked ? (
+            <Unchecked signedOut={signedOut} failure={failure} />
           ) : !validatedIr ? (
             <p className="problems-empty">Checking the flow…</p>
           ) : count === 0 ? (
@@ -40,6 +50,31 @@ export function ProblemsPanel() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Why the flow on screen is not checked, and the way to get it checked. */
+function Unchecked({ signedOut, failure }: { signedOut: boolean; failure: string | null }) {
+  const location = useLocation();
+  return (
+    <div className="problems-empty problems-failed" role="status" data-testid="problems-failure">
+      <Icon name="alert" size={14} />
+      {signedOut ? (
+        <span>
+          <strong>Not checked: you are signed out.</strong> Your changes stay on this page; sign in again
+          and the flow is checked as soon as you come back.
+        </span>
+      ) : (
+        <span><strong>Not checked.</strong> <CodeText text={failure ?? ""} /></span>
+      )}
+      {signedOut ? (
+        <a className="btn small" href={signInUrl(location.pathname + location.search)} target="_blank" rel="noopener" data-testid="problems-sign-in">
+          Sign in again ↗
+        </a>
+      ) : (
+        <button type="button" className="btn small" onClick={() => designer.retryValidation()} data-testid="problems-retry">Check again</button>
+      )}
+    </div>
   );
 }
 

@@ -26,7 +26,8 @@ export function Toolbar(props: ToolbarProps) {
   const version = useDesigner((state) => state.version);
   const dirty = useDesigner((state) => state.dirty);
   const canEdit = useDesigner((state) => state.canEdit);
-  const problems = useDesigner((state) => (state.validatedIr ? state.issues.length : null));
+  // No badge while the flow on screen could not be checked (the problems panel says why).
+  const problems = useDesigner((state) => (state.validatedIr && !(state.validationFailure && state.validatedIr !== state.ir) ? state.issues.length : null));
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
   const canUndo = useStore(useDesigner.temporal, (state) => state.pastStates.length > 0);
   const canRedo = useStore(useDesigner.temporal, (state) => state.futureStates.length > 0);

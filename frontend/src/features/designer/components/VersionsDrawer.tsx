@@ -2,6 +2,7 @@
 // any two versions in the visual diff.
 import { useEffect, useRef, useState } from "react";
 import { ApiError } from "../../../lib/api";
+import { rememberLatestVersion } from "../../../lib/latestVersion";
 import type { FlowIR, IrDiff } from "../../../graph";
 import { countOf } from "../../../lib/plural";
 import { fetchDiff, fetchVersion, fetchVersions, saveVersion, type VersionSummary } from "../api";
@@ -81,6 +82,7 @@ export function VersionsDrawer({ flowId, current, onClose, onOpen, refreshKey }:
     try {
       const version = await fetchVersion(flowId, number);
       const saved = await saveVersion(flowId, version.ir);
+      rememberLatestVersion(flowId, saved.number);
       designer.toast(`Version ${number} restored as version ${saved.number}.`, "success");
       const { flowName, canEdit: editable } = useDesigner.getState();
       designer.load({ flowId, flowName, canEdit: editable, version: saved.number, ir: version.ir });

@@ -16,9 +16,12 @@ function typing(target: EventTarget | null): boolean {
 
 /** The clipboard text for the selected nodes. */
 export function copiedNodes(): string | null {
-  const { ir, selection } = useDesigner.getState();
+  const { ir, selection, layoutPositions } = useDesigner.getState();
   const chosen = new Set(selection);
-  const nodes = ir.nodes.filter((node) => chosen.has(node.id));
+  // Where each is drawn, saved or laid out: a paste keeps the copied nodes' arrangement.
+  const nodes = ir.nodes
+    .filter((node) => chosen.has(node.id))
+    .map((node) => (node.position || !layoutPositions[node.id] ? node : { ...node, position: layoutPositions[node.id] }));
   return nodes.length ? JSON.stringify({ kind: CLIPBOARD_KIND, nodes }, null, 2) : null;
 }
 

@@ -1,0 +1,40 @@
+// Easing between two layouts: starts where the quick layout put each card, ends on ELK's.
+import { describe, expect, it } from "vitest";
+import { easeInOut, positionsDiffer, tweenPositions } from "./tween";
+
+describe("tweenPositions", () => {
+  const from = { a: { x: 0, y: 0 }, b: { x: 100, y: 50 } };
+  const to = { a: { x: 200, y: 40 }, b: { x: 100, y: 150 } };
+
+  it("starts at the first layout and ends exactly on the second", () => {
+    expect(tweenPositions(from, to, 0)).toEqual(from);
+    expect(tweenPositions(from, to, 1)).toEqual(to);
+  });
+
+  it("is half way at the middle and never overshoots", () => {
+    expect(tweenPositions(from, to, 0.5)).toEqual({ a: { x: 100, y: 20 }, b: { x: 100, y: 100 } });
+    for (let t = 0; t <= 1; t += 0.05) {
+      const x = tweenPositions(from, to, t).a.x;
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(200);
+    }
+  });
+
+  it("puts a node only the second layout has at its target, and drops one it lacks", () => {
+    const moved = tweenPositions({ gone: { x: 1, y: 1 } }, { fresh: { x: 9, y: 9 } }, 0.3);
+    expect(moved).toEqual({ fresh: { x: 9, y: 9 } });
+  });
+
+  it("clamps t outside 0..1", () => {
+    expect(easeInOut(-1)).toBe(0);
+    expect(easeInOut(2)).toBe(1);
+  });
+});
+
+describe("positionsDiffer", () => {
+  it("is false for the same places (under a pixel apart) and true otherwise", () => {
+    expect(positionsDiffer({ a: { x: 1, y: 1 } }, { a: { x: 1.4, y: 1 } })).toBe(false);
+    expect(positionsDiffer({ a: { x: 1, y: 1 } }, { a: { x: 3, y: 1 } })).toBe(true);
+    expect(positionsDiffer({ a: { x: 1, y: 1 } }, { a: { x: 1, y: 1 }, b: { x: 0, y: 0 } })).toBe(true);
+  });
+});

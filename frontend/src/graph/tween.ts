@@ -1,0 +1,36 @@
+// Moving cards from one layout to another over a few frames instead of in one jump: the
+// designer draws a quick layout at once and eases into ELK's when it arrives.
+import type { Position } from "./types";
+
+/** Ease-in-out (cubic): starts and ends gently, so the move reads as one motion. */
+export function easeInOut(t: number): number {
+  const clamped = Math.min(1, Math.max(0, t));
+  return clamped < 0.5 ? 4 * clamped ** 3 : 1 - (-2 * clamped + 2) ** 3 / 2;
+}
+
+/**
+ * The positions `t` (0 to 1, eased) of the way from `from` to `to`. Nodes only in `to`
+ * stand at their target throughout; nodes only in `from` are left out.
+ */
+export function tweenPositions(
+  from: Readonly<Record<string, Position>>,
+  to: Readonly<Record<string, Position>>,
+  t: number,
+): Record<string, Position> {
+  const k = easeInOut(t);
+  const out: Record<string, Position> = {};
+  for (const [id, target] of Object.entries(to)) {
+    const start = from[id];
+    out[id] = start
+      ? { x: Math.round(start.x + (target.x - start.x) * k), y: Math.round(start.y + (target.y - start.y) * k) }
+      : target;
+  }
+  return out;
+}
+
+/** Whether any node would move by at least a pixel. */
+export function positionsDiffer(a: Readonly<Record<string, Position>>, b: Readonly<Record<string, Position>>): boolean {
+  const ids = Object.keys(b);
+  if (ids.length !== Object.keys(a).length) return true;
+  return ids.some((id) => !a[id] || Math.abs(a[id].x - b[id].x) >= 1 || Math.abs(a[id].y - b[id].y) >= 1);
+}

@@ -1,0 +1,42 @@
+// Bringing nodes added off screen into view without losing what the person was looking at.
+import { describe, expect, it } from "vitest";
+import { revealViewport, type Box, type Viewport } from "./viewport";
+
+const card = (x: number, y: number): Box => ({ x, y, width: 240, height: 80 });
+
+/** Whether the box is inside the pane at this viewport. */
+function shows(view: Viewport, box: Box, width: number, height: number): boolean {
+  const left = box.x * view.zoom + view.x;
+  const top = box.y * view.zoom + view.y;
+  return left >= 0 && top >= 0 && left + box.width * view.zoom <= width && top + box.height * view.zoom <= height;
+}
+
+describe("revealViewport", () => {
+  const current = { x: 0, y: 0, zoom: 1 };
+
+  it("leaves the view alone when the new nodes are in it", () => {
+    expect(revealViewport(current, [card(100, 100)], 1000, 600)).toBe(current);
+  });
+
+  it("zooms out just enough to show the old view and the new nodes together", () => {
+    const added = card(1100, 200);
+    const view = revealViewport(current, [added], 1000, 600);
+    expect(view.zoom).toBeLessThan(1);
+    expect(view.zoom).toBeGreaterThan(0.65);
+    expect(shows(view, added, 1000, 600)).toBe(true);
+    expect(shows(view, card(0, 0), 1000, 600)).toBe(true); // what was on screen stays
+  });
+
+  it("centres the new nodes at the current zoom when both would not fit readably", () => {
+    const added = card(6000, 3000);
+    const view = revealViewport(current, [added], 1000, 600);
+    expect(view.zoom).toBe(1);
+    expect(shows(view, added, 1000, 600)).toBe(true);
+  });
+
+  it("never zooms in", () => {
+    const zoomedOut = { x: 0, y: 0, zoom: 0.5 };
+    const view = revealViewport(zoomedOut, [card(2100, 100)], 1000, 600, { minZoom: 0.3 });
+    expect(view.zoom).toBeLessThanOrEqual(0.5);
+  });
+});
