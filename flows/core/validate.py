@@ -554,7 +554,15 @@ class _Checker:
             node.tool in self.specs and node.tool not in self.refused_tools
         ):
             return  # the usual case, in one test
-        if node.tool not in self.specs:
+        if not node.tool.strip():
+            self.add(
+                "unknown_tool",
+                f"Node `{node.id}` calls no tool yet.",
+                node=node.id,
+                field="tool",
+                hint="Choose the tool it calls.",
+            )
+        elif node.tool not in self.specs:
             self.add(
                 "unknown_tool",
                 f"Node `{node.id}` calls tool `{node.tool}`, which is not in the tool catalogue.",

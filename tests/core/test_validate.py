@@ -268,6 +268,16 @@ def test_unknown_tool_without_a_close_match_lists_the_catalogue():
     assert "`mail.send`" in (issue.hint or "")
 
 
+def test_a_step_with_no_tool_chosen_yet_says_so():
+    data = flow({"id": "each", "type": "map", "tool": "", "items": "input.xs"})
+
+    issue = only(data, "unknown_tool")
+
+    assert (issue.node, issue.field) == ("each", "tool")
+    assert issue.message == "Node `each` calls no tool yet."
+    assert issue.hint == "Choose the tool it calls."
+
+
 def test_missing_input():
     data = flow(
         {
