@@ -83,13 +83,20 @@ class WaitingOutput(serializers.Serializer):
     )
     approvers = serializers.IntegerField(
         required=False,
-        help_text="How many active users may decide it (run detail only); 0: nobody is in"
-        " its groups yet.",
+        help_text="How many active users you know of may decide it (run detail only); 0:"
+        " nobody among its users and groups you may name.",
     )
     missing_groups = serializers.ListField(
         child=serializers.CharField(), required=False,
-        help_text="Its assignee groups that do not exist (run detail only): until someone"
-        " creates them, only staff can decide it.",
+        help_text="Its assignee groups that do not exist, or (for anyone but staff) that you"
+        " may not name, the same answer for both (run detail only); their members are not"
+        " counted in `approvers`.",
+    )
+    missing_users = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="Its assignee users with no active account, or (for anyone but staff) whom"
+        " you may not name, the same answer for both (run detail only); not counted in"
+        " `approvers`.",
     )
 
 

@@ -8,7 +8,7 @@ import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, progressNote, shortId, waitingForWorker, whoCanDecide } from "./format";
+import { formatDateTime, formatDuration, progressNote, shortId, waitingForWorker, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -39,6 +39,16 @@ function names(assignees: unknown): string {
     ...(a.groups ?? []).map((g) => `group ${g}`),
   ];
   return parts.length ? parts.join(", ") : "the run's owner";
+}
+
+function NobodyCanDecide({ missing, staff, adminUrl }: { missing: MissingApprovers; staff: boolean; adminUrl: string }) {
+  const help = decideHelp(missing, staff);
+  return (
+    <>
+      {whoCanDecide(missing, staff)}{" "}
+      {"ask" in help ? help.ask : <a href={`${adminUrl}${help.adminPath}`}>{help.label}</a>}
+    </>
+  );
 }
 
 function Fact({ label, children, testId, note }: { label: string; children: React.ReactNode; testId?: string; note?: string }) {
@@ -225,10 +235,7 @@ export default function RunPage() {
             <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{names(w.assignees)}</strong>.
             {w.approvers === 0 && (
               <div className="muted small" data-testid="run-waiting-nobody">
-                {whoCanDecide(w.missing_groups ?? [])}{" "}
-                {session.isStaff
-                  ? <a href={`${session.adminUrl}auth/group/${w.missing_groups?.length ? "add/" : ""}`}>{w.missing_groups?.length ? "Create the group in Admin →" : "Add people to the group in Admin →"}</a>
-                  : w.missing_groups?.length ? "Ask an admin to create the group and add people to it." : "Ask an admin to add people to the group."}
+                <NobodyCanDecide missing={{ groups: w.missing_groups ?? [], users: w.missing_users ?? [] }} staff={session.isStaff} adminUrl={session.adminUrl} />
               </div>
             )}
           </div>

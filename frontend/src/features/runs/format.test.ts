@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatAgo, formatDuration, listedDurationMs, progressNote, waitingForWorker, whoCanDecide } from "./format";
+import { elapsedMs, formatAgo, formatDuration, listedDurationMs, progressNote, decideHelp, waitingForWorker, whoCanDecide } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -55,10 +55,23 @@ describe("a run no worker has taken", () => {
 });
 
 describe("who can decide a step nobody can", () => {
-  it("names the groups that do not exist, and says only staff can", () => {
-    expect(whoCanDecide(["finance"])).toBe("The group “finance” does not exist, so only staff can decide it.");
-    expect(whoCanDecide(["a", "b"])).toBe("The groups “a”, “b” do not exist, so only staff can decide it.");
-    expect(whoCanDecide([])).toMatch(/no active user is among its approvers, so only staff can/);
+  const none = { groups: [], users: [] };
+  it("tells staff which groups and accounts do not exist, and that only staff can decide", () => {
+    expect(whoCanDecide({ groups: ["finance"], users: [] }, true)).toBe("The group “finance” does not exist, so only staff can decide it.");
+    expect(whoCanDecide({ groups: ["a", "b"], users: [] }, true)).toBe("The groups “a”, “b” do not exist, so only staff can decide it.");
+    expect(whoCanDecide({ groups: ["a"], users: ["bob"] }, true)).toBe("The group “a” does not exist; “bob” has no active account, so only staff can decide it.");
+    expect(whoCanDecide(none, true)).toMatch(/no active user is among its approvers, so only staff can/);
+  });
+  it("never tells anyone else that a group or an account does not exist: it may be hidden", () => {
+    const text = whoCanDecide({ groups: ["finance"], users: ["bob"] }, false);
+    expect(text).toBe("No one you know of can decide it: the group “finance” does not exist or is not one you may see, and “bob” has no active account or is not someone you may see. If none of them can, only staff can.");
+    expect(whoCanDecide({ groups: ["a", "b"], users: [] }, false)).toContain("the groups “a”, “b” do not exist or are not ones you may see");
+  });
+  it("links staff to the admin page that fixes it, and tells anyone else to ask", () => {
+    expect(decideHelp({ groups: ["finance"], users: [] }, true)).toEqual({ adminPath: "auth/group/add/", label: "Create the group in Admin →" });
+    expect(decideHelp({ groups: [], users: ["bob"] }, true)).toMatchObject({ adminPath: "auth/user/" });
+    expect(decideHelp(none, true)).toMatchObject({ adminPath: "auth/group/" });
+    expect(decideHelp({ groups: ["finance"], users: [] }, false)).toEqual({ ask: "Ask an admin who should decide it." });
   });
 });
 
