@@ -8,7 +8,7 @@ import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, progressNote, shortId, waitingForWorker, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
+import { formatDateTime, formatDuration, progressNote, recoveryNote, shortId, waitingForWorker, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -226,6 +226,11 @@ export default function RunPage() {
         <div className="alert" data-testid="run-no-worker" role="status">
           <strong>No worker has started this run yet</strong> ({formatDuration(unclaimedMs)} so far). It starts as
           soon as one is free; if it stays pending, check that a worker is running (<code>make run</code> starts one).
+        </div>
+      )}
+      {state.recovered && (
+        <div className="alert" data-testid="run-recovered" role="status">
+          {recoveryNote(state.recovered)}
         </div>
       )}
       {waiting.map((w) => (

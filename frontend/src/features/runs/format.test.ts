@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatAgo, formatDuration, listedDurationMs, progressNote, decideHelp, waitingForWorker, whoCanDecide } from "./format";
+import { decideHelp, elapsedMs, formatAgo, formatDuration, listedDurationMs, progressNote, recoveryNote, waitingForWorker, whoCanDecide } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -85,5 +85,16 @@ describe("a run's duration in the runs list", () => {
   it("shows an ended run's own duration and none for a run not started", () => {
     expect(listedDurationMs({ status: "completed", started_at: started, duration_ms: 1234 }, now)).toBe(1234);
     expect(listedDurationMs({ status: "pending", started_at: null, duration_ms: null }, now)).toBeNull();
+  });
+});
+
+describe("a run that lost its worker", () => {
+  const ts = 1_700_000_000;
+  it("says the worker stopped and that completed steps do not run again", () => {
+    const note = recoveryNote({ lost: 1, limit: 5, ts });
+    expect(note).toMatch(/^Its worker stopped mid-run\. At \S+ it was sent to a worker again, which goes on from its last checkpoints: no completed step runs again\.$/);
+  });
+  it("counts the losses and names the limit once there were several", () => {
+    expect(recoveryNote({ lost: 3, limit: 5, ts })).toMatch(/^It lost its worker 3 times\..* It fails if that happens 5 times\.$/);
   });
 });

@@ -134,3 +134,10 @@ export function decideHelp(missing: MissingApprovers, staff: boolean): { adminPa
   if (missing.users.length) return { adminPath: "auth/user/", label: "Check the users in Admin →" };
   return { adminPath: "auth/group/", label: "Add people to the group in Admin →" };
 }
+
+/** What the run page says of a run that lost its worker (its latest `run.recovered`). */
+export function recoveryNote(recovered: { lost: number; limit: number | null; ts: number }): string {
+  const lost = recovered.lost === 1 ? "Its worker stopped mid-run." : `It lost its worker ${recovered.lost} times.`;
+  const limit = recovered.lost > 1 && recovered.limit !== null ? ` It fails if that happens ${recovered.limit} times.` : "";
+  return `${lost} At ${formatTime(recovered.ts)} it was sent to a worker again, which goes on from its last checkpoints: no completed step runs again.${limit}`;
+}

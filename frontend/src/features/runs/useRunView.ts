@@ -134,7 +134,12 @@ export function useRunView(runId: string): RunView {
     const ws = new ResumingSocket({
       path: `/ws/runs/${runId}/`,
       after: resumeAt,
-      onEvent: (event: StreamEvent) => enqueue([event as unknown as RunEvent]),
+      onEvent: (event: StreamEvent) => {
+        const received = event as unknown as RunEvent & { data_omitted?: boolean };
+        // Too big for the socket (a large node output): read it, and what follows, from the API.
+        if (received.data_omitted) getEvents(runId, received.seq - 1).then((page) => enqueue(page.events), () => enqueue([received]));
+        else enqueue([received]);
+      },
       onStatus: (status) => {
         // Between a drop and the next open the page stays "offline": the retry's
         // "connecting" is still a reconnect, not a fresh start.
