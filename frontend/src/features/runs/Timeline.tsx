@@ -2,7 +2,7 @@
 // so parallel work lines up and the slow node stands out. Retries are ticks on the bar.
 import { memo, useMemo, useState } from "react";
 import type { IrNode } from "../../graph";
-import { formatDuration } from "./format";
+import { formatDuration, formatTick } from "./format";
 import type { NodeState, RunState } from "./runState";
 import { StatusIcon } from "./StatusIcon";
 import "./timeline.css";
@@ -93,7 +93,7 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
         <span className="tl-track">
           {ticks.map((t) => (
             <span key={t} className={`tl-tick${t / (span * 1000) > 0.9 ? " tl-tick-end" : ""}`} style={{ left: `${(t / (span * 1000)) * 100}%` }}>
-              {formatDuration(t)}
+              {formatTick(t)}
             </span>
           ))}
         </span>

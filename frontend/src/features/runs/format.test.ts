@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideHelp, elapsedMs, formatAgo, formatDuration, listedDurationMs, progressNote, recoveryNote, waitingForWorker, whoCanDecide } from "./format";
+import { decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, progressNote, recoveryNote, waitingForWorker, whoCanDecide } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -96,5 +96,11 @@ describe("a run that lost its worker", () => {
   });
   it("counts the losses and names the limit once there were several", () => {
     expect(recoveryNote({ lost: 3, limit: 5, ts })).toMatch(/^It lost its worker 3 times\..* It fails if that happens 5 times\.$/);
+  });
+});
+
+describe("timeline axis labels", () => {
+  it("writes round ticks without trailing zeros", () => {
+    expect([0, 500, 1000, 2500, 50_000, 100_000].map(formatTick)).toEqual(["0 ms", "500 ms", "1 s", "2.5 s", "50 s", "1 m 40 s"]);
   });
 });

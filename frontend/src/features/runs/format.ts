@@ -12,6 +12,12 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} m`;
 }
 
+/** A timeline axis label: the ticks are round, so no trailing zeros (2 s, 2.5 s, 50 s). */
+export function formatTick(ms: number): string {
+  if (ms >= 1000 && ms < 60_000) return `${Number((ms / 1000).toFixed(2))} s`;
+  return formatDuration(ms);
+}
+
 /** How long ago, as every page writes it (lib/timeAgo); a dash when unknown. */
 export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
   return timeAgo(iso, now) || "—";
