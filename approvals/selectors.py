@@ -224,7 +224,7 @@ def users_to_name(user: Any) -> QuerySet[Any]:
     return users.filter(Q(pk=user.pk) | colleagues | published).distinct()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Published:
     groups: set[str]
     users: set[str]

@@ -118,6 +118,28 @@ def test_validate_answers_alike_for_a_user_who_does_not_exist_and_one_you_may_no
     assert "`dorra`, who has no active account: they cannot decide" in plain["message"]
 
 
+def test_a_user_an_approval_tool_names_may_be_named_by_anyone(
+    api: APIClient, valid_ir: dict[str, Any], make_user: Callable[..., User]
+) -> None:
+    # Given dora, who shares no group with alice, named by an enabled approval tool
+    make_user("dora", groups=("payroll",))
+    Tool.objects.create(
+        id="payroll_sign_off", name="Payroll sign-off", description="An approval form.",
+        kind=Tool.Kind.APPROVAL, input_schema={"type": "object"},
+        config={"instructions": "Check it.", "assignees": {"users": ["dora"], "groups": []}},
+    )  # fmt: skip
+    valid_ir["nodes"].append({
+        "id": "ok", "type": "approval", "after": ["check"], "form_schema": {"type": "object"},
+        "assignees": {"users": ["dora"]},
+    })
+
+    # When alice validates a flow naming her
+    body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
+
+    # Then dora is no warning: an admin published her as an approver
+    assert body["warnings"] == []
+
+
 def test_the_warning_hint_offers_staff_every_group(
     admin_user: User, client_for: Callable[[User | None], APIClient],
     valid_ir: dict[str, Any], make_user: Callable[..., User],
