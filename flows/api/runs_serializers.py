@@ -110,6 +110,12 @@ class RunOutput(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
     duration_ms = duration_field()
     waiting = serializers.SerializerMethodField()
+    lease_expires_at = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="While a worker executes the run: when it must next renew its lease (by"
+        " default it does every half second). Past it, the worker is taken to have stopped,"
+        " and the run is sent to another worker that goes on from its checkpoints.",
+    )
 
     class Meta:
         model = Run
@@ -134,6 +140,7 @@ class RunOutput(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "duration_ms",
+            "lease_expires_at",
         ]
 
     @extend_schema_field(WaitingOutput(many=True))

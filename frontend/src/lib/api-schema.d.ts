@@ -1164,6 +1164,11 @@ export interface components {
              * @description Milliseconds from start to finish.
              */
             readonly duration_ms: number | null;
+            /**
+             * Format: date-time
+             * @description While a worker executes the run: when it must next renew its lease (it does several times a second). Past it, the worker is taken to have stopped, and the run is sent to another worker that goes on from its checkpoints.
+             */
+            readonly lease_expires_at: string | null;
             readonly nodes: components["schemas"]["NodeAttemptOutput"][];
         };
         RunEventsOutput: {
@@ -1221,6 +1226,11 @@ export interface components {
              * @description Milliseconds from start to finish.
              */
             readonly duration_ms: number | null;
+            /**
+             * Format: date-time
+             * @description While a worker executes the run: when it must next renew its lease (it does several times a second). Past it, the worker is taken to have stopped, and the run is sent to another worker that goes on from its checkpoints.
+             */
+            readonly lease_expires_at: string | null;
         };
         /** @enum {string} */
         RunStatusEnum: "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";

@@ -8,7 +8,7 @@ import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, progressNote, recoveryNote, shortId, waitingForWorker, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
+import { formatDateTime, formatDuration, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -124,6 +124,7 @@ export default function RunPage() {
   const counts = statusCounts(state);
   const started = state.lastSeq > 0 || !!run.started_at;
   const unclaimedMs = waitingForWorker(runStatus, run.created_at, { inBatch: !!run.batch, started }, now);
+  const silentMs = workerSilentMs(run.status, run.lease_expires_at, now);
   const total = Object.keys(state.nodes).length;
   const done = counts.completed + counts.failed + counts.skipped + counts.cancelled;
   const durationMs = finished && run.duration_ms !== null
@@ -226,6 +227,12 @@ export default function RunPage() {
         <div className="alert" data-testid="run-no-worker" role="status">
           <strong>No worker has started this run yet</strong> ({formatDuration(unclaimedMs)} so far). It starts as
           soon as one is free; if it stays pending, check that a worker is running (<code>make run</code> starts one).
+        </div>
+      )}
+      {silentMs !== null && !finished && (
+        <div className="alert" data-testid="run-worker-silent" role="status">
+          <strong>Its worker has not reported for {formatDuration(silentMs)}.</strong> If it stopped, the run is sent
+          to another worker, which goes on from its last checkpoints (<code>make run</code> starts a stopped worker again).
         </div>
       )}
       {state.recovered && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, progressNote, recoveryNote, waitingForWorker, whoCanDecide } from "./format";
+import { decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, progressNote, recoveryNote, waitingForWorker, whoCanDecide, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -102,5 +102,20 @@ describe("a run that lost its worker", () => {
 describe("timeline axis labels", () => {
   it("writes round ticks without trailing zeros", () => {
     expect([0, 500, 1000, 2500, 50_000, 100_000].map(formatTick)).toEqual(["0 ms", "500 ms", "1 s", "2.5 s", "50 s", "1 m 40 s"]);
+  });
+});
+
+describe("a running run whose worker went quiet", () => {
+  const lease = "2026-01-01T10:00:30Z";
+  const at = (s: number) => Date.parse("2026-01-01T10:00:00Z") + s * 1000;
+  it("says nothing while the worker keeps its lease", () => {
+    expect(workerSilentMs("running", lease, at(29))).toBeNull();
+  });
+  it("counts from when the lease ran out", () => {
+    expect(workerSilentMs("running", lease, at(42))).toBe(12_000);
+  });
+  it("says nothing of a run no worker holds", () => {
+    expect(workerSilentMs("suspended", lease, at(42))).toBeNull();
+    expect(workerSilentMs("running", null, at(42))).toBeNull();
   });
 });

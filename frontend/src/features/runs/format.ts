@@ -147,3 +147,11 @@ export function recoveryNote(recovered: { lost: number; limit: number | null; ts
   const limit = recovered.lost > 1 && recovered.limit !== null ? ` It fails if that happens ${recovered.limit} times.` : "";
   return `${lost} At ${formatTime(recovered.ts)} it was sent to a worker again, which goes on from its last checkpoints: no completed step runs again.${limit}`;
 }
+
+/** How long ago the worker executing a running run let its lease run out (it renews it
+ * every half second while alive), or null while it keeps it. */
+export function workerSilentMs(status: string, leaseExpiresAt: string | null | undefined, now = Date.now()): number | null {
+  if (status !== "running" || !leaseExpiresAt) return null;
+  const late = now - Date.parse(leaseExpiresAt);
+  return Number.isFinite(late) && late > 0 ? late : null;
+}

@@ -177,6 +177,19 @@ export function useRunView(runId: string): RunView {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runStatus]);
 
+  // A running run's worker renews its lease twice a second: read the run again when the lease
+  // it showed runs out (every 5 s while it stays out), to tell a stopped worker from a stale
+  // copy of the run.
+  const lease = run?.lease_expires_at ?? null;
+  useEffect(() => {
+    if (runStatus !== "running" || !lease) return;
+    const due = Date.parse(lease) - Date.now();
+    const timer = setTimeout(() => {
+      getRunSummary(runId).then(setRun, () => undefined);
+    }, Math.max(due + 1000, 5000));
+    return () => clearTimeout(timer);
+  }, [runStatus, lease, run, runId]);
+
   useEffect(() => {
     window.__dynamicflowRun = { inject: enqueue, state: () => stateRef.current };
     return () => {
