@@ -582,6 +582,10 @@ def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, 
     expect(failed_row.get_by_test_id("run-row-error")).to_have_text("b: boom")
     passed_row = page.locator(f'[data-run-id="{alpha.id}"]')
     expect(passed_row.get_by_test_id("run-row-error")).to_have_count(0)
+    # the status icons are drawn as on a run page, though no run page was opened first
+    icon = passed_row.locator(".rs-badge .rs-icon")
+    assert icon.evaluate("e => getComputedStyle(e).borderRadius") == "50%"
+    assert icon.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
     # the status chips use the badges' words (a suspended run is "Waiting")
     expect(page.get_by_test_id("filter-status-suspended")).to_have_text("Waiting")
     page.get_by_test_id("filter-status-failed").click()
