@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -170,15 +171,19 @@ def inbox_steps(user: Any) -> QuerySet[ApprovalStep]:
     )
 
 
-def step_recipients(step: ApprovalStep) -> list[Any]:
-    """The active users a step waits for (the run's owner when it names nobody)."""
-    users = get_user_model().objects.filter(is_active=True)
+def step_recipients(
+    step: ApprovalStep, *, users: set[str] | None = None, groups: set[str] | None = None
+) -> list[Any]:
+    """The active users a step waits for (the run's owner when it names nobody); with
+    `users` / `groups`, counting only those of its users and the members of those of its
+    groups."""
+    active = get_user_model().objects.filter(is_active=True)
     if not step.assignee_users and not step.assignee_groups:
-        return list(users.filter(pk=step.run.requested_by_id))
+        return list(active.filter(pk=step.run.requested_by_id))
+    named_users = [u for u in step.assignee_users if users is None or u in users]
+    named_groups = [g for g in step.assignee_groups if groups is None or g in groups]
     return list(
-        users.filter(
-            Q(username__in=step.assignee_users) | Q(groups__name__in=step.assignee_groups)
-        ).distinct()
+        active.filter(Q(username__in=named_users) | Q(groups__name__in=named_groups)).distinct()
     )
 
 
@@ -197,7 +202,7 @@ def groups_to_name(user: Any) -> QuerySet[Group]:
     published. Other groups' names stay unlisted (a group's name can say what it is for)."""
     if user.is_staff:
         return Group.objects.order_by("name")
-    published = _published_approver_groups(user) | {APPROVERS_GROUP}
+    published = _published_approvers(user).groups | {APPROVERS_GROUP}
     return (
         Group.objects.filter(Q(user=user) | Q(name__in=published))
         .distinct()
@@ -205,37 +210,71 @@ def groups_to_name(user: Any) -> QuerySet[Group]:
     )
 
 
-def _published_approver_groups(user: Any) -> set[str]:
+def users_to_name(user: Any) -> QuerySet[Any]:
+    """The active users `user` may know of by name, to name who decides an approval: staff
+    know everyone; anyone else themselves, the people who share a group with them, and
+    those an approval tool of the registry (enabled, one they may use) names. Whether
+    anyone else has an account stays unanswered, as `groups_to_name` keeps other groups."""
+    users = get_user_model().objects.filter(is_active=True)
+    if user.is_staff:
+        return users
+    membership = get_user_model().groups.through.objects.filter(user_id=user.pk)
+    colleagues = Q(groups__in=membership.values("group_id"))
+    published = Q(username__in=_published_approvers(user).users)
+    return users.filter(Q(pk=user.pk) | colleagues | published).distinct()
+
+
+@dataclass(slots=True)
+class _Published:
+    groups: set[str]
+    users: set[str]
+
+
+def _published_approvers(user: Any) -> _Published:
+    """The groups and users named by the registry's enabled approval tools `user` may use."""
     configs = dict(
         Tool.objects.filter(kind=Tool.Kind.APPROVAL, enabled=True).values_list("id", "config")
     )
     refused = tools_refused(user, configs) if configs else {}
-    names: set[str] = set()
+    published = _Published(groups=set(), users=set())
     for tool_id, config in configs.items():
         if tool_id in refused:
             continue
         try:
-            names.update(parse_config("approval", config).assignees.groups)
+            assignees = parse_config("approval", config).assignees
         except ValidationError:  # a row the registry leaves out anyway
             continue
-    return names
+        published.groups.update(assignees.groups)
+        published.users.update(assignees.users)
+    return published
 
 
 def open_steps_reach(run: Run, user: Any) -> dict[str, dict[str, Any]]:
     """For each open step of `run`, by node id: whether `user` may decide it now
     (`can_decide`), how many active users may (`approvers`; 0 means nobody can until
-    someone joins its groups) and which of its groups do not exist (`missing_groups`)."""
+    someone joins its groups) and which of its groups and users are missing
+    (`missing_groups`, `missing_users`). For anyone but staff, a group or user they may not
+    name (`groups_to_name`, `users_to_name`) reads as missing and is not counted, the same
+    answer as for one that does not exist: the run page must not tell which groups and
+    accounts exist or who is in a group."""
     reach = {}
     steps = list(ApprovalStep.objects.filter(run=run, status=ApprovalStep.Status.PENDING))
-    named = {group for step in steps for group in step.assignee_groups}
-    existing = set(Group.objects.filter(name__in=named).values_list("name", flat=True))
+    named_groups = {group for step in steps for group in step.assignee_groups}
+    named_users = {name for step in steps for name in step.assignee_users}
+    known_groups = set(
+        groups_to_name(user).filter(name__in=named_groups).values_list("name", flat=True)
+    )
+    known_users = set(
+        users_to_name(user).filter(username__in=named_users).values_list("username", flat=True)
+    )
     for step in steps:
         step.run = run
         answered = step.decisions.filter(username=user.get_username()).exists()
         reach[step.node_id] = {
             "can_decide": step_visible_to(user, step) and not answered,
-            "approvers": len(step_recipients(step)),
-            "missing_groups": [g for g in step.assignee_groups if g not in existing],
+            "approvers": len(step_recipients(step, users=known_users, groups=known_groups)),
+            "missing_groups": [g for g in step.assignee_groups if g not in known_groups],
+            "missing_users": [u for u in step.assignee_users if u not in known_users],
         }
     return reach
 

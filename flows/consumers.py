@@ -36,6 +36,12 @@ from flows.runs.watchers import WatchMarks
 
 FINAL_EVENTS = frozenset({"run.completed", "run.failed", "run.cancelled"})
 PAGE = 1000
+#: The largest event sent whole. Daphne refuses a message over 1 MiB (its default
+#: `--websocket_max_message_size`) by closing the connection, and a node's output may be 4
+#: MB (`DYNAMICFLOW_MAX_VALUE_BYTES`): such an event would close the socket on every
+#: reconnect, and the stream would stop there. It is sent without its `data`
+#: (`"data": null, "data_omitted": true`); the client reads it from the events API.
+WS_EVENT_MAX_BYTES = 512 * 1024
 
 
 def _query(scope: dict[str, Any]) -> dict[str, list[str]]:
@@ -205,7 +211,10 @@ class RunEventsConsumer(_EventStreamConsumer):
                 await self._send(event)
 
     async def _send(self, event: dict[str, Any]) -> None:
-        await self.send_json(event)
+        text = await self.encode_json(event)
+        if len(text) > WS_EVENT_MAX_BYTES // 4 and len(text.encode()) > WS_EVENT_MAX_BYTES:
+            text = await self.encode_json({**event, "data": None, "data_omitted": True})
+        await self.send(text_data=text)
         self.last_sent = event["seq"]
         if event["type"] in FINAL_EVENTS:
             self.finished = True

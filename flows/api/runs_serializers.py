@@ -83,13 +83,20 @@ class WaitingOutput(serializers.Serializer):
     )
     approvers = serializers.IntegerField(
         required=False,
-        help_text="How many active users may decide it (run detail only); 0: nobody is in"
-        " its groups yet.",
+        help_text="How many active users you know of may decide it (run detail only); 0:"
+        " nobody among its users and groups you may name.",
     )
     missing_groups = serializers.ListField(
         child=serializers.CharField(), required=False,
-        help_text="Its assignee groups that do not exist (run detail only): until someone"
-        " creates them, only staff can decide it.",
+        help_text="Its assignee groups that do not exist, or (for anyone but staff) that you"
+        " may not name, the same answer for both (run detail only); their members are not"
+        " counted in `approvers`.",
+    )
+    missing_users = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="Its assignee users with no active account, or (for anyone but staff) whom"
+        " you may not name, the same answer for both (run detail only); not counted in"
+        " `approvers`.",
     )
 
 
@@ -103,6 +110,12 @@ class RunOutput(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
     duration_ms = duration_field()
     waiting = serializers.SerializerMethodField()
+    lease_expires_at = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="While a worker executes the run: when it must next renew its lease (by"
+        " default it does every half second). Past it, the worker is taken to have stopped,"
+        " and the run is sent to another worker that goes on from its checkpoints.",
+    )
 
     class Meta:
         model = Run
@@ -127,6 +140,7 @@ class RunOutput(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "duration_ms",
+            "lease_expires_at",
         ]
 
     @extend_schema_field(WaitingOutput(many=True))

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from approvals.selectors import groups_to_name
+from approvals.selectors import groups_to_name, users_to_name
 from flows.api.errors import ApplicationError
 from flows.api.selectors import flow_get_for_edit
 from flows.core.validate import ValidationIssue, validate_flow
@@ -53,8 +53,9 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
     names a group no one has created (or a username no account has) waits until staff
     decide it. Not errors: a group may be created after the flow is saved. A group `user`
     may not name (`GET /groups/`) is warned of in the same words as one that does not
-    exist, and the hint offers only the groups they may name: no answer says whether a
-    group exists."""
+    exist, and the hint offers only the groups they may name; a user they may not name
+    (`users_to_name`) as one with no account: no answer says whether a group or an account
+    exists."""
     nodes = ir.get("nodes") if isinstance(ir, dict) else None
     if not isinstance(nodes, list):
         return []
@@ -79,8 +80,9 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
     groups = set(groups_to_name(user).filter(
         name__in=[n for _, _, kind, n in named if kind == "groups"]
     ).values_list("name", flat=True))
-    users = set(get_user_model().objects.filter(
-        username__in=[n for _, _, kind, n in named if kind == "users"], is_active=True
+    # Likewise a user the caller may not name answers as one with no account.
+    users = set(users_to_name(user).filter(
+        username__in=[n for _, _, kind, n in named if kind == "users"]
     ).values_list("username", flat=True))
     existing = list(groups_to_name(user).values_list("name", flat=True)[:20])
     warnings = []
@@ -96,10 +98,10 @@ def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
         elif kind == "users" and name not in users:
             warnings.append(ValidationIssue(
                 code="unknown_user",
-                message=f"Node `{node_id}` field `{field}` names `{name}`, who has no active "
-                "account: they cannot decide this step.",
+                message=f"Node `{node_id}` field `{field}` names `{name}`, "
+                + _unknown_user_reason(user),
                 node=node_id, field=field,
-                hint="Check the username, or create the user in Admin.",
+                hint=_unknown_user_hint(user),
             ))
     return warnings
 
@@ -110,6 +112,25 @@ def _unknown_group_reason(user: Any) -> str:
     return (
         "which does not exist or is not one you may name (GET /api/v1/groups/ lists those): "
         "unless someone is in it, only staff can decide this step."
+    )
+
+
+def _unknown_user_reason(user: Any) -> str:
+    if user.is_staff:  # staff may name everyone: there is no such account
+        return "who has no active account: they cannot decide this step."
+    return (
+        "who has no active account or is not someone you may name (yourself, the people in "
+        "your groups, and those approval tools name): if they have none, they cannot decide "
+        "this step."
+    )
+
+
+def _unknown_user_hint(user: Any) -> str:
+    if user.is_staff:
+        return "Check the username, or create the user in Admin."
+    return (
+        "Check the username, or name a group instead (GET /api/v1/groups/ lists those you "
+        "may name); an admin can confirm the account."
     )
 
 

@@ -27,7 +27,7 @@ from flows.core.json_schemas import (
     unknown_fields,
     with_required_lists,
 )
-from flows.models import FlowVersion, Run, RunBatch, RunEvent
+from flows.models import FlowVersion, NodeAttempt, Run, RunBatch, RunEvent
 from flows.runs import conf, dispatch
 from flows.runs.access import run_tools_check
 from flows.runs.batches import batch_advance
@@ -271,6 +271,7 @@ def _recovered(run_id: str) -> bool:
         ev.RUN_RECOVERED,
         {"reason": "its worker stopped renewing the lease", "lost": lost, "limit": limit},
     )
+    _append_lost_node_events(run)
     fields = ["last_seq"]
     if lost >= limit:
         error = {
@@ -292,6 +293,53 @@ def _recovered(run_id: str) -> bool:
             transaction.on_commit(lambda: batch_advance(batch_id=batch_id))
     run.save(update_fields=fields)
     return lost < limit
+
+
+#: The event that ends a node, by the status of its checkpoint.
+_ENDING_EVENTS = {
+    NodeAttempt.Status.COMPLETED: ev.NODE_OUTPUT,
+    NodeAttempt.Status.FAILED: ev.NODE_FAILED,
+    NodeAttempt.Status.SKIPPED: ev.NODE_SKIPPED,
+}
+
+
+def _append_lost_node_events(run: Run) -> None:
+    """The ending events of the nodes whose checkpoint was committed but whose event was
+    not: a worker emits a node's event just after its checkpoint commits, and one killed
+    in between takes the event along. The run resumes from the checkpoint and never runs
+    the node again, so without this the stream (and the run page built from it) would
+    show that node running for ever. Each carries the checkpoint's times and
+    `recovered: true`."""
+    ended = set(
+        RunEvent.objects.filter(run=run, type__in=_ENDING_EVENTS.values())
+        .values_list("node_id", flat=True)
+    )
+    latest: dict[str, NodeAttempt] = {}
+    for attempt in NodeAttempt.objects.filter(
+        run=run, status__in=list(_ENDING_EVENTS)
+    ).exclude(node_id__in=ended).order_by("id"):
+        latest[attempt.node_id] = attempt
+    seq = run.last_seq
+    rows = []
+    for node_id, attempt in latest.items():
+        seq += 1
+        data: dict[str, Any] = {"recovered": True}
+        if attempt.status == NodeAttempt.Status.COMPLETED:
+            data |= {"output": attempt.output, "attempts": attempt.attempt}
+        elif attempt.status == NodeAttempt.Status.FAILED:
+            data |= {"error": attempt.error}
+        at = attempt.finished_at or timezone.now()
+        duration = (
+            (at - attempt.started_at).total_seconds() * 1000 if attempt.started_at else None
+        )
+        rows.append(RunEvent(
+            run=run, seq=seq, type=_ENDING_EVENTS[attempt.status], node_id=node_id,
+            payload=data, ts=at, duration_ms=duration,
+        ))  # fmt: skip
+    if rows:
+        RunEvent.objects.bulk_create(rows)
+        run.last_seq = seq
+        broadcast_on_commit(run.id, [row_wire(row) for row in rows])
 
 
 def runs_recover() -> list[str]:

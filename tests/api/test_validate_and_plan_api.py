@@ -35,7 +35,7 @@ def test_validate_a_valid_ir(api: APIClient, valid_ir: dict[str, Any]) -> None:
 def test_validate_warns_of_an_approval_naming_a_group_or_user_that_does_not_exist(
     api: APIClient, valid_ir: dict[str, Any], make_user: Callable[..., User]
 ) -> None:
-    make_user("bob", groups=("auditors",))
+    make_user("bob", groups=("auditors", "sales"))  # alice's colleague in sales
     valid_ir["nodes"].append({
         "id": "ok", "type": "approval", "after": ["check"],
         "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
@@ -85,6 +85,59 @@ def test_validate_answers_alike_for_a_group_that_does_not_exist_and_one_you_may_
     assert hidden["code"] == missing["code"] == "unknown_group"
     assert hidden["hint"] == missing["hint"]
     assert hidden["message"] == missing["message"].replace("payrol`", "payroll`")
+
+
+def test_validate_answers_alike_for_a_user_who_does_not_exist_and_one_you_may_not_see(
+    api: APIClient, valid_ir: dict[str, Any], make_user: Callable[..., User],
+    admin_user: User, client_for: Callable[[User | None], APIClient],
+) -> None:
+    # Given bob, who shares the group "sales" with alice, and dora, who shares none
+    make_user("bob", groups=("sales",))
+    make_user("dora", groups=("payroll",))
+
+    def warnings(client: APIClient, username: str) -> list[dict[str, Any]]:
+        ir = {**valid_ir, "nodes": [*valid_ir["nodes"], {
+            "id": "ok", "type": "approval", "after": ["check"],
+            "form_schema": {"type": "object"}, "assignees": {"users": [username]},
+        }]}
+        body = client.post("/api/v1/validate/", {"ir": ir}, format="json").json()
+        return list(body["warnings"])
+
+    # When alice validates a flow naming each of them, and one naming nobody's account
+    [hidden], [missing] = warnings(api, "dora"), warnings(api, "dorra")
+
+    # Then dora (hidden) and dorra (no account) answer the same but for the name itself
+    assert hidden["code"] == missing["code"] == "unknown_user"
+    assert hidden["hint"] == missing["hint"]
+    assert hidden["message"] == missing["message"].replace("dorra`", "dora`")
+    assert "has no active account or is not someone you may name" in hidden["message"]
+    # bob, a colleague, is no warning; staff are warned of dorra alone, in plain words
+    assert warnings(api, "bob") == []
+    assert warnings(client_for(admin_user), "dora") == []
+    [plain] = warnings(client_for(admin_user), "dorra")
+    assert "`dorra`, who has no active account: they cannot decide" in plain["message"]
+
+
+def test_a_user_an_approval_tool_names_may_be_named_by_anyone(
+    api: APIClient, valid_ir: dict[str, Any], make_user: Callable[..., User]
+) -> None:
+    # Given dora, who shares no group with alice, named by an enabled approval tool
+    make_user("dora", groups=("payroll",))
+    Tool.objects.create(
+        id="payroll_sign_off", name="Payroll sign-off", description="An approval form.",
+        kind=Tool.Kind.APPROVAL, input_schema={"type": "object"},
+        config={"instructions": "Check it.", "assignees": {"users": ["dora"], "groups": []}},
+    )  # fmt: skip
+    valid_ir["nodes"].append({
+        "id": "ok", "type": "approval", "after": ["check"], "form_schema": {"type": "object"},
+        "assignees": {"users": ["dora"]},
+    })
+
+    # When alice validates a flow naming her
+    body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
+
+    # Then dora is no warning: an admin published her as an approver
+    assert body["warnings"] == []
 
 
 def test_the_warning_hint_offers_staff_every_group(

@@ -135,7 +135,10 @@ def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
     run = _start(user, make_version, inprocess, approval_ir())  # assigned to bob
     assert waiting(user, run)["can_decide"] is False  # the owner is not an assignee
     assert waiting(staff_user, run)["can_decide"] is True
-    assert waiting(user, run)["approvers"] == 1
+    assert waiting(staff_user, run)["approvers"] == 1
+    colleagues = Group.objects.create(name="support")
+    colleagues.user_set.add(user, other_user)
+    assert waiting(user, run)["approvers"] == 1  # bob shares a group with ada
 
     # a group nobody is in: nobody can decide it until someone joins
     lonely = _start(user, make_version, inprocess, approval_ir(assignees={"groups": ["finance"]}))
@@ -145,8 +148,37 @@ def test_the_run_says_who_may_decide_its_open_step_and_when_nobody_can(
     assert waiting(user, lonely) | {"title": None} == {
         "node_id": "ok", "title": None, "form_schema": None,
         "assignees": {"users": [], "groups": ["finance"]}, "decided": False,
-        "can_decide": True, "approvers": 1, "missing_groups": [],
+        "can_decide": True, "approvers": 1, "missing_groups": [], "missing_users": [],
     }  # fmt: skip
+
+
+def test_the_run_answers_its_owner_alike_for_approvers_that_do_not_exist_and_hidden_ones(
+    user, other_user, staff_user, make_version, inprocess, client_for
+):
+    # Given "payroll", a group with bob in it that ada is not in and may not name, and bob,
+    # who shares no group with ada; "payrol" and "nobody" do not exist
+    Group.objects.create(name="payroll").user_set.add(other_user)
+
+    def waiting(person: Any, assignees: dict[str, Any]) -> dict[str, Any]:
+        run = _start(user, make_version, inprocess, approval_ir(assignees=assignees))
+        [step] = client_for(person).get(f"/api/v1/runs/{run.id}/").json()["waiting"]
+        return {key: step[key] for key in ("approvers", "missing_groups", "missing_users")}
+
+    # When ada, who started the runs, reads each step's approvers
+    hidden_group = waiting(user, {"groups": ["payroll"]})
+    missing_group = waiting(user, {"groups": ["payrol"]})
+    hidden_user = waiting(user, {"users": ["bob"]})
+    missing_user = waiting(user, {"users": ["nobody"]})
+
+    # Then each hidden one answers as the missing one does: not found, nobody counted
+    assert hidden_group == {"approvers": 0, "missing_groups": ["payroll"], "missing_users": []}
+    assert missing_group == {"approvers": 0, "missing_groups": ["payrol"], "missing_users": []}
+    assert hidden_user == {"approvers": 0, "missing_groups": [], "missing_users": ["bob"]}
+    assert missing_user == {"approvers": 0, "missing_groups": [], "missing_users": ["nobody"]}
+    # and staff, who may name everyone, read what exists
+    assert waiting(staff_user, {"groups": ["payroll", "payrol"], "users": ["nobody"]}) == {
+        "approvers": 1, "missing_groups": ["payrol"], "missing_users": ["nobody"],
+    }
 
 
 def test_twenty_decisions_at_once_leave_exactly_one(

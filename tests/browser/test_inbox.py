@@ -135,13 +135,15 @@ def test_the_run_page_leads_to_its_step_and_says_when_nobody_can_decide(
     run = services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "Jo"})
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
 
-    # the group does not exist: the page says so, and that only staff can decide it
+    # the group does not exist: the owner, who may not know of every group, reads words
+    # that would be as true of a group hidden from them, and that only staff can decide it
     page = new_page(user)
     page.goto(live_server(f"/runs/{run.id}"))
     expect(page.get_by_test_id("run-waiting-nobody")).to_contain_text(
-        "The group “finance” does not exist, so only staff can decide it."
+        "the group “finance” does not exist or is not one you may see. If none of them can,"
+        " only staff can."
     )
-    expect(page.get_by_test_id("run-waiting-nobody")).to_contain_text("Ask an admin to create")
+    expect(page.get_by_test_id("run-waiting-nobody")).to_contain_text("Ask an admin who should")
     expect(page.get_by_test_id("run-not-yours")).to_be_visible()
     expect(page.get_by_test_id("run-open-inbox")).to_have_count(0)
     # the time it has taken goes on while it waits
@@ -158,6 +160,9 @@ def test_the_run_page_leads_to_its_step_and_says_when_nobody_can_decide(
 
     # staff may decide any step: the run page takes them to it
     page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-waiting-nobody")).to_contain_text(
+        "The group “finance” does not exist, so only staff can decide it."
+    )
     expect(page.get_by_role("link", name="Create the group in Admin →")).to_be_visible()
     page.get_by_test_id("run-open-inbox").click()
     expect(page.get_by_test_id("step-page")).to_be_visible()

@@ -198,6 +198,45 @@ def test_a_dropped_websocket_reconnects_and_misses_no_step(
     screenshot(page, "finished")
 
 
+BIG_OUTPUT = {
+    "name": "Big output",
+    "input_schema": {"type": "object", "properties": {"texts": {"type": "array"}}},
+    "nodes": [
+        {"id": "wait", "type": "tool", "tool": "t_slow", "inputs": {"seconds": "2"}},
+        {"id": "big", "type": "value", "value": "input.texts", "after": ["wait"]},
+        {"id": "result", "type": "output", "value": "size(big)"},
+    ],
+}
+
+
+def test_a_node_output_too_big_for_one_websocket_message_still_arrives_live(
+    page, live_server, staff_user
+):
+    # Given a run whose second node outputs 1.2 MB (one websocket message carries 1 MiB)
+    texts = [f"text {i:06d}" for i in range(100_000)]
+    run = start_run(staff_user, make_flow(staff_user, BIG_OUTPUT), {"texts": texts})
+
+    # When its page follows it live from the start
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-connection")).to_have_attribute("data-state", "open")
+
+    # Then the run ends on the page, with the big output whole (read from the events API),
+    # on the connection it opened with
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", "completed", timeout=30_000
+    )
+    expect(node(page, "big")).to_have_attribute("data-status", "completed")
+    state = page.evaluate(
+        """() => { const s = window.__dynamicflowRun.state();
+                   return {size: s.nodes.big.output.length, last: s.nodes.big.output.at(-1),
+                           lastSeq: s.lastSeq, held: s.held.size}; }"""
+    )
+    run.refresh_from_db()
+    assert state == {"size": 100_000, "last": "text 099999", "lastSeq": run.last_seq,
+                     "held": 0}  # fmt: skip
+    assert page.errors == []
+
+
 ORDER_LINES = {
     "name": "Order lines",
     "input_schema": {
@@ -543,6 +582,10 @@ def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, 
     expect(failed_row.get_by_test_id("run-row-error")).to_have_text("b: boom")
     passed_row = page.locator(f'[data-run-id="{alpha.id}"]')
     expect(passed_row.get_by_test_id("run-row-error")).to_have_count(0)
+    # the status icons are drawn as on a run page, though no run page was opened first
+    icon = passed_row.locator(".rs-badge .rs-icon")
+    assert icon.evaluate("e => getComputedStyle(e).borderRadius") == "50%"
+    assert icon.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
     # the status chips use the badges' words (a suspended run is "Waiting")
     expect(page.get_by_test_id("filter-status-suspended")).to_have_text("Waiting")
     page.get_by_test_id("filter-status-failed").click()

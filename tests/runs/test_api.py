@@ -452,3 +452,24 @@ def test_a_missing_or_unknown_run_input_field_is_a_400_naming_it(user, make_vers
         format="json",
     )
     assert fine.status_code == 201, fine.content
+
+
+def test_a_running_run_says_until_when_its_worker_holds_it(user, make_version, api, enqueued):
+    # Given a run a worker holds until a given time, and one no worker holds
+    from datetime import UTC, datetime
+
+    version = make_version(chain(1, tool="t_noop"))
+    held = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    idle = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    until = datetime(2026, 1, 1, 10, 0, 30, tzinfo=UTC)
+    Run.objects.filter(pk=held.pk).update(status="running", worker="w1", lease_expires_at=until)
+
+    # When its owner reads them, whole and in the list
+    detail = api.get(f"/api/v1/runs/{held.id}/").json()
+    listed = {row["id"]: row for row in api.get("/api/v1/runs/").json()["results"]}
+
+    # Then the held one says when the lease runs out (the run page tells a stopped worker
+    # by it), the other says nothing
+    assert detail["lease_expires_at"] == "2026-01-01T10:00:30Z"
+    assert listed[str(held.id)]["lease_expires_at"] == "2026-01-01T10:00:30Z"
+    assert listed[str(idle.id)]["lease_expires_at"] is None

@@ -785,3 +785,45 @@ def test_small_and_large_node_writes_store_the_same_rows(user, make_version, inp
     assert (stored.inputs, stored.worker) == ({"a": [1, None]}, "w")
     assert stored.started_at.timestamp() == 1_700_000_000.5
     assert stored.finished_at is None
+
+
+def test_a_node_whose_worker_died_before_its_event_ends_in_the_stream_once_recovered(
+    user, make_version, inprocess
+):
+    # Given a running run whose worker committed n1's checkpoint and died before storing
+    # n1's event (its lease ran out), so the stream last says n1 started
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    version = make_version(chain(2, tool="t_noop"))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
+    started = timezone.now() - timedelta(minutes=1)
+    NodeAttempt.objects.create(
+        run=run, node_id="n1", attempt=1, status="completed", output={"ok": 1},
+        started_at=started, finished_at=started + timedelta(milliseconds=250),
+    )  # fmt: skip
+    for seq, kind, node in ((1, "run.started", ""), (2, "node.started", "n1")):
+        RunEvent.objects.create(run=run, seq=seq, type=kind, node_id=node, payload={},
+                                ts=started)  # fmt: skip
+    Run.objects.filter(pk=run.pk).update(
+        status="running", last_seq=2, worker="gone", started_at=started, attempts=1,
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )  # fmt: skip
+
+    # When the reaper recovers it and another worker finishes it
+    assert services.runs_recover() == [str(run.pk)]
+    ended = RunEvent.objects.get(run=run, type="node.output", node_id="n1")
+    assert inprocess.execute(run.pk) == "completed"
+
+    # Then the stream says n1 ended, with its checkpoint's output and time, right after
+    # the recovery, and once: the resumed run does not run n1 again
+    assert (ended.seq, ended.payload) == (4, {"recovered": True, "output": {"ok": 1},
+                                              "attempts": 1})  # fmt: skip
+    assert ended.duration_ms == pytest.approx(250)
+    events = list(RunEvent.objects.filter(run=run).order_by("seq").values_list("type", "node_id"))
+    assert events[:4] == [("run.started", ""), ("node.started", "n1"), ("run.recovered", ""),
+                          ("node.output", "n1")]  # fmt: skip
+    assert events.count(("node.output", "n1")) == 1
+    assert ("node.output", "n2") in events
+    assert Run.objects.get(pk=run.pk).last_seq == len(events)

@@ -297,3 +297,36 @@ def test_an_event_too_big_for_a_notice_reaches_the_socket_whole(user, make_versi
     assert [e["seq"] for e in received] == [1, 2, 3]
     assert received[1]["data"] == {"text": "x" * 20_000}
     assert received[2]["data"] == {"i": 3}
+
+
+def test_an_event_too_big_for_a_websocket_message_comes_without_its_data(
+    user, make_version, daphne
+):
+    # Given a run whose second event is a 2 MB node output (Daphne sends at most 1 MiB in
+    # one message, and closes the socket on a bigger one)
+    from flows.consumers import WS_EVENT_MAX_BYTES
+
+    version = make_version(chain(1, tool="t_noop"))
+    run = Run.objects.create(flow_version=version, requested_by=user, input={})
+    big = {"output": "x" * 2_000_000}
+    RunEvent.objects.bulk_create([
+        RunEvent(run=run, seq=seq, type="node.output", node_id="n1", payload=data,
+                 ts=timezone.now())
+        for seq, data in ((1, {"output": 1}), (2, big), (3, {"output": 3}))
+    ])  # fmt: skip
+    assert len(json.dumps(big)) > WS_EVENT_MAX_BYTES
+    token = _token(user)
+
+    # When a client watches it from the start
+    received = async_to_sync(_read)(
+        daphne.url(f"/ws/runs/{run.id}/?token={token}"), daphne.origin, count=3
+    )
+
+    # Then every event arrives in order on the one connection, the big one without its data
+    # (the events API has it), flagged so that the client knows to read it there
+    assert [e["seq"] for e in received] == [1, 2, 3]
+    assert received[1]["data"] is None
+    assert received[1]["data_omitted"] is True
+    assert (received[1]["type"], received[1]["node_id"]) == ("node.output", "n1")
+    assert received[2]["data"] == {"output": 3}
+    assert "data_omitted" not in received[2]

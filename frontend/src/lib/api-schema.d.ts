@@ -1164,6 +1164,11 @@ export interface components {
              * @description Milliseconds from start to finish.
              */
             readonly duration_ms: number | null;
+            /**
+             * Format: date-time
+             * @description While a worker executes the run: when it must next renew its lease (it does several times a second). Past it, the worker is taken to have stopped, and the run is sent to another worker that goes on from its checkpoints.
+             */
+            readonly lease_expires_at: string | null;
             readonly nodes: components["schemas"]["NodeAttemptOutput"][];
         };
         RunEventsOutput: {
@@ -1221,6 +1226,11 @@ export interface components {
              * @description Milliseconds from start to finish.
              */
             readonly duration_ms: number | null;
+            /**
+             * Format: date-time
+             * @description While a worker executes the run: when it must next renew its lease (it does several times a second). Past it, the worker is taken to have stopped, and the run is sent to another worker that goes on from its checkpoints.
+             */
+            readonly lease_expires_at: string | null;
         };
         /** @enum {string} */
         RunStatusEnum: "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";
@@ -1458,10 +1468,12 @@ export interface components {
             decided: boolean;
             /** @description You may decide it now (run detail only). */
             can_decide?: boolean;
-            /** @description How many active users may decide it (run detail only); 0: nobody is in its groups yet. */
+            /** @description How many active users you know of may decide it (run detail only); 0: nobody among its users and groups you may name. */
             approvers?: number;
-            /** @description Its assignee groups that do not exist (run detail only): until someone creates them, only staff can decide it. */
+            /** @description Its assignee groups that do not exist, or (for anyone but staff) that you may not name, the same answer for both (run detail only); their members are not counted in `approvers`. */
             missing_groups?: string[];
+            /** @description Its assignee users with no active account, or (for anyone but staff) whom you may not name, the same answer for both (run detail only); not counted in `approvers`. */
+            missing_users?: string[];
         };
     };
     responses: never;

@@ -8,7 +8,7 @@ import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, progressNote, shortId, waitingForWorker, whoCanDecide } from "./format";
+import { formatDateTime, formatDuration, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -39,6 +39,16 @@ function names(assignees: unknown): string {
     ...(a.groups ?? []).map((g) => `group ${g}`),
   ];
   return parts.length ? parts.join(", ") : "the run's owner";
+}
+
+function NobodyCanDecide({ missing, staff, adminUrl }: { missing: MissingApprovers; staff: boolean; adminUrl: string }) {
+  const help = decideHelp(missing, staff);
+  return (
+    <>
+      {whoCanDecide(missing, staff)}{" "}
+      {"ask" in help ? help.ask : <a href={`${adminUrl}${help.adminPath}`}>{help.label}</a>}
+    </>
+  );
 }
 
 function Fact({ label, children, testId, note }: { label: string; children: React.ReactNode; testId?: string; note?: string }) {
@@ -114,6 +124,7 @@ export default function RunPage() {
   const counts = statusCounts(state);
   const started = state.lastSeq > 0 || !!run.started_at;
   const unclaimedMs = waitingForWorker(runStatus, run.created_at, { inBatch: !!run.batch, started }, now);
+  const silentMs = workerSilentMs(run.status, run.lease_expires_at, now);
   const total = Object.keys(state.nodes).length;
   const done = counts.completed + counts.failed + counts.skipped + counts.cancelled;
   const durationMs = finished && run.duration_ms !== null
@@ -218,6 +229,17 @@ export default function RunPage() {
           soon as one is free; if it stays pending, check that a worker is running (<code>make run</code> starts one).
         </div>
       )}
+      {silentMs !== null && !finished && (
+        <div className="alert" data-testid="run-worker-silent" role="status">
+          <strong>Its worker has not reported for {formatDuration(silentMs)}.</strong> If it stopped, the run is sent
+          to another worker, which goes on from its last checkpoints (<code>make run</code> starts a stopped worker again).
+        </div>
+      )}
+      {state.recovered && (
+        <div className="alert" data-testid="run-recovered" role="status">
+          {recoveryNote(state.recovered)}
+        </div>
+      )}
       {waiting.map((w) => (
         <div key={w.node_id} className="alert approval-banner" data-testid={`run-waiting-${w.node_id}`}>
           <span className="rs-icon rs-waiting" aria-hidden>‖</span>
@@ -225,10 +247,7 @@ export default function RunPage() {
             <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{names(w.assignees)}</strong>.
             {w.approvers === 0 && (
               <div className="muted small" data-testid="run-waiting-nobody">
-                {whoCanDecide(w.missing_groups ?? [])}{" "}
-                {session.isStaff
-                  ? <a href={`${session.adminUrl}auth/group/${w.missing_groups?.length ? "add/" : ""}`}>{w.missing_groups?.length ? "Create the group in Admin →" : "Add people to the group in Admin →"}</a>
-                  : w.missing_groups?.length ? "Ask an admin to create the group and add people to it." : "Ask an admin to add people to the group."}
+                <NobodyCanDecide missing={{ groups: w.missing_groups ?? [], users: w.missing_users ?? [] }} staff={session.isStaff} adminUrl={session.adminUrl} />
               </div>
             )}
           </div>

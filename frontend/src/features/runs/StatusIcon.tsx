@@ -1,6 +1,7 @@
 // A node or run status as an icon (spinner while running) and as a badge.
 import { STATUS_LABELS } from "../../lib/runStatus";
 import type { NodeStatus } from "./runState";
+import "./statusIcon.css";
 
 export { STATUS_LABELS };
 

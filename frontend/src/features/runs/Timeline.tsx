@@ -2,7 +2,7 @@
 // so parallel work lines up and the slow node stands out. Retries are ticks on the bar.
 import { memo, useMemo, useState } from "react";
 import type { IrNode } from "../../graph";
-import { formatDuration } from "./format";
+import { formatDuration, formatTick } from "./format";
 import type { NodeState, RunState } from "./runState";
 import { StatusIcon } from "./StatusIcon";
 import "./timeline.css";
@@ -32,9 +32,11 @@ const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }
   const stop = node.finishedAt ?? end;
   const left = ((start - t0) / span) * 100;
   const width = Math.max(((stop - start) / span) * 100, 0.4);
-  // The duration goes after the bar, else inside it (a wide bar near the end), else before it.
-  const placement = left + width <= 82 ? "after" : width > 14 ? "inside" : "before";
   const duration = node.status === "running" ? (end - start) * 1000 : node.durationMs ?? (stop - start) * 1000;
+  const label = `${formatDuration(duration)}${node.items ? ` · ${node.items.done}/${node.items.total}` : ""}`;
+  // The duration goes after the bar, else inside it (a bar near the end wide enough for the
+  // label: about 1.4% of the track a character), else before it.
+  const placement = left + width <= 82 ? "after" : width > Math.max(14, label.length * 1.4 + 2) ? "inside" : "before";
   return (
     <button
       type="button"
@@ -60,8 +62,7 @@ const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }
                 : { right: `calc(${100 - left}% + 6px)` }
           }
         >
-          {formatDuration(duration)}
-          {node.items ? ` · ${node.items.done}/${node.items.total}` : ""}
+          {label}
         </span>
       </span>
     </button>
@@ -93,7 +94,7 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
         <span className="tl-track">
           {ticks.map((t) => (
             <span key={t} className={`tl-tick${t / (span * 1000) > 0.9 ? " tl-tick-end" : ""}`} style={{ left: `${(t / (span * 1000)) * 100}%` }}>
-              {formatDuration(t)}
+              {formatTick(t)}
             </span>
           ))}
         </span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatAgo, formatDuration, listedDurationMs, progressNote, waitingForWorker, whoCanDecide } from "./format";
+import { decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, progressNote, recoveryNote, waitingForWorker, whoCanDecide, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -55,10 +55,23 @@ describe("a run no worker has taken", () => {
 });
 
 describe("who can decide a step nobody can", () => {
-  it("names the groups that do not exist, and says only staff can", () => {
-    expect(whoCanDecide(["finance"])).toBe("The group “finance” does not exist, so only staff can decide it.");
-    expect(whoCanDecide(["a", "b"])).toBe("The groups “a”, “b” do not exist, so only staff can decide it.");
-    expect(whoCanDecide([])).toMatch(/no active user is among its approvers, so only staff can/);
+  const none = { groups: [], users: [] };
+  it("tells staff which groups and accounts do not exist, and that only staff can decide", () => {
+    expect(whoCanDecide({ groups: ["finance"], users: [] }, true)).toBe("The group “finance” does not exist, so only staff can decide it.");
+    expect(whoCanDecide({ groups: ["a", "b"], users: [] }, true)).toBe("The groups “a”, “b” do not exist, so only staff can decide it.");
+    expect(whoCanDecide({ groups: ["a"], users: ["bob"] }, true)).toBe("The group “a” does not exist; “bob” has no active account, so only staff can decide it.");
+    expect(whoCanDecide(none, true)).toMatch(/no active user is among its approvers, so only staff can/);
+  });
+  it("never tells anyone else that a group or an account does not exist: it may be hidden", () => {
+    const text = whoCanDecide({ groups: ["finance"], users: ["bob"] }, false);
+    expect(text).toBe("No one you know of can decide it: the group “finance” does not exist or is not one you may see, and “bob” has no active account or is not someone you may see. If none of them can, only staff can.");
+    expect(whoCanDecide({ groups: ["a", "b"], users: [] }, false)).toContain("the groups “a”, “b” do not exist or are not ones you may see");
+  });
+  it("links staff to the admin page that fixes it, and tells anyone else to ask", () => {
+    expect(decideHelp({ groups: ["finance"], users: [] }, true)).toEqual({ adminPath: "auth/group/add/", label: "Create the group in Admin →" });
+    expect(decideHelp({ groups: [], users: ["bob"] }, true)).toMatchObject({ adminPath: "auth/user/" });
+    expect(decideHelp(none, true)).toMatchObject({ adminPath: "auth/group/" });
+    expect(decideHelp({ groups: ["finance"], users: [] }, false)).toEqual({ ask: "Ask an admin who should decide it." });
   });
 });
 
@@ -72,5 +85,37 @@ describe("a run's duration in the runs list", () => {
   it("shows an ended run's own duration and none for a run not started", () => {
     expect(listedDurationMs({ status: "completed", started_at: started, duration_ms: 1234 }, now)).toBe(1234);
     expect(listedDurationMs({ status: "pending", started_at: null, duration_ms: null }, now)).toBeNull();
+  });
+});
+
+describe("a run that lost its worker", () => {
+  const ts = 1_700_000_000;
+  it("says the worker stopped and that completed steps do not run again", () => {
+    const note = recoveryNote({ lost: 1, limit: 5, ts });
+    expect(note).toMatch(/^Its worker stopped mid-run\. At \S+ it was sent to a worker again, which goes on from its last checkpoints: no completed step runs again\.$/);
+  });
+  it("counts the losses and names the limit once there were several", () => {
+    expect(recoveryNote({ lost: 3, limit: 5, ts })).toMatch(/^It lost its worker 3 times\..* It fails if that happens 5 times\.$/);
+  });
+});
+
+describe("timeline axis labels", () => {
+  it("writes round ticks without trailing zeros", () => {
+    expect([0, 500, 1000, 2500, 50_000, 100_000].map(formatTick)).toEqual(["0 ms", "500 ms", "1 s", "2.5 s", "50 s", "1 m 40 s"]);
+  });
+});
+
+describe("a running run whose worker went quiet", () => {
+  const lease = "2026-01-01T10:00:30Z";
+  const at = (s: number) => Date.parse("2026-01-01T10:00:00Z") + s * 1000;
+  it("says nothing while the worker keeps its lease", () => {
+    expect(workerSilentMs("running", lease, at(29))).toBeNull();
+  });
+  it("counts from when the lease ran out", () => {
+    expect(workerSilentMs("running", lease, at(42))).toBe(12_000);
+  });
+  it("says nothing of a run no worker holds", () => {
+    expect(workerSilentMs("suspended", lease, at(42))).toBeNull();
+    expect(workerSilentMs("running", null, at(42))).toBeNull();
   });
 });

@@ -12,6 +12,12 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} m`;
 }
 
+/** A timeline axis label: the ticks are round, so no trailing zeros (2 s, 2.5 s, 50 s). */
+export function formatTick(ms: number): string {
+  if (ms >= 1000 && ms < 60_000) return `${Number((ms / 1000).toFixed(2))} s`;
+  return formatDuration(ms);
+}
+
 /** How long ago, as every page writes it (lib/timeAgo); a dash when unknown. */
 export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
   return timeAgo(iso, now) || "—";
@@ -88,11 +94,64 @@ export function waitingForWorker(
   return Number.isFinite(waited) && waited >= WORKER_GRACE_MS ? waited : null;
 }
 
-/** Who can decide a step no active user may decide: staff only, and why. */
-export function whoCanDecide(missingGroups: readonly string[]): string {
-  if (missingGroups.length === 0) return "Nobody can decide it yet: no active user is among its approvers, so only staff can.";
-  const quoted = missingGroups.map((group) => `“${group}”`).join(", ");
-  return missingGroups.length === 1
-    ? `The group ${quoted} does not exist, so only staff can decide it.`
-    : `The groups ${quoted} do not exist, so only staff can decide it.`;
+/** The approvers of a step the viewer cannot find: groups that do not exist and users with no
+ * active account (for anyone but staff, also those they may not name: the server answers
+ * alike for both, so these words must not claim either). */
+export interface MissingApprovers {
+  groups: readonly string[];
+  users: readonly string[];
+}
+
+/** Why nobody the viewer knows of can decide a step, and that staff still can. */
+export function whoCanDecide(missing: MissingApprovers, staff: boolean): string {
+  const { groups, users } = missing;
+  if (groups.length === 0 && users.length === 0) {
+    return "Nobody can decide it yet: no active user is among its approvers, so only staff can.";
+  }
+  const quote = (names: readonly string[]) => names.map((name) => `“${name}”`).join(", ");
+  const parts: string[] = [];
+  if (staff) {
+    if (groups.length) parts.push(groups.length === 1 ? `The group ${quote(groups)} does not exist` : `The groups ${quote(groups)} do not exist`);
+    if (users.length) parts.push(`${quote(users)} ${users.length === 1 ? "has" : "have"} no active account`);
+    return `${parts.join("; ")}, so only staff can decide it.`;
+  }
+  if (groups.length) {
+    parts.push(groups.length === 1
+      ? `the group ${quote(groups)} does not exist or is not one you may see`
+      : `the groups ${quote(groups)} do not exist or are not ones you may see`);
+  }
+  if (users.length) {
+    parts.push(users.length === 1
+      ? `${quote(users)} has no active account or is not someone you may see`
+      : `${quote(users)} have no active account or are not people you may see`);
+  }
+  return `No one you know of can decide it: ${parts.join(", and ")}. If none of them can, only staff can.`;
+}
+
+/** What the viewer can do about such a step: staff get the admin page to fix it, anyone else
+ * whom to ask. */
+export function decideHelp(missing: MissingApprovers, staff: boolean): { adminPath: string; label: string } | { ask: string } {
+  if (!staff) {
+    return missing.groups.length || missing.users.length
+      ? { ask: "Ask an admin who should decide it." }
+      : { ask: "Ask an admin to add people to the group." };
+  }
+  if (missing.groups.length) return { adminPath: "auth/group/add/", label: "Create the group in Admin →" };
+  if (missing.users.length) return { adminPath: "auth/user/", label: "Check the users in Admin →" };
+  return { adminPath: "auth/group/", label: "Add people to the group in Admin →" };
+}
+
+/** What the run page says of a run that lost its worker (its latest `run.recovered`). */
+export function recoveryNote(recovered: { lost: number; limit: number | null; ts: number }): string {
+  const lost = recovered.lost === 1 ? "Its worker stopped mid-run." : `It lost its worker ${recovered.lost} times.`;
+  const limit = recovered.lost > 1 && recovered.limit !== null ? ` It fails if that happens ${recovered.limit} times.` : "";
+  return `${lost} At ${formatTime(recovered.ts)} it was sent to a worker again, which goes on from its last checkpoints: no completed step runs again.${limit}`;
+}
+
+/** How long ago the worker executing a running run let its lease run out (it renews it
+ * every half second while alive), or null while it keeps it. */
+export function workerSilentMs(status: string, leaseExpiresAt: string | null | undefined, now = Date.now()): number | null {
+  if (status !== "running" || !leaseExpiresAt) return null;
+  const late = now - Date.parse(leaseExpiresAt);
+  return Number.isFinite(late) && late > 0 ? late : null;
 }

@@ -155,6 +155,24 @@ describe("applyEvents", () => {
     expect(state.nodes.after.status).toBe("running");
   });
 
+  it("says when the run lost its worker, and ends the node whose checkpoint the recovery recorded", () => {
+    // The worker died after n1's checkpoint and before its event: the recovery adds it.
+    const state = applyEvents(initialRunState(["n1", "n2"]), [
+      ev(1, "run.started"),
+      ev(2, "node.started", "n1"),
+      ev(3, "run.recovered", null, { lost: 1, limit: 5, reason: "its worker stopped renewing the lease" }),
+      ev(4, "node.output", "n1", { output: { ok: 1 }, attempts: 1, recovered: true }, 250),
+      ev(5, "run.resumed", null, { decisions: [] }),
+      ev(6, "node.started", "n2"),
+      ev(7, "node.output", "n2", { output: 2 }),
+      ev(8, "run.completed", null, { output: 2 }),
+    ]);
+    expect(state.recovered).toEqual({ lost: 1, limit: 5, ts: T0 + 0.3 });
+    expect(state.nodes.n1).toMatchObject({ status: "completed", output: { ok: 1 }, durationMs: 250, starts: 1 });
+    expect(statusCounts(state)).toMatchObject({ completed: 2, cancelled: 0 });
+    expect(applyEvents(initialRunState(["n1"]), [ev(1, "run.started")]).recovered).toBeNull();
+  });
+
   it("applies a 10,000-event burst in one call quickly", () => {
     const ids = Array.from({ length: 300 }, (_, i) => `n${i}`);
     const events: RunEvent[] = [ev(1, "run.started")];

@@ -86,6 +86,9 @@ export interface RunState {
   waiting: Record<string, unknown> | null;
   /** How many events have been applied (for the page's counters). */
   applied: number;
+  /** The run lost its worker and another took it over from its checkpoints (the latest
+   * `run.recovered`): how many times so far, the most allowed, and when. */
+  recovered: { lost: number; limit: number | null; ts: number } | null;
 }
 
 export function emptyNode(id: string): NodeState {
@@ -120,6 +123,7 @@ export function initialRunState(nodeIds: readonly string[], runStatus: RunStatus
     error: null,
     waiting: null,
     applied: 0,
+    recovered: null,
   };
 }
 
@@ -202,6 +206,13 @@ function applyOne(draft: Draft, event: RunEvent): void {
       run.runStatus = "running";
       run.waiting = null;
       if (run.startedAt === null) run.startedAt = event.ts;
+      return;
+    case "run.recovered":
+      run.recovered = {
+        lost: typeof data.lost === "number" ? data.lost : (run.recovered?.lost ?? 0) + 1,
+        limit: typeof data.limit === "number" ? data.limit : null,
+        ts: event.ts,
+      };
       return;
     case "run.suspended":
       run.runStatus = "suspended";

@@ -134,7 +134,12 @@ export function useRunView(runId: string): RunView {
     const ws = new ResumingSocket({
       path: `/ws/runs/${runId}/`,
       after: resumeAt,
-      onEvent: (event: StreamEvent) => enqueue([event as unknown as RunEvent]),
+      onEvent: (event: StreamEvent) => {
+        const received = event as unknown as RunEvent & { data_omitted?: boolean };
+        // Too big for the socket (a large node output): read it, and what follows, from the API.
+        if (received.data_omitted) getEvents(runId, received.seq - 1).then((page) => enqueue(page.events), () => enqueue([received]));
+        else enqueue([received]);
+      },
       onStatus: (status) => {
         // Between a drop and the next open the page stays "offline": the retry's
         // "connecting" is still a reconnect, not a fresh start.
@@ -171,6 +176,19 @@ export function useRunView(runId: string): RunView {
     if (runStatus && run && runStatus !== run.status) refreshRun();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runStatus]);
+
+  // A running run's worker renews its lease twice a second: read the run again when the lease
+  // it showed runs out (every 5 s while it stays out), to tell a stopped worker from a stale
+  // copy of the run.
+  const lease = run?.lease_expires_at ?? null;
+  useEffect(() => {
+    if (runStatus !== "running" || !lease) return;
+    const due = Date.parse(lease) - Date.now();
+    const timer = setTimeout(() => {
+      getRunSummary(runId).then(setRun, () => undefined);
+    }, Math.max(due + 1000, 5000));
+    return () => clearTimeout(timer);
+  }, [runStatus, lease, run, runId]);
 
   useEffect(() => {
     window.__dynamicflowRun = { inject: enqueue, state: () => stateRef.current };
