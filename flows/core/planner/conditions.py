@@ -858,7 +858,8 @@ def _comparison(
         # ("charging more than 20000": what is charged, an amount, not a "charging")
         priced = head in _PRICED_THINGS or head.endswith("ing")
         name = head if head.isidentifier() and not priced else "amount"
-    schema = {"type": "number", "description": f"Compared in: {match.group(0).strip()}"}
+    condition = match.group(0).strip()
+    schema = {"type": "number", "description": f"The number the condition '{condition}' checks."}
     expression = f"input.{name} {operator} {literal}"
     return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))
 
