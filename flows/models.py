@@ -188,6 +188,9 @@ class Run(Timed, models.Model):
     decisions = models.JSONField(default=dict, blank=True)
     #: Position in its batch; batch runs start in this order.
     batch_index = models.PositiveIntegerField(null=True, blank=True)
+    #: The run this one repeats (its Re-run, or a run started again with its input edited):
+    #: an id, not a key, so deleting that run leaves this one as it is.
+    rerun_of = models.UUIDField(null=True, blank=True, editable=False)
     #: When a task was enqueued for the run (a batch holds runs back until a slot frees).
     enqueued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -141,6 +141,7 @@ class RunOutput(serializers.ModelSerializer):
             "finished_at",
             "duration_ms",
             "lease_expires_at",
+            "rerun_of",
         ]
 
     @extend_schema_field(WaitingOutput(many=True))
@@ -278,6 +279,9 @@ class VersionRefInput(serializers.Serializer):
 class RunInput(VersionRefInput):
     input = RunInputField(
         required=False, default=dict, help_text="A JSON object that fits the flow's input_schema."
+    )
+    rerun_of = serializers.UUIDField(
+        required=False, help_text="The run this one repeats: a run of the same flow you can see."
     )
 
 

@@ -76,6 +76,7 @@ class RunListCreateApi(ThrottlePostMixin, RunsApiView):
         run = services.run_create(
             user=request.user, flow_version_id=_version_id(request.user, data),
             run_input=data["input"], watched=_from_the_web_app(request),
+            rerun_of=data.get("rerun_of"),
         )
         run = selectors.run_get(run_id=run.id, user=request.user)
         return Response(RunDetailOutput(run).data, status=status.HTTP_201_CREATED)

@@ -122,11 +122,15 @@ def run_create(
     run_input: Any,
     enqueue: bool = True,
     watched: bool = False,
+    rerun_of: Any = None,
 ) -> Run:
     """A new run, sent to a worker once stored. `watched`: someone opens it at once (the
     web app shows a run it starts), so its worker sends its events live from the first,
-    rather than from the page's first watch mark, which a fast worker can claim before."""
+    rather than from the page's first watch mark, which a fast worker can claim before.
+    `rerun_of`: the run of the same flow, one the user can see, that this one repeats."""
     version = flow_version_for_run(user=user, version_id=flow_version_id)
+    if rerun_of is not None:
+        _check_rerun_of(user, rerun_of, version)
     flow = _check_flow(version)
     run_tools_check(user=user, flow=flow)
     run_input = _check_input(flow, {} if run_input is None else run_input)
@@ -138,10 +142,25 @@ def run_create(
             requested_by=user,
             enqueued_at=now if enqueue else None,
             watched_until=now + timedelta(seconds=WATCH_TTL_S) if watched else None,
+            rerun_of=rerun_of,
         )
         if enqueue:
             transaction.on_commit(lambda: dispatch.enqueue_run(run.id))
     return run
+
+
+def _check_rerun_of(user: Any, run_id: Any, version: FlowVersion) -> None:
+    original = Run.objects.filter(pk=run_id).only("flow_id", "requested_by_id").first()
+    if original is None or not user_can_view_run(user, original):
+        raise RunServiceError(
+            "invalid", "rerun_of: no run with this id that you can see",
+            details={"fields": {"rerun_of": ["No run with this id that you can see."]}},
+        )
+    if original.flow_id != version.flow_id:
+        raise RunServiceError(
+            "invalid", "rerun_of: that run is of another flow",
+            details={"fields": {"rerun_of": ["That run is of another flow."]}},
+        )
 
 
 def run_cancel(*, run_id: Any, user: Any) -> Run:

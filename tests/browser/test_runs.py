@@ -473,6 +473,7 @@ def test_a_failing_tool_shows_its_error_and_attempts(page, live_server, staff_us
     expect(node(page, "flaky")).to_have_attribute("data-status", "failed", timeout=30_000)
     rerun = Run.objects.exclude(id=run.id).get(flow_version=version)
     assert rerun.input == run.input
+    assert rerun.rerun_of == run.id
 
 
 @pytest.mark.parametrize("size", [20])
@@ -888,3 +889,32 @@ def test_the_run_graph_draws_edges_around_the_cards_they_skip(
     wait_routed(page, ".run-graph", count)
     assert page.evaluate(EDGES_THROUGH_CARDS, ".run-graph") == []
     screenshot(page, "routed")
+
+
+def test_a_run_started_from_another_links_back_to_it(page, live_server, staff_user, screenshot):
+    version = make_flow(staff_user, {
+        "name": "Echo", "input_schema": {"type": "object", "properties": {
+            "name": {"type": "string"}}},
+        "nodes": [{"id": "result", "type": "output", "value": "input.name"}]})
+    run = start_run(staff_user, version, {"name": "Ada"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    expect(page.get_by_test_id("run-rerun-of")).to_have_count(0)
+
+    # its input edited, then started: a new run that says which run it repeats
+    page.get_by_test_id("run-edit-input").click()
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("#run-input_name")).to_have_value("Ada")
+    dialog.locator("#run-input_name").fill("Grace")
+    dialog.get_by_test_id("start-run-submit").click()
+    page.wait_for_url(lambda url: "/runs/" in url and str(run.id) not in url)
+    back = page.get_by_test_id("run-rerun-of")
+    expect(back).to_contain_text(f"Re-run of run {str(run.id)[:8]}")
+    expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    edited = Run.objects.exclude(id=run.id).get(flow_version=version)
+    assert (edited.input, edited.rerun_of) == ({"name": "Grace"}, run.id)
+    screenshot(page, "rerun-of")
+
+    back.get_by_role("link").click()
+    expect(page).to_have_url(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-page")).to_have_attribute("data-run-status", "completed")

@@ -473,3 +473,37 @@ def test_a_running_run_says_until_when_its_worker_holds_it(user, make_version, a
     assert detail["lease_expires_at"] == "2026-01-01T10:00:30Z"
     assert listed[str(held.id)]["lease_expires_at"] == "2026-01-01T10:00:30Z"
     assert listed[str(idle.id)]["lease_expires_at"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rerun_names_the_run_it_repeats_when_that_run_is_one_you_can_see(
+    user, other_user, make_version, api, enqueued
+):
+    version = make_version(chain(1, tool="t_noop"))
+    first = api.post("/api/v1/runs/", {"flow_version": version.id}, format="json").json()
+    other_flow = make_version(chain(1, tool="t_noop"))
+    someone_elses = Run.objects.create(flow_version=version, requested_by=other_user)
+
+    rerun = api.post("/api/v1/runs/", {"flow_version": version.id, "rerun_of": first["id"]},
+                     format="json")
+
+    assert rerun.status_code == 201, rerun.content
+    assert rerun.json()["rerun_of"] == first["id"]
+    assert api.get(f"/api/v1/runs/{rerun.json()['id']}/").json()["rerun_of"] == first["id"]
+    assert first["rerun_of"] is None
+    refused = [
+        ({"flow_version": other_flow.id, "rerun_of": first["id"]}, "another flow"),
+        ({"flow_version": version.id, "rerun_of": str(someone_elses.id)}, "that you can see"),
+        ({"flow_version": version.id, "rerun_of": "4f0c8c7e-0000-4000-8000-000000000000"},
+         "that you can see"),
+        ({"flow_version": version.id, "rerun_of": "run-1"}, "UUID"),
+    ]
+    count = Run.objects.count()
+    for payload, words in refused:
+        response = api.post("/api/v1/runs/", payload, format="json")
+        assert response.status_code == 400, (payload, response.content)
+        error = _error(response)
+        assert error["code"] == "invalid"
+        assert list(error["details"]["fields"]) == ["rerun_of"]
+        assert words in error["details"]["fields"]["rerun_of"][0], error
+    assert Run.objects.count() == count

@@ -1166,9 +1166,11 @@ export interface components {
             readonly duration_ms: number | null;
             /**
              * Format: date-time
-             * @description While a worker executes the run: when it must next renew its lease (it does several times a second). Past it, the worker is taken to have stopped, and the run is sent to another worker that goes on from its checkpoints.
+             * @description While a worker executes the run: when it must next renew its lease (by default it does every half second). Past it, the worker is taken to have stopped, and the run is sent to another worker that goes on from its checkpoints.
              */
             readonly lease_expires_at: string | null;
+            /** Format: uuid */
+            readonly rerun_of: string | null;
             readonly nodes: components["schemas"]["NodeAttemptOutput"][];
         };
         RunEventsOutput: {
@@ -1194,6 +1196,11 @@ export interface components {
             input?: {
                 [key: string]: unknown;
             };
+            /**
+             * Format: uuid
+             * @description The run this one repeats: a run of the same flow you can see.
+             */
+            rerun_of?: string;
         } & (unknown | unknown);
         RunOutput: {
             /** Format: uuid */
@@ -1228,9 +1235,11 @@ export interface components {
             readonly duration_ms: number | null;
             /**
              * Format: date-time
-             * @description While a worker executes the run: when it must next renew its lease (it does several times a second). Past it, the worker is taken to have stopped, and the run is sent to another worker that goes on from its checkpoints.
+             * @description While a worker executes the run: when it must next renew its lease (by default it does every half second). Past it, the worker is taken to have stopped, and the run is sent to another worker that goes on from its checkpoints.
              */
             readonly lease_expires_at: string | null;
+            /** Format: uuid */
+            readonly rerun_of: string | null;
         };
         /** @enum {string} */
         RunStatusEnum: "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";

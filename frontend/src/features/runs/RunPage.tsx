@@ -163,7 +163,7 @@ export default function RunPage() {
     setActionError(null);
     setActionNote(null);
     try {
-      const created = await createRun(run.flow_version, (run.input ?? {}) as Record<string, unknown>);
+      const created = await createRun(run.flow_version, (run.input ?? {}) as Record<string, unknown>, run.id);
       navigate(`/runs/${created.id}`);
     } catch (err) {
       setActionError(err instanceof ApiError ? err.message : String(err));
@@ -187,6 +187,11 @@ export default function RunPage() {
             <StatusBadge status={runStatus} testId="run-status" />
             <Connection status={view.socket} finished={finished} />
           </div>
+          {run.rerun_of && (
+            <p className="muted rerun-of" data-testid="run-rerun-of">
+              Re-run of <Link to={`/runs/${run.rerun_of}`}>run <span className="mono">{shortId(run.rerun_of)}</span></Link>
+            </p>
+          )}
         </div>
         <div className="toolbar">
           <Link className="btn" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">

@@ -143,6 +143,8 @@ export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClos
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]> | undefined>();
   const [busy, setBusy] = useState(false);
+  /** The run whose input the form started from: the new run repeats it. */
+  const [rerunOf, setRerunOf] = useState<string | undefined>();
 
   useEffect(() => {
     let cancelled = false;
@@ -158,6 +160,7 @@ export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClos
       setFlow(found);
       setVersion(detail);
       if (previous?.input) setFormData(previous.input);
+      if (previous?.flow === found.id) setRerunOf(previous.id);
     })().catch((err: unknown) => !cancelled && setLoadError(errorMessage(err)));
     return () => {
       cancelled = true;
@@ -191,7 +194,7 @@ export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClos
     setSubmitError(null);
     setFieldErrors(undefined);
     try {
-      const created = await createRun(version.id, input);
+      const created = await createRun(version.id, input, rerunOf);
       navigate(`/runs/${created.id}`);
     } catch (err) {
       setSubmitError(errorMessage(err));

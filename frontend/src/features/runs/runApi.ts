@@ -60,8 +60,10 @@ export function cancelRun(runId: string) {
   return unwrap(api.POST("/api/v1/runs/{run_id}/cancel/", { params: { path: { run_id: runId } } }));
 }
 
-export function createRun(flowVersion: number, input: Record<string, unknown>): Promise<RunDetail> {
-  return unwrap(api.POST("/api/v1/runs/", { body: { flow_version: flowVersion, input } }));
+/** Start a run; `rerunOf` names the run of the same flow it repeats (its page links back). */
+export function createRun(flowVersion: number, input: Record<string, unknown>, rerunOf?: string): Promise<RunDetail> {
+  const body = { flow_version: flowVersion, input, ...(rerunOf ? { rerun_of: rerunOf } : {}) };
+  return unwrap(api.POST("/api/v1/runs/", { body }));
 }
 
 export function createBatch(flowVersion: number, inputs: Record<string, unknown>[], concurrency: number): Promise<Batch> {
