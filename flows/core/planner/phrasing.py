@@ -11,7 +11,12 @@ from flows.core.planner.audience import for_whom
 from flows.core.planner.base import PlanningError
 from flows.core.planner.conditions import compared_subject
 from flows.core.planner.echoes import looks_only
-from flows.core.planner.execution import UNIT_SECONDS, RunSettings, run_settings
+from flows.core.planner.execution import (
+    UNIT_SECONDS,
+    RunSettings,
+    failure_after_retries,
+    run_settings,
+)
 from flows.core.planner.lexicon import (
     FEELINGS,
     STOP_WORDS,
@@ -944,6 +949,11 @@ def _routed_ones(text: str) -> str:
     match = _SENT_KIND.search(text)
     if match is None:
         return text
+    sentence = re.split(r"[.!?;]\s", text[: match.start()])[-1]
+    if for_each_phrase(sentence) is not None:
+        # "validate each contact's email and send the invalid ones to sales@": some items
+        # of the loop, which the loop picks out, not one value a step tells
+        return text
     cases = [(match.group("value"), match.group("dest"))]
     cases += [
         (m.group("value"), m.group("dest")) for m in _SENT_KIND_MORE.finditer(match.group("more"))
@@ -1395,6 +1405,7 @@ class PromptReader:
         # "validate each order in the list and charge the valid ones": the loop leads
         prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
         prompt = _PLURAL_THEN_EACH_ONE.sub(_loop_leads, prompt)
+        prompt = _EACH_THEN_SOME_ONES.sub(_each_leads, prompt)
         # "..., all other tickets become a ticket": the rest; "all other billing tickets":
         # the rest that are billing ones
         prompt = _ALL_OTHER.sub(_the_rest, prompt)
@@ -1622,6 +1633,7 @@ class PromptReader:
             parallel = bool(_PARALLEL.search(sentence)) or bool(_BOTH.match(sentence))
             sentence_text = _BOTH.sub("", _PARALLEL.sub(" ", sentence)).strip(" ,:")
             sentence_text = re.sub(r"\s+,", ",", sentence_text)
+            sentence_text = failure_after_retries(sentence_text)
             if heading_group is not None and _SEQUENCE_START.match(sentence_text.strip()):
                 heading_group = None  # "In parallel: - A - B. Then C": C comes after them
             loop = for_each_phrase(sentence_text)
@@ -2894,6 +2906,23 @@ _PLURAL_THEN_EACH_ONE = re.compile(
     r"and\s+(?P<rest>[^.;!?\n]*?\beach\s+(?:of\s+them|(?:[a-z]+\s+)?one)\b[^.;!?\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+#: "validate each contact's email and send the invalid ones to sales@": the first step's
+#: "each" is the loop, and "the invalid ones" some of its items
+_EACH_THEN_SOME_ONES = re.compile(
+    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+(?:each|every)\s+(?P<noun>[a-z]+)"
+    r"(?:(?:'s|\u2019s)\s+(?P<field>[a-z]+(?:\s+[a-z]+)?))?\s*,?\s+"
+    r"and\s+(?:then\s+)?(?P<rest>[^.;!?\n]*?\b(?:the|only\s+the)\s+[a-z-]+\s+ones\b[^.;!?\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _each_leads(match: re.Match[str]) -> str:
+    if re.search(r"\b(?:me|us)\b", match["rest"], re.IGNORECASE):
+        return match.group(0)  # "... and email me the invalid ones": one message, after it
+    what = f"the {match['field']}" if match["field"] else "it"
+    return f"For each {match['noun']}, {match['verb'].lower()} {what} and {match['rest']}"
 
 
 def _loop_leads(match: re.Match[str]) -> str:
