@@ -1826,6 +1826,7 @@ class FlowBuilder:
                     ]
                 },
             )
+        ranked = self._object_over_verb(text, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
@@ -2053,12 +2054,31 @@ class FlowBuilder:
             details={"phrase": verb, "reason": "unknown_action", "tool": best.spec.id},
         )
 
+    def _object_over_verb(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Look up SKU ABC-1 in the warehouse": when the best tool shares only a generic
+        verb with the step (lookup_user) and another one that scores enough shares what it
+        works on (the SKU, the warehouse), that one does the step."""
+        words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
+        if len(words) < 2 or stem(words[0]) not in _GENERIC_VERBS:
+            return ranked
+        verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
+        if not ranked[0][1].matched or not set(ranked[0][1].matched) <= verb_forms:
+            return ranked
+        for index, (score, item) in enumerate(ranked[1:], start=1):
+            if score < self.min_score:
+                break
+            if any(term not in verb_forms for term in item.matched):
+                return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
+        return ranked
+
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
         tool, and the step's object is a word no tool uses: refused, not mapped to a tool
         that gets or finds something else."""
         # Literals (an address, a link) are data, not what the step is about.
-        words = meaningful(_EMAIL_OR_URL.sub(" ", text))
+        words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
         if not words:
             return
         verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
@@ -5099,6 +5119,11 @@ _NUMBER_WORDS = {
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})\b(?=[\s-]+[a-z])", re.IGNORECASE)
 _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "top"})
 _EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
+#: A code said as data: "SKU ABC-1", "order #1001", "ticket INC-42", "ch_123" (letters and
+#: digits joined, or capitals joined by a hyphen), not a word of what the step does.
+_CODE_LITERAL = re.compile(
+    r"(?<![\w-])(?:#?[A-Za-z]*\d[\w-]*|[A-Z]{2,}(?:[-_][A-Z0-9]+)+)(?![\w-])"
+)
 
 
 #: "... and tell me their titles", "email us the summaries": one message to a fixed
