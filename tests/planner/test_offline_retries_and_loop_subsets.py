@@ -1,0 +1,97 @@
+"""The offline planner on a step said after retries that still waits on the failure, on
+some items of a loop said in its first step, and on codes said as data ("SKU ABC-1")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.core.graph import build_graph
+from flows.core.ir import BranchNode, MapNode, ToolNode
+from flows.core.planner.execution import failure_after_retries
+from tests.planner.offline_plans import plan, refusal
+
+
+def node_of(flow, tool):
+    return next(n for n in flow.nodes if isinstance(n, (ToolNode, MapNode)) and n.tool == tool)
+
+
+def under_a_branch(flow, node_id):
+    branches = {n.id for n in flow.nodes if isinstance(n, BranchNode)}
+    return bool(branches & build_graph(flow).ancestors(node_id))
+
+
+@pytest.fixture(scope="module")
+def shop():
+    """The demo tools plus the shop, HR and content tools of evals/planner/registered_shop.json."""
+    from flows.core.planner.evaluation import _WithRegistered, load_cases
+    from tools_registry.catalog import default_catalog
+
+    path = Path(__file__).resolve().parents[2] / "evals" / "planner" / "registered_shop.json"
+    return _WithRegistered(default_catalog(), load_cases(path)[0].registered)
+
+
+def test_retries_then_a_step_said_with_and_then_keep_the_failure_as_its_condition():
+    assert (
+        failure_after_retries(
+            "Charge the card; if the payment fails, retry twice and then email the customer."
+        )
+        == "Charge the card; retry twice, then if the payment fails, email the customer."
+    )
+    # ", then" after the retries is a step of its own, whatever the outcome
+    said = "Fetch the URL; if it fails, retry 3 times, then email the owner."
+    assert failure_after_retries(said) == said
+
+
+def test_the_email_after_the_retries_runs_only_when_the_payment_failed(demo):
+    flow = plan(
+        "Charge the card; if the payment fails, retry twice and then email the customer.", demo
+    )
+
+    payment = node_of(flow, "process_payment")
+    email = node_of(flow, "send_email")
+    assert payment.retry is not None
+    assert payment.retry.max_attempts == 3
+    assert not under_a_branch(flow, payment.id)
+    assert under_a_branch(flow, email.id)
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert "process_payment" in branch.condition
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Validate each contact's email and send the invalid ones to sales@acme.com",
+        "For each contact, validate their email and send the invalid ones to sales@acme.com",
+    ],
+)
+def test_the_invalid_ones_of_a_loop_are_sent_on_their_own(demo, prompt):
+    flow = plan(prompt, demo)
+
+    validate = node_of(flow, "validate_email")
+    send = node_of(flow, "send_email")
+    assert isinstance(validate, MapNode)
+    assert isinstance(send, MapNode)
+    assert send.items == "validate_email.filter(r, !r.valid)"
+    assert send.inputs["to"] == '"sales@acme.com"'
+
+
+def test_a_kind_routed_outside_a_loop_is_still_a_condition(demo):
+    flow = plan("Classify the ticket and route billing ones to finance@acme.com", demo)
+
+    assert under_a_branch(flow, node_of(flow, "send_email").id)
+
+
+def test_a_sku_looked_up_goes_to_the_tool_that_knows_skus(shop):
+    flow = plan("Look up SKU ABC-1 in the warehouse", shop)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["warehouse_stock_level"]
+    assert node_of(flow, "warehouse_stock_level").inputs["sku"] == '"ABC-1"'
+
+
+def test_a_sku_code_is_not_named_as_the_unknown_thing(demo):
+    error = refusal("Look up SKU ABC-1 in the warehouse", demo)
+
+    assert error.details["phrase"] == "warehouse"
+    assert "abc" not in error.message.lower().replace("abc-1", "")
