@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -2054,6 +2054,42 @@ class FlowBuilder:
             details={"phrase": verb, "reason": "unknown_action", "tool": best.spec.id},
         )
 
+    def _check_state_listed(self, condition: Condition, clause: Clause) -> None:
+        """ "Check the shipment status; if it's delayed, ...": a step before returns a status
+        from a list that has no such value. Refused, saying what it does return."""
+        said = _STATE_SAID.search(condition.text.strip())
+        if said is None:
+            return
+        state = said.group("state").lower()
+        for info in reversed(list(self.info.values())):
+            if info.spec is None:
+                continue
+            properties = info.spec.output_schema.get("properties") or {}
+            for name, schema in properties.items():
+                values = schema.get("enum") if isinstance(schema, dict) else None
+                if not values or not all(isinstance(v, str) for v in values):
+                    continue
+                if state in {v.lower().replace("_", " ") for v in values}:
+                    return
+                listed = ", ".join(values)
+                raise PlanningError(
+                    "unmapped_condition",
+                    f"Could not map the condition {condition.text.strip()!r} of "
+                    f"{clause.label}: {state!r} is not a {name} {info.spec.id} returns (it "
+                    f"returns one of: {listed}). Test one of those, or register a tool that "
+                    f"tells whether it is {state}.",
+                    step=condition.text.strip(),
+                    details={
+                        # what a step could still tell, as for any condition no step binds
+                        "reason": "unbound_condition",
+                        "not_returned": True,
+                        "phrase": state,
+                        "tool": info.spec.id,
+                        "field": name,
+                        "values": list(values),
+                    },
+                )
+
     def _object_over_verb(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
     ) -> list[tuple[float, ScoredTool]]:
@@ -2525,11 +2561,10 @@ class FlowBuilder:
             return inputs
         fields = unwrap_nullable(outputs).get("properties") or {}
         name = next((f for f in _NAMING_FIELDS if f in fields), None)
-        if name is None:
+        named = f"string(r.{name})" if name is not None else _named_by_its_lines(fields)
+        if named is None:
             return inputs  # nothing in a result says which item it was
-        listed = (
-            f'{looped.id}.filter(r, {resolved.expression}).map(r, string(r.{name})).join("\\n")'
-        )
+        listed = f'{looped.id}.filter(r, {resolved.expression}).map(r, {named}).join("\\n")'
         self._drop_unread_input(inputs[content[0]])
         inputs = {**inputs, content[0]: listed}
         subject = inputs.get("subject", "")
@@ -4175,6 +4210,7 @@ class FlowBuilder:
                     details={"reason": "step_on_timeout", "phrase": condition.text.strip()},
                 )
             if not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
+                self._check_state_listed(condition, clause)
                 raise PlanningError(
                     "unmapped_condition",
                     f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
@@ -4758,6 +4794,20 @@ _WHICH_ONES = re.compile(
     r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:by|to|via|at|on|in\s+an?)\b|\s*[,;.!]|\s*$)",
     re.IGNORECASE,
 )
+def _named_by_its_lines(fields: Mapping[str, Any]) -> str | None:
+    """ "which orders are out of stock" when a stock check's result names no order: the
+    SKUs of its lines (a list of the result whose entries have a naming field) say which."""
+    for field, schema in fields.items():
+        entries = schema.get("items") if isinstance(schema, dict) else None
+        properties = (entries or {}).get("properties") if isinstance(entries, dict) else None
+        if schema.get("type") != "array" or not isinstance(properties, dict):
+            continue
+        name = next((f for f in _NAMING_FIELDS if f in properties), None)
+        if name is not None:
+            return f'r.{field}.map(l, string(l.{name})).join(", ")'
+    return None
+
+
 #: The fields that name an item in a list of results, best first.
 _NAMING_FIELDS = ("url", "email", "order_id", "sku", "id", "name", "title")
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
@@ -5119,6 +5169,10 @@ _NUMBER_WORDS = {
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})\b(?=[\s-]+[a-z])", re.IGNORECASE)
 _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "top"})
 _EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
+#: "if it's delayed", "if the status is delayed": the state a condition names, last.
+_STATE_SAID = re.compile(
+    r"\b(?:is|are|was|were|it's|they're|gets|got)\s+(?P<state>[a-z][a-z_-]+)\s*$", re.IGNORECASE
+)
 #: A code said as data: "SKU ABC-1", "order #1001", "ticket INC-42", "ch_123" (letters and
 #: digits joined, or capitals joined by a hyphen), not a word of what the step does.
 _CODE_LITERAL = re.compile(

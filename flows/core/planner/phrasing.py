@@ -335,7 +335,9 @@ _ONCE_MARKERS = re.compile(
     r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b)|"
     # "email me the titles": the loop's results, sent to me together
     r"(?:e-?mail|send|mail|message)\s+(?:me|us)\s+(?:the|their|both|all(?:\s+the)?)\s+[a-z]+[a-rt-z]s"
-    r"(?!\s+(?:in|from|on|of)\b))\b",
+    r"(?!\s+(?:in|from|on|of)\b)|"
+    # "tell me which orders are out of stock": one message listing some of the items
+    r"which\s+(?:ones|of\s+them|[a-z]+[a-rt-z]s)\s+(?:are|were|failed|passed))\b",
     re.IGNORECASE,
 )
 #: "after the payment goes through", "after it succeeds": an outcome, not only an order
