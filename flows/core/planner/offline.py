@@ -4794,17 +4794,19 @@ _WHICH_ONES = re.compile(
     r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:by|to|via|at|on|in\s+an?)\b|\s*[,;.!]|\s*$)",
     re.IGNORECASE,
 )
+
+
 def _named_by_its_lines(fields: Mapping[str, Any]) -> str | None:
     """ "which orders are out of stock" when a stock check's result names no order: the
     SKUs of its lines (a list of the result whose entries have a naming field) say which."""
-    for field, schema in fields.items():
+    for listed, schema in fields.items():
         entries = schema.get("items") if isinstance(schema, dict) else None
         properties = (entries or {}).get("properties") if isinstance(entries, dict) else None
         if schema.get("type") != "array" or not isinstance(properties, dict):
             continue
         name = next((f for f in _NAMING_FIELDS if f in properties), None)
         if name is not None:
-            return f'r.{field}.map(l, string(l.{name})).join(", ")'
+            return f'r.{listed}.map(l, string(l.{name})).join(", ")'
     return None
 
 

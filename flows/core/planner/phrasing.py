@@ -839,6 +839,16 @@ _APPROVAL = re.compile(
     r"\b(?:an?\s+)?(?:ok|okay|go-ahead|green\s+light)\s+from\b",
     re.IGNORECASE,
 )
+#: "If it ships abroad, get approval before creating the shipment, then email the customer":
+#: the condition is the approval's; the shipment and what follows it run in every case, so
+#: the steps after "before ..." are a sentence of their own.
+_CONDITIONAL_APPROVAL_BEFORE_THEN = re.compile(
+    r"(?P<head>(?:^|(?<=[.!?;]\s))\s*(?:if|when|whenever|unless)\b(?P<cond>[^,.;!?]+),\s*"
+    r"[^.;!?]*?(?:\b(?:approv\w*|sign[- ]?off|signs?\s+off|authori[sz]\w*)\b|\bok\b|\bokay\b)"
+    r"[^.;!?]*?\bbefore\s+(?:(?:we|you|they|i)\s+)?(?P<step>[a-z]+\s+(?:the|a|an|their|its|it|them)\b"
+    r"[^,.;!?]*?))(?:\s*,\s*(?:and\s+)?then\s+|\s+and\s+(?:then\s+)?)(?P<rest>[a-z][^.;!?]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _TIMEOUT = re.compile(
     r"\bwithin\s+(?P<count>\d+)\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\b",
     re.IGNORECASE,
@@ -1419,6 +1429,7 @@ class PromptReader:
         # "validate it and then, in parallel, charge and check stock": the parallel part is
         # what follows the "then", a sentence of its own after the step before it
         prompt = _THEN_IN_PARALLEL.sub(r"\g<before>. Then, \g<marker>, ", prompt)
+        prompt = _CONDITIONAL_APPROVAL_BEFORE_THEN.sub(_steps_after_the_gated_one, prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
         prompt = _SAYING_UNQUOTED_WORDS.sub(
             lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
@@ -1748,7 +1759,15 @@ class PromptReader:
                     continue
                 if otherwise and clauses:
                     piece = _the_same_step_with(piece, clauses[-1])
-                for part in _after_gerund(piece, self.verbs | NOUN_VERBS):
+                said_before = sentence_clauses[-1] if sentence_clauses else None
+                gate = (
+                    said_before.condition.text
+                    if said_before is not None
+                    and said_before.condition_only
+                    and said_before.condition is not None
+                    else None
+                )
+                for part in _after_gerund(piece, self.verbs | NOUN_VERBS, gate=gate):
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
                     if clause is None:
                         continue
@@ -2818,11 +2837,13 @@ def _after_trailing(sentence: str) -> str:
     return f"{match.group('first')}, then {match.group('steps')}{match.group('end')}"
 
 
-def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
+def _after_gerund(
+    piece: str, verbs: frozenset[str] = frozenset(), *, gate: str | None = None
+) -> list[str]:
     """ "send the email after looking them up" -> ["looking them up", "send the email"];
     "check the stock before taking the payment" -> ["check the stock", "taking the payment"];
     with a subject and one of `verbs`: "check the stock before we ship it" ->
-    ["check the stock", "ship it"]."""
+    ["check the stock", "ship it"]. `gate`: the condition said just before the piece."""
     before = _BEFORE_GERUND.match(piece.strip()) or _subject_clause(
         _BEFORE_SUBJECT, "then", piece, verbs
     )
@@ -2832,6 +2853,12 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
         and not _APPROVAL.search(before.group("then"))
         and not _LEADING_CONDITION.match(piece.strip())
     ):
+        if gate is not None and _said_of_the_step(gate, before.group("then")):
+            # "If it ships abroad, get approval before creating the shipment": the condition
+            # says when the step needs the approval, not whether it runs ("if it's negative,
+            # ask my manager to approve before we open a ticket": the ticket's too), so the
+            # clause stays whole and plans the approval only for the requests that need it
+            return [piece]
         # "ask my manager to approve before we open a ticket": the approval, then the step
         return [before.group("main"), before.group("then")]
     if before is not None and not _APPROVAL.search(piece):
@@ -2862,6 +2889,20 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
         # "create the shipment for the order after validating it": it is the order.
         first = _PRONOUN.sub(f"the {nouns[-1]}", first, count=1)
     return [first, main]
+
+
+def _steps_after_the_gated_one(match: re.Match[str]) -> str:
+    if not _said_of_the_step(match["cond"], match["step"]):
+        return match.group(0)  # "if it's negative, get approval before we open a ticket"
+    return f"{match['head']}. Then {match['rest']}"
+
+
+def _said_of_the_step(condition: str, step: str) -> bool:
+    """Whether a condition speaks of what the step does ("it ships abroad" of "creating the
+    shipment", "the payment is over 500" of "charging the card")."""
+    said = {stem(w) for w in split_identifier(condition) if w not in STOP_WORDS}
+    said |= {s for w in said for s in synonyms(w)}
+    return any(stem(w) in said for w in split_identifier(step) if w not in STOP_WORDS)
 
 
 def _approval_alone(text: str) -> bool:
