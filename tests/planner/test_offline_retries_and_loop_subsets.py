@@ -95,3 +95,77 @@ def test_a_sku_code_is_not_named_as_the_unknown_thing(demo):
 
     assert error.details["phrase"] == "warehouse"
     assert "abc" not in error.message.lower().replace("abc-1", "")
+
+
+@pytest.fixture(scope="module")
+def ops():
+    """The demo tools plus the incident tools of evals/planner/registered_ops.json."""
+    from flows.core.planner.evaluation import _WithRegistered, load_cases
+    from tools_registry.catalog import default_catalog
+
+    path = Path(__file__).resolve().parents[2] / "evals" / "planner" / "registered_ops.json"
+    return _WithRegistered(default_catalog(), load_cases(path)[0].registered)
+
+
+def test_a_state_the_status_never_takes_is_refused_naming_the_ones_it_does(ops):
+    error = refusal(
+        "Check the shipment status for tracking 1Z999; if it's delayed, post in #logistics.", ops
+    )
+
+    assert error.code == "unmapped_condition"
+    assert error.details["not_returned"] is True
+    assert error.details["tool"] == "get_shipment_status"
+    assert "in_transit" in error.message
+    assert "'delayed' is not a status" in error.message
+
+
+def test_a_state_the_status_takes_is_a_condition(ops):
+    flow = plan(
+        "Check the shipment status for tracking 1Z999; if it was returned, open a Jira issue "
+        "in LOG.",
+        ops,
+    )
+
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert branch.condition == 'get_shipment_status.status == "returned"'
+
+
+def test_which_items_of_a_loop_are_out_of_stock_is_one_message_listing_them(demo):
+    flow = plan(
+        "For each order, check stock and tell me which orders are out of stock by email to "
+        "ops@acme.com.",
+        demo,
+    )
+
+    email = node_of(flow, "send_email")
+    assert isinstance(email, ToolNode)
+    assert email.inputs["body"].startswith("check_inventory.filter(r, !r.in_stock)")
+    assert "l.sku" in email.inputs["body"]
+    assert email.inputs["subject"] == '"Orders that are out of stock"'
+
+
+def test_an_approval_a_condition_on_the_step_gates_leaves_the_steps_after_it_unconditional(demo):
+    flow = plan(
+        "If the order ships abroad, get a manager's approval before creating the shipment, then "
+        "email the customer the tracking number.",
+        demo,
+    )
+
+    assert not any(isinstance(n, BranchNode) for n in flow.nodes)
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    assert approval.when is not None
+    shipment = node_of(flow, "create_shipment")
+    assert shipment.when is None
+    assert approval.id in build_graph(flow).ancestors(shipment.id)
+    assert node_of(flow, "send_email").inputs["body"] == "create_shipment.tracking_number"
+
+
+def test_an_approval_before_a_step_the_condition_does_not_speak_of_gates_the_step_too(demo):
+    flow = plan(
+        "If the review is negative, ask my manager to approve before we open a ticket and email "
+        "the customer.",
+        demo,
+    )
+
+    assert under_a_branch(flow, node_of(flow, "create_ticket").id)
+    assert under_a_branch(flow, node_of(flow, "send_email").id)
