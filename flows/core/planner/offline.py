@@ -68,7 +68,9 @@ from flows.core.planner.notices import (
     without_notice_topic,
 )
 from flows.core.planner.phrasing import (
+    COMMON_VERBS,
     JUDGED_QUALITIES,
+    NOUN_VERBS,
     Clause,
     Condition,
     PromptReader,
@@ -2329,6 +2331,7 @@ class FlowBuilder:
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
         ranked = _stored_where_said(text, ranked)
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, _sent_by_email(text, ranked)))
+        ranked = _verb_breaks_tie(text, ranked)
         return _written_value_breaks_tie(text, ranked)
 
     def _answers_the_question(
@@ -4963,9 +4966,21 @@ def _gerund(verb: str) -> str:
     return verb + "ing"
 
 
+@lru_cache(maxsize=4096)
 def _tool_verb_word(tool_id: str) -> str:
-    """A tool id's leading word (`create_shipment` -> "create")."""
-    return next(iter(split_identifier(tool_id)), "")
+    """A tool id's verb: its leading word (`create_shipment` -> "create"), or the verb said
+    second, after a vendor or a noun (`shopify_get_order` -> "get", `InvoiceCreate` ->
+    "create", `slack_post` -> "post"); the leading word when neither is a verb."""
+    words = split_identifier(tool_id)
+    if not words:
+        return ""
+    first = words[0]
+    if first in COMMON_VERBS and not (
+        first in NOUN_VERBS and len(words) > 1 and words[1] in COMMON_VERBS
+    ):
+        return first
+    second = words[1] if len(words) > 1 else ""
+    return second if second in COMMON_VERBS and second not in NOUN_VERBS else first
 
 
 #: "email both results", "send me all the results", "the results of both"
@@ -5601,6 +5616,25 @@ def _sent_by_email(
     return rescored
 
 
+def _verb_breaks_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Get invoice inv_77": when tools tie on the object (InvoiceCreate, InvoiceSend,
+    InvoiceGet), the one whose id says the step's verb wins, even a verb too plain to rank
+    by ("get")."""
+    if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.95:
+        return ranked
+    leading = split_identifier(_LEADING_WORDS.sub("", text.strip()))[:1]
+    if not leading or leading[0] not in COMMON_VERBS:
+        return ranked
+    verb = stem(leading[0])
+    tied = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.95]
+    named = [pair for pair in tied if _tool_verb(pair[1].spec.id) == verb]
+    if len(named) != 1 or named[0] is ranked[0]:
+        return ranked
+    return [named[0], *[pair for pair in ranked if pair is not named[0]]]
+
+
 def _head_breaks_tie(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -5784,8 +5818,8 @@ def _is_join(node: dict[str, Any]) -> bool:
 
 
 def _tool_verb(tool_id: str) -> str:
-    """The stem of a tool id's leading word: its verb (`send_email` -> "send")."""
-    return stem(next(iter(split_identifier(tool_id)), ""))
+    """The stem of a tool id's verb (`send_email` -> "send", `InvoiceGet` -> "get")."""
+    return stem(_tool_verb_word(tool_id))
 
 
 def _literals_in_enums(expression: str, schema: Any) -> bool:
