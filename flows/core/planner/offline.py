@@ -2330,8 +2330,8 @@ class FlowBuilder:
         ranked = self._predicate_first(text, ranked)
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
         ranked = _stored_where_said(text, ranked)
-        ranked = _code_breaks_tie(text, _head_breaks_tie(text, _sent_by_email(text, ranked)))
-        ranked = _verb_breaks_tie(text, ranked)
+        ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
+        ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         return _written_value_breaks_tie(text, ranked)
 
     def _answers_the_question(
@@ -4966,21 +4966,9 @@ def _gerund(verb: str) -> str:
     return verb + "ing"
 
 
-@lru_cache(maxsize=4096)
 def _tool_verb_word(tool_id: str) -> str:
-    """A tool id's verb: its leading word (`create_shipment` -> "create"), or the verb said
-    second, after a vendor or a noun (`shopify_get_order` -> "get", `InvoiceCreate` ->
-    "create", `slack_post` -> "post"); the leading word when neither is a verb."""
-    words = split_identifier(tool_id)
-    if not words:
-        return ""
-    first = words[0]
-    if first in COMMON_VERBS and not (
-        first in NOUN_VERBS and len(words) > 1 and words[1] in COMMON_VERBS
-    ):
-        return first
-    second = words[1] if len(words) > 1 else ""
-    return second if second in COMMON_VERBS and second not in NOUN_VERBS else first
+    """A tool id's leading word (`create_shipment` -> "create")."""
+    return next(iter(split_identifier(tool_id)), "")
 
 
 #: "email both results", "send me all the results", "the results of both"
@@ -5616,6 +5604,24 @@ def _sent_by_email(
     return rescored
 
 
+@lru_cache(maxsize=4096)
+def _id_verb(tool_id: str) -> str:
+    """A tool id's verb, to tell tools on one object apart: its leading word
+    (`create_shipment` -> "create"), or the verb said second, after a vendor or a noun
+    (`shopify_get_order` -> "get", `InvoiceCreate` -> "create", `slack_post` -> "post");
+    the leading word when neither is a verb."""
+    words = split_identifier(tool_id)
+    if not words:
+        return ""
+    first = words[0]
+    if first in COMMON_VERBS and not (
+        first in NOUN_VERBS and len(words) > 1 and words[1] in COMMON_VERBS
+    ):
+        return first
+    second = words[1] if len(words) > 1 else ""
+    return second if second in COMMON_VERBS and second not in NOUN_VERBS else first
+
+
 def _verb_breaks_tie(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -5625,11 +5631,11 @@ def _verb_breaks_tie(
     if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.95:
         return ranked
     leading = split_identifier(_LEADING_WORDS.sub("", text.strip()))[:1]
-    if not leading or leading[0] not in COMMON_VERBS:
+    if not leading or leading[0] not in COMMON_VERBS or stem(leading[0]) not in _WEAK_VERBS:
         return ranked
     verb = stem(leading[0])
     tied = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.95]
-    named = [pair for pair in tied if _tool_verb(pair[1].spec.id) == verb]
+    named = [pair for pair in tied if stem(_id_verb(pair[1].spec.id)) == verb]
     if len(named) != 1 or named[0] is ranked[0]:
         return ranked
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
@@ -5818,8 +5824,8 @@ def _is_join(node: dict[str, Any]) -> bool:
 
 
 def _tool_verb(tool_id: str) -> str:
-    """The stem of a tool id's verb (`send_email` -> "send", `InvoiceGet` -> "get")."""
-    return stem(_tool_verb_word(tool_id))
+    """The stem of a tool id's leading word: its verb (`send_email` -> "send")."""
+    return stem(next(iter(split_identifier(tool_id)), ""))
 
 
 def _literals_in_enums(expression: str, schema: Any) -> bool:
