@@ -169,3 +169,32 @@ def test_an_approval_before_a_step_the_condition_does_not_speak_of_gates_the_ste
 
     assert under_a_branch(flow, node_of(flow, "create_ticket").id)
     assert under_a_branch(flow, node_of(flow, "send_email").id)
+
+
+@pytest.fixture(scope="module")
+def crm():
+    """The demo tools plus the CRM and invoicing tools of evals/planner/registered_crm.json."""
+    from flows.core.planner.evaluation import _WithRegistered, load_cases
+    from tools_registry.catalog import default_catalog
+
+    path = Path(__file__).resolve().parents[2] / "evals" / "planner" / "registered_crm.json"
+    return _WithRegistered(default_catalog(), load_cases(path)[0].registered)
+
+
+def test_a_plain_verb_picks_the_tool_whose_id_says_it_among_those_on_one_object(crm):
+    flow = plan("Get invoice inv_77", crm)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["InvoiceGet"]
+    assert node_of(flow, "InvoiceGet").inputs["invoice_id"] == '"inv_77"'
+
+
+def test_a_number_said_before_what_it_counts_compares_the_step_output(shop):
+    flow = plan(
+        "Check stock for SKU TSHIRT-M and if fewer than 10 are available, email "
+        "purchasing@shop.com.",
+        shop,
+    )
+
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert branch.condition == "warehouse_stock_level.available < 10.0"
+    assert "amount" not in flow.input_schema.get("properties", {})
