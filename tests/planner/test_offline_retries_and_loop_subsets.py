@@ -198,3 +198,26 @@ def test_a_number_said_before_what_it_counts_compares_the_step_output(shop):
     branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
     assert branch.condition == "warehouse_stock_level.available < 10.0"
     assert "amount" not in flow.input_schema.get("properties", {})
+
+
+def test_things_one_verb_is_said_of_listed_with_commas_are_each_a_step(shop):
+    flow = plan(
+        "Create her BambooHR record, her Google Workspace account, and order her a MacBook Pro.",
+        shop,
+    )
+
+    tools = [n.tool for n in flow.nodes if isinstance(n, ToolNode)]
+    assert tools == ["bamboohr_create_employee", "gworkspace_create_user", "order_laptop"]
+    laptop = node_of(flow, "order_laptop")
+    assert laptop.inputs["model"] == '"macbook_pro"'
+    assert laptop.inputs["employee_id"] == "bamboohr_create_employee.employee_id"
+
+
+def test_a_listed_value_of_several_words_written_out_is_the_inputs_value(ops):
+    flow = plan(
+        "check health of payments-api; if degraded update the status page component payments "
+        "to degraded performance",
+        ops,
+    )
+
+    assert node_of(flow, "statuspage_update").inputs["status"] == '"degraded_performance"'

@@ -147,7 +147,27 @@ def choice_literals(
             if value is not None:
                 literals[name] = json.dumps(value)
                 break
+        else:
+            named = _named_in_words(text, values)
+            if named is not None:
+                literals[name] = json.dumps(named)
     return literals
+
+
+def _named_in_words(text: str, values: list[str]) -> str | None:
+    """A value of several words written out in `text` ("order her a MacBook Pro":
+    macbook_pro), wherever it stands; a value of one word says too little on its own."""
+    found = [
+        value
+        for value in values
+        if len(parts := [p for p in re.split(r"[_\s-]+", value) if p]) > 1
+        and re.search(
+            r"(?<![\w-])" + r"[\s_-]*".join(re.escape(p) for p in parts) + r"(?![\w-])",
+            text,
+            re.IGNORECASE,
+        )
+    ]
+    return max(found, key=len, default=None)
 
 
 def unlisted_choice(

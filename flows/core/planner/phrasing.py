@@ -839,6 +839,13 @@ _APPROVAL = re.compile(
     r"\b(?:an?\s+)?(?:ok|okay|go-ahead|green\s+light)\s+from\b",
     re.IGNORECASE,
 )
+#: "create her BambooHR record, her Google Workspace account, and order her a laptop": the
+#: things one verb is said of, listed with commas, are said with "and" (one step each).
+_LISTED_OBJECT = re.compile(
+    r",\s+(?=(?:her|his|their|its|our|my|the|a|an)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3}"
+    r"(?:\s*,\s*and\s+|\s+and\s+))",
+    re.IGNORECASE,
+)
 #: "If it ships abroad, get approval before creating the shipment, then email the customer":
 #: the condition is the approval's; the shipment and what follows it run in every case, so
 #: the steps after "before ..." are a sentence of their own.
@@ -1430,6 +1437,7 @@ class PromptReader:
         # what follows the "then", a sentence of its own after the step before it
         prompt = _THEN_IN_PARALLEL.sub(r"\g<before>. Then, \g<marker>, ", prompt)
         prompt = _CONDITIONAL_APPROVAL_BEFORE_THEN.sub(_steps_after_the_gated_one, prompt)
+        prompt = _LISTED_OBJECT.sub(" and ", prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
         prompt = _SAYING_UNQUOTED_WORDS.sub(
             lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
