@@ -221,3 +221,13 @@ def test_a_listed_value_of_several_words_written_out_is_the_inputs_value(ops):
     )
 
     assert node_of(flow, "statuspage_update").inputs["status"] == '"degraded_performance"'
+
+
+def test_a_step_said_as_a_gerund_is_titled_by_its_verb(demo):
+    flow = plan(
+        "If the order ships abroad, get approval from the ops manager before creating the "
+        "shipment.",
+        demo,
+    )
+
+    assert flow.name == "Approve and create shipment"
