@@ -231,3 +231,14 @@ def test_a_step_said_as_a_gerund_is_titled_by_its_verb(demo):
     )
 
     assert flow.name == "Approve and create shipment"
+
+
+def test_an_on_call_alerting_tool_pages_and_via_its_name_is_no_priority(ops):
+    flow = plan(
+        "Page the on-call team via Opsgenie with priority P1 saying the database is unreachable.",
+        ops,
+    )
+
+    alert = node_of(flow, "opsgenie_alert")
+    assert alert.inputs["priority"] == '"P1"'
+    assert alert.inputs["message"] == '"The database is unreachable"'

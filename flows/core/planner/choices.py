@@ -93,8 +93,11 @@ def _starts_of(words: list[str], target: str) -> bool:
 
 def _names_enum(values: list[str], english: Collection[str]) -> bool:
     """Whether a list names providers (fedex, dhl, usps) rather than kinds (standard,
-    express): most of its values are not English words."""
-    return sum(v.lower() not in english for v in values) * 2 > len(values)
+    express): most of its values are not English words, nor codes with a digit (P1..P5, a
+    level or tier, which a provider said after "via" is not)."""
+    return sum(
+        v.lower() not in english and not any(c.isdigit() for c in v) for v in values
+    ) * 2 > len(values)
 
 
 def _kind_words(name: str) -> list[str]:

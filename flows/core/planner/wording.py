@@ -1008,7 +1008,8 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\bpager(?:duty)?\b",
             re.IGNORECASE,
         ),
-        frozenset({"pager", "pagerduty"}),
+        # (on-call alerting products page people too)
+        frozenset({"pager", "pagerduty", "opsgenie", "oncall", "victorops"}),
     ),
     (
         "a push notification",
