@@ -242,3 +242,19 @@ def test_an_on_call_alerting_tool_pages_and_via_its_name_is_no_priority(ops):
     alert = node_of(flow, "opsgenie_alert")
     assert alert.inputs["priority"] == '"P1"'
     assert alert.inputs["message"] == '"The database is unreachable"'
+
+
+def test_it_after_a_step_that_made_a_thing_goes_to_the_tool_named_for_that_thing(crm):
+    flow = plan("Create an invoice for customer cus_9 for 1200 and email it to them.", crm)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == [
+        "InvoiceCreate",
+        "InvoiceSend",
+    ]
+    assert node_of(flow, "InvoiceSend").inputs["invoice_id"] == "invoicecreate.invoice_id"
+
+
+def test_it_said_in_what_a_message_says_is_no_object_of_the_step(demo):
+    flow = plan("Open a ticket for the message and email the customer that we got it.", demo)
+
+    assert "send_email" in [n.tool for n in flow.nodes if isinstance(n, ToolNode)]

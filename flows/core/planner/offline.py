@@ -1804,7 +1804,7 @@ class FlowBuilder:
         return fetchers[0] if len(fetchers) == 1 else None
 
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
-        ranked = self.rank(text)
+        ranked = self._what_was_made_first(text, self.rank(text))
         if (not ranked or ranked[0][0] < self.min_score) and (
             sender := self._channel_sender(_clean_action(clause.action or clause.text))
         ):
@@ -2091,6 +2091,37 @@ class FlowBuilder:
                         "values": list(values),
                     },
                 )
+
+    def _what_was_made_first(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Create an invoice for cus_9 and email it to them": "it" is what the step before
+        made, so the one tool that scores enough and names that thing (InvoiceSend) does it,
+        rather than one that sends anything (send_email)."""
+        if not ranked or not _VERB_IT.match(text):
+            return ranked
+        made = max(
+            (info for info in self.info.values() if info.kind == "tool" and info.spec),
+            key=lambda info: info.order,
+            default=None,
+        )
+        if made is None or made.spec is None:
+            return ranked
+        verb = _id_verb(made.spec.id)
+        if stem(verb) not in _MAKING_VERBS:
+            return ranked
+        thing = {stem(w) for w in split_identifier(made.spec.id) if w != verb}
+        naming = [
+            pair
+            for pair in ranked
+            if pair[0] >= self.min_score
+            and pair[1].spec.id != made.spec.id
+            and thing
+            and thing <= {stem(w) for w in split_identifier(pair[1].spec.id)}
+        ]
+        if len(naming) != 1 or naming[0] is ranked[0]:
+            return ranked
+        return [naming[0], *[pair for pair in ranked if pair is not naming[0]]]
 
     def _object_over_verb(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -5088,6 +5119,8 @@ def _long_stems(words: Iterable[str]) -> frozenset[str]:
 
 #: A possessive before a noun: the noun is the object ("their email").
 _POSSESSIVE_OBJECT = re.compile(r"\b(?:their|its|his|her)\s+[a-z]", re.IGNORECASE)
+#: "email it to them", "send it": the step's object is "it" ("tell them we got it" is not).
+_VERB_IT = re.compile(r"^\W*(?:then\s+|and\s+|also\s+)*[a-z-]+\s+it\b", re.IGNORECASE)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
