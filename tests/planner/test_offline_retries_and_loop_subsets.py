@@ -258,3 +258,12 @@ def test_it_said_in_what_a_message_says_is_no_object_of_the_step(demo):
     flow = plan("Open a ticket for the message and email the customer that we got it.", demo)
 
     assert "send_email" in [n.tool for n in flow.nodes if isinstance(n, ToolNode)]
+
+
+def test_the_name_of_a_sheet_asks_nothing_of_the_tool_that_stores_there(shop):
+    from flows.core.planner.wording import missing_capability
+
+    spec = shop.get("sheets_append_row").spec
+
+    assert missing_capability("append its id to sheet refunds", spec) is None
+    assert missing_capability("refund the order and append it to the sheet", spec) is not None
