@@ -93,8 +93,11 @@ def _starts_of(words: list[str], target: str) -> bool:
 
 def _names_enum(values: list[str], english: Collection[str]) -> bool:
     """Whether a list names providers (fedex, dhl, usps) rather than kinds (standard,
-    express): most of its values are not English words."""
-    return sum(v.lower() not in english for v in values) * 2 > len(values)
+    express): most of its values are not English words, nor codes with a digit (P1..P5, a
+    level or tier, which a provider said after "via" is not)."""
+    return sum(
+        v.lower() not in english and not any(c.isdigit() for c in v) for v in values
+    ) * 2 > len(values)
 
 
 def _kind_words(name: str) -> list[str]:
@@ -147,7 +150,27 @@ def choice_literals(
             if value is not None:
                 literals[name] = json.dumps(value)
                 break
+        else:
+            named = _named_in_words(text, values)
+            if named is not None:
+                literals[name] = json.dumps(named)
     return literals
+
+
+def _named_in_words(text: str, values: list[str]) -> str | None:
+    """A value of several words written out in `text` ("order her a MacBook Pro":
+    macbook_pro), wherever it stands; a value of one word says too little on its own."""
+    found = [
+        value
+        for value in values
+        if len(parts := [p for p in re.split(r"[_\s-]+", value) if p]) > 1
+        and re.search(
+            r"(?<![\w-])" + r"[\s_-]*".join(re.escape(p) for p in parts) + r"(?![\w-])",
+            text,
+            re.IGNORECASE,
+        )
+    ]
+    return max(found, key=len, default=None)
 
 
 def unlisted_choice(

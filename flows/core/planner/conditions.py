@@ -215,6 +215,15 @@ def said_of_a_record(text: str) -> str:
     return _IN_OUR_RECORDS.sub("found", _WE_HAVE_THEM.sub(r"\g<who> found", text))
 
 
+#: "fewer than 10 are available", "over 3 were returned": as "there are fewer than 10
+#: available", the number said before what it counts.
+_COUNT_FIRST = re.compile(
+    r"^\s*(?P<cmp>(?:fewer|less|more)\s+than\s+\d+(?:\.\d+)?|(?:under|over|below|above)\s+"
+    r"\d+(?:\.\d+)?)\s+(?:are|is|were|was)\s+(?P<rest>[a-z].*)$",
+    re.IGNORECASE,
+)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -227,6 +236,8 @@ def resolve_condition(
     if abroad is not None:
         return abroad
     text = said_of_a_record(text)
+    # "fewer than 10 are available": the thing compared said after the number
+    text = _COUNT_FIRST.sub(r"there are \g<cmp> \g<rest>", text)
     if any(source.name in ("found", "exists") for source in sources):
         # "they already have an account", "they're registered": the lookup found them
         text = _HAS_A_RECORD.sub(" found", text)

@@ -409,7 +409,8 @@ def check_properties(flow: Flow, expect: dict[str, Any]) -> list[str]:
             failures.append(f"{tool} is not tried {attempts} times")
     for target, expression in expect.get("not_inputs", {}).items():
         # "create_ticket.email": "input.manager_email": no node of the tool reads that there
-        tool, input_name = target.split(".", 1)
+        # (a tool id may hold a dot: "pagerduty.resolve.incident_id")
+        tool, input_name = target.rsplit(".", 1)
         if any(
             getattr(flow.node(n), "inputs", {}).get(input_name) == expression
             for n in nodes_of(tool)
@@ -417,7 +418,7 @@ def check_properties(flow: Flow, expect: dict[str, Any]) -> list[str]:
             failures.append(f"{target} is {expression}")
     for target, expression in expect.get("inputs", {}).items():
         # "process_payment.amount": "calculate_tax.total": the input reads exactly that
-        tool, input_name = target.split(".", 1)
+        tool, input_name = target.rsplit(".", 1)
         if not any(
             getattr(flow.node(n), "inputs", {}).get(input_name) == expression
             for n in nodes_of(tool)

@@ -115,6 +115,25 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else _COUNTS[word.lower()]
 
 
+#: "if the payment fails, retry twice and then email the customer": the retries, then the
+#: email, which still waits on the failure the retries did not mend ("if it fails, retry 3
+#: times, then email the owner" is a step of its own after the retried one).
+_RETRY_THEN = re.compile(
+    r"(?P<failure>\b(?:if|when|whenever|should)\s+(?:it|that|this|they|the\s+[\w-]+(?:\s+[\w-]+)?)"
+    r"\s+(?:fails?|errors?|times?\s+out|goes\s+wrong|is\s+declined))\s*,?\s*(?:then\s+)?"
+    r"(?P<retry>(?:retry|re-try)(?:\s+(?:it|them|that))?\s+(?:up\s+to\s+|at\s+most\s+)?"
+    + _COUNT
+    + r"(?:\s+(?:more\s+)?times?)?)\s+and\s+(?:then|after\s+that|afterwards)\s*,?\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def failure_after_retries(sentence: str) -> str:
+    """`sentence` with "if it fails, retry N times and then X" said as "retry N times, then if it
+    fails, X": X is still conditional on the failure."""
+    return _RETRY_THEN.sub(lambda m: f"{m.group('retry')}, then {m.group('failure')}, ", sentence)
+
+
 def run_settings(text: str) -> tuple[str, RunSettings]:
     """`text` without the words about retries and a time limit, and what they said.
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from flows.core.planner.phrasing import COMMON_VERBS
+
 #: Words between a verb and its object that say nothing of what the object is.
 _DETERMINERS = frozenset(
     "the a an this that these those their his her its our my your each every all any some "
@@ -47,7 +49,7 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
         approval = at < len(approvals) and approvals[at]
         while len(words) > 1 and words[0].lower() in _LEADS:
             words = words[1:]  # "Do these in parallel: analyze ...", "please email ..."
-        verb = "approve" if approval else words[0].lower()
+        verb = "approve" if approval else _base_form(words[0].lower())
         rest = words[1:]
         if not approval and rest and rest[0].lower() in _PARTICLES:
             verb, rest = f"{verb} {rest[0].lower()}", rest[1:]  # "set up", "look up"
@@ -67,6 +69,15 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
     if len(title) > _MAX_LENGTH:
         title = listed[:_MAX_LENGTH].rsplit(" ", 1)[0]
     return _capitalised(title)
+
+
+def _base_form(verb: str) -> str:
+    """ "creating the shipment" (said after "before"): the verb a title uses, "create"."""
+    if not verb.endswith("ing") or len(verb) < 6:
+        return verb
+    root = verb[:-3]
+    doubled = root[:-1] if len(root) > 2 and root[-1] == root[-2] else root
+    return next((c for c in (doubled, root, f"{root}e") if c in COMMON_VERBS), verb)
 
 
 def _object(words: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -68,7 +68,9 @@ from flows.core.planner.notices import (
     without_notice_topic,
 )
 from flows.core.planner.phrasing import (
+    COMMON_VERBS,
     JUDGED_QUALITIES,
+    NOUN_VERBS,
     Clause,
     Condition,
     PromptReader,
@@ -1802,7 +1804,7 @@ class FlowBuilder:
         return fetchers[0] if len(fetchers) == 1 else None
 
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
-        ranked = self.rank(text)
+        ranked = self._what_was_made_first(text, self.rank(text))
         if (not ranked or ranked[0][0] < self.min_score) and (
             sender := self._channel_sender(_clean_action(clause.action or clause.text))
         ):
@@ -1826,6 +1828,7 @@ class FlowBuilder:
                     ]
                 },
             )
+        ranked = self._object_over_verb(text, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
@@ -2053,12 +2056,98 @@ class FlowBuilder:
             details={"phrase": verb, "reason": "unknown_action", "tool": best.spec.id},
         )
 
+    def _check_state_listed(self, condition: Condition, clause: Clause) -> None:
+        """ "Check the shipment status; if it's delayed, ...": a step before returns a status
+        from a list that has no such value. Refused, saying what it does return."""
+        said = _STATE_SAID.search(condition.text.strip())
+        if said is None:
+            return
+        state = said.group("state").lower()
+        for info in reversed(list(self.info.values())):
+            if info.spec is None:
+                continue
+            properties = info.spec.output_schema.get("properties") or {}
+            for name, schema in properties.items():
+                values = schema.get("enum") if isinstance(schema, dict) else None
+                if not values or not all(isinstance(v, str) for v in values):
+                    continue
+                if state in {v.lower().replace("_", " ") for v in values}:
+                    return
+                listed = ", ".join(values)
+                raise PlanningError(
+                    "unmapped_condition",
+                    f"Could not map the condition {condition.text.strip()!r} of "
+                    f"{clause.label}: {state!r} is not a {name} {info.spec.id} returns (it "
+                    f"returns one of: {listed}). Test one of those, or register a tool that "
+                    f"tells whether it is {state}.",
+                    step=condition.text.strip(),
+                    details={
+                        # what a step could still tell, as for any condition no step binds
+                        "reason": "unbound_condition",
+                        "not_returned": True,
+                        "phrase": state,
+                        "tool": info.spec.id,
+                        "field": name,
+                        "values": list(values),
+                    },
+                )
+
+    def _what_was_made_first(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Create an invoice for cus_9 and email it to them": "it" is what the step before
+        made, so the one tool that scores enough and names that thing (InvoiceSend) does it,
+        rather than one that sends anything (send_email)."""
+        if not ranked or not _VERB_IT.match(text):
+            return ranked
+        made = max(
+            (info for info in self.info.values() if info.kind == "tool" and info.spec),
+            key=lambda info: info.order,
+            default=None,
+        )
+        if made is None or made.spec is None:
+            return ranked
+        verb = _id_verb(made.spec.id)
+        if stem(verb) not in _MAKING_VERBS:
+            return ranked
+        thing = {stem(w) for w in split_identifier(made.spec.id) if w != verb}
+        naming = [
+            pair
+            for pair in ranked
+            if pair[0] >= self.min_score
+            and pair[1].spec.id != made.spec.id
+            and thing
+            and thing <= {stem(w) for w in split_identifier(pair[1].spec.id)}
+        ]
+        if len(naming) != 1 or naming[0] is ranked[0]:
+            return ranked
+        return [naming[0], *[pair for pair in ranked if pair is not naming[0]]]
+
+    def _object_over_verb(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Look up SKU ABC-1 in the warehouse": when the best tool shares only a generic
+        verb with the step (lookup_user) and another one that scores enough shares what it
+        works on (the SKU, the warehouse), that one does the step."""
+        words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
+        if len(words) < 2 or stem(words[0]) not in _GENERIC_VERBS:
+            return ranked
+        verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
+        if not ranked[0][1].matched or not set(ranked[0][1].matched) <= verb_forms:
+            return ranked
+        for index, (score, item) in enumerate(ranked[1:], start=1):
+            if score < self.min_score:
+                break
+            if any(term not in verb_forms for term in item.matched):
+                return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
+        return ranked
+
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
         tool, and the step's object is a word no tool uses: refused, not mapped to a tool
         that gets or finds something else."""
         # Literals (an address, a link) are data, not what the step is about.
-        words = meaningful(_EMAIL_OR_URL.sub(" ", text))
+        words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
         if not words:
             return
         verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
@@ -2272,7 +2361,8 @@ class FlowBuilder:
         ranked = self._predicate_first(text, ranked)
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
         ranked = _stored_where_said(text, ranked)
-        ranked = _code_breaks_tie(text, _head_breaks_tie(text, _sent_by_email(text, ranked)))
+        ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
+        ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         return _written_value_breaks_tie(text, ranked)
 
     def _answers_the_question(
@@ -2505,11 +2595,10 @@ class FlowBuilder:
             return inputs
         fields = unwrap_nullable(outputs).get("properties") or {}
         name = next((f for f in _NAMING_FIELDS if f in fields), None)
-        if name is None:
+        named = f"string(r.{name})" if name is not None else _named_by_its_lines(fields)
+        if named is None:
             return inputs  # nothing in a result says which item it was
-        listed = (
-            f'{looped.id}.filter(r, {resolved.expression}).map(r, string(r.{name})).join("\\n")'
-        )
+        listed = f'{looped.id}.filter(r, {resolved.expression}).map(r, {named}).join("\\n")'
         self._drop_unread_input(inputs[content[0]])
         inputs = {**inputs, content[0]: listed}
         subject = inputs.get("subject", "")
@@ -4155,6 +4244,7 @@ class FlowBuilder:
                     details={"reason": "step_on_timeout", "phrase": condition.text.strip()},
                 )
             if not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
+                self._check_state_listed(condition, clause)
                 raise PlanningError(
                     "unmapped_condition",
                     f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
@@ -4738,6 +4828,22 @@ _WHICH_ONES = re.compile(
     r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:by|to|via|at|on|in\s+an?)\b|\s*[,;.!]|\s*$)",
     re.IGNORECASE,
 )
+
+
+def _named_by_its_lines(fields: Mapping[str, Any]) -> str | None:
+    """ "which orders are out of stock" when a stock check's result names no order: the
+    SKUs of its lines (a list of the result whose entries have a naming field) say which."""
+    for listed, schema in fields.items():
+        entries = schema.get("items") if isinstance(schema, dict) else None
+        properties = (entries or {}).get("properties") if isinstance(entries, dict) else None
+        if schema.get("type") != "array" or not isinstance(properties, dict):
+            continue
+        name = next((f for f in _NAMING_FIELDS if f in properties), None)
+        if name is not None:
+            return f'r.{listed}.map(l, string(l.{name})).join(", ")'
+    return None
+
+
 #: The fields that name an item in a list of results, best first.
 _NAMING_FIELDS = ("url", "email", "order_id", "sku", "id", "name", "title")
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
@@ -5013,6 +5119,8 @@ def _long_stems(words: Iterable[str]) -> frozenset[str]:
 
 #: A possessive before a noun: the noun is the object ("their email").
 _POSSESSIVE_OBJECT = re.compile(r"\b(?:their|its|his|her)\s+[a-z]", re.IGNORECASE)
+#: "email it to them", "send it": the step's object is "it" ("tell them we got it" is not).
+_VERB_IT = re.compile(r"^\W*(?:then\s+|and\s+|also\s+)*[a-z-]+\s+it\b", re.IGNORECASE)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
@@ -5099,6 +5207,15 @@ _NUMBER_WORDS = {
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})\b(?=[\s-]+[a-z])", re.IGNORECASE)
 _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "top"})
 _EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
+#: "if it's delayed", "if the status is delayed": the state a condition names, last.
+_STATE_SAID = re.compile(
+    r"\b(?:is|are|was|were|it's|they're|gets|got)\s+(?P<state>[a-z][a-z_-]+)\s*$", re.IGNORECASE
+)
+#: A code said as data: "SKU ABC-1", "order #1001", "ticket INC-42", "ch_123" (letters and
+#: digits joined, or capitals joined by a hyphen), not a word of what the step does.
+_CODE_LITERAL = re.compile(
+    r"(?<![\w-])(?:#?[A-Za-z]*\d[\w-]*|[A-Z]{2,}(?:[-_][A-Z0-9]+)+)(?![\w-])"
+)
 
 
 #: "... and tell me their titles", "email us the summaries": one message to a fixed
@@ -5518,6 +5635,43 @@ def _sent_by_email(
     ]
     rescored.sort(key=lambda pair: -pair[0])
     return rescored
+
+
+@lru_cache(maxsize=4096)
+def _id_verb(tool_id: str) -> str:
+    """A tool id's verb, to tell tools on one object apart: its leading word
+    (`create_shipment` -> "create"), or the verb said second, after a vendor or a noun
+    (`shopify_get_order` -> "get", `InvoiceCreate` -> "create", `slack_post` -> "post");
+    the leading word when neither is a verb."""
+    words = split_identifier(tool_id)
+    if not words:
+        return ""
+    first = words[0]
+    if first in COMMON_VERBS and not (
+        first in NOUN_VERBS and len(words) > 1 and words[1] in COMMON_VERBS
+    ):
+        return first
+    second = words[1] if len(words) > 1 else ""
+    return second if second in COMMON_VERBS and second not in NOUN_VERBS else first
+
+
+def _verb_breaks_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Get invoice inv_77": when tools tie on the object (InvoiceCreate, InvoiceSend,
+    InvoiceGet), the one whose id says the step's verb wins, even a verb too plain to rank
+    by ("get")."""
+    if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.95:
+        return ranked
+    leading = split_identifier(_LEADING_WORDS.sub("", text.strip()))[:1]
+    if not leading or leading[0] not in COMMON_VERBS or stem(leading[0]) not in _WEAK_VERBS:
+        return ranked
+    verb = stem(leading[0])
+    tied = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.95]
+    named = [pair for pair in tied if stem(_id_verb(pair[1].spec.id)) == verb]
+    if len(named) != 1 or named[0] is ranked[0]:
+        return ranked
+    return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
 def _head_breaks_tie(

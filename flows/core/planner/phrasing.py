@@ -11,7 +11,12 @@ from flows.core.planner.audience import for_whom
 from flows.core.planner.base import PlanningError
 from flows.core.planner.conditions import compared_subject
 from flows.core.planner.echoes import looks_only
-from flows.core.planner.execution import UNIT_SECONDS, RunSettings, run_settings
+from flows.core.planner.execution import (
+    UNIT_SECONDS,
+    RunSettings,
+    failure_after_retries,
+    run_settings,
+)
 from flows.core.planner.lexicon import (
     FEELINGS,
     STOP_WORDS,
@@ -330,7 +335,9 @@ _ONCE_MARKERS = re.compile(
     r"all\s+(?:of\s+)?(?:the|these|those)\s+[a-z]+s(?!\s+(?:in|from|on|of)\b)|"
     # "email me the titles": the loop's results, sent to me together
     r"(?:e-?mail|send|mail|message)\s+(?:me|us)\s+(?:the|their|both|all(?:\s+the)?)\s+[a-z]+[a-rt-z]s"
-    r"(?!\s+(?:in|from|on|of)\b))\b",
+    r"(?!\s+(?:in|from|on|of)\b)|"
+    # "tell me which orders are out of stock": one message listing some of the items
+    r"which\s+(?:ones|of\s+them|[a-z]+[a-rt-z]s)\s+(?:are|were|failed|passed))\b",
     re.IGNORECASE,
 )
 #: "after the payment goes through", "after it succeeds": an outcome, not only an order
@@ -832,6 +839,23 @@ _APPROVAL = re.compile(
     r"\b(?:an?\s+)?(?:ok|okay|go-ahead|green\s+light)\s+from\b",
     re.IGNORECASE,
 )
+#: "create her BambooHR record, her Google Workspace account, and order her a laptop": the
+#: things one verb is said of, listed with commas, are said with "and" (one step each).
+_LISTED_OBJECT = re.compile(
+    r",\s+(?=(?:her|his|their|its|our|my|the|a|an)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3}"
+    r"(?:\s*,\s*and\s+|\s+and\s+))",
+    re.IGNORECASE,
+)
+#: "If it ships abroad, get approval before creating the shipment, then email the customer":
+#: the condition is the approval's; the shipment and what follows it run in every case, so
+#: the steps after "before ..." are a sentence of their own.
+_CONDITIONAL_APPROVAL_BEFORE_THEN = re.compile(
+    r"(?P<head>(?:^|(?<=[.!?;]\s))\s*(?:if|when|whenever|unless)\b(?P<cond>[^,.;!?]+),\s*"
+    r"[^.;!?]*?(?:\b(?:approv\w*|sign[- ]?off|signs?\s+off|authori[sz]\w*)\b|\bok\b|\bokay\b)"
+    r"[^.;!?]*?\bbefore\s+(?:(?:we|you|they|i)\s+)?(?P<step>[a-z]+\s+(?:the|a|an|their|its|it|them)\b"
+    r"[^,.;!?]*?))(?:\s*,\s*(?:and\s+)?then\s+|\s+and\s+(?:then\s+)?)(?P<rest>[a-z][^.;!?]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _TIMEOUT = re.compile(
     r"\bwithin\s+(?P<count>\d+)\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\b",
     re.IGNORECASE,
@@ -943,6 +967,11 @@ def _routed_ones(text: str) -> str:
     #eng.": each kind a condition of its own (refused when no step tells the kind)."""
     match = _SENT_KIND.search(text)
     if match is None:
+        return text
+    sentence = re.split(r"[.!?;]\s", text[: match.start()])[-1]
+    if for_each_phrase(sentence) is not None:
+        # "validate each contact's email and send the invalid ones to sales@": some items
+        # of the loop, which the loop picks out, not one value a step tells
         return text
     cases = [(match.group("value"), match.group("dest"))]
     cases += [
@@ -1395,6 +1424,7 @@ class PromptReader:
         # "validate each order in the list and charge the valid ones": the loop leads
         prompt = _LOOP_IN_FIRST_STEP.sub(_loop_leads, prompt)
         prompt = _PLURAL_THEN_EACH_ONE.sub(_loop_leads, prompt)
+        prompt = _EACH_THEN_SOME_ONES.sub(_each_leads, prompt)
         # "..., all other tickets become a ticket": the rest; "all other billing tickets":
         # the rest that are billing ones
         prompt = _ALL_OTHER.sub(_the_rest, prompt)
@@ -1406,6 +1436,8 @@ class PromptReader:
         # "validate it and then, in parallel, charge and check stock": the parallel part is
         # what follows the "then", a sentence of its own after the step before it
         prompt = _THEN_IN_PARALLEL.sub(r"\g<before>. Then, \g<marker>, ", prompt)
+        prompt = _CONDITIONAL_APPROVAL_BEFORE_THEN.sub(_steps_after_the_gated_one, prompt)
+        prompt = _LISTED_OBJECT.sub(" and ", prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
         prompt = _SAYING_UNQUOTED_WORDS.sub(
             lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
@@ -1622,6 +1654,7 @@ class PromptReader:
             parallel = bool(_PARALLEL.search(sentence)) or bool(_BOTH.match(sentence))
             sentence_text = _BOTH.sub("", _PARALLEL.sub(" ", sentence)).strip(" ,:")
             sentence_text = re.sub(r"\s+,", ",", sentence_text)
+            sentence_text = failure_after_retries(sentence_text)
             if heading_group is not None and _SEQUENCE_START.match(sentence_text.strip()):
                 heading_group = None  # "In parallel: - A - B. Then C": C comes after them
             loop = for_each_phrase(sentence_text)
@@ -1734,7 +1767,15 @@ class PromptReader:
                     continue
                 if otherwise and clauses:
                     piece = _the_same_step_with(piece, clauses[-1])
-                for part in _after_gerund(piece, self.verbs | NOUN_VERBS):
+                said_before = sentence_clauses[-1] if sentence_clauses else None
+                gate = (
+                    said_before.condition.text
+                    if said_before is not None
+                    and said_before.condition_only
+                    and said_before.condition is not None
+                    else None
+                )
+                for part in _after_gerund(piece, self.verbs | NOUN_VERBS, gate=gate):
                     clause = self._clause(part, len(clauses) + 1, sentence_index, otherwise)
                     if clause is None:
                         continue
@@ -2804,11 +2845,13 @@ def _after_trailing(sentence: str) -> str:
     return f"{match.group('first')}, then {match.group('steps')}{match.group('end')}"
 
 
-def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
+def _after_gerund(
+    piece: str, verbs: frozenset[str] = frozenset(), *, gate: str | None = None
+) -> list[str]:
     """ "send the email after looking them up" -> ["looking them up", "send the email"];
     "check the stock before taking the payment" -> ["check the stock", "taking the payment"];
     with a subject and one of `verbs`: "check the stock before we ship it" ->
-    ["check the stock", "ship it"]."""
+    ["check the stock", "ship it"]. `gate`: the condition said just before the piece."""
     before = _BEFORE_GERUND.match(piece.strip()) or _subject_clause(
         _BEFORE_SUBJECT, "then", piece, verbs
     )
@@ -2818,6 +2861,12 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
         and not _APPROVAL.search(before.group("then"))
         and not _LEADING_CONDITION.match(piece.strip())
     ):
+        if gate is not None and _said_of_the_step(gate, before.group("then")):
+            # "If it ships abroad, get approval before creating the shipment": the condition
+            # says when the step needs the approval, not whether it runs ("if it's negative,
+            # ask my manager to approve before we open a ticket": the ticket's too), so the
+            # clause stays whole and plans the approval only for the requests that need it
+            return [piece]
         # "ask my manager to approve before we open a ticket": the approval, then the step
         return [before.group("main"), before.group("then")]
     if before is not None and not _APPROVAL.search(piece):
@@ -2848,6 +2897,20 @@ def _after_gerund(piece: str, verbs: frozenset[str] = frozenset()) -> list[str]:
         # "create the shipment for the order after validating it": it is the order.
         first = _PRONOUN.sub(f"the {nouns[-1]}", first, count=1)
     return [first, main]
+
+
+def _steps_after_the_gated_one(match: re.Match[str]) -> str:
+    if not _said_of_the_step(match["cond"], match["step"]):
+        return match.group(0)  # "if it's negative, get approval before we open a ticket"
+    return f"{match['head']}. Then {match['rest']}"
+
+
+def _said_of_the_step(condition: str, step: str) -> bool:
+    """Whether a condition speaks of what the step does ("it ships abroad" of "creating the
+    shipment", "the payment is over 500" of "charging the card")."""
+    said = {stem(w) for w in split_identifier(condition) if w not in STOP_WORDS}
+    said |= {s for w in said for s in synonyms(w)}
+    return any(stem(w) in said for w in split_identifier(step) if w not in STOP_WORDS)
 
 
 def _approval_alone(text: str) -> bool:
@@ -2894,6 +2957,23 @@ _PLURAL_THEN_EACH_ONE = re.compile(
     r"and\s+(?P<rest>[^.;!?\n]*?\beach\s+(?:of\s+them|(?:[a-z]+\s+)?one)\b[^.;!?\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+#: "validate each contact's email and send the invalid ones to sales@": the first step's
+#: "each" is the loop, and "the invalid ones" some of its items
+_EACH_THEN_SOME_ONES = re.compile(
+    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+(?:each|every)\s+(?P<noun>[a-z]+)"
+    r"(?:(?:'s|\u2019s)\s+(?P<field>[a-z]+(?:\s+[a-z]+)?))?\s*,?\s+"
+    r"and\s+(?:then\s+)?(?P<rest>[^.;!?\n]*?\b(?:the|only\s+the)\s+[a-z-]+\s+ones\b[^.;!?\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _each_leads(match: re.Match[str]) -> str:
+    if re.search(r"\b(?:me|us)\b", match["rest"], re.IGNORECASE):
+        return match.group(0)  # "... and email me the invalid ones": one message, after it
+    what = f"the {match['field']}" if match["field"] else "it"
+    return f"For each {match['noun']}, {match['verb'].lower()} {what} and {match['rest']}"
 
 
 def _loop_leads(match: re.Match[str]) -> str:

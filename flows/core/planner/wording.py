@@ -1008,7 +1008,8 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\bpager(?:duty)?\b",
             re.IGNORECASE,
         ),
-        frozenset({"pager", "pagerduty"}),
+        # (on-call alerting products page people too)
+        frozenset({"pager", "pagerduty", "opsgenie", "oncall", "victorops"}),
     ),
     (
         "a push notification",
@@ -1427,13 +1428,22 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     return [missing for missing, exact, stemmed in asked if not words & stemmed and not raw & exact]
 
 
+#: "append its id to sheet refunds": the name of where a step stores something asks nothing
+#: of the tool (no refund here).
+_STORE_NAMED = re.compile(
+    r"\b(?:to|in|into|on|from)\s+(?:the\s+|our\s+)?(?:sheet|spreadsheet|tab|table|database|"
+    r"folder|board)\s+[\"']?[\w-]+[\"']?",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=1024)
 def _capabilities_asked(
     step: str,
 ) -> tuple[tuple[MissingCapability, frozenset[str], frozenset[str]], ...]:
     """What `step` asks for, each with the words (as written, and stemmed) a tool offering
     it says: read once per step, however many tools it is weighed against."""
-    step = without_what_is_said(step)
+    step = _STORE_NAMED.sub(" ", without_what_is_said(step))
     asked = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS, *_NAMED_SYSTEMS):
         match = pattern.search(step)
