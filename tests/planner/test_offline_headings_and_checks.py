@@ -74,3 +74,34 @@ def test_a_condition_naming_a_field_in_full_checks_the_tool_returning_it():
     )
     assert "calculate_tax" not in _tools(flow)
     assert _branch(flow).condition == "get_service_health.error_rate > 5.0"
+
+
+def test_posting_to_a_database_stores_it_there():
+    flow = plan(
+        "Write a blog draft about remote work and post it to our Notion database",
+        _catalog("registered_shop.json"),
+    )
+    assert _tools(flow) == ["generate_blog_draft", "notion_create_page"]
+
+
+def test_moving_a_thing_to_a_value_an_update_takes_updates_it():
+    flow = plan(
+        "Look up the contact jane@acme.com and move her deal to won",
+        _catalog("registered_crm.json"),
+    )
+    assert _tools(flow) == ["crm_get_contact", "crm_update_deal"]
+    update = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "crm_update_deal")
+    assert update.inputs["stage"] == '"won"'
+
+
+def test_moving_a_thing_to_a_value_no_update_takes_is_still_refused():
+    from flows.core.planner.offline import OfflinePlanner
+    from flows.core.planner.session import plan_flow
+
+    result = plan_flow(
+        "Look up the contact jane@acme.com and move her deal to archived",
+        planner=OfflinePlanner(),
+        catalog=_catalog("registered_crm.json"),
+    )
+    assert not result.ok
+    assert "move" in result.error.message

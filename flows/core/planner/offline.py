@@ -383,6 +383,7 @@ class FlowBuilder:
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
         self.reader = PromptReader(set(facts.verbs), qualities=set(facts.qualities))
+        self.settable_values = facts.settable_values
         self.nodes: list[dict[str, Any]] = []
         self.info: dict[str, NodeInfo] = {}
         self.input_properties: dict[str, dict[str, Any]] = {}
@@ -480,7 +481,15 @@ class FlowBuilder:
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
+        text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         return guard_after_assertions(self.reader.read(text))
+
+    def _set_to_a_value(self, match: re.Match[str]) -> str:
+        """ "move her deal to won": an update of the deal to a value an updating tool takes
+        (a stage, a status), whatever verb says it."""
+        if match.group("value").lower() not in self.settable_values:
+            return match.group(0)
+        return f"{match.group('lead')}update {match.group('what')} to {match.group('value')}"
 
     def _labelled_value(self, match: re.Match[str]) -> str:
         """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
@@ -5910,6 +5919,15 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
         if len(words) > 1 and words <= said and (more_than is None or more_than < words):
             return True
     return False
+
+
+#: "move her deal to won", "mark the ticket as solved": a thing set to a value
+_MOVED_TO_A_VALUE = re.compile(
+    r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
+    r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?)"
+    r"\s+(?:to|as|into)\s+(?P<value>[\w-]+)\b",
+    re.IGNORECASE,
+)
 
 
 #: What a tool that checks a service is called, and the field its answer is in.
