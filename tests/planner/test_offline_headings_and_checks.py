@@ -105,3 +105,12 @@ def test_moving_a_thing_to_a_value_no_update_takes_is_still_refused():
     )
     assert not result.ok
     assert "move" in result.error.message
+
+
+def test_the_thing_a_field_is_said_of_is_no_run_input_of_its_own():
+    flow = plan(
+        "If the error rate for api is above 5%, page the on-call",
+        _catalog("registered_ops.json"),
+    )
+    assert "api" not in flow.input_schema.get("properties", {})
+    assert _branch(flow).condition == "get_service_health.error_rate > 5.0"

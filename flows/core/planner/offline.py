@@ -4274,12 +4274,11 @@ class FlowBuilder:
             name, schema = resolved.new_input
             teller = self._tells_only(name)
             if (
-                teller is not None
-                and check_first
+                check_first
                 and not condition.optional
                 and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
                 and (
-                    self._teller_said(condition, clause)
+                    (teller is not None and self._teller_said(condition, clause))
                     or self._fuller_field_said(condition.text, name)
                 )
             ):
@@ -4345,9 +4344,10 @@ class FlowBuilder:
         return all(name in literals for name in deciders[0].required_inputs())
 
     def _fuller_field_said(self, condition: str, name: str) -> bool:
-        """ "If the error rate is above 5%" read as a run input `rate` (a tax rate's name):
-        a check returns `error_rate`, which the condition says in full, so that check is
-        the step to plan first."""
+        """ "If the error rate is above 5%" read as a run input `rate` (a tax rate's name),
+        "if the error rate for api is above 5%" as one called `api`: a check returns
+        `error_rate`, which the condition says in full, so that check is the step to plan
+        first."""
         named = {stem(word) for word in split_identifier(name)}
         return any(
             not acts(spec) and _field_in_full(condition, spec, more_than=named)
@@ -5912,11 +5912,11 @@ _SERVICE_STATE = re.compile(
 
 def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = None) -> bool:
     """Whether `condition` says every word of an output field of `spec` with two words or
-    more ("the error rate": `error_rate`), beyond the words `more_than` (if given)."""
+    more ("the error rate": `error_rate`) that is not all in `more_than` (if given)."""
     said = {stem(word) for word in split_identifier(condition)}
     for name in spec.output_properties():
         words = {stem(word) for word in split_identifier(name)}
-        if len(words) > 1 and words <= said and (more_than is None or more_than < words):
+        if len(words) > 1 and words <= said and (more_than is None or not words <= more_than):
             return True
     return False
 
