@@ -114,3 +114,11 @@ def test_the_thing_a_field_is_said_of_is_no_run_input_of_its_own():
     )
     assert "api" not in flow.input_schema.get("properties", {})
     assert _branch(flow).condition == "get_service_health.error_rate > 5.0"
+
+
+def test_a_count_a_step_returns_is_not_the_rate_the_condition_names():
+    flow = plan(
+        "Get the recent errors for api and if the error rate is above 5%, page the on-call",
+        _catalog("registered_ops.json"),
+    )
+    assert _branch(flow).condition == "get_service_health.error_rate > 5.0"

@@ -4192,6 +4192,19 @@ class FlowBuilder:
                 step=condition.text.strip(),
                 details={"reason": "every_step_in_arms", "phrase": condition.text.strip()},
             )
+        if (
+            resolved is not None
+            and check_first
+            and not condition.optional
+            and resolved.new_input is None
+            and self._fuller_field_said(condition.text, resolved.subject)
+            and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
+        ):
+            # "get the recent errors; if the error rate is above 5%": the errors' `total` is
+            # no rate; the tool returning `error_rate` tells it, planned first
+            checked = self._check_first(condition, clause)
+            if checked is not None and checked.new_input is None:
+                resolved = checked
         in_arm_teller = None
         if resolved is not None and self._reads_another_step(condition.text, resolved):
             # "if the welcome email fails" where only the lookup's `found` can be read (the
