@@ -122,3 +122,9 @@ def test_a_count_a_step_returns_is_not_the_rate_the_condition_names():
         _catalog("registered_ops.json"),
     )
     assert _branch(flow).condition == "get_service_health.error_rate > 5.0"
+
+
+def test_a_weak_verb_and_a_thing_a_tools_id_says_both_pick_that_tool():
+    flow = plan("Get order 1002", _catalog("registered_shop.json"))
+    assert _tools(flow) == ["shopify_get_order"]
+    assert flow.nodes[0].inputs["order_id"] == '"1002"'

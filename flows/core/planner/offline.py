@@ -2431,7 +2431,7 @@ class FlowBuilder:
             rest = re.sub(rf"^\W*{re.escape(words[0])}\b", " ", text.strip(), flags=re.I)
             ranked = self._rank(rest, verb_first=False)
             if ranked and ranked[0][0] >= self.min_score:
-                return ranked
+                return _id_says_both(words[:2], ranked)
         return self._rank(text)
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
@@ -5756,6 +5756,23 @@ def _head_breaks_tie(
 _BARE_CODE = re.compile(
     r"(?<![\w@/.-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+(?![\w@/.-])"
 )
+
+
+def _id_says_both(
+    said: Sequence[str], ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Get order 1002" ranked on "order 1002": the one tool whose id says the weak verb
+    and the thing both (shopify_get_order) goes first, before one that only orders
+    (order_laptop) or checks an order (validate_order)."""
+    wanted = {stem(word) for word in said}
+    both = [
+        pair
+        for pair in ranked
+        if wanted <= {stem(word) for word in split_identifier(pair[1].spec.id)}
+    ]
+    if len(wanted) < 2 or len(both) != 1 or both[0] is ranked[0]:
+        return ranked
+    return [(ranked[0][0], both[0][1]), *[pair for pair in ranked if pair is not both[0]]]
 
 
 def _code_breaks_tie(
