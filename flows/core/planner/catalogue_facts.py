@@ -33,6 +33,9 @@ class CatalogueFacts:
     qualities: frozenset[str]
     #: the words of the tools' ids after the first (longer than two letters)
     topic_words: frozenset[str]
+    #: the enum values a tool that updates something takes ("won" of a deal's `stage`),
+    #: in lower case: "move the deal to won" sets it
+    settable_values: frozenset[str] = frozenset()
 
 
 def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
@@ -56,7 +59,20 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
         topic_words=frozenset(
             word for spec in tools for word in split_identifier(spec.id)[1:] if len(word) > 2
         ),
+        settable_values=frozenset(
+            str(value).lower()
+            for spec in tools
+            if _UPDATE_VERBS & set(split_identifier(spec.id))
+            for schema in spec.input_schema.get("properties", {}).values()
+            if isinstance(schema, dict)
+            for value in schema.get("enum", ())
+            if isinstance(value, str)
+        ),
     )
+
+
+#: The words of an id that say its tool changes what it names ("crm_update_deal").
+_UPDATE_VERBS = frozenset({"update", "set", "change", "edit", "patch", "modify"})
 
 
 #: The facts of `tools`: read once per catalogue.

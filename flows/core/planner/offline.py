@@ -383,6 +383,7 @@ class FlowBuilder:
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
         self.reader = PromptReader(set(facts.verbs), qualities=set(facts.qualities))
+        self.settable_values = facts.settable_values
         self.nodes: list[dict[str, Any]] = []
         self.info: dict[str, NodeInfo] = {}
         self.input_properties: dict[str, dict[str, Any]] = {}
@@ -480,7 +481,15 @@ class FlowBuilder:
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
+        text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         return guard_after_assertions(self.reader.read(text))
+
+    def _set_to_a_value(self, match: re.Match[str]) -> str:
+        """ "move her deal to won": an update of the deal to a value an updating tool takes
+        (a stage, a status), whatever verb says it."""
+        if match.group("value").lower() not in self.settable_values:
+            return match.group(0)
+        return f"{match.group('lead')}update {match.group('what')} to {match.group('value')}"
 
     def _labelled_value(self, match: re.Match[str]) -> str:
         """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
@@ -1870,6 +1879,12 @@ class FlowBuilder:
             # "page the on-call engineer": the one tool that pages, though its words rank
             # below the tool that fetches a page
             return offering[0]
+        # several do it ("page the on-call": PagerDuty and Opsgenie): the one whose words
+        # rank above the others', if one does
+        scores = {item.spec.id: score for score, item in ranked}
+        by_score = sorted(offering, key=lambda spec: -scores.get(spec.id, 0.0))
+        if len(by_score) > 1 and scores.get(by_score[0].id, 0.0) > scores.get(by_score[1].id, 0.0):
+            return by_score[0]
         raise _capability_error(clause, missing, best)
 
     def _check_sends(self, clause: Clause, asked: str, spec: ToolSpec, best: ToolSpec) -> None:
@@ -2416,7 +2431,7 @@ class FlowBuilder:
             rest = re.sub(rf"^\W*{re.escape(words[0])}\b", " ", text.strip(), flags=re.I)
             ranked = self._rank(rest, verb_first=False)
             if ranked and ranked[0][0] >= self.min_score:
-                return ranked
+                return _id_says_both(words[:2], ranked)
         return self._rank(text)
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
@@ -4177,6 +4192,19 @@ class FlowBuilder:
                 step=condition.text.strip(),
                 details={"reason": "every_step_in_arms", "phrase": condition.text.strip()},
             )
+        if (
+            resolved is not None
+            and check_first
+            and not condition.optional
+            and resolved.new_input is None
+            and self._fuller_field_said(condition.text, resolved.subject)
+            and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
+        ):
+            # "get the recent errors; if the error rate is above 5%": the errors' `total` is
+            # no rate; the tool returning `error_rate` tells it, planned first
+            checked = self._check_first(condition, clause)
+            if checked is not None and checked.new_input is None:
+                resolved = checked
         in_arm_teller = None
         if resolved is not None and self._reads_another_step(condition.text, resolved):
             # "if the welcome email fails" where only the lookup's `found` can be read (the
@@ -4259,11 +4287,13 @@ class FlowBuilder:
             name, schema = resolved.new_input
             teller = self._tells_only(name)
             if (
-                teller is not None
-                and check_first
+                check_first
                 and not condition.optional
                 and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
-                and self._teller_said(condition, clause)
+                and (
+                    (teller is not None and self._teller_said(condition, clause))
+                    or self._fuller_field_said(condition.text, name)
+                )
             ):
                 # "if SKU A-1 has fewer than 5 units left": the tool that tells it (the
                 # stock check's `units_left`), planned first, as for any other condition
@@ -4325,6 +4355,17 @@ class FlowBuilder:
         said = replace(clause, action=condition.text, text=condition.text)
         literals = self._literals(deciders[0], said)
         return all(name in literals for name in deciders[0].required_inputs())
+
+    def _fuller_field_said(self, condition: str, name: str) -> bool:
+        """ "If the error rate is above 5%" read as a run input `rate` (a tax rate's name),
+        "if the error rate for api is above 5%" as one called `api`: a check returns
+        `error_rate`, which the condition says in full, so that check is the step to plan
+        first."""
+        named = {stem(word) for word in split_identifier(name)}
+        return any(
+            not acts(spec) and _field_in_full(condition, spec, more_than=named)
+            for spec in self.specs.values()
+        )
 
     def _tells_only(self, name: str) -> str | None:
         """The tool whose output alone has a field called `name` ("rate": calculate_tax),
@@ -4496,7 +4537,9 @@ class FlowBuilder:
             # "ship the order if it's valid": the check is of the order
             verb = {"'s": " is", "'re": " are"}.get((said.group("verb") or "").lower(), "")
             asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
-        for spec in self._deciders(asked):
+        # ("the error rate": a tool returning `error_rate` before one returning `errors`)
+        deciders = sorted(self._deciders(asked), key=lambda spec: not _field_in_full(asked, spec))
+        for spec in deciders:
             # a check that changes nothing, cached or not (stock changes by the minute)
             if spec.id in made or acts(spec):
                 continue
@@ -4517,7 +4560,10 @@ class FlowBuilder:
                 and not (tried is not None and self._only_it_tells(tried, spec, condition.text))
             ):
                 continue  # "charge the card if it's valid": an email check says nothing of it
-            if tried is None or not _literals_in_enums(tried.expression, spec.output_schema):
+            if tried is None or not (
+                _literals_in_enums(tried.expression, spec.output_schema)
+                or _service_state(condition.text, tried, spec.output_schema)
+            ):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
             if not _says_the_field(said_of_a_record(condition.text), tried.expression):
                 continue  # "the order is paid" read as the order's `valid`: not what it says
@@ -4642,6 +4688,12 @@ class FlowBuilder:
             fields = spec.output_properties()
             if named & {stem(word) for name in fields for word in split_identifier(name)}:
                 found.setdefault(spec.id, spec)
+        if _SERVICE_STATE.search(condition):
+            # "when the api is down": a health check tells it (its `status`)
+            for spec in self.specs.values():
+                said_of = set(split_identifier(f"{spec.id} {spec.description}"))
+                if _HEALTH_WORDS & said_of and _STATUS_FIELDS & set(spec.output_properties()):
+                    found.setdefault(spec.id, spec)
         values = {word.lower() for word in meaningful(condition)}
         for spec in self.specs.values():
             # "if it's urgent": the tool with an output that can say "urgent"
@@ -5030,7 +5082,9 @@ _SAYS_A_STATE = re.compile(
     r"greater\b|higher\b|lower\b|at\s+least|at\s+most|equal)\w*)"
     r"(?:valid|invalid|in\s+stock|out\s+of\s+stock|available|unavailable|approved|declined|"
     r"rejected|positive|negative|neutral|urgent|found|missing|new|disposable|deliverable|"
-    r"successful|failed|paid)\b"
+    r"successful|failed|paid|"
+    # "when the api is down": the state of a service, which a health check tells
+    r"down|up|offline|online|unreachable|degraded|unhealthy|healthy)\b"
     # "is classified as urgent": the verdict of a step that classifies
     r"|" + _CLASSIFIED_AS.pattern,
     re.IGNORECASE,
@@ -5704,6 +5758,23 @@ _BARE_CODE = re.compile(
 )
 
 
+def _id_says_both(
+    said: Sequence[str], ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Get order 1002" ranked on "order 1002": the one tool whose id says the weak verb
+    and the thing both (shopify_get_order) goes first, before one that only orders
+    (order_laptop) or checks an order (validate_order)."""
+    wanted = {stem(word) for word in said}
+    both = [
+        pair
+        for pair in ranked
+        if wanted <= {stem(word) for word in split_identifier(pair[1].spec.id)}
+    ]
+    if len(wanted) < 2 or len(both) != 1 or both[0] is ranked[0]:
+        return ranked
+    return [(ranked[0][0], both[0][1]), *[pair for pair in ranked if pair is not both[0]]]
+
+
 def _code_breaks_tie(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -5859,6 +5930,50 @@ def _is_join(node: dict[str, Any]) -> bool:
 def _tool_verb(tool_id: str) -> str:
     """The stem of a tool id's leading word: its verb (`send_email` -> "send")."""
     return stem(next(iter(split_identifier(tool_id)), ""))
+
+
+#: "the api is down", "the site is unreachable": what a health check's free-text status says
+_SERVICE_STATE = re.compile(
+    r"\b(?:is|are|'s|'re|goes|went)\s+(?:not\s+)?(?P<state>down|up|offline|online|unreachable|"
+    r"degraded|unhealthy|healthy)\b",
+    re.IGNORECASE,
+)
+
+
+def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = None) -> bool:
+    """Whether `condition` says every word of an output field of `spec` with two words or
+    more ("the error rate": `error_rate`) that is not all in `more_than` (if given)."""
+    said = {stem(word) for word in split_identifier(condition)}
+    for name in spec.output_properties():
+        words = {stem(word) for word in split_identifier(name)}
+        if len(words) > 1 and words <= said and (more_than is None or not words <= more_than):
+            return True
+    return False
+
+
+#: "move her deal to won", "mark the ticket as solved": a thing set to a value
+_MOVED_TO_A_VALUE = re.compile(
+    r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
+    r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?)"
+    r"\s+(?:to|as|into)\s+(?P<value>[\w-]+)\b",
+    re.IGNORECASE,
+)
+
+
+#: What a tool that checks a service is called, and the field its answer is in.
+_HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
+_STATUS_FIELDS = frozenset({"status", "state", "health"})
+
+
+def _service_state(condition: str, tried: ResolvedCondition, schema: Any) -> bool:
+    """ "When api is down" read as a check's `status == "down"`: the state of a service,
+    compared with a status the tool returns as free text (no values listed to hold it to)."""
+    said = _SERVICE_STATE.search(condition)
+    if said is None or tried.subject not in _STATUS_FIELDS:
+        return False
+    fields = schema.get("properties") if isinstance(schema, dict) else None
+    told = fields.get(tried.subject) if isinstance(fields, dict) else None
+    return isinstance(told, dict) and told.get("type") == "string" and "enum" not in told
 
 
 def _literals_in_enums(expression: str, schema: Any) -> bool:

@@ -2127,6 +2127,11 @@ class PromptReader:
         if not self.starts_with_verb(match.group("rest")):
             return sentence
         title = match.group("title")
+        if self._heading_with_data(title):
+            # "Onboard Maria Lopez (maria@x.com), engineering, starting Monday: create ...":
+            # the commas set out who it is about; the steps are after the colon
+            self._titles[match.group("rest")] = title
+            return match.group("rest")
         if (
             title.strip().lower() in self.qualities  # "billing: email billing@…": a case
             # "validate email -> if valid: welcome email": a condition, not a title
@@ -2143,6 +2148,24 @@ class PromptReader:
             return sentence  # "When an order comes in: ...", "For each order: ..."
         self._titles[match.group("rest")] = title
         return match.group("rest")
+
+    def _heading_with_data(self, title: str) -> bool:
+        """ "Onboard new hire Maria Lopez (maria@acme.com), engineering, starting Monday":
+        who or what the steps are about, set out between commas (no step in it)."""
+        parts = [part.strip() for part in re.split(r",|\(|\)", title) if part.strip()]
+        return (
+            len(parts) > 1
+            and not re.search(
+                r"->|=>|\u2192|\b(?:if|unless|else|otherwise|and|then|when|once|each|every)\b",
+                title,
+                re.IGNORECASE,
+            )
+            and not any(self.starts_with_verb(part) for part in parts[1:])
+            and not _LEADING_CONDITION.match(title)
+            and not for_each_phrase(title)
+            and not _APPROVAL.search(title)
+            and not _PARALLEL.search(title)
+        )
 
     def _approval_over_amount(self, sentence: str) -> str:
         """ "Before charging anything over 1000 USD, get a manager's approval" (or the

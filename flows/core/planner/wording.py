@@ -1102,7 +1102,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             # "post the summary to the team by email": an email
             r"(?!.*\b(?:by|via|over|in\s+an?)\s+e-?mail\b)"
             # "post it to the #ops Discord channel": a tool that sends to a channel posts
-            r"(?!(?<=post).*(?:#[A-Za-z]|\bchannel\b))",
+            r"(?!(?<=post).*(?:#[A-Za-z]|\bchannel\b))"
+            # "post it to our Notion database": stored there (a row, a page), not published
+            r"(?!(?<=post).*\b(?:to|in|into)\s+(?:[\w'-]+\s+){0,3}?(?:database|spreadsheet|"
+            r"sheet|table|crm)s?\b)",
             re.I,
         ),
         frozenset({"post", "publish", "tweet", "share", "social"}),
