@@ -282,3 +282,46 @@ def test_a_first_open_in_a_new_browser_fetches_version_1_beside_the_flow(
     # Then its version 1 was asked for meanwhile, and the designer shows it
     assert f"/flows/{flow.pk}/versions/1/" in made, made
     expect(node(page, "greet")).to_be_visible()
+
+
+def test_a_version_diff_is_drawn_before_the_layout_engine_answers(page, live_server, staff_user):
+    # Given a flow never laid out with two versions (the second without `report`), and the
+    # layout engine's worker held back
+    held: list[Any] = []
+    page.context.route(ELK_WORKER, lambda route: held.append(route))
+    flow = make(staff_user)
+    second = copy.deepcopy(WELCOME)
+    second["nodes"] = [n for n in second["nodes"] if n["id"] != "report"]
+    flow_version_create(flow=flow, author=staff_user, ir=second)
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-drawn", "true")
+
+    # When the two versions are compared while the engine has not answered
+    page.get_by_test_id("versions-button").click()
+    page.get_by_test_id("diff-from").select_option("1")
+    page.get_by_test_id("diff-to").select_option("2")
+    page.get_by_test_id("diff-compare").click()
+
+    # Then the diff draws every card at once, left to right, the removed one as a ghost
+    diff = page.get_by_test_id("diff-view")
+    graph = diff.get_by_test_id("diff-graph")
+    expect(graph).to_have_attribute("data-drawn", "true")
+    cards = {s["id"]: diff.locator(f'.fn-card[data-node-id="{s["id"]}"]') for s in WELCOME["nodes"]}
+    for card in cards.values():
+        expect(card).to_be_visible()
+    expect(cards["report"]).to_have_class(re.compile(r"status-removed"))
+    expect(graph).to_have_attribute("data-ready", "false")
+    left = [cards[step].bounding_box()["x"] for step in ("check", "is_valid", "greet")]
+    assert all(a < b for a, b in pairwise(left)), left
+
+    # and once the engine answers, the diff settles on its layout
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the layout worker was never requested"
+    for route in held:
+        route.continue_()
+    expect(graph).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    assert page.errors == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -846,6 +847,7 @@ def test_the_run_graph_routes_the_edges_of_a_flow_saved_from_the_designer(
 
     # When its run page draws the graph where the designer put the cards
     page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
     expect(node(page, "receipt")).to_be_visible()
     assert node(page, "sorry").bounding_box()["y"] > node(page, "charge").bounding_box()["y"]
     count = page.locator(".run-graph .react-flow__edge").count()
@@ -881,6 +883,7 @@ def test_the_run_graph_draws_edges_around_the_cards_they_skip(
 
     # When its run page draws the graph
     page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
     expect(node(page, "receipt")).to_be_visible()
     count = page.locator(".run-graph .react-flow__edge").count()
     assert count >= 8
@@ -889,6 +892,88 @@ def test_the_run_graph_draws_edges_around_the_cards_they_skip(
     wait_routed(page, ".run-graph", count)
     assert page.evaluate(EDGES_THROUGH_CARDS, ".run-graph") == []
     screenshot(page, "routed")
+
+
+ARMS = {
+    "name": "Arms",
+    "nodes": [
+        {"id": "order", "type": "value", "value": "'A1'"},
+        {"id": "stock", "type": "value", "value": "order"},
+        {"id": "in_stock", "type": "branch", "condition": "stock != null",
+         "then": ["charge", "ship", "receipt"], "else": ["sorry"]},
+        {"id": "charge", "type": "value", "value": "order", "after": ["in_stock"]},
+        {"id": "ship", "type": "value", "value": "order", "after": ["charge"]},
+        {"id": "receipt", "type": "output", "value": "ship", "after": ["ship"]},
+        {"id": "sorry", "type": "value", "value": "'sorry'", "after": ["in_stock"]},
+    ],
+}
+
+# Each card's place on screen at every frame, until the graph is laid out for good.
+TRACK_CARDS = """() => {
+    window.__cardFrames = [];
+    const frame = () => {
+        const places = {};
+        for (const card of document.querySelectorAll('.run-graph .rn[data-node-id]')) {
+            const box = card.getBoundingClientRect();
+            places[card.dataset.nodeId] = [Math.round(box.x), Math.round(box.y)];
+        }
+        window.__cardFrames.push(places);
+        const graph = document.querySelector('[data-testid="run-graph"]');
+        if (graph?.dataset.ready !== 'true' && window.__cardFrames.length < 2000) {
+            requestAnimationFrame(frame);
+        }
+    };
+    requestAnimationFrame(frame);
+}"""
+
+
+def test_the_run_graph_is_drawn_before_the_layout_engine_answers(page, live_server, staff_user):
+    from tests.browser.test_designer import settled_box
+
+    # Given a run of a flow never laid out, and the layout engine's worker held back
+    held: list[Any] = []
+    page.context.route(re.compile(r"elk-worker[^/]*\.js$"), lambda route: held.append(route))
+    run = start_run(staff_user, make_flow(staff_user, ARMS), {})
+    page.goto(live_server(f"/runs/{run.id}"))
+
+    # Then every card is drawn at once, left to right, and shows the run's live status,
+    # while the graph says it is not laid out for good yet
+    graph = page.get_by_test_id("run-graph")
+    expect(graph).to_have_attribute("data-drawn", "true")
+    for step in ARMS["nodes"]:
+        expect(node(page, step["id"])).to_be_visible()
+    expect(node(page, "receipt")).to_have_attribute("data-status", "completed", timeout=30_000)
+    expect(graph).to_have_attribute("data-ready", "false")
+    quick = {s["id"]: node(page, s["id"]).bounding_box() for s in ARMS["nodes"]}
+    columns = [quick[step]["x"] for step in ("order", "in_stock", "charge", "receipt")]
+    assert all(a < b for a, b in pairwise(columns)), columns
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the layout worker was never requested"
+
+    # When the worker arrives, the cards move to ELK's places over several frames (no jump)
+    page.evaluate(TRACK_CARDS)
+    for route in held:
+        route.continue_()
+    expect(graph).to_have_attribute("data-ready", "true")
+    settled = {s["id"]: settled_box(node(page, s["id"])) for s in ARMS["nodes"]}
+    frames = page.evaluate("window.__cardFrames")
+    moved = [
+        card for card in quick
+        if frames[0].get(card) != [round(settled[card]["x"]), round(settled[card]["y"])]
+    ]
+    assert moved, "ELK's layout is where the quick one put every card: nothing to ease"
+    for card in moved:
+        places = {tuple(f[card]) for f in frames if card in f}
+        assert len(places) >= 4, (card, places)
+
+    # and those are the places a reload (ELK's layout kept in the browser) draws at once
+    page.reload()
+    expect(graph).to_have_attribute("data-ready", "true")
+    assert {s["id"]: settled_box(node(page, s["id"])) for s in ARMS["nodes"]} == settled
+    assert page.errors == []
 
 
 def test_a_run_started_from_another_links_back_to_it(page, live_server, staff_user, screenshot):

@@ -1,6 +1,7 @@
 // The IR <-> graph layer: conversion, round trips, dependencies, ids and layout.
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  edgeRoutes,
   downstreamIds,
   firstFreeSpot,
   groupClearance,
@@ -269,6 +270,7 @@ describe("immediateLayout", () => {
     const { nodes, edges } = irToGraph(stripPositions(generatedFlow(12, 3)));
     const now = immediateLayout(nodes, edges);
     expect(now.final).toBe(false);
+    expect(now.routes).toBeUndefined(); // only ELK's worker can route it
     const x = new Map(now.nodes.map((node) => [node.id, node.position.x]));
     for (const edge of edges) expect(x.get(edge.source)!).toBeLessThan(x.get(edge.target)!);
   });
@@ -279,11 +281,22 @@ describe("immediateLayout", () => {
     const now = immediateLayout(nodes, edges);
     expect(now.final).toBe(true);
     expect(now.nodes.map((node) => node.position)).toEqual(elk.map((node) => node.position));
+    expect(now.routes).toEqual(await edgeRoutes(nodes, edges));
+  }, 60_000);
+
+  it("gives ELK's routes for a placed graph ELK has routed before, and none before that", async () => {
+    const ir = stripPositions(generatedFlow(8, 3));
+    ir.nodes.forEach((node, i) => (node.position = { x: 320 * i, y: 0 }));
+    const { nodes, edges } = irToGraph(ir);
+    expect(immediateLayout(nodes, edges).routes).toBeUndefined();
+    const routes = await edgeRoutes(nodes, edges);
+    expect(Object.keys(routes).length).toBeGreaterThan(0);
+    expect(immediateLayout(nodes, edges)).toMatchObject({ final: true, routes });
   }, 60_000);
 
   it("is final at once for a graph too big for ELK, and for one whose nodes are all placed", () => {
     const big = irToGraph(stripPositions(generatedFlow(ELK_MAX_NODES + 10, 2)));
-    expect(immediateLayout(big.nodes, big.edges).final).toBe(true);
+    expect(immediateLayout(big.nodes, big.edges)).toMatchObject({ final: true, routes: {} });
     const ir = load("docs/examples/onboarding.json");
     ir.nodes.forEach((node, i) => (node.position = { x: 300 * i, y: 0 }));
     const placed = irToGraph(ir);

@@ -49,6 +49,9 @@ export async function layoutGraph(
 export interface ImmediateLayout {
   nodes: FlowNode[];
   final: boolean;
+  /** edgeRoutes' answer when it is at hand without ELK's worker (kept from an earlier run,
+   * or none for a graph too big for ELK); undefined when only the worker can give it. */
+  routes?: Record<string, EdgeRoute>;
 }
 
 /**
@@ -63,11 +66,13 @@ export function immediateLayout(
   options: LayoutOptions = {},
 ): ImmediateLayout {
   const needs = options.force ? nodes : nodes.filter((node) => !node.data.placed);
-  if (needs.length === 0) return { nodes: [...nodes], final: true };
+  const big = nodes.length === 0 || nodes.length > ELK_MAX_NODES;
+  const known = big ? null : knownElkLayout(nodes, edges);
+  const routes = big ? {} : known?.routes;
+  if (needs.length === 0) return { nodes: [...nodes], final: true, routes };
   const force = options.force ?? false;
-  if (!usesElk(nodes, options)) return { nodes: placeLaid(nodes, layeredPositions(nodes, edges), force), final: true };
-  const known = knownElkLayout(nodes, edges);
-  if (known) return { nodes: placeLaid(nodes, known.positions, force), final: true };
+  if (!usesElk(nodes, options)) return { nodes: placeLaid(nodes, layeredPositions(nodes, edges), force), final: true, routes };
+  if (known) return { nodes: placeLaid(nodes, known.positions, force), final: true, routes };
   return { nodes: placeLaid(nodes, layeredPositions(nodes, edges), force), final: false };
 }
 

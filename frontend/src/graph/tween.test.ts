@@ -1,6 +1,6 @@
 // Easing between two layouts: starts where the quick layout put each card, ends on ELK's.
 import { describe, expect, it } from "vitest";
-import { easeInOut, positionsDiffer, tweenPositions } from "./tween";
+import { animatePositions, easeInOut, positionsDiffer, tweenPositions } from "./tween";
 
 describe("tweenPositions", () => {
   const from = { a: { x: 0, y: 0 }, b: { x: 100, y: 50 } };
@@ -36,5 +36,50 @@ describe("positionsDiffer", () => {
     expect(positionsDiffer({ a: { x: 1, y: 1 } }, { a: { x: 1.4, y: 1 } })).toBe(false);
     expect(positionsDiffer({ a: { x: 1, y: 1 } }, { a: { x: 3, y: 1 } })).toBe(true);
     expect(positionsDiffer({ a: { x: 1, y: 1 } }, { a: { x: 1, y: 1 }, b: { x: 0, y: 0 } })).toBe(true);
+  });
+});
+
+describe("animatePositions", () => {
+  const from = { a: { x: 0, y: 0 } };
+  const to = { a: { x: 300, y: 100 } };
+
+  /** Frames run by hand, at the times given. */
+  function frames() {
+    const queue: Array<(now: number) => void> = [];
+    return {
+      schedule: (step: (now: number) => void) => void queue.push(step),
+      run: (time: number) => queue.shift()?.(time),
+      pending: () => queue.length,
+    };
+  }
+
+  it("moves the cards frame by frame and ends exactly on the new layout, done", () => {
+    const clock = frames();
+    const seen: Array<{ x: number; done: boolean }> = [];
+    animatePositions(from, to, (positions, done) => seen.push({ x: positions.a.x, done }), {
+      duration: 200, schedule: clock.schedule, now: () => 1000,
+    });
+    clock.run(1100);
+    clock.run(1250);
+    expect(seen).toEqual([{ x: 150, done: false }, { x: 300, done: true }]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it("stops where it is when told to", () => {
+    const clock = frames();
+    const seen: boolean[] = [];
+    const stop = animatePositions(from, to, (_positions, done) => seen.push(done), {
+      duration: 200, schedule: clock.schedule, now: () => 0,
+    });
+    clock.run(50);
+    stop();
+    clock.run(100);
+    expect(seen).toEqual([false]);
+  });
+
+  it("jumps straight to the new layout with no duration", () => {
+    const seen: unknown[] = [];
+    animatePositions(from, to, (positions, done) => seen.push([positions, done]), { duration: 0 });
+    expect(seen).toEqual([[to, true]]);
   });
 });

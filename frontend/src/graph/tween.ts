@@ -34,3 +34,52 @@ export function positionsDiffer(a: Readonly<Record<string, Position>>, b: Readon
   if (ids.length !== Object.keys(a).length) return true;
   return ids.some((id) => !a[id] || Math.abs(a[id].x - b[id].x) >= 1 || Math.abs(a[id].y - b[id].y) >= 1);
 }
+
+/** How long cards take to move from a quick layout to ELK's. */
+export const EASE_MS = 260;
+
+/** The person asked the system for less motion: layouts change in one step. */
+export function prefersReducedMotion(): boolean {
+  return typeof window !== "undefined" && typeof window.matchMedia === "function"
+    && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
+/** Asks for `step` on the next frame, with the frame's time (requestAnimationFrame). */
+export type FrameScheduler = (step: (now: number) => void) => void;
+
+/**
+ * Moves cards from `from` to `to` over `duration` ms: `onFrame` is given each frame's
+ * positions, and `done` true with `to` itself on the last (at once when the person prefers
+ * less motion). Returns a function that stops the move where it is.
+ */
+export function animatePositions(
+  from: Readonly<Record<string, Position>>,
+  to: Readonly<Record<string, Position>>,
+  onFrame: (positions: Record<string, Position>, done: boolean) => void,
+  { duration = EASE_MS, schedule = defaultScheduler(), now = () => performance.now() }: {
+    duration?: number;
+    schedule?: FrameScheduler;
+    now?: () => number;
+  } = {},
+): () => void {
+  let stopped = false;
+  if (duration <= 0 || prefersReducedMotion()) {
+    onFrame({ ...to }, true);
+    return () => {};
+  }
+  const started = now();
+  const step = (time: number) => {
+    if (stopped) return;
+    const t = Math.min(1, (time - started) / duration);
+    onFrame(t < 1 ? tweenPositions(from, to, t) : { ...to }, t >= 1);
+    if (t < 1) schedule(step);
+  };
+  schedule(step);
+  return () => {
+    stopped = true;
+  };
+}
+
+function defaultScheduler(): FrameScheduler {
+  return (step) => requestAnimationFrame(step);
+}

@@ -1,5 +1,7 @@
 // The run's graph, read only: the version's nodes where the designer puts them (saved
 // positions, else ELK), each showing its live status; edges into running nodes animate.
+// It draws at once (the layered layout, or ELK's kept from before) and eases into ELK's
+// layout when its worker answers, as the designer does.
 import {
   Background,
   BackgroundVariant,
@@ -22,7 +24,11 @@ import {
   SOURCE_HANDLE,
   TARGET_HANDLE,
   edgeRoutes,
+  immediateLayout,
+  animatePositions,
+  EASE_MS,
   orthogonalRoutes,
+  positionsDiffer,
   routesClearOfCards,
   startViewport,
   type EdgeEnds,
@@ -108,35 +114,93 @@ interface Laid {
   nodes: FlowNode[];
   edges: FlowEdge[];
   routes: Record<string, EdgeRoute>;
+  /** Laid out for good: ELK's places and routes (or the layered layout's, above ELK's size),
+   * not the stand-in drawn while ELK's worker starts nor a frame of the move into ELK's. */
+  settled: boolean;
 }
 
-function useLayout(ir: FlowIR): Laid | null {
-  const [laid, setLaid] = useState<Laid | null>(null);
+/** The routes that fit the cards where `nodes` puts them: `laidRoutes` (ELK's) where they
+ * still fit, square routes around the cards for the rest. */
+function fittedRoutes(nodes: readonly FlowNode[], edges: readonly FlowEdge[], laidRoutes: Record<string, EdgeRoute>): Record<string, EdgeRoute> {
+  const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
+  // Saved positions (the designer's) need not be where the run's layout puts the cards,
+  // and a big graph has no ELK routes: those edges are routed around the cards where
+  // they are.
+  const clear = routesClearOfCards(laidRoutes, edges, boxes);
+  const unrouted = edges.filter((edge) => !clear[edge.id]);
+  const placed = new Map(nodes.map((node) => [node.id, node]));
+  return { ...orthogonalRoutes(edgeEnds(unrouted, placed), boxes), ...clear };
+}
+
+interface FirstDraw extends Laid {
+  /** The run's cards as the layout is asked for them (sizes and handles, no positions). */
+  sized: FlowNode[];
+}
+
+/** What is drawn at once: ELK's layout when this browser kept it, the layered layout
+ * otherwise (saved positions in either case). */
+function drawAtOnce(ir: FlowIR): FirstDraw {
+  const graph = irToGraph(ir);
+  // The run's cards, with the run's sizes and handles, so the routes fit what is drawn.
+  const sized = graph.nodes.map((node) => ({
+    ...node,
+    measured: { width: CARD_WIDTH, height: cardHeight(node) },
+    handles: handlesOf(node),
+  }));
+  const now = immediateLayout(sized, graph.edges);
+  return {
+    sized,
+    nodes: now.nodes,
+    edges: graph.edges,
+    routes: fittedRoutes(now.nodes, graph.edges, now.routes ?? {}),
+    settled: now.final && now.routes !== undefined,
+  };
+}
+
+/**
+ * The graph's layout: drawn at once (drawAtOnce), then, when ELK's worker answers, the
+ * cards ease into ELK's places (plain square edges while they move) and take its routes.
+ * `onArrive` is told ELK's nodes as they start moving, so the view can move with them.
+ */
+function useLayout(ir: FlowIR, onArrive: (nodes: FlowNode[]) => void): Laid {
+  const first = useMemo(() => drawAtOnce(ir), [ir]);
+  const [later, setLater] = useState<{ first: FirstDraw; laid: Laid } | null>(null);
+  const arrive = useRef(onArrive);
+  arrive.current = onArrive;
   useEffect(() => {
+    if (first.settled) return;
     let cancelled = false;
-    const graph = irToGraph(ir);
-    // The run's cards, with the run's sizes and handles, so the routes fit what is drawn.
-    const sized = graph.nodes.map((node) => ({
-      ...node,
-      measured: { width: CARD_WIDTH, height: cardHeight(node) },
-      handles: handlesOf(node),
-    }));
-    Promise.all([layoutGraph(sized, graph.edges), edgeRoutes(sized, graph.edges)]).then(([nodes, routes]) => {
+    let stop = () => {};
+    const { sized, edges } = first;
+    void Promise.all([layoutGraph(sized, edges), edgeRoutes(sized, edges)]).then(([nodes, elkRoutes]) => {
       if (cancelled) return;
-      const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
-      // Saved positions (the designer's) need not be where the run's layout puts the cards,
-      // and a big graph has no ELK routes: those edges are routed around the cards where
-      // they are.
-      const clear = routesClearOfCards(routes, graph.edges, boxes);
-      const unrouted = graph.edges.filter((edge) => !clear[edge.id]);
-      const placed = new Map(nodes.map((node) => [node.id, node]));
-      setLaid({ nodes, edges: graph.edges, routes: { ...orthogonalRoutes(edgeEnds(unrouted, placed), boxes), ...clear } });
+      const settled: Laid = { nodes, edges, routes: fittedRoutes(nodes, edges, elkRoutes), settled: true };
+      const from = Object.fromEntries(first.nodes.map((node) => [node.id, node.position]));
+      const to = Object.fromEntries(nodes.map((node) => [node.id, node.position]));
+      if (!positionsDiffer(from, to)) return setLater({ first, laid: settled });
+      arrive.current(nodes);
+      stop = animatePositions(from, to, (positions, done) => {
+        if (cancelled) return;
+        if (done) return setLater({ first, laid: settled });
+        const moving = first.nodes.map((node) => ({ ...node, position: positions[node.id] ?? node.position }));
+        setLater({ first, laid: { nodes: moving, edges, routes: {}, settled: false } });
+      });
+    }, () => {
+      // No answer from ELK: what is drawn stays, as laid out as it will be.
+      if (!cancelled) setLater({ first, laid: { ...first, settled: true } });
     });
     return () => {
       cancelled = true;
+      stop();
     };
-  }, [ir]);
-  return laid;
+  }, [first]);
+  return later && later.first === first ? later.laid : first;
+}
+
+/** The first view of cards at `nodes`: fitted while readable, else on the first steps. */
+function startView(nodes: readonly FlowNode[], element: HTMLElement) {
+  const boxes = nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) }));
+  return startViewport(boxes, element.clientWidth, element.clientHeight, { maxZoom: MAX_START_ZOOM, padding: 40 });
 }
 
 /** The node details drawer's width (runs.css .node-drawer). */
@@ -166,7 +230,16 @@ function KeepSelectedInView({ selected }: { selected: string | null }) {
 }
 
 export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished = false, onReady }: Props) {
-  const laid = useLayout(ir);
+  const box = useRef<HTMLDivElement>(null);
+  const instance = useRef<ReactFlowInstance<RunFlowNode, Edge> | null>(null);
+  // The view follows the cards into ELK's places unless the person has moved it meanwhile.
+  const viewMoved = useRef(false);
+  const onArrive = useCallback((nodes: FlowNode[]) => {
+    const element = box.current;
+    if (viewMoved.current || !instance.current || !element) return;
+    void instance.current.setViewport(startView(nodes, element), { duration: EASE_MS });
+  }, []);
+  const laid = useLayout(ir, onArrive);
   const cache = useRef(new Map<string, RunFlowNode>());
   const handleCache = useRef(new WeakMap<FlowNode, NonNullable<RunFlowNode["handles"]>>());
   const handlesFor = (base: FlowNode) => {
@@ -179,7 +252,6 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
   };
 
   const flowNodes = useMemo(() => {
-    if (!laid) return [];
     const next = new Map<string, RunFlowNode>();
     const result = laid.nodes.map((base) => {
       const state = states[base.id] ?? emptyNode(base.id);
@@ -190,6 +262,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
       // Reuse the node object when nothing it shows changed, so memoised cards skip rendering.
       const reuse =
         previous &&
+        previous.position === base.position &&
         previous.data.state === state &&
         previous.data.selected === isSelected &&
         previous.data.notRun === notRun &&
@@ -220,7 +293,6 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
 
   const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
   const edges = useMemo<Edge[]>(() => {
-    if (!laid) return [];
     const next = new Map<string, { key: string; edge: Edge }>();
     const result = laid.edges.map((edge) => {
       const target = states[edge.target]?.status ?? "pending";
@@ -253,29 +325,34 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
     return result;
   }, [laid, states]);
 
-  const big = (laid?.nodes.length ?? 0) > BIG_GRAPH;
-  const box = useRef<HTMLDivElement>(null);
+  const big = laid.nodes.length > BIG_GRAPH;
   // The flow fitted while it stays readable; a long or big one opens on its first steps.
-  const onInit = useCallback((instance: ReactFlowInstance<RunFlowNode, Edge>) => {
+  const onInit = useCallback((flow: ReactFlowInstance<RunFlowNode, Edge>) => {
+    instance.current = flow;
     const element = box.current;
-    if (!laid || !element) return;
-    const boxes = laid.nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) }));
-    void instance.setViewport(startViewport(boxes, element.clientWidth, element.clientHeight, { maxZoom: MAX_START_ZOOM, padding: 40 }));
-  }, [laid]);
+    if (element) void flow.setViewport(startView(laid.nodes, element));
+    // Only the first view is set here: later layouts move it through onArrive.
+  }, []);
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) viewMoved.current = true; // a person's pan or zoom, not setViewport
+  }, []);
 
+  // Drawn (data-drawn) from the first render; ready (data-ready, onReady) once laid out for good.
   const readyCalled = useRef(false);
   useEffect(() => {
-    if (laid && !readyCalled.current) {
+    performance.mark("dynamicflow:run-graph-drawn");
+  }, []);
+  useEffect(() => {
+    if (laid.settled && !readyCalled.current) {
       readyCalled.current = true;
       onReady?.();
     }
-  }, [laid, onReady]);
+  }, [laid.settled, onReady]);
 
   const onNodeClick: NodeMouseHandler = (_event, node) => onSelect(node.id === selected ? null : node.id);
 
-  if (!laid) return <div className="run-graph-loading muted">Laying out the graph…</div>;
   return (
-    <div className="run-graph" data-testid="run-graph" data-ready="true" ref={box}>
+    <div className="run-graph" data-testid="run-graph" data-drawn="true" data-ready={laid.settled ? "true" : "false"} ref={box}>
       <EdgeRoutesContext.Provider value={laid.routes}>
       <ReactFlow
         nodes={flowNodes}
@@ -283,6 +360,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onInit={onInit}
+        onMoveStart={onMoveStart}
         onNodeClick={onNodeClick}
         onPaneClick={() => onSelect(null)}
         nodesDraggable={false}

@@ -1,12 +1,16 @@
 // A visual diff: the newer graph with added nodes green, changed amber and removed ones
 // ghosted red, and the field-by-field changes beside it. Used for versions and refinement.
-import { ReactFlow, ReactFlowProvider, Background, BackgroundVariant, Controls, MiniMap } from "@xyflow/react";
+import { ReactFlow, ReactFlowProvider, Background, BackgroundVariant, Controls, MiniMap, getViewportForBounds, useReactFlow, useStore } from "@xyflow/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
+  EASE_MS,
   NODE_WIDTH,
+  animatePositions,
   handleEnds,
+  immediateLayout,
   irToGraph,
   layoutGraph,
+  positionsDiffer,
   nodeHeight,
   orthogonalRoutes,
   type EdgeRoute,
@@ -69,8 +73,15 @@ function overlapping(nodes: FlowNode[]): boolean {
   return false;
 }
 
-/** The combined graph: the newer flow plus ghosts of the removed nodes, each marked. */
-export async function diffGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Promise<{ nodes: FlowNode[]; edges: FlowEdge[] }> {
+interface Combined {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  /** The saved positions will not do (some missing, or cards on top of each other). */
+  relayout: boolean;
+}
+
+/** The newer flow plus ghosts of the removed nodes, each marked, at their saved places. */
+function combinedGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Combined {
   const removed = new Set(diff.removed);
   const added = new Set(diff.added.map((node) => node.id));
   const changed = new Set(Object.keys(diff.changed));
@@ -78,7 +89,7 @@ export async function diffGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Pr
   const combined: FlowIR = { ...after, nodes: [...after.nodes, ...ghosts] };
   const graph = irToGraph(combined);
   const status = (id: string) => (removed.has(id) ? "removed" : added.has(id) ? "added" : changed.has(id) ? "changed" : "same");
-  let nodes: FlowNode[] = graph.nodes.map((node) => ({ ...node, data: { ...node.data, status: status(node.id) }, draggable: false, connectable: false }));
+  const nodes: FlowNode[] = graph.nodes.map((node) => ({ ...node, data: { ...node.data, status: status(node.id) }, draggable: false, connectable: false }));
   const addedEdges = new Set(diff.edges_added.map(([from, to]) => `${from}\u0000${to}`));
   const edges: FlowEdge[] = graph.edges.map((edge) => {
     const key = `${edge.source}\u0000${edge.target}`;
@@ -93,8 +104,32 @@ export async function diffGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Pr
     }
   }
   const allPlaced = nodes.every((node) => node.data.placed);
-  if (!allPlaced || overlapping(nodes)) nodes = await layoutGraph(nodes, edges, { force: true });
-  return { nodes, edges };
+  return { nodes, edges, relayout: !allPlaced || overlapping(nodes) };
+}
+
+/** The combined graph laid out for good (ELK's layout when the saved places will not do). */
+export async function diffGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Promise<{ nodes: FlowNode[]; edges: FlowEdge[] }> {
+  const { nodes, edges, relayout } = combinedGraph(before, after, diff);
+  return { nodes: relayout ? await layoutGraph(nodes, edges, { force: true }) : nodes, edges };
+}
+
+/**
+ * The combined graph as it can be drawn at once: `final` unless it waits for ELK's layout
+ * (the layered layout stands in meanwhile; diffGraph gives ELK's).
+ */
+export function diffGraphNow(before: FlowIR, after: FlowIR, diff: IrDiff): { nodes: FlowNode[]; edges: FlowEdge[]; final: boolean } {
+  const { nodes, edges, relayout } = combinedGraph(before, after, diff);
+  if (!relayout) return { nodes, edges, final: true };
+  const now = immediateLayout(nodes, edges, { force: true });
+  return { nodes: now.nodes, edges, final: now.final };
+}
+
+function boundsOf(nodes: readonly FlowNode[]) {
+  const left = Math.min(...nodes.map((node) => node.position.x));
+  const top = Math.min(...nodes.map((node) => node.position.y));
+  const right = Math.max(...nodes.map((node) => node.position.x + NODE_WIDTH));
+  const bottom = Math.max(...nodes.map((node) => node.position.y + nodeHeight(node.data.node)));
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 /** Square routes around the cards where the diff draws them, as the designer's canvas has. */
@@ -103,20 +138,53 @@ function squareRoutes(nodes: readonly FlowNode[], edges: readonly FlowEdge[]): R
   return orthogonalRoutes(handleEnds(edges, new Map(nodes.map((node) => [node.id, node]))), boxes);
 }
 
+const FIT = { padding: 0.15, maxZoom: 1, minZoom: 0.1 };
+
+/** Drawn at once (diffGraphNow); when the layout waits for ELK, the cards then ease into
+ * ELK's places, the view fitting them as they go, as on the designer's canvas. */
 function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "after" | "diff">) {
-  const [graph, setGraph] = useState<{ nodes: FlowNode[]; edges: FlowEdge[] } | null>(null);
+  const first = useMemo(() => diffGraphNow(before, after, diff), [before, after, diff]);
+  const [later, setLater] = useState<{ first: typeof first; nodes: FlowNode[]; settled: boolean } | null>(null);
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const paneWidth = useStore((s) => s.width);
+  const paneHeight = useStore((s) => s.height);
+  const pane = useRef({ width: 0, height: 0 });
+  pane.current = { width: paneWidth, height: paneHeight };
   useEffect(() => {
+    if (first.final) return;
     let cancelled = false;
-    void diffGraph(before, after, diff).then((result) => !cancelled && setGraph(result));
+    let stop = () => {};
+    void layoutGraph(first.nodes, first.edges, { force: true }).then((laid) => {
+      if (cancelled) return;
+      const from = Object.fromEntries(first.nodes.map((node) => [node.id, node.position]));
+      const to = Object.fromEntries(laid.map((node) => [node.id, node.position]));
+      if (!positionsDiffer(from, to)) return setLater({ first, nodes: laid, settled: true });
+      const { width, height } = pane.current;
+      if (width && height) {
+        const bounds = boundsOf(laid);
+        void flow.setViewport(getViewportForBounds(bounds, width, height, FIT.minZoom, FIT.maxZoom, FIT.padding), { duration: EASE_MS });
+      }
+      stop = animatePositions(from, to, (positions, done) => {
+        if (cancelled) return;
+        const nodes = done ? laid : first.nodes.map((node) => ({ ...node, position: positions[node.id] ?? node.position }));
+        setLater({ first, nodes, settled: done });
+      });
+    }, () => !cancelled && setLater({ first, nodes: first.nodes, settled: true }));
     return () => {
       cancelled = true;
+      stop();
     };
-  }, [before, after, diff]);
-  const routes = useMemo(() => (graph ? squareRoutes(graph.nodes, graph.edges) : {}), [graph]);
-  if (!graph) return <div className="diff-loading">Laying out…</div>;
+  }, [first, flow]);
+  const current = later && later.first === first ? later : { nodes: first.nodes, settled: first.final };
+  const graph = { nodes: current.nodes, edges: first.edges };
+  // Plain square steps while the cards move; routes around them once they stop.
+  const routes = useMemo(() => (current.settled ? squareRoutes(current.nodes, first.edges) : {}), [current.settled, current.nodes, first.edges]);
   return (
     <EdgeRoutesContext.Provider value={routes}>
     <ReactFlow<FlowNode, FlowEdge>
+      data-testid="diff-graph"
+      data-drawn="true"
+      data-ready={current.settled ? "true" : "false"}
       nodes={graph.nodes}
       edges={graph.edges}
       nodeTypes={nodeTypes}
@@ -126,7 +194,7 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
       nodesConnectable={false}
       elementsSelectable={false}
       fitView
-      fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+      fitViewOptions={{ padding: FIT.padding, maxZoom: FIT.maxZoom }}
       minZoom={0.1}
       proOptions={{ hideAttribution: true }}
       onlyRenderVisibleElements={graph.nodes.length > 200}

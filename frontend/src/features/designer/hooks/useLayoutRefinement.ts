@@ -3,14 +3,15 @@
 // into place over a few frames instead of making them jump. The person's own edits win:
 // an edit or a drag before ELK answers keeps what is on screen.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { layoutGraph, positionsDiffer, tweenPositions, type FlowEdge, type FlowNode, type Position } from "../../../graph";
+import { animatePositions, EASE_MS, layoutGraph, positionsDiffer, type FlowEdge, type FlowNode, type Position } from "../../../graph";
 import { designer, useDesigner } from "../store";
 
 /** How long the cards take to move from the quick layout to ELK's. */
-export const REFINE_MS = 260;
+export const REFINE_MS = EASE_MS;
 
 interface Refinement {
   cancelled: boolean;
+  stop?: () => void;
 }
 
 export interface LayoutRefinement {
@@ -25,10 +26,6 @@ export interface LayoutRefinement {
   cancel: () => void;
 }
 
-function reducedMotion(): boolean {
-  return typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-}
-
 export function useLayoutRefinement(): LayoutRefinement {
   const current = useRef<Refinement | null>(null);
   const [refining, setRefining] = useState(false);
@@ -37,13 +34,17 @@ export function useLayoutRefinement(): LayoutRefinement {
   const cancel = useCallback(() => {
     if (!current.current) return;
     current.current.cancelled = true;
+    current.current.stop?.();
     current.current = null;
     setRefining(false);
     setMoving(false);
   }, []);
 
   const refine = useCallback((nodes: readonly FlowNode[], edges: readonly FlowEdge[], onArrive: (laid: FlowNode[]) => void) => {
-    if (current.current) current.current.cancelled = true;
+    if (current.current) {
+      current.current.cancelled = true;
+      current.current.stop?.();
+    }
     const token: Refinement = { cancelled: false };
     current.current = token;
     const irAtStart = useDesigner.getState().ir;
@@ -65,20 +66,12 @@ export function useLayoutRefinement(): LayoutRefinement {
       for (const node of laid) if (!node.data.placed) to[node.id] = node.position;
       if (!positionsDiffer(from, to)) return finish();
       onArrive(laid);
-      if (reducedMotion()) {
-        designer.setLayoutPositions(to);
-        return finish();
-      }
       setMoving(true);
-      const started = performance.now();
-      const step = (now: number) => {
+      token.stop = animatePositions(from, to, (positions, done) => {
         if (token.cancelled) return;
-        const t = Math.min(1, (now - started) / REFINE_MS);
-        designer.setLayoutPositions(t < 1 ? tweenPositions(from, to, t) : to);
-        if (t < 1) requestAnimationFrame(step);
-        else finish();
-      };
-      requestAnimationFrame(step);
+        designer.setLayoutPositions(positions);
+        if (done) finish();
+      });
     }, finish);
   }, []);
 
