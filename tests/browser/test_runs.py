@@ -866,19 +866,7 @@ def test_the_run_graph_draws_edges_around_the_cards_they_skip(
 
     # Given a branch whose then arm reaches steps two and three columns on, and a step that
     # reads one from the start of the flow
-    version = make_flow(staff_user, {
-        "name": "Arms",
-        "nodes": [
-            {"id": "order", "type": "value", "value": "'A1'"},
-            {"id": "stock", "type": "value", "value": "order"},
-            {"id": "in_stock", "type": "branch", "condition": "stock != null",
-             "then": ["charge", "ship", "receipt"], "else": ["sorry"]},
-            {"id": "charge", "type": "value", "value": "order", "after": ["in_stock"]},
-            {"id": "ship", "type": "value", "value": "order", "after": ["charge"]},
-            {"id": "receipt", "type": "output", "value": "ship", "after": ["ship"]},
-            {"id": "sorry", "type": "value", "value": "'sorry'", "after": ["in_stock"]},
-        ],
-    })
+    version = make_flow(staff_user, ARMS)
     run = start_run(staff_user, version, {})
 
     # When its run page draws the graph

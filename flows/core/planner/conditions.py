@@ -598,17 +598,22 @@ _WEATHER = re.compile(
 _WEATHER_FIELDS = ("conditions", "condition", "summary", "weather", "description", "forecast")
 
 
+def _step_texts(sources: Sequence[Source], names: Sequence[str]) -> list[Source]:
+    """The text fields of those `names` that steps return, nearest first."""
+    return [
+        source
+        for source in sources
+        if source.node is not None
+        and source.name in names
+        and schema_types(source.schema) == {"string"}
+    ]
+
+
 def _weather_said(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
     said = _WEATHER.search(text)
     if said is None:
         return None
-    described = [
-        source
-        for source in sources
-        if source.node is not None
-        and source.name in _WEATHER_FIELDS
-        and schema_types(source.schema) == {"string"}
-    ]
+    described = _step_texts(sources, _WEATHER_FIELDS)
     if not described:
         return None
     word = said.group("word").lower()
@@ -632,14 +637,7 @@ def _state_said(text: str, sources: Sequence[Source], negate: bool) -> ResolvedC
     said = _STATE_SAID.match(text)
     if said is None:
         return None
-    states = [
-        source
-        for source in sources
-        if source.node is not None
-        and source.name in _STATE_FIELDS
-        and schema_types(source.schema) == {"string"}
-        and not _enum_values(source.schema)
-    ]
+    states = [s for s in _step_texts(sources, _STATE_FIELDS) if not _enum_values(s.schema)]
     if not states:
         return None
     nearest = states[0]  # sources come nearest first
