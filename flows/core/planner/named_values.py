@@ -132,6 +132,11 @@ def _number(written: str, schema: Any) -> str:
 _ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+def _takes_text(schema: Any) -> bool:
+    """An input a string fits (one whose schema says no type takes one too)."""
+    return "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
+
+
 def _address_for(
     properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
 ) -> dict[str, str]:
@@ -141,8 +146,7 @@ def _address_for(
     emails = [
         name
         for name, schema in properties.items()
-        if "email" in split_identifier(name)
-        and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
+        if "email" in split_identifier(name) and _takes_text(schema)
     ]
     if len(addresses) != 1 or len(emails) != 1 or emails[0] in taken:
         return {}
@@ -165,8 +169,7 @@ def _code_after_verb(
     ids = [
         name
         for name in properties
-        if split_identifier(name)[-1:] == ["id"]
-        and "string" in (schema_types(unwrap_nullable(properties[name])) or {"string"})
+        if split_identifier(name)[-1:] == ["id"] and _takes_text(properties[name])
     ]
     if len(ids) != 1 or ids[0] in taken:
         return {}  # which of its ids the code is, the step does not say
@@ -221,7 +224,7 @@ def _target_currency(
         for n in properties
         if n not in taken
         and set(split_identifier(n)) & set(_TO_WORDS)
-        and "string" in (schema_types(unwrap_nullable(properties[n])) or {"string"})
+        and _takes_text(properties[n])
     ]
     return {names[0]: json.dumps(into.group("target"))} if len(names) == 1 else {}
 
@@ -237,7 +240,7 @@ def _pair_inputs(
                 for n in properties
                 if n not in taken
                 and set(split_identifier(n)) & set(names)
-                and "string" in (schema_types(unwrap_nullable(properties[n])) or {"string"})
+                and _takes_text(properties[n])
             ),
             None,
         )
@@ -500,8 +503,7 @@ def _inputs_for(properties: Mapping[str, Any], kind: frozenset[str]) -> list[str
     return [
         name
         for name, schema in properties.items()
-        if set(split_identifier(name)) & kind
-        and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
+        if set(split_identifier(name)) & kind and _takes_text(schema)
     ]
 
 
