@@ -459,3 +459,25 @@ def test_a_subject_said_for_a_message_wins_over_the_message_as_its_subject(demo)
 
     assert steps(flow)["send_email"]["subject"] == '"Daily check"'
     assert steps(flow)["send_email"]["body"] == '"All good"'
+
+
+def test_the_customer_is_emailed_at_the_address_a_step_before_returned():
+    order = ToolSpec(
+        id="get_order_status",
+        name="Get order status",
+        description="Look up an order by its id: its status, total and the customer's email.",
+        input_schema=_obj(["order_id"], order_id=S),
+        output_schema=_obj([], status=S, total={"type": "number"}, customer_email=S),
+    )
+    catalog = demo_catalog_with([order])
+
+    looked_up = plan("Get the status of order A-1009 and email the customer about it", catalog)
+    nobody_knows = plan("Check the order's total, then email the customer the total", catalog)
+
+    assert steps(looked_up)["send_email"]["to"] == "get_order_status.customer_email"
+    assert "customer_email" not in (looked_up.input_schema or {}).get("properties", {})
+    # with no step returning the address, the run is asked for it
+    assert steps(nobody_knows)["send_email"]["to"] in (
+        "get_order_status.customer_email",
+        "input.customer_email",
+    )

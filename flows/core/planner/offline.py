@@ -3748,10 +3748,19 @@ class FlowBuilder:
                 # "fetch each page, then summarize them together": every page's text
                 inputs[name] = every.source.expression
             elif wanted:
-                field_name = self._addressee_input(name, schema, clause) or self._new_input(
-                    name, schema, spec, required=name in required
-                )
-                inputs[name] = f"input.{field_name}"
+                addressee = self._addressee(name, clause)
+                # "look up the order, then email the customer": the order's own
+                # `customer_email`, where a step before knows it
+                known = addressee and best_source(addressee.field, schema, candidates, minimum=0.9)
+                if known:
+                    inputs[name] = known.source.expression
+                else:
+                    field_name = (
+                        self._recipient_field(addressee, schema)
+                        if addressee is not None
+                        else self._new_input(name, schema, spec, required=name in required)
+                    )
+                    inputs[name] = f"input.{field_name}"
             if own_words and self._content_taken(inputs.get(name, ""), spec):
                 inputs[name] = f"input.{self._own_content_input(name, schema, spec, inputs)}"
         if not inputs and properties:
@@ -4141,8 +4150,9 @@ class FlowBuilder:
             self.input_required.append(recipient.field)
         return recipient.field
 
-    def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
-        """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
+    def _addressee(self, name: str, clause: Clause) -> Recipient | None:
+        """ "Email the customer": whose address input `name` takes (`customer_email`, not
+        `to`), where the step is addressed to the person the flow works on."""
         if name not in _RECIPIENT_INPUTS:
             return None
         addressee = subject_addressee(clause.action, self.person)
@@ -4150,7 +4160,7 @@ class FlowBuilder:
             # "the customer's feedback ... positive feedback gets a thank-you email": no one
             # named, so the person the request is about
             addressee = subject_addressee("email them", self.person)
-        return self._recipient_field(addressee, schema) if addressee is not None else None
+        return addressee
 
     def _new_input(
         self, name: str, schema: dict[str, Any], spec: ToolSpec, *, required: bool = True
