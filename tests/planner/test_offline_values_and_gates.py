@@ -123,6 +123,27 @@ def test_an_approval_said_after_the_step_it_gates_comes_before_it(demo):
     assert approval.instructions == "Approve the order: its total is over 500."
 
 
+@pytest.mark.parametrize(
+    ("prompt", "group"),
+    [
+        ("Validate the order, send it to a manager for approval, then charge the card", "managers"),
+        ("Validate the order and forward it to the finance team for sign-off", "finance"),
+        (
+            "Check inventory; if the total is over 500, pass the order to a manager for approval",
+            "managers",
+        ),
+    ],
+)
+def test_sending_something_to_someone_for_approval_is_their_approval_alone(demo, prompt, group):
+    flow = plan(prompt, demo)
+
+    approval = approval_of(flow)
+    assert approval.assignees is not None
+    assert approval.assignees.groups == [group]
+    # no message of its own: the approval is what reaches them
+    assert not [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "send_email"]
+
+
 def test_waiting_for_an_approval_of_what_was_done_stays_after_it(demo):
     flow = plan("Create the shipment, and wait for the warehouse lead to approve it", demo)
 

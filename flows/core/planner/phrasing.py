@@ -860,6 +860,17 @@ _TIMEOUT = re.compile(
     r"\bwithin\s+(?P<count>\d+)\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\b",
     re.IGNORECASE,
 )
+#: "send it to a manager for approval": handing something to someone to approve is the
+#: approval itself, not a message of its own (the run's approval reaches them).
+_SENT_FOR_APPROVAL_TO = (
+    r"\b(?:send|forward|submit|pass|route|hand|refer|escalate|give)\s+"
+    r"(?:(?:it|this|that|them|(?:the|this|that|their|its)\s+[a-z-]+(?:\s+[a-z-]+)?)\s+)?"
+    r"(?:on\s+|over\s+|up\s+)?to\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|their\s+)?"
+)
+_FOR_APPROVAL = (
+    r"\s+for\s+(?:(?:an?|the|their|his|her|final)\s+)?"
+    r"(?:approval|sign[- ]?off|authori[sz]ation|(?:a\s+)?go-ahead)\b"
+)
 _ASSIGNEE_PATTERNS = (
     re.compile(
         r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
@@ -888,6 +899,11 @@ _ASSIGNEE_PATTERNS = (
     ),
     re.compile(
         r"\b(?:the\s+|a\s+|an\s+)?(?P<who>[a-z]+)(?:\s+team)?\s+(?:approves|signs\s+off)\b",
+        re.IGNORECASE,
+    ),
+    # "send it to a manager for approval", "forward the refund to finance for sign-off"
+    re.compile(
+        rf"{_SENT_FOR_APPROVAL_TO}(?P<who>[a-z]+)(?:\s+(?:team|leads?))?{_FOR_APPROVAL}",
         re.IGNORECASE,
     ),
 )
@@ -3550,6 +3566,12 @@ def strip_approval_phrase(text: str) -> str:
         r"(?:\w+'s\s+)?"
         r"(?:(?:two|three|four|five|both|\d+)\s+)?\w+(?:\s+team)?\s+"
         r"(?:to\s+)?(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
+        " ",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    cleaned = re.sub(
+        rf"{_SENT_FOR_APPROVAL_TO}[a-z]+(?:\s+(?:team|leads?))?{_FOR_APPROVAL}",
         " ",
         cleaned,
         flags=re.IGNORECASE,
