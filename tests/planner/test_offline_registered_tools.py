@@ -461,15 +461,18 @@ def test_a_subject_said_for_a_message_wins_over_the_message_as_its_subject(demo)
     assert steps(flow)["send_email"]["body"] == '"All good"'
 
 
+#: An order lookup an admin registered over HTTP: its status is free text, no list of values.
+ORDER_LOOKUP = ToolSpec(
+    id="get_order_status",
+    name="Get order status",
+    description="Look up an order by its id: its status, total and the customer's email.",
+    input_schema=_obj(["order_id"], order_id=S),
+    output_schema=_obj([], status=S, total={"type": "number"}, customer_email=S),
+)
+
+
 def test_the_customer_is_emailed_at_the_address_a_step_before_returned():
-    order = ToolSpec(
-        id="get_order_status",
-        name="Get order status",
-        description="Look up an order by its id: its status, total and the customer's email.",
-        input_schema=_obj(["order_id"], order_id=S),
-        output_schema=_obj([], status=S, total={"type": "number"}, customer_email=S),
-    )
-    catalog = demo_catalog_with([order])
+    catalog = demo_catalog_with([ORDER_LOOKUP])
 
     looked_up = plan("Get the status of order A-1009 and email the customer about it", catalog)
     nobody_knows = plan("Check the order's total, then email the customer the total", catalog)
@@ -481,3 +484,22 @@ def test_the_customer_is_emailed_at_the_address_a_step_before_returned():
         "get_order_status.customer_email",
         "input.customer_email",
     )
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("If it has shipped", 'get_order_status.status == "shipped"'),
+        ("If the order hasn't shipped yet", 'get_order_status.status != "shipped"'),
+        ("If it has not arrived", 'get_order_status.status != "arrived"'),
+    ],
+)
+def test_a_state_said_with_its_verb_is_the_status_a_step_returned(condition, expected):
+    flow = plan(
+        f"Look up order 5512. {condition}, open a support ticket.",
+        demo_catalog_with([ORDER_LOOKUP]),
+    )
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == expected
+    assert branch.then == ["create_ticket"]

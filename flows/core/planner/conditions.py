@@ -627,7 +627,11 @@ _STATE_SAID = re.compile(
     r"^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:'s|'re|\s+(?:is|are|was|were)(?P<nt>n't)?|"
     r"\s+has\s+been|\s+gets?|\s+got)\s+(?P<not>not\s+)?(?:still\s+|already\s+)?"
     r"(?P<state>[a-z]+ed|late|open|closed|overdue|lost|stuck|paid|due|pending|in\s+transit|"
-    r"on\s+hold|out\s+for\s+delivery)(?:\s+yet)?\s*$",
+    r"on\s+hold|out\s+for\s+delivery)(?:\s+yet)?\s*$"
+    # "if it has shipped", "if the order hasn't arrived yet", "once it shipped": the state
+    # a step's `status` names, said with the verb
+    r"|^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:(?:has|have)(?P<hnt>n't)?\s+"
+    r"(?P<hnot>not\s+)?)?(?:already\s+)?(?P<done>[a-z]{3,}ed)(?:\s+yet)?\s*$",
     re.IGNORECASE,
 )
 _STATE_FIELDS = ("status", "state")
@@ -643,8 +647,8 @@ def _state_said(text: str, sources: Sequence[Source], negate: bool) -> ResolvedC
     nearest = states[0]  # sources come nearest first
     if any(other.node == nearest.node for other in states[1:]):
         return None
-    negated = negate != bool(said.group("nt") or said.group("not"))
-    state = re.sub(r"\s+", "_", said.group("state").lower())
+    negated = negate != any(said.group(name) for name in ("nt", "not", "hnt", "hnot"))
+    state = re.sub(r"\s+", "_", (said.group("state") or said.group("done")).lower())
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{nearest.expression} {operator} {json.dumps(state)}", nearest.name)
 
