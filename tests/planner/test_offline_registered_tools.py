@@ -503,3 +503,23 @@ def test_a_state_said_with_its_verb_is_the_status_a_step_returned(condition, exp
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == expected
     assert branch.then == ["create_ticket"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "order_id"),
+    [
+        ("get order status for 1234 then email the customer", "1234"),
+        ("Get the order details for #A-17 and email the customer the total", "A-17"),
+    ],
+)
+def test_a_number_written_after_what_it_is_of_is_the_lookup_input(prompt, order_id):
+    flow = plan(prompt, demo_catalog_with([ORDER_LOOKUP]))
+
+    assert steps(flow)["get_order_status"]["order_id"] == f'"{order_id}"'
+    assert "order_id" not in (flow.input_schema or {}).get("properties", {})
+
+
+def test_a_number_after_a_hash_is_no_chat_channel_but_a_lowercase_name_is(catalog):
+    posted = plan("Get the weather in Paris and post it to #ops-42", catalog)
+
+    assert steps(posted)["post_slack_message"]["channel"] == '"#ops-42"'

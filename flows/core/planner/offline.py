@@ -6264,6 +6264,8 @@ _NAMED_CODE = (
     r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*"
     r"(?P<code>[A-Za-z0-9][\w-]*)"
 )
+#: "order status for 1234", "the order details for #A-17": the code after what it is of
+_CODE_FOR_NAMED = r"\b{noun}(?:\s+[a-z]+){{1,2}}\s+for\s+#?(?P<code>[A-Za-z0-9][\w-]*)"
 
 
 def _identifier_literals(
@@ -6279,10 +6281,12 @@ def _identifier_literals(
             continue
         if "string" not in schema_types(unwrap_nullable(schema)):
             continue
-        match = re.search(_NAMED_CODE.format(noun=re.escape(words[0])), text, re.IGNORECASE)
-        code = match.group("code") if match else ""
-        if re.search(r"[\d_]", code):
-            found[name] = json.dumps(code.rstrip(".-"))
+        for pattern in (_NAMED_CODE, _CODE_FOR_NAMED):
+            match = re.search(pattern.format(noun=re.escape(words[0])), text, re.IGNORECASE)
+            code = match.group("code") if match else ""
+            if re.search(r"[\d_]", code):
+                found[name] = json.dumps(code.rstrip(".-"))
+                break
     return found
 
 
