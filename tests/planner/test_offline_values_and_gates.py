@@ -348,3 +348,22 @@ def test_a_value_the_condition_says_is_not_the_steps(demo):
         ]
         == '"express"'
     )
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Check if the customer's review is negative; if so create a high priority ticket",
+        "Read the customer's review, figure out if it's negative and if so create a ticket",
+        "Read the review and find out whether it is negative. If it is, open an urgent ticket.",
+    ],
+)
+def test_checking_for_a_value_a_tool_returns_is_that_tool_whatever_the_verb(demo, prompt):
+    """ "Check if it's negative" took check_inventory (by its verb), "find out whether"
+    lookup_user: the tool that returns "negative" among its values answers it."""
+    flow = plan(prompt, demo)
+
+    tools = [node.tool for node in flow.nodes if isinstance(node, ToolNode)]
+    assert tools == ["analyze_sentiment", "create_ticket"]
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'analyze_sentiment.sentiment == "negative"'

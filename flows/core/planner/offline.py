@@ -2403,6 +2403,23 @@ class FlowBuilder:
         match = _STATE_CHECK.match(text.strip())
         if match is None or not meaningful(match.group("state")):
             return ranked
+        said = match.group("state").strip().lower()
+        answering = {
+            item.spec.id
+            for _, item in ranked
+            if not acts(item.spec)
+            and {said, said.replace(" ", "_")} & output_values(item.spec.output_schema)
+        }
+        if answering and ranked[0][1].spec.id not in answering:
+            # "check if the review is negative": the tool that returns "negative" among
+            # its values answers it, whatever the check's verb matches
+            top = ranked[0][0]
+            rescored = [
+                (max(score, top) * PREDICATE_BONUS if item.spec.id in answering else score, item)
+                for score, item in ranked
+            ]
+            rescored.sort(key=lambda pair: -pair[0])
+            return rescored
         by_state = self._rank(match.group("state"), verb_first=False)
         if not by_state or by_state[0][0] < self.min_score:
             return ranked
@@ -5108,7 +5125,8 @@ _AGAIN = re.compile(r"\b(?:again|another|second|twice|too|also|as\s+well)\b", re
 #: "make sure / check that the order is in stock": a check of a state.
 _STATE_CHECK = re.compile(
     r"^(?:(?:then|and|also|please|just|first)\s+)*(?:make\s+sure|ensure|check|verify|confirm|"
-    r"see)\s+(?:that\s+|if\s+|whether\s+)?(?P<thing>[^,]{1,60}?)\s+(?:is|are|'s)\s+"
+    r"see|find\s+out|figure\s+out|work\s+out|determine|tell)\s+(?:that\s+|if\s+|whether\s+)?"
+    r"(?:(?P<thing>[^,]{1,60}?)\s+(?:is|are|'s)|(?:it|that|this|everything)'s)\s+"
     r"(?:still\s+|all\s+|really\s+)?(?P<state>(?!not\b)[^,]{2,40})$",
     re.IGNORECASE,
 )
