@@ -367,3 +367,33 @@ def test_checking_for_a_value_a_tool_returns_is_that_tool_whatever_the_verb(demo
     assert tools == ["analyze_sentiment", "create_ticket"]
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == 'analyze_sentiment.sentiment == "negative"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        (
+            "Summarize https://blog.example.com/post and if the summary mentions outage, "
+            "open an urgent ticket",
+            'summarize_text.summary.lowerAscii().contains("outage")',
+        ),
+        (
+            "Fetch https://status.example.com; if the text doesn't mention maintenance, "
+            "open a ticket",
+            '!fetch_url.text.lowerAscii().contains("maintenance")',
+        ),
+    ],
+)
+def test_a_word_a_text_mentions_unquoted_is_looked_for_in_any_case(demo, prompt, condition):
+    flow = plan(prompt, demo)
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == condition
+    assert branch.then == ["create_ticket"]
+
+
+def test_a_word_that_is_a_value_a_step_returns_is_that_value_not_a_mention(demo):
+    flow = plan("Classify the support message and if it mentions billing, open a ticket", demo)
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'classify_ticket.category == "billing"'

@@ -952,8 +952,13 @@ def _numeric_equality(
 #: to be in a text.
 _CONTAINS = re.compile(
     r"^(?P<subject>.+?)\s+(?:does\s*n[o']t\s+|do\s*n[o']t\s+)?(?:contains?|includes?|mentions?|"
-    r"has)\s+(?:the\s+(?:word|phrase|text|string)\s+)?(?:[\"'\u201c\u2018](?P<quoted>[^\"'\u201d\u2019]"
-    r"{1,80})[\"'\u201d\u2019]|(?<=word\s)(?P<word>[\w-]+))\s*$",
+    r"says?|has)\s+(?:the\s+(?:word|phrase|text|string)\s+)?(?:[\"'\u201c\u2018](?P<quoted>[^\"'\u201d\u2019]"
+    r"{1,80})[\"'\u201d\u2019]|(?<=word\s)(?P<word>[\w-]+))\s*$"
+    # "the summary mentions outage", "the page doesn't mention maintenance": a word or two
+    # written without quotes (not "has an account", "contains any errors": what it holds)
+    r"|^(?P<bare_subject>.+?)\s+(?:does\s*n[o']t\s+|do\s*n[o']t\s+)?(?:contains?|mentions?|"
+    r"says?)\s+(?!(?:a|an|the|any|no|some|its|their|nothing|anything)\b)"
+    r"(?P<bare>[a-z][\w-]{2,30}(?:\s+[a-z][\w-]{2,30})?)\s*$",
     re.IGNORECASE,
 )
 #: Text fields a condition on "it" or "the page" reads when it names none of them.
@@ -966,9 +971,16 @@ def _text_contains(text: str, sources: Sequence[Source], negated: bool) -> Resol
     match = _CONTAINS.match(text.strip(" .,;:!?"))
     if match is None:
         return None
-    value = match.group("quoted") or match.group("word")
-    named = [w for w in split_identifier(match.group("subject")) if w not in STOP_WORDS]
+    bare = match.group("bare")
+    value = match.group("quoted") or match.group("word") or bare
+    subject = match.group("subject") or match.group("bare_subject")
+    named = [w for w in split_identifier(subject) if w not in STOP_WORDS]
     texts = [s for s in sources if s.node is not None and schema_types(s.schema) == {"string"}]
+    if bare is not None:
+        if any(bare.lower() in map(str, _enum_values(s.schema)) for s in sources):
+            return None  # "if the ticket mentions billing": the category it was given
+        # a word written as it came to mind: any case of it
+        texts = [s for s in texts if not _enum_values(s.schema)]
     best = _best_by_words(named, texts)
     if best is None or not {stem(w) for w in named} & {
         stem(w) for w in split_identifier(best.name)
@@ -976,7 +988,10 @@ def _text_contains(text: str, sources: Sequence[Source], negated: bool) -> Resol
         best = next((s for s in texts if s.name in _TEXT_FIELDS), None)
     if best is None:
         return None
-    expression = f"{best.expression}.contains({json.dumps(value)})"
+    if bare is not None:
+        expression = f"{best.expression}.lowerAscii().contains({json.dumps(value.lower())})"
+    else:
+        expression = f"{best.expression}.contains({json.dumps(value)})"
     return ResolvedCondition(f"!{expression}" if negated else expression, best.name)
 
 
