@@ -275,7 +275,11 @@ def test_quoted_words_a_message_says_are_its_content(catalog, prompt, tool, cont
 def test_posting_the_result_of_a_verdict_posts_the_verdict(catalog):
     flow = plan("Analyze the sentiment of the review and post the result to #reviews", catalog)
 
-    assert steps(flow)["post_slack_message"]["text"] == '"%s".format([analyze_sentiment])'
+    # each field on a line of its own, named ("Sentiment: negative"), not the raw map
+    assert steps(flow)["post_slack_message"]["text"] == (
+        '"Sentiment: " + analyze_sentiment.sentiment + "\\n" + '
+        '"Score: " + string(analyze_sentiment.score)'
+    )
 
 
 def test_each_one_made_in_a_loop_is_posted_on(catalog):

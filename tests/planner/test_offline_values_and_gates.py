@@ -397,3 +397,17 @@ def test_a_word_that_is_a_value_a_step_returns_is_that_value_not_a_mention(demo)
 
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == 'classify_ticket.category == "billing"'
+
+
+def test_emailing_the_result_sends_what_the_step_before_found(demo):
+    """ "Analyze the sentiment and email me the result" emailed the text analyzed."""
+    analyzed = plan("Analyze the sentiment of the text and email me the result", demo)
+    summarized = plan("Summarize the text and email the result to boss@acme.io", demo)
+    created = plan("Create a ticket and email me the result", demo)
+
+    body = tool_node(analyzed, "send_email").inputs["body"]
+    assert "analyze_sentiment.sentiment" in body
+    assert "string(analyze_sentiment.score)" in body
+    assert tool_node(summarized, "send_email").inputs["body"] == "summarize_text.summary"
+    # what a step that changes something did is no finding to report
+    assert "create_ticket" not in tool_node(created, "send_email").inputs["body"]

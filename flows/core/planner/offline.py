@@ -3919,16 +3919,11 @@ class FlowBuilder:
         message says is what each of the steps before it found (the two latest for "both"),
         one line each."""
         said = _EVERY_RESULT.search(clause.action)
+        if said is None and acts(spec) and _THE_RESULT.search(clause.action):
+            return self._last_result(spec, sources)
         if said is None or not acts(spec):
             return {}
-        body = next(
-            (
-                name
-                for name in ("body", "message", "text", "content")
-                if "string" in schema_types(spec.input_properties().get(name))
-            ),
-            None,
-        )
+        body = _message_text_input(spec)
         if body is None:
             return {}
         visible = {source.node for source in sources if source.node is not None}
@@ -3951,6 +3946,45 @@ class FlowBuilder:
             assert info.spec is not None
             name, schema = next(iter(info.spec.output_properties().items()))
             text = f"{info.id}.{name}"
+            if schema_types(schema) != {"string"}:
+                text = f"string({text})"
+            label = " ".join(split_identifier(name)).capitalize()
+            lines.append(f'"{label}: " + {text}')
+        return {body: ' + "\\n" + '.join(lines)}
+
+    def _last_result(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
+        """ "Analyze the sentiment and email me the result": what the message says is what
+        the step just before it found, each of its fields on a line of its own."""
+        body = _message_text_input(spec)
+        visible = {source.node for source in sources if source.node is not None}
+        steps = sorted(
+            (
+                info
+                for info in self.info.values()
+                if info.id in visible and info.kind == "tool" and info.spec is not None
+            ),
+            key=lambda info: info.order,
+        )
+        if body is None or not steps or steps[-1].spec is None or acts(steps[-1].spec):
+            return {}  # "create the ticket and email me the result": not a finding
+        last = steps[-1]
+        fields = [
+            (name, schema)
+            for name, schema in last.spec.output_properties().items()
+            if schema_types(schema) & {"string", "number", "integer", "boolean"}
+        ][:_RESULT_LINES]
+        if not fields:
+            return {}
+        texts = [
+            name
+            for name, schema in fields
+            if schema_types(schema) == {"string"} and not unwrap_nullable(schema).get("enum")
+        ]
+        if len(texts) == 1:
+            return {body: f"{last.id}.{texts[0]}"}  # "the summary": its words, not its counts
+        lines = []
+        for name, schema in fields:
+            text = f"{last.id}.{name}"
             if schema_types(schema) != {"string"}:
                 text = f"string({text})"
             label = " ".join(split_identifier(name)).capitalize()
@@ -5082,6 +5116,28 @@ def _tool_verb_word(tool_id: str) -> str:
 
 
 #: "email both results", "send me all the results", "the results of both"
+#: "email me the result", "send them the outcome": what the step before found
+_THE_RESULT = re.compile(
+    r"\b(?:the|its|their|that|this)\s+(?:results?|outcomes?|findings?|answer|analysis|verdict)\b"
+    r"(?!\s+(?:of|from)\b)",
+    re.IGNORECASE,
+)
+#: The most fields of one step a message lists, one a line.
+_RESULT_LINES = 5
+
+
+def _message_text_input(spec: ToolSpec) -> str | None:
+    """The input that holds what a message says (`body`, `message`, `text`, `content`)."""
+    return next(
+        (
+            name
+            for name in ("body", "message", "text", "content")
+            if "string" in schema_types(spec.input_properties().get(name))
+        ),
+        None,
+    )
+
+
 _EVERY_RESULT = re.compile(
     r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?(?:the\s+)?(?:results?|outputs?|answers?|findings?|"
     r"outcomes?)|\s+of\s+them)|(?:the\s+)?(?:results?|outputs?|findings?)\s+of\s+(?P<both2>both)|"
