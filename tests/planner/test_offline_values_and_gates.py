@@ -411,3 +411,36 @@ def test_emailing_the_result_sends_what_the_step_before_found(demo):
     assert tool_node(summarized, "send_email").inputs["body"] == "summarize_text.summary"
     # what a step that changes something did is no finding to report
     assert "create_ticket" not in tool_node(created, "send_email").inputs["body"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Classify the ticket. Urgent ones need approval from the support lead; others are "
+        "created right away.",
+        "Classify the ticket. Urgent ones need approval from the support lead, then create "
+        "the ticket.",
+    ],
+)
+def test_ones_of_a_kind_that_need_approval_get_it_before_the_step_all_get(demo, prompt):
+    """ "Urgent ones need approval ..., others are created right away" planned an approval
+    for every ticket, and a shipment instead of the ticket."""
+    flow = plan(prompt, demo)
+
+    approval = approval_of(flow)
+    assert approval.when == 'classify_ticket.priority == "urgent"'
+    assert approval.assignees is not None
+    assert approval.assignees.groups == ["support"]
+    ticket = tool_node(flow, "create_ticket")
+    assert approval.id in ancestors(flow, ticket.id)
+    assert ticket.when is None  # every ticket is created, the urgent ones once approved
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == [
+        "classify_ticket",
+        "create_ticket",
+    ]
+
+
+def test_a_lead_of_a_team_who_approves_is_that_team(demo):
+    flow = plan("Ship order 77 with UPS after a warehouse lead approves it", demo)
+
+    assert approval_of(flow).assignees.groups == ["warehouse"]
