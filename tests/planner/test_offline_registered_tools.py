@@ -276,10 +276,10 @@ def test_posting_the_result_of_a_verdict_posts_the_verdict(catalog):
     flow = plan("Analyze the sentiment of the review and post the result to #reviews", catalog)
 
     # each field on a line of its own, named ("Sentiment: negative"), not the raw map
-    assert steps(flow)["post_slack_message"]["text"] == (
-        '"Sentiment: " + analyze_sentiment.sentiment + "\\n" + '
-        '"Score: " + string(analyze_sentiment.score)'
-    )
+    text = steps(flow)["post_slack_message"]["text"]
+    assert text.startswith('"Sentiment: %s\\nScore: %s')
+    assert text.endswith(".format([analyze_sentiment.sentiment, analyze_sentiment.score, "
+                         "analyze_sentiment.positive_terms, analyze_sentiment.negative_terms])")
 
 
 def test_each_one_made_in_a_loop_is_posted_on(catalog):

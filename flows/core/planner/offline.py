@@ -3968,11 +3968,7 @@ class FlowBuilder:
         if body is None or not steps or steps[-1].spec is None or acts(steps[-1].spec):
             return {}  # "create the ticket and email me the result": not a finding
         last = steps[-1]
-        fields = [
-            (name, schema)
-            for name, schema in last.spec.output_properties().items()
-            if schema_types(schema) & {"string", "number", "integer", "boolean"}
-        ][:_RESULT_LINES]
+        fields = list(last.spec.output_properties().items())[:_RESULT_LINES]
         if not fields:
             return {}
         texts = [
@@ -3982,14 +3978,12 @@ class FlowBuilder:
         ]
         if len(texts) == 1:
             return {body: f"{last.id}.{texts[0]}"}  # "the summary": its words, not its counts
-        lines = []
-        for name, schema in fields:
-            text = f"{last.id}.{name}"
-            if schema_types(schema) != {"string"}:
-                text = f"string({text})"
-            label = " ".join(split_identifier(name)).capitalize()
-            lines.append(f'"{label}: " + {text}')
-        return {body: ' + "\\n" + '.join(lines)}
+        # one line a field, named; `format` writes any value (a null, a list) as text
+        template = "\\n".join(
+            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name, _ in fields
+        )
+        values = ", ".join(f"{last.id}.{name}" for name, _ in fields)
+        return {body: f'"{template}".format([{values}])'}
 
     def _as_done(self, source: Source, clause: Clause) -> Source | None:
         """The amount a step that changes something reports it used, for the amount it was
