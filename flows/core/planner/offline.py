@@ -2449,7 +2449,10 @@ class FlowBuilder:
             ranked = self._rank(rest, verb_first=False)
             if ranked and ranked[0][0] >= self.min_score:
                 return _id_says_both(words[:2], ranked)
-        return self._rank(text)
+        ranked = self._rank(text)
+        if ranked and _MAKE_A_NEW.match(text):
+            ranked = _creator_breaks_tie(ranked)
+        return ranked
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
@@ -5223,6 +5226,29 @@ _COMBINED = re.compile(
 )
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.
+#: "make a ticket": a new one (not "make sure", "make the payment")
+_MAKE_A_NEW = re.compile(r"^\s*make\s+(?=(?:a|an|new|another)\s)", re.IGNORECASE)
+#: Verbs a tool's id leads with when it makes a new thing.
+_CREATING_VERBS = frozenset("create new add open make".split())
+
+
+def _creator_breaks_tie(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float, ScoredTool]]:
+    """ "Make a ticket": of the tools the thing alone ranks about as high (create_ticket,
+    classify_ticket), the one that creates it."""
+    best = ranked[0][0]
+    close = [pair for pair in ranked if pair[0] >= best * 0.8]
+    creating = [pair for pair in close if _creates(pair[1].spec)]
+    if not creating or creating[0] is ranked[0]:
+        return ranked
+    first = creating[0]
+    return [(best * 1.01, first[1]), *(pair for pair in ranked if pair is not first)]
+
+
+def _creates(spec: ToolSpec) -> bool:
+    words = split_identifier(spec.id)
+    return bool(words) and words[0] in _CREATING_VERBS
+
+
 _WEAK_VERBS = frozenset(
     stem(w) for w in "check get make run do handle take see go work figure find".split()
 )
