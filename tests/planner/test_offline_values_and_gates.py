@@ -444,3 +444,17 @@ def test_a_lead_of_a_team_who_approves_is_that_team(demo):
     flow = plan("Ship order 77 with UPS after a warehouse lead approves it", demo)
 
     assert approval_of(flow).assignees.groups == ["warehouse"]
+
+
+def test_a_step_made_with_both_results_gets_each_of_them_not_a_loop(demo):
+    """ "... then create a ticket with both" was a loop over a list the run was asked for."""
+    flow = plan(
+        "Analyze the sentiment and summarize the review in parallel, then create a ticket "
+        "with both",
+        demo,
+    )
+
+    ticket = tool_node(flow, "create_ticket")
+    assert not isinstance(ticket, MapNode)
+    assert "analyze_sentiment.sentiment" in ticket.inputs["body"]
+    assert "summarize_text.summary" in ticket.inputs["body"]

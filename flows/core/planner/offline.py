@@ -3940,7 +3940,7 @@ class FlowBuilder:
             and info.spec.output_properties()
         ]
         found.sort(key=lambda info: info.order)
-        if said.group("both") or said.group("both2"):
+        if said.group("both") or said.group("both2") or said.group("both3"):
             found = found[-2:]
         if len(found) < 2:
             return {}
@@ -5138,6 +5138,8 @@ def _message_text_input(spec: ToolSpec) -> str | None:
 _EVERY_RESULT = re.compile(
     r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?(?:the\s+)?(?:results?|outputs?|answers?|findings?|"
     r"outcomes?)|\s+of\s+them)|(?:the\s+)?(?:results?|outputs?|findings?)\s+of\s+(?P<both2>both)|"
+    # "create a ticket with both", "email me a note containing both"
+    r"(?:with|containing|including)\s+(?P<both3>both)\s*$|"
     r"all\s+(?:of\s+)?(?:the\s+)?(?:results|outputs|findings))\b",
     re.IGNORECASE,
 )
