@@ -42,6 +42,7 @@ from flows.core.planner.conditions import (
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
+from flows.core.planner.headings import heading_literals, split_data_heading
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -428,6 +429,8 @@ class FlowBuilder:
         self.person: str | None = None
         #: The request as written.
         self.request = ""
+        #: "New hire: Jane Doe, jane@acme.io — ...": who the steps are about (no step).
+        self.heading = ""
         #: The clause after the one being added (an arm may go on into it).
         self.upcoming: Clause | None = None
         self.topic_words = facts.topic_words
@@ -478,6 +481,10 @@ class FlowBuilder:
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)
+        split = split_data_heading(text, self.reader.starts_with_verb)
+        if split is not None:
+            self.heading, text = split
+            self._note_topic(self.heading)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
@@ -489,7 +496,10 @@ class FlowBuilder:
         (a stage, a status), whatever verb says it."""
         if match.group("value").lower() not in self.settable_values:
             return match.group(0)
-        return f"{match.group('lead')}update {match.group('what')} to {match.group('value')}"
+        what = match.group("what")
+        if match.group("noun") is not None:
+            what = f"the {what}"  # "update the deal D-42": the id of the thing it names
+        return f"{match.group('lead')}update {what} to {match.group('value')}"
 
     def _labelled_value(self, match: re.Match[str]) -> str:
         """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
@@ -4068,6 +4078,17 @@ class FlowBuilder:
         )
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
+        for heading in (self.heading, clause.title):
+            literals.update(
+                heading_literals(
+                    properties,
+                    heading,
+                    literals,
+                    known_words=self.words,
+                    identifiers=_identifier_literals,
+                    texts_phones=_texts_phones(spec),
+                )
+            )
         # ("open a ticket if the score is low": a value the condition says is no input's)
         lowered = (clause.action if clause.condition is not None else clause.text).lower()
         for name, schema in properties.items():
@@ -5954,7 +5975,9 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
 _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
-    r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?)"
+    r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
+    # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
+    r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+[a-z]+)?|it)"
     r"\s+(?:to|as|into)\s+(?P<value>[\w-]+)\b",
     re.IGNORECASE,
 )
