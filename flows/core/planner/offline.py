@@ -90,6 +90,7 @@ from flows.core.planner.recipients import (
 )
 from flows.core.planner.retrieval import ScoredTool
 from flows.core.planner.routing import unstated_cases
+from flows.core.planner.services import service_literals
 from flows.core.planner.wiring import (
     Match,
     Source,
@@ -4078,6 +4079,15 @@ class FlowBuilder:
         )
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
+        literals.update(
+            service_literals(
+                properties,
+                clause.action,
+                self.request,
+                literals,
+                tool_words=frozenset(split_identifier(f"{spec.id} {spec.name} {spec.description}")),
+            )
+        )
         for heading in (self.heading, clause.title):
             literals.update(
                 heading_literals(
