@@ -90,7 +90,7 @@ from flows.core.planner.recipients import (
 )
 from flows.core.planner.retrieval import ScoredTool
 from flows.core.planner.routing import unstated_cases
-from flows.core.planner.services import service_literals
+from flows.core.planner.services import service_literals, services_listed, takes_a_service
 from flows.core.planner.wiring import (
     Match,
     Source,
@@ -358,6 +358,8 @@ class Loop:
     #: "for each order, validate it and if it's valid charge it": the last map's results
     #: kept to those the condition holds for; the next map in the loop runs over them
     filtered: str | None = None
+    #: what `filtered` keeps, said of each result `r`
+    kept: str | None = None
 
     @property
     def said(self) -> str:
@@ -432,6 +434,8 @@ class FlowBuilder:
         self.request = ""
         #: "New hire: Jane Doe, jane@acme.io — ...": who the steps are about (no step).
         self.heading = ""
+        #: "for each of api, web and db": a loop's noun and the values it goes over.
+        self.listed_items: dict[str, list[str]] = {}
         #: The clause after the one being added (an arm may go on into it).
         self.upcoming: Clause | None = None
         self.topic_words = facts.topic_words
@@ -482,6 +486,7 @@ class FlowBuilder:
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -491,6 +496,25 @@ class FlowBuilder:
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         return guard_after_assertions(self.reader.read(text))
+
+    def _each_of_listed(self, match: re.Match[str]) -> str:
+        """ "check each of api, web and db": the values listed, one call each. "For each of
+        api, web and db, check its health and restart it": a loop over them, by what they
+        are (services, emails, links), whose items are the values written."""
+        listed = match.group("list")
+        if match.group("lead") is None:
+            return listed
+        items = [v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", listed) if v]
+        if all(EMAIL_ADDRESS.fullmatch(v) for v in items):
+            noun = "email"
+        elif all(_URL_LITERAL.fullmatch(v) for v in items):
+            noun = "link"
+        elif any(takes_a_service(spec.input_properties()) for spec in self.specs.values()):
+            noun = "service"
+        else:
+            noun = "one"
+        self.listed_items[noun] = list(dict.fromkeys(items))
+        return f"{match.group('lead')}each {noun}"
 
     def _set_to_a_value(self, match: re.Match[str]) -> str:
         """ "move her deal to won": an update of the deal to a value an updating tool takes
@@ -1467,6 +1491,8 @@ class FlowBuilder:
         parts = _with_listed_addresses(parts)
         if len(parts) < 2 or _STORED_IN.match(text.strip()):
             return []  # "add the id and the amount to the sheet": values kept in one place
+        if services_listed(text):
+            return []  # "restart api and web in production": the services, one step
         also = _ALSO_SENT.match(text.strip())
         if also is not None and self._another_channel(also.group("first"), also.group("second")):
             # "send the summary to #exec on Slack and to ceo@… by email": the same thing sent
@@ -1823,6 +1849,29 @@ class FlowBuilder:
         ]
         return fetchers[0] if len(fetchers) == 1 else None
 
+    def _services_first(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "check api, web and db": services listed are the step's object, so a tool that
+        takes a service goes before one that only shares the verb (a page fetch)."""
+        if not ranked or takes_a_service(ranked[0][1].spec.input_properties()):
+            return ranked
+        if not services_listed(text):
+            return ranked
+        for at, (_score, item) in enumerate(ranked):
+            if takes_a_service(item.spec.input_properties()) and (
+                not acts(item.spec) or _tool_verb(item.spec.id) in {stem(w) for w in text.split()}
+            ):
+                # (at the best tool's score: the services said are the words it lacked)
+                return [(ranked[0][0], item), *ranked[:at], *ranked[at + 1 :]]
+        if text.split()[0].lower() in _CHECK_VERBS:
+            # "check api, web and db": the tool that tells a service's health
+            for spec in self.specs.values():
+                said_of = set(split_identifier(f"{spec.id} {spec.description}"))
+                if takes_a_service(spec.input_properties()) and _HEALTH_WORDS & said_of:
+                    return [(ranked[0][0], ScoredTool(spec, ranked[0][0])), *ranked]
+        return ranked
+
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
         ranked = self._what_was_made_first(text, self.rank(text))
         if (not ranked or ranked[0][0] < self.min_score) and (
@@ -1849,6 +1898,7 @@ class FlowBuilder:
                 },
             )
         ranked = self._object_over_verb(text, ranked)
+        ranked = self._services_first(text, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
@@ -2870,6 +2920,9 @@ class FlowBuilder:
             items, item_schema = json.dumps(literal_items), {"type": "string"}
         elif loop is not None and loop.filtered is not None:
             items, item_schema = loop.filtered, loop.last_tool.output_schema
+            kept_values = self._listed_values_kept(loop, spec)
+            if kept_values is not None:
+                items, item_schema = kept_values, loop.item_schema
         elif loop is not None and self._sends_each_on(clause, spec, loop):
             # "for each city, get the weather and post it to #weather": each one made
             items, item_schema = loop.last_map, loop.last_tool.output_schema
@@ -2891,6 +2944,8 @@ class FlowBuilder:
                 items, item_schema = loop.last_map, previous_output
             else:
                 items, item_schema = loop.items, loop.item_schema
+        if items is None and noun in self.listed_items:
+            items, item_schema = json.dumps(self.listed_items[noun]), {"type": "string"}
         if items is None:
             found = self._list_source(noun, clause.for_each_container, sources)
             qualified = self._qualified_list(noun, clause.text, sources)
@@ -3087,6 +3142,24 @@ class FlowBuilder:
                 details={"reason": "condition_in_loop"},
             )
         loop.filtered = f"{loop.last_map}.filter(r, {resolved.expression})"
+        loop.kept = resolved.expression
+
+    def _listed_values_kept(self, loop: Loop, spec: ToolSpec) -> str | None:
+        """ "For each of api, web and db, check its health and restart it if it's down":
+        the values written (not the checks' results, which do not say which service they
+        were for) whose check the condition keeps, read by position."""
+        if loop.kept is None or not loop.items.startswith("["):
+            return None
+        values = json.loads(loop.items)
+        results = output_sources("item", loop.last_tool.output_schema)[1:]
+        if any(
+            best_source(name, spec.input_properties()[name], results)
+            for name in spec.required_inputs()
+        ):
+            return None  # the step reads the results themselves
+        positions = ", ".join(str(at) for at in range(len(values)))
+        kept = re.sub(r"(?<![\w.])r\.", f"{loop.last_map}[i].", loop.kept)
+        return f"[{positions}].filter(i, {kept}).map(i, {loop.items}[i])"
 
     def _drop_unread_input(self, expression: str) -> None:
         """Forget the run input field `expression` reads when no node reads it any more."""
@@ -4085,7 +4158,7 @@ class FlowBuilder:
                 clause.action,
                 self.request,
                 literals,
-                tool_words=frozenset(split_identifier(f"{spec.id} {spec.name} {spec.description}")),
+                tool_words=_own_words(spec),
             )
         )
         for heading in (self.heading, clause.title):
@@ -5982,6 +6055,14 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
     return False
 
 
+_LISTED_ITEM = r"[\w@.+#:/-]*\w"
+#: "check each of api, web and db", "for each of a@x.com and b@x.com, ...": values listed
+_EACH_OF_LISTED = re.compile(
+    rf"(?P<lead>\bfor\s+)?\b(?:each|every\s+one|all)\s+of\s+(?P<list>{_LISTED_ITEM}"
+    rf"(?:\s*,\s*{_LISTED_ITEM})*\s*,?\s+(?:and|&)\s+{_LISTED_ITEM})(?![\w@.+#:/-])"
+    r"(?!\s+(?:\w+\s+)?(?:is|are|was|were|has|have)\b)",
+    re.IGNORECASE,
+)
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
 _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
@@ -5995,6 +6076,7 @@ _MOVED_TO_A_VALUE = re.compile(
 
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
+_CHECK_VERBS = frozenset({"check", "ping", "probe", "monitor", "test", "verify"})
 _STATUS_FIELDS = frozenset({"status", "state", "health"})
 
 
@@ -6092,11 +6174,19 @@ def _listed_inputs(spec: ToolSpec, action: str) -> set[str]:
     return {name for name in properties if listed_for(properties, name, action)}
 
 
+def _own_words(spec: ToolSpec) -> frozenset[str]:
+    """The words a tool's id, name and description use."""
+    return frozenset(split_identifier(f"{spec.id} {spec.name} {spec.description}"))
+
+
 def _written_values(action: str, spec: ToolSpec) -> list[str]:
     """The addresses or URLs a step lists for a tool that takes one ("check these
     emails: a@x.com, b@x.com"); none for a tool that sends (its first is the recipient).
     Places, languages, tickers, channels and phone numbers: one call for each."""
     listed = written_places(spec.input_properties(), action)
+    if not listed and takes_a_service(spec.input_properties()):
+        # "restart api, web and db": each service listed
+        listed = services_listed(action, _own_words(spec))
     if listed or _tool_verb(spec.id) in _SENDING or acts(spec):
         return listed
     for pattern, kinds in ((EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):

@@ -96,3 +96,33 @@ def _a_name(word: str, tool_words: frozenset[str]) -> bool:
     """Whether the thing a step acts on is a service's name: no word of the tool's own
     ("page the on-call": who the tool pages), no pronoun or common noun."""
     return word.lower() not in _NOT_A_NAME and not set(split_identifier(word)) & tool_words
+
+
+_ITEM = r"[a-z][\w.-]*[a-z0-9]"
+#: "api, web and db", "checkout-api and payments": names listed, one word each.
+_LISTED = re.compile(
+    rf"(?:^|(?<=\s))(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+(?:and|&)\s+{_ITEM})"
+    r"(?:\s+(?:services|servers|apps|clusters))?(?=\s*$|\s*[,;.:]|\s+(?:in|on|now|first|again)\b)",
+    re.IGNORECASE,
+)
+
+
+def services_listed(action: str, tool_words: frozenset[str] = frozenset()) -> list[str]:
+    """The services a step lists after its verb or "of" ("restart api, web and db", "check
+    the health of api and web"): one call each. None when a listed word is a pronoun,
+    a common noun or a word of the tool's own."""
+    match = _LISTED.search(action)
+    if match is None:
+        return []
+    before = action[: match.start()].split()
+    if len(before) > 4 or (len(before) > 1 and before[-1].lower() not in ("of", "for", "the")):
+        return []  # "roll back the deploy and page ...": no list of names
+    names = [n.strip() for n in re.split(r"\s*,\s*|\s+(?:and|&)\s+", match.group("list"))]
+    names = [n for n in names if n and n.lower() != "and"]
+    if len(names) < 2 or not all(_a_name(n, tool_words) for n in names):
+        return []
+    return list(dict.fromkeys(names))
+
+
+def takes_a_service(properties: Mapping[str, Any]) -> bool:
+    return any(set(split_identifier(name)) & _SERVICE_INPUTS for name in properties)
