@@ -2951,6 +2951,8 @@ class FlowBuilder:
             qualified = self._qualified_list(noun, clause.text, sources)
             if qualified is not None:
                 found = qualified  # "for each unavailable SKU": the list of those unavailable
+            if found is None:
+                found = self._read_the_container_first(noun, clause)
             if found is not None:
                 items = found.expression
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
@@ -3208,6 +3210,56 @@ class FlowBuilder:
             if best is None or key > best[0]:
                 best = (key, source)
         return best[1] if best else None
+
+    def _read_the_container_first(self, noun: str, clause: Clause) -> Source | None:
+        """ "For each row of the sheet, send an email": the rows are what a tool that reads
+        the sheet returns (a list named for them, the container among its words), so that
+        tool runs first and the loop goes over its list, not over a list the run brings."""
+        container = clause.for_each_container
+        if not container or (self.loop is not None and self.loop.sentence == clause.sentence):
+            return None
+        where = re.search(
+            rf"\b(?:in|of|from|on)\s+(?:the|our|my|this|that|your)?\s*{re.escape(container)}"
+            r"(?P<more>(?:\s+[a-z][\w-]*){0,2})",
+            self.request,
+            re.IGNORECASE,
+        )
+        # ("the Leads spreadsheet": each word of where they are, a sheet among them)
+        said_where = [container, *(where.group("more").split() if where else [])]
+        said_where = [stem(w.lower()) for w in said_where if w.lower() not in STOP_WORDS]
+        readers = []
+        for spec in self.specs.values():
+            if acts(spec) or spec.id in self._planned_tools():
+                continue
+            said_of = {
+                stem(w) for w in split_identifier(f"{spec.id} {spec.name} {spec.description}")
+            }
+            if not any(
+                w in said_of or any(len(o) > 3 and w.endswith(o) for o in said_of)
+                for w in said_where
+            ):
+                continue
+            lists = [
+                source
+                for source in output_sources(spec.id, spec.output_schema)[1:]
+                if schema_types(source.schema) == {"array"}
+                and max(
+                    name_similarity(plural(noun), source.name), name_similarity(noun, source.name)
+                )
+                >= 0.6
+            ]
+            if lists:
+                readers.append(spec)
+        if len(readers) != 1:
+            return None
+        reader = readers[0]
+        said = f"read the {plural(noun)} of the {container}"
+        self._tool_node(
+            replace(_helping(clause), action=said, text=said, for_each=None, condition=None),
+            reader,
+            helping=True,
+        )
+        return self._list_source(noun, container, self._sources())
 
     def _qualified_list(self, noun: str, text: str, sources: list[Source]) -> Source | None:
         """ "for each unavailable SKU" after the stock check: the list a step made that is
