@@ -6128,6 +6128,8 @@ _MOVED_TO_A_VALUE = re.compile(
 
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
+#: How close a list's name is to the noun looped over to be that list.
+_LIST_NAMED = 0.6
 _CHECK_VERBS = frozenset({"check", "ping", "probe", "monitor", "test", "verify"})
 _STATUS_FIELDS = frozenset({"status", "state", "health"})
 
