@@ -32,7 +32,7 @@ from flows.core.planner.base import (
     RefineOutput,
 )
 from flows.core.planner.catalogue_facts import catalogue_facts
-from flows.core.planner.choices import choice_literals, unlisted_choice
+from flows.core.planner.choices import choice_literals, setting_not_taken, unlisted_choice
 from flows.core.planner.conditions import (
     ABSENT_STEMS,
     QUANTITY_WORDS,
@@ -1981,6 +1981,17 @@ class FlowBuilder:
         unlisted = unlisted_choice(
             spec.input_properties(), asked, known=self.catalogue_words, english=english_words()
         )
+        untaken = setting_not_taken(spec.input_properties(), asked)
+        if unlisted is None and untaken is not None:
+            field, value = untaken
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: it asks for {field} {value!r}, and {spec.id} "
+                f"has no {field} to set (it takes {', '.join(spec.input_properties())}). "
+                f"Leave the {field} out, or register a tool that takes one.",
+                step=clause.text,
+                details={"phrase": value, "reason": "setting_not_taken", "input": field},
+            )
         if unlisted is None:
             return
         allowed = ", ".join(unlisted.allowed)
