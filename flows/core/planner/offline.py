@@ -3240,11 +3240,11 @@ class FlowBuilder:
         said_where = [stem(w.lower()) for w in said_where if w.lower() not in STOP_WORDS]
         readers = []
         for spec in self.specs.values():
-            if acts(spec) or spec.id in self._planned_tools():
+            # ("shopify_list_orders": a brand first, then the verb that only reads)
+            reads = not acts(spec) or _READING & {stem(w) for w in split_identifier(spec.id)}
+            if not reads or spec.id in self._planned_tools():
                 continue
-            said_of = {
-                stem(w) for w in split_identifier(f"{spec.id} {spec.name} {spec.description}")
-            }
+            said_of = {stem(w) for w in _own_words(spec)}
             if not any(
                 w in said_of or any(len(o) > 3 and w.endswith(o) for o in said_of)
                 for w in said_where
@@ -6139,6 +6139,8 @@ _MOVED_TO_A_VALUE = re.compile(
 
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
+#: Words of a tool's id that say it reads a list, wherever they stand in it.
+_READING = frozenset(stem(w) for w in "list read get fetch search query export".split())
 #: How close a list's name is to the noun looped over to be that list.
 _LIST_NAMED = 0.6
 _CHECK_VERBS = frozenset({"check", "ping", "probe", "monitor", "test", "verify"})
