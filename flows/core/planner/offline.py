@@ -78,6 +78,7 @@ from flows.core.planner.phrasing import (
     strip_approval_phrase,
 )
 from flows.core.planner.places import country_literal, currency_literal
+from flows.core.planner.quotes import mask_quotes, unmasked
 from flows.core.planner.recipients import (
     EMAIL_ADDRESS,
     Recipient,
@@ -495,7 +496,8 @@ class FlowBuilder:
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
-        return guard_after_assertions(self.reader.read(text))
+        clauses = self.reader.read(mask_quotes(text))
+        return guard_after_assertions([unmasked(clause) for clause in clauses])
 
     def _each_of_listed(self, match: re.Match[str]) -> str:
         """ "check each of api, web and db": the values listed, one call each. "For each of
@@ -3871,6 +3873,11 @@ class FlowBuilder:
                 # what another email or ticket said is not what this one says
                 candidates = [c for c in candidates if not self._said_by_a_side_effect(c)]
             match = best_source(name, schema, candidates, minimum=0.6 if wanted else 0.8)
+            phone = self._phone_for(name, spec, sources) if wanted else None
+            if phone is not None and (match is None or not _is_phone(match.source.name)):
+                match = None  # "text them": their number, not their email address
+                inputs[name] = phone
+                continue
             to = inputs.get(recipient_input_name(spec) or "", "")
             if (
                 own_words
@@ -4307,6 +4314,17 @@ class FlowBuilder:
             }
             self.input_required.append(recipient.field)
         return recipient.field
+
+    def _phone_for(self, name: str, spec: ToolSpec, sources: list[Source]) -> str | None:
+        """The phone number a text goes to when the step names none: a step's phone output
+        ("look up the patient ...; text them"), else the one number the request writes."""
+        if not _texts_phones(spec) or name != recipient_input_name(spec):
+            return None
+        for source in sources:
+            if source.node is not None and _is_phone(source.name):
+                return source.expression
+        phones = list(dict.fromkeys(m.strip() for m in _PHONE_NUMBER.findall(self.request)))
+        return json.dumps(phones[0]) if len(phones) == 1 else None
 
     def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
         """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
@@ -5546,6 +5564,15 @@ def _a_verdict(field: Any) -> bool:
         or "boolean" in schema_types(field)
         or bool(unwrap_nullable(field).get("enum"))
     )
+
+
+_PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
+#: "+44 7700 900456": a phone number as written (seven digits or more, a plus first).
+_PHONE_NUMBER = re.compile(r"(?<![\w.+])\+\d[\d\s().-]{5,}\d\b")
+
+
+def _is_phone(name: str) -> bool:
+    return bool(set(split_identifier(name)) & _PHONE_WORDS)
 
 
 def _texts_phones(spec: ToolSpec) -> bool:

@@ -3591,6 +3591,23 @@ _SAYING_UNQUOTED = re.compile(
 )
 
 
+#: Verbs that lead a step sending a message (its quote, at the end, is what it says).
+_MESSAGE_LEADS = frozenset(
+    "text sms email e-mail mail message reply respond answer post tell notify send dm ping "
+    "slack whatsapp".split()
+)
+
+
+_QUOTE_AT_END = re.compile(
+    r"(?:[\"\u201c](?P<said>[^\"\u201d]+)[\"\u201d]|(?<!\w)'(?P<single>[^']+)')\W*$"
+)
+#: Labels that name the field a quote is for, not the message it is.
+_FIELD_LABELS = frozenset(
+    "title subject name heading label tag summary description channel campaign list template "
+    "category priority status".split()
+)
+
+
 def quoted_values(text: str) -> list[tuple[str | None, str]]:
     """Quoted literals, each with the word before it when that word labels it."""
     found: list[tuple[str | None, str]] = []
@@ -3614,6 +3631,18 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
         index = 1 if match.group(1) is not None else 2
         if not any(start <= match.start(index) < end for start, end in labelled_spans):
             found.append((None, match.group(index)))
+    last = _QUOTE_AT_END.search(text.strip())
+    if (
+        last is not None
+        and lead in _MESSAGE_LEADS
+        and not any(label == "message" for label, _ in found)
+    ):
+        # 'text that number "We could not find you"', 'reply "Thanks for waiting"': a
+        # message step that ends on a quote says it (unless a field's name labels it)
+        for at, (label, value) in enumerate(found):
+            said = last.group("said") or last.group("single")
+            if value == said and (label is None or label not in _FIELD_LABELS):
+                found[at] = ("message", value)
     if not any(label == "message" for label, _ in found):
         said = _SAYING_UNQUOTED.search(text)
         if said is None and _TELLS.match(text):

@@ -158,7 +158,9 @@ def _by_letter(words: frozenset[str]) -> dict[str, list[str]]:
 
 
 #: A word standing alone: not a part of a URL, a file name or an address ("logo.png").
-_WORD_TOKEN = re.compile(r"(?<![\w'./@:-])([A-Za-z]+)(?![\w'/@-]|\.\w)")
+#: A word that may be misspelt: not part of an address, a path, a code or a channel
+#: ("#sre" is the channel's own name, however close to a word it is).
+_WORD_TOKEN = re.compile(r"(?<![\w'./@:#-])([A-Za-z]+)(?![\w'/@-]|\.\w)")
 
 
 def correct_typos(
