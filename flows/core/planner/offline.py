@@ -3267,6 +3267,13 @@ class FlowBuilder:
             return None
         reader = readers[0]
         said = f"read the {plural(noun)} of the {container}"
+        phrase = re.search(
+            rf"\b(?:each|every|all)\s+(?:[\w-]+\s+)?{re.escape(noun)}s?\b.*?(?=\s+(?:and|then)\b|[.;:,]|$)",
+            self.request,
+            re.IGNORECASE,
+        )
+        if phrase is not None:
+            said = f"read {phrase.group(0)}"  # "in course ENG-10": the values it reads with
         self._tool_node(
             replace(_helping(clause), action=said, text=said, for_each=None, condition=None),
             reader,
@@ -3901,6 +3908,8 @@ class FlowBuilder:
             ):
                 # "fetch each page, then summarize them together": every page's text
                 inputs[name] = every.source.expression
+            elif wanted and (held := self._address_held(name, clause, candidates)) is not None:
+                inputs[name] = held  # "email the customer" after a step that tells their address
             elif wanted:
                 field_name = self._addressee_input(name, schema, clause) or self._new_input(
                     name, schema, spec, required=name in required
@@ -4325,6 +4334,25 @@ class FlowBuilder:
                 return source.expression
         phones = list(dict.fromkeys(m.strip() for m in _PHONE_NUMBER.findall(self.request)))
         return json.dumps(phones[0]) if len(phones) == 1 else None
+
+    def _address_held(self, name: str, clause: Clause, candidates: list[Source]) -> str | None:
+        """ "Get the conversation and email the customer", "email each student their
+        score": the address of the one addressed, as a step before (or the loop's item)
+        tells it (`customer_email`, `item.student_email`), rather than a run input."""
+        if name not in _RECIPIENT_INPUTS:
+            return None
+        addressee = subject_addressee(clause.action, self.person)
+        if addressee is None and self.person and not message_recipients(clause.action):
+            addressee = subject_addressee("email them", self.person)
+        whom = [[w for w in split_identifier(addressee.field) if w != "email"]] if addressee else []
+        if clause.for_each and clause.for_each != _ANY_NOUN:
+            whom.append([singular(clause.for_each)])  # "email each student": the item's
+        for who in whom:
+            for source in candidates:
+                words = {stem(w) for w in split_identifier(source.name)}
+                if who and "email" in words and {stem(w) for w in who} <= words:
+                    return source.expression
+        return None
 
     def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
         """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
