@@ -1915,6 +1915,7 @@ class FlowBuilder:
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
         self._check_verb_known(clause, text, ranked[0][1])
+        self._check_object_of_another(clause, text, ranked[0][1])
         for score, item in ranked:
             if score < self.min_score:
                 break
@@ -2144,6 +2145,49 @@ class FlowBuilder:
             step=clause.text,
             details={"phrase": verb, "reason": "unknown_action", "tool": best.spec.id},
         )
+
+    def _check_object_of_another(self, clause: Clause, text: str, best: ScoredTool) -> None:
+        """ "Raise the rent for every tenant", "pay the landlord's invoice through the
+        bank": the best tool shares only the verb (or a word like it) with the step, while
+        what the step works on is another tool's thing (rent, bank) that does something
+        else to it. Refused, naming both, not mapped to a tool working on neither."""
+        said = clause.action or clause.text  # (not the topic added for "it")
+        words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", said)))
+        if len(words) < 2 or not self.reader.starts_with_verb(said.strip()):
+            return
+        verb = stem(words[0])
+        own = _long_stems(catalogue_words([best.spec]))
+        if verb in _GENERIC_VERBS or _tool_verb(best.spec.id) == verb or verb in own:
+            return  # the tool says the verb itself: it may well do it to another's thing
+        if (
+            _message_verb(words[0])
+            or verb in _SENDING_VERBS
+            or _tool_verb(best.spec.id) in _SENDING
+        ):
+            return  # a message speaks of other tools' things
+        verb_forms = {verb} | synonyms(verb)
+        if not best.matched or any(term not in verb_forms for term in best.matched):
+            return
+        objects = [w for w in words[1:] if len(w) > 2 and stem(w) not in own]
+        if len(objects) != len(words) - 1:
+            return  # the step names something the best tool works on
+        for other in self.specs.values():
+            if other.id == best.spec.id:
+                continue
+            theirs = {stem(w) for w in split_identifier(other.id)[1:]}  # what it works on
+            said = [w for w in objects if stem(w) in theirs]
+            if said:
+                verb_said, thing = words[0].lower(), said[0].lower()
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {clause.label}: it asks to {verb_said} the {thing}, and no "
+                    f"tool in the catalogue does; {other.id} works on the {thing} but does "
+                    f"something else ({other.description}), and {best.spec.id} only matches "
+                    f"a word like {verb_said!r}. Register a tool that does it, or leave the "
+                    "step out.",
+                    step=clause.text,
+                    details={"tool": other.id, "phrase": thing, "reason": "other_object"},
+                )
 
     def _check_state_listed(self, condition: Condition, clause: Clause) -> None:
         """ "Check the shipment status; if it's delayed, ...": a step before returns a status
