@@ -2484,6 +2484,8 @@ class FlowBuilder:
         after it when those map to a tool on their own."""
         asked = question_as_noun(text)  # "how the customer feels": their feelings
         question, text = asked != text, asked
+        # ("to list L-NEWS": a code's letters are no words of what the step does)
+        text = _LETTER_CODE.sub(" ", text).strip() or text
         # "the new user's email": the email, not the user, when that alone maps to a tool
         plain = _POSSESSOR.sub(" ", text)
         ranked = []
@@ -2594,6 +2596,7 @@ class FlowBuilder:
                 if word not in related:
                     factor *= UNMATCHED_ID_WORD
             rescored.append((item.score * factor, item))
+        rescored = _literal_verb_first(verb, rescored)
         rescored.sort(key=lambda pair: -pair[0])
         return rescored
 
@@ -4275,6 +4278,7 @@ class FlowBuilder:
         )
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
+        literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(
             service_literals(
                 properties,
@@ -5524,6 +5528,9 @@ _STATE_SAID = re.compile(
 )
 #: A code said as data: "SKU ABC-1", "order #1001", "ticket INC-42", "ch_123" (letters and
 #: digits joined, or capitals joined by a hyphen), not a word of what the step does.
+#: "L-NEWS", "TPL-NDA": a code of capitals with a dash (one with digits, "A-1001", says
+#: what it is the code of, and stays).
+_LETTER_CODE = re.compile(r"(?<![\w-])[A-Z]{1,5}(?:-[A-Z]+)+(?![\w-])")
 _CODE_LITERAL = re.compile(
     r"(?<![\w-])(?:#?[A-Za-z]*\d[\w-]*|[A-Z]{2,}(?:[-_][A-Z0-9]+)+)(?![\w-])"
 )
@@ -6193,6 +6200,36 @@ def _is_join(node: dict[str, Any]) -> bool:
     return node.get("type") == "value" and node.get("trigger") == "any"
 
 
+def _literal_verb_first(
+    verb: str | None, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Add jane@x.com to the list": a tool that says the step's own verb ("Add a
+    subscriber's email to a list") ranks above one whose verb is only like it
+    (create_shipment's "create"), whatever words of the step the latter shares."""
+    if not verb or verb in _GENERIC_VERBS:
+        return ranked
+    literal = {item.spec.id for _, item in ranked if _says_the_verb(item.spec, verb)}
+    if not literal:
+        return ranked
+    best_literal = max(score for score, item in ranked if item.spec.id in literal)
+    return [
+        (score, item)
+        if item.spec.id in literal or score <= best_literal
+        else (min(score * NOT_THE_VERB, best_literal * 0.99), item)
+        for score, item in ranked
+    ]
+
+
+def _says_the_verb(spec: ToolSpec, verb: str) -> bool:
+    """Whether the tool's id or description leads with `verb` itself (the description
+    says it when a brand leads the id: "klaviyo_subscribe", "Add a subscriber ...")."""
+    first_said = split_identifier(spec.description)[:1]
+    id_words = split_identifier(spec.id)
+    return bool(
+        (first_said and stem(first_said[0]) == verb) or (id_words and stem(id_words[0]) == verb)
+    )
+
+
 def _tool_verb(tool_id: str) -> str:
     """The stem of a tool id's leading word: its verb (`send_email` -> "send")."""
     return stem(next(iter(split_identifier(tool_id)), ""))
@@ -6563,6 +6600,54 @@ def _identifier_literals(
         if re.search(r"[\d_]", code):
             found[name] = json.dumps(code.rstrip(".-"))
     return found
+
+
+def _field_values_said(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """A value written right after an input's own name: "for period 2026-02", "list
+    L-NEWS", "first name Jane", "in namespace staging", "template TPL-NDA". The value
+    must look like one: a digit in it, capitals with a dash, a capitalised name for a
+    name input, or a plain word after "in/to/for/with/on" and the input's whole name."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        if name in taken or "string" not in (schema_types(unwrap_nullable(schema)) or set()):
+            continue
+        if unwrap_nullable(schema).get("enum") or unwrap_nullable(schema).get("format"):
+            continue  # a list's values and typed values have their own readers
+        words = split_identifier(name)
+        if words and words[-1] in _CODE_SUFFIXES and len(words) > 1:
+            words = words[:-1]  # "list L-NEWS" for list_id
+        said = r"[\s_-]+".join(re.escape(w) for w in words)
+        for match in re.finditer(
+            rf"(?P<lead>\b(?:in|to|for|with|on|from|at)\s+(?:the\s+)?)?\b{said}s?"
+            r"(?:\s*[:=]\s*|\s+)(?:\"(?P<quoted>[^\"]{1,200})\"|(?P<value>[\w][\w./-]*))",
+            text,
+            re.IGNORECASE,
+        ):
+            if match.group("quoted"):
+                found[name] = json.dumps(match.group("quoted"))  # 'signer name "Ann"'
+                break
+            value = match.group("value").rstrip(".-")
+            looks = (
+                re.search(r"\d", value)
+                or re.fullmatch(r"[A-Z]{1,6}(?:[-_][A-Z0-9]+)+", value)
+                or ("name" in words and re.fullmatch(r"[A-Z][a-z'-]+", value))
+                or (
+                    match.group("lead")
+                    and value.islower()
+                    and value not in STOP_WORDS
+                    and value not in _FUNCTION_VALUES
+                )
+            )
+            if looks:
+                found[name] = json.dumps(value)
+                break
+    return found
+
+
+#: Words after an input's name that are no value of it ("in namespace and ...").
+_FUNCTION_VALUES = frozenset("and or then if when so but by as of is are be it them".split())
 
 
 def _count_literals(
