@@ -2556,6 +2556,7 @@ class FlowBuilder:
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
+        said_verb = stem(words[0]) if words else None  # ("ping the site": ping, not send)
         # "email the customer" asks to send an email, not to find one; "make sure the
         # email is valid" and "is this message positive" do not lead with the verb.
         leading = split_identifier(_LEADING_WORDS.sub("", text.strip()))[:1]
@@ -2596,7 +2597,7 @@ class FlowBuilder:
                 if word not in related:
                     factor *= UNMATCHED_ID_WORD
             rescored.append((item.score * factor, item))
-        rescored = _literal_verb_first(verb, rescored)
+        rescored = _literal_verb_first(said_verb, rescored)
         rescored.sort(key=lambda pair: -pair[0])
         return rescored
 
