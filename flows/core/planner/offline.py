@@ -2597,7 +2597,8 @@ class FlowBuilder:
                 if word not in related:
                     factor *= UNMATCHED_ID_WORD
             rescored.append((item.score * factor, item))
-        rescored = _literal_verb_first(said_verb, rescored)
+        if said_verb == verb:  # (a message verb said is read as "send": no verb to say)
+            rescored = _literal_verb_first(verb, rescored)
         rescored.sort(key=lambda pair: -pair[0])
         return rescored
 
