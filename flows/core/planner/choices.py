@@ -28,6 +28,7 @@ _BY_NAME_LOWER = re.compile(
 _NOT_NAMES = frozenset(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april
+    dr doctor mr mrs ms miss prof professor nurse
     may june july august september october november december today tomorrow tonight noon
     midnight eod eow the a an our their its his her my your this that email e-mail mail sms
     text api default hand i it them him us me

@@ -4281,6 +4281,7 @@ class FlowBuilder:
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
+        literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
             service_literals(
                 properties,
@@ -6646,6 +6647,47 @@ def _field_values_said(
                 found[name] = json.dumps(value)
                 break
     return found
+
+
+_ISO_TIME = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"
+)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b(?!T)")
+
+
+def _timestamp_written(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "book it for 2026-03-02T09:00:00Z": the one date-time (or date) input of a step
+    takes the one timestamp (or date) the step writes in that form."""
+    found: dict[str, str] = {}
+    for kind, pattern in (("date-time", _ISO_TIME), ("date", _ISO_DATE)):
+        wanted = [
+            name
+            for name, schema in properties.items()
+            if name not in taken and unwrap_nullable(schema).get("format") == kind
+        ]
+        written = pattern.findall(text)
+        if len(wanted) == 1 and len(written) == 1:
+            found[wanted[0]] = json.dumps(written[0])
+    span = _DATE_RANGE.search(text)
+    if span is not None:
+        # "from 2026-01-01 to 2026-01-31": a range's start and end inputs
+        for name in properties:
+            words = set(split_identifier(name))
+            if name in taken or name in found:
+                continue
+            if words & {"start", "from", "begin", "since"}:
+                found[name] = json.dumps(span.group("start"))
+            elif words & {"end", "to", "until", "through"}:
+                found[name] = json.dumps(span.group("end"))
+    return found
+
+
+_DATE_RANGE = re.compile(
+    r"\b(?:from|between)\s+(?P<start>\d{4}-\d{2}-\d{2})\s+(?:to|and|until|through)\s+"
+    r"(?P<end>\d{4}-\d{2}-\d{2})\b"
+)
 
 
 #: Words after an input's name that are no value of it ("in namespace and ...").
