@@ -6691,7 +6691,10 @@ _DATE_RANGE = re.compile(
 
 
 #: Words after an input's name that are no value of it ("in namespace and ...").
-_FUNCTION_VALUES = frozenset("and or then if when so but by as of is are be it them".split())
+_FUNCTION_VALUES = frozenset(
+    "and or then if when so but by as of is are be it them titled named called saying says "
+    "with without which who where that ending starting".split()
+)
 
 
 def _count_literals(

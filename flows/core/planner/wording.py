@@ -1037,7 +1037,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"return\s+(?:the|their|his|her)\s+money)\b",
             re.IGNORECASE,
         ),
-        frozenset({"refund", "reimburse", "repay", "chargeback", "credit"}),
+        # ("credit" alone is a ledger's side of an entry, not money given back)
+        frozenset({"refund", "refunds", "reimburse", "repay", "chargeback"}),
     ),
     (
         # charging a customer's card is not paying someone
@@ -1049,9 +1050,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\b(?:payouts?|pay(?:s|ing)?\s+out|paid\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
             re.IGNORECASE,
         ),
-        frozenset(
-            {"payout", "invoice", "vendor", "supplier", "salary", "transfer", "bank", "wire"}
-        ),
+        # (a tool that only reconciles a bank account pays nobody)
+        frozenset({"payout", "invoice", "vendor", "supplier", "salary", "transfer", "wire"}),
     ),
     (
         "cancel something",
