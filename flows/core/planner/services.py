@@ -35,7 +35,7 @@ _BY_KIND = re.compile(
 #: "restart api", "roll back checkout-api in production": the service a step acts on.
 _OBJECT = re.compile(
     r"^(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+(?:\s+(?:back|up|down|over|out))?\s+"
-    rf"(?:the\s+)?{_NAME}(?:\s+{_KIND})?(?=\s*$|\s*[,;.]|\s+(?:in|on|to|for|and|now|right|"
+    rf"(?:the\s+)?{_NAME}(?:\s+{_KIND})?(?=\s*$|\s*[,;.]|\s+(?:in|on|to|at|for|and|now|right|"
     r"immediately|again|first)\b)",
     re.IGNORECASE,
 )
@@ -46,7 +46,9 @@ _NOT_A_NAME = frozenset(
     "health state the a an our your their its customer".split()
 )
 #: Inputs that take the name of a service.
-_SERVICE_INPUTS = frozenset({"service", "component", "host", "app", "application", "system"})
+_SERVICE_INPUTS = frozenset(
+    {"service", "component", "host", "app", "application", "system", "deployment"}
+)
 
 
 def services_named(text: str) -> list[str]:
