@@ -48,6 +48,9 @@ _NAMED_THINGS = frozenset(
     "file template sheet table list campaign channel product company project repo "
     "display user".split()
 )
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{3,1000})[\"\u201d]")
+#: Inputs that hold the text a step reads (a message written to us).
+_TEXT_INPUTS = frozenset({"text", "message", "body", "content", "comment", "feedback"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _FIRST = frozenset({"first", "given", "fname"})
 _LAST = frozenset({"last", "surname", "family", "lname"})
@@ -129,6 +132,13 @@ def heading_literals(
                     found[field] = json.dumps(last)
             else:
                 found[field] = json.dumps(name)
+    said = _QUOTED.findall(heading)
+    if len(said) == 1:
+        # 'Customer Tom (tom@x.com) wrote in: "My parcel never arrived"': what they wrote is
+        # the text the steps read
+        for field in properties:
+            if field not in taken and field not in found and field in _TEXT_INPUTS:
+                found[field] = json.dumps(said[0])
     taken = {**taken, **found}
     if identifiers is not None:
         found.update(identifiers(properties, heading, taken))

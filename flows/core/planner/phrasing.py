@@ -2571,7 +2571,7 @@ _DO_NOTHING = re.compile(
     r"[\s,]*(?:then\s+)?(?:do\s+nothing|nothing\s+(?:happens|to\s+do)|no\s+action|"
     r"(?:send|email|create|charge|ship)\s+nothing|"
     r"(?:do\s+not|don't|never)\s+[a-z]+\s+anything|"
-    r"ignore\s+it|skip\s+it|leave\s+it)\b.*$",
+    r"ignore\s+it|skip\s+it|leave\s+it|(?:just\s+)?(?:drop|discard|bin)\s+(?:it|them))\b.*$",
     re.IGNORECASE,
 )
 #: The run ends here: "stop", "abort", "halt", "end the run", "don't continue".
