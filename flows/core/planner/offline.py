@@ -488,6 +488,7 @@ class FlowBuilder:
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
+        text = _IF_SO.sub(self._if_it_passed, text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -498,6 +499,14 @@ class FlowBuilder:
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         clauses = self.reader.read(mask_quotes(text))
         return guard_after_assertions([unmasked(clause) for clause in clauses])
+
+    def _if_it_passed(self, match: re.Match[str]) -> str:
+        """ "make sure it works and if it does, welcome them", "if they do, ...": the check
+        before it passed (said as "if it passes", which reads the check's verdict)."""
+        rest = match.string[match.end() :]
+        if not match.group("comma") and not self.reader.starts_with_verb(rest):
+            return match.group(0)  # "if it does contain ...": not the check's verdict
+        return "if it passes, "
 
     def _each_of_listed(self, match: re.Match[str]) -> str:
         """ "check each of api, web and db": the values listed, one call each. "For each of
@@ -6257,6 +6266,13 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
     return False
 
 
+#: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
+#: "check whether X" is X, read where it is said).
+_IF_SO = re.compile(
+    r"\bif\s+(?:it\s+does|they\s+do|it\s+works|that\s+works|it\s+did)\b(?!\s+(?:not|n't)\b)"
+    r"(?P<comma>\s*,)?\s*",
+    re.IGNORECASE,
+)
 _LISTED_ITEM = r"[\w@.+#:/-]*\w"
 #: "check each of api, web and db", "for each of a@x.com and b@x.com, ...": values listed
 _EACH_OF_LISTED = re.compile(
