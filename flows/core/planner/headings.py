@@ -106,6 +106,7 @@ def heading_literals(
     known_words: Iterable[str] = (),
     identifiers: Callable[[dict[str, Any], str, dict[str, str]], dict[str, str]] | None = None,
     texts_phones: bool = False,
+    verb: Callable[[str], bool] | None = None,
 ) -> dict[str, str]:
     """Values for the inputs of a step that the heading gives and the step itself does
     not: the address for an email input, the name (or its first or last part) for a name
@@ -114,7 +115,7 @@ def heading_literals(
         return {}
     found: dict[str, str] = {}
     addresses = list(dict.fromkeys(a.rstrip(".") for a in EMAIL_ADDRESS.findall(heading)))
-    name = _person_named(heading, set(known_words))
+    name = _person_named(heading, set(known_words), verb)
     for field, schema in properties.items():
         if field in taken or "string" not in (schema_types(unwrap_nullable(schema)) or {"string"}):
             continue
@@ -152,7 +153,9 @@ def heading_literals(
     return found
 
 
-def _person_named(heading: str, known_words: set[str]) -> str | None:
+def _person_named(
+    heading: str, known_words: set[str], verb: Callable[[str], bool] | None = None
+) -> str | None:
     """The person a heading is about: the name written by their address, else two or
     three capitalised words that are no words of the catalogue ("New Hire"), no day or
     month."""
@@ -161,6 +164,8 @@ def _person_named(heading: str, known_words: set[str]) -> str | None:
     candidates += list(_FULL_NAME.finditer(heading))
     for match in candidates:
         words = match.group("name").split()
+        if match.start() == 0 and len(words) > 2 and verb is not None and verb(words[0]):
+            words = words[1:]  # "Onboard Lena Park <lena@...>": the verb, then the person
         while words and (
             words[0].lower() in known_words or words[0].lower() in _WEEKDAYS_AND_MONTHS
         ):

@@ -42,7 +42,7 @@ from flows.core.planner.conditions import (
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
-from flows.core.planner.headings import heading_literals, split_data_heading
+from flows.core.planner.headings import carries_data, heading_literals, split_data_heading
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -675,6 +675,9 @@ class FlowBuilder:
     # -- one clause ----------------------------------------------------------------------
 
     def add_clause(self, clause: Clause) -> None:
+        if not self.heading and clause.title and carries_data(clause.title):
+            # "Onboard Lena Park <lena@park.kr>: ...": who every step after it is about
+            self.heading = clause.title
         self._note_topic(clause.title)
         if clause.condition is not None:
             self._note_topic(clause.condition.text)
@@ -4307,6 +4310,7 @@ class FlowBuilder:
                     heading,
                     literals,
                     known_words=self.words,
+                    verb=self.reader.starts_with_verb,
                     identifiers=_identifier_literals,
                     texts_phones=_texts_phones(spec),
                 )
