@@ -866,6 +866,8 @@ def _comparison(
         head = subject_words[-1] if subject_words else ""
         # ("charging more than 20000": what is charged, an amount, not a "charging")
         priced = head in _PRICED_THINGS or head.endswith("ing")
+        # ("a refund request comes in over 500 EUR": money said, and a verb, not a noun)
+        priced = priced or head in _MOTION_VERBS or bool(_MONEY_SAID.search(match.group(0)))
         name = head if head.isidentifier() and not priced else "amount"
     condition = match.group(0).strip()
     schema = {"type": "number", "description": f"The number the condition '{condition}' checks."}
@@ -882,6 +884,15 @@ _LEFT_SAID = re.compile(
 #: The fields a stock record says how many remain in.
 _LEFT_FIELDS = frozenset(
     "available stock remaining left on_hand in_stock_count quantity_available".split()
+)
+
+
+_MOTION_VERBS = frozenset(
+    "comes come arrives arrive goes go gets get lands land runs run totals total costs cost "
+    "adds add amounts amount".split()
+)
+_MONEY_SAID = re.compile(
+    r"[$\u20ac\u00a3]|\b(?:usd|eur|gbp|chf|cad|aud|jpy|dollars?|euros?|pounds?)\b", re.IGNORECASE
 )
 
 
