@@ -863,7 +863,8 @@ _TIMEOUT = re.compile(
 _ASSIGNEE_PATTERNS = (
     re.compile(
         r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
-        r"(?P<who>[a-z]+)(?:\s+(?:team|leads?))?\s+(?:to\s+)?(?:approv|sign|authori)",
+        # ("have a finance manager approve": finance's manager)
+        r"(?P<who>[a-z]+)(?:\s+(?:team|leads?|managers?))?\s+(?:to\s+)?(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
     # "ask a manager for approval", "get finance for sign-off"
