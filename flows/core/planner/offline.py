@@ -493,12 +493,21 @@ class FlowBuilder:
         if split is not None:
             self.heading, text = split
             self._note_topic(self.heading)
+        text = _SPACED_DASH.sub(self._dash_between_steps, text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         clauses = self.reader.read(mask_quotes(text))
         return guard_after_assertions([unmasked(clause) for clause in clauses])
+
+    def _dash_between_steps(self, match: re.Match[str]) -> str:
+        """ "validate the email — if it's valid, send a welcome email": a dash between
+        two steps (or a step and its condition) parts them as a semicolon does."""
+        rest = match.string[match.end() :]
+        if _CONDITION_LEAD.match(rest) or self.reader.starts_with_verb(rest):
+            return "; "
+        return match.group(0)
 
     def _if_it_passed(self, match: re.Match[str]) -> str:
         """ "make sure it works and if it does, welcome them", "if they do, ...": the check
@@ -6270,6 +6279,9 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
     return False
 
 
+#: A dash with spaces around it (not a hyphen in a word, nor a range of numbers).
+_SPACED_DASH = re.compile(r"(?<=[A-Za-z)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
+_CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|and\s+then)\b", re.I)
 #: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
 #: "check whether X" is X, read where it is said).
 _IF_SO = re.compile(
@@ -6639,8 +6651,12 @@ def _field_values_said(
         if unwrap_nullable(schema).get("enum") or unwrap_nullable(schema).get("format"):
             continue  # a list's values and typed values have their own readers
         words = split_identifier(name)
-        if words and words[-1] in _CODE_SUFFIXES and len(words) > 1:
+        coded = bool(words) and words[-1] in _CODE_SUFFIXES
+        if coded and len(words) > 1:
             words = words[:-1]  # "list L-NEWS" for list_id
+        # (a plain word is a value only of a setting: "in namespace staging", never of an id
+        # or of what a step writes: "for the order summary" is no order id)
+        plain_ok = not coded and not set(words) & _WRITTEN_INPUTS
         said = r"[\s_-]+".join(re.escape(w) for w in words)
         for match in re.finditer(
             rf"(?P<lead>\b(?:in|to|for|with|on|from|at)\s+(?:the\s+)?)?\b{said}s?"
@@ -6657,7 +6673,8 @@ def _field_values_said(
                 or re.fullmatch(r"[A-Z]{1,6}(?:[-_][A-Z0-9]+)+", value)
                 or ("name" in words and re.fullmatch(r"[A-Z][a-z'-]+", value))
                 or (
-                    match.group("lead")
+                    plain_ok
+                    and match.group("lead")
                     and value.islower()
                     and value not in STOP_WORDS
                     and value not in _FUNCTION_VALUES
@@ -6710,6 +6727,10 @@ _DATE_RANGE = re.compile(
 )
 
 
+_WRITTEN_INPUTS = frozenset(
+    "text body message subject title description summary content email url link name note "
+    "comment reason".split()
+)
 #: Words after an input's name that are no value of it ("in namespace and ...").
 _FUNCTION_VALUES = frozenset(
     "and or then if when so but by as of is are be it them titled named called saying says "
