@@ -1016,9 +1016,9 @@ def _enum_equality(
             if not isinstance(value, str) or not value:
                 continue
             # "insufficient_funds" or "insufficient funds"
-            said = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", value.lower()))
+            said = r"[\s_-]+".join(re.escape(w) for w in _value_words(value))
             where = re.search(rf"\b{said}\b", lowered)
-            value_stems = {stem(w) for w in re.split(r"[\s_-]+", value.lower()) if w}
+            value_stems = {stem(w) for w in _value_words(value) if w}
             if where is None and len(value_stems) > 1 and value_stems <= said_stems:
                 # "the card expired" for "expired_card": every word of it, in another order
                 score = 0.5 + _word_overlap(words, source) + source.priority * 0.001
@@ -1040,9 +1040,7 @@ def _enum_equality(
         return None
     _, source, value, span = max(found, key=lambda match: match[0])
     # the value's own words ("failed", "rejected") say which value, not "not"
-    value_words = r"|".join(
-        rf"{re.escape(stem(w))}\w*" for w in re.split(r"[\s_-]+", value.lower()) if w
-    )
+    value_words = r"|".join(rf"{re.escape(stem(w))}\w*" for w in _value_words(value) if w)
     unsaid = re.sub(rf"\b(?:{value_words})\b", " ", explained, flags=re.IGNORECASE)
     negated = negate != _is_negated(unsaid)
     # "an urgent billing issue": a value of another field of the same step said next to
@@ -1070,6 +1068,14 @@ def _beside(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
         return False
     left, right = sorted((first, second))
     return re.fullmatch(r"\s+(?:(?:and|with)\s+)?", text[left[1] : right[0]]) is not None
+
+
+def _value_words(value: str) -> list[str]:
+    """The words of an enum value, in lower case: "insufficient_funds", "out-of-stock",
+    and "OutForDelivery" (a value written in CamelCase) alike."""
+    if re.search(r"[a-z][A-Z]", value) and not re.search(r"[\s_-]", value):
+        return [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", value)]
+    return re.split(r"[\s_-]+", value.lower())
 
 
 def _enum_values(schema: object) -> list[object]:

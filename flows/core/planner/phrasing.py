@@ -3621,6 +3621,8 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
             _SAYING.match(match.group("joiner") or "")
             or _SAYING.fullmatch(label)
             or (label == lead and not text[: match.start()].strip())
+            # ('if it\'s delivered post "Arriving today"': a message verb right before it)
+            or (label in _MESSAGE_LEADS and label not in _FIELD_LABELS)
         ):
             # "email the customer saying '...'", 'post "Deploy finished" to #ops': what
             # the message says
