@@ -156,3 +156,37 @@ def test_a_channel_name_is_never_corrected_as_a_typo():
 def test_a_step_no_tool_does_is_refused_not_mapped_to_a_look_alike(prompt, said):
     error = refusal(prompt, _catalog("registered_round4.json"))
     assert said in error.message
+
+
+def test_a_code_after_the_verb_is_the_tools_one_id_and_a_camelcase_value_is_said_in_words():
+    flow = plan(
+        'track 1Z999AA10123456784 and if it\'s out for delivery post "Arriving today" to '
+        "#deliveries",
+        _catalog("registered_round4_ops.json"),
+    )
+    said = steps(flow)
+    assert said["aftership_track"] == {"tracking_number": '"1Z999AA10123456784"'}
+    assert said["slack_chat_post"]["text"] == '"Arriving today"'
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'aftership_track.tag == "OutForDelivery"'
+
+
+def test_codes_listed_after_the_ids_noun_are_one_call_each():
+    flow = plan("pause campaign G-12 and G-13", _catalog("registered_round4_ops.json"))
+    (node,) = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert json.loads(node.items) == ["G-12", "G-13"]
+    assert node.inputs == {"campaign_id": "item"}
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "validate the email \u2014 if it's valid, send a welcome email",
+        "validate the email - if it's valid, send a welcome email",
+    ],
+)
+def test_a_dash_before_a_condition_parts_the_steps(prompt):
+    flow = plan(prompt, _catalog("registered.json"))
+    assert _tools(flow) == ["validate_email", "send_welcome_email"]
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.then == ["send_welcome_email"]

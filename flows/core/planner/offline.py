@@ -4292,6 +4292,7 @@ class FlowBuilder:
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
+        literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
@@ -6412,6 +6413,36 @@ def _listed_inputs(spec: ToolSpec, action: str) -> set[str]:
     return {name for name in properties if listed_for(properties, name, action)}
 
 
+_A_CODE = r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*"
+
+
+def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
+    """ "pause campaign G-12 and G-13", "cancel orders #1001, #1002 and #1003": codes
+    listed after the noun of the tool's one required id: one call each."""
+    ids = [
+        name
+        for name in spec.required_inputs()
+        if len(words := split_identifier(name)) == 2 and words[1] in _CODE_SUFFIXES
+    ]
+    if len(ids) != 1:
+        return []
+    noun = split_identifier(ids[0])[0]
+    match = re.search(
+        rf"\b{re.escape(noun)}s?\s+(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+"
+        rf"{_A_CODE})\b",
+        action,
+        re.IGNORECASE,
+    )
+    if match is None:
+        return []
+    codes = [
+        c.lstrip("#")
+        for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match.group("list"))
+        if c
+    ]
+    return list(dict.fromkeys(codes)) if len(codes) > 1 else []
+
+
 def _own_words(spec: ToolSpec) -> frozenset[str]:
     """The words a tool's id, name and description use."""
     return frozenset(split_identifier(f"{spec.id} {spec.name} {spec.description}"))
@@ -6422,6 +6453,8 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
     emails: a@x.com, b@x.com"); none for a tool that sends (its first is the recipient).
     Places, languages, tickers, channels and phone numbers: one call for each."""
     listed = written_places(spec.input_properties(), action)
+    if not listed:
+        listed = _codes_listed(spec, action)  # "pause campaign G-12 and G-13"
     if not listed and takes_a_service(spec.input_properties()):
         # "restart api, web and db": each service listed
         listed = services_listed(action, _own_words(spec))
@@ -6637,6 +6670,37 @@ def _identifier_literals(
     return found
 
 
+#: "track 1Z999AA1012", "refund ch_3Nk": a code right after the step's verb (and a noun).
+_OBJECT_CODE = re.compile(
+    r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+\s+(?:(?:the|a|an|this|that)\s+)?"
+    r"(?:[a-z]+\s+)?#?(?P<code>(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{3,}|\d{6,})\b",
+    re.IGNORECASE,
+)
+
+
+def _object_code(spec: ToolSpec, action: str, taken: dict[str, str]) -> dict[str, str]:
+    """ "Track 1Z999AA10123456784": a code the step acts on, written right after its verb,
+    is the tool's one required id (number, code, reference) nothing else filled."""
+    match = _OBJECT_CODE.match(action.strip())
+    if match is None:
+        return {}
+    properties = spec.input_properties()
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and split_identifier(name)[-1:]
+        and split_identifier(name)[-1] in _CODE_SUFFIXES
+        and "string" in (schema_types(unwrap_nullable(properties.get(name) or {})) or set())
+    ]
+    if len(wanted) != 1 or any(
+        split_identifier(name)[-1:] and split_identifier(name)[-1] in _CODE_SUFFIXES
+        for name in taken
+    ):
+        return {}
+    return {wanted[0]: json.dumps(match.group("code"))}
+
+
 def _field_values_said(
     properties: dict[str, Any], text: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -6671,6 +6735,7 @@ def _field_values_said(
             looks = (
                 re.search(r"\d", value)
                 or re.fullmatch(r"[A-Z]{1,6}(?:[-_][A-Z0-9]+)+", value)
+                or re.fullmatch(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+", value)  # "billing-api"
                 or ("name" in words and re.fullmatch(r"[A-Z][a-z'-]+", value))
                 or (
                     plain_ok
