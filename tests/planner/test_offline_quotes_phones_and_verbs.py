@@ -190,3 +190,12 @@ def test_a_dash_before_a_condition_parts_the_steps(prompt):
     assert _tools(flow) == ["validate_email", "send_welcome_email"]
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.then == ["send_welcome_email"]
+
+
+def test_a_quoted_text_is_what_a_reading_step_reads():
+    flow = plan(
+        'Give me the sentiment of "I love it, but the delivery was slow"',
+        _catalog("registered.json"),
+    )
+    assert steps(flow)["analyze_sentiment"] == {"text": '"I love it, but the delivery was slow"'}
+    assert "text" not in flow.input_schema.get("properties", {})

@@ -4285,6 +4285,20 @@ class FlowBuilder:
                 if labelled is not None:
                     literals[labelled] = json.dumps(value)
                     break
+        if not acts(spec):
+            # 'the sentiment of "I love it, but ..."', 'summarize "..."': the text a step
+            # that reads works on, quoted where it is said
+            read = [
+                value
+                for label, value in clause.quoted
+                if label is None
+                or label in _QUOTE_OBJECT_LABELS
+                or label in self.reader.verbs
+                or label in _own_words(spec)  # "the sentiment of '...'" for analyze_sentiment
+            ]
+            texts = [n for n in properties if n in _READ_TEXT_INPUTS and n not in literals]
+            if len(read) == 1 and len(texts) == 1:
+                literals[texts[0]] = json.dumps(read[0])
         named = _NAMED.search(clause.text)
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
@@ -6283,6 +6297,10 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
 #: A dash with spaces around it (not a hyphen in a word, nor a range of numbers).
 _SPACED_DASH = re.compile(r"(?<=[A-Za-z)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
 _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|and\s+then)\b", re.I)
+#: Words before a quote that make it the thing a step reads ("the sentiment of '...'").
+_QUOTE_OBJECT_LABELS = frozenset({"of", "on", "about", "for", "from", "text", "message"})
+#: Inputs that hold the text a reading step works on.
+_READ_TEXT_INPUTS = frozenset({"text", "content", "document", "input_text", "message", "body"})
 #: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
 #: "check whether X" is X, read where it is said).
 _IF_SO = re.compile(
