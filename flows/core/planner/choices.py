@@ -28,6 +28,7 @@ _BY_NAME_LOWER = re.compile(
 _NOT_NAMES = frozenset(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april
+    dr doctor mr mrs ms miss prof professor nurse
     may june july august september october november december today tomorrow tonight noon
     midnight eod eow the a an our their its his her my your this that email e-mail mail sms
     text api default hand i it them him us me
@@ -113,7 +114,9 @@ def _written_values(
     for kind in _kind_words(name):
         before = re.compile(rf"\b([\w-]+)[\s-]+{kind}s?\b", re.IGNORECASE)
         after = re.compile(
-            rf"\b{kind}s?(?:\s*[:=]\s*|\s+(?:(?:is|of|set\s+to|to)\s+)?)[\"']?([\w-]+)",
+            rf"\b{kind}s?(?:\s*[:=]\s*|\s+(?:(?:is|of|set\s+to|to)\s+)?)[\"']?"
+            # ("carrier Royal Mail": a name of a few capitalised words, whole)
+            r"((?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})|[\w-]+)",
             re.IGNORECASE,
         )
         for match in (*before.finditer(text), *after.finditer(text)):
@@ -199,3 +202,27 @@ def unlisted_choice(
 
 def _all_values(properties: Mapping[str, Any]) -> list[list[str]]:
     return [values for schema in properties.values() if (values := _choices(schema))]
+
+
+#: "with priority P0", "a high-priority ticket", "severity: sev1": a setting a step asks for.
+_SETTING = re.compile(
+    r"\b(?:with\s+(?:a\s+|an\s+)?|at\s+)(?P<field>priority|severity|urgency)\s*(?:[:=]\s*|of\s+|\s)"
+    r"[\"']?(?P<value>[\w-]+)"
+    r"|\b(?:with|as|at)\s+(?:a\s+|an\s+)?(?P<before>[\w]+)[\s-](?P<field2>priority|severity|urgency)\b",
+    re.IGNORECASE,
+)
+#: Inputs that hold how urgent or serious something is, whatever the tool calls them.
+_LEVEL_WORDS = frozenset({"priority", "severity", "urgency", "level", "importance", "sev"})
+
+
+def setting_not_taken(properties: Mapping[str, Any], text: str) -> tuple[str, str] | None:
+    """(setting, value) when `text` asks for a priority, severity or urgency and the tool
+    has no input for any of them ("open a Jira issue with priority P0" where the issue
+    tool takes only a project, a summary and a description): the value would be lost."""
+    match = _SETTING.search(text)
+    if match is None:
+        return None
+    if any(set(split_identifier(name)) & _LEVEL_WORDS for name in properties):
+        return None
+    field = (match.group("field") or match.group("field2")).lower()
+    return field, match.group("value") or match.group("before")

@@ -870,6 +870,8 @@ def _comparison(
         head = subject_words[-1] if subject_words else ""
         # ("charging more than 20000": what is charged, an amount, not a "charging")
         priced = head in _PRICED_THINGS or head.endswith("ing")
+        # ("a refund request comes in over 500 EUR": money said, and a verb, not a noun)
+        priced = priced or head in _MOTION_VERBS or bool(_MONEY_SAID.search(match.group(0)))
         name = head if head.isidentifier() and not priced else "amount"
     condition = match.group(0).strip()
     schema = {"type": "number", "description": f"The number the condition '{condition}' checks."}
@@ -886,6 +888,15 @@ _LEFT_SAID = re.compile(
 #: The fields a stock record says how many remain in.
 _LEFT_FIELDS = frozenset(
     "available stock remaining left on_hand in_stock_count quantity_available".split()
+)
+
+
+_MOTION_VERBS = frozenset(
+    "comes come arrives arrive goes go gets get lands land runs run totals total costs cost "
+    "adds add amounts amount".split()
+)
+_MONEY_SAID = re.compile(
+    r"[$\u20ac\u00a3]|\b(?:usd|eur|gbp|chf|cad|aud|jpy|dollars?|euros?|pounds?)\b", re.IGNORECASE
 )
 
 
@@ -1024,9 +1035,9 @@ def _enum_equality(
             if not isinstance(value, str) or not value:
                 continue
             # "insufficient_funds" or "insufficient funds"
-            said = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", value.lower()))
+            said = r"[\s_-]+".join(re.escape(w) for w in _value_words(value))
             where = re.search(rf"\b{said}\b", lowered)
-            value_stems = {stem(w) for w in re.split(r"[\s_-]+", value.lower()) if w}
+            value_stems = {stem(w) for w in _value_words(value) if w}
             if where is None and len(value_stems) > 1 and value_stems <= said_stems:
                 # "the card expired" for "expired_card": every word of it, in another order
                 score = 0.5 + _word_overlap(words, source) + source.priority * 0.001
@@ -1048,9 +1059,7 @@ def _enum_equality(
         return None
     _, source, value, span = max(found, key=lambda match: match[0])
     # the value's own words ("failed", "rejected") say which value, not "not"
-    value_words = r"|".join(
-        rf"{re.escape(stem(w))}\w*" for w in re.split(r"[\s_-]+", value.lower()) if w
-    )
+    value_words = r"|".join(rf"{re.escape(stem(w))}\w*" for w in _value_words(value) if w)
     unsaid = re.sub(rf"\b(?:{value_words})\b", " ", explained, flags=re.IGNORECASE)
     negated = negate != _is_negated(unsaid)
     # "an urgent billing issue": a value of another field of the same step said next to
@@ -1078,6 +1087,14 @@ def _beside(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
         return False
     left, right = sorted((first, second))
     return re.fullmatch(r"\s+(?:(?:and|with)\s+)?", text[left[1] : right[0]]) is not None
+
+
+def _value_words(value: str) -> list[str]:
+    """The words of an enum value, in lower case: "insufficient_funds", "out-of-stock",
+    and "OutForDelivery" (a value written in CamelCase) alike."""
+    if re.search(r"[a-z][A-Z]", value) and not re.search(r"[\s_-]", value):
+        return [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", value)]
+    return re.split(r"[\s_-]+", value.lower())
 
 
 def _enum_values(schema: object) -> list[object]:

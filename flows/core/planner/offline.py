@@ -32,7 +32,7 @@ from flows.core.planner.base import (
     RefineOutput,
 )
 from flows.core.planner.catalogue_facts import catalogue_facts
-from flows.core.planner.choices import choice_literals, unlisted_choice
+from flows.core.planner.choices import choice_literals, setting_not_taken, unlisted_choice
 from flows.core.planner.conditions import (
     ABSENT_STEMS,
     QUANTITY_WORDS,
@@ -42,6 +42,7 @@ from flows.core.planner.conditions import (
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
+from flows.core.planner.headings import carries_data, heading_literals, split_data_heading
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -77,6 +78,7 @@ from flows.core.planner.phrasing import (
     strip_approval_phrase,
 )
 from flows.core.planner.places import country_literal, currency_literal
+from flows.core.planner.quotes import mask_quotes, unmasked
 from flows.core.planner.recipients import (
     EMAIL_ADDRESS,
     Recipient,
@@ -89,6 +91,7 @@ from flows.core.planner.recipients import (
 )
 from flows.core.planner.retrieval import ScoredTool
 from flows.core.planner.routing import unstated_cases
+from flows.core.planner.services import service_literals, services_listed, takes_a_service
 from flows.core.planner.wiring import (
     Match,
     Source,
@@ -356,6 +359,8 @@ class Loop:
     #: "for each order, validate it and if it's valid charge it": the last map's results
     #: kept to those the condition holds for; the next map in the loop runs over them
     filtered: str | None = None
+    #: what `filtered` keeps, said of each result `r`
+    kept: str | None = None
 
     @property
     def said(self) -> str:
@@ -428,6 +433,10 @@ class FlowBuilder:
         self.person: str | None = None
         #: The request as written.
         self.request = ""
+        #: "New hire: Jane Doe, jane@acme.io — ...": who the steps are about (no step).
+        self.heading = ""
+        #: "for each of api, web and db": a loop's noun and the values it goes over.
+        self.listed_items: dict[str, list[str]] = {}
         #: The clause after the one being added (an arm may go on into it).
         self.upcoming: Clause | None = None
         self.topic_words = facts.topic_words
@@ -478,18 +487,64 @@ class FlowBuilder:
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs)
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
+        text = _IF_SO.sub(self._if_it_passed, text)
+        split = split_data_heading(text, self.reader.starts_with_verb)
+        if split is not None:
+            self.heading, text = split
+            self._note_topic(self.heading)
+        text = _SPACED_DASH.sub(self._dash_between_steps, text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
-        return guard_after_assertions(self.reader.read(text))
+        clauses = self.reader.read(mask_quotes(text))
+        return guard_after_assertions([unmasked(clause) for clause in clauses])
+
+    def _dash_between_steps(self, match: re.Match[str]) -> str:
+        """ "validate the email — if it's valid, send a welcome email": a dash between
+        two steps (or a step and its condition) parts them as a semicolon does."""
+        rest = match.string[match.end() :]
+        if _CONDITION_LEAD.match(rest) or self.reader.starts_with_verb(rest):
+            return "; "
+        return match.group(0)
+
+    def _if_it_passed(self, match: re.Match[str]) -> str:
+        """ "make sure it works and if it does, welcome them", "if they do, ...": the check
+        before it passed (said as "if it passes", which reads the check's verdict)."""
+        rest = match.string[match.end() :]
+        if not match.group("comma") and not self.reader.starts_with_verb(rest):
+            return match.group(0)  # "if it does contain ...": not the check's verdict
+        return "if it passes, "
+
+    def _each_of_listed(self, match: re.Match[str]) -> str:
+        """ "check each of api, web and db": the values listed, one call each. "For each of
+        api, web and db, check its health and restart it": a loop over them, by what they
+        are (services, emails, links), whose items are the values written."""
+        listed = match.group("list")
+        if match.group("lead") is None:
+            return listed
+        items = [v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", listed) if v]
+        if all(EMAIL_ADDRESS.fullmatch(v) for v in items):
+            noun = "email"
+        elif all(_URL_LITERAL.fullmatch(v) for v in items):
+            noun = "link"
+        elif any(takes_a_service(spec.input_properties()) for spec in self.specs.values()):
+            noun = "service"
+        else:
+            noun = "one"
+        self.listed_items[noun] = list(dict.fromkeys(items))
+        return f"{match.group('lead')}each {noun}"
 
     def _set_to_a_value(self, match: re.Match[str]) -> str:
         """ "move her deal to won": an update of the deal to a value an updating tool takes
         (a stage, a status), whatever verb says it."""
         if match.group("value").lower() not in self.settable_values:
             return match.group(0)
-        return f"{match.group('lead')}update {match.group('what')} to {match.group('value')}"
+        what = match.group("what")
+        if match.group("noun") is not None:
+            what = f"the {what}"  # "update the deal D-42": the id of the thing it names
+        return f"{match.group('lead')}update {what} to {match.group('value')}"
 
     def _labelled_value(self, match: re.Match[str]) -> str:
         """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
@@ -629,6 +684,9 @@ class FlowBuilder:
     # -- one clause ----------------------------------------------------------------------
 
     def add_clause(self, clause: Clause) -> None:
+        if not self.heading and clause.title and carries_data(clause.title):
+            # "Onboard Lena Park <lena@park.kr>: ...": who every step after it is about
+            self.heading = clause.title
         self._note_topic(clause.title)
         if clause.condition is not None:
             self._note_topic(clause.condition.text)
@@ -1456,6 +1514,8 @@ class FlowBuilder:
         parts = _with_listed_addresses(parts)
         if len(parts) < 2 or _STORED_IN.match(text.strip()):
             return []  # "add the id and the amount to the sheet": values kept in one place
+        if services_listed(text):
+            return []  # "restart api and web in production": the services, one step
         also = _ALSO_SENT.match(text.strip())
         if also is not None and self._another_channel(also.group("first"), also.group("second")):
             # "send the summary to #exec on Slack and to ceo@… by email": the same thing sent
@@ -1812,6 +1872,29 @@ class FlowBuilder:
         ]
         return fetchers[0] if len(fetchers) == 1 else None
 
+    def _services_first(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "check api, web and db": services listed are the step's object, so a tool that
+        takes a service goes before one that only shares the verb (a page fetch)."""
+        if not ranked or takes_a_service(ranked[0][1].spec.input_properties()):
+            return ranked
+        if not services_listed(text):
+            return ranked
+        for at, (_score, item) in enumerate(ranked):
+            if takes_a_service(item.spec.input_properties()) and (
+                not acts(item.spec) or _tool_verb(item.spec.id) in {stem(w) for w in text.split()}
+            ):
+                # (at the best tool's score: the services said are the words it lacked)
+                return [(ranked[0][0], item), *ranked[:at], *ranked[at + 1 :]]
+        if text.split()[0].lower() in _CHECK_VERBS:
+            # "check api, web and db": the tool that tells a service's health
+            for spec in self.specs.values():
+                said_of = set(split_identifier(f"{spec.id} {spec.description}"))
+                if takes_a_service(spec.input_properties()) and _HEALTH_WORDS & said_of:
+                    return [(ranked[0][0], ScoredTool(spec, ranked[0][0])), *ranked]
+        return ranked
+
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
         ranked = self._what_was_made_first(text, self.rank(text))
         if (not ranked or ranked[0][0] < self.min_score) and (
@@ -1838,6 +1921,7 @@ class FlowBuilder:
                 },
             )
         ranked = self._object_over_verb(text, ranked)
+        ranked = self._services_first(text, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
@@ -1852,6 +1936,7 @@ class FlowBuilder:
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_object_known(clause, text, ranked[0][1])
         self._check_verb_known(clause, text, ranked[0][1])
+        self._check_object_of_another(clause, text, ranked[0][1])
         for score, item in ranked:
             if score < self.min_score:
                 break
@@ -1920,6 +2005,17 @@ class FlowBuilder:
         unlisted = unlisted_choice(
             spec.input_properties(), asked, known=self.catalogue_words, english=english_words()
         )
+        untaken = setting_not_taken(spec.input_properties(), asked)
+        if unlisted is None and untaken is not None:
+            field, value = untaken
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: it asks for {field} {value!r}, and {spec.id} "
+                f"has no {field} to set (it takes {', '.join(spec.input_properties())}). "
+                f"Leave the {field} out, or register a tool that takes one.",
+                step=clause.text,
+                details={"phrase": value, "reason": "setting_not_taken", "input": field},
+            )
         if unlisted is None:
             return
         allowed = ", ".join(unlisted.allowed)
@@ -2070,6 +2166,49 @@ class FlowBuilder:
             step=clause.text,
             details={"phrase": verb, "reason": "unknown_action", "tool": best.spec.id},
         )
+
+    def _check_object_of_another(self, clause: Clause, text: str, best: ScoredTool) -> None:
+        """ "Raise the rent for every tenant", "pay the landlord's invoice through the
+        bank": the best tool shares only the verb (or a word like it) with the step, while
+        what the step works on is another tool's thing (rent, bank) that does something
+        else to it. Refused, naming both, not mapped to a tool working on neither."""
+        said = clause.action or clause.text  # (not the topic added for "it")
+        words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", said)))
+        if len(words) < 2 or not self.reader.starts_with_verb(said.strip()):
+            return
+        verb = stem(words[0])
+        own = _long_stems(catalogue_words([best.spec]))
+        if verb in _GENERIC_VERBS or _tool_verb(best.spec.id) == verb or verb in own:
+            return  # the tool says the verb itself: it may well do it to another's thing
+        if (
+            _message_verb(words[0])
+            or verb in _SENDING_VERBS
+            or _tool_verb(best.spec.id) in _SENDING
+        ):
+            return  # a message speaks of other tools' things
+        verb_forms = {verb} | synonyms(verb)
+        if not best.matched or any(term not in verb_forms for term in best.matched):
+            return
+        objects = [w for w in words[1:] if len(w) > 2 and stem(w) not in own]
+        if len(objects) != len(words) - 1:
+            return  # the step names something the best tool works on
+        for other in self.specs.values():
+            if other.id == best.spec.id:
+                continue
+            theirs = {stem(w) for w in split_identifier(other.id)[1:]}  # what it works on
+            said = [w for w in objects if stem(w) in theirs]
+            if said:
+                verb_said, thing = words[0].lower(), said[0].lower()
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {clause.label}: it asks to {verb_said} the {thing}, and no "
+                    f"tool in the catalogue does; {other.id} works on the {thing} but does "
+                    f"something else ({other.description}), and {best.spec.id} only matches "
+                    f"a word like {verb_said!r}. Register a tool that does it, or leave the "
+                    "step out.",
+                    step=clause.text,
+                    details={"tool": other.id, "phrase": thing, "reason": "other_object"},
+                )
 
     def _check_state_listed(self, condition: Condition, clause: Clause) -> None:
         """ "Check the shipment status; if it's delayed, ...": a step before returns a status
@@ -2366,6 +2505,8 @@ class FlowBuilder:
         after it when those map to a tool on their own."""
         asked = question_as_noun(text)  # "how the customer feels": their feelings
         question, text = asked != text, asked
+        # ("to list L-NEWS": a code's letters are no words of what the step does)
+        text = _LETTER_CODE.sub(" ", text).strip() or text
         # "the new user's email": the email, not the user, when that alone maps to a tool
         plain = _POSSESSOR.sub(" ", text)
         ranked = []
@@ -2456,6 +2597,7 @@ class FlowBuilder:
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
+        said_verb = stem(words[0]) if words else None  # ("ping the site": ping, not send)
         # "email the customer" asks to send an email, not to find one; "make sure the
         # email is valid" and "is this message positive" do not lead with the verb.
         leading = split_identifier(_LEADING_WORDS.sub("", text.strip()))[:1]
@@ -2496,6 +2638,8 @@ class FlowBuilder:
                 if word not in related:
                     factor *= UNMATCHED_ID_WORD
             rescored.append((item.score * factor, item))
+        if said_verb == verb:  # (a message verb said is read as "send": no verb to say)
+            rescored = _literal_verb_first(verb, rescored)
         rescored.sort(key=lambda pair: -pair[0])
         return rescored
 
@@ -2879,6 +3023,9 @@ class FlowBuilder:
             items, item_schema = json.dumps(literal_items), {"type": "string"}
         elif loop is not None and loop.filtered is not None:
             items, item_schema = loop.filtered, loop.last_tool.output_schema
+            kept_values = self._listed_values_kept(loop, spec)
+            if kept_values is not None:
+                items, item_schema = kept_values, loop.item_schema
         elif loop is not None and self._sends_each_on(clause, spec, loop):
             # "for each city, get the weather and post it to #weather": each one made
             items, item_schema = loop.last_map, loop.last_tool.output_schema
@@ -2900,11 +3047,15 @@ class FlowBuilder:
                 items, item_schema = loop.last_map, previous_output
             else:
                 items, item_schema = loop.items, loop.item_schema
+        if items is None and noun in self.listed_items:
+            items, item_schema = json.dumps(self.listed_items[noun]), {"type": "string"}
         if items is None:
             found = self._list_source(noun, clause.for_each_container, sources)
             qualified = self._qualified_list(noun, clause.text, sources)
             if qualified is not None:
                 found = qualified  # "for each unavailable SKU": the list of those unavailable
+            if found is None:
+                found = self._read_the_container_first(noun, clause)
             if found is not None:
                 items = found.expression
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
@@ -3096,6 +3247,24 @@ class FlowBuilder:
                 details={"reason": "condition_in_loop"},
             )
         loop.filtered = f"{loop.last_map}.filter(r, {resolved.expression})"
+        loop.kept = resolved.expression
+
+    def _listed_values_kept(self, loop: Loop, spec: ToolSpec) -> str | None:
+        """ "For each of api, web and db, check its health and restart it if it's down":
+        the values written (not the checks' results, which do not say which service they
+        were for) whose check the condition keeps, read by position."""
+        if loop.kept is None or not loop.items.startswith("["):
+            return None
+        values = json.loads(loop.items)
+        results = output_sources("item", loop.last_tool.output_schema)[1:]
+        if any(
+            best_source(name, spec.input_properties()[name], results)
+            for name in spec.required_inputs()
+        ):
+            return None  # the step reads the results themselves
+        positions = ", ".join(str(at) for at in range(len(values)))
+        kept = re.sub(r"(?<![\w.])r\.", f"{loop.last_map}[i].", loop.kept)
+        return f"[{positions}].filter(i, {kept}).map(i, {loop.items}[i])"
 
     def _drop_unread_input(self, expression: str) -> None:
         """Forget the run input field `expression` reads when no node reads it any more."""
@@ -3144,6 +3313,63 @@ class FlowBuilder:
             if best is None or key > best[0]:
                 best = (key, source)
         return best[1] if best else None
+
+    def _read_the_container_first(self, noun: str, clause: Clause) -> Source | None:
+        """ "For each row of the sheet, send an email": the rows are what a tool that reads
+        the sheet returns (a list named for them, the container among its words), so that
+        tool runs first and the loop goes over its list, not over a list the run brings."""
+        container = clause.for_each_container
+        if not container or (self.loop is not None and self.loop.sentence == clause.sentence):
+            return None
+        where = re.search(
+            rf"\b(?:in|of|from|on)\s+(?:the|our|my|this|that|your)?\s*{re.escape(container)}"
+            r"(?P<more>(?:\s+[a-z][\w-]*){0,2})",
+            self.request,
+            re.IGNORECASE,
+        )
+        # ("the Leads spreadsheet": each word of where they are, a sheet among them)
+        said_where = [container, *(where.group("more").split() if where else [])]
+        said_where = [stem(w.lower()) for w in said_where if w.lower() not in STOP_WORDS]
+        readers = []
+        for spec in self.specs.values():
+            # ("shopify_list_orders": a brand first, then the verb that only reads)
+            reads = not acts(spec) or _READING & {stem(w) for w in split_identifier(spec.id)}
+            if not reads or spec.id in self._planned_tools():
+                continue
+            said_of = {stem(w) for w in _own_words(spec)}
+            if not any(
+                w in said_of or any(len(o) > 3 and w.endswith(o) for o in said_of)
+                for w in said_where
+            ):
+                continue
+            lists = [
+                source
+                for source in output_sources(spec.id, spec.output_schema)[1:]
+                if schema_types(source.schema) == {"array"}
+                and max(
+                    name_similarity(plural(noun), source.name), name_similarity(noun, source.name)
+                )
+                >= 0.6
+            ]
+            if lists:
+                readers.append(spec)
+        if len(readers) != 1:
+            return None
+        reader = readers[0]
+        said = f"read the {plural(noun)} of the {container}"
+        phrase = re.search(
+            rf"\b(?:each|every|all)\s+(?:[\w-]+\s+)?{re.escape(noun)}s?\b.*?(?=\s+(?:and|then)\b|[.;:,]|$)",
+            self.request,
+            re.IGNORECASE,
+        )
+        if phrase is not None:
+            said = f"read {phrase.group(0)}"  # "in course ENG-10": the values it reads with
+        self._tool_node(
+            replace(_helping(clause), action=said, text=said, for_each=None, condition=None),
+            reader,
+            helping=True,
+        )
+        return self._list_source(noun, container, self._sources())
 
     def _qualified_list(self, noun: str, text: str, sources: list[Source]) -> Source | None:
         """ "for each unavailable SKU" after the stock check: the list a step made that is
@@ -3744,6 +3970,11 @@ class FlowBuilder:
                 # what another email or ticket said is not what this one says
                 candidates = [c for c in candidates if not self._said_by_a_side_effect(c)]
             match = best_source(name, schema, candidates, minimum=0.6 if wanted else 0.8)
+            phone = self._phone_for(name, spec, sources) if wanted else None
+            if phone is not None and (match is None or not _is_phone(match.source.name)):
+                match = None  # "text them": their number, not their email address
+                inputs[name] = phone
+                continue
             to = inputs.get(recipient_input_name(spec) or "", "")
             if (
                 own_words
@@ -3767,20 +3998,13 @@ class FlowBuilder:
             ):
                 # "fetch each page, then summarize them together": every page's text
                 inputs[name] = every.source.expression
+            elif wanted and (held := self._address_held(name, clause, candidates)) is not None:
+                inputs[name] = held  # "email the customer" after a step that tells their address
             elif wanted:
-                addressee = self._addressee(name, clause)
-                # "look up the order, then email the customer": the order's own
-                # `customer_email`, where a step before knows it
-                known = addressee and best_source(addressee.field, schema, candidates, minimum=0.9)
-                if known:
-                    inputs[name] = known.source.expression
-                else:
-                    field_name = (
-                        self._recipient_field(addressee, schema)
-                        if addressee is not None
-                        else self._new_input(name, schema, spec, required=name in required)
-                    )
-                    inputs[name] = f"input.{field_name}"
+                field_name = self._addressee_input(name, schema, clause) or self._new_input(
+                    name, schema, spec, required=name in required
+                )
+                inputs[name] = f"input.{field_name}"
             if own_words and self._content_taken(inputs.get(name, ""), spec):
                 inputs[name] = f"input.{self._own_content_input(name, schema, spec, inputs)}"
         if not inputs and properties:
@@ -4109,6 +4333,20 @@ class FlowBuilder:
                 if labelled is not None:
                     literals[labelled] = json.dumps(value)
                     break
+        if not acts(spec):
+            # 'the sentiment of "I love it, but ..."', 'summarize "..."': the text a step
+            # that reads works on, quoted where it is said
+            read = [
+                value
+                for label, value in clause.quoted
+                if label is None
+                or label in _QUOTE_OBJECT_LABELS
+                or label in self.reader.verbs
+                or label in _own_words(spec)  # "the sentiment of '...'" for analyze_sentiment
+            ]
+            texts = [n for n in properties if n in _READ_TEXT_INPUTS and n not in literals]
+            if len(read) == 1 and len(texts) == 1:
+                literals[texts[0]] = json.dumps(read[0])
         named = _NAMED.search(clause.text)
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
@@ -4116,6 +4354,7 @@ class FlowBuilder:
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
+        literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
@@ -4125,6 +4364,29 @@ class FlowBuilder:
         )
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
+        literals.update(_field_values_said(properties, clause.action or clause.text, literals))
+        literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
+        literals.update(
+            service_literals(
+                properties,
+                clause.action,
+                self.request,
+                literals,
+                tool_words=_own_words(spec),
+            )
+        )
+        for heading in (self.heading, clause.title):
+            literals.update(
+                heading_literals(
+                    properties,
+                    heading,
+                    literals,
+                    known_words=self.words,
+                    verb=self.reader.starts_with_verb,
+                    identifiers=_identifier_literals,
+                    texts_phones=_texts_phones(spec),
+                )
+            )
         # ("open a ticket if the score is low": a value the condition says is no input's)
         lowered = (clause.action if clause.condition is not None else clause.text).lower()
         for name, schema in properties.items():
@@ -4198,9 +4460,38 @@ class FlowBuilder:
             self.input_required.append(recipient.field)
         return recipient.field
 
-    def _addressee(self, name: str, clause: Clause) -> Recipient | None:
-        """ "Email the customer": whose address input `name` takes (`customer_email`, not
-        `to`), where the step is addressed to the person the flow works on."""
+    def _phone_for(self, name: str, spec: ToolSpec, sources: list[Source]) -> str | None:
+        """The phone number a text goes to when the step names none: a step's phone output
+        ("look up the patient ...; text them"), else the one number the request writes."""
+        if not _texts_phones(spec) or name != recipient_input_name(spec):
+            return None
+        for source in sources:
+            if source.node is not None and _is_phone(source.name):
+                return source.expression
+        phones = list(dict.fromkeys(m.strip() for m in _PHONE_NUMBER.findall(self.request)))
+        return json.dumps(phones[0]) if len(phones) == 1 else None
+
+    def _address_held(self, name: str, clause: Clause, candidates: list[Source]) -> str | None:
+        """ "Get the conversation and email the customer", "email each student their
+        score": the address of the one addressed, as a step before (or the loop's item)
+        tells it (`customer_email`, `item.student_email`), rather than a run input."""
+        if name not in _RECIPIENT_INPUTS:
+            return None
+        addressee = subject_addressee(clause.action, self.person)
+        if addressee is None and self.person and not message_recipients(clause.action):
+            addressee = subject_addressee("email them", self.person)
+        whom = [[w for w in split_identifier(addressee.field) if w != "email"]] if addressee else []
+        if clause.for_each and clause.for_each != _ANY_NOUN:
+            whom.append([singular(clause.for_each)])  # "email each student": the item's
+        for who in whom:
+            for source in candidates:
+                words = {stem(w) for w in split_identifier(source.name)}
+                if who and "email" in words and {stem(w) for w in who} <= words:
+                    return source.expression
+        return None
+
+    def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
+        """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
         if name not in _RECIPIENT_INPUTS:
             return None
         addressee = subject_addressee(clause.action, self.person)
@@ -4208,7 +4499,7 @@ class FlowBuilder:
             # "the customer's feedback ... positive feedback gets a thank-you email": no one
             # named, so the person the request is about
             addressee = subject_addressee("email them", self.person)
-        return addressee
+        return self._recipient_field(addressee, schema) if addressee is not None else None
 
     def _new_input(
         self, name: str, schema: dict[str, Any], spec: ToolSpec, *, required: bool = True
@@ -5373,6 +5664,9 @@ _STATE_SAID = re.compile(
 )
 #: A code said as data: "SKU ABC-1", "order #1001", "ticket INC-42", "ch_123" (letters and
 #: digits joined, or capitals joined by a hyphen), not a word of what the step does.
+#: "L-NEWS", "TPL-NDA": a code of capitals with a dash (one with digits, "A-1001", says
+#: what it is the code of, and stays).
+_LETTER_CODE = re.compile(r"(?<![\w-])[A-Z]{1,5}(?:-[A-Z]+)+(?![\w-])")
 _CODE_LITERAL = re.compile(
     r"(?<![\w-])(?:#?[A-Za-z]*\d[\w-]*|[A-Z]{2,}(?:[-_][A-Z0-9]+)+)(?![\w-])"
 )
@@ -5485,6 +5779,15 @@ def _a_verdict(field: Any) -> bool:
         or "boolean" in schema_types(field)
         or bool(unwrap_nullable(field).get("enum"))
     )
+
+
+_PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
+#: "+44 7700 900456": a phone number as written (seven digits or more, a plus first).
+_PHONE_NUMBER = re.compile(r"(?<![\w.+])\+\d[\d\s().-]{5,}\d\b")
+
+
+def _is_phone(name: str) -> bool:
+    return bool(set(split_identifier(name)) & _PHONE_WORDS)
 
 
 def _texts_phones(spec: ToolSpec) -> bool:
@@ -6033,6 +6336,36 @@ def _is_join(node: dict[str, Any]) -> bool:
     return node.get("type") == "value" and node.get("trigger") == "any"
 
 
+def _literal_verb_first(
+    verb: str | None, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Add jane@x.com to the list": a tool that says the step's own verb ("Add a
+    subscriber's email to a list") ranks above one whose verb is only like it
+    (create_shipment's "create"), whatever words of the step the latter shares."""
+    if not verb or verb in _GENERIC_VERBS:
+        return ranked
+    literal = {item.spec.id for _, item in ranked if _says_the_verb(item.spec, verb)}
+    if not literal:
+        return ranked
+    best_literal = max(score for score, item in ranked if item.spec.id in literal)
+    return [
+        (score, item)
+        if item.spec.id in literal or score <= best_literal
+        else (min(score * NOT_THE_VERB, best_literal * 0.99), item)
+        for score, item in ranked
+    ]
+
+
+def _says_the_verb(spec: ToolSpec, verb: str) -> bool:
+    """Whether the tool's id or description leads with `verb` itself (the description
+    says it when a brand leads the id: "klaviyo_subscribe", "Add a subscriber ...")."""
+    first_said = split_identifier(spec.description)[:1]
+    id_words = split_identifier(spec.id)
+    return bool(
+        (first_said and stem(first_said[0]) == verb) or (id_words and stem(id_words[0]) == verb)
+    )
+
+
 def _tool_verb(tool_id: str) -> str:
     """The stem of a tool id's leading word: its verb (`send_email` -> "send")."""
     return stem(next(iter(split_identifier(tool_id)), ""))
@@ -6057,10 +6390,34 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
     return False
 
 
+#: A dash with spaces around it (not a hyphen in a word, nor a range of numbers).
+_SPACED_DASH = re.compile(r"(?<=[A-Za-z)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
+_CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|and\s+then)\b", re.I)
+#: Words before a quote that make it the thing a step reads ("the sentiment of '...'").
+_QUOTE_OBJECT_LABELS = frozenset({"of", "on", "about", "for", "from", "text", "message"})
+#: Inputs that hold the text a reading step works on.
+_READ_TEXT_INPUTS = frozenset({"text", "content", "document", "input_text", "message", "body"})
+#: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
+#: "check whether X" is X, read where it is said).
+_IF_SO = re.compile(
+    r"\bif\s+(?:it\s+does|they\s+do|it\s+works|that\s+works|it\s+did)\b(?!\s+(?:not|n't)\b)"
+    r"(?P<comma>\s*,)?\s*",
+    re.IGNORECASE,
+)
+_LISTED_ITEM = r"[\w@.+#:/-]*\w"
+#: "check each of api, web and db", "for each of a@x.com and b@x.com, ...": values listed
+_EACH_OF_LISTED = re.compile(
+    rf"(?P<lead>\bfor\s+)?\b(?:each|every\s+one|all)\s+of\s+(?P<list>{_LISTED_ITEM}"
+    rf"(?:\s*,\s*{_LISTED_ITEM})*\s*,?\s+(?:and|&)\s+{_LISTED_ITEM})(?![\w@.+#:/-])"
+    r"(?!\s+(?:\w+\s+)?(?:is|are|was|were|has|have)\b)",
+    re.IGNORECASE,
+)
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
 _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
-    r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?)"
+    r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
+    # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
+    r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+[a-z]+)?|it)"
     r"\s+(?:to|as|into)\s+(?P<value>[\w-]+)\b",
     re.IGNORECASE,
 )
@@ -6068,6 +6425,11 @@ _MOVED_TO_A_VALUE = re.compile(
 
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
+#: Words of a tool's id that say it reads a list, wherever they stand in it.
+_READING = frozenset(stem(w) for w in "list read get fetch search query export".split())
+#: How close a list's name is to the noun looped over to be that list.
+_LIST_NAMED = 0.6
+_CHECK_VERBS = frozenset({"check", "ping", "probe", "monitor", "test", "verify"})
 _STATUS_FIELDS = frozenset({"status", "state", "health"})
 
 
@@ -6165,11 +6527,51 @@ def _listed_inputs(spec: ToolSpec, action: str) -> set[str]:
     return {name for name in properties if listed_for(properties, name, action)}
 
 
+_A_CODE = r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*"
+
+
+def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
+    """ "pause campaign G-12 and G-13", "cancel orders #1001, #1002 and #1003": codes
+    listed after the noun of the tool's one required id: one call each."""
+    ids = [
+        name
+        for name in spec.required_inputs()
+        if len(words := split_identifier(name)) == 2 and words[1] in _CODE_SUFFIXES
+    ]
+    if len(ids) != 1:
+        return []
+    noun = split_identifier(ids[0])[0]
+    match = re.search(
+        rf"\b{re.escape(noun)}s?\s+(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+"
+        rf"{_A_CODE})\b",
+        action,
+        re.IGNORECASE,
+    )
+    if match is None:
+        return []
+    codes = [
+        c.lstrip("#")
+        for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match.group("list"))
+        if c
+    ]
+    return list(dict.fromkeys(codes)) if len(codes) > 1 else []
+
+
+def _own_words(spec: ToolSpec) -> frozenset[str]:
+    """The words a tool's id, name and description use."""
+    return frozenset(split_identifier(f"{spec.id} {spec.name} {spec.description}"))
+
+
 def _written_values(action: str, spec: ToolSpec) -> list[str]:
     """The addresses or URLs a step lists for a tool that takes one ("check these
     emails: a@x.com, b@x.com"); none for a tool that sends (its first is the recipient).
     Places, languages, tickers, channels and phone numbers: one call for each."""
     listed = written_places(spec.input_properties(), action)
+    if not listed:
+        listed = _codes_listed(spec, action)  # "pause campaign G-12 and G-13"
+    if not listed and takes_a_service(spec.input_properties()):
+        # "restart api, web and db": each service listed
+        listed = services_listed(action, _own_words(spec))
     if listed or _tool_verb(spec.id) in _SENDING or acts(spec):
         return listed
     for pattern, kinds in ((EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):
@@ -6384,6 +6786,139 @@ def _identifier_literals(
                 found[name] = json.dumps(code.rstrip(".-"))
                 break
     return found
+
+
+#: "track 1Z999AA1012", "refund ch_3Nk": a code right after the step's verb (and a noun).
+_OBJECT_CODE = re.compile(
+    r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+\s+(?:(?:the|a|an|this|that)\s+)?"
+    r"(?:[a-z]+\s+)?#?(?P<code>(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{3,}|\d{6,})\b",
+    re.IGNORECASE,
+)
+
+
+def _object_code(spec: ToolSpec, action: str, taken: dict[str, str]) -> dict[str, str]:
+    """ "Track 1Z999AA10123456784": a code the step acts on, written right after its verb,
+    is the tool's one required id (number, code, reference) nothing else filled."""
+    match = _OBJECT_CODE.match(action.strip())
+    if match is None:
+        return {}
+    properties = spec.input_properties()
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and split_identifier(name)[-1:]
+        and split_identifier(name)[-1] in _CODE_SUFFIXES
+        and "string" in (schema_types(unwrap_nullable(properties.get(name) or {})) or set())
+    ]
+    if len(wanted) != 1 or any(
+        split_identifier(name)[-1:] and split_identifier(name)[-1] in _CODE_SUFFIXES
+        for name in taken
+    ):
+        return {}
+    return {wanted[0]: json.dumps(match.group("code"))}
+
+
+def _field_values_said(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """A value written right after an input's own name: "for period 2026-02", "list
+    L-NEWS", "first name Jane", "in namespace staging", "template TPL-NDA". The value
+    must look like one: a digit in it, capitals with a dash, a capitalised name for a
+    name input, or a plain word after "in/to/for/with/on" and the input's whole name."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        if name in taken or "string" not in (schema_types(unwrap_nullable(schema)) or set()):
+            continue
+        if unwrap_nullable(schema).get("enum") or unwrap_nullable(schema).get("format"):
+            continue  # a list's values and typed values have their own readers
+        words = split_identifier(name)
+        coded = bool(words) and words[-1] in _CODE_SUFFIXES
+        if coded and len(words) > 1:
+            words = words[:-1]  # "list L-NEWS" for list_id
+        # (a plain word is a value only of a setting: "in namespace staging", never of an id
+        # or of what a step writes: "for the order summary" is no order id)
+        plain_ok = not coded and not set(words) & _WRITTEN_INPUTS
+        said = r"[\s_-]+".join(re.escape(w) for w in words)
+        for match in re.finditer(
+            rf"(?P<lead>\b(?:in|to|for|with|on|from|at)\s+(?:the\s+)?)?\b{said}s?"
+            r"(?:\s*[:=]\s*|\s+)(?:\"(?P<quoted>[^\"]{1,200})\"|(?P<value>[\w][\w./-]*))",
+            text,
+            re.IGNORECASE,
+        ):
+            if match.group("quoted"):
+                found[name] = json.dumps(match.group("quoted"))  # 'signer name "Ann"'
+                break
+            value = match.group("value").rstrip(".-")
+            looks = (
+                re.search(r"\d", value)
+                or re.fullmatch(r"[A-Z]{1,6}(?:[-_][A-Z0-9]+)+", value)
+                or re.fullmatch(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+", value)  # "billing-api"
+                or ("name" in words and re.fullmatch(r"[A-Z][a-z'-]+", value))
+                or (
+                    plain_ok
+                    and match.group("lead")
+                    and value.islower()
+                    and value not in STOP_WORDS
+                    and value not in _FUNCTION_VALUES
+                )
+            )
+            if looks:
+                found[name] = json.dumps(value)
+                break
+    return found
+
+
+_ISO_TIME = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"
+)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b(?!T)")
+
+
+def _timestamp_written(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "book it for 2026-03-02T09:00:00Z": the one date-time (or date) input of a step
+    takes the one timestamp (or date) the step writes in that form."""
+    found: dict[str, str] = {}
+    for kind, pattern in (("date-time", _ISO_TIME), ("date", _ISO_DATE)):
+        wanted = [
+            name
+            for name, schema in properties.items()
+            if name not in taken and unwrap_nullable(schema).get("format") == kind
+        ]
+        written = pattern.findall(text)
+        if len(wanted) == 1 and len(written) == 1:
+            found[wanted[0]] = json.dumps(written[0])
+    span = _DATE_RANGE.search(text)
+    if span is not None:
+        # "from 2026-01-01 to 2026-01-31": a range's start and end inputs
+        for name in properties:
+            words = set(split_identifier(name))
+            if name in taken or name in found:
+                continue
+            if words & {"start", "from", "begin", "since"}:
+                found[name] = json.dumps(span.group("start"))
+            elif words & {"end", "to", "until", "through"}:
+                found[name] = json.dumps(span.group("end"))
+    return found
+
+
+_DATE_RANGE = re.compile(
+    r"\b(?:from|between)\s+(?P<start>\d{4}-\d{2}-\d{2})\s+(?:to|and|until|through)\s+"
+    r"(?P<end>\d{4}-\d{2}-\d{2})\b"
+)
+
+
+_WRITTEN_INPUTS = frozenset(
+    "text body message subject title description summary content email url link name note "
+    "comment reason".split()
+)
+#: Words after an input's name that are no value of it ("in namespace and ...").
+_FUNCTION_VALUES = frozenset(
+    "and or then if when so but by as of is are be it them titled named called saying says "
+    "with without which who where that ending starting".split()
+)
 
 
 def _count_literals(

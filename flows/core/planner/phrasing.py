@@ -875,7 +875,8 @@ _FOR_APPROVAL = (
 _ASSIGNEE_PATTERNS = (
     re.compile(
         r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
-        r"(?P<who>[a-z]+)(?:\s+(?:team|leads?))?\s+(?:to\s+)?(?:approv|sign|authori)",
+        # ("have a finance manager approve": finance's manager)
+        r"(?P<who>[a-z]+)(?:\s+(?:team|leads?|managers?))?\s+(?:to\s+)?(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
     # "ask a manager for approval", "get finance for sign-off"
@@ -2635,7 +2636,7 @@ _DO_NOTHING = re.compile(
     r"[\s,]*(?:then\s+)?(?:do\s+nothing|nothing\s+(?:happens|to\s+do)|no\s+action|"
     r"(?:send|email|create|charge|ship)\s+nothing|"
     r"(?:do\s+not|don't|never)\s+[a-z]+\s+anything|"
-    r"ignore\s+it|skip\s+it|leave\s+it)\b.*$",
+    r"ignore\s+it|skip\s+it|leave\s+it|(?:just\s+)?(?:drop|discard|bin)\s+(?:it|them))\b.*$",
     re.IGNORECASE,
 )
 #: The run ends here: "stop", "abort", "halt", "end the run", "don't continue".
@@ -3661,6 +3662,23 @@ _SAYING_UNQUOTED = re.compile(
 )
 
 
+#: Verbs that lead a step sending a message (its quote, at the end, is what it says).
+_MESSAGE_LEADS = frozenset(
+    "text sms email e-mail mail message reply respond answer post tell notify send dm ping "
+    "slack whatsapp".split()
+)
+
+
+_QUOTE_AT_END = re.compile(
+    r"(?:[\"\u201c](?P<said>[^\"\u201d]+)[\"\u201d]|(?<!\w)'(?P<single>[^']+)')\W*$"
+)
+#: Labels that name the field a quote is for, not the message it is.
+_FIELD_LABELS = frozenset(
+    "title subject name heading label tag summary description channel campaign list template "
+    "category priority status".split()
+)
+
+
 def quoted_values(text: str) -> list[tuple[str | None, str]]:
     """Quoted literals, each with the word before it when that word labels it."""
     found: list[tuple[str | None, str]] = []
@@ -3673,6 +3691,8 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
             _SAYING.match(match.group("joiner") or "")
             or _SAYING.fullmatch(label)
             or (label == lead and not text[: match.start()].strip())
+            # ('if it\'s delivered post "Arriving today"': a message verb right before it)
+            or (label in _MESSAGE_LEADS and label not in _FIELD_LABELS)
         ):
             # "email the customer saying '...'", 'post "Deploy finished" to #ops': what
             # the message says
@@ -3684,6 +3704,18 @@ def quoted_values(text: str) -> list[tuple[str | None, str]]:
         index = 1 if match.group(1) is not None else 2
         if not any(start <= match.start(index) < end for start, end in labelled_spans):
             found.append((None, match.group(index)))
+    last = _QUOTE_AT_END.search(text.strip())
+    if (
+        last is not None
+        and lead in _MESSAGE_LEADS
+        and not any(label == "message" for label, _ in found)
+    ):
+        # 'text that number "We could not find you"', 'reply "Thanks for waiting"': a
+        # message step that ends on a quote says it (unless a field's name labels it)
+        for at, (label, value) in enumerate(found):
+            said = last.group("said") or last.group("single")
+            if value == said and (label is None or label not in _FIELD_LABELS):
+                found[at] = ("message", value)
     if not any(label == "message" for label, _ in found):
         said = _SAYING_UNQUOTED.search(text)
         if said is None and _TELLS.match(text):

@@ -111,6 +111,8 @@ def country_literal(
         code = COUNTRY_CODES[found.group("name").lower()]
     elif taxed is not None:
         code = _TAX_ADJECTIVES[taxed.group("adjective").lower()]
+    elif (coded := _ISO_CODE.search(text)) is not None and coded.group("code") in _KNOWN_CODES:
+        code = coded.group("code")  # "VAT on 250 for GB": the country's own code
     else:
         return {}
     for name in properties:
@@ -119,6 +121,9 @@ def country_literal(
     return {}
 
 
+#: "for GB", "in DE": a country's two-letter code after a preposition, in capitals.
+_ISO_CODE = re.compile(r"\b(?:for|in|to|into)\s+(?P<code>[A-Z]{2})\b(?![\w-])")
+_KNOWN_CODES = frozenset(COUNTRY_CODES.values())
 #: "German VAT", "the French sales tax": a country said as the adjective of its tax.
 _TAX_ADJECTIVES = {
     "german": "DE", "french": "FR", "italian": "IT", "spanish": "ES", "british": "GB",

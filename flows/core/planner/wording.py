@@ -158,7 +158,9 @@ def _by_letter(words: frozenset[str]) -> dict[str, list[str]]:
 
 
 #: A word standing alone: not a part of a URL, a file name or an address ("logo.png").
-_WORD_TOKEN = re.compile(r"(?<![\w'./@:-])([A-Za-z]+)(?![\w'/@-]|\.\w)")
+#: A word that may be misspelt: not part of an address, a path, a code or a channel
+#: ("#sre" is the channel's own name, however close to a word it is).
+_WORD_TOKEN = re.compile(r"(?<![\w'./@:#-])([A-Za-z]+)(?![\w'/@-]|\.\w)")
 
 
 def correct_typos(
@@ -1036,7 +1038,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"return\s+(?:the|their|his|her)\s+money)\b",
             re.IGNORECASE,
         ),
-        frozenset({"refund", "reimburse", "repay", "chargeback", "credit"}),
+        # ("credit" alone is a ledger's side of an entry, not money given back)
+        frozenset({"refund", "refunds", "reimburse", "repay", "chargeback"}),
     ),
     (
         # charging a customer's card is not paying someone
@@ -1048,9 +1051,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\b(?:payouts?|pay(?:s|ing)?\s+out|paid\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
             re.IGNORECASE,
         ),
-        frozenset(
-            {"payout", "invoice", "vendor", "supplier", "salary", "transfer", "bank", "wire"}
-        ),
+        # (a tool that only reconciles a bank account pays nobody)
+        frozenset({"payout", "invoice", "vendor", "supplier", "salary", "transfer", "wire"}),
     ),
     (
         "cancel something",

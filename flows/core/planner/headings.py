@@ -1,0 +1,177 @@
+"""A heading that sets out who or what a request is about ("New hire: Jane Doe,
+jane@acme.io — create her account and send a welcome email", "Deal D-42: move it to
+won"): it is no step, and its values (a name, an address, a phone number, an id) are the
+inputs of the steps after it that take them, instead of fields asked when the run starts."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flows.core.planner.lexicon import split_identifier
+from flows.core.planner.recipients import EMAIL_ADDRESS
+from flows.core.planner.wiring import schema_types, unwrap_nullable
+
+#: Where a heading may end and the steps begin: a dash, a full stop, a semicolon, a colon
+#: or a new line (a comma goes on with the heading: "Jane Doe, jane@acme.io").
+_HEADING_END = re.compile(r"\s*(?:[:.;]\s+|\s[\u2014\u2013-]+\s+|[\u2014\u2013]\s*|\n\s*)")
+#: "+44 7700 900123": seven digits or more, the way a phone number is written.
+_PHONE = re.compile(r"(?<![\w.+])\+?\d[\d\s().-]{5,}\d\b")
+#: "D-42", "#1001", "ORD_7": a code with a digit in it.
+_CODE = re.compile(r"(?<![\w@.])#?[A-Za-z]*[-_]?\d[\w-]*")
+#: Words that turn a heading into a step or its condition ("If the deal closes: ...").
+_NOT_A_HEADING = re.compile(
+    r"\b(?:if|unless|when|whenever|once|after|before|each|every|then|else|otherwise|approv\w*|"
+    r"sign\s+off|in\s+parallel|at\s+the\s+same\s+time)\b|->|=>|\u2192",
+    re.IGNORECASE,
+)
+#: A sentence, not a heading: it opens as one does ("The customer wants ...", "We have ...").
+_SAYS_SOMETHING = re.compile(
+    r"(?:the|a|an|we|i|our|my|this|that|these|they|he|she|it|there|please|you)\b", re.IGNORECASE
+)
+_CAPITALISED = r"[A-Z][a-z'\u00e0-\u00ff-]+"
+#: "Jane Doe, jane@acme.io", "Maria Lopez (maria@acme.com)": the person an address is for.
+_NAME_BY_ADDRESS = re.compile(
+    rf"(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})\s*(?:,|\(|<|-|\u2013|\u2014)\s*"
+    rf"{EMAIL_ADDRESS.pattern}"
+)
+#: "Bob Smith", "Anna Maria Kowalski": two or three capitalised words.
+_FULL_NAME = re.compile(rf"(?<![\w@.])(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})\b")
+#: Inputs whose address is someone else's than the person the heading is about.
+_OTHER_PEOPLE = frozenset(
+    "cc bcc reply sender from manager admin approver owner support notify alert assignee "
+    "reporter agent author".split()
+)
+_NAMED_THINGS = frozenset(
+    "file template sheet table list campaign channel product company project repo "
+    "display user".split()
+)
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{3,1000})[\"\u201d]")
+#: Inputs that hold the text a step reads (a message written to us).
+_TEXT_INPUTS = frozenset({"text", "message", "body", "content", "comment", "feedback"})
+_PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
+_FIRST = frozenset({"first", "given", "fname"})
+_LAST = frozenset({"last", "surname", "family", "lname"})
+_WEEKDAYS_AND_MONTHS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december".split()
+)
+
+
+def split_data_heading(
+    text: str, starts_with_verb: Callable[[str], bool]
+) -> tuple[str, str] | None:
+    """(heading, steps) when `text` opens with a heading that carries data and the
+    steps follow it after a dash, a full stop, a semicolon or a colon. A heading ended by
+    its only colon ("Deal D-42: move it to won") is left to the request's reader, which
+    takes it as the steps' title (the values are read from it the same way)."""
+    for end in _HEADING_END.finditer(text):
+        heading, rest = text[: end.start()].strip(), text[end.end() :]
+        if len(heading) > 160 or "\n" in heading.strip():
+            return None
+        if not rest or not starts_with_verb(rest):
+            continue
+        if starts_with_verb(heading) or _NOT_A_HEADING.search(heading):
+            return None
+        if end.group(0).strip() == ":" and ":" not in heading:
+            return None
+        if not carries_data(heading) or _SAYS_SOMETHING.match(heading):
+            return None
+        if end.group(0).strip() in (".", ";", "") and not (
+            ":" in heading or EMAIL_ADDRESS.search(heading) or _PHONE.search(heading)
+        ):
+            return None  # "The customer wants a refund for order 42; process it": a sentence
+        return heading, rest
+    return None
+
+
+def carries_data(heading: str) -> bool:
+    """Whether a heading says who or what the steps are about: an address, a phone
+    number, a code with a digit, or a name set out after a colon or between commas."""
+    return bool(
+        EMAIL_ADDRESS.search(heading)
+        or _PHONE.search(heading)
+        or _CODE.search(heading)
+        or (re.search(r"[:,(]", heading) and _FULL_NAME.search(heading))
+    )
+
+
+def heading_literals(
+    properties: dict[str, Any],
+    heading: str,
+    taken: dict[str, str],
+    *,
+    known_words: Iterable[str] = (),
+    identifiers: Callable[[dict[str, Any], str, dict[str, str]], dict[str, str]] | None = None,
+    texts_phones: bool = False,
+    verb: Callable[[str], bool] | None = None,
+) -> dict[str, str]:
+    """Values for the inputs of a step that the heading gives and the step itself does
+    not: the address for an email input, the name (or its first or last part) for a name
+    input, a phone number, a place, an id ("Deal D-42" for `deal_id`)."""
+    if not heading or not carries_data(heading):
+        return {}
+    found: dict[str, str] = {}
+    addresses = list(dict.fromkeys(a.rstrip(".") for a in EMAIL_ADDRESS.findall(heading)))
+    name = _person_named(heading, set(known_words), verb)
+    for field, schema in properties.items():
+        if field in taken or "string" not in (schema_types(unwrap_nullable(schema)) or {"string"}):
+            continue
+        words = set(split_identifier(field))
+        if words & _OTHER_PEOPLE or words & _PHONE_WORDS:
+            continue
+        if "email" in words and len(addresses) == 1:
+            found[field] = json.dumps(addresses[0])
+        elif name is not None and "name" in words and not words & _NAMED_THINGS:
+            first, _, last = name.partition(" ")
+            if words & _FIRST:
+                found[field] = json.dumps(first)
+            elif words & _LAST:
+                if last:
+                    found[field] = json.dumps(last)
+            else:
+                found[field] = json.dumps(name)
+    said = _QUOTED.findall(heading)
+    if len(said) == 1:
+        # 'Customer Tom (tom@x.com) wrote in: "My parcel never arrived"': what they wrote is
+        # the text the steps read
+        for field in properties:
+            if field not in taken and field not in found and field in _TEXT_INPUTS:
+                found[field] = json.dumps(said[0])
+    taken = {**taken, **found}
+    if identifiers is not None:
+        found.update(identifiers(properties, heading, taken))
+        taken = {**taken, **found}
+    phones = [p.strip() for p in _PHONE.findall(heading)]
+    # (a tool that sends text messages: its bare `to` or `number` is the phone number)
+    phone_words = _PHONE_WORDS | ({"to", "number", "recipient"} if texts_phones else set())
+    for field in properties:
+        if field not in taken and set(split_identifier(field)) & phone_words and len(phones) == 1:
+            found[field] = json.dumps(phones[0])
+    return found
+
+
+def _person_named(
+    heading: str, known_words: set[str], verb: Callable[[str], bool] | None = None
+) -> str | None:
+    """The person a heading is about: the name written by their address, else two or
+    three capitalised words that are no words of the catalogue ("New Hire"), no day or
+    month."""
+    by_address = _NAME_BY_ADDRESS.search(heading)
+    candidates = [by_address] if by_address else []
+    candidates += list(_FULL_NAME.finditer(heading))
+    for match in candidates:
+        words = match.group("name").split()
+        if match.start() == 0 and len(words) > 2 and verb is not None and verb(words[0]):
+            words = words[1:]  # "Onboard Lena Park <lena@...>": the verb, then the person
+        while words and (
+            words[0].lower() in known_words or words[0].lower() in _WEEKDAYS_AND_MONTHS
+        ):
+            words = words[1:]  # "Patient Anna Kowalski": the person, not what they are
+        if any(w.lower() in _WEEKDAYS_AND_MONTHS for w in words):
+            continue
+        if words and (len(words) > 1 or match is by_address):
+            return " ".join(words)
+    return None

@@ -1,0 +1,56 @@
+"""What a request quotes is said as a whole: 'text them "We couldn't find your booking,
+please call us"' is one step whose message has a comma in it, not a step "please call
+us". The reader sees each quoted text as one word (its spaces and stops masked) and the
+clauses it returns get the text back as written."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, TypeVar
+
+#: A quoted text in double quotes (straight or curly): what a message or a title says.
+_QUOTED = re.compile(r"(?P<open>[\"\u201c])(?P<said>[^\"\u201d]{1,200})(?P<close>[\"\u201d])")
+#: Characters that split a request into steps, and what stands for each inside a quote
+#: (private-use code points: no word, space or stop to split at).
+_MASKS = {
+    " ": "\ue000",
+    ",": "\ue001",
+    ";": "\ue002",
+    ".": "\ue003",
+    ":": "\ue004",
+    "!": "\ue005",
+    "?": "\ue006",
+    "\n": "\ue007",
+}
+_UNMASK = str.maketrans({mask: said for said, mask in _MASKS.items()})
+_MASK = str.maketrans(_MASKS)
+
+T = TypeVar("T")
+
+
+def mask_quotes(text: str) -> str:
+    """`text` with the spaces and stops inside each quoted text masked."""
+    return _QUOTED.sub(
+        lambda m: f"{m.group('open')}{m.group('said').translate(_MASK)}{m.group('close')}", text
+    )
+
+
+def unmasked(value: T) -> T:
+    """`value` (a string, a list or tuple of them, or a dataclass holding them) with the
+    quoted texts as written."""
+    if isinstance(value, str):
+        return value.translate(_UNMASK)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [unmasked(item) for item in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(unmasked(item) for item in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes: dict[str, Any] = {}
+        for field in dataclasses.fields(value):
+            current = getattr(value, field.name)
+            restored = unmasked(current)
+            if restored is not current and restored != current:
+                changes[field.name] = restored
+        return dataclasses.replace(value, **changes) if changes else value
+    return value

@@ -1,0 +1,130 @@
+"""The service a request names ("when api is down", "restart the payments service"): the
+value of a step's `service` (or `component`, `host`) input, instead of a field asked when
+the run starts. A step that names no service of its own works on the one service the
+request names ("When api is down: roll back the last deploy": api's deploy)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flows.core.planner.lexicon import split_identifier
+from flows.core.planner.wiring import schema_types, unwrap_nullable
+
+_NAME = (
+    r"(?!(?:if|when|whenever|once|unless|until|while|and|check|then|so)\b)"
+    r"(?P<name>[a-z][\w.-]*[a-z0-9])"
+)
+_KIND = r"(?:service|api|server|app|cluster|database|db|site|website|endpoint|microservice)"
+#: "api is down", "the checkout service is degraded": a service and its state.
+_IN_A_STATE = re.compile(
+    r"(?:^|\b(?:if|when|whenever|once|unless|until|while|and|check(?:\s+(?:if|whether|that))?)\s+"
+    r"|,\s*)(?:the\s+)?"
+    rf"{_NAME}(?:\s+{_KIND})?\s+(?:is|are|'s|goes|went|go|has\s+gone)\s+"
+    r"(?:not\s+)?(?:down|up|offline|online|unreachable|degraded|unhealthy|healthy|failing)\b",
+    re.IGNORECASE,
+)
+#: "the payments service", "service checkout-api": a service by its name.
+_BY_KIND = re.compile(
+    rf"\bthe\s+{_NAME}\s+(?:service|server|cluster|microservice)\b(?!\s+(?:team|desk|agents?|reps?))"
+    rf"|\b(?:service|component)\s+(?P<after>[a-z][\w.-]*[a-z0-9])\b(?=\s*(?:$|[,;.)]|\s+(?:is|and|in|on|to|for|if|when)\b))",
+    re.IGNORECASE,
+)
+#: "restart api", "roll back checkout-api in production": the service a step acts on.
+_OBJECT = re.compile(
+    r"^(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+(?:\s+(?:back|up|down|over|out))?\s+"
+    rf"(?:the\s+)?{_NAME}(?:\s+{_KIND})?(?=\s*$|\s*[,;.]|\s+(?:in|on|to|at|for|and|now|right|"
+    r"immediately|again|first)\b)",
+    re.IGNORECASE,
+)
+#: Words that are no service's name ("it is down", "the whole site is down").
+_NOT_A_NAME = frozenset(
+    "it they that this these those everything something anything nothing which what one all "
+    "any each every whole main service site server app website system platform status page "
+    "health state the a an our your their its customer".split()
+)
+#: Inputs that take the name of a service.
+_SERVICE_INPUTS = frozenset(
+    {"service", "component", "host", "app", "application", "system", "deployment"}
+)
+
+
+def services_named(text: str) -> list[str]:
+    """The services `text` names, in the order it names them."""
+    found: list[tuple[int, str]] = []
+    for pattern in (_IN_A_STATE, _BY_KIND):
+        for match in pattern.finditer(text):
+            name = match.group("name") if "name" in match.groupdict() else None
+            name = name or match.groupdict().get("after")
+            if name and name.lower() not in _NOT_A_NAME:
+                found.append((match.start(), name))
+    return list(dict.fromkeys(name for _, name in sorted(found)))
+
+
+def service_literals(
+    properties: Mapping[str, Any],
+    action: str,
+    request: str,
+    taken: Mapping[str, str],
+    *,
+    tool_words: frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """{input: JSON string} for a step's service input: the service its own words name,
+    else the one service the whole request names (none when it names several)."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and set(split_identifier(name)) & _SERVICE_INPUTS
+        and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
+        and not unwrap_nullable(schema).get("enum")
+    ]
+    if not wanted:
+        return {}
+    named = services_named(action)
+    acted_on = _OBJECT.match(action.strip())
+    if not named and acted_on is not None and _a_name(acted_on.group("name"), tool_words):
+        named = [acted_on.group("name")]
+    if not named:
+        named = services_named(request)
+    if len(named) != 1:
+        return {}
+    return {wanted[0]: json.dumps(named[0])}
+
+
+def _a_name(word: str, tool_words: frozenset[str]) -> bool:
+    """Whether the thing a step acts on is a service's name: no word of the tool's own
+    ("page the on-call": who the tool pages), no pronoun or common noun."""
+    return word.lower() not in _NOT_A_NAME and not set(split_identifier(word)) & tool_words
+
+
+_ITEM = r"[a-z][\w.-]*[a-z0-9]"
+#: "api, web and db", "checkout-api and payments": names listed, one word each.
+_LISTED = re.compile(
+    rf"(?:^|(?<=\s))(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+(?:and|&)\s+{_ITEM})"
+    r"(?:\s+(?:services|servers|apps|clusters))?(?=\s*$|\s*[,;.:]|\s+(?:in|on|now|first|again)\b)",
+    re.IGNORECASE,
+)
+
+
+def services_listed(action: str, tool_words: frozenset[str] = frozenset()) -> list[str]:
+    """The services a step lists after its verb or "of" ("restart api, web and db", "check
+    the health of api and web"): one call each. None when a listed word is a pronoun,
+    a common noun or a word of the tool's own."""
+    match = _LISTED.search(action)
+    if match is None:
+        return []
+    before = action[: match.start()].split()
+    if len(before) > 4 or (len(before) > 1 and before[-1].lower() not in ("of", "for", "the")):
+        return []  # "roll back the deploy and page ...": no list of names
+    names = [n.strip() for n in re.split(r"\s*,\s*|\s+(?:and|&)\s+", match.group("list"))]
+    names = [n for n in names if n and n.lower() != "and"]
+    if len(names) < 2 or not all(_a_name(n, tool_words) for n in names):
+        return []
+    return list(dict.fromkeys(names))
+
+
+def takes_a_service(properties: Mapping[str, Any]) -> bool:
+    return any(set(split_identifier(name)) & _SERVICE_INPUTS for name in properties)
