@@ -991,3 +991,60 @@ def test_a_run_started_from_another_links_back_to_it(page, live_server, staff_us
     back.get_by_role("link").click()
     expect(page).to_have_url(live_server(f"/runs/{run.id}"))
     expect(page.get_by_test_id("run-page")).to_have_attribute("data-run-status", "completed")
+
+
+def test_the_event_log_lists_each_event_live_and_filters_to_problems_or_a_node(
+    page, live_server, staff_user, screenshot
+):
+    version = make_flow(
+        staff_user,
+        {
+            "name": "Flaky log",
+            "nodes": [
+                {"id": "fine", "type": "tool", "tool": "t_noop"},
+                {
+                    "id": "flaky",
+                    "type": "tool",
+                    "tool": "t_slow",
+                    "title": "Flaky step",
+                    "after": ["fine"],
+                    "inputs": {"seconds": "5"},
+                    "timeout_s": 0.3,
+                    "retry": {"max_attempts": 3, "backoff_s": 0.5, "multiplier": 2.0},
+                },
+            ],
+        },
+    )
+    run = start_run(staff_user, version, {})
+
+    # Given the run page open on its events while the run goes
+    page.goto(live_server(f"/runs/{run.id}"))
+    page.get_by_test_id("tab-events").click()
+    events = page.get_by_test_id("run-events")
+    # When the run fails after its retries, each event arrives as a line, in order
+    expect(events.locator('[data-type="run.failed"]')).to_have_count(1, timeout=30_000)
+    expect(events.locator('[data-type="node.retrying"]')).to_have_count(2)
+    lines = events.locator("li")
+    stored = Run.objects.get(id=run.id).events.count()
+    expect(lines).to_have_count(stored)
+    expect(lines.first).to_have_attribute("data-type", "run.started")
+    expect(lines.last).to_have_attribute("data-type", "run.failed")
+    failed = events.locator('[data-type="node.failed"]')
+    expect(failed).to_contain_text("Flaky step")
+    expect(failed).to_contain_text("timeout")
+    expect(failed).to_contain_text("after 3 attempts")
+    expect(events.locator('[data-type="node.retrying"]').first).to_contain_text("again in 500 ms")
+    screenshot(page, "events")
+
+    # Then "Problems only" keeps the retries and the failures
+    page.get_by_test_id("run-events-problems").check()
+    expect(lines).to_have_count(4)
+    page.get_by_test_id("run-events-problems").uncheck()
+
+    # and a node's name opens its details, and the log can keep to that node
+    events.locator('[data-type="node.output"]').get_by_role("button", name="fine").click()
+    expect(page.get_by_test_id("node-panel-status")).to_have_attribute("data-status", "completed")
+    page.get_by_test_id("run-events-selected").check()
+    expect(lines).to_have_count(2)
+    for i in range(2):
+        expect(lines.nth(i).get_by_role("button", name="fine")).to_be_visible()

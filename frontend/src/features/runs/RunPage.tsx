@@ -16,6 +16,7 @@ import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
 import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import { Timeline } from "./Timeline";
+import { EventLog } from "./EventLog";
 import { NOT_FOUND, useNow, useRunView } from "./useRunView";
 import "./runs.css";
 
@@ -68,6 +69,7 @@ export default function RunPage() {
   const { run, version, state } = view;
   const [selected, setSelected] = useState<string | null>(null);
   const [sideTab, setSideTab] = useState<"input" | "result">("result");
+  const [lowerTab, setLowerTab] = useState<"timeline" | "events">("timeline");
   const [busy, setBusy] = useState<"cancel" | "rerun" | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [actionNote, setActionNote] = useState<string | null>(null);
@@ -89,6 +91,7 @@ export default function RunPage() {
     setSelected(nodeId);
     if (nodeId) refreshRun();
   }, [refreshRun]);
+  const nodeTitle = useCallback((nodeId: string) => irNodes.get(nodeId)?.title || nodeId, [irNodes]);
 
   // A selected node that finishes: fetch its stored record (worker, timings).
   const selectedStatus = selected ? state?.nodes[selected]?.status : undefined;
@@ -319,11 +322,18 @@ export default function RunPage() {
 
       <div className="run-lower">
         <div className="card timeline-card">
-          <div className="card-title">
-            <h2>Timeline</h2>
-            <span className="muted small">{state.started.length} of {countOf(total, "node")} started</span>
+          <div className="card-title lower-tabs">
+            <div className="tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={lowerTab === "timeline"} onClick={() => setLowerTab("timeline")} data-testid="tab-timeline">Timeline</button>
+              <button type="button" role="tab" aria-selected={lowerTab === "events"} onClick={() => setLowerTab("events")} data-testid="tab-events">
+                Events <span className="tab-count">{state.log.length}</span>
+              </button>
+            </div>
+            {lowerTab === "timeline" && <span className="muted small">{state.started.length} of {countOf(total, "node")} started</span>}
           </div>
-          <Timeline state={state} irNodes={irNodes} now={now} selected={selected} onSelect={select} />
+          {lowerTab === "timeline"
+            ? <Timeline state={state} irNodes={irNodes} now={now} selected={selected} onSelect={select} />
+            : <EventLog log={state.log} t0={state.startedAt ?? state.log[0]?.ts ?? null} title={nodeTitle} selected={selected} onSelect={select} />}
         </div>
         <div className="card run-io">
           <div className="tabs" role="tablist">
