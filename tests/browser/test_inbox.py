@@ -93,6 +93,10 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     history = page.get_by_test_id("step-history")
     expect(history.locator('.step-field[data-field="amount"]')).to_contain_text("120")
     expect(history.locator("pre")).to_have_count(0)
+    # when, in the words the rest of the inbox uses (the exact time on hover)
+    expect(history.get_by_test_id("step-history-when")).to_have_text(
+        re.compile(r"^(just now|\d+ s ago)$")
+    )
     screenshot(page, "decided")
 
     # The run goes on from its checkpoint on the worker and completes with the approved values

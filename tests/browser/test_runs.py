@@ -514,6 +514,8 @@ def test_a_batch_shows_its_progress_to_the_end(page, live_server, staff_user, sc
     expect(page.get_by_test_id("batch-done")).to_contain_text(f"{size} / {size}")
     expect(page.get_by_test_id("batch-percent")).to_have_text("100%")
     expect(page.get_by_test_id("batch-count-completed")).to_contain_text(str(size))
+    # a run waiting for an approval is counted in the word every page uses for it
+    expect(page.get_by_test_id("batch-count-suspended")).to_have_text("Waiting 0")
     expect(page.locator('[data-testid="batch-run-row"][data-status="completed"]')).to_have_count(
         size
     )
@@ -1048,3 +1050,25 @@ def test_the_event_log_lists_each_event_live_and_filters_to_problems_or_a_node(
     expect(lines).to_have_count(2)
     for i in range(2):
         expect(lines.nth(i).get_by_role("button", name="fine")).to_be_visible()
+
+
+def test_a_waiting_run_says_in_the_runs_list_which_step_and_who_it_waits_for(
+    page, live_server, staff_user, screenshot
+):
+    version = make_flow(staff_user, {
+        "name": "Needs a yes",
+        "nodes": [
+            {"id": "first", "type": "tool", "tool": "t_noop"},
+            {"id": "ok", "type": "approval", "title": "Approve the refund", "after": ["first"],
+             "assignees": {"users": ["cyd"], "groups": ["finance"]}},
+        ],
+    })
+    run = start_run(staff_user, version, {})
+    wait_for(lambda: Run.objects.get(id=run.id).status == "suspended", timeout=30)
+
+    page.goto(live_server("/runs"))
+    row = page.locator(f'[data-testid="run-row"][data-run-id="{run.id}"]')
+    expect(row.get_by_test_id("run-row-waiting")).to_have_text(
+        "Waiting for Approve the refund, by group finance, cyd"
+    )
+    screenshot(page, "waiting-row")

@@ -8,7 +8,7 @@ import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
+import { assigneeNames, formatDateTime, formatDuration, noResultText, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -32,15 +32,6 @@ function Connection({ status, finished }: { status: string; finished: boolean })
 }
 
 const session = readSession();
-
-function names(assignees: unknown): string {
-  const a = (assignees ?? {}) as { users?: string[]; groups?: string[] };
-  const parts = [
-    ...(a.users ?? []).map((u) => u),
-    ...(a.groups ?? []).map((g) => `group ${g}`),
-  ];
-  return parts.length ? parts.join(", ") : "the run's owner";
-}
 
 function NobodyCanDecide({ missing, staff, adminUrl }: { missing: MissingApprovers; staff: boolean; adminUrl: string }) {
   const help = decideHelp(missing, staff);
@@ -252,7 +243,7 @@ export default function RunPage() {
         <div key={w.node_id} className="alert approval-banner" data-testid={`run-waiting-${w.node_id}`}>
           <span className="rs-icon rs-waiting" aria-hidden>‖</span>
           <div>
-            <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{names(w.assignees)}</strong>.
+            <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{assigneeNames(w.assignees)}</strong>.
             {w.approvers === 0 && (
               <div className="muted small" data-testid="run-waiting-nobody">
                 <NobodyCanDecide missing={{ groups: w.missing_groups ?? [], users: w.missing_users ?? [] }} staff={session.isStaff} adminUrl={session.adminUrl} />
@@ -342,7 +333,7 @@ export default function RunPage() {
           </div>
           <div className="run-io-body" role="tabpanel">
             {sideTab === "result" ? (
-              <JsonView value={result ?? undefined} testId="run-result" empty={finished ? "No result." : "The result appears when the run completes."} />
+              <JsonView value={result ?? undefined} testId="run-result" empty={noResultText(runStatus)} />
             ) : (
               <JsonView value={run.input ?? {}} testId="run-input" />
             )}

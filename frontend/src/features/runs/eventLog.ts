@@ -1,6 +1,6 @@
 // The run's event log in words: what each stored event says, one line each, and which
 // of them a person looking for a problem wants to see.
-import { formatDuration } from "./format";
+import { assigneeNames, formatDuration } from "./format";
 import type { RunEvent } from "./runState";
 
 export type EventTone = "ok" | "fail" | "warn" | "info" | "muted";
@@ -73,15 +73,6 @@ function errorText(value: unknown): string {
   const code = typeof error.code === "string" ? error.code : "";
   const message = typeof error.message === "string" ? error.message : "";
   return code && message ? `${code}: ${message}` : code || message || "error";
-}
-
-/** "group managers, ada" (an approval's assignees), or the owner when none are named. */
-export function assigneeNames(assignees: unknown): string {
-  const a = record(assignees);
-  const users = Array.isArray(a.users) ? a.users.map(String) : [];
-  const groups = Array.isArray(a.groups) ? a.groups.map((g) => `group ${String(g)}`) : [];
-  const names = [...groups, ...users];
-  return names.length ? names.join(", ") : "the run's owner";
 }
 
 function attemptsNote(attempts: unknown): string {

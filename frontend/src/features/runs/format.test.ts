@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, progressNote, recoveryNote, waitingForWorker, whoCanDecide, workerSilentMs } from "./format";
+import { assigneeNames, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -117,5 +117,31 @@ describe("a running run whose worker went quiet", () => {
   it("says nothing of a run no worker holds", () => {
     expect(workerSilentMs("suspended", lease, at(42))).toBeNull();
     expect(workerSilentMs("running", null, at(42))).toBeNull();
+  });
+});
+
+describe("what a waiting run waits for, in its row", () => {
+  it("names the open step and who decides it", () => {
+    const step = { node_id: "approve", title: "Approve the refund", assignees: { users: ["ada"], groups: ["managers"] }, decided: false };
+    expect(waitingLine([step])).toBe("Waiting for Approve the refund, by group managers, ada");
+    expect(waitingLine([{ ...step, title: null, assignees: {} }])).toBe("Waiting for approve, by the run's owner");
+    expect(waitingLine([step, { ...step, node_id: "second" }])).toBe("Waiting for Approve the refund, by group managers, ada (and 1 more)");
+  });
+
+  it("says nothing once every step is decided, or of no steps", () => {
+    expect(waitingLine([{ node_id: "a", decided: true }])).toBeNull();
+    expect(waitingLine([])).toBeNull();
+    expect(waitingLine(undefined)).toBeNull();
+    expect(assigneeNames(null)).toBe("the run's owner");
+  });
+});
+
+describe("the Result tab of a run without a result", () => {
+  it("says why, by the run's status", () => {
+    expect(noResultText("failed")).toMatch(/failed before it produced one/);
+    expect(noResultText("cancelled")).toMatch(/cancelled before it produced one/);
+    expect(noResultText("running")).toBe("The result appears when the run completes.");
+    expect(noResultText("suspended")).toBe("The result appears when the run completes.");
+    expect(noResultText("completed")).toBe("No result.");
   });
 });

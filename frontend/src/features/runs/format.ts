@@ -155,3 +155,29 @@ export function workerSilentMs(status: string, leaseExpiresAt: string | null | u
   const late = now - Date.parse(leaseExpiresAt);
   return Number.isFinite(late) && late > 0 ? late : null;
 }
+
+/** "group managers, ada" (an approval's assignees), or the owner when none are named. */
+export function assigneeNames(assignees: unknown): string {
+  const a = (assignees && typeof assignees === "object" ? assignees : {}) as { users?: unknown; groups?: unknown };
+  const users = Array.isArray(a.users) ? a.users.map(String) : [];
+  const groups = Array.isArray(a.groups) ? a.groups.map((g) => `group ${String(g)}`) : [];
+  const names = [...groups, ...users];
+  return names.length ? names.join(", ") : "the run's owner";
+}
+
+/** What a waiting run waits for, in one line for its row ("Approve the refund, by group
+ * managers"), or null when no step is open. */
+export function waitingLine(waiting: readonly { node_id: string; title?: string | null; assignees?: unknown; decided?: boolean }[] | null | undefined): string | null {
+  const open = (waiting ?? []).filter((step) => !step.decided);
+  if (!open.length) return null;
+  const first = `${open[0].title || open[0].node_id}, by ${assigneeNames(open[0].assignees)}`;
+  return open.length > 1 ? `Waiting for ${first} (and ${open.length - 1} more)` : `Waiting for ${first}`;
+}
+
+/** What the Result tab says while a run has no result, by the run's status. */
+export function noResultText(status: string): string {
+  if (status === "failed") return "No result: the run failed before it produced one (its error is above).";
+  if (status === "cancelled") return "No result: the run was cancelled before it produced one.";
+  if (status === "completed") return "No result.";
+  return "The result appears when the run completes.";
+}
