@@ -1072,3 +1072,37 @@ def test_a_waiting_run_says_in_the_runs_list_which_step_and_who_it_waits_for(
         "Waiting for Approve the refund, by group finance, cyd"
     )
     screenshot(page, "waiting-row")
+
+
+def test_a_big_output_reads_as_numbered_folded_items_and_a_long_text_as_its_start(
+    page, live_server, staff_user, screenshot
+):
+    # Given a value node whose output is a list of 120 records, one with a long text
+    records = [{"n": i, "text": "word " * (400 if i == 0 else 2)} for i in range(120)]
+    version = make_flow(staff_user, {
+        "name": "Records",
+        "input_schema": {"type": "object", "properties": {"records": {"type": "array"}}},
+        "nodes": [{"id": "all", "type": "value", "value": "input.records"}],
+    })
+    run = start_run(staff_user, version, {"records": records})
+
+    # When its details are opened
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "all")).to_have_attribute("data-status", "completed", timeout=30_000)
+    node(page, "all").click()
+    output = page.get_by_test_id("node-panel-output")
+
+    # Then the first 50 items show folded, one numbered line each, the rest a click away
+    folded = output.locator(".jv-children > [data-folded]")
+    expect(folded).to_have_count(50)
+    expect(folded.nth(7)).to_contain_text('7: {2} {"n":7,')
+    output.get_by_role("button", name="Show 70 more").click()
+    expect(folded).to_have_count(120)
+
+    # and a long text shows its start until asked for all of it
+    folded.first.get_by_role("button").click()
+    more = output.get_by_test_id("json-string-more")
+    expect(more).to_have_text("show all 2,000 characters")
+    screenshot(page, "big-output")
+    more.click()
+    expect(more).to_have_count(0)

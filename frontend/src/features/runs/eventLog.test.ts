@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeEvent, filterEvents, formatOffset, shortJson } from "./eventLog";
+import { describeEvent, filterEvents, formatOffset } from "./eventLog";
+import { shortJson } from "./shortJson";
 import { applyEvents, initialRunState, type RunEvent } from "./runState";
 
 const ev = (seq: number, type: string, data: unknown = {}, node_id: string | null = null, extra: Partial<RunEvent> = {}): RunEvent =>
