@@ -494,3 +494,35 @@ def test_a_long_inbox_loads_page_by_page_and_stays_live(
     expect(rows).to_have_count(120)
     expect(rows.last).to_contain_text("Approve the late one")
     expect(page.get_by_test_id("inbox-shown")).to_have_text("120 steps waiting")
+
+
+def test_the_inbox_search_keeps_the_steps_with_each_word_and_says_when_none_match(
+    new_page, live_server, staff_user, bob, screenshot
+):
+    # Given two steps waiting for bob, from two flows
+    for name in ("Refund", "Hiring"):
+        flow = Flow.objects.create(name=name, owner=staff_user)
+        ir = {**REFUND, "name": name}
+        version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+        services.run_create(
+            user=staff_user, flow_version_id=version.id, run_input={"customer": "Ann"}
+        )
+    page = new_page(bob)
+    page.goto(live_server("/inbox"))
+    rows = page.get_by_test_id("inbox-row")
+    expect(rows).to_have_count(2, timeout=30_000)
+
+    # When bob types a word of one flow's name, only its step stays, and the address keeps it
+    page.get_by_test_id("inbox-search").fill("hir")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Hiring")
+    expect(page.get_by_test_id("inbox-shown")).to_contain_text("matching “hir”")
+    page.wait_for_url(re.compile(r"/inbox\?q=hir$"))
+    screenshot(page, "search")
+
+    # A search nothing matches says so, and clearing it brings every step back
+    page.get_by_test_id("inbox-search").fill("hiring payroll")
+    expect(page.get_by_test_id("inbox-no-match")).to_contain_text("No waiting step matches")
+    page.get_by_role("button", name="Clear the search").click()
+    expect(rows).to_have_count(2)
+    expect(page.get_by_test_id("inbox-search")).to_have_value("")
