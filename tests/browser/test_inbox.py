@@ -526,3 +526,43 @@ def test_the_inbox_search_keeps_the_steps_with_each_word_and_says_when_none_matc
     page.get_by_role("button", name="Clear the search").click()
     expect(rows).to_have_count(2)
     expect(page.get_by_test_id("inbox-search")).to_have_value("")
+
+
+def test_a_few_choices_in_the_decision_form_are_checkboxes_after_the_simple_fields(
+    page, live_server, staff_user, screenshot
+):
+    ir = {"name": "Expenses", "nodes": [
+        {"id": "ok", "type": "approval", "title": "Review the claim",
+         "form_schema": {"type": "object", "required": ["total"], "properties": {
+             "adjustments": {"type": "array", "items": {"type": "number"}},
+             "flags": {"type": "array", "uniqueItems": True, "items": {
+                 "type": "string", "enum": ["no receipt", "over limit", "duplicate"]}},
+             "note": {"type": "string"},
+             "total": {"type": "number"},
+         }},
+         "assignees": {"users": [staff_user.username]}},
+        {"id": "result", "type": "output", "value": "ok.data"},
+    ]}
+    flow = Flow.objects.create(name="Expenses", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    form = page.get_by_test_id("step-form")
+
+    # The required field first, then the simple one, then the lists
+    tops = [form.get_by_text(re.compile(rf"^{name}\s*\*?$")).first.bounding_box()["y"]
+            for name in ("Total", "Note", "Adjustments", "Flags")]
+    assert tops == sorted(tops), tops
+    # and the three flags are boxes to tick, not a list to ctrl-click in
+    expect(form.locator("select[multiple]")).to_have_count(0)
+    expect(form.get_by_role("checkbox")).to_have_count(3)
+    form.get_by_label("Total").fill("120")
+    form.get_by_role("checkbox", name="no receipt").check()
+    form.get_by_role("checkbox", name="duplicate").check()
+    screenshot(page, "checkboxes")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("step-status")).to_have_text("Approved")
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.2, "completion")
+    assert Run.objects.get(pk=run.pk).result["result"] == {
+        "total": 120, "flags": ["no receipt", "duplicate"]}
