@@ -1106,3 +1106,24 @@ def test_a_big_output_reads_as_numbered_folded_items_and_a_long_text_as_its_star
     screenshot(page, "big-output")
     more.click()
     expect(more).to_have_count(0)
+
+
+def test_an_empty_required_cell_in_a_batch_csv_is_reported_before_the_batch_starts(
+    page, live_server, staff_user
+):
+    version = make_flow(staff_user, {
+        "name": "Welcome",
+        "input_schema": {"type": "object", "required": ["email", "name"],
+                         "properties": {"email": {"type": "string"}, "name": {"type": "string"}}},
+        "nodes": [{"id": "out", "type": "output", "value": "input.email"}],
+    })
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    page.get_by_test_id("start-tab-batch").click()
+
+    # A row whose email cell is empty is missing its email, as a row without the column is
+    page.get_by_test_id("batch-inputs").fill("email,name\nann@example.com,Ann\n,Dana\n")
+    expect(page.get_by_test_id("batch-invalid")).to_contain_text('"email" is missing')
+    expect(page.get_by_test_id("batch-start")).to_be_disabled()
+    page.get_by_test_id("batch-inputs").fill("email,name\nann@example.com,Ann\ndana@example.com,Dana\n")
+    expect(page.get_by_test_id("batch-count")).to_have_text("2 inputs ready")
+    assert not Run.objects.filter(flow_version=version).exists()
