@@ -314,6 +314,8 @@ def test_a_step_whose_run_was_cancelled_says_it_is_not_needed_and_leaves_the_cou
 
     # When the run is cancelled and the timer closes its step
     page.get_by_test_id("run-cancel").click()
+    expect(page.get_by_test_id("run-cancel-ask")).to_contain_text("and the approval it waits for")
+    page.get_by_test_id("run-cancel-confirm").click()
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "cancelled")
     # the approval's card reads as cancelled: grey, not the waiting colour it had
     card = page.get_by_test_id("run-node-ok")

@@ -370,7 +370,15 @@ def test_cancelling_a_slow_run(page, live_server, staff_user, screenshot):
 
     page.goto(live_server(f"/runs/{run.id}"))
     expect(node(page, "slow")).to_have_attribute("data-status", "running", timeout=20_000)
+    # the first click asks; keeping it changes nothing
     page.get_by_test_id("run-cancel").click()
+    expect(page.get_by_test_id("run-cancel-ask")).to_contain_text("Stop it where it is?")
+    page.get_by_test_id("run-cancel-keep").click()
+    expect(page.get_by_test_id("run-cancel-ask")).to_have_count(0)
+    expect(node(page, "slow")).to_have_attribute("data-status", "running")
+    assert Run.objects.get(pk=run.pk).cancel_requested is False
+    page.get_by_test_id("run-cancel").click()
+    page.get_by_test_id("run-cancel-confirm").click()
 
     expect(page.get_by_test_id("run-status")).to_have_attribute(
         "data-status", "cancelled", timeout=20_000
@@ -403,6 +411,7 @@ def test_cancelling_a_run_that_ends_meanwhile_says_so_without_an_error(
     held: list[Any] = []
     page.route(re.compile(r"/api/v1/runs/[0-9a-f-]+/cancel/$"), lambda route: held.append(route))
     page.get_by_test_id("run-cancel").click()
+    page.get_by_test_id("run-cancel-confirm").click()
 
     def cancel_request_held() -> bool:
         page.wait_for_timeout(50)  # lets Playwright hand the request to the route

@@ -62,6 +62,8 @@ export default function RunPage() {
   const [sideTab, setSideTab] = useState<"input" | "result">("result");
   const [lowerTab, setLowerTab] = useState<"timeline" | "events">("timeline");
   const [busy, setBusy] = useState<"cancel" | "rerun" | null>(null);
+  // Cancelling cannot be undone (a waiting approval is dropped too): the first click asks.
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [actionNote, setActionNote] = useState<string | null>(null);
 
@@ -133,6 +135,7 @@ export default function RunPage() {
   const failedNode = runError?.node ? irNodes.get(String(runError.node)) : undefined;
 
   const doCancel = async () => {
+    setConfirmingCancel(false);
     setBusy("cancel");
     setActionError(null);
     setActionNote(null);
@@ -188,19 +191,33 @@ export default function RunPage() {
           )}
         </div>
         <div className="toolbar">
-          <Link className="btn" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">
-            Open v{run.version} in designer
-          </Link>
-          <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} state={{ returnTo: `/runs/${run.id}` }} data-testid="run-edit-input">
-            Edit input…
-          </Link>
-          <button type="button" className="btn" onClick={doRerun} disabled={busy !== null} data-testid="run-rerun">
-            ↻ Re-run
-          </button>
-          {!finished && (
-            <button type="button" className="btn danger" onClick={doCancel} disabled={busy !== null || !!run.cancel_requested} data-testid="run-cancel">
+          {/* While the cancel is being confirmed, the question takes the other buttons' place. */}
+          {!(confirmingCancel && !finished) && (<>
+            <Link className="btn" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">
+              Open v{run.version} in designer
+            </Link>
+            <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} state={{ returnTo: `/runs/${run.id}` }} data-testid="run-edit-input">
+              Edit input…
+            </Link>
+            <button type="button" className="btn" onClick={doRerun} disabled={busy !== null} data-testid="run-rerun">
+              ↻ Re-run
+            </button>
+          </>)}
+          {!finished && !confirmingCancel && (
+            <button type="button" className="btn danger" onClick={() => setConfirmingCancel(true)} disabled={busy !== null || !!run.cancel_requested} data-testid="run-cancel">
               {run.cancel_requested ? "Cancelling…" : "Cancel run"}
             </button>
+          )}
+          {!finished && confirmingCancel && (
+            <span className="cancel-confirm" role="group" aria-label="Cancel the run?" data-testid="run-cancel-ask">
+              <span className="muted small">{waiting.length ? "Cancel it, and the approval it waits for?" : "Stop it where it is?"}</span>
+              <button type="button" className="btn danger" onClick={doCancel} disabled={busy !== null} data-testid="run-cancel-confirm" autoFocus>
+                Yes, cancel
+              </button>
+              <button type="button" className="btn" onClick={() => setConfirmingCancel(false)} data-testid="run-cancel-keep">
+                Keep it
+              </button>
+            </span>
           )}
         </div>
       </div>
