@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assigneeNames, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
+import { assigneeNames, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -102,6 +102,21 @@ describe("a run that lost its worker", () => {
 describe("timeline axis labels", () => {
   it("writes round ticks without trailing zeros", () => {
     expect([0, 500, 1000, 2500, 50_000, 100_000].map(formatTick)).toEqual(["0 ms", "500 ms", "1 s", "2.5 s", "50 s", "1 m 40 s"]);
+  });
+
+  it("writes whole minutes and hours as such", () => {
+    expect([900_000, 1_800_000, 3_600_000, 7_200_000, 5_400_000].map(formatTick)).toEqual(["15 m", "30 m", "1 h", "2 h", "1 h 30 m"]);
+  });
+
+  it("steps by round numbers below ten seconds and by a clock's steps above", () => {
+    expect(timelineStep(100)).toBe(20);
+    expect(timelineStep(3_000)).toBe(1_000);
+    expect(timelineStep(50_000)).toBe(10_000);
+    // 54 minutes: quarter hours, not 16 m 40 s
+    expect(timelineStep(54 * 60_000)).toBe(15 * 60_000);
+    expect(timelineStep(3 * 60_000)).toBe(60_000);
+    expect(timelineStep(10 * 3_600_000)).toBe(2 * 3_600_000);
+    expect(timelineStep(30 * 86_400_000)).toBe(6 * 86_400_000);
   });
 });
 

@@ -12,10 +12,26 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} m`;
 }
 
-/** A timeline axis label: the ticks are round, so no trailing zeros (2 s, 2.5 s, 50 s). */
+/** A timeline axis label: the ticks are round, so no trailing zeros (2 s, 2.5 s, 50 s,
+ * 15 m, 2 h). */
 export function formatTick(ms: number): string {
   if (ms >= 1000 && ms < 60_000) return `${Number((ms / 1000).toFixed(2))} s`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms < 3_600_000 && ms % 60_000 === 0) return `${ms / 60_000} m`;
   return formatDuration(ms);
+}
+
+/** Clock-friendly steps for spans of minutes and more: 15 m, not 16 m 40 s. */
+const CLOCK_STEPS_MS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400]
+  .map((s) => s * 1000);
+
+/** The step between a timeline's ticks for a span of `spanMs`: about five ticks, each a
+ * round 1, 2 or 5 times a power of ten below ten seconds, a clock's round step above. */
+export function timelineStep(spanMs: number): number {
+  const raw = spanMs / 5;
+  if (raw > 10_000) return CLOCK_STEPS_MS.find((step) => step >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
+  const power = 10 ** Math.floor(Math.log10(raw || 1));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw) ?? raw;
 }
 
 /** How long ago, as every page writes it (lib/timeAgo); a dash when unknown. */
