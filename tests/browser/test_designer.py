@@ -1021,3 +1021,51 @@ def test_a_flow_of_one_step_says_how_to_add_the_next(page, live_server, staff_us
     page.get_by_test_id("palette-item-validate_email").click()
     expect(node(page, "validate_email")).to_be_visible()
     expect(hint).to_have_count(0)
+
+
+def test_a_tool_inputs_schema_offers_its_values_a_template_and_quotes_plain_text(
+    page, live_server, staff_user, screenshot
+):
+    # Given a flow whose `report` step opens a ticket (its `category` is an enum with a default)
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "report").click()
+    inspector = page.get_by_test_id("inspector")
+    category = inspector.locator('[data-field="inputs.category"]')
+    box = category.locator("textarea")
+    expect(box).to_have_attribute("placeholder", 'default: "general"')
+    choices = category.get_by_test_id("input-choices")
+    expect(choices.get_by_role("button", name="billing")).to_be_visible()
+
+    # When the person types a value as plain text, the validator cannot read it as an
+    # expression; the field offers to quote it
+    box.fill("billing")
+    expect(category).to_contain_text("unknown_reference")
+    category.get_by_test_id("input-text-fix").get_by_role("button").click()
+    expect(box).to_have_value('"billing"')
+    expect(choices.get_by_role("button", name="billing")).to_have_attribute("aria-pressed", "true")
+    expect(node(page, "report")).to_have_attribute("data-valid", "true")
+
+    # and picking another listed value writes its literal
+    choices.get_by_role("button", name="shipping").click()
+    expect(box).to_have_value('"shipping"')
+    screenshot(page, "enum-choices")
+
+    # A list of objects shows the fields of its items and starts from a template of them
+    page.get_by_test_id("palette-search").fill("inventory")
+    page.get_by_test_id("palette-item-check_inventory").click()
+    items = inspector.locator('[data-field="inputs.items"]')
+    expect(items.locator(".insp-type")).to_have_text("list of objects")
+    expect(items).to_contain_text("Each item: sku, quantity")
+    items.get_by_test_id("input-template").get_by_role("button").click()
+    template = re.compile(r'^\[\{"sku": "", "quantity": \d+\}\]$')
+    expect(items.locator("textarea")).to_have_value(template)
+    expect(items.get_by_test_id("input-template")).to_have_count(0)
+    screenshot(page, "list-template")
+
+    # Saved: the inputs are the literals the buttons wrote
+    page.get_by_test_id("save-version").click()
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}/v/2$"))
+    saved = {n["id"]: n for n in FlowVersion.objects.get(flow=flow, number=2).ir["nodes"]}
+    assert saved["report"]["inputs"]["category"] == '"shipping"'
+    assert saved["check_inventory"]["inputs"]["items"].startswith('[{"sku": ""')
