@@ -1069,3 +1069,33 @@ def test_a_tool_inputs_schema_offers_its_values_a_template_and_quotes_plain_text
     saved = {n["id"]: n for n in FlowVersion.objects.get(flow=flow, number=2).ir["nodes"]}
     assert saved["report"]["inputs"]["category"] == '"shipping"'
     assert saved["check_inventory"]["inputs"]["items"].startswith('[{"sku": ""')
+
+
+def boxes_meet(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def test_a_block_added_is_not_shown_under_the_minimap(page, live_server, staff_user):
+    # Given the designer with the minimap showing
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    minimap = page.locator(".designer-canvas .designer-minimap")
+    expect(minimap).to_be_visible()
+
+    # When blocks are added one after another with nothing selected (each lands at the
+    # canvas's centre or the nearest free spot, lower and lower)
+    for tool in ("check_inventory", "validate_email", "calculate_tax", "summarize_text"):
+        page.keyboard.press("Escape")
+        expect(page.get_by_test_id("inspector")).to_have_count(0)
+        page.get_by_test_id(f"palette-item-{tool}").click()
+        added = node(page, tool)
+        expect(added).to_be_visible()
+        # Then each comes to rest clear of the minimap's corner
+        card = settled_box(added)
+        if minimap.is_visible():
+            assert not boxes_meet(card, minimap.bounding_box()), tool

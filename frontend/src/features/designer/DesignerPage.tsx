@@ -244,6 +244,20 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       if (minY * zoom + y < margin) y = margin - minY * zoom;
       if (maxY * zoom + y > height - margin) y = height - margin - maxY * zoom;
     }
+    // The minimap sits over the canvas's corner: a card shown under it would look hidden.
+    const map = element.querySelector<HTMLElement>(".designer-minimap");
+    if (map && map.offsetWidth > 0) {
+      const canvas = element.getBoundingClientRect();
+      const corner = map.getBoundingClientRect();
+      const mapLeft = corner.left - canvas.left - 12;
+      const mapTop = corner.top - canvas.top - 12;
+      const right = maxX * zoom + x;
+      const bottom = maxY * zoom + y;
+      if (right > mapLeft && bottom > mapTop) {
+        if (minY * zoom + y - (bottom - mapTop) >= margin) y -= bottom - mapTop;
+        else if (minX * zoom + x - (right - mapLeft) >= margin) x -= right - mapLeft;
+      }
+    }
     if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) {
       panned.current = remember ? { before: panned.current?.before ?? viewport, after: { x, y, zoom } } : null;
       void flow.setViewport({ x, y, zoom }, { duration: 200 });
