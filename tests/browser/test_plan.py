@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from flows.models import PlanRequest
+from flows.models import Flow, PlanRequest
 
 PROMPT = "validate the email, then send a welcome email"
 DESIGNER = re.compile(r"/flows/(\d+)/v/(\d+)$")
@@ -118,3 +118,26 @@ def test_a_tool_page_link_preselects_the_tool(page, live_server):
     page.wait_for_url("**/flows/new?tools=fetch_url")
     expect(page.get_by_test_id("tool-chip")).to_have_count(1)
     expect(page.get_by_test_id("tool-chip")).to_have_attribute("data-tool-id", "fetch_url")
+
+
+def test_a_prompt_the_planner_cannot_do_can_be_built_by_hand(page, live_server, staff_user):
+    # Given a prompt the planner refuses
+    prompt = "Fly a drone over the warehouse and photograph the roof. Then email the photos."
+    page.goto(live_server("/flows/new"))
+    plan(page, prompt)
+    error = page.get_by_test_id("plan-error")
+    expect(error).to_be_visible(timeout=30_000)
+
+    # When the person chooses to build it by hand
+    error.get_by_test_id("plan-build-by-hand").click()
+
+    # Then the designer opens on a blank flow named from the prompt and described by it
+    page.wait_for_url(re.compile(r"/flows/\d+(/v/\d+)?$"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("canvas-hint")).to_contain_text("Add the next step")
+    flow = Flow.objects.get(owner=staff_user)
+    assert flow.name == "Fly a drone over the warehouse and photograph the roof"
+    assert flow.description == prompt
+    version = flow.versions.get()
+    assert version.ir["metadata"]["prompt"] == prompt
+    assert [node["id"] for node in version.ir["nodes"]] == ["result"]
