@@ -1099,3 +1099,34 @@ def test_a_block_added_is_not_shown_under_the_minimap(page, live_server, staff_u
         card = settled_box(added)
         if minimap.is_visible():
             assert not boxes_meet(card, minimap.bounding_box()), tool
+
+
+def test_the_keyboard_shortcuts_are_listed_on_question_mark(
+    page, live_server, staff_user, screenshot
+):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+
+    # `?` on the canvas lists the shortcuts; Escape closes the list, not the page's panels
+    page.get_by_test_id("canvas").click(position={"x": 40, "y": 40})
+    page.keyboard.press("?")
+    dialog = page.get_by_test_id("shortcuts-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Undo")
+    expect(dialog).to_contain_text("Delete the selected steps")
+    screenshot(page, "shortcuts")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+
+    # the toolbar's keyboard button opens it too; a `?` typed in an expression is text
+    page.get_by_test_id("shortcuts-button").click()
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
+    node(page, "greet").click()
+    name = page.get_by_test_id("inspector").locator('[data-field="inputs.name"] textarea')
+    name.fill("input.name")
+    name.press("End")
+    name.type(' + "?"')
+    expect(name).to_have_value('input.name + "?"')
+    expect(dialog).to_have_count(0)

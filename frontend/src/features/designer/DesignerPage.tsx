@@ -26,6 +26,7 @@ import { RefinePanel } from "./components/RefinePanel";
 import { Toast } from "./components/Toast";
 import { Toolbar } from "./components/Toolbar";
 import { VersionsDrawer } from "./components/VersionsDrawer";
+import { ShortcutsDialog } from "./components/ShortcutsDialog";
 import { useHotkeys } from "./hooks/useHotkeys";
 import { UnsavedGuard, useGuardedNavigate } from "./hooks/UnsavedGuard";
 import { useValidation } from "./hooks/useValidation";
@@ -311,6 +312,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     return () => window.removeEventListener("keydown", onKey);
   }, [loose]);
 
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const hotkeys = useMemo(() => ({
     save: () => void save(),
     pastePosition: () => {
@@ -329,6 +331,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       if (problem) designer.toast(problem, "error");
     },
     selectAll: () => designer.select(useDesigner.getState().ir.nodes.map((node) => node.id)),
+    showShortcuts: () => setShortcutsOpen(true),
   }), [save, flow]);
   useHotkeys(hotkeys);
 
@@ -361,6 +364,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
         }}
         onRun={() => void run()}
         onExport={exportIr}
+        onShowShortcuts={() => setShortcutsOpen(true)}
         versionsOpen={versionsOpen}
         refineOpen={refineOpen}
       />
@@ -399,6 +403,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
           {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
           <ProblemsPanel />
           <Toast />
+          {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
         </div>
         {inspecting && <Inspector />}
         {versionsOpen && (
