@@ -21,13 +21,17 @@ interface ToolInputFieldProps {
   onChange: (value: string) => void;
 }
 
-export function ToolInputField({ name, schema, required, value, issues, nodeId, locals, disabled, onChange }: ToolInputFieldProps) {
+export function ToolInputField({ name, schema, required, value, issues: found, nodeId, locals, disabled, onChange }: ToolInputFieldProps) {
   const shape = inputShape(schema);
+  // Under the field itself, "node X does not supply required input Y of tool Z" names what
+  // the field already shows: it says only what is missing (the problems panel keeps it all).
+  const issues = found.map((issue) => (issue.code === "missing_input" && !value.trim() ? { ...issue, message: "This input is required." } : issue));
   const fix = disabled ? null : textFix(value, shape, issues);
   const picked = chosen(value, shape);
   const placeholder = required ? "required" : shape.defaultCel ? `default: ${shape.defaultCel}` : "optional";
   const description = schema ? (schema.description as string | undefined) : "Not an input of this tool";
-  const hint = [description, shape.fields && `${shape.typeLabel === "object" ? "Fields" : "Each item"}: ${shape.fields}.`].filter(Boolean).join(" ");
+  // What a list's items or an object hold stays in sight with the field's problems too.
+  const itemFields = shape.fields ? `${shape.typeLabel === "object" ? "Fields" : "Each item"}: ${shape.fields}.` : null;
 
   const assists = disabled ? null : (
     <>
@@ -73,9 +77,12 @@ export function ToolInputField({ name, schema, required, value, issues, nodeId, 
       path={`inputs.${name}`}
       issues={issues}
       required={required}
-      hint={hint || undefined}
+      hint={description}
       aside={shape.typeLabel ? <span className="insp-type">{shape.typeLabel}</span> : undefined}
-      after={assists}
+      after={<>
+        {itemFields && <div className="insp-hint" data-testid="input-fields">{itemFields}</div>}
+        {assists}
+      </>}
     >
       {(id) => (
         <CelInput id={id} value={value} nodeId={nodeId} locals={locals} invalid={issues.length > 0} disabled={disabled}
