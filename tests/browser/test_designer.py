@@ -1133,3 +1133,48 @@ def test_the_keyboard_shortcuts_are_listed_on_question_mark(
     name.type(' + "?"')
     expect(name).to_have_value('input.name + "?"')
     expect(dialog).to_have_count(0)
+
+
+PAID: dict[str, Any] = {
+    "name": "Pay once checked",
+    "input_schema": {
+        "type": "object",
+        "properties": {"items": {"type": "array"}, "order_id": {"type": "string"}},
+    },
+    "nodes": [
+        {"id": "validate", "type": "tool", "tool": "validate_order",
+         "inputs": {"items": "input.items", "order_id": "input.order_id"}},
+        {"id": "stock", "type": "tool", "tool": "check_inventory",
+         "inputs": {"items": "input.items"}},
+        {"id": "pay", "type": "tool", "tool": "process_payment", "after": ["stock"],
+         "inputs": {"amount": "validate.subtotal", "order_id": "validate.order_id"}},
+        # `after` both checks, which `pay` already waits for: as planners write it
+        {"id": "receipt", "type": "tool", "tool": "send_email", "after": ["validate", "stock"],
+         "inputs": {"to": "'shop@example.com'", "subject": "'Paid'", "body": "pay.status"}},
+    ],
+}
+
+
+def test_an_order_a_chain_already_implies_is_not_drawn_nor_added_again(
+    page, live_server, staff_user
+):
+    # Given a flow whose last step lists, in `after`, steps it already waits for through `pay`
+    flow = make(staff_user, PAID)
+    open_designer(page, live_server, flow)
+
+    # Then those edges are not drawn around `pay`; the ones that order something are
+    expect(page.get_by_test_id("rf__edge-after:stock->pay")).to_have_count(1)
+    expect(page.get_by_test_id("rf__edge-data:pay->receipt")).to_have_count(1)
+    expect(page.get_by_test_id("rf__edge-after:validate->receipt")).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-after:stock->receipt")).to_have_count(0)
+
+    # When the person connects validate to receipt by hand, the page says why nothing changes
+    drag_handle(page, "validate", "receipt")
+    expect(page.get_by_test_id("toast")).to_contain_text(
+        "receipt already runs after validate, through pay"
+    )
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
+    # (the inspector still lists the orders the IR writes)
+    node(page, "receipt").click()
+    runs_after = page.get_by_test_id("inspector").locator('[data-field="after"]')
+    expect(runs_after).to_contain_text("validate")
