@@ -141,3 +141,23 @@ def test_a_prompt_the_planner_cannot_do_can_be_built_by_hand(page, live_server, 
     version = flow.versions.get()
     assert version.ir["metadata"]["prompt"] == prompt
     assert [node["id"] for node in version.ir["nodes"]] == ["result"]
+
+
+def test_a_prompt_the_server_refuses_is_marked_where_it_is_typed(page, live_server):
+    # Given a prompt longer than the API takes
+    page.goto(live_server("/flows/new"))
+    plan(page, "validate the email " * 700)
+
+    # Then the refusal shows under the prompt, not as the planner failing to plan it
+    prompt = page.get_by_test_id("plan-prompt")
+    expect(page.locator(".plan-card .field-error")).to_contain_text("no more than")
+    expect(prompt).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("plan-error")).to_have_count(0)
+    expect(page.get_by_test_id("plan-phase")).to_have_count(0)
+    expect(page.get_by_test_id("plan-progress")).to_contain_text("How it works")
+    assert not PlanRequest.objects.exists()
+
+    # and a shorter prompt plans as usual
+    prompt.fill(PROMPT)
+    page.get_by_test_id("plan-submit").click()
+    page.wait_for_url(DESIGNER, timeout=30_000)

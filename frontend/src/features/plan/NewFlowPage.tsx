@@ -118,6 +118,9 @@ export default function NewFlowPage() {
   }, [phase, progress.failure, state.error, request]);
 
   const promptErrors = state.error instanceof ApiError ? state.error.fields.prompt ?? [] : [];
+  // The server refused the request itself (a prompt too long, an unknown tool): nothing was
+  // planned, so the planner's failure panel and timeline would mislead; the fields say why.
+  const refused = phase === "failed" && !request && state.error instanceof ApiError && state.error.status >= 400 && state.error.status < 500;
 
   function plan() {
     const text = prompt.trim();
@@ -210,7 +213,10 @@ export default function NewFlowPage() {
             </div>
           </form>
 
-          {failure && (
+          {refused && promptErrors.length === 0 && (
+            <div className="alert error" role="alert" data-testid="plan-refused">{failure?.message}</div>
+          )}
+          {failure && !refused && (
             <PlanErrorPanel
               failure={failure}
               onEdit={() => {
@@ -255,7 +261,7 @@ export default function NewFlowPage() {
         </div>
 
         <aside className="card plan-aside" aria-label="Planning progress" data-testid="plan-progress">
-          {phase === "idle" ? (
+          {phase === "idle" || refused ? (
             <HowItWorks />
           ) : (
             <>
