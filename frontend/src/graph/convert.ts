@@ -27,9 +27,14 @@ export const TARGET_HANDLE = "in";
 /** The label of an arm edge: "then", "else", the case key or "default". The branch's
  * condition is on its card: on the edge it ran over the nodes beside it. */
 export function armLabel(arm: string): string {
-  if (arm.startsWith("case:")) return arm.slice(5);
-  return arm;
+  const label = arm.startsWith("case:") ? arm.slice(5) : arm;
+  // A long case key is on its card's row in full; on the edge, between two columns of
+  // cards, it would run over both.
+  return label.length > MAX_ARM_LABEL ? `${label.slice(0, MAX_ARM_LABEL - 1)}…` : label;
 }
+
+/** The longest arm label drawn on an edge, in characters. */
+export const MAX_ARM_LABEL = 12;
 
 export function edgeId(kind: EdgeKind, from: string, to: string, arm?: string): string {
   return arm ? `${kind}:${from}:${arm}->${to}` : `${kind}:${from}->${to}`;

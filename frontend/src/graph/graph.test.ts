@@ -1,6 +1,8 @@
 // The IR <-> graph layer: conversion, round trips, dependencies, ids and layout.
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  armLabel,
+  MAX_ARM_LABEL,
   edgeRoutes,
   downstreamIds,
   firstFreeSpot,
@@ -165,6 +167,15 @@ describe("dependencies", () => {
     expect(wouldCreateCycle(ir, "pay", "pay")).toBe(true);
     expect(wouldCreateCycle(ir, "lookup", "scan")).toBe(false);
     expect(wouldCreateCycle(ir, "lookup", "notify")).toBe(false);
+  });
+});
+
+describe("armLabel", () => {
+  it("names the arm, and shortens a long case key the card shows in full", () => {
+    expect(armLabel("then")).toBe("then");
+    expect(armLabel("case:billing")).toBe("billing");
+    expect(armLabel("case:shipping_and_delivery_problems")).toBe("shipping_an…");
+    expect(armLabel("case:shipping_and_delivery_problems")).toHaveLength(MAX_ARM_LABEL);
   });
 });
 
