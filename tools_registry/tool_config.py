@@ -184,17 +184,25 @@ def http_config_problems(config: HttpConfig) -> list[str]:
     return problems
 
 
+def _saved_http_config(tool: Tool) -> HttpConfig | None:
+    """An HTTP tool's config, or None for another kind or a config the form refused."""
+    if tool.kind != "http":
+        return None
+    try:
+        config = parse_config("http", tool.config)
+    except ValidationError:
+        return None
+    return config if isinstance(config, HttpConfig) else None
+
+
 def credential_warnings(tool: Tool) -> list[str]:
     """What an admin should know when saving an HTTP tool that sends credentials.
 
     Not errors: the runtime refuses to send a credential anywhere it does not allow, so
     these say which runs will fail, or where the flow's user picks the destination.
     """
-    if tool.kind != "http":
-        return []
-    try:
-        config = parse_config("http", tool.config)
-    except ValidationError:
+    config = _saved_http_config(tool)
+    if config is None:
         return []
     names = credential_names(config.headers)
     if not names:
@@ -228,11 +236,8 @@ def address_warnings(tool: Tool, allowed: Sequence[str]) -> list[str]:
     loopback or private address ("http://127.0.0.1:8931/...") that `allowed` (the site's
     DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS) does not cover. Only a host written as an address,
     or `localhost`, is judged: a name is resolved at run time, where it may differ."""
-    if tool.kind != "http":
-        return []
-    try:
-        config = parse_config("http", tool.config)
-    except ValidationError:
+    config = _saved_http_config(tool)
+    if config is None:
         return []
     from tools_registry.credential_hosts import static_url_target
     from tools_registry.url_guard import URLNotAllowed, check_url
