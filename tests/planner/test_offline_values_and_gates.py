@@ -458,3 +458,19 @@ def test_a_step_made_with_both_results_gets_each_of_them_not_a_loop(demo):
     assert not isinstance(ticket, MapNode)
     assert "analyze_sentiment.sentiment" in ticket.inputs["body"]
     assert "summarize_text.summary" in ticket.inputs["body"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Summarize this: 'Our Q3 revenue grew 12% while costs fell.' and send it to cfo@acme.io",
+        'Summarize the following: "Our Q3 revenue grew 12% while costs fell."',
+    ],
+)
+def test_a_quote_after_this_or_the_following_is_the_text_read(demo, prompt):
+    flow = plan(prompt, demo)
+
+    assert tool_node(flow, "summarize_text").inputs["text"] == (
+        '"Our Q3 revenue grew 12% while costs fell."'
+    )
+    assert "text" not in (flow.input_schema or {}).get("properties", {})

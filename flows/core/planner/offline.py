@@ -6394,7 +6394,9 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
 _SPACED_DASH = re.compile(r"(?<=[A-Za-z)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
 _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|and\s+then)\b", re.I)
 #: Words before a quote that make it the thing a step reads ("the sentiment of '...'").
-_QUOTE_OBJECT_LABELS = frozenset({"of", "on", "about", "for", "from", "text", "message"})
+_QUOTE_OBJECT_LABELS = frozenset(
+    {"of", "on", "about", "for", "from", "text", "message", "this", "following", "below"}
+)
 #: Inputs that hold the text a reading step works on.
 _READ_TEXT_INPUTS = frozenset({"text", "content", "document", "input_text", "message", "body"})
 #: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
