@@ -201,6 +201,12 @@ def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_u
     expect(outcome).to_have_text("Rejected")
     expect(outcome).to_have_attribute("title", f"Rejected by {staff_user.username}")
     expect(page.get_by_test_id("run-node-pay")).to_have_attribute("data-status", "skipped")
+    # its status icons, on the card and on the timeline, are a rejection's, not a success's
+    card_icon = page.get_by_test_id("run-node-ok").locator(".rs-icon")
+    expect(card_icon).to_have_attribute("data-outcome", "rejected")
+    expect(card_icon).to_have_text("✕")
+    row_icon = page.get_by_test_id("timeline-row-ok").locator(".rs-icon")
+    expect(row_icon).to_have_attribute("data-outcome", "rejected")
     page.get_by_test_id("run-node-ok").click()
     expect(page.get_by_test_id("node-panel-outcome")).to_have_text(
         f"Rejected by {staff_user.username}"

@@ -65,7 +65,7 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
         )}
       </div>
       <div className="rn-status">
-        <StatusIcon status={state.status} />
+        <StatusIcon status={state.status} outcome={outcome?.tone} />
       </div>
       {arms.length === 0 ? (
         <Handle type="source" id={SOURCE_HANDLE} position={Position.Right} isConnectable={false} />

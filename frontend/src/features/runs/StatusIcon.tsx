@@ -17,8 +17,19 @@ const ICONS: Record<string, string> = {
   cancelled: "⊘",
 };
 
-export function StatusIcon({ status }: { status: NodeStatus | string }) {
+/** A completed approval that was rejected (or timed out) is not drawn as a success. */
+const OUTCOME_ICONS: Record<string, string> = { rejected: "✕", "timed-out": "⏱" };
+
+export function StatusIcon({ status, outcome }: { status: NodeStatus | string; outcome?: string }) {
   if (status === "running") return <span className="rs-spinner" aria-label="running" />;
+  const icon = outcome ? OUTCOME_ICONS[outcome] : undefined;
+  if (icon) {
+    return (
+      <span className={`rs-icon rs-outcome-${outcome}`} aria-label={`${status}, ${outcome}`} data-outcome={outcome}>
+        {icon}
+      </span>
+    );
+  }
   return (
     <span className={`rs-icon rs-${status}`} aria-label={status}>
       {ICONS[status] ?? "•"}

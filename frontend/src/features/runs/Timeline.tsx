@@ -4,6 +4,7 @@ import { memo, useMemo, useState } from "react";
 import type { IrNode } from "../../graph";
 import { formatDuration, formatTick, timelineStep } from "./format";
 import type { NodeState, RunState } from "./runState";
+import { approvalOutcome } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
 import "./timeline.css";
 
@@ -19,9 +20,10 @@ const ROW_HEIGHT = 28;
 const VISIBLE_ROWS = 11;
 const OVERSCAN = 6;
 
-const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }: {
-  node: NodeState; title: string; t0: number; span: number; end: number; selected: boolean; onSelect(id: string): void;
+const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, onSelect }: {
+  node: NodeState; irNode: IrNode | undefined; title: string; t0: number; span: number; end: number; selected: boolean; onSelect(id: string): void;
 }) {
+  const outcome = irNode && node.status === "completed" ? approvalOutcome(irNode, node.output) : null;
   const start = node.startedAt ?? t0;
   const stop = node.finishedAt ?? end;
   const left = ((start - t0) / span) * 100;
@@ -39,7 +41,7 @@ const Row = memo(function Row({ node, title, t0, span, end, selected, onSelect }
       data-testid={`timeline-row-${node.id}`}
       data-status={node.status}
     >
-      <span className="tl-label"><StatusIcon status={node.status} /><span className="tl-title">{title}</span></span>
+      <span className="tl-label"><StatusIcon status={node.status} outcome={outcome?.tone} /><span className="tl-title">{title}</span></span>
       <span className="tl-track">
         <span className={`tl-bar tl-${node.status}`} style={{ left: `${left}%`, width: `${width}%` }}>
           {node.retries.map((retry) => (
@@ -99,6 +101,7 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
           <Row
             key={node.id}
             node={node}
+            irNode={irNodes.get(node.id)}
             title={irNodes.get(node.id)?.title || node.id}
             t0={t0}
             span={span}
