@@ -1178,3 +1178,30 @@ def test_an_order_a_chain_already_implies_is_not_drawn_nor_added_again(
     node(page, "receipt").click()
     runs_after = page.get_by_test_id("inspector").locator('[data-field="after"]')
     expect(runs_after).to_contain_text("validate")
+
+
+def test_plain_text_typed_as_a_result_is_offered_as_text(page, live_server, staff_user):
+    # Given a flow whose one step is its result
+    flow = flow_create(
+        owner=staff_user,
+        name="Blank",
+        ir={
+            "name": "Blank",
+            "input_schema": {"type": "object"},
+            "nodes": [{"id": "result", "type": "output", "value": "input"}],
+        },
+    )
+    open_designer(page, live_server, flow)
+    node(page, "result").click()
+    expression = page.get_by_test_id("inspector").locator('[data-field="value"]')
+
+    # When the person types words where an expression is read, the field offers to quote them
+    expression.locator("textarea").fill("All done")
+    fix = expression.get_by_test_id("input-text-fix")
+    expect(fix).to_contain_text('Use "All done" as text')
+    fix.get_by_role("button").click()
+
+    # Then the result is that text and the flow is valid
+    expect(expression.locator("textarea")).to_have_value('"All done"')
+    wait_checked(page)
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")

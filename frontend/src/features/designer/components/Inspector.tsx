@@ -18,7 +18,7 @@ import { NODE_KINDS } from "../nodeKinds";
 import { designer, issueNode, useDesigner } from "../store";
 import { CelInput, ExprMapInput, Field, IdListInput, JsonInput, issuesAt } from "./fields";
 import { Icon } from "./Icon";
-import { ToolInputField } from "./ToolInputField";
+import { TextFix, ToolInputField } from "./ToolInputField";
 
 type AnyNode = IrNode & Record<string, unknown>;
 
@@ -561,7 +561,8 @@ function ValueFields({ node, at, set, update, disabled }: TypeFieldsProps) {
           onClick={() => single && set("value", { value: node.value as string }, false)}>Named fields</button>
       </div>
       {single ? (
-        <Field label="Expression" path="value" issues={at("value")} required>
+        <Field label="Expression" path="value" issues={at("value")} required
+          after={disabled ? null : <TextFix value={node.value as string} issues={at("value")} onChange={(v) => set("value", v)} />}>
           {(id) => <CelInput id={id} value={node.value as string} nodeId={node.id} multiline invalid={at("value").length > 0} disabled={disabled} onChange={(v) => set("value", v)} />}
         </Field>
       ) : (

@@ -1,7 +1,7 @@
 // A tool input's field as a person meets it: the helpers its JSON Schema gives.
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { ToolInputField } from "./ToolInputField";
+import { TextFix, ToolInputField } from "./ToolInputField";
 
 afterEach(cleanup);
 
@@ -35,5 +35,18 @@ describe("ToolInputField", () => {
     field({ type: "array", items: { type: "object", required: ["sku"], properties: { sku: { type: "string" } } } }, "", true);
     expect(screen.getByTestId("input-fields").textContent).toBe("Each item: sku.");
     expect(screen.queryByTestId("input-template")).toBeNull();
+  });
+});
+
+describe("TextFix", () => {
+  it("quotes plain text in any expression field the validator could not read", () => {
+    const changes: string[] = [];
+    const issue = { code: "expression_error", message: "", node: "n", field: "value", hint: null };
+    render(<TextFix value="All done" issues={[issue]} onChange={(next) => changes.push(next)} />);
+    fireEvent.click(screen.getByRole("button"));
+    expect(changes).toEqual(['"All done"']);
+    cleanup();
+    render(<TextFix value="check.valid" issues={[]} onChange={() => undefined} />);
+    expect(screen.queryByRole("button")).toBeNull();
   });
 });

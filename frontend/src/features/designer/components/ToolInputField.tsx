@@ -35,13 +35,7 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
 
   const assists = disabled ? null : (
     <>
-      {fix && (
-        <div className="insp-assist" data-testid="input-text-fix">
-          <button type="button" className="insp-chip" onClick={() => onChange(fix)}>
-            Use <code>{fix}</code> as text
-          </button>
-        </div>
-      )}
+      {fix && <TextFixButton fix={fix} onChange={onChange} />}
       {shape.choices.length > 0 && shape.choices.length <= MAX_CHOICE_BUTTONS && (
         <div className="insp-assist" role="group" aria-label={`Values of ${name}`} data-testid="input-choices">
           {shape.choices.map((choice) => (
@@ -90,4 +84,21 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
       )}
     </Field>
   );
+}
+
+/** "Use "billing" as text": writes the quoted literal in place of what was typed. */
+function TextFixButton({ fix, onChange }: { fix: string; onChange: (value: string) => void }) {
+  return (
+    <div className="insp-assist" data-testid="input-text-fix">
+      <button type="button" className="insp-chip" onClick={() => onChange(fix)}>
+        Use <code>{fix}</code> as text
+      </button>
+    </div>
+  );
+}
+
+/** The same quick fix for any expression field that may be text (a value, an output). */
+export function TextFix({ value, issues, onChange }: { value: string; issues: Issue[]; onChange: (value: string) => void }) {
+  const fix = textFix(value, inputShape(undefined), issues);
+  return fix ? <TextFixButton fix={fix} onChange={onChange} /> : null;
 }
