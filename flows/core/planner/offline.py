@@ -494,6 +494,8 @@ class FlowBuilder:
             self.heading, text = split
             self._note_topic(self.heading)
         text = _SPACED_DASH.sub(self._dash_between_steps, text)
+        # "reconcile it and, when there are ..., ask ...": the condition starts a step
+        text = re.sub(r"\band,\s+(?=(?:when|once)\b)", "; ", text, flags=re.I)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
