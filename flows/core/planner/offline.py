@@ -3384,6 +3384,26 @@ class FlowBuilder:
         or what that step took in)."""
         info = self.info.get(self.last_step) if self.last_step else None
         if (
+            noun == "one"
+            and info is not None
+            and info.kind == "tool"
+            and info.spec is not None
+            and info.clause is not None
+        ):
+            # "read the rows of the sheet and for each one ...": the list that step named
+            said = {stem(w) for w in re.findall(r"[a-z]+", info.clause.text.lower())}
+            output = unwrap_nullable(info.spec.output_schema)
+            named = [
+                (name, field_schema)
+                for name, field_schema in (output.get("properties") or {}).items()
+                if schema_types(field_schema) == {"array"}
+                and {stem(w) for w in split_identifier(name)} & said
+            ]
+            if len(named) == 1:
+                name, field_schema = named[0]
+                item_schema = field_schema.get("items") if isinstance(field_schema, dict) else None
+                return f"{info.id}.{name}", item_schema if isinstance(item_schema, dict) else {}
+        if (
             clause.for_each_container is not None
             or info is None
             or info.kind != "tool"
