@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -50,15 +50,27 @@ class InboxApi(RunsApiView):
     #: Read by the view and by the schema (which documents `limit` and `offset` from it).
     pagination_class = Pagination
 
-    @extend_schema(tags=["approvals"], operation_id="v1_approvals_list",
+    class Filter(serializers.Serializer):
+        search = serializers.CharField(
+            required=False, allow_blank=True, max_length=200,
+            help_text="Words, each in the step's title or node id, its flow's name or who "
+                      "started its run (any case).")
+        flow = serializers.IntegerField(required=False, help_text="Flow id.")
+
+    @extend_schema(tags=["approvals"], operation_id="v1_approvals_list", parameters=[Filter],
                    responses={200: StepOutput(many=True), **errors(400, 401)})
     def get(self, request: Request) -> Response:
         """The steps waiting for me (by name or group), oldest first, a page at a time as
-        every list of the API: `count` counts them all; `next` is the following page
-        (null on the last). Two queries a page, however many steps wait."""
+        every list of the API: `count` counts them all (those matching the filters);
+        `next` is the following page (null on the last). Two queries a page, however many
+        steps wait."""
+        filters = validated(self.Filter, request.query_params)
+        steps = selectors.inbox_steps_matching(
+            selectors.inbox_steps(request.user),
+            search=filters.get("search", ""), flow=filters.get("flow"),
+        )
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.inbox_steps(request.user), request,
-                                           view=self)
+        page = paginator.paginate_queryset(steps, request, view=self)
         return paginator.get_paginated_response(StepOutput(page, many=True).data)
 
 

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -34,7 +35,7 @@ from tools_registry.services import (
     mcp_server_import_tools,
     tool_try,
 )
-from tools_registry.tool_config import assignee_warnings, credential_warnings
+from tools_registry.tool_config import address_warnings, assignee_warnings, credential_warnings
 
 
 def pretty_json(value: Any) -> str:
@@ -132,7 +133,13 @@ class ToolAdmin(admin.ModelAdmin):
         if change and {"input_schema", "output_schema", "config"} & set(form.changed_data):
             obj.version += 1
         super().save_model(request, obj, form, change)
-        for warning in [*credential_warnings(obj), *assignee_warnings(obj)]:
+        allowed = settings.DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS
+        warnings = [
+            *credential_warnings(obj),
+            *address_warnings(obj, allowed),
+            *assignee_warnings(obj),
+        ]
+        for warning in warnings:
             self.message_user(request, warning, level=messages.WARNING)
 
     def has_delete_permission(self, request: HttpRequest, obj: Tool | None = None) -> bool:

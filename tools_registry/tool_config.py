@@ -12,6 +12,7 @@ that become the engine's `ToolConfig`; each kind adds its own settings:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -183,17 +184,25 @@ def http_config_problems(config: HttpConfig) -> list[str]:
     return problems
 
 
+def _saved_http_config(tool: Tool) -> HttpConfig | None:
+    """An HTTP tool's config, or None for another kind or a config the form refused."""
+    if tool.kind != "http":
+        return None
+    try:
+        config = parse_config("http", tool.config)
+    except ValidationError:
+        return None
+    return config if isinstance(config, HttpConfig) else None
+
+
 def credential_warnings(tool: Tool) -> list[str]:
     """What an admin should know when saving an HTTP tool that sends credentials.
 
     Not errors: the runtime refuses to send a credential anywhere it does not allow, so
     these say which runs will fail, or where the flow's user picks the destination.
     """
-    if tool.kind != "http":
-        return []
-    try:
-        config = parse_config("http", tool.config)
-    except ValidationError:
+    config = _saved_http_config(tool)
+    if config is None:
         return []
     names = credential_names(config.headers)
     if not names:
@@ -220,6 +229,45 @@ def credential_warnings(tool: Tool) -> list[str]:
                 "you add the host to the credential's allowed hosts."
             )
     return warnings
+
+
+def address_warnings(tool: Tool, allowed: Sequence[str]) -> list[str]:
+    """What an admin should know when saving an HTTP tool whose fixed host runs refuse: a
+    loopback or private address ("http://127.0.0.1:8931/...") that `allowed` (the site's
+    DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS) does not cover. Only a host written as an address,
+    or `localhost`, is judged: a name is resolved at run time, where it may differ."""
+    config = _saved_http_config(tool)
+    if config is None:
+        return []
+    from tools_registry.credential_hosts import static_url_target
+    from tools_registry.url_guard import URLNotAllowed, check_url
+
+    target = static_url_target(config.url)
+    if target is None or not _written_as_address(target.host):
+        return []
+    port = f":{target.port}" if target.port is not None else ""
+    try:
+        check_url(f"{target.scheme}://{target}/", allowed=allowed)
+    except URLNotAllowed as exc:
+        return [
+            f"Runs will refuse this tool's URL ({target.scheme}://{target.host}{port}): "
+            f"{exc.args[0].split(': ', 1)[-1]}"
+        ]
+    except OSError:
+        return []
+    return []
+
+
+def _written_as_address(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def assignee_warnings(tool: Tool) -> list[str]:

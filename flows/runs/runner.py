@@ -26,7 +26,6 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -63,6 +62,7 @@ from flows.runs.store import (
     release_statement,
     renew_lease,
 )
+from flows.runs.tool_threads import ToolThreads
 from flows.runs.watchers import RunWatch
 from tools_registry.crypto import DecryptionError
 
@@ -156,7 +156,7 @@ class RunHost:
         # Blocking tools run in the loop's default executor, now shared by every run of
         # the process: asyncio's default (a few threads per core) would queue them.
         self.loop.set_default_executor(
-            ThreadPoolExecutor(max_workers=TOOL_THREADS, thread_name_prefix="dynamicflow-tool")
+            ToolThreads(max_workers=TOOL_THREADS, thread_name_prefix="dynamicflow-tool")
         )
         self.db = DbThread(threads=DB_THREADS)
         self.store = PostgresCheckpointStore(self.db)

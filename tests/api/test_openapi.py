@@ -57,6 +57,19 @@ def test_schema_and_docs_are_served() -> None:
     assert b"swagger" in docs.content.lower()
 
 
+
+def test_the_schema_generates_without_a_warning() -> None:
+    """A view the generator cannot introspect is documented wrong (or not at all)."""
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+
+    GENERATOR_STATS.reset()
+    SchemaGenerator().get_schema(request=None, public=True)
+
+    assert not GENERATOR_STATS._warn_cache, list(GENERATOR_STATS._warn_cache)
+    assert not GENERATOR_STATS._error_cache, list(GENERATOR_STATS._error_cache)
+
+
 @pytest.fixture
 def wsgi_app() -> Any:
     """Django's WSGI handler, keeping the test's database connection (and its transaction)

@@ -1021,3 +1021,160 @@ def test_a_flow_of_one_step_says_how_to_add_the_next(page, live_server, staff_us
     page.get_by_test_id("palette-item-validate_email").click()
     expect(node(page, "validate_email")).to_be_visible()
     expect(hint).to_have_count(0)
+
+
+def test_a_tool_inputs_schema_offers_its_values_a_template_and_quotes_plain_text(
+    page, live_server, staff_user, screenshot
+):
+    # Given a flow whose `report` step opens a ticket (its `category` is an enum with a default)
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "report").click()
+    inspector = page.get_by_test_id("inspector")
+    category = inspector.locator('[data-field="inputs.category"]')
+    box = category.locator("textarea")
+    expect(box).to_have_attribute("placeholder", 'default: "general"')
+    choices = category.get_by_test_id("input-choices")
+    expect(choices.get_by_role("button", name="billing")).to_be_visible()
+
+    # When the person types a value as plain text, the validator cannot read it as an
+    # expression; the field offers to quote it
+    box.fill("billing")
+    expect(category).to_contain_text("unknown_reference")
+    category.get_by_test_id("input-text-fix").get_by_role("button").click()
+    expect(box).to_have_value('"billing"')
+    expect(choices.get_by_role("button", name="billing")).to_have_attribute("aria-pressed", "true")
+    expect(node(page, "report")).to_have_attribute("data-valid", "true")
+
+    # and picking another listed value writes its literal
+    choices.get_by_role("button", name="shipping").click()
+    expect(box).to_have_value('"shipping"')
+    screenshot(page, "enum-choices")
+
+    # A list of objects shows the fields of its items and starts from a template of them
+    page.get_by_test_id("palette-search").fill("inventory")
+    page.get_by_test_id("palette-item-check_inventory").click()
+    items = inspector.locator('[data-field="inputs.items"]')
+    expect(items.locator(".insp-type")).to_have_text("list of objects")
+    # (under the empty field the missing input says only that; the problems panel says more)
+    expect(items.locator(".insp-issue")).to_contain_text("This input is required.")
+    expect(items.locator(".insp-issue")).not_to_contain_text("does not supply")
+    expect(items).to_contain_text("Each item: sku, quantity")
+    items.get_by_test_id("input-template").get_by_role("button").click()
+    template = re.compile(r'^\[\{"sku": "", "quantity": \d+\}\]$')
+    expect(items.locator("textarea")).to_have_value(template)
+    expect(items.get_by_test_id("input-template")).to_have_count(0)
+    screenshot(page, "list-template")
+
+    # Saved: the inputs are the literals the buttons wrote
+    page.get_by_test_id("save-version").click()
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}/v/2$"))
+    saved = {n["id"]: n for n in FlowVersion.objects.get(flow=flow, number=2).ir["nodes"]}
+    assert saved["report"]["inputs"]["category"] == '"shipping"'
+    assert saved["check_inventory"]["inputs"]["items"].startswith('[{"sku": ""')
+
+
+def boxes_meet(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def test_a_block_added_is_not_shown_under_the_minimap(page, live_server, staff_user):
+    # Given the designer with the minimap showing
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    minimap = page.locator(".designer-canvas .designer-minimap")
+    expect(minimap).to_be_visible()
+
+    # When blocks are added one after another with nothing selected (each lands at the
+    # canvas's centre or the nearest free spot, lower and lower)
+    for tool in ("check_inventory", "validate_email", "calculate_tax", "summarize_text"):
+        page.keyboard.press("Escape")
+        expect(page.get_by_test_id("inspector")).to_have_count(0)
+        page.get_by_test_id(f"palette-item-{tool}").click()
+        added = node(page, tool)
+        expect(added).to_be_visible()
+        # Then each comes to rest clear of the minimap's corner
+        card = settled_box(added)
+        if minimap.is_visible():
+            assert not boxes_meet(card, minimap.bounding_box()), tool
+
+
+def test_the_keyboard_shortcuts_are_listed_on_question_mark(
+    page, live_server, staff_user, screenshot
+):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+
+    # `?` on the canvas lists the shortcuts; Escape closes the list, not the page's panels
+    page.get_by_test_id("canvas").click(position={"x": 40, "y": 40})
+    page.keyboard.press("?")
+    dialog = page.get_by_test_id("shortcuts-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Undo")
+    expect(dialog).to_contain_text("Delete the selected steps")
+    screenshot(page, "shortcuts")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+
+    # the toolbar's keyboard button opens it too; a `?` typed in an expression is text
+    page.get_by_test_id("shortcuts-button").click()
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
+    node(page, "greet").click()
+    name = page.get_by_test_id("inspector").locator('[data-field="inputs.name"] textarea')
+    name.fill("input.name")
+    name.press("End")
+    name.type(' + "?"')
+    expect(name).to_have_value('input.name + "?"')
+    expect(dialog).to_have_count(0)
+
+
+PAID: dict[str, Any] = {
+    "name": "Pay once checked",
+    "input_schema": {
+        "type": "object",
+        "properties": {"items": {"type": "array"}, "order_id": {"type": "string"}},
+    },
+    "nodes": [
+        {"id": "validate", "type": "tool", "tool": "validate_order",
+         "inputs": {"items": "input.items", "order_id": "input.order_id"}},
+        {"id": "stock", "type": "tool", "tool": "check_inventory",
+         "inputs": {"items": "input.items"}},
+        {"id": "pay", "type": "tool", "tool": "process_payment", "after": ["stock"],
+         "inputs": {"amount": "validate.subtotal", "order_id": "validate.order_id"}},
+        # `after` both checks, which `pay` already waits for: as planners write it
+        {"id": "receipt", "type": "tool", "tool": "send_email", "after": ["validate", "stock"],
+         "inputs": {"to": "'shop@example.com'", "subject": "'Paid'", "body": "pay.status"}},
+    ],
+}
+
+
+def test_an_order_a_chain_already_implies_is_not_drawn_nor_added_again(
+    page, live_server, staff_user
+):
+    # Given a flow whose last step lists, in `after`, steps it already waits for through `pay`
+    flow = make(staff_user, PAID)
+    open_designer(page, live_server, flow)
+
+    # Then those edges are not drawn around `pay`; the ones that order something are
+    expect(page.get_by_test_id("rf__edge-after:stock->pay")).to_have_count(1)
+    expect(page.get_by_test_id("rf__edge-data:pay->receipt")).to_have_count(1)
+    expect(page.get_by_test_id("rf__edge-after:validate->receipt")).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-after:stock->receipt")).to_have_count(0)
+
+    # When the person connects validate to receipt by hand, the page says why nothing changes
+    drag_handle(page, "validate", "receipt")
+    expect(page.get_by_test_id("toast")).to_contain_text(
+        "receipt already runs after validate, through pay"
+    )
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
+    # (the inspector still lists the orders the IR writes)
+    node(page, "receipt").click()
+    runs_after = page.get_by_test_id("inspector").locator('[data-field="after"]')
+    expect(runs_after).to_contain_text("validate")

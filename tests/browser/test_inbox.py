@@ -93,6 +93,10 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     history = page.get_by_test_id("step-history")
     expect(history.locator('.step-field[data-field="amount"]')).to_contain_text("120")
     expect(history.locator("pre")).to_have_count(0)
+    # when, in the words the rest of the inbox uses (the exact time on hover)
+    expect(history.get_by_test_id("step-history-when")).to_have_text(
+        re.compile(r"^(just now|\d+ s ago)$")
+    )
     screenshot(page, "decided")
 
     # The run goes on from its checkpoint on the worker and completes with the approved values
@@ -310,6 +314,8 @@ def test_a_step_whose_run_was_cancelled_says_it_is_not_needed_and_leaves_the_cou
 
     # When the run is cancelled and the timer closes its step
     page.get_by_test_id("run-cancel").click()
+    expect(page.get_by_test_id("run-cancel-ask")).to_contain_text("and the approval it waits for")
+    page.get_by_test_id("run-cancel-confirm").click()
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "cancelled")
     # the approval's card reads as cancelled: grey, not the waiting colour it had
     card = page.get_by_test_id("run-node-ok")
@@ -490,3 +496,75 @@ def test_a_long_inbox_loads_page_by_page_and_stays_live(
     expect(rows).to_have_count(120)
     expect(rows.last).to_contain_text("Approve the late one")
     expect(page.get_by_test_id("inbox-shown")).to_have_text("120 steps waiting")
+
+
+def test_the_inbox_search_keeps_the_steps_with_each_word_and_says_when_none_match(
+    new_page, live_server, staff_user, bob, screenshot
+):
+    # Given two steps waiting for bob, from two flows
+    for name in ("Refund", "Hiring"):
+        flow = Flow.objects.create(name=name, owner=staff_user)
+        ir = {**REFUND, "name": name}
+        version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+        services.run_create(
+            user=staff_user, flow_version_id=version.id, run_input={"customer": "Ann"}
+        )
+    page = new_page(bob)
+    page.goto(live_server("/inbox"))
+    rows = page.get_by_test_id("inbox-row")
+    expect(rows).to_have_count(2, timeout=30_000)
+
+    # When bob types a word of one flow's name, only its step stays, and the address keeps it
+    page.get_by_test_id("inbox-search").fill("hir")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Hiring")
+    expect(page.get_by_test_id("inbox-shown")).to_contain_text("matching “hir”")
+    page.wait_for_url(re.compile(r"/inbox\?q=hir$"))
+    screenshot(page, "search")
+
+    # A search nothing matches says so, and clearing it brings every step back
+    page.get_by_test_id("inbox-search").fill("hiring payroll")
+    expect(page.get_by_test_id("inbox-no-match")).to_contain_text("No waiting step matches")
+    page.get_by_role("button", name="Clear the search").click()
+    expect(rows).to_have_count(2)
+    expect(page.get_by_test_id("inbox-search")).to_have_value("")
+
+
+def test_a_few_choices_in_the_decision_form_are_checkboxes_after_the_simple_fields(
+    page, live_server, staff_user, screenshot
+):
+    ir = {"name": "Expenses", "nodes": [
+        {"id": "ok", "type": "approval", "title": "Review the claim",
+         "form_schema": {"type": "object", "required": ["total"], "properties": {
+             "adjustments": {"type": "array", "items": {"type": "number"}},
+             "flags": {"type": "array", "uniqueItems": True, "items": {
+                 "type": "string", "enum": ["no receipt", "over limit", "duplicate"]}},
+             "note": {"type": "string"},
+             "total": {"type": "number"},
+         }},
+         "assignees": {"users": [staff_user.username]}},
+        {"id": "result", "type": "output", "value": "ok.data"},
+    ]}
+    flow = Flow.objects.create(name="Expenses", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    form = page.get_by_test_id("step-form")
+
+    # The required field first, then the simple one, then the lists
+    tops = [form.get_by_text(re.compile(rf"^{name}\s*\*?$")).first.bounding_box()["y"]
+            for name in ("Total", "Note", "Adjustments", "Flags")]
+    assert tops == sorted(tops), tops
+    # and the three flags are boxes to tick, not a list to ctrl-click in
+    expect(form.locator("select[multiple]")).to_have_count(0)
+    expect(form.get_by_role("checkbox")).to_have_count(3)
+    form.get_by_label("Total").fill("120")
+    form.get_by_role("checkbox", name="no receipt").check()
+    form.get_by_role("checkbox", name="duplicate").check()
+    screenshot(page, "checkboxes")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("step-status")).to_have_text("Approved")
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.2, "completion")
+    assert Run.objects.get(pk=run.pk).result["result"] == {
+        "total": 120, "flags": ["no receipt", "duplicate"]}

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from flows.models import PlanRequest
+from flows.models import Flow, PlanRequest
 
 PROMPT = "validate the email, then send a welcome email"
 DESIGNER = re.compile(r"/flows/(\d+)/v/(\d+)$")
@@ -118,3 +118,46 @@ def test_a_tool_page_link_preselects_the_tool(page, live_server):
     page.wait_for_url("**/flows/new?tools=fetch_url")
     expect(page.get_by_test_id("tool-chip")).to_have_count(1)
     expect(page.get_by_test_id("tool-chip")).to_have_attribute("data-tool-id", "fetch_url")
+
+
+def test_a_prompt_the_planner_cannot_do_can_be_built_by_hand(page, live_server, staff_user):
+    # Given a prompt the planner refuses
+    prompt = "Fly a drone over the warehouse and photograph the roof. Then email the photos."
+    page.goto(live_server("/flows/new"))
+    plan(page, prompt)
+    error = page.get_by_test_id("plan-error")
+    expect(error).to_be_visible(timeout=30_000)
+
+    # When the person chooses to build it by hand
+    error.get_by_test_id("plan-build-by-hand").click()
+
+    # Then the designer opens on a blank flow named from the prompt and described by it
+    page.wait_for_url(re.compile(r"/flows/\d+(/v/\d+)?$"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("canvas-hint")).to_contain_text("Add the next step")
+    flow = Flow.objects.get(owner=staff_user)
+    assert flow.name == "Fly a drone over the warehouse and photograph the roof"
+    assert flow.description == prompt
+    version = flow.versions.get()
+    assert version.ir["metadata"]["prompt"] == prompt
+    assert [node["id"] for node in version.ir["nodes"]] == ["result"]
+
+
+def test_a_prompt_the_server_refuses_is_marked_where_it_is_typed(page, live_server):
+    # Given a prompt longer than the API takes
+    page.goto(live_server("/flows/new"))
+    plan(page, "validate the email " * 700)
+
+    # Then the refusal shows under the prompt, not as the planner failing to plan it
+    prompt = page.get_by_test_id("plan-prompt")
+    expect(page.locator(".plan-card .field-error")).to_contain_text("no more than")
+    expect(prompt).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("plan-error")).to_have_count(0)
+    expect(page.get_by_test_id("plan-phase")).to_have_count(0)
+    expect(page.get_by_test_id("plan-progress")).to_contain_text("How it works")
+    assert not PlanRequest.objects.exists()
+
+    # and a shorter prompt plans as usual
+    prompt.fill(PROMPT)
+    page.get_by_test_id("plan-submit").click()
+    page.wait_for_url(DESIGNER, timeout=30_000)

@@ -370,7 +370,15 @@ def test_cancelling_a_slow_run(page, live_server, staff_user, screenshot):
 
     page.goto(live_server(f"/runs/{run.id}"))
     expect(node(page, "slow")).to_have_attribute("data-status", "running", timeout=20_000)
+    # the first click asks; keeping it changes nothing
     page.get_by_test_id("run-cancel").click()
+    expect(page.get_by_test_id("run-cancel-ask")).to_contain_text("Stop it where it is?")
+    page.get_by_test_id("run-cancel-keep").click()
+    expect(page.get_by_test_id("run-cancel-ask")).to_have_count(0)
+    expect(node(page, "slow")).to_have_attribute("data-status", "running")
+    assert Run.objects.get(pk=run.pk).cancel_requested is False
+    page.get_by_test_id("run-cancel").click()
+    page.get_by_test_id("run-cancel-confirm").click()
 
     expect(page.get_by_test_id("run-status")).to_have_attribute(
         "data-status", "cancelled", timeout=20_000
@@ -403,6 +411,7 @@ def test_cancelling_a_run_that_ends_meanwhile_says_so_without_an_error(
     held: list[Any] = []
     page.route(re.compile(r"/api/v1/runs/[0-9a-f-]+/cancel/$"), lambda route: held.append(route))
     page.get_by_test_id("run-cancel").click()
+    page.get_by_test_id("run-cancel-confirm").click()
 
     def cancel_request_held() -> bool:
         page.wait_for_timeout(50)  # lets Playwright hand the request to the route
@@ -514,6 +523,8 @@ def test_a_batch_shows_its_progress_to_the_end(page, live_server, staff_user, sc
     expect(page.get_by_test_id("batch-done")).to_contain_text(f"{size} / {size}")
     expect(page.get_by_test_id("batch-percent")).to_have_text("100%")
     expect(page.get_by_test_id("batch-count-completed")).to_contain_text(str(size))
+    # a run waiting for an approval is counted in the word every page uses for it
+    expect(page.get_by_test_id("batch-count-suspended")).to_have_text("Waiting 0")
     expect(page.locator('[data-testid="batch-run-row"][data-status="completed"]')).to_have_count(
         size
     )
@@ -991,3 +1002,137 @@ def test_a_run_started_from_another_links_back_to_it(page, live_server, staff_us
     back.get_by_role("link").click()
     expect(page).to_have_url(live_server(f"/runs/{run.id}"))
     expect(page.get_by_test_id("run-page")).to_have_attribute("data-run-status", "completed")
+
+
+def test_the_event_log_lists_each_event_live_and_filters_to_problems_or_a_node(
+    page, live_server, staff_user, screenshot
+):
+    version = make_flow(
+        staff_user,
+        {
+            "name": "Flaky log",
+            "nodes": [
+                {"id": "fine", "type": "tool", "tool": "t_noop"},
+                {
+                    "id": "flaky",
+                    "type": "tool",
+                    "tool": "t_slow",
+                    "title": "Flaky step",
+                    "after": ["fine"],
+                    "inputs": {"seconds": "5"},
+                    "timeout_s": 0.3,
+                    "retry": {"max_attempts": 3, "backoff_s": 0.5, "multiplier": 2.0},
+                },
+            ],
+        },
+    )
+    run = start_run(staff_user, version, {})
+
+    # Given the run page open on its events while the run goes
+    page.goto(live_server(f"/runs/{run.id}"))
+    page.get_by_test_id("tab-events").click()
+    events = page.get_by_test_id("run-events")
+    # When the run fails after its retries, each event arrives as a line, in order
+    expect(events.locator('[data-type="run.failed"]')).to_have_count(1, timeout=30_000)
+    expect(events.locator('[data-type="node.retrying"]')).to_have_count(2)
+    lines = events.locator("li")
+    stored = Run.objects.get(id=run.id).events.count()
+    expect(lines).to_have_count(stored)
+    expect(lines.first).to_have_attribute("data-type", "run.started")
+    expect(lines.last).to_have_attribute("data-type", "run.failed")
+    failed = events.locator('[data-type="node.failed"]')
+    expect(failed).to_contain_text("Flaky step")
+    expect(failed).to_contain_text("timeout")
+    expect(failed).to_contain_text("after 3 attempts")
+    expect(events.locator('[data-type="node.retrying"]').first).to_contain_text("again in 500 ms")
+    screenshot(page, "events")
+
+    # Then "Problems only" keeps the retries and the failures
+    page.get_by_test_id("run-events-problems").check()
+    expect(lines).to_have_count(4)
+    page.get_by_test_id("run-events-problems").uncheck()
+
+    # and a node's name opens its details, and the log can keep to that node
+    events.locator('[data-type="node.output"]').get_by_role("button", name="fine").click()
+    expect(page.get_by_test_id("node-panel-status")).to_have_attribute("data-status", "completed")
+    page.get_by_test_id("run-events-selected").check()
+    expect(lines).to_have_count(2)
+    for i in range(2):
+        expect(lines.nth(i).get_by_role("button", name="fine")).to_be_visible()
+
+
+def test_a_waiting_run_says_in_the_runs_list_which_step_and_who_it_waits_for(
+    page, live_server, staff_user, screenshot
+):
+    version = make_flow(staff_user, {
+        "name": "Needs a yes",
+        "nodes": [
+            {"id": "first", "type": "tool", "tool": "t_noop"},
+            {"id": "ok", "type": "approval", "title": "Approve the refund", "after": ["first"],
+             "assignees": {"users": ["cyd"], "groups": ["finance"]}},
+        ],
+    })
+    run = start_run(staff_user, version, {})
+    wait_for(lambda: Run.objects.get(id=run.id).status == "suspended", timeout=30)
+
+    page.goto(live_server("/runs"))
+    row = page.locator(f'[data-testid="run-row"][data-run-id="{run.id}"]')
+    expect(row.get_by_test_id("run-row-waiting")).to_have_text(
+        "Waiting for Approve the refund, by group finance, cyd"
+    )
+    screenshot(page, "waiting-row")
+
+
+def test_a_big_output_reads_as_numbered_folded_items_and_a_long_text_as_its_start(
+    page, live_server, staff_user, screenshot
+):
+    # Given a value node whose output is a list of 120 records, one with a long text
+    records = [{"n": i, "text": "word " * (400 if i == 0 else 2)} for i in range(120)]
+    version = make_flow(staff_user, {
+        "name": "Records",
+        "input_schema": {"type": "object", "properties": {"records": {"type": "array"}}},
+        "nodes": [{"id": "all", "type": "value", "value": "input.records"}],
+    })
+    run = start_run(staff_user, version, {"records": records})
+
+    # When its details are opened
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "all")).to_have_attribute("data-status", "completed", timeout=30_000)
+    node(page, "all").click()
+    output = page.get_by_test_id("node-panel-output")
+
+    # Then the first 50 items show folded, one numbered line each, the rest a click away
+    folded = output.locator(".jv-children > [data-folded]")
+    expect(folded).to_have_count(50)
+    expect(folded.nth(7)).to_contain_text('7: {2} {"n":7,')
+    output.get_by_role("button", name="Show 70 more").click()
+    expect(folded).to_have_count(120)
+
+    # and a long text shows its start until asked for all of it
+    folded.first.get_by_role("button").click()
+    more = output.get_by_test_id("json-string-more")
+    expect(more).to_have_text("show all 2,000 characters")
+    screenshot(page, "big-output")
+    more.click()
+    expect(more).to_have_count(0)
+
+
+def test_an_empty_required_cell_in_a_batch_csv_is_reported_before_the_batch_starts(
+    page, live_server, staff_user
+):
+    version = make_flow(staff_user, {
+        "name": "Welcome",
+        "input_schema": {"type": "object", "required": ["email", "name"],
+                         "properties": {"email": {"type": "string"}, "name": {"type": "string"}}},
+        "nodes": [{"id": "out", "type": "output", "value": "input.email"}],
+    })
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    page.get_by_test_id("start-tab-batch").click()
+
+    # A row whose email cell is empty is missing its email, as a row without the column is
+    page.get_by_test_id("batch-inputs").fill("email,name\nann@example.com,Ann\n,Dana\n")
+    expect(page.get_by_test_id("batch-invalid")).to_contain_text('"email" is missing')
+    expect(page.get_by_test_id("batch-start")).to_be_disabled()
+    page.get_by_test_id("batch-inputs").fill("email,name\nann@example.com,Ann\ndana@example.com,Dana\n")
+    expect(page.get_by_test_id("batch-count")).to_have_text("2 inputs ready")
+    assert not Run.objects.filter(flow_version=version).exists()

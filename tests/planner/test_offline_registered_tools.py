@@ -275,7 +275,11 @@ def test_quoted_words_a_message_says_are_its_content(catalog, prompt, tool, cont
 def test_posting_the_result_of_a_verdict_posts_the_verdict(catalog):
     flow = plan("Analyze the sentiment of the review and post the result to #reviews", catalog)
 
-    assert steps(flow)["post_slack_message"]["text"] == '"%s".format([analyze_sentiment])'
+    # each field on a line of its own, named ("Sentiment: negative"), not the raw map
+    text = steps(flow)["post_slack_message"]["text"]
+    assert text.startswith('"Sentiment: %s\\nScore: %s')
+    assert text.endswith(".format([analyze_sentiment.sentiment, analyze_sentiment.score, "
+                         "analyze_sentiment.positive_terms, analyze_sentiment.negative_terms])")
 
 
 def test_each_one_made_in_a_loop_is_posted_on(catalog):
@@ -459,3 +463,67 @@ def test_a_subject_said_for_a_message_wins_over_the_message_as_its_subject(demo)
 
     assert steps(flow)["send_email"]["subject"] == '"Daily check"'
     assert steps(flow)["send_email"]["body"] == '"All good"'
+
+
+#: An order lookup an admin registered over HTTP: its status is free text, no list of values.
+ORDER_LOOKUP = ToolSpec(
+    id="get_order_status",
+    name="Get order status",
+    description="Look up an order by its id: its status, total and the customer's email.",
+    input_schema=_obj(["order_id"], order_id=S),
+    output_schema=_obj([], status=S, total={"type": "number"}, customer_email=S),
+)
+
+
+def test_the_customer_is_emailed_at_the_address_a_step_before_returned():
+    catalog = demo_catalog_with([ORDER_LOOKUP])
+
+    looked_up = plan("Get the status of order A-1009 and email the customer about it", catalog)
+    nobody_knows = plan("Check the order's total, then email the customer the total", catalog)
+
+    assert steps(looked_up)["send_email"]["to"] == "get_order_status.customer_email"
+    assert "customer_email" not in (looked_up.input_schema or {}).get("properties", {})
+    # with no step returning the address, the run is asked for it
+    assert steps(nobody_knows)["send_email"]["to"] in (
+        "get_order_status.customer_email",
+        "input.customer_email",
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("If it has shipped", 'get_order_status.status == "shipped"'),
+        ("If the order hasn't shipped yet", 'get_order_status.status != "shipped"'),
+        ("If it has not arrived", 'get_order_status.status != "arrived"'),
+    ],
+)
+def test_a_state_said_with_its_verb_is_the_status_a_step_returned(condition, expected):
+    flow = plan(
+        f"Look up order 5512. {condition}, open a support ticket.",
+        demo_catalog_with([ORDER_LOOKUP]),
+    )
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == expected
+    assert branch.then == ["create_ticket"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "order_id"),
+    [
+        ("get order status for 1234 then email the customer", "1234"),
+        ("Get the order details for #A-17 and email the customer the total", "A-17"),
+    ],
+)
+def test_a_number_written_after_what_it_is_of_is_the_lookup_input(prompt, order_id):
+    flow = plan(prompt, demo_catalog_with([ORDER_LOOKUP]))
+
+    assert steps(flow)["get_order_status"]["order_id"] == f'"{order_id}"'
+    assert "order_id" not in (flow.input_schema or {}).get("properties", {})
+
+
+def test_a_number_after_a_hash_is_no_chat_channel_but_a_lowercase_name_is(catalog):
+    posted = plan("Get the weather in Paris and post it to #ops-42", catalog)
+
+    assert steps(posted)["post_slack_message"]["channel"] == '"#ops-42"'

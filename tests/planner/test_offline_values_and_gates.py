@@ -123,6 +123,27 @@ def test_an_approval_said_after_the_step_it_gates_comes_before_it(demo):
     assert approval.instructions == "Approve the order: its total is over 500."
 
 
+@pytest.mark.parametrize(
+    ("prompt", "group"),
+    [
+        ("Validate the order, send it to a manager for approval, then charge the card", "managers"),
+        ("Validate the order and forward it to the finance team for sign-off", "finance"),
+        (
+            "Check inventory; if the total is over 500, pass the order to a manager for approval",
+            "managers",
+        ),
+    ],
+)
+def test_sending_something_to_someone_for_approval_is_their_approval_alone(demo, prompt, group):
+    flow = plan(prompt, demo)
+
+    approval = approval_of(flow)
+    assert approval.assignees is not None
+    assert approval.assignees.groups == [group]
+    # no message of its own: the approval is what reaches them
+    assert not [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "send_email"]
+
+
 def test_waiting_for_an_approval_of_what_was_done_stays_after_it(demo):
     flow = plan("Create the shipment, and wait for the warehouse lead to approve it", demo)
 
@@ -327,3 +348,113 @@ def test_a_value_the_condition_says_is_not_the_steps(demo):
         ]
         == '"express"'
     )
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Check if the customer's review is negative; if so create a high priority ticket",
+        "Read the customer's review, figure out if it's negative and if so create a ticket",
+        "Read the review and find out whether it is negative. If it is, open an urgent ticket.",
+    ],
+)
+def test_checking_for_a_value_a_tool_returns_is_that_tool_whatever_the_verb(demo, prompt):
+    """ "Check if it's negative" took check_inventory (by its verb), "find out whether"
+    lookup_user: the tool that returns "negative" among its values answers it."""
+    flow = plan(prompt, demo)
+
+    tools = [node.tool for node in flow.nodes if isinstance(node, ToolNode)]
+    assert tools == ["analyze_sentiment", "create_ticket"]
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'analyze_sentiment.sentiment == "negative"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        (
+            "Summarize https://blog.example.com/post and if the summary mentions outage, "
+            "open an urgent ticket",
+            'summarize_text.summary.lowerAscii().contains("outage")',
+        ),
+        (
+            "Fetch https://status.example.com; if the text doesn't mention maintenance, "
+            "open a ticket",
+            '!fetch_url.text.lowerAscii().contains("maintenance")',
+        ),
+    ],
+)
+def test_a_word_a_text_mentions_unquoted_is_looked_for_in_any_case(demo, prompt, condition):
+    flow = plan(prompt, demo)
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == condition
+    assert branch.then == ["create_ticket"]
+
+
+def test_a_word_that_is_a_value_a_step_returns_is_that_value_not_a_mention(demo):
+    flow = plan("Classify the support message and if it mentions billing, open a ticket", demo)
+
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'classify_ticket.category == "billing"'
+
+
+def test_emailing_the_result_sends_what_the_step_before_found(demo):
+    """ "Analyze the sentiment and email me the result" emailed the text analyzed."""
+    analyzed = plan("Analyze the sentiment of the text and email me the result", demo)
+    summarized = plan("Summarize the text and email the result to boss@acme.io", demo)
+    created = plan("Create a ticket and email me the result", demo)
+
+    body = tool_node(analyzed, "send_email").inputs["body"]
+    assert body.startswith('"Sentiment: %s\\nScore: %s')
+    assert "analyze_sentiment.sentiment, analyze_sentiment.score" in body
+    assert tool_node(summarized, "send_email").inputs["body"] == "summarize_text.summary"
+    # what a step that changes something did is no finding to report
+    assert "create_ticket" not in tool_node(created, "send_email").inputs["body"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Classify the ticket. Urgent ones need approval from the support lead; others are "
+        "created right away.",
+        "Classify the ticket. Urgent ones need approval from the support lead, then create "
+        "the ticket.",
+    ],
+)
+def test_ones_of_a_kind_that_need_approval_get_it_before_the_step_all_get(demo, prompt):
+    """ "Urgent ones need approval ..., others are created right away" planned an approval
+    for every ticket, and a shipment instead of the ticket."""
+    flow = plan(prompt, demo)
+
+    approval = approval_of(flow)
+    assert approval.when == 'classify_ticket.priority == "urgent"'
+    assert approval.assignees is not None
+    assert approval.assignees.groups == ["support"]
+    ticket = tool_node(flow, "create_ticket")
+    assert approval.id in ancestors(flow, ticket.id)
+    assert ticket.when is None  # every ticket is created, the urgent ones once approved
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == [
+        "classify_ticket",
+        "create_ticket",
+    ]
+
+
+def test_a_lead_of_a_team_who_approves_is_that_team(demo):
+    flow = plan("Ship order 77 with UPS after a warehouse lead approves it", demo)
+
+    assert approval_of(flow).assignees.groups == ["warehouse"]
+
+
+def test_a_step_made_with_both_results_gets_each_of_them_not_a_loop(demo):
+    """ "... then create a ticket with both" was a loop over a list the run was asked for."""
+    flow = plan(
+        "Analyze the sentiment and summarize the review in parallel, then create a ticket "
+        "with both",
+        demo,
+    )
+
+    ticket = tool_node(flow, "create_ticket")
+    assert not isinstance(ticket, MapNode)
+    assert "analyze_sentiment.sentiment" in ticket.inputs["body"]
+    assert "summarize_text.summary" in ticket.inputs["body"]

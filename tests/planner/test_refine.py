@@ -24,7 +24,7 @@ from flows.core.planner.refine import (
     parse_operations,
     rename_in_expression,
 )
-from flows.core.planner.session import refine_flow
+from flows.core.planner.session import plan_flow, refine_flow
 from tests.planner.plans import VALID_PLAN
 
 BASE = parse_flow(VALID_PLAN)
@@ -222,6 +222,38 @@ def test_set_an_input_to_a_literal(catalog):
 
     assert result.ok
     assert result.flow.node("notify").inputs["subject"] == '"Welcome!"'
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        "make the notify subject 'Welcome!'",
+        "change the notify subject to 'Welcome!'",
+        "use 'Welcome!' as the subject of notify",
+        "use 'Welcome!' as the notify's subject",
+    ],
+)
+def test_an_input_set_in_other_words_is_set_not_a_step_added(catalog, instruction):
+    """ "Make the payment currency EUR" added a second payment."""
+    result = refine(instruction, catalog)
+
+    assert result.ok, result.error
+    assert result.operations == [SetInput(node="notify", field="subject", expression='"Welcome!"')]
+
+
+def test_making_a_new_thing_after_a_step_adds_the_step_that_creates_it(demo):
+    flow = plan_flow(
+        "Validate the order, check inventory, then charge the card",
+        planner=OfflinePlanner(),
+        catalog=demo,
+    ).flow
+
+    result = refine("make a ticket after the payment", demo, flow=flow)
+
+    assert result.ok, result.error
+    added = [n for n in result.flow.nodes if n.id not in {m.id for m in flow.nodes}]
+    assert [n.tool for n in added] == ["create_ticket"]
+    assert "process_payment" in added[0].after
 
 
 def test_an_instruction_it_cannot_map_fails_with_the_reason(catalog):

@@ -172,3 +172,29 @@ def test_saving_an_approval_tool_warns_of_assignees_that_do_not_exist(
     assert "There is no user `nobody_here`" in text
     assert "There is no group `fnance`" in text
     assert "There is no group `finance`" not in text
+
+
+def test_saving_an_http_tool_on_a_loopback_address_says_runs_will_refuse_it(
+    admin_client: Client, settings
+) -> None:
+    """Runs refuse private and loopback hosts; an admin who registered a local service
+    learned it only from a failed run."""
+    data = {
+        "name": "Orders", "description": "Look up an order", "kind": "http", "enabled": "on",
+        "access": "everyone", "input_schema": '{"type": "object", "properties": {}}',
+        "output_schema": "{}",
+    }
+    settings.DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS = ["10.0.0.0/8"]
+
+    local = admin_client.post("/admin/tools_registry/tool/add/", {
+        **data, "id": "local_orders", "config": '{"url": "http://127.0.0.1:8931/orders"}',
+    }, follow=True)
+    allowed = admin_client.post("/admin/tools_registry/tool/add/", {
+        **data, "id": "office_orders", "config": '{"url": "http://10.1.2.3/orders"}',
+    }, follow=True)
+
+    assert Tool.objects.filter(id__in=["local_orders", "office_orders"]).count() == 2
+    warned = local.content.decode()
+    assert "Runs will refuse this tool&#x27;s URL (http://127.0.0.1:8931)" in warned
+    assert "DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS" in warned
+    assert "Runs will refuse" not in allowed.content.decode()

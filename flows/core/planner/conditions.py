@@ -630,7 +630,11 @@ _STATE_SAID = re.compile(
     r"^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:'s|'re|\s+(?:is|are|was|were)(?P<nt>n't)?|"
     r"\s+has\s+been|\s+gets?|\s+got)\s+(?P<not>not\s+)?(?:still\s+|already\s+)?"
     r"(?P<state>[a-z]+ed|late|open|closed|overdue|lost|stuck|paid|due|pending|in\s+transit|"
-    r"on\s+hold|out\s+for\s+delivery)(?:\s+yet)?\s*$",
+    r"on\s+hold|out\s+for\s+delivery)(?:\s+yet)?\s*$"
+    # "if it has shipped", "if the order hasn't arrived yet", "once it shipped": the state
+    # a step's `status` names, said with the verb
+    r"|^\s*(?:it|they|the\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:(?:has|have)(?P<hnt>n't)?\s+"
+    r"(?P<hnot>not\s+)?)?(?:already\s+)?(?P<done>[a-z]{3,}ed)(?:\s+yet)?\s*$",
     re.IGNORECASE,
 )
 _STATE_FIELDS = ("status", "state")
@@ -646,8 +650,8 @@ def _state_said(text: str, sources: Sequence[Source], negate: bool) -> ResolvedC
     nearest = states[0]  # sources come nearest first
     if any(other.node == nearest.node for other in states[1:]):
         return None
-    negated = negate != bool(said.group("nt") or said.group("not"))
-    state = re.sub(r"\s+", "_", said.group("state").lower())
+    negated = negate != any(said.group(name) for name in ("nt", "not", "hnt", "hnot"))
+    state = re.sub(r"\s+", "_", (said.group("state") or said.group("done")).lower())
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{nearest.expression} {operator} {json.dumps(state)}", nearest.name)
 
@@ -962,8 +966,13 @@ def _numeric_equality(
 #: to be in a text.
 _CONTAINS = re.compile(
     r"^(?P<subject>.+?)\s+(?:does\s*n[o']t\s+|do\s*n[o']t\s+)?(?:contains?|includes?|mentions?|"
-    r"has)\s+(?:the\s+(?:word|phrase|text|string)\s+)?(?:[\"'\u201c\u2018](?P<quoted>[^\"'\u201d\u2019]"
-    r"{1,80})[\"'\u201d\u2019]|(?<=word\s)(?P<word>[\w-]+))\s*$",
+    r"says?|has)\s+(?:the\s+(?:word|phrase|text|string)\s+)?(?:[\"'\u201c\u2018](?P<quoted>[^\"'\u201d\u2019]"
+    r"{1,80})[\"'\u201d\u2019]|(?<=word\s)(?P<word>[\w-]+))\s*$"
+    # "the summary mentions outage", "the page doesn't mention maintenance": a word or two
+    # written without quotes (not "has an account", "contains any errors": what it holds)
+    r"|^(?P<bare_subject>.+?)\s+(?:does\s*n[o']t\s+|do\s*n[o']t\s+)?(?:contains?|mentions?|"
+    r"says?)\s+(?!(?:a|an|the|any|no|some|its|their|nothing|anything)\b)"
+    r"(?P<bare>[a-z][\w-]{2,30}(?:\s+[a-z][\w-]{2,30})?)\s*$",
     re.IGNORECASE,
 )
 #: Text fields a condition on "it" or "the page" reads when it names none of them.
@@ -976,9 +985,16 @@ def _text_contains(text: str, sources: Sequence[Source], negated: bool) -> Resol
     match = _CONTAINS.match(text.strip(" .,;:!?"))
     if match is None:
         return None
-    value = match.group("quoted") or match.group("word")
-    named = [w for w in split_identifier(match.group("subject")) if w not in STOP_WORDS]
+    bare = match.group("bare")
+    value = match.group("quoted") or match.group("word") or bare
+    subject = match.group("subject") or match.group("bare_subject")
+    named = [w for w in split_identifier(subject) if w not in STOP_WORDS]
     texts = [s for s in sources if s.node is not None and schema_types(s.schema) == {"string"}]
+    if bare is not None:
+        if any(bare.lower() in map(str, _enum_values(s.schema)) for s in sources):
+            return None  # "if the ticket mentions billing": the category it was given
+        # a word written as it came to mind: any case of it
+        texts = [s for s in texts if not _enum_values(s.schema)]
     best = _best_by_words(named, texts)
     if best is None or not {stem(w) for w in named} & {
         stem(w) for w in split_identifier(best.name)
@@ -986,7 +1002,10 @@ def _text_contains(text: str, sources: Sequence[Source], negated: bool) -> Resol
         best = next((s for s in texts if s.name in _TEXT_FIELDS), None)
     if best is None:
         return None
-    expression = f"{best.expression}.contains({json.dumps(value)})"
+    if bare is not None:
+        expression = f"{best.expression}.lowerAscii().contains({json.dumps(value.lower())})"
+    else:
+        expression = f"{best.expression}.contains({json.dumps(value)})"
     return ResolvedCondition(f"!{expression}" if negated else expression, best.name)
 
 

@@ -17,7 +17,8 @@ from flows.core.planner.wiring import schema_types, unwrap_nullable
 
 #: "#ops", "#customer-success": a channel as chat tools write it (a letter first, so an
 #: order number "#1001" is none).
-_CHANNEL = re.compile(r"(?<![\w&#])#(?P<value>[A-Za-z][\w-]*)")
+#: "#ops", "#team-42"; not "#A-17", "#INV-2024" (a number, in capitals with a dash)
+_CHANNEL = re.compile(r"(?<![\w&#])#(?![A-Z]{1,5}-\d)(?P<value>[A-Za-z][\w-]*)")
 #: An international or written-out phone number: seven digits or more.
 _PHONE = re.compile(r"(?<![\w.+])(?P<value>\+?\d[\d\s().-]{5,}\d)\b")
 _LANGUAGES = (

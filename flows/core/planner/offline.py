@@ -2546,6 +2546,23 @@ class FlowBuilder:
         match = _STATE_CHECK.match(text.strip())
         if match is None or not meaningful(match.group("state")):
             return ranked
+        said = match.group("state").strip().lower()
+        answering = {
+            item.spec.id
+            for _, item in ranked
+            if not acts(item.spec)
+            and {said, said.replace(" ", "_")} & output_values(item.spec.output_schema)
+        }
+        if answering and ranked[0][1].spec.id not in answering:
+            # "check if the review is negative": the tool that returns "negative" among
+            # its values answers it, whatever the check's verb matches
+            top = ranked[0][0]
+            rescored = [
+                (max(score, top) * PREDICATE_BONUS if item.spec.id in answering else score, item)
+                for score, item in ranked
+            ]
+            rescored.sort(key=lambda pair: -pair[0])
+            return rescored
         by_state = self._rank(match.group("state"), verb_first=False)
         if not by_state or by_state[0][0] < self.min_score:
             return ranked
@@ -2575,7 +2592,10 @@ class FlowBuilder:
             ranked = self._rank(rest, verb_first=False)
             if ranked and ranked[0][0] >= self.min_score:
                 return _id_says_both(words[:2], ranked)
-        return self._rank(text)
+        ranked = self._rank(text)
+        if ranked and _MAKE_A_NEW.match(text):
+            ranked = _creator_breaks_tie(ranked)
+        return ranked
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
         words = meaningful(text)
@@ -4148,16 +4168,11 @@ class FlowBuilder:
         message says is what each of the steps before it found (the two latest for "both"),
         one line each."""
         said = _EVERY_RESULT.search(clause.action)
+        if said is None and acts(spec) and _THE_RESULT.search(clause.action):
+            return self._last_result(spec, sources)
         if said is None or not acts(spec):
             return {}
-        body = next(
-            (
-                name
-                for name in ("body", "message", "text", "content")
-                if "string" in schema_types(spec.input_properties().get(name))
-            ),
-            None,
-        )
+        body = _message_text_input(spec)
         if body is None:
             return {}
         visible = {source.node for source in sources if source.node is not None}
@@ -4171,7 +4186,7 @@ class FlowBuilder:
             and info.spec.output_properties()
         ]
         found.sort(key=lambda info: info.order)
-        if said.group("both") or said.group("both2"):
+        if said.group("both") or said.group("both2") or said.group("both3"):
             found = found[-2:]
         if len(found) < 2:
             return {}
@@ -4185,6 +4200,39 @@ class FlowBuilder:
             label = " ".join(split_identifier(name)).capitalize()
             lines.append(f'"{label}: " + {text}')
         return {body: ' + "\\n" + '.join(lines)}
+
+    def _last_result(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
+        """ "Analyze the sentiment and email me the result": what the message says is what
+        the step just before it found, each of its fields on a line of its own."""
+        body = _message_text_input(spec)
+        visible = {source.node for source in sources if source.node is not None}
+        steps = sorted(
+            (
+                info
+                for info in self.info.values()
+                if info.id in visible and info.kind == "tool" and info.spec is not None
+            ),
+            key=lambda info: info.order,
+        )
+        if body is None or not steps or steps[-1].spec is None or acts(steps[-1].spec):
+            return {}  # "create the ticket and email me the result": not a finding
+        last = steps[-1]
+        fields = list(last.spec.output_properties().items())[:_RESULT_LINES]
+        if not fields:
+            return {}
+        texts = [
+            name
+            for name, schema in fields
+            if schema_types(schema) == {"string"} and not unwrap_nullable(schema).get("enum")
+        ]
+        if len(texts) == 1:
+            return {body: f"{last.id}.{texts[0]}"}  # "the summary": its words, not its counts
+        # one line a field, named; `format` writes any value (a null, a list) as text
+        template = "\\n".join(
+            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name, _ in fields
+        )
+        values = ", ".join(f"{last.id}.{name}" for name, _ in fields)
+        return {body: f'"{template}".format([{values}])'}
 
     def _as_done(self, source: Source, clause: Clause) -> Source | None:
         """The amount a step that changes something reports it used, for the amount it was
@@ -5378,9 +5426,33 @@ def _tool_verb_word(tool_id: str) -> str:
 
 
 #: "email both results", "send me all the results", "the results of both"
+#: "email me the result", "send them the outcome": what the step before found
+_THE_RESULT = re.compile(
+    r"\b(?:the|its|their|that|this)\s+(?:results?|outcomes?|findings?|answer|analysis|verdict)\b"
+    r"(?!\s+(?:of|from)\b)",
+    re.IGNORECASE,
+)
+#: The most fields of one step a message lists, one a line.
+_RESULT_LINES = 5
+
+
+def _message_text_input(spec: ToolSpec) -> str | None:
+    """The input that holds what a message says (`body`, `message`, `text`, `content`)."""
+    return next(
+        (
+            name
+            for name in ("body", "message", "text", "content")
+            if "string" in schema_types(spec.input_properties().get(name))
+        ),
+        None,
+    )
+
+
 _EVERY_RESULT = re.compile(
     r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?(?:the\s+)?(?:results?|outputs?|answers?|findings?|"
     r"outcomes?)|\s+of\s+them)|(?:the\s+)?(?:results?|outputs?|findings?)\s+of\s+(?P<both2>both)|"
+    # "create a ticket with both", "email me a note containing both"
+    r"(?:with|containing|including)\s+(?P<both3>both)\s*$|"
     r"all\s+(?:of\s+)?(?:the\s+)?(?:results|outputs|findings))\b",
     re.IGNORECASE,
 )
@@ -5421,7 +5493,8 @@ _AGAIN = re.compile(r"\b(?:again|another|second|twice|too|also|as\s+well)\b", re
 #: "make sure / check that the order is in stock": a check of a state.
 _STATE_CHECK = re.compile(
     r"^(?:(?:then|and|also|please|just|first)\s+)*(?:make\s+sure|ensure|check|verify|confirm|"
-    r"see)\s+(?:that\s+|if\s+|whether\s+)?(?P<thing>[^,]{1,60}?)\s+(?:is|are|'s)\s+"
+    r"see|find\s+out|figure\s+out|work\s+out|determine|tell)\s+(?:that\s+|if\s+|whether\s+)?"
+    r"(?:(?P<thing>[^,]{1,60}?)\s+(?:is|are|'s)|(?:it|that|this|everything)'s)\s+"
     r"(?:still\s+|all\s+|really\s+)?(?P<state>(?!not\b)[^,]{2,40})$",
     re.IGNORECASE,
 )
@@ -5468,6 +5541,29 @@ _COMBINED = re.compile(
 )
 _LEADING_WORDS = re.compile(r"^(?:(?:then|and|also|please|just|first)\b[\s,]*)+", re.IGNORECASE)
 #: Verbs that say little on their own: they favour a tool only along with another word.
+#: "make a ticket": a new one (not "make sure", "make the payment")
+_MAKE_A_NEW = re.compile(r"^\s*make\s+(?=(?:a|an|new|another)\s)", re.IGNORECASE)
+#: Verbs a tool's id leads with when it makes a new thing.
+_CREATING_VERBS = frozenset("create new add open make".split())
+
+
+def _creator_breaks_tie(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float, ScoredTool]]:
+    """ "Make a ticket": of the tools the thing alone ranks about as high (create_ticket,
+    classify_ticket), the one that creates it."""
+    best = ranked[0][0]
+    close = [pair for pair in ranked if pair[0] >= best * 0.8]
+    creating = [pair for pair in close if _creates(pair[1].spec)]
+    if not creating or creating[0] is ranked[0]:
+        return ranked
+    first = creating[0]
+    return [(best * 1.01, first[1]), *(pair for pair in ranked if pair is not first)]
+
+
+def _creates(spec: ToolSpec) -> bool:
+    words = split_identifier(spec.id)
+    return bool(words) and words[0] in _CREATING_VERBS
+
+
 _WEAK_VERBS = frozenset(
     stem(w) for w in "check get make run do handle take see go work figure find".split()
 )
@@ -6688,6 +6784,8 @@ _NAMED_CODE = (
     r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*"
     r"(?P<code>[A-Za-z0-9][\w-]*)"
 )
+#: "order status for 1234", "the order details for #A-17": the code after what it is of
+_CODE_FOR_NAMED = r"\b{noun}(?:\s+[a-z]+){{1,2}}\s+for\s+#?(?P<code>[A-Za-z0-9][\w-]*)"
 
 
 def _identifier_literals(
@@ -6703,10 +6801,12 @@ def _identifier_literals(
             continue
         if "string" not in schema_types(unwrap_nullable(schema)):
             continue
-        match = re.search(_NAMED_CODE.format(noun=re.escape(words[0])), text, re.IGNORECASE)
-        code = match.group("code") if match else ""
-        if re.search(r"[\d_]", code):
-            found[name] = json.dumps(code.rstrip(".-"))
+        for pattern in (_NAMED_CODE, _CODE_FOR_NAMED):
+            match = re.search(pattern.format(noun=re.escape(words[0])), text, re.IGNORECASE)
+            code = match.group("code") if match else ""
+            if re.search(r"[\d_]", code):
+                found[name] = json.dumps(code.rstrip(".-"))
+                break
     return found
 
 

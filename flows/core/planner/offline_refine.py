@@ -110,7 +110,9 @@ def offline_operations(
                 expression=_value_expression(match.group("value")),
             )
         ]
-    if match := _RUN_AFTER.match(text):
+    if (setting := _input_set(flow, text)) is not None:
+        return [setting]
+    if (match := _RUN_AFTER.match(text)) and _names_a_step(flow, match.group("later"), text):
         return [
             Connect(
                 source=_find_node(flow, match.group("earlier"), text),
@@ -131,6 +133,67 @@ def offline_operations(
     if APPROVAL_WORDS.search(text):
         return _add_approval(flow, text, tools, joins, min_score=min_score)
     return _add_steps(flow, text, tools, joins, min_score=min_score)
+
+
+#: "make the payment currency EUR", "change the tax country to DE", "use EUR as the
+#: payment's currency": an input of a step given a value, said without "set ... of ..."
+_SET_SAID = re.compile(
+    r"^(?:please\s+)?(?:set|change|make|switch|update)\s+(?:the\s+)?(?P<rest>.+)$"
+    r"|^(?:please\s+)?use\s+(?P<value>.+?)\s+(?:as|for)\s+(?:the\s+)?(?P<target>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _input_set(flow: Flow, text: str) -> SetInput | None:
+    """A `SetInput` for an instruction that names a step, one of its inputs and a value in
+    another order than `_SET`'s, or None (then it is read as a step to add: "make a
+    ticket")."""
+    match = _SET_SAID.match(text)
+    if match is None:
+        return None
+    if match.group("value") is not None:
+        # "use EUR as the payment's currency", "use EUR for the currency of the payment"
+        target = re.sub(r"'s\b", "", match.group("target"))
+        of = re.match(r"^(?P<field>\w+)\s+(?:of|for|in)\s+(?:the\s+)?(?P<node>.+)$", target)
+        words = [of["node"], of["field"]] if of else target.rsplit(" ", 1)
+        if len(words) != 2:
+            return None
+        return _setting(flow, words[0], words[1], match.group("value"), text)
+    # "make the payment currency EUR", "change the tax country to DE"
+    words = re.sub(r"'s\b", "", match.group("rest")).split()
+    for at in range(1, len(words) - 1):
+        value = " ".join(words[at + 1 :])
+        value = re.sub(r"^(?:to|=|into|as)\s+", "", value, flags=re.IGNORECASE)
+        found = _setting(flow, " ".join(words[:at]), words[at], value, text)
+        if found is not None:
+            return found
+    return None
+
+
+def _setting(flow: Flow, node_words: str, field: str, value: str, text: str) -> SetInput | None:
+    """The input `field` of the step `node_words` names, set to `value`, if it has it."""
+    try:
+        node_id = _find_node(flow, node_words, text)
+    except PlanningError:
+        return None
+    node = next(node for node in flow.nodes if node.id == node_id)
+    inputs = getattr(node, "inputs", None)
+    if not isinstance(inputs, dict) or not value.strip():
+        return None
+    field = field.lower()
+    if field not in inputs:
+        return None
+    return SetInput(node=node_id, field=field, expression=_value_expression(value))
+
+
+def _names_a_step(flow: Flow, words: str, instruction: str) -> bool:
+    """Whether `words` name a step of the flow ("make a ticket after the payment" names
+    none: a step to add)."""
+    try:
+        _find_node(flow, words, instruction)
+    except PlanningError:
+        return False
+    return True
 
 
 def _find_node(flow: Flow, words: str, instruction: str) -> str:

@@ -100,7 +100,8 @@ _NOT_UNTIL_APPROVED = re.compile(
     re.IGNORECASE,
 )
 _BOTH_OF_THEM = re.compile(
-    r"\b(?!(?:if|when|unless|once|and|or|but|me|us|you|him|her|them)\b)(?P<verb>[a-z]+)\s+"
+    r"\b(?!(?:if|when|unless|once|and|or|but|me|us|you|him|her|them|with|of|about|from|to|"
+    r"for|in|on|into|containing|including|using)\b)(?P<verb>[a-z]+)\s+"
     r"(?:them\s+)?"
     r"(?:both|all\s+of\s+them|them\s+all)"
     # "summarize both pages": the plural names what both are
@@ -860,6 +861,17 @@ _TIMEOUT = re.compile(
     r"\bwithin\s+(?P<count>\d+)\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\b",
     re.IGNORECASE,
 )
+#: "send it to a manager for approval": handing something to someone to approve is the
+#: approval itself, not a message of its own (the run's approval reaches them).
+_SENT_FOR_APPROVAL_TO = (
+    r"\b(?:send|forward|submit|pass|route|hand|refer|escalate|give)\s+"
+    r"(?:(?:it|this|that|them|(?:the|this|that|their|its)\s+[a-z-]+(?:\s+[a-z-]+)?)\s+)?"
+    r"(?:on\s+|over\s+|up\s+)?to\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|their\s+)?"
+)
+_FOR_APPROVAL = (
+    r"\s+for\s+(?:(?:an?|the|their|his|her|final)\s+)?"
+    r"(?:approval|sign[- ]?off|authori[sz]ation|(?:a\s+)?go-ahead)\b"
+)
 _ASSIGNEE_PATTERNS = (
     re.compile(
         r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
@@ -874,12 +886,13 @@ _ASSIGNEE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>[a-z]+)(?:\s+team)?\s+(?:must|should|has\s+to|"
-        r"needs\s+to|to|will)\s+(?:approv|sign|authori)",
+        r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>(?!team\s)[a-z]+)(?:\s+(?:team|leads?))?\s+(?:must|should|"
+        r"has\s+to|needs\s+to|to|will)\s+(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?P<who>[a-z]+)(?:'s)?(?:\s+team)?\s+(?:approval|sign[- ]?off|ok|okay|go-ahead)\b",
+        r"\b(?P<who>(?!team\s)[a-z]+)(?:\s+leads?(?=(?:'s)?\s))?(?:'s)?(?:\s+team)?\s+"
+        r"(?:approval|sign[- ]?off|ok|okay|go-ahead)\b",
         re.IGNORECASE,
     ),
     re.compile(
@@ -888,7 +901,13 @@ _ASSIGNEE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:the\s+|a\s+|an\s+)?(?P<who>[a-z]+)(?:\s+team)?\s+(?:approves|signs\s+off)\b",
+        r"\b(?:the\s+|a\s+|an\s+)?(?P<who>(?!team\s)[a-z]+)(?:\s+(?:team|leads?))?\s+"
+        r"(?:approves|signs\s+off)\b",
+        re.IGNORECASE,
+    ),
+    # "send it to a manager for approval", "forward the refund to finance for sign-off"
+    re.compile(
+        rf"{_SENT_FOR_APPROVAL_TO}(?P<who>[a-z]+)(?:\s+(?:team|leads?))?{_FOR_APPROVAL}",
         re.IGNORECASE,
     ),
 )
@@ -959,6 +978,24 @@ _SENT_KIND_MORE = re.compile(
     rf"\s*,?\s+(?:and\s+)?(?P<value>[a-z][a-z-]*)\s+{_KIND_NOUNS}\s+to\s+"
     rf"(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w)",
     re.IGNORECASE,
+)
+
+
+#: "Urgent ones need approval from the support lead; others are created right away": a
+#: kind of the thing that needs an approval (and, after it, what every one gets).
+_ONES_NEED_APPROVAL = re.compile(
+    r"(?P<lead>^|(?<=[.;!?])\s+)(?P<kind>[A-Za-z][a-z-]+)\s+ones\s+(?:need|require|must\s+get|"
+    r"should\s+get|have\s+to\s+get|must\s+have|get)\s+"
+    r"(?P<asked>(?:(?:an?|the)\s+)?(?:[\w-]+(?:'s)?\s+){0,3}?(?:approval|sign[- ]?off)\b[^.;!?]*?"
+    r"|to\s+be\s+approved\b[^.;!?]*?)"
+    r"(?:\s*[;,]\s*(?:the\s+)?(?:others|rest|other\s+ones)\s+(?:are|get|can\s+be)\s+"
+    r"(?P<done>[a-z]+)(?:\s+(?:right\s+away|immediately|directly|straight\s+away|at\s+once|"
+    r"automatically))?)?\s*(?:[.;!?]|$)",
+)
+_IRREGULAR_PARTICIPLES = dict(
+    pair.split(":")
+    for pair in "sent:send paid:pay made:make done:do written:write given:give built:build "
+    "put:put set:set held:hold".split()
 )
 
 
@@ -1384,6 +1421,30 @@ class PromptReader:
     def starts_with_verb(self, text: str) -> bool:
         return bool(self._verb_start.match(text))
 
+    def _ones_approved(self, match: re.Match[str]) -> str:
+        """ "Urgent ones need approval from the lead; others are created right away." ->
+        "If it is urgent, get approval from the lead, then create it." """
+        asked = match.group("asked").strip()
+        asked = re.sub(r"^to\s+be\s+approved\b", "approval", asked, flags=re.IGNORECASE)
+        done = match.group("done")
+        verb = self._verb_of(done.lower()) if done else None
+        if done and verb is None:
+            return match.group(0)  # "others are fine": no step the planner can tell
+        then = f", then {verb} it" if verb else ""
+        return f"{match.group('lead')}If it is {match.group('kind').lower()}, get {asked}{then}."
+
+    def _verb_of(self, participle: str) -> str | None:
+        """ "created" -> "create", "shipped" -> "ship", "sent" -> "send"."""
+        irregular = _IRREGULAR_PARTICIPLES.get(participle)
+        candidates = [irregular] if irregular else []
+        if participle.endswith("ed"):
+            candidates += [participle[:-1], participle[:-2]]
+            if len(participle) > 4 and participle[-3] == participle[-4]:
+                candidates.append(participle[:-3])  # "shipped"
+            if participle.endswith("ied"):
+                candidates.append(participle[:-3] + "y")  # "notified"
+        return next((c for c in candidates if c and self.starts_with_verb(f"{c} it")), None)
+
     def read(self, prompt: str) -> list[Clause]:
         #: "if it's disposable, reject the signup; otherwise welcome them": with another
         #: case to go on in, turning the thing away is not going on (see `_turned_away`)
@@ -1464,6 +1525,9 @@ class PromptReader:
         # "orders under $100 are approved automatically; larger ones need a manager's
         # approval": no approval when it holds, the approval otherwise
         prompt = _auto_approved(prompt)
+        # "urgent ones need the lead's approval; others are created right away": the
+        # approval when it holds, then the step for every one
+        prompt = _ONES_NEED_APPROVAL.sub(self._ones_approved, prompt)
         # "route billing ones to #billing and technical ones to #eng": one case each
         prompt = _routed_ones(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
@@ -3551,6 +3615,12 @@ def strip_approval_phrase(text: str) -> str:
         r"(?:\w+'s\s+)?"
         r"(?:(?:two|three|four|five|both|\d+)\s+)?\w+(?:\s+team)?\s+"
         r"(?:to\s+)?(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
+        " ",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    cleaned = re.sub(
+        rf"{_SENT_FOR_APPROVAL_TO}[a-z]+(?:\s+(?:team|leads?))?{_FOR_APPROVAL}",
         " ",
         cleaned,
         flags=re.IGNORECASE,

@@ -986,7 +986,8 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         # "notify #eng", "post it to #ops": a chat channel, not an email address
         "a chat channel",
-        re.compile(r"(?<![\w&#])#[A-Za-z][\w-]*"),
+        # (not "#A-17", "#INV-2024": an order's or an invoice's number)
+        re.compile(r"(?<![\w&#])#(?![A-Z]{1,5}-\d)[A-Za-z][\w-]*"),
         frozenset({"channel", "slack", "chat", "teams", "discord", "mattermost", "room"}),
     ),
     ("Telegram", re.compile(r"\btelegram\b", re.I), frozenset({"telegram"})),

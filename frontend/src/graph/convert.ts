@@ -1,7 +1,7 @@
 // IR <-> React Flow: one node per IR node, edges from the dependencies (data references,
 // `after`, arms). The graph is a view: graphToIr writes positions back and nothing else.
 import type { Edge, Node } from "@xyflow/react";
-import { dependencies, type Dependency, type EdgeKind } from "./dependencies";
+import { dependencies, orderedThrough, type Dependency, type EdgeKind } from "./dependencies";
 import { NODE_WIDTH, nodeHandles, nodeHeight } from "./geometry";
 import type { FlowIR, IrNode, Position } from "./types";
 
@@ -27,9 +27,14 @@ export const TARGET_HANDLE = "in";
 /** The label of an arm edge: "then", "else", the case key or "default". The branch's
  * condition is on its card: on the edge it ran over the nodes beside it. */
 export function armLabel(arm: string): string {
-  if (arm.startsWith("case:")) return arm.slice(5);
-  return arm;
+  const label = arm.startsWith("case:") ? arm.slice(5) : arm;
+  // A long case key is on its card's row in full; on the edge, between two columns of
+  // cards, it would run over both.
+  return label.length > MAX_ARM_LABEL ? `${label.slice(0, MAX_ARM_LABEL - 1)}…` : label;
 }
+
+/** The longest arm label drawn on an edge, in characters. */
+export const MAX_ARM_LABEL = 12;
 
 export function edgeId(kind: EdgeKind, from: string, to: string, arm?: string): string {
   return arm ? `${kind}:${from}:${arm}->${to}` : `${kind}:${from}->${to}`;
@@ -37,11 +42,13 @@ export function edgeId(kind: EdgeKind, from: string, to: string, arm?: string): 
 
 const EDGE_PRIORITY: Record<EdgeKind, number> = { arm: 0, after: 1, data: 2 };
 
-/** The edges of the flow: arms, then one edge per remaining pair (`after` over data). */
+/** The edges of the flow: arms, then one edge per remaining pair (`after` over data), but
+ * not an `after` alone that other dependencies imply. */
 export function irEdges(ir: FlowIR): FlowEdge[] {
   const deps = dependencies(ir);
   const pair = (from: string, to: string) => `${from}\u0000${to}`;
   const armed = new Set(deps.filter((dep) => dep.kind === "arm").map((dep) => pair(dep.from, dep.to)));
+  const hasData = new Set(deps.filter((dep) => dep.kind === "data").map((dep) => pair(dep.from, dep.to)));
   const kept = new Map<string, Dependency>();
   const arms: Dependency[] = [];
   for (const dep of deps) {
@@ -54,7 +61,10 @@ export function irEdges(ir: FlowIR): FlowEdge[] {
     const current = kept.get(key);
     if (!current || EDGE_PRIORITY[dep.kind] < EDGE_PRIORITY[current.kind]) kept.set(key, dep);
   }
-  return [...arms, ...kept.values()].map((dep) => {
+  // An `after` that a chain of other dependencies already implies is not drawn: such edges
+  // (planners write them) would only loop around the cards of that chain.
+  const drawn = [...kept.values()].filter((dep) => dep.kind !== "after" || hasData.has(pair(dep.from, dep.to)) || orderedThrough(ir, dep.from, dep.to) === null);
+  return [...arms, ...drawn].map((dep) => {
     const edge: FlowEdge = {
       id: edgeId(dep.kind, dep.from, dep.to, dep.arm),
       source: dep.from,

@@ -95,3 +95,47 @@ export function wouldCreateCycle(ir: FlowIR, from: string, to: string): boolean 
   if (from === to) return true;
   return upstreamIds(ir, from).has(to);
 }
+
+/**
+ * A node through which `to` already waits for `from`, when its `after: [from]` would add
+ * nothing: a chain of other dependencies leads from `from` to `to`, and `to` and every node
+ * on that chain wait for all their dependencies (`trigger: "all"`), so `to` cannot start
+ * before `from` completed, nor run when `from` was skipped. Null when the edge matters (no
+ * such chain, or an `any` trigger that could start `to` first).
+ */
+export function orderedThrough(ir: FlowIR, from: string, to: string): string | null {
+  const { next, waitsForAny } = orderGraph(ir);
+  if (from === to || waitsForAny.has(to)) return null;
+  // Depth-first from `from` through nodes that wait for all, remembering the first step;
+  // the direct edge `from` -> `to` itself does not count.
+  const seen = new Set<string>();
+  const stack = (next.get(from) ?? []).filter((id) => id !== to && !waitsForAny.has(id)).map((id) => [id, id] as const);
+  while (stack.length) {
+    const [current, first] = stack.pop()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    for (const after of next.get(current) ?? []) {
+      if (after === to) return first;
+      if (!waitsForAny.has(after)) stack.push([after, first]);
+    }
+  }
+  return null;
+}
+
+const orderCache = new WeakMap<FlowIR, { next: Map<string, string[]>; waitsForAny: Set<string> }>();
+
+/** Each node's dependents, and the nodes with `trigger: "any"`; cached per IR. */
+function orderGraph(ir: FlowIR): { next: Map<string, string[]>; waitsForAny: Set<string> } {
+  let found = orderCache.get(ir);
+  if (!found) {
+    const next = new Map<string, string[]>();
+    for (const dep of dependencies(ir)) {
+      const list = next.get(dep.from);
+      if (list) list.push(dep.to);
+      else next.set(dep.from, [dep.to]);
+    }
+    found = { next, waitsForAny: new Set(ir.nodes.filter((node) => node.trigger === "any").map((node) => node.id)) };
+    orderCache.set(ir, found);
+  }
+  return found;
+}

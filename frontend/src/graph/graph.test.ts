@@ -1,6 +1,8 @@
 // The IR <-> graph layer: conversion, round trips, dependencies, ids and layout.
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  armLabel,
+  MAX_ARM_LABEL,
   edgeRoutes,
   downstreamIds,
   firstFreeSpot,
@@ -11,6 +13,7 @@ import {
   irToGraph,
   keyRows,
   layoutGraph,
+  orderedThrough,
   renameForPaste,
   renameInExpression,
   renameNode,
@@ -164,6 +167,51 @@ describe("dependencies", () => {
     expect(wouldCreateCycle(ir, "pay", "pay")).toBe(true);
     expect(wouldCreateCycle(ir, "lookup", "scan")).toBe(false);
     expect(wouldCreateCycle(ir, "lookup", "notify")).toBe(false);
+  });
+});
+
+describe("armLabel", () => {
+  it("names the arm, and shortens a long case key the card shows in full", () => {
+    expect(armLabel("then")).toBe("then");
+    expect(armLabel("case:billing")).toBe("billing");
+    expect(armLabel("case:shipping_and_delivery_problems")).toBe("shipping_an…");
+    expect(armLabel("case:shipping_and_delivery_problems")).toHaveLength(MAX_ARM_LABEL);
+  });
+});
+
+describe("orderedThrough", () => {
+  // The planner's "validate and check the stock at once, then pay, then send the receipt":
+  // `receipt` also lists `validate` and `stock` in its `after`, which `pay` already implies.
+  const parallel: FlowIR = {
+    name: "Order",
+    nodes: [
+      { id: "validate", type: "tool", tool: "validate_order", inputs: {} },
+      { id: "stock", type: "tool", tool: "check_inventory", inputs: {} },
+      { id: "pay", type: "tool", tool: "process_payment", after: ["stock"], inputs: { amount: "validate.total" } },
+      { id: "receipt", type: "tool", tool: "send_email", after: ["validate", "stock"], inputs: { body: "pay.status" } },
+    ],
+  };
+
+  it("names the step through which an `after` is already implied", () => {
+    expect(orderedThrough(parallel, "validate", "receipt")).toBe("pay");
+    expect(orderedThrough(parallel, "stock", "receipt")).toBe("pay");
+    expect(orderedThrough(parallel, "stock", "pay")).toBeNull(); // the only link between them
+    expect(orderedThrough(parallel, "validate", "stock")).toBeNull();
+  });
+
+  it("keeps an `after` whose chain passes a node that waits for any, or ends at one", () => {
+    const anyOnTheWay = { ...parallel, nodes: parallel.nodes.map((node) => (node.id === "pay" ? { ...node, trigger: "any" as const } : node)) };
+    expect(orderedThrough(anyOnTheWay, "validate", "receipt")).toBeNull();
+    const anyAtTheEnd = { ...parallel, nodes: parallel.nodes.map((node) => (node.id === "receipt" ? { ...node, trigger: "any" as const } : node)) };
+    expect(orderedThrough(anyAtTheEnd, "validate", "receipt")).toBeNull();
+  });
+
+  it("leaves out of the drawn graph only the implied `after` edges", () => {
+    const ids = irToGraph(parallel).edges.map((edge) => edge.id).sort();
+    expect(ids).toEqual(["after:stock->pay", "data:pay->receipt", "data:validate->pay"]);
+    // a data link between the same two steps is drawn: it says what the step reads
+    const reads = { ...parallel, nodes: parallel.nodes.map((node) => (node.id === "receipt" ? { ...node, inputs: { body: "pay.status", to: "validate.email" } } : node)) };
+    expect(irToGraph(reads).edges.map((edge) => edge.id)).toContain("after:validate->receipt");
   });
 });
 

@@ -13,8 +13,9 @@ export interface paths {
         };
         /**
          * @description The steps waiting for me (by name or group), oldest first, a page at a time as
-         *     every list of the API: `count` counts them all; `next` is the following page
-         *     (null on the last). Two queries a page, however many steps wait.
+         *     every list of the API: `count` counts them all (those matching the filters);
+         *     `next` is the following page (null on the last). Two queries a page, however many
+         *     steps wait.
          */
         get: operations["v1_approvals_list"];
         put?: never;
@@ -1496,10 +1497,14 @@ export interface operations {
     v1_approvals_list: {
         parameters: {
             query?: {
+                /** @description Flow id. */
+                flow?: number;
                 /** @description Number of results to return per page (at most 1000: a larger limit is read as that). */
                 limit?: number;
                 /** @description The initial index from which to return the results. */
                 offset?: number;
+                /** @description Words, each in the step's title or node id, its flow's name or who started its run (any case). */
+                search?: string;
             };
             header?: never;
             path?: never;

@@ -1,7 +1,7 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { describe, expect, it } from "vitest";
-import { echoesTitle, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
+import { echoesTitle, fieldOrder, isFewChoices, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
 
 const list: RJSFSchema = { type: "array", items: { type: "string" } };
 
@@ -86,5 +86,37 @@ describe("an empty item of a list", () => {
     const data = { emails: ["a@example.com", undefined] };
     const errors = plainErrors(validator.validateFormData(data, withRequiredLists(schema)).errors, data);
     expect(errors.map((e) => `${e.property}: ${e.message}`)).toEqual([".emails.1: Fill this in, or remove the item."]);
+  });
+});
+
+describe("fieldOrder", () => {
+  it("puts required fields first in `required` order, simple before nested", () => {
+    const schema = {
+      type: "object" as const,
+      required: ["when", "total"],
+      properties: {
+        adjustments: { type: "array" as const },
+        category: { type: "string" as const },
+        flags: { type: "array" as const },
+        note: { type: "string" as const },
+        total: { type: "number" as const },
+        when: { type: "string" as const },
+      },
+    };
+    expect(fieldOrder(schema)).toEqual(["when", "total", "category", "note", "adjustments", "flags"]);
+  });
+});
+
+describe("isFewChoices", () => {
+  const choices = (n: number) => ({ type: "array" as const, uniqueItems: true, items: { type: "string" as const, enum: Array.from({ length: n }, (_, i) => `c${i}`) } });
+
+  it("is a list of distinct values from a dozen choices or fewer", () => {
+    expect(isFewChoices(choices(3))).toBe(true);
+    expect(isFewChoices(choices(12))).toBe(true);
+    expect(isFewChoices(choices(13))).toBe(false);
+    expect(isFewChoices({ ...choices(3), uniqueItems: false })).toBe(false);
+    expect(isFewChoices({ type: "array", items: { type: "string" } })).toBe(false);
+    expect(isFewChoices({ type: "string", enum: ["a"] })).toBe(false);
+    expect(isFewChoices(undefined)).toBe(false);
   });
 });

@@ -98,3 +98,40 @@ export function plainErrors(errors: RJSFValidationError[], data?: unknown): RJSF
     return error;
   });
 }
+
+function fieldRank(key: string, schema: RJSFSchema): number {
+  const required = new Set(schema.required ?? []);
+  const child = (schema.properties?.[key] ?? {}) as RJSFSchema;
+  const nested = child.type === "object" || child.type === "array";
+  return (required.has(key) ? 0 : 2) + (nested ? 1 : 0);
+}
+
+/**
+ * The order a form shows an object's fields in. Stored schemas lose their key order
+ * (Postgres jsonb sorts keys), so required fields come first (in `required` order), then
+ * optional ones, simple fields before nested objects and lists.
+ */
+export function fieldOrder(schema: RJSFSchema): string[] {
+  const keys = Object.keys(schema.properties ?? {});
+  const required = schema.required ?? [];
+  return [...keys].sort((a, b) => {
+    const byRank = fieldRank(a, schema) - fieldRank(b, schema);
+    if (byRank) return byRank;
+    const ra = required.indexOf(a);
+    const rb = required.indexOf(b);
+    return ra !== rb ? ra - rb : 0;
+  });
+}
+
+/** At most this many choices show as checkboxes; more stay a list to pick from. */
+const CHECKBOX_CHOICES = 12;
+
+/** A list of distinct values from a few fixed choices ("flags": any of three): ticked as
+ *  checkboxes, not picked with ctrl-click in a multiple select. */
+export function isFewChoices(schema: RJSFSchema | undefined): boolean {
+  const items = schema?.items as RJSFSchema | undefined;
+  return (
+    schema?.type === "array" && !!schema.uniqueItems && !!items && typeof items === "object" &&
+    Array.isArray(items.enum) && items.enum.length <= CHECKBOX_CHOICES
+  );
+}

@@ -26,6 +26,7 @@ import { RefinePanel } from "./components/RefinePanel";
 import { Toast } from "./components/Toast";
 import { Toolbar } from "./components/Toolbar";
 import { VersionsDrawer } from "./components/VersionsDrawer";
+import { ShortcutsDialog } from "./components/ShortcutsDialog";
 import { useHotkeys } from "./hooks/useHotkeys";
 import { UnsavedGuard, useGuardedNavigate } from "./hooks/UnsavedGuard";
 import { useValidation } from "./hooks/useValidation";
@@ -244,6 +245,20 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       if (minY * zoom + y < margin) y = margin - minY * zoom;
       if (maxY * zoom + y > height - margin) y = height - margin - maxY * zoom;
     }
+    // The minimap sits over the canvas's corner: a card shown under it would look hidden.
+    const map = element.querySelector<HTMLElement>(".designer-minimap");
+    if (map && map.offsetWidth > 0) {
+      const canvas = element.getBoundingClientRect();
+      const corner = map.getBoundingClientRect();
+      const mapLeft = corner.left - canvas.left - 12;
+      const mapTop = corner.top - canvas.top - 12;
+      const right = maxX * zoom + x;
+      const bottom = maxY * zoom + y;
+      if (right > mapLeft && bottom > mapTop) {
+        if (minY * zoom + y - (bottom - mapTop) >= margin) y -= bottom - mapTop;
+        else if (minX * zoom + x - (right - mapLeft) >= margin) x -= right - mapLeft;
+      }
+    }
     if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) {
       panned.current = remember ? { before: panned.current?.before ?? viewport, after: { x, y, zoom } } : null;
       void flow.setViewport({ x, y, zoom }, { duration: 200 });
@@ -297,6 +312,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     return () => window.removeEventListener("keydown", onKey);
   }, [loose]);
 
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const hotkeys = useMemo(() => ({
     save: () => void save(),
     pastePosition: () => {
@@ -315,6 +331,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       if (problem) designer.toast(problem, "error");
     },
     selectAll: () => designer.select(useDesigner.getState().ir.nodes.map((node) => node.id)),
+    showShortcuts: () => setShortcutsOpen(true),
   }), [save, flow]);
   useHotkeys(hotkeys);
 
@@ -347,6 +364,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
         }}
         onRun={() => void run()}
         onExport={exportIr}
+        onShowShortcuts={() => setShortcutsOpen(true)}
         versionsOpen={versionsOpen}
         refineOpen={refineOpen}
       />
@@ -385,6 +403,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
           {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
           <ProblemsPanel />
           <Toast />
+          {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
         </div>
         {inspecting && <Inspector />}
         {versionsOpen && (

@@ -50,9 +50,13 @@ describe("history", () => {
 });
 
 describe("connect and disconnect", () => {
-  it("adds `after` and arm memberships, and refuses cycles and self-loops", () => {
+  it("adds `after` and arm memberships, and refuses cycles, self-loops and orders already implied", () => {
+    // `done` runs after `welcome`, which reads `check`: done already runs after check
+    expect(designer.connect("check", "done")).toBe("done already runs after check, through welcome.");
+    expect(node("done")?.after).toEqual(["welcome"]);
+    designer.updateNode("done", (n) => ({ ...n, after: [], value: "1" }) as IrNode);
     expect(designer.connect("check", "done")).toBeNull();
-    expect(node("done")?.after).toEqual(["welcome", "check"]);
+    expect(node("done")?.after).toEqual(["check"]);
     expect(designer.connect("done", "check")).toMatch(/cycle/);
     expect(designer.connect("welcome", "welcome")).toMatch(/itself/);
     expect(designer.connect("is_valid", "done", "else")).toBeNull();

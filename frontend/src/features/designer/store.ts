@@ -10,6 +10,7 @@ import {
   nodeHeight,
   renameForPaste,
   renameNode,
+  orderedThrough,
   wouldCreateCycle,
   type FlowEdgeData,
   type FlowIR,
@@ -323,6 +324,9 @@ export const designer = {
     if (arm && armsOf(from).some((entry) => entry.arm === arm && entry.targets.includes(target))) {
       return `${target} is already on that arm of ${source}.`;
     }
+    // An order a chain of other steps implies is not drawn: say which step carries it.
+    const through = arm ? null : orderedThrough(ir, source, target);
+    if (through) return `${target} already runs after ${source}, through ${through}.`;
     if (!arm && to.after?.includes(source)) return `${target} already runs after ${source}.`;
     if (wouldCreateCycle(ir, source, target)) {
       return `${source} already depends on ${target}: connecting them would make a cycle.`;

@@ -1,9 +1,10 @@
 // The managers' inbox: the steps waiting for me or my groups, oldest first, with their flow,
 // run, age and deadline, a page at a time (the next loads as the end of the list scrolls
 // into view, or with "Load more"). New steps appear live (the inbox websocket).
-import { Link, useNavigate } from "react-router-dom";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { EmptyState } from "../../lib/EmptyState";
 import { readSession } from "../../lib/session";
+import { useDebounced } from "../../lib/useDebounced";
 import { assigneeText, age, deadline } from "./format";
 import { hasMore, shownText } from "./paging";
 import { useInbox } from "./useInbox";
@@ -19,7 +20,11 @@ function mayOpenRun(requestedBy: string): boolean {
 }
 
 export default function InboxPage() {
-  const { steps, count, error, fresh, loadingMore, loadMore } = useInbox();
+  const [params, setParams] = useSearchParams();
+  const query = params.get("q") ?? "";
+  const search = useDebounced(query.trim(), 250);
+  const setQuery = (value: string) => setParams(value ? { q: value } : {}, { replace: true });
+  const { steps, count, error, fresh, loadingMore, loadMore } = useInbox(search);
   const navigate = useNavigate();
   const more = steps !== null && hasMore(steps.length, count);
   const end = useLoadWhenVisible<HTMLDivElement>(more, loadMore);
@@ -34,9 +39,27 @@ export default function InboxPage() {
         </div>
       </div>
       {error && <div className="alert error" role="alert">{error}</div>}
+      {(query || (steps !== null && steps.length > 0)) && (
+        <div className="inbox-filters">
+          <input
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Find a step by its title, flow or who started the run"
+            aria-label="Find a step"
+            data-testid="inbox-search"
+          />
+        </div>
+      )}
       <div className="card">
         {steps === null && !error && <div className="empty">Loading…</div>}
-        {steps !== null && steps.length === 0 && (
+        {steps !== null && steps.length === 0 && search && (
+          <EmptyState icon="search" title={`No waiting step matches “${search}”`} testId="inbox-no-match"
+            actions={<button type="button" className="btn" onClick={() => setQuery("")}>Clear the search</button>}>
+            Each word must be in the step&rsquo;s title, its flow&rsquo;s name or the name of who started the run.
+          </EmptyState>
+        )}
+        {steps !== null && steps.length === 0 && !search && (
           <EmptyState icon="done" title="Nothing is waiting for you" testId="inbox-empty">
             Approval steps assigned to you or to your groups appear here the moment a run reaches them.
           </EmptyState>
@@ -104,7 +127,7 @@ export default function InboxPage() {
         {steps !== null && steps.length > 0 && (
           <div className="inbox-footer" ref={end} data-testid="inbox-footer">
             <span className="muted small" data-testid="inbox-shown">
-              {shownText(steps.length, count)}
+              {search ? `${shownText(steps.length, count)} · matching “${search}”` : shownText(steps.length, count)}
             </span>
             {more && (
               <button type="button" className="btn small" onClick={loadMore} disabled={loadingMore} data-testid="inbox-more">

@@ -4,7 +4,7 @@ import Form from "@rjsf/core";
 import type { IconButtonProps, RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { forwardRef } from "react";
-import { plainErrors, withKeyTitles, withRequiredLists } from "../../lib/jsonSchema";
+import { fieldOrder, isFewChoices, plainErrors, withKeyTitles, withRequiredLists } from "../../lib/jsonSchema";
 
 interface Props {
   schema: unknown;
@@ -57,11 +57,14 @@ function asSchema(schema: unknown): RJSFSchema {
   return withKeyTitles(withRequiredLists(simplify({ ...base, title: undefined, description: undefined })));
 }
 
-/** Required fields first, then the rest, each in schema order. */
-function order(schema: RJSFSchema): string[] {
-  const keys = Object.keys(schema.properties ?? {});
-  const required = new Set(schema.required ?? []);
-  return [...keys.filter((k) => required.has(k)), ...keys.filter((k) => !required.has(k)), "*"];
+/** The decision form's layout: fields in the order every form uses (`fieldOrder`), a few
+ *  fixed choices as checkboxes. */
+export function decisionUiSchema(schema: RJSFSchema): Record<string, unknown> {
+  const ui: Record<string, unknown> = { "ui:submitButtonOptions": { norender: true }, "ui:order": [...fieldOrder(schema), "*"] };
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    if (typeof child === "object" && isFewChoices(child as RJSFSchema)) ui[key] = { "ui:widget": "checkboxes" };
+  }
+  return ui;
 }
 
 export const SchemaForm = forwardRef<Form, Props>(function SchemaForm(
@@ -84,7 +87,7 @@ export const SchemaForm = forwardRef<Form, Props>(function SchemaForm(
         liveValidate={false}
         transformErrors={(errors) => plainErrors(errors, value)}
         onChange={(event) => onChange((event.formData ?? {}) as Record<string, unknown>)}
-        uiSchema={{ "ui:submitButtonOptions": { norender: true }, "ui:order": order(shaped) }}
+        uiSchema={decisionUiSchema(shaped)}
       />
     </div>
   );

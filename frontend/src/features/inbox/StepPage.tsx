@@ -134,7 +134,7 @@ function History({ step }: { step: StepDetail }) {
       {step.decisions.map((d) => (
         <li key={`${d.by}-${d.at}`}>
           <span className={`badge ${d.approved ? "ok" : "danger"}`}>{d.approved ? "Approved" : "Rejected"}</span>{" "}
-          <strong>{d.by}</strong> <span className="muted small">{new Date(d.at).toLocaleString()}</span>
+          <strong>{d.by}</strong> <time className="muted small" dateTime={d.at} title={new Date(d.at).toLocaleString()} data-testid="step-history-when">{age(d.at)}</time>
           {d.comment && <blockquote>{d.comment}</blockquote>}
           {Object.keys((d.data as Json) ?? {}).length > 0 && <div className="step-history-data"><ContextValue value={d.data} /></div>}
         </li>
@@ -147,7 +147,7 @@ function History({ step }: { step: StepDetail }) {
       {closed && (
         <li data-testid="step-history-closed">
           <span className="badge">Closed</span> the run ended before anyone decided{" "}
-          {step.decided_at && <span className="muted small">{new Date(step.decided_at).toLocaleString()}</span>}
+          {step.decided_at && <time className="muted small" dateTime={step.decided_at} title={new Date(step.decided_at).toLocaleString()}>{age(step.decided_at)}</time>}
         </li>
       )}
     </ol>

@@ -16,9 +16,11 @@ export interface DecisionRequest {
 
 export type InboxPage = components["schemas"]["PaginatedStepOutputList"];
 
-/** One page of my waiting steps, oldest first; `count` counts them all. */
-export async function fetchInbox(page: { limit: number; offset: number }): Promise<InboxPage> {
-  return unwrap(api.GET("/api/v1/approvals/", { params: { query: page } }));
+/** One page of my waiting steps, oldest first (those `search` finds, when given); `count`
+ *  counts them all. */
+export async function fetchInbox(page: { limit: number; offset: number; search?: string }): Promise<InboxPage> {
+  const query = page.search ? page : { limit: page.limit, offset: page.offset };
+  return unwrap(api.GET("/api/v1/approvals/", { params: { query } }));
 }
 
 export async function fetchStep(runId: string, nodeId: string): Promise<StepDetail> {

@@ -20,7 +20,8 @@ export interface InboxState {
   reload: () => void;
 }
 
-export function useInbox(): InboxState {
+/** `search`: only the steps with each of its words (the API's `search`); a change reloads. */
+export function useInbox(search = ""): InboxState {
   const [steps, setSteps] = useState<Step[] | null>(null);
   const [count, setCount] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +35,7 @@ export function useInbox(): InboxState {
 
   const reload = useCallback(() => {
     const mine = ++generation.current;
-    fetchInbox({ limit: reloadLimit(shown.current, counted.current, INBOX_PAGE), offset: 0 })
+    fetchInbox({ limit: reloadLimit(shown.current, counted.current, INBOX_PAGE), offset: 0, search })
       .then((page) => {
         if (mine !== generation.current) return;
         shown.current = page.results.length;
@@ -44,13 +45,13 @@ export function useInbox(): InboxState {
         setError(null);
       })
       .catch((e: Error) => setError(e.message));
-  }, []);
+  }, [search]);
 
   const loadMore = useCallback(() => {
     if (loadingMore) return;
     setLoadingMore(true);
     const mine = generation.current;
-    fetchInbox({ limit: INBOX_PAGE, offset: shown.current })
+    fetchInbox({ limit: INBOX_PAGE, offset: shown.current, search })
       .then((page) => {
         if (mine !== generation.current) return; // a reload replaced the list meanwhile
         setSteps((old) => {
@@ -64,7 +65,7 @@ export function useInbox(): InboxState {
       })
       .catch((e: Error) => setError(e.message))
       .finally(() => setLoadingMore(false));
-  }, [loadingMore]);
+  }, [loadingMore, search]);
 
   useEffect(() => {
     reload();

@@ -6,6 +6,7 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { readSession } from "../../lib/session";
 import { loadTools, TERMINAL_STATUSES, type Category, type Tool } from "./api";
+import { createBlankFromPrompt } from "./blankFromPrompt";
 import { PlanErrorPanel } from "./components/PlanErrorPanel";
 import { PlanTimeline } from "./components/PlanTimeline";
 import { ToolPicker } from "./components/ToolPicker";
@@ -41,6 +42,8 @@ export default function NewFlowPage() {
   const [catalogueError, setCatalogueError] = useState<string | null>(null);
   const { state, submit, resume } = usePlanRequest();
   const promptRef = useRef<HTMLTextAreaElement>(null);
+  const [building, setBuilding] = useState(false);
+  const [buildError, setBuildError] = useState<string | null>(null);
   // Open the designer when a plan made or followed here succeeds; a plan that had already
   // finished when the page opened (a reload, the back button) offers a link instead.
   const openWhenDone = useRef(true);
@@ -115,6 +118,9 @@ export default function NewFlowPage() {
   }, [phase, progress.failure, state.error, request]);
 
   const promptErrors = state.error instanceof ApiError ? state.error.fields.prompt ?? [] : [];
+  // The server refused the request itself (a prompt too long, an unknown tool): nothing was
+  // planned, so the planner's failure panel and timeline would mislead; the fields say why.
+  const refused = phase === "failed" && !request && state.error instanceof ApiError && state.error.status >= 400 && state.error.status < 500;
 
   function plan() {
     const text = prompt.trim();
@@ -207,12 +213,27 @@ export default function NewFlowPage() {
             </div>
           </form>
 
-          {failure && (
+          {refused && promptErrors.length === 0 && (
+            <div className="alert error" role="alert" data-testid="plan-refused">{failure?.message}</div>
+          )}
+          {failure && !refused && (
             <PlanErrorPanel
               failure={failure}
               onEdit={() => {
                 promptRef.current?.focus();
                 promptRef.current?.select();
+              }}
+              building={building}
+              buildError={buildError}
+              onBuildByHand={() => {
+                setBuilding(true);
+                setBuildError(null);
+                createBlankFromPrompt(request?.prompt || prompt)
+                  .then((flowId) => navigate(`/flows/${flowId}`))
+                  .catch((error: unknown) => {
+                    setBuilding(false);
+                    setBuildError(error instanceof Error ? error.message : String(error));
+                  });
               }}
             />
           )}
@@ -240,7 +261,7 @@ export default function NewFlowPage() {
         </div>
 
         <aside className="card plan-aside" aria-label="Planning progress" data-testid="plan-progress">
-          {phase === "idle" ? (
+          {phase === "idle" || refused ? (
             <HowItWorks />
           ) : (
             <>

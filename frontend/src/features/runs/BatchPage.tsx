@@ -6,6 +6,7 @@ import { Link, useParams, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
+import { statusLabel } from "../../lib/runStatus";
 import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { cancelBatch, getBatch, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
@@ -141,7 +142,7 @@ export default function BatchPage() {
         <div className="bp-bar" role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done} data-testid="batch-progress">
           {ORDER.map((s) => {
             const n = progress.by_status[s] ?? 0;
-            return n ? <span key={s} className={`bp-seg bp-${s}`} style={{ width: `${(n / Math.max(progress.total, 1)) * 100}%` }} title={`${s}: ${n}`} /> : null;
+            return n ? <span key={s} className={`bp-seg bp-${s}`} style={{ width: `${(n / Math.max(progress.total, 1)) * 100}%` }} title={`${statusLabel(s)}: ${n}`} /> : null;
           })}
         </div>
         <div className="bp-counts">
@@ -151,11 +152,11 @@ export default function BatchPage() {
               key={s}
               className={`bp-count${progress.by_status[s] ? "" : " zero"}${status === s ? " on" : ""}`}
               aria-pressed={status === s}
-              title={status === s ? "Show every run" : `Show only the ${s} runs`}
+              title={status === s ? "Show every run" : `Show only the ${statusLabel(s).toLowerCase()} runs`}
               onClick={() => show({ status: status === s ? null : (s as RunStatusName) })}
               data-testid={`batch-count-${s}`}
             >
-              <span className={`legend-dot ld-${s} bp-${s}`} /> {s} <b>{progress.by_status[s] ?? 0}</b>
+              <span className={`legend-dot ld-${s} bp-${s}`} /> {statusLabel(s)} <b>{progress.by_status[s] ?? 0}</b>
             </button>
           ))}
         </div>

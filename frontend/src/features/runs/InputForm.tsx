@@ -5,7 +5,7 @@ import Form from "@rjsf/core";
 import type { IconButtonProps, RJSFSchema, TitleFieldProps } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { ReactNode } from "react";
-import { keyTitle, plainErrors, withoutEcho, withRequiredLists } from "../../lib/jsonSchema";
+import { fieldOrder, isFewChoices, keyTitle, plainErrors, withoutEcho, withRequiredLists } from "../../lib/jsonSchema";
 import "./inputForm.css";
 
 function makeButton(label: string, className: string) {
@@ -115,13 +115,6 @@ export function formSchema(inputSchema: unknown): RJSFSchema {
 
 type UiSchema = Record<string, unknown>;
 
-function rank(key: string, schema: RJSFSchema): number {
-  const required = new Set(schema.required ?? []);
-  const child = (schema.properties?.[key] ?? {}) as RJSFSchema;
-  const nested = child.type === "object" || child.type === "array";
-  return (required.has(key) ? 0 : 2) + (nested ? 1 : 0);
-}
-
 /** Free text that may run to paragraphs (a body, a message): an address, a URL or a
  * subject line stays one line. */
 export function isLongText(schema: RJSFSchema | undefined): boolean {
@@ -131,26 +124,16 @@ export function isLongText(schema: RJSFSchema | undefined): boolean {
 /** Longer than a URL may be. */
 const LONG_TEXT = 2048;
 
-/**
- * The field order: stored schemas lose their key order (Postgres jsonb sorts keys), so
- * required fields come first (in `required` order), then optional ones, simple fields
- * before nested objects and lists.
- */
+/** The field order (`fieldOrder`) and widgets: long free text as a text area, a few
+ * choices as checkboxes. */
 export function uiSchemaFor(schema: RJSFSchema): UiSchema {
   const keys = Object.keys(schema.properties ?? {});
-  const required = schema.required ?? [];
-  const order = [...keys].sort((a, b) => {
-    const byRank = rank(a, schema) - rank(b, schema);
-    if (byRank) return byRank;
-    const ra = required.indexOf(a);
-    const rb = required.indexOf(b);
-    return ra !== rb ? ra - rb : 0;
-  });
-  const ui: UiSchema = keys.length ? { "ui:order": order } : {};
+  const ui: UiSchema = keys.length ? { "ui:order": fieldOrder(schema) } : {};
   for (const key of keys) {
     const child = schema.properties?.[key] as RJSFSchema | undefined;
     if (child?.type === "object" && child.properties) ui[key] = uiSchemaFor(child);
     if (isLongText(child)) ui[key] = { "ui:widget": "textarea" };
+    if (isFewChoices(child)) ui[key] = { "ui:widget": "checkboxes" };
   }
   return ui;
 }

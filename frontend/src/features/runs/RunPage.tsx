@@ -8,7 +8,7 @@ import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
-import { formatDateTime, formatDuration, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
+import { assigneeNames, formatDateTime, formatDuration, noResultText, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { cancelRun, createRun, type NodeAttempt } from "./runApi";
@@ -16,6 +16,7 @@ import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
 import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import { Timeline } from "./Timeline";
+import { EventLog } from "./EventLog";
 import { NOT_FOUND, useNow, useRunView } from "./useRunView";
 import "./runs.css";
 
@@ -31,15 +32,6 @@ function Connection({ status, finished }: { status: string; finished: boolean })
 }
 
 const session = readSession();
-
-function names(assignees: unknown): string {
-  const a = (assignees ?? {}) as { users?: string[]; groups?: string[] };
-  const parts = [
-    ...(a.users ?? []).map((u) => u),
-    ...(a.groups ?? []).map((g) => `group ${g}`),
-  ];
-  return parts.length ? parts.join(", ") : "the run's owner";
-}
 
 function NobodyCanDecide({ missing, staff, adminUrl }: { missing: MissingApprovers; staff: boolean; adminUrl: string }) {
   const help = decideHelp(missing, staff);
@@ -68,7 +60,10 @@ export default function RunPage() {
   const { run, version, state } = view;
   const [selected, setSelected] = useState<string | null>(null);
   const [sideTab, setSideTab] = useState<"input" | "result">("result");
+  const [lowerTab, setLowerTab] = useState<"timeline" | "events">("timeline");
   const [busy, setBusy] = useState<"cancel" | "rerun" | null>(null);
+  // Cancelling cannot be undone (a waiting approval is dropped too): the first click asks.
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [actionNote, setActionNote] = useState<string | null>(null);
 
@@ -89,6 +84,7 @@ export default function RunPage() {
     setSelected(nodeId);
     if (nodeId) refreshRun();
   }, [refreshRun]);
+  const nodeTitle = useCallback((nodeId: string) => irNodes.get(nodeId)?.title || nodeId, [irNodes]);
 
   // A selected node that finishes: fetch its stored record (worker, timings).
   const selectedStatus = selected ? state?.nodes[selected]?.status : undefined;
@@ -139,6 +135,7 @@ export default function RunPage() {
   const failedNode = runError?.node ? irNodes.get(String(runError.node)) : undefined;
 
   const doCancel = async () => {
+    setConfirmingCancel(false);
     setBusy("cancel");
     setActionError(null);
     setActionNote(null);
@@ -194,19 +191,33 @@ export default function RunPage() {
           )}
         </div>
         <div className="toolbar">
-          <Link className="btn" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">
-            Open v{run.version} in designer
-          </Link>
-          <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} state={{ returnTo: `/runs/${run.id}` }} data-testid="run-edit-input">
-            Edit input…
-          </Link>
-          <button type="button" className="btn" onClick={doRerun} disabled={busy !== null} data-testid="run-rerun">
-            ↻ Re-run
-          </button>
-          {!finished && (
-            <button type="button" className="btn danger" onClick={doCancel} disabled={busy !== null || !!run.cancel_requested} data-testid="run-cancel">
+          {/* While the cancel is being confirmed, the question takes the other buttons' place. */}
+          {!(confirmingCancel && !finished) && (<>
+            <Link className="btn" to={`/flows/${run.flow}/v/${run.version}`} data-testid="run-open-designer">
+              Open v{run.version} in designer
+            </Link>
+            <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} state={{ returnTo: `/runs/${run.id}` }} data-testid="run-edit-input">
+              Edit input…
+            </Link>
+            <button type="button" className="btn" onClick={doRerun} disabled={busy !== null} data-testid="run-rerun">
+              ↻ Re-run
+            </button>
+          </>)}
+          {!finished && !confirmingCancel && (
+            <button type="button" className="btn danger" onClick={() => setConfirmingCancel(true)} disabled={busy !== null || !!run.cancel_requested} data-testid="run-cancel">
               {run.cancel_requested ? "Cancelling…" : "Cancel run"}
             </button>
+          )}
+          {!finished && confirmingCancel && (
+            <span className="cancel-confirm" role="group" aria-label="Cancel the run?" data-testid="run-cancel-ask">
+              <span className="muted small">{waiting.length ? "Cancel it, and the approval it waits for?" : "Stop it where it is?"}</span>
+              <button type="button" className="btn danger" onClick={doCancel} disabled={busy !== null} data-testid="run-cancel-confirm" autoFocus>
+                Yes, cancel
+              </button>
+              <button type="button" className="btn" onClick={() => setConfirmingCancel(false)} data-testid="run-cancel-keep">
+                Keep it
+              </button>
+            </span>
           )}
         </div>
       </div>
@@ -249,7 +260,7 @@ export default function RunPage() {
         <div key={w.node_id} className="alert approval-banner" data-testid={`run-waiting-${w.node_id}`}>
           <span className="rs-icon rs-waiting" aria-hidden>‖</span>
           <div>
-            <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{names(w.assignees)}</strong>.
+            <strong>{w.title || w.node_id}</strong> is waiting for approval by <strong>{assigneeNames(w.assignees)}</strong>.
             {w.approvers === 0 && (
               <div className="muted small" data-testid="run-waiting-nobody">
                 <NobodyCanDecide missing={{ groups: w.missing_groups ?? [], users: w.missing_users ?? [] }} staff={session.isStaff} adminUrl={session.adminUrl} />
@@ -319,11 +330,18 @@ export default function RunPage() {
 
       <div className="run-lower">
         <div className="card timeline-card">
-          <div className="card-title">
-            <h2>Timeline</h2>
-            <span className="muted small">{state.started.length} of {countOf(total, "node")} started</span>
+          <div className="card-title lower-tabs">
+            <div className="tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={lowerTab === "timeline"} onClick={() => setLowerTab("timeline")} data-testid="tab-timeline">Timeline</button>
+              <button type="button" role="tab" aria-selected={lowerTab === "events"} onClick={() => setLowerTab("events")} data-testid="tab-events">
+                Events <span className="tab-count">{state.log.length}</span>
+              </button>
+            </div>
+            {lowerTab === "timeline" && <span className="muted small">{state.started.length} of {countOf(total, "node")} started</span>}
           </div>
-          <Timeline state={state} irNodes={irNodes} now={now} selected={selected} onSelect={select} />
+          {lowerTab === "timeline"
+            ? <Timeline state={state} irNodes={irNodes} now={now} selected={selected} onSelect={select} />
+            : <EventLog log={state.log} t0={state.startedAt ?? state.log[0]?.ts ?? null} title={nodeTitle} selected={selected} onSelect={select} />}
         </div>
         <div className="card run-io">
           <div className="tabs" role="tablist">
@@ -332,7 +350,7 @@ export default function RunPage() {
           </div>
           <div className="run-io-body" role="tabpanel">
             {sideTab === "result" ? (
-              <JsonView value={result ?? undefined} testId="run-result" empty={finished ? "No result." : "The result appears when the run completes."} />
+              <JsonView value={result ?? undefined} testId="run-result" empty={noResultText(runStatus)} />
             ) : (
               <JsonView value={run.input ?? {}} testId="run-input" />
             )}

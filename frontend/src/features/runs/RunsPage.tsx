@@ -3,7 +3,7 @@
 // start dialog (the flows page and the designer link there).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
-import { formatAgo, formatDuration, listedDurationMs, shortId } from "./format";
+import { formatAgo, formatDuration, listedDurationMs, shortId, waitingLine } from "./format";
 import { getFlow, listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
 import { EmptyState } from "../../lib/EmptyState";
@@ -219,6 +219,9 @@ export default function RunsPage() {
                   </div>
                   {run.status === "failed" && errorLine(run.error) && (
                     <div className="run-row-error" data-testid="run-row-error" title={errorLine(run.error) ?? undefined}>{errorLine(run.error)}</div>
+                  )}
+                  {run.status === "suspended" && waitingLine(run.waiting) && (
+                    <div className="run-row-waiting" data-testid="run-row-waiting" title={waitingLine(run.waiting) ?? undefined}>{waitingLine(run.waiting)}</div>
                   )}
                 </td>
                 <td className="nowrap" title={run.created_at}>{formatAgo(run.started_at ?? run.created_at, now)}</td>

@@ -2,7 +2,7 @@
 // so parallel work lines up and the slow node stands out. Retries are ticks on the bar.
 import { memo, useMemo, useState } from "react";
 import type { IrNode } from "../../graph";
-import { formatDuration, formatTick } from "./format";
+import { formatDuration, formatTick, timelineStep } from "./format";
 import type { NodeState, RunState } from "./runState";
 import { StatusIcon } from "./StatusIcon";
 import "./timeline.css";
@@ -13,12 +13,6 @@ interface Props {
   now: number; // ms
   selected: string | null;
   onSelect(nodeId: string): void;
-}
-
-function niceStep(span: number): number {
-  const raw = span / 5;
-  const power = 10 ** Math.floor(Math.log10(raw || 1));
-  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw) ?? raw;
 }
 
 const ROW_HEIGHT = 28;
@@ -82,7 +76,7 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
   const end = state.finishedAt ?? (running ? Math.max(now / 1000, lastEnd) : lastEnd);
   const span = Math.max(end - t0, 0.001);
   // Never finer than 1 ms: the labels are whole milliseconds, so finer steps would repeat them.
-  const step = Math.max(1, niceStep(span * 1000));
+  const step = Math.max(1, timelineStep(span * 1000));
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, first + VISIBLE_ROWS + OVERSCAN * 2);
   const ticks: number[] = [];

@@ -43,6 +43,16 @@ describe("parseBatchInputs", () => {
     ]);
   });
 
+  it("leaves an empty text cell out too, so that a required one is missing", () => {
+    expect(parseBatchInputs("email,name\n,Dana\n  ,Eve\nbo@example.com,\n", schema)).toEqual([
+      { name: "Dana" },
+      { name: "Eve" },
+      { email: "bo@example.com" },
+    ]);
+    // a cell with text keeps its spaces: they may be meant
+    expect(parseBatchInputs("name,count\n Ada ,1\n", schema)).toEqual([{ name: " Ada ", count: 1 }]);
+  });
+
   it("says which row and column is wrong", () => {
     expect(() => parseBatchInputs("name,count\nAda,1.5\n", schema)).toThrow("row 2, count");
     expect(() => parseBatchInputs('[{"a": 1}, 3]')).toThrow("item 2 is not an object");

@@ -76,7 +76,9 @@ function typedCell(raw: string, type: string | undefined, where: string): unknow
         throw new BatchInputError(`${where}: "${raw}" is not JSON`);
       }
     default:
-      return raw;
+      // Left out as the other types are: a default applies, and a required one is reported
+      // missing before the batch starts, rather than each run failing on "".
+      return value === "" ? undefined : raw;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, progressNote, recoveryNote, waitingForWorker, whoCanDecide, workerSilentMs } from "./format";
+import { assigneeNames, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -103,6 +103,21 @@ describe("timeline axis labels", () => {
   it("writes round ticks without trailing zeros", () => {
     expect([0, 500, 1000, 2500, 50_000, 100_000].map(formatTick)).toEqual(["0 ms", "500 ms", "1 s", "2.5 s", "50 s", "1 m 40 s"]);
   });
+
+  it("writes whole minutes and hours as such", () => {
+    expect([900_000, 1_800_000, 3_600_000, 7_200_000, 5_400_000].map(formatTick)).toEqual(["15 m", "30 m", "1 h", "2 h", "1 h 30 m"]);
+  });
+
+  it("steps by round numbers below ten seconds and by a clock's steps above", () => {
+    expect(timelineStep(100)).toBe(20);
+    expect(timelineStep(3_000)).toBe(1_000);
+    expect(timelineStep(50_000)).toBe(10_000);
+    // 54 minutes: quarter hours, not 16 m 40 s
+    expect(timelineStep(54 * 60_000)).toBe(15 * 60_000);
+    expect(timelineStep(3 * 60_000)).toBe(60_000);
+    expect(timelineStep(10 * 3_600_000)).toBe(2 * 3_600_000);
+    expect(timelineStep(30 * 86_400_000)).toBe(6 * 86_400_000);
+  });
 });
 
 describe("a running run whose worker went quiet", () => {
@@ -117,5 +132,31 @@ describe("a running run whose worker went quiet", () => {
   it("says nothing of a run no worker holds", () => {
     expect(workerSilentMs("suspended", lease, at(42))).toBeNull();
     expect(workerSilentMs("running", null, at(42))).toBeNull();
+  });
+});
+
+describe("what a waiting run waits for, in its row", () => {
+  it("names the open step and who decides it", () => {
+    const step = { node_id: "approve", title: "Approve the refund", assignees: { users: ["ada"], groups: ["managers"] }, decided: false };
+    expect(waitingLine([step])).toBe("Waiting for Approve the refund, by group managers, ada");
+    expect(waitingLine([{ ...step, title: null, assignees: {} }])).toBe("Waiting for approve, by the run's owner");
+    expect(waitingLine([step, { ...step, node_id: "second" }])).toBe("Waiting for Approve the refund, by group managers, ada (and 1 more)");
+  });
+
+  it("says nothing once every step is decided, or of no steps", () => {
+    expect(waitingLine([{ node_id: "a", decided: true }])).toBeNull();
+    expect(waitingLine([])).toBeNull();
+    expect(waitingLine(undefined)).toBeNull();
+    expect(assigneeNames(null)).toBe("the run's owner");
+  });
+});
+
+describe("the Result tab of a run without a result", () => {
+  it("says why, by the run's status", () => {
+    expect(noResultText("failed")).toMatch(/failed before it produced one/);
+    expect(noResultText("cancelled")).toMatch(/cancelled before it produced one/);
+    expect(noResultText("running")).toBe("The result appears when the run completes.");
+    expect(noResultText("suspended")).toBe("The result appears when the run completes.");
+    expect(noResultText("completed")).toBe("No result.");
   });
 });

@@ -12,10 +12,26 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} m`;
 }
 
-/** A timeline axis label: the ticks are round, so no trailing zeros (2 s, 2.5 s, 50 s). */
+/** A timeline axis label: the ticks are round, so no trailing zeros (2 s, 2.5 s, 50 s,
+ * 15 m, 2 h). */
 export function formatTick(ms: number): string {
   if (ms >= 1000 && ms < 60_000) return `${Number((ms / 1000).toFixed(2))} s`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms < 3_600_000 && ms % 60_000 === 0) return `${ms / 60_000} m`;
   return formatDuration(ms);
+}
+
+/** Clock-friendly steps for spans of minutes and more: 15 m, not 16 m 40 s. */
+const CLOCK_STEPS_MS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400]
+  .map((s) => s * 1000);
+
+/** The step between a timeline's ticks for a span of `spanMs`: about five ticks, each a
+ * round 1, 2 or 5 times a power of ten below ten seconds, a clock's round step above. */
+export function timelineStep(spanMs: number): number {
+  const raw = spanMs / 5;
+  if (raw > 10_000) return CLOCK_STEPS_MS.find((step) => step >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
+  const power = 10 ** Math.floor(Math.log10(raw || 1));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw) ?? raw;
 }
 
 /** How long ago, as every page writes it (lib/timeAgo); a dash when unknown. */
@@ -154,4 +170,30 @@ export function workerSilentMs(status: string, leaseExpiresAt: string | null | u
   if (status !== "running" || !leaseExpiresAt) return null;
   const late = now - Date.parse(leaseExpiresAt);
   return Number.isFinite(late) && late > 0 ? late : null;
+}
+
+/** "group managers, ada" (an approval's assignees), or the owner when none are named. */
+export function assigneeNames(assignees: unknown): string {
+  const a = (assignees && typeof assignees === "object" ? assignees : {}) as { users?: unknown; groups?: unknown };
+  const users = Array.isArray(a.users) ? a.users.map(String) : [];
+  const groups = Array.isArray(a.groups) ? a.groups.map((g) => `group ${String(g)}`) : [];
+  const names = [...groups, ...users];
+  return names.length ? names.join(", ") : "the run's owner";
+}
+
+/** What a waiting run waits for, in one line for its row ("Approve the refund, by group
+ * managers"), or null when no step is open. */
+export function waitingLine(waiting: readonly { node_id: string; title?: string | null; assignees?: unknown; decided?: boolean }[] | null | undefined): string | null {
+  const open = (waiting ?? []).filter((step) => !step.decided);
+  if (!open.length) return null;
+  const first = `${open[0].title || open[0].node_id}, by ${assigneeNames(open[0].assignees)}`;
+  return open.length > 1 ? `Waiting for ${first} (and ${open.length - 1} more)` : `Waiting for ${first}`;
+}
+
+/** What the Result tab says while a run has no result, by the run's status. */
+export function noResultText(status: string): string {
+  if (status === "failed") return "No result: the run failed before it produced one (its error is above).";
+  if (status === "cancelled") return "No result: the run was cancelled before it produced one.";
+  if (status === "completed") return "No result.";
+  return "The result appears when the run completes.";
 }

@@ -89,6 +89,8 @@ export interface RunState {
   /** The run lost its worker and another took it over from its checkpoints (the latest
    * `run.recovered`): how many times so far, the most allowed, and when. */
   recovered: { lost: number; limit: number | null; ts: number } | null;
+  /** Every applied event, in seq order (the page's event log). */
+  log: readonly RunEvent[];
 }
 
 export function emptyNode(id: string): NodeState {
@@ -124,6 +126,7 @@ export function initialRunState(nodeIds: readonly string[], runStatus: RunStatus
     waiting: null,
     applied: 0,
     recovered: null,
+    log: [],
   };
 }
 
@@ -182,11 +185,13 @@ class Draft {
     }
   }
 
-  finish(lastSeq: number, held: Map<number, RunEvent>, applied: number): RunState {
+  finish(lastSeq: number, held: Map<number, RunEvent>, applied: RunEvent[]): RunState {
     const next = this.next;
     next.lastSeq = lastSeq;
     next.held = held;
-    next.applied = this.base.applied + applied;
+    next.applied = this.base.applied + applied.length;
+    // One copy of the log per batch, not per event.
+    if (applied.length) next.log = this.base.log.concat(applied);
     if (this.nodes) next.nodes = this.nodes;
     if (this.started) next.started = this.started;
     return next;
@@ -323,12 +328,12 @@ export function applyEvents(state: RunState, events: readonly RunEvent[]): RunSt
   let seq = state.lastSeq;
   if (!held.has(seq + 1)) return { ...state, held };
   const draft = new Draft(state);
-  let applied = 0;
+  const applied: RunEvent[] = [];
   for (let event = held.get(seq + 1); event; event = held.get(seq + 1)) {
     held.delete(seq + 1);
     seq += 1;
     applyOne(draft, event);
-    applied += 1;
+    applied.push(event);
   }
   return draft.finish(seq, held, applied);
 }

@@ -213,6 +213,9 @@ export function useNow(active: boolean, everyMs = 250): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
+    // At once too: the time kept from before (the page loading) would show a running
+    // duration as 0 until the first tick.
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), everyMs);
     return () => clearInterval(timer);
   }, [active, everyMs]);

@@ -50,6 +50,12 @@ export function FormFieldsInput({ id, value, onChange, disabled, purpose = "appr
           onClick={() => setMode("fields")} data-testid="form-mode-fields">Fields</button>
         <button type="button" role="radio" aria-checked={shown === "json"} onClick={() => setMode("json")} data-testid="form-mode-json">JSON</button>
       </div>
+      {!fields && (
+        // Said in the page, not only in the greyed button's tooltip: why the fields are not offered.
+        <p className="insp-hint" data-testid="form-json-only">
+          This schema says more than the fields can (a list of objects, a nested object…): edit it as JSON.
+        </p>
+      )}
       {shown === "json" || !fields ? (
         <JsonInput id={id} value={value} disabled={disabled} onChange={(v) => onChange(v ?? {})} />
       ) : (

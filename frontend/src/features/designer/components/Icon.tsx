@@ -20,6 +20,7 @@ const PATHS: Record<string, string> = {
   plus: "M12 5v14M5 12h14",
   trash: "M3 6h18M8 6V4h8v2M6 6l1 14h10l1-14",
   diff: "M12 3v18M5 8h4M7 6v4M15 16h4",
+  keyboard: "M2 6h20v12H2zM6 10h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10",
   settings: "M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6",
 };
 

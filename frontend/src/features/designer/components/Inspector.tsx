@@ -18,6 +18,7 @@ import { NODE_KINDS } from "../nodeKinds";
 import { designer, issueNode, useDesigner } from "../store";
 import { CelInput, ExprMapInput, Field, IdListInput, JsonInput, issuesAt } from "./fields";
 import { Icon } from "./Icon";
+import { ToolInputField } from "./ToolInputField";
 
 type AnyNode = IrNode & Record<string, unknown>;
 
@@ -300,27 +301,10 @@ function ToolFields({ node, tools, at, set, update, disabled }: TypeFieldsProps)
       <section className="insp-section">
         <h3 className="insp-section-title">Inputs</h3>
         {names.length === 0 && <p className="insp-hint">{tool ? "This tool takes no inputs." : "Choose a tool to see its inputs."}</p>}
-        {names.map((name) => {
-          const schema = props[name];
-          const issues = at(`inputs.${name}`);
-          const type = typeof schema?.type === "string" ? schema.type : "";
-          return (
-            <Field
-              key={name}
-              label={name}
-              path={`inputs.${name}`}
-              issues={issues}
-              required={required.includes(name)}
-              hint={schema ? (schema.description as string | undefined) : "Not an input of this tool"}
-              aside={type ? <span className="insp-type">{type}</span> : undefined}
-            >
-              {(id) => (
-                <CelInput id={id} value={inputs[name] ?? ""} nodeId={node.id} locals={locals} invalid={issues.length > 0} disabled={disabled}
-                  placeholder={required.includes(name) ? "required" : "optional"} onChange={(v) => setInput(name, v)} />
-              )}
-            </Field>
-          );
-        })}
+        {names.map((name) => (
+          <ToolInputField key={name} name={name} schema={props[name]} required={required.includes(name)} value={inputs[name] ?? ""}
+            issues={at(`inputs.${name}`)} nodeId={node.id} locals={locals} disabled={disabled} onChange={(v) => setInput(name, v)} />
+        ))}
       </section>
       <section className="insp-section">
         <h3 className="insp-section-title">Execution</h3>

@@ -17,6 +17,7 @@ interface ToolbarProps {
   onToggleRefine: () => void;
   onRun: () => void;
   onExport: () => void;
+  onShowShortcuts: () => void;
   versionsOpen: boolean;
   refineOpen: boolean;
 }
@@ -64,6 +65,7 @@ export function Toolbar(props: ToolbarProps) {
         <button type="button" className="btn ghost icon" data-testid="undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!canUndo} onClick={() => designer.undo()}><Icon name="undo" /></button>
         <button type="button" className="btn ghost icon" data-testid="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!canRedo} onClick={() => designer.redo()}><Icon name="redo" /></button>
         <button type="button" className="btn ghost icon" data-testid="relayout" title="Re-layout" aria-label="Re-layout" disabled={empty || !canEdit} onClick={() => designer.requestLayout()}><Icon name="layout" /></button>
+        <button type="button" className="btn ghost icon" data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={props.onShowShortcuts}><Icon name="keyboard" /></button>
       </div>
       <span className="toolbar-sep" aria-hidden />
       <button type="button" className={`btn ghost${settingsOpen ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsOpen} title="Name, description, run input, limits" onClick={() => designer.setSettingsOpen(!settingsOpen)}>

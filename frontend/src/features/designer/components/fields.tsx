@@ -292,6 +292,7 @@ export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel =
           <input
             className="expr-map-key"
             defaultValue={key}
+            title={key}
             aria-label={`${keyLabel} of ${key}`}
             disabled={disabled}
             onBlur={(event) => rename(key, event.target.value.trim())}

@@ -1,6 +1,7 @@
-// Every keyboard shortcut of the designer in one place: delete, undo/redo, save, select
-// all, escape, and copy/paste of nodes through the system clipboard (as JSON of IR nodes,
-// so they paste into another flow's designer too).
+// Every keyboard shortcut of the designer in one place (../shortcuts lists them for people):
+// delete, undo/redo, save, select all, escape, `?` for that list, and copy/paste of nodes
+// through the system clipboard (as JSON of IR nodes, so they paste into another flow's
+// designer too).
 import { useEffect } from "react";
 import type { IrNode } from "../../../graph";
 import { countOf } from "../../../lib/plural";
@@ -43,6 +44,7 @@ interface HotkeyActions {
   pastePosition: () => { x: number; y: number } | undefined;
   deleteSelection: () => void;
   selectAll: () => void;
+  showShortcuts: () => void;
 }
 
 export function useHotkeys(actions: HotkeyActions) {
@@ -69,6 +71,9 @@ export function useHotkeys(actions: HotkeyActions) {
       } else if (mod && key === "a") {
         event.preventDefault();
         actions.selectAll();
+      } else if (event.key === "?" && !mod) {
+        event.preventDefault();
+        actions.showShortcuts();
       } else if (event.key === "Escape") {
         // Closes what the side panel shows: the selected nodes' inspector or the settings.
         designer.select([]);
