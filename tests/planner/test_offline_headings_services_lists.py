@@ -163,3 +163,17 @@ def test_a_priority_the_tool_cannot_take_is_refused_by_name():
     assert "priority 'P0'" in error.message
     assert "create_jira_issue has no priority" in error.message
     assert error.details["reason"] == "setting_not_taken"
+
+
+def test_a_loop_over_the_rows_of_a_sheet_reads_the_sheet_and_goes_over_its_records():
+    catalog = _catalog("registered_round4_sheets.json")
+    flow = plan("for each row of the sheet, send an email", catalog)
+    reader = next(n for n in flow.nodes if isinstance(n, ToolNode))
+    assert reader.tool == "gsheets_get_rows"
+    sender = next(n for n in flow.nodes if isinstance(n, MapNode))
+    assert sender.items == f"{reader.id}.rows"
+    assert sender.inputs["to"] == "item.email"
+    each = plan("read the rows of sheet SS-2 and for each one validate the email", catalog)
+    validator = next(n for n in each.nodes if isinstance(n, MapNode))
+    assert validator.items.endswith(".rows")
+    assert validator.inputs == {"email": "item.email"}

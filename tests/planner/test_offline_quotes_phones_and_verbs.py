@@ -199,3 +199,14 @@ def test_a_quoted_text_is_what_a_reading_step_reads():
     )
     assert steps(flow)["analyze_sentiment"] == {"text": '"I love it, but the delivery was slow"'}
     assert "text" not in flow.input_schema.get("properties", {})
+
+
+@pytest.mark.parametrize(("said", "expression"), [("are", "> 0"), ("are no", "== 0")])
+def test_there_are_some_of_a_kind_reads_the_count_a_step_returns(said, expression):
+    flow = plan(
+        f"Reconcile bank account ACC-1 for period 2026-02; if there {said} unmatched "
+        "transactions, email the controller at c@acme.io",
+        _catalog("registered_round4.json"),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == f"bank_reconcile_account.unmatched_count {expression}"

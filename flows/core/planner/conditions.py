@@ -232,6 +232,9 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
+    counted = _there_are_some(text, sources, negate)
+    if counted is not None:
+        return counted
     abroad = _abroad(text, sources, negate)
     if abroad is not None:
         return abroad
@@ -1087,6 +1090,33 @@ def _beside(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
         return False
     left, right = sorted((first, second))
     return re.fullmatch(r"\s+(?:(?:and|with)\s+)?", text[left[1] : right[0]]) is not None
+
+
+#: "there are unmatched transactions", "there are no failed payments": some of a kind.
+_THERE_ARE = re.compile(
+    r"^\s*there\s+(?:are|is|were|was)\s+(?P<no>no\s+|not\s+any\s+)?(?:any\s+|some\s+)?"
+    r"(?P<what>[a-z]+(?:\s+[a-z]+){0,2})\s*$",
+    re.IGNORECASE,
+)
+_COUNTS = frozenset({"count", "number", "total", "num"})
+
+
+def _there_are_some(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    """ "when there are unmatched transactions": the count a step returns of that kind
+    (`unmatched_count`) is above 0 ("there are no ...": it is 0)."""
+    match = _THERE_ARE.match(text)
+    if match is None:
+        return None
+    said = {stem(w) for w in match.group("what").lower().split()}
+    for source in sources:
+        words = split_identifier(source.name)
+        if not set(words) & _COUNTS or not schema_types(source.schema) & {"integer", "number"}:
+            continue
+        kind = {stem(w) for w in words if w not in _COUNTS}
+        if kind and kind <= said:
+            none = bool(match.group("no")) != negate
+            return ResolvedCondition(f"{source.expression} {'==' if none else '>'} 0", source.name)
+    return None
 
 
 def _value_words(value: str) -> list[str]:

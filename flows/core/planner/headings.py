@@ -17,6 +17,7 @@ from flows.core.planner.wiring import schema_types, unwrap_nullable
 #: Where a heading may end and the steps begin: a dash, a full stop, a semicolon, a colon
 #: or a new line (a comma goes on with the heading: "Jane Doe, jane@acme.io").
 _HEADING_END = re.compile(r"\s*(?:[:.;]\s+|\s[\u2014\u2013-]+\s+|[\u2014\u2013]\s*|\n\s*)")
+_POLITE = re.compile(r"^(?:please|kindly|pls|then|now|also)\s+", re.IGNORECASE)
 #: "+44 7700 900123": seven digits or more, the way a phone number is written.
 _PHONE = re.compile(r"(?<![\w.+])\+?\d[\d\s().-]{5,}\d\b")
 #: "D-42", "#1001", "ORD_7": a code with a digit in it.
@@ -71,7 +72,8 @@ def split_data_heading(
         heading, rest = text[: end.start()].strip(), text[end.end() :]
         if len(heading) > 160 or "\n" in heading.strip():
             return None
-        if not rest or not starts_with_verb(rest):
+        # ("Re: order 1234. Please validate it": a polite word before the first verb)
+        if not rest or not starts_with_verb(_POLITE.sub("", rest)):
             continue
         if starts_with_verb(heading) or _NOT_A_HEADING.search(heading):
             return None

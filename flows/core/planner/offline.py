@@ -494,6 +494,8 @@ class FlowBuilder:
             self.heading, text = split
             self._note_topic(self.heading)
         text = _SPACED_DASH.sub(self._dash_between_steps, text)
+        # "reconcile it and, when there are ..., ask ...": the condition starts a step
+        text = re.sub(r"\band,\s+(?=(?:when|once)\b)", "; ", text, flags=re.I)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
@@ -3401,6 +3403,26 @@ class FlowBuilder:
         the request's own (named before: "validate the emails and welcome each valid one",
         or what that step took in)."""
         info = self.info.get(self.last_step) if self.last_step else None
+        if (
+            noun == "one"
+            and info is not None
+            and info.kind == "tool"
+            and info.spec is not None
+            and info.clause is not None
+        ):
+            # "read the rows of the sheet and for each one ...": the list that step named
+            said = {stem(w) for w in re.findall(r"[a-z]+", info.clause.text.lower())}
+            output = unwrap_nullable(info.spec.output_schema)
+            named = [
+                (name, field_schema)
+                for name, field_schema in (output.get("properties") or {}).items()
+                if schema_types(field_schema) == {"array"}
+                and {stem(w) for w in split_identifier(name)} & said
+            ]
+            if len(named) == 1:
+                name, field_schema = named[0]
+                item_schema = field_schema.get("items") if isinstance(field_schema, dict) else None
+                return f"{info.id}.{name}", item_schema if isinstance(item_schema, dict) else {}
         if (
             clause.for_each_container is not None
             or info is None
