@@ -3,10 +3,13 @@ catalogue they make together, a plan that must validate, and what its steps send
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from flows.core.ir import Flow, MapNode, ToolNode
+from flows.core.planner.evaluation import _registered_spec
 from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.session import plan_flow
 from flows.core.tools import FunctionTool, InMemoryCatalog, ToolSpec
@@ -24,6 +27,17 @@ def demo_catalog_with(registered: Sequence[ToolSpec]) -> InMemoryCatalog:
     demo = default_catalog()
     tools = [FunctionTool(spec, _nothing) for spec in registered]
     return InMemoryCatalog([*(demo.get(spec.id) for spec in demo.specs()), *tools])
+
+
+#: The planner's evaluation files (their `registered_tools` are catalogues tests plan over).
+EVALS = Path(__file__).resolve().parents[2] / "evals" / "planner"
+
+
+def eval_catalog(name: str) -> InMemoryCatalog:
+    """The demo pack plus the tools the eval file `name` registers, as the evaluation
+    registers them."""
+    data = json.loads((EVALS / name).read_text())
+    return demo_catalog_with([_registered_spec(spec) for spec in data["registered_tools"]])
 
 
 def plan(prompt: str, catalog: InMemoryCatalog) -> Flow:

@@ -6,30 +6,8 @@ and a step several tools can do goes to the one whose words rank first."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from flows.core.ir import BranchNode, ToolNode
-from flows.core.tools import InMemoryCatalog, ToolSpec
-from tests.planner.registered import demo_catalog_with, plan
-
-_EVALS = Path(__file__).resolve().parents[2] / "evals" / "planner"
-
-
-def _catalog(name: str) -> InMemoryCatalog:
-    data = json.loads((_EVALS / name).read_text())
-    return demo_catalog_with(
-        [
-            ToolSpec(
-                id=spec["id"],
-                name=spec.get("name") or spec["id"],
-                description=spec.get("description", ""),
-                input_schema=spec.get("input_schema") or {"type": "object"},
-                output_schema=spec.get("output_schema") or {"type": "object"},
-            )
-            for spec in data["registered_tools"]
-        ]
-    )
+from tests.planner.registered import eval_catalog, plan
 
 
 def _tools(flow) -> list[str]:
@@ -44,7 +22,7 @@ def test_a_heading_carrying_who_it_is_about_keeps_every_step():
     flow = plan(
         "Onboard new hire Maria Lopez (maria@acme.com), engineering, starting Monday: create "
         "her BambooHR record, her Google Workspace account and order a laptop",
-        _catalog("registered_shop.json"),
+        eval_catalog("registered_shop.json"),
     )
     assert sorted(_tools(flow)) == [
         "bamboohr_create_employee",
@@ -58,7 +36,7 @@ def test_a_heading_carrying_who_it_is_about_keeps_every_step():
 def test_a_service_down_heading_is_a_health_check_and_a_condition():
     flow = plan(
         "When api is down: roll back the last deploy and page the on-call",
-        _catalog("registered_ops.json"),
+        eval_catalog("registered_ops.json"),
     )
     assert _tools(flow)[0] == "get-service-health"
     branch = _branch(flow)
@@ -70,7 +48,7 @@ def test_a_service_down_heading_is_a_health_check_and_a_condition():
 def test_a_condition_naming_a_field_in_full_checks_the_tool_returning_it():
     flow = plan(
         "If the error rate is above 5%, roll back the last deploy",
-        _catalog("registered_ops.json"),
+        eval_catalog("registered_ops.json"),
     )
     assert "calculate_tax" not in _tools(flow)
     assert _branch(flow).condition == "get_service_health.error_rate > 5.0"
@@ -79,7 +57,7 @@ def test_a_condition_naming_a_field_in_full_checks_the_tool_returning_it():
 def test_posting_to_a_database_stores_it_there():
     flow = plan(
         "Write a blog draft about remote work and post it to our Notion database",
-        _catalog("registered_shop.json"),
+        eval_catalog("registered_shop.json"),
     )
     assert _tools(flow) == ["generate_blog_draft", "notion_create_page"]
 
@@ -87,7 +65,7 @@ def test_posting_to_a_database_stores_it_there():
 def test_moving_a_thing_to_a_value_an_update_takes_updates_it():
     flow = plan(
         "Look up the contact jane@acme.com and move her deal to won",
-        _catalog("registered_crm.json"),
+        eval_catalog("registered_crm.json"),
     )
     assert _tools(flow) == ["crm_get_contact", "crm_update_deal"]
     update = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "crm_update_deal")
@@ -101,7 +79,7 @@ def test_moving_a_thing_to_a_value_no_update_takes_is_still_refused():
     result = plan_flow(
         "Look up the contact jane@acme.com and move her deal to archived",
         planner=OfflinePlanner(),
-        catalog=_catalog("registered_crm.json"),
+        catalog=eval_catalog("registered_crm.json"),
     )
     assert not result.ok
     assert "move" in result.error.message
@@ -110,7 +88,7 @@ def test_moving_a_thing_to_a_value_no_update_takes_is_still_refused():
 def test_the_thing_a_field_is_said_of_is_no_run_input_of_its_own():
     flow = plan(
         "If the error rate for api is above 5%, page the on-call",
-        _catalog("registered_ops.json"),
+        eval_catalog("registered_ops.json"),
     )
     assert "api" not in flow.input_schema.get("properties", {})
     assert _branch(flow).condition == "get_service_health.error_rate > 5.0"
@@ -119,12 +97,12 @@ def test_the_thing_a_field_is_said_of_is_no_run_input_of_its_own():
 def test_a_count_a_step_returns_is_not_the_rate_the_condition_names():
     flow = plan(
         "Get the recent errors for api and if the error rate is above 5%, page the on-call",
-        _catalog("registered_ops.json"),
+        eval_catalog("registered_ops.json"),
     )
     assert _branch(flow).condition == "get_service_health.error_rate > 5.0"
 
 
 def test_a_weak_verb_and_a_thing_a_tools_id_says_both_pick_that_tool():
-    flow = plan("Get order 1002", _catalog("registered_shop.json"))
+    flow = plan("Get order 1002", eval_catalog("registered_shop.json"))
     assert _tools(flow) == ["shopify_get_order"]
     assert flow.nodes[0].inputs["order_id"] == '"1002"'

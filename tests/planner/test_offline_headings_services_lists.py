@@ -8,33 +8,12 @@ reads ("for each order in shopify"), and values a tool cannot take, refused by n
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from flows.core.ir import MapNode, ToolNode
-from flows.core.tools import InMemoryCatalog, ToolConfig, ToolSpec
 from tests.planner.offline_plans import refusal
-from tests.planner.registered import demo_catalog_with, plan, steps
-
-_EVALS = Path(__file__).resolve().parents[2] / "evals" / "planner"
-
-
-def _catalog(name: str) -> InMemoryCatalog:
-    data = json.loads((_EVALS / name).read_text())
-    return demo_catalog_with(
-        [
-            ToolSpec(
-                id=spec["id"],
-                name=spec.get("name") or spec["id"],
-                description=spec.get("description", ""),
-                input_schema=spec.get("input_schema") or {"type": "object"},
-                output_schema=spec.get("output_schema") or {"type": "object"},
-                config=ToolConfig(cacheable=bool(spec.get("cacheable", False))),
-            )
-            for spec in data["registered_tools"]
-        ]
-    )
+from tests.planner.registered import eval_catalog, plan, steps
 
 
 @pytest.mark.parametrize(
@@ -46,7 +25,7 @@ def _catalog(name: str) -> InMemoryCatalog:
     ],
 )
 def test_a_heading_gives_its_name_and_address_to_the_steps(prompt):
-    flow = plan(prompt, _catalog("registered_shop.json"))
+    flow = plan(prompt, eval_catalog("registered_shop.json"))
     said = steps(flow)
     assert said["gworkspace_create_user"]["primary_email"] == '"jane@acme.io"'
     assert said["gworkspace_create_user"]["given_name"] == '"Jane"'
@@ -58,13 +37,13 @@ def test_a_heading_gives_its_name_and_address_to_the_steps(prompt):
 def test_a_heading_with_a_phone_number_is_who_a_text_goes_to():
     flow = plan(
         "Customer: Bob Smith, +44 7700 900123. Text him that his order shipped",
-        _catalog("registered.json"),
+        eval_catalog("registered.json"),
     )
     assert steps(flow)["send_sms"]["phone"] == '"+44 7700 900123"'
 
 
 def test_a_heading_with_an_id_is_the_thing_the_step_updates():
-    flow = plan("Deal D-42: move it to won", _catalog("registered_crm.json"))
+    flow = plan("Deal D-42: move it to won", eval_catalog("registered_crm.json"))
     assert steps(flow) == {"crm_update_deal": {"deal_id": '"D-42"', "stage": '"won"'}}
 
 
@@ -72,7 +51,7 @@ def test_a_sentence_before_a_semicolon_is_no_heading():
     # its words are a request ("wants a refund"), which the demo tools cannot do
     refusal(
         "The customer wants a refund for order 42; process it and email them.",
-        _catalog("registered_shop.json"),
+        eval_catalog("registered_shop.json"),
     )
 
 
@@ -85,14 +64,14 @@ def test_a_sentence_before_a_semicolon_is_no_heading():
     ],
 )
 def test_a_thing_moved_to_a_value_without_an_article_is_an_update(prompt, deal, stage):
-    flow = plan(prompt, _catalog("registered_crm.json"))
+    flow = plan(prompt, eval_catalog("registered_crm.json"))
     assert steps(flow) == {"crm_update_deal": {"deal_id": f'"{deal}"', "stage": f'"{stage}"'}}
 
 
 def test_the_service_a_condition_names_is_the_one_checked_and_acted_on():
     flow = plan(
         "When api is down: roll back the last deploy and page the on-call",
-        _catalog("registered_ops.json"),
+        eval_catalog("registered_ops.json"),
     )
     said = steps(flow)
     assert said["get-service-health"] == {"service": '"api"'}
@@ -101,7 +80,7 @@ def test_the_service_a_condition_names_is_the_one_checked_and_acted_on():
 
 
 def test_a_step_naming_another_service_acts_on_that_one():
-    flow = plan("If api is down, restart web", _catalog("registered_ops.json"))
+    flow = plan("If api is down, restart web", eval_catalog("registered_ops.json"))
     said = steps(flow)
     assert said["get-service-health"] == {"service": '"api"'}
     assert said["restart_service"] == {"service": '"web"'}
@@ -116,7 +95,7 @@ def test_a_step_naming_another_service_acts_on_that_one():
     ],
 )
 def test_services_listed_are_one_call_each(prompt, tool):
-    flow = plan(prompt, _catalog("registered_ops.json"))
+    flow = plan(prompt, eval_catalog("registered_ops.json"))
     (node,) = [n for n in flow.nodes if isinstance(n, MapNode | ToolNode)]
     assert isinstance(node, MapNode)
     assert node.tool == tool
@@ -127,7 +106,7 @@ def test_services_listed_are_one_call_each(prompt, tool):
 def test_a_loop_over_values_written_keeps_those_the_condition_holds_for():
     flow = plan(
         "for each of api, web and db, check its health and restart it if it is down",
-        _catalog("registered_ops.json"),
+        eval_catalog("registered_ops.json"),
     )
     maps = {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
     assert json.loads(maps["get-service-health"].items) == ["api", "web", "db"]
@@ -141,7 +120,8 @@ def test_a_loop_over_values_written_keeps_those_the_condition_holds_for():
 
 def test_a_loop_over_what_a_tool_lists_reads_that_list_first():
     flow = plan(
-        "for each order in shopify, send the customer an email", _catalog("registered_shop.json")
+        "for each order in shopify, send the customer an email",
+        eval_catalog("registered_shop.json"),
     )
     lister = next(n for n in flow.nodes if isinstance(n, ToolNode))
     assert lister.tool == "shopify_list_orders"
@@ -152,21 +132,23 @@ def test_a_loop_over_what_a_tool_lists_reads_that_list_first():
 
 def test_a_carrier_of_two_words_is_named_whole_when_refused():
     error = refusal(
-        "ship the order with carrier Royal Mail, next-day service", _catalog("registered.json")
+        "ship the order with carrier Royal Mail, next-day service", eval_catalog("registered.json")
     )
     assert "'Royal Mail' as the carrier" in error.message
     assert "ups, fedex, dhl, usps" in error.message
 
 
 def test_a_priority_the_tool_cannot_take_is_refused_by_name():
-    error = refusal("open a Jira issue in OPS with priority P0", _catalog("registered_typed.json"))
+    error = refusal(
+        "open a Jira issue in OPS with priority P0", eval_catalog("registered_typed.json")
+    )
     assert "priority 'P0'" in error.message
     assert "create_jira_issue has no priority" in error.message
     assert error.details["reason"] == "setting_not_taken"
 
 
 def test_a_loop_over_the_rows_of_a_sheet_reads_the_sheet_and_goes_over_its_records():
-    catalog = _catalog("registered_round4_sheets.json")
+    catalog = eval_catalog("registered_round4_sheets.json")
     flow = plan("for each row of the sheet, send an email", catalog)
     reader = next(n for n in flow.nodes if isinstance(n, ToolNode))
     assert reader.tool == "gsheets_get_rows"

@@ -8,33 +8,12 @@ word with them."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from flows.core.ir import BranchNode, MapNode, ToolNode
-from flows.core.tools import InMemoryCatalog, ToolConfig, ToolSpec
 from tests.planner.offline_plans import refusal
-from tests.planner.registered import demo_catalog_with, plan, steps
-
-_EVALS = Path(__file__).resolve().parents[2] / "evals" / "planner"
-
-
-def _catalog(name: str) -> InMemoryCatalog:
-    data = json.loads((_EVALS / name).read_text())
-    return demo_catalog_with(
-        [
-            ToolSpec(
-                id=spec["id"],
-                name=spec.get("name") or spec["id"],
-                description=spec.get("description", ""),
-                input_schema=spec.get("input_schema") or {"type": "object"},
-                output_schema=spec.get("output_schema") or {"type": "object"},
-                config=ToolConfig(cacheable=bool(spec.get("cacheable", False))),
-            )
-            for spec in data["registered_tools"]
-        ]
-    )
+from tests.planner.registered import demo_catalog_with, eval_catalog, plan, steps
 
 
 def _tools(flow) -> list[str]:
@@ -47,7 +26,8 @@ def _tools(flow) -> list[str]:
 )
 def test_a_quoted_message_is_one_message_whatever_it_holds(message):
     flow = plan(
-        f'Look up user u_42 and if they exist, email them "{message}"', _catalog("registered.json")
+        f'Look up user u_42 and if they exist, email them "{message}"',
+        eval_catalog("registered.json"),
     )
     assert sorted(_tools(flow)) == ["lookup_user", "send_email"]
     assert steps(flow)["send_email"]["body"] == json.dumps(message)
@@ -57,7 +37,7 @@ def test_a_text_to_that_number_goes_to_the_number_written():
     flow = plan(
         "Look up the patient by phone +44 7700 900456. If they're not found, text that number "
         '"We couldn\'t find your booking, please call us".',
-        _catalog("registered_round4.json"),
+        eval_catalog("registered_round4.json"),
     )
     sms = steps(flow)["twilio_sms_send"]
     assert sms["to"] == '"+44 7700 900456"'
@@ -68,7 +48,7 @@ def test_a_text_to_that_number_goes_to_the_number_written():
 def test_a_text_to_them_goes_to_their_phone_not_their_email():
     flow = plan(
         "find the patient by email and text them 'your results are ready'",
-        _catalog("registered_round4.json"),
+        eval_catalog("registered_round4.json"),
     )
     assert steps(flow)["twilio_sms_send"]["to"] == "cliniko_find_patient.phone"
 
@@ -76,7 +56,7 @@ def test_a_text_to_them_goes_to_their_phone_not_their_email():
 def test_email_the_customer_sends_to_the_address_a_step_returned():
     flow = plan(
         "get conversation C-17 and email the customer a summary of their last message",
-        _catalog("registered_round4_ops.json"),
+        eval_catalog("registered_round4_ops.json"),
     )
     assert steps(flow)["send_email"]["to"] == "intercom_get_conversation.customer_email"
     assert "customer_email" not in flow.input_schema.get("properties", {})
@@ -86,7 +66,7 @@ def test_email_each_student_in_a_loop_sends_to_the_items_address():
     flow = plan(
         "grade every submission of assignment ESSAY1 in course ENG-10 and email each student "
         "their score",
-        _catalog("registered_round4.json"),
+        eval_catalog("registered_round4.json"),
     )
     said = steps(flow)
     assert said["send_email"]["to"] == "item.student_email"
@@ -97,7 +77,7 @@ def test_email_each_student_in_a_loop_sends_to_the_items_address():
 
 
 def test_if_it_does_after_a_check_is_the_check_passing():
-    flow = plan("check the stock and if it does, charge the card", _catalog("registered.json"))
+    flow = plan("check the stock and if it does, charge the card", eval_catalog("registered.json"))
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == "check_inventory.in_stock"
     assert branch.then == ["process_payment"]
@@ -106,7 +86,7 @@ def test_if_it_does_after_a_check_is_the_check_passing():
 def test_a_tool_that_says_the_verb_ranks_above_a_look_alike():
     flow = plan(
         "Add jane@shop.io to list L-NEWS with first name Jane",
-        _catalog("registered_round4_ops.json"),
+        eval_catalog("registered_round4_ops.json"),
     )
     assert steps(flow) == {
         "klaviyo_subscribe": {
@@ -124,12 +104,12 @@ def test_values_written_after_an_inputs_name_and_in_iso_form():
             [
                 *(
                     spec
-                    for spec in _catalog("registered_round4_ops.json").specs()
+                    for spec in eval_catalog("registered_round4_ops.json").specs()
                     if spec.id == "ga4_report"
                 ),
                 *(
                     spec
-                    for spec in _catalog("registered_round4.json").specs()
+                    for spec in eval_catalog("registered_round4.json").specs()
                     if spec.id == "bank_reconcile_account"
                 ),
             ]
@@ -141,7 +121,7 @@ def test_values_written_after_an_inputs_name_and_in_iso_form():
 
 
 def test_a_channel_name_is_never_corrected_as_a_typo():
-    flow = plan("post the deploy result in #sre", _catalog("registered_round4_ops.json"))
+    flow = plan("post the deploy result in #sre", eval_catalog("registered_round4_ops.json"))
     assert steps(flow)["slack_chat_post"]["channel"] == '"#sre"'
 
 
@@ -154,7 +134,7 @@ def test_a_channel_name_is_never_corrected_as_a_typo():
     ],
 )
 def test_a_step_no_tool_does_is_refused_not_mapped_to_a_look_alike(prompt, said):
-    error = refusal(prompt, _catalog("registered_round4.json"))
+    error = refusal(prompt, eval_catalog("registered_round4.json"))
     assert said in error.message
 
 
@@ -162,7 +142,7 @@ def test_a_code_after_the_verb_is_the_tools_one_id_and_a_camelcase_value_is_said
     flow = plan(
         'track 1Z999AA10123456784 and if it\'s out for delivery post "Arriving today" to '
         "#deliveries",
-        _catalog("registered_round4_ops.json"),
+        eval_catalog("registered_round4_ops.json"),
     )
     said = steps(flow)
     assert said["aftership_track"] == {"tracking_number": '"1Z999AA10123456784"'}
@@ -172,7 +152,7 @@ def test_a_code_after_the_verb_is_the_tools_one_id_and_a_camelcase_value_is_said
 
 
 def test_codes_listed_after_the_ids_noun_are_one_call_each():
-    flow = plan("pause campaign G-12 and G-13", _catalog("registered_round4_ops.json"))
+    flow = plan("pause campaign G-12 and G-13", eval_catalog("registered_round4_ops.json"))
     (node,) = [n for n in flow.nodes if isinstance(n, MapNode)]
     assert json.loads(node.items) == ["G-12", "G-13"]
     assert node.inputs == {"campaign_id": "item"}
@@ -186,7 +166,7 @@ def test_codes_listed_after_the_ids_noun_are_one_call_each():
     ],
 )
 def test_a_dash_before_a_condition_parts_the_steps(prompt):
-    flow = plan(prompt, _catalog("registered.json"))
+    flow = plan(prompt, eval_catalog("registered.json"))
     assert _tools(flow) == ["validate_email", "send_welcome_email"]
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.then == ["send_welcome_email"]
@@ -195,7 +175,7 @@ def test_a_dash_before_a_condition_parts_the_steps(prompt):
 def test_a_quoted_text_is_what_a_reading_step_reads():
     flow = plan(
         'Give me the sentiment of "I love it, but the delivery was slow"',
-        _catalog("registered.json"),
+        eval_catalog("registered.json"),
     )
     assert steps(flow)["analyze_sentiment"] == {"text": '"I love it, but the delivery was slow"'}
     assert "text" not in flow.input_schema.get("properties", {})
@@ -206,7 +186,7 @@ def test_there_are_some_of_a_kind_reads_the_count_a_step_returns(said, expressio
     flow = plan(
         f"Reconcile bank account ACC-1 for period 2026-02; if there {said} unmatched "
         "transactions, email the controller at c@acme.io",
-        _catalog("registered_round4.json"),
+        eval_catalog("registered_round4.json"),
     )
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == f"bank_reconcile_account.unmatched_count {expression}"
