@@ -2198,9 +2198,9 @@ class FlowBuilder:
             if other.id == best.spec.id:
                 continue
             theirs = {stem(w) for w in split_identifier(other.id)[1:]}  # what it works on
-            said = [w for w in objects if stem(w) in theirs]
-            if said:
-                verb_said, thing = words[0].lower(), said[0].lower()
+            named = [w for w in objects if stem(w) in theirs]
+            if named:
+                verb_said, thing = words[0].lower(), named[0].lower()
                 raise PlanningError(
                     "unmapped_step",
                     f"Could not map {clause.label}: it asks to {verb_said} the {thing}, and no "
@@ -4214,9 +4214,9 @@ class FlowBuilder:
             ),
             key=lambda info: info.order,
         )
-        if body is None or not steps or steps[-1].spec is None or acts(steps[-1].spec):
+        last = steps[-1] if steps else None
+        if body is None or last is None or last.spec is None or acts(last.spec):
             return {}  # "create the ticket and email me the result": not a finding
-        last = steps[-1]
         fields = list(last.spec.output_properties().items())[:_RESULT_LINES]
         if not fields:
             return {}

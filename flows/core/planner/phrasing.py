@@ -1427,14 +1427,15 @@ class PromptReader:
         asked = match.group("asked").strip()
         asked = re.sub(r"^to\s+be\s+approved\b", "approval", asked, flags=re.IGNORECASE)
         done = match.group("done")
-        verb = self._verb_of(done.lower()) if done else None
+        verb = self._verb_of_participle(done.lower()) if done else None
         if done and verb is None:
             return match.group(0)  # "others are fine": no step the planner can tell
         then = f", then {verb} it" if verb else ""
         return f"{match.group('lead')}If it is {match.group('kind').lower()}, get {asked}{then}."
 
-    def _verb_of(self, participle: str) -> str | None:
-        """ "created" -> "create", "shipped" -> "ship", "sent" -> "send"."""
+    def _verb_of_participle(self, participle: str) -> str | None:
+        """ "created" -> "create", "shipped" -> "ship", "sent" -> "send" (a verb a step may
+        start with)."""
         irregular = _IRREGULAR_PARTICIPLES.get(participle)
         candidates = [irregular] if irregular else []
         if participle.endswith("ed"):
