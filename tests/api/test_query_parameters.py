@@ -28,7 +28,7 @@ def flow(api: APIClient, valid_ir: dict[str, Any]) -> dict[str, Any]:
          "flow_version, limit, offset, status"),
         ("/api/v1/flows/", "name=Mine", "limit, offset, owner, search"),
         ("/api/v1/tools/", "q=email", "category, enabled, kind, limit, offset, search, source"),
-        ("/api/v1/approvals/", "limit=5&mine=1", "limit, offset"),
+        ("/api/v1/approvals/", "limit=5&mine=1", "flow, limit, offset, search"),
         ("/api/v1/flows/{flow}/versions/1/diff/", "other=1&to=1", "other"),
     ],
 )
