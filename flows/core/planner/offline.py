@@ -2752,10 +2752,7 @@ class FlowBuilder:
             if schema_types(schema) != {"boolean"}
             and not {"decline", "reason", "error", "failure"} & set(split_identifier(name))
         ] or list(done.spec.output_properties())
-        template = "\n".join(
-            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields
-        )
-        values = ", ".join(f"{done.id}.{name}" for name in fields)
+        template, values = _labelled_lines(done.id, fields)
         self._drop_unread_input(inputs[body])
         return {**inputs, body: f"{json.dumps(template)}.format([{values}])"}
 
@@ -2876,10 +2873,7 @@ class FlowBuilder:
         ][:4]
         if not fields:
             return None
-        template = "\n".join(
-            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields
-        )
-        values = ", ".join(f"{done.id}.{name}" for name in fields)
+        template, values = _labelled_lines(done.id, fields)
         title = done.spec.name or " ".join(split_identifier(done.spec.id)).capitalize()
         return title, template, values
 
@@ -4228,11 +4222,8 @@ class FlowBuilder:
         if len(texts) == 1:
             return {body: f"{last.id}.{texts[0]}"}  # "the summary": its words, not its counts
         # one line a field, named; `format` writes any value (a null, a list) as text
-        template = "\\n".join(
-            f"{' '.join(split_identifier(name)).capitalize()}: %s" for name, _ in fields
-        )
-        values = ", ".join(f"{last.id}.{name}" for name, _ in fields)
-        return {body: f'"{template}".format([{values}])'}
+        template, values = _labelled_lines(last.id, [name for name, _ in fields])
+        return {body: f"{json.dumps(template)}.format([{values}])"}
 
     def _as_done(self, source: Source, clause: Clause) -> Source | None:
         """The amount a step that changes something reports it used, for the amount it was
@@ -5434,6 +5425,13 @@ _THE_RESULT = re.compile(
 )
 #: The most fields of one step a message lists, one a line.
 _RESULT_LINES = 5
+
+
+def _labelled_lines(node_id: str, fields: Sequence[str]) -> tuple[str, str]:
+    """A `format` template of one named line per output field of `node_id` ("Status: %s"),
+    and the values that fill it (`node.status, ...`)."""
+    template = "\n".join(f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields)
+    return template, ", ".join(f"{node_id}.{name}" for name in fields)
 
 
 def _message_text_input(spec: ToolSpec) -> str | None:
