@@ -18,7 +18,7 @@ from flows.core.planner.wiring import schema_types, unwrap_nullable
 #: "#ops", "#customer-success": a channel as chat tools write it (a letter first, so an
 #: order number "#1001" is none).
 #: "#ops", "#team-42"; not "#A-17", "#INV-2024" (a number, in capitals with a dash)
-_CHANNEL = re.compile(r"(?<![\w&#])#(?![A-Z]{1,5}-\d)(?P<value>[A-Za-z][\w-]*)")
+CHANNEL_NAME = re.compile(r"(?<![\w&#])#(?![A-Z]{1,5}-\d)(?P<value>[A-Za-z][\w-]*)")
 #: An international or written-out phone number: seven digits or more.
 _PHONE = re.compile(r"(?<![\w.+])(?P<value>\+?\d[\d\s().-]{5,}\d)\b")
 _LANGUAGES = (
@@ -410,7 +410,7 @@ def _street_address(text: str) -> str | None:
 
 #: By the words of an input's name, how its value is found in the step's words.
 _FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
-    (_CHANNEL_WORDS, lambda text: _first(_CHANNEL, text, keep="#") or _channel_named(text)),
+    (_CHANNEL_WORDS, lambda text: _first(CHANNEL_NAME, text, keep="#") or _channel_named(text)),
     (_SYMBOL_WORDS, lambda text: _one(_symbols(text))),
     (_REPO_WORDS, lambda text: _one(_found(_REPO, text))),
     (_DOMAIN_WORDS, lambda text: _one(_found(_DOMAIN, text))),
@@ -476,7 +476,7 @@ def written_places(properties: Mapping[str, Any], text: str) -> list[str]:
         ),
         (_SYMBOL_WORDS, lambda: _symbols(text) if len(_symbols(text)) > 1 else []),
         # "post it to #ops and #eng", "text +1 555 0100 and +1 555 0199": each of them
-        (_CHANNEL_WORDS, lambda: _several(f"#{c}" for c in _CHANNEL.findall(text))),
+        (_CHANNEL_WORDS, lambda: _several(f"#{c}" for c in CHANNEL_NAME.findall(text))),
         (_PHONE_WORDS, lambda: _several(_phones(text))),
     ):
         if len(_inputs_for(properties, kind)) == 1 and (values := listed()):

@@ -28,6 +28,7 @@ from flows.core.planner.lexicon import (
     split_identifier,
     stem,
 )
+from flows.core.planner.named_values import CHANNEL_NAME
 from flows.core.tools import ToolSpec
 
 # -- typos ---------------------------------------------------------------------------------
@@ -986,8 +987,7 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         # "notify #eng", "post it to #ops": a chat channel, not an email address
         "a chat channel",
-        # (not "#A-17", "#INV-2024": an order's or an invoice's number)
-        re.compile(r"(?<![\w&#])#(?![A-Z]{1,5}-\d)[A-Za-z][\w-]*"),
+        CHANNEL_NAME,
         frozenset({"channel", "slack", "chat", "teams", "discord", "mattermost", "room"}),
     ),
     ("Telegram", re.compile(r"\btelegram\b", re.I), frozenset({"telegram"})),
