@@ -112,7 +112,7 @@ def offline_operations(
         ]
     if (setting := _input_set(flow, text)) is not None:
         return [setting]
-    if (match := _RUN_AFTER.match(text)) and _names_a_step(flow, match.group("later"), text):
+    if (match := _RUN_AFTER.match(text)) and _node_named(flow, match.group("later"), text):
         return [
             Connect(
                 source=_find_node(flow, match.group("earlier"), text),
@@ -172,9 +172,8 @@ def _input_set(flow: Flow, text: str) -> SetInput | None:
 
 def _setting(flow: Flow, node_words: str, field: str, value: str, text: str) -> SetInput | None:
     """The input `field` of the step `node_words` names, set to `value`, if it has it."""
-    try:
-        node_id = _find_node(flow, node_words, text)
-    except PlanningError:
+    node_id = _node_named(flow, node_words, text)
+    if node_id is None:
         return None
     node = next(node for node in flow.nodes if node.id == node_id)
     inputs = getattr(node, "inputs", None)
@@ -186,14 +185,13 @@ def _setting(flow: Flow, node_words: str, field: str, value: str, text: str) -> 
     return SetInput(node=node_id, field=field, expression=_value_expression(value))
 
 
-def _names_a_step(flow: Flow, words: str, instruction: str) -> bool:
-    """Whether `words` name a step of the flow ("make a ticket after the payment" names
-    none: a step to add)."""
+def _node_named(flow: Flow, words: str, instruction: str) -> str | None:
+    """The step `words` name, or None ("make a ticket after the payment" names none: a step
+    to add)."""
     try:
-        _find_node(flow, words, instruction)
+        return _find_node(flow, words, instruction)
     except PlanningError:
-        return False
-    return True
+        return None
 
 
 def _find_node(flow: Flow, words: str, instruction: str) -> str:
