@@ -992,6 +992,13 @@ _ONES_NEED_APPROVAL = re.compile(
     r"(?P<done>[a-z]+)(?:\s+(?:right\s+away|immediately|directly|straight\s+away|at\s+once|"
     r"automatically))?)?\s*(?:[.;!?]|$)",
 )
+
+
+def _participle_bases(done: str) -> tuple[str, ...]:
+    """What "classified", "charged", "opened", "shipped" may be the participle of."""
+    return (done[:-3] + "y", done[:-1], done[:-2], done[:-3])
+
+
 _IRREGULAR_PARTICIPLES = dict(
     pair.split(":")
     for pair in "sent:send paid:pay made:make done:do written:write given:give built:build "
@@ -1400,10 +1407,7 @@ class PromptReader:
 
     def _verb_of(self, done: str) -> str | None:
         """ "classified" -> "classify", "charged" -> "charge", "shipped" -> "ship"."""
-        for base in (done[:-3] + "y", done[:-1], done[:-2], done[:-3]):
-            if base in self.verbs:
-                return base
-        return None
+        return next((base for base in _participle_bases(done) if base in self.verbs), None)
 
     def _asked_condition(self, match: re.Match[str]) -> str:
         """ "Out of stock? Email the customer": "If out of stock, email the customer";
@@ -1437,13 +1441,11 @@ class PromptReader:
         """ "created" -> "create", "shipped" -> "ship", "sent" -> "send" (a verb a step may
         start with)."""
         irregular = _IRREGULAR_PARTICIPLES.get(participle)
-        candidates = [irregular] if irregular else []
-        if participle.endswith("ed"):
-            candidates += [participle[:-1], participle[:-2]]
-            if len(participle) > 4 and participle[-3] == participle[-4]:
-                candidates.append(participle[:-3])  # "shipped"
-            if participle.endswith("ied"):
-                candidates.append(participle[:-3] + "y")  # "notified"
+        if irregular is not None:
+            candidates: tuple[str, ...] = (irregular,)
+        else:
+            candidates = _participle_bases(participle) if participle.endswith("ed") else ()
+        # (a verb that is also a noun, "ship", starts a step before "it" too)
         return next((c for c in candidates if c and self.starts_with_verb(f"{c} it")), None)
 
     def read(self, prompt: str) -> list[Clause]:
