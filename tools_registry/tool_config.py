@@ -12,6 +12,7 @@ that become the engine's `ToolConfig`; each kind adds its own settings:
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -259,8 +260,6 @@ def address_warnings(tool: Tool, allowed: Sequence[str]) -> list[str]:
 
 
 def _written_as_address(host: str) -> bool:
-    import ipaddress
-
     if host.lower() in ("localhost", "localhost.localdomain"):
         return True
     try:
