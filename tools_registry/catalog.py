@@ -8,7 +8,9 @@
 - `registry_fingerprint()`: a digest of the rows both are built from, to tell whether a
   snapshot is still current without rebuilding it.
 
-Both registry functions use the ORM: from async code, call them via `sync_to_async`.
+Both registry functions use the ORM: from async code, call them via
+`dynamicflow_site.db_threads.orm_call`, which first drops its thread's connection when the
+database closed it (a Postgres restart, an idle timeout), as a request does.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import logging
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from pydantic import ValidationError
 
+from dynamicflow_site.db_threads import orm_call
 from flows.core.ir import Join as IrJoin
 from flows.core.tools import InMemoryCatalog, Tool, ToolConfig, ToolSpec
 from tools_registry.code_tools import CODE_TOOLS
@@ -63,9 +65,7 @@ def registry_catalog() -> InMemoryCatalog:
             "id", flat=True
         )
     )
-    catalog = InMemoryCatalog(
-        tool for tool in CODE_TOOLS.values() if tool.spec.id not in disabled
-    )
+    catalog = InMemoryCatalog(tool for tool in CODE_TOOLS.values() if tool.spec.id not in disabled)
     rows = (
         ToolRow.objects.filter(enabled=True, kind__in=CALLABLE_KINDS)
         .exclude(source=ToolRow.Source.CODE)
@@ -123,7 +123,7 @@ def registry_fingerprint() -> str:
 
 
 async def aregistry_catalog() -> InMemoryCatalog:
-    return await sync_to_async(registry_catalog)()
+    return await orm_call(registry_catalog)()
 
 
 def spec_from_row(row: models.Tool) -> ToolSpec:
@@ -159,7 +159,7 @@ def tool_from_row(row: models.Tool) -> Tool | None:
     if isinstance(config, HttpConfig):
         from tools_registry.kinds.http import HttpTool
 
-        return HttpTool(spec, config, allowed_hosts=allowed, load_credentials=_load_credentials)
+        return HttpTool(spec, config, allowed_hosts=allowed, load_credentials=load_credentials)
     if isinstance(config, LlmConfig):
         from tools_registry.kinds.llm import LlmSettings, LlmTool
 
@@ -194,12 +194,12 @@ def mcp_endpoint(server: models.McpServer) -> McpEndpoint:
         timeout_s=server.timeout_s or 30.0,
         allowed_hosts=tuple(getattr(settings, "DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS", ())),
         env=tuple(sorted((server.env or {}).items())) if isinstance(server.env, dict) else (),
-        load_credentials=_load_credentials,
+        load_credentials=load_credentials,
     )
 
 
-async def _load_credentials(names: set[str]) -> dict[str, Secret]:
-    return await sync_to_async(credential_secrets)(names)
+async def load_credentials(names: set[str]) -> dict[str, Secret]:
+    return await orm_call(credential_secrets)(names)
 
 
 def credential_secrets(names: set[str]) -> dict[str, Secret]:

@@ -1,11 +1,9 @@
 """The threads blocking tools run on in a worker: each call starts as a Django request does.
 
 A tool that uses the ORM (the demo pack's outbox, a registry lookup) opens a connection on
-its thread and keeps it for the next call. When the database closed it meanwhile (Postgres
-restarted, or an idle timeout), the next call would fail with "the connection is closed"
-and fail its run; so every call first lets Django drop a connection that is unusable or
-past its age. That costs nothing for a tool that does not touch the database: with
-CONN_HEALTH_CHECKS the check is a ping on the connection's next use, not a query now.
+its thread and keeps it for the next call; every call first drops that connection if the
+database closed it meanwhile (`dynamicflow_site.db_threads`), so the run goes on rather
+than failing with "the connection is closed".
 """
 
 from __future__ import annotations
@@ -14,13 +12,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from django.db import close_old_connections
+from dynamicflow_site.db_threads import drop_dead_connections
 
 T = TypeVar("T")
 
 
 def _with_usable_connections(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    close_old_connections()
+    drop_dead_connections()
     return fn(*args, **kwargs)
 
 
