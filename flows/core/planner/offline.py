@@ -1755,13 +1755,17 @@ class FlowBuilder:
             return  # (a note logged "with a summary of the email" says it too)
         # "tell me whether it's positive or negative": the sentiment, asked as a question
         action = _EMAIL_OR_URL.sub(" ", question_as_noun(clause.action))
-        # the noun as a thing of its own ("a summary", "the summary of the text"), not a
-        # word of another noun ("their account summary")
+        # the noun as a thing of its own ("a summary", "the summary of the text", "its
+        # sentiment"), not a word of another noun ("their account summary")
         wanted = {
             stem(MADE_BY[w.lower()])
             for w in meaningful(action)[1:]
             if w.lower() in MADE_BY
-            and re.search(rf"\b(?:an?|the)\s+(?:\w+\s+)?{w}{_NOUN_ENDS}|\b{w}\s+of\b", action, re.I)
+            and re.search(
+                rf"\b(?:an?|the)\s+(?:\w+\s+)?{w}{_NOUN_ENDS}|\bits\s+{w}{_NOUN_ENDS}|\b{w}\s+of\b",
+                action,
+                re.I,
+            )
             and not self._of_a_record(action, w)
         }
         if not wanted:
@@ -5449,8 +5453,9 @@ def _message_text_input(spec: ToolSpec) -> str | None:
 _EVERY_RESULT = re.compile(
     r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?(?:the\s+)?(?:results?|outputs?|answers?|findings?|"
     r"outcomes?)|\s+of\s+them)|(?:the\s+)?(?:results?|outputs?|findings?)\s+of\s+(?P<both2>both)|"
-    # "create a ticket with both", "email me a note containing both"
-    r"(?:with|containing|including)\s+(?P<both3>both)\s*$|"
+    # "create a ticket with both", "email me a note containing both", "email me both" (not
+    # "email both": two people, perhaps)
+    r"(?:with|containing|including|me|us)\s+(?P<both3>both)\s*$|"
     r"all\s+(?:of\s+)?(?:the\s+)?(?:results|outputs|findings))\b",
     re.IGNORECASE,
 )
@@ -5649,7 +5654,9 @@ _MONEY = re.compile(
 )
 #: "approve any refund over $200", "sign off on the purchase": what is approved.
 _APPROVED_THING = re.compile(
-    r"\b(?:approve|sign\s+off\s+on|authori[sz]e)\s+(?:(?:the|any|each|every|this|a|an|their|all)\s+"
+    # ("a manager's approval for any refund over 200": what the approval is of)
+    r"\b(?:approve|approval\s+(?:for|of|on)|sign\s+off\s+on|authori[sz]e)\s+"
+    r"(?:(?:the|any|each|every|this|a|an|their|all)\s+"
     # ("sign off on refunds over 200": a plural with no determiner)
     r"|(?=[a-z]{2,}s\b(?<!\bthis)))(?P<thing>(?!request\b)[a-z]+)\b",
     re.IGNORECASE,

@@ -105,6 +105,10 @@ def country_literal(
     region = _REGION_NAMED.search(text)
     if region is not None:
         return _region_literals(properties, taken, *REGION_CODES[region.group("name").lower()])
+    coded = _ISO_CODE.search(text)
+    if coded is not None and coded.group("code") in _REGION_BY_CODE:
+        # "the tax for NY": a state's postal code that is no country's ("for DE" stays Germany)
+        return _region_literals(properties, taken, *_REGION_BY_CODE[coded.group("code")])
     found = _NAMED.search(text)
     taxed = _COUNTRY_TAX.search(text)
     if found is not None:
@@ -124,6 +128,11 @@ def country_literal(
 #: "for GB", "in DE": a country's two-letter code after a preposition, in capitals.
 _ISO_CODE = re.compile(r"\b(?:for|in|to|into)\s+(?P<code>[A-Z]{2})\b(?![\w-])")
 _KNOWN_CODES = frozenset(COUNTRY_CODES.values())
+#: The postal codes of the states and provinces that are no country's code the planner
+#: knows ("NY", "TX"; not "CA" or "DE"), with their country.
+_REGION_BY_CODE = {
+    code: (country, code) for country, code in REGION_CODES.values() if code not in _KNOWN_CODES
+}
 #: "German VAT", "the French sales tax": a country said as the adjective of its tax.
 _TAX_ADJECTIVES = {
     "german": "DE", "french": "FR", "italian": "IT", "spanish": "ES", "british": "GB",
