@@ -448,6 +448,8 @@ def _check_approval(approvals: Sequence[ApprovalNode], wanted: dict[str, Any]) -
         fields = sorted((node.form_schema or {}).get("properties") or {})
         if fields != sorted(wanted["form_fields"]):
             failures.append(f"approval form fields are {fields}, expected {wanted['form_fields']}")
+    if "quorum" in wanted and node.quorum != wanted["quorum"]:
+        failures.append(f"approval quorum is {node.quorum}, expected {wanted['quorum']}")
     if wanted.get("has_groups") and not groups and not node.assignees.users:
         failures.append("the approval names no assignees")
     return failures

@@ -172,6 +172,13 @@ _COMPARISON_PHRASE = re.compile(
     r"over|under|below))\b",
     re.IGNORECASE,
 )
+#: A condition that compares ("older than a year", "more than 5", "over 500"): read as an
+#: equality, it would drop what it compares.
+_SAYS_A_COMPARISON = re.compile(
+    rf"\b(?!other\b|rather\b)[a-z]+er\s+than\b|\b(?:more|less|fewer)\s+than\b|"
+    rf"{_COMPARISON_PHRASE.pattern}",
+    re.IGNORECASE,
+)
 #: Words that start a part saying which things a step is for, not a step of its own
 _QUALIFYING = frozenset("only just even especially except unless if when whenever".split())
 #: "escalate it to a manager", "route the ticket to the billing team": handed on to someone
@@ -485,7 +492,7 @@ class FlowBuilder:
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "Hey, could you set up something that validates ...": the steps, not how asked
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
-        text = plain_verb_forms(text, self.reader.verbs)
+        text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         text = _IF_SO.sub(self._if_it_passed, text)
@@ -1846,6 +1853,11 @@ class FlowBuilder:
         if match is None:
             return False
         thing = "_".join(meaningful(match.group("thing")))
+        if match.group("whose") and any(
+            score >= self.min_score and stem(thing) in item.matched
+            for score, item in self.rank(text)
+        ):
+            return False  # "check their email": a tool checks an email
         return any(
             source.node is not None and source.name.lower() == thing for source in self._sources()
         )
@@ -1940,6 +1952,7 @@ class FlowBuilder:
             and not _STORED_IN.match(asked)
         ):
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
+        self._check_more_than_the_topic(clause, ranked)
         self._check_object_known(clause, text, ranked[0][1])
         self._check_verb_known(clause, text, ranked[0][1])
         self._check_object_of_another(clause, text, ranked[0][1])
@@ -2145,6 +2158,32 @@ class FlowBuilder:
             if stem(noun) in made or synonyms(stem(noun)) & made:
                 return
             raise _other_object(clause, words[0], noun, spec)
+
+    def _check_more_than_the_topic(
+        self, clause: Clause, ranked: list[tuple[float, ScoredTool]]
+    ) -> None:
+        """ "Look up the user and give them a loyalty discount": no tool shares a word with
+        the step but the thing "them" stands for (added to read the step), so none does
+        what the step asks. Refused, not mapped to another step on that thing."""
+        said = clause.action or clause.text  # (not the topic added for "it")
+        if not self.topic or self.topic.lower() in said.lower():
+            return
+        topic = {stem(word) for word in self.topic.lower().split()}
+        if not {stem(word.lower()) for word in meaningful(said)[1:]} - topic:
+            return  # "process it", "check it": a verb on the thing, nothing more to go on
+        if any(
+            score >= self.min_score and not set(item.matched) <= topic for score, item in ranked
+        ):
+            return
+        best = ranked[0][1]
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: no tool in the catalogue does it; the closest, "
+            f"{best.spec.id}, only works on the same {self.topic} ({best.spec.description}). "
+            "Register a tool that does it, or leave the step out.",
+            step=clause.text,
+            details={"phrase": said, "reason": "unknown_action", "tool": best.spec.id},
+        )
 
     def _check_verb_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Archive the ticket", "issue a coupon": the step's verb is one the planner reads,
@@ -4933,6 +4972,12 @@ class FlowBuilder:
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
             if not _says_the_field(said_of_a_record(condition.text), tried.expression):
                 continue  # "the order is paid" read as the order's `valid`: not what it says
+            if _SAYS_A_COMPARISON.search(condition.text) and not re.search(
+                r"[<>]", tried.expression
+            ):
+                # "if their account is older than a year": a category named "account" says
+                # nothing of how old it is
+                continue
             check = replace(
                 _helping(clause),
                 text=condition.text,
@@ -6067,7 +6112,7 @@ def _learning_first(ranked: list[tuple[float, ScoredTool]]) -> list[tuple[float,
 
 
 _LOOKS_AT = re.compile(
-    r"^(?:then\s+|and\s+)?(?:check|see|look\s+at|inspect|read)\s+(?:the|its)\s+"
+    r"^(?:then\s+|and\s+)?(?:check|see|look\s+at|inspect|read)\s+(?:the|its|(?P<whose>their|his|her))\s+"
     r"(?P<thing>[a-z]+(?:\s+[a-z]+)?)$",
     re.IGNORECASE,
 )

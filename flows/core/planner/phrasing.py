@@ -896,7 +896,7 @@ _ASSIGNEE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:approval|sign[- ]?off|approved)\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
+        r"\b(?:approvals?|sign[- ]?offs?|approved)\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
         r"(?P<who>[a-z]+)",
         re.IGNORECASE,
     ),
@@ -1049,7 +1049,9 @@ _NOT_ASSIGNEES = frozenset(
 )
 _HOW_MANY = re.compile(
     r"\b(?:(?P<number>two|three|four|five|2|3|4|5)|(?P<both>both))\s+(?:of\s+the\s+)?(?:\w+\s+)?"
-    r"(?:managers|approvers|people|members|directors|leads|reviewers|officers|admins)\b",
+    r"(?:managers|approvers|people|members|directors|leads|reviewers|officers|admins)\b"
+    # "two approvals from finance", "3 sign-offs"
+    r"|\b(?P<count>two|three|four|five|2|3|4|5)\s+(?:approvals|sign[- ]?offs)\b",
     re.IGNORECASE,
 )
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
@@ -1062,7 +1064,7 @@ def approvals_needed(text: str) -> int:
         return 1
     if match.group("both"):
         return 2
-    word = match.group("number").lower()
+    word = (match.group("number") or match.group("count")).lower()
     return _NUMBERS.get(word) or int(word)
 
 

@@ -574,13 +574,21 @@ MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
 _SHORT_VERBS = frozenset({"add", "ask", "get", "log", "pay", "tag"})
 
 
-def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
-    """ "a flow that validates the order and charges the card" -> "validate", "charge"."""
+#: What a step's verb acts on, right after it ("files a ticket", "logs the error").
+_OBJECT_AFTER = re.compile(
+    r"\s+(?:the|a|an|it|them|this|that|their|its|our|each|every|all)\b", re.IGNORECASE
+)
+
+
+def plain_verb_forms(text: str, verbs: Iterable[str], noun_verbs: Iterable[str] = ()) -> str:
+    """ "a flow that validates the order and charges the card" -> "validate", "charge";
+    a verb that is also a noun ("files a ticket") only with its object after it."""
     known = {v for v in verbs if len(v) > 3 or v in _SHORT_VERBS}
     if not known:
         return text
     # "figures out" (a verb of two words), "emails the team" (a message said as its verb)
     known |= {v.split()[0] for v in known if " " in v} | MESSAGE_VERBS
+    nouns_too = frozenset(noun_verbs) - known
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -588,7 +596,11 @@ def plain_verb_forms(text: str, verbs: Iterable[str]) -> str:
         # ("classifies": classify)
         ies = lowered[:-3] + "y" if lowered.endswith("ies") else ""
         for base in (lowered[:-1], lowered[:-2], ies):
-            if base in known and base != lowered:
+            if base == lowered:
+                continue
+            if base in known or (
+                base in nouns_too and _OBJECT_AFTER.match(match.string, match.end())
+            ):
                 return base if word.islower() else word[0] + base[1:]
         return word
 
@@ -774,6 +786,9 @@ _SILENT = (
 #: the answer itself, not its absence).
 _NO_ANSWER = (
     rf"(?:(?:nobody|no\s+one|no-one|noone)\s+{_NOT}?\s*(?:{_ANSWERING}|{_SILENT})?|"
+    # "if no answer", "if there's no response by then"
+    r"(?:there(?:'s|\s+is)\s+)?no\s+(?:answer|response|reply|decision)"
+    r"(?:\s+(?:comes|arrives|is\s+(?:given|made)))?|"
     r"(?:they|he|she|it|the\s+\w+(?:\s+team)?|the\s+approver)\s+"
     rf"(?:{_NOT}\s*{_ANSWERING}|{_NOT}|{_SILENT}))"
     r"(?:\s+(?:in\s+time|by\s+then|to\s+it|within\s+[^,;)]+|after\s+[^,;)]+|"
