@@ -417,6 +417,10 @@ def _both(text: str, sources: Sequence[Source], negate: bool) -> ResolvedConditi
     for source in sources:  # nearest first
         if source.node is None or source.node in flags or source.expression.count(".") != 1:
             continue
+        if "approval" in source.context:
+            # what follows an approval waits for it already (a rejection skips it), and one
+            # asked only in some cases is skipped in the others, with all that reads it
+            continue
         if schema_types(source.schema) != {"boolean"}:
             continue
         if {stem(w) for w in split_identifier(source.name)} & _OUTCOME_FIELDS:

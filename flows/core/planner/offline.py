@@ -75,6 +75,7 @@ from flows.core.planner.phrasing import (
     Clause,
     Condition,
     PromptReader,
+    approval_before_its_step,
     strip_approval_phrase,
 )
 from flows.core.planner.places import country_literal, currency_literal
@@ -493,6 +494,7 @@ class FlowBuilder:
         # "Hey, could you set up something that validates ...": the steps, not how asked
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
+        text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         text = _IF_SO.sub(self._if_it_passed, text)

@@ -621,7 +621,9 @@ _FOR_ONES_AFTER = re.compile(
 _PURPOSE = re.compile(
     r",?\s+(?:so\s+(?:that\s+)?|in\s+order\s+(?:that|for)\s+)(?:someone|somebody|we|they|he|she|"
     r"i|you|the\s+\w+(?:\s+team)?|our\s+\w+|people|customers?)\s+(?:can|could|will|may|know|"
-    r"knows|gets?|sees?)\b[^,;.]*",
+    r"knows|gets?|sees?)\b"
+    # (up to a step or condition that follows: "so someone can follow up and if ...")
+    r"(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
     re.IGNORECASE,
 )
 _PERSON_GETS_EMAIL = re.compile(
@@ -3260,6 +3262,63 @@ def steps_first(sentences: list[str]) -> list[str]:
         ):
             ordered[index - 1], ordered[index] = ordered[index], ordered[index - 1]
     return ordered
+
+
+#: "... before we charge anything", "... before shipping": the step an approval goes ahead of.
+_BEFORE_A_STEP = re.compile(
+    r"\s+before\s+(?:(?:we|you|they|i|anyone)\s+)?(?P<verb>[a-z]+)\b[^.;!?,]*(?=[.;!?]|$)",
+    re.IGNORECASE,
+)
+#: Where a step starts in a sentence: after a sentence's end, a comma, "and" or "then".
+_STEP_BOUNDARY = re.compile(r"[.;!?]\s*|,(?!\d)\s*|\s+and\s+(?:also\s+)?|\s+then\s+", re.I)
+_CONDITION_LEAD_WORD = re.compile(r"\s*(?:if|when|unless|for|once)\b", re.IGNORECASE)
+
+
+def approval_before_its_step(prompt: str) -> str:
+    """ "Validate the order, charge the card, then ship it; if the total is over 2000 a
+    manager needs to approve it before we charge anything": the approval said after the
+    step it guards is moved to just before it ("validate the order. If the total is over
+    2000 a manager needs to approve it. Then charge the card, then ship it"), so the step
+    waits for it; said last, it would come after the charge it should stop."""
+    for before in _BEFORE_A_STEP.finditer(prompt):
+        starts = list(_STEP_BOUNDARY.finditer(prompt, 0, before.start()))
+        approval = list(_APPROVAL.finditer(prompt, 0, before.start()))
+        if not approval:
+            continue
+        # the part asking for it: from the step start before the approval's word, with the
+        # condition it is for ("if the total is over 2,000, a manager needs to approve it")
+        own = [m for m in starts if m.end() <= approval[-1].start()]
+        if not own:
+            continue
+        at = len(own) - 1
+        while (
+            at > 0
+            and not _CONDITION_LEAD_WORD.match(prompt, own[at].end())
+            and (_CONDITION_LEAD_WORD.match(prompt, own[at - 1].end()))
+        ):
+            at -= 1
+        asked_at = own[at]
+        verb = stem(before.group("verb").lower())
+        said = next(
+            (
+                w
+                for w in re.finditer(r"[A-Za-z]+", prompt[: asked_at.start()])
+                if stem(w.group(0).lower()) == verb
+            ),
+            None,
+        )
+        if said is None:
+            continue
+        step_starts = [m for m in starts if m.end() <= said.start()]
+        head = prompt[: step_starts[-1].start()].strip(" ,;") if step_starts else ""
+        step = prompt[step_starts[-1].end() if step_starts else 0 : asked_at.start()]
+        asked = prompt[asked_at.end() : before.start()].strip(" ,")
+        step = step.strip(" ,;.")
+        # ("Then if ...": after the steps before it, not ahead of them as its own sentence)
+        moved = f"{asked[0].lower()}{asked[1:]}. Then {step[0].lower()}{step[1:]}"
+        moved = f"{head}. Then {moved}" if head else moved[0].upper() + moved[1:]
+        return moved + prompt[before.end() :]
+    return prompt
 
 
 def approval_goes_first(sentence: str, previous: str | None) -> bool:
