@@ -174,13 +174,30 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             details={"field": field, "path": path},
         )
     unknown = unknown_fields(value, schema)
-    if unknown:
+    if unknown or (isinstance(value, dict) and value and _takes_no_fields(schema)):
+        if not schema.get("properties"):
+            # the planner's plain approval: a decision and a comment, no form to fill in
+            raise RunServiceError(
+                "invalid_form",
+                f"the {what} has no fields, so it takes no data (got {sorted(value)[0]!r}); "
+                "send the decision and a comment only",
+                details={"field": field, "path": sorted(value)[0], "unknown": sorted(value)},
+            )
         known = ", ".join(schema["properties"])
         raise RunServiceError(
             "invalid_form",
             f"the {what} has no field {unknown[0]!r} (its fields: {known})",
             details={"field": field, "path": unknown[0], "unknown": unknown},
         )
+
+
+def _takes_no_fields(schema: dict[str, Any]) -> bool:
+    """A form that lists no fields and allows no others (`"properties": {}`)."""
+    return (
+        schema.get("properties") == {}
+        and schema.get("additionalProperties", False) is False
+        and not schema.get("patternProperties")
+    )
 
 
 def _nothing_required(schema: dict[str, Any]) -> dict[str, Any]:

@@ -193,3 +193,35 @@ def test_a_rejection_may_leave_the_form_empty_but_what_it_gives_must_fit(
         assert not StepDecision.objects.exists()
     else:
         assert step.status == "rejected"
+
+
+def test_data_for_a_form_with_no_fields_is_a_400_and_decides_nothing(
+    user, other_user, make_version, inprocess, client_for
+) -> None:
+    """The planner's plain approval has a form with no fields: data sent with the decision
+    was stored as the step's output, though nothing asked for it."""
+    version = make_version(approval_ir(form_schema={"type": "object", "properties": {}}))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "c"})
+    assert inprocess.execute(run.id) == "suspended"
+    approver = client_for(other_user)
+
+    refused = approver.post(
+        f"/api/v1/approvals/{run.id}/ok/", {"approved": True, "data": {"x": 1}}, format="json"
+    )
+
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "invalid_form"
+    assert "takes no data" in error["message"]
+    assert error["details"] == {"field": "data", "path": "x", "unknown": ["x"]}
+    assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
+    assert not StepDecision.objects.exists()
+
+    # the decision alone (with a comment) goes through
+    decided = approver.post(
+        f"/api/v1/approvals/{run.id}/ok/",
+        {"approved": True, "data": {}, "comment": "fine"},
+        format="json",
+    )
+    assert decided.status_code == 202, decided.content
+    assert ApprovalStep.objects.get(run=run, node_id="ok").status == "approved"
