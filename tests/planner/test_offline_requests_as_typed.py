@@ -583,3 +583,23 @@ def test_how_many_are_left_reads_the_stock_check_never_the_run(demo, prompt):
     [branch] = [n for n in flow.nodes if isinstance(n, BranchNode)]
     assert branch.condition.startswith("check_inventory.lines.exists(r, r.available < ")
     assert "amount" not in (flow.input_schema or {}).get("properties", {})
+
+
+# -- a run input that a step every run takes needs ------------------------------------------
+
+
+def test_an_input_a_step_every_run_takes_needs_is_required():
+    # the lookup takes the email as one of two ways to find the user (optional there), but
+    # the email sent after it is addressed to it: a run without it would fail at the send
+    flow = plan(
+        "Look up the customer by their email address and send them an email with the "
+        "subject 'Your account' saying we found their account.",
+        demo_catalog_with([]),
+    )
+
+    assert node_of(flow, "send_email").inputs["to"] == "input.email"
+    assert "email" in flow.input_schema["required"]
+    # and its description is the tool's own words, not an identifier
+    assert flow.input_schema["properties"]["email"]["description"] == (
+        "Email address (case-insensitive)."
+    )

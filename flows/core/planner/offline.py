@@ -649,8 +649,35 @@ class FlowBuilder:
                 details={"reason": "empty_condition"},
             )
 
+    def _inputs_every_run_reads(self) -> list[str]:
+        """Run input fields that a step every run takes passes as a required input of its
+        tool ("send_email.to = input.email", where the lookup before it took the email as
+        one of two ways to find the user): optional, the run would fail at that step."""
+        in_arms = {
+            member
+            for node in self.nodes
+            if node.get("type") == "branch"
+            for arm in ("then", "else")
+            for member in node.get(arm) or []
+        }
+        read = []
+        for node in self.nodes:
+            info = self.info.get(node["id"])
+            if node.get("type") != "tool" or node.get("when") or node["id"] in in_arms:
+                continue
+            if info is None or info.spec is None:
+                continue
+            for name in info.spec.required_inputs():
+                said = re.fullmatch(
+                    r"input\.([a-z_][a-z0-9_]*)", str((node.get("inputs") or {}).get(name, ""))
+                )
+                if said is not None and said.group(1) in self.input_properties:
+                    read.append(said.group(1))
+        return read
+
     def flow_json(self, prompt: str) -> dict[str, Any]:
         input_schema: dict[str, Any] = {"type": "object", "properties": self.input_properties}
+        self.input_required += self._inputs_every_run_reads()
         if self.input_required:
             input_schema["required"] = list(dict.fromkeys(self.input_required))
         return {

@@ -1959,6 +1959,15 @@ class PromptReader:
                     ):
                         own_loop = None  # "a ticket for each one": the loop already running
                     if (
+                        own_loop is not None
+                        and own_loop[1] is None
+                        and _looping(sentence_clauses)
+                        and _ONCE_MARKERS.search(_EACH_ONE.sub(" ", part))
+                    ):
+                        # "for every URL, fetch the page and summarize it, then email all the
+                        # summaries to ops": what the loop made, together, not a list of its own
+                        own_loop = None
+                    if (
                         loop_leads
                         and (segment != first_segment or sentence_clauses)
                         and _ONCE_MARKERS.search(_EACH_ONE.sub(" ", part))

@@ -203,7 +203,9 @@ def unwrap_nullable(schema: JsonSchema | None) -> JsonSchema:
         if isinstance(branches, list):
             real = [b for b in branches if isinstance(b, dict) and b.get("type") != "null"]
             if len(real) == 1:
-                return real[0]
+                # (the description a tool gives the input, said beside the union)
+                said = {k: schema[k] for k in ("description",) if k in schema}
+                return {**said, **real[0]}
     return schema
 
 
