@@ -135,7 +135,7 @@ def test_a_level_said_beside_its_input(name, schema, text, value):
 
 
 def test_a_title_leaves_codes_and_relative_clauses_out():
-    assert flow_title(["Check SKU ABC-1 availability"]) == "Check sku availability"
+    assert flow_title(["Check SKU ABC-1 availability"]) == "Check SKU availability"
     assert flow_title(["Open a ticket whose priority is high"]) == "Open ticket"
     assert flow_title(["Fetch each of our status pages"]) == "Fetch status pages"
 
@@ -241,3 +241,10 @@ def test_a_reply_with_what_was_found_is_only_for_when_something_was():
     branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
     assert reply.when == "!(size(search_knowledge_base.articles) == 0)"
     assert branch.then == ["create_jira_issue"]
+
+
+def test_a_title_names_no_pronoun_of_a_clause_as_what_a_step_acts_on():
+    # "check that we have the stock": a clause after the verb, no object ("create we")
+    title = flow_title(["validate it", "check that we have the stock", "charge the card"])
+
+    assert title == "Validate, check and charge card"

@@ -19,6 +19,8 @@ _OBJECT_ENDS = frozenset(
     "using but so than after before while until is are was were be has have titled called behind "
     "named saying which who whose where what".split()
 )
+#: Who does something in a clause after the verb ("check that we have it"): no object.
+_SUBJECTS = frozenset("we i you they he she".split())
 #: Words before a step's verb that are not it.
 _LEADS = frozenset("do these those please then also just now first and so kindly only".split())
 #: "Please could you set up a flow: ...", "can you build a workflow that ...": how the
@@ -88,13 +90,13 @@ def _object(words: Sequence[str]) -> str:
         lowered = word.lower()
         if lowered == "of" and not kept:
             continue  # "each of our status pages": the pages
-        if lowered in _OBJECT_ENDS:
-            break
+        if lowered in _OBJECT_ENDS or lowered in _SUBJECTS:
+            break  # ("check that we have the stock": a clause, no object)
         if lowered in _DETERMINERS or lowered.endswith(("'s", "s'")):
             if kept:
                 break
             continue
-        kept.append(lowered)
+        kept.append(word if word.isupper() and len(word) > 1 else lowered)  # ("VAT")
         if len(kept) == 2:
             break
     return " ".join(kept)
