@@ -35,7 +35,12 @@ from tools_registry.services import (
     mcp_server_import_tools,
     tool_try,
 )
-from tools_registry.tool_config import address_warnings, assignee_warnings, credential_warnings
+from tools_registry.tool_config import (
+    address_warnings,
+    assignee_warnings,
+    credential_warnings,
+    schema_warnings,
+)
 
 
 def pretty_json(value: Any) -> str:
@@ -138,6 +143,7 @@ class ToolAdmin(admin.ModelAdmin):
             *credential_warnings(obj),
             *address_warnings(obj, allowed),
             *assignee_warnings(obj),
+            *schema_warnings(obj),
         ]
         for warning in warnings:
             self.message_user(request, warning, level=messages.WARNING)

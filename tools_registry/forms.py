@@ -68,6 +68,10 @@ CONFIG_EXAMPLES = {
 }
 
 
+def _as_example(example: str) -> str:
+    return f"Empty. For example:\n{example}" if example else ""
+
+
 class ToolForm(forms.ModelForm):
     input_schema = PrettyJSONField(
         required=False, help_text="A JSON Schema object; its properties are the tool's inputs."
@@ -97,13 +101,18 @@ class ToolForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The admin leaves out the fields it shows read-only (a code or MCP tool's).
+        # An empty box shows its example in grey, and the page offers to start from it
+        # (change_form.html): grey text alone looked like a value already given.
         for name, example in SCHEMA_EXAMPLES.items():
             if name in self.fields:
-                self.fields[name].widget.attrs["placeholder"] = example
+                self.fields[name].widget.attrs.update(
+                    {"placeholder": _as_example(example), "data-example": example}
+                )
         if "config" in self.fields:
             kind = self.initial.get("kind") or Tool.Kind.HTTP
             config = self.fields["config"].widget.attrs
-            config["placeholder"] = CONFIG_EXAMPLES.get(str(kind), "")
+            example = CONFIG_EXAMPLES.get(str(kind), "")
+            config.update({"placeholder": _as_example(example), "data-example": example})
             config["data-examples"] = json.dumps(CONFIG_EXAMPLES)
 
     def clean_access(self) -> str:

@@ -292,6 +292,25 @@ def assignee_warnings(tool: Tool) -> list[str]:
     return warnings
 
 
+def schema_warnings(tool: Tool) -> list[str]:
+    """What an admin should know when saving an HTTP, MCP or LLM tool with no schemas: the
+    planner can give it no inputs by name, and flows can read none of its fields."""
+    if tool.kind not in ("http", "mcp", "llm"):
+        return []
+    warnings = []
+    if not (tool.input_schema or {}).get("properties"):
+        warnings.append(
+            "The tool's input schema lists no inputs, so flows can pass it nothing: list "
+            "them under `properties` (the example shows how)."
+        )
+    if not (tool.output_schema or {}).get("properties"):
+        warnings.append(
+            "The tool's output schema lists no fields, so flows can read only its whole "
+            "result: list the fields it returns under `properties`."
+        )
+    return warnings
+
+
 def schema_problems(schema: Any, *, required_object: bool) -> list[str]:
     if not isinstance(schema, dict):
         return ["Give a JSON Schema object, e.g. {\"type\": \"object\", \"properties\": {}}."]

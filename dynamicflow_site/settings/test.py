@@ -11,3 +11,5 @@ DYNAMICFLOW_ENCRYPTION_KEYS = os.environ.get(
     "DYNAMICFLOW_ENCRYPTION_KEYS", "test1:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
 )
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The browser tests' servers see a database flushed between tests (tests/browser).
+MIDDLEWARE = ["tests.browser.fresh_content_types.fresh_content_types", *MIDDLEWARE]  # noqa: F405

@@ -41,3 +41,32 @@ def test_a_new_tools_config_example_follows_its_kind(page, live_server, screensh
     assert tool.kind == "http"
     assert tool.config["url"] == "https://api.example.com/orders/{{ input.order_id }}"
 
+
+
+def test_an_empty_json_box_says_so_and_starts_from_its_example(page, live_server, screenshot):
+    # Grey example JSON looked like a value already given: the box says it is empty, and a
+    # button fills it with the example of the kind chosen
+    page.goto(live_server("/admin/tools_registry/tool/add/"))
+    config = page.locator("#id_config")
+    assert config.get_attribute("placeholder").startswith("Empty. For example:")
+    assert config.input_value() == ""
+
+    page.locator("#id_kind").select_option("llm")
+    page.locator("#id_config + button", has_text="Start from the example").click()
+    assert '"prompt"' in config.input_value()
+    json.loads(config.input_value())  # what it puts in is JSON the form takes
+
+    # an HTTP tool saved without an output schema is saved, with a warning that flows can
+    # read none of its fields
+    page.locator("#id_kind").select_option("http")
+    page.locator("#id_id").fill("ping_service")
+    page.locator("#id_name").fill("Ping service")
+    page.locator("#id_description").fill("Pings the service.")
+    page.locator("#id_input_schema + button", has_text="Start from the example").click()
+    config.fill(json.dumps({"url": "https://status.example.com/ping"}))
+    page.locator("input[name=_save]").click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator(".messagelist .warning")).to_contain_text("output schema lists no fields")
+    screenshot(page, "tool-saved-without-output-schema")
+    assert Tool.objects.get(pk="ping_service").input_schema["properties"]
