@@ -38,6 +38,7 @@ import {
 import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
 import { REFINE_MS, useLayoutRefinement } from "../hooks/useLayoutRefinement";
 import { NODE_KINDS } from "../nodeKinds";
+import { DESIGNER_MIN_START_ZOOM, readableLayout } from "../readableLayout";
 import { designer, useDesigner } from "../store";
 import { FlowNodeCard } from "./FlowNodeCard";
 
@@ -74,7 +75,7 @@ function minimapColour(node: FlowNode): string {
  * its start at that zoom (the person pans for the rest). */
 function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
   const boxes = nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-  return startViewport(boxes, width, height);
+  return startViewport(boxes, width, height, { minZoom: DESIGNER_MIN_START_ZOOM });
 }
 
 export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) {
@@ -129,7 +130,13 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       return laid && !node.data.placed ? { ...node, position: laid, data: { ...node.data, placed: true } } : node;
     });
     performance.mark("designer:layout-start");
-    const now = immediateLayout(withLaid, graph.edges);
+    // A flow laid out for the first time is folded into rows that fit the canvas; nodes
+    // added to a flow already on screen go where the layout puts them beside the others.
+    const element = box.current;
+    const fresh = !fitted.current && element && withLaid.every((node) => !node.data.placed);
+    const arrange = fresh ? (laid: FlowNode[]) => readableLayout(laid, element.clientWidth, element.clientHeight) : undefined;
+    const quick = immediateLayout(withLaid, graph.edges);
+    const now = arrange ? { ...quick, nodes: arrange(quick.nodes) } : quick;
     const positions: Record<string, Position> = { ...layoutPositions };
     const added: Box[] = [];
     for (const node of now.nodes) {
@@ -139,7 +146,6 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     }
     designer.setLayoutPositions(positions);
     // Nodes that arrive after the first view (a refinement accepted) are brought into view.
-    const element = box.current;
     if (fitted.current && element) {
       const current = flow.getViewport();
       const view = revealViewport(current, added, element.clientWidth, element.clientHeight);
@@ -156,7 +162,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       if (!startNodes.current || !element) return;
       startNodes.current = laid;
       void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: REFINE_MS });
-    });
+    }, arrange);
   }, [graph, layoutPositions, ready, refine, flow]);
 
   // A requested re-layout moves every node and saves the positions (one undo step).
@@ -166,10 +172,11 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     let cancelled = false;
     const current = useDesigner.getState();
     const { nodes: all, edges: links } = irToGraph(current.ir);
-    void layoutGraph(all, links, { force: true }).then((laid) => {
+    void layoutGraph(all, links, { force: true }).then((answer) => {
       if (cancelled) return;
-      designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       const element = box.current;
+      const laid = element ? readableLayout(answer, element.clientWidth, element.clientHeight) : answer;
+      designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       startNodes.current = laid;
       if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: 300 });
     });
