@@ -5,9 +5,12 @@ beside the graph, not over its cards."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from tests.browser.test_designer import make, node, open_designer
+from playwright.sync_api import expect
+
+from tests.browser.test_designer import make, node, open_designer, settled_box
 
 
 def chain(count: int) -> dict[str, Any]:
@@ -99,3 +102,102 @@ def test_a_long_flow_opens_wholly_in_view_down_to_half_size(
         assert page.evaluate(CARDS_OUT_OF_VIEW) == []
         assert zoom(page) >= least, f"{count} steps open at zoom {zoom(page)}"
         screenshot(page, f"{count}-steps")
+
+
+def cards_meeting(page: Any) -> list[list[str]]:
+    """The pairs of cards that overlap on the canvas."""
+    return page.evaluate("""() => {
+        const cards = [...document.querySelectorAll('.designer-canvas .react-flow__node')]
+            .map((card) => [card.dataset.id, card.getBoundingClientRect()]);
+        const hits = [];
+        cards.forEach(([a, p], i) => cards.slice(i + 1).forEach(([b, q]) => {
+            if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) {
+                hits.push([a, b]);
+            }
+        }));
+        return hits;
+    }""")
+
+
+def test_a_block_clicked_with_a_step_selected_follows_that_step(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow with `greet` selected
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "greet").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("greet")
+
+    # When the person clicks a tool in the palette
+    page.get_by_test_id("palette-search").fill("send email")
+    page.get_by_test_id("palette-item-send_email").click()
+
+    # Then it runs after greet, to its right or below, clear of the other cards, and is the
+    # step the inspector shows, so the next click follows it in turn
+    added = node(page, "send_email")
+    expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
+    expect(added).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.get_by_test_id("inspector")).to_contain_text("send_email")
+    greet, card = settled_box(node(page, "greet")), settled_box(added)
+    assert card["x"] >= greet["x"] + greet["width"] or card["y"] >= greet["y"] + greet["height"]
+    assert cards_meeting(page) == []
+    screenshot(page, "added-after")
+
+    # and Enter on a palette item does the same: the value follows send_email
+    page.get_by_test_id("palette-search").fill("")
+    page.get_by_test_id("palette-item-value").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("rf__edge-after:send_email->value")).to_have_count(1)
+    assert cards_meeting(page) == []
+
+    # One undo takes the value and its connection away together
+    page.get_by_test_id("undo").click()
+    expect(node(page, "value")).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-after:send_email->value")).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
+
+
+def test_a_block_clicked_on_a_branch_takes_its_empty_arm_and_unselected_stands_alone(
+    page, live_server, staff_user
+):
+    # Given a branch whose `then` arm has a step and whose `else` arm has none
+    ir = {
+        "name": "Greet good addresses",
+        "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+        "nodes": [
+            {
+                "id": "check",
+                "type": "tool",
+                "tool": "validate_email",
+                "inputs": {"email": "input.email"},
+            },
+            {
+                "id": "is_valid",
+                "type": "branch",
+                "condition": "check.valid",
+                "then": ["greet"],
+                "else": [],
+            },
+            {
+                "id": "greet",
+                "type": "tool",
+                "tool": "send_welcome_email",
+                "inputs": {"email": "input.email", "name": "'friend'"},
+            },
+        ],
+    }
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+
+    # When the branch is selected and a block clicked, it goes on the empty arm
+    node(page, "is_valid").click()
+    page.get_by_test_id("palette-item-value").click()
+    expect(page.get_by_test_id("rf__edge-arm:is_valid:else->value")).to_have_count(1)
+
+    # With nothing selected, a clicked block is added on its own, as before
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+    page.get_by_test_id("palette-item-output").click()
+    expect(node(page, "output")).to_be_visible()
+    expect(page.locator('[data-testid^="rf__edge-"][data-testid$="->output"]')).to_have_count(0)
+    assert cards_meeting(page) == []

@@ -289,7 +289,9 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     const { selection, ir } = useDesigner.getState();
     const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
     const node = newNode(ir, drop.type, position ?? placeNew(), drop.tool);
-    designer.addNode(node);
+    // A block clicked (not dropped) while one step is selected follows that step, as in n8n.
+    if (!position && selection.length === 1) designer.addNodeAfter(node, selection[0]);
+    else designer.addNode(node);
     // Keep the new node (and the node it was placed beside) in view, panning as little as possible.
     if (!position) requestAnimationFrame(() => revealBox(node.position!, anchor));
     return node;

@@ -273,6 +273,21 @@ export const designer = {
     set({ selection: [node.id], selectedEdges: [] });
   },
 
+  /** Add `node` to run after `source` (on the first arm with no step yet when `source` is a
+   * branch or switch, else its first arm), connected and selected: one undo step. */
+  addNodeAfter(node: IrNode, source: string) {
+    const from = get().ir.nodes.find((candidate) => candidate.id === source);
+    if (!from) return designer.addNode(node);
+    const arms = armsOf(from);
+    const arm = arms.find((entry) => entry.targets.length === 0) ?? arms[0];
+    const added = arm ? node : ({ ...node, after: [...(node.after ?? []), source] } as IrNode);
+    edit((ir) => ({
+      ...ir,
+      nodes: [...ir.nodes.map((existing) => (arm && existing.id === source ? setArm(existing, arm.arm, node.id) : existing)), added],
+    }));
+    set({ selection: [node.id], selectedEdges: [] });
+  },
+
   /** Change one node; `key` merges keystrokes in one field into one undo step. */
   updateNode(id: string, change: (node: IrNode) => IrNode, key?: string) {
     edit((ir) => updateNodes(ir, (node) => (node.id === id ? change(node) : node)), key);
