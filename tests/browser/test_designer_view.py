@@ -46,7 +46,7 @@ def zoom(page: Any) -> float:
 # The ids of the cards not wholly inside the canvas (nor under a panel laid over it).
 CARDS_OUT_OF_VIEW = """() => {
     const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
-    const over = [...document.querySelectorAll('.designer-centre .refine-panel')]
+    const over = [...document.querySelectorAll('[data-testid="refine-panel"]')]
         .map((panel) => panel.getBoundingClientRect());
     return [...document.querySelectorAll('.designer-canvas .react-flow__node')].filter((card) => {
         const box = card.getBoundingClientRect();
@@ -201,3 +201,34 @@ def test_a_block_clicked_on_a_branch_takes_its_empty_arm_and_unselected_stands_a
     expect(node(page, "output")).to_be_visible()
     expect(page.locator('[data-testid^="rf__edge-"][data-testid$="->output"]')).to_have_count(0)
     assert cards_meeting(page) == []
+
+
+def test_the_refine_panel_docks_beside_the_graph_and_covers_no_card(
+    page, live_server, staff_user, screenshot
+):
+    # Given a five-step flow wholly in view, and the person has clicked on the canvas
+    flow = make(staff_user, chain(5))
+    open_designer(page, live_server, flow)
+    settled(page)
+    page.get_by_test_id("canvas").click(position={"x": 30, "y": 30})
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When refine by instruction is opened
+    page.get_by_test_id("refine-button").click()
+    panel = page.get_by_test_id("refine-panel")
+    expect(panel.get_by_test_id("refine-input")).to_be_focused()
+    settled(page)
+
+    # Then it stands beside the canvas, not over it, and the whole flow is still in view
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    side = panel.bounding_box()
+    assert side["x"] >= canvas["x"] + canvas["width"] - 1
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    screenshot(page, "refine-open")
+
+    # and a step selected meanwhile opens its inspector under the panel, in the same column
+    node(page, "step_2").click()
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector).to_contain_text("step_2")
+    assert inspector.bounding_box()["y"] >= side["y"] + side["height"] - 1
+    screenshot(page, "refine-and-inspector")

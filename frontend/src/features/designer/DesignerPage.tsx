@@ -370,7 +370,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
         versionsOpen={versionsOpen}
         refineOpen={refineOpen}
       />
-      <div className={`designer-body${inspecting ? " inspecting" : ""}`}>
+      <div className={`designer-body${inspecting || refineOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
           <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} />
@@ -402,12 +402,17 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
               Add the next step from the palette, or drag from a card’s right-hand dot and let go on the canvas.
             </div>
           )}
-          {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
           <ProblemsPanel />
           <Toast />
           {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
         </div>
-        {inspecting && <Inspector />}
+        {(inspecting || refineOpen) && (
+          // Refine docks above the inspector, beside the canvas: it covers no card.
+          <div className="designer-side">
+            {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
+            {inspecting && <Inspector />}
+          </div>
+        )}
         {versionsOpen && (
           <VersionsDrawer
             flowId={flowId}

@@ -27,6 +27,7 @@ import {
   orthogonalRoutes,
   routesClearOfCards,
   startViewport,
+  keepWholeFlow,
   type FlowEdge,
   type FlowNode,
   type NodeType,
@@ -243,11 +244,21 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     const observer = new ResizeObserver(() => {
       const now = { width: element.clientWidth, height: element.clientHeight };
       if (now.width === size.width && now.height === size.height) return;
+      const before = size;
       size = now;
       // A selected node opened the inspector: the page keeps that node in view instead.
-      if (useDesigner.getState().selection.length) startNodes.current = null;
+      const selecting = useDesigner.getState().selection.length > 0;
+      if (selecting) startNodes.current = null;
       const placed = startNodes.current;
-      if (placed && now.width && now.height) void flow.setViewport(firstView(placed, now.width, now.height));
+      if (placed && now.width && now.height) {
+        void flow.setViewport(firstView(placed, now.width, now.height));
+        return;
+      }
+      // A panel docked beside the canvas (refine, settings): a flow seen whole stays whole.
+      if (selecting) return;
+      const boxes = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
+      const view = keepWholeFlow(boxes, flow.getViewport(), before, now, DESIGNER_MIN_START_ZOOM);
+      if (view) void flow.setViewport(view, { duration: 200 });
     });
     observer.observe(element);
     return () => observer.disconnect();
