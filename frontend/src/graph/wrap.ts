@@ -1,7 +1,9 @@
 // Folding a long left-to-right layout into rows, as text wraps: a chain of five 240-pixel
 // cards is wider than the designer's canvas at 100%, and fitting it in one row shrinks the
 // cards until they cannot be read. Rows of whole columns (a layer's nodes stay together),
-// each starting at the left, stacked top to bottom, as many as make the flow readable.
+// each starting at the left, stacked top to bottom, as many as make the flow readable. A
+// row ends only where the lines going on to the next leave from one or two steps: more
+// would draw a knot of lines between the rows.
 import type { Position } from "./types";
 import type { Box } from "./viewport";
 
@@ -14,6 +16,14 @@ export interface WrapOptions {
   maxZoom?: number;
   /** Fold only when that shows the flow this many times larger than one row would. */
   minGain?: number;
+  /** A row may end only where the edges crossing to the columns after it leave from at
+   * most this many steps. */
+  maxCrossing?: number;
+}
+
+export interface Link {
+  source: string;
+  target: string;
 }
 
 interface Column {
@@ -44,9 +54,22 @@ interface Fold {
   height: number;
 }
 
-function fold(columns: readonly Column[], perRow: number, boxes: ReadonlyMap<string, Box>, rowGap: number): Fold {
+/** Rows as wide as `maxWidth` allows, each ending at an allowed cut (`cuts[i]`: a row may
+ * end after column i); a row is wider only when no allowed cut comes sooner. */
+function fold(columns: readonly Column[], cuts: readonly boolean[], maxWidth: number, boxes: ReadonlyMap<string, Box>, rowGap: number): Fold {
   const rows: Column[][] = [];
-  for (let i = 0; i < columns.length; i += perRow) rows.push(columns.slice(i, i + perRow));
+  let start = 0;
+  while (start < columns.length) {
+    let end = -1;
+    for (let i = start; i < columns.length; i += 1) {
+      const fits = columns[i].right - columns[start].left <= maxWidth;
+      const endsHere = i === columns.length - 1 || cuts[i];
+      if (endsHere && (fits || end < 0)) end = i;
+      if (!fits && end >= 0) break;
+    }
+    rows.push(columns.slice(start, end + 1));
+    start = end + 1;
+  }
   let width = 0;
   let height = 0;
   for (const row of rows) {
@@ -55,6 +78,21 @@ function fold(columns: readonly Column[], perRow: number, boxes: ReadonlyMap<str
     height += bottom - top;
   }
   return { rows, width, height: height + rowGap * (rows.length - 1) };
+}
+
+/** Whether a row may end after each column: the edges crossing from it to the next leave
+ * from few steps (edges from one step draw as one line until they part). */
+function allowedCuts(columns: readonly Column[], links: readonly Link[], maxCrossing: number): boolean[] {
+  const columnOf = new Map<string, number>();
+  columns.forEach((column, i) => column.ids.forEach((id) => columnOf.set(id, i)));
+  const sources = columns.map(() => new Set<string>());
+  for (const link of links) {
+    const from = columnOf.get(link.source);
+    const to = columnOf.get(link.target);
+    if (from === undefined || to === undefined) continue;
+    for (let i = Math.min(from, to); i < Math.max(from, to); i += 1) sources[i].add(link.source);
+  }
+  return sources.map((crossing) => crossing.size <= maxCrossing);
 }
 
 function verticalExtent(row: readonly Column[], boxes: ReadonlyMap<string, Box>): { top: number; bottom: number } {
@@ -77,18 +115,21 @@ function verticalExtent(row: readonly Column[], boxes: ReadonlyMap<string, Box>)
  */
 export function wrapIntoRows(
   boxes: ReadonlyMap<string, Box>,
+  links: readonly Link[],
   width: number,
   height: number,
-  { rowGap = 72, padding = 24, maxZoom = 1, minGain = 1.15 }: WrapOptions = {},
+  { rowGap = 88, padding = 24, maxZoom = 1, minGain = 1.15, maxCrossing = 2 }: WrapOptions = {},
 ): Map<string, Position> | null {
   const columns = columnsOf(boxes);
   if (columns.length < 2 || width <= 2 * padding || height <= 2 * padding) return null;
   const zoomOf = (laid: Fold) => Math.min(maxZoom, (width - 2 * padding) / laid.width, (height - 2 * padding) / laid.height);
-  const single = fold(columns, columns.length, boxes, rowGap);
+  const cuts = allowedCuts(columns, links, maxCrossing);
+  const single = fold(columns, cuts, Infinity, boxes, rowGap);
   let best = single;
   let bestZoom = zoomOf(single);
-  for (let perRow = columns.length - 1; perRow >= 1; perRow -= 1) {
-    const laid = fold(columns, perRow, boxes, rowGap);
+  // Each width a row could be (up to each column from the first), widest first.
+  for (let last = columns.length - 2; last >= 0; last -= 1) {
+    const laid = fold(columns, cuts, columns[last].right - columns[0].left, boxes, rowGap);
     const zoom = zoomOf(laid);
     // Another row only for a visibly larger view: rows cost the reader a jump back left.
     if (zoom > bestZoom * 1.02) {
@@ -96,7 +137,7 @@ export function wrapIntoRows(
       bestZoom = zoom;
     }
   }
-  if (best === single || bestZoom < zoomOf(single) * minGain) return null;
+  if (best.rows.length === 1 || bestZoom < zoomOf(single) * minGain) return null;
   const left = columns[0].left;
   const positions = new Map<string, Position>();
   let y = verticalExtent(best.rows[0], boxes).top;

@@ -118,7 +118,15 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     }));
     const clear = routesClearOfCards(laidRoutes, graph.edges, boxes);
     const unrouted = graph.edges.filter((edge) => !clear[edge.id]);
-    return { ...orthogonalRoutes(handleEnds(unrouted, placed), boxes), ...clear };
+    const drawn = graph.edges.flatMap((edge) => {
+      const route = clear[edge.id];
+      const at = boxes.get(edge.source);
+      if (!route || !at) return [];
+      const [dx, dy] = [at.x - route.source.x, at.y - route.source.y];
+      const points = [route.start, ...route.bends, route.end].map((point) => ({ x: point.x + dx, y: point.y + dy }));
+      return [{ source: edge.source, points }];
+    });
+    return { ...orthogonalRoutes(handleEnds(unrouted, placed), boxes, drawn), ...clear };
   }, [laidRoutes, graph, layoutPositions, moving]);
 
   // Lay out the nodes that have no position yet (on load, or pasted without one): drawn at
@@ -135,7 +143,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     // added to a flow already on screen go where the layout puts them beside the others.
     const element = box.current;
     const fresh = !fitted.current && element && withLaid.every((node) => !node.data.placed);
-    const arrange = fresh ? (laid: FlowNode[]) => readableLayout(laid, element.clientWidth, element.clientHeight) : undefined;
+    const arrange = fresh ? (laid: FlowNode[]) => readableLayout(laid, graph.edges, element.clientWidth, element.clientHeight) : undefined;
     const quick = immediateLayout(withLaid, graph.edges);
     const now = arrange ? { ...quick, nodes: arrange(quick.nodes) } : quick;
     const positions: Record<string, Position> = { ...layoutPositions };
@@ -176,7 +184,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     void layoutGraph(all, links, { force: true }).then((answer) => {
       if (cancelled) return;
       const element = box.current;
-      const laid = element ? readableLayout(answer, element.clientWidth, element.clientHeight) : answer;
+      const laid = element ? readableLayout(answer, links, element.clientWidth, element.clientHeight) : answer;
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       startNodes.current = laid;
       if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: 300 });
