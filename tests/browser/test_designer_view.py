@@ -160,7 +160,7 @@ def test_a_block_clicked_with_a_step_selected_follows_that_step(
 def test_a_block_clicked_on_a_branch_takes_its_empty_arm_and_unselected_stands_alone(
     page, live_server, staff_user
 ):
-    # Given a branch whose `then` arm has a step and whose `else` arm has none
+    # Given a branch whose `then` arm has a step (placed below it) and whose `else` arm none
     ir = {
         "name": "Greet good addresses",
         "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
@@ -170,6 +170,7 @@ def test_a_block_clicked_on_a_branch_takes_its_empty_arm_and_unselected_stands_a
                 "type": "tool",
                 "tool": "validate_email",
                 "inputs": {"email": "input.email"},
+                "position": {"x": 0, "y": 0},
             },
             {
                 "id": "is_valid",
@@ -177,12 +178,14 @@ def test_a_block_clicked_on_a_branch_takes_its_empty_arm_and_unselected_stands_a
                 "condition": "check.valid",
                 "then": ["greet"],
                 "else": [],
+                "position": {"x": 320, "y": 0},
             },
             {
                 "id": "greet",
                 "type": "tool",
                 "tool": "send_welcome_email",
                 "inputs": {"email": "input.email", "name": "'friend'"},
+                "position": {"x": 320, "y": 220},
             },
         ],
     }
@@ -193,6 +196,10 @@ def test_a_block_clicked_on_a_branch_takes_its_empty_arm_and_unselected_stands_a
     node(page, "is_valid").click()
     page.get_by_test_id("palette-item-value").click()
     expect(page.get_by_test_id("rf__edge-arm:is_valid:else->value")).to_have_count(1)
+    # level with the arm it hangs from, so the edge runs straight
+    arm = settled_box(node(page, "is_valid").locator('.react-flow__handle[data-handleid="else"]'))
+    into = settled_box(node(page, "value").locator('.react-flow__handle[data-handleid="in"]'))
+    assert abs((arm["y"] + arm["height"] / 2) - (into["y"] + into["height"] / 2)) <= 2
 
     # With nothing selected, a clicked block is added on its own, as before
     page.keyboard.press("Escape")

@@ -4,7 +4,7 @@ import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
-import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
@@ -33,7 +33,7 @@ import { useValidation } from "./hooks/useValidation";
 import { newNode } from "./nodeKinds";
 import { openFlow } from "./openFlow";
 import { designerCodeLoaded, loadCatalogue, takePrefetched } from "./prefetch";
-import { designer, issueNode, useDesigner } from "./store";
+import { designer, followingArm, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
 designerCodeLoaded();
@@ -208,7 +208,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     let position: Position;
     const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
     if (anchor) {
-      position = { x: anchor.x + NODE_WIDTH + 90, y: anchor.y };
+      // Level with the handle it will hang from (a branch's arm sits lower on the card).
+      const source = ir.nodes.find((node) => node.id === selection[0]);
+      const arm = source && followingArm(source);
+      const handles = source ? nodeHandles(source) : [];
+      const from = handles.find((handle) => handle.id === arm);
+      const into = handles.find((handle) => handle.id === "in");
+      const drop = from && into ? from.y - into.y : 0;
+      position = { x: anchor.x + NODE_WIDTH + 90, y: anchor.y + drop };
     } else {
       const box = canvasBox.current?.getBoundingClientRect();
       const centre = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };

@@ -278,12 +278,11 @@ export const designer = {
   addNodeAfter(node: IrNode, source: string) {
     const from = get().ir.nodes.find((candidate) => candidate.id === source);
     if (!from) return designer.addNode(node);
-    const arms = armsOf(from);
-    const arm = arms.find((entry) => entry.targets.length === 0) ?? arms[0];
+    const arm = followingArm(from);
     const added = arm ? node : ({ ...node, after: [...(node.after ?? []), source] } as IrNode);
     edit((ir) => ({
       ...ir,
-      nodes: [...ir.nodes.map((existing) => (arm && existing.id === source ? setArm(existing, arm.arm, node.id) : existing)), added],
+      nodes: [...ir.nodes.map((existing) => (arm && existing.id === source ? setArm(existing, arm, node.id) : existing)), added],
     }));
     set({ selection: [node.id], selectedEdges: [] });
   },
@@ -422,6 +421,13 @@ export const designer = {
     edit(() => ir);
   },
 };
+
+/** The arm a step added after `node` goes on: its first arm with no step yet, else its
+ * first; null for a node without arms (the step runs after it). */
+export function followingArm(node: IrNode): string | null {
+  const arms = armsOf(node);
+  return (arms.find((entry) => entry.targets.length === 0) ?? arms[0])?.arm ?? null;
+}
 
 function syncDirty() {
   const state = get();
