@@ -239,3 +239,27 @@ def test_the_refine_panel_docks_beside_the_graph_and_covers_no_card(
     expect(inspector).to_contain_text("step_2")
     assert inspector.bounding_box()["y"] >= side["y"] + side["height"] - 1
     screenshot(page, "refine-and-inspector")
+
+
+def test_a_name_the_flow_lacks_is_fixed_in_one_click_when_the_meant_one_is_plain(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow, its branch's condition written as a newcomer might
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "is_valid").click()
+    inspector = page.get_by_test_id("inspector")
+    condition = inspector.locator('[data-field="condition"]')
+    condition.locator("textarea").fill("Check.valid && email != ''")
+
+    # Then the field says the names are unknown and offers what they plainly meant
+    expect(condition).to_contain_text("unknown_reference")
+    fix = condition.get_by_test_id("reference-fix")
+    expect(fix).to_contain_text("check.valid && input.email != ''")
+    screenshot(page, "reference-fix")
+
+    # and one click writes it: the branch is valid again
+    fix.get_by_role("button").click()
+    expect(condition.locator("textarea")).to_have_value("check.valid && input.email != ''")
+    expect(node(page, "is_valid")).to_have_attribute("data-valid", "true")
+    expect(condition.get_by_test_id("reference-fix")).to_have_count(0)
