@@ -912,10 +912,11 @@ def test_a_dragged_cards_edges_stay_square_during_the_drag(page, live_server, st
 
 
 def test_a_narrow_canvas_gives_the_minimap_room_to_the_graph(page, live_server, staff_user):
-    # Given a 1000x700 window, the designer shows the minimap beside the graph
+    # Given a 1000x700 window zoomed in past the flow, the designer shows the minimap
     page.set_viewport_size({"width": 1000, "height": 700})
     flow = make(staff_user)
     open_designer(page, live_server, flow)
+    zoom_in_past_the_flow(page)
     minimap = page.locator(".designer-canvas .designer-minimap")
     expect(minimap).to_be_visible()
 
@@ -1083,10 +1084,18 @@ def boxes_meet(a: dict[str, float], b: dict[str, float]) -> bool:
     )
 
 
+def zoom_in_past_the_flow(page: Any) -> None:
+    """Zoom in until part of the flow is out of view (the minimap shows only then)."""
+    zoom_in = page.locator(".designer-canvas .react-flow__controls-zoomin")
+    for _ in range(3):
+        zoom_in.click()
+
+
 def test_a_block_added_is_not_shown_under_the_minimap(page, live_server, staff_user):
-    # Given the designer with the minimap showing
+    # Given the designer zoomed in, with the minimap showing
     flow = make(staff_user)
     open_designer(page, live_server, flow)
+    zoom_in_past_the_flow(page)
     minimap = page.locator(".designer-canvas .designer-minimap")
     expect(minimap).to_be_visible()
 

@@ -263,3 +263,24 @@ def test_a_name_the_flow_lacks_is_fixed_in_one_click_when_the_meant_one_is_plain
     expect(condition.locator("textarea")).to_have_value("check.valid && input.email != ''")
     expect(node(page, "is_valid")).to_have_attribute("data-valid", "true")
     expect(condition.get_by_test_id("reference-fix")).to_have_count(0)
+
+
+def test_the_minimap_shows_only_while_part_of_the_flow_is_out_of_view(
+    page, live_server, staff_user
+):
+    # Given a two-step flow wholly in view: no minimap covers the canvas's corner
+    flow = make(staff_user, chain(2))
+    open_designer(page, live_server, flow)
+    settled(page)
+    minimap = page.locator(".designer-canvas .designer-minimap")
+    expect(minimap).to_have_count(0)
+
+    # When the person zooms in until part of it is out of view, the minimap comes
+    zoom_in = page.locator(".designer-canvas .react-flow__controls-zoomin")
+    for _ in range(4):
+        zoom_in.click()
+    expect(minimap).to_be_visible()
+
+    # and goes again when the view fits the flow
+    page.locator(".designer-canvas .react-flow__controls-fitview").click()
+    expect(minimap).to_have_count(0)

@@ -9,6 +9,7 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
@@ -28,6 +29,7 @@ import {
   routesClearOfCards,
   startViewport,
   keepWholeFlow,
+  showsAll,
   type FlowEdge,
   type FlowNode,
   type NodeType,
@@ -279,6 +281,14 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     startNodes.current = null; // the person is working on the canvas: nothing moves under them
   }, []);
 
+  // The minimap helps find what is off screen: with the whole flow in view it only covers
+  // the cards in its corner, so it shows once part of the flow is out of view.
+  const cardBoxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) })), [nodes]);
+  const overflowing = useStore((state) => {
+    const [x, y, zoom] = state.transform;
+    return state.width > 0 && !showsAll(cardBoxes, { x, y, zoom }, state.width, state.height);
+  });
+
   const drawn = nodes.length > 0;
   useEffect(() => {
     if (drawn) performance.mark("designer:committed");
@@ -385,7 +395,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         aria-label="Flow graph"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />
+        {overflowing && <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />}
         <Controls showInteractive={false} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>
