@@ -724,6 +724,11 @@ def test_a_connection_let_go_on_empty_canvas_adds_a_connected_step(
     expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
     # the new step is selected, its inputs ready to fill in
     expect(page.get_by_test_id("inspector")).to_contain_text("Send email")
+    # one undo takes the step and its connection away together; redo brings both back
+    page.get_by_test_id("undo").click()
+    expect(node(page, "send_email")).to_have_count(0)
+    page.get_by_test_id("redo").click()
+    expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
 
     # from a branch's arm: the new step joins that arm
     page.keyboard.press("Escape")

@@ -309,11 +309,11 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   const addConnected = useCallback((drop: PaletteDrop) => {
     if (!loose) return;
     setLoose(null);
-    const node = add(drop, loose.position);
-    const problem = designer.connect(loose.source, node.id, loose.handle);
-    if (problem) designer.toast(problem, "error");
+    // Added and connected in one step: one undo takes both away.
+    const node = newNode(useDesigner.getState().ir, drop.type, loose.position, drop.tool);
+    designer.addNodeAfter(node, loose.source, loose.handle ?? "out");
     requestAnimationFrame(() => revealBox(loose.position));
-  }, [add, loose, revealBox]);
+  }, [loose, revealBox]);
   useEffect(() => {
     if (!loose) return;
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && setLoose(null);

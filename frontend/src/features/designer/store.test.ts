@@ -147,6 +147,14 @@ describe("adding a step after the selected one", () => {
     expect(ir()).toBe(FLOW);
   });
 
+  it("hangs it from the handle it was dragged from, when there is one", () => {
+    designer.addNodeAfter(fresh("also"), "is_valid", "then");
+    const branch = node("is_valid");
+    expect(branch?.type === "branch" && branch.then).toEqual(["welcome", "also"]);
+    designer.addNodeAfter(fresh("after_all"), "is_valid", "out");
+    expect(node("after_all")?.after).toEqual(["is_valid"]);
+  });
+
   it("puts it on a branch's first empty arm", () => {
     designer.addNodeAfter(fresh("otherwise"), "is_valid");
     const branch = node("is_valid");

@@ -273,12 +273,13 @@ export const designer = {
     set({ selection: [node.id], selectedEdges: [] });
   },
 
-  /** Add `node` to run after `source` (on the first arm with no step yet when `source` is a
-   * branch or switch, else its first arm), connected and selected: one undo step. */
-  addNodeAfter(node: IrNode, source: string) {
+  /** Add `node` to run after `source`, connected and selected: one undo step. `handle` is
+   * the source handle it hangs from (an arm, or "out"); without one, a branch's or switch's
+   * first arm with no step yet (else its first arm). */
+  addNodeAfter(node: IrNode, source: string, handle?: string | null) {
     const from = get().ir.nodes.find((candidate) => candidate.id === source);
     if (!from) return designer.addNode(node);
-    const arm = followingArm(from);
+    const arm = handle === undefined ? followingArm(from) : handle && handle !== "out" ? handle : null;
     const added = arm ? node : ({ ...node, after: [...(node.after ?? []), source] } as IrNode);
     edit((ir) => ({
       ...ir,
