@@ -126,7 +126,7 @@ def test_add_a_tool_connect_it_fix_its_inputs_and_save(page, live_server, staff_
     expect(added).to_be_visible()
     expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "true")
 
-    drag_handle(page, "greet", "send_email")
+    # clicked while greet is selected, it runs after greet
     expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
 
     # the required inputs are missing: on the node, in the problems panel, in the inspector
@@ -724,6 +724,11 @@ def test_a_connection_let_go_on_empty_canvas_adds_a_connected_step(
     expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
     # the new step is selected, its inputs ready to fill in
     expect(page.get_by_test_id("inspector")).to_contain_text("Send email")
+    # one undo takes the step and its connection away together; redo brings both back
+    page.get_by_test_id("undo").click()
+    expect(node(page, "send_email")).to_have_count(0)
+    page.get_by_test_id("redo").click()
+    expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
 
     # from a branch's arm: the new step joins that arm
     page.keyboard.press("Escape")
@@ -912,10 +917,11 @@ def test_a_dragged_cards_edges_stay_square_during_the_drag(page, live_server, st
 
 
 def test_a_narrow_canvas_gives_the_minimap_room_to_the_graph(page, live_server, staff_user):
-    # Given a 1000x700 window, the designer shows the minimap beside the graph
+    # Given a 1000x700 window zoomed in past the flow, the designer shows the minimap
     page.set_viewport_size({"width": 1000, "height": 700})
     flow = make(staff_user)
     open_designer(page, live_server, flow)
+    zoom_in_past_the_flow(page)
     minimap = page.locator(".designer-canvas .designer-minimap")
     expect(minimap).to_be_visible()
 
@@ -1083,10 +1089,18 @@ def boxes_meet(a: dict[str, float], b: dict[str, float]) -> bool:
     )
 
 
+def zoom_in_past_the_flow(page: Any) -> None:
+    """Zoom in until part of the flow is out of view (the minimap shows only then)."""
+    zoom_in = page.locator(".designer-canvas .react-flow__controls-zoomin")
+    for _ in range(3):
+        zoom_in.click()
+
+
 def test_a_block_added_is_not_shown_under_the_minimap(page, live_server, staff_user):
-    # Given the designer with the minimap showing
+    # Given the designer zoomed in, with the minimap showing
     flow = make(staff_user)
     open_designer(page, live_server, flow)
+    zoom_in_past_the_flow(page)
     minimap = page.locator(".designer-canvas .designer-minimap")
     expect(minimap).to_be_visible()
 

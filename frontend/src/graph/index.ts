@@ -10,3 +10,4 @@ export * from "./tween";
 export * from "./routes";
 export * from "./orthogonal";
 export * from "./viewport";
+export * from "./wrap";

@@ -1,6 +1,6 @@
 // Routes for cards that keep their places: square corners, clear of every card they pass.
 import { describe, expect, it } from "vitest";
-import { handleEnds, irToGraph, orthogonalRoutes, placeRoute, ROUTE_STUB, type Box, type EdgeEnds, type Position } from "./index";
+import { handleEnds, irToGraph, LANE_SPACING, orthogonalRoutes, placeRoute, ROUTE_STUB, type Box, type EdgeEnds, type Position } from "./index";
 
 const W = 200;
 const H = 60;
@@ -74,6 +74,30 @@ describe("orthogonal routes between cards where they were saved", () => {
       expect(middle.some((p, i) => i > 0 && Math.min(p.y, middle[i - 1].y) < box.y + H && Math.max(p.y, middle[i - 1].y) > box.y
         && Math.min(p.x, middle[i - 1].x) < box.x + W && Math.max(p.x, middle[i - 1].x) > box.x)).toBe(false);
     }
+  });
+
+  it("runs edges from different cards along a lane side by side, not on top of each other", () => {
+    // a row folded under another: two edges from its end back to the next row
+    const boxes = cards({ s1: [600, 0], s2: [900, 0], t1: [0, 200], t2: [300, 200] });
+    const edges = [edge(boxes, "s1", "t1"), edge(boxes, "s2", "t2")];
+    const routes = orthogonalRoutes(edges, boxes);
+    const runs = edges.flatMap((e) => {
+      const points = polyline(boxes, e, routes);
+      expect(crossings(boxes, e, points)).toEqual([]);
+      return points.slice(1).flatMap((p, i) => (p.y === points[i].y ? [{ source: e.source, y: p.y, x1: Math.min(p.x, points[i].x), x2: Math.max(p.x, points[i].x) }] : []));
+    });
+    for (const a of runs) {
+      for (const b of runs) {
+        if (a.source === b.source || a.x2 <= b.x1 || b.x2 <= a.x1) continue;
+        expect(Math.abs(a.y - b.y)).toBeGreaterThanOrEqual(LANE_SPACING);
+      }
+    }
+    // and keep off a route drawn already
+    const alone = polyline(boxes, edges[0], orthogonalRoutes([edges[0]], boxes));
+    const lane = alone[2].y;
+    const drawn = [{ source: "elsewhere", points: [{ x: -100, y: lane }, { x: 1200, y: lane }] }];
+    const points = polyline(boxes, edges[0], orthogonalRoutes([edges[0]], boxes, drawn));
+    expect(points.some((p, i) => i > 0 && p.y === points[i - 1].y && Math.abs(p.y - lane) < LANE_SPACING)).toBe(false);
   });
 
   it("routes a thousand-card graph quickly, every edge square", () => {

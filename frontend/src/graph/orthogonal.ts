@@ -79,8 +79,35 @@ function clear(points: readonly Position[], index: CardIndex, skip: ReadonlySet<
 
 const byCloseness = (target: number) => (a: number, b: number) => Math.abs(a - target) - Math.abs(b - target);
 
+/** How far apart two edges' runs along the same lane are drawn. */
+export const LANE_SPACING = 10;
+
+/** The horizontal runs along lanes that edges already routed take: a later edge runs
+ * beside them, not on top (several edges into the next row of a folded flow would draw
+ * as one line otherwise, and nobody could tell which goes where). */
+class TakenLanes {
+  private runs: { y: number; x1: number; x2: number; source: string }[] = [];
+
+  /** Whether a run at `y` from `x1` to `x2` would lie on one another edge's run took. */
+  crowded(y: number, x1: number, x2: number, source: string): boolean {
+    const [left, right] = [Math.min(x1, x2), Math.max(x1, x2)];
+    return this.runs.some((run) => run.source !== source && Math.abs(run.y - y) < LANE_SPACING && left < run.x2 && right > run.x1);
+  }
+
+  take(y: number, x1: number, x2: number, source: string): void {
+    this.runs.push({ y, x1: Math.min(x1, x2), x2: Math.max(x1, x2), source });
+  }
+}
+
+/** `y` and the levels beside it, nearest first, a lane's spacing apart. */
+function besides(y: number): number[] {
+  const levels = [y];
+  for (let step = 1; step <= 4; step += 1) levels.push(y + step * LANE_SPACING, y - step * LANE_SPACING);
+  return levels;
+}
+
 /** The corners of one edge's route. */
-function bendsFor(edge: EdgeEnds, index: CardIndex, boxes: ReadonlyMap<string, Box>): Position[] {
+function bendsFor(edge: EdgeEnds, index: CardIndex, boxes: ReadonlyMap<string, Box>, taken: TakenLanes): Position[] {
   const { from, to } = edge;
   const ends = new Set([edge.source, edge.target]);
   const x1 = from.x + ROUTE_STUB;
@@ -110,15 +137,32 @@ function bendsFor(edge: EdgeEnds, index: CardIndex, boxes: ReadonlyMap<string, B
     if (box) lanes.push(box.y - ROUTE_CLEARANCE, box.y + box.height + ROUTE_CLEARANCE);
   }
   const level = (from.y + to.y) / 2;
-  for (const y of lanes.sort(byCloseness(level))) {
-    const bends = [{ x: x1, y: from.y }, { x: x1, y }, { x: x2, y }, { x: x2, y: to.y }];
+  const free = (bends: Position[]) =>
     // The stubs leave and enter the edge's own cards; the legs between pass every card by.
-    if (clear([from, bends[0]], index, ends) && clear(bends, index, new Set()) && clear([bends[3], to], index, ends)) return bends;
+    clear([from, bends[0]], index, ends) && clear(bends, index, new Set()) && clear([bends[3], to], index, ends);
+  let crowdedWay: Position[] | null = null;
+  for (const lane of lanes.sort(byCloseness(level))) {
+    for (const y of besides(lane)) {
+      const bends = [{ x: x1, y: from.y }, { x: x1, y }, { x: x2, y }, { x: x2, y: to.y }];
+      if (!free(bends)) continue;
+      if (!taken.crowded(y, x1, x2, edge.source)) {
+        taken.take(y, x1, x2, edge.source);
+        return bends;
+      }
+      crowdedWay ??= bends;
+    }
   }
+  if (crowdedWay) return crowdedWay;
   // Nothing is clear: still square, down the middle (forward) or below both ends.
   if (forward) return [{ x: (x1 + x2) / 2, y: from.y }, { x: (x1 + x2) / 2, y: to.y }];
   const below = Math.max(source ? source.y + source.height : from.y, target ? target.y + target.height : to.y) + ROUTE_CLEARANCE;
   return [{ x: x1, y: from.y }, { x: x1, y: below }, { x: x2, y: below }, { x: x2, y: to.y }];
+}
+
+/** A route already drawn (the layout's, where the cards still are): its source and corners. */
+export interface DrawnRoute {
+  source: string;
+  points: readonly Position[];
 }
 
 /**
@@ -126,8 +170,19 @@ function bendsFor(edge: EdgeEnds, index: CardIndex, boxes: ReadonlyMap<string, B
  * shape `placeRoute` draws: square corners, legs clear of the cards wherever a clear way
  * is found among the gaps and lanes tried.
  */
-export function orthogonalRoutes(edges: readonly EdgeEnds[], boxes: ReadonlyMap<string, Box>): Record<string, EdgeRoute> {
+export function orthogonalRoutes(
+  edges: readonly EdgeEnds[],
+  boxes: ReadonlyMap<string, Box>,
+  drawn: readonly DrawnRoute[] = [],
+): Record<string, EdgeRoute> {
   const index = new CardIndex(boxes);
+  const taken = new TakenLanes();
+  // The runs of the routes drawn already (the layout's): the new ones keep off them too.
+  for (const { source, points } of drawn) {
+    for (let i = 1; i < points.length; i += 1) {
+      if (points[i - 1].y === points[i].y) taken.take(points[i].y, points[i - 1].x, points[i].x, source);
+    }
+  }
   const routes: Record<string, EdgeRoute> = {};
   for (const edge of edges) {
     const source = boxes.get(edge.source);
@@ -136,7 +191,7 @@ export function orthogonalRoutes(edges: readonly EdgeEnds[], boxes: ReadonlyMap<
     routes[edge.id] = {
       start: edge.from,
       end: edge.to,
-      bends: bendsFor(edge, index, boxes),
+      bends: bendsFor(edge, index, boxes, taken),
       source: { x: source.x, y: source.y },
       target: { x: target.x, y: target.y },
     };

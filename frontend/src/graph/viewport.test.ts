@@ -1,6 +1,6 @@
 // Bringing nodes added off screen into view without losing what the person was looking at.
 import { describe, expect, it } from "vitest";
-import { revealViewport, type Box, type Viewport } from "./viewport";
+import { keepWholeFlow, revealViewport, showsAll, type Box, type Viewport } from "./viewport";
 
 const card = (x: number, y: number): Box => ({ x, y, width: 240, height: 80 });
 
@@ -38,5 +38,29 @@ describe("revealViewport", () => {
     const zoomedOut = { x: 0, y: 0, zoom: 0.5 };
     const view = revealViewport(zoomedOut, [card(2100, 100)], 1000, 600, { minZoom: 0.3 });
     expect(view.zoom).toBeLessThanOrEqual(0.5);
+  });
+});
+
+describe("keepWholeFlow", () => {
+  const flow = [card(0, 0), card(300, 0), card(600, 0)];
+  const view = { x: 40, y: 100, zoom: 1 };
+
+  it("fits a flow that was wholly in view into the narrower pane", () => {
+    const next = keepWholeFlow(flow, view, { width: 960, height: 700 }, { width: 640, height: 700 }, 0.5);
+    expect(next).not.toBeNull();
+    expect(next!.zoom).toBeLessThan(1);
+    expect(showsAll(flow, next!, 640, 700)).toBe(true);
+  });
+
+  it("leaves the view alone when the flow still fits, or was not wholly shown before", () => {
+    expect(keepWholeFlow(flow, view, { width: 960, height: 700 }, { width: 900, height: 700 })).toBeNull();
+    const zoomedIn = { x: -200, y: 0, zoom: 2 };
+    expect(keepWholeFlow(flow, zoomedIn, { width: 960, height: 700 }, { width: 640, height: 700 })).toBeNull();
+  });
+
+  it("never zooms in past where the person had it", () => {
+    const small = { x: 10, y: 10, zoom: 0.4 };
+    const next = keepWholeFlow([card(0, 0), card(2200, 0)], small, { width: 1000, height: 700 }, { width: 900, height: 700 });
+    expect(next!.zoom).toBeLessThanOrEqual(0.4);
   });
 });

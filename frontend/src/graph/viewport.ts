@@ -78,3 +78,29 @@ export function revealViewport(current: Viewport, boxes: readonly Box[], width: 
   const zoom = Math.min(current.zoom, (width - 2 * padding) / (right - left), (height - 2 * padding) / (bottom - top));
   return { zoom, x: width / 2 - ((left + right) / 2) * zoom, y: height / 2 - ((top + bottom) / 2) * zoom };
 }
+
+/** Whether every box is inside a pane of `width` x `height` at `view` (a pixel of slack). */
+export function showsAll(boxes: readonly Box[], view: Viewport, width: number, height: number): boolean {
+  return boxes.every((box) => {
+    const left = box.x * view.zoom + view.x;
+    const top = box.y * view.zoom + view.y;
+    return left >= -1 && top >= -1 && left + box.width * view.zoom <= width + 1 && top + box.height * view.zoom <= height + 1;
+  });
+}
+
+/**
+ * The view for a pane that changed size from `before` to `after` (a panel docked beside it,
+ * or closed): when the whole flow was in view and no longer is, the flow fitted again, no
+ * larger than it was; otherwise null (the view stays where the person left it).
+ */
+export function keepWholeFlow(
+  boxes: readonly Box[],
+  view: Viewport,
+  before: { width: number; height: number },
+  after: { width: number; height: number },
+  minZoom = READABLE_ZOOM,
+): Viewport | null {
+  if (boxes.length === 0 || after.width <= 0 || after.height <= 0) return null;
+  if (!showsAll(boxes, view, before.width, before.height) || showsAll(boxes, view, after.width, after.height)) return null;
+  return startViewport(boxes, after.width, after.height, { maxZoom: view.zoom, minZoom: Math.min(minZoom, view.zoom) });
+}

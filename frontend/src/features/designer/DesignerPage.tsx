@@ -4,7 +4,7 @@ import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
-import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
@@ -33,7 +33,7 @@ import { useValidation } from "./hooks/useValidation";
 import { newNode } from "./nodeKinds";
 import { openFlow } from "./openFlow";
 import { designerCodeLoaded, loadCatalogue, takePrefetched } from "./prefetch";
-import { designer, issueNode, useDesigner } from "./store";
+import { designer, followingArm, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
 designerCodeLoaded();
@@ -208,7 +208,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     let position: Position;
     const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
     if (anchor) {
-      position = { x: anchor.x + NODE_WIDTH + 90, y: anchor.y };
+      // Level with the handle it will hang from (a branch's arm sits lower on the card).
+      const source = ir.nodes.find((node) => node.id === selection[0]);
+      const arm = source && followingArm(source);
+      const handles = source ? nodeHandles(source) : [];
+      const from = handles.find((handle) => handle.id === arm);
+      const into = handles.find((handle) => handle.id === "in");
+      const drop = from && into ? from.y - into.y : 0;
+      position = { x: anchor.x + NODE_WIDTH + 90, y: anchor.y + drop };
     } else {
       const box = canvasBox.current?.getBoundingClientRect();
       const centre = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
@@ -289,7 +296,9 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     const { selection, ir } = useDesigner.getState();
     const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
     const node = newNode(ir, drop.type, position ?? placeNew(), drop.tool);
-    designer.addNode(node);
+    // A block clicked (not dropped) while one step is selected follows that step, as in n8n.
+    if (!position && selection.length === 1) designer.addNodeAfter(node, selection[0]);
+    else designer.addNode(node);
     // Keep the new node (and the node it was placed beside) in view, panning as little as possible.
     if (!position) requestAnimationFrame(() => revealBox(node.position!, anchor));
     return node;
@@ -300,11 +309,11 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   const addConnected = useCallback((drop: PaletteDrop) => {
     if (!loose) return;
     setLoose(null);
-    const node = add(drop, loose.position);
-    const problem = designer.connect(loose.source, node.id, loose.handle);
-    if (problem) designer.toast(problem, "error");
+    // Added and connected in one step: one undo takes both away.
+    const node = newNode(useDesigner.getState().ir, drop.type, loose.position, drop.tool);
+    designer.addNodeAfter(node, loose.source, loose.handle ?? "out");
     requestAnimationFrame(() => revealBox(loose.position));
-  }, [add, loose, revealBox]);
+  }, [loose, revealBox]);
   useEffect(() => {
     if (!loose) return;
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && setLoose(null);
@@ -368,7 +377,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
         versionsOpen={versionsOpen}
         refineOpen={refineOpen}
       />
-      <div className={`designer-body${inspecting ? " inspecting" : ""}`}>
+      <div className={`designer-body${inspecting || refineOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
           <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} />
@@ -400,12 +409,17 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
               Add the next step from the palette, or drag from a card’s right-hand dot and let go on the canvas.
             </div>
           )}
-          {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
           <ProblemsPanel />
           <Toast />
           {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
         </div>
-        {inspecting && <Inspector />}
+        {(inspecting || refineOpen) && (
+          // Refine docks above the inspector, beside the canvas: it covers no card.
+          <div className="designer-side">
+            {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
+            {inspecting && <Inspector />}
+          </div>
+        )}
         {versionsOpen && (
           <VersionsDrawer
             flowId={flowId}

@@ -134,3 +134,32 @@ describe("the side panel", () => {
     expect(useDesigner.getState().selection).toEqual([]);
   });
 });
+
+describe("adding a step after the selected one", () => {
+  const fresh = (id: string): IrNode => ({ id, type: "value", value: "null", position: { x: 0, y: 0 } });
+
+  it("runs it after the step, selects it, and undoes both in one step", () => {
+    designer.addNodeAfter(fresh("next"), "welcome");
+    expect(node("next")?.after).toEqual(["welcome"]);
+    expect(useDesigner.getState().selection).toEqual(["next"]);
+    designer.undo();
+    expect(node("next")).toBeUndefined();
+    expect(ir()).toBe(FLOW);
+  });
+
+  it("hangs it from the handle it was dragged from, when there is one", () => {
+    designer.addNodeAfter(fresh("also"), "is_valid", "then");
+    const branch = node("is_valid");
+    expect(branch?.type === "branch" && branch.then).toEqual(["welcome", "also"]);
+    designer.addNodeAfter(fresh("after_all"), "is_valid", "out");
+    expect(node("after_all")?.after).toEqual(["is_valid"]);
+  });
+
+  it("puts it on a branch's first empty arm", () => {
+    designer.addNodeAfter(fresh("otherwise"), "is_valid");
+    const branch = node("is_valid");
+    expect(branch?.type === "branch" && branch.else).toEqual(["otherwise"]);
+    expect(branch?.type === "branch" && branch.then).toEqual(["welcome"]);
+    expect(node("otherwise")?.after).toBeUndefined();
+  });
+});

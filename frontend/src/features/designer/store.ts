@@ -273,6 +273,21 @@ export const designer = {
     set({ selection: [node.id], selectedEdges: [] });
   },
 
+  /** Add `node` to run after `source`, connected and selected: one undo step. `handle` is
+   * the source handle it hangs from (an arm, or "out"); without one, a branch's or switch's
+   * first arm with no step yet (else its first arm). */
+  addNodeAfter(node: IrNode, source: string, handle?: string | null) {
+    const from = get().ir.nodes.find((candidate) => candidate.id === source);
+    if (!from) return designer.addNode(node);
+    const arm = handle === undefined ? followingArm(from) : handle && handle !== "out" ? handle : null;
+    const added = arm ? node : ({ ...node, after: [...(node.after ?? []), source] } as IrNode);
+    edit((ir) => ({
+      ...ir,
+      nodes: [...ir.nodes.map((existing) => (arm && existing.id === source ? setArm(existing, arm, node.id) : existing)), added],
+    }));
+    set({ selection: [node.id], selectedEdges: [] });
+  },
+
   /** Change one node; `key` merges keystrokes in one field into one undo step. */
   updateNode(id: string, change: (node: IrNode) => IrNode, key?: string) {
     edit((ir) => updateNodes(ir, (node) => (node.id === id ? change(node) : node)), key);
@@ -407,6 +422,13 @@ export const designer = {
     edit(() => ir);
   },
 };
+
+/** The arm a step added after `node` goes on: its first arm with no step yet, else its
+ * first; null for a node without arms (the step runs after it). */
+export function followingArm(node: IrNode): string | null {
+  const arms = armsOf(node);
+  return (arms.find((entry) => entry.targets.length === 0) ?? arms[0])?.arm ?? null;
+}
 
 function syncDirty() {
   const state = get();

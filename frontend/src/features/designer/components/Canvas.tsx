@@ -9,6 +9,7 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
@@ -27,6 +28,8 @@ import {
   orthogonalRoutes,
   routesClearOfCards,
   startViewport,
+  keepWholeFlow,
+  showsAll,
   type FlowEdge,
   type FlowNode,
   type NodeType,
@@ -38,6 +41,7 @@ import {
 import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
 import { REFINE_MS, useLayoutRefinement } from "../hooks/useLayoutRefinement";
 import { NODE_KINDS } from "../nodeKinds";
+import { DESIGNER_MIN_START_ZOOM, readableLayout } from "../readableLayout";
 import { designer, useDesigner } from "../store";
 import { FlowNodeCard } from "./FlowNodeCard";
 
@@ -74,7 +78,7 @@ function minimapColour(node: FlowNode): string {
  * its start at that zoom (the person pans for the rest). */
 function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
   const boxes = nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-  return startViewport(boxes, width, height);
+  return startViewport(boxes, width, height, { minZoom: DESIGNER_MIN_START_ZOOM });
 }
 
 export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) {
@@ -116,7 +120,15 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     }));
     const clear = routesClearOfCards(laidRoutes, graph.edges, boxes);
     const unrouted = graph.edges.filter((edge) => !clear[edge.id]);
-    return { ...orthogonalRoutes(handleEnds(unrouted, placed), boxes), ...clear };
+    const drawn = graph.edges.flatMap((edge) => {
+      const route = clear[edge.id];
+      const at = boxes.get(edge.source);
+      if (!route || !at) return [];
+      const [dx, dy] = [at.x - route.source.x, at.y - route.source.y];
+      const points = [route.start, ...route.bends, route.end].map((point) => ({ x: point.x + dx, y: point.y + dy }));
+      return [{ source: edge.source, points }];
+    });
+    return { ...orthogonalRoutes(handleEnds(unrouted, placed), boxes, drawn), ...clear };
   }, [laidRoutes, graph, layoutPositions, moving]);
 
   // Lay out the nodes that have no position yet (on load, or pasted without one): drawn at
@@ -129,7 +141,13 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       return laid && !node.data.placed ? { ...node, position: laid, data: { ...node.data, placed: true } } : node;
     });
     performance.mark("designer:layout-start");
-    const now = immediateLayout(withLaid, graph.edges);
+    // A flow laid out for the first time is folded into rows that fit the canvas; nodes
+    // added to a flow already on screen go where the layout puts them beside the others.
+    const element = box.current;
+    const fresh = !fitted.current && element && withLaid.every((node) => !node.data.placed);
+    const arrange = fresh ? (laid: FlowNode[]) => readableLayout(laid, graph.edges, element.clientWidth, element.clientHeight) : undefined;
+    const quick = immediateLayout(withLaid, graph.edges);
+    const now = arrange ? { ...quick, nodes: arrange(quick.nodes) } : quick;
     const positions: Record<string, Position> = { ...layoutPositions };
     const added: Box[] = [];
     for (const node of now.nodes) {
@@ -139,7 +157,6 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     }
     designer.setLayoutPositions(positions);
     // Nodes that arrive after the first view (a refinement accepted) are brought into view.
-    const element = box.current;
     if (fitted.current && element) {
       const current = flow.getViewport();
       const view = revealViewport(current, added, element.clientWidth, element.clientHeight);
@@ -156,7 +173,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       if (!startNodes.current || !element) return;
       startNodes.current = laid;
       void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: REFINE_MS });
-    });
+    }, arrange);
   }, [graph, layoutPositions, ready, refine, flow]);
 
   // A requested re-layout moves every node and saves the positions (one undo step).
@@ -166,10 +183,11 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     let cancelled = false;
     const current = useDesigner.getState();
     const { nodes: all, edges: links } = irToGraph(current.ir);
-    void layoutGraph(all, links, { force: true }).then((laid) => {
+    void layoutGraph(all, links, { force: true }).then((answer) => {
       if (cancelled) return;
-      designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       const element = box.current;
+      const laid = element ? readableLayout(answer, links, element.clientWidth, element.clientHeight) : answer;
+      designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       startNodes.current = laid;
       if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: 300 });
     });
@@ -236,11 +254,21 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     const observer = new ResizeObserver(() => {
       const now = { width: element.clientWidth, height: element.clientHeight };
       if (now.width === size.width && now.height === size.height) return;
+      const before = size;
       size = now;
       // A selected node opened the inspector: the page keeps that node in view instead.
-      if (useDesigner.getState().selection.length) startNodes.current = null;
+      const selecting = useDesigner.getState().selection.length > 0;
+      if (selecting) startNodes.current = null;
       const placed = startNodes.current;
-      if (placed && now.width && now.height) void flow.setViewport(firstView(placed, now.width, now.height));
+      if (placed && now.width && now.height) {
+        void flow.setViewport(firstView(placed, now.width, now.height));
+        return;
+      }
+      // A panel docked beside the canvas (refine, settings): a flow seen whole stays whole.
+      if (selecting) return;
+      const boxes = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
+      const view = keepWholeFlow(boxes, flow.getViewport(), before, now, DESIGNER_MIN_START_ZOOM);
+      if (view) void flow.setViewport(view, { duration: 200 });
     });
     observer.observe(element);
     return () => observer.disconnect();
@@ -252,6 +280,14 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const onPointerDown = useCallback(() => {
     startNodes.current = null; // the person is working on the canvas: nothing moves under them
   }, []);
+
+  // The minimap helps find what is off screen: with the whole flow in view it only covers
+  // the cards in its corner, so it shows once part of the flow is out of view.
+  const cardBoxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) })), [nodes]);
+  const overflowing = useStore((state) => {
+    const [x, y, zoom] = state.transform;
+    return state.width > 0 && !showsAll(cardBoxes, { x, y, zoom }, state.width, state.height);
+  });
 
   const drawn = nodes.length > 0;
   useEffect(() => {
@@ -359,7 +395,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         aria-label="Flow graph"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />
+        {overflowing && <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />}
         <Controls showInteractive={false} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>

@@ -18,6 +18,7 @@ import { NODE_KINDS } from "../nodeKinds";
 import { designer, issueNode, useDesigner } from "../store";
 import { CelInput, ExprMapInput, Field, IdListInput, JsonInput, issuesAt } from "./fields";
 import { Icon } from "./Icon";
+import { ReferenceFix } from "./ReferenceFix";
 import { TextFix, ToolInputField } from "./ToolInputField";
 
 type AnyNode = IrNode & Record<string, unknown>;
@@ -133,7 +134,8 @@ function NodeInspector({ node }: { node: IrNode }) {
       <TypeFields node={node} tools={tools} ir={ir} at={at} set={set} update={update} canWaitFor={canWaitFor} disabled={disabled} />
       <section className="insp-section">
         <h3 className="insp-section-title">Runs when</h3>
-        <Field label="Guard (when)" path="when" issues={at("when")} hint="A boolean CEL expression; false skips the node.">
+        <Field label="Guard (when)" path="when" issues={at("when")} hint="A boolean CEL expression; false skips the node."
+          after={disabled ? null : <ReferenceFix value={node.when ?? ""} issues={at("when")} onChange={(v) => set("when", v)} />}>
           {(id) => <CelInput id={id} value={node.when ?? ""} nodeId={node.id} invalid={at("when").length > 0} disabled={disabled} placeholder="e.g. check.valid" onChange={(v) => set("when", v)} />}
         </Field>
         <Field label="Runs after" path="after" issues={at("after")} hint="Ordering only: no data flows along these edges.">
@@ -285,7 +287,8 @@ function ToolFields({ node, tools, at, set, update, disabled }: TypeFieldsProps)
       <section className="insp-section">
         <h3 className="insp-section-title">{node.type === "map" ? "For each item" : "Tool"}</h3>
         {node.type === "map" && (
-          <Field label="Items" path="items" issues={at("items")} required hint="A CEL expression that yields a list.">
+          <Field label="Items" path="items" issues={at("items")} required hint="A CEL expression that yields a list."
+            after={disabled ? null : <ReferenceFix value={node.items} issues={at("items")} onChange={(v) => set("items", v)} />}>
             {(id) => <CelInput id={id} value={node.items} nodeId={node.id} invalid={at("items").length > 0} disabled={disabled} onChange={(v) => set("items", v)} />}
           </Field>
         )}
@@ -358,7 +361,8 @@ function BranchFields({ node, at, set, disabled }: TypeFieldsProps) {
   return (
     <section className="insp-section">
       <h3 className="insp-section-title">Condition</h3>
-      <Field label="If" path="condition" issues={at("condition")} required hint="Must evaluate to a boolean.">
+      <Field label="If" path="condition" issues={at("condition")} required hint="Must evaluate to a boolean."
+        after={disabled ? null : <ReferenceFix value={node.condition} issues={at("condition")} onChange={(v) => set("condition", v)} />}>
         {(id) => <CelInput id={id} value={node.condition} nodeId={node.id} invalid={at("condition").length > 0} disabled={disabled} onChange={(v) => set("condition", v)} />}
       </Field>
       <Field label="Then" path="then" issues={at("then")} hint="Nodes that run when the condition is true.">
@@ -384,7 +388,8 @@ function SwitchFields({ node, at, set, update, disabled }: TypeFieldsProps) {
   return (
     <section className="insp-section">
       <h3 className="insp-section-title">Route</h3>
-      <Field label="Value" path="value" issues={at("value")} required hint="Turned into a string and compared with each case.">
+      <Field label="Value" path="value" issues={at("value")} required hint="Turned into a string and compared with each case."
+        after={disabled ? null : <ReferenceFix value={node.value} issues={at("value")} onChange={(v) => set("value", v)} />}>
         {(id) => <CelInput id={id} value={node.value} nodeId={node.id} invalid={at("value").length > 0} disabled={disabled} onChange={(v) => set("value", v)} />}
       </Field>
       <Field label="Cases" path="cases" issues={at("cases")}>

@@ -51,7 +51,7 @@ export function RefinePanel({ onClose }: { onClose: () => void }) {
 
   return (
     <>
-      <div className="refine-pop" role="dialog" aria-label="Refine by instruction">
+      <section className="refine-dock" aria-label="Refine by instruction" data-testid="refine-panel">
         <label htmlFor="refine-input" className="refine-label"><Icon name="sparkles" size={14} /> Refine by instruction</label>
         <textarea
           id="refine-input"
@@ -67,6 +67,7 @@ export function RefinePanel({ onClose }: { onClose: () => void }) {
           }}
         />
         {error && <div className="alert error small" role="alert">{error}</div>}
+        {!error && <p className="refine-hint">Say what to change in plain words. You see the changes on the graph before anything is applied; Ctrl+Enter previews.</p>}
         <div className="refine-actions">
           {session.planners.length > 1 && (
             <select aria-label="Planner" value={planner} onChange={(e) => setPlanner(e.target.value)}>
@@ -79,7 +80,7 @@ export function RefinePanel({ onClose }: { onClose: () => void }) {
             {busy ? "Refining…" : "Preview changes"}
           </button>
         </div>
-      </div>
+      </section>
       {result?.ir && result.diff && (
         <DiffView
           title="Refinement preview"

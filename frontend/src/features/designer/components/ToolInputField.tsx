@@ -4,6 +4,7 @@
 import type { Issue, JsonSchema } from "../../../graph";
 import { chosen, inputShape, textFix } from "../inputShape";
 import { CelInput, Field } from "./fields";
+import { ReferenceFix } from "./ReferenceFix";
 
 /** More values than this are offered in a list rather than as buttons. */
 const MAX_CHOICE_BUTTONS = 8;
@@ -35,6 +36,7 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
 
   const assists = disabled ? null : (
     <>
+      <ReferenceFix value={value} issues={issues} onChange={onChange} />
       {fix && <TextFixButton fix={fix} onChange={onChange} />}
       {shape.choices.length > 0 && shape.choices.length <= MAX_CHOICE_BUTTONS && (
         <div className="insp-assist" role="group" aria-label={`Values of ${name}`} data-testid="input-choices">
@@ -100,5 +102,10 @@ function TextFixButton({ fix, onChange }: { fix: string; onChange: (value: strin
 /** The same quick fix for any expression field that may be text (a value, an output). */
 export function TextFix({ value, issues, onChange }: { value: string; issues: Issue[]; onChange: (value: string) => void }) {
   const fix = textFix(value, inputShape(undefined), issues);
-  return fix ? <TextFixButton fix={fix} onChange={onChange} /> : null;
+  return (
+    <>
+      <ReferenceFix value={value} issues={issues} onChange={onChange} />
+      {fix && <TextFixButton fix={fix} onChange={onChange} />}
+    </>
+  );
 }

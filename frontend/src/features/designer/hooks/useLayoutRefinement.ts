@@ -21,7 +21,7 @@ export interface LayoutRefinement {
   moving: boolean;
   /** Asks ELK to lay out `nodes` (drawn now at the store's quick positions); `onArrive` is
    * called with ELK's nodes as the move starts, to move the view with them. */
-  refine: (nodes: readonly FlowNode[], edges: readonly FlowEdge[], onArrive: (laid: FlowNode[]) => void) => void;
+  refine: (nodes: readonly FlowNode[], edges: readonly FlowEdge[], onArrive: (laid: FlowNode[]) => void, arrange?: (laid: FlowNode[]) => FlowNode[]) => void;
   /** Stops waiting: what is on screen stays. */
   cancel: () => void;
 }
@@ -40,7 +40,7 @@ export function useLayoutRefinement(): LayoutRefinement {
     setMoving(false);
   }, []);
 
-  const refine = useCallback((nodes: readonly FlowNode[], edges: readonly FlowEdge[], onArrive: (laid: FlowNode[]) => void) => {
+  const refine = useCallback((nodes: readonly FlowNode[], edges: readonly FlowEdge[], onArrive: (laid: FlowNode[]) => void, arrange?: (laid: FlowNode[]) => FlowNode[]) => {
     if (current.current) {
       current.current.cancelled = true;
       current.current.stop?.();
@@ -55,7 +55,8 @@ export function useLayoutRefinement(): LayoutRefinement {
       setRefining(false);
       setMoving(false);
     };
-    void layoutGraph(nodes, edges).then((laid) => {
+    void layoutGraph(nodes, edges).then((answer) => {
+      const laid = arrange ? arrange(answer) : answer;
       performance.mark("designer:elk-answered");
       if (token.cancelled) return;
       const state = useDesigner.getState();

@@ -1,0 +1,98 @@
+// Long flows folded into rows so they open readable; short ones left in one row.
+import { describe, expect, it } from "vitest";
+import { startViewport, type Box } from "./viewport";
+import { wrapIntoRows, type Link } from "./wrap";
+
+/** A chain of `count` cards laid out left to right as the layered layout does. */
+function chain(count: number, gap = 72): Map<string, Box> {
+  return new Map(Array.from({ length: count }, (_, i) => [`s${i}`, { x: i * (240 + gap), y: 0, width: 240, height: 72 }] as const));
+}
+
+/** Each step after the one before. */
+function links(count: number): Link[] {
+  return Array.from({ length: count - 1 }, (_, i) => ({ source: `s${i}`, target: `s${i + 1}` }));
+}
+
+function placed(boxes: Map<string, Box>, positions: Map<string, { x: number; y: number }> | null): Box[] {
+  return [...boxes].map(([id, box]) => ({ ...box, ...(positions?.get(id) ?? {}) }));
+}
+
+function overlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+// The designer's canvas at 1400x900 beside the palette and under the toolbar.
+const PANE = { width: 980, height: 740 };
+
+describe("wrapIntoRows", () => {
+  it("leaves a flow that fits at 100% in one row", () => {
+    expect(wrapIntoRows(chain(2), links(2), PANE.width, PANE.height)).toBeNull();
+    expect(wrapIntoRows(chain(3), links(3), PANE.width, PANE.height)).toBeNull();
+  });
+
+  it("folds five steps into rows that show at 100%", () => {
+    const boxes = chain(5);
+    const before = startViewport(placed(boxes, null), PANE.width, PANE.height, { minZoom: 0.1 });
+    expect(before.zoom).toBeLessThan(0.7);
+    const positions = wrapIntoRows(boxes, links(5), PANE.width, PANE.height);
+    expect(positions).not.toBeNull();
+    const view = startViewport(placed(boxes, positions), PANE.width, PANE.height, { minZoom: 0.1 });
+    expect(view.zoom).toBe(1);
+    // reading order kept: a row left to right, the next row below it
+    const at = (id: string) => positions!.get(id)!;
+    expect(at("s1").x).toBeGreaterThan(at("s0").x);
+    expect(at("s3").y).toBeGreaterThan(at("s2").y);
+    expect(at("s3").x).toBe(at("s0").x);
+  });
+
+  it("shows twelve steps near 100% and forty at a zoom still above a half", () => {
+    for (const [count, least] of [[12, 0.9], [40, 0.5]] as const) {
+      const boxes = chain(count);
+      const positions = wrapIntoRows(boxes, links(count), PANE.width, PANE.height);
+      const view = startViewport(placed(boxes, positions), PANE.width, PANE.height, { minZoom: 0.1 });
+      expect(view.zoom).toBeGreaterThanOrEqual(least);
+    }
+  });
+
+  it("keeps a layer's nodes together and cards apart", () => {
+    // a fork: one node, then three side by side in a column, then a chain of four
+    const boxes = new Map<string, Box>([
+      ["a", { x: 0, y: 104, width: 240, height: 72 }],
+      ["b", { x: 312, y: 0, width: 240, height: 72 }],
+      ["c", { x: 312, y: 104, width: 240, height: 72 }],
+      ["d", { x: 312, y: 208, width: 240, height: 72 }],
+      ...[...chain(4)].map(([id, box]) => [`t${id}`, { ...box, x: box.x + 624, y: 104 }] as const),
+    ]);
+    const forked: Link[] = [
+      ...["b", "c", "d"].map((target) => ({ source: "a", target })),
+      ...["b", "c", "d"].map((source) => ({ source, target: "ts0" })),
+      ...links(4).map(({ source, target }) => ({ source: `t${source}`, target: `t${target}` })),
+    ];
+    const positions = wrapIntoRows(boxes, forked, PANE.width, PANE.height)!;
+    expect(positions).not.toBeNull();
+    expect(new Set(["b", "c", "d"].map((id) => positions.get(id)!.x)).size).toBe(1);
+    const cards = placed(boxes, positions);
+    for (let i = 0; i < cards.length; i += 1) {
+      for (let j = i + 1; j < cards.length; j += 1) expect(overlap(cards[i], cards[j])).toBe(false);
+    }
+  });
+
+  it("ends a row only where the edges going on leave from one or two steps", () => {
+    // eight steps, the later ones reading the first three
+    const boxes = chain(8);
+    const reads: Link[] = [...links(8), ...[0, 1, 2].flatMap((from) => [4, 5, 6, 7].map((to) => ({ source: `s${from}`, target: `s${to}` })))];
+    const positions = wrapIntoRows(boxes, reads, PANE.width, PANE.height)!;
+    expect(positions).not.toBeNull();
+    const rows = [...new Set([...positions.values()].map((p) => p.y))].sort((a, b) => a - b);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const bottom of rows.slice(1)) {
+      const sources = new Set(reads.filter((link) => positions.get(link.source)!.y < bottom && positions.get(link.target)!.y >= bottom).map((link) => link.source));
+      expect(sources.size).toBeLessThanOrEqual(2);
+    }
+    // s2 and s3 (three steps' edges go on past them) never end a row
+    for (const id of ["s2", "s3"]) {
+      const next = positions.get(`s${Number(id.slice(1)) + 1}`)!;
+      expect(next.y).toBe(positions.get(id)!.y);
+    }
+  });
+});

@@ -1,0 +1,157 @@
+// Folding a long left-to-right layout into rows, as text wraps: a chain of five 240-pixel
+// cards is wider than the designer's canvas at 100%, and fitting it in one row shrinks the
+// cards until they cannot be read. Rows of whole columns (a layer's nodes stay together),
+// each starting at the left, stacked top to bottom, as many as make the flow readable. A
+// row ends only where the lines going on to the next leave from one or two steps: more
+// would draw a knot of lines between the rows.
+import type { Position } from "./types";
+import type { Box } from "./viewport";
+
+export interface WrapOptions {
+  /** Space between two rows (the edge from a row's end to the next row's start runs there). */
+  rowGap?: number;
+  /** Kept clear around the flow, in screen pixels. */
+  padding?: number;
+  /** The zoom a flow is never shown above, so no fold is worth more than reaching it. */
+  maxZoom?: number;
+  /** Fold only when that shows the flow this many times larger than one row would. */
+  minGain?: number;
+  /** A row may end only where the edges crossing to the columns after it leave from at
+   * most this many steps. */
+  maxCrossing?: number;
+}
+
+export interface Link {
+  source: string;
+  target: string;
+}
+
+interface Column {
+  left: number;
+  right: number;
+  ids: string[];
+}
+
+/** The nodes grouped in columns: boxes whose horizontal extents overlap, left to right. */
+function columnsOf(boxes: ReadonlyMap<string, Box>): Column[] {
+  const sorted = [...boxes].sort(([, a], [, b]) => a.x - b.x);
+  const columns: Column[] = [];
+  for (const [id, box] of sorted) {
+    const last = columns[columns.length - 1];
+    if (last && box.x < last.right) {
+      last.right = Math.max(last.right, box.x + box.width);
+      last.ids.push(id);
+    } else {
+      columns.push({ left: box.x, right: box.x + box.width, ids: [id] });
+    }
+  }
+  return columns;
+}
+
+interface Fold {
+  rows: Column[][];
+  width: number;
+  height: number;
+}
+
+/** Rows as wide as `maxWidth` allows, each ending at an allowed cut (`cuts[i]`: a row may
+ * end after column i); a row is wider only when no allowed cut comes sooner. */
+function fold(columns: readonly Column[], cuts: readonly boolean[], maxWidth: number, boxes: ReadonlyMap<string, Box>, rowGap: number): Fold {
+  const rows: Column[][] = [];
+  let start = 0;
+  while (start < columns.length) {
+    let end = -1;
+    for (let i = start; i < columns.length; i += 1) {
+      const fits = columns[i].right - columns[start].left <= maxWidth;
+      const endsHere = i === columns.length - 1 || cuts[i];
+      if (endsHere && (fits || end < 0)) end = i;
+      if (!fits && end >= 0) break;
+    }
+    rows.push(columns.slice(start, end + 1));
+    start = end + 1;
+  }
+  let width = 0;
+  let height = 0;
+  for (const row of rows) {
+    width = Math.max(width, row[row.length - 1].right - row[0].left);
+    const { top, bottom } = verticalExtent(row, boxes);
+    height += bottom - top;
+  }
+  return { rows, width, height: height + rowGap * (rows.length - 1) };
+}
+
+/** Whether a row may end after each column: the edges crossing from it to the next leave
+ * from few steps (edges from one step draw as one line until they part). */
+function allowedCuts(columns: readonly Column[], links: readonly Link[], maxCrossing: number): boolean[] {
+  const columnOf = new Map<string, number>();
+  columns.forEach((column, i) => column.ids.forEach((id) => columnOf.set(id, i)));
+  const sources = columns.map(() => new Set<string>());
+  for (const link of links) {
+    const from = columnOf.get(link.source);
+    const to = columnOf.get(link.target);
+    if (from === undefined || to === undefined) continue;
+    for (let i = Math.min(from, to); i < Math.max(from, to); i += 1) sources[i].add(link.source);
+  }
+  return sources.map((crossing) => crossing.size <= maxCrossing);
+}
+
+function verticalExtent(row: readonly Column[], boxes: ReadonlyMap<string, Box>): { top: number; bottom: number } {
+  let top = Infinity;
+  let bottom = -Infinity;
+  for (const column of row) {
+    for (const id of column.ids) {
+      const box = boxes.get(id)!;
+      top = Math.min(top, box.y);
+      bottom = Math.max(bottom, box.y + box.height);
+    }
+  }
+  return { top, bottom };
+}
+
+/**
+ * The positions that fold the laid-out `boxes` into rows for a pane of `width` x `height`:
+ * the number of columns a row holds is the one that lets the whole flow be shown largest
+ * (fewer rows when that is as large). Null when one row is best (or nothing to fold).
+ */
+export function wrapIntoRows(
+  boxes: ReadonlyMap<string, Box>,
+  links: readonly Link[],
+  width: number,
+  height: number,
+  { rowGap = 88, padding = 24, maxZoom = 1, minGain = 1.15, maxCrossing = 2 }: WrapOptions = {},
+): Map<string, Position> | null {
+  const columns = columnsOf(boxes);
+  if (columns.length < 2 || width <= 2 * padding || height <= 2 * padding) return null;
+  const zoomOf = (laid: Fold) => Math.min(maxZoom, (width - 2 * padding) / laid.width, (height - 2 * padding) / laid.height);
+  const cuts = allowedCuts(columns, links, maxCrossing);
+  const single = fold(columns, cuts, Infinity, boxes, rowGap);
+  let best = single;
+  let bestZoom = zoomOf(single);
+  // Each width a row could be (up to each column from the first), widest first.
+  for (let last = columns.length - 2; last >= 0; last -= 1) {
+    const laid = fold(columns, cuts, columns[last].right - columns[0].left, boxes, rowGap);
+    const zoom = zoomOf(laid);
+    // Another row only for a visibly larger view: rows cost the reader a jump back left.
+    if (zoom > bestZoom * 1.02) {
+      best = laid;
+      bestZoom = zoom;
+    }
+  }
+  if (best.rows.length === 1 || bestZoom < zoomOf(single) * minGain) return null;
+  const left = columns[0].left;
+  const positions = new Map<string, Position>();
+  let y = verticalExtent(best.rows[0], boxes).top;
+  for (const row of best.rows) {
+    const { top, bottom } = verticalExtent(row, boxes);
+    const dx = left - row[0].left;
+    const dy = y - top;
+    for (const column of row) {
+      for (const id of column.ids) {
+        const box = boxes.get(id)!;
+        positions.set(id, { x: Math.round(box.x + dx), y: Math.round(box.y + dy) });
+      }
+    }
+    y += bottom - top + rowGap;
+  }
+  return positions;
+}

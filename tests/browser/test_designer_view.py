@@ -1,0 +1,286 @@
+"""What the designer shows when a flow opens and while it is edited: a short flow at a
+readable zoom and wholly in view, a long one folded into rows that still fit; blocks
+clicked in the palette added after the selected step and connected to it; the refine panel
+beside the graph, not over its cards."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.test_designer import make, node, open_designer, settled_box
+
+
+def chain(count: int) -> dict[str, Any]:
+    """A flow of `count` steps, each after the one before, with no saved positions."""
+    nodes: list[dict[str, Any]] = []
+    for i in range(1, count + 1):
+        step: dict[str, Any] = {
+            "id": f"step_{i}",
+            "type": "tool",
+            "tool": "validate_email",
+            "inputs": {"email": "input.email"},
+        }
+        if i > 1:
+            step["after"] = [f"step_{i - 1}"]
+        nodes.append(step)
+    return {
+        "name": f"A chain of {count}",
+        "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+        "nodes": nodes,
+    }
+
+
+def zoom(page: Any) -> float:
+    """The canvas's zoom, read from React Flow's viewport transform."""
+    return float(
+        page.evaluate(
+            """() => new DOMMatrix(getComputedStyle(
+                document.querySelector('.designer-canvas .react-flow__viewport')).transform).a"""
+        )
+    )
+
+
+# The ids of the cards not wholly inside the canvas (nor under a panel laid over it).
+CARDS_OUT_OF_VIEW = """() => {
+    const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+    const over = [...document.querySelectorAll('[data-testid="refine-panel"]')]
+        .map((panel) => panel.getBoundingClientRect());
+    return [...document.querySelectorAll('.designer-canvas .react-flow__node')].filter((card) => {
+        const box = card.getBoundingClientRect();
+        const inside = box.left >= canvas.left - 0.5 && box.right <= canvas.right + 0.5
+            && box.top >= canvas.top - 0.5 && box.bottom <= canvas.bottom + 0.5;
+        const hidden = over.some((panel) => box.left < panel.right && panel.left < box.right
+            && box.top < panel.bottom && panel.top < box.bottom);
+        return !inside || hidden;
+    }).map((card) => card.dataset.id);
+}"""
+
+
+def settled(page: Any) -> None:
+    """Wait until the view stops moving (it eases into the layout engine's places)."""
+    page.wait_for_function(
+        """() => new Promise((done) => {
+            const read = () => getComputedStyle(
+                document.querySelector('.designer-canvas .react-flow__viewport')).transform;
+            const first = read();
+            setTimeout(() => done(read() === first), 250);
+        })""",
+        polling=300,
+    )
+
+
+def test_a_short_flow_opens_wholly_in_view_at_a_readable_zoom(
+    page, live_server, staff_user, screenshot
+):
+    # Given flows of 2 and 5 steps never laid out, opened at 1400x900
+    for count in (2, 5):
+        flow = make(staff_user, chain(count))
+        open_designer(page, live_server, flow)
+        settled(page)
+
+        # Then every card is in view at (nearly) its own size: five steps fold into two rows
+        assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+        assert zoom(page) >= 0.9, f"{count} steps open at zoom {zoom(page)}"
+        screenshot(page, f"{count}-steps")
+    first, fourth = node(page, "step_1").bounding_box(), node(page, "step_4").bounding_box()
+    assert fourth["y"] > first["y"] + first["height"]
+
+
+def test_a_long_flow_opens_wholly_in_view_down_to_half_size(
+    page, live_server, staff_user, screenshot
+):
+    # Given flows of 12 and 40 steps never laid out
+    for count, least in ((12, 0.9), (40, 0.5)):
+        flow = make(staff_user, chain(count))
+        open_designer(page, live_server, flow)
+        settled(page)
+
+        # Then all of it is in view, its cards no smaller than half their size
+        assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+        assert zoom(page) >= least, f"{count} steps open at zoom {zoom(page)}"
+        screenshot(page, f"{count}-steps")
+
+
+def cards_meeting(page: Any) -> list[list[str]]:
+    """The pairs of cards that overlap on the canvas."""
+    return page.evaluate("""() => {
+        const cards = [...document.querySelectorAll('.designer-canvas .react-flow__node')]
+            .map((card) => [card.dataset.id, card.getBoundingClientRect()]);
+        const hits = [];
+        cards.forEach(([a, p], i) => cards.slice(i + 1).forEach(([b, q]) => {
+            if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) {
+                hits.push([a, b]);
+            }
+        }));
+        return hits;
+    }""")
+
+
+def test_a_block_clicked_with_a_step_selected_follows_that_step(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow with `greet` selected
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "greet").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("greet")
+
+    # When the person clicks a tool in the palette
+    page.get_by_test_id("palette-search").fill("send email")
+    page.get_by_test_id("palette-item-send_email").click()
+
+    # Then it runs after greet, to its right or below, clear of the other cards, and is the
+    # step the inspector shows, so the next click follows it in turn
+    added = node(page, "send_email")
+    expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
+    expect(added).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.get_by_test_id("inspector")).to_contain_text("send_email")
+    greet, card = settled_box(node(page, "greet")), settled_box(added)
+    assert card["x"] >= greet["x"] + greet["width"] or card["y"] >= greet["y"] + greet["height"]
+    assert cards_meeting(page) == []
+    screenshot(page, "added-after")
+
+    # and Enter on a palette item does the same: the value follows send_email
+    page.get_by_test_id("palette-search").fill("")
+    page.get_by_test_id("palette-item-value").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("rf__edge-after:send_email->value")).to_have_count(1)
+    assert cards_meeting(page) == []
+
+    # One undo takes the value and its connection away together
+    page.get_by_test_id("undo").click()
+    expect(node(page, "value")).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-after:send_email->value")).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
+
+
+def test_a_block_clicked_on_a_branch_takes_its_empty_arm_and_unselected_stands_alone(
+    page, live_server, staff_user
+):
+    # Given a branch whose `then` arm has a step (placed below it) and whose `else` arm none
+    ir = {
+        "name": "Greet good addresses",
+        "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+        "nodes": [
+            {
+                "id": "check",
+                "type": "tool",
+                "tool": "validate_email",
+                "inputs": {"email": "input.email"},
+                "position": {"x": 0, "y": 0},
+            },
+            {
+                "id": "is_valid",
+                "type": "branch",
+                "condition": "check.valid",
+                "then": ["greet"],
+                "else": [],
+                "position": {"x": 320, "y": 0},
+            },
+            {
+                "id": "greet",
+                "type": "tool",
+                "tool": "send_welcome_email",
+                "inputs": {"email": "input.email", "name": "'friend'"},
+                "position": {"x": 320, "y": 220},
+            },
+        ],
+    }
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+
+    # When the branch is selected and a block clicked, it goes on the empty arm
+    node(page, "is_valid").click()
+    page.get_by_test_id("palette-item-value").click()
+    expect(page.get_by_test_id("rf__edge-arm:is_valid:else->value")).to_have_count(1)
+    # level with the arm it hangs from, so the edge runs straight
+    arm = settled_box(node(page, "is_valid").locator('.react-flow__handle[data-handleid="else"]'))
+    into = settled_box(node(page, "value").locator('.react-flow__handle[data-handleid="in"]'))
+    assert abs((arm["y"] + arm["height"] / 2) - (into["y"] + into["height"] / 2)) <= 2
+
+    # With nothing selected, a clicked block is added on its own, as before
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+    page.get_by_test_id("palette-item-output").click()
+    expect(node(page, "output")).to_be_visible()
+    expect(page.locator('[data-testid^="rf__edge-"][data-testid$="->output"]')).to_have_count(0)
+    assert cards_meeting(page) == []
+
+
+def test_the_refine_panel_docks_beside_the_graph_and_covers_no_card(
+    page, live_server, staff_user, screenshot
+):
+    # Given a five-step flow wholly in view, and the person has clicked on the canvas
+    flow = make(staff_user, chain(5))
+    open_designer(page, live_server, flow)
+    settled(page)
+    page.get_by_test_id("canvas").click(position={"x": 30, "y": 30})
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When refine by instruction is opened
+    page.get_by_test_id("refine-button").click()
+    panel = page.get_by_test_id("refine-panel")
+    expect(panel.get_by_test_id("refine-input")).to_be_focused()
+    settled(page)
+
+    # Then it stands beside the canvas, not over it, and the whole flow is still in view
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    side = panel.bounding_box()
+    assert side["x"] >= canvas["x"] + canvas["width"] - 1
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    screenshot(page, "refine-open")
+
+    # and a step selected meanwhile opens its inspector under the panel, in the same column
+    node(page, "step_2").click()
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector).to_contain_text("step_2")
+    assert inspector.bounding_box()["y"] >= side["y"] + side["height"] - 1
+    screenshot(page, "refine-and-inspector")
+
+
+def test_a_name_the_flow_lacks_is_fixed_in_one_click_when_the_meant_one_is_plain(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow, its branch's condition written as a newcomer might
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "is_valid").click()
+    inspector = page.get_by_test_id("inspector")
+    condition = inspector.locator('[data-field="condition"]')
+    condition.locator("textarea").fill("Check.valid && email != ''")
+
+    # Then the field says the names are unknown and offers what they plainly meant
+    expect(condition).to_contain_text("unknown_reference")
+    fix = condition.get_by_test_id("reference-fix")
+    expect(fix).to_contain_text("check.valid && input.email != ''")
+    screenshot(page, "reference-fix")
+
+    # and one click writes it: the branch is valid again
+    fix.get_by_role("button").click()
+    expect(condition.locator("textarea")).to_have_value("check.valid && input.email != ''")
+    expect(node(page, "is_valid")).to_have_attribute("data-valid", "true")
+    expect(condition.get_by_test_id("reference-fix")).to_have_count(0)
+
+
+def test_the_minimap_shows_only_while_part_of_the_flow_is_out_of_view(
+    page, live_server, staff_user
+):
+    # Given a two-step flow wholly in view: no minimap covers the canvas's corner
+    flow = make(staff_user, chain(2))
+    open_designer(page, live_server, flow)
+    settled(page)
+    minimap = page.locator(".designer-canvas .designer-minimap")
+    expect(minimap).to_have_count(0)
+
+    # When the person zooms in until part of it is out of view, the minimap comes
+    zoom_in = page.locator(".designer-canvas .react-flow__controls-zoomin")
+    for _ in range(4):
+        zoom_in.click()
+    expect(minimap).to_be_visible()
+
+    # and goes again when the view fits the flow
+    page.locator(".designer-canvas .react-flow__controls-fitview").click()
+    expect(minimap).to_have_count(0)
