@@ -1136,3 +1136,76 @@ def test_an_empty_required_cell_in_a_batch_csv_is_reported_before_the_batch_star
     page.get_by_test_id("batch-inputs").fill("email,name\nann@example.com,Ann\ndana@example.com,Dana\n")
     expect(page.get_by_test_id("batch-count")).to_have_text("2 inputs ready")
     assert not Run.objects.filter(flow_version=version).exists()
+
+
+APPROVER_FLOW = {
+    "name": "Refund",
+    "input_schema": {"type": "object", "properties": {"customer": {"type": "string"}}},
+    "nodes": [
+        {"id": "lookup", "type": "value", "title": "Look up the order",
+         "value": "input.customer + ' ordered a kettle'"},
+        {"id": "ledger", "type": "value", "title": "Ledger note", "value": "'ledger-only-owner'"},
+        {"id": "ok", "type": "approval", "title": "Approve the refund", "after": ["lookup"],
+         "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
+         "assignees": {"groups": ["refunds"]}},
+        {"id": "pay", "type": "value", "title": "Pay", "after": ["ok"],
+         "value": "'paid-' + ledger"},
+        {"id": "result", "type": "output", "value": "pay"},
+    ],
+}
+
+
+def test_an_approver_sees_the_run_read_only_up_to_their_step(
+    new_page, live_server, staff_user, user, django_user_model, screenshot
+):
+    from django.contrib.auth.models import Group
+
+    from tests.browser.conftest import PASSWORD
+
+    # Given ada's run waiting for the "refunds" group, which bob is in and dan is not
+    bob = django_user_model.objects.create_user("bob", password=PASSWORD)
+    dan = django_user_model.objects.create_user("dan", password=PASSWORD)
+    Group.objects.create(name="refunds").user_set.add(bob)
+    version = make_flow(user, APPROVER_FLOW)
+    run = start_run(user, version, {"customer": "Jo"})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # When bob opens the run
+    page = new_page(bob)
+    page.goto(live_server(f"/runs/{run.id}"))
+
+    # Then he sees its graph and timeline, read only: no cancel, re-run, input or designer
+    expect(page.get_by_test_id("run-page")).to_have_attribute("data-run-status", "suspended")
+    expect(node(page, "ok")).to_have_attribute("data-status", "waiting")
+    expect(page.get_by_test_id("run-read-only")).to_be_visible()
+    expect(page.get_by_test_id("run-approver-note")).to_contain_text("Approve the refund")
+    for control in ("run-cancel", "run-rerun", "run-edit-input", "run-open-designer"):
+        expect(page.get_by_test_id(control)).to_have_count(0)
+    expect(page.get_by_test_id("timeline-row-lookup")).to_be_visible()
+    # what the steps before his read and produced, not the others'
+    node(page, "lookup").click()
+    expect(page.get_by_test_id("node-panel-output")).to_contain_text("Jo ordered a kettle")
+    node(page, "ledger").click()
+    expect(page.get_by_test_id("node-panel-withheld")).to_be_visible()
+    expect(page.get_by_test_id("node-panel-output")).to_have_count(0)
+    page.get_by_test_id("node-panel-close").click()
+    screenshot(page, "approver-waiting")
+
+    # and he decides from there; the run finishes before his eyes, its result not his
+    page.get_by_test_id("run-open-inbox").click()
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("step-closed")).to_contain_text("Decided by bob")
+    page.get_by_test_id("step-watch-run").click()
+    expect(page.get_by_test_id("run-page")).to_have_attribute(
+        "data-run-status", "completed", timeout=30_000
+    )
+    expect(node(page, "pay")).to_have_attribute("data-status", "completed")
+    expect(page.get_by_test_id("run-result-withheld")).to_be_visible()
+    assert "ledger-only-owner" not in page.content()
+    screenshot(page, "approver-completed")
+
+    # while dan, who decides nothing in it, finds no run at all
+    other = new_page(dan)
+    other.goto(live_server(f"/runs/{run.id}"))
+    expect(other.get_by_test_id("run-error-load")).to_be_visible()
+    expect(other.get_by_test_id("run-page")).to_have_count(0)
