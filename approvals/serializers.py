@@ -82,6 +82,10 @@ class GraphNodeOutput(serializers.Serializer):
     type = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField(allow_null=True)
+    outcome = serializers.ChoiceField(
+        choices=["rejected", "timed-out"], allow_null=True,
+        help_text="An approval of the run that was rejected, or decided by its deadline.",
+    )
 
 
 class GraphOutput(serializers.Serializer):

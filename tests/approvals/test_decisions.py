@@ -566,6 +566,24 @@ def test_the_steps_graph_shows_it_done_once_decided_before_the_run_resumes(
     }
 
 
+def test_the_steps_graph_says_a_rejected_step_was_rejected(
+    user, other_user, make_version, inprocess, client_for
+):
+    run = _start(user, make_version, inprocess, approval_ir())  # assigned to bob
+    graph = client_for(other_user).get(_path(run)).json()["graph"]
+    assert {n["id"]: n["outcome"] for n in graph["nodes"]} == {
+        "first": None, "ok": None, "result": None,
+    }
+
+    rejected = client_for(other_user).post(_path(run), {"approved": False}, format="json")
+    assert rejected.status_code == 202, rejected.content
+
+    graph = client_for(other_user).get(_path(run)).json()["graph"]
+    ok = next(n for n in graph["nodes"] if n["id"] == "ok")
+    assert ok["status"] == "completed"
+    assert ok["outcome"] == "rejected"
+
+
 def test_a_step_nobody_else_can_decide_waits_in_staff_inboxes(
     user, other_user, staff_user, make_version, inprocess, client_for
 ):

@@ -1209,3 +1209,55 @@ def test_an_approver_sees_the_run_read_only_up_to_their_step(
     other.goto(live_server(f"/runs/{run.id}"))
     expect(other.get_by_test_id("run-error-load")).to_be_visible()
     expect(other.get_by_test_id("run-page")).to_have_count(0)
+
+
+def _field_ids(dialog: Any) -> list[str]:
+    """The run form's top-level fields, top to bottom."""
+    ids = dialog.locator("input[id^='run-input_'], select[id^='run-input_']").evaluate_all(
+        "els => els.map(e => e.id.replace('run-input_', ''))"
+    )
+    return [i for i in dict.fromkeys(ids) if "_" not in i or i.startswith("address_")]
+
+
+def test_the_start_run_form_lists_its_fields_in_the_flows_order(
+    page, live_server, staff_user
+):
+    from django.db import connection
+
+    schema = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "zip": {"type": "string"},
+            "name": {"type": "string"},
+            "amount": {"type": "integer"},
+            "address": {"type": "object",
+                        "properties": {"street": {"type": "string"}, "city": {"type": "string"}}},
+            "accept": {"type": "boolean"},
+        },
+    }
+    ir = {"name": "Ordered", "input_schema": schema,
+          "nodes": [{"id": "out", "type": "output", "value": "input"}]}
+    version = make_flow(staff_user, ir)
+
+    # Given a flow saved with its fields in an order of its own, not alphabetical
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("#run-input_zip")).to_be_visible()
+    # the form lists them as the flow does, the nested object's too
+    assert _field_ids(dialog) == [
+        "zip", "name", "amount", "address_street", "address_city", "accept"
+    ]
+
+    # and a version stored before the order was kept still opens, required field first
+    old = make_flow(staff_user, {**ir, "name": "Old"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE flows_flowversion SET ir = jsonb_set(ir, '{input_schema}',"
+            " (ir->'input_schema') - 'x-order') WHERE id = %s",
+            [old.id],
+        )
+    page.goto(live_server(f"/runs?start={old.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("#run-input_name")).to_be_visible()
+    assert _field_ids(dialog)[0] == "name"

@@ -775,6 +775,13 @@ export interface components {
             type: string;
             title: string;
             status: string | null;
+            /**
+             * @description An approval of the run that was rejected, or decided by its deadline.
+             *
+             *     * `rejected` - rejected
+             *     * `timed-out` - timed-out
+             */
+            outcome: (components["schemas"]["OutcomeEnum"] | components["schemas"]["NullEnum"]) | null;
         };
         GraphOutput: {
             nodes: components["schemas"]["GraphNodeOutput"][];
@@ -868,6 +875,14 @@ export interface components {
                 [key: string]: components["schemas"]["Change"];
             };
         };
+        /** @enum {unknown} */
+        NullEnum: null;
+        /**
+         * @description * `rejected` - rejected
+         *     * `timed-out` - timed-out
+         * @enum {string}
+         */
+        OutcomeEnum: "rejected" | "timed-out";
         PaginatedCategoryOutputList: {
             /** @example 123 */
             count: number;
