@@ -43,6 +43,18 @@ function errorText(error: unknown): { code?: string; message: string } | null {
   return { code: e.code, message: e.message ?? JSON.stringify(error) };
 }
 
+/** Why a node shows no output: "yet" only while it may still produce one. */
+export function noOutputText(status: string): string {
+  switch (status) {
+    case "completed": return "null";
+    case "failed": return "None: it failed (its error is above).";
+    case "skipped": return "None: it was skipped.";
+    case "cancelled": return "None: it was cancelled.";
+    case "waiting": return "None until it is decided.";
+    default: return "No output yet.";
+  }
+}
+
 export function NodePanel({ irNode, state, record, runId, withheld = false, now, onClose }: Props) {
   const error = errorText(state.error ?? record?.error);
   const running = state.status === "running";
@@ -119,7 +131,7 @@ export function NodePanel({ irNode, state, record, runId, withheld = false, now,
       ) : (<>
         <Section title="Inputs" testId="node-panel-inputs"><JsonView value={inputs ?? undefined} empty="No inputs recorded." /></Section>
         <Section title="Output" testId="node-panel-output">
-          <JsonView value={output ?? undefined} empty={state.status === "completed" ? "null" : "No output yet."} />
+          <JsonView value={output ?? undefined} empty={noOutputText(state.status)} />
         </Section>
       </>)}
     </div>

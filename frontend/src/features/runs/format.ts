@@ -197,3 +197,11 @@ export function noResultText(status: string): string {
   if (status === "completed") return "No result.";
   return "The result appears when the run completes.";
 }
+
+/** A batch's badge: a finished batch some of whose runs failed is not a green "Completed"
+ * (every run finished, not every run went well). */
+export function batchBadge(status: string, byStatus: Readonly<Record<string, number>>, total: number): { status: string; tone?: string; label?: string } {
+  const failed = byStatus.failed ?? 0;
+  if (status !== "completed" || !failed) return { status };
+  return { status, tone: "failed", label: failed === total ? `Finished · all ${failed} failed` : `Finished · ${failed} of ${total} failed` };
+}
