@@ -151,6 +151,7 @@ export default function RunPage() {
   const selectedNode = selected ? irNodes.get(selected) : undefined;
   const failedNode = runError?.node ? irNodes.get(String(runError.node)) : undefined;
   const readOnly = isReadOnly(run);
+  const hasOutputStep = (version.ir.nodes ?? []).some((n) => n.type === "output");
   // The approval steps that are theirs: the steps the nodes they are shown lead to.
   const approverSteps = (run.access?.shown_nodes ?? [])
     .filter((id) => irNodes.get(id)?.type === "approval")
@@ -409,7 +410,7 @@ export default function RunPage() {
             {sideTab === "result" ? (
               readOnly
                 ? <div className="empty small" data-testid="run-result-withheld">The result is shown to the run's owner, not to you.</div>
-                : <JsonView value={result ?? undefined} testId="run-result" empty={noResultText(runStatus)} />
+                : <JsonView value={hasOutputStep ? (result ?? undefined) : undefined} testId="run-result" empty={noResultText(runStatus, hasOutputStep)} />
             ) : (
               <JsonView value={run.input ?? {}} testId="run-input" />
             )}

@@ -169,3 +169,11 @@ describe("batchBadge", () => {
     expect(batchBadge("running", { failed: 1 }, 3)).toEqual({ status: "running" });
   });
 });
+
+describe("noResultText", () => {
+  it("says why a flow without an output step has an empty result", () => {
+    expect(noResultText("completed", false)).toContain("no output step");
+    expect(noResultText("completed")).toBe("No result.");
+    expect(noResultText("failed", false)).toContain("failed");
+  });
+});

@@ -191,7 +191,9 @@ export function waitingLine(waiting: readonly { node_id: string; title?: string 
 }
 
 /** What the Result tab says while a run has no result, by the run's status. */
-export function noResultText(status: string): string {
+export function noResultText(status: string, hasOutputStep = true): string {
+  // A flow without an output step has nothing to return: its `{}` would read as a bug.
+  if (!hasOutputStep && status === "completed") return "This flow has no output step, so its result is empty: each step's output is on its node (select it in the graph).";
   if (status === "failed") return "No result: the run failed before it produced one (its error is above).";
   if (status === "cancelled") return "No result: the run was cancelled before it produced one.";
   if (status === "completed") return "No result.";
