@@ -77,13 +77,19 @@ class ReviewOutput(serializers.Serializer):
     approved = serializers.JSONField(allow_null=True, help_text="What it sends, once approved.")
 
 
+@extend_schema_field({"type": "string", "enum": ["rejected", "timed-out"], "nullable": True},
+                     component_name="ApprovalOutcomeEnum")
+class ApprovalOutcomeField(serializers.CharField):
+    """How a decided approval ended other than approved by a person (null otherwise)."""
+
+
 class GraphNodeOutput(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField(allow_null=True)
-    outcome = serializers.ChoiceField(
-        choices=["rejected", "timed-out"], allow_null=True,
+    outcome = ApprovalOutcomeField(
+        allow_null=True,
         help_text="An approval of the run that was rejected, or decided by its deadline.",
     )
 

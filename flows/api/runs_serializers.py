@@ -110,12 +110,18 @@ class WaitingOutput(serializers.Serializer):
     )
 
 
+@extend_schema_field({"type": "string", "enum": [OWNER, APPROVER]},
+                     component_name="RunAccessRoleEnum")
+class RunAccessRoleField(serializers.CharField):
+    """Named, as the statuses are: left to drf-spectacular it would be a bare `RoleEnum`."""
+
+
 class RunAccessOutput(serializers.Serializer):
     """How you see the run: as its owner (or staff), all of it, and you may cancel and
     re-run it; as an approver of one of its steps, read only, with the inputs, outputs and
     errors of the nodes up to your step (`shown_nodes`) and not its result."""
 
-    role = serializers.ChoiceField(choices=[OWNER, APPROVER])
+    role = RunAccessRoleField()
     shown_nodes = serializers.ListField(
         child=serializers.CharField(), allow_null=True,
         help_text="The nodes whose data you see; null: every node.",

@@ -221,7 +221,7 @@ def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_u
     assert _css(card, "border-top-color") == _rgb(page, danger)
     assert _css(done_card, "border-top-color") != _rgb(page, danger)
     bar = page.get_by_test_id("timeline-bar-ok")
-    assert danger_in(page, _css(bar, "background-image"), danger)
+    assert danger_in(page, _css(bar, "background-color"), danger)
     first_bar = page.get_by_test_id("timeline-bar-first")
     assert not danger_in(page, _css(first_bar, "background"), danger)
     legend = page.get_by_test_id("legend-rejected")

@@ -1248,6 +1248,14 @@ def test_the_start_run_form_lists_its_fields_in_the_flows_order(
     assert _field_ids(dialog) == [
         "zip", "name", "amount", "address_street", "address_city", "accept"
     ]
+    # and the run's input reads in that order too (the database keeps it sorted)
+    dialog.locator("#run-input_zip").fill("75001")
+    dialog.locator("#run-input_name").fill("Ada")
+    page.get_by_test_id("start-run-submit").click()
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    page.get_by_test_id("tab-input").click()
+    shown = page.get_by_test_id("run-input").inner_text()
+    assert shown.index("zip") < shown.index("name"), shown
 
     # and a version stored before the order was kept still opens, required field first
     old = make_flow(staff_user, {**ir, "name": "Old"})

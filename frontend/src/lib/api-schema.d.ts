@@ -590,6 +590,8 @@ export interface components {
          * @enum {string}
          */
         AccessEnum: "everyone" | "groups" | "staff";
+        /** @enum {string|null} */
+        ApprovalOutcomeEnum: "rejected" | "timed-out" | null;
         /** @enum {string} */
         ApprovalStatusEnum: "pending" | "approved" | "rejected" | "expired" | "closed";
         AssigneesOutput: {
@@ -775,13 +777,8 @@ export interface components {
             type: string;
             title: string;
             status: string | null;
-            /**
-             * @description An approval of the run that was rejected, or decided by its deadline.
-             *
-             *     * `rejected` - rejected
-             *     * `timed-out` - timed-out
-             */
-            outcome: (components["schemas"]["OutcomeEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description An approval of the run that was rejected, or decided by its deadline. */
+            outcome: components["schemas"]["ApprovalOutcomeEnum"] | null;
         };
         GraphOutput: {
             nodes: components["schemas"]["GraphNodeOutput"][];
@@ -875,14 +872,6 @@ export interface components {
                 [key: string]: components["schemas"]["Change"];
             };
         };
-        /** @enum {unknown} */
-        NullEnum: null;
-        /**
-         * @description * `rejected` - rejected
-         *     * `timed-out` - timed-out
-         * @enum {string}
-         */
-        OutcomeEnum: "rejected" | "timed-out";
         PaginatedCategoryOutputList: {
             /** @example 123 */
             count: number;
@@ -1175,21 +1164,17 @@ export interface components {
             approved: unknown;
         };
         /**
-         * @description * `owner` - owner
-         *     * `approver` - approver
-         * @enum {string}
-         */
-        RoleEnum: "owner" | "approver";
-        /**
          * @description How you see the run: as its owner (or staff), all of it, and you may cancel and
          *     re-run it; as an approver of one of its steps, read only, with the inputs, outputs and
          *     errors of the nodes up to your step (`shown_nodes`) and not its result.
          */
         RunAccessOutput: {
-            role: components["schemas"]["RoleEnum"];
+            role: components["schemas"]["RunAccessRoleEnum"];
             /** @description The nodes whose data you see; null: every node. */
             shown_nodes: string[] | null;
         };
+        /** @enum {string} */
+        RunAccessRoleEnum: "owner" | "approver";
         RunDetailOutput: {
             /** Format: uuid */
             readonly id: string;

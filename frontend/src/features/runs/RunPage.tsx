@@ -3,7 +3,9 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import type { IrNode } from "../../graph";
+import type { RJSFSchema } from "@rjsf/utils";
 import { ApiError } from "../../lib/api";
+import { fieldOrder } from "../../lib/jsonSchema";
 import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
@@ -57,6 +59,14 @@ function legendItems(counts: ReturnType<typeof statusCounts>, adverse: Record<Ad
   items.push({ key: "waiting", label: "Waiting", count: counts.waiting }, { key: "skipped", label: "Skipped", count: counts.skipped });
   if (counts.cancelled) items.push({ key: "cancelled", label: "Cancelled", count: counts.cancelled });
   return items;
+}
+
+/** The run's input with its fields in the form's order (the database keeps them sorted). */
+function inputInFormOrder(input: unknown, schema: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input) || !schema || typeof schema !== "object") return input ?? {};
+  const values = input as Record<string, unknown>;
+  const order = fieldOrder(schema as RJSFSchema).filter((key) => key in values);
+  return Object.fromEntries([...order, ...Object.keys(values).filter((key) => !order.includes(key))].map((key) => [key, values[key]]));
 }
 
 function Fact({ label, children, testId, note }: { label: string; children: React.ReactNode; testId?: string; note?: string }) {
@@ -412,7 +422,7 @@ export default function RunPage() {
                 ? <div className="empty small" data-testid="run-result-withheld">The result is shown to the run's owner, not to you.</div>
                 : <JsonView value={hasOutputStep ? (result ?? undefined) : undefined} testId="run-result" empty={noResultText(runStatus, hasOutputStep)} />
             ) : (
-              <JsonView value={run.input ?? {}} testId="run-input" />
+              <JsonView value={inputInFormOrder(run.input, version.ir.input_schema)} testId="run-input" />
             )}
           </div>
         </div>
