@@ -228,6 +228,7 @@ def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_u
     expect(legend).to_have_text("Rejected 1")
     assert _css(legend.locator(".legend-dot"), "background-color") == _rgb(page, danger)
     expect(page.get_by_test_id("legend-completed")).to_have_text("Completed 1")
+    expect(page.get_by_test_id("run-node-progress-note")).to_have_text("1 rejected")
     screenshot(page, "rejected")
     page.get_by_test_id("run-node-ok").click()
     expect(page.get_by_test_id("node-panel-outcome")).to_have_text(

@@ -364,7 +364,7 @@ export default function RunPage() {
         <Fact label="Duration" testId="run-duration">{formatDuration(durationMs)}</Fact>
         {/* "3/3" alone would read as all went well when a failure or a cancel stopped them:
             the bar fills with the nodes that went through, the note names the others. */}
-        <Fact label="Nodes" testId="run-node-progress" note={progressNote(counts)}>
+        <Fact label="Nodes" testId="run-node-progress" note={progressNote(counts, adverse)}>
           <span className="node-progress">
             <span className="np-bar"><span style={{ width: `${total ? ((counts.completed + counts.skipped) / total) * 100 : 0}%` }} /></span>
             {done}/{total}

@@ -32,6 +32,7 @@ describe("the nodes' progress note", () => {
   it("names the nodes that did not go through, and nothing when all did", () => {
     expect(progressNote({ failed: 0, cancelled: 0 })).toBeUndefined();
     expect(progressNote({ failed: 1, cancelled: 0 })).toBe("1 failed");
+    expect(progressNote({ failed: 0, cancelled: 0 }, { rejected: 1, "timed-out": 1 })).toBe("1 rejected · 1 timed out");
     expect(progressNote({ failed: 1, cancelled: 2 })).toBe("1 failed · 2 cancelled");
   });
 });

@@ -85,9 +85,15 @@ export function listedDurationMs(
 }
 
 /** The nodes that did not go through, in words ("1 failed · 2 cancelled"), or undefined. */
-export function progressNote(counts: { failed: number; cancelled: number }): string | undefined {
+export function progressNote(
+  counts: { failed: number; cancelled: number },
+  adverse: { rejected: number; "timed-out": number } = { rejected: 0, "timed-out": 0 },
+): string | undefined {
+  // A rejected approval went through as a step, but not as hoped: named beside the failures.
   const parts = [
     counts.failed ? `${counts.failed} failed` : "",
+    adverse.rejected ? `${adverse.rejected} rejected` : "",
+    adverse["timed-out"] ? `${adverse["timed-out"]} timed out` : "",
     counts.cancelled ? `${counts.cancelled} cancelled` : "",
   ].filter(Boolean);
   return parts.length ? parts.join(" · ") : undefined;
