@@ -126,9 +126,11 @@ def _up_to(run: Run, step_nodes: list[str]) -> frozenset[str]:
     from flows.core.graph import build_graph
     from flows.core.ir import parse_flow
 
-    graph = build_graph(parse_flow(run.flow_version.ir))
-    shown: set[str] = set()
+    shown: set[str] = set(step_nodes)
+    try:
+        graph = build_graph(parse_flow(run.flow_version.ir))
+    except ValueError:  # an IR that no longer parses: the steps alone
+        return frozenset(shown)
     for node_id in step_nodes:
-        shown.add(node_id)
         shown |= graph.ancestors(node_id)
     return frozenset(shown)
