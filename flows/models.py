@@ -130,7 +130,7 @@ class PlanRequest(models.Model):
     latency_ms = models.FloatField(null=True, blank=True)
     cache_hit = models.BooleanField(default=False)
     events = models.JSONField(default=list, blank=True)
-    ir = models.JSONField(null=True, blank=True)
+    ir = IrField(null=True, blank=True)
     error = models.TextField(blank=True)
     resulting_version = models.ForeignKey(
         FlowVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_requests"

@@ -122,3 +122,17 @@ def test_an_order_the_author_states_wins_and_the_rest_follows() -> None:
     # anything that is not an IR is left as it is
     assert ir_with_restored_order("text") == "text"
     assert ir_with_recorded_order({"input_schema": "odd"}) == {"input_schema": "odd"}
+
+
+def test_a_plans_ir_keeps_its_order_too() -> None:
+    from django.contrib.auth.models import User
+
+    from flows.models import PlanRequest
+
+    # a planner's result is stored on its request before it becomes a version
+    who = User.objects.create_user("planner-user")
+    plan = PlanRequest.objects.create(prompt="p", requested_by=who, planner="offline", ir=IR)
+    empty = PlanRequest.objects.create(prompt="p", requested_by=who, planner="offline")
+    ir = PlanRequest.objects.get(pk=plan.pk).ir
+    assert list(ir["input_schema"]["properties"]) == AUTHOR_ORDER
+    assert PlanRequest.objects.get(pk=empty.pk).ir is None
