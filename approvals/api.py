@@ -18,8 +18,7 @@ from flows.api.pagination import Pagination
 from flows.api.runs_serializers import RunOutput
 from flows.api.runs_views import RunsApiView
 from flows.api.views import errors, validated
-from flows.runs.errors import forbidden
-from flows.runs.selectors import user_can_view_run
+from flows.runs.selectors import run_get_viewed
 
 
 class _StepApiView(RunsApiView):
@@ -96,25 +95,15 @@ class StepApi(_StepApiView):
 
 
 class RunApprovalApi(_StepApiView):
-    """Deciding through the run: for those who may see the run too (its owner, staff), as
-    the answer is the run, with its input and result. An assignee who may not is sent to
-    approvals/<run>/<node>/ (403: they know the step, so nothing is told)."""
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        if not user_can_view_run(request.user, self.step.run):
-            raise forbidden(
-                "you may decide this step but not see its run: "
-                f"POST /api/v1/approvals/{self.step.run_id}/{self.step.node_id}/ instead"
-            )
+    """Deciding through the run, answering with the run as its reader may see it: all of it
+    for its owner and staff, read only up to the step for any other assignee
+    (flows.runs.visibility)."""
 
     @extend_schema(tags=["approvals"], request=DecisionInput,
-                   responses={202: RunOutput, **errors(400, 401, 403, 404, 409)})
+                   responses={202: RunOutput, **errors(400, 401, 404, 409)})
     def post(self, request: Request, run_id: str, node_id: str) -> Response:
-        """Decide a step, as POST approvals/<run>/<node>/ does, answering with the run
-        (403 for an assignee who may not see the run: decide it there)."""
-        from flows.models import Run
-
+        """Decide a step, as POST approvals/<run>/<node>/ does, answering with the run."""
         step = _decide(request, run_id, node_id)
-        run = Run.objects.select_related("flow_version", "requested_by").get(pk=step.run_id)
-        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+        run, view = run_get_viewed(run_id=step.run_id, user=request.user)
+        return Response(RunOutput(run, context={"view": view}).data,
+                        status=status.HTTP_202_ACCEPTED)

@@ -22,7 +22,8 @@ class SealedRowError(DecryptionError):
 
 
 def _encode(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str).encode()
+    # Keys in their order, not sorted: a step's form lists its fields in its author's order.
+    return json.dumps(value, separators=(",", ":"), default=str).encode()
 
 
 class Sealed(models.Model):

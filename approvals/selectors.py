@@ -350,9 +350,18 @@ def step_graph(step: ApprovalStep) -> dict[str, Any]:
             return "cancelled"
         return state
 
+    # Approvals that did not go through as approved by a person read so, as on the run page.
+    outcomes = {
+        node_id: "timed-out" if timed_out else "rejected"
+        for node_id, decided, timed_out in ApprovalStep.objects.filter(
+            run_id=step.run_id,
+            status__in=[ApprovalStep.Status.REJECTED, ApprovalStep.Status.APPROVED],
+        ).values_list("node_id", "status", "timed_out")
+        if timed_out or decided == ApprovalStep.Status.REJECTED
+    }
     nodes = [
         {"id": node.id, "type": node.type, "title": node.title or node.id,
-         "status": status(node.id)}
+         "status": status(node.id), "outcome": outcomes.get(node.id)}
         for node in flow.nodes
     ]
     edges = [

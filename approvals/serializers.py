@@ -11,7 +11,7 @@ from rest_framework import serializers
 from approvals import selectors
 from approvals.models import ApprovalStep
 from flows.api.fields import JsonObjectField
-from flows.runs.selectors import user_can_view_run
+from flows.runs.visibility import run_view_for
 
 
 @extend_schema_field({"type": "string", "enum": list(ApprovalStep.Status.values)},
@@ -77,11 +77,21 @@ class ReviewOutput(serializers.Serializer):
     approved = serializers.JSONField(allow_null=True, help_text="What it sends, once approved.")
 
 
+@extend_schema_field({"type": "string", "enum": ["rejected", "timed-out"], "nullable": True},
+                     component_name="ApprovalOutcomeEnum")
+class ApprovalOutcomeField(serializers.CharField):
+    """How a decided approval ended other than approved by a person (null otherwise)."""
+
+
 class GraphNodeOutput(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField(allow_null=True)
+    outcome = ApprovalOutcomeField(
+        allow_null=True,
+        help_text="An approval of the run that was rejected, or decided by its deadline.",
+    )
 
 
 class GraphOutput(serializers.Serializer):
@@ -101,7 +111,8 @@ class StepDetailOutput(StepOutput):
     decisions = DecisionOutput(many=True)
     can_decide = serializers.BooleanField(help_text="Whether you may decide it now.")
     can_view_run = serializers.BooleanField(
-        help_text="Whether you may open its run (its owner and staff may; an assignee may not)."
+        help_text="Whether you may open its run: its owner and staff see all of it, its"
+        " assignees see it read only, up to their step."
     )
     graph = GraphOutput()
 
@@ -131,7 +142,7 @@ def step_detail(step: ApprovalStep, user: Any) -> dict[str, Any]:
         "review": review,
         "decisions": DecisionOutput(decisions, many=True).data,
         "can_decide": can_decide,
-        "can_view_run": user_can_view_run(user, step.run),
+        "can_view_run": run_view_for(user, step.run) is not None,
         "graph": selectors.step_graph(step),
     }
 

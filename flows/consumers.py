@@ -1,8 +1,9 @@
 """The run event stream over websockets: `/ws/runs/<id>/?after=<seq>`.
 
 Authentication: the Django session cookie, or `?token=<API token>` for other clients.
-Only the run's owner and staff may watch it. Close codes: 4401 not authenticated,
-4403 not allowed, 4404 no such run, 4400 bad `after`.
+The run's owner and staff watch all of it; an approver of one of its steps watches it
+with the values of the nodes past their step withheld (flows.runs.visibility). Close
+codes: 4401 not authenticated, 4404 no such run or not one you may see, 4400 bad `after`.
 
 Live events come two ways: a worker's as Postgres notifications sent by the statement
 that commits them (`flows.runs.listener`), the web process's own through the run's
@@ -32,6 +33,7 @@ from django.contrib.auth.models import AnonymousUser
 from flows.runs import conf
 from flows.runs.broadcast import group_name
 from flows.runs.listener import notice_listener
+from flows.runs.visibility import RunView
 from flows.runs.watchers import WatchMarks
 
 FINAL_EVENTS = frozenset({"run.completed", "run.failed", "run.cancelled"})
@@ -72,14 +74,13 @@ class TokenQueryAuthMiddleware:
 
 
 @database_sync_to_async
-def _access(user: Any, run_id: str) -> str:
+def _view(user: Any, run_id: str) -> RunView | None:
+    """How `user` may see the run (flows.runs.visibility), or None: not theirs or missing."""
     from flows.models import Run
-    from flows.runs.selectors import user_can_view_run
+    from flows.runs.visibility import run_view_for
 
-    run = Run.objects.filter(pk=run_id).only("id", "requested_by_id").first()
-    if run is None:
-        return "missing"
-    return "ok" if user_can_view_run(user, run) else "forbidden"
+    run = Run.objects.select_related("flow_version").filter(pk=run_id).first()
+    return run_view_for(user, run) if run is not None else None
 
 
 @database_sync_to_async
@@ -164,11 +165,13 @@ class RunEventsConsumer(_EventStreamConsumer):
         if after is None:
             return
         self.last_sent = after
-        access = await _access(user, self.run_id)
-        if access != "ok":
+        self.user = user
+        view = await _view(user, self.run_id)
+        if view is None:
             # Another user's run and a missing one close the same way (no existence oracle).
             await self.close(code=4404)
             return
+        self.view = view
         self.group = group_name(self.run_id)
         self.marks = WatchMarks()
         await self.marks.mark(self.run_id)  # workers broadcast only to watched runs
@@ -211,6 +214,11 @@ class RunEventsConsumer(_EventStreamConsumer):
                 await self._send(event)
 
     async def _send(self, event: dict[str, Any]) -> None:
+        if self.view.shown is not None:
+            if event["type"] == "run.suspended":
+                # a new step may be theirs: it shows the nodes up to it from now on
+                self.view = await _view(self.user, self.run_id) or self.view
+            event = self.view.event(event)
         text = await self.encode_json(event)
         if len(text) > WS_EVENT_MAX_BYTES // 4 and len(text.encode()) > WS_EVENT_MAX_BYTES:
             text = await self.encode_json({**event, "data": None, "data_omitted": True})

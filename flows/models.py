@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from flows.schema_order import ir_with_recorded_order, ir_with_restored_order
+
 
 class Timed:
     """For models with `started_at` and `finished_at`."""
@@ -46,6 +48,22 @@ class Flow(models.Model):
         return self.versions.order_by("-number").first()
 
 
+class IrField(models.JSONField):
+    """An IR in jsonb, its forms' fields kept in their author's order (flows.schema_order):
+    the order is recorded on the way in and restored on the way out."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        return super().get_prep_value(ir_with_recorded_order(value))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return ir_with_restored_order(super().from_db_value(value, expression, connection))
+
+    def deconstruct(self) -> Any:
+        # Stored exactly as a JSONField is: migrations have nothing to change.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs
+
+
 class FlowVersion(models.Model):
     """One immutable IR of a flow. Editing a flow makes a new version."""
 
@@ -56,7 +74,7 @@ class FlowVersion(models.Model):
 
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    ir = models.JSONField()
+    ir = IrField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -112,7 +130,7 @@ class PlanRequest(models.Model):
     latency_ms = models.FloatField(null=True, blank=True)
     cache_hit = models.BooleanField(default=False)
     events = models.JSONField(default=list, blank=True)
-    ir = models.JSONField(null=True, blank=True)
+    ir = IrField(null=True, blank=True)
     error = models.TextField(blank=True)
     resulting_version = models.ForeignKey(
         FlowVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_requests"

@@ -17,6 +17,7 @@ from approvals.selectors import open_steps_reach
 from flows.api.fields import JsonObjectField
 from flows.models import NodeAttempt, Run, RunBatch
 from flows.runs import selectors, services
+from flows.runs.visibility import APPROVER, FULL, OWNER, RunView
 
 
 def status_field(choices: type[TextChoices], component_name: str) -> type[serializers.Field]:
@@ -50,6 +51,10 @@ def duration_field() -> serializers.FloatField:
 class NodeAttemptOutput(serializers.ModelSerializer):
     status = NodeAttemptStatusField()
     duration_ms = duration_field()
+    withheld = serializers.SerializerMethodField(
+        help_text="Its inputs, output and error are not shown to you (null; an error keeps its"
+        " code): an approver sees the nodes up to their step, not those past it."
+    )
 
     class Meta:
         model = NodeAttempt
@@ -64,7 +69,12 @@ class NodeAttemptOutput(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "duration_ms",
+            "withheld",
         ]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_withheld(self, obj: NodeAttempt) -> bool:
+        return False
 
 
 class WaitingOutput(serializers.Serializer):
@@ -100,6 +110,24 @@ class WaitingOutput(serializers.Serializer):
     )
 
 
+@extend_schema_field({"type": "string", "enum": [OWNER, APPROVER]},
+                     component_name="RunAccessRoleEnum")
+class RunAccessRoleField(serializers.CharField):
+    """Named, as the statuses are: left to drf-spectacular it would be a bare `RoleEnum`."""
+
+
+class RunAccessOutput(serializers.Serializer):
+    """How you see the run: as its owner (or staff), all of it, and you may cancel and
+    re-run it; as an approver of one of its steps, read only, with the inputs, outputs and
+    errors of the nodes up to your step (`shown_nodes`) and not its result."""
+
+    role = RunAccessRoleField()
+    shown_nodes = serializers.ListField(
+        child=serializers.CharField(), allow_null=True,
+        help_text="The nodes whose data you see; null: every node.",
+    )
+
+
 class RunOutput(serializers.ModelSerializer):
     status = RunStatusField()
     flow = serializers.IntegerField(source="flow_version.flow_id", read_only=True)
@@ -116,6 +144,8 @@ class RunOutput(serializers.ModelSerializer):
         " default it does every half second). Past it, the worker is taken to have stopped,"
         " and the run is sent to another worker that goes on from its checkpoints.",
     )
+
+    access = serializers.SerializerMethodField()
 
     class Meta:
         model = Run
@@ -142,7 +172,27 @@ class RunOutput(serializers.ModelSerializer):
             "duration_ms",
             "lease_expires_at",
             "rerun_of",
+            "access",
         ]
+
+    def _view(self) -> RunView:
+        view: RunView = self.context.get("view", FULL)
+        return view
+
+    @extend_schema_field(RunAccessOutput)
+    def get_access(self, obj: Run) -> dict[str, Any]:
+        view = self._view()
+        shown = sorted(view.shown) if view.shown is not None else None
+        return {"role": view.role, "shown_nodes": shown}
+
+    def to_representation(self, instance: Run) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        view = self._view()
+        if view.shown is not None:
+            # the result comes from the nodes past the step; an error, from any node
+            data["result"] = None
+            data["error"] = view.error(data["error"])
+        return data
 
     @extend_schema_field(WaitingOutput(many=True))
     def get_waiting(self, obj: Run) -> list[dict[str, Any]]:
@@ -171,7 +221,9 @@ class RunDetailOutput(RunOutput):
 
     @extend_schema_field(NodeAttemptOutput(many=True))
     def get_nodes(self, obj: Run) -> list[dict[str, Any]]:
-        return NodeAttemptOutput(selectors.run_node_attempts(obj), many=True).data
+        rows = NodeAttemptOutput(selectors.run_node_attempts(obj), many=True).data
+        view = self._view()
+        return rows if view.shown is None else [view.attempt(row) for row in rows]
 
 
 class EventOutput(serializers.Serializer):
@@ -185,6 +237,11 @@ class EventOutput(serializers.Serializer):
     data = serializers.JSONField()
     elapsed_ms = serializers.FloatField(allow_null=True, help_text="Since the run started.")
     duration_ms = serializers.FloatField(allow_null=True)
+    data_withheld = serializers.BooleanField(
+        required=False,
+        help_text="Present (true) when the values in `data` (inputs, output, error, context)"
+        " are withheld from you: an approver sees the nodes up to their step.",
+    )
 
 
 class BatchProgressOutput(serializers.Serializer):

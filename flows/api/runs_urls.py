@@ -17,6 +17,7 @@ urlpatterns = [
     path("runs/<uuid:run_id>/", runs_views.RunDetailApi.as_view(), name="run-detail"),
     path("runs/<uuid:run_id>/cancel/", runs_views.RunCancelApi.as_view(), name="run-cancel"),
     path("runs/<uuid:run_id>/events/", runs_views.RunEventsApi.as_view(), name="run-events"),
+    path("runs/<uuid:run_id>/version/", runs_views.RunVersionApi.as_view(), name="run-version"),
     path(
         "runs/<uuid:run_id>/approvals/<str:node_id>/",
         approvals_api.RunApprovalApi.as_view(),

@@ -26,9 +26,10 @@ from flows.api.runs_serializers import (
     RunInput,
     RunOutput,
 )
+from flows.api.serializers import VersionDetailOutput
 from flows.api.throttles import BatchThrottle, RunThrottle, ThrottlePostMixin
 from flows.api.views import ApiMixin, errors, validated
-from flows.models import Run
+from flows.models import FlowVersion, Run
 from flows.runs import selectors, services
 
 
@@ -97,22 +98,36 @@ class RunDetailApi(RunsApiView):
     @extend_schema(tags=["runs"], parameters=[Params],
                    responses={200: RunDetailOutput, **errors(400, 401, 404)})
     def get(self, request: Request, run_id: str) -> Response:
-        """A run with its node attempts; another user's run is not found."""
+        """A run with its node attempts. Its owner and staff see all of it; an approver of
+        one of its steps sees it read only (`access`); anyone else gets 404."""
         params = validated(self.Params, request.query_params)
-        run = selectors.run_get(run_id=run_id, user=request.user)
-        context = {"user": request.user}
+        run, view = selectors.run_get_viewed(run_id=run_id, user=request.user)
+        context = {"user": request.user, "view": view}
         if params["nodes"]:
             return Response(RunDetailOutput(run, context=context).data)
         # The same shape, without reading the attempts (a big run's page loads this first).
         return Response({**RunOutput(run, context=context).data, "nodes": []})
 
 
+class RunVersionApi(RunsApiView):
+    @extend_schema(tags=["runs"], responses={200: VersionDetailOutput, **errors(401, 404)})
+    def get(self, request: Request, run_id: str) -> Response:
+        """The flow version the run executes, with its IR, for whoever may see the run (an
+        approver of one of its steps included, who may not open the flow itself)."""
+        run, _view = selectors.run_get_viewed(run_id=run_id, user=request.user)
+        version = FlowVersion.objects.select_related("author", "parent").get(
+            pk=run.flow_version_id
+        )
+        return Response(VersionDetailOutput(version).data)
+
+
 class RunCancelApi(RunsApiView):
     @extend_schema(tags=["runs"], request=None,
-                   responses={202: RunOutput, **errors(401, 404, 409)})
+                   responses={202: RunOutput, **errors(401, 403, 404, 409)})
     def post(self, request: Request, run_id: str) -> Response:
         """Cancel a run: at once if no worker executes it, else at its next heartbeat.
-        409 `run_finished` when it has already ended."""
+        409 `run_finished` when it has already ended; 403 for an approver of one of its
+        steps (who sees it read only)."""
         services.run_cancel(run_id=run_id, user=request.user)
         run = selectors.run_get(run_id=run_id, user=request.user)
         return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
@@ -130,10 +145,12 @@ class RunEventsApi(RunsApiView):
     def get(self, request: Request, run_id: str) -> Response:
         """The run's stored events after `after`, in order: what the websocket sends."""
         filters = validated(self.Filter, request.query_params)
-        run = selectors.run_get(run_id=run_id, user=request.user)
+        run, view = selectors.run_get_viewed(run_id=run_id, user=request.user)
         events = selectors.run_events_after(
             run_id=run.id, after=filters["after"], limit=filters["limit"]
         )
+        if view.shown is not None:
+            events = [view.event(event) for event in events]
         last = events[-1]["seq"] if events else filters["after"]
         return Response({"run": str(run.id), "status": run.status, "after": last, "events": events})
 

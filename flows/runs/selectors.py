@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from flows.models import FlowVersion, NodeAttempt, Run, RunBatch, RunEvent
 from flows.runs.errors import RunServiceError, not_found
+from flows.runs.visibility import RunView, run_view_for
 from flows.runs.wire import row_wire
 
 
@@ -67,6 +68,20 @@ def run_get(*, run_id: Any, user: Any) -> Run:
     if run is None:
         raise not_found("run")
     return run
+
+
+def run_get_viewed(*, run_id: Any, user: Any) -> tuple[Run, RunView]:
+    """The run and how `user` may see it: whole for its owner and staff, read only up to
+    their step for an approver of one of its steps (`visibility`); 404 for anyone else."""
+    run = (
+        Run.objects.select_related("flow_version", "flow_version__flow", "requested_by")
+        .filter(id=_uuid(run_id, "run"))
+        .first()
+    )
+    view = run_view_for(user, run) if run is not None else None
+    if run is None or view is None:
+        raise not_found("run")
+    return run, view
 
 
 def run_node_attempts(run: Run) -> list[NodeAttempt]:

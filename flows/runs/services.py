@@ -34,7 +34,8 @@ from flows.runs.batches import batch_advance
 from flows.runs.broadcast import broadcast_on_commit
 from flows.runs.catalog import forget_snapshot, run_catalog, run_joins
 from flows.runs.errors import RunServiceError, conflict, forbidden
-from flows.runs.selectors import flow_version_for_run, run_get, user_can_view_run
+from flows.runs.selectors import flow_version_for_run, run_get_viewed, user_can_view_run
+from flows.runs.visibility import run_view_for
 from flows.runs.watchers import WATCH_TTL_S
 from flows.runs.wire import row_wire
 
@@ -150,12 +151,16 @@ def run_create(
 
 
 def _check_rerun_of(user: Any, run_id: Any, version: FlowVersion) -> None:
-    original = Run.objects.filter(pk=run_id).only("flow_id", "requested_by_id").first()
-    if original is None or not user_can_view_run(user, original):
+    original = Run.objects.filter(pk=run_id).select_related("flow_version").first()
+    view = run_view_for(user, original) if original is not None else None
+    if original is None or view is None:
         raise RunServiceError(
             "invalid", "rerun_of: no run with this id that you can see",
             details={"fields": {"rerun_of": ["No run with this id that you can see."]}},
         )
+    if not view.manages:
+        raise forbidden("rerun_of: you see that run as an approver of one of its steps; "
+                        "only its owner may re-run it")
     if original.flow_id != version.flow_id:
         raise RunServiceError(
             "invalid", "rerun_of: that run is of another flow",
@@ -164,8 +169,12 @@ def _check_rerun_of(user: Any, run_id: Any, version: FlowVersion) -> None:
 
 
 def run_cancel(*, run_id: Any, user: Any) -> Run:
-    """Cancel a run: at once if it is not executing, else through its worker's heartbeat."""
-    run_get(run_id=run_id, user=user)  # 404 when not visible
+    """Cancel a run: at once if it is not executing, else through its worker's heartbeat.
+    404 for who may not see it; 403 for an approver of one of its steps (read only)."""
+    _run, view = run_get_viewed(run_id=run_id, user=user)  # 404 when not visible
+    if not view.manages:
+        raise forbidden("you see this run as an approver of one of its steps: only its "
+                        "owner may cancel it")
     with transaction.atomic():
         run = Run.objects.select_for_update().get(pk=run_id)
         if not user_can_view_run(user, run):

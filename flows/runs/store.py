@@ -36,6 +36,7 @@ from flows.core.events import Event
 from flows.runs.batched import Batched
 from flows.runs.wire import NOTICE_CHANNEL, load_json, run_notices
 from flows.runs.wire import encode_json as _encode
+from flows.schema_order import ir_with_restored_order
 
 T = TypeVar("T")
 
@@ -345,7 +346,8 @@ def fetch_ir(version_id: int) -> dict[str, Any]:
         row = cursor.fetchone()
     if row is None:
         raise LookupError(f"flow version {version_id} does not exist")
-    return _loads(row[0])
+    # its forms' fields in their author's order, as the model reads it (flows.models.IrField)
+    return ir_with_restored_order(_loads(row[0]))
 
 
 def load_checkpoint(

@@ -65,38 +65,37 @@ def test_only_assignees_and_staff_see_a_step_everyone_else_gets_404_on_every_met
 
 
 def test_a_step_says_whether_its_reader_may_open_its_run(
-    user, other_user, staff_user, make_version, inprocess, client_for
+    user, other_user, staff_user, django_user_model, make_version, inprocess, client_for
 ):
     run = _start(user, make_version, inprocess, approval_ir())  # by ada, assigned to bob
 
-    # bob may decide the step but not open the run (its page would say "not found")
-    assert client_for(other_user).get(_path(run)).json()["can_view_run"] is False
-    assert client_for(other_user).get(f"/api/v1/runs/{run.id}/").status_code == 404
+    # bob may decide the step, and open the run read only (tests/approvals/
+    # test_run_for_approvers.py); staff may open it whole
+    assert client_for(other_user).get(_path(run)).json()["can_view_run"] is True
+    assert client_for(other_user).get(f"/api/v1/runs/{run.id}/").status_code == 200
     assert client_for(staff_user).get(_path(run)).json()["can_view_run"] is True
 
 
-def test_deciding_through_the_run_shows_the_run_only_to_who_may_see_it(
+def test_deciding_through_the_run_shows_the_run_as_its_reader_may_see_it(
     user, other_user, staff_user, make_version, inprocess, client_for
 ):
-    """The run's path answers with the run (its input, result): bob, who may decide the
-    step but not see the run, read the run's input there."""
-    run = _start(user, make_version, inprocess, approval_ir())  # by ada, assigned to bob
+    """The run's path answers with the run: whole for staff, up to the step for bob, who
+    decides the step of ada's run."""
+    run = _start(user, make_version, inprocess, approval_ir(quorum=2))  # by ada, for bob
     through_run = f"/api/v1/runs/{run.id}/approvals/ok/"
     decision = {"approved": True, "data": {"amount": 5}}
 
-    # When bob decides through the run: 403, which says where to decide it; nothing changes
-    refused = client_for(other_user).post(through_run, decision, format="json")
-    assert refused.status_code == 403, refused.content
-    assert refused.json()["error"]["code"] == "permission_denied"
-    assert _path(run) in refused.json()["error"]["message"]
-    assert "customer" not in refused.content.decode()
-    assert not StepDecision.objects.exists()
-    assert ApprovalStep.objects.get(run=run).status == "pending"
+    # When bob decides through the run: he gets the run, read only
+    answered = client_for(other_user).post(through_run, decision, format="json")
+    assert answered.status_code == 202, answered.content
+    assert answered.json()["access"]["role"] == "approver"
+    assert answered.json()["input"] == {"customer": "c"}
+    assert StepDecision.objects.get().username == "bob"
 
-    # Then staff, who may see the run, decide through it and get the run
+    # Then staff decide through it and get the run whole
     decided = client_for(staff_user).post(through_run, decision, format="json")
     assert decided.status_code == 202, decided.content
-    assert decided.json()["input"] == {"customer": "c"}
+    assert decided.json()["access"]["role"] == "owner"
     assert ApprovalStep.objects.get(run=run).decided_by == "cyd"
 
 
@@ -565,6 +564,24 @@ def test_the_steps_graph_shows_it_done_once_decided_before_the_run_resumes(
     assert {n["id"]: n["status"] for n in graph["nodes"]} == {
         "first": "completed", "ok": "completed", "result": None,
     }
+
+
+def test_the_steps_graph_says_a_rejected_step_was_rejected(
+    user, other_user, make_version, inprocess, client_for
+):
+    run = _start(user, make_version, inprocess, approval_ir())  # assigned to bob
+    graph = client_for(other_user).get(_path(run)).json()["graph"]
+    assert {n["id"]: n["outcome"] for n in graph["nodes"]} == {
+        "first": None, "ok": None, "result": None,
+    }
+
+    rejected = client_for(other_user).post(_path(run), {"approved": False}, format="json")
+    assert rejected.status_code == 202, rejected.content
+
+    graph = client_for(other_user).get(_path(run)).json()["graph"]
+    ok = next(n for n in graph["nodes"] if n["id"] == "ok")
+    assert ok["status"] == "completed"
+    assert ok["outcome"] == "rejected"
 
 
 def test_a_step_nobody_else_can_decide_waits_in_staff_inboxes(

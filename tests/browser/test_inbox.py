@@ -63,9 +63,9 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     expect(row).to_contain_text("Approve the refund")
     expect(row).to_contain_text("Refund")
     expect(page.get_by_test_id("inbox-count")).to_have_text("1")
-    # bob decides the step but may not open the run: its id is not a link to "not found"
+    # bob decides the step; its run (not his) opens read only from its id
     expect(row.get_by_test_id("inbox-run-id")).to_have_text(str(run.id)[:8])
-    expect(row.locator(f'a[href="/runs/{run.id}"]')).to_have_count(0)
+    expect(row.get_by_test_id("inbox-run-id")).to_have_attribute("href", f"/runs/{run.id}")
     screenshot(page, "inbox")
 
     # The step's page: context, the flow around it, the form from its schema
@@ -105,10 +105,13 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     )
     assert Run.objects.get(pk=run.pk).result == {"result": {"paid": 120, "by": "bob"}}
     assert ApprovalStep.objects.get(run=run).status == "approved"
-    # bob may decide the step but not open the run: no link to a page that says "not found"
+    # bob watches the run he let go on: read only, finished, without its result
     expect(page.get_by_test_id("step-message")).to_contain_text("The run continues")
-    expect(page.get_by_test_id("step-watch-run")).to_have_count(0)
-    expect(page.get_by_test_id("step-open-run")).to_have_count(0)
+    page.get_by_test_id("step-watch-run").click()
+    expect(page.get_by_test_id("run-page")).to_have_attribute("data-run-status", "completed")
+    expect(page.get_by_test_id("run-read-only")).to_be_visible()
+    expect(page.get_by_test_id("run-cancel")).to_have_count(0)
+    expect(page.get_by_test_id("run-rerun")).to_have_count(0)
     page.goto(live_server("/inbox"))
     expect(page.get_by_test_id("inbox-empty")).to_be_visible()
     expect(page.get_by_test_id("inbox-count")).to_have_count(0)
@@ -207,11 +210,46 @@ def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_u
     expect(card_icon).to_have_text("✕")
     row_icon = page.get_by_test_id("timeline-row-ok").locator(".rs-icon")
     expect(row_icon).to_have_attribute("data-outcome", "rejected")
+    # and so are its card's border, its timeline bar and the legend: the danger colour,
+    # not the green of the completed step before it
+    danger = page.evaluate(
+        "() => getComputedStyle(document.documentElement).getPropertyValue('--danger').trim()"
+    )
+    card = page.get_by_test_id("run-node-ok")
+    expect(card).to_have_attribute("data-outcome", "rejected")
+    done_card = page.get_by_test_id("run-node-first")
+    assert _css(card, "border-top-color") == _rgb(page, danger)
+    assert _css(done_card, "border-top-color") != _rgb(page, danger)
+    bar = page.get_by_test_id("timeline-bar-ok")
+    assert danger_in(page, _css(bar, "background-color"), danger)
+    first_bar = page.get_by_test_id("timeline-bar-first")
+    assert not danger_in(page, _css(first_bar, "background"), danger)
+    legend = page.get_by_test_id("legend-rejected")
+    expect(legend).to_have_text("Rejected 1")
+    assert _css(legend.locator(".legend-dot"), "background-color") == _rgb(page, danger)
+    expect(page.get_by_test_id("legend-completed")).to_have_text("Completed 1")
+    expect(page.get_by_test_id("run-node-progress-note")).to_have_text("1 rejected")
+    screenshot(page, "rejected")
     page.get_by_test_id("run-node-ok").click()
     expect(page.get_by_test_id("node-panel-outcome")).to_have_text(
         f"Rejected by {staff_user.username}"
     )
-    screenshot(page, "rejected")
+
+
+def _css(locator: Any, prop: str) -> str:
+    return str(locator.evaluate(f"(el) => getComputedStyle(el).getPropertyValue('{prop}')"))
+
+
+def _rgb(page: Any, colour: str) -> str:
+    """A CSS colour as the browser computes it (rgb(...))."""
+    return str(page.evaluate(
+        """(c) => { const el = document.createElement('i'); el.style.color = c;
+                    document.body.append(el); const v = getComputedStyle(el).color;
+                    el.remove(); return v; }""", colour))
+
+
+def danger_in(page: Any, value: str, danger: str) -> bool:
+    return _rgb(page, danger) in value
 
 
 def test_a_step_without_fields_asks_only_for_a_comment(page, live_server, staff_user):
@@ -536,17 +574,17 @@ def test_the_inbox_search_keeps_the_steps_with_each_word_and_says_when_none_matc
     expect(page.get_by_test_id("inbox-search")).to_have_value("")
 
 
-def test_a_few_choices_in_the_decision_form_are_checkboxes_after_the_simple_fields(
+def test_the_decision_form_keeps_its_fields_order_and_shows_a_few_choices_as_checkboxes(
     page, live_server, staff_user, screenshot
 ):
     ir = {"name": "Expenses", "nodes": [
         {"id": "ok", "type": "approval", "title": "Review the claim",
          "form_schema": {"type": "object", "required": ["total"], "properties": {
+             "note": {"type": "string"},
+             "total": {"type": "number"},
              "adjustments": {"type": "array", "items": {"type": "number"}},
              "flags": {"type": "array", "uniqueItems": True, "items": {
                  "type": "string", "enum": ["no receipt", "over limit", "duplicate"]}},
-             "note": {"type": "string"},
-             "total": {"type": "number"},
          }},
          "assignees": {"users": [staff_user.username]}},
         {"id": "result", "type": "output", "value": "ok.data"},
@@ -558,9 +596,9 @@ def test_a_few_choices_in_the_decision_form_are_checkboxes_after_the_simple_fiel
     page.goto(live_server(f"/inbox/{run.id}/ok"))
     form = page.get_by_test_id("step-form")
 
-    # The required field first, then the simple one, then the lists
+    # The fields in the order the flow lists them (not alphabetical, as Postgres keeps keys)
     tops = [form.get_by_text(re.compile(rf"^{name}\s*\*?$")).first.bounding_box()["y"]
-            for name in ("Total", "Note", "Adjustments", "Flags")]
+            for name in ("Note", "Total", "Adjustments", "Flags")]
     assert tops == sorted(tops), tops
     # and the three flags are boxes to tick, not a list to ctrl-click in
     expect(form.locator("select[multiple]")).to_have_count(0)

@@ -1136,3 +1136,136 @@ def test_an_empty_required_cell_in_a_batch_csv_is_reported_before_the_batch_star
     page.get_by_test_id("batch-inputs").fill("email,name\nann@example.com,Ann\ndana@example.com,Dana\n")
     expect(page.get_by_test_id("batch-count")).to_have_text("2 inputs ready")
     assert not Run.objects.filter(flow_version=version).exists()
+
+
+APPROVER_FLOW = {
+    "name": "Refund",
+    "input_schema": {"type": "object", "properties": {"customer": {"type": "string"}}},
+    "nodes": [
+        {"id": "lookup", "type": "value", "title": "Look up the order",
+         "value": "input.customer + ' ordered a kettle'"},
+        {"id": "ledger", "type": "value", "title": "Ledger note", "value": "'ledger-only-owner'"},
+        {"id": "ok", "type": "approval", "title": "Approve the refund", "after": ["lookup"],
+         "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
+         "assignees": {"groups": ["refunds"]}},
+        {"id": "pay", "type": "value", "title": "Pay", "after": ["ok"],
+         "value": "'paid-' + ledger"},
+        {"id": "result", "type": "output", "value": "pay"},
+    ],
+}
+
+
+def test_an_approver_sees_the_run_read_only_up_to_their_step(
+    new_page, live_server, staff_user, user, django_user_model, screenshot
+):
+    from django.contrib.auth.models import Group
+
+    from tests.browser.conftest import PASSWORD
+
+    # Given ada's run waiting for the "refunds" group, which bob is in and dan is not
+    bob = django_user_model.objects.create_user("bob", password=PASSWORD)
+    dan = django_user_model.objects.create_user("dan", password=PASSWORD)
+    Group.objects.create(name="refunds").user_set.add(bob)
+    version = make_flow(user, APPROVER_FLOW)
+    run = start_run(user, version, {"customer": "Jo"})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # When bob opens the run
+    page = new_page(bob)
+    page.goto(live_server(f"/runs/{run.id}"))
+
+    # Then he sees its graph and timeline, read only: no cancel, re-run, input or designer
+    expect(page.get_by_test_id("run-page")).to_have_attribute("data-run-status", "suspended")
+    expect(node(page, "ok")).to_have_attribute("data-status", "waiting")
+    expect(page.get_by_test_id("run-read-only")).to_be_visible()
+    expect(page.get_by_test_id("run-approver-note")).to_contain_text("Approve the refund")
+    for control in ("run-cancel", "run-rerun", "run-edit-input", "run-open-designer"):
+        expect(page.get_by_test_id(control)).to_have_count(0)
+    expect(page.get_by_test_id("timeline-row-lookup")).to_be_visible()
+    # what the steps before his read and produced, not the others'
+    node(page, "lookup").click()
+    expect(page.get_by_test_id("node-panel-output")).to_contain_text("Jo ordered a kettle")
+    node(page, "ledger").click()
+    expect(page.get_by_test_id("node-panel-withheld")).to_be_visible()
+    expect(page.get_by_test_id("node-panel-output")).to_have_count(0)
+    page.get_by_test_id("node-panel-close").click()
+    screenshot(page, "approver-waiting")
+
+    # and he decides from there; the run finishes before his eyes, its result not his
+    page.get_by_test_id("run-open-inbox").click()
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("step-closed")).to_contain_text("Decided by bob")
+    page.get_by_test_id("step-watch-run").click()
+    expect(page.get_by_test_id("run-page")).to_have_attribute(
+        "data-run-status", "completed", timeout=30_000
+    )
+    expect(node(page, "pay")).to_have_attribute("data-status", "completed")
+    expect(page.get_by_test_id("run-result-withheld")).to_be_visible()
+    assert "ledger-only-owner" not in page.content()
+    screenshot(page, "approver-completed")
+
+    # while dan, who decides nothing in it, finds no run at all
+    other = new_page(dan)
+    other.goto(live_server(f"/runs/{run.id}"))
+    expect(other.get_by_test_id("run-error-load")).to_be_visible()
+    expect(other.get_by_test_id("run-page")).to_have_count(0)
+
+
+def _field_ids(dialog: Any) -> list[str]:
+    """The run form's top-level fields, top to bottom."""
+    ids = dialog.locator("input[id^='run-input_'], select[id^='run-input_']").evaluate_all(
+        "els => els.map(e => e.id.replace('run-input_', ''))"
+    )
+    return [i for i in dict.fromkeys(ids) if "_" not in i or i.startswith("address_")]
+
+
+def test_the_start_run_form_lists_its_fields_in_the_flows_order(
+    page, live_server, staff_user
+):
+    from django.db import connection
+
+    schema = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "zip": {"type": "string"},
+            "name": {"type": "string"},
+            "amount": {"type": "integer"},
+            "address": {"type": "object",
+                        "properties": {"street": {"type": "string"}, "city": {"type": "string"}}},
+            "accept": {"type": "boolean"},
+        },
+    }
+    ir = {"name": "Ordered", "input_schema": schema,
+          "nodes": [{"id": "out", "type": "output", "value": "input"}]}
+    version = make_flow(staff_user, ir)
+
+    # Given a flow saved with its fields in an order of its own, not alphabetical
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("#run-input_zip")).to_be_visible()
+    # the form lists them as the flow does, the nested object's too
+    assert _field_ids(dialog) == [
+        "zip", "name", "amount", "address_street", "address_city", "accept"
+    ]
+    # and the run's input reads in that order too (the database keeps it sorted)
+    dialog.locator("#run-input_zip").fill("75001")
+    dialog.locator("#run-input_name").fill("Ada")
+    page.get_by_test_id("start-run-submit").click()
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    page.get_by_test_id("tab-input").click()
+    shown = page.get_by_test_id("run-input").inner_text()
+    assert shown.index("zip") < shown.index("name"), shown
+
+    # and a version stored before the order was kept still opens, required field first
+    old = make_flow(staff_user, {**ir, "name": "Old"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE flows_flowversion SET ir = jsonb_set(ir, '{input_schema}',"
+            " (ir->'input_schema') - 'x-order') WHERE id = %s",
+            [old.id],
+        )
+    page.goto(live_server(f"/runs?start={old.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("#run-input_name")).to_be_visible()
+    assert _field_ids(dialog)[0] == "name"

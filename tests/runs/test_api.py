@@ -225,10 +225,10 @@ def test_an_approval_is_decided_once_by_an_assignee_with_a_valid_form(
     denied = _client(outsider).post(path, {"approved": True, "data": {"amount": 1}}, format="json")
     assert denied.status_code == 404
     assert _client(user).post(path, {"approved": True}, format="json").status_code == 404
-    # (bob may decide it, but not see the run this path answers with: he decides it in
-    # his inbox's path)
+    # (bob may decide it through the run too, which he sees read only: an approval must
+    # fill its form in)
     assert _error(_client(other_user).post(path, {"approved": True}, format="json"))[
-        "message"].endswith(f"POST /api/v1/approvals/{run.id}/ok/ instead")
+        "code"] == "invalid_form"
     path = f"/api/v1/approvals/{run.id}/ok/"
     bad = _client(other_user).post(path, {"approved": True, "data": {"amount": 500}}, format="json")
     assert bad.status_code == 400

@@ -383,7 +383,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A run with its node attempts; another user's run is not found. */
+        /**
+         * @description A run with its node attempts. Its owner and staff see all of it; an approver of
+         *     one of its steps sees it read only (`access`); anyone else gets 404.
+         */
         get: operations["v1_runs_retrieve"];
         put?: never;
         post?: never;
@@ -402,10 +405,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * @description Decide a step, as POST approvals/<run>/<node>/ does, answering with the run
-         *     (403 for an assignee who may not see the run: decide it there).
-         */
+        /** @description Decide a step, as POST approvals/<run>/<node>/ does, answering with the run. */
         post: operations["v1_runs_approvals_create"];
         delete?: never;
         options?: never;
@@ -424,7 +424,8 @@ export interface paths {
         put?: never;
         /**
          * @description Cancel a run: at once if no worker executes it, else at its next heartbeat.
-         *     409 `run_finished` when it has already ended.
+         *     409 `run_finished` when it has already ended; 403 for an approver of one of its
+         *     steps (who sees it read only).
          */
         post: operations["v1_runs_cancel_create"];
         delete?: never;
@@ -442,6 +443,26 @@ export interface paths {
         };
         /** @description The run's stored events after `after`, in order: what the websocket sends. */
         get: operations["v1_runs_events_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{run_id}/version/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The flow version the run executes, with its IR, for whoever may see the run (an
+         *     approver of one of its steps included, who may not open the flow itself).
+         */
+        get: operations["v1_runs_version_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -569,6 +590,8 @@ export interface components {
          * @enum {string}
          */
         AccessEnum: "everyone" | "groups" | "staff";
+        /** @enum {string|null} */
+        ApprovalOutcomeEnum: "rejected" | "timed-out" | null;
         /** @enum {string} */
         ApprovalStatusEnum: "pending" | "approved" | "rejected" | "expired" | "closed";
         AssigneesOutput: {
@@ -722,6 +745,8 @@ export interface components {
             elapsed_ms: number | null;
             /** Format: double */
             duration_ms: number | null;
+            /** @description Present (true) when the values in `data` (inputs, output, error, context) are withheld from you: an approver sees the nodes up to their step. */
+            data_withheld?: boolean;
         };
         FlowCreateInput: {
             name: string;
@@ -752,6 +777,8 @@ export interface components {
             type: string;
             title: string;
             status: string | null;
+            /** @description An approval of the run that was rejected, or decided by its deadline. */
+            outcome: components["schemas"]["ApprovalOutcomeEnum"] | null;
         };
         GraphOutput: {
             nodes: components["schemas"]["GraphNodeOutput"][];
@@ -834,6 +861,8 @@ export interface components {
              * @description Milliseconds from start to finish.
              */
             readonly duration_ms: number | null;
+            /** @description Its inputs, output and error are not shown to you (null; an error keeps its code): an approver sees the nodes up to their step, not those past it. */
+            readonly withheld: boolean;
         };
         /** @enum {string} */
         NodeAttemptStatusEnum: "running" | "completed" | "skipped" | "failed" | "waiting";
@@ -1134,6 +1163,18 @@ export interface components {
             /** @description What it sends, once approved. */
             approved: unknown;
         };
+        /**
+         * @description How you see the run: as its owner (or staff), all of it, and you may cancel and
+         *     re-run it; as an approver of one of its steps, read only, with the inputs, outputs and
+         *     errors of the nodes up to your step (`shown_nodes`) and not its result.
+         */
+        RunAccessOutput: {
+            role: components["schemas"]["RunAccessRoleEnum"];
+            /** @description The nodes whose data you see; null: every node. */
+            shown_nodes: string[] | null;
+        };
+        /** @enum {string} */
+        RunAccessRoleEnum: "owner" | "approver";
         RunDetailOutput: {
             /** Format: uuid */
             readonly id: string;
@@ -1172,6 +1213,7 @@ export interface components {
             readonly lease_expires_at: string | null;
             /** Format: uuid */
             readonly rerun_of: string | null;
+            readonly access: components["schemas"]["RunAccessOutput"];
             readonly nodes: components["schemas"]["NodeAttemptOutput"][];
         };
         RunEventsOutput: {
@@ -1241,6 +1283,7 @@ export interface components {
             readonly lease_expires_at: string | null;
             /** Format: uuid */
             readonly rerun_of: string | null;
+            readonly access: components["schemas"]["RunAccessOutput"];
         };
         /** @enum {string} */
         RunStatusEnum: "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";
@@ -1288,7 +1331,7 @@ export interface components {
             decisions: components["schemas"]["DecisionOutput"][];
             /** @description Whether you may decide it now. */
             can_decide: boolean;
-            /** @description Whether you may open its run (its owner and staff may; an assignee may not). */
+            /** @description Whether you may open its run: its owner and staff see all of it, its assignees see it read only, up to their step. */
             can_view_run: boolean;
             graph: components["schemas"]["GraphOutput"];
         };
@@ -3345,15 +3388,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description No such object, or not visible to you. */
             404: {
                 headers: {
@@ -3411,6 +3445,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such object, or not visible to you. */
             404: {
                 headers: {
@@ -3452,6 +3495,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunEventsOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_runs_version_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetailOutput"];
                 };
             };
             /** @description The request is invalid; `message` says what and where, `details` has the fields. */

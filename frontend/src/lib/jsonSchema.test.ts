@@ -90,20 +90,29 @@ describe("an empty item of a list", () => {
 });
 
 describe("fieldOrder", () => {
-  it("puts required fields first in `required` order, simple before nested", () => {
+  it("keeps the author's order, not required-first nor alphabetical", () => {
     const schema = {
       type: "object" as const,
       required: ["when", "total"],
       properties: {
-        adjustments: { type: "array" as const },
-        category: { type: "string" as const },
-        flags: { type: "array" as const },
         note: { type: "string" as const },
-        total: { type: "number" as const },
+        adjustments: { type: "array" as const },
         when: { type: "string" as const },
+        category: { type: "string" as const },
+        total: { type: "number" as const },
       },
     };
-    expect(fieldOrder(schema)).toEqual(["when", "total", "category", "note", "adjustments", "flags"]);
+    expect(fieldOrder(schema)).toEqual(["note", "adjustments", "when", "category", "total"]);
+  });
+
+  it("follows an order the schema states, then the fields it leaves out", () => {
+    const schema = {
+      type: "object" as const,
+      "x-order": ["zip", "name", "gone", "zip"],
+      properties: { age: { type: "integer" as const }, name: { type: "string" as const }, zip: { type: "string" as const } },
+    };
+    expect(fieldOrder(schema)).toEqual(["zip", "name", "age"]);
+    expect(fieldOrder({ ...schema, "x-order": undefined, "ui:order": ["age"] })).toEqual(["age", "name", "zip"]);
   });
 });
 

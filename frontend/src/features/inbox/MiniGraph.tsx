@@ -32,10 +32,10 @@ function MiniGraphView({ nodes, edges, current }: { nodes: GraphNode[]; edges: s
         )}
         {placed.map(({ id }) => {
           const node = byId.get(id)!;
-          const cls = `mini-node ${node.status ?? "idle"}${id === current ? " current" : ""}`;
+          const cls = `mini-node ${node.status ?? "idle"}${node.outcome ? ` ${node.outcome}` : ""}${id === current ? " current" : ""}`;
           return (
             <g key={id} className={cls} transform={`translate(${x(id)},${y(id)})`}>
-              <title>{`${node.title} (${node.type}) — ${node.status ?? "not run"}`}</title>
+              <title>{`${node.title} (${node.type}) — ${node.outcome ? node.outcome.replace("-", " ") : node.status ?? "not run"}`}</title>
               <rect width={W} height={H} rx={7} />
               <text x={10} y={14} className="mini-type">{node.type}</text>
               <text x={10} y={27} className="mini-label">

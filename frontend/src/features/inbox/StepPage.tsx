@@ -162,7 +162,8 @@ export default function StepPage() {
   const [inputs, setInputs] = useState<Json | null>(null);
   const [comment, setComment] = useState("");
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: "error" | "success"; text: string } | null>(null);
+  // "done": a rejection went through, which is not a success to paint green.
+  const [message, setMessage] = useState<{ kind: "error" | "success" | "done"; text: string } | null>(null);
   const formRef = useRef<Form>(null);
   const inputsRef = useRef<Form>(null);
 
@@ -202,7 +203,7 @@ export default function StepPage() {
       const detail = await decideStep(runId, nodeId, { approved, data: approved ? data : {}, comment, inputs: edited });
       setStep(detail);
       setMessage({
-        kind: "success",
+        kind: approved ? "success" : "done",
         text:
           detail.status === "pending"
             ? `Your ${approved ? "approval" : "rejection"} is recorded; the step waits for ${countOf(detail.quorum - detail.approvals, "more approval", "more approvals")}.`
@@ -316,7 +317,7 @@ export default function StepPage() {
                 {message && (
                   <div className={`alert ${message.kind} step-message`} role="status" data-testid="step-message">
                     <span>{message.text}</span>
-                    {message.kind === "success" && step.status !== "pending" && step.can_view_run && (
+                    {message.kind !== "error" && step.status !== "pending" && step.can_view_run && (
                       <Link to={`/runs/${step.run}`} className="btn small" data-testid="step-watch-run">Watch the run →</Link>
                     )}
                   </div>

@@ -7,7 +7,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { statusLabel } from "../../lib/runStatus";
-import { formatAgo, formatDuration, elapsedMs, shortId } from "./format";
+import { batchBadge, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { cancelBatch, getBatch, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
 import "./runs.css";
@@ -113,7 +113,7 @@ export default function BatchPage() {
           </nav>
           <div className="title-row">
             <h1>Batch <span className="mono run-id">{shortId(batch.id)}</span></h1>
-            <StatusBadge status={batch.status} testId="batch-status" />
+            <StatusBadge {...batchBadge(batch.status, batch.progress.by_status, batch.total ?? 0)} testId="batch-status" />
           </div>
           <div className="muted small">
             {countOf(batch.total ?? 0, "run")}{sample ? <> of {sample.flow_name} v{sample.version}</> : null} · at most {batch.concurrency} at once · started {formatAgo(batch.created_at)}

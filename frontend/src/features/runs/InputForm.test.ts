@@ -3,21 +3,21 @@ import { describe, expect, it } from "vitest";
 import { formSchema, isLongText, itemTitle, uiSchemaFor, withoutNull } from "./InputForm";
 
 describe("the input form schema", () => {
-  it("orders required fields first, then simple fields before nested ones", () => {
+  it("shows the fields in the order the flow's author listed them, nested ones too", () => {
     const schema = formSchema({
       type: "object",
       required: ["message", "email"],
       properties: {
-        email: { type: "string" },
-        message: { type: "string" },
-        notify: { type: "object", properties: { urgent: { type: "boolean" }, team: { type: "string" } }, required: ["team"] },
-        priority: { type: "string", enum: ["low", "high"] },
         tags: { type: "array", items: { type: "string" } },
+        email: { type: "string" },
+        notify: { type: "object", properties: { urgent: { type: "boolean" }, team: { type: "string" } }, required: ["team"] },
+        message: { type: "string" },
+        priority: { type: "string", enum: ["low", "high"] },
       },
     });
     const ui = uiSchemaFor(schema);
-    expect(ui["ui:order"]).toEqual(["message", "email", "priority", "notify", "tags"]);
-    expect(ui.notify).toEqual({ "ui:order": ["team", "urgent"] });
+    expect(ui["ui:order"]).toEqual(["tags", "email", "notify", "message", "priority"]);
+    expect(ui.notify).toEqual({ "ui:order": ["urgent", "team"] });
   });
 
   it("titles fields after their keys", () => {

@@ -21,6 +21,8 @@ interface Props {
   state: NodeState;
   record: NodeAttempt | undefined;
   runId: string;
+  /** Its inputs, output and error are not shown to this person (an approver sees the steps up to theirs). */
+  withheld?: boolean;
   now: number;
   onClose(): void;
 }
@@ -41,7 +43,19 @@ function errorText(error: unknown): { code?: string; message: string } | null {
   return { code: e.code, message: e.message ?? JSON.stringify(error) };
 }
 
-export function NodePanel({ irNode, state, record, runId, now, onClose }: Props) {
+/** Why a node shows no output: "yet" only while it may still produce one. */
+export function noOutputText(status: string): string {
+  switch (status) {
+    case "completed": return "null";
+    case "failed": return "None: it failed (its error is above).";
+    case "skipped": return "None: it was skipped.";
+    case "cancelled": return "None: it was cancelled.";
+    case "waiting": return "None until it is decided.";
+    default: return "No output yet.";
+  }
+}
+
+export function NodePanel({ irNode, state, record, runId, withheld = false, now, onClose }: Props) {
   const error = errorText(state.error ?? record?.error);
   const running = state.status === "running";
   const duration = running && state.startedAt !== null ? now - state.startedAt * 1000 : state.durationMs ?? record?.duration_ms ?? null;
@@ -83,7 +97,7 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
       {error && (
         <Section title="Error" testId="node-panel-error">
           <div className="alert error np-error">
-            {error.code && <strong className="mono">{error.code}</strong>} {error.message}
+            {error.code && <strong className="mono">{error.code}</strong>} {withheld ? "" : error.message}
           </div>
         </Section>
       )}
@@ -110,10 +124,16 @@ export function NodePanel({ irNode, state, record, runId, now, onClose }: Props)
       {state.context !== undefined && (
         <Section title="Shown to the approver"><JsonView value={state.context} /></Section>
       )}
-      <Section title="Inputs" testId="node-panel-inputs"><JsonView value={inputs ?? undefined} empty="No inputs recorded." /></Section>
-      <Section title="Output" testId="node-panel-output">
-        <JsonView value={output ?? undefined} empty={state.status === "completed" ? "null" : "No output yet."} />
-      </Section>
+      {withheld ? (
+        <div className="alert np-withheld" data-testid="node-panel-withheld">
+          This step does not lead to yours: what it read and produced is shown to the run's owner, not to you.
+        </div>
+      ) : (<>
+        <Section title="Inputs" testId="node-panel-inputs"><JsonView value={inputs ?? undefined} empty="No inputs recorded." /></Section>
+        <Section title="Output" testId="node-panel-output">
+          <JsonView value={output ?? undefined} empty={noOutputText(state.status)} />
+        </Section>
+      </>)}
     </div>
   );
 }

@@ -40,6 +40,7 @@ import {
 import { EdgeRoutesContext, edgeTypes } from "../../lib/RoutedEdge";
 import { emptyNode, type NodeState } from "./runState";
 import { RunNode, type RunFlowNode } from "./RunNode";
+import { adverseOutcome } from "./nodeKinds";
 import "./runGraph.css";
 
 const nodeTypes = { runNode: RunNode };
@@ -373,7 +374,10 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
         <KeepSelectedInView selected={selected} />
         <Controls showInteractive={false} />
-        {laid.nodes.length > 12 && !big && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => `mm-${(n as RunFlowNode).data.state.status}`} />}
+        {laid.nodes.length > 12 && !big && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => {
+          const { node, state } = (n as RunFlowNode).data;
+          return `mm-${adverseOutcome(node, state.status, state.output) ?? state.status}`;
+        }} />}
       </ReactFlow>
       </EdgeRoutesContext.Provider>
     </div>

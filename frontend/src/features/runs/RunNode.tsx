@@ -6,7 +6,7 @@ import { noun } from "../../lib/plural";
 import { formatDuration } from "./format";
 import type { NodeState } from "./runState";
 import { kindStyle, NodeTypeIcon } from "../../lib/NodeTypeIcon";
-import { approvalOutcome, nodeSubtitle } from "./nodeKinds";
+import { adverseOutcome, approvalOutcome, nodeSubtitle } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
 
 export interface RunNodeData extends Record<string, unknown> {
@@ -27,11 +27,13 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
   const duration = state.status === "running" ? runningMs : state.durationMs;
   const items = state.items;
   const outcome = state.status === "completed" ? approvalOutcome(node, state.output) : null;
+  const adverse = adverseOutcome(node, state.status, state.output);
   return (
     <div
-      className={`rn rn-${state.status} rn-type-${node.type}${selected ? " rn-selected" : ""}${notRun ? " rn-not-run" : ""}`}
+      className={`rn rn-${state.status} rn-type-${node.type}${adverse ? ` rn-${adverse}` : ""}${selected ? " rn-selected" : ""}${notRun ? " rn-not-run" : ""}`}
       data-node-id={node.id}
       data-status={state.status}
+      data-outcome={adverse ?? undefined}
       data-testid={`run-node-${node.id}`}
       data-not-run={notRun ? "true" : undefined}
       title={`${node.title || node.id}: ${outcome ? outcome.label : notRun ? "not run (the run ended before it)" : state.status}`}

@@ -3,7 +3,9 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import type { IrNode } from "../../graph";
+import type { RJSFSchema } from "@rjsf/utils";
 import { ApiError } from "../../lib/api";
+import { fieldOrder } from "../../lib/jsonSchema";
 import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
@@ -11,9 +13,10 @@ import { readSession } from "../../lib/session";
 import { assigneeNames, formatDateTime, formatDuration, noResultText, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
-import { cancelRun, createRun, type NodeAttempt } from "./runApi";
+import { cancelRun, createRun, isReadOnly, isWithheld, type NodeAttempt } from "./runApi";
 import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
+import { adverseCounts, type AdverseOutcome } from "./nodeKinds";
 import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import { Timeline } from "./Timeline";
 import { EventLog } from "./EventLog";
@@ -41,6 +44,29 @@ function NobodyCanDecide({ missing, staff, adminUrl }: { missing: MissingApprove
       {"ask" in help ? help.ask : <a href={`${adminUrl}${help.adminPath}`}>{help.label}</a>}
     </>
   );
+}
+
+/** The graph's legend: the statuses, and (when some approval ended so) the rejected and
+ * timed-out ones apart from the completed ones, in the danger colour their cards have. */
+function legendItems(counts: ReturnType<typeof statusCounts>, adverse: Record<AdverseOutcome, number>) {
+  const items: { key: string; label: string; count: number }[] = [
+    { key: "running", label: "Running", count: counts.running },
+    { key: "completed", label: "Completed", count: counts.completed - adverse.rejected - adverse["timed-out"] },
+    { key: "failed", label: "Failed", count: counts.failed },
+  ];
+  if (adverse.rejected) items.push({ key: "rejected", label: "Rejected", count: adverse.rejected });
+  if (adverse["timed-out"]) items.push({ key: "timed-out", label: "Timed out", count: adverse["timed-out"] });
+  items.push({ key: "waiting", label: "Waiting", count: counts.waiting }, { key: "skipped", label: "Skipped", count: counts.skipped });
+  if (counts.cancelled) items.push({ key: "cancelled", label: "Cancelled", count: counts.cancelled });
+  return items;
+}
+
+/** The run's input with its fields in the form's order (the database keeps them sorted). */
+function inputInFormOrder(input: unknown, schema: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input) || !schema || typeof schema !== "object") return input ?? {};
+  const values = input as Record<string, unknown>;
+  const order = fieldOrder(schema as RJSFSchema).filter((key) => key in values);
+  return Object.fromEntries([...order, ...Object.keys(values).filter((key) => !order.includes(key))].map((key) => [key, values[key]]));
 }
 
 function Fact({ label, children, testId, note }: { label: string; children: React.ReactNode; testId?: string; note?: string }) {
@@ -118,6 +144,7 @@ export default function RunPage() {
   if (!run || !version || !state) return <div className="page-loading">Loading run…</div>;
 
   const counts = statusCounts(state);
+  const adverse = adverseCounts(state.nodes, irNodes);
   const started = state.lastSeq > 0 || !!run.started_at;
   const unclaimedMs = waitingForWorker(runStatus, run.created_at, { inBatch: !!run.batch, started }, now);
   const silentMs = workerSilentMs(run.status, run.lease_expires_at, now);
@@ -133,6 +160,13 @@ export default function RunPage() {
   const waiting = run.waiting.filter((w) => !w.decided && runStatus === "suspended");
   const selectedNode = selected ? irNodes.get(selected) : undefined;
   const failedNode = runError?.node ? irNodes.get(String(runError.node)) : undefined;
+  const readOnly = isReadOnly(run);
+  const hasOutputStep = (version.ir.nodes ?? []).some((n) => n.type === "output");
+  // The approval steps that are theirs: the steps the nodes they are shown lead to.
+  const approverSteps = (run.access?.shown_nodes ?? [])
+    .filter((id) => irNodes.get(id)?.type === "approval")
+    .map((id) => irNodes.get(id)?.title || id)
+    .join(", ") || "a step";
 
   const doCancel = async () => {
     setConfirmingCancel(false);
@@ -173,23 +207,39 @@ export default function RunPage() {
     <div className="page run-page" data-testid="run-page" data-run-status={runStatus}>
       <div className="page-header">
         <div>
-          <nav className="crumbs" aria-label="Breadcrumb">
-            <Link to="/runs">Runs</Link>
-            <span aria-hidden>/</span>
-            <Link to={`/runs?flow=${run.flow}`}>{run.flow_name}</Link>
-            {run.batch && (<><span aria-hidden>/</span><Link to={`/batches/${run.batch}`}>batch #{(run.batch_index ?? 0) + 1}</Link></>)}
-          </nav>
+          {readOnly ? (
+            // Not their run: its list, flow and batch are not theirs to open.
+            <nav className="crumbs" aria-label="Breadcrumb">
+              <Link to="/inbox">Inbox</Link>
+              <span aria-hidden>/</span>
+              <span>{run.flow_name}</span>
+            </nav>
+          ) : (
+            <nav className="crumbs" aria-label="Breadcrumb">
+              <Link to="/runs">Runs</Link>
+              <span aria-hidden>/</span>
+              <Link to={`/runs?flow=${run.flow}`}>{run.flow_name}</Link>
+              {run.batch && (<><span aria-hidden>/</span><Link to={`/batches/${run.batch}`}>batch #{(run.batch_index ?? 0) + 1}</Link></>)}
+            </nav>
+          )}
           <div className="title-row">
             <h1>Run <span className="mono run-id">{shortId(run.id)}</span></h1>
             <StatusBadge status={runStatus} testId="run-status" />
             <Connection status={view.socket} finished={finished} />
           </div>
-          {run.rerun_of && (
+          {run.rerun_of && !readOnly && (
             <p className="muted rerun-of" data-testid="run-rerun-of">
               Re-run of <Link to={`/runs/${run.rerun_of}`}>run <span className="mono">{shortId(run.rerun_of)}</span></Link>
             </p>
           )}
         </div>
+        {readOnly ? (
+          <div className="toolbar">
+            <span className="badge read-only-badge" data-testid="run-read-only" title="You see this run because you decide one of its steps">
+              Read only
+            </span>
+          </div>
+        ) : (
         <div className="toolbar">
           {/* While the cancel is being confirmed, the question takes the other buttons' place. */}
           {!(confirmingCancel && !finished) && (<>
@@ -220,7 +270,18 @@ export default function RunPage() {
             </span>
           )}
         </div>
+        )}
       </div>
+
+      {readOnly && (
+        <div className="alert read-only-note" role="status" data-testid="run-approver-note">
+          <span>
+            You see this run because you decide <strong>{approverSteps}</strong> in it. It is read only, and it
+            shows what the steps that lead to yours read and produced; the values of the other steps, and the
+            run's result, stay with its owner, <strong>{run.requested_by}</strong>.
+          </span>
+        </div>
+      )}
 
       {actionError && (
         <div className="alert error alert-dismissible" role="alert" data-testid="run-action-error">
@@ -281,7 +342,11 @@ export default function RunPage() {
               <strong>{failedNode ? `${failedNode.title || failedNode.id} failed` : runStatus === "cancelled" ? "The run was cancelled" : "The run failed"}</strong>
               <span className="mono failure-code">{runError.code ?? "error"}</span>
             </div>
-            <div className="failure-message"><CodeText text={String(runError.message ?? "")} /></div>
+            <div className="failure-message">
+              {runError.withheld
+                ? <span className="muted">Its details are not shown to you: the step does not lead to yours.</span>
+                : <CodeText text={String(runError.message ?? "")} />}
+            </div>
           </div>
           {failedNode && (
             <button type="button" className="btn small" onClick={() => select(failedNode.id)} data-testid="run-error-node">
@@ -292,12 +357,14 @@ export default function RunPage() {
       )}
 
       <div className="facts card">
-        <Fact label="Flow"><Link to={`/flows/${run.flow}/v/${run.version}`}>{run.flow_name}</Link> <span className="muted">v{run.version}</span></Fact>
+        <Fact label="Flow">
+          {readOnly ? run.flow_name : <Link to={`/flows/${run.flow}/v/${run.version}`}>{run.flow_name}</Link>} <span className="muted">v{run.version}</span>
+        </Fact>
         <Fact label="Started">{formatDateTime(run.started_at ?? run.created_at)}</Fact>
         <Fact label="Duration" testId="run-duration">{formatDuration(durationMs)}</Fact>
         {/* "3/3" alone would read as all went well when a failure or a cancel stopped them:
             the bar fills with the nodes that went through, the note names the others. */}
-        <Fact label="Nodes" testId="run-node-progress" note={progressNote(counts)}>
+        <Fact label="Nodes" testId="run-node-progress" note={progressNote(counts, adverse)}>
           <span className="node-progress">
             <span className="np-bar"><span style={{ width: `${total ? ((counts.completed + counts.skipped) / total) * 100 : 0}%` }} /></span>
             {done}/{total}
@@ -309,9 +376,9 @@ export default function RunPage() {
 
       <div className="card graph-card">
         <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} finished={finished} onReady={onReady} />
-        <div className="legend" aria-label="Legend">
-          {(["running", "completed", "failed", "waiting", "skipped", ...(counts.cancelled ? ["cancelled"] as const : [])] as const).map((s) => (
-            <span key={s} className="legend-item"><span className={`legend-dot ld-${s}`} />{s} {counts[s] ? <b>{counts[s]}</b> : null}</span>
+        <div className="legend" aria-label="Legend" data-testid="run-legend">
+          {legendItems(counts, adverse).map(({ key, label, count }) => (
+            <span key={key} className="legend-item" data-testid={`legend-${key}`}><span className={`legend-dot ld-${key}`} />{label} {count ? <b>{count}</b> : null}</span>
           ))}
         </div>
         {selectedNode && (
@@ -321,6 +388,7 @@ export default function RunPage() {
               state={state.nodes[selectedNode.id]}
               record={records.get(selectedNode.id)}
               runId={run.id}
+              withheld={isWithheld(run, selectedNode.id)}
               now={now}
               onClose={() => setSelected(null)}
             />
@@ -350,9 +418,11 @@ export default function RunPage() {
           </div>
           <div className="run-io-body" role="tabpanel">
             {sideTab === "result" ? (
-              <JsonView value={result ?? undefined} testId="run-result" empty={noResultText(runStatus)} />
+              readOnly
+                ? <div className="empty small" data-testid="run-result-withheld">The result is shown to the run's owner, not to you.</div>
+                : <JsonView value={hasOutputStep ? (result ?? undefined) : undefined} testId="run-result" empty={noResultText(runStatus, hasOutputStep)} />
             ) : (
-              <JsonView value={run.input ?? {}} testId="run-input" />
+              <JsonView value={inputInFormOrder(run.input, version.ir.input_schema)} testId="run-input" />
             )}
           </div>
         </div>

@@ -37,11 +37,13 @@ export function StatusIcon({ status, outcome }: { status: NodeStatus | string; o
   );
 }
 
-export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+/** `tone` draws the badge as another status would (a finished batch with failures as a
+ * failure), while `data-status` keeps the status itself. */
+export function StatusBadge({ status, testId, label, tone }: { status: string; testId?: string; label?: string; tone?: string }) {
   return (
-    <span className={`badge rs-badge ${status}`} data-testid={testId} data-status={status}>
-      <StatusIcon status={status} />
-      {STATUS_LABELS[status] ?? status}
+    <span className={`badge rs-badge ${tone ?? status}`} data-testid={testId} data-status={status}>
+      <StatusIcon status={tone ?? status} />
+      {label ?? STATUS_LABELS[status] ?? status}
     </span>
   );
 }

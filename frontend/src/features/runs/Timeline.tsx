@@ -4,7 +4,7 @@ import { memo, useMemo, useState } from "react";
 import type { IrNode } from "../../graph";
 import { formatDuration, formatTick, timelineStep } from "./format";
 import type { NodeState, RunState } from "./runState";
-import { approvalOutcome } from "./nodeKinds";
+import { adverseOutcome, approvalOutcome } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
 import "./timeline.css";
 
@@ -24,6 +24,7 @@ const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, on
   node: NodeState; irNode: IrNode | undefined; title: string; t0: number; span: number; end: number; selected: boolean; onSelect(id: string): void;
 }) {
   const outcome = irNode && node.status === "completed" ? approvalOutcome(irNode, node.output) : null;
+  const adverse = adverseOutcome(irNode, node.status, node.output);
   const start = node.startedAt ?? t0;
   const stop = node.finishedAt ?? end;
   const left = ((start - t0) / span) * 100;
@@ -40,10 +41,11 @@ const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, on
       onClick={() => onSelect(node.id)}
       data-testid={`timeline-row-${node.id}`}
       data-status={node.status}
+      data-outcome={adverse ?? undefined}
     >
       <span className="tl-label"><StatusIcon status={node.status} outcome={outcome?.tone} /><span className="tl-title">{title}</span></span>
       <span className="tl-track">
-        <span className={`tl-bar tl-${node.status}`} style={{ left: `${left}%`, width: `${width}%` }}>
+        <span className={`tl-bar tl-${node.status}${adverse ? ` tl-${adverse}` : ""}`} data-testid={`timeline-bar-${node.id}`} style={{ left: `${left}%`, width: `${width}%` }}>
           {node.retries.map((retry) => (
             <span key={retry.attempt} className="tl-retry" style={{ left: `${((retry.ts - start) / Math.max(stop - start, 1e-6)) * 100}%` }} title={`retry after attempt ${retry.attempt}`} />
           ))}

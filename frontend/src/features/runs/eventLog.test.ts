@@ -25,6 +25,11 @@ describe("shortJson", () => {
 });
 
 describe("describeEvent", () => {
+  it("says a withheld output is not shown, not that it was null", () => {
+    const line = describeEvent(ev(4, "node.output", { attempts: 1 }, "pay", { duration_ms: 12, data_withheld: true }));
+    expect(line.detail).toBe("12 ms · output not shown to you");
+  });
+
   const title = (id: string) => (id === "approve" ? "Approve the refund" : id);
 
   it("says who decided an approval, and how, with the comment", () => {

@@ -96,7 +96,9 @@ export function describeEvent(event: RunEvent, title: (nodeId: string) => string
     case "node.output": {
       if (isDecision(data.output)) return decisionLine(data.output);
       const took = typeof event.duration_ms === "number" ? `${formatDuration(event.duration_ms)}${attemptsNote(data.attempts)} · ` : "";
-      return { label, detail: `${took}${shortJson(data.output)}`, tone: "ok" };
+      // An approver reads what happened past their step, not its values.
+      const value = event.data_withheld ? "output not shown to you" : shortJson(data.output);
+      return { label, detail: `${took}${value}`, tone: "ok" };
     }
     case "node.failed":
       return { label, detail: `${errorText(data.error)}${attemptsNote(record(data.error).attempts)}`, tone: "fail" };

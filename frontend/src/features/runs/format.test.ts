@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assigneeNames, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
+import { assigneeNames, batchBadge, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -32,6 +32,7 @@ describe("the nodes' progress note", () => {
   it("names the nodes that did not go through, and nothing when all did", () => {
     expect(progressNote({ failed: 0, cancelled: 0 })).toBeUndefined();
     expect(progressNote({ failed: 1, cancelled: 0 })).toBe("1 failed");
+    expect(progressNote({ failed: 0, cancelled: 0 }, { rejected: 1, "timed-out": 1 })).toBe("1 rejected · 1 timed out");
     expect(progressNote({ failed: 1, cancelled: 2 })).toBe("1 failed · 2 cancelled");
   });
 });
@@ -158,5 +159,22 @@ describe("the Result tab of a run without a result", () => {
     expect(noResultText("running")).toBe("The result appears when the run completes.");
     expect(noResultText("suspended")).toBe("The result appears when the run completes.");
     expect(noResultText("completed")).toBe("No result.");
+  });
+});
+
+describe("batchBadge", () => {
+  it("does not call a finished batch with failed runs a green success", () => {
+    expect(batchBadge("completed", { completed: 3, failed: 0 }, 3)).toEqual({ status: "completed" });
+    expect(batchBadge("completed", { completed: 1, failed: 2 }, 3)).toEqual({ status: "completed", tone: "failed", label: "Finished · 2 of 3 failed" });
+    expect(batchBadge("completed", { failed: 3 }, 3)).toEqual({ status: "completed", tone: "failed", label: "Finished · all 3 failed" });
+    expect(batchBadge("running", { failed: 1 }, 3)).toEqual({ status: "running" });
+  });
+});
+
+describe("noResultText", () => {
+  it("says why a flow without an output step has an empty result", () => {
+    expect(noResultText("completed", false)).toContain("no output step");
+    expect(noResultText("completed")).toBe("No result.");
+    expect(noResultText("failed", false)).toContain("failed");
   });
 });

@@ -85,9 +85,15 @@ export function listedDurationMs(
 }
 
 /** The nodes that did not go through, in words ("1 failed · 2 cancelled"), or undefined. */
-export function progressNote(counts: { failed: number; cancelled: number }): string | undefined {
+export function progressNote(
+  counts: { failed: number; cancelled: number },
+  adverse: { rejected: number; "timed-out": number } = { rejected: 0, "timed-out": 0 },
+): string | undefined {
+  // A rejected approval went through as a step, but not as hoped: named beside the failures.
   const parts = [
     counts.failed ? `${counts.failed} failed` : "",
+    adverse.rejected ? `${adverse.rejected} rejected` : "",
+    adverse["timed-out"] ? `${adverse["timed-out"]} timed out` : "",
     counts.cancelled ? `${counts.cancelled} cancelled` : "",
   ].filter(Boolean);
   return parts.length ? parts.join(" · ") : undefined;
@@ -191,9 +197,19 @@ export function waitingLine(waiting: readonly { node_id: string; title?: string 
 }
 
 /** What the Result tab says while a run has no result, by the run's status. */
-export function noResultText(status: string): string {
+export function noResultText(status: string, hasOutputStep = true): string {
+  // A flow without an output step has nothing to return: its `{}` would read as a bug.
+  if (!hasOutputStep && status === "completed") return "This flow has no output step, so its result is empty: each step's output is on its node (select it in the graph).";
   if (status === "failed") return "No result: the run failed before it produced one (its error is above).";
   if (status === "cancelled") return "No result: the run was cancelled before it produced one.";
   if (status === "completed") return "No result.";
   return "The result appears when the run completes.";
+}
+
+/** A batch's badge: a finished batch some of whose runs failed is not a green "Completed"
+ * (every run finished, not every run went well). */
+export function batchBadge(status: string, byStatus: Readonly<Record<string, number>>, total: number): { status: string; tone?: string; label?: string } {
+  const failed = byStatus.failed ?? 0;
+  if (status !== "completed" || !failed) return { status };
+  return { status, tone: "failed", label: failed === total ? `Finished · all ${failed} failed` : `Finished · ${failed} of ${total} failed` };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IrNode } from "../../graph";
-import { approvalOutcome, nodeIdLine } from "./nodeKinds";
+import { adverseCounts, adverseOutcome, approvalOutcome, nodeIdLine } from "./nodeKinds";
 
 const approval = { id: "ok", type: "approval" } as unknown as IrNode;
 const tool = { id: "t", type: "tool", tool: "send_email" } as unknown as IrNode;
@@ -30,5 +30,21 @@ describe("nodeIdLine", () => {
   it("adds the tool or the kind when it says something more", () => {
     expect(nodeIdLine({ id: "check", type: "tool", tool: "validate_email", inputs: {} } as IrNode)).toBe("check · validate_email");
     expect(nodeIdLine({ id: "is_big", type: "branch", condition: "true", then: [], else: [] } as IrNode)).toBe("is_big · branch");
+  });
+});
+
+describe("adverseOutcome", () => {
+  it("marks a rejected or timed-out approval, not an approved one nor another node", () => {
+    expect(adverseOutcome(approval, "completed", { approved: false, by: "cyd" })).toBe("rejected");
+    expect(adverseOutcome(approval, "completed", { approved: true, by: null, timed_out: true })).toBe("timed-out");
+    expect(adverseOutcome(approval, "completed", { approved: true, by: "ada" })).toBeNull();
+    expect(adverseOutcome(approval, "running", { approved: false })).toBeNull();
+    expect(adverseOutcome(tool, "completed", { approved: false })).toBeNull();
+  });
+
+  it("counts them for the legend", () => {
+    const irNodes = new Map([["ok", approval], ["t", tool]]);
+    const nodes = { ok: { status: "completed", output: { approved: false } }, t: { status: "completed", output: { approved: false } } };
+    expect(adverseCounts(nodes, irNodes)).toEqual({ rejected: 1, "timed-out": 0 });
   });
 });

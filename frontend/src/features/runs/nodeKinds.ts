@@ -37,3 +37,27 @@ export function approvalOutcome(node: IrNode, output: unknown): ApprovalOutcome 
     ? { tone: "approved", word: "Approved", label: `Approved${by}` }
     : { tone: "rejected", word: "Rejected", label: `Rejected${by}` };
 }
+
+/** A decided approval that did not go through as approved by a person: rejected, or
+ *  decided by its deadline. Its card, timeline bar and legend say so in the danger colour,
+ *  not the green of any completed node. */
+export type AdverseOutcome = "rejected" | "timed-out";
+
+export function adverseOutcome(node: IrNode | undefined, status: string, output: unknown): AdverseOutcome | null {
+  if (!node || status !== "completed") return null;
+  const tone = approvalOutcome(node, output)?.tone;
+  return tone === "rejected" || tone === "timed-out" ? tone : null;
+}
+
+/** How many completed nodes ended each adverse way (for the legend). */
+export function adverseCounts(
+  nodes: Readonly<Record<string, { status: string; output?: unknown }>>,
+  irNodes: ReadonlyMap<string, IrNode>,
+): Record<AdverseOutcome, number> {
+  const counts: Record<AdverseOutcome, number> = { rejected: 0, "timed-out": 0 };
+  for (const [id, state] of Object.entries(nodes)) {
+    const outcome = adverseOutcome(irNodes.get(id), state.status, state.output);
+    if (outcome) counts[outcome] += 1;
+  }
+  return counts;
+}

@@ -13,6 +13,19 @@ export type BatchDetail = Schemas["BatchDetailOutput"];
 export type Flow = Schemas["FlowOutput"];
 export type VersionDetail = Omit<Schemas["VersionDetailOutput"], "ir"> & { ir: FlowIR };
 export type RunStatusName = Schemas["RunStatusEnum"];
+export type RunAccess = Schemas["RunAccessOutput"];
+
+/** Whether the person sees the run read only: an approver of one of its steps, not its owner. */
+export function isReadOnly(run: Pick<Run, "access">): boolean {
+  return run.access?.role === "approver";
+}
+
+/** Whether a node's inputs, output and error are withheld from the person (they see the
+ * nodes up to their step). */
+export function isWithheld(run: Pick<Run, "access">, nodeId: string): boolean {
+  const shown = run.access?.shown_nodes;
+  return !!shown && !shown.includes(nodeId);
+}
 
 export interface RunFilters {
   status?: RunStatusName;
@@ -101,6 +114,19 @@ export async function listFlows(
 export const FLOW_CHOICES = 50;
 
 const versionCache = new Map<string, Promise<VersionDetail>>();
+
+/** The version a run executes, read through the run: whoever may see the run may read it
+ * (an approver of one of its steps too, who may not open the flow). Fetched once per version. */
+export function getRunVersion(runId: string, versionId: number): Promise<VersionDetail> {
+  const key = `id:${versionId}`;
+  let found = versionCache.get(key);
+  if (!found) {
+    found = requestJson<VersionDetail>("GET", `/api/v1/runs/${runId}/version/`);
+    found.catch(() => versionCache.delete(key));
+    versionCache.set(key, found);
+  }
+  return found;
+}
 
 /** A flow version with its IR (versions never change, so each is fetched once). */
 export function getVersion(flowId: number, number: number): Promise<VersionDetail> {

@@ -31,6 +31,8 @@ export interface RunEvent {
   elapsed_ms?: number | null;
   duration_ms?: number | null;
   run_id?: string;
+  /** The values in `data` are withheld from this reader (an approver, past their step). */
+  data_withheld?: boolean;
 }
 
 export interface ErrorInfo {

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "../../lib/api";
 import { ResumingSocket, type SocketStatus, type StreamEvent } from "../../lib/socket";
-import { getEvents, getRun, getRunSummary, getVersion, type NodeAttempt, type Run, type VersionDetail } from "./runApi";
+import { getEvents, getRun, getRunSummary, getRunVersion, type NodeAttempt, type Run, type VersionDetail } from "./runApi";
 import {
   applyEvents,
   FINISHED_RUN_STATUSES,
@@ -105,7 +105,7 @@ export function useRunView(runId: string): RunView {
       const events = getEvents(runId);
       events.catch(() => undefined); // the summary's refusal is the one reported
       const detail = await getRunSummary(runId);
-      const [ver, stored] = await Promise.all([getVersion(detail.flow, detail.version), events]);
+      const [ver, stored] = await Promise.all([getRunVersion(runId, detail.flow_version), events]);
       if (cancelled) return;
       const ids = (ver.ir.nodes ?? []).map((node) => node.id);
       setRun(detail);
