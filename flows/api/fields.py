@@ -13,6 +13,20 @@ from tools_registry.models import Tool
 _TOOL_ID = re.compile(TOOL_ID_PATTERN)
 
 
+class ChoiceField(serializers.ChoiceField):
+    """A choice whose error says which values it takes ("waiting" for a run's status,
+    which the API calls "suspended", is told the list rather than only refused)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            taken = ", ".join(str(value) for value in self.choices)
+            raise serializers.ValidationError(
+                f'"{data}" is not a valid choice; use one of: {taken}.', code="invalid_choice"
+            ) from None
+
+
 class JsonObjectField(serializers.DictField):
     """A JSON object. NUL characters are refused anywhere in it (Postgres JSON cannot store
     them), so such a request is a 400 rather than a database error."""

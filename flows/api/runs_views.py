@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from flows.api.errors import ApplicationError, NotFound
+from flows.api.fields import ChoiceField
 from flows.api.pagination import Pagination
 from flows.api.runs_serializers import (
     BatchDetailOutput,
@@ -43,7 +44,7 @@ class RunListCreateApi(ThrottlePostMixin, RunsApiView):
     pagination_class = Pagination
 
     class Filter(serializers.Serializer):
-        status = serializers.ChoiceField(choices=Run.Status.choices, required=False)
+        status = ChoiceField(choices=Run.Status.choices, required=False)
         flow_version = serializers.IntegerField(required=False, help_text="Flow version id.")
         batch = serializers.UUIDField(required=False, help_text="Batch id.")
         flow = serializers.IntegerField(required=False, help_text="Flow id (any version).")

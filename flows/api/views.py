@@ -29,7 +29,7 @@ from approvals.selectors import groups_to_name
 from flows.api import selectors, services
 from flows.api.diffing import ir_diff
 from flows.api.errors import exception_handler
-from flows.api.fields import JsonObjectField, ToolIdField
+from flows.api.fields import ChoiceField, JsonObjectField, ToolIdField
 from flows.api.serializers import (
     IR_DESCRIPTION,
     CategoryOutput,
@@ -649,7 +649,7 @@ class VersionInput(serializers.Serializer):
         required=False, min_value=1, help_text="Number of the version this one edits "
                                                "(default: the latest)."
     )
-    source = serializers.ChoiceField(choices=services.CLIENT_SOURCES, required=False,
+    source = ChoiceField(choices=services.CLIENT_SOURCES, required=False,
                                      default=FlowVersion.Source.API)
 
 
@@ -771,7 +771,7 @@ class PlanInput(serializers.Serializer):
                                    "for an existing flow, the change to make.")
     tools = serializers.ListField(child=serializers.CharField(max_length=128), required=False,
                                   max_length=500, help_text="Restrict the planner to these tools.")
-    planner = serializers.ChoiceField(choices=["offline", "openai"], required=False,
+    planner = ChoiceField(choices=["offline", "openai"], required=False,
                                       help_text="Default: openai when configured, else offline.")
     flow = serializers.IntegerField(
         required=False, min_value=1, max_value=2_147_483_647,
@@ -823,7 +823,7 @@ RefineOutput = inline_serializer(
     name="RefineOutput",
     fields={
         "id": serializers.UUIDField(help_text="The plan request that records this refine."),
-        "status": serializers.ChoiceField(choices=["succeeded", "failed"]),
+        "status": ChoiceField(choices=["succeeded", "failed"]),
         "operations": serializers.ListField(child=serializers.DictField(),
                                             help_text="The edit operations, in order."),
         "ir": serializers.DictField(allow_null=True, help_text="The refined IR (not saved)."),
@@ -840,7 +840,7 @@ class RefineInput(serializers.Serializer):
     ir = JsonObjectField(help_text=IR_DESCRIPTION)
     instruction = serializers.CharField(max_length=10000, help_text="The change to make, "
                                         "e.g. 'also email the manager when it fails'.")
-    planner = serializers.ChoiceField(choices=["offline", "openai"], required=False)
+    planner = ChoiceField(choices=["offline", "openai"], required=False)
     tools = serializers.ListField(child=serializers.CharField(max_length=128),
                                   required=False, max_length=500)
 

@@ -57,3 +57,13 @@ def test_an_empty_run_filter_is_no_filter(api: APIClient, query: str) -> None:
 
     assert response.status_code == 200, response.content
     assert response.json() == api.get("/api/v1/runs/").json()
+
+
+def test_a_status_that_is_not_one_says_which_there_are(api: APIClient) -> None:
+    # the web app says "Waiting" where the API says "suspended": the 400 lists the values
+    error = assert_error(api.get("/api/v1/runs/", {"status": "waiting"}), 400, "invalid")
+
+    assert error["message"] == (
+        'status: "waiting" is not a valid choice; use one of: pending, running, suspended, '
+        "completed, failed, cancelled."
+    )
