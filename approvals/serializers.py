@@ -21,6 +21,30 @@ class StepStatusField(serializers.ChoiceField):
         super().__init__(choices=ApprovalStep.Status.choices, read_only=True, **kwargs)
 
 
+#: At most this many of a run input's values, each cut to this many characters, in a row.
+SUMMARY_VALUES, SUMMARY_CHARS = 3, 40
+
+
+def input_summary(run_input: Any) -> str:
+    """ "order_id ORD-79 · amount 2034": the run's first plain input values (text, numbers,
+    yes/no), so steps of one flow can be told apart in the inbox."""
+    if not isinstance(run_input, dict):
+        return ""
+    said = []
+    for key, value in run_input.items():
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        if not isinstance(value, str | int | float) or value == "":
+            continue
+        text = " ".join(str(value).split())
+        if len(text) > SUMMARY_CHARS:
+            text = text[: SUMMARY_CHARS - 1] + "…"
+        said.append(f"{key} {text}")
+        if len(said) == SUMMARY_VALUES:
+            break
+    return " · ".join(said)
+
+
 class AssigneesOutput(serializers.Serializer):
     users = serializers.ListField(child=serializers.CharField())
     groups = serializers.ListField(child=serializers.CharField())
@@ -50,6 +74,12 @@ class StepOutput(serializers.Serializer):
     decided_by = serializers.CharField(allow_blank=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     timed_out = serializers.BooleanField()
+    input_summary = serializers.SerializerMethodField(
+        help_text="The run's input in a line (its first plain values), to tell steps apart."
+    )
+
+    def get_input_summary(self, step: ApprovalStep) -> str:
+        return input_summary(step.run.input)
 
     def get_approvals(self, step: ApprovalStep) -> int:
         counted = getattr(step, "approval_count", None)  # `inbox_steps` counts them at once

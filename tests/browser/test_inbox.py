@@ -62,6 +62,8 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     expect(row).to_have_count(1, timeout=30_000)
     expect(row).to_contain_text("Approve the refund")
     expect(row).to_contain_text("Refund")
+    # what the run is about, so steps of one flow can be told apart
+    expect(row.get_by_test_id("inbox-summary")).to_have_text("customer Jane Doe")
     expect(page.get_by_test_id("inbox-count")).to_have_text("1")
     # bob decides the step; its run (not his) opens read only from its id
     expect(row.get_by_test_id("inbox-run-id")).to_have_text(str(run.id)[:8])

@@ -1322,6 +1322,8 @@ export interface components {
             /** Format: date-time */
             decided_at: string | null;
             timed_out: boolean;
+            /** @description The run's input in a line (its first plain values), to tell steps apart. */
+            readonly input_summary: string;
             instructions: string;
             /** @description Values computed for the approver. */
             context: unknown;
@@ -1370,6 +1372,8 @@ export interface components {
             /** Format: date-time */
             decided_at: string | null;
             timed_out: boolean;
+            /** @description The run's input in a line (its first plain values), to tell steps apart. */
+            readonly input_summary: string;
         };
         TokenInput: {
             username: string;

@@ -92,7 +92,15 @@ export default function InboxPage() {
                         {step.escalated_at && <span className="badge warn inbox-inline">escalated</span>}
                       </div>
                     </td>
-                    <td>{step.flow}</td>
+                    <td>
+                      {step.flow}
+                      {/* what the run is about, so steps of one flow can be told apart */}
+                      {step.input_summary && (
+                        <div className="muted small inbox-summary" title={step.input_summary} data-testid="inbox-summary">
+                          {step.input_summary}
+                        </div>
+                      )}
+                    </td>
                     <td>
                       {/* Every step here is one to decide: its run opens (read only, for an
                           approver who does not own it). */}
