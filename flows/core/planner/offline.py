@@ -1973,6 +1973,7 @@ class FlowBuilder:
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
         asked = _URL_LITERAL.sub("the link", asked)
+        said = asked  # (the values it names: "via fedex express", not "... express order")
         if (
             self.topic
             and _PRONOUN_OBJECT.search(asked)
@@ -1993,7 +1994,7 @@ class FlowBuilder:
                 or self._producers(asked, item.spec) is not None
             ):
                 _check_copies(clause, asked, item.spec)
-                self._check_choices(clause, asked, item.spec)
+                self._check_choices(clause, said, item.spec)
                 self._check_sends(clause, asked, item.spec, ranked[0][1].spec)
                 self._check_makes_that(clause, text, item.spec)
                 return self._hash_channel_sender(asked, item.spec)
@@ -5530,7 +5531,9 @@ _EVERY_RESULT = re.compile(
     # "create a ticket with both", "email me a note containing both", "email me both" (not
     # "email both": two people, perhaps)
     r"(?:with|containing|including|me|us)\s+(?P<both3>both)\s*$|"
-    r"all\s+(?:of\s+)?(?:the\s+)?(?:results|outputs|findings))\b",
+    # ("create a ticket with the results": each of the steps before it, as "all")
+    r"(?:all\s+(?:of\s+)?(?:the\s+)?|(?:with|containing|including)\s+(?:the|their)\s+)"
+    r"(?:results|outputs|findings))\b",
     re.IGNORECASE,
 )
 #: Verbs of tools that say a text again in other words, meaning the same (a translation).

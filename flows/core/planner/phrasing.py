@@ -229,12 +229,26 @@ _CONDITION_COLON = re.compile(
     re.IGNORECASE,
 )
 #: "Negative -> open a ticket", "urgent: page the on-call engineer": a case, then its step
+#: ("anything else -> email help@": the case no other case takes)
+_OTHER_CASE = r"(?:anything|everything|everyone|all)\s+else|the\s+rest|others?|otherwise|default"
 _CASE_ARROW = re.compile(
-    r"^\s*(?:if\s+)?(?P<case>[A-Za-z-]+)\s*(?:->|=>|\u2192|\u27f6|:)\s*(?P<rest>\S.*)$"
+    rf"^\s*(?:if\s+)?(?P<case>{_OTHER_CASE}|[A-Za-z-]+)\s*(?:->|=>|\u2192|\u27f6|:)\s*"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE,
 )
+_OTHER_CASE_NAMED = re.compile(rf"^(?:{_OTHER_CASE})$", re.IGNORECASE)
 _ARROW = re.compile(r"\s*(?:->|=>|\u2192|\u27f6)\s*")
 #: ", positive -> ...": a case after another on the same line
-_NEXT_CASE = re.compile(r"\s*[,;:]\s*(?:and\s+)?(?=[A-Za-z-]+\s*(?:->|=>|\u2192|\u27f6))")
+_NEXT_CASE = re.compile(
+    rf"\s*[,;:]\s*(?:and\s+)?(?=(?:{_OTHER_CASE}|[A-Za-z-]+)\s*(?:->|=>|\u2192|\u27f6))",
+    re.IGNORECASE,
+)
+#: "classify it and route it: billing -> ...": the cases after the colon are the routing
+_ROUTE_BEFORE_CASES = re.compile(
+    r"\s*,?\s*(?:and\s+|then\s+)?route(?:\s+(?:it|them|this|the\s+\w+))?(?:\s+as\s+follows)?"
+    r"\s*(?=:\s*[A-Za-z-][\w\s-]{0,30}?(?:->|=>|\u2192|\u27f6))",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _SEQUENCE = re.compile(
     r"\s*(?:,\s*|\s)(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|next|"
@@ -838,6 +852,9 @@ _QUALIFIERS = frozenset(
 )
 _APPROVAL = re.compile(
     r"\b(?:approv\w*|sign[- ]?off|signs?\s+off|signoff|authori[sz]\w*|human\s+review)\b|"
+    # "have the support lead review it": a person looks at it before it goes on
+    r"\b(?:have|get|ask|let)\s+(?:the\s+|a\s+|an\s+|our\s+)?[a-z]+(?:\s+(?:lead|team|manager))?"
+    r"\s+(?:to\s+)?review\s+(?:it|this|them|the\s+\w+)\b|"
     r"\b\w+'s\s+(?:ok|okay|go-ahead|green\s+light)\b|"
     r"\b(?:an?\s+)?(?:ok|okay|go-ahead|green\s+light)\s+from\b",
     re.IGNORECASE,
@@ -878,7 +895,7 @@ _ASSIGNEE_PATTERNS = (
     re.compile(
         r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
         # ("have a finance manager approve": finance's manager)
-        r"(?P<who>[a-z]+)(?:\s+(?:team|leads?|managers?))?\s+(?:to\s+)?(?:approv|sign|authori)",
+        r"(?P<who>[a-z]+)(?:\s+(?:team|leads?|managers?))?\s+(?:to\s+)?(?:approv|sign|authori|review)",
         re.IGNORECASE,
     ),
     # "ask a manager for approval", "get finance for sign-off"
@@ -1586,6 +1603,8 @@ class PromptReader:
             if case is not None and case.group("case").lower() in self.qualities:
                 # "Positive -> send a thank-you email": what to do in that case
                 sentence = f"If it's {case.group('case')}, {case.group('rest')}"
+            elif case is not None and _OTHER_CASE_NAMED.match(case.group("case")) and clauses:
+                sentence = f"Otherwise, {case.group('rest')}"  # "anything else -> ..."
             sentence = _ARROW.sub(", then ", sentence)
             # "if valid: welcome email, else: ticket": a colon after a condition is a comma
             sentence = _CONDITION_COLON.sub(r"\g<head>, ", sentence)
@@ -2105,7 +2124,7 @@ class PromptReader:
             if len(_ARROW.findall(line)) > 1:
                 # "negative -> open a ticket, positive -> send a thank-you email": each case
                 # is a sentence of its own
-                line = _NEXT_CASE.sub(". ", line)
+                line = _NEXT_CASE.sub(". ", _ROUTE_BEFORE_CASES.sub("", line))
             if lines and _CASE_ARROW.match(line):
                 lines.append("")  # "urgent: page them" on a line of its own is its own step
             inline = _INLINE_PARALLEL.search(line)
