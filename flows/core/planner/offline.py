@@ -2205,15 +2205,7 @@ class FlowBuilder:
             score >= self.min_score and not set(item.matched) <= topic for score, item in ranked
         ):
             return
-        best = ranked[0][1]
-        raise PlanningError(
-            "unmapped_step",
-            f"Could not map {clause.label}: no tool in the catalogue does it; the closest, "
-            f"{best.spec.id}, only works on the same {self.topic} ({best.spec.description}). "
-            "Register a tool that does it, or leave the step out.",
-            step=clause.text,
-            details={"phrase": said, "reason": "unknown_action", "tool": best.spec.id},
-        )
+        raise _no_tool_does(clause, "it", self.topic, ranked[0][1].spec, phrase=said)
 
     def _check_verb_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Archive the ticket", "issue a coupon": the step's verb is one the planner reads,
@@ -2233,14 +2225,7 @@ class FlowBuilder:
         verb_forms = {stem(verb)} | synonyms(stem(verb))
         if any(term in verb_forms for term in best.matched):
             return
-        raise PlanningError(
-            "unmapped_step",
-            f"Could not map {clause.label}: no tool in the catalogue does {verb!r}; the "
-            f"closest, {best.spec.id}, only works on the same thing ({best.spec.description}). "
-            "Register a tool that does it, or leave the step out.",
-            step=clause.text,
-            details={"phrase": verb, "reason": "unknown_action", "tool": best.spec.id},
-        )
+        raise _no_tool_does(clause, repr(verb), "thing", best.spec, phrase=verb)
 
     def _check_object_of_another(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Raise the rent for every tenant", "pay the landlord's invoice through the
@@ -5944,6 +5929,20 @@ def _part_asking(clause: Clause, missing: MissingCapability) -> str | None:
     part = re.split(r"\s*(?:[,;]|\bthen\b|\band\s+then\b)\s*", clause.text[at:], maxsplit=1)[0]
     part = part.strip(" .")
     return part if part and part != clause.text.strip(" .") else None
+
+
+def _no_tool_does(
+    clause: Clause, done: str, thing: str, closest: ToolSpec, *, phrase: str
+) -> PlanningError:
+    """A step no tool does: the tool closest to it only works on the same thing."""
+    return PlanningError(
+        "unmapped_step",
+        f"Could not map {clause.label}: no tool in the catalogue does {done}; the closest, "
+        f"{closest.id}, only works on the same {thing} ({closest.description}). Register a "
+        "tool that does it, or leave the step out.",
+        step=clause.text,
+        details={"phrase": phrase, "reason": "unknown_action", "tool": closest.id},
+    )
 
 
 def _capability_error(
