@@ -272,3 +272,47 @@ def test_an_edit_that_breaks_the_flow_fails_with_the_validators_words(catalog):
     assert result.issues
     assert result.issues[0]["node"] == "notify"
     assert result.diff is not None  # the preview still shows what the edit would do
+
+
+@pytest.fixture
+def shipped(demo):
+    return plan_flow(
+        "Validate the order, charge the card, then ship it", planner=OfflinePlanner(), catalog=demo
+    ).flow
+
+
+@pytest.mark.parametrize(
+    ("instruction", "field", "value"),
+    [
+        ("use DHL for shipping", "carrier", '"dhl"'),
+        ("use fedex", "carrier", '"fedex"'),
+        ("switch to express", "service", '"express"'),
+    ],
+)
+def test_a_listed_value_said_alone_sets_the_input_that_takes_it(
+    demo, shipped, instruction, field, value
+):
+    """ "Use DHL for shipping" added a second shipment."""
+    result = refine(instruction, demo, flow=shipped)
+
+    assert result.ok, result.error
+    assert result.operations == [SetInput(node="create_shipment", field=field, expression=value)]
+    assert [n.tool for n in result.flow.nodes if getattr(n, "tool", None) == "create_shipment"] == [
+        "create_shipment"
+    ]
+
+
+def test_retrying_a_step_sets_its_attempts_and_adds_no_step(demo, shipped):
+    """ "Retry the payment 3 times" added a second payment."""
+    result = refine("retry the payment 3 times", demo, flow=shipped)
+
+    assert result.ok, result.error
+    assert len(result.flow.nodes) == len(shipped.nodes)
+    assert result.flow.node("process_payment").retry.max_attempts == 4
+
+
+def test_renaming_to_words_sets_the_title_too(catalog):
+    result = refine("rename notify to Say welcome", catalog)
+
+    assert result.ok, result.error
+    assert result.flow.node("say_welcome").title == "Say welcome"

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from flows.core.graph import build_graph
-from flows.core.ir import Flow, Join, MapNode, ToolNode
+from flows.core.ir import Flow, Join, MapNode, Retry, ToolNode
 from flows.core.planner.base import PlanningError
 from flows.core.planner.lexicon import split_identifier, stem, stems, synonyms
 from flows.core.planner.offline import FlowBuilder, _slug
@@ -40,14 +41,16 @@ from flows.core.planner.refine import (
     RemoveNode,
     Rename,
     SetInput,
+    UpdateNode,
 )
-from flows.core.planner.wiring import best_source
+from flows.core.planner.wiring import best_source, unwrap_nullable
 from flows.core.tools import ToolSpec
 
 _FORMS = (
     "'also <do something>', 'add <step> after|before <step>', 'ask <group> to approve "
     "<step>', 'remove <step>', 'rename <step> to <id>', 'run <step> after <step>', "
-    "'set the <input> of <step> to <value>'"
+    "'set the <input> of <step> to <value>', 'use <listed value> for <step>', 'retry <step> "
+    "<n> times'"
 )
 _RENAME = re.compile(
     r"^rename\s+(?:the\s+)?(?P<old>.+?)(?:\s+(?:step|node))?\s+(?:to|as)\s+(?P<new>[\w ]+)$",
@@ -100,7 +103,12 @@ def offline_operations(
     text = " ".join(instruction.strip().rstrip(".!").split())
     if match := _RENAME.match(text):
         node_id = _find_node(flow, match.group("old"), text)
-        return [Rename(id=node_id, new_id=_slug(match.group("new")))]
+        new = match.group("new").strip()
+        renamed: list[EditOperation] = [Rename(id=node_id, new_id=_slug(new))]
+        if new != _slug(new):
+            # "rename the charge step to Take payment": the name people read, too
+            renamed.append(UpdateNode(id=_slug(new), changes={"title": new}))
+        return renamed
     if match := _SET.match(text):
         node_id = _find_node(flow, match.group("node"), text)
         return [
@@ -112,6 +120,10 @@ def offline_operations(
         ]
     if (setting := _input_set(flow, text)) is not None:
         return [setting]
+    if (choice := _choice_said(flow, text, tools)) is not None:
+        return [choice]
+    if (retries := _retries_said(flow, text)) is not None:
+        return [retries]
     if (match := _RUN_AFTER.match(text)) and _node_named(flow, match.group("later"), text):
         return [
             Connect(
@@ -168,6 +180,71 @@ def _input_set(flow: Flow, text: str) -> SetInput | None:
         if found is not None:
             return found
     return None
+
+
+#: "use DHL for shipping", "switch to express", "go with fedex": one of the values an input
+#: of a step takes, said without the input's name.
+_CHOICE_SAID = re.compile(
+    r"^(?:please\s+)?(?:use|switch\s+to|change\s+(?:it\s+)?to|go\s+with|pick|choose|make\s+it)\s+"
+    r"(?P<value>[\w-]+)(?:\s+(?:for|as|on|in|when)\s+(?:the\s+)?(?P<target>.+))?$",
+    re.IGNORECASE,
+)
+
+
+def _choice_said(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> SetInput | None:
+    """A `SetInput` for the one input of the step said (or of any step, when one only takes
+    it) whose listed values include the value named; None when no input, or more than one,
+    does. Without it, "use DHL for shipping" added a second shipment."""
+    match = _CHOICE_SAID.match(text)
+    if match is None:
+        return None
+    said = match.group("value").lower()
+    specs = {spec.id: spec for spec in tools}
+    named = _node_named(flow, match.group("target"), text) if match.group("target") else None
+    found: list[tuple[str, str, Any]] = []
+    for node in flow.nodes:
+        spec = specs.get(getattr(node, "tool", "") or "")
+        if spec is None or (named is not None and node.id != named):
+            continue
+        for field, schema in spec.input_properties().items():
+            listed = unwrap_nullable(schema).get("enum")  # (an optional carrier too)
+            value = next((v for v in listed or () if str(v).lower() == said), None)
+            if value is not None:
+                found.append((node.id, field, value))
+    if len(found) != 1:
+        return None
+    node_id, field, value = found[0]
+    return SetInput(node=node_id, field=field, expression=json.dumps(value))
+
+
+#: "retry the payment 3 times", "retry charging up to 5 times": the attempts of a step.
+_RETRIES_SAID = re.compile(
+    r"^(?:please\s+)?(?:retry|re-try)\s+(?:the\s+)?(?P<node>.+?)\s+(?:up\s+to\s+)?"
+    r"(?P<count>\d+|once|twice|three|four|five)\s*(?:times?|x)?(?:\s+on\s+errors?)?$",
+    re.IGNORECASE,
+)
+_COUNTS = {"once": 1, "twice": 2, "three": 3, "four": 4, "five": 5}
+#: The most attempts a step's retry policy allows (`Retry.max_attempts`).
+_MAX_ATTEMPTS = 20
+
+
+def _retries_said(flow: Flow, text: str) -> UpdateNode | None:
+    """Retries of a tool step the instruction names: its attempts are the first and the
+    retries ("retry the payment 3 times": 4 in all). Without it, a second payment was added."""
+    match = _RETRIES_SAID.match(text)
+    if match is None:
+        return None
+    node_id = _node_named(flow, match.group("node"), text)
+    node = next((n for n in flow.nodes if n.id == node_id), None)
+    if not isinstance(node, ToolNode):
+        return None
+    said = match.group("count").lower()
+    retries = _COUNTS.get(said) or int(said)
+    retry = node.retry or Retry()
+    attempts = min(retries + 1, _MAX_ATTEMPTS)
+    return UpdateNode(
+        id=node_id, changes={"retry": {**retry.model_dump(), "max_attempts": attempts}}
+    )
 
 
 def _setting(flow: Flow, node_words: str, field: str, value: str, text: str) -> SetInput | None:
