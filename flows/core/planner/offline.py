@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from flows.core.ir import Flow, Join
@@ -2521,7 +2522,7 @@ class FlowBuilder:
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
-        return _written_value_breaks_tie(text, ranked)
+        return _compound_named(text, _written_value_breaks_tie(text, ranked))
 
     def _answers_the_question(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -6155,6 +6156,30 @@ def _verb_breaks_tie(
     if len(named) != 1 or named[0] is ranked[0]:
         return ranked
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
+
+
+def _compound_named(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Create a return label": the one tool whose id ends in the two words the step says
+    together (`easypost_return_label`) goes before one that only shares the verb and a word
+    of its description (`create_shipment`, whose "shipment" the step never says)."""
+    if len(ranked) < 2:
+        return ranked
+    said = [stem(singular(w)) for w in split_identifier(_LETTER_CODE.sub(" ", text))]
+    pairs = set(pairwise(said))
+
+    def tail(spec: ToolSpec) -> tuple[str, str] | None:
+        words = [stem(singular(w)) for w in split_identifier(spec.id)]
+        return (words[-2], words[-1]) if len(words) >= 3 else None
+
+    named = [pair for pair in ranked if tail(pair[1].spec) in pairs]
+    if len(named) != 1 or named[0] is ranked[0] or named[0][0] < ranked[0][0] * 0.25:
+        return ranked
+    top = ranked[0][1].spec
+    if all(stem(singular(w)) in said for w in split_identifier(top.id)[1:]):
+        return ranked  # the first tool's id is said in full too
+    return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
 
 
 def _head_breaks_tie(

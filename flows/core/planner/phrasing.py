@@ -886,7 +886,8 @@ _ASSIGNEE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>(?!team\s)[a-z]+)(?:\s+(?:team|leads?))?\s+(?:must|should|"
+        # ("a finance manager must approve": finance's manager, as above)
+        r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>(?!team\s)[a-z]+)(?:\s+(?:team|leads?|managers?))?\s+(?:must|should|"
         r"has\s+to|needs\s+to|to|will)\s+(?:approv|sign|authori)",
         re.IGNORECASE,
     ),

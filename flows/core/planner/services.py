@@ -28,9 +28,23 @@ _IN_A_STATE = re.compile(
 )
 #: "the payments service", "service checkout-api": a service by its name.
 _BY_KIND = re.compile(
-    rf"\bthe\s+{_NAME}\s+(?:service|server|cluster|microservice)\b(?!\s+(?:team|desk|agents?|reps?))"
-    rf"|\b(?:service|component)\s+(?P<after>[a-z][\w.-]*[a-z0-9])\b(?=\s*(?:$|[,;.)]|\s+(?:is|and|in|on|to|for|if|when)\b))",
+    rf"\bthe\s+{_NAME}\s+(?:service|server|cluster|microservice|deployment|app)\b"
+    r"(?!\s+(?:team|desk|agents?|reps?|store))"
+    r"|\b(?:service|component|app|deployment)\s+(?P<after>[a-z][\w.-]*[a-z0-9])\b"
+    r"(?=\s*(?:$|[,;.)]|\s+(?:is|and|in|on|to|for|if|when|with|at|from)\b))",
     re.IGNORECASE,
+)
+#: "the cpu metric for api", "an incident for checkout-api": the service a step is for,
+#: named by itself after "for" (no article: "for the order" names a thing, not a service).
+_FOR_NAME = re.compile(
+    r"\bfor\s+(?P<name>[a-z][\w.-]*[a-z0-9])"
+    r"(?=\s*(?:$|[,;.)]|\s+(?:and|with|over|in|on|at|if|when|then|side|too)\b))",
+    re.IGNORECASE,
+)
+#: Who a step is for, never a service's name.
+_PEOPLE = frozenset(
+    "customer customers user users them him her me us everyone everybody team staff "
+    "people someone anyone review approval now later today tomorrow".split()
 )
 #: "restart api", "roll back checkout-api in production": the service a step acts on.
 _OBJECT = re.compile(
@@ -87,6 +101,13 @@ def service_literals(
     acted_on = _OBJECT.match(action.strip())
     if not named and acted_on is not None and _a_name(acted_on.group("name"), tool_words):
         named = [acted_on.group("name")]
+    if not named:
+        named = [
+            match.group("name")
+            for match in _FOR_NAME.finditer(action)
+            if _a_name(match.group("name"), tool_words)
+            and match.group("name").lower() not in _PEOPLE
+        ]
     if not named:
         named = services_named(request)
     if len(named) != 1:
