@@ -4181,10 +4181,10 @@ class FlowBuilder:
             and info.spec.output_properties()
         ]
         found.sort(key=lambda info: info.order)
-        if said.group("both") or said.group("both2") or said.group("both3"):
+        if said.group("both") or said.group("both2") or said.group("both3") or said.group("both4"):
             found = found[-2:]
         if len(found) < 2:
-            return {}
+            return self._every_call(body, visible)
         lines = []
         for info in found:
             assert info.spec is not None
@@ -4194,6 +4194,36 @@ class FlowBuilder:
                 text = f"string({text})"
             label = " ".join(split_identifier(name)).capitalize()
             lines.append(f'"{label}: " + {text}')
+        return {body: ' + "\\n" + '.join(lines)}
+
+    def _every_call(self, body: str, visible: set[str]) -> dict[str, str]:
+        """ "Get the metric for search and for checkout, then post both numbers": one step
+        called for each value listed made them all; the message lists each call's result."""
+        loops = sorted(
+            (
+                info
+                for info in self.info.values()
+                if info.id in visible and info.kind == "map" and info.spec is not None
+            ),
+            key=lambda info: info.order,
+        )
+        if not loops:
+            return {}
+        last = loops[-1]
+        node = next(node for node in self.nodes if node["id"] == last.id)
+        try:
+            listed = json.loads(node.get("items", ""))
+        except ValueError:
+            return {}  # a list the run is given: no names to say each result by
+        assert last.spec is not None
+        fields = list(last.spec.output_properties())[:1]
+        if not fields or not isinstance(listed, list) or len(listed) > _RESULT_LINES:
+            return {}
+        # each listed value beside what its call found ("search: 0.42"), one a line
+        lines = [
+            f"{json.dumps(f'{value}: ')} + string({last.id}[{at}].{fields[0]})"
+            for at, value in enumerate(listed)
+        ]
         return {body: ' + "\\n" + '.join(lines)}
 
     def _last_result(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
@@ -5452,6 +5482,8 @@ _EVERY_RESULT = re.compile(
     r"outcomes?)|\s+of\s+them)|(?:the\s+)?(?:results?|outputs?|findings?)\s+of\s+(?P<both2>both)|"
     # "create a ticket with both", "email me a note containing both"
     r"(?:with|containing|including)\s+(?P<both3>both)\s*$|"
+    # "post both numbers", "email me both totals"
+    r"(?P<both4>both)\s+(?:numbers|values|totals|figures|readings|scores|metrics)|"
     r"all\s+(?:of\s+)?(?:the\s+)?(?:results|outputs|findings))\b",
     re.IGNORECASE,
 )
@@ -6549,6 +6581,12 @@ _SUBSET = re.compile(
 )
 
 
+#: "every customer whose parcel arrived late": only those of whom something holds.
+_WHOSE = re.compile(
+    r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
+    r"whose\s+[a-z]+(?:\s+[a-z]+)?\b",
+    re.IGNORECASE,
+)
 #: "... in the list", "from the batch": the items are a list the run is given.
 _IN_A_LIST = re.compile(
     r"\s+(?:in|from|on|of)\s+(?:the|this|a|our|that|my|your)\s+(?:\w+\s+)?(?:list|batch|file|csv|"
@@ -6688,6 +6726,11 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     loop, on the items a step of the loop judged (see `_filter_loop`). Some of the items
     said any other way ("the ones that ...", "users who haven't paid") is refused: no
     step can tell which they are, and planning it over all would act on the wrong ones."""
+    whose = _WHOSE.search(clause.text)
+    if whose is not None:
+        # "give credit to every customer whose parcel arrived late": the loop's words
+        # leave the step's action, so its text says which items
+        raise _subset_refusal(clause, whose.group(0).strip())
     match = _SUBSET.search(clause.action)
     if match is None:
         return
@@ -6983,7 +7026,28 @@ def _count_literals(
             if stem(word) in counted:
                 literals[name] = number
                 break
+    units = _UNITS_COUNTED.search(said)
+    if units is not None:
+        # "restock 3 units of SKU-1": how many, for the tool's quantity
+        literals.update(
+            next(
+                (
+                    {name: units.group("n")}
+                    for name, schema in properties.items()
+                    if name not in taken
+                    and name not in literals
+                    and name in _QUANTITY_INPUTS
+                    and schema_types(schema) & {"integer", "number"}
+                ),
+                {},
+            )
+        )
     return literals
+
+
+#: "3 units", "2 pieces": a number of things, whatever they are.
+_UNITS_COUNTED = re.compile(r"(?<![\w.$€£-])(?P<n>\d+)\s+(?:units?|pieces?|pcs|copies|items)\b")
+_QUANTITY_INPUTS = frozenset({"quantity", "qty", "units", "count"})
 
 
 _EQUALS = re.compile(r'^(?P<field>[\w.]+) == (?P<value>"[^"]*"|[\w.-]+)$')

@@ -124,7 +124,9 @@ def _a_name(word: str, tool_words: frozenset[str]) -> bool:
 _ITEM = r"[a-z][\w.-]*[a-z0-9]"
 #: "api, web and db", "checkout-api and payments": names listed, one word each.
 _LISTED = re.compile(
-    rf"(?:^|(?<=\s))(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+(?:and|&)\s+{_ITEM})"
+    # ("for search and for checkout": the preposition said again)
+    rf"(?:^|(?<=\s))(?P<list>{_ITEM}(?:\s*,\s*(?:for\s+)?{_ITEM})*\s*,?\s+(?:and|&)\s+"
+    rf"(?:for\s+)?{_ITEM})"
     r"(?:\s+(?:services|servers|apps|clusters))?(?=\s*$|\s*[,;.:]|\s+(?:in|on|now|first|again)\b)",
     re.IGNORECASE,
 )
@@ -138,9 +140,16 @@ def services_listed(action: str, tool_words: frozenset[str] = frozenset()) -> li
     if match is None:
         return []
     before = action[: match.start()].split()
-    if len(before) > 4 or (len(before) > 1 and before[-1].lower() not in ("of", "for", "the")):
+    # ("the cpu metric for api and web": what is measured, then the services)
+    longest = 8 if before and before[-1].lower() in ("of", "for") else 4
+    if len(before) > longest or (
+        len(before) > 1 and before[-1].lower() not in ("of", "for", "the")
+    ):
         return []  # "roll back the deploy and page ...": no list of names
-    names = [n.strip() for n in re.split(r"\s*,\s*|\s+(?:and|&)\s+", match.group("list"))]
+    names = [
+        re.sub(r"^for\s+", "", n.strip(), flags=re.IGNORECASE)
+        for n in re.split(r"\s*,\s*|\s+(?:and|&)\s+", match.group("list"))
+    ]
     names = [n for n in names if n and n.lower() != "and"]
     if len(names) < 2 or not all(_a_name(n, tool_words) for n in names):
         return []

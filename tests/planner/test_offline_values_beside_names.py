@@ -1,0 +1,183 @@
+"""The offline planner over tools registered for incidents and returns: a value written
+beside an input's name or after "for" (the cpu metric for api), the same tool twice with
+its own values side by side, a level asked for under another name that the tool's list
+lacks (refused), a count of units, a tool whose id ends in the words the step says
+together, and a step on only the customers of whom something holds (refused)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.ir import ApprovalNode, MapNode, ToolNode
+from flows.core.planner.offline import OfflinePlanner
+from flows.core.planner.session import plan_flow
+from flows.core.tools import ToolConfig, ToolSpec
+from tests.planner.registered import demo_catalog_with, plan
+from tests.planner.tools import S, _obj
+
+N = {"type": "integer"}
+
+METRIC = ToolSpec(
+    id="datadog_query_metric",
+    name="Datadog: query metric",
+    description="Read the current value of a metric for a service over the last minutes.",
+    input_schema=_obj(["metric", "service"], metric=S, service=S, window_minutes=N),
+    output_schema=_obj([], value={"type": "number"}),
+    config=ToolConfig(cacheable=True),
+)
+INCIDENT = ToolSpec(
+    id="pagerduty_create_incident",
+    name="PagerDuty: create incident",
+    description="Open an incident that pages the on-call engineer.",
+    input_schema=_obj(
+        ["service", "title"],
+        service=S,
+        title=S,
+        urgency={"type": "string", "enum": ["high", "low"]},
+    ),
+    output_schema=_obj([], incident_id=S),
+)
+SCALE = ToolSpec(
+    id="k8s_scale_deployment",
+    name="Kubernetes: scale deployment",
+    description="Scale a deployment to a number of replicas.",
+    input_schema=_obj(["deployment", "replicas"], deployment=S, namespace=S, replicas=N),
+    output_schema=_obj([], ready_replicas=N),
+)
+RETURN_LABEL = ToolSpec(
+    id="easypost_return_label",
+    name="EasyPost: return label",
+    description="Create a prepaid return shipping label for an order.",
+    input_schema=_obj(
+        ["order_id"], order_id=S, carrier={"type": "string", "enum": ["usps", "ups"]}
+    ),
+    output_schema=_obj([], label_url=S, tracking_number=S),
+)
+RESTOCK = ToolSpec(
+    id="inventory_restock",
+    name="Inventory: restock",
+    description="Put returned units back into sellable stock.",
+    input_schema=_obj(["sku", "quantity"], sku=S, quantity=N),
+    output_schema=_obj([], on_hand=N),
+)
+RETURNS = ToolSpec(
+    id="returns_list_requests",
+    name="Returns: list requests",
+    description="List the return requests opened since a date.",
+    input_schema=_obj(["since"], since=S),
+    output_schema=_obj(
+        [],
+        requests={
+            "type": "array",
+            "items": _obj([], order_id=S, customer_email=S, reason=S),
+        },
+    ),
+    config=ToolConfig(cacheable=True),
+)
+CREDIT = ToolSpec(
+    id="issue_store_credit",
+    name="Store credit",
+    description="Give a customer store credit as a gift card code.",
+    input_schema=_obj(["customer_email", "amount"], customer_email=S, amount={"type": "number"}),
+    output_schema=_obj([], code=S),
+)
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return demo_catalog_with([METRIC, INCIDENT, SCALE, RETURN_LABEL, RESTOCK, RETURNS, CREDIT])
+
+
+def _tool_nodes(flow, tool):
+    return [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == tool]
+
+
+def test_the_same_metric_for_two_services_is_two_calls_side_by_side(tools):
+    flow = plan("In parallel: query the cpu metric for api, query the cpu metric for worker", tools)
+
+    calls = _tool_nodes(flow, "datadog_query_metric")
+    assert sorted(n.inputs["service"] for n in calls) == ['"api"', '"worker"']
+    assert all(n.inputs["metric"] == '"cpu"' for n in calls)
+    assert all(not n.after for n in calls)
+    assert flow.input_schema.get("properties", {}) == {}
+
+
+def test_names_beside_the_inputs_noun_are_its_values(tools):
+    flow = plan("scale the checkout deployment to 10 replicas in the prod namespace", tools)
+
+    (scale,) = _tool_nodes(flow, "k8s_scale_deployment")
+    assert scale.inputs == {"deployment": '"checkout"', "namespace": '"prod"', "replicas": "10"}
+
+
+def test_a_level_under_another_name_the_list_lacks_is_refused(tools):
+    result = plan_flow(
+        "open a pagerduty incident for api with severity sev1 titled 'API down'",
+        planner=OfflinePlanner(),
+        catalog=tools,
+    )
+
+    assert not result.ok
+    assert result.error.details["reason"] == "value_not_offered"
+    assert result.error.details["phrase"] == "sev1"
+    assert result.error.details["input"] == "urgency"
+    # a level the list has, said under another name, is kept
+    flow = plan("open a pagerduty incident for api with severity high titled 'API down'", tools)
+    assert _tool_nodes(flow, "pagerduty_create_incident")[0].inputs["urgency"] == '"high"'
+
+
+def test_a_tool_named_by_the_two_words_said_together_goes_first(tools):
+    flow = plan("create a UPS return label for order O-1", tools)
+
+    (label,) = _tool_nodes(flow, "easypost_return_label")
+    assert label.inputs == {"order_id": '"O-1"', "carrier": '"ups"'}
+    assert not _tool_nodes(flow, "create_shipment")
+
+
+def test_a_count_of_units_is_the_quantity(tools):
+    flow = plan("Restock 3 units of SKU TS-RED-M", tools)
+
+    assert _tool_nodes(flow, "inventory_restock")[0].inputs == {
+        "sku": '"TS-RED-M"',
+        "quantity": "3",
+    }
+
+
+def test_only_the_customers_whose_something_holds_is_refused(tools):
+    result = plan_flow(
+        "List the return requests since 2026-11-01 and give a 10 USD store credit to every "
+        "customer whose parcel arrived late",
+        planner=OfflinePlanner(),
+        catalog=tools,
+    )
+
+    assert not result.ok
+    assert result.error.details["reason"] == "filtered_loop"
+    assert "whose parcel" in result.error.details["phrase"]
+
+
+def test_a_department_manager_approves_as_the_department(tools):
+    flow = plan(
+        "If the payment amount is over 2000 USD, a finance manager must approve before we "
+        "charge the card.",
+        tools,
+    )
+
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.assignees.groups == ["finance"]
+
+
+def test_services_listed_after_the_measure_are_one_call_each_and_posted_together(tools):
+    flow = plan(
+        "Check the p99_latency metric for search and for checkout side by side, then email "
+        "both numbers to perf@example.com",
+        tools,
+    )
+
+    (metric,) = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert metric.items == '["search", "checkout"]'
+    assert metric.inputs == {"metric": '"p99_latency"', "service": "item"}
+    (email,) = _tool_nodes(flow, "send_email")
+    assert email.inputs["body"] == (
+        '"search: " + string(datadog_query_metric[0].value) + "\\n" + '
+        '"checkout: " + string(datadog_query_metric[1].value)'
+    )
