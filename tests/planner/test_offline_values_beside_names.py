@@ -181,3 +181,30 @@ def test_services_listed_after_the_measure_are_one_call_each_and_posted_together
         '"search: " + string(datadog_query_metric[0].value) + "\\n" + '
         '"checkout: " + string(datadog_query_metric[1].value)'
     )
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Validate each email in the list and email me the invalid ones.",
+        "Validate each address in the list and email me (admin@shop.io) the invalid ones in "
+        "one email",
+    ],
+)
+def test_a_message_to_one_recipient_lists_the_items_a_loop_judged(tools, prompt):
+    flow = plan(prompt, tools)
+
+    (check,) = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert check.tool == "validate_email"
+    (email,) = _tool_nodes(flow, "send_email")
+    assert email.inputs["body"] == (
+        'validate_email.filter(r, !r.valid).map(r, string(r.email)).join("\\n")'
+    )
+
+
+def test_only_the_ones_a_loop_judged_is_a_filtered_loop(tools):
+    flow = plan("for every order in the batch: validate it, and charge only the valid ones", tools)
+
+    maps = {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
+    assert maps["process_payment"].items == "validate_order.filter(r, r.valid)"
+    assert not _tool_nodes(flow, "validate_email")

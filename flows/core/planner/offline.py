@@ -5270,7 +5270,8 @@ _GOES_ABROAD = re.compile(
 #: a loop a message lists, by a quality their results tell.
 _WHICH_ONES = re.compile(
     r"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s))\s+(?:are|were|is|was)\s+"
-    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:by|to|via|at|on|in\s+an?)\b|\s*[,;.!]|\s*$)",
+    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)"
+    r"(?=\s+(?:by|to|via|at|on|in\s+(?:an?|one|a\s+single))\b|\s*[,;.!()]|\s*$)",
     re.IGNORECASE,
 )
 
@@ -6726,6 +6727,13 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     loop, on the items a step of the loop judged (see `_filter_loop`). Some of the items
     said any other way ("the ones that ...", "users who haven't paid") is refused: no
     step can tell which they are, and planning it over all would act on the wrong ones."""
+    listed = _listed_to_someone(clause.action) if looping else None
+    if listed is not None:
+        # "email me the invalid ones", "send ops@ a list of the ones that are down": one
+        # message to one recipient, listing the loop's items whose result is so (see
+        # `_which_ones`), not a message per item
+        clause.action = listed
+        return
     whose = _WHOSE.search(clause.text)
     if whose is not None:
         # "give credit to every customer whose parcel arrived late": the loop's words
@@ -6747,6 +6755,33 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
         clause.subset = match.group(0).strip() if looping else None
         return
     raise _subset_refusal(clause, match.group(0).strip())
+
+
+#: Some of a loop's items said by their quality: "the invalid ones", "a list of the ones
+#: that are down", "the ones which were declined".
+_SOME_BY_QUALITY = re.compile(
+    r"\b(?:(?:a\s+)?list\s+of\s+)?the\s+(?:(?P<quality>[a-z]+)\s+ones\b(?!\s+(?:of|by|that|which)\b)"
+    r"|ones\s+(?:that|which)\s+(?:are|were)\s+(?P<state>[a-z]+(?:\s+of\s+[a-z]+)?)\b)",
+    re.IGNORECASE,
+)
+#: A message to one recipient named in the step: me, us, an address, a #channel.
+_TO_ONE_RECIPIENT = re.compile(
+    r"^(?:please\s+)?(?:email|e-mail|mail|send|message|notify|tell|post|text)\b.*?"
+    r"(?:\b(?:me|us)\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w&#])#[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def _listed_to_someone(action: str) -> str | None:
+    """ "email me the invalid ones" -> "email me which ones are invalid": the action
+    rewritten so the message lists the items, or None when it says no such thing."""
+    some = _SOME_BY_QUALITY.search(action)
+    if some is None or _TO_ONE_RECIPIENT.match(action.strip()) is None:
+        return None
+    quality = some.group("quality") or some.group("state")
+    if quality.lower() in {"same", "other", "new", "right", "wrong", "first", "last", "main"}:
+        return None
+    return f"{action[: some.start()]}which ones are {quality}{action[some.end() :]}"
 
 
 def _subset_refusal(clause: Clause, phrase: str) -> PlanningError:

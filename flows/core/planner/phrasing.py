@@ -677,6 +677,11 @@ def _negative_conditional(sentence: str) -> str:
     ship"; "don't email them if the order is invalid" -> "unless ..., email them"; "only
     ship orders that are in stock" -> "only if the order is in stock, ship it"."""
     kind = _ONLY_KIND.match(sentence.strip())
+    if kind is not None and kind.group("noun").lower() == "ones":
+        # "charge only the valid ones": some of a loop's items (or, with no loop, the one
+        # item of the run when it is so), read as "charge the valid ones"
+        verb = kind.group("verb") or kind.group("verb2")
+        return f"{kind.group('lead') or ''}{verb} the {kind.group('state')} ones"
     if kind is not None and kind.group("state").lower() in _KIND_STATES:
         # "only ship paid orders": "only if the order is paid, ship it"
         noun = singular(kind.group("noun").lower())
