@@ -208,3 +208,16 @@ def test_only_the_ones_a_loop_judged_is_a_filtered_loop(tools):
     maps = {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
     assert maps["process_payment"].items == "validate_order.filter(r, r.valid)"
     assert not _tool_nodes(flow, "validate_email")
+
+
+def test_a_step_named_again_gives_the_values_the_run_was_to_be_asked_for(tools):
+    flow = plan(
+        "Before shipping order O-9, get approval from logistics. Then create the shipment "
+        "with DHL to 12 King St, Toronto.",
+        tools,
+    )
+
+    (shipment,) = _tool_nodes(flow, "create_shipment")
+    assert shipment.inputs["address"] == '"12 King St, Toronto"'
+    assert shipment.inputs["carrier"] == '"dhl"'
+    assert "address" not in flow.input_schema.get("properties", {})

@@ -2447,6 +2447,12 @@ class FlowBuilder:
         node = next(node for node in self.nodes if node["id"] == node_id)
         inputs = node.setdefault("inputs", {})
         for name, literal in self._literals(spec, clause).items():
+            asked = inputs.get(name, "")
+            if self._asked_at_run(asked):
+                # ("... then create the shipment to 12 King St": the address the run was
+                # to be asked for, said now)
+                inputs[name] = literal
+                self._drop_unread_input(asked)
             inputs.setdefault(name, literal)
 
     def _repeated_side_effect(self, spec: ToolSpec, clause: Clause) -> str | None:
@@ -2478,7 +2484,10 @@ class FlowBuilder:
         node = next(node for node in self.nodes if node["id"] == node_id)
         planned = node.get("inputs", {})
         literals = self._literals(spec, clause)
-        return any(name in planned and planned[name] != value for name, value in literals.items())
+        return any(
+            name in planned and planned[name] != value and not self._asked_at_run(planned[name])
+            for name, value in literals.items()
+        )
 
     def _same_check(self, spec: ToolSpec, clause: Clause) -> str | None:
         """ "Classify the ticket and route it to the right team": a tool that changes
