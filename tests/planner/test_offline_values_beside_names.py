@@ -221,3 +221,30 @@ def test_a_step_named_again_gives_the_values_the_run_was_to_be_asked_for(tools):
     assert shipment.inputs["address"] == '"12 King St, Toronto"'
     assert shipment.inputs["carrier"] == '"dhl"'
     assert "address" not in flow.input_schema.get("properties", {})
+
+
+def test_what_a_message_says_ends_at_the_next_steps_number(tools):
+    flow = plan(
+        "1) look up the user by email jo@ex.com 2) if found, send them an email saying hi "
+        "3) if not, send a welcome email to jo@ex.com with name Jo",
+        tools,
+    )
+
+    assert _tool_nodes(flow, "send_welcome_email")[0].inputs == {
+        "email": '"jo@ex.com"',
+        "name": '"Jo"',
+    }
+
+
+def test_one_message_after_a_loop_lists_each_items_result(tools):
+    flow = plan(
+        "For each review in the list run sentiment analysis, then send one email to "
+        "cx@shop.com with the results",
+        tools,
+    )
+
+    (email,) = _tool_nodes(flow, "send_email")
+    assert email.inputs["body"] == (
+        'analyze_sentiment.map(r, "Sentiment: %s, Score: %s".format([r.sentiment, r.score]))'
+        '.join("\\n")'
+    )

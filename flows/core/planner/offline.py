@@ -4244,7 +4244,7 @@ class FlowBuilder:
             (
                 info
                 for info in self.info.values()
-                if info.id in visible and info.kind == "tool" and info.spec is not None
+                if info.id in visible and info.kind in ("tool", "map") and info.spec is not None
             ),
             key=lambda info: info.order,
         )
@@ -4254,6 +4254,13 @@ class FlowBuilder:
         fields = list(last.spec.output_properties().items())[:_RESULT_LINES]
         if not fields:
             return {}
+        if last.kind == "map":
+            # "for each review run the sentiment, then send one email with the results":
+            # a line for each item, its first fields named
+            named = [name for name, _ in fields[:_ITEM_FIELDS]]
+            line = ", ".join(f"{' '.join(split_identifier(n)).capitalize()}: %s" for n in named)
+            values = ", ".join(f"r.{name}" for name in named)
+            return {body: f'{last.id}.map(r, {json.dumps(line)}.format([{values}])).join("\\n")'}
         texts = [
             name
             for name, schema in fields
@@ -5466,6 +5473,8 @@ _THE_RESULT = re.compile(
 )
 #: The most fields of one step a message lists, one a line.
 _RESULT_LINES = 5
+#: The most fields of each item's result a message lists on the item's line.
+_ITEM_FIELDS = 2
 
 
 def _labelled_lines(node_id: str, fields: Sequence[str]) -> tuple[str, str]:
@@ -6773,10 +6782,12 @@ _SOME_BY_QUALITY = re.compile(
     r"|ones\s+(?:that|which)\s+(?:are|were)\s+(?P<state>[a-z]+(?:\s+of\s+[a-z]+)?)\b)",
     re.IGNORECASE,
 )
-#: A message to one recipient named in the step: me, us, an address, a #channel.
-_TO_ONE_RECIPIENT = re.compile(
-    r"^(?:please\s+)?(?:email|e-mail|mail|send|message|notify|tell|post|text)\b.*?"
-    r"(?:\b(?:me|us)\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w&#])#[A-Za-z][\w-]*)",
+#: A message that lists items for one reader: "email me ...", "tell us ...", "... a list
+#: of ...", "... in one email" ("send the invalid ones to sales@" sends each on its own).
+_ONE_LISTING_MESSAGE = re.compile(
+    r"^(?:please\s+)?(?:(?:email|e-mail|mail|message|notify|tell|text)\s+(?:me|us)\b"
+    r"|(?:email|e-mail|mail|send|message|notify|tell|post|text)\b.*?"
+    r"(?:\ba\s+list\s+of\b|\bin\s+(?:one|a\s+single)\s+(?:email|e-mail|message|note|post)\b))",
     re.IGNORECASE,
 )
 
@@ -6785,7 +6796,7 @@ def _listed_to_someone(action: str) -> str | None:
     """ "email me the invalid ones" -> "email me which ones are invalid": the action
     rewritten so the message lists the items, or None when it says no such thing."""
     some = _SOME_BY_QUALITY.search(action)
-    if some is None or _TO_ONE_RECIPIENT.match(action.strip()) is None:
+    if some is None or _ONE_LISTING_MESSAGE.match(action.strip()) is None:
         return None
     quality = some.group("quality") or some.group("state")
     if quality.lower() in {"same", "other", "new", "right", "wrong", "first", "last", "main"}:

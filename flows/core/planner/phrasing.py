@@ -3124,8 +3124,9 @@ _THEN_IN_PARALLEL = re.compile(
     re.IGNORECASE,
 )
 _SAYING_UNQUOTED_WORDS = re.compile(
-    r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])[^.;!?\n\"]+?)"
-    r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b)",
+    # (up to the next step's number on the same line: "... saying hi 3) if not, ...")
+    r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])(?:(?!\s\d{1,2}[).]\s)[^.;!?\n\"])+?)"
+    r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b|\s+\d{1,2}[).]\s)",
     re.IGNORECASE,
 )
 _TOLD_WHETHER_POSITIVE = re.compile(
