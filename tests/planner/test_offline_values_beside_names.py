@@ -248,3 +248,20 @@ def test_one_message_after_a_loop_lists_each_items_result(tools):
         'analyze_sentiment.map(r, "Sentiment: %s, Score: %s".format([r.sentiment, r.score]))'
         '.join("\\n")'
     )
+
+
+def test_the_same_tax_for_two_states_side_by_side_then_both_totals(tools):
+    flow = plan(
+        "In parallel: calculate the tax on 100 for US state CA, and calculate the tax on 100 "
+        "for US state NY. Then email finance@acme.com both totals.",
+        tools,
+    )
+
+    taxes = _tool_nodes(flow, "calculate_tax")
+    assert sorted(n.inputs["region"] for n in taxes) == ['"CA"', '"NY"']
+    (email,) = _tool_nodes(flow, "send_email")
+    assert email.inputs["to"] == '"finance@acme.com"'
+    assert email.inputs["body"] == (
+        '"Total: " + string(calculate_tax.total) + "\\n" + '
+        '"Total: " + string(calculate_tax_2.total)'
+    )

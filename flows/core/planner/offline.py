@@ -4195,9 +4195,13 @@ class FlowBuilder:
         if len(found) < 2:
             return self._every_call(body, visible)
         lines = []
+        what = singular(said.group("what").lower()) if said.group("what") else None
         for info in found:
             assert info.spec is not None
-            name, schema = next(iter(info.spec.output_properties().items()))
+            outputs = info.spec.output_properties()
+            # "both totals": each step's total, else its first field
+            name = what if what in outputs else next(iter(outputs))
+            schema = outputs[name]
             text = f"{info.id}.{name}"
             if schema_types(schema) != {"string"}:
                 text = f"string({text})"
@@ -5502,7 +5506,8 @@ _EVERY_RESULT = re.compile(
     # "create a ticket with both", "email me a note containing both"
     r"(?:with|containing|including)\s+(?P<both3>both)\s*$|"
     # "post both numbers", "email me both totals"
-    r"(?P<both4>both)\s+(?:numbers|values|totals|figures|readings|scores|metrics)|"
+    r"(?P<both4>both)\s+(?P<what>numbers|values|totals|figures|readings|scores|metrics|rates|"
+    r"amounts|prices|taxes)|"
     r"all\s+(?:of\s+)?(?:the\s+)?(?:results|outputs|findings))\b",
     re.IGNORECASE,
 )

@@ -100,7 +100,8 @@ _NOT_UNTIL_APPROVED = re.compile(
     re.IGNORECASE,
 )
 _BOTH_OF_THEM = re.compile(
-    r"\b(?!(?:if|when|unless|once|and|or|but|me|us|you|him|her|them|with|of|about|from|to|"
+    # (no verb inside an address: "email finance@acme.com both totals")
+    r"\b(?<![.@/-])(?!(?:if|when|unless|once|and|or|but|me|us|you|him|her|them|with|of|about|from|to|"
     r"for|in|on|into|containing|including|using)\b)(?P<verb>[a-z]+)\s+"
     r"(?:them\s+)?"
     r"(?:both|all\s+of\s+them|them\s+all)"

@@ -144,7 +144,21 @@ _STATE_OF = re.compile(
 )
 
 
+#: "state CA", "province ON": a region's code after the word for its kind.
+_REGION_BY_CODE = {
+    (kind, code): name
+    for name, (country, code) in REGION_CODES.items()
+    for kind in (("state",) if country == "US" else ("province",))
+}
+
+
 def _state_of(match: re.Match[str]) -> str:
+    code = match.group("name").split()[0]
+    kind = "state" if "state" in match.group(0).lower() else "province"
+    if re.fullmatch(r"[A-Z]{2}", code) and (kind, code) in _REGION_BY_CODE:
+        # "for US state CA": the state by its code; what followed the code stays
+        rest = match.group("name")[len(code) :]
+        return f"for {_REGION_BY_CODE[(kind, code)]}{rest}"
     words = match.group("name").lower().split()
     # "New York", or one word of it ("the state of Texas today": Texas)
     for name in (" ".join(words), words[0]):
