@@ -12,7 +12,7 @@ from flows.core.ir import ApprovalNode, MapNode, ToolNode
 from flows.core.planner.offline import OfflinePlanner
 from flows.core.planner.session import plan_flow
 from flows.core.tools import ToolConfig, ToolSpec
-from tests.planner.registered import demo_catalog_with, plan
+from tests.planner.registered import demo_catalog_with, eval_catalog, plan
 from tests.planner.tools import S, _obj
 
 N = {"type": "integer"}
@@ -265,3 +265,40 @@ def test_the_same_tax_for_two_states_side_by_side_then_both_totals(tools):
         '"Total: " + string(calculate_tax.total) + "\\n" + '
         '"Total: " + string(calculate_tax_2.total)'
     )
+
+
+@pytest.fixture(scope="module")
+def people():
+    return eval_catalog("registered_round5_hr.json")
+
+
+def test_a_heading_gives_the_date_the_department_and_the_managers_address(people):
+    flow = plan(
+        "New hire: Maria Lopez, maria.lopez@acme.com, starts 2027-01-11 in engineering, "
+        "manager is dev.lead@acme.com. Add her to Rippling and create her JumpCloud account.",
+        people,
+    )
+
+    assert _tool_nodes(flow, "rippling_add_employee")[0].inputs == {
+        "full_name": '"Maria Lopez"',
+        "work_email": '"maria.lopez@acme.com"',
+        "start_date": '"2027-01-11"',
+        "department": '"engineering"',
+        "manager_email": '"dev.lead@acme.com"',
+    }
+    assert _tool_nodes(flow, "jumpcloud_create_user")[0].inputs["email"] == (
+        '"maria.lopez@acme.com"'
+    )
+    assert flow.input_schema.get("properties", {}) == {}
+
+
+def test_their_manager_is_the_address_the_lookup_returned(people):
+    flow = plan(
+        "look up employee by email sam@acme.com; if they're on leave, email their manager",
+        people,
+    )
+
+    assert _tool_nodes(flow, "send_email")[0].inputs["to"] == (
+        "rippling_get_employee.manager_email"
+    )
+    assert "manager_email" not in flow.input_schema.get("properties", {})

@@ -4506,7 +4506,14 @@ class FlowBuilder:
             return {}
         wired: dict[str, str] = {}
         if recipients and name not in taken and subject_addressee(action, self.person) is None:
-            wired[name] = f"input.{self._recipient_field(recipients.pop(0), properties[name])}"
+            told = self._told_by_a_step(recipients[0].field)
+            if told is not None:
+                # "look up the employee, then email their manager": the manager's address
+                # the lookup returned, not one the run is asked for
+                recipients.pop(0)
+                wired[name] = told
+            else:
+                wired[name] = f"input.{self._recipient_field(recipients.pop(0), properties[name])}"
         recipients += copied
         cc_schema = properties.get("cc")
         if recipients and cc_schema is not None and "array" in schema_types(cc_schema):
@@ -4514,6 +4521,16 @@ class FlowBuilder:
             fields = [f"input.{self._recipient_field(r, item)}" for r in recipients]
             wired["cc"] = f"[{', '.join(fields)}]"
         return wired
+
+    def _told_by_a_step(self, field: str) -> str | None:
+        """What a planned step returns under the name of a recipient's field
+        (`manager_email`), when exactly one step does."""
+        told = {
+            source.expression
+            for source in self._sources()
+            if source.node is not None and source.name == field and "." in source.expression
+        }
+        return told.pop() if len(told) == 1 else None
 
     def _recipient_field(self, recipient: Recipient, schema: dict[str, Any]) -> str:
         if recipient.field not in self.input_properties:
