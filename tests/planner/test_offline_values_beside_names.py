@@ -302,3 +302,29 @@ def test_their_manager_is_the_address_the_lookup_returned(people):
         "rippling_get_employee.manager_email"
     )
     assert "manager_email" not in flow.input_schema.get("properties", {})
+
+
+@pytest.fixture(scope="module")
+def returns():
+    return eval_catalog("registered_round5_returns.json")
+
+
+def test_marking_as_a_listed_value_is_the_tool_that_sets_it_and_each_step_its_own_code(returns):
+    flow = plan("Mark RMA-12 as received and put the 2 units of SKU MUG-01 back in stock", returns)
+
+    assert _tool_nodes(flow, "returns_set_status")[0].inputs == {
+        "rma_id": '"RMA-12"',
+        "status": '"received"',
+    }
+    assert _tool_nodes(flow, "inventory_restock")[0].inputs == {"sku": '"MUG-01"', "quantity": "2"}
+    assert not _tool_nodes(flow, "returns_get_rma")
+
+
+def test_what_is_said_to_be_so_is_no_step_of_its_own(tools):
+    flow = plan(
+        "Open an urgent ticket in the shipping queue: parcel 7781 is lost, customer is sam@x.org",
+        tools,
+    )
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["create_ticket"]
+    assert _tool_nodes(flow, "create_ticket")[0].inputs["email"] == '"sam@x.org"'

@@ -1437,8 +1437,16 @@ class FlowBuilder:
             node_id = None
             sent_twice = _ALSO_SENT.match(text.strip()) is not None
             for part in parts:
-                # sent two ways: each send has its own recipient and channel
-                own = replace(clause, action=part, text=part) if sent_twice else clause
+                # sent two ways: each send has its own recipient and channel; any other
+                # step writes its own values ("mark RMA-12 as received and restock SKU
+                # MUG-01": the restock's code is MUG-01)
+                own = (
+                    replace(clause, action=part, text=part)
+                    if sent_twice
+                    else replace(clause, action=part)
+                    if _BARE_CODE.search(_EMAIL_OR_URL.sub(" ", part))
+                    else clause
+                )
                 node_id = self._add_step(own, self._pick_tool(own, part))
             return node_id
         spec = self._pick_tool(clause, text)
@@ -1538,9 +1546,10 @@ class FlowBuilder:
                 or lead in _PREPOSITIONS
                 or lead in _QUALIFYING  # "and only for orders over 500": which ones
                 or _COPIES.match(part)
+                or (_STATEMENT.match(part) and re.search(r"\d|@", part))
             ):
-                # an object, a word or two, who is copied, or "(and) to the sales team":
-                # a part of the step beside it
+                # an object, a word or two, who is copied, "(and) to the sales team" or
+                # "customer is sam@x.org" (what is so, no step): a part of the step beside it
                 return []
             if picked and _sets_an_input(part, self.specs[picked[0]]):
                 return []  # "... and priority urgent": a value of the first step's ticket
@@ -2531,7 +2540,8 @@ class FlowBuilder:
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
-        return _compound_named(text, _written_value_breaks_tie(text, ranked))
+        ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
+        return _set_to_a_listed_value(text, ranked)
 
     def _answers_the_question(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -6229,6 +6239,42 @@ def _verb_breaks_tie(
     if len(named) != 1 or named[0] is ranked[0]:
         return ranked
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
+
+
+#: "mark it as received", "move the deal to won": the value a step sets.
+_SET_AS = re.compile(r"\b(?:as|to|into)\s+(?P<value>[a-z][a-z_-]*)\s*$", re.IGNORECASE)
+
+
+#: "customer is sam@x.org", "parcel 7781 was lost": a part that says what is so (of a value
+#: it writes: "everything is in stock" may be a check the step makes).
+_STATEMENT = re.compile(
+    r"^(?:(?:the|their|his|her|its|our|my)\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:is|are|was|were)\b",
+    re.IGNORECASE,
+)
+
+
+def _set_to_a_listed_value(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Mark RMA-12 as received": the one tool close to the best that takes "received" as
+    the value of one of its inputs (`returns_set_status`) goes before one that only reads
+    the thing (`returns_get_rma`)."""
+    said = _SET_AS.search(_LETTER_CODE.sub(" ", text).strip(" .!"))
+    if said is None or len(ranked) < 2:
+        return ranked
+    value = said.group("value").lower()
+
+    def takes(spec: ToolSpec) -> bool:
+        return any(
+            value in {str(v).lower() for v in unwrap_nullable(schema).get("enum") or ()}
+            for schema in spec.input_properties().values()
+        )
+
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.5]
+    setting = [pair for pair in close if takes(pair[1].spec)]
+    if len(setting) != 1 or setting[0] is ranked[0] or takes(ranked[0][1].spec):
+        return ranked
+    return [(ranked[0][0], setting[0][1]), *[pair for pair in ranked if pair is not setting[0]]]
 
 
 def _compound_named(
