@@ -328,3 +328,23 @@ def test_what_is_said_to_be_so_is_no_step_of_its_own(tools):
 
     assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["create_ticket"]
     assert _tool_nodes(flow, "create_ticket")[0].inputs["email"] == '"sam@x.org"'
+
+
+def test_approve_and_reject_are_the_steps_of_a_tool_that_does_them(returns):
+    flow = plan(
+        "Get the return request for RMA-9; if the reason is damaged, approve it, otherwise "
+        "reject it with the note 'outside policy'",
+        returns,
+    )
+
+    assert not [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert _tool_nodes(flow, "returns_get_rma")[0].inputs == {"rma_id": '"RMA-9"'}
+    statuses = sorted(n.inputs["status"] for n in _tool_nodes(flow, "returns_set_status"))
+    assert statuses == ['"approved"', '"rejected"']
+    assert not _tool_nodes(flow, "returns_list_requests")
+
+
+def test_approve_with_no_tool_that_approves_is_still_an_approval(tools):
+    flow = plan("Validate the order, approve it, then charge the card", tools)
+
+    assert [n for n in flow.nodes if isinstance(n, ApprovalNode)]

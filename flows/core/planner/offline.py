@@ -2541,7 +2541,28 @@ class FlowBuilder:
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
-        return _set_to_a_listed_value(text, ranked)
+        ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
+        return self._done_as_a_listed_value(text, ranked)
+
+    def _done_as_a_listed_value(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Approve it", "reject the return": the one tool that takes what the verb makes
+        of a thing ("approved", "rejected") as the value of an input does it, however few
+        other words the step shares with it."""
+        words = meaningful(text)
+        if not words or not ranked:
+            return ranked
+        done = _done_forms(words[0].lower())
+        setting = [
+            pair
+            for pair in ranked
+            if acts(pair[1].spec) and _listed_input_value(pair[1].spec, done) is not None
+        ]
+        if len(setting) != 1 or (setting[0] is ranked[0] and ranked[0][0] >= self.min_score):
+            return ranked
+        score = max(ranked[0][0], self.min_score)
+        return [(score, setting[0][1]), *[pair for pair in ranked if pair is not setting[0]]]
 
     def _answers_the_question(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -4479,6 +4500,10 @@ class FlowBuilder:
                 ):
                     literals[name] = json.dumps(value)
                     break
+        lead = meaningful(_clean_action(clause.action or clause.text))[:1]
+        done = _listed_input_value(spec, _done_forms(lead[0].lower())) if lead else None
+        if done is not None and done[0] not in literals and acts(spec):
+            literals[done[0]] = json.dumps(done[1])  # "approve it": status "approved"
         literals.update(level_literals(properties, lowered, literals))
         literals.update(
             choice_literals(
@@ -6245,6 +6270,53 @@ def _verb_breaks_tie(
 _SET_AS = re.compile(r"\b(?:as|to|into)\s+(?P<value>[a-z][a-z_-]*)\s*$", re.IGNORECASE)
 
 
+def _code_names_the_input(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Get the return request for RMA-5": among tools close to the best, the one tool
+    that takes the thing by the code's own name (`rma_id`) goes first, before one that
+    lists such things (`returns_list_requests`)."""
+    if len(ranked) < 2:
+        return ranked
+    # ("RMA-5", and "the RMA id": the thing named by its code, or in capitals by "id")
+    prefixes = {
+        (m.group(1) or m.group(2)).lower()
+        for m in re.finditer(r"\b(?:([A-Za-z]{2,})[-_]?\d[\w-]*|([A-Z]{2,})\s+id\b)", text)
+    }
+    if not prefixes:
+        return ranked
+
+    def takes(spec: ToolSpec) -> bool:
+        return any(
+            name.lower().endswith("_id") and name[: -len("_id")].lower() in prefixes
+            for name in spec.input_properties()
+        )
+
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.8]
+    named = [pair for pair in close if takes(pair[1].spec)]
+    if len(named) != 1 or named[0] is ranked[0] or takes(ranked[0][1].spec):
+        return ranked
+    return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
+
+
+def _done_forms(verb: str) -> set[str]:
+    """What a verb makes of a thing: "approve" -> approved, "cancel" -> cancelled."""
+    if not verb.isalpha() or len(verb) < 3:
+        return set()
+    if verb.endswith("e"):
+        return {verb + "d"}
+    return {verb + "ed", verb + verb[-1] + "ed"}
+
+
+def _listed_input_value(spec: ToolSpec, values: set[str]) -> tuple[str, str] | None:
+    """(input, value) for the one input of `spec` whose list has one of `values`."""
+    for name, schema in spec.input_properties().items():
+        for value in unwrap_nullable(schema).get("enum") or ():
+            if isinstance(value, str) and value.lower() in values:
+                return name, value
+    return None
+
+
 #: "customer is sam@x.org", "parcel 7781 was lost": a part that says what is so (of a value
 #: it writes: "everything is in stock" may be a check the step makes).
 _STATEMENT = re.compile(
@@ -6979,6 +7051,10 @@ _NAMED_CODE = (
 _CODE_FOR_NAMED = r"\b{noun}(?:\s+[a-z]+){{1,2}}\s+for\s+#?(?P<code>[A-Za-z0-9][\w-]*)"
 
 
+#: "RMA-5" for `rma_id`: a code that starts with the name of what it identifies.
+_CODE_OF_ITS_NAME = r"(?<![\w@./-])(?P<code>{noun}-\d[\w-]*)(?![\w@])"
+
+
 def _identifier_literals(
     properties: dict[str, Any], text: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -6992,7 +7068,7 @@ def _identifier_literals(
             continue
         if "string" not in schema_types(unwrap_nullable(schema)):
             continue
-        for pattern in (_NAMED_CODE, _CODE_FOR_NAMED):
+        for pattern in (_NAMED_CODE, _CODE_FOR_NAMED, _CODE_OF_ITS_NAME):
             match = re.search(pattern.format(noun=re.escape(words[0])), text, re.IGNORECASE)
             code = match.group("code") if match else ""
             if re.search(r"[\d_]", code):

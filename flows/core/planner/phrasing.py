@@ -1429,6 +1429,16 @@ class PromptReader:
             question = f"{subject} {inverted.group('be').lower()} {rest}"
         return f"{match.group('lead')}If {question}, {step[0].lower()}{step[1:]}"
 
+    def _approved_by_a_tool(self, sentence: str) -> bool:
+        """ "If the reason is damaged, approve it": with a tool that approves (its
+        description says so) and nobody named to decide, the step is that tool's."""
+        return (
+            "approve" in self.tool_verbs
+            and _APPROVE_A_THING.search(sentence) is not None
+            and _APPROVAL.search(_APPROVE_A_THING.sub(" ", sentence)) is None
+            and assignee_role(sentence) is None
+        )
+
     def starts_with_verb(self, text: str) -> bool:
         return bool(self._verb_start.match(text))
 
@@ -1601,7 +1611,9 @@ class PromptReader:
             deadline: Deadline | None = None
             # "email them that their refund was approved": what a message says asks for no
             # approval
-            asks_approval = _APPROVAL.search(without_what_is_said(sentence)) is not None
+            asks_approval = _APPROVAL.search(
+                without_what_is_said(sentence)
+            ) is not None and not self._approved_by_a_tool(sentence)
             goes_first = asks_approval and approval_goes_first(sentence, previous_text)
             if last_approval is not None:
                 rest, found = approval_deadline(sentence)
@@ -2396,8 +2408,11 @@ class PromptReader:
         ):
             # "approve all orders automatically": nobody decides, so no approval step
             clause.action = ""
-        elif _APPROVAL.search(without_what_is_said(clause.action)):
-            # (not "email them that their refund was approved": what a message says)
+        elif _APPROVAL.search(without_what_is_said(clause.action)) and not self._approved_by_a_tool(
+            clause.action
+        ):
+            # (not "email them that their refund was approved": what a message says; nor
+            # "approve it" when a tool approves and nobody is named to decide)
             who = remove_durations(text)
             groups, role = assignee_groups(who), assignee_role(who)
             quorum = approvals_needed(who)
@@ -3766,6 +3781,14 @@ def description_verbs(descriptions: Iterable[str]) -> set[str]:
     description that starts with a noun ("Current weather for a city") gives none."""
     verbs = set()
     for description in descriptions:
+        listed = _VERBS_LISTED.match(description)
+        if listed is not None and listed.group(1).lower() not in _NOT_VERBS:
+            # "Approve, reject or mark a return request ...": each verb of the list
+            verbs.update(
+                w.lower()
+                for w in re.findall(r"[A-Za-z]+", listed.group(0))
+                if w.lower() not in ("or", "and")
+            )
         words = description.split()[:2]
         if (
             len(words) == 2
@@ -3777,6 +3800,14 @@ def description_verbs(descriptions: Iterable[str]) -> set[str]:
     return verbs
 
 
+#: "approve it", "approve the return", "approve return RMA-2": the verb, said of a thing.
+_APPROVE_A_THING = re.compile(
+    r"\bapprove\s+(?:it|them|this|that|(?:the|this|that|their|its)\s+[a-z]+|[a-z]+\s+[A-Z0-9][\w-]*\d)\b"
+)
+#: "Approve, reject or mark a ...": verbs listed before the description's object.
+_VERBS_LISTED = re.compile(
+    r"^([A-Za-z]+)(?:,\s+[a-z]+)+,?\s+(?:or|and)\s+[a-z]+(?=\s+(?:a|an|the|one|each)\b)"
+)
 #: What follows a verb at the start of a description ("Trigger a ...", "Tell whether ...").
 _OBJECT_LEADS = frozenset("a an the one whether that up each every any all".split())
 #: First words of a description that are no verb ("The exchange rate", "All orders of").
