@@ -3779,7 +3779,7 @@ def description_verbs(descriptions: Iterable[str]) -> set[str]:
     """The verb a tool's description starts with when it says what the tool does ("Trigger
     a PagerDuty incident ...", "Book a courier ..."): a step may start with it too. A
     description that starts with a noun ("Current weather for a city") gives none."""
-    verbs = set()
+    verbs: set[str] = set()
     for description in descriptions:
         listed = _VERBS_LISTED.match(description)
         if listed is not None and listed.group(1).lower() not in _NOT_VERBS:
