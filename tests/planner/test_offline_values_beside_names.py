@@ -348,3 +348,28 @@ def test_approve_with_no_tool_that_approves_is_still_an_approval(tools):
     flow = plan("Validate the order, approve it, then charge the card", tools)
 
     assert [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+
+
+def test_a_tool_named_by_an_id_word_written_as_two_words(returns):
+    flow = plan(
+        "Get RMA-31 and reply on help desk ticket 4455 telling the customer the return status",
+        returns,
+    )
+
+    assert _tool_nodes(flow, "helpdesk_add_comment")[0].inputs == {
+        "ticket_id": '"4455"',
+        "body": "returns_get_rma.status",
+    }
+    assert not _tool_nodes(flow, "send_email")
+
+
+def test_money_moved_a_way_no_tool_offers_is_refused_naming_the_way(returns):
+    result = plan_flow(
+        "Refund RMA-3 to the customer's bank account by wire transfer",
+        planner=OfflinePlanner(),
+        catalog=returns,
+    )
+
+    assert not result.ok
+    assert "transfer" in result.error.message
+    assert result.error.details["phrase"] == "to the customer's bank account"

@@ -2407,7 +2407,11 @@ class FlowBuilder:
         specs = list(self.specs.values())
         if any(self._producers(text, spec, among=specs) is not None for spec in specs):
             return None  # "post the weather to #ops": the weather from its tool, then posted
-        return missing[0]
+        # what the closest tool lacks ("refund it by wire transfer": the wire transfer, not
+        # the refund its closest tool does)
+        ranked = self.rank(text)
+        closest = missing_capability(text, ranked[0][1].spec) if ranked else None
+        return closest or missing[0]
 
     def _producers(
         self, text: str, spec: ToolSpec, *, among: Iterable[ToolSpec] | None = None
@@ -6349,6 +6353,9 @@ def _set_to_a_listed_value(
     return [(ranked[0][0], setting[0][1]), *[pair for pair in ranked if pair is not setting[0]]]
 
 
+_PARTICLES = frozenset("up out in on off down over back away through".split())
+
+
 def _compound_named(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -6364,7 +6371,20 @@ def _compound_named(
         words = [stem(singular(w)) for w in split_identifier(spec.id)]
         return (words[-2], words[-1]) if len(words) >= 3 else None
 
-    named = [pair for pair in ranked if tail(pair[1].spec) in pairs]
+    # (not a verb and its particle: "look up" is no `lookup_user` named)
+    joined = {
+        a + b
+        for a, b in pairwise(split_identifier(_LETTER_CODE.sub(" ", text).lower()))
+        if b not in _PARTICLES
+    }
+
+    def says(spec: ToolSpec) -> bool:
+        # "the help desk" for `helpdesk_add_comment`: an id word the step writes as two
+        return tail(spec) in pairs or any(
+            len(w) >= 6 and w in joined for w in split_identifier(spec.id.lower())
+        )
+
+    named = [pair for pair in ranked if says(pair[1].spec)]
     if len(named) != 1 or named[0] is ranked[0] or named[0][0] < ranked[0][0] * 0.25:
         return ranked
     top = ranked[0][1].spec

@@ -1055,6 +1055,18 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"payout", "invoice", "vendor", "supplier", "salary", "transfer", "wire"}),
     ),
     (
+        # "refund it to their bank account by wire transfer": a way money moves that a
+        # refund or charge of the card does not take
+        "move money by a wire or bank transfer, a cheque or cash",
+        re.compile(
+            r"\b(?:by|via|through|with|as|using)\s+(?:an?\s+)?(?:wire|bank|sepa|ach)\s+transfers?\b|"
+            r"\b(?:by|via|with|as)\s+(?:an?\s+)?(?:cheque|check|money\s+order)\b|"
+            r"\bin\s+cash\b|\bto\s+(?:their|his|her|the\s+customer's|its)\s+bank\s+account\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"wire", "transfer", "bank", "cheque", "cash", "sepa", "ach"}),
+    ),
+    (
         "cancel something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:cancel(?:s|led|ed|ling|ing)?|voids?|revok(?:e|es|ed|ing)|"
