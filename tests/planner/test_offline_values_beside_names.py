@@ -373,3 +373,14 @@ def test_money_moved_a_way_no_tool_offers_is_refused_naming_the_way(returns):
     assert not result.ok
     assert "transfer" in result.error.message
     assert result.error.details["phrase"] == "to the customer's bank account"
+
+
+def test_how_many_there_are_is_the_size_of_the_list_returned(returns):
+    flow = plan(
+        "list return requests since 2026-12-01 and email returns@shop.com how many there are",
+        returns,
+    )
+
+    assert _tool_nodes(flow, "send_email")[0].inputs["body"] == (
+        '"Requests: " + string(size(returns_list_requests.requests))'
+    )

@@ -4207,6 +4207,10 @@ class FlowBuilder:
         message says is what each of the steps before it found (the two latest for "both"),
         one line each."""
         said = _EVERY_RESULT.search(clause.action)
+        if acts(spec) and _HOW_MANY_SAID.search(clause.action):
+            counted = self._count_of_the_last_list(spec, sources)
+            if counted:
+                return counted
         if said is None and acts(spec) and _THE_RESULT.search(clause.action):
             return self._last_result(spec, sources)
         if said is None or not acts(spec):
@@ -4243,6 +4247,33 @@ class FlowBuilder:
             label = " ".join(split_identifier(name)).capitalize()
             lines.append(f'"{label}: " + {text}')
         return {body: ' + "\\n" + '.join(lines)}
+
+    def _count_of_the_last_list(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
+        """ "List the return requests and email the team how many there are": the message
+        says the size of the one list the step before returned."""
+        body = _message_text_input(spec)
+        visible = {source.node for source in sources if source.node is not None}
+        steps = sorted(
+            (
+                info
+                for info in self.info.values()
+                if info.id in visible and info.kind == "tool" and info.spec is not None
+            ),
+            key=lambda info: info.order,
+        )
+        if body is None or not steps or steps[-1].spec is None:
+            return {}
+        last = steps[-1]
+        assert last.spec is not None
+        lists = [
+            name
+            for name, schema in last.spec.output_properties().items()
+            if "array" in schema_types(unwrap_nullable(schema))
+        ]
+        if len(lists) != 1:
+            return {}
+        label = json.dumps(f"{' '.join(split_identifier(lists[0])).capitalize()}: ")
+        return {body: f"{label} + string(size({last.id}.{lists[0]}))"}
 
     def _every_call(self, body: str, visible: set[str]) -> dict[str, str]:
         """ "Get the metric for search and for checkout, then post both numbers": one step
@@ -5556,6 +5587,8 @@ def _message_text_input(spec: ToolSpec) -> str | None:
     )
 
 
+#: "how many there are", "the number of returns": a count, said in a message.
+_HOW_MANY_SAID = re.compile(r"\bhow\s+many\b|\bthe\s+(?:number|count)\s+of\b", re.IGNORECASE)
 _EVERY_RESULT = re.compile(
     r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?(?:the\s+)?(?:results?|outputs?|answers?|findings?|"
     r"outcomes?)|\s+of\s+them)|(?:the\s+)?(?:results?|outputs?|findings?)\s+of\s+(?P<both2>both)|"
