@@ -384,3 +384,12 @@ def test_how_many_there_are_is_the_size_of_the_list_returned(returns):
     assert _tool_nodes(flow, "send_email")[0].inputs["body"] == (
         '"Requests: " + string(size(returns_list_requests.requests))'
     )
+
+
+def test_check_out_is_the_step_of_a_tool_that_checks_things_out(people):
+    flow = plan("Check out laptop asset LT-0042 to employee E-5521", people)
+
+    assert _tool_nodes(flow, "snipeit_checkout_asset")[0].inputs == {
+        "asset_tag": '"LT-0042"',
+        "employee_id": '"E-5521"',
+    }
