@@ -393,3 +393,18 @@ def test_check_out_is_the_step_of_a_tool_that_checks_things_out(people):
         "asset_tag": '"LT-0042"',
         "employee_id": '"E-5521"',
     }
+
+
+def test_approving_a_thing_after_a_sign_off_is_the_tool_that_approves(returns):
+    flow = plan(
+        "approve return RMA-2, but a returns manager must sign off first (they get 1 day, "
+        "otherwise approve it automatically)",
+        returns,
+    )
+
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.timeout_s == 86400
+    (status,) = _tool_nodes(flow, "returns_set_status")
+    assert status.inputs == {"rma_id": '"RMA-2"', "status": '"approved"'}
+    assert approval.id in status.after
+    assert not _tool_nodes(flow, "returns_get_rma")

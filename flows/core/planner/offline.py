@@ -3610,6 +3610,17 @@ class FlowBuilder:
             # "approve the refund, then process it": what "it" is from here on
             self.topic = singular(approved.group("thing").lower())
         remainder = strip_approval_phrase(clause.action)
+        approving = _APPROVE_FIRST.match(clause.action)
+        if approving is not None and any(
+            acts(spec) and _listed_input_value(spec, {"approved"}) is not None
+            for spec in self.specs.values()
+        ):
+            # "approve return RMA-2, but a returns manager must sign off first": with a tool
+            # that approves, approving the thing is that tool's step, after the sign-off
+            rest = strip_approval_phrase(clause.action[approving.end() :])
+            remainder = f"approve {approving.group('thing')}"
+            if meaningful(_FIRST_OR_BUT.sub(" ", rest)):
+                remainder = f"{remainder}, {rest.strip(' ,')}"
         said_why = None  # what the approval says of why it is asked
         if condition is None:
             comparison = _COMPARISON_PHRASE.search(clause.action)
@@ -6334,6 +6345,16 @@ def _code_names_the_input(
     if len(named) != 1 or named[0] is ranked[0] or takes(ranked[0][1].spec):
         return ranked
     return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
+
+
+#: "approve return RMA-2, but ...": the approving of a thing leading the step.
+_APPROVE_FIRST = re.compile(
+    r"^\W*approve\s+(?P<thing>(?:the\s+|this\s+)?[a-z]+\s+[A-Z0-9][\w-]*\d)\b", re.IGNORECASE
+)
+#: What is left of "..., but a returns manager first" once the approval is taken out.
+_FIRST_OR_BUT = re.compile(
+    r"\b(?:but|first|a|an|the|they|get|\w+\s+manager|managers?|\(|\))\b", re.IGNORECASE
+)
 
 
 def _done_forms(verb: str) -> set[str]:
