@@ -408,3 +408,19 @@ def test_approving_a_thing_after_a_sign_off_is_the_tool_that_approves(returns):
     assert status.inputs == {"rma_id": '"RMA-2"', "status": '"approved"'}
     assert approval.id in status.after
     assert not _tool_nodes(flow, "returns_get_rma")
+
+
+def test_a_loop_over_items_its_lead_qualifies_lists_them_with_the_tool_that_does(people):
+    flow = plan(
+        "For each person starting on 2027-02-01, create their directory account and invite "
+        "them to #general",
+        people,
+    )
+
+    (listed,) = _tool_nodes(flow, "greenhouse_list_new_hires")
+    assert listed.inputs == {"start_date": '"2027-02-01"'}
+    maps = {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
+    assert set(maps) == {"jumpcloud_create_user", "slack_invite_to_channel"}
+    assert maps["jumpcloud_create_user"].items == "greenhouse_list_new_hires.hires"
+    assert maps["jumpcloud_create_user"].inputs == {"email": "item.email"}
+    assert not _tool_nodes(flow, "lookup_user")

@@ -438,6 +438,8 @@ class FlowBuilder:
         self.heading = ""
         #: "for each of api, web and db": a loop's noun and the values it goes over.
         self.listed_items: dict[str, list[str]] = {}
+        #: the lists of items a loop's lead qualifies ("each person starting on <date>")
+        self.qualified_lists: dict[str, Source] = {}
         #: The clause after the one being added (an arm may go on into it).
         self.upcoming: Clause | None = None
         self.topic_words = facts.topic_words
@@ -1337,6 +1339,18 @@ class FlowBuilder:
     # -- steps ---------------------------------------------------------------------------
 
     def _tool_step(self, clause: Clause, action: str | None = None) -> str | None:
+        if (
+            clause.for_each
+            and action is None
+            and _QUALIFIER_ONLY.match(clause.action.strip())
+            and re.match(r"^\W*(?:for\s+)?(?:each|every|all)\b", clause.text, re.IGNORECASE)
+        ):
+            # "For each person starting on 2027-02-01, ...": which items, not a step; the
+            # tool that lists them so runs first (or the step is read as before)
+            listed = self._list_the_qualified_items(clause.for_each, clause)
+            if listed is not None:
+                self.qualified_lists[clause.for_each] = listed
+                return None
         if clause.compares is not None:
             ranked = self.rank(_clean_action(clause.action))
             if not ranked or not _reports(ranked[0][1].spec, clause.compares):
@@ -3097,6 +3111,10 @@ class FlowBuilder:
                 found = qualified  # "for each unavailable SKU": the list of those unavailable
             if found is None:
                 found = self._read_the_container_first(noun, clause)
+            if found is None:
+                found = self.qualified_lists.get(noun) or self._list_the_qualified_items(
+                    noun, clause
+                )
             if found is not None:
                 items = found.expression
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
@@ -3411,6 +3429,44 @@ class FlowBuilder:
             helping=True,
         )
         return self._list_source(noun, container, self._sources())
+
+    def _list_the_qualified_items(self, noun: str, clause: Clause) -> Source | None:
+        """ "For each person starting on 2027-02-01, ...": the items are what the one tool
+        that lists things so qualified returns ("List the candidates hired who start on a
+        date"), run first with the values the qualifier writes, not a list the run brings."""
+        if self.loop is not None and self.loop.sentence == clause.sentence:
+            return None
+        said = re.search(
+            rf"\b(?:each|every|all)\s+(?:the\s+)?{re.escape(noun)}s?\s+"
+            r"(?P<qualifier>(?:starting|started|joining|hired|opened|created|placed|due|signed|"
+            r"registered|added|booked)\b[^,.;:]*)",
+            self.request,
+            re.IGNORECASE,
+        )
+        if said is None:
+            return None
+        wanted = {stem(w) for w in meaningful(said.group("qualifier"))}
+        readers = []
+        for spec in self.specs.values():
+            if acts(spec) or spec.id in self._planned_tools():
+                continue
+            lists = [
+                source
+                for source in output_sources(spec.id, spec.output_schema)[1:]
+                if schema_types(source.schema) == {"array"} and source.expression.count(".") == 1
+            ]
+            if len(lists) == 1 and wanted & {stem(w) for w in _own_words(spec)}:
+                readers.append((spec, lists[0]))
+        if len(readers) != 1:
+            return None
+        reader, listed = readers[0]
+        action = f"list the {plural(noun)} {said.group('qualifier').strip()}"
+        self._tool_node(
+            replace(_helping(clause), action=action, text=action, for_each=None, condition=None),
+            reader,
+            helping=True,
+        )
+        return listed
 
     def _qualified_list(self, noun: str, text: str, sources: list[Source]) -> Source | None:
         """ "for each unavailable SKU" after the stock check: the list a step made that is
@@ -6373,6 +6429,14 @@ def _listed_input_value(spec: ToolSpec, values: set[str]) -> tuple[str, str] | N
             if isinstance(value, str) and value.lower() in values:
                 return name, value
     return None
+
+
+#: "starting on 2027-02-01": what a loop's lead says of its items, not a step.
+_QUALIFIER_ONLY = re.compile(
+    r"^(?:starting|started|joining|hired|opened|created|placed|due|signed|registered|added|"
+    r"booked)\b[^,.;:]*$",
+    re.IGNORECASE,
+)
 
 
 #: "customer is sam@x.org", "parcel 7781 was lost": a part that says what is so (of a value
