@@ -424,3 +424,23 @@ def test_a_loop_over_items_its_lead_qualifies_lists_them_with_the_tool_that_does
     assert maps["jumpcloud_create_user"].items == "greenhouse_list_new_hires.hires"
     assert maps["jumpcloud_create_user"].inputs == {"email": "item.email"}
     assert not _tool_nodes(flow, "lookup_user")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        (
+            "validate the email and if it's invalid, email the user the reason",
+            "Email validation: reason",
+        ),
+        (
+            "analyze the sentiment of the review and email me the result",
+            "Sentiment analysis: result",
+        ),
+        ("charge the card and email the customer the receipt", "Your receipt"),
+    ],
+)
+def test_a_subject_of_a_fields_name_says_which_step_found_it(tools, prompt, subject):
+    flow = plan(prompt, tools)
+
+    assert _tool_nodes(flow, "send_email")[0].inputs["subject"] == f'"{subject}"'

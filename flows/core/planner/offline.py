@@ -2771,8 +2771,29 @@ class FlowBuilder:
         line = subject_line(clause.action)
         if line is None:
             return inputs
+        line = self._subject_of_a_finding(line, inputs) or line
         self._drop_unread_input(subject)
         return {**inputs, "subject": json.dumps(line)}
+
+    def _subject_of_a_finding(self, line: str, inputs: dict[str, str]) -> str | None:
+        """ "Email the user the reason": a subject of a field's name alone ("Your reason")
+        says what step found it instead ("Email validation: reason")."""
+        noun = line.split()[-1].lower()
+        if noun not in _FINDINGS or len(line.split()) > 2:
+            return None
+        body = next((inputs[n] for n in ("body", "message", "text", "content") if n in inputs), "")
+        read = _NODE_READ.search(body)
+        info = self.info.get(read.group(1)) if read else None
+        if info is None or info.spec is None:
+            return None
+        words = split_identifier(info.spec.id)
+        if len(words) < 2:
+            return None
+        verb, thing = words[0].lower(), " ".join(words[1:])
+        done = _NOMINAL.get(verb)
+        if done is None:
+            return None
+        return f"{thing.capitalize()} {done}: {noun}"
 
     def _receipt(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Charge the card, then send the customer a receipt": what the message says is
@@ -6181,6 +6202,16 @@ _LAST_OBJECT = re.compile(
 
 #: The node an expression reads first ("!lookup_user.found": lookup_user).
 _NODE_READ = re.compile(r"\b(?!input\b)([a-z_][a-z0-9_]*)\.")
+#: Words for what a step found, too bare for a subject line on their own.
+_FINDINGS = frozenset("reason reasons result results outcome status details answer verdict".split())
+#: What a tool's verb does, as a noun ("validate_email": the email validation).
+_NOMINAL = {
+    "validate": "validation", "analyze": "analysis", "analyse": "analysis", "check": "check",
+    "classify": "classification", "calculate": "calculation", "lookup": "lookup",
+    "verify": "verification", "score": "score", "fetch": "fetch", "get": "lookup",
+    "find": "search", "search": "search", "reconcile": "reconciliation", "track": "tracking",
+    "query": "query", "summarize": "summary", "translate": "translation",
+}  # fmt: skip
 
 
 def _reports(spec: ToolSpec, subject: str) -> bool:
