@@ -444,3 +444,16 @@ def test_a_subject_of_a_fields_name_says_which_step_found_it(tools, prompt, subj
     flow = plan(prompt, tools)
 
     assert _tool_nodes(flow, "send_email")[0].inputs["subject"] == f'"{subject}"'
+
+
+def test_each_tenant_with_overdue_rent_loops_over_the_tool_that_lists_them():
+    flow = plan(
+        "email each tenant with overdue rent at property PR-3 a reminder",
+        eval_catalog("registered_round4.json"),
+    )
+
+    assert _tool_nodes(flow, "buildium_list_overdue_rent")[0].inputs == {"property_id": '"PR-3"'}
+    (email,) = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert email.items == "buildium_list_overdue_rent.tenants"
+    assert email.inputs["to"] == "item.tenant_email"
+    assert "tenants" not in flow.input_schema.get("properties", {})

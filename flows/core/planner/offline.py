@@ -3133,9 +3133,10 @@ class FlowBuilder:
             if found is None:
                 found = self._read_the_container_first(noun, clause)
             if found is None:
-                found = self.qualified_lists.get(noun) or self._list_the_qualified_items(
-                    noun, clause
-                )
+                found = self.qualified_lists.get(noun)
+            if found is None and not self._made_by_the_step_before(noun, clause):
+                # (a list a step before made goes first)
+                found = self._list_the_qualified_items(noun, clause)
             if found is not None:
                 items = found.expression
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
@@ -3460,7 +3461,7 @@ class FlowBuilder:
         said = re.search(
             rf"\b(?:each|every|all)\s+(?:the\s+)?{re.escape(noun)}s?\s+"
             r"(?P<qualifier>(?:starting|started|joining|hired|opened|created|placed|due|signed|"
-            r"registered|added|booked)\b[^,.;:]*)",
+            r"registered|added|booked|with)\b[^,.;:]*)",
             self.request,
             re.IGNORECASE,
         )
@@ -3509,6 +3510,13 @@ class FlowBuilder:
             ):
                 return source
         return None
+
+    def _made_by_the_step_before(self, noun: str, clause: Clause) -> bool:
+        """Whether the items are (or are refused as) what the step before made."""
+        try:
+            return self._list_the_step_before_made(noun, clause) is not None
+        except PlanningError:
+            return True
 
     def _list_the_step_before_made(
         self, noun: str, clause: Clause
