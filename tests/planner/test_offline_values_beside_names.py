@@ -457,3 +457,10 @@ def test_each_tenant_with_overdue_rent_loops_over_the_tool_that_lists_them():
     assert email.items == "buildium_list_overdue_rent.tenants"
     assert email.inputs["to"] == "item.tenant_email"
     assert "tenants" not in flow.input_schema.get("properties", {})
+
+
+@pytest.mark.parametrize("lead", ["ok so ", "Okay, ", "alright so basically ", "so basically "])
+def test_words_a_request_opens_with_ask_for_nothing(tools, lead):
+    flow = plan(f"{lead}when a new user signs up, validate their email", tools)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["validate_email"]

@@ -430,6 +430,15 @@ _GREETING = re.compile(
 )
 
 
+#: "ok so when ...", "alright, ...", "so basically ...": words a request opens with that
+#: ask for nothing
+_FILLER_LEAD = re.compile(
+    r"^(?P<lead>\s*)(?:(?:ok(?:ay)?|alright|all\s+right|right|well)(?:\s*,\s*|\s+so\s+)"
+    r"(?:basically,?\s+)?|so\s+basically,?\s+)(?=\S)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 #: "before it's created": "it is", not "its", ahead of a verb's past form (what a message
 #: says, "that it's backordered", keeps its words)
 _PASSIVE_CONTRACTION = re.compile(
@@ -529,6 +538,7 @@ def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
+    text = _FILLER_LEAD.sub(lambda match: match.group("lead"), text)
     text = _DASHED_CONDITION.sub(r", \g<condition>, ", text)
     text = _number_abbreviations(text)
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
