@@ -464,3 +464,12 @@ def test_words_a_request_opens_with_ask_for_nothing(tools, lead):
     flow = plan(f"{lead}when a new user signs up, validate their email", tools)
 
     assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["validate_email"]
+
+
+def test_a_known_word_with_its_last_letter_typed_twice_is_that_word(tools):
+    flow = plan("validate the order, then shipp it", tools)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == [
+        "validate_order",
+        "create_shipment",
+    ]

@@ -181,6 +181,16 @@ def correct_typos(
             return original
         if original.isupper() or (original[0].isupper() and not _sentence_start(text, match)):
             return original  # SMS, Slack, Spanish: names, not typos
+        if (
+            len(word) > 3
+            and word[-1] == word[-2]
+            and word[:-1] in words
+            and not _is_english(word, common_english_words())
+        ):
+            # "shipp it": a known word with its last letter typed twice (the tokenizer's
+            # list has "shipp", a piece of "shipping", so it is not read as English here)
+            fixed[original] = word[:-1]
+            return word[:-1]
         if _is_english(word, english):
             return original  # a real word the catalogue does not use, not a typo
         found = best_correction(word, index.get(word[0], []), english=False, preferred=preferred)
