@@ -473,3 +473,25 @@ def test_a_known_word_with_its_last_letter_typed_twice_is_that_word(tools):
         "validate_order",
         "create_shipment",
     ]
+
+
+def test_a_report_at_a_link_is_fetched_and_sent_after_a_sign_off_that_lapses_into_go(tools):
+    flow = plan(
+        "Email the weekly report at https://reports.example.com/weekly to the board "
+        "(board@corp.com) but only after the CFO signs off; give her 3 days and if she "
+        "doesn't respond just send it anyway",
+        tools,
+    )
+
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert (approval.timeout_s, approval.on_timeout) == (259200, "approve")
+    assert _tool_nodes(flow, "fetch_url")[0].inputs["url"] == (
+        '"https://reports.example.com/weekly"'
+    )
+    assert _tool_nodes(flow, "send_email")[0].inputs["body"] == "fetch_url.content"
+
+
+def test_the_page_at_a_written_link_is_what_the_message_says(tools):
+    flow = plan("email the page at https://x.example.com to bob@x.com", tools)
+
+    assert _tool_nodes(flow, "send_email")[0].inputs["body"] == "fetch_url.content"

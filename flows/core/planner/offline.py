@@ -1738,7 +1738,8 @@ class FlowBuilder:
             return False
         if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
             return False
-        fetcher = self._fetcher_for(spec)
+        # ("email the weekly report at https://...": the page at a link written out)
+        fetcher = self._fetcher_for(spec, page_sent=bool(_PAGE_AT_LINK.search(said)))
         if fetcher is None:
             return False
         links = _written_values(said, fetcher)
@@ -1879,8 +1880,9 @@ class FlowBuilder:
         word = match.group(1).lower()
         return word in self.topic_words and word not in _TEXTS
 
-    def _fetcher_for(self, spec: ToolSpec) -> ToolSpec | None:
-        """The one tool that turns a URL into what `spec` reads (its first required text)."""
+    def _fetcher_for(self, spec: ToolSpec, *, page_sent: bool = False) -> ToolSpec | None:
+        """The one tool that turns a URL into what `spec` reads (its first required text);
+        `page_sent`: a message step names a page by its written link, so what it says."""
         if _takes_url(spec):
             return None
         text_inputs = [
@@ -1888,13 +1890,21 @@ class FlowBuilder:
             for name, schema in spec.input_properties().items()
             if name in spec.required_inputs() and schema_types(schema) == {"string"}
         ]
+        said = _message_text_input(spec) if page_sent and acts(spec) else None
+        if said is not None:
+            # "email the weekly report at https://...": what the message says is the page
+            text_inputs = [said, *text_inputs]
         if not text_inputs:
             return None
         fetchers = [
             other
             for other in self.specs.values()
             if _takes_url(other)
-            and any(name_similarity(text_inputs[0], f) >= 0.7 for f in other.output_properties())
+            and other.id != spec.id
+            and any(
+                name_similarity(text_inputs[0], f) >= 0.7 or (said is not None and f in _PAGE_TEXTS)
+                for f in other.output_properties()
+            )
         ]
         return fetchers[0] if len(fetchers) == 1 else None
 
@@ -1967,7 +1977,7 @@ class FlowBuilder:
             if score < self.min_score:
                 break
             if (
-                missing_capability(asked, item.spec) is None
+                self._lacks(asked, item.spec) is None
                 or self._producers(asked, item.spec) is not None
             ):
                 _check_copies(clause, asked, item.spec)
@@ -2406,6 +2416,18 @@ class FlowBuilder:
                 raise _capability_error(clause, lacking, closest)
             _check_no_subset(clause, looping=any(c.for_each for c in clauses))
 
+    def _lacks(self, text: str, spec: ToolSpec) -> MissingCapability | None:
+        """What `text` asks of `spec` that it does not offer; not a document to make when
+        the request says where it is ("the weekly report at https://...": fetched)."""
+        missing = missing_capability(text, spec)
+        if (
+            missing is not None
+            and missing.what.startswith("make a document")
+            and _DOCUMENT_AT_A_LINK.search(self.request)
+        ):
+            return None
+        return missing
+
     def _lacking(self, text: str) -> MissingCapability | None:
         """What `text` asks for that no tool in the catalogue offers, if anything."""
         both = _TWO_OBJECTS.match(_BOTH_OBJECTS.sub("", text))
@@ -2425,7 +2447,10 @@ class FlowBuilder:
         # the refund its closest tool does)
         ranked = self.rank(text)
         closest = missing_capability(text, ranked[0][1].spec) if ranked else None
-        return closest or missing[0]
+        lacking = closest or missing[0]
+        if lacking.what.startswith("make a document") and _DOCUMENT_AT_A_LINK.search(self.request):
+            return None  # "email the weekly report at https://...": one to fetch, not to make
+        return lacking
 
     def _producers(
         self, text: str, spec: ToolSpec, *, among: Iterable[ToolSpec] | None = None
@@ -6470,6 +6495,18 @@ def _listed_input_value(spec: ToolSpec, values: set[str]) -> tuple[str, str] | N
     return None
 
 
+#: "the weekly report at https://...", "the page at https://...": a page, by its link.
+_PAGE_AT_LINK = re.compile(
+    r"\b(?:page|report|article|post|document|newsletter|doc|contents?)\s+(?:at|on|from|of)\s+https?://",
+    re.IGNORECASE,
+)
+#: What a fetched page's text is called in a fetcher's output.
+_PAGE_TEXTS = frozenset({"text", "content", "body", "html", "markdown"})
+#: "the weekly report at https://...": a document that is there already, at a link.
+_DOCUMENT_AT_A_LINK = re.compile(
+    r"\b(?:pdf|invoice|report|document|contract)s?\s+(?:at|from|on)\s+(?:https?://|www\.)",
+    re.IGNORECASE,
+)
 #: "starting on 2027-02-01": what a loop's lead says of its items, not a step.
 _QUALIFIER_ONLY = re.compile(
     r"^(?:starting|started|joining|hired|opened|created|placed|due|signed|registered|added|"

@@ -901,11 +901,20 @@ class Deadline:
     on_timeout: str | None
 
 
+#: "send it anyway", "just ship it anyway": what lapses into the step going ahead.
+_DONE_ANYWAY = re.compile(
+    r"\b(?:send|ship|post|publish|do|run|charge|process|create|email)\s+(?:it|them)\s+anyway\b",
+    re.IGNORECASE,
+)
+
+
 def approval_deadline(text: str) -> tuple[str, Deadline]:
     """The approval's timeout and what happens when it lapses, and `text` without the words
     that said so ("... within 48 hours; if they haven't answered, reject it")."""
     policy = None
     timeout = None
+    # "if she doesn't respond, just send it anyway": the step goes ahead, as approved
+    text = _DONE_ANYWAY.sub("go ahead", text)
     for pattern in _POLICY_PATTERNS:
         match = pattern.search(text)
         if match is None:
