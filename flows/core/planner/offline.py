@@ -2448,6 +2448,8 @@ class FlowBuilder:
         ranked = self.rank(text)
         closest = missing_capability(text, ranked[0][1].spec) if ranked else None
         lacking = closest or missing[0]
+        if lacking is None:
+            return None
         if lacking.what.startswith("make a document") and _DOCUMENT_AT_A_LINK.search(self.request):
             return None  # "email the weekly report at https://...": one to fetch, not to make
         return lacking
