@@ -495,3 +495,20 @@ def test_the_page_at_a_written_link_is_what_the_message_says(tools):
     flow = plan("email the page at https://x.example.com to bob@x.com", tools)
 
     assert _tool_nodes(flow, "send_email")[0].inputs["body"] == "fetch_url.content"
+
+
+def test_a_deadline_in_brackets_with_what_happens_if_no_answer(people):
+    flow = plan(
+        "Terminate E-77 with last day 2027-04-30 but only after HR approves (48h, reject if "
+        "no answer)",
+        people,
+    )
+
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert (approval.timeout_s, approval.on_timeout) == (172800, "reject")
+    assert approval.assignees.groups == ["hr"]
+    assert "(48h" not in approval.instructions
+    assert _tool_nodes(flow, "rippling_terminate_employee")[0].inputs == {
+        "employee_id": '"E-77"',
+        "last_day": '"2027-04-30"',
+    }

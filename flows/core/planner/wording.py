@@ -804,6 +804,13 @@ _POLICY_WORD = (
     r"drop|cancel|fail|abort|stop|error)\w*"
 )
 _POLICY_PATTERNS = (
+    # "(48h, reject if no answer)", "approve it if there's no response"
+    re.compile(
+        r"[,;(]?\s*(?:and\s+|or\s+|then\s+)?" + _POLICY_WORD + r"(?:\s+(?:it|them|this))?\s+"
+        r"(?:if|when)\s+(?:there(?:'s|\s+is)\s+)?no\s+(?:answer|response|reply|decision)s?"
+        r"(?:\s+(?:comes|in\s+time|by\s+then))?\s*\)?",
+        re.IGNORECASE,
+    ),
     # "if nobody responds (within 2 days), approve it automatically"
     re.compile(
         r"[,;(]?\s*(?:and\s+|but\s+|or\s+)?(?:if|when|once|should)\s+" + _NO_ANSWER + r"\s*[,;]?\s*"
@@ -927,6 +934,11 @@ def approval_deadline(text: str) -> tuple[str, Deadline]:
         if duration is not None:
             timeout = _duration_seconds(duration)
         text = (text[: match.start()] + " " + text[match.end() :]).strip()
+        # ("(48h, reject if no answer)": the deadline left alone in its brackets goes too)
+        bracketed = re.search(rf"\s*\(\s*{_DURATION.pattern}\s*$", text, flags=re.IGNORECASE)
+        if bracketed is not None:
+            timeout = timeout or _duration_seconds(bracketed)
+            text = text[: bracketed.start()]
         break
     duration = _DURATION.search(text)
     if timeout is None and duration is not None:
