@@ -181,7 +181,6 @@ def test_logging_a_ticket_opens_one_and_logging_elsewhere_is_still_refused(demo)
 @pytest.mark.parametrize(
     ("prompt", "phrase"),
     [
-        ("Validate each email in the list and email me the invalid ones.", "the invalid ones"),
         ("Remind all users who haven't paid.", "all users who haven't paid"),
         ("Validate each email in the list and email me the ones that failed.", "the ones"),
     ],

@@ -11,7 +11,7 @@ from flows.core.planner.per_catalogue import PerCatalogue
 from flows.core.planner.phrasing import COMMON_VERBS, description_verbs, verbs_of
 from flows.core.planner.retrieval import ToolIndex
 from flows.core.planner.wiring import output_values
-from flows.core.planner.wording import catalogue_words, vocabulary
+from flows.core.planner.wording import catalogue_words, english_words, vocabulary
 from flows.core.tools import ToolSpec
 
 
@@ -54,6 +54,7 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
         verbs=frozenset(
             verbs_of([spec.id for spec in tools if not id_leads_with_a_name(spec)])
             | description_verbs(spec.description for spec in tools)
+            | {verb for spec in tools if (verb := _verb_after_a_brand(spec)) is not None}
         ),
         qualities=frozenset(v for spec in tools for v in output_values(spec.output_schema)),
         topic_words=frozenset(
@@ -77,6 +78,18 @@ _UPDATE_VERBS = frozenset({"update", "set", "change", "edit", "patch", "modify"}
 
 #: The facts of `tools`: read once per catalogue.
 catalogue_facts = PerCatalogue(_read)
+
+
+def _verb_after_a_brand(spec: ToolSpec) -> str | None:
+    """ "datadog_query_metric", "easypost_return_label": an id that starts with a product's
+    name (no English word) and then a verb and its object says its verb second."""
+    words = [w.lower() for w in split_identifier(spec.id)]
+    if len(words) < 3 or not words[1].isalpha() or len(words[1]) < 3:
+        return None
+    english = english_words()
+    if not english or words[0] in english or words[1] not in english:
+        return None
+    return words[1]
 
 
 def id_leads_with_a_name(spec: ToolSpec) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flows.core.planner.levels import enum_level, is_level_input
 from flows.core.planner.lexicon import split_identifier
 from flows.core.planner.wiring import unwrap_nullable
 
@@ -197,7 +198,29 @@ def unlisted_choice(
             if any(spelled_choice(phrase, other) for other in _all_values(properties)):
                 continue
             return UnlistedChoice(phrase, name, tuple(values))
-    return None
+    return _level_said_by_another_name(properties, text)
+
+
+def _level_said_by_another_name(properties: Mapping[str, Any], text: str) -> UnlistedChoice | None:
+    """ "with severity sev1" for a tool whose level input is its `urgency` (high, low): the
+    level is asked for under another name, and its list has neither that value nor one of
+    the same rank, so it would be dropped."""
+    match = _SETTING.search(text)
+    if match is None:
+        return None
+    field = (match.group("field") or match.group("field2")).lower()
+    value = match.group("value") or match.group("before")
+    levels = [
+        (name, values)
+        for name, schema in properties.items()
+        if is_level_input(name) and (values := _choices(schema))
+    ]
+    if len(levels) != 1 or field in split_identifier(levels[0][0]):
+        return None  # the input's own name: the words beside it were read already
+    name, values = levels[0]
+    if value.lower() in _FUNCTION_WORDS or enum_level(value, values) is not None:
+        return None
+    return UnlistedChoice(value, name, tuple(values))
 
 
 def _all_values(properties: Mapping[str, Any]) -> list[list[str]]:

@@ -116,12 +116,28 @@ def heading_literals(
     if not heading or not carries_data(heading):
         return {}
     found: dict[str, str] = {}
-    addresses = list(dict.fromkeys(a.rstrip(".") for a in EMAIL_ADDRESS.findall(heading)))
+    # "manager is dev.lead@acme.com": an address said to be someone else's
+    roles = {
+        m.group("role").lower(): m.group("address").rstrip(".")
+        for m in _ROLE_ADDRESS.finditer(heading)
+        if m.group("role").lower() in _OTHER_PEOPLE
+    }
+    addresses = list(
+        dict.fromkeys(
+            a.rstrip(".")
+            for a in EMAIL_ADDRESS.findall(heading)
+            if a.rstrip(".") not in roles.values()
+        )
+    )
     name = _person_named(heading, set(known_words), verb)
     for field, schema in properties.items():
         if field in taken or "string" not in (schema_types(unwrap_nullable(schema)) or {"string"}):
             continue
         words = set(split_identifier(field))
+        role = next((w for w in words & _OTHER_PEOPLE if w in roles), None)
+        if role is not None and "email" in words:
+            found[field] = json.dumps(roles[role])
+            continue
         if words & _OTHER_PEOPLE or words & _PHONE_WORDS:
             continue
         if "email" in words and len(addresses) == 1:
@@ -146,6 +162,8 @@ def heading_literals(
     if identifiers is not None:
         found.update(identifiers(properties, heading, taken))
         taken = {**taken, **found}
+    found.update(_said_of_the_subject(properties, heading, {**taken, **found}))
+    taken = {**taken, **found}
     phones = [p.strip() for p in _PHONE.findall(heading)]
     # (a tool that sends text messages: its bare `to` or `number` is the phone number)
     phone_words = _PHONE_WORDS | ({"to", "number", "recipient"} if texts_phones else set())
@@ -153,6 +171,49 @@ def heading_literals(
         if field not in taken and set(split_identifier(field)) & phone_words and len(phones) == 1:
             found[field] = json.dumps(phones[0])
     return found
+
+
+#: "manager is x@acme.com", "manager: x@acme.com", "manager x@acme.com"
+_ROLE_ADDRESS = re.compile(
+    rf"\b(?P<role>[A-Za-z]+)(?:'s)?(?:\s+(?:email|e-mail|address))?\s*(?:\s(?:is|at)\s|[:=]\s*|\s)"
+    rf"\s*(?P<address>{EMAIL_ADDRESS.pattern})"
+)
+#: A date written as ISO 8601 ("2027-01-11").
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b(?!T)")
+
+
+def _said_of_the_subject(
+    properties: dict[str, Any], heading: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "New hire: Maria, starts 2027-01-11 in engineering": the one date the heading writes
+    for the step's one date input, and a value of a list input (a department) it names."""
+    found: dict[str, str] = {}
+    dates = _ISO_DATE.findall(heading)
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken and unwrap_nullable(schema).get("format") == "date"
+    ]
+    if len(dates) == 1 and len(wanted) == 1:
+        found[wanted[0]] = json.dumps(dates[0])
+    for name, schema in properties.items():
+        values = unwrap_nullable(schema).get("enum")
+        if name in taken or name in found or not isinstance(values, list):
+            continue
+        if set(split_identifier(name)) & _LEVELS:
+            continue  # "High-value customer": no priority
+        named = [
+            v
+            for v in values
+            if isinstance(v, str)
+            and re.search(rf"(?<![\w-]){re.escape(v).replace('_', '[ _]')}(?![\w-])", heading, re.I)
+        ]
+        if len(named) == 1:
+            found[name] = json.dumps(named[0])
+    return found
+
+
+_LEVELS = frozenset({"priority", "severity", "urgency", "importance", "level", "impact"})
 
 
 def _person_named(

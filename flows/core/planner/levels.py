@@ -92,6 +92,17 @@ def qualifies_another_noun(text: str, end: int) -> bool:
     return bool(after) and after[0].lower().strip(".,;:") in _NOT_A_LEVEL
 
 
+def enum_level(word: str, enum: list[str]) -> str | None:
+    """The value of `enum` that the level `word` names: itself, or the value of its rank;
+    None when `word` is no level word the planner knows, or the list has no such rank."""
+    lowered = {value.lower(): value for value in enum}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    if not any(word.lower() in words for words in _RANKS):
+        return None
+    return _same_rank(word.lower(), enum)
+
+
 def _same_rank(word: str, enum: list[str]) -> str | None:
     rank = next(at for at, words in enumerate(_RANKS) if word in words)
     lowered = {value.lower(): value for value in enum}

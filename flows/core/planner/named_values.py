@@ -282,8 +282,30 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
             _code_after(name, text)
             or (_first(_IN_A_SPACE, text) if name in _SPACE_NAMES else None)
             or (_container_named(name, text) if name in _CONTAINERS else None)
+            or _name_before(name, text)
         )
     return None
+
+
+#: Words before a noun that qualify it without naming it ("the new metric").
+_QUALIFIERS = frozenset(
+    "a an the this that these those its their our your my his her same new right whole "
+    "current last first next latest main other each every any all some one total average "
+    "daily weekly monthly yearly usual default given right wrong old".split()
+)
+
+
+def _name_before(noun: str, text: str) -> str | None:
+    """ "the cpu metric", "in the prod namespace": a name in lower case written between an
+    article and the input's own noun (a code in capitals is read by `_code_after`)."""
+    match = re.search(
+        rf"\b(?i:the|a|an|our|its|their)\s+(?P<value>[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*)\s+"
+        rf"(?i:{re.escape(noun)})s?\b",
+        text,
+    )
+    if match is None or match.group("value") in _QUALIFIERS:
+        return None
+    return match.group("value")
 
 
 #: Inputs named for where rows or files are kept: "insert it into the signups table".

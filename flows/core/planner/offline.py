@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from flows.core.ir import Flow, Join
@@ -445,6 +446,8 @@ class FlowBuilder:
         self.heading = ""
         #: "for each of api, web and db": a loop's noun and the values it goes over.
         self.listed_items: dict[str, list[str]] = {}
+        #: the lists of items a loop's lead qualifies ("each person starting on <date>")
+        self.qualified_lists: dict[str, Source] = {}
         #: The clause after the one being added (an arm may go on into it).
         self.upcoming: Clause | None = None
         self.topic_words = facts.topic_words
@@ -1372,6 +1375,18 @@ class FlowBuilder:
     # -- steps ---------------------------------------------------------------------------
 
     def _tool_step(self, clause: Clause, action: str | None = None) -> str | None:
+        if (
+            clause.for_each
+            and action is None
+            and _QUALIFIER_ONLY.match(clause.action.strip())
+            and re.match(r"^\W*(?:for\s+)?(?:each|every|all)\b", clause.text, re.IGNORECASE)
+        ):
+            # "For each person starting on 2027-02-01, ...": which items, not a step; the
+            # tool that lists them so runs first (or the step is read as before)
+            listed = self._list_the_qualified_items(clause.for_each, clause)
+            if listed is not None:
+                self.qualified_lists[clause.for_each] = listed
+                return None
         if clause.compares is not None:
             ranked = self.rank(_clean_action(clause.action))
             if not ranked or not _reports(ranked[0][1].spec, clause.compares):
@@ -1472,8 +1487,16 @@ class FlowBuilder:
             node_id = None
             sent_twice = _ALSO_SENT.match(text.strip()) is not None
             for part in parts:
-                # sent two ways: each send has its own recipient and channel
-                own = replace(clause, action=part, text=part) if sent_twice else clause
+                # sent two ways: each send has its own recipient and channel; any other
+                # step writes its own values ("mark RMA-12 as received and restock SKU
+                # MUG-01": the restock's code is MUG-01)
+                own = (
+                    replace(clause, action=part, text=part)
+                    if sent_twice
+                    else replace(clause, action=part)
+                    if _BARE_CODE.search(_EMAIL_OR_URL.sub(" ", part))
+                    else clause
+                )
                 node_id = self._add_step(own, self._pick_tool(own, part))
             return node_id
         spec = self._pick_tool(clause, text)
@@ -1573,9 +1596,10 @@ class FlowBuilder:
                 or lead in _PREPOSITIONS
                 or lead in _QUALIFYING  # "and only for orders over 500": which ones
                 or _COPIES.match(part)
+                or (_STATEMENT.match(part) and re.search(r"\d|@", part))
             ):
-                # an object, a word or two, who is copied, or "(and) to the sales team":
-                # a part of the step beside it
+                # an object, a word or two, who is copied, "(and) to the sales team" or
+                # "customer is sam@x.org" (what is so, no step): a part of the step beside it
                 return []
             if picked and _sets_an_input(part, self.specs[picked[0]]):
                 return []  # "... and priority urgent": a value of the first step's ticket
@@ -1750,7 +1774,8 @@ class FlowBuilder:
             return False
         if any(info.spec is not None and _takes_url(info.spec) for info in self.info.values()):
             return False
-        fetcher = self._fetcher_for(spec)
+        # ("email the weekly report at https://...": the page at a link written out)
+        fetcher = self._fetcher_for(spec, page_sent=bool(_PAGE_AT_LINK.search(said)))
         if fetcher is None:
             return False
         links = _written_values(said, fetcher)
@@ -1900,8 +1925,9 @@ class FlowBuilder:
         word = match.group(1).lower()
         return word in self.topic_words and word not in _TEXTS
 
-    def _fetcher_for(self, spec: ToolSpec) -> ToolSpec | None:
-        """The one tool that turns a URL into what `spec` reads (its first required text)."""
+    def _fetcher_for(self, spec: ToolSpec, *, page_sent: bool = False) -> ToolSpec | None:
+        """The one tool that turns a URL into what `spec` reads (its first required text);
+        `page_sent`: a message step names a page by its written link, so what it says."""
         if _takes_url(spec):
             return None
         text_inputs = [
@@ -1909,13 +1935,21 @@ class FlowBuilder:
             for name, schema in spec.input_properties().items()
             if name in spec.required_inputs() and schema_types(schema) == {"string"}
         ]
+        said = _message_text_input(spec) if page_sent and acts(spec) else None
+        if said is not None:
+            # "email the weekly report at https://...": what the message says is the page
+            text_inputs = [said, *text_inputs]
         if not text_inputs:
             return None
         fetchers = [
             other
             for other in self.specs.values()
             if _takes_url(other)
-            and any(name_similarity(text_inputs[0], f) >= 0.7 for f in other.output_properties())
+            and other.id != spec.id
+            and any(
+                name_similarity(text_inputs[0], f) >= 0.7 or (said is not None and f in _PAGE_TEXTS)
+                for f in other.output_properties()
+            )
         ]
         return fetchers[0] if len(fetchers) == 1 else None
 
@@ -1990,7 +2024,7 @@ class FlowBuilder:
             if score < self.min_score:
                 break
             if (
-                missing_capability(asked, item.spec) is None
+                self._lacks(asked, item.spec) is None
                 or self._producers(asked, item.spec) is not None
             ):
                 _check_copies(clause, asked, item.spec)
@@ -2440,6 +2474,18 @@ class FlowBuilder:
                 raise _capability_error(clause, lacking, closest)
             _check_no_subset(clause, looping=any(c.for_each for c in clauses))
 
+    def _lacks(self, text: str, spec: ToolSpec) -> MissingCapability | None:
+        """What `text` asks of `spec` that it does not offer; not a document to make when
+        the request says where it is ("the weekly report at https://...": fetched)."""
+        missing = missing_capability(text, spec)
+        if (
+            missing is not None
+            and missing.what.startswith("make a document")
+            and _DOCUMENT_AT_A_LINK.search(self.request)
+        ):
+            return None
+        return missing
+
     def _lacking(self, text: str) -> MissingCapability | None:
         """What `text` asks for that no tool in the catalogue offers, if anything."""
         both = _TWO_OBJECTS.match(_BOTH_OBJECTS.sub("", text))
@@ -2455,7 +2501,16 @@ class FlowBuilder:
         specs = list(self.specs.values())
         if any(self._producers(text, spec, among=specs) is not None for spec in specs):
             return None  # "post the weather to #ops": the weather from its tool, then posted
-        return missing[0]
+        # what the closest tool lacks ("refund it by wire transfer": the wire transfer, not
+        # the refund its closest tool does)
+        ranked = self.rank(text)
+        closest = missing_capability(text, ranked[0][1].spec) if ranked else None
+        lacking = closest or missing[0]
+        if lacking is None:
+            return None
+        if lacking.what.startswith("make a document") and _DOCUMENT_AT_A_LINK.search(self.request):
+            return None  # "email the weekly report at https://...": one to fetch, not to make
+        return lacking
 
     def _producers(
         self, text: str, spec: ToolSpec, *, among: Iterable[ToolSpec] | None = None
@@ -2504,6 +2559,12 @@ class FlowBuilder:
         node = next(node for node in self.nodes if node["id"] == node_id)
         inputs = node.setdefault("inputs", {})
         for name, literal in self._literals(spec, clause).items():
+            asked = inputs.get(name, "")
+            if self._asked_at_run(asked):
+                # ("... then create the shipment to 12 King St": the address the run was
+                # to be asked for, said now)
+                inputs[name] = literal
+                self._drop_unread_input(asked)
             inputs.setdefault(name, literal)
 
     def _repeated_side_effect(self, spec: ToolSpec, clause: Clause) -> str | None:
@@ -2535,7 +2596,10 @@ class FlowBuilder:
         node = next(node for node in self.nodes if node["id"] == node_id)
         planned = node.get("inputs", {})
         literals = self._literals(spec, clause)
-        return any(name in planned and planned[name] != value for name, value in literals.items())
+        return any(
+            name in planned and planned[name] != value and not self._asked_at_run(planned[name])
+            for name, value in literals.items()
+        )
 
     def _same_check(self, spec: ToolSpec, clause: Clause) -> str | None:
         """ "Classify the ticket and route it to the right team": a tool that changes
@@ -2579,7 +2643,29 @@ class FlowBuilder:
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
-        return _written_value_breaks_tie(text, ranked)
+        ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
+        ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
+        return self._done_as_a_listed_value(text, ranked)
+
+    def _done_as_a_listed_value(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Approve it", "reject the return": the one tool that takes what the verb makes
+        of a thing ("approved", "rejected") as the value of an input does it, however few
+        other words the step shares with it."""
+        words = meaningful(text)
+        if not words or not ranked:
+            return ranked
+        done = _done_forms(words[0].lower())
+        setting = [
+            pair
+            for pair in ranked
+            if acts(pair[1].spec) and _listed_input_value(pair[1].spec, done) is not None
+        ]
+        if len(setting) != 1 or (setting[0] is ranked[0] and ranked[0][0] >= self.min_score):
+            return ranked
+        score = max(ranked[0][0], self.min_score)
+        return [(score, setting[0][1]), *[pair for pair in ranked if pair is not setting[0]]]
 
     def _answers_the_question(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -2770,8 +2856,29 @@ class FlowBuilder:
         line = subject_line(clause.action)
         if line is None:
             return inputs
+        line = self._subject_of_a_finding(line, inputs) or line
         self._drop_unread_input(subject)
         return {**inputs, "subject": json.dumps(line)}
+
+    def _subject_of_a_finding(self, line: str, inputs: dict[str, str]) -> str | None:
+        """ "Email the user the reason": a subject of a field's name alone ("Your reason")
+        says what step found it instead ("Email validation: reason")."""
+        noun = line.split()[-1].lower()
+        if noun not in _FINDINGS or len(line.split()) > 2:
+            return None
+        body = next((inputs[n] for n in ("body", "message", "text", "content") if n in inputs), "")
+        read = _NODE_READ.search(body)
+        info = self.info.get(read.group(1)) if read else None
+        if info is None or info.spec is None:
+            return None
+        words = split_identifier(info.spec.id)
+        if len(words) < 2:
+            return None
+        verb, thing = words[0].lower(), " ".join(words[1:])
+        done = _NOMINAL.get(verb)
+        if done is None:
+            return None
+        return f"{thing.capitalize()} {done}: {noun}"
 
     def _receipt(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Charge the card, then send the customer a receipt": what the message says is
@@ -3110,6 +3217,11 @@ class FlowBuilder:
                 found = qualified  # "for each unavailable SKU": the list of those unavailable
             if found is None:
                 found = self._read_the_container_first(noun, clause)
+            if found is None:
+                found = self.qualified_lists.get(noun)
+            if found is None and not self._made_by_the_step_before(noun, clause):
+                # (a list a step before made goes first)
+                found = self._list_the_qualified_items(noun, clause)
             if found is not None:
                 items = found.expression
                 item_schema = found.schema.get("items") if isinstance(found.schema, dict) else {}
@@ -3425,6 +3537,44 @@ class FlowBuilder:
         )
         return self._list_source(noun, container, self._sources())
 
+    def _list_the_qualified_items(self, noun: str, clause: Clause) -> Source | None:
+        """ "For each person starting on 2027-02-01, ...": the items are what the one tool
+        that lists things so qualified returns ("List the candidates hired who start on a
+        date"), run first with the values the qualifier writes, not a list the run brings."""
+        if self.loop is not None and self.loop.sentence == clause.sentence:
+            return None
+        said = re.search(
+            rf"\b(?:each|every|all)\s+(?:the\s+)?{re.escape(noun)}s?\s+"
+            r"(?P<qualifier>(?:starting|started|joining|hired|opened|created|placed|due|signed|"
+            r"registered|added|booked|with)\b[^,.;:]*)",
+            self.request,
+            re.IGNORECASE,
+        )
+        if said is None:
+            return None
+        wanted = {stem(w) for w in meaningful(said.group("qualifier"))}
+        readers = []
+        for spec in self.specs.values():
+            if acts(spec) or spec.id in self._planned_tools():
+                continue
+            lists = [
+                source
+                for source in output_sources(spec.id, spec.output_schema)[1:]
+                if schema_types(source.schema) == {"array"} and source.expression.count(".") == 1
+            ]
+            if len(lists) == 1 and wanted & {stem(w) for w in _own_words(spec)}:
+                readers.append((spec, lists[0]))
+        if len(readers) != 1:
+            return None
+        reader, listed = readers[0]
+        action = f"list the {plural(noun)} {said.group('qualifier').strip()}"
+        self._tool_node(
+            replace(_helping(clause), action=action, text=action, for_each=None, condition=None),
+            reader,
+            helping=True,
+        )
+        return listed
+
     def _qualified_list(self, noun: str, text: str, sources: list[Source]) -> Source | None:
         """ "for each unavailable SKU" after the stock check: the list a step made that is
         named by the word before the noun (`unavailable`)."""
@@ -3445,6 +3595,13 @@ class FlowBuilder:
             ):
                 return source
         return None
+
+    def _made_by_the_step_before(self, noun: str, clause: Clause) -> bool:
+        """Whether the items are (or are refused as) what the step before made."""
+        try:
+            return self._list_the_step_before_made(noun, clause) is not None
+        except PlanningError:
+            return True
 
     def _list_the_step_before_made(
         self, noun: str, clause: Clause
@@ -3623,6 +3780,17 @@ class FlowBuilder:
             # "approve the refund, then process it": what "it" is from here on
             self.topic = singular(approved.group("thing").lower())
         remainder = strip_approval_phrase(clause.action)
+        approving = _APPROVE_FIRST.match(clause.action)
+        if approving is not None and any(
+            acts(spec) and _listed_input_value(spec, {"approved"}) is not None
+            for spec in self.specs.values()
+        ):
+            # "approve return RMA-2, but a returns manager must sign off first": with a tool
+            # that approves, approving the thing is that tool's step, after the sign-off
+            rest = strip_approval_phrase(clause.action[approving.end() :])
+            remainder = f"approve {approving.group('thing')}"
+            if meaningful(_FIRST_OR_BUT.sub(" ", rest)):
+                remainder = f"{remainder}, {rest.strip(' ,')}"
         said_why = None  # what the approval says of why it is asked
         if condition is None:
             comparison = _COMPARISON_PHRASE.search(clause.action)
@@ -4220,6 +4388,10 @@ class FlowBuilder:
         message says is what each of the steps before it found (the two latest for "both"),
         one line each."""
         said = _EVERY_RESULT.search(clause.action)
+        if acts(spec) and _HOW_MANY_SAID.search(clause.action):
+            counted = self._count_of_the_last_list(spec, sources)
+            if counted:
+                return counted
         if said is None and acts(spec) and _THE_RESULT.search(clause.action):
             return self._last_result(spec, sources)
         if said is None or not acts(spec):
@@ -4238,19 +4410,84 @@ class FlowBuilder:
             and info.spec.output_properties()
         ]
         found.sort(key=lambda info: info.order)
-        if said.group("both") or said.group("both2") or said.group("both3"):
+        if said.group("both") or said.group("both2") or said.group("both3") or said.group("both4"):
             found = found[-2:]
         if len(found) < 2:
-            return {}
+            # ("... then email cx@ with the results" after one loop: what it found)
+            called = self._every_call(body, visible)
+            if called or not _THE_RESULT.search(clause.action):
+                return called
+            return self._last_result(spec, sources)
         lines = []
+        what = singular(said.group("what").lower()) if said.group("what") else None
         for info in found:
             assert info.spec is not None
-            name, schema = next(iter(info.spec.output_properties().items()))
+            outputs = info.spec.output_properties()
+            # "both totals": each step's total, else its first field
+            name = what if what in outputs else next(iter(outputs))
+            schema = outputs[name]
             text = f"{info.id}.{name}"
             if schema_types(schema) != {"string"}:
                 text = f"string({text})"
             label = " ".join(split_identifier(name)).capitalize()
             lines.append(f'"{label}: " + {text}')
+        return {body: ' + "\\n" + '.join(lines)}
+
+    def _count_of_the_last_list(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
+        """ "List the return requests and email the team how many there are": the message
+        says the size of the one list the step before returned."""
+        body = _message_text_input(spec)
+        visible = {source.node for source in sources if source.node is not None}
+        steps = sorted(
+            (
+                info
+                for info in self.info.values()
+                if info.id in visible and info.kind == "tool" and info.spec is not None
+            ),
+            key=lambda info: info.order,
+        )
+        if body is None or not steps or steps[-1].spec is None:
+            return {}
+        last = steps[-1]
+        assert last.spec is not None
+        lists = [
+            name
+            for name, schema in last.spec.output_properties().items()
+            if "array" in schema_types(unwrap_nullable(schema))
+        ]
+        if len(lists) != 1:
+            return {}
+        label = json.dumps(f"{' '.join(split_identifier(lists[0])).capitalize()}: ")
+        return {body: f"{label} + string(size({last.id}.{lists[0]}))"}
+
+    def _every_call(self, body: str, visible: set[str]) -> dict[str, str]:
+        """ "Get the metric for search and for checkout, then post both numbers": one step
+        called for each value listed made them all; the message lists each call's result."""
+        loops = sorted(
+            (
+                info
+                for info in self.info.values()
+                if info.id in visible and info.kind == "map" and info.spec is not None
+            ),
+            key=lambda info: info.order,
+        )
+        if not loops:
+            return {}
+        last = loops[-1]
+        node = next(node for node in self.nodes if node["id"] == last.id)
+        try:
+            listed = json.loads(node.get("items", ""))
+        except ValueError:
+            return {}  # a list the run is given: no names to say each result by
+        assert last.spec is not None
+        fields = list(last.spec.output_properties())[:1]
+        if not fields or not isinstance(listed, list) or len(listed) > _RESULT_LINES:
+            return {}
+        # each listed value beside what its call found ("search: 0.42"), one a line
+        lines = [
+            f"{json.dumps(f'{value}: ')} + string({last.id}[{at}].{fields[0]})"
+            for at, value in enumerate(listed)
+        ]
         return {body: ' + "\\n" + '.join(lines)}
 
     def _last_result(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
@@ -4262,7 +4499,7 @@ class FlowBuilder:
             (
                 info
                 for info in self.info.values()
-                if info.id in visible and info.kind == "tool" and info.spec is not None
+                if info.id in visible and info.kind in ("tool", "map") and info.spec is not None
             ),
             key=lambda info: info.order,
         )
@@ -4272,6 +4509,13 @@ class FlowBuilder:
         fields = list(last.spec.output_properties().items())[:_RESULT_LINES]
         if not fields:
             return {}
+        if last.kind == "map":
+            # "for each review run the sentiment, then send one email with the results":
+            # a line for each item, its first fields named
+            named = [name for name, _ in fields[:_ITEM_FIELDS]]
+            line = ", ".join(f"{' '.join(split_identifier(n)).capitalize()}: %s" for n in named)
+            values = ", ".join(f"r.{name}" for name in named)
+            return {body: f'{last.id}.map(r, {json.dumps(line)}.format([{values}])).join("\\n")'}
         texts = [
             name
             for name, schema in fields
@@ -4476,6 +4720,10 @@ class FlowBuilder:
                 ):
                     literals[name] = json.dumps(value)
                     break
+        lead = meaningful(_clean_action(clause.action or clause.text))[:1]
+        done = _listed_input_value(spec, _done_forms(lead[0].lower())) if lead else None
+        if done is not None and done[0] not in literals and acts(spec):
+            literals[done[0]] = json.dumps(done[1])  # "approve it": status "approved"
         literals.update(level_literals(properties, lowered, literals))
         literals.update(
             choice_literals(
@@ -4513,7 +4761,14 @@ class FlowBuilder:
             return {}
         wired: dict[str, str] = {}
         if recipients and name not in taken and subject_addressee(action, self.person) is None:
-            wired[name] = f"input.{self._recipient_field(recipients.pop(0), properties[name])}"
+            told = self._told_by_a_step(recipients[0].field)
+            if told is not None:
+                # "look up the employee, then email their manager": the manager's address
+                # the lookup returned, not one the run is asked for
+                recipients.pop(0)
+                wired[name] = told
+            else:
+                wired[name] = f"input.{self._recipient_field(recipients.pop(0), properties[name])}"
         recipients += copied
         cc_schema = properties.get("cc")
         if recipients and cc_schema is not None and "array" in schema_types(cc_schema):
@@ -4521,6 +4776,16 @@ class FlowBuilder:
             fields = [f"input.{self._recipient_field(r, item)}" for r in recipients]
             wired["cc"] = f"[{', '.join(fields)}]"
         return wired
+
+    def _told_by_a_step(self, field: str) -> str | None:
+        """What a planned step returns under the name of a recipient's field
+        (`manager_email`), when exactly one step does."""
+        told = {
+            source.expression
+            for source in self._sources()
+            if source.node is not None and source.name == field and "." in source.expression
+        }
+        return told.pop() if len(told) == 1 else None
 
     def _recipient_field(self, recipient: Recipient, schema: dict[str, Any]) -> str:
         if recipient.field not in self.input_properties:
@@ -5303,7 +5568,8 @@ _GOES_ABROAD = re.compile(
 #: a loop a message lists, by a quality their results tell.
 _WHICH_ONES = re.compile(
     r"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s))\s+(?:are|were|is|was)\s+"
-    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)(?=\s+(?:by|to|via|at|on|in\s+an?)\b|\s*[,;.!]|\s*$)",
+    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)"
+    r"(?=\s+(?:by|to|via|at|on|in\s+(?:an?|one|a\s+single))\b|\s*[,;.!()]|\s*$)",
     re.IGNORECASE,
 )
 
@@ -5489,6 +5755,8 @@ _THE_RESULT = re.compile(
 )
 #: The most fields of one step a message lists, one a line.
 _RESULT_LINES = 5
+#: The most fields of each item's result a message lists on the item's line.
+_ITEM_FIELDS = 2
 
 
 def _labelled_lines(node_id: str, fields: Sequence[str]) -> tuple[str, str]:
@@ -5510,12 +5778,17 @@ def _message_text_input(spec: ToolSpec) -> str | None:
     )
 
 
+#: "how many there are", "the number of returns": a count, said in a message.
+_HOW_MANY_SAID = re.compile(r"\bhow\s+many\b|\bthe\s+(?:number|count)\s+of\b", re.IGNORECASE)
 _EVERY_RESULT = re.compile(
     r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?(?:the\s+)?(?:results?|outputs?|answers?|findings?|"
     r"outcomes?)|\s+of\s+them)|(?:the\s+)?(?:results?|outputs?|findings?)\s+of\s+(?P<both2>both)|"
     # "create a ticket with both", "email me a note containing both", "email me both" (not
     # "email both": two people, perhaps)
     r"(?:with|containing|including|me|us)\s+(?P<both3>both)\s*$|"
+    # "post both numbers", "email me both totals"
+    r"(?P<both4>both)\s+(?P<what>numbers|values|totals|figures|readings|scores|metrics|rates|"
+    r"amounts|prices|taxes)|"
     # ("create a ticket with the results": each of the steps before it, as "all")
     r"(?:all\s+(?:of\s+)?(?:the\s+)?|(?:with|containing|including)\s+(?:the|their)\s+)"
     r"(?:results|outputs|findings))\b",
@@ -6051,6 +6324,16 @@ _LAST_OBJECT = re.compile(
 
 #: The node an expression reads first ("!lookup_user.found": lookup_user).
 _NODE_READ = re.compile(r"\b(?!input\b)([a-z_][a-z0-9_]*)\.")
+#: Words for what a step found, too bare for a subject line on their own.
+_FINDINGS = frozenset("reason reasons result results outcome status details answer verdict".split())
+#: What a tool's verb does, as a noun ("validate_email": the email validation).
+_NOMINAL = {
+    "validate": "validation", "analyze": "analysis", "analyse": "analysis", "check": "check",
+    "classify": "classification", "calculate": "calculation", "lookup": "lookup",
+    "verify": "verification", "score": "score", "fetch": "fetch", "get": "lookup",
+    "find": "search", "search": "search", "reconcile": "reconciliation", "track": "tracking",
+    "query": "query", "summarize": "summary", "translate": "translation",
+}  # fmt: skip
 
 
 def _reports(spec: ToolSpec, subject: str) -> bool:
@@ -6240,6 +6523,159 @@ def _verb_breaks_tie(
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
+#: "mark it as received", "move the deal to won": the value a step sets.
+_SET_AS = re.compile(r"\b(?:as|to|into)\s+(?P<value>[a-z][a-z_-]*)\s*$", re.IGNORECASE)
+
+
+def _code_names_the_input(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Get the return request for RMA-5": among tools close to the best, the one tool
+    that takes the thing by the code's own name (`rma_id`) goes first, before one that
+    lists such things (`returns_list_requests`)."""
+    if len(ranked) < 2:
+        return ranked
+    # ("RMA-5", and "the RMA id": the thing named by its code, or in capitals by "id")
+    prefixes = {
+        (m.group(1) or m.group(2)).lower()
+        for m in re.finditer(r"\b(?:([A-Za-z]{2,})[-_]?\d[\w-]*|([A-Z]{2,})\s+id\b)", text)
+    }
+    if not prefixes:
+        return ranked
+
+    def takes(spec: ToolSpec) -> bool:
+        return any(
+            name.lower().endswith("_id") and name[: -len("_id")].lower() in prefixes
+            for name in spec.input_properties()
+        )
+
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.8]
+    named = [pair for pair in close if takes(pair[1].spec)]
+    if len(named) != 1 or named[0] is ranked[0] or takes(ranked[0][1].spec):
+        return ranked
+    return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
+
+
+#: "approve return RMA-2, but ...": the approving of a thing leading the step.
+_APPROVE_FIRST = re.compile(
+    r"^\W*approve\s+(?P<thing>(?:the\s+|this\s+)?[a-z]+\s+[A-Z0-9][\w-]*\d)\b", re.IGNORECASE
+)
+#: What is left of "..., but a returns manager first" once the approval is taken out.
+_FIRST_OR_BUT = re.compile(
+    r"\b(?:but|first|a|an|the|they|get|\w+\s+manager|managers?|\(|\))\b", re.IGNORECASE
+)
+
+
+def _done_forms(verb: str) -> set[str]:
+    """What a verb makes of a thing: "approve" -> approved, "cancel" -> cancelled."""
+    if not verb.isalpha() or len(verb) < 3:
+        return set()
+    if verb.endswith("e"):
+        return {verb + "d"}
+    return {verb + "ed", verb + verb[-1] + "ed"}
+
+
+def _listed_input_value(spec: ToolSpec, values: set[str]) -> tuple[str, str] | None:
+    """(input, value) for the one input of `spec` whose list has one of `values`."""
+    for name, schema in spec.input_properties().items():
+        for value in unwrap_nullable(schema).get("enum") or ():
+            if isinstance(value, str) and value.lower() in values:
+                return name, value
+    return None
+
+
+#: "the weekly report at https://...", "the page at https://...": a page, by its link.
+_PAGE_AT_LINK = re.compile(
+    r"\b(?:page|report|article|post|document|newsletter|doc|contents?)\s+(?:at|on|from|of)\s+https?://",
+    re.IGNORECASE,
+)
+#: What a fetched page's text is called in a fetcher's output.
+_PAGE_TEXTS = frozenset({"text", "content", "body", "html", "markdown"})
+#: "the weekly report at https://...": a document that is there already, at a link.
+_DOCUMENT_AT_A_LINK = re.compile(
+    r"\b(?:pdf|invoice|report|document|contract)s?\s+(?:at|from|on)\s+(?:https?://|www\.)",
+    re.IGNORECASE,
+)
+#: "starting on 2027-02-01": what a loop's lead says of its items, not a step.
+_QUALIFIER_ONLY = re.compile(
+    r"^(?:starting|started|joining|hired|opened|created|placed|due|signed|registered|added|"
+    r"booked)\b[^,.;:]*$",
+    re.IGNORECASE,
+)
+
+
+#: "customer is sam@x.org", "parcel 7781 was lost": a part that says what is so (of a value
+#: it writes: "everything is in stock" may be a check the step makes).
+_STATEMENT = re.compile(
+    r"^(?:(?:the|their|his|her|its|our|my)\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:is|are|was|were)\b",
+    re.IGNORECASE,
+)
+
+
+def _set_to_a_listed_value(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Mark RMA-12 as received": the one tool close to the best that takes "received" as
+    the value of one of its inputs (`returns_set_status`) goes before one that only reads
+    the thing (`returns_get_rma`)."""
+    said = _SET_AS.search(_LETTER_CODE.sub(" ", text).strip(" .!"))
+    if said is None or len(ranked) < 2:
+        return ranked
+    value = said.group("value").lower()
+
+    def takes(spec: ToolSpec) -> bool:
+        return any(
+            value in {str(v).lower() for v in unwrap_nullable(schema).get("enum") or ()}
+            for schema in spec.input_properties().values()
+        )
+
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.5]
+    setting = [pair for pair in close if takes(pair[1].spec)]
+    if len(setting) != 1 or setting[0] is ranked[0] or takes(ranked[0][1].spec):
+        return ranked
+    return [(ranked[0][0], setting[0][1]), *[pair for pair in ranked if pair is not setting[0]]]
+
+
+_PARTICLES = frozenset("up out in on off down over back away through".split())
+
+
+def _compound_named(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Create a return label": the one tool whose id ends in the two words the step says
+    together (`easypost_return_label`) goes before one that only shares the verb and a word
+    of its description (`create_shipment`, whose "shipment" the step never says)."""
+    if len(ranked) < 2:
+        return ranked
+    said = [stem(singular(w)) for w in split_identifier(_LETTER_CODE.sub(" ", text))]
+    pairs = set(pairwise(said))
+
+    def tail(spec: ToolSpec) -> tuple[str, str] | None:
+        words = [stem(singular(w)) for w in split_identifier(spec.id)]
+        return (words[-2], words[-1]) if len(words) >= 3 else None
+
+    # (not a verb and its particle: "look up" is no `lookup_user` named)
+    joined = {
+        a + b
+        for a, b in pairwise(split_identifier(_LETTER_CODE.sub(" ", text).lower()))
+        if b not in _PARTICLES
+    }
+
+    def says(spec: ToolSpec) -> bool:
+        # "the help desk" for `helpdesk_add_comment`: an id word the step writes as two
+        return tail(spec) in pairs or any(
+            len(w) >= 6 and w in joined for w in split_identifier(spec.id.lower())
+        )
+
+    named = [pair for pair in ranked if says(pair[1].spec)]
+    if len(named) != 1 or named[0] is ranked[0] or named[0][0] < ranked[0][0] * 0.25:
+        return ranked
+    top = ranked[0][1].spec
+    if all(stem(singular(w)) in said for w in split_identifier(top.id)[1:]):
+        return ranked  # the first tool's id is said in full too
+    return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
+
+
 def _head_breaks_tie(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -6409,6 +6845,10 @@ def _check_changes_nothing(clause: Clause, spec: ToolSpec) -> None:
     did and only a tool that acts would answer: planning it would charge the card."""
     if not acts(spec) or not _ONLY_CHECKS.match(clause.action.strip()):
         return
+    if re.match(r"^\W*check\s+out\b", clause.action, re.IGNORECASE) and "checkout" in (
+        split_identifier(spec.id.lower())
+    ):
+        return  # "check out laptop LT-42 to E-55": the tool that checks things out does it
     raise PlanningError(
         "unmapped_step",
         f"Could not plan {clause.label}: it asks to check something, and the only tool that "
@@ -6607,6 +7047,12 @@ _SUBSET = re.compile(
 )
 
 
+#: "every customer whose parcel arrived late": only those of whom something holds.
+_WHOSE = re.compile(
+    r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
+    r"whose\s+[a-z]+(?:\s+[a-z]+)?\b",
+    re.IGNORECASE,
+)
 #: "... in the list", "from the batch": the items are a list the run is given.
 _IN_A_LIST = re.compile(
     r"\s+(?:in|from|on|of)\s+(?:the|this|a|our|that|my|your)\s+(?:\w+\s+)?(?:list|batch|file|csv|"
@@ -6746,6 +7192,18 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     loop, on the items a step of the loop judged (see `_filter_loop`). Some of the items
     said any other way ("the ones that ...", "users who haven't paid") is refused: no
     step can tell which they are, and planning it over all would act on the wrong ones."""
+    listed = _listed_to_someone(clause.action) if looping else None
+    if listed is not None:
+        # "email me the invalid ones", "send ops@ a list of the ones that are down": one
+        # message to one recipient, listing the loop's items whose result is so (see
+        # `_which_ones`), not a message per item
+        clause.action = listed
+        return
+    whose = _WHOSE.search(clause.text)
+    if whose is not None:
+        # "give credit to every customer whose parcel arrived late": the loop's words
+        # leave the step's action, so its text says which items
+        raise _subset_refusal(clause, whose.group(0).strip())
     match = _SUBSET.search(clause.action)
     if match is None:
         return
@@ -6762,6 +7220,35 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
         clause.subset = match.group(0).strip() if looping else None
         return
     raise _subset_refusal(clause, match.group(0).strip())
+
+
+#: Some of a loop's items said by their quality: "the invalid ones", "a list of the ones
+#: that are down", "the ones which were declined".
+_SOME_BY_QUALITY = re.compile(
+    r"\b(?:(?:a\s+)?list\s+of\s+)?the\s+(?:(?P<quality>[a-z]+)\s+ones\b(?!\s+(?:of|by|that|which)\b)"
+    r"|ones\s+(?:that|which)\s+(?:are|were)\s+(?P<state>[a-z]+(?:\s+of\s+[a-z]+)?)\b)",
+    re.IGNORECASE,
+)
+#: A message that lists items for one reader: "email me ...", "tell us ...", "... a list
+#: of ...", "... in one email" ("send the invalid ones to sales@" sends each on its own).
+_ONE_LISTING_MESSAGE = re.compile(
+    r"^(?:please\s+)?(?:(?:email|e-mail|mail|message|notify|tell|text)\s+(?:me|us)\b"
+    r"|(?:email|e-mail|mail|send|message|notify|tell|post|text)\b.*?"
+    r"(?:\ba\s+list\s+of\b|\bin\s+(?:one|a\s+single)\s+(?:email|e-mail|message|note|post)\b))",
+    re.IGNORECASE,
+)
+
+
+def _listed_to_someone(action: str) -> str | None:
+    """ "email me the invalid ones" -> "email me which ones are invalid": the action
+    rewritten so the message lists the items, or None when it says no such thing."""
+    some = _SOME_BY_QUALITY.search(action)
+    if some is None or _ONE_LISTING_MESSAGE.match(action.strip()) is None:
+        return None
+    quality = some.group("quality") or some.group("state")
+    if quality.lower() in {"same", "other", "new", "right", "wrong", "first", "last", "main"}:
+        return None
+    return f"{action[: some.start()]}which ones are {quality}{action[some.end() :]}"
 
 
 def _subset_refusal(clause: Clause, phrase: str) -> PlanningError:
@@ -6861,7 +7348,7 @@ def _address_literal(
 
 
 #: Last words of an input that names one thing by a code ("order_id", "card_token").
-_CODE_SUFFIXES = ("id", "token", "code", "number", "sku", "ref", "reference")
+_CODE_SUFFIXES = ("id", "token", "code", "number", "sku", "ref", "reference", "tag")
 _NAMED_CODE = (
     # "order A-1001", "user id u_7", "the user by id u_77"
     r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*"
@@ -6869,6 +7356,10 @@ _NAMED_CODE = (
 )
 #: "order status for 1234", "the order details for #A-17": the code after what it is of
 _CODE_FOR_NAMED = r"\b{noun}(?:\s+[a-z]+){{1,2}}\s+for\s+#?(?P<code>[A-Za-z0-9][\w-]*)"
+
+
+#: "RMA-5" for `rma_id`: a code that starts with the name of what it identifies.
+_CODE_OF_ITS_NAME = r"(?<![\w@./-])(?P<code>{noun}-\d[\w-]*)(?![\w@])"
 
 
 def _identifier_literals(
@@ -6884,7 +7375,7 @@ def _identifier_literals(
             continue
         if "string" not in schema_types(unwrap_nullable(schema)):
             continue
-        for pattern in (_NAMED_CODE, _CODE_FOR_NAMED):
+        for pattern in (_NAMED_CODE, _CODE_FOR_NAMED, _CODE_OF_ITS_NAME):
             match = re.search(pattern.format(noun=re.escape(words[0])), text, re.IGNORECASE)
             code = match.group("code") if match else ""
             if re.search(r"[\d_]", code):
@@ -7041,7 +7532,28 @@ def _count_literals(
             if stem(word) in counted:
                 literals[name] = number
                 break
+    units = _UNITS_COUNTED.search(said)
+    if units is not None:
+        # "restock 3 units of SKU-1": how many, for the tool's quantity
+        literals.update(
+            next(
+                (
+                    {name: units.group("n")}
+                    for name, schema in properties.items()
+                    if name not in taken
+                    and name not in literals
+                    and name in _QUANTITY_INPUTS
+                    and schema_types(schema) & {"integer", "number"}
+                ),
+                {},
+            )
+        )
     return literals
+
+
+#: "3 units", "2 pieces": a number of things, whatever they are.
+_UNITS_COUNTED = re.compile(r"(?<![\w.$€£-])(?P<n>\d+)\s+(?:units?|pieces?|pcs|copies|items)\b")
+_QUANTITY_INPUTS = frozenset({"quantity", "qty", "units", "count"})
 
 
 _EQUALS = re.compile(r'^(?P<field>[\w.]+) == (?P<value>"[^"]*"|[\w.-]+)$')

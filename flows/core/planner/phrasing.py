@@ -100,7 +100,8 @@ _NOT_UNTIL_APPROVED = re.compile(
     re.IGNORECASE,
 )
 _BOTH_OF_THEM = re.compile(
-    r"\b(?!(?:if|when|unless|once|and|or|but|me|us|you|him|her|them|with|of|about|from|to|"
+    # (no verb inside an address: "email finance@acme.com both totals")
+    r"\b(?<![.@/-])(?!(?:if|when|unless|once|and|or|but|me|us|you|him|her|them|with|of|about|from|to|"
     r"for|in|on|into|containing|including|using)\b)(?P<verb>[a-z]+)\s+"
     r"(?:them\s+)?"
     r"(?:both|all\s+of\s+them|them\s+all)"
@@ -693,6 +694,11 @@ def _negative_conditional(sentence: str) -> str:
     ship"; "don't email them if the order is invalid" -> "unless ..., email them"; "only
     ship orders that are in stock" -> "only if the order is in stock, ship it"."""
     kind = _ONLY_KIND.match(sentence.strip())
+    if kind is not None and kind.group("noun").lower() == "ones":
+        # "charge only the valid ones": some of a loop's items (or, with no loop, the one
+        # item of the run when it is so), read as "charge the valid ones"
+        verb = kind.group("verb") or kind.group("verb2")
+        return f"{kind.group('lead') or ''}{verb} the {kind.group('state')} ones"
     if kind is not None and kind.group("state").lower() in _KIND_STATES:
         # "only ship paid orders": "only if the order is paid, ship it"
         noun = singular(kind.group("noun").lower())
@@ -905,7 +911,8 @@ _ASSIGNEE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>(?!team\s)[a-z]+)(?:\s+(?:team|leads?))?\s+(?:must|should|"
+        # ("a finance manager must approve": finance's manager, as above)
+        r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>(?!team\s)[a-z]+)(?:\s+(?:team|leads?|managers?))?\s+(?:must|should|"
         r"has\s+to|needs\s+to|to|will)\s+(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
@@ -1443,6 +1450,16 @@ class PromptReader:
             question = f"{subject} {inverted.group('be').lower()} {rest}"
         return f"{match.group('lead')}If {question}, {step[0].lower()}{step[1:]}"
 
+    def _approved_by_a_tool(self, sentence: str) -> bool:
+        """ "If the reason is damaged, approve it": with a tool that approves (its
+        description says so) and nobody named to decide, the step is that tool's."""
+        return (
+            "approve" in self.tool_verbs
+            and _APPROVE_A_THING.search(sentence) is not None
+            and _APPROVAL.search(_APPROVE_A_THING.sub(" ", sentence)) is None
+            and assignee_role(sentence) is None
+        )
+
     def starts_with_verb(self, text: str) -> bool:
         return bool(self._verb_start.match(text))
 
@@ -1617,7 +1634,9 @@ class PromptReader:
             deadline: Deadline | None = None
             # "email them that their refund was approved": what a message says asks for no
             # approval
-            asks_approval = _APPROVAL.search(without_what_is_said(sentence)) is not None
+            asks_approval = _APPROVAL.search(
+                without_what_is_said(sentence)
+            ) is not None and not self._approved_by_a_tool(sentence)
             goes_first = asks_approval and approval_goes_first(sentence, previous_text)
             if last_approval is not None:
                 rest, found = approval_deadline(sentence)
@@ -2421,8 +2440,11 @@ class PromptReader:
         ):
             # "approve all orders automatically": nobody decides, so no approval step
             clause.action = ""
-        elif _APPROVAL.search(without_what_is_said(clause.action)):
-            # (not "email them that their refund was approved": what a message says)
+        elif _APPROVAL.search(without_what_is_said(clause.action)) and not self._approved_by_a_tool(
+            clause.action
+        ):
+            # (not "email them that their refund was approved": what a message says; nor
+            # "approve it" when a tool approves and nobody is named to decide)
             who = remove_durations(text)
             groups, role = assignee_groups(who), assignee_role(who)
             quorum = approvals_needed(who)
@@ -3150,8 +3172,9 @@ _THEN_IN_PARALLEL = re.compile(
     re.IGNORECASE,
 )
 _SAYING_UNQUOTED_WORDS = re.compile(
-    r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])[^.;!?\n\"]+?)"
-    r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b)",
+    # (up to the next step's number on the same line: "... saying hi 3) if not, ...")
+    r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])(?:(?!\s\d{1,2}[).]\s)[^.;!?\n\"])+?)"
+    r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b|\s+\d{1,2}[).]\s)",
     re.IGNORECASE,
 )
 _TOLD_WHETHER_POSITIVE = re.compile(
@@ -3845,8 +3868,16 @@ def description_verbs(descriptions: Iterable[str]) -> set[str]:
     """The verb a tool's description starts with when it says what the tool does ("Trigger
     a PagerDuty incident ...", "Book a courier ..."): a step may start with it too. A
     description that starts with a noun ("Current weather for a city") gives none."""
-    verbs = set()
+    verbs: set[str] = set()
     for description in descriptions:
+        listed = _VERBS_LISTED.match(description)
+        if listed is not None and listed.group(1).lower() not in _NOT_VERBS:
+            # "Approve, reject or mark a return request ...": each verb of the list
+            verbs.update(
+                w.lower()
+                for w in re.findall(r"[A-Za-z]+", listed.group(0))
+                if w.lower() not in ("or", "and")
+            )
         words = description.split()[:2]
         if (
             len(words) == 2
@@ -3858,6 +3889,14 @@ def description_verbs(descriptions: Iterable[str]) -> set[str]:
     return verbs
 
 
+#: "approve it", "approve the return", "approve return RMA-2": the verb, said of a thing.
+_APPROVE_A_THING = re.compile(
+    r"\bapprove\s+(?:it|them|this|that|(?:the|this|that|their|its)\s+[a-z]+|[a-z]+\s+[A-Z0-9][\w-]*\d)\b"
+)
+#: "Approve, reject or mark a ...": verbs listed before the description's object.
+_VERBS_LISTED = re.compile(
+    r"^([A-Za-z]+)(?:,\s+[a-z]+)+,?\s+(?:or|and)\s+[a-z]+(?=\s+(?:a|an|the|one|each)\b)"
+)
 #: What follows a verb at the start of a description ("Trigger a ...", "Tell whether ...").
 _OBJECT_LEADS = frozenset("a an the one whether that up each every any all".split())
 #: First words of a description that are no verb ("The exchange rate", "All orders of").

@@ -106,9 +106,9 @@ def country_literal(
     if region is not None:
         return _region_literals(properties, taken, *REGION_CODES[region.group("name").lower()])
     coded = _ISO_CODE.search(text)
-    if coded is not None and coded.group("code") in _REGION_BY_CODE:
+    if coded is not None and coded.group("code") in _POSTAL_CODES:
         # "the tax for NY": a state's postal code that is no country's ("for DE" stays Germany)
-        return _region_literals(properties, taken, *_REGION_BY_CODE[coded.group("code")])
+        return _region_literals(properties, taken, *_POSTAL_CODES[coded.group("code")])
     found = _NAMED.search(text)
     taxed = _COUNTRY_TAX.search(text)
     if found is not None:
@@ -130,7 +130,7 @@ _ISO_CODE = re.compile(r"\b(?:for|in|to|into)\s+(?P<code>[A-Z]{2})\b(?![\w-])")
 _KNOWN_CODES = frozenset(COUNTRY_CODES.values())
 #: The postal codes of the states and provinces that are no country's code the planner
 #: knows ("NY", "TX"; not "CA" or "DE"), with their country.
-_REGION_BY_CODE = {
+_POSTAL_CODES = {
     code: (country, code) for country, code in REGION_CODES.values() if code not in _KNOWN_CODES
 }
 #: "German VAT", "the French sales tax": a country said as the adjective of its tax.
@@ -153,7 +153,21 @@ _STATE_OF = re.compile(
 )
 
 
+#: "state CA", "province ON": a region's code after the word for its kind.
+_REGION_BY_CODE = {
+    (kind, code): name
+    for name, (country, code) in REGION_CODES.items()
+    for kind in (("state",) if country == "US" else ("province",))
+}
+
+
 def _state_of(match: re.Match[str]) -> str:
+    code = match.group("name").split()[0]
+    kind = "state" if "state" in match.group(0).lower() else "province"
+    if re.fullmatch(r"[A-Z]{2}", code) and (kind, code) in _REGION_BY_CODE:
+        # "for US state CA": the state by its code; what followed the code stays
+        rest = match.group("name")[len(code) :]
+        return f"for {_REGION_BY_CODE[(kind, code)]}{rest}"
     words = match.group("name").lower().split()
     # "New York", or one word of it ("the state of Texas today": Texas)
     for name in (" ".join(words), words[0]):

@@ -28,9 +28,23 @@ _IN_A_STATE = re.compile(
 )
 #: "the payments service", "service checkout-api": a service by its name.
 _BY_KIND = re.compile(
-    rf"\bthe\s+{_NAME}\s+(?:service|server|cluster|microservice)\b(?!\s+(?:team|desk|agents?|reps?))"
-    rf"|\b(?:service|component)\s+(?P<after>[a-z][\w.-]*[a-z0-9])\b(?=\s*(?:$|[,;.)]|\s+(?:is|and|in|on|to|for|if|when)\b))",
+    rf"\bthe\s+{_NAME}\s+(?:service|server|cluster|microservice|deployment|app)\b"
+    r"(?!\s+(?:team|desk|agents?|reps?|store))"
+    r"|\b(?:service|component|app|deployment)\s+(?P<after>[a-z][\w.-]*[a-z0-9])\b"
+    r"(?=\s*(?:$|[,;.)]|\s+(?:is|and|in|on|to|for|if|when|with|at|from)\b))",
     re.IGNORECASE,
+)
+#: "the cpu metric for api", "an incident for checkout-api": the service a step is for,
+#: named by itself after "for" (no article: "for the order" names a thing, not a service).
+_FOR_NAME = re.compile(
+    r"\bfor\s+(?P<name>[a-z][\w.-]*[a-z0-9])"
+    r"(?=\s*(?:$|[,;.)]|\s+(?:and|with|over|in|on|at|if|when|then|side|too)\b))",
+    re.IGNORECASE,
+)
+#: Who a step is for, never a service's name.
+_PEOPLE = frozenset(
+    "customer customers user users them him her me us everyone everybody team staff "
+    "people someone anyone review approval now later today tomorrow".split()
 )
 #: "restart api", "roll back checkout-api in production": the service a step acts on.
 _OBJECT = re.compile(
@@ -88,6 +102,13 @@ def service_literals(
     if not named and acted_on is not None and _a_name(acted_on.group("name"), tool_words):
         named = [acted_on.group("name")]
     if not named:
+        named = [
+            match.group("name")
+            for match in _FOR_NAME.finditer(action)
+            if _a_name(match.group("name"), tool_words)
+            and match.group("name").lower() not in _PEOPLE
+        ]
+    if not named:
         named = services_named(request)
     if len(named) != 1:
         return {}
@@ -103,7 +124,9 @@ def _a_name(word: str, tool_words: frozenset[str]) -> bool:
 _ITEM = r"[a-z][\w.-]*[a-z0-9]"
 #: "api, web and db", "checkout-api and payments": names listed, one word each.
 _LISTED = re.compile(
-    rf"(?:^|(?<=\s))(?P<list>{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+(?:and|&)\s+{_ITEM})"
+    # ("for search and for checkout": the preposition said again)
+    rf"(?:^|(?<=\s))(?P<list>{_ITEM}(?:\s*,\s*(?:for\s+)?{_ITEM})*\s*,?\s+(?:and|&)\s+"
+    rf"(?:for\s+)?{_ITEM})"
     r"(?:\s+(?:services|servers|apps|clusters))?(?=\s*$|\s*[,;.:]|\s+(?:in|on|now|first|again)\b)",
     re.IGNORECASE,
 )
@@ -117,9 +140,16 @@ def services_listed(action: str, tool_words: frozenset[str] = frozenset()) -> li
     if match is None:
         return []
     before = action[: match.start()].split()
-    if len(before) > 4 or (len(before) > 1 and before[-1].lower() not in ("of", "for", "the")):
+    # ("the cpu metric for api and web": what is measured, then the services)
+    longest = 8 if before and before[-1].lower() in ("of", "for") else 4
+    if len(before) > longest or (
+        len(before) > 1 and before[-1].lower() not in ("of", "for", "the")
+    ):
         return []  # "roll back the deploy and page ...": no list of names
-    names = [n.strip() for n in re.split(r"\s*,\s*|\s+(?:and|&)\s+", match.group("list"))]
+    names = [
+        re.sub(r"^for\s+", "", n.strip(), flags=re.IGNORECASE)
+        for n in re.split(r"\s*,\s*|\s+(?:and|&)\s+", match.group("list"))
+    ]
     names = [n for n in names if n and n.lower() != "and"]
     if len(names) < 2 or not all(_a_name(n, tool_words) for n in names):
         return []

@@ -181,6 +181,16 @@ def correct_typos(
             return original
         if original.isupper() or (original[0].isupper() and not _sentence_start(text, match)):
             return original  # SMS, Slack, Spanish: names, not typos
+        if (
+            len(word) > 3
+            and word[-1] == word[-2]
+            and word[:-1] in words
+            and not _is_english(word, common_english_words())
+        ):
+            # "shipp it": a known word with its last letter typed twice (the tokenizer's
+            # list has "shipp", a piece of "shipping", so it is not read as English here)
+            fixed[original] = word[:-1]
+            return word[:-1]
         if _is_english(word, english):
             return original  # a real word the catalogue does not use, not a typo
         found = best_correction(word, index.get(word[0], []), english=False, preferred=preferred)
@@ -430,6 +440,15 @@ _GREETING = re.compile(
 )
 
 
+#: "ok so when ...", "alright, ...", "so basically ...": words a request opens with that
+#: ask for nothing
+_FILLER_LEAD = re.compile(
+    r"^(?P<lead>\s*)(?:(?:ok(?:ay)?|alright|all\s+right|right|well)(?:\s*,\s*|\s+so\s+)"
+    r"(?:basically,?\s+)?|so\s+basically,?\s+)(?=\S)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 #: "before it's created": "it is", not "its", ahead of a verb's past form (what a message
 #: says, "that it's backordered", keeps its words)
 _PASSIVE_CONTRACTION = re.compile(
@@ -529,6 +548,7 @@ def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
+    text = _FILLER_LEAD.sub(lambda match: match.group("lead"), text)
     text = _DASHED_CONDITION.sub(r", \g<condition>, ", text)
     text = _number_abbreviations(text)
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
@@ -799,6 +819,13 @@ _POLICY_WORD = (
     r"drop|cancel|fail|abort|stop|error)\w*"
 )
 _POLICY_PATTERNS = (
+    # "(48h, reject if no answer)", "approve it if there's no response"
+    re.compile(
+        r"[,;(]?\s*(?:and\s+|or\s+|then\s+)?" + _POLICY_WORD + r"(?:\s+(?:it|them|this))?\s+"
+        r"(?:if|when)\s+(?:there(?:'s|\s+is)\s+)?no\s+(?:answer|response|reply|decision)s?"
+        r"(?:\s+(?:comes|in\s+time|by\s+then))?\s*\)?",
+        re.IGNORECASE,
+    ),
     # "if nobody responds (within 2 days), approve it automatically"
     re.compile(
         r"[,;(]?\s*(?:and\s+|but\s+|or\s+)?(?:if|when|once|should)\s+" + _NO_ANSWER + r"\s*[,;]?\s*"
@@ -896,11 +923,20 @@ class Deadline:
     on_timeout: str | None
 
 
+#: "send it anyway", "just ship it anyway": what lapses into the step going ahead.
+_DONE_ANYWAY = re.compile(
+    r"\b(?:send|ship|post|publish|do|run|charge|process|create|email)\s+(?:it|them)\s+anyway\b",
+    re.IGNORECASE,
+)
+
+
 def approval_deadline(text: str) -> tuple[str, Deadline]:
     """The approval's timeout and what happens when it lapses, and `text` without the words
     that said so ("... within 48 hours; if they haven't answered, reject it")."""
     policy = None
     timeout = None
+    # "if she doesn't respond, just send it anyway": the step goes ahead, as approved
+    text = _DONE_ANYWAY.sub("go ahead", text)
     for pattern in _POLICY_PATTERNS:
         match = pattern.search(text)
         if match is None:
@@ -913,6 +949,11 @@ def approval_deadline(text: str) -> tuple[str, Deadline]:
         if duration is not None:
             timeout = _duration_seconds(duration)
         text = (text[: match.start()] + " " + text[match.end() :]).strip()
+        # ("(48h, reject if no answer)": the deadline left alone in its brackets goes too)
+        bracketed = re.search(rf"\s*\(\s*{_DURATION.pattern}\s*$", text, flags=re.IGNORECASE)
+        if bracketed is not None:
+            timeout = timeout or _duration_seconds(bracketed)
+            text = text[: bracketed.start()]
         break
     duration = _DURATION.search(text)
     if timeout is None and duration is not None:
@@ -1068,6 +1109,18 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
         # (a tool that only reconciles a bank account pays nobody)
         frozenset({"payout", "invoice", "vendor", "supplier", "salary", "transfer", "wire"}),
+    ),
+    (
+        # "refund it to their bank account by wire transfer": a way money moves that a
+        # refund or charge of the card does not take
+        "move money by a wire or bank transfer, a cheque or cash",
+        re.compile(
+            r"\b(?:by|via|through|with|as|using)\s+(?:an?\s+)?(?:wire|bank|sepa|ach)\s+transfers?\b|"
+            r"\b(?:by|via|with|as)\s+(?:an?\s+)?(?:cheque|check|money\s+order)\b|"
+            r"\bin\s+cash\b|\bto\s+(?:their|his|her|the\s+customer's|its)\s+bank\s+account\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"wire", "transfer", "bank", "cheque", "cash", "sepa", "ach"}),
     ),
     (
         "cancel something",
