@@ -4,7 +4,7 @@ around them — conditions, approvals, for-each and parallel — for the offline
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flows.core.planner.audience import for_whom
@@ -3317,7 +3317,21 @@ def steps_first(sentences: list[str]) -> list[str]:
 
 #: "... before we charge anything", "... before shipping": the step an approval goes ahead of.
 _BEFORE_A_STEP = re.compile(
-    r"\s+before\s+(?:(?:we|you|they|i|anyone)\s+)?(?P<verb>[a-z]+)\b[^.;!?,]*(?=[.;!?]|$)",
+    r"\s+before\s+(?:(?:we|you|they|i|anyone)\s+)?(?P<verb>[a-z]+)\b(?P<what>[^.;!?,]*)"
+    r"(?=[.;!?]|$)",
+    re.IGNORECASE,
+)
+#: "Before charging, get approval from finance ...": the step said first, then the approval.
+_BEFORE_LEADS = re.compile(
+    r"(?:^|(?<=[.;!?]\s))before\s+(?:(?:we|you|they|i|anyone)\s+)?(?P<verb>[a-z]+)\b"
+    r"(?P<what>[^,.;!?]*),\s*(?P<asked>[^.;!?]*?\b(?:approv\w*|sign[- ]?off|authori[sz]\w*)"
+    r"\b[^.;!?]*)",
+    re.IGNORECASE,
+)
+#: "over $500", "more than 1,000 euros": the amount an approval is for.
+_THRESHOLD_SAID = re.compile(
+    r"\b(?:over|above|more\s+than|greater\s+than|exceeding|under|below|less\s+than|at\s+least)"
+    r"\s+[$\u20ac\u00a3]?\s*\d[\d,.]*\s*(?:k\b|dollars|euros|pounds|usd|eur|gbp)?",
     re.IGNORECASE,
 )
 #: Where a step starts in a sentence: after a sentence's end, a comma, "and" or "then".
@@ -3330,15 +3344,36 @@ def approval_before_its_step(prompt: str) -> str:
     manager needs to approve it before we charge anything": the approval said after the
     step it guards is moved to just before it ("validate the order. If the total is over
     2000 a manager needs to approve it. Then charge the card, then ship it"), so the step
-    waits for it; said last, it would come after the charge it should stop."""
+    waits for it; said last, it would come after the charge it should stop. The same for
+    "... Before charging, get approval from finance." and "get my approval before sending
+    the email" (the step that emails)."""
+    for asked, verb, what, start, end in _late_approvals(prompt):
+        said = _step_said(prompt[:start], verb, what)
+        if said is None:
+            continue
+        starts = list(_STEP_BOUNDARY.finditer(prompt, 0, said))
+        head = prompt[: starts[-1].start()].strip(" ,;") if starts else ""
+        step = prompt[starts[-1].end() if starts else 0 : start].strip(" ,;.")
+        threshold = _THRESHOLD_SAID.search(what)
+        if threshold is not None and not _CONDITION_LEAD_WORD.match(asked):
+            # "... before shipping anything over $500": the approval is for those only
+            asked = f"if it is {threshold.group(0)}, {asked}"
+        # ("Then if ...": after the steps before it, not ahead of them as its own sentence)
+        moved = f"{asked[0].lower()}{asked[1:]}. Then {step[0].lower()}{step[1:]}"
+        moved = f"{head}. Then {moved}" if head else moved[0].upper() + moved[1:]
+        return moved + prompt[end:]
+    return prompt
+
+
+def _late_approvals(prompt: str) -> Iterator[tuple[str, str, str, int, int]]:
+    """Each approval asked for before a step: what asks it, the step's verb, what follows
+    the verb, and the span of the prompt it takes (from where it starts to its end)."""
     for before in _BEFORE_A_STEP.finditer(prompt):
         starts = list(_STEP_BOUNDARY.finditer(prompt, 0, before.start()))
         approval = list(_APPROVAL.finditer(prompt, 0, before.start()))
-        if not approval:
-            continue
         # the part asking for it: from the step start before the approval's word, with the
         # condition it is for ("if the total is over 2,000, a manager needs to approve it")
-        own = [m for m in starts if m.end() <= approval[-1].start()]
+        own = [m for m in starts if approval and m.end() <= approval[-1].start()]
         if not own:
             continue
         at = len(own) - 1
@@ -3348,28 +3383,41 @@ def approval_before_its_step(prompt: str) -> str:
             and (_CONDITION_LEAD_WORD.match(prompt, own[at - 1].end()))
         ):
             at -= 1
-        asked_at = own[at]
-        verb = stem(before.group("verb").lower())
-        said = next(
-            (
-                w
-                for w in re.finditer(r"[A-Za-z]+", prompt[: asked_at.start()])
-                if stem(w.group(0).lower()) == verb
-            ),
-            None,
-        )
-        if said is None:
-            continue
-        step_starts = [m for m in starts if m.end() <= said.start()]
-        head = prompt[: step_starts[-1].start()].strip(" ,;") if step_starts else ""
-        step = prompt[step_starts[-1].end() if step_starts else 0 : asked_at.start()]
-        asked = prompt[asked_at.end() : before.start()].strip(" ,")
-        step = step.strip(" ,;.")
-        # ("Then if ...": after the steps before it, not ahead of them as its own sentence)
-        moved = f"{asked[0].lower()}{asked[1:]}. Then {step[0].lower()}{step[1:]}"
-        moved = f"{head}. Then {moved}" if head else moved[0].upper() + moved[1:]
-        return moved + prompt[before.end() :]
-    return prompt
+        asked = prompt[own[at].end() : before.start()].strip(" ,")
+        asked = re.sub(r"^(?:but|and|so|yet|though)\s+", "", asked, flags=re.IGNORECASE)
+        yield asked, before.group("verb"), before.group("what"), own[at].start(), before.end()
+    for lead in _BEFORE_LEADS.finditer(prompt):
+        # "Before charging, get approval from finance if the amount is over 1000."
+        asked = lead.group("asked").strip(" ,")
+        yield asked, lead.group("verb"), lead.group("what"), lead.start(), lead.end("asked")
+
+
+def _step_said(earlier: str, verb: str, what: str) -> int | None:
+    """Where, in what was said before, the step a "before <verb> <what>" names is: its verb
+    where a step starts (after a condition too: "if it's fine charge the card"), else a word
+    like it, or the thing it acts on said as a verb ("before sending the email": "email me
+    the summary"), where a step starts."""
+    verb = stem(verb.lower())
+    thing = next(
+        (w for w in re.findall(r"[a-z]+", what.lower()) if w not in STOP_WORDS and len(w) > 2),
+        None,
+    )
+    words = list(re.finditer(r"[A-Za-z]+", earlier))
+    for word in words:
+        part = _STEP_BOUNDARY.split(earlier[: word.start()])[-1]
+        if stem(word.group(0).lower()) == verb and (
+            not part.strip() or _CONDITION_LEAD_WORD.match(part)
+        ):
+            return word.start()
+    alike = synonyms(verb) | ({thing} if thing else set())
+    for word in words:
+        lead = earlier[: word.start()]
+        alike_said = word.group(0).lower() in alike or stem(word.group(0).lower()) in alike
+        if alike_said and (
+            not lead.strip() or re.search(r"(?:[.;!?,]|\band|\bthen)\s*$", lead, re.I)
+        ):
+            return word.start()
+    return None
 
 
 def approval_goes_first(sentence: str, previous: str | None) -> bool:
