@@ -318,15 +318,9 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const must = boxOf(id);
     if (!element || !must) return;
     const neighbours = flow.getEdges().flatMap((edge) => (edge.source === id ? [edge.target] : edge.target === id ? [edge.source] : []));
-    const boxes = [must, ...neighbours.map(boxOf).filter((box): box is Box => box !== null)];
-    const want: Box = {
-      minX: Math.min(...boxes.map((box) => box.minX)),
-      minY: Math.min(...boxes.map((box) => box.minY)),
-      maxX: Math.max(...boxes.map((box) => box.maxX)),
-      maxY: Math.max(...boxes.map((box) => box.maxY)),
-    };
+    const boxes = neighbours.map(boxOf).filter((box): box is Box => box !== null);
     const viewport = flow.getViewport();
-    const next = revealViewport(viewport, element.clientWidth, element.clientHeight, must, want);
+    const next = revealViewport(viewport, element.clientWidth, element.clientHeight, must, boxes);
     if (Math.abs(next.x - viewport.x) < 0.5 && Math.abs(next.y - viewport.y) < 0.5 && next.zoom === viewport.zoom) return;
     panned.current = { before: panned.current?.before ?? viewport, after: next };
     void flow.setViewport(next, { duration: 200 });

@@ -14,46 +14,64 @@ export interface Box {
 export const REVEAL_MARGIN = 40;
 /** A neighbour wholly on the canvas is in view: it needs only this much room. */
 const NEIGHBOUR_MARGIN = 12;
-/** The view zooms out at most this much to bring the neighbours in (more would be a jump). */
-const MAX_ZOOM_OUT = 0.8;
+/** To bring the neighbours in, the view zooms out to no less than this share of its zoom,
+ *  and not below the smallest zoom whose cards can still be read. */
+const MAX_ZOOM_OUT = 0.6;
+const READABLE_ZOOM = 0.45;
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), high);
 }
 
-/**
- * One axis: the offset nearest `offset` that shows `must` (flow units) at least `margin`
- * pixels inside the canvas, and as much of `want` as fits.
- */
-function axis(offset: number, zoom: number, size: number, margin: number, must: [number, number], want: [number, number]): number {
-  // The offsets that keep [low, high] `room` pixels inside both edges (lo > hi: it is wider).
-  const range = (low: number, high: number, room: number): [number, number] => [room - low * zoom, size - room - high * zoom];
-  const [mustLo, mustHi] = range(...must, margin);
-  if (mustLo > mustHi) return (mustLo + mustHi) / 2; // larger than the canvas: centred
-  const [wantLo, wantHi] = range(...want, Math.min(margin, NEIGHBOUR_MARGIN));
-  // The neighbours fit: show them all. They do not: fill the canvas with them, where the
-  // step stays in view.
-  const lo = Math.max(mustLo, Math.min(wantLo, wantHi));
-  const hi = Math.min(mustHi, Math.max(wantLo, wantHi));
-  return lo <= hi ? clamp(offset, lo, hi) : clamp(offset, mustLo, mustHi);
+function union(a: Box, b: Box): Box {
+  return { minX: Math.min(a.minX, b.minX), minY: Math.min(a.minY, b.minY), maxX: Math.max(a.maxX, b.maxX), maxY: Math.max(a.maxY, b.maxY) };
+}
+
+function centreDistance(a: Box, b: Box): number {
+  return Math.hypot((a.minX + a.maxX - b.minX - b.maxX) / 2, (a.minY + a.maxY - b.minY - b.maxY) / 2);
 }
 
 /**
- * The viewport that shows `must` (the selected card) and, as far as they fit, `want` (it
- * and its neighbours) on a canvas of `width` x `height`, moved as little as possible from
- * `viewport`. It zooms out only a little, and only when that brings every neighbour in.
+ * One axis: the offset nearest `offset` that shows `want` (flow units) `room` pixels inside
+ * the canvas, then `must` `margin` pixels inside (the selected card comes first).
  */
-export function revealViewport(viewport: Viewport, width: number, height: number, must: Box, want: Box, margin = REVEAL_MARGIN): Viewport {
+function axis(offset: number, zoom: number, size: number, margin: number, must: [number, number], want: [number, number]): number {
+  // The offsets that keep [low, high] `room` pixels inside both edges (swapped when wider).
+  const range = ([low, high]: [number, number], room: number): [number, number] => {
+    const a = room - low * zoom;
+    const b = size - room - high * zoom;
+    return [Math.min(a, b), Math.max(a, b)];
+  };
+  const [wantLo, wantHi] = range(want, Math.min(margin, NEIGHBOUR_MARGIN));
+  const [mustLo, mustHi] = range(must, margin);
+  return clamp(clamp(offset, wantLo, wantHi), mustLo, mustHi);
+}
+
+/**
+ * The viewport that shows `must` (the selected card) and as many of `neighbours` (the cards
+ * wired to it), nearest first, as fit on a canvas of `width` x `height`, moved as little as
+ * possible from `viewport`: it pans, and zooms out only as far as that brings them in and
+ * the cards stay readable.
+ */
+export function revealViewport(viewport: Viewport, width: number, height: number, must: Box, neighbours: Box[], margin = REVEAL_MARGIN): Viewport {
   let { zoom, x, y } = viewport;
-  const room = 2 * Math.min(margin, NEIGHBOUR_MARGIN);
-  const fitting = Math.min((width - room) / (want.maxX - want.minX), (height - room) / (want.maxY - want.minY));
-  if (fitting < zoom && fitting >= zoom * MAX_ZOOM_OUT) {
+  // Room for the step's margin at one edge and a neighbour's at the other.
+  const room = margin + Math.min(margin, NEIGHBOUR_MARGIN);
+  const fitsAt = (box: Box) => Math.min((width - room) / (box.maxX - box.minX), (height - room) / (box.maxY - box.minY));
+  const all = neighbours.reduce(union, must);
+  const fitting = fitsAt(all);
+  if (fitting < zoom) {
+    const next = Math.max(fitting, zoom * MAX_ZOOM_OUT, Math.min(zoom, READABLE_ZOOM));
     // Zoom about the selected card, so it stays where the person clicked it.
-    const cx = (must.minX + must.maxX) / 2;
-    const cy = (must.minY + must.maxY) / 2;
-    x += cx * (zoom - fitting);
-    y += cy * (zoom - fitting);
-    zoom = fitting;
+    x += ((must.minX + must.maxX) / 2) * (zoom - next);
+    y += ((must.minY + must.maxY) / 2) * (zoom - next);
+    zoom = next;
+  }
+  // The nearest neighbours first, as many as fit beside it.
+  let want = must;
+  for (const box of [...neighbours].sort((a, b) => centreDistance(a, must) - centreDistance(b, must))) {
+    const grown = union(want, box);
+    if (fitsAt(grown) >= zoom) want = grown;
   }
   return {
     x: axis(x, zoom, width, margin, [must.minX, must.maxX], [want.minX, want.maxX]),
