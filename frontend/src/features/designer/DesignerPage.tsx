@@ -157,6 +157,26 @@ function blockedRun(state: ReturnType<typeof useDesigner.getState>): boolean {
   return true;
 }
 
+/** `viewport` moved up (or left) so the card in `box` is not under the minimap, which sits
+ *  over the canvas's corner (a card there would look hidden), when it can stay in view. */
+function clearOfMinimap(canvasElement: Element, box: Box, viewport: Viewport, margin: number): Viewport {
+  const map = canvasElement.querySelector<HTMLElement>(".designer-minimap");
+  if (!map || map.offsetWidth === 0) return viewport;
+  let { x, y } = viewport;
+  const { zoom } = viewport;
+  const canvas = canvasElement.getBoundingClientRect();
+  const corner = map.getBoundingClientRect();
+  const mapLeft = corner.left - canvas.left - 12;
+  const mapTop = corner.top - canvas.top - 12;
+  const right = box.maxX * zoom + x;
+  const bottom = box.maxY * zoom + y;
+  if (right > mapLeft && bottom > mapTop) {
+    if (box.minY * zoom + y - (bottom - mapTop) >= margin) y -= bottom - mapTop;
+    else if (box.minX * zoom + x - (right - mapLeft) >= margin) x -= right - mapLeft;
+  }
+  return { x, y, zoom };
+}
+
 /** Room kept for a block added by click (a card with a few input rows). */
 const NEW_CARD_HEIGHT = 110;
 
@@ -285,20 +305,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
       if (minY * zoom + y < margin) y = margin - minY * zoom;
       if (maxY * zoom + y > height - margin) y = height - margin - maxY * zoom;
     }
-    // The minimap sits over the canvas's corner: a card shown under it would look hidden.
-    const map = element.querySelector<HTMLElement>(".designer-minimap");
-    if (map && map.offsetWidth > 0) {
-      const canvas = element.getBoundingClientRect();
-      const corner = map.getBoundingClientRect();
-      const mapLeft = corner.left - canvas.left - 12;
-      const mapTop = corner.top - canvas.top - 12;
-      const right = maxX * zoom + x;
-      const bottom = maxY * zoom + y;
-      if (right > mapLeft && bottom > mapTop) {
-        if (minY * zoom + y - (bottom - mapTop) >= margin) y -= bottom - mapTop;
-        else if (minX * zoom + x - (right - mapLeft) >= margin) x -= right - mapLeft;
-      }
-    }
+    ({ x, y } = clearOfMinimap(element, { minX, minY, maxX, maxY }, { x, y, zoom }, margin));
     if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) {
       panned.current = remember ? { before: panned.current?.before ?? viewport, after: { x, y, zoom } } : null;
       void flow.setViewport({ x, y, zoom }, { duration: 200 });
@@ -320,7 +327,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const neighbours = flow.getEdges().flatMap((edge) => (edge.source === id ? [edge.target] : edge.target === id ? [edge.source] : []));
     const boxes = neighbours.map(boxOf).filter((box): box is Box => box !== null);
     const viewport = flow.getViewport();
-    const next = revealViewport(viewport, element.clientWidth, element.clientHeight, must, boxes);
+    const next = clearOfMinimap(element, must, revealViewport(viewport, element.clientWidth, element.clientHeight, must, boxes), 40);
     if (Math.abs(next.x - viewport.x) < 0.5 && Math.abs(next.y - viewport.y) < 0.5 && next.zoom === viewport.zoom) return;
     panned.current = { before: panned.current?.before ?? viewport, after: next };
     void flow.setViewport(next, { duration: 200 });
