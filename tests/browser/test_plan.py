@@ -143,6 +143,8 @@ def test_a_prompt_the_planner_cannot_do_can_be_built_by_hand(
     expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-draft", "true")
     expect(page.get_by_test_id("save-version")).to_be_enabled()
     screenshot(page, "draft")
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    screenshot(page, "draft-dark")
     assert not Flow.objects.exists()
 
     # and leaving it untouched leaves nothing in the Flows list (nothing asks either)
