@@ -172,6 +172,26 @@ def test_a_prompt_the_planner_cannot_do_can_be_built_by_hand(
     assert [node["id"] for node in version.ir["nodes"]] == ["result"]
 
 
+def test_a_draft_built_by_hand_can_be_saved_and_run_at_once(page, live_server, staff_user):
+    # Given a draft opened from a prompt the planner refuses
+    page.goto(live_server("/flows/new"))
+    plan(page, "Fly a drone over the warehouse and photograph the roof.")
+    page.get_by_test_id("plan-build-by-hand").click(timeout=30_000)
+    page.wait_for_url(re.compile(r"/flows/draft$"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+
+    # When the person presses Save & run
+    run = page.get_by_test_id("run")
+    expect(run).to_have_text("Save & run")
+    run.click()
+
+    # Then the flow is made and its version 1 is what the run starts from
+    page.wait_for_url(re.compile(r"/runs\?start=\d+&version=1$"))
+    flow = Flow.objects.get(owner=staff_user)
+    assert page.url.endswith(f"/runs?start={flow.pk}&version=1")
+    assert flow.versions.count() == 1
+
+
 def test_a_prompt_the_server_refuses_is_marked_where_it_is_typed(page, live_server):
     # Given a prompt longer than the API takes
     page.goto(live_server("/flows/new"))
