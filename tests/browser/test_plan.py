@@ -120,7 +120,9 @@ def test_a_tool_page_link_preselects_the_tool(page, live_server):
     expect(page.get_by_test_id("tool-chip")).to_have_attribute("data-tool-id", "fetch_url")
 
 
-def test_a_prompt_the_planner_cannot_do_can_be_built_by_hand(page, live_server, staff_user):
+def test_a_prompt_the_planner_cannot_do_can_be_built_by_hand(
+    page, live_server, staff_user, screenshot
+):
     # Given a prompt the planner refuses
     prompt = "Fly a drone over the warehouse and photograph the roof. Then email the photos."
     page.goto(live_server("/flows/new"))
@@ -131,16 +133,63 @@ def test_a_prompt_the_planner_cannot_do_can_be_built_by_hand(page, live_server, 
     # When the person chooses to build it by hand
     error.get_by_test_id("plan-build-by-hand").click()
 
-    # Then the designer opens on a blank flow named from the prompt and described by it
-    page.wait_for_url(re.compile(r"/flows/\d+(/v/\d+)?$"))
+    # Then the designer opens on a draft named from the prompt, and no flow is made yet
+    page.wait_for_url(re.compile(r"/flows/draft$"))
     expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
     expect(page.get_by_test_id("canvas-hint")).to_contain_text("Add the next step")
+    expect(page.locator(".toolbar-title h1")).to_have_text(
+        "Fly a drone over the warehouse and photograph the roof"
+    )
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-draft", "true")
+    expect(page.get_by_test_id("save-version")).to_be_enabled()
+    screenshot(page, "draft")
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    screenshot(page, "draft-dark")
+    assert not Flow.objects.exists()
+
+    # and leaving it untouched leaves nothing in the Flows list (nothing asks either)
+    page.get_by_role("link", name="Back to flows").click()
+    page.wait_for_url(re.compile(r"/flows$"))
+    expect(page.get_by_test_id("flows-empty").first).to_be_visible()
+    assert not Flow.objects.exists()
+
+    # When the person comes back to the draft and saves it
+    page.go_back()
+    page.wait_for_url(re.compile(r"/flows/draft$"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    page.get_by_test_id("save-version").click()
+
+    # Then it becomes a flow, described by the prompt, with the draft as its version 1
+    page.wait_for_url(DESIGNER)
+    expect(page.get_by_test_id("dirty-indicator")).to_have_text("Saved")
+    expect(page.get_by_test_id("version-select")).to_have_value("1")
     flow = Flow.objects.get(owner=staff_user)
+    assert page.url.endswith(f"/flows/{flow.pk}/v/1")
     assert flow.name == "Fly a drone over the warehouse and photograph the roof"
     assert flow.description == prompt
     version = flow.versions.get()
     assert version.ir["metadata"]["prompt"] == prompt
     assert [node["id"] for node in version.ir["nodes"]] == ["result"]
+
+
+def test_a_draft_built_by_hand_can_be_saved_and_run_at_once(page, live_server, staff_user):
+    # Given a draft opened from a prompt the planner refuses
+    page.goto(live_server("/flows/new"))
+    plan(page, "Fly a drone over the warehouse and photograph the roof.")
+    page.get_by_test_id("plan-build-by-hand").click(timeout=30_000)
+    page.wait_for_url(re.compile(r"/flows/draft$"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+
+    # When the person presses Save & run
+    run = page.get_by_test_id("run")
+    expect(run).to_have_text("Save & run")
+    run.click()
+
+    # Then the flow is made and its version 1 is what the run starts from
+    page.wait_for_url(re.compile(r"/runs\?start=\d+&version=1$"))
+    flow = Flow.objects.get(owner=staff_user)
+    assert page.url.endswith(f"/runs?start={flow.pk}&version=1")
+    assert flow.versions.count() == 1
 
 
 def test_a_prompt_the_server_refuses_is_marked_where_it_is_typed(page, live_server):

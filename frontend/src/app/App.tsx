@@ -29,6 +29,7 @@ const router = createBrowserRouter(
       <Route index element={<Navigate to="/flows" replace />} />
       <Route path="flows" element={<Page><FlowsPage /></Page>} />
       <Route path="flows/new" element={<Page><NewFlowPage /></Page>} />
+      <Route path="flows/draft" element={<Page fallback={<DesignerSkeleton />}><DesignerPage draft /></Page>} />
       <Route path="flows/:flowId" loader={designerLoader} element={<Page fallback={<DesignerSkeleton />}><DesignerPage /></Page>} />
       <Route path="flows/:flowId/v/:version" loader={designerLoader} element={<Page fallback={<DesignerSkeleton />}><DesignerPage /></Page>} />
       <Route path="runs" element={<Page><RunsPage /></Page>} />

@@ -1,5 +1,7 @@
 // The designer page (/flows/:flowId and /flows/:flowId/v/:version): loads the flow and a
 // version into the store, then lays out palette, canvas, inspector and problems around it.
+// At /flows/draft it edits an unsaved draft (an IR in the navigation's state): the flow is
+// made when it is first saved.
 import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -10,6 +12,7 @@ import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { rememberLatestVersion } from "../../lib/latestVersion";
 import {
+  createFlow,
   fetchVersions,
   saveVersion,
   type Category,
@@ -33,6 +36,7 @@ import { useValidation } from "./hooks/useValidation";
 import { newNode } from "./nodeKinds";
 import { openFlow } from "./openFlow";
 import { designerCodeLoaded, loadCatalogue, takePrefetched } from "./prefetch";
+import { revealViewport, type Box } from "./revealView";
 import { designer, followingArm, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
@@ -46,10 +50,13 @@ function positionOf(id: string): Position | undefined {
 
 type Load = { state: "loading" } | { state: "error"; message: string; status?: number } | { state: "ready" };
 
-export default function DesignerPage() {
+/** A draft with nothing in it yet, for /flows/draft opened without one. */
+const EMPTY_DRAFT: FlowIR = { ir_version: "1.0", name: "Untitled flow", description: "", input_schema: { type: "object" }, nodes: [] };
+
+export default function DesignerPage({ draft = false }: { draft?: boolean }) {
   const params = useParams();
   const location = useLocation();
-  const flowId = Number(params.flowId);
+  const flowId = draft ? null : Number(params.flowId);
   const requested = params.version ? Number(params.version) : null;
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [tools, setTools] = useState<Tool[]>([]);
@@ -60,6 +67,20 @@ export default function DesignerPage() {
   useEffect(() => {
     let cancelled = false;
     const store = useDesigner.getState();
+    if (flowId === null) {
+      const ir = (location.state as { draft?: FlowIR } | null)?.draft ?? EMPTY_DRAFT;
+      void loadCatalogue().then(([toolList, categoryList]) => {
+        if (cancelled) return;
+        setTools(toolList);
+        setCategories(categoryList);
+        graphArriving(ir.nodes.length);
+        designer.load({ flowId: null, flowName: ir.name, canEdit: true, version: null, ir, tools: toolList });
+        setLoad({ state: "ready" });
+      }, (error: unknown) => !cancelled && setLoad({ state: "error", message: (error as Error).message }));
+      return () => {
+        cancelled = true;
+      };
+    }
     // After a save or restore the store already holds this version: keep editing it.
     if (store.flowId === flowId && requested !== null && store.version === requested && (location.state as { saved?: boolean } | null)?.saved) {
       setLoad({ state: "ready" });
@@ -91,11 +112,11 @@ export default function DesignerPage() {
     if (tools.length === 0) void loadCatalogue().then(([t, c]) => { setTools(t); setCategories(c); }).catch(() => undefined);
   }, [tools.length]);
 
-  if (!Number.isFinite(flowId) || (load.state === "error" && load.status === 404)) {
+  if ((flowId !== null && !Number.isFinite(flowId)) || (load.state === "error" && load.status === 404)) {
     return (
       <NotFound
-        title={requested !== null && Number.isFinite(flowId) ? "Version not found" : "Flow not found"}
-        message={requested !== null && Number.isFinite(flowId)
+        title={requested !== null && flowId !== null && Number.isFinite(flowId) ? "Version not found" : "Flow not found"}
+        message={requested !== null && flowId !== null && Number.isFinite(flowId)
           ? `This flow has no version ${requested}, or you may not see it.`
           : "This flow does not exist, or you may not see it."}
         back={{ to: "/flows", label: "All flows" }}
@@ -136,10 +157,30 @@ function blockedRun(state: ReturnType<typeof useDesigner.getState>): boolean {
   return true;
 }
 
+/** `viewport` moved up (or left) so the card in `box` is not under the minimap, which sits
+ *  over the canvas's corner (a card there would look hidden), when it can stay in view. */
+function clearOfMinimap(canvasElement: Element, box: Box, viewport: Viewport, margin: number): Viewport {
+  const map = canvasElement.querySelector<HTMLElement>(".designer-minimap");
+  if (!map || map.offsetWidth === 0) return viewport;
+  let { x, y } = viewport;
+  const { zoom } = viewport;
+  const canvas = canvasElement.getBoundingClientRect();
+  const corner = map.getBoundingClientRect();
+  const mapLeft = corner.left - canvas.left - 12;
+  const mapTop = corner.top - canvas.top - 12;
+  const right = box.maxX * zoom + x;
+  const bottom = box.maxY * zoom + y;
+  if (right > mapLeft && bottom > mapTop) {
+    if (box.minY * zoom + y - (bottom - mapTop) >= margin) y -= bottom - mapTop;
+    else if (box.minX * zoom + x - (right - mapLeft) >= margin) x -= right - mapLeft;
+  }
+  return { x, y, zoom };
+}
+
 /** Room kept for a block added by click (a card with a few input rows). */
 const NEW_CARD_HEIGHT = 110;
 
-function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[]; categories: Category[] }) {
+function Workspace({ flowId, tools, categories }: { flowId: number | null; tools: Tool[]; categories: Category[] }) {
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const canvasBox = useRef<HTMLDivElement>(null);
   const dirty = useDesigner((state) => state.dirty);
@@ -158,7 +199,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   useValidation(true);
 
   useEffect(() => {
-    fetchVersions(flowId).then(setVersions).catch(() => undefined);
+    if (flowId !== null) fetchVersions(flowId).then(setVersions).catch(() => undefined);
   }, [flowId, versionsKey]);
 
   const openVersion = useCallback((number: number) => {
@@ -172,12 +213,22 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
     setSaving(true);
     try {
       const ir = designer.irForSave();
-      const saved = await saveVersion(flowId, ir, state.version);
-      designer.markSaved(saved.number, ir);
-      rememberLatestVersion(flowId, saved.number);
+      let id: number;
+      let saved: VersionSummary;
+      if (flowId === null) {
+        // The draft's first save makes the flow.
+        const created = await createFlow(ir);
+        ({ flowId: id, version: saved } = created);
+        designer.markCreated(id, created.flowName, saved.number, ir);
+      } else {
+        id = flowId;
+        saved = await saveVersion(flowId, ir, state.version);
+        designer.markSaved(saved.number, ir);
+      }
+      rememberLatestVersion(id, saved.number);
       designer.toast(saved.is_valid ? `Saved as version ${saved.number}.` : `Saved version ${saved.number} as a draft with ${countOf(saved.validation_errors.length, "problem")}: fix ${saved.validation_errors.length === 1 ? "it" : "them"} to run it.`, saved.is_valid ? "success" : "info");
       setVersionsKey((key) => key + 1);
-      navigate(`/flows/${flowId}/v/${saved.number}`, { replace: true, state: { saved: true } });
+      navigate(`/flows/${id}/v/${saved.number}`, { replace: true, state: { saved: true } });
       return saved.number;
     } catch (error) {
       designer.toast(`Could not save: ${(error as Error).message}`, "error");
@@ -193,9 +244,11 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
   const run = useCallback(async () => {
     const before = useDesigner.getState();
     if (blockedRun(before)) return;
-    const number = before.dirty && before.canEdit ? await save() : before.version;
-    if (number === null) return;
-    navigate(`/runs?start=${flowId}&version=${number}`, { state: { saved: true, returnTo: `/flows/${flowId}/v/${number}` } });
+    const unsaved = (before.dirty || before.flowId === null) && before.canEdit;
+    const number = unsaved ? await save() : before.version;
+    const id = useDesigner.getState().flowId;
+    if (number === null || id === null) return;
+    navigate(`/runs?start=${id}&version=${number}`, { state: { saved: true, returnTo: `/flows/${id}/v/${number}` } });
   }, [flowId, navigate, save]);
 
   /** Where a clicked palette block goes: right of the selection, else the middle of the view. */
@@ -252,36 +305,41 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
       if (minY * zoom + y < margin) y = margin - minY * zoom;
       if (maxY * zoom + y > height - margin) y = height - margin - maxY * zoom;
     }
-    // The minimap sits over the canvas's corner: a card shown under it would look hidden.
-    const map = element.querySelector<HTMLElement>(".designer-minimap");
-    if (map && map.offsetWidth > 0) {
-      const canvas = element.getBoundingClientRect();
-      const corner = map.getBoundingClientRect();
-      const mapLeft = corner.left - canvas.left - 12;
-      const mapTop = corner.top - canvas.top - 12;
-      const right = maxX * zoom + x;
-      const bottom = maxY * zoom + y;
-      if (right > mapLeft && bottom > mapTop) {
-        if (minY * zoom + y - (bottom - mapTop) >= margin) y -= bottom - mapTop;
-        else if (minX * zoom + x - (right - mapLeft) >= margin) x -= right - mapLeft;
-      }
-    }
+    ({ x, y } = clearOfMinimap(element, { minX, minY, maxX, maxY }, { x, y, zoom }, margin));
     if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) {
       panned.current = remember ? { before: panned.current?.before ?? viewport, after: { x, y, zoom } } : null;
       void flow.setViewport({ x, y, zoom }, { duration: 200 });
     }
   }, [flow]);
 
+  /** Keep the selected card and the cards it is wired to in view, moving the view as little
+   *  as that needs (the inspector's column may have covered them). */
+  const revealSelected = useCallback((id: string) => {
+    const element = canvasBox.current?.querySelector(".designer-canvas");
+    const { ir } = useDesigner.getState();
+    const boxOf = (nodeId: string): Box | null => {
+      const at = positionOf(nodeId);
+      const irNode = ir.nodes.find((candidate) => candidate.id === nodeId);
+      return at && irNode ? { minX: at.x, minY: at.y, maxX: at.x + NODE_WIDTH, maxY: at.y + nodeHeight(irNode) } : null;
+    };
+    const must = boxOf(id);
+    if (!element || !must) return;
+    const neighbours = flow.getEdges().flatMap((edge) => (edge.source === id ? [edge.target] : edge.target === id ? [edge.source] : []));
+    const boxes = neighbours.map(boxOf).filter((box): box is Box => box !== null);
+    const viewport = flow.getViewport();
+    const next = clearOfMinimap(element, must, revealViewport(viewport, element.clientWidth, element.clientHeight, must, boxes), 40);
+    if (Math.abs(next.x - viewport.x) < 0.5 && Math.abs(next.y - viewport.y) < 0.5 && next.zoom === viewport.zoom) return;
+    panned.current = { before: panned.current?.before ?? viewport, after: next };
+    void flow.setViewport(next, { duration: 200 });
+  }, [flow]);
+
   // The inspector takes its column from the canvas when a node is selected: keep that node
-  // in view (it may have been under the inspector's place).
+  // and its neighbours in view.
   useEffect(() => {
     if (!selected) return;
-    const frame = requestAnimationFrame(() => {
-      const at = positionOf(selected);
-      if (at) revealBox(at, undefined, true);
-    });
+    const frame = requestAnimationFrame(() => revealSelected(selected));
     return () => cancelAnimationFrame(frame);
-  }, [selected, inspecting, revealBox]);
+  }, [selected, inspecting, revealSelected]);
 
   useEffect(() => {
     if (inspecting || !panned.current) return;
@@ -420,7 +478,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number; tools: Tool[
             {inspecting && <Inspector />}
           </div>
         )}
-        {versionsOpen && (
+        {versionsOpen && flowId !== null && (
           <VersionsDrawer
             flowId={flowId}
             current={version}

@@ -66,6 +66,16 @@ export async function saveVersion(flowId: number, ir: FlowIR, parent?: number | 
   }));
 }
 
+/** Makes a flow of a draft, with `ir` as its version 1. */
+export async function createFlow(ir: FlowIR): Promise<{ flowId: number; flowName: string; version: VersionSummary }> {
+  const name = ir.name.trim() || "Untitled flow";
+  const flow = await unwrap(api.POST("/api/v1/flows/", {
+    body: { name, description: ir.description ?? "", ir: ir as unknown as Record<string, unknown> },
+  }));
+  const [version] = await fetchVersions(flow.id);
+  return { flowId: flow.id, flowName: flow.name, version };
+}
+
 type RawDiff = Omit<IrDiff, "changed" | "added"> & {
   added: unknown[];
   changed: { id: string; changes: IrDiff["changed"][string] }[] | IrDiff["changed"];

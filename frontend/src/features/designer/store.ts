@@ -158,8 +158,9 @@ function updateNodes(ir: FlowIR, change: (node: IrNode) => IrNode): FlowIR {
 }
 
 export const designer = {
-  /** Start editing `ir` (a loaded version): history cleared, nothing dirty. */
-  load(args: { flowId: number; flowName: string; canEdit: boolean; version: number | null; ir: FlowIR; tools?: Tool[] }) {
+  /** Start editing `ir` (a loaded version, or with no `flowId` an unsaved draft): history
+   *  cleared, nothing dirty (an untouched draft is left without asking and leaves nothing). */
+  load(args: { flowId: number | null; flowName: string; canEdit: boolean; version: number | null; ir: FlowIR; tools?: Tool[] }) {
     lastEditKey = null;
     set({
       ...initial,
@@ -192,6 +193,12 @@ export const designer = {
     // The saved document may carry layout positions the editor IR lacks: keep editing
     // the editor's IR, but consider it clean.
     set({ version, savedIr: state.ir, dirty: false, ir: ir === state.ir ? ir : state.ir });
+  },
+
+  /** The draft became a flow, saved as its version `version`. */
+  markCreated(flowId: number, flowName: string, version: number, ir: FlowIR) {
+    set({ flowId, flowName });
+    designer.markSaved(version, ir);
   },
 
   setFlowName(flowName: string) {

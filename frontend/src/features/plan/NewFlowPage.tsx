@@ -6,7 +6,7 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { readSession } from "../../lib/session";
 import { loadTools, TERMINAL_STATUSES, type Category, type Tool } from "./api";
-import { createBlankFromPrompt } from "./blankFromPrompt";
+import { DRAFT_PATH, draftFromPrompt } from "./blankFromPrompt";
 import { PlanErrorPanel } from "./components/PlanErrorPanel";
 import { PlanTimeline } from "./components/PlanTimeline";
 import { ToolPicker } from "./components/ToolPicker";
@@ -42,8 +42,6 @@ export default function NewFlowPage() {
   const [catalogueError, setCatalogueError] = useState<string | null>(null);
   const { state, submit, resume } = usePlanRequest();
   const promptRef = useRef<HTMLTextAreaElement>(null);
-  const [building, setBuilding] = useState(false);
-  const [buildError, setBuildError] = useState<string | null>(null);
   // Open the designer when a plan made or followed here succeeds; a plan that had already
   // finished when the page opened (a reload, the back button) offers a link instead.
   const openWhenDone = useRef(true);
@@ -223,18 +221,8 @@ export default function NewFlowPage() {
                 promptRef.current?.focus();
                 promptRef.current?.select();
               }}
-              building={building}
-              buildError={buildError}
-              onBuildByHand={() => {
-                setBuilding(true);
-                setBuildError(null);
-                createBlankFromPrompt(request?.prompt || prompt)
-                  .then((flowId) => navigate(`/flows/${flowId}`))
-                  .catch((error: unknown) => {
-                    setBuilding(false);
-                    setBuildError(error instanceof Error ? error.message : String(error));
-                  });
-              }}
+              // The designer opens on an unsaved draft: a flow is made only when it is saved.
+              onBuildByHand={() => navigate(DRAFT_PATH, { state: { draft: draftFromPrompt(request?.prompt || prompt) } })}
             />
           )}
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nameFromPrompt } from "./blankFromPrompt";
+import { draftFromPrompt, nameFromPrompt } from "./blankFromPrompt";
 
 describe("nameFromPrompt", () => {
   it("takes the first sentence, capitalised, without its full stop", () => {
@@ -15,5 +15,19 @@ describe("nameFromPrompt", () => {
 
   it("names an empty prompt", () => {
     expect(nameFromPrompt("   ")).toBe("Untitled flow");
+  });
+});
+
+describe("draftFromPrompt", () => {
+  it("is a one-step flow named from the prompt and described by it, saved by no one yet", () => {
+    const prompt = "Fly a drone over the roof. Then email the photos.";
+    expect(draftFromPrompt(prompt)).toEqual({
+      ir_version: "1.0",
+      name: "Fly a drone over the roof",
+      description: prompt,
+      input_schema: { type: "object" },
+      nodes: [{ id: "result", type: "output", title: "Result", value: "input" }],
+      metadata: { planner: "editor", prompt },
+    });
   });
 });

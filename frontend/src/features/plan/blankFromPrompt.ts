@@ -1,6 +1,7 @@
 // A flow to build by hand from a prompt the planner could not map: named from the prompt's
 // first words, described by the whole prompt, and started as the blank flow is (one output).
-import { requestJson } from "../../lib/api";
+// It is a draft the designer opens unsaved (/flows/draft): a flow exists once it is saved, so
+// trying and leaving leaves nothing in the Flows list.
 
 const MAX_NAME = 60;
 
@@ -17,21 +18,19 @@ export function nameFromPrompt(prompt: string): string {
   return name ? name.charAt(0).toUpperCase() + name.slice(1) : "Untitled flow";
 }
 
-/** Creates the flow; answers its id. */
-export async function createBlankFromPrompt(prompt: string): Promise<number> {
+/** Where the designer opens a draft: the IR travels in the navigation's state. */
+export const DRAFT_PATH = "/flows/draft";
+
+/** The draft IR for `prompt`; nothing is saved. */
+export function draftFromPrompt(prompt: string): Record<string, unknown> {
   const name = nameFromPrompt(prompt);
   const description = prompt.trim().slice(0, 4000);
-  const flow = await requestJson<{ id: number }>("POST", "/api/v1/flows/", {
+  return {
+    ir_version: "1.0",
     name,
     description,
-    ir: {
-      ir_version: "1.0",
-      name,
-      description,
-      input_schema: { type: "object" },
-      nodes: [{ id: "result", type: "output", title: "Result", value: "input" }],
-      metadata: { planner: "editor", prompt: description },
-    },
-  });
-  return flow.id;
+    input_schema: { type: "object" },
+    nodes: [{ id: "result", type: "output", title: "Result", value: "input" }],
+    metadata: { planner: "editor", prompt: description },
+  };
 }

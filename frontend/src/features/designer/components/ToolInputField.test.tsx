@@ -1,6 +1,8 @@
 // A tool input's field as a person meets it: the helpers its JSON Schema gives.
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Issue } from "../../../graph";
 import { TextFix, ToolInputField } from "./ToolInputField";
 
 afterEach(cleanup);
@@ -48,5 +50,98 @@ describe("TextFix", () => {
     cleanup();
     render(<TextFix value="check.valid" issues={[]} onChange={() => undefined} />);
     expect(screen.queryByRole("button")).toBeNull();
+  });
+});
+
+/** A field whose value lives in state, as the inspector's does (through the store). */
+function Live({ initial, schema, issues = [], onValue }: { initial: string; schema: Record<string, unknown>; issues?: Issue[]; onValue: (value: string) => void }) {
+  const [value, setValue] = useState(initial);
+  return (
+    <ToolInputField name="body" schema={schema} required value={value} issues={issues} nodeId="n" locals={[]} disabled={false}
+      onChange={(next) => {
+        setValue(next);
+        onValue(next);
+      }} />
+  );
+}
+
+function live(initial: string, schema: Record<string, unknown> = { type: "string" }, issues: Issue[] = []) {
+  const values: string[] = [];
+  const view = render(<Live initial={initial} schema={schema} issues={issues} onValue={(next) => values.push(next)} />);
+  const box = () => view.container.querySelector("textarea")!;
+  const mode = () => screen.getByRole("radio", { checked: true }).textContent;
+  return { values, box, mode, view };
+}
+
+describe("ToolInputField, Text and Expression", () => {
+  it("takes plain text typed into an empty text input as text, stored as a CEL string", () => {
+    const { values, box, mode } = live("");
+    expect(mode()).toBe("Text");
+    fireEvent.change(box(), { target: { value: 'Hello, we found your "account"' } });
+    expect(values.at(-1)).toBe('"Hello, we found your \\"account\\""');
+    expect(box().value).toBe('Hello, we found your "account"');
+    fireEvent.change(box(), { target: { value: "" } });
+    expect(values.at(-1)).toBe(""); // nothing typed: the input is left out, as before
+  });
+
+  it("opens a stored string unquoted in Text, and an expression in Expression", () => {
+    const text = live('"Welcome aboard"');
+    expect(text.mode()).toBe("Text");
+    expect(text.box().value).toBe("Welcome aboard");
+    cleanup();
+    const expression = live("'Hi ' + input.name");
+    expect(expression.mode()).toBe("Expression");
+    expect(expression.box().value).toBe("'Hi ' + input.name");
+    expect(expression.box().getAttribute("role")).toBe("combobox"); // the CEL box, with completion
+  });
+
+  it("switches modes without losing the value: the literal shows quoted, then plain again", () => {
+    const { values, box, mode } = live('"Welcome"');
+    fireEvent.click(screen.getByRole("radio", { name: "Expression" }));
+    expect(mode()).toBe("Expression");
+    expect(box().value).toBe('"Welcome"');
+    fireEvent.change(box(), { target: { value: "input.name" } });
+    fireEvent.click(screen.getByRole("radio", { name: "Text" }));
+    expect(values.at(-1)).toBe('"input.name"'); // asked for text: what was written, as text
+    expect(mode()).toBe("Text");
+    expect(box().value).toBe("input.name");
+  });
+
+  it("offers text that reads as a reference as an expression", () => {
+    const { values, mode } = live("");
+    fireEvent.change(screen.getByRole("textbox"), { target: { value: "input.email" } });
+    expect(values.at(-1)).toBe('"input.email"');
+    fireEvent.click(screen.getByRole("button", { name: /Use input\.email as an expression/ }));
+    expect(values.at(-1)).toBe("input.email");
+    expect(mode()).toBe("Expression");
+  });
+
+  it("keeps the one-click quoting in Expression mode, and lands in Text after it", () => {
+    const issue: Issue = { code: "expression_error", message: "Syntax error", node: "n", field: "inputs.body", hint: null };
+    const { values, mode } = live("Hello there", { type: "string" }, [issue]);
+    expect(mode()).toBe("Expression");
+    fireEvent.click(screen.getByRole("button", { name: /as text/ }));
+    expect(values.at(-1)).toBe('"Hello there"');
+    expect(mode()).toBe("Text");
+  });
+
+  it("shows an expression that replaces text (an undo) in Expression", () => {
+    const values: string[] = [];
+    const view = render(<ToolInputField name="body" schema={{ type: "string" }} required={false} value={'"Hi"'} issues={[]} nodeId="n"
+      locals={[]} disabled={false} onChange={(next) => values.push(next)} />);
+    expect(screen.getByRole("radio", { checked: true }).textContent).toBe("Text");
+    view.rerender(<ToolInputField name="body" schema={{ type: "string" }} required={false} value="input.name" issues={[]} nodeId="n"
+      locals={[]} disabled={false} onChange={(next) => values.push(next)} />);
+    expect(screen.getByRole("radio", { checked: true }).textContent).toBe("Expression");
+    expect((screen.getByRole("combobox") as HTMLTextAreaElement).value).toBe("input.name");
+    expect(values).toEqual([]); // showing it changed nothing
+  });
+
+  it("gives numbers, booleans and lists no Text mode", () => {
+    for (const schema of [{ type: "integer" }, { type: "boolean" }, { type: "array", items: { type: "string" } }]) {
+      render(<ToolInputField name="x" schema={schema} required={false} value="" issues={[]} nodeId="n" locals={[]} disabled={false} onChange={() => undefined} />);
+      expect(screen.queryByTestId("input-mode")).toBeNull();
+      cleanup();
+    }
   });
 });

@@ -1,9 +1,14 @@
-// One tool input in the inspector: a CEL expression box, helped by what the input's JSON
-// Schema says: its values to pick from (enum, boolean), its default, a template for a list or
-// object, and a one-click fix for plain text typed where an expression is read.
+// One tool input in the inspector, helped by what the input's JSON Schema says: its values
+// to pick from (enum, boolean), its default, a template for a list or object. A text input
+// has two modes, as n8n's Fixed / Expression: Text takes what is typed as text (stored as a
+// CEL string literal) and Expression is the CEL box, with a one-click fix for plain text
+// typed where an expression is read.
+import { useState } from "react";
 import type { Issue, JsonSchema } from "../../../graph";
-import { chosen, inputShape, textFix } from "../inputShape";
-import { CelInput, Field } from "./fields";
+import { chosen, inputShape, textFix, type InputShape } from "../inputShape";
+import { useDesigner } from "../store";
+import { initialMode, offersTextMode, readsAsReference, textLiteral, textOf, toTextMode, type InputMode } from "../textMode";
+import { CelInput, Field, PlainTextInput } from "./fields";
 import { ReferenceFix } from "./ReferenceFix";
 
 /** More values than this are offered in a list rather than as buttons. */
@@ -24,20 +29,48 @@ interface ToolInputFieldProps {
 
 export function ToolInputField({ name, schema, required, value, issues: found, nodeId, locals, disabled, onChange }: ToolInputFieldProps) {
   const shape = inputShape(schema);
+  const switchable = offersTextMode(shape);
+  const [preferred, setPreferred] = useState<InputMode>(() => initialMode(value, shape));
+  // Text mode shows only what it can: an undo or a rename that leaves an expression here
+  // shows it as one.
+  const text = value.trim() === "" ? "" : textOf(value);
+  const mode: InputMode = switchable && preferred === "text" && text !== null ? "text" : "expression";
+  const nodes = useDesigner((state) => state.ir.nodes);
   // Under the field itself, "node X does not supply required input Y of tool Z" names what
   // the field already shows: it says only what is missing (the problems panel keeps it all).
   const issues = found.map((issue) => (issue.code === "missing_input" && !value.trim() ? { ...issue, message: "This input is required." } : issue));
-  const fix = disabled ? null : textFix(value, shape, issues);
+  const fix = disabled || mode === "text" ? null : textFix(value, shape, issues);
   const picked = chosen(value, shape);
-  const placeholder = required ? "required" : shape.defaultCel ? `default: ${shape.defaultCel}` : "optional";
   const description = schema ? (schema.description as string | undefined) : "Not an input of this tool";
   // What a list's items or an object hold stays in sight with the field's problems too.
   const itemFields = shape.fields ? `${shape.typeLabel === "object" ? "Fields" : "Each item"}: ${shape.fields}.` : null;
+  const roots = ["input", ...locals, ...nodes.map((node) => node.id).filter((id) => id !== nodeId)];
+  const meantAsExpression = mode === "text" && !disabled && text !== null && readsAsReference(text, roots) ? text : null;
+
+  const switchTo = (next: InputMode) => {
+    setPreferred(next);
+    if (next === "text" && text === null) onChange(toTextMode(value));
+  };
 
   const assists = disabled ? null : (
     <>
-      <ReferenceFix value={value} issues={issues} onChange={onChange} />
-      {fix && <TextFixButton fix={fix} onChange={onChange} />}
+      {mode === "expression" && <ReferenceFix value={value} issues={issues} onChange={onChange} />}
+      {fix && (
+        <TextFixButton fix={fix} onChange={(quoted) => {
+          onChange(quoted);
+          if (switchable) setPreferred("text");
+        }} />
+      )}
+      {meantAsExpression && (
+        <div className="insp-assist" data-testid="input-expression-fix">
+          <button type="button" className="insp-chip" onClick={() => {
+            setPreferred("expression");
+            onChange(meantAsExpression);
+          }}>
+            Use <code>{meantAsExpression}</code> as an expression
+          </button>
+        </div>
+      )}
       {shape.choices.length > 0 && shape.choices.length <= MAX_CHOICE_BUTTONS && (
         <div className="insp-assist" role="group" aria-label={`Values of ${name}`} data-testid="input-choices">
           {shape.choices.map((choice) => (
@@ -56,7 +89,7 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
           </select>
         </div>
       )}
-      {shape.template && value.trim() === "" && (
+      {shape.template && mode === "expression" && value.trim() === "" && (
         <div className="insp-assist" data-testid="input-template">
           <button type="button" className="insp-chip" onClick={() => onChange(shape.template ?? "")}
             title={shape.template}>
@@ -74,17 +107,45 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
       issues={issues}
       required={required}
       hint={description}
-      aside={shape.typeLabel ? <span className="insp-type">{shape.typeLabel}</span> : undefined}
+      aside={(shape.typeLabel || switchable) ? (
+        <span className="insp-aside">
+          {shape.typeLabel && <span className="insp-type">{shape.typeLabel}</span>}
+          {switchable && <ModeSwitch name={name} mode={mode} disabled={disabled} onChange={switchTo} />}
+        </span>
+      ) : undefined}
       after={<>
         {itemFields && <div className="insp-hint" data-testid="input-fields">{itemFields}</div>}
         {assists}
       </>}
     >
-      {(id) => (
+      {(id) => mode === "text" ? (
+        <PlainTextInput id={id} value={text ?? ""} invalid={issues.length > 0} disabled={disabled}
+          placeholder={placeholderOf(shape, required, "text")}
+          onChange={(typed) => onChange(typed === "" ? "" : textLiteral(typed))} />
+      ) : (
         <CelInput id={id} value={value} nodeId={nodeId} locals={locals} invalid={issues.length > 0} disabled={disabled}
-          multiline={!!shape.template} placeholder={placeholder} onChange={onChange} />
+          multiline={!!shape.template} placeholder={placeholderOf(shape, required, "expression")} onChange={onChange} />
       )}
     </Field>
+  );
+}
+
+/** What an empty field says: that it is needed, or what it falls back to. */
+function placeholderOf(shape: InputShape, required: boolean, mode: InputMode): string {
+  if (required) return mode === "text" ? "required: type the text" : "required";
+  if (!shape.defaultCel) return "optional";
+  return `default: ${mode === "text" ? textOf(shape.defaultCel) ?? shape.defaultCel : shape.defaultCel}`;
+}
+
+/** Text | Expression: how the input is given. */
+function ModeSwitch({ name, mode, disabled, onChange }: { name: string; mode: InputMode; disabled: boolean; onChange: (mode: InputMode) => void }) {
+  return (
+    <span className="segmented mode-switch" role="radiogroup" aria-label={`How ${name} is given`} data-testid="input-mode">
+      <button type="button" role="radio" aria-checked={mode === "text"} disabled={disabled}
+        title="Text, as typed" onClick={() => mode !== "text" && onChange("text")}>Text</button>
+      <button type="button" role="radio" aria-checked={mode === "expression"} disabled={disabled}
+        title="A CEL expression over the run input and earlier steps" onClick={() => mode !== "expression" && onChange("expression")}>Expression</button>
+    </span>
   );
 }
 

@@ -23,7 +23,9 @@ interface ToolbarProps {
 }
 
 export function Toolbar(props: ToolbarProps) {
-  const flowName = useDesigner((state) => state.flowName);
+  // A draft (not saved yet) is named by its settings until it is saved.
+  const draft = useDesigner((state) => state.flowId === null);
+  const flowName = useDesigner((state) => (state.flowId === null ? state.ir.name : state.flowName));
   const version = useDesigner((state) => state.version);
   const dirty = useDesigner((state) => state.dirty);
   const canEdit = useDesigner((state) => state.canEdit);
@@ -33,6 +35,7 @@ export function Toolbar(props: ToolbarProps) {
   const canUndo = useStore(useDesigner.temporal, (state) => state.pastStates.length > 0);
   const canRedo = useStore(useDesigner.temporal, (state) => state.futureStates.length > 0);
   const settingsOpen = useDesigner((state) => state.settingsOpen);
+  const unsaved = (dirty || draft) && canEdit;
   return (
     <header className="designer-toolbar">
       <Link to="/flows" className="toolbar-back" aria-label="Back to flows">←</Link>
@@ -49,8 +52,9 @@ export function Toolbar(props: ToolbarProps) {
             {version === null && <option value="">no version yet</option>}
             {props.versions.map((v) => <option key={v.number} value={v.number}>v{v.number}{v === props.versions[0] ? " · latest" : ""}</option>)}
           </select>
-          <span className={`save-state${dirty ? " dirty" : ""}`} data-testid="dirty-indicator" data-dirty={dirty ? "true" : "false"}>
-            <span className="save-dot" aria-hidden />{dirty ? "Unsaved changes" : "Saved"}
+          <span className={`save-state${dirty || draft ? " dirty" : ""}`} data-testid="dirty-indicator" data-dirty={dirty ? "true" : "false"}
+            data-draft={draft ? "true" : undefined} title={draft ? "Nothing is kept until you save: leave without saving and no flow is made" : undefined}>
+            <span className="save-dot" aria-hidden />{draft ? "Draft, not saved yet" : dirty ? "Unsaved changes" : "Saved"}
           </span>
           {!empty && problems !== null && (
             <span className={`badge ${problems ? "danger" : "ok"}`} data-testid="validity">
@@ -71,7 +75,7 @@ export function Toolbar(props: ToolbarProps) {
       <button type="button" className={`btn ghost${settingsOpen ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsOpen} title="Name, description, run input, limits" onClick={() => designer.setSettingsOpen(!settingsOpen)}>
         <Icon name="settings" /> <span className="btn-label">Settings</span>
       </button>
-      <button type="button" className={`btn ghost${props.versionsOpen ? " active" : ""}`} data-testid="versions-button" title="Versions" aria-pressed={props.versionsOpen} onClick={props.onToggleVersions}>
+      <button type="button" className={`btn ghost${props.versionsOpen ? " active" : ""}`} data-testid="versions-button" title="Versions" aria-pressed={props.versionsOpen} disabled={draft} onClick={props.onToggleVersions}>
         <Icon name="history" /> <span className="btn-label">Versions</span>
       </button>
       <button type="button" className={`btn ghost${props.refineOpen ? " active" : ""}`} data-testid="refine-button" title="Refine by instruction" aria-pressed={props.refineOpen} disabled={empty || !canEdit} onClick={props.onToggleRefine}>
@@ -81,9 +85,9 @@ export function Toolbar(props: ToolbarProps) {
         <Icon name="download" /> <span className="btn-label">Export</span>
       </button>
       <button type="button" className="btn" data-testid="run" onClick={props.onRun}
-        disabled={props.saving || !(dirty && canEdit ? !empty : version !== null)}
-        title={dirty && canEdit ? "Save the changes as a new version, then run it" : "Run this version"}>
-        <Icon name="play" size={14} /> {dirty && canEdit ? "Save & run" : "Run"}
+        disabled={props.saving || !(unsaved ? !empty : version !== null)}
+        title={unsaved ? "Save the changes as a new version, then run it" : "Run this version"}>
+        <Icon name="play" size={14} /> {unsaved ? "Save & run" : "Run"}
       </button>
       <button type="button" className="btn primary" data-testid="save-version" onClick={props.onSave} disabled={!canEdit || props.saving || empty || (!dirty && version !== null)} title="Save as a new version (Ctrl+S)">
         <Icon name="save" size={15} /> {props.saving ? "Saving…" : "Save version"}

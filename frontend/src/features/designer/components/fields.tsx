@@ -184,6 +184,38 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
   );
 }
 
+/** Plain text, typed as it is meant (Text mode of a text input): no quotes, no completion;
+ *  the box grows with what is written. */
+export function PlainTextInput({ id, value, onChange, placeholder, invalid, disabled }: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  invalid?: boolean;
+  disabled?: boolean;
+}) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    element.style.height = "auto";
+    element.style.height = `${Math.min(element.scrollHeight + 2, 220)}px`;
+  }, [value]);
+  return (
+    <textarea
+      ref={ref}
+      id={id}
+      rows={1}
+      className={`plain-text${invalid ? " invalid" : ""}`}
+      value={value}
+      placeholder={placeholder}
+      disabled={disabled}
+      aria-invalid={invalid || undefined}
+      onChange={(event) => onChange(event.target.value)}
+    />
+  );
+}
+
 /** A JSON value edited as text; applied when it parses, the parse error shown otherwise. */
 export function JsonInput({ id, value, onChange, rows = 6, disabled }: {
   id: string;

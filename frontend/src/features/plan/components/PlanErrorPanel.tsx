@@ -7,14 +7,11 @@ import { IssueList } from "./PlanTimeline";
 interface Props {
   failure: PlanFailure;
   onEdit: () => void;
-  /** Opens the designer on a blank flow described by the prompt. */
+  /** Opens the designer on an unsaved draft described by the prompt. */
   onBuildByHand: () => void;
-  building: boolean;
-  /** Why the blank flow could not be made, shown beside its button. */
-  buildError: string | null;
 }
 
-export function PlanErrorPanel({ failure, onEdit, onBuildByHand, building, buildError }: Props) {
+export function PlanErrorPanel({ failure, onEdit, onBuildByHand }: Props) {
   return (
     <div className="plan-error" role="alert" data-testid="plan-error">
       <div className="plan-error-head">
@@ -47,13 +44,12 @@ export function PlanErrorPanel({ failure, onEdit, onBuildByHand, building, build
         <span className="muted small">Your prompt is kept: rephrase the step with words from a tool&apos;s name or description, pick tools, or build the flow by hand in the designer.</span>
         <div className="plan-error-buttons">
           <button type="button" className="btn small" onClick={onEdit}>Edit the prompt</button>
-          <button type="button" className="btn small" onClick={onBuildByHand} disabled={building} data-testid="plan-build-by-hand"
-            title="A blank flow with your prompt as its description, to build in the designer">
-            {building ? "Opening…" : "Build it by hand"}
+          <button type="button" className="btn small" onClick={onBuildByHand} data-testid="plan-build-by-hand"
+            title="A draft with your prompt as its description, to build in the designer; it becomes a flow when you save it">
+            Build it by hand
           </button>
         </div>
       </div>
-      {buildError && <div className="alert error" role="alert">Could not open a blank flow: {buildError}</div>}
     </div>
   );
 }
