@@ -30,6 +30,18 @@ describe("wrapIntoRows", () => {
     expect(wrapIntoRows(chain(3), links(3), PANE.width, PANE.height)).toBeNull();
   });
 
+  it("leaves a flow that one row shows at a readable zoom as it is", () => {
+    // four columns (a lookup, a branch, its arms and a step after one of them) fit at
+    // about 0.77: rows would draw the branch's lines back across the canvas for little gain
+    const boxes = chain(4, 60);
+    const one = startViewport(placed(boxes, null), PANE.width, PANE.height, { minZoom: 0.1 });
+    expect(one.zoom).toBeGreaterThanOrEqual(0.75);
+    expect(one.zoom).toBeLessThan(1);
+    expect(wrapIntoRows(boxes, links(4), PANE.width, PANE.height)).toBeNull();
+    // the same with the rule off folds it
+    expect(wrapIntoRows(boxes, links(4), PANE.width, PANE.height, { readableZoom: 1 })).not.toBeNull();
+  });
+
   it("folds five steps into rows that show at 100%", () => {
     const boxes = chain(5);
     const before = startViewport(placed(boxes, null), PANE.width, PANE.height, { minZoom: 0.1 });

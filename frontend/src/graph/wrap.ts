@@ -16,6 +16,9 @@ export interface WrapOptions {
   maxZoom?: number;
   /** Fold only when that shows the flow this many times larger than one row would. */
   minGain?: number;
+  /** One row shown at this zoom or more is left as it is: its cards read well, and rows
+   * would draw a branching flow's lines back and forth across the canvas. */
+  readableZoom?: number;
   /** A row may end only where the edges crossing to the columns after it leave from at
    * most this many steps. */
   maxCrossing?: number;
@@ -118,7 +121,14 @@ export function wrapIntoRows(
   links: readonly Link[],
   width: number,
   height: number,
-  { rowGap = 88, padding = 24, maxZoom = 1, minGain = 1.15, maxCrossing = 2 }: WrapOptions = {},
+  {
+    rowGap = 88,
+    padding = 24,
+    maxZoom = 1,
+    minGain = 1.15,
+    maxCrossing = 2,
+    readableZoom = 0.75,
+  }: WrapOptions = {},
 ): Map<string, Position> | null {
   const columns = columnsOf(boxes);
   if (columns.length < 2 || width <= 2 * padding || height <= 2 * padding) return null;
@@ -127,6 +137,7 @@ export function wrapIntoRows(
   const single = fold(columns, cuts, Infinity, boxes, rowGap);
   let best = single;
   let bestZoom = zoomOf(single);
+  if (bestZoom >= Math.min(readableZoom, maxZoom)) return null;
   // Each width a row could be (up to each column from the first), widest first.
   for (let last = columns.length - 2; last >= 0; last -= 1) {
     const laid = fold(columns, cuts, columns[last].right - columns[0].left, boxes, rowGap);
