@@ -79,6 +79,7 @@ from flows.core.planner.phrasing import (
     approval_before_its_step,
     strip_approval_phrase,
 )
+from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
 from flows.core.planner.places import country_literal, currency_literal
 from flows.core.planner.quotes import mask_quotes, unmasked
 from flows.core.planner.recipients import (
@@ -166,14 +167,6 @@ UNMATCHED_ID_WORD = 0.6
 #: The approval page has its own comment box (the decision's `comment`), so the default
 #: form asks for nothing more.
 DEFAULT_FORM_SCHEMA: dict[str, Any] = {"type": "object", "properties": {}}
-_COMPARISON_PHRASE = re.compile(
-    r"\b(?:is\s+|are\s+)?(?:over|above|more\s+than|greater\s+than|exceeds?|exceeding|at\s+least|"
-    r"under|below|less\s+than|at\s+most)\s+[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?\b"
-    r"|[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?(?:\s*(?:usd|eur|gbp|dollars?|euros?|"
-    r"pounds?))?\s+(?:or\s+(?:more|above|higher|greater|less|fewer|below|lower)|and\s+(?:up|above|"
-    r"over|under|below))\b",
-    re.IGNORECASE,
-)
 #: A condition that compares ("older than a year", "more than 5", "over 500"): read as an
 #: equality, it would drop what it compares.
 _SAYS_A_COMPARISON = re.compile(

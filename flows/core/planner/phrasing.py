@@ -3328,10 +3328,13 @@ _BEFORE_LEADS = re.compile(
     r"\b[^.;!?]*)",
     re.IGNORECASE,
 )
-#: "over $500", "more than 1,000 euros": the amount an approval is for.
-_THRESHOLD_SAID = re.compile(
-    r"\b(?:over|above|more\s+than|greater\s+than|exceeding|under|below|less\s+than|at\s+least)"
-    r"\s+[$\u20ac\u00a3]?\s*\d[\d,.]*\s*(?:k\b|dollars|euros|pounds|usd|eur|gbp)?",
+#: "over 500", "$500 or more", "1k and up": an amount something is compared with.
+COMPARISON_PHRASE = re.compile(
+    r"\b(?:is\s+|are\s+)?(?:over|above|more\s+than|greater\s+than|exceeds?|exceeding|at\s+least|"
+    r"under|below|less\s+than|at\s+most)\s+[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?\b"
+    r"|[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?(?:\s*(?:usd|eur|gbp|dollars?|euros?|"
+    r"pounds?))?\s+(?:or\s+(?:more|above|higher|greater|less|fewer|below|lower)|and\s+(?:up|above|"
+    r"over|under|below))\b",
     re.IGNORECASE,
 )
 #: Where a step starts in a sentence: after a sentence's end, a comma, "and" or "then".
@@ -3354,7 +3357,7 @@ def approval_before_its_step(prompt: str) -> str:
         starts = list(_STEP_BOUNDARY.finditer(prompt, 0, said))
         head = prompt[: starts[-1].start()].strip(" ,;") if starts else ""
         step = prompt[starts[-1].end() if starts else 0 : start].strip(" ,;.")
-        threshold = _THRESHOLD_SAID.search(what)
+        threshold = COMPARISON_PHRASE.search(what)
         if threshold is not None and not _CONDITION_LEAD_WORD.match(asked):
             # "... before shipping anything over $500": the approval is for those only
             asked = f"if it is {threshold.group(0)}, {asked}"
