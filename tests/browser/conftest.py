@@ -22,6 +22,39 @@ pytestmark = pytest.mark.browser
 
 
 
+#: Times a test's flush is tried when it deadlocks with the servers (see below).
+FLUSH_TRIES = 3
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_tried_again_after_a_deadlock() -> Iterator[None]:
+    """After each test its database is flushed (TRUNCATE) while the servers may still be
+    answering the page (a count, a websocket's query): Postgres may then end the flush to
+    break a deadlock with them, and the test errors at teardown. The servers' side was
+    ended too, so the flush is tried again, on a fresh transaction."""
+    from django.core.management.base import CommandError
+    from django.core.management.commands import flush
+    from django.db import OperationalError
+
+    original = flush.Command.handle
+
+    def handle(self: Any, *args: Any, **options: Any) -> Any:
+        for attempt in range(1, FLUSH_TRIES + 1):
+            try:
+                return original(self, *args, **options)
+            except CommandError as exc:
+                cause = exc.__cause__
+                if not (isinstance(cause, OperationalError) and "deadlock" in str(cause)):
+                    raise
+                if attempt == FLUSH_TRIES:
+                    raise
+        return None
+
+    flush.Command.handle = handle  # type: ignore[method-assign]
+    yield
+    flush.Command.handle = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _sync_orm_beside_playwright() -> Iterator[None]:
     """Playwright's sync API keeps an event loop running in the test's thread, which
