@@ -80,7 +80,12 @@ from flows.core.planner.phrasing import (
     strip_approval_phrase,
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
-from flows.core.planner.places import country_literal, currency_literal
+from flows.core.planner.places import (
+    country_currency,
+    country_literal,
+    currency_literal,
+    request_currency,
+)
 from flows.core.planner.quotes import mask_quotes, unmasked
 from flows.core.planner.recipients import (
     EMAIL_ADDRESS,
@@ -718,7 +723,11 @@ class FlowBuilder:
     # -- one clause ----------------------------------------------------------------------
 
     def add_clause(self, clause: Clause) -> None:
-        if not self.heading and clause.title and carries_data(clause.title):
+        if (
+            not self.heading
+            and clause.title
+            and (carries_data(clause.title) or country_literal(_A_COUNTRY, clause.title, {}))
+        ):
             # "Onboard Lena Park <lena@park.kr>: ...": who every step after it is about
             self.heading = clause.title
         self._note_topic(clause.title)
@@ -2823,6 +2832,7 @@ class FlowBuilder:
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
             inputs = self._notice(clause, spec, inputs)
+            inputs = self._currency_known(spec, inputs)
         node = {
             "id": node_id,
             "type": "tool",
@@ -2833,6 +2843,29 @@ class FlowBuilder:
         }
         self._add(node, "tool", clause, spec)
         return node_id
+
+    def _currency_known(self, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
+        """ "The VAT for Germany, then charge the total": a charge whose currency neither the
+        step nor a step before tells is made in the currency of the country the steps before
+        were given (EUR), not the tool's default nor one more run input."""
+        said = inputs.get("currency")
+        if "currency" not in spec.input_properties() or (
+            said is not None and not said.startswith("input.")
+        ):
+            return inputs
+        countries = [
+            value
+            for node in self.nodes
+            for name, value in (node.get("inputs") or {}).items()
+            if "country" in split_identifier(name) and value.startswith('"')
+        ]
+        currency = country_currency(countries) if countries else request_currency(self.request)
+        if currency is None:
+            return inputs
+        inputs = {**inputs, "currency": json.dumps(currency)}
+        if said is not None:
+            self._drop_unread_input(said)
+        return inputs
 
     def _written_subject(self, clause: Clause, inputs: dict[str, str]) -> dict[str, str]:
         """ "Email the customer a receipt" with the body written from the steps before: the
@@ -4695,6 +4728,9 @@ class FlowBuilder:
                     texts_phones=_texts_phones(spec),
                 )
             )
+        if self.heading:
+            # "Shipment to Germany: calculate the VAT, ...": the place the heading names
+            literals.update(country_literal(properties, self.heading, literals))
         # ("open a ticket if the score is low": a value the condition says is no input's)
         lowered = (clause.action if clause.condition is not None else clause.text).lower()
         for name, schema in properties.items():
@@ -5973,6 +6009,8 @@ _BARE_AMOUNT = re.compile(
     r"customers?|lines?|chars?|characters?)\b)(?!\.\d)(?P<b>)",
     re.IGNORECASE,
 )
+#: The input a country fills: what a heading is tried on ("Orders to Germany: ...").
+_A_COUNTRY: dict[str, Any] = {"country": {"type": "string"}}
 #: "in GBP", "in euros": a currency named without an amount
 _IN_CURRENCY_CODE = re.compile(r"\bin\s+(?:USD|EUR|GBP|JPY|CAD|AUD|CHF|euros|dollars|pounds|yen)\b")
 _MONEY = re.compile(

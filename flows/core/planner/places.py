@@ -89,7 +89,7 @@ _REGION_NAMED = re.compile(
 )
 _NAMED = re.compile(
     # "for Germany", and "to Berlin, Germany": the country after its city
-    r"(?:\b(?:for|in|to|from|into|within)\s+|(?<=[a-z]),\s*)(?P<name>"
+    r"(?:\b(?:for|in|to|from|into|within)\s+(?:the\s+)?|(?<=[a-z]),\s*)(?P<name>"
     + "|".join(re.escape(name) for name in sorted(COUNTRY_CODES, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
@@ -223,3 +223,30 @@ def currency_literal(
         if pattern.search(text):
             return {"currency": json.dumps(code)}
     return {}
+
+
+#: The currency each country the planner knows pays in: what a charge after "the VAT for
+#: Germany" is made in when the request names no currency of its own.
+COUNTRY_CURRENCIES = {
+    "US": "USD", "CA": "CAD", "MX": "MXN", "BR": "BRL", "AR": "ARS", "GB": "GBP", "IE": "EUR",
+    "DE": "EUR", "FR": "EUR", "ES": "EUR", "PT": "EUR", "IT": "EUR", "NL": "EUR", "BE": "EUR",
+    "LU": "EUR", "AT": "EUR", "FI": "EUR", "GR": "EUR", "CH": "CHF", "DK": "DKK", "SE": "SEK",
+    "NO": "NOK", "PL": "PLN", "CZ": "CZK", "TR": "TRY", "IN": "INR", "CN": "CNY", "JP": "JPY",
+    "KR": "KRW", "SG": "SGD", "AU": "AUD", "NZ": "NZD", "ZA": "ZAR",
+}  # fmt: skip
+
+
+def country_currency(countries: list[str]) -> str | None:
+    """The one currency the countries given to earlier steps ('"DE"') pay in, if they agree."""
+    currencies = {COUNTRY_CURRENCIES.get(json.loads(c)) for c in countries}
+    return currencies.pop() if len(currencies) == 1 else None
+
+
+def request_currency(request: str) -> str | None:
+    """The one currency a request states money in ("more than £5,000 ... charge it": GBP)."""
+    if not _AMOUNT_NEAR.search(request) and not _IN_CURRENCY.search(request):
+        return None
+    codes = {code for pattern, code in _CURRENCIES if pattern.search(request)}
+    if "USD" in codes and codes & {"CAD", "AUD"}:
+        codes.discard("USD")  # "Canadian dollars" says "dollars" too
+    return codes.pop() if len(codes) == 1 else None
