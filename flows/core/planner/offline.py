@@ -495,6 +495,7 @@ class FlowBuilder:
         # "Hey, could you set up something that validates ...": the steps, not how asked
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
+        text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
@@ -600,7 +601,10 @@ class FlowBuilder:
     def build(self, prompt: str) -> dict[str, Any]:
         self.request = prompt
         clauses = self.read(prompt)
-        self._check_capabilities(clauses)
+        try:
+            self._check_capabilities(clauses)
+        except PlanningError as exc:
+            raise self._every_step_no_tool_does(exc, clauses) from None
         for at, clause in enumerate(clauses):
             self.upcoming = clauses[at + 1] if at + 1 < len(clauses) else None
             self.add_clause(clause)
@@ -2476,6 +2480,35 @@ class FlowBuilder:
                 raise _capability_error(clause, lacking, closest)
             _check_no_subset(clause, looping=any(c.for_each for c in clauses))
 
+    def _every_step_no_tool_does(
+        self, error: PlanningError, clauses: Sequence[Clause]
+    ) -> PlanningError:
+        """A refusal for one step that no tool does names the others no tool does too
+        ("translate it, then text it": the translation and the text message), so the
+        person learns in one go everything the catalogue lacks."""
+        if error.code != "unmapped_step":
+            return error
+        others = []
+        for clause in clauses:
+            if clause.text == error.step or (error.step or "") in clause.text:
+                continue
+            try:
+                self._check_capabilities([clause])
+            except PlanningError as other:
+                if other.code == "unmapped_step":
+                    phrase = (other.details or {}).get("phrase") or clause.action
+                    what = (other.details or {}).get("capability")
+                    others.append(f"{clause.label}, which asks for {what or repr(phrase)}")
+        if not others:
+            return error
+        steps = "this step" if len(others) == 1 else "these steps"
+        return PlanningError(
+            error.code,
+            f"{error.message} No tool does {steps} either: {'; '.join(others)}.",
+            step=error.step,
+            details={**(error.details or {}), "also_unmapped": others},
+        )
+
     def _lacks(self, text: str, spec: ToolSpec) -> MissingCapability | None:
         """What `text` asks of `spec` that it does not offer; not a document to make when
         the request says where it is ("the weekly report at https://...": fetched)."""
@@ -2849,7 +2882,12 @@ class FlowBuilder:
         step nor a step before tells is made in the currency of the country the steps before
         were given (EUR), not the tool's default nor one more run input."""
         said = inputs.get("currency")
-        if "currency" not in spec.input_properties() or (
+        properties = spec.input_properties()
+        charges = any(  # what checks an order's currency is not told one
+            name in ("amount", "total", "price", "sum") and schema_types(schema) & {"number"}
+            for name, schema in properties.items()
+        )
+        if "currency" not in properties or not charges or (
             said is not None and not said.startswith("input.")
         ):
             return inputs
@@ -6007,6 +6045,13 @@ _BARE_AMOUNT = re.compile(
     r"\b(?:on|of|for)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
     r"minutes?|mins?|seconds?|secs?|sentences?|words?|times?|orders?|tickets?|users?|people|"
     r"customers?|lines?|chars?|characters?)\b)(?!\.\d)(?P<b>)",
+    re.IGNORECASE,
+)
+#: "has to OK it", "must greenlight the refund": an approval said in other words.
+_OKAYED = re.compile(
+    r"\b(?P<lead>(?:to|must|should|will|shall|can|could)\s+)"
+    r"(?:ok|okay|o\.k\.|greenlight|green-light|green\s+light)\s+"
+    r"(?=(?:it|this|that|them|the|each|every|any|all)\b)",
     re.IGNORECASE,
 )
 #: The input a country fills: what a heading is tried on ("Orders to Germany: ...").

@@ -913,7 +913,7 @@ _ASSIGNEE_PATTERNS = (
     re.compile(
         # ("a finance manager must approve": finance's manager, as above)
         r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>(?!team\s)[a-z]+)(?:\s+(?:team|leads?|managers?))?\s+(?:must|should|"
-        r"has\s+to|needs\s+to|to|will)\s+(?:approv|sign|authori)",
+        r"has\s+to|have\s+to|needs?\s+to|to|will)\s+(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
     re.compile(
@@ -939,7 +939,8 @@ _ASSIGNEE_PATTERNS = (
 )
 #: "someone from compliance", "a member of the finance team": the group is who approves.
 _ONE_OF_THEM = re.compile(
-    r"\b(?:someone|somebody|anyone|a\s+person|a\s+member|one)\s+(?:from|in|of|on)\s+"
+    r"\b(?:someone|somebody|anyone|a\s+person|a\s+member|one|people|members|approvers)"
+    r"\s+(?:from|in|of|on)\s+"
     r"(?:the\s+|our\s+)?",
     re.IGNORECASE,
 )

@@ -1356,6 +1356,19 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
     ),
     (
+        # "add the new starter to payroll", "put them in the HR system": a system of record
+        # that only a tool naming it keeps
+        "add someone to payroll, an HR system or a directory",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:add|put|enrol+|register|onboard|set\s+up)\s+"
+            r"(?:[\w']+\s+){0,3}?(?:to|on|onto|into|in)\s+(?:the\s+|our\s+|their\s+)?"
+            r"(?:[\w-]+\s+)?(?:payroll|hris|hr\s+system|hr\s+platform|benefits|pension|"
+            r"directory|active\s+directory|ldap|org\s+chart)\b",
+            re.I,
+        ),
+        frozenset("payroll hris hr directory benefits pension employee employees staff".split()),
+    ),
+    (
         "a price quote or an estimate",
         re.compile(
             r"\bquot(?:e|es|ation|ations)\b(?!\s+(?:from|of)\b)|^(?:\w+\s+){0,2}?estimat(?:e|es|ing)\b",
