@@ -498,6 +498,7 @@ class FlowBuilder:
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         text = _IF_SO.sub(self._if_it_passed, text)
         split = split_data_heading(text, self.reader.starts_with_verb)
@@ -755,6 +756,8 @@ class FlowBuilder:
     def _note_topic(self, text: str) -> None:
         # "create a lead in the CRM": the lead is what "score it" works on, not the CRM
         text = _WHERE_IT_GOES.sub(" ", text)
+        # "look up the contact by email; if missing, create them": the contact, not its key
+        text = _LOOKED_UP_BY.sub(" ", text)
         topics = [w for w in split_identifier(text) if w in self.topic_words]
         if topics:
             self.topic = topics[-1]
@@ -2774,6 +2777,17 @@ class FlowBuilder:
         ranked = self._rank(text)
         if ranked and _MAKE_A_NEW.match(text):
             ranked = _creator_breaks_tie(ranked)
+        elif ranked and not self.reader.starts_with_verb(re.sub(r"^\W+", "", text)):
+            # "fetch it -> sentiment -> technical ticket (high)": a step said as the thing
+            # alone asks for one of it, when a tool makes that thing
+            made = self._rank(f"create {text}")
+            if (
+                made
+                and made[0][0] >= self.min_score
+                and _creates(made[0][1].spec)
+                and set(split_identifier(made[0][1].spec.id)[1:]) <= {stem(w) for w in words}
+            ):
+                ranked = made
         return ranked
 
     def _rank(self, text: str, *, verb_first: bool = True) -> list[tuple[float, ScoredTool]]:
@@ -4693,12 +4707,22 @@ class FlowBuilder:
             if label is None:
                 continue
             said = next((n for n in _said_inputs(properties) if n not in literals), None)
+            if said is None and label == "message":
+                # "page on-call saying '...'": a tool whose only text is its summary
+                said = next((n for n in _summary_inputs(properties) if n not in literals), None)
             if label == "message" and said is not None and acts(spec):
                 literals[said] = json.dumps(value)  # what the message says, whatever its name
                 short = value if len(value) <= _SHORT_MESSAGE else None
                 continue
             # 'an event called "Standup"': its name, or its title when it has no name
-            for wanted in (label, "title") if label == "name" else (label,):
+            # ('a Jira issue titled "..."': its summary, when it has no title)
+            for wanted in (
+                (label, "title")
+                if label == "name"
+                else (label, *_summary_inputs(properties))
+                if label == "title"
+                else (label,)
+            ):
                 labelled = next(
                     (
                         n
@@ -5717,6 +5741,17 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
     return usual + worded
 
 
+def _summary_inputs(properties: Mapping[str, Any]) -> list[str]:
+    """Inputs that hold a one-line account of the thing (`summary`, `headline`): its title
+    when it has no `title`, and what a message to it says when it has no `text`."""
+    return [
+        name
+        for name, schema in properties.items()
+        if split_identifier(name)[-1:] in (["summary"], ["headline"])
+        and "string" in (schema_types(schema) or {"string"})
+    ]
+
+
 #: Characters of a message short enough to be its own subject line.
 _SHORT_MESSAGE = 80
 #: A message that tells what a step that changed something did ("send a receipt").
@@ -6052,6 +6087,12 @@ _OKAYED = re.compile(
     r"\b(?P<lead>(?:to|must|should|will|shall|can|could)\s+)"
     r"(?:ok|okay|o\.k\.|greenlight|green-light|green\s+light)\s+"
     r"(?=(?:it|this|that|them|the|each|every|any|all)\b)",
+    re.IGNORECASE,
+)
+#: "by email", "using their id": the key a thing is found by, not the thing.
+_LOOKED_UP_BY = re.compile(
+    r"\b(?:by|via|using|with)\s+(?:their\s+|its\s+|his\s+|her\s+|the\s+)?"
+    r"(?:email|e-mail|id|phone|name|number|username)(?:\s+(?:address|number))?\b",
     re.IGNORECASE,
 )
 #: The input a country fills: what a heading is tried on ("Orders to Germany: ...").
@@ -7033,6 +7074,37 @@ _EACH_OF_LISTED = re.compile(
     r"(?!\s+(?:\w+\s+)?(?:is|are|was|were|has|have)\b)",
     re.IGNORECASE,
 )
+#: A value that is plainly one (an address, a link, a #channel, an id with digits).
+_A_VALUE = r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*|https?://[^\s,]*[\w/]|#[\w-]+|[\w-]*\d[\w-]*)"
+#: "email each of these prospects an intro: a@x.com, b@y.com", "for each of these posts —
+#: https://..., https://... \u2014 fetch it": the values come after the words that loop on them
+_EACH_OF_THESE_LISTED = re.compile(
+    r"(?P<start>^|(?<=[.!?\n])\s*)(?:for\s+)?(?P<before>[^.!?\n:]*?)\b(?:each|every\s+one)\s+of\s+"
+    r"(?:(?:these|those|the\s+following|the)\s+[\w-]+(?:\s+(?!an?\b|the\b)[\w-]+s\b)?"
+    r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s)\s*"
+    # ("email each of a@x.com, b@y.com and c@z.com an intro": one email each, no copies)
+    r"|(?=[\w.+-]+@))"
+    rf"(?P<list>{_A_VALUE}(?:\s*,\s*(?:and\s+)?{_A_VALUE})*\s*(?:,\s*|\s+)(?:and\s+|&\s+)?{_A_VALUE})"
+    r"(?![\w@/#-])\s*(?:[\u2014\u2013,]\s*|\s-\s)?(?P<rest>[^.!?\n]*)",
+    re.IGNORECASE,
+)
+
+
+def _each_listed_first(match: re.Match[str]) -> str:
+    """ "Email each of these prospects an intro: a, b, c" -> "For each of a, b and c, Email
+    them an intro": the loop over the values written, said as the planner reads loops."""
+    items = [v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if v]
+    listed = f"{', '.join(items[:-1])} and {items[-1]}"
+    before, after, rest = match["before"].strip(), (match["after"] or "").strip(), match["rest"]
+    if match["after"] is None:  # the values right after "each of": the step goes on after
+        if not before:
+            return match[0]  # "for each of a@x.com and b@x.com, ...": a loop already
+        return f"{match['start']}For each of {listed}, {before} them {rest.strip()}".rstrip()
+    step = f"{before} them {after}".strip() if before else after
+    said = ", ".join(part for part in (step, rest.strip()) if part)
+    return f"{match['start']}For each of {listed}, {said}"
+
+
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
 _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
