@@ -3171,10 +3171,22 @@ class FlowBuilder:
         made_for_it = (
             info is not None and info.clause is not None and info.clause.text == clause.text
         )
+        # "create a Jira issue and post it to #infra": what a step that changed something
+        # made (its key, its link), written out; not what a message before it said
+        made_it = (
+            info is not None
+            and info.spec is not None
+            and acts(info.spec)
+            and sends is not None
+            # ("send them a confirmation": them is who it goes to)
+            and sends.group("what").lower() in ("it", "this", "that", "the result")
+            and _tool_verb(info.spec.id) not in _SENDING
+            and not _a_message_tool(info.spec)
+        )
         if (
             info is None
             or info.spec is None
-            or acts(info.spec)
+            or (acts(info.spec) and not made_it)
             or not acts(spec)
             or not (sends or made_for_it)
         ):
@@ -3194,7 +3206,7 @@ class FlowBuilder:
             return inputs
         # "post it" after a verdict is the thing judged; "post the result" is the verdict
         named_result = sends is not None and sends.group("what").lower().startswith("the")
-        if not named_result and any(_a_verdict(field) for field in fields.values()):
+        if not named_result and not made_it and any(_a_verdict(f) for f in fields.values()):
             return inputs
         texts = [n for n, f in fields.items() if schema_types(f) == {"string"}]
         # the one text it made ("translation"), else all it made, written out
@@ -4765,6 +4777,8 @@ class FlowBuilder:
         literals.update(
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
         )
+        literals.update(_proper_name_after_input(properties, clause.action, literals))
+        literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
@@ -5739,6 +5753,52 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
         and not {"subject", "title"} & set(split_identifier(name))
     ]
     return usual + worded
+
+
+#: Capitalised words: a proper name ("Acme Supplies", "Initech"), up to the next small word.
+_PROPER_NAME = r"(?-i:(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}))"
+#: A date written out as ISO 8601 ("2026-12-31").
+_DATE_WRITTEN = r"(?P<date>\d{4}-\d{2}-\d{2})"
+
+
+def _proper_name_after_input(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "a bill for vendor Acme Supplies": a one-word string input named right before a
+    proper name takes it, rather than asking the run for it."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        if name in taken or "_" in name or schema_types(schema) != {"string"}:
+            continue
+        if (unwrap_nullable(schema) or {}).get("enum") or (schema or {}).get("format"):
+            continue
+        said = re.search(rf"\b{re.escape(name)}\s+{_PROPER_NAME}(?![\w@])", text, re.IGNORECASE)
+        if said is not None and said["name"].lower() not in STOP_WORDS:
+            found[name] = json.dumps(said["name"].rstrip(".'"))
+    return found
+
+
+def _date_after_its_word(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "due 2026-12-31" for `due_date`, "starting 2026-01-05" for `start_date`: a date
+    written after the word its input is named by."""
+    found: dict[str, str] = {}
+    for name in properties:
+        words = split_identifier(name)
+        if name in taken or len(words) != 2 or words[1] != "date":
+            continue
+        said = re.search(
+            rf"\b{re.escape(words[0])}\w*\s+(?:on\s+|by\s+)?{_DATE_WRITTEN}\b", text, re.IGNORECASE
+        )
+        if said is not None:
+            found[name] = json.dumps(said["date"])
+    return found
+
+
+def _a_message_tool(spec: ToolSpec) -> bool:
+    """A tool that sends a message (a post, an email): "post it" after it is no receipt."""
+    return bool(set(_said_inputs(spec.input_properties())) & set(spec.required_inputs()))
 
 
 def _summary_inputs(properties: Mapping[str, Any]) -> list[str]:
@@ -7079,7 +7139,8 @@ _A_VALUE = r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*|https?://[^\s,]*[\w/]|#[\w-]+|[\w-]
 #: "email each of these prospects an intro: a@x.com, b@y.com", "for each of these posts —
 #: https://..., https://... \u2014 fetch it": the values come after the words that loop on them
 _EACH_OF_THESE_LISTED = re.compile(
-    r"(?P<start>^|(?<=[.!?\n])\s*)(?:for\s+)?(?P<before>[^.!?\n:]*?)\b(?:each|every\s+one)\s+of\s+"
+    r"(?P<start>(?:^|(?<=[.!?\n;,:]))\s*(?:(?:and\s+)?then\s+|and\s+)?)(?:for\s+)?"
+    r"(?P<before>[^.!?\n:,;]*?)\b(?:each|every\s+one)\s+of\s+"
     r"(?:(?:these|those|the\s+following|the)\s+[\w-]+(?:\s+(?!an?\b|the\b)[\w-]+s\b)?"
     r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s)\s*"
     # ("email each of a@x.com, b@y.com and c@z.com an intro": one email each, no copies)
@@ -7096,13 +7157,14 @@ def _each_listed_first(match: re.Match[str]) -> str:
     items = [v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if v]
     listed = f"{', '.join(items[:-1])} and {items[-1]}"
     before, after, rest = match["before"].strip(), (match["after"] or "").strip(), match["rest"]
+    lead = "for" if match["start"].strip() else "For"  # ("..., then for each of ...")
     if match["after"] is None:  # the values right after "each of": the step goes on after
         if not before:
             return match[0]  # "for each of a@x.com and b@x.com, ...": a loop already
-        return f"{match['start']}For each of {listed}, {before} them {rest.strip()}".rstrip()
+        return f"{match['start']}{lead} each of {listed}, {before} them {rest.strip()}".rstrip()
     step = f"{before} them {after}".strip() if before else after
     said = ", ".join(part for part in (step, rest.strip()) if part)
-    return f"{match['start']}For each of {listed}, {said}"
+    return f"{match['start']}{lead} each of {listed}, {said}"
 
 
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
