@@ -2773,7 +2773,7 @@ class FlowBuilder:
             rest = re.sub(rf"^\W*{re.escape(words[0])}\b", " ", text.strip(), flags=re.I)
             ranked = self._rank(rest, verb_first=False)
             if ranked and ranked[0][0] >= self.min_score:
-                return _id_says_both(words[:2], ranked)
+                return _verb_on_a_link(words[0], text, _id_says_both(words[:2], ranked))
         ranked = self._rank(text)
         if ranked and _MAKE_A_NEW.match(text):
             ranked = _creator_breaks_tie(ranked)
@@ -3205,7 +3205,9 @@ class FlowBuilder:
         if (content is None and row is None) or not fields:
             return inputs
         # "post it" after a verdict is the thing judged; "post the result" is the verdict
-        named_result = sends is not None and sends.group("what").lower().startswith("the")
+        named_result = sends is not None and sends.group("what").lower().startswith(
+            ("the", "their", "its", "his", "her")
+        )
         if not named_result and not made_it and any(_a_verdict(f) for f in fields.values()):
             return inputs
         texts = [n for n, f in fields.items() if schema_types(f) == {"string"}]
@@ -4728,12 +4730,14 @@ class FlowBuilder:
                 continue
             # 'an event called "Standup"': its name, or its title when it has no name
             # ('a Jira issue titled "..."': its summary, when it has no title)
+            # ("look up user 'u-77'": the user's id, a code written in quotes)
+            by_code = (f"{label}_id",) if re.search(r"\d", value) and " " not in value else ()
             for wanted in (
                 (label, "title")
                 if label == "name"
                 else (label, *_summary_inputs(properties))
                 if label == "title"
-                else (label,)
+                else (label, *by_code)
             ):
                 labelled = next(
                     (
@@ -4845,6 +4849,15 @@ class FlowBuilder:
             if isinstance(enum, list) and literal.startswith('"'):
                 written = str(json.loads(literal)).lower()
                 same = [v for v in enum if isinstance(v, str) and v.lower() == written]
+                if not same:
+                    # "because it was a duplicate": the one value of the list said in it
+                    same = [
+                        v
+                        for v in enum
+                        if isinstance(v, str)
+                        and re.search(rf"\b{re.escape(v.replace('_', ' '))}\b", written)
+                    ]
+                    same = same if len(same) == 1 else []
                 if same and same[0] != json.loads(literal):
                     literals[name] = json.dumps(same[0])
         return literals
@@ -5627,7 +5640,10 @@ _SENDS_IT_ON = re.compile(
     r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms|"
     r"add|append|log|record|save|write|store)\s+"
     r"(?P<what>it|this|that|them|these|those|each(?:\s+one)?|the\s+results?|the\s+outputs?|"
-    r"the\s+answers?)\b(?!\s+(?:is|was|are|were)\b)",
+    r"the\s+answers?|"
+    # "email their record to ops": what a lookup found about them
+    r"(?:their|its|his|her)\s+(?:record|details|info|information|data|profile)s?)"
+    r"\b(?!\s+(?:is|was|are|were)\b)",
     re.IGNORECASE,
 )
 #: The input that carries what is sent, in the order they are taken (never the subject).
@@ -6881,6 +6897,25 @@ def _head_breaks_tie(
 _BARE_CODE = re.compile(
     r"(?<![\w@/.-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+(?![\w@/.-])"
 )
+
+
+def _verb_on_a_link(
+    verb: str, text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Check https://api.example.com" with a URL checker registered (`uptime.check`):
+    the one tool whose id says the weak verb and that takes a link goes before a page
+    fetch that only matches the link."""
+    if not re.search(r"\bthe link\b", text):
+        return ranked
+    said = [
+        pair
+        for pair in ranked
+        if stem(verb) in {stem(w) for w in split_identifier(pair[1].spec.id)}
+        and _takes_url(pair[1].spec)
+    ]
+    if len(said) != 1 or said[0] is ranked[0]:
+        return ranked
+    return [(ranked[0][0], said[0][1]), *[pair for pair in ranked if pair is not said[0]]]
 
 
 def _id_says_both(

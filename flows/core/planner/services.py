@@ -38,7 +38,7 @@ _BY_KIND = re.compile(
 #: named by itself after "for" (no article: "for the order" names a thing, not a service).
 _FOR_NAME = re.compile(
     r"\bfor\s+(?P<name>[a-z][\w.-]*[a-z0-9])"
-    r"(?=\s*(?:$|[,;.)]|\s+(?:and|with|over|in|on|at|if|when|then|side|too)\b))",
+    r"(?=\s*(?:$|[,;.)]|\s+(?:and|with|over|in|on|at|if|when|then|side|too|saying|titled|about|because|via)\b))",
     re.IGNORECASE,
 )
 #: Who a step is for, never a service's name.

@@ -429,7 +429,9 @@ _CHAT_WORDS = {
     "w/o": "without",
 }
 _CHAT_WORD = re.compile(
-    rf"\b(?:{'|'.join(map(re.escape, sorted(_CHAT_WORDS, key=len, reverse=True)))})(?![\w/])",
+    # (not a part of an id: "user u-77", "ur_12")
+    rf"(?<![\w'-])(?:{'|'.join(map(re.escape, sorted(_CHAT_WORDS, key=len, reverse=True)))})"
+    r"(?![\w/'-])",
     re.IGNORECASE,
 )
 #: "hey, validate the email", "Hi team - ...": a greeting before the request on its line
@@ -1077,7 +1079,12 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         "a letter by post",
-        re.compile(r"\bby\s+(?:post|mail\s+post)\b|\bletter\b", re.I),
+        re.compile(
+            # ("email the offer letter", "the offer letter email": a letter sent by email)
+            r"\bby\s+(?:post|mail\s+post)\b|(?<!\be-mail\s)(?<!\bemail\s)(?<!\bemail\sthe\s)"
+            r"(?<!\bemail\sthem\sthe\s)\bletter\b(?!\s+(?:e-?mail|(?:via|by)\s+e-?mail))",
+            re.I,
+        ),
         frozenset({"letter", "post", "postal"}),
     ),
 )
@@ -1184,7 +1191,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "save or store something",
         re.compile(
-            r"^(?:\w+\s+){0,2}?(?:save|store|persist|export|archive|upload|backup|log|record)"
+            # ("email their record": the thing, after whose it is)
+            r"^(?:\w+\s+){0,2}?(?<!\btheir\s)(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)"
+            r"(?:save|store|persist|export|archive|upload|backup|log|record)"
             # "log a ticket" opens one: a ticket is not a record kept somewhere
             r"\b(?!\s+(?:an?\s+|the\s+|their\s+)?(?:new\s+)?(?:[\w-]+\s+){0,2}(?:ticket|case|issue|bug|"
             r"incident)s?\b)"
