@@ -3166,7 +3166,9 @@ class FlowBuilder:
         (a summary is; a translation or a forecast is not). Only a step that made data (no
         verdict: no yes/no or one-of-a-list field) is sent on this way."""
         info = self.info.get(upstream)
-        sends = _SENDS_IT_ON.match(_clean_action(clause.action))
+        sends = _SENDS_IT_ON.match(_clean_action(clause.action)) or _TELLS_WHETHER.match(
+            _clean_action(clause.action)
+        )
         # "post a summary of the page": the summary planned for this very step
         made_for_it = (
             info is not None and info.clause is not None and info.clause.text == clause.text
@@ -3206,7 +3208,7 @@ class FlowBuilder:
             return inputs
         # "post it" after a verdict is the thing judged; "post the result" is the verdict
         named_result = sends is not None and sends.group("what").lower().startswith(
-            ("the", "their", "its", "his", "her")
+            ("the", "their", "its", "his", "her", "whether", "if")
         )
         if not named_result and not made_it and any(_a_verdict(f) for f in fields.values()):
             return inputs
@@ -4256,6 +4258,7 @@ class FlowBuilder:
             else {}
         )
         named_fields.update(self._every_result(clause, spec, sources))
+        named_fields.update(_field_said_as_the_input(clause.action, properties, sources))
         own = {stem(w) for w in split_identifier(spec.id)}
         named_fields = {  # "send the welcome email": the step's own name, not an `email`
             name: value  # ("translate the summary": the summary, though `text` is its name)
@@ -5646,6 +5649,13 @@ _SENDS_IT_ON = re.compile(
     r"\b(?!\s+(?:is|was|are|were)\b)",
     re.IGNORECASE,
 )
+#: "tell #releases whether it's up", "let ops know if it passed": the verdict of the step
+#: before is what the message says.
+_TELLS_WHETHER = re.compile(
+    r"^(?:tell|inform|notify|let|update|message|ping|post\s+to)\b[^.;!?]*?\b(?P<what>whether|if)\s+"
+    r"(?:it|they|the\s+[a-z]+)(?:'s|'re|\s+(?:is|are|was|were|passed|failed|succeeded|worked))\b",
+    re.IGNORECASE,
+)
 #: The input that carries what is sent, in the order they are taken (never the subject).
 #: "the priority the classifier returns", "the category that the validator gives": a value
 #: a tool gives, named by what it is (an agent noun).
@@ -5809,6 +5819,32 @@ def _date_after_its_word(
         )
         if said is not None:
             found[name] = json.dumps(said["date"])
+    return found
+
+
+def _field_said_as_the_input(
+    action: str, properties: Mapping[str, Any], sources: Sequence[Source]
+) -> dict[str, str]:
+    """ "a bill for the converted amount": the input (`amount`) is the output a step before
+    made under the word said before it (`converted`), of a type it takes."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        if len(name) < 4 or name.lower() in STOP_WORDS:
+            continue  # ("send the summary to them": `to` is no thing said)
+        said = re.search(
+            rf"\bthe\s+(?P<field>[a-z]+)\s+{re.escape(name.replace('_', ' '))}\b", action, re.I
+        )
+        if said is None:
+            continue
+        fitting = [
+            source
+            for source in sources
+            if source.node is not None
+            and source.name == said["field"].lower()
+            and type_fit(schema, source.schema) >= 0.9
+        ]
+        if len({source.expression for source in fitting}) == 1:
+            found[name] = fitting[0].expression
     return found
 
 

@@ -628,7 +628,8 @@ def plain_verb_forms(text: str, verbs: Iterable[str], noun_verbs: Iterable[str] 
 
     return re.sub(
         r"(?:(?<=^)|(?<=\bthat\s)|(?<=\bwhich\s)|(?<=\bwho\s)|(?<=\band\s)|(?<=\bthen\s)|"
-        r"(?<=,\s)|(?<=;\s)|(?<=:\s)|(?<=\n))[A-Za-z]+e?s\b",
+        # ("and if so looks them up": the step after "if so")
+        r"(?<=,\s)|(?<=;\s)|(?<=:\s)|(?<=\n)|(?<=\bif\sso\s))[A-Za-z]+e?s\b",
         replace,
         text,
     )
