@@ -774,6 +774,8 @@ class FlowBuilder:
             and self.loop.sentence == clause.sentence
             and _REFERS_TO_THEM.search(clause.action or clause.text)
             and not _ONE_MESSAGE_TO_US.search(clause.action or clause.text)
+            # ("... and post to #ops which ones are down": one message listing them)
+            and not _WHICH_ONES.search(clause.action or clause.text)
         ):
             # "validate a@x.com and b@x.com and welcome each valid one": in their loop
             clause = replace(clause, for_each=_ANY_NOUN)
