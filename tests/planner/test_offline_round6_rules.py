@@ -126,3 +126,14 @@ def test_create_them_after_a_lookup_by_email_creates_the_contact():
     crm = eval_catalog("registered_round6_crm.json")
     flow = plan("Look up the contact by email in HubSpot; if they don't exist, create them", crm)
     assert steps(flow)["hubspot_create_contact"]["email"] == "input.email"
+
+
+def test_a_step_after_then_follows_the_listed_loop_once(demo):
+    flow = plan(
+        "Validate each of the following emails: a@x.com, b@y.com and c@z.com, "
+        "then email me the invalid ones at me@x.com",
+        demo,
+    )
+    maps = [node.tool for node in flow.nodes if isinstance(node, MapNode)]
+    assert maps == ["validate_email"]
+    assert "filter" in steps(flow)["send_email"]["body"]

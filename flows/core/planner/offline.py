@@ -7236,6 +7236,10 @@ def _each_listed_first(match: re.Match[str]) -> str:
             return match[0]  # "for each of a@x.com and b@x.com, ...": a loop already
         return f"{match['start']}{lead} each of {listed}, {before} them {rest.strip()}".rstrip()
     step = f"{before} them {after}".strip() if before else after
+    after_loop = re.match(r"(?:and\s+)?then\b\s*(?P<next>.*)", rest.strip(), re.I)
+    if after_loop is not None and step:
+        # "validate each of these: a, b, then email me the invalid ones": after the loop
+        return f"{match['start']}{lead} each of {listed}, {step}. Then {after_loop['next']}"
     said = ", ".join(part for part in (step, rest.strip()) if part)
     return f"{match['start']}{lead} each of {listed}, {said}"
 
