@@ -137,3 +137,16 @@ def test_a_step_after_then_follows_the_listed_loop_once(demo):
     maps = [node.tool for node in flow.nodes if isinstance(node, MapNode)]
     assert maps == ["validate_email"]
     assert "filter" in steps(flow)["send_email"]["body"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "tell the customer whether their shipment was created after shipping the order",
+        "ship the order and tell the customer whether it worked",
+    ],
+)
+def test_telling_whether_a_step_worked_sends_its_result(demo, prompt):
+    sent = steps(plan(prompt, demo))["send_email"]
+    assert sent["to"] == "input.customer_email"
+    assert "create_shipment" in sent["body"]

@@ -496,6 +496,9 @@ class FlowBuilder:
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
+        # "tell the customer whether their shipment was created": the outcome of the step
+        # before, a message of its own (not a question that plans the step again)
+        text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
@@ -3183,7 +3186,7 @@ class FlowBuilder:
             and acts(info.spec)
             and sends is not None
             # ("send them a confirmation": them is who it goes to)
-            and sends.group("what").lower() in ("it", "this", "that", "the result")
+            and sends.group("what").lower() in ("it", "this", "that", "the result", "whether")
             and _tool_verb(info.spec.id) not in _SENDING
             and not _a_message_tool(info.spec)
         )
@@ -5649,6 +5652,15 @@ _SENDS_IT_ON = re.compile(
     # "email their record to ops": what a lookup found about them
     r"(?:their|its|his|her)\s+(?:record|details|info|information|data|profile)s?)"
     r"\b(?!\s+(?:is|was|are|were)\b)",
+    re.IGNORECASE,
+)
+#: "tell the customer whether their shipment was created": whether the step before did it.
+_TOLD_WHETHER_DONE = re.compile(
+    r"\b(?P<lead>(?:tell|notify|inform|let)\s+(?:me|us|them|him|her|the\s+[a-z]+|[\w.+-]+@[\w.-]+"
+    r"|#[\w-]+)(?:\s+(?:in|on|via)\s+[A-Z]\w+)?\s+(?:know\s+)?)whether\s+"
+    r"(?:it|they|(?:the|their|its|his|her|our)\s+[a-z]+)\s+(?:was|were|has\s+been|have\s+been|got)\s+"
+    r"(?:created|made|sent|shipped|done|charged|processed|opened|booked|paid|completed|"
+    r"delivered|posted|added|updated|saved)\b",
     re.IGNORECASE,
 )
 #: "tell #releases whether it's up", "let ops know if it passed": the verdict of the step

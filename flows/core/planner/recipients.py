@@ -31,7 +31,7 @@ _QUALIFIED_ROLE = (
 )
 #: What may follow the recipient: the end, a preposition, or the message itself.
 _AFTER = (
-    r"(?=\s*(?:$|[,.;:!?)\"“]|\b(?:about|with|by|of|that|when|if|and|so|via|on|in|at|to|before|"
+    r"(?=\s*(?:$|[,.;:!?)\"“]|\b(?:about|with|by|of|that|when|if|whether|and|so|via|on|in|at|to|before|"
     r"after|once|unless|for|whenever|regarding|from|"
     r"saying|telling|asking|know|a|an|one|the|it|this|that|them|their|its|our|his|her|all|"
     r"every|each|both|"
