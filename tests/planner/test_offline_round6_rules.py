@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.ir import ApprovalNode, MapNode
+from flows.core.ir import ApprovalNode, BranchNode, MapNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import eval_catalog, steps
 
@@ -150,3 +150,11 @@ def test_telling_whether_a_step_worked_sends_its_result(demo, prompt):
     sent = steps(plan(prompt, demo))["send_email"]
     assert sent["to"] == "input.customer_email"
     assert "create_shipment" in sent["body"]
+
+
+def test_it_worked_after_a_step_with_no_yes_or_no_result_is_no_status_compare(demo):
+    error = refusal("ship the order; if it worked, email the customer", demo)
+    assert "it worked" in error.message
+    flow = plan("charge the card; if it worked, ship the order", demo)
+    (branch,) = [node for node in flow.nodes if isinstance(node, BranchNode)]
+    assert branch.condition == "process_payment.approved"

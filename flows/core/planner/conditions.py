@@ -224,11 +224,25 @@ _COUNT_FIRST = re.compile(
 )
 
 
+#: "it worked", "the shipment went through": the step before did what it was asked.
+_WENT_WELL_SAID = re.compile(
+    r"^(?:it|they|(?:the|their|its)\s+[a-z]+)\s+(?:worked|works|succeeded|succeeds|"
+    r"went\s+through|goes\s+through|was\s+successful|is\s+successful)$",
+    re.IGNORECASE,
+)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
     """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
     "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
+    if _WENT_WELL_SAID.match(text.strip()) and not any(
+        schema_types(source.schema) == {"boolean"} for source in sources if source.node
+    ):
+        # "ship it; if it worked, email them": a step with no yes/no result worked when it
+        # ran; its free-text status is never "worked"
+        return None
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
