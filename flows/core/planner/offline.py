@@ -4430,12 +4430,14 @@ class FlowBuilder:
             and info.spec.output_properties()
         ]
         found.sort(key=lambda info: info.order)
-        if said.group("both") or said.group("both2") or said.group("both3") or said.group("both4"):
+        both = any(said.group(g) for g in ("both", "both2", "both3", "both4"))
+        if both:
             found = found[-2:]
         if len(found) < 2:
-            # ("... then email cx@ with the results" after one loop: what it found)
+            # ("... then email cx@ with the results" after one loop: what it found; "check
+            # stock for A and B, then email both results" after the one step that checks both)
             called = self._every_call(body, visible)
-            if called or not _THE_RESULT.search(clause.action):
+            if called or not (_THE_RESULT.search(clause.action) or (both and found)):
                 return called
             return self._last_result(spec, sources)
         lines = []
