@@ -67,3 +67,20 @@ def test_a_title_names_a_check_and_the_thing_not_how_it_is():
     assert flow_title(["check they're angry", "open a ticket", "email the lead", "send it"]) == (
         "Check, open, email and send ticket"
     )
+
+
+def test_what_a_team_will_do_with_a_ticket_is_no_step(demo):
+    flow = plan(
+        "Validate the email; if it's bad, stop. Otherwise send the welcome email and open a "
+        "ticket for the onboarding team to call them.",
+        demo,
+    )
+
+    tools = sorted(n.tool for n in flow.nodes if isinstance(n, ToolNode))
+    assert tools == ["create_ticket", "send_welcome_email", "validate_email"]
+
+
+def test_a_title_leaves_out_what_starts_the_run():
+    assert flow_title(["New signup comes in with name and email", "send the welcome email"]) == (
+        "Send welcome email"
+    )

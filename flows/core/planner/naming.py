@@ -60,6 +60,8 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
         approval = at < len(approvals) and approvals[at]
         while len(words) > 1 and words[0].lower() in _LEADS:
             words = words[1:]  # "Do these in parallel: analyze ...", "please email ..."
+        if not approval and words[0].lower() in _DETERMINERS | _QUALITIES:
+            continue  # "New signup comes in with ...": what starts the run, not a step
         verb = "approve" if approval else _base_form(words[0].lower())
         rest = words[1:]
         if not approval and rest and (verb, rest[0].lower()) in _CHECK_PHRASES:

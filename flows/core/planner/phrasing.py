@@ -641,6 +641,15 @@ _PURPOSE = re.compile(
     r"(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
     re.IGNORECASE,
 )
+#: "open a ticket for the onboarding team to call them": what the team will do with it,
+#: not a step ("to approve it" stays: that asks for an approval).
+_FOR_SOMEONE_TO = re.compile(
+    r"(?P<kept>\bfor\s+(?:the\s+|our\s+|an?\s+|their\s+)?(?:[a-z-]+\s+){0,2}?(?:team|someone|"
+    r"somebody|agents?|reps?|representatives?|managers?|staff|people|person|sales|support|desk|"
+    r"department|engineers?|crew|ops|hr|finance))\s+to\s+(?!approv|sign\b|authori[sz]|review)"
+    r"[a-z]+\b(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
+    re.IGNORECASE,
+)
 _PERSON_GETS_EMAIL = re.compile(
     r"(?P<lead>(?:^|[,;]\s*|\band\s+|\bthen\s+|\b(?:if|when|unless)\s+[^,;]+?\s))"
     r"(?P<who>(?:the|our|their|his|her)\s+[\w-]+"
@@ -1699,6 +1708,7 @@ class PromptReader:
             # what was just done, after it (not a gate in front of it).
             sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)
             sentence = _PURPOSE.sub("", sentence)
+            sentence = _FOR_SOMEONE_TO.sub(r"\g<kept>", sentence)
             # "for urgent ones, get approval": the one a run is about, when it is urgent
             # "validate the email and send the welcome email, all for each signup": the loop
             # is the whole sentence's
