@@ -4,7 +4,7 @@ and titles that name what the flow works on."""
 
 from __future__ import annotations
 
-from flows.core.ir import BranchNode, ToolNode
+from flows.core.ir import ApprovalNode, BranchNode, ToolNode
 from flows.core.planner.naming import flow_title
 from tests.planner.offline_plans import plan, refusal
 
@@ -84,3 +84,23 @@ def test_a_title_leaves_out_what_starts_the_run():
     assert flow_title(["New signup comes in with name and email", "send the welcome email"]) == (
         "Send welcome email"
     )
+
+
+def test_my_approval_names_no_group(demo):
+    flow = plan("Get the user, then wait for my approval, then send them the welcome email", demo)
+
+    approval = next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+    assert approval.assignees.groups == []
+
+
+def test_a_numbered_list_after_its_heading_on_one_line(demo):
+    flow = plan(
+        "Steps: 1) look up the user by email 2) if not found, send them a welcome email "
+        "3) otherwise create a ticket saying they already have an account",
+        demo,
+    )
+
+    tools = sorted(n.tool for n in flow.nodes if isinstance(n, ToolNode))
+    assert tools == ["create_ticket", "lookup_user", "send_welcome_email"]
+    lookup = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "lookup_user")
+    assert lookup.inputs == {"email": "input.email"}

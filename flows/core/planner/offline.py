@@ -4430,7 +4430,7 @@ class FlowBuilder:
             and info.spec.output_properties()
         ]
         found.sort(key=lambda info: info.order)
-        both = any(said.group(g) for g in ("both", "both2", "both3", "both4"))
+        both = any(said.group(g) for g in ("both", "both2", "both3", "both4", "both5"))
         if both:
             found = found[-2:]
         if len(found) < 2:
@@ -5808,6 +5808,8 @@ _EVERY_RESULT = re.compile(
     # "create a ticket with both", "email me a note containing both", "email me both" (not
     # "email both": two people, perhaps)
     r"(?:with|containing|including|me|us)\s+(?P<both3>both)\s*$|"
+    # "email both to team@…": the two things, sent to an address or a channel
+    r"\b(?:e-?mail|send|forward|post|mail)\s+(?P<both5>both)\s+to\s+(?=[\w.+-]+@|#)|"
     # "post both numbers", "email me both totals"
     r"(?P<both4>both)\s+(?P<what>numbers|values|totals|figures|readings|scores|metrics|rates|"
     r"amounts|prices|taxes)|"

@@ -217,12 +217,14 @@ def _inline_items(line: str) -> list[str]:
     """ "1) fetch the page 2) summarize it 3) email it" -> one line per item, when the
     numbers count up from 1."""
     found = list(_INLINE_NUMBER.finditer(line))
-    if len(found) < 2 or line[: found[0].start()].strip():
-        return [line]
+    heading = line[: found[0].start()].strip() if found else ""
+    if len(found) < 2 or (heading and not heading.endswith(":")):
+        return [line]  # ("Steps: 1) ... 2) ...": a heading over the list, on its line)
     if [int(match.group("n")) for match in found] != list(range(1, len(found) + 1)):
         return [line]
     ends = [match.start() for match in found[1:]] + [len(line)]
-    return [line[match.start() : end].strip() for match, end in zip(found, ends, strict=True)]
+    items = [line[match.start() : end].strip() for match, end in zip(found, ends, strict=True)]
+    return [heading, *items] if heading else items
 
 
 _CONDITION_COLON = re.compile(
@@ -1105,7 +1107,7 @@ _NOT_ASSIGNEES = frozenset(
     get needs need requires require human manual an a the to for it them this that must
     skip skipping bypass waive omit drop no without
     someone somebody one ask have let wait should will be is an approval approve explicit
-    their his her our and or then first final two three four five both any at least
+    their his her our my your me us i and or then first final two three four five both any at least
     after before until upon with on pending following awaiting receiving prior without
     """.split()
 )
