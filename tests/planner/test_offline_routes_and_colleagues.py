@@ -104,3 +104,9 @@ def test_a_numbered_list_after_its_heading_on_one_line(demo):
     assert tools == ["create_ticket", "lookup_user", "send_welcome_email"]
     lookup = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "lookup_user")
     assert lookup.inputs == {"email": "input.email"}
+
+
+def test_a_title_reads_a_verb_split_by_its_object():
+    assert flow_title(["look them up in HubSpot", "create the contact"]) == (
+        "Look up and create contact"
+    )

@@ -68,6 +68,13 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
             verb, rest = _CHECK_PHRASES[verb, rest[0].lower()], rest[1:]
         elif not approval and rest and rest[0].lower() in _PARTICLES:
             verb, rest = f"{verb} {rest[0].lower()}", rest[1:]  # "set up", "look up"
+        elif (
+            not approval
+            and len(rest) > 1
+            and rest[0].lower() in {"it", "them", "him", "her", "this", "that"}
+            and rest[1].lower() in _PARTICLES
+        ):
+            verb, rest = f"{verb} {rest[1].lower()}", rest[2:]  # "look them up"
         if verb not in verbs:
             verbs.append(verb)
             objects.append("" if approval else _object(rest))
