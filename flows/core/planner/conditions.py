@@ -188,7 +188,10 @@ def _joiners(text: str) -> set[str]:
 _IN_OUR_RECORDS = re.compile(
     r"\b(?:in|on)\s+(?:our|the)\s+(?:system|database|db|records?|crm|directory)\b|"
     # "we have them on file"
-    r"\bon\s+(?:file|record)\b",
+    r"\bon\s+(?:file|record)\b|"
+    # "if they're not there" after a lookup (not "if there is ...")
+    r"(?:(?<=\bnot\s)|(?<='re\s)|(?<='s\s)|(?<=\bare\s)|(?<=\bis\s))there\b"
+    r"(?!\s+(?:is|are|was|were)\b)",
     re.IGNORECASE,
 )
 

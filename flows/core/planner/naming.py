@@ -13,6 +13,11 @@ _DETERMINERS = frozenset(
     "the a an this that these those their his her its our my your each every all any some "
     "both it them me us him one ones new incoming latest".split()
 )
+#: Words that say how an object is, not what it is ("a high priority ticket": a ticket).
+_QUALITIES = frozenset(
+    "high low medium urgent normal critical quick short brief detailed full simple nice "
+    "friendly polite personal personalised personalized formal big small".split()
+)
 #: Words that end an object ("the page at https://...", "the order for the customer").
 _OBJECT_ENDS = frozenset(
     "at to for with from in on by and or if when once unless then about as of into via "
@@ -20,7 +25,11 @@ _OBJECT_ENDS = frozenset(
     "named saying which who whose where what".split()
 )
 #: Who does something in a clause after the verb ("check that we have it"): no object.
-_SUBJECTS = frozenset("we i you they he she".split())
+_SUBJECTS = frozenset(
+    "we i you they he she they're we're you're he's she's it's i'm there's".split()
+)
+#: "make sure it is valid", "make certain": a check, named as one.
+_CHECK_PHRASES = {("make", "sure"): "check", ("make", "certain"): "check"}
 #: Words before a step's verb that are not it.
 _LEADS = frozenset("do these those please then also just now first and so kindly only".split())
 #: "Please could you set up a flow: ...", "can you build a workflow that ...": how the
@@ -51,10 +60,21 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
         approval = at < len(approvals) and approvals[at]
         while len(words) > 1 and words[0].lower() in _LEADS:
             words = words[1:]  # "Do these in parallel: analyze ...", "please email ..."
+        if not approval and words[0].lower() in _DETERMINERS | _QUALITIES:
+            continue  # "New signup comes in with ...": what starts the run, not a step
         verb = "approve" if approval else _base_form(words[0].lower())
         rest = words[1:]
-        if not approval and rest and rest[0].lower() in _PARTICLES:
+        if not approval and rest and (verb, rest[0].lower()) in _CHECK_PHRASES:
+            verb, rest = _CHECK_PHRASES[verb, rest[0].lower()], rest[1:]
+        elif not approval and rest and rest[0].lower() in _PARTICLES:
             verb, rest = f"{verb} {rest[0].lower()}", rest[1:]  # "set up", "look up"
+        elif (
+            not approval
+            and len(rest) > 1
+            and rest[0].lower() in {"it", "them", "him", "her", "this", "that"}
+            and rest[1].lower() in _PARTICLES
+        ):
+            verb, rest = f"{verb} {rest[1].lower()}", rest[2:]  # "look them up"
         if verb not in verbs:
             verbs.append(verb)
             objects.append("" if approval else _object(rest))
@@ -92,7 +112,7 @@ def _object(words: Sequence[str]) -> str:
             continue  # "each of our status pages": the pages
         if lowered in _OBJECT_ENDS or lowered in _SUBJECTS:
             break  # ("check that we have the stock": a clause, no object)
-        if lowered in _DETERMINERS or lowered.endswith(("'s", "s'")):
+        if lowered in _DETERMINERS or lowered.endswith(("'s", "s'")) or lowered in _QUALITIES:
             if kept:
                 break
             continue

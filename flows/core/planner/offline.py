@@ -2034,6 +2034,7 @@ class FlowBuilder:
         self._check_object_known(clause, text, ranked[0][1])
         self._check_verb_known(clause, text, ranked[0][1])
         self._check_object_of_another(clause, text, ranked[0][1])
+        self._check_channel_sent_to(clause, asked, ranked)
         for score, item in ranked:
             if score < self.min_score:
                 break
@@ -2068,6 +2069,32 @@ class FlowBuilder:
         if len(by_score) > 1 and scores.get(by_score[0].id, 0.0) > scores.get(by_score[1].id, 0.0):
             return by_score[0]
         raise _capability_error(clause, missing, best)
+
+    def _check_channel_sent_to(
+        self, clause: Clause, asked: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> None:
+        """ "If it's technical, send it to #eng" with no tool that posts to a channel: the
+        step sends, so a tool ranked for what is sent ("it", the ticket) would make or read
+        it instead of sending it. Refused, naming the channel no tool offers."""
+        words = split_identifier(asked)
+        if not words or stem(words[0]) not in _SENDING or not channels_named(asked):
+            return
+        senders = [
+            item.spec
+            for score, item in ranked
+            if score >= self.min_score and _tool_verb(item.spec.id) in _SENDING
+        ]
+        if not senders or self._channel_sender(asked) is not None:
+            return
+        if any(
+            any(stem(w) in _SENDING for w in split_identifier(spec.id))
+            and not any(is_channel(m) for m in missing_capabilities(asked, spec))
+            for spec in self.specs.values()
+        ):
+            return  # a tool that sends offers the channel ("teams_post", its verb last)
+        missing = [missing_capability(asked, spec) for spec in senders]
+        if all(m is not None and is_channel(m) for m in missing) and missing[0] is not None:
+            raise _capability_error(clause, missing[0], senders[0])
 
     def _check_sends(self, clause: Clause, asked: str, spec: ToolSpec, best: ToolSpec) -> None:
         """ "Email the customer their invoice" with a tool that creates invoices: a step
@@ -4510,12 +4537,14 @@ class FlowBuilder:
             and info.spec.output_properties()
         ]
         found.sort(key=lambda info: info.order)
-        if said.group("both") or said.group("both2") or said.group("both3") or said.group("both4"):
+        both = any(said.group(g) for g in ("both", "both2", "both3", "both4", "both5"))
+        if both:
             found = found[-2:]
         if len(found) < 2:
-            # ("... then email cx@ with the results" after one loop: what it found)
+            # ("... then email cx@ with the results" after one loop: what it found; "check
+            # stock for A and B, then email both results" after the one step that checks both)
             called = self._every_call(body, visible)
-            if called or not _THE_RESULT.search(clause.action):
+            if called or not (_THE_RESULT.search(clause.action) or (both and found)):
                 return called
             return self._last_result(spec, sources)
         lines = []
@@ -6014,6 +6043,8 @@ _EVERY_RESULT = re.compile(
     # "create a ticket with both", "email me a note containing both", "email me both" (not
     # "email both": two people, perhaps)
     r"(?:with|containing|including|me|us)\s+(?P<both3>both)\s*$|"
+    # "email both to team@…": the two things, sent to an address or a channel
+    r"\b(?:e-?mail|send|forward|post|mail)\s+(?P<both5>both)\s+to\s+(?=[\w.+-]+@|#)|"
     # "post both numbers", "email me both totals"
     r"(?P<both4>both)\s+(?P<what>numbers|values|totals|figures|readings|scores|metrics|rates|"
     r"amounts|prices|taxes)|"

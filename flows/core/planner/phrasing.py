@@ -217,12 +217,14 @@ def _inline_items(line: str) -> list[str]:
     """ "1) fetch the page 2) summarize it 3) email it" -> one line per item, when the
     numbers count up from 1."""
     found = list(_INLINE_NUMBER.finditer(line))
-    if len(found) < 2 or line[: found[0].start()].strip():
-        return [line]
+    heading = line[: found[0].start()].strip() if found else ""
+    if len(found) < 2 or (heading and not heading.endswith(":")):
+        return [line]  # ("Steps: 1) ... 2) ...": a heading over the list, on its line)
     if [int(match.group("n")) for match in found] != list(range(1, len(found) + 1)):
         return [line]
     ends = [match.start() for match in found[1:]] + [len(line)]
-    return [line[match.start() : end].strip() for match, end in zip(found, ends, strict=True)]
+    items = [line[match.start() : end].strip() for match, end in zip(found, ends, strict=True)]
+    return [heading, *items] if heading else items
 
 
 _CONDITION_COLON = re.compile(
@@ -641,6 +643,15 @@ _PURPOSE = re.compile(
     r"(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
     re.IGNORECASE,
 )
+#: "open a ticket for the onboarding team to call them": what the team will do with it,
+#: not a step ("to approve it" stays: that asks for an approval).
+_FOR_SOMEONE_TO = re.compile(
+    r"(?P<kept>\bfor\s+(?:the\s+|our\s+|an?\s+|their\s+)?(?:[a-z-]+\s+){0,2}?(?:team|someone|"
+    r"somebody|agents?|reps?|representatives?|managers?|staff|people|person|sales|support|desk|"
+    r"department|engineers?|crew|ops|hr|finance))\s+to\s+(?!approv|sign\b|authori[sz]|review)"
+    r"[a-z]+\b(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
+    re.IGNORECASE,
+)
 _PERSON_GETS_EMAIL = re.compile(
     r"(?P<lead>(?:^|[,;]\s*|\band\s+|\bthen\s+|\b(?:if|when|unless)\s+[^,;]+?\s))"
     r"(?P<who>(?:the|our|their|his|her)\s+[\w-]+"
@@ -991,21 +1002,28 @@ _COURTESY = re.compile(
 _COURTESY_NOTES = {"thank": "a thank-you note", "apolog": "an apology", "congra": "congratulations"}
 
 
-#: "route billing ones to #billing", "send technical tickets to eng@…": the items of one
-#: kind sent somewhere (a value some step tells, such as a category)
+#: "route billing ones to #billing", "send technical tickets to eng@…", "route billing to
+#: finance@…, technical to eng@… and everything else to help@…": the items of one kind sent
+#: somewhere (a value some step tells, such as a category), and where the rest go
 _KIND_NOUNS = r"(?:ones|tickets|messages|emails|requests|issues|cases|questions|orders|reviews)"
+_KIND_DEST = r"(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w)"
 _SENT_KIND = re.compile(
-    rf"\b(?P<verb>route|send|forward|escalate|pass)\s+(?:the\s+|all\s+|any\s+)?"
-    rf"(?P<value>[a-z][a-z-]*)\s+{_KIND_NOUNS}\s+to\s+(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w)"
-    rf"(?P<more>(?:\s*,?\s+(?:and\s+)?(?P=value)?[a-z][a-z-]*\s+{_KIND_NOUNS}\s+to\s+"
-    rf"(?:#[\w-]+|[\w.+-]+@[\w.-]+\w))*)",
+    rf"\b(?P<verb>route|send|forward|escalate|pass|direct|dispatch)\s+(?:the\s+|all\s+|any\s+)?"
+    rf"(?P<value>[a-z][a-z-]*)(?P<noun>\s+{_KIND_NOUNS})?\s+to\s+{_KIND_DEST}",
     re.IGNORECASE,
 )
 _SENT_KIND_MORE = re.compile(
-    rf"\s*,?\s+(?:and\s+)?(?P<value>[a-z][a-z-]*)\s+{_KIND_NOUNS}\s+to\s+"
-    rf"(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w)",
+    r"\s*[,;]?\s+(?:and\s+)?(?:(?P<other>(?:everything|anything|all)\s+else|the\s+rest|"
+    rf"(?:all\s+|the\s+)?others|all\s+other\s+{_KIND_NOUNS})|(?P<value>[a-z][a-z-]*)"
+    rf"(?:\s+{_KIND_NOUNS})?)\s+(?:goes\s+|go\s+)?to\s+{_KIND_DEST}",
     re.IGNORECASE,
 )
+#: Words after "route" that are not a kind ("route it to …", "route the rest to …")
+_NOT_KINDS = frozenset(
+    "it them this that these those everything anything all each every rest others other "
+    "one everyone nobody".split()
+)
+_ROUTING_VERBS = frozenset({"route", "forward", "direct", "dispatch"})
 
 
 #: "Urgent ones need approval from the support lead; others are created right away": a
@@ -1036,8 +1054,9 @@ _IRREGULAR_PARTICIPLES = dict(
 def _routed_ones(text: str) -> str:
     """ "Classify it and route billing ones to #billing and technical ones to #eng." ->
     "Classify it. If it's billing, send it to #billing. If it's technical, send it to
-    #eng.": each kind a condition of its own (refused when no step tells the kind)."""
-    match = _SENT_KIND.search(text)
+    #eng.": each kind a condition of its own (refused when no step tells the kind), and
+    "… everything else to help@…" the other case."""
+    match = next((m for m in _SENT_KIND.finditer(text) if _names_a_kind(m)), None)
     if match is None:
         return text
     sentence = re.split(r"[.!?;]\s", text[: match.start()])[-1]
@@ -1045,14 +1064,33 @@ def _routed_ones(text: str) -> str:
         # "validate each contact's email and send the invalid ones to sales@": some items
         # of the loop, which the loop picks out, not one value a step tells
         return text
-    cases = [(match.group("value"), match.group("dest"))]
-    cases += [
-        (m.group("value"), m.group("dest")) for m in _SENT_KIND_MORE.finditer(match.group("more"))
-    ]
-    said = ". ".join(f"If it's {value}, send it to {dest}" for value, dest in cases)
+    cases: list[tuple[str | None, str]] = [(match.group("value"), match.group("dest"))]
+    end = match.end()
+    while (more := _SENT_KIND_MORE.match(text, end)) is not None:
+        if more.group("value") and more.group("value").lower() in _NOT_KINDS:
+            break
+        cases.append((None if more.group("other") else more.group("value"), more.group("dest")))
+        end = more.end()
+        if more.group("other"):
+            break
+    if not match.group("noun") and len(cases) < 2:
+        # "route billing to finance@…" alone may name a thing, not a kind
+        return text
+    said = ". ".join(
+        f"Otherwise, send it to {dest}" if value is None else f"If it's {value}, send it to {dest}"
+        for value, dest in cases
+    )
     head = re.sub(r"[\s,;]*(?:and|then)?\s*$", "", text[: match.start()], flags=re.I)
-    rest = text[match.end() :]
+    rest = text[end:]
     return f"{head}. {said}{rest}" if head.strip() else f"{said}{rest}"
+
+
+def _names_a_kind(match: re.Match[str]) -> bool:
+    """Whether "route X to …" names a kind X: with its noun ("billing ones"), or a word
+    that is not a pronoun after a verb that routes ("route billing to …")."""
+    if match.group("value").lower() in _NOT_KINDS:
+        return False
+    return bool(match.group("noun")) or match.group("verb").lower() in _ROUTING_VERBS
 
 
 def _courtesy_message(match: re.Match[str]) -> str:
@@ -1070,7 +1108,7 @@ _NOT_ASSIGNEES = frozenset(
     get needs need requires require human manual an a the to for it them this that must
     skip skipping bypass waive omit drop no without
     someone somebody one ask have let wait should will be is an approval approve explicit
-    their his her our and or then first final two three four five both any at least
+    their his her our my your me us i and or then first final two three four five both any at least
     after before until upon with on pending following awaiting receiving prior without
     """.split()
 )
@@ -1673,6 +1711,7 @@ class PromptReader:
             # what was just done, after it (not a gate in front of it).
             sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)
             sentence = _PURPOSE.sub("", sentence)
+            sentence = _FOR_SOMEONE_TO.sub(r"\g<kept>", sentence)
             # "for urgent ones, get approval": the one a run is about, when it is urgent
             # "validate the email and send the welcome email, all for each signup": the loop
             # is the whole sentence's

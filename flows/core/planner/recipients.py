@@ -196,8 +196,19 @@ _PERSON_PRONOUN = re.compile(
 _SUBJECT_WORD = re.compile(rf"\b(?P<role>{_SUBJECTS})s?\b", re.IGNORECASE)
 
 
+#: "the support lead", "our team lead": a colleague who leads, not a sales lead the flow
+#: works on (who would be "them" in a later "send them a thank-you note")
+_LEADS_A_TEAM = re.compile(
+    r"\b(?:support|team|tech|technical|project|engineering|design|qa|product|ops|shift|group|"
+    r"squad|program|programme|on-call|security|it|hr|finance|legal|dev|devops|release|"
+    r"incident|customer\s+success|cs)\s+leads?\b",
+    re.IGNORECASE,
+)
+
+
 def subject_named(text: str) -> str | None:
     """The last of the people a flow works on that `text` names ("the customer's order")."""
+    text = _LEADS_A_TEAM.sub(" ", EMAIL_ADDRESS.sub(" ", text))  # (not "lead" of lead@…)
     found = [match.group("role").lower() for match in _SUBJECT_WORD.finditer(text)]
     return found[-1] if found else None
 

@@ -251,6 +251,10 @@ def named_outputs(
     seen: set[str] = set()
     #: message bodies that name several outputs, and what each says
     told: dict[str, list[tuple[str, Source]]] = {}
+    #: "append the order id and the email to the sheet": the values of a row, in the order
+    #: said, for the one input that takes a row of them
+    row_input = _row_input(properties)
+    row: list[tuple[int, Source]] = []
     # "the total amount": a field right after the determiner ("total") before one after a
     # word that qualifies it ("amount").
     for qualifier in ("", r"(?:[a-z]+\s+)?"):
@@ -298,6 +302,9 @@ def named_outputs(
             if target is None and said:
                 # "email them the order number and the tracking number": both in the body
                 target = next((name for name in told if name in wired), None)
+            if target is None and said and row_input is not None:
+                row.append((named.start(), source))
+                continue
             if target is None:
                 continue
             if target in told or target in bodies:
@@ -310,7 +317,32 @@ def named_outputs(
                 if "string" in schema_types(properties[target])
                 else source.expression
             )
+    if row and row_input is not None and row_input not in wired:
+        items = unwrap_nullable(properties[row_input]).get("items")
+        as_text = "string" in schema_types(items if isinstance(items, dict) else None)
+        values = [_as_text(src) if as_text else src.expression for _, src in sorted(row, key=_at)]
+        wired[row_input] = f"[{', '.join(values)}]"
     return wired
+
+
+#: Inputs that take a row of values ("values", "row", "cells"): a list of plain values.
+_ROW_INPUTS = ("values", "row", "cells", "columns", "fields", "record")
+
+
+def _row_input(properties: dict[str, JsonSchema]) -> str | None:
+    """The one input that takes a row of plain values, if the tool has one."""
+    for name in _ROW_INPUTS:
+        schema = unwrap_nullable(properties.get(name))
+        items = schema.get("items")
+        if schema_types(schema) == {"array"} and (
+            not isinstance(items, dict) or not schema_types(items) & {"object", "array"}
+        ):
+            return name
+    return None
+
+
+def _at(said: tuple[int, Source]) -> int:
+    return said[0]
 
 
 def _as_text(source: Source) -> str:
