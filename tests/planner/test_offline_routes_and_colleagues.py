@@ -110,3 +110,24 @@ def test_a_title_reads_a_verb_split_by_its_object():
     assert flow_title(["look them up in HubSpot", "create the contact"]) == (
         "Look up and create contact"
     )
+
+
+def test_it_says_there_is_a_word_reads_the_text_before(demo):
+    flow = plan(
+        "Please fetch https://status.example.com, summarise it, and if it says there's an "
+        "outage, create an urgent ticket",
+        demo,
+    )
+
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert branch.condition == 'summarize_text.summary.lowerAscii().contains("outage")'
+
+
+def test_asking_them_for_something_by_email_is_an_email(demo):
+    flow = plan(
+        "Detect the sentiment of the feedback, and if it's positive ask them for a review by email",
+        demo,
+    )
+
+    assert [e.inputs["to"] for e in emails(flow)] == ["input.customer_email"]
+    assert not [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "validate_email"]

@@ -996,6 +996,13 @@ _CONTAINS = re.compile(
     r"(?P<bare>[a-z][\w-]{2,30}(?:\s+[a-z][\w-]{2,30})?)\s*$",
     re.IGNORECASE,
 )
+#: "it says there's an outage", "the page reports that there are errors": the word said
+#: to be in the text ("it says outage").
+_SAYS_THERE_IS = re.compile(
+    r"\b(?:says?|mentions?|reports?)\s+(?:that\s+)?there(?:'s|\s+is|\s+are|\s+was|\s+were)\s+"
+    r"(?:an?\s+|some\s+)?(?=[a-z])",
+    re.IGNORECASE,
+)
 #: Text fields a condition on "it" or "the page" reads when it names none of them.
 _TEXT_FIELDS = ("text", "content", "body", "message", "summary")
 
@@ -1003,7 +1010,7 @@ _TEXT_FIELDS = ("text", "content", "body", "message", "summary")
 def _text_contains(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
     """ "if the page title contains 'Error'": `fetch_url.title.contains("Error")`, on the text
     field the condition names (else the text of the step it speaks of)."""
-    match = _CONTAINS.match(text.strip(" .,;:!?"))
+    match = _CONTAINS.match(_SAYS_THERE_IS.sub("says ", text).strip(" .,;:!?"))
     if match is None:
         return None
     bare = match.group("bare")

@@ -652,6 +652,12 @@ _FOR_SOMEONE_TO = re.compile(
     r"[a-z]+\b(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
     re.IGNORECASE,
 )
+#: "ask them for a review by email": an email that asks, not a check of an address.
+_ASKED_BY_EMAIL = re.compile(
+    r"\bask\s+(?P<who>them|him|her|(?:the|our|their)\s+[\w-]+)\s+(?P<what>(?:for|to)\s+[^,;.]+?)"
+    r"\s+(?:by|via|over|in\s+an?)\s+e-?mail\b",
+    re.IGNORECASE,
+)
 _PERSON_GETS_EMAIL = re.compile(
     r"(?P<lead>(?:^|[,;]\s*|\band\s+|\bthen\s+|\b(?:if|when|unless)\s+[^,;]+?\s))"
     r"(?P<who>(?:the|our|their|his|her)\s+[\w-]+"
@@ -1706,6 +1712,7 @@ class PromptReader:
             sentence = _PAGED_BY_EMAIL.sub(r"email \g<who> ", sentence)
             # "... and the on-call person should get an email": an email to them
             sentence = _PERSON_GETS_EMAIL.sub(r"\g<lead>email \g<who>", sentence)
+            sentence = _ASKED_BY_EMAIL.sub(r"email \g<who> asking \g<what>", sentence)
             sentence = self._purpose_guards_the_rest(sentence)
             # "Validate the order and wait for a manager to approve it": the approval of
             # what was just done, after it (not a gate in front of it).
