@@ -612,12 +612,13 @@ class FlowListCreateApi(ApiMixin, generics.ListAPIView):
     @extend_schema(tags=["flows"], request=FlowCreateInput,
                    responses={201: FlowOutput, **errors(400, 401)})
     def post(self, request: Request) -> Response:
-        """Create a flow owned by you; with `ir`, its version 1 (validated) as well."""
+        """Create a flow owned by you; with `ir`, its version 1 (validated) as well. Without
+        a description, the flow takes its IR's."""
         data = validated(FlowCreateInput, request.data, context={"user": request.user})
         flow = services.flow_create(
             owner=request.user,
             name=data["name"],
-            description=data.get("description", ""),
+            description=data.get("description"),
             shared_with_groups=data.get("shared_with_groups", []),
             ir=data.get("ir"),
         )
