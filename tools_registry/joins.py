@@ -27,6 +27,13 @@ def join_problems(from_tool: Tool, to_tool: Tool, mapping: Any) -> list[str]:
         to_tool.input_schema, dict
     ) else {}
     for target, source in mapping.items():
+        # The target first, and on its own: a misspelt target beside a broken expression is
+        # said at the same save, not after the expression is fixed.
+        if target not in properties:
+            close = difflib.get_close_matches(target, list(properties), n=1)
+            known = ", ".join(sorted(properties)) or "none"
+            hint = f" Did you mean `{close[0]}`?" if close else f" Its inputs: {known}."
+            problems.append(f"`{target}` is not an input of `{to_tool.id}`.{hint}")
         if not isinstance(source, str) or not source.strip():
             problems.append(f"`{target}`: give a CEL expression as a string, e.g. \"source.id\".")
             continue
@@ -42,12 +49,6 @@ def join_problems(from_tool: Tool, to_tool: Tool, mapping: Any) -> list[str]:
                 f"`{target}`: `{source}` reads {', '.join(strays)}; a join mapping can only read "
                 f"`source`, the output of `{from_tool.id}` (e.g. `source.id`)."
             )
-            continue
-        if target not in properties:
-            close = difflib.get_close_matches(target, list(properties), n=1)
-            known = ", ".join(sorted(properties)) or "none"
-            hint = f" Did you mean `{close[0]}`?" if close else f" Its inputs: {known}."
-            problems.append(f"`{target}` is not an input of `{to_tool.id}`.{hint}")
     if problems:
         return problems
     return _type_problems(from_tool, to_tool, mapping)

@@ -162,15 +162,20 @@ def flow_create(
     *,
     owner: Any,
     name: str,
-    description: str = "",
+    description: str | None = None,
     shared_with_groups: Iterable[Group] = (),
     ir: dict[str, Any] | None = None,
     source: str = FlowVersion.Source.API,
 ) -> Flow:
-    """A new flow; with `ir`, its first version too (all or nothing)."""
+    """A new flow; with `ir`, its first version too (all or nothing). Without a description,
+    the IR's: a flow created from a document lists under what the document says it does, as
+    it does when the web app imports one."""
     issues = ir_validate(ir=ir, user=owner) if ir is not None else []
     if ir is not None:
         _refuse_unparseable(issues)
+    if description is None:
+        described = (ir or {}).get("description")
+        description = described if isinstance(described, str) else ""
     with transaction.atomic():
         flow = Flow.objects.create(owner=owner, name=name, description=description)
         flow.shared_with_groups.set(list(shared_with_groups))

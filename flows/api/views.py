@@ -203,6 +203,9 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
     true), and no key that no field reads. (Query strings and form fields are text, and
     stay DRF's to convert.)"""
     serializer = serializer_class(data=data, **kwargs)
+    if not isinstance(data, Mapping):
+        raise serializers.ValidationError({"non_field_errors": [not_an_object_error(
+            serializer.fields, data)]})
     if isinstance(data, dict) and not isinstance(data, QueryDict):
         problems = {**unknown_field_errors(serializer.fields, data),
                     **json_type_errors(serializer.fields, data)}
@@ -210,6 +213,14 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
             raise serializers.ValidationError(problems)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def not_an_object_error(fields: Mapping[str, serializers.Field], data: Any) -> str:
+    """What a body that is not a JSON object gets: where DRF said "Invalid data. Expected a
+    dictionary, but got list.", naming neither the body nor what it should hold."""
+    known = sorted(name for name, field in fields.items() if not field.read_only)
+    takes = f" of this request's fields ({', '.join(known)})" if known else ""
+    return f"The request body must be a JSON object{takes}, not {_json_type_name(data)}."
 
 
 def unknown_field_errors(fields: Mapping[str, serializers.Field], data: Mapping[str, Any]
@@ -601,12 +612,13 @@ class FlowListCreateApi(ApiMixin, generics.ListAPIView):
     @extend_schema(tags=["flows"], request=FlowCreateInput,
                    responses={201: FlowOutput, **errors(400, 401)})
     def post(self, request: Request) -> Response:
-        """Create a flow owned by you; with `ir`, its version 1 (validated) as well."""
+        """Create a flow owned by you; with `ir`, its version 1 (validated) as well. Without
+        a description, the flow takes its IR's."""
         data = validated(FlowCreateInput, request.data, context={"user": request.user})
         flow = services.flow_create(
             owner=request.user,
             name=data["name"],
-            description=data.get("description", ""),
+            description=data.get("description"),
             shared_with_groups=data.get("shared_with_groups", []),
             ir=data.get("ir"),
         )

@@ -34,6 +34,21 @@ def test_create_with_a_first_version(api: APIClient, alice: User, valid_ir: dict
     assert listed["latest_version"] == body["latest_version"]
 
 
+def test_a_flow_created_from_an_ir_without_a_description_takes_the_irs(
+        api: APIClient, valid_ir: dict[str, Any]) -> None:
+    # It was listed as "No description" while its run form showed the IR's description
+    valid_ir["description"] = "Welcome every new customer."
+    body = api.post("/api/v1/flows/", {"name": "Welcome", "ir": valid_ir}, format="json").json()
+    assert body["description"] == "Welcome every new customer."
+
+    given = api.post("/api/v1/flows/", {"name": "Mine", "description": "", "ir": valid_ir},
+                     format="json").json()
+    assert given["description"] == ""  # one given, even empty, is kept
+    bare = api.post("/api/v1/flows/", {"name": "Empty"}, format="json").json()
+    assert bare["description"] == ""
+    assert Flow.objects.get(pk=body["id"]).description == "Welcome every new customer."
+
+
 def test_create_with_an_unparseable_ir_creates_nothing(api: APIClient) -> None:
     response = api.post("/api/v1/flows/", {"name": "Broken", "ir": {"nodes": "nope"}},
                         format="json")

@@ -5,6 +5,7 @@ or missing from the document) before."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -308,3 +309,35 @@ def test_every_operation_that_reads_a_body_documents_its_413(
         "schema"] == {"$ref": "#/components/schemas/Error"}
     error = assert_error(response, 413, "request_too_large")
     assert error["details"] == {"limit": 1000}
+
+
+# --- a body that is not an object ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "body", "what"), [
+    ("/api/v1/flows/", [{"name": "Mine"}], "a list"),
+    ("/api/v1/validate/", "nodes", "a string"),
+    ("/api/v1/plan/", 7, "a number"),
+    ("/api/v1/runs/", None, "null"),
+])
+def test_a_body_that_is_not_an_object_says_so_and_what_it_should_hold(
+        api: APIClient, path: str, body: Any, what: str) -> None:
+    # DRF answered "Invalid data. Expected a dictionary, but got list.": about what, not where
+    response = api.post(path, json.dumps(body), content_type="application/json")
+
+    error = assert_error(response, 400, "invalid")
+    message = error["message"]
+    assert message.startswith("The request body must be a JSON object of this request's fields (")
+    assert message.endswith(f"), not {what}.")
+    assert error["details"]["fields"] == {"non_field_errors": [message]}
+    assert not Flow.objects.exists()
+    assert not PlanRequest.objects.exists()
+    assert not Run.objects.exists()
+
+
+def test_a_body_that_is_not_an_object_is_told_the_fields_it_takes(api: APIClient) -> None:
+    error = assert_error(api.post("/api/v1/flows/", [], format="json"), 400, "invalid")
+
+    assert error["message"] == (
+        "The request body must be a JSON object of this request's fields "
+        "(description, ir, name, shared_with_groups), not a list.")

@@ -70,3 +70,24 @@ def test_an_empty_json_box_says_so_and_starts_from_its_example(page, live_server
     expect(page.locator(".messagelist .warning")).to_contain_text("output schema lists no fields")
     screenshot(page, "tool-saved-without-output-schema")
     assert Tool.objects.get(pk="ping_service").input_schema["properties"]
+
+
+def test_the_admin_carries_the_products_name_and_icon_and_asks_for_nothing_missing(
+        page, live_server, screenshot):
+    # Stock admin pages said "Django administration" and, having no icon, made the browser
+    # ask for /favicon.ico: a 404 in the console of every admin page
+    missing = []
+    page.on("response", lambda answer: answer.status >= 400 and missing.append(answer.url))
+    page.on("console", lambda message: message.type == "error" and missing.append(message.text))
+
+    page.goto(live_server("/admin/tools_registry/tool/"))
+
+    expect(page.locator("#site-name")).to_have_text("DynamicFlow admin")
+    expect(page).to_have_title(re.compile(r"\| DynamicFlow admin$"))
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(live_server(icon)).ok
+    header = page.locator("#header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header == "rgb(30, 27, 75)"  # the app's indigo, not Django's teal
+    page.wait_for_load_state("networkidle")
+    assert missing == []
+    screenshot(page, "admin")

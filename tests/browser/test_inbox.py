@@ -119,6 +119,38 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     expect(page.get_by_test_id("inbox-count")).to_have_count(0)
 
 
+def test_an_approver_reading_a_run_is_in_the_inbox_of_the_navigation(
+    new_page, live_server, staff_user, bob, screenshot
+):
+    # The breadcrumb said Inbox while the navigation marked Runs, a list without this run
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=REFUND, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jane Doe"}
+    )
+    wait_for(lambda: ApprovalStep.objects.filter(run=run).exists(), 30, 0.2, "the step")
+    page = new_page(bob)
+    inbox, runs = page.get_by_test_id("nav-inbox"), page.get_by_test_id("nav-runs")
+
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-read-only")).to_be_visible()
+    expect(inbox).to_have_attribute("aria-current", "page")
+    expect(inbox).to_have_class(re.compile(r"\bactive\b"))
+    expect(runs).not_to_have_attribute("aria-current", "page")
+    expect(runs).not_to_have_class(re.compile(r"\bactive\b"))
+    screenshot(page, "approver-run")
+
+    # leaving it, the address decides again; the owner's own run is under Runs
+    runs.click()
+    expect(runs).to_have_attribute("aria-current", "page")
+    expect(inbox).not_to_have_attribute("aria-current", "page")
+    owner = new_page(staff_user)
+    owner.goto(live_server(f"/runs/{run.id}"))
+    expect(owner.get_by_test_id("run-page")).to_be_visible()
+    expect(owner.get_by_test_id("nav-runs")).to_have_attribute("aria-current", "page")
+    expect(owner.get_by_test_id("nav-inbox")).not_to_have_attribute("aria-current", "page")
+
+
 def test_someone_who_is_not_an_assignee_finds_no_step(new_page, live_server, staff_user, user):
     flow = Flow.objects.create(name="Refund", owner=staff_user)
     version = FlowVersion.objects.create(flow=flow, number=1, ir=REFUND, is_valid=True)

@@ -766,6 +766,27 @@ def test_edit_input_then_cancel_goes_back_to_the_run(page, live_server, staff_us
     expect(page.get_by_test_id("run-page")).to_be_visible()
 
 
+def test_escape_closes_a_nodes_details(page, live_server, staff_user, screenshot):
+    version = make_flow(staff_user, {
+        "name": "Echo", "input_schema": {"type": "object", "properties": {
+            "name": {"type": "string"}}},
+        "nodes": [{"id": "result", "type": "output", "value": "input.name"}]})
+    run = start_run(staff_user, version, {"name": "Ada"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    panel = page.get_by_test_id("node-panel")
+
+    node(page, "result").click()
+    expect(panel).to_be_visible()
+    screenshot(page, "panel-open")
+    # as a side panel closes in n8n or Dify, without reaching for its close button
+    page.keyboard.press("Escape")
+    expect(panel).to_have_count(0)
+    expect(page).to_have_url(live_server(f"/runs/{run.id}"))
+    node(page, "result").click()
+    expect(panel).to_be_visible()
+
+
 def test_an_empty_runs_list_says_what_to_do(page, live_server, staff_user, screenshot):
     make_flow(staff_user, {"name": "Echo", "nodes": [
         {"id": "result", "type": "output", "value": "input"}]})

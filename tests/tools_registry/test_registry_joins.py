@@ -57,6 +57,16 @@ def test_a_target_that_is_not_an_input() -> None:
     assert "Did you mean `email`?" in message
 
 
+def test_a_misspelt_target_and_a_broken_expression_are_both_said_at_once() -> None:
+    # The admin said the expression did not compile, and only once it did, that the target
+    # was not an input
+    messages = problems(make({"mail": "source.user.email +", "name": "source.user.name"}))
+
+    assert len(messages) == 2, messages
+    assert "`mail` is not an input of `send_welcome_email`" in messages[0]
+    assert "does not compile" in messages[1]
+
+
 def test_a_type_that_cannot_fit() -> None:
     messages = problems(make({"amount": "source.found", "country": "'US'"},
                              to_tool="calculate_tax"))

@@ -1,7 +1,8 @@
 // The app shell: one navigation (Flows, New flow, Runs, Inbox, Tools, Admin, API docs), the theme
 // switch and the signed-in user. Pages render in the outlet.
-import { NavLink, Outlet } from "react-router-dom";
+import { Link, matchPath, Outlet, useLocation } from "react-router-dom";
 import { InboxCount } from "../features/inbox/InboxCount";
+import { useClaimedNavSection } from "../lib/navSection";
 import { csrfToken, readSession } from "../lib/session";
 import { SignedOutBanner } from "./SignedOutBanner";
 import { useTheme } from "./theme";
@@ -48,6 +49,8 @@ function skipToContent(event: React.MouseEvent<HTMLAnchorElement>) {
 
 export function Shell() {
   const [theme, toggleTheme] = useTheme();
+  const claimed = useClaimedNavSection();
+  const { pathname } = useLocation();
   useWarmLayoutEngine();
   return (
     <div className="shell">
@@ -58,15 +61,27 @@ export function Shell() {
           <span className="brand-mark" aria-hidden>◆</span> <span className="brand-name">DynamicFlow</span>
         </a>
         <ul>
-          {LINKS.map((link) => (
-            <li key={link.to}>
-              <NavLink to={link.to} end={link.end} title={link.label} data-testid={`nav-${link.label.toLowerCase().replace(" ", "-")}`}>
-                <span className="nav-icon" aria-hidden><NavIcon name={link.icon} /></span>
-                <span className="nav-label">{link.label}</span>
-                {link.to === "/inbox" && <InboxCount />}
-              </NavLink>
-            </li>
-          ))}
+          {LINKS.map((link) => {
+            // Where the person is: the entry the address matches (as NavLink would), unless
+            // the page on show claims another.
+            const routeMatches = matchPath({ path: link.to, end: link.end }, pathname) !== null;
+            const current = claimed === null ? routeMatches : claimed === link.to;
+            return (
+              <li key={link.to}>
+                <Link
+                  to={link.to}
+                  title={link.label}
+                  data-testid={`nav-${link.label.toLowerCase().replace(" ", "-")}`}
+                  className={current ? "active" : undefined}
+                  aria-current={current ? "page" : undefined}
+                >
+                  <span className="nav-icon" aria-hidden><NavIcon name={link.icon} /></span>
+                  <span className="nav-label">{link.label}</span>
+                  {link.to === "/inbox" && <InboxCount />}
+                </Link>
+              </li>
+            );
+          })}
           {session.isStaff && (
             <li>
               <a href={session.adminUrl} title="Admin" data-testid="nav-admin">

@@ -9,6 +9,18 @@ import { kindStyle, NodeTypeIcon } from "../../lib/NodeTypeIcon";
 import { approvalOutcome, nodeIdLine } from "./nodeKinds";
 import { Link } from "react-router-dom";
 import { StatusBadge } from "./StatusIcon";
+import { useEffect } from "react";
+
+/**
+ * Escape closes the panel, as a side panel does in n8n or Dify; not while the key is meant for
+ * something else: a field being typed in, or a dialog open over the page (which closes itself).
+ */
+export function escapeClosesPanel(event: KeyboardEvent): boolean {
+  if (event.key !== "Escape" || event.defaultPrevented) return false;
+  const target = event.target instanceof Element ? event.target : null;
+  if (target?.closest("input, textarea, select, [contenteditable=true]")) return false;
+  return !document.querySelector("[role=dialog]");
+}
 
 function assigneeNames(assignees: unknown): string {
   const a = (assignees ?? {}) as { users?: string[]; groups?: string[] };
@@ -65,6 +77,11 @@ export function NodePanel({ irNode, state, record, runId, withheld = false, now,
   const attempts = Math.max(state.attempts, record?.attempt ?? 0);
   // A map's count is its tool calls over every item (two items, two calls), not retries.
   const isMap = irNode.type === "map";
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => escapeClosesPanel(event) && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
   return (
     <div className="node-panel" data-testid="node-panel" data-node-id={irNode.id}>
       <header className="np-header">

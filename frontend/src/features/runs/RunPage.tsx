@@ -10,6 +10,7 @@ import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
+import { useNavSection } from "../../lib/navSection";
 import { assigneeNames, formatDateTime, formatDuration, noResultText, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
@@ -129,6 +130,9 @@ export default function RunPage() {
   useEffect(() => {
     if (run && state) document.title = `${run.flow_name} · run ${shortId(run.id)} · ${runStatus}`;
   }, [run, state, runStatus]);
+  // An approver reaches someone else's run from their inbox (the breadcrumb says so): the
+  // navigation marks the inbox, not the runs list, which does not list this run for them.
+  useNavSection(run && isReadOnly(run) ? "/inbox" : null);
 
   if (view.error === NOT_FOUND) {
     return <NotFound title="Run not found" message={NOT_FOUND} back={{ to: "/runs", label: "All runs" }} testId="run-error-load" />;
