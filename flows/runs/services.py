@@ -81,20 +81,23 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
     which = f"inputs[{index}]" if index is not None else "the run input"
     try:
         # never jsonschema.validate: it would fetch a `$ref` to anywhere (json_schemas)
-        schema_validator(with_required_lists(flow.input_schema)).validate(run_input)
-    except jsonschema.ValidationError as exc:
-        path = error_path(exc) or "(input)"
-        raise RunServiceError(
-            "invalid_input",
-            f"{which} does not fit the flow's input_schema at {path}: {error_text(exc)}",
-            details={**where, "path": path},
-        ) from None
+        validator = schema_validator(with_required_lists(flow.input_schema))
+        # every problem at once, as a form shows them, not only the first
+        errors = sorted(validator.iter_errors(run_input), key=lambda e: list(map(str, e.path)))
     except (jsonschema.SchemaError, Unresolvable) as exc:
         # a version saved before its schema was checked this strictly
         raise RunServiceError(
             "invalid_flow",
             f"the flow's input_schema is not a usable JSON Schema: {exc}".split("\n")[0],
         ) from None
+    if errors:
+        found = [{"path": error_path(e) or "(input)", "message": error_text(e)} for e in errors]
+        said = "; ".join(f"at {f['path']}: {f['message']}" for f in found)
+        raise RunServiceError(
+            "invalid_input",
+            f"{which} does not fit the flow's input_schema {said}",
+            details={**where, "path": found[0]["path"], "errors": found},
+        )
     unknown = unknown_fields(run_input, flow.input_schema)
     if unknown:
         declared = ", ".join(sorted(flow.input_schema["properties"]))

@@ -161,7 +161,9 @@ def test_a_required_list_input_left_empty_is_a_400_naming_it(user, make_version,
     assert response.status_code == 400, response.content
     error = _error(response)
     assert error["code"] == "invalid_input"
-    assert error["details"] == {"path": "emails"}
+    assert error["details"] == {
+        "path": "emails", "errors": [{"path": "emails", "message": "give at least 1 item"}]
+    }
     assert error["message"] == (
         "the run input does not fit the flow's input_schema at emails: give at least 1 item"
     )
@@ -432,7 +434,7 @@ def test_a_missing_or_unknown_run_input_field_is_a_400_naming_it(user, make_vers
 
     assert missing.status_code == 400, missing.content
     assert _error(missing)["code"] == "invalid_input"
-    assert _error(missing)["details"] == {"path": "email"}
+    assert _error(missing)["details"]["path"] == "email"
     assert "at email: 'email' is a required property" in _error(missing)["message"]
     assert misspelt.status_code == 400, misspelt.content
     error = _error(misspelt)
@@ -452,6 +454,32 @@ def test_a_missing_or_unknown_run_input_field_is_a_400_naming_it(user, make_vers
         format="json",
     )
     assert fine.status_code == 201, fine.content
+
+
+@pytest.mark.django_db
+def test_a_run_input_with_several_problems_names_each_of_them(user, make_version, api, enqueued):
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {
+        "type": "object",
+        "properties": {"email": {"type": "string"}, "name": {"type": "string"},
+                       "amount": {"type": "number", "minimum": 0}},
+        "required": ["email", "name"],
+    }
+    version = make_version(typed)
+
+    response = api.post(
+        "/api/v1/runs/", {"flow_version": version.id, "input": {"email": 5, "amount": -5}},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    error = _error(response)
+    assert error["code"] == "invalid_input"
+    assert sorted(e["path"] for e in error["details"]["errors"]) == ["amount", "email", "name"]
+    for said in ("at email:", "at amount:", "'name' is a required property"):
+        assert said in error["message"]
+    assert not Run.objects.exists()
+    assert enqueued == []
 
 
 def test_a_running_run_says_until_when_its_worker_holds_it(user, make_version, api, enqueued):
