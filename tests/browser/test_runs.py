@@ -747,14 +747,21 @@ def test_a_node_looks_the_same_on_the_run_page_as_in_the_designer(
     screenshot(page, "icons")
 
 
-def test_edit_input_then_cancel_goes_back_to_the_run(page, live_server, staff_user):
-    version = make_flow(staff_user, {
+
+def open_completed_echo_run(page, live_server, user):
+    """A one-step run that echoes its input's name ("Ada"), completed, open in the page."""
+    version = make_flow(user, {
         "name": "Echo", "input_schema": {"type": "object", "properties": {
             "name": {"type": "string"}}},
         "nodes": [{"id": "result", "type": "output", "value": "input.name"}]})
-    run = start_run(staff_user, version, {"name": "Ada"})
+    run = start_run(user, version, {"name": "Ada"})
     page.goto(live_server(f"/runs/{run.id}"))
     expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    return run
+
+
+def test_edit_input_then_cancel_goes_back_to_the_run(page, live_server, staff_user):
+    run = open_completed_echo_run(page, live_server, staff_user)
     # the way to the designer is a button like its neighbours, not a bare line of text
     expect(page.get_by_test_id("run-open-designer")).not_to_have_css(
         "border-top-color", "rgba(0, 0, 0, 0)")
@@ -767,13 +774,7 @@ def test_edit_input_then_cancel_goes_back_to_the_run(page, live_server, staff_us
 
 
 def test_escape_closes_a_nodes_details(page, live_server, staff_user, screenshot):
-    version = make_flow(staff_user, {
-        "name": "Echo", "input_schema": {"type": "object", "properties": {
-            "name": {"type": "string"}}},
-        "nodes": [{"id": "result", "type": "output", "value": "input.name"}]})
-    run = start_run(staff_user, version, {"name": "Ada"})
-    page.goto(live_server(f"/runs/{run.id}"))
-    expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    run = open_completed_echo_run(page, live_server, staff_user)
     panel = page.get_by_test_id("node-panel")
 
     node(page, "result").click()
@@ -997,13 +998,7 @@ def test_the_run_graph_is_drawn_before_the_layout_engine_answers(page, live_serv
 
 
 def test_a_run_started_from_another_links_back_to_it(page, live_server, staff_user, screenshot):
-    version = make_flow(staff_user, {
-        "name": "Echo", "input_schema": {"type": "object", "properties": {
-            "name": {"type": "string"}}},
-        "nodes": [{"id": "result", "type": "output", "value": "input.name"}]})
-    run = start_run(staff_user, version, {"name": "Ada"})
-    page.goto(live_server(f"/runs/{run.id}"))
-    expect(node(page, "result")).to_have_attribute("data-status", "completed")
+    run = open_completed_echo_run(page, live_server, staff_user)
     expect(page.get_by_test_id("run-rerun-of")).to_have_count(0)
 
     # its input edited, then started: a new run that says which run it repeats
@@ -1016,7 +1011,7 @@ def test_a_run_started_from_another_links_back_to_it(page, live_server, staff_us
     back = page.get_by_test_id("run-rerun-of")
     expect(back).to_contain_text(f"Re-run of run {str(run.id)[:8]}")
     expect(node(page, "result")).to_have_attribute("data-status", "completed")
-    edited = Run.objects.exclude(id=run.id).get(flow_version=version)
+    edited = Run.objects.exclude(id=run.id).get(flow_version=run.flow_version)
     assert (edited.input, edited.rerun_of) == ({"name": "Grace"}, run.id)
     screenshot(page, "rerun-of")
 
