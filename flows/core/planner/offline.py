@@ -43,6 +43,7 @@ from flows.core.planner.conditions import (
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
+from flows.core.planner.goals import written_out_goal
 from flows.core.planner.headings import carries_data, heading_literals, split_data_heading
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
@@ -492,6 +493,8 @@ class FlowBuilder:
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
         text, _ = correct_typos(text, self.words, self.catalogue_words)
+        # "Process order": the steps an order takes, when the request names nothing else
+        text = written_out_goal(text, self.specs.values())
         # "Hey, could you set up something that validates ...": the steps, not how asked
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
