@@ -33,3 +33,19 @@ def test_a_request_that_says_more_than_the_goal_is_left_as_it_is(demo):
     # without a tool for every step, the goal is planned as written
     without_shipping = [s for s in specs if s.id != "create_shipment"]
     assert written_out_goal("Process order", without_shipping) == "Process order"
+
+
+def test_a_complaint_is_classified_and_ticketed(demo):
+    flow = plan("Handle a customer complaint", demo)
+
+    ticket = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "create_ticket")
+    assert ticket.inputs["category"] == "classify_ticket.category"
+    assert ticket.inputs["priority"] == "classify_ticket.priority"
+
+
+def test_a_new_user_is_welcomed_when_their_email_is_valid(demo):
+    flow = plan("Onboard a new user", demo)
+
+    branch = next(n for n in flow.nodes if isinstance(n, BranchNode))
+    assert branch.condition == "validate_email.valid"
+    assert branch.then == ["send_welcome_email"]

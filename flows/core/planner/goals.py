@@ -1,52 +1,105 @@
-"""Requests that name only a well-known goal ("Process order", "fulfil the customer's
-order"): the steps such a goal takes, written out as a person would say them, when the
-catalogue has a tool for each. A request that says its own steps is left as it is, and so
-is one over a catalogue without the tools (it is then planned, or refused, as written).
+"""Requests that name only a well-known goal ("Process order", "Handle a customer
+complaint", "Onboard a new user"): the steps such a goal takes, written out as a person
+would say them, when the catalogue has a tool for each. A request that says its own steps
+is left as it is, and so is one over a catalogue without the tools (it is then planned, or
+refused, as written).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flows.core.planner.lexicon import split_identifier, stem
 from flows.core.tools import ToolSpec
 
-#: "Process order", "please fulfil the incoming customer orders", "handle a new order
-#: with fraud detection": the whole request is the goal (and, after "with", one more step).
-_ORDER_GOAL = re.compile(
-    r"^\W*(?:please\s+)?(?:process|handle|fulfil+|complete|take\s+care\s+of)\s+"
+#: Words before the thing a goal is about ("a new order", "the incoming customer's ...").
+_BEFORE_THE_THING = (
     r"(?:(?:an?|the|this|each|every|new|incoming|online|customer(?:'s)?|customers')\s+)*"
-    r"orders?\b(?:\s+(?:with|including|plus)\s+(?P<extra>[a-z][a-z -]{2,40}?))?"
-    r"\s*[.!]?\s*$",
-    re.IGNORECASE,
 )
+#: "... with fraud detection": one more step, said after the goal.
+_EXTRA = r"(?:\s+(?:with|including|plus)\s+(?P<extra>[a-z][a-z -]{2,40}?))?\s*[.!]?\s*$"
 
-#: The steps of an order, each with the words a tool's id or name must have to do it.
-_ORDER_STEPS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
-    ("Validate the order.", (frozenset({"validate", "order"}),)),
-    ("If it's valid, check the inventory.", (frozenset({"inventory"}), frozenset({"stock"}))),
-    (
-        "If everything is in stock, process the payment,",
-        (frozenset({"payment"}), frozenset({"charge"})),
+
+@dataclass(frozen=True)
+class _Goal:
+    #: the whole request, naming the goal
+    said: re.Pattern[str]
+    #: each step as written out, with the words a tool's id or name must have to do it
+    #: (any one set of them)
+    steps: tuple[tuple[str, tuple[frozenset[str], ...]], ...]
+
+
+_GOALS = (
+    _Goal(
+        re.compile(
+            r"^\W*(?:please\s+)?(?:process|handle|fulfil+|complete|take\s+care\s+of)\s+"
+            rf"{_BEFORE_THE_THING}orders?\b{_EXTRA}",
+            re.IGNORECASE,
+        ),
+        (
+            ("Validate the order.", (frozenset({"validate", "order"}),)),
+            (
+                "If it's valid, check the inventory.",
+                (frozenset({"inventory"}), frozenset({"stock"})),
+            ),
+            (
+                "If everything is in stock, process the payment,",
+                (frozenset({"payment"}), frozenset({"charge"})),
+            ),
+            ("then create the shipment.", (frozenset({"shipment"}), frozenset({"ship"}))),
+        ),
     ),
-    ("then create the shipment.", (frozenset({"shipment"}), frozenset({"ship"}))),
+    _Goal(
+        re.compile(
+            r"^\W*(?:please\s+)?(?:handle|triage|process|deal\s+with|respond\s+to|take\s+care\s+of)"
+            rf"\s+{_BEFORE_THE_THING}(?:support\s+)?(?:complaints?|tickets?|requests?|messages?|"
+            rf"e-?mails?|enquir(?:y|ies)|inquir(?:y|ies)|issues?){_EXTRA}",
+            re.IGNORECASE,
+        ),
+        (
+            ("Classify the message,", (frozenset({"classify"}),)),
+            (
+                "then create a ticket with its category and priority.",
+                (frozenset({"create", "ticket"}), frozenset({"open", "ticket"})),
+            ),
+        ),
+    ),
+    _Goal(
+        re.compile(
+            r"^\W*(?:please\s+)?(?:onboard|welcome|sign\s+up|register)\s+"
+            rf"{_BEFORE_THE_THING}(?:users?|customers?|signups?|sign-ups?|members?|subscribers?|"
+            rf"employees?|hires?|starters?){_EXTRA}",
+            re.IGNORECASE,
+        ),
+        (
+            ("Validate the email.", (frozenset({"validate", "email"}),)),
+            ("If it's valid, send the welcome email.", (frozenset({"welcome"}),)),
+        ),
+    ),
 )
 
 
 def written_out_goal(prompt: str, tools: Iterable[ToolSpec]) -> str:
     """`prompt`, or the steps of the goal it names when it names nothing else."""
-    goal = _ORDER_GOAL.match(prompt)
-    if goal is None:
-        return prompt
+    for goal in _GOALS:
+        said = goal.said.match(prompt)
+        if said is not None:
+            return _steps(goal, said.group("extra"), list(tools)) or prompt
+    return prompt
+
+
+def _steps(goal: _Goal, extra: str | None, tools: list[ToolSpec]) -> str | None:
+    """The goal's steps written out, or None when a step has no tool to do it."""
     offered = [{stem(w) for w in split_identifier(f"{spec.id} {spec.name}")} for spec in tools]
-    for _, ways in _ORDER_STEPS:
+    for _, ways in goal.steps:
         if not any({stem(w) for w in way} <= words for way in ways for words in offered):
-            return prompt  # a step no tool does: the request is planned as written
-    steps = [text for text, _ in _ORDER_STEPS]
-    extra = goal.group("extra")
+            return None
+    steps = [text for text, _ in goal.steps]
     if extra:
-        # "with fraud detection": a step of its own, after the order is known to be valid
-        # (refused by name when no tool does it)
-        steps[0] = f"Validate the order and run {extra.strip()} on it."
+        # "with fraud detection": a step of its own after the first (refused by name when
+        # no tool does it)
+        first = steps[0].rstrip(".,")
+        steps[0] = f"{first} and run {extra.strip()} on it{steps[0][len(first) :]}"
     return " ".join(steps)
