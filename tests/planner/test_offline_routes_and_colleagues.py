@@ -131,3 +131,25 @@ def test_asking_them_for_something_by_email_is_an_email(demo):
 
     assert [e.inputs["to"] for e in emails(flow)] == ["input.customer_email"]
     assert not [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "validate_email"]
+
+
+def test_a_step_no_tool_does_mapped_to_the_same_read_again_is_refused(demo):
+    error = refusal(
+        "When a new ticket arrives, classify it and if it's about billing, assign it to the "
+        "billing team",
+        demo,
+    )
+
+    assert error.step == "assign it to the billing team"
+    assert error.details["reason"] == "same_read_again"
+
+
+def test_the_same_check_again_after_an_approval_is_planned(demo):
+    flow = plan(
+        "Check the stock for the items, get a manager's approval, then check the stock again "
+        "and charge the card if it's still in stock",
+        demo,
+    )
+
+    checks = [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "check_inventory"]
+    assert len(checks) == 2

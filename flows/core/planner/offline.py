@@ -622,6 +622,7 @@ class FlowBuilder:
             self._gate_rest(at, resolved, clause)
         self._continue_on_reject()
         self._check_no_empty_branch()
+        self._check_no_read_again()
         if not self.nodes:
             raise PlanningError(
                 "no_steps",
@@ -659,6 +660,32 @@ class FlowBuilder:
                 "on-call engineer'.",
                 step=clause.text,
                 details={"reason": "empty_condition"},
+            )
+
+    def _check_no_read_again(self) -> None:
+        """Refuse a step mapped to a tool that only reads, called again with the same inputs
+        ("classify it; if it's billing, assign it to the billing team": the classification
+        again, since no tool assigns): it can only tell what the first call told."""
+        seen: dict[tuple[str, str], str] = {}
+        for node in self.nodes:
+            if node.get("type") == "approval":
+                seen.clear()  # ("check the stock again once approved": time has passed)
+            info = self.info.get(node["id"])
+            if node.get("type") != "tool" or info is None or info.spec is None:
+                continue
+            key = (info.spec.id, json.dumps(node.get("inputs") or {}, sort_keys=True))
+            first = seen.setdefault(key, node["id"])
+            clause = info.clause
+            if first == node["id"] or acts(info.spec) or clause is None:
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: its words map to {info.spec.id}, which step "
+                f"{first!r} already calls with the same inputs, so it could only tell the same "
+                "again; no tool in the catalogue does what it asks. Register a tool that does "
+                "it, or leave the step out.",
+                step=clause.text,
+                details={"reason": "same_read_again", "tool": info.spec.id, "first": first},
             )
 
     def _inputs_every_run_reads(self) -> list[str]:
