@@ -145,3 +145,40 @@ describe("ToolInputField, Text and Expression", () => {
     }
   });
 });
+
+describe("ToolInputField, text with {{ }} parts", () => {
+  it("stores text with parts as a CEL concatenation and keeps showing it as typed", () => {
+    const { values, box, mode } = live("");
+    fireEvent.change(box(), { target: { value: "Hello {{customer.name}}, your order {{ order.id }} shipped" } });
+    expect(values.at(-1)).toBe('"Hello " + string(customer.name) + ", your order " + string(order.id) + " shipped"');
+    expect(mode()).toBe("Text");
+    expect(box().value).toBe("Hello {{customer.name}}, your order {{ order.id }} shipped"); // as typed, not respaced
+    expect([...screen.getAllByTestId("template-part")].map((part) => part.textContent)).toEqual(["customer.name", "order.id"]);
+  });
+
+  it("opens such a concatenation in Text, and keeps a part still being typed in Text", () => {
+    const { values, box, mode } = live('"Hi " + string(input.name) + "!"');
+    expect(mode()).toBe("Text");
+    expect(box().value).toBe("Hi {{ input.name }}!");
+    fireEvent.change(box(), { target: { value: "Hi {{ input.name }}! {{ a ) }}" } });
+    expect(values.at(-1)).toBe('"Hi " + string(input.name) + "! " + string(a ))');
+    expect(mode()).toBe("Text"); // the IR holds what was typed: the field stays in Text
+  });
+
+  it("closes a {{ as it is typed", () => {
+    const { values, box } = live("");
+    fireEvent.change(box(), { target: { value: "Dear {{" } }); // the cursor is at the end
+    expect(values.at(-1)).toBe('"Dear {{  }}"');
+  });
+
+  it("says which part an issue is about", () => {
+    const issue: Issue = {
+      code: "unknown_field", message: "Node `n` field `inputs.body` reads `customer.nme`, but `customer` has no field `nme`.",
+      node: "n", field: "inputs.body", hint: null,
+    };
+    live('"Hello " + string(customer.nme) + ", order " + string(order.id)', { type: "string" }, [issue]);
+    expect(screen.getByRole("alert").textContent).toContain("In {{ customer.nme }}:");
+    const parts = screen.getAllByTestId("template-part");
+    expect(parts.map((part) => part.getAttribute("data-invalid"))).toEqual(["true", null]);
+  });
+});
