@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Issue } from "../../../graph";
+import { useDesigner } from "../store";
 import { TextFix, ToolInputField } from "./ToolInputField";
 
 afterEach(cleanup);
@@ -180,5 +181,16 @@ describe("ToolInputField, text with {{ }} parts", () => {
     expect(screen.getByRole("alert").textContent).toContain("In {{ customer.nme }}:");
     const parts = screen.getAllByTestId("template-part");
     expect(parts.map((part) => part.getAttribute("data-invalid"))).toEqual(["true", null]);
+  });
+
+  it("offers the name a part plainly meant, and shows the fix as text", () => {
+    useDesigner.setState({ ir: { ...useDesigner.getState().ir, nodes: [{ id: "greet", type: "tool", tool: "t", inputs: {} }] } as never });
+    const issue: Issue = { code: "unknown_reference", message: "Node `n` field `inputs.body` reads `greeet`, which is neither `input` nor a node id.", node: "n", field: "inputs.body", hint: null };
+    const { values, box } = live('"Hi " + string(greeet.status)', { type: "string" }, [issue]);
+    const fix = screen.getByTestId("reference-fix").querySelector("button")!;
+    expect(fix.textContent).toBe("Use Hi {{ greet.status }}");
+    fireEvent.click(fix);
+    expect(values.at(-1)).toBe('"Hi " + string(greet.status)');
+    expect(box().value).toBe("Hi {{ greet.status }}");
   });
 });

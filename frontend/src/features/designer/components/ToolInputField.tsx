@@ -65,6 +65,12 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
   const assists = disabled ? null : (
     <>
       {mode === "expression" && <ReferenceFix value={value} issues={issues} onChange={onChange} />}
+      {placeholders.length > 0 && (
+        <ReferenceFix value={value} issues={issues} onChange={(fixed) => {
+          setDraft(null);
+          onChange(fixed);
+        }} shown={(fixed) => templateOf(fixed) ?? fixed} />
+      )}
       {fix && (
         <TextFixButton fix={fix} onChange={(quoted) => {
           onChange(quoted);
