@@ -349,3 +349,38 @@ def test_a_run_on_flow_reads_in_rows_and_shows_a_steps_reads_when_it_is_picked(
         f"() => !({EDGE_SHOWN})(document.querySelector("
         "'[data-testid=\"rf__edge-data:step_1->step_9\"]'))"
     )
+
+
+def test_an_approvals_context_shows_each_name_whole_and_the_values_in_line(
+    page, live_server, staff_user, screenshot
+):
+    # Given an approval that shows the approver a short and a long name
+    flow = make(staff_user, {
+        "name": "Gift",
+        "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+        "nodes": [
+            {"id": "lookup_user", "type": "tool", "tool": "validate_email",
+             "inputs": {"email": "input.email"}},
+            {"id": "ok", "type": "approval", "title": "Approve the gift",
+             "instructions": "Approve the gift.",
+             "context": {"email": "input.email", "lookup_user": "lookup_user"},
+             "form_schema": {"type": "object", "properties": {}},
+             "assignees": {"users": [staff_user.username]}},
+        ],
+    })
+    open_designer(page, live_server, flow)
+    node(page, "ok").click()
+
+    # Then every name is shown whole, and the expressions start at one line
+    names = page.get_by_test_id("inspector").locator(".expr-map-key")
+    expect(names).to_have_count(2)
+    for index in range(2):
+        assert names.nth(index).evaluate("(el) => el.scrollWidth <= el.clientWidth"), index
+    values = page.get_by_test_id("inspector").locator(".expr-map-row textarea")
+    lefts = {round(values.nth(index).bounding_box()["x"]) for index in range(2)}
+    assert len(lefts) == 1, lefts
+    # and the card shows the instructions as text, the context as expressions
+    card = node(page, "ok")
+    expect(card.locator('.fn-value[data-value-kind="text"]')).to_have_text("Approve the gift.")
+    expect(card.locator('.fn-value[data-value-kind="expression"]').first).to_have_text("input.email")
+    screenshot(page, "context")

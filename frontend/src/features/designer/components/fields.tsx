@@ -291,6 +291,11 @@ export function IdListInput({ id, value, options, onChange, disabled }: {
   );
 }
 
+/** The width of a map's name column, in characters: its longest name, within reason. */
+function keyChars(keys: string[]): number {
+  return Math.min(18, Math.max(6, ...keys.map((key) => key.length)));
+}
+
 /** A map of names to CEL expressions (approval context, value fields, switch cases...). */
 export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel = "name", disabled }: {
   value: Record<string, string>;
@@ -307,7 +312,7 @@ export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel =
     onChange(Object.fromEntries(entries.map(([key, source]) => [key === from ? to : key, source])));
   };
   return (
-    <div className="expr-map">
+    <div className="expr-map" style={{ "--key-chars": keyChars(entries.map(([key]) => key)) } as React.CSSProperties}>
       {entries.map(([key, source]) => (
         <div className="expr-map-row" key={key} data-field={`${path}.${key}`}>
           <input
