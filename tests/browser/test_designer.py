@@ -312,6 +312,31 @@ def test_text_takes_values_from_earlier_steps_in_double_braces(
     expect(card_value(page, "report", "subject")).to_have_attribute("data-value-kind", "expression")
 
 
+def test_an_llm_prompt_completes_values_only_inside_double_braces(page, live_server, staff_user):
+    # Given a new LLM step after the greeting
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "greet").click()
+    page.get_by_test_id("palette-item-llm").click()
+    prompt = page.get_by_test_id("inspector").locator('[data-field="prompt"] textarea')
+
+    # When words are typed, nothing is suggested; {{ opens a placeholder that completes names
+    prompt.fill("")
+    prompt.press_sequentially("Greet inp")
+    expect(page.get_by_test_id("inspector").locator(".cel-suggestions")).to_have_count(0)
+    prompt.press_sequentially(" {{")
+    expect(prompt).to_have_value("Greet inp {{  }}")
+    page.wait_for_function("(el) => el.selectionStart === 13", arg=prompt.element_handle())
+    prompt.press_sequentially("inp")
+    expect(page.get_by_test_id("inspector").locator(".cel-suggestions")).to_contain_text("input")
+    prompt.press("Enter")
+    expect(prompt).to_have_value("Greet inp {{ input }}")
+
+    # Then the card shows the prompt as text with its placeholder marked
+    llm = page.locator('.react-flow__node[data-id^="llm"]')
+    expect(llm.locator('.fn-value[data-value-kind="text"] .fn-part')).to_have_text("input")
+
+
 IN_VIEW = """(ids) => {
     const canvas = document.querySelector(".designer-canvas").getBoundingClientRect();
     return ids.every((id) => {

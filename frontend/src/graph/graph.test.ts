@@ -395,5 +395,7 @@ describe("keyRows", () => {
     expect(keyRows(approval)).toEqual([["asks", "Approve it", "text"], ["asks", "input.x", "cel"]]);
     const llm = { id: "sum", type: "llm", prompt: "Sum up {{ input.x }}" } as unknown as IrNode;
     expect(keyRows(llm)).toEqual([["prompt", "Sum up {{ input.x }}", "template"]]);
+    // a step just added, with no prompt yet, shows an empty row
+    expect(keyRows({ id: "new", type: "llm" } as unknown as IrNode)).toEqual([["prompt", "", "template"]]);
   });
 });
