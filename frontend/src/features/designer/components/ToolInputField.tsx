@@ -47,7 +47,7 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
   const placeholders = mode === "text" && text ? filledPlaceholders(text) : [];
   const pointed = placeholders.length ? stated.map((issue) => partOfIssue(text ?? "", issue.message)) : [];
   const issues = stated.map((issue, index) => (pointed[index] >= 0
-    ? { ...issue, message: `In {{ ${placeholders[pointed[index]].source} }}: ${issue.message}` }
+    ? { ...issue, message: `In \`{{ ${placeholders[pointed[index]].source} }}\`: ${issue.message}` }
     : issue));
   const fix = disabled || mode === "text" ? null : textFix(value, shape, issues);
   const picked = chosen(value, shape);
