@@ -242,6 +242,106 @@ def test_a_text_input_takes_plain_text_as_text(page, live_server, staff_user, sc
     screenshot(page, "text-dark")
 
 
+def card_value(page: Any, node_id: str, label: str) -> Any:
+    """The value a node card shows in its row for `label`."""
+    row = node(page, node_id).locator(".fn-row").filter(has=page.locator(".fn-key", has_text=label))
+    return row.locator(".fn-value")
+
+
+def test_text_takes_values_from_earlier_steps_in_double_braces(
+    page, live_server, staff_user, screenshot
+):
+    # Given a new email step after the greeting
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+    node(page, "greet").click()
+    page.get_by_test_id("palette-search").fill("send email")
+    page.get_by_test_id("palette-item-send_email").click()
+    inspector = page.get_by_test_id("inspector")
+    body = inspector.locator('[data-field="inputs.body"]')
+    subject = inspector.locator('[data-field="inputs.subject"]')
+    box = body.locator("textarea")
+    inspector.locator('[data-field="inputs.to"]').get_by_role("radio", name="Expression").click()
+    inspector.locator('[data-field="inputs.to"] textarea').fill("input.email")
+    subject.locator("textarea").fill("Welcome")
+
+    # When the person types {{ in Text mode: it is closed, and completion offers what to read
+    box.click()
+    box.press_sequentially("Hello {{")
+    expect(box).to_have_value("Hello {{  }}")
+    page.wait_for_function("(el) => el.selectionStart === 9", arg=box.element_handle())
+    box.press_sequentially("gre")
+    expect(inspector.locator(".cel-suggestions")).to_contain_text("greet")
+    box.press("Escape")
+    box.fill("Hello {{ input.name }}, your welcome email is {{ greeet.status }}.")
+
+    # Then the misspelt part is the one marked, and the issue says which part it is about
+    expect(body.locator('[data-testid="template-part"][data-invalid="true"]')).to_have_text("greeet.status")
+    expect(body.get_by_role("alert")).to_contain_text("In {{ greeet.status }}:")
+    expect(node(page, "send_email")).to_have_attribute("data-valid", "false")
+    screenshot(page, "part-error")
+
+    # When it is fixed the step is valid, and its card shows the text with the parts marked
+    box.fill("Hello {{ input.name }}, your welcome email is {{ greet.status }}.")
+    expect(node(page, "send_email")).to_have_attribute("data-valid", "true")
+    expect(body.get_by_role("radio", name="Text")).to_have_attribute("aria-checked", "true")
+    card_body = card_value(page, "send_email", "body")
+    expect(card_body).to_have_attribute("data-value-kind", "text")
+    expect(card_body.locator(".fn-part")).to_have_text(["input.name", "greet.status"])
+    # a plain string shows without its quotes
+    expect(card_value(page, "send_email", "subject")).to_have_text("Welcome")
+    screenshot(page, "parts")
+
+    # and it is saved as pure CEL, which opens again as the same text
+    page.get_by_test_id("save-version").click()
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}/v/2$"))
+    saved = FlowVersion.objects.get(flow=flow, number=2)
+    inputs = {n["id"]: n for n in saved.ir["nodes"]}["send_email"]["inputs"]
+    assert inputs["body"] == (
+        '"Hello " + string(input.name) + ", your welcome email is " + string(greet.status) + "."'
+    )
+    assert inputs["subject"] == '"Welcome"'
+    assert saved.is_valid
+    page.reload()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    node(page, "send_email").click()
+    expect(body.get_by_role("radio", name="Text")).to_have_attribute("aria-checked", "true")
+    expect(box).to_have_value("Hello {{ input.name }}, your welcome email is {{ greet.status }}.")
+    # An expression that is not such text stays an expression, on the card too
+    expect(card_value(page, "report", "subject")).to_have_attribute("data-value-kind", "expression")
+
+    # A part that is true or false (text cannot show it) is met with what to write instead
+    box.fill("Valid: {{ check.valid }}")
+    expect(body.get_by_test_id("field-warning")).to_contain_text('{{ check.valid ? "yes" : "no" }}')
+    screenshot(page, "not-text")
+
+
+def test_an_llm_prompt_completes_values_only_inside_double_braces(page, live_server, staff_user):
+    # Given a new LLM step after the greeting
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    node(page, "greet").click()
+    page.get_by_test_id("palette-item-llm").click()
+    prompt = page.get_by_test_id("inspector").locator('[data-field="prompt"] textarea')
+
+    # When words are typed, nothing is suggested; {{ opens a placeholder that completes names
+    prompt.fill("")
+    prompt.press_sequentially("Greet inp")
+    expect(page.get_by_test_id("inspector").locator(".cel-suggestions")).to_have_count(0)
+    prompt.press_sequentially(" {{")
+    expect(prompt).to_have_value("Greet inp {{  }}")
+    page.wait_for_function("(el) => el.selectionStart === 13", arg=prompt.element_handle())
+    prompt.press_sequentially("inp")
+    expect(page.get_by_test_id("inspector").locator(".cel-suggestions")).to_contain_text("input")
+    prompt.press("Enter")
+    expect(prompt).to_have_value("Greet inp {{ input }}")
+
+    # Then the card shows the prompt as text with its placeholder marked
+    llm = page.locator('.react-flow__node[data-id^="llm"]')
+    expect(llm.locator('.fn-value[data-value-kind="text"] .fn-part')).to_have_text("input")
+
+
 IN_VIEW = """(ids) => {
     const canvas = document.querySelector(".designer-canvas").getBoundingClientRect();
     return ids.every((id) => {

@@ -284,3 +284,103 @@ def test_the_minimap_shows_only_while_part_of_the_flow_is_out_of_view(
     # and goes again when the view fits the flow
     page.locator(".designer-canvas .react-flow__controls-fitview").click()
     expect(minimap).to_have_count(0)
+
+
+def run_on(count: int) -> dict[str, Any]:
+    """A chain of `count` steps where every later step also reads the first two, as a
+    planner writes a long order flow: each read of an early step is a line back across it."""
+    flow = chain(count)
+    for step in flow["nodes"][2:]:
+        step["inputs"] = {"email": "step_1.email + step_2.email"}
+    flow["nodes"][1]["inputs"] = {"email": "step_1.email"}
+    return flow
+
+
+# Each row of cards (cards whose tops are within a few pixels), as lists of ids, top to bottom.
+CARD_ROWS = """() => {
+    const cards = [...document.querySelectorAll('.designer-canvas .react-flow__node')]
+        .map((card) => ({ id: card.dataset.id, box: card.getBoundingClientRect() }))
+        .sort((a, b) => a.box.top - b.box.top || a.box.left - b.box.left);
+    const rows = [];
+    for (const card of cards) {
+        const row = rows[rows.length - 1];
+        if (row && Math.abs(row.top - card.box.top) < 4) row.ids.push(card.id);
+        else rows.push({ top: card.box.top, ids: [card.id] });
+    }
+    return rows.map((row) => row.ids);
+}"""
+
+# Whether an edge is drawn to be seen.
+EDGE_SHOWN = "(edge) => getComputedStyle(edge).opacity !== '0'"
+
+
+def test_a_run_on_flow_reads_in_rows_and_shows_a_steps_reads_when_it_is_picked(
+    page, live_server, staff_user, screenshot
+):
+    # Given a 12-step chain whose every step reads the first two, never laid out
+    flow = make(staff_user, run_on(12))
+    open_designer(page, live_server, flow)
+    settled(page)
+
+    # Then it reads in straight rows, in order, left to right and top to bottom
+    rows = page.evaluate(CARD_ROWS)
+    assert len(rows) > 1, rows
+    assert [card for row in rows for card in row] == [f"step_{i}" for i in range(1, 13)], rows
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    # and only the order is drawn: a read that the chain already implies is not
+    shortcut = page.get_by_test_id("rf__edge-data:step_1->step_9")
+    expect(shortcut).to_have_count(1)
+    assert not shortcut.evaluate(EDGE_SHOWN)
+    assert page.get_by_test_id("rf__edge-after:step_1->step_2").evaluate(EDGE_SHOWN)
+    screenshot(page, "rows")
+
+    # When a step is picked, what it reads shows, and hides again when it is let go
+    node(page, "step_9").click()
+    page.wait_for_function(
+        f"() => ({EDGE_SHOWN})(document.querySelector("
+        "'[data-testid=\"rf__edge-data:step_1->step_9\"]'))"
+    )
+    expect(shortcut).to_have_class(re.compile(r"\bedge-lit\b"))
+    assert not page.get_by_test_id("rf__edge-data:step_1->step_4").evaluate(EDGE_SHOWN)
+    screenshot(page, "picked")
+    page.get_by_test_id("canvas").click(position={"x": 20, "y": 20})
+    expect(shortcut).not_to_have_class(re.compile(r"\bedge-lit\b"))
+    page.wait_for_function(
+        f"() => !({EDGE_SHOWN})(document.querySelector("
+        "'[data-testid=\"rf__edge-data:step_1->step_9\"]'))"
+    )
+
+
+def test_an_approvals_context_shows_each_name_whole_and_the_values_in_line(
+    page, live_server, staff_user, screenshot
+):
+    # Given an approval that shows the approver a short and a long name
+    flow = make(staff_user, {
+        "name": "Gift",
+        "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+        "nodes": [
+            {"id": "lookup_user", "type": "tool", "tool": "validate_email",
+             "inputs": {"email": "input.email"}},
+            {"id": "ok", "type": "approval", "title": "Approve the gift",
+             "instructions": "Approve the gift.",
+             "context": {"email": "input.email", "lookup_user": "lookup_user"},
+             "form_schema": {"type": "object", "properties": {}},
+             "assignees": {"users": [staff_user.username]}},
+        ],
+    })
+    open_designer(page, live_server, flow)
+    node(page, "ok").click()
+
+    # Then every name is shown whole, and the expressions start at one line
+    names = page.get_by_test_id("inspector").locator(".expr-map-key")
+    expect(names).to_have_count(2)
+    for index in range(2):
+        assert names.nth(index).evaluate("(el) => el.scrollWidth <= el.clientWidth"), index
+    values = page.get_by_test_id("inspector").locator(".expr-map-row textarea")
+    lefts = {round(values.nth(index).bounding_box()["x"]) for index in range(2)}
+    assert len(lefts) == 1, lefts
+    # and the card shows the instructions as text, the context as expressions
+    card = node(page, "ok")
+    expect(card.locator('.fn-value[data-value-kind="text"]')).to_have_text("Approve the gift.")
+    expect(card.locator('.fn-value[data-value-kind="expression"]').first).to_have_text("input.email")
+    screenshot(page, "context")

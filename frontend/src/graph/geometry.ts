@@ -10,34 +10,40 @@ export const ARM_ROW_HEIGHT = 26;
 export const BODY_PADDING = 10;
 export const MAX_KEY_ROWS = 3;
 
-/** Key inputs shown on a card: up to three `[label, expression]` rows. */
-export function keyRows(node: IrNode): [string, string][] {
-  const rows: [string, string][] = [];
+/** What a card row's value is in the IR: a CEL expression, text (an approval's instructions),
+ *  or text with `{{ }}` CEL parts (an LLM prompt). */
+export type KeyRowKind = "cel" | "text" | "template";
+
+/** Key inputs shown on a card: up to three `[label, value, kind]` rows. */
+export function keyRows(node: IrNode): [string, string, KeyRowKind][] {
+  const rows: [string, string, KeyRowKind][] = [];
+  // A node just added may not have every field yet: its row shows empty.
+  const row = (label: string, value: string | undefined, kind: KeyRowKind) => rows.push([label, typeof value === "string" ? value : "", kind]);
   const record = (values: Record<string, string> | undefined) => {
-    for (const [key, value] of Object.entries(values ?? {})) rows.push([key, value]);
+    for (const [key, value] of Object.entries(values ?? {})) row(key, value, "cel");
   };
   switch (node.type) {
     case "tool":
       record(node.inputs);
       break;
     case "map":
-      rows.push(["for each", node.items]);
+      row("for each", node.items, "cel");
       record(node.inputs);
       break;
     case "value":
     case "output":
-      if (typeof node.value === "string") rows.push(["value", node.value]);
+      if (typeof node.value === "string") row("value", node.value, "cel");
       else record(node.value);
       break;
     case "approval":
-      if (node.instructions) rows.push(["asks", node.instructions]);
+      if (node.instructions) row("asks", node.instructions, "text");
       record(node.context);
       break;
     case "llm":
-      rows.push(["prompt", node.prompt]);
+      row("prompt", node.prompt, "template");
       break;
     case "switch":
-      rows.push(["on", node.value]);
+      row("on", node.value, "cel");
       break;
     case "branch":
       break;

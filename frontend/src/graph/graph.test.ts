@@ -387,6 +387,15 @@ describe("firstFreeSpot", () => {
 describe("keyRows", () => {
   it("names a map's list 'for each', apart from a tool input called items", () => {
     const map = { id: "m", type: "map", tool: "check_inventory", items: "input.orders", inputs: { items: "item" } } as unknown as IrNode;
-    expect(keyRows(map)).toEqual([["for each", "input.orders"], ["items", "item"]]);
+    expect(keyRows(map)).toEqual([["for each", "input.orders", "cel"], ["items", "item", "cel"]]);
+  });
+
+  it("says which rows hold text: an approval's instructions, an LLM prompt's template", () => {
+    const approval = { id: "ok", type: "approval", instructions: "Approve it", context: { asks: "input.x" } } as unknown as IrNode;
+    expect(keyRows(approval)).toEqual([["asks", "Approve it", "text"], ["asks", "input.x", "cel"]]);
+    const llm = { id: "sum", type: "llm", prompt: "Sum up {{ input.x }}" } as unknown as IrNode;
+    expect(keyRows(llm)).toEqual([["prompt", "Sum up {{ input.x }}", "template"]]);
+    // a step just added, with no prompt yet, shows an empty row
+    expect(keyRows({ id: "new", type: "llm" } as unknown as IrNode)).toEqual([["prompt", "", "template"]]);
   });
 });

@@ -11,3 +11,4 @@ export * from "./routes";
 export * from "./orthogonal";
 export * from "./viewport";
 export * from "./wrap";
+export * from "./shortcuts";

@@ -16,6 +16,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: [["Shift", "drag"]], does: "Select the steps in a box" },
   { keys: [["Ctrl", "C"], ["Ctrl", "X"], ["Ctrl", "V"]], does: "Copy, cut and paste steps (into another flow too)" },
   { keys: [["Ctrl", "Space"]], does: "Suggest names in an expression" },
+  { keys: [["{{"]], does: "In a text, insert a value from the run input or an earlier step" },
   { keys: [["Escape"]], does: "Close the inspector or settings" },
   { keys: [["?"]], does: "Show these shortcuts" },
 ];

@@ -30,6 +30,8 @@ import {
   startViewport,
   keepWholeFlow,
   showsAll,
+  shortcutEdgeIds,
+  withoutShortcuts,
   type FlowEdge,
   type FlowNode,
   type NodeType,
@@ -89,6 +91,11 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const canEdit = useDesigner((state) => state.canEdit);
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const graph = useMemo(() => irToGraph(ir), [ir]);
+  // The cards are placed by the lines that say the order; a read that a longer path already
+  // implies (a shortcut) is drawn only while one of its ends is picked or pointed at.
+  const shortcuts = useMemo(() => shortcutEdgeIds(graph.edges), [graph]);
+  const spine = useMemo(() => withoutShortcuts(graph.edges, shortcuts), [graph, shortcuts]);
+  const [hovered, setHovered] = useState<string | null>(null);
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const fitted = useRef(false);
@@ -98,7 +105,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const startNodes = useRef<FlowNode[] | null>(null);
   const measuredOnce = useRef(false);
   const box = useRef<HTMLDivElement>(null);
-  const laidRoutes = useEdgeRoutes(graph.nodes, graph.edges);
+  const laidRoutes = useEdgeRoutes(graph.nodes, spine);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
   /** Every node has a place to be drawn at (maybe the quick layout's, until ELK's comes). */
   const ready = unplaced.length === 0;
@@ -145,8 +152,8 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     // added to a flow already on screen go where the layout puts them beside the others.
     const element = box.current;
     const fresh = !fitted.current && element && withLaid.every((node) => !node.data.placed);
-    const arrange = fresh ? (laid: FlowNode[]) => readableLayout(laid, graph.edges, element.clientWidth, element.clientHeight) : undefined;
-    const quick = immediateLayout(withLaid, graph.edges);
+    const arrange = fresh ? (laid: FlowNode[]) => readableLayout(laid, spine, element.clientWidth, element.clientHeight) : undefined;
+    const quick = immediateLayout(withLaid, spine);
     const now = arrange ? { ...quick, nodes: arrange(quick.nodes) } : quick;
     const positions: Record<string, Position> = { ...layoutPositions };
     const added: Box[] = [];
@@ -166,7 +173,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       performance.mark("designer:layout-end");
       return;
     }
-    refine(withLaid, graph.edges, (laid) => {
+    refine(withLaid, spine, (laid) => {
       performance.mark("designer:layout-end");
       // The first view follows the cards to ELK's places unless the person moved it.
       const element = box.current;
@@ -174,7 +181,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       startNodes.current = laid;
       void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: REFINE_MS });
     }, arrange);
-  }, [graph, layoutPositions, ready, refine, flow]);
+  }, [graph, spine, layoutPositions, ready, refine, flow]);
 
   // A requested re-layout moves every node and saves the positions (one undo step).
   useEffect(() => {
@@ -182,7 +189,8 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     cancelRefinement(); // the person asked for the full layout: it replaces any on its way
     let cancelled = false;
     const current = useDesigner.getState();
-    const { nodes: all, edges: links } = irToGraph(current.ir);
+    const { nodes: all, edges } = irToGraph(current.ir);
+    const links = withoutShortcuts(edges);
     void layoutGraph(all, links, { force: true }).then((answer) => {
       if (cancelled) return;
       const element = box.current;
@@ -224,12 +232,23 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     });
     setEdges((previous) => {
       const before = new Map(previous.map((edge) => [edge.id, edge]));
-      return graph.edges.map((edge) => {
+      return graph.edges.map((base) => {
+        const edge = shortcuts.has(base.id) ? { ...base, className: `${base.className ?? ""} edge-shortcut` } : base;
         const old = before.get(edge.id);
         return old?.selected ? { ...edge, selected: true } : edge;
       });
     });
-  }, [graph, layoutPositions, ready, flow, onReady]);
+  }, [graph, shortcuts, layoutPositions, ready, flow, onReady]);
+
+  // The lines of the picked or pointed-at cards stand out (and the shortcuts among them show).
+  const shownEdges = useMemo(() => {
+    const lit = new Set(selection);
+    if (hovered) lit.add(hovered);
+    if (lit.size === 0) return edges;
+    return edges.map((edge) => (lit.has(edge.source) || lit.has(edge.target) ? { ...edge, className: `${edge.className ?? ""} edge-lit` } : edge));
+  }, [edges, selection, hovered]);
+  const onNodeMouseEnter = useCallback((_: unknown, node: FlowNode) => setHovered(node.id), []);
+  const onNodeMouseLeave = useCallback(() => setHovered(null), []);
 
   // Selection made outside the canvas (problems panel, paste) shows on the canvas.
   useEffect(() => {
@@ -370,8 +389,10 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       <EdgeRoutesContext.Provider value={routes}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
-        edges={edges}
+        edges={shownEdges}
         nodeTypes={nodeTypes}
+        onNodeMouseEnter={onNodeMouseEnter}
+        onNodeMouseLeave={onNodeMouseLeave}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}

@@ -2,7 +2,8 @@
 // and its handles (arms of a branch or switch each get their own source handle).
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
-import { armsOf, keyRows, type FlowNode, type IrNode } from "../../../graph";
+import { armsOf, keyRows, type FlowNode, type IrNode, type KeyRowKind } from "../../../graph";
+import { cardValue } from "../cardValue";
 import { NODE_KINDS } from "../nodeKinds";
 import { useDesigner } from "../store";
 import { Icon } from "./Icon";
@@ -20,6 +21,20 @@ function armText(node: IrNode, arm: string): { label: string; detail?: string } 
   if (node.type === "branch") return arm === "then" ? { label: "IF", detail: node.condition } : { label: "ELSE" };
   if (arm === "default") return { label: "DEFAULT" };
   return { label: "CASE", detail: arm.slice(5) };
+}
+
+/** A row's value: text as text, with any `{{ }}` parts marked, or the expression as code. */
+function RowValue({ value, kind }: { value: string; kind: KeyRowKind }) {
+  const shown = cardValue(value, kind);
+  if (shown.expression) return <code className="fn-value" data-value-kind="expression" title={value}>{value}</code>;
+  const text = shown.pieces.map((piece) => (piece.expression ? `{{ ${piece.text} }}` : piece.text)).join("");
+  return (
+    <span className="fn-value fn-text" data-value-kind="text" title={text}>
+      {shown.pieces.map((piece, index) => piece.expression
+        ? <code key={index} className="fn-part">{piece.text}</code>
+        : <span key={index}>{piece.text}</span>)}
+    </span>
+  );
 }
 
 function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
@@ -63,10 +78,10 @@ function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
       <Handle type="source" position={Position.Right} id="out" className="fn-handle fn-handle-out" />
       {(rows.length > 0 || arms.length > 0) && (
         <div className="fn-body">
-          {rows.map(([label, value], index) => (
+          {rows.map(([label, value, kind], index) => (
             <div className="fn-row" key={index}>
               <span className="fn-key">{label}</span>
-              <code className="fn-value" title={value}>{value}</code>
+              <RowValue value={value} kind={kind} />
             </div>
           ))}
           {arms.map(({ arm, targets }) => {

@@ -17,6 +17,7 @@ import { groupList, groupSuggestions, missingGroups, replaceGroup } from "../gro
 import { NODE_KINDS } from "../nodeKinds";
 import { designer, issueNode, useDesigner } from "../store";
 import { CelInput, ExprMapInput, Field, IdListInput, JsonInput, issuesAt } from "./fields";
+import { openPlaceholder } from "../textTemplate";
 import { Icon } from "./Icon";
 import { ReferenceFix } from "./ReferenceFix";
 import { TextFix, ToolInputField } from "./ToolInputField";
@@ -587,10 +588,10 @@ function LlmFields({ node, at, set, disabled }: TypeFieldsProps) {
       <section className="insp-section">
         <h3 className="insp-section-title">Prompt</h3>
         <Field label="Prompt" path="prompt" issues={at("prompt")} required hint="{{ expression }} placeholders are CEL: {{ input.name }}, {{ lookup.email }}.">
-          {(id) => <CelInput id={id} value={node.prompt} nodeId={node.id} multiline invalid={at("prompt").length > 0} disabled={disabled} onChange={(v) => set("prompt", v)} />}
+          {(id) => <CelInput id={id} value={node.prompt} nodeId={node.id} multiline prose completeIn={openPlaceholder} invalid={at("prompt").length > 0} disabled={disabled} onChange={(v) => set("prompt", v)} />}
         </Field>
         <Field label="System" path="system" issues={at("system")}>
-          {(id) => <CelInput id={id} value={node.system ?? ""} nodeId={node.id} multiline disabled={disabled} onChange={(v) => set("system", v)} />}
+          {(id) => <CelInput id={id} value={node.system ?? ""} nodeId={node.id} multiline prose completeIn={openPlaceholder} disabled={disabled} onChange={(v) => set("system", v)} />}
         </Field>
         <Field label="Output schema" path="output_schema" issues={at("output_schema")} hint="Optional JSON Schema; without it the output is {text}.">
           {(id) => <JsonInput id={id} value={node.output_schema} rows={4} disabled={disabled} onChange={(v) => set("output_schema", v)} />}

@@ -3,7 +3,8 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Issue } from "../../../graph";
-import { TextFix, ToolInputField } from "./ToolInputField";
+import { useDesigner } from "../store";
+import { partAdvice, TextFix, ToolInputField } from "./ToolInputField";
 
 afterEach(cleanup);
 
@@ -143,5 +144,64 @@ describe("ToolInputField, Text and Expression", () => {
       expect(screen.queryByTestId("input-mode")).toBeNull();
       cleanup();
     }
+  });
+});
+
+describe("ToolInputField, text with {{ }} parts", () => {
+  it("stores text with parts as a CEL concatenation and keeps showing it as typed", () => {
+    const { values, box, mode } = live("");
+    fireEvent.change(box(), { target: { value: "Hello {{customer.name}}, your order {{ order.id }} shipped" } });
+    expect(values.at(-1)).toBe('"Hello " + string(customer.name) + ", your order " + string(order.id) + " shipped"');
+    expect(mode()).toBe("Text");
+    expect(box().value).toBe("Hello {{customer.name}}, your order {{ order.id }} shipped"); // as typed, not respaced
+    expect([...screen.getAllByTestId("template-part")].map((part) => part.textContent)).toEqual(["customer.name", "order.id"]);
+  });
+
+  it("opens such a concatenation in Text, and keeps a part still being typed in Text", () => {
+    const { values, box, mode } = live('"Hi " + string(input.name) + "!"');
+    expect(mode()).toBe("Text");
+    expect(box().value).toBe("Hi {{ input.name }}!");
+    fireEvent.change(box(), { target: { value: "Hi {{ input.name }}! {{ a ) }}" } });
+    expect(values.at(-1)).toBe('"Hi " + string(input.name) + "! " + string(a ))');
+    expect(mode()).toBe("Text"); // the IR holds what was typed: the field stays in Text
+  });
+
+  it("closes a {{ as it is typed", () => {
+    const { values, box } = live("");
+    fireEvent.change(box(), { target: { value: "Dear {{" } }); // the cursor is at the end
+    expect(values.at(-1)).toBe('"Dear {{  }}"');
+  });
+
+  it("says which part an issue is about", () => {
+    const issue: Issue = {
+      code: "unknown_field", message: "Node `n` field `inputs.body` reads `customer.nme`, but `customer` has no field `nme`.",
+      node: "n", field: "inputs.body", hint: null,
+    };
+    live('"Hello " + string(customer.nme) + ", order " + string(order.id)', { type: "string" }, [issue]);
+    expect(screen.getByRole("alert").textContent).toContain("In {{ customer.nme }}:");
+    const parts = screen.getAllByTestId("template-part");
+    expect(parts.map((part) => part.getAttribute("data-invalid"))).toEqual(["true", null]);
+  });
+
+  it("offers the name a part plainly meant, and shows the fix as text", () => {
+    useDesigner.setState({ ir: { ...useDesigner.getState().ir, nodes: [{ id: "greet", type: "tool", tool: "t", inputs: {} }] } as never });
+    const issue: Issue = { code: "unknown_reference", message: "Node `n` field `inputs.body` reads `greeet`, which is neither `input` nor a node id.", node: "n", field: "inputs.body", hint: null };
+    const { values, box } = live('"Hi " + string(greeet.status)', { type: "string" }, [issue]);
+    const fix = screen.getByTestId("reference-fix").querySelector("button")!;
+    expect(fix.textContent).toBe("Use Hi {{ greet.status }}");
+    fireEvent.click(fix);
+    expect(values.at(-1)).toBe('"Hi " + string(greet.status)');
+    expect(box().value).toBe("Hi {{ greet.status }}");
+  });
+});
+
+describe("partAdvice", () => {
+  it("says what to write for a part that is not text or a number", () => {
+    expect(partAdvice("check.valid", "boolean")).toContain('{{ check.valid ? "yes" : "no" }}');
+    expect(partAdvice("lookup.user", "object")).toContain("{{ lookup.user.name }}");
+    expect(partAdvice("order.items", "array")).toContain("{{ size(order.items) }}");
+    expect(partAdvice("input.name", "string")).toBeNull();
+    expect(partAdvice("total", "number")).toBeNull();
+    expect(partAdvice("x", "")).toBeNull();
   });
 });

@@ -1,14 +1,16 @@
 // One tool input in the inspector, helped by what the input's JSON Schema says: its values
 // to pick from (enum, boolean), its default, a template for a list or object. A text input
-// has two modes, as n8n's Fixed / Expression: Text takes what is typed as text (stored as a
-// CEL string literal) and Expression is the CEL box, with a one-click fix for plain text
-// typed where an expression is read.
+// has two modes, as n8n's Fixed / Expression: Text takes what is typed as text, with
+// `{{ expr }}` parts (stored as a CEL string literal or concatenation), and Expression is the
+// CEL box, with a one-click fix for plain text typed where an expression is read.
 import { useState } from "react";
 import type { Issue, JsonSchema } from "../../../graph";
 import { chosen, inputShape, textFix, type InputShape } from "../inputShape";
+import { pathType } from "../completion";
 import { useDesigner } from "../store";
-import { initialMode, offersTextMode, readsAsReference, textLiteral, textOf, toTextMode, type InputMode } from "../textMode";
-import { CelInput, Field, PlainTextInput } from "./fields";
+import { initialMode, offersTextMode, readsAsReference, textOf, toTextMode, type InputMode } from "../textMode";
+import { celOfTemplate, filledPlaceholders, openPlaceholder, partOfIssue, templateOf } from "../textTemplate";
+import { CelInput, Field } from "./fields";
 import { ReferenceFix } from "./ReferenceFix";
 
 /** More values than this are offered in a list rather than as buttons. */
@@ -31,14 +33,30 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
   const shape = inputShape(schema);
   const switchable = offersTextMode(shape);
   const [preferred, setPreferred] = useState<InputMode>(() => initialMode(value, shape));
-  // Text mode shows only what it can: an undo or a rename that leaves an expression here
-  // shows it as one.
-  const text = value.trim() === "" ? "" : textOf(value);
+  // What was last typed in Text mode stays as typed (`{{x}}`, a part not closed yet) while it
+  // is what the IR holds; otherwise the text is read from the IR. Text mode shows only what
+  // it can: an undo or a rename that leaves an expression here shows it as one.
+  const [draft, setDraft] = useState<string | null>(null);
+  const typed = draft !== null && celOfTemplate(draft) === value ? draft : null;
+  const text = value.trim() === "" ? "" : typed ?? templateOf(value);
   const mode: InputMode = switchable && preferred === "text" && text !== null ? "text" : "expression";
   const nodes = useDesigner((state) => state.ir.nodes);
+  const ir = useDesigner((state) => state.ir);
+  const tools = useDesigner((state) => state.tools);
   // Under the field itself, "node X does not supply required input Y of tool Z" names what
   // the field already shows: it says only what is missing (the problems panel keeps it all).
-  const issues = found.map((issue) => (issue.code === "missing_input" && !value.trim() ? { ...issue, message: "This input is required." } : issue));
+  const stated = found.map((issue) => (issue.code === "missing_input" && !value.trim() ? { ...issue, message: "This input is required." } : issue));
+  // In Text mode an issue about a `{{ }}` part says which part it is about.
+  const placeholders = mode === "text" && text ? filledPlaceholders(text) : [];
+  const pointed = placeholders.length ? stated.map((issue) => partOfIssue(text ?? "", issue.message)) : [];
+  // `string()` turns text and numbers into text; a yes/no, a list or an object stops the run.
+  const warnings: Issue[] = placeholders.flatMap(({ source }) => {
+    const advice = partAdvice(source, pathType(ir, tools, nodeId, source));
+    return advice ? [{ code: "not_text", message: advice, node: nodeId, field: `inputs.${name}`, hint: null }] : [];
+  });
+  const issues = stated.map((issue, index) => (pointed[index] >= 0
+    ? { ...issue, message: `In \`{{ ${placeholders[pointed[index]].source} }}\`: ${issue.message}` }
+    : issue));
   const fix = disabled || mode === "text" ? null : textFix(value, shape, issues);
   const picked = chosen(value, shape);
   const description = schema ? (schema.description as string | undefined) : "Not an input of this tool";
@@ -55,6 +73,12 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
   const assists = disabled ? null : (
     <>
       {mode === "expression" && <ReferenceFix value={value} issues={issues} onChange={onChange} />}
+      {placeholders.length > 0 && (
+        <ReferenceFix value={value} issues={issues} onChange={(fixed) => {
+          setDraft(null);
+          onChange(fixed);
+        }} shown={(fixed) => templateOf(fixed) ?? fixed} />
+      )}
       {fix && (
         <TextFixButton fix={fix} onChange={(quoted) => {
           onChange(quoted);
@@ -105,6 +129,7 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
       label={name}
       path={`inputs.${name}`}
       issues={issues}
+      warnings={warnings}
       required={required}
       hint={description}
       aside={(shape.typeLabel || switchable) ? (
@@ -114,14 +139,18 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
         </span>
       ) : undefined}
       after={<>
+        {placeholders.length > 0 && <TemplateParts sources={placeholders.map((part) => part.source)} invalid={new Set(pointed)} />}
         {itemFields && <div className="insp-hint" data-testid="input-fields">{itemFields}</div>}
         {assists}
       </>}
     >
       {(id) => mode === "text" ? (
-        <PlainTextInput id={id} value={text ?? ""} invalid={issues.length > 0} disabled={disabled}
-          placeholder={placeholderOf(shape, required, "text")}
-          onChange={(typed) => onChange(typed === "" ? "" : textLiteral(typed))} />
+        <CelInput id={id} value={text ?? ""} nodeId={nodeId} locals={locals} invalid={issues.length > 0} disabled={disabled}
+          prose multiline completeIn={openPlaceholder} placeholder={placeholderOf(shape, required, "text")}
+          onChange={(next) => {
+            setDraft(next);
+            onChange(celOfTemplate(next));
+          }} />
       ) : (
         <CelInput id={id} value={value} nodeId={nodeId} locals={locals} invalid={issues.length > 0} disabled={disabled}
           multiline={!!shape.template} placeholder={placeholderOf(shape, required, "expression")} onChange={onChange} />
@@ -132,9 +161,30 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
 
 /** What an empty field says: that it is needed, or what it falls back to. */
 function placeholderOf(shape: InputShape, required: boolean, mode: InputMode): string {
-  if (required) return mode === "text" ? "required: type the text" : "required";
-  if (!shape.defaultCel) return "optional";
+  if (required) return mode === "text" ? "required: type the text, {{ }} for a value" : "required";
+  if (!shape.defaultCel) return mode === "text" ? "optional: type the text, {{ }} for a value" : "optional";
   return `default: ${mode === "text" ? textOf(shape.defaultCel) ?? shape.defaultCel : shape.defaultCel}`;
+}
+
+/** What to write instead of a `{{ }}` part whose value is not text or a number. */
+export function partAdvice(source: string, type: string): string | null {
+  if (type === "boolean") return `\`{{ ${source} }}\` is true or false, which text cannot show: write \`{{ ${source} ? "yes" : "no" }}\`.`;
+  if (type === "object") return `\`{{ ${source} }}\` is an object, which text cannot show: pick one of its fields, as \`{{ ${source}.name }}\`.`;
+  if (type === "array") return `\`{{ ${source} }}\` is a list, which text cannot show: pick an item (\`{{ ${source}[0] }}\`) or count them (\`{{ size(${source}) }}\`).`;
+  return null;
+}
+
+/** The expressions a text computes, each marked when an issue is about it. */
+function TemplateParts({ sources, invalid }: { sources: string[]; invalid: ReadonlySet<number> }) {
+  return (
+    <div className="insp-parts" data-testid="template-parts">
+      <span className="insp-parts-label">Values</span>
+      {sources.map((source, index) => (
+        <code key={index} className={`insp-part${invalid.has(index) ? " invalid" : ""}`} data-testid="template-part"
+          data-invalid={invalid.has(index) ? "true" : undefined} title={`string(${source})`}>{source}</code>
+      ))}
+    </div>
+  );
 }
 
 /** Text | Expression: how the input is given. */

@@ -69,10 +69,18 @@ interface CelInputProps {
   multiline?: boolean;
   invalid?: boolean;
   disabled?: boolean;
+  /** Where in the text before the cursor completion applies (the CEL typed so far and where it
+   *  starts); null where it does not. By default the whole box is CEL. */
+  completeIn?: (textBeforeCursor: string) => { from: number; source: string } | null;
+  /** Text with `{{ }}` parts rather than CEL: proportional type, spelling checked, `{{` closed. */
+  prose?: boolean;
 }
 
+/** The whole box is CEL. */
+const WHOLE_BOX = (textBeforeCursor: string) => ({ from: 0, source: textBeforeCursor });
+
 /** A CEL expression box with completion (Ctrl+Space opens it anywhere). */
-export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder, multiline, invalid, disabled }: CelInputProps) {
+export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder, multiline, invalid, disabled, completeIn = WHOLE_BOX, prose }: CelInputProps) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const [completion, setCompletion] = useState<Completion | null>(null);
   const [active, setActive] = useState(0);
@@ -82,8 +90,9 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
     const element = ref.current;
     if (!element) return;
     const state = useDesigner.getState();
-    const before = element.value.slice(0, element.selectionStart ?? element.value.length);
-    setCompletion(complete(state.ir, state.tools, nodeId, before, locals, explicit));
+    const scope = completeIn(element.value.slice(0, element.selectionStart ?? element.value.length));
+    const found = scope && complete(state.ir, state.tools, nodeId, scope.source, locals, explicit);
+    setCompletion(found ? { ...found, from: found.from + (scope?.from ?? 0) } : null);
     setActive(0);
   };
 
@@ -140,20 +149,26 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
         ref={ref}
         id={id}
         rows={1}
-        className={`cel-text${invalid ? " invalid" : ""}`}
+        className={`${prose ? "plain-text" : "cel-text"}${invalid ? " invalid" : ""}`}
         value={value}
         placeholder={placeholder}
-        spellCheck={false}
+        spellCheck={!!prose}
         autoComplete="off"
         disabled={disabled}
         aria-invalid={invalid || undefined}
         aria-autocomplete="list"
         aria-controls={completion ? listId : undefined}
-        aria-expanded={!!completion}
-        role="combobox"
+        // Text stays a text box (its completion is only inside `{{ }}`); CEL is a combobox.
+        aria-expanded={prose ? undefined : !!completion}
+        role={prose ? undefined : "combobox"}
         onChange={(event) => {
-          onChange(event.target.value);
-          requestAnimationFrame(() => refresh());
+          const element = event.target;
+          const closed = prose ? closePlaceholder(element.value, element.selectionStart ?? element.value.length) : null;
+          onChange(closed ? closed.text : element.value);
+          requestAnimationFrame(() => {
+            if (closed) element.setSelectionRange(closed.cursor, closed.cursor);
+            refresh();
+          });
         }}
         onKeyDown={onKeyDown}
         onFocus={() => value === "" && refresh()}
@@ -184,36 +199,10 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
   );
 }
 
-/** Plain text, typed as it is meant (Text mode of a text input): no quotes, no completion;
- *  the box grows with what is written. */
-export function PlainTextInput({ id, value, onChange, placeholder, invalid, disabled }: {
-  id: string;
-  value: string;
-  onChange: (value: string) => void;
-  placeholder?: string;
-  invalid?: boolean;
-  disabled?: boolean;
-}) {
-  const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    element.style.height = "auto";
-    element.style.height = `${Math.min(element.scrollHeight + 2, 220)}px`;
-  }, [value]);
-  return (
-    <textarea
-      ref={ref}
-      id={id}
-      rows={1}
-      className={`plain-text${invalid ? " invalid" : ""}`}
-      value={value}
-      placeholder={placeholder}
-      disabled={disabled}
-      aria-invalid={invalid || undefined}
-      onChange={(event) => onChange(event.target.value)}
-    />
-  );
+/** `{{` just typed, with no `}}` after it, opens a placeholder as n8n does: `{{ | }}`. */
+function closePlaceholder(text: string, cursor: number): { text: string; cursor: number } | null {
+  if (!text.slice(0, cursor).endsWith("{{") || text.slice(cursor).trimStart().startsWith("}}")) return null;
+  return { text: `${text.slice(0, cursor)}  }}${text.slice(cursor)}`, cursor: cursor + 1 };
 }
 
 /** A JSON value edited as text; applied when it parses, the parse error shown otherwise. */
@@ -302,6 +291,11 @@ export function IdListInput({ id, value, options, onChange, disabled }: {
   );
 }
 
+/** The width of a map's name column, in characters: its longest name, within reason. */
+function keyChars(keys: string[]): number {
+  return Math.min(18, Math.max(6, ...keys.map((key) => key.length)));
+}
+
 /** A map of names to CEL expressions (approval context, value fields, switch cases...). */
 export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel = "name", disabled }: {
   value: Record<string, string>;
@@ -318,7 +312,7 @@ export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel =
     onChange(Object.fromEntries(entries.map(([key, source]) => [key === from ? to : key, source])));
   };
   return (
-    <div className="expr-map">
+    <div className="expr-map" style={{ "--key-chars": keyChars(entries.map(([key]) => key)) } as React.CSSProperties}>
       {entries.map(([key, source]) => (
         <div className="expr-map-row" key={key} data-field={`${path}.${key}`}>
           <input
