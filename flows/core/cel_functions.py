@@ -7,6 +7,9 @@ an expression that calls them. The validator admits exactly the names listed her
 (`is_known_function`), so a flow that validates never fails with "Undefined variable or
 function" when it runs.
 
+`string()` takes anything: the runtime converts numbers, text, bytes, timestamps and
+durations itself, and hands the rest (true/false, null, lists, maps) to `_text`.
+
 Left out on purpose: `lists.range(n)` (a tiny input builds a list of any size). `replace`
 refuses to build a string longer than `MAX_STRING_CHARS` (`s.replace("", s)` squares the
 length).
@@ -114,6 +117,10 @@ def _libraries() -> dict[str, Callable[..., Any]]:
     functions.pop("lists.range", None)
     functions["replace"] = _replace
     functions["format"] = _format
+    # `string()` of what the runtime has no conversion for (true/false, null, a list, a
+    # map): the runtime calls this only then, so `{{ check.valid }}` in a text reads
+    # "true" (as cel-go's bool_to_string) instead of failing the run.
+    functions["string"] = _text
     functions["strings.format"] = _format
     return functions
 

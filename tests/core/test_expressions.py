@@ -82,3 +82,23 @@ def test_type_errors_say_which_expression_failed():
 def test_templates_render_values_and_json():
     env = {"input": {"name": "Ada", "tags": ["x", "y"]}}
     assert render_template("Hi {{ input.name }}: {{ input.tags }}", env) == 'Hi Ada: ["x", "y"]'
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("string(check.valid)", "false"),
+        ('"Valid: " + string(check.valid)', "Valid: false"),
+        ("string(null)", "null"),
+        ("string(check.lines)", "[1, true]"),
+        ("string(check)", "{valid: false, lines: [1, true]}"),
+        # what the runtime converts itself is unchanged
+        ("string(2)", "2"),
+        ("string(1.5)", "1.5"),
+        ('string("text")', "text"),
+    ],
+)
+def test_string_turns_any_value_into_text(source, expected):
+    # "Valid: {{ check.valid }}" in the designer's Text mode is `"Valid: " + string(...)`:
+    # true/false, null, lists and maps read as text instead of failing the run
+    assert evaluate(source, {"check": {"valid": False, "lines": [1, True]}}) == expected
