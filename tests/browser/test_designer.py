@@ -311,11 +311,6 @@ def test_text_takes_values_from_earlier_steps_in_double_braces(
     # An expression that is not such text stays an expression, on the card too
     expect(card_value(page, "report", "subject")).to_have_attribute("data-value-kind", "expression")
 
-    # A part that is true or false (text cannot show it) is met with what to write instead
-    box.fill("Valid: {{ check.valid }}")
-    expect(body.get_by_test_id("field-warning")).to_contain_text('{{ check.valid ? "yes" : "no" }}')
-    screenshot(page, "not-text")
-
 
 def test_an_llm_prompt_completes_values_only_inside_double_braces(page, live_server, staff_user):
     # Given a new LLM step after the greeting

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowIR } from "../../graph";
 import type { Tool } from "./api";
-import { complete, pathType } from "./completion";
+import { complete } from "./completion";
 
 const tools = {
   validate_email: { id: "validate_email", name: "Validate email", output_schema: { type: "object", properties: { valid: { type: "boolean" }, reason: { type: "string" } } } },
@@ -38,20 +38,5 @@ describe("complete", () => {
     });
     expect(complete(ir, tools, "welcome", "'a' + input.n")?.items.map((item) => item.label)).toEqual(["name"]);
     expect(complete(ir, tools, "welcome", "'input.")).toBeNull();
-  });
-});
-
-describe("pathType", () => {
-  it("reads the type of a plain path from the input schema and the tools' outputs", () => {
-    expect(pathType(ir, tools, "welcome", "check.valid")).toBe("boolean");
-    expect(pathType(ir, tools, "welcome", " input.email ")).toBe("string");
-    expect(pathType(ir, tools, "welcome", "check")).toBe("object");
-  });
-
-  it("says nothing of what it cannot tell", () => {
-    expect(pathType(ir, tools, "welcome", "check.valid ? 1 : 2")).toBe("");
-    expect(pathType(ir, tools, "welcome", "check.nope")).toBe("");
-    expect(pathType(ir, tools, "welcome", "welcome.x")).toBe(""); // itself
-    expect(pathType(ir, tools, "welcome", "unknown.x")).toBe("");
   });
 });

@@ -116,22 +116,3 @@ export function complete(
     .map(([name, sub]) => ({ label: name, detail: typeName(sub) }));
   return items.length ? { from: textBeforeCursor.length - prefix.length, items } : null;
 }
-
-const PATH = /^([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)$/;
-
-/**
- * The JSON Schema type of a plain path (`input.email`, `check.valid`) as far as the editor
- * knows it; "" when it is not a plain path or its schema says no single type.
- */
-export function pathType(ir: FlowIR, tools: Record<string, Tool>, nodeId: string | null, source: string): string {
-  const match = PATH.exec(source.trim());
-  if (!match) return "";
-  const [, root, rest] = match;
-  const nodes = new Map(ir.nodes.map((node) => [node.id, node]));
-  let schema: JsonSchema | null;
-  if (root === "input") schema = ir.input_schema ?? null;
-  else if (nodes.has(root) && root !== nodeId) schema = outputSchema(nodes.get(root)!, tools);
-  else return "";
-  for (const part of rest.split(".").slice(1)) schema = properties(schema)[part] ?? null;
-  return typeName(schema);
-}

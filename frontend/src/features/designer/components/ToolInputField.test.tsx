@@ -4,7 +4,7 @@ import { useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Issue } from "../../../graph";
 import { useDesigner } from "../store";
-import { partAdvice, TextFix, ToolInputField } from "./ToolInputField";
+import { TextFix, ToolInputField } from "./ToolInputField";
 
 afterEach(cleanup);
 
@@ -192,16 +192,5 @@ describe("ToolInputField, text with {{ }} parts", () => {
     fireEvent.click(fix);
     expect(values.at(-1)).toBe('"Hi " + string(greet.status)');
     expect(box().value).toBe("Hi {{ greet.status }}");
-  });
-});
-
-describe("partAdvice", () => {
-  it("says what to write for a part that is not text or a number", () => {
-    expect(partAdvice("check.valid", "boolean")).toContain('{{ check.valid ? "yes" : "no" }}');
-    expect(partAdvice("lookup.user", "object")).toContain("{{ lookup.user.name }}");
-    expect(partAdvice("order.items", "array")).toContain("{{ size(order.items) }}");
-    expect(partAdvice("input.name", "string")).toBeNull();
-    expect(partAdvice("total", "number")).toBeNull();
-    expect(partAdvice("x", "")).toBeNull();
   });
 });

@@ -6,7 +6,6 @@
 import { useState } from "react";
 import type { Issue, JsonSchema } from "../../../graph";
 import { chosen, inputShape, textFix, type InputShape } from "../inputShape";
-import { pathType } from "../completion";
 import { useDesigner } from "../store";
 import { initialMode, offersTextMode, readsAsReference, textOf, toTextMode, type InputMode } from "../textMode";
 import { celOfTemplate, filledPlaceholders, openPlaceholder, partOfIssue, templateOf } from "../textTemplate";
@@ -41,19 +40,12 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
   const text = value.trim() === "" ? "" : typed ?? templateOf(value);
   const mode: InputMode = switchable && preferred === "text" && text !== null ? "text" : "expression";
   const nodes = useDesigner((state) => state.ir.nodes);
-  const ir = useDesigner((state) => state.ir);
-  const tools = useDesigner((state) => state.tools);
   // Under the field itself, "node X does not supply required input Y of tool Z" names what
   // the field already shows: it says only what is missing (the problems panel keeps it all).
   const stated = found.map((issue) => (issue.code === "missing_input" && !value.trim() ? { ...issue, message: "This input is required." } : issue));
   // In Text mode an issue about a `{{ }}` part says which part it is about.
   const placeholders = mode === "text" && text ? filledPlaceholders(text) : [];
   const pointed = placeholders.length ? stated.map((issue) => partOfIssue(text ?? "", issue.message)) : [];
-  // `string()` turns text and numbers into text; a yes/no, a list or an object stops the run.
-  const warnings: Issue[] = placeholders.flatMap(({ source }) => {
-    const advice = partAdvice(source, pathType(ir, tools, nodeId, source));
-    return advice ? [{ code: "not_text", message: advice, node: nodeId, field: `inputs.${name}`, hint: null }] : [];
-  });
   const issues = stated.map((issue, index) => (pointed[index] >= 0
     ? { ...issue, message: `In \`{{ ${placeholders[pointed[index]].source} }}\`: ${issue.message}` }
     : issue));
@@ -129,7 +121,6 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
       label={name}
       path={`inputs.${name}`}
       issues={issues}
-      warnings={warnings}
       required={required}
       hint={description}
       aside={(shape.typeLabel || switchable) ? (
@@ -164,14 +155,6 @@ function placeholderOf(shape: InputShape, required: boolean, mode: InputMode): s
   if (required) return mode === "text" ? "required: type the text, {{ }} for a value" : "required";
   if (!shape.defaultCel) return mode === "text" ? "optional: type the text, {{ }} for a value" : "optional";
   return `default: ${mode === "text" ? textOf(shape.defaultCel) ?? shape.defaultCel : shape.defaultCel}`;
-}
-
-/** What to write instead of a `{{ }}` part whose value is not text or a number. */
-export function partAdvice(source: string, type: string): string | null {
-  if (type === "boolean") return `\`{{ ${source} }}\` is true or false, which text cannot show: write \`{{ ${source} ? "yes" : "no" }}\`.`;
-  if (type === "object") return `\`{{ ${source} }}\` is an object, which text cannot show: pick one of its fields, as \`{{ ${source}.name }}\`.`;
-  if (type === "array") return `\`{{ ${source} }}\` is a list, which text cannot show: pick an item (\`{{ ${source}[0] }}\`) or count them (\`{{ size(${source}) }}\`).`;
-  return null;
 }
 
 /** The expressions a text computes, each marked when an issue is about it. */
