@@ -56,6 +56,17 @@ def wait_checked(page: Any) -> None:
     expect(page.get_by_test_id("problems-count")).not_to_have_text("…")
 
 
+def add_email_after_greet(page: Any, live_server: Any, flow: Flow) -> Any:
+    """The welcome flow open in the designer, checked, with a send_email step added from the
+    palette after `greet` (which was selected): the inspector, showing the new step."""
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+    node(page, "greet").click()
+    page.get_by_test_id("palette-search").fill("send email")
+    page.get_by_test_id("palette-item-send_email").click()
+    return page.get_by_test_id("inspector")
+
+
 def settled_box(locator: Any) -> dict[str, float]:
     """The element's box once it stops moving (the canvas may be panning to a new node)."""
     previous = None
@@ -178,12 +189,7 @@ def test_add_a_tool_connect_it_fix_its_inputs_and_save(page, live_server, staff_
 def test_a_text_input_takes_plain_text_as_text(page, live_server, staff_user, screenshot):
     # Given a flow whose ticket step reads its subject as an expression
     flow = make(staff_user)
-    open_designer(page, live_server, flow)
-    wait_checked(page)
-    node(page, "greet").click()
-    page.get_by_test_id("palette-search").fill("send email")
-    page.get_by_test_id("palette-item-send_email").click()
-    inspector = page.get_by_test_id("inspector")
+    inspector = add_email_after_greet(page, live_server, flow)
     to = inspector.locator('[data-field="inputs.to"]')
     subject = inspector.locator('[data-field="inputs.subject"]')
     body = inspector.locator('[data-field="inputs.body"]')
@@ -253,12 +259,7 @@ def test_text_takes_values_from_earlier_steps_in_double_braces(
 ):
     # Given a new email step after the greeting
     flow = make(staff_user)
-    open_designer(page, live_server, flow)
-    wait_checked(page)
-    node(page, "greet").click()
-    page.get_by_test_id("palette-search").fill("send email")
-    page.get_by_test_id("palette-item-send_email").click()
-    inspector = page.get_by_test_id("inspector")
+    inspector = add_email_after_greet(page, live_server, flow)
     body = inspector.locator('[data-field="inputs.body"]')
     subject = inspector.locator('[data-field="inputs.subject"]')
     box = body.locator("textarea")
