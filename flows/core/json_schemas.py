@@ -64,6 +64,18 @@ def with_required_lists(schema: Any) -> Any:
     return result
 
 
+#: The most errors of one value that are reported: enough to fix a form in one go.
+MAX_ERRORS = 20
+
+
+def errors_by_path(
+    validator: jsonschema.protocols.Validator, value: Any
+) -> list[jsonschema.ValidationError]:
+    """Every error of `value`, in the order of where they are (at most `MAX_ERRORS`)."""
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))
+    return errors[:MAX_ERRORS]
+
+
 def error_text(error: jsonschema.ValidationError) -> str:
     """What is wrong, in words a person can act on (jsonschema's, except for short lists)."""
     if error.validator == "minItems" and isinstance(error.validator_value, int):

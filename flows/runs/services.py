@@ -23,6 +23,7 @@ from flows.core.json_schemas import (
     Unresolvable,
     error_path,
     error_text,
+    errors_by_path,
     schema_validator,
     unknown_fields,
     with_required_lists,
@@ -83,7 +84,7 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
         # never jsonschema.validate: it would fetch a `$ref` to anywhere (json_schemas)
         validator = schema_validator(with_required_lists(flow.input_schema))
         # every problem at once, as a form shows them, not only the first
-        errors = sorted(validator.iter_errors(run_input), key=lambda e: list(map(str, e.path)))
+        errors = errors_by_path(validator, run_input)
     except (jsonschema.SchemaError, Unresolvable) as exc:
         # a version saved before its schema was checked this strictly
         raise RunServiceError(

@@ -6,7 +6,7 @@ from typing import Any
 
 import jsonschema
 
-from flows.core.json_schemas import Unresolvable, schema_validator
+from flows.core.json_schemas import Unresolvable, errors_by_path, schema_validator
 from flows.core.tools import ToolContext, ToolError, ToolSpec
 
 
@@ -66,9 +66,8 @@ class ConfiguredTool:
 
 
 def schema_errors(validator: jsonschema.protocols.Validator, value: Any) -> list[dict[str, str]]:
-    errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))
     return [
         {"field": ".".join(str(p) for p in error.path) or "(value)", "message": error.message}
-        for error in errors[:20]
+        for error in errors_by_path(validator, value)
     ]
 

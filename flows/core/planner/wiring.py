@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from flows.core.expressions import json_type_name
@@ -320,7 +321,8 @@ def named_outputs(
     if row and row_input is not None and row_input not in wired:
         items = unwrap_nullable(properties[row_input]).get("items")
         as_text = "string" in schema_types(items if isinstance(items, dict) else None)
-        values = [_as_text(src) if as_text else src.expression for _, src in sorted(row, key=_at)]
+        said_in_order = [src for _, src in sorted(row, key=itemgetter(0))]
+        values = [_as_text(src) if as_text else src.expression for src in said_in_order]
         wired[row_input] = f"[{', '.join(values)}]"
     return wired
 
@@ -339,10 +341,6 @@ def _row_input(properties: dict[str, JsonSchema]) -> str | None:
         ):
             return name
     return None
-
-
-def _at(said: tuple[int, Source]) -> int:
-    return said[0]
 
 
 def _as_text(source: Source) -> str:

@@ -25,7 +25,7 @@ export function templateParts(template: string): TemplatePart[] {
 
 /** Whether `template` holds a `{{ }}` part with something in it (else it is one string literal). */
 export function hasPlaceholders(template: string): boolean {
-  return templateParts(template).some((part) => part.kind === "expression" && part.source !== "");
+  return filledPlaceholders(template).length > 0;
 }
 
 /**
