@@ -70,7 +70,8 @@ class InboxApi(RunsApiView):
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(steps, request, view=self)
-        return paginator.get_paginated_response(StepOutput(page, many=True).data)
+        steps_out = StepOutput(page, many=True, context={"request": request})
+        return paginator.get_paginated_response(steps_out.data)
 
 
 class StepApi(_StepApiView):
@@ -80,7 +81,7 @@ class StepApi(_StepApiView):
         """One step: context, form, proposed tool inputs, decisions, place in the flow.
         Every look is written to the audit log."""
         step = services.step_view(run_id=run_id, node_id=node_id, user=request.user)
-        return Response(step_detail(step, request.user))
+        return Response(step_detail(step, request.user, request))
 
     @extend_schema(tags=["approvals"], operation_id="v1_approvals_decide",
                    request=DecisionInput,
@@ -91,7 +92,7 @@ class StepApi(_StepApiView):
         continues. 409 `already_decided` says by whom; 409 `not_waiting` when the run ended."""
         step = _decide(request, run_id, node_id)
         step = selectors.step_get(run_id=step.run_id, node_id=step.node_id, user=request.user)
-        return Response(step_detail(step, request.user), status=status.HTTP_202_ACCEPTED)
+        return Response(step_detail(step, request.user, request), status=status.HTTP_202_ACCEPTED)
 
 
 class RunApprovalApi(_StepApiView):

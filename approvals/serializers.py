@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -77,6 +78,14 @@ class StepOutput(serializers.Serializer):
     input_summary = serializers.SerializerMethodField(
         help_text="The run's input in a line (its first plain values), to tell steps apart."
     )
+    url = serializers.SerializerMethodField(
+        help_text="This step's endpoint: GET it to read the step, POST a decision to it."
+    )
+
+    def get_url(self, step: ApprovalStep) -> str:
+        path = reverse("approval-detail", kwargs={"run_id": step.run_id, "node_id": step.node_id})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
     def get_input_summary(self, step: ApprovalStep) -> str:
         return input_summary(step.run.input)
@@ -147,7 +156,7 @@ class StepDetailOutput(StepOutput):
     graph = GraphOutput()
 
 
-def step_detail(step: ApprovalStep, user: Any) -> dict[str, Any]:
+def step_detail(step: ApprovalStep, user: Any, request: Any = None) -> dict[str, Any]:
     """The data of StepDetailOutput (unsealed)."""
     contents = selectors.step_contents(step)
     decisions = selectors.step_decisions(step)
@@ -165,7 +174,7 @@ def step_detail(step: ApprovalStep, user: Any) -> dict[str, Any]:
         and not answered
     )
     return {
-        **StepOutput(step).data,
+        **StepOutput(step, context={"request": request}).data,
         "instructions": contents.get("instructions", ""),
         "context": contents.get("context", {}),
         "form_schema": contents.get("form_schema", {"type": "object"}),

@@ -191,6 +191,25 @@ def test_approval_instructions_speak_to_the_approver():
     )
 
 
+def test_an_approval_said_before_a_step_approves_that_step(demo):
+    # what the request spoke of until then (the stock) is not what the manager approves
+    flow = plan(
+        "Check inventory and, if the amount is over 800, have a manager approve before "
+        "charging the card",
+        demo,
+    )
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    assert approval.instructions == "Approve charging the card: the amount is over 800."
+
+    flow = plan("check stock; if the total is over 300 finance signs off before we charge it", demo)
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    assert approval.instructions.startswith("Approve the request to charge")
+    # "anything" is no step: what to approve comes from elsewhere, never "anything is ..."
+    flow = plan("validate the order, get approval before anything is charged, then charge it", demo)
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    assert "anything" not in approval.instructions
+
+
 # -- subject lines ---------------------------------------------------------------------------
 
 

@@ -70,15 +70,20 @@ def approval_instructions(
     condition: str | None,
     step: str | None = None,
     negate: bool = False,
+    gerund: bool = False,
     timeout_s: float | None = None,
     on_timeout: str | None = None,
 ) -> str:
     """An instruction to the approver: what to approve, why it needs approval (the
-    condition that asked for it) and how long they have."""
+    condition that asked for it) and how long they have. `gerund`: `step` is said as an
+    activity ("charging the card"), not as a request ("charge the card")."""
     what = f"the {thing}" if thing else "the request"
     if not thing and step:
         step = _LEFT_OVER.sub("", step.strip(" ,."))
-        what = f"the request to {step[0].lower()}{step[1:]}" if step else what
+        if step:
+            step = f"{step[0].lower()}{step[1:]}"
+            # "charging the card" is already what to approve; "charge the card" is a request
+            what = step if gerund else f"the request to {step}"
     text = f"Approve {what}"
     if condition:
         text += f": {_reason(condition, negate, thing)}"

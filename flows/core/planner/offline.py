@@ -156,7 +156,8 @@ _WHERE_IT_GOES = re.compile(
     r"\b(?:in|into|inside|onto)\s+(?:the|our|their|my|your)\s+[A-Za-z]+\b", re.IGNORECASE
 )
 #: "... by email": what the step makes is to be sent.
-_BY_EMAIL = re.compile(r"\b(?:by|via|over|through|in\s+an?)\s+e-?mail\b", re.IGNORECASE)
+#: "by email", "via e-mail", "in an email": how a step says it sends.
+_BY_EMAIL = re.compile(r"\b(?:by|via|over|through|per|in\s+an?)\s+e-?mail\b", re.IGNORECASE)
 
 
 def _message_verb(word: str) -> bool:
@@ -3947,6 +3948,11 @@ class FlowBuilder:
             remainder = f"approve {approving.group('thing')}"
             if meaningful(_FIRST_OR_BUT.sub(" ", rest)):
                 remainder = f"{remainder}, {rest.strip(' ,')}"
+        # "have a manager approve before charging the card": the step it lets run is
+        # what it approves, more precisely than what the request spoke of so far
+        gated = _gated_step(clause.action) if approved is None else None
+        if gated and not (_is_gerund(gated.split()[0]) or self._names_a_step(gated)):
+            gated = None
         said_why = None  # what the approval says of why it is asked
         if condition is None:
             comparison = _COMPARISON_PHRASE.search(clause.action)
@@ -4002,8 +4008,9 @@ class FlowBuilder:
             # what to approve and why it needs approval
             "title": _approval_title(role, groups, clause.approval.quorum),
             "instructions": approval_instructions(
-                thing=self._approved_thing(approved, hidden),
-                step=remainder if self._names_a_step(remainder) else None,
+                thing=None if gated else self._approved_thing(approved, hidden),
+                step=gated or (remainder if self._names_a_step(remainder) else None),
+                gerund=gated is not None and _is_gerund(gated.split()[0]),
                 condition=said_why or _said_why(condition),
                 negate=condition.negate if condition is not None and not said_why else False,
                 timeout_s=clause.approval.timeout_s,
@@ -6771,9 +6778,6 @@ def _check_copies(clause: Clause, asked: str, spec: ToolSpec) -> None:
 _REJECTED = re.compile(r"^!\s*(\w+)\.approved$|^(\w+)\.approved\s*==\s*false$")
 
 
-_BY_EMAIL = re.compile(r"\b(?:by|via|over|through|per)\s+e-?mail\b", re.IGNORECASE)
-
-
 def _sent_by_email(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -6861,6 +6865,31 @@ def _code_names_the_input(
 
 
 #: "approve return RMA-2, but ...": the approving of a thing leading the step.
+#: "... approve before charging the card", "... sign off before we refund it": the step an
+#: approval comes first to, said in its own clause.
+_BEFORE_STEP = re.compile(
+    r"\b(?:approves?|approval|signs?\s+off|ok|okay|authori[sz]es?)\b[^,;]*?\bbefore\s+"
+    r"(?:(?:we|you|they|i|anyone|someone)\s+)?(?P<step>[a-z][\w' -]*?)\s*[.,;]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_gerund(word: str) -> bool:
+    """ "charging", "shipping" (not "anything", "morning", "string")."""
+    word = word.lower()
+    return (
+        len(word) > 5
+        and word.endswith("ing")
+        and not word.endswith(("thing", "ning", "ring", "spring"))
+    ) or word in {"running", "planning", "scanning", "signing", "opening", "ordering"}
+
+
+def _gated_step(action: str) -> str | None:
+    """The step an approval clause says it comes before ("charging the card"), if any."""
+    match = _BEFORE_STEP.search(action)
+    return match.group("step") if match else None
+
+
 _APPROVE_FIRST = re.compile(
     r"^\W*approve\s+(?P<thing>(?:the\s+|this\s+)?[a-z]+\s+[A-Z0-9][\w-]*\d)\b", re.IGNORECASE
 )
