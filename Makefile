@@ -45,6 +45,9 @@ chromium:
 run: $(STAMP) $(WEB_BUILD)
 	$(PY) -m dynamicflow_site.launcher
 
+# The slowest tests are listed after each run, to keep the suite a tool and not a wait.
+PYTEST_ARGS ?= --durations=15
+
 ## make test: lint, the import contract, types of the core, the web app's type check and unit
 ## tests, then the whole suite (browser tests included, in Debian's Chromium)
 test: $(STAMP) $(WEB_BUILD) chromium

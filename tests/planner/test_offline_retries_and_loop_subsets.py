@@ -77,6 +77,23 @@ def test_the_invalid_ones_of_a_loop_are_sent_on_their_own(demo, prompt):
     assert send.inputs["to"] == '"sales@acme.com"'
 
 
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "validate each of the emails in the list and send a welcome email to the valid ones",
+        "Validate every address in the input, then welcome the valid ones",
+    ],
+)
+def test_the_valid_ones_of_a_list_are_welcomed_in_the_loop(demo, prompt):
+    flow = plan(prompt, demo)
+
+    welcome = node_of(flow, "send_welcome_email")
+    assert isinstance(node_of(flow, "validate_email"), MapNode)
+    assert isinstance(welcome, MapNode)
+    assert welcome.items == "validate_email.filter(r, r.valid)"
+    assert welcome.inputs["email"] == "item.email"
+
+
 def test_a_kind_routed_outside_a_loop_is_still_a_condition(demo):
     flow = plan("Classify the ticket and route billing ones to finance@acme.com", demo)
 

@@ -230,6 +230,8 @@ def test_a_subject_line_is_what_the_step_sends():
     assert subject_line("email the customer the tracking number") == "Your tracking number"
     assert subject_line("send ops@example.com a status report") == "Status report"
     assert subject_line("send them an email") is None
+    # whom it goes to may take two words: the team is no part of what is sent
+    assert subject_line("send the sales team a summary of the week") == "Summary"
 
 
 # -- loops -----------------------------------------------------------------------------------

@@ -838,6 +838,16 @@ class FlowBuilder:
             sources = self._sources(for_condition=True)
             if resolve_condition(guard.text, sources, negate=guard.negate) is not None:
                 clause = replace(clause, condition=guard)
+        if (
+            clause.subset is not None
+            and clause.for_each is None
+            and self.loop is not None
+            and clause.condition is not None
+        ):
+            # "validate each email in the list and welcome the valid ones": the loop's own
+            # items, kept to those its last step judged so, as "... and welcome each valid
+            # one" is
+            clause = replace(clause, for_each=self.loop.noun)
         if clause.subset is not None and not self._in_loop(clause):
             raise _subset_refusal(clause, clause.subset)  # "email me the invalid ones": one
             # step after the loop, on only some of its items
