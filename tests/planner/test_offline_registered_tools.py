@@ -172,7 +172,10 @@ def test_what_is_posted_on_is_what_the_step_before_made(catalog):
     translated = plan("Translate the message into French and email it to the customer", catalog)
     classified = plan("Classify the ticket; if it's urgent, post it to #support on Slack", catalog)
 
-    assert steps(weather)["post_slack_message"]["text"] == '"%s".format([get_weather])'
+    assert steps(weather)["post_slack_message"]["text"] == (
+        '"Temperature c: %s\\nConditions: %s".format([get_weather.temperature_c,'
+        " get_weather.conditions])"
+    )
     assert "text" not in weather.input_schema.get("properties", {})
     assert steps(translated)["send_email"]["body"] == "translate_text.translation"
     # a verdict is not what is posted: "it" is the ticket itself
@@ -205,8 +208,8 @@ def test_a_planned_forecast_reaches_the_phone_it_was_texted_to():
     assert result.status == "completed"
     [text] = sent
     assert text["phone"] == "+33612345678"
-    assert "conditions: Sunny in Paris" in text["message"]
-    assert "temperature_c: 21.5" in text["message"]
+    # one named line a field, as a person reads a message
+    assert text["message"] == "Temperature c: 21.5\nConditions: Sunny in Paris"
 
 
 @pytest.mark.parametrize(

@@ -3286,8 +3286,10 @@ class FlowBuilder:
         if not named_result and not made_it and any(_a_verdict(f) for f in fields.values()):
             return inputs
         texts = [n for n, f in fields.items() if schema_types(f) == {"string"}]
-        # the one text it made ("translation"), else all it made, written out
-        said = f'"%s".format([{upstream}])'
+        # the one text it made ("translation"), else what it made, one named line a field
+        # ("Tax: 18.81"), as a message reads it
+        template, values = _labelled_lines(upstream, list(fields)[:_RESULT_LINES])
+        said = f"{json.dumps(template)}.format([{values}])"
         if len(texts) == 1 and (len(fields) == 1 or _TEXT_WORDS & set(split_identifier(texts[0]))):
             said = f"{upstream}.{texts[0]}"
         if row is not None:
@@ -5725,6 +5727,8 @@ _SENDS_IT_ON = re.compile(
     r"add|append|log|record|save|write|store)\s+"
     r"(?P<what>it|this|that|them|these|those|each(?:\s+one)?|the\s+results?|the\s+outputs?|"
     r"the\s+answers?|"
+    # "calculate the VAT and email the breakdown": what the step before worked out
+    r"the\s+(?:breakdown|figures|numbers|findings|details|outcome|calculation)|"
     # "email their record to ops": what a lookup found about them
     r"(?:their|its|his|her)\s+(?:record|details|info|information|data|profile)s?)"
     r"\b(?!\s+(?:is|was|are|were)\b)",
