@@ -4,6 +4,8 @@ that acts could answer is refused."""
 
 from __future__ import annotations
 
+import pytest
+
 from flows.core.ir import BranchNode, ToolNode
 from flows.core.planner.assertions import guard_after_assertions
 from flows.core.planner.offline import OfflinePlanner
@@ -55,3 +57,20 @@ def test_checking_what_only_an_acting_tool_does_is_refused(demo):
     assert not result.ok
     assert result.error.details["reason"] == "check_would_act"
     assert "process_payment" in result.error.message
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "When an order comes in, make sure it's valid and in stock, take payment, and ship it.",
+        "verify that the order is valid and that the items are in stock, then charge it",
+    ],
+)
+def test_each_of_two_states_to_hold_is_checked(demo, prompt):
+    # the second state is no less a check than the first: never dropped in silence
+    flow = plan(prompt, demo)
+
+    tools = [n.tool for n in flow.nodes if isinstance(n, ToolNode)]
+    assert tools[:3] == ["validate_order", "check_inventory", "process_payment"]
+    conditions = {n.condition for n in flow.nodes if isinstance(n, BranchNode)}
+    assert conditions == {"!validate_order.valid", "!check_inventory.in_stock"}

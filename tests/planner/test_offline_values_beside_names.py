@@ -512,3 +512,11 @@ def test_a_deadline_in_brackets_with_what_happens_if_no_answer(people):
         "employee_id": '"E-77"',
         "last_day": '"2027-04-30"',
     }
+
+
+def test_an_address_said_of_someone_is_theirs_when_a_later_step_speaks_of_them(demo):
+    flow = plan("check if user bob@example.com exists; if not, send him the welcome email", demo)
+
+    welcome = next(n for n in flow.nodes if getattr(n, "tool", None) == "send_welcome_email")
+    assert welcome.inputs["email"] == '"bob@example.com"'
+    assert "email" not in flow.input_schema.get("properties", {})

@@ -2943,7 +2943,7 @@ class FlowBuilder:
         else:
             declared = set(self.input_properties)
             inputs = self._wire(spec, clause, self._sources(), literals=literals)
-            self._codes_said_before(inputs, declared)
+            self._codes_said_before(inputs, declared, clause)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
             elif len(upstream_tools) > 1 and len(upstream_tools) == len(predecessors.exits):
@@ -3193,12 +3193,20 @@ class FlowBuilder:
         title = done.spec.name or " ".join(split_identifier(done.spec.id)).capitalize()
         return title, template, values
 
-    def _codes_said_before(self, inputs: dict[str, str], declared: set[str]) -> None:
+    def _codes_said_before(
+        self, inputs: dict[str, str], declared: set[str], clause: Clause
+    ) -> None:
         """ "Charge the card for order O-1. Ship it.": an id the step would ask for at run
-        time is the code a step before was given for the same input (the same order)."""
+        time is the code a step before was given for the same input (the same order); so is
+        an address said of someone this step speaks of again ("check whether bob@x.com
+        exists; if not, send him the welcome email")."""
+        said_again = _SOMEONE_AGAIN.search(clause.action) is not None
         for name, expression in list(inputs.items()):
             field = expression[len("input.") :] if expression.startswith("input.") else ""
-            if not field or field in declared or split_identifier(name)[-1:] != ["id"]:
+            last = split_identifier(name)[-1:]
+            if not field or field in declared or not (
+                last == ["id"] or (last == ["email"] and said_again)
+            ):
                 continue
             said = {
                 node["inputs"][name]
@@ -6879,6 +6887,8 @@ def _code_names_the_input(
 
 
 #: "approve return RMA-2, but ...": the approving of a thing leading the step.
+#: "send him the welcome email", "email them": the step is about someone said before.
+_SOMEONE_AGAIN = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
 #: "... approve before charging the card", "... sign off before we refund it": the step an
 #: approval comes first to, said in its own clause.
 _BEFORE_STEP = re.compile(

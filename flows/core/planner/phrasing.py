@@ -1600,9 +1600,9 @@ class PromptReader:
         # the step (and what follows it) only when it does
         prompt = _ONLY_AFTER_CHECKING.sub(_checked_first, prompt)
         # "make sure the order is valid and in stock": a check of each state
-        prompt = _ASSERTED_TWO.sub(
-            r"\g<verb> \g<thing> \g<be> \g<a>, and \g<verb> \g<thing> \g<be> \g<b>", prompt
-        )
+        # ("check that the order is valid and that the items are in stock": each its own)
+        prompt = _AND_THAT.sub(r"\g<head>, and \g<verb> that ", prompt)
+        prompt = _ASSERTED_TWO.sub(_two_checks, prompt)
         # "check the stock, but only ship it if ...": a step of its own, under its condition
         prompt = _BUT_ONLY_VERB.sub(
             lambda m: f", and {m['verb']}" if self.starts_with_verb(m["verb"]) else m.group(0),
@@ -3268,12 +3268,31 @@ def _checked_first(match: re.Match[str]) -> str:
 #: "make sure the order is valid and in stock", said as a state to hold before going on.
 _ASSERTED_TWO = re.compile(
     r"\b(?P<verb>make\s+sure|ensure|check\s+that|verify\s+that|confirm\s+that)\s+"
-    r"(?P<thing>(?:the|their|its|this|our)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?P<be>is|are)\s+"
+    r"(?:(?P<thing>(?:the|their|its|this|our)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?P<be>is|are)"
+    # ("make sure it's valid and in stock")
+    r"|(?P<pronoun>it|they)(?:'s|'re|\s+(?:is|are)))\s+"
     r"(?P<a>(?!not\b)[a-z][\w-]*)\s+and\s+(?:(?:is|are)\s+)?(?P<b>in\s+stock|(?!not\b)[a-z][\w-]*)"
-    # (a check "before charging" is read with the step it goes before)
-    r"(?=\s*(?:[.;!]|$)|\s*,?\s*(?:and\s+)?then\b)",
+    # (a check "before charging" is read with the step it goes before); a comma may lead
+    # to the next step ("..., take payment, and ship it")
+    r"(?=\s*(?:[.;!,]|$)|\s*,?\s*(?:and\s+)?then\b)",
     re.IGNORECASE | re.MULTILINE,
 )
+#: "check that the order is valid and that the items are in stock": two checks said as one.
+_AND_THAT = re.compile(
+    r"(?P<head>\b(?P<verb>make\s+sure|ensure|check|verify|confirm)\s+that\s+[^,;.!?]+?)"
+    r"\s*,?\s+and\s+that\s+",
+    re.IGNORECASE,
+)
+
+
+def _two_checks(match: re.Match[str]) -> str:
+    """ "make sure the order is valid and in stock" -> a check of each state."""
+    if match["pronoun"]:
+        thing, be = match["pronoun"], "is" if match["pronoun"].lower() == "it" else "are"
+    else:
+        thing, be = match["thing"], match["be"]
+    verb = match["verb"]
+    return f"{verb} {thing} {be} {match['a']}, and {verb} {thing} {be} {match['b']}"
 #: "the order is valid and in stock": one thing in two states, each its own check.
 _TWO_STATES = re.compile(
     r"^(?P<thing>.+?)\s+(?P<verb>is|are)\s+(?P<a>(?!not\b)[a-z][\w\s-]*?)\s+and\s+(?:(?:is|are)\s+)?"
