@@ -319,6 +319,10 @@ def test_a_title_is_the_steps_verbs_and_what_the_first_acts_on():
     )
     assert flow_title(["look up the user by email"]) == "Look up user"
     assert flow_title([]) is None
+    # what a loop says of its items is no step ("For and charge order" read "for" as one)
+    assert flow_title(["for each order that comes in", "charge it"]) == "Charge order"
+    assert flow_title(["who signed up today send the welcome email"]) == "Send welcome email"
+    assert flow_title(["for each review, analyze its sentiment"]) == "Analyze sentiment"
 
 
 def test_links_listed_with_and_stay_one_step_and_the_next_step_is_kept(demo):

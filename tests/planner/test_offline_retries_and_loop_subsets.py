@@ -284,3 +284,12 @@ def test_the_name_of_a_sheet_asks_nothing_of_the_tool_that_stores_there(shop):
 
     assert missing_capability("append its id to sheet refunds", spec) is None
     assert missing_capability("refund the order and append it to the sheet", spec) is not None
+
+
+def test_a_loop_over_only_the_items_that_failed_is_refused_not_run_over_all(demo):
+    # "every order that failed validation" is some of the orders: a ticket for each of
+    # them all would be wrong in silence
+    error = refusal("create a ticket for every order that failed validation", demo)
+
+    assert error.details["reason"] == "filtered_loop"
+    assert "every order that failed" in error.message

@@ -53,6 +53,7 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
     step counts as "approve"), or None when no step starts with a verb."""
     verbs: list[str] = []
     objects: list[str] = []
+    looped = ""
     for at, action in enumerate(actions):
         words = _WORD.findall(_NOT_WORDS.sub(" ", _REQUEST_LEAD.sub("", action)))
         if not words:
@@ -60,6 +61,11 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
         approval = at < len(approvals) and approvals[at]
         while len(words) > 1 and words[0].lower() in _LEADS:
             words = words[1:]  # "Do these in parallel: analyze ...", "please email ..."
+        if len(words) > 2 and words[0].lower() == "for" and words[1].lower() in _EACH_WORDS:
+            looped = looped or words[2].lower()  # "for each order ...": what the steps act on
+        words = _after_each(words)
+        if not words:
+            continue
         if not approval and words[0].lower() in _DETERMINERS | _QUALITIES:
             continue  # "New signup comes in with ...": what starts the run, not a step
         verb = "approve" if approval else _base_form(words[0].lower())
@@ -80,6 +86,8 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
             objects.append("" if approval else _object(rest))
     if not verbs:
         return None
+    if looped and not any(objects):
+        objects[0] = looped
     if len(verbs) <= 2 and all(objects):
         title = " and ".join(f"{verb} {noun}" for verb, noun in zip(verbs, objects, strict=True))
         if len(title) <= _MAX_LENGTH:
@@ -91,6 +99,26 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
     if len(title) > _MAX_LENGTH:
         title = listed[:_MAX_LENGTH].rsplit(" ", 1)[0]
     return _capitalised(title)
+
+
+def _after_each(words: list[str]) -> list[str]:
+    """ "for each order that comes in, validate it" -> "validate it", "who signed up today
+    send the welcome email" -> "send the welcome email": what a loop says of its items is
+    not a step (the words from the first verb after it on; none when no verb follows)."""
+    if len(words) >= 2 and words[0].lower() == "for" and words[1].lower() in _EACH_WORDS:
+        start = 3
+    elif words and words[0].lower() in _RELATIVES:
+        start = 1
+    else:
+        return words
+    for at in range(start, len(words)):
+        if words[at].lower() in COMMON_VERBS and words[at - 1].lower() not in _RELATIVES:
+            return words[at:]
+    return []
+
+
+_EACH_WORDS = frozenset({"each", "every", "all", "any"})
+_RELATIVES = frozenset({"who", "that", "which", "whose"})
 
 
 def _base_form(verb: str) -> str:

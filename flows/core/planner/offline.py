@@ -7460,6 +7460,12 @@ _SUBSET = re.compile(
 )
 
 
+#: "every order that failed validation", "all users who haven't paid": only those items.
+_EACH_THAT_HOLDS = re.compile(
+    r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
+    rf"(?:who|that|which)\s+{_NOT_AUX}\b",
+    re.IGNORECASE,
+)
 #: "every customer whose parcel arrived late": only those of whom something holds.
 _WHOSE = re.compile(
     r"\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[a-z]+\s+)?[a-z]+\s+"
@@ -7612,7 +7618,11 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
         # `_which_ones`), not a message per item
         clause.action = listed
         return
-    whose = _WHOSE.search(clause.text)
+    whose = _WHOSE.search(clause.text) or (
+        # "create a ticket for every order that failed validation": the loop's words leave
+        # the action too
+        _EACH_THAT_HOLDS.search(clause.text) if clause.for_each else None
+    )
     if whose is not None:
         # "give credit to every customer whose parcel arrived late": the loop's words
         # leave the step's action, so its text says which items
