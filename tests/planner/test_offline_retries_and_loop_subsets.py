@@ -293,3 +293,23 @@ def test_a_loop_over_only_the_items_that_failed_is_refused_not_run_over_all(demo
 
     assert error.details["reason"] == "filtered_loop"
     assert "every order that failed" in error.message
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "validate the email of each signup and tell me how many were invalid",
+        "for each email in the list, validate it and tell me how many are invalid",
+    ],
+)
+def test_how_many_of_a_loop_are_so_is_one_message_counting_them(demo, prompt):
+    from flows.core.expressions import evaluate
+
+    flow = plan(prompt, demo)
+
+    send = node_of(flow, "send_email")
+    assert isinstance(send, ToolNode)  # one message after the loop, not one per item
+    results = [{"valid": False}, {"valid": True}, {"valid": False}]
+    body = evaluate(send.inputs["body"], {"validate_email": results})
+    assert body.startswith("2 of 3 ")
+    assert body.endswith(" are invalid")

@@ -22,7 +22,7 @@ _QUALITIES = frozenset(
 _OBJECT_ENDS = frozenset(
     "at to for with from in on by and or if when once unless then about as of into via "
     "using but so than after before while until is are was were be has have titled called behind "
-    "named saying which who whose where what".split()
+    "named saying which who whose where what how whether".split()
 )
 #: Who does something in a clause after the verb ("check that we have it"): no object.
 _SUBJECTS = frozenset(

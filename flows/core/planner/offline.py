@@ -801,6 +801,14 @@ class FlowBuilder:
         if clause.for_each and _EVERY_RESULT.search(clause.text) and self._results_before() > 1:
             # "email all the results": what the steps before found, in one message
             clause = replace(clause, for_each=None, for_each_container=None, action=clause.text)
+        elif (
+            clause.for_each
+            and self.loop is not None
+            and (_HOW_MANY.search(clause.action) or _WHICH_ONES.search(clause.action))
+        ):
+            # "for each order validate it, then email me how many of them are valid": one
+            # message after the loop, counting (or listing) its items, not one per item
+            clause = replace(clause, for_each=None, for_each_container=None)
         if (
             clause.for_each is None
             and self.loop is not None
@@ -3076,7 +3084,8 @@ class FlowBuilder:
         """ "Fetch each page and tell ops which ones are down": the message lists the items
         of the loop before it whose result holds the quality (the pages whose fetch answered
         with an error), each by what names it (its url, email or id)."""
-        said = _WHICH_ONES.search(clause.action)
+        how_many = _HOW_MANY.search(clause.action)
+        said = _WHICH_ONES.search(clause.action) or how_many
         content = [name for name in _said_inputs(spec.input_properties()) if name in inputs]
         loops = [info for info in self.info.values() if info.kind == "map" and info.spec]
         if said is None or not content or not loops or self._in_loop(clause):
@@ -3086,6 +3095,21 @@ class FlowBuilder:
         outputs = looped.spec.output_schema
         resolved = resolve_condition(f"it is {said.group('quality')}", output_sources("r", outputs))
         if resolved is None or resolved.new_input is not None:
+            return inputs
+        noun = plural(singular((looped.clause and looped.clause.for_each) or "item"))
+        quality = said.group("quality").lower()
+        if how_many is not None and said is how_many:
+            # "... and tell me how many were invalid": the count, of how many in all
+            counted = (
+                f'"%s of %s {noun} are {quality}".format('
+                f"[{looped.id}.filter(r, {resolved.expression}).size(), {looped.id}.size()])"
+            )
+            self._drop_unread_input(inputs[content[0]])
+            inputs = {**inputs, content[0]: counted}
+            subject = inputs.get("subject", "")
+            if self._asked_at_run(subject):
+                inputs["subject"] = json.dumps(f"{noun.capitalize()} that are {quality}")
+                self._drop_unread_input(subject)
             return inputs
         fields = unwrap_nullable(outputs).get("properties") or {}
         name = next((f for f in _NAMING_FIELDS if f in fields), None)
@@ -3098,8 +3122,6 @@ class FlowBuilder:
         subject = inputs.get("subject", "")
         if self._asked_at_run(subject):
             # the subject line says what the list is: "Pages that are down"
-            noun = plural(singular((looped.clause and looped.clause.for_each) or "item"))
-            quality = said.group("quality").lower()
             inputs["subject"] = json.dumps(f"{noun.capitalize()} that are {quality}")
             self._drop_unread_input(subject)
         return inputs
@@ -5799,6 +5821,13 @@ _GOES_ABROAD = re.compile(
 )
 #: "which ones are down", "which of them are invalid", "which pages failed": the items of
 #: a loop a message lists, by a quality their results tell.
+#: "tell me how many were invalid", "email ops how many of them are down".
+_HOW_MANY = re.compile(
+    r"\bhow\s+many(?:\s+(?:of\s+them|[a-z]+s))?\s+(?:are|were|is|was)\s+"
+    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)"
+    r"(?=\s+(?:by|to|via|at|on|in\s+(?:an?|one|a\s+single))\b|\s*[,;.!()]|\s*$)",
+    re.IGNORECASE,
+)
 _WHICH_ONES = re.compile(
     r"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s))\s+(?:are|were|is|was)\s+"
     r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)"
