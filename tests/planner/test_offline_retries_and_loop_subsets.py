@@ -313,3 +313,16 @@ def test_how_many_of_a_loop_are_so_is_one_message_counting_them(demo, prompt):
     body = evaluate(send.inputs["body"], {"validate_email": results})
     assert body.startswith("2 of 3 ")
     assert body.endswith(" are invalid")
+
+
+def test_pages_listed_after_each_of_these_without_a_colon_are_the_loop(demo):
+    flow = plan(
+        "fetch each of these pages https://a.example.com, https://b.example.com and email "
+        "ops@acme.io how many are down",
+        demo,
+    )
+
+    fetch = node_of(flow, "fetch_url")
+    assert isinstance(fetch, MapNode)
+    assert fetch.items == '["https://a.example.com", "https://b.example.com"]'
+    assert isinstance(node_of(flow, "send_email"), ToolNode)

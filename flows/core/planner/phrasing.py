@@ -3236,7 +3236,9 @@ _SEND_THEM_TO = re.compile(
     re.IGNORECASE,
 )
 _EACH_OF_THESE = re.compile(
-    r"\b(?:each|every\s+one|all)\s+of\s+(?P<these>these|those|the\s+following)\s+(?P<noun>[a-z]+s)\s*:",
+    r"\b(?:each|every\s+one|all)\s+of\s+(?P<these>these|those|the\s+following)\s+(?P<noun>[a-z]+s)"
+    # ("fetch each of these pages https://a.example.com, https://b...": no colon)
+    r"(?:\s*:|\s+(?=\S+://))",
     re.IGNORECASE,
 )
 _ONLY_AFTER_CHECKING = re.compile(
