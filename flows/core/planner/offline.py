@@ -4848,6 +4848,7 @@ class FlowBuilder:
         literals.update(
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
         )
+        literals.update(_version_literals(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
@@ -4896,6 +4897,7 @@ class FlowBuilder:
                 ):
                     literals[name] = json.dumps(value)
                     break
+        literals.update(_enum_said_otherwise(properties, lowered, literals))
         lead = meaningful(_clean_action(clause.action or clause.text))[:1]
         done = _listed_input_value(spec, _done_forms(lead[0].lower())) if lead else None
         if done is not None and done[0] not in literals and acts(spec):
@@ -6284,11 +6286,112 @@ _LOOKED_UP_BY = re.compile(
 )
 #: The input a country fills: what a heading is tried on ("Orders to Germany: ...").
 _A_COUNTRY: dict[str, Any] = {"country": {"type": "string"}}
+#: Values of a list said the way people shorten or rephrase them: the pattern, then the
+#: values it stands for, the first one the list has being taken ("to prod": production;
+#: "share it as read-only": reader; "as an editor": writer).
+_ENUM_SAID_OTHERWISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"\bprod\b"), ("production", "prod")),
+    (re.compile(r"\b(?:stage|stg)\b"), ("staging", "stage")),
+    (re.compile(r"\bdev\b"), ("development", "dev")),
+    (
+        re.compile(r"\bread[\s-]?only\b|\bview[\s-]only\b|\bviewers?\b|\bread\s+access\b"),
+        ("reader", "viewer", "read", "read_only"),
+    ),
+    (
+        re.compile(r"\beditors?\b|\b(?:edit|write)\s+(?:access|rights)\b|\bcan\s+edit\b"),
+        ("writer", "editor", "edit", "write"),
+    ),
+    (re.compile(r"\bcommenters?\b|\bcan\s+comment\b"), ("commenter", "comment")),
+)
+
+
+#: "deploy checkout v3.0.0", "release api 1.9": a version number, and the name before it
+_VERSION_WRITTEN = re.compile(
+    r"(?:\b(?P<name>[a-z][\w-]*)\s+)?(?P<version>(?<![\w.$€£¥])v?\d+(?:\.\d+){1,3}(?:-[\w.]+)?)"
+    r"(?![\w.%]|\s*(?:%|percent|usd|eur|gbp|dollars?|euros?|pounds?)\b)",
+    re.IGNORECASE,
+)
+#: Inputs that name what a version is of
+_VERSIONED_THING = frozenset({"service", "app", "application", "component", "package", "project"})
+
+
+def _version_literals(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Deploy checkout v3.0.0 to production": the tool's `version` input takes the
+    version written, and its one input naming what is deployed (a service, an app) the
+    name right before it ("deploy version 5.2.0" names none)."""
+    version = next(
+        (
+            n
+            for n in properties
+            if "version" in split_identifier(n)
+            and n not in taken
+            and "string" in schema_types(properties[n])
+        ),
+        None,
+    )
+    match = _VERSION_WRITTEN.search(action) if version is not None else None
+    if version is None or match is None:
+        return {}
+    literals = {version: json.dumps(match.group("version"))}
+    things = [
+        n
+        for n, schema in properties.items()
+        if set(split_identifier(n)) & _VERSIONED_THING
+        and n not in taken
+        and "string" in schema_types(schema)
+        and not isinstance(unwrap_nullable(schema).get("enum"), list)
+    ]
+    name = (match.group("name") or "").lower()
+    if (
+        len(things) == 1
+        and name
+        and name not in STOP_WORDS
+        and name not in _FUNCTION_WORDS_BEFORE_VERSION
+        and not set(split_identifier(name)) & {"version", "release", "build", "tag"}
+    ):
+        literals[things[0]] = json.dumps(match.group("name"))
+    return literals
+
+
+#: Words before a version that are no name ("to 2.0", "release 2.0")
+_FUNCTION_WORDS_BEFORE_VERSION = frozenset(
+    "to of at on in from for with deploy deploys release releases ship roll upgrade "
+    "downgrade update bump publish push rollout promote".split()
+)
+
+
+def _enum_said_otherwise(
+    properties: Mapping[str, Any], lowered: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """A list input's value said another way than the list spells it: a common short form
+    or another word for an access role, or the value in the plural ("as commenters")."""
+    literals: dict[str, str] = {}
+    for name, schema in properties.items():
+        enum = unwrap_nullable(schema).get("enum") if isinstance(schema, dict) else None
+        if name in taken or not isinstance(enum, list):
+            continue
+        values = [v for v in enum if isinstance(v, str) and v]
+        by_lower = {v.lower(): v for v in values}
+        found: list[str] = []
+        for pattern, meant in _ENUM_SAID_OTHERWISE:
+            if pattern.search(lowered):
+                found += [by_lower[m] for m in meant if m in by_lower][:1]
+        found += [
+            v for v in values if len(v) >= 4 and re.search(rf"\b{re.escape(v.lower())}s\b", lowered)
+        ]
+        if len(set(found)) == 1:
+            literals[name] = json.dumps(found[0])
+    return literals
+
+
 #: "in GBP", "in euros": a currency named without an amount
 _IN_CURRENCY_CODE = re.compile(r"\bin\s+(?:USD|EUR|GBP|JPY|CAD|AUD|CHF|euros|dollars|pounds|yen)\b")
 _MONEY = re.compile(
-    r"[$€£]\s?(?P<a>\d+(?:\.\d+)?)\b|\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|jpy|cad|aud|chf|"
-    r"dollars?|euros?|pounds?|yen)\b",
+    # ("CHF 1250.50", "¥12000", "A$ 80": the currency before the amount)
+    r"(?:[$€£¥]|\b(?:usd|eur|gbp|jpy|cad|aud|chf)\s?)\s?(?P<a>\d+(?:\.\d+)?)\b|"
+    r"\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|jpy|cad|aud|chf|dollars?|euros?|pounds?|yen)\b",
     re.IGNORECASE,
 )
 #: "approve any refund over $200", "sign off on the purchase": what is approved.
