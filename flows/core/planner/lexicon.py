@@ -45,7 +45,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "pay payment charge bill billing",
         "ship shipment shipping deliver delivery dispatch parcel package",
         "stock inventory available availability",
-        "tax taxes vat",
+        "tax taxes vat gst hst",
         "calculate compute calculation tally",
         "summarize summarise summary digest tldr recap gist overview synopsis condense",
         "sentiment mood tone feeling emotion happy unhappy angry upset frustrated annoyed "
@@ -69,6 +69,9 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         # "schedule a meeting" is a calendar event
         "meeting meetings appointment event calendar call calls",
         "schedule book reserve arrange",
+        # "disable the flag", "switch it on": a setting turned on or off
+        "turn switch toggle flip enable disable activate",
+        "list show display",
     )
 )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -4399,6 +4399,8 @@ class FlowBuilder:
                 inputs[name] = every.source.expression
             elif wanted and (held := self._address_held(name, clause, candidates)) is not None:
                 inputs[name] = held  # "email the customer" after a step that tells their address
+            elif wanted and (same := self._said_to_its_family(name, schema, spec)) is not None:
+                inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
             elif wanted:
                 field_name = self._addressee_input(name, schema, clause) or self._new_input(
                     name, schema, spec, required=name in required
@@ -4849,6 +4851,9 @@ class FlowBuilder:
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
         )
         literals.update(_version_literals(properties, clause.action, literals))
+        literals.update(_value_before_its_input(properties, clause.action, literals))
+        literals.update(_file_name_literal(properties, clause.action, literals))
+        literals.update(_switch_literal(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
@@ -5023,6 +5028,32 @@ class FlowBuilder:
             # named, so the person the request is about
             addressee = subject_addressee("email them", self.person)
         return self._recipient_field(addressee, schema) if addressee is not None else None
+
+    def _said_to_its_family(self, name: str, schema: Any, spec: ToolSpec) -> str | None:
+        """The value written for `name` to an earlier step of another tool of the same
+        family (`deploy.release` and `deploy.rollback`, `drive_upload_file` and
+        `drive_share_file`) whose input of that name takes the same values: "release api
+        1.9 to prod; if it fails, roll it back" rolls back api in production, not a
+        service and an environment asked of the run. Never whom a message goes to or what
+        it says."""
+        family = _tool_family(spec.id, self.reader.verbs)
+        if family is None or name == recipient_input_name(spec) or is_content_input(name, schema):
+            return None
+        for node in reversed(self.nodes):
+            tool = node.get("tool")
+            info = self.info.get(str(node.get("id")))
+            if not tool or tool == spec.id or info is None or info.spec is None:
+                continue
+            if _tool_family(tool, self.reader.verbs) != family:
+                continue
+            value = (node.get("inputs") or {}).get(name)
+            if (
+                isinstance(value, str)
+                and _is_literal(value)
+                and info.spec.input_properties().get(name) == schema
+            ):
+                return value
+        return None
 
     def _new_input(
         self, name: str, schema: dict[str, Any], spec: ToolSpec, *, required: bool = True
@@ -6360,6 +6391,122 @@ _FUNCTION_WORDS_BEFORE_VERSION = frozenset(
     "to of at on in from for with deploy deploys release releases ship roll upgrade "
     "downgrade update bump publish push rollout promote".split()
 )
+
+
+def _plain_string_inputs(properties: Mapping[str, Any], taken: Mapping[str, str]) -> list[str]:
+    return [
+        n
+        for n, schema in properties.items()
+        if n not in taken
+        and "string" in schema_types(unwrap_nullable(schema))
+        and not isinstance(unwrap_nullable(schema).get("enum"), list)
+    ]
+
+
+def _value_before_its_input(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """A value written right before the noun an input is named for: quoted ("on the
+    'sales' calendar", "to the "Board" folder") or a code with an underscore or a digit
+    ("the new_checkout feature flag"), with at most one word between ("feature")."""
+    literals: dict[str, str] = {}
+    for name in _plain_string_inputs(properties, taken):
+        words = split_identifier(name)
+        if len(words) != 1 or len(words[0]) < 3:
+            continue
+        noun = re.escape(words[0])
+        match = re.search(
+            r"(?P<q>[\"'\u201c])(?P<quoted>[^\"'\u201d\n]{1,60})[\"'\u201d]\s+(?:[a-z-]+\s+)?"
+            rf"{noun}s?\b|(?<![\w./@-])(?P<code>[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*)\s+"
+            rf"(?:(?P<between>[a-z-]+)\s+)?{noun}s?\b",
+            action,
+            re.IGNORECASE,
+        )
+        if match is None or (match.group("between") or "").lower() in STOP_WORDS:
+            continue  # "reconcile ACC-7 for period 2026-01": ACC-7 is not the period
+        value = match.group("quoted") or match.group("code")
+        if match.group("code") and not re.search(r"[_\d]", value):
+            continue  # "the sales calendar": no code
+        literals[name] = json.dumps(value)
+    return literals
+
+
+#: "as board-summary.txt", "named offer.pdf": a file's name, with its extension
+_FILE_NAME = re.compile(
+    r"(?<![\w/@.-])(?P<file>[\w-]+\.(?:txt|pdf|csv|md|json|docx?|xlsx?|pptx?|html?|png|jpe?g|"
+    r"zip|xml|ya?ml|log))\b",
+    re.IGNORECASE,
+)
+
+
+def _file_name_literal(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Upload it to the Board folder as board-summary.txt": the one input a tool names
+    a file's name by (`filename`, `file_name`) takes the file name written."""
+    found = _FILE_NAME.findall(action)
+    named = [
+        n
+        for n in _plain_string_inputs(properties, taken)
+        if n.lower() in ("filename", "file_name", "filepath", "file_path", "path", "name")
+        or split_identifier(n) == ["file", "name"]
+    ]
+    named = [n for n in named if n != "name"] or named
+    if len(found) != 1 or len(named) != 1:
+        return {}
+    return {named[0]: json.dumps(found[0])}
+
+
+#: "turn off the flag", "disable it", "switch it on": what a yes/no setting is set to
+_SWITCHED = re.compile(
+    r"^\W*(?:please\s+)?(?:(?P<off>turn\s+off|switch\s+off|disable|deactivate|shut\s+off)|"
+    r"(?P<on>turn\s+on|switch\s+on|enable|activate))\b|"
+    r"^\W*(?:please\s+)?(?:turn|switch|flip|set)\s+(?:(?:the|a|an|our|it|that|this)\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:(?P<off2>off)|(?P<on2>on))\b",
+    re.IGNORECASE,
+)
+#: Yes/no inputs that say whether something is on
+_ON_INPUTS = frozenset({"enabled", "enable", "active", "on", "is_enabled", "is_active"})
+
+
+def _switch_literal(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Turn off the new_checkout flag": a tool's one yes/no input that says whether a
+    thing is on (`enabled`, `active`) is false; "enable it" / "turn it on": true."""
+    match = _SWITCHED.search(action)
+    if match is None:
+        return {}
+    inputs = [
+        n
+        for n, schema in properties.items()
+        if n not in taken
+        and n.lower() in _ON_INPUTS
+        and schema_types(unwrap_nullable(schema)) == {"boolean"}
+    ]
+    if len(inputs) != 1:
+        return {}
+    off = bool(match.group("off") or match.group("off2"))
+    return {inputs[0]: "false" if off else "true"}
+
+
+def _tool_family(tool_id: str, verbs: Collection[str]) -> str | None:
+    """What a tool id says it belongs to: the part before a dot (`deploy.release`), or a
+    first word that is no verb (`drive_upload_file`; `create_ticket` belongs to nothing)."""
+    if "." in tool_id:
+        return tool_id.split(".", 1)[0].lower()
+    words = split_identifier(tool_id)
+    if len(words) < 2 or words[0] in verbs or words[0] in STOP_WORDS:
+        return None
+    return words[0]
+
+
+def _is_literal(expression: str) -> bool:
+    try:
+        value = json.loads(expression)
+    except ValueError:
+        return False
+    return isinstance(value, str | int | float | bool)
 
 
 def _enum_said_otherwise(

@@ -1354,7 +1354,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "block or suspend an account",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:block|ban|suspend|blacklist|blocklist|disable)"
-            r"(?:s|ned|ning|ed|ing)?\b\s*" + _OBJECT_START,
+            r"(?:s|ned|ning|ed|ing)?\b\s*" + _OBJECT_START +
+            # "disable the dark_mode flag": a setting turned off, not an account
+            r"(?!\w+\s+(?:[\w-]+\s+){0,2}?(?:flag|feature|setting|toggle|option)s?\b)",
             re.I,
         ),
         frozenset({"block", "ban", "suspend", "blacklist", "blocklist", "disable"}),

@@ -1,0 +1,163 @@
+"""Rules the seventh round of unseen requests asked for: money with its currency before the
+amount, currency codes kept as typed, wire transfers refused, single-quoted texts kept whole,
+list values said another way, versions and what they are of, values written before an
+input's noun, file names, switches turned on or off, values carried to a step of the same
+tool family, and HTTP status codes said with "is" or as a class (5xx)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.ir import BranchNode, MapNode
+from tests.planner.offline_plans import plan, refusal
+from tests.planner.registered import eval_catalog, steps
+
+DEPLOYS = "registered_round7_deploys.json"
+DOCS = "registered_round7_docs.json"
+CALENDAR = "registered_round7_calendar.json"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "amount", "currency"),
+    [
+        ("Charge EUR 80 to the card for order B-2", "80.0", "EUR"),
+        ("charge ¥3,500 for order 77", "3500.0", "JPY"),
+        ("please charge CHF 19.90 for order Z-1", "19.9", "CHF"),
+        ("charge 12.50 gbp for order 5", "12.5", "GBP"),
+    ],
+)
+def test_money_with_its_currency_before_or_after_is_the_amount(demo, prompt, amount, currency):
+    charge = steps(plan(prompt, demo))["process_payment"]
+    assert charge["amount"] == amount
+    assert charge["currency"] == f'"{currency}"'
+
+
+def test_a_lower_case_currency_code_is_not_read_as_a_typo(demo):
+    charge = steps(plan("chrage order 12 for 30 usd", demo))["process_payment"]
+    assert charge["currency"] == '"USD"'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Make a bank transfer of 900 EUR to the landlord",
+        "wire $1,200 to the contractor, then email them",
+        "transfer the funds to our supplier",
+    ],
+)
+def test_moving_money_by_transfer_is_refused_not_emailed(demo, prompt):
+    error = refusal(prompt, demo)
+    assert "transfer" in error.message.lower() or "wire" in error.message.lower()
+
+
+def test_a_single_quoted_text_is_not_split_into_steps(demo):
+    flow = plan(
+        "Send ops@example.com an email with subject 'Disk alert' and body 'Check it, then "
+        "restart the box.'",
+        demo,
+    )
+    email = steps(flow)["send_email"]
+    assert email["subject"] == '"Disk alert"'
+    assert email["body"] == '"Check it, then restart the box."'
+    assert len(flow.nodes) == 1
+
+
+@pytest.mark.parametrize(
+    ("prompt", "role"),
+    [
+        ("share file F-1 with kim@x.com with read only access", "reader"),
+        ("share file F-1 with kim@x.com with edit access", "writer"),
+        ("share file F-1 with kim@x.com and lou@x.com as editors", "writer"),
+        ("share file F-1 with kim@x.com, they can comment", "commenter"),
+    ],
+)
+def test_an_access_role_said_another_way_is_the_listed_one(prompt, role):
+    shares = steps(plan(prompt, eval_catalog(DOCS)))["drive_share_file"]
+    assert shares["role"] == f'"{role}"'
+
+
+def test_a_short_environment_name_is_the_listed_one():
+    release = steps(plan("deploy billing 2.3.1 to prod", eval_catalog(DEPLOYS)))["deploy.release"]
+    assert release["environment"] == '"production"'
+
+
+def test_a_version_and_the_name_before_it_fill_the_release():
+    release = steps(plan("deploy search-api v10.2 to staging", eval_catalog(DEPLOYS)))
+    assert release["deploy.release"]["version"] == '"v10.2"'
+    assert release["deploy.release"]["service"] == '"search-api"'
+
+
+def test_a_version_alone_names_no_service():
+    release = steps(plan("deploy version 1.4.0 to staging", eval_catalog(DEPLOYS)))
+    assert release["deploy.release"]["version"] == '"1.4.0"'
+    assert release["deploy.release"]["service"] != '"version"'
+
+
+def test_a_later_step_of_the_same_tool_family_keeps_the_values_written():
+    flow = plan(
+        "Release payments 3.2 to production, and roll it back if the release failed",
+        eval_catalog(DEPLOYS),
+    )
+    rollback = steps(flow)["deploy.rollback"]
+    assert rollback["service"] == '"payments"'
+    assert rollback["environment"] == '"production"'
+
+
+def test_a_message_does_not_take_another_tools_recipient():
+    flow = plan(
+        "Post 'Release started' to the deploys channel on Teams and email me@corp.com",
+        eval_catalog(DEPLOYS),
+    )
+    assert steps(flow)["send_email"]["to"] == '"me@corp.com"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "flag", "enabled"),
+    [
+        ("disable the dark_mode flag in staging", "dark_mode", "false"),
+        ("switch on the beta2 feature flag in production", "beta2", "true"),
+    ],
+)
+def test_a_switch_turned_on_or_off_sets_its_yes_no_input(prompt, flag, enabled):
+    setting = steps(plan(prompt, eval_catalog(DEPLOYS)))["flags.set_flag"]
+    assert setting["flag"] == f'"{flag}"'
+    assert setting["enabled"] == enabled
+
+
+def test_a_quoted_value_before_the_input_noun_fills_it():
+    flow = plan('List the events of the "Support rota" calendar', eval_catalog(CALENDAR))
+    assert steps(flow)["calendar.list_events"]["calendar"] == '"Support rota"'
+
+
+def test_a_code_with_a_preposition_between_is_not_the_value():
+    flow = plan("list the events for calendar team_a", eval_catalog(CALENDAR))
+    assert steps(flow)["calendar.list_events"]["calendar"] == '"team_a"'
+
+
+def test_a_file_name_fills_the_file_name_input():
+    flow = plan(
+        "summarize the notes and upload them to folder Minutes as notes-2026-03.md",
+        eval_catalog(DOCS),
+    )
+    upload = steps(flow)["drive_upload_file"]
+    assert upload["filename"] == '"notes-2026-03.md"'
+    assert upload["folder"] == '"Minutes"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        ("fetch https://x.io/health; if it isn't 200, open an urgent ticket", "!= 200"),
+        ("fetch https://x.io/health and open a ticket if it's a 5xx", ">= 500"),
+        ("fetch https://x.io/health and open a ticket if it returns a 4xx", "< 500"),
+    ],
+)
+def test_a_status_code_said_with_is_or_as_a_class_is_compared(demo, prompt, condition):
+    (branch,) = [n for n in plan(prompt, demo).nodes if isinstance(n, BranchNode)]
+    assert "fetch_url.status_code" in branch.condition
+    assert condition in branch.condition
+
+
+def test_no_map_for_a_single_release(demo):
+    flow = plan("deploy auth 1.0.1 to staging", eval_catalog(DEPLOYS))
+    assert not [n for n in flow.nodes if isinstance(n, MapNode)]
