@@ -161,3 +161,34 @@ def test_a_status_code_said_with_is_or_as_a_class_is_compared(demo, prompt, cond
 def test_no_map_for_a_single_release(demo):
     flow = plan("deploy auth 1.0.1 to staging", eval_catalog(DEPLOYS))
     assert not [n for n in flow.nodes if isinstance(n, MapNode)]
+
+
+def test_names_listed_after_each_of_these_loop_the_step_before():
+    flow = plan(
+        "Roll out 2.0.1 to production for each of these services: auth, search and billing",
+        eval_catalog(DEPLOYS),
+    )
+    (release,) = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert release.tool == "deploy.release"
+    assert release.inputs["service"] == "item"
+    assert "search" in release.items
+
+
+def test_codes_listed_after_each_of_these_loop_the_step_before(demo):
+    flow = plan("work out the tax on 250 for each of these countries: GB, NL and SE", demo)
+    (tax,) = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert tax.inputs["country"] == "item"
+    assert "NL" in tax.items
+
+
+def test_a_list_of_verbs_after_each_of_these_is_no_loop_over_words(demo):
+    flow = plan("for each of these orders: validate, charge and ship", demo)
+    for node in flow.nodes:
+        if isinstance(node, MapNode):
+            assert "charge" not in node.items
+
+
+def test_values_in_brackets_after_for_each_are_looped_over(demo):
+    flow = plan("for every link in (https://a.io/x, https://b.io/y) summarize the page", demo)
+    (fetch,) = [n for n in flow.nodes if isinstance(n, MapNode) and n.tool == "fetch_url"]
+    assert "https://b.io/y" in fetch.items

@@ -72,6 +72,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         # "disable the flag", "switch it on": a setting turned on or off
         "turn switch toggle flip enable disable activate",
         "list show display",
+        "deploy deployment release rollout",
     )
 )
 

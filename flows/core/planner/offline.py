@@ -504,7 +504,9 @@ class FlowBuilder:
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = _EACH_IN_BRACKETS.sub(_each_in_brackets, text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
+        text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         text = _IF_SO.sub(self._if_it_passed, text)
         split = split_data_heading(text, self.reader.starts_with_verb)
@@ -5029,6 +5031,25 @@ class FlowBuilder:
             addressee = subject_addressee("email them", self.person)
         return self._recipient_field(addressee, schema) if addressee is not None else None
 
+    def _each_of_these_words(self, match: re.Match[str]) -> str:
+        """ "Deploy 5.2.0 to staging for each of these services: auth, billing, search" ->
+        "For each of auth, billing and search, Deploy 5.2.0 to staging": a loop over the
+        names written, unless most of them are verbs (a list of steps, not of values)."""
+        items = [
+            v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if v
+        ]
+        before = match["before"].strip()
+        if (
+            len(items) < 2
+            or not before
+            or not self.reader.starts_with_verb(before)
+            # ("for each of these orders: validate, charge and ship": steps, not values)
+            or sum(item.lower() in self.reader.verbs for item in items) * 2 > len(items)
+        ):
+            return match[0]
+        listed = f"{', '.join(items[:-1])} and {items[-1]}"
+        return f"{match['start']}For each of {listed}, {before}"
+
     def _said_to_its_family(self, name: str, schema: Any, spec: ToolSpec) -> str | None:
         """The value written for `name` to an earlier step of another tool of the same
         family (`deploy.release` and `deploy.rollback`, `drive_upload_file` and
@@ -7543,6 +7564,35 @@ _EACH_OF_THESE_LISTED = re.compile(
     r"|(?=[\w.+-]+@))"
     rf"(?P<list>{_A_VALUE}(?:\s*,\s*(?:and\s+)?{_A_VALUE})*\s*(?:,\s*|\s+)(?:and\s+|&\s+)?{_A_VALUE})"
     r"(?![\w@/#-])\s*(?:[\u2014\u2013,]\s*|\s-\s)?(?P<rest>[^.!?\n]*)",
+    re.IGNORECASE,
+)
+
+
+#: "for each URL in [https://a.io, https://b.io]", "for every id in (A-1, A-2)": values
+#: listed in brackets after the loop's noun
+_EACH_IN_BRACKETS = re.compile(
+    r"\b(?P<lead>for\s+)?(?:each|every)\s+(?:[\w-]+\s+)?in\s+(?:the\s+list\s+)?"
+    r"[\[(](?P<list>[^\[\]()]+?,[^\[\]()]+?)[\])]",
+    re.IGNORECASE,
+)
+
+
+def _each_in_brackets(match: re.Match[str]) -> str:
+    items = [v.strip() for v in re.split(r"\s*,\s*(?:and\s+)?", match["list"]) if v.strip()]
+    listed = f"{', '.join(items[:-1])} and {items[-1]}"
+    return f"{match['lead'] or ''}each of {listed}"
+
+
+_LISTED_WORD = r"[A-Za-z][\w-]{0,30}"
+#: "Deploy 5.2.0 for each of these services: auth, billing, search", "calculate the VAT
+#: for each of these countries: DE, FR, IT": plain names or codes listed after a colon, to
+#: the end of the sentence
+_EACH_OF_THESE_WORDS = re.compile(
+    r"(?P<start>(?:^|(?<=[.!?]\s)|(?<=[\n;]))\s*)(?P<before>(?:[^.!?\n:;]|\.(?=\S))*?)\s*\b"
+    r"(?:for\s+)?(?:each|every\s+one)"
+    r"\s+of\s+(?:these|those|the\s+following)\s+(?P<noun>[a-z]+s)\s*:\s*"
+    rf"(?P<list>{_LISTED_WORD}(?:\s*,\s*(?:and\s+)?{_LISTED_WORD})*\s*(?:,\s*|\s+)(?:and\s+|&\s+)?"
+    rf"{_LISTED_WORD})\s*(?=$|[.!?\n])",
     re.IGNORECASE,
 )
 

@@ -1764,6 +1764,8 @@ class PromptReader:
             # "Once a manager approves it, create the shipment": the approval goes first
             sentence = self._we_act.sub(", ", sentence)
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
+            # "roll out 2.0 to production": a release, not a roll back
+            sentence = _ROLL_OUT.sub("release", sentence)
             # "..., and once both finish charge the total": after them, not a condition
             sentence = _BOTH_DONE.sub("then ", sentence)
             # "a customer writes in, check the tone ...": what starts the run
@@ -3695,6 +3697,7 @@ _BOTH_DONE = re.compile(
     r"(?:are\s+|have\s+)?(?:done|finish\w*|complete\w*)\b,?\s*",
     re.IGNORECASE,
 )
+_ROLL_OUT = re.compile(r"\brol(?:l|ls|led|ling)\s+out\b", re.IGNORECASE)
 _SUM_UP = re.compile(r"\b(?:sum(?:s|med|ming)?\s+up|boil\s+down)\b", re.IGNORECASE)
 _EACH_OF_ITEM = re.compile(r"\b(?:each|every)\s+(?=[a-z])", re.IGNORECASE)
 #: What a step judges an item to be ("each valid user"): only some of a list.
