@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.ir import BranchNode, MapNode
+from flows.core.ir import ApprovalNode, BranchNode, MapNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import eval_catalog, steps
 
@@ -192,3 +192,30 @@ def test_values_in_brackets_after_for_each_are_looped_over(demo):
     flow = plan("for every link in (https://a.io/x, https://b.io/y) summarize the page", demo)
     (fetch,) = [n for n in flow.nodes if isinstance(n, MapNode) and n.tool == "fetch_url"]
     assert "https://b.io/y" in fetch.items
+
+
+@pytest.mark.parametrize("role", ["director", "supervisor", "auditor", "editor"])
+def test_a_role_ending_in_or_approves_before_the_step(demo, role):
+    flow = plan(f"ship the order once the {role} approves it", demo)
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.assignees.groups == [f"{role}s"]
+    shipment = next(n for n in flow.nodes if getattr(n, "tool", None) == "create_shipment")
+    assert approval.id in shipment.after
+
+
+def test_a_quoted_name_after_the_thing_a_tool_makes_is_its_title():
+    flow = plan("add a calendar event 'Board dinner' starting at 7pm", eval_catalog(CALENDAR))
+    assert steps(flow)["calendar.create_event"]["title"] == '"Board dinner"'
+
+
+def test_two_groups_that_must_both_approve_each_get_an_approval(demo):
+    flow = plan("compliance and legal need to approve before we ship order 12", demo)
+    approvals = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert [a.assignees.groups for a in approvals] == [["compliance"], ["legal"]]
+    shipment = next(n for n in flow.nodes if getattr(n, "tool", None) == "create_shipment")
+    assert approvals[-1].id in shipment.after
+
+
+def test_a_step_no_tool_does_behind_an_approval_is_refused_not_dropped(demo):
+    error = refusal("migrate the database once the director approves", demo)
+    assert "migrate" in error.message

@@ -4069,6 +4069,24 @@ class FlowBuilder:
             or self.reader.starts_with_verb(lead)
             or bool(re.match(r"[a-z]+ing\b", lead, re.IGNORECASE))
         )
+        first_word = lead.split()[0] if lead.split() else ""
+        if (
+            not self.approval_only
+            and not imperative
+            and meaningful(_clean_action(action))
+            # ("deploy the app", "bake a cake": a verb no tool knows, acting on a thing;
+            # "put the payment on hold until finance signs off" is the approval itself)
+            and re.match(r"^[a-z]+\s+(?:the|a|an|it|them|this|that|our|their)\b", lead, re.I)
+            is not None
+            and not re.search(r"\bon\s+hold\b|\bpending\b|\baside\b", lead, re.I)
+            and first_word.lower() not in STOP_WORDS
+            and first_word.lower() not in CONTROL_WORDS
+            and not self._known_word(first_word)
+            and not first_word.lower().endswith("s")
+        ):
+            # "deploy the app after the manager approves": a step no tool does is refused
+            # by name, never dropped behind the approval
+            raise _unknown_action(lead, clause, first_word)
         if not self.approval_only and imperative and meaningful(_clean_action(action)):
             ranked = self.rank(_clean_action(action))
             # a step named after "then" or "before" is planned, or refused with why
@@ -4803,12 +4821,21 @@ class FlowBuilder:
             # ('a Jira issue titled "..."': its summary, when it has no title)
             # ("look up user 'u-77'": the user's id, a code written in quotes)
             by_code = (f"{label}_id",) if re.search(r"\d", value) and " " not in value else ()
+            # ("create the calendar event 'Team offsite'": the thing the tool makes, named)
+            made = (
+                ("name", "title", *_summary_inputs(properties))
+                if acts(spec)
+                and not by_code
+                and label in _own_words(spec)
+                and label not in properties
+                else ()
+            )
             for wanted in (
                 (label, "title")
                 if label == "name"
                 else (label, *_summary_inputs(properties))
                 if label == "title"
-                else (label, *by_code)
+                else (label, *by_code, *made)
             ):
                 labelled = next(
                     (

@@ -1766,6 +1766,8 @@ class PromptReader:
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
             # "roll out 2.0 to production": a release, not a roll back
             sentence = _ROLL_OUT.sub("release", sentence)
+            # "legal and finance must both sign off": two approvals, one after the other
+            sentence = _BOTH_MUST_APPROVE.sub(_one_approver_then_the_other, sentence)
             # "..., and once both finish charge the total": after them, not a condition
             sentence = _BOTH_DONE.sub("then ", sentence)
             # "a customer writes in, check the tone ...": what starts the run
@@ -3697,6 +3699,28 @@ _BOTH_DONE = re.compile(
     r"(?:are\s+|have\s+)?(?:done|finish\w*|complete\w*)\b,?\s*",
     re.IGNORECASE,
 )
+_APPROVER = r"(?:the\s+)?[a-z]+(?:\s+(?:team|lead|manager|director|department)s?)?"
+#: "both legal and finance must sign off", "the CFO and the CEO need to approve": each of
+#: the two named approves
+_BOTH_MUST_APPROVE = re.compile(
+    rf"\b(?:both\s+)?(?P<a>{_APPROVER})\s+and\s+(?P<b>{_APPROVER})\s+"
+    r"(?P<modal>must|need\s+to|needs\s+to|have\s+to|has\s+to|should|each\s+need\s+to)\s+"
+    r"(?:both\s+|each\s+)?(?P<verb>approve|sign\s+off|sign-off|ok|okay)\b(?:\s+(?:on\s+)?it\b)?"
+    r"(?:\s+first\b)?",
+    re.IGNORECASE,
+)
+
+
+def _one_approver_then_the_other(match: re.Match[str]) -> str:
+    first, second = match["a"], match["b"]
+    verb = match["verb"]
+    if not (assignee_role(f"{first} must approve") and assignee_role(f"{second} must approve")):
+        return match[0]
+    if assignee_role(f"{first} must approve") == assignee_role(f"{second} must approve"):
+        return match[0]
+    return f"{first} must {verb}, then {second} must {verb}"
+
+
 _ROLL_OUT = re.compile(r"\brol(?:l|ls|led|ling)\s+out\b", re.IGNORECASE)
 _SUM_UP = re.compile(r"\b(?:sum(?:s|med|ming)?\s+up|boil\s+down)\b", re.IGNORECASE)
 _EACH_OF_ITEM = re.compile(r"\b(?:each|every)\s+(?=[a-z])", re.IGNORECASE)

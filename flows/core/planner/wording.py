@@ -898,7 +898,8 @@ _POLICY_PATTERNS = (
     ),
     # "within 24 hours, otherwise fail the run" / "within 12 hours or reject it"
     re.compile(
-        r"(?<=\S)\s*[,;]?\s*(?:or|otherwise|else|or\s+else)\s*,?\s+"
+        # ("after the director approves": the "or" of a word is no "or")
+        r"(?<=\S)\s*[,;]?\s*\b(?:or|otherwise|else|or\s+else)\s*,?\s+"
         + _POLICY_WORD
         + r"(?:\s+(?:it|them|this|the\s+(?:run|flow|request|step|order|payment)))?"
         r"(?:\s+(?:automatically|by\s+default|anyway))?"
