@@ -219,3 +219,22 @@ def test_two_groups_that_must_both_approve_each_get_an_approval(demo):
 def test_a_step_no_tool_does_behind_an_approval_is_refused_not_dropped(demo):
     error = refusal("migrate the database once the director approves", demo)
     assert "migrate" in error.message
+
+
+def test_addresses_written_fill_the_one_list_of_people():
+    flow = plan(
+        "find a free 20 minute slot for kim@x.com, lou@x.com and max@x.com", eval_catalog(CALENDAR)
+    )
+    slot = steps(flow)["calendar.find_free_slot"]
+    assert slot["attendees"] == '["kim@x.com", "lou@x.com", "max@x.com"]'
+    assert slot["duration_minutes"] == "20"
+
+
+@pytest.mark.parametrize(
+    ("said", "minutes"), [("an hour", "60"), ("half an hour", "30"), ("1.5 hours", "90")]
+)
+def test_a_length_of_time_is_given_in_the_unit_the_input_names(said, minutes):
+    flow = plan(f"set up a zoom call named 'Retro' for {said}", eval_catalog(CALENDAR))
+    meeting = steps(flow)["zoom.create_meeting"]
+    assert meeting["duration_minutes"] == minutes
+    assert meeting["topic"] == '"Retro"'

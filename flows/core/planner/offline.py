@@ -4831,7 +4831,7 @@ class FlowBuilder:
                 else ()
             )
             for wanted in (
-                (label, "title")
+                (label, "title", *_summary_inputs(properties))
                 if label == "name"
                 else (label, *_summary_inputs(properties))
                 if label == "title"
@@ -4872,9 +4872,11 @@ class FlowBuilder:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
+        literals.update(_people_listed(properties, clause.action, literals))
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
+        literals.update(_duration_in_its_unit(properties, clause.action, literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
@@ -6013,7 +6015,7 @@ def _summary_inputs(properties: Mapping[str, Any]) -> list[str]:
     return [
         name
         for name, schema in properties.items()
-        if split_identifier(name)[-1:] in (["summary"], ["headline"])
+        if split_identifier(name)[-1:] in (["summary"], ["headline"], ["topic"])
         and "string" in (schema_types(schema) or {"string"})
     ]
 
@@ -7996,6 +7998,38 @@ _NOT_THE_RECIPIENT = re.compile(
 )
 
 
+#: List inputs that hold the people something is for, by their addresses
+_PEOPLE_LISTS = frozenset(
+    "attendees participants invitees guests members emails recipients people users".split()
+)
+
+
+def _people_listed(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "Find a slot for ana@corp.com and raj@corp.com", "inviting a@x.com and b@x.com":
+    the addresses written are the tool's one list of people (`attendees`), when it has no
+    single address to send to."""
+    if any(name in properties for name in _ADDRESS_INPUTS):
+        return {}
+    lists = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and "array" in schema_types(unwrap_nullable(schema))
+        and split_identifier(name)[-1:]
+        and split_identifier(name)[-1] in _PEOPLE_LISTS
+    ]
+    addresses = [
+        found.group(0).rstrip(".")
+        for found in EMAIL_ADDRESS.finditer(action)
+        if not _NOT_THE_RECIPIENT.search(action[: found.start()])
+    ]
+    if len(lists) != 1 or not addresses:
+        return {}
+    return {lists[0]: json.dumps(addresses)}
+
+
 def _address_literal(
     properties: dict[str, Any], action: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -8236,6 +8270,53 @@ def _count_literals(
             )
         )
     return literals
+
+
+#: "a 1 hour slot", "an hour", "half an hour", "90-minute", "2 days": a length of time
+_LENGTH_OF_TIME = re.compile(
+    r"(?<![\w.])(?:(?P<half>half\s+an?\s+hour)|(?P<n>\d+(?:\.\d+)?|an?|one)\s*-?\s*"
+    r"(?P<unit>hours?|hrs?|minutes?|mins?|seconds?|secs?|days?)\b)",
+    re.IGNORECASE,
+)
+_SECONDS_IN = {
+    "second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
+}  # fmt: skip
+
+
+def _unit_of(word: str) -> str | None:
+    word = word.lower()
+    return next((unit for unit in _SECONDS_IN if word in (unit, f"{unit}s")), None)
+
+
+def _duration_in_its_unit(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "Look for a 1 hour slot" for `duration_minutes`: the one length of time the step
+    says, in the unit the input's name gives (60), when no number was said in that unit."""
+    found = list(_LENGTH_OF_TIME.finditer(action))
+    inputs = [
+        (name, unit)
+        for name, schema in properties.items()
+        if name not in taken
+        and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
+        and (unit := next((u for w in split_identifier(name) if (u := _unit_of(w))), None))
+    ]
+    if len(found) != 1 or len(inputs) != 1:
+        return {}
+    match, (name, unit) = found[0], inputs[0]
+    if match.group("half"):
+        seconds = 1800.0
+    else:
+        count = match.group("n").lower()
+        amount = 1.0 if count in ("a", "an", "one") else float(count)
+        said = _unit_of(match.group("unit"))
+        if said is None:
+            return {}
+        seconds = amount * _SECONDS_IN[said]
+    value = seconds / _SECONDS_IN[unit]
+    if value != int(value) and "integer" in schema_types(unwrap_nullable(properties[name])):
+        return {}
+    return {name: str(int(value)) if value == int(value) else repr(value)}
 
 
 #: "3 units", "2 pieces": a number of things, whatever they are.
