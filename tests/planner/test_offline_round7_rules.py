@@ -238,3 +238,36 @@ def test_a_length_of_time_is_given_in_the_unit_the_input_names(said, minutes):
     meeting = steps(flow)["zoom.create_meeting"]
     assert meeting["duration_minutes"] == minutes
     assert meeting["topic"] == '"Retro"'
+
+
+def test_a_check_said_without_its_thing_checks_what_the_step_works_on(demo):
+    flow = plan("ship order 88 only if the validation passes", demo)
+    tools = [getattr(n, "tool", None) for n in flow.nodes]
+    assert "validate_order" in tools
+    assert "validate_email" not in tools
+
+
+def test_goes_out_is_the_step_that_sends_it():
+    flow = plan(
+        "Finance has to approve the NDA before it goes out for signature to a@b.com",
+        eval_catalog(DOCS),
+    )
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    send = next(n for n in flow.nodes if getattr(n, "tool", None) == "docusign_send_for_signature")
+    assert approval.id in send.after
+
+
+def test_an_approval_after_but_ending_in_first_goes_before_the_step():
+    flow = plan(
+        "release billing 4.0 to production, but the CTO must sign off first",
+        eval_catalog(DEPLOYS),
+    )
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    release = next(n for n in flow.nodes if getattr(n, "tool", None) == "deploy.release")
+    assert approval.id in release.after
+
+
+def test_a_quorum_from_a_department_is_titled_by_people(demo):
+    flow = plan("two people from legal must approve before we charge order 5 for 90 USD", demo)
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.title == "Approval by 2 people from legal"

@@ -72,12 +72,14 @@ from flows.core.planner.notices import (
 )
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
+    DEPARTMENTS,
     JUDGED_QUALITIES,
     NOUN_VERBS,
     Clause,
     Condition,
     PromptReader,
     approval_before_its_step,
+    assignee_role,
     strip_approval_phrase,
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
@@ -502,6 +504,7 @@ class FlowBuilder:
         # "tell the customer whether their shipment was created": the outcome of the step
         # before, a message of its own (not a question that plans the step again)
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
+        text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _EACH_IN_BRACKETS.sub(_each_in_brackets, text)
@@ -5485,6 +5488,16 @@ class FlowBuilder:
             # "charge the card if it's valid": the thing the step works on
             object_said = _LAST_OBJECT.search(clause.action or "")
             thing = object_said.group(1).lower() if object_said else None
+        if not topic and thing is None and _CHECK_WITHOUT_ITS_THING.match(asked):
+            # "only charge order 5003 if validation passes": the check is of the order
+            thing = next(
+                (
+                    word.lower()
+                    for word in re.findall(r"[A-Za-z]+", clause.action or "")
+                    if word.lower() in self.topic_words
+                ),
+                None,
+            )
         said = _LEADING_PRONOUN.match(asked)
         if (topic or thing) and said is not None:
             # "ship the order if it's valid": the check is of the order
@@ -6922,6 +6935,29 @@ def _said_why(condition: Condition | None) -> str | None:
 
 
 #: "charge the card": the thing a step works on, last in it.
+#: "deploy it to production, but two people from ops must approve first": the approval,
+#: said after "but" and ending in "first", is a sentence of its own (which goes first)
+_BUT_APPROVED_FIRST = re.compile(
+    r"\s*,?\s+but\s+(?P<approval>(?:[\w'-]+\s+){1,6}?(?:must|needs?\s+to|have\s+to|has\s+to|"
+    r"should|will\s+need\s+to)\s+(?:approve|sign\s+off(?:\s+on)?|ok|okay)(?:\s+(?:it|this|that|them))?"
+    r"\s+first)\s*(?P<end>[.!?]|$)",
+    re.IGNORECASE,
+)
+
+
+def _approval_first_apart(match: re.Match[str]) -> str:
+    approval = match["approval"]
+    if assignee_role(approval) is None:
+        return match[0]
+    return f". {approval[0].upper()}{approval[1:]}{match['end'] or '.'}"
+
+
+#: "if validation passes", "if the check fails": a check said without what it is of
+_CHECK_WITHOUT_ITS_THING = re.compile(
+    r"^(?:the\s+)?(?:validation|verification|check|checks)\s+(?:passes|passed|succeeds|"
+    r"succeeded|fails|failed|is\s+ok|goes\s+through|went\s+through)\b",
+    re.IGNORECASE,
+)
 _LAST_OBJECT = re.compile(
     r"\b(?:the|their|his|her|its|this|that|your|our|a|an)\s+(\w+)\s*$", re.IGNORECASE
 )
@@ -7757,6 +7793,8 @@ def _approval_title(role: str | None, groups: Sequence[str], quorum: int) -> str
     who = role or (groups[0] if groups else "")
     if not who:
         return "Approval"
+    if quorum > 1 and who.lower() in DEPARTMENTS:
+        return f"Approval by {quorum} people from {who}"  # not "2 opses"
     if quorum > 1:
         return f"Approval by {quorum} {plural(singular(who))}"
     return f"{who[:1].upper()}{who[1:]} approval"

@@ -1144,7 +1144,7 @@ def _without_counts(text: str) -> str:
 
 
 #: Groups named by a department stay singular; roles become plural group names.
-_DEPARTMENTS = frozenset(
+DEPARTMENTS = frozenset(
     """
     finance legal hr security support sales compliance marketing engineering ops operations
     accounting procurement management it billing warehouse logistics helpdesk devops payroll
@@ -1766,6 +1766,8 @@ class PromptReader:
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
             # "roll out 2.0 to production": a release, not a roll back
             sentence = _ROLL_OUT.sub("release", sentence)
+            # "before it goes out for signature": before it is sent
+            sentence = _GOES_OUT.sub(r"we send \g<what>", sentence)
             # "legal and finance must both sign off": two approvals, one after the other
             sentence = _BOTH_MUST_APPROVE.sub(_one_approver_then_the_other, sentence)
             # "..., and once both finish charge the total": after them, not a condition
@@ -3721,6 +3723,10 @@ def _one_approver_then_the_other(match: re.Match[str]) -> str:
     return f"{first} must {verb}, then {second} must {verb}"
 
 
+_GOES_OUT = re.compile(
+    r"\b(?P<what>it|they|the\s+[a-z]+)\s+(?:goes|go|gets\s+sent|is\s+sent|are\s+sent)\s+out\b",
+    re.IGNORECASE,
+)
 _ROLL_OUT = re.compile(r"\brol(?:l|ls|led|ling)\s+out\b", re.IGNORECASE)
 _SUM_UP = re.compile(r"\b(?:sum(?:s|med|ming)?\s+up|boil\s+down)\b", re.IGNORECASE)
 _EACH_OF_ITEM = re.compile(r"\b(?:each|every)\s+(?=[a-z])", re.IGNORECASE)
@@ -3828,7 +3834,7 @@ def assignee_groups(text: str) -> list[str]:
     who = assignee_role(text)
     if who is None:
         return []
-    return [who if who in _DEPARTMENTS or who.endswith("s") else who + "s"]
+    return [who if who in DEPARTMENTS or who.endswith("s") else who + "s"]
 
 
 def timeout_seconds(text: str) -> float | None:
