@@ -271,3 +271,19 @@ def test_a_quorum_from_a_department_is_titled_by_people(demo):
     flow = plan("two people from legal must approve before we charge order 5 for 90 USD", demo)
     (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
     assert approval.title == "Approval by 2 people from legal"
+
+
+def test_deliverable_is_what_the_email_check_says_valid(demo):
+    flow = plan("check the address and greet them only if it is deliverable", demo)
+    (branch,) = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert branch.condition == "validate_email.valid"
+
+
+def test_the_person_a_message_is_sent_to_by_name_is_its_name(demo):
+    flow = plan("Give Omar the welcome email at omar@shop.io", demo)
+    assert steps(flow)["send_welcome_email"]["name"] == '"Omar"'
+
+
+def test_them_after_a_lookup_of_a_written_address_is_that_address(demo):
+    flow = plan("find the user li@corp.io and if they're not found, welcome them as Li", demo)
+    assert steps(flow)["send_welcome_email"]["email"] == '"li@corp.io"'

@@ -37,7 +37,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     for group in (
         "email mail e-mail emails inbox",
         "send notify notification contact tell inform alert warn forward reply respond remind",
-        "check validate verify valid validation confirm ensure real genuine legit legitimate",
+        "check validate verify valid validation confirm ensure real genuine legit legitimate "
+        "deliverable",
         "lookup look find fetch get retrieve load read grab pull locate",
         # what is downloaded or scraped is a page or a file, never a person's record
         "fetch download scrape crawl hit",

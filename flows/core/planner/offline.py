@@ -4422,6 +4422,8 @@ class FlowBuilder:
                 inputs[name] = every.source.expression
             elif wanted and (held := self._address_held(name, clause, candidates)) is not None:
                 inputs[name] = held  # "email the customer" after a step that tells their address
+            elif wanted and (looked := self._address_looked_up(name, clause)) is not None:
+                inputs[name] = looked  # "look up sam@x.org; if new, send them the welcome"
             elif wanted and (same := self._said_to_its_family(name, schema, spec)) is not None:
                 inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
             elif wanted:
@@ -4870,7 +4872,9 @@ class FlowBuilder:
         named = _NAMED.search(clause.text)
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
-            literals["name"] = json.dumps(named.group("name") or named.group("owner"))
+            literals["name"] = json.dumps(
+                named.group("name") or named.group("owner") or named.group("sent_to")
+            )
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
@@ -5081,6 +5085,26 @@ class FlowBuilder:
             return match[0]
         listed = f"{', '.join(items[:-1])} and {items[-1]}"
         return f"{match['start']}For each of {listed}, {before}"
+
+    def _address_looked_up(self, name: str, clause: Clause) -> str | None:
+        """ "Look up sam@example.org; if no account exists, send them the welcome email":
+        "them" is the address the steps before only looked at (a lookup, a check), written
+        in the request, not one more address asked of the run."""
+        if name not in _ADDRESS_INPUTS or not re.search(
+            r"\b(?:them|him|her)\b", clause.action or "", re.IGNORECASE
+        ):
+            return None
+        written = set()
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or acts(info.spec):
+                continue
+            for value in (node.get("inputs") or {}).values():
+                if isinstance(value, str) and _is_literal(value):
+                    said = json.loads(value)
+                    if isinstance(said, str) and EMAIL_ADDRESS.fullmatch(said):
+                        written.add(value)
+        return written.pop() if len(written) == 1 else None
 
     def _said_to_its_family(self, name: str, schema: Any, spec: ToolSpec) -> str | None:
         """The value written for `name` to an earlier step of another tool of the same
@@ -6357,6 +6381,9 @@ _NAMED = re.compile(
     # "send a welcome email to Jane at jane@example.com": the person the address is theirs
     r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
+    # "send Maria the welcome email at maria@corp.eu": the person it is sent to, by name
+    r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
+    r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
 )
 #: "calculate tax on 1200": a number the step works on, with no unit after it
 _BARE_AMOUNT = re.compile(
