@@ -287,3 +287,10 @@ def test_the_person_a_message_is_sent_to_by_name_is_its_name(demo):
 def test_them_after_a_lookup_of_a_written_address_is_that_address(demo):
     flow = plan("find the user li@corp.io and if they're not found, welcome them as Li", demo)
     assert steps(flow)["send_welcome_email"]["email"] == '"li@corp.io"'
+
+
+def test_where_a_message_goes_after_a_trailing_condition_is_the_steps(demo):
+    flow = plan("check ana@x.io and let me know if it is valid via email to me@x.io", demo)
+    assert steps(flow)["send_email"]["to"] == '"me@x.io"'
+    (branch,) = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert "@" not in branch.title

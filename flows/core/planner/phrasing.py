@@ -2462,7 +2462,7 @@ class PromptReader:
                 # "email X if the payment fails, with the reason in the body": the detail
                 # is the email's, not part of the condition
                 condition_text = condition_text[: tail.start()].strip()
-                action = f"{action.strip()} {tail.group('detail')}"
+                action = f"{action.strip()} {tail.group('detail') or tail.group('detail2')}"
             if _THERE_ARE_ANY.match(condition_text):
                 # "email the validation errors to them if there are any": any errors
                 plurals = [
@@ -3691,7 +3691,10 @@ _REQUIRE_IT = re.compile(
 )
 #: ", with the reason in the body" after a trailing condition: a detail of the step.
 _STEP_DETAIL = re.compile(
-    r",\s*(?P<detail>(?:with|including|using|attaching|containing|cc(?:ing)?)\b.*)$", re.I
+    r",\s*(?P<detail>(?:with|including|using|attaching|containing|cc(?:ing)?)\b.*)$"
+    # "tell me if it's ok by email at me@corp.com": where the message goes, not the condition
+    r"|\s+(?P<detail2>(?:(?:by|via)\s+e-?mail\s+)?(?:at|to)\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$",
+    re.I,
 )
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
