@@ -294,3 +294,13 @@ def test_where_a_message_goes_after_a_trailing_condition_is_the_steps(demo):
     assert steps(flow)["send_email"]["to"] == '"me@x.io"'
     (branch,) = [n for n in flow.nodes if isinstance(n, BranchNode)]
     assert "@" not in branch.title
+
+
+def test_listed_people_with_names_loop_with_each_name_and_address(demo):
+    flow = plan(
+        "email each of these speakers a thank-you: Ada Byron <ada@x.io>, Alan <alan@y.io>", demo
+    )
+    (send,) = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert '"name": "Ada Byron"' in send.items
+    assert '"email": "alan@y.io"' in send.items
+    assert send.inputs["to"] == "item.email"

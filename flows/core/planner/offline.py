@@ -446,7 +446,9 @@ class FlowBuilder:
         #: "New hire: Jane Doe, jane@acme.io — ...": who the steps are about (no step).
         self.heading = ""
         #: "for each of api, web and db": a loop's noun and the values it goes over.
-        self.listed_items: dict[str, list[str]] = {}
+        self.listed_items: dict[str, list[Any]] = {}
+        #: "Priya priya@corp.com, Tom tom@corp.com": the name written before each address
+        self.listed_names: dict[str, str] = {}
         #: the lists of items a loop's lead qualifies ("each person starting on <date>")
         self.qualified_lists: dict[str, Source] = {}
         #: The clause after the one being added (an arm may go on into it).
@@ -507,6 +509,7 @@ class FlowBuilder:
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = self._names_beside_addresses(text)
         text = _EACH_IN_BRACKETS.sub(_each_in_brackets, text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
@@ -559,7 +562,24 @@ class FlowBuilder:
         else:
             noun = "one"
         self.listed_items[noun] = list(dict.fromkeys(items))
+        if noun == "email" and all(item in self.listed_names for item in items):
+            # each address with the name written before it: a person with both
+            self.listed_items[noun] = [
+                {"name": self.listed_names[item], "email": item}
+                for item in dict.fromkeys(items)
+            ]
         return f"{match.group('lead')}each {noun}"
+
+    def _names_beside_addresses(self, text: str) -> str:
+        """ "each of these new hires: Priya priya@corp.com, Tom tom@corp.com": a list of
+        people, each a name and an address; the list goes on as the addresses, and the name
+        of each is kept for the loop's items (`{"name": "Priya", "email": ...}`)."""
+        found = list(_NAME_BESIDE_ADDRESS.finditer(text))
+        if len(found) < 2:
+            return text
+        for match in found:
+            self.listed_names[match.group("email")] = match.group("name")
+        return _NAME_BESIDE_ADDRESS.sub(r"\g<lead>\g<email>", text)
 
     def _set_to_a_value(self, match: re.Match[str]) -> str:
         """ "move her deal to won": an update of the deal to a value an updating tool takes
@@ -3371,6 +3391,8 @@ class FlowBuilder:
                 items, item_schema = loop.items, loop.item_schema
         if items is None and noun in self.listed_items:
             items, item_schema = json.dumps(self.listed_items[noun]), {"type": "string"}
+            if any(isinstance(item, dict) for item in self.listed_items[noun]):
+                item_schema = _PERSON_ITEM
         if items is None:
             found = self._list_source(noun, clause.for_each_container, sources)
             qualified = self._qualified_list(noun, clause.text, sources)
@@ -7660,6 +7682,17 @@ _EACH_OF_THESE_LISTED = re.compile(
 )
 
 
+#: "Priya priya@corp.com", "Tom Li <tom@corp.com>": a person's name before their address,
+#: in a list of them ("Send the welcome email to Priya at ..." is no list)
+_NAME_BESIDE_ADDRESS = re.compile(
+    r"(?:(?<=[:,])|(?<=\band)|(?<=\u2014))(?P<lead>\s*)(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*[(<]?\s*"
+    r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*[)>]?(?=\s*(?:,|\band\b|$|[.;]))"
+)
+#: The item of a loop over people written with their names
+_PERSON_ITEM: dict[str, Any] = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "email": {"type": "string", "format": "email"}},
+}
 #: "for each URL in [https://a.io, https://b.io]", "for every id in (A-1, A-2)": values
 #: listed in brackets after the loop's noun
 _EACH_IN_BRACKETS = re.compile(
