@@ -304,3 +304,14 @@ def test_listed_people_with_names_loop_with_each_name_and_address(demo):
     assert '"name": "Ada Byron"' in send.items
     assert '"email": "alan@y.io"' in send.items
     assert send.inputs["to"] == "item.email"
+
+
+def test_a_pronoun_that_says_where_is_not_what_the_step_works_on():
+    flow = plan(
+        "find a free 45 minute slot for a@x.io and b@x.io, then add a calendar event "
+        "titled 'Planning' in it",
+        eval_catalog(CALENDAR),
+    )
+    tools = [getattr(n, "tool", None) for n in flow.nodes]
+    assert tools.count("calendar.find_free_slot") == 1
+    assert steps(flow)["calendar.create_event"]["start"] == "calendar_find_free_slot.start"

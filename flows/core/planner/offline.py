@@ -1482,7 +1482,11 @@ class FlowBuilder:
             self.topic
             and not clause.for_each
             # ("how urgent it is" is no pronoun object)
-            and (bare_verb or _PRONOUN_OBJECT.search(question_as_noun(text)))
+            # ("book a meeting in it": where, not what the step works on)
+            and (
+                bare_verb
+                or _PRONOUN_OBJECT.search(_IN_IT.sub(" ", question_as_noun(text)))
+            )
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
             and not self._owns_its_object(text)
@@ -6363,6 +6367,8 @@ def _long_stems(words: Iterable[str]) -> frozenset[str]:
 _POSSESSIVE_OBJECT = re.compile(r"\b(?:their|its|his|her)\s+[a-z]", re.IGNORECASE)
 #: "email it to them", "send it": the step's object is "it" ("tell them we got it" is not).
 _VERB_IT = re.compile(r"^\W*(?:then\s+|and\s+|also\s+)*[a-z-]+\s+it\b", re.IGNORECASE)
+#: "in it", "into that": a pronoun that says where a thing goes, not what is acted on
+_IN_IT = re.compile(r"\b(?:in|into|inside|within|during)\s+(?:it|that|this|them)\b", re.I)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
