@@ -315,3 +315,10 @@ def test_a_pronoun_that_says_where_is_not_what_the_step_works_on():
     tools = [getattr(n, "tool", None) for n in flow.nodes]
     assert tools.count("calendar.find_free_slot") == 1
     assert steps(flow)["calendar.create_event"]["start"] == "calendar_find_free_slot.start"
+
+
+def test_a_street_address_keeps_its_quarter_city_and_country(demo):
+    flow = plan("ship order 9 to 55 King St E, Toronto, Canada by express", demo)
+    shipment = steps(flow)["create_shipment"]
+    assert shipment["address"] == '"55 King St E, Toronto, Canada"'
+    assert shipment["country"] == '"CA"'
