@@ -322,3 +322,12 @@ def test_a_street_address_keeps_its_quarter_city_and_country(demo):
     shipment = steps(flow)["create_shipment"]
     assert shipment["address"] == '"55 King St E, Toronto, Canada"'
     assert shipment["country"] == '"CA"'
+
+
+def test_put_it_in_a_place_adds_it_there():
+    flow = plan(
+        "create a zoom meeting named 'Kickoff', then put it on the calendar for a@x.io",
+        eval_catalog(CALENDAR),
+    )
+    tools = [getattr(n, "tool", None) for n in flow.nodes]
+    assert tools == ["zoom.create_meeting", "calendar.create_event"]

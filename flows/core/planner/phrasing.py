@@ -1766,6 +1766,8 @@ class PromptReader:
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
             # "roll out 2.0 to production": a release, not a roll back
             sentence = _ROLL_OUT.sub("release", sentence)
+            # "put it in the calendar": add it there
+            sentence = _PUT_IN.sub(r"add \g<what> to \g<where>", sentence)
             # "before it goes out for signature": before it is sent
             sentence = _GOES_OUT.sub(r"we send \g<what>", sentence)
             # "legal and finance must both sign off": two approvals, one after the other
@@ -3726,6 +3728,11 @@ def _one_approver_then_the_other(match: re.Match[str]) -> str:
     return f"{first} must {verb}, then {second} must {verb}"
 
 
+_PUT_IN = re.compile(
+    r"\bput\s+(?P<what>it|them|this|that|(?:the|a|an)\s+[\w-]+)\s+(?:in|into|on|onto)\s+"
+    r"(?P<where>(?:the|our|my|their|his|her)\s+(?!hold\b|ice\b)[\w-]+)",
+    re.IGNORECASE,
+)
 _GOES_OUT = re.compile(
     r"\b(?P<what>it|they|the\s+[a-z]+)\s+(?:goes|go|gets\s+sent|is\s+sent|are\s+sent)\s+out\b",
     re.IGNORECASE,
