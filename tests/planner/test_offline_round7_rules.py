@@ -331,3 +331,11 @@ def test_put_it_in_a_place_adds_it_there():
     )
     tools = [getattr(n, "tool", None) for n in flow.nodes]
     assert tools == ["zoom.create_meeting", "calendar.create_event"]
+
+
+def test_a_thing_carried_with_the_step_goes_in_its_free_text_input():
+    flow = plan(
+        "set up a zoom meeting named 'Demo', then add it to the calendar with its join url",
+        eval_catalog(CALENDAR),
+    )
+    assert steps(flow)["calendar.create_event"]["description"] == "zoom_create_meeting.join_url"

@@ -4370,6 +4370,7 @@ class FlowBuilder:
         )
         named_fields.update(self._every_result(clause, spec, sources))
         named_fields.update(_field_said_as_the_input(clause.action, properties, sources))
+        named_fields.update(_carried_with_it(clause.action, properties, sources, named_fields))
         own = {stem(w) for w in split_identifier(spec.id)}
         named_fields = {  # "send the welcome email": the step's own name, not an `email`
             name: value  # ("translate the summary": the summary, though `text` is its name)
@@ -6065,6 +6066,44 @@ def _field_said_as_the_input(
         if len({source.expression for source in fitting}) == 1:
             found[name] = fitting[0].expression
     return found
+
+
+#: "add it to the calendar with the join link": a thing a step made, carried along
+_WITH_THE = re.compile(
+    r"\bwith\s+(?:the|its|their)\s+(?P<what>[a-z][a-z -]{1,30}?)(?=\s*$|\s*[,.;]|\s+(?:and|then|"
+    r"inviting|for|to|in|on|as)\b)",
+    re.IGNORECASE,
+)
+#: Free-text inputs a thing is carried in when no input is named for it
+_NOTE_INPUTS = ("description", "notes", "note", "details", "comment", "comments", "body")
+
+
+def _carried_with_it(
+    action: str,
+    properties: Mapping[str, Any],
+    sources: Sequence[Source],
+    taken: Mapping[str, str],
+) -> dict[str, str]:
+    """ "Put it in the calendar with the join link": an output a step before made (the
+    meeting's `join_url`), named after "with the", goes in the tool's one free-text input
+    (`description`) when no input of the tool is named for it."""
+    said = _WITH_THE.search(action)
+    if said is None:
+        return {}
+    what = "_".join(said["what"].lower().split())
+    if any(name_similarity(name, what) >= 0.8 for name in properties):
+        return {}  # "with the title ...": the input of that name takes it
+    notes = [n for n in _NOTE_INPUTS if n in properties and n not in taken]
+    wanted = [stem(w) for w in split_identifier(what) if w not in STOP_WORDS]
+
+    def names_it(source: Source) -> bool:
+        words = {stem(w) for w in split_identifier(source.name)}
+        return bool(wanted) and all(w in words or synonyms(w) & words for w in wanted)
+
+    found = {s.expression for s in sources if s.node is not None and names_it(s)}
+    if len(notes) != 1 or len(found) != 1:
+        return {}
+    return {notes[0]: found.pop()}
 
 
 def _a_message_tool(spec: ToolSpec) -> bool:
