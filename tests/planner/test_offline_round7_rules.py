@@ -339,3 +339,14 @@ def test_a_thing_carried_with_the_step_goes_in_its_free_text_input():
         eval_catalog(CALENDAR),
     )
     assert steps(flow)["calendar.create_event"]["description"] == "zoom_create_meeting.join_url"
+
+
+def test_of_two_close_tools_the_one_the_step_before_feeds_does_it():
+    flow = plan(
+        "find a free 15 minute slot for a@x.io and b@x.io, then schedule a meeting "
+        "called 'Standup' in it",
+        eval_catalog(CALENDAR),
+    )
+    event = steps(flow)["calendar.create_event"]
+    assert event["start"] == "calendar_find_free_slot.start"
+    assert event["title"] == '"Standup"'

@@ -2076,6 +2076,7 @@ class FlowBuilder:
             )
         ranked = self._object_over_verb(text, ranked)
         ranked = self._services_first(text, ranked)
+        ranked = self._fed_by_it_breaks_tie(clause, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
@@ -2439,6 +2440,33 @@ class FlowBuilder:
                         "values": list(values),
                     },
                 )
+
+    def _fed_by_it_breaks_tie(
+        self, clause: Clause, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Find a free slot, then book a meeting in it": of two tools that score about the
+        same, the one whose required inputs the step before fills (an event's `start` from
+        the slot found), when the step speaks of it; not one that would ask the run."""
+        if len(ranked) < 2 or not _PRONOUN_OBJECT.search(clause.action or ""):
+            return ranked
+        (first, best), (second, other) = ranked[0], ranked[1]
+        last = self.info.get(self.last_step or "")
+        if second < self.min_score or first - second > 0.1 * first or last is None:
+            return ranked
+        if last.spec is None or last.spec.id in (best.spec.id, other.spec.id):
+            return ranked
+        made = output_sources(last.id, last.spec.output_schema)[1:]
+
+        def fed(spec: ToolSpec) -> bool:
+            properties = spec.input_properties()
+            return any(
+                best_source(name, properties[name], made, minimum=0.9) is not None
+                for name in spec.required_inputs()
+            )
+
+        if fed(other.spec) and not fed(best.spec):
+            return [ranked[1], ranked[0], *ranked[2:]]
+        return ranked
 
     def _what_was_made_first(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
