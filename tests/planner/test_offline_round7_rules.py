@@ -350,3 +350,9 @@ def test_of_two_close_tools_the_one_the_step_before_feeds_does_it():
     event = steps(flow)["calendar.create_event"]
     assert event["start"] == "calendar_find_free_slot.start"
     assert event["title"] == '"Standup"'
+
+
+def test_taking_money_from_the_card_is_a_charge(demo):
+    charge = steps(plan("take £40 off the card for order K-1", demo))["process_payment"]
+    assert charge["amount"] == "40.0"
+    assert charge["currency"] == '"GBP"'

@@ -1766,6 +1766,8 @@ class PromptReader:
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
             # "roll out 2.0 to production": a release, not a roll back
             sentence = _ROLL_OUT.sub("release", sentence)
+            # "take EUR 80 from the card": charge it
+            sentence = _TAKE_MONEY.sub(r"charge \g<money> to ", sentence)
             # "put it in the calendar": add it there
             sentence = _PUT_IN.sub(r"add \g<what> to \g<where>", sentence)
             # "before it goes out for signature": before it is sent
@@ -3728,6 +3730,13 @@ def _one_approver_then_the_other(match: re.Match[str]) -> str:
     return f"{first} must {verb}, then {second} must {verb}"
 
 
+_MONEY_SAID = (
+    r"(?:[$€£¥]\s?\d[\d.]*|(?:usd|eur|gbp|jpy|cad|aud|chf)\s?\d[\d.]*|"
+    r"\d[\d.]*\s?(?:usd|eur|gbp|jpy|cad|aud|chf|dollars?|euros?|pounds?|yen))"
+)
+_TAKE_MONEY = re.compile(
+    rf"\btake\s+(?P<money>{_MONEY_SAID})\s+(?:from|off|out\s+of)\s+", re.IGNORECASE
+)
 _PUT_IN = re.compile(
     r"\bput\s+(?P<what>it|them|this|that|(?:the|a|an)\s+[\w-]+)\s+(?:in|into|on|onto)\s+"
     r"(?P<where>(?:the|our|my|their|his|her)\s+(?!hold\b|ice\b)[\w-]+)",
