@@ -370,7 +370,10 @@ _RETURNS_CODE = re.compile(
     r"did\s+not\s+)?(?:returns?|responds?\s+with|comes\s+back\s+with|gives?)\s+"
     # "returns anything other than 200": not that code
     r"(?P<other>(?:anything|something)\s+(?:other\s+than|but|except)\s+|other\s+than\s+)?"
-    r"(?:an?\s+|http\s+|status\s+)*(?P<code>[1-5]\d\d)\b",
+    r"(?:an?\s+|http\s+|status\s+)*(?P<code>[1-5]\d\d|[1-5]xx)\b"
+    # "it's not 200", "it isn't a 200", "it's a 5xx": the code it answered with, said with "is"
+    r"|^\s*(?:it|the\s+[a-z]+(?:\s+[a-z]+)?)(?:'s|\s+is|\s+was)?(?P<isnot>n't|\s+not)?\s+"
+    r"(?:an?\s+|http\s+|status\s+)*(?P<iscode>[1-5]\d\d|[1-5]xx)\s*$",
     re.IGNORECASE,
 )
 
@@ -404,8 +407,17 @@ def _down_said(match: re.Match[str]) -> str:
 
 
 def _status_code_said(match: re.Match[str]) -> str:
-    negated = bool(match.group("not")) != bool(match.group("other"))
-    return f"the status code is {'not ' if negated else ''}{match.group('code')}"
+    negated = bool(match.group("not") or match.group("isnot")) != bool(match.group("other"))
+    code = (match.group("code") or match.group("iscode")).lower()
+    if code.endswith("xx"):
+        # "a 5xx": any code of that hundred (a 4xx is below 500, a 5xx from 500 up)
+        low = int(code[0]) * 100
+        if code[0] == "5":
+            return f"the status code is {'less than' if negated else 'at least'} {low}"
+        if negated:
+            return f"the status code is less than {low} or the status code is at least {low + 100}"
+        return f"the status code is at least {low} and the status code is less than {low + 100}"
+    return f"the status code is {'not ' if negated else ''}{code}"
 
 
 _BOTH = re.compile(

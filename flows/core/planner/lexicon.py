@@ -37,7 +37,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     for group in (
         "email mail e-mail emails inbox",
         "send notify notification contact tell inform alert warn forward reply respond remind",
-        "check validate verify valid validation confirm ensure real genuine legit legitimate",
+        "check validate verify valid validation confirm ensure real genuine legit legitimate "
+        "deliverable",
         "lookup look find fetch get retrieve load read grab pull locate",
         # what is downloaded or scraped is a page or a file, never a person's record
         "fetch download scrape crawl hit",
@@ -45,7 +46,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "pay payment charge bill billing",
         "ship shipment shipping deliver delivery dispatch parcel package",
         "stock inventory available availability",
-        "tax taxes vat",
+        "tax taxes vat gst hst",
         "calculate compute calculation tally",
         "summarize summarise summary digest tldr recap gist overview synopsis condense",
         "sentiment mood tone feeling emotion happy unhappy angry upset frustrated annoyed "
@@ -69,6 +70,10 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         # "schedule a meeting" is a calendar event
         "meeting meetings appointment event calendar call calls",
         "schedule book reserve arrange",
+        # "disable the flag", "switch it on": a setting turned on or off
+        "turn switch toggle flip enable disable activate",
+        "list show display",
+        "deploy deployment release rollout",
     )
 )
 

@@ -41,7 +41,10 @@ _PLACE = re.compile(r"\b(?:in|for|at|of)\s+(?P<value>[A-Z][\w'-]+(?:\s+[A-Z][\w'
 STREET_ADDRESS = re.compile(
     r"\b(?P<value>\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}?(?:Street|St|Road|Rd|Avenue|Ave|"
     r"Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Close|Crescent|"
-    r"Parkway|Highway|Hwy|Loop|Plaza|Row|Walk|Alley|Circle|Cir|Trail|Pike|Quay|Mews|Gardens)\b\.?(?:\s*,\s*[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?![\w@]))?"
+    r"Parkway|Highway|Hwy|Loop|Plaza|Row|Walk|Alley|Circle|Cir|Trail|Pike|Quay|Mews|Gardens)\b\.?"
+    # ("100 Queen St W, Toronto, Canada": a quarter of the city, then the city and country)
+    r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
+    r"(?:\s*,\s*[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?![\w@])){0,2}"
     # a postcode: "90210", "NW1 6XE"
     r"(?:\s*,?\s+(?:\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b)?)"
 )

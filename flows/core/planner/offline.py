@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -72,12 +72,14 @@ from flows.core.planner.notices import (
 )
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
+    DEPARTMENTS,
     JUDGED_QUALITIES,
     NOUN_VERBS,
     Clause,
     Condition,
     PromptReader,
     approval_before_its_step,
+    assignee_role,
     strip_approval_phrase,
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
@@ -445,7 +447,9 @@ class FlowBuilder:
         #: "New hire: Jane Doe, jane@acme.io — ...": who the steps are about (no step).
         self.heading = ""
         #: "for each of api, web and db": a loop's noun and the values it goes over.
-        self.listed_items: dict[str, list[str]] = {}
+        self.listed_items: dict[str, list[Any]] = {}
+        #: "Priya priya@corp.com, Tom tom@corp.com": the name written before each address
+        self.listed_names: dict[str, str] = {}
         #: the lists of items a loop's lead qualifies ("each person starting on <date>")
         self.qualified_lists: dict[str, Source] = {}
         #: The clause after the one being added (an arm may go on into it).
@@ -503,9 +507,13 @@ class FlowBuilder:
         # "tell the customer whether their shipment was created": the outcome of the step
         # before, a message of its own (not a question that plans the step again)
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
+        text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = self._names_beside_addresses(text)
+        text = _EACH_IN_BRACKETS.sub(_each_in_brackets, text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
+        text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         text = _IF_SO.sub(self._if_it_passed, text)
         split = split_data_heading(text, self.reader.starts_with_verb)
@@ -555,7 +563,24 @@ class FlowBuilder:
         else:
             noun = "one"
         self.listed_items[noun] = list(dict.fromkeys(items))
+        if noun == "email" and all(item in self.listed_names for item in items):
+            # each address with the name written before it: a person with both
+            self.listed_items[noun] = [
+                {"name": self.listed_names[item], "email": item}
+                for item in dict.fromkeys(items)
+            ]
         return f"{match.group('lead')}each {noun}"
+
+    def _names_beside_addresses(self, text: str) -> str:
+        """ "each of these new hires: Priya priya@corp.com, Tom tom@corp.com": a list of
+        people, each a name and an address; the list goes on as the addresses, and the name
+        of each is kept for the loop's items (`{"name": "Priya", "email": ...}`)."""
+        found = list(_NAME_BESIDE_ADDRESS.finditer(text))
+        if len(found) < 2:
+            return text
+        for match in found:
+            self.listed_names[match.group("email")] = match.group("name")
+        return _NAME_BESIDE_ADDRESS.sub(r"\g<lead>\g<email>", text)
 
     def _set_to_a_value(self, match: re.Match[str]) -> str:
         """ "move her deal to won": an update of the deal to a value an updating tool takes
@@ -1476,7 +1501,11 @@ class FlowBuilder:
             self.topic
             and not clause.for_each
             # ("how urgent it is" is no pronoun object)
-            and (bare_verb or _PRONOUN_OBJECT.search(question_as_noun(text)))
+            # ("book a meeting in it": where, not what the step works on)
+            and (
+                bare_verb
+                or _PRONOUN_OBJECT.search(_IN_IT.sub(" ", question_as_noun(text)))
+            )
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
             and not self._owns_its_object(text)
@@ -2066,6 +2095,7 @@ class FlowBuilder:
             )
         ranked = self._object_over_verb(text, ranked)
         ranked = self._services_first(text, ranked)
+        ranked = self._fed_by_it_breaks_tie(clause, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
         asked = self._without_things_made(without_notice_topic(without_what_is_said(asked)))
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
@@ -2429,6 +2459,33 @@ class FlowBuilder:
                         "values": list(values),
                     },
                 )
+
+    def _fed_by_it_breaks_tie(
+        self, clause: Clause, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Find a free slot, then book a meeting in it": of two tools that score about the
+        same, the one whose required inputs the step before fills (an event's `start` from
+        the slot found), when the step speaks of it; not one that would ask the run."""
+        if len(ranked) < 2 or not _PRONOUN_OBJECT.search(clause.action or ""):
+            return ranked
+        (first, best), (second, other) = ranked[0], ranked[1]
+        last = self.info.get(self.last_step or "")
+        if second < self.min_score or first - second > 0.1 * first or last is None:
+            return ranked
+        if last.spec is None or last.spec.id in (best.spec.id, other.spec.id):
+            return ranked
+        made = output_sources(last.id, last.spec.output_schema)[1:]
+
+        def fed(spec: ToolSpec) -> bool:
+            properties = spec.input_properties()
+            return any(
+                best_source(name, properties[name], made, minimum=0.9) is not None
+                for name in spec.required_inputs()
+            )
+
+        if fed(other.spec) and not fed(best.spec):
+            return [ranked[1], ranked[0], *ranked[2:]]
+        return ranked
 
     def _what_was_made_first(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -3409,6 +3466,8 @@ class FlowBuilder:
                 items, item_schema = loop.items, loop.item_schema
         if items is None and noun in self.listed_items:
             items, item_schema = json.dumps(self.listed_items[noun]), {"type": "string"}
+            if any(isinstance(item, dict) for item in self.listed_items[noun]):
+                item_schema = _PERSON_ITEM
         if items is None:
             found = self._list_source(noun, clause.for_each_container, sources)
             qualified = self._qualified_list(noun, clause.text, sources)
@@ -4116,6 +4175,24 @@ class FlowBuilder:
             or self.reader.starts_with_verb(lead)
             or bool(re.match(r"[a-z]+ing\b", lead, re.IGNORECASE))
         )
+        first_word = lead.split()[0] if lead.split() else ""
+        if (
+            not self.approval_only
+            and not imperative
+            and meaningful(_clean_action(action))
+            # ("deploy the app", "bake a cake": a verb no tool knows, acting on a thing;
+            # "put the payment on hold until finance signs off" is the approval itself)
+            and re.match(r"^[a-z]+\s+(?:the|a|an|it|them|this|that|our|their)\b", lead, re.I)
+            is not None
+            and not re.search(r"\bon\s+hold\b|\bpending\b|\baside\b", lead, re.I)
+            and first_word.lower() not in STOP_WORDS
+            and first_word.lower() not in CONTROL_WORDS
+            and not self._known_word(first_word)
+            and not first_word.lower().endswith("s")
+        ):
+            # "deploy the app after the manager approves": a step no tool does is refused
+            # by name, never dropped behind the approval
+            raise _unknown_action(lead, clause, first_word)
         if not self.approval_only and imperative and meaningful(_clean_action(action)):
             ranked = self.rank(_clean_action(action))
             # a step named after "then" or "before" is planned, or refused with why
@@ -4370,6 +4447,7 @@ class FlowBuilder:
         )
         named_fields.update(self._every_result(clause, spec, sources))
         named_fields.update(_field_said_as_the_input(clause.action, properties, sources))
+        named_fields.update(_carried_with_it(clause.action, properties, sources, named_fields))
         own = {stem(w) for w in split_identifier(spec.id)}
         named_fields = {  # "send the welcome email": the step's own name, not an `email`
             name: value  # ("translate the summary": the summary, though `text` is its name)
@@ -4448,6 +4526,10 @@ class FlowBuilder:
                 inputs[name] = every.source.expression
             elif wanted and (held := self._address_held(name, clause, candidates)) is not None:
                 inputs[name] = held  # "email the customer" after a step that tells their address
+            elif wanted and (looked := self._address_looked_up(name, clause)) is not None:
+                inputs[name] = looked  # "look up sam@x.org; if new, send them the welcome"
+            elif wanted and (same := self._said_to_its_family(name, schema, spec)) is not None:
+                inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
             elif wanted:
                 field_name = self._addressee_input(name, schema, clause) or self._new_input(
                     name, schema, spec, required=name in required
@@ -4848,12 +4930,21 @@ class FlowBuilder:
             # ('a Jira issue titled "..."': its summary, when it has no title)
             # ("look up user 'u-77'": the user's id, a code written in quotes)
             by_code = (f"{label}_id",) if re.search(r"\d", value) and " " not in value else ()
+            # ("create the calendar event 'Team offsite'": the thing the tool makes, named)
+            made = (
+                ("name", "title", *_summary_inputs(properties))
+                if acts(spec)
+                and not by_code
+                and label in _own_words(spec)
+                and label not in properties
+                else ()
+            )
             for wanted in (
-                (label, "title")
+                (label, "title", *_summary_inputs(properties))
                 if label == "name"
                 else (label, *_summary_inputs(properties))
                 if label == "title"
-                else (label, *by_code)
+                else (label, *by_code, *made)
             ):
                 labelled = next(
                     (
@@ -4885,18 +4976,26 @@ class FlowBuilder:
         named = _NAMED.search(clause.text)
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
-            literals["name"] = json.dumps(named.group("name") or named.group("owner"))
+            literals["name"] = json.dumps(
+                named.group("name") or named.group("owner") or named.group("sent_to")
+            )
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
+        literals.update(_people_listed(properties, clause.action, literals))
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
+        literals.update(_duration_in_its_unit(properties, clause.action, literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
         )
+        literals.update(_version_literals(properties, clause.action, literals))
+        literals.update(_value_before_its_input(properties, clause.action, literals))
+        literals.update(_file_name_literal(properties, clause.action, literals))
+        literals.update(_switch_literal(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
@@ -4945,6 +5044,7 @@ class FlowBuilder:
                 ):
                     literals[name] = json.dumps(value)
                     break
+        literals.update(_enum_said_otherwise(properties, lowered, literals))
         lead = meaningful(_clean_action(clause.action or clause.text))[:1]
         done = _listed_input_value(spec, _done_forms(lead[0].lower())) if lead else None
         if done is not None and done[0] not in literals and acts(spec):
@@ -5070,6 +5170,71 @@ class FlowBuilder:
             # named, so the person the request is about
             addressee = subject_addressee("email them", self.person)
         return self._recipient_field(addressee, schema) if addressee is not None else None
+
+    def _each_of_these_words(self, match: re.Match[str]) -> str:
+        """ "Deploy 5.2.0 to staging for each of these services: auth, billing, search" ->
+        "For each of auth, billing and search, Deploy 5.2.0 to staging": a loop over the
+        names written, unless most of them are verbs (a list of steps, not of values)."""
+        items = [
+            v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if v
+        ]
+        before = match["before"].strip()
+        if (
+            len(items) < 2
+            or not before
+            or not self.reader.starts_with_verb(before)
+            # ("for each of these orders: validate, charge and ship": steps, not values)
+            or sum(item.lower() in self.reader.verbs for item in items) * 2 > len(items)
+        ):
+            return match[0]
+        listed = f"{', '.join(items[:-1])} and {items[-1]}"
+        return f"{match['start']}For each of {listed}, {before}"
+
+    def _address_looked_up(self, name: str, clause: Clause) -> str | None:
+        """ "Look up sam@example.org; if no account exists, send them the welcome email":
+        "them" is the address the steps before only looked at (a lookup, a check), written
+        in the request, not one more address asked of the run."""
+        if name not in _ADDRESS_INPUTS or not re.search(
+            r"\b(?:them|him|her)\b", clause.action or "", re.IGNORECASE
+        ):
+            return None
+        written = set()
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or acts(info.spec):
+                continue
+            for value in (node.get("inputs") or {}).values():
+                if isinstance(value, str) and _is_literal(value):
+                    said = json.loads(value)
+                    if isinstance(said, str) and EMAIL_ADDRESS.fullmatch(said):
+                        written.add(value)
+        return written.pop() if len(written) == 1 else None
+
+    def _said_to_its_family(self, name: str, schema: Any, spec: ToolSpec) -> str | None:
+        """The value written for `name` to an earlier step of another tool of the same
+        family (`deploy.release` and `deploy.rollback`, `drive_upload_file` and
+        `drive_share_file`) whose input of that name takes the same values: "release api
+        1.9 to prod; if it fails, roll it back" rolls back api in production, not a
+        service and an environment asked of the run. Never whom a message goes to or what
+        it says."""
+        family = _tool_family(spec.id, self.reader.verbs)
+        if family is None or name == recipient_input_name(spec) or is_content_input(name, schema):
+            return None
+        for node in reversed(self.nodes):
+            tool = node.get("tool")
+            info = self.info.get(str(node.get("id")))
+            if not tool or tool == spec.id or info is None or info.spec is None:
+                continue
+            if _tool_family(tool, self.reader.verbs) != family:
+                continue
+            value = (node.get("inputs") or {}).get(name)
+            if (
+                isinstance(value, str)
+                and _is_literal(value)
+                and info.spec.input_properties().get(name) == schema
+            ):
+                return value
+        return None
 
     def _new_input(
         self, name: str, schema: dict[str, Any], spec: ToolSpec, *, required: bool = True
@@ -5451,6 +5616,16 @@ class FlowBuilder:
             # "charge the card if it's valid": the thing the step works on
             object_said = _LAST_OBJECT.search(clause.action or "")
             thing = object_said.group(1).lower() if object_said else None
+        if not topic and thing is None and _CHECK_WITHOUT_ITS_THING.match(asked):
+            # "only charge order 5003 if validation passes": the check is of the order
+            thing = next(
+                (
+                    word.lower()
+                    for word in re.findall(r"[A-Za-z]+", clause.action or "")
+                    if word.lower() in self.topic_words
+                ),
+                None,
+            )
         said = _LEADING_PRONOUN.match(asked)
         if (topic or thing) and said is not None:
             # "ship the order if it's valid": the check is of the order
@@ -5979,6 +6154,44 @@ def _field_said_as_the_input(
     return found
 
 
+#: "add it to the calendar with the join link": a thing a step made, carried along
+_WITH_THE = re.compile(
+    r"\bwith\s+(?:the|its|their)\s+(?P<what>[a-z][a-z -]{1,30}?)(?=\s*$|\s*[,.;]|\s+(?:and|then|"
+    r"inviting|for|to|in|on|as)\b)",
+    re.IGNORECASE,
+)
+#: Free-text inputs a thing is carried in when no input is named for it
+_NOTE_INPUTS = ("description", "notes", "note", "details", "comment", "comments", "body")
+
+
+def _carried_with_it(
+    action: str,
+    properties: Mapping[str, Any],
+    sources: Sequence[Source],
+    taken: Mapping[str, str],
+) -> dict[str, str]:
+    """ "Put it in the calendar with the join link": an output a step before made (the
+    meeting's `join_url`), named after "with the", goes in the tool's one free-text input
+    (`description`) when no input of the tool is named for it."""
+    said = _WITH_THE.search(action)
+    if said is None:
+        return {}
+    what = "_".join(said["what"].lower().split())
+    if any(name_similarity(name, what) >= 0.8 for name in properties):
+        return {}  # "with the title ...": the input of that name takes it
+    notes = [n for n in _NOTE_INPUTS if n in properties and n not in taken]
+    wanted = [stem(w) for w in split_identifier(what) if w not in STOP_WORDS]
+
+    def names_it(source: Source) -> bool:
+        words = {stem(w) for w in split_identifier(source.name)}
+        return bool(wanted) and all(w in words or synonyms(w) & words for w in wanted)
+
+    found = {s.expression for s in sources if s.node is not None and names_it(s)}
+    if len(notes) != 1 or len(found) != 1:
+        return {}
+    return {notes[0]: found.pop()}
+
+
 def _a_message_tool(spec: ToolSpec) -> bool:
     """A tool that sends a message (a post, an email): "post it" after it is no receipt."""
     return bool(set(_said_inputs(spec.input_properties())) & set(spec.required_inputs()))
@@ -5990,7 +6203,7 @@ def _summary_inputs(properties: Mapping[str, Any]) -> list[str]:
     return [
         name
         for name, schema in properties.items()
-        if split_identifier(name)[-1:] in (["summary"], ["headline"])
+        if split_identifier(name)[-1:] in (["summary"], ["headline"], ["topic"])
         and "string" in (schema_types(schema) or {"string"})
     ]
 
@@ -6279,6 +6492,8 @@ def _long_stems(words: Iterable[str]) -> frozenset[str]:
 _POSSESSIVE_OBJECT = re.compile(r"\b(?:their|its|his|her)\s+[a-z]", re.IGNORECASE)
 #: "email it to them", "send it": the step's object is "it" ("tell them we got it" is not).
 _VERB_IT = re.compile(r"^\W*(?:then\s+|and\s+|also\s+)*[a-z-]+\s+it\b", re.IGNORECASE)
+#: "in it", "into that": a pronoun that says where a thing goes, not what is acted on
+_IN_IT = re.compile(r"\b(?:in|into|inside|within|during)\s+(?:it|that|this|them)\b", re.I)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
@@ -6319,6 +6534,9 @@ _NAMED = re.compile(
     # "send a welcome email to Jane at jane@example.com": the person the address is theirs
     r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
+    # "send Maria the welcome email at maria@corp.eu": the person it is sent to, by name
+    r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
+    r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
 )
 #: "calculate tax on 1200": a number the step works on, with no unit after it
 _BARE_AMOUNT = re.compile(
@@ -6342,11 +6560,228 @@ _LOOKED_UP_BY = re.compile(
 )
 #: The input a country fills: what a heading is tried on ("Orders to Germany: ...").
 _A_COUNTRY: dict[str, Any] = {"country": {"type": "string"}}
+#: Values of a list said the way people shorten or rephrase them: the pattern, then the
+#: values it stands for, the first one the list has being taken ("to prod": production;
+#: "share it as read-only": reader; "as an editor": writer).
+_ENUM_SAID_OTHERWISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"\bprod\b"), ("production", "prod")),
+    (re.compile(r"\b(?:stage|stg)\b"), ("staging", "stage")),
+    (re.compile(r"\bdev\b"), ("development", "dev")),
+    (
+        re.compile(r"\bread[\s-]?only\b|\bview[\s-]only\b|\bviewers?\b|\bread\s+access\b"),
+        ("reader", "viewer", "read", "read_only"),
+    ),
+    (
+        re.compile(r"\beditors?\b|\b(?:edit|write)\s+(?:access|rights)\b|\bcan\s+edit\b"),
+        ("writer", "editor", "edit", "write"),
+    ),
+    (re.compile(r"\bcommenters?\b|\bcan\s+comment\b"), ("commenter", "comment")),
+)
+
+
+#: "deploy checkout v3.0.0", "release api 1.9": a version number, and the name before it
+_VERSION_WRITTEN = re.compile(
+    r"(?:\b(?P<name>[a-z][\w-]*)\s+)?(?P<version>(?<![\w.$€£¥])v?\d+(?:\.\d+){1,3}(?:-[\w.]+)?)"
+    r"(?![\w.%]|\s*(?:%|percent|usd|eur|gbp|dollars?|euros?|pounds?)\b)",
+    re.IGNORECASE,
+)
+#: Inputs that name what a version is of
+_VERSIONED_THING = frozenset({"service", "app", "application", "component", "package", "project"})
+
+
+def _version_literals(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Deploy checkout v3.0.0 to production": the tool's `version` input takes the
+    version written, and its one input naming what is deployed (a service, an app) the
+    name right before it ("deploy version 5.2.0" names none)."""
+    version = next(
+        (
+            n
+            for n in properties
+            if "version" in split_identifier(n)
+            and n not in taken
+            and "string" in schema_types(properties[n])
+        ),
+        None,
+    )
+    match = _VERSION_WRITTEN.search(action) if version is not None else None
+    if version is None or match is None:
+        return {}
+    literals = {version: json.dumps(match.group("version"))}
+    things = [
+        n
+        for n, schema in properties.items()
+        if set(split_identifier(n)) & _VERSIONED_THING
+        and n not in taken
+        and "string" in schema_types(schema)
+        and not isinstance(unwrap_nullable(schema).get("enum"), list)
+    ]
+    name = (match.group("name") or "").lower()
+    if (
+        len(things) == 1
+        and name
+        and name not in STOP_WORDS
+        and name not in _FUNCTION_WORDS_BEFORE_VERSION
+        and not set(split_identifier(name)) & {"version", "release", "build", "tag"}
+    ):
+        literals[things[0]] = json.dumps(match.group("name"))
+    return literals
+
+
+#: Words before a version that are no name ("to 2.0", "release 2.0")
+_FUNCTION_WORDS_BEFORE_VERSION = frozenset(
+    "to of at on in from for with deploy deploys release releases ship roll upgrade "
+    "downgrade update bump publish push rollout promote".split()
+)
+
+
+def _plain_string_inputs(properties: Mapping[str, Any], taken: Mapping[str, str]) -> list[str]:
+    return [
+        n
+        for n, schema in properties.items()
+        if n not in taken
+        and "string" in schema_types(unwrap_nullable(schema))
+        and not isinstance(unwrap_nullable(schema).get("enum"), list)
+    ]
+
+
+def _value_before_its_input(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """A value written right before the noun an input is named for: quoted ("on the
+    'sales' calendar", "to the "Board" folder") or a code with an underscore or a digit
+    ("the new_checkout feature flag"), with at most one word between ("feature")."""
+    literals: dict[str, str] = {}
+    for name in _plain_string_inputs(properties, taken):
+        words = split_identifier(name)
+        if len(words) != 1 or len(words[0]) < 3:
+            continue
+        noun = re.escape(words[0])
+        match = re.search(
+            r"(?P<q>[\"'\u201c])(?P<quoted>[^\"'\u201d\n]{1,60})[\"'\u201d]\s+(?:[a-z-]+\s+)?"
+            rf"{noun}s?\b|(?<![\w./@-])(?P<code>[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*)\s+"
+            rf"(?:(?P<between>[a-z-]+)\s+)?{noun}s?\b",
+            action,
+            re.IGNORECASE,
+        )
+        if match is None or (match.group("between") or "").lower() in STOP_WORDS:
+            continue  # "reconcile ACC-7 for period 2026-01": ACC-7 is not the period
+        value = match.group("quoted") or match.group("code")
+        if match.group("code") and not re.search(r"[_\d]", value):
+            continue  # "the sales calendar": no code
+        literals[name] = json.dumps(value)
+    return literals
+
+
+#: "as board-summary.txt", "named offer.pdf": a file's name, with its extension
+_FILE_NAME = re.compile(
+    r"(?<![\w/@.-])(?P<file>[\w-]+\.(?:txt|pdf|csv|md|json|docx?|xlsx?|pptx?|html?|png|jpe?g|"
+    r"zip|xml|ya?ml|log))\b",
+    re.IGNORECASE,
+)
+
+
+def _file_name_literal(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Upload it to the Board folder as board-summary.txt": the one input a tool names
+    a file's name by (`filename`, `file_name`) takes the file name written."""
+    found = _FILE_NAME.findall(action)
+    named = [
+        n
+        for n in _plain_string_inputs(properties, taken)
+        if n.lower() in ("filename", "file_name", "filepath", "file_path", "path", "name")
+        or split_identifier(n) == ["file", "name"]
+    ]
+    named = [n for n in named if n != "name"] or named
+    if len(found) != 1 or len(named) != 1:
+        return {}
+    return {named[0]: json.dumps(found[0])}
+
+
+#: "turn off the flag", "disable it", "switch it on": what a yes/no setting is set to
+_SWITCHED = re.compile(
+    r"^\W*(?:please\s+)?(?:(?P<off>turn\s+off|switch\s+off|disable|deactivate|shut\s+off)|"
+    r"(?P<on>turn\s+on|switch\s+on|enable|activate))\b|"
+    r"^\W*(?:please\s+)?(?:turn|switch|flip|set)\s+(?:(?:the|a|an|our|it|that|this)\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:(?P<off2>off)|(?P<on2>on))\b",
+    re.IGNORECASE,
+)
+#: Yes/no inputs that say whether something is on
+_ON_INPUTS = frozenset({"enabled", "enable", "active", "on", "is_enabled", "is_active"})
+
+
+def _switch_literal(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Turn off the new_checkout flag": a tool's one yes/no input that says whether a
+    thing is on (`enabled`, `active`) is false; "enable it" / "turn it on": true."""
+    match = _SWITCHED.search(action)
+    if match is None:
+        return {}
+    inputs = [
+        n
+        for n, schema in properties.items()
+        if n not in taken
+        and n.lower() in _ON_INPUTS
+        and schema_types(unwrap_nullable(schema)) == {"boolean"}
+    ]
+    if len(inputs) != 1:
+        return {}
+    off = bool(match.group("off") or match.group("off2"))
+    return {inputs[0]: "false" if off else "true"}
+
+
+def _tool_family(tool_id: str, verbs: Collection[str]) -> str | None:
+    """What a tool id says it belongs to: the part before a dot (`deploy.release`), or a
+    first word that is no verb (`drive_upload_file`; `create_ticket` belongs to nothing)."""
+    if "." in tool_id:
+        return tool_id.split(".", 1)[0].lower()
+    words = split_identifier(tool_id)
+    if len(words) < 2 or words[0] in verbs or words[0] in STOP_WORDS:
+        return None
+    return words[0]
+
+
+def _is_literal(expression: str) -> bool:
+    try:
+        value = json.loads(expression)
+    except ValueError:
+        return False
+    return isinstance(value, str | int | float | bool)
+
+
+def _enum_said_otherwise(
+    properties: Mapping[str, Any], lowered: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """A list input's value said another way than the list spells it: a common short form
+    or another word for an access role, or the value in the plural ("as commenters")."""
+    literals: dict[str, str] = {}
+    for name, schema in properties.items():
+        enum = unwrap_nullable(schema).get("enum") if isinstance(schema, dict) else None
+        if name in taken or not isinstance(enum, list):
+            continue
+        values = [v for v in enum if isinstance(v, str) and v]
+        by_lower = {v.lower(): v for v in values}
+        found: list[str] = []
+        for pattern, meant in _ENUM_SAID_OTHERWISE:
+            if pattern.search(lowered):
+                found += [by_lower[m] for m in meant if m in by_lower][:1]
+        found += [
+            v for v in values if len(v) >= 4 and re.search(rf"\b{re.escape(v.lower())}s\b", lowered)
+        ]
+        if len(set(found)) == 1:
+            literals[name] = json.dumps(found[0])
+    return literals
+
+
 #: "in GBP", "in euros": a currency named without an amount
 _IN_CURRENCY_CODE = re.compile(r"\bin\s+(?:USD|EUR|GBP|JPY|CAD|AUD|CHF|euros|dollars|pounds|yen)\b")
 _MONEY = re.compile(
-    r"[$€£]\s?(?P<a>\d+(?:\.\d+)?)\b|\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|jpy|cad|aud|chf|"
-    r"dollars?|euros?|pounds?|yen)\b",
+    # ("CHF 1250.50", "¥12000", "A$ 80": the currency before the amount)
+    r"(?:[$€£¥]|\b(?:usd|eur|gbp|jpy|cad|aud|chf)\s?)\s?(?P<a>\d+(?:\.\d+)?)\b|"
+    r"\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|jpy|cad|aud|chf|dollars?|euros?|pounds?|yen)\b",
     re.IGNORECASE,
 )
 #: "approve any refund over $200", "sign off on the purchase": what is approved.
@@ -6680,6 +7115,29 @@ def _said_why(condition: Condition | None) -> str | None:
 
 
 #: "charge the card": the thing a step works on, last in it.
+#: "deploy it to production, but two people from ops must approve first": the approval,
+#: said after "but" and ending in "first", is a sentence of its own (which goes first)
+_BUT_APPROVED_FIRST = re.compile(
+    r"\s*,?\s+but\s+(?P<approval>(?:[\w'-]+\s+){1,6}?(?:must|needs?\s+to|have\s+to|has\s+to|"
+    r"should|will\s+need\s+to)\s+(?:approve|sign\s+off(?:\s+on)?|ok|okay)(?:\s+(?:it|this|that|them))?"
+    r"\s+first)\s*(?P<end>[.!?]|$)",
+    re.IGNORECASE,
+)
+
+
+def _approval_first_apart(match: re.Match[str]) -> str:
+    approval = match["approval"]
+    if assignee_role(approval) is None:
+        return match[0]
+    return f". {approval[0].upper()}{approval[1:]}{match['end'] or '.'}"
+
+
+#: "if validation passes", "if the check fails": a check said without what it is of
+_CHECK_WITHOUT_ITS_THING = re.compile(
+    r"^(?:the\s+)?(?:validation|verification|check|checks)\s+(?:passes|passed|succeeds|"
+    r"succeeded|fails|failed|is\s+ok|goes\s+through|went\s+through)\b",
+    re.IGNORECASE,
+)
 _LAST_OBJECT = re.compile(
     r"\b(?:the|their|his|her|its|this|that|your|our|a|an)\s+(\w+)\s*$", re.IGNORECASE
 )
@@ -7379,6 +7837,46 @@ _EACH_OF_THESE_LISTED = re.compile(
 )
 
 
+#: "Priya priya@corp.com", "Tom Li <tom@corp.com>": a person's name before their address,
+#: in a list of them ("Send the welcome email to Priya at ..." is no list)
+_NAME_BESIDE_ADDRESS = re.compile(
+    r"(?:(?<=[:,])|(?<=\band)|(?<=\u2014))(?P<lead>\s*)(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*[(<]?\s*"
+    r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*[)>]?(?=\s*(?:,|\band\b|$|[.;]))"
+)
+#: The item of a loop over people written with their names
+_PERSON_ITEM: dict[str, Any] = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "email": {"type": "string", "format": "email"}},
+}
+#: "for each URL in [https://a.io, https://b.io]", "for every id in (A-1, A-2)": values
+#: listed in brackets after the loop's noun
+_EACH_IN_BRACKETS = re.compile(
+    r"\b(?P<lead>for\s+)?(?:each|every)\s+(?:[\w-]+\s+)?in\s+(?:the\s+list\s+)?"
+    r"[\[(](?P<list>[^\[\]()]+?,[^\[\]()]+?)[\])]",
+    re.IGNORECASE,
+)
+
+
+def _each_in_brackets(match: re.Match[str]) -> str:
+    items = [v.strip() for v in re.split(r"\s*,\s*(?:and\s+)?", match["list"]) if v.strip()]
+    listed = f"{', '.join(items[:-1])} and {items[-1]}"
+    return f"{match['lead'] or ''}each of {listed}"
+
+
+_LISTED_WORD = r"[A-Za-z][\w-]{0,30}"
+#: "Deploy 5.2.0 for each of these services: auth, billing, search", "calculate the VAT
+#: for each of these countries: DE, FR, IT": plain names or codes listed after a colon, to
+#: the end of the sentence
+_EACH_OF_THESE_WORDS = re.compile(
+    r"(?P<start>(?:^|(?<=[.!?]\s)|(?<=[\n;]))\s*)(?P<before>(?:[^.!?\n:;]|\.(?=\S))*?)\s*\b"
+    r"(?:for\s+)?(?:each|every\s+one)"
+    r"\s+of\s+(?:these|those|the\s+following)\s+(?P<noun>[a-z]+s)\s*:\s*"
+    rf"(?P<list>{_LISTED_WORD}(?:\s*,\s*(?:and\s+)?{_LISTED_WORD})*\s*(?:,\s*|\s+)(?:and\s+|&\s+)?"
+    rf"{_LISTED_WORD})\s*(?=$|[.!?\n])",
+    re.IGNORECASE,
+)
+
+
 def _each_listed_first(match: re.Match[str]) -> str:
     """ "Email each of these prospects an intro: a, b, c" -> "For each of a, b and c, Email
     them an intro": the loop over the values written, said as the planner reads loops."""
@@ -7516,6 +8014,8 @@ def _approval_title(role: str | None, groups: Sequence[str], quorum: int) -> str
     who = role or (groups[0] if groups else "")
     if not who:
         return "Approval"
+    if quorum > 1 and who.lower() in DEPARTMENTS:
+        return f"Approval by {quorum} people from {who}"  # not "2 opses"
     if quorum > 1:
         return f"Approval by {quorum} {plural(singular(who))}"
     return f"{who[:1].upper()}{who[1:]} approval"
@@ -7761,6 +8261,38 @@ _NOT_THE_RECIPIENT = re.compile(
 )
 
 
+#: List inputs that hold the people something is for, by their addresses
+_PEOPLE_LISTS = frozenset(
+    "attendees participants invitees guests members emails recipients people users".split()
+)
+
+
+def _people_listed(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "Find a slot for ana@corp.com and raj@corp.com", "inviting a@x.com and b@x.com":
+    the addresses written are the tool's one list of people (`attendees`), when it has no
+    single address to send to."""
+    if any(name in properties for name in _ADDRESS_INPUTS):
+        return {}
+    lists = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and "array" in schema_types(unwrap_nullable(schema))
+        and split_identifier(name)[-1:]
+        and split_identifier(name)[-1] in _PEOPLE_LISTS
+    ]
+    addresses = [
+        found.group(0).rstrip(".")
+        for found in EMAIL_ADDRESS.finditer(action)
+        if not _NOT_THE_RECIPIENT.search(action[: found.start()])
+    ]
+    if len(lists) != 1 or not addresses:
+        return {}
+    return {lists[0]: json.dumps(addresses)}
+
+
 def _address_literal(
     properties: dict[str, Any], action: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -8001,6 +8533,53 @@ def _count_literals(
             )
         )
     return literals
+
+
+#: "a 1 hour slot", "an hour", "half an hour", "90-minute", "2 days": a length of time
+_LENGTH_OF_TIME = re.compile(
+    r"(?<![\w.])(?:(?P<half>half\s+an?\s+hour)|(?P<n>\d+(?:\.\d+)?|an?|one)\s*-?\s*"
+    r"(?P<unit>hours?|hrs?|minutes?|mins?|seconds?|secs?|days?)\b)",
+    re.IGNORECASE,
+)
+_SECONDS_IN = {
+    "second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
+}  # fmt: skip
+
+
+def _unit_of(word: str) -> str | None:
+    word = word.lower()
+    return next((unit for unit in _SECONDS_IN if word in (unit, f"{unit}s")), None)
+
+
+def _duration_in_its_unit(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "Look for a 1 hour slot" for `duration_minutes`: the one length of time the step
+    says, in the unit the input's name gives (60), when no number was said in that unit."""
+    found = list(_LENGTH_OF_TIME.finditer(action))
+    inputs = [
+        (name, unit)
+        for name, schema in properties.items()
+        if name not in taken
+        and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
+        and (unit := next((u for w in split_identifier(name) if (u := _unit_of(w))), None))
+    ]
+    if len(found) != 1 or len(inputs) != 1:
+        return {}
+    match, (name, unit) = found[0], inputs[0]
+    if match.group("half"):
+        seconds = 1800.0
+    else:
+        count = match.group("n").lower()
+        amount = 1.0 if count in ("a", "an", "one") else float(count)
+        said = _unit_of(match.group("unit"))
+        if said is None:
+            return {}
+        seconds = amount * _SECONDS_IN[said]
+    value = seconds / _SECONDS_IN[unit]
+    if value != int(value) and "integer" in schema_types(unwrap_nullable(properties[name])):
+        return {}
+    return {name: str(int(value)) if value == int(value) else repr(value)}
 
 
 #: "3 units", "2 pieces": a number of things, whatever they are.

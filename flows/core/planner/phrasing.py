@@ -1144,7 +1144,7 @@ def _without_counts(text: str) -> str:
 
 
 #: Groups named by a department stay singular; roles become plural group names.
-_DEPARTMENTS = frozenset(
+DEPARTMENTS = frozenset(
     """
     finance legal hr security support sales compliance marketing engineering ops operations
     accounting procurement management it billing warehouse logistics helpdesk devops payroll
@@ -1764,6 +1764,16 @@ class PromptReader:
             # "Once a manager approves it, create the shipment": the approval goes first
             sentence = self._we_act.sub(", ", sentence)
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
+            # "roll out 2.0 to production": a release, not a roll back
+            sentence = _ROLL_OUT.sub("release", sentence)
+            # "take EUR 80 from the card": charge it
+            sentence = _TAKE_MONEY.sub(r"charge \g<money> to ", sentence)
+            # "put it in the calendar": add it there
+            sentence = _PUT_IN.sub(r"add \g<what> to \g<where>", sentence)
+            # "before it goes out for signature": before it is sent
+            sentence = _GOES_OUT.sub(r"we send \g<what>", sentence)
+            # "legal and finance must both sign off": two approvals, one after the other
+            sentence = _BOTH_MUST_APPROVE.sub(_one_approver_then_the_other, sentence)
             # "..., and once both finish charge the total": after them, not a condition
             sentence = _BOTH_DONE.sub("then ", sentence)
             # "a customer writes in, check the tone ...": what starts the run
@@ -2456,7 +2466,7 @@ class PromptReader:
                 # "email X if the payment fails, with the reason in the body": the detail
                 # is the email's, not part of the condition
                 condition_text = condition_text[: tail.start()].strip()
-                action = f"{action.strip()} {tail.group('detail')}"
+                action = f"{action.strip()} {tail.group('detail') or tail.group('detail2')}"
             if _THERE_ARE_ANY.match(condition_text):
                 # "email the validation errors to them if there are any": any errors
                 plurals = [
@@ -3706,7 +3716,10 @@ _REQUIRE_IT = re.compile(
 )
 #: ", with the reason in the body" after a trailing condition: a detail of the step.
 _STEP_DETAIL = re.compile(
-    r",\s*(?P<detail>(?:with|including|using|attaching|containing|cc(?:ing)?)\b.*)$", re.I
+    r",\s*(?P<detail>(?:with|including|using|attaching|containing|cc(?:ing)?)\b.*)$"
+    # "tell me if it's ok by email at me@corp.com": where the message goes, not the condition
+    r"|\s+(?P<detail2>(?:(?:by|via)\s+e-?mail\s+)?(?:at|to)\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$",
+    re.I,
 )
 _ARRIVES = re.compile(
     r"^\s+(?:that|which|who)\s+(?:" + _ARRIVAL + r"|we\s+(?:get|receive))\b", re.IGNORECASE
@@ -3716,6 +3729,45 @@ _BOTH_DONE = re.compile(
     r"(?:are\s+|have\s+)?(?:done|finish\w*|complete\w*)\b,?\s*",
     re.IGNORECASE,
 )
+_APPROVER = r"(?:the\s+)?[a-z]+(?:\s+(?:team|lead|manager|director|department)s?)?"
+#: "both legal and finance must sign off", "the CFO and the CEO need to approve": each of
+#: the two named approves
+_BOTH_MUST_APPROVE = re.compile(
+    rf"\b(?:both\s+)?(?P<a>{_APPROVER})\s+and\s+(?P<b>{_APPROVER})\s+"
+    r"(?P<modal>must|need\s+to|needs\s+to|have\s+to|has\s+to|should|each\s+need\s+to)\s+"
+    r"(?:both\s+|each\s+)?(?P<verb>approve|sign\s+off|sign-off|ok|okay)\b(?:\s+(?:on\s+)?it\b)?"
+    r"(?:\s+first\b)?",
+    re.IGNORECASE,
+)
+
+
+def _one_approver_then_the_other(match: re.Match[str]) -> str:
+    first, second = match["a"], match["b"]
+    verb = match["verb"]
+    if not (assignee_role(f"{first} must approve") and assignee_role(f"{second} must approve")):
+        return match[0]
+    if assignee_role(f"{first} must approve") == assignee_role(f"{second} must approve"):
+        return match[0]
+    return f"{first} must {verb}, then {second} must {verb}"
+
+
+_MONEY_SAID = (
+    r"(?:[$€£¥]\s?\d[\d.]*|(?:usd|eur|gbp|jpy|cad|aud|chf)\s?\d[\d.]*|"
+    r"\d[\d.]*\s?(?:usd|eur|gbp|jpy|cad|aud|chf|dollars?|euros?|pounds?|yen))"
+)
+_TAKE_MONEY = re.compile(
+    rf"\btake\s+(?P<money>{_MONEY_SAID})\s+(?:from|off|out\s+of)\s+", re.IGNORECASE
+)
+_PUT_IN = re.compile(
+    r"\bput\s+(?P<what>it|them|this|that|(?:the|a|an)\s+[\w-]+)\s+(?:in|into|on|onto)\s+"
+    r"(?P<where>(?:the|our|my|their|his|her)\s+(?!hold\b|ice\b)[\w-]+)",
+    re.IGNORECASE,
+)
+_GOES_OUT = re.compile(
+    r"\b(?P<what>it|they|the\s+[a-z]+)\s+(?:goes|go|gets\s+sent|is\s+sent|are\s+sent)\s+out\b",
+    re.IGNORECASE,
+)
+_ROLL_OUT = re.compile(r"\brol(?:l|ls|led|ling)\s+out\b", re.IGNORECASE)
 _SUM_UP = re.compile(r"\b(?:sum(?:s|med|ming)?\s+up|boil\s+down)\b", re.IGNORECASE)
 _EACH_OF_ITEM = re.compile(r"\b(?:each|every)\s+(?=[a-z])", re.IGNORECASE)
 #: What a step judges an item to be ("each valid user"): only some of a list.
@@ -3822,7 +3874,7 @@ def assignee_groups(text: str) -> list[str]:
     who = assignee_role(text)
     if who is None:
         return []
-    return [who if who in _DEPARTMENTS or who.endswith("s") else who + "s"]
+    return [who if who in DEPARTMENTS or who.endswith("s") else who + "s"]
 
 
 def timeout_seconds(text: str) -> float | None:

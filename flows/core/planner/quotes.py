@@ -10,7 +10,12 @@ import re
 from typing import Any, TypeVar
 
 #: A quoted text in double quotes (straight or curly): what a message or a title says.
-_QUOTED = re.compile(r"(?P<open>[\"\u201c])(?P<said>[^\"\u201d]{1,200})(?P<close>[\"\u201d])")
+_QUOTED = re.compile(
+    r"(?P<open>[\"\u201c])(?P<said>[^\"\u201d]{1,200})(?P<close>[\"\u201d])"
+    # ("with body 'Please send the numbers by Friday.'": single quotes too, where neither
+    # is an apostrophe inside a word)
+    r"|(?P<open1>(?<!\w)')(?P<said1>[^'\n]{1,200})(?P<close1>'(?!\w))"
+)
 #: Characters that split a request into steps, and what stands for each inside a quote
 #: (private-use code points: no word, space or stop to split at).
 _MASKS = {
@@ -31,9 +36,17 @@ T = TypeVar("T")
 
 def mask_quotes(text: str) -> str:
     """`text` with the spaces and stops inside each quoted text masked."""
-    return _QUOTED.sub(
-        lambda m: f"{m.group('open')}{m.group('said').translate(_MASK)}{m.group('close')}", text
+    return _QUOTED.sub(_masked, text)
+
+
+def _masked(match: re.Match[str]) -> str:
+    single = match.group("open") is None
+    opened, said, closed = (
+        match.group(f"open{1 if single else ''}"),
+        match.group(f"said{1 if single else ''}"),
+        match.group(f"close{1 if single else ''}"),
     )
+    return f"{opened}{said.translate(_MASK)}{closed}"
 
 
 def unmasked(value: T) -> T:

@@ -158,6 +158,11 @@ def _by_letter(words: frozenset[str]) -> dict[str, list[str]]:
     return index
 
 
+#: ISO 4217 codes of the currencies people write most: money, never a typo ("45 usd").
+CURRENCY_CODES = frozenset(
+    "usd eur gbp jpy cad aud chf nzd sek nok dkk pln czk inr cny sgd hkd mxn brl zar".split()
+)
+
 #: A word standing alone: not a part of a URL, a file name or an address ("logo.png").
 #: A word that may be misspelt: not part of an address, a path, a code or a channel
 #: ("#sre" is the channel's own name, however close to a word it is).
@@ -177,8 +182,8 @@ def correct_typos(
     def replace(match: re.Match[str]) -> str:
         original = match.group(1)
         word = original.lower()
-        if len(word) < 3 or word in words:
-            return original
+        if len(word) < 3 or word in words or word in CURRENCY_CODES:
+            return original  # ("45.00 usd" is dollars, not "used")
         if original.isupper() or (original[0].isupper() and not _sentence_start(text, match)):
             return original  # SMS, Slack, Spanish: names, not typos
         if (
@@ -893,7 +898,8 @@ _POLICY_PATTERNS = (
     ),
     # "within 24 hours, otherwise fail the run" / "within 12 hours or reject it"
     re.compile(
-        r"(?<=\S)\s*[,;]?\s*(?:or|otherwise|else|or\s+else)\s*,?\s+"
+        # ("after the director approves": the "or" of a word is no "or")
+        r"(?<=\S)\s*[,;]?\s*\b(?:or|otherwise|else|or\s+else)\s*,?\s+"
         + _POLICY_WORD
         + r"(?:\s+(?:it|them|this|the\s+(?:run|flow|request|step|order|payment)))?"
         r"(?:\s+(?:automatically|by\s+default|anyway))?"
@@ -1125,7 +1131,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"\b(?:by|via|through|with|as|using)\s+(?:an?\s+)?(?:wire|bank|sepa|ach)\s+transfers?\b|"
             r"\b(?:by|via|with|as)\s+(?:an?\s+)?(?:cheque|check|money\s+order)\b|"
-            r"\bin\s+cash\b|\bto\s+(?:their|his|her|the\s+customer's|its)\s+bank\s+account\b",
+            r"\bin\s+cash\b|\bto\s+(?:their|his|her|the\s+customer's|its)\s+bank\s+account\b|"
+            # "send a wire transfer of $3000", "transfer 500 EUR to ...", "wire $3000 to ..."
+            r"\b(?:send|make|initiate|issue|do|set\s+up)\s+(?:an?\s+|the\s+)?(?:wire|bank|sepa|ach)\s+"
+            r"transfers?\b|\b(?:transfer|wire)\s+(?:[$€£¥]\s?\d|\d|(?:the\s+)?(?:money|funds)\b)",
             re.IGNORECASE,
         ),
         frozenset({"wire", "transfer", "bank", "cheque", "cash", "sepa", "ach"}),
@@ -1346,7 +1355,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "block or suspend an account",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:block|ban|suspend|blacklist|blocklist|disable)"
-            r"(?:s|ned|ning|ed|ing)?\b\s*" + _OBJECT_START,
+            r"(?:s|ned|ning|ed|ing)?\b\s*" + _OBJECT_START +
+            # "disable the dark_mode flag": a setting turned off, not an account
+            r"(?!\w+\s+(?:[\w-]+\s+){0,2}?(?:flag|feature|setting|toggle|option)s?\b)",
             re.I,
         ),
         frozenset({"block", "ban", "suspend", "blacklist", "blocklist", "disable"}),
