@@ -210,6 +210,30 @@ def test_an_approval_said_before_a_step_approves_that_step(demo):
     assert "anything" not in approval.instructions
 
 
+def test_what_the_approver_is_asked_to_fill_in_is_a_field_of_the_form(demo):
+    flow = plan(
+        "ask a manager to approve the order and enter the discount they want to give, "
+        "then charge the card",
+        demo,
+    )
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    discount = {"type": "number", "title": "Discount"}
+    assert approval.form_schema["properties"] == {"discount": discount}
+    assert approval.form_schema["required"] == ["discount"]
+
+    # said as a step of its own, it is still the approver's to fill in, not a step
+    flow = plan("have finance approve the refund and give a reason, then email the customer", demo)
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    assert list(approval.form_schema["properties"]) == ["reason"]
+    assert approval.form_schema["properties"]["reason"]["type"] == "string"
+    assert [n.tool for n in flow.nodes if n.type == "tool"] == ["send_email"]
+
+    # an approval that asks for nothing more has the decision alone
+    flow = plan("get a manager's approval for the order, then ship it", demo)
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    assert approval.form_schema["properties"] == {}
+
+
 # -- subject lines ---------------------------------------------------------------------------
 
 

@@ -1,11 +1,13 @@
 """Text a plan writes from the request rather than asking the run for it: what an approval
 node tells its approver ("if the total is over 500 have finance approve it" becomes
 "Approve the order: its total is over 500.") and the subject line of a message that says
-what it sends ("email the customer a receipt": "Your receipt")."""
+what it sends ("email the customer a receipt": "Your receipt"); and the form an approval asks
+its approver to fill in ("... and enter the discount": a number field)."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _LEADING_IF = re.compile(r"^(?:only\s+)?(?:if|when|once|whenever|unless|in\s+case)\s+", re.I)
 _THE_NOUN = re.compile(r"^(?:the|its|their)\s+(?P<noun>[\w-]+)\b", re.I)
@@ -122,3 +124,40 @@ def subject_line(action: str) -> str | None:
     if who and who[-1].lower() in _ADDRESSEES:
         return f"Your {what}"
     return what[0].upper() + what[1:]
+
+
+#: "ask a manager to approve it and enter the discount they give", "... and give a reason":
+#: what the approver is asked to fill in besides the decision.
+_ASKED_FIELD = re.compile(
+    r"\b(?:enter|give|fill\s+in|provide|specify|set|choose|pick|write|type|state)\s+"
+    r"(?:the|a|an|their|his|her|its)\s+(?P<what>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)"
+    r"(?=\s+(?:they|he|she|we|you|it|to|for|that|which|who|of|on|in|with|then|and|before|"
+    r"after|if|when|so)\b|\s*[,.;:!?]|\s*$)",
+    re.IGNORECASE,
+)
+#: What an approval records anyway (its comment), or words that name no value.
+_NOT_A_FIELD = frozenset({"comment", "comments", "decision", "approval", "go-ahead", "ok", "okay"})
+#: A field whose last word is one of these is a number.
+_NUMBER_WORDS = frozenset(
+    "amount discount price total quantity qty percent percentage rate limit budget fee cost "
+    "credit count score days hours minutes weeks months years".split()
+)
+
+
+def asked_form(action: str) -> dict[str, Any] | None:
+    """The form an approval asks its approver to fill in ("enter the discount": a number
+    field `discount`), or None when the request asks only for the decision."""
+    match = _ASKED_FIELD.search(action)
+    if match is None:
+        return None
+    words = match.group("what").lower().split()
+    if not words or words[-1] in _NOT_A_FIELD:
+        return None
+    name = "_".join(w.replace("-", "_") for w in words)
+    field: dict[str, object] = {
+        "type": "number" if words[-1] in _NUMBER_WORDS else "string",
+        "title": " ".join(words).capitalize(),
+    }
+    if field["type"] == "string":
+        field["minLength"] = 1
+    return {"type": "object", "properties": {name: field}, "required": [name]}

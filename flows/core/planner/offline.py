@@ -20,7 +20,7 @@ from itertools import pairwise
 from typing import Any
 
 from flows.core.ir import Flow, Join
-from flows.core.planner.approval_text import approval_instructions, subject_line
+from flows.core.planner.approval_text import approval_instructions, asked_form, subject_line
 from flows.core.planner.assertions import guard_after_assertions
 from flows.core.planner.base import (
     INVALID,
@@ -800,6 +800,28 @@ class FlowBuilder:
         self._add_clause(clause)
         self._note_topic(clause.action or clause.text)
 
+    def _asks_the_approver(self, clause: Clause) -> bool:
+        """ "have finance approve the refund and give a reason": what the approval just
+        planned asks its approver to fill in, said as a step of its own, is a field of its
+        form (`asked_form`), not a step."""
+        last = self.nodes[-1] if self.nodes else None
+        if (
+            last is None
+            or last.get("type") != "approval"
+            or clause.approval is not None
+            or clause.condition is not None
+            or clause.for_each
+            or _ASKED_FIELD_FIRST.match(clause.action) is None
+        ):
+            return False
+        form = asked_form(clause.action)
+        if form is None:
+            return False
+        schema = last["form_schema"]
+        schema["properties"] = {**schema.get("properties", {}), **form["properties"]}
+        schema["required"] = [*schema.get("required", []), *form["required"]]
+        return True
+
     def _answered(self, question: Condition) -> bool:
         """Whether a step already planned answers what a "check whether X" step asks: X
         reads one of its outputs, so the check adds no step of its own."""
@@ -823,6 +845,8 @@ class FlowBuilder:
         self.person = subject_named(text) or self.person
 
     def _add_clause(self, clause: Clause) -> None:
+        if self._asks_the_approver(clause):
+            return
         if clause.for_each and _EVERY_RESULT.search(clause.text) and self._results_before() > 1:
             # "email all the results": what the steps before found, in one message
             clause = replace(clause, for_each=None, for_each_container=None, action=clause.text)
@@ -4117,7 +4141,9 @@ class FlowBuilder:
                 timeout_s=clause.approval.timeout_s,
                 on_timeout=clause.approval.on_timeout,
             )[:4000],
-            "form_schema": json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
+            # "... and enter the discount they give": a field for it; else the decision alone
+            "form_schema": asked_form(clause.text)
+            or json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
             "context": context,
             "assignees": {"users": [], "groups": groups},
             "on_reject": "skip",
@@ -7374,6 +7400,12 @@ def _code_names_the_input(
 
 
 #: "approve return RMA-2, but ...": the approving of a thing leading the step.
+#: "give a reason", "enter the discount": a clause that only asks for a value.
+_ASKED_FIELD_FIRST = re.compile(
+    r"^\W*(?:and\s+)?(?:enter|give|fill\s+in|provide|specify|write|type|state)\s+"
+    r"(?:the|a|an|their|his|her|its)\s+[a-z]",
+    re.IGNORECASE,
+)
 #: "send him the welcome email", "email them": the step is about someone said before.
 _SOMEONE_AGAIN = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
 #: "... approve before charging the card", "... sign off before we refund it": the step an
