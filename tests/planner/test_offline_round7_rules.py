@@ -356,3 +356,11 @@ def test_taking_money_from_the_card_is_a_charge(demo):
     charge = steps(plan("take £40 off the card for order K-1", demo))["process_payment"]
     assert charge["amount"] == "40.0"
     assert charge["currency"] == '"GBP"'
+
+
+@pytest.mark.parametrize(
+    "prompt", ["switch on two-factor login for user 12", "activate the loyalty programme for them"]
+)
+def test_turning_a_setting_on_is_refused_when_no_tool_does_it(demo, prompt):
+    error = refusal(prompt, demo)
+    assert "on or off" in error.message

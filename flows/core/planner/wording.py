@@ -1363,6 +1363,17 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"block", "ban", "suspend", "blacklist", "blocklist", "disable"}),
     ),
     (
+        # "turn on notifications for user 5": a setting no lookup changes
+        "turn a setting on or off (enable, disable)",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:turn(?:s|ed|ing)?|switch(?:es|ed|ing)?|flip(?:s|ped|ping)?|"
+            r"toggl(?:e|es|ed|ing))\s+(?:\w+\s+){0,3}?(?:on|off)\b|"
+            r"^(?:\w+\s+){0,2}?(?:enabl|disabl|activat)(?:e|es|ed|ing)\b",
+            re.I,
+        ),
+        frozenset({"turn", "switch", "toggle", "enable", "disable", "activate", "flag"}),
+    ),
+    (
         "add someone to a list or group (subscribe)",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:(?:un)?subscrib(?:e|es|ing)\b|(?:add|put|enrol+|sign)\s+"
