@@ -106,7 +106,10 @@ def _text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_text(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_text(k)}: {_text(v)}" for k, v in value.items()) + "}"
+        # keys sorted: a map reaches a function with its keys in no fixed order (the CEL
+        # runtime holds it in a hash map), and the same value must read the same each time
+        pairs = sorted(value.items(), key=lambda pair: str(pair[0]))
+        return "{" + ", ".join(f"{_text(k)}: {_text(v)}" for k, v in pairs) + "}"
     return str(value)
 
 

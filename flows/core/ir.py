@@ -375,6 +375,11 @@ class Metadata(_Model):
     model: str | None = None
     created_at: datetime | None = None
     tags: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the planner read in the request but the graph does not do, for "
+        "the person who checks the plan (a schedule: runs start when they are started).",
+    )
 
 
 class Flow(_Model):

@@ -91,7 +91,8 @@ def test_templates_render_values_and_json():
         ('"Valid: " + string(check.valid)', "Valid: false"),
         ("string(null)", "null"),
         ("string(check.lines)", "[1, true]"),
-        ("string(check)", "{valid: false, lines: [1, true]}"),
+        # a map's keys in order, whatever order the runtime holds them in
+        ("string(check)", "{lines: [1, true], valid: false}"),
         # what the runtime converts itself is unchanged
         ("string(2)", "2"),
         ("string(1.5)", "1.5"),

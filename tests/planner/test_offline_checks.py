@@ -74,3 +74,12 @@ def test_each_of_two_states_to_hold_is_checked(demo, prompt):
     assert tools[:3] == ["validate_order", "check_inventory", "process_payment"]
     conditions = {n.condition for n in flow.nodes if isinstance(n, BranchNode)}
     assert conditions == {"!validate_order.valid", "!check_inventory.in_stock"}
+
+
+def test_a_schedule_said_in_the_request_is_noted_on_the_plan(demo):
+    flow = plan("email me a summary of https://news.example.com every weekday at 8am", demo)
+
+    [note] = flow.metadata.notes
+    assert "every weekday at 8am" in note
+    assert "started" in note
+    assert plan("summarize https://news.example.com", demo).metadata.notes == []

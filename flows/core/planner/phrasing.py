@@ -1164,6 +1164,14 @@ _RECURRENCE = (
 _SCHEDULE = rf"(?:{_RECURRENCE})(?:\s+{_PART_OF_DAY})?"
 _TIME_OF_DAY = r"(?:\s+at\s+\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)?"
 _SCHEDULE_LEAD = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s*,\s*", re.IGNORECASE)
+_SCHEDULE_SAID = re.compile(rf"\b(?:{_SCHEDULE}){_TIME_OF_DAY}\b", re.IGNORECASE)
+
+
+def schedule_said(prompt: str) -> str | None:
+    """When the request says the flow should run ("every morning", "daily at 9am"), as
+    said: a flow runs when it is started, so a plan makes no step of it (see above)."""
+    match = _SCHEDULE_SAID.search(prompt)
+    return match.group(0).strip() if match else None
 _SCHEDULE_NO_COMMA = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s+", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"

@@ -33,6 +33,7 @@ from flows.core.planner.base import (
 from flows.core.planner.cache import DEFAULT_TTL_S, PlanCache, catalog_hash, plan_cache_key
 from flows.core.planner.checking import CheckResult, check_plan
 from flows.core.planner.explain import node_sources
+from flows.core.planner.notes import plan_notes
 from flows.core.planner.refine import (
     EditError,
     apply_operations,
@@ -315,6 +316,7 @@ def stamp_metadata(flow: Flow, *, prompt: str, planner: Planner) -> Flow:
             "planner": planner.name,
             "model": planner.model,
             "created_at": datetime.now(UTC),
+            "notes": plan_notes(prompt),
         }
     )
     return flow.model_copy(update={"metadata": metadata})

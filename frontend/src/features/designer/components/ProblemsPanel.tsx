@@ -47,10 +47,32 @@ export function ProblemsPanel() {
             <ProblemList issues={issues} warnings={warnings} ir={validatedIr} />
           )}
           {count === 0 && validatedIr && !empty && warnings.length > 0 && <ProblemList issues={[]} warnings={warnings} ir={validatedIr} />}
+          <PlannerNotes />
         </div>
       )}
     </section>
   );
+}
+
+/** What the planner read in the request that the graph does not do (a schedule), so it is
+ * not left out in silence. */
+function PlannerNotes() {
+  const ir = useDesigner((state) => state.ir); // (a selector making a new list would re-render for ever)
+  const notes = plannerNotes(ir);
+  if (notes.length === 0) return null;
+  return (
+    <ul className="planner-notes" data-testid="planner-notes" aria-label="Notes from the planner">
+      {notes.map((note) => (
+        <li key={note}><Icon name="sparkles" size={14} /><span><strong>From the planner:</strong> {note}</span></li>
+      ))}
+    </ul>
+  );
+}
+
+/** The planner's notes of a flow (`metadata.notes`), strings only. */
+export function plannerNotes(ir: FlowIR): string[] {
+  const notes = ir.metadata?.notes;
+  return Array.isArray(notes) ? notes.filter((note): note is string => typeof note === "string" && note !== "") : [];
 }
 
 /** Why the flow on screen is not checked, and the way to get it checked. */
