@@ -5,6 +5,7 @@ beside the graph, not over its cards."""
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -348,6 +349,43 @@ def test_a_run_on_flow_reads_in_rows_and_shows_a_steps_reads_when_it_is_picked(
     page.wait_for_function(
         f"() => !({EDGE_SHOWN})(document.querySelector("
         "'[data-testid=\"rf__edge-data:step_1->step_9\"]'))"
+    )
+
+
+
+def test_a_version_diff_hides_the_reads_the_designer_hides_until_a_step_is_pointed_at(
+    page, live_server, staff_user, screenshot
+):
+    from flows.api.services import flow_version_create
+    from tests.browser.test_designer import WELCOME
+
+    # Given a flow whose report reads check, which it already waits for through the branch,
+    # and a second version that adds a step
+    flow = make(staff_user)
+    second = copy.deepcopy(WELCOME)
+    second["nodes"].append({"id": "log", "type": "value", "value": "greet", "after": ["greet"]})
+    flow_version_create(flow=flow, author=staff_user, ir=second)
+    open_designer(page, live_server, flow)
+
+    # When the two versions are compared
+    page.get_by_test_id("versions-button").click()
+    page.get_by_test_id("diff-from").select_option("1")
+    page.get_by_test_id("diff-to").select_option("2")
+    page.get_by_test_id("diff-compare").click()
+    diff = page.get_by_test_id("diff-view")
+    expect(diff.get_by_test_id("diff-graph")).to_have_attribute("data-ready", "true")
+
+    # Then the diff draws that read as the designer does: not until report is pointed at
+    shortcut = diff.get_by_test_id("rf__edge-data:check->report")
+    expect(shortcut).to_have_count(1)
+    assert not shortcut.evaluate(EDGE_SHOWN)
+    assert diff.get_by_test_id("rf__edge-data:check->is_valid").evaluate(EDGE_SHOWN)
+    screenshot(page, "diff")
+    diff.locator('.fn-card[data-node-id="report"]').hover()
+    expect(shortcut).to_have_class(re.compile(r"\bedge-lit\b"))
+    page.wait_for_function(
+        f"() => ({EDGE_SHOWN})(document.querySelector("
+        "'[data-testid=\"diff-view\"] [data-testid=\"rf__edge-data:check->report\"]'))"
     )
 
 
