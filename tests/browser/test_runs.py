@@ -668,6 +668,39 @@ def test_a_long_flow_name_keeps_its_run_on_one_line_with_its_version(
     expect(long_row.locator(".flow-line .small")).to_have_text("v1")
 
 
+
+def test_the_flow_filter_keeps_its_width_when_a_long_flow_name_is_chosen(
+    page, live_server, staff_user, screenshot
+):
+    # Given runs of a short-named flow, and a flow whose name is longer than the filter
+    long_name = "Validate the customer's email, then if the order total is over 500 ask " * 2
+    nodes = [{"id": "a", "type": "tool", "tool": "t_noop"}]
+    start_run(staff_user, make_flow(staff_user, {"name": "Quick", "nodes": nodes}), {})
+    long = make_flow(staff_user, {"name": long_name, "nodes": nodes})
+    start_run(staff_user, long, {})
+    page.goto(live_server("/runs"))
+    select = page.get_by_test_id("filter-flow")
+    expect(select.locator("option")).to_have_count(3)
+    before = select.bounding_box()
+    filters = page.locator(".filters").bounding_box()
+    expect(select).to_have_attribute("title", "All flows")
+
+    # When the long one is chosen
+    select.select_option(str(long.flow_id))
+    expect(page).to_have_url(re.compile(rf"flow={long.flow_id}"))
+    expect(page.locator("[data-run-id]")).to_have_count(1)
+
+    # Then the filter and the row of filters stay as they were; the name is whole in its title
+    assert select.bounding_box() == before
+    assert page.locator(".filters").bounding_box() == filters
+    expect(select).to_have_attribute("title", long_name)
+    # and the page's lead names the flow on one line, whole in its title
+    lead = page.locator(".runs-lead")
+    expect(lead).to_have_attribute("title", f"Runs of {long_name}")
+    assert lead.bounding_box()["height"] < 30
+    screenshot(page, "long-flow-chosen")
+
+
 def test_a_run_no_worker_takes_says_so_until_one_does(page, live_server, staff_user, screenshot):
     version = make_flow(staff_user, {"name": "Quick", "nodes": [
         {"id": "a", "type": "tool", "tool": "t_noop"}]})
