@@ -701,6 +701,72 @@ def test_the_flow_filter_keeps_its_width_when_a_long_flow_name_is_chosen(
     screenshot(page, "long-flow-chosen")
 
 
+
+# Every overlap on the timeline: a duration over its bar (unless drawn inside it), a label
+# out of its track, two axis labels on each other, and the axis not over the bars' track.
+TIMELINE_OVERLAPS = """() => {
+    const found = [];
+    const timeline = document.querySelector('[data-testid="timeline"]');
+    const axis = timeline.querySelector('.tl-axis .tl-track').getBoundingClientRect();
+    const ticks = [...timeline.querySelectorAll('.tl-tick')].map((t) => t.getBoundingClientRect());
+    for (let i = 1; i < ticks.length; i += 1) {
+        if (ticks[i].left < ticks[i - 1].right) found.push('tick ' + i + ' over tick ' + (i - 1));
+    }
+    for (const tick of ticks) {
+        if (tick.left < axis.left - 1 || tick.right > axis.right + 1) found.push('tick out of the axis');
+    }
+    for (const row of timeline.querySelectorAll('.tl-row')) {
+        const id = row.dataset.testid;
+        const track = row.querySelector('.tl-track').getBoundingClientRect();
+        if (Math.abs(track.left - axis.left) > 1 || Math.abs(track.right - axis.right) > 1) {
+            found.push(id + ': its track is not under the axis');
+        }
+        const bar = row.querySelector('.tl-bar').getBoundingClientRect();
+        const label = row.querySelector('.tl-duration');
+        const at = label.getBoundingClientRect();
+        if (at.left < track.left - 1 || at.right > track.right + 1) found.push(id + ': label out of the track');
+        if (label.dataset.placement === 'inside') {
+            if (at.left < bar.left || at.right > bar.right) found.push(id + ': inside label over the edge');
+        } else if (at.right > bar.left + 0.5 && at.left < bar.right - 0.5) {
+            found.push(id + ': label over its bar');
+        }
+        if (label.scrollWidth > label.clientWidth + 1) found.push(id + ': label cut short');
+    }
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 1000])
+def test_the_timeline_labels_do_not_overlap_when_nodes_are_short_or_many(
+    page, live_server, staff_user, screenshot, width
+):
+    # Given a run of many short steps: seven side by side, then a chain of eight, one slow
+    nodes: list[dict[str, Any]] = [{"id": "start", "type": "value", "value": "input"}]
+    for i in range(1, 16):
+        after = "start" if i < 8 else f"step_{i - 1}"
+        nodes.append({"id": f"step_{i}", "type": "value", "value": f"'{i}'", "after": [after]})
+    nodes.append({"id": "slow", "type": "tool", "tool": "t_slow", "after": ["step_15"],
+                  "inputs": {"seconds": "0.3", "value": "step_15"}})
+    nodes.append({"id": "result", "type": "output", "value": "[step_7, slow.value]"})
+    run = start_run(staff_user, make_flow(staff_user, {"name": "Many", "nodes": nodes}), {})
+
+    # When its page is open, in a wide and a narrow window
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "completed",
+                                                              timeout=30_000)
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline.locator(".tl-row").first).to_be_visible()
+    timeline.scroll_into_view_if_needed()
+
+    # Then no label is over another or over a bar, from the first rows to the last
+    assert page.evaluate(TIMELINE_OVERLAPS) == []
+    screenshot(page, f"timeline-{width}")
+    timeline.locator(".tl-rows").evaluate("(rows) => rows.scrollTo(0, rows.scrollHeight)")
+    expect(page.get_by_test_id("timeline-row-result")).to_be_visible()
+    assert page.evaluate(TIMELINE_OVERLAPS) == []
+
+
 def test_a_run_no_worker_takes_says_so_until_one_does(page, live_server, staff_user, screenshot):
     version = make_flow(staff_user, {"name": "Quick", "nodes": [
         {"id": "a", "type": "tool", "tool": "t_noop"}]})
