@@ -713,7 +713,8 @@ TIMELINE_OVERLAPS = """() => {
         if (ticks[i].left < ticks[i - 1].right) found.push('tick ' + i + ' over tick ' + (i - 1));
     }
     for (const tick of ticks) {
-        if (tick.left < axis.left - 1 || tick.right > axis.right + 1) found.push('tick out of the axis');
+        const out = tick.left < axis.left - 1 || tick.right > axis.right + 1;
+        if (out) found.push('tick out of the axis');
     }
     for (const row of timeline.querySelectorAll('.tl-row')) {
         const id = row.dataset.testid;
@@ -724,9 +725,11 @@ TIMELINE_OVERLAPS = """() => {
         const bar = row.querySelector('.tl-bar').getBoundingClientRect();
         const label = row.querySelector('.tl-duration');
         const at = label.getBoundingClientRect();
-        if (at.left < track.left - 1 || at.right > track.right + 1) found.push(id + ': label out of the track');
+        const out = at.left < track.left - 1 || at.right > track.right + 1;
+        if (out) found.push(id + ': label out of the track');
         if (label.dataset.placement === 'inside') {
-            if (at.left < bar.left || at.right > bar.right) found.push(id + ': inside label over the edge');
+            const over = at.left < bar.left || at.right > bar.right;
+            if (over) found.push(id + ': inside label over the edge');
         } else if (at.right > bar.left + 0.5 && at.left < bar.right - 0.5) {
             found.push(id + ': label over its bar');
         }
