@@ -353,6 +353,40 @@ def test_a_run_on_flow_reads_in_rows_and_shows_a_steps_reads_when_it_is_picked(
 
 
 
+
+#: The least zoom a step's card reads at (revealView.ts READABLE_ZOOM).
+READABLE = 0.8
+
+
+def test_opening_a_steps_inspector_keeps_it_in_view_at_a_readable_zoom(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run-on flow whose first step every later step reads (its lines reach across
+    # every row), opened in the designer
+    flow = make(staff_user, run_on(12))
+    open_designer(page, live_server, flow)
+    settled(page)
+    before = zoom(page)
+
+    # When that step is picked, and the inspector takes its column beside the canvas
+    node(page, "step_1").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("step_1")
+    settled(page)
+
+    # Then the view does not zoom out to bring every step it is wired to in: the step is in
+    # view at a zoom its card can be read at
+    assert zoom(page) >= min(before, READABLE) - 0.01, (before, zoom(page))
+    assert "step_1" not in page.evaluate(CARDS_OUT_OF_VIEW)
+    screenshot(page, "picked-first")
+
+    # and a step in the middle, picked next, keeps it so too
+    node(page, "step_7").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("step_7")
+    settled(page)
+    assert zoom(page) >= min(before, READABLE) - 0.01, (before, zoom(page))
+    assert "step_7" not in page.evaluate(CARDS_OUT_OF_VIEW)
+
+
 def test_a_version_diff_hides_the_reads_the_designer_hides_until_a_step_is_pointed_at(
     page, live_server, staff_user, screenshot
 ):
