@@ -31,8 +31,8 @@ describe("revealViewport", () => {
   });
 
   it("keeps a readable zoom: no zooming out below it to bring far neighbours in", () => {
-    // every neighbour would fit at 0.72, too small to read the cards at
-    const next = revealViewport(view, 800, 600, card(0), [card(350), card(800)]);
+    // every neighbour would fit at 0.62, too small to read the cards at
+    const next = revealViewport(view, 800, 600, card(0), [card(350), card(960)]);
     expect(next.zoom).toBe(1);
     expect(inside(card(0), next, 800, 40)).toBe(true);
     expect(inside(card(350), next, 800, 12)).toBe(true);

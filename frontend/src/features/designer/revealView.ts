@@ -17,7 +17,7 @@ const NEIGHBOUR_MARGIN = 12;
 /** To bring the neighbours in, the view zooms out to no less than this share of its zoom,
  *  and not below the smallest zoom whose cards (their inputs' text) can still be read. */
 const MAX_ZOOM_OUT = 0.6;
-export const READABLE_ZOOM = 0.8;
+export const READABLE_ZOOM = 0.7;
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), high);
