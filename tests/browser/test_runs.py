@@ -501,9 +501,13 @@ def test_a_batch_shows_its_progress_to_the_end(page, live_server, staff_user, sc
 
     page.goto(live_server(f"/runs?start={version.flow_id}"))
     page.get_by_test_id("start-tab-batch").click()
+    # the greyed-out button says why until there are inputs
+    expect(page.get_by_test_id("batch-start")).to_be_disabled()
+    expect(page.get_by_test_id("batch-start-why")).to_contain_text("Paste or upload the inputs")
     # a template to start from: the input's fields as a CSV header, one run per line under it
     page.get_by_test_id("batch-template").click()
     expect(page.get_by_test_id("batch-inputs")).to_have_value("n\n")
+    expect(page.get_by_test_id("batch-start-why")).to_have_count(0)
     expect(page.get_by_test_id("batch-hint")).to_contain_text("one line of values per run")
     page.get_by_test_id("batch-inputs").press("End")
     page.keyboard.type("7")
