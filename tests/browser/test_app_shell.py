@@ -65,6 +65,13 @@ def test_the_navigation_leads_to_the_api_docs(new_page, user, live_server):
     expect(docs.locator(".swagger-ui .info .title")).to_contain_text("DynamicFlow API")
     # the app stays where it was, in its own tab
     assert urlparse(page.url).path == "/flows"
+    # and the docs lead back to the app, above Swagger UI's own page
+    back = docs.get_by_test_id("api-docs-back")
+    expect(back).to_be_visible()
+    assert back.bounding_box()["y"] < docs.locator(".swagger-ui .info").bounding_box()["y"]
+    back.click()
+    expect(docs.get_by_test_id("nav-flows")).to_be_visible()
+    assert urlparse(docs.url).path in ("/", "/flows")
 
 
 def _requests_outside(page: Any, origin: str, path: str) -> tuple[list[str], list[str]]:

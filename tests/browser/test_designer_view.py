@@ -5,6 +5,7 @@ beside the graph, not over its cards."""
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -348,6 +349,77 @@ def test_a_run_on_flow_reads_in_rows_and_shows_a_steps_reads_when_it_is_picked(
     page.wait_for_function(
         f"() => !({EDGE_SHOWN})(document.querySelector("
         "'[data-testid=\"rf__edge-data:step_1->step_9\"]'))"
+    )
+
+
+
+
+#: The least zoom a step's card reads at (revealView.ts READABLE_ZOOM).
+READABLE = 0.7
+
+
+def test_opening_a_steps_inspector_keeps_it_in_view_at_a_readable_zoom(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run-on flow whose first step every later step reads (its lines reach across
+    # every row), opened in the designer
+    flow = make(staff_user, run_on(20))
+    open_designer(page, live_server, flow)
+    settled(page)
+    before = zoom(page)
+
+    # When that step is picked, and the inspector takes its column beside the canvas
+    node(page, "step_1").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("step_1")
+    settled(page)
+
+    # Then the view does not zoom out to bring every step it is wired to in: the step is in
+    # view at a zoom its card can be read at
+    assert zoom(page) >= min(before, READABLE) - 0.01, (before, zoom(page))
+    assert "step_1" not in page.evaluate(CARDS_OUT_OF_VIEW)
+    screenshot(page, "picked-first")
+
+    # and a step in the middle, picked next, keeps it so too
+    node(page, "step_11").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("step_11")
+    settled(page)
+    assert zoom(page) >= min(before, READABLE) - 0.01, (before, zoom(page))
+    assert "step_11" not in page.evaluate(CARDS_OUT_OF_VIEW)
+
+
+def test_a_version_diff_hides_the_reads_the_designer_hides_until_a_step_is_pointed_at(
+    page, live_server, staff_user, screenshot
+):
+    from flows.api.services import flow_version_create
+    from tests.browser.test_designer import WELCOME
+
+    # Given a flow whose report reads check, which it already waits for through the branch,
+    # and a second version that adds a step
+    flow = make(staff_user)
+    second = copy.deepcopy(WELCOME)
+    second["nodes"].append({"id": "log", "type": "value", "value": "greet", "after": ["greet"]})
+    flow_version_create(flow=flow, author=staff_user, ir=second)
+    open_designer(page, live_server, flow)
+
+    # When the two versions are compared
+    page.get_by_test_id("versions-button").click()
+    page.get_by_test_id("diff-from").select_option("1")
+    page.get_by_test_id("diff-to").select_option("2")
+    page.get_by_test_id("diff-compare").click()
+    diff = page.get_by_test_id("diff-view")
+    expect(diff.get_by_test_id("diff-graph")).to_have_attribute("data-ready", "true")
+
+    # Then the diff draws that read as the designer does: not until report is pointed at
+    shortcut = diff.get_by_test_id("rf__edge-data:check->report")
+    expect(shortcut).to_have_count(1)
+    assert not shortcut.evaluate(EDGE_SHOWN)
+    assert diff.get_by_test_id("rf__edge-data:check->is_valid").evaluate(EDGE_SHOWN)
+    screenshot(page, "diff")
+    diff.locator('.fn-card[data-node-id="report"]').hover()
+    expect(shortcut).to_have_class(re.compile(r"\bedge-lit\b"))
+    page.wait_for_function(
+        f"() => ({EDGE_SHOWN})(document.querySelector("
+        "'[data-testid=\"diff-view\"] [data-testid=\"rf__edge-data:check->report\"]'))"
     )
 
 

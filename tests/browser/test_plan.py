@@ -210,3 +210,29 @@ def test_a_prompt_the_server_refuses_is_marked_where_it_is_typed(page, live_serv
     prompt.fill(PROMPT)
     page.get_by_test_id("plan-submit").click()
     page.wait_for_url(DESIGNER, timeout=30_000)
+
+
+def test_the_plan_button_says_why_it_cannot_be_pressed(page, live_server, staff_user, screenshot):
+    # Given the New flow page with nothing typed yet
+    page.goto(live_server("/flows/new"))
+    button = page.get_by_test_id("plan-submit")
+    why = page.get_by_test_id("plan-submit-why")
+
+    # Then the greyed-out button says why, in words beside it and as its tooltip
+    expect(button).to_be_disabled()
+    expect(why).to_be_visible()
+    expect(why).to_contain_text("Describe what the flow should do")
+    expect(button).to_have_attribute("aria-describedby", "plan-submit-why")
+    expect(page.locator(".plan-submit-box")).to_have_attribute("title", re.compile("Describe"))
+    # and a planner this server has no settings for says so, not only greyed out
+    if page.get_by_test_id("planner-openai").is_disabled():
+        expect(page.get_by_test_id("planner-hint")).to_contain_text("LLM: not configured")
+    screenshot(page, "why-disabled")
+
+    # When a prompt is typed (or only spaces), the button is ready and the reason goes
+    page.get_by_test_id("plan-prompt").fill("   ")
+    expect(button).to_be_disabled()
+    page.get_by_test_id("plan-example").first.click()
+    expect(button).to_be_enabled()
+    expect(why).to_have_count(0)
+    expect(page.locator(".plan-submit-box")).not_to_have_attribute("title", re.compile("."))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { irEdges } from "./convert";
-import { shortcutEdgeIds, withoutShortcuts } from "./shortcuts";
+import { shortcutClass, shortcutEdgeIds, withoutShortcuts } from "./shortcuts";
 import type { FlowIR } from "./types";
 
 const tool = (id: string, inputs: Record<string, string>, after: string[] = []) => ({ id, type: "tool", tool: "t", inputs, after });
@@ -46,5 +46,20 @@ describe("shortcutEdgeIds", () => {
       { id: "data:a->c", source: "a", target: "c", data: { kind: "data" } },
     ];
     expect([...shortcutEdgeIds(edges)]).toEqual(["data:b->c"]);
+  });
+});
+
+describe("shortcutClass", () => {
+  const shortcuts = new Set(["data:a->c"]);
+  const shortcut = { id: "data:a->c", source: "a", target: "c" };
+  const line = { id: "after:b->c", source: "b", target: "c" };
+
+  it("hides a shortcut until one of its ends is lit, and lights any line of a lit step", () => {
+    expect(shortcutClass(shortcut, shortcuts, new Set())).toBe("edge-shortcut");
+    expect(shortcutClass(shortcut, shortcuts, new Set(["c"]))).toBe("edge-shortcut edge-lit");
+    expect(shortcutClass(shortcut, shortcuts, new Set(["a"]))).toBe("edge-shortcut edge-lit");
+    expect(shortcutClass(shortcut, shortcuts, new Set(["b"]))).toBe("edge-shortcut");
+    expect(shortcutClass(line, shortcuts, new Set())).toBe("");
+    expect(shortcutClass(line, shortcuts, new Set(["b"]))).toBe("edge-lit");
   });
 });

@@ -52,3 +52,14 @@ function reachesAround(next: ReadonlyMap<string, string[]>, from: string, to: st
 export function withoutShortcuts<E extends ShortcutCandidate>(edges: readonly E[], shortcuts: ReadonlySet<string> = shortcutEdgeIds(edges)): E[] {
   return shortcuts.size ? edges.filter((edge) => !shortcuts.has(edge.id)) : [...edges];
 }
+
+/** The class an edge is drawn with where shortcuts hide (the designer, the run page, the
+ * version diff, so that the three agree): `edge-shortcut` (hidden) for a shortcut, and
+ * `edge-lit` for any edge with an end among `lit` (the picked or pointed-at steps), which
+ * shows a shortcut. Empty when neither. */
+export function shortcutClass(edge: ShortcutCandidate, shortcuts: ReadonlySet<string>, lit: ReadonlySet<string>): string {
+  const names: string[] = [];
+  if (shortcuts.has(edge.id)) names.push("edge-shortcut");
+  if (lit.has(edge.source) || lit.has(edge.target)) names.push("edge-lit");
+  return names.join(" ");
+}

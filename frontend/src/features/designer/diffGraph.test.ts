@@ -33,4 +33,14 @@ describe("diffGraphNow", () => {
     expect(again.final).toBe(true);
     expect(again.nodes.map((node) => node.position)).toEqual(laid.nodes.map((node) => node.position));
   }, 60_000);
+
+  it("sets aside the reads the designer hides (shortcuts), unless the diff added them", () => {
+    // report reads check_email, and waits for it through the branch too
+    const same: IrDiff = { ...diff, removed: [] };
+    const now = diffGraphNow(unplaced(before), unplaced(before), same);
+    expect([...now.shortcuts]).toEqual(["data:check_email->report"]);
+    expect(now.edges.map((edge) => edge.id)).toContain("data:check_email->report");
+    const added = diffGraphNow(unplaced(before), unplaced(before), { ...same, edges_added: [["check_email", "report"]] });
+    expect(added.shortcuts.size).toBe(0);
+  });
 });

@@ -24,15 +24,26 @@ describe("revealViewport", () => {
     expect(inside(card(0), next, 800, 40)).toBe(true);
   });
 
-  it("zooms out when that brings every neighbour in, keeping the step in view", () => {
-    const next = revealViewport(view, 800, 600, card(0), [card(350), card(800)]);
-    expect(next.zoom).toBeCloseTo(748 / 1040);
-    for (const box of [card(0), card(350), card(800)]) expect(inside(box, next, 800, 12)).toBe(true);
+  it("zooms out a little when that brings every neighbour in, keeping the step in view", () => {
+    const next = revealViewport(view, 800, 600, card(0), [card(300), card(560)]);
+    expect(next.zoom).toBeCloseTo(748 / 800);
+    for (const box of [card(0), card(300), card(560)]) expect(inside(box, next, 800, 12)).toBe(true);
+  });
+
+  it("keeps a readable zoom: no zooming out below it to bring far neighbours in", () => {
+    // every neighbour would fit at 0.62, too small to read the cards at
+    const next = revealViewport(view, 800, 600, card(0), [card(350), card(960)]);
+    expect(next.zoom).toBe(1);
+    expect(inside(card(0), next, 800, 40)).toBe(true);
+    expect(inside(card(350), next, 800, 12)).toBe(true);
+    // and from a view already zoomed out below it, no further
+    const far = revealViewport({ x: 20, y: 100, zoom: 0.5 }, 800, 600, card(0), [card(1600)]);
+    expect(far.zoom).toBe(0.5);
   });
 
   it("shows the nearest neighbours when not all fit, and never loses the step", () => {
     const next = revealViewport(view, 800, 600, card(2000), [card(0), card(1700)]);
-    expect(next.zoom).toBeCloseTo(0.6);
+    expect(next.zoom).toBe(1);
     expect(inside(card(2000), next, 800, 40)).toBe(true);
     expect(inside(card(1700), next, 800, 12)).toBe(true);
     expect(inside(card(0), next, 800, 0)).toBe(false);

@@ -15,9 +15,9 @@ export const REVEAL_MARGIN = 40;
 /** A neighbour wholly on the canvas is in view: it needs only this much room. */
 const NEIGHBOUR_MARGIN = 12;
 /** To bring the neighbours in, the view zooms out to no less than this share of its zoom,
- *  and not below the smallest zoom whose cards can still be read. */
+ *  and not below the smallest zoom whose cards (their inputs' text) can still be read. */
 const MAX_ZOOM_OUT = 0.6;
-const READABLE_ZOOM = 0.45;
+export const READABLE_ZOOM = 0.7;
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), high);
@@ -60,12 +60,14 @@ export function revealViewport(viewport: Viewport, width: number, height: number
   const fitsAt = (box: Box) => Math.min((width - room) / (box.maxX - box.minX), (height - room) / (box.maxY - box.minY));
   const all = neighbours.reduce(union, must);
   const fitting = fitsAt(all);
-  if (fitting < zoom) {
-    const next = Math.max(fitting, zoom * MAX_ZOOM_OUT, Math.min(zoom, READABLE_ZOOM));
+  // It zooms out only when that brings every neighbour in at a zoom the cards still read at;
+  // else it keeps the zoom and pans to the nearest ones (a step wired across a long flow
+  // would otherwise shrink it out of reading whenever its inspector opens).
+  if (fitting < zoom && fitting >= Math.max(zoom * MAX_ZOOM_OUT, Math.min(zoom, READABLE_ZOOM))) {
     // Zoom about the selected card, so it stays where the person clicked it.
-    x += ((must.minX + must.maxX) / 2) * (zoom - next);
-    y += ((must.minY + must.maxY) / 2) * (zoom - next);
-    zoom = next;
+    x += ((must.minX + must.maxX) / 2) * (zoom - fitting);
+    y += ((must.minY + must.maxY) / 2) * (zoom - fitting);
+    zoom = fitting;
   }
   // The nearest neighbours first, as many as fit beside it.
   let want = must;

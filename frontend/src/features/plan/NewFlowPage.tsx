@@ -7,6 +7,7 @@ import { ApiError } from "../../lib/api";
 import { readSession } from "../../lib/session";
 import { loadTools, TERMINAL_STATUSES, type Category, type Tool } from "./api";
 import { DRAFT_PATH, draftFromPrompt } from "./blankFromPrompt";
+import { planBlockedReason } from "./planBlocked";
 import { PlanErrorPanel } from "./components/PlanErrorPanel";
 import { PlanTimeline } from "./components/PlanTimeline";
 import { ToolPicker } from "./components/ToolPicker";
@@ -20,6 +21,8 @@ const PLANNER_LABELS: Record<string, { name: string; hint: string }> = {
   offline: { name: "Offline", hint: "Rule-based, instant, no network" },
   openai: { name: "LLM", hint: "The configured OpenAI-compatible model" },
 };
+
+const NOT_CONFIGURED = "not configured (set OPENAI_API_KEY on the server)";
 
 const EXAMPLES = [
   "Validate the email, then send a welcome email",
@@ -93,6 +96,7 @@ export default function NewFlowPage() {
 
   const { phase, request, progress } = state;
   const busy = phase === "submitting" || phase === "planning";
+  const blocked = planBlockedReason(prompt, busy);
 
   useEffect(() => {
     if (phase !== "succeeded" || !request?.flow || !request.resulting_version || !openWhenDone.current) return;
@@ -193,7 +197,7 @@ export default function NewFlowPage() {
                       type="button"
                       role="radio"
                       aria-checked={planner === name}
-                      title={available ? PLANNER_LABELS[name]?.hint : "Not configured: set OPENAI_API_KEY on the server"}
+                      title={available ? PLANNER_LABELS[name]?.hint : NOT_CONFIGURED}
                       onClick={() => setPlanner(name)}
                       disabled={busy || !available}
                       data-testid={`planner-${name}`}
@@ -202,12 +206,21 @@ export default function NewFlowPage() {
                     </button>
                   ))}
                 </div>
-                <span className="muted small planner-hint">{PLANNER_LABELS[planner]?.hint}</span>
+                <span className="muted small planner-hint" data-testid="planner-hint">
+                  {PLANNER_LABELS[planner]?.hint}
+                  {missingPlanners(session.planners).map((name) => (
+                    <span key={name} className="planner-missing"> · {PLANNER_LABELS[name]?.name ?? name}: {NOT_CONFIGURED}</span>
+                  ))}
+                </span>
               </div>
               <span className="spacer" />
-              <button type="submit" className="btn primary plan-submit" aria-keyshortcuts="Control+Enter" disabled={!prompt.trim() || busy} data-testid="plan-submit">
-                {busy ? <><span className="spinner" aria-hidden /> Planning…</> : <>Plan the flow <span aria-hidden>→</span></>}
-              </button>
+              {/* A disabled button shows no tooltip of its own in every browser: its box does. */}
+              <span className="plan-submit-box" title={blocked ?? undefined}>
+                <button type="submit" className="btn primary plan-submit" aria-keyshortcuts="Control+Enter" disabled={blocked !== null || busy} aria-describedby={blocked ? "plan-submit-why" : undefined} data-testid="plan-submit">
+                  {busy ? <><span className="spinner" aria-hidden /> Planning…</> : <>Plan the flow <span aria-hidden>→</span></>}
+                </button>
+              </span>
+              {blocked && <p className="muted small plan-submit-why" id="plan-submit-why" data-testid="plan-submit-why">{blocked}</p>}
             </div>
           </form>
 
@@ -276,6 +289,11 @@ export default function NewFlowPage() {
 }
 
 /** The planners to offer: the configured ones, and the LLM shown as unavailable when it is not. */
+/** The planners this server offers no settings for (the choice shows them greyed out). */
+function missingPlanners(configured: string[]): string[] {
+  return plannerChoices(configured).filter(({ available }) => !available).map(({ name }) => name);
+}
+
 function plannerChoices(configured: string[]): Array<{ name: string; available: boolean }> {
   const names = [...configured, ...Object.keys(PLANNER_LABELS).filter((name) => !configured.includes(name))];
   return names.map((name) => ({ name, available: configured.includes(name) }));

@@ -1,7 +1,9 @@
 // The run's graph, read only: the version's nodes where the designer puts them (saved
 // positions, else ELK), each showing its live status; edges into running nodes animate.
 // It draws at once (the layered layout, or ELK's kept from before) and eases into ELK's
-// layout when its worker answers, as the designer does.
+// layout when its worker answers, as the designer does; as there, the cards are placed by
+// the lines that say the order, and a read a longer path already implies (a shortcut) is
+// drawn only while one of its ends is picked or pointed at.
 import {
   Background,
   BackgroundVariant,
@@ -30,7 +32,10 @@ import {
   orthogonalRoutes,
   positionsDiffer,
   routesClearOfCards,
+  shortcutClass,
+  shortcutEdgeIds,
   startViewport,
+  withoutShortcuts,
   type EdgeEnds,
   type EdgeRoute,
   type FlowEdge,
@@ -114,6 +119,8 @@ interface Props {
 interface Laid {
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** The ids of the edges drawn only while one of their ends is picked or pointed at. */
+  shortcuts: ReadonlySet<string>;
   routes: Record<string, EdgeRoute>;
   /** Laid out for good: ELK's places and routes (or the layered layout's, above ELK's size),
    * not the stand-in drawn while ELK's worker starts nor a frame of the move into ELK's. */
@@ -148,11 +155,13 @@ function drawAtOnce(ir: FlowIR): FirstDraw {
     measured: { width: CARD_WIDTH, height: cardHeight(node) },
     handles: handlesOf(node),
   }));
-  const now = immediateLayout(sized, graph.edges);
+  const shortcuts = shortcutEdgeIds(graph.edges);
+  const now = immediateLayout(sized, withoutShortcuts(graph.edges, shortcuts));
   return {
     sized,
     nodes: now.nodes,
     edges: graph.edges,
+    shortcuts,
     routes: fittedRoutes(now.nodes, graph.edges, now.routes ?? {}),
     settled: now.final && now.routes !== undefined,
   };
@@ -172,10 +181,11 @@ function useLayout(ir: FlowIR, onArrive: (nodes: FlowNode[]) => void): Laid {
     if (first.settled) return;
     let cancelled = false;
     let stop = () => {};
-    const { sized, edges } = first;
-    void Promise.all([layoutGraph(sized, edges), edgeRoutes(sized, edges)]).then(([nodes, elkRoutes]) => {
+    const { sized, edges, shortcuts } = first;
+    const spine = withoutShortcuts(edges, shortcuts);
+    void Promise.all([layoutGraph(sized, spine), edgeRoutes(sized, spine)]).then(([nodes, elkRoutes]) => {
       if (cancelled) return;
-      const settled: Laid = { nodes, edges, routes: fittedRoutes(nodes, edges, elkRoutes), settled: true };
+      const settled: Laid = { nodes, edges, shortcuts, routes: fittedRoutes(nodes, edges, elkRoutes), settled: true };
       const from = Object.fromEntries(first.nodes.map((node) => [node.id, node.position]));
       const to = Object.fromEntries(nodes.map((node) => [node.id, node.position]));
       if (!positionsDiffer(from, to)) return setLater({ first, laid: settled });
@@ -184,7 +194,7 @@ function useLayout(ir: FlowIR, onArrive: (nodes: FlowNode[]) => void): Laid {
         if (cancelled) return;
         if (done) return setLater({ first, laid: settled });
         const moving = first.nodes.map((node) => ({ ...node, position: positions[node.id] ?? node.position }));
-        setLater({ first, laid: { nodes: moving, edges, routes: {}, settled: false } });
+        setLater({ first, laid: { nodes: moving, edges, shortcuts, routes: {}, settled: false } });
       });
     }, () => {
       // No answer from ELK: what is drawn stays, as laid out as it will be.
@@ -292,13 +302,17 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
     return result;
   }, [laid, states, selected, now, finished]);
 
+  // The picked and the pointed-at cards: their lines stand out, and the shortcuts among them show.
+  const [hovered, setHovered] = useState<string | null>(null);
+  const lit = useMemo(() => new Set([selected, hovered].filter((id): id is string => id !== null)), [selected, hovered]);
   const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
   const edges = useMemo<Edge[]>(() => {
     const next = new Map<string, { key: string; edge: Edge }>();
     const result = laid.edges.map((edge) => {
       const target = states[edge.target]?.status ?? "pending";
       const source = states[edge.source]?.status ?? "pending";
-      const key = `${source}>${target}`;
+      const shown = shortcutClass(edge, laid.shortcuts, lit);
+      const key = `${source}>${target}>${shown}`;
       const previous = edgeCache.current.get(edge.id);
       if (previous && previous.key === key) {
         next.set(edge.id, previous);
@@ -315,7 +329,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         type: "routed",
         animated: running,
         selectable: false,
-        className: `${edge.className ?? ""} re${running ? " re-running" : ""}${inactive ? " re-inactive" : ""}${done ? " re-done" : ""}`,
+        className: `${edge.className ?? ""} re${running ? " re-running" : ""}${inactive ? " re-inactive" : ""}${done ? " re-done" : ""}${shown ? ` ${shown}` : ""}`,
         labelBgPadding: [6, 3] as [number, number],
         labelBgBorderRadius: 4,
       };
@@ -324,7 +338,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
     });
     edgeCache.current = next;
     return result;
-  }, [laid, states]);
+  }, [laid, states, lit]);
 
   const big = laid.nodes.length > BIG_GRAPH;
   // The flow fitted while it stays readable; a long or big one opens on its first steps.
@@ -351,6 +365,8 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
   }, [laid.settled, onReady]);
 
   const onNodeClick: NodeMouseHandler = (_event, node) => onSelect(node.id === selected ? null : node.id);
+  const onNodeMouseEnter: NodeMouseHandler = useCallback((_event, node) => setHovered(node.id), []);
+  const onNodeMouseLeave = useCallback(() => setHovered(null), []);
 
   return (
     <div className="run-graph" data-testid="run-graph" data-drawn="true" data-ready={laid.settled ? "true" : "false"} ref={box}>
@@ -363,6 +379,8 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         onInit={onInit}
         onMoveStart={onMoveStart}
         onNodeClick={onNodeClick}
+        onNodeMouseEnter={onNodeMouseEnter}
+        onNodeMouseLeave={onNodeMouseLeave}
         onPaneClick={() => onSelect(null)}
         nodesDraggable={false}
         nodesConnectable={false}

@@ -158,7 +158,7 @@ export default function RunsPage() {
       <div className="page-header">
         <div>
           <h1>Runs</h1>
-          <div className="muted">{flowName ? <>Runs of <strong>{flowName}</strong></> : "Every run you can see, newest first."}</div>
+          <div className="muted runs-lead" title={flowName ? `Runs of ${flowName}` : undefined}>{flowName ? <>Runs of <strong>{flowName}</strong></> : "Every run you can see, newest first."}</div>
         </div>
         <div className="toolbar">
           <button type="button" className="btn primary" onClick={() => update({ start: flow ? String(flow) : "pick" })} data-testid="runs-start">
@@ -179,7 +179,8 @@ export default function RunsPage() {
         <span className="spacer" />
         <label className="filter-field">
           <span className="muted small">Flow</span>
-          <select value={flow ?? ""} onChange={(e) => update({ flow: e.target.value || null })} data-testid="filter-flow">
+          {/* A set width, the chosen name cut short (whole in its title): the filters do not move. */}
+          <select className="filter-flow" value={flow ?? ""} title={flowName ?? (flow ? `Flow #${flow}` : "All flows")} onChange={(e) => update({ flow: e.target.value || null })} data-testid="filter-flow">
             <option value="">All flows</option>
             {flows.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
             {flow && !flowName && <option value={flow}>Flow #{flow}</option>}

@@ -123,9 +123,11 @@ function BatchForm({ version, schema, onClose }: { version: VersionDetail; schem
             ? `${parsed.inputs.length - parsed.invalid.length} of ${countOf(parsed.inputs.length, "input")} fit`
             : `${countOf(parsed.inputs.length, "input")} ready`)}
         </span>
+        {/* The button is greyed out until there are inputs: say so beside it. */}
+        {!text.trim() && <span className="muted small" id="batch-start-why" data-testid="batch-start-why">Paste or upload the inputs first: one per run.</span>}
         <span className="spacer" />
         <button type="button" className="btn ghost" onClick={onClose}>Cancel</button>
-        <button type="button" className="btn primary" onClick={start} disabled={!parsed.inputs || parsed.invalid.length > 0 || busy} data-testid="batch-start">
+        <button type="button" className="btn primary" onClick={start} disabled={!parsed.inputs || parsed.invalid.length > 0 || busy} aria-describedby={text.trim() ? undefined : "batch-start-why"} data-testid="batch-start">
           {busy ? "Starting…" : (parsed.inputs ? `Start ${countOf(parsed.inputs.length, "run")}` : "Start runs")}
         </button>
       </div>

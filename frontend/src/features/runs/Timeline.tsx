@@ -1,8 +1,10 @@
 // The waterfall: one bar per node that ran, from its start to its end, on the run's clock,
 // so parallel work lines up and the slow node stands out. Retries are ticks on the bar.
-import { memo, useMemo, useState } from "react";
+// Its labels (durations, the axis's ticks) are placed in pixels so that none overlaps.
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { IrNode } from "../../graph";
-import { formatDuration, formatTick, timelineStep } from "./format";
+import { formatDuration, formatTick } from "./format";
+import { LABEL_GAP, placeLabel, textWidth, tickStep } from "./timelineLabels";
 import type { NodeState, RunState } from "./runState";
 import { adverseOutcome, approvalOutcome } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
@@ -20,8 +22,13 @@ const ROW_HEIGHT = 28;
 const VISIBLE_ROWS = 11;
 const OVERSCAN = 6;
 
-const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, onSelect }: {
+/** Until the track is measured (a first render), it is taken to be this wide. */
+const DEFAULT_TRACK = 480;
+
+const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, onSelect, track, font }: {
   node: NodeState; irNode: IrNode | undefined; title: string; t0: number; span: number; end: number; selected: boolean; onSelect(id: string): void;
+  /** The track's width in px, and the labels' font, to place the duration by. */
+  track: number; font: string;
 }) {
   const outcome = irNode && node.status === "completed" ? approvalOutcome(irNode, node.output) : null;
   const adverse = adverseOutcome(irNode, node.status, node.output);
@@ -31,9 +38,8 @@ const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, on
   const width = Math.max(((stop - start) / span) * 100, 0.4);
   const duration = node.status === "running" ? (end - start) * 1000 : node.durationMs ?? (stop - start) * 1000;
   const label = `${formatDuration(duration)}${node.items ? ` · ${node.items.done}/${node.items.total}` : ""}`;
-  // The duration goes after the bar, else inside it (a bar near the end wide enough for the
-  // label: about 1.4% of the track a character), else before it.
-  const placement = left + width <= 82 ? "after" : width > Math.max(14, label.length * 1.4 + 2) ? "inside" : "before";
+  // The duration goes after the bar, else before it, else inside it, where it fits whole.
+  const { placement, maxWidth } = placeLabel(track, (left / 100) * track, (width / 100) * track, textWidth(label, font));
   return (
     <button
       type="button"
@@ -52,13 +58,16 @@ const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, on
         </span>
         <span
           className={`tl-duration${placement === "inside" ? " tl-inside" : ""}`}
-          style={
-            placement === "after"
-              ? { left: `calc(${left + width}% + 6px)` }
+          data-placement={placement}
+          title={label}
+          style={{
+            maxWidth,
+            ...(placement === "after"
+              ? { left: `calc(${left + width}% + ${LABEL_GAP}px)` }
               : placement === "inside"
-                ? { right: `calc(${100 - left - width}% + 6px)` }
-                : { right: `calc(${100 - left}% + 6px)` }
-          }
+                ? { right: `calc(${100 - left - width}% + ${LABEL_GAP}px)` }
+                : { right: `calc(${100 - left}% + ${LABEL_GAP}px)` }),
+          }}
         >
           {label}
         </span>
@@ -71,7 +80,22 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
   const rows = useMemo(() => state.started.map((id) => state.nodes[id]).filter(Boolean), [state.started, state.nodes]);
   // Only the rows in view are drawn (a flow can have hundreds of nodes).
   const [scrollTop, setScrollTop] = useState(0);
-  if (!rows.length || state.startedAt === null) {
+  // The track's width and the labels' font: the labels are placed by them.
+  const axisTrack = useRef<HTMLSpanElement>(null);
+  const [track, setTrack] = useState(DEFAULT_TRACK);
+  const [font, setFont] = useState("600 11px sans-serif");
+  const shown = rows.length > 0 && state.startedAt !== null;
+  useEffect(() => {
+    const element = axisTrack.current;
+    if (!element) return;
+    setFont(`600 11px ${getComputedStyle(element).fontFamily}`);
+    const measure = () => element.clientWidth > 0 && setTrack(element.clientWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [shown]);
+  if (!shown || state.startedAt === null) {
     return <div className="empty small" data-testid="timeline-empty">No node has started yet.</div>;
   }
   const t0 = state.startedAt;
@@ -79,8 +103,10 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
   const lastEnd = Math.max(...rows.map((node) => node.finishedAt ?? node.startedAt ?? t0));
   const end = state.finishedAt ?? (running ? Math.max(now / 1000, lastEnd) : lastEnd);
   const span = Math.max(end - t0, 0.001);
-  // Never finer than 1 ms: the labels are whole milliseconds, so finer steps would repeat them.
-  const step = Math.max(1, timelineStep(span * 1000));
+  // Never finer than 1 ms (the labels are whole milliseconds, finer steps would repeat them),
+  // and coarse enough that the labels have room between them.
+  const widest = Math.max(textWidth(formatTick(span * 1000), font), textWidth("000 ms", font));
+  const step = tickStep(span * 1000, track, widest);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, first + VISIBLE_ROWS + OVERSCAN * 2);
   const ticks: number[] = [];
@@ -89,9 +115,10 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
     <div className="timeline" data-testid="timeline">
       <div className="tl-axis">
         <span className="tl-label" />
-        <span className="tl-track">
+        <span className="tl-track" ref={axisTrack}>
           {ticks.map((t) => (
-            <span key={t} className={`tl-tick${t / (span * 1000) > 0.9 ? " tl-tick-end" : ""}`} style={{ left: `${(t / (span * 1000)) * 100}%` }}>
+            // A label that would cross the track's end ends at its tick instead.
+            <span key={t} className={`tl-tick${(t / (span * 1000)) * track + widest / 2 > track ? " tl-tick-end" : ""}`} style={{ left: `${(t / (span * 1000)) * 100}%` }}>
               {formatTick(t)}
             </span>
           ))}
@@ -110,6 +137,8 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
             end={end}
             selected={selected === node.id}
             onSelect={onSelect}
+            track={track}
+            font={font}
           />
         ))}
         <div style={{ height: (rows.length - last) * ROW_HEIGHT }} />

@@ -1,7 +1,7 @@
 // A visual diff: the newer graph with added nodes green, changed amber and removed ones
 // ghosted red, and the field-by-field changes beside it. Used for versions and refinement.
 import { ReactFlow, ReactFlowProvider, Background, BackgroundVariant, Controls, MiniMap, getViewportForBounds, useReactFlow, useStore } from "@xyflow/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   EASE_MS,
   NODE_WIDTH,
@@ -13,6 +13,9 @@ import {
   positionsDiffer,
   nodeHeight,
   orthogonalRoutes,
+  shortcutClass,
+  shortcutEdgeIds,
+  withoutShortcuts,
   type EdgeRoute,
   type FlowEdge,
   type FlowIR,
@@ -76,6 +79,9 @@ function overlapping(nodes: FlowNode[]): boolean {
 interface Combined {
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** The edges drawn only while one of their ends is pointed at, as in the designer: reads a
+   * longer path of the newer flow already implies, unless the diff added them. */
+  shortcuts: ReadonlySet<string>;
   /** The saved positions will not do (some missing, or cards on top of each other). */
   relayout: boolean;
 }
@@ -103,25 +109,27 @@ function combinedGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Combined {
       edges.push({ id: `removed:${from}->${to}`, source: from, target: to, sourceHandle: "out", targetHandle: "in", className: "edge-after diff-edge-removed", data: { kind: "after" } });
     }
   }
+  const kept = edges.filter((edge) => !edge.className?.includes("diff-edge-removed"));
+  const shortcuts = new Set([...shortcutEdgeIds(kept)].filter((id) => !edges.find((edge) => edge.id === id)?.className?.includes("diff-edge-added")));
   const allPlaced = nodes.every((node) => node.data.placed);
-  return { nodes, edges, relayout: !allPlaced || overlapping(nodes) };
+  return { nodes, edges, shortcuts, relayout: !allPlaced || overlapping(nodes) };
 }
 
 /** The combined graph laid out for good (ELK's layout when the saved places will not do). */
-export async function diffGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Promise<{ nodes: FlowNode[]; edges: FlowEdge[] }> {
-  const { nodes, edges, relayout } = combinedGraph(before, after, diff);
-  return { nodes: relayout ? await layoutGraph(nodes, edges, { force: true }) : nodes, edges };
+export async function diffGraph(before: FlowIR, after: FlowIR, diff: IrDiff): Promise<{ nodes: FlowNode[]; edges: FlowEdge[]; shortcuts: ReadonlySet<string> }> {
+  const { nodes, edges, shortcuts, relayout } = combinedGraph(before, after, diff);
+  return { nodes: relayout ? await layoutGraph(nodes, withoutShortcuts(edges, shortcuts), { force: true }) : nodes, edges, shortcuts };
 }
 
 /**
  * The combined graph as it can be drawn at once: `final` unless it waits for ELK's layout
  * (the layered layout stands in meanwhile; diffGraph gives ELK's).
  */
-export function diffGraphNow(before: FlowIR, after: FlowIR, diff: IrDiff): { nodes: FlowNode[]; edges: FlowEdge[]; final: boolean } {
-  const { nodes, edges, relayout } = combinedGraph(before, after, diff);
-  if (!relayout) return { nodes, edges, final: true };
-  const now = immediateLayout(nodes, edges, { force: true });
-  return { nodes: now.nodes, edges, final: now.final };
+export function diffGraphNow(before: FlowIR, after: FlowIR, diff: IrDiff): { nodes: FlowNode[]; edges: FlowEdge[]; shortcuts: ReadonlySet<string>; final: boolean } {
+  const { nodes, edges, shortcuts, relayout } = combinedGraph(before, after, diff);
+  if (!relayout) return { nodes, edges, shortcuts, final: true };
+  const now = immediateLayout(nodes, withoutShortcuts(edges, shortcuts), { force: true });
+  return { nodes: now.nodes, edges, shortcuts, final: now.final };
 }
 
 function boundsOf(nodes: readonly FlowNode[]) {
@@ -154,7 +162,7 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
     if (first.final) return;
     let cancelled = false;
     let stop = () => {};
-    void layoutGraph(first.nodes, first.edges, { force: true }).then((laid) => {
+    void layoutGraph(first.nodes, withoutShortcuts(first.edges, first.shortcuts), { force: true }).then((laid) => {
       if (cancelled) return;
       const from = Object.fromEntries(first.nodes.map((node) => [node.id, node.position]));
       const to = Object.fromEntries(laid.map((node) => [node.id, node.position]));
@@ -176,7 +184,18 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
     };
   }, [first, flow]);
   const current = later && later.first === first ? later : { nodes: first.nodes, settled: first.final };
-  const graph = { nodes: current.nodes, edges: first.edges };
+  // As in the designer: a shortcut shows while one of its ends is pointed at.
+  const [hovered, setHovered] = useState<string | null>(null);
+  const edges = useMemo(() => {
+    const lit = new Set(hovered ? [hovered] : []);
+    return first.edges.map((edge) => {
+      const shown = shortcutClass(edge, first.shortcuts, lit);
+      return shown ? { ...edge, className: `${edge.className ?? ""} ${shown}` } : edge;
+    });
+  }, [first, hovered]);
+  const onNodeMouseEnter = useCallback((_: unknown, node: FlowNode) => setHovered(node.id), []);
+  const onNodeMouseLeave = useCallback(() => setHovered(null), []);
+  const graph = { nodes: current.nodes, edges };
   // Plain square steps while the cards move; routes around them once they stop.
   const routes = useMemo(() => (current.settled ? squareRoutes(current.nodes, first.edges) : {}), [current.settled, current.nodes, first.edges]);
   return (
@@ -190,6 +209,8 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
       nodeTypes={nodeTypes}
       edgeTypes={edgeTypes}
       defaultEdgeOptions={{ type: "routed" }}
+      onNodeMouseEnter={onNodeMouseEnter}
+      onNodeMouseLeave={onNodeMouseLeave}
       nodesDraggable={false}
       nodesConnectable={false}
       elementsSelectable={false}

@@ -1,0 +1,65 @@
+// Where the run timeline puts its labels so that none overlaps another or a bar, whatever
+// the width of its track and however short or many the nodes: worked out in pixels from
+// the track's measured width and each label's measured width (the percentages alone cannot
+// tell whether a label fits).
+import { timelineStep } from "./format";
+
+/** Room between a bar and its duration, and a label's padding when drawn inside its bar. */
+export const LABEL_GAP = 6;
+export const INSIDE_PADDING = 5;
+
+export type Placement = "after" | "before" | "inside";
+
+export interface LabelPlace {
+  placement: Placement;
+  /** The most the label may take (px): it is cut short (whole in its title) beyond that. */
+  maxWidth: number;
+}
+
+/**
+ * Where a bar's duration label goes on a track `track` px wide, the bar `left` px from its
+ * start and `width` px wide, the label `label` px wide: after the bar when it fits there,
+ * else before it, else inside it when the bar is wide enough, else on the roomier side, cut
+ * to the room there. Never over the bar unless inside it, never out of the track.
+ */
+export function placeLabel(track: number, left: number, width: number, label: number): LabelPlace {
+  const after = track - (left + width) - LABEL_GAP;
+  const before = left - LABEL_GAP;
+  const inside = width - 2 * LABEL_GAP;
+  if (label <= after) return { placement: "after", maxWidth: after };
+  if (label <= before) return { placement: "before", maxWidth: before };
+  if (label + 2 * INSIDE_PADDING <= inside) return { placement: "inside", maxWidth: inside };
+  return after >= before ? { placement: "after", maxWidth: Math.max(after, 0) } : { placement: "before", maxWidth: Math.max(before, 0) };
+}
+
+/**
+ * The step between the axis's ticks: timelineStep's round one, made coarser (the next round
+ * step, and so on) until neighbouring labels `label` px wide have room between them on a
+ * track `track` px wide, the last one drawn ending at its tick.
+ */
+export function tickStep(spanMs: number, track: number, label: number): number {
+  let step = Math.max(1, timelineStep(spanMs));
+  if (track <= 0) return step;
+  // A centred label beside one that ends at its tick needs one and a half widths.
+  const room = 1.5 * label + 8;
+  for (let i = 0; i < 40 && (step / spanMs) * track < room && step < spanMs; i += 1) {
+    step = Math.max(step + 1, timelineStep(step * 5 * 1.0001));
+  }
+  return step;
+}
+
+let context: CanvasRenderingContext2D | null | undefined;
+
+/** A label's width in px in `font` (a CSS font); an estimate where there is no canvas. */
+export function textWidth(text: string, font: string): number {
+  if (context === undefined) {
+    try {
+      context = typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
+    } catch {
+      context = null;
+    }
+  }
+  if (!context) return text.length * 6.6;
+  context.font = font;
+  return Math.ceil(context.measureText(text).width);
+}
