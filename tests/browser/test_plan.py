@@ -236,3 +236,19 @@ def test_the_plan_button_says_why_it_cannot_be_pressed(page, live_server, staff_
     expect(button).to_be_enabled()
     expect(why).to_have_count(0)
     expect(page.locator(".plan-submit-box")).not_to_have_attribute("title", re.compile("."))
+
+
+def test_a_schedule_in_the_prompt_is_said_back_in_the_designer(
+    page, live_server, staff_user, screenshot
+):
+    # Given a prompt that says when the flow should run
+    page.goto(live_server("/flows/new"))
+    plan(page, "every morning, fetch https://news.example.com and summarize it")
+
+    # Then the steps are planned, and the designer says the schedule is not in the graph
+    page.wait_for_url(DESIGNER, timeout=30_000)
+    expect(page.locator("[data-node-id]").first).to_be_visible(timeout=15_000)
+    notes = page.get_by_test_id("planner-notes")
+    expect(notes).to_contain_text("every morning")
+    expect(notes).to_contain_text("started")
+    screenshot(page, "schedule-note")
