@@ -395,7 +395,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         {laid.nodes.length > 12 && !big && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => {
           const { node, state } = (n as RunFlowNode).data;
           return `mm-${adverseOutcome(node, state.status, state.output) ?? state.status}`;
-        }} />}
+        }} style={{ width: 168, height: 112 }} />}
       </ReactFlow>
       </EdgeRoutesContext.Provider>
     </div>
