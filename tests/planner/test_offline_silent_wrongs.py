@@ -88,3 +88,17 @@ def test_an_apology_is_still_written_by_a_person(demo):
     flow = plan("Email the customer an apology", demo)
 
     assert tool_node(flow, "send_email").inputs["body"] == "input.body"
+
+
+def test_how_a_step_no_tool_does_went_is_refused_after_a_charge(demo):
+    error = refusal(
+        "charge order 9 for 20 USD; if the reimbursement fails, email ops@acme.io", demo
+    )
+
+    assert error.step == "the reimbursement fails"
+
+
+def test_what_a_message_sends_to_someone_names_its_subject(demo):
+    flow = plan("classify the ticket and email the priority to the support lead", demo)
+
+    assert tool_node(flow, "send_email").inputs["subject"] == '"Priority"'

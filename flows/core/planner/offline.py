@@ -5586,6 +5586,27 @@ class FlowBuilder:
         words = {
             stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS
         }
+        planned_specs = [o.spec for o in self.info.values() if o.spec is not None]
+        for missing in missing_capabilities(condition.text, info.spec):
+            # "charge the card and if the refund fails ...": nothing planned refunds
+            if is_channel(missing) or any(
+                all(m.what != missing.what for m in missing_capabilities(condition.text, spec))
+                for spec in planned_specs
+            ):
+                continue
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
+                f"speaks of how a {missing.phrase} went, and no step planned before it does "
+                f"that ({missing.what}); {info.id} cannot tell it. Say that step first, or name "
+                "the step the condition reads.",
+                step=condition.text.strip(),
+                details={
+                    "reason": "speaks_of_unplanned_step",
+                    "phrase": condition.text.strip(),
+                    "capability": missing.what,
+                },
+            )
         field = resolved.expression.split(".", 1)[-1]
         planned: set[str] = {stem(w) for w in split_identifier(field)}
         for other in self.info.values():
