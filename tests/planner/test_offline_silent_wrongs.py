@@ -102,3 +102,18 @@ def test_what_a_message_sends_to_someone_names_its_subject(demo):
     flow = plan("classify the ticket and email the priority to the support lead", demo)
 
     assert tool_node(flow, "send_email").inputs["subject"] == '"Priority"'
+
+
+def test_a_second_thing_to_check_that_no_tool_checks_is_refused(demo):
+    error = refusal("validate the email and the phone number, then send the welcome email", demo)
+
+    assert error.step == "validate the phone number"
+
+
+def test_a_thing_the_check_takes_is_checked_with_it(demo):
+    flow = plan("validate the order and the items then charge it", demo)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == [
+        "validate_order",
+        "process_payment",
+    ]

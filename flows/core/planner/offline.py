@@ -1838,9 +1838,35 @@ class FlowBuilder:
         same_kind = singular(split_identifier(match.group("a"))[-1]) == singular(
             split_identifier(match.group("b"))[-1]
         )
+        if (
+            specs[0].id == specs[1].id
+            and stem(verb.lower()) in _VALIDATING
+            and not same_kind
+            and not acts(specs[0])
+            and not self._takes_the_thing(specs[0], match.group("b"))
+        ):
+            # "verify the email and the address": the email check does not check an
+            # address, and no tool does; refused by name rather than dropped
+            thing = f"{verb} {match.group('b')}"
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {thing!r} in {clause.label}: {specs[0].id} checks "
+                f"{match.group('a')}, not {match.group('b')}, and no tool in the catalogue "
+                "checks it. Register a tool that does, or leave that check out.",
+                step=thing,
+                details={"phrase": thing, "reason": "no_tool_checks", "closest": specs[0].id},
+            )
         if specs[0].id == specs[1].id and (acts(specs[0]) or not same_kind or clause.condition):
             return None  # (one tool for both: only two things of one kind are a list)
         return (specs[0], f"{verb} {match.group('a')}"), (specs[1], f"{verb} {match.group('b')}")
+
+    def _takes_the_thing(self, spec: ToolSpec, thing: str) -> bool:
+        """Whether the tool takes what `thing` names ("the items" of an order check)."""
+        words = {stem(singular(w)) for w in split_identifier(thing) if w not in STOP_WORDS}
+        return any(
+            words & {stem(singular(w)) for w in split_identifier(name)}
+            for name in spec.input_properties()
+        )
 
     def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
         repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
