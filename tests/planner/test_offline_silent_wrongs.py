@@ -117,3 +117,10 @@ def test_a_thing_the_check_takes_is_checked_with_it(demo):
         "validate_order",
         "process_payment",
     ]
+
+
+def test_how_a_step_that_reports_no_outcome_went_is_refused(demo):
+    error = refusal("open a ticket, and if the ticket fails, email help@acme.io", demo)
+
+    assert error.step == "the ticket fails"
+    assert error.details["reason"] == "outcome_not_reported"

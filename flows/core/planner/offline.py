@@ -5449,6 +5449,7 @@ class FlowBuilder:
             condition = Condition(condition.text, condition.negate, False, condition.checked)
             check_first = True
         if resolved is None and check_first and not condition.optional:
+            self._check_outcome_untold(condition, clause)
             resolved = self._check_first(condition, clause)
         if resolved is None:
             if condition.optional:
@@ -5597,6 +5598,32 @@ class FlowBuilder:
             for info in self.info.values()
             if info.kind == "tool" and not info.gates <= gates
         ]
+
+    def _check_outcome_untold(self, condition: Condition, clause: Clause) -> None:
+        """ "Send the welcome email and if the email fails, open a ticket": how a planned
+        step that changes something went, when it reports no outcome, is told by no step; a
+        check planned to answer it (is the address valid?) would answer another question."""
+        if not speaks_of_outcome(condition.text):
+            return
+        words = {
+            stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS
+        }
+        for info in self.info.values():
+            spec = info.spec
+            if spec is None or not acts(spec) or not words & _naming_words(spec):
+                continue
+            fields = spec.output_properties()
+            if any("boolean" in schema_types(f) for f in fields.values() if isinstance(f, dict)):
+                continue
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                f"it speaks of how {info.id} went, and {spec.id} reports no success or "
+                "failure to test (a step that fails stops the run). Leave the condition out, "
+                "or name a value a step tells.",
+                step=condition.text.strip(),
+                details={"reason": "outcome_not_reported", "phrase": condition.text.strip()},
+            )
 
     def _check_speaks_of_unplanned(
         self, condition: Condition, clause: Clause, resolved: ResolvedCondition
