@@ -99,7 +99,9 @@ def approval_instructions(
 #: "email the customer a receipt", "send them the tracking number": what a message step
 #: sends, after the verb and whom it goes to.
 _SENT_THING = re.compile(
-    r"^\s*(?:e-?mail|send|mail|message|text)\s+(?P<who>(?:the\s+)?[\w@.+-]+(?:\s+[\w@.+-]+)?\s+)?"
+    r"^\s*(?:e-?mail|send|mail|message|text)\s+"
+    # ("email the errors to the customer": what is sent, then whom to, is no one's)
+    r"(?P<who>(?:the\s+)?[\w@.+-]+(?:\s+(?!(?:to|for|with|by|via)\b)[\w@.+-]+)?\s+)?"
     r"(?:a|an|the|their|his|her|its|our|my|your)\s+(?P<what>[\w'-]+(?:\s+[\w'-]+){0,3}?)"
     r"(?=\s+(?:to|for|with|by|via|about|from|in|on|at|that|saying|and|if|when|once|unless|"
     r"as|of)\b|\s*[,.;:!?]|\s*$)",

@@ -127,6 +127,13 @@ _OUTCOME_WORDS = frozenset(
     "look clear cleared paid charged approved accepted went processed reject rejects rejected "
     "deny denies denied".split()
 )
+
+
+def speaks_of_outcome(text: str) -> bool:
+    """Whether a condition speaks of how a step went ("if the payment fails")."""
+    return bool({stem(w) for w in split_identifier(text)} & _OUTCOME_WORDS)
+
+
 #: Outcome words only an approval has ("if they reject it"): never a tool's yes/no field.
 _APPROVAL_OUTCOMES = frozenset(
     stem(w) for w in "reject rejects rejected deny denies denied".split()

@@ -40,6 +40,7 @@ from flows.core.planner.conditions import (
     ResolvedCondition,
     resolve_condition,
     said_of_a_record,
+    speaks_of_outcome,
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
@@ -1722,8 +1723,24 @@ class FlowBuilder:
             ranked = self.rank(part)
             if not ranked or ranked[0][0] < self.min_score:
                 return []
+            if picked and self._checked_too(parts[0], part, ranked[0][1].spec):
+                return []  # "validate the email and name of the user": one check
             picked.append(ranked[0][1].spec.id)
         return parts if len(set(picked)) == len(picked) else []
+
+    def _checked_too(self, first: str, part: str, spec: ToolSpec) -> bool:
+        """ "validate email and name of the new user": a part after a check that starts
+        with a field's name ("name of …") and maps to a tool that checks nothing (a lookup)
+        is a second thing checked, not a step of that tool."""
+        words = first.split()
+        if not words or stem(words[0].lower()) not in _VALIDATING or _validates(spec):
+            return False
+        lead = part.split()[0].lower()
+        return any(
+            lead in (name.lower(), *split_identifier(name)[-1:])
+            for other in self.specs.values()
+            for name in other.input_properties()
+        )
 
     def _another_channel(self, first: str, second: str) -> bool:
         """Whether `second` ("to ceo@… by email") goes out another way than `first` ("to
@@ -1812,13 +1829,44 @@ class FlowBuilder:
             ranked = self.rank(f"{verb} {part}")
             if not ranked or ranked[0][0] < self.min_score:
                 return None
-            specs.append(ranked[0][1].spec)
+            spec = ranked[0][1].spec
+            if stem(verb.lower()) in _VALIDATING and not _validates(spec):
+                # "validate the email and the name": no tool validates a name (a lookup
+                # does not), so the name is what the run comes with, not a second step
+                return None
+            specs.append(spec)
         same_kind = singular(split_identifier(match.group("a"))[-1]) == singular(
             split_identifier(match.group("b"))[-1]
         )
+        if (
+            specs[0].id == specs[1].id
+            and stem(verb.lower()) in _VALIDATING
+            and not same_kind
+            and not acts(specs[0])
+            and not self._takes_the_thing(specs[0], match.group("b"))
+        ):
+            # "verify the email and the address": the email check does not check an
+            # address, and no tool does; refused by name rather than dropped
+            thing = f"{verb} {match.group('b')}"
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {thing!r} in {clause.label}: {specs[0].id} checks "
+                f"{match.group('a')}, not {match.group('b')}, and no tool in the catalogue "
+                "checks it. Register a tool that does, or leave that check out.",
+                step=thing,
+                details={"phrase": thing, "reason": "no_tool_checks", "closest": specs[0].id},
+            )
         if specs[0].id == specs[1].id and (acts(specs[0]) or not same_kind or clause.condition):
             return None  # (one tool for both: only two things of one kind are a list)
         return (specs[0], f"{verb} {match.group('a')}"), (specs[1], f"{verb} {match.group('b')}")
+
+    def _takes_the_thing(self, spec: ToolSpec, thing: str) -> bool:
+        """Whether the tool takes what `thing` names ("the items" of an order check)."""
+        words = {stem(singular(w)) for w in split_identifier(thing) if w not in STOP_WORDS}
+        return any(
+            words & {stem(singular(w)) for w in split_identifier(name)}
+            for name in spec.input_properties()
+        )
 
     def _add_step(self, clause: Clause, spec: ToolSpec) -> str | None:
         repeated = self._repeated_side_effect(spec, clause) or self._same_check(spec, clause)
@@ -3040,6 +3088,7 @@ class FlowBuilder:
             inputs = self._receipt(clause, spec, inputs)
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
+            inputs = self._courtesy_note(clause, spec, inputs)
             inputs = self._notice(clause, spec, inputs)
             inputs = self._currency_known(spec, inputs)
         node = {
@@ -3094,6 +3143,10 @@ class FlowBuilder:
         ):
             return inputs
         line = subject_line(clause.action)
+        sends = _SENDS_IT_ON.match(_clean_action(clause.action))
+        if line is None and sends and sends.group("what").lower() in ("it", "this", "that"):
+            # "look up user 7 and email it to hr@…": what the step before found, so named
+            line = self._subject_of_a_finding("Your details", inputs)
         if line is None:
             return inputs
         line = self._subject_of_a_finding(line, inputs) or line
@@ -3206,6 +3259,30 @@ class FlowBuilder:
             inputs["subject"] = json.dumps(f"{noun.capitalize()} that are {quality}")
             self._drop_unread_input(subject)
         return inputs
+
+    def _courtesy_note(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "If it's positive, thank the customer by email": a thank-you says so, for what
+        the request is about ("Thank you for your feedback"), rather than asking the run for
+        its subject and body (an apology is still written by a person)."""
+        if not acts(spec) or clause.quoted:
+            return inputs
+        said = _COURTESY_SENT.search(clause.action)
+        if said is None:
+            return inputs
+        about = _COURTESY_ABOUT.search(self.request)
+        line = "Thank you"
+        if about is not None:
+            line = f"{line} for your {about.group(0).lower()}"
+        written = dict(inputs)
+        for names, text in ((("subject", "title"), line), (_BODY_INPUTS, f"{line}.")):
+            name = next((n for n in names if n in inputs), None)
+            if name is None or not self._asked_at_run(inputs[name]):
+                continue
+            self._drop_unread_input(inputs[name])
+            written[name] = json.dumps(text)
+        return written
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Notify support about the failed payment": a notice whose words the request
@@ -3394,7 +3471,15 @@ class FlowBuilder:
         named_result = sends is not None and sends.group("what").lower().startswith(
             ("the", "their", "its", "his", "her", "whether", "if")
         )
-        if not named_result and not made_it and any(_a_verdict(f) for f in fields.values()):
+        # "look up user 7's profile and email it": what a lookup found is the thing sent,
+        # its "found" no verdict on something the request had
+        found_it = _tool_verb(info.spec.id) in _FINDING
+        if (
+            not named_result
+            and not made_it
+            and not found_it
+            and any(_a_verdict(f) for f in fields.values())
+        ):
             return inputs
         texts = [n for n, f in fields.items() if schema_types(f) == {"string"}]
         # the one text it made ("translation"), else what it made, one named line a field
@@ -5332,6 +5417,8 @@ class FlowBuilder:
             )
             resolved = None
             check_first = False
+        if resolved is not None and not condition.optional:
+            self._check_speaks_of_unplanned(condition, clause, resolved)
         if resolved is None and in_arm_teller is not None and not condition.optional:
             raise PlanningError(
                 "unmapped_condition",
@@ -5362,6 +5449,7 @@ class FlowBuilder:
             condition = Condition(condition.text, condition.negate, False, condition.checked)
             check_first = True
         if resolved is None and check_first and not condition.optional:
+            self._check_outcome_untold(condition, clause)
             resolved = self._check_first(condition, clause)
         if resolved is None:
             if condition.optional:
@@ -5510,6 +5598,95 @@ class FlowBuilder:
             for info in self.info.values()
             if info.kind == "tool" and not info.gates <= gates
         ]
+
+    def _check_outcome_untold(self, condition: Condition, clause: Clause) -> None:
+        """ "Send the welcome email and if the email fails, open a ticket": how a planned
+        step that changes something went, when it reports no outcome, is told by no step; a
+        check planned to answer it (is the address valid?) would answer another question."""
+        if not speaks_of_outcome(condition.text):
+            return
+        words = {
+            stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS
+        }
+        for info in self.info.values():
+            spec = info.spec
+            if spec is None or not acts(spec) or not words & _naming_words(spec):
+                continue
+            fields = spec.output_properties()
+            if any("boolean" in schema_types(f) for f in fields.values() if isinstance(f, dict)):
+                continue
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                f"it speaks of how {info.id} went, and {spec.id} reports no success or "
+                "failure to test (a step that fails stops the run). Leave the condition out, "
+                "or name a value a step tells.",
+                step=condition.text.strip(),
+                details={"reason": "outcome_not_reported", "phrase": condition.text.strip()},
+            )
+
+    def _check_speaks_of_unplanned(
+        self, condition: Condition, clause: Clause, resolved: ResolvedCondition
+    ) -> None:
+        """ "Check the order, and if the payment fails, email billing": the condition speaks
+        of a thing (the payment) that a tool of the catalogue makes and no planned step
+        does; read as another step's verdict (the order's `valid`) it would be wrong in
+        silence. Refused, naming the condition and the step that would make it."""
+        read = _NODE_READ.search(resolved.expression)
+        info = self.info.get(read.group(1)) if read else None
+        if info is None or info.spec is None or not speaks_of_outcome(condition.text):
+            return
+        words = {
+            stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS
+        }
+        planned_specs = [o.spec for o in self.info.values() if o.spec is not None]
+        for missing in missing_capabilities(condition.text, info.spec):
+            # "charge the card and if the refund fails ...": nothing planned refunds
+            if is_channel(missing) or any(
+                all(m.what != missing.what for m in missing_capabilities(condition.text, spec))
+                for spec in planned_specs
+            ):
+                continue
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
+                f"speaks of how a {missing.phrase} went, and no step planned before it does "
+                f"that ({missing.what}); {info.id} cannot tell it. Say that step first, or name "
+                "the step the condition reads.",
+                step=condition.text.strip(),
+                details={
+                    "reason": "speaks_of_unplanned_step",
+                    "phrase": condition.text.strip(),
+                    "capability": missing.what,
+                },
+            )
+        field = resolved.expression.split(".", 1)[-1]
+        planned: set[str] = {stem(w) for w in split_identifier(field)}
+        for other in self.info.values():
+            if other.spec is not None:
+                planned |= _naming_words(other.spec) | _all_synonyms(_naming_words(other.spec))
+        for spec in self.specs.values():
+            topic = {stem(w) for w in split_identifier(spec.id)[1:] if len(w) > 3}
+            unplanned = (words & topic) - planned
+            if not unplanned or not acts(spec) or any(
+                o.spec is not None and o.spec.id == spec.id for o in self.info.values()
+            ):
+                continue
+            thing = next(w for w in split_identifier(condition.text) if stem(w) in unplanned)
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
+                f"speaks of the {thing}, which {spec.id} ({spec.name}) makes, and no step "
+                f"planned before it does; {info.id} cannot tell it. Say that step first "
+                f"('{spec.name.lower()}, and if it fails, ...'), or name the step the "
+                "condition reads.",
+                step=condition.text.strip(),
+                details={
+                    "reason": "speaks_of_unplanned_step",
+                    "phrase": condition.text.strip(),
+                    "tool": spec.id,
+                },
+            )
 
     def _reads_another_step(self, text: str, resolved: ResolvedCondition) -> bool:
         """Whether the condition names a planned step by its tool's words ("the welcome
@@ -5944,6 +6121,17 @@ class FlowBuilder:
 
 
 _RESERVED = frozenset({"input", "item", "index", "source"})
+#: "email the customer a thank-you note": a message whose words the request implies
+_COURTESY_SENT = re.compile(
+    r"\b(?:a|an)\s+(?P<kind>thank-you|thank\s+you)"
+    r"(?:\s+(?:note|email|e-mail|message|letter))?\b",
+    re.IGNORECASE,
+)
+#: What a customer gave that a thank-you is for
+_COURTESY_ABOUT = re.compile(
+    r"\b(?:feedback|review|order|purchase|payment|message|support|patience)\b", re.IGNORECASE
+)
+_BODY_INPUTS = ("body", "message", "text", "content")
 _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
 #: "post it to #ops", "email the result to them": a step that sends on what came before.
 #: "post both", "email them all", "send everything": what several steps made, together.
@@ -7804,6 +7992,16 @@ def _says_the_verb(spec: ToolSpec, verb: str) -> bool:
     )
 
 
+#: Verbs that ask for a check of a thing, done only by a tool that checks
+_VALIDATING = frozenset(stem(w) for w in "validate verify".split())
+
+
+def _validates(spec: ToolSpec) -> bool:
+    """Whether the tool checks something (its verb is a check, or says a verdict)."""
+    verb = _tool_verb(spec.id)
+    return verb in _VALIDATING or bool(synonyms(verb) & _VALIDATING)
+
+
 def _tool_verb(tool_id: str) -> str:
     """The stem of a tool id's leading word: its verb (`send_email` -> "send")."""
     return stem(next(iter(split_identifier(tool_id)), ""))
@@ -7944,6 +8142,8 @@ _MOVED_TO_A_VALUE = re.compile(
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
 #: Words of a tool's id that say it reads a list, wherever they stand in it.
 _READING = frozenset(stem(w) for w in "list read get fetch search query export".split())
+#: A tool that finds a record ("lookup_user"): what it found is what "it" is, sent on.
+_FINDING = frozenset(stem(w) for w in "lookup find retrieve".split())
 #: How close a list's name is to the noun looped over to be that list.
 _LIST_NAMED = 0.6
 _CHECK_VERBS = frozenset({"check", "ping", "probe", "monitor", "test", "verify"})
@@ -8718,6 +8918,11 @@ def _says_the_field(text: str, expression: str) -> bool:
 
 
 _OUTCOME_NOUNS = ("check", "pass", "fail", "succeed", "work", "good", "fine", "ok", "out")
+
+
+def _all_synonyms(stems: set[str]) -> set[str]:
+    """Every synonym of any of the word stems."""
+    return {s for word in stems for s in synonyms(word)}
 
 
 def _naming_words(spec: ToolSpec) -> set[str]:

@@ -3442,11 +3442,20 @@ def approval_before_its_step(prompt: str) -> str:
             continue
         starts = list(_STEP_BOUNDARY.finditer(prompt, 0, said))
         head = prompt[: starts[-1].start()].strip(" ,;") if starts else ""
-        step = prompt[starts[-1].end() if starts else 0 : start].strip(" ,;.")
+        step = _JOINED_ON.sub("", prompt[starts[-1].end() if starts else 0 : start]).strip(" ,;.")
         threshold = COMPARISON_PHRASE.search(what)
         if threshold is not None and not _CONDITION_LEAD_WORD.match(asked):
             # "... before shipping anything over $500": the approval is for those only
             asked = f"if it is {threshold.group(0)}, {asked}"
+        # "... approve it before we charge it": what it approves ahead of, said with it as
+        # the step says it ("before we charge the card")
+        if (
+            what.strip().lower() in ("it", "them", "this", "that")
+            and _AHEAD_OF.search(prompt[start:end])
+            and not _AHEAD_OF.search(asked)
+        ):
+            said_step = _STEP_BOUNDARY.split(prompt[said:start], maxsplit=1)[0].strip()
+            asked = f"{asked} before we {said_step[0].lower()}{said_step[1:]}"
         # ("Then if ...": after the steps before it, not ahead of them as its own sentence)
         moved = f"{asked[0].lower()}{asked[1:]}. Then {step[0].lower()}{step[1:]}"
         moved = f"{head}. Then {moved}" if head else moved[0].upper() + moved[1:]
@@ -3481,6 +3490,12 @@ def _late_approvals(prompt: str) -> Iterator[tuple[str, str, str, int, int]]:
         yield asked, lead.group("verb"), lead.group("what"), lead.start(), lead.end("asked")
 
 
+_AHEAD_OF = re.compile(r"\s+before\s+[^.;!?,]*$", re.IGNORECASE)
+_JOINED_ON = re.compile(r"^\s*(?:and|then|also|and\s+then)\s+", re.IGNORECASE)
+#: "the charge", "its payment": a word after an article names a thing, not a step's verb
+_A_THING_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|your|this|that)\s*$", re.I)
+
+
 def _step_said(earlier: str, verb: str, what: str) -> int | None:
     """Where, in what was said before, the step a "before <verb> <what>" names is: its verb
     where a step starts (after a condition too: "if it's fine charge the card"), else a word
@@ -3494,8 +3509,13 @@ def _step_said(earlier: str, verb: str, what: str) -> int | None:
     words = list(re.finditer(r"[A-Za-z]+", earlier))
     for word in words:
         part = _STEP_BOUNDARY.split(earlier[: word.start()])[-1]
-        if stem(word.group(0).lower()) == verb and (
-            not part.strip() or _CONDITION_LEAD_WORD.match(part)
+        # ", and charge the card": the step starts at its verb all the same
+        part = _JOINED_ON.sub("", part)
+        if (
+            stem(word.group(0).lower()) == verb
+            and (not part.strip() or _CONDITION_LEAD_WORD.match(part))
+            # "if the charge fails": the thing a condition speaks of, no step
+            and not _A_THING_BEFORE.search(part)
         ):
             return word.start()
     alike = synonyms(verb) | ({thing} if thing else set())

@@ -1340,7 +1340,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:[Rr]e)?[Aa]ssign(?:s|ed|ing)?\s+(?:[\w']+\s+){0,3}?to\s+(?!the\s+"
             r"(?:right|correct|appropriate|relevant|matching)?\s*(?:team|queue|department)\b)"
-            r"(?:me|him|her|someone|somebody|an?\s+(?:agent|person|rep\w*)|[A-Z][a-z]+)\b"
+            r"(?:me|him|her|someone|somebody|an?\s+(?:agent|person|rep\w*)|[A-Z][a-z]+"
+            # "assign it to finance": a team named
+            r"|(?!(?:it|them|this|that|the|a|an|our|each|every|all|whoever|whichever)\b)"
+            r"[a-z]{3,}(?=\s*(?:[,.;!?]|$|\b(?:and|then|otherwise|if|else)\b)))\b"
         ),
         frozenset({"assign", "assignee"}),
     ),
