@@ -61,9 +61,8 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
         approval = at < len(approvals) and approvals[at]
         while len(words) > 1 and words[0].lower() in _LEADS:
             words = words[1:]  # "Do these in parallel: analyze ...", "please email ..."
-        if len(words) > 2 and words[0].lower() == "for" and words[1].lower() in _EACH_WORDS:
-            looped = looped or words[2].lower()  # "for each order ...": what the steps act on
-        words = _after_each(words)
+        words, items = _after_each(words)
+        looped = looped or items  # "for each order ...": what the steps act on
         if not words:
             continue
         if not approval and words[0].lower() in _DETERMINERS | _QUALITIES:
@@ -101,20 +100,22 @@ def flow_title(actions: Sequence[str], *, approvals: Sequence[bool] = ()) -> str
     return _capitalised(title)
 
 
-def _after_each(words: list[str]) -> list[str]:
-    """ "for each order that comes in, validate it" -> "validate it", "who signed up today
-    send the welcome email" -> "send the welcome email": what a loop says of its items is
-    not a step (the words from the first verb after it on; none when no verb follows)."""
+def _after_each(words: list[str]) -> tuple[list[str], str]:
+    """ "for each order that comes in, validate it" -> ("validate it", "order"), "who signed
+    up today send the welcome email" -> ("send the welcome email", ""): what a loop says of
+    its items is not a step (the words from the first verb after it on; none when no verb
+    follows), and the items it names."""
+    items = ""
     if len(words) >= 2 and words[0].lower() == "for" and words[1].lower() in _EACH_WORDS:
-        start = 3
+        start, items = 3, (words[2].lower() if len(words) > 2 else "")
     elif words and words[0].lower() in _RELATIVES:
         start = 1
     else:
-        return words
+        return words, items
     for at in range(start, len(words)):
         if words[at].lower() in COMMON_VERBS and words[at - 1].lower() not in _RELATIVES:
-            return words[at:]
-    return []
+            return words[at:], items
+    return [], items
 
 
 _EACH_WORDS = frozenset({"each", "every", "all", "any"})

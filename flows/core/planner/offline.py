@@ -3232,30 +3232,22 @@ class FlowBuilder:
             return inputs
         noun = plural(singular((looped.clause and looped.clause.for_each) or "item"))
         quality = said.group("quality").lower()
-        if how_many is not None and said is how_many:
+        kept = f"{looped.id}.filter(r, {resolved.expression})"
+        if said is how_many:
             # "... and tell me how many were invalid": the count, of how many in all
-            counted = (
-                f'"%s of %s {noun} are {quality}".format('
-                f"[{looped.id}.filter(r, {resolved.expression}).size(), {looped.id}.size()])"
-            )
-            self._drop_unread_input(inputs[content[0]])
-            inputs = {**inputs, content[0]: counted}
-            subject = inputs.get("subject", "")
-            if self._asked_at_run(subject):
-                inputs["subject"] = json.dumps(f"{noun.capitalize()} that are {quality}")
-                self._drop_unread_input(subject)
-            return inputs
-        fields = unwrap_nullable(outputs).get("properties") or {}
-        name = next((f for f in _NAMING_FIELDS if f in fields), None)
-        named = f"string(r.{name})" if name is not None else _named_by_its_lines(fields)
-        if named is None:
-            return inputs  # nothing in a result says which item it was
-        listed = f'{looped.id}.filter(r, {resolved.expression}).map(r, {named}).join("\\n")'
+            body = f'"%s of %s {noun} are {quality}".format([{kept}.size(), {looped.id}.size()])'
+        else:
+            fields = unwrap_nullable(outputs).get("properties") or {}
+            name = next((f for f in _NAMING_FIELDS if f in fields), None)
+            named = f"string(r.{name})" if name is not None else _named_by_its_lines(fields)
+            if named is None:
+                return inputs  # nothing in a result says which item it was
+            body = f'{kept}.map(r, {named}).join("\\n")'
         self._drop_unread_input(inputs[content[0]])
-        inputs = {**inputs, content[0]: listed}
+        inputs = {**inputs, content[0]: body}
         subject = inputs.get("subject", "")
         if self._asked_at_run(subject):
-            # the subject line says what the list is: "Pages that are down"
+            # the subject line says what the list (or the count) is of: "Pages that are down"
             inputs["subject"] = json.dumps(f"{noun.capitalize()} that are {quality}")
             self._drop_unread_input(subject)
         return inputs
@@ -6211,18 +6203,14 @@ _GOES_ABROAD = re.compile(
 #: "which ones are down", "which of them are invalid", "which pages failed": the items of
 #: a loop a message lists, by a quality their results tell.
 #: "tell me how many were invalid", "email ops how many of them are down".
-_HOW_MANY = re.compile(
-    r"\bhow\s+many(?:\s+(?:of\s+them|[a-z]+s))?\s+(?:are|were|is|was)\s+"
-    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)"
-    r"(?=\s+(?:by|to|via|at|on|in\s+(?:an?|one|a\s+single))\b|\s*[,;.!()]|\s*$)",
-    re.IGNORECASE,
+#: "... are down", "... were invalid": the quality some of a loop's items have, up to what
+#: the message says next (how it goes, or the end of the clause).
+_ITEMS_ARE = (
+    r"\s+(?:are|were|is|was)\s+(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)"
+    r"(?=\s+(?:by|to|via|at|on|in\s+(?:an?|one|a\s+single))\b|\s*[,;.!()]|\s*$)"
 )
-_WHICH_ONES = re.compile(
-    r"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s))\s+(?:are|were|is|was)\s+"
-    r"(?P<quality>[a-z]+(?:\s+[a-z]+){0,2}?)"
-    r"(?=\s+(?:by|to|via|at|on|in\s+(?:an?|one|a\s+single))\b|\s*[,;.!()]|\s*$)",
-    re.IGNORECASE,
-)
+_HOW_MANY = re.compile(rf"\bhow\s+many(?:\s+(?:of\s+them|[a-z]+s))?{_ITEMS_ARE}", re.IGNORECASE)
+_WHICH_ONES = re.compile(rf"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s)){_ITEMS_ARE}", re.IGNORECASE)
 
 
 def _named_by_its_lines(fields: Mapping[str, Any]) -> str | None:
