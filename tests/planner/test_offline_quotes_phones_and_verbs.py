@@ -130,7 +130,7 @@ def test_a_channel_name_is_never_corrected_as_a_typo():
     [
         ("Raise the rent for every tenant at PR-3 by 5%", "raise the rent"),
         ("Refund the patient's co-pay for appointment APT-5", "refund"),
-        ("Pay the landlord's invoice through the bank", "pay someone"),
+        ("Pay the landlord's invoice through the bank", "paying someone"),
     ],
 )
 def test_a_step_no_tool_does_is_refused_not_mapped_to_a_look_alike(prompt, said):

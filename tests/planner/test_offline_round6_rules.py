@@ -42,7 +42,7 @@ def test_a_currency_is_only_told_to_a_step_that_charges_an_amount(demo):
     ("prompt", "named"),
     [
         ("translate the ticket into Spanish, then send it by SMS to the customer", "SMS"),
-        ("Add the lead to Salesforce and book a demo call in their calendar", "schedule"),
+        ("Add the lead to Salesforce and book a demo call in their calendar", "scheduling"),
         ("refund the order, then fax the receipt, then validate the email", "fax"),
     ],
 )

@@ -369,6 +369,20 @@ def test_texting_every_one_of_a_list_never_emails_them(demo):
     assert error.details["capability"] == "an SMS / text message"
 
 
+@pytest.mark.parametrize(
+    ("prompt", "asked"),
+    [
+        ("Look up the order, then refund it.", "giving money back (a refund) ('refund')"),
+        ("Look up the order, then cancel it.", "cancelling something ('cancel')"),
+        ("Translate the ticket into French.", "translation ('Translate')"),
+    ],
+)
+def test_a_refusal_names_what_is_missing_as_a_thing_asked_for(demo, prompt, asked):
+    error = refusal(prompt, demo)
+
+    assert f"it asks for {asked}, and no tool in the catalogue does that" in error.message
+
+
 def test_a_decision_said_in_the_perfect_is_an_approval(demo):
     flow = plan("Once finance has signed off, process the payment.", demo)
 
@@ -519,3 +533,60 @@ def test_a_quote_after_this_or_the_following_is_the_text_read(demo, prompt):
         '"Our Q3 revenue grew 12% while costs fell."'
     )
     assert "text" not in (flow.input_schema or {}).get("properties", {})
+
+
+# -- an approval with its own threshold under a condition --------------------------------
+
+
+def branches(flow):
+    return [n for n in flow.nodes if isinstance(n, BranchNode)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition", "threshold"),
+    [
+        (
+            "Validate the order and check inventory. If everything is in stock, a manager "
+            "must approve orders over 500, then charge the card.",
+            "check_inventory.in_stock",
+            "validate_order.subtotal > 500.0",
+        ),
+        (
+            "Validate the order. If the order is valid, a manager approves it when the total "
+            "is over 500, then charge the card.",
+            "validate_order.valid",
+            "validate_order.subtotal > 500.0",
+        ),
+    ],
+)
+def test_the_condition_decides_the_sentence_and_the_threshold_only_the_approval(
+    demo, prompt, condition, threshold
+):
+    flow = plan(prompt, demo)
+
+    (branch,) = branches(flow)
+    approval = approval_of(flow)
+    assert branch.condition == condition
+    assert approval.when == threshold
+    # the charge, after the approval, runs only on the branch's side (not when the
+    # condition is false and the approval is skipped as not needed)
+    assert {branch.id, approval.id} <= ancestors(flow, tool_node(flow, "process_payment").id)
+    assert approval.id in branch.then
+
+
+def test_what_follows_a_conditional_approval_is_kept_from_the_other_case(demo):
+    flow = plan(
+        "When an order comes in, validate it and check inventory. If everything is in stock, "
+        "a manager must approve orders over 500, then charge the card, create the shipment "
+        "and email the customer the tracking number. If something is out of stock, open a "
+        "ticket for the warehouse.",
+        demo,
+    )
+
+    in_stock, out_of_stock = branches(flow)
+    assert in_stock.condition == "check_inventory.in_stock"
+    assert out_of_stock.condition == "!check_inventory.in_stock"
+    for tool in ("process_payment", "create_shipment", "send_email"):
+        assert in_stock.id in ancestors(flow, tool_node(flow, tool).id), tool
+    assert out_of_stock.id in ancestors(flow, tool_node(flow, "create_ticket").id)
+    assert approval_of(flow).when == "validate_order.subtotal > 500.0"

@@ -945,7 +945,7 @@ class FlowBuilder:
         elif self.pending is not None:
             condition, condition_clause = self.pending
             self.pending = None
-            if not clause.approval:
+            if not clause.approval or _own_threshold(clause):
                 self._leave_contradicted_arms(condition_clause)
                 if not self._stays_in_arm(condition_clause):
                     self._close_all()
@@ -953,7 +953,7 @@ class FlowBuilder:
                 condition = None
         elif clause.condition is not None:
             condition = clause.condition
-            if not clause.approval:
+            if not clause.approval or _own_threshold(clause):
                 self._leave_contradicted_arms(clause)
                 if not self._stays_in_arm(clause):
                     self._close_all()
@@ -2728,7 +2728,7 @@ class FlowBuilder:
         missing = missing_capability(text, spec)
         if (
             missing is not None
-            and missing.what.startswith("make a document")
+            and missing.what.startswith("making a document")
             and _DOCUMENT_AT_A_LINK.search(self.request)
         ):
             return None
@@ -2756,7 +2756,8 @@ class FlowBuilder:
         lacking = closest or missing[0]
         if lacking is None:
             return None
-        if lacking.what.startswith("make a document") and _DOCUMENT_AT_A_LINK.search(self.request):
+        making = lacking.what.startswith("making a document")
+        if making and _DOCUMENT_AT_A_LINK.search(self.request):
             return None  # "email the weekly report at https://...": one to fetch, not to make
         return lacking
 
@@ -7298,6 +7299,13 @@ def _compared(phrase: str) -> str:
     """ "above 1500.50", "5000 USD or more": why an approval is asked, said of the thing."""
     phrase = phrase.strip()
     return f"it {phrase}" if re.match(r"^(?:is|are)\b", phrase, re.I) else f"it is {phrase}"
+
+
+def _own_threshold(clause: Clause) -> bool:
+    """Whether an approval under a condition says which cases it is for ("if it's in stock,
+    a manager must approve orders over 500, then charge"): the condition then decides the
+    whole sentence, a branch, and the threshold only the approval inside it."""
+    return clause.approval is not None and bool(_COMPARISON_PHRASE.search(clause.action))
 
 
 def _said_why(condition: Condition | None) -> str | None:

@@ -1101,7 +1101,7 @@ _OBJECT_START = r"(?=(?:the|a|an|it|them|this|that|their|his|her|its|each|every|
 #: spec names it ("refund" is not "charge", "cancel" is not "create").
 _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
-        "give money back (refund)",
+        "giving money back (a refund)",
         re.compile(
             r"\b(?:refund\w*|reimburs\w*|repay\w*|money\s+back|pay\s+(?:[\w']+\s+){0,3}back|"
             r"credit\s+(?:[\w']+\s+){0,3}back|chargeback|give\s+(?:[\w']+\s+){0,3}back|"
@@ -1113,7 +1113,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         # charging a customer's card is not paying someone
-        "pay someone (a payout to a vendor, an employee or an invoice)",
+        "paying someone (a payout to a vendor, an employee or an invoice)",
         re.compile(
             r"\bpay(?:ing)?\s+(?:(?:the|our|their|an?|this|that|his|her|each|every|all)\s+)?"
             r"(?:[\w']+\s+){0,2}?(?:expenses?|invoices?|bills?|salary|salaries|wages?|vendors?|"
@@ -1127,7 +1127,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         # "refund it to their bank account by wire transfer": a way money moves that a
         # refund or charge of the card does not take
-        "move money by a wire or bank transfer, a cheque or cash",
+        "moving money by a wire or bank transfer, a cheque or cash",
         re.compile(
             r"\b(?:by|via|through|with|as|using)\s+(?:an?\s+)?(?:wire|bank|sepa|ach)\s+transfers?\b|"
             r"\b(?:by|via|with|as)\s+(?:an?\s+)?(?:cheque|check|money\s+order)\b|"
@@ -1140,7 +1140,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"wire", "transfer", "bank", "cheque", "cash", "sepa", "ach"}),
     ),
     (
-        "cancel something",
+        "cancelling something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:cancel(?:s|led|ed|ling|ing)?|voids?|revok(?:e|es|ed|ing)|"
             r"abort(?:s|ed|ing)?|terminat(?:e|es|ed|ing))\b",
@@ -1149,14 +1149,14 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"cancel", "void", "revoke", "abort", "terminate"}),
     ),
     (
-        "delete something",
+        "deleting something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:delet|remov|eras|purg|wip|deactivat)(?:e|es|ed|ing)\b", re.I
         ),
         frozenset({"delete", "remove", "erase", "purge", "wipe", "deactivate"}),
     ),
     (
-        "update a record",
+        "updating a record",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:updat(?:e|es|ed|ing)|edit(?:s|ed|ing)?|modif(?:y|ies|ied|ying)|"
             r"amend(?:s|ed|ing)?|patch(?:es|ed|ing)?)\b",
@@ -1165,7 +1165,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"update", "edit", "modify", "amend", "patch", "set"}),
     ),
     (
-        "translate",
+        "translation",
         re.compile(
             r"\btranslat\w*|\b(?:in|into)\s+(?:spanish|french|german|italian|portuguese|chinese|"
             r"mandarin|japanese|korean|arabic|russian|dutch|hindi|polish|turkish|swedish|"
@@ -1175,12 +1175,12 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"translate", "translation", "translator", "language"}),
     ),
     (
-        "schedule or book something",
+        "scheduling or booking something",
         re.compile(r"\b(?:schedul\w*|book|reserve|calendar)\b", re.I),
         frozenset({"schedule", "book", "reserve", "calendar", "meeting", "appointment"}),
     ),
     (
-        "post or publish",
+        "posting or publishing",
         re.compile(
             r"^(?:\w+\s+){0,2}?"
             # "download the post", "summarize the blog post": the noun, not the verb
@@ -1199,7 +1199,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"post", "publish", "tweet", "share", "social"}),
     ),
     (
-        "save or store something",
+        "saving or storing something",
         re.compile(
             # ("email their record": the thing, after whose it is)
             r"^(?:\w+\s+){0,2}?(?<!\btheir\s)(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)"
@@ -1233,7 +1233,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
     ),
     (
-        "make a document (PDF, invoice, report)",
+        "making a document (PDF, invoice, report)",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:generate|create|make|produce|build|draft|prepare|render|"
             r"write|send|email|attach)\s+(?:\w+\s+){0,3}?(?:pdf|invoice|report|document|"
@@ -1242,9 +1242,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
         frozenset({"pdf", "invoice", "report", "document", "contract"}),
     ),
-    ("print", re.compile(r"^(?:\w+\s+){0,2}?print\w*\b", re.I), frozenset({"print", "printer"})),
+    ("printing", re.compile(r"^(?:\w+\s+){0,2}?print\w*\b", re.I), frozenset({"print", "printer"})),
     (
-        "convert between currencies or units",
+        "converting between currencies or units",
         re.compile(
             r"\bconvert\w*\b|\bexchange\s+rates?\b|\bcurrency\s+conversion\b|"
             r"\bfrom\s+[A-Z]{3}\s+(?:in)?to\s+[A-Z]{3}\b",
@@ -1253,7 +1253,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"convert", "conversion", "exchange"}),
     ),
     (
-        "search the web",
+        "a web search",
         re.compile(
             r"\b(?:search|google|browse|crawl|scrape)\w*\s+(?:\w+\s+){0,2}?(?:web|internet|"
             r"online|google|news|sites?)\b|\bweb\s+search\b|\bgoogle\s+(?:it|them|for)\b",
@@ -1327,7 +1327,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"wait", "delay", "sleep", "schedule", "pause"}),
     ),
     (
-        "reject or refuse something",
+        "rejecting or refusing something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:reject|deny|refuse)(?:s|ed|ing)?\b\s*"
             r"(?=(?:the|this|that|their|his|her|its|our|an?)\s+(?!approval\b))",
@@ -1336,7 +1336,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"reject", "deny", "refuse"}),
     ),
     (
-        "assign something to a person",
+        "assigning something to a person",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:[Rr]e)?[Aa]ssign(?:s|ed|ing)?\s+(?:[\w']+\s+){0,3}?to\s+(?!the\s+"
             r"(?:right|correct|appropriate|relevant|matching)?\s*(?:team|queue|department)\b)"
@@ -1348,14 +1348,14 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"assign", "assignee"}),
     ),
     (
-        "flag, tag or mark something",
+        "flagging, tagging or marking something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:flag|tag|mark)(?:s|ged|ging|ed|ing)?\b\s*" + _OBJECT_START, re.I
         ),
         frozenset({"flag", "tag", "mark"}),
     ),
     (
-        "block or suspend an account",
+        "blocking or suspending an account",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:block|ban|suspend|blacklist|blocklist|disable)"
             r"(?:s|ned|ning|ed|ing)?\b\s*" + _OBJECT_START +
@@ -1367,7 +1367,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ),
     (
         # "turn on notifications for user 5": a setting no lookup changes
-        "turn a setting on or off (enable, disable)",
+        "turning a setting on or off (enable, disable)",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:turn(?:s|ed|ing)?|switch(?:es|ed|ing)?|flip(?:s|ped|ping)?|"
             r"toggl(?:e|es|ed|ing))\s+(?:\w+\s+){0,3}?(?:on|off)\b|"
@@ -1377,7 +1377,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"turn", "switch", "toggle", "enable", "disable", "activate", "flag"}),
     ),
     (
-        "add someone to a list or group (subscribe)",
+        "adding someone to a list or group (subscribe)",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:(?:un)?subscrib(?:e|es|ing)\b|(?:add|put|enrol+|sign)\s+"
             r"(?:[\w']+\s+){0,3}?"
@@ -1393,7 +1393,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         # "add the new starter to payroll", "put them in the HR system": a system of record
         # that only a tool naming it keeps
-        "add someone to payroll, an HR system or a directory",
+        "adding someone to payroll, an HR system or a directory",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:add|put|enrol+|register|onboard|set\s+up)\s+"
             r"(?:[\w']+\s+){0,3}?(?:to|on|onto|into|in)\s+(?:the\s+|our\s+|their\s+)?"
