@@ -227,6 +227,15 @@ def test_what_the_approver_is_asked_to_fill_in_is_a_field_of_the_form(demo):
     assert list(approval.form_schema["properties"]) == ["reason"]
     assert approval.form_schema["properties"]["reason"]["type"] == "string"
     assert [n.tool for n in flow.nodes if n.type == "tool"] == ["send_email"]
+    # ("... and to enter a discount percentage": the same, said with "to")
+    flow = plan(
+        "Validate the order. Ask a manager to approve it and to enter a discount percentage. "
+        "Then charge the card.",
+        demo,
+    )
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    assert approval.form_schema["required"] == ["discount_percentage"]
+    assert approval.form_schema["properties"]["discount_percentage"]["type"] == "number"
 
     # an approval that asks for nothing more has the decision alone
     flow = plan("get a manager's approval for the order, then ship it", demo)
@@ -590,3 +599,108 @@ def test_what_follows_a_conditional_approval_is_kept_from_the_other_case(demo):
         assert in_stock.id in ancestors(flow, tool_node(flow, tool).id), tool
     assert out_of_stock.id in ancestors(flow, tool_node(flow, "create_ticket").id)
     assert approval_of(flow).when == "validate_order.subtotal > 500.0"
+
+
+def test_a_state_said_with_a_threshold_keeps_what_follows_the_approval_to_that_state(demo):
+    flow = plan(
+        "Validate the order. If it's valid and the subtotal is over 1000, get a manager's "
+        "approval, then charge the card. If it's not valid, email the customer that the "
+        "order was rejected.",
+        demo,
+    )
+
+    approval = approval_of(flow)
+    assert approval.when == "validate_order.valid && (validate_order.subtotal > 1000.0)"
+    valid, invalid = branches(flow)
+    assert valid.condition == "validate_order.valid"
+    assert invalid.condition == "!validate_order.valid"
+    # an invalid order is never charged: the charge is on the valid side, after the approval
+    assert {valid.id, approval.id} <= ancestors(flow, tool_node(flow, "process_payment").id)
+    assert invalid.id in ancestors(flow, tool_node(flow, "send_email").id)
+
+
+# -- two approvers named together ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "groups"),
+    [
+        (
+            "Get approval from both a manager and someone in finance before charging the card "
+            "for the order.",
+            [["managers"], ["finance"]],
+        ),
+        (
+            "Get approval from a manager and from finance before charging the card.",
+            [["managers"], ["finance"]],
+        ),
+        (
+            "A manager and finance must both approve before we charge the card.",
+            [["managers"], ["finance"]],
+        ),
+        (
+            "Charge the card after a manager and the finance team approve it.",
+            [["managers"], ["finance"]],
+        ),
+        ("Have legal and finance sign off, then charge the card.", [["legal"], ["finance"]]),
+    ],
+)
+def test_two_approvers_named_together_each_approve_before_the_step(demo, prompt, groups):
+    flow = plan(prompt, demo)
+
+    approvals = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert [a.assignees.groups for a in approvals] == groups
+    charge = tool_node(flow, "process_payment").id
+    assert {a.id for a in approvals} <= ancestors(flow, charge)
+    assert approvals[0].id in ancestors(flow, approvals[1].id)  # one, then the other
+
+
+# -- what "the result", "characters" and "it" in the other case read -----------------------
+
+
+def test_the_result_of_a_calculation_is_every_figure_it_made_not_its_one_text(demo):
+    flow = plan(
+        "Calculate tax on 250 EUR for Germany and email the result to accounting@example.com.",
+        demo,
+    )
+
+    body = tool_node(flow, "send_email").inputs["body"]
+    assert body != "calculate_tax.country"
+    for field in ("tax", "total", "rate"):
+        assert f"calculate_tax.{field}" in body, field
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        (
+            "Summarize the text and email the summary to ops@example.com if the summary is "
+            "longer than 200 characters.",
+            "size(summarize_text.summary) > 200.0",
+        ),
+        (
+            "Fetch the page; if the text is shorter than 50 characters email ops@example.com "
+            "that the page looks empty.",
+            "size(fetch_url.text) < 50.0",
+        ),
+    ],
+)
+def test_a_length_in_characters_is_the_size_of_the_text(demo, prompt, condition):
+    flow = plan(prompt, demo)
+
+    (branch,) = branches(flow)
+    assert branch.condition == condition
+
+
+def test_it_in_the_other_case_is_not_what_the_first_case_made(demo):
+    flow = plan(
+        "Classify the message. If it's urgent, open a ticket, otherwise summarize it.", demo
+    )
+
+    (branch,) = branches(flow)
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == [
+        "classify_ticket",
+        "create_ticket",
+        "summarize_text",
+    ]
+    assert branch.else_ == ["summarize_text"]

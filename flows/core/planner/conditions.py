@@ -877,6 +877,15 @@ def _comparison(
         and after[0] not in _THEN_SAID
     ):
         subject_words.append(after[0])  # "more than 50 units" ("over $5000 arrives": no)
+    if after and after[0] in _LENGTH_UNITS:
+        # "if the summary is longer than 200 characters": the length of a text, not a count
+        # a step reports of something else
+        said = [w for w in subject_words if w not in _LENGTH_UNITS]
+        texts = [s for s in sources if schema_types(s.schema) - {"null"} == {"string"}]
+        text = _best_by_words(said, texts)
+        if text is not None:
+            expression = f"size({text.expression}) {operator} {literal}"
+            return ResolvedCondition(_wrap(expression, negated), text.name)
     numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
     best = _best_by_words(subject_words, numeric)
     if re.match(r"\s*(?:%|percent\b|per\s*cent\b|pct\b)", match.string[match.end() :], re.I):
@@ -922,6 +931,8 @@ def _comparison(
     return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))
 
 
+#: What the length of a text is counted in ("longer than 200 characters").
+_LENGTH_UNITS = frozenset({"characters", "character", "chars", "char", "letters"})
 #: "fewer than 10 are left", "under 5 in stock": how many of something remain.
 _LEFT_SAID = re.compile(
     r"^\s*(?:units?\s+|items?\s+|pieces?\s+)?(?:are\s+|is\s+)?"

@@ -889,6 +889,10 @@ class FlowBuilder:
                     )
                 ) or self._repeats_a_side_effect(clause):
                     clause = replace(clause, condition=case, condition_leads=True)
+                elif threshold and (state := self._state_beside_threshold(case)) is not None:
+                    # "if it's valid and over 1000, get approval, then charge the card": the
+                    # charge waits on the state (valid), the approval alone on the amount
+                    clause = replace(clause, condition=state, condition_leads=True)
         if clause.asks is not None and clause.condition is None and self._answered(clause.asks):
             return  # "validate the email and check if it's disposable": validated already
         if clause.guard is not None and clause.condition is None and self.pending is None:
@@ -1662,6 +1666,20 @@ class FlowBuilder:
             and "==" not in resolved.expression
             and not re.search(r"[<>]", resolved.expression)
         )
+
+    def _state_beside_threshold(self, condition: Condition) -> Condition | None:
+        """The checked state of a condition that joins one to a threshold ("it's valid and
+        the total is over 1000"), else None."""
+        if condition.negate:
+            return None  # "unless it's valid and over 1000" is no such pair
+        parts = _BOTH_PARTS.split(condition.text)
+        if len(parts) != 2:
+            return None
+        states = [p for p in parts if not _COMPARISON_PHRASE.search(p)]
+        if len(states) != 1:
+            return None
+        state = Condition(states[0].strip(" ,"))
+        return state if self._checked_state(state) else None
 
     def _threshold_approval_alone(self) -> bool:
         """Whether the last conditional approval is for amounts past a limit ("over 5000")
@@ -2567,8 +2585,15 @@ class FlowBuilder:
         rather than one that sends anything (send_email)."""
         if not ranked or not _VERB_IT.match(text):
             return ranked
+        gates = self._gates()
         made = max(
-            (info for info in self.info.values() if info.kind == "tool" and info.spec),
+            # ("if urgent, open a ticket, otherwise summarize it": the ticket of the other
+            # case was never made; "it" is the message)
+            (
+                info
+                for info in self.info.values()
+                if info.kind == "tool" and info.spec and info.gates <= gates
+            ),
             key=lambda info: info.order,
             default=None,
         )
@@ -4910,13 +4935,15 @@ class FlowBuilder:
             line = ", ".join(f"{' '.join(split_identifier(n)).capitalize()}: %s" for n in named)
             values = ", ".join(f"r.{name}" for name in named)
             return {body: f'{last.id}.map(r, {json.dumps(line)}.format([{values}])).join("\\n")'}
+        made = last.spec.output_properties()
         texts = [
             name
-            for name, schema in fields
+            for name, schema in made.items()
             if schema_types(schema) == {"string"} and not unwrap_nullable(schema).get("enum")
         ]
-        if len(texts) == 1:
-            return {body: f"{last.id}.{texts[0]}"}  # "the summary": its words, not its counts
+        # "the summary": its words, not its counts; but a tax's country is no result of it
+        if len(texts) == 1 and (len(made) == 1 or _TEXT_WORDS & set(split_identifier(texts[0]))):
+            return {body: f"{last.id}.{texts[0]}"}
         # one line a field, named; `format` writes any value (a null, a list) as text
         template, values = _labelled_lines(last.id, [name for name, _ in fields])
         return {body: f"{json.dumps(template)}.format([{values}])"}
@@ -7301,6 +7328,10 @@ def _compared(phrase: str) -> str:
     return f"it {phrase}" if re.match(r"^(?:is|are)\b", phrase, re.I) else f"it is {phrase}"
 
 
+#: "it's valid and the total is over 1000": the two parts of a condition said together.
+_BOTH_PARTS = re.compile(r",?\s+and\s+(?:if\s+)?", re.IGNORECASE)
+
+
 def _own_threshold(clause: Clause) -> bool:
     """Whether an approval under a condition says which cases it is for ("if it's in stock,
     a manager must approve orders over 500, then charge"): the condition then decides the
@@ -7586,7 +7617,7 @@ def _code_names_the_input(
 #: "approve return RMA-2, but ...": the approving of a thing leading the step.
 #: "give a reason", "enter the discount": a clause that only asks for a value.
 _ASKED_FIELD_FIRST = re.compile(
-    r"^\W*(?:and\s+)?(?:enter|give|fill\s+in|provide|specify|write|type|state)\s+"
+    r"^\W*(?:and\s+)?(?:also\s+)?(?:to\s+)?(?:enter|give|fill\s+in|provide|specify|write|type|state)\s+"
     r"(?:the|a|an|their|his|her|its)\s+[a-z]",
     re.IGNORECASE,
 )

@@ -1782,6 +1782,8 @@ class PromptReader:
             sentence = _GOES_OUT.sub(r"we send \g<what>", sentence)
             # "legal and finance must both sign off": two approvals, one after the other
             sentence = _BOTH_MUST_APPROVE.sub(_one_approver_then_the_other, sentence)
+            sentence = _HAVE_BOTH_APPROVE.sub(_one_approver_then_the_other, sentence)
+            sentence = _AFTER_BOTH_APPROVE.sub(_one_approver_then_the_other, sentence)
             # "..., and once both finish charge the total": after them, not a condition
             sentence = _BOTH_DONE.sub("then ", sentence)
             # "a customer writes in, check the tone ...": what starts the run
@@ -2611,11 +2613,25 @@ def _auto_approved(sentence: str) -> str:
     return sentence
 
 
+#: Who approves, in a request naming two: "legal", "the finance team", "a manager",
+#: "someone in finance" (the department decides).
+_SOMEONE_IN = r"(?:someone|somebody|a\s+person|one\s+person)\s+(?:in|from|on)\s+(?:the\s+)?"
+_APPROVER = (
+    rf"(?:(?:the|a|an|our)\s+)?(?:{_SOMEONE_IN})?"
+    r"[a-z]+(?:\s+(?:team|lead|manager|director|department)s?)?"
+)
+
+
+def _approver(said: str) -> str:
+    """An approver as the rewritten request names them ("someone in finance": finance)."""
+    return re.sub(rf"^(?:(?:the|a|an|our)\s+)?{_SOMEONE_IN}", "", said, flags=re.IGNORECASE)
+
+
 #: "get approval from both the legal team and the finance team"
 _TWO_APPROVERS = re.compile(
     r"\b(?P<verb>(?:get|obtain|require|request|need|ask\s+for)\s+)?(?P<what>approval|sign[- ]?off)"
-    r"\s+(?P<by>from|by)\s+(?:both\s+)?(?P<first>(?:the\s+)?[a-z]+(?:\s+team)?)\s+and\s+"
-    r"(?P<second>(?:the\s+)?[a-z]+(?:\s+team)?)\b",
+    rf"\s+(?P<by>from|by)\s+(?:both\s+)?(?P<first>{_APPROVER})\s+and\s+"
+    rf"(?:from\s+)?(?P<second>{_APPROVER})\b",
     re.IGNORECASE,
 )
 #: Words after "and" that are no approver ("approval from the manager and then ...").
@@ -2629,7 +2645,7 @@ _APPROVAL_DETAIL = re.compile(
 
 
 def _each_approves(match: re.Match[str]) -> str:
-    first, second = match.group("first"), match.group("second")
+    first, second = _approver(match.group("first")), _approver(match.group("second"))
     if any(
         assignee_role(f"get approval from {who}") is None or who.split()[-1].lower() in _NOT_PEOPLE
         for who in (first, second)
@@ -2637,10 +2653,7 @@ def _each_approves(match: re.Match[str]) -> str:
         return match.group(0)  # "approval from the manager and ship it": one approver
     verb = match.group("verb") or "get "
     what, by = match.group("what"), match.group("by")
-    return (
-        f"{verb}{what} {by} {match.group('first')}, then {verb.strip().lower()} {what} {by} "
-        f"{match.group('second')}"
-    )
+    return f"{verb}{what} {by} {first}, then {verb.strip().lower()} {what} {by} {second}"
 
 
 #: "everyone on the attendee list", "all the people in our mailing list"
@@ -3757,7 +3770,6 @@ _BOTH_DONE = re.compile(
     r"(?:are\s+|have\s+)?(?:done|finish\w*|complete\w*)\b,?\s*",
     re.IGNORECASE,
 )
-_APPROVER = r"(?:the\s+)?[a-z]+(?:\s+(?:team|lead|manager|director|department)s?)?"
 #: "both legal and finance must sign off", "the CFO and the CEO need to approve": each of
 #: the two named approves
 _BOTH_MUST_APPROVE = re.compile(
@@ -3767,16 +3779,36 @@ _BOTH_MUST_APPROVE = re.compile(
     r"(?:\s+first\b)?",
     re.IGNORECASE,
 )
+#: "have legal and finance sign off", "get a manager and finance to approve it": asked of both
+_HAVE_BOTH_APPROVE = re.compile(
+    rf"\b(?:have|get|let)\s+(?:both\s+)?(?P<a>{_APPROVER})\s+and\s+(?P<b>{_APPROVER})\s+"
+    r"(?:both\s+)?(?:to\s+)?(?P<verb>approve|sign\s+off|sign-off)\b(?:\s+(?:on\s+)?it\b)?",
+    re.IGNORECASE,
+)
+#: "charge the card after a manager and the finance team approve it": both, then the step
+_AFTER_BOTH_APPROVE = re.compile(
+    r"^(?P<step>(?:(?!\b(?:if|unless)\b)[^,;])+?)\s+(?:only\s+)?(?:after|once|when)\s+"
+    rf"(?:both\s+)?(?P<a>{_APPROVER})\s+and\s+(?P<b>{_APPROVER})\s+(?:both\s+)?(?:have\s+)?"
+    r"(?P<verb>approved?|signed\s+off|sign\s+off)\b(?:\s+(?:on\s+)?it\b)?(?P<end>[.!]?\s*)$",
+    re.IGNORECASE,
+)
 
 
 def _one_approver_then_the_other(match: re.Match[str]) -> str:
-    first, second = match["a"], match["b"]
-    verb = match["verb"]
+    first, second = _approver(match["a"]), _approver(match["b"])
+    verb = "sign off" if match["verb"].lower().startswith("sign") else match["verb"]
+    if verb.lower().startswith("approve"):
+        verb = "approve"
     if not (assignee_role(f"{first} must approve") and assignee_role(f"{second} must approve")):
         return match[0]
     if assignee_role(f"{first} must approve") == assignee_role(f"{second} must approve"):
         return match[0]
-    return f"{first} must {verb}, then {second} must {verb}"
+    said = f"{first} must {verb}, then {second} must {verb}"
+    step = match.groupdict().get("step")
+    if step:
+        # "charge the card after a manager and finance approve it": they first, then it
+        return f"{said}, then {step.strip(' ,')}{match['end']}"
+    return said
 
 
 _MONEY_SAID = (
