@@ -704,3 +704,26 @@ def test_it_in_the_other_case_is_not_what_the_first_case_made(demo):
         "summarize_text",
     ]
     assert branch.else_ == ["summarize_text"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Go through the signups and validate each email.",
+        "Go through the signups, validate each email.",
+        "Loop over the signups: validate the email and send the welcome email if it's valid.",
+        "Go through the list of signups: validate the email and send the welcome email if "
+        "it's valid.",
+    ],
+)
+def test_going_through_the_things_named_is_a_loop_over_them(demo, prompt):
+    flow = plan(prompt, demo)
+
+    validate = tool_node(flow, "validate_email")
+    assert isinstance(validate, MapNode)
+    assert validate.items == "input.signups"
+    assert validate.inputs["email"] == "item"
+    if "welcome" in prompt:  # each valid one is welcomed, none of the others
+        welcome = tool_node(flow, "send_welcome_email")
+        assert isinstance(welcome, MapNode)
+        assert welcome.items == "validate_email.filter(r, r.valid)"

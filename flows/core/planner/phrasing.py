@@ -542,7 +542,15 @@ _LOOP_VERBS = re.compile(
 #: "take the list of new signups", "go through the list of orders": each one of the list.
 _LIST_OF = re.compile(
     r"^\s*(?:(?:go|loop|iterate|run|work|cycle|step)\s+(?:through|over)|take|grab|pick)\s+"
-    r"the\s+list\s+of\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)(?=\s*(?:,|\band\b|$))",
+    r"the\s+list\s+of\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)(?=\s*(?:,|:|\band\b|$))",
+    re.IGNORECASE,
+)
+#: "go through the signups, validate each email", "loop over the orders: ...": each one of
+#: them (a plural noun, then the steps)
+_GO_THROUGH = re.compile(
+    r"^\s*(?:go|loop|iterate|run|work|cycle|step)\s+(?:through|over)\s+"
+    r"(?:the|our|these|those|all(?:\s+of)?\s+the|all)\s+(?!list\b)"
+    r"(?P<what>[a-z]+(?:\s+[a-z]+)?s)(?=\s*(?:,|:|\band\b|$))",
     re.IGNORECASE,
 )
 #: "negative feedback should become a ticket", "urgent ones go to a ticket", "anything
@@ -1761,6 +1769,7 @@ class PromptReader:
             ):
                 sentence = sentence[unmarked.end() :]  # "Each night go through the list"
             sentence = _LIST_OF.sub(r"For each \g<what> in the list", sentence)
+            sentence = _GO_THROUGH.sub(r"For each \g<what> in the list", sentence)
             sentence = _LOOP_VERBS.sub("For each ", _GIVEN.sub("", sentence))
             # "After fetching the page, summarize it": fetch, then summarize.
             sentence = _AFTER_LEAD.sub(r"\g<first>, then ", sentence)
@@ -2297,6 +2306,9 @@ class PromptReader:
         """ "Onboard the new user: check their email, then greet them": what comes before
         the colon names the work the steps after it do; it is not a step of its own.
         "Classify the message: if it's billing, ...": a step, then what depends on it."""
+        # "Loop over the signups: validate ...": the loop, said before the steps it runs
+        for loop in (_LIST_OF, _GO_THROUGH):
+            sentence = loop.sub(r"For each \g<what> in the list", sentence)
         match = _INLINE_TITLE.match(sentence)
         if match is None:
             return [sentence]
