@@ -478,10 +478,14 @@ def test_a_summary_for_steps_side_by_side_is_made_ahead_of_them(demo):
 
 
 def test_what_it_returns_is_never_read_from_a_new_check(demo):
-    # "it returns an error" speaks of the fetch, whose output says nothing of errors: no
-    # order validation is planned to answer it
+    # "it returns an error" speaks of the fetch (its status code): no order validation is
+    # planned to answer it
     prompt = f"Grab the page at {URL_A} and let ops@example.com know if it returns an error."
-    assert refusal(prompt, demo).code == "unmapped_condition"
+    flow = plan(prompt, demo)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["fetch_url", "send_email"]
+    (branch,) = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert branch.condition == "fetch_url.status_code >= 400.0"
 
 
 @pytest.mark.parametrize(

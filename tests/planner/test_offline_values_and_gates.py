@@ -727,3 +727,51 @@ def test_going_through_the_things_named_is_a_loop_over_them(demo, prompt):
         welcome = tool_node(flow, "send_welcome_email")
         assert isinstance(welcome, MapNode)
         assert welcome.items == "validate_email.filter(r, r.valid)"
+
+
+def test_letting_an_address_know_is_a_message_to_it_not_the_step_before_sent_there(demo):
+    flow = plan(
+        "Validate their email. If it's valid, send them the welcome email and let "
+        "sales@acme.com know about the new signup.",
+        demo,
+    )
+
+    assert tool_node(flow, "send_welcome_email").inputs["email"] == "validate_email.email"
+    assert tool_node(flow, "send_email").inputs["to"] == '"sales@acme.com"'
+
+
+def test_counted_things_written_out_are_the_list_to_run_over(demo):
+    flow = plan(
+        "Fetch the two pages at https://a.example.com and https://b.example.com and "
+        "summarize both.",
+        demo,
+    )
+
+    fetch = tool_node(flow, "fetch_url")
+    assert isinstance(fetch, MapNode)
+    assert fetch.items == '["https://a.example.com", "https://b.example.com"]'
+    assert fetch.inputs["url"] == "item"
+
+
+def test_a_level_given_to_the_thing_just_made_is_a_value_of_that_step(demo):
+    flow = plan("Open a ticket for the complaint and give it high priority.", demo)
+
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["create_ticket"]
+    assert tool_node(flow, "create_ticket").inputs["priority"] == '"high"'
+
+
+def test_a_level_given_afterwards_in_some_cases_is_refused_not_a_second_ticket(demo):
+    error = refusal(
+        "Classify the complaint and open a ticket; if it's about billing, give it high priority.",
+        demo,
+    )
+
+    assert error.code == "unmapped_step"
+    assert error.details["reason"] == "value_after_made"
+
+
+def test_a_value_said_not_to_be_with_a_contraction_is_compared(demo):
+    flow = plan("Validate the order. If the currency isn't USD, email finance@acme.com.", demo)
+
+    (branch,) = branches(flow)
+    assert branch.condition == 'validate_order.currency != "USD"'

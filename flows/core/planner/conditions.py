@@ -1297,7 +1297,8 @@ def _outcome_flag(
 
 
 _EQUALS = re.compile(
-    r"(?P<field>[a-z_]+)\s+(?:is|equals|==|=)\s+(?P<not>not\s+)?[\"']?(?P<value>[\w-]+)[\"']?",
+    # ("the currency isn't USD": said negated, as "is not" is)
+    r"(?P<field>[a-z_]+)\s+(?:is|isn't|equals|==|=)\s+(?P<not>not\s+)?[\"']?(?P<value>[\w-]+)[\"']?",
     re.IGNORECASE,
 )
 

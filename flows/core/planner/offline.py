@@ -1623,6 +1623,27 @@ class FlowBuilder:
         spec = self._pick_tool(clause, text)
         return self._add_step(clause, spec)
 
+    def _check_not_given_after(self, clause: Clause, spec: ToolSpec) -> None:
+        """ "Open a ticket; if it's about billing, give it high priority": a value for the
+        thing a step made already, in a case that step does not share. Another call would
+        make a second one (and no tool changes it once made): refused, naming the step."""
+        given = _GIVEN_A_LEVEL.search(clause.action)
+        if given is None or not acts(spec):
+            return
+        made = [i for i in self.info.values() if i.spec is not None and i.spec.id == spec.id]
+        if not made:
+            return
+        thing = " ".join(split_identifier(spec.id)[1:]) or spec.id
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not plan {clause.label}: it gives the {thing} made before a value "
+            f"({given.group(0)!r}) only in some cases, and a second {spec.id} would make "
+            f"another {thing}. Say the value where the {thing} is made ('open a high "
+            f"priority ticket if it's about billing, otherwise a normal one').",
+            step=clause.text,
+            details={"phrase": given.group(0), "reason": "value_after_made", "tool": spec.id},
+        )
+
     def _last_made(self, verb: str) -> str | None:
         """The thing the latest step of `verb` made ("ticket" for create_ticket)."""
         for info in reversed(list(self.info.values())):
@@ -1891,6 +1912,7 @@ class FlowBuilder:
         if repeated is not None:
             self._add_literals(repeated, spec, clause)
             return repeated
+        self._check_not_given_after(clause, spec)
         _check_changes_nothing(clause, spec)
         _check_not_repeated(clause, spec)
         if clause.for_each and _takes_the_list(spec, clause.for_each):
@@ -2602,6 +2624,9 @@ class FlowBuilder:
         verb = _id_verb(made.spec.id)
         if stem(verb) not in _MAKING_VERBS:
             return ranked
+        given = _SET_AS.search(text) or _GIVEN_A_LEVEL.search(text)
+        if given is not None and _listed_input_value(made.spec, {given["value"].lower()}):
+            return ranked  # "open a ticket and give it high priority": a value of the ticket
         thing = {stem(w) for w in split_identifier(made.spec.id) if w != verb}
         naming = [
             pair
@@ -7583,6 +7608,12 @@ def _verb_breaks_tie(
 
 #: "mark it as received", "move the deal to won": the value a step sets.
 _SET_AS = re.compile(r"\b(?:as|to|into)\s+(?P<value>[a-z][a-z_-]*)\s*$", re.IGNORECASE)
+#: "give it high priority", "assign it a low severity": a listed value given to the thing
+_GIVEN_A_LEVEL = re.compile(
+    r"\b(?:give|assign|make|mark|flag)\s+(?:it|them|this|that)\s+(?:as\s+)?(?:an?\s+)?"
+    r"(?P<value>[a-z][a-z_-]*)\s+(?:priority|severity|urgency|status|level)\b",
+    re.IGNORECASE,
+)
 
 
 def _code_names_the_input(
@@ -7709,7 +7740,8 @@ def _set_to_a_listed_value(
     """ "Mark RMA-12 as received": the one tool close to the best that takes "received" as
     the value of one of its inputs (`returns_set_status`) goes before one that only reads
     the thing (`returns_get_rma`)."""
-    said = _SET_AS.search(_LETTER_CODE.sub(" ", text).strip(" .!"))
+    plain = _LETTER_CODE.sub(" ", text).strip(" .!")
+    said = _SET_AS.search(plain) or _GIVEN_A_LEVEL.search(plain)
     if said is None or len(ranked) < 2:
         return ranked
     value = said.group("value").lower()

@@ -683,7 +683,8 @@ _PAGED_BY_EMAIL = re.compile(
 _LET_KNOW = re.compile(
     # "let the sales team know", "let their account manager know"
     r"\b(?:let\s+(?P<who>me|us|them|him|her|(?:the|their|our|his|her|my|your)\s+[\w-]+"
-    r"(?:\s+[\w-]+){0,2}?)\s+know|tell\s+(?P<told>me|us)|"
+    # ("let sales@acme.com know": an address)
+    r"(?:\s+[\w-]+){0,2}?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s+know|tell\s+(?P<told>me|us)|"
     r"reach\s+out\s+to|get\s+in\s+touch\s+with)\b\s*",
     re.IGNORECASE,
 )
@@ -3703,6 +3704,9 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
         counted is not None
         and (match is None or match.start() > counted.start("noun"))
         and not _APPROVAL.search(text)  # "ask two managers to approve": a quorum
+        # ("fetch the two pages https://a.example and https://b.example": the values
+        # written are the list, one call for each)
+        and len(_WRITTEN_ITEM.findall(text[counted.end() :])) < 2
     ):
         # "translate two URLs into French": a list of them, one call each
         return singular(counted.group("noun").lower()), None, counted.start("count")
@@ -3743,6 +3747,8 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     return first, container, match.start()
 
 
+#: A link or an address written out, one of the values a counted object lists.
+_WRITTEN_ITEM = re.compile(r"\bhttps?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 #: "Translate two URLs", "validate the three orders": a step's object counted (in words, a
 #: few): a list of them.
 _COUNTED_OBJECT = re.compile(
