@@ -775,3 +775,49 @@ def test_a_value_said_not_to_be_with_a_contraction_is_compared(demo):
 
     (branch,) = branches(flow)
     assert branch.condition == 'validate_order.currency != "USD"'
+
+
+def test_a_notice_in_the_other_case_says_that_case(demo):
+    flow = plan(
+        "Validate the email and, if it's valid, send a welcome email; otherwise notify "
+        "admin@example.com.",
+        demo,
+    )
+
+    notice = tool_node(flow, "send_email")
+    assert notice.inputs["subject"] == '"Validate email: not valid"'
+
+
+def test_a_summary_of_everything_a_loop_did_is_refused_not_made_of_the_run_input(demo):
+    error = refusal(
+        "For each order, validate it and then process the payment, and email a summary of "
+        "all payments to finance@example.com.",
+        demo,
+    )
+
+    assert error.details["reason"] == "results_not_text"
+
+
+@pytest.mark.parametrize("role", ["shipping", "destination", "billing"])
+def test_a_role_before_an_inputs_noun_is_no_value_of_it(demo, role):
+    flow = plan(f"Calculate the tax on the amount for the {role} country.", demo)
+
+    assert tool_node(flow, "calculate_tax").inputs["country"] == "input.country"
+
+
+def test_a_route_said_without_its_verb_takes_the_verb_of_the_one_before(demo):
+    flow = plan(
+        "Classify the message. Billing questions go to a billing ticket, technical ones to a "
+        "technical ticket with high priority, and everything else gets a reply by email.",
+        demo,
+    )
+
+    tickets = [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "create_ticket"]
+    assert [t.inputs["category"] for t in tickets] == ['"billing"', '"technical"']
+    # the high priority is the technical ticket's, not the billing one's
+    assert [t.inputs["priority"] for t in tickets] == ["classify_ticket.priority", '"high"']
+    assert [b.condition for b in branches(flow)] == [
+        'classify_ticket.category == "billing"',
+        'classify_ticket.category == "technical"',
+        '!(classify_ticket.category == "billing") && !(classify_ticket.category == "technical")',
+    ]

@@ -285,7 +285,7 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
             _code_after(name, text)
             or (_first(_IN_A_SPACE, text) if name in _SPACE_NAMES else None)
             or (_container_named(name, text) if name in _CONTAINERS else None)
-            or _name_before(name, text)
+            or (_name_before(name, text) if name not in _PROPER_NAMES else None)
         )
     return None
 
@@ -294,8 +294,13 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
 _QUALIFIERS = frozenset(
     "a an the this that these those its their our your my his her same new right whole "
     "current last first next latest main other each every any all some one total average "
-    "daily weekly monthly yearly usual default given right wrong old".split()
+    "daily weekly monthly yearly usual default given right wrong old "
+    # a role, not a name: "the shipping country", "the destination city"
+    "shipping delivery destination origin preferred".split()
 )
+#: Inputs whose values are proper names or codes ("DE", "Berlin"): never a word in lower
+#: case before the noun ("the billing country" names none).
+_PROPER_NAMES = frozenset("country city state region province language currency".split())
 
 
 def _name_before(noun: str, text: str) -> str | None:

@@ -3373,11 +3373,19 @@ class FlowBuilder:
         return written
 
     def _arm_said(self) -> str | None:
-        """The condition of the innermost arm this step is in, as the request said it."""
-        branches = [self.info[branch] for branch, _ in self._gates() if branch in self.info]
+        """The condition of the innermost arm this step is in, as the request said it (the
+        other case of "if it's valid", "otherwise ...", said "it's not valid")."""
+        arms = dict(self._gates())
+        branches = [self.info[branch] for branch in arms if branch in self.info]
         for info in sorted(branches, key=lambda i: -i.order):
             if info.clause is not None and info.clause.condition is not None:
-                return info.clause.condition.text
+                said = info.clause.condition.text
+                if arms[info.id] != "else":
+                    return said
+                negated, count = _SAID_OF_IT.subn(lambda m: f"{m.group(0)}not ", said, 1)
+                if count and not info.clause.condition.negate and " not " not in said:
+                    return negated
+                return None  # no words for the other case: what the step reported says it
         return None
 
     def _reported_before(self, spec: ToolSpec) -> tuple[str, str, str] | None:
@@ -7100,7 +7108,9 @@ _SAID_OF_IT = re.compile(
 #: "a summary of the results", "a summary of them", "of what it found"
 _OF_THE_RESULTS = re.compile(
     r"\bof\s+(?:the\s+|all\s+the\s+|these\s+|those\s+)?(?:results?|findings|outcomes?|them|"
-    r"what\s+(?:it|they)\s+(?:found|returned?))\b",
+    r"what\s+(?:it|they)\s+(?:found|returned?))\b|"
+    # "a summary of all payments": of everything the steps before did
+    r"\bof\s+all\s+(?:the\s+|of\s+the\s+)?[a-z]+s\b",
     re.IGNORECASE,
 )
 _OUTCOME_OF_IT = re.compile(

@@ -569,6 +569,12 @@ _ROUTED = re.compile(
     r"(?P<rest>(?:an?|the|one)\b.+|nothing|(?P<bare>[a-z].+))$",
     re.IGNORECASE,
 )
+#: "technical ones to a technical ticket" after "billing ones go to a billing ticket": a
+#: route whose verb the one before it gives
+_ROUTED_WITHOUT_VERB = re.compile(
+    r"^\s*(?P<who>[a-z-]+(?:\s+(?:ones|[a-z-]+s))?)\s+(?:in)?to\s+(?P<rest>(?:an?|the)\b.+)$",
+    re.IGNORECASE,
+)
 #: "valid orders get charged", "urgent tickets should be escalated": a step said in the
 #: passive of the things of one kind
 _ROUTED_DONE = re.compile(
@@ -1341,7 +1347,13 @@ class PromptReader:
             return routed
         parts = re.split(r"(\s*[;,:]\s*(?:and\s+|while\s+|but\s+)?)", sentence)
         changed = False
+        routed_by = None  # the verb of the route before ("go to"), for one said without it
         for index in range(0, len(parts), 2):
+            elliptical = _ROUTED_WITHOUT_VERB.match(parts[index]) if routed_by else None
+            if elliptical is not None and _ROUTED.match(parts[index]) is None:
+                # "billing ones go to a billing ticket, technical ones to a technical one":
+                # the second route said with the first one's verb left out
+                parts[index] = f"{elliptical['who']} {routed_by} {elliptical['rest']}"
             if changed is False and index > 0 and _ROUTED.match(parts[index]):
                 # "classify it and route it: billing ones go to finance": the cases that
                 # follow are the routing, no step of its own
@@ -1363,6 +1375,7 @@ class PromptReader:
                 continue
             quality = match.group("quality").lower()
             verb = re.sub(r"\s+(?:straight|directly|right)\b", "", match.group("verb"))
+            routed_by = verb if re.search(r"\bto$", verb) else None
             action, rest = routed_action(verb, match.group("rest"))
             if match.group("bare") and action != "email":
                 continue  # "go to finance": a person or team with no article; else a noun
