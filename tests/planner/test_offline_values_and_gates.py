@@ -821,3 +821,81 @@ def test_a_route_said_without_its_verb_takes_the_verb_of_the_one_before(demo):
         'classify_ticket.category == "technical"',
         '!(classify_ticket.category == "billing") && !(classify_ticket.category == "technical")',
     ]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Grab the webpage, summarize it and analyze its sentiment, all in one email to "
+        "me@example.com.",
+        "Grab the webpage, summarize it and analyze its sentiment, and email them all to "
+        "me@example.com.",
+        "Grab the webpage, summarize it and analyze its sentiment, and email everything to "
+        "me@example.com.",
+    ],
+)
+def test_everything_sent_in_one_message_is_every_result_together(demo, prompt):
+    flow = plan(prompt, demo)
+
+    (email,) = [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "send_email"]
+    assert email.inputs["to"] == '"me@example.com"'
+    assert "summarize_text.summary" in email.inputs["body"]
+    assert "analyze_sentiment.sentiment" in email.inputs["body"]
+
+
+def test_a_step_for_anything_in_a_state_runs_only_when_something_is(demo):
+    flow = plan(
+        "Check inventory for the items; for anything out of stock, email purchasing@acme.com "
+        "the SKUs.",
+        demo,
+    )
+
+    (branch,) = branches(flow)
+    assert branch.condition == "!check_inventory.in_stock"
+    assert branch.id in ancestors(flow, tool_node(flow, "send_email").id)
+
+
+def test_both_results_of_a_loop_are_posted_to_a_channel():
+    from tests.planner.registered import eval_catalog
+
+    flow = plan(
+        "Get the weather in Paris and Berlin and post both to #travel.",
+        eval_catalog("registered.json"),
+    )
+
+    post = tool_node(flow, "post_slack_message")
+    assert post.inputs["channel"] == '"#travel"'
+    assert "get_weather" in post.inputs["text"]
+    assert not post.inputs["text"].startswith("input.")
+
+
+def test_what_a_search_is_for_is_its_query_not_a_step_it_asks_for():
+    from tests.planner.registered import eval_catalog
+
+    flow = plan(
+        "Search the knowledge base for refund policy and post the best answer in #support.",
+        eval_catalog("registered.json"),
+    )
+
+    tools = [n.tool for n in flow.nodes if isinstance(n, ToolNode)]
+    assert tools == ["search_knowledge_base", "post_slack_message"]  # no refund
+    assert tool_node(flow, "search_knowledge_base").inputs["query"] == '"refund policy"'
+    post = tool_node(flow, "post_slack_message")
+    assert post.inputs["text"] == "search_knowledge_base.best_answer"
+    # what the run brings is still asked of the run
+    flow = plan(
+        "Search the knowledge base for the customer's question.", eval_catalog("registered.json")
+    )
+    assert tool_node(flow, "search_knowledge_base").inputs["query"] == "input.query"
+
+
+def test_it_posted_in_a_case_is_what_the_case_tested():
+    from tests.planner.registered import eval_catalog
+
+    flow = plan(
+        "Get the exchange rate from GBP to EUR; if it's above 1.2, post it to #treasury.",
+        eval_catalog("registered.json"),
+    )
+
+    post = tool_node(flow, "post_slack_message")
+    assert "get_exchange_rate.rate" in post.inputs["text"]

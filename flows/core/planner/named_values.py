@@ -439,6 +439,16 @@ def _street_address(text: str) -> str | None:
 
 
 #: By the words of an input's name, how its value is found in the step's words.
+#: Inputs that take what is searched for.
+_QUERY_WORDS = frozenset({"query", "q", "search", "term", "terms", "keywords", "phrase"})
+#: "search the knowledge base for refund policy", "... for 'reset password'": what for
+_SEARCHED_FOR = re.compile(
+    r"\b(?:search(?:es|ing)?|query|look\s+up|browse)\b[^,;]*?\s+for\s+[\"'\u2018\u201c]?"
+    # (not "for the customer's question", "for their issue": what the run brings)
+    r"(?!(?:the|a|an|their|his|her|its|our|my|your|this|that|these|those|each|every|any|it|"
+    r"them)\b|\w+'s\b)(?P<value>[^\"',;.\u2019\u201d]+?)[\"'\u2019\u201d]?(?=\s*(?:$|[,;.])|\s+(?:and|then)\b)",
+    re.IGNORECASE,
+)
 _FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
     (_CHANNEL_WORDS, lambda text: _first(CHANNEL_NAME, text, keep="#") or _channel_named(text)),
     (_SYMBOL_WORDS, lambda text: _one(_symbols(text))),
@@ -449,6 +459,7 @@ _FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
     (_PLACE_WORDS, lambda text: _first(_PLACE, text)),
     (_ADDRESS_WORDS, lambda text: _street_address(text)),
     (_POSTCODE_WORDS, lambda text: _one(_found(_POSTCODE, text))),
+    (_QUERY_WORDS, lambda text: _first(_SEARCHED_FOR, text)),
 )
 
 

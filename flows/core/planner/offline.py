@@ -3099,6 +3099,15 @@ class FlowBuilder:
         rescored.sort(key=lambda pair: -pair[0])
         return rescored
 
+    def _tested_by(self, exits: Sequence[str]) -> str | None:
+        """The one step whose result the one branch in `exits` tests, if it reads only that."""
+        if len(exits) != 1 or self.info[exits[0]].kind != "branch":
+            return None
+        branch = next(n for n in self.nodes if n["id"] == exits[0])
+        read = set(re.findall(r"\b([a-z_][a-z0-9_]*)\.", str(branch.get("condition", ""))))
+        tools = [n for n in read if n in self.info and self.info[n].kind == "tool"]
+        return tools[0] if len(tools) == 1 and len(read) == 1 else None
+
     def _tool_node(self, clause: Clause, spec: ToolSpec, *, helping: bool = False) -> str:
         """A tool node for `clause`; `helping`: planned to serve the step (a fetch, a
         summary first), so titled by what the tool does, not by the step's words. A helper
@@ -3134,6 +3143,10 @@ class FlowBuilder:
             self._codes_said_before(inputs, declared, clause)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
+            elif (tested := self._tested_by(predecessors.exits)) is not None:
+                # "get the rate; if it's above 1.2, post it to #treasury": what the branch
+                # tested is what is sent
+                inputs = self._sent_on(clause, spec, inputs, tested)
             elif len(upstream_tools) > 1 and len(upstream_tools) == len(predecessors.exits):
                 inputs = self._all_sent_on(clause, spec, inputs, upstream_tools)
             inputs = self._receipt(clause, spec, inputs)
@@ -4867,7 +4880,14 @@ class FlowBuilder:
             # ("... then email cx@ with the results" after one loop: what it found; "check
             # stock for A and B, then email both results" after the one step that checks both)
             called = self._every_call(body, visible)
-            if called or not (_THE_RESULT.search(clause.action) or (both and found)):
+            # ("get the weather in Paris and Berlin and post both": the two calls of a loop)
+            looped = both and any(
+                info.kind == "map" and info.id in visible and info.order > max(
+                    (f.order for f in found), default=-1
+                )
+                for info in self.info.values()
+            )
+            if called or not (_THE_RESULT.search(clause.action) or (both and found) or looped):
                 return called
             return self._last_result(spec, sources)
         lines = []
@@ -6614,7 +6634,10 @@ _EVERY_RESULT = re.compile(
     r"amounts|prices|taxes)|"
     # ("create a ticket with the results": each of the steps before it, as "all")
     r"(?:all\s+(?:of\s+)?(?:the\s+)?|(?:with|containing|including)\s+(?:the|their)\s+)"
-    r"(?:results|outputs|findings))\b",
+    r"(?:results|outputs|findings)\b|"
+    # "email them all to me@…", "send everything to #ops": every one, together
+    r"\b(?:e-?mail|send|forward|post|mail)\s+(?:me\s+|us\s+)?(?:them\s+all|everything|"
+    r"all\s+of\s+(?:it|them))(?=\s+to\s+(?:[\w.+-]+@|#|me\b|us\b)|\s*$))",
     re.IGNORECASE,
 )
 #: Verbs of tools that say a text again in other words, meaning the same (a translation).

@@ -569,6 +569,25 @@ _ROUTED = re.compile(
     r"(?P<rest>(?:an?|the|one)\b.+|nothing|(?P<bare>[a-z].+))$",
     re.IGNORECASE,
 )
+#: "for anything out of stock, ...", "for any item that's missing, ...": a condition on the
+#: things a step checked, said as who the step is for
+_FOR_ANYTHING = re.compile(
+    r"(?P<lead>^|[;,]\s*|\bthen\s+)for\s+(?:anything|any\s+(?:item|line|product|sku)s?|"
+    r"everything)\s+(?:that(?:'s|\s+is|\s+are)\s+|which\s+(?:is|are)\s+)?"
+    r"(?P<state>out\s+of\s+stock|unavailable|missing|invalid|failed|declined|overdue|expired|"
+    r"back-?ordered|damaged|low\s+on\s+stock)\s*,\s*",
+    re.IGNORECASE,
+)
+#: ", all in one email to me@…", "in a single message to #ops": one message with it all
+_IN_ONE_EMAIL = re.compile(
+    r",?\s+(?:and\s+)?(?:(?:all|both|everything)\s+)?(?:in|as)\s+(?:one|a\s+single)\s+"
+    r"(?:e-?mail|message)\s+to\s+(?=[\w.+-]+@|#)",
+    re.IGNORECASE,
+)
+#: "tell me ...", "give me ...": a message to the one asking, said as its own step
+_TOLD_TO_ME = re.compile(
+    r"\b(?:tell|give|send|show)\s+(?:me|us)\b|\blet\s+(?:me|us)\s+know\b", re.IGNORECASE
+)
 #: "technical ones to a technical ticket" after "billing ones go to a billing ticket": a
 #: route whose verb the one before it gives
 _ROUTED_WITHOUT_VERB = re.compile(
@@ -1795,6 +1814,12 @@ class PromptReader:
             # "Once a manager approves it, create the shipment": the approval goes first
             sentence = self._we_act.sub(", ", sentence)
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
+            # "for anything out of stock, email purchasing": if anything is
+            sentence = _FOR_ANYTHING.sub(r"\g<lead>if anything is \g<state>, ", sentence)
+            if not _TOLD_TO_ME.search(sentence):
+                # "summarize it and analyze its sentiment, all in one email to me@…": a step
+                # that sends what the steps before made, together
+                sentence = _IN_ONE_EMAIL.sub(", and email everything to ", sentence)
             # "roll out 2.0 to production": a release, not a roll back
             sentence = _ROLL_OUT.sub("release", sentence)
             # "take EUR 80 from the card": charge it

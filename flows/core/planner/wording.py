@@ -1559,6 +1559,15 @@ _STORE_NAMED = re.compile(
 )
 
 
+#: "search the knowledge base for refund policy": what is searched for is a topic, not
+#: something the step does (no refund here).
+_SEARCHED_FOR = re.compile(
+    r"^(?P<head>\W*(?:\w+\s+)?(?:search(?:es|ing)?|query|look(?:s|ing)?\s+up|browse)\b.*?)\s+"
+    r"(?:for|about|regarding)\s+\S.*$",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=1024)
 def _capabilities_asked(
     step: str,
@@ -1566,6 +1575,7 @@ def _capabilities_asked(
     """What `step` asks for, each with the words (as written, and stemmed) a tool offering
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
+    step = _SEARCHED_FOR.sub(r"\g<head>", step)
     asked = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS, *_NAMED_SYSTEMS):
         match = pattern.search(step)
