@@ -899,3 +899,47 @@ def test_it_posted_in_a_case_is_what_the_case_tested():
 
     post = tool_node(flow, "post_slack_message")
     assert "get_exchange_rate.rate" in post.inputs["text"]
+
+
+# -- ops: values a tool lists, said with spaces or an "un" ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        'Update the status page for the api component to "major outage".',
+        "Check the api service health; if it's down, set the status page for api to major outage.",
+    ],
+)
+def test_a_listed_value_said_in_words_picks_and_fills_the_tool_that_lists_it(prompt):
+    from tests.planner.registered import eval_catalog
+
+    flow = plan(prompt, eval_catalog("registered_ops.json"))
+
+    update = tool_node(flow, "statuspage_update")  # not a fetch of a "page"
+    assert update.inputs["status"] == '"major_outage"'
+    assert update.inputs["component"] == '"api"'
+
+
+def test_un_before_a_listed_value_is_any_other_value():
+    from tests.planner.registered import eval_catalog
+
+    flow = plan(
+        "Check the health of the payments service; if it's unhealthy, restart it and page the "
+        "on-call via PagerDuty.",
+        eval_catalog("registered_ops.json"),
+    )
+
+    (branch,) = branches(flow)
+    assert branch.condition == 'get_service_health.status != "healthy"'
+
+
+def test_a_summary_of_what_a_step_returned_as_no_text_is_refused():
+    from tests.planner.registered import eval_catalog
+
+    error = refusal(
+        "Get the recent errors for the checkout service and post a summary to #incidents.",
+        eval_catalog("registered_ops.json"),
+    )
+
+    assert error.details["reason"] == "results_not_text"

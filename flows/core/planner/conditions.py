@@ -611,6 +611,9 @@ def _resolve_one(
     # "if the payment fails because of insufficient funds": the failure is that value
     explained = _FAILED_BECAUSE.sub(" ", text)
     found = _enum_equality(text, words, sources, negate, explained)
+    if found is None and (unlisted := _not_a_listed_value(text, sources)) != text:
+        # "if it's unhealthy" of a status listing `healthy`: it is not healthy
+        found = _enum_equality(unlisted, words, sources, negate, _FAILED_BECAUSE.sub(" ", unlisted))
     if found is not None:
         return found
 
@@ -1135,6 +1138,15 @@ def _enum_equality(
         return ResolvedCondition(f"!({both})" if negated else both, source.name)
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+def _not_a_listed_value(text: str, sources: Sequence[Source]) -> str:
+    """`text` with "unhealthy" said as "not healthy" where a step lists `healthy`."""
+    for source in sources:
+        for value in _enum_values(source.schema):
+            if isinstance(value, str) and value.isalpha():
+                text = re.sub(rf"\bun-?({re.escape(value)})\b", r"not \1", text, flags=re.I)
+    return text
 
 
 #: "declined because the card expired", "fails due to insufficient funds": why it happened

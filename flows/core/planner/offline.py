@@ -2090,8 +2090,25 @@ class FlowBuilder:
             for name, expression in (node.get("inputs") or {}).items()
             if name in producer.required_inputs() and self._asked_at_run(expression)
         ]
-        if said is not None and before is not None and asked:
-            what = re.sub(r"^of\s+", "", said.group(0), flags=re.IGNORECASE)
+        made_before = self.info.get(before or "")
+        what = re.sub(r"^of\s+", "", said.group(0), flags=re.IGNORECASE) if said else None
+        if (
+            said is None
+            and asked
+            and made_before is not None
+            and made_before.spec is not None
+            and not acts(made_before.spec)
+            and made_before.clause is not None
+            and made_before.clause.sentence == clause.sentence
+            and not any(
+                "string" in schema_types(unwrap_nullable(field))
+                for field in made_before.spec.output_properties().values()
+            )
+        ):
+            # "get the recent errors and post a summary to #incidents": a summary of what
+            # the step before found, which it gives as no text at all
+            what = f"what {made_before.spec.id} returned"
+        if what is not None and before is not None and asked:
             # "validate every email, then send me a summary of the results": no step gives
             # a text of what the steps before found, and the run's own text is not it
             raise PlanningError(
@@ -2943,6 +2960,7 @@ class FlowBuilder:
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
+        ranked = _joined_words_named(text, ranked)
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         return self._done_as_a_listed_value(text, ranked)
 
@@ -5100,6 +5118,14 @@ class FlowBuilder:
                     break
         short: str | None = None  # a message short enough to be its own subject line
         for label, value in clause.quoted:
+            spelled = value.lower()
+            listed = _listed_input_value(
+                spec, {spelled, spelled.replace(" ", "_"), spelled.replace(" ", "-")}
+            )
+            if listed is not None and listed[0] not in literals:
+                # 'set the status page to "major outage"': one of the values an input lists
+                literals[listed[0]] = json.dumps(listed[1])
+                continue
             if label is None:
                 continue
             said = next((n for n in _said_inputs(properties) if n not in literals), None)
@@ -7640,7 +7666,9 @@ def _verb_breaks_tie(
 
 
 #: "mark it as received", "move the deal to won": the value a step sets.
-_SET_AS = re.compile(r"\b(?:as|to|into)\s+(?P<value>[a-z][a-z_-]*)\s*$", re.IGNORECASE)
+_SET_AS = re.compile(
+    r"\b(?:as|to|into)\s+(?P<value>[a-z][a-z_-]*(?:\s+[a-z][a-z_-]*){0,2})\s*$", re.IGNORECASE
+)
 #: "give it high priority", "assign it a low severity": a listed value given to the thing
 _GIVEN_A_LEVEL = re.compile(
     r"\b(?:give|assign|make|mark|flag)\s+(?:it|them|this|that)\s+(?:as\s+)?(?:an?\s+)?"
@@ -7777,11 +7805,13 @@ def _set_to_a_listed_value(
     said = _SET_AS.search(plain) or _GIVEN_A_LEVEL.search(plain)
     if said is None or len(ranked) < 2:
         return ranked
-    value = said.group("value").lower()
+    words = said.group("value").lower().split()
+    # "to major outage": `major_outage`; "as received": `received` (the last words said)
+    values = {sep.join(words[i:]) for i in range(len(words)) for sep in ("_", " ", "-")}
 
     def takes(spec: ToolSpec) -> bool:
         return any(
-            value in {str(v).lower() for v in unwrap_nullable(schema).get("enum") or ()}
+            values & {str(v).lower() for v in unwrap_nullable(schema).get("enum") or ()}
             for schema in spec.input_properties().values()
         )
 
@@ -7793,6 +7823,27 @@ def _set_to_a_listed_value(
 
 
 _PARTICLES = frozenset("up out in on off down over back away through".split())
+
+
+def _joined_words_named(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Set the status page to major outage": the one tool whose id joins two words the step
+    says together into one (`statuspage_update`) goes first, however little else of it the
+    step's words match (a "page" alone is what a fetch reads)."""
+    said = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    joined = {a + b for a, b in pairwise(said) if len(a) >= 3 and len(b) >= 3}
+    if not joined or len(ranked) < 2:
+        return ranked
+    naming = [
+        pair
+        for pair in ranked
+        if joined & {w.lower() for w in split_identifier(pair[1].spec.id)}
+    ]
+    if len(naming) != 1 or naming[0] is ranked[0]:
+        return ranked
+    top = max(ranked[0][0], naming[0][0])
+    return [(top, naming[0][1]), *[pair for pair in ranked if pair is not naming[0]]]
 
 
 def _compound_named(
