@@ -117,7 +117,7 @@ _OUTCOME_FIELDS = frozenset(
     stem(word)
     for word in "ok success successful succeeded approved valid found passed accepted sent "
     "delivered completed done exists available stock matched verified authorized paid "
-    "processed".split()
+    "processed covered eligible allowed permitted compliant".split()
 )
 #: Words that speak of an outcome: a condition on one reads the step's yes/no field.
 _OUTCOME_WORDS = frozenset(

@@ -280,6 +280,10 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
         return _first(_BECAUSE, text)
     if texts_phones and words <= {"to", "number", "recipient"}:
         return _phone(text)
+    last = split_identifier(name)[-1:]
+    if len(words) > 1 and last and last[0] in _TEAM_NOUNS and not words & set(_NOT_CODES):
+        # "for the maintenance group": an `assignment_group` is named as a `group` is
+        return _name_before(last[0], text)
     if len(words) == 1 and name not in _NOT_CODES and name.isalpha():
         return (
             _code_after(name, text)
@@ -290,6 +294,8 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
     return None
 
 
+#: The last word of an input that names a group of people ("assignment_group").
+_TEAM_NOUNS = frozenset({"group", "team", "queue", "department"})
 #: Words before a noun that qualify it without naming it ("the new metric").
 _QUALIFIERS = frozenset(
     "a an the this that these those its their our your my his her same new right whole "

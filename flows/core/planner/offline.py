@@ -46,6 +46,7 @@ from flows.core.planner.echoes import acts, echoed_input, is_content_input, with
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.goals import written_out_goal
 from flows.core.planner.headings import carries_data, heading_literals, split_data_heading
+from flows.core.planner.leftover_codes import leftover_codes
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -88,9 +89,10 @@ from flows.core.planner.places import (
     country_currency,
     country_literal,
     currency_literal,
+    regions_listed,
     request_currency,
 )
-from flows.core.planner.quotes import mask_quotes, unmasked
+from flows.core.planner.quotes import mask_quotes, quote_below_in_place, unmasked
 from flows.core.planner.recipients import (
     EMAIL_ADDRESS,
     Recipient,
@@ -241,6 +243,8 @@ class OfflinePlanner:
         try:
             builder = FlowBuilder(context.tools, context.joins, min_score=self.min_score)
             data = builder.build(context.prompt)
+            _refuse_an_approval_of_nothing(data, context, self.min_score)
+            _approval_of_the_amount_written(data)
             result = context.check(data)
             if not result.ok and builder.stops:
                 # a stop's branch the flow cannot hold: planned as "do nothing" instead
@@ -285,6 +289,69 @@ class OfflinePlanner:
         record = AttemptRecord(1, VALID, (time.monotonic() - started) * 1000)
         context.emitter.attempt(record)
         return RefineOutput(operations, [record])
+
+
+def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
+    """ "Charge 7,400 EUR for order 55; finance approves any charge over 5,000": the amount
+    the approval's condition compares is the one the step writes, not a run input that
+    may say another (an approval skipped for "100" while 7,400 is charged)."""
+    nodes = [node for node in data.get("nodes") or [] if isinstance(node, dict)]
+    for node in nodes:
+        when = node.get("when")
+        if node.get("type") != "approval" or not isinstance(when, str):
+            continue
+        for name in dict.fromkeys(re.findall(r"(?<![\w.])input\.(\w+)\b", when)):
+            written = {
+                literal
+                for other in nodes
+                if other.get("type") in ("tool", "map")
+                and isinstance(literal := (other.get("inputs") or {}).get(name), str)
+                and re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
+            }
+            if len(written) != 1:
+                continue
+            node["when"] = when = re.sub(rf"(?<![\w.])input\.{name}\b", written.pop(), when)
+            if f"input.{name}" not in json.dumps(nodes):
+                schema = data.get("input_schema") or {}
+                (schema.get("properties") or {}).pop(name, None)
+                if name in (schema.get("required") or []):
+                    schema["required"].remove(name)
+
+
+def _refuse_an_approval_of_nothing(
+    data: dict[str, Any], context: PlanContext, min_score: float
+) -> None:
+    """ "Pay invoice PO-3391 for $14,500, but finance approves over $10,000": a plan of the
+    approval alone asks someone to approve and then does nothing. When what is approved
+    writes a code to act on ("PO-3391") and, planned on its own, is refused, that
+    refusal is the answer; when it plans nothing at all ("we need a PO for SUP-300 for
+    $48,000"), the step is refused by name. "Ask a manager to approve the request" is an
+    approval alone, as asked."""
+    nodes = data.get("nodes") or []
+    kinds = {node.get("type") for node in nodes if isinstance(node, dict)}
+    if "approval" not in kinds or kinds & {"tool", "map"}:
+        return
+    step = strip_approval_phrase(context.prompt).strip(" ,.;")
+    if not _ACTED_ON_VALUE.search(step):
+        return  # ("approve the request", "approve the discount")
+    alone = FlowBuilder(context.tools, context.joins, min_score=min_score)
+    try:
+        alone.build(step)
+    except PlanningError as exc:
+        if exc.code != "no_steps":
+            raise
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not map the step that is to be approved ({step!r}) to a tool: a plan of the "
+        "approval alone would do nothing once it is approved. Name what should happen with "
+        "a tool's words, or register a tool that does it.",
+        step=step,
+    )
+
+
+#: A code a step would act on: "SUP-300", "PO-3391" (an amount alone may be the policy's
+#: threshold: "when a payment over $10k comes in, finance approves it").
+_ACTED_ON_VALUE = re.compile(r"\b[A-Z]{2,}-?\d+\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,8 +578,16 @@ class FlowBuilder:
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = self._background_left_out(text)
+        text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
+        text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
+        text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
+        text = _NOT_IF.sub(r"\g<lead>\g<act> unless \g<cond>", text)
+        text = _abbreviations_spelled_out(text)  # "any PO over 5,000": any purchase order
         text = self._names_beside_addresses(text)
         text = _EACH_IN_BRACKETS.sub(_each_in_brackets, text)
+        # "enrol these students in CHEM-210: a@x, b@x": each of them, one call each
+        text = _THESE_LISTED.sub(r"\g<lead>each of these ", text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
@@ -2618,7 +2693,8 @@ class FlowBuilder:
         if not words:
             return
         verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
-        if stem(words[0]) not in _GENERIC_VERBS and not (
+        # ("read temperature sensor T-14": reading is getting, whatever is read)
+        if stem(words[0]) not in _GENERIC_VERBS | {"read"} and not (
             # "order pizza": a thing the catalogue knows by an id, said as the verb, is all
             # that matched
             best.matched
@@ -3039,8 +3115,9 @@ class FlowBuilder:
                 factor *= VERB_BONUS
             elif verb_forms & set(tool_words[1:]):
                 factor *= VERB_BONUS * 0.9  # "greet the user": send_welcome_email
+            brand = _brand_words(item.spec)
             for word in tool_words:
-                if word not in related:
+                if word not in related and word not in brand:
                     factor *= UNMATCHED_ID_WORD
             rescored.append((item.score * factor, item))
         if said_verb == verb:  # (a message verb said is read as "send": no verb to say)
@@ -3603,6 +3680,15 @@ class FlowBuilder:
             inputs[said] = '"%s".format([item])'
         if loop is not None and loop.filtered is not None:
             _check_filtered_keeps(clause, loop, spec, inputs)
+        region_country = regions_listed(_written_list(items), self.request)
+        regions = [n for n in spec.input_properties() if _names_a_region(n)]
+        countries = [n for n in spec.input_properties() if "country" in split_identifier(n)]
+        if region_country is not None and len(regions) == 1 and len(countries) == 1:
+            # "the sales tax in each of these states: NY, TX, WA": each is a region of the US
+            for name in (regions[0], countries[0]):
+                self._drop_unread_input(inputs.get(name, ""))
+            inputs[regions[0]] = "item"
+            inputs[countries[0]] = json.dumps(region_country)
         if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
             # the item is what the step works on: its first input the item's type fits (an
             # optional one when none is required: "for each customer, look them up")
@@ -5070,6 +5156,8 @@ class FlowBuilder:
                 for label, value in clause.quoted
                 if label is None
                 or label in _QUOTE_OBJECT_LABELS
+                # ("the sentiment of this comment: '...'": what the colon opens is read)
+                or _after_a_colon(clause.text, value)
                 or label in self.reader.verbs
                 or label in _own_words(spec)  # "the sentiment of '...'" for analyze_sentiment
             ]
@@ -5105,6 +5193,11 @@ class FlowBuilder:
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
+        literals.update(
+            leftover_codes(
+                properties, spec.required_inputs(), clause.action or clause.text, literals
+            )
+        )
         literals.update(
             service_literals(
                 properties,
@@ -5179,6 +5272,11 @@ class FlowBuilder:
                     same = same if len(same) == 1 else []
                 if same and same[0] != json.loads(literal):
                     literals[name] = json.dumps(same[0])
+        if "name" in properties and "name" not in literals:
+            # "New student Priya enrolled with priya@uni.edu": the name the address is of
+            owner = _owner_named(self.request, [*literals.values(), clause.text])
+            if owner is not None:
+                literals["name"] = json.dumps(owner)
         return literals
 
     def _recipient_input(
@@ -5261,7 +5359,24 @@ class FlowBuilder:
                 words = {stem(w) for w in split_identifier(source.name)}
                 if who and "email" in words and {stem(w) for w in who} <= words:
                     return source.expression
-        return None
+        return self._address_of_the_one_looked_up(clause, candidates)
+
+    def _address_of_the_one_looked_up(self, clause: Clause, candidates: list[Source]) -> str | None:
+        """ "Look up the guardian of student S-1020 and email them": "them" is the one a
+        step before found, whose address it tells (`guardian_email`, the guardian named in
+        the request), not the student the request is about."""
+        if not _SENT_TO_A_PRONOUN.search(clause.action or ""):
+            return None
+        said = {stem(w) for w in meaningful(self.request)}
+        found = [
+            source
+            for source in candidates
+            if source.node is not None
+            and "email" in (words := [stem(w) for w in split_identifier(source.name)])
+            and len(words) > 1
+            and set(words) - {"email"} <= said
+        ]
+        return found[0].expression if len(found) == 1 else None
 
     def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
         """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
@@ -5274,6 +5389,18 @@ class FlowBuilder:
             addressee = subject_addressee("email them", self.person)
         return self._recipient_field(addressee, schema) if addressee is not None else None
 
+    def _background_left_out(self, text: str) -> str:
+        """ "A buyer wants a viewing of 12 Elm Street on Friday; open a sales ticket ...":
+        what someone wants, said first, is why the steps after it are asked, not a step
+        (no lookup of the buyer); the steps start where the request says to do them."""
+        match = _BACKGROUND.match(text)
+        rest = text[match.end() :] if match is not None else ""
+        if match is None or not self.reader.starts_with_verb(rest):
+            return text
+        if re.search(r"\b(?:it|this|that|one)\b", rest.split(".")[0], re.IGNORECASE):
+            return text  # "the customer wants a refund; process it": what they want is a step
+        return text[match.end() :]
+
     def _each_of_these_words(self, match: re.Match[str]) -> str:
         """ "Deploy 5.2.0 to staging for each of these services: auth, billing, search" ->
         "For each of auth, billing and search, Deploy 5.2.0 to staging": a loop over the
@@ -5281,7 +5408,8 @@ class FlowBuilder:
         items = [
             v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if v
         ]
-        before = match["before"].strip()
+        # ("what's the sales tax on $250 in each of these states: ...": get it for each)
+        before = _ASKED_WHAT.sub("Get ", match["before"].strip())
         if (
             len(items) < 2
             or not before
@@ -6405,7 +6533,11 @@ def _summary_inputs(properties: Mapping[str, Any]) -> list[str]:
     return [
         name
         for name, schema in properties.items()
-        if split_identifier(name)[-1:] in (["summary"], ["headline"], ["topic"])
+        if (
+            split_identifier(name)[-1:] in (["summary"], ["headline"], ["topic"])
+            # (ServiceNow's `short_description`: the one line, beside a long `description`)
+            or split_identifier(name) == ["short", "description"]
+        )
         and "string" in (schema_types(schema) or {"string"})
     ]
 
@@ -6740,6 +6872,93 @@ _NAMED = re.compile(
     r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
     r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
 )
+#: "don't send the welcome email if it's a disposable address; otherwise welcome Dev": what
+#: is done otherwise, unless the condition holds (the step said with "don't" is the same)
+_WORDS = r"(?:[^;.!?]|\.(?=\w))"  # (a dot inside an address or a number is no stop)
+_NOT_IF_OTHERWISE = re.compile(
+    r"(?P<lead>(?:^|[.;!?]\s*|,\s*|\b(?:and|but|then)\s+))(?:don't|do\s+not|never)\s+"
+    rf"(?P<act>{_WORDS}+?)\s+if\s+(?P<cond>{_WORDS}+?)\s*[;,.]\s*(?:otherwise|else)\s*,?\s+"
+    rf"(?P<other>{_WORDS}+)",
+    re.IGNORECASE,
+)
+#: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
+_TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
+#: "A buyer wants a viewing ...;", "Our client asked for a refund.": who wants what, first
+_BACKGROUND = re.compile(
+    r"^\s*(?:a|an|the|our|one\s+of\s+our|my)\s+[a-z]+(?:\s+[a-z]+)?\s+"
+    r"(?:wants|wanted|needs|needed|asked|asks|would\s+like|is\s+asking|has\s+asked)\b"
+    r"[^;.!?:]*[;.:]\s+",
+    re.IGNORECASE,
+)
+#: A question that asks for a value ("what's the tax on ..."): a step that gets it
+_ASKED_WHAT = re.compile(
+    r"^(?:what's|what\s+is|what\s+are|how\s+much\s+is|tell\s+me)\s+(?=the\b)", re.I
+)
+#: "don't email the customer if the payment failed": the step, unless the condition holds
+_NOT_IF = re.compile(
+    r"(?P<lead>(?:^|[.;!?]\s*|,\s*|\b(?:and|but|then)\s+))(?:don't|do\s+not|never)\s+"
+    r"(?P<act>(?!do\b|anything\b|nothing\b)(?:[^;,.!?]|\.(?=\w))+?)\s+if\s+"
+    r"(?P<cond>(?:[^;,.!?]|\.(?=\w))+)",
+    re.IGNORECASE,
+)
+
+
+def _abbreviations_spelled_out(text: str) -> str:
+    """ "Raise a purchase order ...; procurement approves any PO over 5,000": an
+    abbreviation in capitals is written as the words of the request it stands for (their
+    initials), so the approval is of the step that says them."""
+    for abbreviation in dict.fromkeys(_ABBREVIATION.findall(text)):
+        letters = r"\s+".join(rf"{c.lower()}[a-z]+" for c in abbreviation)
+        spelled = next(
+            (
+                m
+                for m in re.finditer(rf"\b(?:{letters})\b", text)
+                # ("for IT to set up ...": not "if their")
+                if not STOP_WORDS & set(m.group(0).split())
+            ),
+            None,
+        )
+        if spelled is not None:
+            text = re.sub(rf"\b{abbreviation}s?\b", spelled.group(0), text)
+    return text
+
+
+#: "PO", "SLA", "NDA": two to four capitals alone (not a code with a digit or a dash).
+_ABBREVIATION = re.compile(r"(?<![\w-])([A-Z]{2,4})(?![\w-])")
+
+
+def _written_list(items: str | None) -> list[str]:
+    """The values of a list written in the request (`["NY", "TX"]`), or none."""
+    if not items or not items.startswith("["):
+        return []
+    try:
+        values = json.loads(items)
+    except ValueError:
+        return []
+    return values if all(isinstance(v, str) for v in values) else []
+
+
+def _names_a_region(name: str) -> bool:
+    return bool({"region", "state", "province"} & set(split_identifier(name)))
+
+
+def _owner_named(request: str, said: Sequence[str]) -> str | None:
+    """The capitalised name in `request` that is the first part of the one address the
+    step sends to ("Priya" of priya@uni.edu, "Dev" of dev@startup.io), or None."""
+    addresses = {m.group(0).lower() for text in said for m in EMAIL_ADDRESS.finditer(text)}
+    if not addresses:
+        # ("validate dev@startup.io ...; otherwise welcome Dev": the request's one address)
+        addresses = {m.group(0).lower() for m in EMAIL_ADDRESS.finditer(request)}
+    if len(addresses) != 1:
+        return None
+    first = re.split(r"[._+-]", next(iter(addresses)).split("@", 1)[0])[0]
+    if len(first) < 2 or not first.isalpha():
+        return None
+    written = f"{first[0].upper()}{re.escape(first[1:])}"
+    named = re.search(rf"(?<![\w@.])({written})\b(?![@.]\w)", request)
+    return named.group(1) if named else None
+
+
 #: "calculate tax on 1200": a number the step works on, with no unit after it
 _BARE_AMOUNT = re.compile(
     r"\b(?:on|of|for)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
@@ -7074,6 +7293,20 @@ _OBJECT_START = frozenset(
     "the a an this that these those its their his her our your my each every all any both "
     "it them him me us then".split()
 )
+
+
+def _brand_words(spec: ToolSpec) -> frozenset[str]:
+    """The id words that name whose tool it is, not what it does: the vendor before the
+    colon of a name ("Canvas: post grade") that is the namespace of a dotted id
+    (`canvas.post_grade`) and that the description does not use. A request seldom says
+    them ("give Kai a score of 87"), so leaving them out is no sign the tool is wrong."""
+    name = spec.name or ""
+    if ":" not in name or "." not in spec.id:
+        return frozenset()
+    vendor = {stem(w) for w in split_identifier(name.split(":", 1)[0])}
+    # ("Calendar: create event" / "Create a calendar event": what it is, not whose)
+    vendor -= _text_stems(spec.description or "")
+    return frozenset(vendor & {stem(w) for w in split_identifier(spec.id.split(".", 1)[0])})
 
 
 def _spec_stems(spec: ToolSpec) -> frozenset[str]:
@@ -8021,6 +8254,14 @@ _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|an
 _QUOTE_OBJECT_LABELS = frozenset(
     {"of", "on", "about", "for", "from", "text", "message", "this", "following", "below"}
 )
+def _after_a_colon(text: str, value: str) -> bool:
+    return re.search(rf":\s*[\"\u201c']{re.escape(value)}", text) is not None
+
+
+#: "email them", "text her": a message to someone said before, by a pronoun
+_SENT_TO_A_PRONOUN = re.compile(
+    r"\b(?:email|e-mail|mail|message|notify|tell|send|text|remind)\s+(?:them|him|her)\b", re.I
+)
 #: Inputs that hold the text a reading step works on.
 _READ_TEXT_INPUTS = frozenset({"text", "content", "document", "input_text", "message", "body"})
 #: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
@@ -8039,7 +8280,17 @@ _EACH_OF_LISTED = re.compile(
     re.IGNORECASE,
 )
 #: A value that is plainly one (an address, a link, a #channel, an id with digits).
-_A_VALUE = r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*|https?://[^\s,]*[\w/]|#[\w-]+|[\w-]*\d[\w-]*)"
+_A_VALUE = (
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*|https?://[^\s,]*[\w/]|#[\w-]+|[\w-]*\d[\w-]*"
+    r"|\+\d[\d-]{5,}\d)"  # ("text each of these patients ...: +15550100001, +1555...")
+)
+#: "enrol these students in CHEM-210: a@x.com, b@x.com": "these" and a list of addresses
+#: or codes after a colon, with no "each" said
+_THESE_LISTED = re.compile(
+    r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these\s+(?=[a-z]+s\b[^.;:!?]*:\s*"
+    rf"{_A_VALUE}\s*,)",
+    re.IGNORECASE,
+)
 #: "email each of these prospects an intro: a@x.com, b@y.com", "for each of these posts —
 #: https://..., https://... \u2014 fetch it": the values come after the words that loop on them
 _EACH_OF_THESE_LISTED = re.compile(
@@ -8069,7 +8320,9 @@ _PERSON_ITEM: dict[str, Any] = {
 #: "for each URL in [https://a.io, https://b.io]", "for every id in (A-1, A-2)": values
 #: listed in brackets after the loop's noun
 _EACH_IN_BRACKETS = re.compile(
-    r"\b(?P<lead>for\s+)?(?:each|every)\s+(?:[\w-]+\s+)?in\s+(?:the\s+list\s+)?"
+    r"\b(?P<lead>for\s+)?(?:(?:each|every)\s+(?:[\w-]+\s+)?(?:in|on|from)\s+"
+    # ("each person on the waitlist (a@x, b@x)", "the parents in this list (a@x, b@x)")
+    r"(?:(?:the|this|our)\s+[\w-]+\s+)?|the\s+[\w-]+s\s+(?:in|on)\s+(?:this|the)\s+list\s+)"
     r"[\[(](?P<list>[^\[\]()]+?,[^\[\]()]+?)[\])]",
     re.IGNORECASE,
 )
