@@ -301,11 +301,16 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
         if node.get("type") != "approval" or not isinstance(when, str):
             continue
         for name in dict.fromkeys(re.findall(r"(?<![\w.])input\.(\w+)\b", when)):
+            # ("if the order total is over €5,000 ... charge order 310 for €6,200": the
+            # total compared is the amount charged)
+            names = _MONEY_NAMES if name in _MONEY_NAMES else {name}
             written = {
                 literal
                 for other in nodes
                 if other.get("type") in ("tool", "map")
-                and isinstance(literal := (other.get("inputs") or {}).get(name), str)
+                for field, literal in (other.get("inputs") or {}).items()
+                if field in names
+                and isinstance(literal, str)
                 and re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
             }
             if len(written) != 1:
@@ -316,6 +321,9 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
                 (schema.get("properties") or {}).pop(name, None)
                 if name in (schema.get("required") or []):
                     schema["required"].remove(name)
+
+
+_MONEY_NAMES = frozenset({"amount", "total", "price", "sum", "cost", "value"})
 
 
 def _refuse_an_approval_of_nothing(
@@ -6087,6 +6095,15 @@ class FlowBuilder:
             if asked.startswith("input."):
                 inputs[name] = literal
                 self._drop_unread_input(asked)
+        # "never send the welcome email to ann@x.com if her address is disposable": the
+        # check is of the one address the step writes
+        addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(clause.action or "")))
+        emails = [n for n in spec.input_properties() if "email" in split_identifier(n)]
+        if len(addresses) == 1 and len(emails) == 1:
+            asked = inputs.get(emails[0], "")
+            if asked.startswith("input."):
+                inputs[emails[0]] = json.dumps(addresses[0])
+                self._drop_unread_input(asked)
 
     def _deciders(self, condition: str) -> list[ToolSpec]:
         """Tools that may tell whether `condition` holds, best first: ranked on the whole
@@ -8284,6 +8301,8 @@ _A_VALUE = (
     r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*|https?://[^\s,]*[\w/]|#[\w-]+|[\w-]*\d[\w-]*"
     r"|\+\d[\d-]{5,}\d)"  # ("text each of these patients ...: +15550100001, +1555...")
 )
+#: Words for a list itself ("each of the following values"), not what is in it.
+_LIST_WORDS = frozenset({"values", "items", "ones", "things", "entries"})
 #: "enrol these students in CHEM-210: a@x.com, b@x.com": "these" and a list of addresses
 #: or codes after a colon, with no "each" said
 _THESE_LISTED = re.compile(
@@ -8296,7 +8315,7 @@ _THESE_LISTED = re.compile(
 _EACH_OF_THESE_LISTED = re.compile(
     r"(?P<start>(?:^|(?<=[.!?\n;,:]))\s*(?:(?:and\s+)?then\s+|and\s+)?)(?:for\s+)?"
     r"(?P<before>[^.!?\n:,;]*?)\b(?:each|every\s+one)\s+of\s+"
-    r"(?:(?:these|those|the\s+following|the)\s+[\w-]+(?:\s+(?!an?\b|the\b)[\w-]+s\b)?"
+    r"(?:(?:these|those|the\s+following|the)\s+(?P<noun>[\w-]+)(?:\s+(?!an?\b|the\b)[\w-]+s\b)?"
     r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s)\s*"
     # ("email each of a@x.com, b@y.com and c@z.com an intro": one email each, no copies)
     r"|(?=[\w.+-]+@))"
@@ -8354,6 +8373,11 @@ def _each_listed_first(match: re.Match[str]) -> str:
     items = [v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if v]
     listed = f"{', '.join(items[:-1])} and {items[-1]}"
     before, after, rest = match["before"].strip(), (match["after"] or "").strip(), match["rest"]
+    noun = (match["noun"] or "").lower()
+    if not before and not after and noun.endswith("s") and noun not in _LIST_WORDS:
+        # "for each of these orders: A-1, A-2, validate it": "it" is the order, not any
+        # thing a tool validates (an email)
+        rest = re.sub(r"^(\s*\w+\s+)(?:it|them)\b", rf"\1the {singular(noun)}", rest, count=1)
     lead = "for" if match["start"].strip() else "For"  # ("..., then for each of ...")
     if match["after"] is None:  # the values right after "each of": the step goes on after
         if not before:
