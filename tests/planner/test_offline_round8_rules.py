@@ -240,3 +240,20 @@ def _ancestors(flow, node_id: str) -> set[str]:
             seen.add(current)
             todo.extend(by_id[current].after)
     return seen
+
+
+def test_the_one_moment_a_booking_writes_is_its_start():
+    flow = plan(
+        "Book patient P-3 with clinician C-1 on 2027-06-01 at 10:00 for a consult",
+        eval_catalog(CLINIC),
+    )
+    assert steps(flow)["appointments.book"]["start"] == '"2027-06-01T10:00"'
+
+
+def test_text_them_a_reminder_sends_a_reminder_not_the_record_found():
+    flow = plan(
+        "Look up patient P-61 and text them a reminder for tomorrow 9am", eval_catalog(CLINIC)
+    )
+    sms = steps(flow)["twilio_sms_send"]
+    assert sms["to"] == "patients_lookup.phone"
+    assert "patients_lookup" not in sms["body"]

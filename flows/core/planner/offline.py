@@ -6281,7 +6281,9 @@ _SENDS_ALL_ON = re.compile(
 _SENDS_IT_ON = re.compile(
     r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms|"
     r"add|append|log|record|save|write|store)\s+"
-    r"(?P<what>it|this|that|them|these|those|each(?:\s+one)?|the\s+results?|the\s+outputs?|"
+    # ("text them a reminder": them is who it goes to, the reminder what is sent)
+    r"(?P<what>it|this|that|them(?!\s+(?:a|an|the|our|your|this|that|some)\b)|these|those|"
+    r"each(?:\s+one)?|the\s+results?|the\s+outputs?|"
     r"the\s+answers?|"
     # "calculate the VAT and email the breakdown": what the step before worked out
     r"the\s+(?:breakdown|figures|numbers|findings|details|outcome|calculation)|"
@@ -8967,6 +8969,8 @@ def _timestamp_written(
         written = pattern.findall(text)
         if len(wanted) == 1 and len(written) == 1:
             found[wanted[0]] = json.dumps(written[0])
+    if not any(unwrap_nullable(schema).get("format") for schema in properties.values()):
+        found.update(_start_written(properties, text, {**taken, **found}))
     span = _DATE_RANGE.search(text)
     if span is not None:
         # "from 2026-01-01 to 2026-01-31": a range's start and end inputs
@@ -8979,6 +8983,33 @@ def _timestamp_written(
             elif words & {"end", "to", "until", "through"}:
                 found[name] = json.dumps(span.group("end"))
     return found
+
+
+def _start_written(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "book them with C-21 at 2027-03-01T08:00", "on 2027-01-14 at 09:30": the one
+    moment the step writes is when it starts, for a tool whose one string input named for
+    a start (`start`, `start_time`, `scheduled_at`) says no format."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and split_identifier(name)[-1:] in (["start"], ["time"], ["datetime"], ["at"])
+        and "string" in (schema_types(unwrap_nullable(schema)) or set())
+    ]
+    moments = _ISO_TIME.findall(text) or [
+        f"{m.group('date')}T{m.group('time')}" for m in _DATE_AT_TIME.finditer(text)
+    ]
+    if len(wanted) != 1 or len(moments) != 1:
+        return {}
+    return {wanted[0]: json.dumps(moments[0])}
+
+
+#: "on 2027-01-14 at 09:30": a date and the time of day after it
+_DATE_AT_TIME = re.compile(
+    r"\b(?P<date>\d{4}-\d{2}-\d{2})\s+(?:at\s+)?(?P<time>[01]\d:[0-5]\d|2[0-3]:[0-5]\d)\b"
+)
 
 
 _DATE_RANGE = re.compile(
