@@ -257,3 +257,12 @@ def test_text_them_a_reminder_sends_a_reminder_not_the_record_found():
     sms = steps(flow)["twilio_sms_send"]
     assert sms["to"] == "patients_lookup.phone"
     assert "patients_lookup" not in sms["body"]
+
+
+def test_a_team_known_by_name_after_for_is_the_assignment_group():
+    flow = plan("Open an incident 'Boiler 2 pressure drop' for facilities", eval_catalog(PLANT))
+    incident = steps(flow)["servicenow_create_incident"]
+    assert incident["assignment_group"] == '"facilities"'
+    assert incident["short_description"] == '"Boiler 2 pressure drop"'
+    other = steps(plan("Open an incident for the outage of line 2", eval_catalog(PLANT)))
+    assert "assignment_group" not in other["servicenow_create_incident"]
