@@ -587,6 +587,8 @@ class FlowBuilder:
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = self._background_left_out(text)
+        text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
+        text = _EACH_NOUN_LISTED.sub(_each_noun_listed, text)  # "to each new hire: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
@@ -6900,6 +6902,28 @@ _NOT_IF_OTHERWISE = re.compile(
     rf"(?P<other>{_WORDS}+)",
     re.IGNORECASE,
 )
+#: "and email tracking to buyer@x.co.uk": a message verb, a bare noun and whom it goes to
+#: (the noun is what is sent, as with "the": "email the tracking to ...")
+_BARE_OBJECT_SENT = re.compile(
+    r"\b(?P<verb>email|e-mail|mail|text)\s+(?!(?:the|a|an|it|them|this|that|these|those|"
+    r"their|his|her|our|my|your|each|every|all|any|some|to|me|us|him|both|everything|"
+    r"everyone|everybody|anything|anyone|someone|nothing|either|neither)\b)"
+    r"(?P<what>[a-z][a-z-]+(?:\s+(?!to\b)[a-z][a-z-]+)?)\s+to\s+(?=[\w.+-]+@[\w-]+\.)",
+    re.IGNORECASE,
+)
+#: "Send the welcome email to each new hire: Priya priya@corp.com, Tom tom@corp.com": the
+#: values of a loop after "each <noun>:", said as "each of these <nouns>:"
+_EACH_NOUN_LISTED = re.compile(
+    r"\b(?:each|every)\s+(?!of\b|one\b|other\b)(?P<noun>(?:new\s+)?[a-z-]+?)s?\s*:\s*"
+    r"(?=(?:[^.;!?\n]|\.(?=\w))*,)",
+    re.IGNORECASE,
+)
+
+
+def _each_noun_listed(match: re.Match[str]) -> str:
+    return f"each of these {match['noun']}s: "
+
+
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
 #: "A buyer wants a viewing ...;", "Our client asked for a refund.": who wants what, first
