@@ -266,3 +266,35 @@ def test_a_team_known_by_name_after_for_is_the_assignment_group():
     assert incident["short_description"] == '"Boiler 2 pressure drop"'
     other = steps(plan("Open an incident for the outage of line 2", eval_catalog(PLANT)))
     assert "assignment_group" not in other["servicenow_create_incident"]
+
+
+def test_a_number_compared_of_a_tools_thing_is_read_first():
+    flow = plan(
+        "If sensor TEMP-3 reads more than 90, page the boiler team with P1", eval_catalog(PLANT)
+    )
+    (branch,) = [node for node in flow.nodes if isinstance(node, BranchNode)]
+    assert branch.condition == "iot_read_sensor.value > 90.0"
+    assert steps(flow)["iot.read_sensor"]["sensor_id"] == '"TEMP-3"'
+    assert "reads" not in (flow.input_schema.get("properties") or {})
+
+
+def test_an_amount_compared_with_no_tool_named_stays_a_run_input(demo):
+    flow = plan("If the amount is over 500, email finance@x.com", demo)
+    (branch,) = [node for node in flow.nodes if isinstance(node, BranchNode)]
+    assert branch.condition == "input.amount > 500.0"
+
+
+def test_codes_listed_right_after_the_verb_are_one_call_each():
+    flow = plan(
+        "Read TEMP-3 and PRES-4 and open an incident if either is above 100", eval_catalog(PLANT)
+    )
+    (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
+    assert loop.items == '["TEMP-3", "PRES-4"]'
+    (branch,) = [node for node in flow.nodes if isinstance(node, BranchNode)]
+    assert branch.condition == "iot_read_sensor.exists(r, r.value > 100.0)"
+
+
+def test_codes_listed_for_an_id_that_takes_one_are_refused_not_cut_to_the_first():
+    error = refusal("cancel the appointment of A-1, A-2", eval_catalog(CLINIC))
+    assert "A-1, A-2" in error.message
+    assert error.details["reason"] == "several_values_for_one"

@@ -38,6 +38,7 @@ from flows.core.planner.conditions import (
     ABSENT_STEMS,
     QUANTITY_WORDS,
     ResolvedCondition,
+    compared_with_a_number,
     resolve_condition,
     said_of_a_record,
     speaks_of_outcome,
@@ -470,6 +471,8 @@ class FlowBuilder:
         #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
         self.stops_allowed = stops_allowed
         self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
+        #: a check planned for a number compared takes only a tool that reads that number
+        self.numbers_only = False
         facts = catalogue_facts(tools)
         self.index = facts.index
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
@@ -5282,6 +5285,8 @@ class FlowBuilder:
                     same = same if len(same) == 1 else []
                 if same and same[0] != json.loads(literal):
                     literals[name] = json.dumps(same[0])
+        if not clause.for_each:
+            _refuse_codes_listed_for_one(clause, spec, literals)
         if "name" in properties and "name" not in literals:
             # "New student Priya enrolled with priya@uni.edu": the name the address is of
             owner = _owner_named(self.request, [*literals.values(), clause.text])
@@ -5528,6 +5533,24 @@ class FlowBuilder:
             # "get the recent errors; if the error rate is above 5%": the errors' `total` is
             # no rate; the tool returning `error_rate` tells it, planned first
             checked = self._check_first(condition, clause)
+            if checked is not None and checked.new_input is None:
+                resolved = checked
+        if (
+            resolved is not None
+            and resolved.new_input is not None
+            and check_first
+            and not condition.optional
+            and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
+            # ("the error rate": a tool's `error_rate` said in full is for the rules below)
+            and not any(_field_in_full(condition.text, spec) for spec in self.specs.values())
+        ):
+            # "if sensor TEMP-3 reads more than 90": the number a tool named in the
+            # condition reads, planned first, not a run input named after the verb
+            self.numbers_only = True
+            try:
+                checked = self._check_first(condition, clause)
+            finally:
+                self.numbers_only = False
             if checked is not None and checked.new_input is None:
                 resolved = checked
         in_arm_teller = None
@@ -5977,6 +6000,11 @@ class FlowBuilder:
                 spec.id, spec.output_schema, context=words, whole_names=words[-1:]
             )
             tried = resolve_condition(condition.text, trial, negate=condition.negate)
+            number = _the_one_number_compared(spec, condition, trial)
+            if self.numbers_only and number is None:
+                continue
+            if tried is None or tried.new_input is not None or self.numbers_only:
+                tried = number or tried
             if (
                 thing
                 and thing not in _PEOPLE
@@ -6944,6 +6972,59 @@ _NOT_IF = re.compile(
     r"(?P<cond>(?:[^;,.!?]|\.(?=\w))+)",
     re.IGNORECASE,
 )
+
+
+#: Codes listed together: "TEMP-3 and PRES-4", "A-1, A-2 and A-3".
+_CODE_SHAPE = r"[A-Z][A-Z0-9]*-\d[\w-]*"
+_CODES_LISTED = re.compile(
+    rf"(?<![\w-])(?P<first>{_CODE_SHAPE})(?P<rest>(?:\s*,\s*{_CODE_SHAPE})*\s*,?\s*(?:and|&|or)\s+"
+    rf"{_CODE_SHAPE}|(?:\s*,\s*{_CODE_SHAPE})+)(?![\w-])"
+)
+
+
+def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[str, str]) -> None:
+    """ "Read TEMP-3 and PRES-4": codes listed for an id input that takes one, outside a
+    loop, would be read for the first alone; refused, naming them and how to loop."""
+    if _codes_listed(spec, clause.action or ""):
+        return  # one call each, planned as a loop
+    for name, literal in literals.items():
+        if not name.endswith("_id") or not literal.startswith('"'):
+            continue
+        code = json.loads(literal)
+        for match in _CODES_LISTED.finditer(clause.action or clause.text):
+            if match.group("first") != code:
+                continue
+            listed = re.findall(_CODE_SHAPE, match.group(0))
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it names {', '.join(listed)} for {spec.id}'s "
+                f"{name}, which takes one, so the others would be left out. Say it for each "
+                f"('for each of {' and '.join(listed)}, ...').",
+                step=clause.text,
+                details={"reason": "several_values_for_one", "input": name, "values": listed},
+            )
+
+
+def _the_one_number_compared(
+    spec: ToolSpec, condition: Condition, trial: list[Source]
+) -> ResolvedCondition | None:
+    """ "If sensor TEMP-3 reads more than 90": a number compared, said of the thing a tool
+    is named for (the sensor), is that tool's one number output (`value`), not a run
+    input named after the verb ("reads")."""
+    said = compared_with_a_number(condition.text)
+    numbers = [
+        name
+        for name, schema in spec.output_properties().items()
+        if schema_types(unwrap_nullable(schema)) & {"number", "integer"}
+    ]
+    if said is None or len(numbers) != 1:
+        return None
+    # (the tool's thing: "sensor"; a number's own name alone, "scored", could be any
+    # tool's score: a sentiment's too)
+    naming = {stem(w) for w in split_identifier(spec.id)[1:]}
+    if not naming & {stem(w) for w in meaningful(condition.text)}:
+        return None
+    return resolve_condition(f"the {numbers[0]} is {said}", trial, negate=condition.negate)
 
 
 def _abbreviations_spelled_out(text: str) -> str:
@@ -8563,9 +8644,10 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     if len(ids) != 1:
         return []
     noun = split_identifier(ids[0])[0]
-    match = re.search(
-        rf"\b{re.escape(noun)}s?\s+(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+"
-        rf"{_A_CODE})\b",
+    listed = rf"(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+{_A_CODE})\b"
+    match = re.search(rf"\b{re.escape(noun)}s?\s+{listed}", action, re.IGNORECASE) or re.match(
+        # ("read TEMP-3 and PRES-4": codes in capitals right after the step's verb)
+        rf"^\W*(?:please\s+)?[a-z]+\s+(?=[A-Z]+-?\d)(?-i:{listed})",
         action,
         re.IGNORECASE,
     )
