@@ -590,6 +590,7 @@ class FlowBuilder:
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = self._background_left_out(text)
+        text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
         text = _EACH_NOUN_LISTED.sub(_each_noun_listed, text)  # "to each new hire: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
@@ -605,6 +606,7 @@ class FlowBuilder:
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         text = _IF_SO.sub(self._if_it_passed, text)
+        text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -633,6 +635,15 @@ class FlowBuilder:
         rest = match.string[match.end() :]
         if not match.group("comma") and not self.reader.starts_with_verb(rest):
             return match.group(0)  # "if it does contain ...": not the check's verdict
+        return "if it passes, "
+
+    def _if_it_is_then(self, match: re.Match[str]) -> str:
+        """ "check order 5521 is valid, and if it is charge $75.50 to it": "if it is" with
+        no comma, then a step's verb, is the check passing ("if it is, ..." with a comma
+        is read where the question was asked)."""
+        rest = match.string[match.end() :]
+        if not self.reader.starts_with_verb(rest):
+            return match.group(0)  # "if it is urgent"
         return "if it passes, "
 
     def _each_of_listed(self, match: re.Match[str]) -> str:
@@ -6930,6 +6941,13 @@ _NOT_IF_OTHERWISE = re.compile(
     rf"(?P<other>{_WORDS}+)",
     re.IGNORECASE,
 )
+#: "after the payment of $40 for order 9 goes through, email ...": the charge, then the
+#: step only if it went through (not after it whatever its outcome)
+_AFTER_IT_WENT_THROUGH = re.compile(
+    r"(?P<lead>^|[.;!?]\s+)after\s+(?P<what>(?:the|a)\s+(?:payment|charge)\b[^,;.!?]*?)\s+"
+    r"(?:goes|went|has\s+gone)\s+through\s*,\s*",
+    re.IGNORECASE,
+)
 #: "and email tracking to buyer@x.co.uk": a message verb, a bare noun and whom it goes to
 #: (the noun is what is sent, as with "the": "email the tracking to ...")
 _BARE_OBJECT_SENT = re.compile(
@@ -8395,6 +8413,7 @@ _IF_SO = re.compile(
     r"(?P<comma>\s*,)?\s*",
     re.IGNORECASE,
 )
+_IF_IT_IS_THEN = re.compile(r"\bif\s+(?:it\s+is|it's|they\s+are|they're)\s+(?=[a-z])", re.I)
 _LISTED_ITEM = r"[\w@.+#:/-]*\w"
 #: "check each of api, web and db", "for each of a@x.com and b@x.com, ...": values listed
 _EACH_OF_LISTED = re.compile(
