@@ -5298,6 +5298,7 @@ class FlowBuilder:
                     literals[name] = json.dumps(same[0])
         if not clause.for_each:
             _refuse_codes_listed_for_one(clause, spec, literals)
+            _refuse_two_amounts_for_one(clause, spec, literals)
         if "name" in properties and "name" not in literals:
             # "New student Priya enrolled with priya@uni.edu": the name the address is of
             owner = _owner_named(self.request, [*literals.values(), clause.text])
@@ -5402,7 +5403,18 @@ class FlowBuilder:
             and len(words) > 1
             and set(words) - {"email"} <= said
         ]
-        return found[0].expression if len(found) == 1 else None
+        if len(found) == 1:
+            return found[0].expression
+        if found or any("email" in split_identifier(source.name) for source in candidates):
+            return None
+        # "open a billing ticket for jane@acme.com ..., then email her the ticket number":
+        # the one address the request writes is hers
+        addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(self.request)))
+        if len(addresses) != 1 or EMAIL_ADDRESS.search(clause.action or ""):
+            return None
+        if re.search(rf"\b(?:to|at|cc|copy)\s+{re.escape(addresses[0])}", self.request, re.I):
+            return None  # ("tell the support lead at lead@acme.io": someone else's)
+        return json.dumps(addresses[0])
 
     def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
         """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
@@ -7021,6 +7033,29 @@ def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[
                 step=clause.text,
                 details={"reason": "several_values_for_one", "input": name, "values": listed},
             )
+
+
+def _refuse_two_amounts_for_one(
+    clause: Clause, spec: ToolSpec, literals: dict[str, str]
+) -> None:
+    """ "Charge the customer 30 dollars for order 77 and 15 dollars for order 78": two
+    amounts in one step of a tool that takes one would charge the first alone; refused,
+    naming both, rather than dropping the second."""
+    action = clause.action or clause.text
+    if "amount" not in literals or _COMPARISON_PHRASE.search(action):
+        return
+    amounts = list(dict.fromkeys(m.group("a") or m.group("b") for m in _MONEY.finditer(action)))
+    if len(amounts) < 2:
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan {clause.label}: it names {len(amounts)} amounts "
+        f"({', '.join(amounts)}) for {spec.id}, which takes one, so the others would be "
+        "left out. Say each as its own step ('charge 30 dollars for order 77, then charge "
+        "15 dollars for order 78').",
+        step=clause.text,
+        details={"reason": "several_values_for_one", "input": "amount", "values": amounts},
+    )
 
 
 def _the_one_number_compared(
@@ -8663,7 +8698,11 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     if len(ids) != 1:
         return []
     noun = split_identifier(ids[0])[0]
-    listed = rf"(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+{_A_CODE})\b"
+    listed = (
+        rf"(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+{_A_CODE})\b"
+        # ("order 77 and 15 dollars for order 78": an amount is no code)
+        r"(?!\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|%|percent|units?|items?|x\b))"
+    )
     match = re.search(rf"\b{re.escape(noun)}s?\s+{listed}", action, re.IGNORECASE) or re.match(
         # ("read TEMP-3 and PRES-4": codes in capitals right after the step's verb)
         rf"^\W*(?:please\s+)?[a-z]+\s+(?=[A-Z]+-?\d)(?-i:{listed})",
