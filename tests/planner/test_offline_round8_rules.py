@@ -298,3 +298,42 @@ def test_codes_listed_for_an_id_that_takes_one_are_refused_not_cut_to_the_first(
     error = refusal("cancel the appointment of A-1, A-2", eval_catalog(CLINIC))
     assert "A-1, A-2" in error.message
     assert error.details["reason"] == "several_values_for_one"
+
+
+def test_after_the_payment_goes_through_the_step_runs_only_if_it_did(demo):
+    flow = plan(
+        "after the payment of $40 for order 9 goes through, email receipts@shop.com the "
+        "transaction id",
+        demo,
+    )
+    (branch,) = [node for node in flow.nodes if isinstance(node, BranchNode)]
+    assert branch.condition == "process_payment.approved"
+    assert "send_email" in branch.then
+
+
+def test_if_it_is_then_a_verb_is_the_check_passing(demo):
+    flow = plan("check order 5521 is valid, and if it is charge $75.50 to it", demo)
+    (branch,) = [node for node in flow.nodes if isinstance(node, BranchNode)]
+    assert branch.condition == "validate_order.valid"
+    assert "process_payment" in branch.then
+
+
+def test_two_amounts_for_a_tool_that_takes_one_are_refused(demo):
+    error = refusal("Charge the customer 30 dollars for order 77 and 15 dollars for order 78", demo)
+    assert "30, 15" in error.message
+
+
+def test_her_is_the_one_address_the_request_writes_unless_it_is_someone_elses(demo):
+    flow = plan(
+        "Open a billing ticket for jane@acme.com about a double charge, then email her the "
+        "ticket number",
+        demo,
+    )
+    assert steps(flow)["send_email"]["to"] == '"jane@acme.com"'
+    other = plan(
+        "Classify the message and if it's urgent tell the support lead at lead@acme.io, "
+        "otherwise email them a thank-you note",
+        demo,
+    )
+    thanks = next(node for node in other.nodes if node.title == "Email them a thank-you note")
+    assert thanks.inputs["to"] == "input.customer_email"
