@@ -337,3 +337,10 @@ def test_her_is_the_one_address_the_request_writes_unless_it_is_someone_elses(de
     )
     thanks = next(node for node in other.nodes if node.title == "Email them a thank-you note")
     assert thanks.inputs["to"] == "input.customer_email"
+
+
+def test_a_tax_emailed_is_calculated_first(demo):
+    flow = plan("email finance@corp.com the VAT for 1,000 EUR in Spain", demo)
+    tax = steps(flow)["calculate_tax"]
+    assert (tax["amount"], tax["country"]) == ("1000.0", '"ES"')
+    assert "calculate_tax" in steps(flow)["send_email"]["body"]

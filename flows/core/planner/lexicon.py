@@ -99,7 +99,7 @@ MADE_BY: dict[str, str] = {
         "classify": "classification",
         "translate": "translation",
         "analyze": "analysis sentiment",
-        "calculate": "calculation",
+        "calculate": "calculation tax vat gst hst",
         "transcribe": "transcript transcription",
         "extract": "extract extraction",
     }.items()
