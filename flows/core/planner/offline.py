@@ -8467,7 +8467,8 @@ _LIST_WORDS = frozenset({"values", "items", "ones", "things", "entries"})
 #: "enrol these students in CHEM-210: a@x.com, b@x.com": "these" and a list of addresses
 #: or codes after a colon, with no "each" said
 _THESE_LISTED = re.compile(
-    r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these\s+(?=[a-z]+s\b[^.;:!?]*:\s*"
+    r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these\s+"
+    r"(?=(?:[a-z]+s|people|children|staff|folks)\b[^.;:!?]*:\s*"
     rf"{_A_VALUE}\s*,)",
     re.IGNORECASE,
 )
