@@ -344,3 +344,12 @@ def test_a_tax_emailed_is_calculated_first(demo):
     tax = steps(flow)["calculate_tax"]
     assert (tax["amount"], tax["country"]) == ("1000.0", '"ES"')
     assert "calculate_tax" in steps(flow)["send_email"]["body"]
+
+
+def test_an_approval_of_a_message_that_was_never_planned_is_refused(demo):
+    error = refusal(
+        "Have the legal team review and approve the contract email to vendor@supplier.com "
+        "within 48 hours, otherwise don't send it",
+        demo,
+    )
+    assert "vendor@supplier.com" in error.message

@@ -332,7 +332,7 @@ def _refuse_an_approval_of_nothing(
 ) -> None:
     """ "Pay invoice PO-3391 for $14,500, but finance approves over $10,000": a plan of the
     approval alone asks someone to approve and then does nothing. When what is approved
-    writes a code to act on ("PO-3391") and, planned on its own, is refused, that
+    writes a code or an address to act on ("PO-3391") and, planned on its own, is refused, that
     refusal is the answer; when it plans nothing at all ("we need a PO for SUP-300 for
     $48,000"), the step is refused by name. "Ask a manager to approve the request" is an
     approval alone, as asked."""
@@ -358,9 +358,10 @@ def _refuse_an_approval_of_nothing(
     )
 
 
-#: A code a step would act on: "SUP-300", "PO-3391" (an amount alone may be the policy's
-#: threshold: "when a payment over $10k comes in, finance approves it").
-_ACTED_ON_VALUE = re.compile(r"\b[A-Z]{2,}-?\d+\b")
+#: A code or an address a step would act on: "SUP-300", "PO-3391", "vendor@supplier.com"
+#: (an amount alone may be the policy's threshold: "when a payment over $10k comes in,
+#: finance approves it").
+_ACTED_ON_VALUE = re.compile(r"\b[A-Z]{2,}-?\d+\b|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 @dataclass(frozen=True, slots=True)
