@@ -353,3 +353,19 @@ def test_an_approval_of_a_message_that_was_never_planned_is_refused(demo):
         demo,
     )
     assert "vendor@supplier.com" in error.message
+
+
+def test_managers_qualified_by_a_word_that_is_no_department_are_managers():
+    flow = plan(
+        "Create a PO for supplier SUP-300 for $48,000; two plant managers must approve it first",
+        eval_catalog(PLANT),
+    )
+    (approval,) = [node for node in flow.nodes if isinstance(node, ApprovalNode)]
+    assert approval.assignees.groups == ["managers"]
+    assert approval.quorum == 2
+
+
+def test_a_departments_manager_is_still_the_department(demo):
+    flow = plan("a finance manager must approve the charge of $900 for order 5 first", demo)
+    (approval,) = [node for node in flow.nodes if isinstance(node, ApprovalNode)]
+    assert approval.assignees.groups == ["finance"]
