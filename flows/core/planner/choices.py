@@ -120,7 +120,15 @@ def _written_values(
             r"((?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})|[\w-]+)",
             re.IGNORECASE,
         )
-        for match in (*before.finditer(text), *after.finditer(text)):
+        said_before = list(before.finditer(text))
+        listed = {v.lower() for v in values}
+        # ("with high priority so an agent calls back": the value said before its name
+        # is the one; the word after it starts the rest of the sentence)
+        if any(match.group(1).lower() in listed for match in said_before):
+            said_after = []
+        else:
+            said_after = list(after.finditer(text))
+        for match in (*said_before, *said_after):
             word = match.group(1)
             lowered = word.lower()
             if lowered in _FUNCTION_WORDS or lowered.isdigit() or lowered in known:

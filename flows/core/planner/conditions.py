@@ -76,6 +76,14 @@ _NEGATIONS = re.compile(
 )
 
 
+def compared_with_a_number(text: str) -> str | None:
+    """The comparison `text` ends on ("reads more than 90": "more than 90"), or None."""
+    match = _COMPARISON.search(text.strip(" .,;:!?"))
+    if match is None or _NEGATIONS.search(text):
+        return None
+    return match.group(0)[match.start("operator") - match.start() :].strip()
+
+
 def compared_subject(text: str) -> str | None:
     """What `text` compares with a number when that is all it says ("the amount is over
     500", "the total exceeds $2k"): "the amount", "the total"; else None."""
@@ -117,7 +125,7 @@ _OUTCOME_FIELDS = frozenset(
     stem(word)
     for word in "ok success successful succeeded approved valid found passed accepted sent "
     "delivered completed done exists available stock matched verified authorized paid "
-    "processed".split()
+    "processed covered eligible allowed permitted compliant".split()
 )
 #: Words that speak of an outcome: a condition on one reads the step's yes/no field.
 _OUTCOME_WORDS = frozenset(

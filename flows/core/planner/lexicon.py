@@ -74,6 +74,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "turn switch toggle flip enable disable activate",
         "list show display",
         "deploy deployment release rollout",
+        "grade grades grading mark marks score",
+        "submit submitted submission submissions hand handed",
     )
 )
 
@@ -97,7 +99,7 @@ MADE_BY: dict[str, str] = {
         "classify": "classification",
         "translate": "translation",
         "analyze": "analysis sentiment",
-        "calculate": "calculation",
+        "calculate": "calculation tax vat gst hst",
         "transcribe": "transcript transcription",
         "extract": "extract extraction",
     }.items()
@@ -168,6 +170,8 @@ def stem(word: str) -> str:
         w = w[:-2]  # "validat" -> "valid", "calculat" -> "calcul"
     if w.endswith("is") and len(w) > 5 and not w.endswith("sis"):
         w = w[:-2] + "iz"  # "summaris" -> "summariz"
+    if w.endswith("oll") and len(w) > 5:
+        w = w[:-1]  # "enroll" -> "enrol" (the US and British spellings)
     if w.endswith("ys") and len(w) > 5:
         w = w[:-1] + "z"  # "analys" -> "analyz"
     return w

@@ -280,6 +280,11 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
         return _first(_BECAUSE, text)
     if texts_phones and words <= {"to", "number", "recipient"}:
         return _phone(text)
+    last = split_identifier(name)[-1:]
+    if len(words) > 1 and last and last[0] in _TEAM_NOUNS and not words & set(_NOT_CODES):
+        # "for the maintenance group": an `assignment_group` is named as a `group` is;
+        # "an incident for facilities": a team people know by name
+        return _name_before(last[0], text) or _first(_FOR_A_TEAM, text)
     if len(words) == 1 and name not in _NOT_CODES and name.isalpha():
         return (
             _code_after(name, text)
@@ -290,6 +295,15 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
     return None
 
 
+#: The last word of an input that names a group of people ("assignment_group").
+_TEAM_NOUNS = frozenset({"group", "team", "queue", "department"})
+#: "for facilities", "for the finance team": a team known by its name, after "for"
+_FOR_A_TEAM = re.compile(
+    r"\bfor\s+(?:the\s+)?(?P<value>facilities|maintenance|finance|legal|hr|security|support|"
+    r"sales|compliance|marketing|engineering|ops|operations|accounting|procurement|it|"
+    r"billing|warehouse|logistics|helpdesk|devops|payroll|networking|network)\b"
+    r"(?!\s+(?:team|group|queue|department)\b)"
+)
 #: Words before a noun that qualify it without naming it ("the new metric").
 _QUALIFIERS = frozenset(
     "a an the this that these those its their our your my his her same new right whole "

@@ -38,6 +38,7 @@ from flows.core.planner.conditions import (
     ABSENT_STEMS,
     QUANTITY_WORDS,
     ResolvedCondition,
+    compared_with_a_number,
     resolve_condition,
     said_of_a_record,
     speaks_of_outcome,
@@ -46,6 +47,7 @@ from flows.core.planner.echoes import acts, echoed_input, is_content_input, with
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.goals import written_out_goal
 from flows.core.planner.headings import carries_data, heading_literals, split_data_heading
+from flows.core.planner.leftover_codes import leftover_codes
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -88,9 +90,10 @@ from flows.core.planner.places import (
     country_currency,
     country_literal,
     currency_literal,
+    regions_listed,
     request_currency,
 )
-from flows.core.planner.quotes import mask_quotes, unmasked
+from flows.core.planner.quotes import mask_quotes, quote_below_in_place, unmasked
 from flows.core.planner.recipients import (
     EMAIL_ADDRESS,
     Recipient,
@@ -241,6 +244,8 @@ class OfflinePlanner:
         try:
             builder = FlowBuilder(context.tools, context.joins, min_score=self.min_score)
             data = builder.build(context.prompt)
+            _refuse_an_approval_of_nothing(data, context, self.min_score)
+            _approval_of_the_amount_written(data)
             result = context.check(data)
             if not result.ok and builder.stops:
                 # a stop's branch the flow cannot hold: planned as "do nothing" instead
@@ -285,6 +290,78 @@ class OfflinePlanner:
         record = AttemptRecord(1, VALID, (time.monotonic() - started) * 1000)
         context.emitter.attempt(record)
         return RefineOutput(operations, [record])
+
+
+def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
+    """ "Charge 7,400 EUR for order 55; finance approves any charge over 5,000": the amount
+    the approval's condition compares is the one the step writes, not a run input that
+    may say another (an approval skipped for "100" while 7,400 is charged)."""
+    nodes = [node for node in data.get("nodes") or [] if isinstance(node, dict)]
+    for node in nodes:
+        when = node.get("when")
+        if node.get("type") != "approval" or not isinstance(when, str):
+            continue
+        for name in dict.fromkeys(re.findall(r"(?<![\w.])input\.(\w+)\b", when)):
+            # ("if the order total is over €5,000 ... charge order 310 for €6,200": the
+            # total compared is the amount charged)
+            names = _MONEY_NAMES if name in _MONEY_NAMES else {name}
+            written = {
+                literal
+                for other in nodes
+                if other.get("type") in ("tool", "map")
+                for field, literal in (other.get("inputs") or {}).items()
+                if field in names
+                and isinstance(literal, str)
+                and re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
+            }
+            if len(written) != 1:
+                continue
+            node["when"] = when = re.sub(rf"(?<![\w.])input\.{name}\b", written.pop(), when)
+            if f"input.{name}" not in json.dumps(nodes):
+                schema = data.get("input_schema") or {}
+                (schema.get("properties") or {}).pop(name, None)
+                if name in (schema.get("required") or []):
+                    schema["required"].remove(name)
+
+
+_MONEY_NAMES = frozenset({"amount", "total", "price", "sum", "cost", "value"})
+
+
+def _refuse_an_approval_of_nothing(
+    data: dict[str, Any], context: PlanContext, min_score: float
+) -> None:
+    """ "Pay invoice PO-3391 for $14,500, but finance approves over $10,000": a plan of the
+    approval alone asks someone to approve and then does nothing. When what is approved
+    writes a code or an address to act on ("PO-3391") and, planned on its own, is refused, that
+    refusal is the answer; when it plans nothing at all ("we need a PO for SUP-300 for
+    $48,000"), the step is refused by name. "Ask a manager to approve the request" is an
+    approval alone, as asked."""
+    nodes = data.get("nodes") or []
+    kinds = {node.get("type") for node in nodes if isinstance(node, dict)}
+    if "approval" not in kinds or kinds & {"tool", "map"}:
+        return
+    step = strip_approval_phrase(context.prompt).strip(" ,.;")
+    if not _ACTED_ON_VALUE.search(step):
+        return  # ("approve the request", "approve the discount")
+    alone = FlowBuilder(context.tools, context.joins, min_score=min_score)
+    try:
+        alone.build(step)
+    except PlanningError as exc:
+        if exc.code != "no_steps":
+            raise
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not map the step that is to be approved ({step!r}) to a tool: a plan of the "
+        "approval alone would do nothing once it is approved. Name what should happen with "
+        "a tool's words, or register a tool that does it.",
+        step=step,
+    )
+
+
+#: A code or an address a step would act on: "SUP-300", "PO-3391", "vendor@supplier.com"
+#: (an amount alone may be the policy's threshold: "when a payment over $10k comes in,
+#: finance approves it").
+_ACTED_ON_VALUE = re.compile(r"\b[A-Z]{2,}-?\d+\b|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,6 +472,8 @@ class FlowBuilder:
         #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
         self.stops_allowed = stops_allowed
         self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
+        #: a check planned for a number compared takes only a tool that reads that number
+        self.numbers_only = False
         facts = catalogue_facts(tools)
         self.index = facts.index
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
@@ -511,12 +590,24 @@ class FlowBuilder:
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = self._background_left_out(text)
+        text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
+        text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
+        text = _EACH_NOUN_LISTED.sub(_each_noun_listed, text)  # "to each new hire: a, b"
+        text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
+        text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
+        text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
+        text = _NOT_IF.sub(r"\g<lead>\g<act> unless \g<cond>", text)
+        text = _abbreviations_spelled_out(text)  # "any PO over 5,000": any purchase order
         text = self._names_beside_addresses(text)
         text = _EACH_IN_BRACKETS.sub(_each_in_brackets, text)
+        # "enrol these students in CHEM-210: a@x, b@x": each of them, one call each
+        text = _THESE_LISTED.sub(r"\g<lead>each of these ", text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         text = _IF_SO.sub(self._if_it_passed, text)
+        text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -545,6 +636,15 @@ class FlowBuilder:
         rest = match.string[match.end() :]
         if not match.group("comma") and not self.reader.starts_with_verb(rest):
             return match.group(0)  # "if it does contain ...": not the check's verdict
+        return "if it passes, "
+
+    def _if_it_is_then(self, match: re.Match[str]) -> str:
+        """ "check order 5521 is valid, and if it is charge $75.50 to it": "if it is" with
+        no comma, then a step's verb, is the check passing ("if it is, ..." with a comma
+        is read where the question was asked)."""
+        rest = match.string[match.end() :]
+        if not self.reader.starts_with_verb(rest):
+            return match.group(0)  # "if it is urgent"
         return "if it passes, "
 
     def _each_of_listed(self, match: re.Match[str]) -> str:
@@ -2685,7 +2785,8 @@ class FlowBuilder:
         if not words:
             return
         verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
-        if stem(words[0]) not in _GENERIC_VERBS and not (
+        # ("read temperature sensor T-14": reading is getting, whatever is read)
+        if stem(words[0]) not in _GENERIC_VERBS | {"read"} and not (
             # "order pizza": a thing the catalogue knows by an id, said as the verb, is all
             # that matched
             best.matched
@@ -3108,8 +3209,9 @@ class FlowBuilder:
                 factor *= VERB_BONUS
             elif verb_forms & set(tool_words[1:]):
                 factor *= VERB_BONUS * 0.9  # "greet the user": send_welcome_email
+            brand = _brand_words(item.spec)
             for word in tool_words:
-                if word not in related:
+                if word not in related and word not in brand:
                     factor *= UNMATCHED_ID_WORD
             rescored.append((item.score * factor, item))
         if said_verb == verb:  # (a message verb said is read as "send": no verb to say)
@@ -3693,6 +3795,15 @@ class FlowBuilder:
             inputs[said] = '"%s".format([item])'
         if loop is not None and loop.filtered is not None:
             _check_filtered_keeps(clause, loop, spec, inputs)
+        region_country = regions_listed(_written_list(items), self.request)
+        regions = [n for n in spec.input_properties() if _names_a_region(n)]
+        countries = [n for n in spec.input_properties() if "country" in split_identifier(n)]
+        if region_country is not None and len(regions) == 1 and len(countries) == 1:
+            # "the sales tax in each of these states: NY, TX, WA": each is a region of the US
+            for name in (regions[0], countries[0]):
+                self._drop_unread_input(inputs.get(name, ""))
+            inputs[regions[0]] = "item"
+            inputs[countries[0]] = json.dumps(region_country)
         if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
             # the item is what the step works on: its first input the item's type fits (an
             # optional one when none is required: "for each customer, look them up")
@@ -5177,6 +5288,8 @@ class FlowBuilder:
                 for label, value in clause.quoted
                 if label is None
                 or label in _QUOTE_OBJECT_LABELS
+                # ("the sentiment of this comment: '...'": what the colon opens is read)
+                or _after_a_colon(clause.text, value)
                 or label in self.reader.verbs
                 or label in _own_words(spec)  # "the sentiment of '...'" for analyze_sentiment
             ]
@@ -5212,6 +5325,11 @@ class FlowBuilder:
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
+        literals.update(
+            leftover_codes(
+                properties, spec.required_inputs(), clause.action or clause.text, literals
+            )
+        )
         literals.update(
             service_literals(
                 properties,
@@ -5286,6 +5404,14 @@ class FlowBuilder:
                     same = same if len(same) == 1 else []
                 if same and same[0] != json.loads(literal):
                     literals[name] = json.dumps(same[0])
+        if not clause.for_each:
+            _refuse_codes_listed_for_one(clause, spec, literals)
+            _refuse_two_amounts_for_one(clause, spec, literals)
+        if "name" in properties and "name" not in literals:
+            # "New student Priya enrolled with priya@uni.edu": the name the address is of
+            owner = _owner_named(self.request, [*literals.values(), clause.text])
+            if owner is not None:
+                literals["name"] = json.dumps(owner)
         return literals
 
     def _recipient_input(
@@ -5368,7 +5494,35 @@ class FlowBuilder:
                 words = {stem(w) for w in split_identifier(source.name)}
                 if who and "email" in words and {stem(w) for w in who} <= words:
                     return source.expression
-        return None
+        return self._address_of_the_one_looked_up(clause, candidates)
+
+    def _address_of_the_one_looked_up(self, clause: Clause, candidates: list[Source]) -> str | None:
+        """ "Look up the guardian of student S-1020 and email them": "them" is the one a
+        step before found, whose address it tells (`guardian_email`, the guardian named in
+        the request), not the student the request is about."""
+        if not _SENT_TO_A_PRONOUN.search(clause.action or ""):
+            return None
+        said = {stem(w) for w in meaningful(self.request)}
+        found = [
+            source
+            for source in candidates
+            if source.node is not None
+            and "email" in (words := [stem(w) for w in split_identifier(source.name)])
+            and len(words) > 1
+            and set(words) - {"email"} <= said
+        ]
+        if len(found) == 1:
+            return found[0].expression
+        if found or any("email" in split_identifier(source.name) for source in candidates):
+            return None
+        # "open a billing ticket for jane@acme.com ..., then email her the ticket number":
+        # the one address the request writes is hers
+        addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(self.request)))
+        if len(addresses) != 1 or EMAIL_ADDRESS.search(clause.action or ""):
+            return None
+        if re.search(rf"\b(?:to|at|cc|copy)\s+{re.escape(addresses[0])}", self.request, re.I):
+            return None  # ("tell the support lead at lead@acme.io": someone else's)
+        return json.dumps(addresses[0])
 
     def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
         """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
@@ -5381,6 +5535,18 @@ class FlowBuilder:
             addressee = subject_addressee("email them", self.person)
         return self._recipient_field(addressee, schema) if addressee is not None else None
 
+    def _background_left_out(self, text: str) -> str:
+        """ "A buyer wants a viewing of 12 Elm Street on Friday; open a sales ticket ...":
+        what someone wants, said first, is why the steps after it are asked, not a step
+        (no lookup of the buyer); the steps start where the request says to do them."""
+        match = _BACKGROUND.match(text)
+        rest = text[match.end() :] if match is not None else ""
+        if match is None or not self.reader.starts_with_verb(rest):
+            return text
+        if re.search(r"\b(?:it|this|that|one)\b", rest.split(".")[0], re.IGNORECASE):
+            return text  # "the customer wants a refund; process it": what they want is a step
+        return text[match.end() :]
+
     def _each_of_these_words(self, match: re.Match[str]) -> str:
         """ "Deploy 5.2.0 to staging for each of these services: auth, billing, search" ->
         "For each of auth, billing and search, Deploy 5.2.0 to staging": a loop over the
@@ -5388,7 +5554,8 @@ class FlowBuilder:
         items = [
             v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if v
         ]
-        before = match["before"].strip()
+        # ("what's the sales tax on $250 in each of these states: ...": get it for each)
+        before = _ASKED_WHAT.sub("Get ", match["before"].strip())
         if (
             len(items) < 2
             or not before
@@ -5497,6 +5664,24 @@ class FlowBuilder:
             # "get the recent errors; if the error rate is above 5%": the errors' `total` is
             # no rate; the tool returning `error_rate` tells it, planned first
             checked = self._check_first(condition, clause)
+            if checked is not None and checked.new_input is None:
+                resolved = checked
+        if (
+            resolved is not None
+            and resolved.new_input is not None
+            and check_first
+            and not condition.optional
+            and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
+            # ("the error rate": a tool's `error_rate` said in full is for the rules below)
+            and not any(_field_in_full(condition.text, spec) for spec in self.specs.values())
+        ):
+            # "if sensor TEMP-3 reads more than 90": the number a tool named in the
+            # condition reads, planned first, not a run input named after the verb
+            self.numbers_only = True
+            try:
+                checked = self._check_first(condition, clause)
+            finally:
+                self.numbers_only = False
             if checked is not None and checked.new_input is None:
                 resolved = checked
         in_arm_teller = None
@@ -5946,6 +6131,11 @@ class FlowBuilder:
                 spec.id, spec.output_schema, context=words, whole_names=words[-1:]
             )
             tried = resolve_condition(condition.text, trial, negate=condition.negate)
+            number = _the_one_number_compared(spec, condition, trial)
+            if self.numbers_only and number is None:
+                continue
+            if tried is None or tried.new_input is not None or self.numbers_only:
+                tried = number or tried
             if (
                 thing
                 and thing not in _PEOPLE
@@ -6065,6 +6255,15 @@ class FlowBuilder:
             asked = inputs.get(name, "")
             if asked.startswith("input."):
                 inputs[name] = literal
+                self._drop_unread_input(asked)
+        # "never send the welcome email to ann@x.com if her address is disposable": the
+        # check is of the one address the step writes
+        addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(clause.action or "")))
+        emails = [n for n in spec.input_properties() if "email" in split_identifier(n)]
+        if len(addresses) == 1 and len(emails) == 1:
+            asked = inputs.get(emails[0], "")
+            if asked.startswith("input."):
+                inputs[emails[0]] = json.dumps(addresses[0])
                 self._drop_unread_input(asked)
 
     def _deciders(self, condition: str) -> list[ToolSpec]:
@@ -6243,7 +6442,9 @@ _SENDS_ALL_ON = re.compile(
 _SENDS_IT_ON = re.compile(
     r"^(?:forward|send|pass|post|text|share|publish|message|tweet|email|e-mail|mail|sms|"
     r"add|append|log|record|save|write|store)\s+"
-    r"(?P<what>it|this|that|them|these|those|each(?:\s+one)?|the\s+results?|the\s+outputs?|"
+    # ("text them a reminder": them is who it goes to, the reminder what is sent)
+    r"(?P<what>it|this|that|them(?!\s+(?:a|an|the|our|your|this|that|some)\b)|these|those|"
+    r"each(?:\s+one)?|the\s+results?|the\s+outputs?|"
     r"the\s+answers?|"
     # "calculate the VAT and email the breakdown": what the step before worked out
     r"the\s+(?:breakdown|figures|numbers|findings|details|outcome|calculation)|"
@@ -6512,7 +6713,11 @@ def _summary_inputs(properties: Mapping[str, Any]) -> list[str]:
     return [
         name
         for name, schema in properties.items()
-        if split_identifier(name)[-1:] in (["summary"], ["headline"], ["topic"])
+        if (
+            split_identifier(name)[-1:] in (["summary"], ["headline"], ["topic"])
+            # (ServiceNow's `short_description`: the one line, beside a long `description`)
+            or split_identifier(name) == ["short", "description"]
+        )
         and "string" in (schema_types(schema) or {"string"})
     ]
 
@@ -6850,6 +7055,198 @@ _NAMED = re.compile(
     r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
     r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
 )
+#: "don't send the welcome email if it's a disposable address; otherwise welcome Dev": what
+#: is done otherwise, unless the condition holds (the step said with "don't" is the same)
+_WORDS = r"(?:[^;.!?]|\.(?=\w))"  # (a dot inside an address or a number is no stop)
+_NOT_IF_OTHERWISE = re.compile(
+    r"(?P<lead>(?:^|[.;!?]\s*|,\s*|\b(?:and|but|then)\s+))(?:don't|do\s+not|never)\s+"
+    rf"(?P<act>{_WORDS}+?)\s+if\s+(?P<cond>{_WORDS}+?)\s*[;,.]\s*(?:otherwise|else)\s*,?\s+"
+    rf"(?P<other>{_WORDS}+)",
+    re.IGNORECASE,
+)
+#: "after the payment of $40 for order 9 goes through, email ...": the charge, then the
+#: step only if it went through (not after it whatever its outcome)
+_AFTER_IT_WENT_THROUGH = re.compile(
+    r"(?P<lead>^|[.;!?]\s+)after\s+(?P<what>(?:the|a)\s+(?:payment|charge)\b[^,;.!?]*?)\s+"
+    r"(?:goes|went|has\s+gone)\s+through\s*,\s*",
+    re.IGNORECASE,
+)
+#: "and email tracking to buyer@x.co.uk": a message verb, a bare noun and whom it goes to
+#: (the noun is what is sent, as with "the": "email the tracking to ...")
+_BARE_OBJECT_SENT = re.compile(
+    r"\b(?P<verb>email|e-mail|mail|text)\s+(?!(?:the|a|an|it|them|this|that|these|those|"
+    r"their|his|her|our|my|your|each|every|all|any|some|to|me|us|him|both|everything|"
+    r"everyone|everybody|anything|anyone|someone|nothing|either|neither)\b)"
+    r"(?P<what>[a-z][a-z-]+(?:\s+(?!to\b)[a-z][a-z-]+)?)\s+to\s+(?=[\w.+-]+@[\w-]+\.)",
+    re.IGNORECASE,
+)
+#: "Send the welcome email to each new hire: Priya priya@corp.com, Tom tom@corp.com": the
+#: values of a loop after "each <noun>:", said as "each of these <nouns>:"
+_EACH_NOUN_LISTED = re.compile(
+    r"\b(?:each|every)\s+(?!of\b|one\b|other\b)(?P<noun>(?:new\s+)?[a-z-]+?)s?\s*:\s*"
+    r"(?=(?:[^.;!?\n]|\.(?=\w))*,)",
+    re.IGNORECASE,
+)
+
+
+def _each_noun_listed(match: re.Match[str]) -> str:
+    return f"each of these {match['noun']}s: "
+
+
+#: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
+_TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
+#: "A buyer wants a viewing ...;", "Our client asked for a refund.": who wants what, first
+_BACKGROUND = re.compile(
+    r"^\s*(?:a|an|the|our|one\s+of\s+our|my)\s+[a-z]+(?:\s+[a-z]+)?\s+"
+    r"(?:wants|wanted|needs|needed|asked|asks|would\s+like|is\s+asking|has\s+asked)\b"
+    r"[^;.!?:]*[;.:]\s+",
+    re.IGNORECASE,
+)
+#: A question that asks for a value ("what's the tax on ..."): a step that gets it
+_ASKED_WHAT = re.compile(
+    r"^(?:what's|what\s+is|what\s+are|how\s+much\s+is|tell\s+me)\s+(?=the\b)", re.I
+)
+#: "don't email the customer if the payment failed": the step, unless the condition holds
+_NOT_IF = re.compile(
+    r"(?P<lead>(?:^|[.;!?]\s*|,\s*|\b(?:and|but|then)\s+))(?:don't|do\s+not|never)\s+"
+    r"(?P<act>(?!do\b|anything\b|nothing\b)(?:[^;,.!?]|\.(?=\w))+?)\s+if\s+"
+    r"(?P<cond>(?:[^;,.!?]|\.(?=\w))+)",
+    re.IGNORECASE,
+)
+
+
+#: Codes listed together: "TEMP-3 and PRES-4", "A-1, A-2 and A-3".
+_CODE_SHAPE = r"[A-Z][A-Z0-9]*-\d[\w-]*"
+_CODES_LISTED = re.compile(
+    rf"(?<![\w-])(?P<first>{_CODE_SHAPE})(?P<rest>(?:\s*,\s*{_CODE_SHAPE})*\s*,?\s*(?:and|&|or)\s+"
+    rf"{_CODE_SHAPE}|(?:\s*,\s*{_CODE_SHAPE})+)(?![\w-])"
+)
+
+
+def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[str, str]) -> None:
+    """ "Read TEMP-3 and PRES-4": codes listed for an id input that takes one, outside a
+    loop, would be read for the first alone; refused, naming them and how to loop."""
+    if _codes_listed(spec, clause.action or ""):
+        return  # one call each, planned as a loop
+    for name, literal in literals.items():
+        if not name.endswith("_id") or not literal.startswith('"'):
+            continue
+        code = json.loads(literal)
+        for match in _CODES_LISTED.finditer(clause.action or clause.text):
+            if match.group("first") != code:
+                continue
+            listed = re.findall(_CODE_SHAPE, match.group(0))
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it names {', '.join(listed)} for {spec.id}'s "
+                f"{name}, which takes one, so the others would be left out. Say it for each "
+                f"('for each of {' and '.join(listed)}, ...').",
+                step=clause.text,
+                details={"reason": "several_values_for_one", "input": name, "values": listed},
+            )
+
+
+def _refuse_two_amounts_for_one(
+    clause: Clause, spec: ToolSpec, literals: dict[str, str]
+) -> None:
+    """ "Charge the customer 30 dollars for order 77 and 15 dollars for order 78": two
+    amounts in one step of a tool that takes one would charge the first alone; refused,
+    naming both, rather than dropping the second."""
+    action = clause.action or clause.text
+    if "amount" not in literals or _COMPARISON_PHRASE.search(action):
+        return
+    amounts = list(dict.fromkeys(m.group("a") or m.group("b") for m in _MONEY.finditer(action)))
+    if len(amounts) < 2:
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan {clause.label}: it names {len(amounts)} amounts "
+        f"({', '.join(amounts)}) for {spec.id}, which takes one, so the others would be "
+        "left out. Say each as its own step ('charge 30 dollars for order 77, then charge "
+        "15 dollars for order 78').",
+        step=clause.text,
+        details={"reason": "several_values_for_one", "input": "amount", "values": amounts},
+    )
+
+
+def _the_one_number_compared(
+    spec: ToolSpec, condition: Condition, trial: list[Source]
+) -> ResolvedCondition | None:
+    """ "If sensor TEMP-3 reads more than 90": a number compared, said of the thing a tool
+    is named for (the sensor), is that tool's one number output (`value`), not a run
+    input named after the verb ("reads")."""
+    said = compared_with_a_number(condition.text)
+    numbers = [
+        name
+        for name, schema in spec.output_properties().items()
+        if schema_types(unwrap_nullable(schema)) & {"number", "integer"}
+    ]
+    if said is None or len(numbers) != 1:
+        return None
+    # (the tool's thing: "sensor"; a number's own name alone, "scored", could be any
+    # tool's score: a sentiment's too)
+    naming = {stem(w) for w in split_identifier(spec.id)[1:]}
+    if not naming & {stem(w) for w in meaningful(condition.text)}:
+        return None
+    return resolve_condition(f"the {numbers[0]} is {said}", trial, negate=condition.negate)
+
+
+def _abbreviations_spelled_out(text: str) -> str:
+    """ "Raise a purchase order ...; procurement approves any PO over 5,000": an
+    abbreviation in capitals is written as the words of the request it stands for (their
+    initials), so the approval is of the step that says them."""
+    for abbreviation in dict.fromkeys(_ABBREVIATION.findall(text)):
+        letters = r"\s+".join(rf"{c.lower()}[a-z]+" for c in abbreviation)
+        spelled = next(
+            (
+                m
+                for m in re.finditer(rf"\b(?:{letters})\b", text)
+                # ("for IT to set up ...": not "if their")
+                if not STOP_WORDS & set(m.group(0).split())
+            ),
+            None,
+        )
+        if spelled is not None:
+            text = re.sub(rf"\b{abbreviation}s?\b", spelled.group(0), text)
+    return text
+
+
+#: "PO", "SLA", "NDA": two to four capitals alone (not a code with a digit or a dash).
+_ABBREVIATION = re.compile(r"(?<![\w-])([A-Z]{2,4})(?![\w-])")
+
+
+def _written_list(items: str | None) -> list[str]:
+    """The values of a list written in the request (`["NY", "TX"]`), or none."""
+    if not items or not items.startswith("["):
+        return []
+    try:
+        values = json.loads(items)
+    except ValueError:
+        return []
+    return values if all(isinstance(v, str) for v in values) else []
+
+
+def _names_a_region(name: str) -> bool:
+    return bool({"region", "state", "province"} & set(split_identifier(name)))
+
+
+def _owner_named(request: str, said: Sequence[str]) -> str | None:
+    """The capitalised name in `request` that is the first part of the one address the
+    step sends to ("Priya" of priya@uni.edu, "Dev" of dev@startup.io), or None."""
+    addresses = {m.group(0).lower() for text in said for m in EMAIL_ADDRESS.finditer(text)}
+    if not addresses:
+        # ("validate dev@startup.io ...; otherwise welcome Dev": the request's one address)
+        addresses = {m.group(0).lower() for m in EMAIL_ADDRESS.finditer(request)}
+    if len(addresses) != 1:
+        return None
+    first = re.split(r"[._+-]", next(iter(addresses)).split("@", 1)[0])[0]
+    if len(first) < 2 or not first.isalpha():
+        return None
+    written = f"{first[0].upper()}{re.escape(first[1:])}"
+    named = re.search(rf"(?<![\w@.])({written})\b(?![@.]\w)", request)
+    return named.group(1) if named else None
+
+
 #: "calculate tax on 1200": a number the step works on, with no unit after it
 _BARE_AMOUNT = re.compile(
     r"\b(?:on|of|for)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
@@ -7186,6 +7583,20 @@ _OBJECT_START = frozenset(
     "the a an this that these those its their his her our your my each every all any both "
     "it them him me us then".split()
 )
+
+
+def _brand_words(spec: ToolSpec) -> frozenset[str]:
+    """The id words that name whose tool it is, not what it does: the vendor before the
+    colon of a name ("Canvas: post grade") that is the namespace of a dotted id
+    (`canvas.post_grade`) and that the description does not use. A request seldom says
+    them ("give Kai a score of 87"), so leaving them out is no sign the tool is wrong."""
+    name = spec.name or ""
+    if ":" not in name or "." not in spec.id:
+        return frozenset()
+    vendor = {stem(w) for w in split_identifier(name.split(":", 1)[0])}
+    # ("Calendar: create event" / "Create a calendar event": what it is, not whose)
+    vendor -= _text_stems(spec.description or "")
+    return frozenset(vendor & {stem(w) for w in split_identifier(spec.id.split(".", 1)[0])})
 
 
 def _spec_stems(spec: ToolSpec) -> frozenset[str]:
@@ -8176,6 +8587,14 @@ _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|an
 _QUOTE_OBJECT_LABELS = frozenset(
     {"of", "on", "about", "for", "from", "text", "message", "this", "following", "below"}
 )
+def _after_a_colon(text: str, value: str) -> bool:
+    return re.search(rf":\s*[\"\u201c']{re.escape(value)}", text) is not None
+
+
+#: "email them", "text her": a message to someone said before, by a pronoun
+_SENT_TO_A_PRONOUN = re.compile(
+    r"\b(?:email|e-mail|mail|message|notify|tell|send|text|remind)\s+(?:them|him|her)\b", re.I
+)
 #: Inputs that hold the text a reading step works on.
 _READ_TEXT_INPUTS = frozenset({"text", "content", "document", "input_text", "message", "body"})
 #: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
@@ -8185,6 +8604,7 @@ _IF_SO = re.compile(
     r"(?P<comma>\s*,)?\s*",
     re.IGNORECASE,
 )
+_IF_IT_IS_THEN = re.compile(r"\bif\s+(?:it\s+is|it's|they\s+are|they're)\s+(?=[a-z])", re.I)
 _LISTED_ITEM = r"[\w@.+#:/-]*\w"
 #: "check each of api, web and db", "for each of a@x.com and b@x.com, ...": values listed
 _EACH_OF_LISTED = re.compile(
@@ -8194,13 +8614,26 @@ _EACH_OF_LISTED = re.compile(
     re.IGNORECASE,
 )
 #: A value that is plainly one (an address, a link, a #channel, an id with digits).
-_A_VALUE = r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*|https?://[^\s,]*[\w/]|#[\w-]+|[\w-]*\d[\w-]*)"
+_A_VALUE = (
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*|https?://[^\s,]*[\w/]|#[\w-]+|[\w-]*\d[\w-]*"
+    r"|\+\d[\d-]{5,}\d)"  # ("text each of these patients ...: +15550100001, +1555...")
+)
+#: Words for a list itself ("each of the following values"), not what is in it.
+_LIST_WORDS = frozenset({"values", "items", "ones", "things", "entries"})
+#: "enrol these students in CHEM-210: a@x.com, b@x.com": "these" and a list of addresses
+#: or codes after a colon, with no "each" said
+_THESE_LISTED = re.compile(
+    r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these\s+"
+    r"(?=(?:[a-z]+s|people|children|staff|folks)\b[^.;:!?]*:\s*"
+    rf"{_A_VALUE}\s*,)",
+    re.IGNORECASE,
+)
 #: "email each of these prospects an intro: a@x.com, b@y.com", "for each of these posts —
 #: https://..., https://... \u2014 fetch it": the values come after the words that loop on them
 _EACH_OF_THESE_LISTED = re.compile(
     r"(?P<start>(?:^|(?<=[.!?\n;,:]))\s*(?:(?:and\s+)?then\s+|and\s+)?)(?:for\s+)?"
     r"(?P<before>[^.!?\n:,;]*?)\b(?:each|every\s+one)\s+of\s+"
-    r"(?:(?:these|those|the\s+following|the)\s+[\w-]+(?:\s+(?!an?\b|the\b)[\w-]+s\b)?"
+    r"(?:(?:these|those|the\s+following|the)\s+(?P<noun>[\w-]+)(?:\s+(?!an?\b|the\b)[\w-]+s\b)?"
     r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s)\s*"
     # ("email each of a@x.com, b@y.com and c@z.com an intro": one email each, no copies)
     r"|(?=[\w.+-]+@))"
@@ -8224,7 +8657,9 @@ _PERSON_ITEM: dict[str, Any] = {
 #: "for each URL in [https://a.io, https://b.io]", "for every id in (A-1, A-2)": values
 #: listed in brackets after the loop's noun
 _EACH_IN_BRACKETS = re.compile(
-    r"\b(?P<lead>for\s+)?(?:each|every)\s+(?:[\w-]+\s+)?in\s+(?:the\s+list\s+)?"
+    r"\b(?P<lead>for\s+)?(?:(?:each|every)\s+(?:[\w-]+\s+)?(?:in|on|from)\s+"
+    # ("each person on the waitlist (a@x, b@x)", "the parents in this list (a@x, b@x)")
+    r"(?:(?:the|this|our)\s+[\w-]+\s+)?|the\s+[\w-]+s\s+(?:in|on)\s+(?:this|the)\s+list\s+)"
     r"[\[(](?P<list>[^\[\]()]+?,[^\[\]()]+?)[\])]",
     re.IGNORECASE,
 )
@@ -8256,6 +8691,11 @@ def _each_listed_first(match: re.Match[str]) -> str:
     items = [v for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if v]
     listed = f"{', '.join(items[:-1])} and {items[-1]}"
     before, after, rest = match["before"].strip(), (match["after"] or "").strip(), match["rest"]
+    noun = (match["noun"] or "").lower()
+    if not before and not after and noun.endswith("s") and noun not in _LIST_WORDS:
+        # "for each of these orders: A-1, A-2, validate it": "it" is the order, not any
+        # thing a tool validates (an email)
+        rest = re.sub(r"^(\s*\w+\s+)(?:it|them)\b", rf"\1the {singular(noun)}", rest, count=1)
     lead = "for" if match["start"].strip() else "For"  # ("..., then for each of ...")
     if match["after"] is None:  # the values right after "each of": the step goes on after
         if not before:
@@ -8415,9 +8855,14 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     if len(ids) != 1:
         return []
     noun = split_identifier(ids[0])[0]
-    match = re.search(
-        rf"\b{re.escape(noun)}s?\s+(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+"
-        rf"{_A_CODE})\b",
+    listed = (
+        rf"(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+{_A_CODE})\b"
+        # ("order 77 and 15 dollars for order 78": an amount is no code)
+        r"(?!\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|%|percent|units?|items?|x\b))"
+    )
+    match = re.search(rf"\b{re.escape(noun)}s?\s+{listed}", action, re.IGNORECASE) or re.match(
+        # ("read TEMP-3 and PRES-4": codes in capitals right after the step's verb)
+        rf"^\W*(?:please\s+)?[a-z]+\s+(?=[A-Z]+-?\d)(?-i:{listed})",
         action,
         re.IGNORECASE,
     )
@@ -8845,6 +9290,8 @@ def _timestamp_written(
         written = pattern.findall(text)
         if len(wanted) == 1 and len(written) == 1:
             found[wanted[0]] = json.dumps(written[0])
+    if not any(unwrap_nullable(schema).get("format") for schema in properties.values()):
+        found.update(_start_written(properties, text, {**taken, **found}))
     span = _DATE_RANGE.search(text)
     if span is not None:
         # "from 2026-01-01 to 2026-01-31": a range's start and end inputs
@@ -8857,6 +9304,33 @@ def _timestamp_written(
             elif words & {"end", "to", "until", "through"}:
                 found[name] = json.dumps(span.group("end"))
     return found
+
+
+def _start_written(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "book them with C-21 at 2027-03-01T08:00", "on 2027-01-14 at 09:30": the one
+    moment the step writes is when it starts, for a tool whose one string input named for
+    a start (`start`, `start_time`, `scheduled_at`) says no format."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and split_identifier(name)[-1:] in (["start"], ["time"], ["datetime"], ["at"])
+        and "string" in (schema_types(unwrap_nullable(schema)) or set())
+    ]
+    moments = _ISO_TIME.findall(text) or [
+        f"{m.group('date')}T{m.group('time')}" for m in _DATE_AT_TIME.finditer(text)
+    ]
+    if len(wanted) != 1 or len(moments) != 1:
+        return {}
+    return {wanted[0]: json.dumps(moments[0])}
+
+
+#: "on 2027-01-14 at 09:30": a date and the time of day after it
+_DATE_AT_TIME = re.compile(
+    r"\b(?P<date>\d{4}-\d{2}-\d{2})\s+(?:at\s+)?(?P<time>[01]\d:[0-5]\d|2[0-3]:[0-5]\d)\b"
+)
 
 
 _DATE_RANGE = re.compile(

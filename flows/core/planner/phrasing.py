@@ -3980,6 +3980,10 @@ def assignee_role(text: str) -> str | None:
     for pattern in _ASSIGNEE_PATTERNS:
         for match in pattern.finditer(text):
             who = match.group("who").lower()
+            role = re.match(r"\s+(manager|lead)s?\b", text[match.end("who") :], re.I)
+            if role is not None and who not in DEPARTMENTS:
+                # ("two plant managers must approve": managers, not a "plant" group)
+                who = role.group(1).lower()
             if who not in _NOT_ASSIGNEES and len(who) >= 2:
                 return who
     return None

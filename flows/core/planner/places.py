@@ -250,3 +250,22 @@ def request_currency(request: str) -> str | None:
     if "USD" in codes and codes & {"CAD", "AUD"}:
         codes.discard("USD")  # "Canadian dollars" says "dollars" too
     return codes.pop() if len(codes) == 1 else None
+
+
+def regions_listed(items: list[str], text: str) -> str | None:
+    """The country whose states (or provinces) `items` all are, when `text` says they are
+    states or provinces ("the sales tax in each of these states: NY, TX, WA": US), else
+    None. "DE, FR, IT" are countries: Delaware alone is a state."""
+    kind = re.search(r"\b(?P<kind>states?|provinces?)\b", text, re.IGNORECASE)
+    if kind is None or not items:
+        return None
+    wanted = "state" if kind.group("kind").lower().startswith("state") else "province"
+    countries = set()
+    for item in items:
+        written = item.strip()
+        by_code = _REGION_BY_CODE.get((wanted, written.upper())) if len(written) == 2 else None
+        region = REGION_CODES.get(by_code or written.lower())
+        if region is None:
+            return None
+        countries.add(region[0])
+    return countries.pop() if len(countries) == 1 else None

@@ -67,3 +67,30 @@ def unmasked(value: T) -> T:
                 changes[field.name] = restored
         return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+#: "Summarise the feedback below in two sentences and email it to ...: 'Great talks ...'":
+#: the thing a step says is below, and the quote the request ends on.
+_SAID_BELOW = re.compile(
+    r"\b(?P<thing>(?:the|this)\s+(?:[a-z]+\s+)?(?:below|following)|(?:the|this)\s+following"
+    r"\s+[a-z]+)\b",
+    re.IGNORECASE,
+)
+_ENDING_QUOTE = re.compile(
+    r":\s*(?P<quote>[\"\u201c][^\"\u201d]{1,200}[\"\u201d]|(?<!\w)'[^'\n]{1,200}'(?!\w))\s*\.?\s*$"
+)
+
+
+def quote_below_in_place(text: str) -> str:
+    """The quote a request ends on, written where a step says the text is "below" (or
+    "the following"): that step reads it, not the step the quote ends up beside ("email it
+    to the organiser: '...'" would send the quote instead of the summary)."""
+    said = _SAID_BELOW.search(text)
+    ending = _ENDING_QUOTE.search(text)
+    if said is None or ending is None or said.end() > ending.start():
+        return text
+    if len(_SAID_BELOW.findall(text)) != 1:
+        return text
+    head = text[: ending.start()].rstrip()
+    quote = ending.group("quote")
+    return f"{head[: said.end()]}: {quote}{head[said.end() :]}"

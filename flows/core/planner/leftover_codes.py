@@ -1,0 +1,96 @@
+"""Codes a step writes that no rule gave to an input: "charge £840 for booking TRV-5521"
+(the tool's id input is `order_id`), "enrol these students in CHEM-210" (`course_id`).
+A code whose letters start the name of one of the ids left is that id's ("with C-21":
+the clinician, "for P-55": the patient). Then a code is the value of the step's one
+required id left unfilled; with two left, the code after "in" is the id of the one named
+for where things are (a course, a project), and the other code is the other id. Anything
+less clear is left to the run's input."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flows.core.planner.lexicon import split_identifier
+from flows.core.planner.wiring import schema_types, unwrap_nullable
+
+#: A code: letters and digits together ("CHEM-210", "lab5", "TRV-5521", "u_9"), not an
+#: email, a URL, a date, a version ("v2.1") or an amount ("30-minute", "2x").
+_CODE = re.compile(
+    r"(?<![\w@./:#+$£€-])(?P<code>(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z][\w]*(?:-[\w]+)*)"
+    r"(?![\w@]|\.\w|:\d)"
+)
+_NOT_CODES = re.compile(
+    r"^(?:v\d.*|\d+(?:st|nd|rd|th|x|k|m|h|s|am|pm|px|mb|gb|kg)|[a-z]+-(?:minute|hour|day|week)s?)$",
+    re.IGNORECASE,
+)
+#: Nouns for where things are kept: "in CHEM-210" names one of them.
+_PLACES = frozenset(
+    "course class section project board folder workspace space team channel group repo "
+    "repository account org organisation organization list calendar table sheet queue".split()
+)
+_ID_SUFFIXES = frozenset({"id", "code", "ref", "reference", "number"})
+
+
+def leftover_codes(
+    properties: Mapping[str, Any], required: list[str], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """{input: JSON literal} for the required id inputs not in `taken` that a code of
+    `text` nothing else used fills."""
+    wanted = [
+        name
+        for name in required
+        if name not in taken
+        and split_identifier(name)[-1:]
+        and split_identifier(name)[-1] in _ID_SUFFIXES
+        and "string" in (schema_types(unwrap_nullable(properties.get(name) or {})) or set())
+    ]
+    if not wanted or len(wanted) > 2:
+        return {}
+    used = " ".join(str(value) for value in taken.values())
+    enums = {
+        str(value).lower()
+        for schema in properties.values()
+        for value in unwrap_nullable(schema or {}).get("enum") or []
+    }
+    codes = [
+        match
+        for match in _CODE.finditer(text)
+        # ("add tom@... to MATH-300": where to, which no id input says it takes)
+        if not re.search(r"\b(?:to|from|at|into|onto)\s+(?:the\s+)?$", text[: match.start()], re.I)
+        and match.group("code") not in used
+        and not _NOT_CODES.match(match.group("code"))
+        and match.group("code").lower() not in enums
+    ]
+    found: dict[str, str] = {}
+    for match in list(codes):
+        # "book them with C-21": C for the clinician, P for the patient
+        prefix = re.match(r"[A-Za-z]+", match.group("code"))
+        nouns = [
+            name
+            for name in wanted
+            if prefix and split_identifier(name)[0].startswith(prefix.group(0).lower())
+        ]
+        if len(nouns) == 1 and nouns[0] not in found:
+            found[nouns[0]] = json.dumps(match.group("code"))
+            codes.remove(match)
+    wanted = [name for name in wanted if name not in found]
+    if not codes or not wanted:
+        return found
+    if len(codes) != len(wanted):
+        return found
+    if len(wanted) == 1:
+        return {**found, wanted[0]: json.dumps(codes[0].group("code"))}
+    places = [name for name in wanted if split_identifier(name)[0] in _PLACES]
+    inside = [m for m in codes if re.search(r"\bin\s+(?:the\s+)?$", text[: m.start()], re.I)]
+    if len(places) != 1 or len(inside) != 1:
+        return found
+    other = next(name for name in wanted if name != places[0])
+    rest = next(m for m in codes if m is not inside[0])
+    return {
+        **found,
+        places[0]: json.dumps(inside[0].group("code")),
+        other: json.dumps(rest.group("code")),
+    }
