@@ -943,3 +943,21 @@ def test_a_summary_of_what_a_step_returned_as_no_text_is_refused():
     )
 
     assert error.details["reason"] == "results_not_text"
+
+
+def test_a_receipt_of_a_step_in_a_case_is_sent_in_that_case_unless_said_either_way(demo):
+    flow = plan(
+        "Validate the order. If it's valid, charge the card. Email the customer a receipt.", demo
+    )
+
+    (branch,) = branches(flow)
+    assert branch.then == ["process_payment", "send_email"]  # no receipt for no charge
+    assert "process_payment." in tool_node(flow, "send_email").inputs["body"]
+
+    flow = plan(
+        "Validate the order. If it's valid, charge the card. Either way, email the customer a "
+        "receipt.",
+        demo,
+    )
+    (branch,) = branches(flow)
+    assert branch.then == ["process_payment"]  # "either way": after the case, in both

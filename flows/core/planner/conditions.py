@@ -891,9 +891,9 @@ def _comparison(
     if after and after[0] in _LENGTH_UNITS:
         # "if the summary is longer than 200 characters": the length of a text, not a count
         # a step reports of something else
-        said = [w for w in subject_words if w not in _LENGTH_UNITS]
+        of_what = [w for w in subject_words if w not in _LENGTH_UNITS]
         texts = [s for s in sources if schema_types(s.schema) - {"null"} == {"string"}]
-        text = _best_by_words(said, texts)
+        text = _best_by_words(of_what, texts)
         if text is not None:
             expression = f"size({text.expression}) {operator} {literal}"
             return ResolvedCondition(_wrap(expression, negated), text.name)

@@ -1527,6 +1527,10 @@ class FlowBuilder:
         ]
         if any(self._names_an_output(clause.action, info) for info in arm):
             return True  # "email the tracking number": what a step of the arm made
+        if _RECEIPT.search(clause.action) and any(
+            info.spec is not None and acts(info.spec) for info in arm
+        ):
+            return True  # "email the customer a receipt": of what the arm's step did
         ranked = self.rank(_clean_action(clause.action))
         if not ranked or ranked[0][0] < self.min_score or not acts(ranked[0][1].spec):
             return False

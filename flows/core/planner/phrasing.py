@@ -1355,6 +1355,8 @@ class PromptReader:
         #: sentence -> the inline title it came under ("Process an order: ...")
         self._titles: dict[str, str] = {}
         self._other_case = False
+        #: "Either way, ...": said alone before a comma, for the step after it
+        self._regardless_next = False
 
     def _routed(self, sentence: str) -> str:
         """ "Negative feedback should become a ticket; anything else gets an email": a
@@ -1584,6 +1586,7 @@ class PromptReader:
         #: "if it's disposable, reject the signup; otherwise welcome them": with another
         #: case to go on in, turning the thing away is not going on (see `_turned_away`)
         self._other_case = _OTHERWISE.search(prompt) is not None
+        self._regardless_next = False
         # "after the payment goes through, ship it": once it did, a condition
         prompt = _AFTER_AN_OUTCOME.sub("once ", prompt)
         # "Reject disposable addresses. Welcome everyone else.": if it's disposable
@@ -2485,11 +2488,15 @@ class PromptReader:
         regardless = _REGARDLESS.search(text) is not None
         text = _LEADING_FILLER.sub("", text).strip(" ,")
         if not text:
-            return None  # "Afterwards, regardless of the outcome," leads into the next step
+            # "Afterwards, regardless of the outcome," leads into the next step: it is that
+            # step's to run either way
+            self._regardless_next = self._regardless_next or regardless
+            return None
         text = re.sub(r"[\s,]+(?:and|but|or|then)$", "", text, flags=re.IGNORECASE) or text
         text = _TRAILING_REGARDLESS.sub("", text) or text
         clause = Clause(number=number, text=text, action=text, sentence=sentence)
-        clause.regardless = regardless
+        clause.regardless = regardless or self._regardless_next
+        self._regardless_next = False
         clause.otherwise = otherwise
         leading = _LEADING_CONDITION.match(text)
         trailing = _TRAILING_CONDITION.match(text)
