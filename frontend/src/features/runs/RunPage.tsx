@@ -14,6 +14,7 @@ import { useNavSection } from "../../lib/navSection";
 import { assigneeNames, formatDateTime, formatDuration, noResultText, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
+import { NodeDrawer } from "./NodeDrawer";
 import { cancelRun, createRun, isReadOnly, isWithheld, type NodeAttempt } from "./runApi";
 import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
@@ -379,14 +380,16 @@ export default function RunPage() {
       </div>
 
       <div className="card graph-card">
-        <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} finished={finished} onReady={onReady} />
-        <div className="legend" aria-label="Legend" data-testid="run-legend">
-          {legendItems(counts, adverse).map(({ key, label, count }) => (
-            <span key={key} className="legend-item" data-testid={`legend-${key}`}><span className={`legend-dot ld-${key}`} />{label} {count ? <b>{count}</b> : null}</span>
-          ))}
+        <div className="graph-pane">
+          <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} finished={finished} onReady={onReady} />
+          <div className="legend" aria-label="Legend" data-testid="run-legend">
+            {legendItems(counts, adverse).map(({ key, label, count }) => (
+              <span key={key} className="legend-item" data-testid={`legend-${key}`}><span className={`legend-dot ld-${key}`} />{label} {count ? <b>{count}</b> : null}</span>
+            ))}
+          </div>
         </div>
         {selectedNode && (
-          <aside className="node-drawer" aria-label="Node details">
+          <NodeDrawer>
             <NodePanel
               irNode={selectedNode}
               state={state.nodes[selectedNode.id]}
@@ -396,7 +399,7 @@ export default function RunPage() {
               now={now}
               onClose={() => setSelected(null)}
             />
-          </aside>
+          </NodeDrawer>
         )}
       </div>
 

@@ -1,0 +1,74 @@
+// Where the run graph's view goes when its pane changes size (the node details panel opens
+// beside it, closes, or is resized) or a node is picked: the graph keeps using the room
+// the panel leaves, as n8n's and Dify's canvases do beside their panels.
+import type { Box, Viewport } from "../../graph";
+
+export interface PaneSize {
+  width: number;
+  height: number;
+}
+
+export interface PaneViewInput {
+  /** The view now (React Flow's transform). */
+  current: Viewport;
+  /** The pane's size the view was set for; null before it was first measured. */
+  previous: PaneSize | null;
+  pane: PaneSize;
+  /** The view is still the first one (neither the person nor a picked node moved it). */
+  atStart: boolean;
+  /** The first view for a pane of a given size (the whole flow, or its start). */
+  startView(pane: PaneSize): Viewport;
+  /** The picked node's box, in flow coordinates; null when none is picked. */
+  picked: Box | null;
+  /** Kept clear between a revealed node and the pane's edge, in screen pixels. */
+  margin?: number;
+}
+
+export interface PaneView {
+  viewport: Viewport;
+  /** The picked node was out of view and the view moved to it: no longer the first view. */
+  revealed: boolean;
+}
+
+/**
+ * The view after a resize, a pick, or both. A first view is shown again at the new size
+ * (the flow refitted to the room it now has); a view the person moved keeps what was at
+ * the middle of the pane there. Then a picked node not wholly in view is brought in,
+ * at the same zoom, with as little panning as does it.
+ */
+export function paneView({ current, previous, pane, atStart, startView, picked, margin = 16 }: PaneViewInput): PaneView {
+  let viewport = current;
+  const resized = previous !== null && (previous.width !== pane.width || previous.height !== pane.height);
+  if (resized) {
+    viewport = atStart
+      ? startView(pane)
+      : { ...current, x: current.x + (pane.width - previous.width) / 2, y: current.y + (pane.height - previous.height) / 2 };
+  }
+  if (!picked || pane.width <= 0 || pane.height <= 0) return { viewport, revealed: false };
+  const moved = revealBox(viewport, picked, pane, margin);
+  return { viewport: moved, revealed: moved !== viewport };
+}
+
+/** `viewport` panned (zoom kept) just enough to show `box` whole with `margin` around it;
+ * the same viewport when it already does. A box bigger than the pane is shown from its
+ * top left. */
+export function revealBox(viewport: Viewport, box: Box, pane: PaneSize, margin = 16): Viewport {
+  const { zoom } = viewport;
+  const shift = (start: number, size: number, room: number, offset: number): number => {
+    const from = start * zoom + offset;
+    const to = from + size * zoom;
+    if (from >= margin && to <= room - margin) return offset;
+    if (size * zoom > room - 2 * margin || from < margin) return margin - start * zoom;
+    return room - margin - (start + size) * zoom;
+  };
+  const x = shift(box.x, box.width, pane.width, viewport.x);
+  const y = shift(box.y, box.height, pane.height, viewport.y);
+  return x === viewport.x && y === viewport.y ? viewport : { x, y, zoom };
+}
+
+/** The node details panel's width: what the person dragged it to, kept between `min` and
+ * what leaves the graph `minGraph` pixels of a `room`-wide card (never under `min`). */
+export function clampPanelWidth(width: number, room: number, { min = 320, max = 720, minGraph = 360 } = {}): number {
+  const widest = Math.max(min, Math.min(max, room - minGraph));
+  return Math.round(Math.min(widest, Math.max(min, width)));
+}
