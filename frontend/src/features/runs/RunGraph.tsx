@@ -31,6 +31,7 @@ import {
   EASE_MS,
   orthogonalRoutes,
   positionsDiffer,
+  READABLE_ZOOM,
   routesClearOfCards,
   shortcutClass,
   shortcutEdgeIds,
@@ -162,7 +163,7 @@ interface FirstDraw extends Laid {
 function foldIntoRows(nodes: FlowNode[], links: readonly FlowEdge[], pane: PaneSize): FlowNode[] {
   if (nodes.some((node) => node.data.placed)) return nodes;
   const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
-  const folded = wrapIntoRows(boxes, links, pane.width, pane.height, { padding: 40, maxZoom: MAX_START_ZOOM });
+  const folded = wrapIntoRows(boxes, links, pane.width, pane.height, { padding: 40, maxZoom: MAX_START_ZOOM, readableZoom: READABLE_ZOOM });
   return folded ? nodes.map((node) => ({ ...node, position: folded.get(node.id) ?? node.position })) : nodes;
 }
 
@@ -244,8 +245,9 @@ function startView(nodes: readonly FlowNode[], pane: PaneSize) {
 
 /**
  * The view follows the pane: when the node details panel opens, closes or is resized
- * beside the graph, a first view is refitted to the room left (a moved one keeps its
- * middle), and a picked node out of view is panned into it, zoom kept.
+ * beside the graph, a first view is refitted to the room left (a view the person moved
+ * keeps its middle), and a picked node out of view is panned into it, zoom kept; closing
+ * the panel brings the first view back.
  */
 function FollowPane({ selected, nodes, atStart }: { selected: string | null; nodes: readonly FlowNode[]; atStart: RefObject<boolean> }) {
   const flow = useReactFlow();
@@ -264,11 +266,10 @@ function FollowPane({ selected, nodes, atStart }: { selected: string | null; nod
       ? { ...node.internals.positionAbsolute, width: node.measured.width ?? CARD_WIDTH, height: node.measured.height ?? CARD_HEIGHT }
       : null;
     const current = flow.getViewport();
-    const { viewport, revealed } = paneView({
+    const { viewport } = paneView({
       current, previous, pane, atStart: atStart.current, picked,
       startView: (size) => startView(laidNodes.current, size),
     });
-    if (revealed) atStart.current = false;
     if (viewport !== current) void flow.setViewport(viewport, { duration: 200 });
   }, [selected, width, height, flow, atStart]);
   return null;
@@ -299,9 +300,9 @@ export function RunGraph(props: Props) {
 
 function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = false, onReady, pane, box }: Props & { pane: PaneSize; box: RefObject<HTMLDivElement | null> }) {
   const instance = useRef<ReactFlowInstance<RunFlowNode, Edge> | null>(null);
-  // The view is the first one (the flow fitted, or its start) until the person moves it or
-  // a picked node is panned to: it follows the cards into ELK's places, and is refitted
-  // when the pane changes size, only while it is.
+  // The view is the first one (the flow fitted, or its start) until the person moves it:
+  // it follows the cards into ELK's places, and is refitted when the pane changes size (a
+  // picked node panned into view then), only while it is.
   const atStart = useRef(true);
   const onArrive = useCallback((nodes: FlowNode[]) => {
     const element = box.current;
@@ -406,8 +407,10 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
     if (element) void flow.setViewport(startView(laid.nodes, paneOf(element)));
     // Only the first view is set here: later layouts move it through onArrive.
   }, []);
-  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    if (event) atStart.current = false; // a person's pan or zoom, not setViewport
+  // A pan or zoom by the person (setViewport's come without an event). Not a move's start:
+  // pressing on a card to pick it starts one that moves nothing.
+  const onMove = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) atStart.current = false;
   }, []);
 
   // Drawn (data-drawn) from the first render; ready (data-ready, onReady) once laid out for good.
@@ -435,7 +438,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onInit={onInit}
-        onMoveStart={onMoveStart}
+        onMove={onMove}
         onNodeClick={onNodeClick}
         onNodeMouseEnter={onNodeMouseEnter}
         onNodeMouseLeave={onNodeMouseLeave}
