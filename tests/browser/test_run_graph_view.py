@@ -80,7 +80,16 @@ def test_a_long_run_opens_folded_into_rows_and_wholly_in_view(
     assert zoom(page) >= 0.5, zoom(page)
     rows = {round(node(page, f"step_{i}").bounding_box()["y"]) for i in range(1, 25)}
     assert len(rows) >= 3, rows
+    # and no minimap covers a corner of it: there is nothing off screen to find
+    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(0)
     screenshot(page, "long-run-folded")
+
+    # When the person zooms in until part of it is out of view, the minimap comes
+    zoom_in = page.locator(".run-graph .react-flow__controls-zoomin")
+    for _ in range(3):
+        zoom_in.click()
+    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(1)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) != []
 
 
 def test_the_node_panel_opens_beside_the_graph_and_keeps_the_picked_step_in_view(

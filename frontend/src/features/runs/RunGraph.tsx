@@ -35,6 +35,7 @@ import {
   routesClearOfCards,
   shortcutClass,
   shortcutEdgeIds,
+  showsAll,
   startViewport,
   withoutShortcuts,
   wrapIntoRows,
@@ -275,6 +276,23 @@ function FollowPane({ selected, nodes, atStart }: { selected: string | null; nod
   return null;
 }
 
+/** The minimap helps find what is off screen: with the whole flow in view it would only
+ * cover the cards in its corner, so it shows (as in the designer) once part is out of view. */
+function MiniMapWhenOverflowing({ nodes }: { nodes: readonly FlowNode[] }) {
+  const boxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) })), [nodes]);
+  const overflowing = useStore((state) => {
+    const [x, y, zoom] = state.transform;
+    return state.width > 0 && !showsAll(boxes, { x, y, zoom }, state.width, state.height);
+  });
+  if (!overflowing) return null;
+  return (
+    <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => {
+      const { node, state } = (n as RunFlowNode).data;
+      return `mm-${adverseOutcome(node, state.status, state.output) ?? state.status}`;
+    }} style={{ width: 168, height: 112 }} />
+  );
+}
+
 /**
  * The graph's box, measured before the first paint: the graph is laid out (folded into
  * rows) for the room it has, then drawn in it.
@@ -453,10 +471,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
         <FollowPane selected={selected} nodes={laid.nodes} atStart={atStart} />
         <Controls showInteractive={false} />
-        {laid.nodes.length > 12 && !big && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => {
-          const { node, state } = (n as RunFlowNode).data;
-          return `mm-${adverseOutcome(node, state.status, state.output) ?? state.status}`;
-        }} style={{ width: 168, height: 112 }} />}
+        {!big && <MiniMapWhenOverflowing nodes={laid.nodes} />}
       </ReactFlow>
       </EdgeRoutesContext.Provider>
     </>
