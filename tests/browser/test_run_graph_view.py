@@ -4,6 +4,7 @@ in the room left, and the panel's width the person's to set."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -125,6 +126,24 @@ def test_the_node_panel_opens_beside_the_graph_and_keeps_the_picked_step_in_view
     expect(panel).to_have_count(0)
     settled(page)
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When the step at the bottom left (where the zoom controls lie over the graph) is
+    # picked from the timeline
+    cards = [node(page, f"step_{i}").bounding_box() for i in range(1, 25)]
+    corner = min(range(24), key=lambda i: (-round(cards[i]["y"]), cards[i]["x"])) + 1
+    page.get_by_test_id("tab-timeline").click()
+    title = f"Enrich the order, part {corner}" if corner > 1 else "step_1"
+    page.locator(".timeline-card .tl-title", has_text=re.compile(f"^{title}$")).click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", f"step_{corner}")
+    settled(page)
+
+    # Then its card is in the graph's pane, clear of the controls
+    graph = box_of(page, ".run-graph")
+    picked = node(page, f"step_{corner}").bounding_box()
+    controls = box_of(page, ".run-graph .react-flow__controls")
+    assert graph["x"] <= picked["x"] and picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+    assert picked["y"] + picked["height"] <= graph["y"] + graph["height"]
+    assert picked["x"] >= controls["x"] + controls["width"], (picked, controls)
 
 
 def test_the_node_panel_is_resized_from_its_edge_and_keeps_its_width(

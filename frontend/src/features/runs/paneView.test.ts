@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { clampPanelWidth, paneView, revealBox } from "./paneView";
+import { clampPanelWidth, paneView, revealBox, type Margin } from "./paneView";
+
+const even: Margin = { left: 16, right: 16, top: 16, bottom: 16 };
 
 const wide = { width: 1100, height: 440 };
 const narrow = { width: 700, height: 440 };
@@ -47,12 +49,18 @@ describe("paneView", () => {
 
 describe("revealBox", () => {
   it("pans left or right only as far as it takes", () => {
-    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(-100), wide).x).toBe(116);
-    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(1000), wide).x).toBe(1100 - 16 - 1248);
+    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(-100, 100), wide, even).x).toBe(116);
+    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(1000, 100), wide, even).x).toBe(1100 - 16 - 1248);
+  });
+
+  it("keeps a card clear of the zoom controls and the legend over the pane's left and top", () => {
+    // a card at the pane's very left, under the controls, and one under the legend
+    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(10, 300), wide).x).toBe(56 - 10);
+    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(300, 20), wide).y).toBe(48 - 20);
   });
 
   it("shows a box bigger than the pane from its start", () => {
-    expect(revealBox({ x: 0, y: 0, zoom: 4 }, card(100), narrow).x).toBe(16 - 400);
+    expect(revealBox({ x: 0, y: 0, zoom: 4 }, card(100), narrow, even).x).toBe(16 - 400);
   });
 });
 

@@ -20,9 +20,20 @@ export interface PaneViewInput {
   startView(pane: PaneSize): Viewport;
   /** The picked node's box, in flow coordinates; null when none is picked. */
   picked: Box | null;
-  /** Kept clear between a revealed node and the pane's edge, in screen pixels. */
-  margin?: number;
+  /** Kept clear between a revealed node and the pane's edges, in screen pixels. */
+  margin?: Margin;
 }
+
+/** Room kept clear at each edge of the pane: where the zoom controls (bottom left) and the
+ * legend (top left) lie over the graph, a card brought into view is not put under them. */
+export interface Margin {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+export const PANE_MARGIN: Margin = { left: 56, right: 16, top: 48, bottom: 16 };
 
 export interface PaneView {
   viewport: Viewport;
@@ -36,7 +47,7 @@ export interface PaneView {
  * the middle of the pane there. Then a picked node not wholly in view is brought in,
  * at the same zoom, with as little panning as does it.
  */
-export function paneView({ current, previous, pane, atStart, startView, picked, margin = 16 }: PaneViewInput): PaneView {
+export function paneView({ current, previous, pane, atStart, startView, picked, margin = PANE_MARGIN }: PaneViewInput): PaneView {
   let viewport = current;
   const resized = previous !== null && (previous.width !== pane.width || previous.height !== pane.height);
   if (resized) {
@@ -49,20 +60,20 @@ export function paneView({ current, previous, pane, atStart, startView, picked, 
   return { viewport: moved, revealed: moved !== viewport };
 }
 
-/** `viewport` panned (zoom kept) just enough to show `box` whole with `margin` around it;
- * the same viewport when it already does. A box bigger than the pane is shown from its
- * top left. */
-export function revealBox(viewport: Viewport, box: Box, pane: PaneSize, margin = 16): Viewport {
+/** `viewport` panned (zoom kept) just enough to show `box` whole, `margin` clear of the
+ * pane's edges; the same viewport when it already does. A box bigger than the room left
+ * is shown from its top left. */
+export function revealBox(viewport: Viewport, box: Box, pane: PaneSize, margin: Margin = PANE_MARGIN): Viewport {
   const { zoom } = viewport;
-  const shift = (start: number, size: number, room: number, offset: number): number => {
+  const shift = (start: number, size: number, room: number, before: number, after: number, offset: number): number => {
     const from = start * zoom + offset;
     const to = from + size * zoom;
-    if (from >= margin && to <= room - margin) return offset;
-    if (size * zoom > room - 2 * margin || from < margin) return margin - start * zoom;
-    return room - margin - (start + size) * zoom;
+    if (from >= before && to <= room - after) return offset;
+    if (size * zoom > room - before - after || from < before) return before - start * zoom;
+    return room - after - (start + size) * zoom;
   };
-  const x = shift(box.x, box.width, pane.width, viewport.x);
-  const y = shift(box.y, box.height, pane.height, viewport.y);
+  const x = shift(box.x, box.width, pane.width, margin.left, margin.right, viewport.x);
+  const y = shift(box.y, box.height, pane.height, margin.top, margin.bottom, viewport.y);
   return x === viewport.x && y === viewport.y ? viewport : { x, y, zoom };
 }
 
