@@ -16,8 +16,14 @@ def chain(count: int) -> dict[str, Any]:
     """A run-on flow of `count` value steps, each reading the one before, never laid out."""
     steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "input.order"}]
     for i in range(2, count + 1):
-        steps.append({"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}",
-                      "title": f"Enrich the order, part {i}"})
+        steps.append(
+            {
+                "id": f"step_{i}",
+                "type": "value",
+                "value": f"step_{i - 1}",
+                "title": f"Enrich the order, part {i}",
+            }
+        )
     return {
         "name": f"A run of {count} steps",
         "input_schema": {"type": "object", "properties": {"order": {"type": "string"}}},
@@ -27,10 +33,12 @@ def chain(count: int) -> dict[str, Any]:
 
 def zoom(page: Any) -> float:
     """The run graph's zoom, read from React Flow's viewport transform."""
-    return float(page.evaluate(
-        """() => new DOMMatrix(getComputedStyle(
+    return float(
+        page.evaluate(
+            """() => new DOMMatrix(getComputedStyle(
             document.querySelector('.run-graph .react-flow__viewport')).transform).a"""
-    ))
+        )
+    )
 
 
 # The ids of the run cards not wholly inside the graph's pane.
@@ -65,7 +73,9 @@ def open_long_run(page: Any, live_server: Any, user: Any, count: int = 24) -> An
     run = start_run(user, make_flow(user, chain(count)), {"order": "A-1"})
     page.goto(live_server(f"/runs/{run.id}"))
     expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
-    expect(node(page, f"step_{count}")).to_have_attribute("data-status", "completed", timeout=30_000)
+    expect(node(page, f"step_{count}")).to_have_attribute(
+        "data-status", "completed", timeout=30_000
+    )
     settled(page)
     return run
 
@@ -118,7 +128,8 @@ def test_the_node_panel_opens_beside_the_graph_and_keeps_the_picked_step_in_view
             box = box_of(page, part)
             assert box["x"] + box["width"] <= drawer["x"] + 1, (part, box, drawer)
     picked = node(page, f"step_{rightmost}").bounding_box()
-    assert picked["x"] >= graph["x"] and picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+    assert picked["x"] >= graph["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
     screenshot(page, "long-run-picked")
 
     # When the panel is closed, the graph takes the whole card again and fits the flow in it
@@ -141,7 +152,8 @@ def test_the_node_panel_opens_beside_the_graph_and_keeps_the_picked_step_in_view
     graph = box_of(page, ".run-graph")
     picked = node(page, f"step_{corner}").bounding_box()
     controls = box_of(page, ".run-graph .react-flow__controls")
-    assert graph["x"] <= picked["x"] and picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+    assert graph["x"] <= picked["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
     assert picked["y"] + picked["height"] <= graph["y"] + graph["height"]
     assert picked["x"] >= controls["x"] + controls["width"], (picked, controls)
 
