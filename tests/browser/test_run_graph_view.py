@@ -91,6 +91,15 @@ def test_a_long_run_opens_folded_into_rows_and_wholly_in_view(
     assert zoom(page) >= 0.5, zoom(page)
     rows = {round(node(page, f"step_{i}").bounding_box()["y"]) for i in range(1, 25)}
     assert len(rows) >= 3, rows
+    # and none lies under the zoom controls at the bottom left
+    controls = box_of(page, ".run-graph .react-flow__controls")
+    for i in range(1, 25):
+        card = node(page, f"step_{i}").bounding_box()
+        apart = (
+            card["x"] >= controls["x"] + controls["width"]
+            or card["y"] + card["height"] <= controls["y"]
+        )
+        assert apart, (i, card, controls)
     # and no minimap covers a corner of it: there is nothing off screen to find
     expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(0)
     screenshot(page, "long-run-folded")

@@ -69,6 +69,9 @@ const MAX_START_ZOOM = 1.1;
 /** A flow (folded into rows) is fitted whole down to this zoom, as the designer opens it:
  * the shape of the run and every step's status in view; a step's details are a click away. */
 const MIN_START_ZOOM = 0.5;
+/** Kept clear around the first view, in screen pixels: the zoom controls at the bottom left
+ * stand within it, so no card starts under them. */
+const START_PADDING = 56;
 
 function cardHeight(node: FlowNode): number {
   return node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT;
@@ -164,7 +167,7 @@ interface FirstDraw extends Laid {
 function foldIntoRows(nodes: FlowNode[], links: readonly FlowEdge[], pane: PaneSize): FlowNode[] {
   if (nodes.some((node) => node.data.placed)) return nodes;
   const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
-  const folded = wrapIntoRows(boxes, links, pane.width, pane.height, { padding: 40, maxZoom: MAX_START_ZOOM, readableZoom: READABLE_ZOOM });
+  const folded = wrapIntoRows(boxes, links, pane.width, pane.height, { padding: START_PADDING, maxZoom: MAX_START_ZOOM, readableZoom: READABLE_ZOOM });
   return folded ? nodes.map((node) => ({ ...node, position: folded.get(node.id) ?? node.position })) : nodes;
 }
 
@@ -241,7 +244,7 @@ function useLayout(ir: FlowIR, pane: PaneSize, onArrive: (nodes: FlowNode[]) => 
  * else on the first steps. */
 function startView(nodes: readonly FlowNode[], pane: PaneSize) {
   const boxes = nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) }));
-  return startViewport(boxes, pane.width, pane.height, { minZoom: MIN_START_ZOOM, maxZoom: MAX_START_ZOOM, padding: 40 });
+  return startViewport(boxes, pane.width, pane.height, { minZoom: MIN_START_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
 }
 
 /**
