@@ -648,8 +648,9 @@ def test_the_decision_form_keeps_its_fields_order_and_shows_a_few_choices_as_che
         "total": 120, "flags": ["no receipt", "duplicate"]}
 
 
-def test_a_long_flows_step_page_shows_the_step_in_its_mini_graph(page, live_server, staff_user,
-                                                               screenshot):
+def test_a_long_flows_step_shows_in_its_mini_graph_and_its_run_opens_on_it(
+    page, live_server, staff_user, screenshot
+):
     # Given a flow whose approval comes after fourteen steps (its mini graph is taller than
     # the box it is shown in)
     steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "'A1'"}]
@@ -682,3 +683,21 @@ def test_a_long_flows_step_page_shows_the_step_in_its_mini_graph(page, live_serv
     first = graph.locator(".mini-node").first.locator("rect").bounding_box()
     assert first["y"] < box["y"], "the graph is taller than its box: its start is scrolled away"
     screenshot(page, "long-flow-step")
+
+    # When the run is opened from the step
+    page.get_by_test_id("step-open-run").click()
+
+    # Then the run page opens on that step: its details beside the graph, its card in view
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "ok")
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    card = page.locator('.rn[data-node-id="ok"]')
+    expect(card).to_be_visible()
+    graph = page.get_by_test_id("run-graph").bounding_box()
+    picked = card.bounding_box()
+    assert graph["x"] <= picked["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+    expect(page).to_have_url(re.compile(rf"/runs/{run.id}\?node=ok$"))
+
+    # and closing the details takes the step out of the address
+    page.get_by_test_id("node-panel-close").click()
+    expect(page).to_have_url(re.compile(rf"/runs/{run.id}$"))
