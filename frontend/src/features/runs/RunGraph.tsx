@@ -2,8 +2,10 @@
 // positions, else ELK), each showing its live status; edges into running nodes animate.
 // It draws at once (the layered layout, or ELK's kept from before) and eases into ELK's
 // layout when its worker answers, as the designer does; as there, the cards are placed by
-// the lines that say the order, and a read a longer path already implies (a shortcut) is
-// drawn only while one of its ends is picked or pointed at.
+// the lines that say the order, a read a longer path already implies (a shortcut) is
+// drawn only while one of its ends is picked or pointed at, and a long flow never laid out
+// by hand is folded into rows that fit the pane. The node details panel sits beside the
+// graph; the view follows the room it leaves (FollowPane).
 import {
   Background,
   BackgroundVariant,
