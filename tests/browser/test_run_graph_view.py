@@ -207,3 +207,42 @@ def test_the_node_panel_is_resized_from_its_edge_and_keeps_its_width(
         "aria-valuenow", str(round(before) + 148)
     )
     screenshot(page, "panel-resized")
+
+
+def test_a_step_picked_on_the_graph_shows_its_row_in_the_timeline(
+    page, live_server, staff_user, screenshot
+):
+    # Given a long run, its timeline showing its first steps' rows
+    open_long_run(page, live_server, staff_user)
+    rows = page.get_by_test_id("timeline-rows")
+    row = page.locator(".tl-row", has=page.locator(".tl-title", has_text=re.compile("part 23$")))
+    below = row.count() == 0 or (
+        row.bounding_box()["y"] >= rows.bounding_box()["y"] + rows.bounding_box()["height"]
+    )
+    assert below, "the row of the 23rd step is out of the timeline's box to begin with"
+    scroll = page.evaluate("window.scrollY")
+
+    # When a late step is picked on the graph
+    node(page, "step_23").click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_23")
+
+    # Then its row is scrolled into the timeline's box, marked, and the page has not moved
+    expect(row).to_have_class(re.compile(r"\btl-selected\b"))
+    box = rows.bounding_box()
+    found = row.bounding_box()
+    assert box["y"] <= found["y"]
+    assert found["y"] + found["height"] <= box["y"] + box["height"]
+    assert page.evaluate("window.scrollY") == scroll
+
+    # and its card is in view on the graph, not under the minimap
+    settled(page)
+    picked = node(page, "step_23").bounding_box()
+    minimap = page.locator(".run-graph .react-flow__minimap")
+    if minimap.count():
+        corner = minimap.bounding_box()
+        apart = (
+            picked["x"] + picked["width"] <= corner["x"]
+            or picked["y"] + picked["height"] <= corner["y"]
+        )
+        assert apart, (picked, corner)
+    screenshot(page, "timeline-row-shown")

@@ -59,6 +59,13 @@ describe("revealBox", () => {
     expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(300, 20), wide).y).toBe(48 - 20);
   });
 
+  it("keeps a card out of the minimap's corner, moving it left", () => {
+    // the card's right end at 1000 of 1100, its bottom at 400 of 440: under the minimap
+    const view = revealBox({ x: 0, y: 0, zoom: 1 }, card(752, 336), wide);
+    expect(view.y).toBe(0);
+    expect(752 + 248 + view.x).toBeLessThanOrEqual(1100 - 200);
+  });
+
   it("shows a box bigger than the pane from its start", () => {
     expect(revealBox({ x: 0, y: 0, zoom: 4 }, card(100), narrow, even).x).toBe(16 - 400);
   });

@@ -35,6 +35,10 @@ export interface Margin {
 
 export const PANE_MARGIN: Margin = { left: 56, right: 16, top: 48, bottom: 16 };
 
+/** The pane's bottom right corner the minimap (168 x 112, 15 from the edges) takes, with a
+ * little room around it: a card brought into view is not put under it. */
+export const MINIMAP_CORNER = { width: 200, height: 140 };
+
 export interface PaneView {
   viewport: Viewport;
   /** The picked node was out of view and the view moved to it: no longer the first view. */
@@ -72,8 +76,17 @@ export function revealBox(viewport: Viewport, box: Box, pane: PaneSize, margin: 
     if (size * zoom > room - before - after || from < before) return before - start * zoom;
     return room - after - (start + size) * zoom;
   };
-  const x = shift(box.x, box.width, pane.width, margin.left, margin.right, viewport.x);
-  const y = shift(box.y, box.height, pane.height, margin.top, margin.bottom, viewport.y);
+  let x = shift(box.x, box.width, pane.width, margin.left, margin.right, viewport.x);
+  let y = shift(box.y, box.height, pane.height, margin.top, margin.bottom, viewport.y);
+  // Out of the minimap's corner: leftwards when the card fits there, else upwards.
+  const right = (box.x + box.width) * zoom + x;
+  const bottom = (box.y + box.height) * zoom + y;
+  const cornerLeft = pane.width - MINIMAP_CORNER.width;
+  const cornerTop = pane.height - MINIMAP_CORNER.height;
+  if (right > cornerLeft && bottom > cornerTop) {
+    if (box.width * zoom <= cornerLeft - margin.left) x -= right - cornerLeft;
+    else if (box.height * zoom <= cornerTop - margin.top) y -= bottom - cornerTop;
+  }
   return x === viewport.x && y === viewport.y ? viewport : { x, y, zoom };
 }
 
