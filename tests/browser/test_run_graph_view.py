@@ -208,6 +208,10 @@ def test_the_node_panel_is_resized_from_its_edge_and_keeps_its_width(
     )
     screenshot(page, "panel-resized")
 
+    # When its edge is double-clicked, the panel is back to its usual width
+    page.get_by_test_id("node-drawer-handle").dblclick()
+    expect(page.get_by_test_id("node-drawer-handle")).to_have_attribute("aria-valuenow", "400")
+
 
 def test_a_step_picked_on_the_graph_shows_its_row_in_the_timeline(
     page, live_server, staff_user, screenshot

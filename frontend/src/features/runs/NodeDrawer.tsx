@@ -1,6 +1,7 @@
 // The node details panel beside the run graph (not over it): the graph keeps the rest of
 // the card. Its left edge is a handle: dragged, or focused and moved with the arrow keys,
-// it makes the panel wider or narrower; the width is kept for the next run opened.
+// it makes the panel wider or narrower (a double click, or Home, puts it back); the width is
+// kept for the next run opened.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { clampPanelWidth } from "./paneView";
 
@@ -68,6 +69,7 @@ export function NodeDrawer({ children }: { children: ReactNode }) {
     const step = event.shiftKey ? STEP * 4 : STEP;
     if (event.key === "ArrowLeft") resize(width + step);
     else if (event.key === "ArrowRight") resize(width - step);
+    else if (event.key === "Home") resize(DEFAULT_WIDTH);
     else return;
     event.preventDefault();
   };
@@ -81,8 +83,9 @@ export function NodeDrawer({ children }: { children: ReactNode }) {
         aria-label="Resize the node details"
         aria-valuenow={width}
         tabIndex={0}
-        title="Drag to resize (or focus and use ← →)"
+        title="Drag to resize (or focus and use ← →); double-click for the usual width"
         onPointerDown={onPointerDown}
+        onDoubleClick={() => resize(DEFAULT_WIDTH)}
         onKeyDown={onKeyDown}
         data-testid="node-drawer-handle"
       />
