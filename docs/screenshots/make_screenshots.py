@@ -72,6 +72,10 @@ def main() -> None:
             start(page, approval)
         start(page, sentiment)
         page.wait_for_selector("[data-testid=run-page][data-run-status=completed]", timeout=30_000)
+        page.wait_for_selector("[data-testid=run-graph][data-ready=true]")
+        # the last step picked: its details in the panel beside the graph
+        page.locator(".rn[data-node-id]").last.click()
+        page.wait_for_selector("[data-testid=node-panel]")
         shot(page, "run")
 
         page.goto(BASE + f"/flows/{sentiment}")

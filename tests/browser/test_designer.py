@@ -1445,3 +1445,23 @@ def test_plain_text_typed_as_a_result_is_offered_as_text(page, live_server, staf
     expect(expression.locator("textarea")).to_have_value('"All done"')
     wait_checked(page)
     expect(page.get_by_test_id("problems-count")).to_have_text("0")
+
+
+def test_an_edit_taken_back_leaves_nothing_to_save(page, live_server, staff_user):
+    # Given a saved flow open in the designer
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    dirty = page.get_by_test_id("dirty-indicator")
+    expect(dirty).to_have_attribute("data-dirty", "false")
+
+    # When a step's title is typed, then cleared again
+    node(page, "greet").click()
+    title = page.get_by_test_id("inspector").get_by_label("Title")
+    title.fill("Greet them")
+    expect(dirty).to_have_attribute("data-dirty", "true")
+    expect(page.get_by_test_id("save-version")).to_be_enabled()
+    title.fill("")
+
+    # Then the flow reads as saved, and saving would make no version like the last
+    expect(dirty).to_have_attribute("data-dirty", "false")
+    expect(page.get_by_test_id("save-version")).to_be_disabled()

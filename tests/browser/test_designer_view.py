@@ -242,6 +242,41 @@ def test_the_refine_panel_docks_beside_the_graph_and_covers_no_card(
     screenshot(page, "refine-and-inspector")
 
 
+def test_the_versions_dock_beside_the_graph_and_cover_no_card(
+    page, live_server, staff_user, screenshot
+):
+    from flows.api.services import flow_version_create
+
+    # Given a five-step flow with two versions, wholly in view
+    flow = make(staff_user, chain(5))
+    flow_version_create(flow=flow, author=staff_user, ir=chain(5) | {"description": "Again."})
+    open_designer(page, live_server, flow)
+    settled(page)
+    page.get_by_test_id("canvas").click(position={"x": 30, "y": 30})
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When the versions are opened
+    page.get_by_test_id("versions-button").click()
+    panel = page.get_by_test_id("versions-drawer")
+    expect(panel.locator(".version-item")).to_have_count(2)
+    settled(page)
+
+    # Then they stand beside the canvas, not over it, and the whole flow is still in view
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    side = panel.bounding_box()
+    assert side["x"] >= canvas["x"] + canvas["width"] - 1, (side, canvas)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    screenshot(page, "versions-open")
+
+    # and a step selected meanwhile opens its inspector under them, in the same column
+    node(page, "step_2").click()
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector).to_contain_text("step_2")
+    side = panel.bounding_box()
+    assert inspector.bounding_box()["y"] >= side["y"] + side["height"] - 1
+    expect(panel.get_by_test_id("diff-compare")).to_be_visible()
+
+
 def test_a_name_the_flow_lacks_is_fixed_in_one_click_when_the_meant_one_is_plain(
     page, live_server, staff_user, screenshot
 ):

@@ -646,3 +646,58 @@ def test_the_decision_form_keeps_its_fields_order_and_shows_a_few_choices_as_che
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.2, "completion")
     assert Run.objects.get(pk=run.pk).result["result"] == {
         "total": 120, "flags": ["no receipt", "duplicate"]}
+
+
+def test_a_long_flows_step_shows_in_its_mini_graph_and_its_run_opens_on_it(
+    page, live_server, staff_user, screenshot
+):
+    # Given a flow whose approval comes after fourteen steps (its mini graph is taller than
+    # the box it is shown in)
+    steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "'A1'"}]
+    steps += [{"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}"}
+              for i in range(2, 15)]
+    ir = {"name": "Long before the approval", "nodes": [
+        *steps,
+        {"id": "ok", "type": "approval", "title": "Go ahead?", "instructions": "Say yes or no.",
+         "context": {"order": "step_14"}, "assignees": {"users": [staff_user.username]}},
+        {"id": "after", "type": "value", "value": "ok.approved"},
+        {"id": "result", "type": "output", "value": "after"},
+    ]}
+    flow = Flow.objects.create(name=ir["name"], owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # When its step page opens
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    graph = page.get_by_test_id("step-graph")
+    expect(graph.locator(".mini-node.current")).to_have_count(1)
+
+    # Then the mini graph is scrolled to the step to decide, wholly in its box
+    box = graph.bounding_box()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"step-graph\"]').scrollTop > 0")
+    current = graph.locator(".mini-node.current rect").bounding_box()
+    assert box["y"] <= current["y"]
+    assert current["y"] + current["height"] <= box["y"] + box["height"]
+    first = graph.locator(".mini-node").first.locator("rect").bounding_box()
+    assert first["y"] < box["y"], "the graph is taller than its box: its start is scrolled away"
+    screenshot(page, "long-flow-step")
+
+    # When the run is opened from the step
+    page.get_by_test_id("step-open-run").click()
+
+    # Then the run page opens on that step: its details beside the graph, its card in view
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "ok")
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    card = page.locator('.rn[data-node-id="ok"]')
+    expect(card).to_be_visible()
+    graph = page.get_by_test_id("run-graph").bounding_box()
+    picked = card.bounding_box()
+    assert graph["x"] <= picked["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+    expect(page).to_have_url(re.compile(rf"/runs/{run.id}\?node=ok$"))
+
+    # and closing the details takes the step out of the address
+    page.get_by_test_id("node-panel-close").click()
+    expect(page).to_have_url(re.compile(rf"/runs/{run.id}$"))

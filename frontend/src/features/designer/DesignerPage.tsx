@@ -413,6 +413,8 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     URL.revokeObjectURL(url);
   }, [version]);
 
+  const versionsShown = versionsOpen && flowId !== null;
+  const sideOpen = inspecting || refineOpen || versionsShown;
   return (
     <div className="designer" data-testid="designer">
       <UnsavedGuard when={dirty} />
@@ -435,7 +437,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
         versionsOpen={versionsOpen}
         refineOpen={refineOpen}
       />
-      <div className={`designer-body${inspecting || refineOpen ? " inspecting" : ""}`}>
+      <div className={`designer-body${sideOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
           <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} />
@@ -471,24 +473,24 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
           <Toast />
           {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
         </div>
-        {(inspecting || refineOpen) && (
-          // Refine docks above the inspector, beside the canvas: it covers no card.
+        {sideOpen && (
+          // Refine and the versions dock above the inspector, beside the canvas: they cover no card.
           <div className="designer-side">
             {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
+            {versionsShown && (
+              <VersionsDrawer
+                flowId={flowId}
+                current={version}
+                refreshKey={versionsKey}
+                onClose={() => setVersionsOpen(false)}
+                onOpen={(number) => {
+                  setVersionsKey((key) => key + 1);
+                  navigate(`/flows/${flowId}/v/${number}`, { state: useDesigner.getState().version === number ? { saved: true } : null });
+                }}
+              />
+            )}
             {inspecting && <Inspector />}
           </div>
-        )}
-        {versionsOpen && flowId !== null && (
-          <VersionsDrawer
-            flowId={flowId}
-            current={version}
-            refreshKey={versionsKey}
-            onClose={() => setVersionsOpen(false)}
-            onOpen={(number) => {
-              setVersionsKey((key) => key + 1);
-              navigate(`/flows/${flowId}/v/${number}`, { state: useDesigner.getState().version === number ? { saved: true } : null });
-            }}
-          />
         )}
       </div>
     </div>

@@ -49,6 +49,37 @@ describe("history", () => {
   });
 });
 
+describe("unsaved changes", () => {
+  it("are none once an edit brings the flow back to what was saved", () => {
+    designer.updateNode("done", (n) => ({ ...n, title: "Done" }) as IrNode, "done.title");
+    expect(useDesigner.getState().dirty).toBe(true);
+    // the title typed away, then the field left as it was saved (no title)
+    designer.updateNode("done", (n) => {
+      const { title: _title, ...rest } = n;
+      return rest as IrNode;
+    }, "done.title");
+    expect(ir()).not.toBe(FLOW);
+    expect(useDesigner.getState().dirty).toBe(false);
+  });
+
+  it("are none when a cleared field is typed again as it was saved", () => {
+    designer.load({ flowId: 1, flowName: "Onboard", canEdit: true, version: 1, ir: { ...FLOW, nodes: FLOW.nodes.map((n) => (n.id === "done" ? ({ title: "Done", ...n }) as IrNode : n)) } });
+    designer.updateNode("done", (n) => {
+      const { title: _title, ...rest } = n;
+      return rest as IrNode;
+    }, "done.title");
+    expect(useDesigner.getState().dirty).toBe(true);
+    designer.updateNode("done", (n) => ({ ...n, title: "Done" }) as IrNode, "done.title");
+    expect(Object.keys(node("done")!).at(-1)).toBe("title");
+    expect(useDesigner.getState().dirty).toBe(false);
+  });
+
+  it("are some when a value differs, however deep", () => {
+    designer.updateNode("welcome", (n) => ({ ...n, inputs: { email: "input.email", name: "check.name" } }) as IrNode);
+    expect(useDesigner.getState().dirty).toBe(true);
+  });
+});
+
 describe("connect and disconnect", () => {
   it("adds `after` and arm memberships, and refuses cycles, self-loops and orders already implied", () => {
     // `done` runs after `welcome`, which reads `check`: done already runs after check

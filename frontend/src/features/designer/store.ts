@@ -128,6 +128,32 @@ export function issueNode(issue: Issue, ir: FlowIR): string | null {
   return match ? (ir.nodes[Number(match[1])]?.id ?? null) : null;
 }
 
+/** The saved IR as JSON, kept per saved IR so an edit compares against it cheaply. */
+const savedJson = new WeakMap<FlowIR, string>();
+
+/** JSON with every object's keys in order: a field cleared and typed again comes back last
+ * among its node's keys, and is still the same flow. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item);
+}
+
+/** Whether `ir` differs from `saved`: an edit that brings the flow back to what was saved
+ * (a field typed over with what it held, a step removed then added again) leaves nothing to
+ * save, and saving it would make a version the same as the last. */
+export function differsFromSaved(ir: FlowIR, saved: FlowIR | null): boolean {
+  if (ir === saved) return false;
+  if (saved === null) return true;
+  let json = savedJson.get(saved);
+  if (json === undefined) {
+    json = sortedJson(saved);
+    savedJson.set(saved, json);
+  }
+  return sortedJson(ir) !== json;
+}
+
 /** Replace the IR (one undo step, or merged with the previous one for the same `key`). */
 export function edit(change: (ir: FlowIR) => FlowIR, key?: string) {
   const state = get();
@@ -141,7 +167,7 @@ export function edit(change: (ir: FlowIR) => FlowIR, key?: string) {
   const ids = new Set(next.nodes.map((node) => node.id));
   set({
     ir: next,
-    dirty: next !== state.savedIr,
+    dirty: differsFromSaved(next, state.savedIr),
     selection: state.selection.filter((id) => ids.has(id)),
   });
   if (coalesce) history().resume();
@@ -440,7 +466,7 @@ export function followingArm(node: IrNode): string | null {
 function syncDirty() {
   const state = get();
   const ids = new Set(state.ir.nodes.map((node) => node.id));
-  set({ dirty: state.ir !== state.savedIr, selection: state.selection.filter((id) => ids.has(id)) });
+  set({ dirty: differsFromSaved(state.ir, state.savedIr), selection: state.selection.filter((id) => ids.has(id)) });
 }
 
 function sameList(a: string[], b: string[]) {

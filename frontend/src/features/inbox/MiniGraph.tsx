@@ -1,8 +1,9 @@
 // Where a step sits in its flow: every node as a small box in layers, the step highlighted,
 // each node coloured by its state in this run. Read only.
-import { memo } from "react";
+import { memo, useLayoutEffect, useRef } from "react";
 import type { GraphNode } from "./api";
 import { layers } from "./format";
+import { centredScroll } from "./miniScroll";
 
 // Top to bottom: layers are rows, so a long flow fits the narrow side column.
 const W = 150;
@@ -18,8 +19,18 @@ function MiniGraphView({ nodes, edges, current }: { nodes: GraphNode[]; edges: s
   const height = (Math.max(0, ...placed.map((p) => p.layer)) + 1) * (H + GAP_Y) - GAP_Y + 8;
   const x = (id: string) => 4 + (at.get(id)?.row ?? 0) * (W + GAP_X);
   const y = (id: string) => 4 + (at.get(id)?.layer ?? 0) * (H + GAP_Y);
+  // The step to decide is scrolled into the middle of the box on opening.
+  const box = useRef<HTMLDivElement>(null);
+  const currentX = x(current);
+  const currentY = y(current);
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    element.scrollTop = centredScroll(currentY, H, element.clientHeight, height);
+    element.scrollLeft = centredScroll(currentX, W, element.clientWidth, width);
+  }, [current, currentX, currentY, width, height]);
   return (
-    <div className="mini-graph" data-testid="step-graph">
+    <div className="mini-graph" data-testid="step-graph" ref={box}>
       <svg width={width} height={height} role="img" aria-label="Where this step sits in the flow">
         {edges.map(([from, to]) =>
           at.has(from) && at.has(to) ? (

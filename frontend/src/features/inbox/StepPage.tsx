@@ -246,7 +246,7 @@ export default function StepPage() {
             {step.title} <span className={`badge ${outcome.tone}`} data-testid="step-status" data-status={step.status}>{outcome.label}</span>
           </h1>
         </div>
-        {step.can_view_run && <Link to={`/runs/${step.run}`} className="btn" data-testid="step-open-run">Open run</Link>}
+        {step.can_view_run && <Link to={`/runs/${step.run}?node=${encodeURIComponent(step.node_id)}`} className="btn" data-testid="step-open-run">Open run</Link>}
       </div>
 
       <div className="step-layout">

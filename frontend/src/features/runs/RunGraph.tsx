@@ -2,8 +2,10 @@
 // positions, else ELK), each showing its live status; edges into running nodes animate.
 // It draws at once (the layered layout, or ELK's kept from before) and eases into ELK's
 // layout when its worker answers, as the designer does; as there, the cards are placed by
-// the lines that say the order, and a read a longer path already implies (a shortcut) is
-// drawn only while one of its ends is picked or pointed at.
+// the lines that say the order, a read a longer path already implies (a shortcut) is
+// drawn only while one of its ends is picked or pointed at, and a long flow never laid out
+// by hand is folded into rows that fit the pane. The node details panel sits beside the
+// graph; the view follows the room it leaves (FollowPane).
 import {
   Background,
   BackgroundVariant,
@@ -18,7 +20,7 @@ import {
   type ReactFlowInstance,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from "react";
 import {
   armsOf,
   irToGraph,
@@ -31,11 +33,14 @@ import {
   EASE_MS,
   orthogonalRoutes,
   positionsDiffer,
+  READABLE_ZOOM,
   routesClearOfCards,
   shortcutClass,
   shortcutEdgeIds,
+  showsAll,
   startViewport,
   withoutShortcuts,
+  wrapIntoRows,
   type EdgeEnds,
   type EdgeRoute,
   type FlowEdge,
@@ -46,7 +51,12 @@ import { EdgeRoutesContext, edgeTypes } from "../../lib/RoutedEdge";
 import { emptyNode, type NodeState } from "./runState";
 import { RunNode, type RunFlowNode } from "./RunNode";
 import { adverseOutcome } from "./nodeKinds";
+import { paneView, type PaneSize } from "./paneView";
 import "./runGraph.css";
+
+function paneOf(element: HTMLElement): PaneSize {
+  return { width: element.clientWidth, height: element.clientHeight };
+}
 
 const nodeTypes = { runNode: RunNode };
 /** The run card's size (runGraph.css .rn): the layout and the edge routes use it. */
@@ -56,8 +66,14 @@ const MAP_CARD_HEIGHT = 84;
 /** Above this many nodes only what is on screen is drawn, and the view opens at a readable
  * zoom on the flow's first nodes instead of fitting all of them (the minimap shows the rest). */
 const BIG_GRAPH = 60;
-/** The first view fits the flow up to this zoom; below READABLE_ZOOM it shows the start. */
+/** The first view fits the flow up to this zoom; below MIN_START_ZOOM it shows the start. */
 const MAX_START_ZOOM = 1.1;
+/** A flow (folded into rows) is fitted whole down to this zoom, as the designer opens it:
+ * the shape of the run and every step's status in view; a step's details are a click away. */
+const MIN_START_ZOOM = 0.5;
+/** Kept clear around the first view, in screen pixels: the zoom controls at the bottom left
+ * stand within it, so no card starts under them. */
+const START_PADDING = 56;
 
 function cardHeight(node: FlowNode): number {
   return node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT;
@@ -145,9 +161,21 @@ interface FirstDraw extends Laid {
   sized: FlowNode[];
 }
 
+/**
+ * `nodes` folded into rows that fit a pane of `pane`'s size, as the designer opens a flow
+ * never laid out by hand (graph/wrap.ts): a run-on flow of twenty steps reads in a few
+ * rows instead of one long strip shrunk to fit. Saved positions (the designer's) stay.
+ */
+function foldIntoRows(nodes: FlowNode[], links: readonly FlowEdge[], pane: PaneSize): FlowNode[] {
+  if (nodes.some((node) => node.data.placed)) return nodes;
+  const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
+  const folded = wrapIntoRows(boxes, links, pane.width, pane.height, { padding: START_PADDING, maxZoom: MAX_START_ZOOM, readableZoom: READABLE_ZOOM });
+  return folded ? nodes.map((node) => ({ ...node, position: folded.get(node.id) ?? node.position })) : nodes;
+}
+
 /** What is drawn at once: ELK's layout when this browser kept it, the layered layout
- * otherwise (saved positions in either case). */
-function drawAtOnce(ir: FlowIR): FirstDraw {
+ * otherwise (saved positions in either case), folded for `pane`. */
+function drawAtOnce(ir: FlowIR, pane: PaneSize): FirstDraw {
   const graph = irToGraph(ir);
   // The run's cards, with the run's sizes and handles, so the routes fit what is drawn.
   const sized = graph.nodes.map((node) => ({
@@ -156,13 +184,15 @@ function drawAtOnce(ir: FlowIR): FirstDraw {
     handles: handlesOf(node),
   }));
   const shortcuts = shortcutEdgeIds(graph.edges);
-  const now = immediateLayout(sized, withoutShortcuts(graph.edges, shortcuts));
+  const spine = withoutShortcuts(graph.edges, shortcuts);
+  const now = immediateLayout(sized, spine);
+  const nodes = foldIntoRows(now.nodes, spine, pane);
   return {
     sized,
-    nodes: now.nodes,
+    nodes,
     edges: graph.edges,
     shortcuts,
-    routes: fittedRoutes(now.nodes, graph.edges, now.routes ?? {}),
+    routes: fittedRoutes(nodes, graph.edges, now.routes ?? {}),
     settled: now.final && now.routes !== undefined,
   };
 }
@@ -172,8 +202,11 @@ function drawAtOnce(ir: FlowIR): FirstDraw {
  * cards ease into ELK's places (plain square edges while they move) and take its routes.
  * `onArrive` is told ELK's nodes as they start moving, so the view can move with them.
  */
-function useLayout(ir: FlowIR, onArrive: (nodes: FlowNode[]) => void): Laid {
-  const first = useMemo(() => drawAtOnce(ir), [ir]);
+function useLayout(ir: FlowIR, pane: PaneSize, onArrive: (nodes: FlowNode[]) => void): Laid {
+  // Folded for the pane the graph first had: the panel opening later refits the view, it
+  // does not move the cards.
+  const firstPane = useRef(pane);
+  const first = useMemo(() => drawAtOnce(ir, firstPane.current), [ir]);
   const [later, setLater] = useState<{ first: FirstDraw; laid: Laid } | null>(null);
   const arrive = useRef(onArrive);
   arrive.current = onArrive;
@@ -183,8 +216,9 @@ function useLayout(ir: FlowIR, onArrive: (nodes: FlowNode[]) => void): Laid {
     let stop = () => {};
     const { sized, edges, shortcuts } = first;
     const spine = withoutShortcuts(edges, shortcuts);
-    void Promise.all([layoutGraph(sized, spine), edgeRoutes(sized, spine)]).then(([nodes, elkRoutes]) => {
+    void Promise.all([layoutGraph(sized, spine), edgeRoutes(sized, spine)]).then(([elkNodes, elkRoutes]) => {
       if (cancelled) return;
+      const nodes = foldIntoRows(elkNodes, spine, firstPane.current);
       const settled: Laid = { nodes, edges, shortcuts, routes: fittedRoutes(nodes, edges, elkRoutes), settled: true };
       const from = Object.fromEntries(first.nodes.map((node) => [node.id, node.position]));
       const to = Object.fromEntries(nodes.map((node) => [node.id, node.position]));
@@ -208,49 +242,97 @@ function useLayout(ir: FlowIR, onArrive: (nodes: FlowNode[]) => void): Laid {
   return later && later.first === first ? later.laid : first;
 }
 
-/** The first view of cards at `nodes`: fitted while readable, else on the first steps. */
-function startView(nodes: readonly FlowNode[], element: HTMLElement) {
+/** The first view of cards at `nodes` in a pane of `pane`'s size: fitted while readable,
+ * else on the first steps. */
+function startView(nodes: readonly FlowNode[], pane: PaneSize) {
   const boxes = nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) }));
-  return startViewport(boxes, element.clientWidth, element.clientHeight, { maxZoom: MAX_START_ZOOM, padding: 40 });
+  return startViewport(boxes, pane.width, pane.height, { minZoom: MIN_START_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
 }
 
-/** The node details drawer's width (runs.css .node-drawer). */
-const DRAWER_WIDTH = 400;
-
-/** Pans a selected node out from under the details drawer, keeping the zoom. */
-function KeepSelectedInView({ selected }: { selected: string | null }) {
+/**
+ * The view follows the pane: when the node details panel opens, closes or is resized
+ * beside the graph, a first view is refitted to the room left (a view the person moved
+ * keeps its middle), and a picked node out of view is panned into it, zoom kept; closing
+ * the panel brings the first view back.
+ */
+function FollowPane({ selected, nodes, atStart }: { selected: string | null; nodes: readonly FlowNode[]; atStart: RefObject<boolean> }) {
   const flow = useReactFlow();
-  const paneWidth = useStore((s) => s.width);
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const measured = useRef<PaneSize | null>(null);
+  const laidNodes = useRef(nodes);
+  laidNodes.current = nodes;
   useEffect(() => {
-    if (!selected) return;
-    const node = flow.getInternalNode(selected);
-    if (!node) return;
-    const { x, zoom } = flow.getViewport();
-    const width = node.measured.width ?? CARD_WIDTH;
-    const height = node.measured.height ?? CARD_HEIGHT;
-    const left = node.internals.positionAbsolute.x * zoom + x;
-    const right = left + width * zoom;
-    if (left >= 16 && right <= paneWidth - DRAWER_WIDTH - 16) return;
-    const visible = paneWidth - DRAWER_WIDTH;
-    const centerX = node.internals.positionAbsolute.x + width / 2;
-    const centerY = node.internals.positionAbsolute.y + height / 2;
-    // setCenter centres in the whole pane; shift so it lands in the part the drawer leaves.
-    flow.setCenter(centerX + (paneWidth / 2 - visible / 2) / zoom, centerY, { zoom, duration: 250 });
-  }, [selected, flow, paneWidth]);
+    if (!width || !height) return;
+    const pane = { width, height };
+    const previous = measured.current;
+    measured.current = pane;
+    const node = selected ? flow.getInternalNode(selected) : undefined;
+    const picked = node
+      ? { ...node.internals.positionAbsolute, width: node.measured.width ?? CARD_WIDTH, height: node.measured.height ?? CARD_HEIGHT }
+      : null;
+    const current = flow.getViewport();
+    const { viewport } = paneView({
+      current, previous, pane, atStart: atStart.current, picked,
+      startView: (size) => startView(laidNodes.current, size),
+    });
+    if (viewport !== current) void flow.setViewport(viewport, { duration: 200 });
+  }, [selected, width, height, flow, atStart]);
   return null;
 }
 
-export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished = false, onReady }: Props) {
+/** The minimap helps find what is off screen: with the whole flow in view it would only
+ * cover the cards in its corner, so it shows (as in the designer) once part is out of view. */
+function MiniMapWhenOverflowing({ nodes }: { nodes: readonly FlowNode[] }) {
+  const boxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) })), [nodes]);
+  const overflowing = useStore((state) => {
+    const [x, y, zoom] = state.transform;
+    return state.width > 0 && !showsAll(boxes, { x, y, zoom }, state.width, state.height);
+  });
+  if (!overflowing) return null;
+  return (
+    <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => {
+      const { node, state } = (n as RunFlowNode).data;
+      return `mm-${adverseOutcome(node, state.status, state.output) ?? state.status}`;
+    }} style={{ width: 168, height: 112 }} />
+  );
+}
+
+/**
+ * The graph's box, measured before the first paint: the graph is laid out (folded into
+ * rows) for the room it has, then drawn in it.
+ */
+export function RunGraph(props: Props) {
   const box = useRef<HTMLDivElement>(null);
+  const [pane, setPane] = useState<PaneSize | null>(null);
+  const [ready, setReady] = useState(false);
+  useLayoutEffect(() => {
+    if (box.current) setPane(paneOf(box.current));
+  }, []);
+  const { onReady } = props;
+  const onSettled = useCallback(() => {
+    setReady(true);
+    onReady?.();
+  }, [onReady]);
+  return (
+    <div className="run-graph" data-testid="run-graph" data-drawn={pane ? "true" : "false"} data-ready={ready ? "true" : "false"} ref={box}>
+      {pane && <LaidOutGraph {...props} pane={pane} box={box} onReady={onSettled} />}
+    </div>
+  );
+}
+
+function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = false, onReady, pane, box }: Props & { pane: PaneSize; box: RefObject<HTMLDivElement | null> }) {
   const instance = useRef<ReactFlowInstance<RunFlowNode, Edge> | null>(null);
-  // The view follows the cards into ELK's places unless the person has moved it meanwhile.
-  const viewMoved = useRef(false);
+  // The view is the first one (the flow fitted, or its start) until the person moves it:
+  // it follows the cards into ELK's places, and is refitted when the pane changes size (a
+  // picked node panned into view then), only while it is.
+  const atStart = useRef(true);
   const onArrive = useCallback((nodes: FlowNode[]) => {
     const element = box.current;
-    if (viewMoved.current || !instance.current || !element) return;
-    void instance.current.setViewport(startView(nodes, element), { duration: EASE_MS });
+    if (!atStart.current || !instance.current || !element) return;
+    void instance.current.setViewport(startView(nodes, paneOf(element)), { duration: EASE_MS });
   }, []);
-  const laid = useLayout(ir, onArrive);
+  const laid = useLayout(ir, pane, onArrive);
   const cache = useRef(new Map<string, RunFlowNode>());
   const handleCache = useRef(new WeakMap<FlowNode, NonNullable<RunFlowNode["handles"]>>());
   const handlesFor = (base: FlowNode) => {
@@ -345,11 +427,13 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
   const onInit = useCallback((flow: ReactFlowInstance<RunFlowNode, Edge>) => {
     instance.current = flow;
     const element = box.current;
-    if (element) void flow.setViewport(startView(laid.nodes, element));
+    if (element) void flow.setViewport(startView(laid.nodes, paneOf(element)));
     // Only the first view is set here: later layouts move it through onArrive.
   }, []);
-  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    if (event) viewMoved.current = true; // a person's pan or zoom, not setViewport
+  // A pan or zoom by the person (setViewport's come without an event). Not a move's start:
+  // pressing on a card to pick it starts one that moves nothing.
+  const onMove = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) atStart.current = false;
   }, []);
 
   // Drawn (data-drawn) from the first render; ready (data-ready, onReady) once laid out for good.
@@ -369,7 +453,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
   const onNodeMouseLeave = useCallback(() => setHovered(null), []);
 
   return (
-    <div className="run-graph" data-testid="run-graph" data-drawn="true" data-ready={laid.settled ? "true" : "false"} ref={box}>
+    <>
       <EdgeRoutesContext.Provider value={laid.routes}>
       <ReactFlow
         nodes={flowNodes}
@@ -377,7 +461,7 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onInit={onInit}
-        onMoveStart={onMoveStart}
+        onMove={onMove}
         onNodeClick={onNodeClick}
         onNodeMouseEnter={onNodeMouseEnter}
         onNodeMouseLeave={onNodeMouseLeave}
@@ -390,14 +474,11 @@ export function RunGraph({ ir, nodes: states, selected, onSelect, now, finished 
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
-        <KeepSelectedInView selected={selected} />
+        <FollowPane selected={selected} nodes={laid.nodes} atStart={atStart} />
         <Controls showInteractive={false} />
-        {laid.nodes.length > 12 && !big && <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => {
-          const { node, state } = (n as RunFlowNode).data;
-          return `mm-${adverseOutcome(node, state.status, state.output) ?? state.status}`;
-        }} style={{ width: 168, height: 112 }} />}
+        {!big && <MiniMapWhenOverflowing nodes={laid.nodes} />}
       </ReactFlow>
       </EdgeRoutesContext.Provider>
-    </div>
+    </>
   );
 }

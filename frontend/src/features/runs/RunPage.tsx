@@ -1,7 +1,7 @@
 // One run, live: its graph with node states, the timeline, node details, the run's input,
 // result and error; cancel, re-run, and the approvals it waits for.
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { IrNode } from "../../graph";
 import type { RJSFSchema } from "@rjsf/utils";
 import { ApiError } from "../../lib/api";
@@ -14,6 +14,7 @@ import { useNavSection } from "../../lib/navSection";
 import { assigneeNames, formatDateTime, formatDuration, noResultText, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
+import { NodeDrawer } from "./NodeDrawer";
 import { cancelRun, createRun, isReadOnly, isWithheld, type NodeAttempt } from "./runApi";
 import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
@@ -85,7 +86,21 @@ export default function RunPage() {
   const navigate = useNavigate();
   const view = useRunView(runId);
   const { run, version, state } = view;
-  const [selected, setSelected] = useState<string | null>(null);
+  // A link may name the step to show (`?node=`, as the inbox's "Open run" does): its details
+  // open with the page, its card in view.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [selected, setSelected] = useState<string | null>(() => searchParams.get("node"));
+  // The address follows the step shown, so a reload or a copied link opens the same one.
+  const linkedNode = searchParams.get("node");
+  useEffect(() => {
+    if (linkedNode === selected) return;
+    setSearchParams((previous) => {
+      const next = new URLSearchParams(previous);
+      if (selected) next.set("node", selected);
+      else next.delete("node");
+      return next;
+    }, { replace: true });
+  }, [selected, linkedNode, setSearchParams]);
   const [sideTab, setSideTab] = useState<"input" | "result">("result");
   const [lowerTab, setLowerTab] = useState<"timeline" | "events">("timeline");
   const [busy, setBusy] = useState<"cancel" | "rerun" | null>(null);
@@ -379,14 +394,16 @@ export default function RunPage() {
       </div>
 
       <div className="card graph-card">
-        <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} finished={finished} onReady={onReady} />
-        <div className="legend" aria-label="Legend" data-testid="run-legend">
-          {legendItems(counts, adverse).map(({ key, label, count }) => (
-            <span key={key} className="legend-item" data-testid={`legend-${key}`}><span className={`legend-dot ld-${key}`} />{label} {count ? <b>{count}</b> : null}</span>
-          ))}
+        <div className="graph-pane">
+          <RunGraph ir={version.ir} nodes={state.nodes} selected={selected} onSelect={select} now={now} finished={finished} onReady={onReady} />
+          <div className="legend" aria-label="Legend" data-testid="run-legend">
+            {legendItems(counts, adverse).map(({ key, label, count }) => (
+              <span key={key} className="legend-item" data-testid={`legend-${key}`}><span className={`legend-dot ld-${key}`} />{label} {count ? <b>{count}</b> : null}</span>
+            ))}
+          </div>
         </div>
         {selectedNode && (
-          <aside className="node-drawer" aria-label="Node details">
+          <NodeDrawer>
             <NodePanel
               irNode={selectedNode}
               state={state.nodes[selectedNode.id]}
@@ -396,7 +413,7 @@ export default function RunPage() {
               now={now}
               onClose={() => setSelected(null)}
             />
-          </aside>
+          </NodeDrawer>
         )}
       </div>
 

@@ -4,7 +4,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { IrNode } from "../../graph";
 import { formatDuration, formatTick } from "./format";
-import { LABEL_GAP, placeLabel, textWidth, tickStep } from "./timelineLabels";
+import { LABEL_GAP, placeLabel, scrollToRow, textWidth, tickStep } from "./timelineLabels";
 import type { NodeState, RunState } from "./runState";
 import { adverseOutcome, approvalOutcome } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
@@ -95,6 +95,18 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
     observer.observe(element);
     return () => observer.disconnect();
   }, [shown]);
+  // A step picked elsewhere (its card, a link) brings its row into the rows' box, which
+  // scrolls on its own: the page itself does not move.
+  const rowsBox = useRef<HTMLDivElement>(null);
+  const rowIds = useRef<string[]>([]);
+  rowIds.current = rows.map((node) => node.id);
+  useEffect(() => {
+    const element = rowsBox.current;
+    const index = selected ? rowIds.current.indexOf(selected) : -1;
+    if (!element || index < 0) return;
+    const next = scrollToRow(index, ROW_HEIGHT, element.scrollTop, element.clientHeight);
+    if (next !== null) element.scrollTop = next;
+  }, [selected, shown]);
   if (!shown || state.startedAt === null) {
     return <div className="empty small" data-testid="timeline-empty">No node has started yet.</div>;
   }
@@ -124,7 +136,7 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
           ))}
         </span>
       </div>
-      <div className="tl-rows" style={{ maxHeight: ROW_HEIGHT * VISIBLE_ROWS }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div className="tl-rows" ref={rowsBox} data-testid="timeline-rows" style={{ maxHeight: ROW_HEIGHT * VISIBLE_ROWS }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
         <div style={{ height: first * ROW_HEIGHT }} />
         {rows.slice(first, last).map((node) => (
           <Row

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LABEL_GAP, placeLabel, tickStep } from "./timelineLabels";
+import { LABEL_GAP, placeLabel, scrollToRow, tickStep } from "./timelineLabels";
 
 /** The label's box on the track for a placement, as Timeline draws it. */
 function box(track: number, left: number, width: number, label: number) {
@@ -66,5 +66,17 @@ describe("tickStep", () => {
         if (step < span) expect((step / span) * track).toBeGreaterThanOrEqual(1.5 * 44 + 8);
       }
     }
+  });
+});
+
+describe("scrollToRow", () => {
+  it("leaves a row already in the box where it is", () => {
+    expect(scrollToRow(3, 28, 0, 308)).toBeNull();
+    expect(scrollToRow(20, 28, 300, 308)).toBeNull();
+  });
+
+  it("centres a row below or above the box in it", () => {
+    expect(scrollToRow(20, 28, 0, 308)).toBe(20 * 28 + 14 - 154);
+    expect(scrollToRow(2, 28, 400, 308)).toBe(0);
   });
 });

@@ -63,3 +63,12 @@ export function textWidth(text: string, font: string): number {
   context.font = font;
   return Math.ceil(context.measureText(text).width);
 }
+
+/** Where the timeline's rows scroll to so that row `index` (of `rowHeight` pixels) shows in
+ * a box `view` pixels high now scrolled to `scrollTop`: null when it already shows whole,
+ * else the offset that puts it in the middle (never below 0). */
+export function scrollToRow(index: number, rowHeight: number, scrollTop: number, view: number): number | null {
+  const top = index * rowHeight;
+  if (top >= scrollTop && top + rowHeight <= scrollTop + view) return null;
+  return Math.max(0, Math.round(top + rowHeight / 2 - view / 2));
+}

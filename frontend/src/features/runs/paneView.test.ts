@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { clampPanelWidth, paneView, revealBox, type Margin } from "./paneView";
+
+const even: Margin = { left: 16, right: 16, top: 16, bottom: 16 };
+
+const wide = { width: 1100, height: 440 };
+const narrow = { width: 700, height: 440 };
+const card = (x: number, y = 0) => ({ x, y, width: 248, height: 64 });
+
+describe("paneView", () => {
+  it("refits a first view to the room the panel leaves", () => {
+    const startView = (pane: { width: number }) => ({ x: 0, y: 0, zoom: pane.width / 1100 });
+    const { viewport, revealed } = paneView({ current: { x: 0, y: 0, zoom: 1 }, previous: wide, pane: narrow, atStart: true, startView, picked: card(100, 100) });
+    expect(viewport.zoom).toBeCloseTo(700 / 1100);
+    expect(revealed).toBe(false);
+  });
+
+  it("keeps the middle of a view the person moved at the middle of the smaller pane", () => {
+    const current = { x: -300, y: 20, zoom: 0.8 };
+    const { viewport } = paneView({ current, previous: wide, pane: narrow, atStart: false, startView: () => ({ x: 0, y: 0, zoom: 1 }), picked: null });
+    const middle = (view: typeof current, pane: typeof wide) => (pane.width / 2 - view.x) / view.zoom;
+    expect(middle(viewport, narrow)).toBeCloseTo(middle(current, wide));
+    expect(viewport.zoom).toBe(0.8);
+  });
+
+  it("brings a picked node the smaller pane hides back into it, at the same zoom", () => {
+    const current = { x: 0, y: 0, zoom: 1 };
+    // the card at 800..1048 fits the wide pane but not the narrow one
+    const { viewport, revealed } = paneView({ current, previous: wide, pane: narrow, atStart: false, startView: () => current, picked: card(800) });
+    expect(revealed).toBe(true);
+    expect(viewport.zoom).toBe(1);
+    const right = 1048 * viewport.zoom + viewport.x;
+    expect(right).toBeLessThanOrEqual(narrow.width - 16);
+    expect(800 * viewport.zoom + viewport.x).toBeGreaterThanOrEqual(16);
+  });
+
+  it("leaves the view alone when nothing changed size and the picked node shows", () => {
+    const current = { x: 10, y: 10, zoom: 1 };
+    const result = paneView({ current, previous: wide, pane: wide, atStart: false, startView: () => ({ x: 0, y: 0, zoom: 3 }), picked: card(100, 100) });
+    expect(result).toEqual({ viewport: current, revealed: false });
+  });
+
+  it("does not refit on the first measure (the first view is set then)", () => {
+    const current = { x: 5, y: 5, zoom: 1 };
+    const { viewport } = paneView({ current, previous: null, pane: wide, atStart: true, startView: () => ({ x: 0, y: 0, zoom: 2 }), picked: null });
+    expect(viewport).toBe(current);
+  });
+});
+
+describe("revealBox", () => {
+  it("pans left or right only as far as it takes", () => {
+    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(-100, 100), wide, even).x).toBe(116);
+    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(1000, 100), wide, even).x).toBe(1100 - 16 - 1248);
+  });
+
+  it("keeps a card clear of the zoom controls and the legend over the pane's left and top", () => {
+    // a card at the pane's very left, under the controls, and one under the legend
+    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(10, 300), wide).x).toBe(56 - 10);
+    expect(revealBox({ x: 0, y: 0, zoom: 1 }, card(300, 20), wide).y).toBe(48 - 20);
+  });
+
+  it("keeps a card out of the minimap's corner, moving it left", () => {
+    // the card's right end at 1000 of 1100, its bottom at 400 of 440: under the minimap
+    const view = revealBox({ x: 0, y: 0, zoom: 1 }, card(752, 336), wide);
+    expect(view.y).toBe(0);
+    expect(752 + 248 + view.x).toBeLessThanOrEqual(1100 - 200);
+  });
+
+  it("shows a box bigger than the pane from its start", () => {
+    expect(revealBox({ x: 0, y: 0, zoom: 4 }, card(100), narrow, even).x).toBe(16 - 400);
+  });
+});
+
+describe("clampPanelWidth", () => {
+  it("keeps the panel between its narrowest and what leaves the graph room", () => {
+    expect(clampPanelWidth(100, 1200)).toBe(320);
+    expect(clampPanelWidth(500, 1200)).toBe(500);
+    expect(clampPanelWidth(1000, 1200)).toBe(720);
+    expect(clampPanelWidth(700, 900)).toBe(540);
+    expect(clampPanelWidth(700, 500)).toBe(320);
+  });
+});

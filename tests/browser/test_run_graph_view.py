@@ -1,0 +1,252 @@
+"""The run graph's view of a long run: folded into rows and wholly in view as the designer
+opens it, with the node details panel beside the graph (not over it), the picked step kept
+in the room left, and the panel's width the person's to set."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.test_runs import make_flow, node, start_run
+
+
+def chain(count: int) -> dict[str, Any]:
+    """A run-on flow of `count` value steps, each reading the one before, never laid out."""
+    steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "input.order"}]
+    for i in range(2, count + 1):
+        steps.append(
+            {
+                "id": f"step_{i}",
+                "type": "value",
+                "value": f"step_{i - 1}",
+                "title": f"Enrich the order, part {i}",
+            }
+        )
+    return {
+        "name": f"A run of {count} steps",
+        "input_schema": {"type": "object", "properties": {"order": {"type": "string"}}},
+        "nodes": steps,
+    }
+
+
+def zoom(page: Any) -> float:
+    """The run graph's zoom, read from React Flow's viewport transform."""
+    return float(
+        page.evaluate(
+            """() => new DOMMatrix(getComputedStyle(
+            document.querySelector('.run-graph .react-flow__viewport')).transform).a"""
+        )
+    )
+
+
+# The ids of the run cards not wholly inside the graph's pane.
+CARDS_OUT_OF_VIEW = """() => {
+    const pane = document.querySelector('.run-graph').getBoundingClientRect();
+    return [...document.querySelectorAll('.run-graph .rn[data-node-id]')].filter((card) => {
+        const box = card.getBoundingClientRect();
+        return box.left < pane.left - 0.5 || box.right > pane.right + 0.5
+            || box.top < pane.top - 0.5 || box.bottom > pane.bottom + 0.5;
+    }).map((card) => card.dataset.nodeId);
+}"""
+
+
+def settled(page: Any) -> None:
+    """Wait until the view stops moving (it eases to a new fit)."""
+    page.wait_for_function(
+        """() => new Promise((done) => {
+            const read = () => getComputedStyle(
+                document.querySelector('.run-graph .react-flow__viewport')).transform;
+            const first = read();
+            setTimeout(() => done(read() === first), 300);
+        })""",
+        polling=350,
+    )
+
+
+def box_of(page: Any, selector: str) -> dict[str, float]:
+    return page.locator(selector).bounding_box()
+
+
+def open_long_run(page: Any, live_server: Any, user: Any, count: int = 24) -> Any:
+    run = start_run(user, make_flow(user, chain(count)), {"order": "A-1"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    expect(node(page, f"step_{count}")).to_have_attribute(
+        "data-status", "completed", timeout=30_000
+    )
+    settled(page)
+    return run
+
+
+def test_a_long_run_opens_folded_into_rows_and_wholly_in_view(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run of 24 steps one after the other, never laid out in the designer
+    open_long_run(page, live_server, staff_user)
+
+    # Then its graph shows every step at once, in several rows, at half size or more
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= 0.5, zoom(page)
+    rows = {round(node(page, f"step_{i}").bounding_box()["y"]) for i in range(1, 25)}
+    assert len(rows) >= 3, rows
+    # and none lies under the zoom controls at the bottom left
+    controls = box_of(page, ".run-graph .react-flow__controls")
+    for i in range(1, 25):
+        card = node(page, f"step_{i}").bounding_box()
+        apart = (
+            card["x"] >= controls["x"] + controls["width"]
+            or card["y"] + card["height"] <= controls["y"]
+        )
+        assert apart, (i, card, controls)
+    # and no minimap covers a corner of it: there is nothing off screen to find
+    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(0)
+    screenshot(page, "long-run-folded")
+
+    # When the person zooms in until part of it is out of view, the minimap comes
+    zoom_in = page.locator(".run-graph .react-flow__controls-zoomin")
+    for _ in range(3):
+        zoom_in.click()
+    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(1)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) != []
+
+
+def test_the_node_panel_opens_beside_the_graph_and_keeps_the_picked_step_in_view(
+    page, live_server, staff_user, screenshot
+):
+    # Given a long run wholly in view
+    open_long_run(page, live_server, staff_user)
+    cards = [node(page, f"step_{i}").bounding_box() for i in range(1, 25)]
+    # the step furthest right, where the panel opens
+    rightmost = max(range(24), key=lambda i: cards[i]["x"]) + 1
+
+    # When that step is picked
+    node(page, f"step_{rightmost}").click()
+    panel = page.get_by_test_id("node-drawer")
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", f"step_{rightmost}")
+    settled(page)
+
+    # Then the panel takes its room beside the graph: the graph's pane, its controls and
+    # minimap end where the panel starts, and the picked step is wholly in the pane
+    graph = box_of(page, ".run-graph")
+    drawer = panel.bounding_box()
+    assert graph["x"] + graph["width"] <= drawer["x"] + 1, (graph, drawer)
+    for part in (".run-graph .react-flow__controls", ".run-graph .react-flow__minimap"):
+        if page.locator(part).count():
+            box = box_of(page, part)
+            assert box["x"] + box["width"] <= drawer["x"] + 1, (part, box, drawer)
+    picked = node(page, f"step_{rightmost}").bounding_box()
+    assert picked["x"] >= graph["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+    screenshot(page, "long-run-picked")
+
+    # When the panel is closed, the graph takes the whole card again and fits the flow in it
+    page.get_by_test_id("node-panel-close").click()
+    expect(panel).to_have_count(0)
+    settled(page)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When the step at the bottom left (where the zoom controls lie over the graph) is
+    # picked from the timeline
+    cards = [node(page, f"step_{i}").bounding_box() for i in range(1, 25)]
+    corner = min(range(24), key=lambda i: (-round(cards[i]["y"]), cards[i]["x"])) + 1
+    page.get_by_test_id("tab-timeline").click()
+    title = f"Enrich the order, part {corner}" if corner > 1 else "step_1"
+    page.locator(".timeline-card .tl-title", has_text=re.compile(f"^{title}$")).click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", f"step_{corner}")
+    settled(page)
+
+    # Then its card is in the graph's pane, clear of the controls
+    graph = box_of(page, ".run-graph")
+    picked = node(page, f"step_{corner}").bounding_box()
+    controls = box_of(page, ".run-graph .react-flow__controls")
+    assert graph["x"] <= picked["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+    assert picked["y"] + picked["height"] <= graph["y"] + graph["height"]
+    assert picked["x"] >= controls["x"] + controls["width"], (picked, controls)
+
+
+def test_the_node_panel_is_resized_from_its_edge_and_keeps_its_width(
+    page, live_server, staff_user, screenshot
+):
+    # Given a long run with a step's details open
+    open_long_run(page, live_server, staff_user, count=8)
+    node(page, "step_2").click()
+    panel = page.get_by_test_id("node-drawer")
+    expect(panel).to_be_visible()
+    before = panel.bounding_box()["width"]
+    graph_before = box_of(page, ".run-graph")["width"]
+
+    # When its edge is focused and moved left twice with the arrow key
+    handle = page.get_by_test_id("node-drawer-handle")
+    handle.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+
+    # Then the panel is two steps wider and the graph as much narrower
+    expect(handle).to_have_attribute("aria-valuenow", str(round(before) + 48))
+    assert abs(panel.bounding_box()["width"] - (before + 48)) <= 1
+    assert abs(box_of(page, ".run-graph")["width"] - (graph_before - 48)) <= 1
+
+    # When it is dragged 100 pixels to the left
+    edge = handle.bounding_box()
+    x, y = edge["x"] + edge["width"] / 2, edge["y"] + 100
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 50, y, steps=3)
+    page.mouse.move(x - 100, y, steps=3)
+    page.mouse.up()
+    expect(handle).to_have_attribute("aria-valuenow", str(round(before) + 148))
+
+    # and it keeps that width when another run's details are opened after a reload
+    page.reload()
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    node(page, "step_3").click()
+    expect(page.get_by_test_id("node-drawer-handle")).to_have_attribute(
+        "aria-valuenow", str(round(before) + 148)
+    )
+    screenshot(page, "panel-resized")
+
+    # When its edge is double-clicked, the panel is back to its usual width
+    page.get_by_test_id("node-drawer-handle").dblclick()
+    expect(page.get_by_test_id("node-drawer-handle")).to_have_attribute("aria-valuenow", "400")
+
+
+def test_a_step_picked_on_the_graph_shows_its_row_in_the_timeline(
+    page, live_server, staff_user, screenshot
+):
+    # Given a long run, its timeline showing its first steps' rows
+    open_long_run(page, live_server, staff_user)
+    rows = page.get_by_test_id("timeline-rows")
+    row = page.locator(".tl-row", has=page.locator(".tl-title", has_text=re.compile("part 23$")))
+    below = row.count() == 0 or (
+        row.bounding_box()["y"] >= rows.bounding_box()["y"] + rows.bounding_box()["height"]
+    )
+    assert below, "the row of the 23rd step is out of the timeline's box to begin with"
+    scroll = page.evaluate("window.scrollY")
+
+    # When a late step is picked on the graph
+    node(page, "step_23").click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_23")
+
+    # Then its row is scrolled into the timeline's box, marked, and the page has not moved
+    expect(row).to_have_class(re.compile(r"\btl-selected\b"))
+    box = rows.bounding_box()
+    found = row.bounding_box()
+    assert box["y"] <= found["y"]
+    assert found["y"] + found["height"] <= box["y"] + box["height"]
+    assert page.evaluate("window.scrollY") == scroll
+
+    # and its card is in view on the graph, not under the minimap
+    settled(page)
+    picked = node(page, "step_23").bounding_box()
+    minimap = page.locator(".run-graph .react-flow__minimap")
+    if minimap.count():
+        corner = minimap.bounding_box()
+        apart = (
+            picked["x"] + picked["width"] <= corner["x"]
+            or picked["y"] + picked["height"] <= corner["y"]
+        )
+        assert apart, (picked, corner)
+    screenshot(page, "timeline-row-shown")
