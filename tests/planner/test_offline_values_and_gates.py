@@ -961,3 +961,19 @@ def test_a_receipt_of_a_step_in_a_case_is_sent_in_that_case_unless_said_either_w
     )
     (branch,) = branches(flow)
     assert branch.then == ["process_payment"]  # "either way": after the case, in both
+
+
+def test_creating_her_after_finding_a_contact_creates_the_contact_and_notes_as_typed():
+    from tests.planner.registered import eval_catalog
+
+    flow = plan(
+        "Find the contact jane@acme.com in HubSpot; if she doesn't exist, create her, then "
+        "add a note saying she attended the webinar.",
+        eval_catalog("registered_round6_crm.json"),
+    )
+
+    tools = [n.tool for n in flow.nodes if isinstance(n, ToolNode)]
+    assert tools == ["hubspot_find_contact", "hubspot_create_contact", "hubspot_add_note"]
+    assert tool_node(flow, "hubspot_create_contact").inputs["email"] == '"jane@acme.com"'
+    # what the note says is written as typed ("webinar" is no typo of a catalogue word)
+    assert tool_node(flow, "hubspot_add_note").inputs["note"] == '"She attended the webinar"'

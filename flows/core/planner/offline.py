@@ -1638,6 +1638,8 @@ class FlowBuilder:
             and (
                 bare_verb
                 or _PRONOUN_OBJECT.search(_IN_IT.sub(" ", question_as_noun(text)))
+                # ("if she doesn't exist, create her": a record of her, the contact)
+                or _PERSON_RECORDED.match(text.strip())
             )
             and len(meaningful(text)) <= 3
             and self.topic not in text.lower()
@@ -7016,6 +7018,11 @@ _VERB_IT = re.compile(r"^\W*(?:then\s+|and\s+|also\s+)*[a-z-]+\s+it\b", re.IGNOR
 #: "in it", "into that": a pronoun that says where a thing goes, not what is acted on
 _IN_IT = re.compile(r"\b(?:in|into|inside|within|during)\s+(?:it|that|this|them)\b", re.I)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|it's|its|them|their|this|that\s+one)\b", re.IGNORECASE)
+#: "create her", "add him", "register them": a record of the person, made or kept
+_PERSON_RECORDED = re.compile(
+    r"^(?:create|add|register|enrol|enroll|onboard|save|store|record|import)\s+(?:him|her)\b",
+    re.IGNORECASE,
+)
 _AT_LINK = re.compile(
     r"\b(?:(?:of|from|on|in)\s+(?:the\s+|this\s+)?(?:web\s*page|page|article|site|website|post)"
     r"\s+)?at\s+(?:the\s+|this\s+|that\s+)?(?:url|link|address)\b|\b(?:of|from|on|in)\s+"

@@ -169,6 +169,15 @@ CURRENCY_CODES = frozenset(
 _WORD_TOKEN = re.compile(r"(?<![\w'./@:#-])([A-Za-z]+)(?![\w'/@-]|\.\w)")
 
 
+#: Words a step writes as they are: quoted, or said after "saying" ("add a note saying she
+#: attended the webinar"), to the end of the sentence.
+_SAID_AS_TYPED = re.compile(
+    r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|"
+    r"\b(?:saying|that\s+says|which\s+says|reading|to\s+say)\s+[^.;!?\n]*",
+    re.IGNORECASE,
+)
+
+
 def correct_typos(
     text: str, words: frozenset[str], preferred: frozenset[str] = frozenset()
 ) -> tuple[str, dict[str, str]]:
@@ -178,10 +187,14 @@ def correct_typos(
     index = _by_letter(words)
     english = english_words()
     fixed: dict[str, str] = {}
+    # what a message or note says is the person's own words, kept as typed
+    kept = [m.span() for m in _SAID_AS_TYPED.finditer(text)]
 
     def replace(match: re.Match[str]) -> str:
         original = match.group(1)
         word = original.lower()
+        if any(start <= match.start() < end for start, end in kept):
+            return original
         if len(word) < 3 or word in words or word in CURRENCY_CODES:
             return original  # ("45.00 usd" is dollars, not "used")
         if original.isupper() or (original[0].isupper() and not _sentence_start(text, match)):
