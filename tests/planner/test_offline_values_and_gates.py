@@ -977,3 +977,31 @@ def test_creating_her_after_finding_a_contact_creates_the_contact_and_notes_as_t
     assert tool_node(flow, "hubspot_create_contact").inputs["email"] == '"jane@acme.com"'
     # what the note says is written as typed ("webinar" is no typo of a catalogue word)
     assert tool_node(flow, "hubspot_add_note").inputs["note"] == '"She attended the webinar"'
+
+
+def test_each_new_thing_in_a_system_named_loops_over_what_it_lists():
+    from tests.planner.registered import eval_catalog
+
+    flow = plan(
+        "For each new hire in Greenhouse, create their directory account and invite them to "
+        "#general",
+        eval_catalog("registered_round5_hr.json"),
+    )
+
+    for tool in ("jumpcloud_create_user", "slack_invite_to_channel"):
+        step = tool_node(flow, tool)
+        assert isinstance(step, MapNode), tool
+        assert step.items == "greenhouse_list_new_hires.hires"
+        assert step.inputs["email"] == "item.email"
+
+
+def test_posting_to_a_channel_with_only_a_tool_that_invites_to_it_is_refused():
+    from tests.planner.registered import eval_catalog
+
+    catalog = eval_catalog("registered_round5_hr.json")
+    error = refusal("Check out laptop asset A-100 to employee E-5 and post it in #it.", catalog)
+
+    assert error.details["reason"] == "no_sender"
+    # inviting someone to a channel is still that tool's step
+    flow = plan("Invite ana@acme.com to #design.", catalog)
+    assert tool_node(flow, "slack_invite_to_channel").inputs["channel"] == '"#design"'

@@ -2398,6 +2398,21 @@ class FlowBuilder:
             for score, item in ranked
             if score >= self.min_score and _tool_verb(item.spec.id) in _SENDING
         ]
+        if not senders and ranked and self._channel_sender(asked) is None:
+            best = ranked[0][1].spec
+            if not _posts_messages(best.id):
+                # "post it in #it" with only a tool that invites people to a channel: it
+                # would invite someone, not post anything
+                channel = channels_named(asked)[0]
+                does = best.description.strip().splitlines()[0] if best.description else best.name
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {clause.label}: it sends something to {channel}, and no "
+                    f"tool in the catalogue posts a message there; {best.id} does something "
+                    f"else ({does}). Register a tool that posts messages, or leave the step out.",
+                    step=clause.text,
+                    details={"reason": "no_sender", "tool": best.id, "capability": channel},
+                )
         if not senders or self._channel_sender(asked) is not None:
             return
         if any(
@@ -2507,7 +2522,7 @@ class FlowBuilder:
         senders = [
             spec
             for spec in self.specs.values()
-            if _tool_verb(spec.id) in _SENDING and missing_capability(asked, spec) is None
+            if _posts_messages(spec.id) and missing_capability(asked, spec) is None
         ]
         return senders[0] if len(senders) == 1 else None
 
@@ -8565,6 +8580,12 @@ def _validates(spec: ToolSpec) -> bool:
     """Whether the tool checks something (its verb is a check, or says a verdict)."""
     verb = _tool_verb(spec.id)
     return verb in _VALIDATING or bool(synonyms(verb) & _VALIDATING)
+
+
+def _posts_messages(tool_id: str) -> bool:
+    """Whether a tool's id says it sends or posts (`slack_post`, `send_sms`); a vendor's name
+    alone says nothing (`slack_invite_to_channel` invites someone, and posts nothing)."""
+    return any(stem(w) in _SENDING - {stem("slack")} for w in split_identifier(tool_id))
 
 
 def _tool_verb(tool_id: str) -> str:

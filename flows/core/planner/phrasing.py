@@ -3783,8 +3783,10 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
         return None  # "ensure every item is in stock": all of them, not one at a time
     if _ARRIVES.match(rest):
         return None  # "every ticket that comes in": the trigger, one a run
-    if match.group("first").lower() in ("incoming", "new", "arriving") and not _FROM_A_LIST.search(
-        rest
+    if (
+        match.group("first").lower() in ("incoming", "new", "arriving")
+        and not _FROM_A_LIST.search(rest)
+        and not _FROM_A_SYSTEM.match(rest)  # "each new hire in Greenhouse": those it lists
     ):
         return None  # "each incoming email": the trigger, one at a time, not a list
     container_match = _CONTAINER.match(rest)
@@ -3792,6 +3794,8 @@ def for_each_phrase(text: str) -> tuple[str, str | None, int] | None:
     return first, container, match.start()
 
 
+#: "... in Greenhouse", "... from HubSpot": the system, named, that lists the things
+_FROM_A_SYSTEM = re.compile(r"^\W*(?:[a-z]+\s+)?(?:in|from)\s+[A-Z][\w-]+\b")
 #: A link or an address written out, one of the values a counted object lists.
 _WRITTEN_ITEM = re.compile(r"\bhttps?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 #: "Translate two URLs", "validate the three orders": a step's object counted (in words, a
