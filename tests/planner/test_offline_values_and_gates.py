@@ -1005,3 +1005,17 @@ def test_posting_to_a_channel_with_only_a_tool_that_invites_to_it_is_refused():
     # inviting someone to a channel is still that tool's step
     flow = plan("Invite ana@acme.com to #design.", catalog)
     assert tool_node(flow, "slack_invite_to_channel").inputs["channel"] == '"#design"'
+
+
+def test_a_message_in_each_case_of_an_approval_goes_to_whom_each_case_names(demo):
+    flow = plan(
+        "Have the team lead approve the expense; if approved, email finance@acme.com; if "
+        "rejected, email the employee the reason.",
+        demo,
+    )
+
+    emails = [n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "send_email"]
+    assert [e.inputs["to"] for e in emails] == ['"finance@acme.com"', "input.employee_email"]
+    (branch,) = branches(flow)
+    assert branch.condition == "!lead_approval.approved"
+    assert branch.then == [emails[1].id]

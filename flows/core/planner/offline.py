@@ -9093,7 +9093,29 @@ def _other_recipient(spec: ToolSpec, planned: Clause | None, clause: Clause) -> 
     """ "Email the customer and let the sales team know": two messages to two people."""
     if planned is None or not set(_RECIPIENT_INPUTS) & set(spec.input_properties()):
         return False
-    return message_recipient(planned.action) != message_recipient(clause.action)
+    if message_recipient(planned.action) != message_recipient(clause.action):
+        return True
+    # "if approved, email finance@acme.com; if rejected, email the employee": each names
+    # someone, and not the same one
+    first, second = _addressee(planned.action), _addressee(clause.action)
+    return first is not None and second is not None and first != second
+
+
+#: "email the employee ...", "notify our accountant": whom a message step names first
+_ADDRESSEE_SAID = re.compile(
+    r"^\W*(?:e-?mail|mail|message|text|notify|tell|remind|ping)\s+"
+    r"(?P<who>(?:the|our|their|his|her|my)\s+[a-z-]+)",
+    re.IGNORECASE,
+)
+
+
+def _addressee(action: str) -> str | None:
+    """The address or the person a message step names, as said, if it names one."""
+    address = EMAIL_ADDRESS.search(action)
+    if address is not None:
+        return address.group(0).lower()
+    said = _ADDRESSEE_SAID.match(action)
+    return " ".join(said.group("who").lower().split()) if said is not None else None
 
 
 #: "the support lead at lead@example.com", "the manager (boss@example.com)": a person
