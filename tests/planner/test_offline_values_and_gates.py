@@ -1019,3 +1019,28 @@ def test_a_message_in_each_case_of_an_approval_goes_to_whom_each_case_names(demo
     (branch,) = branches(flow)
     assert branch.condition == "!lead_approval.approved"
     assert branch.then == [emails[1].id]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "approval", "subject"),
+    [
+        (
+            "Have the team lead approve the expense. If rejected, email the employee the reason.",
+            "lead_approval",
+            "Your expense was not approved",
+        ),
+        (
+            "Have a manager approve the refund. If rejected, email the customer why.",
+            "manager_approval",
+            "Your refund was not approved",
+        ),
+    ],
+)
+def test_the_reason_sent_when_an_approval_is_turned_down_is_the_approvers_comment(
+    demo, prompt, approval, subject
+):
+    flow = plan(prompt, demo)
+
+    email = tool_node(flow, "send_email")
+    assert email.inputs["body"] == f'"Reason: " + {approval}.comment'
+    assert email.inputs["subject"] == f'"{subject}"'

@@ -3294,6 +3294,7 @@ class FlowBuilder:
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
             inputs = self._courtesy_note(clause, spec, inputs)
+            inputs = self._reason_given(clause, spec, inputs)
             inputs = self._notice(clause, spec, inputs)
             inputs = self._currency_known(spec, inputs)
         node = {
@@ -3479,6 +3480,41 @@ class FlowBuilder:
                 continue
             self._drop_unread_input(inputs[name])
             written[name] = json.dumps(text)
+        return written
+
+    def _reason_given(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "If rejected, email the employee the reason": in the case an approval was
+        turned down, the reason is the approver's comment, not a text the run is asked for."""
+        body = _message_text_input(spec)
+        if (
+            not acts(spec)
+            or body is None
+            or not self._asked_at_run(inputs.get(body, ""))
+            or not _REASON_ASKED.search(clause.action)
+        ):
+            return inputs
+        rejected = None
+        for branch_id, arm in self._gates():
+            node = next((n for n in self.nodes if n["id"] == branch_id), None)
+            said = re.fullmatch(r"(!?)(\w+)\.approved", str((node or {}).get("condition", "")))
+            if said is None or said.group(2) not in self.info:
+                continue
+            turned_down = (said.group(1) == "!") == (arm == "then")
+            if self.info[said.group(2)].kind == "approval" and turned_down:
+                rejected = said.group(2)
+        if rejected is None:
+            return inputs
+        self._drop_unread_input(inputs[body])
+        written = {**inputs, body: f'"Reason: " + {rejected}.comment'}
+        subject = "subject" if "subject" in inputs else None
+        if subject is not None and self._asked_at_run(inputs[subject]):
+            self._drop_unread_input(inputs[subject])
+            decided = self.info[rejected].clause
+            approved = _APPROVED_THING.search(decided.action) if decided is not None else None
+            thing = f"Your {singular(approved.group('thing').lower())}" if approved else "It"
+            written[subject] = json.dumps(f"{thing} was not approved")
         return written
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
@@ -6451,6 +6487,11 @@ _COURTESY_ABOUT = re.compile(
     r"\b(?:feedback|review|order|purchase|payment|message|support|patience)\b", re.IGNORECASE
 )
 _BODY_INPUTS = ("body", "message", "text", "content")
+#: "email the employee the reason", "tell them why": why something was decided
+_REASON_ASKED = re.compile(
+    r"\b(?:the|their|his|her|its)\s+(?:reason|reasons|comment|comments|feedback)\b|\bwhy\b",
+    re.IGNORECASE,
+)
 _SOME_ONE = re.compile(r"^\s*(?:a|an|any|some|every|each)\b", re.IGNORECASE)
 #: "post it to #ops", "email the result to them": a step that sends on what came before.
 #: "post both", "email them all", "send everything": what several steps made, together.
