@@ -1044,3 +1044,31 @@ def test_the_reason_sent_when_an_approval_is_turned_down_is_the_approvers_commen
     email = tool_node(flow, "send_email")
     assert email.inputs["body"] == f'"Reason: " + {approval}.comment'
     assert email.inputs["subject"] == f'"{subject}"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "on_timeout"),
+    [
+        (
+            "A manager must approve the refund within 24 hours, or it is approved "
+            "automatically. Then email the customer.",
+            "approve",
+        ),
+        (
+            "A manager has 24 hours to approve the refund, otherwise it's automatically "
+            "approved; then email the customer.",
+            "approve",
+        ),
+        (
+            "A manager must approve the refund within 24 hours, otherwise it's rejected. Then "
+            "email the customer.",
+            "reject",
+        ),
+    ],
+)
+def test_what_happens_when_nobody_answers_said_in_the_passive(demo, prompt, on_timeout):
+    flow = plan(prompt, demo)
+
+    approval = approval_of(flow)
+    assert approval.timeout_s == 86400.0
+    assert approval.on_timeout == on_timeout

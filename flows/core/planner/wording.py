@@ -893,6 +893,14 @@ _POLICY_PATTERNS = (
         + r"(?:\s+(?:it|them|this|the\s+\w+))?\s+(?:automatically|by\s+default|anyway)\s*\)?",
         re.IGNORECASE,
     ),
+    # "within 24 hours, or it is approved automatically", "otherwise it's auto-approved"
+    re.compile(
+        r"(?<=\S)\s*[,;]?\s*\b(?:or|otherwise|else|or\s+else)\s*,?\s+(?:it\s+is|it's|it\s+gets|"
+        r"it\s+will\s+be|the\s+\w+\s+is|the\s+\w+\s+gets)\s+(?:automatically\s+)?"
+        r"(?P<policy>auto[- ]?approved|approved|accepted|rejected|declined|denied|cancell?ed)"
+        r"(?:\s+(?:automatically|by\s+default))?(?=\s*(?:[,;.)]|$|then\b|and\b))",
+        re.IGNORECASE,
+    ),
     # "they have 2 days, after which it's rejected"
     re.compile(
         r"[,;(]?\s*after\s+(?:which|that)\s*,?\s+(?:it\s+is|it's|it\s+gets|they\s+are|it\s+will\s+be|"
@@ -932,6 +940,12 @@ _POLICIES = {
     "skip": "reject",
     "drop": "reject",
     "cancel": "reject",
+    "rejected": "reject",
+    "declined": "reject",
+    "denied": "reject",
+    "cancelled": "reject",
+    "canceled": "reject",
+    "accepted": "approve",
     "fail": "fail",
     "abort": "fail",
     "stop": "fail",
