@@ -1072,3 +1072,30 @@ def test_what_happens_when_nobody_answers_said_in_the_passive(demo, prompt, on_t
     approval = approval_of(flow)
     assert approval.timeout_s == 86400.0
     assert approval.on_timeout == on_timeout
+
+
+def test_a_value_the_approver_chose_is_what_a_later_message_tells(demo):
+    flow = plan(
+        "Send the refund request to finance for approval and let them choose the refund "
+        "amount. Then email the customer the amount approved.",
+        demo,
+    )
+
+    (approval,) = [n for n in flow.nodes if isinstance(n, ApprovalNode)]  # one, not two
+    assert list(approval.form_schema["properties"]) == ["refund_amount"]
+    body = tool_node(flow, "send_email").inputs["body"]
+    assert body == f'"Refund amount: %s".format([{approval.id}.data.refund_amount])'
+
+
+def test_what_the_approver_should_confirm_is_a_field_of_the_form(demo):
+    flow = plan(
+        "Before shipping, someone from the warehouse team has to approve, and they should "
+        "confirm the number of boxes.",
+        demo,
+    )
+
+    approval = approval_of(flow)
+    assert approval.form_schema["properties"] == {
+        "number_of_boxes": {"type": "number", "title": "Number of boxes"}
+    }
+    assert approval.id in ancestors(flow, tool_node(flow, "create_shipment").id)

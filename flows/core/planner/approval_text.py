@@ -131,12 +131,15 @@ def subject_line(action: str) -> str | None:
 #: "ask a manager to approve it and enter the discount they give", "... and give a reason":
 #: what the approver is asked to fill in besides the decision.
 _ASKED_FIELD = re.compile(
-    r"\b(?:enter|give|fill\s+in|provide|specify|set|choose|pick|write|type|state)\s+"
+    r"\b(?:enter|give|fill\s+in|provide|specify|set|choose|pick|write|type|state|confirm|"
+    r"record)\s+"
     r"(?:the|a|an|their|his|her|its)\s+(?P<what>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)"
     r"(?=\s+(?:they|he|she|we|you|it|to|for|that|which|who|of|on|in|with|then|and|before|"
     r"after|if|when|so)\b|\s*[,.;:!?]|\s*$)",
     re.IGNORECASE,
 )
+#: "... of boxes", "... of the pallets": what a number the approver gives counts
+_COUNT_OF = re.compile(r"^\s+of\s+(?:the\s+)?(?P<what>[a-z][a-z-]*)", re.IGNORECASE)
 #: What an approval records anyway (its comment), or words that name no value.
 _NOT_A_FIELD = frozenset({"comment", "comments", "decision", "approval", "go-ahead", "ok", "okay"})
 #: A field whose last word is one of these is a number.
@@ -155,9 +158,15 @@ def asked_form(action: str) -> dict[str, Any] | None:
     words = match.group("what").lower().split()
     if not words or words[-1] in _NOT_A_FIELD:
         return None
+    counted = _COUNT_OF.match(action[match.end() :])
+    if counted is not None and words[-1] in {"number", "count", "amount", "total"}:
+        words += ["of", counted.group("what").lower()]  # "the number of boxes"
     name = "_".join(w.replace("-", "_") for w in words)
     field: dict[str, object] = {
-        "type": "number" if words[-1] in _NUMBER_WORDS else "string",
+        # ("the number of boxes", "the count of pallets": a number too)
+        "type": "number"
+        if words[-1] in _NUMBER_WORDS or words[0] in {"number", "count", "amount", "total"}
+        else "string",
         "title": " ".join(words).capitalize(),
     }
     if field["type"] == "string":

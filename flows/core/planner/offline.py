@@ -3295,6 +3295,7 @@ class FlowBuilder:
             inputs = self._written_subject(clause, inputs)
             inputs = self._courtesy_note(clause, spec, inputs)
             inputs = self._reason_given(clause, spec, inputs)
+            inputs = self._decided_value(clause, spec, inputs)
             inputs = self._notice(clause, spec, inputs)
             inputs = self._currency_known(spec, inputs)
         node = {
@@ -3516,6 +3517,33 @@ class FlowBuilder:
             thing = f"Your {singular(approved.group('thing').lower())}" if approved else "It"
             written[subject] = json.dumps(f"{thing} was not approved")
         return written
+
+    def _decided_value(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Let finance choose the refund amount, then email the customer the amount
+        approved": what a message says is the value the approver filled in, named by the
+        last word of its field, not a text the run is asked for."""
+        body = _message_text_input(spec)
+        if not acts(spec) or body is None or not self._asked_at_run(inputs.get(body, "")):
+            return inputs
+        said = {w.lower() for w in re.findall(r"[A-Za-z]+", clause.action)}
+        gates = self._gates()
+        found = []
+        for node in self.nodes:
+            info = self.info.get(node["id"])
+            if info is None or info.kind != "approval" or not info.gates <= gates:
+                continue
+            fields = (node.get("form_schema") or {}).get("properties") or {}
+            for name in fields:
+                if split_identifier(name)[-1:] and split_identifier(name)[-1] in said:
+                    found.append((node["id"], name))
+        if len(found) != 1:
+            return inputs
+        approval, name = found[0]
+        label = " ".join(split_identifier(name)).capitalize()
+        self._drop_unread_input(inputs[body])
+        return {**inputs, body: f'"{label}: %s".format([{approval}.data.{name}])'}
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Notify support about the failed payment": a notice whose words the request
@@ -8187,7 +8215,9 @@ def _code_names_the_input(
 #: "approve return RMA-2, but ...": the approving of a thing leading the step.
 #: "give a reason", "enter the discount": a clause that only asks for a value.
 _ASKED_FIELD_FIRST = re.compile(
-    r"^\W*(?:and\s+)?(?:also\s+)?(?:to\s+)?(?:enter|give|fill\s+in|provide|specify|write|type|state)\s+"
+    r"^\W*(?:and\s+)?(?:also\s+)?(?:(?:they|he|she|the\s+approver)\s+(?:should|must|will|"
+    r"need\s+to|needs\s+to|has\s+to|have\s+to)\s+(?:also\s+)?)?(?:to\s+)?"
+    r"(?:enter|give|fill\s+in|provide|specify|write|type|state|confirm|record)\s+"
     r"(?:the|a|an|their|his|her|its)\s+[a-z]",
     re.IGNORECASE,
 )

@@ -1732,7 +1732,7 @@ class PromptReader:
             # "email them that their refund was approved": what a message says asks for no
             # approval
             asks_approval = _APPROVAL.search(
-                without_what_is_said(sentence)
+                without_what_is_said(_SENT_DECIDED.sub(r"\g<1>decided", sentence))
             ) is not None and not self._approved_by_a_tool(sentence)
             goes_first = asks_approval and approval_goes_first(sentence, previous_text)
             if last_approval is not None:
@@ -2565,9 +2565,9 @@ class PromptReader:
         ):
             # "approve all orders automatically": nobody decides, so no approval step
             clause.action = ""
-        elif _APPROVAL.search(without_what_is_said(clause.action)) and not self._approved_by_a_tool(
-            clause.action
-        ):
+        elif _APPROVAL.search(
+            without_what_is_said(_SENT_DECIDED.sub(r"\g<1>decided", clause.action))
+        ) and not self._approved_by_a_tool(clause.action):
             # (not "email them that their refund was approved": what a message says; nor
             # "approve it" when a tool approves and nobody is named to decide)
             who = remove_durations(text)
@@ -2580,6 +2580,13 @@ class PromptReader:
         return clause
 
 
+#: "email the customer the amount approved": a message telling what was decided before
+#: asks for no approval of its own
+_SENT_DECIDED = re.compile(
+    r"(\b(?:e-?mail|send|tell|notify|text|message|post)\b[^.;]*?\bthe\s+(?:[a-z]+\s+){1,2})"
+    r"approved\b(?!\s+by\b)",
+    re.IGNORECASE,
+)
 _BY_ITSELF = re.compile(
     r"^\s*(?:auto-?approve\b|approve\b.*\bautomatically\b)(?!.*\b(?:and|then)\b)", re.IGNORECASE
 )
