@@ -1099,3 +1099,19 @@ def test_what_the_approver_should_confirm_is_a_field_of_the_form(demo):
         "number_of_boxes": {"type": "number", "title": "Number of boxes"}
     }
     assert approval.id in ancestors(flow, tool_node(flow, "create_shipment").id)
+
+
+def test_retries_said_before_the_next_step_are_the_steps_own(demo):
+    flow = plan(
+        "Charge the card and, if it fails, retry up to 3 times before emailing the customer.",
+        demo,
+    )
+
+    # as "..., then email the customer": the charge retried, then the email (no user
+    # lookup planned for "emailing the customer", with the retries)
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == [
+        "process_payment",
+        "send_email",
+    ]
+    assert tool_node(flow, "process_payment").retry.max_attempts == 4
+    assert tool_node(flow, "send_email").retry is None

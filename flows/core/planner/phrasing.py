@@ -578,6 +578,13 @@ _FOR_ANYTHING = re.compile(
     r"back-?ordered|damaged|low\s+on\s+stock)\s*,\s*",
     re.IGNORECASE,
 )
+#: "charge the card and, if it fails, retry up to 3 times before emailing the customer"
+_RETRY_THEN = re.compile(
+    r"(?P<lead>[^.;!?]+?)(?:\s*[,;]\s*|\s+and\s*,?\s*)(?:and\s+)?if\s+it\s+fails\s*,\s*"
+    r"retry(?:\s+it)?\s+(?P<times>(?:up\s+to\s+)?\w+\s+times?)"
+    r"\s+before\s+(?P<next>[a-z]+ing)(?P<rest>[^.;!?]*?)(?P<end>[.;!?]|$)",
+    re.IGNORECASE,
+)
 #: ", all in one email to me@…", "in a single message to #ops": one message with it all
 _IN_ONE_EMAIL = re.compile(
     r",?\s+(?:and\s+)?(?:(?:all|both|everything)\s+)?(?:in|as)\s+(?:one|a\s+single)\s+"
@@ -1587,6 +1594,9 @@ class PromptReader:
         #: case to go on in, turning the thing away is not going on (see `_turned_away`)
         self._other_case = _OTHERWISE.search(prompt) is not None
         self._regardless_next = False
+        # "charge the card; if it fails, retry up to 3 times before emailing the customer":
+        # the retries are the charge's, then the email (as "..., then email the customer")
+        prompt = _RETRY_THEN.sub(self._retries_then, prompt)
         # "after the payment goes through, ship it": once it did, a condition
         prompt = _AFTER_AN_OUTCOME.sub("once ", prompt)
         # "Reject disposable addresses. Welcome everyone else.": if it's disposable
@@ -2441,6 +2451,17 @@ class PromptReader:
             f"{verb} {said}; if the amount is {over.group('compare')} "
             f"{over.group('amount').strip()} {rest} first{end}"
         )
+
+    def _retries_then(self, match: re.Match[str]) -> str:
+        said = match["next"].lower()
+        stem_ = said[:-3] if said.endswith("ing") else said
+        # ("emailing": email; "charging": charge; "shipping": ship)
+        tried = [stem_, f"{stem_}e", stem_[:-1]] if said.endswith("ing") else [said]
+        verb = next((v for v in tried if v and self.starts_with_verb(f"{v}{match['rest']}")), "")
+        if not verb:
+            return match[0]
+        lead, times, rest = match["lead"], match["times"], match["rest"]
+        return f"{lead}, retrying {times} on errors, then {verb}{rest}{match['end']}"
 
     def _verb_of_gerund(self, gerund: str) -> str | None:
         """ "charging" -> "charge", "shipping" -> "ship": the verb the reader knows."""
