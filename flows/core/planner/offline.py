@@ -8852,6 +8852,13 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         for name in spec.required_inputs()
         if len(words := split_identifier(name)) == 2 and words[1] in _CODE_SUFFIXES
     ]
+    if not ids:
+        # ("look up users u_3 and u_4": a tool that takes its id or another key)
+        ids = [
+            name
+            for name in spec.input_properties()
+            if len(words := split_identifier(name)) == 2 and words[1] in _CODE_SUFFIXES
+        ]
     if len(ids) != 1:
         return []
     noun = split_identifier(ids[0])[0]
@@ -8862,7 +8869,9 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     )
     match = re.search(rf"\b{re.escape(noun)}s?\s+{listed}", action, re.IGNORECASE) or re.match(
         # ("read TEMP-3 and PRES-4": codes in capitals right after the step's verb)
-        rf"^\W*(?:please\s+)?[a-z]+\s+(?=[A-Z]+-?\d)(?-i:{listed})",
+        # ("look up u_3 and u_4": a code joined by "_" or "-" after a verb and its particle)
+        rf"^\W*(?:please\s+)?[a-z]+(?:\s+(?:up|out|on))?\s+(?=[A-Z]+-?\d|(?-i:[a-z]+[_-]\d))"
+        rf"(?-i:{listed})",
         action,
         re.IGNORECASE,
     )

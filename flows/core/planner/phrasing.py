@@ -2996,6 +2996,12 @@ _SO = re.compile(
 
 #: "if so", "yes": the condition before as it was said, negation and all.
 _ANSWER = re.compile(r"^(?:so|yes|yep)$", re.IGNORECASE)
+#: "if both", "if both are true", "if both checks pass": each of two checks said before.
+_BOTH_HOLD = re.compile(
+    r"^(?:both|both\s+of\s+them|they\s+both)(?:\s+(?:checks?|conditions?|are|do|hold|pass|"
+    r"true|yes|ok|okay|fine|succeed|check\s+out))*$",
+    re.IGNORECASE,
+)
 #: A condition said in the negative ("they don't exist", "it is not valid").
 _SAID_NOT = re.compile(r"n't\b|\b(?:not|never|no)\b", re.IGNORECASE)
 
@@ -3059,6 +3065,11 @@ def _elliptical(condition: Condition, previous: Condition) -> Condition:
     """ "If they already exist, do nothing. If they don't, ...": the condition before,
     negated ("if so": the same)."""
     text = condition.text.strip(" ,")
+    if _BOTH_HOLD.match(text) and re.search(r"\s(?:and|&)\s", previous.text):
+        # "check whether X and whether Y. If both, ...": the two checks, as "if so"
+        return Condition(
+            previous.text, previous.negate != condition.negate, checked=previous.checked
+        )
     if _NOT_SO.match(text):
         return Condition(
             previous.text, previous.negate == condition.negate, checked=previous.checked
