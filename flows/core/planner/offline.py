@@ -5427,6 +5427,10 @@ class FlowBuilder:
         if recipients and _OWNED_ADDRESS.search(action):
             # "email the support lead at lead@example.com": that address is theirs
             recipients.pop(0)
+        if name in taken and _EVERYTHING_TO_AN_ADDRESS.search(action):
+            # "tell me the sentiment, all in one email to me@example.com": the one asking
+            # reads it at that address, not at one the run is asked for
+            recipients = [r for r in recipients if not r.field.startswith(("my_", "our_"))]
         if name is None or not (recipients or copied):
             return {}
         wired: dict[str, str] = {}
@@ -7990,6 +7994,8 @@ _LOOKS_AT = re.compile(
 _TEXTS = frozenset("text page article content message url body document".split())
 _PREPOSITIONS = frozenset("to with for from via by in on at about into onto".split())
 _BOTH_OBJECTS = re.compile(r"\bboth\s+(?=(?:the|their|its|our|your|an?|this|that)\b)", re.I)
+#: "..., and email everything to a@x.com" (how phrasing reads "all in one email to ...")
+_EVERYTHING_TO_AN_ADDRESS = re.compile(r"\bemail\s+everything\s+to\s+[\w.+-]+@", re.IGNORECASE)
 #: "cc the account manager", "copy in finance": someone the message copies.
 _COPIES = re.compile(r"^\W*(?:and\s+)?(?:b?cc(?:'?d|ing)?|copy(?:ing)?\s+in)\b", re.IGNORECASE)
 _COPY_WORD = re.compile(r"\bb?cc(?:'?d|ing)?\b|\bcopy(?:ing)?\s+in\b", re.IGNORECASE)

@@ -584,10 +584,6 @@ _IN_ONE_EMAIL = re.compile(
     r"(?:e-?mail|message)\s+to\s+(?=[\w.+-]+@|#)",
     re.IGNORECASE,
 )
-#: "tell me ...", "give me ...": a message to the one asking, said as its own step
-_TOLD_TO_ME = re.compile(
-    r"\b(?:tell|give|send|show)\s+(?:me|us)\b|\blet\s+(?:me|us)\s+know\b", re.IGNORECASE
-)
 #: "technical ones to a technical ticket" after "billing ones go to a billing ticket": a
 #: route whose verb the one before it gives
 _ROUTED_WITHOUT_VERB = re.compile(
@@ -1816,10 +1812,10 @@ class PromptReader:
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
             # "for anything out of stock, email purchasing": if anything is
             sentence = _FOR_ANYTHING.sub(r"\g<lead>if anything is \g<state>, ", sentence)
-            if not _TOLD_TO_ME.search(sentence):
-                # "summarize it and analyze its sentiment, all in one email to me@…": a step
-                # that sends what the steps before made, together
-                sentence = _IN_ONE_EMAIL.sub(", and email everything to ", sentence)
+            # "summarize it and analyze its sentiment, all in one email to me@…" (or "give
+            # me a summary and tell me ..., all in one email to"): a step that sends what the
+            # steps before made, together
+            sentence = _IN_ONE_EMAIL.sub(", and email everything to ", sentence)
             # "roll out 2.0 to production": a release, not a roll back
             sentence = _ROLL_OUT.sub("release", sentence)
             # "take EUR 80 from the card": charge it
