@@ -4752,6 +4752,9 @@ class FlowBuilder:
         named_fields.update(self._every_result(clause, spec, sources))
         named_fields.update(_field_said_as_the_input(clause.action, properties, sources))
         named_fields.update(_carried_with_it(clause.action, properties, sources, named_fields))
+        if acts(spec):
+            sent = self._address_sent(clause.action, properties, sources, named_fields)
+            named_fields.update(sent)
         own = {stem(w) for w in split_identifier(spec.id)}
         named_fields = {  # "send the welcome email": the step's own name, not an `email`
             name: value  # ("translate the summary": the summary, though `text` is its name)
@@ -5450,6 +5453,43 @@ class FlowBuilder:
             fields = [f"input.{self._recipient_field(r, item)}" for r in recipients]
             wired["cc"] = f"[{', '.join(fields)}]"
         return wired
+
+    def _address_sent(
+        self,
+        action: str,
+        properties: dict[str, Any],
+        sources: Sequence[Source],
+        named: dict[str, str],
+    ) -> dict[str, str]:
+        """ "If it's invalid, email support@acme.com with the address": the address the
+        last step that had one worked on, as it returned it (`validate_email.email`), or
+        as it was given when it returns none of its own (a lookup that found nobody has no
+        record to read it from)."""
+        said = _THE_ADDRESS_SENT.search(action)
+        contents = [n for n, s in properties.items() if is_content_input(n, s)]
+        content = next((n for n in contents if n in ("body", "message", "text")), None)
+        content = content or (contents[-1] if contents else None)
+        if said is None or content is None or content in named:
+            return {}
+        if not said.group("email") and any(s.name == "address" for s in sources):
+            return {}  # "with their address": the postal address a step has
+        for node in reversed(self.nodes):
+            if node.get("type") not in ("tool", "map"):
+                continue
+            returned = f"{node['id']}.email"
+            if any(s.expression == returned for s in sources):
+                return {content: returned}
+            given = (node.get("inputs") or {}).get("email")
+            if isinstance(given, str) and node.get("type") == "tool":
+                return {content: given}
+            held = [
+                s.expression
+                for s in sources
+                if s.name == "email" and s.expression.startswith(f"{node['id']}.")
+            ]
+            if len(held) == 1 and node.get("type") == "tool":
+                return {content: held[0]}  # "look up u_5; ... with their email address"
+        return {}
 
     def _told_by_a_step(self, field: str) -> str | None:
         """What a planned step returns under the name of a recipient's field
@@ -7994,6 +8034,12 @@ _LOOKS_AT = re.compile(
 _TEXTS = frozenset("text page article content message url body document".split())
 _PREPOSITIONS = frozenset("to with for from via by in on at about into onto".split())
 _BOTH_OBJECTS = re.compile(r"\bboth\s+(?=(?:the|their|its|our|your|an?|this|that)\b)", re.I)
+#: "with the address", "with their email address": the address a step worked on, sent
+_THE_ADDRESS_SENT = re.compile(
+    r"\b(?:with|including|containing)\s+(?:the|their|his|her|its|that|this)\s+"
+    r"(?P<email>e-?mail\s+)?address\b(?!\s+(?:of|for)\b)",
+    re.IGNORECASE,
+)
 #: "..., and email everything to a@x.com" (how phrasing reads "all in one email to ...")
 _EVERYTHING_TO_AN_ADDRESS = re.compile(r"\bemail\s+everything\s+to\s+[\w.+-]+@", re.IGNORECASE)
 #: "cc the account manager", "copy in finance": someone the message copies.
