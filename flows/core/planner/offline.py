@@ -5430,6 +5430,10 @@ class FlowBuilder:
         if recipients and _OWNED_ADDRESS.search(action):
             # "email the support lead at lead@example.com": that address is theirs
             recipients.pop(0)
+        addressee = subject_addressee(action, self.person)
+        if addressee is not None:
+            # "email the lead": the person the step sends to, not copied in as well
+            recipients = [r for r in recipients if r.field != addressee.field]
         if name in taken and _EVERYTHING_TO_AN_ADDRESS.search(action):
             # "tell me the sentiment, all in one email to me@example.com": the one asking
             # reads it at that address, not at one the run is asked for
@@ -5437,7 +5441,7 @@ class FlowBuilder:
         if name is None or not (recipients or copied):
             return {}
         wired: dict[str, str] = {}
-        if recipients and name not in taken and subject_addressee(action, self.person) is None:
+        if recipients and name not in taken and addressee is None:
             told = self._told_by_a_step(recipients[0].field)
             if told is not None:
                 # "look up the employee, then email their manager": the manager's address
