@@ -1,0 +1,150 @@
+"""Rules the probes of s11 asked for: ids listed after a lookup's verb, "make sure" checks
+that stay gates when a later step has its own "if not", "if both" after two checks, one
+email with everything in it, a document named with words before it, the address a step
+worked on sent "with the address", and the person a message goes to not copied in."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.ir import BranchNode, MapNode
+from tests.planner.offline_plans import plan, refusal
+from tests.planner.registered import steps
+
+
+def _branches(flow) -> dict[str, BranchNode]:
+    return {node.condition: node for node in flow.nodes if isinstance(node, BranchNode)}
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "look up u_3 and u_4 and email each of them",
+        "look up users u_3 and u_4 and email them",
+    ],
+)
+def test_ids_listed_for_a_lookup_by_id_or_email_are_one_lookup_each(demo, prompt):
+    flow = plan(prompt, demo)
+    loops = {node.tool: node for node in flow.nodes if isinstance(node, MapNode)}
+    assert loops["lookup_user"].items == '["u_3", "u_4"]'
+    assert loops["lookup_user"].inputs["user_id"] == "item"
+    # each user found is emailed at their own address
+    assert loops["send_email"].items == "lookup_user"
+    assert loops["send_email"].inputs["to"] == "item.user.email"
+
+
+def test_make_sure_checks_stay_gates_when_the_payment_has_its_own_if_not(demo):
+    flow = plan(
+        "When an order is placed, make sure it's valid and in stock, then take payment. If "
+        "payment goes through, ship it and email the tracking number; if not, tell the "
+        "customer their card was declined.",
+        demo,
+    )
+    branches = _branches(flow)
+    # the card is charged only for a valid order in stock
+    assert branches["!validate_order.valid"].else_ == ["check_inventory"]
+    assert branches["!check_inventory.in_stock"].else_ == ["process_payment"]
+    # "if not" is the payment's other outcome
+    paid = branches["process_payment.approved"]
+    assert set(paid.then) == {"create_shipment", "send_email"}
+    assert paid.else_ == ["send_email_2"]
+
+
+def test_if_not_right_after_a_make_sure_check_still_answers_it(demo):
+    flow = plan(
+        "Check that the email is valid, then send the welcome email. If it isn't, email "
+        "support@acme.com.",
+        demo,
+    )
+    branches = _branches(flow)
+    assert branches["validate_email.valid"].then == ["send_welcome_email"]
+    assert branches["!validate_email.valid"].then == ["send_email"]
+
+
+@pytest.mark.parametrize("both", ["If both", "If both are true", "If both hold"])
+def test_if_both_after_two_checks_is_both_holding(demo, both):
+    flow = plan(
+        "Check whether the customer's email is valid and whether they already have an "
+        f"account. {both}, send the welcome email.",
+        demo,
+    )
+    branch = _branches(flow)["validate_email.valid && lookup_user.found"]
+    assert branch.then == ["send_welcome_email"]
+
+
+def test_a_summary_and_a_tone_told_to_me_all_in_one_email_go_in_that_email(demo):
+    flow = plan(
+        "Grab the webpage, give me a short summary and tell me whether the tone is positive "
+        "or negative, all in one email to me@example.com.",
+        demo,
+    )
+    email = steps(flow)["send_email"]
+    assert email["to"] == '"me@example.com"'
+    assert "summarize_text.summary" in email["body"]
+    assert "analyze_sentiment.sentiment" in email["body"]
+    assert "cc" not in email  # the one asking reads it at that address
+    assert [n.tool for n in flow.nodes if getattr(n, "tool", None) == "send_email"] == [
+        "send_email"
+    ]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Email the customer the tax invoice for order 5",
+        "Email the client their final invoice for order 5",
+    ],
+)
+def test_an_invoice_named_with_words_before_it_is_a_document_no_tool_makes(demo, prompt):
+    error = refusal(prompt, demo)
+    assert error.details["capability"].startswith("making a document")
+
+
+def test_with_the_address_sends_the_address_the_check_worked_on(demo):
+    flow = plan(
+        "Validate the email; if it's invalid, email support@acme.com with the address.", demo
+    )
+    email = steps(flow)["send_email"]
+    assert email["to"] == '"support@acme.com"'
+    assert email["body"] == "validate_email.email"
+
+
+def test_with_their_address_after_a_lookup_that_found_nobody_is_the_address_looked_up(demo):
+    flow = plan(
+        "Look up the user by email; if they're not found, email sales@acme.com with their "
+        "email address.",
+        demo,
+    )
+    # the user record is null when nobody was found: the address is the one looked up
+    assert steps(flow)["send_email"]["body"] == steps(flow)["lookup_user"]["email"]
+
+
+def test_with_their_address_after_a_lookup_by_id_is_the_address_found(demo):
+    flow = plan(
+        "Look up user u_5; if they're found, email ops@acme.com with their email address.",
+        demo,
+    )
+    assert steps(flow)["send_email"]["body"] == "lookup_user.user.email"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Classify the ticket and if it's urgent, email the lead",
+        "Open a ticket for the outage and notify the lead",
+    ],
+)
+def test_the_person_a_message_goes_to_is_not_copied_in_as_well(demo, prompt):
+    email = steps(plan(prompt, demo))["send_email"]
+    assert email["to"] == "input.lead_email"
+    assert "cc" not in email
+
+
+def test_a_retry_said_of_a_declined_charge_is_refused_saying_how_to_say_it(demo):
+    error = refusal(
+        "Charge the card for the order; if the charge is declined, retry once, and if it "
+        "still fails email the customer",
+        demo,
+    )
+    assert error.details["reason"] == "retry_on_a_result"
+    assert "retrying up to 3 times on errors" in error.message
