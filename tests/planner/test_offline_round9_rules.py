@@ -148,3 +148,49 @@ def test_a_retry_said_of_a_declined_charge_is_refused_saying_how_to_say_it(demo)
     )
     assert error.details["reason"] == "retry_on_a_result"
     assert "retrying up to 3 times on errors" in error.message
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Unless the email is disposable, send the welcome email to kim@x.io",
+        "If the address is valid, send the welcome email to kim@x.io",
+    ],
+)
+def test_a_check_said_before_its_step_checks_the_address_the_step_writes(demo, prompt):
+    flow = plan(prompt, demo)
+    assert steps(flow)["validate_email"]["email"] == '"kim@x.io"'
+    assert steps(flow)["send_welcome_email"]["email"] == '"kim@x.io"'
+
+
+def test_a_check_said_before_a_message_to_someone_does_not_check_their_address(demo):
+    flow = plan("If the address is valid, email ops@acme.com", demo)
+    assert steps(flow)["validate_email"]["email"] != '"ops@acme.com"'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Send the welcome email to a@x.io, b@y.io and c@z.io",
+        "Send the welcome email to these people: a@x.io, b@y.io, c@z.io",
+        "Send the welcome email to each of these: a@x.io, b@y.io, c@z.io",
+    ],
+)
+def test_addresses_listed_for_a_sender_that_copies_no_one_are_one_message_each(demo, prompt):
+    (loop,) = [node for node in plan(prompt, demo).nodes if isinstance(node, MapNode)]
+    assert loop.tool == "send_welcome_email"
+    assert loop.items == '["a@x.io", "b@y.io", "c@z.io"]'
+    assert loop.inputs["email"] == "item"
+
+
+def test_addresses_listed_for_a_sender_that_copies_go_to_the_first_and_copy_the_rest(demo):
+    email = steps(plan("Email a@x.io and b@y.io the agenda", demo))["send_email"]
+    assert email["to"] == '"a@x.io"'
+    assert email["cc"] == '["b@y.io"]'
+
+
+def test_links_listed_after_each_of_these_are_fetched_each(demo):
+    flow = plan("Summarize each of these: https://a.com/x, https://b.com/y", demo)
+    loops = {node.tool: node for node in flow.nodes if isinstance(node, MapNode)}
+    assert loops["fetch_url"].items == '["https://a.com/x", "https://b.com/y"]'
+    assert loops["summarize_text"].items == "fetch_url"

@@ -481,6 +481,8 @@ class FlowBuilder:
         self.reader = PromptReader(set(facts.verbs), qualities=set(facts.qualities))
         self.settable_values = facts.settable_values
         self.nodes: list[dict[str, Any]] = []
+        #: the step a condition said before it guards, while the condition is resolved
+        self.guarded: Clause | None = None
         self.info: dict[str, NodeInfo] = {}
         self.input_properties: dict[str, dict[str, Any]] = {}
         self.input_required: list[str] = []
@@ -594,6 +596,7 @@ class FlowBuilder:
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
         text = _EACH_NOUN_LISTED.sub(_each_noun_listed, text)  # "to each new hire: a, b"
+        text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
@@ -1192,7 +1195,9 @@ class FlowBuilder:
     def _open_branch(
         self, condition: Condition, condition_clause: Clause, clause: Clause, *, persistent: bool
     ) -> None:
+        self.guarded = clause
         resolved = self._resolve(condition, condition_clause, check_first=True)
+        self.guarded = None
         if resolved is None:
             return  # a "when ..." that only describes the trigger
         approved = re.fullmatch(r"(\w+)\.approved", resolved.expression)
@@ -6306,7 +6311,16 @@ class FlowBuilder:
                 self._drop_unread_input(asked)
         # "never send the welcome email to ann@x.com if her address is disposable": the
         # check is of the one address the step writes
-        addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(clause.action or "")))
+        action = clause.action
+        if (
+            clause.condition_only
+            and self.guarded is not None
+            and not _TELLS_SOMEONE.match(self.guarded.action)
+        ):
+            # "unless the email is disposable, send the welcome email to kim@x.io": the
+            # step the condition guards writes it ("email ops@acme.com" tells someone else)
+            action = self.guarded.action
+        addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(action or "")))
         emails = [n for n in spec.input_properties() if "email" in split_identifier(n)]
         if len(addresses) == 1 and len(emails) == 1:
             asked = inputs.get(emails[0], "")
@@ -7135,6 +7149,26 @@ _EACH_NOUN_LISTED = re.compile(
     r"(?=(?:[^.;!?\n]|\.(?=\w))*,)",
     re.IGNORECASE,
 )
+
+
+#: "Welcome each of these: a@x.io, b@y.io": the values after the colon, with no noun
+_EACH_OF_THESE_NO_NOUN = re.compile(
+    r"\b(?:each|every\s+one)\s+of\s+(?:these|those|the\s+following)\s*:\s*"
+    r"(?=(?:[^.;!?\n]|\.(?=\w))*,)",
+    re.IGNORECASE,
+)
+
+
+def _these_values_named(match: re.Match[str]) -> str:
+    """The noun of the addresses or links listed after "each of these:" (codes stay
+    unnamed: "validate each of these: A-1, A-2" says no more what they are)."""
+    listed = match.string[match.end() :]
+    first = re.split(r"[,\s]", listed.strip(), maxsplit=1)[0]
+    if EMAIL_ADDRESS.fullmatch(first.rstrip(".,;")):
+        return "each of these addresses: "
+    if re.match(r"https?://", first):
+        return "each of these links: "
+    return match.group(0)
 
 
 def _each_noun_listed(match: re.Match[str]) -> str:
@@ -8038,6 +8072,10 @@ _LOOKS_AT = re.compile(
 _TEXTS = frozenset("text page article content message url body document".split())
 _PREPOSITIONS = frozenset("to with for from via by in on at about into onto".split())
 _BOTH_OBJECTS = re.compile(r"\bboth\s+(?=(?:the|their|its|our|your|an?|this|that)\b)", re.I)
+#: "email ops@acme.com", "notify x@y.z": a message to someone, who may not be whom it is about
+_TELLS_SOMEONE = re.compile(
+    r"^\W*(?:then\s+)?(?:e-?mail|notify|tell|alert|message|ping|warn|inform|cc)\b", re.I
+)
 #: "with the address", "with their email address": the address a step worked on, sent
 _THE_ADDRESS_SENT = re.compile(
     r"\b(?:with|including|containing)\s+(?:the|their|his|her|its|that|this)\s+"
@@ -8956,6 +8994,8 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
     if not listed and takes_a_service(spec.input_properties()):
         # "restart api, web and db": each service listed
         listed = services_listed(action, _own_words(spec))
+    if not listed and (_tool_verb(spec.id) in _SENDING or acts(spec)):
+        listed = _addresses_for_one_recipient(action, spec)
     if listed or _tool_verb(spec.id) in _SENDING or acts(spec):
         return listed
     for pattern, kinds in ((EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):
@@ -8970,6 +9010,23 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
         if takes:
             return list(dict.fromkeys(found))
     return []
+
+
+def _addresses_for_one_recipient(action: str, spec: ToolSpec) -> list[str]:
+    """ "Send the welcome email to a@x.io, b@y.io and c@z.io": addresses listed for a
+    sending tool that takes one and can copy no one are one message each (one that can
+    copy sends to the first and copies the others)."""
+    properties = spec.input_properties()
+    if any("array" in schema_types(schema) for schema in properties.values()):
+        return []
+    takes = [
+        name
+        for name, schema in properties.items()
+        if {"email", "to", "recipient"} & set(split_identifier(name))
+        and "string" in schema_types(schema)
+    ]
+    found = list(dict.fromkeys(v.rstrip(".,;)") for v in EMAIL_ADDRESS.findall(action)))
+    return found if len(takes) == 1 and len(found) > 1 else []
 
 
 def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> PlanningError:
