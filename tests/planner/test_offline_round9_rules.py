@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.ir import BranchNode, MapNode
+from flows.core.ir import ApprovalNode, BranchNode, MapNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import steps
 
@@ -194,3 +194,21 @@ def test_links_listed_after_each_of_these_are_fetched_each(demo):
     loops = {node.tool: node for node in flow.nodes if isinstance(node, MapNode)}
     assert loops["fetch_url"].items == '["https://a.com/x", "https://b.com/y"]'
     assert loops["summarize_text"].items == "fetch_url"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Charge order 14 $2,500; anything over $2,000 needs approval from finance first",
+        "Charge order 14 $2,500. Anything over $2,000 needs the CFO's sign-off first.",
+        "Charge order 14 $2,500; amounts above $2,000 must be approved by a manager",
+        "Charge order 14 $2,500; anything above 2000 USD must be approved by a manager",
+    ],
+)
+def test_an_amount_rule_said_after_a_charge_approves_the_charge_before_it_runs(demo, prompt):
+    flow = plan(prompt, demo)
+    (approval,) = [node for node in flow.nodes if isinstance(node, ApprovalNode)]
+    assert approval.when == "2500.0 > 2000.0"  # the amount the charge writes
+    order = [node.id for node in flow.nodes]
+    assert order.index(approval.id) < order.index("process_payment")
+    assert steps(flow)["process_payment"]["amount"] == "2500.0"

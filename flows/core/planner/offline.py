@@ -596,6 +596,7 @@ class FlowBuilder:
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
         text = _EACH_NOUN_LISTED.sub(_each_noun_listed, text)  # "to each new hire: a, b"
+        text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
@@ -4309,8 +4310,19 @@ class FlowBuilder:
             and last.spec is not None
             and acts(last.spec)
             and last.clause is not None
-            and last.clause.sentence == clause.sentence
-            and _APPROVES_IT.search(clause.action) is not None
+            and (
+                (
+                    last.clause.sentence == clause.sentence
+                    and _APPROVES_IT.search(clause.action) is not None
+                )
+                # "charge $1,500; amounts above $2,000 must be approved by a manager": a
+                # rule on what the step just done writes, which it has to wait for
+                or (
+                    _APPROVAL_REQUIRED.search(clause.action) is not None
+                    and _COMPARISON_PHRASE.search(clause.action) is not None
+                    and last.clause.number == clause.number - 1
+                )
+            )
             and _APPROVAL_AFTER_IT.search(clause.text) is None
         )
 
@@ -7151,6 +7163,14 @@ _EACH_NOUN_LISTED = re.compile(
 )
 
 
+#: "Charge order 14 $2,500; anything over $2,000 needs the CFO's sign-off first": a policy
+#: on the amount, as "any amount over ..." reads (not a condition on every step before)
+_ANYTHING_OVER_NEEDS_APPROVAL = re.compile(
+    r"\b(?:anything|everything|any\s+one)\s+(?=(?:over|above|more\s+than|exceeding|greater\s+"
+    r"than)\s+(?:[$€£]\s*)?\d[^.;!?]*\b(?:needs?|requires?|must|has\s+to|have\s+to|should)\b"
+    r"[^.;!?]*\b(?:approv\w*|sign[\s-]?off|sign\s+off|ok|okay)\b)",
+    re.IGNORECASE,
+)
 #: "Welcome each of these: a@x.io, b@y.io": the values after the colon, with no noun
 _EACH_OF_THESE_NO_NOUN = re.compile(
     r"\b(?:each|every\s+one)\s+of\s+(?:these|those|the\s+following)\s*:\s*"
@@ -7860,6 +7880,13 @@ _LEADING_PRONOUN = re.compile(
 #: "have finance approve it", "sign off on the charge": an approval of a thing already said.
 _APPROVES_IT = re.compile(
     r"\b(?:approves?|sign\s+off\s+on|authori[sz]es?|ok|okay)\s+(?:it|this|that|them|the\s+\w+)\b",
+    re.IGNORECASE,
+)
+#: "must be approved by", "need a manager's sign-off": an approval a rule requires
+_APPROVAL_REQUIRED = re.compile(
+    r"\b(?:must|needs?\s+to|has\s+to|have\s+to|should|to)\s+be\s+(?:approved|signed\s+off|"
+    r"authori[sz]ed|okayed)\b|\b(?:needs?|requires?)\s+(?:an?\s+)?(?:[\w-]+(?:'s)?\s+){0,2}"
+    r"(?:approval|sign[\s-]?off|authori[sz]ation)\b",
     re.IGNORECASE,
 )
 #: "wait for a manager to approve it", "review it afterwards": after what was done.
