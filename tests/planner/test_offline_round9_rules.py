@@ -9,7 +9,9 @@ import pytest
 
 from flows.core.ir import ApprovalNode, BranchNode, MapNode
 from tests.planner.offline_plans import plan, refusal
-from tests.planner.registered import steps
+from tests.planner.registered import eval_catalog, steps
+
+OPS = "registered_ops.json"
 
 
 def _branches(flow) -> dict[str, BranchNode]:
@@ -212,3 +214,20 @@ def test_an_amount_rule_said_after_a_charge_approves_the_charge_before_it_runs(d
     order = [node.id for node in flow.nodes]
     assert order.index(approval.id) < order.index("process_payment")
     assert steps(flow)["process_payment"]["amount"] == "2500.0"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "service"),
+    [
+        (
+            "If the error rate of checkout is above 5%, roll back the last deploy and post to "
+            "#incidents",
+            "checkout",
+        ),
+        ("Check the health of search; if it's degraded, roll back the last deploy", "search"),
+    ],
+)
+def test_a_service_named_by_what_is_measured_of_it_is_the_service(prompt, service):
+    flow = plan(prompt, eval_catalog(OPS))
+    assert steps(flow)["get-service-health"]["service"] == f'"{service}"'
+    assert steps(flow)["rollback_deploy"]["service"] == f'"{service}"'
