@@ -231,3 +231,12 @@ def test_a_service_named_by_what_is_measured_of_it_is_the_service(prompt, servic
     flow = plan(prompt, eval_catalog(OPS))
     assert steps(flow)["get-service-health"]["service"] == f'"{service}"'
     assert steps(flow)["rollback_deploy"]["service"] == f'"{service}"'
+
+
+def test_texting_the_person_the_request_is_about_asks_for_their_phone_not_their_email():
+    flow = plan(
+        "Book patient P-55 with C-21 on 2027-03-01 at 09:30 unless their insurance doesn't "
+        "cover it, and text them a confirmation",
+        eval_catalog("registered_round8_clinic.json"),
+    )
+    assert steps(flow)["twilio_sms_send"]["to"] == "input.patient_phone"

@@ -4855,7 +4855,9 @@ class FlowBuilder:
             elif wanted and (same := self._said_to_its_family(name, schema, spec)) is not None:
                 inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
             elif wanted:
-                field_name = self._addressee_input(name, schema, clause) or self._new_input(
+                field_name = self._addressee_input(
+                    name, schema, clause, phone=_texts_phones(spec)
+                ) or self._new_input(
                     name, schema, spec, required=name in required
                 )
                 inputs[name] = f"input.{field_name}"
@@ -5589,8 +5591,11 @@ class FlowBuilder:
             return None  # ("tell the support lead at lead@acme.io": someone else's)
         return json.dumps(addresses[0])
 
-    def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
-        """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
+    def _addressee_input(
+        self, name: str, schema: dict[str, Any], clause: Clause, *, phone: bool = False
+    ) -> str | None:
+        """ "Email the customer" where no step knows the address: `customer_email`, not `to`
+        ("text them": `patient_phone`, for a tool that texts a phone number)."""
         if name not in _RECIPIENT_INPUTS:
             return None
         addressee = subject_addressee(clause.action, self.person)
@@ -5598,6 +5603,9 @@ class FlowBuilder:
             # "the customer's feedback ... positive feedback gets a thank-you email": no one
             # named, so the person the request is about
             addressee = subject_addressee("email them", self.person)
+        if addressee is not None and phone and addressee.field.endswith("_email"):
+            who = addressee.field.removesuffix("_email")
+            addressee = Recipient(f"{who}_phone", f"Phone number of the {who}.")
         return self._recipient_field(addressee, schema) if addressee is not None else None
 
     def _background_left_out(self, text: str) -> str:
