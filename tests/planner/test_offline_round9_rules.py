@@ -240,3 +240,15 @@ def test_texting_the_person_the_request_is_about_asks_for_their_phone_not_their_
         eval_catalog("registered_round8_clinic.json"),
     )
     assert steps(flow)["twilio_sms_send"]["to"] == "input.patient_phone"
+
+
+def test_a_second_part_read_of_the_run_is_read_of_the_check_planned_for_the_first(demo):
+    flow = plan(
+        "Only if the sentiment is positive and the score is above 0.8, email "
+        "marketing@acme.com the review",
+        demo,
+    )
+    assert _branches(flow).keys() == {
+        '(analyze_sentiment.sentiment == "positive") && (analyze_sentiment.score > 0.8)'
+    }
+    assert "score" not in flow.input_schema.get("properties", {})

@@ -6314,6 +6314,19 @@ class FlowBuilder:
                 read[at] = self._check_first(Condition(part), clause)
                 if read[at] is None:
                     return None
+        sources = self._sources(for_condition=True)
+        for at, part in enumerate(parts):
+            # "if the sentiment is positive and the score is above 0.8": the score the
+            # check planned for the other part tells, not one the run is asked for
+            again = resolve_condition(part, sources)
+            was = read[at]
+            if (
+                was is not None
+                and again is not None
+                and "input." in was.expression
+                and "input." not in again.expression
+            ):
+                read[at] = again
         both = " && ".join(f"({r.expression})" for r in read if r is not None)
         first = next(r for r in read if r is not None)
         return ResolvedCondition(f"!({both})" if condition.negate else both, first.subject)
