@@ -252,3 +252,14 @@ def test_a_second_part_read_of_the_run_is_read_of_the_check_planned_for_the_firs
         '(analyze_sentiment.sentiment == "positive") && (analyze_sentiment.score > 0.8)'
     }
     assert "score" not in flow.input_schema.get("properties", {})
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Look up u_7; unless they're on the free plan, send them the welcome email",
+        "Find u_7 and email them their plan",
+    ],
+)
+def test_a_code_after_a_lookup_that_requires_no_input_is_its_id(demo, prompt):
+    assert steps(plan(prompt, demo))["lookup_user"] == {"user_id": '"u_7"'}

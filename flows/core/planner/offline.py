@@ -5349,7 +5349,11 @@ class FlowBuilder:
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
             leftover_codes(
-                properties, spec.required_inputs(), clause.action or clause.text, literals
+                properties,
+                # ("look up u_7": a tool that takes its id or another key needs neither)
+                spec.required_inputs() or _one_id_input(properties),
+                clause.action or clause.text,
+                literals,
             )
         )
         literals.update(
@@ -9058,6 +9062,13 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
         if takes:
             return list(dict.fromkeys(found))
     return []
+
+
+def _one_id_input(properties: dict[str, Any]) -> list[str]:
+    """The one `*_id` input of a tool that requires none (`lookup_user`: an id or an
+    email), for the code a step writes."""
+    ids = [name for name in properties if split_identifier(name)[-1:] == ["id"]]
+    return ids if len(ids) == 1 else []
 
 
 def _addresses_for_one_recipient(action: str, spec: ToolSpec) -> list[str]:
