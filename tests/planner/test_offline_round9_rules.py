@@ -263,3 +263,28 @@ def test_a_second_part_read_of_the_run_is_read_of_the_check_planned_for_the_firs
 )
 def test_a_code_after_a_lookup_that_requires_no_input_is_its_id(demo, prompt):
     assert steps(plan(prompt, demo))["lookup_user"] == {"user_id": '"u_7"'}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "catalog", "first"),
+    [
+        ("Charge order 5 $50 and ship it; a manager must approve first", None, "process_payment"),
+        (
+            "Validate order 5, charge it $50 and ship it. A manager must approve first.",
+            None,
+            "process_payment",
+        ),
+        (
+            "Terminate employee E-12 and suspend their JumpCloud account; HR must approve first",
+            "registered_round5_hr.json",
+            "rippling_terminate_employee",
+        ),
+    ],
+)
+def test_an_approval_said_first_after_several_steps_goes_before_the_first_change(
+    demo, prompt, catalog, first
+):
+    flow = plan(prompt, eval_catalog(catalog) if catalog else demo)
+    (approval,) = [node for node in flow.nodes if isinstance(node, ApprovalNode)]
+    by_id = {node.id: node for node in flow.nodes}
+    assert by_id[first].after == [approval.id]  # nothing changes before it is approved

@@ -4452,7 +4452,14 @@ class FlowBuilder:
             node["when"] = resolved.expression
             self.conditional_approval_at = len(self.nodes)
         if clause.approval.before_previous and self.last_step is not None:
-            self._insert_before(self.last_step, node, clause, guarded=resolved is not None)
+            target = self.last_step
+            if resolved is None and _FIRST.search(clause.text):
+                target = self._first_change_before(target)
+                at = next(i for i, n in enumerate(self.nodes) if n["id"] == target)
+                context = node.get("context")
+                for later in self.nodes[at:] if isinstance(context, dict) else []:
+                    context.pop(later["id"], None)  # shown before they run: no output yet
+            self._insert_before(target, node, clause, guarded=resolved is not None)
             return approval_id
         if resolved is not None and not self._predecessors().exits and self.group is None:
             # The join after a skipped approval needs a step that always completes.
@@ -4532,6 +4539,26 @@ class FlowBuilder:
                     # "approval before payment", then "process the payment": one node.
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
+
+    def _first_change_before(self, step_id: str) -> str:
+        """ "Charge order 5 $50 and ship it; a manager must approve first": the first step
+        that changes something in the line of steps that ends at `step_id` (one after the
+        other, none in a branch or a loop), which the approval goes before: nothing is
+        charged before it is approved."""
+        first, current = step_id, step_id
+        while True:
+            node = next(n for n in self.nodes if n["id"] == current)
+            after = node.get("after", [])
+            if len(after) != 1:
+                return first
+            info = self.info.get(after[0])
+            if info is None or info.kind != "tool" or info.spec is None:
+                return first
+            if info.gates != self.info[step_id].gates:
+                return first
+            current = after[0]
+            if acts(info.spec):
+                first = current
 
     def _insert_before(
         self, target_id: str, node: dict[str, Any], clause: Clause, *, guarded: bool
@@ -7906,6 +7933,10 @@ _LEADING_PRONOUN = re.compile(
 _APPROVES_IT = re.compile(
     r"\b(?:approves?|sign\s+off\s+on|authori[sz]es?|ok|okay)\s+(?:it|this|that|them|the\s+\w+)\b",
     re.IGNORECASE,
+)
+#: "a manager must approve first": before the steps said before it, not only the last
+_FIRST = re.compile(
+    r"\b(?:first|beforehand|before\s+(?:anything|any\s+of\s+(?:this|that|it)))\b", re.I
 )
 #: "must be approved by", "need a manager's sign-off": an approval a rule requires
 _APPROVAL_REQUIRED = re.compile(
