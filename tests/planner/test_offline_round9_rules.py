@@ -288,3 +288,14 @@ def test_an_approval_said_first_after_several_steps_goes_before_the_first_change
     (approval,) = [node for node in flow.nodes if isinstance(node, ApprovalNode)]
     by_id = {node.id: node for node in flow.nodes}
     assert by_id[first].after == [approval.id]  # nothing changes before it is approved
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Email ops@acme.com if stock for the order runs out",
+        "If we ran out of stock, email the customer",
+    ],
+)
+def test_stock_that_runs_out_is_not_in_stock(demo, prompt):
+    assert "!check_inventory.in_stock" in _branches(plan(prompt, demo))
