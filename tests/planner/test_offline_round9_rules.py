@@ -299,3 +299,14 @@ def test_an_approval_said_first_after_several_steps_goes_before_the_first_change
 )
 def test_stock_that_runs_out_is_not_in_stock(demo, prompt):
     assert "!check_inventory.in_stock" in _branches(plan(prompt, demo))
+
+
+def test_else_a_value_then_one_is_the_step_before_with_that_value(demo):
+    flow = plan(
+        "Look up the customer by email and if they're a pro user, open a high priority "
+        "ticket, else a low priority one",
+        demo,
+    )
+    tickets = [n for n in flow.nodes if getattr(n, "tool", None) == "create_ticket"]
+    assert sorted(t.inputs["priority"] for t in tickets) == ['"high"', '"low"']
+    assert not [n for n in flow.nodes if getattr(n, "tool", None) == "classify_ticket"]

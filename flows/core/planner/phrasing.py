@@ -3084,7 +3084,9 @@ def _elliptical(condition: Condition, previous: Condition) -> Condition:
 
 #: "otherwise a low priority": a value said with no step.
 _VALUE_ALONE = re.compile(
-    r"^\s*(?:just\s+)?(?:an?|the)\s+(?P<value>[a-z-]+)\s+(?P<noun>[a-z]+)\s*$", re.I
+    r"^\s*(?:just\s+)?(?:an?|the)\s+(?P<value>[a-z-]+)\s+(?P<noun>[a-z]+)"
+    r"(?P<thing>\s+(?:one|[a-z]+))?\s*$",  # ("else a low priority one")
+    re.I,
 )
 
 
@@ -3095,6 +3097,10 @@ def _the_same_step_with(piece: str, before: Clause) -> str:
     action = before.action or ""
     if said is None or not re.search(rf"\b{re.escape(said['noun'])}\b", action, re.I):
         return piece
+    if said["thing"] and not re.search(r"\s+with\s+", action, re.I):
+        # "open a high priority ticket, else a low priority one": the value before the noun
+        value, noun = said["value"], re.escape(said["noun"])
+        return re.sub(rf"\b[a-z-]+(?=\s+{noun}\b)", value, action, count=1, flags=re.I)
     head = re.split(r"\s+with\s+", action, maxsplit=1, flags=re.I)[0]
     return f"{head} with {piece.strip()}"
 
