@@ -310,3 +310,27 @@ def test_else_a_value_then_one_is_the_step_before_with_that_value(demo):
     tickets = [n for n in flow.nodes if getattr(n, "tool", None) == "create_ticket"]
     assert sorted(t.inputs["priority"] for t in tickets) == ['"high"', '"low"']
     assert not [n for n in flow.nodes if getattr(n, "tool", None) == "classify_ticket"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        (
+            "Fetch https://x.com/blog; if the page fails to load, email jo@x.io",
+            "!(fetch_url.status_code < 400.0)",
+        ),
+        (
+            "Email jo@x.io the summary of https://x.com/blog unless the page fails to load",
+            "fetch_url.status_code < 400.0",
+        ),
+        (
+            "Email jo@x.io the summary of https://x.com/blog if the page loads",
+            "fetch_url.status_code < 400.0",
+        ),
+    ],
+)
+def test_a_page_that_fails_to_load_is_read_of_the_fetch_of_that_page(demo, prompt, condition):
+    flow = plan(prompt, demo)
+    assert list(_branches(flow)) == [condition]
+    assert steps(flow)["fetch_url"]["url"] == '"https://x.com/blog"'
+    assert "lookup_user" not in steps(flow)

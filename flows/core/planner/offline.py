@@ -6391,6 +6391,15 @@ class FlowBuilder:
             if asked.startswith("input."):
                 inputs[emails[0]] = json.dumps(addresses[0])
                 self._drop_unread_input(asked)
+        # ("email jo@x.io the summary of https://… unless the page fails to load": that page)
+        written = re.findall(r"https?://\S+", action or "")
+        urls = list(dict.fromkeys(u.rstrip(".,;)") for u in written))
+        links = [n for n in spec.input_properties() if "url" in split_identifier(n)]
+        if len(urls) == 1 and len(links) == 1:
+            asked = inputs.get(links[0], "")
+            if asked.startswith("input."):
+                inputs[links[0]] = json.dumps(urls[0])
+                self._drop_unread_input(asked)
 
     def _deciders(self, condition: str) -> list[ToolSpec]:
         """Tools that may tell whether `condition` holds, best first: ranked on the whole

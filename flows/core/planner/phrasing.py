@@ -2007,8 +2007,13 @@ class PromptReader:
                     if clause.condition is not None and clauses:
                         # "check the status code; if it's 404": "it" is what was checked
                         clause.condition = _checked_thing(clause.condition, clauses[-1])
-                    if clause.condition is not None and any(
-                        _FETCHED_URL.search(c.action) for c in clauses
+                    if clause.condition is not None and (
+                        any(_FETCHED_URL.search(c.action) for c in clauses)
+                        # ("email me the summary of https://… unless the page fails to load")
+                        or (
+                            _URL_IN.search(clause.action)
+                            and _SITE_LOADS.match(clause.condition.text.strip(" .,;"))
+                        )
                     ):
                         # "check https://… and alert ops if it's down": how it answered
                         clause.condition = _site_answer(clause.condition)
@@ -2732,8 +2737,23 @@ _SITE_SAID = re.compile(
 _FETCHED_URL = re.compile(r"\b(?:fetch|check|get|ping|call|hit|open|load)\b.*https?://", re.I)
 
 
+#: "the page fails to load", "it loads": said of a page fetched
+_SITE_LOADS = re.compile(
+    r"^(?:it|the\s+(?:site|website|page|url|link|server|api|endpoint))\s+(?:(?P<not>fails\s+to|"
+    r"doesn't|does\s+not|won't|will\s+not|can't|cannot|didn't|did\s+not)\s+)?loads?$",
+    re.IGNORECASE,
+)
+_URL_IN = re.compile(r"https?://", re.IGNORECASE)
+
+
 def _site_answer(condition: Condition) -> Condition:
     said = _SITE_SAID.match(condition.text.strip(" .,;"))
+    loads = _SITE_LOADS.match(condition.text.strip(" .,;"))
+    if loads is not None:
+        failed = loads.group("not") is not None
+        return Condition(
+            "the status code is under 400", negate=failed != condition.negate, checked=True
+        )
     if said is None:
         return condition
     down = said.group("state").lower() in _DOWN_STATES
