@@ -334,3 +334,18 @@ def test_a_page_that_fails_to_load_is_read_of_the_fetch_of_that_page(demo, promp
     assert list(_branches(flow)) == [condition]
     assert steps(flow)["fetch_url"]["url"] == '"https://x.com/blog"'
     assert "lookup_user" not in steps(flow)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Send the welcome email to pat@x.io unless they already have an account",
+        "Unless they already have an account, send the welcome email to pat@x.io",
+        "Send the welcome email to pat@x.io unless they are already a user",
+    ],
+)
+def test_already_having_an_account_is_a_lookup_of_the_address_the_step_writes(demo, prompt):
+    flow = plan(prompt, demo)
+    assert list(_branches(flow)) == ["!lookup_user.found"]
+    assert steps(flow)["lookup_user"] == {"email": '"pat@x.io"'}
+    assert "classify_ticket" not in steps(flow)

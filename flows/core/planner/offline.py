@@ -6255,7 +6255,10 @@ class FlowBuilder:
                 or _service_state(condition.text, tried, spec.output_schema)
             ):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
-            if not _says_the_field(said_of_a_record(condition.text), tried.expression):
+            if not _says_the_field(said_of_a_record(condition.text), tried.expression) and not (
+                _A_RECORD_SAID.search(condition.text)
+                and re.search(r"\.(?:found|exists)$", tried.expression.lstrip("!"))
+            ):
                 continue  # "the order is paid" read as the order's `valid`: not what it says
             if _SAYS_A_COMPARISON.search(condition.text) and not re.search(
                 r"[<>]", tried.expression
@@ -6386,6 +6389,19 @@ class FlowBuilder:
             action = self.guarded.action
         addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(action or "")))
         emails = [n for n in spec.input_properties() if "email" in split_identifier(n)]
+        if (
+            len(addresses) == 1
+            and len(emails) == 1
+            and emails[0] not in inputs
+            and not spec.required_inputs()
+        ):
+            # ("send the welcome email to pat@x.io unless they already have an account": a
+            # lookup by id or email looks up that address, not an id asked of the run)
+            for name, asked in list(inputs.items()):
+                if asked.startswith("input."):
+                    del inputs[name]
+                    self._drop_unread_input(asked)
+            inputs[emails[0]] = "input.email"
         if len(addresses) == 1 and len(emails) == 1:
             asked = inputs.get(emails[0], "")
             if asked.startswith("input."):
@@ -6435,6 +6451,12 @@ class FlowBuilder:
             # "if it's urgent": the tool with an output that can say "urgent"
             if values & output_values(spec.output_schema):
                 found.setdefault(spec.id, spec)
+        if _A_RECORD_SAID.search(condition):
+            # "unless they already have an account": a lookup finds them (its `found`),
+            # not a category named "account"
+            lookups = [s for s in self.specs.values() if _FOUND_FIELDS & set(s.output_properties())]
+            if lookups:
+                return [*lookups, *(s for s in found.values() if s not in lookups)]
         return list(found.values())
 
     def _continue_on_reject(self) -> None:
@@ -7943,6 +7965,13 @@ _APPROVES_IT = re.compile(
     r"\b(?:approves?|sign\s+off\s+on|authori[sz]es?|ok|okay)\s+(?:it|this|that|them|the\s+\w+)\b",
     re.IGNORECASE,
 )
+#: "they already have an account", "she is an existing customer": a record to look up
+_A_RECORD_SAID = re.compile(
+    r"\b(?:ha(?:ve|s|d)|with)\s+(?:an?\s+)?(?:existing\s+)?(?:account|profile)\b|"
+    r"\b(?:already|existing)\s+(?:an?\s+)?(?:user|customer|member|account)s?\b",
+    re.IGNORECASE,
+)
+_FOUND_FIELDS = frozenset({"found", "exists"})
 #: "a manager must approve first": before the steps said before it, not only the last
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+(?:anything|any\s+of\s+(?:this|that|it)))\b", re.I
