@@ -349,3 +349,26 @@ def test_already_having_an_account_is_a_lookup_of_the_address_the_step_writes(de
     assert list(_branches(flow)) == ["!lookup_user.found"]
     assert steps(flow)["lookup_user"] == {"email": '"pat@x.io"'}
     assert "classify_ticket" not in steps(flow)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "told", "condition"),
+    [
+        (
+            "Check if order 5 is valid; if it isn't, don't charge it and email the customer why",
+            "send_email",
+            "!validate_order.valid",
+        ),
+        (
+            "Validate the email. If it's disposable, don't send the welcome email and notify "
+            "security@acme.com.",
+            "send_email",
+            "validate_email.disposable",
+        ),
+    ],
+)
+def test_a_message_joined_to_a_step_not_done_is_sent_when_the_condition_holds(
+    demo, prompt, told, condition
+):
+    branches = _branches(plan(prompt, demo))
+    assert branches[condition].then == [told]

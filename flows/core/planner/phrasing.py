@@ -127,6 +127,13 @@ _IF_THEN_SKIP = re.compile(
 )
 
 
+#: "... and email the customer why": a message joined to a step not done
+_TOLD_AFTER_DONT = re.compile(
+    r"\s+and\s+(?:then\s+)?(?=(?:e-?mail|tell|notify|text|message|alert|inform|warn|let)\b)",
+    re.IGNORECASE,
+)
+
+
 def _unless_instead(match: re.Match[str]) -> str:
     """ "If X, don't Y; otherwise Y it" -> "Unless X, Y."; "If X, don't ship it; otherwise
     email them" -> "Unless X, ship it and email them." (what is not done when X holds is
@@ -136,6 +143,12 @@ def _unless_instead(match: re.Match[str]) -> str:
     if _ANYTHING.match(step):
         return match.group(0)  # "if it's disposable, don't send anything": nothing then
     other = (match.group("other") or "").strip()
+    told = _TOLD_AFTER_DONT.search(step)
+    if told is not None and not other:
+        # "if it isn't, don't charge it and email the customer why": the message is sent
+        # when it holds; only the charge is left out then
+        cond, end = match.group("condition"), match.group("end") or "."
+        return f"{unless} {cond}, {step[: told.start()]}; if {cond}, {step[told.end() :]}{end}"
     again = re.fullmatch(r"(?P<verb>[a-z]+)\s+(?:it|them|that)", other, re.IGNORECASE)
     if other and not (again and again.group("verb").lower() == match.group("verb").lower()):
         step = f"{step} and {other}"
