@@ -372,3 +372,15 @@ def test_a_message_joined_to_a_step_not_done_is_sent_when_the_condition_holds(
 ):
     branches = _branches(plan(prompt, demo))
     assert branches[condition].then == [told]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Charge order 11 $80; if the payment is declined twice, email billing@acme.com",
+        "Fetch https://x.com; if it fails 3 times in a row, email ops@acme.com",
+    ],
+)
+def test_an_outcome_counted_over_several_runs_is_refused(demo, prompt):
+    error = refusal(prompt, demo)
+    assert error.details["reason"] == "counted_outcome"

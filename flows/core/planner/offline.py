@@ -5744,6 +5744,18 @@ class FlowBuilder:
     def _resolve(
         self, condition: Condition, clause: Clause, *, check_first: bool = False
     ) -> ResolvedCondition | None:
+        if _TIMES_OVER.search(condition.text):
+            # "if the payment is declined twice": a step runs once; reading its one outcome
+            # would drop the count
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
+                "counts how many times something happened, and each step here runs once, so "
+                "no step can tell it. Say what to do after one outcome ('if the payment is "
+                "declined, email billing'), or retries on errors ('retrying up to 3 times').",
+                step=condition.text.strip(),
+                details={"reason": "counted_outcome", "phrase": condition.text.strip()},
+            )
         resolved = self._said_of_each_item(condition) or resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
@@ -7972,6 +7984,10 @@ _A_RECORD_SAID = re.compile(
     re.IGNORECASE,
 )
 _FOUND_FIELDS = frozenset({"found", "exists"})
+#: "declined twice", "fails 3 times in a row": an outcome counted over several runs of a step
+_TIMES_OVER = re.compile(
+    r"\b(?:twice|thrice|(?:two|three|four|five|\d+)\s+times)(?:\s+in\s+a\s+row)?\b", re.I
+)
 #: "a manager must approve first": before the steps said before it, not only the last
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+(?:anything|any\s+of\s+(?:this|that|it)))\b", re.I
