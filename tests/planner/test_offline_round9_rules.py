@@ -384,3 +384,26 @@ def test_a_message_joined_to_a_step_not_done_is_sent_when_the_condition_holds(
 def test_an_outcome_counted_over_several_runs_is_refused(demo, prompt):
     error = refusal(prompt, demo)
     assert error.details["reason"] == "counted_outcome"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "catalog", "condition"),
+    [
+        (
+            "Validate order 4 and if it's over $500, email a@x.io",
+            None,
+            "validate_order.subtotal > 500.0",
+        ),
+        (
+            "Convert €300 to USD and, if it's over $320, post to #finance",
+            "registered_round6_crm.json",
+            "fx_convert.converted > 320.0",
+        ),
+    ],
+)
+def test_an_amount_said_of_it_is_the_one_amount_the_step_before_returns(
+    demo, prompt, catalog, condition
+):
+    flow = plan(prompt, eval_catalog(catalog) if catalog else demo)
+    assert list(_branches(flow)) == [condition]
+    assert "amount" not in flow.input_schema.get("properties", {})

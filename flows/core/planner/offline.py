@@ -4540,6 +4540,29 @@ class FlowBuilder:
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
 
+    def _amount_of_the_step_before(self, condition: Condition) -> ResolvedCondition | None:
+        """ "If it's over $500" right after a step with one amount among its outputs (an
+        order's `subtotal`, a conversion's `converted`): that amount compared."""
+        said = _IT_IS_AN_AMOUNT.match(condition.text.strip())
+        info = self.info.get(self.last_step or "")
+        if said is None or info is None or info.spec is None or info.kind != "tool":
+            return None
+        amounts = [
+            name
+            for name, schema in info.spec.output_properties().items()
+            if schema_types(schema) & {"number", "integer"}
+            and set(split_identifier(name)) & _AMOUNT_WORDS
+        ]
+        if len(amounts) != 1:
+            return None
+        named = " ".join(split_identifier(amounts[0]))
+        text = f"the {named} is {condition.text.strip()[said.end() :]}"
+        sources = self._sources(for_condition=True)
+        again = resolve_condition(text, sources, negate=condition.negate)
+        if again is None or again.new_input is not None or info.id not in again.expression:
+            return None
+        return again
+
     def _first_change_before(self, step_id: str) -> str:
         """ "Charge order 5 $50 and ship it; a manager must approve first": the first step
         that changes something in the line of steps that ends at `step_id` (one after the
@@ -5800,6 +5823,9 @@ class FlowBuilder:
                 self.numbers_only = False
             if checked is not None and checked.new_input is None:
                 resolved = checked
+        if resolved is not None and resolved.new_input is not None:
+            # "validate order 4 and if it's over $500, ...": its subtotal, not a run input
+            resolved = self._amount_of_the_step_before(condition) or resolved
         in_arm_teller = None
         if resolved is not None and self._reads_another_step(condition.text, resolved):
             # "if the welcome email fails" where only the lookup's `found` can be read (the
@@ -7987,6 +8013,15 @@ _FOUND_FIELDS = frozenset({"found", "exists"})
 #: "declined twice", "fails 3 times in a row": an outcome counted over several runs of a step
 _TIMES_OVER = re.compile(
     r"\b(?:twice|thrice|(?:two|three|four|five|\d+)\s+times)(?:\s+in\s+a\s+row)?\b", re.I
+)
+#: "it's over $500", "that is under 20 EUR": an amount said of the step before
+_IT_IS_AN_AMOUNT = re.compile(
+    r"^(?:it|that)(?:'s|\s+is|\s+comes\s+to)\s+(?=(?:over|above|more\s+than|under|below|less\s+"
+    r"than|at\s+least|at\s+most)\s+[$€£]?\s*\d)",
+    re.IGNORECASE,
+)
+_AMOUNT_WORDS = frozenset(
+    "amount total subtotal price cost converted value sum balance".split()
 )
 #: "a manager must approve first": before the steps said before it, not only the last
 _FIRST = re.compile(
