@@ -33,7 +33,7 @@ def guard_after_assertions(clauses: list[Clause]) -> list[Clause]:
         later = clauses[index + 1 :]
         if asserted is None or not later or not _plain_step(clause):
             continue
-        answer = next((at for at, other in enumerate(later) if _answers(other, asserted)), None)
+        answer = _answer_at(later, asserted)
         if answer is not None:
             _hold_until(later[:answer], later[answer], asserted)
             continue
@@ -48,6 +48,20 @@ def guard_after_assertions(clauses: list[Clause]) -> list[Clause]:
             )
         )
     return result
+
+
+def _answer_at(later: list[Clause], asserted: Condition) -> int | None:
+    """Where the request says what happens when the asserted state fails. An "if not" /
+    "otherwise" after a step's own condition ("then take payment. If payment goes through,
+    ship it; if not, ...") is that condition's other case, not the check's."""
+    conditioned = False
+    for at, other in enumerate(later):
+        if other.otherwise and conditioned:
+            continue
+        if _answers(other, asserted):
+            return at
+        conditioned = conditioned or other.condition is not None
+    return None
 
 
 def _hold_until(between: list[Clause], answer: Clause, asserted: Condition) -> None:

@@ -115,7 +115,10 @@ _IRREGULAR = {
     "sent": "send",
     "paid": "pay",
 }
-_OUT_OF = re.compile(r"\bout\s+of\b", re.IGNORECASE)
+#: ("if stock runs out", "when it sells out": not in stock, as "out of stock" is)
+_OUT_OF = re.compile(
+    r"\bout\s+of\b|\b(?:runs?|ran|running|sold|sells?|selling)\s+out\b", re.IGNORECASE
+)
 _NEGATIVE_PREFIXES = ("in", "un", "non", "im", "dis")
 _SUCCESS_WORDS = frozenset(
     {"succeed", "success", "successful", "succeeded", "ok", "pass", "passed"}

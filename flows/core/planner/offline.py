@@ -481,6 +481,8 @@ class FlowBuilder:
         self.reader = PromptReader(set(facts.verbs), qualities=set(facts.qualities))
         self.settable_values = facts.settable_values
         self.nodes: list[dict[str, Any]] = []
+        #: the step a condition said before it guards, while the condition is resolved
+        self.guarded: Clause | None = None
         self.info: dict[str, NodeInfo] = {}
         self.input_properties: dict[str, dict[str, Any]] = {}
         self.input_required: list[str] = []
@@ -594,6 +596,8 @@ class FlowBuilder:
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
         text = _EACH_NOUN_LISTED.sub(_each_noun_listed, text)  # "to each new hire: a, b"
+        text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
+        text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
@@ -1192,7 +1196,9 @@ class FlowBuilder:
     def _open_branch(
         self, condition: Condition, condition_clause: Clause, clause: Clause, *, persistent: bool
     ) -> None:
+        self.guarded = clause
         resolved = self._resolve(condition, condition_clause, check_first=True)
+        self.guarded = None
         if resolved is None:
             return  # a "when ..." that only describes the trigger
         approved = re.fullmatch(r"(\w+)\.approved", resolved.expression)
@@ -4389,8 +4395,19 @@ class FlowBuilder:
             and last.spec is not None
             and acts(last.spec)
             and last.clause is not None
-            and last.clause.sentence == clause.sentence
-            and _APPROVES_IT.search(clause.action) is not None
+            and (
+                (
+                    last.clause.sentence == clause.sentence
+                    and _APPROVES_IT.search(clause.action) is not None
+                )
+                # "charge $1,500; amounts above $2,000 must be approved by a manager": a
+                # rule on what the step just done writes, which it has to wait for
+                or (
+                    _APPROVAL_REQUIRED.search(clause.action) is not None
+                    and _COMPARISON_PHRASE.search(clause.action) is not None
+                    and last.clause.number == clause.number - 1
+                )
+            )
             and _APPROVAL_AFTER_IT.search(clause.text) is None
         )
 
@@ -4520,7 +4537,14 @@ class FlowBuilder:
             node["when"] = resolved.expression
             self.conditional_approval_at = len(self.nodes)
         if clause.approval.before_previous and self.last_step is not None:
-            self._insert_before(self.last_step, node, clause, guarded=resolved is not None)
+            target = self.last_step
+            if resolved is None and _FIRST.search(clause.text):
+                target = self._first_change_before(target)
+                at = next(i for i, n in enumerate(self.nodes) if n["id"] == target)
+                shown = node.get("context")
+                for later in self.nodes[at:] if isinstance(shown, dict) else []:
+                    shown.pop(later["id"], None)  # shown before they run: no output yet
+            self._insert_before(target, node, clause, guarded=resolved is not None)
             return approval_id
         if resolved is not None and not self._predecessors().exits and self.group is None:
             # The join after a skipped approval needs a step that always completes.
@@ -4600,6 +4624,49 @@ class FlowBuilder:
                     # "approval before payment", then "process the payment": one node.
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
+
+    def _amount_of_the_step_before(self, condition: Condition) -> ResolvedCondition | None:
+        """ "If it's over $500" right after a step with one amount among its outputs (an
+        order's `subtotal`, a conversion's `converted`): that amount compared."""
+        said = _IT_IS_AN_AMOUNT.match(condition.text.strip())
+        info = self.info.get(self.last_step or "")
+        if said is None or info is None or info.spec is None or info.kind != "tool":
+            return None
+        amounts = [
+            name
+            for name, schema in info.spec.output_properties().items()
+            if schema_types(schema) & {"number", "integer"}
+            and set(split_identifier(name)) & _AMOUNT_WORDS
+        ]
+        if len(amounts) != 1:
+            return None
+        named = " ".join(split_identifier(amounts[0]))
+        text = f"the {named} is {condition.text.strip()[said.end() :]}"
+        sources = self._sources(for_condition=True)
+        again = resolve_condition(text, sources, negate=condition.negate)
+        if again is None or again.new_input is not None or info.id not in again.expression:
+            return None
+        return again
+
+    def _first_change_before(self, step_id: str) -> str:
+        """ "Charge order 5 $50 and ship it; a manager must approve first": the first step
+        that changes something in the line of steps that ends at `step_id` (one after the
+        other, none in a branch or a loop), which the approval goes before: nothing is
+        charged before it is approved."""
+        first, current = step_id, step_id
+        while True:
+            node = next(n for n in self.nodes if n["id"] == current)
+            after = node.get("after", [])
+            if len(after) != 1:
+                return first
+            info = self.info.get(after[0])
+            if info is None or info.kind != "tool" or info.spec is None:
+                return first
+            if info.gates != self.info[step_id].gates:
+                return first
+            current = after[0]
+            if acts(info.spec):
+                first = current
 
     def _insert_before(
         self, target_id: str, node: dict[str, Any], clause: Clause, *, guarded: bool
@@ -4837,6 +4904,9 @@ class FlowBuilder:
         named_fields.update(self._every_result(clause, spec, sources))
         named_fields.update(_field_said_as_the_input(clause.action, properties, sources))
         named_fields.update(_carried_with_it(clause.action, properties, sources, named_fields))
+        if acts(spec):
+            sent = self._address_sent(clause.action, properties, sources, named_fields)
+            named_fields.update(sent)
         own = {stem(w) for w in split_identifier(spec.id)}
         named_fields = {  # "send the welcome email": the step's own name, not an `email`
             name: value  # ("translate the summary": the summary, though `text` is its name)
@@ -4920,7 +4990,9 @@ class FlowBuilder:
             elif wanted and (same := self._said_to_its_family(name, schema, spec)) is not None:
                 inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
             elif wanted:
-                field_name = self._addressee_input(name, schema, clause) or self._new_input(
+                field_name = self._addressee_input(
+                    name, schema, clause, phone=_texts_phones(spec)
+                ) or self._new_input(
                     name, schema, spec, required=name in required
                 )
                 inputs[name] = f"input.{field_name}"
@@ -5412,7 +5484,11 @@ class FlowBuilder:
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
             leftover_codes(
-                properties, spec.required_inputs(), clause.action or clause.text, literals
+                properties,
+                # ("look up u_7": a tool that takes its id or another key needs neither)
+                spec.required_inputs() or _one_id_input(properties),
+                clause.action or clause.text,
+                literals,
             )
         )
         literals.update(
@@ -5512,10 +5588,18 @@ class FlowBuilder:
         if recipients and _OWNED_ADDRESS.search(action):
             # "email the support lead at lead@example.com": that address is theirs
             recipients.pop(0)
+        addressee = subject_addressee(action, self.person)
+        if addressee is not None:
+            # "email the lead": the person the step sends to, not copied in as well
+            recipients = [r for r in recipients if r.field != addressee.field]
+        if name in taken and _EVERYTHING_TO_AN_ADDRESS.search(action):
+            # "tell me the sentiment, all in one email to me@example.com": the one asking
+            # reads it at that address, not at one the run is asked for
+            recipients = [r for r in recipients if not r.field.startswith(("my_", "our_"))]
         if name is None or not (recipients or copied):
             return {}
         wired: dict[str, str] = {}
-        if recipients and name not in taken and subject_addressee(action, self.person) is None:
+        if recipients and name not in taken and addressee is None:
             told = self._told_by_a_step(recipients[0].field)
             if told is not None:
                 # "look up the employee, then email their manager": the manager's address
@@ -5531,6 +5615,43 @@ class FlowBuilder:
             fields = [f"input.{self._recipient_field(r, item)}" for r in recipients]
             wired["cc"] = f"[{', '.join(fields)}]"
         return wired
+
+    def _address_sent(
+        self,
+        action: str,
+        properties: dict[str, Any],
+        sources: Sequence[Source],
+        named: dict[str, str],
+    ) -> dict[str, str]:
+        """ "If it's invalid, email support@acme.com with the address": the address the
+        last step that had one worked on, as it returned it (`validate_email.email`), or
+        as it was given when it returns none of its own (a lookup that found nobody has no
+        record to read it from)."""
+        said = _THE_ADDRESS_SENT.search(action)
+        contents = [n for n, s in properties.items() if is_content_input(n, s)]
+        content = next((n for n in contents if n in ("body", "message", "text")), None)
+        content = content or (contents[-1] if contents else None)
+        if said is None or content is None or content in named:
+            return {}
+        if not said.group("email") and any(s.name == "address" for s in sources):
+            return {}  # "with their address": the postal address a step has
+        for node in reversed(self.nodes):
+            if node.get("type") not in ("tool", "map"):
+                continue
+            returned = f"{node['id']}.email"
+            if any(s.expression == returned for s in sources):
+                return {content: returned}
+            given = (node.get("inputs") or {}).get("email")
+            if isinstance(given, str) and node.get("type") == "tool":
+                return {content: given}
+            held = [
+                s.expression
+                for s in sources
+                if s.name == "email" and s.expression.startswith(f"{node['id']}.")
+            ]
+            if len(held) == 1 and node.get("type") == "tool":
+                return {content: held[0]}  # "look up u_5; ... with their email address"
+        return {}
 
     def _told_by_a_step(self, field: str) -> str | None:
         """What a planned step returns under the name of a recipient's field
@@ -5609,8 +5730,11 @@ class FlowBuilder:
             return None  # ("tell the support lead at lead@acme.io": someone else's)
         return json.dumps(addresses[0])
 
-    def _addressee_input(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
-        """ "Email the customer" where no step knows the address: `customer_email`, not `to`."""
+    def _addressee_input(
+        self, name: str, schema: dict[str, Any], clause: Clause, *, phone: bool = False
+    ) -> str | None:
+        """ "Email the customer" where no step knows the address: `customer_email`, not `to`
+        ("text them": `patient_phone`, for a tool that texts a phone number)."""
         if name not in _RECIPIENT_INPUTS:
             return None
         addressee = subject_addressee(clause.action, self.person)
@@ -5618,6 +5742,9 @@ class FlowBuilder:
             # "the customer's feedback ... positive feedback gets a thank-you email": no one
             # named, so the person the request is about
             addressee = subject_addressee("email them", self.person)
+        if addressee is not None and phone and addressee.field.endswith("_email"):
+            who = addressee.field.removesuffix("_email")
+            addressee = Recipient(f"{who}_phone", f"Phone number of the {who}.")
         return self._recipient_field(addressee, schema) if addressee is not None else None
 
     def _background_left_out(self, text: str) -> str:
@@ -5725,6 +5852,18 @@ class FlowBuilder:
     def _resolve(
         self, condition: Condition, clause: Clause, *, check_first: bool = False
     ) -> ResolvedCondition | None:
+        if _TIMES_OVER.search(condition.text):
+            # "if the payment is declined twice": a step runs once; reading its one outcome
+            # would drop the count
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
+                "counts how many times something happened, and each step here runs once, so "
+                "no step can tell it. Say what to do after one outcome ('if the payment is "
+                "declined, email billing'), or retries on errors ('retrying up to 3 times').",
+                step=condition.text.strip(),
+                details={"reason": "counted_outcome", "phrase": condition.text.strip()},
+            )
         resolved = self._said_of_each_item(condition) or resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
@@ -5769,6 +5908,9 @@ class FlowBuilder:
                 self.numbers_only = False
             if checked is not None and checked.new_input is None:
                 resolved = checked
+        if resolved is not None and resolved.new_input is not None:
+            # "validate order 4 and if it's over $500, ...": its subtotal, not a run input
+            resolved = self._amount_of_the_step_before(condition) or resolved
         in_arm_teller = None
         if resolved is not None and self._reads_another_step(condition.text, resolved):
             # "if the welcome email fails" where only the lookup's `found` can be read (the
@@ -6236,7 +6378,10 @@ class FlowBuilder:
                 or _service_state(condition.text, tried, spec.output_schema)
             ):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
-            if not _says_the_field(said_of_a_record(condition.text), tried.expression):
+            if not _says_the_field(said_of_a_record(condition.text), tried.expression) and not (
+                _A_RECORD_SAID.search(condition.text)
+                and re.search(r"\.(?:found|exists)$", tried.expression.lstrip("!"))
+            ):
                 continue  # "the order is paid" read as the order's `valid`: not what it says
             if _SAYS_A_COMPARISON.search(condition.text) and not re.search(
                 r"[<>]", tried.expression
@@ -6326,6 +6471,19 @@ class FlowBuilder:
                 read[at] = self._check_first(Condition(part), clause)
                 if read[at] is None:
                     return None
+        sources = self._sources(for_condition=True)
+        for at, part in enumerate(parts):
+            # "if the sentiment is positive and the score is above 0.8": the score the
+            # check planned for the other part tells, not one the run is asked for
+            again = resolve_condition(part, sources)
+            was = read[at]
+            if (
+                was is not None
+                and again is not None
+                and "input." in was.expression
+                and "input." not in again.expression
+            ):
+                read[at] = again
         both = " && ".join(f"({r.expression})" for r in read if r is not None)
         first = next(r for r in read if r is not None)
         return ResolvedCondition(f"!({both})" if condition.negate else both, first.subject)
@@ -6343,12 +6501,43 @@ class FlowBuilder:
                 self._drop_unread_input(asked)
         # "never send the welcome email to ann@x.com if her address is disposable": the
         # check is of the one address the step writes
-        addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(clause.action or "")))
+        action = clause.action
+        if (
+            clause.condition_only
+            and self.guarded is not None
+            and not _TELLS_SOMEONE.match(self.guarded.action)
+        ):
+            # "unless the email is disposable, send the welcome email to kim@x.io": the
+            # step the condition guards writes it ("email ops@acme.com" tells someone else)
+            action = self.guarded.action
+        addresses = list(dict.fromkeys(EMAIL_ADDRESS.findall(action or "")))
         emails = [n for n in spec.input_properties() if "email" in split_identifier(n)]
+        if (
+            len(addresses) == 1
+            and len(emails) == 1
+            and emails[0] not in inputs
+            and not spec.required_inputs()
+        ):
+            # ("send the welcome email to pat@x.io unless they already have an account": a
+            # lookup by id or email looks up that address, not an id asked of the run)
+            for name, asked in list(inputs.items()):
+                if asked.startswith("input."):
+                    del inputs[name]
+                    self._drop_unread_input(asked)
+            inputs[emails[0]] = "input.email"
         if len(addresses) == 1 and len(emails) == 1:
             asked = inputs.get(emails[0], "")
             if asked.startswith("input."):
                 inputs[emails[0]] = json.dumps(addresses[0])
+                self._drop_unread_input(asked)
+        # ("email jo@x.io the summary of https://… unless the page fails to load": that page)
+        written = re.findall(r"https?://\S+", action or "")
+        urls = list(dict.fromkeys(u.rstrip(".,;)") for u in written))
+        links = [n for n in spec.input_properties() if "url" in split_identifier(n)]
+        if len(urls) == 1 and len(links) == 1:
+            asked = inputs.get(links[0], "")
+            if asked.startswith("input."):
+                inputs[links[0]] = json.dumps(urls[0])
                 self._drop_unread_input(asked)
 
     def _deciders(self, condition: str) -> list[ToolSpec]:
@@ -6385,6 +6574,12 @@ class FlowBuilder:
             # "if it's urgent": the tool with an output that can say "urgent"
             if values & output_values(spec.output_schema):
                 found.setdefault(spec.id, spec)
+        if _A_RECORD_SAID.search(condition):
+            # "unless they already have an account": a lookup finds them (its `found`),
+            # not a category named "account"
+            lookups = [s for s in self.specs.values() if _FOUND_FIELDS & set(s.output_properties())]
+            if lookups:
+                return [*lookups, *(s for s in found.values() if s not in lookups)]
         return list(found.values())
 
     def _continue_on_reject(self) -> None:
@@ -7184,6 +7379,34 @@ _EACH_NOUN_LISTED = re.compile(
 )
 
 
+#: "Charge order 14 $2,500; anything over $2,000 needs the CFO's sign-off first": a policy
+#: on the amount, as "any amount over ..." reads (not a condition on every step before)
+_ANYTHING_OVER_NEEDS_APPROVAL = re.compile(
+    r"\b(?:anything|everything|any\s+one)\s+(?=(?:over|above|more\s+than|exceeding|greater\s+"
+    r"than)\s+(?:[$€£]\s*)?\d[^.;!?]*\b(?:needs?|requires?|must|has\s+to|have\s+to|should)\b"
+    r"[^.;!?]*\b(?:approv\w*|sign[\s-]?off|sign\s+off|ok|okay)\b)",
+    re.IGNORECASE,
+)
+#: "Welcome each of these: a@x.io, b@y.io": the values after the colon, with no noun
+_EACH_OF_THESE_NO_NOUN = re.compile(
+    r"\b(?:each|every\s+one)\s+of\s+(?:these|those|the\s+following)\s*:\s*"
+    r"(?=(?:[^.;!?\n]|\.(?=\w))*,)",
+    re.IGNORECASE,
+)
+
+
+def _these_values_named(match: re.Match[str]) -> str:
+    """The noun of the addresses or links listed after "each of these:" (codes stay
+    unnamed: "validate each of these: A-1, A-2" says no more what they are)."""
+    listed = match.string[match.end() :]
+    first = re.split(r"[,\s]", listed.strip(), maxsplit=1)[0]
+    if EMAIL_ADDRESS.fullmatch(first.rstrip(".,;")):
+        return "each of these addresses: "
+    if re.match(r"https?://", first):
+        return "each of these links: "
+    return match.group(0)
+
+
 def _each_noun_listed(match: re.Match[str]) -> str:
     return f"each of these {match['noun']}s: "
 
@@ -7875,6 +8098,37 @@ _APPROVES_IT = re.compile(
     r"\b(?:approves?|sign\s+off\s+on|authori[sz]es?|ok|okay)\s+(?:it|this|that|them|the\s+\w+)\b",
     re.IGNORECASE,
 )
+#: "they already have an account", "she is an existing customer": a record to look up
+_A_RECORD_SAID = re.compile(
+    r"\b(?:ha(?:ve|s|d)|with)\s+(?:an?\s+)?(?:existing\s+)?(?:account|profile)\b|"
+    r"\b(?:already|existing)\s+(?:an?\s+)?(?:user|customer|member|account)s?\b",
+    re.IGNORECASE,
+)
+_FOUND_FIELDS = frozenset({"found", "exists"})
+#: "declined twice", "fails 3 times in a row": an outcome counted over several runs of a step
+_TIMES_OVER = re.compile(
+    r"\b(?:twice|thrice|(?:two|three|four|five|\d+)\s+times)(?:\s+in\s+a\s+row)?\b", re.I
+)
+#: "it's over $500", "that is under 20 EUR": an amount said of the step before
+_IT_IS_AN_AMOUNT = re.compile(
+    r"^(?:it|that)(?:'s|\s+is|\s+comes\s+to)\s+(?=(?:over|above|more\s+than|under|below|less\s+"
+    r"than|at\s+least|at\s+most)\s+[$€£]?\s*\d)",
+    re.IGNORECASE,
+)
+_AMOUNT_WORDS = frozenset(
+    "amount total subtotal price cost converted value sum balance".split()
+)
+#: "a manager must approve first": before the steps said before it, not only the last
+_FIRST = re.compile(
+    r"\b(?:first|beforehand|before\s+(?:anything|any\s+of\s+(?:this|that|it)))\b", re.I
+)
+#: "must be approved by", "need a manager's sign-off": an approval a rule requires
+_APPROVAL_REQUIRED = re.compile(
+    r"\b(?:must|needs?\s+to|has\s+to|have\s+to|should|to)\s+be\s+(?:approved|signed\s+off|"
+    r"authori[sz]ed|okayed)\b|\b(?:needs?|requires?)\s+(?:an?\s+)?(?:[\w-]+(?:'s)?\s+){0,2}"
+    r"(?:approval|sign[\s-]?off|authori[sz]ation)\b",
+    re.IGNORECASE,
+)
 #: "wait for a manager to approve it", "review it afterwards": after what was done.
 _APPROVAL_AFTER_IT = re.compile(
     r"\b(?:wait|waits|waiting|afterwards?|after\s+(?:it|that|this)|once\s+(?:it|that)|review)",
@@ -8085,6 +8339,18 @@ _LOOKS_AT = re.compile(
 _TEXTS = frozenset("text page article content message url body document".split())
 _PREPOSITIONS = frozenset("to with for from via by in on at about into onto".split())
 _BOTH_OBJECTS = re.compile(r"\bboth\s+(?=(?:the|their|its|our|your|an?|this|that)\b)", re.I)
+#: "email ops@acme.com", "notify x@y.z": a message to someone, who may not be whom it is about
+_TELLS_SOMEONE = re.compile(
+    r"^\W*(?:then\s+)?(?:e-?mail|notify|tell|alert|message|ping|warn|inform|cc)\b", re.I
+)
+#: "with the address", "with their email address": the address a step worked on, sent
+_THE_ADDRESS_SENT = re.compile(
+    r"\b(?:with|including|containing)\s+(?:the|their|his|her|its|that|this)\s+"
+    r"(?P<email>e-?mail\s+)?address\b(?!\s+(?:of|for)\b)",
+    re.IGNORECASE,
+)
+#: "..., and email everything to a@x.com" (how phrasing reads "all in one email to ...")
+_EVERYTHING_TO_AN_ADDRESS = re.compile(r"\bemail\s+everything\s+to\s+[\w.+-]+@", re.IGNORECASE)
 #: "cc the account manager", "copy in finance": someone the message copies.
 _COPIES = re.compile(r"^\W*(?:and\s+)?(?:b?cc(?:'?d|ing)?|copy(?:ing)?\s+in)\b", re.IGNORECASE)
 _COPY_WORD = re.compile(r"\bb?cc(?:'?d|ing)?\b|\bcopy(?:ing)?\s+in\b", re.IGNORECASE)
@@ -8955,6 +9221,13 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         for name in spec.required_inputs()
         if len(words := split_identifier(name)) == 2 and words[1] in _CODE_SUFFIXES
     ]
+    if not ids:
+        # ("look up users u_3 and u_4": a tool that takes its id or another key)
+        ids = [
+            name
+            for name in spec.input_properties()
+            if len(words := split_identifier(name)) == 2 and words[1] in _CODE_SUFFIXES
+        ]
     if len(ids) != 1:
         return []
     noun = split_identifier(ids[0])[0]
@@ -8965,7 +9238,9 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     )
     match = re.search(rf"\b{re.escape(noun)}s?\s+{listed}", action, re.IGNORECASE) or re.match(
         # ("read TEMP-3 and PRES-4": codes in capitals right after the step's verb)
-        rf"^\W*(?:please\s+)?[a-z]+\s+(?=[A-Z]+-?\d)(?-i:{listed})",
+        # ("look up u_3 and u_4": a code joined by "_" or "-" after a verb and its particle)
+        rf"^\W*(?:please\s+)?[a-z]+(?:\s+(?:up|out|on))?\s+(?=[A-Z]+-?\d|(?-i:[a-z]+[_-]\d))"
+        rf"(?-i:{listed})",
         action,
         re.IGNORECASE,
     )
@@ -8994,6 +9269,8 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
     if not listed and takes_a_service(spec.input_properties()):
         # "restart api, web and db": each service listed
         listed = services_listed(action, _own_words(spec))
+    if not listed and (_tool_verb(spec.id) in _SENDING or acts(spec)):
+        listed = _addresses_for_one_recipient(action, spec)
     if listed or _tool_verb(spec.id) in _SENDING or acts(spec):
         return listed
     for pattern, kinds in ((EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):
@@ -9008,6 +9285,30 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
         if takes:
             return list(dict.fromkeys(found))
     return []
+
+
+def _one_id_input(properties: dict[str, Any]) -> list[str]:
+    """The one `*_id` input of a tool that requires none (`lookup_user`: an id or an
+    email), for the code a step writes."""
+    ids = [name for name in properties if split_identifier(name)[-1:] == ["id"]]
+    return ids if len(ids) == 1 else []
+
+
+def _addresses_for_one_recipient(action: str, spec: ToolSpec) -> list[str]:
+    """ "Send the welcome email to a@x.io, b@y.io and c@z.io": addresses listed for a
+    sending tool that takes one and can copy no one are one message each (one that can
+    copy sends to the first and copies the others)."""
+    properties = spec.input_properties()
+    if any("array" in schema_types(schema) for schema in properties.values()):
+        return []
+    takes = [
+        name
+        for name, schema in properties.items()
+        if {"email", "to", "recipient"} & set(split_identifier(name))
+        and "string" in schema_types(schema)
+    ]
+    found = list(dict.fromkeys(v.rstrip(".,;)") for v in EMAIL_ADDRESS.findall(action)))
+    return found if len(takes) == 1 and len(found) > 1 else []
 
 
 def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> PlanningError:

@@ -127,6 +127,13 @@ _IF_THEN_SKIP = re.compile(
 )
 
 
+#: "... and email the customer why": a message joined to a step not done
+_TOLD_AFTER_DONT = re.compile(
+    r"\s+and\s+(?:then\s+)?(?=(?:e-?mail|tell|notify|text|message|alert|inform|warn|let)\b)",
+    re.IGNORECASE,
+)
+
+
 def _unless_instead(match: re.Match[str]) -> str:
     """ "If X, don't Y; otherwise Y it" -> "Unless X, Y."; "If X, don't ship it; otherwise
     email them" -> "Unless X, ship it and email them." (what is not done when X holds is
@@ -136,6 +143,12 @@ def _unless_instead(match: re.Match[str]) -> str:
     if _ANYTHING.match(step):
         return match.group(0)  # "if it's disposable, don't send anything": nothing then
     other = (match.group("other") or "").strip()
+    told = _TOLD_AFTER_DONT.search(step)
+    if told is not None and not other:
+        # "if it isn't, don't charge it and email the customer why": the message is sent
+        # when it holds; only the charge is left out then
+        cond, end = match.group("condition"), match.group("end") or "."
+        return f"{unless} {cond}, {step[: told.start()]}; if {cond}, {step[told.end() :]}{end}"
     again = re.fullmatch(r"(?P<verb>[a-z]+)\s+(?:it|them|that)", other, re.IGNORECASE)
     if other and not (again and again.group("verb").lower() == match.group("verb").lower()):
         step = f"{step} and {other}"
@@ -590,10 +603,6 @@ _IN_ONE_EMAIL = re.compile(
     r",?\s+(?:and\s+)?(?:(?:all|both|everything)\s+)?(?:in|as)\s+(?:one|a\s+single)\s+"
     r"(?:e-?mail|message)\s+to\s+(?=[\w.+-]+@|#)",
     re.IGNORECASE,
-)
-#: "tell me ...", "give me ...": a message to the one asking, said as its own step
-_TOLD_TO_ME = re.compile(
-    r"\b(?:tell|give|send|show)\s+(?:me|us)\b|\blet\s+(?:me|us)\s+know\b", re.IGNORECASE
 )
 #: "technical ones to a technical ticket" after "billing ones go to a billing ticket": a
 #: route whose verb the one before it gives
@@ -1829,10 +1838,10 @@ class PromptReader:
             sentence = _SUM_UP.sub("summarize", sentence)  # "sum up the message": no sum
             # "for anything out of stock, email purchasing": if anything is
             sentence = _FOR_ANYTHING.sub(r"\g<lead>if anything is \g<state>, ", sentence)
-            if not _TOLD_TO_ME.search(sentence):
-                # "summarize it and analyze its sentiment, all in one email to me@…": a step
-                # that sends what the steps before made, together
-                sentence = _IN_ONE_EMAIL.sub(", and email everything to ", sentence)
+            # "summarize it and analyze its sentiment, all in one email to me@…" (or "give
+            # me a summary and tell me ..., all in one email to"): a step that sends what the
+            # steps before made, together
+            sentence = _IN_ONE_EMAIL.sub(", and email everything to ", sentence)
             # "roll out 2.0 to production": a release, not a roll back
             sentence = _ROLL_OUT.sub("release", sentence)
             # "take EUR 80 from the card": charge it
@@ -2024,8 +2033,13 @@ class PromptReader:
                     if clause.condition is not None and clauses:
                         # "check the status code; if it's 404": "it" is what was checked
                         clause.condition = _checked_thing(clause.condition, clauses[-1])
-                    if clause.condition is not None and any(
-                        _FETCHED_URL.search(c.action) for c in clauses
+                    if clause.condition is not None and (
+                        any(_FETCHED_URL.search(c.action) for c in clauses)
+                        # ("email me the summary of https://… unless the page fails to load")
+                        or (
+                            _URL_IN.search(clause.action)
+                            and _SITE_LOADS.match(clause.condition.text.strip(" .,;"))
+                        )
                     ):
                         # "check https://… and alert ops if it's down": how it answered
                         clause.condition = _site_answer(clause.condition)
@@ -2771,8 +2785,23 @@ _SITE_SAID = re.compile(
 _FETCHED_URL = re.compile(r"\b(?:fetch|check|get|ping|call|hit|open|load)\b.*https?://", re.I)
 
 
+#: "the page fails to load", "it loads": said of a page fetched
+_SITE_LOADS = re.compile(
+    r"^(?:it|the\s+(?:site|website|page|url|link|server|api|endpoint))\s+(?:(?P<not>fails\s+to|"
+    r"doesn't|does\s+not|won't|will\s+not|can't|cannot|didn't|did\s+not)\s+)?loads?$",
+    re.IGNORECASE,
+)
+_URL_IN = re.compile(r"https?://", re.IGNORECASE)
+
+
 def _site_answer(condition: Condition) -> Condition:
     said = _SITE_SAID.match(condition.text.strip(" .,;"))
+    loads = _SITE_LOADS.match(condition.text.strip(" .,;"))
+    if loads is not None:
+        failed = loads.group("not") is not None
+        return Condition(
+            "the status code is under 400", negate=failed != condition.negate, checked=True
+        )
     if said is None:
         return condition
     down = said.group("state").lower() in _DOWN_STATES
@@ -3031,6 +3060,12 @@ _SO = re.compile(
 
 #: "if so", "yes": the condition before as it was said, negation and all.
 _ANSWER = re.compile(r"^(?:so|yes|yep)$", re.IGNORECASE)
+#: "if both", "if both are true", "if both checks pass": each of two checks said before.
+_BOTH_HOLD = re.compile(
+    r"^(?:both|both\s+of\s+them|they\s+both)(?:\s+(?:checks?|conditions?|are|do|hold|pass|"
+    r"true|yes|ok|okay|fine|succeed|check\s+out))*$",
+    re.IGNORECASE,
+)
 #: A condition said in the negative ("they don't exist", "it is not valid").
 _SAID_NOT = re.compile(r"n't\b|\b(?:not|never|no)\b", re.IGNORECASE)
 
@@ -3094,6 +3129,11 @@ def _elliptical(condition: Condition, previous: Condition) -> Condition:
     """ "If they already exist, do nothing. If they don't, ...": the condition before,
     negated ("if so": the same)."""
     text = condition.text.strip(" ,")
+    if _BOTH_HOLD.match(text) and re.search(r"\s(?:and|&)\s", previous.text):
+        # "check whether X and whether Y. If both, ...": the two checks, as "if so"
+        return Condition(
+            previous.text, previous.negate != condition.negate, checked=previous.checked
+        )
     if _NOT_SO.match(text):
         return Condition(
             previous.text, previous.negate == condition.negate, checked=previous.checked
@@ -3112,7 +3152,9 @@ def _elliptical(condition: Condition, previous: Condition) -> Condition:
 
 #: "otherwise a low priority": a value said with no step.
 _VALUE_ALONE = re.compile(
-    r"^\s*(?:just\s+)?(?:an?|the)\s+(?P<value>[a-z-]+)\s+(?P<noun>[a-z]+)\s*$", re.I
+    r"^\s*(?:just\s+)?(?:an?|the)\s+(?P<value>[a-z-]+)\s+(?P<noun>[a-z]+)"
+    r"(?P<thing>\s+(?:one|[a-z]+))?\s*$",  # ("else a low priority one")
+    re.I,
 )
 
 
@@ -3123,6 +3165,10 @@ def _the_same_step_with(piece: str, before: Clause) -> str:
     action = before.action or ""
     if said is None or not re.search(rf"\b{re.escape(said['noun'])}\b", action, re.I):
         return piece
+    if said["thing"] and not re.search(r"\s+with\s+", action, re.I):
+        # "open a high priority ticket, else a low priority one": the value before the noun
+        value, noun = said["value"], re.escape(said["noun"])
+        return re.sub(rf"\b[a-z-]+(?=\s+{noun}\b)", value, action, count=1, flags=re.I)
     head = re.split(r"\s+with\s+", action, maxsplit=1, flags=re.I)[0]
     return f"{head} with {piece.strip()}"
 

@@ -41,6 +41,13 @@ _FOR_NAME = re.compile(
     r"(?=\s*(?:$|[,;.)]|\s+(?:and|with|over|in|on|at|if|when|then|side|too|saying|titled|about|because|via)\b))",
     re.IGNORECASE,
 )
+#: "the health of search", "the error rate of checkout": a service by what is measured of it
+_MEASURED_OF = re.compile(
+    r"\b(?:health|error\s+rate|errors|latency|uptime|cpu|memory|load)\s+of\s+(?:the\s+)?"
+    r"(?P<name>[a-z][\w.-]*[a-z0-9])(?=\s*(?:$|[,;.)]|\s+(?:is|are|and|if|when|then|in|on|at|"
+    r"above|below|over|under|to|goes|went|service|api|app)\b))",
+    re.IGNORECASE,
+)
 #: Who a step is for, never a service's name.
 _PEOPLE = frozenset(
     "customer customers user users them him her me us everyone everybody team staff "
@@ -68,7 +75,7 @@ _SERVICE_INPUTS = frozenset(
 def services_named(text: str) -> list[str]:
     """The services `text` names, in the order it names them."""
     found: list[tuple[int, str]] = []
-    for pattern in (_IN_A_STATE, _BY_KIND):
+    for pattern in (_IN_A_STATE, _BY_KIND, _MEASURED_OF):
         for match in pattern.finditer(text):
             name = match.group("name") if "name" in match.groupdict() else None
             name = name or match.groupdict().get("after")

@@ -1263,7 +1263,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "making a document (PDF, invoice, report)",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:generate|create|make|produce|build|draft|prepare|render|"
-            r"write|send|email|attach)\s+(?:\w+\s+){0,3}?(?:pdf|invoice|report|document|"
+            r"write|send|email|attach)\s+(?:\w+\s+){0,4}?(?:pdf|invoice|report|document|"
             r"contract)s?\b|\bpdf\b",
             re.IGNORECASE,
         ),
