@@ -4542,8 +4542,9 @@ class FlowBuilder:
                 target = self._first_change_before(target)
                 at = next(i for i, n in enumerate(self.nodes) if n["id"] == target)
                 shown = node.get("context")
-                for later in self.nodes[at:] if isinstance(shown, dict) else []:
-                    shown.pop(later["id"], None)  # shown before they run: no output yet
+                if isinstance(shown, dict):
+                    for later in self.nodes[at:]:
+                        shown.pop(later["id"], None)  # shown before they run: no output yet
             self._insert_before(target, node, clause, guarded=resolved is not None)
             return approval_id
         if resolved is not None and not self._predecessors().exits and self.group is None:
@@ -7882,8 +7883,11 @@ _OUTCOME_OF_IT = re.compile(
     r"throws?|times?\s+out|breaks?)\b",
     re.IGNORECASE,
 )
+#: "charge it twice", "declined 3 times in a row": a number of times a step or an outcome
 _TIMES_OVER = re.compile(
-    r"\b(?:twice|thrice|(?:\d+|two|three|four|five|several|multiple)\s+times)\b", re.IGNORECASE
+    r"\b(?:twice|thrice|(?:\d+|two|three|four|five|several|multiple)\s+times)"
+    r"(?:\s+in\s+a\s+row)?\b",
+    re.IGNORECASE,
 )
 _RETRY_WORDS = re.compile(r"\b(?:retry|retries|retried|re-?try|attempts?|tries|try)\b", re.I)
 _LET_KNOW = re.compile(
@@ -8105,10 +8109,6 @@ _A_RECORD_SAID = re.compile(
     re.IGNORECASE,
 )
 _FOUND_FIELDS = frozenset({"found", "exists"})
-#: "declined twice", "fails 3 times in a row": an outcome counted over several runs of a step
-_TIMES_OVER = re.compile(
-    r"\b(?:twice|thrice|(?:two|three|four|five|\d+)\s+times)(?:\s+in\s+a\s+row)?\b", re.I
-)
 #: "it's over $500", "that is under 20 EUR": an amount said of the step before
 _IT_IS_AN_AMOUNT = re.compile(
     r"^(?:it|that)(?:'s|\s+is|\s+comes\s+to)\s+(?=(?:over|above|more\s+than|under|below|less\s+"
