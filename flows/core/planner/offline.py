@@ -3542,7 +3542,7 @@ class FlowBuilder:
                 continue
             fields = (node.get("form_schema") or {}).get("properties") or {}
             for name in fields:
-                if split_identifier(name)[-1:] and split_identifier(name)[-1] in said:
+                if set(split_identifier(name)[-1:]) & said:
                     found.append((node["id"], name))
         if len(found) != 1:
             return inputs
@@ -8922,7 +8922,11 @@ def _validates(spec: ToolSpec) -> bool:
 def _posts_messages(tool_id: str) -> bool:
     """Whether a tool's id says it sends or posts (`slack_post`, `send_sms`); a vendor's name
     alone says nothing (`slack_invite_to_channel` invites someone, and posts nothing)."""
-    return any(stem(w) in _SENDING - {stem("slack")} for w in split_identifier(tool_id))
+    return any(stem(w) in _POSTING for w in split_identifier(tool_id))
+
+
+#: The words of a tool id that say it sends (a vendor's name, "slack", says nothing).
+_POSTING = _SENDING - {stem("slack")}
 
 
 def _tool_verb(tool_id: str) -> str:

@@ -591,6 +591,13 @@ _FOR_ANYTHING = re.compile(
     r"back-?ordered|damaged|low\s+on\s+stock)\s*,\s*",
     re.IGNORECASE,
 )
+def _gerund_bases(gerund: str) -> tuple[str, ...]:
+    """The verbs a gerund may be the "-ing" of: "charging" (charg, charge), "shipping"
+    (shipp, ship), "emailing" (email)."""
+    stem_ = gerund.lower()[:-3]
+    return tuple(v for v in (stem_, f"{stem_}e", stem_[:-1]) if v)
+
+
 #: "charge the card and, if it fails, retry up to 3 times before emailing the customer"
 _RETRY_THEN = re.compile(
     r"(?P<lead>[^.;!?]+?)(?:\s*[,;]\s*|\s+and\s*,?\s*)(?:and\s+)?if\s+it\s+fails\s*,\s*"
@@ -2467,23 +2474,19 @@ class PromptReader:
         )
 
     def _retries_then(self, match: re.Match[str]) -> str:
-        said = match["next"].lower()
-        stem_ = said[:-3] if said.endswith("ing") else said
-        # ("emailing": email; "charging": charge; "shipping": ship)
-        tried = [stem_, f"{stem_}e", stem_[:-1]] if said.endswith("ing") else [said]
-        verb = next((v for v in tried if v and self.starts_with_verb(f"{v}{match['rest']}")), "")
+        rest = match["rest"]
+        # ("emailing": email, a verb a step starts with, though no tool's own verb)
+        verb = next(
+            (v for v in _gerund_bases(match["next"]) if self.starts_with_verb(f"{v}{rest}")), ""
+        )
         if not verb:
             return match[0]
-        lead, times, rest = match["lead"], match["times"], match["rest"]
+        lead, times = match["lead"], match["times"]
         return f"{lead}, retrying {times} on errors, then {verb}{rest}{match['end']}"
 
     def _verb_of_gerund(self, gerund: str) -> str | None:
         """ "charging" -> "charge", "shipping" -> "ship": the verb the reader knows."""
-        stem_ = gerund.lower()[:-3]
-        for verb in (stem_, f"{stem_}e", stem_[:-1]):
-            if verb in self.verbs:
-                return verb
-        return None
+        return next((verb for verb in _gerund_bases(gerund) if verb in self.verbs), None)
 
     def _after_approval(self, rest: str, approval: str) -> str:
         """ "When the manager approves the order, ship it and email the customer": every
