@@ -79,13 +79,14 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     )
 )
 
-#: How people say a feeling, by the sentiment it is ("if the customer is unhappy").
+#: How people say a feeling, by the sentiment it is ("if the customer is unhappy", "if the
+#: review is bad").
 FEELINGS: dict[str, str] = {
     word: sentiment
     for sentiment, words in {
         "negative": "unhappy angry upset frustrated annoyed dissatisfied displeased mad "
-        "furious disappointed",
-        "positive": "happy pleased satisfied delighted glad",
+        "furious disappointed bad poor terrible awful horrible",
+        "positive": "happy pleased satisfied delighted glad good great excellent",
     }.items()
     for word in words.split()
 }

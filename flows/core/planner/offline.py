@@ -600,6 +600,7 @@ class FlowBuilder:
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
+        text = _DO_NOTHING_SAID.sub("do nothing", text)
         text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
         text = _NOT_IF.sub(r"\g<lead>\g<act> unless \g<cond>", text)
         text = _abbreviations_spelled_out(text)  # "any PO over 5,000": any purchase order
@@ -7346,6 +7347,9 @@ _NAMED = re.compile(
     r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
     r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
 )
+#: "if not, don't do anything": doing nothing, not a step said with "don't" (which the rules
+#: below read as "do it unless ...")
+_DO_NOTHING_SAID = re.compile(r"\b(?:don't|dont|do\s+not)\s+do\s+anything\b", re.IGNORECASE)
 #: "don't send the welcome email if it's a disposable address; otherwise welcome Dev": what
 #: is done otherwise, unless the condition holds (the step said with "don't" is the same)
 _WORDS = r"(?:[^;.!?]|\.(?=\w))"  # (a dot inside an address or a number is no stop)

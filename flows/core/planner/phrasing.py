@@ -183,6 +183,27 @@ _PASSIVE_STEP = re.compile(
     r"(?:\s+(?:for|to|in|with|by|via)\s+[\w-]+(?:\s+[\w-]+)?)?)*)",
     re.IGNORECASE,
 )
+#: "I need the VAT on 250 EUR for Germany", "we'd like a ticket opened for ...": what the
+#: writer wants, said first: the step that gets it or does it (not their situation)
+_WANTED_THING = re.compile(
+    r"^(?:so\s+|and\s+)?(?:i|we)(?:\s+(?:really\s+|just\s+|also\s+)?(?:need|want|would\s+like)|"
+    r"'d\s+like)\s+(?P<thing>(?:the|a|an|this|that|my|our|some|their|every|each|all|any)\s+"
+    r"[a-z0-9].*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: ... unless what is wanted is the flow itself ("I need a workflow", "we want a new process")
+_A_FLOW_WANTED = re.compile(
+    r"^\S+\s+(?:new\s+|simple\s+|small\s+)?(?:flow|workflow|process|pipeline|automation|bot)\b",
+    re.IGNORECASE,
+)
+#: The past form that says what is done to the thing wanted ("a ticket opened for ...",
+#: "the tracking number emailed to ..."): before a preposition or the end of a part.
+_DONE_TO_IT = re.compile(
+    r"\s(?P<done>[a-z]+ed|sent|paid)\b(?=\s+(?:to|for|in|with|by|via|at|on|as|and|then|when|"
+    r"whenever|if|once|after|before|unless|only)\b|"
+    r"\s*(?:[,;:.!?]|$))",
+    re.IGNORECASE,
+)
 _BECOME_PLURAL = re.compile(
     r"\b(?P<verb>becomes?|turns?\s+into)\s+(?P<noun>[a-z]+?)s\b(?=\s*(?:[,.;!?]|$))", re.IGNORECASE
 )
@@ -1056,9 +1077,10 @@ def _tax_first(match: re.Match[str]) -> str:
 #: message that says so (never "thank you")
 _COURTESY = re.compile(
     r"\b(?P<verb>thank|apologi[sz]e|congratulate)(?:\s+to)?"
-    r"(?:\s+(?P<who>them|him|her|(?:the|our|this|that)\s+[a-z]+))?"
+    r"(?:\s+(?P<who>them|him|her|(?:the|our|this|that)\s+[a-z]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+))?"
     r"(?:\s+by\s+e-?mail|\s+(?P<sms>(?:by|via)\s+(?:sms|text(?:\s+message)?)))?"
-    r"(?P<at>\s+(?:at|on)\s+\+?[\d(][\d\s().-]{5,}\d)?"
+    # ("thank the customer at c@x.com": an email; "... at +1 415 555 0199": a text)
+    r"(?P<at>\s+(?:at|on)\s+(?:\+?[\d(][\d\s().-]{5,}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+))?"
     r"(?=\s*(?:[,.;!]|$|\b(?:and|otherwise|if|for|when|then)\b))",
     re.IGNORECASE,
 )
@@ -1159,7 +1181,8 @@ def _names_a_kind(match: re.Match[str]) -> bool:
 def _courtesy_message(match: re.Match[str]) -> str:
     said = match.group("verb").lower()
     note = next(text for start, text in _COURTESY_NOTES.items() if said.startswith(start))
-    verb = "text" if match.group("sms") or match.group("at") else "email"
+    at = match.group("at") or ""
+    verb = "text" if match.group("sms") or (at and "@" not in at) else "email"
     verb = verb.capitalize() if match.group(0)[0].isupper() else verb
     return f"{verb} {match.group('who') or 'them'}{match.group('at') or ''} {note}"
 
@@ -1552,6 +1575,25 @@ class PromptReader:
             said.append(f"{base} {thing[0].lower()}{thing[1:]}{detail or ''}")
         return match.group("lead") + (match.group("and") or "") + " and ".join(said)
 
+    def _wanted_as_step(self, sentence: str) -> str | None:
+        """ "I need the VAT on 250 EUR for Germany, then ..." -> "get the VAT on ...";
+        "I need a ticket opened for the printer" -> "open a ticket for the printer"; None
+        when the sentence does not start by saying what is wanted."""
+        match = _WANTED_THING.match(sentence.strip())
+        if match is None or _A_FLOW_WANTED.match(match["thing"]):
+            return None
+        thing = match["thing"]
+        for done in _DONE_TO_IT.finditer(thing):
+            word = done["done"].lower()
+            base = (
+                _IRREGULAR_DONE.get(word)
+                or self._verb_of(word)
+                or next((b for b in _done_bases(word) if b in _PASSIVE_VERBS), None)
+            )
+            if base is not None and base not in ("approve", "need", "want"):
+                return f"{base} {thing[: done.start()].strip()}{thing[done.end() :]}"
+        return f"get {thing}"
+
     def _verb_of(self, done: str) -> str | None:
         """ "classified" -> "classify", "charged" -> "charge", "shipped" -> "ship"."""
         return next((base for base in _participle_bases(done) if base in self.verbs), None)
@@ -1777,8 +1819,11 @@ class PromptReader:
             )
             sentence = _negative_conditional(sentence)
             lead_removed = request_lead_removed(sentence)
+            wanted = self._wanted_as_step(sentence)
             if lead_removed != sentence:
                 sentence = lead_removed
+            elif wanted is not None:
+                sentence = wanted
             elif is_exclusion(sentence) or (
                 # "Given a URL, fetch the article": what comes with the request, then a step
                 is_context(_GIVEN.sub("", sentence)) and not _APPROVAL.search(sentence)

@@ -1,0 +1,152 @@
+"""The offline planner on requests that start by saying what the writer wants ("I need the
+VAT on ...", "we want a ticket created whenever ..."), on "don't do anything" as a case that
+does nothing, on a sentiment said as "bad" or "good", and on thanking someone at an address."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.ir import BranchNode, ToolNode
+from tests.planner.offline_plans import plan, refusal
+
+
+def tools_of(flow):
+    return [n.tool for n in flow.nodes if isinstance(n, ToolNode)]
+
+
+def tool_node(flow, tool):
+    return next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == tool)
+
+
+def branch_of(flow):
+    return next(n for n in flow.nodes if isinstance(n, BranchNode))
+
+
+# -- what the writer wants, said first ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "I need the VAT on 250 EUR for Germany, then email the total to accounting@firm.de",
+        "We need the VAT on 250 EUR for Germany and email the total to accounting@firm.de",
+        "I'd like the VAT on 250 EUR for Germany, then email the total to accounting@firm.de",
+    ],
+)
+def test_a_value_wanted_first_is_the_step_that_gets_it(demo, prompt):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["calculate_tax", "send_email"]
+    tax = tool_node(flow, "calculate_tax")
+    assert (tax.inputs["amount"], tax.inputs["country"]) == ("250.0", '"DE"')
+    email = tool_node(flow, "send_email")
+    assert email.inputs["to"] == '"accounting@firm.de"'
+    assert "calculate_tax.total" in email.inputs["body"]
+
+
+def test_a_sentiment_wanted_reads_the_quoted_text(demo):
+    flow = plan("I want the sentiment of this review: 'great stuff, fast delivery'", demo)
+
+    assert tools_of(flow) == ["analyze_sentiment"]
+    assert tool_node(flow, "analyze_sentiment").inputs["text"] == '"great stuff, fast delivery"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool"),
+    [
+        ("I need a ticket opened for the broken printer", "create_ticket"),
+        ("I need the tracking number for order 55 emailed to bo@x.com", "send_email"),
+    ],
+)
+def test_a_thing_wanted_done_is_that_step(demo, prompt, tool):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == [tool]
+
+
+def test_a_thing_wanted_done_whenever_something_holds_is_done_only_then(demo):
+    flow = plan("We want a ticket created whenever a message is classified as billing", demo)
+
+    assert tools_of(flow) == ["classify_ticket", "create_ticket"]
+    branch = branch_of(flow)
+    assert branch.condition == 'classify_ticket.category == "billing"'
+    assert branch.then == ["create_ticket"]
+
+
+def test_every_thing_wanted_checked_then_a_step_if_it_passed(demo):
+    flow = plan("I want every new signup's email validated, and if it's fine, welcome them", demo)
+
+    assert tools_of(flow) == ["validate_email", "send_welcome_email"]
+    assert branch_of(flow).condition == "validate_email.valid"
+
+
+def test_a_flow_wanted_is_still_how_the_request_is_asked(demo):
+    flow = plan("I need a workflow: validate the email and send a welcome email", demo)
+
+    assert tools_of(flow) == ["validate_email", "send_welcome_email"]
+
+
+def test_a_document_wanted_sent_is_refused_not_validated(demo):
+    error = refusal("we need the signed contract emailed to legal@x.com", demo)
+
+    assert "signed contract" in error.message
+
+
+# -- "don't do anything" --------------------------------------------------------------------
+
+
+def test_dont_do_anything_in_one_case_does_nothing_then(demo):
+    flow = plan(
+        "Check whether sam@corp.io is a real address; if not, don't do anything, "
+        "otherwise welcome Sam",
+        demo,
+    )
+
+    assert tools_of(flow) == ["validate_email", "send_welcome_email"]
+    branch = branch_of(flow)
+    assert (branch.condition, branch.then, branch.else_) == (
+        "validate_email.valid",
+        ["send_welcome_email"],
+        [],
+    )
+    assert tool_node(flow, "send_welcome_email").inputs["name"] == '"Sam"'
+
+
+# -- a sentiment said as "bad" or "good" ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "sentiment"), [("bad", "negative"), ("terrible", "negative"), ("good", "positive")]
+)
+def test_a_text_said_to_be_bad_or_good_is_its_sentiment(demo, case, sentiment):
+    flow = plan(f"get the sentiment of the latest review and if it's {case} open a ticket", demo)
+
+    assert tools_of(flow) == ["analyze_sentiment", "create_ticket"]
+    assert branch_of(flow).condition == f'analyze_sentiment.sentiment == "{sentiment}"'
+
+
+def test_an_order_said_to_be_bad_is_still_an_invalid_one(demo):
+    flow = plan("validate the order and if it's bad email ops@x.com", demo)
+
+    assert branch_of(flow).condition == "!validate_order.valid"
+
+
+# -- thanking someone at an address ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "thank the customer at c@x.com",
+        "thank c@x.com for the order",
+        "check the sentiment of the message; if it's positive, thank the customer at "
+        "c@x.com, if it's negative open a ticket",
+    ],
+)
+def test_thanking_someone_at_an_address_emails_them_a_thank_you(demo, prompt):
+    flow = plan(prompt, demo)
+
+    assert "lookup_user" not in tools_of(flow)
+    email = tool_node(flow, "send_email")
+    assert email.inputs["to"] == '"c@x.com"'
+    assert "Thank you" in email.inputs["body"]
