@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.ir import BranchNode, ToolNode
+from flows.core.graph import build_graph
+from flows.core.ir import ApprovalNode, BranchNode, ToolNode
 from tests.planner.offline_plans import plan, refusal
 
 
@@ -16,6 +17,10 @@ def tools_of(flow):
 
 def tool_node(flow, tool):
     return next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == tool)
+
+
+def ancestors(flow, node_id):
+    return build_graph(flow).ancestors(node_id)
 
 
 def branch_of(flow):
@@ -150,3 +155,109 @@ def test_thanking_someone_at_an_address_emails_them_a_thank_you(demo, prompt):
     email = tool_node(flow, "send_email")
     assert email.inputs["to"] == '"c@x.com"'
     assert "Thank you" in email.inputs["body"]
+
+
+# -- an approval rule said inside the step's sentence ---------------------------------------
+
+
+def approval_node(flow):
+    return next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+
+
+@pytest.mark.parametrize(
+    ("prompt", "group", "limit"),
+    [
+        (
+            "charge 2,500 EUR to order INV-2231, but a manager needs to approve anything over "
+            "1,000 EUR first. Email finance@co.eu when done.",
+            "managers",
+            "1000.0",
+        ),
+        (
+            "charge 2500 USD to order 7, but a manager must approve anything over 1000 USD",
+            "managers",
+            "1000.0",
+        ),
+        (
+            "charge 2500 USD to order 7; a manager must approve anything over 1000 USD before "
+            "it is charged",
+            "managers",
+            "1000.0",
+        ),
+        (
+            "charge 2500 USD to order 7 and finance has to approve charges over 2000 USD",
+            "finance",
+            "2000.0",
+        ),
+        (
+            "charge 2500 USD to order 7, but anything over 1000 USD needs a manager's "
+            "approval first",
+            "managers",
+            "1000.0",
+        ),
+    ],
+)
+def test_an_approval_rule_said_beside_the_charge_gates_it(demo, prompt, group, limit):
+    flow = plan(prompt, demo)
+
+    approval = approval_node(flow)
+    assert approval.assignees.groups == [group]
+    assert approval.when == f"2500.0 > {limit}"
+    charge = tool_node(flow, "process_payment")
+    assert approval.id in ancestors(flow, charge.id)
+    assert charge.inputs["amount"] == "2500.0"
+    assert "calculate_tax" not in tools_of(flow)
+    # (the instructions say what is approved, not the rule's words: "... first: it is over")
+    assert "first" not in approval.instructions
+    assert "approve" not in approval.instructions[len("Approve") :]
+
+
+# -- retries said after, naming the step ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "attempts"),
+    [
+        (
+            "Validate order 100 then charge it. Retry the charge up to 3 times if it errors.",
+            "process_payment",
+            4,
+        ),
+        (
+            "Validate order 100 then charge it. Retry the payment up to 3 times if it fails.",
+            "process_payment",
+            4,
+        ),
+        (
+            "fetch https://x.com/a and summarize it. Retry the fetch twice on errors.",
+            "fetch_url",
+            3,
+        ),
+    ],
+)
+def test_retries_said_after_naming_a_step_are_that_steps(demo, prompt, tool, attempts):
+    flow = plan(prompt, demo)
+
+    retried = [n for n in flow.nodes if isinstance(n, ToolNode) and n.retry is not None]
+    assert [n.tool for n in retried] == [tool]
+    assert retried[0].retry.max_attempts == attempts
+    assert len(tools_of(flow)) == 2
+
+
+# -- a quoted message after a condition with no comma ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        (
+            'look up user u-19 and if they exist email them "your account is ready"',
+            "your account is ready",
+        ),
+        ("validate bo@x.com and if it is valid email it 'welcome aboard'", "welcome aboard"),
+    ],
+)
+def test_a_quote_a_conditional_message_ends_on_is_what_it_says(demo, prompt, said):
+    flow = plan(prompt, demo)
+
+    assert tool_node(flow, "send_email").inputs["body"] == f'"{said}"'

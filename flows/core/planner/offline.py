@@ -589,6 +589,8 @@ class FlowBuilder:
         # "tell the customer whether their shipment was created": the outcome of the step
         # before, a message of its own (not a question that plans the step again)
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
+        text = _APPROVES_ANYTHING_OVER.sub(_approval_rule_apart, text)
+        text = _BUT_ANYTHING_OVER_NEEDS.sub(". ", text)
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
@@ -8206,6 +8208,42 @@ def _said_why(condition: Condition | None) -> str | None:
 #: "charge the card": the thing a step works on, last in it.
 #: "deploy it to production, but two people from ops must approve first": the approval,
 #: said after "but" and ending in "first", is a sentence of its own (which goes first)
+#: An amount an approval rule is over: "over 1000 USD", "above €5k", "more than $300"
+_OVER_AN_AMOUNT = (
+    r"(?:over|above|more\s+than|exceeding|greater\s+than)\s+[$\u20ac\u00a3]?\s*\d[\d,.]*k?"
+    r"(?:\s*(?:usd|eur|gbp|dollars|euros|pounds))?"
+)
+#: "charge 2500 EUR to order 7, but a manager needs to approve anything over 1000 EUR
+#: first": the rule the approval follows, said as a sentence of its own ("Anything over
+#: 1000 EUR needs approval from a manager first."), which is how the approval rules read it
+#: (said inside the step's sentence, it was taken for a part of the step)
+_APPROVES_ANYTHING_OVER = re.compile(
+    r"(?P<lead>\s*[,;]?\s+(?:but|and)\s+|\s*;\s*|^\s*|(?<=[.!?])\s+)"
+    r"(?P<who>(?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:must|needs?\s+to|has\s+to|have\s+to|should|"
+    r"will\s+need\s+to)\s+(?:approve|sign\s+off\s+on|ok|okay)\s+(?:anything|any\s+[a-z]+|"
+    r"(?:amounts?|charges?|payments?|orders?|refunds?|purchases?|expenses?|invoices?))\s+"
+    rf"(?P<limit>{_OVER_AN_AMOUNT})(?P<tail>\s+first|\s+before\s+[^.;!?]*)?\s*(?P<end>[.;!?]|$)",
+    re.IGNORECASE,
+)
+#: "charge it, but anything over 1000 USD needs a manager's approval first": the same rule
+#: after "but", a sentence of its own
+_BUT_ANYTHING_OVER_NEEDS = re.compile(
+    rf"\s*[,;]?\s+but\s+(?=(?:anything|any\s+amount)\s+{_OVER_AN_AMOUNT}\s+(?:needs?|requires?)\b"
+    r"[^.;!?]*\b(?:approv\w*|sign[\s-]?off)\b)",
+    re.IGNORECASE,
+)
+
+
+def _approval_rule_apart(match: re.Match[str]) -> str:
+    who = match["who"]
+    if assignee_role(match[0]) is None:
+        return match[0]
+    if who.split()[0].lower() in ("a", "an", "the"):
+        who = who[0].lower() + who[1:]
+    lead = "" if not match.string[: match.start()].strip() else ". "
+    return f"{lead}Anything {match['limit']} needs approval from {who}{match['tail'] or ' first'}. "
+
+
 _BUT_APPROVED_FIRST = re.compile(
     r"\s*,?\s+but\s+(?P<approval>(?:[\w'-]+\s+){1,6}?(?:must|needs?\s+to|have\s+to|has\s+to|"
     r"should|will\s+need\s+to)\s+(?:approve|sign\s+off(?:\s+on)?|ok|okay)(?:\s+(?:it|this|that|them))?"

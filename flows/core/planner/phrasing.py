@@ -204,6 +204,16 @@ _DONE_TO_IT = re.compile(
     r"\s*(?:[,;:.!?]|$))",
     re.IGNORECASE,
 )
+#: A step's noun a retry names it by, for the verb the step was said with ("retry the
+#: payment": the charge)
+_VERB_OF_NOUN = {
+    "payment": "charge",
+    "shipment": "ship",
+    "lookup": "look",
+    "validation": "validate",
+    "request": "fetch",
+    "message": "send",
+}
 _BECOME_PLURAL = re.compile(
     r"\b(?P<verb>becomes?|turns?\s+into)\s+(?P<noun>[a-z]+?)s\b(?=\s*(?:[,.;!?]|$))", re.IGNORECASE
 )
@@ -1594,6 +1604,22 @@ class PromptReader:
                 return f"{base} {thing[: done.start()].strip()}{thing[done.end() :]}"
         return f"get {thing}"
 
+    def _step_retried(self, piece: str, before: list[Clause]) -> Clause | None:
+        """The step said before that a retry names by its noun ("retry the charge", "the
+        fetch"), once the retries are read off it (`piece` is what is left: "the charge")."""
+        named = re.fullmatch(
+            r"\s*(?:the|that|this)\s+(?:[\w-]+\s+)?(?P<noun>[\w-]+)\s*[.!]?", piece
+        )
+        if named is None or not before or self.starts_with_verb(piece):
+            return None
+        noun = named["noun"].lower()
+        words = {noun, _VERB_OF_NOUN.get(noun, noun)}
+        for clause in reversed(before):
+            said = set(re.findall(r"[a-z-]+", clause.action.lower()))
+            if said & words and not clause.condition_only:
+                return clause
+        return None
+
     def _verb_of(self, done: str) -> str | None:
         """ "classified" -> "classify", "charged" -> "charge", "shipped" -> "ship"."""
         return next((base for base in _participle_bases(done) if base in self.verbs), None)
@@ -1969,9 +1995,15 @@ class PromptReader:
                 if first_segment is None:
                     first_segment = segment
                 piece, settings = run_settings(piece)
+                target = sentence_clauses or clauses
+                retried = self._step_retried(piece, target) if settings else None
+                if retried is not None:
+                    # "Validate the order, then charge it. Retry the charge up to 3 times if
+                    # it errors.": the retries of the step it names, said before
+                    retried.settings = settings
+                    continue
                 if settings and not _has_words(piece):
                     # "Charge the card; retry 3 times on errors": the step before's
-                    target = sentence_clauses or clauses
                     if target and target[-1].condition_only:
                         raise _retry_on_a_result(target[-1], piece)
                     if target:
@@ -2659,7 +2691,7 @@ class PromptReader:
             clause.approval = Approval(
                 groups=groups, role=role, timeout_s=timeout_seconds(text), quorum=quorum
             )
-        clause.quoted = quoted_values(text)
+        clause.quoted = quoted_values(text, clause.action)
         return clause
 
 
@@ -4218,18 +4250,22 @@ _FIELD_LABELS = frozenset(
 )
 
 
-def quoted_values(text: str) -> list[tuple[str | None, str]]:
-    """Quoted literals, each with the word before it when that word labels it."""
+def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
+    """Quoted literals, each with the word before it when that word labels it. `action` is
+    the step's words after its condition ("if they exist email them '...'": "email them
+    '...'"), whose first word says whether the step sends a message."""
     found: list[tuple[str | None, str]] = []
     labelled_spans = []
-    lead = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
+    starts = text.find(action) if action and action in text else 0
+    step = text[starts:].strip()
+    lead = step.split(maxsplit=1)[0].lower() if step else ""
     for match in _LABELLED_QUOTE.finditer(text):
         label = match.group("label").lower()
         label = _LABEL_VERBS.get(label, label)  # "a ticket titled 'Refund request'"
         if (
             _SAYING.match(match.group("joiner") or "")
             or _SAYING.fullmatch(label)
-            or (label == lead and not text[: match.start()].strip())
+            or (label == lead and not text[starts : match.start()].strip())
             # ('if it\'s delivered post "Arriving today"': a message verb right before it)
             or (label in _MESSAGE_LEADS and label not in _FIELD_LABELS)
         ):
