@@ -261,3 +261,44 @@ def test_a_quote_a_conditional_message_ends_on_is_what_it_says(demo, prompt, sai
     flow = plan(prompt, demo)
 
     assert tool_node(flow, "send_email").inputs["body"] == f'"{said}"'
+
+
+# -- whether someone exists -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "value", "condition"),
+    [
+        (
+            "if the user u-19 exists email them 'your account is ready'",
+            "user_id",
+            '"u-19"',
+            "lookup_user.found",
+        ),
+        (
+            "check if customer c-9 exists and if so email them 'hi'",
+            "user_id",
+            '"c-9"',
+            "lookup_user.found",
+        ),
+        (
+            "if bo@x.com doesn't exist in our system, send them a welcome email",
+            "email",
+            '"bo@x.com"',
+            "!lookup_user.found",
+        ),
+    ],
+)
+def test_whether_someone_exists_is_whether_a_lookup_finds_them(
+    demo, prompt, field, value, condition
+):
+    flow = plan(prompt, demo)
+
+    assert tool_node(flow, "lookup_user").inputs[field] == value
+    assert branch_of(flow).condition == condition
+
+
+def test_whether_a_page_exists_is_no_lookup_of_a_user(demo):
+    error = refusal("if the page https://x.com/a exists, summarize it", demo)
+
+    assert error.code == "unmapped_condition"

@@ -603,6 +603,8 @@ class FlowBuilder:
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _DO_NOTHING_SAID.sub("do nothing", text)
+        for said, found in _EXISTS:
+            text = said.sub(found, text)
         text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
         text = _NOT_IF.sub(r"\g<lead>\g<act> unless \g<cond>", text)
         text = _abbreviations_spelled_out(text)  # "any PO over 5,000": any purchase order
@@ -7348,6 +7350,20 @@ _NAMED = re.compile(
     # "send Maria the welcome email at maria@corp.eu": the person it is sent to, by name
     r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
     r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
+)
+#: "if the user u-19 exists", "if bo@x.com doesn't exist": whether a lookup finds it, as
+#: "is found" says it (a condition nothing told was refused)
+#: (someone, or their address: "if the page exists" is no lookup)
+_SOMEONE_SAID = (
+    r"(?P<who>\b(?:user|customer|account|member|person|client|contact|subscriber|employee|"
+    r"he|she|they)\b(?:\s+[\w@.+-]+)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s+(?:already\s+)?"
+)
+_EXISTS = (
+    (
+        re.compile(_SOMEONE_SAID + r"(?:does\s+not|doesn't|doesnt)\s+exist\b", re.IGNORECASE),
+        r"\g<who> is not found",
+    ),
+    (re.compile(_SOMEONE_SAID + r"exists\b", re.IGNORECASE), r"\g<who> is found"),
 )
 #: "if not, don't do anything": doing nothing, not a step said with "don't" (which the rules
 #: below read as "do it unless ...")
