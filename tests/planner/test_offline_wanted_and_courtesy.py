@@ -302,3 +302,66 @@ def test_whether_a_page_exists_is_no_lookup_of_a_user(demo):
     error = refusal("if the page https://x.com/a exists, summarize it", demo)
 
     assert error.code == "unmapped_condition"
+
+
+# -- "if X, do it; otherwise approve first and then do it" ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "group", "limit"),
+    [
+        (
+            "If the order total is under $50 charge it right away, otherwise ask finance to "
+            "approve first and then charge",
+            "finance",
+            "50.0",
+        ),
+        (
+            "If the order total is under $50, charge it; otherwise get finance approval and "
+            "then charge it",
+            "finance",
+            "50.0",
+        ),
+        (
+            "If the order total is under $49.99 charge it, otherwise ask finance to approve "
+            "and then charge it.",
+            "finance",
+            "49.99",
+        ),
+    ],
+)
+def test_a_step_done_at_once_or_after_an_approval_is_one_step_behind_it(demo, prompt, group, limit):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["process_payment"]
+    approval = approval_node(flow)
+    assert approval.assignees.groups == [group]
+    assert approval.when == f"!(input.amount < {limit})"
+    assert approval.id in ancestors(flow, tool_node(flow, "process_payment").id)
+    assert not [n for n in flow.nodes if isinstance(n, BranchNode)]
+
+
+# -- told of a rejection --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Get approval from legal before emailing the contract summary to partner@firm.com; "
+        "if they reject, tell me at me@firm.com",
+        "summarize the contract and get approval from legal before emailing the summary to "
+        "partner@firm.com; if they reject, tell me at me@firm.com",
+    ],
+)
+def test_being_told_of_a_rejection_says_it_and_the_comment(demo, prompt):
+    flow = plan(prompt, demo)
+
+    told = next(
+        n
+        for n in flow.nodes
+        if isinstance(n, ToolNode) and n.tool == "send_email" and n.inputs["to"] == '"me@firm.com"'
+    )
+    assert told.inputs["body"] == '"It was not approved. Comment: " + legal_approval.comment'
+    assert told.inputs["subject"] == '"It was not approved"'
+    sent = tool_node(flow, "send_email")
+    assert sent.inputs["body"] == "summarize_text.summary"

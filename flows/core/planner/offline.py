@@ -589,6 +589,9 @@ class FlowBuilder:
         # "tell the customer whether their shipment was created": the outcome of the step
         # before, a message of its own (not a question that plans the step again)
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
+        text = _IF_STEP_OTHERWISE_APPROVED_THEN.sub(
+            r"\g<lead>\g<verb> \g<what> if \g<cond>, otherwise \g<approval> first\g<end>", text
+        )
         text = _APPROVES_ANYTHING_OVER.sub(_approval_rule_apart, text)
         text = _BUT_ANYTHING_OVER_NEEDS.sub(". ", text)
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
@@ -3306,6 +3309,7 @@ class FlowBuilder:
             inputs = self._written_subject(clause, inputs)
             inputs = self._courtesy_note(clause, spec, inputs)
             inputs = self._reason_given(clause, spec, inputs)
+            inputs = self._rejection_told(clause, spec, inputs)
             inputs = self._decided_value(clause, spec, inputs)
             inputs = self._notice(clause, spec, inputs)
             inputs = self._currency_known(spec, inputs)
@@ -3507,6 +3511,19 @@ class FlowBuilder:
             or not _REASON_ASKED.search(clause.action)
         ):
             return inputs
+        rejected = self._rejected_approval()
+        if rejected is None:
+            return inputs
+        self._drop_unread_input(inputs[body])
+        written = {**inputs, body: f'"Reason: " + {rejected}.comment'}
+        subject = "subject" if "subject" in inputs else None
+        if subject is not None and self._asked_at_run(inputs[subject]):
+            self._drop_unread_input(inputs[subject])
+            written[subject] = json.dumps(f"{self._thing_decided(rejected)} was not approved")
+        return written
+
+    def _rejected_approval(self) -> str | None:
+        """The approval whose rejection the step being planned is under, if any."""
         rejected = None
         for branch_id, arm in self._gates():
             node = next((n for n in self.nodes if n["id"] == branch_id), None)
@@ -3516,18 +3533,39 @@ class FlowBuilder:
             turned_down = (said.group(1) == "!") == (arm == "then")
             if self.info[said.group(2)].kind == "approval" and turned_down:
                 rejected = said.group(2)
-        if rejected is None:
+        return rejected
+
+    def _thing_decided(self, approval: str) -> str:
+        """ "Your refund", or "It": what the approval decided, to say it was not approved."""
+        decided = self.info[approval].clause
+        approved = _APPROVED_THING.search(decided.action) if decided is not None else None
+        return f"Your {singular(approved.group('thing').lower())}" if approved else "It"
+
+    def _rejection_told(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Get approval from legal before emailing the summary; if they reject, tell me":
+        a message after the rejection that says no text of its own says the rejection and
+        the approver's comment, not a value of a step that ran only once it was approved."""
+        body = _message_text_input(spec)
+        rejected = self._rejected_approval() if acts(spec) and body is not None else None
+        if rejected is None or body is None or any(lab == "message" for lab, _ in clause.quoted):
             return inputs
-        self._drop_unread_input(inputs[body])
-        written = {**inputs, body: f'"Reason: " + {rejected}.comment'}
-        subject = "subject" if "subject" in inputs else None
-        if subject is not None and self._asked_at_run(inputs[subject]):
-            self._drop_unread_input(inputs[subject])
-            decided = self.info[rejected].clause
-            approved = _APPROVED_THING.search(decided.action) if decided is not None else None
-            thing = f"Your {singular(approved.group('thing').lower())}" if approved else "It"
-            written[subject] = json.dumps(f"{thing} was not approved")
-        return written
+        read = re.findall(r"(?<![\w.])([A-Za-z_]\w*)\.(\w+)", inputs.get(body, ""))
+        ids = [node["id"] for node in self.nodes]
+        # (what was planned after the approval runs only once it is approved)
+        skipped = any(ids.index(n) > ids.index(rejected) for n, _ in read if n in ids)
+        said = set(re.findall(r"[a-z]+", clause.action.lower()))
+        named = any(set(split_identifier(field)) & said for _, field in read)
+        if not read or (named and not skipped) or any(n == rejected for n, _ in read):
+            return inputs  # (it says what it names, or the decision itself)
+        thing = self._thing_decided(rejected)
+        told = {**inputs, body: f'"{thing} was not approved. Comment: " + {rejected}.comment'}
+        subject = told.get("subject")
+        if subject is not None and self._asked_at_run(subject):
+            self._drop_unread_input(subject)
+            told["subject"] = json.dumps(f"{thing} was not approved")
+        return told
 
     def _decided_value(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
@@ -8260,6 +8298,18 @@ def _approval_rule_apart(match: re.Match[str]) -> str:
     return f"{lead}Anything {match['limit']} needs approval from {who}{match['tail'] or ' first'}. "
 
 
+#: "If the total is under $50 charge it right away, otherwise ask finance to approve first
+#: and then charge": the step in both cases, behind the approval when the condition does not
+#: hold, as "charge it if the total is under $50, otherwise ask finance to approve first" (it
+#: planned the approval for every order, and a step nobody asked for in its place)
+_IF_STEP_OTHERWISE_APPROVED_THEN = re.compile(
+    r"(?P<lead>^\s*|(?<=[.;!?])\s+)if\s+(?P<cond>(?:[^,;.]|\.(?=\d))+?)\s*,?\s+"
+    r"(?P<verb>[a-z]+)\s+(?P<what>it|them|the\s+[a-z]+)"
+    r"(?:\s+(?:right\s+away|immediately|straight\s+away|directly|automatically))?\s*[,;]\s*"
+    r"(?:otherwise|else|if\s+not)\s*,?\s+(?P<approval>[^.;!?]*?\bapprov\w*\b[^.;!?]*?)"
+    r"(?:\s+first)?\s*,?\s+(?:and\s+)?then\s+(?P=verb)(?:\s+(?:it|them))?\s*(?P<end>[.;!?]|$)",
+    re.IGNORECASE,
+)
 _BUT_APPROVED_FIRST = re.compile(
     r"\s*,?\s+but\s+(?P<approval>(?:[\w'-]+\s+){1,6}?(?:must|needs?\s+to|have\s+to|has\s+to|"
     r"should|will\s+need\s+to)\s+(?:approve|sign\s+off(?:\s+on)?|ok|okay)(?:\s+(?:it|this|that|them))?"

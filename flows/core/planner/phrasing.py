@@ -455,8 +455,9 @@ _APPROVAL_WORDS = r"(?:approv\w*|sign[-\s]?off|signs?\s+off|sign\s+it\s+off)"
 #: an approval alone in the other case would gate nothing
 _OTHERWISE_APPROVAL_FIRST = re.compile(
     r"(?P<lead>(?:^|(?<=[.!?,;])\s+))(?:"
-    r"(?P<main>[A-Za-z][^.!?;,]*?)\s+(?:only\s+)?(?:if|when)\s+(?P<cond>[^.!?;,]+?)"
-    r"|(?:only\s+)?(?:if|when)\s+(?P<cond2>[^.!?;,]+?)\s*,\s*(?P<main2>[^.!?;,]+?))"
+    # (a decimal point is no stop: "if the total is under $49.99")
+    r"(?P<main>[A-Za-z][^.!?;,]*?)\s+(?:only\s+)?(?:if|when)\s+(?P<cond>(?:[^.!?;,]|\.(?=\d))+?)"
+    r"|(?:only\s+)?(?:if|when)\s+(?P<cond2>(?:[^.!?;,]|\.(?=\d))+?)\s*,\s*(?P<main2>[^.!?;,]+?))"
     r"\s*[,;]?\s*(?:and\s+|but\s+)?(?:otherwise|else|or\s+else|if\s+not)\s*,?\s+"
     rf"(?P<approval>[^.!?;]*?\b{_APPROVAL_WORDS}\b[^.!?;]*?)(?P<first>\s+first)?(?P<end>\s*[.!?]|$)",
     re.IGNORECASE,
