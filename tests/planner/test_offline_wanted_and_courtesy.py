@@ -365,3 +365,35 @@ def test_being_told_of_a_rejection_says_it_and_the_comment(demo, prompt):
     assert told.inputs["subject"] == '"It was not approved"'
     sent = tool_node(flow, "send_email")
     assert sent.inputs["body"] == "summarize_text.summary"
+
+
+# -- "only if someone approves it", said after the step -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "group"),
+    [
+        ("Charge order 5 for $30 only if a manager approves it", "managers"),
+        ("Charge order 5 for $30 if a manager approves it.", "managers"),
+        ("charge order 5 for $30 only if the CFO signs off", "cfos"),  # (a role: its group)
+    ],
+)
+def test_a_step_done_only_if_someone_approves_waits_for_that_approval(demo, prompt, group):
+    flow = plan(prompt, demo)
+
+    approval = approval_node(flow)
+    assert [g.lower() for g in approval.assignees.groups] == [group]
+    assert approval.when is None
+    assert approval.id in ancestors(flow, tool_node(flow, "process_payment").id)
+
+
+def test_if_someone_approves_midway_still_guards_only_the_steps_after_it(demo):
+    flow = plan(
+        "When a new employee joins, look them up, send the welcome email, and if their "
+        "manager approves, create a ticket for IT to set up their laptop",
+        demo,
+    )
+
+    approval = approval_node(flow)
+    assert approval.id not in ancestors(flow, tool_node(flow, "send_welcome_email").id)
+    assert approval.id in ancestors(flow, tool_node(flow, "create_ticket").id)

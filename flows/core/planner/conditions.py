@@ -274,6 +274,10 @@ def resolve_condition(
     if abroad is not None:
         return abroad
     text = said_of_a_record(text)
+    on_a_plan = _ON_A_PLAN.search(text)
+    if on_a_plan is not None and any(s.name == on_a_plan["field"].lower() for s in sources):
+        # "if they're on the enterprise plan": the plan a step before returns is that one
+        text = _ON_A_PLAN.sub(r"the \g<field> is \g<value>", text)
     # "fewer than 10 are available": the thing compared said after the number
     text = _COUNT_FIRST.sub(r"there are \g<cmp> \g<rest>", text)
     if any(source.name in ("found", "exists") for source in sources):
@@ -303,6 +307,13 @@ def resolve_condition(
     return _resolve_one(text, sources, negate=negate)
 
 
+#: "they're on the enterprise plan", "the customer is on a free tier": a plan said as where
+#: someone is
+_ON_A_PLAN = re.compile(
+    r"\b(?:(?:they|he|she|it|(?:the|this|that)\s+[a-z]+)\s+(?:is|are)|they're|he's|she's|it's)"
+    r"\s+on\s+(?:the|a|an)\s+(?P<value>[\w-]+)\s+(?P<field>plan|tier|subscription|package)\b",
+    re.IGNORECASE,
+)
 #: "anything abroad", "if it ships internationally", "orders outside the UK": the country a
 #: thing goes to is not the one it leaves from; "domestic orders": it is.
 _ABROAD = re.compile(

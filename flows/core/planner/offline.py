@@ -589,6 +589,7 @@ class FlowBuilder:
         # "tell the customer whether their shipment was created": the outcome of the step
         # before, a message of its own (not a question that plans the step again)
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
+        text = _IF_SOMEONE_APPROVES.sub(_approval_asked_first, text)
         text = _IF_STEP_OTHERWISE_APPROVED_THEN.sub(
             r"\g<lead>\g<verb> \g<what> if \g<cond>, otherwise \g<approval> first\g<end>", text
         )
@@ -5004,6 +5005,13 @@ class FlowBuilder:
                 match = None  # "text them": their number, not their email address
                 inputs[name] = phone
                 continue
+            if (
+                match is not None
+                and name == recipient_input_name(spec)
+                and _texts_phones(spec)
+                and "email" in split_identifier(match.source.name)
+            ):
+                match = None  # "text them a welcome": to their phone, never to an address
             to = inputs.get(recipient_input_name(spec) or "", "")
             if (
                 own_words
@@ -8310,6 +8318,25 @@ _IF_STEP_OTHERWISE_APPROVED_THEN = re.compile(
     r"(?:\s+first)?\s*,?\s+(?:and\s+)?then\s+(?P=verb)(?:\s+(?:it|them))?\s*(?P<end>[.;!?]|$)",
     re.IGNORECASE,
 )
+#: "Refund charge ch_55 only if a manager approves it": the approval first, as "once a manager
+#: approves it" says (with no approval asked for before, the condition read nothing). Only
+#: at the end of the step's sentence: "..., and if their manager approves, create a ticket"
+#: guards the steps after it, not the ones before.
+_IF_SOMEONE_APPROVES = re.compile(
+    r"(?<=\w)\s+(?:only\s+)?if\s+(?P<who>(?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:approves?|"
+    r"signs?\s+off(?:\s+on)?)(?P<it>\s+(?:it|this|that|them))?(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+
+
+def _approval_asked_first(match: re.Match[str]) -> str:
+    before = match.string[: match.start()]
+    asked = re.search(r"\b(?:approv\w*|sign[\s-]?off)\b", before, re.IGNORECASE)
+    if asked or assignee_role(match[0]) is None:
+        return match[0]  # "ask a manager to approve; if the manager approves, ...": that one
+    return f" once {match['who']} approves{match['it'] or ' it'}"
+
+
 _BUT_APPROVED_FIRST = re.compile(
     r"\s*,?\s+but\s+(?P<approval>(?:[\w'-]+\s+){1,6}?(?:must|needs?\s+to|have\s+to|has\s+to|"
     r"should|will\s+need\s+to)\s+(?:approve|sign\s+off(?:\s+on)?|ok|okay)(?:\s+(?:it|this|that|them))?"

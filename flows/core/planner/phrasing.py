@@ -4269,6 +4269,8 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
             or (label == lead and not text[starts : match.start()].strip())
             # ('if it\'s delivered post "Arriving today"': a message verb right before it)
             or (label in _MESSAGE_LEADS and label not in _FIELD_LABELS)
+            # ("text her 'welcome' at +1 415 ...": said to whom the message goes)
+            or (label in ("them", "him", "her", "me", "us") and lead in _MESSAGE_LEADS)
         ):
             # "email the customer saying '...'", 'post "Deploy finished" to #ops': what
             # the message says
