@@ -397,3 +397,79 @@ def test_if_someone_approves_midway_still_guards_only_the_steps_after_it(demo):
     approval = approval_node(flow)
     assert approval.id not in ancestors(flow, tool_node(flow, "send_welcome_email").id)
     assert approval.id in ancestors(flow, tool_node(flow, "create_ticket").id)
+
+
+# -- values said in passing -----------------------------------------------------------------
+
+
+def test_a_word_inside_a_quoted_body_asks_for_no_second_call(demo):
+    flow = plan(
+        'create a ticket with high priority, category billing, subject "Double charge", '
+        'body "Customer was charged twice for order 8"',
+        demo,
+    )
+
+    ticket = tool_node(flow, "create_ticket")
+    assert ticket.inputs["body"] == '"Customer was charged twice for order 8"'
+    assert (ticket.inputs["priority"], ticket.inputs["category"]) == ('"high"', '"billing"')
+
+
+def test_charging_twice_unquoted_is_still_refused(demo):
+    assert refusal("charge order 5 twice", demo).details["reason"] == "repeated_call"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "amount"),
+    [
+        ("charge 40 for order 3", "40.0"),
+        ("charge 40 to order 3", "40.0"),
+        ("charge 12.50 for order 3 in euros", "12.5"),
+    ],
+)
+def test_the_number_a_charge_says_first_is_its_amount(demo, prompt, amount):
+    charge = tool_node(plan(prompt, demo), "process_payment")
+
+    assert (charge.inputs["amount"], charge.inputs["order_id"]) == (amount, '"3"')
+
+
+@pytest.mark.parametrize(
+    ("prompt", "address"),
+    [
+        ("Ship order 91 to 9 Elm Rd, Austin TX 78701", "9 Elm Rd, Austin TX 78701"),
+        (
+            "Ship order 91 to 1600 Pennsylvania Ave NW, Washington, DC 20500 via UPS",
+            "1600 Pennsylvania Ave NW, Washington, DC 20500",
+        ),
+        (
+            "ship order 881 to 221B Baker Street, London NW1 6XE via DHL",
+            "221B Baker Street, London NW1 6XE",
+        ),
+    ],
+)
+def test_a_street_address_keeps_its_state_and_postcode(demo, prompt, address):
+    assert tool_node(plan(prompt, demo), "create_shipment").inputs["address"] == f'"{address}"'
+
+
+def test_a_summary_of_a_quoted_text_is_what_the_email_says(demo):
+    flow = plan(
+        'Email the customer at kim@home.org a summary of this complaint: "The blender '
+        'arrived broken and support never called back."',
+        demo,
+    )
+
+    assert tool_node(flow, "summarize_text").inputs["text"].startswith('"The blender')
+    assert tool_node(flow, "send_email").inputs["body"] == "summarize_text.summary"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool"),
+    [
+        ("I want to know if order 55 is in stock; tell me at me@x.com", "check_inventory"),
+        ("we need to find out whether bo@x.com is a real address", "validate_email"),
+    ],
+)
+def test_wanting_to_know_whether_is_a_check(demo, prompt, tool):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow)[0] == tool
+    assert "validate_order" not in tools_of(flow)

@@ -93,7 +93,12 @@ from flows.core.planner.places import (
     regions_listed,
     request_currency,
 )
-from flows.core.planner.quotes import mask_quotes, quote_below_in_place, unmasked
+from flows.core.planner.quotes import (
+    mask_quotes,
+    quote_below_in_place,
+    unmasked,
+    without_quotes,
+)
 from flows.core.planner.recipients import (
     EMAIL_ADDRESS,
     Recipient,
@@ -5418,7 +5423,11 @@ class FlowBuilder:
     def _literals(self, spec: ToolSpec, clause: Clause) -> dict[str, str]:
         literals: dict[str, str] = {}
         properties = spec.input_properties()
-        money = _MONEY.search(clause.action) or _BARE_AMOUNT.search(clause.action)
+        money = (
+            _MONEY.search(clause.action)
+            or _BARE_AMOUNT.search(clause.action)
+            or _CHARGED_NUMBER.search(clause.action)
+        )
         if money is not None and not _COMPARISON_PHRASE.search(clause.action):
             # "Charge $19.99 to the card": the amount is the input.
             charged = float(money.group("a") or money.group("b"))
@@ -6883,7 +6892,8 @@ def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:
     """ "Charge the card twice": a step that changes something, asked for more than once
     with nothing to tell the calls apart, is refused rather than planned once (a retry is
     a setting of its own: "retry it 3 times")."""
-    said = _TIMES_OVER.search(clause.action)
+    # (not inside what is said: 'body "Customer was charged twice"')
+    said = _TIMES_OVER.search(without_quotes(clause.action))
     if said is None or not acts(spec) or _RETRY_WORDS.search(clause.text):
         return
     raise PlanningError(
@@ -7639,6 +7649,11 @@ _BARE_AMOUNT = re.compile(
     r"\b(?:on|of|for)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
     r"minutes?|mins?|seconds?|secs?|sentences?|words?|times?|orders?|tickets?|users?|people|"
     r"customers?|lines?|chars?|characters?)\b)(?!\.\d)(?P<b>)",
+    re.IGNORECASE,
+)
+#: "charge 40 for order 3", "bill 12.50 to order 9": the number a charge says first
+_CHARGED_NUMBER = re.compile(
+    r"\b(?:charge|bill|pay|refund|invoice)\s+(?P<a>\d+(?:\.\d+)?)(?P<b>)\s+(?:to|for|on)\b",
     re.IGNORECASE,
 )
 #: "has to OK it", "must greenlight the refund": an approval said in other words.

@@ -4244,6 +4244,12 @@ _MESSAGE_LEADS = frozenset(
 _QUOTE_AT_END = re.compile(
     r"(?:[\"\u201c](?P<said>[^\"\u201d]+)[\"\u201d]|(?<!\w)'(?P<single>[^']+)')\W*$"
 )
+#: "a summary of this complaint: '...'": the quote is what a step before the message reads
+_MADE_OF_THE_QUOTE = re.compile(
+    r"\b(?:summary|digest|recap|tldr|translation|sentiment|classification|analysis)\s+of\s+"
+    r"(?:this|the|these|that|the\s+following)\b[^\"\u201c':]{0,40}:\s*[\"\u201c']",
+    re.IGNORECASE,
+)
 #: Labels that name the field a quote is for, not the message it is.
 _FIELD_LABELS = frozenset(
     "title subject name heading label tag summary description channel campaign list template "
@@ -4287,6 +4293,8 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
         last is not None
         and lead in _MESSAGE_LEADS
         and not any(label == "message" for label, _ in found)
+        # ('email them a summary of this complaint: "..."': what is summarised, not said)
+        and not _MADE_OF_THE_QUOTE.search(text)
     ):
         # 'text that number "We could not find you"', 'reply "Thanks for waiting"': a
         # message step that ends on a quote says it (unless a field's name labels it)

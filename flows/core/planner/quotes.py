@@ -34,6 +34,12 @@ _MASK = str.maketrans(_MASKS)
 T = TypeVar("T")
 
 
+def without_quotes(text: str) -> str:
+    """`text` with each quoted text emptied: what the request says about a step, not what
+    the step says ('body "charged twice"' asks for no second call)."""
+    return _QUOTED.sub('""', text)
+
+
 def mask_quotes(text: str) -> str:
     """`text` with the spaces and stops inside each quoted text masked."""
     return _QUOTED.sub(_masked, text)

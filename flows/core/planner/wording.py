@@ -718,6 +718,8 @@ def request_lead_removed(text: str) -> str:
     if rest and re.search(r"\b(?:where|in\s+which|for\s+when)\s*$", match.group(0), re.I):
         # "I need a workflow where a new customer signs up, we ...": what starts it
         return f"When {rest}"
+    # "I want to know if order 55 is in stock": a check of it
+    rest = _KNOW_WHETHER.sub("check ", rest, count=1)
     trigger = _TRIGGER_LEAD.match(text[: match.end()])
     if rest and trigger is not None:
         # "Every time an order comes in, please validate it": the trigger says what "it" is
@@ -725,6 +727,8 @@ def request_lead_removed(text: str) -> str:
     return rest or text
 
 
+#: "know if", "find out whether": what the writer wants to learn, a check
+_KNOW_WHETHER = re.compile(r"^(?:know|find\s+out|see|learn)\s+(?=(?:if|whether)\b)", re.I)
 #: "When an order comes in, please ...", "every time a form is submitted, could you ..."
 _TRIGGER_LEAD = re.compile(
     r"^\s*(?P<trigger>(?:when|whenever|every\s+time|each\s+time|any\s+time|once|as\s+soon\s+as|"
