@@ -473,3 +473,83 @@ def test_wanting_to_know_whether_is_a_check(demo, prompt, tool):
 
     assert tools_of(flow)[0] == tool
     assert "validate_order" not in tools_of(flow)
+
+
+# -- chatty requests ------------------------------------------------------------------------
+
+
+def test_codes_joined_by_and_each_are_listed(demo):
+    flow = plan("Validate order O-1 and O-2 and O-3, then charge each one", demo)
+
+    validate = next(n for n in flow.nodes if getattr(n, "tool", None) == "validate_order")
+    assert validate.items == '["O-1", "O-2", "O-3"]'
+
+
+def test_a_kind_routed_to_a_ticket_opens_one(demo):
+    flow = plan(
+        "Our support inbox gets flooded. Can you classify each incoming message and route "
+        "billing ones to billing@co.com, technical ones to a ticket, and just ignore the rest?",
+        demo,
+    )
+
+    conditions = [n.condition for n in flow.nodes if isinstance(n, BranchNode)]
+    assert conditions == [
+        'classify_ticket.category == "billing"',
+        'classify_ticket.category == "technical"',
+    ]
+    assert tools_of(flow) == ["classify_ticket", "send_email", "create_ticket"]
+
+
+def test_made_sure_then_if_it_is_reads_the_check(demo):
+    flow = plan(
+        "Hi! So every time we get a new signup I'd like to make sure their email is legit. "
+        "If it is, send them our welcome email. If not, just log a ticket for the support "
+        "team so someone can reach out manually. Thanks!",
+        demo,
+    )
+
+    branch = branch_of(flow)
+    assert branch.condition == "validate_email.valid"
+    assert (branch.then, branch.else_) == (["send_welcome_email"], ["create_ticket"])
+
+
+def test_made_sure_before_a_step_is_still_a_gate(demo):
+    flow = plan("make sure the order is valid and charge it", demo)
+
+    assert branch_of(flow).condition == "!validate_order.valid"
+
+
+def test_before_we_do_anything_that_a_later_step_does_is_when(demo):
+    flow = plan(
+        "Before we ship anything, check stock. If something's missing, email "
+        "purchasing@co.com with the order id. Otherwise create the shipment.",
+        demo,
+    )
+
+    branch = branch_of(flow)
+    assert branch.condition == "!check_inventory.in_stock"
+    assert (branch.then, branch.else_) == (["send_email"], ["create_shipment"])
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "For an order of €120 to a customer in Spain, work out the VAT and charge order 7 "
+        "the total including VAT.",
+        "We sell in the EU. For an order of €120 to a customer in Spain, work out the VAT "
+        "and charge order 7 the total including VAT.",
+    ],
+)
+def test_values_said_before_the_first_step_are_its_own(demo, prompt):
+    flow = plan(prompt, demo)
+
+    tax = tool_node(flow, "calculate_tax")
+    assert (tax.inputs["amount"], tax.inputs["country"]) == ("120.0", '"ES"')
+    assert tool_node(flow, "process_payment").inputs["amount"] == "calculate_tax.total"
+
+
+def test_a_code_said_before_its_steps_is_what_it_is(demo):
+    flow = plan("For order 5, validate it and charge it", demo)
+
+    assert tool_node(flow, "validate_order").inputs["order_id"] == '"5"'
+    assert tools_of(flow) == ["validate_order", "process_payment"]

@@ -604,6 +604,7 @@ class FlowBuilder:
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = self._background_left_out(text)
+        text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
         text = _EACH_NOUN_LISTED.sub(_each_noun_listed, text)  # "to each new hire: a, b"
@@ -624,6 +625,8 @@ class FlowBuilder:
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
+        text = _BEFORE_WE_DO_ANYTHING.sub(_done_later_anyway, text)
+        text = _MADE_SURE_THEN_IF.sub("check ", text)
         text = _IF_SO.sub(self._if_it_passed, text)
         text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
         split = split_data_heading(text, self.reader.starts_with_verb)
@@ -5820,6 +5823,20 @@ class FlowBuilder:
             return text  # "the customer wants a refund; process it": what they want is a step
         return text[match.end() :]
 
+    def _values_said_first(self, text: str) -> str:
+        """ "For an order of €120 to a customer in Spain, work out the VAT and ..." -> "work
+        out the VAT for an order of €120 to a customer in Spain and ..."."""
+        coded = _FOR_A_CODE_FIRST.search(text)
+        if coded is not None and self.reader.starts_with_verb(coded["verb"]):
+            said = f"{coded['verb']} {coded['thing']}"
+            text = f"{text[: coded.start('for')]}{said}{text[coded.end() :]}"
+        match = _FOR_A_THING_FIRST.search(text)
+        if match is None or not self.reader.starts_with_verb(match["step"]):
+            return text
+        lead = match["lead"].strip()
+        moved = f"{match['step']} {lead[0].lower()}{lead[1:]}{match['rest']}"
+        return f"{text[: match.start('lead')]}{moved}"
+
     def _each_of_these_words(self, match: re.Match[str]) -> str:
         """ "Deploy 5.2.0 to staging for each of these services: auth, billing, search" ->
         "For each of auth, billing and search, Deploy 5.2.0 to staging": a loop over the
@@ -8344,6 +8361,11 @@ _IF_SOMEONE_APPROVES = re.compile(
 )
 
 
+def _done_later_anyway(match: re.Match[str]) -> str:
+    later = match.string[match.end() :].lower()
+    return "" if match["verb"].lower()[:4] in later else match[0]
+
+
 def _approval_asked_first(match: re.Match[str]) -> str:
     before = match.string[: match.start()]
     asked = re.search(r"\b(?:approv\w*|sign[\s-]?off)\b", before, re.IGNORECASE)
@@ -9127,6 +9149,38 @@ _IF_SO = re.compile(
     r"(?P<comma>\s*,)?\s*",
     re.IGNORECASE,
 )
+#: "make sure their email is legit. If it is, welcome them. If not, ...": a check whose
+#: answer the next sentence reads, not a guard that stops the run when it fails
+_MADE_SURE_THEN_IF = re.compile(
+    r"\b(?:make\s+sure|ensure)\s+(?:that\s+)?(?=[^.;!?]+[.;!?]\s+(?:if\s+(?:it\s+is|it's|"
+    r"they\s+are|they're|so|not|it\s+isn't|it\s+is\s+not|they\s+aren't)\b|otherwise\b))",
+    re.IGNORECASE,
+)
+#: "Before we ship anything, check stock. ... Otherwise create the shipment.": when the
+#: steps after it happen, said first, when a later step does it (the shipment), unless what
+#: comes first is an approval ("before we charge anything, a manager approves"); said only
+#: there ("Before we charge anything, validate the order"), it is the last step
+_BEFORE_WE_DO_ANYTHING = re.compile(
+    r"(?:^|(?<=[.!?]\s))\s*before\s+(?:we|you|i|they)\s+(?P<verb>[a-z]+)\s+(?:anything|any\s+orders?)"
+    r"\s*,\s*"
+    r"(?=(?:(?!approv|sign[\s-]?off)[^.;!?])*[.;!?]|$)",
+    re.IGNORECASE,
+)
+#: "For an order of €120 to a customer in Spain, work out the VAT and charge it": what the
+#: first step works on, said before it (with a value in it), is that step's (it was read as
+#: background and its values were asked of the run)
+_FOR_A_THING_FIRST = re.compile(
+    r"(?:^|(?<=[.!?])\s+)(?P<lead>for\s+(?!each\b|every\b|all\b|any\b)(?:an?|the|this|one)\s+"
+    r"(?=[^,;.]*(?:\d|[$\u20ac\u00a3]))[^,;]{3,80}?)\s*,\s+(?P<step>[a-z][^,;]*?)"
+    r"(?P<rest>\s+(?:and|then)\b.*|\s*[,;.].*|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+#: "For order 5, validate it and charge it": the thing with its code is what "it" is
+_FOR_A_CODE_FIRST = re.compile(
+    r"(?:^|(?<=[.!?])\s+)(?P<for>for)\s+(?P<thing>[a-z]+\s+#?[\w-]*\d[\w-]*)\s*,\s+(?P<verb>[a-z]+)\s+"
+    r"(?:it|them)\b",
+    re.IGNORECASE,
+)
 _IF_IT_IS_THEN = re.compile(r"\bif\s+(?:it\s+is|it's|they\s+are|they're)\s+(?=[a-z])", re.I)
 _LISTED_ITEM = r"[\w@.+#:/-]*\w"
 #: "check each of api, web and db", "for each of a@x.com and b@x.com, ...": values listed
@@ -9386,7 +9440,9 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         return []
     noun = split_identifier(ids[0])[0]
     listed = (
-        rf"(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+{_A_CODE})\b"
+        # ("O-1 and O-2 and O-3": "and" between each of them too)
+        rf"(?P<list>{_A_CODE}(?:(?:\s*,\s*|\s*,?\s+(?:and|&)\s+){_A_CODE})*\s*,?\s+(?:and|&)\s+"
+        rf"{_A_CODE})\b"
         # ("order 77 and 15 dollars for order 78": an amount is no code)
         r"(?!\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|%|percent|units?|items?|x\b))"
     )

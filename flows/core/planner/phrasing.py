@@ -1102,7 +1102,11 @@ _COURTESY_NOTES = {"thank": "a thank-you note", "apolog": "an apology", "congra"
 #: finance@…, technical to eng@… and everything else to help@…": the items of one kind sent
 #: somewhere (a value some step tells, such as a category), and where the rest go
 _KIND_NOUNS = r"(?:ones|tickets|messages|emails|requests|issues|cases|questions|orders|reviews)"
-_KIND_DEST = r"(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w)"
+#: Where a kind goes: a channel, an address, or a work item made for it ("to a ticket")
+_KIND_DEST = (
+    r"(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w|(?:an?|one)\s+(?:new\s+)?(?:support\s+)?"
+    r"(?:ticket|issue|case|incident)\b)"
+)
 _SENT_KIND = re.compile(
     rf"\b(?P<verb>route|send|forward|escalate|pass|direct|dispatch)\s+(?:the\s+|all\s+|any\s+)?"
     rf"(?P<value>[a-z][a-z-]*)(?P<noun>\s+{_KIND_NOUNS})?\s+to\s+{_KIND_DEST}",
@@ -1173,12 +1177,19 @@ def _routed_ones(text: str) -> str:
         # "route billing to finance@…" alone may name a thing, not a kind
         return text
     said = ". ".join(
-        f"Otherwise, send it to {dest}" if value is None else f"If it's {value}, send it to {dest}"
+        f"{'Otherwise' if value is None else f'If it is {value}'}, {_routed_to(dest)}"
         for value, dest in cases
     )
     head = re.sub(r"[\s,;]*(?:and|then)?\s*$", "", text[: match.start()], flags=re.I)
     rest = text[end:]
     return f"{head}. {said}{rest}" if head.strip() else f"{said}{rest}"
+
+
+def _routed_to(dest: str) -> str:
+    """ "send it to billing@co.com"; "technical ones to a ticket": a ticket made for it."""
+    if re.fullmatch(r"(?:an?|one)\s+(?:new\s+)?[a-z][a-z -]*", dest.strip(), re.IGNORECASE):
+        return f"create {dest.strip()} for it"
+    return f"send it to {dest}"
 
 
 def _names_a_kind(match: re.Match[str]) -> bool:
