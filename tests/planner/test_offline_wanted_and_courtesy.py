@@ -553,3 +553,22 @@ def test_a_code_said_before_its_steps_is_what_it_is(demo):
 
     assert tool_node(flow, "validate_order").inputs["order_id"] == '"5"'
     assert tools_of(flow) == ["validate_order", "process_payment"]
+
+
+def test_the_noun_said_again_before_each_code_lists_them(demo):
+    flow = plan("Look up user 3 and user 4 and send each of them a welcome email", demo)
+
+    lookup = next(n for n in flow.nodes if getattr(n, "tool", None) == "lookup_user")
+    assert lookup.items == '["3", "4"]'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Open a ticket if the payment for order 44 of $300 fails",
+        "ship order 5 if the shipment address is valid",
+    ],
+)
+def test_the_outcome_of_a_step_never_said_is_no_check_of_something_else(demo, prompt):
+    # (an order check planned for a payment's failure, an email check for a shipment's)
+    assert refusal(prompt, demo).code == "unmapped_condition"

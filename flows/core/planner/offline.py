@@ -6425,9 +6425,21 @@ class FlowBuilder:
             asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
         # ("the error rate": a tool returning `error_rate` before one returning `errors`)
         deciders = sorted(self._deciders(asked), key=lambda spec: not _field_in_full(asked, spec))
+        # "if the payment for order 44 fails": the outcome of a step that does something
+        # (a charge), which no check of the order tells
+        subject = re.match(r"\s*(?:the|its|their|his|her|a|an)\s+([a-z]+)\b", condition.text, re.I)
+        named = {
+            spec.id: acts(spec)
+            for spec in self.specs.values()
+            if subject is not None and subject.group(1).lower() in split_identifier(spec.id)[1:]
+        }
+        # (only a thing a check never names: "the email" is also what validate_email checks)
+        done_by = set(named) if named and all(named.values()) else set()
         for spec in deciders:
             # a check that changes nothing, cached or not (stock changes by the minute)
             if spec.id in made or acts(spec):
+                continue
+            if done_by and subject is not None and subject.group(1).lower() not in spec.id:
                 continue
             if missing_capabilities(asked, spec):
                 continue  # "if the fraud score is low": a sentiment score says nothing of it
@@ -9439,10 +9451,12 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     if len(ids) != 1:
         return []
     noun = split_identifier(ids[0])[0]
+    # ("user 3 and user 4": the noun said again before each)
+    again = rf"(?:{re.escape(noun)}\s+)?{_A_CODE}"
     listed = (
         # ("O-1 and O-2 and O-3": "and" between each of them too)
-        rf"(?P<list>{_A_CODE}(?:(?:\s*,\s*|\s*,?\s+(?:and|&)\s+){_A_CODE})*\s*,?\s+(?:and|&)\s+"
-        rf"{_A_CODE})\b"
+        rf"(?P<list>{_A_CODE}(?:(?:\s*,\s*|\s*,?\s+(?:and|&)\s+){again})*\s*,?\s+(?:and|&)\s+"
+        rf"{again})\b"
         # ("order 77 and 15 dollars for order 78": an amount is no code)
         r"(?!\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|%|percent|units?|items?|x\b))"
     )
@@ -9457,7 +9471,7 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     if match is None:
         return []
     codes = [
-        c.lstrip("#")
+        re.sub(rf"^{re.escape(noun)}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
         for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match.group("list"))
         if c
     ]
