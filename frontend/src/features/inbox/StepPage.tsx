@@ -11,6 +11,7 @@ import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isT
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
+import { WrappedText } from "./WrappedText";
 import { countOf } from "../../lib/plural";
 import "./inbox.css";
 
@@ -39,6 +40,7 @@ function ScalarText({ value }: { value: Scalar | Scalar[] }) {
   }
   if (value === null || value === "") return <span className="muted">—</span>;
   if (typeof value === "boolean") return <>{value ? "yes" : "no"}</>;
+  if (typeof value === "string") return <WrappedText text={value} />;
   return <>{String(value)}</>;
 }
 
