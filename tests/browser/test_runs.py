@@ -673,6 +673,21 @@ def test_a_long_flow_name_keeps_its_run_on_one_line_with_its_version(
 
 
 
+def test_the_run_page_shows_a_flow_name_of_a_few_words_whole_and_a_longer_on_hover(
+    page, live_server, staff_user
+):
+    nodes = [{"id": "a", "type": "tool", "tool": "t_noop"}]
+    name = "Look up, approve and email customer"
+    run = start_run(staff_user, make_flow(staff_user, {"name": name, "nodes": nodes}), {})
+    page.goto(live_server(f"/runs/{run.id}"))
+    fact = page.get_by_test_id("run-flow-name")
+    # a name of a few words and its version, whole on one line in the run's facts
+    expect(fact).to_have_text(f"{name} v1")
+    assert fact.evaluate("(el) => el.scrollWidth <= el.clientWidth"), fact.inner_text()
+    # and the full name on hover, for a name too long to show whole
+    expect(fact).to_have_attribute("title", f"{name} v1")
+
+
 def test_the_flow_filter_keeps_its_width_when_a_long_flow_name_is_chosen(
     page, live_server, staff_user, screenshot
 ):

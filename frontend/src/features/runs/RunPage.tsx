@@ -71,11 +71,11 @@ function inputInFormOrder(input: unknown, schema: unknown): unknown {
   return Object.fromEntries([...order, ...Object.keys(values).filter((key) => !order.includes(key))].map((key) => [key, values[key]]));
 }
 
-function Fact({ label, children, testId, note }: { label: string; children: React.ReactNode; testId?: string; note?: string }) {
+function Fact({ label, children, testId, note, title }: { label: string; children: React.ReactNode; testId?: string; note?: string; title?: string }) {
   return (
     <div className="fact">
       <div className="fact-label">{label}</div>
-      <div className="fact-value" data-testid={testId}>{children}</div>
+      <div className="fact-value" data-testid={testId} title={title}>{children}</div>
       {note && <div className="fact-note" data-testid={testId && `${testId}-note`}>{note}</div>}
     </div>
   );
@@ -376,7 +376,7 @@ export default function RunPage() {
       )}
 
       <div className="facts card">
-        <Fact label="Flow">
+        <Fact label="Flow" testId="run-flow-name" title={`${run.flow_name} v${run.version}`}>
           {readOnly ? run.flow_name : <Link to={`/flows/${run.flow}/v/${run.version}`}>{run.flow_name}</Link>} <span className="muted">v{run.version}</span>
         </Fact>
         <Fact label="Started">{formatDateTime(run.started_at ?? run.created_at)}</Fact>
