@@ -770,3 +770,22 @@ def test_long_context_values_wrap_at_words_and_long_tokens_stay_whole(
     assert tokens.first.evaluate("(el) => getComputedStyle(el).textOverflow") == "ellipsis"
     assert tokens.first.evaluate("(el) => el.scrollWidth > el.clientWidth")
     screenshot(page, "long-context")
+
+
+def test_a_step_page_loading_shows_its_frame_and_says_what_loads(page, live_server, staff_user):
+    run = _refund_run_assigned_to(staff_user)
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    held: list[Any] = []
+    pattern = re.compile(rf".*/api/v1/approvals/{run.id}/ok/.*")
+    page.route(pattern, lambda route: held.append(route))
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+
+    loading = page.get_by_test_id("page-loading")
+    expect(loading).to_be_visible()
+    expect(loading.get_by_role("status")).to_have_text("Loading the step…")
+
+    for route in held:
+        route.continue_()
+    page.unroute(pattern)
+    expect(page.get_by_test_id("step-page")).to_be_visible()
+    expect(loading).to_have_count(0)

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
+import { PageSkeleton } from "../../lib/PageSkeleton";
 import { type StepDetail, decideStep, fetchStep } from "./api";
 import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
 import { subscribeInbox } from "./inboxSocket";
@@ -232,7 +233,7 @@ export default function StepPage() {
       </div>
     );
   }
-  if (!step) return <div className="page-loading">Loading…</div>;
+  if (!step) return <PageSkeleton kind="step" label="Loading the step…" />;
   const due = deadline(step.deadline);
   const outcome = stepOutcome(step);
   const review = step.review;

@@ -24,6 +24,7 @@ import { Timeline } from "./Timeline";
 import { EventLog } from "./EventLog";
 import { NOT_FOUND, useNow, useRunView } from "./useRunView";
 import "./runs.css";
+import { PageSkeleton } from "../../lib/PageSkeleton";
 
 function Connection({ status, finished }: { status: string; finished: boolean }) {
   if (finished || status === "idle" || status === "closed") return null;
@@ -160,7 +161,7 @@ export default function RunPage() {
       </div>
     );
   }
-  if (!run || !version || !state) return <div className="page-loading">Loading run…</div>;
+  if (!run || !version || !state) return <PageSkeleton kind="run" label="Loading the run…" />;
 
   const counts = statusCounts(state);
   const adverse = adverseCounts(state.nodes, irNodes);
