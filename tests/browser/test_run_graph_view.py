@@ -354,3 +354,20 @@ def test_a_big_run_always_has_its_minimap_in_status_colours(
         ".transform"
     )
     assert after != before
+
+
+def test_the_event_log_names_each_step_of_a_long_run_whole(page, live_server, staff_user):
+    # Given a long run whose steps' names differ only at their end ("..., part 12")
+    open_long_run(page, live_server, staff_user)
+
+    # When its event log is shown
+    page.get_by_test_id("tab-events").click()
+    names = page.locator(".ev-node .link-button")
+    expect(names.first).to_be_visible()
+
+    # Then each event's step is named whole, not cut before the part that tells it apart
+    cut = names.evaluate_all(
+        "(all) => all.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent)"
+    )
+    assert cut == [], cut
+    expect(page.locator(".ev-node", has_text=re.compile("part 23$")).first).to_be_visible()
