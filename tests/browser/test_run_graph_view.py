@@ -252,6 +252,19 @@ def test_a_step_picked_on_the_graph_shows_its_row_in_the_timeline(
     screenshot(page, "timeline-row-shown")
 
 
+# Records, frame by frame for a second, where the 24th step's card is placed in the flow.
+CARD_PLACES_OVER_TIME = """() => {
+    window.__places = [];
+    const start = performance.now();
+    const read = () => {
+        const card = document.querySelector('.run-graph .react-flow__node[data-id="step_24"]');
+        if (card) window.__places.push(card.style.transform);
+        if (performance.now() - start < 1000) requestAnimationFrame(read);
+    };
+    requestAnimationFrame(read);
+}"""
+
+
 def rows_of(page: Any, count: int) -> set[int]:
     """The rows the run's cards are folded in: their distinct tops on the page."""
     return {round(node(page, f"step_{i}").bounding_box()["y"]) for i in range(1, count + 1)}
@@ -294,9 +307,13 @@ def test_the_node_panel_refolds_a_long_run_for_the_room_left_and_back(
     zoom_before = zoom(page)
 
     # When a step is picked, the panel narrowing the graph
+    page.evaluate(CARD_PLACES_OVER_TIME)
     node(page, "step_1").click()
     expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_1")
     settled(page)
+    # (the last step eases to its new place over a few frames, not in one jump)
+    places = page.evaluate("() => window.__places")
+    assert len(set(places)) >= 4, places
 
     # Then the run is folded again for the room left: shorter rows, more of them, and none
     # wider than the graph's pane

@@ -45,6 +45,7 @@ import {
   type FlowEdge,
   type FlowIR,
   type FlowNode,
+  type Position as Place,
 } from "../../graph";
 import { EdgeRoutesContext, edgeTypes } from "../../lib/RoutedEdge";
 import { emptyNode, type NodeState } from "./runState";
@@ -254,10 +255,38 @@ function useLayout(ir: FlowIR, pane: PaneSize, onArrive: (nodes: FlowNode[]) => 
   }, [first]);
   const base = elk && elk.first === first ? elk.base : first;
   const nodes = foldedFor(base, pane);
+  // Folded again for another pane (the panel opened or closed): the cards ease into their
+  // new rows as the view eases to them, from wherever a move still under way has them.
+  const [refolding, setRefolding] = useState<{ base: Unfolded; nodes: FlowNode[] } | null>(null);
+  const shown = useRef<{ base: Unfolded; nodes: FlowNode[] } | null>(null);
+  const midway = useRef<Record<string, Place> | null>(null);
+  useEffect(() => {
+    const was = shown.current;
+    shown.current = { base, nodes };
+    if (!was || was.base !== base) {
+      midway.current = null;
+      return;
+    }
+    if (was.nodes === nodes) return;
+    const from = midway.current ?? Object.fromEntries(was.nodes.map((node) => [node.id, node.position]));
+    const to = Object.fromEntries(nodes.map((node) => [node.id, node.position]));
+    if (!positionsDiffer(from, to)) return;
+    let cancelled = false;
+    const stop = animatePositions(from, to, (positions, done) => {
+      if (cancelled) return;
+      midway.current = done ? null : positions;
+      setRefolding(done ? null : { base, nodes: nodes.map((node) => ({ ...node, position: positions[node.id] ?? node.position })) });
+    });
+    return () => {
+      cancelled = true;
+      stop();
+    };
+  }, [base, nodes]);
   const laid = useMemo<Laid>(() => {
     if (moving && moving.first === first) return { nodes: moving.nodes, edges: base.edges, shortcuts: base.shortcuts, routes: {}, settled: false };
+    if (refolding && refolding.base === base) return { nodes: refolding.nodes, edges: base.edges, shortcuts: base.shortcuts, routes: {}, settled: base.settled };
     return { nodes, edges: base.edges, shortcuts: base.shortcuts, routes: fittedRoutes(nodes, base.edges, base.routes), settled: base.settled };
-  }, [moving, first, base, nodes]);
+  }, [moving, refolding, first, base, nodes]);
   const foldedAt = useCallback((size: PaneSize) => foldedFor(base, size), [base]);
   return { laid, foldedAt };
 }
