@@ -5,7 +5,8 @@
 // the lines that say the order, a read a longer path already implies (a shortcut) is
 // drawn only while one of its ends is picked or pointed at, and a long flow never laid out
 // by hand is folded into rows that fit the pane. The node details panel sits beside the
-// graph; the view follows the room it leaves (FollowPane).
+// graph; the view follows the room it leaves (FollowPane), the long flow folded again for
+// it, and a small flow kept at a readable zoom.
 import {
   Background,
   BackgroundVariant,
@@ -66,6 +67,7 @@ const MAP_CARD_HEIGHT = 84;
 /** Above this many nodes only what is on screen is drawn, and the view opens at a readable
  * zoom on the flow's first nodes instead of fitting all of them (the minimap shows the rest). */
 const BIG_GRAPH = MINIMAP_ALWAYS_ABOVE;
+
 function cardHeight(node: FlowNode): number {
   return node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT;
 }
