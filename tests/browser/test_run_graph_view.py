@@ -388,3 +388,27 @@ def test_the_event_log_names_each_step_of_a_long_run_whole(page, live_server, st
     )
     assert cut == [], cut
     expect(page.locator(".ev-node", has_text=re.compile("part 23$")).first).to_be_visible()
+
+
+def test_the_timeline_names_a_step_of_a_few_words_whole(page, live_server, staff_user):
+    # Given a run whose steps have names of a few words
+    titles = ["Look up the customer by email", "Approved, or no approval needed",
+              "Email the customer the decision"]
+    steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "input.order",
+                                    "title": titles[0]}]
+    for i, title in enumerate(titles[1:], start=2):
+        steps.append({"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}",
+                      "title": title})
+    ir = {**chain(3), "nodes": steps}
+    run = start_run(staff_user, make_flow(staff_user, ir), {"order": "A-1"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "step_3")).to_have_attribute("data-status", "completed", timeout=30_000)
+
+    # Then the timeline names each whole, and says it on hover too
+    names = page.locator(".timeline .tl-title")
+    expect(names).to_have_text(titles)
+    cut = names.evaluate_all(
+        "(all) => all.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent)"
+    )
+    assert cut == [], cut
+    expect(names.first).to_have_attribute("title", titles[0])
