@@ -297,6 +297,19 @@ def test_a_small_run_keeps_a_readable_zoom_beside_the_node_panel(
     assert abs(zoom(page) - 1) < 0.01, zoom(page)
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
 
+    # When a link naming its last step opens the run, the panel open from the start
+    page.goto(page.url.split("?")[0] + "?node=step_3")
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_3")
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    settled(page)
+
+    # Then the run is as readable as when the panel opens on a click, that step in view
+    assert zoom(page) >= 0.85, zoom(page)
+    graph = box_of(page, ".run-graph")
+    picked = node(page, "step_3").bounding_box()
+    assert graph["x"] <= picked["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+
 
 def test_the_node_panel_refolds_a_long_run_for_the_room_left_and_back(
     page, live_server, staff_user, screenshot

@@ -52,7 +52,7 @@ import { EdgeRoutesContext, edgeTypes } from "../../lib/RoutedEdge";
 import { emptyNode, type NodeState } from "./runState";
 import { RunNode, type RunFlowNode } from "./RunNode";
 import { adverseOutcome } from "./nodeKinds";
-import { paneView, runFold, runStartView, type PaneSize } from "./paneView";
+import { paneView, revealBox, runFold, runStartView, type PaneSize } from "./paneView";
 import "./runGraph.css";
 
 function paneOf(element: HTMLElement): PaneSize {
@@ -300,6 +300,18 @@ function startView(nodes: readonly FlowNode[], pane: PaneSize, shownZoom?: numbe
 }
 
 /**
+ * The zoom the flow shows at in the graph's whole card, the node details panel closed;
+ * undefined when it is closed. A run opened on a step (a link naming it) opens beside the
+ * panel, and a small flow is kept as readable there as when the panel opens on a click.
+ */
+function zoomWithoutPanel(element: HTMLElement, foldedAt: (size: PaneSize) => FlowNode[]): number | undefined {
+  const card = element.closest<HTMLElement>(".graph-card");
+  if (!card || card.clientWidth <= element.clientWidth + 1) return undefined;
+  const whole = { width: card.clientWidth, height: element.clientHeight };
+  return startView(foldedAt(whole), whole).zoom;
+}
+
+/**
  * The view follows the pane: when the node details panel opens, closes or is resized
  * beside the graph, a first view is refitted to the room left, the flow folded again for
  * it (a view the person moved keeps its middle, and its cards), and a picked node out of
@@ -386,11 +398,21 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   // it follows the cards into ELK's places, and is refitted when the pane changes size (a
   // picked node panned into view then), only while it is.
   const atStart = useRef(true);
+  const fold = useRef<(size: PaneSize) => FlowNode[]>(() => []);
+  const picked = useRef(selected);
+  picked.current = selected;
+  /** The first view of cards at `nodes`, with the step a link names (its details open) in it. */
+  const firstView = useCallback((nodes: readonly FlowNode[], element: HTMLElement) => {
+    const pane = paneOf(element);
+    const view = startView(nodes, pane, zoomWithoutPanel(element, fold.current));
+    const node = picked.current ? nodes.find((candidate) => candidate.id === picked.current) : undefined;
+    return node ? revealBox(view, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }, pane) : view;
+  }, []);
   const onArrive = useCallback((nodes: FlowNode[]) => {
     const element = box.current;
     if (!atStart.current || !instance.current || !element) return;
-    void instance.current.setViewport(startView(nodes, paneOf(element)), { duration: EASE_MS });
-  }, []);
+    void instance.current.setViewport(firstView(nodes, element), { duration: EASE_MS });
+  }, [firstView]);
   // The pane the cards are folded for: the graph's box, followed while the view is the
   // first one (the panel opening refolds the flow for the room left, closing it unfolds).
   const [foldPane, setFoldPane] = useState(pane);
@@ -408,6 +430,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
     return () => observer.disconnect();
   }, [box]);
   const { laid, foldedAt } = useLayout(ir, foldPane, onArrive);
+  fold.current = foldedAt;
   const cache = useRef(new Map<string, RunFlowNode>());
   const handleCache = useRef(new WeakMap<FlowNode, NonNullable<RunFlowNode["handles"]>>());
   const handlesFor = (base: FlowNode) => {
@@ -502,7 +525,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   const onInit = useCallback((flow: ReactFlowInstance<RunFlowNode, Edge>) => {
     instance.current = flow;
     const element = box.current;
-    if (element) void flow.setViewport(startView(laid.nodes, paneOf(element)));
+    if (element) void flow.setViewport(firstView(laid.nodes, element));
     // Only the first view is set here: later layouts move it through onArrive.
   }, []);
   // A pan or zoom by the person (setViewport's come without an event). Not a move's start:
