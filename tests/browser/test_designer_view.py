@@ -491,3 +491,18 @@ def test_an_approvals_context_shows_each_name_whole_and_the_values_in_line(
     expect(card.locator('.fn-value[data-value-kind="text"]')).to_have_text("Approve the gift.")
     expect(card.locator('.fn-value[data-value-kind="expression"]').first).to_have_text("input.email")
     screenshot(page, "context")
+
+
+def test_a_big_flow_keeps_its_minimap_with_all_of_it_in_view(page, live_server, staff_user):
+    # Given a flow of 61 steps open in the designer
+    open_designer(page, live_server, make(staff_user, chain(61)))
+    minimap = page.locator(".designer-canvas .designer-minimap")
+    expect(minimap).to_be_visible()
+
+    # When it is fitted whole in the canvas (small cards, nothing off screen)
+    page.locator(".designer-canvas .react-flow__controls-fitview").click()
+    page.wait_for_timeout(600)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # Then the minimap stays, to find a step by its place in the flow
+    expect(minimap).to_be_visible()

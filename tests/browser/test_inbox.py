@@ -701,3 +701,92 @@ def test_a_long_flows_step_shows_in_its_mini_graph_and_its_run_opens_on_it(
     # and closing the details takes the step out of the address
     page.get_by_test_id("node-panel-close").click()
     expect(page).to_have_url(re.compile(rf"/runs/{run.id}$"))
+
+
+# The words of an element's text (outside long tokens) that are broken across two lines.
+WORDS_BROKEN = """(element) => {
+    const broken = [];
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        if (text.parentElement.closest('.long-token')) continue;
+        const re = /\\S+/g;
+        for (let m = re.exec(text.data); m; m = re.exec(text.data)) {
+            const range = document.createRange();
+            range.setStart(text, m.index);
+            range.setEnd(text, m.index + m[0].length);
+            const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            if (tops.size > 1) broken.push(m[0]);
+        }
+    }
+    return broken;
+}"""
+
+
+def test_long_context_values_wrap_at_words_and_long_tokens_stay_whole(
+    page, live_server, staff_user, screenshot
+):
+    url = ("https://example.com/refunds/ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnop"
+           "?customer=ada%40example.com&reason=damaged-parcel")
+    note = ("The customer wrote three times about the damaged parcel and attached photographs "
+            f"of the box, the receipt and the courier's signature; the claim is at {url} and "
+            "the courier confirmed the damage on the phone this morning, so please approve.")
+    reference = "ord_7f3a9c2e1b4d5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f"
+    ir = {"name": "Claims", "input_schema": {"type": "object", "properties": {
+        "note": {"type": "string"}, "reference": {"type": "string"}}},
+        "nodes": [
+            {"id": "ok", "type": "approval", "title": "Approve the claim?",
+             "form_schema": {"type": "object", "properties": {}},
+             "context": {"note": "input.note", "reference": "input.reference",
+                         "claim": "input"},
+             "assignees": {"users": [staff_user.username]}},
+            {"id": "result", "type": "output", "value": "ok.approved"},
+        ]}
+    flow = Flow.objects.create(name="Claims", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id,
+                              run_input={"note": note, "reference": reference})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    context = page.get_by_test_id("step-context")
+    expect(context).to_contain_text("damaged parcel")
+
+    # The long text wraps at word boundaries, at the top level and in an object's fields
+    for row in ("note", "claim"):
+        value = context.locator(".step-context-row", has_text=row).locator("dd").first
+        assert value.evaluate(WORDS_BROKEN) == [], row
+    # Long unbroken tokens (the URL, the id) stay whole on one line inside their box, cut with
+    # an ellipsis, their full value on hover and in the page's text (selected and copied whole)
+    tokens = context.get_by_test_id("long-token")
+    expect(tokens).to_have_count(4)  # note and reference, at the top and in the claim
+    for i in range(4):
+        token = tokens.nth(i)
+        full = token.get_attribute("title")
+        assert full in (url, reference)
+        assert token.text_content() == full
+        box = token.bounding_box()
+        cell = token.locator("xpath=ancestor::dd[1]").bounding_box()
+        assert box["height"] < 30, box
+        assert cell["x"] <= box["x"], (box, cell)
+        assert box["x"] + box["width"] <= cell["x"] + cell["width"] + 1, (box, cell)
+    assert tokens.first.evaluate("(el) => getComputedStyle(el).textOverflow") == "ellipsis"
+    assert tokens.first.evaluate("(el) => el.scrollWidth > el.clientWidth")
+    screenshot(page, "long-context")
+
+
+def test_a_step_page_loading_shows_its_frame_and_says_what_loads(page, live_server, staff_user):
+    run = _refund_run_assigned_to(staff_user)
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    held: list[Any] = []
+    pattern = re.compile(rf".*/api/v1/approvals/{run.id}/ok/.*")
+    page.route(pattern, lambda route: held.append(route))
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+
+    loading = page.get_by_test_id("page-loading")
+    expect(loading).to_be_visible()
+    expect(loading.get_by_role("status")).to_have_text("Loading the step…")
+
+    for route in held:
+        route.continue_()
+    page.unroute(pattern)
+    expect(page.get_by_test_id("step-page")).to_be_visible()
+    expect(loading).to_have_count(0)

@@ -250,3 +250,178 @@ def test_a_step_picked_on_the_graph_shows_its_row_in_the_timeline(
         )
         assert apart, (picked, corner)
     screenshot(page, "timeline-row-shown")
+
+
+# Records, frame by frame for a second, where the 24th step's card is placed in the flow.
+CARD_PLACES_OVER_TIME = """() => {
+    window.__places = [];
+    const start = performance.now();
+    const read = () => {
+        const card = document.querySelector('.run-graph .react-flow__node[data-id="step_24"]');
+        if (card) window.__places.push(card.style.transform);
+        if (performance.now() - start < 1000) requestAnimationFrame(read);
+    };
+    requestAnimationFrame(read);
+}"""
+
+
+def rows_of(page: Any, count: int) -> set[int]:
+    """The rows the run's cards are folded in: their distinct tops on the page."""
+    return {round(node(page, f"step_{i}").bounding_box()["y"]) for i in range(1, count + 1)}
+
+
+def test_a_small_run_keeps_a_readable_zoom_beside_the_node_panel(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run of three steps, shown at its cards' own size
+    open_long_run(page, live_server, staff_user, count=3)
+    assert abs(zoom(page) - 1) < 0.01, zoom(page)
+
+    # When its middle step is picked, the panel opening beside the graph
+    node(page, "step_2").click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_2")
+    settled(page)
+
+    # Then the cards are not shrunk to fit the room left: still readable, the picked one
+    # wholly in the graph's pane
+    assert zoom(page) >= 0.85, zoom(page)
+    graph = box_of(page, ".run-graph")
+    picked = node(page, "step_2").bounding_box()
+    assert graph["x"] <= picked["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+    screenshot(page, "small-run-picked")
+
+    # When the panel is closed, the whole run shows at its cards' size again
+    page.get_by_test_id("node-panel-close").click()
+    settled(page)
+    assert abs(zoom(page) - 1) < 0.01, zoom(page)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When a link naming its last step opens the run, the panel open from the start
+    page.goto(page.url.split("?")[0] + "?node=step_3")
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_3")
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    settled(page)
+
+    # Then the run is as readable as when the panel opens on a click, that step in view
+    assert zoom(page) >= 0.85, zoom(page)
+    graph = box_of(page, ".run-graph")
+    picked = node(page, "step_3").bounding_box()
+    assert graph["x"] <= picked["x"]
+    assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
+
+
+def test_the_node_panel_refolds_a_long_run_for_the_room_left_and_back(
+    page, live_server, staff_user, screenshot
+):
+    # Given a long run folded into rows for the whole card
+    open_long_run(page, live_server, staff_user)
+    before = rows_of(page, 24)
+    zoom_before = zoom(page)
+
+    # When a step is picked, the panel narrowing the graph
+    page.evaluate(CARD_PLACES_OVER_TIME)
+    node(page, "step_1").click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_1")
+    settled(page)
+    # (the last step eases to its new place over a few frames, not in one jump)
+    places = page.evaluate("() => window.__places")
+    assert len(set(places)) >= 4, places
+
+    # Then the run is folded again for the room left: shorter rows, more of them, and none
+    # wider than the graph's pane
+    beside = rows_of(page, 24)
+    assert len(beside) > len(before), (before, beside)
+    graph = box_of(page, ".run-graph")
+    lefts = [node(page, f"step_{i}").bounding_box() for i in range(1, 25)]
+    assert min(card["x"] for card in lefts) >= graph["x"]
+    assert max(card["x"] + card["width"] for card in lefts) <= graph["x"] + graph["width"]
+    screenshot(page, "long-run-refolded")
+
+    # When the panel is closed, the run is folded as at first, wholly in view
+    page.get_by_test_id("node-panel-close").click()
+    settled(page)
+    assert len(rows_of(page, 24)) == len(before)
+    assert abs(zoom(page) - zoom_before) < 0.01
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+
+def test_a_big_run_always_has_its_minimap_in_status_colours(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run of 61 steps (above 60 only the cards on screen are drawn)
+    run = start_run(staff_user, make_flow(staff_user, chain(61)), {"order": "A-1"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+
+    # Then its minimap is there from the start, each step in its status's colour
+    minimap = page.locator(".run-graph .react-flow__minimap")
+    expect(minimap).to_have_count(1)
+    expect(minimap.locator(".react-flow__minimap-node.mm-completed")).to_have_count(
+        61, timeout=30_000
+    )
+    settled(page)
+
+    # and zoomed out until the whole run is in view, the map stays
+    for _ in range(8):
+        page.locator(".run-graph .react-flow__controls-zoomout").click()
+    settled(page)
+    expect(minimap).to_have_count(1)
+    screenshot(page, "big-run-minimap")
+
+    # and it is pannable: dragging on it moves the graph's view
+    before = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.run-graph .react-flow__viewport'))"
+        ".transform"
+    )
+    box = minimap.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 20, box["y"] + box["height"] / 2 + 20, steps=4)
+    page.mouse.up()
+    after = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.run-graph .react-flow__viewport'))"
+        ".transform"
+    )
+    assert after != before
+
+
+def test_the_event_log_names_each_step_of_a_long_run_whole(page, live_server, staff_user):
+    # Given a long run whose steps' names differ only at their end ("..., part 12")
+    open_long_run(page, live_server, staff_user)
+
+    # When its event log is shown
+    page.get_by_test_id("tab-events").click()
+    names = page.locator(".ev-node .link-button")
+    expect(names.first).to_be_visible()
+
+    # Then each event's step is named whole, not cut before the part that tells it apart
+    cut = names.evaluate_all(
+        "(all) => all.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent)"
+    )
+    assert cut == [], cut
+    expect(page.locator(".ev-node", has_text=re.compile("part 23$")).first).to_be_visible()
+
+
+def test_the_timeline_names_a_step_of_a_few_words_whole(page, live_server, staff_user):
+    # Given a run whose steps have names of a few words
+    titles = ["Look up the customer by email", "Approved, or no approval needed",
+              "Email the customer the decision"]
+    steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "input.order",
+                                    "title": titles[0]}]
+    for i, title in enumerate(titles[1:], start=2):
+        steps.append({"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}",
+                      "title": title})
+    ir = {**chain(3), "nodes": steps}
+    run = start_run(staff_user, make_flow(staff_user, ir), {"order": "A-1"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(node(page, "step_3")).to_have_attribute("data-status", "completed", timeout=30_000)
+
+    # Then the timeline names each whole, and says it on hover too
+    names = page.locator(".timeline .tl-title")
+    expect(names).to_have_text(titles)
+    cut = names.evaluate_all(
+        "(all) => all.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent)"
+    )
+    assert cut == [], cut
+    expect(names.first).to_have_attribute("title", titles[0])

@@ -673,6 +673,44 @@ def test_a_long_flow_name_keeps_its_run_on_one_line_with_its_version(
 
 
 
+def test_the_run_page_shows_a_flow_name_of_a_few_words_whole_and_a_longer_on_hover(
+    page, live_server, staff_user
+):
+    nodes = [{"id": "a", "type": "tool", "tool": "t_noop"}]
+    name = "Look up, approve and email customer"
+    run = start_run(staff_user, make_flow(staff_user, {"name": name, "nodes": nodes}), {})
+    page.goto(live_server(f"/runs/{run.id}"))
+    fact = page.get_by_test_id("run-flow-name")
+    # a name of a few words and its version, whole on one line in the run's facts
+    expect(fact).to_have_text(f"{name} v1")
+    assert fact.evaluate("(el) => el.scrollWidth <= el.clientWidth"), fact.inner_text()
+    # and the full name on hover, for a name too long to show whole
+    expect(fact).to_have_attribute("title", f"{name} v1")
+
+
+def test_a_run_page_loading_shows_its_frame_and_says_what_loads(page, live_server, staff_user):
+    nodes = [{"id": "a", "type": "tool", "tool": "t_noop"}]
+    run = start_run(staff_user, make_flow(staff_user, {"name": "Quick", "nodes": nodes}), {})
+    # the run's own answer held back, as on a slow network
+    held: list[Any] = []
+    pattern = re.compile(rf".*/api/v1/runs/{run.id}/(\?.*)?$")
+    page.route(pattern, lambda route: held.append(route))
+    page.goto(live_server(f"/runs/{run.id}"))
+
+    # Then the page shows the frame of the run (its facts and graph), saying what loads
+    loading = page.get_by_test_id("page-loading")
+    expect(loading).to_be_visible()
+    expect(loading.get_by_role("status")).to_have_text("Loading the run…")
+    assert loading.locator(".ps-graph").bounding_box()["height"] >= 300
+
+    # and the run once it comes
+    for route in held:
+        route.continue_()
+    page.unroute(pattern)
+    expect(page.get_by_test_id("run-graph")).to_be_visible()
+    expect(loading).to_have_count(0)
+
+
 def test_the_flow_filter_keeps_its_width_when_a_long_flow_name_is_chosen(
     page, live_server, staff_user, screenshot
 ):

@@ -1,6 +1,6 @@
 // Bringing nodes added off screen into view without losing what the person was looking at.
 import { describe, expect, it } from "vitest";
-import { keepWholeFlow, revealViewport, showsAll, type Box, type Viewport } from "./viewport";
+import { keepWholeFlow, revealViewport, showsAll, showsMiniMap, type Box, type Viewport } from "./viewport";
 
 const card = (x: number, y: number): Box => ({ x, y, width: 240, height: 80 });
 
@@ -62,5 +62,14 @@ describe("keepWholeFlow", () => {
     const small = { x: 10, y: 10, zoom: 0.4 };
     const next = keepWholeFlow([card(0, 0), card(2200, 0)], small, { width: 1000, height: 700 }, { width: 900, height: 700 });
     expect(next!.zoom).toBeLessThanOrEqual(0.4);
+  });
+});
+
+describe("showsMiniMap", () => {
+  it("always shows the minimap of a graph of more than 60 nodes, else only while it overflows", () => {
+    expect(showsMiniMap(61, false)).toBe(true);
+    expect(showsMiniMap(200, true)).toBe(true);
+    expect(showsMiniMap(60, false)).toBe(false);
+    expect(showsMiniMap(12, true)).toBe(true);
   });
 });

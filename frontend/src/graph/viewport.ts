@@ -104,3 +104,16 @@ export function keepWholeFlow(
   if (!showsAll(boxes, view, before.width, before.height) || showsAll(boxes, view, after.width, after.height)) return null;
   return startViewport(boxes, after.width, after.height, { maxZoom: view.zoom, minZoom: Math.min(minZoom, view.zoom) });
 }
+
+/** A flow of more than this many nodes always has its minimap (the designer's and the run
+ * page's): its cards are small or partly off screen, and the map is how one finds a step. */
+export const MINIMAP_ALWAYS_ABOVE = 60;
+
+/**
+ * Whether a graph of `count` nodes shows its minimap: a big one always; a smaller one only
+ * while part of it is out of view (`overflowing`), as with all of it in view the map would
+ * only cover the cards in its corner.
+ */
+export function showsMiniMap(count: number, overflowing: boolean): boolean {
+  return count > MINIMAP_ALWAYS_ABOVE || overflowing;
+}

@@ -6,11 +6,13 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
+import { PageSkeleton } from "../../lib/PageSkeleton";
 import { type StepDetail, decideStep, fetchStep } from "./api";
 import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
+import { WrappedText } from "./WrappedText";
 import { countOf } from "../../lib/plural";
 import "./inbox.css";
 
@@ -39,6 +41,7 @@ function ScalarText({ value }: { value: Scalar | Scalar[] }) {
   }
   if (value === null || value === "") return <span className="muted">—</span>;
   if (typeof value === "boolean") return <>{value ? "yes" : "no"}</>;
+  if (typeof value === "string") return <WrappedText text={value} />;
   return <>{String(value)}</>;
 }
 
@@ -230,7 +233,7 @@ export default function StepPage() {
       </div>
     );
   }
-  if (!step) return <div className="page-loading">Loading…</div>;
+  if (!step) return <PageSkeleton kind="step" label="Loading the step…" />;
   const due = deadline(step.deadline);
   const outcome = stepOutcome(step);
   const review = step.review;

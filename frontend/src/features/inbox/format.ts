@@ -181,3 +181,30 @@ export function stepOutcome(step: StepOutcomeFacts, now: number = Date.now()): S
   const by = step.decided_by ? `Decided by ${step.decided_by}` : "Decided";
   return { label: approved ? "Approved" : "Rejected", tone: approved ? "ok" : "danger", text: `${by}${when}.` };
 }
+
+/** A run of characters without a space this long (a URL, an id, a token) is kept whole:
+ * on one line, cut with an ellipsis when wider than its box, the full value on hover. */
+export const LONG_TOKEN = 24;
+
+export interface TextPart {
+  text: string;
+  /** An unbroken run of LONG_TOKEN characters or more. */
+  long: boolean;
+}
+
+/** `text` as words and spaces (wrapped at word boundaries) and long unbroken tokens. */
+export function splitLongTokens(text: string, longest = LONG_TOKEN): TextPart[] {
+  const parts: TextPart[] = [];
+  let plain = "";
+  for (const piece of text.split(/(\s+)/)) {
+    if (piece.length >= longest && !/\s/.test(piece)) {
+      if (plain) parts.push({ text: plain, long: false });
+      parts.push({ text: piece, long: true });
+      plain = "";
+    } else {
+      plain += piece;
+    }
+  }
+  if (plain) parts.push({ text: plain, long: false });
+  return parts;
+}

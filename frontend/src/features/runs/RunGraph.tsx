@@ -5,7 +5,8 @@
 // the lines that say the order, a read a longer path already implies (a shortcut) is
 // drawn only while one of its ends is picked or pointed at, and a long flow never laid out
 // by hand is folded into rows that fit the pane. The node details panel sits beside the
-// graph; the view follows the room it leaves (FollowPane).
+// graph; the view follows the room it leaves (FollowPane), the long flow folded again for
+// it, and a small flow kept at a readable zoom.
 import {
   Background,
   BackgroundVariant,
@@ -33,25 +34,25 @@ import {
   EASE_MS,
   orthogonalRoutes,
   positionsDiffer,
-  READABLE_ZOOM,
   routesClearOfCards,
   shortcutClass,
   shortcutEdgeIds,
   showsAll,
-  startViewport,
+  showsMiniMap,
+  MINIMAP_ALWAYS_ABOVE,
   withoutShortcuts,
-  wrapIntoRows,
   type EdgeEnds,
   type EdgeRoute,
   type FlowEdge,
   type FlowIR,
   type FlowNode,
+  type Position as Place,
 } from "../../graph";
 import { EdgeRoutesContext, edgeTypes } from "../../lib/RoutedEdge";
 import { emptyNode, type NodeState } from "./runState";
 import { RunNode, type RunFlowNode } from "./RunNode";
 import { adverseOutcome } from "./nodeKinds";
-import { paneView, type PaneSize } from "./paneView";
+import { paneView, revealBox, runFold, runStartView, type PaneSize } from "./paneView";
 import "./runGraph.css";
 
 function paneOf(element: HTMLElement): PaneSize {
@@ -65,15 +66,7 @@ export const CARD_HEIGHT = 64;
 const MAP_CARD_HEIGHT = 84;
 /** Above this many nodes only what is on screen is drawn, and the view opens at a readable
  * zoom on the flow's first nodes instead of fitting all of them (the minimap shows the rest). */
-const BIG_GRAPH = 60;
-/** The first view fits the flow up to this zoom; below MIN_START_ZOOM it shows the start. */
-const MAX_START_ZOOM = 1.1;
-/** A flow (folded into rows) is fitted whole down to this zoom, as the designer opens it:
- * the shape of the run and every step's status in view; a step's details are a click away. */
-const MIN_START_ZOOM = 0.5;
-/** Kept clear around the first view, in screen pixels: the zoom controls at the bottom left
- * stand within it, so no card starts under them. */
-const START_PADDING = 56;
+const BIG_GRAPH = MINIMAP_ALWAYS_ABOVE;
 
 function cardHeight(node: FlowNode): number {
   return node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT;
@@ -156,26 +149,54 @@ function fittedRoutes(nodes: readonly FlowNode[], edges: readonly FlowEdge[], la
   return { ...orthogonalRoutes(edgeEnds(unrouted, placed), boxes), ...clear };
 }
 
-interface FirstDraw extends Laid {
+/** The run's cards laid out in one long row (ELK's layout, or the layered one drawn while
+ * ELK's worker starts), before they are folded into rows for a pane. */
+interface Unfolded {
   /** The run's cards as the layout is asked for them (sizes and handles, no positions). */
   sized: FlowNode[];
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  shortcuts: ReadonlySet<string>;
+  /** The edges that place the cards (the shortcuts left out). */
+  spine: FlowEdge[];
+  /** The layout's own routes, for the cards where it put them. */
+  routes: Record<string, EdgeRoute>;
+  settled: boolean;
 }
 
 /**
- * `nodes` folded into rows that fit a pane of `pane`'s size, as the designer opens a flow
- * never laid out by hand (graph/wrap.ts): a run-on flow of twenty steps reads in a few
- * rows instead of one long strip shrunk to fit. Saved positions (the designer's) stay.
+ * `nodes` folded into rows that fit a pane of `pane`'s size (runFold), as the designer
+ * opens a flow never laid out by hand. Saved positions (the designer's) stay.
  */
 function foldIntoRows(nodes: FlowNode[], links: readonly FlowEdge[], pane: PaneSize): FlowNode[] {
   if (nodes.some((node) => node.data.placed)) return nodes;
   const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
-  const folded = wrapIntoRows(boxes, links, pane.width, pane.height, { padding: START_PADDING, maxZoom: MAX_START_ZOOM, readableZoom: READABLE_ZOOM });
+  const folded = runFold(boxes, links, pane);
   return folded ? nodes.map((node) => ({ ...node, position: folded.get(node.id) ?? node.position })) : nodes;
 }
 
+/** The folds of a layout already computed, by pane size: the view and the cards ask for the
+ * same one, and a panel dragged back and forth finds each again. */
+const folds = new WeakMap<Unfolded, Map<string, FlowNode[]>>();
+
+function foldedFor(base: Unfolded, pane: PaneSize): FlowNode[] {
+  let bySize = folds.get(base);
+  if (!bySize) {
+    bySize = new Map();
+    folds.set(base, bySize);
+  }
+  const key = `${pane.width}x${pane.height}`;
+  let found = bySize.get(key);
+  if (!found) {
+    found = foldIntoRows(base.nodes, base.spine, pane);
+    bySize.set(key, found);
+  }
+  return found;
+}
+
 /** What is drawn at once: ELK's layout when this browser kept it, the layered layout
- * otherwise (saved positions in either case), folded for `pane`. */
-function drawAtOnce(ir: FlowIR, pane: PaneSize): FirstDraw {
+ * otherwise (saved positions in either case). */
+function drawAtOnce(ir: FlowIR): Unfolded {
   const graph = irToGraph(ir);
   // The run's cards, with the run's sizes and handles, so the routes fit what is drawn.
   const sized = graph.nodes.map((node) => ({
@@ -186,95 +207,144 @@ function drawAtOnce(ir: FlowIR, pane: PaneSize): FirstDraw {
   const shortcuts = shortcutEdgeIds(graph.edges);
   const spine = withoutShortcuts(graph.edges, shortcuts);
   const now = immediateLayout(sized, spine);
-  const nodes = foldIntoRows(now.nodes, spine, pane);
-  return {
-    sized,
-    nodes,
-    edges: graph.edges,
-    shortcuts,
-    routes: fittedRoutes(nodes, graph.edges, now.routes ?? {}),
-    settled: now.final && now.routes !== undefined,
-  };
+  return { sized, nodes: now.nodes, edges: graph.edges, shortcuts, spine, routes: now.routes ?? {}, settled: now.final && now.routes !== undefined };
 }
 
 /**
- * The graph's layout: drawn at once (drawAtOnce), then, when ELK's worker answers, the
- * cards ease into ELK's places (plain square edges while they move) and take its routes.
- * `onArrive` is told ELK's nodes as they start moving, so the view can move with them.
+ * The graph's layout, folded into rows for `pane`: drawn at once (drawAtOnce), then, when
+ * ELK's worker answers, the cards ease into ELK's places (plain square edges while they
+ * move) and take its routes. `onArrive` is told ELK's nodes as they start moving, so the
+ * view can move with them. `foldedAt` gives the cards' places for a pane of another size.
  */
-function useLayout(ir: FlowIR, pane: PaneSize, onArrive: (nodes: FlowNode[]) => void): Laid {
-  // Folded for the pane the graph first had: the panel opening later refits the view, it
-  // does not move the cards.
-  const firstPane = useRef(pane);
-  const first = useMemo(() => drawAtOnce(ir, firstPane.current), [ir]);
-  const [later, setLater] = useState<{ first: FirstDraw; laid: Laid } | null>(null);
+function useLayout(ir: FlowIR, pane: PaneSize, onArrive: (nodes: FlowNode[]) => void): { laid: Laid; foldedAt(size: PaneSize): FlowNode[] } {
+  const first = useMemo(() => drawAtOnce(ir), [ir]);
+  const [elk, setElk] = useState<{ first: Unfolded; base: Unfolded } | null>(null);
+  const [moving, setMoving] = useState<{ first: Unfolded; nodes: FlowNode[] } | null>(null);
   const arrive = useRef(onArrive);
   arrive.current = onArrive;
+  const paneNow = useRef(pane);
+  paneNow.current = pane;
   useEffect(() => {
     if (first.settled) return;
     let cancelled = false;
     let stop = () => {};
-    const { sized, edges, shortcuts } = first;
-    const spine = withoutShortcuts(edges, shortcuts);
+    const { sized, spine } = first;
     void Promise.all([layoutGraph(sized, spine), edgeRoutes(sized, spine)]).then(([elkNodes, elkRoutes]) => {
       if (cancelled) return;
-      const nodes = foldIntoRows(elkNodes, spine, firstPane.current);
-      const settled: Laid = { nodes, edges, shortcuts, routes: fittedRoutes(nodes, edges, elkRoutes), settled: true };
-      const from = Object.fromEntries(first.nodes.map((node) => [node.id, node.position]));
-      const to = Object.fromEntries(nodes.map((node) => [node.id, node.position]));
-      if (!positionsDiffer(from, to)) return setLater({ first, laid: settled });
-      arrive.current(nodes);
+      const base: Unfolded = { ...first, nodes: elkNodes, routes: elkRoutes, settled: true };
+      const fromNodes = foldedFor(first, paneNow.current);
+      const toNodes = foldedFor(base, paneNow.current);
+      const from = Object.fromEntries(fromNodes.map((node) => [node.id, node.position]));
+      const to = Object.fromEntries(toNodes.map((node) => [node.id, node.position]));
+      if (!positionsDiffer(from, to)) return setElk({ first, base });
+      arrive.current(toNodes);
       stop = animatePositions(from, to, (positions, done) => {
         if (cancelled) return;
-        if (done) return setLater({ first, laid: settled });
-        const moving = first.nodes.map((node) => ({ ...node, position: positions[node.id] ?? node.position }));
-        setLater({ first, laid: { nodes: moving, edges, shortcuts, routes: {}, settled: false } });
+        if (done) {
+          setMoving(null);
+          return setElk({ first, base });
+        }
+        setMoving({ first, nodes: fromNodes.map((node) => ({ ...node, position: positions[node.id] ?? node.position })) });
       });
     }, () => {
       // No answer from ELK: what is drawn stays, as laid out as it will be.
-      if (!cancelled) setLater({ first, laid: { ...first, settled: true } });
+      if (!cancelled) setElk({ first, base: { ...first, settled: true } });
     });
     return () => {
       cancelled = true;
       stop();
     };
   }, [first]);
-  return later && later.first === first ? later.laid : first;
+  const base = elk && elk.first === first ? elk.base : first;
+  const nodes = foldedFor(base, pane);
+  // Folded again for another pane (the panel opened or closed): the cards ease into their
+  // new rows as the view eases to them, from wherever a move still under way has them.
+  const [refolding, setRefolding] = useState<{ base: Unfolded; nodes: FlowNode[] } | null>(null);
+  const shown = useRef<{ base: Unfolded; nodes: FlowNode[] } | null>(null);
+  const midway = useRef<Record<string, Place> | null>(null);
+  useEffect(() => {
+    const was = shown.current;
+    shown.current = { base, nodes };
+    if (!was || was.base !== base) {
+      midway.current = null;
+      return;
+    }
+    if (was.nodes === nodes) return;
+    const from = midway.current ?? Object.fromEntries(was.nodes.map((node) => [node.id, node.position]));
+    const to = Object.fromEntries(nodes.map((node) => [node.id, node.position]));
+    if (!positionsDiffer(from, to)) return;
+    let cancelled = false;
+    const stop = animatePositions(from, to, (positions, done) => {
+      if (cancelled) return;
+      midway.current = done ? null : positions;
+      setRefolding(done ? null : { base, nodes: nodes.map((node) => ({ ...node, position: positions[node.id] ?? node.position })) });
+    });
+    return () => {
+      cancelled = true;
+      stop();
+    };
+  }, [base, nodes]);
+  const laid = useMemo<Laid>(() => {
+    if (moving && moving.first === first) return { nodes: moving.nodes, edges: base.edges, shortcuts: base.shortcuts, routes: {}, settled: false };
+    if (refolding && refolding.base === base) return { nodes: refolding.nodes, edges: base.edges, shortcuts: base.shortcuts, routes: {}, settled: base.settled };
+    return { nodes, edges: base.edges, shortcuts: base.shortcuts, routes: fittedRoutes(nodes, base.edges, base.routes), settled: base.settled };
+  }, [moving, refolding, first, base, nodes]);
+  const foldedAt = useCallback((size: PaneSize) => foldedFor(base, size), [base]);
+  return { laid, foldedAt };
 }
 
-/** The first view of cards at `nodes` in a pane of `pane`'s size: fitted while readable,
- * else on the first steps. */
-function startView(nodes: readonly FlowNode[], pane: PaneSize) {
+/** The first view of cards at `nodes` in a pane of `pane`'s size (runStartView). */
+function startView(nodes: readonly FlowNode[], pane: PaneSize, shownZoom?: number) {
   const boxes = nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) }));
-  return startViewport(boxes, pane.width, pane.height, { minZoom: MIN_START_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
+  return runStartView(boxes, pane, shownZoom);
+}
+
+/**
+ * The zoom the flow shows at in the graph's whole card, the node details panel closed;
+ * undefined when it is closed. A run opened on a step (a link naming it) opens beside the
+ * panel, and a small flow is kept as readable there as when the panel opens on a click.
+ */
+function zoomWithoutPanel(element: HTMLElement, foldedAt: (size: PaneSize) => FlowNode[]): number | undefined {
+  const card = element.closest<HTMLElement>(".graph-card");
+  if (!card || card.clientWidth <= element.clientWidth + 1) return undefined;
+  const whole = { width: card.clientWidth, height: element.clientHeight };
+  return startView(foldedAt(whole), whole).zoom;
 }
 
 /**
  * The view follows the pane: when the node details panel opens, closes or is resized
- * beside the graph, a first view is refitted to the room left (a view the person moved
- * keeps its middle), and a picked node out of view is panned into it, zoom kept; closing
- * the panel brings the first view back.
+ * beside the graph, a first view is refitted to the room left, the flow folded again for
+ * it (a view the person moved keeps its middle, and its cards), and a picked node out of
+ * view is panned into it, zoom kept; closing the panel brings the first view back.
  */
-function FollowPane({ selected, nodes, atStart }: { selected: string | null; nodes: readonly FlowNode[]; atStart: RefObject<boolean> }) {
+function FollowPane({ selected, nodes, foldedAt, atStart }: { selected: string | null; nodes: readonly FlowNode[]; foldedAt(size: PaneSize): FlowNode[]; atStart: RefObject<boolean> }) {
   const flow = useReactFlow();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   const measured = useRef<PaneSize | null>(null);
   const laidNodes = useRef(nodes);
   laidNodes.current = nodes;
+  const fold = useRef(foldedAt);
+  fold.current = foldedAt;
   useEffect(() => {
     if (!width || !height) return;
     const pane = { width, height };
     const previous = measured.current;
     measured.current = pane;
-    const node = selected ? flow.getInternalNode(selected) : undefined;
-    const picked = node
-      ? { ...node.internals.positionAbsolute, width: node.measured.width ?? CARD_WIDTH, height: node.measured.height ?? CARD_HEIGHT }
-      : null;
+    // A first view shows the flow folded for this pane (the cards move there too, with
+    // LaidOutGraph's own measure of the pane); another keeps the cards where they are.
+    const fromStart = atStart.current;
+    const placed = fromStart ? fold.current(pane).find((node) => node.id === selected) : undefined;
+    const node = !placed && selected ? flow.getInternalNode(selected) : undefined;
+    const picked = placed
+      ? { ...placed.position, width: CARD_WIDTH, height: cardHeight(placed) }
+      : node
+        ? { ...node.internals.positionAbsolute, width: node.measured.width ?? CARD_WIDTH, height: node.measured.height ?? CARD_HEIGHT }
+        : null;
     const current = flow.getViewport();
     const { viewport } = paneView({
-      current, previous, pane, atStart: atStart.current, picked,
-      startView: (size) => startView(laidNodes.current, size),
+      current, previous, pane, atStart: fromStart, picked,
+      startView: (size) => startView(fold.current(size), size, current.zoom),
     });
     if (viewport !== current) void flow.setViewport(viewport, { duration: 200 });
   }, [selected, width, height, flow, atStart]);
@@ -282,16 +352,17 @@ function FollowPane({ selected, nodes, atStart }: { selected: string | null; nod
 }
 
 /** The minimap helps find what is off screen: with the whole flow in view it would only
- * cover the cards in its corner, so it shows (as in the designer) once part is out of view. */
-function MiniMapWhenOverflowing({ nodes }: { nodes: readonly FlowNode[] }) {
+ * cover the cards in its corner, so it shows (as in the designer) once part is out of view,
+ * and always on a big flow (showsMiniMap). Its cards in their status's colours. */
+function RunMiniMap({ nodes }: { nodes: readonly FlowNode[] }) {
   const boxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) })), [nodes]);
   const overflowing = useStore((state) => {
     const [x, y, zoom] = state.transform;
     return state.width > 0 && !showsAll(boxes, { x, y, zoom }, state.width, state.height);
   });
-  if (!overflowing) return null;
+  if (!showsMiniMap(nodes.length, overflowing)) return null;
   return (
-    <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => {
+    <MiniMap pannable zoomable ariaLabel="Map of the run's graph" nodeStrokeWidth={3} nodeClassName={(n) => {
       const { node, state } = (n as RunFlowNode).data;
       return `mm-${adverseOutcome(node, state.status, state.output) ?? state.status}`;
     }} style={{ width: 168, height: 112 }} />
@@ -327,12 +398,39 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   // it follows the cards into ELK's places, and is refitted when the pane changes size (a
   // picked node panned into view then), only while it is.
   const atStart = useRef(true);
+  const fold = useRef<(size: PaneSize) => FlowNode[]>(() => []);
+  const picked = useRef(selected);
+  picked.current = selected;
+  /** The first view of cards at `nodes`, with the step a link names (its details open) in it. */
+  const firstView = useCallback((nodes: readonly FlowNode[], element: HTMLElement) => {
+    const pane = paneOf(element);
+    const view = startView(nodes, pane, zoomWithoutPanel(element, fold.current));
+    const node = picked.current ? nodes.find((candidate) => candidate.id === picked.current) : undefined;
+    return node ? revealBox(view, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }, pane) : view;
+  }, []);
   const onArrive = useCallback((nodes: FlowNode[]) => {
     const element = box.current;
     if (!atStart.current || !instance.current || !element) return;
-    void instance.current.setViewport(startView(nodes, paneOf(element)), { duration: EASE_MS });
-  }, []);
-  const laid = useLayout(ir, pane, onArrive);
+    void instance.current.setViewport(firstView(nodes, element), { duration: EASE_MS });
+  }, [firstView]);
+  // The pane the cards are folded for: the graph's box, followed while the view is the
+  // first one (the panel opening refolds the flow for the room left, closing it unfolds).
+  const [foldPane, setFoldPane] = useState(pane);
+  useEffect(() => {
+    const element = box.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (!atStart.current) return;
+      const size = paneOf(element);
+      if (size.width > 0 && size.height > 0) {
+        setFoldPane((was) => (was.width === size.width && was.height === size.height ? was : size));
+      }
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [box]);
+  const { laid, foldedAt } = useLayout(ir, foldPane, onArrive);
+  fold.current = foldedAt;
   const cache = useRef(new Map<string, RunFlowNode>());
   const handleCache = useRef(new WeakMap<FlowNode, NonNullable<RunFlowNode["handles"]>>());
   const handlesFor = (base: FlowNode) => {
@@ -427,7 +525,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   const onInit = useCallback((flow: ReactFlowInstance<RunFlowNode, Edge>) => {
     instance.current = flow;
     const element = box.current;
-    if (element) void flow.setViewport(startView(laid.nodes, paneOf(element)));
+    if (element) void flow.setViewport(firstView(laid.nodes, element));
     // Only the first view is set here: later layouts move it through onArrive.
   }, []);
   // A pan or zoom by the person (setViewport's come without an event). Not a move's start:
@@ -474,9 +572,9 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
-        <FollowPane selected={selected} nodes={laid.nodes} atStart={atStart} />
+        <FollowPane selected={selected} nodes={laid.nodes} foldedAt={foldedAt} atStart={atStart} />
         <Controls showInteractive={false} />
-        {!big && <MiniMapWhenOverflowing nodes={laid.nodes} />}
+        <RunMiniMap nodes={laid.nodes} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>
     </>

@@ -24,6 +24,7 @@ import { Timeline } from "./Timeline";
 import { EventLog } from "./EventLog";
 import { NOT_FOUND, useNow, useRunView } from "./useRunView";
 import "./runs.css";
+import { PageSkeleton } from "../../lib/PageSkeleton";
 
 function Connection({ status, finished }: { status: string; finished: boolean }) {
   if (finished || status === "idle" || status === "closed") return null;
@@ -71,11 +72,11 @@ function inputInFormOrder(input: unknown, schema: unknown): unknown {
   return Object.fromEntries([...order, ...Object.keys(values).filter((key) => !order.includes(key))].map((key) => [key, values[key]]));
 }
 
-function Fact({ label, children, testId, note }: { label: string; children: React.ReactNode; testId?: string; note?: string }) {
+function Fact({ label, children, testId, note, title }: { label: string; children: React.ReactNode; testId?: string; note?: string; title?: string }) {
   return (
     <div className="fact">
       <div className="fact-label">{label}</div>
-      <div className="fact-value" data-testid={testId}>{children}</div>
+      <div className="fact-value" data-testid={testId} title={title}>{children}</div>
       {note && <div className="fact-note" data-testid={testId && `${testId}-note`}>{note}</div>}
     </div>
   );
@@ -160,7 +161,7 @@ export default function RunPage() {
       </div>
     );
   }
-  if (!run || !version || !state) return <div className="page-loading">Loading run…</div>;
+  if (!run || !version || !state) return <PageSkeleton kind="run" label="Loading the run…" />;
 
   const counts = statusCounts(state);
   const adverse = adverseCounts(state.nodes, irNodes);
@@ -376,7 +377,7 @@ export default function RunPage() {
       )}
 
       <div className="facts card">
-        <Fact label="Flow">
+        <Fact label="Flow" testId="run-flow-name" title={`${run.flow_name} v${run.version}`}>
           {readOnly ? run.flow_name : <Link to={`/flows/${run.flow}/v/${run.version}`}>{run.flow_name}</Link>} <span className="muted">v{run.version}</span>
         </Fact>
         <Fact label="Started">{formatDateTime(run.started_at ?? run.created_at)}</Fact>

@@ -49,7 +49,7 @@ const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, on
       data-status={node.status}
       data-outcome={adverse ?? undefined}
     >
-      <span className="tl-label"><StatusIcon status={node.status} outcome={outcome?.tone} /><span className="tl-title">{title}</span></span>
+      <span className="tl-label"><StatusIcon status={node.status} outcome={outcome?.tone} /><span className="tl-title" title={title}>{title}</span></span>
       <span className="tl-track">
         <span className={`tl-bar tl-${node.status}${adverse ? ` tl-${adverse}` : ""}`} data-testid={`timeline-bar-${node.id}`} style={{ left: `${left}%`, width: `${width}%` }}>
           {node.retries.map((retry) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampPanelWidth, paneView, revealBox, type Margin } from "./paneView";
+import { clampPanelWidth, KEEP_READABLE_ZOOM, paneView, revealBox, runFold, runStartView, type Margin, type PaneSize } from "./paneView";
 
 const even: Margin = { left: 16, right: 16, top: 16, bottom: 16 };
 
@@ -78,5 +78,76 @@ describe("clampPanelWidth", () => {
     expect(clampPanelWidth(1000, 1200)).toBe(720);
     expect(clampPanelWidth(700, 900)).toBe(540);
     expect(clampPanelWidth(700, 500)).toBe(320);
+  });
+});
+
+/** A run of `count` steps one after the other, laid out in one row as ELK does (a card,
+ * then 73 pixels to the next). */
+function row(count: number) {
+  return new Map(Array.from({ length: count }, (_, i) => [`step_${i + 1}`, card(i * 321, 40)] as const));
+}
+const links = (count: number) => Array.from({ length: count - 1 }, (_, i) => ({ source: `step_${i + 1}`, target: `step_${i + 2}` }));
+/** The run page's graph at 1400 x 900: the whole card, then beside the 400-pixel panel. */
+const card1400 = { width: 1126, height: 448 };
+const besidePanel = { width: 726, height: 448 };
+
+describe("runStartView", () => {
+  it("opens a small flow at its cards' own size, not larger", () => {
+    expect(runStartView([...row(3).values()], card1400).zoom).toBe(1);
+  });
+
+  it("keeps a small flow readable when the panel opens, the picked step in view", () => {
+    const boxes = [...row(3).values()];
+    const current = runStartView(boxes, card1400);
+    const picked = row(3).get("step_2")!;
+    const { viewport } = paneView({
+      current, previous: card1400, pane: besidePanel, atStart: true, picked,
+      startView: (size) => runStartView(boxes, size, current.zoom),
+    });
+    expect(viewport.zoom).toBeGreaterThanOrEqual(KEEP_READABLE_ZOOM);
+    const left = picked.x * viewport.zoom + viewport.x;
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(left + picked.width * viewport.zoom).toBeLessThanOrEqual(besidePanel.width);
+    // and closing the panel shows it whole at its own size again
+    expect(runStartView(boxes, card1400, viewport.zoom).zoom).toBe(1);
+  });
+
+  it("still fits a long flow shown small whole in the room the panel leaves", () => {
+    const boxes = [...row(8).values()];
+    const view = runStartView(boxes, besidePanel, 0.6);
+    expect(view.zoom).toBeLessThan(KEEP_READABLE_ZOOM);
+    expect(view.zoom).toBeGreaterThanOrEqual(0.5 - 1e-9);
+  });
+});
+
+describe("runFold", () => {
+  /** The rows a fold makes and the zoom its whole shows at in `pane`. */
+  function folded(count: number, pane: PaneSize) {
+    const boxes = row(count);
+    const at = runFold(boxes, links(count), pane);
+    const placed = [...boxes].map(([id, box]) => ({ ...box, ...(at?.get(id) ?? {}) }));
+    return { rows: new Set(placed.map((box) => box.y)).size, zoom: fitZoom(placed, pane), positions: at };
+  }
+  /** The zoom that shows all of `boxes` in `pane`, 56 pixels clear around, up to 1. */
+  function fitZoom(boxes: { x: number; y: number; width: number; height: number }[], pane: PaneSize) {
+    const width = Math.max(...boxes.map((b) => b.x + b.width)) - Math.min(...boxes.map((b) => b.x));
+    const height = Math.max(...boxes.map((b) => b.y + b.height)) - Math.min(...boxes.map((b) => b.y));
+    return Math.min(1, (pane.width - 112) / width, (pane.height - 112) / height);
+  }
+
+  it("folds a long run again for the room the panel leaves, in more rows, larger", () => {
+    const whole = folded(24, card1400);
+    const narrow = folded(24, besidePanel);
+    expect(narrow.rows).toBeGreaterThan(whole.rows);
+    // the first fold, kept in the narrower pane, would show smaller than the new one
+    const kept = [...row(24)].map(([id, box]) => ({ ...box, ...(whole.positions?.get(id) ?? {}) }));
+    expect(narrow.zoom).toBeGreaterThan(fitZoom(kept, besidePanel) * 1.1);
+  });
+
+  it("folds a four-step run in two rows beside the panel, at its cards' size", () => {
+    expect(folded(4, card1400).rows).toBe(1);
+    const narrow = folded(4, besidePanel);
+    expect(narrow.rows).toBe(2);
+    expect(narrow.zoom).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 // Where the run graph's view goes when its pane changes size (the node details panel opens
 // beside it, closes, or is resized) or a node is picked: the graph keeps using the room
 // the panel leaves, as n8n's and Dify's canvases do beside their panels.
-import type { Box, Viewport } from "../../graph";
+import { READABLE_ZOOM, startViewport, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
 
 export interface PaneSize {
   width: number;
@@ -95,4 +95,38 @@ export function revealBox(viewport: Viewport, box: Box, pane: PaneSize, margin: 
 export function clampPanelWidth(width: number, room: number, { min = 320, max = 720, minGraph = 360 } = {}): number {
   const widest = Math.max(min, Math.min(max, room - minGraph));
   return Math.round(Math.min(widest, Math.max(min, width)));
+}
+
+/** The run graph's first view fits the flow up to this zoom: a small flow at its cards'
+ * own size, not blown up. */
+export const MAX_START_ZOOM = 1;
+/** A flow (folded into rows) is fitted whole down to this zoom, as the designer opens it:
+ * the shape of the run and every step's status in view; a step's details are a click away. */
+export const MIN_START_ZOOM = 0.5;
+/** A flow shown at this zoom or more (a small one) is not shrunk below it when the pane
+ * narrows (the node details panel opens): its cards' titles stay readable, the view
+ * shows its start (and the picked step), and the minimap what is past the pane's edge. */
+export const KEEP_READABLE_ZOOM = 0.85;
+/** Kept clear around the first view, in screen pixels: the zoom controls at the bottom left
+ * stand within it, so no card starts under them. */
+export const START_PADDING = 56;
+
+/**
+ * The run graph's first view of cards at `boxes` in a pane of `pane`'s size: fitted while
+ * readable, else on the first steps. `shownZoom` is the zoom of the view it replaces (the
+ * pane was resized): a flow shown at a readable zoom keeps one.
+ */
+export function runStartView(boxes: readonly Box[], pane: PaneSize, shownZoom?: number): Viewport {
+  const minZoom = shownZoom !== undefined && shownZoom >= KEEP_READABLE_ZOOM ? KEEP_READABLE_ZOOM : MIN_START_ZOOM;
+  return startViewport(boxes, pane.width, pane.height, { minZoom, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
+}
+
+/**
+ * Where a long flow's cards go, folded into rows for a pane of `pane`'s size (graph/wrap.ts):
+ * a run-on flow of twenty steps reads in a few rows instead of one long strip shrunk to
+ * fit. Folded again for the room left when the node details panel opens, and back when it
+ * closes, as text rewraps. Null when one row is best.
+ */
+export function runFold(boxes: ReadonlyMap<string, Box>, links: readonly Link[], pane: PaneSize): Map<string, Position> | null {
+  return wrapIntoRows(boxes, links, pane.width, pane.height, { padding: START_PADDING, maxZoom: MAX_START_ZOOM, readableZoom: READABLE_ZOOM });
 }

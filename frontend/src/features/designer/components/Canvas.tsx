@@ -30,6 +30,7 @@ import {
   startViewport,
   keepWholeFlow,
   showsAll,
+  showsMiniMap,
   shortcutEdgeIds,
   withoutShortcuts,
   type FlowEdge,
@@ -416,7 +417,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         aria-label="Flow graph"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-        {overflowing && <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />}
+        {showsMiniMap(nodes.length, overflowing) && <MiniMap<FlowNode> pannable zoomable ariaLabel="Map of the flow" nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />}
         <Controls showInteractive={false} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>
