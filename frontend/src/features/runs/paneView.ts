@@ -104,9 +104,13 @@ export const MAX_START_ZOOM = 1;
  * the shape of the run and every step's status in view; a step's details are a click away. */
 export const MIN_START_ZOOM = 0.5;
 /** A flow shown at this zoom or more (a small one) is not shrunk below it when the pane
- * narrows (the node details panel opens): its cards' titles stay readable, the view
- * shows its start (and the picked step), and the minimap what is past the pane's edge. */
+ * narrows (the node details panel opens) and it no longer fits whole at `WHOLE_FLOW_ZOOM`:
+ * its cards' titles stay readable, the view shows its start (and the picked step), and
+ * the minimap what is past the pane's edge. */
 export const KEEP_READABLE_ZOOM = 0.85;
+/** A small flow that still fits whole beside the panel at this zoom or more is shown whole
+ * there: a card cut at the pane's edge reads as broken, a slightly smaller one does not. */
+export const WHOLE_FLOW_ZOOM = 0.65;
 /** Kept clear around the first view, in screen pixels: the zoom controls at the bottom left
  * stand within it, so no card starts under them. */
 export const START_PADDING = 56;
@@ -117,8 +121,9 @@ export const START_PADDING = 56;
  * pane was resized): a flow shown at a readable zoom keeps one.
  */
 export function runStartView(boxes: readonly Box[], pane: PaneSize, shownZoom?: number): Viewport {
-  const minZoom = shownZoom !== undefined && shownZoom >= KEEP_READABLE_ZOOM ? KEEP_READABLE_ZOOM : MIN_START_ZOOM;
-  return startViewport(boxes, pane.width, pane.height, { minZoom, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
+  const fitted = startViewport(boxes, pane.width, pane.height, { minZoom: MIN_START_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
+  if (shownZoom === undefined || shownZoom < KEEP_READABLE_ZOOM || fitted.zoom >= WHOLE_FLOW_ZOOM) return fitted;
+  return startViewport(boxes, pane.width, pane.height, { minZoom: KEEP_READABLE_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
 }
 
 /**
