@@ -5701,7 +5701,8 @@ class FlowBuilder:
                 words = {stem(w) for w in split_identifier(source.name)}
                 if who and "email" in words and {stem(w) for w in who} <= words:
                     return source.expression
-        return self._address_of_the_one_looked_up(clause, candidates)
+        told = _address_told_of_the_one_named(clause.action or "", candidates)
+        return told or self._address_of_the_one_looked_up(clause, candidates)
 
     def _address_of_the_one_looked_up(self, clause: Clause, candidates: list[Source]) -> str | None:
         """ "Look up the guardian of student S-1020 and email them": "them" is the one a
@@ -8879,12 +8880,38 @@ def _is_join(node: dict[str, Any]) -> bool:
     return node.get("type") == "value" and node.get("trigger") == "any"
 
 
+#: "email the adjuster", "notify our driver": a message to someone named by their role
+_MESSAGED_ROLE = re.compile(
+    r"\b(?:e-?mail|mail|notify|message|tell|inform|ping|remind|contact)\s+"
+    r"(?:the|our|their|its|that)\s+(?P<who>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _address_told_of_the_one_named(action: str, candidates: Sequence[Source]) -> str | None:
+    """ "Assign claim CLM-81 to an adjuster ... and email the adjuster": the address a
+    step before returns under that person's name (`adjusters_assign.adjuster_email`), when
+    one step does, rather than an address asked of the run."""
+    match = _MESSAGED_ROLE.search(action)
+    if match is None:
+        return None
+    who = stem(match["who"])
+    told = {
+        source.expression
+        for source in candidates
+        if source.node is not None
+        and [stem(w) for w in split_identifier(source.name)] == [who, "email"]
+    }
+    return told.pop() if len(told) == 1 else None
+
+
 def _literal_verb_first(
     verb: str | None, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
     """ "Add jane@x.com to the list": a tool that says the step's own verb ("Add a
     subscriber's email to a list") ranks above one whose verb is only like it
-    (create_shipment's "create"), whatever words of the step the latter shares."""
+    (create_shipment's "create"), whatever words of the step the latter shares; and it
+    wins a tie ("pay it": claims.pay, "Pay out ...", not process_payment, "Charge a card")."""
     if not verb or verb in _GENERIC_VERBS:
         return ranked
     literal = {item.spec.id for _, item in ranked if _says_the_verb(item.spec, verb)}
@@ -8893,7 +8920,7 @@ def _literal_verb_first(
     best_literal = max(score for score, item in ranked if item.spec.id in literal)
     return [
         (score, item)
-        if item.spec.id in literal or score <= best_literal
+        if item.spec.id in literal or score < best_literal
         else (min(score * NOT_THE_VERB, best_literal * 0.99), item)
         for score, item in ranked
     ]

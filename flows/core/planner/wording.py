@@ -1574,7 +1574,21 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         return []
     words = _spec_words(spec)
     raw = _spec_raw_words(spec)
-    return [missing for missing, exact, stemmed in asked if not words & stemmed and not raw & exact]
+    return [
+        missing
+        for missing, exact, stemmed in asked
+        if not words & stemmed and not raw & exact and not _spec_says_action(spec, missing.what)
+    ]
+
+
+def _spec_says_action(spec: ToolSpec, what: str) -> bool:
+    """Whether the tool's name or description says the action in the words a step would
+    ("Pay out an approved amount on a claim" pays someone), though none of the action's
+    key words ("payout") is one of its words."""
+    pattern = next((pattern for name, pattern, _ in _ACTIONS if name == what), None)
+    if pattern is None:
+        return False
+    return any(pattern.search(text) for text in (spec.name, spec.description))
 
 
 #: "append its id to sheet refunds": the name of where a step stores something asks nothing
