@@ -6,7 +6,7 @@ round was given."""
 
 from __future__ import annotations
 
-from flows.core.ir import BranchNode
+from flows.core.ir import BranchNode, MapNode
 from tests.planner.offline_plans import plan
 from tests.planner.registered import eval_catalog, steps
 
@@ -45,3 +45,52 @@ def test_email_the_adjuster_is_the_address_the_assignment_returns():
     )
     assert steps(flow)["send_email"]["to"] == "adjusters_assign.adjuster_email"
     assert "to" not in flow.input_schema.get("properties", {})
+
+
+FLEET = "registered_round9_fleet.json"
+DONATIONS = "registered_round9_donations.json"
+
+
+def test_a_code_after_to_is_the_id_the_description_puts_after_to():
+    # "Assign a delivery job to a vehicle": "to TRK-20" is the vehicle (it was asked of the
+    # run, as a place a code after "to" names)
+    flow = plan("assign job J-12 to TRK-20", eval_catalog(FLEET))
+    assert steps(flow)["dispatch.assign_job"] == {"job_id": '"J-12"', "vehicle_id": '"TRK-20"'}
+
+
+def test_a_code_after_from_is_the_id_the_description_puts_after_from():
+    # "Record a donation from a donor": "from DN-9" is the donor
+    flow = plan("Record a donation of 75 GBP from DN-9", eval_catalog(DONATIONS))
+    assert steps(flow)["donations.record"]["donor_id"] == '"DN-9"'
+
+
+def test_codes_listed_after_of_for_a_tool_that_only_reads_are_one_call_each():
+    # (one status was read, of a vehicle asked of the run)
+    flow = plan("Check the status of TRK-1, TRK-2 and TRK-3", eval_catalog(FLEET))
+    loop = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert loop.tool == "fleet.vehicle_status"
+    assert loop.items == '["TRK-1", "TRK-2", "TRK-3"]'
+    assert loop.inputs == {"vehicle_id": "item"}
+
+
+def test_words_after_a_colon_are_what_the_work_order_says():
+    # (the issue was asked of the run)
+    flow = plan("Open a high priority work order for TRK-3: brakes grinding", eval_catalog(FLEET))
+    assert steps(flow)["maintenance.open_work_order"] == {
+        "vehicle_id": '"TRK-3"',
+        "issue": '"brakes grinding"',
+        "priority": '"high"',
+    }
+
+
+def test_a_quote_after_saying_is_the_issue_of_a_work_order():
+    flow = plan(
+        "Open a work order for V-7 saying 'refuel before next run'", eval_catalog(FLEET)
+    )
+    assert steps(flow)["maintenance.open_work_order"]["issue"] == '"refuel before next run"'
+
+
+def test_words_after_a_colon_are_what_a_ticket_says(demo):
+    flow = plan("Open a billing ticket: customer was double charged", demo)
+    assert steps(flow)["create_ticket"]["body"] == '"customer was double charged"'
+    assert flow.input_schema.get("properties", {}) == {}

@@ -3315,6 +3315,26 @@ class FlowBuilder:
         self._add(node, "tool", clause, spec)
         return node_id
 
+    def _told_after_a_colon(
+        self, clause: Clause, spec: ToolSpec, literals: Mapping[str, str]
+    ) -> tuple[str, str] | None:
+        """ "Open a high priority work order for TRK-3: brakes grinding": words the step
+        ends on after a colon, unquoted, are what the thing it makes says (its `issue`,
+        `body`), not one more run input; a list, an address or a step said there is not."""
+        match = _TOLD_AFTER_A_COLON.search(clause.action or "")
+        if match is None or clause.quoted or not acts(spec):
+            return None
+        told = match["told"].strip()
+        if (
+            EMAIL_ADDRESS.search(told)
+            or _URL_LITERAL.search(told)
+            or "," in told
+            or self.reader.starts_with_verb(told)
+        ):
+            return None
+        said = next((n for n in _said_inputs(spec.input_properties()) if n not in literals), None)
+        return (said, told) if said is not None else None
+
     def _currency_known(self, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "The VAT for Germany, then charge the total": a charge whose currency neither the
         step nor a step before tells is made in the currency of the country the steps before
@@ -5438,6 +5458,10 @@ class FlowBuilder:
                 if labelled is not None:
                     literals[labelled] = json.dumps(value)
                     break
+        told = self._told_after_a_colon(clause, spec, literals)
+        if told is not None:
+            literals[told[0]] = json.dumps(told[1])
+            short = told[1] if len(told[1]) <= _SHORT_MESSAGE else short
         if not acts(spec):
             # 'the sentiment of "I love it, but ..."', 'summarize "..."': the text a step
             # that reads works on, quoted where it is said
@@ -5490,6 +5514,7 @@ class FlowBuilder:
                 spec.required_inputs() or _one_id_input(properties),
                 clause.action or clause.text,
                 literals,
+                description=spec.description,
             )
         )
         literals.update(
@@ -6827,6 +6852,10 @@ _NAMING_FIELDS = ("url", "email", "order_id", "sku", "id", "name", "title")
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 #: Words of an input's name that make it what a message says (`msg`, `message_text`).
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
+#: "... for TRK-3: brakes grinding": words (no quote) a step ends on after a colon
+_TOLD_AFTER_A_COLON = re.compile(r":\s+(?P<told>[A-Za-z][^:;'\"“”]{2,}?)\s*[.!]?$")
+#: Inputs that, named by that word alone, hold what a step says is wrong or asked.
+_SAID_ALONE = ("issue", "problem", "details", "comment", "complaint", "request")
 
 
 def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:
@@ -6881,7 +6910,9 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
         and _SAID_WORDS & set(split_identifier(name))
         and not {"subject", "title"} & set(split_identifier(name))
     ]
-    return usual + worded
+    # ("open a work order for V-7 saying '...'": `issue`, what is wrong, is what it says)
+    alone = [name for name in names if name in _SAID_ALONE and name not in usual]
+    return usual + worded + alone
 
 
 #: Capitalised words: a proper name ("Acme Supplies", "Initech"), up to the next small word.
@@ -9275,6 +9306,12 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         action,
         re.IGNORECASE,
     )
+    if match is None and spec.config.cacheable:
+        # ("check the status of TRK-1, TRK-2 and TRK-3": a tool that only reads is asked
+        # once for each code in capitals listed after "of"/"for")
+        match = re.search(
+            rf"\b(?:of|for|on)\s+(?=[A-Z]+-?\d)(?-i:{listed})", action, re.IGNORECASE
+        )
     if match is None:
         return []
     codes = [
