@@ -7,7 +7,7 @@ round was given."""
 from __future__ import annotations
 
 from flows.core.ir import BranchNode, MapNode
-from tests.planner.offline_plans import plan
+from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import eval_catalog, steps
 
 CLAIMS = "registered_round9_claims.json"
@@ -84,9 +84,7 @@ def test_words_after_a_colon_are_what_the_work_order_says():
 
 
 def test_a_quote_after_saying_is_the_issue_of_a_work_order():
-    flow = plan(
-        "Open a work order for V-7 saying 'refuel before next run'", eval_catalog(FLEET)
-    )
+    flow = plan("Open a work order for V-7 saying 'refuel before next run'", eval_catalog(FLEET))
     assert steps(flow)["maintenance.open_work_order"]["issue"] == '"refuel before next run"'
 
 
@@ -94,3 +92,79 @@ def test_words_after_a_colon_are_what_a_ticket_says(demo):
     flow = plan("Open a billing ticket: customer was double charged", demo)
     assert steps(flow)["create_ticket"]["body"] == '"customer was double charged"'
     assert flow.input_schema.get("properties", {}) == {}
+
+
+def test_a_value_the_tool_does_not_list_is_refused_in_plain_words(demo):
+    error = refusal(
+        "Classify this message: 'my invoice is wrong'. If it's urgent open an urgent "
+        "ticket, otherwise a normal priority ticket",
+        demo,
+    )
+    # (it said "could not build a valid flow" and named node `create_ticket_2`)
+    assert "valid flow" not in error.message
+    assert "create_ticket_2" not in error.message
+    assert "'normal' as the priority of create_ticket" in error.message
+    assert "low, medium, high or urgent" in error.message
+
+
+CLINIC = "registered_round8_clinic.json"
+
+
+def test_a_confirmation_after_a_step_in_a_case_is_sent_in_that_case():
+    flow = plan(
+        "Book patient P-310 with C-21 at 2027-03-01T08:00 for imaging unless it's not "
+        "covered, and text them a confirmation",
+        eval_catalog(CLINIC),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    # (the text went out when nothing was booked)
+    assert branch.condition == "insurance_verify_coverage.covered"
+    assert set(branch.then) == {"appointments_book", "twilio_sms_send"}
+    assert branch.else_ == []
+    # the coverage checked is of the visit the step books (it was asked of the run)
+    assert steps(flow)["insurance.verify_coverage"]["visit_type"] == '"imaging"'
+
+
+CRM = "registered_round6_crm.json"
+
+
+def test_that_amount_after_a_conversion_is_the_amount_converted():
+    # (the charge asked the run for its amount)
+    flow = plan("convert 100 EUR to GBP and charge order 5 that amount", eval_catalog(CRM))
+    assert steps(flow)["process_payment"] == {
+        "order_id": '"5"',
+        "amount": "fx_convert.converted",
+        "currency": '"GBP"',
+    }
+    assert "amount" not in flow.input_schema.get("properties", {})
+
+
+def test_fewer_than_n_of_a_sku_in_the_warehouse_is_the_stock_check(demo):
+    # (it read a number `warehouse` from the run)
+    flow = plan("Charge order 77 $40 unless the warehouse has fewer than 5 of SKU-9", demo)
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert steps(flow)["check_inventory"] == {"items": '[{"sku": "SKU-9", "quantity": 5}]'}
+    assert branch.condition == "check_inventory.in_stock"
+    assert branch.then == ["process_payment"]
+    assert flow.input_schema.get("properties", {}) == {}
+
+
+def test_lines_written_as_count_and_sku_are_the_lines_checked(demo):
+    flow = plan("Check stock for 2x LAMP-3 and 1x DESK-9", demo)
+    assert steps(flow)["check_inventory"]["items"] == (
+        '[{"sku": "LAMP-3", "quantity": 2}, {"sku": "DESK-9", "quantity": 1}]'
+    )
+
+
+def test_tell_me_if_positive_and_email_the_result_is_one_email_of_the_sentiment(demo):
+    # (an email to me on a condition that always held, then one to marketing)
+    flow = plan(
+        "Pull https://blog.example.com/launch-post, tell me if the tone is positive or "
+        "negative and email the result to marketing@brand.io",
+        demo,
+    )
+    sent = [node for node in flow.nodes if getattr(node, "tool", None) == "send_email"]
+    assert len(sent) == 1
+    assert sent[0].inputs["to"] == '"marketing@brand.io"'
+    assert "analyze_sentiment.sentiment" in sent[0].inputs["body"]
+    assert not any(isinstance(node, BranchNode) for node in flow.nodes)

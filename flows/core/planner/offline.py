@@ -882,6 +882,17 @@ class FlowBuilder:
         info = self.info.get(issue.get("node") or "")
         step = info.clause.label if info and info.clause else None
         where = f" at {step}" if step else ""
+        value = _value_not_offered(issue, info.spec if info else None)
+        if value is not None and step:
+            # ("otherwise a normal priority ticket": what the step asks that the tool does
+            # not take, in words, not the validator's message about node ids)
+            return PlanningError(
+                "offline_invalid",
+                f"Could not plan {step}: {value} Say one of those, or register a tool that "
+                "takes it.",
+                step=info.clause.text if info and info.clause else None,
+                details=issues,
+            )
         return PlanningError(
             "offline_invalid",
             f"The offline planner could not build a valid flow{where}: {issue.get('message')}",
@@ -3297,6 +3308,7 @@ class FlowBuilder:
             elif len(upstream_tools) > 1 and len(upstream_tools) == len(predecessors.exits):
                 inputs = self._all_sent_on(clause, spec, inputs, upstream_tools)
             inputs = self._receipt(clause, spec, inputs)
+            inputs = self._that_amount(clause, spec, inputs)
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
             inputs = self._courtesy_note(clause, spec, inputs)
@@ -4646,6 +4658,43 @@ class FlowBuilder:
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
 
+    def _that_amount(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Convert 100 EUR to USD and charge the customer for that amount": the one amount
+        the step before returns (`fx_convert.converted`), not an amount asked of the run."""
+        asked = inputs.get("amount", "")
+        info = self.info.get(self.last_step or "")
+        if (
+            not asked.startswith("input.")
+            or not _THAT_AMOUNT.search(clause.action or "")
+            or info is None
+            or info.spec is None
+            or info.kind != "tool"
+        ):
+            return inputs
+        amounts = [
+            name
+            for name, schema in info.spec.output_properties().items()
+            if schema_types(schema) & {"number", "integer"}
+            and set(split_identifier(name)) & _AMOUNT_WORDS
+            and name not in info.spec.input_properties()
+        ]
+        if len(amounts) != 1:
+            return inputs
+        self._drop_unread_input(asked)
+        wired = {**inputs, "amount": f"{info.id}.{amounts[0]}"}
+        # (and in the currency it was converted to)
+        before = next((n for n in self.nodes if n["id"] == info.id), {}).get("inputs", {})
+        target = before.get("to_currency")
+        if "currency" in spec.input_properties() and isinstance(target, str):
+            said = wired.get("currency")
+            if said is None or said.startswith("input."):
+                wired["currency"] = target
+                if said is not None:
+                    self._drop_unread_input(said)
+        return wired
+
     def _amount_of_the_step_before(self, condition: Condition) -> ResolvedCondition | None:
         """ "If it's over $500" right after a step with one amount among its outputs (an
         order's `subtotal`, a conversion's `converted`): that amount compared."""
@@ -5505,6 +5554,7 @@ class FlowBuilder:
         literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
+        literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
@@ -6566,6 +6616,14 @@ class FlowBuilder:
             if asked.startswith("input."):
                 inputs[links[0]] = json.dumps(urls[0])
                 self._drop_unread_input(asked)
+        # ("book P-310 for imaging unless it's not covered": the coverage of imaging, the
+        # one value of the check's list the step writes)
+        for name, schema in spec.input_properties().items():
+            asked = inputs.get(name, "")
+            said = _one_listed_value_said(unwrap_nullable(schema), action or "")
+            if asked.startswith("input.") and said is not None:
+                inputs[name] = json.dumps(said)
+                self._drop_unread_input(asked)
 
     def _deciders(self, condition: str) -> list[ToolSpec]:
         """Tools that may tell whether `condition` holds, best first: ranked on the whole
@@ -7045,7 +7103,9 @@ _SHORT_MESSAGE = 80
 #: A message that tells what a step that changed something did ("send a receipt").
 _RECEIPT = re.compile(
     r"\breceipts?\b|\b(?:payment|charge|transaction|order)\s+(?:details|confirmation|summary)\b|"
-    r"\bconfirmation\s+of\s+(?:the\s+)?(?:payment|charge|order|purchase)\b",
+    r"\bconfirmation\s+of\s+(?:the\s+)?(?:payment|charge|order|purchase)\b|"
+    # ("book them unless it's not covered, and text them a confirmation": of the booking)
+    r"\b(?:an?|the|their|your|its)\s+(?:\w+\s+)?confirmations?\b",
     re.IGNORECASE,
 )
 #: "post its title", "email their manager": a field of the item a loop's step names.
@@ -8909,6 +8969,73 @@ def _takes_the_list(spec: ToolSpec, noun: str) -> bool:
 
 def _is_join(node: dict[str, Any]) -> bool:
     return node.get("type") == "value" and node.get("trigger") == "any"
+
+
+def _one_listed_value_said(schema: Mapping[str, Any], text: str) -> str | None:
+    """The one value of the input's list (`enum`) that `text` writes as words, if one."""
+    values = [v for v in schema.get("enum") or [] if isinstance(v, str)]
+    said = [
+        value
+        for value in values
+        if re.search(rf"\b{re.escape(value).replace('_', '[ _-]')}\b", text, re.IGNORECASE)
+    ]
+    return said[0] if len(said) == 1 else None
+
+
+#: "charge them that amount", "for the converted amount": the amount a step before returned
+_THAT_AMOUNT = re.compile(
+    r"\b(?:that|this|the\s+(?:same|converted|resulting|new))\s+(?:amount|sum|figure)\b",
+    re.IGNORECASE,
+)
+
+
+#: "2x LAMP-3", "40x SAND-1": how many of a product, then its code
+_ORDER_LINE = re.compile(
+    r"\b(?P<count>\d{1,3})\s*[x\u00d7]\s+(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*)\b"
+)
+
+
+def _order_lines_written(
+    properties: Mapping[str, Any], text: str, literals: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Check stock for 2x LAMP-3 and 1x DESK-9": the lines the step writes, for an input
+    that is a list of lines with a SKU and a quantity, rather than lines asked of the run."""
+    lines = [
+        {"sku": match["sku"], "quantity": int(match["count"])}
+        for match in _ORDER_LINE.finditer(text)
+    ]
+    if not lines:
+        return {}
+    for name, schema in properties.items():
+        item = unwrap_nullable(schema).get("items")
+        line = unwrap_nullable(item) if isinstance(item, dict) else {}
+        fields = set(line.get("properties") or {})
+        if name not in literals and {"sku", "quantity"} <= fields:
+            return {name: json.dumps(lines)}
+    return {}
+
+
+#: The validator's words for a literal that is none of the values an input lists.
+_NOT_ONE_OF = re.compile(r"expects one of (?P<allowed>.+), but `(?P<value>[^`]+)` is not one of")
+
+
+def _value_not_offered(issue: Mapping[str, Any], spec: ToolSpec | None) -> str | None:
+    """ "it asks for 'normal' as the priority of create_ticket, which takes only low,
+    medium, high or urgent.": a value the step wrote that the input does not list, in
+    plain words, or None for any other issue."""
+    match = _NOT_ONE_OF.search(str(issue.get("message") or ""))
+    field = str(issue.get("field") or "")
+    if match is None or not field.startswith("inputs.") or spec is None:
+        return None
+    allowed = [json.loads(v) for v in re.findall(r'"(?:[^"\\]|\\.)*"', match["allowed"])]
+    if not allowed:
+        return None
+    said = match["value"].strip('"')
+    name = field.removeprefix("inputs.").replace("_", " ")
+    listed = ", ".join(str(v) for v in allowed[:-1]) + f" or {allowed[-1]}"
+    if len(allowed) == 1:
+        listed = str(allowed[0])
+    return f"it asks for '{said}' as the {name} of {spec.id}, which takes only {listed}."
 
 
 #: "email the adjuster", "notify our driver": a message to someone named by their role

@@ -1668,8 +1668,15 @@ class PromptReader:
         prompt = _SAYING_UNQUOTED_WORDS.sub(
             lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
         )
+        # "tell me if the tone is positive or negative and email the result to a@x.io": the
+        # question the sentiment answers, whose result goes to a@x.io (not one more email,
+        # to me, on a condition that always holds)
+        prompt = _ASKED_WHETHER_POSITIVE_THEN_SENT.sub("check the sentiment", prompt)
         # "tell me whether it's positive or negative": a message of its sentiment
         prompt = _TOLD_WHETHER_POSITIVE.sub(r"\g<lead>the sentiment", prompt)
+        # "unless the warehouse has fewer than 5 of SKU-9": 5 of SKU-9 out of stock, which
+        # the stock check tells (it was a number asked of the run)
+        prompt = _FEWER_THAN_N_OF_CODE.sub(r"\g<count>x \g<code> are out of stock", prompt)
         # "get their details and email them to the manager": what is sent, not to whom
         prompt = _SEND_THEM_TO.sub(r"\g<verb> it to ", prompt)
         # "fetch each of these pages: https://…, https://…": the values written are the list
@@ -3388,6 +3395,21 @@ _SAYING_UNQUOTED_WORDS = re.compile(
     # (up to the next step's number on the same line: "... saying hi 3) if not, ...")
     r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])(?:(?!\s\d{1,2}[).]\s)[^.;!?\n\"])+?)"
     r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b|\s+\d{1,2}[).]\s)",
+    re.IGNORECASE,
+)
+_ASKED_WHETHER_POSITIVE_THEN_SENT = re.compile(
+    r"\b(?:tell|let)\s+(?:me|us)\s+(?:know\s+)?(?:whether|if)\s+(?:it|they|this|that|"
+    r"the\s+[a-z]+)(?:'s|'re|\s+is|\s+are|\s+was)\s+(?:\w+\s+)?(?:positive|negative|neutral)"
+    r"(?:\s+or\s+(?:positive|negative|neutral|not))?\b"
+    r"(?=\s*,?\s*(?:and\s+|then\s+|and\s+then\s+)(?:e-?mail|send|forward|post|text)\s+"
+    r"(?:the\s+(?:result|answer|verdict)|it|that)\b)",
+    re.IGNORECASE,
+)
+#: "the warehouse has fewer than 5 of SKU-9", "we have less than 10 units of A-1"
+_FEWER_THAN_N_OF_CODE = re.compile(
+    r"\b(?:the\s+)?(?:warehouse|store|stock|inventory|we|they)\s+(?P<be>has|have)\s+"
+    r"(?:fewer|less)\s+than\s+(?P<count>\d+)\s+(?:units?\s+|pieces?\s+)?of\s+"
+    r"(?:sku\s+)?(?P<code>(?=[\w-]*\d)[A-Za-z][\w-]*)",
     re.IGNORECASE,
 )
 _TOLD_WHETHER_POSITIVE = re.compile(
