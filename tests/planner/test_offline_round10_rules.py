@@ -168,3 +168,33 @@ def test_tell_me_if_positive_and_email_the_result_is_one_email_of_the_sentiment(
     assert sent[0].inputs["to"] == '"marketing@brand.io"'
     assert "analyze_sentiment.sentiment" in sent[0].inputs["body"]
     assert not any(isinstance(node, BranchNode) for node in flow.nodes)
+
+
+def test_never_inside_a_quoted_text_does_not_turn_the_condition_around(demo):
+    # (the ticket was opened when the review was NOT negative)
+    flow = plan(
+        "if 'cold food, waited an hour, never again' is negative open a ticket for the "
+        "manager, otherwise email owner@bistro.com",
+        demo,
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'analyze_sentiment.sentiment == "negative"'
+    assert branch.then == ["create_ticket"]
+
+
+def test_a_quote_someone_wrote_said_first_is_what_it_refers_to(demo):
+    # (it was refused as a step "got", or taken for a heading and the text asked of the run)
+    flow = plan(
+        "got this review from a diner: 'cold food, waited an hour, never again'. if its "
+        "negative open a ticket for the manager",
+        demo,
+    )
+    assert steps(flow)["analyze_sentiment"]["text"] == '"cold food, waited an hour, never again"'
+    flow = plan(
+        "Tenant in 14B wrote: 'The boiler is leaking water all over the basement floor'. "
+        "classify it and open a ticket in whatever category it comes back with",
+        demo,
+    )
+    assert steps(flow)["classify_ticket"]["text"] == (
+        '"The boiler is leaking water all over the basement floor"'
+    )

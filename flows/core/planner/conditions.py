@@ -258,6 +258,9 @@ def resolve_condition(
 ) -> ResolvedCondition | None:
     """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
     "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
+    # ("if 'cold food, never again' is negative": the words of a quoted text are what is
+    # read, not what the condition says: no "never" that turns it around)
+    text = _QUOTED_TEXT.sub("the text", text)
     if _WENT_WELL_SAID.match(text.strip()) and not any(
         schema_types(source.schema) == {"boolean"} for source in sources if source.node
     ):
@@ -836,6 +839,10 @@ _FAILED_BECAUSE = re.compile(
     r"\b(?:fails?|failed|fail(?:ing|ure))\s+(?:because(?:\s+of)?|due\s+to|for|with|from|on)\b",
     re.IGNORECASE,
 )
+
+
+#: A quoted text of three words or more (a value a field lists is one or two).
+_QUOTED_TEXT = re.compile(r"'[^']*?\w+\W+\w+\W+\w[^']*'(?!\w)|\"[^\"]*?\w+\W+\w+\W+\w[^\"]*\"")
 
 
 def _is_negated(text: str) -> bool:

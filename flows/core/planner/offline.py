@@ -83,6 +83,7 @@ from flows.core.planner.phrasing import (
     PromptReader,
     approval_before_its_step,
     assignee_role,
+    quote_said_first,
     strip_approval_phrase,
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
@@ -612,6 +613,9 @@ class FlowBuilder:
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
         text = _IF_SO.sub(self._if_it_passed, text)
         text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
+        # "A tenant wrote: '...'. Classify it ...": what someone wrote, said first, is the
+        # text the step after it works on ("it"), not a step nor a heading
+        text = quote_said_first(text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split

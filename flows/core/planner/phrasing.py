@@ -3397,6 +3397,34 @@ _SAYING_UNQUOTED_WORDS = re.compile(
     r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b|\s+\d{1,2}[).]\s)",
     re.IGNORECASE,
 )
+#: "Tenant in 14B wrote: '...'.", "got this review from a diner: '...'": a quote someone
+#: wrote, said before any step
+_QUOTE_SAID_FIRST = re.compile(
+    r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
+    r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+)(?:\s+(?:this|a|an|the)\s+[a-z]+)?"
+    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'[^']+'|\"[^\"]+\")\s*[.;]\s+"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: The first "it" of the steps after that quote: "classify it", "if it's negative"
+_FIRST_IT = re.compile(r"\b(?P<is>it's|its|it\s+is)\b|\b(?:it|this)\b", re.IGNORECASE)
+
+
+def quote_said_first(prompt: str) -> str:
+    """ "Tenant in 14B wrote: 'The boiler is leaking'. classify it ..." -> "classify 'The
+    boiler is leaking' ...": the quote takes the place of the first "it" after it, unless
+    nothing after it says "it" (then the request is left as written)."""
+    match = _QUOTE_SAID_FIRST.match(prompt.strip())
+    if match is None:
+        return prompt
+    quote, rest = match["quote"], match["rest"]
+    it = _FIRST_IT.search(rest)
+    if it is None:
+        return prompt
+    said = f"{quote} is" if it["is"] else quote
+    return f"{rest[: it.start()]}{said}{rest[it.end() :]}"
+
+
 _ASKED_WHETHER_POSITIVE_THEN_SENT = re.compile(
     r"\b(?:tell|let)\s+(?:me|us)\s+(?:know\s+)?(?:whether|if)\s+(?:it|they|this|that|"
     r"the\s+[a-z]+)(?:'s|'re|\s+is|\s+are|\s+was)\s+(?:\w+\s+)?(?:positive|negative|neutral)"
