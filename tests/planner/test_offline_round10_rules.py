@@ -198,3 +198,26 @@ def test_a_quote_someone_wrote_said_first_is_what_it_refers_to(demo):
     assert steps(flow)["classify_ticket"]["text"] == (
         '"The boiler is leaking water all over the basement floor"'
     )
+
+
+def test_her_is_the_address_the_charge_was_given_for_the_customer(demo):
+    # (the email asked the run for `customer_email`, which the request wrote)
+    flow = plan(
+        "Charge $12.99 for order SUB-42 to customer ella@mail.com. If it's declined email "
+        "her the reason",
+        demo,
+    )
+    assert steps(flow)["send_email"]["to"] == '"ella@mail.com"'
+    assert flow.input_schema.get("properties", {}) == {}
+
+
+def test_a_message_naming_an_output_by_its_first_word_sends_that_output():
+    # "text the ETA": the assignment's `eta_minutes` (the text was asked of the run)
+    flow = plan(
+        "Assign job J-900 to vehicle TRK-2, then text the ETA to the driver at +1 303 555 0123",
+        eval_catalog(FLEET),
+    )
+    assert steps(flow)["sms.send"] == {
+        "phone": '"+1 303 555 0123"',
+        "message": '"Eta minutes: %s".format([dispatch_assign_job.eta_minutes])',
+    }

@@ -3312,6 +3312,7 @@ class FlowBuilder:
             elif len(upstream_tools) > 1 and len(upstream_tools) == len(predecessors.exits):
                 inputs = self._all_sent_on(clause, spec, inputs, upstream_tools)
             inputs = self._receipt(clause, spec, inputs)
+            inputs = self._named_output_sent(clause, spec, inputs)
             inputs = self._that_amount(clause, spec, inputs)
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
@@ -4662,6 +4663,39 @@ class FlowBuilder:
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
 
+    def _named_output_sent(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Assign job J-900 to TRK-2, then text the ETA to the driver": a message that
+        names what a step before returned by the first word of its field (`eta_minutes`)
+        sends that field, written out, rather than a text asked of the run."""
+        content = next(
+            (n for n in _said_inputs(spec.input_properties()) if n in inputs), None
+        )
+        match = _SENDS_THE_NAMED.match(_clean_action(clause.action or ""))
+        if (
+            content is None
+            or not inputs[content].startswith("input.")
+            or match is None
+            or not acts(spec)
+        ):
+            return inputs
+        word = match["what"].lower()
+        named = [
+            source
+            for source in self._sources()
+            if source.node is not None
+            and len(words := split_identifier(source.name)) > 1
+            and words[0] == word
+            # ("email the customer": to them, not their address as the message)
+            and words[-1] not in ("email", "phone", "name", "id", "address", "number")
+        ]
+        if len(named) != 1:
+            return inputs
+        label = " ".join(split_identifier(named[0].name)).capitalize()
+        self._drop_unread_input(inputs[content])
+        return {**inputs, content: f'"{label}: %s".format([{named[0].expression}])'}
+
     def _that_amount(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
     ) -> dict[str, str]:
@@ -5063,6 +5097,8 @@ class FlowBuilder:
                 inputs[name] = looked  # "look up sam@x.org; if new, send them the welcome"
             elif wanted and (same := self._said_to_its_family(name, schema, spec)) is not None:
                 inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
+            elif wanted and (given := self._address_given_for(name, clause)) is not None:
+                inputs[name] = given  # "charge ... to customer ella@x.com; ... email her"
             elif wanted:
                 field_name = self._addressee_input(
                     name, schema, clause, phone=_texts_phones(spec)
@@ -5810,6 +5846,25 @@ class FlowBuilder:
         if re.search(rf"\b(?:to|at|cc|copy)\s+{re.escape(addresses[0])}", self.request, re.I):
             return None  # ("tell the support lead at lead@acme.io": someone else's)
         return json.dumps(addresses[0])
+
+    def _address_given_for(self, name: str, clause: Clause) -> str | None:
+        """ "Charge $12.99 for order SUB-42 to customer ella@mail.com. If it's declined email
+        her the reason": the address a step before was given for the person the message
+        goes to (`customer_email`), written in the request, rather than the same address
+        asked of the run once more."""
+        if name not in _RECIPIENT_INPUTS:
+            return None
+        addressee = subject_addressee(clause.action, self.person)
+        if addressee is None:
+            return None
+        given = {
+            value
+            for node in self.nodes
+            if isinstance(value := (node.get("inputs") or {}).get(addressee.field), str)
+            and value.startswith('"')
+            and EMAIL_ADDRESS.search(value)
+        }
+        return given.pop() if len(given) == 1 else None
 
     def _addressee_input(
         self, name: str, schema: dict[str, Any], clause: Clause, *, phone: bool = False
@@ -8986,6 +9041,12 @@ def _one_listed_value_said(schema: Mapping[str, Any], text: str) -> str | None:
     return said[0] if len(said) == 1 else None
 
 
+#: "text the ETA to the driver", "email them the eta": a message that names one thing sent
+_SENDS_THE_NAMED = re.compile(
+    r"^(?:text|sms|email|e-mail|send|message|post|tell)\s+(?:\w+\s+)?(?:the|its|their)\s+"
+    r"(?P<what>[A-Za-z]+)\b(?!\s+[a-z]+\b(?<!\bto\b))",
+    re.IGNORECASE,
+)
 #: "charge them that amount", "for the converted amount": the amount a step before returned
 _THAT_AMOUNT = re.compile(
     r"\b(?:that|this|the\s+(?:same|converted|resulting|new))\s+(?:amount|sum|figure)\b",
