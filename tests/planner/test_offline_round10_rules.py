@@ -221,3 +221,47 @@ def test_a_message_naming_an_output_by_its_first_word_sends_that_output():
         "phone": '"+1 303 555 0123"',
         "message": '"Eta minutes: %s".format([dispatch_assign_job.eta_minutes])',
     }
+
+
+def test_a_number_compared_named_by_the_first_word_of_a_field_is_read_first():
+    # (it compared a number `fuel` asked of the run; no status was read)
+    flow = plan(
+        "if van V-7 has less than 20% fuel, open a work order for it saying 'refuel'",
+        eval_catalog(FLEET),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert steps(flow)["fleet.vehicle_status"] == {"vehicle_id": '"V-7"'}
+    assert branch.condition == "fleet_vehicle_status.fuel_percent < 20.0"
+
+
+def test_a_number_compared_in_the_unit_a_field_ends_on_is_read_first():
+    flow = plan(
+        "Dispatch job J-4410 with truck TRK-8 only if the route from Reno to Sacramento is "
+        "under 300 km; otherwise email dispatch@fleet.io",
+        eval_catalog(FLEET),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert steps(flow)["routes.estimate"] == {"origin": '"Reno"', "destination": '"Sacramento"'}
+    assert branch.condition == "routes_estimate.distance_km < 300.0"
+    assert branch.then == ["dispatch_assign_job"]
+    assert branch.else_ == ["send_email"]
+
+
+def test_from_and_to_are_the_start_and_the_end_not_the_start_twice():
+    flow = plan(
+        "assign job J-5520 to TRK-14 from 100 Pier Rd, Oakland to 55 Main St, Fresno",
+        eval_catalog(FLEET),
+    )
+    job = steps(flow)["dispatch.assign_job"]
+    assert job["pickup_address"] == '"100 Pier Rd, Oakland"'
+    assert job["dropoff_address"] == '"55 Main St, Fresno"'
+
+
+def test_a_question_about_a_code_is_told_by_the_tool_its_id_and_output_name():
+    # (check_inventory, which says "unavailable", was planned for the truck)
+    flow = plan("Is truck TRK-14 available? If so assign it to job J-5520", eval_catalog(FLEET))
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert steps(flow)["fleet.vehicle_status"] == {"vehicle_id": '"TRK-14"'}
+    assert branch.condition == "fleet_vehicle_status.available"
+    assert steps(flow)["dispatch.assign_job"]["vehicle_id"] == '"TRK-14"'
+    assert "check_inventory" not in steps(flow)

@@ -5595,6 +5595,7 @@ class FlowBuilder:
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
+        literals.update(_from_and_to_written(properties, clause.action or clause.text))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
@@ -6221,6 +6222,23 @@ class FlowBuilder:
         ):
             return None
         tellers = [spec.id for spec in self.specs.values() if name in spec.output_properties()]
+        if not tellers:
+            # ("if van V-7 has less than 20% fuel": `fuel_percent`, a number named by its
+            # first word, of the one tool that returns it; "under 300 km": `distance_km`,
+            # by the unit it ends on)
+            tellers = [
+                spec.id
+                for spec in self.specs.values()
+                if not acts(spec)
+                and any(
+                    (
+                        split_identifier(field)[:1] == [name]
+                        or (name in _UNITS and split_identifier(field)[-1:] == [name])
+                    )
+                    and schema_types(schema) & {"number", "integer"}
+                    for field, schema in spec.output_properties().items()
+                )
+            ]
         return tellers[0] if len(tellers) == 1 else None
 
     def _repeats_a_side_effect(self, clause: Clause) -> bool:
@@ -6724,7 +6742,27 @@ class FlowBuilder:
             lookups = [s for s in self.specs.values() if _FOUND_FIELDS & set(s.output_properties())]
             if lookups:
                 return [*lookups, *(s for s in found.values() if s not in lookups)]
-        return list(found.values())
+        return self._told_of_the_code_first(condition, list(found.values()))
+
+    def _told_of_the_code_first(self, condition: str, deciders: list[ToolSpec]) -> list[ToolSpec]:
+        """ "Is truck TRK-14 available?": of the tools that may tell it, the one whose
+        output the condition names (`available`) and whose id the code written fills
+        (`vehicle_id`) comes first, before one that only shares a word (check_inventory's
+        "unavailable", whose lines nobody wrote)."""
+        if not _CODE_IN_TEXT.search(condition) or len(deciders) < 2:
+            return deciders
+        said = {stem(word) for word in meaningful(condition)}
+        clause = Clause(number=0, text=condition, action=condition, sentence=0)
+        told = [
+            spec
+            for spec in deciders
+            if said & {stem(name) for name in spec.output_properties()}
+            and spec.required_inputs()
+            and all(name in self._literals(spec, clause) for name in spec.required_inputs())
+        ]
+        if len(told) != 1:
+            return deciders
+        return [told[0], *(spec for spec in deciders if spec is not told[0])]
 
     def _continue_on_reject(self) -> None:
         """ "If they reject it, email the customer": a branch on an approval's rejection
@@ -9041,6 +9079,10 @@ def _one_listed_value_said(schema: Mapping[str, Any], text: str) -> str | None:
     return said[0] if len(said) == 1 else None
 
 
+#: A code written in capitals and digits ("TRK-14", "V-7").
+_CODE_IN_TEXT = re.compile(r"\b[A-Z]{1,6}-?\d+\b")
+#: Units a number's field may end on (`distance_km`, `duration_minutes`).
+_UNITS = frozenset("km miles kg lbs minutes hours days seconds percent celsius".split())
 #: "text the ETA to the driver", "email them the eta": a message that names one thing sent
 _SENDS_THE_NAMED = re.compile(
     r"^(?:text|sms|email|e-mail|send|message|post|tell)\s+(?:\w+\s+)?(?:the|its|their)\s+"
@@ -9078,6 +9120,35 @@ def _order_lines_written(
         if name not in literals and {"sku", "quantity"} <= fields:
             return {name: json.dumps(lines)}
     return {}
+
+
+#: "from Reno to Sacramento", "from 100 Pier Rd, Oakland to 55 Main St, Fresno"
+_FROM_TO = re.compile(
+    r"\bfrom\s+(?P<start>[A-Z0-9][^;:!?]*?)\s+to\s+(?P<end>[A-Z0-9][^;:!?]*?)"
+    r"(?=\s*(?:$|[;:!?]|\.(?:\s|$)|\s+(?:and|then|if|unless|only|is|are|was|under|over|"
+    r"within|by|on|at|for|before|after|with)\b))"
+)
+_START_WORDS = frozenset({"origin", "from", "source", "pickup", "start", "departure"})
+_END_WORDS = frozenset({"destination", "to", "target", "dropoff", "drop", "end", "arrival"})
+
+
+def _from_and_to_written(properties: Mapping[str, Any], text: str) -> dict[str, str]:
+    """ "the route from Reno to Sacramento", "a job from 100 Pier Rd, Oakland to 55 Main St,
+    Fresno": where it starts and where it ends, for a tool with one input for each
+    (`origin` and `destination`, `pickup_address` and `dropoff_address`); the end is never
+    the start again."""
+    match = _FROM_TO.search(text)
+    if match is None:
+        return {}
+    texts = [n for n, s in properties.items() if "string" in (schema_types(s) or {"string"})]
+    starts = [n for n in texts if _START_WORDS & set(split_identifier(n))]
+    ends = [n for n in texts if _END_WORDS & set(split_identifier(n))]
+    if len(starts) != 1 or len(ends) != 1 or starts == ends:
+        return {}
+    return {
+        starts[0]: json.dumps(match["start"].strip()),
+        ends[0]: json.dumps(match["end"].strip()),
+    }
 
 
 #: The validator's words for a literal that is none of the values an input lists.
