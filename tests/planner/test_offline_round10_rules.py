@@ -265,3 +265,35 @@ def test_a_question_about_a_code_is_told_by_the_tool_its_id_and_output_name():
     assert branch.condition == "fleet_vehicle_status.available"
     assert steps(flow)["dispatch.assign_job"]["vehicle_id"] == '"TRK-14"'
     assert "check_inventory" not in steps(flow)
+
+
+def test_matching_donations_is_refused_not_a_user_lookup():
+    # (lookup_user "returns found=false when nobody matches" was planned for each donation)
+    error = refusal(
+        "Match every donation this month 1:1 from the corporate sponsor's account",
+        eval_catalog(DONATIONS),
+    )
+    assert "matching gifts" in error.message
+
+
+def test_pay_it_pays_the_amount_of_the_record_got_by_the_same_id():
+    flow = plan(
+        "Get claim CLM-3003 and if the amount claimed is over $5,000 assign it to an "
+        "adjuster in the west region, otherwise pay it",
+        eval_catalog(CLAIMS),
+    )
+    assert steps(flow)["claims.pay"]["amount"] == "claims_get.amount_claimed"
+    assert "amount" not in flow.input_schema.get("properties", {})
+
+
+def test_a_spaced_dash_after_a_code_parts_the_step_from_its_condition(demo):
+    # ("look up u_5512 - if ..." was one step, and the ticket was never planned)
+    flow = plan(
+        "look up u_5512 - if their account is suspended open an account ticket saying KYC "
+        "review needed",
+        demo,
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert steps(flow)["lookup_user"] == {"user_id": '"u_5512"'}
+    assert branch.condition == "!lookup_user.user.active"
+    assert branch.then == ["create_ticket"]

@@ -3314,6 +3314,7 @@ class FlowBuilder:
             inputs = self._receipt(clause, spec, inputs)
             inputs = self._named_output_sent(clause, spec, inputs)
             inputs = self._that_amount(clause, spec, inputs)
+            inputs = self._amount_of_the_record_paid(clause, spec, inputs)
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
             inputs = self._courtesy_note(clause, spec, inputs)
@@ -4695,6 +4696,36 @@ class FlowBuilder:
         label = " ".join(split_identifier(named[0].name)).capitalize()
         self._drop_unread_input(inputs[content])
         return {**inputs, content: f'"{label}: %s".format([{named[0].expression}])'}
+
+    def _amount_of_the_record_paid(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Get claim CLM-3003 and if ..., otherwise pay it": "it" is the record a step
+        before got by the same id (`claim_id`), so the amount paid is the one amount that
+        record holds (`amount_claimed`), not an amount asked of the run."""
+        asked = inputs.get("amount", "")
+        if not asked.startswith("input.") or not _PAY_IT.match(_clean_action(clause.action)):
+            return inputs
+        ids = {name for name in spec.input_properties() if name.endswith("_id")}
+        records = [
+            info
+            for info in self.info.values()
+            if info.kind == "tool"
+            and info.spec is not None
+            and not acts(info.spec)
+            and ids & set(info.spec.input_properties())
+        ]
+        amounts = [
+            f"{info.id}.{name}"
+            for info in records
+            for name, schema in (info.spec.output_properties() if info.spec else {}).items()
+            if schema_types(schema) & {"number", "integer"}
+            and set(split_identifier(name)) & _AMOUNT_WORDS
+        ]
+        if len(amounts) != 1:
+            return inputs
+        self._drop_unread_input(asked)
+        return {**inputs, "amount": amounts[0]}
 
     def _that_amount(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
@@ -9089,6 +9120,8 @@ _SENDS_THE_NAMED = re.compile(
     r"(?P<what>[A-Za-z]+)\b(?!\s+[a-z]+\b(?<!\bto\b))",
     re.IGNORECASE,
 )
+#: "pay it", "pay them out": a payment of the thing itself, with no amount said
+_PAY_IT = re.compile(r"^\W*(?:pay|payout|charge)\s+(?:it|them)(?:\s+out)?\W*$", re.IGNORECASE)
 #: "charge them that amount", "for the converted amount": the amount a step before returned
 _THAT_AMOUNT = re.compile(
     r"\b(?:that|this|the\s+(?:same|converted|resulting|new))\s+(?:amount|sum|figure)\b",
@@ -9275,7 +9308,8 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
 
 
 #: A dash with spaces around it (not a hyphen in a word, nor a range of numbers).
-_SPACED_DASH = re.compile(r"(?<=[A-Za-z)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
+#: ("look up u_5512 - if ...": after a code's digits too)
+_SPACED_DASH = re.compile(r"(?<=[A-Za-z0-9)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
 _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|and\s+then)\b", re.I)
 #: Words before a quote that make it the thing a step reads ("the sentiment of '...'").
 _QUOTE_OBJECT_LABELS = frozenset(

@@ -1167,6 +1167,20 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"wire", "transfer", "bank", "cheque", "cash", "sepa", "ach"}),
     ),
     (
+        # "match every donation 1:1 from the sponsor's account": giving as much again, not
+        # finding a record that matches (lookup_user "returns found=false when nobody
+        # matches")
+        "matching gifts (giving the same amount again)",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?match(?:es|ed|ing)?\s+(?:(?:every|each|all|the|their|our|any|"
+            r"this\s+month's)\s+)?(?:[\w']+\s+){0,2}?(?:donations?|gifts?|contributions?|"
+            r"pledges?)\b|\bmatch(?:es|ed|ing)?\b.*?(?<!\w)(?:1:1|one[- ](?:to|for)[- ]one|"
+            r"dollar[- ]for[- ]dollar)(?!\w)",
+            re.IGNORECASE,
+        ),
+        frozenset({"=match", "=matching", "=matched"}),
+    ),
+    (
         "cancelling something",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:cancel(?:s|led|ed|ling|ing)?|voids?|revok(?:e|es|ed|ing)|"
