@@ -6,7 +6,7 @@ round was given."""
 
 from __future__ import annotations
 
-from flows.core.ir import BranchNode, MapNode
+from flows.core.ir import ApprovalNode, BranchNode, MapNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import eval_catalog, steps
 
@@ -297,3 +297,63 @@ def test_a_spaced_dash_after_a_code_parts_the_step_from_its_condition(demo):
     assert steps(flow)["lookup_user"] == {"user_id": '"u_5512"'}
     assert branch.condition == "!lookup_user.user.active"
     assert branch.then == ["create_ticket"]
+
+
+def test_a_count_said_of_what_happened_is_no_repeated_call():
+    # (refused as "donations.refund twice"); the reason is what happened
+    flow = plan("Refund donation DON-5521, the donor was charged twice", eval_catalog(DONATIONS))
+    assert steps(flow)["donations.refund"] == {
+        "donation_id": '"DON-5521"',
+        "reason": '"the donor was charged twice"',
+    }
+
+
+def test_we_dont_have_her_is_the_lookup_finding_nobody():
+    flow = plan(
+        "Find the donor with email kay@home.net; if we don't have her, add her to newsletter "
+        "list NL-1 with first name Kay",
+        eval_catalog(DONATIONS),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "!donors_find.found"
+    assert branch.then == ["mailchimp_add_to_list"]
+
+
+def test_it_after_a_preposition_ends_the_condition_before_the_step(demo):
+    flow = plan(
+        "Validate order 6610. If anything's wrong with it open a billing ticket, otherwise "
+        "charge $27",
+        demo,
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "!validate_order.valid"
+    assert branch.then == ["create_ticket"]
+    assert branch.else_ == ["process_payment"]
+
+
+def test_a_letter_sent_by_email_is_no_letter_by_post(demo):
+    flow = plan(
+        "Email the signed engagement letter to client@northwind-legal.com, but a partner has "
+        "to approve it first",
+        demo,
+    )
+    assert steps(flow)["send_email"]["to"] == '"client@northwind-legal.com"'
+    assert any(isinstance(node, ApprovalNode) for node in flow.nodes)
+
+
+def test_once_the_payment_goes_through_charges_first_whatever_the_street(demo):
+    # ("Hauptstr. 5" ended the sentence, and "once the payment of €64.50" was no charge:
+    # the parcel was shipped unpaid)
+    flow = plan(
+        "Once the payment of €64.50 for order 9001 goes through, ship it express to "
+        "Hauptstr. 5, 10115 Berlin, Germany",
+        demo,
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert steps(flow)["process_payment"] == {
+        "order_id": '"9001"',
+        "amount": "64.5",
+        "currency": '"EUR"',
+    }
+    assert branch.condition == "process_payment.approved"
+    assert branch.then == ["create_shipment"]

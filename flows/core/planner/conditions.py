@@ -216,7 +216,9 @@ _IN_OUR_RECORDS = re.compile(
 
 #: "if we have them on file", "if we know the customer": the lookup found them.
 _WE_HAVE_THEM = re.compile(
-    r"\b(?:we|i)\s+(?:already\s+)?(?:have|know|hold)\s+(?P<who>them|him|her|(?:the|this|that)\s+"
+    # ("if we don't have her": not found)
+    r"\b(?:we|i)\s+(?:(?P<neg>don't|do\s+not|didn't|did\s+not)\s+)?(?:already\s+)?"
+    r"(?:have|know|hold)\s+(?P<who>them|him|her|(?:the|this|that)\s+"
     r"(?:customer|user|person|member|client))(?:\s+on\s+(?:file|record)|\s+(?:in|on)\s+(?:our|the)\s+"
     r"\w+)?",
     re.IGNORECASE,
@@ -233,7 +235,12 @@ _HAS_A_RECORD = re.compile(
 def said_of_a_record(text: str) -> str:
     """ "if we have them on file", "if they're not in our system": said of whether a
     lookup found them ("them found", "they're not found")."""
-    return _IN_OUR_RECORDS.sub("found", _WE_HAVE_THEM.sub(r"\g<who> found", text))
+    return _IN_OUR_RECORDS.sub(
+        "found",
+        _WE_HAVE_THEM.sub(
+            lambda m: f"{m['who']} {'not ' if m['neg'] else ''}found", text
+        ),
+    )
 
 
 #: "fewer than 10 are available", "over 3 were returned": as "there are fewer than 10

@@ -57,6 +57,13 @@ _IN_A_SPACE = re.compile(rf"\bin\s+(?:the\s+)?(?P<value>{_CODE})\b")
 _REASON_WORDS = frozenset({"reason", "note", "comment"})
 #: "refund it because the item arrived damaged": why, to the end of the step
 _BECAUSE = re.compile(r"\b(?:because|since|due\s+to|as\s+the)\s+(?P<value>[^,;.]{3,200})", re.I)
+#: "refund donation DON-5521, the donor was charged twice": why, said after a comma as
+#: what happened (a subject and its verb), to the end of the step
+_WHAT_HAPPENED = re.compile(
+    r",\s+(?P<value>(?:the|they|he|she|it|we|our|their|his|her)\b[^,;.]{0,80}?\b(?:was|were|"
+    r"is|are|got|has|have|had)\b[^,;.]{2,120})$",
+    re.I,
+)
 _CHANNEL_WORDS = frozenset({"channel", "room", "chat"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
@@ -277,7 +284,7 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
         if words & kind:
             return find(text)
     if words & _REASON_WORDS:
-        return _first(_BECAUSE, text)
+        return _first(_BECAUSE, text) or _first(_WHAT_HAPPENED, text.strip())
     if texts_phones and words <= {"to", "number", "recipient"}:
         return _phone(text)
     last = split_identifier(name)[-1:]

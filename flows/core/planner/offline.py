@@ -600,6 +600,7 @@ class FlowBuilder:
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
+        text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
         text = _NOT_IF.sub(r"\g<lead>\g<act> unless \g<cond>", text)
@@ -7044,6 +7045,13 @@ _TOLD_AFTER_A_COLON = re.compile(r":\s+(?P<told>[A-Za-z][^:;'\"“”]{2,}?)\s*[
 _SAID_ALONE = ("issue", "problem", "details", "comment", "complaint", "request")
 
 
+#: "..., the donor was charged twice", "they were billed 3 times": what happened, said in
+#: the passive right before the count
+_HAPPENED_BEFORE = re.compile(
+    r"\b(?:was|were|been|got|get|gets|is|are)\s+(?:\w+\s+)?\w+ed\s*$", re.IGNORECASE
+)
+
+
 def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:
     """ "Charge the card twice": a step that changes something, asked for more than once
     with nothing to tell the calls apart, is refused rather than planned once (a retry is
@@ -7051,6 +7059,8 @@ def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:
     said = _TIMES_OVER.search(clause.action)
     if said is None or not acts(spec) or _RETRY_WORDS.search(clause.text):
         return
+    if _HAPPENED_BEFORE.search(clause.action[: said.start()]):
+        return  # "refund DON-5521, the donor was charged twice": why, not a count of calls
     raise PlanningError(
         "unmapped_step",
         f"Could not plan {clause.label}: it asks for {spec.id} {said.group(0)}, with nothing "
@@ -7578,7 +7588,9 @@ _NOT_IF_OTHERWISE = re.compile(
 #: "after the payment of $40 for order 9 goes through, email ...": the charge, then the
 #: step only if it went through (not after it whatever its outcome)
 _AFTER_IT_WENT_THROUGH = re.compile(
-    r"(?P<lead>^|[.;!?]\s+)after\s+(?P<what>(?:the|a)\s+(?:payment|charge)\b[^,;.!?]*?)\s+"
+    # ("once the payment of €64.50 ... goes through": "once", "when", and a decimal point)
+    r"(?P<lead>^|[.;!?]\s+)(?:after|once|when|as\s+soon\s+as)\s+"
+    r"(?P<what>(?:the|a)\s+(?:payment|charge)\b(?:[^,;.!?]|(?<=\d)\.(?=\d))*?)\s+"
     r"(?:goes|went|has\s+gone)\s+through\s*,\s*",
     re.IGNORECASE,
 )
@@ -7634,6 +7646,10 @@ def _each_noun_listed(match: re.Match[str]) -> str:
 
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
+#: A street's short name before its house number ("Hauptstr. 5", "Main St. 12")
+_STREET_ABBREVIATION = re.compile(
+    r"\b(?P<street>[A-Z]\w*(?:str|St|Ave|Rd|Blvd|Ln)|St|Ave|Rd|Blvd)\.\s+(?=\d)"
+)
 #: "A buyer wants a viewing ...;", "Our client asked for a refund.": who wants what, first
 _BACKGROUND = re.compile(
     r"^\s*(?:a|an|the|our|one\s+of\s+our|my)\s+[a-z]+(?:\s+[a-z]+)?\s+"

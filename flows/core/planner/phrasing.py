@@ -1466,7 +1466,17 @@ class PromptReader:
         determiner is a noun ("the charge succeeds") and does not split."""
         for match in self._verb_inside.finditer(text):
             before = text[: match.start()].split()
-            if before and before[-1].lower() in _NOUN_MARKERS:
+            if (
+                before
+                and before[-1].lower() in _NOUN_MARKERS
+                # ("if anything is wrong with it open a ticket": "it" after a preposition
+                # ends the condition; the verb starts the step)
+                and not (
+                    len(before) > 1
+                    and before[-1].lower() in ("it", "them")
+                    and before[-2].lower() in _PREPOSITIONS_BEFORE_IT
+                )
+            ):
                 continue
             if len(text[match.end() :].split()) < 2 and len(before) > 1:
                 continue  # "if it's an urgent billing issue": a last word with no object
@@ -2938,6 +2948,7 @@ _AUXILIARIES = frozenset(
     "can can't cannot could couldn't do don't does doesn't did didn't will won't would "
     "wouldn't should shouldn't must may might to not never also".split()
 )
+_PREPOSITIONS_BEFORE_IT = frozenset("with about for to on of from in at by".split())
 _NOUN_MARKERS = frozenset(
     "the a an this that its their his her our your my each every any no it they he she we "
     "everything something nothing".split()

@@ -1122,6 +1122,9 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"letter", "post", "postal"}),
     ),
 )
+#: A step that sends by email ("email the signed engagement letter to ..."), said first.
+_EMAILED = re.compile(r"^\W*(?:please\s+)?e-?mail\b", re.IGNORECASE)
+_POSTAL_LETTER = "a letter by post"
 #: What follows a verb that acts on something ("flag the account", "block them").
 _OBJECT_START = r"(?=(?:the|a|an|it|them|this|that|their|his|her|its|each|every|all|our|any)\b)"
 #: Actions that are not the same as any look-alike: a step asking for one needs a tool whose
@@ -1636,6 +1639,8 @@ def _capabilities_asked(
         match = pattern.search(step)
         if match is None:
             continue
+        if what == _POSTAL_LETTER and _EMAILED.match(step):
+            continue  # "email the signed engagement letter to ...": a letter sent by email
         exact = frozenset(w[1:] for w in offered if w.startswith("="))
         stemmed = frozenset(stem(w) for w in offered if not w.startswith("="))
         asked.append((MissingCapability(match.group(0).strip(), what), exact, stemmed))
