@@ -357,3 +357,23 @@ def test_once_the_payment_goes_through_charges_first_whatever_the_street(demo):
     }
     assert branch.condition == "process_payment.approved"
     assert branch.then == ["create_shipment"]
+
+
+def test_how_long_is_the_drive_is_an_estimate_of_it():
+    flow = plan("how long is the drive from Denver to Boulder?", eval_catalog(FLEET))
+    assert steps(flow)["routes.estimate"] == {"origin": '"Denver"', "destination": '"Boulder"'}
+
+
+def test_a_verb_of_a_tool_said_as_the_noun_compared_stays_in_the_condition():
+    # "the fraud score for claim CLM-77 is above 0.8": "score" is the thing compared (the
+    # condition was cut at "score", and refused as "the fraud")
+    flow = plan(
+        "If the fraud score for claim CLM-77 is above 0.8, deny it with the reason 'suspected "
+        "fraud', otherwise pay out $1,250",
+        eval_catalog(CLAIMS),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert steps(flow)["fraud.score_claim"] == {"claim_id": '"CLM-77"'}
+    assert branch.condition == "fraud_score_claim.score > 0.8"
+    assert branch.then == ["claims_deny"]
+    assert branch.else_ == ["claims_pay"]

@@ -601,6 +601,8 @@ class FlowBuilder:
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
         text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
+        # "how long is the drive from Denver to Boulder?": an estimate of the drive asked
+        text = _HOW_LONG_IS_THE_TRIP.sub(r"\g<lead>estimate the \g<trip>", text)
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _NOT_IF_OTHERWISE.sub(r"\g<lead>\g<other> unless \g<cond>", text)
         text = _NOT_IF.sub(r"\g<lead>\g<act> unless \g<cond>", text)
@@ -7646,6 +7648,12 @@ def _each_noun_listed(match: re.Match[str]) -> str:
 
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
+#: "how long is the drive", "how far is the trip", "how long does the route take"
+_HOW_LONG_IS_THE_TRIP = re.compile(
+    r"(?P<lead>^|[.;!?]\s+)how\s+(?:long|far)\s+(?:is|will\s+be|would\s+be|does)\s+"
+    r"(?:the|a|our|my)\s+(?P<trip>drive|trip|ride|journey|route|run)\b(?:\s+take\b)?",
+    re.IGNORECASE,
+)
 #: A street's short name before its house number ("Hauptstr. 5", "Main St. 12")
 _STREET_ABBREVIATION = re.compile(
     r"\b(?P<street>[A-Z]\w*(?:str|St|Ave|Rd|Blvd|Ln)|St|Ave|Rd|Blvd)\.\s+(?=\d)"

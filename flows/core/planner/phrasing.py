@@ -1495,6 +1495,13 @@ class PromptReader:
                 r"\w+\s+(?:is|are|was|were|has|have|exceeds|equals)\b", text[match.end() :], re.I
             ):
                 continue  # "if the sentiment score is above 0.5": the subject's noun
+            if (
+                "," not in match.group()
+                and len(before) > 1
+                and before[-2].lower() in _NOUN_MARKERS
+                and _COMPARED_OF_IT.match(text[match.end() :])
+            ):
+                continue  # "if the fraud score for claim CLM-77 is above 0.8": a noun too
             after = text[match.end() :].split()
             if (
                 "," not in match.group()
@@ -2947,6 +2954,12 @@ _WAIT_FOR_APPROVAL = re.compile(
 _AUXILIARIES = frozenset(
     "can can't cannot could couldn't do don't does doesn't did didn't will won't would "
     "wouldn't should shouldn't must may might to not never also".split()
+)
+#: "score for claim CLM-77 is above 0.8": a noun, what it is of, then its comparison
+_COMPARED_OF_IT = re.compile(
+    r"\w+\s+(?:for|of|on)\s+[^,;]{1,40}?\b(?:is|are|was|were)\s+(?:above|below|over|under|"
+    r"more|less|greater|higher|lower|at\s+least|at\s+most)\b",
+    re.IGNORECASE,
 )
 _PREPOSITIONS_BEFORE_IT = frozenset("with about for to on of from in at by".split())
 _NOUN_MARKERS = frozenset(
