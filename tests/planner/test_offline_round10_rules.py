@@ -377,3 +377,17 @@ def test_a_verb_of_a_tool_said_as_the_noun_compared_stays_in_the_condition():
     assert branch.condition == "fraud_score_claim.score > 0.8"
     assert branch.then == ["claims_deny"]
     assert branch.else_ == ["claims_pay"]
+
+
+def test_pay_is_a_verb_that_starts_a_step_midway():
+    # (", and only pay claim ... if it's covered" was read into the coverage check, and
+    # refused as a check claims.pay does not make)
+    flow = plan(
+        "Check coverage of policy POL-8812 for a travel claim, and only pay claim CLM-6060 "
+        "the $640 if it's covered",
+        eval_catalog(CLAIMS),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "policies_check_coverage.covered"
+    assert branch.then == ["claims_pay"]
+    assert steps(flow)["claims.pay"]["amount"] == "640.0"

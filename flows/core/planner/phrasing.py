@@ -51,7 +51,7 @@ COMMON_VERBS = frozenset(
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
     translate update upload validate verify welcome write ensure decide tell inform warn make
-    slack
+    slack pay deny
     """.split()
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
