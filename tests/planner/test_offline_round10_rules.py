@@ -391,3 +391,9 @@ def test_pay_is_a_verb_that_starts_a_step_midway():
     assert branch.condition == "policies_check_coverage.covered"
     assert branch.then == ["claims_pay"]
     assert steps(flow)["claims.pay"]["amount"] == "640.0"
+
+
+def test_a_us_address_keeps_its_state_and_zip_code(demo):
+    # (the parcel went to "9 Oak Lane, Austin": the state and ZIP code were cut off)
+    flow = plan("Ship order 7710 to 9 Oak Lane, Austin, TX 78701", demo)
+    assert steps(flow)["create_shipment"]["address"] == '"9 Oak Lane, Austin, TX 78701"'

@@ -45,6 +45,8 @@ STREET_ADDRESS = re.compile(
     # ("100 Queen St W, Toronto, Canada": a quarter of the city, then the city and country)
     r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
     r"(?:\s*,\s*[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?![\w@])){0,2}"
+    # a US state or Canadian province after the town ("Austin, TX 78701")
+    r"(?:\s*,?\s+[A-Z]{2}(?=\s*,?\s+\d{5}\b|\s*(?:$|[,;.)]))(?![\w@]))?"
     # a postcode: "90210", "NW1 6XE"
     r"(?:\s*,?\s+(?:\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b)?)"
 )
