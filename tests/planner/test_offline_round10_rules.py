@@ -397,3 +397,18 @@ def test_a_us_address_keeps_its_state_and_zip_code(demo):
     # (the parcel went to "9 Oak Lane, Austin": the state and ZIP code were cut off)
     flow = plan("Ship order 7710 to 9 Oak Lane, Austin, TX 78701", demo)
     assert steps(flow)["create_shipment"]["address"] == '"9 Oak Lane, Austin, TX 78701"'
+
+
+def test_a_count_inside_a_quote_is_no_repeated_call_and_this_complaint_is_the_quote(demo):
+    # ("charged three times" in the quote refused the ticket as asked three times; then
+    # the quote became the ticket's subject instead of the text summarised)
+    flow = plan(
+        "Summarize this complaint in one sentence and open a ticket with the summary as the "
+        "subject: 'I ordered the vegan box twice and was charged three times. I want my money "
+        "back.'",
+        demo,
+    )
+    assert steps(flow)["summarize_text"]["text"] == (
+        '"I ordered the vegan box twice and was charged three times. I want my money back."'
+    )
+    assert steps(flow)["create_ticket"]["subject"] == "summarize_text.summary"

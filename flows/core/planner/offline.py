@@ -7058,10 +7058,12 @@ def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:
     """ "Charge the card twice": a step that changes something, asked for more than once
     with nothing to tell the calls apart, is refused rather than planned once (a retry is
     a setting of its own: "retry it 3 times")."""
-    said = _TIMES_OVER.search(clause.action)
+    # ("... as the subject: 'I was charged three times'": what a quote says asks for nothing)
+    action = re.sub(r"'[^']*'|\"[^\"]*\"", '""', clause.action)
+    said = _TIMES_OVER.search(action)
     if said is None or not acts(spec) or _RETRY_WORDS.search(clause.text):
         return
-    if _HAPPENED_BEFORE.search(clause.action[: said.start()]):
+    if _HAPPENED_BEFORE.search(action[: said.start()]):
         return  # "refund DON-5521, the donor was charged twice": why, not a count of calls
     raise PlanningError(
         "unmapped_step",
