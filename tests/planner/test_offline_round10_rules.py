@@ -412,3 +412,21 @@ def test_a_count_inside_a_quote_is_no_repeated_call_and_this_complaint_is_the_qu
         '"I ordered the vegan box twice and was charged three times. I want my money back."'
     )
     assert steps(flow)["create_ticket"]["subject"] == "summarize_text.summary"
+
+
+def test_its_noun_after_a_quote_said_first_is_that_of_the_quote(demo):
+    # ("its" was read as "it's": "Analyze '...' is sentiment")
+    flow = plan(
+        "The customer said: 'I love the new app but it crashes'. Analyze its sentiment",
+        demo,
+    )
+    assert steps(flow)["analyze_sentiment"] == {"text": '"I love the new app but it crashes"'}
+
+
+def test_paid_is_told_by_a_payment_not_by_an_order_validation(demo):
+    # (it read validate_order.valid, and shipped what nobody had paid for)
+    error = refusal("Validate order 5 and if they paid, ship it to 5 Main St, Boston", demo)
+    assert "they paid" in error.message
+    flow = plan("Charge order 5 $20 and if they paid, ship it to 5 Main St, Boston", demo)
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "process_payment.approved"

@@ -1309,6 +1309,19 @@ def _described_state(source: Source, word: str) -> bool | None:
     return match.group("value").lower() == "true"
 
 
+#: Outcome words that only a payment tells.
+_PAID_WORDS = frozenset(stem(w) for w in ("paid", "charged"))
+_PAYMENT_STEMS = frozenset(
+    stem(w) for w in "pay payment paid charge charged billing invoice".split()
+)
+
+
+def _said_of_a_payment(source: Source) -> bool:
+    """Whether `source` is a payment step's field (its tool's words or its own say so)."""
+    words = {stem(w) for w in (*source.context, *split_identifier(source.name))}
+    return bool(_PAYMENT_STEMS & words)
+
+
 def _outcome_flag(
     words: list[str], booleans: Sequence[Source]
 ) -> tuple[float, Source, bool] | None:
@@ -1321,6 +1334,10 @@ def _outcome_flag(
         return None
     if not word_stems & (_OUTCOME_WORDS - _APPROVAL_OUTCOMES):
         booleans = [source for source in booleans if "approval" in source.context]
+    if not word_stems & (_OUTCOME_WORDS - _PAID_WORDS):
+        # ("validate order 5 and if they paid, ship it": "paid" is what a payment step
+        # tells, not whether the order was valid)
+        booleans = [source for source in booleans if _said_of_a_payment(source)]
     best: tuple[float, Source, bool] | None = None
     for source in booleans:
         if source.expression.count(".") != 1:

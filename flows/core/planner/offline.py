@@ -5629,7 +5629,7 @@ class FlowBuilder:
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
-        literals.update(_from_and_to_written(properties, clause.action or clause.text))
+        literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
@@ -9191,11 +9191,13 @@ _START_WORDS = frozenset({"origin", "from", "source", "pickup", "start", "depart
 _END_WORDS = frozenset({"destination", "to", "target", "dropoff", "drop", "end", "arrival"})
 
 
-def _from_and_to_written(properties: Mapping[str, Any], text: str) -> dict[str, str]:
+def _from_and_to_written(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
     """ "the route from Reno to Sacramento", "a job from 100 Pier Rd, Oakland to 55 Main St,
     Fresno": where it starts and where it ends, for a tool with one input for each
-    (`origin` and `destination`, `pickup_address` and `dropoff_address`); the end is never
-    the start again."""
+    (`origin` and `destination`, `pickup_address` and `dropoff_address`), where no rule
+    before gave them (a time read as such stays); the end is never the start again."""
     match = _FROM_TO.search(text)
     if match is None:
         return {}
@@ -9204,6 +9206,9 @@ def _from_and_to_written(properties: Mapping[str, Any], text: str) -> dict[str, 
     ends = [n for n in texts if _END_WORDS & set(split_identifier(n))]
     if len(starts) != 1 or len(ends) != 1 or starts == ends:
         return {}
+    start, end = taken.get(starts[0]), taken.get(ends[0])
+    if (start is not None or end is not None) and start != end:
+        return {}  # (the end given as the start again is the one thing put right)
     return {
         starts[0]: json.dumps(match["start"].strip()),
         ends[0]: json.dumps(match["end"].strip()),

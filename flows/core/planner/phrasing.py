@@ -3431,7 +3431,13 @@ _QUOTE_SAID_FIRST = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 #: The first "it" of the steps after that quote: "classify it", "if it's negative"
-_FIRST_IT = re.compile(r"\b(?P<is>it's|its|it\s+is)\b|\b(?:it|this)\b", re.IGNORECASE)
+_FIRST_IT = re.compile(
+    # ("if its negative": "it's" typed without its apostrophe, after a condition's word)
+    r"\b(?P<is>it's|it\s+is|(?<=\bif\s)its|(?<=\bunless\s)its)\b"
+    # ("analyze its sentiment": the sentiment of the quote)
+    r"|\bits\s+(?P<owned>[a-z]+)\b|\b(?:it|this)\b",
+    re.IGNORECASE,
+)
 
 
 def quote_said_first(prompt: str) -> str:
@@ -3446,6 +3452,8 @@ def quote_said_first(prompt: str) -> str:
     if it is None:
         return prompt
     said = f"{quote} is" if it["is"] else quote
+    if it["owned"]:
+        said = f"the {it['owned']} of {quote}"
     return f"{rest[: it.start()]}{said}{rest[it.end() :]}"
 
 
