@@ -430,3 +430,9 @@ def test_paid_is_told_by_a_payment_not_by_an_order_validation(demo):
     flow = plan("Charge order 5 $20 and if they paid, ship it to 5 Main St, Boston", demo)
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == "process_payment.approved"
+
+
+def test_email_the_tracking_sends_the_tracking_number(demo):
+    # (the body was asked of the run)
+    flow = plan("Ship order 12 to 1 Elm Rd, Leeds LS1 4AP and email the tracking to b@y.com", demo)
+    assert "create_shipment.tracking_number" in steps(flow)["send_email"]["body"]

@@ -4692,7 +4692,7 @@ class FlowBuilder:
             and len(words := split_identifier(source.name)) > 1
             and words[0] == word
             # ("email the customer": to them, not their address as the message)
-            and words[-1] not in ("email", "phone", "name", "id", "address", "number")
+            and words[-1] not in ("email", "phone", "name", "id", "address")
         ]
         if len(named) != 1:
             return inputs
