@@ -436,3 +436,21 @@ def test_email_the_tracking_sends_the_tracking_number(demo):
     # (the body was asked of the run)
     flow = plan("Ship order 12 to 1 Elm Rd, Leeds LS1 4AP and email the tracking to b@y.com", demo)
     assert "create_shipment.tracking_number" in steps(flow)["send_email"]["body"]
+
+
+def test_a_quote_someone_wrote_is_what_the_ticket_after_it_says(demo):
+    # (a lookup of "a customer" was planned, and the ticket's text asked of the run)
+    flow = plan("A customer wrote: 'The app crashes on login'. Open a technical ticket", demo)
+    assert steps(flow) == {
+        "create_ticket": {
+            "subject": '"The app crashes on login"',
+            "body": '"The app crashes on login"',
+            "category": '"technical"',
+        }
+    }
+
+
+def test_codes_listed_after_of_and_their_noun_are_one_call_each():
+    flow = plan("Check the status of trucks TRK-1 and TRK-2", eval_catalog(FLEET))
+    loop = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert loop.items == '["TRK-1", "TRK-2"]'

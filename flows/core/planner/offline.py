@@ -9638,7 +9638,9 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         # ("check the status of TRK-1, TRK-2 and TRK-3": a tool that only reads is asked
         # once for each code in capitals listed after "of"/"for")
         match = re.search(
-            rf"\b(?:of|for|on)\s+(?=[A-Z]+-?\d)(?-i:{listed})", action, re.IGNORECASE
+            rf"\b(?:of|for|on)\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})",
+            action,
+            re.IGNORECASE,
         )
     if match is None:
         return []

@@ -3431,6 +3431,12 @@ _QUOTE_SAID_FIRST = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 #: The first "it" of the steps after that quote: "classify it", "if it's negative"
+#: A step that makes or sends something with a text of its own (a ticket, a message).
+_NAMES_A_TEXT = re.compile(
+    r"^\W*(?:open|create|file|log|raise|email|send|forward|post|reply|escalate)\b.*?"
+    r"\b(?:ticket|case|issue|incident|email|message|note|reply|them|support|team|it)\b",
+    re.IGNORECASE,
+)
 _FIRST_IT = re.compile(
     # ("if its negative": "it's" typed without its apostrophe, after a condition's word)
     r"\b(?P<is>it's|it\s+is|(?<=\bif\s)its|(?<=\bunless\s)its)\b"
@@ -3450,7 +3456,12 @@ def quote_said_first(prompt: str) -> str:
     quote, rest = match["quote"], match["rest"]
     it = _FIRST_IT.search(rest)
     if it is None:
-        return prompt
+        # ("A customer wrote: '...'. Open a technical ticket": what the step says; it was a
+        # lookup of the customer, and the ticket's text was asked of the run)
+        first = re.match(r"(?P<step>[^.;!?]+?)(?P<end>\s*(?:[.;!?]|\band\b|$).*)", rest, re.S)
+        if first is None or _NAMES_A_TEXT.search(first["step"]) is None:
+            return prompt
+        return f"{first['step']} saying {quote}{first['end']}"
     said = f"{quote} is" if it["is"] else quote
     if it["owned"]:
         said = f"the {it['owned']} of {quote}"
