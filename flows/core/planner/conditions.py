@@ -216,7 +216,9 @@ _IN_OUR_RECORDS = re.compile(
 
 #: "if we have them on file", "if we know the customer": the lookup found them.
 _WE_HAVE_THEM = re.compile(
-    r"\b(?:we|i)\s+(?:already\s+)?(?:have|know|hold)\s+(?P<who>them|him|her|(?:the|this|that)\s+"
+    # ("if we don't have her": not found)
+    r"\b(?:we|i)\s+(?:(?P<neg>don't|do\s+not|didn't|did\s+not)\s+)?(?:already\s+)?"
+    r"(?:have|know|hold)\s+(?P<who>them|him|her|(?:the|this|that)\s+"
     r"(?:customer|user|person|member|client))(?:\s+on\s+(?:file|record)|\s+(?:in|on)\s+(?:our|the)\s+"
     r"\w+)?",
     re.IGNORECASE,
@@ -233,7 +235,12 @@ _HAS_A_RECORD = re.compile(
 def said_of_a_record(text: str) -> str:
     """ "if we have them on file", "if they're not in our system": said of whether a
     lookup found them ("them found", "they're not found")."""
-    return _IN_OUR_RECORDS.sub("found", _WE_HAVE_THEM.sub(r"\g<who> found", text))
+    return _IN_OUR_RECORDS.sub(
+        "found",
+        _WE_HAVE_THEM.sub(
+            lambda m: f"{m['who']} {'not ' if m['neg'] else ''}found", text
+        ),
+    )
 
 
 #: "fewer than 10 are available", "over 3 were returned": as "there are fewer than 10
@@ -258,6 +265,9 @@ def resolve_condition(
 ) -> ResolvedCondition | None:
     """CEL for `text` over `sources` (most relevant first), or None when nothing fits.
     "A or B" and "A and B" become `||` and `&&` when each part has a reading of its own."""
+    # ("if 'cold food, never again' is negative": the words of a quoted text are what is
+    # read, not what the condition says: no "never" that turns it around)
+    text = _QUOTED_TEXT.sub("the text", text)
     if _WENT_WELL_SAID.match(text.strip()) and not any(
         schema_types(source.schema) == {"boolean"} for source in sources if source.node
     ):
@@ -849,6 +859,10 @@ _FAILED_BECAUSE = re.compile(
 )
 
 
+#: A quoted text of three words or more (a value a field lists is one or two).
+_QUOTED_TEXT = re.compile(r"'[^']*?\w+\W+\w+\W+\w[^']*'(?!\w)|\"[^\"]*?\w+\W+\w+\W+\w[^\"]*\"")
+
+
 def _is_negated(text: str) -> bool:
     return bool(_NEGATIONS.search(text) or _OUT_OF.search(text))
 
@@ -1306,6 +1320,19 @@ def _described_state(source: Source, word: str) -> bool | None:
     return match.group("value").lower() == "true"
 
 
+#: Outcome words that only a payment tells.
+_PAID_WORDS = frozenset(stem(w) for w in ("paid", "charged"))
+_PAYMENT_STEMS = frozenset(
+    stem(w) for w in "pay payment paid charge charged billing invoice".split()
+)
+
+
+def _said_of_a_payment(source: Source) -> bool:
+    """Whether `source` is a payment step's field (its tool's words or its own say so)."""
+    words = {stem(w) for w in (*source.context, *split_identifier(source.name))}
+    return bool(_PAYMENT_STEMS & words)
+
+
 def _outcome_flag(
     words: list[str], booleans: Sequence[Source]
 ) -> tuple[float, Source, bool] | None:
@@ -1318,6 +1345,10 @@ def _outcome_flag(
         return None
     if not word_stems & (_OUTCOME_WORDS - _APPROVAL_OUTCOMES):
         booleans = [source for source in booleans if "approval" in source.context]
+    if not word_stems & (_OUTCOME_WORDS - _PAID_WORDS):
+        # ("validate order 5 and if they paid, ship it": "paid" is what a payment step
+        # tells, not whether the order was valid)
+        booleans = [source for source in booleans if _said_of_a_payment(source)]
     best: tuple[float, Source, bool] | None = None
     for source in booleans:
         if source.expression.count(".") != 1:

@@ -35,10 +35,16 @@ _ID_SUFFIXES = frozenset({"id", "code", "ref", "reference", "number"})
 
 
 def leftover_codes(
-    properties: Mapping[str, Any], required: list[str], text: str, taken: Mapping[str, str]
+    properties: Mapping[str, Any],
+    required: list[str],
+    text: str,
+    taken: Mapping[str, str],
+    *,
+    description: str = "",
 ) -> dict[str, str]:
     """{input: JSON literal} for the required id inputs not in `taken` that a code of
-    `text` nothing else used fills."""
+    `text` nothing else used fills; `description` is the tool's, which may say what a code
+    after "to" or "from" is."""
     wanted = [
         name
         for name in required
@@ -64,7 +70,8 @@ def leftover_codes(
         and not _NOT_CODES.match(match.group("code"))
         and match.group("code").lower() not in enums
     ]
-    found: dict[str, str] = {}
+    found = _codes_where_the_tool_says(wanted, text, description, used)
+    wanted = [name for name in wanted if name not in found]
     for match in list(codes):
         # "book them with C-21": C for the clinician, P for the patient
         prefix = re.match(r"[A-Za-z]+", match.group("code"))
@@ -94,3 +101,27 @@ def leftover_codes(
         places[0]: json.dumps(inside[0].group("code")),
         other: json.dumps(rest.group("code")),
     }
+
+
+_AFTER_A_PLACE_WORD = re.compile(r"\b(?P<word>to|from|into|onto)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _codes_where_the_tool_says(
+    wanted: list[str], text: str, description: str, used: str
+) -> dict[str, str]:
+    """ "Assign job J-12 to TRK-20" over "Assign a delivery job to a vehicle", "a donation
+    from DN-9" over "Record a donation from a donor": a code after "to"/"from" is the id of
+    what the tool's description puts after that word (`vehicle_id`, `donor_id`), not a
+    place it goes to, which is left to the run."""
+    found: dict[str, str] = {}
+    for match in _CODE.finditer(text):
+        before = _AFTER_A_PLACE_WORD.search(text[: match.start()])
+        code = match.group("code")
+        if before is None or code in used or _NOT_CODES.match(code):
+            continue
+        said = re.compile(rf"\b{before['word']}\s+(?:an?|the|its|their)\s+(?P<noun>[a-z]+)\b", re.I)
+        nouns = {m["noun"].lower() for m in said.finditer(description)}
+        ids = [name for name in wanted if split_identifier(name)[0] in nouns]
+        if len(ids) == 1 and ids[0] not in found:
+            found[ids[0]] = json.dumps(code)
+    return found

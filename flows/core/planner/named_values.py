@@ -45,8 +45,8 @@ STREET_ADDRESS = re.compile(
     # ("100 Queen St W, Toronto, Canada": a quarter of the city, then the city and country)
     r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
     r"(?:\s*,\s*[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?![\w@])){0,2}"
-    # a state or province code: "Austin TX 78701", "Washington, DC 20500"
-    r"(?:\s*,?\s+[A-Z]{2}(?![\w@]))?"
+    # a US state or Canadian province after the town ("Austin, TX 78701")
+    r"(?:\s*,?\s+[A-Z]{2}(?=\s*,?\s+\d{5}\b|\s*(?:$|[,;.)]))(?![\w@]))?"
     # a postcode: "90210", "NW1 6XE"
     r"(?:\s*,?\s+(?:\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b)?)"
 )
@@ -59,6 +59,13 @@ _IN_A_SPACE = re.compile(rf"\bin\s+(?:the\s+)?(?P<value>{_CODE})\b")
 _REASON_WORDS = frozenset({"reason", "note", "comment"})
 #: "refund it because the item arrived damaged": why, to the end of the step
 _BECAUSE = re.compile(r"\b(?:because|since|due\s+to|as\s+the)\s+(?P<value>[^,;.]{3,200})", re.I)
+#: "refund donation DON-5521, the donor was charged twice": why, said after a comma as
+#: what happened (a subject and its verb), to the end of the step
+_WHAT_HAPPENED = re.compile(
+    r",\s+(?P<value>(?:the|they|he|she|it|we|our|their|his|her)\b[^,;.]{0,80}?\b(?:was|were|"
+    r"is|are|got|has|have|had)\b[^,;.]{2,120})$",
+    re.I,
+)
 _CHANNEL_WORDS = frozenset({"channel", "room", "chat"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
@@ -279,7 +286,7 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
         if words & kind:
             return find(text)
     if words & _REASON_WORDS:
-        return _first(_BECAUSE, text)
+        return _first(_BECAUSE, text) or _first(_WHAT_HAPPENED, text.strip())
     if texts_phones and words <= {"to", "number", "recipient"}:
         return _phone(text)
     last = split_identifier(name)[-1:]

@@ -83,6 +83,7 @@ from flows.core.planner.phrasing import (
     PromptReader,
     approval_before_its_step,
     assignee_role,
+    quote_said_first,
     strip_approval_phrase,
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
@@ -611,6 +612,9 @@ class FlowBuilder:
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
+        text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
+        # "how long is the drive from Denver to Boulder?": an estimate of the drive asked
+        text = _HOW_LONG_IS_THE_TRIP.sub(r"\g<lead>estimate the \g<trip>", text)
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _DO_NOTHING_SAID.sub("do nothing", text)
         for said, found in _EXISTS:
@@ -629,6 +633,9 @@ class FlowBuilder:
         text = _MADE_SURE_THEN_IF.sub("check ", text)
         text = _IF_SO.sub(self._if_it_passed, text)
         text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
+        # "A tenant wrote: '...'. Classify it ...": what someone wrote, said first, is the
+        # text the step after it works on ("it"), not a step nor a heading
+        text = quote_said_first(text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -899,6 +906,17 @@ class FlowBuilder:
         info = self.info.get(issue.get("node") or "")
         step = info.clause.label if info and info.clause else None
         where = f" at {step}" if step else ""
+        value = _value_not_offered(issue, info.spec if info else None)
+        if value is not None and step:
+            # ("otherwise a normal priority ticket": what the step asks that the tool does
+            # not take, in words, not the validator's message about node ids)
+            return PlanningError(
+                "offline_invalid",
+                f"Could not plan {step}: {value} Say one of those, or register a tool that "
+                "takes it.",
+                step=info.clause.text if info and info.clause else None,
+                details=issues,
+            )
         return PlanningError(
             "offline_invalid",
             f"The offline planner could not build a valid flow{where}: {issue.get('message')}",
@@ -3314,6 +3332,9 @@ class FlowBuilder:
             elif len(upstream_tools) > 1 and len(upstream_tools) == len(predecessors.exits):
                 inputs = self._all_sent_on(clause, spec, inputs, upstream_tools)
             inputs = self._receipt(clause, spec, inputs)
+            inputs = self._named_output_sent(clause, spec, inputs)
+            inputs = self._that_amount(clause, spec, inputs)
+            inputs = self._amount_of_the_record_paid(clause, spec, inputs)
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
             inputs = self._courtesy_note(clause, spec, inputs)
@@ -3332,6 +3353,26 @@ class FlowBuilder:
         }
         self._add(node, "tool", clause, spec)
         return node_id
+
+    def _told_after_a_colon(
+        self, clause: Clause, spec: ToolSpec, literals: Mapping[str, str]
+    ) -> tuple[str, str] | None:
+        """ "Open a high priority work order for TRK-3: brakes grinding": words the step
+        ends on after a colon, unquoted, are what the thing it makes says (its `issue`,
+        `body`), not one more run input; a list, an address or a step said there is not."""
+        match = _TOLD_AFTER_A_COLON.search(clause.action or "")
+        if match is None or clause.quoted or not acts(spec):
+            return None
+        told = match["told"].strip()
+        if (
+            EMAIL_ADDRESS.search(told)
+            or _URL_LITERAL.search(told)
+            or "," in told
+            or self.reader.starts_with_verb(told)
+        ):
+            return None
+        said = next((n for n in _said_inputs(spec.input_properties()) if n not in literals), None)
+        return (said, told) if said is not None else None
 
     def _currency_known(self, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "The VAT for Germany, then charge the total": a charge whose currency neither the
@@ -4678,6 +4719,106 @@ class FlowBuilder:
                     self.merge_next = (ranked[0][1].spec.id, node_id)
         return approval_id
 
+    def _named_output_sent(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Assign job J-900 to TRK-2, then text the ETA to the driver": a message that
+        names what a step before returned by the first word of its field (`eta_minutes`)
+        sends that field, written out, rather than a text asked of the run."""
+        content = next(
+            (n for n in _said_inputs(spec.input_properties()) if n in inputs), None
+        )
+        match = _SENDS_THE_NAMED.match(_clean_action(clause.action or ""))
+        if (
+            content is None
+            or not inputs[content].startswith("input.")
+            or match is None
+            or not acts(spec)
+        ):
+            return inputs
+        word = match["what"].lower()
+        named = [
+            source
+            for source in self._sources()
+            if source.node is not None
+            and len(words := split_identifier(source.name)) > 1
+            and words[0] == word
+            # ("email the customer": to them, not their address as the message)
+            and words[-1] not in ("email", "phone", "name", "id", "address")
+        ]
+        if len(named) != 1:
+            return inputs
+        label = " ".join(split_identifier(named[0].name)).capitalize()
+        self._drop_unread_input(inputs[content])
+        return {**inputs, content: f'"{label}: %s".format([{named[0].expression}])'}
+
+    def _amount_of_the_record_paid(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Get claim CLM-3003 and if ..., otherwise pay it": "it" is the record a step
+        before got by the same id (`claim_id`), so the amount paid is the one amount that
+        record holds (`amount_claimed`), not an amount asked of the run."""
+        asked = inputs.get("amount", "")
+        if not asked.startswith("input.") or not _PAY_IT.match(_clean_action(clause.action)):
+            return inputs
+        ids = {name for name in spec.input_properties() if name.endswith("_id")}
+        records = [
+            info
+            for info in self.info.values()
+            if info.kind == "tool"
+            and info.spec is not None
+            and not acts(info.spec)
+            and ids & set(info.spec.input_properties())
+        ]
+        amounts = [
+            f"{info.id}.{name}"
+            for info in records
+            for name, schema in (info.spec.output_properties() if info.spec else {}).items()
+            if schema_types(schema) & {"number", "integer"}
+            and set(split_identifier(name)) & _AMOUNT_WORDS
+        ]
+        if len(amounts) != 1:
+            return inputs
+        self._drop_unread_input(asked)
+        return {**inputs, "amount": amounts[0]}
+
+    def _that_amount(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "Convert 100 EUR to USD and charge the customer for that amount": the one amount
+        the step before returns (`fx_convert.converted`), not an amount asked of the run."""
+        asked = inputs.get("amount", "")
+        info = self.info.get(self.last_step or "")
+        if (
+            not asked.startswith("input.")
+            or not _THAT_AMOUNT.search(clause.action or "")
+            or info is None
+            or info.spec is None
+            or info.kind != "tool"
+        ):
+            return inputs
+        amounts = [
+            name
+            for name, schema in info.spec.output_properties().items()
+            if schema_types(schema) & {"number", "integer"}
+            and set(split_identifier(name)) & _AMOUNT_WORDS
+            and name not in info.spec.input_properties()
+        ]
+        if len(amounts) != 1:
+            return inputs
+        self._drop_unread_input(asked)
+        wired = {**inputs, "amount": f"{info.id}.{amounts[0]}"}
+        # (and in the currency it was converted to)
+        before = next((n for n in self.nodes if n["id"] == info.id), {}).get("inputs", {})
+        target = before.get("to_currency")
+        if "currency" in spec.input_properties() and isinstance(target, str):
+            said = wired.get("currency")
+            if said is None or said.startswith("input."):
+                wired["currency"] = target
+                if said is not None:
+                    self._drop_unread_input(said)
+        return wired
+
     def _amount_of_the_step_before(self, condition: Condition) -> ResolvedCondition | None:
         """ "If it's over $500" right after a step with one amount among its outputs (an
         order's `subtotal`, a conversion's `converted`): that amount compared."""
@@ -5049,6 +5190,8 @@ class FlowBuilder:
                 inputs[name] = looked  # "look up sam@x.org; if new, send them the welcome"
             elif wanted and (same := self._said_to_its_family(name, schema, spec)) is not None:
                 inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
+            elif wanted and (given := self._address_given_for(name, clause)) is not None:
+                inputs[name] = given  # "charge ... to customer ella@x.com; ... email her"
             elif wanted:
                 field_name = self._addressee_input(
                     name, schema, clause, phone=_texts_phones(spec)
@@ -5501,6 +5644,10 @@ class FlowBuilder:
                 if labelled is not None:
                     literals[labelled] = json.dumps(value)
                     break
+        told = self._told_after_a_colon(clause, spec, literals)
+        if told is not None:
+            literals[told[0]] = json.dumps(told[1])
+            short = told[1] if len(told[1]) <= _SHORT_MESSAGE else short
         if not acts(spec):
             # 'the sentiment of "I love it, but ..."', 'summarize "..."': the text a step
             # that reads works on, quoted where it is said
@@ -5544,6 +5691,8 @@ class FlowBuilder:
         literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
             literals.update(currency_literal(properties, clause.action, literals))
+        literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
+        literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
@@ -5553,6 +5702,7 @@ class FlowBuilder:
                 spec.required_inputs() or _one_id_input(properties),
                 clause.action or clause.text,
                 literals,
+                description=spec.description,
             )
         )
         literals.update(
@@ -5764,7 +5914,8 @@ class FlowBuilder:
                 words = {stem(w) for w in split_identifier(source.name)}
                 if who and "email" in words and {stem(w) for w in who} <= words:
                     return source.expression
-        return self._address_of_the_one_looked_up(clause, candidates)
+        told = _address_told_of_the_one_named(clause.action or "", candidates)
+        return told or self._address_of_the_one_looked_up(clause, candidates)
 
     def _address_of_the_one_looked_up(self, clause: Clause, candidates: list[Source]) -> str | None:
         """ "Look up the guardian of student S-1020 and email them": "them" is the one a
@@ -5793,6 +5944,25 @@ class FlowBuilder:
         if re.search(rf"\b(?:to|at|cc|copy)\s+{re.escape(addresses[0])}", self.request, re.I):
             return None  # ("tell the support lead at lead@acme.io": someone else's)
         return json.dumps(addresses[0])
+
+    def _address_given_for(self, name: str, clause: Clause) -> str | None:
+        """ "Charge $12.99 for order SUB-42 to customer ella@mail.com. If it's declined email
+        her the reason": the address a step before was given for the person the message
+        goes to (`customer_email`), written in the request, rather than the same address
+        asked of the run once more."""
+        if name not in _RECIPIENT_INPUTS:
+            return None
+        addressee = subject_addressee(clause.action, self.person)
+        if addressee is None:
+            return None
+        given = {
+            value
+            for node in self.nodes
+            if isinstance(value := (node.get("inputs") or {}).get(addressee.field), str)
+            and value.startswith('"')
+            and EMAIL_ADDRESS.search(value)
+        }
+        return given.pop() if len(given) == 1 else None
 
     def _addressee_input(
         self, name: str, schema: dict[str, Any], clause: Clause, *, phone: bool = False
@@ -6163,6 +6333,23 @@ class FlowBuilder:
         ):
             return None
         tellers = [spec.id for spec in self.specs.values() if name in spec.output_properties()]
+        if not tellers:
+            # ("if van V-7 has less than 20% fuel": `fuel_percent`, a number named by its
+            # first word, of the one tool that returns it; "under 300 km": `distance_km`,
+            # by the unit it ends on)
+            tellers = [
+                spec.id
+                for spec in self.specs.values()
+                if not acts(spec)
+                and any(
+                    (
+                        split_identifier(field)[:1] == [name]
+                        or (name in _UNITS and split_identifier(field)[-1:] == [name])
+                    )
+                    and schema_types(schema) & {"number", "integer"}
+                    for field, schema in spec.output_properties().items()
+                )
+            ]
         return tellers[0] if len(tellers) == 1 else None
 
     def _repeats_a_side_effect(self, clause: Clause) -> bool:
@@ -6629,6 +6816,14 @@ class FlowBuilder:
             if asked.startswith("input."):
                 inputs[links[0]] = json.dumps(urls[0])
                 self._drop_unread_input(asked)
+        # ("book P-310 for imaging unless it's not covered": the coverage of imaging, the
+        # one value of the check's list the step writes)
+        for name, schema in spec.input_properties().items():
+            asked = inputs.get(name, "")
+            said = _one_listed_value_said(unwrap_nullable(schema), action or "")
+            if asked.startswith("input.") and said is not None:
+                inputs[name] = json.dumps(said)
+                self._drop_unread_input(asked)
 
     def _deciders(self, condition: str) -> list[ToolSpec]:
         """Tools that may tell whether `condition` holds, best first: ranked on the whole
@@ -6670,7 +6865,27 @@ class FlowBuilder:
             lookups = [s for s in self.specs.values() if _FOUND_FIELDS & set(s.output_properties())]
             if lookups:
                 return [*lookups, *(s for s in found.values() if s not in lookups)]
-        return list(found.values())
+        return self._told_of_the_code_first(condition, list(found.values()))
+
+    def _told_of_the_code_first(self, condition: str, deciders: list[ToolSpec]) -> list[ToolSpec]:
+        """ "Is truck TRK-14 available?": of the tools that may tell it, the one whose
+        output the condition names (`available`) and whose id the code written fills
+        (`vehicle_id`) comes first, before one that only shares a word (check_inventory's
+        "unavailable", whose lines nobody wrote)."""
+        if not _CODE_IN_TEXT.search(condition) or len(deciders) < 2:
+            return deciders
+        said = {stem(word) for word in meaningful(condition)}
+        clause = Clause(number=0, text=condition, action=condition, sentence=0)
+        told = [
+            spec
+            for spec in deciders
+            if said & {stem(name) for name in spec.output_properties()}
+            and spec.required_inputs()
+            and all(name in self._literals(spec, clause) for name in spec.required_inputs())
+        ]
+        if len(told) != 1:
+            return deciders
+        return [told[0], *(spec for spec in deciders if spec is not told[0])]
 
     def _continue_on_reject(self) -> None:
         """ "If they reject it, email the customer": a branch on an approval's rejection
@@ -6915,16 +7130,31 @@ _NAMING_FIELDS = ("url", "email", "order_id", "sku", "id", "name", "title")
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 #: Words of an input's name that make it what a message says (`msg`, `message_text`).
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
+#: "... for TRK-3: brakes grinding": words (no quote) a step ends on after a colon
+_TOLD_AFTER_A_COLON = re.compile(r":\s+(?P<told>[A-Za-z][^:;'\"“”]{2,}?)\s*[.!]?$")
+#: Inputs that, named by that word alone, hold what a step says is wrong or asked.
+_SAID_ALONE = ("issue", "problem", "details", "comment", "complaint", "request")
+
+
+#: "..., the donor was charged twice", "they were billed 3 times": what happened, said in
+#: the passive right before the count
+_HAPPENED_BEFORE = re.compile(
+    r"\b(?:was|were|been|got|get|gets|is|are)\s+(?:\w+\s+)?\w+ed\s*$", re.IGNORECASE
+)
 
 
 def _check_not_repeated(clause: Clause, spec: ToolSpec) -> None:
     """ "Charge the card twice": a step that changes something, asked for more than once
     with nothing to tell the calls apart, is refused rather than planned once (a retry is
     a setting of its own: "retry it 3 times")."""
-    # (not inside what is said: 'body "Customer was charged twice"')
-    said = _TIMES_OVER.search(without_quotes(clause.action))
+    # (not inside what is said: 'body "Customer was charged twice"', "as the subject: 'I was
+    # charged three times'")
+    action = without_quotes(clause.action)
+    said = _TIMES_OVER.search(action)
     if said is None or not acts(spec) or _RETRY_WORDS.search(clause.text):
         return
+    if _HAPPENED_BEFORE.search(action[: said.start()]):
+        return  # "refund DON-5521, the donor was charged twice": why, not a count of calls
     raise PlanningError(
         "unmapped_step",
         f"Could not plan {clause.label}: it asks for {spec.id} {said.group(0)}, with nothing "
@@ -6970,7 +7200,9 @@ def _said_inputs(names: Iterable[str]) -> list[str]:
         and _SAID_WORDS & set(split_identifier(name))
         and not {"subject", "title"} & set(split_identifier(name))
     ]
-    return usual + worded
+    # ("open a work order for V-7 saying '...'": `issue`, what is wrong, is what it says)
+    alone = [name for name in names if name in _SAID_ALONE and name not in usual]
+    return usual + worded + alone
 
 
 #: Capitalised words: a proper name ("Acme Supplies", "Initech"), up to the next small word.
@@ -7103,7 +7335,9 @@ _SHORT_MESSAGE = 80
 #: A message that tells what a step that changed something did ("send a receipt").
 _RECEIPT = re.compile(
     r"\breceipts?\b|\b(?:payment|charge|transaction|order)\s+(?:details|confirmation|summary)\b|"
-    r"\bconfirmation\s+of\s+(?:the\s+)?(?:payment|charge|order|purchase)\b",
+    r"\bconfirmation\s+of\s+(?:the\s+)?(?:payment|charge|order|purchase)\b|"
+    # ("book them unless it's not covered, and text them a confirmation": of the booking)
+    r"\b(?:an?|the|their|your|its)\s+(?:\w+\s+)?confirmations?\b",
     re.IGNORECASE,
 )
 #: "post its title", "email their manager": a field of the item a loop's step names.
@@ -7465,7 +7699,9 @@ _NOT_IF_OTHERWISE = re.compile(
 #: "after the payment of $40 for order 9 goes through, email ...": the charge, then the
 #: step only if it went through (not after it whatever its outcome)
 _AFTER_IT_WENT_THROUGH = re.compile(
-    r"(?P<lead>^|[.;!?]\s+)after\s+(?P<what>(?:the|a)\s+(?:payment|charge)\b[^,;.!?]*?)\s+"
+    # ("once the payment of €64.50 ... goes through": "once", "when", and a decimal point)
+    r"(?P<lead>^|[.;!?]\s+)(?:after|once|when|as\s+soon\s+as)\s+"
+    r"(?P<what>(?:the|a)\s+(?:payment|charge)\b(?:[^,;.!?]|(?<=\d)\.(?=\d))*?)\s+"
     r"(?:goes|went|has\s+gone)\s+through\s*,\s*",
     re.IGNORECASE,
 )
@@ -7521,6 +7757,16 @@ def _each_noun_listed(match: re.Match[str]) -> str:
 
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
+#: "how long is the drive", "how far is the trip", "how long does the route take"
+_HOW_LONG_IS_THE_TRIP = re.compile(
+    r"(?P<lead>^|[.;!?]\s+)how\s+(?:long|far)\s+(?:is|will\s+be|would\s+be|does)\s+"
+    r"(?:the|a|our|my)\s+(?P<trip>drive|trip|ride|journey|route|run)\b(?:\s+take\b)?",
+    re.IGNORECASE,
+)
+#: A street's short name before its house number ("Hauptstr. 5", "Main St. 12")
+_STREET_ABBREVIATION = re.compile(
+    r"\b(?P<street>[A-Z]\w*(?:str|St|Ave|Rd|Blvd|Ln)|St|Ave|Rd|Blvd)\.\s+(?=\d)"
+)
 #: "A buyer wants a viewing ...;", "Our client asked for a refund.": who wants what, first
 _BACKGROUND = re.compile(
     r"^\s*(?:a|an|the|our|one\s+of\s+our|my)\s+[a-z]+(?:\s+[a-z]+)?\s+"
@@ -9063,12 +9309,151 @@ def _is_join(node: dict[str, Any]) -> bool:
     return node.get("type") == "value" and node.get("trigger") == "any"
 
 
+def _one_listed_value_said(schema: Mapping[str, Any], text: str) -> str | None:
+    """The one value of the input's list (`enum`) that `text` writes as words, if one."""
+    values = [v for v in schema.get("enum") or [] if isinstance(v, str)]
+    said = [
+        value
+        for value in values
+        if re.search(rf"\b{re.escape(value).replace('_', '[ _-]')}\b", text, re.IGNORECASE)
+    ]
+    return said[0] if len(said) == 1 else None
+
+
+#: A code written in capitals and digits ("TRK-14", "V-7").
+_CODE_IN_TEXT = re.compile(r"\b[A-Z]{1,6}-?\d+\b")
+#: Units a number's field may end on (`distance_km`, `duration_minutes`).
+_UNITS = frozenset("km miles kg lbs minutes hours days seconds percent celsius".split())
+#: "text the ETA to the driver", "email them the eta": a message that names one thing sent
+_SENDS_THE_NAMED = re.compile(
+    r"^(?:text|sms|email|e-mail|send|message|post|tell)\s+(?:\w+\s+)?(?:the|its|their)\s+"
+    r"(?P<what>[A-Za-z]+)\b(?!\s+[a-z]+\b(?<!\bto\b))",
+    re.IGNORECASE,
+)
+#: "pay it", "pay them out": a payment of the thing itself, with no amount said
+_PAY_IT = re.compile(r"^\W*(?:pay|payout|charge)\s+(?:it|them)(?:\s+out)?\W*$", re.IGNORECASE)
+#: "charge them that amount", "for the converted amount": the amount a step before returned
+_THAT_AMOUNT = re.compile(
+    r"\b(?:that|this|the\s+(?:same|converted|resulting|new))\s+(?:amount|sum|figure)\b",
+    re.IGNORECASE,
+)
+
+
+#: "2x LAMP-3", "40x SAND-1": how many of a product, then its code
+_ORDER_LINE = re.compile(
+    r"\b(?P<count>\d{1,3})\s*[x\u00d7]\s+(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*)\b"
+)
+
+
+def _order_lines_written(
+    properties: Mapping[str, Any], text: str, literals: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Check stock for 2x LAMP-3 and 1x DESK-9": the lines the step writes, for an input
+    that is a list of lines with a SKU and a quantity, rather than lines asked of the run."""
+    lines = [
+        {"sku": match["sku"], "quantity": int(match["count"])}
+        for match in _ORDER_LINE.finditer(text)
+    ]
+    if not lines:
+        return {}
+    for name, schema in properties.items():
+        item = unwrap_nullable(schema).get("items")
+        line = unwrap_nullable(item) if isinstance(item, dict) else {}
+        fields = set(line.get("properties") or {})
+        if name not in literals and {"sku", "quantity"} <= fields:
+            return {name: json.dumps(lines)}
+    return {}
+
+
+#: "from Reno to Sacramento", "from 100 Pier Rd, Oakland to 55 Main St, Fresno"
+_FROM_TO = re.compile(
+    r"\bfrom\s+(?P<start>[A-Z0-9][^;:!?]*?)\s+to\s+(?P<end>[A-Z0-9][^;:!?]*?)"
+    r"(?=\s*(?:$|[;:!?]|\.(?:\s|$)|\s+(?:and|then|if|unless|only|is|are|was|under|over|"
+    r"within|by|on|at|for|before|after|with)\b))"
+)
+_START_WORDS = frozenset({"origin", "from", "source", "pickup", "start", "departure"})
+_END_WORDS = frozenset({"destination", "to", "target", "dropoff", "drop", "end", "arrival"})
+
+
+def _from_and_to_written(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "the route from Reno to Sacramento", "a job from 100 Pier Rd, Oakland to 55 Main St,
+    Fresno": where it starts and where it ends, for a tool with one input for each
+    (`origin` and `destination`, `pickup_address` and `dropoff_address`), where no rule
+    before gave them (a time read as such stays); the end is never the start again."""
+    match = _FROM_TO.search(text)
+    if match is None:
+        return {}
+    texts = [n for n, s in properties.items() if "string" in (schema_types(s) or {"string"})]
+    starts = [n for n in texts if _START_WORDS & set(split_identifier(n))]
+    ends = [n for n in texts if _END_WORDS & set(split_identifier(n))]
+    if len(starts) != 1 or len(ends) != 1 or starts == ends:
+        return {}
+    start, end = taken.get(starts[0]), taken.get(ends[0])
+    if (start is not None or end is not None) and start != end:
+        return {}  # (the end given as the start again is the one thing put right)
+    return {
+        starts[0]: json.dumps(match["start"].strip()),
+        ends[0]: json.dumps(match["end"].strip()),
+    }
+
+
+#: The validator's words for a literal that is none of the values an input lists.
+_NOT_ONE_OF = re.compile(r"expects one of (?P<allowed>.+), but `(?P<value>[^`]+)` is not one of")
+
+
+def _value_not_offered(issue: Mapping[str, Any], spec: ToolSpec | None) -> str | None:
+    """ "it asks for 'normal' as the priority of create_ticket, which takes only low,
+    medium, high or urgent.": a value the step wrote that the input does not list, in
+    plain words, or None for any other issue."""
+    match = _NOT_ONE_OF.search(str(issue.get("message") or ""))
+    field = str(issue.get("field") or "")
+    if match is None or not field.startswith("inputs.") or spec is None:
+        return None
+    allowed = [json.loads(v) for v in re.findall(r'"(?:[^"\\]|\\.)*"', match["allowed"])]
+    if not allowed:
+        return None
+    said = match["value"].strip('"')
+    name = field.removeprefix("inputs.").replace("_", " ")
+    listed = ", ".join(str(v) for v in allowed[:-1]) + f" or {allowed[-1]}"
+    if len(allowed) == 1:
+        listed = str(allowed[0])
+    return f"it asks for '{said}' as the {name} of {spec.id}, which takes only {listed}."
+
+
+#: "email the adjuster", "notify our driver": a message to someone named by their role
+_MESSAGED_ROLE = re.compile(
+    r"\b(?:e-?mail|mail|notify|message|tell|inform|ping|remind|contact)\s+"
+    r"(?:the|our|their|its|that)\s+(?P<who>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _address_told_of_the_one_named(action: str, candidates: Sequence[Source]) -> str | None:
+    """ "Assign claim CLM-81 to an adjuster ... and email the adjuster": the address a
+    step before returns under that person's name (`adjusters_assign.adjuster_email`), when
+    one step does, rather than an address asked of the run."""
+    match = _MESSAGED_ROLE.search(action)
+    if match is None:
+        return None
+    who = stem(match["who"])
+    told = {
+        source.expression
+        for source in candidates
+        if source.node is not None
+        and [stem(w) for w in split_identifier(source.name)] == [who, "email"]
+    }
+    return told.pop() if len(told) == 1 else None
+
+
 def _literal_verb_first(
     verb: str | None, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
     """ "Add jane@x.com to the list": a tool that says the step's own verb ("Add a
     subscriber's email to a list") ranks above one whose verb is only like it
-    (create_shipment's "create"), whatever words of the step the latter shares."""
+    (create_shipment's "create"), whatever words of the step the latter shares; and it
+    wins a tie ("pay it": claims.pay, "Pay out ...", not process_payment, "Charge a card")."""
     if not verb or verb in _GENERIC_VERBS:
         return ranked
     literal = {item.spec.id for _, item in ranked if _says_the_verb(item.spec, verb)}
@@ -9077,7 +9462,7 @@ def _literal_verb_first(
     best_literal = max(score for score, item in ranked if item.spec.id in literal)
     return [
         (score, item)
-        if item.spec.id in literal or score <= best_literal
+        if item.spec.id in literal or score < best_literal
         else (min(score * NOT_THE_VERB, best_literal * 0.99), item)
         for score, item in ranked
     ]
@@ -9138,7 +9523,8 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
 
 
 #: A dash with spaces around it (not a hyphen in a word, nor a range of numbers).
-_SPACED_DASH = re.compile(r"(?<=[A-Za-z)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
+#: ("look up u_5512 - if ...": after a code's digits too)
+_SPACED_DASH = re.compile(r"(?<=[A-Za-z0-9)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
 _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|and\s+then)\b", re.I)
 #: Words before a quote that make it the thing a step reads ("the sentiment of '...'").
 _QUOTE_OBJECT_LABELS = frozenset(
@@ -9468,6 +9854,14 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         action,
         re.IGNORECASE,
     )
+    if match is None and spec.config.cacheable:
+        # ("check the status of TRK-1, TRK-2 and TRK-3": a tool that only reads is asked
+        # once for each code in capitals listed after "of"/"for")
+        match = re.search(
+            rf"\b(?:of|for|on)\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})",
+            action,
+            re.IGNORECASE,
+        )
     if match is None:
         return []
     codes = [

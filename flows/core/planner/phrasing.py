@@ -51,7 +51,7 @@ COMMON_VERBS = frozenset(
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
     translate update upload validate verify welcome write ensure decide tell inform warn make
-    slack
+    slack pay deny
     """.split()
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
@@ -1511,7 +1511,17 @@ class PromptReader:
         determiner is a noun ("the charge succeeds") and does not split."""
         for match in self._verb_inside.finditer(text):
             before = text[: match.start()].split()
-            if before and before[-1].lower() in _NOUN_MARKERS:
+            if (
+                before
+                and before[-1].lower() in _NOUN_MARKERS
+                # ("if anything is wrong with it open a ticket": "it" after a preposition
+                # ends the condition; the verb starts the step)
+                and not (
+                    len(before) > 1
+                    and before[-1].lower() in ("it", "them")
+                    and before[-2].lower() in _PREPOSITIONS_BEFORE_IT
+                )
+            ):
                 continue
             if len(text[match.end() :].split()) < 2 and len(before) > 1:
                 continue  # "if it's an urgent billing issue": a last word with no object
@@ -1530,6 +1540,13 @@ class PromptReader:
                 r"\w+\s+(?:is|are|was|were|has|have|exceeds|equals)\b", text[match.end() :], re.I
             ):
                 continue  # "if the sentiment score is above 0.5": the subject's noun
+            if (
+                "," not in match.group()
+                and len(before) > 1
+                and before[-2].lower() in _NOUN_MARKERS
+                and _COMPARED_OF_IT.match(text[match.end() :])
+            ):
+                continue  # "if the fraud score for claim CLM-77 is above 0.8": a noun too
             after = text[match.end() :].split()
             if (
                 "," not in match.group()
@@ -1748,8 +1765,15 @@ class PromptReader:
         prompt = _SAYING_UNQUOTED_WORDS.sub(
             lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
         )
+        # "tell me if the tone is positive or negative and email the result to a@x.io": the
+        # question the sentiment answers, whose result goes to a@x.io (not one more email,
+        # to me, on a condition that always holds)
+        prompt = _ASKED_WHETHER_POSITIVE_THEN_SENT.sub("check the sentiment", prompt)
         # "tell me whether it's positive or negative": a message of its sentiment
         prompt = _TOLD_WHETHER_POSITIVE.sub(r"\g<lead>the sentiment", prompt)
+        # "unless the warehouse has fewer than 5 of SKU-9": 5 of SKU-9 out of stock, which
+        # the stock check tells (it was a number asked of the run)
+        prompt = _FEWER_THAN_N_OF_CODE.sub(r"\g<count>x \g<code> are out of stock", prompt)
         # "get their details and email them to the manager": what is sent, not to whom
         prompt = _SEND_THEM_TO.sub(r"\g<verb> it to ", prompt)
         # "fetch each of these pages: https://…, https://…": the values written are the list
@@ -3020,6 +3044,13 @@ _AUXILIARIES = frozenset(
     "can can't cannot could couldn't do don't does doesn't did didn't will won't would "
     "wouldn't should shouldn't must may might to not never also".split()
 )
+#: "score for claim CLM-77 is above 0.8": a noun, what it is of, then its comparison
+_COMPARED_OF_IT = re.compile(
+    r"\w+\s+(?:for|of|on)\s+[^,;]{1,40}?\b(?:is|are|was|were)\s+(?:above|below|over|under|"
+    r"more|less|greater|higher|lower|at\s+least|at\s+most)\b",
+    re.IGNORECASE,
+)
+_PREPOSITIONS_BEFORE_IT = frozenset("with about for to on of from in at by".split())
 _NOUN_MARKERS = frozenset(
     "the a an this that its their his her our your my each every any no it they he she we "
     "everything something nothing".split()
@@ -3477,6 +3508,68 @@ _SAYING_UNQUOTED_WORDS = re.compile(
     # (up to the next step's number on the same line: "... saying hi 3) if not, ...")
     r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])(?:(?!\s\d{1,2}[).]\s)[^.;!?\n\"])+?)"
     r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b|\s+\d{1,2}[).]\s)",
+    re.IGNORECASE,
+)
+#: "Tenant in 14B wrote: '...'.", "got this review from a diner: '...'": a quote someone
+#: wrote, said before any step
+_QUOTE_SAID_FIRST = re.compile(
+    r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
+    r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+)(?:\s+(?:this|a|an|the)\s+[a-z]+)?"
+    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'[^']+'|\"[^\"]+\")\s*[.;]\s+"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: The first "it" of the steps after that quote: "classify it", "if it's negative"
+#: A step that makes or sends something with a text of its own (a ticket, a message).
+_NAMES_A_TEXT = re.compile(
+    r"^\W*(?:open|create|file|log|raise|email|send|forward|post|reply|escalate)\b.*?"
+    r"\b(?:ticket|case|issue|incident|email|message|note|reply|them|support|team|it)\b",
+    re.IGNORECASE,
+)
+_FIRST_IT = re.compile(
+    # ("if its negative": "it's" typed without its apostrophe, after a condition's word)
+    r"\b(?P<is>it's|it\s+is|(?<=\bif\s)its|(?<=\bunless\s)its)\b"
+    # ("analyze its sentiment": the sentiment of the quote)
+    r"|\bits\s+(?P<owned>[a-z]+)\b|\b(?:it|this)\b",
+    re.IGNORECASE,
+)
+
+
+def quote_said_first(prompt: str) -> str:
+    """ "Tenant in 14B wrote: 'The boiler is leaking'. classify it ..." -> "classify 'The
+    boiler is leaking' ...": the quote takes the place of the first "it" after it, unless
+    nothing after it says "it" (then the request is left as written)."""
+    match = _QUOTE_SAID_FIRST.match(prompt.strip())
+    if match is None:
+        return prompt
+    quote, rest = match["quote"], match["rest"]
+    it = _FIRST_IT.search(rest)
+    if it is None:
+        # ("A customer wrote: '...'. Open a technical ticket": what the step says; it was a
+        # lookup of the customer, and the ticket's text was asked of the run)
+        first = re.match(r"(?P<step>[^.;!?]+?)(?P<end>\s*(?:[.;!?]|\band\b|$).*)", rest, re.S)
+        if first is None or _NAMES_A_TEXT.search(first["step"]) is None:
+            return prompt
+        return f"{first['step']} saying {quote}{first['end']}"
+    said = f"{quote} is" if it["is"] else quote
+    if it["owned"]:
+        said = f"the {it['owned']} of {quote}"
+    return f"{rest[: it.start()]}{said}{rest[it.end() :]}"
+
+
+_ASKED_WHETHER_POSITIVE_THEN_SENT = re.compile(
+    r"\b(?:tell|let)\s+(?:me|us)\s+(?:know\s+)?(?:whether|if)\s+(?:it|they|this|that|"
+    r"the\s+[a-z]+)(?:'s|'re|\s+is|\s+are|\s+was)\s+(?:\w+\s+)?(?:positive|negative|neutral)"
+    r"(?:\s+or\s+(?:positive|negative|neutral|not))?\b"
+    r"(?=\s*,?\s*(?:and\s+|then\s+|and\s+then\s+)(?:e-?mail|send|forward|post|text)\s+"
+    r"(?:the\s+(?:result|answer|verdict)|it|that)\b)",
+    re.IGNORECASE,
+)
+#: "the warehouse has fewer than 5 of SKU-9", "we have less than 10 units of A-1"
+_FEWER_THAN_N_OF_CODE = re.compile(
+    r"\b(?:the\s+)?(?:warehouse|store|stock|inventory|we|they)\s+(?P<be>has|have)\s+"
+    r"(?:fewer|less)\s+than\s+(?P<count>\d+)\s+(?:units?\s+|pieces?\s+)?of\s+"
+    r"(?:sku\s+)?(?P<code>(?=[\w-]*\d)[A-Za-z][\w-]*)",
     re.IGNORECASE,
 )
 _TOLD_WHETHER_POSITIVE = re.compile(
@@ -4284,6 +4377,7 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
             _SAYING.match(match.group("joiner") or "")
             or _SAYING.fullmatch(label)
             or (label == lead and not text[starts : match.start()].strip())
+            or (label == text.split(maxsplit=1)[0].lower() and not text[: match.start()].strip())
             # ('if it\'s delivered post "Arriving today"': a message verb right before it)
             or (label in _MESSAGE_LEADS and label not in _FIELD_LABELS)
             # ("text her 'welcome' at +1 415 ...": said to whom the message goes)

@@ -79,7 +79,10 @@ def unmasked(value: T) -> T:
 #: the thing a step says is below, and the quote the request ends on.
 _SAID_BELOW = re.compile(
     r"\b(?P<thing>(?:the|this)\s+(?:[a-z]+\s+)?(?:below|following)|(?:the|this)\s+following"
-    r"\s+[a-z]+)\b",
+    r"\s+[a-z]+"
+    # ("Summarize this complaint ... and open a ticket with the summary as the subject:
+    # '...'": "this complaint" is the quote the request ends on)
+    r"|this\s+(?:complaint|message|review|comment|feedback|email|note|text|request))\b",
     re.IGNORECASE,
 )
 _ENDING_QUOTE = re.compile(

@@ -1126,6 +1126,9 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"letter", "post", "postal"}),
     ),
 )
+#: A step that sends by email ("email the signed engagement letter to ..."), said first.
+_EMAILED = re.compile(r"^\W*(?:please\s+)?e-?mail\b", re.IGNORECASE)
+_POSTAL_LETTER = "a letter by post"
 #: What follows a verb that acts on something ("flag the account", "block them").
 _OBJECT_START = r"(?=(?:the|a|an|it|them|this|that|their|his|her|its|each|every|all|our|any)\b)"
 #: Actions that are not the same as any look-alike: a step asking for one needs a tool whose
@@ -1169,6 +1172,20 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             re.IGNORECASE,
         ),
         frozenset({"wire", "transfer", "bank", "cheque", "cash", "sepa", "ach"}),
+    ),
+    (
+        # "match every donation 1:1 from the sponsor's account": giving as much again, not
+        # finding a record that matches (lookup_user "returns found=false when nobody
+        # matches")
+        "matching gifts (giving the same amount again)",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?match(?:es|ed|ing)?\s+(?:(?:every|each|all|the|their|our|any|"
+            r"this\s+month's)\s+)?(?:[\w']+\s+){0,2}?(?:donations?|gifts?|contributions?|"
+            r"pledges?)\b|\bmatch(?:es|ed|ing)?\b.*?(?<!\w)(?:1:1|one[- ](?:to|for)[- ]one|"
+            r"dollar[- ]for[- ]dollar)(?!\w)",
+            re.IGNORECASE,
+        ),
+        frozenset({"=match", "=matching", "=matched"}),
     ),
     (
         "cancelling something",
@@ -1578,7 +1595,21 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         return []
     words = _spec_words(spec)
     raw = _spec_raw_words(spec)
-    return [missing for missing, exact, stemmed in asked if not words & stemmed and not raw & exact]
+    return [
+        missing
+        for missing, exact, stemmed in asked
+        if not words & stemmed and not raw & exact and not _spec_says_action(spec, missing.what)
+    ]
+
+
+def _spec_says_action(spec: ToolSpec, what: str) -> bool:
+    """Whether the tool's name or description says the action in the words a step would
+    ("Pay out an approved amount on a claim" pays someone), though none of the action's
+    key words ("payout") is one of its words."""
+    pattern = next((pattern for name, pattern, _ in _ACTIONS if name == what), None)
+    if pattern is None:
+        return False
+    return any(pattern.search(text) for text in (spec.name, spec.description))
 
 
 #: "append its id to sheet refunds": the name of where a step stores something asks nothing
@@ -1612,6 +1643,8 @@ def _capabilities_asked(
         match = pattern.search(step)
         if match is None:
             continue
+        if what == _POSTAL_LETTER and _EMAILED.match(step):
+            continue  # "email the signed engagement letter to ...": a letter sent by email
         exact = frozenset(w[1:] for w in offered if w.startswith("="))
         stemmed = frozenset(stem(w) for w in offered if not w.startswith("="))
         asked.append((MissingCapability(match.group(0).strip(), what), exact, stemmed))
