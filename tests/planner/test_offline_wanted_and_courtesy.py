@@ -572,3 +572,17 @@ def test_the_noun_said_again_before_each_code_lists_them(demo):
 def test_the_outcome_of_a_step_never_said_is_no_check_of_something_else(demo, prompt):
     # (an order check planned for a payment's failure, an email check for a shipment's)
     assert refusal(prompt, demo).code == "unmapped_condition"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Email john@x.com and jane@y.com the link https://docs.example.com/onboarding",
+        "send the link https://docs.example.com/onboarding to john@x.com",
+    ],
+)
+def test_a_link_sent_is_what_the_message_says(demo, prompt):
+    email = tool_node(plan(prompt, demo), "send_email")
+
+    assert email.inputs["body"] == '"https://docs.example.com/onboarding"'
+    assert email.inputs["to"] == '"john@x.com"'

@@ -5591,6 +5591,12 @@ class FlowBuilder:
                 if {"url", "link", "uri", "href"} & set(split_identifier(name)):
                     literals[name] = json.dumps(link.group(0).rstrip(".,;)"))
                     break
+            else:
+                # "email them the link https://...": the link is what the message says
+                said = next(iter(_said_inputs(properties)), None)
+                linked = _THE_LINK.search(clause.text[: link.start()]) is not None
+                if said is not None and acts(spec) and linked:
+                    literals[said] = json.dumps(link.group(0).rstrip(".,;)"))
         short: str | None = None  # a message short enough to be its own subject line
         for label, value in clause.quoted:
             spelled = value.lower()
@@ -7931,6 +7937,8 @@ _CHARGED_NUMBER = re.compile(
     r"\b(?:charge|bill|pay|refund|invoice)\s+(?P<a>\d+(?:\.\d+)?)(?P<b>)\s+(?:to|for|on)\b",
     re.IGNORECASE,
 )
+#: "... the link https://...", "this URL:": a link said as what is sent
+_THE_LINK = re.compile(r"\b(?:the|this|a)\s+(?:link|url|address)\s*:?\s*$", re.IGNORECASE)
 #: "has to OK it", "must greenlight the refund": an approval said in other words.
 _OKAYED = re.compile(
     r"\b(?P<lead>(?:to|must|should|will|shall|can|could)\s+)"
