@@ -586,3 +586,29 @@ def test_a_link_sent_is_what_the_message_says(demo, prompt):
 
     assert email.inputs["body"] == '"https://docs.example.com/onboarding"'
     assert email.inputs["to"] == '"john@x.com"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "timeout_s"),
+    [
+        (
+            "Charge order 9 for $800 after a manager approves; if nobody approves within 2 "
+            "days, cancel it and email the customer at c@x.com",
+            172800.0,
+        ),
+        (
+            "Have a manager approve the refund; if they don't answer within 48 hours, reject it "
+            "and email ops@x.com",
+            172800.0,
+        ),
+    ],
+)
+def test_steps_said_for_an_approval_that_lapses_happen_once_it_is_rejected(demo, prompt, timeout_s):
+    flow = plan(prompt, demo)
+
+    approval = approval_node(flow)
+    assert (approval.timeout_s, approval.on_timeout) == (timeout_s, "reject")
+    branch = branch_of(flow)
+    assert branch.condition == f"!{approval.id}.approved"
+    assert branch.then == [tool_node(flow, "send_email").id]
+    assert flow.input_schema is None or not (flow.input_schema.get("properties") or {})

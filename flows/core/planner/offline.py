@@ -3610,6 +3610,7 @@ class FlowBuilder:
         if not read or (named and not skipped) or any(n == rejected for n, _ in read):
             return inputs  # (it says what it names, or the decision itself)
         thing = self._thing_decided(rejected)
+        self._drop_unread_input(inputs[body])
         told = {**inputs, body: f'"{thing} was not approved. Comment: " + {rejected}.comment'}
         subject = told.get("subject")
         if subject is not None and self._asked_at_run(subject):

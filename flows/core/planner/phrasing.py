@@ -1872,6 +1872,14 @@ class PromptReader:
                     last_approval.timeout_s = found.timeout_s or last_approval.timeout_s
                     last_approval.on_timeout = found.on_timeout or last_approval.on_timeout
                     continue
+                lapsed = found.on_timeout == "reject" and found.timeout_s
+                if lapsed and _TIMED_OUT_SAID.match(sentence):
+                    # "if nobody approves within 2 days, cancel it and email the customer": it
+                    # is rejected then, and the steps after are what happens when it is
+                    last_approval.timeout_s = found.timeout_s
+                    last_approval.on_timeout = "reject"
+                    steps = re.sub(r"^\s*(?:,\s*)?(?:and\s+|then\s+)+", "", remove_durations(rest))
+                    sentence = f"if they reject it, {steps}"
             if asks_approval:
                 sentence, deadline = approval_deadline(sentence)
             # "validate the order, but don't charge the card until finance approves": the
@@ -4347,6 +4355,14 @@ _MESSAGE_LEADS = frozenset(
 
 _QUOTE_AT_END = re.compile(
     r"(?:[\"\u201c](?P<said>[^\"\u201d]+)[\"\u201d]|(?<!\w)'(?P<single>[^']+)')\W*$"
+)
+#: "if nobody approves within 2 days, ...", "if they don't answer in 48 hours, ...": the
+#: approval before lapsing
+_TIMED_OUT_SAID = re.compile(
+    r"^\s*(?:and\s+)?if\s+(?:nobody|no\s+one|they|he|she|the\s+\w+|it)\s+(?:(?:does|do)\s*n[o']t\s+|"
+    r"has\s*n[o']t\s+|have\s*n[o']t\s+|never\s+)?(?:approves?|approved|responds?|responded|"
+    r"answers?|answered|decides?|decided|replies|replied)\b",
+    re.IGNORECASE,
 )
 #: "a summary of this complaint: '...'": the quote is what a step before the message reads
 _MADE_OF_THE_QUOTE = re.compile(
