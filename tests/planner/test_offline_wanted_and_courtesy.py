@@ -612,3 +612,28 @@ def test_steps_said_for_an_approval_that_lapses_happen_once_it_is_rejected(demo,
     assert branch.condition == f"!{approval.id}.approved"
     assert branch.then == [tool_node(flow, "send_email").id]
     assert flow.input_schema is None or not (flow.input_schema.get("properties") or {})
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "values"),
+    [
+        (
+            "Ask finance to approve the $2,000 charge on order 77 within 24 hours, otherwise "
+            "reject it, then charge it",
+            "process_payment",
+            {"order_id": '"77"', "amount": "2000.0"},
+        ),
+        (
+            "Wait for the ops team to approve the shipment of order 3 to 5 Main St, "
+            "Springfield, then ship it with UPS",
+            "create_shipment",
+            {"order_id": '"3"', "address": '"5 Main St, Springfield"'},
+        ),
+    ],
+)
+def test_what_an_approval_said_is_what_the_step_after_it_does_it_to(demo, prompt, tool, values):
+    flow = plan(prompt, demo)
+
+    step = tool_node(flow, tool)
+    assert {name: step.inputs[name] for name in values} == values
+    assert approval_node(flow).id in ancestors(flow, step.id)

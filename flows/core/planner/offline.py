@@ -3323,6 +3323,7 @@ class FlowBuilder:
             declared = set(self.input_properties)
             inputs = self._wire(spec, clause, self._sources(), literals=literals)
             self._codes_said_before(inputs, declared, clause)
+            self._said_of_the_approval(spec, inputs, clause)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
             elif (tested := self._tested_by(predecessors.exits)) is not None:
@@ -3765,6 +3766,30 @@ class FlowBuilder:
             }
             if len(said) == 1:
                 inputs[name] = said.pop()
+                self._drop_unread_input(expression)
+
+    def _said_of_the_approval(self, spec: ToolSpec, inputs: dict[str, str], clause: Clause) -> None:
+        """ "Ask finance to approve the $2,000 charge on order 77, then charge it": what the
+        step does "it" to was said with the approval before it (the amount, the order), not
+        asked of the run."""
+        if not _IT_SAID.search(clause.action):
+            return
+        approvals = [i for i in self.info.values() if i.kind == "approval" and i.clause]
+        decided = approvals[-1].clause if approvals else None
+        if decided is None or decided is clause:
+            return
+        said = replace(decided, action=decided.text, quoted=[])
+        found = self._literals(spec, said)
+        for name, expression in list(inputs.items()):
+            if not expression.startswith("input."):
+                continue
+            value = found.get(name)
+            words = split_identifier(name)
+            if value is None and len(words) == 2 and words[1] == "id":
+                code = re.search(rf"\b{words[0]}\s+#?([\w-]*\d[\w-]*)", decided.text, re.I)
+                value = json.dumps(code.group(1)) if code else None
+            if value is not None:
+                inputs[name] = value
                 self._drop_unread_input(expression)
 
     def _all_sent_on(
@@ -7938,6 +7963,8 @@ _CHARGED_NUMBER = re.compile(
     r"\b(?:charge|bill|pay|refund|invoice)\s+(?P<a>\d+(?:\.\d+)?)(?P<b>)\s+(?:to|for|on)\b",
     re.IGNORECASE,
 )
+#: "charge it", "ship them": a step done to what was said before
+_IT_SAID = re.compile(r"^\W*[a-z]+(?:\s+(?:up|out))?\s+(?:it|them|the\s+charge)\b", re.IGNORECASE)
 #: "... the link https://...", "this URL:": a link said as what is sent
 _THE_LINK = re.compile(r"\b(?:the|this|a)\s+(?:link|url|address)\s*:?\s*$", re.IGNORECASE)
 #: "has to OK it", "must greenlight the refund": an approval said in other words.
