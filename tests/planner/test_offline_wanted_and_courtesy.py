@@ -637,3 +637,23 @@ def test_what_an_approval_said_is_what_the_step_after_it_does_it_to(demo, prompt
     step = tool_node(flow, tool)
     assert {name: step.inputs[name] for name in values} == values
     assert approval_node(flow).id in ancestors(flow, step.id)
+
+
+def test_a_second_case_after_a_comma_is_not_inside_the_first(demo):
+    flow = plan(
+        "Charge order 12 €35 and if it goes through send the receipt to buyer@x.de, if it's "
+        "declined email buyer@x.de to try another card",
+        demo,
+    )
+
+    branches = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert [b.condition for b in branches] == [
+        "process_payment.approved",
+        'process_payment.status == "declined"',
+    ]
+    declined = branches[1]
+    # the second case runs after the first either way, not only when it went through
+    assert declined.id not in branches[0].then
+    assert branches[0].id not in ancestors(flow, declined.id) or any(
+        n.id in ancestors(flow, declined.id) and n.trigger == "any" for n in flow.nodes
+    )

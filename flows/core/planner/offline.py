@@ -629,6 +629,7 @@ class FlowBuilder:
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
+        text = self._second_case_apart(text)
         text = _BEFORE_WE_DO_ANYTHING.sub(_done_later_anyway, text)
         text = _MADE_SURE_THEN_IF.sub("check ", text)
         text = _IF_SO.sub(self._if_it_passed, text)
@@ -6024,6 +6025,29 @@ class FlowBuilder:
         if re.search(r"\b(?:it|this|that|one)\b", rest.split(".")[0], re.IGNORECASE):
             return text  # "the customer wants a refund; process it": what they want is a step
         return text[match.end() :]
+
+    def _second_case_apart(self, text: str) -> str:
+        """ "if it goes through send the receipt, if it's declined email them": a second
+        case after the first one's step is a condition of its own, not one inside the
+        first ("if it's valid, if it's over 100, get approval" stays nested: no step)."""
+        parts = []
+        start = 0
+        for comma in re.finditer(r",\s+(?=if\s)", text, re.IGNORECASE):
+            sentence = re.split(r"[.;!?]\s", text[: comma.start()])[-1]
+            earlier = list(re.finditer(r"\bif\s", sentence, re.IGNORECASE))
+            if not earlier:
+                continue
+            case = sentence[earlier[-1].start() :]
+            if re.search(r"\b(?:and|then|or|but)\s*$", case, re.IGNORECASE):
+                continue  # "..., verify it and, if it is ok, text them": inside that case
+            said = case.split(",")
+            step = said[-1].strip() if len(said) > 1 else ""
+            if (len(said) == 1 and len(case.split()) >= 6) or (
+                step and self.reader.starts_with_verb(step)
+            ):
+                parts.append(text[start : comma.start()] + ";")
+                start = comma.start() + 1
+        return "".join(parts) + text[start:]
 
     def _values_said_first(self, text: str) -> str:
         """ "For an order of €120 to a customer in Spain, work out the VAT and ..." -> "work
