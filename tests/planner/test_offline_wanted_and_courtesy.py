@@ -657,3 +657,28 @@ def test_a_second_case_after_a_comma_is_not_inside_the_first(demo):
     assert branches[0].id not in ancestors(flow, declined.id) or any(
         n.id in ancestors(flow, declined.id) and n.trigger == "any" for n in flow.nodes
     )
+
+
+def test_paging_an_email_address_emails_it(demo):
+    flow = plan(
+        "Classify the ticket text and if it's urgent page ops@co.com, otherwise create a "
+        "normal ticket",
+        demo,
+    )
+
+    assert tool_node(flow, "send_email").inputs["to"] == '"ops@co.com"'
+    assert branch_of(flow).condition == 'classify_ticket.priority == "urgent"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "address"),
+    [
+        (
+            "create a shipment for order 8 to 3 Rue Cler, Paris via DHL express",
+            "3 Rue Cler, Paris",
+        ),
+        ("ship order 4 to 12 Rue de Rivoli, 75001 Paris", "12 Rue de Rivoli, 75001 Paris"),
+    ],
+)
+def test_a_street_whose_kind_comes_first_is_an_address(demo, prompt, address):
+    assert tool_node(plan(prompt, demo), "create_shipment").inputs["address"] == f'"{address}"'

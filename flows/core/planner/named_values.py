@@ -39,7 +39,11 @@ _PLACE = re.compile(r"\b(?:in|for|at|of)\s+(?P<value>[A-Z][\w'-]+(?:\s+[A-Z][\w'
 #: "10 Downing Street, London", "5 Main St.": a street address written out (a number, a
 #: capitalised street name and its kind, then perhaps the town and a postcode).
 STREET_ADDRESS = re.compile(
-    r"\b(?P<value>\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}?(?:Street|St|Road|Rd|Avenue|Ave|"
+    # ("3 Rue Cler, Paris", "12 Rue de Rivoli, 75001 Paris": the street's kind first)
+    r"\b(?P<value>\d{1,5}[A-Za-z]?,?\s+(?:Rue|Avenue|Boulevard|Calle|Via|Piazza|Plaza|Praça|Rua)"
+    r"(?:\s+(?:de|del|de\s+la|des|du|di|da|do|la|le))?(?:\s+[A-Z][\w'-]*){1,3}"
+    r"(?:\s*,\s*(?:\d{4,5}\s+)?[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?![\w@])){0,2}"
+    r"|\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}?(?:Street|St|Road|Rd|Avenue|Ave|"
     r"Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Close|Crescent|"
     r"Parkway|Highway|Hwy|Loop|Plaza|Row|Walk|Alley|Circle|Cir|Trail|Pike|Quay|Mews|Gardens)\b\.?"
     # ("100 Queen St W, Toronto, Canada": a quarter of the city, then the city and country)

@@ -755,9 +755,11 @@ _PERSON_GETS_EMAIL = re.compile(
 )
 #: "page the on-call engineer by email": an email to them (a page is also a web page)
 _PAGED_BY_EMAIL = re.compile(
-    r"\b(?:page|buzz|alert)\s+(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+){0,2})\s+"
+    r"\b(?:page|buzz|alert)\s+(?:(?P<who>(?:the|our|an?|my)\s+[\w-]+(?:\s+[\w-]+){0,2})\s+"
     # ("page the on-call engineer at oncall@acme.com": at an email address)
-    r"(?:(?:by|via|over|through)\s+e-?mail\b|(?=at\s+[\w.+-]+@[\w-]+\.))",
+    r"(?:(?:by|via|over|through)\s+e-?mail\b|(?=at\s+[\w.+-]+@[\w-]+\.))"
+    # ("page ops@co.com": an email address is paged by email)
+    r"|(?=(?P<address>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)))",
     re.IGNORECASE,
 )
 _LET_KNOW = re.compile(
@@ -1902,7 +1904,9 @@ class PromptReader:
             sentence = _negative_conditional(
                 _LET_KNOW.sub(_notify, _EACH_NEW.sub(_arrives, sentence))
             )
-            sentence = _PAGED_BY_EMAIL.sub(r"email \g<who> ", sentence)
+            sentence = _PAGED_BY_EMAIL.sub(
+                lambda m: "email " if m["address"] else f"email {m['who']} ", sentence
+            )
             # "... and the on-call person should get an email": an email to them
             sentence = _PERSON_GETS_EMAIL.sub(r"\g<lead>email \g<who>", sentence)
             sentence = _ASKED_BY_EMAIL.sub(r"email \g<who> asking \g<what>", sentence)
