@@ -682,3 +682,17 @@ def test_paging_an_email_address_emails_it(demo):
 )
 def test_a_street_whose_kind_comes_first_is_an_address(demo, prompt, address):
     assert tool_node(plan(prompt, demo), "create_shipment").inputs["address"] == f'"{address}"'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Fetch https://example.com/feed and email me the summary at me@x.com",
+        "Fetch https://example.com/feed and send me a summary at me@x.com",
+    ],
+)
+def test_a_summary_sent_at_an_address_is_made_first(demo, prompt):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["fetch_url", "summarize_text", "send_email"]
+    assert tool_node(flow, "send_email").inputs["body"] == "summarize_text.summary"

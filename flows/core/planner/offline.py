@@ -162,7 +162,7 @@ PREDICATE_BONUS = 3.0
 #: The leading verbs of tools that send something.
 _SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver slack".split())
 #: Where a noun phrase ends: "a summary by email", "a summary." (not "a summary report").
-_NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|with|and|from|please)\b|\s*[,.;:!?]|\s*$)"
+_NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|at|with|and|from|please)\b|\s*[,.;:!?]|\s*$)"
 #: "in the CRM", "into our Sheets": where a step puts its thing, never what "it" is later.
 _WHERE_IT_GOES = re.compile(
     r"\b(?:in|into|inside|onto)\s+(?:the|our|their|my|your)\s+[A-Za-z]+\b", re.IGNORECASE
