@@ -83,6 +83,7 @@ from flows.core.planner.phrasing import (
     PromptReader,
     approval_before_its_step,
     assignee_role,
+    nested_conditions_joined,
     quote_said_first,
     strip_approval_phrase,
 )
@@ -95,6 +96,7 @@ from flows.core.planner.places import (
     request_currency,
 )
 from flows.core.planner.quotes import (
+    commas_masked,
     mask_quotes,
     quote_below_in_place,
     unmasked,
@@ -542,6 +544,8 @@ class FlowBuilder:
         self.qualified_lists: dict[str, Source] = {}
         #: The clause after the one being added (an arm may go on into it).
         self.upcoming: Clause | None = None
+        #: every clause of the request (`build`)
+        self.clauses: list[Clause] = []
         self.topic_words = facts.topic_words
 
     def seed(self, flow: Flow, *, visible: set[str], exits: list[str]) -> None:
@@ -648,8 +652,12 @@ class FlowBuilder:
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
+        # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
+        # a street address part no steps)
+        text = STREET_ADDRESS.sub(lambda m: commas_masked(m.group(0)), text)
         clauses = self.reader.read(mask_quotes(text))
-        return guard_after_assertions([unmasked(clause) for clause in clauses])
+        clauses = nested_conditions_joined([unmasked(clause) for clause in clauses])
+        return guard_after_assertions(clauses)
 
     def _dash_between_steps(self, match: re.Match[str]) -> str:
         """ "validate the email — if it's valid, send a welcome email": a dash between
@@ -700,6 +708,26 @@ class FlowBuilder:
                 for item in dict.fromkeys(items)
             ]
         return f"{match.group('lead')}each {noun}"
+
+    def _named_by_another_step(self, clause: Clause, owner: str) -> bool:
+        """Whether another step names `owner` with their address ("otherwise send Sam a
+        welcome email at sam@x.com"): the person is that step's, not this one's."""
+        if re.search(rf"\b{re.escape(owner)}\b", clause.action or ""):
+            return False
+        return any(
+            other is not clause
+            and re.search(rf"\b{re.escape(owner)}\b", other.action)
+            and EMAIL_ADDRESS.search(other.action)
+            for other in self.clauses
+        )
+
+    def _names_another_step(self, clause: Clause) -> bool:
+        """Whether a name said in the clause's sentence is said by another of its steps
+        ("..., otherwise send Sam a welcome email": Sam is not the first step's)."""
+        return any(
+            other is not clause and other.text == clause.text and _NAMED.search(other.action)
+            for other in self.clauses
+        )
 
     def _names_beside_addresses(self, text: str) -> str:
         """ "each of these new hires: Priya priya@corp.com, Tom tom@corp.com": a list of
@@ -764,6 +792,7 @@ class FlowBuilder:
     def build(self, prompt: str) -> dict[str, Any]:
         self.request = prompt
         clauses = self.read(prompt)
+        self.clauses = clauses
         try:
             self._check_capabilities(clauses)
         except PlanningError as exc:
@@ -3733,13 +3762,17 @@ class FlowBuilder:
             and not any(node.get("type") == "branch" and node["id"] in exits for node in self.nodes)
         ):
             return None
+        outputs = done.spec.output_properties()
+        # the verdict first ("In stock: false", "Valid: true": what "tell me" asks), then
+        # what it found; lists only when it reports nothing else
         fields = [
-            name
-            for name, schema in done.spec.output_properties().items()
-            if schema_types(schema) & {"string", "number", "integer"}
-        ][:4]
-        if not fields:
-            return None
+            *(name for name, schema in outputs.items() if schema_types(schema) == {"boolean"}),
+            *(
+                name
+                for name, schema in outputs.items()
+                if schema_types(schema) & {"string", "number", "integer"}
+            ),
+        ][:_RESULT_LINES] or list(outputs)[:_RESULT_LINES]
         template, values = _labelled_lines(done.id, fields)
         title = done.spec.name or " ".join(split_identifier(done.spec.id)).capitalize()
         return title, template, values
@@ -5697,7 +5730,11 @@ class FlowBuilder:
             texts = [n for n in properties if n in _READ_TEXT_INPUTS and n not in literals]
             if len(read) == 1 and len(texts) == 1:
                 literals[texts[0]] = json.dumps(read[0])
-        named = _NAMED.search(clause.text)
+        # (the step's own words first: "if they exist welcome them, otherwise send Sam a
+        # welcome email" names the person of the second step only)
+        named = _NAMED.search(clause.action) if clause.action else None
+        if named is None and not self._names_another_step(clause):
+            named = _NAMED.search(clause.text)
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
             literals["name"] = json.dumps(
@@ -5818,7 +5855,7 @@ class FlowBuilder:
         if "name" in properties and "name" not in literals:
             # "New student Priya enrolled with priya@uni.edu": the name the address is of
             owner = _owner_named(self.request, [*literals.values(), clause.text])
-            if owner is not None:
+            if owner is not None and not self._named_by_another_step(clause, owner):
                 literals["name"] = json.dumps(owner)
         return literals
 

@@ -1387,6 +1387,45 @@ class Clause:
         return f"step {self.number} ({self.text.strip()!r})"
 
 
+def nested_conditions_joined(clauses: list[Clause]) -> list[Clause]:
+    """ "if it's valid, if the total is over 100, get approval, then charge it": a
+    condition said right after another, before any step, holds inside it; both hold for
+    what follows ("if it's valid and the total is over 100, ..."), so the first is not
+    dropped (the charge of an invalid order)."""
+    result: list[Clause] = []
+    for clause in clauses:
+        previous = result[-1] if result else None
+        first = previous.condition if previous is not None else None
+        second = clause.condition
+        if (
+            previous is not None
+            and first is not None
+            and second is not None
+            and _leading_condition_only(previous)
+            and _leading_condition_only(clause)
+            and previous.sentence == clause.sentence
+        ):
+            previous.condition = Condition(f"{first.text} and {second.text}")
+            continue
+        result.append(clause)
+    return result
+
+
+def _leading_condition_only(clause: Clause) -> bool:
+    condition = clause.condition
+    return (
+        condition is not None
+        and clause.condition_only
+        and clause.condition_leads
+        and not clause.action
+        and not clause.otherwise
+        and not condition.negate
+        and not condition.optional
+        and not clause.stop
+        and not clause.nothing
+    )
+
+
 class PromptReader:
     """Splits a request into clauses; `verbs` are the words that may start a step."""
 

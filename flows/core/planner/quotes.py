@@ -34,6 +34,12 @@ _MASK = str.maketrans(_MASKS)
 T = TypeVar("T")
 
 
+def commas_masked(text: str) -> str:
+    """`text` with its commas masked as a quote's are ("9 Oak Lane, Austin, TX 78701":
+    one address, not three steps); `unmasked` gives them back."""
+    return text.replace(",", _MASKS[","])
+
+
 def without_quotes(text: str) -> str:
     """`text` with each quoted text emptied: what the request says about a step, not what
     the step says ('body "charged twice"' asks for no second call)."""
