@@ -38,17 +38,14 @@ def test_a_condition_said_inside_another_keeps_both(demo, prompt):
     assert "validate_order.subtotal > 100" in approval.when
     # the charge of an invalid order never happens: it is in the valid case only
     [gate] = [
-        n
-        for n in flow.nodes
-        if isinstance(n, BranchNode) and n.condition == "validate_order.valid"
+        n for n in flow.nodes if isinstance(n, BranchNode) and n.condition == "validate_order.valid"
     ]
     assert "process_payment" in gate.then
 
 
 def test_two_conditions_of_two_steps_stay_apart(demo):
     flow = plan(
-        "Validate order 5. If it's valid, charge it. If the payment fails, email me at "
-        "me@x.com",
+        "Validate order 5. If it's valid, charge it. If the payment fails, email me at me@x.com",
         demo,
     )
 
@@ -67,8 +64,7 @@ def test_two_conditions_of_two_steps_stay_apart(demo):
         "welcome email at sam@x.com",
         "Look up user 7. If they're found, welcome them; if not, send Sam a welcome email at "
         "sam@x.com",
-        "Look up user 7 and send them a welcome email. Also send Sam a welcome email at "
-        "sam@x.com",
+        "Look up user 7 and send them a welcome email. Also send Sam a welcome email at sam@x.com",
     ],
 )
 def test_a_name_said_with_another_steps_address_is_that_steps_own(demo, prompt):
@@ -138,3 +134,135 @@ def test_tell_me_after_a_validation_says_whether_it_is_valid(demo):
     body = tool_node(flow, "send_email").inputs["body"]
     assert body.startswith('"Valid: %s')
     assert "validate_email.valid" in body
+
+
+# -- a text shown first, then read -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        'Here is a review: "Shipping took forever and the box was crushed". If it\'s negative, '
+        "open a ticket for the support team",
+        'Read this review: "Shipping took forever and the box was crushed". If it\'s negative, '
+        "open a ticket",
+        'Check this review: "Shipping took forever and the box was crushed". If it\'s '
+        "negative, open a ticket",
+    ],
+)
+def test_a_text_shown_first_is_what_the_steps_read(demo, prompt):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["analyze_sentiment", "create_ticket"]
+    quote = '"Shipping took forever and the box was crushed"'
+    assert tool_node(flow, "analyze_sentiment").inputs["text"] == quote
+    # the ticket is about that text, not one the run must bring
+    assert tool_node(flow, "create_ticket").inputs["body"] == quote
+
+
+def test_a_ticket_that_says_its_own_text_keeps_it(demo):
+    flow = plan(
+        'A customer wrote: "Shipping took forever". If it\'s negative, open a ticket saying '
+        '"Bad review"',
+        demo,
+    )
+
+    assert tool_node(flow, "create_ticket").inputs["body"] == '"Bad review"'
+
+
+# -- found or not, said of a person ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition"),
+    [
+        (
+            "Look up bob@acme.io and, if he's not a user yet, send him a welcome email",
+            "!lookup_user.found",
+        ),
+        (
+            "Look up bob@acme.io; if he isn't registered, send him a welcome email",
+            "!lookup_user.found",
+        ),
+        (
+            "Look up bob@acme.io; if they're not a customer, send them a welcome email",
+            "!lookup_user.found",
+        ),
+        ("Look up user 5; if they are not registered yet, email ops@x.com", "!lookup_user.found"),
+        (
+            'Look up bob@acme.io; if he\'s already a user, email him "welcome back"',
+            "lookup_user.found",
+        ),
+    ],
+)
+def test_being_a_user_or_not_is_whether_the_lookup_found_them(demo, prompt, condition):
+    flow = plan(prompt, demo)
+
+    [branch] = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert branch.condition == condition
+
+
+# -- the result, whatever happens --------------------------------------------------------------
+
+
+def test_whatever_happens_the_message_says_what_happened(demo):
+    flow = plan(
+        "Check if order 12 is valid and, whatever happens, email me at me@x.com what happened",
+        demo,
+    )
+
+    assert tools_of(flow) == ["validate_order", "send_email"]
+    assert not [n for n in flow.nodes if isinstance(n, BranchNode)]
+    email = tool_node(flow, "send_email")
+    assert "validate_order.valid" in email.inputs["body"]
+    assert email.inputs["subject"] == '"Order validation: result"'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Charge order 5 $20 and tell billing@x.com how it went",
+        "Charge order 5 $20 and email billing@x.com the result",
+    ],
+)
+def test_the_result_of_a_charge_is_what_it_reported(demo, prompt):
+    flow = plan(prompt, demo)
+
+    email = tool_node(flow, "send_email")
+    assert email.inputs["to"] == '"billing@x.com"'
+    assert "process_payment.status" in email.inputs["body"]
+    assert not email.inputs["subject"].startswith("input.")
+
+
+# -- a reply ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "to"),
+    [
+        ("Reply to the customer that we're looking into it", "input.customer_email"),
+        ("Reply to jo@x.com that we're looking into it", '"jo@x.com"'),
+        (
+            "Classify the message; if it's billing, reply to the customer that we're looking "
+            "into it",
+            "input.customer_email",
+        ),
+    ],
+)
+def test_a_reply_is_a_message_saying_what_follows_that(demo, prompt, to):
+    flow = plan(prompt, demo)
+
+    assert "lookup_user" not in tools_of(flow)
+    email = tool_node(flow, "send_email")
+    assert email.inputs["to"] == to
+    assert email.inputs["body"] == '"We\'re looking into it"'
+
+
+def test_otherwise_just_reply_that_we_got_it(demo):
+    flow = plan(
+        "When a customer writes in, classify their message and if it's urgent open a high "
+        "priority ticket, otherwise just reply to them that we got it",
+        demo,
+    )
+
+    assert tool_node(flow, "send_email").inputs["body"] == '"We got it"'

@@ -477,8 +477,8 @@ def test_emailing_the_result_sends_what_the_step_before_found(demo):
     assert body.startswith('"Sentiment: %s\\nScore: %s')
     assert "analyze_sentiment.sentiment, analyze_sentiment.score" in body
     assert tool_node(summarized, "send_email").inputs["body"] == "summarize_text.summary"
-    # what a step that changes something did is no finding to report
-    assert "create_ticket" not in tool_node(created, "send_email").inputs["body"]
+    # what a step that changes something did is its result too: the ticket it made
+    assert "create_ticket.ticket_id" in tool_node(created, "send_email").inputs["body"]
 
 
 @pytest.mark.parametrize(

@@ -226,10 +226,17 @@ _WE_HAVE_THEM = re.compile(
 _HAS_A_RECORD = re.compile(
     r"(?:\s+(?:already|still))?(?:\s+(?:has|have|had)\s+(?:an?|their|his|her)\s+"
     # ("they're already a user": no space before the contraction)
-    r"(?:account|profile|record)|(?:\s+is|\s+are|'s|'re)\s+(?:already\s+)?(?:registered|"
-    r"signed\s+up|an?\s+(?:existing\s+)?(?:customer|user|member)))\b",
+    r"(?:account|profile|record)|(?:\s+is|\s+are|'s|'re)\s+(?P<not>not\s+)?(?:already\s+)?"
+    # ("he isn't registered", "if she's not a user yet": not found)
+    r"(?:registered|signed\s+up|an?\s+(?:existing\s+)?(?:customer|user|member))"
+    r"|\s+(?P<isnt>isn't|aren't|isnt|arent)\s+(?:registered|signed\s+up|"
+    r"an?\s+(?:existing\s+)?(?:customer|user|member)))\b(?:\s+yet\b)?",
     re.IGNORECASE,
 )
+
+
+def _record_said(match: re.Match[str]) -> str:
+    return " not found" if match["not"] or match["isnt"] else " found"
 
 
 def said_of_a_record(text: str) -> str:
@@ -292,7 +299,7 @@ def resolve_condition(
     text = _COUNT_FIRST.sub(r"there are \g<cmp> \g<rest>", text)
     if any(source.name in ("found", "exists") for source in sources):
         # "they already have an account", "they're registered": the lookup found them
-        text = _HAS_A_RECORD.sub(" found", text)
+        text = _HAS_A_RECORD.sub(_record_said, text)
     text = _RETURNS_CODE.sub(_status_code_said, text)
     if any(source.name == "status_code" for source in sources):
         # "if the website returns an error": an HTTP error status

@@ -648,6 +648,9 @@ class FlowBuilder:
         text = _SPACED_DASH.sub(self._dash_between_steps, text)
         # "reconcile it and, when there are ..., ask ...": the condition starts a step
         text = re.sub(r"\band,\s+(?=(?:when|once)\b)", "; ", text, flags=re.I)
+        # "check it and, whatever happens, email me": the next step runs either way
+        text = _AND_EITHER_WAY.sub("; ", text)
+        text = _WHAT_HAPPENED.sub(r"\g<lead>the result", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
@@ -2375,7 +2378,9 @@ class FlowBuilder:
         return ranked
 
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
-        ranked = self._what_was_made_first(text, self.rank(text))
+        # ("reply to the customer that we're looking into it": what the message says names
+        # no tool; "looking" is no lookup)
+        ranked = self._what_was_made_first(text, self.rank(without_what_is_said(text)))
         if (not ranked or ranked[0][0] < self.min_score) and (
             sender := self._channel_sender(_clean_action(clause.action or clause.text))
         ):
@@ -3450,11 +3455,23 @@ class FlowBuilder:
         if line is None and sends and sends.group("what").lower() in ("it", "this", "that"):
             # "look up user 7 and email it to hr@…": what the step before found, so named
             line = self._subject_of_a_finding("Your details", inputs)
+        if line is None and _THE_RESULT.search(clause.action):
+            # "tell billing@x.com the result": whose result it is
+            line = self._subject_of_a_finding("Your result", inputs) or self._result_of(inputs)
         if line is None:
             return inputs
         line = self._subject_of_a_finding(line, inputs) or line
         self._drop_unread_input(subject)
         return {**inputs, "subject": json.dumps(line)}
+
+    def _result_of(self, inputs: dict[str, str]) -> str | None:
+        """ "Process payment result": the result of the step the message's body reads."""
+        body = next((inputs[n] for n in ("body", "message", "text", "content") if n in inputs), "")
+        read = _NODE_READ.search(body)
+        info = self.info.get(read.group(1)) if read else None
+        if info is None or info.spec is None:
+            return None
+        return f"{info.spec.name or ' '.join(split_identifier(info.spec.id)).capitalize()} result"
 
     def _subject_of_a_finding(self, line: str, inputs: dict[str, str]) -> str | None:
         """ "Email the user the reason": a subject of a field's name alone ("Your reason")
@@ -5525,8 +5542,8 @@ class FlowBuilder:
             key=lambda info: info.order,
         )
         last = steps[-1] if steps else None
-        if body is None or last is None or last.spec is None or acts(last.spec):
-            return {}  # "create the ticket and email me the result": not a finding
+        if body is None or last is None or last.spec is None:
+            return {}
         fields = list(last.spec.output_properties().items())[:_RESULT_LINES]
         if not fields:
             return {}
@@ -7750,6 +7767,18 @@ _TWO_OBJECTS = re.compile(
     # words after it)
     r"^(?P<verb>[a-z]+)\s+(?P<a>(?:the|a|an|their|its|our|his|her)\s+[a-z]+(?:\s+[\w'-]+){0,6}?)"
     r"\s+and\s+(?P<b>(?:the|a|an|their|its|our|his|her)\s+[a-z][\w'-]*(?:\s+[\w'-]+){0,6})$",
+    re.IGNORECASE,
+)
+#: "..., and whatever happens, ...": what follows is a step of its own, done either way
+_AND_EITHER_WAY = re.compile(
+    r"\s*,?\s+and\s*,?\s+(?=(?:whatever\s+happens|no\s+matter\s+what|either\s+way|"
+    r"regardless(?:\s+of\s+the\s+(?:result|outcome))?|in\s+(?:any|either)\s+case)\s*,)",
+    re.IGNORECASE,
+)
+#: "email me what happened", "tell ops how it went": the result of the step before
+_WHAT_HAPPENED = re.compile(
+    r"\b(?P<lead>(?:e-?mail|tell|send|text|message|notify|let)\b(?:[^.;!?]|\.(?=\w)){0,60}?)"
+    r"\b(?:what\s+happened|how\s+it\s+went)\b",
     re.IGNORECASE,
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
@@ -10215,6 +10244,11 @@ _COPIED_ADDRESSES = re.compile(
     r"(?:\s*(?:,|and)\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+)*",
     re.IGNORECASE,
 )
+#: "Reply to jo@x.com ...", "then respond to ...": the step's verb and its recipient
+_REPLIED_TO = re.compile(
+    r"\s*(?:(?:just|then|and|please|otherwise|simply)\s+)*(?:reply|respond|write\s+back)\s+to\s+",
+    re.IGNORECASE,
+)
 _NOT_THE_RECIPIENT = re.compile(
     r"\b(?:b?cc(?:'?d|ing)?|from|reply[\s-]+to|copy(?:ing)?(?:\s+in)?)\s+(?:[\w.+-]+@[\w.-]+\s*"
     r"(?:,|and)\s*)*$",
@@ -10259,11 +10293,13 @@ def _address_literal(
 ) -> dict[str, str]:
     """ "Email ops@example.com", "validate test@example.com": the one address the step
     writes is its recipient or the address it works on, not a run input."""
-    # an address after "cc", "from" or "reply to" is not where the message goes
+    # an address after "cc", "from" or "reply to" is not where the message goes (but
+    # "Reply to jo@x.com that ...": the step's own verb says to whom)
     addresses = [
         found.group(0).rstrip(".")
         for found in EMAIL_ADDRESS.finditer(action)
         if not _NOT_THE_RECIPIENT.search(action[: found.start()])
+        or _REPLIED_TO.fullmatch(action[: found.start()])
     ]
     copied = properties.get("cc")
     if addresses and copied is not None and "cc" not in taken and "array" in schema_types(copied):

@@ -3565,7 +3565,11 @@ _SAYING_UNQUOTED_WORDS = re.compile(
 #: wrote, said before any step
 _QUOTE_SAID_FIRST = re.compile(
     r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
-    r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+)(?:\s+(?:this|a|an|the)\s+[a-z]+)?"
+    r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+"
+    # ("Here's a review: '...'", "Read this review: '...'": a text shown, not a step)
+    r"|^\s*(?:here\s+is|here's|read|look\s+at|check\s+out|check|consider|take|see|"
+    r"given)\s+(?:this|these|a|an|the|the\s+following)(?=\s+[a-z]+\s*:))"
+    r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:\s+[a-z]+(?=\s*:))?"
     r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'[^']+'|\"[^\"]+\")\s*[.;]\s+"
     r"(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
@@ -3575,6 +3579,14 @@ _QUOTE_SAID_FIRST = re.compile(
 _NAMES_A_TEXT = re.compile(
     r"^\W*(?:open|create|file|log|raise|email|send|forward|post|reply|escalate)\b.*?"
     r"\b(?:ticket|case|issue|incident|email|message|note|reply|them|support|team|it)\b",
+    re.IGNORECASE,
+)
+#: "..., open a ticket": a work item the quote is the text of, when the step says none
+#: ("open a ticket for the support team"; not "a ticket saying ...", "a ticket about ...")
+_TICKET_WITHOUT_TEXT = re.compile(
+    r"\b(?:open|create|file|log|raise)\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:ticket|case|issue|incident)\b(?:\s+(?:for|in|with|to)\s+(?:the\s+)?[a-z]+"
+    r"(?:\s+team)?)?(?=\s*(?:[.;!?]|$|,?\s+(?:and|then)\b))(?![^.;!?]*['\"])",
     re.IGNORECASE,
 )
 _FIRST_IT = re.compile(
@@ -3605,7 +3617,10 @@ def quote_said_first(prompt: str) -> str:
     said = f"{quote} is" if it["is"] else quote
     if it["owned"]:
         said = f"the {it['owned']} of {quote}"
-    return f"{rest[: it.start()]}{said}{rest[it.end() :]}"
+    after = _TICKET_WITHOUT_TEXT.sub(
+        lambda m: f"{m[0]} saying {quote}", rest[it.end() :], count=1
+    )
+    return f"{rest[: it.start()]}{said}{after}"
 
 
 _ASKED_WHETHER_POSITIVE_THEN_SENT = re.compile(
@@ -4375,7 +4390,9 @@ _SAID_TO_YOU = {"their": "your", "theirs": "yours", "they're": "you're", "they":
 _TO_THEM = re.compile(r"\b(?:their|theirs|they're|they|them|themselves)\b", re.IGNORECASE)
 #: "text the customer that the refund is on its way": a message step, and what it says.
 _TELLS = re.compile(
-    r"^\s*(?:email|e-mail|text|sms|message|notify|tell|inform|post|ping|remind|alert|let)\b",
+    r"^\s*(?:(?:just|please|then|and|otherwise|simply)\s+)*"
+    r"(?:email|e-mail|text|sms|message|notify|tell|inform|post|ping|remind|alert|let|reply|"
+    r"respond|answer|write\s+back|get\s+back)\b",
     re.IGNORECASE,
 )
 #: ("the team of that category": after a preposition, "that" points at a thing)
