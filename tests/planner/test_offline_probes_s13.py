@@ -266,3 +266,74 @@ def test_otherwise_just_reply_that_we_got_it(demo):
     )
 
     assert tool_node(flow, "send_email").inputs["body"] == '"We got it"'
+
+
+# -- a ticket about something ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        ("Create a ticket about the broken printer", "Broken printer"),
+        (
+            "Open a high priority ticket about the outage on the checkout page",
+            "Outage on the checkout page",
+        ),
+    ],
+)
+def test_a_ticket_about_a_topic_says_it(demo, prompt, subject):
+    flow = plan(prompt, demo)
+
+    ticket = tool_node(flow, "create_ticket")
+    assert ticket.inputs["subject"] == f'"{subject}"'
+    assert subject in ticket.inputs["body"]
+
+
+def test_a_ticket_about_a_failure_says_what_failed(demo):
+    flow = plan("Charge order 5 $20; if it fails, open a ticket about the failed payment", demo)
+
+    ticket = tool_node(flow, "create_ticket")
+    assert ticket.inputs["subject"] == '"Failed payment"'
+    assert "process_payment.status" in ticket.inputs["body"]
+
+
+# -- order lines said in words ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "lines"),
+    [
+        ("Validate order 1001 with 2 units of SKU-7", "validate_order", [("SKU-7", 2)]),
+        (
+            "Check stock for 3 pcs WIDGET-1 and 2 GADGET-22",
+            "check_inventory",
+            [("WIDGET-1", 3), ("GADGET-22", 2)],
+        ),
+        ("Validate order 88: SKU-7 x 2, SKU-9 x 1", "validate_order", [("SKU-7", 2), ("SKU-9", 1)]),
+    ],
+)
+def test_lines_said_in_words_are_the_lines_written(demo, prompt, tool, lines):
+    import json
+
+    flow = plan(prompt, demo)
+
+    written = json.loads(tool_node(flow, tool).inputs["items"])
+    assert [(line["sku"], line["quantity"]) for line in written] == lines
+
+
+def test_an_amount_after_an_order_number_is_no_line(demo):
+    flow = plan("Charge order 7 40 EUR", demo)
+
+    payment = tool_node(flow, "process_payment")
+    assert (payment.inputs["order_id"], payment.inputs["amount"]) == ('"7"', "40.0")
+
+
+# -- posted to an address --------------------------------------------------------------------
+
+
+def test_a_summary_posted_to_an_address_is_emailed(demo):
+    flow = plan("Summarize https://acme.io/changelog and post the summary to ops@acme.io", demo)
+
+    assert tools_of(flow) == ["fetch_url", "summarize_text", "send_email"]
+    email = tool_node(flow, "send_email")
+    assert (email.inputs["to"], email.inputs["body"]) == ('"ops@acme.io"', "summarize_text.summary")

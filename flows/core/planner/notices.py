@@ -11,7 +11,10 @@ import re
 _ON_A_TOPIC = re.compile(
     r"^\W*(?:notify|alert|inform|warn|tell|ping|update|e-?mail|message|write\s+to|"
     r"send\s+(?:a\s+|an\s+)?(?:note|notice|notification|alert|heads[- ]up|email|e-mail|message)"
-    r"(?:\s+to)?|let)\b"
+    r"(?:\s+to)?|let"
+    # ("open a ticket about the broken printer": a work item on a topic)
+    r"|(?:open|create|file|log|raise|submit)\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:ticket|issue|case|incident))\b"
     r"(?P<who>.*?)\s+(?:know\s+)?(?:about|regarding|concerning|on\s+the\s+subject\s+of)\s+"
     r"(?P<topic>[^,;.!?\"]+)",
     re.IGNORECASE,

@@ -9468,6 +9468,11 @@ _THAT_AMOUNT = re.compile(
 #: "2x LAMP-3", "40x SAND-1": how many of a product, then its code
 _ORDER_LINE = re.compile(
     r"\b(?P<count>\d{1,3})\s*[x\u00d7]\s+(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*)\b"
+    # ("2 units of SKU-7", "3 pcs WIDGET-1", "2 SKU-7": a count, then a code in capitals)
+    r"|\b(?P<count2>\d{1,3})\s+(?:(?:units?|pcs|pieces?|items?|copies|boxes|packs?)\s+)?"
+    r"(?:of\s+)?(?P<sku2>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*))\b"
+    # ("SKU-7 x 2", "WIDGET-1 \u00d7 3": the code, then the count)
+    r"|\b(?P<sku3>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*))\s*[x\u00d7]\s*(?P<count3>\d{1,3})\b"
 )
 
 
@@ -9477,7 +9482,10 @@ def _order_lines_written(
     """ "Check stock for 2x LAMP-3 and 1x DESK-9": the lines the step writes, for an input
     that is a list of lines with a SKU and a quantity, rather than lines asked of the run."""
     lines = [
-        {"sku": match["sku"], "quantity": int(match["count"])}
+        {
+            "sku": match["sku"] or match["sku2"] or match["sku3"],
+            "quantity": int(match["count"] or match["count2"] or match["count3"]),
+        }
         for match in _ORDER_LINE.finditer(text)
     ]
     if not lines:

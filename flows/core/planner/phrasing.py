@@ -762,6 +762,13 @@ _PAGED_BY_EMAIL = re.compile(
     r"|(?=(?P<address>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)))",
     re.IGNORECASE,
 )
+#: "post the summary to ops@acme.io": to an email address is by email (a post goes to a
+#: channel; "share it with bo@x.com" may be a drive's sharing)
+_POSTED_TO_AN_ADDRESS = re.compile(
+    r"\b(?:post|publish)\s+(?P<what>it|this|that|them|these|those|(?:the|a|an|our|its|"
+    r"their)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?=[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
 _LET_KNOW = re.compile(
     # "let the sales team know", "let their account manager know"
     r"\b(?:let\s+(?P<who>me|us|them|him|her|(?:the|their|our|his|her|my|your)\s+[\w-]+"
@@ -1946,6 +1953,7 @@ class PromptReader:
             sentence = _PAGED_BY_EMAIL.sub(
                 lambda m: "email " if m["address"] else f"email {m['who']} ", sentence
             )
+            sentence = _POSTED_TO_AN_ADDRESS.sub(r"email \g<what> to ", sentence)
             # "... and the on-call person should get an email": an email to them
             sentence = _PERSON_GETS_EMAIL.sub(r"\g<lead>email \g<who>", sentence)
             sentence = _ASKED_BY_EMAIL.sub(r"email \g<who> asking \g<what>", sentence)
