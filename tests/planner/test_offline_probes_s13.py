@@ -337,3 +337,63 @@ def test_a_summary_posted_to_an_address_is_emailed(demo):
     assert tools_of(flow) == ["fetch_url", "summarize_text", "send_email"]
     email = tool_node(flow, "send_email")
     assert (email.inputs["to"], email.inputs["body"]) == ('"ops@acme.io"', "summarize_text.summary")
+
+
+# -- steps not lost, topics not lost ---------------------------------------------------------
+
+
+def test_a_thing_emailed_to_someone_after_an_address_is_a_step(demo):
+    flow = plan(
+        "Ship order 3 via DHL express to Berlin, Germany and email tracking info to the customer",
+        demo,
+    )
+
+    assert tools_of(flow) == ["create_shipment", "send_email"]
+
+
+def test_everything_emailed_in_one_message_stays_one_email(demo):
+    flow = plan(
+        "Grab the webpage, give me a short summary and tell me whether the tone is positive "
+        "or negative, all in one email to me@example.com.",
+        demo,
+    )
+
+    assert tools_of(flow).count("send_email") == 1
+
+
+def test_for_each_new_order_followed_by_steps_is_about_the_order(demo):
+    flow = plan(
+        "For each new order: validate it, check inventory, and if everything is in stock "
+        "charge the customer and ship it; otherwise email the customer that some items are "
+        "backordered",
+        demo,
+    )
+
+    tools = tools_of(flow)
+    assert tools[:2] == ["validate_order", "check_inventory"]
+    assert "validate_email" not in tools
+    assert tool_node(flow, "process_payment").inputs["amount"] == "validate_order.subtotal"
+
+
+# -- the other case of an amount -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Validate the order, and only charge it if the subtotal is below 1000; above that, a "
+        "manager must approve first",
+        "Validate order 5 and charge it if the subtotal is under 1000. Above that, finance has "
+        "to approve it first.",
+        "Validate order 5 and charge it if the subtotal is under 1000. Otherwise, finance has "
+        "to approve it first.",
+    ],
+)
+def test_an_approval_for_the_other_case_of_an_amount(demo, prompt):
+    flow = plan(prompt, demo)
+
+    [approval] = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.when == "!(validate_order.subtotal < 1000.0)"
+    # every order is charged: those under the amount at once, the others once approved
+    assert not [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert tools_of(flow) == ["validate_order", "process_payment"]

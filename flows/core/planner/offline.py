@@ -612,7 +612,7 @@ class FlowBuilder:
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
-        text = _EACH_NOUN_LISTED.sub(_each_noun_listed, text)  # "to each new hire: a, b"
+        text = _EACH_NOUN_LISTED.sub(self._each_noun_listed, text)  # "to each new hire: a, b"
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
@@ -651,6 +651,12 @@ class FlowBuilder:
         # "check it and, whatever happens, email me": the next step runs either way
         text = _AND_EITHER_WAY.sub("; ", text)
         text = _WHAT_HAPPENED.sub(r"\g<lead>the result", text)
+        # "charge it if the subtotal is below 1000; above that, a manager approves first"
+        # (one sentence with the case it is the other of)
+        text = _BEYOND_THAT.sub("; otherwise, ", text)
+        # "... charge it if it is under 500. Otherwise, finance approves it first.": the other
+        # case of that condition, in its sentence
+        text = _OTHERWISE_APART.sub(r"\g<before>; otherwise", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
@@ -723,6 +729,13 @@ class FlowBuilder:
             and EMAIL_ADDRESS.search(other.action)
             for other in self.clauses
         )
+
+    def _each_noun_listed(self, match: re.Match[str]) -> str:
+        """ "to each new hire: a, b" -> "to each of these new hires: a, b"; but "For each
+        new order: validate it, check the stock, ..." lists steps, not values."""
+        if self.reader.starts_with_verb(match.string[match.end() :]):
+            return match[0]
+        return f"each of these {match['noun']}s: "
 
     def _names_another_step(self, clause: Clause) -> bool:
         """Whether a name said in the clause's sentence is said by another of its steps
@@ -7781,6 +7794,15 @@ _WHAT_HAPPENED = re.compile(
     r"\b(?:what\s+happened|how\s+it\s+went)\b",
     re.IGNORECASE,
 )
+#: "...; above that, ...", "Anything over that ...": the other case of the amount compared
+_BEYOND_THAT = re.compile(
+    r"\s*[;,.]\s*(?:and\s+)?(?:(?:anything|everything|any\s+amount|amounts?)\s+)?"
+    r"(?:above|over|beyond|more\s+than|below|under|less\s+than)\s+that\b\s*,?\s*",
+    re.IGNORECASE,
+)
+_OTHERWISE_APART = re.compile(
+    r"(?P<before>\b(?:if|unless)\b[^.;!?\n]*?)\.\s+otherwise\b", re.IGNORECASE
+)
 #: "named Jane", "called Jane Doe": a person's name written in the request
 _NAMED = re.compile(
     r"\b(?:named|called|(?:her|his|their|whose)\s+name\s+is|(?:she|he)\s+is)\s+"
@@ -7873,8 +7895,6 @@ def _these_values_named(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-def _each_noun_listed(match: re.Match[str]) -> str:
-    return f"each of these {match['noun']}s: "
 
 
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence

@@ -1448,7 +1448,11 @@ class PromptReader:
         noun_verbs = sorted(NOUN_VERBS, key=len, reverse=True)
         verb = (
             rf"(?:also\s+|then\s+|finally\s+|only\s+|just\s+)?(?:(?:{'|'.join(plain)})\b"
-            rf"|(?:{'|'.join(noun_verbs)})\s+(?:{_DETERMINERS}|{_ADDRESS_START}))"
+            rf"|(?:{'|'.join(noun_verbs)})\s+(?:{_DETERMINERS}|{_ADDRESS_START}"
+            # ("... and email tracking info to the customer": a thing sent to someone)
+            rf"|(?!(?:every|any|some)thing\b)(?:[a-z][\w-]*\s+){{1,3}}to\s+"
+            rf"(?:{_DETERMINERS}|me\b|us\b|him\b|her\b|them\b|"
+            rf"{_ADDRESS_START})))"
         )
         self._and_split = re.compile(rf"(?:\s*,\s*and\s+|\s+and\s+|\s*,\s*)(?={verb})", re.I)
         #: "ship and email tracking number": a verb alone, then a verb that is also a noun
