@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from flows.core.ir import ApprovalNode, BranchNode, ToolNode
-from tests.planner.offline_plans import plan
+from tests.planner.offline_plans import plan, refusal
 
 
 def tool_node(flow, tool):
@@ -397,3 +397,97 @@ def test_an_approval_for_the_other_case_of_an_amount(demo, prompt):
     # every order is charged: those under the amount at once, the others once approved
     assert not [n for n in flow.nodes if isinstance(n, BranchNode)]
     assert tools_of(flow) == ["validate_order", "process_payment"]
+
+
+# -- what arrives, approvals for a step, lapses, means -----------------------------------------
+
+
+def test_processing_a_refund_that_arrives_is_no_charge(demo):
+    refused = refusal(
+        "When a refund request over $200 comes in, require approval from finance before "
+        "processing it",
+        demo,
+    )
+
+    assert "refund" in refused.message
+
+
+def test_processing_an_order_that_arrives_charges_it(demo):
+    flow = plan(
+        "When an order over $200 comes in, require approval from finance before processing it",
+        demo,
+    )
+
+    assert tools_of(flow) == ["process_payment"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Get manager approval for charging order 5 $300",
+        "Get manager approval for charging order 5 $300; if nobody approves within 2 days, "
+        "email me@x.com",
+    ],
+)
+def test_an_approval_for_a_step_is_followed_by_the_step(demo, prompt):
+    flow = plan(prompt, demo)
+
+    [approval] = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    payment = tool_node(flow, "process_payment")
+    assert (payment.inputs["order_id"], payment.inputs["amount"]) == ('"5"', "300.0")
+    assert approval.id in payment.after
+
+
+@pytest.mark.parametrize(
+    ("prompt", "days"),
+    [
+        (
+            "Get manager approval before charging order 5 $300; if nobody approves it within 2 "
+            "days, email me@x.com",
+            2,
+        ),
+        (
+            "Ask legal to approve the contract; if they haven't approved it within 3 days, "
+            "email ceo@acme.io",
+            3,
+        ),
+    ],
+)
+def test_not_approved_in_time_gives_the_approval_its_deadline(demo, prompt, days):
+    flow = plan(prompt, demo)
+
+    [approval] = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.timeout_s == days * 86400
+    assert approval.on_timeout == "reject"
+    [branch] = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    # the message goes out when it is not approved, and reads nothing the charge did
+    assert branch.condition == f"!{approval.id}.approved"
+    assert branch.then == ["send_email"]
+
+
+def test_not_answering_without_an_approval_asked_is_still_refused(demo):
+    refusal(
+        "Validate the order. If the manager doesn't respond within 24 hours, email ops@acme.com.",
+        demo,
+    )
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool"),
+    [
+        (
+            "Validate their email, and if it's valid, send them a welcome email; if it's "
+            "disposable, flag it by opening a ticket",
+            "create_ticket",
+        ),
+        (
+            "Classify the message and if it's urgent escalate it by emailing oncall@acme.io",
+            "send_email",
+        ),
+    ],
+)
+def test_a_step_said_with_its_means_is_the_means(demo, prompt, tool):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow)[-1] == tool
+    assert "validate_email" not in tools_of(flow)[1:]

@@ -83,6 +83,7 @@ from flows.core.planner.phrasing import (
     PromptReader,
     approval_before_its_step,
     assignee_role,
+    gerund_bases,
     nested_conditions_joined,
     quote_said_first,
     strip_approval_phrase,
@@ -546,6 +547,8 @@ class FlowBuilder:
         self.upcoming: Clause | None = None
         #: every clause of the request (`build`)
         self.clauses: list[Clause] = []
+        #: "when a refund request comes in": what arrives, which "process it" works on
+        self.arrived: str | None = None
         self.topic_words = facts.topic_words
 
     def seed(self, flow: Flow, *, visible: set[str], exits: list[str]) -> None:
@@ -651,6 +654,10 @@ class FlowBuilder:
         # "check it and, whatever happens, email me": the next step runs either way
         text = _AND_EITHER_WAY.sub("; ", text)
         text = _WHAT_HAPPENED.sub(r"\g<lead>the result", text)
+        # "flag it by opening a ticket": the step is the means
+        text = _BY_DOING.sub(self._done_by, text)
+        # "get manager approval for charging order 5 $300": approval, then the charge
+        text = _APPROVAL_FOR_DOING.sub(r"\g<approval> before ", text)
         # "charge it if the subtotal is below 1000; above that, a manager approves first"
         # (one sentence with the case it is the other of)
         text = _BEYOND_THAT.sub("; otherwise, ", text)
@@ -737,6 +744,15 @@ class FlowBuilder:
             return match[0]
         return f"each of these {match['noun']}s: "
 
+    def _done_by(self, match: re.Match[str]) -> str:
+        """ "flag it by opening a ticket" -> "open a ticket": what is done is the means,
+        when the means is a verb a step starts with."""
+        for base in gerund_bases(match["gerund"].lower()):
+            rest = f"{base} {match['rest']}"
+            if self.reader.starts_with_verb(rest):
+                return f"{match['lead']}{rest}"
+        return match[0]
+
     def _names_another_step(self, clause: Clause) -> bool:
         """Whether a name said in the clause's sentence is said by another of its steps
         ("..., otherwise send Sam a welcome email": Sam is not the first step's)."""
@@ -815,6 +831,9 @@ class FlowBuilder:
             raise self._every_step_no_tool_does(exc, clauses) from None
         for at, clause in enumerate(clauses):
             self.upcoming = clauses[at + 1] if at + 1 < len(clauses) else None
+            arrives = _ARRIVES.match(clause.condition.text) if clause.condition else None
+            if arrives is not None:
+                self.arrived = arrives["thing"]
             self.add_clause(clause)
         self.upcoming = None
         self._end_group()
@@ -2425,6 +2444,9 @@ class FlowBuilder:
         asked = _SENDS_GOODS.sub(r"ship \g<goods>", asked, count=1)  # "post the parcel"
         asked = _URL_LITERAL.sub("the link", asked)
         said = asked  # (the values it names: "via fedex express", not "... express order")
+        if self.arrived and not self.topic and _PRONOUN_OBJECT.search(asked):
+            # "when a refund request comes in, ... before processing it": the refund's
+            asked = f"{asked} {self.arrived}"
         if (
             self.topic
             and _PRONOUN_OBJECT.search(asked)
@@ -7802,6 +7824,26 @@ _BEYOND_THAT = re.compile(
 )
 _OTHERWISE_APART = re.compile(
     r"(?P<before>\b(?:if|unless)\b[^.;!?\n]*?)\.\s+otherwise\b", re.IGNORECASE
+)
+#: "a refund request over $200 comes in", "a new order arrives": the thing that arrives
+_ARRIVES = re.compile(
+    r"^\s*(?:a|an|the|each|every|any)\s+(?:new\s+)?(?P<thing>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+    r"\b.*?\b(?:comes?\s+in|arrives?|is\s+(?:received|submitted|filed|placed|opened|created))\b",
+    re.IGNORECASE,
+)
+#: "flag it by opening a ticket", "escalate it by emailing ops@x.com": a step said by
+#: its purpose, then its means
+_BY_DOING = re.compile(
+    r"(?P<lead>)\b(?:flag|mark|escalate|report|handle|record|"
+    r"log|note|track|signal|raise)\s+(?:it|them|this|that)\s+by\s+(?P<gerund>[a-z]+ing)\s+"
+    r"(?P<rest>(?:[^,;.!?]|\.(?=\w))+)",
+    re.IGNORECASE,
+)
+#: "approval for charging order 5": the step the approval is for, done once approved
+_APPROVAL_FOR_DOING = re.compile(
+    r"\b(?P<approval>approval|sign[- ]?off|go[- ]ahead)\s+for\s+(?=(?!(?:every|any|some|no)thing\b)"
+    r"[a-z]+ing\b)",
+    re.IGNORECASE,
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
 _NAMED = re.compile(

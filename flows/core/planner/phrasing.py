@@ -623,7 +623,7 @@ _FOR_ANYTHING = re.compile(
     r"back-?ordered|damaged|low\s+on\s+stock)\s*,\s*",
     re.IGNORECASE,
 )
-def _gerund_bases(gerund: str) -> tuple[str, ...]:
+def gerund_bases(gerund: str) -> tuple[str, ...]:
     """The verbs a gerund may be the "-ing" of: "charging" (charg, charge), "shipping"
     (shipp, ship), "emailing" (email)."""
     stem_ = gerund.lower()[:-3]
@@ -1925,7 +1925,23 @@ class PromptReader:
                     last_approval.on_timeout = found.on_timeout or last_approval.on_timeout
                     continue
                 lapsed = found.on_timeout == "reject" and found.timeout_s
-                if lapsed and _TIMED_OUT_SAID.match(sentence):
+                timed_out = _TIMED_OUT_SAID.match(sentence)
+                if (
+                    timed_out
+                    and found.timeout_s
+                    and found.on_timeout is None
+                    and "approv" in timed_out[0].lower()
+                ):
+                    # "if nobody approves within 2 days, email me": not approved in time,
+                    # rejected included (unlike "if they don't respond", which a rejection
+                    # is not: that one is refused, asking which)
+                    lapsed = True
+                    rest = re.sub(
+                        r"^\s*(?:(?:it|them|this|that)\b)?\s*(?:in\s+time\b)?\s*,?",
+                        "",
+                        sentence[timed_out.end() :],
+                    )
+                if lapsed and timed_out:
                     # "if nobody approves within 2 days, cancel it and email the customer": it
                     # is rejected then, and the steps after are what happens when it is
                     last_approval.timeout_s = found.timeout_s
@@ -2653,7 +2669,7 @@ class PromptReader:
         rest = match["rest"]
         # ("emailing": email, a verb a step starts with, though no tool's own verb)
         verb = next(
-            (v for v in _gerund_bases(match["next"]) if self.starts_with_verb(f"{v}{rest}")), ""
+            (v for v in gerund_bases(match["next"]) if self.starts_with_verb(f"{v}{rest}")), ""
         )
         if not verb:
             return match[0]
@@ -2662,7 +2678,7 @@ class PromptReader:
 
     def _verb_of_gerund(self, gerund: str) -> str | None:
         """ "charging" -> "charge", "shipping" -> "ship": the verb the reader knows."""
-        return next((verb for verb in _gerund_bases(gerund) if verb in self.verbs), None)
+        return next((verb for verb in gerund_bases(gerund) if verb in self.verbs), None)
 
     def _after_approval(self, rest: str, approval: str) -> str:
         """ "When the manager approves the order, ship it and email the customer": every

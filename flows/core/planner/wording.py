@@ -851,10 +851,12 @@ _POLICY_PATTERNS = (
         r"(?:\s+(?:comes|in\s+time|by\s+then))?\s*\)?",
         re.IGNORECASE,
     ),
-    # "if nobody responds (within 2 days), approve it automatically"
+    # "if nobody responds (within 2 days), approve it automatically" (not "if nobody
+    # approves within 2 days, ...": that is who does not answer, not what happens)
     re.compile(
         r"[,;(]?\s*(?:and\s+|but\s+|or\s+)?(?:if|when|once|should)\s+" + _NO_ANSWER + r"\s*[,;]?\s*"
-        r"(?:then\s+|just\s+)?" + _POLICY_WORD + r"(?:\s+(?:it|them|this|the\s+\w+))?"
+        r"(?:then\s+|just\s+)?(?!(?:approve|accept|reject|decline|den[iy])(?:s|es|d|ed)\b)"
+        + _POLICY_WORD + r"(?:\s+(?:it|them|this|the\s+\w+))?"
         r"(?:\s+(?:automatically|by\s+default|anyway))?\s*\)?",
         re.IGNORECASE,
     ),
