@@ -5,10 +5,15 @@ commas inside a "before ..." lead, and "tell me" after a check that reports a ve
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from flows.core.ir import ApprovalNode, BranchNode, ToolNode
 from tests.planner.offline_plans import plan, refusal
+
+EVALS = Path(__file__).resolve().parents[2] / "evals" / "planner"
 
 
 def tool_node(flow, tool):
@@ -491,3 +496,55 @@ def test_a_step_said_with_its_means_is_the_means(demo, prompt, tool):
 
     assert tools_of(flow)[-1] == tool
     assert "validate_email" not in tools_of(flow)[1:]
+
+
+# -- registered tools named after their vendor -------------------------------------------------
+
+
+def saas():
+    from flows.core.planner.evaluation import _registered_spec
+    from tests.planner.registered import demo_catalog_with
+
+    data = json.loads((EVALS / "registered_probed_s12_saas.json").read_text())
+    return demo_catalog_with([_registered_spec(tool) for tool in data["registered_tools"]])
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "If the lifetime value of customer cus_5 is over 1000, post to #vip that they renewed",
+        "If customer cus_5 has a lifetime value over 1000, post to #vip that they renewed",
+    ],
+)
+def test_a_vendors_lookup_is_planned_for_the_field_a_condition_reads(prompt):
+    flow = plan(prompt, saas())
+
+    assert tools_of(flow) == ["stripe_get_customer", "slack_post_message"]
+    assert tool_node(flow, "stripe_get_customer").inputs == {"customer_id": '"cus_5"'}
+    [branch] = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert branch.condition == "stripe_get_customer.lifetime_value > 1000.0"
+
+
+def test_a_vendors_tool_that_gets_something_changes_nothing():
+    from flows.core.planner.echoes import acts
+
+    catalog = saas()
+    assert not acts(catalog.get("stripe_get_customer").spec)
+    assert acts(catalog.get("stripe_refund").spec)
+    assert acts(catalog.get("hubspot_create_contact").spec)
+
+
+def test_a_refund_logged_in_a_spreadsheet_is_a_row_of_what_it_returned():
+    flow = plan("Refund $25 of charge ch_77, then log the refund in spreadsheet SS-1", saas())
+
+    assert tools_of(flow) == ["stripe_refund", "sheets_append_row"]
+    row = tool_node(flow, "sheets_append_row")
+    assert row.inputs["spreadsheet_id"] == '"SS-1"'
+    assert "stripe_refund.refund_id" in row.inputs["values"]
+
+
+def test_logging_in_a_named_spreadsheet_appends_to_it():
+    flow = plan("Create a ticket and log it in spreadsheet SS-2", saas())
+
+    assert tools_of(flow) == ["create_ticket", "sheets_append_row"]
+    assert tool_node(flow, "sheets_append_row").inputs["spreadsheet_id"] == '"SS-2"'

@@ -47,7 +47,18 @@ def acts(spec: ToolSpec) -> bool:
     words = split_identifier(spec.id)
     if _ANSWERS.match(spec.description):
         return False  # sku_availability: "Tell whether a SKU is available ..."
-    return bool(words) and stem(words[0]) not in _LOOKS_ONLY
+    if not words:
+        return False
+    if stem(words[0]) in _LOOKS_ONLY:
+        return False
+    # ("stripe_get_customer", "claims.get": a vendor or a noun first, then the verb) the
+    # verb of the id that the description starts with
+    said = split_identifier(spec.description)[:1]
+    return not (
+        said
+        and stem(said[0]) in _LOOKS_ONLY
+        and stem(said[0]) in {stem(word) for word in words[1:]}
+    )
 
 
 #: A description that says the tool answers a question ("Tell whether a SKU is available",

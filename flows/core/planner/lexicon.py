@@ -66,7 +66,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "welcome greet greeting onboard onboarding",
         "analyze analyse analysis assess evaluate score",
         "spreadsheet sheet sheets worksheet",
-        "append row record",
+        "append row record log",
         # "schedule a meeting" is a calendar event
         "meeting meetings appointment event calendar call calls",
         "schedule book reserve arrange",

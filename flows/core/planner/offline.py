@@ -3910,6 +3910,16 @@ class FlowBuilder:
         sends = _SENDS_IT_ON.match(_clean_action(clause.action)) or _TELLS_WHETHER.match(
             _clean_action(clause.action)
         )
+        # "refund it, then log the refund in the sheet": the thing the step before made,
+        # by its name, kept as a row
+        kept = _KEPT_THING.match(_clean_action(clause.action))
+        kept_it = (
+            kept is not None
+            and info is not None
+            and info.spec is not None
+            and stem(kept["noun"].lower()) in {stem(w) for w in split_identifier(info.spec.id)}
+            and self._row_input(spec, inputs) is not None
+        )
         # "post a summary of the page": the summary planned for this very step
         made_for_it = (
             info is not None and info.clause is not None and info.clause.text == clause.text
@@ -3920,9 +3930,12 @@ class FlowBuilder:
             info is not None
             and info.spec is not None
             and acts(info.spec)
-            and sends is not None
-            # ("send them a confirmation": them is who it goes to)
-            and sends.group("what").lower() in ("it", "this", "that", "the result", "whether")
+            and (
+                kept_it
+                or (sends is not None
+                # ("send them a confirmation": them is who it goes to)
+                and sends.group("what").lower() in ("it", "this", "that", "the result", "whether"))
+            )
             and _tool_verb(info.spec.id) not in _SENDING
             and not _a_message_tool(info.spec)
         )
@@ -3931,7 +3944,7 @@ class FlowBuilder:
             or info.spec is None
             or (acts(info.spec) and not made_it)
             or not acts(spec)
-            or not (sends or made_for_it)
+            or not (sends or made_for_it or kept_it)
         ):
             return inputs
         content = next(
@@ -7831,6 +7844,12 @@ _ARRIVES = re.compile(
     r"\b.*?\b(?:comes?\s+in|arrives?|is\s+(?:received|submitted|filed|placed|opened|created))\b",
     re.IGNORECASE,
 )
+#: "log the refund in the sheet", "record the ticket": a thing made before, kept by name
+_KEPT_THING = re.compile(
+    r"^(?:then\s+)?(?:log|record|add|append|save|write|store|keep|track)\s+(?:the|this|that)\s+"
+    r"(?P<noun>[a-z]+)\b",
+    re.IGNORECASE,
+)
 #: "flag it by opening a ticket", "escalate it by emailing ops@x.com": a step said by
 #: its purpose, then its means
 _BY_DOING = re.compile(
@@ -8492,7 +8511,8 @@ _PASSING_ON = frozenset(
 _STORED_IN = re.compile(
     r"^(?:add|append|log|record|save|write|insert|put|store|keep|upload|export)\b.*?"
     r"\b(?:to|into|in|onto)\s+(?:the\s+|our\s+|my\s+|a\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?P<place>[a-z]+)\s*[.!]?$",
+    # ("log it in spreadsheet SS-2": the place, then its code)
+    r"(?P<place>[a-z]+)(?:\s+(?-i:[A-Z0-9][\w-]*\d[\w-]*|[A-Z][A-Z0-9_-]+))?\s*[.!]?$",
     re.IGNORECASE,
 )
 
