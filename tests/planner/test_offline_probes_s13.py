@@ -548,3 +548,47 @@ def test_logging_in_a_named_spreadsheet_appends_to_it():
 
     assert tools_of(flow) == ["create_ticket", "sheets_append_row"]
     assert tool_node(flow, "sheets_append_row").inputs["spreadsheet_id"] == '"SS-2"'
+
+
+# -- skipping the invalid ones ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Send a welcome email to a@x.com unless it's invalid",
+        "Send a welcome email to a@x.com, but skip it if the address is invalid",
+    ],
+)
+def test_a_step_skipped_when_invalid_checks_first_and_runs_when_valid(demo, prompt):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["validate_email", "send_welcome_email"]
+    [branch] = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert branch.condition == "validate_email.valid"
+    assert branch.then == ["send_welcome_email"]
+
+
+def test_a_step_when_invalid_runs_when_not_valid(demo):
+    flow = plan("Send a welcome email to a@x.com if it's invalid", demo)
+
+    [branch] = [n for n in flow.nodes if isinstance(n, BranchNode)]
+    assert branch.condition == "!validate_email.valid"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Send a welcome email to a@x.com, b@x.com and c@x.com, but skip invalid addresses",
+        "Send a welcome email to everyone in this list: a@x.com, b@x.com, c@x.com, but skip "
+        "invalid addresses",
+    ],
+)
+def test_a_list_sent_to_but_the_invalid_ones_is_validated_first(demo, prompt):
+    from flows.core.ir import MapNode
+
+    flow = plan(prompt, demo)
+
+    loops = {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
+    assert set(loops) == {"validate_email", "send_welcome_email"}
+    assert loops["send_welcome_email"].items == "validate_email.filter(r, r.valid)"

@@ -654,6 +654,8 @@ class FlowBuilder:
         # "check it and, whatever happens, email me": the next step runs either way
         text = _AND_EITHER_WAY.sub("; ", text)
         text = _WHAT_HAPPENED.sub(r"\g<lead>the result", text)
+        # "welcome a@x, b@x and c@x, but skip invalid addresses": validate each first
+        text = _LISTED_BUT_SKIP_INVALID.sub(_validated_first, text)
         # "flag it by opening a ticket": the step is the means
         text = _BY_DOING.sub(self._done_by, text)
         # "get manager approval for charging order 5 $300": approval, then the charge
@@ -6715,6 +6717,8 @@ class FlowBuilder:
         planned first, as its own step."""
         if _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
             return None  # the value comes with the request
+        # ("unless it's invalid": not valid, as the check that tells it says)
+        condition = replace(condition, text=_INVALID_SAID.sub(r"\g<be> not valid", condition.text))
         if clause.for_each:
             # "for each review, if it's negative, create a ticket": a check planned here
             # would judge one text for all the items; the loop needs a step that judges each
@@ -7844,6 +7848,27 @@ _ARRIVES = re.compile(
     r"\b.*?\b(?:comes?\s+in|arrives?|is\s+(?:received|submitted|filed|placed|opened|created))\b",
     re.IGNORECASE,
 )
+_ADDRESS = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+#: "Send a welcome email to a@x.com, b@x.com and c@x.com, but skip invalid addresses"
+_LISTED_BUT_SKIP_INVALID = re.compile(
+    rf"(?P<step>(?:^|(?<=[.;!?]\s))[^.;!?]*?)(?P<list>{_ADDRESS}(?:\s*,\s*(?:and\s+)?{_ADDRESS}"
+    rf"|\s+and\s+{_ADDRESS})+)\s*,?\s*(?:but\s+)?(?:skip(?:ping)?|ignor(?:e|ing)|leav(?:e|ing)\s+"
+    r"out|exclud(?:e|ing)|drop(?:ping)?)\s+(?:the\s+|any\s+)?invalid\s+(?:ones|addresses|emails)\b",
+    re.IGNORECASE,
+)
+
+
+def _validated_first(match: re.Match[str]) -> str:
+    """ "Send a welcome email to a@x, b@x, but skip invalid addresses" -> "Validate a@x, b@x,
+    then send a welcome email to the valid ones"."""
+    step = match["step"].strip()
+    if not step:
+        return match[0]
+    return f"Validate {match['list']}, then {step[:1].lower()}{step[1:]} the valid ones"
+
+
+#: "it's invalid", "the address is invalid": not valid
+_INVALID_SAID = re.compile(r"(?P<be>\b(?:is|are|'s|'re|was|were))\s+invalid\b", re.IGNORECASE)
 #: "log the refund in the sheet", "record the ticket": a thing made before, kept by name
 _KEPT_THING = re.compile(
     r"^(?:then\s+)?(?:log|record|add|append|save|write|store|keep|track)\s+(?:the|this|that)\s+"
