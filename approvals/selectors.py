@@ -23,6 +23,25 @@ from tools_registry.tool_config import parse_config
 APPROVERS_GROUP = "managers"
 
 
+def assignee_usernames(names: list[str]) -> list[str]:
+    """The usernames of the people a step names: as written when one is a username, else
+    the one active user whose username matches in any case or whose address it is ("Jane",
+    "jane@acme.io" -> "jane"); a name that matches nobody (or several) stays as written."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    resolved = []
+    for name in names:
+        if users.filter(username=name).exists():
+            resolved.append(name)
+            continue
+        found = list(users.filter(username__iexact=name).values_list("username", flat=True)[:2])
+        if len(found) != 1 and "@" in name:
+            found = list(users.filter(email__iexact=name).values_list("username", flat=True)[:2])
+        resolved.append(found[0] if len(found) == 1 else name)
+    return list(dict.fromkeys(resolved))
+
+
 def _group_names(user: Any) -> set[str]:
     return set(user.groups.values_list("name", flat=True))
 

@@ -20,7 +20,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from approvals.models import ApprovalStep, AuditEntry, StepDecision
-from approvals.selectors import inbox_recipients, step_find, step_visible_to
+from approvals.selectors import (
+    assignee_usernames,
+    inbox_recipients,
+    step_find,
+    step_visible_to,
+)
 from flows.core.json_schemas import (
     Unresolvable,
     error_path,
@@ -99,7 +104,7 @@ def _step_create(run_id: str, node_id: str, request: dict[str, Any]) -> Approval
         run_id=run_id,
         node_id=node_id,
         title=str(request.get("title") or node_id)[:200],
-        assignee_users=list(assignees.get("users") or []),
+        assignee_users=assignee_usernames(list(assignees.get("users") or [])),
         assignee_groups=list(assignees.get("groups") or []),
         quorum=int(request.get("quorum") or 1),
         reject_quorum=int(request.get("reject_quorum") or 1),

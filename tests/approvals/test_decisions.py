@@ -609,3 +609,26 @@ def test_a_step_nobody_else_can_decide_waits_in_staff_inboxes(
     user.is_active = False
     user.save()
     assert inbox(staff_user) == ["ok"]
+
+
+@pytest.mark.parametrize("named", ["Bob", "bob@example.com", "BOB@EXAMPLE.COM"])
+def test_a_person_named_by_address_or_in_another_case_is_the_assignee(
+    user, other_user, make_version, inprocess, client_for, named
+):
+    """The planner names people as the request wrote them ("have Bob approve", "ask
+    bob@example.com to approve"): the step goes to that user, and to nobody else."""
+    other_user.email = "bob@example.com"
+    other_user.save(update_fields=["email"])
+    run = _start(user, make_version, inprocess, approval_ir(assignees={"users": [named]}))
+
+    step = ApprovalStep.objects.get(run=run)
+    assert step.assignee_users == [other_user.get_username()]
+    assert client_for(other_user).get("/api/v1/approvals/").json()["count"] == 1
+    assert client_for(other_user).get(_path(run)).status_code == 200
+    assert client_for(user).get(_path(run)).status_code == 404
+
+
+def test_a_named_person_nobody_is_stays_as_written(user, make_version, inprocess):
+    run = _start(user, make_version, inprocess, approval_ir(assignees={"users": ["zed@x.io"]}))
+
+    assert ApprovalStep.objects.get(run=run).assignee_users == ["zed@x.io"]

@@ -592,3 +592,24 @@ def test_a_list_sent_to_but_the_invalid_ones_is_validated_first(demo, prompt):
     loops = {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
     assert set(loops) == {"validate_email", "send_welcome_email"}
     assert loops["send_welcome_email"].items == "validate_email.filter(r, r.valid)"
+
+
+# -- a person named to approve -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "users", "groups"),
+    [
+        ("Have Jane approve the shipment of order 8, then ship it", ["jane"], []),
+        ("Ask jane@acme.io to approve the shipment of order 8, then ship it", ["jane@acme.io"], []),
+        ("Get approval from Priya before charging order 8 $40", ["priya"], []),
+        ("Have Legal approve the shipment of order 8, then ship it", [], ["legal"]),
+        ("Get a manager's approval, then charge order 8 $40", [], ["managers"]),
+    ],
+)
+def test_a_person_named_to_approve_is_a_user_a_role_a_group(demo, prompt, users, groups):
+    flow = plan(prompt, demo)
+
+    [approval] = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
+    assert approval.assignees.users == users
+    assert approval.assignees.groups == groups

@@ -4745,7 +4745,7 @@ class FlowBuilder:
             "form_schema": asked_form(clause.text)
             or json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
             "context": context,
-            "assignees": {"users": [], "groups": groups},
+            "assignees": {"users": list(clause.approval.users), "groups": groups},
             "on_reject": "skip",
         }
         if clause.approval.quorum > 1:

@@ -30,6 +30,7 @@ from flows.core.planner.phrasing import (
     Clause,
     assignee_groups,
     assignee_role,
+    assignee_users,
     timeout_seconds,
 )
 from flows.core.planner.refine import (
@@ -388,6 +389,7 @@ def _add_approval(
         sentence=0,
         approval=Approval(
             groups=assignee_groups(text),
+            users=assignee_users(text),
             role=assignee_role(text),
             timeout_s=timeout_seconds(text),
         ),

@@ -1329,6 +1329,9 @@ class Condition:
 @dataclass(slots=True)
 class Approval:
     groups: list[str] = field(default_factory=list)
+    #: People named to decide ("have Jane approve", "ask jane@acme.io to approve"): users
+    #: by username or address, not a group of their own.
+    users: list[str] = field(default_factory=list)
     #: Who approves, as the request says it ("manager", "finance"), for the node's id.
     role: str | None = None
     timeout_s: float | None = None
@@ -2427,6 +2430,7 @@ class PromptReader:
                         who = clause.condition.text
                         clause.approval = Approval(
                             groups=assignee_groups(who),
+                            users=assignee_users(who),
                             role=assignee_role(who),
                             timeout_s=timeout_seconds(who),
                             quorum=approvals_needed(who),
@@ -2804,7 +2808,11 @@ class PromptReader:
             groups, role = assignee_groups(who), assignee_role(who)
             quorum = approvals_needed(who)
             clause.approval = Approval(
-                groups=groups, role=role, timeout_s=timeout_seconds(text), quorum=quorum
+                groups=groups,
+                users=assignee_users(who),
+                role=role,
+                timeout_s=timeout_seconds(text),
+                quorum=quorum,
             )
         clause.quoted = quoted_values(text, clause.action)
         return clause
@@ -4354,11 +4362,55 @@ def assignee_role(text: str) -> str | None:
 
 
 def assignee_groups(text: str) -> list[str]:
-    """The group that approves: departments as named, roles in the plural ("managers")."""
+    """The group that approves: departments as named, roles in the plural ("managers");
+    none when a person is named (`assignee_users`)."""
     who = assignee_role(text)
-    if who is None:
+    if who is None or assignee_users(text):
         return []
     return [who if who in DEPARTMENTS or who.endswith("s") else who + "s"]
+
+
+#: "ask jane@acme.io to approve", "approval from ops-lead@acme.io": an address decides
+_ADDRESS_APPROVES = re.compile(
+    r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for|from|by)\s+(?P<who>[\w.+-]+@[\w-]+"
+    r"(?:\.[\w-]+)+)\b(?=[^.;!?]*\b(?:approv|sign|authori|ok\b|okay))"
+    r"|(?P<who2>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s+(?:must|should|has\s+to|needs?\s+to|to|will)\s+"
+    r"(?:approv|sign|authori)",
+    re.IGNORECASE,
+)
+
+
+def assignee_users(text: str) -> list[str]:
+    """People the request names to approve: an address, or a capitalised first name that
+    is no role or department ("have Jane approve" -> ["jane"]), as usernames."""
+    address = _ADDRESS_APPROVES.search(text)
+    if address is not None:
+        return [(address["who"] or address["who2"]).lower()]
+    cleaned = _ONE_OF_THEM.sub("", _without_counts(text))
+    for pattern in _ASSIGNEE_PATTERNS:
+        for match in pattern.finditer(cleaned):
+            who = match.group("who")
+            lowered = who.lower()
+            if (
+                who[:1].isupper()
+                and who[1:].islower()
+                and match.start("who") > 0  # (not the request's first word: "Finance must ...")
+                and lowered not in DEPARTMENTS
+                and lowered not in _NOT_ASSIGNEES
+                and lowered not in _ROLE_WORDS
+                and not lowered.endswith("s")
+            ):
+                return [lowered]
+    return []
+
+
+#: Who approves by their role, not their name ("Have Legal approve", "the CFO's sign-off").
+_ROLE_WORDS = frozenset(
+    """manager lead director supervisor admin administrator owner head cfo ceo cto coo vp
+    approver reviewer officer accountant controller legal finance security compliance hr
+    boss chief president partner principal editor auditor treasurer secretary someone
+    anyone somebody""".split()
+)
 
 
 def timeout_seconds(text: str) -> float | None:
