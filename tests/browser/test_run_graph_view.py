@@ -419,3 +419,81 @@ def test_the_timeline_names_a_step_of_a_few_words_whole(page, live_server, staff
     )
     assert cut == [], cut
     expect(names.first).to_have_attribute("title", titles[0])
+
+
+# The ids of the run cards whose title is cut (ellipsised on its line, or past its lines),
+# or runs out of its card.
+TITLES_CUT = """() => [...document.querySelectorAll('.run-graph .rn[data-node-id]')].filter((card) => {
+    const title = card.querySelector('.rn-title');
+    const cut = title.scrollWidth > title.clientWidth + 1 || title.scrollHeight > title.clientHeight + 1;
+    const box = title.getBoundingClientRect();
+    const outer = card.getBoundingClientRect();
+    return cut || box.bottom > outer.bottom || box.right > outer.right;
+}).map((card) => card.dataset.nodeId)"""
+
+# The pairs of run cards that overlap.
+CARDS_MEETING = """() => {
+    const cards = [...document.querySelectorAll('.run-graph .rn[data-node-id]')]
+        .map((card) => [card.dataset.nodeId, card.getBoundingClientRect()]);
+    const hits = [];
+    cards.forEach(([a, p], i) => cards.slice(i + 1).forEach(([b, q]) => {
+        if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) {
+            hits.push([a, b]);
+        }
+    }));
+    return hits;
+}"""
+
+
+def test_a_run_cards_title_reads_whole_however_long(page, live_server, staff_user, screenshot):
+    # Given a run whose steps have titles of a word, a few words, and a planner's sentence
+    titles = {
+        "check": "Validate the customer's email address",
+        "branch": "Is the address valid?",
+        "greet": "Send the welcome email to the new customer",
+        "note": "Note",
+    }
+    flow = {
+        "name": "Welcome with long titles",
+        "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+        "nodes": [
+            {"id": "check", "type": "value", "value": "input.email", "title": titles["check"]},
+            {"id": "branch", "type": "branch", "condition": "check != ''",
+             "title": titles["branch"], "then": ["greet"], "else": ["note"]},
+            {"id": "greet", "type": "value", "value": "check", "title": titles["greet"]},
+            {"id": "note", "type": "value", "value": "'bad'", "title": titles["note"]},
+        ],
+    }
+    run = start_run(staff_user, make_flow(staff_user, flow), {"email": "ada@example.com"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    expect(node(page, "greet")).to_have_attribute("data-status", "completed", timeout=30_000)
+    settled(page)
+
+    # Then every title reads whole on its card, none cut, and the cards stay apart
+    for node_id, title in titles.items():
+        expect(page.get_by_test_id(f"run-node-title-{node_id}")).to_have_text(title)
+    assert page.evaluate(TITLES_CUT) == []
+    assert page.evaluate(CARDS_MEETING) == []
+    # a long title takes two lines of a card of the same height (the layout keeps its rows),
+    # the card a little wider only when two lines of the narrowest would not hold it
+    scale = zoom(page)
+    cards = {key: box_of(page, f'[data-node-id="{key}"].rn') for key in titles}
+    assert {round(card["height"] / scale) for card in cards.values()} == {64}
+    assert round(cards["note"]["width"] / scale) == 248
+    assert 248 < round(cards["greet"]["width"] / scale) <= 312
+    lines = page.get_by_test_id("run-node-title-check").evaluate(
+        "(title) => Math.round(title.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(title).lineHeight) / "
+        + str(scale) + ")"
+    )
+    assert lines == 2
+    screenshot(page, "long-titles")
+
+    # and still do beside the node details panel
+    node(page, "check").click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "check")
+    settled(page)
+    assert page.evaluate(TITLES_CUT) == []
+    assert page.evaluate(CARDS_MEETING) == []
+    screenshot(page, "long-titles-panel")
