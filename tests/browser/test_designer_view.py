@@ -254,7 +254,9 @@ def test_the_refine_panel_docks_beside_the_graph_and_covers_no_card(
     node(page, "step_2").click()
     inspector = page.get_by_test_id("inspector")
     expect(inspector).to_contain_text("step_2")
+    side = panel.bounding_box()
     assert inspector.bounding_box()["y"] >= side["y"] + side["height"] - 1
+    assert abs(inspector.bounding_box()["x"] - side["x"]) < 1
     screenshot(page, "refine-and-inspector")
 
 
@@ -298,6 +300,56 @@ def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
     settled(page)
     assert abs(zoom(page) - opened) < 0.01
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+
+def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_ones(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow, refine by instruction opened beside it
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    page.get_by_test_id("refine-button").click()
+    panel = page.get_by_test_id("refine-panel")
+    expect(panel).to_be_visible()
+
+    # Then the panel fills its column, no blank below it: instructions written for this
+    # flow's steps to click, and what the planner understands, at its foot
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    side = panel.bounding_box()
+    body = page.locator(".designer-body").bounding_box()
+    assert side["y"] + side["height"] >= body["y"] + body["height"] - 2, (side, body)
+    picks = panel.get_by_test_id("refine-suggestion")
+    expect(picks).to_have_count(3)
+    expect(picks.first).to_have_text("Ask managers to approve greet")
+    forms = panel.locator(".refine-forms").bounding_box()
+    assert forms["y"] + forms["height"] <= side["y"] + side["height"] + 1
+    assert forms["y"] > picks.last.bounding_box()["y"]
+    expect(panel.get_by_test_id("refine-recent")).to_have_count(0)
+    assert side["x"] >= canvas["x"] + canvas["width"] - 1
+    screenshot(page, "refine-panel")
+
+    # When one is clicked, it is put in the box to edit or preview
+    panel.get_by_test_id("refine-suggestion").nth(1).click()
+    expect(panel.get_by_test_id("refine-input")).to_have_value("Retry check 3 times")
+    expect(panel.get_by_test_id("refine-input")).to_be_focused()
+
+    # and once previewed (by the offline planner) it is among the recent ones, kept for the
+    # next visit
+    panel.get_by_test_id("refine-submit").click()
+    expect(page.get_by_test_id("diff-view")).to_be_visible(timeout=20_000)
+    page.get_by_test_id("refine-discard").click()
+    expect(panel.get_by_test_id("refine-recent")).to_have_text(["Retry check 3 times"])
+    page.reload()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-recent")).to_have_text(["Retry check 3 times"])
+
+    # When a step is picked, its inspector takes the column under the panel's form alone
+    node(page, "greet").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("greet")
+    expect(page.get_by_test_id("refine-suggestion")).to_have_count(0)
+    expect(page.get_by_test_id("refine-input")).to_be_visible()
+    screenshot(page, "refine-and-inspector")
 
 
 def test_the_versions_dock_beside_the_graph_and_cover_no_card(

@@ -174,6 +174,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     designer.setLayoutPositions(positions);
     // Nodes that arrive after the first view (a refinement accepted) are brought into view.
     if (fitted.current && element) {
+      docked.current = null; // the view from before a panel opened would not show them
       const current = flow.getViewport();
       const view = revealViewport(current, added, element.clientWidth, element.clientHeight);
       if (view !== current) void flow.setViewport(view, { duration: 300 });
@@ -219,6 +220,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     const chosen = new Set(useDesigner.getState().selection);
     if (fitted.current) {
       startNodes.current = null; // the flow changed: the view stays where it is
+      docked.current = null;
     } else if (box.current && graph.nodes.length) {
       fitted.current = true;
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
