@@ -490,10 +490,23 @@ def test_a_run_cards_title_reads_whole_however_long(page, live_server, staff_use
     assert lines == 2
     screenshot(page, "long-titles")
 
-    # and still do beside the node details panel
+    # and the timeline names each step whole beside its bar, its card as tall as the result's
+    names = page.locator(".timeline .tl-title")
+    expect(names).to_have_text([titles["check"], titles["branch"], titles["greet"]])
+    cut = names.evaluate_all(
+        "(all) => all.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent)"
+    )
+    assert cut == [], cut
+    timeline, result = box_of(page, ".timeline-card"), box_of(page, ".run-io")
+    assert abs((timeline["y"] + timeline["height"]) - (result["y"] + result["height"])) < 1
+
+    # and still do beside the node details panel, whose heading names the step whole too
     node(page, "check").click()
     expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "check")
     settled(page)
     assert page.evaluate(TITLES_CUT) == []
     assert page.evaluate(CARDS_MEETING) == []
+    heading = page.locator(".np-heading h2")
+    expect(heading).to_have_text(titles["check"])
+    assert heading.evaluate("(h) => h.scrollWidth <= h.clientWidth && h.scrollHeight <= h.clientHeight + 1")
     screenshot(page, "long-titles-panel")
