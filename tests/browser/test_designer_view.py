@@ -302,6 +302,30 @@ def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
 
 
+def test_a_small_flow_stays_readable_beside_the_refine_panel_in_a_narrow_window(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow opened in a 1024 x 768 window (a little under its own size)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    settled(page)
+    opened = zoom(page)
+    assert opened >= 0.8, opened
+
+    # When refine docks beside the canvas, the flow is not shrunk to about half
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-panel")).to_be_visible()
+    settled(page)
+    assert zoom(page) >= 0.8, zoom(page)
+    assert in_view(page, "check")
+    # and the panel, the canvas and the palette share the window: nothing runs off its edge
+    side = page.get_by_test_id("refine-panel").bounding_box()
+    assert side["x"] + side["width"] <= 1024
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "narrow-refine")
+
+
 def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_ones(
     page, live_server, staff_user, screenshot
 ):
