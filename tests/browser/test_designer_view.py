@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.test_designer import make, node, open_designer, settled_box
+from tests.browser.test_designer import WELCOME, make, node, open_designer, settled_box
 
 
 def chain(count: int) -> dict[str, Any]:
@@ -324,6 +324,34 @@ def test_a_small_flow_stays_readable_beside_the_refine_panel_in_a_narrow_window(
     assert side["x"] + side["width"] <= 1024
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
     screenshot(page, "narrow-refine")
+
+
+def test_a_cards_title_of_a_planners_length_reads_whole_in_its_header(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow, its steps titled as a planner titles them
+    ir = copy.deepcopy(WELCOME)
+    titles = {"check": "Validate the customer's email address",
+              "greet": "Send the welcome email to the new user",
+              "report": "Open a support ticket about the bad signup"}
+    for step in ir["nodes"]:
+        if step["id"] in titles:
+            step["title"] = titles[step["id"]]
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+    settled(page)
+
+    # Then each title reads whole (on two lines), none cut, and the headers keep their height
+    for node_id, title in titles.items():
+        heading = node(page, node_id).locator(".fn-title")
+        expect(heading).to_have_text(title)
+        assert heading.evaluate(
+            "(t) => t.scrollHeight <= t.clientHeight + 1 && t.scrollWidth <= t.clientWidth + 1"
+        ), node_id
+    heights = page.locator(".designer-canvas .fn-head").evaluate_all(
+        "(all) => all.map((head) => head.offsetHeight)")
+    assert set(heights) == {50}, heights
+    screenshot(page, "titles")
 
 
 def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_ones(
