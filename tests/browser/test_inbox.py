@@ -790,3 +790,40 @@ def test_a_step_page_loading_shows_its_frame_and_says_what_loads(page, live_serv
     page.unroute(pattern)
     expect(page.get_by_test_id("step-page")).to_be_visible()
     expect(loading).to_have_count(0)
+
+
+def test_the_inbox_reads_on_one_line_a_row_in_a_narrow_window(page, live_server, staff_user,
+                                                              screenshot):
+    # Given steps waiting for a few minutes for a group nobody is in, of a flow with a long
+    # name, the inbox opened in a 1024 x 768 window
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = _waiting_steps(staff_user, 3)
+    Flow.objects.filter(pk=run.flow_version.flow_id).update(
+        name="Refund a damaged parcel with the finance team's approval")
+    ApprovalStep.objects.filter(run=run).update(
+        assignee_users=[], assignee_groups=["regional managers"],
+        created_at=timezone.now() - timedelta(minutes=28))
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(live_server("/inbox"))
+    rows = page.get_by_test_id("inbox-row")
+    expect(rows).to_have_count(3)
+
+    # Then each column's heading and each step's age stay on one line (not "ASSIGNED / TO",
+    # "2 h / ago"), and the table fits the window
+    def lines(cells: Any) -> list[int]:
+        return cells.evaluate_all("""(all) => all.map((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            return tops.size;
+        })""")
+
+    assert set(lines(page.locator(".table th"))) <= {0, 1}
+    ages = rows.locator("td:nth-child(5)")
+    expect(ages.first).to_contain_text("ago")
+    assert set(lines(ages)) == {1}
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "narrow-inbox")
