@@ -278,7 +278,8 @@ def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
     # Then the graph is not shrunk to fit the room left (about 70%): it stays readable, and
     # its first steps stay in view
     assert zoom(page) >= 0.8, zoom(page)
-    assert in_view(page, "check") and in_view(page, "is_valid")
+    assert in_view(page, "check")
+    assert in_view(page, "is_valid")
     screenshot(page, "refine")
 
     # and closing the panel shows the flow at its own size again
@@ -294,7 +295,8 @@ def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
     expect(page.get_by_test_id("flow-settings-close")).to_be_visible()
     settled(page)
     assert zoom(page) >= 0.8, zoom(page)
-    assert in_view(page, "check") and in_view(page, "is_valid")
+    assert in_view(page, "check")
+    assert in_view(page, "is_valid")
     screenshot(page, "settings")
     page.get_by_test_id("flow-settings-close").click()
     settled(page)

@@ -423,9 +423,11 @@ def test_the_timeline_names_a_step_of_a_few_words_whole(page, live_server, staff
 
 # The ids of the run cards whose title is cut (ellipsised on its line, or past its lines),
 # or runs out of its card.
-TITLES_CUT = """() => [...document.querySelectorAll('.run-graph .rn[data-node-id]')].filter((card) => {
+TITLES_CUT = """() => [...document.querySelectorAll('.run-graph .rn[data-node-id]')]
+  .filter((card) => {
     const title = card.querySelector('.rn-title');
-    const cut = title.scrollWidth > title.clientWidth + 1 || title.scrollHeight > title.clientHeight + 1;
+    const cut = title.scrollWidth > title.clientWidth + 1
+        || title.scrollHeight > title.clientHeight + 1;
     const box = title.getBoundingClientRect();
     const outer = card.getBoundingClientRect();
     return cut || box.bottom > outer.bottom || box.right > outer.right;
@@ -508,5 +510,6 @@ def test_a_run_cards_title_reads_whole_however_long(page, live_server, staff_use
     assert page.evaluate(CARDS_MEETING) == []
     heading = page.locator(".np-heading h2")
     expect(heading).to_have_text(titles["check"])
-    assert heading.evaluate("(h) => h.scrollWidth <= h.clientWidth && h.scrollHeight <= h.clientHeight + 1")
+    assert heading.evaluate(
+        "(h) => h.scrollWidth <= h.clientWidth && h.scrollHeight <= h.clientHeight + 1")
     screenshot(page, "long-titles-panel")
