@@ -513,3 +513,25 @@ def test_a_run_cards_title_reads_whole_however_long(page, live_server, staff_use
     assert heading.evaluate(
         "(h) => h.scrollWidth <= h.clientWidth && h.scrollHeight <= h.clientHeight + 1")
     screenshot(page, "long-titles-panel")
+
+
+def test_failed_and_waiting_read_as_different_colours(page, live_server, staff_user):
+    # Given a run page, in the light theme and in the dark one
+    open_long_run(page, live_server, staff_user, count=2)
+
+    def hue(selector: str) -> float:
+        """The hue (degrees) of the legend dot's colour."""
+        return float(page.locator(selector).evaluate("""(dot) => {
+            const [r, g, b] = getComputedStyle(dot).backgroundColor.match(/\\d+/g).map(Number)
+                .map((v) => v / 255);
+            const max = Math.max(r, g, b), min = Math.min(r, g, b), d = max - min;
+            if (d === 0) return 0;
+            const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+            return (h * 60 + 360) % 360;
+        }"""))
+
+    # Then a failed step's red is not mistaken for a waiting step's amber
+    for _theme in ("light", "dark"):
+        failed, waiting = hue(".legend-dot.ld-failed"), hue(".legend-dot.ld-waiting")
+        assert abs(waiting - failed) >= 15, (_theme, failed, waiting)
+        page.get_by_test_id("theme-toggle").click()
