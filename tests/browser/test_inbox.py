@@ -827,3 +827,35 @@ def test_the_inbox_reads_on_one_line_a_row_in_a_narrow_window(page, live_server,
     assert set(lines(ages)) == {1}
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
     screenshot(page, "narrow-inbox")
+
+
+def test_the_step_pages_flow_names_its_steps_whole(page, live_server, staff_user, screenshot):
+    # Given a step of a flow whose steps have titles of a few words, one after the other
+    titles = ["Look up the customer by email", "Approve the refund of the parcel",
+              "Email the customer the decision"]
+    ir = {"name": "Titled", "nodes": [
+        {"id": "look", "type": "value", "value": "'ada'", "title": titles[0]},
+        {"id": "ok", "type": "approval", "title": titles[1], "after": ["look"],
+         "instructions": "Say yes or no.", "form_schema": {"type": "object", "properties": {}},
+         "assignees": {"users": [staff_user.username]}},
+        {"id": "tell", "type": "value", "value": "ok.approved", "title": titles[2]},
+    ]}
+    flow = Flow.objects.create(name="Titled", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # When its page is opened
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+
+    # Then the flow beside the decision names each step whole, its boxes as wide as the card
+    labels = page.get_by_test_id("step-graph").locator(".mini-label")
+    expect(labels).to_have_text(titles)
+    graph = page.get_by_test_id("step-graph").bounding_box()
+    box = page.get_by_test_id("step-graph").locator(".mini-node rect").first.bounding_box()
+    assert box["width"] > graph["width"] * 0.8
+    for i in range(3):
+        label = labels.nth(i).bounding_box()
+        rect = page.get_by_test_id("step-graph").locator(".mini-node rect").nth(i).bounding_box()
+        assert label["x"] + label["width"] <= rect["x"] + rect["width"]
+    screenshot(page, "step-flow")
