@@ -859,3 +859,31 @@ def test_the_step_pages_flow_names_its_steps_whole(page, live_server, staff_user
         rect = page.get_by_test_id("step-graph").locator(".mini-node rect").nth(i).bounding_box()
         assert label["x"] + label["width"] <= rect["x"] + rect["width"]
     screenshot(page, "step-flow")
+
+
+def test_the_values_of_a_steps_context_objects_line_up(page, live_server, staff_user):
+    # Given a step whose context holds two objects with keys of different lengths
+    ir = {"name": "Aligned", "input_schema": {"type": "object", "properties": {
+        "body": {"type": "string"}, "total": {"type": "number"}}}, "nodes": [
+        {"id": "check", "type": "value",
+         "value": {"valid": "true", "disposable": "false", "suggestion": "'none'"}},
+        {"id": "ok", "type": "approval", "title": "Go ahead?", "after": ["check"],
+         "instructions": "Say yes or no.", "form_schema": {"type": "object", "properties": {}},
+         "context": {"order": "input", "checked": "check"},
+         "assignees": {"users": [staff_user.username]}},
+    ]}
+    flow = Flow.objects.create(name="Aligned", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id,
+                              run_input={"body": "Thanks", "total": 900})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # When its page is opened
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    values = page.locator(".step-fields .step-field dd")
+    expect(values).to_have_count(5)
+
+    # Then the values of both objects start at one line, as in one table
+    lefts = {round(box["x"]) for box in values.evaluate_all(
+        "(all) => all.map((dd) => dd.getBoundingClientRect().toJSON())")}
+    assert len(lefts) == 1, lefts
