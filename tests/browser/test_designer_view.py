@@ -379,6 +379,7 @@ def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_
     assert forms["y"] + forms["height"] <= side["y"] + side["height"] + 1
     assert forms["y"] > picks.last.bounding_box()["y"]
     expect(panel.get_by_test_id("refine-recent")).to_have_count(0)
+    expect(panel.get_by_test_id("refine-recent-empty")).to_be_visible()
     assert side["x"] >= canvas["x"] + canvas["width"] - 1
     screenshot(page, "refine-panel")
 
@@ -393,6 +394,7 @@ def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_
     expect(page.get_by_test_id("diff-view")).to_be_visible(timeout=20_000)
     page.get_by_test_id("refine-discard").click()
     expect(panel.get_by_test_id("refine-recent")).to_have_text(["Retry check 3 times"])
+    expect(panel.get_by_test_id("refine-recent-empty")).to_have_count(0)
     page.reload()
     expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
     page.get_by_test_id("refine-button").click()

@@ -138,9 +138,13 @@ export function RefinePanel({ onClose, compact = false }: { onClose: () => void;
                 </ul>
               </section>
             )}
-            {recent.length > 0 && (
-              <section className="refine-section" aria-label="Recent">
-                <h3 className="insp-section-title">Recent</h3>
+            <section className="refine-section" aria-label="Recent">
+              <h3 className="insp-section-title">Recent</h3>
+              {recent.length === 0 ? (
+                <p className="refine-empty" data-testid="refine-recent-empty">
+                  <Icon name="history" size={13} /><span>The instructions you preview on this flow are kept here, to use again.</span>
+                </p>
+              ) : (
                 <ul className="refine-picks">
                   {recent.map((text) => (
                     <li key={text}>
@@ -150,8 +154,8 @@ export function RefinePanel({ onClose, compact = false }: { onClose: () => void;
                     </li>
                   ))}
                 </ul>
-              </section>
-            )}
+              )}
+            </section>
             <section className="refine-section refine-forms" aria-label="What you can ask">
               <h3 className="insp-section-title">What you can ask</h3>
               <dl>
