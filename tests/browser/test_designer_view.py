@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.test_designer import make, node, open_designer, settled_box
+from tests.browser.test_designer import WELCOME, make, node, open_designer, settled_box
 
 
 def chain(count: int) -> dict[str, Any]:
@@ -58,6 +58,20 @@ CARDS_OUT_OF_VIEW = """() => {
         return !inside || hidden;
     }).map((card) => card.dataset.id);
 }"""
+
+
+def in_view(page: Any, node_id: str) -> bool:
+    """Whether the card is wholly inside the canvas."""
+    return bool(page.evaluate(
+        """(id) => {
+            const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+            const box = document.querySelector(
+                `.designer-canvas .react-flow__node[data-id="${id}"]`).getBoundingClientRect();
+            return box.left >= canvas.left - 0.5 && box.right <= canvas.right + 0.5
+                && box.top >= canvas.top - 0.5 && box.bottom <= canvas.bottom + 0.5;
+        }""",
+        node_id,
+    ))
 
 
 def settled(page: Any) -> None:
@@ -227,18 +241,170 @@ def test_the_refine_panel_docks_beside_the_graph_and_covers_no_card(
     expect(panel.get_by_test_id("refine-input")).to_be_focused()
     settled(page)
 
-    # Then it stands beside the canvas, not over it, and the whole flow is still in view
+    # Then it stands beside the canvas, not over it, and the flow stays readable, its start
+    # in view (the three columns fit whole only at about 70%)
     canvas = page.get_by_test_id("canvas").bounding_box()
     side = panel.bounding_box()
     assert side["x"] >= canvas["x"] + canvas["width"] - 1
-    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= 0.8
+    assert in_view(page, "step_1")
     screenshot(page, "refine-open")
 
     # and a step selected meanwhile opens its inspector under the panel, in the same column
     node(page, "step_2").click()
     inspector = page.get_by_test_id("inspector")
     expect(inspector).to_contain_text("step_2")
+    side = panel.bounding_box()
     assert inspector.bounding_box()["y"] >= side["y"] + side["height"] - 1
+    assert abs(inspector.bounding_box()["x"] - side["x"]) < 1
+    screenshot(page, "refine-and-inspector")
+
+
+def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow (a check, a branch and its two arms), opened at its own size
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    settled(page)
+    opened = zoom(page)
+    assert opened >= 0.95, opened
+
+    # When refine by instruction docks beside the canvas
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-panel")).to_be_visible()
+    settled(page)
+
+    # Then the graph is not shrunk to fit the room left (about 70%): it stays readable, and
+    # its first steps stay in view
+    assert zoom(page) >= 0.8, zoom(page)
+    assert in_view(page, "check")
+    assert in_view(page, "is_valid")
+    screenshot(page, "refine")
+
+    # and closing the panel shows the flow at its own size again
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-panel")).to_have_count(0)
+    settled(page)
+    assert abs(zoom(page) - opened) < 0.01
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # The same for the flow's settings, opened after the person clicked on the canvas
+    page.get_by_test_id("canvas").click(position={"x": 30, "y": 30})
+    page.get_by_test_id("flow-settings-button").click()
+    expect(page.get_by_test_id("flow-settings-close")).to_be_visible()
+    settled(page)
+    assert zoom(page) >= 0.8, zoom(page)
+    assert in_view(page, "check")
+    assert in_view(page, "is_valid")
+    screenshot(page, "settings")
+    page.get_by_test_id("flow-settings-close").click()
+    settled(page)
+    assert abs(zoom(page) - opened) < 0.01
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+
+def test_a_small_flow_stays_readable_beside_the_refine_panel_in_a_narrow_window(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow opened in a 1024 x 768 window (a little under its own size)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    settled(page)
+    opened = zoom(page)
+    assert opened >= 0.8, opened
+
+    # When refine docks beside the canvas, the flow is not shrunk to about half
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-panel")).to_be_visible()
+    settled(page)
+    assert zoom(page) >= 0.8, zoom(page)
+    assert in_view(page, "check")
+    # and the panel, the canvas and the palette share the window: nothing runs off its edge
+    side = page.get_by_test_id("refine-panel").bounding_box()
+    assert side["x"] + side["width"] <= 1024
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "narrow-refine")
+
+
+def test_a_cards_title_of_a_planners_length_reads_whole_in_its_header(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow, its steps titled as a planner titles them
+    ir = copy.deepcopy(WELCOME)
+    titles = {"check": "Validate the customer's email address",
+              "greet": "Send the welcome email to the new user",
+              "report": "Open a support ticket about the bad signup"}
+    for step in ir["nodes"]:
+        if step["id"] in titles:
+            step["title"] = titles[step["id"]]
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+    settled(page)
+
+    # Then each title reads whole (on two lines), none cut, and the headers keep their height
+    for node_id, title in titles.items():
+        heading = node(page, node_id).locator(".fn-title")
+        expect(heading).to_have_text(title)
+        assert heading.evaluate(
+            "(t) => t.scrollHeight <= t.clientHeight + 1 && t.scrollWidth <= t.clientWidth + 1"
+        ), node_id
+    heights = page.locator(".designer-canvas .fn-head").evaluate_all(
+        "(all) => all.map((head) => head.offsetHeight)")
+    assert set(heights) == {50}, heights
+    screenshot(page, "titles")
+
+
+def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_ones(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow, refine by instruction opened beside it
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    page.get_by_test_id("refine-button").click()
+    panel = page.get_by_test_id("refine-panel")
+    expect(panel).to_be_visible()
+
+    # Then the panel fills its column, no blank below it: instructions written for this
+    # flow's steps to click, and what the planner understands, at its foot
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    side = panel.bounding_box()
+    body = page.locator(".designer-body").bounding_box()
+    assert side["y"] + side["height"] >= body["y"] + body["height"] - 2, (side, body)
+    picks = panel.get_by_test_id("refine-suggestion")
+    expect(picks).to_have_count(3)
+    expect(picks.first).to_have_text("Ask managers to approve greet")
+    forms = panel.locator(".refine-forms").bounding_box()
+    assert forms["y"] + forms["height"] <= side["y"] + side["height"] + 1
+    assert forms["y"] > picks.last.bounding_box()["y"]
+    expect(panel.get_by_test_id("refine-recent")).to_have_count(0)
+    expect(panel.get_by_test_id("refine-recent-empty")).to_be_visible()
+    assert side["x"] >= canvas["x"] + canvas["width"] - 1
+    screenshot(page, "refine-panel")
+
+    # When one is clicked, it is put in the box to edit or preview
+    panel.get_by_test_id("refine-suggestion").nth(1).click()
+    expect(panel.get_by_test_id("refine-input")).to_have_value("Retry check 3 times")
+    expect(panel.get_by_test_id("refine-input")).to_be_focused()
+
+    # and once previewed (by the offline planner) it is among the recent ones, kept for the
+    # next visit
+    panel.get_by_test_id("refine-submit").click()
+    expect(page.get_by_test_id("diff-view")).to_be_visible(timeout=20_000)
+    page.get_by_test_id("refine-discard").click()
+    expect(panel.get_by_test_id("refine-recent")).to_have_text(["Retry check 3 times"])
+    expect(panel.get_by_test_id("refine-recent-empty")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-recent")).to_have_text(["Retry check 3 times"])
+
+    # When a step is picked, its inspector takes the column under the panel's form alone
+    node(page, "greet").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("greet")
+    expect(page.get_by_test_id("refine-suggestion")).to_have_count(0)
+    expect(page.get_by_test_id("refine-input")).to_be_visible()
     screenshot(page, "refine-and-inspector")
 
 
@@ -261,11 +427,12 @@ def test_the_versions_dock_beside_the_graph_and_cover_no_card(
     expect(panel.locator(".version-item")).to_have_count(2)
     settled(page)
 
-    # Then they stand beside the canvas, not over it, and the whole flow is still in view
+    # Then they stand beside the canvas, not over it, and the flow stays readable from its start
     canvas = page.get_by_test_id("canvas").bounding_box()
     side = panel.bounding_box()
     assert side["x"] >= canvas["x"] + canvas["width"] - 1, (side, canvas)
-    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= 0.8
+    assert in_view(page, "step_1")
     screenshot(page, "versions-open")
 
     # and a step selected meanwhile opens its inspector under them, in the same column

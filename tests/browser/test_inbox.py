@@ -790,3 +790,100 @@ def test_a_step_page_loading_shows_its_frame_and_says_what_loads(page, live_serv
     page.unroute(pattern)
     expect(page.get_by_test_id("step-page")).to_be_visible()
     expect(loading).to_have_count(0)
+
+
+def test_the_inbox_reads_on_one_line_a_row_in_a_narrow_window(page, live_server, staff_user,
+                                                              screenshot):
+    # Given steps waiting for a few minutes for a group nobody is in, of a flow with a long
+    # name, the inbox opened in a 1024 x 768 window
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = _waiting_steps(staff_user, 3)
+    Flow.objects.filter(pk=run.flow_version.flow_id).update(
+        name="Refund a damaged parcel with the finance team's approval")
+    ApprovalStep.objects.filter(run=run).update(
+        assignee_users=[], assignee_groups=["regional managers"],
+        created_at=timezone.now() - timedelta(minutes=28))
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(live_server("/inbox"))
+    rows = page.get_by_test_id("inbox-row")
+    expect(rows).to_have_count(3)
+
+    # Then each column's heading and each step's age stay on one line (not "ASSIGNED / TO",
+    # "2 h / ago"), and the table fits the window
+    def lines(cells: Any) -> list[int]:
+        return cells.evaluate_all("""(all) => all.map((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            return tops.size;
+        })""")
+
+    assert set(lines(page.locator(".table th"))) <= {0, 1}
+    ages = rows.locator("td:nth-child(5)")
+    expect(ages.first).to_contain_text("ago")
+    assert set(lines(ages)) == {1}
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "narrow-inbox")
+
+
+def test_the_step_pages_flow_names_its_steps_whole(page, live_server, staff_user, screenshot):
+    # Given a step of a flow whose steps have titles of a few words, one after the other
+    titles = ["Look up the customer by email", "Approve the refund of the parcel",
+              "Email the customer the decision"]
+    ir = {"name": "Titled", "nodes": [
+        {"id": "look", "type": "value", "value": "'ada'", "title": titles[0]},
+        {"id": "ok", "type": "approval", "title": titles[1], "after": ["look"],
+         "instructions": "Say yes or no.", "form_schema": {"type": "object", "properties": {}},
+         "assignees": {"users": [staff_user.username]}},
+        {"id": "tell", "type": "value", "value": "ok.approved", "title": titles[2]},
+    ]}
+    flow = Flow.objects.create(name="Titled", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # When its page is opened
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+
+    # Then the flow beside the decision names each step whole, its boxes as wide as the card
+    labels = page.get_by_test_id("step-graph").locator(".mini-label")
+    expect(labels).to_have_text(titles)
+    graph = page.get_by_test_id("step-graph").bounding_box()
+    box = page.get_by_test_id("step-graph").locator(".mini-node rect").first.bounding_box()
+    assert box["width"] > graph["width"] * 0.8
+    for i in range(3):
+        label = labels.nth(i).bounding_box()
+        rect = page.get_by_test_id("step-graph").locator(".mini-node rect").nth(i).bounding_box()
+        assert label["x"] + label["width"] <= rect["x"] + rect["width"]
+    screenshot(page, "step-flow")
+
+
+def test_the_values_of_a_steps_context_objects_line_up(page, live_server, staff_user):
+    # Given a step whose context holds two objects with keys of different lengths
+    ir = {"name": "Aligned", "input_schema": {"type": "object", "properties": {
+        "body": {"type": "string"}, "total": {"type": "number"}}}, "nodes": [
+        {"id": "check", "type": "value",
+         "value": {"valid": "true", "disposable": "false", "suggestion": "'none'"}},
+        {"id": "ok", "type": "approval", "title": "Go ahead?", "after": ["check"],
+         "instructions": "Say yes or no.", "form_schema": {"type": "object", "properties": {}},
+         "context": {"order": "input", "checked": "check"},
+         "assignees": {"users": [staff_user.username]}},
+    ]}
+    flow = Flow.objects.create(name="Aligned", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id,
+                              run_input={"body": "Thanks", "total": 900})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # When its page is opened
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    values = page.locator(".step-fields .step-field dd")
+    expect(values).to_have_count(5)
+
+    # Then the values of both objects start at one line, as in one table
+    lefts = {round(box["x"]) for box in values.evaluate_all(
+        "(all) => all.map((dd) => dd.getBoundingClientRect().toJSON())")}
+    assert len(lefts) == 1, lefts

@@ -419,3 +419,119 @@ def test_the_timeline_names_a_step_of_a_few_words_whole(page, live_server, staff
     )
     assert cut == [], cut
     expect(names.first).to_have_attribute("title", titles[0])
+
+
+# The ids of the run cards whose title is cut (ellipsised on its line, or past its lines),
+# or runs out of its card.
+TITLES_CUT = """() => [...document.querySelectorAll('.run-graph .rn[data-node-id]')]
+  .filter((card) => {
+    const title = card.querySelector('.rn-title');
+    const cut = title.scrollWidth > title.clientWidth + 1
+        || title.scrollHeight > title.clientHeight + 1;
+    const box = title.getBoundingClientRect();
+    const outer = card.getBoundingClientRect();
+    return cut || box.bottom > outer.bottom || box.right > outer.right;
+}).map((card) => card.dataset.nodeId)"""
+
+# The pairs of run cards that overlap.
+CARDS_MEETING = """() => {
+    const cards = [...document.querySelectorAll('.run-graph .rn[data-node-id]')]
+        .map((card) => [card.dataset.nodeId, card.getBoundingClientRect()]);
+    const hits = [];
+    cards.forEach(([a, p], i) => cards.slice(i + 1).forEach(([b, q]) => {
+        if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) {
+            hits.push([a, b]);
+        }
+    }));
+    return hits;
+}"""
+
+
+def test_a_run_cards_title_reads_whole_however_long(page, live_server, staff_user, screenshot):
+    # Given a run whose steps have titles of a word, a few words, and a planner's sentence
+    titles = {
+        "check": "Validate the customer's email address",
+        "branch": "Is the address valid?",
+        "greet": "Send the welcome email to the new customer",
+        "note": "Note",
+    }
+    flow = {
+        "name": "Welcome with long titles",
+        "input_schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+        "nodes": [
+            {"id": "check", "type": "value", "value": "input.email", "title": titles["check"]},
+            {"id": "branch", "type": "branch", "condition": "check != ''",
+             "title": titles["branch"], "then": ["greet"], "else": ["note"]},
+            {"id": "greet", "type": "value", "value": "check", "title": titles["greet"]},
+            {"id": "note", "type": "value", "value": "'bad'", "title": titles["note"]},
+        ],
+    }
+    run = start_run(staff_user, make_flow(staff_user, flow), {"email": "ada@example.com"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    expect(node(page, "greet")).to_have_attribute("data-status", "completed", timeout=30_000)
+    settled(page)
+
+    # Then every title reads whole on its card, none cut, and the cards stay apart
+    for node_id, title in titles.items():
+        expect(page.get_by_test_id(f"run-node-title-{node_id}")).to_have_text(title)
+    assert page.evaluate(TITLES_CUT) == []
+    assert page.evaluate(CARDS_MEETING) == []
+    # a long title takes two lines of a card of the same height (the layout keeps its rows),
+    # the card a little wider only when two lines of the narrowest would not hold it
+    scale = zoom(page)
+    cards = {key: box_of(page, f'[data-node-id="{key}"].rn') for key in titles}
+    assert {round(card["height"] / scale) for card in cards.values()} == {64}
+    assert round(cards["note"]["width"] / scale) == 248
+    assert 248 < round(cards["greet"]["width"] / scale) <= 312
+    lines = page.get_by_test_id("run-node-title-check").evaluate(
+        "(title) => Math.round(title.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(title).lineHeight) / "
+        + str(scale) + ")"
+    )
+    assert lines == 2
+    screenshot(page, "long-titles")
+
+    # and the timeline names each step whole beside its bar, its card as tall as the result's
+    names = page.locator(".timeline .tl-title")
+    expect(names).to_have_text([titles["check"], titles["branch"], titles["greet"]])
+    cut = names.evaluate_all(
+        "(all) => all.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent)"
+    )
+    assert cut == [], cut
+    timeline, result = box_of(page, ".timeline-card"), box_of(page, ".run-io")
+    assert abs((timeline["y"] + timeline["height"]) - (result["y"] + result["height"])) < 1
+
+    # and still do beside the node details panel, whose heading names the step whole too
+    node(page, "check").click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "check")
+    settled(page)
+    assert page.evaluate(TITLES_CUT) == []
+    assert page.evaluate(CARDS_MEETING) == []
+    heading = page.locator(".np-heading h2")
+    expect(heading).to_have_text(titles["check"])
+    assert heading.evaluate(
+        "(h) => h.scrollWidth <= h.clientWidth && h.scrollHeight <= h.clientHeight + 1")
+    screenshot(page, "long-titles-panel")
+
+
+def test_failed_and_waiting_read_as_different_colours(page, live_server, staff_user):
+    # Given a run page, in the light theme and in the dark one
+    open_long_run(page, live_server, staff_user, count=2)
+
+    def hue(selector: str) -> float:
+        """The hue (degrees) of the legend dot's colour."""
+        return float(page.locator(selector).evaluate("""(dot) => {
+            const [r, g, b] = getComputedStyle(dot).backgroundColor.match(/\\d+/g).map(Number)
+                .map((v) => v / 255);
+            const max = Math.max(r, g, b), min = Math.min(r, g, b), d = max - min;
+            if (d === 0) return 0;
+            const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+            return (h * 60 + 360) % 360;
+        }"""))
+
+    # Then a failed step's red is not mistaken for a waiting step's amber
+    for _theme in ("light", "dark"):
+        failed, waiting = hue(".legend-dot.ld-failed"), hue(".legend-dot.ld-waiting")
+        assert abs(waiting - failed) >= 15, (_theme, failed, waiting)
+        page.get_by_test_id("theme-toggle").click()

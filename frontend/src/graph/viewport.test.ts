@@ -1,6 +1,6 @@
 // Bringing nodes added off screen into view without losing what the person was looking at.
 import { describe, expect, it } from "vitest";
-import { keepWholeFlow, revealViewport, showsAll, showsMiniMap, type Box, type Viewport } from "./viewport";
+import { keepWholeFlow, readableStartView, revealViewport, showsAll, showsMiniMap, startViewport, type Box, type Viewport } from "./viewport";
 
 const card = (x: number, y: number): Box => ({ x, y, width: 240, height: 80 });
 
@@ -62,6 +62,41 @@ describe("keepWholeFlow", () => {
     const small = { x: 10, y: 10, zoom: 0.4 };
     const next = keepWholeFlow([card(0, 0), card(2200, 0)], small, { width: 1000, height: 700 }, { width: 900, height: 700 });
     expect(next!.zoom).toBeLessThanOrEqual(0.4);
+  });
+});
+
+describe("readableStartView", () => {
+  // A three-column flow (a branch's two arms at the right), 870 wide: the designer's canvas
+  // at 1400 x 900 is 984 wide, 672 beside a docked panel.
+  const small = [card(0, 80), card(315, 80), card(630, 0), card(630, 160)];
+  const options = { minZoom: 0.5, keepReadableZoom: 0.85, wholeFlowZoom: 0.8 };
+
+  it("keeps a small flow shown at its size readable when a panel narrows the pane", () => {
+    const shown = readableStartView(small, 984, 740, undefined, options);
+    expect(shown.zoom).toBe(1);
+    // fitting it into the room left would shrink it to about 70%
+    expect(startViewport(small, 672, 740, { minZoom: 0.5 }).zoom).toBeLessThan(0.75);
+    const beside = readableStartView(small, 672, 740, shown.zoom, options);
+    expect(beside.zoom).toBeGreaterThanOrEqual(0.85);
+    // its start in view, clear of the pane's left edge, and the flow centred top to bottom
+    expect(shows(beside, small[0], 672, 740)).toBe(true);
+    expect(shows(beside, small[1], 672, 740)).toBe(true);
+    expect(beside.x).toBeGreaterThan(0);
+  });
+
+  it("shows a flow whole when it still fits at a readable zoom, or was shown small", () => {
+    const two = [card(0, 0), card(315, 0)];
+    expect(readableStartView(two, 672, 740, 1, options)).toEqual(startViewport(two, 672, 740, { minZoom: 0.5 }));
+    const shrunk = readableStartView(small, 672, 740, 0.6, options);
+    expect(showsAll(small, shrunk, 672, 740)).toBe(true);
+  });
+
+  it("keeps a whole flow seen at a readable zoom readable in keepWholeFlow too", () => {
+    const view = startViewport(small, 984, 740, { minZoom: 0.5 });
+    const next = keepWholeFlow(small, view, { width: 984, height: 740 }, { width: 672, height: 740 }, 0.5, options);
+    expect(next!.zoom).toBeGreaterThanOrEqual(0.85);
+    expect(next!.zoom).toBeLessThanOrEqual(view.zoom);
+    expect(shows(next!, small[0], 672, 740)).toBe(true);
   });
 });
 

@@ -51,6 +51,32 @@ export function startViewport(boxes: readonly Box[], width: number, height: numb
   return { x, y, zoom };
 }
 
+/** How a flow shown at a readable zoom stays readable when its pane narrows (a panel opens
+ * beside it): see readableStartView. */
+export interface ReadableViewOptions extends StartViewOptions {
+  /** A flow shown at this zoom or more is not shrunk below it... */
+  keepReadableZoom: number;
+  /** ...unless it still fits whole at this zoom or more: a card cut at the pane's edge reads
+   * as broken, a slightly smaller one does not. */
+  wholeFlowZoom: number;
+}
+
+/**
+ * The first view of `boxes` in a pane of `width` x `height` that replaces a view at
+ * `shownZoom` (the pane changed size: a panel opened beside the graph, or closed). The flow
+ * is fitted (startViewport) unless that would shrink a flow shown at a readable zoom
+ * (`keepReadableZoom` or more) to less than `wholeFlowZoom`: then it stays at a readable
+ * zoom, showing its start (where a flow laid out left to right begins), and the minimap
+ * what is past the pane's edge, as n8n's and Dify's canvases keep their zoom beside a
+ * panel. Without `shownZoom` (a first view), the flow is fitted.
+ */
+export function readableStartView(boxes: readonly Box[], width: number, height: number, shownZoom: number | undefined, options: ReadableViewOptions): Viewport {
+  const { keepReadableZoom, wholeFlowZoom, ...fit } = options;
+  const fitted = startViewport(boxes, width, height, fit);
+  if (shownZoom === undefined || shownZoom < keepReadableZoom || fitted.zoom >= wholeFlowZoom) return fitted;
+  return startViewport(boxes, width, height, { ...fit, minZoom: Math.max(fit.minZoom ?? READABLE_ZOOM, keepReadableZoom) });
+}
+
 /**
  * The viewport that brings `boxes` (nodes just added, somewhere off screen) into a pane of
  * `width` x `height` while keeping what is shown now: the current view and the boxes
@@ -91,7 +117,8 @@ export function showsAll(boxes: readonly Box[], view: Viewport, width: number, h
 /**
  * The view for a pane that changed size from `before` to `after` (a panel docked beside it,
  * or closed): when the whole flow was in view and no longer is, the flow fitted again, no
- * larger than it was; otherwise null (the view stays where the person left it).
+ * larger than it was (and, given `readable`, no smaller than a readable zoom it was shown
+ * at: readableStartView); otherwise null (the view stays where the person left it).
  */
 export function keepWholeFlow(
   boxes: readonly Box[],
@@ -99,10 +126,13 @@ export function keepWholeFlow(
   before: { width: number; height: number },
   after: { width: number; height: number },
   minZoom = READABLE_ZOOM,
+  readable?: Pick<ReadableViewOptions, "keepReadableZoom" | "wholeFlowZoom">,
 ): Viewport | null {
   if (boxes.length === 0 || after.width <= 0 || after.height <= 0) return null;
   if (!showsAll(boxes, view, before.width, before.height) || showsAll(boxes, view, after.width, after.height)) return null;
-  return startViewport(boxes, after.width, after.height, { maxZoom: view.zoom, minZoom: Math.min(minZoom, view.zoom) });
+  const fit = { maxZoom: view.zoom, minZoom: Math.min(minZoom, view.zoom) };
+  if (readable) return readableStartView(boxes, after.width, after.height, view.zoom, { ...fit, ...readable });
+  return startViewport(boxes, after.width, after.height, fit);
 }
 
 /** A flow of more than this many nodes always has its minimap (the designer's and the run

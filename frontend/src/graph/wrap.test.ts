@@ -107,4 +107,25 @@ describe("wrapIntoRows", () => {
       expect(next.y).toBe(positions.get(id)!.y);
     }
   });
+
+  it("never ends a row between a branch and its arms", () => {
+    // a check, then a branch whose two arms each lead to a step, in a pane too narrow for
+    // the three columns at a readable zoom (the run page's graph beside its details panel)
+    const boxes = new Map<string, Box>([
+      ["check", { x: 0, y: 40, width: 296, height: 81 }],
+      ["branch", { x: 370, y: 48, width: 264, height: 64 }],
+      ["yes", { x: 708, y: 0, width: 264, height: 81 }],
+      ["no", { x: 708, y: 110, width: 264, height: 81 }],
+    ]);
+    const arms: Link[] = [
+      { source: "check", target: "branch" },
+      { source: "branch", target: "yes", sourceHandle: "then" },
+      { source: "branch", target: "no", sourceHandle: "else" },
+    ];
+    const positions = wrapIntoRows(boxes, arms, 726, 448, { padding: 56, readableZoom: 0.65 });
+    // a row of its own for the arms would send both lines back across the first: none is made
+    const moved = (id: string) => (positions?.get(id)?.x ?? boxes.get(id)!.x) - boxes.get(id)!.x;
+    expect(moved("yes")).toBe(moved("branch"));
+    expect(moved("no")).toBe(moved("branch"));
+  });
 });

@@ -27,6 +27,8 @@ export interface WrapOptions {
 export interface Link {
   source: string;
   target: string;
+  /** The source's handle: a branch's or a switch's arm. */
+  sourceHandle?: string | null;
 }
 
 interface Column {
@@ -84,18 +86,24 @@ function fold(columns: readonly Column[], cuts: readonly boolean[], maxWidth: nu
 }
 
 /** Whether a row may end after each column: the edges crossing from it to the next leave
- * from few steps (edges from one step draw as one line until they part). */
+ * from few steps (edges from one step draw as one line until they part), and not from two
+ * arms of one branch or switch (its arms part at the card: cut there, they would draw a
+ * knot of lines back across the row, each to its own step on the next). */
 function allowedCuts(columns: readonly Column[], links: readonly Link[], maxCrossing: number): boolean[] {
   const columnOf = new Map<string, number>();
   columns.forEach((column, i) => column.ids.forEach((id) => columnOf.set(id, i)));
-  const sources = columns.map(() => new Set<string>());
+  const sources = columns.map(() => new Map<string, Set<string>>());
   for (const link of links) {
     const from = columnOf.get(link.source);
     const to = columnOf.get(link.target);
     if (from === undefined || to === undefined) continue;
-    for (let i = Math.min(from, to); i < Math.max(from, to); i += 1) sources[i].add(link.source);
+    for (let i = Math.min(from, to); i < Math.max(from, to); i += 1) {
+      const arms = sources[i].get(link.source) ?? new Set<string>();
+      arms.add(link.sourceHandle ?? "");
+      sources[i].set(link.source, arms);
+    }
   }
-  return sources.map((crossing) => crossing.size <= maxCrossing);
+  return sources.map((crossing) => crossing.size <= maxCrossing && [...crossing.values()].every((arms) => arms.size === 1));
 }
 
 function verticalExtent(row: readonly Column[], boxes: ReadonlyMap<string, Box>): { top: number; bottom: number } {

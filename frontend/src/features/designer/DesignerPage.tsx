@@ -476,7 +476,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
         {sideOpen && (
           // Refine and the versions dock above the inspector, beside the canvas: they cover no card.
           <div className="designer-side">
-            {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} />}
+            {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} compact={inspecting || versionsShown} />}
             {versionsShown && (
               <VersionsDrawer
                 flowId={flowId}

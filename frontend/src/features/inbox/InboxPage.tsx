@@ -110,7 +110,7 @@ export default function InboxPage() {
                       <div className="muted small">by {step.requested_by}</div>
                     </td>
                     <td className="small">{assigneeText(step.assignees)}</td>
-                    <td title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</td>
+                    <td className="nowrap" title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</td>
                     <td>
                       {step.deadline ? (
                         <span className={`badge ${due.tone}`} title={new Date(step.deadline).toLocaleString()}>

@@ -51,6 +51,7 @@ import {
 import { EdgeRoutesContext, edgeTypes } from "../../lib/RoutedEdge";
 import { emptyNode, type NodeState } from "./runState";
 import { RunNode, type RunFlowNode } from "./RunNode";
+import { CARD_HEIGHT, CARD_WIDTHS, cardSize } from "./cardSize";
 import { adverseOutcome } from "./nodeKinds";
 import { paneView, revealBox, runFold, runStartView, type PaneSize } from "./paneView";
 import "./runGraph.css";
@@ -60,16 +61,18 @@ function paneOf(element: HTMLElement): PaneSize {
 }
 
 const nodeTypes = { runNode: RunNode };
-/** The run card's size (runGraph.css .rn): the layout and the edge routes use it. */
-export const CARD_WIDTH = 248;
-export const CARD_HEIGHT = 64;
-const MAP_CARD_HEIGHT = 84;
+export { CARD_HEIGHT } from "./cardSize";
 /** Above this many nodes only what is on screen is drawn, and the view opens at a readable
  * zoom on the flow's first nodes instead of fitting all of them (the minimap shows the rest). */
 const BIG_GRAPH = MINIMAP_ALWAYS_ABOVE;
 
+/** A card's size (cardSize.ts): sized for its title; a map's has its items' bar. */
+function cardWidth(node: FlowNode): number {
+  return cardSize(node.data.node).width;
+}
+
 function cardHeight(node: FlowNode): number {
-  return node.data.node.type === "map" ? MAP_CARD_HEIGHT : CARD_HEIGHT;
+  return cardSize(node.data.node).height;
 }
 
 const HANDLE = 8;
@@ -88,7 +91,7 @@ function handlesOf(node: FlowNode): NonNullable<RunFlowNode["handles"]> {
   return [
     { id: TARGET_HANDLE, type: "target", position: Position.Left, x: -HANDLE / 2, y: height / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
     ...sources.map(({ id, top }) => ({
-      id, type: "source" as const, position: Position.Right, x: CARD_WIDTH - HANDLE / 2, y: top - HANDLE / 2, width: HANDLE, height: HANDLE,
+      id, type: "source" as const, position: Position.Right, x: cardWidth(node) - HANDLE / 2, y: top - HANDLE / 2, width: HANDLE, height: HANDLE,
     })),
   ];
 }
@@ -139,7 +142,7 @@ interface Laid {
 /** The routes that fit the cards where `nodes` puts them: `laidRoutes` (ELK's) where they
  * still fit, square routes around the cards for the rest. */
 function fittedRoutes(nodes: readonly FlowNode[], edges: readonly FlowEdge[], laidRoutes: Record<string, EdgeRoute>): Record<string, EdgeRoute> {
-  const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
+  const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: cardWidth(node), height: cardHeight(node) }]));
   // Saved positions (the designer's) need not be where the run's layout puts the cards,
   // and a big graph has no ELK routes: those edges are routed around the cards where
   // they are.
@@ -170,7 +173,7 @@ interface Unfolded {
  */
 function foldIntoRows(nodes: FlowNode[], links: readonly FlowEdge[], pane: PaneSize): FlowNode[] {
   if (nodes.some((node) => node.data.placed)) return nodes;
-  const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }]));
+  const boxes = new Map(nodes.map((node) => [node.id, { ...node.position, width: cardWidth(node), height: cardHeight(node) }]));
   const folded = runFold(boxes, links, pane);
   return folded ? nodes.map((node) => ({ ...node, position: folded.get(node.id) ?? node.position })) : nodes;
 }
@@ -201,7 +204,7 @@ function drawAtOnce(ir: FlowIR): Unfolded {
   // The run's cards, with the run's sizes and handles, so the routes fit what is drawn.
   const sized = graph.nodes.map((node) => ({
     ...node,
-    measured: { width: CARD_WIDTH, height: cardHeight(node) },
+    measured: { width: cardWidth(node), height: cardHeight(node) },
     handles: handlesOf(node),
   }));
   const shortcuts = shortcutEdgeIds(graph.edges);
@@ -295,7 +298,7 @@ function useLayout(ir: FlowIR, pane: PaneSize, onArrive: (nodes: FlowNode[]) => 
 
 /** The first view of cards at `nodes` in a pane of `pane`'s size (runStartView). */
 function startView(nodes: readonly FlowNode[], pane: PaneSize, shownZoom?: number) {
-  const boxes = nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) }));
+  const boxes = nodes.map((node) => ({ ...node.position, width: cardWidth(node), height: cardHeight(node) }));
   return runStartView(boxes, pane, shownZoom);
 }
 
@@ -337,9 +340,9 @@ function FollowPane({ selected, nodes, foldedAt, atStart }: { selected: string |
     const placed = fromStart ? fold.current(pane).find((node) => node.id === selected) : undefined;
     const node = !placed && selected ? flow.getInternalNode(selected) : undefined;
     const picked = placed
-      ? { ...placed.position, width: CARD_WIDTH, height: cardHeight(placed) }
+      ? { ...placed.position, width: cardWidth(placed), height: cardHeight(placed) }
       : node
-        ? { ...node.internals.positionAbsolute, width: node.measured.width ?? CARD_WIDTH, height: node.measured.height ?? CARD_HEIGHT }
+        ? { ...node.internals.positionAbsolute, width: node.measured.width ?? CARD_WIDTHS[0], height: node.measured.height ?? CARD_HEIGHT }
         : null;
     const current = flow.getViewport();
     const { viewport } = paneView({
@@ -355,7 +358,7 @@ function FollowPane({ selected, nodes, foldedAt, atStart }: { selected: string |
  * cover the cards in its corner, so it shows (as in the designer) once part is out of view,
  * and always on a big flow (showsMiniMap). Its cards in their status's colours. */
 function RunMiniMap({ nodes }: { nodes: readonly FlowNode[] }) {
-  const boxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: CARD_WIDTH, height: cardHeight(node) })), [nodes]);
+  const boxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: cardWidth(node), height: cardHeight(node) })), [nodes]);
   const overflowing = useStore((state) => {
     const [x, y, zoom] = state.transform;
     return state.width > 0 && !showsAll(boxes, { x, y, zoom }, state.width, state.height);
@@ -406,7 +409,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
     const pane = paneOf(element);
     const view = startView(nodes, pane, zoomWithoutPanel(element, fold.current));
     const node = picked.current ? nodes.find((candidate) => candidate.id === picked.current) : undefined;
-    return node ? revealBox(view, { ...node.position, width: CARD_WIDTH, height: cardHeight(node) }, pane) : view;
+    return node ? revealBox(view, { ...node.position, width: cardWidth(node), height: cardHeight(node) }, pane) : view;
   }, []);
   const onArrive = useCallback((nodes: FlowNode[]) => {
     const element = box.current;
@@ -465,11 +468,11 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
             type: "runNode",
             position: base.position,
             data: { node: base.data.node, state, selected: isSelected, runningMs, notRun },
-            width: CARD_WIDTH,
+            width: cardWidth(base),
             height: cardHeight(base),
             // Cards have a fixed size: given here, React Flow need not measure (and, with
             // only visible nodes drawn, remount) every card on every update.
-            measured: { width: CARD_WIDTH, height: cardHeight(base) },
+            measured: { width: cardWidth(base), height: cardHeight(base) },
             handles: handlesFor(base),
             draggable: false,
             connectable: false,

@@ -8,6 +8,7 @@ import type { NodeState } from "./runState";
 import { kindStyle, NodeTypeIcon } from "../../lib/NodeTypeIcon";
 import { adverseOutcome, approvalOutcome, nodeSubtitle } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
+import { cardSize } from "./cardSize";
 
 export interface RunNodeData extends Record<string, unknown> {
   node: IrNode;
@@ -28,20 +29,24 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
   const items = state.items;
   const outcome = state.status === "completed" ? approvalOutcome(node, state.output) : null;
   const adverse = adverseOutcome(node, state.status, state.output);
+  const title = node.title || node.id;
+  // Sized for its title (the layout gives it this size too): a long one wraps, not cut.
+  const size = cardSize(node);
   return (
     <div
-      className={`rn rn-${state.status} rn-type-${node.type}${adverse ? ` rn-${adverse}` : ""}${selected ? " rn-selected" : ""}${notRun ? " rn-not-run" : ""}`}
+      className={`rn rn-${state.status} rn-type-${node.type}${adverse ? ` rn-${adverse}` : ""}${selected ? " rn-selected" : ""}${notRun ? " rn-not-run" : ""}${size.lines > 1 ? " rn-wrapped" : ""}`}
+      style={{ width: size.width, height: size.height }}
       data-node-id={node.id}
       data-status={state.status}
       data-outcome={adverse ?? undefined}
       data-testid={`run-node-${node.id}`}
       data-not-run={notRun ? "true" : undefined}
-      title={`${node.title || node.id}: ${outcome ? outcome.label : notRun ? "not run (the run ended before it)" : state.status}`}
+      title={`${title}: ${outcome ? outcome.label : notRun ? "not run (the run ended before it)" : state.status}`}
     >
       <Handle type="target" id={TARGET_HANDLE} position={Position.Left} isConnectable={false} />
       <div className="rn-icon" aria-hidden style={kindStyle(node.type)}><NodeTypeIcon type={node.type} size={18} /></div>
       <div className="rn-body">
-        <div className="rn-title">{node.title || node.id}</div>
+        <div className="rn-title" data-testid={`run-node-title-${node.id}`}>{title}</div>
         <div className="rn-sub">
           {outcome ? (
             <span className={`rn-outcome rn-outcome-${outcome.tone}`} data-testid={`run-node-outcome-${node.id}`} title={outcome.label}>{outcome.word}</span>

@@ -4,7 +4,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { IrNode } from "../../graph";
 import { formatDuration, formatTick } from "./format";
-import { LABEL_GAP, placeLabel, scrollToRow, textWidth, tickStep } from "./timelineLabels";
+import { LABEL_GAP, labelColumnWidth, placeLabel, scrollToRow, textWidth, tickStep } from "./timelineLabels";
 import type { NodeState, RunState } from "./runState";
 import { adverseOutcome, approvalOutcome } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
@@ -107,6 +107,13 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
     const next = scrollToRow(index, ROW_HEIGHT, element.scrollTop, element.clientHeight);
     if (next !== null) element.scrollTop = next;
   }, [selected, shown]);
+  // The names' column as wide as the longest name needs (up to half the timeline): a name
+  // of a few words reads whole beside its bar.
+  const family = font.replace(/^600 11px /, "");
+  const labels = useMemo(
+    () => labelColumnWidth(rows.map((node) => irNodes.get(node.id)?.title || node.id), (text) => textWidth(text, `12px ${family}`)),
+    [rows, irNodes, family],
+  );
   if (!shown || state.startedAt === null) {
     return <div className="empty small" data-testid="timeline-empty">No node has started yet.</div>;
   }
@@ -124,7 +131,7 @@ export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
   const ticks: number[] = [];
   for (let t = 0; t <= span * 1000 + 1e-6; t += step) ticks.push(t);
   return (
-    <div className="timeline" data-testid="timeline">
+    <div className="timeline" data-testid="timeline" style={{ "--tl-label": `${labels}px` } as React.CSSProperties}>
       <div className="tl-axis">
         <span className="tl-label" />
         <span className="tl-track" ref={axisTrack}>

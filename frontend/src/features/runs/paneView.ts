@@ -1,7 +1,7 @@
 // Where the run graph's view goes when its pane changes size (the node details panel opens
 // beside it, closes, or is resized) or a node is picked: the graph keeps using the room
 // the panel leaves, as n8n's and Dify's canvases do beside their panels.
-import { READABLE_ZOOM, startViewport, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
+import { READABLE_ZOOM, readableStartView, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
 
 export interface PaneSize {
   width: number;
@@ -121,9 +121,10 @@ export const START_PADDING = 56;
  * pane was resized): a flow shown at a readable zoom keeps one.
  */
 export function runStartView(boxes: readonly Box[], pane: PaneSize, shownZoom?: number): Viewport {
-  const fitted = startViewport(boxes, pane.width, pane.height, { minZoom: MIN_START_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
-  if (shownZoom === undefined || shownZoom < KEEP_READABLE_ZOOM || fitted.zoom >= WHOLE_FLOW_ZOOM) return fitted;
-  return startViewport(boxes, pane.width, pane.height, { minZoom: KEEP_READABLE_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING });
+  return readableStartView(boxes, pane.width, pane.height, shownZoom, {
+    minZoom: MIN_START_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING,
+    keepReadableZoom: KEEP_READABLE_ZOOM, wholeFlowZoom: WHOLE_FLOW_ZOOM,
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LABEL_GAP, placeLabel, scrollToRow, tickStep } from "./timelineLabels";
+import { LABEL_GAP, labelColumnWidth, placeLabel, scrollToRow, tickStep } from "./timelineLabels";
 
 /** The label's box on the track for a placement, as Timeline draws it. */
 function box(track: number, left: number, width: number, label: number) {
@@ -78,5 +78,24 @@ describe("scrollToRow", () => {
   it("centres a row below or above the box in it", () => {
     expect(scrollToRow(20, 28, 0, 308)).toBe(20 * 28 + 14 - 154);
     expect(scrollToRow(2, 28, 400, 308)).toBe(0);
+  });
+});
+
+describe("labelColumnWidth", () => {
+  const seven = (text: string) => text.length * 7;
+
+  it("keeps the usual column for short names", () => {
+    expect(labelColumnWidth(["check", "notify"], seven)).toBe(256);
+  });
+
+  it("widens the column to the longest name, whole", () => {
+    const long = "Validate the customer's email address";
+    const width = labelColumnWidth(["check", long], seven);
+    expect(width).toBeGreaterThan(256);
+    expect(width).toBeGreaterThanOrEqual(long.length * 7 + 12 + 10 + 15 + 6);
+  });
+
+  it("stops widening at its widest", () => {
+    expect(labelColumnWidth(["x".repeat(200)], seven)).toBe(400);
   });
 });

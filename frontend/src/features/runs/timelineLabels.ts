@@ -72,3 +72,16 @@ export function scrollToRow(index: number, rowHeight: number, scrollTop: number,
   if (top >= scrollTop && top + rowHeight <= scrollTop + view) return null;
   return Math.max(0, Math.round(top + rowHeight / 2 - view / 2));
 }
+
+/** The room a timeline row gives its step's name besides the name itself: the row's padding
+ * (12 + 10), the status icon (15) and the gap after it (6), and 2 pixels to spare. */
+const LABEL_CHROME = 12 + 10 + 15 + 6 + 2;
+
+/** The width of the timeline's name column: the longest of `titles` whole (measured with
+ * `measure`), between `min` (the column's width for short names) and `max`; the page keeps
+ * it to half the timeline at most, for the bars (timeline.css). */
+export function labelColumnWidth(titles: readonly string[], measure: (text: string) => number, { min = 256, max = 400 } = {}): number {
+  const widest = titles.reduce((most, title) => Math.max(most, measure(title)), 0);
+  return Math.round(Math.min(max, Math.max(min, Math.ceil(widest) + LABEL_CHROME)));
+}
+

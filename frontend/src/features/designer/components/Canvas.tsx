@@ -27,7 +27,7 @@ import {
   nodeHeight,
   orthogonalRoutes,
   routesClearOfCards,
-  startViewport,
+  readableStartView,
   keepWholeFlow,
   showsAll,
   showsMiniMap,
@@ -44,7 +44,7 @@ import {
 import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
 import { REFINE_MS, useLayoutRefinement } from "../hooks/useLayoutRefinement";
 import { NODE_KINDS } from "../nodeKinds";
-import { DESIGNER_MIN_START_ZOOM, readableLayout } from "../readableLayout";
+import { DESIGNER_MIN_START_ZOOM, DESIGNER_READABLE, readableLayout } from "../readableLayout";
 import { designer, useDesigner } from "../store";
 import { FlowNodeCard } from "./FlowNodeCard";
 
@@ -79,9 +79,14 @@ function minimapColour(node: FlowNode): string {
 /** The first view, computed from the laid-out positions before any node is drawn (so a big
  * flow draws only what is in view): the whole flow when it fits at a readable zoom, else
  * its start at that zoom (the person pans for the rest). */
-function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
+function firstView(nodes: readonly FlowNode[], width: number, height: number, shownZoom?: number): Viewport {
   const boxes = nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-  return startViewport(boxes, width, height, { minZoom: DESIGNER_MIN_START_ZOOM });
+  // Shown again for a canvas a panel narrowed: a flow seen at a readable zoom keeps one.
+  return readableStartView(boxes, width, height, shownZoom, { minZoom: DESIGNER_MIN_START_ZOOM, ...DESIGNER_READABLE });
+}
+
+function sameView(a: Viewport, b: Viewport): boolean {
+  return Math.abs(a.x - b.x) < 1 && Math.abs(a.y - b.y) < 1 && Math.abs(a.zoom - b.zoom) < 1e-3;
 }
 
 export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) {
@@ -105,6 +110,9 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
    * settling (the inspector's width) when it is first computed. */
   const startNodes = useRef<FlowNode[] | null>(null);
   const measuredOnce = useRef(false);
+  /** The view before a panel docked beside the canvas made it narrower (and the canvas's
+   * size then), and the view set for the room left: shown again when the panel closes. */
+  const docked = useRef<{ size: { width: number; height: number }; view: Viewport; set: Viewport } | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const laidRoutes = useEdgeRoutes(graph.nodes, spine);
   const unplaced = graph.nodes.filter((node) => !node.data.placed && !layoutPositions[node.id]);
@@ -166,6 +174,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     designer.setLayoutPositions(positions);
     // Nodes that arrive after the first view (a refinement accepted) are brought into view.
     if (fitted.current && element) {
+      docked.current = null; // the view from before a panel opened would not show them
       const current = flow.getViewport();
       const view = revealViewport(current, added, element.clientWidth, element.clientHeight);
       if (view !== current) void flow.setViewport(view, { duration: 300 });
@@ -211,6 +220,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     const chosen = new Set(useDesigner.getState().selection);
     if (fitted.current) {
       startNodes.current = null; // the flow changed: the view stays where it is
+      docked.current = null;
     } else if (box.current && graph.nodes.length) {
       fitted.current = true;
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
@@ -280,22 +290,35 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       const selecting = useDesigner.getState().selection.length > 0;
       if (selecting) startNodes.current = null;
       const placed = startNodes.current;
+      const current = flow.getViewport();
       if (placed && now.width && now.height) {
-        void flow.setViewport(firstView(placed, now.width, now.height));
+        void flow.setViewport(firstView(placed, now.width, now.height, current.zoom));
         return;
       }
-      // A panel docked beside the canvas (refine, settings): a flow seen whole stays whole.
       if (selecting) return;
+      // The panel closed and nobody moved the view it made room with: the view from before.
+      const undocked = docked.current;
+      docked.current = null;
+      if (undocked && undocked.size.width === now.width && undocked.size.height === now.height && sameView(undocked.set, current)) {
+        void flow.setViewport(undocked.view, { duration: 200 });
+        return;
+      }
+      // A panel docked beside the canvas (refine, settings): a flow seen whole stays whole,
+      // or at a readable zoom from its start.
       const boxes = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-      const view = keepWholeFlow(boxes, flow.getViewport(), before, now, DESIGNER_MIN_START_ZOOM);
-      if (view) void flow.setViewport(view, { duration: 200 });
+      const view = keepWholeFlow(boxes, current, before, now, DESIGNER_MIN_START_ZOOM, DESIGNER_READABLE);
+      if (!view) return;
+      docked.current = { size: before, view: current, set: view };
+      void flow.setViewport(view, { duration: 200 });
     });
     observer.observe(element);
     return () => observer.disconnect();
   }, [flow]);
 
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    if (event) startNodes.current = null; // the person moved the view: keep theirs
+    if (!event) return;
+    startNodes.current = null; // the person moved the view: keep theirs
+    docked.current = null;
   }, []);
   const onPointerDown = useCallback(() => {
     startNodes.current = null; // the person is working on the canvas: nothing moves under them
