@@ -613,3 +613,30 @@ def test_a_person_named_to_approve_is_a_user_a_role_a_group(demo, prompt, users,
     [approval] = [n for n in flow.nodes if isinstance(n, ApprovalNode)]
     assert approval.assignees.users == users
     assert approval.assignees.groups == groups
+
+
+# -- amounts written the European way ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "amount"),
+    [
+        ("Charge order 19 49,90 EUR", "49.9"),
+        ("Charge 3,50 € to order 5", "3.5"),
+        ("Charge 50€ to order 5", "50.0"),
+        ("Charge order 19 €1.299,00", "1299.0"),
+        ("Charge $1,250 to order 3", "1250.0"),
+    ],
+)
+def test_an_amount_with_a_decimal_comma_or_the_symbol_after_it(demo, prompt, amount):
+    flow = plan(prompt, demo)
+
+    assert tool_node(flow, "process_payment").inputs["amount"] == amount
+
+
+def test_numbers_with_a_comma_and_no_currency_stay_apart():
+    from flows.core.planner.wording import drop_thousands_separators
+
+    assert drop_thousands_separators("Validate orders 12,34 and 56") == (
+        "Validate orders 12,34 and 56"
+    )

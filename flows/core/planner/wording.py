@@ -589,8 +589,37 @@ _SPACED_AMOUNT = re.compile(
 )
 
 
+#: A money amount written with a decimal comma, its thousands (if any) parted by stops or
+#: spaces: "49,90 EUR", "€1.299,00", "1 299,50 kr" (the currency said beside it, so that
+#: "orders 12,34" stays two numbers).
+_CURRENCY_WORD = (
+    r"(?:[€$£¥]|EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|CZK|HUF|BRL|euros?|dollars?|pounds?|francs?|"
+    r"kr|zł|Kč|R\$)"
+)
+_DECIMAL_COMMA = re.compile(
+    rf"(?P<before>{_CURRENCY_WORD}\s?)?(?<![\d.,])(?P<whole>\d{{1,3}}(?:[. ]\d{{3}})+|\d+),"
+    rf"(?P<cents>\d{{1,2}})(?![\d,.])(?P<after>\s?{_CURRENCY_WORD}(?!\w))?"
+)
+
+
+_SYMBOL_AFTER = re.compile(
+    r"(?<![\w.,])(?P<number>\d+(?:\.\d+)?)\s?(?P<symbol>[€£¥])(?!\s?\d)"
+)
+
+
+def _decimal_point(match: re.Match[str]) -> str:
+    if not (match["before"] or match["after"]):
+        return match[0]
+    whole = re.sub(r"[. ]", "", match["whole"])
+    return f"{match['before'] or ''}{whole}.{match['cents']}{match['after'] or ''}"
+
+
 def drop_thousands_separators(text: str) -> str:
-    """ "10,000" -> "10000", so that the comma neither splits the sentence nor the number."""
+    """ "10,000" -> "10000", so that the comma neither splits the sentence nor the number;
+    an amount with a decimal comma ("49,90 EUR") gets a decimal point."""
+    text = _DECIMAL_COMMA.sub(_decimal_point, text)
+    # ("50 €", "3.50€": the symbol written after the number goes before it, as read)
+    text = _SYMBOL_AFTER.sub(r"\g<symbol>\g<number>", text)
     previous = None
     while previous != text:
         previous, text = text, _THOUSANDS.sub("", text)
