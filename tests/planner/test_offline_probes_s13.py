@@ -640,3 +640,22 @@ def test_numbers_with_a_comma_and_no_currency_stay_apart():
     assert drop_thousands_separators("Validate orders 12,34 and 56") == (
         "Validate orders 12,34 and 56"
     )
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools"),
+    [
+        (
+            "Can you make an automation: when a support message arrives, classify it, and open "
+            "a ticket with the right priority",
+            ["classify_ticket", "create_ticket"],
+        ),
+        (
+            "Build a workflow: validate the order, then charge it",
+            ["validate_order", "process_payment"],
+        ),
+        ("I need a flow where each new signup gets a welcome email", ["send_welcome_email"]),
+    ],
+)
+def test_a_flow_asked_for_before_a_colon_or_where_is_its_steps(demo, prompt, tools):
+    assert tools_of(plan(prompt, demo)) == tools

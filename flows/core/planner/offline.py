@@ -7249,7 +7249,9 @@ _ASKED_FOR_A_FLOW = re.compile(
     r"|we\s+(?:need|want)\s+)?"
     r"(?:(?:to\s+)?(?:set\s+up|create|build|make|write|automate)\s+(?:me\s+|us\s+)?)?"
     r"(?:something|a\s+thing|an?\s+(?:new\s+)?(?:flow|workflow|automation|pipeline|process|bot|job))"
-    r"\s+(?:that|which|to)\s+(?=[a-z])",
+    # ("can you make an automation: when ...", "a workflow where ...", "... for this: ...")
+    r"(?:\s+(?:that|which|to|where|in\s+which)\s+|\s*(?:for\s+this\s*)?[:\-\u2014]\s*|\s+for\s+this"
+    r"\s*[:\-\u2014]?\s*)(?=[a-zA-Z])",
     re.IGNORECASE,
 )
 #: "international orders", "anything going abroad": what is approved only when it goes to
