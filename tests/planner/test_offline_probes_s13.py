@@ -659,3 +659,23 @@ def test_numbers_with_a_comma_and_no_currency_stay_apart():
 )
 def test_a_flow_asked_for_before_a_colon_or_where_is_its_steps(demo, prompt, tools):
     assert tools_of(plan(prompt, demo)) == tools
+
+
+def test_routes_listed_after_a_colon_are_each_a_case(demo):
+    flow = plan(
+        "Classify the message and route it: billing to billing@x.com, technical to a ticket, "
+        "anything else to help@x.com",
+        demo,
+    )
+
+    conditions = [n.condition for n in flow.nodes if isinstance(n, BranchNode)]
+    assert conditions[:2] == [
+        'classify_ticket.category == "billing"',
+        'classify_ticket.category == "technical"',
+    ]
+    assert '!(classify_ticket.category == "billing")' in conditions[2]
+    sent = [
+        n.inputs["to"] for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "send_email"
+    ]
+    assert sent == ['"billing@x.com"', '"help@x.com"']
+    assert "create_ticket" in tools_of(flow)

@@ -654,6 +654,8 @@ class FlowBuilder:
         # "check it and, whatever happens, email me": the next step runs either way
         text = _AND_EITHER_WAY.sub("; ", text)
         text = _WHAT_HAPPENED.sub(r"\g<lead>the result", text)
+        # "route it: billing to billing@x.com, technical to a ticket, anything else to ..."
+        text = _ROUTED_BY_A_LIST.sub(_routes_listed, text)
         # "welcome a@x, b@x and c@x, but skip invalid addresses": validate each first
         text = _LISTED_BUT_SKIP_INVALID.sub(_validated_first, text)
         # "flag it by opening a ticket": the step is the means
@@ -7850,6 +7852,39 @@ _ARRIVES = re.compile(
     r"\b.*?\b(?:comes?\s+in|arrives?|is\s+(?:received|submitted|filed|placed|opened|created))\b",
     re.IGNORECASE,
 )
+#: "route it: billing to billing@x.com, technical to a ticket, anything else to help@x.com"
+_ROUTED_BY_A_LIST = re.compile(
+    r"\b(?P<verb>route|send|forward|direct|assign)\s+(?:it|them|each\s+one|the\s+message|the\s+"
+    r"ticket)\s*:\s*(?P<routes>(?:[^.;!?]|\.(?=\w))+)",
+    re.IGNORECASE,
+)
+_ROUTE_ITEM = re.compile(
+    r"^\s*(?:and\s+)?(?P<kind>[a-z][\w-]*|anything\s+else|everything\s+else|the\s+rest|"
+    r"others?|all\s+others|any\s+other)\s+(?:ones?\s+)?(?:goes?\s+|go\s+)?(?P<to>(?:in)?to\s+.+)$",
+    re.IGNORECASE,
+)
+
+
+def _routes_listed(match: re.Match[str]) -> str:
+    """ "route it: billing to X, technical to Y, anything else to Z" -> "route billing ones
+    to X, technical ones to Y, and everything else to Z", as the routes are read."""
+    items = [item for item in re.split(r"\s*,\s*", match["routes"]) if item.strip()]
+    routes = []
+    for item in items:
+        said = _ROUTE_ITEM.match(item)
+        if said is None:
+            return match[0]
+        kind = said["kind"].lower()
+        other = kind in {"anything else", "everything else", "the rest", "other", "others",
+                         "all others", "any other"}
+        routes.append(
+            f"{'everything else' if other else kind + ' ones'} {said['to'].strip()}"
+        )
+    if len(routes) < 2:
+        return match[0]
+    return f"{match['verb']} {', '.join(routes[:-1])}, and {routes[-1]}"
+
+
 _ADDRESS = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 #: "Send a welcome email to a@x.com, b@x.com and c@x.com, but skip invalid addresses"
 _LISTED_BUT_SKIP_INVALID = re.compile(
