@@ -316,3 +316,26 @@ def test_renaming_to_words_sets_the_title_too(catalog):
 
     assert result.ok, result.error
     assert result.flow.node("say_welcome").title == "Say welcome"
+
+
+@pytest.mark.parametrize(
+    ("instruction", "node", "field", "value"),
+    [
+        (
+            "Change the address to 9 Oak Lane, Austin, TX 78701",
+            "create_shipment",
+            "address",
+            '"9 Oak Lane, Austin, TX 78701"',
+        ),
+        ("change the amount to 40", "process_payment", "amount", "40"),
+    ],
+)
+def test_an_input_said_with_no_step_is_the_one_step_that_has_it(
+    demo, shipped, instruction, node, field, value
+):
+    """ "Change the address to ..." was refused (read as a step to add)."""
+    result = refine(instruction, demo, flow=shipped)
+
+    assert result.ok, result.error
+    assert result.operations == [SetInput(node=node, field=field, expression=value)]
+    assert len(result.flow.nodes) == len(shipped.nodes)

@@ -180,7 +180,25 @@ def _input_set(flow: Flow, text: str) -> SetInput | None:
         found = _setting(flow, " ".join(words[:at]), words[at], value, text)
         if found is not None:
             return found
-    return None
+    return _the_one_input_set(flow, match.group("rest"))
+
+
+#: "the address to 9 Oak Lane, Austin, TX 78701", "the carrier to fedex": an input, then
+#: its value, with no step named
+_FIELD_TO_VALUE = re.compile(r"^(?P<field>[a-z][\w ]{0,40}?)\s+(?:to|=)\s+(?P<value>.+)$", re.I)
+
+
+def _the_one_input_set(flow: Flow, said: str) -> SetInput | None:
+    """ "Change the address to 9 Oak Lane, Austin": the input of that name of the one step
+    that has it, set to the value; None when no step, or several, have it."""
+    match = _FIELD_TO_VALUE.match(said.strip())
+    if match is None:
+        return None
+    field = "_".join(match["field"].lower().split())
+    having = [node.id for node in flow.nodes if field in (getattr(node, "inputs", None) or {})]
+    if len(having) != 1:
+        return None
+    return SetInput(node=having[0], field=field, expression=_value_expression(match["value"]))
 
 
 #: "use DHL for shipping", "switch to express", "go with fedex": one of the values an input
