@@ -339,3 +339,30 @@ def test_an_input_said_with_no_step_is_the_one_step_that_has_it(
     assert result.ok, result.error
     assert result.operations == [SetInput(node=node, field=field, expression=value)]
     assert len(result.flow.nodes) == len(shipped.nodes)
+
+
+@pytest.mark.parametrize(
+    ("instruction", "node", "guard"),
+    [
+        ("Only charge it if the order is valid", "process_payment", "validate_order.valid"),
+        (
+            "ship it only if the payment is approved",
+            "create_shipment",
+            'process_payment.status == "approved"',
+        ),
+    ],
+)
+def test_only_if_guards_the_step_already_there(demo, shipped, instruction, node, guard):
+    """ "Only charge it if the order is valid" added a second charge after the first."""
+    result = refine(instruction, demo, flow=shipped)
+
+    assert result.ok, result.error
+    assert result.operations == [UpdateNode(id=node, changes={"when": guard})]
+    assert [n.id for n in result.flow.nodes] == [n.id for n in shipped.nodes]
+
+
+def test_only_if_nothing_tells_is_refused_not_done_twice(demo, shipped):
+    result = refine("Only charge it if the customer is happy", demo, flow=shipped)
+
+    assert not result.ok
+    assert "process_payment" in result.error.message

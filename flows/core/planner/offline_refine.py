@@ -22,6 +22,7 @@ from typing import Any
 from flows.core.graph import build_graph
 from flows.core.ir import Flow, Join, MapNode, Retry, ToolNode
 from flows.core.planner.base import PlanningError
+from flows.core.planner.conditions import resolve_condition
 from flows.core.planner.lexicon import split_identifier, stem, stems, synonyms
 from flows.core.planner.offline import FlowBuilder, _slug
 from flows.core.planner.phrasing import _APPROVAL as APPROVAL_WORDS
@@ -44,7 +45,7 @@ from flows.core.planner.refine import (
     SetInput,
     UpdateNode,
 )
-from flows.core.planner.wiring import best_source, unwrap_nullable
+from flows.core.planner.wiring import best_source, output_sources, unwrap_nullable
 from flows.core.tools import ToolSpec
 
 _FORMS = (
@@ -143,9 +144,54 @@ def offline_operations(
         return _remove(
             flow, _find_node(flow, match.group("what"), text), tools, joins, min_score=min_score
         )
+    if (guarded := _only_if(flow, text, tools)) is not None:
+        return [guarded]
     if APPROVAL_WORDS.search(text):
         return _add_approval(flow, text, tools, joins, min_score=min_score)
     return _add_steps(flow, text, tools, joins, min_score=min_score)
+
+
+#: "only charge it if the order is valid", "ship it only when it's in stock": a step of the
+#: flow that runs only when a condition its steps before can tell holds
+_ONLY_IF = re.compile(
+    r"^(?:only\s+(?P<step>.+?)|(?P<step2>.+?)\s+only)\s+(?:if|when)\s+(?P<condition>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _only_if(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> UpdateNode | None:
+    """The step said, guarded (`when`) by the condition, read over what the steps it waits
+    for return; None when no step is named or nothing before it tells the condition (then
+    it is read as a step to add). Without it, "only charge it if the order is valid" added
+    a second charge after the first."""
+    match = _ONLY_IF.match(text)
+    if match is None:
+        return None
+    node_id = _node_named(flow, match["step"] or match["step2"], text)
+    if node_id is None:
+        return None
+    specs = {tool.id: tool for tool in tools}
+    before = build_graph(flow).ancestors(node_id)
+    sources = [
+        source
+        for node in flow.nodes
+        if node.id in before and isinstance(node, ToolNode) and node.tool in specs
+        for source in output_sources(node.id, specs[node.tool].output_schema)
+    ]
+    resolved = resolve_condition(match["condition"], sources)
+    if resolved is None or resolved.new_input is not None:
+        # (planning the step again under the condition would do it twice)
+        raise PlanningError(
+            "unmapped_condition",
+            f"Could not refine {node_id}: no step it waits for tells whether "
+            f"{match['condition'].strip()!r}. Add the step that tells it first (e.g. 'check "
+            f"... before {node_id}'), then say when {node_id} runs.",
+            step=text,
+            details={"reason": "unbound_condition", "node": node_id},
+        )
+    node = next(node for node in flow.nodes if node.id == node_id)
+    guard = resolved.expression if not node.when else f"({node.when}) && ({resolved.expression})"
+    return UpdateNode(id=node_id, changes={"when": guard})
 
 
 #: "make the payment currency EUR", "change the tax country to DE", "use EUR as the
