@@ -366,3 +366,13 @@ def test_only_if_nothing_tells_is_refused_not_done_twice(demo, shipped):
 
     assert not result.ok
     assert "process_payment" in result.error.message
+
+
+def test_two_listed_values_said_together_set_both_inputs(demo, shipped):
+    result = refine("Use UPS express", demo, flow=shipped)
+
+    assert result.ok, result.error
+    assert result.operations == [
+        SetInput(node="create_shipment", field="carrier", expression='"ups"'),
+        SetInput(node="create_shipment", field="service", expression='"express"'),
+    ]

@@ -124,6 +124,8 @@ def offline_operations(
         return [setting]
     if (choice := _choice_said(flow, text, tools)) is not None:
         return [choice]
+    if choices := _choices_said(flow, text, tools):
+        return list(choices)
     if (retries := _retries_said(flow, text)) is not None:
         return [retries]
     if (match := _RUN_AFTER.match(text)) and _node_named(flow, match.group("later"), text):
@@ -280,6 +282,27 @@ def _choice_said(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> SetInput |
         return None
     node_id, field, value = found[0]
     return SetInput(node=node_id, field=field, expression=json.dumps(value))
+
+
+#: "use UPS express", "switch to fedex overnight": two listed values, said together
+_CHOICES_SAID = re.compile(
+    r"^(?:please\s+)?(?:use|switch\s+to|change\s+(?:it\s+)?to|go\s+with|pick|choose|make\s+it)\s+"
+    r"(?P<first>[\w-]+)\s+(?:and\s+)?(?P<second>[\w-]+)$",
+    re.IGNORECASE,
+)
+
+
+def _choices_said(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> list[SetInput]:
+    """ "Use UPS express": each word a value one input lists (the carrier, the service);
+    none unless both are."""
+    match = _CHOICES_SAID.match(text)
+    if match is None:
+        return []
+    verb = text[: match.start("first")].strip()
+    settings = [_choice_said(flow, f"{verb} {match[word]}", tools) for word in ("first", "second")]
+    if any(setting is None for setting in settings):
+        return []
+    return [setting for setting in settings if setting is not None]
 
 
 #: "retry the payment 3 times", "retry charging up to 5 times": the attempts of a step.
