@@ -31,7 +31,7 @@ _PLACES = frozenset(
     "course class section project board folder workspace space team channel group repo "
     "repository account org organisation organization list calendar table sheet queue".split()
 )
-_ID_SUFFIXES = frozenset({"id", "code", "ref", "reference", "number"})
+_ID_SUFFIXES = frozenset({"id", "code", "ref", "reference", "number", "no", "num"})
 
 
 def leftover_codes(

@@ -1657,7 +1657,9 @@ class FlowBuilder:
                 # tell the amount, so the condition that reads the answer compares it
                 # itself; the check is no step.
                 return None
-        text = _clean_action(action if action is not None else clause.action)
+        text = _lines_as_items(_clean_action(action if action is not None else clause.action))
+        # "check we still have 4x TICKET-ADULT": whether there is stock of those lines
+        text = _WE_HAVE_THE_ITEMS.sub(r"\g<verb> there is enough stock for the items", text)
         handed = _HANDED_ON.match(text)
         to_team = _SENT_TO_A_TEAM.match(text)
         if to_team is not None and _WHICHEVER_TEAM.match(to_team.group("to")):
@@ -1688,6 +1690,7 @@ class FlowBuilder:
             and not self._owns_its_object(text)
             and not _ADDRESSES_SOMEONE.match(text)
             and not _STORED_IN.match(text)  # "add it to the sheet": kept there, whatever it is
+            and not self._topic_hides_the_verb(text)
         ):
             text = f"{text} {self.topic}"  # "make sure it's valid", "process it": the order
         if self.topic and not clause.for_each:
@@ -1860,6 +1863,23 @@ class FlowBuilder:
         comparison = re.search(r"[<>]=?\s*-?\d", str(since[at].get("when", "")))
         return comparison is not None and not any(
             node.get("type") in ("tool", "map") for node in since[at + 1 :]
+        )
+
+    def _topic_hides_the_verb(self, text: str) -> bool:
+        """ "Schedule an interview for CAND-65 and reject them": the verb is one tool's own
+        ("Reject a candidate's application"); the topic (the interview) would pull in the
+        tool of the step before, and the rejection be read as that step again. (When more
+        than one tool says the verb, "validate it", the topic tells which.)"""
+        words = text.split()
+        verb = stem(words[0].lower()) if words else ""
+        sayers = [spec for spec in self.specs.values() if verb and _says_the_verb(spec, verb)]
+        if len(sayers) != 1 or self.topic in split_identifier(sayers[0].id):
+            return False
+        # (the topic is what a planned step's tool is named for; "approve the refund, then
+        # process it" keeps its topic, which no tool planned names)
+        return any(
+            info.spec is not None and self.topic in split_identifier(info.spec.id)
+            for info in self.info.values()
         )
 
     def _owns_its_object(self, text: str) -> bool:
@@ -2175,7 +2195,9 @@ class FlowBuilder:
             for w in meaningful(action)[1:]
             if w.lower() in MADE_BY
             and re.search(
-                rf"\b(?:an?|the)\s+(?:\w+\s+)?{w}{_NOUN_ENDS}|\bits\s+{w}{_NOUN_ENDS}|\b{w}\s+of\b",
+                # ("a 3 sentence summary": its length, said before it)
+                rf"\b(?:an?|the)\s+(?:\w+\s+)?(?:\d+\s+\w+\s+)?{w}{_NOUN_ENDS}|"
+                rf"\bits\s+{w}{_NOUN_ENDS}|\b{w}\s+of\b",
                 action,
                 re.I,
             )
@@ -2384,6 +2406,7 @@ class FlowBuilder:
             and self.topic not in asked.lower()
             and not _ADDRESSES_SOMEONE.match(asked)
             and not _STORED_IN.match(asked)
+            and not self._topic_hides_the_verb(asked)
         ):
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_more_than_the_topic(clause, ranked)
@@ -5219,6 +5242,11 @@ class FlowBuilder:
                 inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
             elif wanted and (given := self._address_given_for(name, clause)) is not None:
                 inputs[name] = given  # "charge ... to customer ella@x.com; ... email her"
+            elif (
+                name in required
+                and (code := self._code_said_for(name, schema, clause)) is not None
+            ):
+                inputs[name] = code  # "check stock for order MU-88, then charge $62"
             elif wanted:
                 field_name = self._addressee_input(
                     name, schema, clause, phone=_texts_phones(spec)
@@ -5239,6 +5267,32 @@ class FlowBuilder:
                 else f"input.{self._new_input(name, schema, spec, required=False)}"
             )
         return inputs
+
+    def _code_said_for(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
+        """ "Check we have 4x TICKET-ADULT for order MU-88, then charge $62": the one code
+        the request writes after the noun an id input is named for (`order_id`: "order
+        MU-88") is that id in a later step that names none of its own, rather than one
+        asked of the run. Not for "the new order" or "another order": a thing of its own."""
+        words = split_identifier(name)
+        if len(words) < 2 or words[-1] not in _ID_WORDS or schema_types(schema) != {"string"}:
+            return None
+        noun = "_".join(words[:-1])
+        if re.search(
+            rf"\b(?:new|another|other|second|next|different)\s+{re.escape(noun)}\b",
+            clause.text,
+            re.IGNORECASE,
+        ):
+            return None
+        codes = {
+            match.group("code")
+            for match in re.finditer(
+                rf"\b{re.escape(noun)}s?\s+(?:(?:no\.?|number|id|#)\s*)?#?"
+                r"(?P<code>(?=[\w-]*\d)[A-Za-z0-9][\w-]*)(?![\w@-])",
+                self.request,
+                re.IGNORECASE,
+            )
+        }
+        return json.dumps(codes.pop()) if len(codes) == 1 else None
 
     def _wrote_it(self, recipient: str) -> bool:
         """ "Thank the reviewer" in a request about a review: the one who wrote the text the
@@ -9399,10 +9453,37 @@ _THAT_AMOUNT = re.compile(
 )
 
 
-#: "2x LAMP-3", "40x SAND-1": how many of a product, then its code
+#: "2x LAMP-3", "40x SAND-1": how many of a product, then its code ("4x TICKET-ADULT", "3x
+#: TEA-EARL": a code in capitals joined by a hyphen needs no digit)
 _ORDER_LINE = re.compile(
-    r"\b(?P<count>\d{1,3})\s*[x\u00d7]\s+(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*)\b"
+    r"\b(?P<count>\d{1,3})\s*[x\u00d7]\s+"
+    r"(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])"
 )
+
+
+#: The last word of an input that holds a thing's id ("order_id", "confirmation_no").
+_ID_WORDS = frozenset({"id", "no", "number", "ref", "reference", "code"})
+#: "check we still have 4x TICKET-ADULT", "see if we have 3x TEA-EARL": the stock of lines
+_WE_HAVE_THE_ITEMS = re.compile(
+    r"\b(?P<verb>check|see|confirm|verify|make\s+sure)\s+(?:if\s+|whether\s+|that\s+)?"
+    r"we\s+(?:still\s+)?(?:have|got)\s+(?:enough\s+)?(?:of\s+)?the\s+items\b",
+    re.IGNORECASE,
+)
+
+
+def _lines_as_items(text: str) -> str:
+    """ "Check we have 4x TICKET-ADULT and 2x TICKET-CHILD": the lines are data, read as
+    the items they are; the words of their codes ("ticket", "table") ask for no tool."""
+    found = list(_ORDER_LINE.finditer(text))
+    if not found:
+        return text
+    start, end = found[0].start(), found[-1].end()
+    between = text[start:end]
+    for match in found:
+        between = between.replace(match.group(0), " ", 1)
+    if re.fullmatch(r"[\s,]*(?:(?:and|&)[\s,]*)?", between):
+        return f"{text[:start]}the items{text[end:]}"  # the lines listed, as one thing
+    return _ORDER_LINE.sub("the items", text)
 
 
 def _order_lines_written(

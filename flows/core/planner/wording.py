@@ -564,8 +564,26 @@ _CHAT_TO = re.compile(
 )
 
 
+#: "a 3-sentence summary": a count and what it counts, as "a 3 sentence summary"
+_HYPHENED_COUNT = re.compile(
+    r"\b(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)-"
+    r"(?P<unit>sentence|line|word|paragraph|bullet|point|item)s?\b",
+    re.IGNORECASE,
+)
+#: "How much VAT do we add to a €450 membership?", "how much sales tax should I charge on
+#: a $200 order": the tax on that amount, a question and no step of adding or charging
+_HOW_MUCH_WE_ADD = re.compile(
+    r"\bhow\s+much\s+(?P<what>[\w/-]+(?:\s+[\w/-]+)?)\s+(?:do|does|should|would|will|must|"
+    r"shall)\s+(?:we|i|you|they)\s+(?:need\s+to\s+|have\s+to\s+)?(?:add|charge|pay|owe|"
+    r"collect|put|apply)\s+(?:on|to|for)\b",
+    re.IGNORECASE,
+)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
+    text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
     text = _FILLER_LEAD.sub(lambda match: match.group("lead"), text)
