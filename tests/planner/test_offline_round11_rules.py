@@ -4,7 +4,7 @@ a request the planner got wrong before its rule, and what it plans now."""
 
 from __future__ import annotations
 
-from tests.planner.offline_plans import plan
+from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
 ATS = "registered_round10_ats.json"
@@ -114,3 +114,56 @@ def test_a_tax_said_with_its_place_or_on_a_written_amount_is_worked_out_first():
         "amount": "calculate_tax.total",
         "currency": '"USD"',
     }
+
+
+def test_text_leading_a_step_is_an_sms():
+    # "Text candidate CAND-42 ...": an email was planned, asking the run for an address
+    error = refusal(
+        "Text candidate CAND-42 a reminder about tomorrow's interview", eval_catalog(ATS)
+    )
+    assert "SMS" in error.message
+
+
+def test_a_wire_said_as_a_noun_moves_money():
+    # "send an international wire of €25,000": an email to the supplier was planned
+    for prompt in (
+        "Send an international wire of €25,000 from ACC-9 to a supplier in Turkey",
+        "send a wire of $500 to bob@x.com",
+    ):
+        assert "wire" in refusal(prompt, eval_catalog(KYC)).message, prompt
+
+
+def test_a_named_platform_no_tool_names_is_refused():
+    # LinkedIn was a Slack post; a credit report from Experian was the customer's profile
+    # (its "KYC status" offered a credit check, lumped with identity checks)
+    assert (
+        "LinkedIn" in refusal("Post the senior engineer job to LinkedIn", eval_catalog(ATS)).message
+    )
+    error = refusal("Pull the credit report for customer CUS-12 from Experian", eval_catalog(KYC))
+    assert "credit" in error.message
+
+
+def test_a_yes_no_input_named_for_what_the_step_says_is_set():
+    # "waive the fee" was a yes/no asked of the run (and "if a fee gets charged" read it)
+    flow = plan("Cancel reservation HX-9001 and waive the fee", eval_catalog(HOTEL))
+    assert steps(flow)["pms.reservation.cancel"]["waive_fee"] == "true"
+    flow = plan("Cancel reservation HX-3344 without waiving the fee", eval_catalog(HOTEL))
+    assert steps(flow)["pms.reservation.cancel"]["waive_fee"] == "false"
+    assert "waive_fee" not in flow.input_schema.get("properties", {})
+
+
+def test_a_step_a_flag_of_the_step_before_does_is_that_flag():
+    # "send them the rejection email": one email per candidate id was planned (to "CAND-500")
+    flow = plan(
+        "reject CAND-500, CAND-501 and CAND-502 with reason 'position filled' and send them "
+        "the rejection email",
+        eval_catalog(ATS),
+    )
+    assert set(steps(flow)) == {"ats.candidates.reject"}
+    assert steps(flow)["ats.candidates.reject"]["send_email"] == "true"
+
+
+def test_an_amount_fills_the_one_number_named_for_money():
+    # "at $172,000": `salary` was asked of the run
+    flow = plan("create an offer for CAND-19 at $172,000 starting 2027-03-01", eval_catalog(ATS))
+    assert steps(flow)["ats.offers.create"]["salary"] == "172000.0"

@@ -331,6 +331,11 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
 
 
 _MONEY_NAMES = frozenset({"amount", "total", "price", "sum", "cost", "value"})
+#: Words of a number input that holds money: "salary", "new_rent", "fee_amount".
+_MONEY_WORDS = frozenset(
+    "amount total price sum cost salary rent fee fees wage wages pay budget deposit charge "
+    "payment bonus compensation".split()
+)
 
 
 def _refuse_an_approval_of_nothing(
@@ -1650,6 +1655,9 @@ class FlowBuilder:
             if listed is not None:
                 self.qualified_lists[clause.for_each] = listed
                 return None
+        flagged = self._said_as_a_flag(clause) if action is None else None
+        if flagged is not None:
+            return flagged  # "reject CAND-500 and send them the rejection email"
         if clause.compares is not None:
             ranked = self.rank(_clean_action(clause.action))
             if not ranked or not _reports(ranked[0][1].spec, clause.compares):
@@ -1864,6 +1872,38 @@ class FlowBuilder:
         return comparison is not None and not any(
             node.get("type") in ("tool", "map") for node in since[at + 1 :]
         )
+
+    def _said_as_a_flag(self, clause: Clause) -> str | None:
+        """ "Reject CAND-500 with reason 'position filled' and send them the rejection
+        email": the step before has a yes/no input for what this one asks (`send_email`:
+        "Send the rejection template to the candidate"), so it is that input set, not a
+        step of its own (an email was sent to each candidate's id)."""
+        info = self.info.get(self.last_step or "")
+        if (
+            info is None
+            or info.spec is None
+            or info.clause is None
+            or info.clause.sentence != clause.sentence
+            or clause.condition is not None
+            or clause.otherwise
+            or clause.approval is not None
+        ):
+            return None
+        node = next((n for n in self.nodes if n["id"] == info.id), None)
+        if node is None:
+            return None
+        inputs = node.setdefault("inputs", {})
+        for name, schema in info.spec.input_properties().items():
+            if schema_types(unwrap_nullable(schema)) != {"boolean"}:
+                continue
+            if str(inputs.get(name, "input.")).startswith("input.") and flag_said(
+                name, _clean_action(clause.action)
+            ):
+                before, inputs[name] = inputs.get(name), "true"
+                if before is not None:
+                    self._drop_unread_input(before)
+                return info.id
+        return None
 
     def _topic_hides_the_verb(self, text: str) -> bool:
         """ "Schedule an interview for CAND-65 and reject them": the verb is one tool's own
@@ -5658,13 +5698,20 @@ class FlowBuilder:
         if money is not None and not _COMPARISON_PHRASE.search(clause.action):
             # "Charge $19.99 to the card": the amount is the input.
             charged = float(money.group("a") or money.group("b"))
-            for name, schema in properties.items():
-                if name in ("amount", "total", "price", "sum") and schema_types(schema) & {
-                    "number",
-                    "integer",
-                }:
+            numbers = [
+                name
+                for name, schema in properties.items()
+                if schema_types(schema) & {"number", "integer"}
+            ]
+            # ("an offer at $95,000": the one number named for money, `salary`)
+            money_named = [n for n in numbers if set(split_identifier(n)) & _MONEY_WORDS]
+            for name in numbers:
+                if name in ("amount", "total", "price", "sum"):
                     literals[name] = repr(charged)
                     break
+            else:
+                if len(money_named) == 1:
+                    literals[money_named[0]] = repr(charged)
         link = _URL_LITERAL.search(clause.text)
         if link is not None:
             # "Summarize this article: https://example.com/post": the URL is the input.
@@ -5774,6 +5821,7 @@ class FlowBuilder:
         literals.update(_value_before_its_input(properties, clause.action, literals))
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
+        literals.update(_flags_said(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
@@ -8231,6 +8279,41 @@ def _switch_literal(
         return {}
     off = bool(match.group("off") or match.group("off2"))
     return {inputs[0]: "false" if off else "true"}
+
+
+#: "without waiving the fee", "don't waive it", "no need to notify": a flag said off
+_FLAG_OFF = r"\b(?:without|not|don't|do\s+not|dont|no\s+need\s+to|never|no)\s+(?:\w+\s+)?"
+
+
+def flag_said(name: str, text: str) -> bool | None:
+    """Whether `text` says to do what a yes/no input is named for, every word of it
+    ("waive the fee": `waive_fee`, "send them the rejection email": `send_email`): True,
+    False when said in the negative ("without waiving the fee"), None when not said."""
+    words = split_identifier(name)
+    if len(words) < 2 or words[0] in ("is", "has", "include", "dry", "force"):
+        return None
+    said = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
+    if not all(stem(w) in said for w in words):
+        return None
+    verb = re.escape(stem(words[0]))
+    off = re.search(rf"{_FLAG_OFF}{verb}", text, re.IGNORECASE)
+    return off is None
+
+
+def _flags_said(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Cancel reservation HX-9001 and waive the fee": a yes/no input named for an action
+    the step says (`waive_fee`) is true; "without waiving the fee": false (it was asked of
+    the run, and a condition on a fee charged read it)."""
+    flags = {}
+    for name, schema in properties.items():
+        if name in taken or schema_types(unwrap_nullable(schema)) != {"boolean"}:
+            continue
+        said = flag_said(name, action)
+        if said is not None:
+            flags[name] = "true" if said else "false"
+    return flags
 
 
 def _tool_family(tool_id: str, verbs: Collection[str]) -> str | None:

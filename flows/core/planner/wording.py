@@ -1075,6 +1075,9 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"their|our|my|customer|user|buyer|client|me|us|every|each|all)\b)(?<!\bthe\stext)|"
             # "Text every subscriber ...", "text" alone as a loop's step: the verb leads
             r"^texts?$|\bmobile\b|"
+            # "Text candidate CAND-42 a reminder", "and text guest 12 ...": the verb, leading
+            r"(?:^|\b(?:and|then)\s+)texts?\s+(?!(?:of|analysis|field|file|summary|body|box|"
+            r"version|classification|from|in|is|was|says?|itself)\b)(?=[a-z]+\s+[\w#+-])|"
             # "text it to +33 6 12 34 56 78": the step's verb, or a phone number it goes to
             r"^texts?\s+(?:it|this|that|\+?\d)|(?<![\w.+])\+\d[\d\s().-]{6,}\d\b|"
             r"^(?:\w+\s+)?(?:send|notify|shoot|drop|message)\b.*\ban?\s+(?:quick\s+|short\s+)?text\b"
@@ -1186,10 +1189,13 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\bin\s+cash\b|\bto\s+(?:their|his|her|the\s+customer's|its)\s+bank\s+account\b|"
             # "send a wire transfer of $3000", "transfer 500 EUR to ...", "wire $3000 to ..."
             r"\b(?:send|make|initiate|issue|do|set\s+up)\s+(?:an?\s+|the\s+)?(?:wire|bank|sepa|ach)\s+"
-            r"transfers?\b|\b(?:transfer|wire)\s+(?:[$€£¥]\s?\d|\d|(?:the\s+)?(?:money|funds)\b)",
+            r"transfers?\b|\b(?:transfer|wire)\s+(?:[$€£¥]\s?\d|\d|(?:the\s+)?(?:money|funds)\b)|"
+            # "send an international wire of €25,000": the wire said as a noun
+            r"\b(?:an?|the)\s+(?:[a-z]+\s+)?wires?\s+(?:transfer\s+)?(?:of|for)\s+(?:[$€£¥]\s?)?\d",
             re.IGNORECASE,
         ),
-        frozenset({"wire", "transfer", "bank", "cheque", "cash", "sepa", "ach"}),
+        # (not "bank": "Core banking: get customer" moves no money)
+        frozenset({"wire", "transfer", "cheque", "cash", "sepa", "ach"}),
     ),
     (
         # "match every donation 1:1 from the sponsor's account": giving as much again, not
@@ -1486,14 +1492,29 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
         frozenset({"coupon", "voucher", "discount", "promo", "promotion", "gift"}),
     ),
+    # (each its own: a catalogue that checks identity pulls no credit report)
     (
-        "a credit, background or identity check",
+        "a credit check or report",
+        re.compile(r"\bcredit\s+(?:check|score|report|history|rating)s?\b", re.IGNORECASE),
+        frozenset({"credit"}),
+    ),
+    (
+        "a background check",
+        re.compile(r"\bbackground\s+(?:check|report|screening)s?\b", re.IGNORECASE),
+        frozenset({"background"}),
+    ),
+    (
+        "a fraud check",
+        re.compile(r"\bfraud\s+(?:check|score|report|screening)s?\b", re.IGNORECASE),
+        frozenset({"fraud"}),
+    ),
+    (
+        "an identity (KYC) check",
         re.compile(
-            r"\b(?:credit|background|fraud|kyc|identity|id)\s+(?:check|score|report|"
-            r"verification|screening)s?\b",
+            r"\b(?:kyc|identity|id)\s+(?:check|report|verification|screening)s?\b",
             re.IGNORECASE,
         ),
-        frozenset({"credit", "background", "fraud", "kyc", "identity"}),
+        frozenset({"kyc", "identity"}),
     ),
     (
         # "wait 2 days, then ...": a run does not sleep; an approval's deadline is not this
@@ -1529,12 +1550,19 @@ _SYSTEMS = (
     "Airtable", "Dropbox", "OneDrive", "SharePoint", "Shopify", "QuickBooks", "Xero",
     "Mailchimp", "Intercom", "Twilio", "Zapier", "Monday.com", "ClickUp", "Basecamp",
     "Google Sheets", "Google Drive", "Google Docs", "Google Calendar", "Outlook", "Excel",
+    "LinkedIn", "Facebook", "Instagram", "Twitter", "TikTok", "YouTube", "Reddit", "Pinterest",
+    "Experian", "Equifax", "TransUnion", "Stripe", "PayPal", "DocuSign", "Greenhouse", "Workday",
+    "BambooHR", "Okta", "Datadog", "Sentry", "Zoom", "Calendly", "Typeform", "Gmail", "SendGrid",
+    "Klaviyo", "Indeed", "Glassdoor", "Plaid", "Onfido",
 )
 # fmt: on
 #: Those whose names are also English words ("a linear scale", "the outlook is good"): named
 #: only when capitalised. The others are named in any case ("create a jira issue").
 _SYSTEMS_THAT_ARE_WORDS = frozenset(
-    {"Linear", "Notion", "Outlook", "Excel", "Intercom", "Confluence", "Basecamp"}
+    {
+        "Linear", "Notion", "Outlook", "Excel", "Intercom", "Confluence", "Basecamp",
+        "Greenhouse", "Sentry", "Zoom", "Indeed", "Stripe", "Plaid", "Workday",
+    }
 )
 
 
