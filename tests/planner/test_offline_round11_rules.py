@@ -167,3 +167,30 @@ def test_an_amount_fills_the_one_number_named_for_money():
     # "at $172,000": `salary` was asked of the run
     flow = plan("create an offer for CAND-19 at $172,000 starting 2027-03-01", eval_catalog(ATS))
     assert steps(flow)["ats.offers.create"]["salary"] == "172000.0"
+
+
+def test_a_code_whose_letters_abbreviate_a_thing_reads_that_thing():
+    # "Pull customer CUS-9012", "Pull up CAND-1203": the demo's user lookup was planned with
+    # the code as a user id, and the customer's or candidate's record asked of the run
+    flow = plan(
+        "Pull customer CUS-9012 and screen them against the sanctions lists", eval_catalog(KYC)
+    )
+    assert steps(flow)["customers.get"] == {"customer_id": '"CUS-9012"'}
+    assert steps(flow)["aml.screen"]["full_name"] == "customers_get.full_name"
+    assert "lookup_user" not in steps(flow)
+    flow = plan(
+        "Pull up CAND-1203 and if they're in the offer stage, email them a reminder to sign",
+        eval_catalog(ATS),
+    )
+    assert steps(flow)["ats.candidates.get"] == {"candidate_id": '"CAND-1203"'}
+    assert steps(flow)["send_email"]["to"] == "ats_candidates_get.email"
+
+
+def test_the_words_of_an_address_pick_no_tool():
+    # "onboarding@bank.com" made "email their KYC status" the welcome email
+    flow = plan(
+        "Look up CUS-3030 and email their KYC status to onboarding@bank.com", eval_catalog(KYC)
+    )
+    assert steps(flow)["send_email"]["to"] == '"onboarding@bank.com"'
+    assert steps(flow)["send_email"]["body"] == "customers_get.kyc_status"
+    assert "send_welcome_email" not in steps(flow)

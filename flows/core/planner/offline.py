@@ -3271,6 +3271,8 @@ class FlowBuilder:
         text = _LISTED_ADDRESSES.sub(r"\g<first>", text)
         # the words inside a link ("https://example.com/team") name no tool
         text = _URL_LITERAL.sub("the link", text)
+        # nor the words of an address ("onboarding@bank.com" asks for no welcome email)
+        text = _ADDRESS_WORDS.sub("them", text)
         text = _LET_KNOW.sub(r"\g<lead>notify \g<who>", text, count=1)  # "let finance know"
         if _BY_COURIER.search(text):
             text = _SENDS_GOODS_VERB.sub("ship", text, count=1)
@@ -9101,6 +9103,64 @@ def _code_names_the_input(
     close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.8]
     named = [pair for pair in close if takes(pair[1].spec)]
     if len(named) != 1 or named[0] is ranked[0] or takes(ranked[0][1].spec):
+        return _code_abbreviates_the_input(text, ranked)
+    return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
+
+
+#: "Pull up CAND-1203", "get customer CUS-9012": the code the step's verb reads
+_READ_CODE = re.compile(
+    r"^\W*[a-z]+(?:\s+(?:up|out))?\s+(?:(?:the|a)\s+)?(?:(?P<noun>[a-z]+)\s+)?"
+    r"(?P<letters>[A-Za-z]{2,})-\d[\w-]*",
+    re.IGNORECASE,
+)
+
+
+def _abbreviates(letters: str, noun: str) -> bool:
+    """ "CUS" for customer, "CAND" for candidate, "CLM" for claim: the code's letters, in
+    order, the noun's first among them."""
+    if len(letters) < 2 or not noun or letters[0] != noun[0]:
+        return False
+    rest = iter(noun[1:])
+    return all(letter in rest for letter in letters[1:])
+
+
+def _code_abbreviates_the_input(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Pull customer CUS-9012", "pull up CAND-1203": a step that reads a record, and the
+    one tool that reads such records takes the thing the code's letters abbreviate, or the
+    noun said before it, by id (`customer_id`, `candidate_id`): that tool reads it, rather
+    than one that finds users by a key the code is not."""
+    if len(ranked) < 2 or acts(ranked[0][1].spec):
+        return ranked
+    # (the code the verb reads, "pull up CAND-1203", not one said in passing, "check stock
+    # for order MU-88")
+    read = _READ_CODE.match(text)
+    if read is None:
+        return ranked
+    said = [(read.group("noun") or "", read.group("letters").lower())]
+
+    def takes(spec: ToolSpec) -> bool:
+        for name in spec.input_properties():
+            words = split_identifier(name)
+            if len(words) < 2 or words[-1] not in _ID_WORDS:
+                continue
+            noun = words[0]
+            if any(
+                _abbreviates(letters, noun) or stem(before) == stem(noun)
+                for before, letters in said
+            ):
+                return True
+        return False
+
+    if takes(ranked[0][1].spec):
+        return ranked
+    named = [
+        pair
+        for pair in ranked
+        if pair[0] >= ranked[0][0] * 0.2 and not acts(pair[1].spec) and takes(pair[1].spec)
+    ]
+    if len(named) != 1:
         return ranked
     return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
 
@@ -9544,6 +9604,7 @@ _ORDER_LINE = re.compile(
 )
 
 
+_ADDRESS_WORDS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: The last word of an input that holds a thing's id ("order_id", "confirmation_no").
 _ID_WORDS = frozenset({"id", "no", "number", "ref", "reference", "code"})
 #: "check we still have 4x TICKET-ADULT", "see if we have 3x TEA-EARL": the stock of lines
