@@ -4,6 +4,7 @@ a request the planner got wrong before its rule, and what it plans now."""
 
 from __future__ import annotations
 
+from flows.core.ir import BranchNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
@@ -194,3 +195,31 @@ def test_the_words_of_an_address_pick_no_tool():
     assert steps(flow)["send_email"]["to"] == '"onboarding@bank.com"'
     assert steps(flow)["send_email"]["body"] == "customers_get.kyc_status"
     assert "send_welcome_email" not in steps(flow)
+
+
+def test_of_near_ties_the_tool_whose_id_the_step_says_goes_first():
+    # "to HX-812's folio": the card was charged (process_payment) and the reservation's
+    # code asked of the run
+    flow = plan("Charge room damages of €380 to HX-812's folio", eval_catalog(HOTEL))
+    assert set(steps(flow)) == {"folio.post_charge"}
+    assert steps(flow)["folio.post_charge"]["confirmation_no"] == '"HX-812"'
+    assert steps(flow)["folio.post_charge"]["amount"] == "380.0"
+
+
+def test_two_kinds_of_one_thing_are_each_read():
+    # "a potential or confirmed match": only a confirmed match froze the account; the quoted
+    # name and the date of birth were asked of the run
+    flow = plan(
+        "Screen 'Viktor Petrov', born 1971-04-02, against sanctions and PEP lists; if there's a "
+        "potential or confirmed match, freeze account ACC-5531 with reason 'sanctions hit'",
+        eval_catalog(KYC),
+    )
+    assert steps(flow)["aml.screen"] == {
+        "full_name": '"Viktor Petrov"',
+        "date_of_birth": '"1971-04-02"',
+    }
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == (
+        '(aml_screen.match_status == "potential_match") || '
+        '(aml_screen.match_status == "confirmed_match")'
+    )

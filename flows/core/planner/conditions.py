@@ -260,6 +260,34 @@ _WENT_WELL_SAID = re.compile(
 )
 
 
+#: "a potential or confirmed match": two kinds of one thing
+_TWO_KINDS = re.compile(
+    r"\b(?P<det>an?|the|any)\s+(?P<a>[a-z]+)\s+or\s+(?:an?\s+)?(?P<b>[a-z]+)\s+(?P<noun>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _two_kinds_of_one_noun(text: str, sources: Sequence[Source]) -> str:
+    """ "if there's a potential or confirmed match" -> "a potential match or a confirmed
+    match", when a value a step's output lists is each kind of that noun
+    (`potential_match`, `confirmed_match`); only the second was read."""
+    match = _TWO_KINDS.search(text)
+    if match is None:
+        return text
+    listed = {
+        str(value).lower()
+        for source in sources
+        for value in (source.schema.get("enum") or [] if isinstance(source.schema, dict) else [])
+    }
+    noun = match["noun"].lower()
+    kinds = [f"{match[k].lower()}_{noun}" for k in ("a", "b")]
+    if not all(kind in listed for kind in kinds):
+        return text
+    det = match["det"]
+    said = f"{det} {match['a']} {noun} or {det} {match['b']} {noun}"
+    return f"{text[: match.start()]}{said}{text[match.end() :]}"
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -284,6 +312,7 @@ def resolve_condition(
     if abroad is not None:
         return abroad
     text = said_of_a_record(text)
+    text = _two_kinds_of_one_noun(text, sources)
     on_a_plan = _ON_A_PLAN.search(text)
     if on_a_plan is not None and any(s.name == on_a_plan["field"].lower() for s in sources):
         # "if they're on the enterprise plan": the plan a step before returns is that one

@@ -3187,7 +3187,7 @@ class FlowBuilder:
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
-        ranked = _joined_words_named(text, ranked)
+        ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         return self._done_as_a_listed_value(text, ranked)
 
@@ -5727,8 +5727,20 @@ class FlowBuilder:
                 linked = _THE_LINK.search(clause.text[: link.start()]) is not None
                 if said is not None and acts(spec) and linked:
                     literals[said] = json.dumps(link.group(0).rstrip(".,;)"))
+        named = _QUOTED_OBJECT.match(clause.action)
+        names = [
+            n
+            for n in spec.required_inputs()
+            if "name" in split_identifier(n) and schema_types(properties.get(n) or {}) == {"string"}
+        ]
+        if named is not None and len(names) == 1:
+            # "Screen 'Viktor Petrov' against the sanctions lists": the quote the verb works on
+            # is the one name the tool takes (`full_name`)
+            literals[names[0]] = json.dumps(named["quote"])
         short: str | None = None  # a message short enough to be its own subject line
         for label, value in clause.quoted:
+            if named is not None and value == named["quote"] and names:
+                continue
             spelled = value.lower()
             listed = _listed_input_value(
                 spec, {spelled, spelled.replace(" ", "_"), spelled.replace(" ", "-")}
@@ -7396,6 +7408,14 @@ def _date_after_its_word(
     found: dict[str, str] = {}
     for name in properties:
         words = split_identifier(name)
+        if name not in taken and ({"birth", "dob"} & set(words)) and (
+            born := re.search(
+                rf"\b(?:born(?:\s+on)?|dob|date\s+of\s+birth)\s*:?\s*{_DATE_WRITTEN}\b", text, re.I
+            )
+        ):
+            # "born 1971-04-02": a date of birth (`date_of_birth`, `dob`)
+            found[name] = json.dumps(born["date"])
+            continue
         if name in taken or len(words) != 2 or words[1] != "date":
             continue
         said = re.search(
@@ -9115,6 +9135,28 @@ _READ_CODE = re.compile(
 )
 
 
+def _id_words_break_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Charge room damages of €380 to HX-812's folio": of tools that nearly tie, the one
+    whose id the step says more of (`folio.post_charge`: folio, charge) goes first, before
+    one whose id it says nothing of (`process_payment`)."""
+    if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.9:
+        return ranked
+    # (the nouns: the step's verb is weighed by the ranking already)
+    said = {stem(w) for w in re.findall(r"[a-z]+", text.lower())[1:]}
+
+    def count(spec: ToolSpec) -> int:
+        return sum(stem(w) in said for w in dict.fromkeys(split_identifier(spec.id)))
+
+    tied = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.9]
+    best = max(count(pair[1].spec) for pair in tied)
+    most = [pair for pair in tied if count(pair[1].spec) == best]
+    if len(most) != 1 or most[0] is ranked[0] or count(ranked[0][1].spec) > 0:
+        return ranked
+    return [(ranked[0][0], most[0][1]), *[pair for pair in ranked if pair is not most[0]]]
+
+
 def _abbreviates(letters: str, noun: str) -> bool:
     """ "CUS" for customer, "CAND" for candidate, "CLM" for claim: the code's letters, in
     order, the noun's first among them."""
@@ -9604,6 +9646,12 @@ _ORDER_LINE = re.compile(
 )
 
 
+#: "Screen 'Viktor Petrov' against ...": a quoted name right after the step's verb
+_QUOTED_OBJECT = re.compile(
+    r"^\W*[a-z]+(?:\s+up)?\s+['\"\u201c\u2018](?P<quote>(?-i:[A-Z])[\w.' -]{1,60}?)"
+    r"['\"\u201d\u2019]",
+    re.IGNORECASE,
+)
 _ADDRESS_WORDS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: The last word of an input that holds a thing's id ("order_id", "confirmation_no").
 _ID_WORDS = frozenset({"id", "no", "number", "ref", "reference", "code"})
