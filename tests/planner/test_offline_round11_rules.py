@@ -4,7 +4,7 @@ a request the planner got wrong before its rule, and what it plans now."""
 
 from __future__ import annotations
 
-from flows.core.ir import BranchNode
+from flows.core.ir import ApprovalNode, BranchNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
@@ -223,3 +223,33 @@ def test_two_kinds_of_one_thing_are_each_read():
         '(aml_screen.match_status == "potential_match") || '
         '(aml_screen.match_status == "confirmed_match")'
     )
+
+
+def test_what_to_do_in_that_case_after_unless_is_done_when_it_holds():
+    # "- in that case email the customer instead": the email was dropped
+    flow = plan(
+        "Ship order 7781 to 12 Baker St, London NW1 6XE, UK unless the 3x TEA-EARL are out of "
+        "stock - in that case email the customer at priya@tea.co.uk instead",
+        demo_catalog_with([]),
+    )
+    assert set(steps(flow)) == {"check_inventory", "create_shipment", "send_email"}
+    conditions = sorted(node.condition for node in flow.nodes if isinstance(node, BranchNode))
+    assert conditions == ["!check_inventory.in_stock", "check_inventory.in_stock"]
+
+
+def test_things_of_one_kind_need_an_approval_only_they_get():
+    # "high-risk customers need a compliance officer's approval": every customer needed it
+    flow = plan(
+        "Get the risk rating for customer CUS-77; high-risk customers need a compliance "
+        "officer's approval before we open a business account for them",
+        eval_catalog(KYC),
+    )
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert approval.when == 'risk_score_customer.rating == "high"'
+    # (no tool named for "value" lists "high": a high-value order's approval is not a
+    # ticket's high priority)
+    flow = plan(
+        "Charge order 5 $900; high-value orders need a manager's approval first",
+        demo_catalog_with([]),
+    )
+    assert "classify_ticket" not in steps(flow)

@@ -140,6 +140,7 @@ from flows.core.planner.wording import (
     english_words,
     foreign_verb,
     is_channel,
+    kind_needs_approval,
     missing_capabilities,
     missing_capability,
     plain_verb_forms,
@@ -590,6 +591,7 @@ class FlowBuilder:
         """The request's steps, read after fixing what people type: curly apostrophes,
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
+        text = kind_needs_approval(text, self.specs.values())
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "Process order": the steps an order takes, when the request names nothing else
         text = written_out_goal(text, self.specs.values())

@@ -580,8 +580,49 @@ _HOW_MUCH_WE_ADD = re.compile(
 )
 
 
+#: "ship it unless the tea is out of stock - in that case email her instead": what to do
+#: when the "unless" holds, said after it
+_IN_THAT_CASE = re.compile(
+    r"\bunless\s+(?P<condition>[^.;!?]+?)\s*(?:[-\u2013\u2014,;]\s*|\s)(?:and\s+)?in\s+"
+    r"(?:that|which|this)\s+case,?\s+(?P<step>[^.;!?]+?)(?:,?\s+instead)?(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+
+
+#: "high-risk customers need a compliance officer's approval before ...": an approval for
+#: the things of one kind only
+_KIND_NEEDS_APPROVAL = re.compile(
+    r"(?P<lead>^|[.;:]\s*|\b(?:and|but)\s+)(?P<value>[a-z]+)-(?P<aspect>[a-z]+)\s+[a-z]+s\s+"
+    r"(?P<verb>needs?|requires?|must\s+get|have\s+to\s+get)\s+(?P<rest>[^.;!?]*\bapprov)",
+    re.IGNORECASE,
+)
+
+
+def kind_needs_approval(text: str, specs: Iterable[ToolSpec]) -> str:
+    """ "High-risk customers need a compliance officer's approval before we open an account":
+    "if they're high risk, they need ...", when a tool named for the aspect ("risk") lists
+    the value ("high") among its outputs; otherwise the words are left as they are (a
+    "high-value order" is no ticket's high priority)."""
+
+    def said(match: re.Match[str]) -> str:
+        value, aspect = match["value"].lower(), match["aspect"].lower()
+        for spec in specs:
+            named = {w.lower() for w in re.findall(r"[A-Za-z]+", spec.id)}
+            for name, schema in spec.output_properties().items():
+                listed = schema.get("enum") if isinstance(schema, dict) else None
+                if value in (listed or ()) and (aspect in named or aspect in name.lower()):
+                    return (
+                        f"{match['lead']}if they're {match['value']} {match['aspect']}, they "
+                        f"{match['verb']} {match['rest']}"
+                    )
+        return match.group(0)
+
+    return _KIND_NEEDS_APPROVAL.sub(said, text)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
     text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
