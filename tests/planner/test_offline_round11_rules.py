@@ -253,3 +253,31 @@ def test_things_of_one_kind_need_an_approval_only_they_get():
         demo_catalog_with([]),
     )
     assert "classify_ticket" not in steps(flow)
+
+
+def test_a_field_of_the_record_named_by_its_code_is_read_first():
+    # the resume's link, the candidate's address and the guest's phone were asked of the
+    # run (and the candidate named by CAND-88 lost)
+    flow = plan(
+        "Score the resume of candidate CAND-88 against job JOB-12 and if the score is below "
+        "40 reject them with the reason 'not enough experience'",
+        eval_catalog(ATS),
+    )
+    assert steps(flow)["ats.candidates.get"] == {"candidate_id": '"CAND-88"'}
+    assert steps(flow)["resume.score"]["resume_url"] == "ats_candidates_get.resume_url"
+    flow = plan(
+        "Order a standard background check for candidate CAND-301 and post in #hiring once "
+        "it's ordered",
+        eval_catalog(ATS),
+    )
+    assert steps(flow)["bgcheck.order"]["candidate_email"] == "ats_candidates_get.email"
+    flow = plan(
+        "Cancel reservation HX-9001 and waive the fee, then text the guest a cancellation "
+        "confirmation",
+        eval_catalog(HOTEL),
+    )
+    assert steps(flow)["pms.reservation.get"] == {"confirmation_no": '"HX-9001"'}
+    assert steps(flow)["guest.message"]["phone"] == "pms_reservation_get.guest_phone"
+    # (an address written is no record to read: the reply goes to the customer's address)
+    flow = plan("Reply to the customer from support@example.com.", demo_catalog_with([]))
+    assert "validate_email" not in steps(flow)

@@ -2136,6 +2136,7 @@ class FlowBuilder:
                 # "summarize the articles at <a> and <b>": each page fetched is summarized
                 clause = replace(clause, for_each="one")
             self._produce_first(clause, spec)
+            self._read_the_record_first(clause, spec)
         if (
             self._merge is not None
             and self._merge[0] == spec.id
@@ -2277,6 +2278,87 @@ class FlowBuilder:
             and field in other.output_properties()
         ]
         return found[0] if len(found) == 1 and field in spec.input_properties() else None
+
+    def _read_the_record_first(self, clause: Clause, spec: ToolSpec) -> None:
+        """ "Score the resume of candidate CAND-88 against job JOB-12", "order a background
+        check for candidate CAND-301", "... then text the guest": a required input nothing
+        gives (`resume_url`, `candidate_email`, `phone`) is a field of the record of the thing
+        the request names by its code; the one tool that reads such records by that code
+        (`ats.candidates.get`) reads it first, rather than the run being asked for it."""
+        if self._in_loop(clause):
+            return
+        literals = self._literals(spec, clause)
+        planned = self._planned_tools()
+        wanted: dict[str, ToolSpec] = {}
+        for name in spec.required_inputs():
+            schema = spec.input_properties().get(name) or {}
+            if name in literals or is_content_input(name, schema):
+                continue  # (what the step says, its text, is no record's field)
+            readers = [
+                reader
+                for reader in self.specs.values()
+                if reader.id != spec.id
+                and reader.id not in planned
+                and not acts(reader)
+                and self._reads_it(reader, name, schema, clause)
+            ]
+            if len(readers) == 1:
+                wanted[name] = readers[0]
+        if not wanted:
+            return
+        # only for what the step would otherwise ask of the run
+        declared = dict(self.input_properties), list(self.input_required)
+        wired = self._wire(spec, clause, self._sources(), literals=literals)
+        self.input_properties, self.input_required = declared
+        for name, reader in wanted.items():
+            if self._asked_at_run(wired.get(name, "")) and reader.id not in planned:
+                self._tool_node(_helping(clause), reader, helping=True)
+                planned.add(reader.id)
+
+    def _reads_it(
+        self, reader: ToolSpec, name: str, schema: dict[str, Any], clause: Clause
+    ) -> bool:
+        """Whether `reader`, keyed by codes the request gives, returns the field input
+        `name` takes, of the thing the step names (by its code, or by the words the field's
+        name has over the input's: "the guest" for `guest_phone`)."""
+        if self._record_keys(reader, clause) is None:
+            return False
+        fits = best_source(name, schema, output_sources("r", reader.output_schema), minimum=0.65)
+        if fits is None:
+            return False
+        extra = {
+            stem(w)
+            for w in set(split_identifier(name)) ^ set(split_identifier(fits.source.name))
+        }
+        said = {stem(w) for w in re.findall(r"[a-z]+", clause.action.lower())}
+        told = bool(_BARE_CODE.search(_EMAIL_OR_URL.sub(" ", clause.action))) or bool(extra & said)
+        named = extra <= ({stem(w) for w in split_identifier(reader.id)} | said)
+        return told and (fits.score >= 0.75 or bool(extra and named))
+
+    def _record_keys(self, reader: ToolSpec, clause: Clause) -> dict[str, str] | None:
+        """The code each required input of a tool that reads a record takes, from what the
+        step writes or a step before was given (None when one is missing)."""
+        required = reader.required_inputs()
+        # (a record read by its id: `customer_id`, `confirmation_no`; a check of an address
+        # is no record of someone)
+        if not required or any(split_identifier(n)[-1:][0] not in _ID_WORDS for n in required):
+            return None
+        literals = self._literals(reader, clause)
+        keys: dict[str, str] = {}
+        for name in required:
+            schema = reader.input_properties().get(name) or {}
+            value = literals.get(name) or self._code_said_for(name, schema, clause)
+            if value is None:
+                given = {
+                    str((node.get("inputs") or {}).get(name))
+                    for node in self.nodes
+                    if str((node.get("inputs") or {}).get(name, "")).startswith('"')
+                }
+                value = given.pop() if len(given) == 1 else None
+            if value is None or not value.startswith('"'):
+                return None
+            keys[name] = value
+        return keys
 
     def _make_for(self, clause: Clause, producer: ToolSpec) -> None:
         """The step that makes what `clause` sends; right after a loop, and named in the
