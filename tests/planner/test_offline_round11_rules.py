@@ -4,7 +4,7 @@ a request the planner got wrong before its rule, and what it plans now."""
 
 from __future__ import annotations
 
-from flows.core.ir import ApprovalNode, BranchNode
+from flows.core.ir import ApprovalNode, BranchNode, MapNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
@@ -281,3 +281,47 @@ def test_a_field_of_the_record_named_by_its_code_is_read_first():
     # (an address written is no record to read: the reply goes to the customer's address)
     flow = plan("Reply to the customer from support@example.com.", demo_catalog_with([]))
     assert "validate_email" not in steps(flow)
+
+
+def test_a_schedule_sent_is_no_scheduling():
+    # "email her the new holiday schedule" was refused as scheduling something
+    flow = plan(
+        "Email the October schedule to coach@gym.com and cc frontdesk@gym.com, subject "
+        "'October classes'",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["send_email"]["cc"] == '["frontdesk@gym.com"]'
+    assert steps(flow)["send_email"]["subject"] == '"October classes"'
+
+
+def test_a_value_the_tool_takes_is_no_capability_it_lacks_and_a_day_at_a_time_is_its_start():
+    # "a 45 minute video interview": refused as video no tool makes; "on 2026-12-10 at
+    # 15:00" was asked of the run
+    flow = plan(
+        "schedule a 45 minute video interview for CAND-4412 with priya@acme.io on 2026-12-10 "
+        "at 15:00",
+        eval_catalog(ATS),
+    )
+    assert steps(flow)["ats.interviews.schedule"]["kind"] == '"video"'
+    assert steps(flow)["ats.interviews.schedule"]["start"] == '"2026-12-10T15:00:00"'
+
+
+def test_whatsapp_and_text_are_verbs_and_channels():
+    # "look it up and WhatsApp the guest": one step, the lookup dropped and the message
+    # sent to each code; "text the guest" left the channel to the tool
+    flow = plan(
+        "For reservations HX-1, HX-2 and HX-3, look each up and WhatsApp the guest: 'Your "
+        "airport shuttle leaves at 7am from the lobby'",
+        eval_catalog(HOTEL),
+    )
+    lookups = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert lookups.tool == "pms.reservation.get"
+    assert lookups.items == '["HX-1", "HX-2", "HX-3"]'
+    assert steps(flow)["guest.message"]["channel"] == '"whatsapp"'
+    assert steps(flow)["guest.message"]["phone"] == "item.guest_phone"
+    flow = plan(
+        "Cancel reservation HX-9001 and waive the fee, then text the guest a cancellation "
+        "confirmation",
+        eval_catalog(HOTEL),
+    )
+    assert steps(flow)["guest.message"]["channel"] == '"sms"'

@@ -5920,6 +5920,7 @@ class FlowBuilder:
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
         literals.update(_flags_said(properties, clause.action, literals))
+        literals.update(_texted_by_sms(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
@@ -8422,6 +8423,27 @@ def _flags_said(
     return flags
 
 
+_TEXTED = re.compile(
+    r"^\W*(?:and\s+|then\s+)?texts?\s+(?!(?:of|analysis|field|file|summary|body)\b)\w|"
+    r"\b(?:by|via|over|as\s+an?)\s+(?:text|sms)(?:\s+message)?\b|\btext\s+message\b",
+    re.IGNORECASE,
+)
+
+
+def _texted_by_sms(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Text the guest a confirmation" with a tool that sends by SMS or WhatsApp: the
+    input listing "sms" (`channel`) is "sms" (the tool's default was left to choose)."""
+    if not _TEXTED.search(action):
+        return {}
+    for name, schema in properties.items():
+        listed = unwrap_nullable(schema).get("enum") or []
+        if name not in taken and "sms" in listed:
+            return {name: json.dumps("sms")}
+    return {}
+
+
 def _tool_family(tool_id: str, verbs: Collection[str]) -> str | None:
     """What a tool id says it belongs to: the part before a dot (`deploy.release`), or a
     first word that is no verb (`drive_upload_file`; `create_ticket` belongs to nothing)."""
@@ -10749,6 +10771,15 @@ def _timestamp_written(
             if name not in taken and unwrap_nullable(schema).get("format") == kind
         ]
         written = pattern.findall(text)
+        if kind == "date-time" and not written:
+            # "on 2026-12-10 at 15:00": the day and the time, as one timestamp
+            written = [
+                f"{m['day']}T{int(m['hour']):02d}:{m['minute']}:00"
+                for m in _DAY_AT_TIME.finditer(text)
+            ]
+            if len(wanted) == 1 and len(written) == 1:
+                found[wanted[0]] = json.dumps(written[0])
+                continue
         if len(wanted) == 1 and len(written) == 1:
             found[wanted[0]] = json.dumps(written[0])
     if not any(unwrap_nullable(schema).get("format") for schema in properties.values()):
@@ -10765,6 +10796,11 @@ def _timestamp_written(
             elif words & {"end", "to", "until", "through"}:
                 found[name] = json.dumps(span.group("end"))
     return found
+
+
+_DAY_AT_TIME = re.compile(
+    r"\b(?P<day>\d{4}-\d{2}-\d{2})\s+(?:at\s+)?(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)\b"
+)
 
 
 def _start_written(

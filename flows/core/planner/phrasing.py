@@ -51,13 +51,13 @@ COMMON_VERBS = frozenset(
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
     translate update upload validate verify welcome write ensure decide tell inform warn make
-    slack pay deny
+    slack pay deny whatsapp
     """.split()
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
 NOUN_VERBS = frozenset(
-    {"email", "text", "message", "sms", "ping", "file", "log", "call", "page", "slack"}
+    {"email", "text", "message", "sms", "ping", "file", "log", "call", "page", "slack", "whatsapp"}
 )
 _DETERMINERS = (
     r"(?:(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"

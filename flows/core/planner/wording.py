@@ -620,8 +620,40 @@ def kind_needs_approval(text: str, specs: Iterable[ToolSpec]) -> str:
     return _KIND_NEEDS_APPROVAL.sub(said, text)
 
 
+#: "look each up", "pull them all up": the particle after the object
+_EACH_UP = re.compile(
+    r"\b(?P<verb>look|pull|call|bring|ring)\s+(?P<what>each(?:\s+one)?|them(?:\s+(?:each|all))?|"
+    r"every\s+one)\s+up\b",
+    re.IGNORECASE,
+)
+
+
+_LISTED_CODE = r"(?=[\w-]*\d)[A-Za-z][\w-]*"
+#: "For reservations HX-1, HX-2 and HX-3, look each up and ...": a loop over the codes
+_FOR_THE_CODES = re.compile(
+    rf"(?P<lead>^|(?<=[.!?;])\s+)for\s+(?P<noun>[a-z]+s)\s+(?P<codes>{_LISTED_CODE}"
+    rf"(?:\s*,\s*{_LISTED_CODE})*\s*,?\s*(?:and|&)\s+{_LISTED_CODE})\s*,\s*(?P<rest>[^.;!?]+)",
+    re.IGNORECASE,
+)
+
+
+def _for_the_codes(match: re.Match[str]) -> str:
+    """ "For reservations HX-1, HX-2 and HX-3, look up each one and ..." -> "For each of
+    these reservations: HX-1, HX-2 and HX-3, look it up and ..."."""
+    rest = re.sub(r"\blook\s+up\s+each\s+one\b", "look it up", match["rest"], flags=re.I)
+    rest = re.sub(r"\beach\s+one\b", "it", rest, count=1, flags=re.I)
+    return f"{match['lead']}For each of these {match['noun']}: {match['codes']}, {rest}"
+
+
+def _each_up_object(what: str) -> str:
+    lowered = what.lower()
+    return "each one" if lowered.startswith(("each", "every")) or "each" in lowered else what
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _EACH_UP.sub(lambda m: f"{m['verb']} up {_each_up_object(m['what'])}", text)
+    text = _FOR_THE_CODES.sub(_for_the_codes, text)
     text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
     text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
@@ -1682,10 +1714,21 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         return []
     words = _spec_words(spec)
     raw = _spec_raw_words(spec)
+    # ("a video interview" for a tool whose `kind` is phone, video or onsite: a value it
+    # takes, not a medium it lacks)
+    listed = {
+        str(value).lower()
+        for schema in spec.input_properties().values()
+        if isinstance(schema, dict)
+        for value in schema.get("enum") or ()
+    }
     return [
         missing
         for missing, exact, stemmed in asked
-        if not words & stemmed and not raw & exact and not _spec_says_action(spec, missing.what)
+        if not words & stemmed
+        and not raw & exact
+        and not _spec_says_action(spec, missing.what)
+        and missing.phrase.lower() not in listed
     ]
 
 
@@ -1725,6 +1768,9 @@ def _capabilities_asked(
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
+    if _SENDS_FIRST.match(step.strip()):
+        # "email the October schedule to coach@…": the schedule is what the message carries
+        step = _SCHEDULE_SENT.sub(" ", step)
     asked = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS, *_NAMED_SYSTEMS):
         match = pattern.search(step)
@@ -1736,6 +1782,14 @@ def _capabilities_asked(
         stemmed = frozenset(stem(w) for w in offered if not w.startswith("="))
         asked.append((MissingCapability(match.group(0).strip(), what), exact, stemmed))
     return tuple(asked)
+
+
+#: "the October schedule", "our new class timetable": a schedule as a thing, not scheduling
+_SCHEDULE_SENT = re.compile(
+    r"\b(?:the|our|a|an|their|his|her|your|my|this|that|its|new)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:schedules?|timetables?)\b",
+    re.IGNORECASE,
+)
 
 
 def channels_named(step: str) -> list[str]:
