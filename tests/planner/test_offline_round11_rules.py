@@ -325,3 +325,50 @@ def test_whatsapp_and_text_are_verbs_and_channels():
         eval_catalog(HOTEL),
     )
     assert steps(flow)["guest.message"]["channel"] == '"sms"'
+
+
+def test_why_a_ticket_is_opened_is_no_step():
+    # "so the front desk can call him" was refused as a phone call no tool makes
+    flow = plan(
+        "new gym member: Tomas Berg, tomas.berg@gmial.com. check the email, if it's fine send "
+        "the welcome email, if not open an account ticket so the front desk can call him",
+        demo_catalog_with([]),
+    )
+    assert set(steps(flow)) == {"validate_email", "send_welcome_email", "create_ticket"}
+    assert steps(flow)["validate_email"]["email"] == '"tomas.berg@gmial.com"'
+
+
+def test_a_dotted_id_whose_last_part_looks_only_reads():
+    # "pms.room.status", "kyc.verify_identity": refused as tools that act where a check
+    # was asked for
+    flow = plan(
+        "Check the status of room 302 and if it's dirty create a rush cleaning task",
+        eval_catalog(HOTEL),
+    )
+    assert steps(flow)["pms.room.status"] == {"room_number": '"302"'}
+    assert steps(flow)["housekeeping.create_task"]["priority"] == '"rush"'
+    flow = plan(
+        "Verify the identity of customer CUS-100 using their passport; if the result is clear "
+        "open a savings account for them, otherwise email kyc@bank.com to review it manually",
+        eval_catalog(KYC),
+    )
+    assert steps(flow)["kyc.verify_identity"] == {
+        "customer_id": '"CUS-100"',
+        "document_type": '"passport"',
+    }
+
+
+def test_a_value_of_two_words_a_tool_lists_picks_it():
+    # "Verify the driving licence of CUS-61": validate_order was planned with the customer's
+    # code as an order id
+    flow = plan(
+        "Verify the driving licence of CUS-61. If it's rejected, email the customer that we "
+        "couldn't verify them",
+        eval_catalog(KYC),
+    )
+    assert steps(flow)["kyc.verify_identity"] == {
+        "customer_id": '"CUS-61"',
+        "document_type": '"driving_licence"',
+    }
+    assert "validate_order" not in steps(flow)
+    assert steps(flow)["send_email"]["to"] == "customers_get.email"

@@ -3272,6 +3272,7 @@ class FlowBuilder:
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
         ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
+        ranked = _listed_value_said(text, ranked)
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         return self._done_as_a_listed_value(text, ranked)
 
@@ -9239,6 +9240,35 @@ _READ_CODE = re.compile(
     r"(?P<letters>[A-Za-z]{2,})-\d[\w-]*",
     re.IGNORECASE,
 )
+
+
+def _listed_value_said(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Verify the driving licence of CUS-61": of tools that score at least half the best,
+    the one that takes a value of two words or more the step says, as one its input lists
+    (`document_type`: driving_licence, national_id) goes first, before ones that take none
+    (`validate_order`, which only shares the verb's meaning)."""
+    if len(ranked) < 2:
+        return ranked
+    said = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+    def takes(spec: ToolSpec) -> bool:
+        for schema in spec.input_properties().values():
+            for value in (schema.get("enum") or []) if isinstance(schema, dict) else []:
+                words = " ".join(re.findall(r"[a-z0-9]+", str(value).lower()))
+                # (a value of two words or more: "account", a ticket's category, is a word
+                # of many steps)
+                if " " in words and re.search(rf"\b{re.escape(words)}\b", said):
+                    return True
+        return False
+
+    if takes(ranked[0][1].spec):
+        return ranked
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.5 and takes(pair[1].spec)]
+    if len(close) != 1:
+        return ranked
+    return [(ranked[0][0], close[0][1]), *[pair for pair in ranked if pair is not close[0]]]
 
 
 def _id_words_break_tie(

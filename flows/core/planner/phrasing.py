@@ -725,7 +725,8 @@ _FOR_ONES_AFTER = re.compile(
 #: "..., so someone can respond": why, not a step.
 _PURPOSE = re.compile(
     r",?\s+(?:so\s+(?:that\s+)?|in\s+order\s+(?:that|for)\s+)(?:someone|somebody|we|they|he|she|"
-    r"i|you|the\s+\w+(?:\s+team)?|our\s+\w+|people|customers?)\s+(?:can|could|will|may|know|"
+    # ("so the front desk can call him": who, in a word or two)
+    r"i|you|the\s+\w+(?:\s+\w+)?|our\s+\w+(?:\s+\w+)?|people|customers?)\s+(?:can|could|will|may|know|"
     r"knows|gets?|sees?)\b"
     # (up to a step or condition that follows: "so someone can follow up and if ...")
     r"(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
