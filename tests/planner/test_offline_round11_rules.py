@@ -372,3 +372,18 @@ def test_a_value_of_two_words_a_tool_lists_picks_it():
     }
     assert "validate_order" not in steps(flow)
     assert steps(flow)["send_email"]["to"] == "customers_get.email"
+
+
+def test_an_address_is_checked_by_the_tool_that_takes_one():
+    # "check dan@x.com": the stock was checked, its lines asked of the run; "a throwaway
+    # address" was no field of any tool, and the dash parted no step from "reject it"
+    flow = plan("check dan@x.com", demo_catalog_with([]))
+    assert steps(flow) == {"validate_email": {"email": '"dan@x.com"'}}
+    flow = plan(
+        "Check signup dan@mailinator.com — reject it if it's a throwaway address, otherwise "
+        "look them up by email",
+        demo_catalog_with([]),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "!validate_email.disposable"
+    assert branch.then == ["lookup_user"]

@@ -664,6 +664,8 @@ class FlowBuilder:
         rest = match.string[match.end() :]
         if _CONDITION_LEAD.match(rest) or self.reader.starts_with_verb(rest):
             return "; "
+        if _TURNED_AWAY_LEAD.match(rest):
+            return "; "  # "check signup dan@x.com — reject it if it's a throwaway address"
         return match.group(0)
 
     def _if_it_passed(self, match: re.Match[str]) -> str:
@@ -3016,6 +3018,11 @@ class FlowBuilder:
         if any(stem(w) in own for w in words[1:]):
             return
         strange = [w for w in words[1:] if len(w) > 2 and not self._known_word(w)]
+        if strange and _ADDRESS_WORDS.search(text) and "email" in best.spec.input_properties():
+            # "check signup dan@mailinator.com": the address is what it works on, the word
+            # before it says who wrote it
+            said = re.search(rf"\b{re.escape(strange[0])}\s+[\w.+-]+@", text, re.IGNORECASE)
+            strange = strange[1:] if said is not None else strange
         if strange:
             raise PlanningError(
                 "unmapped_step",
@@ -3272,7 +3279,7 @@ class FlowBuilder:
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
         ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
-        ranked = _listed_value_said(text, ranked)
+        ranked = _address_taker_first(text, _listed_value_said(text, ranked))
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         return self._done_as_a_listed_value(text, ranked)
 
@@ -7102,6 +7109,8 @@ class FlowBuilder:
                 found.setdefault(item.spec.id, item.spec)
         # ("if they're not in our system": what a lookup's `found` says)
         named = {stem(word) for word in meaningful(said_of_a_record(condition))}
+        # ("a throwaway address": the field `disposable`, by a word of the same meaning)
+        named |= {other for word in set(named) for other in synonyms(word)}
         for spec in self.specs.values():
             fields = spec.output_properties()
             if named & {stem(word) for name in fields for word in split_identifier(name)}:
@@ -9242,6 +9251,32 @@ _READ_CODE = re.compile(
 )
 
 
+def _address_taker_first(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Check dan@x.com", "check signup dan@mailinator.com": the step writes an address and
+    the best tool has no input an address goes to (a stock check's lines); of tools that
+    score at least half as well, the one that takes an address (`validate_email`) goes
+    first (the stock was checked, its lines asked of the run)."""
+    if len(ranked) < 2 or not _ADDRESS_WORDS.search(text):
+        return ranked
+
+    def takes(spec: ToolSpec) -> bool:
+        return any(
+            "email" in split_identifier(name)
+            or name in _RECIPIENT_INPUTS
+            or (isinstance(schema, dict) and schema.get("format") == "email")
+            for name, schema in spec.input_properties().items()
+        )
+
+    if takes(ranked[0][1].spec):
+        return ranked
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.5 and takes(pair[1].spec)]
+    if len(close) != 1:
+        return ranked
+    return [(ranked[0][0], close[0][1]), *[pair for pair in ranked if pair is not close[0]]]
+
+
 def _listed_value_said(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -9991,6 +10026,9 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
     return False
 
 
+_TURNED_AWAY_LEAD = re.compile(
+    r"(?:reject|decline|discard|drop|refuse|deny)\s+(?:it|them|him|her)\b", re.IGNORECASE
+)
 #: A dash with spaces around it (not a hyphen in a word, nor a range of numbers).
 #: ("look up u_5512 - if ...": after a code's digits too)
 _SPACED_DASH = re.compile(r"(?<=[A-Za-z0-9)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
