@@ -387,3 +387,30 @@ def test_an_address_is_checked_by_the_tool_that_takes_one():
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == "!validate_email.disposable"
     assert branch.then == ["lookup_user"]
+
+
+def test_a_region_after_its_city_is_the_tax_region():
+    # "Vancouver, British Columbia": "British" was refused as an action no tool does
+    flow = plan(
+        "Work out GST/PST on a $640 order shipped to Vancouver, British Columbia",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["calculate_tax"] == {
+        "amount": "640.0",
+        "country": '"CA"',
+        "region": '"BC"',
+    }
+
+
+def test_a_step_for_those_of_a_kind_in_a_loop_over_listed_codes():
+    # "For each of u_1, u_2, u_3: ..." was refused (a loop over "u_"); "for any that aren't
+    # found" opens a ticket for those only
+    flow = plan(
+        "For each of u_1, u_2, u_3: look them up and open an account ticket for any that "
+        "aren't found",
+        demo_catalog_with([]),
+    )
+    tickets = next(
+        node for node in flow.nodes if isinstance(node, MapNode) and node.tool == "create_ticket"
+    )
+    assert "!lookup_user[i].found" in tickets.items

@@ -88,6 +88,7 @@ from flows.core.planner.phrasing import (
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
 from flows.core.planner.places import (
+    PLACE_NAMED,
     country_currency,
     country_literal,
     currency_literal,
@@ -2014,7 +2015,9 @@ class FlowBuilder:
         picks the tool. A part that is only an object ("and the order") or a word or two
         ("and address") belongs to its neighbour."""
         # a street address written out ("to 10 Downing Street, London") is data
-        parts = _AND_PART.split(_ASIDE.sub(" ", STREET_ADDRESS.sub(" the address ", text)))
+        # (so is a place of two words: "Vancouver, British Columbia")
+        placed = PLACE_NAMED.sub("the place", STREET_ADDRESS.sub(" the address ", text))
+        parts = _AND_PART.split(_ASIDE.sub(" ", placed))
         if len(parts) < 2:
             return
         known = self.known_stems

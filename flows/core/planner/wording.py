@@ -637,6 +637,27 @@ _FOR_THE_CODES = re.compile(
 )
 
 
+#: "For each of u_1, u_2, u_3: look them up": codes listed without "and", then a colon
+_EACH_OF_CODES_COLON = re.compile(
+    rf"\b(?P<lead>for\s+each\s+of\s+)(?P<items>{_LISTED_CODE}(?:\s*,\s*{_LISTED_CODE})+)\s*:\s+",
+    re.IGNORECASE,
+)
+#: "open an account ticket for any that aren't found": a step for those of a kind only
+_FOR_ANY_THAT = re.compile(
+    r"(?P<lead>\band\s+|\bthen\s+|[,;:]\s*|^)(?P<step>[a-z](?:(?!\b(?:and|then)\b)[^,.;:!?])*?)"
+    r"\s+for\s+(?:any|those|"
+    r"the\s+ones|each\s+one|every\s+one)\s+(?:of\s+them\s+)?(?:that|which|who)\s+"
+    r"(?P<condition>(?:are|is|were|was|aren't|isn't|weren't|wasn't|don't|doesn't|didn't|have|"
+    r"has|haven't|hasn't)\b[^,.;!?]*?)(?=\s*(?:[,.;!?]|$))",
+    re.IGNORECASE,
+)
+
+
+def _each_of_codes(match: re.Match[str]) -> str:
+    items = [item.strip() for item in match["items"].split(",")]
+    return f"{match['lead']}{', '.join(items[:-1])} and {items[-1]}, "
+
+
 def _for_the_codes(match: re.Match[str]) -> str:
     """ "For reservations HX-1, HX-2 and HX-3, look up each one and ..." -> "For each of
     these reservations: HX-1, HX-2 and HX-3, look it up and ..."."""
@@ -654,6 +675,8 @@ def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _EACH_UP.sub(lambda m: f"{m['verb']} up {_each_up_object(m['what'])}", text)
     text = _FOR_THE_CODES.sub(_for_the_codes, text)
+    text = _EACH_OF_CODES_COLON.sub(_each_of_codes, text)
+    text = _FOR_ANY_THAT.sub(r"\g<lead>if they \g<condition>, \g<step>", text)
     text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
     text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
