@@ -414,3 +414,31 @@ def test_a_step_for_those_of_a_kind_in_a_loop_over_listed_codes():
         node for node in flow.nodes if isinstance(node, MapNode) and node.tool == "create_ticket"
     )
     assert "!lookup_user[i].found" in tickets.items
+
+
+def test_time_given_after_a_comma_is_the_approvals_deadline():
+    # ", give them a day" was a step no tool does
+    flow = plan(
+        "Take the $7,500 deposit for wedding booking WED-19. Anything above $5k needs the "
+        "venue manager's OK first, give them a day",
+        demo_catalog_with([]),
+    )
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert approval.timeout_s == 86400
+    assert steps(flow)["process_payment"]["amount"] == "7500.0"
+
+
+def test_not_approved_in_time_is_rejected_and_what_follows_happens_then():
+    # "If they don't approve within 3 days, email ...": read as "approve on no answer",
+    # and "within 3 days" was a step of its own
+    flow = plan(
+        "Before charging the $1,200 annual membership on order ANN-5, get approval from "
+        "finance. If they don't approve within 3 days, email member@club.org that we couldn't "
+        "process it",
+        demo_catalog_with([]),
+    )
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert (approval.timeout_s, approval.on_timeout) == (259200, "reject")
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == f"!{approval.id}.approved"
+    assert branch.then == ["send_email"]

@@ -671,8 +671,17 @@ def _each_up_object(what: str) -> str:
     return "each one" if lowered.startswith(("each", "every")) or "each" in lowered else what
 
 
+#: ", give them a day" after an approval: its deadline, said as after a dash
+_GIVE_THEM_TIME = re.compile(
+    r"\s*,\s*(?=(?:and\s+)?(?:give|allow)\s+(?:them|him|her|it|the\s+\w+)\s+(?:a|an|one|two|three|"
+    r"\d+)\s+(?:business\s+|working\s+)?(?:minutes?|hours?|days?|weeks?)\b)",
+    re.IGNORECASE,
+)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _GIVE_THEM_TIME.sub(" - ", text)
     text = _EACH_UP.sub(lambda m: f"{m['verb']} up {_each_up_object(m['what'])}", text)
     text = _FOR_THE_CODES.sub(_for_the_codes, text)
     text = _EACH_OF_CODES_COLON.sub(_each_of_codes, text)
@@ -1084,11 +1093,33 @@ _DONE_ANYWAY = re.compile(
 )
 
 
+#: "if they don't approve within 3 days", "if nobody approves it in 48 hours": a lapse
+_NOT_APPROVED_IN_TIME = re.compile(
+    r"^\s*(?:and\s+)?(?:if|when|should)\s+(?:(?:nobody|no\s+one)\s+|(?:they|he|she|finance|"
+    r"legal|the\s+\w+|\w+)\s+(?:(?:does|do|did|has|have)\s*n[o']t|doesn't|don't|didn't|hasn't|"
+    r"haven't|never|fails?\s+to)\s+)(?:approve|sign\s+off)\w*"
+    r"(?:\s+(?:it|this|them|on\s+it))?\s+(?:within|in|by|after)\s+[^,;]*?\b(?:minutes?|mins?|"
+    r"hours?|hrs?|days?|weeks?)\b\s*[,;]?"
+    # (not "..., approve it anyway" / "..., cancel": what to do with the approval itself)
+    r"(?![\s,;]*(?:then\s+|just\s+)?(?:auto[- ]?)?(?:approve|accept|go\s+ahead|proceed|reject|decline|"
+    r"deny|skip|drop|cancel|fail|abort|stop)\b)",
+    re.IGNORECASE,
+)
+
+
 def approval_deadline(text: str) -> tuple[str, Deadline]:
     """The approval's timeout and what happens when it lapses, and `text` without the words
     that said so ("... within 48 hours; if they haven't answered, reject it")."""
     policy = None
     timeout = None
+    lapse = _NOT_APPROVED_IN_TIME.search(text)
+    if lapse is not None:
+        # "if they don't approve within 3 days, email ...": not approved in time is
+        # rejected, and what follows is what happens then (not "approve" on no answer)
+        duration = _DURATION.search(lapse.group(0))
+        rest = (text[: lapse.start()] + " " + text[lapse.end() :]).strip()
+        if duration is not None:
+            return " ".join(rest.split()), Deadline(_duration_seconds(duration), "reject")
     # "if she doesn't respond, just send it anyway": the step goes ahead, as approved
     text = _DONE_ANYWAY.sub("go ahead", text)
     for pattern in _POLICY_PATTERNS:
