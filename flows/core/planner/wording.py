@@ -1101,8 +1101,8 @@ _NOT_APPROVED_IN_TIME = re.compile(
     r"(?:\s+(?:it|this|them|on\s+it))?\s+(?:within|in|by|after)\s+[^,;]*?\b(?:minutes?|mins?|"
     r"hours?|hrs?|days?|weeks?)\b\s*[,;]?"
     # (not "..., approve it anyway" / "..., cancel": what to do with the approval itself)
-    r"(?![\s,;]*(?:then\s+|just\s+)?(?:auto[- ]?)?(?:approve|accept|go\s+ahead|proceed|reject|decline|"
-    r"deny|skip|drop|cancel|fail|abort|stop)\b)",
+    r"(?![\s,;]*(?:then\s+|just\s+)?(?:auto[- ]?)?(?:approve|accept|go\s+ahead|proceed|reject|"
+    r"decline|deny|skip|drop|cancel|fail|abort|stop)\b)",
     re.IGNORECASE,
 )
 
