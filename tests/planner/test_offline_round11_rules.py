@@ -442,3 +442,16 @@ def test_not_approved_in_time_is_rejected_and_what_follows_happens_then():
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == f"!{approval.id}.approved"
     assert branch.then == ["send_email"]
+
+
+def test_some_of_a_number_named_is_more_than_nothing():
+    # "if a fee gets charged" after a cancellation returning `fee_charged` was refused; "email
+    # the guest" reads the reservation's address
+    flow = plan(
+        "Cancel reservation HX-3344 without waiving the fee; if a fee gets charged, email the "
+        "guest explaining our cancellation policy",
+        eval_catalog(HOTEL),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "pms_reservation_cancel.fee_charged > 0"
+    assert steps(flow)["send_email"]["to"] == "pms_reservation_get.guest_email"

@@ -305,6 +305,9 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
+    some = _some_amount_named(text, sources, negate)
+    if some is not None:
+        return some
     counted = _there_are_some(text, sources, negate)
     if counted is not None:
         return counted
@@ -414,6 +417,37 @@ _NOTHING_FOUND = re.compile(
     r"\b(?:comes?|came)\s+back\s+empty\b",
     re.IGNORECASE,
 )
+
+
+#: "if a fee gets charged", "if any fee was charged": something of it, no number said
+_SOME_OF_IT = re.compile(
+    r"^\s*(?:there(?:'s|\s+is|\s+was)\s+)?(?:an?|any|some)\s+[a-z]+\s+(?:(?:gets?|got|is|was|"
+    r"were|has\s+been|have\s+been)\s+)?[a-z]+(?:ed)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _some_amount_named(
+    text: str, sources: Sequence[Source], negate: bool
+) -> ResolvedCondition | None:
+    """ "If a fee gets charged" after a cancellation that returns `fee_charged` (a number):
+    more than nothing of it, when every word of the field's name is said and no number is;
+    no such condition was read."""
+    if not _SOME_OF_IT.match(text) or re.search(r"\d", text):
+        return None
+    said = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
+    for source in sources:
+        words = split_identifier(source.name)
+        if (
+            source.node is None
+            or len(words) < 2
+            or schema_types(source.schema) not in ({"number"}, {"integer"})
+            or not all(stem(w) in said for w in words)
+        ):
+            continue
+        expression = f"{source.expression} {'<=' if negate else '>'} 0"
+        return ResolvedCondition(expression, source.name)
+    return None
 
 
 def _nothing_found(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:

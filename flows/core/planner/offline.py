@@ -2328,17 +2328,24 @@ class FlowBuilder:
         name has over the input's: "the guest" for `guest_phone`)."""
         if self._record_keys(reader, clause) is None:
             return False
-        fits = best_source(name, schema, output_sources("r", reader.output_schema), minimum=0.65)
-        if fits is None:
+        sources = output_sources("r", reader.output_schema)
+        fits = best_source(name, schema, sources, minimum=0.65)
+        field, score = (fits.source.name, fits.score) if fits is not None else ("", 0.0)
+        if name in _RECIPIENT_INPUTS and fits is None:
+            # "email the guest": the one address field the record has (`guest_email`)
+            addresses = [s.name for s in sources if "email" in split_identifier(s.name)]
+            field, score = (addresses[0], 0.7) if len(addresses) == 1 else ("", 0.0)
+            name = "email"
+        if not field:
             return False
-        extra = {
-            stem(w)
-            for w in set(split_identifier(name)) ^ set(split_identifier(fits.source.name))
-        }
+        # (the words the field's name has over the input's: "guest" in `guest_email`, or
+        # the input's over the field's: "candidate" in `candidate_email`)
+        mine, its = set(split_identifier(name)), set(split_identifier(field))
+        extra = {stem(w) for w in its - mine} or {stem(w) for w in mine - its}
         said = {stem(w) for w in re.findall(r"[a-z]+", clause.action.lower())}
         told = bool(_BARE_CODE.search(_EMAIL_OR_URL.sub(" ", clause.action))) or bool(extra & said)
         named = extra <= ({stem(w) for w in split_identifier(reader.id)} | said)
-        return told and (fits.score >= 0.75 or bool(extra and named))
+        return told and (score >= 0.75 or bool(extra and named))
 
     def _record_keys(self, reader: ToolSpec, clause: Clause) -> dict[str, str] | None:
         """The code each required input of a tool that reads a record takes, from what the
