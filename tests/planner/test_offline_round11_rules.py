@@ -455,3 +455,14 @@ def test_some_of_a_number_named_is_more_than_nothing():
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == "pms_reservation_cancel.fee_charged > 0"
     assert steps(flow)["send_email"]["to"] == "pms_reservation_get.guest_email"
+
+
+def test_the_code_given_to_a_step_before_fills_the_same_input_later():
+    # "charge $60 to its folio" after "look up reservation HX-204": the reservation's code
+    # was asked of the run
+    flow = plan(
+        "Look up reservation HX-204 and if the guest is still checked in, charge $60 to its "
+        "folio for late checkout",
+        eval_catalog(HOTEL),
+    )
+    assert steps(flow)["folio.post_charge"]["confirmation_no"] == '"HX-204"'

@@ -5436,6 +5436,15 @@ class FlowBuilder:
                 re.IGNORECASE,
             )
         }
+        if not codes:
+            # "look up reservation HX-204 and ... charge $60 to its folio": the code a step
+            # before was given for an input of the same name (`confirmation_no`)
+            codes = {
+                str(value)[1:-1]
+                for node in self.nodes
+                if (value := (node.get("inputs") or {}).get(name)) is not None
+                and re.fullmatch(r'"(?=[\w-]*\d)[A-Za-z0-9][\w-]*"', str(value))
+            }
         return json.dumps(codes.pop()) if len(codes) == 1 else None
 
     def _wrote_it(self, recipient: str) -> bool:
