@@ -466,3 +466,35 @@ def test_the_code_given_to_a_step_before_fills_the_same_input_later():
         eval_catalog(HOTEL),
     )
     assert steps(flow)["folio.post_charge"]["confirmation_no"] == '"HX-204"'
+
+
+def test_the_list_said_after_the_second_step_is_the_first_steps_things():
+    # "fetch these two pages and summarize each one: <a> and <b>" was refused (the pages
+    # summarized, none fetched)
+    flow = plan(
+        "Fetch these two pages and summarize each one: https://a.example.com/terms and "
+        "https://b.example.com/terms",
+        demo_catalog_with([]),
+    )
+    fetches = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert fetches.tool == "fetch_url"
+    assert fetches.items == '["https://a.example.com/terms", "https://b.example.com/terms"]'
+    assert steps(flow)["summarize_text"]["text"] == "item.text"
+
+
+def test_everything_is_in_stock_reads_the_stock_check_not_every_step():
+    # refused as a condition on every step before (some in arms); "if everything succeeds"
+    # is still refused so
+    flow = plan(
+        "Validate the order; if it's valid, check stock, and if everything is in stock charge "
+        "the customer the subtotal. If something's out of stock, email kitchen@prep.com which "
+        "SKUs are missing.",
+        demo_catalog_with([]),
+    )
+    conditions = [node.condition for node in flow.nodes if isinstance(node, BranchNode)]
+    assert "check_inventory.in_stock" in conditions
+    refusal(
+        "Validate the order; if it is valid, check stock; if it's in stock, charge; if charging "
+        "fails, email the customer; if everything succeeds, ship.",
+        demo_catalog_with([]),
+    )

@@ -6399,7 +6399,13 @@ class FlowBuilder:
         resolved = self._said_of_each_item(condition) or resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
-        if resolved is not None and _EVERY_STEP.search(condition.text) and self._in_arms():
+        if (
+            resolved is not None
+            and _EVERY_STEP.search(condition.text)
+            and self._in_arms()
+            # ("if everything is in stock": one step's `in_stock`, named, not every step's)
+            and not _one_field_said(condition.text, resolved.expression)
+        ):
             raise PlanningError(
                 "unmapped_condition",
                 f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
@@ -11097,6 +11103,17 @@ def _done_by(text: str, spec: ToolSpec) -> bool:
         return False
     doing = stem(went.group("doing"))
     return bool(({doing} | synonyms(doing)) & {stem(w) for w in split_identifier(spec.id)})
+
+
+def _one_field_said(text: str, expression: str) -> bool:
+    """Whether `expression` reads one field whose every word `text` says as written ("if
+    everything is in stock": `check_inventory.in_stock`; not "if everything succeeds" read as
+    an order's `valid`)."""
+    fields = re.findall(r"\b[a-z_]+\.([a-z_]+)\b", expression)
+    if len(set(fields)) != 1 or re.search(r"&&|\|\|", expression):
+        return False
+    said = set(re.findall(r"[a-z]+", text.lower()))
+    return all(word in said for word in split_identifier(fields[0]))
 
 
 def _says_the_field(text: str, expression: str) -> bool:

@@ -653,6 +653,17 @@ _FOR_ANY_THAT = re.compile(
 )
 
 
+_LIST_ITEM = r"(?:https?://\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?=[\w-]*\d)[A-Za-z][\w-]*)"
+#: "fetch these two pages and summarize each one: <a> and <b>": the list is the first
+#: step's things, said at the end
+_LIST_SAID_LAST = re.compile(
+    r"(?P<head>\b[a-z]+\s+(?:these|those|the|both)\s+(?:\w+\s+)?[a-z]+s)\s+and\s+"
+    r"(?P<second>[a-z]+\s+(?:each(?:\s+one)?|them(?:\s+all)?|both(?:\s+of\s+them)?))\s*:\s*"
+    rf"(?P<list>{_LIST_ITEM}(?:\s*(?:,|\band\b|&)\s*{_LIST_ITEM})+)(?=\s*(?:[.;!?]\s|[.;!?]?$))",
+    re.IGNORECASE,
+)
+
+
 def _each_of_codes(match: re.Match[str]) -> str:
     items = [item.strip() for item in match["items"].split(",")]
     return f"{match['lead']}{', '.join(items[:-1])} and {items[-1]}, "
@@ -685,6 +696,7 @@ def chat_spelling(text: str) -> str:
     text = _EACH_UP.sub(lambda m: f"{m['verb']} up {_each_up_object(m['what'])}", text)
     text = _FOR_THE_CODES.sub(_for_the_codes, text)
     text = _EACH_OF_CODES_COLON.sub(_each_of_codes, text)
+    text = _LIST_SAID_LAST.sub(r"\g<head>: \g<list>, and \g<second>", text)
     text = _FOR_ANY_THAT.sub(r"\g<lead>if they \g<condition>, \g<step>", text)
     text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
