@@ -498,3 +498,19 @@ def test_everything_is_in_stock_reads_the_stock_check_not_every_step():
         "fails, email the customer; if everything succeeds, ship.",
         demo_catalog_with([]),
     )
+
+
+def test_send_it_after_a_made_offer_sends_that_offer():
+    # "send it" after "ats.offers.create": an email asked of the run for an address (the
+    # verb of a dotted id leads its last part); "send it to the candidate" was a rejection
+    # of the candidate (the id naming the candidate broke a tie it has no verb in)
+    flow = plan(
+        "Create an offer for CAND-3 at €70,000 in EUR starting 2027-02-01 and send it",
+        eval_catalog(ATS),
+    )
+    assert steps(flow)["ats.offers.send"] == {"offer_id": "ats_offers_create.offer_id"}
+    flow = plan(
+        "Create an offer for CAND-3 at $70,000 starting 2027-02-01, then send it to the candidate",
+        eval_catalog(ATS),
+    )
+    assert "ats.candidates.reject" not in steps(flow)

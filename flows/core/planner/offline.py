@@ -9205,7 +9205,14 @@ def _id_verb(tool_id: str) -> str:
     ):
         return first
     second = words[1] if len(words) > 1 else ""
-    return second if second in COMMON_VERBS and second not in NOUN_VERBS else first
+    if second in COMMON_VERBS and second not in NOUN_VERBS:
+        return second
+    if "." in tool_id:
+        # "ats.offers.create": the verb leads the last part of a dotted id
+        last = split_identifier(tool_id.rsplit(".", 1)[1])
+        if last and last[0] in COMMON_VERBS:
+            return last[0]
+    return first
 
 
 def _verb_breaks_tie(
@@ -9340,12 +9347,24 @@ def _id_words_break_tie(
     if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.9:
         return ranked
     # (the nouns: the step's verb is weighed by the ranking already)
-    said = {stem(w) for w in re.findall(r"[a-z]+", text.lower())[1:]}
+    words = re.findall(r"[a-z]+", text.lower())
+    said = {stem(w) for w in words[1:]}
+    verb = stem(words[0]) if words else ""
 
     def count(spec: ToolSpec) -> int:
         return sum(stem(w) in said for w in dict.fromkeys(split_identifier(spec.id)))
 
-    tied = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.9]
+    # (and only a tool whose id says the step's verb too: "send it to the candidate" is no
+    # `ats.candidates.reject`, however it names the candidate)
+    tied = [
+        pair
+        for pair in ranked
+        if pair[0] >= ranked[0][0] * 0.9
+        and (
+            pair is ranked[0]
+            or ({verb} | synonyms(verb)) & {stem(w) for w in split_identifier(pair[1].spec.id)}
+        )
+    ]
     best = max(count(pair[1].spec) for pair in tied)
     most = [pair for pair in tied if count(pair[1].spec) == best]
     if len(most) != 1 or most[0] is ranked[0] or count(ranked[0][1].spec) > 0:
