@@ -514,3 +514,17 @@ def test_send_it_after_a_made_offer_sends_that_offer():
         eval_catalog(ATS),
     )
     assert "ats.candidates.reject" not in steps(flow)
+
+
+def test_a_room_said_is_no_chat_room_for_an_input_that_lists_its_channels():
+    # "their room is ready" wrote "is" as the channel (sms or whatsapp), and the plan was
+    # refused as invalid
+    flow = plan(
+        "Look up reservation HX-5 and text the guest that their room is ready",
+        eval_catalog(HOTEL),
+    )
+    assert steps(flow)["guest.message"]["channel"] == '"sms"'
+    flow = plan(
+        "Look up reservation HX-5 and whatsapp the guest their room number", eval_catalog(HOTEL)
+    )
+    assert steps(flow)["guest.message"]["channel"] == '"whatsapp"'
