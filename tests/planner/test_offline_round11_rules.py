@@ -528,3 +528,15 @@ def test_a_room_said_is_no_chat_room_for_an_input_that_lists_its_channels():
         "Look up reservation HX-5 and whatsapp the guest their room number", eval_catalog(HOTEL)
     )
     assert steps(flow)["guest.message"]["channel"] == '"whatsapp"'
+
+
+def test_it_is_there_after_a_stock_check_is_in_stock():
+    # "if it's there" planned a user lookup and shipped when a user was found
+    flow = plan(
+        "Check stock for 2x MUG-1 for order 77 and if it's there, ship order 77 to 1 Main St, "
+        "Boston, MA 02110",
+        demo_catalog_with([]),
+    )
+    assert "lookup_user" not in steps(flow)
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "check_inventory.in_stock"

@@ -308,6 +308,16 @@ def resolve_condition(
     some = _some_amount_named(text, sources, negate)
     if some is not None:
         return some
+    if _IT_IS_THERE.match(text):
+        # "check stock for 2x MUG-1 and if it's there, ship it": in stock, not a record found
+        for source in sources:
+            if (
+                source.node is not None
+                and source.name in ("in_stock", "available")
+                and schema_types(source.schema) == {"boolean"}
+            ):
+                expression = f"!{source.expression}" if negate else source.expression
+                return ResolvedCondition(expression, source.name)
     counted = _there_are_some(text, sources, negate)
     if counted is not None:
         return counted
@@ -419,6 +429,12 @@ _NOTHING_FOUND = re.compile(
 )
 
 
+#: "if it's there", "if they're all there": what was checked for is at hand
+_IT_IS_THERE = re.compile(
+    r"^\s*(?:it|they|everything|all\s+of\s+(?:it|them))\s*(?:'s|'re|\s+is|\s+are)\s+"
+    r"(?:all\s+)?(?:still\s+)?there\s*$",
+    re.IGNORECASE,
+)
 #: "if a fee gets charged", "if any fee was charged": something of it, no number said
 _SOME_OF_IT = re.compile(
     r"^\s*(?:there(?:'s|\s+is|\s+was)\s+)?(?:an?|any|some)\s+[a-z]+\s+(?:(?:gets?|got|is|was|"
