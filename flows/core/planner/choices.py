@@ -73,6 +73,12 @@ def spelled_choice(phrase: str, allowed: Collection[str]) -> str | None:
     words = [_squashed(w) for w in phrase.split() if _squashed(w)]
     if any(_squashed(value) == squashed for value in allowed):
         return next(value for value in allowed if _squashed(value) == squashed)
+    if squashed.endswith("ing") and len(squashed) > 5:
+        # "a cleaning task" for `task`: clean, the value the doing is named for
+        done = {squashed[:-3], f"{squashed[:-3]}e"}
+        named = [value for value in allowed if _squashed(value) in done]
+        if len(named) == 1:
+            return named[0]
     # the value that keeps most of what was written ("US Postal Service": usps, not ups)
     starts = [
         value

@@ -267,6 +267,34 @@ _WENT_WELL_SAID = re.compile(
 )
 
 
+#: "a potential or confirmed match": two kinds of one thing
+_TWO_KINDS = re.compile(
+    r"\b(?P<det>an?|the|any)\s+(?P<a>[a-z]+)\s+or\s+(?:an?\s+)?(?P<b>[a-z]+)\s+(?P<noun>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _two_kinds_of_one_noun(text: str, sources: Sequence[Source]) -> str:
+    """ "if there's a potential or confirmed match" -> "a potential match or a confirmed
+    match", when a value a step's output lists is each kind of that noun
+    (`potential_match`, `confirmed_match`); only the second was read."""
+    match = _TWO_KINDS.search(text)
+    if match is None:
+        return text
+    listed = {
+        str(value).lower()
+        for source in sources
+        for value in (source.schema.get("enum") or [] if isinstance(source.schema, dict) else [])
+    }
+    noun = match["noun"].lower()
+    kinds = [f"{match[k].lower()}_{noun}" for k in ("a", "b")]
+    if not all(kind in listed for kind in kinds):
+        return text
+    det = match["det"]
+    said = f"{det} {match['a']} {noun} or {det} {match['b']} {noun}"
+    return f"{text[: match.start()]}{said}{text[match.end() :]}"
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -284,6 +312,19 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
+    some = _some_amount_named(text, sources, negate)
+    if some is not None:
+        return some
+    if _IT_IS_THERE.match(text):
+        # "check stock for 2x MUG-1 and if it's there, ship it": in stock, not a record found
+        for source in sources:
+            if (
+                source.node is not None
+                and source.name in ("in_stock", "available")
+                and schema_types(source.schema) == {"boolean"}
+            ):
+                expression = f"!{source.expression}" if negate else source.expression
+                return ResolvedCondition(expression, source.name)
     counted = _there_are_some(text, sources, negate)
     if counted is not None:
         return counted
@@ -291,6 +332,7 @@ def resolve_condition(
     if abroad is not None:
         return abroad
     text = said_of_a_record(text)
+    text = _two_kinds_of_one_noun(text, sources)
     on_a_plan = _ON_A_PLAN.search(text)
     if on_a_plan is not None and any(s.name == on_a_plan["field"].lower() for s in sources):
         # "if they're on the enterprise plan": the plan a step before returns is that one
@@ -392,6 +434,43 @@ _NOTHING_FOUND = re.compile(
     r"\b(?:comes?|came)\s+back\s+empty\b",
     re.IGNORECASE,
 )
+
+
+#: "if it's there", "if they're all there": what was checked for is at hand
+_IT_IS_THERE = re.compile(
+    r"^\s*(?:it|they|everything|all\s+of\s+(?:it|them))\s*(?:'s|'re|\s+is|\s+are)\s+"
+    r"(?:all\s+)?(?:still\s+)?there\s*$",
+    re.IGNORECASE,
+)
+#: "if a fee gets charged", "if any fee was charged": something of it, no number said
+_SOME_OF_IT = re.compile(
+    r"^\s*(?:there(?:'s|\s+is|\s+was)\s+)?(?:an?|any|some)\s+[a-z]+\s+(?:(?:gets?|got|is|was|"
+    r"were|has\s+been|have\s+been)\s+)?[a-z]+(?:ed)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _some_amount_named(
+    text: str, sources: Sequence[Source], negate: bool
+) -> ResolvedCondition | None:
+    """ "If a fee gets charged" after a cancellation that returns `fee_charged` (a number):
+    more than nothing of it, when every word of the field's name is said and no number is;
+    no such condition was read."""
+    if not _SOME_OF_IT.match(text) or re.search(r"\d", text):
+        return None
+    said = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
+    for source in sources:
+        words = split_identifier(source.name)
+        if (
+            source.node is None
+            or len(words) < 2
+            or schema_types(source.schema) not in ({"number"}, {"integer"})
+            or not all(stem(w) in said for w in words)
+        ):
+            continue
+        expression = f"{source.expression} {'<=' if negate else '>'} 0"
+        return ResolvedCondition(expression, source.name)
+    return None
 
 
 def _nothing_found(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:

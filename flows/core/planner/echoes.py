@@ -27,7 +27,7 @@ _LOOKS_ONLY = frozenset(
     for verb in """
     check validate verify confirm ensure lookup look find fetch get retrieve load read download
     search query list calculate compute estimate summarize summarise classify categorize
-    analyze analyse score detect extract translate parse transcribe geocode convert
+    analyze analyse score detect extract translate parse transcribe geocode convert status
     """.split()
 )
 #: An echoed input named differently counts when its name is this close ("to" ~ "email").
@@ -51,6 +51,11 @@ def acts(spec: ToolSpec) -> bool:
         return False
     if stem(words[0]) in _LOOKS_ONLY:
         return False
+    if "." in spec.id:
+        # "pms.room.status", "kyc.verify_identity": what the last part of a dotted id says
+        last = split_identifier(spec.id.rsplit(".", 1)[1])
+        if last and stem(last[0]) in _LOOKS_ONLY:
+            return False
     # ("stripe_get_customer", "claims.get": a vendor or a noun first, then the verb) the
     # verb of the id that the description starts with
     said = split_identifier(spec.description)[:1]

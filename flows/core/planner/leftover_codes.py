@@ -31,7 +31,7 @@ _PLACES = frozenset(
     "course class section project board folder workspace space team channel group repo "
     "repository account org organisation organization list calendar table sheet queue".split()
 )
-_ID_SUFFIXES = frozenset({"id", "code", "ref", "reference", "number"})
+_ID_SUFFIXES = frozenset({"id", "code", "ref", "reference", "number", "no", "num"})
 
 
 def leftover_codes(
@@ -122,6 +122,10 @@ def _codes_where_the_tool_says(
         said = re.compile(rf"\b{before['word']}\s+(?:an?|the|its|their)\s+(?P<noun>[a-z]+)\b", re.I)
         nouns = {m["noun"].lower() for m in said.finditer(description)}
         ids = [name for name in wanted if split_identifier(name)[0] in nouns]
+        if not ids and nouns and len(wanted) == 1:
+            # "Post a charge to a reservation's guest folio": a thing goes after "to", and the
+            # one id left (`confirmation_no`) is how the tool takes it ("to HX-812's folio")
+            ids = list(wanted)
         if len(ids) == 1 and ids[0] not in found:
             found[ids[0]] = json.dumps(code)
     return found

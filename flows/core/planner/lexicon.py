@@ -43,7 +43,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         # what is downloaded or scraped is a page or a file, never a person's record
         "fetch download scrape crawl hit",
         "user customer person account member client shopper buyer subscriber",
-        "pay payment charge bill billing",
+        "pay payment charge bill billing deposit",
         "ship shipment shipping deliver delivery dispatch parcel package",
         "stock inventory available availability",
         "tax taxes vat gst hst",
@@ -76,6 +76,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "deploy deployment release rollout",
         "grade grades grading mark marks score",
         "submit submitted submission submissions hand handed",
+        # "a throwaway address" is a disposable one
+        "disposable throwaway throw-away burner temporary",
     )
 )
 

@@ -275,6 +275,8 @@ def _named_one_by_one(
         if name in taken or "string" not in (schema_types(unwrap_nullable(schema)) or {"string"}):
             continue
         words = set(split_identifier(name))
+        if words & _CHANNEL_WORDS and unwrap_nullable(schema).get("enum"):
+            continue  # a `channel` of sms or whatsapp names no chat room ("their room number")
         if listed_for(properties, name, text):
             continue  # "to Spanish and German": one call each, not the first alone
         value = _value_for(name, words, text, texts_phones)

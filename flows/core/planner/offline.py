@@ -90,6 +90,7 @@ from flows.core.planner.phrasing import (
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
 from flows.core.planner.places import (
+    PLACE_NAMED,
     country_currency,
     country_literal,
     currency_literal,
@@ -143,6 +144,7 @@ from flows.core.planner.wording import (
     english_words,
     foreign_verb,
     is_channel,
+    kind_needs_approval,
     missing_capabilities,
     missing_capability,
     plain_verb_forms,
@@ -334,6 +336,11 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
 
 
 _MONEY_NAMES = frozenset({"amount", "total", "price", "sum", "cost", "value"})
+#: Words of a number input that holds money: "salary", "new_rent", "fee_amount".
+_MONEY_WORDS = frozenset(
+    "amount total price sum cost salary rent fee fees wage wages pay budget deposit charge "
+    "payment bonus compensation".split()
+)
 
 
 def _refuse_an_approval_of_nothing(
@@ -592,6 +599,7 @@ class FlowBuilder:
         """The request's steps, read after fixing what people type: curly apostrophes,
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
+        text = kind_needs_approval(text, self.specs.values())
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "Process order": the steps an order takes, when the request names nothing else
         text = written_out_goal(text, self.specs.values())
@@ -685,6 +693,8 @@ class FlowBuilder:
         rest = match.string[match.end() :]
         if _CONDITION_LEAD.match(rest) or self.reader.starts_with_verb(rest):
             return "; "
+        if _TURNED_AWAY_LEAD.match(rest):
+            return "; "  # "check signup dan@x.com — reject it if it's a throwaway address"
         return match.group(0)
 
     def _if_it_passed(self, match: re.Match[str]) -> str:
@@ -1718,6 +1728,9 @@ class FlowBuilder:
             if listed is not None:
                 self.qualified_lists[clause.for_each] = listed
                 return None
+        flagged = self._said_as_a_flag(clause) if action is None else None
+        if flagged is not None:
+            return flagged  # "reject CAND-500 and send them the rejection email"
         if clause.compares is not None:
             ranked = self.rank(_clean_action(clause.action))
             if not ranked or not _reports(ranked[0][1].spec, clause.compares):
@@ -1725,7 +1738,9 @@ class FlowBuilder:
                 # tell the amount, so the condition that reads the answer compares it
                 # itself; the check is no step.
                 return None
-        text = _clean_action(action if action is not None else clause.action)
+        text = _lines_as_items(_clean_action(action if action is not None else clause.action))
+        # "check we still have 4x TICKET-ADULT": whether there is stock of those lines
+        text = _WE_HAVE_THE_ITEMS.sub(r"\g<verb> there is enough stock for the items", text)
         handed = _HANDED_ON.match(text)
         to_team = _SENT_TO_A_TEAM.match(text)
         if to_team is not None and _WHICHEVER_TEAM.match(to_team.group("to")):
@@ -1756,6 +1771,7 @@ class FlowBuilder:
             and not self._owns_its_object(text)
             and not _ADDRESSES_SOMEONE.match(text)
             and not _STORED_IN.match(text)  # "add it to the sheet": kept there, whatever it is
+            and not self._topic_hides_the_verb(text)
         ):
             text = f"{text} {self.topic}"  # "make sure it's valid", "process it": the order
         if self.topic and not clause.for_each:
@@ -1930,6 +1946,55 @@ class FlowBuilder:
             node.get("type") in ("tool", "map") for node in since[at + 1 :]
         )
 
+    def _said_as_a_flag(self, clause: Clause) -> str | None:
+        """ "Reject CAND-500 with reason 'position filled' and send them the rejection
+        email": the step before has a yes/no input for what this one asks (`send_email`:
+        "Send the rejection template to the candidate"), so it is that input set, not a
+        step of its own (an email was sent to each candidate's id)."""
+        info = self.info.get(self.last_step or "")
+        if (
+            info is None
+            or info.spec is None
+            or info.clause is None
+            or info.clause.sentence != clause.sentence
+            or clause.condition is not None
+            or clause.otherwise
+            or clause.approval is not None
+        ):
+            return None
+        node = next((n for n in self.nodes if n["id"] == info.id), None)
+        if node is None:
+            return None
+        inputs = node.setdefault("inputs", {})
+        for name, schema in info.spec.input_properties().items():
+            if schema_types(unwrap_nullable(schema)) != {"boolean"}:
+                continue
+            if str(inputs.get(name, "input.")).startswith("input.") and flag_said(
+                name, _clean_action(clause.action)
+            ):
+                before, inputs[name] = inputs.get(name), "true"
+                if before is not None:
+                    self._drop_unread_input(before)
+                return info.id
+        return None
+
+    def _topic_hides_the_verb(self, text: str) -> bool:
+        """ "Schedule an interview for CAND-65 and reject them": the verb is one tool's own
+        ("Reject a candidate's application"); the topic (the interview) would pull in the
+        tool of the step before, and the rejection be read as that step again. (When more
+        than one tool says the verb, "validate it", the topic tells which.)"""
+        words = text.split()
+        verb = stem(words[0].lower()) if words else ""
+        sayers = [spec for spec in self.specs.values() if verb and _says_the_verb(spec, verb)]
+        if len(sayers) != 1 or self.topic in split_identifier(sayers[0].id):
+            return False
+        # (the topic is what a planned step's tool is named for; "approve the refund, then
+        # process it" keeps its topic, which no tool planned names)
+        return any(
+            info.spec is not None and self.topic in split_identifier(info.spec.id)
+            for info in self.info.values()
+        )
+
     def _owns_its_object(self, text: str) -> bool:
         """ "Check their email": the object is the email (their only says whose), when
         that maps to a tool on its own; the topic would pull in a tool for the owner."""
@@ -2018,7 +2083,9 @@ class FlowBuilder:
         picks the tool. A part that is only an object ("and the order") or a word or two
         ("and address") belongs to its neighbour."""
         # a street address written out ("to 10 Downing Street, London") is data
-        parts = _AND_PART.split(_ASIDE.sub(" ", STREET_ADDRESS.sub(" the address ", text)))
+        # (so is a place of two words: "Vancouver, British Columbia")
+        placed = PLACE_NAMED.sub("the place", STREET_ADDRESS.sub(" the address ", text))
+        parts = _AND_PART.split(_ASIDE.sub(" ", placed))
         if len(parts) < 2:
             return
         known = self.known_stems
@@ -2142,6 +2209,7 @@ class FlowBuilder:
                 # "summarize the articles at <a> and <b>": each page fetched is summarized
                 clause = replace(clause, for_each="one")
             self._produce_first(clause, spec)
+            self._read_the_record_first(clause, spec)
         if (
             self._merge is not None
             and self._merge[0] == spec.id
@@ -2243,7 +2311,9 @@ class FlowBuilder:
             for w in meaningful(action)[1:]
             if w.lower() in MADE_BY
             and re.search(
-                rf"\b(?:an?|the)\s+(?:\w+\s+)?{w}{_NOUN_ENDS}|\bits\s+{w}{_NOUN_ENDS}|\b{w}\s+of\b",
+                # ("a 3 sentence summary": its length, said before it)
+                rf"\b(?:an?|the)\s+(?:\w+\s+)?(?:\d+\s+\w+\s+)?{w}{_NOUN_ENDS}|"
+                rf"\bits\s+{w}{_NOUN_ENDS}|\b{w}\s+of\b",
                 action,
                 re.I,
             )
@@ -2281,6 +2351,94 @@ class FlowBuilder:
             and field in other.output_properties()
         ]
         return found[0] if len(found) == 1 and field in spec.input_properties() else None
+
+    def _read_the_record_first(self, clause: Clause, spec: ToolSpec) -> None:
+        """ "Score the resume of candidate CAND-88 against job JOB-12", "order a background
+        check for candidate CAND-301", "... then text the guest": a required input nothing
+        gives (`resume_url`, `candidate_email`, `phone`) is a field of the record of the thing
+        the request names by its code; the one tool that reads such records by that code
+        (`ats.candidates.get`) reads it first, rather than the run being asked for it."""
+        if self._in_loop(clause):
+            return
+        literals = self._literals(spec, clause)
+        planned = self._planned_tools()
+        wanted: dict[str, ToolSpec] = {}
+        for name in spec.required_inputs():
+            schema = spec.input_properties().get(name) or {}
+            if name in literals or is_content_input(name, schema):
+                continue  # (what the step says, its text, is no record's field)
+            readers = [
+                reader
+                for reader in self.specs.values()
+                if reader.id != spec.id
+                and reader.id not in planned
+                and not acts(reader)
+                and self._reads_it(reader, name, schema, clause)
+            ]
+            if len(readers) == 1:
+                wanted[name] = readers[0]
+        if not wanted:
+            return
+        # only for what the step would otherwise ask of the run
+        declared = dict(self.input_properties), list(self.input_required)
+        wired = self._wire(spec, clause, self._sources(), literals=literals)
+        self.input_properties, self.input_required = declared
+        for name, reader in wanted.items():
+            if self._asked_at_run(wired.get(name, "")) and reader.id not in planned:
+                self._tool_node(_helping(clause), reader, helping=True)
+                planned.add(reader.id)
+
+    def _reads_it(
+        self, reader: ToolSpec, name: str, schema: dict[str, Any], clause: Clause
+    ) -> bool:
+        """Whether `reader`, keyed by codes the request gives, returns the field input
+        `name` takes, of the thing the step names (by its code, or by the words the field's
+        name has over the input's: "the guest" for `guest_phone`)."""
+        if self._record_keys(reader, clause) is None:
+            return False
+        sources = output_sources("r", reader.output_schema)
+        fits = best_source(name, schema, sources, minimum=0.65)
+        field, score = (fits.source.name, fits.score) if fits is not None else ("", 0.0)
+        if name in _RECIPIENT_INPUTS and fits is None:
+            # "email the guest": the one address field the record has (`guest_email`)
+            addresses = [s.name for s in sources if "email" in split_identifier(s.name)]
+            field, score = (addresses[0], 0.7) if len(addresses) == 1 else ("", 0.0)
+            name = "email"
+        if not field:
+            return False
+        # (the words the field's name has over the input's: "guest" in `guest_email`, or
+        # the input's over the field's: "candidate" in `candidate_email`)
+        mine, its = set(split_identifier(name)), set(split_identifier(field))
+        extra = {stem(w) for w in its - mine} or {stem(w) for w in mine - its}
+        said = {stem(w) for w in re.findall(r"[a-z]+", clause.action.lower())}
+        told = bool(_BARE_CODE.search(_EMAIL_OR_URL.sub(" ", clause.action))) or bool(extra & said)
+        named = extra <= ({stem(w) for w in split_identifier(reader.id)} | said)
+        return told and (score >= 0.75 or bool(extra and named))
+
+    def _record_keys(self, reader: ToolSpec, clause: Clause) -> dict[str, str] | None:
+        """The code each required input of a tool that reads a record takes, from what the
+        step writes or a step before was given (None when one is missing)."""
+        required = reader.required_inputs()
+        # (a record read by its id: `customer_id`, `confirmation_no`; a check of an address
+        # is no record of someone)
+        if not required or any(split_identifier(n)[-1:][0] not in _ID_WORDS for n in required):
+            return None
+        literals = self._literals(reader, clause)
+        keys: dict[str, str] = {}
+        for name in required:
+            schema = reader.input_properties().get(name) or {}
+            value = literals.get(name) or self._code_said_for(name, schema, clause)
+            if value is None:
+                given = {
+                    str((node.get("inputs") or {}).get(name))
+                    for node in self.nodes
+                    if str((node.get("inputs") or {}).get(name, "")).startswith('"')
+                }
+                value = given.pop() if len(given) == 1 else None
+            if value is None or not value.startswith('"'):
+                return None
+            keys[name] = value
+        return keys
 
     def _make_for(self, clause: Clause, producer: ToolSpec) -> None:
         """The step that makes what `clause` sends; right after a loop, and named in the
@@ -2457,6 +2615,7 @@ class FlowBuilder:
             and self.topic not in asked.lower()
             and not _ADDRESSES_SOMEONE.match(asked)
             and not _STORED_IN.match(asked)
+            and not self._topic_hides_the_verb(asked)
         ):
             asked = f"{asked} {self.topic}"  # "process it", it being the refund
         self._check_more_than_the_topic(clause, ranked)
@@ -2942,6 +3101,11 @@ class FlowBuilder:
         if any(stem(w) in own for w in words[1:]):
             return
         strange = [w for w in words[1:] if len(w) > 2 and not self._known_word(w)]
+        if strange and _ADDRESS_WORDS.search(text) and "email" in best.spec.input_properties():
+            # "check signup dan@mailinator.com": the address is what it works on, the word
+            # before it says who wrote it
+            said = re.search(rf"\b{re.escape(strange[0])}\s+[\w.+-]+@", text, re.IGNORECASE)
+            strange = strange[1:] if said is not None else strange
         if strange:
             raise PlanningError(
                 "unmapped_step",
@@ -3197,7 +3361,8 @@ class FlowBuilder:
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
-        ranked = _joined_words_named(text, ranked)
+        ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
+        ranked = _address_taker_first(text, _listed_value_said(text, ranked))
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         return self._done_as_a_listed_value(text, ranked)
 
@@ -3281,6 +3446,8 @@ class FlowBuilder:
         text = _LISTED_ADDRESSES.sub(r"\g<first>", text)
         # the words inside a link ("https://example.com/team") name no tool
         text = _URL_LITERAL.sub("the link", text)
+        # nor the words of an address ("onboarding@bank.com" asks for no welcome email)
+        text = _ADDRESS_WORDS.sub("them", text)
         text = _LET_KNOW.sub(r"\g<lead>notify \g<who>", text, count=1)  # "let finance know"
         if _BY_COURIER.search(text):
             text = _SENDS_GOODS_VERB.sub("ship", text, count=1)
@@ -5321,6 +5488,11 @@ class FlowBuilder:
                 inputs[name] = same  # "release api 1.9 to prod; if it fails, roll it back"
             elif wanted and (given := self._address_given_for(name, clause)) is not None:
                 inputs[name] = given  # "charge ... to customer ella@x.com; ... email her"
+            elif (
+                name in required
+                and (code := self._code_said_for(name, schema, clause)) is not None
+            ):
+                inputs[name] = code  # "check stock for order MU-88, then charge $62"
             elif wanted:
                 field_name = self._addressee_input(
                     name, schema, clause, phone=_texts_phones(spec)
@@ -5341,6 +5513,41 @@ class FlowBuilder:
                 else f"input.{self._new_input(name, schema, spec, required=False)}"
             )
         return inputs
+
+    def _code_said_for(self, name: str, schema: dict[str, Any], clause: Clause) -> str | None:
+        """ "Check we have 4x TICKET-ADULT for order MU-88, then charge $62": the one code
+        the request writes after the noun an id input is named for (`order_id`: "order
+        MU-88") is that id in a later step that names none of its own, rather than one
+        asked of the run. Not for "the new order" or "another order": a thing of its own."""
+        words = split_identifier(name)
+        if len(words) < 2 or words[-1] not in _ID_WORDS or schema_types(schema) != {"string"}:
+            return None
+        noun = "_".join(words[:-1])
+        if re.search(
+            rf"\b(?:new|another|other|second|next|different)\s+{re.escape(noun)}\b",
+            clause.text,
+            re.IGNORECASE,
+        ):
+            return None
+        codes = {
+            match.group("code")
+            for match in re.finditer(
+                rf"\b{re.escape(noun)}s?\s+(?:(?:no\.?|number|id|#)\s*)?#?"
+                r"(?P<code>(?=[\w-]*\d)[A-Za-z0-9][\w-]*)(?![\w@-])",
+                self.request,
+                re.IGNORECASE,
+            )
+        }
+        if not codes:
+            # "look up reservation HX-204 and ... charge $60 to its folio": the code a step
+            # before was given for an input of the same name (`confirmation_no`)
+            codes = {
+                str(value)[1:-1]
+                for node in self.nodes
+                if (value := (node.get("inputs") or {}).get(name)) is not None
+                and re.fullmatch(r'"(?=[\w-]*\d)[A-Za-z0-9][\w-]*"', str(value))
+            }
+        return json.dumps(codes.pop()) if len(codes) == 1 else None
 
     def _wrote_it(self, recipient: str) -> bool:
         """ "Thank the reviewer" in a request about a review: the one who wrote the text the
@@ -5706,13 +5913,20 @@ class FlowBuilder:
         if money is not None and not _COMPARISON_PHRASE.search(clause.action):
             # "Charge $19.99 to the card": the amount is the input.
             charged = float(money.group("a") or money.group("b"))
-            for name, schema in properties.items():
-                if name in ("amount", "total", "price", "sum") and schema_types(schema) & {
-                    "number",
-                    "integer",
-                }:
+            numbers = [
+                name
+                for name, schema in properties.items()
+                if schema_types(schema) & {"number", "integer"}
+            ]
+            # ("an offer at $95,000": the one number named for money, `salary`)
+            money_named = [n for n in numbers if set(split_identifier(n)) & _MONEY_WORDS]
+            for name in numbers:
+                if name in ("amount", "total", "price", "sum"):
                     literals[name] = repr(charged)
                     break
+            else:
+                if len(money_named) == 1:
+                    literals[money_named[0]] = repr(charged)
         link = _URL_LITERAL.search(clause.text)
         if link is not None:
             # "Summarize this article: https://example.com/post": the URL is the input.
@@ -5726,8 +5940,20 @@ class FlowBuilder:
                 linked = _THE_LINK.search(clause.text[: link.start()]) is not None
                 if said is not None and acts(spec) and linked:
                     literals[said] = json.dumps(link.group(0).rstrip(".,;)"))
+        named = _QUOTED_OBJECT.match(clause.action)
+        names = [
+            n
+            for n in spec.required_inputs()
+            if "name" in split_identifier(n) and schema_types(properties.get(n) or {}) == {"string"}
+        ]
+        if named is not None and len(names) == 1:
+            # "Screen 'Viktor Petrov' against the sanctions lists": the quote the verb works on
+            # is the one name the tool takes (`full_name`)
+            literals[names[0]] = json.dumps(named["quote"])
         short: str | None = None  # a message short enough to be its own subject line
         for label, value in clause.quoted:
+            if named is not None and value == named["quote"] and names:
+                continue
             spelled = value.lower()
             listed = _listed_input_value(
                 spec, {spelled, spelled.replace(" ", "_"), spelled.replace(" ", "-")}
@@ -5826,6 +6052,8 @@ class FlowBuilder:
         literals.update(_value_before_its_input(properties, clause.action, literals))
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
+        literals.update(_flags_said(properties, clause.action, literals))
+        literals.update(_texted_by_sms(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
         if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
@@ -6277,7 +6505,13 @@ class FlowBuilder:
         resolved = self._said_of_each_item(condition) or resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
-        if resolved is not None and _EVERY_STEP.search(condition.text) and self._in_arms():
+        if (
+            resolved is not None
+            and _EVERY_STEP.search(condition.text)
+            and self._in_arms()
+            # ("if everything is in stock": one step's `in_stock`, named, not every step's)
+            and not _one_field_said(condition.text, resolved.expression)
+        ):
             raise PlanningError(
                 "unmapped_condition",
                 f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
@@ -7008,6 +7242,8 @@ class FlowBuilder:
                 found.setdefault(item.spec.id, item.spec)
         # ("if they're not in our system": what a lookup's `found` says)
         named = {stem(word) for word in meaningful(said_of_a_record(condition))}
+        # ("a throwaway address": the field `disposable`, by a word of the same meaning)
+        named |= {other for word in set(named) for other in synonyms(word)}
         for spec in self.specs.values():
             fields = spec.output_properties()
             if named & {stem(word) for name in fields for word in split_identifier(name)}:
@@ -7402,6 +7638,14 @@ def _date_after_its_word(
     found: dict[str, str] = {}
     for name in properties:
         words = split_identifier(name)
+        if name not in taken and ({"birth", "dob"} & set(words)) and (
+            born := re.search(
+                rf"\b(?:born(?:\s+on)?|dob|date\s+of\s+birth)\s*:?\s*{_DATE_WRITTEN}\b", text, re.I
+            )
+        ):
+            # "born 1971-04-02": a date of birth (`date_of_birth`, `dob`)
+            found[name] = json.dumps(born["date"])
+            continue
         if name in taken or len(words) != 2 or words[1] != "date":
             continue
         said = re.search(
@@ -8388,6 +8632,62 @@ def _switch_literal(
     return {inputs[0]: "false" if off else "true"}
 
 
+#: "without waiving the fee", "don't waive it", "no need to notify": a flag said off
+_FLAG_OFF = r"\b(?:without|not|don't|do\s+not|dont|no\s+need\s+to|never|no)\s+(?:\w+\s+)?"
+
+
+def flag_said(name: str, text: str) -> bool | None:
+    """Whether `text` says to do what a yes/no input is named for, every word of it
+    ("waive the fee": `waive_fee`, "send them the rejection email": `send_email`): True,
+    False when said in the negative ("without waiving the fee"), None when not said."""
+    words = split_identifier(name)
+    if len(words) < 2 or words[0] in ("is", "has", "include", "dry", "force"):
+        return None
+    said = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
+    if not all(stem(w) in said for w in words):
+        return None
+    verb = re.escape(stem(words[0]))
+    off = re.search(rf"{_FLAG_OFF}{verb}", text, re.IGNORECASE)
+    return off is None
+
+
+def _flags_said(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Cancel reservation HX-9001 and waive the fee": a yes/no input named for an action
+    the step says (`waive_fee`) is true; "without waiving the fee": false (it was asked of
+    the run, and a condition on a fee charged read it)."""
+    flags = {}
+    for name, schema in properties.items():
+        if name in taken or schema_types(unwrap_nullable(schema)) != {"boolean"}:
+            continue
+        said = flag_said(name, action)
+        if said is not None:
+            flags[name] = "true" if said else "false"
+    return flags
+
+
+_TEXTED = re.compile(
+    r"^\W*(?:and\s+|then\s+)?texts?\s+(?!(?:of|analysis|field|file|summary|body)\b)\w|"
+    r"\b(?:by|via|over|as\s+an?)\s+(?:text|sms)(?:\s+message)?\b|\btext\s+message\b",
+    re.IGNORECASE,
+)
+
+
+def _texted_by_sms(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Text the guest a confirmation" with a tool that sends by SMS or WhatsApp: the
+    input listing "sms" (`channel`) is "sms" (the tool's default was left to choose)."""
+    if not _TEXTED.search(action):
+        return {}
+    for name, schema in properties.items():
+        listed = unwrap_nullable(schema).get("enum") or []
+        if name not in taken and "sms" in listed:
+            return {name: json.dumps("sms")}
+    return {}
+
+
 def _tool_family(tool_id: str, verbs: Collection[str]) -> str | None:
     """What a tool id says it belongs to: the part before a dot (`deploy.release`), or a
     first word that is no verb (`drive_upload_file`; `create_ticket` belongs to nothing)."""
@@ -9115,7 +9415,14 @@ def _id_verb(tool_id: str) -> str:
     ):
         return first
     second = words[1] if len(words) > 1 else ""
-    return second if second in COMMON_VERBS and second not in NOUN_VERBS else first
+    if second in COMMON_VERBS and second not in NOUN_VERBS:
+        return second
+    if "." in tool_id:
+        # "ats.offers.create": the verb leads the last part of a dotted id
+        last = split_identifier(tool_id.rsplit(".", 1)[1])
+        if last and last[0] in COMMON_VERBS:
+            return last[0]
+    return first
 
 
 def _verb_breaks_tie(
@@ -9174,6 +9481,153 @@ def _code_names_the_input(
     close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.8]
     named = [pair for pair in close if takes(pair[1].spec)]
     if len(named) != 1 or named[0] is ranked[0] or takes(ranked[0][1].spec):
+        return _code_abbreviates_the_input(text, ranked)
+    return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
+
+
+#: "Pull up CAND-1203", "get customer CUS-9012": the code the step's verb reads
+_READ_CODE = re.compile(
+    r"^\W*[a-z]+(?:\s+(?:up|out))?\s+(?:(?:the|a)\s+)?(?:(?P<noun>[a-z]+)\s+)?"
+    r"(?P<letters>[A-Za-z]{2,})-\d[\w-]*",
+    re.IGNORECASE,
+)
+
+
+def _address_taker_first(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Check dan@x.com", "check signup dan@mailinator.com": the step writes an address and
+    the best tool has no input an address goes to (a stock check's lines); of tools that
+    score at least half as well, the one that takes an address (`validate_email`) goes
+    first (the stock was checked, its lines asked of the run)."""
+    if len(ranked) < 2 or not _ADDRESS_WORDS.search(text):
+        return ranked
+
+    def takes(spec: ToolSpec) -> bool:
+        return any(
+            "email" in split_identifier(name)
+            or name in _RECIPIENT_INPUTS
+            or (isinstance(schema, dict) and schema.get("format") == "email")
+            for name, schema in spec.input_properties().items()
+        )
+
+    if takes(ranked[0][1].spec):
+        return ranked
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.5 and takes(pair[1].spec)]
+    if len(close) != 1:
+        return ranked
+    return [(ranked[0][0], close[0][1]), *[pair for pair in ranked if pair is not close[0]]]
+
+
+def _listed_value_said(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Verify the driving licence of CUS-61": of tools that score at least half the best,
+    the one that takes a value of two words or more the step says, as one its input lists
+    (`document_type`: driving_licence, national_id) goes first, before ones that take none
+    (`validate_order`, which only shares the verb's meaning)."""
+    if len(ranked) < 2:
+        return ranked
+    said = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+    def takes(spec: ToolSpec) -> bool:
+        for schema in spec.input_properties().values():
+            for value in (schema.get("enum") or []) if isinstance(schema, dict) else []:
+                words = " ".join(re.findall(r"[a-z0-9]+", str(value).lower()))
+                # (a value of two words or more: "account", a ticket's category, is a word
+                # of many steps)
+                if " " in words and re.search(rf"\b{re.escape(words)}\b", said):
+                    return True
+        return False
+
+    if takes(ranked[0][1].spec):
+        return ranked
+    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.5 and takes(pair[1].spec)]
+    if len(close) != 1:
+        return ranked
+    return [(ranked[0][0], close[0][1]), *[pair for pair in ranked if pair is not close[0]]]
+
+
+def _id_words_break_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Charge room damages of €380 to HX-812's folio": of tools that nearly tie, the one
+    whose id the step says more of (`folio.post_charge`: folio, charge) goes first, before
+    one whose id it says nothing of (`process_payment`)."""
+    if len(ranked) < 2 or ranked[1][0] < ranked[0][0] * 0.9:
+        return ranked
+    # (the nouns: the step's verb is weighed by the ranking already)
+    words = re.findall(r"[a-z]+", text.lower())
+    said = {stem(w) for w in words[1:]}
+    verb = stem(words[0]) if words else ""
+
+    def count(spec: ToolSpec) -> int:
+        return sum(stem(w) in said for w in dict.fromkeys(split_identifier(spec.id)))
+
+    # (and only a tool whose id says the step's verb too: "send it to the candidate" is no
+    # `ats.candidates.reject`, however it names the candidate)
+    tied = [
+        pair
+        for pair in ranked
+        if pair[0] >= ranked[0][0] * 0.9
+        and (
+            pair is ranked[0]
+            or ({verb} | synonyms(verb)) & {stem(w) for w in split_identifier(pair[1].spec.id)}
+        )
+    ]
+    best = max(count(pair[1].spec) for pair in tied)
+    most = [pair for pair in tied if count(pair[1].spec) == best]
+    if len(most) != 1 or most[0] is ranked[0] or count(ranked[0][1].spec) > 0:
+        return ranked
+    return [(ranked[0][0], most[0][1]), *[pair for pair in ranked if pair is not most[0]]]
+
+
+def _abbreviates(letters: str, noun: str) -> bool:
+    """ "CUS" for customer, "CAND" for candidate, "CLM" for claim: the code's letters, in
+    order, the noun's first among them."""
+    if len(letters) < 2 or not noun or letters[0] != noun[0]:
+        return False
+    rest = iter(noun[1:])
+    return all(letter in rest for letter in letters[1:])
+
+
+def _code_abbreviates_the_input(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Pull customer CUS-9012", "pull up CAND-1203": a step that reads a record, and the
+    one tool that reads such records takes the thing the code's letters abbreviate, or the
+    noun said before it, by id (`customer_id`, `candidate_id`): that tool reads it, rather
+    than one that finds users by a key the code is not."""
+    if len(ranked) < 2 or acts(ranked[0][1].spec):
+        return ranked
+    # (the code the verb reads, "pull up CAND-1203", not one said in passing, "check stock
+    # for order MU-88")
+    read = _READ_CODE.match(text)
+    if read is None:
+        return ranked
+    said = [(read.group("noun") or "", read.group("letters").lower())]
+
+    def takes(spec: ToolSpec) -> bool:
+        for name in spec.input_properties():
+            words = split_identifier(name)
+            if len(words) < 2 or words[-1] not in _ID_WORDS:
+                continue
+            noun = words[0]
+            if any(
+                _abbreviates(letters, noun) or stem(before) == stem(noun)
+                for before, letters in said
+            ):
+                return True
+        return False
+
+    if takes(ranked[0][1].spec):
+        return ranked
+    named = [
+        pair
+        for pair in ranked
+        if pair[0] >= ranked[0][0] * 0.2 and not acts(pair[1].spec) and takes(pair[1].spec)
+    ]
+    if len(named) != 1:
         return ranked
     return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
 
@@ -9609,15 +10063,49 @@ _THAT_AMOUNT = re.compile(
 )
 
 
-#: "2x LAMP-3", "40x SAND-1": how many of a product, then its code
+#: "2x LAMP-3", "40x SAND-1": how many of a product, then its code ("4x TICKET-ADULT", "3x
+#: TEA-EARL": a code in capitals joined by a hyphen needs no digit)
 _ORDER_LINE = re.compile(
-    r"\b(?P<count>\d{1,3})\s*[x\u00d7]\s+(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*)\b"
+    r"\b(?P<count>\d{1,3})\s*[x\u00d7]\s+"
+    r"(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])"
     # ("2 units of SKU-7", "3 pcs WIDGET-1", "2 SKU-7": a count, then a code in capitals)
     r"|\b(?P<count2>\d{1,3})\s+(?:(?:units?|pcs|pieces?|items?|copies|boxes|packs?)\s+)?"
     r"(?:of\s+)?(?P<sku2>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*))\b"
     # ("SKU-7 x 2", "WIDGET-1 \u00d7 3": the code, then the count)
     r"|\b(?P<sku3>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*))\s*[x\u00d7]\s*(?P<count3>\d{1,3})\b"
 )
+
+
+#: "Screen 'Viktor Petrov' against ...": a quoted name right after the step's verb
+_QUOTED_OBJECT = re.compile(
+    r"^\W*[a-z]+(?:\s+up)?\s+['\"\u201c\u2018](?P<quote>(?-i:[A-Z])[\w.' -]{1,60}?)"
+    r"['\"\u201d\u2019]",
+    re.IGNORECASE,
+)
+_ADDRESS_WORDS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: The last word of an input that holds a thing's id ("order_id", "confirmation_no").
+_ID_WORDS = frozenset({"id", "no", "number", "ref", "reference", "code"})
+#: "check we still have 4x TICKET-ADULT", "see if we have 3x TEA-EARL": the stock of lines
+_WE_HAVE_THE_ITEMS = re.compile(
+    r"\b(?P<verb>check|see|confirm|verify|make\s+sure)\s+(?:if\s+|whether\s+|that\s+)?"
+    r"we\s+(?:still\s+)?(?:have|got)\s+(?:enough\s+)?(?:of\s+)?the\s+items\b",
+    re.IGNORECASE,
+)
+
+
+def _lines_as_items(text: str) -> str:
+    """ "Check we have 4x TICKET-ADULT and 2x TICKET-CHILD": the lines are data, read as
+    the items they are; the words of their codes ("ticket", "table") ask for no tool."""
+    found = list(_ORDER_LINE.finditer(text))
+    if not found:
+        return text
+    start, end = found[0].start(), found[-1].end()
+    between = text[start:end]
+    for match in found:
+        between = between.replace(match.group(0), " ", 1)
+    if re.fullmatch(r"[\s,]*(?:(?:and|&)[\s,]*)?", between):
+        return f"{text[:start]}the items{text[end:]}"  # the lines listed, as one thing
+    return _ORDER_LINE.sub("the items", text)
 
 
 def _order_lines_written(
@@ -9800,6 +10288,9 @@ def _field_in_full(condition: str, spec: ToolSpec, more_than: set[str] | None = 
     return False
 
 
+_TURNED_AWAY_LEAD = re.compile(
+    r"(?:reject|decline|discard|drop|refuse|deny)\s+(?:it|them|him|her)\b", re.IGNORECASE
+)
 #: A dash with spaces around it (not a hyphen in a word, nor a range of numbers).
 #: ("look up u_5512 - if ...": after a code's digits too)
 _SPACED_DASH = re.compile(r"(?<=[A-Za-z0-9)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+(?=[A-Za-z])")
@@ -10617,6 +11108,15 @@ def _timestamp_written(
             if name not in taken and unwrap_nullable(schema).get("format") == kind
         ]
         written = pattern.findall(text)
+        if kind == "date-time" and not written:
+            # "on 2026-12-10 at 15:00": the day and the time, as one timestamp
+            written = [
+                f"{m['day']}T{int(m['hour']):02d}:{m['minute']}:00"
+                for m in _DAY_AT_TIME.finditer(text)
+            ]
+            if len(wanted) == 1 and len(written) == 1:
+                found[wanted[0]] = json.dumps(written[0])
+                continue
         if len(wanted) == 1 and len(written) == 1:
             found[wanted[0]] = json.dumps(written[0])
     if not any(unwrap_nullable(schema).get("format") for schema in properties.values()):
@@ -10633,6 +11133,11 @@ def _timestamp_written(
             elif words & {"end", "to", "until", "through"}:
                 found[name] = json.dumps(span.group("end"))
     return found
+
+
+_DAY_AT_TIME = re.compile(
+    r"\b(?P<day>\d{4}-\d{2}-\d{2})\s+(?:at\s+)?(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)\b"
+)
 
 
 def _start_written(
@@ -10842,6 +11347,17 @@ def _done_by(text: str, spec: ToolSpec) -> bool:
         return False
     doing = stem(went.group("doing"))
     return bool(({doing} | synonyms(doing)) & {stem(w) for w in split_identifier(spec.id)})
+
+
+def _one_field_said(text: str, expression: str) -> bool:
+    """Whether `expression` reads one field whose every word `text` says as written ("if
+    everything is in stock": `check_inventory.in_stock`; not "if everything succeeds" read as
+    an order's `valid`)."""
+    fields = re.findall(r"\b[a-z_]+\.([a-z_]+)\b", expression)
+    if len(set(fields)) != 1 or re.search(r"&&|\|\|", expression):
+        return False
+    said = set(re.findall(r"[a-z]+", text.lower()))
+    return all(word in said for word in split_identifier(fields[0]))
 
 
 def _says_the_field(text: str, expression: str) -> bool:

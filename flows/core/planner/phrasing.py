@@ -51,13 +51,13 @@ COMMON_VERBS = frozenset(
     publish rank read record refund remind reply request resolve retrieve review route run
     save schedule score search send ship sms store submit summarise summarize tag text
     translate update upload validate verify welcome write ensure decide tell inform warn make
-    slack pay deny
+    slack pay deny whatsapp
     """.split()
 ) | {"make sure", "figure out"}
 #: Verbs that are also nouns ("email the customer" vs "name and email"): they start a step
 #: only when an object follows.
 NOUN_VERBS = frozenset(
-    {"email", "text", "message", "sms", "ping", "file", "log", "call", "page", "slack"}
+    {"email", "text", "message", "sms", "ping", "file", "log", "call", "page", "slack", "whatsapp"}
 )
 _DETERMINERS = (
     r"(?:(?:the|a|an|them|him|her|it|their|his|its|this|that|these|those|each|every|all|both|our|"
@@ -725,7 +725,8 @@ _FOR_ONES_AFTER = re.compile(
 #: "..., so someone can respond": why, not a step.
 _PURPOSE = re.compile(
     r",?\s+(?:so\s+(?:that\s+)?|in\s+order\s+(?:that|for)\s+)(?:someone|somebody|we|they|he|she|"
-    r"i|you|the\s+\w+(?:\s+team)?|our\s+\w+|people|customers?)\s+(?:can|could|will|may|know|"
+    # ("so the front desk can call him": who, in a word or two)
+    r"i|you|the\s+\w+(?:\s+\w+)?|our\s+\w+(?:\s+\w+)?|people|customers?)\s+(?:can|could|will|may|know|"
     r"knows|gets?|sees?)\b"
     # (up to a step or condition that follows: "so someone can follow up and if ...")
     r"(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
@@ -1069,8 +1070,18 @@ _PERSON_REVIEWS = re.compile(
 )
 _PLUS_TAX = re.compile(
     r"\b(?P<verb>charge|bill)\b(?P<mid>[^.;]*?)\s+(?:plus|including|incl\.?|with|and)\s+"
-    r"(?:the\s+)?(?:sales\s+)?(?:tax|vat)\b"
+    # ("plus California sales tax": the place said before the tax)
+    # ("German VAT": a word for the people, not a place; left to the tax step to ask)
+    r"(?:the\s+)?(?:(?P<place>(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?)\s+(?=(?:sales\s+)?tax\b)|"
+    r"(?-i:[A-Z][a-z]+)\s+(?=(?:vat|gst|hst)\b))?"
+    r"(?:sales\s+)?(?:tax|vat|gst|hst)\b"
     r"(?P<where>\s+(?:for|in)\s+(?-i:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*))?",
+    re.IGNORECASE,
+)
+_CURRENCY_SIGNS = (("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"))
+#: An amount written in a charge: "$100", "€64.50", "250 EUR"
+_AMOUNT_WRITTEN = re.compile(
+    r"(?:[$€£¥]\s?\d+(?:\.\d+)?|\b\d+(?:\.\d+)?\s?(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds?)\b)",
     re.IGNORECASE,
 )
 #: "calculate the tax", "work out VAT for Germany": a tax step asked for in its own words
@@ -1090,7 +1101,19 @@ def _tax_first(match: re.Match[str]) -> str:
         match.group("mid"),
         flags=re.IGNORECASE,
     )
-    return f"calculate the tax{match.group('where') or ''}, then {match.group('verb')}{mid}"
+    where = match.group("where") or ""
+    if match.group("place") and not where:
+        where = f" in {match.group('place').strip()}"  # "plus California sales tax"
+    on = ""
+    written = list(_AMOUNT_WRITTEN.finditer(mid))
+    if len(written) == 1 and "the total" not in mid:
+        # "charge order 5 $100 plus VAT": the tax on $100, and the total charged
+        amount = written[0].group(0)
+        on = f" on {amount}"
+        code = next((c for sign, c in _CURRENCY_SIGNS if sign in amount), None)
+        total = f"the total in {code}" if code else "the total"  # ("$100": in dollars still)
+        mid = f"{mid[: written[0].start()]}{total}{mid[written[0].end() :]}"
+    return f"calculate the tax{on}{where}, then {match.group('verb')}{mid}"
 
 
 #: "thank the customer (by email)", "apologize to them", "congratulate the winner": a

@@ -81,11 +81,24 @@ REGION_CODES: dict[str, tuple[str, str]] = {
 }
 _REGION_NAMED = re.compile(
     # "for Ontario", and "for Canada (Ontario)" / "Canada, Ontario": the region in the country
-    r"(?:\b(?:for|in|to|from|into|within)\s+|\b(?:canada|usa|us|united\s+states)\s*[(,]\s*)"
+    r"(?:\b(?:for|in|to|from|into|within)\s+|\b(?:canada|usa|us|united\s+states)\s*[(,]\s*|"
+    # ("to Vancouver, British Columbia": the region after its city)
+    r"(?<=[a-z]),\s*(?=(?-i:[A-Z])))"
     r"(?P<name>"
     + "|".join(re.escape(name) for name in sorted(REGION_CODES, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
+)
+#: A region or country named with capitals ("British Columbia", "New Zealand"): data, no
+#: action of a step.
+PLACE_NAMED = re.compile(
+    r"\b(?:"
+    + "|".join(
+        r"\s+".join(f"(?-i:{word[:1].upper()}){re.escape(word[1:])}" for word in name.split())
+        for name in sorted({*REGION_CODES, *COUNTRY_CODES}, key=len, reverse=True)
+        if " " in name
+    )
+    + r")\b",
 )
 _NAMED = re.compile(
     # "for Germany", and "to Berlin, Germany": the country after its city

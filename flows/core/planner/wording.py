@@ -564,8 +564,143 @@ _CHAT_TO = re.compile(
 )
 
 
+#: "a 3-sentence summary": a count and what it counts, as "a 3 sentence summary"
+_HYPHENED_COUNT = re.compile(
+    r"\b(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)-"
+    r"(?P<unit>sentence|line|word|paragraph|bullet|point|item)s?\b",
+    re.IGNORECASE,
+)
+#: "How much VAT do we add to a €450 membership?", "how much sales tax should I charge on
+#: a $200 order": the tax on that amount, a question and no step of adding or charging
+_HOW_MUCH_WE_ADD = re.compile(
+    r"\bhow\s+much\s+(?P<what>[\w/-]+(?:\s+[\w/-]+)?)\s+(?:do|does|should|would|will|must|"
+    r"shall)\s+(?:we|i|you|they)\s+(?:need\s+to\s+|have\s+to\s+)?(?:add|charge|pay|owe|"
+    r"collect|put|apply)\s+(?:on|to|for)\b",
+    re.IGNORECASE,
+)
+
+
+#: "ship it unless the tea is out of stock - in that case email her instead": what to do
+#: when the "unless" holds, said after it
+_IN_THAT_CASE = re.compile(
+    r"\bunless\s+(?P<condition>[^.;!?]+?)\s*(?:[-\u2013\u2014,;]\s*|\s)(?:and\s+)?in\s+"
+    r"(?:that|which|this)\s+case,?\s+(?P<step>[^.;!?]+?)(?:,?\s+instead)?(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+
+
+#: "high-risk customers need a compliance officer's approval before ...": an approval for
+#: the things of one kind only
+_KIND_NEEDS_APPROVAL = re.compile(
+    r"(?P<lead>^|[.;:]\s*|\b(?:and|but)\s+)(?P<value>[a-z]+)-(?P<aspect>[a-z]+)\s+[a-z]+s\s+"
+    r"(?P<verb>needs?|requires?|must\s+get|have\s+to\s+get)\s+(?P<rest>[^.;!?]*\bapprov)",
+    re.IGNORECASE,
+)
+
+
+def kind_needs_approval(text: str, specs: Iterable[ToolSpec]) -> str:
+    """ "High-risk customers need a compliance officer's approval before we open an account":
+    "if they're high risk, they need ...", when a tool named for the aspect ("risk") lists
+    the value ("high") among its outputs; otherwise the words are left as they are (a
+    "high-value order" is no ticket's high priority)."""
+
+    def said(match: re.Match[str]) -> str:
+        value, aspect = match["value"].lower(), match["aspect"].lower()
+        for spec in specs:
+            named = {w.lower() for w in re.findall(r"[A-Za-z]+", spec.id)}
+            for name, schema in spec.output_properties().items():
+                listed = schema.get("enum") if isinstance(schema, dict) else None
+                if value in (listed or ()) and (aspect in named or aspect in name.lower()):
+                    return (
+                        f"{match['lead']}if they're {match['value']} {match['aspect']}, they "
+                        f"{match['verb']} {match['rest']}"
+                    )
+        return match.group(0)
+
+    return _KIND_NEEDS_APPROVAL.sub(said, text)
+
+
+#: "look each up", "pull them all up": the particle after the object
+_EACH_UP = re.compile(
+    r"\b(?P<verb>look|pull|call|bring|ring)\s+(?P<what>each(?:\s+one)?|them(?:\s+(?:each|all))?|"
+    r"every\s+one)\s+up\b",
+    re.IGNORECASE,
+)
+
+
+_LISTED_CODE = r"(?=[\w-]*\d)[A-Za-z][\w-]*"
+#: "For reservations HX-1, HX-2 and HX-3, look each up and ...": a loop over the codes
+_FOR_THE_CODES = re.compile(
+    rf"(?P<lead>^|(?<=[.!?;])\s+)for\s+(?P<noun>[a-z]+s)\s+(?P<codes>{_LISTED_CODE}"
+    rf"(?:\s*,\s*{_LISTED_CODE})*\s*,?\s*(?:and|&)\s+{_LISTED_CODE})\s*,\s*(?P<rest>[^.;!?]+)",
+    re.IGNORECASE,
+)
+
+
+#: "For each of u_1, u_2, u_3: look them up": codes listed without "and", then a colon
+_EACH_OF_CODES_COLON = re.compile(
+    rf"\b(?P<lead>for\s+each\s+of\s+)(?P<items>{_LISTED_CODE}(?:\s*,\s*{_LISTED_CODE})+)\s*:\s+",
+    re.IGNORECASE,
+)
+#: "open an account ticket for any that aren't found": a step for those of a kind only
+_FOR_ANY_THAT = re.compile(
+    r"(?P<lead>\band\s+|\bthen\s+|[,;:]\s*|^)(?P<step>[a-z](?:(?!\b(?:and|then)\b)[^,.;:!?])*?)"
+    r"\s+for\s+(?:any|those|"
+    r"the\s+ones|each\s+one|every\s+one)\s+(?:of\s+them\s+)?(?:that|which|who)\s+"
+    r"(?P<condition>(?:are|is|were|was|aren't|isn't|weren't|wasn't|don't|doesn't|didn't|have|"
+    r"has|haven't|hasn't)\b[^,.;!?]*?)(?=\s*(?:[,.;!?]|$))",
+    re.IGNORECASE,
+)
+
+
+_LIST_ITEM = r"(?:https?://\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?=[\w-]*\d)[A-Za-z][\w-]*)"
+#: "fetch these two pages and summarize each one: <a> and <b>": the list is the first
+#: step's things, said at the end
+_LIST_SAID_LAST = re.compile(
+    r"(?P<head>\b[a-z]+\s+(?:these|those|the|both)\s+(?:\w+\s+)?[a-z]+s)\s+and\s+"
+    r"(?P<second>[a-z]+\s+(?:each(?:\s+one)?|them(?:\s+all)?|both(?:\s+of\s+them)?))\s*:\s*"
+    rf"(?P<list>{_LIST_ITEM}(?:\s*(?:,|\band\b|&)\s*{_LIST_ITEM})+)(?=\s*(?:[.;!?]\s|[.;!?]?$))",
+    re.IGNORECASE,
+)
+
+
+def _each_of_codes(match: re.Match[str]) -> str:
+    items = [item.strip() for item in match["items"].split(",")]
+    return f"{match['lead']}{', '.join(items[:-1])} and {items[-1]}, "
+
+
+def _for_the_codes(match: re.Match[str]) -> str:
+    """ "For reservations HX-1, HX-2 and HX-3, look up each one and ..." -> "For each of
+    these reservations: HX-1, HX-2 and HX-3, look it up and ..."."""
+    rest = re.sub(r"\blook\s+up\s+each\s+one\b", "look it up", match["rest"], flags=re.I)
+    rest = re.sub(r"\beach\s+one\b", "it", rest, count=1, flags=re.I)
+    return f"{match['lead']}For each of these {match['noun']}: {match['codes']}, {rest}"
+
+
+def _each_up_object(what: str) -> str:
+    lowered = what.lower()
+    return "each one" if lowered.startswith(("each", "every")) or "each" in lowered else what
+
+
+#: ", give them a day" after an approval: its deadline, said as after a dash
+_GIVE_THEM_TIME = re.compile(
+    r"\s*,\s*(?=(?:and\s+)?(?:give|allow)\s+(?:them|him|her|it|the\s+\w+)\s+(?:a|an|one|two|three|"
+    r"\d+)\s+(?:business\s+|working\s+)?(?:minutes?|hours?|days?|weeks?)\b)",
+    re.IGNORECASE,
+)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _GIVE_THEM_TIME.sub(" - ", text)
+    text = _EACH_UP.sub(lambda m: f"{m['verb']} up {_each_up_object(m['what'])}", text)
+    text = _FOR_THE_CODES.sub(_for_the_codes, text)
+    text = _EACH_OF_CODES_COLON.sub(_each_of_codes, text)
+    text = _LIST_SAID_LAST.sub(r"\g<head>: \g<list>, and \g<second>", text)
+    text = _FOR_ANY_THAT.sub(r"\g<lead>if they \g<condition>, \g<step>", text)
+    text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
+    text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
+    text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
     text = _FILLER_LEAD.sub(lambda match: match.group("lead"), text)
@@ -1001,11 +1136,33 @@ _DONE_ANYWAY = re.compile(
 )
 
 
+#: "if they don't approve within 3 days", "if nobody approves it in 48 hours": a lapse
+_NOT_APPROVED_IN_TIME = re.compile(
+    r"^\s*(?:and\s+)?(?:if|when|should)\s+(?:(?:nobody|no\s+one)\s+|(?:they|he|she|finance|"
+    r"legal|the\s+\w+|\w+)\s+(?:(?:does|do|did|has|have)\s*n[o']t|doesn't|don't|didn't|hasn't|"
+    r"haven't|never|fails?\s+to)\s+)(?:approve|sign\s+off)\w*"
+    r"(?:\s+(?:it|this|them|on\s+it))?\s+(?:within|in|by|after)\s+[^,;]*?\b(?:minutes?|mins?|"
+    r"hours?|hrs?|days?|weeks?)\b\s*[,;]?"
+    # (not "..., approve it anyway" / "..., cancel": what to do with the approval itself)
+    r"(?![\s,;]*(?:then\s+|just\s+)?(?:auto[- ]?)?(?:approve|accept|go\s+ahead|proceed|reject|"
+    r"decline|deny|skip|drop|cancel|fail|abort|stop)\b)",
+    re.IGNORECASE,
+)
+
+
 def approval_deadline(text: str) -> tuple[str, Deadline]:
     """The approval's timeout and what happens when it lapses, and `text` without the words
     that said so ("... within 48 hours; if they haven't answered, reject it")."""
     policy = None
     timeout = None
+    lapse = _NOT_APPROVED_IN_TIME.search(text)
+    if lapse is not None:
+        # "if they don't approve within 3 days, email ...": not approved in time is
+        # rejected, and what follows is what happens then (not "approve" on no answer)
+        duration = _DURATION.search(lapse.group(0))
+        rest = (text[: lapse.start()] + " " + text[lapse.end() :]).strip()
+        if duration is not None:
+            return " ".join(rest.split()), Deadline(_duration_seconds(duration), "reject")
     # "if she doesn't respond, just send it anyway": the step goes ahead, as approved
     text = _DONE_ANYWAY.sub("go ahead", text)
     for pattern in _POLICY_PATTERNS:
@@ -1088,6 +1245,9 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"their|our|my|customer|user|buyer|client|me|us|every|each|all)\b)(?<!\bthe\stext)|"
             # "Text every subscriber ...", "text" alone as a loop's step: the verb leads
             r"^texts?$|\bmobile\b|"
+            # "Text candidate CAND-42 a reminder", "and text guest 12 ...": the verb, leading
+            r"(?:^|\b(?:and|then)\s+)texts?\s+(?!(?:of|analysis|field|file|summary|body|box|"
+            r"version|classification|from|in|is|was|says?|itself)\b)(?=[a-z]+\s+[\w#+-])|"
             # "text it to +33 6 12 34 56 78": the step's verb, or a phone number it goes to
             r"^texts?\s+(?:it|this|that|\+?\d)|(?<![\w.+])\+\d[\d\s().-]{6,}\d\b|"
             r"^(?:\w+\s+)?(?:send|notify|shoot|drop|message)\b.*\ban?\s+(?:quick\s+|short\s+)?text\b"
@@ -1199,10 +1359,13 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\bin\s+cash\b|\bto\s+(?:their|his|her|the\s+customer's|its)\s+bank\s+account\b|"
             # "send a wire transfer of $3000", "transfer 500 EUR to ...", "wire $3000 to ..."
             r"\b(?:send|make|initiate|issue|do|set\s+up)\s+(?:an?\s+|the\s+)?(?:wire|bank|sepa|ach)\s+"
-            r"transfers?\b|\b(?:transfer|wire)\s+(?:[$€£¥]\s?\d|\d|(?:the\s+)?(?:money|funds)\b)",
+            r"transfers?\b|\b(?:transfer|wire)\s+(?:[$€£¥]\s?\d|\d|(?:the\s+)?(?:money|funds)\b)|"
+            # "send an international wire of €25,000": the wire said as a noun
+            r"\b(?:an?|the)\s+(?:[a-z]+\s+)?wires?\s+(?:transfer\s+)?(?:of|for)\s+(?:[$€£¥]\s?)?\d",
             re.IGNORECASE,
         ),
-        frozenset({"wire", "transfer", "bank", "cheque", "cash", "sepa", "ach"}),
+        # (not "bank": "Core banking: get customer" moves no money)
+        frozenset({"wire", "transfer", "cheque", "cash", "sepa", "ach"}),
     ),
     (
         # "match every donation 1:1 from the sponsor's account": giving as much again, not
@@ -1499,14 +1662,29 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
         frozenset({"coupon", "voucher", "discount", "promo", "promotion", "gift"}),
     ),
+    # (each its own: a catalogue that checks identity pulls no credit report)
     (
-        "a credit, background or identity check",
+        "a credit check or report",
+        re.compile(r"\bcredit\s+(?:check|score|report|history|rating)s?\b", re.IGNORECASE),
+        frozenset({"credit"}),
+    ),
+    (
+        "a background check",
+        re.compile(r"\bbackground\s+(?:check|report|screening)s?\b", re.IGNORECASE),
+        frozenset({"background"}),
+    ),
+    (
+        "a fraud check",
+        re.compile(r"\bfraud\s+(?:check|score|report|screening)s?\b", re.IGNORECASE),
+        frozenset({"fraud"}),
+    ),
+    (
+        "an identity (KYC) check",
         re.compile(
-            r"\b(?:credit|background|fraud|kyc|identity|id)\s+(?:check|score|report|"
-            r"verification|screening)s?\b",
+            r"\b(?:kyc|identity|id)\s+(?:check|report|verification|screening)s?\b",
             re.IGNORECASE,
         ),
-        frozenset({"credit", "background", "fraud", "kyc", "identity"}),
+        frozenset({"kyc", "identity"}),
     ),
     (
         # "wait 2 days, then ...": a run does not sleep; an approval's deadline is not this
@@ -1542,12 +1720,19 @@ _SYSTEMS = (
     "Airtable", "Dropbox", "OneDrive", "SharePoint", "Shopify", "QuickBooks", "Xero",
     "Mailchimp", "Intercom", "Twilio", "Zapier", "Monday.com", "ClickUp", "Basecamp",
     "Google Sheets", "Google Drive", "Google Docs", "Google Calendar", "Outlook", "Excel",
+    "LinkedIn", "Facebook", "Instagram", "Twitter", "TikTok", "YouTube", "Reddit", "Pinterest",
+    "Experian", "Equifax", "TransUnion", "Stripe", "PayPal", "DocuSign", "Greenhouse", "Workday",
+    "BambooHR", "Okta", "Datadog", "Sentry", "Zoom", "Calendly", "Typeform", "Gmail", "SendGrid",
+    "Klaviyo", "Indeed", "Glassdoor", "Plaid", "Onfido",
 )
 # fmt: on
 #: Those whose names are also English words ("a linear scale", "the outlook is good"): named
 #: only when capitalised. The others are named in any case ("create a jira issue").
 _SYSTEMS_THAT_ARE_WORDS = frozenset(
-    {"Linear", "Notion", "Outlook", "Excel", "Intercom", "Confluence", "Basecamp"}
+    {
+        "Linear", "Notion", "Outlook", "Excel", "Intercom", "Confluence", "Basecamp",
+        "Greenhouse", "Sentry", "Zoom", "Indeed", "Stripe", "Plaid", "Workday",
+    }
 )
 
 
@@ -1626,10 +1811,21 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         return []
     words = _spec_words(spec)
     raw = _spec_raw_words(spec)
+    # ("a video interview" for a tool whose `kind` is phone, video or onsite: a value it
+    # takes, not a medium it lacks)
+    listed = {
+        str(value).lower()
+        for schema in spec.input_properties().values()
+        if isinstance(schema, dict)
+        for value in schema.get("enum") or ()
+    }
     return [
         missing
         for missing, exact, stemmed in asked
-        if not words & stemmed and not raw & exact and not _spec_says_action(spec, missing.what)
+        if not words & stemmed
+        and not raw & exact
+        and not _spec_says_action(spec, missing.what)
+        and missing.phrase.lower() not in listed
     ]
 
 
@@ -1669,6 +1865,9 @@ def _capabilities_asked(
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
+    if _SENDS_FIRST.match(step.strip()):
+        # "email the October schedule to coach@…": the schedule is what the message carries
+        step = _SCHEDULE_SENT.sub(" ", step)
     asked = []
     for what, pattern, offered in (*_CHANNELS, *_ACTIONS, *_NAMED_SYSTEMS):
         match = pattern.search(step)
@@ -1680,6 +1879,14 @@ def _capabilities_asked(
         stemmed = frozenset(stem(w) for w in offered if not w.startswith("="))
         asked.append((MissingCapability(match.group(0).strip(), what), exact, stemmed))
     return tuple(asked)
+
+
+#: "the October schedule", "our new class timetable": a schedule as a thing, not scheduling
+_SCHEDULE_SENT = re.compile(
+    r"\b(?:the|our|a|an|their|his|her|your|my|this|that|its|new)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:schedules?|timetables?)\b",
+    re.IGNORECASE,
+)
 
 
 def channels_named(step: str) -> list[str]:
