@@ -679,3 +679,37 @@ def test_routes_listed_after_a_colon_are_each_a_case(demo):
     ]
     assert sent == ['"billing@x.com"', '"help@x.com"']
     assert "create_ticket" in tools_of(flow)
+
+
+# -- someone named by their code ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "field", "reads"),
+    [
+        (
+            "Send a welcome email to user 19",
+            "send_welcome_email",
+            "email",
+            "lookup_user.user.email",
+        ),
+        (
+            "Validate the email address of user 19",
+            "validate_email",
+            "email",
+            "lookup_user.user.email",
+        ),
+        (
+            "Check whether user 19's email is disposable",
+            "validate_email",
+            "email",
+            "lookup_user.user.email",
+        ),
+    ],
+)
+def test_a_person_named_by_their_code_is_looked_up_first(demo, prompt, tool, field, reads):
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["lookup_user", tool]
+    assert tool_node(flow, "lookup_user").inputs["user_id"] == '"19"'
+    assert tool_node(flow, tool).inputs[field] == reads

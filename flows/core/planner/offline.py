@@ -662,6 +662,9 @@ class FlowBuilder:
         # "check it and, whatever happens, email me": the next step runs either way
         text = _AND_EITHER_WAY.sub("; ", text)
         text = _WHAT_HAPPENED.sub(r"\g<lead>the result", text)
+        # "send a welcome email to user 19": the user is looked up first
+        text = _SENT_TO_SOMEONE_BY_CODE.sub(self._sent_to_someone_looked_up, text)
+        text = _FIELD_OF_SOMEONE_BY_CODE.sub(self._field_of_someone_looked_up, text)
         # "route it: billing to billing@x.com, technical to a ticket, anything else to ..."
         text = _ROUTED_BY_A_LIST.sub(_routes_listed, text)
         # "welcome a@x, b@x and c@x, but skip invalid addresses": validate each first
@@ -766,6 +769,32 @@ class FlowBuilder:
             if self.reader.starts_with_verb(rest):
                 return f"{match['lead']}{rest}"
         return match[0]
+
+    def _reads_records_of(self, noun: str) -> bool:
+        """Whether a tool that changes nothing reads `noun`s by their id (`lookup_user`)."""
+        return any(
+            not acts(spec)
+            and noun in split_identifier(spec.id)
+            and any(split_identifier(name)[-1:] == ["id"] for name in spec.input_properties())
+            for spec in self.specs.values()
+        )
+
+    def _sent_to_someone_looked_up(self, match: re.Match[str]) -> str:
+        """ "Send a welcome email to user 19" -> "Look up user 19 and send them a welcome
+        email": their address and name are in their record (when a tool reads it)."""
+        noun = match["noun"].lower()
+        if not self._reads_records_of(noun):
+            return match[0]
+        return f"{match['lead']}Look up {noun} {match['code']} and {match['step']} them"
+
+    def _field_of_someone_looked_up(self, match: re.Match[str]) -> str:
+        """ "Check whether user 19's email is disposable" -> "Look up user 19 and check
+        whether their email is disposable"."""
+        noun = (match["noun"] or match["noun2"]).lower()
+        if not self._reads_records_of(noun):
+            return match[0]
+        code, owned = match["code"] or match["code2"], match["owned"] or match["owned2"]
+        return f"{match['lead']}Look up {noun} {code} and {match['verb']} their {owned}"
 
     def _names_another_step(self, clause: Clause) -> bool:
         """Whether a name said in the clause's sentence is said by another of its steps
@@ -8094,6 +8123,25 @@ _OTHERWISE_APART = re.compile(
 _ARRIVES = re.compile(
     r"^\s*(?:a|an|the|each|every|any)\s+(?:new\s+)?(?P<thing>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
     r"\b.*?\b(?:comes?\s+in|arrives?|is\s+(?:received|submitted|filed|placed|opened|created))\b",
+    re.IGNORECASE,
+)
+_PERSON_NOUN = r"(?P<noun>user|customer|member|client|subscriber|employee|contact)"
+_PERSON_CODE = r"(?P<code>#?[A-Za-z]*[-_]?\d[\w-]*)"
+#: "send a welcome email to user 19": a message to someone named by their code
+_SENT_TO_SOMEONE_BY_CODE = re.compile(
+    r"(?P<lead>^|(?<=[.;!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bthen\s))"
+    r"(?P<step>(?:send|email|text|message|welcome|greet|notify)\b[^.;!?,]*?)\s+to\s+"
+    rf"{_PERSON_NOUN}\s+{_PERSON_CODE}(?=\s*(?:$|[.;!?,]|\s+(?:and|then)\b))",
+    re.IGNORECASE,
+)
+#: "check whether user 19's email is disposable", "validate the email of user 19"
+_FIELD_OF_SOMEONE_BY_CODE = re.compile(
+    r"(?P<lead>^|(?<=[.;!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bthen\s))"
+    r"(?P<verb>(?:check|see|find\s+out)\s+(?:whether|if)|validate|verify|check)\s+(?:the\s+)?"
+    rf"(?:{_PERSON_NOUN}\s+{_PERSON_CODE}'s\s+(?P<owned>email(?:\s+address)?|phone(?:\s+number)?)"
+    r"|(?P<owned2>email(?:\s+address)?|phone(?:\s+number)?)\s+of\s+(?:the\s+)?"
+    r"(?P<noun2>user|customer|member|client|subscriber|employee|contact)\s+"
+    r"(?P<code2>#?[A-Za-z]*[-_]?\d[\w-]*))",
     re.IGNORECASE,
 )
 #: "route it: billing to billing@x.com, technical to a ticket, anything else to help@x.com"
