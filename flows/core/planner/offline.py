@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -9559,6 +9559,14 @@ def _address_taker_first(
             for name, schema in spec.input_properties().items()
         )
 
+    return _the_one_that_takes_it_first(ranked, takes)
+
+
+def _the_one_that_takes_it_first(
+    ranked: list[tuple[float, ScoredTool]], takes: Callable[[ToolSpec], bool]
+) -> list[tuple[float, ScoredTool]]:
+    """`ranked` with the one tool scoring at least half the best that `takes` holds for
+    first (at the best score), unless the best already does, or several do."""
     if takes(ranked[0][1].spec):
         return ranked
     close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.5 and takes(pair[1].spec)]
@@ -9588,12 +9596,7 @@ def _listed_value_said(
                     return True
         return False
 
-    if takes(ranked[0][1].spec):
-        return ranked
-    close = [pair for pair in ranked if pair[0] >= ranked[0][0] * 0.5 and takes(pair[1].spec)]
-    if len(close) != 1:
-        return ranked
-    return [(ranked[0][0], close[0][1]), *[pair for pair in ranked if pair is not close[0]]]
+    return _the_one_that_takes_it_first(ranked, takes)
 
 
 def _id_words_break_tie(
