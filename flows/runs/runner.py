@@ -206,7 +206,20 @@ class RunHost:
         if threading.current_thread() is self._thread:
             coroutine.close()
             raise RuntimeError("a run cannot be executed from the run loop itself")
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+        # One lock the loop releases when the task ends: the loop thread, which every run
+        # shares, pays no concurrent Future (its condition, its callbacks) per run.
+        ended = threading.Lock()
+        ended.acquire()
+        tasks: list[asyncio.Task[T]] = []
+
+        def start() -> None:
+            task = self.loop.create_task(coroutine)
+            tasks.append(task)
+            task.add_done_callback(lambda _: ended.release())
+
+        self.loop.call_soon_threadsafe(start)
+        ended.acquire()
+        return tasks[0].result()
 
     def engine(self) -> Engine:
         """An engine for one run (its node slots are the run's own), over the snapshot."""
