@@ -8125,8 +8125,20 @@ _ARRIVES = re.compile(
     r"\b.*?\b(?:comes?\s+in|arrives?|is\s+(?:received|submitted|filed|placed|opened|created))\b",
     re.IGNORECASE,
 )
-_PERSON_NOUN = r"(?P<noun>user|customer|member|client|subscriber|employee|contact)"
-_PERSON_CODE = r"(?P<code>#?[A-Za-z]*[-_]?\d[\w-]*)"
+
+
+def _person_noun(group: str) -> str:
+    """A kind of person ("user", "customer"), captured as `group`."""
+    return rf"(?P<{group}>user|customer|member|client|subscriber|employee|contact)"
+
+
+def _person_code(group: str) -> str:
+    """A person's code ("19", "C-55", "#7"), captured as `group`."""
+    return rf"(?P<{group}>#?[A-Za-z]*[-_]?\d[\w-]*)"
+
+
+_PERSON_NOUN = _person_noun("noun")
+_PERSON_CODE = _person_code("code")
 #: "send a welcome email to user 19": a message to someone named by their code
 _SENT_TO_SOMEONE_BY_CODE = re.compile(
     r"(?P<lead>^|(?<=[.;!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bthen\s))"
@@ -8140,8 +8152,7 @@ _FIELD_OF_SOMEONE_BY_CODE = re.compile(
     r"(?P<verb>(?:check|see|find\s+out)\s+(?:whether|if)|validate|verify|check)\s+(?:the\s+)?"
     rf"(?:{_PERSON_NOUN}\s+{_PERSON_CODE}'s\s+(?P<owned>email(?:\s+address)?|phone(?:\s+number)?)"
     r"|(?P<owned2>email(?:\s+address)?|phone(?:\s+number)?)\s+of\s+(?:the\s+)?"
-    r"(?P<noun2>user|customer|member|client|subscriber|employee|contact)\s+"
-    r"(?P<code2>#?[A-Za-z]*[-_]?\d[\w-]*))",
+    rf"{_person_noun('noun2')}\s+{_person_code('code2')})",
     re.IGNORECASE,
 )
 #: "route it: billing to billing@x.com, technical to a ticket, anything else to help@x.com"
@@ -8177,7 +8188,7 @@ def _routes_listed(match: re.Match[str]) -> str:
     return f"{match['verb']} {', '.join(routes[:-1])}, and {routes[-1]}"
 
 
-_ADDRESS = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_ADDRESS = EMAIL_ADDRESS.pattern
 #: "Send a welcome email to a@x.com, b@x.com and c@x.com, but skip invalid addresses"
 _LISTED_BUT_SKIP_INVALID = re.compile(
     rf"(?P<step>(?:^|(?<=[.;!?]\s))[^.;!?]*?)(?P<list>{_ADDRESS}(?:\s*,\s*(?:and\s+)?{_ADDRESS}"
