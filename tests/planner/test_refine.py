@@ -376,3 +376,125 @@ def test_two_listed_values_said_together_set_both_inputs(demo, shipped):
         SetInput(node="create_shipment", field="carrier", expression='"ups"'),
         SetInput(node="create_shipment", field="service", expression='"express"'),
     ]
+
+
+# --------------------------------------------------------------------------- a step's values
+# A value said for a step the flow has changes that step: it was planned as a second step.
+
+
+@pytest.fixture
+def receipt(demo):
+    return plan_flow(
+        "Validate order 42, then charge it $120 and email the receipt to ana@shop.io",
+        planner=OfflinePlanner(),
+        catalog=demo,
+    ).flow
+
+
+@pytest.fixture
+def tracked(demo):
+    return plan_flow(
+        "Check stock for 2 units of SKU-9, ship order 7 to 5 Elm St, Springfield via UPS and "
+        "email tracking to joe@x.com",
+        planner=OfflinePlanner(),
+        catalog=demo,
+    ).flow
+
+
+def _changed_inputs(result, before):
+    """{node: {field: expression}} of the inputs the edit changed."""
+    assert result.ok, result.error
+    assert [n.id for n in result.flow.nodes] == [n.id for n in before.nodes]  # none added
+    return {
+        node.id: {
+            field: value
+            for field, value in node.inputs.items()
+            if value != before.node(node.id).inputs.get(field)
+        }
+        for node in result.flow.nodes
+        if getattr(node, "inputs", None) != getattr(before.node(node.id), "inputs", None)
+    }
+
+
+@pytest.mark.parametrize(
+    ("instruction", "changed"),
+    [
+        ("charge in EUR instead", {"process_payment": {"currency": '"EUR"'}}),
+        ("send the receipt to bob@shop.io instead", {"send_email": {"to": '"bob@shop.io"'}}),
+        ("make the amount 150", {"process_payment": {"amount": "150"}}),
+        ("make the amount $150", {"process_payment": {"amount": "150"}}),
+        # the order id is text, and the charge reads it from the validation
+        ("change the order to 43", {"validate_order": {"order_id": '"43"'}}),
+    ],
+)
+def test_a_value_said_for_a_step_the_flow_has_changes_that_step(
+    demo, receipt, instruction, changed
+):
+    assert _changed_inputs(refine(instruction, demo, flow=receipt), receipt) == changed
+
+
+@pytest.mark.parametrize(
+    ("instruction", "changed"),
+    [
+        (
+            "ship to 10 Pine Rd, Dover instead",
+            {"create_shipment": {"address": '"10 Pine Rd, Dover"'}},
+        ),
+        ("ship express", {"create_shipment": {"service": '"express"'}}),
+        ("ship it via dhl", {"create_shipment": {"carrier": '"dhl"'}}),
+        ("send it by fedex", {"create_shipment": {"carrier": '"fedex"'}}),
+    ],
+)
+def test_a_shipment_said_again_with_other_values_changes_the_shipment(
+    demo, tracked, instruction, changed
+):
+    assert _changed_inputs(refine(instruction, demo, flow=tracked), tracked) == changed
+
+
+def test_another_recipient_said_instead_is_set_on_the_step_that_sends(demo):
+    flow = plan_flow(
+        "Look up user 12 and send them a welcome email", planner=OfflinePlanner(), catalog=demo
+    ).flow
+
+    result = refine("send it to kim@x.com instead", demo, flow=flow)
+
+    assert _changed_inputs(result, flow) == {"send_welcome_email": {"email": '"kim@x.com"'}}
+
+
+def test_a_title_that_said_the_old_value_says_the_new_one(demo, receipt, tracked):
+    assert refine("make the amount 150", demo, flow=receipt).flow.node(
+        "process_payment"
+    ).title == "Charge it $150"
+    assert refine("use FedEx", demo, flow=tracked).flow.node(
+        "create_shipment"
+    ).title == "Ship order 7 to 5 Elm St, Springfield via FedEx"
+    assert refine("change the order to 43", demo, flow=receipt).flow.node(
+        "validate_order"
+    ).title == "Validate order 43"
+
+
+def test_retries_said_with_if_it_fails_set_the_attempts(demo, receipt):
+    result = refine("retry the payment 3 times if it fails", demo, flow=receipt)
+
+    assert result.ok, result.error
+    assert len(result.flow.nodes) == len(receipt.nodes)
+    assert result.flow.node("process_payment").retry.max_attempts == 4
+
+
+@pytest.mark.parametrize("instruction", ["don't check stock", "no need to check the stock"])
+def test_a_step_said_not_to_be_done_is_removed(demo, tracked, instruction):
+    result = refine(instruction, demo, flow=tracked)
+
+    assert result.ok, result.error
+    assert [n.id for n in result.flow.nodes] == ["create_shipment", "send_email"]
+    assert result.flow.node("create_shipment").after == []
+
+
+def test_a_step_added_first_goes_before_every_step_the_flow_starts_with(demo, tracked):
+    result = refine("add a step to validate the order first", demo, flow=tracked)
+
+    assert result.ok, result.error
+    added = [n for n in result.flow.nodes if n.id not in {m.id for m in tracked.nodes}]
+    assert [n.tool for n in added] == ["validate_order"]
+    assert added[0].after == []
+    assert result.flow.node("check_inventory").after == [added[0].id]

@@ -9,7 +9,10 @@ Handled forms (anything else fails with a message that lists them):
 - rename a step:     "rename check_inventory to stock_check"
 - order two steps:   "run create_shipment after process_payment",
                      "don't make send_email wait for summarize_text"
-- set an input:      "set the subject of send_email to 'Welcome!'"
+- set an input:      "set the subject of send_email to 'Welcome!'", "make the amount 150"
+- change a step:      "charge in EUR instead", "ship express", "send it to kim@x.com instead"
+- retry a step:       "retry the payment 3 times"
+- guard a step:       "only charge it if the order is valid"
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from flows.core.planner.phrasing import (
     assignee_users,
     timeout_seconds,
 )
+from flows.core.planner.recipients import EMAIL_ADDRESS
 from flows.core.planner.refine import (
     AddInputField,
     AddNode,
@@ -51,8 +55,8 @@ from flows.core.tools import ToolSpec
 _FORMS = (
     "'also <do something>', 'add <step> after|before <step>', 'ask <group> to approve "
     "<step>', 'remove <step>', 'rename <step> to <id>', 'run <step> after <step>', "
-    "'set the <input> of <step> to <value>', 'use <listed value> for <step>', 'retry <step> "
-    "<n> times'"
+    "'set the <input> of <step> to <value>', 'use <listed value> for <step>', '<step> "
+    "with <value> instead', 'retry <step> <n> times', 'only <step> if <condition>'"
 )
 _RENAME = re.compile(
     r"^rename\s+(?:the\s+)?(?P<old>.+?)(?:\s+(?:step|node))?\s+(?:to|as)\s+(?P<new>[\w ]+)$",
@@ -61,6 +65,12 @@ _RENAME = re.compile(
 _REMOVE = re.compile(
     r"^(?:please\s+)?(?:drop|remove|delete|skip|take\s+out|get\s+rid\s+of|no\s+longer)\s+"
     r"(?:the\s+|a\s+|an\s+)?(?P<what>.+?)(?:\s+(?:step|node))?$",
+    re.IGNORECASE,
+)
+#: "don't check stock", "no need to email the customer": a step the flow no longer takes
+_NOT_ANYMORE = re.compile(
+    r"^(?:please\s+)?(?:don't|do\s+not|no\s+need\s+to|stop|never)\s+(?P<what>(?:(?!\b(?:if|"
+    r"unless|when|wait|until)\b).)+?)(?:\s+(?:any\s*more|anymore))?$",
     re.IGNORECASE,
 )
 _RUN_AFTER = re.compile(
@@ -102,6 +112,18 @@ def offline_operations(
     *,
     min_score: float,
 ) -> list[EditOperation]:
+    operations = _operations(flow, instruction, tools, joins, min_score=min_score)
+    return operations + _retitled(flow, operations, instruction)
+
+
+def _operations(
+    flow: Flow,
+    instruction: str,
+    tools: Sequence[ToolSpec],
+    joins: Sequence[Join],
+    *,
+    min_score: float,
+) -> list[EditOperation]:
     text = " ".join(instruction.strip().rstrip(".!").split())
     if match := _RENAME.match(text):
         node_id = _find_node(flow, match.group("old"), text)
@@ -128,6 +150,8 @@ def offline_operations(
         return list(choices)
     if (retries := _retries_said(flow, text)) is not None:
         return [retries]
+    if (choice := _step_with_choice(flow, text, tools)) is not None:
+        return [choice]
     if (match := _RUN_AFTER.match(text)) and _node_named(flow, match.group("later"), text):
         return [
             Connect(
@@ -146,8 +170,14 @@ def offline_operations(
         return _remove(
             flow, _find_node(flow, match.group("what"), text), tools, joins, min_score=min_score
         )
+    if (match := _NOT_ANYMORE.match(text)) and (
+        unwanted := _node_named(flow, match.group("what"), text)
+    ):
+        return _remove(flow, unwanted, tools, joins, min_score=min_score)
     if (guarded := _only_if(flow, text, tools)) is not None:
         return [guarded]
+    if _INSTEAD.search(text):
+        return _replaced(flow, text, tools, joins, min_score=min_score)
     if APPROVAL_WORDS.search(text):
         return _add_approval(flow, text, tools, joins, min_score=min_score)
     return _add_steps(flow, text, tools, joins, min_score=min_score)
@@ -233,7 +263,12 @@ def _input_set(flow: Flow, text: str) -> SetInput | None:
 
 #: "the address to 9 Oak Lane, Austin, TX 78701", "the carrier to fedex": an input, then
 #: its value, with no step named
-_FIELD_TO_VALUE = re.compile(r"^(?P<field>[a-z][\w ]{0,40}?)\s+(?:to|=)\s+(?P<value>.+)$", re.I)
+_FIELD_TO_VALUE = re.compile(
+    r"^(?P<field>[a-z][\w ]{0,40}?)\s+(?:(?:to|=|into|as)\s+(?P<value>.+)"
+    # "the amount 150", "the currency EUR": a value of one word needs no "to"
+    r"|(?P<bare>[$€£]?\d[\d.,]*|[A-Z][A-Z0-9-]+))$",
+    re.IGNORECASE,
+)
 
 
 def _the_one_input_set(flow: Flow, said: str) -> SetInput | None:
@@ -243,10 +278,41 @@ def _the_one_input_set(flow: Flow, said: str) -> SetInput | None:
     if match is None:
         return None
     field = "_".join(match["field"].lower().split())
-    having = [node.id for node in flow.nodes if field in (getattr(node, "inputs", None) or {})]
+    having = [
+        (node.id, name, value)
+        for node in flow.nodes
+        for name, value in (getattr(node, "inputs", None) or {}).items()
+        if name in (field, f"{field}_id")  # "the order" is its order_id
+    ]
+    if len(having) > 1:
+        # "change the order to 43": the step the code was written into; the others read
+        # it from that step
+        having = [found for found in having if _is_literal(found[2])]
     if len(having) != 1:
         return None
-    return SetInput(node=having[0], field=field, expression=_value_expression(match["value"]))
+    node_id, name, current = having[0]
+    expression = _value_expression(match["value"] or match["bare"])
+    return SetInput(node=node_id, field=name, expression=_typed_like(expression, current))
+
+
+def _typed_like(expression: str, current: Any) -> str:
+    """A number said for an input that holds text ("change the order to 43", where the
+    order id is "42") is that text."""
+    if _is_literal(current) and isinstance(json.loads(str(current)), str):
+        value = json.loads(expression) if _is_literal(expression) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return json.dumps(expression)
+    return expression
+
+
+def _is_literal(expression: Any) -> bool:
+    """Whether an input's expression is a value written into the flow (not read from a
+    step or the run's input)."""
+    try:
+        json.loads(str(expression))
+    except ValueError:
+        return False
+    return True
 
 
 #: "use DHL for shipping", "switch to express", "go with fedex": one of the values an input
@@ -284,6 +350,30 @@ def _choice_said(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> SetInput |
     return SetInput(node=node_id, field=field, expression=json.dumps(value))
 
 
+#: "ship express", "ship it via fedex", "send it by dhl": the step's own verb, then a value
+#: one of its inputs lists
+_STEP_WITH_CHOICE = re.compile(
+    r"^(?:please\s+)?(?P<step>[a-z]+(?:\s+(?:it|them))?)\s+(?:(?:via|by|with|using)\s+)?"
+    r"(?P<value>[\w-]+)$",
+    re.IGNORECASE,
+)
+
+
+def _step_with_choice(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> SetInput | None:
+    """A listed value said after the verb of the step that takes it: that step's input,
+    not a second step ("ship express" added a second shipment)."""
+    match = _STEP_WITH_CHOICE.match(text)
+    if match is None:
+        return None
+    verb = match["step"].split()[0]
+    named = _node_named(flow, verb, text)
+    if named is None:
+        return None
+    return _choice_said(flow, f"use {match['value']} for {named}", tools) or _choice_said(
+        flow, f"use {match['value']}", tools  # "send it by fedex": the one step listing it
+    )
+
+
 #: "use UPS express", "switch to fedex overnight": two listed values, said together
 _CHOICES_SAID = re.compile(
     r"^(?:please\s+)?(?:use|switch\s+to|change\s+(?:it\s+)?to|go\s+with|pick|choose|make\s+it)\s+"
@@ -308,7 +398,8 @@ def _choices_said(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> list[SetI
 #: "retry the payment 3 times", "retry charging up to 5 times": the attempts of a step.
 _RETRIES_SAID = re.compile(
     r"^(?:please\s+)?(?:retry|re-try)\s+(?:the\s+)?(?P<node>.+?)\s+(?:up\s+to\s+)?"
-    r"(?P<count>\d+|once|twice|three|four|five)\s*(?:times?|x)?(?:\s+on\s+errors?)?$",
+    r"(?P<count>\d+|once|twice|three|four|five)\s*(?:times?|x)?"
+    r"(?:\s+(?:on\s+(?:errors?|failures?)|(?:if|when)\s+(?:it|they)\s+(?:fails?|errors?)))?$",
     re.IGNORECASE,
 )
 _COUNTS = {"once": 1, "twice": 2, "three": 3, "four": 4, "five": 5}
@@ -347,7 +438,8 @@ def _setting(flow: Flow, node_words: str, field: str, value: str, text: str) -> 
     field = field.lower()
     if field not in inputs:
         return None
-    return SetInput(node=node_id, field=field, expression=_value_expression(value))
+    expression = _typed_like(_value_expression(value), inputs[field])
+    return SetInput(node=node_id, field=field, expression=expression)
 
 
 def _node_named(flow: Flow, words: str, instruction: str) -> str | None:
@@ -395,6 +487,8 @@ def _value_expression(value: str) -> str:
         return json.dumps(quoted.group(1))
     if re.fullmatch(r"-?\d+(?:\.\d+)?|true|false|null", value):
         return value
+    if money := re.fullmatch(r"[$€£]\s?(\d+(?:\.\d+)?)", value):
+        return money.group(1)  # "$150": the amount
     if re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+", value):
         return value  # a path such as input.email or lookup_user.user.name
     return json.dumps(value)
@@ -510,6 +604,99 @@ def _approval_target(flow: Flow, text: str) -> str:
     )
 
 
+#: "charge in EUR instead", "send the receipt to bob@x.com instead", "ship to 9 Oak Lane
+#: rather than to the office": a step the flow has, done with other values
+_INSTEAD = re.compile(r"\s*,?\s*\b(?:instead(?:\s+of\b.*)?|rather\s+than\b.*)$", re.IGNORECASE)
+
+
+def _replaced(
+    flow: Flow,
+    text: str,
+    tools: Sequence[ToolSpec],
+    joins: Sequence[Join],
+    *,
+    min_score: float,
+) -> list[EditOperation]:
+    """The values the instruction writes, set on the one step of the flow whose tool the
+    instruction, read as a step, would call. Without it, "charge in EUR instead" added a
+    second charge after the first."""
+    action = _INSTEAD.sub("", text).strip()
+    added = [
+        op.node
+        for op in _add_steps(flow, action, tools, joins, min_score=min_score)
+        if isinstance(op, AddNode) and isinstance(op.node, ToolNode)
+    ]
+    existing = [
+        node
+        for node in flow.nodes
+        if isinstance(node, ToolNode) and added and node.tool == added[0].tool
+    ]
+    if len(existing) != 1 and (readdressed := _readdressed(flow, action, tools)) is not None:
+        return [readdressed]
+    if len(added) != 1 or len(existing) != 1:
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not tell which step {text!r} changes; say it as 'set the <input> of "
+            f"<step> to <value>'.",
+            step=text,
+        )
+    step, said = existing[0], added[0]
+    settings: list[EditOperation] = [
+        SetInput(node=step.id, field=field, expression=expression)
+        for field, expression in said.inputs.items()
+        if _is_literal(expression)
+        and expression != step.inputs.get(field)
+        and _written_in(json.loads(expression), action)
+    ]
+    if not settings:
+        raise PlanningError(
+            "unmapped_step",
+            f"{text!r} says no value that {step.id} does not already use; say it as 'set "
+            f"the <input> of {step.id} to <value>'.",
+            step=text,
+        )
+    return settings
+
+
+def _readdressed(flow: Flow, action: str, tools: Sequence[ToolSpec]) -> SetInput | None:
+    """ "Send it to kim@x.com instead": the one address said, set on the recipient input of
+    the step the verb names (read as a step, it was another tool than the flow's)."""
+    addresses = EMAIL_ADDRESS.findall(action)
+    named = _node_named(flow, action.split()[0], action)
+    node = next((n for n in flow.nodes if n.id == named), None)
+    if len(addresses) != 1 or not isinstance(node, ToolNode):
+        return None
+    spec = next((t for t in tools if t.id == node.tool), None)
+    if spec is None:
+        return None
+    fields = [
+        field
+        for field, schema in spec.input_properties().items()
+        if unwrap_nullable(schema).get("format") == "email" or field in ("to", "email")
+    ]
+    if len(fields) != 1:
+        return None
+    return SetInput(node=node.id, field=fields[0], expression=json.dumps(addresses[0]))
+
+
+def _written_in(value: Any, text: str) -> bool:
+    """Whether the instruction writes this value (not one the planner chose itself)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        return False
+    if isinstance(value, (int, float)):
+        number = f"{value:g}"
+        return re.search(rf"(?<![\d.]){re.escape(number)}(?:\.0+)?(?![\d.])", text) is not None
+    return str(value).lower() in text.lower()
+
+
+#: "validate the order first", "... at the start": before every step the flow starts with
+_FIRST = re.compile(
+    r"\s+(?:first|at\s+the\s+(?:start|beginning)|before\s+any(?:thing|\s+other\s+step)"
+    r"(?:\s+else)?)$",
+    re.IGNORECASE,
+)
+
+
 def _add_steps(
     flow: Flow,
     text: str,
@@ -521,8 +708,13 @@ def _add_steps(
     action = _ADD_PREFIX.sub("", text).strip()
     graph = build_graph(flow)
     where, anchor = None, None
+    first = _FIRST.search(action)
+    starts = [node_id for node_id in graph.order if not graph.dependencies[node_id]]
     position = _POSITION.match(action)
-    if position:
+    if first and starts:
+        action = action[: first.start()]
+        where, anchor = "before", starts[0]
+    elif position:
         try:
             anchor = _find_node(flow, position.group("anchor"), text)
             where = position.group("where").lower()
@@ -560,8 +752,9 @@ def _add_steps(
             step=text,
         )
     if where == "before":
-        for exit_id in builder._cursor().exits:
-            operations.append(Connect(source=exit_id, target=anchor))
+        for target in starts if first else [anchor]:
+            for exit_id in builder._cursor().exits:
+                operations.append(Connect(source=exit_id, target=target))
     return operations
 
 
@@ -572,3 +765,38 @@ def _additions(builder: FlowBuilder) -> list[EditOperation]:
     ]
     operations += [AddNode(node=node) for node in builder.new_nodes()]
     return operations
+
+
+def _retitled(
+    flow: Flow, operations: Sequence[EditOperation], instruction: str
+) -> list[EditOperation]:
+    """A title that says a value an instruction changed says the new one ("Charge it
+    $120" once the amount is 150), so the designer does not show the old value."""
+    titles: dict[str, str] = {}
+    for op in operations:
+        if not isinstance(op, SetInput) or op.expression is None:
+            continue
+        node = next((n for n in flow.nodes if n.id == op.node), None)
+        current = (getattr(node, "inputs", None) or {}).get(op.field)
+        title = titles.get(op.node, node.title if node is not None else None)
+        if not title or not (_is_literal(current) and _is_literal(op.expression)):
+            continue
+        old, new = json.loads(str(current)), json.loads(op.expression)
+        said = _said_in(old, title)
+        if said is not None and isinstance(new, (str, int, float)):
+            shown = new if isinstance(new, str) else f"{new:g}"
+            # as the instruction writes it ("FedEx", not the listed "fedex")
+            written = _said_in(new, instruction)
+            shown = written.group(0) if written is not None else shown
+            titles[op.node] = title[: said.start()] + str(shown) + title[said.end() :]
+    return [UpdateNode(id=node_id, changes={"title": title}) for node_id, title in titles.items()]
+
+
+def _said_in(value: Any, title: str) -> re.Match[str] | None:
+    """Where a title writes `value` (a number as people write it, text in any case)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value == "":
+        return None
+    if isinstance(value, str):
+        return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", title, re.IGNORECASE)
+    number = re.escape(f"{value:g}")
+    return re.search(rf"(?<![\d.]){number}(?:\.0+)?(?![\d.])", title)
