@@ -498,3 +498,90 @@ def test_a_step_added_first_goes_before_every_step_the_flow_starts_with(demo, tr
     assert [n.tool for n in added] == ["validate_order"]
     assert added[0].after == []
     assert result.flow.node("check_inventory").after == [added[0].id]
+
+
+# --------------------------------------------------------------------------- approvals, gates
+
+
+@pytest.fixture
+def gated(demo):
+    """An approval only big orders need, and its gate (what lets the charge through)."""
+    return plan_flow(
+        "When an order over $500 comes in, get manager approval, then charge it and ship it "
+        "via DHL",
+        planner=OfflinePlanner(),
+        catalog=demo,
+    ).flow
+
+
+@pytest.mark.parametrize("instruction", ["remove the approval", "drop manager_approval_passed"])
+def test_removing_an_approval_removes_its_gate_too(demo, gated, instruction):
+    """ "Remove the approval" removed the gate alone: rejected orders were charged."""
+    result = refine(instruction, demo, flow=gated)
+
+    assert result.ok, result.error
+    ids = [n.id for n in result.flow.nodes]
+    assert "manager_approval" not in ids
+    assert "manager_approval_passed" not in ids
+    assert result.flow.node("process_payment").after == ["request"]
+
+
+@pytest.mark.parametrize(
+    ("instruction", "changes"),
+    [
+        (
+            "ask finance to approve instead",
+            {"assignees": {"groups": ["finance"], "users": []}, "title": "Finance approval"},
+        ),
+        (
+            "have Jane approve it instead",
+            {"assignees": {"groups": [], "users": ["jane"]}, "title": "Approval by Jane"},
+        ),
+        ("the approval should time out after 2 days", {"timeout_s": 172800.0}),
+        ("give the manager 3 hours to approve", {"timeout_s": 10800.0}),
+    ],
+)
+def test_the_flows_one_approval_changes_who_decides_and_how_long(
+    demo, gated, instruction, changes
+):
+    result = refine(instruction, demo, flow=gated)
+
+    assert result.ok, result.error
+    assert result.operations == [UpdateNode(id="manager_approval", changes=changes)]
+
+
+def test_the_threshold_a_condition_compares_with_changes(demo, gated):
+    result = refine("make the threshold 1000", demo, flow=gated)
+
+    assert result.ok, result.error
+    assert result.flow.node("manager_approval").when == "input.amount > 1000.0"
+    assert len(result.flow.nodes) == len(gated.nodes)
+
+
+def test_a_map_retries_each_item(demo):
+    flow = plan_flow(
+        "For each email in the list, validate it and send a welcome email to the valid ones",
+        planner=OfflinePlanner(),
+        catalog=demo,
+    ).flow
+
+    result = refine("retry validation twice", demo, flow=flow)
+
+    assert result.ok, result.error
+    assert [n.id for n in result.flow.nodes] == [n.id for n in flow.nodes]
+    assert result.flow.node("validate_email").retry.max_attempts == 3
+
+
+def test_an_input_is_set_on_the_step_the_words_name_that_has_it(demo):
+    """ "Make the ticket category billing" named the classification (no category input)
+    and planned a second one."""
+    flow = plan_flow(
+        "Classify the ticket text, and if it's urgent create an urgent ticket, otherwise "
+        "email support@acme.io",
+        planner=OfflinePlanner(),
+        catalog=demo,
+    ).flow
+
+    result = refine("make the ticket category billing", demo, flow=flow)
+
+    assert _changed_inputs(result, flow) == {"create_ticket": {"category": '"billing"'}}

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flows.core.graph import build_graph
-from flows.core.ir import Flow, Join, MapNode, Retry, ToolNode
+from flows.core.ir import ApprovalNode, Flow, Join, MapNode, Retry, ToolNode, ValueNode
 from flows.core.planner.base import PlanningError
 from flows.core.planner.conditions import resolve_condition
 from flows.core.planner.lexicon import split_identifier, stem, stems, synonyms
@@ -48,6 +48,7 @@ from flows.core.planner.refine import (
     Rename,
     SetInput,
     UpdateNode,
+    apply_operations,
 )
 from flows.core.planner.wiring import best_source, output_sources, unwrap_nullable
 from flows.core.tools import ToolSpec
@@ -167,15 +168,20 @@ def _operations(
             )
         ]
     if match := _REMOVE.match(text):
-        return _remove(
-            flow, _find_node(flow, match.group("what"), text), tools, joins, min_score=min_score
-        )
+        node_id = _find_node(flow, match.group("what"), text)
+        if (approval := _approval_of(flow, node_id)) is not None:
+            return _approval_removed(flow, approval, tools, joins, min_score=min_score)
+        return _remove(flow, node_id, tools, joins, min_score=min_score)
     if (match := _NOT_ANYMORE.match(text)) and (
         unwanted := _node_named(flow, match.group("what"), text)
     ):
         return _remove(flow, unwanted, tools, joins, min_score=min_score)
     if (guarded := _only_if(flow, text, tools)) is not None:
         return [guarded]
+    if (changed := _approval_changed(flow, text)) is not None:
+        return [changed]
+    if (threshold := _threshold_changed(flow, text)) is not None:
+        return [threshold]
     if _INSTEAD.search(text):
         return _replaced(flow, text, tools, joins, min_score=min_score)
     if APPROVAL_WORDS.search(text):
@@ -415,7 +421,7 @@ def _retries_said(flow: Flow, text: str) -> UpdateNode | None:
         return None
     node_id = _node_named(flow, match.group("node"), text)
     node = next((n for n in flow.nodes if n.id == node_id), None)
-    if not isinstance(node, ToolNode):
+    if not isinstance(node, ToolNode | MapNode):  # a map retries each item's call
         return None
     said = match.group("count").lower()
     retries = _COUNTS.get(said) or int(said)
@@ -428,7 +434,11 @@ def _retries_said(flow: Flow, text: str) -> UpdateNode | None:
 
 def _setting(flow: Flow, node_words: str, field: str, value: str, text: str) -> SetInput | None:
     """The input `field` of the step `node_words` names, set to `value`, if it has it."""
-    node_id = _node_named(flow, node_words, text)
+    having = [n for n in flow.nodes if field.lower() in (getattr(n, "inputs", None) or {})]
+    # "the ticket category": of the steps the words could name, the one with a category
+    node_id = _node_named(flow, node_words, text, among=having) or _node_named(
+        flow, node_words, text
+    )
     if node_id is None:
         return None
     node = next(node for node in flow.nodes if node.id == node_id)
@@ -442,26 +452,31 @@ def _setting(flow: Flow, node_words: str, field: str, value: str, text: str) -> 
     return SetInput(node=node_id, field=field, expression=expression)
 
 
-def _node_named(flow: Flow, words: str, instruction: str) -> str | None:
-    """The step `words` name, or None ("make a ticket after the payment" names none: a step
-    to add)."""
+def _node_named(
+    flow: Flow, words: str, instruction: str, among: Sequence[Any] | None = None
+) -> str | None:
+    """The step `words` name (of `among`, when given), or None ("make a ticket after the
+    payment" names none: a step to add)."""
     try:
-        return _find_node(flow, words, instruction)
+        return _find_node(flow, words, instruction, among)
     except PlanningError:
         return None
 
 
-def _find_node(flow: Flow, words: str, instruction: str) -> str:
+def _find_node(
+    flow: Flow, words: str, instruction: str, among: Sequence[Any] | None = None
+) -> str:
     """The node a phrase names: its id, or the best overlap with its id, tool and title."""
     phrase = words.strip().strip("'\"`").lower()
     candidate = _slug(phrase)
-    ids = [node.id for node in flow.nodes]
+    nodes = flow.nodes if among is None else list(among)
+    ids = [node.id for node in nodes]
     if candidate in ids:
         return candidate
     query = set(stems(phrase))
     related = query | {s for word in query for s in synonyms(word)}
     best: tuple[float, str] | None = None
-    for position, node in enumerate(flow.nodes):
+    for position, node in enumerate(nodes):
         names = [node.id, getattr(node, "tool", ""), node.title or ""]
         node_stems = {stem(w) for name in names for w in split_identifier(name)}
         score = 2.0 * len(query & node_stems) + 1.0 * len((related - query) & node_stems)
@@ -548,6 +563,126 @@ def _remove(
             if before not in graph.dependencies[dependent] and before != dependent:
                 operations.append(Connect(source=before, target=dependent))
     return operations
+
+
+def _approval_of(flow: Flow, node_id: str) -> str | None:
+    """The approval `node_id` is, or whose gate it is (the value node that lets its
+    dependents through when the approval passed or was not needed)."""
+    node = flow.node(node_id)
+    if isinstance(node, ApprovalNode):
+        return node_id
+    if isinstance(node, ValueNode) and node.when:
+        gated = [
+            n.id
+            for n in flow.nodes
+            if isinstance(n, ApprovalNode)
+            and re.search(rf"\b{re.escape(n.id)}\.approved\b", node.when)
+        ]
+        if len(gated) == 1:
+            return gated[0]
+    return None
+
+
+def _approval_removed(
+    flow: Flow,
+    approval: str,
+    tools: Sequence[ToolSpec],
+    joins: Sequence[Join],
+    *,
+    min_score: float,
+) -> list[EditOperation]:
+    """The approval and its gate, both: removing one alone left a gate on an approval that
+    no longer exists, or charged what the approval had rejected."""
+    gates = [
+        n.id
+        for n in flow.nodes
+        if n.id != approval and _approval_of(flow, n.id) == approval
+    ]
+    operations: list[EditOperation] = []
+    for node_id in [*gates, approval]:
+        step = _remove(flow, node_id, tools, joins, min_score=min_score)
+        operations += step
+        flow = apply_operations(flow, step)
+    return operations
+
+
+#: "ask finance to approve instead", "have Jane approve it instead", "the approval should
+#: time out after 2 days", "give the manager 3 days to approve"
+_APPROVAL_CHANGE = re.compile(
+    r"\binstead\b|\b(?:time\s*out|expire|lapse)s?\b|\b\d+\s+(?:minute|hour|day|week)s?\s+to\s+"
+    r"(?:approve|decide|respond)",
+    re.IGNORECASE,
+)
+
+
+def _approval_changed(flow: Flow, text: str) -> UpdateNode | None:
+    """Who decides the flow's one approval, or how long they have; None unless the
+    instruction speaks of approving and the flow has exactly one approval."""
+    approvals = [node for node in flow.nodes if isinstance(node, ApprovalNode)]
+    if len(approvals) != 1 or not APPROVAL_WORDS.search(text) or not _APPROVAL_CHANGE.search(
+        text
+    ):
+        return None
+    changes: dict[str, Any] = {}
+    groups, users = assignee_groups(text), assignee_users(text)
+    if _INSTEAD.search(text) and (groups or users):
+        changes["assignees"] = {"groups": groups, "users": users}
+        role = assignee_role(text)
+        if users and not groups:
+            changes["title"] = f"Approval by {', '.join(u[:1].upper() + u[1:] for u in users)}"
+        elif role:
+            changes["title"] = f"{role[:1].upper()}{role[1:]} approval"
+    seconds = timeout_seconds(text) or _decision_time(text)
+    if seconds is not None:
+        changes["timeout_s"] = seconds
+    return UpdateNode(id=approvals[0].id, changes=changes) if changes else None
+
+
+_DECISION_TIME = re.compile(
+    r"\b(?:after|in|within)\s+(?P<count>\d+)\s*(?P<unit>minute|hour|day|week)s?\b"
+    r"|\b(?P<count2>\d+)\s*(?P<unit2>minute|hour|day|week)s?\s+to\s+(?:approve|decide|respond)",
+    re.IGNORECASE,
+)
+_UNIT_SECONDS = {"minute": 60.0, "hour": 3600.0, "day": 86400.0, "week": 7 * 86400.0}
+
+
+def _decision_time(text: str) -> float | None:
+    """ "time out after 2 days", "give them 3 hours to approve": the seconds said."""
+    match = _DECISION_TIME.search(text)
+    if match is None:
+        return None
+    count, unit = match["count"] or match["count2"], match["unit"] or match["unit2"]
+    return int(count) * _UNIT_SECONDS[unit.lower()]
+
+
+#: "make the threshold 1000", "raise the limit to $2,000": the one amount a condition
+#: compares with
+_THRESHOLD = re.compile(
+    r"^(?:please\s+)?(?:make|change|set|raise|lower|move|update|increase|decrease)\s+(?:the\s+)?"
+    r"(?:threshold|limit|cut-?off|amount\s+limit)\s+(?:to\s+)?[$€£]?(?P<value>\d[\d,]*(?:\.\d+)?)$",
+    re.IGNORECASE,
+)
+_COMPARED = re.compile(r"(?P<op>[<>]=?)\s*(?P<value>\d+(?:\.\d+)?)")
+
+
+def _threshold_changed(flow: Flow, text: str) -> UpdateNode | None:
+    """The one number the flow's conditions compare with, changed; None when there are
+    none or several (the instruction must then name the step)."""
+    match = _THRESHOLD.match(text)
+    if match is None:
+        return None
+    compared = [
+        (node.id, found)
+        for node in flow.nodes
+        for found in _COMPARED.finditer(node.when or "")
+    ]
+    if len({found["value"] for _, found in compared}) != 1:
+        return None
+    value = float(match["value"].replace(",", ""))
+    node_id, found = compared[0]
+    when = flow.node(node_id).when or ""
+    new = f"{when[: found.start('value')]}{value}{when[found.end('value') :]}"
+    return UpdateNode(id=node_id, changes={"when": new})
 
 
 def _add_approval(
