@@ -585,3 +585,77 @@ def test_an_input_is_set_on_the_step_the_words_name_that_has_it(demo):
     result = refine("make the ticket category billing", demo, flow=flow)
 
     assert _changed_inputs(result, flow) == {"create_ticket": {"category": '"billing"'}}
+
+
+@pytest.mark.parametrize(
+    ("instruction", "changed"),
+    [
+        ("use GBP", {"process_payment": {"currency": '"GBP"'}}),
+        ("amount should be 99.99", {"process_payment": {"amount": "99.99"}}),
+        ("the currency is EUR", {"process_payment": {"currency": '"EUR"'}}),
+        ("instead of 120 charge 80", {"process_payment": {"amount": "80"}}),
+        ("charge 80 instead", {"process_payment": {"amount": "80"}}),
+    ],
+)
+def test_values_said_in_other_words_change_the_step(demo, receipt, instruction, changed):
+    assert _changed_inputs(refine(instruction, demo, flow=receipt), receipt) == changed
+
+
+def test_a_title_keeps_its_words_when_a_free_text_input_changes(demo, receipt):
+    """The subject "Receipt" changed the title's "the receipt" to "the Your receipt"."""
+    result = refine("change the subject to 'Your receipt'", demo, flow=receipt)
+
+    assert result.ok, result.error
+    assert result.flow.node("send_email").inputs["subject"] == '"Your receipt"'
+    assert result.flow.node("send_email").title == receipt.node("send_email").title
+
+
+def test_moving_a_step_before_one_it_reads_is_refused_with_the_reason(demo, receipt):
+    """ "Put the email before the charge" planned a validation of an email address."""
+    result = refine("put the email before the charge", demo, flow=receipt)
+
+    assert not result.ok
+    assert "send_email cannot run before process_payment" in result.error.message
+
+
+def test_moving_a_step_after_another_makes_it_wait(demo, tracked):
+    side_by_side = parse_flow(
+        {
+            "name": "two at once",
+            "nodes": [
+                {"id": "validate_email", "type": "tool", "tool": "validate_email",
+                 "inputs": {"email": '"bob@x.com"'}},
+                {"id": "summarize_text", "type": "tool", "tool": "summarize_text",
+                 "inputs": {"text": '"Long text"'}},
+            ],
+        }
+    )  # fmt: skip
+
+    result = refine("move the summary after the validation", demo, flow=side_by_side)
+
+    assert result.ok, result.error
+    assert result.operations == [Connect(source="validate_email", target="summarize_text")]
+    already = refine("move the email after the stock check", demo, flow=tracked)
+    assert not already.ok
+    assert "already runs after check_inventory" in already.error.message
+
+
+def test_swapping_a_step_for_another_puts_the_new_one_where_it_was(demo, receipt):
+    result = refine("Swap the email for a ticket", demo, flow=receipt)
+
+    assert result.ok, result.error
+    assert "send_email" not in [n.id for n in result.flow.nodes]
+    added = [n for n in result.flow.nodes if n.id not in {m.id for m in receipt.nodes}]
+    assert [n.tool for n in added] == ["create_ticket"]
+    assert added[0].after == ["process_payment"]
+
+
+@pytest.mark.parametrize(
+    ("instruction", "said"),
+    [("undo", "open Versions"), ("what does this flow do?", "does not answer questions")],
+)
+def test_what_is_not_an_edit_is_said_to_be_none(demo, receipt, instruction, said):
+    result = refine(instruction, demo, flow=receipt)
+
+    assert not result.ok
+    assert said in result.error.message

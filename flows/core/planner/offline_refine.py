@@ -126,6 +126,9 @@ def _operations(
     min_score: float,
 ) -> list[EditOperation]:
     text = " ".join(instruction.strip().rstrip(".!").split())
+    _refuse_what_is_no_edit(text)
+    # "instead of 120 charge 80": the change first, as "charge 80 instead" says it
+    text = _INSTEAD_FIRST.sub(r"\g<rest> instead", text)
     if match := _RENAME.match(text):
         node_id = _find_node(flow, match.group("old"), text)
         new = match.group("new").strip()
@@ -144,6 +147,10 @@ def _operations(
             )
         ]
     if (setting := _input_set(flow, text)) is not None:
+        return [setting]
+    if (match := _SHOULD_BE.match(text)) and (
+        setting := _the_one_input_set(flow, f"{match['field']} to {match['value']}")
+    ) is not None:
         return [setting]
     if (choice := _choice_said(flow, text, tools)) is not None:
         return [choice]
@@ -167,6 +174,10 @@ def _operations(
                 target=_find_node(flow, match.group("later"), text),
             )
         ]
+    if match := _MOVE.match(text):
+        return _moved(flow, match, text)
+    if match := _SWAP.match(text):
+        return _swapped(flow, match, tools, joins, min_score=min_score)
     if match := _REMOVE.match(text):
         node_id = _find_node(flow, match.group("what"), text)
         if (approval := _approval_of(flow, node_id)) is not None:
@@ -187,6 +198,101 @@ def _operations(
     if APPROVAL_WORDS.search(text):
         return _add_approval(flow, text, tools, joins, min_score=min_score)
     return _add_steps(flow, text, tools, joins, min_score=min_score)
+
+
+#: "what does this flow do?", "undo": not an edit; said so, rather than "no tool matches"
+#: ("can you also email me?" asks for an edit)
+_QUESTION = re.compile(r"^(?:what|why|how|which|who|does|do|is|are)\b.*\?$", re.IGNORECASE)
+_UNDO = re.compile(r"^(?:undo|revert|roll\s*back|go\s+back)\b", re.IGNORECASE)
+
+
+def _refuse_what_is_no_edit(text: str) -> None:
+    if _UNDO.match(text):
+        raise PlanningError(
+            "unmapped_step",
+            "Refine makes a new version of the flow; to go back, open Versions and restore "
+            "the one before.",
+            step=text,
+        )
+    if _QUESTION.match(text):
+        raise PlanningError(
+            "unmapped_step",
+            f"Refine changes the flow; it does not answer questions. Each step's card and "
+            f"inputs say what it does. Ask for a change instead: {_FORMS}.",
+            step=text,
+        )
+
+
+#: "instead of 120, charge 80", "instead of team@x.com email sales@x.com"
+_INSTEAD_FIRST = re.compile(
+    r"^instead\s+of\s+(?:[\w.@$€£-]+(?:\s*,\s*|\s+))(?P<rest>(?!instead\b).+)$", re.IGNORECASE
+)
+#: "amount should be 99.99", "the currency is EUR", "subject = Hello"
+_SHOULD_BE = re.compile(
+    r"^(?:the\s+)?(?P<field>[a-z][\w ]{0,40}?)\s+(?:should\s+be|must\s+be|is|=)\s+(?P<value>.+)$",
+    re.IGNORECASE,
+)
+#: "move the email after validation", "put the ticket before the email"
+_MOVE = re.compile(
+    r"^(?:please\s+)?(?:move|put|place)\s+(?:the\s+)?(?P<what>.+?)(?:\s+(?:step|node))?\s+"
+    r"(?P<where>before|after)\s+(?:the\s+)?(?P<anchor>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _moved(flow: Flow, match: re.Match[str], text: str) -> list[EditOperation]:
+    """One step made to wait for another, or another for it; refused when the step that
+    should come first waits for the other or uses its result."""
+    what = _find_node(flow, match["what"], text)
+    anchor = _find_node(flow, match["anchor"], text)
+    if what == anchor:
+        raise PlanningError("unmapped_step", f"Both name the same step, {what}.", step=text)
+    first, then = (what, anchor) if match["where"].lower() == "before" else (anchor, what)
+    graph = build_graph(flow)
+    if first in graph.ancestors(then):
+        raise PlanningError(
+            "unmapped_step", f"{then} already runs after {first}: nothing to change.", step=text
+        )
+    if then in graph.ancestors(first):
+        raise PlanningError(
+            "unmapped_step",
+            f"{first} cannot run before {then}: it waits for {then} or uses its result. "
+            f"Change what {first} reads first.",
+            step=text,
+        )
+    return [Connect(source=first, target=then)]
+
+
+#: "swap the email for a ticket", "replace the email with a ticket"
+_SWAP = re.compile(
+    r"^(?:please\s+)?(?:(?:swap|switch|exchange)\s+(?:the\s+)?(?P<old>.+?)\s+(?:for|with)"
+    r"|replace\s+(?:the\s+)?(?P<old2>.+?)\s+(?:with|by))\s+(?P<new>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _swapped(
+    flow: Flow,
+    match: re.Match[str],
+    tools: Sequence[ToolSpec],
+    joins: Sequence[Join],
+    *,
+    min_score: float,
+) -> list[EditOperation]:
+    """The step named, removed, and the new one planned where it was: after what it
+    waited for, before what waited for it."""
+    text = match.group(0)
+    old = _find_node(flow, match["old"] or match["old2"], text)
+    graph = build_graph(flow)
+    waited_for = [n for n in graph.order if n in graph.dependencies[old]]
+    dependents = [n for n in graph.order if n in graph.dependents[old]]
+    operations = _remove(flow, old, tools, joins, min_score=min_score)
+    removed = apply_operations(flow, operations)
+    where = f" after {waited_for[-1]}" if waited_for else (
+        f" before {dependents[0]}" if dependents else ""
+    )
+    added = _add_steps(removed, f"{match['new']}{where}", tools, joins, min_score=min_score)
+    return operations + added
 
 
 #: "only charge it if the order is valid", "ship it only when it's in stock": a step of the
@@ -350,6 +456,14 @@ def _choice_said(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> SetInput |
             value = next((v for v in listed or () if str(v).lower() == said), None)
             if value is not None:
                 found.append((node.id, field, value))
+    if not found and re.fullmatch(r"[A-Z]{3}", match.group("value")):
+        # "use GBP": a currency code, for the one step that takes a currency
+        found = [
+            (node.id, "currency", match.group("value"))
+            for node in flow.nodes
+            if "currency" in (getattr(node, "inputs", None) or {})
+            and (named is None or node.id == named)
+        ]
     if len(found) != 1:
         return None
     node_id, field, value = found[0]
@@ -784,6 +898,8 @@ def _replaced(
         and _written_in(json.loads(expression), action)
     ]
     if not settings:
+        settings = _number_said_again(step, action)
+    if not settings:
         raise PlanningError(
             "unmapped_step",
             f"{text!r} says no value that {step.id} does not already use; say it as 'set "
@@ -791,6 +907,22 @@ def _replaced(
             step=text,
         )
     return settings
+
+
+def _number_said_again(step: ToolNode, action: str) -> list[EditOperation]:
+    """ "Charge 80 instead": the one number said, for the step's one input holding a number
+    written into the flow (the amount)."""
+    said = re.findall(r"(?<![\w.-])[$€£]?(\d+(?:\.\d+)?)(?![\w.-])", action)
+    numeric = [
+        field
+        for field, expression in step.inputs.items()
+        if _is_literal(expression)
+        and isinstance(json.loads(expression), int | float)
+        and not isinstance(json.loads(expression), bool)
+    ]
+    if len(said) != 1 or len(numeric) != 1:
+        return []
+    return [SetInput(node=step.id, field=numeric[0], expression=said[0])]
 
 
 def _readdressed(flow: Flow, action: str, tools: Sequence[ToolSpec]) -> SetInput | None:
@@ -902,6 +1034,13 @@ def _additions(builder: FlowBuilder) -> list[EditOperation]:
     return operations
 
 
+#: Inputs of free text: a title's words are not their values.
+_WORDS_NOT_VALUES = frozenset(
+    {"subject", "body", "message", "text", "content", "title", "description", "comment",
+     "note", "notes", "summary", "instructions"}
+)
+
+
 def _retitled(
     flow: Flow, operations: Sequence[EditOperation], instruction: str
 ) -> list[EditOperation]:
@@ -913,6 +1052,8 @@ def _retitled(
             continue
         node = next((n for n in flow.nodes if n.id == op.node), None)
         current = (getattr(node, "inputs", None) or {}).get(op.field)
+        if op.field in _WORDS_NOT_VALUES:
+            continue  # "the receipt" in a title is not the subject "Receipt"
         title = titles.get(op.node, node.title if node is not None else None)
         if not title or not (_is_literal(current) and _is_literal(op.expression)):
             continue
