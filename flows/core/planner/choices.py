@@ -25,6 +25,15 @@ _BY_NAME_LOWER = re.compile(
     r"\b(?:via|using|through)\s+(?P<name>[a-z][\w&'-]*(?:\s+[a-z][\w&'-]*){0,2}?)"
     r"(?=\s*(?:$|[,.;:!?)]|\s(?:and|then|to|for|with|if|unless|when|once|so|but|or)\b))"
 )
+#: "by royal mail", "by pigeon post": a provider said in lower case after "by" (which
+#: alone says too much else: "by Friday", "by the team") is a name before "mail" or "post"
+_BY_POST = re.compile(
+    # (a kind of service is no provider: "by standard post", "by registered mail")
+    r"\bby\s+(?P<name>(?!(?:e-?|regular|normal|postal|snail|standard|express|priority|registered|"
+    r"certified|first[- ]class|second[- ]class|overnight|air|surface|ordinary|tracked)\s)"
+    r"[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?"
+    r"\s+(?:mail|post))\b"
+)
 #: What follows "via" / "by" that names no provider.
 _NOT_NAMES = frozenset(
     """
@@ -141,7 +150,7 @@ def _written_values(
                 continue
             written.append(word)
     if _names_enum(values, english):
-        for pattern in (_BY_NAME, _BY_NAME_LOWER):
+        for pattern in (_BY_NAME, _BY_NAME_LOWER, _BY_POST):
             for match in pattern.finditer(text):
                 phrase = match.group("name").strip(".'")
                 if phrase.split()[0].lower() not in _NOT_NAMES:

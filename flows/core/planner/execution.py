@@ -65,7 +65,9 @@ _NO_RETRIES = re.compile(
     re.IGNORECASE,
 )
 _RETRY_STEP = re.compile(
-    r"^\s*(?:please\s+)?(?:retry|re-try)\s+(?P<step>(?:the|a|an|each)\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"^\s*(?:please\s+)?(?:retry|re-try)\s+(?P<step>(?:the|a|an|each)\s+[\w-]+(?:\s+[\w-]+)?"
+    # "Retry the charge of order 15 up to 3 times", "Retry charging order 15 3 times"
+    r"(?:\s+of\s+[\w-]+(?:\s+[\w-]+)?)?|[a-z]+ing(?:\s+(?!up\b|at\b)[\w$.-]+){0,4})\s+"
     r"(?:up\s+to\s+|at\s+most\s+|a\s+maximum\s+of\s+)?"
     + _COUNT
     + r"(?:\s+(?:more\s+)?times?)?"

@@ -1,0 +1,58 @@
+"""The offline planner on requests probed by hand in the fourteenth session: a retried step
+said as a gerund ("Retry charging order 15 up to 3 times") and a carrier written in lower
+case before "mail" or "post" ("by royal mail")."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.core.ir import ToolNode
+from tests.planner.offline_plans import plan, refusal
+
+
+def tool_node(flow, tool):
+    return next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == tool)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "attempts"),
+    [
+        (
+            "Retry charging order 15 up to 3 times, then ship it with DHL to 10 Rue de Rivoli, "
+            "Paris",
+            4,
+        ),
+        ("Retry charging order 15 3 times", 4),
+        ("Retry the charge of order 15 up to 2 times", 3),
+    ],
+)
+def test_a_retried_step_said_as_a_gerund_is_the_step_with_retries(demo, prompt, attempts):
+    """ "Retry charging order 15 up to 3 times" was refused: no tool does 'retry'."""
+    flow = plan(prompt, demo)
+
+    charge = tool_node(flow, "process_payment")
+    assert charge.retry.max_attempts == attempts
+    assert charge.inputs["order_id"] == '"15"'
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)].count("process_payment") == 1
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        ("Ship order 5 to 221B Baker Street, London NW1 6XE by royal mail", "royal mail"),
+        ("Ship order 5 to 1 Main St, Boston by pigeon post", "pigeon post"),
+    ],
+)
+def test_a_carrier_said_in_lower_case_before_mail_or_post_is_asked_for(demo, prompt, said):
+    """ "by royal mail" shipped by no carrier named, then validated an email address the run
+    was asked for."""
+    error = refusal(prompt, demo)
+
+    assert f"'{said}' as the carrier" in error.message
+    assert "ups, fedex, dhl, usps" in error.message
+
+
+def test_by_regular_mail_or_by_email_is_not_a_carrier(demo):
+    flow = plan("Ship order 5 to 1 Main St, Boston by UPS, then email me@x.com the tracking", demo)
+
+    assert tool_node(flow, "create_shipment").inputs["carrier"] == '"ups"'
