@@ -56,3 +56,27 @@ def test_by_regular_mail_or_by_email_is_not_a_carrier(demo):
     flow = plan("Ship order 5 to 1 Main St, Boston by UPS, then email me@x.com the tracking", demo)
 
     assert tool_node(flow, "create_shipment").inputs["carrier"] == '"ups"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "users", "groups"),
+    [
+        (
+            "Get approval from alice before shipping order 3 to 5 Oak Ave, Denver, CO 80202 "
+            "via UPS",
+            ["alice"],
+            [],
+        ),
+        ("ask priya to approve charging order 9 $99", ["priya"], []),
+        ("Get approval from the engineer before charging order 5 $10", [], ["engineers"]),
+        ("Get approval from supervisor before charging order 5 $10", [], ["supervisors"]),
+        ("get approval from marketing before charging order 5 $10", [], ["marketing"]),
+    ],
+)
+def test_a_person_named_in_lower_case_decides_the_approval(demo, prompt, users, groups):
+    """ "approval from alice" went to a group "alices" nobody is in."""
+    flow = plan(prompt, demo)
+
+    approval = next(n for n in flow.nodes if n.type == "approval")
+    assert approval.assignees.users == users
+    assert approval.assignees.groups == groups

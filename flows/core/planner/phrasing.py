@@ -4414,10 +4414,15 @@ def assignee_users(text: str) -> list[str]:
         for match in pattern.finditer(cleaned):
             who = match.group("who")
             lowered = who.lower()
-            if (
+            capitalised = (
                 who[:1].isupper()
                 and who[1:].islower()
                 and match.start("who") > 0  # (not the request's first word: "Finance must ...")
+            )
+            in_lower_case = _NAMED_IN_LOWER_CASE.search(cleaned[: match.start("who")]) is not None
+            named = capitalised or (in_lower_case and not _ROLE_LIKE.search(lowered))
+            if (
+                named
                 and lowered not in DEPARTMENTS
                 and lowered not in _NOT_ASSIGNEES
                 and lowered not in _ROLE_WORDS
@@ -4425,6 +4430,17 @@ def assignee_users(text: str) -> list[str]:
             ):
                 return [lowered]
     return []
+
+
+#: "approval from alice", "have bob approve": a person written in lower case right after
+#: the word that hands them the step, with no article ("from the engineer" is a role)
+_NAMED_IN_LOWER_CASE = re.compile(r"\b(?:from|by|ask|have|let)\s+$", re.IGNORECASE)
+#: Words that name what someone does or where, not who they are ("from accounting",
+#: "have the reviewer ..."): never taken for a name
+_ROLE_LIKE = re.compile(
+    r"(?:er|or|ist|ant|ent|ian|ee|ing|ive|team|staff|crew|desk|office|board|group|committee|"
+    r"dept|department|people|folks|everyone|anybody|nobody|user|customer|client)$"
+)
 
 
 #: Who approves by their role, not their name ("Have Legal approve", "the CFO's sign-off").
