@@ -80,3 +80,18 @@ def test_a_person_named_in_lower_case_decides_the_approval(demo, prompt, users, 
     approval = next(n for n in flow.nodes if n.type == "approval")
     assert approval.assignees.users == users
     assert approval.assignees.groups == groups
+
+
+@pytest.mark.parametrize(
+    ("prompt", "code"),
+    [
+        ("look up customer 88 and open a ticket if they don't exist", '"88"'),
+        ("find client 12", '"12"'),
+        ("Look up user 42 and send them a welcome email", '"42"'),
+    ],
+)
+def test_a_person_said_by_another_word_is_looked_up_by_their_code(demo, prompt, code):
+    """ "look up customer 88" asked the run for the user id."""
+    flow = plan(prompt, demo)
+
+    assert tool_node(flow, "lookup_user").inputs["user_id"] == code

@@ -8127,9 +8127,13 @@ _ARRIVES = re.compile(
 )
 
 
+#: The words for a person a tool keeps a record of.
+_PERSON_WORDS = "user|customer|member|client|subscriber|employee|contact"
+
+
 def _person_noun(group: str) -> str:
     """A kind of person ("user", "customer"), captured as `group`."""
-    return rf"(?P<{group}>user|customer|member|client|subscriber|employee|contact)"
+    return rf"(?P<{group}>{_PERSON_WORDS})"
 
 
 def _person_code(group: str) -> str:
@@ -11061,8 +11065,14 @@ def _identifier_literals(
             continue
         if "string" not in schema_types(unwrap_nullable(schema)):
             continue
+        noun = re.escape(words[0])
+        people = _PERSON_WORDS.split("|")
+        if words[0] in people and not any(
+            split_identifier(other)[0] in people for other in properties if other != name
+        ):
+            noun = f"(?:{_PERSON_WORDS})"  # "look up customer 88" for a `user_id`
         for pattern in (_NAMED_CODE, _CODE_FOR_NAMED, _CODE_OF_ITS_NAME):
-            match = re.search(pattern.format(noun=re.escape(words[0])), text, re.IGNORECASE)
+            match = re.search(pattern.format(noun=noun), text, re.IGNORECASE)
             code = match.group("code") if match else ""
             if re.search(r"[\d_]", code):
                 found[name] = json.dumps(code.rstrip(".-"))
