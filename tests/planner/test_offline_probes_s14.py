@@ -95,3 +95,32 @@ def test_a_person_said_by_another_word_is_looked_up_by_their_code(demo, prompt, 
     flow = plan(prompt, demo)
 
     assert tool_node(flow, "lookup_user").inputs["user_id"] == code
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kept"),
+    [
+        (
+            "Look up users 1, 2 and 3 and send a welcome email only to those on the pro plan",
+            'lookup_user.filter(r, r.user.plan == "pro")',
+        ),
+        (
+            "Look up users 1, 2 and 3 and send a welcome email to the ones on the pro plan",
+            'lookup_user.filter(r, r.user.plan == "pro")',
+        ),
+        (
+            "Look up users 1, 2 and 3 and send the enterprise users a welcome email",
+            'lookup_user.filter(r, r.user.plan == "enterprise")',
+        ),
+    ],
+)
+def test_items_said_by_where_or_what_they_are_are_the_ones_kept(demo, prompt, kept):
+    """ "send a welcome email only to those on the pro plan" welcomed one address the run
+    was asked for; "the ones on the pro plan" was refused."""
+    flow = plan(prompt, demo)
+
+    welcome = next(n for n in flow.nodes if getattr(n, "tool", None) == "send_welcome_email")
+    assert welcome.type == "map"
+    assert welcome.items == kept
+    assert welcome.inputs["email"] == "item.user.email"
+    assert not (flow.input_schema or {}).get("properties")

@@ -10824,6 +10824,18 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
         # `_which_ones`), not a message per item
         clause.action = listed
         return
+    kept = _THOSE_ON.search(clause.action)
+    if kept is None:
+        # "send the pro users a welcome email": the items said with a quality
+        kept = _THE_KIND_OF_ITEMS.search(clause.action)
+        if kept is not None and kept["how"].lower() in _NO_QUALITY:
+            kept = None
+    if kept is not None and clause.condition is None:
+        # "send a welcome email only to those on the pro plan": to them, if they're on it
+        clause.condition = Condition(f"they're {kept['how']}")
+        clause.action = f"{clause.action[: kept.start()]}them{clause.action[kept.end() :]}"
+        clause.subset = kept.group(0).strip() if looping else None
+        return
     whose = _WHOSE.search(clause.text) or (
         # "create a ticket for every order that failed validation": the loop's words leave
         # the action too
@@ -10851,6 +10863,23 @@ def _check_no_subset(clause: Clause, *, looping: bool) -> None:
     raise _subset_refusal(clause, match.group(0).strip())
 
 
+#: "the pro users", "the enterprise customers": items said with the kind they are
+_THE_KIND_OF_ITEMS = re.compile(
+    r"\bthe\s+(?P<how>[a-z]+)\s+(?:users|customers|members|clients|subscribers|accounts|orders)\b",
+    re.IGNORECASE,
+)
+#: Words before a noun that say which items by no quality a step could tell
+_NO_QUALITY = frozenset(
+    "same other new first last next right wrong main whole following above below remaining "
+    "rest listed given selected said these those".split()
+)
+#: Some items said by where they are: "only to those on the pro plan", "the ones in Germany",
+#: "those with a balance over $100"
+_THOSE_ON = re.compile(
+    r"\b(?:only\s+)?(?:those|the\s+ones)\s+(?P<how>(?:on|in|with|from|at|under|over)\s+"
+    r"(?:the\s+|a\s+|an\s+)?[\w$€£.-]+(?:\s+(?!(?:and|then|or|but)\b)[\w$€£.-]+){0,3})",
+    re.IGNORECASE,
+)
 #: Some of a loop's items said by their quality: "the invalid ones", "a list of the ones
 #: that are down", "the ones which were declined".
 _SOME_BY_QUALITY = re.compile(
