@@ -15,8 +15,8 @@ const session = readSession();
 const FORMS: [string, string][] = [
   ["Add a step", "also email the customer"],
   ["Add an approval", "ask finance to approve payments over 500"],
-  ["Remove or rename", "remove the tax step"],
-  ["Reorder", "run create_shipment after process_payment"],
+  ["Change a step", "charge in EUR instead"],
+  ["Remove, swap or reorder", "swap the email for a ticket"],
   ["Set an input", "set the subject of send_email to 'Welcome!'"],
 ];
 
