@@ -124,3 +124,23 @@ def test_items_said_by_where_or_what_they_are_are_the_ones_kept(demo, prompt, ke
     assert welcome.items == kept
     assert welcome.inputs["email"] == "item.user.email"
     assert not (flow.input_schema or {}).get("properties")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "amount", "currency"),
+    [
+        ("charge order 16 USD 75", "75.0", '"USD"'),
+        ("charge order 16 EUR 1200 and email the receipt to a@b.co", "1200.0", '"EUR"'),
+        ("Charge order 16 75 USD", "75.0", '"USD"'),
+    ],
+)
+def test_a_currency_code_before_the_amount_after_an_order_number(
+    demo, prompt, amount, currency
+):
+    """ "charge order 16 USD 75" charged 16: the order's number, read with the currency
+    after it."""
+    charge = tool_node(plan(prompt, demo), "process_payment")
+
+    assert charge.inputs["order_id"] == '"16"'
+    assert charge.inputs["amount"] == amount
+    assert charge.inputs["currency"] == currency

@@ -5935,7 +5935,7 @@ class FlowBuilder:
         literals: dict[str, str] = {}
         properties = spec.input_properties()
         money = (
-            _MONEY.search(clause.action)
+            _money_in(clause.action)
             or _BARE_AMOUNT.search(clause.action)
             or _CHARGED_NUMBER.search(clause.action)
         )
@@ -8802,6 +8802,24 @@ _MONEY = re.compile(
     r"\b(?P<b>\d+(?:\.\d+)?)\s?(?:usd|eur|gbp|jpy|cad|aud|chf|dollars?|euros?|pounds?|yen)\b",
     re.IGNORECASE,
 )
+#: What a number names when it follows these ("order 16 USD 75": the order, not $16)
+_ID_BEFORE = re.compile(
+    r"(?:\b(?:order|invoice|ticket|user|customer|account|item|sku|number|no\.?|id)\s*#?|#)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _money_in(text: str) -> re.Match[str] | None:
+    """The first amount `text` writes with its currency, skipping a code's number that a
+    currency follows ("charge order 16 USD 75" charged 16)."""
+    at = 0
+    while (match := _MONEY.search(text, at)) is not None:
+        if not (match.group("b") and _ID_BEFORE.search(text[: match.start()])):
+            return match
+        at = match.start() + 1  # ("16 USD 75": the currency may lead the next amount)
+    return None
+
+
 #: "approve any refund over $200", "sign off on the purchase": what is approved.
 _APPROVED_THING = re.compile(
     # ("a manager's approval for any refund over 200": what the approval is of)
