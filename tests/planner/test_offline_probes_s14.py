@@ -144,3 +144,28 @@ def test_a_currency_code_before_the_amount_after_an_order_number(
     assert charge.inputs["order_id"] == '"16"'
     assert charge.inputs["amount"] == amount
     assert charge.inputs["currency"] == currency
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kept"),
+    [
+        (
+            "For every SKU in the order check stock, and email purchasing@acme.io the ones "
+            "that are out of stock",
+            "check_inventory.filter(r, !r.in_stock)",
+        ),
+        (
+            "Validate each of these emails: a@x.com, b@y.com and email ops@acme.io the "
+            "invalid ones",
+            "validate_email.filter(r, !r.valid)",
+        ),
+    ],
+)
+def test_the_ones_emailed_to_an_address_are_listed_in_one_message(demo, prompt, kept):
+    """ "email purchasing@acme.io the ones that are out of stock" was refused, as if each
+    were to be sent on its own."""
+    flow = plan(prompt, demo)
+
+    email = tool_node(flow, "send_email")
+    assert email.type == "tool"
+    assert email.inputs["body"].startswith(kept)

@@ -10908,7 +10908,9 @@ _SOME_BY_QUALITY = re.compile(
 #: A message that lists items for one reader: "email me ...", "tell us ...", "... a list
 #: of ...", "... in one email" ("send the invalid ones to sales@" sends each on its own).
 _ONE_LISTING_MESSAGE = re.compile(
-    r"^(?:please\s+)?(?:(?:email|e-mail|mail|message|notify|tell|text)\s+(?:me|us)\b"
+    r"^(?:please\s+)?(?:(?:email|e-mail|mail|message|notify|tell|text)\s+(?:me|us\b|"
+    # ("email purchasing@acme.io the ones that are out of stock": one reader, by address)
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?=\s+(?:a\s+list\s+of\s+)?the\s+(?:[a-z]+\s+)?ones\b))"
     r"|(?:email|e-mail|mail|send|message|notify|tell|post|text)\b.*?"
     r"(?:\ba\s+list\s+of\b|\bin\s+(?:one|a\s+single)\s+(?:email|e-mail|message|note|post)\b))",
     re.IGNORECASE,
