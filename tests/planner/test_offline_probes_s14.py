@@ -1,6 +1,9 @@
 """The offline planner on requests probed by hand in the fourteenth session: a retried step
-said as a gerund ("Retry charging order 15 up to 3 times") and a carrier written in lower
-case before "mail" or "post" ("by royal mail")."""
+said as a gerund ("Retry charging order 15 up to 3 times"), a carrier written in lower case
+before "mail" or "post" ("by royal mail"), a person named in lower case ("approval from
+alice") or by another word ("customer 88"), items kept by where or what they are ("only to
+those on the pro plan"), a currency code after an order's number ("order 16 USD 75") and
+the ones emailed to an address in one message."""
 
 from __future__ import annotations
 
