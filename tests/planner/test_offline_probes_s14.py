@@ -172,3 +172,54 @@ def test_the_ones_emailed_to_an_address_are_listed_in_one_message(demo, prompt, 
     email = tool_node(flow, "send_email")
     assert email.type == "tool"
     assert email.inputs["body"].startswith(kept)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "condition", "instead", "otherwise"),
+    [
+        (
+            "Every time an order is placed: validate it, check stock for its items, charge the "
+            "customer and ship it. If anything is out of stock, email ops@acme.io instead of "
+            "shipping.",
+            "!check_inventory.in_stock",
+            "send_email",
+            "create_shipment",
+        ),
+        (
+            "Check stock for 2 units of SKU-4, then ship order 9 to 1 Main St, Boston, MA "
+            "02110. If it is out of stock, email ops@acme.io instead of shipping it.",
+            "!check_inventory.in_stock",
+            "send_email",
+            "create_shipment",
+        ),
+        (
+            "Validate order 5 and charge it $20. If the order is invalid, open a ticket "
+            "instead of charging.",
+            "!validate_order.valid",
+            "create_ticket",
+            "process_payment",
+        ),
+    ],
+)
+def test_a_step_done_instead_of_one_said_before_takes_its_place(
+    demo, prompt, condition, instead, otherwise
+):
+    """ "If anything is out of stock, email ops instead of shipping" shipped every order
+    and then emailed when any check failed."""
+    flow = plan(prompt, demo)
+
+    branch = next(n for n in flow.nodes if n.type == "branch")
+    assert branch.condition == condition
+    assert branch.then == [tool_node(flow, instead).id]
+    assert branch.else_ == [tool_node(flow, otherwise).id]
+
+
+def test_anything_failing_is_still_any_step(demo):
+    flow = plan(
+        "Validate order 9, check stock for 2 units of SKU-4 and charge it $10; if anything "
+        "fails, email ops@acme.io",
+        demo,
+    )
+
+    branch = next(n for n in flow.nodes if n.type == "branch")
+    assert "||" in branch.condition

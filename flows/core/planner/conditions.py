@@ -558,6 +558,13 @@ def _both(text: str, sources: Sequence[Source], negate: bool) -> ResolvedConditi
     steps that have one, joined with `&&` (two, or three for "all three"); "if any step
     fails" / "if either fails": of every step (or the two nearest), joined with `||`."""
     said_any = _ANY_OF_THEM.search(text)
+    if (
+        said_any is not None
+        and said_any.group(0).lower() == "anything"
+        and not _FAILS_AT_ALL.search(text)
+        and _resolve_one(_ANY_OF_THEM.sub("it", text, count=1), sources, negate=negate)
+    ):
+        return None  # "if anything is out of stock": what one step tells, not any failure
     if not (_BOTH.search(text) or said_any) or not (
         {stem(w) for w in split_identifier(text)} & _OUTCOME_WORDS
     ):
@@ -598,6 +605,12 @@ _ANY_OF_THEM = re.compile(
 )
 
 
+#: A failure of any kind, said of no step in particular ("anything fails", "goes wrong")
+_FAILS_AT_ALL = re.compile(
+    r"\b(?:fails?|failed|errors?|errored|goes\s+wrong|went\s+wrong|breaks?|broke|doesn't\s+work|"
+    r"does\s+not\s+work|is\s+wrong|isn't\s+ok(?:ay)?)\b",
+    re.IGNORECASE,
+)
 _ASIDE = re.compile(r"\(([^()]{3,80})\)")
 
 

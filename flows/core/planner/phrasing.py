@@ -630,6 +630,46 @@ def gerund_bases(gerund: str) -> tuple[str, ...]:
     return tuple(v for v in (stem_, f"{stem_}e", stem_[:-1]) if v)
 
 
+#: "If anything is out of stock, email ops@acme.io instead of shipping": a condition's step
+#: said in place of one said before
+_INSTEAD_OF_DOING = re.compile(
+    # (a dot inside a word, "ops@acme.io", "$1.50", ends no sentence)
+    r"(?P<cond>\bif\b(?:[^.;!?,]|\.(?=\w))*?),\s*(?:then\s+)?(?P<act>(?:[^.;!?]|\.(?=\w))+?)"
+    r"\s+instead\s+of\s+"
+    r"(?P<doing>[a-z]+ing)\b(?:\s+(?:it|them|the\s+[a-z]+))?(?P<end>\s*[.;!?]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def instead_of_doing(prompt: str) -> str:
+    """ "Charge it and ship it. If anything is out of stock, email ops instead of shipping"
+    -> "Charge it. If anything is out of stock, email ops; otherwise ship it.": the step
+    said before, done only in the condition's other case (it was done in both)."""
+    match = _INSTEAD_OF_DOING.search(prompt)
+    if match is None:
+        return prompt
+    before = prompt[: match.start()]
+    for base in gerund_bases(match["doing"]):
+        said = re.search(
+            rf"(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?|\s+then\s+)"
+            rf"(?P<step>{re.escape(base)}\s+(?:it|them|the\s+[a-z]+|order\s+[\w-]+)\b"
+            r"(?:[^.;!?]|\.(?=\w))*?)"
+            r"(?=\s*(?:[.;!?,]|\band\b|$))",
+            before,
+            re.IGNORECASE,
+        )
+        if said is not None:
+            break
+    else:
+        return prompt  # nothing said before is that step: read as written
+    kept = before[: said.start()] + before[said.end() :]
+    otherwise = f"; otherwise {said['step'].strip()}"
+    return (
+        f"{kept}{match['cond']}, {match['act']}{otherwise}{match['end']}"
+        f"{prompt[match.end() :]}"
+    )
+
+
 #: "charge the card and, if it fails, retry up to 3 times before emailing the customer"
 _RETRY_THEN = re.compile(
     r"(?P<lead>[^.;!?]+?)(?:\s*[,;]\s*|\s+and\s*,?\s*)(?:and\s+)?if\s+it\s+fails\s*,\s*"
@@ -1785,6 +1825,9 @@ class PromptReader:
         #: case to go on in, turning the thing away is not going on (see `_turned_away`)
         self._other_case = _OTHERWISE.search(prompt) is not None
         self._regardless_next = False
+        # "charge it and ship it. If anything is out of stock, email ops instead of
+        # shipping": the shipment is what happens otherwise
+        prompt = instead_of_doing(prompt)
         # "charge the card; if it fails, retry up to 3 times before emailing the customer":
         # the retries are the charge's, then the email (as "..., then email the customer")
         prompt = _RETRY_THEN.sub(self._retries_then, prompt)
