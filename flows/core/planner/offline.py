@@ -2923,6 +2923,14 @@ class FlowBuilder:
         if not words or not self.reader.starts_with_verb(lead):
             return
         verb = words[0].lower()
+        if verb in _VERBS_SAID_AS_THINGS:
+            # "Issue a certificate to ...": the verb is no ticket ("issue" as a thing); the
+            # tool must share a word with what is issued
+            rest = {stem(w.lower()) for w in meaningful(lead)[1:]}
+            rest |= {s for w in rest for s in synonyms(w)}
+            if best.matched and not any(term in rest for term in best.matched):
+                raise _no_tool_does(clause, repr(verb), "thing", best.spec, phrase=verb)
+            return
         if (
             verb not in _DISTINCT_ACTIONS
             or verb in self.reader.tool_verbs
@@ -7799,6 +7807,9 @@ _DISTINCT_ACTIONS = frozenset(
     restore backup migrate renew extend expire revoke grant award redeem void lock unlock
     """.split()
 )
+#: Verbs that are also a tool's thing in the lexicon ("issue" is a ticket): leading a step
+#: they are the doing ("issue a certificate"), and match no tool by that thing
+_VERBS_SAID_AS_THINGS = frozenset({"issue"})
 #: "add the tax to the total", "add it to the order amount": a sum, not a tool's work
 _ADDED_TO_TOTAL = re.compile(
     r"^(?:then\s+)?add\s+(?P<thing>it|them|this|that|the\s+(?:\w+\s+)?(?:tax|vat|fee|fees|shipping))\s+"
@@ -8220,7 +8231,11 @@ _APPROVAL_FOR_DOING = re.compile(
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
 _NAMED = re.compile(
-    r"\b(?:named|called|(?:her|his|their|whose)\s+name\s+is|(?:she|he)\s+is)\s+"
+    r"\b(?:named|called|(?:her|his|their|whose)\s+name\s+is|(?:she|he)\s+is"
+    # ("(owner name is Karen Diaz)", "the client's name is ...": whose, said by a role; a
+    # pet's or a company's name is no person's)
+    r"|(?<!['\u2019])(?:the\s+)?(?!(?:pet|dog|cat|puppy|company|business|product|file|project|brand|store|shop|"
+    r"team|channel|account|user)\b)[a-z]+(?:'s)?\s+name\s+is)\s+"
     r"(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b"
     # "send a welcome email to Jane at jane@example.com": the person the address is theirs
     r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"

@@ -578,6 +578,32 @@ _HOW_MUCH_WE_ADD = re.compile(
     r"collect|put|apply)\s+(?:on|to|for)\b",
     re.IGNORECASE,
 )
+#: "how much gst on a $64.50 order in australia", "how much VAT is there on €80": the tax on
+#: that amount, asked without a verb of adding or charging
+_HOW_MUCH_TAX_ON = re.compile(
+    r"\bhow\s+much\s+(?P<what>(?:sales\s+)?(?:tax|taxes|vat|gst|hst|pst))\s+(?:is\s+(?:there\s+|"
+    r"charged\s+|due\s+)?|would\s+(?:there\s+)?be\s+|comes?\s+)?(?:on|for)\b",
+    re.IGNORECASE,
+)
+#: "A re-pipe quote is $3,400 in Ontario, Canada. How much is that with tax?": the tax on the
+#: amount the sentence before states
+_HOW_MUCH_WITH_TAX = re.compile(
+    r"(?P<lead>^|[.!?]\s+)[^.!?$\u20ac\u00a3]*?\b(?:is|comes\s+to|costs?|came\s+to)\s+"
+    r"(?P<amount>[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?(?:\s?[kK]\b)?|\d[\d,]*(?:\.\d+)?\s?"
+    r"(?:USD|EUR|GBP|CAD|AUD|dollars|euros|pounds)\b)(?P<place>\s+in\s+[^.!?]+?)?\s*[.!?]+\s*"
+    r"(?:so\s+)?(?:how\s+much\s+is|what(?:'s|\s+is))\s+(?:that|it|this)\s+(?:with|after|including|"
+    r"incl\.?|plus)\s+(?P<what>(?:sales\s+)?(?:tax|vat|gst|hst))\b\s*\??",
+    re.IGNORECASE,
+)
+
+#: "check the email is valid and tell me which ones aren't": the quality the check said,
+#: not said again after "aren't" (each item was emailed alone)
+_WHICH_ONES_NOT = re.compile(
+    r"(?P<head>\b(?:is|are)\s+(?P<quality>(?:in\s+|out\s+of\s+)?[a-z]+)\b(?:[^.;!?]|\.(?=\S))*?\bwhich)"
+    r"(?P<which>\s+ones|\s+of\s+them|\s+[a-z]+s)?\s+(?:aren't|are\s+not|weren't|were\s+not|isn't|is\s+not)"
+    r"(?=\s*(?:[.,;:!?]|$))",
+    re.IGNORECASE,
+)
 
 
 #: "ship it unless the tea is out of stock - in that case email her instead": what to do
@@ -690,8 +716,30 @@ _GIVE_THEM_TIME = re.compile(
 )
 
 
+#: "... and if they're not found send the welcome email to that address": the one address
+#: the request wrote before
+_THAT_ADDRESS = re.compile(
+    r"\b(?:that|the\s+same|this)\s+(?:e-?mail\s+)?address\b(?!\s*[:(]?\s*[\w.+-]+@)",
+    re.IGNORECASE,
+)
+_AN_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _that_address(text: str) -> str:
+    """ "to that address" -> the one address written before it, when exactly one is."""
+
+    def said(match: re.Match[str]) -> str:
+        before = {a.rstrip(".").lower() for a in _AN_ADDRESS.findall(text[: match.start()])}
+        if len(before) != 1:
+            return match.group(0)
+        return next(a.rstrip(".") for a in _AN_ADDRESS.findall(text[: match.start()]))
+
+    return _THAT_ADDRESS.sub(said, text)
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _that_address(text)
     text = _GIVE_THEM_TIME.sub(" - ", text)
     text = _EACH_UP.sub(lambda m: f"{m['verb']} up {_each_up_object(m['what'])}", text)
     text = _FOR_THE_CODES.sub(_for_the_codes, text)
@@ -701,6 +749,11 @@ def chat_spelling(text: str) -> str:
     text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
     text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
+    text = _WHICH_ONES_NOT.sub(
+        lambda m: f"{m['head']}{m['which'] or ' ones'} are not {m['quality']}", text
+    )
+    text = _HOW_MUCH_TAX_ON.sub(r"what's the \g<what> on", text)
+    text = _HOW_MUCH_WITH_TAX.sub(r"\g<lead>what's the \g<what> on \g<amount>\g<place>?", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
     text = _FILLER_LEAD.sub(lambda match: match.group("lead"), text)

@@ -1,0 +1,89 @@
+"""Rules the eleventh blind round asked for (`requests_round11.json`,
+`registered_round11_*.json`: a customs broker, an IT service desk, contracts and
+e-signature): each test states a request the planner got wrong before its rule, and what it
+plans now."""
+
+from __future__ import annotations
+
+from flows.core.ir import MapNode
+from tests.planner.offline_plans import plan, refusal
+from tests.planner.registered import demo_catalog_with, eval_catalog, steps
+
+CUSTOMS = "registered_round11_customs.json"
+ITSM = "registered_round11_itsm.json"
+CONTRACTS = "registered_round11_contracts.json"
+
+
+def test_issue_leading_a_step_is_no_ticket():
+    # "Issue a certificate ..." classified a support message ("issue" is a ticket's word)
+    error = refusal("Issue a parking permit to the tenant in 4B", demo_catalog_with([]))
+    assert "issue" in f"{error.step} {error.message}".lower()
+    flow = plan("Issue an urgent ticket about the broken login page", demo_catalog_with([]))
+    assert steps(flow)  # the ticket's own word still finds its tools
+
+
+def test_how_much_tax_on_an_amount_without_a_verb():
+    # "how much gst on a $64.50 delivery order in australia" created a shipment
+    flow = plan("how much vat on a €120 repair in france?", demo_catalog_with([]))
+    assert steps(flow) == {"calculate_tax": {"amount": "120.0", "country": '"FR"'}}
+    # the amount stated in the sentence before, then "how much is that with tax?"
+    flow = plan(
+        "The boiler service came to $260 in Quebec, Canada. How much is that with tax?",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["calculate_tax"]["amount"] == "260.0"
+    assert steps(flow)["calculate_tax"]["region"] == '"QC"'
+
+
+def test_which_ones_are_not_reads_the_quality_the_check_said():
+    # "... check the email is valid and tell me which ones aren't" emailed each item alone
+    flow = plan(
+        "For each of these: a@shop.io, b@shop.io - check the address is valid and email "
+        "ops@shop.io which ones aren't",
+        demo_catalog_with([]),
+    )
+    [loop] = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert loop.tool == "validate_email"
+    assert "!r.valid" in steps(flow)["send_email"]["body"]
+
+
+def test_a_labelled_quote_is_a_heading_not_a_step():
+    # 'Review from order BK-1: "..."' validated the order, and the review was asked of the run
+    flow = plan(
+        "Message from order OR-77: 'the parcel was soaked and the box crushed'. check the "
+        "sentiment and if it's negative open a shipping ticket",
+        demo_catalog_with([]),
+    )
+    assert "validate_order" not in steps(flow)
+    assert steps(flow)["analyze_sentiment"]["text"] == '"the parcel was soaked and the box crushed"'
+
+
+def test_this_kind_of_note_is_the_quote_the_request_ends_on():
+    # "Summarize this discharge note ... and email it to ...: '...'" emailed the quote
+    flow = plan(
+        "Summarize this shift report in 1 sentence and email it to lead@plant.io: 'Line 2 "
+        "stopped twice. The belt was replaced. Output was 80% of target.'",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["summarize_text"]["text"].startswith('"Line 2 stopped twice')
+    assert steps(flow)["send_email"]["body"] == "summarize_text.summary"
+
+
+def test_that_address_is_the_one_written_before():
+    # "send the welcome email to that address" asked the run for an address
+    flow = plan(
+        "look up the user with email kim@tiles.co and if nobody is found send the welcome "
+        "email to that address, name Kim",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["send_welcome_email"]["email"] == '"kim@tiles.co"'
+
+
+def test_a_name_said_by_a_role_fills_the_name():
+    # "(owner name is Karen Diaz)" left the name to the run; a pet's name is no person's
+    flow = plan(
+        "send the welcome email to ola@vet.no (client name is Ola Berg)", demo_catalog_with([])
+    )
+    assert steps(flow)["send_welcome_email"]["name"] == '"Ola Berg"'
+    flow = plan("send the welcome email to ola@vet.no, the cat's name is Tom", demo_catalog_with([]))
+    assert steps(flow)["send_welcome_email"]["name"] == "input.name"
