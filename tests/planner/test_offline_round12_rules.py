@@ -85,5 +85,44 @@ def test_a_name_said_by_a_role_fills_the_name():
         "send the welcome email to ola@vet.no (client name is Ola Berg)", demo_catalog_with([])
     )
     assert steps(flow)["send_welcome_email"]["name"] == '"Ola Berg"'
-    flow = plan("send the welcome email to ola@vet.no, the cat's name is Tom", demo_catalog_with([]))
+    flow = plan(
+        "send the welcome email to ola@vet.no, the cat's name is Tom", demo_catalog_with([])
+    )
     assert steps(flow)["send_welcome_email"]["name"] == "input.name"
+
+
+def test_a_labelled_reason_runs_to_the_end_of_its_sentence():
+    # "..., reason: pricing changed, new version coming" asked the run for the reason
+    flow = plan(
+        "void the envelope on CT-77, reason: wrong counterparty, redo next week",
+        eval_catalog(CONTRACTS),
+    )
+    assert steps(flow)["esign.envelope.void"]["reason"] == '"wrong counterparty, redo next week"'
+
+
+def test_a_name_before_its_address_and_them_at_that_address():
+    # "for Brightwave Labs (legal@…) and send it to them": the name and the signer were asked
+    flow = plan(
+        "draft an MSA for Kestrel Foods (ops@kestrel.io) and send it to them for signature",
+        eval_catalog(CONTRACTS),
+    )
+    assert steps(flow)["clm.contract.create"]["counterparty_name"] == '"Kestrel Foods"'
+    assert steps(flow)["esign.envelope.send"]["signer_email"] == '"ops@kestrel.io"'
+
+
+def test_a_check_reads_rather_than_acts():
+    # "check contract CT-1 and if ..." was refused: the contract draft "would act"
+    flow = plan(
+        "check contract CT-9 and if it has expired, renew it for 6 months", eval_catalog(CONTRACTS)
+    )
+    assert "clm.contract.get" in steps(flow)
+    assert "clm.contract.create" not in steps(flow)
+
+
+def test_the_thing_of_a_dotted_id_is_no_verb():
+    # "post ... if contract CT-1 is signed": "contract" (clm.contract.create) was a verb, the
+    # condition a step drafting a contract, and the post ran whatever the status
+    flow = plan(
+        "post 'signed!' to the legal channel if contract CT-12 is signed", eval_catalog(CONTRACTS)
+    )
+    assert set(steps(flow)) == {"clm.contract.get", "teams.message.post"}

@@ -681,6 +681,7 @@ class FlowBuilder:
         text = _OTHERWISE_APART.sub(r"\g<before>; otherwise", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
+        text = _LABELLED_TEXT.sub(self._labelled_text, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
@@ -833,6 +834,15 @@ class FlowBuilder:
             return match.group(0)
         lead = ", with " if match.group("lead") == "." else ", "
         return f"{lead}{field.replace('_', ' ')} {match.group('value').strip()}"
+
+    def _labelled_text(self, match: re.Match[str]) -> str:
+        """ "void the envelope on CT-1180, reason: pricing changed, new version coming": a
+        free text a tool takes (`reason`, `note`), labelled, to the end of the sentence ->
+        "..., with reason 'pricing changed, new version coming'" (two words were kept)."""
+        field = match.group("field").lower()
+        if not any(field in spec.input_properties() for spec in self.specs.values()):
+            return match.group(0)
+        return f"{match.group('lead')} with {field} '{match.group('value').strip()}'"
 
     def _without_event(self, match: re.Match[str]) -> str:
         """ "Upon signup, verify the email": the event that starts the run is the run
@@ -2628,6 +2638,7 @@ class FlowBuilder:
                 },
             )
         ranked = self._object_over_verb(text, ranked)
+        ranked = _reader_for_a_check(text, ranked)
         ranked = self._services_first(text, ranked)
         ranked = self._fed_by_it_breaks_tie(clause, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
@@ -6133,6 +6144,10 @@ class FlowBuilder:
         if self.heading:
             # "Shipment to Germany: calculate the VAT, ...": the place the heading names
             literals.update(country_literal(properties, self.heading, literals))
+        literals.update(_name_by_its_address(properties, clause.action or clause.text, literals))
+        literals.update(
+            _them_at_the_one_address(spec, clause.action or clause.text, self.request, literals)
+        )
         # ("open a ticket if the score is low": a value the condition says is no input's)
         lowered = (clause.action if clause.condition is not None else clause.text).lower()
         for name, schema in properties.items():
@@ -7814,6 +7829,13 @@ _VERBS_SAID_AS_THINGS = frozenset({"issue"})
 _ADDED_TO_TOTAL = re.compile(
     r"^(?:then\s+)?add\s+(?P<thing>it|them|this|that|the\s+(?:\w+\s+)?(?:tax|vat|fee|fees|shipping))\s+"
     r"(?:to|onto|on)\s+(?:the\s+|its\s+|their\s+)?(?:order\s+)?(?:total|amount|subtotal|sum|price)\b",
+    re.IGNORECASE,
+)
+#: "..., reason: pricing changed, new version coming": a free text a tool takes, labelled after
+#: the step, to the end of its sentence (not a quote)
+_LABELLED_TEXT = re.compile(
+    r"(?P<lead>[,;]|\.(?=\s))\s+(?P<field>reason|note|comment)\s*:\s*(?P<value>(?![\"'\u201c\u2018])"
+    r"[^.;!?\"\n]{3,200}?)\s*(?=[.;!?](?:\s|$)|$)",
     re.IGNORECASE,
 )
 #: "Create a ticket. Priority: high.": a field's value said after the step, as a label
@@ -10060,6 +10082,28 @@ def _check_cases_stated(clause: Clause, asked: str) -> None:
     )
 
 
+def _reader_for_a_check(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "check contract CT-2291 and if it's still out for signature ...": a check goes to a
+    tool that changes nothing and works on the same thing (`clm.contract.get`) before one
+    that acts on it and whose verb the step does not say (`clm.contract.create`: the check
+    was refused as one that would act, or planned as a new contract)."""
+    words = text.split()
+    if not ranked or not words or words[0].lower() not in _CHECK_VERBS | {"see", "inspect"}:
+        return ranked
+    best_score, best = ranked[0]
+    said = {stem(w.lower()) for w in words}
+    if not acts(best.spec) or _tool_verb(best.spec.id) in said:
+        return ranked
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < best_score * 0.5:
+            break
+        if not acts(item.spec) and set(item.matched) & set(best.matched):
+            return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
 def _check_changes_nothing(clause: Clause, spec: ToolSpec) -> None:
     """Refuse a check ("check that the payment went through") that no step before it
     did and only a tool that acts would answer: planning it would charge the card."""
@@ -10995,6 +11039,69 @@ def _people_listed(
     if len(lists) != 1 or not addresses:
         return {}
     return {lists[0]: json.dumps(addresses)}
+
+
+#: "for Brightwave Labs (legal@brightwave.io)", "Jane Doe, jane@x.com": a name, then its address
+_NAME_THEN_ADDRESS = re.compile(
+    r"(?<![\w'])(?P<name>[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*){0,3})\s*(?:,|\(|<|-|\u2013|\u2014)\s*"
+    r"(?P<address>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+)
+
+
+def _name_by_its_address(
+    properties: dict[str, Any], action: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "draft an NDA for Brightwave Labs (legal@brightwave.io)": a `counterparty_name` whose
+    `counterparty_email` takes the address is the name written just before it (it was asked
+    of the run)."""
+    found: dict[str, str] = {}
+    for input_name in properties:
+        words = split_identifier(input_name)
+        if input_name in literals or not words or words[-1] != "name" or input_name == "name":
+            continue
+        prefix = words[:-1]
+        emails = [
+            other
+            for other in properties
+            if split_identifier(other)[:-1] == prefix
+            and split_identifier(other)[-1:] in (["email"], ["address"])
+            and other in literals
+        ]
+        if len(emails) != 1:
+            continue
+        try:
+            address = json.loads(literals[emails[0]])
+        except ValueError:
+            continue
+        for match in _NAME_THEN_ADDRESS.finditer(action):
+            if match["address"].rstrip(".") == address:
+                name = re.sub(r"^(?:For|To|With|And|From)\s+", "", match["name"])
+                if name and name[0].isupper():
+                    found[input_name] = json.dumps(name)
+                break
+    return found
+
+
+_TO_THEM_PERSON = re.compile(r"\b(?:to|for)\s+(?:them|him|her)\b", re.IGNORECASE)
+
+
+def _them_at_the_one_address(
+    spec: ToolSpec, action: str, request: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "draft an NDA for Brightwave Labs (legal@…) and send it to them for signature": the
+    step's one required address input (`signer_email`) is the one address the request wrote,
+    when the step sends "to them" (it was asked of the run)."""
+    if not _TO_THEM_PERSON.search(action) or EMAIL_ADDRESS.search(action):
+        return {}
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in literals and "email" in split_identifier(name)
+    ]
+    addresses = list(dict.fromkeys(a.rstrip(".") for a in EMAIL_ADDRESS.findall(request)))
+    if len(wanted) != 1 or len(addresses) != 1:
+        return {}
+    return {wanted[0]: json.dumps(addresses[0])}
 
 
 def _address_literal(
