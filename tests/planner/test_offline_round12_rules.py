@@ -126,3 +126,21 @@ def test_the_thing_of_a_dotted_id_is_no_verb():
         "post 'signed!' to the legal channel if contract CT-12 is signed", eval_catalog(CONTRACTS)
     )
     assert set(steps(flow)) == {"clm.contract.get", "teams.message.post"}
+
+
+def test_what_is_sent_may_name_another_tools_doing():
+    # "send the signers a reminder" sent the contract out again (esign.envelope.send)
+    flow = plan("send the signers of contract CT-8 a reminder", eval_catalog(CONTRACTS))
+    assert set(steps(flow)) == {"esign.envelope.remind"}
+
+
+def test_paying_duties_is_a_payout():
+    # "Pay the import duties for SHP-1 ..." charged a card with the shipment as the order
+    error = refusal("pay the customs duties on SHP-5521", eval_catalog(CUSTOMS))
+    assert "pay" in f"{error.step} {error.message}".lower()
+
+
+def test_two_letters_off_and_another_ending_is_no_typo():
+    # "Redline clause 7 of CT-2291" was read as "realing" and validated an order
+    error = refusal("Redline section 4 of CT-3001 to remove the penalty", eval_catalog(CONTRACTS))
+    assert "redline" in f"{error.step} {error.message}".lower()

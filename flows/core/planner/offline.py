@@ -2639,6 +2639,7 @@ class FlowBuilder:
             )
         ranked = self._object_over_verb(text, ranked)
         ranked = _reader_for_a_check(text, ranked)
+        ranked = _doing_said_as_a_noun(text, ranked)
         ranked = self._services_first(text, ranked)
         ranked = self._fed_by_it_breaks_tie(clause, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
@@ -10080,6 +10081,39 @@ def _check_cases_stated(clause: Clause, asked: str) -> None:
         step=clause.text,
         details={"reason": "routing_cases_unstated", "depends_on": what},
     )
+
+
+def _doing_of(tool_id: str) -> str:
+    """The stem of what a tool does: its id's first word, or the first word of the last part
+    of a dotted id (`esign.envelope.remind` -> "remind")."""
+    part = tool_id.rsplit(".", 1)[-1] if "." in tool_id else tool_id
+    return stem(next(iter(split_identifier(part)), ""))
+
+
+def _doing_said_as_a_noun(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "send the signers a reminder", "send them a renewal": what is sent is the noun of
+    another tool's doing (`esign.envelope.remind`), which goes before the tool that sends
+    (`esign.envelope.send` sent the contract out again)."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    if not ranked or not words or words[0] not in {"send", "give", "shoot", "fire"}:
+        return ranked
+    best_score, best = ranked[0]
+    if _doing_of(best.spec.id) != "send":
+        return ranked
+    bases = {
+        stem(word[: -len(ending)])
+        for word in words[1:]
+        for ending in ("er", "ers", "al", "als")
+        if word.endswith(ending) and len(word) - len(ending) >= 4
+    }
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < best_score * 0.5:
+            break
+        if _doing_of(item.spec.id) in bases:
+            return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
 
 
 def _reader_for_a_check(

@@ -301,6 +301,9 @@ def best_correction(
     found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=50)
     if english:
         found = [f for f in found if f[0].startswith(word) and len(f[0]) == len(word) + 1]
+    # ("redline" is not "realing": two letters off and another ending is another word; a
+    # swap keeps the letters, "calcualte")
+    found = [f for f in found if f[1] <= 1 or sorted(f[0]) == letters or f[0][-1] == word[-1]]
     if len(word) >= 8:
         # "accountant" is not a typo of "accounting": another ending is another word.
         found = [f for f in found if sorted(f[0]) == letters or not _same_stem(word, f[0])]
@@ -1395,7 +1398,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"\bpay(?:ing)?\s+(?:(?:the|our|their|an?|this|that|his|her|each|every|all)\s+)?"
             r"(?:[\w']+\s+){0,2}?(?:expenses?|invoices?|bills?|salary|salaries|wages?|vendors?|"
-            r"suppliers?|contractors?|employees?|freelancers?|claims?|payroll|staff)\b|"
+            r"suppliers?|contractors?|employees?|freelancers?|claims?|payroll|staff|"
+            # ("pay the import duties for SHP-1 from our account": money we owe goes out)
+            r"duties|duty|fines?|penalt(?:y|ies)|tariffs?|landlord|rent)\b|"
             r"\b(?:payouts?|pay(?:s|ing)?\s+out|paid\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
             re.IGNORECASE,
         ),
