@@ -144,3 +144,44 @@ def test_two_letters_off_and_another_ending_is_no_typo():
     # "Redline clause 7 of CT-2291" was read as "realing" and validated an order
     error = refusal("Redline section 4 of CT-3001 to remove the penalty", eval_catalog(CONTRACTS))
     assert "redline" in f"{error.step} {error.message}".lower()
+
+
+def test_a_code_with_a_dot_between_digits_is_whole():
+    # "HS 8471.30" filed the entry under "8471"
+    flow = plan(
+        "file the entry for SHP-12 under hs code 0901.21, declared value 3000 EUR",
+        eval_catalog(CUSTOMS),
+    )
+    filed = steps(flow)["customs.declaration.file"]
+    assert filed["hs_code"] == '"0901.21"'
+    # a value named for money takes the amount, and its currency
+    assert filed["declared_value"] == "3000.0"
+    assert filed["currency"] == '"EUR"'
+
+
+def test_an_approval_over_an_amount_compares_the_value_written():
+    # "declared value $250,000 ... entries over $100k need compliance approval" compared a
+    # run input `amount`, not the value filed
+    flow = plan(
+        "File the declaration for SHP-3, HS 9018.90, declared value $40,000. Entries over "
+        "$100k need compliance approval before filing",
+        eval_catalog(CUSTOMS),
+    )
+    [approval] = [n for n in flow.nodes if n.type == "approval"]
+    assert "input." not in str(approval.when)
+    assert "40000" in str(approval.when)
+
+
+def test_a_quoted_name_after_a_noun_and_a_country_aside():
+    # "Screen the consignee 'Golden Dragon Trading Co' (China)" asked for the name; no country
+    flow = plan("screen the shipper 'Nordic Parts AB' (Sweden)", eval_catalog(CUSTOMS))
+    assert steps(flow)["customs.party.screen"] == {
+        "party_name": '"Nordic Parts AB"',
+        "country": '"SE"',
+    }
+
+
+def test_a_state_code_and_zip_are_the_us():
+    # "..., San Francisco, CA 94103" shipped with no country
+    flow = plan("ship order O-5 to 1 Main St, Austin, TX 78701", demo_catalog_with([]))
+    assert steps(flow)["create_shipment"]["country"] == '"US"'

@@ -321,7 +321,12 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
                 for other in nodes
                 if other.get("type") in ("tool", "map")
                 for field, literal in (other.get("inputs") or {}).items()
-                if field in names
+                if (
+                    field in names
+                    # ("declared value $250,000", "an offer at $172,000": the one number a
+                    # step names for money, `declared_value`, `salary`)
+                    or (name in _MONEY_NAMES and set(split_identifier(field)) & _MONEY_WORDS)
+                )
                 and isinstance(literal, str)
                 and re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
             }
@@ -339,7 +344,7 @@ _MONEY_NAMES = frozenset({"amount", "total", "price", "sum", "cost", "value"})
 #: Words of a number input that holds money: "salary", "new_rent", "fee_amount".
 _MONEY_WORDS = frozenset(
     "amount total price sum cost salary rent fee fees wage wages pay budget deposit charge "
-    "payment bonus compensation".split()
+    "payment bonus compensation value".split()
 )
 
 
@@ -6105,7 +6110,12 @@ class FlowBuilder:
         literals.update(_texted_by_sms(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
-        if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
+        if (
+            "amount" in literals
+            or _IN_CURRENCY_CODE.search(clause.action)
+            # ("declared value 8400 USD": the currency of the one number named for money)
+            or any(set(split_identifier(name)) & _MONEY_WORDS for name in literals)
+        ):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
@@ -10222,7 +10232,8 @@ _ORDER_LINE = re.compile(
 
 #: "Screen 'Viktor Petrov' against ...": a quoted name right after the step's verb
 _QUOTED_OBJECT = re.compile(
-    r"^\W*[a-z]+(?:\s+up)?\s+['\"\u201c\u2018](?P<quote>(?-i:[A-Z])[\w.' -]{1,60}?)"
+    # ("Screen the consignee 'Golden Dragon Trading Co'": a noun may say what it names)
+    r"^\W*[a-z]+(?:\s+up)?\s+(?:(?:the|a|an|this|our)\s+(?:[a-z-]+\s+){1,2})?['\"\u201c\u2018](?P<quote>(?-i:[A-Z])[\w.' -]{1,60}?)"
     r"['\"\u201d\u2019]",
     re.IGNORECASE,
 )
@@ -11183,7 +11194,8 @@ _CODE_SUFFIXES = ("id", "token", "code", "number", "sku", "ref", "reference", "t
 _NAMED_CODE = (
     # "order A-1001", "user id u_7", "the user by id u_77"
     r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*"
-    r"(?P<code>[A-Za-z0-9][\w-]*)"
+    # ("HS code 8471.30": a dot between digits goes on with the code)
+    r"(?P<code>[A-Za-z0-9](?:[\w-]|\.(?=\d))*)"
 )
 #: "order status for 1234", "the order details for #A-17": the code after what it is of
 _CODE_FOR_NAMED = r"\b{noun}(?:\s+[a-z]+){{1,2}}\s+for\s+#?(?P<code>[A-Za-z0-9][\w-]*)"

@@ -102,7 +102,8 @@ PLACE_NAMED = re.compile(
 )
 _NAMED = re.compile(
     # "for Germany", and "to Berlin, Germany": the country after its city
-    r"(?:\b(?:for|in|to|from|into|within)\s+(?:the\s+)?|(?<=[a-z]),\s*)(?P<name>"
+    # ("the consignee 'Golden Dragon Trading Co' (China)": the country in an aside)
+    r"(?:\b(?:for|in|to|from|into|within)\s+(?:the\s+)?|(?<=[a-z]),\s*|\((?=[A-Z][a-z]+\)))(?P<name>"
     + "|".join(re.escape(name) for name in sorted(COUNTRY_CODES, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
@@ -118,6 +119,19 @@ def country_literal(
     region = _REGION_NAMED.search(text)
     if region is not None:
         return _region_literals(properties, taken, *REGION_CODES[region.group("name").lower()])
+    zipped = _STATE_AND_ZIP.search(text)
+    if zipped is not None and _US_STATES.get(zipped.group("code")):
+        # "San Francisco, CA 94103": a state's postal code and a ZIP code are the US ("CA"
+        # was no country at all)
+        both = _region_literals(properties, taken, "US", zipped.group("code"))
+        if both:
+            return both
+        # (an address with its ZIP code: the country alone, for a step with no region)
+        return {
+            name: json.dumps("US")
+            for name in list(properties)[:]
+            if name not in taken and "country" in split_identifier(name)
+        }
     coded = _ISO_CODE.search(text)
     if coded is not None and coded.group("code") in _POSTAL_CODES:
         # "the tax for NY": a state's postal code that is no country's ("for DE" stays Germany)
@@ -138,6 +152,9 @@ def country_literal(
     return {}
 
 
+#: "..., San Francisco, CA 94103": a US state's postal code, then a ZIP code
+_STATE_AND_ZIP = re.compile(r",\s*(?P<code>[A-Z]{2})\s+\d{5}(?:-\d{4})?\b")
+_US_STATES = {code: True for country, code in REGION_CODES.values() if country == "US"}
 #: "for GB", "in DE": a country's two-letter code after a preposition, in capitals.
 _ISO_CODE = re.compile(r"\b(?:for|in|to|into)\s+(?P<code>[A-Z]{2})\b(?![\w-])")
 _KNOWN_CODES = frozenset(COUNTRY_CODES.values())
