@@ -10233,7 +10233,8 @@ _ORDER_LINE = re.compile(
 #: "Screen 'Viktor Petrov' against ...": a quoted name right after the step's verb
 _QUOTED_OBJECT = re.compile(
     # ("Screen the consignee 'Golden Dragon Trading Co'": a noun may say what it names)
-    r"^\W*[a-z]+(?:\s+up)?\s+(?:(?:the|a|an|this|our)\s+(?:[a-z-]+\s+){1,2})?['\"\u201c\u2018](?P<quote>(?-i:[A-Z])[\w.' -]{1,60}?)"
+    r"^\W*[a-z]+(?:\s+up)?\s+(?:(?:the|a|an|this|our)\s+(?:[a-z-]+\s+){1,2})?"
+    r"['\"\u201c\u2018](?P<quote>(?-i:[A-Z])[\w.' -]{1,60}?)"
     r"['\"\u201d\u2019]",
     re.IGNORECASE,
 )

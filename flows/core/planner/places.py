@@ -120,7 +120,7 @@ def country_literal(
     if region is not None:
         return _region_literals(properties, taken, *REGION_CODES[region.group("name").lower()])
     zipped = _STATE_AND_ZIP.search(text)
-    if zipped is not None and _US_STATES.get(zipped.group("code")):
+    if zipped is not None and zipped.group("code") in _US_STATE_CODES:
         # "San Francisco, CA 94103": a state's postal code and a ZIP code are the US ("CA"
         # was no country at all)
         both = _region_literals(properties, taken, "US", zipped.group("code"))
@@ -154,7 +154,9 @@ def country_literal(
 
 #: "..., San Francisco, CA 94103": a US state's postal code, then a ZIP code
 _STATE_AND_ZIP = re.compile(r",\s*(?P<code>[A-Z]{2})\s+\d{5}(?:-\d{4})?\b")
-_US_STATES = {code: True for country, code in REGION_CODES.values() if country == "US"}
+_US_STATE_CODES = frozenset(
+    region for country, region in REGION_CODES.values() if country == "US"
+)
 #: "for GB", "in DE": a country's two-letter code after a preposition, in capitals.
 _ISO_CODE = re.compile(r"\b(?:for|in|to|into)\s+(?P<code>[A-Z]{2})\b(?![\w-])")
 _KNOWN_CODES = frozenset(COUNTRY_CODES.values())
