@@ -132,6 +132,11 @@ def test_what_is_sent_may_name_another_tools_doing():
     # "send the signers a reminder" sent the contract out again (esign.envelope.send)
     flow = plan("send the signers of contract CT-8 a reminder", eval_catalog(CONTRACTS))
     assert set(steps(flow)) == {"esign.envelope.remind"}
+    # what it is sent with is not what is sent
+    flow = plan(
+        "send contract CT-9 to ana@corp.io with reminders every 2 days", eval_catalog(CONTRACTS)
+    )
+    assert set(steps(flow)) == {"esign.envelope.send"}
 
 
 def test_paying_duties_is_a_payout():

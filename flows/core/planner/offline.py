@@ -10,6 +10,7 @@ or planning fails with a message that names the step it could not map and why.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -10112,9 +10113,17 @@ def _doing_said_as_a_noun(
     best_score, best = ranked[0]
     if _doing_of(best.spec.id) != "send":
         return ranked
+    # (what is sent comes before "to", "with", "every": "send contract CT-5 to dana@… with
+    # reminders every 3 days" sends the contract)
+    sent = list(
+        itertools.takewhile(
+            lambda w: w not in {"to", "with", "every", "about", "for", "on", "at", "by", "in"},
+            words[1:],
+        )
+    )
     bases = {
         stem(word[: -len(ending)])
-        for word in words[1:]
+        for word in sent
         for ending in ("er", "ers", "al", "als")
         if word.endswith(ending) and len(word) - len(ending) >= 4
     }
