@@ -190,3 +190,32 @@ def test_a_state_code_and_zip_are_the_us():
     # "..., San Francisco, CA 94103" shipped with no country
     flow = plan("ship order O-5 to 1 Main St, Austin, TX 78701", demo_catalog_with([]))
     assert steps(flow)["create_shipment"]["country"] == '"US"'
+
+
+def test_a_sign_in_name_fills_a_username():
+    # "reset the password for mpatel" asked the run for the username; "look up rgarcia in
+    # the directory" looked up a demo user by an id the run was asked for
+    flow = plan("reset the password for swojcik", eval_catalog(ITSM))
+    assert steps(flow)["idp.password.reset"]["username"] == '"swojcik"'
+    flow = plan("look up hnakamura in the directory", eval_catalog(ITSM))
+    assert steps(flow) == {"idp.user.get": {"username": '"hnakamura"'}}
+
+
+def test_sign_in_names_listed_are_one_call_each():
+    # "give figma seats to alee, bnguyen and cortiz" gave one seat to a name asked of the run
+    flow = plan("give zoom seats to dpark, efarah and gliu", eval_catalog(ITSM))
+    [loop] = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert loop.tool == "licenses.seat.assign"
+    assert loop.items == '["dpark", "efarah", "gliu"]'
+
+
+def test_who_says_what_before_the_steps():
+    # "jsmith says she can't log in. check her account ..." was refused as a step "jsmith";
+    # "jsmith: check her account" looked up a demo user
+    for prompt in (
+        "okafor2 reported he can't sign in. check his account and if it's locked, unlock it",
+        "okafor2: check his account and if it's locked, unlock it",
+    ):
+        flow = plan(prompt, eval_catalog(ITSM))
+        assert set(steps(flow)) == {"idp.user.get", "idp.user.unlock"}, prompt
+        assert steps(flow)["idp.user.unlock"]["username"] == '"okafor2"', prompt

@@ -606,6 +606,8 @@ class FlowBuilder:
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
         text = kind_needs_approval(text, self.specs.values())
+        text = _HANDLES_LISTED.sub(self._handles_listed, text)
+        text = _HANDLE_SAYS.sub(self._whose_said, text)
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "Process order": the steps an order takes, when the request names nothing else
         text = written_out_goal(text, self.specs.values())
@@ -840,6 +842,78 @@ class FlowBuilder:
             return match.group(0)
         lead = ", with " if match.group("lead") == "." else ", "
         return f"{lead}{field.replace('_', ' ')} {match.group('value').strip()}"
+
+    def _whose_said(self, match: re.Match[str]) -> str:
+        """ "jsmith says she can't log in. check her account ...", "jsmith: check her
+        account": who the steps are about, by a sign-in name; "her account" is theirs (the
+        sentence was read as a step no tool does, the heading as a user to look up)."""
+        who = match.group("who")
+        if not _a_handle(who, self.words) or not any(
+            _takes_a_handle(spec) for spec in self.specs.values()
+        ):
+            return match.group(0)
+        rest = match.group("rest")
+        owned = _OWNED_BY_THEM.search(rest)
+        if owned is None:
+            return match.group(0)
+        return f"{rest[: owned.start()]}{who}'s {owned.group('thing')}{rest[owned.end() :]}"
+
+    def _handles_listed(self, match: re.Match[str]) -> str:
+        """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
+        that takes one are one call each ("to each of these users: ..."); one seat was
+        given to a name the run was asked for."""
+        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match.group("list"))
+        if not any(_takes_a_handle(spec) for spec in self.specs.values()) or not all(
+            _a_handle(name, self.words) for name in names
+        ):
+            return match.group(0)
+        return f"{match.group('prep')} each of these users: {match.group('list')}"
+
+    def _handles_in(self, action: str) -> list[str]:
+        """Words in lower case that are no word at all ("mpatel", "rgarcia"): sign-in names."""
+        said = _EMAIL_OR_URL.sub(" ", without_quotes(action))
+        handles = [
+            word.rstrip(".")
+            for word in re.findall(r"(?<![\w@.#/-])[a-z][a-z0-9._-]{2,30}(?![\w@/-])", said)
+            if _a_handle(word.rstrip("."), self.words)
+        ]
+        return list(dict.fromkeys(handles))
+
+    def _handle_taker_first(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Look up rgarcia in the directory": a step that writes a sign-in name goes to the
+        tool that takes one (`idp.user.get`: `username`) when it scores at least half as well
+        as one that does not (the demo's user lookup asked the run for an id)."""
+        if not ranked or _takes_a_handle(ranked[0][1].spec) or len(self._handles_in(text)) != 1:
+            return ranked
+        best_score = ranked[0][0]
+        for at, (score, item) in enumerate(ranked[1:], start=1):
+            if score < best_score * 0.5:
+                break
+            if _takes_a_handle(item.spec):
+                return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
+        return ranked
+
+    def _handle_said(
+        self, spec: ToolSpec, action: str, literals: dict[str, str]
+    ) -> dict[str, str]:
+        """ "reset the password for mpatel", "look up rgarcia in the directory": the one
+        required `username` (`login`, `handle`) is the one word in lower case the step
+        writes that is no word at all (it was asked of the run)."""
+        wanted = [
+            name
+            for name in spec.required_inputs()
+            if name not in literals
+            and name.lower() in _HANDLE_INPUTS
+            and "string" in schema_types(spec.input_properties().get(name) or {})
+        ]
+        if len(wanted) != 1:
+            return {}
+        handles = self._handles_in(action)
+        if len(handles) != 1:
+            return {}
+        return {wanted[0]: json.dumps(handles[0])}
 
     def _labelled_text(self, match: re.Match[str]) -> str:
         """ "void the envelope on CT-1180, reason: pricing changed, new version coming": a
@@ -2646,6 +2720,7 @@ class FlowBuilder:
         ranked = self._object_over_verb(text, ranked)
         ranked = _reader_for_a_check(text, ranked)
         ranked = _doing_said_as_a_noun(text, ranked)
+        ranked = self._handle_taker_first(text, ranked)
         ranked = self._services_first(text, ranked)
         ranked = self._fed_by_it_breaks_tie(clause, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
@@ -6104,6 +6179,7 @@ class FlowBuilder:
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
         )
         literals.update(_version_literals(properties, clause.action, literals))
+        literals.update(self._handle_said(spec, clause.action or clause.text, literals))
         literals.update(_value_before_its_input(properties, clause.action, literals))
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
@@ -7843,6 +7919,34 @@ _ADDED_TO_TOTAL = re.compile(
     r"(?:to|onto|on)\s+(?:the\s+|its\s+|their\s+)?(?:order\s+)?(?:total|amount|subtotal|sum|price)\b",
     re.IGNORECASE,
 )
+def _a_handle(word: str, words: frozenset[str]) -> bool:
+    """ "mpatel", "okafor2", "j.smith": a sign-in name, no word the planner or English knows
+    (its letters; "u_1001" is an id)."""
+    letters = re.sub(r"[\d._-]", "", word)
+    return len(letters) >= 3 and unknown_word(letters, words)
+
+
+def _takes_a_handle(spec: ToolSpec) -> bool:
+    """Whether a required input of the tool is a sign-in name (`username`)."""
+    return any(name.lower() in _HANDLE_INPUTS for name in spec.required_inputs())
+
+
+#: "jsmith says she can't log in. check her account", "jsmith: check her account": a
+#: sign-in name, what they say (or a colon), then the steps
+_HANDLE_SAYS = re.compile(
+    r"^\s*(?P<who>[a-z][a-z0-9._-]{2,30})(?:\s+(?:says|said|reports|reported|mentions|"
+    r"mentioned|complains|complained|tells\s+us|told\s+us|writes|wrote)\b[^.!?;]*[.!?;]+|\s*:)"
+    r"\s+(?P<rest>.+)$",
+    re.DOTALL,
+)
+_OWNED_BY_THEM = re.compile(r"\b(?:her|his|their)\s+(?P<thing>[a-z]+)\b", re.IGNORECASE)
+#: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
+_HANDLES_LISTED = re.compile(
+    r"\b(?P<prep>to|for)\s+(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"
+    r"[a-z][a-z0-9._-]+)(?=\s*(?:[.;!?]|$))"
+)
+#: Inputs that take a person's sign-in name ("mpatel").
+_HANDLE_INPUTS = frozenset({"username", "user_name", "login", "handle", "userid", "samaccountname"})
 #: "..., reason: pricing changed, new version coming": a free text a tool takes, labelled after
 #: the step, to the end of its sentence (not a quote)
 _LABELLED_TEXT = re.compile(
