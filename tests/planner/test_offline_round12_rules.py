@@ -219,3 +219,23 @@ def test_who_says_what_before_the_steps():
         flow = plan(prompt, eval_catalog(ITSM))
         assert set(steps(flow)) == {"idp.user.get", "idp.user.unlock"}, prompt
         assert steps(flow)["idp.user.unlock"]["username"] == '"okafor2"', prompt
+
+
+def test_a_question_about_a_quote_and_the_side_of_a_country():
+    # "what HS code would '...' fall under ... going into the UK": the description was asked
+    # of the run and the UK given as the origin
+    flow = plan(
+        "what HS code would 'cotton t-shirts, printed' fall under, and what's the duty on "
+        "$5,000 of them going into Canada?",
+        eval_catalog(CUSTOMS),
+    )
+    assert steps(flow)["customs.hs.classify"] == {"description": '"cotton t-shirts, printed"'}
+    assert steps(flow)["customs.duty.estimate"]["destination_country"] == '"CA"'
+
+
+def test_the_addressee_before_a_street_address():
+    # "ship ... to Priya Nair, 22 Baker St, London" left the recipient's name out
+    flow = plan(
+        "ship order O-9 to Tom Reyes, 4 Elm Road, Leeds LS1 4AP, UK", demo_catalog_with([])
+    )
+    assert steps(flow)["create_shipment"]["name"] == '"Tom Reyes"'

@@ -6163,7 +6163,10 @@ class FlowBuilder:
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
             literals["name"] = json.dumps(
-                named.group("name") or named.group("owner") or named.group("sent_to")
+                named.group("name")
+                or named.group("owner")
+                or named.group("sent_to")
+                or named.group("addressee")
             )
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
@@ -8378,6 +8381,9 @@ _NAMED = re.compile(
     # "send a welcome email to Jane at jane@example.com": the person the address is theirs
     r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
+    # "ship it to Priya Nair, 22 Baker St, London": the person a parcel goes to, before the
+    # street address
+    r"|\bto\s+(?P<addressee>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})\s*,\s*\d+[A-Za-z]?\s+[A-Z]"
     # "send Maria the welcome email at maria@corp.eu": the person it is sent to, by name
     r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
     r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
@@ -10566,8 +10572,10 @@ _SPACED_DASH = re.compile(r"(?<=[A-Za-z0-9)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+
 _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|and\s+then)\b", re.I)
 #: Words before a quote that make it the thing a step reads ("the sentiment of '...'").
 _QUOTE_OBJECT_LABELS = frozenset(
-    {"of", "on", "about", "for", "from", "text", "message", "this", "following", "below"}
-)
+    {"of", "on", "about", "for", "from", "text", "message", "this", "following", "below",
+     # (a question about the quote: "what HS code would '...' fall under")
+     "would", "does", "should", "could", "is"}
+)  # fmt: skip
 def _after_a_colon(text: str, value: str) -> bool:
     return re.search(rf":\s*[\"\u201c']{re.escape(value)}", text) is not None
 
@@ -10577,7 +10585,11 @@ _SENT_TO_A_PRONOUN = re.compile(
     r"\b(?:email|e-mail|mail|message|notify|tell|send|text|remind)\s+(?:them|him|her)\b", re.I
 )
 #: Inputs that hold the text a reading step works on.
-_READ_TEXT_INPUTS = frozenset({"text", "content", "document", "input_text", "message", "body"})
+_READ_TEXT_INPUTS = frozenset(
+    # ("what HS code would 'steel knives, set of 6' fall under": what the tool reads is the
+    # thing's description)
+    {"text", "content", "document", "input_text", "message", "body", "description"}
+)
 #: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
 #: "check whether X" is X, read where it is said).
 _IF_SO = re.compile(

@@ -146,9 +146,21 @@ def country_literal(
         code = coded.group("code")  # "VAT on 250 for GB": the country's own code
     else:
         return {}
-    for name in properties:
-        if name not in taken and "country" in split_identifier(name):
-            return {name: json.dumps(code)}
+    countries = [n for n in properties if n not in taken and "country" in split_identifier(n)]
+    if found is not None and len(countries) > 1:
+        # ("going into the UK": the destination's country, not the origin's)
+        before = text[: found.start("name")].lower().split()[-2:]
+        side = "origin" if "from" in before else "destination" if before else ""
+        sided = [n for n in countries if side and side in split_identifier(n)]
+        if len(sided) == 1:
+            return {sided[0]: json.dumps(code)}
+    if found is not None and countries:
+        # ("into the UK" is no `origin_country`; "from China" is no `destination_country`)
+        before = text[: found.start("name")].lower().split()[-2:]
+        wrong = "destination" if "from" in before else "origin" if before else ""
+        countries = [n for n in countries if not wrong or wrong not in split_identifier(n)]
+    for name in countries:
+        return {name: json.dumps(code)}
     return {}
 
 
