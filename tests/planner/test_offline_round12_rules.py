@@ -239,3 +239,26 @@ def test_the_addressee_before_a_street_address():
         "ship order O-9 to Tom Reyes, 4 Elm Road, Leeds LS1 4AP, UK", demo_catalog_with([])
     )
     assert steps(flow)["create_shipment"]["name"] == '"Tom Reyes"'
+
+
+def test_whats_is_what_is():
+    # "whats the customs status of ..." was refused as a step "whats"
+    flow = plan("whats the customs status of SHP-7 and SHP-8", eval_catalog(CUSTOMS))
+    [loop] = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert loop.tool == "customs.shipment.status"
+
+
+def test_what_is_made_is_a_value_another_tool_lists():
+    # "Create an MSA for ..." was refused as a shipment of an MSA (create_shipment shares
+    # the verb only; "msa" is one of clm.contract.create's templates)
+    flow = plan(
+        "Create an SOW for Acme Ltd (pm@acme.io), $30,000 over 6 months, then send it for "
+        "signature",
+        eval_catalog(CONTRACTS),
+    )
+    made = steps(flow)["clm.contract.create"]
+    assert made["template"] == '"sow"'
+    # "over 6 months" is a term, not a threshold: the value is written
+    assert made["value"] == "30000.0"
+    # sent for signature, to the one address written
+    assert steps(flow)["esign.envelope.send"]["signer_email"] == '"pm@acme.io"'

@@ -2721,6 +2721,7 @@ class FlowBuilder:
         ranked = _reader_for_a_check(text, ranked)
         ranked = _doing_said_as_a_noun(text, ranked)
         ranked = self._handle_taker_first(text, ranked)
+        ranked = _more_than_the_verb(text, ranked)
         ranked = self._services_first(text, ranked)
         ranked = self._fed_by_it_breaks_tie(clause, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
@@ -10204,6 +10205,37 @@ def _check_cases_stated(clause: Clause, asked: str) -> None:
     )
 
 
+def _more_than_the_verb(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Create an MSA for Northwind GmbH": when the best tools share only the step's verb
+    (`create_shipment`, `create_ticket`) and another that scores at least half as well
+    shares the verb and what the step makes (`clm.contract.create`: "MSA" is one of its
+    templates), that one does it (refused as a shipment of an MSA)."""
+    words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
+    if len(words) < 2 or not ranked:
+        return ranked
+    verb = stem(words[0].lower())
+    if verb not in _MAKING_VERBS:
+        return ranked
+    verb_forms = {verb} | synonyms(verb)
+    best_score, best = ranked[0]
+    if not best.matched or not set(best.matched) <= verb_forms:
+        return ranked
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < best_score * 0.5:
+            break
+        listed = {
+            stem(str(value).lower())
+            for schema in item.spec.input_properties().values()
+            if isinstance(schema, dict)
+            for value in (unwrap_nullable(schema).get("enum") or ())
+        }
+        if set(item.matched) & verb_forms and (set(item.matched) - verb_forms) & listed:
+            return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
 def _doing_of(tool_id: str) -> str:
     """The stem of what a tool does: its id's first word, or the first word of the last part
     of a dotted id (`esign.envelope.remind` -> "remind")."""
@@ -11253,6 +11285,7 @@ def _name_by_its_address(
     return found
 
 
+_FOR_SIGNATURE = re.compile(r"\b(?:for|to)\s+(?:e-?)?sign(?:ature|ing)?\b", re.IGNORECASE)
 _TO_THEM_PERSON = re.compile(r"\b(?:to|for)\s+(?:them|him|her)\b", re.IGNORECASE)
 
 
@@ -11262,7 +11295,11 @@ def _them_at_the_one_address(
     """ "draft an NDA for Brightwave Labs (legal@…) and send it to them for signature": the
     step's one required address input (`signer_email`) is the one address the request wrote,
     when the step sends "to them" (it was asked of the run)."""
-    if not _TO_THEM_PERSON.search(action) or EMAIL_ADDRESS.search(action):
+    if EMAIL_ADDRESS.search(action) or not (
+        _TO_THEM_PERSON.search(action)
+        # ("..., then send it for signature": to whom the request wrote the address of)
+        or (_FOR_SIGNATURE.search(action) and not re.search(r"\bto\b", action, re.I))
+    ):
         return {}
     wanted = [
         name

@@ -3873,6 +3873,8 @@ _BEFORE_LEADS = re.compile(
 COMPARISON_PHRASE = re.compile(
     r"\b(?:is\s+|are\s+)?(?:over|above|more\s+than|greater\s+than|exceeds?|exceeding|at\s+least|"
     r"under|below|less\s+than|at\s+most)\s+[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?\b"
+    # ("€80,000 over 24 months": a term, not a threshold)
+    r"(?!\s*(?:months?|years?|weeks?|days?|hours?|minutes?|mo|yrs?)\b)"
     r"|[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?(?:\s*(?:usd|eur|gbp|dollars?|euros?|"
     r"pounds?))?\s+(?:or\s+(?:more|above|higher|greater|less|fewer|below|lower)|and\s+(?:up|above|"
     r"over|under|below))\b",

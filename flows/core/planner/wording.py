@@ -446,6 +446,12 @@ _CHAT_WORDS = {
     "wasnt": "wasn't",
     "hasnt": "hasn't",
     "havent": "haven't",
+    "whats": "what's",
+    "hows": "how's",
+    "wheres": "where's",
+    "werent": "weren't",
+    "shouldnt": "shouldn't",
+    "couldnt": "couldn't",
     "w/": "with",
     "w/o": "without",
 }
