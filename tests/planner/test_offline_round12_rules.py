@@ -262,3 +262,25 @@ def test_what_is_made_is_a_value_another_tool_lists():
     assert made["value"] == "30000.0"
     # sent for signature, to the one address written
     assert steps(flow)["esign.envelope.send"]["signer_email"] == '"pm@acme.io"'
+
+
+def test_a_quantity_each_is_no_loop_of_its_own():
+    # "renew contracts CT-1, CT-2 and CT-3 for another 12 months each" was read as a loop
+    # over "each one" that no input takes
+    flow = plan(
+        "renew contracts CT-11, CT-12 and CT-13 for another 6 months each", eval_catalog(CONTRACTS)
+    )
+    [loop] = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert loop.items == '["CT-11", "CT-12", "CT-13"]'
+
+
+def test_okd_is_approved():
+    # "Anything over $500 has to be OK'd by the dispatch manager first" was no approval, and
+    # "give them 2 hours" a step
+    flow = plan(
+        "charge order EM-5 $900. Anything over $500 has to be OK'd by the ops manager first, "
+        "give them 2 hours",
+        demo_catalog_with([]),
+    )
+    [approval] = [n for n in flow.nodes if n.type == "approval"]
+    assert approval.timeout_s == 7200

@@ -511,6 +511,16 @@ _CHECKED_STATES = re.compile(
 #: "each" on its own at the end of a step is each one.
 _ONE_BY_ONE = re.compile(r"\s+(?:one\s+by\s+one|one\s+at\s+a\s+time|in\s+turn)\b", re.IGNORECASE)
 _BARE_EACH = re.compile(r"(?<=[a-z]\s)each(?=\s*(?:[.,;!?]|$))", re.IGNORECASE)
+#: "for another 12 months each", "$5 each": a quantity per item, no loop of its own
+_QUANTITY_BEFORE = re.compile(r"\d[\d,.]*\s*[a-z]*\s+$", re.IGNORECASE)
+#: "has to be OK'd by the dispatch manager", "okayed": approved
+_OKAYED = re.compile(r"\b(?:ok'?d|ok'ed|okayed|okay'd)\b", re.IGNORECASE)
+
+
+def _each_one(match: re.Match[str]) -> str:
+    if _QUANTITY_BEFORE.search(match.string[: match.start()]):
+        return match.group(0)
+    return "each one"
 
 
 #: "once finance has signed off": someone's decision said in the perfect ("signs off").
@@ -772,7 +782,8 @@ def chat_spelling(text: str) -> str:
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _STATE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _CHECKED_STATES.sub("make sure ", text)
-    text = _BARE_EACH.sub("each one", _ONE_BY_ONE.sub("", text))
+    text = _BARE_EACH.sub(_each_one, _ONE_BY_ONE.sub("", text))
+    text = _OKAYED.sub("approved", text)
     text = _HAS_DECIDED.sub(_decided, text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
