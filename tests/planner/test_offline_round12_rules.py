@@ -284,3 +284,16 @@ def test_okd_is_approved():
     )
     [approval] = [n for n in flow.nodes if n.type == "approval"]
     assert approval.timeout_s == 7200
+
+
+def test_retries_said_as_a_maximum():
+    # "if it errors, try again - max 2 retries" was refused (a condition nothing tells, and
+    # a step "try again"); ", max 2 retries" alone planned no retry
+    for prompt in (
+        "charge order R-1 $75 with card tok_visa. if it errors, try again - max 2 retries",
+        "charge order R-1 $75 with card tok_visa, max 2 retries",
+    ):
+        flow = plan(prompt, demo_catalog_with([]))
+        [node] = [n for n in flow.nodes if getattr(n, "tool", None) == "process_payment"]
+        assert node.retry is not None, prompt
+        assert node.retry.max_attempts == 3, prompt

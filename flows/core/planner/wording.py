@@ -517,6 +517,31 @@ _QUANTITY_BEFORE = re.compile(r"\d[\d,.]*\s*[a-z]*\s+$", re.IGNORECASE)
 _OKAYED = re.compile(r"\b(?:ok'?d|ok'ed|okayed|okay'd)\b", re.IGNORECASE)
 
 
+#: "if it errors", "if they error out": fails
+_IT_ERRORS = re.compile(
+    r"\b(?P<lead>if\s+(?:it|that|this|they|the\s+\w+))\s+errors?(?:\s+out)?\b", re.I
+)
+#: "try again - max 2 retries", ", max 2 retries", "try again (3 attempts max)": how often
+_TRY_AGAIN_MAX = re.compile(
+    r"(?:\btry\s+(?:it\s+)?again\s*)?(?:[-\u2013\u2014,:(]\s*)?\b(?:max(?:imum)?|at\s+most|up\s+to)\s+"
+    r"(?P<n>\d+)\s+(?P<unit>retries|attempts|tries)\b\)?"
+    r"|(?:\btry\s+(?:it\s+)?again\s*)?(?:[-\u2013\u2014,:(]\s*)(?P<n2>\d+)\s+(?P<unit2>retries|attempts|"
+    r"tries)\s+max(?:imum)?\b\)?",
+    re.IGNORECASE,
+)
+
+
+def _retries_said(match: re.Match[str]) -> str:
+    """ "try again - max 2 retries" -> "retry up to 2 times"; "(3 attempts max)" -> "try
+    up to 3 times" (a retry was planned for neither)."""
+    count = match.group("n") or match.group("n2")
+    unit = (match.group("unit") or match.group("unit2") or "").lower()
+    lead = ", " if match.group(0)[:1] in ",-\u2013\u2014(:" else ""
+    if unit == "retries":
+        return f"{lead}retry up to {count} times"
+    return f"{lead}try up to {count} times"
+
+
 def _each_one(match: re.Match[str]) -> str:
     if _QUANTITY_BEFORE.search(match.string[: match.start()]):
         return match.group(0)
@@ -784,6 +809,8 @@ def chat_spelling(text: str) -> str:
     text = _CHECKED_STATES.sub("make sure ", text)
     text = _BARE_EACH.sub(_each_one, _ONE_BY_ONE.sub("", text))
     text = _OKAYED.sub("approved", text)
+    text = _IT_ERRORS.sub(r"\g<lead> fails", text)
+    text = _TRY_AGAIN_MAX.sub(_retries_said, text)
     text = _HAS_DECIDED.sub(_decided, text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
