@@ -297,3 +297,28 @@ def test_retries_said_as_a_maximum():
         [node] = [n for n in flow.nodes if getattr(n, "tool", None) == "process_payment"]
         assert node.retry is not None, prompt
         assert node.retry.max_attempts == 3, prompt
+
+
+def test_please_after_a_condition_starts_the_step():
+    # "If it's invalid please open a ticket, otherwise ..." read the step into the condition,
+    # and "otherwise" had no condition before it
+    flow = plan(
+        "validate dana@mail.io. If it's invalid please open an account ticket, otherwise send "
+        "her the welcome email, name Dana",
+        demo_catalog_with([]),
+    )
+    assert set(steps(flow)) == {"validate_email", "create_ticket", "send_welcome_email"}
+
+
+def test_a_sentence_of_someones_values_is_no_step():
+    # "her name is ... and her email is ...": the welcome email was sent from that sentence,
+    # whatever the check found
+    flow = plan(
+        "A new member joined, his name is Omar Haddad and his email is omar@club.io. Validate "
+        "the address; if it's valid send him the welcome email",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["validate_email"]["email"] == '"omar@club.io"'
+    assert steps(flow)["send_welcome_email"]["name"] == '"Omar Haddad"'
+    [branch] = [n for n in flow.nodes if n.type == "branch"]
+    assert branch.then == ["send_welcome_email"]

@@ -660,6 +660,7 @@ class FlowBuilder:
         # "A tenant wrote: '...'. Classify it ...": what someone wrote, said first, is the
         # text the step after it works on ("it"), not a step nor a heading
         text = quote_said_first(text)
+        text = self._values_stated_apart(text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -857,6 +858,28 @@ class FlowBuilder:
         if owned is None:
             return match.group(0)
         return f"{rest[: owned.start()]}{who}'s {owned.group('thing')}{rest[owned.end() :]}"
+
+    def _values_stated_apart(self, text: str) -> str:
+        """ "A new client just signed up, her name is Priya Shah and her email is
+        priya@x.com. Can you validate the address first? ...": a sentence that only says
+        someone's name, address or phone is no step (the welcome email was sent from it,
+        whatever the check found); its values are what the steps are about, as a heading's."""
+        if self.heading:
+            return text
+        for match in _VALUES_STATED.finditer(text):
+            sentence = match.group("sentence")
+            if self.reader.starts_with_verb(sentence.strip()) or _ASKS_IN_IT.search(sentence):
+                continue
+            values = [
+                *(m.group("name") for m in _NAME_STATED.finditer(sentence)),
+                *(a.rstrip(".") for a in EMAIL_ADDRESS.findall(sentence)),
+            ]
+            if not values:
+                continue
+            self.heading = f"Person: {', '.join(dict.fromkeys(values))}"
+            self._note_topic(self.heading)
+            return f"{text[: match.start('sentence')]}{text[match.end('sentence') :]}".strip()
+        return text
 
     def _handles_listed(self, match: re.Match[str]) -> str:
         """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
@@ -7944,6 +7967,18 @@ _HANDLE_SAYS = re.compile(
     re.DOTALL,
 )
 _OWNED_BY_THEM = re.compile(r"\b(?:her|his|their)\s+(?P<thing>[a-z]+)\b", re.IGNORECASE)
+#: A sentence that says someone's name, address or phone ("her email is x@y.com").
+_VALUES_STATED = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<sentence>[^.!?]*?\b(?:her|his|their)\s+(?:full\s+)?(?:name|e-?mail"
+    r"(?:\s+address)?|phone(?:\s+number)?)\s+is\s+(?:[^.!?]|\.(?=\S))+?[.!?]+)(?=\s|$)",
+    re.IGNORECASE,
+)
+_NAME_STATED = re.compile(
+    r"\b(?:her|his|their)\s+(?:full\s+)?name\s+is\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
+)
+_ASKS_IN_IT = re.compile(
+    r"\b(?:please|pls|can\s+you|could\s+you|would\s+you|if|when|unless|then)\b", re.IGNORECASE
+)
 #: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
 _HANDLES_LISTED = re.compile(
     r"\b(?P<prep>to|for)\s+(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"

@@ -531,6 +531,14 @@ _TRY_AGAIN_MAX = re.compile(
 )
 
 
+#: "If it's invalid please open a ticket": the condition ends where the polite word starts
+#: the step (the step was read as part of the condition)
+_CONDITION_THEN_PLEASE = re.compile(
+    r"(?P<condition>\b(?:if|when|unless|once)\s+[^,.;:!?]+?)\s+(?:please|pls|kindly)\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+
+
 def _retries_said(match: re.Match[str]) -> str:
     """ "try again - max 2 retries" -> "retry up to 2 times"; "(3 attempts max)" -> "try
     up to 3 times" (a retry was planned for neither)."""
@@ -810,6 +818,7 @@ def chat_spelling(text: str) -> str:
     text = _BARE_EACH.sub(_each_one, _ONE_BY_ONE.sub("", text))
     text = _OKAYED.sub("approved", text)
     text = _IT_ERRORS.sub(r"\g<lead> fails", text)
+    text = _CONDITION_THEN_PLEASE.sub(r"\g<condition>, ", text)
     text = _TRY_AGAIN_MAX.sub(_retries_said, text)
     text = _HAS_DECIDED.sub(_decided, text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
