@@ -322,3 +322,16 @@ def test_a_sentence_of_someones_values_is_no_step():
     assert steps(flow)["send_welcome_email"]["name"] == '"Omar Haddad"'
     [branch] = [n for n in flow.nodes if n.type == "branch"]
     assert branch.then == ["send_welcome_email"]
+
+
+def test_steps_over_each_then_their_list():
+    # "check each guest email and open a ticket for any that are invalid: a@x, b@y, c@z"
+    # was refused (the list was read into the condition)
+    flow = plan(
+        "check each address on this list and open a ticket for any that are invalid: "
+        "ann@x.io, bo@y.io, cy@z.io",
+        demo_catalog_with([]),
+    )
+    loops = {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
+    assert loops["validate_email"].items == '["ann@x.io", "bo@y.io", "cy@z.io"]'
+    assert "create_ticket" in loops

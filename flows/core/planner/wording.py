@@ -742,6 +742,17 @@ _LIST_SAID_LAST = re.compile(
 )
 
 
+#: "check each guest email on this list and open a ticket for any that are invalid: a@x,
+#: b@y, c@z": the steps over each, then the list they run over, ending the request
+_STEPS_THEN_THEIR_LIST = re.compile(
+    # (two steps: "read each of these sensors: ..." is one, read as it is)
+    r"^(?P<steps>[^:.;!?]*?\b(?:each|every|these|those|this\s+list|the\s+list)\b[^:;!?]*?\s(?:and|then)"
+    r"\s[^:;!?]*?)\s*:\s*"
+    rf"(?P<list>{_LIST_ITEM}(?:\s*(?:,|\band\b|&)\s*{_LIST_ITEM})+)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _each_of_codes(match: re.Match[str]) -> str:
     items = [item.strip() for item in match["items"].split(",")]
     return f"{match['lead']}{', '.join(items[:-1])} and {items[-1]}, "
@@ -797,6 +808,9 @@ def chat_spelling(text: str) -> str:
     text = _FOR_THE_CODES.sub(_for_the_codes, text)
     text = _EACH_OF_CODES_COLON.sub(_each_of_codes, text)
     text = _LIST_SAID_LAST.sub(r"\g<head>: \g<list>, and \g<second>", text)
+    text = _STEPS_THEN_THEIR_LIST.sub(
+        lambda m: f"For each of these: {m['list']} - {m['steps'].strip()}", text
+    )
     text = _FOR_ANY_THAT.sub(r"\g<lead>if they \g<condition>, \g<step>", text)
     text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
