@@ -335,3 +335,13 @@ def test_steps_over_each_then_their_list():
     loops = {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
     assert loops["validate_email"].items == '["ann@x.io", "bo@y.io", "cy@z.io"]'
     assert "create_ticket" in loops
+
+
+def test_a_stop_inside_an_address_ends_no_question():
+    # "email x@outlook.com saying hi? thanks" sent to "x@outlook.If" ("com saying hi?" was
+    # read as a question after a sentence)
+    flow = plan(
+        "charge order Q-4 $90 and email kim@outlook.com saying thanks for choosing us? thx",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["send_email"]["to"] == '"kim@outlook.com"'

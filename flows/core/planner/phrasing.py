@@ -78,7 +78,8 @@ _LIST_ITEM = re.compile(
 )
 #: "Out of stock? Email the customer an apology.": a short question, then what to do
 _QUESTION_THEN_STEP = re.compile(
-    r"(?P<lead>^|(?<=[.!;:\n])\s*)(?P<question>[A-Za-z][^.?!;:\n]{1,60})\?[ \t]+"
+    # (a stop inside an address, "outlook.com saying hi? thanks", ends no sentence)
+    r"(?P<lead>^|(?<=[.!;:\n])(?=\s)\s*|(?<=\n))(?P<question>[A-Za-z][^.?!;:\n]{1,60})\?[ \t]+"
     # the step ends with its sentence, so that "Negative? Open a ticket." after it is
     # read as a question too
     r"(?P<step>[A-Za-z].*?(?:[.!;](?=\s|$)|$))",
