@@ -345,3 +345,13 @@ def test_a_stop_inside_an_address_ends_no_question():
         demo_catalog_with([]),
     )
     assert steps(flow)["send_email"]["to"] == '"kim@outlook.com"'
+
+
+def test_what_was_done_told_first_is_no_step():
+    # "hey so we finished the roof repair at the Millers'. can you charge ..." was refused
+    # as a step no tool does
+    flow = plan(
+        "ok so we fixed the boiler at unit 3B. can you charge order BO-7 $320 please",
+        demo_catalog_with([]),
+    )
+    assert set(steps(flow)) == {"process_payment"}

@@ -800,8 +800,24 @@ def _that_address(text: str) -> str:
     return _THAT_ADDRESS.sub(said, text)
 
 
+#: "hey so we finished the roof repair at the Millers'. can you charge ...": what was done,
+#: told before the request (no step; it was refused as one)
+_DONE_ALREADY_FIRST = re.compile(
+    r"^(?P<lead>\s*(?:(?:hey|hi|hello|ok|okay|so|well|alright)[,!.]?\s+){0,3})(?:we|i)\s+"
+    r"(?:just\s+|already\s+|finally\s+)?(?:[a-z]+ed|did|made|got|had|went|came|took|sent|put|"
+    r"built|fixed|won)\b(?P<told>[^.!?]*)[.!]+\s+(?=\S)",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(r"\b(?:please|pls|can\s+you|could\s+you|need|want|if|when)\b", re.IGNORECASE)
+
+
+def _done_already(match: re.Match[str]) -> str:
+    return match.group(0) if _ASKS.search(match.group("told")) else match.group("lead")
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _DONE_ALREADY_FIRST.sub(_done_already, text, count=1)
     text = _that_address(text)
     text = _GIVE_THEM_TIME.sub(" - ", text)
     text = _EACH_UP.sub(lambda m: f"{m['verb']} up {_each_up_object(m['what'])}", text)
