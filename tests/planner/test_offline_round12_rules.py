@@ -351,7 +351,7 @@ def test_what_was_done_told_first_is_no_step():
     # "hey so we finished the roof repair at the Millers'. can you charge ..." was refused
     # as a step no tool does
     flow = plan(
-        "ok so we fixed the boiler at unit 3B. can you charge order BO-7 $320 please",
+        "hey so we finished the deck repair at the Lees'. can you charge order DK-2 $800",
         demo_catalog_with([]),
     )
     assert set(steps(flow)) == {"process_payment"}
