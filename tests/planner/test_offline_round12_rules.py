@@ -322,6 +322,11 @@ def test_a_sentence_of_someones_values_is_no_step():
     assert steps(flow)["send_welcome_email"]["name"] == '"Omar Haddad"'
     [branch] = [n for n in flow.nodes if n.type == "branch"]
     assert branch.then == ["send_welcome_email"]
+    # a step said in the sentence keeps it a step
+    flow = plan(
+        "her email is lu@x.io so send her the welcome email, name Lu", demo_catalog_with([])
+    )
+    assert steps(flow)["send_welcome_email"]["email"] == '"lu@x.io"'
 
 
 def test_steps_over_each_then_their_list():
@@ -355,3 +360,9 @@ def test_what_was_done_told_first_is_no_step():
         demo_catalog_with([]),
     )
     assert set(steps(flow)) == {"process_payment"}
+    # what it carries (a quote, a code, an address) is kept
+    flow = plan(
+        "We received this review: 'the cake was stale'. Analyze its sentiment",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["analyze_sentiment"]["text"] == '"the cake was stale"'

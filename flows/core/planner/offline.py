@@ -868,8 +868,12 @@ class FlowBuilder:
             return text
         for match in _VALUES_STATED.finditer(text):
             sentence = match.group("sentence")
-            if self.reader.starts_with_verb(sentence.strip()) or _ASKS_IN_IT.search(sentence):
-                continue
+            if (
+                self.reader.starts_with_verb(sentence.strip())
+                or _ASKS_IN_IT.search(sentence)
+                or not _VALUES_ONLY.fullmatch(sentence.strip())
+            ):
+                continue  # ("her email is x@y.com so send her ...": a step is said in it)
             values = [
                 *(m.group("name") for m in _NAME_STATED.finditer(sentence)),
                 *(a.rstrip(".") for a in EMAIL_ADDRESS.findall(sentence)),
@@ -7971,6 +7975,17 @@ _OWNED_BY_THEM = re.compile(r"\b(?:her|his|their)\s+(?P<thing>[a-z]+)\b", re.IGN
 _VALUES_STATED = re.compile(
     r"(?:^|(?<=[.!?]\s))(?P<sentence>[^.!?]*?\b(?:her|his|their)\s+(?:full\s+)?(?:name|e-?mail"
     r"(?:\s+address)?|phone(?:\s+number)?)\s+is\s+(?:[^.!?]|\.(?=\S))+?[.!?]+)(?=\s|$)",
+    re.IGNORECASE,
+)
+_ONE_VALUE_STATED = (
+    r"(?:her|his|their)\s+(?:full\s+)?(?:name|e-?mail(?:\s+address)?|phone(?:\s+number)?)\s+is\s+"
+    r"(?:[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s().-]{7,})"
+)
+#: The whole sentence: what happened, then only the values ("A new client signed up, her
+#: name is Priya Shah and her email is priya@x.com.")
+_VALUES_ONLY = re.compile(
+    rf"(?:[^.!?,]*,\s*)?{_ONE_VALUE_STATED}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+){_ONE_VALUE_STATED})*"
+    r"\s*[.!?]+",
     re.IGNORECASE,
 )
 _NAME_STATED = re.compile(

@@ -812,7 +812,12 @@ _ASKS = re.compile(r"\b(?:please|pls|can\s+you|could\s+you|need|want|if|when)\b"
 
 
 def _done_already(match: re.Match[str]) -> str:
-    return match.group(0) if _ASKS.search(match.group("told")) else match.group("lead")
+    told = match.group("told")
+    if _ASKS.search(told) or re.search(r"[\d@:\"\u201c\u2018#]|(?<!\w)'[^']+'", told):
+        # (what it carries, a code, an address, a quote, is what the steps work on: "we
+        # received this review: '...'")
+        return match.group(0)
+    return match.group("lead")
 
 
 def chat_spelling(text: str) -> str:
