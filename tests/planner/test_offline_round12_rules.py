@@ -366,3 +366,15 @@ def test_what_was_done_told_first_is_no_step():
         demo_catalog_with([]),
     )
     assert steps(flow)["analyze_sentiment"]["text"] == '"the cake was stale"'
+
+
+def test_not_done_for_more_than_a_time_is_the_time_since():
+    # "if it hasn't checked in for more than 30 days" read `!(last_checkin_days > 30)`: the
+    # incident was opened for the devices seen lately
+    flow = plan(
+        "check device LT-8 and if it hasn't checked in for more than 14 days open a high "
+        "urgency incident for endpoint",
+        eval_catalog(ITSM),
+    )
+    [branch] = [n for n in flow.nodes if n.type == "branch"]
+    assert branch.condition == "mdm_device_get.last_checkin_days > 14.0"
