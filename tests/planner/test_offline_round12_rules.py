@@ -378,3 +378,13 @@ def test_not_done_for_more_than_a_time_is_the_time_since():
     )
     [branch] = [n for n in flow.nodes if n.type == "branch"]
     assert branch.condition == "mdm_device_get.last_checkin_days > 14.0"
+
+
+def test_countries_of_both_sides():
+    # "from China into Germany": the destination was asked of the run
+    flow = plan(
+        "estimate duty for hs 6109.10 on $2,000 of shirts from Japan into France",
+        eval_catalog(CUSTOMS),
+    )
+    estimate = steps(flow)["customs.duty.estimate"]
+    assert (estimate["origin_country"], estimate["destination_country"]) == ('"JP"', '"FR"')

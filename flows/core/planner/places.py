@@ -147,6 +147,10 @@ def country_literal(
     else:
         return {}
     countries = [n for n in properties if n not in taken and "country" in split_identifier(n)]
+    sides = _countries_by_side(text, countries)
+    if len(sides) > 1:
+        # "from China into Germany": each country to the input of its side
+        return sides
     if found is not None and len(countries) > 1:
         # ("going into the UK": the destination's country, not the origin's)
         before = text[: found.start("name")].lower().split()[-2:]
@@ -162,6 +166,21 @@ def country_literal(
     for name in countries:
         return {name: json.dumps(code)}
     return {}
+
+
+def _countries_by_side(text: str, countries: list[str]) -> dict[str, str]:
+    """ "from China into Germany": the origin's country after "from", the destination's after
+    "to" or "into", for a step with an input of each side."""
+    found: dict[str, str] = {}
+    for match in _NAMED.finditer(text):
+        before = text[: match.start("name")].lower().split()[-2:]
+        side = (
+            "origin" if "from" in before else "destination" if {"to", "into"} & set(before) else ""
+        )
+        sided = [n for n in countries if side and side in split_identifier(n)]
+        if len(sided) == 1 and sided[0] not in found:
+            found[sided[0]] = json.dumps(COUNTRY_CODES[match.group("name").lower()])
+    return found
 
 
 #: "..., San Francisco, CA 94103": a US state's postal code, then a ZIP code
