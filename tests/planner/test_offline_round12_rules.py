@@ -388,3 +388,17 @@ def test_countries_of_both_sides():
     )
     estimate = steps(flow)["customs.duty.estimate"]
     assert (estimate["origin_country"], estimate["destination_country"]) == ('"JP"', '"FR"')
+
+
+def test_a_condition_on_a_sign_in_name_and_several_names_for_one():
+    # "if mpatel's account is suspended, ..." looked up a demo user by an id the run was asked
+    # for; "reset passwords for jdoe, mlee and tcho and ..." reset one password, for a name
+    # the run was asked for
+    flow = plan(
+        "if kwong's account is locked, open an incident for identity", eval_catalog(ITSM)
+    )
+    assert steps(flow)["idp.user.get"] == {"username": '"kwong"'}
+    error = refusal(
+        "reset passwords for jdoe, mlee and tcho and notify their managers", eval_catalog(ITSM)
+    )
+    assert "jdoe" in error.message

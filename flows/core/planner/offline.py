@@ -938,6 +938,19 @@ class FlowBuilder:
         if len(wanted) != 1:
             return {}
         handles = self._handles_in(action)
+        if len(handles) > 1 and not re.search(r"\b(?:each|every|these|those)\b", action, re.I):
+            # "reset passwords for jdoe, mlee and tcho and notify ...": several names for a
+            # tool that takes one, not said as a loop the planner reads; refused, not one
+            # call with a name asked of the run
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan the step {action!r}: it names {len(handles)} people "
+                f"({', '.join(handles)}) and {spec.id} takes one {wanted[0]}. Say it for each "
+                f"of them ('for each of these users: {', '.join(handles)} - ...'), or plan one "
+                "per run.",
+                step=action,
+                details={"reason": "several_for_one", "values": handles},
+            )
         if len(handles) != 1:
             return {}
         return {wanted[0]: json.dumps(handles[0])}
@@ -7181,6 +7194,10 @@ class FlowBuilder:
             asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
         # ("the error rate": a tool returning `error_rate` before one returning `errors`)
         deciders = sorted(self._deciders(asked), key=lambda spec: not _field_in_full(asked, spec))
+        if len(self._handles_in(asked)) == 1:
+            # "if mpatel's account is suspended": the tool that reads an account by its
+            # sign-in name tells it (the demo's user lookup asked the run for an id)
+            deciders.sort(key=lambda spec: not _takes_a_handle(spec))
         # "if the payment for order 44 fails": the outcome of a step that does something
         # (a charge), which no check of the order tells
         subject = re.match(r"\s*(?:the|its|their|his|her|a|an)\s+([a-z]+)\b", condition.text, re.I)
