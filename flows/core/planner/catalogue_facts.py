@@ -54,7 +54,14 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
         verbs=frozenset(
             verbs_of([spec.id for spec in tools if not id_leads_with_a_name(spec)])
             | description_verbs(spec.description for spec in tools)
-            | {verb for spec in tools if (verb := _verb_after_a_brand(spec)) is not None}
+            | {
+                verb
+                for spec in tools
+                if (verb := _verb_after_a_brand(spec)) is not None
+                # ("clm.contract.create" beside a `contract_id`: the thing a code names is no
+                # verb; "if contract CT-1 is signed" was read as a step)
+                and not (spec.id.count(".") >= 2 and verb in _id_nouns(tools))
+            }
         ),
         qualities=frozenset(v for spec in tools for v in output_values(spec.output_schema)),
         topic_words=frozenset(
@@ -78,6 +85,16 @@ _UPDATE_VERBS = frozenset({"update", "set", "change", "edit", "patch", "modify"}
 
 #: The facts of `tools`: read once per catalogue.
 catalogue_facts = PerCatalogue(_read)
+
+
+def _id_nouns(tools: tuple[ToolSpec, ...]) -> frozenset[str]:
+    """ "contract" for a `contract_id` input: the things the catalogue names by a code."""
+    return frozenset(
+        name[: -len("_id")]
+        for spec in tools
+        for name in spec.input_properties()
+        if name.endswith("_id") and "_" not in name[: -len("_id")]
+    )
 
 
 def _verb_after_a_brand(spec: ToolSpec) -> str | None:

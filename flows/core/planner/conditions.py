@@ -295,6 +295,16 @@ def _two_kinds_of_one_noun(text: str, sources: Sequence[Source]) -> str:
     return f"{text[: match.start()]}{said}{text[match.end() :]}"
 
 
+#: "it hasn't checked in for more than 30 days", "they haven't paid in over 2 weeks"
+_NOT_DONE_FOR_A_TIME = re.compile(
+    r"\b(?P<who>it|they|he|she|the\s+\w+)\s+(?:has|have|had)(?:n't|\s+not)\s+(?P<verb>\w+ed|"
+    r"\w+en|paid|sent|run|been\s+\w+)(?P<particle>\s+(?:in|on|up|back))?\s+(?:for|in)\s+"
+    r"(?P<cmp>more\s+than|over|at\s+least|longer\s+than)\s+(?P<n>\d+)\s+(?P<unit>minutes?|hours?|"
+    r"days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -303,6 +313,14 @@ def resolve_condition(
     # ("if 'cold food, never again' is negative": the words of a quoted text are what is
     # read, not what the condition says: no "never" that turns it around)
     text = _QUOTED_TEXT.sub("the text", text)
+    # "if it hasn't checked in for more than 30 days": the time since it last did is over 30
+    # days, not "not over 30 days" (the negation was read as the comparison's)
+    text = _NOT_DONE_FOR_A_TIME.sub(
+        lambda m: (
+            f"it's been {m['cmp']} {m['n']} {m['unit']} since {m['who']} {m['verb']}"
+            f"{m['particle'] or ''}"
+        ), text
+    )
     if _WENT_WELL_SAID.match(text.strip()) and not any(
         schema_types(source.schema) == {"boolean"} for source in sources if source.node
     ):

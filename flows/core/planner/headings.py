@@ -32,6 +32,11 @@ _NOT_A_HEADING = re.compile(
 _SAYS_SOMETHING = re.compile(
     r"(?:the|a|an|we|i|our|my|this|that|these|they|he|she|it|there|please|you)\b", re.IGNORECASE
 )
+#: 'Review from order BK-3390: "The book arrived torn"', "Message from tenant 4B: '...'": a
+#: thing and where it came from, then what it says; its first word is no verb
+_LABELLED_QUOTE = re.compile(
+    r"^[A-Za-z]+\s+(?:from|by)\s+[^:\"'\u201c]{1,80}:\s*[\"'\u201c\u2018][^\"'\u201d\u2019]{3,}[\"'\u201d\u2019]\s*$"
+)
 _CAPITALISED = r"[A-Z][a-z'\u00e0-\u00ff-]+"
 #: "Jane Doe, jane@acme.io", "Maria Lopez (maria@acme.com)": the person an address is for.
 _NAME_BY_ADDRESS = re.compile(
@@ -49,7 +54,11 @@ _NAMED_THINGS = frozenset(
     "file template sheet table list campaign channel product company project repo "
     "display user".split()
 )
-_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{3,1000})[\"\u201d]")
+_QUOTED = re.compile(
+    r"[\"\u201c]([^\"\u201d]{3,1000})[\"\u201d]"
+    # ("Message from order OR-7: 'the box was crushed'": single quotes, not apostrophes)
+    r"|(?<!\w)['\u2018]([^'\u2019\n]{3,1000})['\u2019](?!\w)"
+)
 #: Inputs that hold the text a step reads (a message written to us).
 _TEXT_INPUTS = frozenset({"text", "message", "body", "content", "comment", "feedback"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
@@ -75,7 +84,9 @@ def split_data_heading(
         # ("Re: order 1234. Please validate it": a polite word before the first verb)
         if not rest or not starts_with_verb(_POLITE.sub("", rest)):
             continue
-        if starts_with_verb(heading) or _NOT_A_HEADING.search(heading):
+        if (
+            starts_with_verb(heading) and not _LABELLED_QUOTE.match(heading)
+        ) or _NOT_A_HEADING.search(heading):
             return None
         if end.group(0).strip() == ":" and ":" not in heading:
             return None
@@ -151,7 +162,7 @@ def heading_literals(
                     found[field] = json.dumps(last)
             else:
                 found[field] = json.dumps(name)
-    said = _QUOTED.findall(heading)
+    said = [a or b for a, b in _QUOTED.findall(heading)]
     if len(said) == 1:
         # 'Customer Tom (tom@x.com) wrote in: "My parcel never arrived"': what they wrote is
         # the text the steps read

@@ -10,6 +10,7 @@ or planning fails with a message that names the step it could not map and why.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -321,7 +322,12 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
                 for other in nodes
                 if other.get("type") in ("tool", "map")
                 for field, literal in (other.get("inputs") or {}).items()
-                if field in names
+                if (
+                    field in names
+                    # ("declared value $250,000", "an offer at $172,000": the one number a
+                    # step names for money, `declared_value`, `salary`)
+                    or (name in _MONEY_NAMES and set(split_identifier(field)) & _MONEY_WORDS)
+                )
                 and isinstance(literal, str)
                 and re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
             }
@@ -339,7 +345,7 @@ _MONEY_NAMES = frozenset({"amount", "total", "price", "sum", "cost", "value"})
 #: Words of a number input that holds money: "salary", "new_rent", "fee_amount".
 _MONEY_WORDS = frozenset(
     "amount total price sum cost salary rent fee fees wage wages pay budget deposit charge "
-    "payment bonus compensation".split()
+    "payment bonus compensation value".split()
 )
 
 
@@ -600,6 +606,8 @@ class FlowBuilder:
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
         text = kind_needs_approval(text, self.specs.values())
+        text = _HANDLES_LISTED.sub(self._handles_listed, text)
+        text = _HANDLE_SAYS.sub(self._whose_said, text)
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "Process order": the steps an order takes, when the request names nothing else
         text = written_out_goal(text, self.specs.values())
@@ -652,6 +660,7 @@ class FlowBuilder:
         # "A tenant wrote: '...'. Classify it ...": what someone wrote, said first, is the
         # text the step after it works on ("it"), not a step nor a heading
         text = quote_said_first(text)
+        text = self._values_stated_apart(text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -681,6 +690,7 @@ class FlowBuilder:
         text = _OTHERWISE_APART.sub(r"\g<before>; otherwise", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
+        text = _LABELLED_TEXT.sub(self._labelled_text, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
@@ -833,6 +843,126 @@ class FlowBuilder:
             return match.group(0)
         lead = ", with " if match.group("lead") == "." else ", "
         return f"{lead}{field.replace('_', ' ')} {match.group('value').strip()}"
+
+    def _whose_said(self, match: re.Match[str]) -> str:
+        """ "jsmith says she can't log in. check her account ...", "jsmith: check her
+        account": who the steps are about, by a sign-in name; "her account" is theirs (the
+        sentence was read as a step no tool does, the heading as a user to look up)."""
+        who = match.group("who")
+        if not _a_handle(who, self.words) or not any(
+            _takes_a_handle(spec) for spec in self.specs.values()
+        ):
+            return match.group(0)
+        rest = match.group("rest")
+        owned = _OWNED_BY_THEM.search(rest)
+        if owned is None:
+            return match.group(0)
+        return f"{rest[: owned.start()]}{who}'s {owned.group('thing')}{rest[owned.end() :]}"
+
+    def _values_stated_apart(self, text: str) -> str:
+        """ "A new client just signed up, her name is Priya Shah and her email is
+        priya@x.com. Can you validate the address first? ...": a sentence that only says
+        someone's name, address or phone is no step (the welcome email was sent from it,
+        whatever the check found); its values are what the steps are about, as a heading's."""
+        if self.heading:
+            return text
+        for match in _VALUES_STATED.finditer(text):
+            sentence = match.group("sentence")
+            if (
+                self.reader.starts_with_verb(sentence.strip())
+                or _ASKS_IN_IT.search(sentence)
+                or not _VALUES_ONLY.fullmatch(sentence.strip())
+            ):
+                continue  # ("her email is x@y.com so send her ...": a step is said in it)
+            values = [
+                *(m.group("name") for m in _NAME_STATED.finditer(sentence)),
+                *(a.rstrip(".") for a in EMAIL_ADDRESS.findall(sentence)),
+            ]
+            if not values:
+                continue
+            self.heading = f"Person: {', '.join(dict.fromkeys(values))}"
+            self._note_topic(self.heading)
+            return f"{text[: match.start('sentence')]}{text[match.end('sentence') :]}".strip()
+        return text
+
+    def _handles_listed(self, match: re.Match[str]) -> str:
+        """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
+        that takes one are one call each ("to each of these users: ..."); one seat was
+        given to a name the run was asked for."""
+        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match.group("list"))
+        if not any(_takes_a_handle(spec) for spec in self.specs.values()) or not all(
+            _a_handle(name, self.words) for name in names
+        ):
+            return match.group(0)
+        return f"{match.group('prep')} each of these users: {match.group('list')}"
+
+    def _handles_in(self, action: str) -> list[str]:
+        """Words in lower case that are no word at all ("mpatel", "rgarcia"): sign-in names."""
+        said = _EMAIL_OR_URL.sub(" ", without_quotes(action))
+        handles = [
+            word.rstrip(".")
+            for word in re.findall(r"(?<![\w@.#/-])[a-z][a-z0-9._-]{2,30}(?![\w@/-])", said)
+            if _a_handle(word.rstrip("."), self.words)
+        ]
+        return list(dict.fromkeys(handles))
+
+    def _handle_taker_first(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "Look up rgarcia in the directory": a step that writes a sign-in name goes to the
+        tool that takes one (`idp.user.get`: `username`) when it scores at least half as well
+        as one that does not (the demo's user lookup asked the run for an id)."""
+        if not ranked or _takes_a_handle(ranked[0][1].spec) or len(self._handles_in(text)) != 1:
+            return ranked
+        best_score = ranked[0][0]
+        for at, (score, item) in enumerate(ranked[1:], start=1):
+            if score < best_score * 0.5:
+                break
+            if _takes_a_handle(item.spec):
+                return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
+        return ranked
+
+    def _handle_said(
+        self, spec: ToolSpec, action: str, literals: dict[str, str]
+    ) -> dict[str, str]:
+        """ "reset the password for mpatel", "look up rgarcia in the directory": the one
+        required `username` (`login`, `handle`) is the one word in lower case the step
+        writes that is no word at all (it was asked of the run)."""
+        wanted = [
+            name
+            for name in spec.required_inputs()
+            if name not in literals
+            and name.lower() in _HANDLE_INPUTS
+            and "string" in schema_types(spec.input_properties().get(name) or {})
+        ]
+        if len(wanted) != 1:
+            return {}
+        handles = self._handles_in(action)
+        if len(handles) > 1 and not re.search(r"\b(?:each|every|these|those)\b", action, re.I):
+            # "reset passwords for jdoe, mlee and tcho and notify ...": several names for a
+            # tool that takes one, not said as a loop the planner reads; refused, not one
+            # call with a name asked of the run
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan the step {action!r}: it names {len(handles)} people "
+                f"({', '.join(handles)}) and {spec.id} takes one {wanted[0]}. Say it for each "
+                f"of them ('for each of these users: {', '.join(handles)} - ...'), or plan one "
+                "per run.",
+                step=action,
+                details={"reason": "several_for_one", "values": handles},
+            )
+        if len(handles) != 1:
+            return {}
+        return {wanted[0]: json.dumps(handles[0])}
+
+    def _labelled_text(self, match: re.Match[str]) -> str:
+        """ "void the envelope on CT-1180, reason: pricing changed, new version coming": a
+        free text a tool takes (`reason`, `note`), labelled, to the end of the sentence ->
+        "..., with reason 'pricing changed, new version coming'" (two words were kept)."""
+        field = match.group("field").lower()
+        if not any(field in spec.input_properties() for spec in self.specs.values()):
+            return match.group(0)
+        return f"{match.group('lead')} with {field} '{match.group('value').strip()}'"
 
     def _without_event(self, match: re.Match[str]) -> str:
         """ "Upon signup, verify the email": the event that starts the run is the run
@@ -2628,6 +2758,10 @@ class FlowBuilder:
                 },
             )
         ranked = self._object_over_verb(text, ranked)
+        ranked = _reader_for_a_check(text, ranked)
+        ranked = _doing_said_as_a_noun(text, ranked)
+        ranked = self._handle_taker_first(text, ranked)
+        ranked = _more_than_the_verb(text, ranked)
         ranked = self._services_first(text, ranked)
         ranked = self._fed_by_it_breaks_tie(clause, ranked)
         asked = _clean_action(clause.action or clause.text)  # quoted text is data, not a step
@@ -2923,6 +3057,14 @@ class FlowBuilder:
         if not words or not self.reader.starts_with_verb(lead):
             return
         verb = words[0].lower()
+        if verb in _VERBS_SAID_AS_THINGS:
+            # "Issue a certificate to ...": the verb is no ticket ("issue" as a thing); the
+            # tool must share a word with what is issued
+            rest = {stem(w.lower()) for w in meaningful(lead)[1:]}
+            rest |= {s for w in rest for s in synonyms(w)}
+            if best.matched and not any(term in rest for term in best.matched):
+                raise _no_tool_does(clause, repr(verb), "thing", best.spec, phrase=verb)
+            return
         if (
             verb not in _DISTINCT_ACTIONS
             or verb in self.reader.tool_verbs
@@ -6062,7 +6204,10 @@ class FlowBuilder:
         if named is not None and "name" in properties and "name" not in literals:
             # "send a welcome email to jane@example.com named Jane"
             literals["name"] = json.dumps(
-                named.group("name") or named.group("owner") or named.group("sent_to")
+                named.group("name")
+                or named.group("owner")
+                or named.group("sent_to")
+                or named.group("addressee")
             )
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
@@ -6078,6 +6223,7 @@ class FlowBuilder:
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
         )
         literals.update(_version_literals(properties, clause.action, literals))
+        literals.update(self._handle_said(spec, clause.action or clause.text, literals))
         literals.update(_value_before_its_input(properties, clause.action, literals))
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
@@ -6085,7 +6231,12 @@ class FlowBuilder:
         literals.update(_texted_by_sms(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
-        if "amount" in literals or _IN_CURRENCY_CODE.search(clause.action):
+        if (
+            "amount" in literals
+            or _IN_CURRENCY_CODE.search(clause.action)
+            # ("declared value 8400 USD": the currency of the one number named for money)
+            or any(set(split_identifier(name)) & _MONEY_WORDS for name in literals)
+        ):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
@@ -6125,6 +6276,10 @@ class FlowBuilder:
         if self.heading:
             # "Shipment to Germany: calculate the VAT, ...": the place the heading names
             literals.update(country_literal(properties, self.heading, literals))
+        literals.update(_name_by_its_address(properties, clause.action or clause.text, literals))
+        literals.update(
+            _them_at_the_one_address(spec, clause.action or clause.text, self.request, literals)
+        )
         # ("open a ticket if the score is low": a value the condition says is no input's)
         lowered = (clause.action if clause.condition is not None else clause.text).lower()
         for name, schema in properties.items():
@@ -7039,6 +7194,10 @@ class FlowBuilder:
             asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
         # ("the error rate": a tool returning `error_rate` before one returning `errors`)
         deciders = sorted(self._deciders(asked), key=lambda spec: not _field_in_full(asked, spec))
+        if len(self._handles_in(asked)) == 1:
+            # "if mpatel's account is suspended": the tool that reads an account by its
+            # sign-in name tells it (the demo's user lookup asked the run for an id)
+            deciders.sort(key=lambda spec: not _takes_a_handle(spec))
         # "if the payment for order 44 fails": the outcome of a step that does something
         # (a charge), which no check of the order tells
         subject = re.match(r"\s*(?:the|its|their|his|her|a|an)\s+([a-z]+)\b", condition.text, re.I)
@@ -7799,10 +7958,71 @@ _DISTINCT_ACTIONS = frozenset(
     restore backup migrate renew extend expire revoke grant award redeem void lock unlock
     """.split()
 )
+#: Verbs that are also a tool's thing in the lexicon ("issue" is a ticket): leading a step
+#: they are the doing ("issue a certificate"), and match no tool by that thing
+_VERBS_SAID_AS_THINGS = frozenset({"issue"})
 #: "add the tax to the total", "add it to the order amount": a sum, not a tool's work
 _ADDED_TO_TOTAL = re.compile(
     r"^(?:then\s+)?add\s+(?P<thing>it|them|this|that|the\s+(?:\w+\s+)?(?:tax|vat|fee|fees|shipping))\s+"
     r"(?:to|onto|on)\s+(?:the\s+|its\s+|their\s+)?(?:order\s+)?(?:total|amount|subtotal|sum|price)\b",
+    re.IGNORECASE,
+)
+def _a_handle(word: str, words: frozenset[str]) -> bool:
+    """ "mpatel", "okafor2", "j.smith": a sign-in name, no word the planner or English knows
+    (its letters; "u_1001" is an id)."""
+    letters = re.sub(r"[\d._-]", "", word)
+    return len(letters) >= 3 and unknown_word(letters, words)
+
+
+def _takes_a_handle(spec: ToolSpec) -> bool:
+    """Whether a required input of the tool is a sign-in name (`username`)."""
+    return any(name.lower() in _HANDLE_INPUTS for name in spec.required_inputs())
+
+
+#: "jsmith says she can't log in. check her account", "jsmith: check her account": a
+#: sign-in name, what they say (or a colon), then the steps
+_HANDLE_SAYS = re.compile(
+    r"^\s*(?P<who>[a-z][a-z0-9._-]{2,30})(?:\s+(?:says|said|reports|reported|mentions|"
+    r"mentioned|complains|complained|tells\s+us|told\s+us|writes|wrote)\b[^.!?;]*[.!?;]+|\s*:)"
+    r"\s+(?P<rest>.+)$",
+    re.DOTALL,
+)
+_OWNED_BY_THEM = re.compile(r"\b(?:her|his|their)\s+(?P<thing>[a-z]+)\b", re.IGNORECASE)
+#: A sentence that says someone's name, address or phone ("her email is x@y.com").
+_VALUES_STATED = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<sentence>[^.!?]*?\b(?:her|his|their)\s+(?:full\s+)?(?:name|e-?mail"
+    r"(?:\s+address)?|phone(?:\s+number)?)\s+is\s+(?:[^.!?]|\.(?=\S))+?[.!?]+)(?=\s|$)",
+    re.IGNORECASE,
+)
+_ONE_VALUE_STATED = (
+    r"(?:her|his|their)\s+(?:full\s+)?(?:name|e-?mail(?:\s+address)?|phone(?:\s+number)?)\s+is\s+"
+    r"(?:[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[\d\s().-]{7,})"
+)
+#: The whole sentence: what happened, then only the values ("A new client signed up, her
+#: name is Priya Shah and her email is priya@x.com.")
+_VALUES_ONLY = re.compile(
+    rf"(?:[^.!?,]*,\s*)?{_ONE_VALUE_STATED}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+){_ONE_VALUE_STATED})*"
+    r"\s*[.!?]+",
+    re.IGNORECASE,
+)
+_NAME_STATED = re.compile(
+    r"\b(?:her|his|their)\s+(?:full\s+)?name\s+is\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
+)
+_ASKS_IN_IT = re.compile(
+    r"\b(?:please|pls|can\s+you|could\s+you|would\s+you|if|when|unless|then)\b", re.IGNORECASE
+)
+#: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
+_HANDLES_LISTED = re.compile(
+    r"\b(?P<prep>to|for)\s+(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"
+    r"[a-z][a-z0-9._-]+)(?=\s*(?:[.;!?]|$))"
+)
+#: Inputs that take a person's sign-in name ("mpatel").
+_HANDLE_INPUTS = frozenset({"username", "user_name", "login", "handle", "userid", "samaccountname"})
+#: "..., reason: pricing changed, new version coming": a free text a tool takes, labelled after
+#: the step, to the end of its sentence (not a quote)
+_LABELLED_TEXT = re.compile(
+    r"(?P<lead>[,;]|\.(?=\s))\s+(?P<field>reason|note|comment)\s*:\s*(?P<value>(?![\"'\u201c\u2018])"
+    r"[^.;!?\"\n]{3,200}?)\s*(?=[.;!?](?:\s|$)|$)",
     re.IGNORECASE,
 )
 #: "Create a ticket. Priority: high.": a field's value said after the step, as a label
@@ -8235,11 +8455,18 @@ _APPROVAL_FOR_DOING = re.compile(
 )
 #: "named Jane", "called Jane Doe": a person's name written in the request
 _NAMED = re.compile(
-    r"\b(?:named|called|(?:her|his|their|whose)\s+name\s+is|(?:she|he)\s+is)\s+"
+    r"\b(?:named|called|(?:her|his|their|whose)\s+name\s+is|(?:she|he)\s+is"
+    # ("(owner name is Karen Diaz)", "the client's name is ...": whose, said by a role; a
+    # pet's or a company's name is no person's)
+    r"|(?<!['\u2019])(?:the\s+)?(?!(?:pet|dog|cat|puppy|company|business|product|file|project|brand|store|shop|"
+    r"team|channel|account|user)\b)[a-z]+(?:'s)?\s+name\s+is)\s+"
     r"(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b"
     # "send a welcome email to Jane at jane@example.com": the person the address is theirs
     r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
+    # "ship it to Priya Nair, 22 Baker St, London": the person a parcel goes to, before the
+    # street address
+    r"|\bto\s+(?P<addressee>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})\s*,\s*\d+[A-Za-z]?\s+[A-Z]"
     # "send Maria the welcome email at maria@corp.eu": the person it is sent to, by name
     r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
     r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
@@ -10078,6 +10305,100 @@ def _check_cases_stated(clause: Clause, asked: str) -> None:
     )
 
 
+def _more_than_the_verb(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "Create an MSA for Northwind GmbH": when the best tools share only the step's verb
+    (`create_shipment`, `create_ticket`) and another that scores at least half as well
+    shares the verb and what the step makes (`clm.contract.create`: "MSA" is one of its
+    templates), that one does it (refused as a shipment of an MSA)."""
+    words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
+    if len(words) < 2 or not ranked:
+        return ranked
+    verb = stem(words[0].lower())
+    if verb not in _MAKING_VERBS:
+        return ranked
+    verb_forms = {verb} | synonyms(verb)
+    best_score, best = ranked[0]
+    if not best.matched or not set(best.matched) <= verb_forms:
+        return ranked
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < best_score * 0.5:
+            break
+        listed = {
+            stem(str(value).lower())
+            for schema in item.spec.input_properties().values()
+            if isinstance(schema, dict)
+            for value in (unwrap_nullable(schema).get("enum") or ())
+        }
+        if set(item.matched) & verb_forms and (set(item.matched) - verb_forms) & listed:
+            return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
+def _doing_of(tool_id: str) -> str:
+    """The stem of what a tool does: its id's first word, or the first word of the last part
+    of a dotted id (`esign.envelope.remind` -> "remind")."""
+    part = tool_id.rsplit(".", 1)[-1] if "." in tool_id else tool_id
+    return stem(next(iter(split_identifier(part)), ""))
+
+
+def _doing_said_as_a_noun(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "send the signers a reminder", "send them a renewal": what is sent is the noun of
+    another tool's doing (`esign.envelope.remind`), which goes before the tool that sends
+    (`esign.envelope.send` sent the contract out again)."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    if not ranked or not words or words[0] not in {"send", "give", "shoot", "fire"}:
+        return ranked
+    best_score, best = ranked[0]
+    if _doing_of(best.spec.id) != "send":
+        return ranked
+    # (what is sent comes before "to", "with", "every": "send contract CT-5 to dana@… with
+    # reminders every 3 days" sends the contract)
+    sent = list(
+        itertools.takewhile(
+            lambda w: w not in {"to", "with", "every", "about", "for", "on", "at", "by", "in"},
+            words[1:],
+        )
+    )
+    bases = {
+        stem(word[: -len(ending)])
+        for word in sent
+        for ending in ("er", "ers", "al", "als")
+        if word.endswith(ending) and len(word) - len(ending) >= 4
+    }
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < best_score * 0.5:
+            break
+        if _doing_of(item.spec.id) in bases:
+            return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
+def _reader_for_a_check(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "check contract CT-2291 and if it's still out for signature ...": a check goes to a
+    tool that changes nothing and works on the same thing (`clm.contract.get`) before one
+    that acts on it and whose verb the step does not say (`clm.contract.create`: the check
+    was refused as one that would act, or planned as a new contract)."""
+    words = text.split()
+    if not ranked or not words or words[0].lower() not in _CHECK_VERBS | {"see", "inspect"}:
+        return ranked
+    best_score, best = ranked[0]
+    said = {stem(w.lower()) for w in words}
+    if not acts(best.spec) or _tool_verb(best.spec.id) in said:
+        return ranked
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < best_score * 0.5:
+            break
+        if not acts(item.spec) and set(item.matched) & set(best.matched):
+            return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
 def _check_changes_nothing(clause: Clause, spec: ToolSpec) -> None:
     """Refuse a check ("check that the payment went through") that no step before it
     did and only a tool that acts would answer: planning it would charge the card."""
@@ -10162,7 +10483,9 @@ _ORDER_LINE = re.compile(
 
 #: "Screen 'Viktor Petrov' against ...": a quoted name right after the step's verb
 _QUOTED_OBJECT = re.compile(
-    r"^\W*[a-z]+(?:\s+up)?\s+['\"\u201c\u2018](?P<quote>(?-i:[A-Z])[\w.' -]{1,60}?)"
+    # ("Screen the consignee 'Golden Dragon Trading Co'": a noun may say what it names)
+    r"^\W*[a-z]+(?:\s+up)?\s+(?:(?:the|a|an|this|our)\s+(?:[a-z-]+\s+){1,2})?"
+    r"['\"\u201c\u2018](?P<quote>(?-i:[A-Z])[\w.' -]{1,60}?)"
     r"['\"\u201d\u2019]",
     re.IGNORECASE,
 )
@@ -10381,8 +10704,10 @@ _SPACED_DASH = re.compile(r"(?<=[A-Za-z0-9)\"'.])\s+(?:[\u2014\u2013]|-{1,2})\s+
 _CONDITION_LEAD = re.compile(r"(?:if|when|whenever|unless|once|otherwise|then|and\s+then)\b", re.I)
 #: Words before a quote that make it the thing a step reads ("the sentiment of '...'").
 _QUOTE_OBJECT_LABELS = frozenset(
-    {"of", "on", "about", "for", "from", "text", "message", "this", "following", "below"}
-)
+    {"of", "on", "about", "for", "from", "text", "message", "this", "following", "below",
+     # (a question about the quote: "what HS code would '...' fall under")
+     "would", "does", "should", "could", "is"}
+)  # fmt: skip
 def _after_a_colon(text: str, value: str) -> bool:
     return re.search(rf":\s*[\"\u201c']{re.escape(value)}", text) is not None
 
@@ -10392,7 +10717,11 @@ _SENT_TO_A_PRONOUN = re.compile(
     r"\b(?:email|e-mail|mail|message|notify|tell|send|text|remind)\s+(?:them|him|her)\b", re.I
 )
 #: Inputs that hold the text a reading step works on.
-_READ_TEXT_INPUTS = frozenset({"text", "content", "document", "input_text", "message", "body"})
+_READ_TEXT_INPUTS = frozenset(
+    # ("what HS code would 'steel knives, set of 6' fall under": what the tool reads is the
+    # thing's description)
+    {"text", "content", "document", "input_text", "message", "body", "description"}
+)
 #: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
 #: "check whether X" is X, read where it is said).
 _IF_SO = re.compile(
@@ -11046,6 +11375,74 @@ def _people_listed(
     return {lists[0]: json.dumps(addresses)}
 
 
+#: "for Brightwave Labs (legal@brightwave.io)", "Jane Doe, jane@x.com": a name, then its address
+_NAME_THEN_ADDRESS = re.compile(
+    r"(?<![\w'])(?P<name>[A-Z][\w'&.-]*(?:\s+[A-Z][\w'&.-]*){0,3})\s*(?:,|\(|<|-|\u2013|\u2014)\s*"
+    r"(?P<address>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+)
+
+
+def _name_by_its_address(
+    properties: dict[str, Any], action: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "draft an NDA for Brightwave Labs (legal@brightwave.io)": a `counterparty_name` whose
+    `counterparty_email` takes the address is the name written just before it (it was asked
+    of the run)."""
+    found: dict[str, str] = {}
+    for input_name in properties:
+        words = split_identifier(input_name)
+        if input_name in literals or not words or words[-1] != "name" or input_name == "name":
+            continue
+        prefix = words[:-1]
+        emails = [
+            other
+            for other in properties
+            if split_identifier(other)[:-1] == prefix
+            and split_identifier(other)[-1:] in (["email"], ["address"])
+            and other in literals
+        ]
+        if len(emails) != 1:
+            continue
+        try:
+            address = json.loads(literals[emails[0]])
+        except ValueError:
+            continue
+        for match in _NAME_THEN_ADDRESS.finditer(action):
+            if match["address"].rstrip(".") == address:
+                name = re.sub(r"^(?:For|To|With|And|From)\s+", "", match["name"])
+                if name and name[0].isupper():
+                    found[input_name] = json.dumps(name)
+                break
+    return found
+
+
+_FOR_SIGNATURE = re.compile(r"\b(?:for|to)\s+(?:e-?)?sign(?:ature|ing)?\b", re.IGNORECASE)
+_TO_THEM_PERSON = re.compile(r"\b(?:to|for)\s+(?:them|him|her)\b", re.IGNORECASE)
+
+
+def _them_at_the_one_address(
+    spec: ToolSpec, action: str, request: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "draft an NDA for Brightwave Labs (legal@…) and send it to them for signature": the
+    step's one required address input (`signer_email`) is the one address the request wrote,
+    when the step sends "to them" (it was asked of the run)."""
+    if EMAIL_ADDRESS.search(action) or not (
+        _TO_THEM_PERSON.search(action)
+        # ("..., then send it for signature": to whom the request wrote the address of)
+        or (_FOR_SIGNATURE.search(action) and not re.search(r"\bto\b", action, re.I))
+    ):
+        return {}
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in literals and "email" in split_identifier(name)
+    ]
+    addresses = list(dict.fromkeys(a.rstrip(".") for a in EMAIL_ADDRESS.findall(request)))
+    if len(wanted) != 1 or len(addresses) != 1:
+        return {}
+    return {wanted[0]: json.dumps(addresses[0])}
+
+
 def _address_literal(
     properties: dict[str, Any], action: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -11091,7 +11488,8 @@ _CODE_SUFFIXES = ("id", "token", "code", "number", "sku", "ref", "reference", "t
 _NAMED_CODE = (
     # "order A-1001", "user id u_7", "the user by id u_77"
     r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*"
-    r"(?P<code>[A-Za-z0-9][\w-]*)"
+    # ("HS code 8471.30": a dot between digits goes on with the code)
+    r"(?P<code>[A-Za-z0-9](?:[\w-]|\.(?=\d))*)"
 )
 #: "order status for 1234", "the order details for #A-17": the code after what it is of
 _CODE_FOR_NAMED = r"\b{noun}(?:\s+[a-z]+){{1,2}}\s+for\s+#?(?P<code>[A-Za-z0-9][\w-]*)"

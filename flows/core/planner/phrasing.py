@@ -78,7 +78,8 @@ _LIST_ITEM = re.compile(
 )
 #: "Out of stock? Email the customer an apology.": a short question, then what to do
 _QUESTION_THEN_STEP = re.compile(
-    r"(?P<lead>^|(?<=[.!;:\n])\s*)(?P<question>[A-Za-z][^.?!;:\n]{1,60})\?[ \t]+"
+    # (a stop inside an address, "outlook.com saying hi? thanks", ends no sentence)
+    r"(?P<lead>^|(?<=[.!;:\n])(?=\s)\s*|(?<=\n))(?P<question>[A-Za-z][^.?!;:\n]{1,60})\?[ \t]+"
     # the step ends with its sentence, so that "Negative? Open a ticket." after it is
     # read as a question too
     r"(?P<step>[A-Za-z].*?(?:[.!;](?=\s|$)|$))",
@@ -3916,6 +3917,8 @@ _BEFORE_LEADS = re.compile(
 COMPARISON_PHRASE = re.compile(
     r"\b(?:is\s+|are\s+)?(?:over|above|more\s+than|greater\s+than|exceeds?|exceeding|at\s+least|"
     r"under|below|less\s+than|at\s+most)\s+[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?\b"
+    # ("€80,000 over 24 months": a term, not a threshold)
+    r"(?!\s*(?:months?|years?|weeks?|days?|hours?|minutes?|mo|yrs?)\b)"
     r"|[$€£¥]?\s*\d[\d,.]*\s*(?:k|thousand|m|million)?(?:\s*(?:usd|eur|gbp|dollars?|euros?|"
     r"pounds?))?\s+(?:or\s+(?:more|above|higher|greater|less|fewer|below|lower)|and\s+(?:up|above|"
     r"over|under|below))\b",

@@ -102,7 +102,8 @@ PLACE_NAMED = re.compile(
 )
 _NAMED = re.compile(
     # "for Germany", and "to Berlin, Germany": the country after its city
-    r"(?:\b(?:for|in|to|from|into|within)\s+(?:the\s+)?|(?<=[a-z]),\s*)(?P<name>"
+    # ("the consignee 'Golden Dragon Trading Co' (China)": the country in an aside)
+    r"(?:\b(?:for|in|to|from|into|within)\s+(?:the\s+)?|(?<=[a-z]),\s*|\((?=[A-Z][a-z]+\)))(?P<name>"
     + "|".join(re.escape(name) for name in sorted(COUNTRY_CODES, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
@@ -118,6 +119,19 @@ def country_literal(
     region = _REGION_NAMED.search(text)
     if region is not None:
         return _region_literals(properties, taken, *REGION_CODES[region.group("name").lower()])
+    zipped = _STATE_AND_ZIP.search(text)
+    if zipped is not None and zipped.group("code") in _US_STATE_CODES:
+        # "San Francisco, CA 94103": a state's postal code and a ZIP code are the US ("CA"
+        # was no country at all)
+        both = _region_literals(properties, taken, "US", zipped.group("code"))
+        if both:
+            return both
+        # (an address with its ZIP code: the country alone, for a step with no region)
+        return {
+            name: json.dumps("US")
+            for name in list(properties)[:]
+            if name not in taken and "country" in split_identifier(name)
+        }
     coded = _ISO_CODE.search(text)
     if coded is not None and coded.group("code") in _POSTAL_CODES:
         # "the tax for NY": a state's postal code that is no country's ("for DE" stays Germany)
@@ -132,12 +146,48 @@ def country_literal(
         code = coded.group("code")  # "VAT on 250 for GB": the country's own code
     else:
         return {}
-    for name in properties:
-        if name not in taken and "country" in split_identifier(name):
-            return {name: json.dumps(code)}
+    countries = [n for n in properties if n not in taken and "country" in split_identifier(n)]
+    sides = _countries_by_side(text, countries)
+    if len(sides) > 1:
+        # "from China into Germany": each country to the input of its side
+        return sides
+    if found is not None and len(countries) > 1:
+        # ("going into the UK": the destination's country, not the origin's)
+        before = text[: found.start("name")].lower().split()[-2:]
+        side = "origin" if "from" in before else "destination" if before else ""
+        sided = [n for n in countries if side and side in split_identifier(n)]
+        if len(sided) == 1:
+            return {sided[0]: json.dumps(code)}
+    if found is not None and countries:
+        # ("into the UK" is no `origin_country`; "from China" is no `destination_country`)
+        before = text[: found.start("name")].lower().split()[-2:]
+        wrong = "destination" if "from" in before else "origin" if before else ""
+        countries = [n for n in countries if not wrong or wrong not in split_identifier(n)]
+    for name in countries:
+        return {name: json.dumps(code)}
     return {}
 
 
+def _countries_by_side(text: str, countries: list[str]) -> dict[str, str]:
+    """ "from China into Germany": the origin's country after "from", the destination's after
+    "to" or "into", for a step with an input of each side."""
+    found: dict[str, str] = {}
+    for match in _NAMED.finditer(text):
+        before = text[: match.start("name")].lower().split()[-2:]
+        side = (
+            "origin" if "from" in before else "destination" if {"to", "into"} & set(before) else ""
+        )
+        sided = [n for n in countries if side and side in split_identifier(n)]
+        if len(sided) == 1 and sided[0] not in found:
+            found[sided[0]] = json.dumps(COUNTRY_CODES[match.group("name").lower()])
+    return found
+
+
+#: "..., San Francisco, CA 94103": a US state's postal code, then a ZIP code
+_STATE_AND_ZIP = re.compile(r",\s*(?P<code>[A-Z]{2})\s+\d{5}(?:-\d{4})?\b")
+_US_STATE_CODES = frozenset(
+    region for country, region in REGION_CODES.values() if country == "US"
+)
 #: "for GB", "in DE": a country's two-letter code after a preposition, in capitals.
 _ISO_CODE = re.compile(r"\b(?:for|in|to|into)\s+(?P<code>[A-Z]{2})\b(?![\w-])")
 _KNOWN_CODES = frozenset(COUNTRY_CODES.values())

@@ -88,7 +88,10 @@ _SAID_BELOW = re.compile(
     r"\s+[a-z]+"
     # ("Summarize this complaint ... and open a ticket with the summary as the subject:
     # '...'": "this complaint" is the quote the request ends on)
-    r"|this\s+(?:complaint|message|review|comment|feedback|email|note|text|request))\b",
+    # ("this discharge note", "this customer email": a word may say what kind it is)
+    r"|this\s+(?:[a-z-]+\s+)?(?:complaint|message|review|comment|feedback|email|note|text|"
+    r"request|letter|paragraph|transcript|description|notes|report|article|statement|"
+    r"announcement|update))\b",
     re.IGNORECASE,
 )
 _ENDING_QUOTE = re.compile(

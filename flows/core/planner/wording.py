@@ -301,6 +301,9 @@ def best_correction(
     found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=50)
     if english:
         found = [f for f in found if f[0].startswith(word) and len(f[0]) == len(word) + 1]
+    # ("redline" is not "realing": two letters off and another ending is another word; a
+    # swap keeps the letters, "calcualte")
+    found = [f for f in found if f[1] <= 1 or sorted(f[0]) == letters or f[0][-1] == word[-1]]
     if len(word) >= 8:
         # "accountant" is not a typo of "accounting": another ending is another word.
         found = [f for f in found if sorted(f[0]) == letters or not _same_stem(word, f[0])]
@@ -443,6 +446,12 @@ _CHAT_WORDS = {
     "wasnt": "wasn't",
     "hasnt": "hasn't",
     "havent": "haven't",
+    "whats": "what's",
+    "hows": "how's",
+    "wheres": "where's",
+    "werent": "weren't",
+    "shouldnt": "shouldn't",
+    "couldnt": "couldn't",
     "w/": "with",
     "w/o": "without",
 }
@@ -502,6 +511,49 @@ _CHECKED_STATES = re.compile(
 #: "each" on its own at the end of a step is each one.
 _ONE_BY_ONE = re.compile(r"\s+(?:one\s+by\s+one|one\s+at\s+a\s+time|in\s+turn)\b", re.IGNORECASE)
 _BARE_EACH = re.compile(r"(?<=[a-z]\s)each(?=\s*(?:[.,;!?]|$))", re.IGNORECASE)
+#: "for another 12 months each", "$5 each": a quantity per item, no loop of its own
+_QUANTITY_BEFORE = re.compile(r"\d[\d,.]*\s*[a-z]*\s+$", re.IGNORECASE)
+#: "has to be OK'd by the dispatch manager", "okayed": approved
+_OKAYED = re.compile(r"\b(?:ok'?d|ok'ed|okayed|okay'd)\b", re.IGNORECASE)
+
+
+#: "if it errors", "if they error out": fails
+_IT_ERRORS = re.compile(
+    r"\b(?P<lead>if\s+(?:it|that|this|they|the\s+\w+))\s+errors?(?:\s+out)?\b", re.I
+)
+#: "try again - max 2 retries", ", max 2 retries", "try again (3 attempts max)": how often
+_TRY_AGAIN_MAX = re.compile(
+    r"(?:\btry\s+(?:it\s+)?again\s*)?(?:[-\u2013\u2014,:(]\s*)?\b(?:max(?:imum)?|at\s+most|up\s+to)\s+"
+    r"(?P<n>\d+)\s+(?P<unit>retries|attempts|tries)\b\)?"
+    r"|(?:\btry\s+(?:it\s+)?again\s*)?(?:[-\u2013\u2014,:(]\s*)(?P<n2>\d+)\s+(?P<unit2>retries|attempts|"
+    r"tries)\s+max(?:imum)?\b\)?",
+    re.IGNORECASE,
+)
+
+
+#: "If it's invalid please open a ticket": the condition ends where the polite word starts
+#: the step (the step was read as part of the condition)
+_CONDITION_THEN_PLEASE = re.compile(
+    r"(?P<condition>\b(?:if|when|unless|once)\s+[^,.;:!?]+?)\s+(?:please|pls|kindly)\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+
+
+def _retries_said(match: re.Match[str]) -> str:
+    """ "try again - max 2 retries" -> "retry up to 2 times"; "(3 attempts max)" -> "try
+    up to 3 times" (a retry was planned for neither)."""
+    count = match.group("n") or match.group("n2")
+    unit = (match.group("unit") or match.group("unit2") or "").lower()
+    lead = ", " if match.group(0)[:1] in ",-\u2013\u2014(:" else ""
+    if unit == "retries":
+        return f"{lead}retry up to {count} times"
+    return f"{lead}try up to {count} times"
+
+
+def _each_one(match: re.Match[str]) -> str:
+    if _QUANTITY_BEFORE.search(match.string[: match.start()]):
+        return match.group(0)
+    return "each one"
 
 
 #: "once finance has signed off": someone's decision said in the perfect ("signs off").
@@ -576,6 +628,32 @@ _HOW_MUCH_WE_ADD = re.compile(
     r"\bhow\s+much\s+(?P<what>[\w/-]+(?:\s+[\w/-]+)?)\s+(?:do|does|should|would|will|must|"
     r"shall)\s+(?:we|i|you|they)\s+(?:need\s+to\s+|have\s+to\s+)?(?:add|charge|pay|owe|"
     r"collect|put|apply)\s+(?:on|to|for)\b",
+    re.IGNORECASE,
+)
+#: "how much gst on a $64.50 order in australia", "how much VAT is there on €80": the tax on
+#: that amount, asked without a verb of adding or charging
+_HOW_MUCH_TAX_ON = re.compile(
+    r"\bhow\s+much\s+(?P<what>(?:sales\s+)?(?:tax|taxes|vat|gst|hst|pst))\s+(?:is\s+(?:there\s+|"
+    r"charged\s+|due\s+)?|would\s+(?:there\s+)?be\s+|comes?\s+)?(?:on|for)\b",
+    re.IGNORECASE,
+)
+#: "A re-pipe quote is $3,400 in Ontario, Canada. How much is that with tax?": the tax on the
+#: amount the sentence before states
+_HOW_MUCH_WITH_TAX = re.compile(
+    r"(?P<lead>^|[.!?]\s+)[^.!?$\u20ac\u00a3]*?\b(?:is|comes\s+to|costs?|came\s+to)\s+"
+    r"(?P<amount>[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?(?:\s?[kK]\b)?|\d[\d,]*(?:\.\d+)?\s?"
+    r"(?:USD|EUR|GBP|CAD|AUD|dollars|euros|pounds)\b)(?P<place>\s+in\s+[^.!?]+?)?\s*[.!?]+\s*"
+    r"(?:so\s+)?(?:how\s+much\s+is|what(?:'s|\s+is))\s+(?:that|it|this)\s+(?:with|after|including|"
+    r"incl\.?|plus)\s+(?P<what>(?:sales\s+)?(?:tax|vat|gst|hst))\b\s*\??",
+    re.IGNORECASE,
+)
+
+#: "check the email is valid and tell me which ones aren't": the quality the check said,
+#: not said again after "aren't" (each item was emailed alone)
+_WHICH_ONES_NOT = re.compile(
+    r"(?P<head>\b(?:is|are)\s+(?P<quality>(?:in\s+|out\s+of\s+)?[a-z]+)\b(?:[^.;!?]|\.(?=\S))*?\bwhich)"
+    r"(?P<which>\s+ones|\s+of\s+them|\s+[a-z]+s)?\s+(?:aren't|are\s+not|weren't|were\s+not|isn't|is\s+not)"
+    r"(?=\s*(?:[.,;:!?]|$))",
     re.IGNORECASE,
 )
 
@@ -664,6 +742,17 @@ _LIST_SAID_LAST = re.compile(
 )
 
 
+#: "check each guest email on this list and open a ticket for any that are invalid: a@x,
+#: b@y, c@z": the steps over each, then the list they run over, ending the request
+_STEPS_THEN_THEIR_LIST = re.compile(
+    # (two steps: "read each of these sensors: ..." is one, read as it is)
+    r"^(?P<steps>[^:.;!?]*?\b(?:each|every|these|those|this\s+list|the\s+list)\b[^:;!?]*?\s(?:and|then)"
+    r"\s[^:;!?]*?)\s*:\s*"
+    rf"(?P<list>{_LIST_ITEM}(?:\s*(?:,|\band\b|&)\s*{_LIST_ITEM})+)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _each_of_codes(match: re.Match[str]) -> str:
     items = [item.strip() for item in match["items"].split(",")]
     return f"{match['lead']}{', '.join(items[:-1])} and {items[-1]}, "
@@ -690,17 +779,68 @@ _GIVE_THEM_TIME = re.compile(
 )
 
 
+#: "... and if they're not found send the welcome email to that address": the one address
+#: the request wrote before
+_THAT_ADDRESS = re.compile(
+    r"\b(?:that|the\s+same|this)\s+(?:e-?mail\s+)?address\b(?!\s*[:(]?\s*[\w.+-]+@)",
+    re.IGNORECASE,
+)
+_AN_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _that_address(text: str) -> str:
+    """ "to that address" -> the one address written before it, when exactly one is."""
+
+    def said(match: re.Match[str]) -> str:
+        before = {a.rstrip(".").lower() for a in _AN_ADDRESS.findall(text[: match.start()])}
+        if len(before) != 1:
+            return match.group(0)
+        return next(a.rstrip(".") for a in _AN_ADDRESS.findall(text[: match.start()]))
+
+    return _THAT_ADDRESS.sub(said, text)
+
+
+#: "hey so we finished the roof repair at the Millers'. can you charge ...": what was done,
+#: told before the request (no step; it was refused as one)
+_DONE_ALREADY_FIRST = re.compile(
+    r"^(?P<lead>\s*(?:(?:hey|hi|hello|ok|okay|so|well|alright)[,!.]?\s+){0,3})(?:we|i)\s+"
+    r"(?:just\s+|already\s+|finally\s+)?(?:[a-z]+ed|did|made|got|had|went|came|took|sent|put|"
+    r"built|fixed|won)\b(?P<told>[^.!?]*)[.!]+\s+(?=\S)",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(r"\b(?:please|pls|can\s+you|could\s+you|need|want|if|when)\b", re.IGNORECASE)
+
+
+def _done_already(match: re.Match[str]) -> str:
+    told = match.group("told")
+    if _ASKS.search(told) or re.search(r"[\d@:\"\u201c\u2018#]|(?<!\w)'[^']+'", told):
+        # (what it carries, a code, an address, a quote, is what the steps work on: "we
+        # received this review: '...'")
+        return match.group(0)
+    return match.group("lead")
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
+    text = _DONE_ALREADY_FIRST.sub(_done_already, text, count=1)
+    text = _that_address(text)
     text = _GIVE_THEM_TIME.sub(" - ", text)
     text = _EACH_UP.sub(lambda m: f"{m['verb']} up {_each_up_object(m['what'])}", text)
     text = _FOR_THE_CODES.sub(_for_the_codes, text)
     text = _EACH_OF_CODES_COLON.sub(_each_of_codes, text)
     text = _LIST_SAID_LAST.sub(r"\g<head>: \g<list>, and \g<second>", text)
+    text = _STEPS_THEN_THEIR_LIST.sub(
+        lambda m: f"For each of these: {m['list']} - {m['steps'].strip()}", text
+    )
     text = _FOR_ANY_THAT.sub(r"\g<lead>if they \g<condition>, \g<step>", text)
     text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
     text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
+    text = _WHICH_ONES_NOT.sub(
+        lambda m: f"{m['head']}{m['which'] or ' ones'} are not {m['quality']}", text
+    )
+    text = _HOW_MUCH_TAX_ON.sub(r"what's the \g<what> on", text)
+    text = _HOW_MUCH_WITH_TAX.sub(r"\g<lead>what's the \g<what> on \g<amount>\g<place>?", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
     text = _FILLER_LEAD.sub(lambda match: match.group("lead"), text)
@@ -710,7 +850,11 @@ def chat_spelling(text: str) -> str:
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _STATE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _CHECKED_STATES.sub("make sure ", text)
-    text = _BARE_EACH.sub("each one", _ONE_BY_ONE.sub("", text))
+    text = _BARE_EACH.sub(_each_one, _ONE_BY_ONE.sub("", text))
+    text = _OKAYED.sub("approved", text)
+    text = _IT_ERRORS.sub(r"\g<lead> fails", text)
+    text = _CONDITION_THEN_PLEASE.sub(r"\g<condition>, ", text)
+    text = _TRY_AGAIN_MAX.sub(_retries_said, text)
     text = _HAS_DECIDED.sub(_decided, text)
     return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
@@ -1342,7 +1486,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         re.compile(
             r"\bpay(?:ing)?\s+(?:(?:the|our|their|an?|this|that|his|her|each|every|all)\s+)?"
             r"(?:[\w']+\s+){0,2}?(?:expenses?|invoices?|bills?|salary|salaries|wages?|vendors?|"
-            r"suppliers?|contractors?|employees?|freelancers?|claims?|payroll|staff)\b|"
+            r"suppliers?|contractors?|employees?|freelancers?|claims?|payroll|staff|"
+            # ("pay the import duties for SHP-1 from our account": money we owe goes out)
+            r"duties|duty|fines?|penalt(?:y|ies)|tariffs?|landlord|rent)\b|"
             r"\b(?:payouts?|pay(?:s|ing)?\s+out|paid\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
             re.IGNORECASE,
         ),
