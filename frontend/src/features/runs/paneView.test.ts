@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clampPanelWidth, KEEP_READABLE_ZOOM, paneView, revealBox, runFold, runStartView, WHOLE_FLOW_ZOOM, type Margin, type PaneSize } from "./paneView";
+import { READABLE_ZOOM } from "../../graph";
+import { clampPanelWidth, paneView, revealBox, runFold, runStartView, type Margin, type PaneSize } from "./paneView";
 
 const even: Margin = { left: 16, right: 16, top: 16, bottom: 16 };
 
@@ -102,9 +103,9 @@ describe("runStartView", () => {
     const picked = row(3).get("step_2")!;
     const { viewport } = paneView({
       current, previous: card1400, pane: besidePanel, atStart: true, picked,
-      startView: (size) => runStartView(boxes, size, current.zoom),
+      startView: (size) => runStartView(boxes, size),
     });
-    expect(viewport.zoom).toBeGreaterThanOrEqual(WHOLE_FLOW_ZOOM);
+    expect(viewport.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
     // every card whole in the room left, not one cut at its edge
     for (const box of boxes) {
       const left = box.x * viewport.zoom + viewport.x;
@@ -112,14 +113,22 @@ describe("runStartView", () => {
       expect(left + box.width * viewport.zoom).toBeLessThanOrEqual(besidePanel.width);
     }
     // and closing the panel shows it whole at its own size again
-    expect(runStartView(boxes, card1400, viewport.zoom).zoom).toBe(1);
+    expect(runStartView(boxes, card1400).zoom).toBe(1);
   });
 
-  it("still fits a long flow shown small whole in the room the panel leaves", () => {
+  it("opens a long flow that cannot be folded on its start at a readable zoom, no card cut", () => {
     const boxes = [...row(8).values()];
-    const view = runStartView(boxes, besidePanel, 0.6);
-    expect(view.zoom).toBeLessThan(KEEP_READABLE_ZOOM);
-    expect(view.zoom).toBeGreaterThanOrEqual(0.5 - 1e-9);
+    for (const pane of [card1400, besidePanel]) {
+      const view = runStartView(boxes, pane);
+      expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+      const first = boxes[0].x * view.zoom + view.x;
+      expect(first).toBeGreaterThanOrEqual(0);
+      for (const box of boxes) {
+        const left = box.x * view.zoom + view.x;
+        const right = left + box.width * view.zoom;
+        expect(right <= pane.width || left >= pane.width).toBe(true);
+      }
+    }
   });
 });
 
@@ -142,9 +151,12 @@ describe("runFold", () => {
     const whole = folded(24, card1400);
     const narrow = folded(24, besidePanel);
     expect(narrow.rows).toBeGreaterThan(whole.rows);
-    // the first fold, kept in the narrower pane, would show smaller than the new one
-    const kept = [...row(24)].map(([id, box]) => ({ ...box, ...(whole.positions?.get(id) ?? {}) }));
-    expect(narrow.zoom).toBeGreaterThan(fitZoom(kept, besidePanel) * 1.1);
+    // too long to read whole in either: each row as wide as the pane shows at a readable zoom
+    for (const [fold, pane] of [[whole, card1400], [narrow, besidePanel]] as const) {
+      const placed = [...row(24)].map(([id, box]) => ({ ...box, ...(fold.positions?.get(id) ?? {}) }));
+      const width = Math.max(...placed.map((b) => b.x + b.width)) - Math.min(...placed.map((b) => b.x));
+      expect(width * READABLE_ZOOM).toBeLessThanOrEqual(pane.width - 112);
+    }
   });
 
   it("folds a four-step run in two rows beside the panel, at its cards' size", () => {

@@ -29,6 +29,7 @@ import {
   routesClearOfCards,
   readableStartView,
   keepWholeFlow,
+  panToShow,
   showsAll,
   showsMiniMap,
   shortcutEdgeIds,
@@ -44,7 +45,7 @@ import {
 import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
 import { REFINE_MS, useLayoutRefinement } from "../hooks/useLayoutRefinement";
 import { NODE_KINDS } from "../nodeKinds";
-import { DESIGNER_MIN_START_ZOOM, DESIGNER_READABLE, readableLayout } from "../readableLayout";
+import { readableLayout } from "../readableLayout";
 import { designer, useDesigner } from "../store";
 import { FlowNodeCard } from "./FlowNodeCard";
 
@@ -78,11 +79,13 @@ function minimapColour(node: FlowNode): string {
 
 /** The first view, computed from the laid-out positions before any node is drawn (so a big
  * flow draws only what is in view): the whole flow when it fits at a readable zoom, else
- * its start at that zoom (the person pans for the rest). */
-function firstView(nodes: readonly FlowNode[], width: number, height: number, shownZoom?: number): Viewport {
-  const boxes = nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-  // Shown again for a canvas a panel narrowed: a flow seen at a readable zoom keeps one.
-  return readableStartView(boxes, width, height, shownZoom, { minZoom: DESIGNER_MIN_START_ZOOM, ...DESIGNER_READABLE });
+ * its start at that zoom, no card cut at the canvas's edge (the person pans for the rest). */
+function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
+  return readableStartView(nodes.map(cardBox), width, height);
+}
+
+function cardBox(node: FlowNode): Box {
+  return { ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) };
 }
 
 function sameView(a: Viewport, b: Viewport): boolean {
@@ -276,7 +279,10 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     });
   }, [selection]);
 
-  // Until the person moves the view, a canvas that changes size shows the first view again.
+  // A canvas that changes size (a panel docked beside it, or closed) shows its first view
+  // again for the room it has, when it showed the first view or the whole flow: the whole
+  // flow when it still reads, else its start with no card cut at the edge; a selected step
+  // (the inspector just opened for it) is kept in view. A view the person moved stays.
   useEffect(() => {
     const element = box.current;
     if (!element) return;
@@ -286,30 +292,25 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       if (now.width === size.width && now.height === size.height) return;
       const before = size;
       size = now;
-      // A selected node opened the inspector: the page keeps that node in view instead.
-      const selecting = useDesigner.getState().selection.length > 0;
-      if (selecting) startNodes.current = null;
-      const placed = startNodes.current;
+      if (!now.width || !now.height) return;
       const current = flow.getViewport();
-      if (placed && now.width && now.height) {
-        void flow.setViewport(firstView(placed, now.width, now.height, current.zoom));
-        return;
-      }
-      if (selecting) return;
+      const placed = startNodes.current;
       // The panel closed and nobody moved the view it made room with: the view from before.
       const undocked = docked.current;
       docked.current = null;
-      if (undocked && undocked.size.width === now.width && undocked.size.height === now.height && sameView(undocked.set, current)) {
+      if (!placed && undocked && undocked.size.width === now.width && undocked.size.height === now.height && sameView(undocked.set, current)) {
         void flow.setViewport(undocked.view, { duration: 200 });
         return;
       }
-      // A panel docked beside the canvas (refine, settings): a flow seen whole stays whole,
-      // or at a readable zoom from its start.
-      const boxes = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-      const view = keepWholeFlow(boxes, current, before, now, DESIGNER_MIN_START_ZOOM, DESIGNER_READABLE);
-      if (!view) return;
-      docked.current = { size: before, view: current, set: view };
-      void flow.setViewport(view, { duration: 200 });
+      const boxes = (placed ?? flow.getNodes()).map(cardBox);
+      const atFirst = placed !== null || sameView(current, readableStartView(boxes, before.width, before.height));
+      let view = atFirst ? readableStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
+      const [selected, ...more] = useDesigner.getState().selection;
+      const picked = selected && !more.length ? flow.getNode(selected) : undefined;
+      if (picked) view = panToShow(view ?? current, boxes, cardBox(picked), now.width, now.height);
+      if (!view || sameView(view, current)) return;
+      if (!placed) docked.current = { size: before, view: current, set: view };
+      void flow.setViewport(view, placed ? undefined : { duration: 200 });
     });
     observer.observe(element);
     return () => observer.disconnect();
