@@ -223,18 +223,20 @@ export function showsMiniMap(count: number, overflowing: boolean): boolean {
 }
 
 /** One axis of panToShow: the offset nearest `offset` that shows `target` whole in `size`
- * pixels, starting the view at a band's start where that leaves no band cut at the far
- * edge; null when `target` is already in view. */
+ * pixels, starting the view at a band's start (`padding` in, or up to START_GIVE of it
+ * less) where that leaves no band cut at either edge; null when `target` is already in view. */
 function alignedOffset(bands: readonly Span[], target: Span, offset: number, zoom: number, size: number, padding: number): number | null {
-  const from = target.start * zoom + offset;
-  if (from >= 0 && target.end * zoom + offset <= size) return null;
-  const fits = (at: number) => target.start * zoom + at >= 0 && target.end * zoom + at <= size - FAR_EDGE_CLEARANCE;
+  if (target.start * zoom + offset >= 0 && target.end * zoom + offset <= size) return null;
+  const fits = (at: number) => target.start * zoom + at >= 0 && target.end * zoom + at <= size;
   const clean = (at: number) => bands.every((band) => {
     const left = band.start * zoom + at;
     const right = band.end * zoom + at;
-    return right <= size || left >= size;
+    return right <= 0 || left >= size || (left >= 0 && right <= size);
   });
-  const candidates = bands.filter((band) => band.start <= target.start).map((band) => padding - band.start * zoom).filter(fits);
+  const candidates = bands
+    .filter((band) => band.start <= target.start)
+    .flatMap((band) => [padding, padding * (1 - START_GIVE)].map((start) => start - band.start * zoom))
+    .filter(fits);
   const nearest = (list: number[]) => list.reduce<number | null>((best, at) => (best === null || Math.abs(at - offset) < Math.abs(best - offset) ? at : best), null);
   return nearest(candidates.filter(clean)) ?? nearest(candidates) ?? padding - target.start * zoom;
 }

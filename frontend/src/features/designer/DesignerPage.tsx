@@ -335,9 +335,13 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
 
   // The inspector takes its column from the canvas when a node is selected: keep that node
   // and its neighbours in view.
+  // Two frames on: the canvas has refitted its view to the room the inspector left (its
+  // resize observer runs after the first frame's callbacks), and this starts from that view.
   useEffect(() => {
     if (!selected) return;
-    const frame = requestAnimationFrame(() => revealSelected(selected));
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => revealSelected(selected));
+    });
     return () => cancelAnimationFrame(frame);
   }, [selected, inspecting, revealSelected]);
 

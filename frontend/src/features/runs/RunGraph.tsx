@@ -333,8 +333,10 @@ function FollowPane({ selected, nodes, foldedAt, atStart }: { selected: string |
         ? { ...node.internals.positionAbsolute, width: node.measured.width ?? CARD_WIDTHS[0], height: node.measured.height ?? CARD_HEIGHT }
         : null;
     const current = flow.getViewport();
+    const shown = fromStart ? fold.current(pane) : laidNodes.current;
     const { viewport } = paneView({
       current, previous, pane, atStart: fromStart, picked,
+      boxes: shown.map((card) => ({ ...card.position, width: cardWidth(card), height: cardHeight(card) })),
       startView: (size) => startView(fold.current(size), size),
     });
     if (viewport !== current) void flow.setViewport(viewport, { duration: 200 });

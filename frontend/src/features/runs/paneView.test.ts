@@ -35,6 +35,23 @@ describe("paneView", () => {
     expect(800 * viewport.zoom + viewport.x).toBeGreaterThanOrEqual(16);
   });
 
+  it("brings a picked card in with the cards beside it whole, none cut at the pane's edge", () => {
+    const boxes = [...row(12).values()];
+    const current = runStartView(boxes, narrow);
+    const picked = boxes[9];
+    const { viewport, revealed } = paneView({ current, previous: narrow, pane: narrow, atStart: false, startView: () => current, picked, boxes });
+    expect(revealed).toBe(true);
+    expect(viewport.zoom).toBe(current.zoom);
+    for (const box of boxes) {
+      const left = box.x * viewport.zoom + viewport.x;
+      const right = left + box.width * viewport.zoom;
+      expect(right <= 0 || left >= narrow.width || (left >= 0 && right <= narrow.width)).toBe(true);
+    }
+    const left = picked.x * viewport.zoom + viewport.x;
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(left + picked.width * viewport.zoom).toBeLessThanOrEqual(narrow.width);
+  });
+
   it("leaves the view alone when nothing changed size and the picked node shows", () => {
     const current = { x: 10, y: 10, zoom: 1 };
     const result = paneView({ current, previous: wide, pane: wide, atStart: false, startView: () => ({ x: 0, y: 0, zoom: 3 }), picked: card(100, 100) });

@@ -1,7 +1,7 @@
 // Where the run graph's view goes when its pane changes size (the node details panel opens
 // beside it, closes, or is resized) or a node is picked: the graph keeps using the room
 // the panel leaves, as n8n's and Dify's canvases do beside their panels.
-import { READABLE_ZOOM, readableStartView, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
+import { panToShow, READABLE_ZOOM, readableStartView, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
 
 export interface PaneSize {
   width: number;
@@ -20,6 +20,9 @@ export interface PaneViewInput {
   startView(pane: PaneSize): Viewport;
   /** The picked node's box, in flow coordinates; null when none is picked. */
   picked: Box | null;
+  /** Every card's box where the view shows it: a picked card brought into view is shown
+   * with its neighbours whole, not cut at the pane's edge (panToShow). */
+  boxes?: readonly Box[];
   /** Kept clear between a revealed node and the pane's edges, in screen pixels. */
   margin?: Margin;
 }
@@ -51,7 +54,7 @@ export interface PaneView {
  * the middle of the pane there. Then a picked node not wholly in view is brought in,
  * at the same zoom, with as little panning as does it.
  */
-export function paneView({ current, previous, pane, atStart, startView, picked, margin = PANE_MARGIN }: PaneViewInput): PaneView {
+export function paneView({ current, previous, pane, atStart, startView, picked, boxes, margin = PANE_MARGIN }: PaneViewInput): PaneView {
   let viewport = current;
   const resized = previous !== null && (previous.width !== pane.width || previous.height !== pane.height);
   if (resized) {
@@ -60,8 +63,9 @@ export function paneView({ current, previous, pane, atStart, startView, picked, 
       : { ...current, x: current.x + (pane.width - previous.width) / 2, y: current.y + (pane.height - previous.height) / 2 };
   }
   if (!picked || pane.width <= 0 || pane.height <= 0) return { viewport, revealed: false };
-  const moved = revealBox(viewport, picked, pane, margin);
-  return { viewport: moved, revealed: moved !== viewport };
+  const aligned = boxes ? panToShow(viewport, boxes, picked, pane.width, pane.height, START_PADDING) : viewport;
+  const moved = revealBox(aligned, picked, pane, margin);
+  return { viewport: moved, revealed: moved.x !== viewport.x || moved.y !== viewport.y };
 }
 
 /** `viewport` panned (zoom kept) just enough to show `box` whole, `margin` clear of the
