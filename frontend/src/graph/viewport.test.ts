@@ -1,6 +1,6 @@
 // Bringing nodes added off screen into view without losing what the person was looking at.
 import { describe, expect, it } from "vitest";
-import { keepWholeFlow, panToShow, READABLE_ZOOM, readableStartView, revealViewport, showsAll, showsMiniMap, startViewport, wholeCardsZoom, type Box, type Viewport } from "./viewport";
+import { keepWholeFlow, panToShow, READABLE_ZOOM, readableStartView, revealViewport, showsAll, showsMiniMap, startViewport, wholeCardsView, wholeCardsZoom, type Box, type Viewport } from "./viewport";
 
 const card = (x: number, y: number): Box => ({ x, y, width: 240, height: 80 });
 
@@ -152,6 +152,24 @@ describe("panToShow", () => {
     expect(next.zoom).toBe(view.zoom);
     expect(shows(next, long[7], 984, 740)).toBe(true);
     expect(noneCut(long, next, 984, 740)).toBe(true);
+  });
+});
+
+describe("wholeCardsView", () => {
+  const long = grid(12);
+
+  it("moves a view that cuts cards at its edges to start at a column, the kept card in view", () => {
+    const cutting = { x: -450, y: 24, zoom: 0.8 };
+    expect(noneCut(long, cutting, 760, 740)).toBe(false);
+    const next = wholeCardsView(cutting, long, long[3], 760, 740);
+    expect(next.zoom).toBe(0.8);
+    expect(noneCut(long, next, 760, 740)).toBe(true);
+    expect(shows(next, long[3], 760, 740)).toBe(true);
+  });
+
+  it("leaves a view that cuts nothing", () => {
+    const view = readableStartView(long, 984, 740);
+    expect(wholeCardsView(view, long, long[0], 984, 740)).toBe(view);
   });
 });
 

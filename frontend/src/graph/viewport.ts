@@ -222,23 +222,39 @@ export function showsMiniMap(count: number, overflowing: boolean): boolean {
   return count > MINIMAP_ALWAYS_ABOVE || overflowing;
 }
 
-/** One axis of panToShow: the offset nearest `offset` that shows `target` whole in `size`
- * pixels, starting the view at a band's start (`padding` in, or up to START_GIVE of it
- * less) where that leaves no band cut at either edge; null when `target` is already in view. */
-function alignedOffset(bands: readonly Span[], target: Span, offset: number, zoom: number, size: number, padding: number): number | null {
-  if (target.start * zoom + offset >= 0 && target.end * zoom + offset <= size) return null;
-  const fits = (at: number) => target.start * zoom + at >= 0 && target.end * zoom + at <= size;
-  const clean = (at: number) => bands.every((band) => {
+/** Whether no band is cut at either edge of `size` pixels when the view's offset is `at`. */
+function cutsNone(bands: readonly Span[], at: number, zoom: number, size: number): boolean {
+  return bands.every((band) => {
     const left = band.start * zoom + at;
     const right = band.end * zoom + at;
     return right <= 0 || left >= size || (left >= 0 && right <= size);
   });
+}
+
+/** One axis of panToShow and wholeCardsView: the offset nearest `offset` that shows
+ * `target` whole in `size` pixels, starting the view at a band's start (`padding` in, or up
+ * to START_GIVE of it less, or the bands that fit from it centred) where that leaves no
+ * band cut at either edge. With `moveIn`,
+ * null when `target` is in view already, and a target out of view is brought in anyway;
+ * without, null when no band is cut or no such start keeps `target` in view. */
+function alignedOffset(bands: readonly Span[], target: Span, offset: number, zoom: number, size: number, padding: number, moveIn: boolean): number | null {
+  const fits = (at: number) => target.start * zoom + at >= 0 && target.end * zoom + at <= size;
+  if (moveIn ? fits(offset) : cutsNone(bands, offset, zoom, size)) return null;
+  const least = padding * (1 - START_GIVE);
+  // The view starting at a band, `padding` (or `least`) in; or the bands from it that fit
+  // the pane, centred in it.
+  const centred = (i: number): number => {
+    let j = i;
+    while (j + 1 < bands.length && (bands[j + 1].end - bands[i].start) * zoom <= size - 2 * least) j += 1;
+    return (size - (bands[j].end - bands[i].start) * zoom) / 2 - bands[i].start * zoom;
+  };
   const candidates = bands
-    .filter((band) => band.start <= target.start)
-    .flatMap((band) => [padding, padding * (1 - START_GIVE)].map((start) => start - band.start * zoom))
+    .flatMap((band, i) => (moveIn && band.start > target.start ? [] : [padding - band.start * zoom, least - band.start * zoom, centred(i)]))
     .filter(fits);
   const nearest = (list: number[]) => list.reduce<number | null>((best, at) => (best === null || Math.abs(at - offset) < Math.abs(best - offset) ? at : best), null);
-  return nearest(candidates.filter(clean)) ?? nearest(candidates) ?? padding - target.start * zoom;
+  const clean = nearest(candidates.filter((at) => cutsNone(bands, at, zoom, size)));
+  if (!moveIn) return clean;
+  return clean ?? nearest(candidates) ?? padding - target.start * zoom;
 }
 
 /**
@@ -247,7 +263,18 @@ function alignedOffset(bands: readonly Span[], target: Span, offset: number, zoo
  * half at the pane's edges; the same view when `target` is already wholly in it.
  */
 export function panToShow(view: Viewport, boxes: readonly Box[], target: Box, width: number, height: number, padding = 24): Viewport {
-  const x = alignedOffset(bandsOf(boxes, "x"), { start: target.x, end: target.x + target.width }, view.x, view.zoom, width, padding);
-  const y = alignedOffset(bandsOf(boxes, "y"), { start: target.y, end: target.y + target.height }, view.y, view.zoom, height, padding);
+  const x = alignedOffset(bandsOf(boxes, "x"), { start: target.x, end: target.x + target.width }, view.x, view.zoom, width, padding, true);
+  const y = alignedOffset(bandsOf(boxes, "y"), { start: target.y, end: target.y + target.height }, view.y, view.zoom, height, padding, true);
+  return x === null && y === null ? view : { zoom: view.zoom, x: x ?? view.x, y: y ?? view.y };
+}
+
+/**
+ * `view` nudged (its zoom kept) so no card of `boxes` is cut in half at the pane's edges,
+ * `keep` staying wholly in view: the view starts at a column (a row) instead; the same view
+ * when nothing is cut, or no such start keeps `keep` in view.
+ */
+export function wholeCardsView(view: Viewport, boxes: readonly Box[], keep: Box, width: number, height: number, padding = 24): Viewport {
+  const x = alignedOffset(bandsOf(boxes, "x"), { start: keep.x, end: keep.x + keep.width }, view.x, view.zoom, width, padding, false);
+  const y = alignedOffset(bandsOf(boxes, "y"), { start: keep.y, end: keep.y + keep.height }, view.y, view.zoom, height, padding, false);
   return x === null && y === null ? view : { zoom: view.zoom, x: x ?? view.x, y: y ?? view.y };
 }

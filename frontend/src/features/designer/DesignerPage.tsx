@@ -6,7 +6,7 @@ import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
-import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, wholeCardsView, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
@@ -327,7 +327,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const neighbours = flow.getEdges().flatMap((edge) => (edge.source === id ? [edge.target] : edge.target === id ? [edge.source] : []));
     const boxes = neighbours.map(boxOf).filter((box): box is Box => box !== null);
     const viewport = flow.getViewport();
-    const next = clearOfMinimap(element, must, revealViewport(viewport, element.clientWidth, element.clientHeight, must, boxes), 40);
+    const width = element.clientWidth;
+    const height = element.clientHeight;
+    const revealed = revealViewport(viewport, width, height, must, boxes);
+    // The view starts at a column and a row where that keeps the step in view: no card cut
+    // in half at the canvas's edge beside the inspector.
+    const cards = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
+    const keep = { x: must.minX, y: must.minY, width: must.maxX - must.minX, height: must.maxY - must.minY };
+    const next = clearOfMinimap(element, must, wholeCardsView(revealed, cards, keep, width, height), 40);
     if (Math.abs(next.x - viewport.x) < 0.5 && Math.abs(next.y - viewport.y) < 0.5 && next.zoom === viewport.zoom) return;
     panned.current = { before: panned.current?.before ?? viewport, after: next };
     void flow.setViewport(next, { duration: 200 });
