@@ -159,7 +159,7 @@ describe("wholeCardsView", () => {
   const long = grid(12);
 
   it("moves a view that cuts cards at its edges to start at a column, the kept card in view", () => {
-    const cutting = { x: -450, y: 24, zoom: 0.8 };
+    const cutting = { x: -400, y: 24, zoom: 0.8 };
     expect(noneCut(long, cutting, 760, 740)).toBe(false);
     const next = wholeCardsView(cutting, long, long[3], 760, 740);
     expect(next.zoom).toBe(0.8);
