@@ -222,12 +222,16 @@ export function showsMiniMap(count: number, overflowing: boolean): boolean {
   return count > MINIMAP_ALWAYS_ABOVE || overflowing;
 }
 
+/** A card this far past the pane's edge is out of view: a drawn card may be a little
+ * taller than the layout's box, and its edge should not peek in. */
+const OUT_OF_VIEW_MARGIN = 4;
+
 /** Whether no band is cut at either edge of `size` pixels when the view's offset is `at`. */
 function cutsNone(bands: readonly Span[], at: number, zoom: number, size: number): boolean {
   return bands.every((band) => {
     const left = band.start * zoom + at;
     const right = band.end * zoom + at;
-    return right <= 0 || left >= size || (left >= 0 && right <= size);
+    return right <= -OUT_OF_VIEW_MARGIN || left >= size + OUT_OF_VIEW_MARGIN || (left >= 0 && right <= size);
   });
 }
 

@@ -334,7 +334,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     // in half at the canvas's edge beside the inspector.
     const cards = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
     const keep = { x: must.minX, y: must.minY, width: must.maxX - must.minX, height: must.maxY - must.minY };
-    const next = clearOfMinimap(element, must, wholeCardsView(revealed, cards, keep, width, height), 40);
+    const next = wholeCardsView(clearOfMinimap(element, must, revealed, 40), cards, keep, width, height);
     if (Math.abs(next.x - viewport.x) < 0.5 && Math.abs(next.y - viewport.y) < 0.5 && next.zoom === viewport.zoom) return;
     panned.current = { before: panned.current?.before ?? viewport, after: next };
     void flow.setViewport(next, { duration: 200 });

@@ -112,6 +112,10 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
    * zooms or clicks on it, or the flow changes: the page around the canvas may still be
    * settling (the inspector's width) when it is first computed. */
   const startNodes = useRef<FlowNode[] | null>(null);
+  /** Whether the view is still one the canvas chose (a first view, or one made for a
+   * docked panel): until the person pans or zooms, or the flow changes, a panel docking
+   * beside the canvas or closing makes the first view again for the room it leaves. */
+  const chosenView = useRef(false);
   const measuredOnce = useRef(false);
   /** The view before a panel docked beside the canvas made it narrower (and the canvas's
    * size then), and the view set for the room left: shown again when the panel closes. */
@@ -210,6 +214,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       const laid = element ? readableLayout(answer, links, element.clientWidth, element.clientHeight) : answer;
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       startNodes.current = laid;
+      chosenView.current = true;
       if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: 300 });
     });
     return () => {
@@ -223,11 +228,13 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     const chosen = new Set(useDesigner.getState().selection);
     if (fitted.current) {
       startNodes.current = null; // the flow changed: the view stays where it is
+      chosenView.current = false;
       docked.current = null;
     } else if (box.current && graph.nodes.length) {
       fitted.current = true;
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
       startNodes.current = placed;
+      chosenView.current = true;
       void flow.setViewport(firstView(placed, box.current.clientWidth, box.current.clientHeight));
       performance.mark("designer:drawn");
       onReady?.();
@@ -303,14 +310,15 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
         return;
       }
       const boxes = (placed ?? flow.getNodes()).map(cardBox);
-      const atFirst = placed !== null || sameView(current, readableStartView(boxes, before.width, before.height));
-      let view = atFirst ? readableStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
+      let view = placed !== null || chosenView.current ? readableStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
       const [selected, ...more] = useDesigner.getState().selection;
       const picked = selected && !more.length ? flow.getNode(selected) : undefined;
       if (picked) view = panToShow(view ?? current, boxes, cardBox(picked), now.width, now.height);
       if (!view || sameView(view, current)) return;
       if (!placed) docked.current = { size: before, view: current, set: view };
-      void flow.setViewport(view, placed ? undefined : { duration: 200 });
+      chosenView.current = true;
+      // At once when a step was picked: the page then keeps its neighbours in view from here.
+      void flow.setViewport(view, placed || picked ? undefined : { duration: 200 });
     });
     observer.observe(element);
     return () => observer.disconnect();
@@ -319,6 +327,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (!event) return;
     startNodes.current = null; // the person moved the view: keep theirs
+    chosenView.current = false;
     docked.current = null;
   }, []);
   const onPointerDown = useCallback(() => {
