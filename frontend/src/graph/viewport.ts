@@ -42,6 +42,10 @@ function bandsOf(boxes: readonly Box[], axis: "x" | "y"): Span[] {
   return bands;
 }
 
+/** A card this far past the pane's edge is out of view: a drawn card may be a little
+ * taller than the layout's box, and its edge should not peek in. */
+const OUT_OF_VIEW_MARGIN = 4;
+
 /** Kept, where the room allows, between the last whole card and the pane's far edge, in
  * screen pixels. */
 const FAR_EDGE_CLEARANCE = 8;
@@ -60,7 +64,7 @@ function wholeBandZooms(bands: readonly Span[], room: number, padding: number): 
   return bands.map((band, i) => {
     const next = bands[i + 1];
     return {
-      start: next ? (room - padding) / (next.start - origin) : 0,
+      start: next ? (room + OUT_OF_VIEW_MARGIN - padding) / (next.start - origin) : 0,
       end: (room - least) / Math.max(1, band.end - origin),
     };
   }).filter((zooms) => zooms.start <= zooms.end);
@@ -222,16 +226,13 @@ export function showsMiniMap(count: number, overflowing: boolean): boolean {
   return count > MINIMAP_ALWAYS_ABOVE || overflowing;
 }
 
-/** A card this far past the pane's edge is out of view: a drawn card may be a little
- * taller than the layout's box, and its edge should not peek in. */
-const OUT_OF_VIEW_MARGIN = 4;
-
 /** Whether no band is cut at either edge of `size` pixels when the view's offset is `at`. */
 function cutsNone(bands: readonly Span[], at: number, zoom: number, size: number): boolean {
   return bands.every((band) => {
     const left = band.start * zoom + at;
     const right = band.end * zoom + at;
-    return right <= -OUT_OF_VIEW_MARGIN || left >= size + OUT_OF_VIEW_MARGIN || (left >= 0 && right <= size);
+    // (half a pixel of slack for rounding)
+    return right <= 0.5 - OUT_OF_VIEW_MARGIN || left >= size + OUT_OF_VIEW_MARGIN - 0.5 || (left >= -0.5 && right <= size + 0.5);
   });
 }
 
