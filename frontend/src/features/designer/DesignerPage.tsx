@@ -340,15 +340,19 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     void flow.setViewport(next, { duration: 200 });
   }, [flow]);
 
+  /** The canvas made its view for the room the inspector left: the view from before it is
+   *  the one to put back when the inspector closes, unless the person moves the view. */
+  const dockedForPick = useCallback((before: Viewport, after: Viewport) => {
+    panned.current = { before: panned.current?.before ?? before, after };
+  }, []);
+
   // The inspector takes its column from the canvas when a node is selected: keep that node
   // and its neighbours in view.
-  // Two frames on: the canvas has refitted its view to the room the inspector left (its
-  // resize observer runs after the first frame's callbacks), and this starts from that view.
+  // (When the inspector opens, the canvas then makes its view for the room left, with the
+  // step in it: onDockedForPick.)
   useEffect(() => {
     if (!selected) return;
-    let frame = requestAnimationFrame(() => {
-      frame = requestAnimationFrame(() => revealSelected(selected));
-    });
+    const frame = requestAnimationFrame(() => revealSelected(selected));
     return () => cancelAnimationFrame(frame);
   }, [selected, inspecting, revealSelected]);
 
@@ -451,7 +455,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
       <div className={`designer-body${sideOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
-          <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} />
+          <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} onDockedForPick={dockedForPick} />
           {loose && (
             <div className="quick-add-backdrop" onMouseDown={(event) => event.target === event.currentTarget && setLoose(null)} data-testid="quick-add">
               <div

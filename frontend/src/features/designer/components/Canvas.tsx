@@ -71,6 +71,9 @@ interface CanvasProps {
   onDropNode: (drop: PaletteDrop, position: Position) => void;
   onLooseConnection?: (connection: LooseConnection) => void;
   onReady?: () => void;
+  /** The canvas moved its view for a step picked as the inspector docked beside it: from
+   * `before` to `after` (the page puts the view back when the inspector closes). */
+  onDockedForPick?: (before: Viewport, after: Viewport) => void;
 }
 
 function minimapColour(node: FlowNode): string {
@@ -92,7 +95,9 @@ function sameView(a: Viewport, b: Viewport): boolean {
   return Math.abs(a.x - b.x) < 1 && Math.abs(a.y - b.y) < 1 && Math.abs(a.zoom - b.zoom) < 1e-3;
 }
 
-export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) {
+export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick }: CanvasProps) {
+  const dockedForPick = useRef(onDockedForPick);
+  dockedForPick.current = onDockedForPick;
   const ir = useDesigner((state) => state.ir);
   const layoutPositions = useDesigner((state) => state.layoutPositions);
   const selection = useDesigner((state) => state.selection);
@@ -318,6 +323,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       if (!placed) docked.current = { size: before, view: current, set: view };
       chosenView.current = true;
       // At once when a step was picked: the page then keeps its neighbours in view from here.
+      if (picked) dockedForPick.current?.(current, view);
       void flow.setViewport(view, placed || picked ? undefined : { duration: 200 });
     });
     observer.observe(element);
