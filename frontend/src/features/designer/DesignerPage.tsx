@@ -340,19 +340,21 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     void flow.setViewport(next, { duration: 200 });
   }, [flow]);
 
-  /** The canvas made its view for the room the inspector left: the view from before it is
-   *  the one to put back when the inspector closes, unless the person moves the view. */
+  /** The canvas made its view for the room the inspector left: the view from before is the
+   *  one put back when the inspector closes (unless the person moves the view meanwhile). */
   const dockedForPick = useCallback((before: Viewport, after: Viewport) => {
     panned.current = { before: panned.current?.before ?? before, after };
   }, []);
 
   // The inspector takes its column from the canvas when a node is selected: keep that node
   // and its neighbours in view.
-  // (When the inspector opens, the canvas then makes its view for the room left, with the
-  // step in it: onDockedForPick.)
+  // Two frames on: the canvas has refitted its view to the room the inspector left (its
+  // resize observer runs after the first frame's callbacks), and this starts from that view.
   useEffect(() => {
     if (!selected) return;
-    const frame = requestAnimationFrame(() => revealSelected(selected));
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => revealSelected(selected));
+    });
     return () => cancelAnimationFrame(frame);
   }, [selected, inspecting, revealSelected]);
 

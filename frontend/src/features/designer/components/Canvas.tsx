@@ -71,8 +71,8 @@ interface CanvasProps {
   onDropNode: (drop: PaletteDrop, position: Position) => void;
   onLooseConnection?: (connection: LooseConnection) => void;
   onReady?: () => void;
-  /** The canvas moved its view for a step picked as the inspector docked beside it: from
-   * `before` to `after` (the page puts the view back when the inspector closes). */
+  /** The canvas moved its view for a step picked as the inspector docked beside it, from
+   * `before` to `after`: the page puts `before` back when the inspector closes. */
   onDockedForPick?: (before: Viewport, after: Viewport) => void;
 }
 
@@ -321,9 +321,9 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       if (picked) view = panToShow(view ?? current, boxes, cardBox(picked), now.width, now.height);
       if (!view || sameView(view, current)) return;
       if (!placed) docked.current = { size: before, view: current, set: view };
+      if (picked) dockedForPick.current?.(current, view);
       chosenView.current = true;
       // At once when a step was picked: the page then keeps its neighbours in view from here.
-      if (picked) dockedForPick.current?.(current, view);
       void flow.setViewport(view, placed || picked ? undefined : { duration: 200 });
     });
     observer.observe(element);
