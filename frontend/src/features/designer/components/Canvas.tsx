@@ -318,7 +318,8 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       let view = placed !== null || chosenView.current ? readableStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
       const [selected, ...more] = useDesigner.getState().selection;
       const picked = selected && !more.length ? flow.getNode(selected) : undefined;
-      if (picked) view = panToShow(view ?? current, boxes, cardBox(picked), now.width, now.height);
+      // (A view the person or an edit moved is left to the page, which reveals the step.)
+      if (picked && view) view = panToShow(view, boxes, cardBox(picked), now.width, now.height);
       if (!view || sameView(view, current)) return;
       if (!placed) docked.current = { size: before, view: current, set: view };
       if (picked) dockedForPick.current?.(current, view);
