@@ -1,5 +1,6 @@
 """What the designer shows when a flow opens and while it is edited: a short flow at a
-readable zoom and wholly in view, a long one folded into rows that still fit; blocks
+readable zoom and wholly in view, a long one folded into rows and opened on its start at a
+readable zoom, no card cut at the canvas's edge, beside a docked panel too; blocks
 clicked in the palette added after the selected step and connected to it; the refine panel
 beside the graph, not over its cards."""
 
@@ -60,6 +61,23 @@ CARDS_OUT_OF_VIEW = """() => {
 }"""
 
 
+# The ids of the cards cut by the canvas's edge: partly inside it, partly out.
+CARDS_CUT = """() => {
+    const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+    return [...document.querySelectorAll('.designer-canvas .react-flow__node')].filter((card) => {
+        const box = card.getBoundingClientRect();
+        const outside = box.right <= canvas.left + 0.5 || box.left >= canvas.right - 0.5
+            || box.bottom <= canvas.top + 0.5 || box.top >= canvas.bottom - 0.5;
+        const inside = box.left >= canvas.left - 0.5 && box.right <= canvas.right + 0.5
+            && box.top >= canvas.top - 0.5 && box.bottom <= canvas.bottom + 0.5;
+        return !outside && !inside;
+    }).map((card) => card.dataset.id);
+}"""
+
+#: The least zoom a first view shows cards at (graph/viewport.ts READABLE_ZOOM).
+READABLE = 0.75
+
+
 def in_view(page: Any, node_id: str) -> bool:
     """Whether the card is wholly inside the canvas."""
     return bool(page.evaluate(
@@ -104,19 +122,70 @@ def test_a_short_flow_opens_wholly_in_view_at_a_readable_zoom(
     assert fourth["y"] > first["y"] + first["height"]
 
 
-def test_a_long_flow_opens_wholly_in_view_down_to_half_size(
+def test_a_long_flow_opens_on_its_start_at_a_readable_zoom_with_its_minimap(
     page, live_server, staff_user, screenshot
 ):
-    # Given flows of 12 and 40 steps never laid out
-    for count, least in ((12, 0.9), (40, 0.5)):
-        flow = make(staff_user, chain(count))
-        open_designer(page, live_server, flow)
-        settled(page)
+    # Given a flow of 12 steps never laid out: it opens whole, near its cards' size
+    flow = make(staff_user, chain(12))
+    open_designer(page, live_server, flow)
+    settled(page)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= 0.9, zoom(page)
+    screenshot(page, "12-steps")
 
-        # Then all of it is in view, its cards no smaller than half their size
-        assert page.evaluate(CARDS_OUT_OF_VIEW) == []
-        assert zoom(page) >= least, f"{count} steps open at zoom {zoom(page)}"
-        screenshot(page, f"{count}-steps")
+    # Given one of 40 steps, too many to read whole
+    flow = make(staff_user, chain(40))
+    open_designer(page, live_server, flow)
+    settled(page)
+
+    # Then it opens on its first steps at a zoom its cards read at, not shrunk whole
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert in_view(page, "step_1")
+    # in rows as wide as the canvas (the person pans down only), no card cut at its edge
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    for i in range(1, 41):
+        card = node(page, f"step_{i}").bounding_box()
+        assert card["x"] >= canvas["x"] - 0.5, (i, card, canvas)
+        assert card["x"] + card["width"] <= canvas["x"] + canvas["width"] + 0.5, (i, card, canvas)
+    assert page.evaluate(CARDS_CUT) == []
+    # and the minimap shows the rest
+    expect(page.locator(".designer-canvas .designer-minimap")).to_be_visible()
+    screenshot(page, "40-steps")
+
+
+def test_a_three_column_flow_beside_the_inspector_cuts_no_card(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow (a check, a branch, and its two arms in a third column) open
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    settled(page)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When a step of its last column is selected and the inspector docks beside the canvas
+    node(page, "report").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("report")
+    settled(page)
+
+    # Then the view is made again for the room left: readable, the selected step wholly in
+    # view, and no card cut in half at the canvas's edge (the whole flow when it fits)
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert in_view(page, "report")
+    assert page.evaluate(CARDS_CUT) == []
+    screenshot(page, "inspector-three-columns")
+
+    # The same in a 1024 x 768 window
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.keyboard.press("Escape")
+    open_designer(page, live_server, flow)
+    settled(page)
+    node(page, "greet").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("greet")
+    settled(page)
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert in_view(page, "greet")
+    assert page.evaluate(CARDS_CUT) == []
+    screenshot(page, "inspector-three-columns-narrow")
 
 
 def cards_meeting(page: Any) -> list[list[str]]:
@@ -242,12 +311,13 @@ def test_the_refine_panel_docks_beside_the_graph_and_covers_no_card(
     settled(page)
 
     # Then it stands beside the canvas, not over it, and the flow stays readable, its start
-    # in view (the three columns fit whole only at about 70%)
+    # in view and no card cut at the canvas's edge
     canvas = page.get_by_test_id("canvas").bounding_box()
     side = panel.bounding_box()
     assert side["x"] >= canvas["x"] + canvas["width"] - 1
-    assert zoom(page) >= 0.8
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
     assert in_view(page, "step_1")
+    assert page.evaluate(CARDS_CUT) == []
     screenshot(page, "refine-open")
 
     # and a step selected meanwhile opens its inspector under the panel, in the same column
@@ -275,11 +345,12 @@ def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
     expect(page.get_by_test_id("refine-panel")).to_be_visible()
     settled(page)
 
-    # Then the graph is not shrunk to fit the room left (about 70%): it stays readable, and
-    # its first steps stay in view
-    assert zoom(page) >= 0.8, zoom(page)
+    # Then the graph is not shrunk to fit the room left (about 70%): it stays readable, its
+    # first steps stay in view, and no card is cut in half at the canvas's edge
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
     assert in_view(page, "check")
     assert in_view(page, "is_valid")
+    assert page.evaluate(CARDS_CUT) == []
     screenshot(page, "refine")
 
     # and closing the panel shows the flow at its own size again
@@ -294,9 +365,10 @@ def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
     page.get_by_test_id("flow-settings-button").click()
     expect(page.get_by_test_id("flow-settings-close")).to_be_visible()
     settled(page)
-    assert zoom(page) >= 0.8, zoom(page)
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
     assert in_view(page, "check")
     assert in_view(page, "is_valid")
+    assert page.evaluate(CARDS_CUT) == []
     screenshot(page, "settings")
     page.get_by_test_id("flow-settings-close").click()
     settled(page)
@@ -313,14 +385,15 @@ def test_a_small_flow_stays_readable_beside_the_refine_panel_in_a_narrow_window(
     open_designer(page, live_server, flow)
     settled(page)
     opened = zoom(page)
-    assert opened >= 0.8, opened
+    assert opened >= READABLE, opened
 
     # When refine docks beside the canvas, the flow is not shrunk to about half
     page.get_by_test_id("refine-button").click()
     expect(page.get_by_test_id("refine-panel")).to_be_visible()
     settled(page)
-    assert zoom(page) >= 0.8, zoom(page)
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
     assert in_view(page, "check")
+    assert page.evaluate(CARDS_CUT) == []
     # and the panel, the canvas and the palette share the window: nothing runs off its edge
     side = page.get_by_test_id("refine-panel").bounding_box()
     assert side["x"] + side["width"] <= 1024
@@ -431,8 +504,9 @@ def test_the_versions_dock_beside_the_graph_and_cover_no_card(
     canvas = page.get_by_test_id("canvas").bounding_box()
     side = panel.bounding_box()
     assert side["x"] >= canvas["x"] + canvas["width"] - 1, (side, canvas)
-    assert zoom(page) >= 0.8
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
     assert in_view(page, "step_1")
+    assert page.evaluate(CARDS_CUT) == []
     screenshot(page, "versions-open")
 
     # and a step selected meanwhile opens its inspector under them, in the same column
@@ -554,10 +628,6 @@ def test_a_run_on_flow_reads_in_rows_and_shows_a_steps_reads_when_it_is_picked(
     )
 
 
-
-
-#: The least zoom a step's card reads at (revealView.ts READABLE_ZOOM).
-READABLE = 0.7
 
 
 def test_opening_a_steps_inspector_keeps_it_in_view_at_a_readable_zoom(

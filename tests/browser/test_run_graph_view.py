@@ -1,6 +1,7 @@
-"""The run graph's view of a long run: folded into rows and wholly in view as the designer
-opens it, with the node details panel beside the graph (not over it), the picked step kept
-in the room left, and the panel's width the person's to set."""
+"""The run graph's view of a long run: folded into rows as the designer opens it, on its
+first steps at a readable zoom with no card cut at the pane's edge, with the node details
+panel beside the graph (not over it), the picked step kept in the room left, and the
+panel's width the person's to set."""
 
 from __future__ import annotations
 
@@ -52,6 +53,23 @@ CARDS_OUT_OF_VIEW = """() => {
 }"""
 
 
+# The ids of the run cards cut by the graph's pane: partly inside it, partly out.
+CARDS_CUT = """() => {
+    const pane = document.querySelector('.run-graph').getBoundingClientRect();
+    return [...document.querySelectorAll('.run-graph .rn[data-node-id]')].filter((card) => {
+        const box = card.getBoundingClientRect();
+        const outside = box.right <= pane.left + 0.5 || box.left >= pane.right - 0.5
+            || box.bottom <= pane.top + 0.5 || box.top >= pane.bottom - 0.5;
+        const inside = box.left >= pane.left - 0.5 && box.right <= pane.right + 0.5
+            && box.top >= pane.top - 0.5 && box.bottom <= pane.bottom + 0.5;
+        return !outside && !inside;
+    }).map((card) => card.dataset.nodeId);
+}"""
+
+#: The least zoom a first view shows cards at (graph/viewport.ts READABLE_ZOOM).
+READABLE = 0.75
+
+
 def settled(page: Any) -> None:
     """Wait until the view stops moving (it eases to a new fit)."""
     page.wait_for_function(
@@ -80,46 +98,56 @@ def open_long_run(page: Any, live_server: Any, user: Any, count: int = 24) -> An
     return run
 
 
-def test_a_long_run_opens_folded_into_rows_and_wholly_in_view(
+def test_a_long_run_opens_folded_into_rows_on_its_start_at_a_readable_zoom(
     page, live_server, staff_user, screenshot
 ):
     # Given a run of 24 steps one after the other, never laid out in the designer
     open_long_run(page, live_server, staff_user)
 
-    # Then its graph shows every step at once, in several rows, at half size or more
-    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
-    assert zoom(page) >= 0.5, zoom(page)
+    # Then its graph opens on its first steps at a zoom its cards read at, not shrunk whole
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert "step_1" not in page.evaluate(CARDS_OUT_OF_VIEW)
+    # folded into rows as wide as the pane, in order, so the person pans down only
     rows = {round(node(page, f"step_{i}").bounding_box()["y"]) for i in range(1, 25)}
     assert len(rows) >= 3, rows
-    # and none lies under the zoom controls at the bottom left
-    controls = box_of(page, ".run-graph .react-flow__controls")
+    graph = box_of(page, ".run-graph")
     for i in range(1, 25):
+        card = node(page, f"step_{i}").bounding_box()
+        assert graph["x"] <= card["x"], (i, card, graph)
+        assert card["x"] + card["width"] <= graph["x"] + graph["width"], (i, card, graph)
+    # and no card is cut in half at the pane's edge
+    assert page.evaluate(CARDS_CUT) == []
+    # and none in view lies under the zoom controls at the bottom left
+    controls = box_of(page, ".run-graph .react-flow__controls")
+    out = set(page.evaluate(CARDS_OUT_OF_VIEW))
+    for i in range(1, 25):
+        if f"step_{i}" in out:
+            continue
         card = node(page, f"step_{i}").bounding_box()
         apart = (
             card["x"] >= controls["x"] + controls["width"]
             or card["y"] + card["height"] <= controls["y"]
         )
         assert apart, (i, card, controls)
-    # and no minimap covers a corner of it: there is nothing off screen to find
-    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(0)
+    # and the minimap shows the rest, to find a step by its place in the run
+    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(1)
     screenshot(page, "long-run-folded")
 
-    # When the person zooms in until part of it is out of view, the minimap comes
-    zoom_in = page.locator(".run-graph .react-flow__controls-zoomin")
-    for _ in range(3):
-        zoom_in.click()
-    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(1)
-    assert page.evaluate(CARDS_OUT_OF_VIEW) != []
+    # When the person fits the whole run in view, the minimap goes: nothing is off screen
+    page.locator(".run-graph .react-flow__controls-fitview").click()
+    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(0)
 
 
 def test_the_node_panel_opens_beside_the_graph_and_keeps_the_picked_step_in_view(
     page, live_server, staff_user, screenshot
 ):
-    # Given a long run wholly in view
+    # Given a long run open on its first steps
     open_long_run(page, live_server, staff_user)
+    out = set(page.evaluate(CARDS_OUT_OF_VIEW))
     cards = [node(page, f"step_{i}").bounding_box() for i in range(1, 25)]
-    # the step furthest right, where the panel opens
-    rightmost = max(range(24), key=lambda i: cards[i]["x"]) + 1
+    # the step in view furthest right, where the panel opens
+    shown = [i for i in range(24) if f"step_{i + 1}" not in out]
+    rightmost = max(shown, key=lambda i: cards[i]["x"]) + 1
 
     # When that step is picked
     node(page, f"step_{rightmost}").click()
@@ -141,11 +169,14 @@ def test_the_node_panel_opens_beside_the_graph_and_keeps_the_picked_step_in_view
     assert picked["x"] + picked["width"] <= graph["x"] + graph["width"]
     screenshot(page, "long-run-picked")
 
-    # When the panel is closed, the graph takes the whole card again and fits the flow in it
+    # and no card is cut in half at the pane's edge
+    assert page.evaluate(CARDS_CUT) == []
+
+    # When the panel is closed, the graph takes the whole card again, no card cut
     page.get_by_test_id("node-panel-close").click()
     expect(panel).to_have_count(0)
     settled(page)
-    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert page.evaluate(CARDS_CUT) == []
 
     # When the step at the bottom left (where the zoom controls lie over the graph) is
     # picked from the timeline
@@ -282,9 +313,8 @@ def test_a_small_run_keeps_a_readable_zoom_beside_the_node_panel(
     expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_2")
     settled(page)
 
-    # Then the cards are shrunk no more than needed to show them whole in the room left:
-    # still readable, none cut at the pane's edge
-    assert 0.65 <= zoom(page) < 1, zoom(page)
+    # Then the cards stay readable in the room left, none cut at the pane's edge
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
     screenshot(page, "small-run-picked")
 
@@ -301,7 +331,7 @@ def test_a_small_run_keeps_a_readable_zoom_beside_the_node_panel(
     settled(page)
 
     # Then the run is as readable as when the panel opens on a click, every step in view
-    assert 0.65 <= zoom(page) < 1, zoom(page)
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
 
 
@@ -332,12 +362,12 @@ def test_the_node_panel_refolds_a_long_run_for_the_room_left_and_back(
     assert max(card["x"] + card["width"] for card in lefts) <= graph["x"] + graph["width"]
     screenshot(page, "long-run-refolded")
 
-    # When the panel is closed, the run is folded as at first, wholly in view
+    # When the panel is closed, the run is folded as at first, no card cut
     page.get_by_test_id("node-panel-close").click()
     settled(page)
     assert len(rows_of(page, 24)) == len(before)
     assert abs(zoom(page) - zoom_before) < 0.01
-    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert page.evaluate(CARDS_CUT) == []
 
 
 def test_a_big_run_always_has_its_minimap_in_status_colours(
@@ -535,3 +565,52 @@ def test_failed_and_waiting_read_as_different_colours(page, live_server, staff_u
         failed, waiting = hue(".legend-dot.ld-failed"), hue(".legend-dot.ld-waiting")
         assert abs(waiting - failed) >= 15, (_theme, failed, waiting)
         page.get_by_test_id("theme-toggle").click()
+
+
+def branched(stages: int) -> dict[str, Any]:
+    """A run of `stages` branches one after another, each with two arms that join again:
+    its rows can end only at a join, so it folds little."""
+    steps: list[dict[str, Any]] = [{"id": "start", "type": "value", "value": "input.order"}]
+    before = "start"
+    for n in range(1, stages + 1):
+        steps += [
+            {"id": f"check_{n}", "type": "branch", "condition": f"{before} != ''",
+             "then": [f"yes_{n}"], "else": [f"no_{n}"], "after": [before]},
+            {"id": f"yes_{n}", "type": "value", "value": before,
+             "title": f"Accept the order at stage {n}"},
+            {"id": f"no_{n}", "type": "value", "value": "'rejected'",
+             "title": f"Reject the order at stage {n}"},
+            {"id": f"join_{n}", "type": "value", "trigger": "any",
+             "value": f"yes_{n} != null ? yes_{n} : no_{n}", "after": [f"yes_{n}", f"no_{n}"]},
+        ]
+        before = f"join_{n}"
+    return {
+        "name": f"{stages} checks",
+        "input_schema": {"type": "object", "properties": {"order": {"type": "string"}}},
+        "nodes": steps,
+    }
+
+
+def test_a_branched_run_stays_readable_beside_the_node_panel_and_cuts_no_card(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run of three branches one after another, open at 1400 x 900
+    run = start_run(staff_user, make_flow(staff_user, branched(3)), {"order": "A-1"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    expect(node(page, "join_3")).to_have_attribute("data-status", "completed", timeout=30_000)
+    settled(page)
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert page.evaluate(CARDS_CUT) == []
+
+    # When its last step is picked, the node panel opening beside the graph
+    node(page, "join_3").dispatch_event("click")
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "join_3")
+    settled(page)
+
+    # Then the graph is not shrunk to fit the room left: its cards read, none is cut in half
+    # at the pane's edge, and the picked step is wholly in view
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert page.evaluate(CARDS_CUT) == []
+    assert "join_3" not in page.evaluate(CARDS_OUT_OF_VIEW)
+    screenshot(page, "branched-run-picked")

@@ -1,6 +1,6 @@
 // Bringing nodes added off screen into view without losing what the person was looking at.
 import { describe, expect, it } from "vitest";
-import { keepWholeFlow, readableStartView, revealViewport, showsAll, showsMiniMap, startViewport, type Box, type Viewport } from "./viewport";
+import { keepWholeFlow, panToShow, READABLE_ZOOM, readableStartView, revealViewport, showsAll, showsMiniMap, startViewport, wholeCardsView, wholeCardsZoom, type Box, type Viewport } from "./viewport";
 
 const card = (x: number, y: number): Box => ({ x, y, width: 240, height: 80 });
 
@@ -19,10 +19,10 @@ describe("revealViewport", () => {
   });
 
   it("zooms out just enough to show the old view and the new nodes together", () => {
-    const added = card(1100, 200);
+    const added = card(900, 200);
     const view = revealViewport(current, [added], 1000, 600);
     expect(view.zoom).toBeLessThan(1);
-    expect(view.zoom).toBeGreaterThan(0.65);
+    expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
     expect(shows(view, added, 1000, 600)).toBe(true);
     expect(shows(view, card(0, 0), 1000, 600)).toBe(true); // what was on screen stays
   });
@@ -46,10 +46,10 @@ describe("keepWholeFlow", () => {
   const view = { x: 40, y: 100, zoom: 1 };
 
   it("fits a flow that was wholly in view into the narrower pane", () => {
-    const next = keepWholeFlow(flow, view, { width: 960, height: 700 }, { width: 640, height: 700 }, 0.5);
+    const next = keepWholeFlow(flow, view, { width: 960, height: 700 }, { width: 720, height: 700 });
     expect(next).not.toBeNull();
     expect(next!.zoom).toBeLessThan(1);
-    expect(showsAll(flow, next!, 640, 700)).toBe(true);
+    expect(showsAll(flow, next!, 720, 700)).toBe(true);
   });
 
   it("leaves the view alone when the flow still fits, or was not wholly shown before", () => {
@@ -63,40 +63,113 @@ describe("keepWholeFlow", () => {
     const next = keepWholeFlow([card(0, 0), card(2200, 0)], small, { width: 1000, height: 700 }, { width: 900, height: 700 });
     expect(next!.zoom).toBeLessThanOrEqual(0.4);
   });
+
+  it("shows a whole flow's start at a readable zoom when it no longer reads whole", () => {
+    const flow = grid(4);
+    const view = startViewport(flow, 1300, 700);
+    expect(view.zoom).toBe(1);
+    const next = keepWholeFlow(flow, view, { width: 1300, height: 700 }, { width: 600, height: 700 })!;
+    expect(next.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    expect(shows(next, flow[0], 600, 700)).toBe(true);
+    expect(noneCut(flow, next, 600, 700)).toBe(true);
+  });
 });
+
+/** Whether no card is cut by the pane's edges: each wholly inside it or wholly outside. */
+function noneCut(boxes: readonly Box[], view: Viewport, width: number, height: number): boolean {
+  return boxes.every((box) => {
+    const left = box.x * view.zoom + view.x;
+    const top = box.y * view.zoom + view.y;
+    const right = left + box.width * view.zoom;
+    const bottom = top + box.height * view.zoom;
+    const outside = right <= 0 || left >= width || bottom <= 0 || top >= height;
+    return outside || (left >= 0 && top >= 0 && right <= width && bottom <= height);
+  });
+}
+
+/** A flow laid out in `columns` columns of `rows` cards, 315 apart across and 120 down. */
+function grid(columns: number, rows = 1): Box[] {
+  return Array.from({ length: columns * rows }, (_, i) => card((i % columns) * 315, Math.floor(i / columns) * 120));
+}
 
 describe("readableStartView", () => {
   // A three-column flow (a branch's two arms at the right), 870 wide: the designer's canvas
   // at 1400 x 900 is 984 wide, 672 beside a docked panel.
   const small = [card(0, 80), card(315, 80), card(630, 0), card(630, 160)];
-  const options = { minZoom: 0.5, keepReadableZoom: 0.85, wholeFlowZoom: 0.8 };
 
-  it("keeps a small flow shown at its size readable when a panel narrows the pane", () => {
-    const shown = readableStartView(small, 984, 740, undefined, options);
-    expect(shown.zoom).toBe(1);
-    // fitting it into the room left would shrink it to about 70%
-    expect(startViewport(small, 672, 740, { minZoom: 0.5 }).zoom).toBeLessThan(0.75);
-    const beside = readableStartView(small, 672, 740, shown.zoom, options);
-    expect(beside.zoom).toBeGreaterThanOrEqual(0.85);
-    // its start in view, clear of the pane's left edge, and the flow centred top to bottom
-    expect(shows(beside, small[0], 672, 740)).toBe(true);
-    expect(shows(beside, small[1], 672, 740)).toBe(true);
-    expect(beside.x).toBeGreaterThan(0);
+  it("shows a small flow whole at its size, and whole beside a panel while it reads", () => {
+    expect(readableStartView(small, 984, 740).zoom).toBe(1);
+    const beside = readableStartView(small, 672, 740);
+    expect(beside.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    expect(showsAll(small, beside, 672, 740)).toBe(true);
   });
 
-  it("shows a flow whole when it still fits at a readable zoom, or was shown small", () => {
-    const two = [card(0, 0), card(315, 0)];
-    expect(readableStartView(two, 672, 740, 1, options)).toEqual(startViewport(two, 672, 740, { minZoom: 0.5 }));
-    const shrunk = readableStartView(small, 672, 740, 0.6, options);
-    expect(showsAll(small, shrunk, 672, 740)).toBe(true);
+  it("opens a long flow on its start at a readable zoom, cutting no card at the edge", () => {
+    const long = grid(12);
+    for (const width of [984, 672, 520]) {
+      const view = readableStartView(long, width, 740);
+      expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+      expect(view.zoom).toBeLessThanOrEqual(1);
+      expect(shows(view, long[0], width, 740)).toBe(true); // its first step in view
+      expect(noneCut(long, view, width, 740)).toBe(true);
+    }
   });
 
-  it("keeps a whole flow seen at a readable zoom readable in keepWholeFlow too", () => {
-    const view = startViewport(small, 984, 740, { minZoom: 0.5 });
-    const next = keepWholeFlow(small, view, { width: 984, height: 740 }, { width: 672, height: 740 }, 0.5, options);
-    expect(next!.zoom).toBeGreaterThanOrEqual(0.85);
-    expect(next!.zoom).toBeLessThanOrEqual(view.zoom);
-    expect(shows(next!, small[0], 672, 740)).toBe(true);
+  it("cuts no row in half at the bottom of a flow too tall as well as too wide", () => {
+    const tall = grid(6, 9);
+    const view = readableStartView(tall, 984, 500);
+    expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    expect(noneCut(tall, view, 984, 500)).toBe(true);
+  });
+});
+
+describe("wholeCardsZoom", () => {
+  it("is the least readable zoom that ends the view between two columns", () => {
+    const long = grid(12);
+    // at 0.75, 984 pixels end inside the fourth card (24 + 945 * 0.75 = 733 + 240 * 0.75)
+    expect(noneCut(long, { x: 24, y: 24, zoom: READABLE_ZOOM }, 984, 740)).toBe(false);
+    const zoom = wholeCardsZoom(long, 984, 740);
+    expect(zoom).toBeGreaterThan(READABLE_ZOOM);
+    expect(noneCut(long, { x: 24, y: 24, zoom }, 984, 740)).toBe(true);
+  });
+
+  it("falls back to the least zoom when a card is wider than the pane", () => {
+    expect(wholeCardsZoom([card(0, 0), card(300, 0)], 100, 740)).toBe(READABLE_ZOOM);
+  });
+});
+
+describe("panToShow", () => {
+  const long = grid(12);
+
+  it("leaves the view when the card is in it", () => {
+    const view = { x: 24, y: 24, zoom: 0.8 };
+    expect(panToShow(view, long, long[1], 984, 740)).toBe(view);
+  });
+
+  it("brings a card in at the same zoom, starting the view at a column", () => {
+    const view = readableStartView(long, 984, 740);
+    const next = panToShow(view, long, long[7], 984, 740);
+    expect(next.zoom).toBe(view.zoom);
+    expect(shows(next, long[7], 984, 740)).toBe(true);
+    expect(noneCut(long, next, 984, 740)).toBe(true);
+  });
+});
+
+describe("wholeCardsView", () => {
+  const long = grid(12);
+
+  it("moves a view that cuts cards at its edges to start at a column, the kept card in view", () => {
+    const cutting = { x: -400, y: 24, zoom: 0.8 };
+    expect(noneCut(long, cutting, 760, 740)).toBe(false);
+    const next = wholeCardsView(cutting, long, long[3], 760, 740);
+    expect(next.zoom).toBe(0.8);
+    expect(noneCut(long, next, 760, 740)).toBe(true);
+    expect(shows(next, long[3], 760, 740)).toBe(true);
+  });
+
+  it("leaves a view that cuts nothing", () => {
+    const view = readableStartView(long, 984, 740);
+    expect(wholeCardsView(view, long, long[0], 984, 740)).toBe(view);
   });
 });
 

@@ -17,13 +17,107 @@ export interface StartViewOptions {
   padding?: number;
 }
 
-/** Zoom at which a long flow stops shrinking to fit and opens on its first steps instead. */
-export const READABLE_ZOOM = 0.65;
+/** The zoom a first view never goes below: a card's title (13px) reads at 10px. A flow too
+ * big to show whole at it opens on its start at a readable zoom, the rest a pan away and the
+ * minimap showing it, as n8n and Dify open a big workflow rather than shrink it unreadable. */
+export const READABLE_ZOOM = 0.75;
+
+/** An extent along one axis, in flow units. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** The cards' extents along one axis, merged where they overlap: a layout's columns (x) or
+ * rows (y), in order. */
+function bandsOf(boxes: readonly Box[], axis: "x" | "y"): Span[] {
+  const size = axis === "x" ? "width" : "height";
+  const spans = boxes.map((box) => ({ start: box[axis], end: box[axis] + box[size] })).sort((a, b) => a.start - b.start);
+  const bands: Span[] = [];
+  for (const span of spans) {
+    const last = bands[bands.length - 1];
+    if (last && span.start < last.end) last.end = Math.max(last.end, span.end);
+    else bands.push({ ...span });
+  }
+  return bands;
+}
+
+/** A card this far past the pane's edge is out of view: a drawn card may be a little
+ * taller than the layout's box, and its edge should not peek in. */
+const OUT_OF_VIEW_MARGIN = 4;
+
+/** Kept, where the room allows, between the last whole card and the pane's far edge, in
+ * screen pixels. */
+const FAR_EDGE_CLEARANCE = 8;
+
+/** A view's start along one axis may move up to this share of the padding towards the edge,
+ * so that the last column it shows ends inside the pane (the next wholly past it). */
+const START_GIVE = 0.5;
+
+/** The zooms at which a view starting at the first band (`padding` pixels in, or up to
+ * START_GIVE of it less) ends, `room` pixels on, in a gap between two bands (or past the
+ * last): no card cut at the pane's edge. The band before the gap ends clear of the edge;
+ * the one after starts past it. */
+function wholeBandZooms(bands: readonly Span[], room: number, padding: number): Span[] {
+  const origin = bands[0].start;
+  const least = padding * (1 - START_GIVE);
+  return bands.map((band, i) => {
+    const next = bands[i + 1];
+    return {
+      start: next ? (room + OUT_OF_VIEW_MARGIN - padding) / (next.start - origin) : 0,
+      end: (room - least) / Math.max(1, band.end - origin),
+    };
+  }).filter((zooms) => zooms.start <= zooms.end);
+}
+
+/** Where, in [padding * (1 - START_GIVE), padding], a view of `bands` at `zoom` starts so
+ * that the band the pane's far edge would cut ends inside it instead (`padding` when no
+ * band is cut, or moving the start that little cannot bring it in). */
+function wholeBandStart(bands: readonly Span[], zoom: number, room: number, padding: number): number {
+  const origin = bands[0].start;
+  const limit = room - FAR_EDGE_CLEARANCE;
+  const cut = bands.find((band) => padding + (band.end - origin) * zoom > limit && padding + (band.start - origin) * zoom < room);
+  if (!cut) return padding;
+  const least = padding * (1 - START_GIVE);
+  const start = limit - (cut.end - origin) * zoom;
+  if (start >= least) return start;
+  // without the clearance, if that is what it takes
+  return room - (cut.end - origin) * zoom >= least ? least : padding;
+}
+
+/** The least zoom in [low, high] inside one of `a`'s spans and one of `b`'s; null if none. */
+function leastIn(a: readonly Span[], b: readonly Span[], low: number, high: number): number | null {
+  let least: number | null = null;
+  for (const p of a) {
+    for (const q of b) {
+      const zoom = Math.max(p.start, q.start, low);
+      if (zoom <= Math.min(p.end, q.end, high) && (least === null || zoom < least)) least = zoom;
+    }
+  }
+  return least;
+}
+
+/**
+ * The zoom, from `minZoom` up to `maxZoom`, at which a view of `boxes` from their top left
+ * corner cuts no card in half at the pane's right and bottom edges: the columns and rows it
+ * shows are whole, the next ones wholly past the edge. The least such zoom (the most shown);
+ * when no zoom keeps both edges clear, the right one (a flow runs left to right); when none
+ * keeps that clear either, `minZoom`.
+ */
+export function wholeCardsZoom(boxes: readonly Box[], width: number, height: number, { minZoom = READABLE_ZOOM, maxZoom = 1, padding = 24 }: StartViewOptions = {}): number {
+  if (boxes.length === 0) return maxZoom;
+  const across = wholeBandZooms(bandsOf(boxes, "x"), width, padding);
+  const down = wholeBandZooms(bandsOf(boxes, "y"), height, padding);
+  const any = [{ start: 0, end: Infinity }];
+  return leastIn(across, down, minZoom, maxZoom) ?? leastIn(across, any, minZoom, maxZoom) ?? minZoom;
+}
 
 /**
  * The viewport that shows `boxes` in a pane of `width` x `height`: fitted and centred when
- * that keeps the zoom at `minZoom` or more; otherwise at `minZoom`, from the flow's left edge
- * (where a flow begins, laid out left to right) and, if it is too tall as well, its top.
+ * that keeps the zoom at `minZoom` or more; otherwise at a readable zoom (`minZoom`, or a
+ * little more so no card is cut in half at the pane's edge: wholeCardsZoom), from the
+ * flow's left edge (where a flow begins, laid out left to right) and, if it is too tall as
+ * well, its top.
  */
 export function startViewport(boxes: readonly Box[], width: number, height: number, options: StartViewOptions = {}): Viewport {
   const { minZoom = READABLE_ZOOM, maxZoom = 1, padding = 24 } = options;
@@ -41,40 +135,25 @@ export function startViewport(boxes: readonly Box[], width: number, height: numb
   const boundsWidth = Math.max(1, maxX - minX);
   const boundsHeight = Math.max(1, maxY - minY);
   const fit = Math.min((width - 2 * padding) / boundsWidth, (height - 2 * padding) / boundsHeight, maxZoom);
-  const zoom = Math.max(fit, minZoom);
+  const zoom = fit >= minZoom ? fit : wholeCardsZoom(boxes, width, height, { minZoom, maxZoom: Math.max(minZoom, maxZoom), padding });
   const x = boundsWidth * zoom <= width - 2 * padding
     ? (width - boundsWidth * zoom) / 2 - minX * zoom
-    : padding - minX * zoom;
+    : wholeBandStart(bandsOf(boxes, "x"), zoom, width, padding) - minX * zoom;
   const y = boundsHeight * zoom <= height - 2 * padding
     ? (height - boundsHeight * zoom) / 2 - minY * zoom
-    : padding - minY * zoom;
+    : wholeBandStart(bandsOf(boxes, "y"), zoom, height, padding) - minY * zoom;
   return { x, y, zoom };
 }
 
-/** How a flow shown at a readable zoom stays readable when its pane narrows (a panel opens
- * beside it): see readableStartView. */
-export interface ReadableViewOptions extends StartViewOptions {
-  /** A flow shown at this zoom or more is not shrunk below it... */
-  keepReadableZoom: number;
-  /** ...unless it still fits whole at this zoom or more: a card cut at the pane's edge reads
-   * as broken, a slightly smaller one does not. */
-  wholeFlowZoom: number;
-}
-
 /**
- * The first view of `boxes` in a pane of `width` x `height` that replaces a view at
- * `shownZoom` (the pane changed size: a panel opened beside the graph, or closed). The flow
- * is fitted (startViewport) unless that would shrink a flow shown at a readable zoom
- * (`keepReadableZoom` or more) to less than `wholeFlowZoom`: then it stays at a readable
- * zoom, showing its start (where a flow laid out left to right begins), and the minimap
- * what is past the pane's edge, as n8n's and Dify's canvases keep their zoom beside a
- * panel. Without `shownZoom` (a first view), the flow is fitted.
+ * The first view of a flow, the same in the designer and on the run page, and again when a
+ * panel docks beside the graph or closes (the view made for the room the pane has): the
+ * whole flow, fitted up to its cards' own size, when it shows at a readable zoom
+ * (READABLE_ZOOM); else its start at a readable zoom with no card cut at the pane's edge
+ * (startViewport), the person panning for the rest with the minimap's help.
  */
-export function readableStartView(boxes: readonly Box[], width: number, height: number, shownZoom: number | undefined, options: ReadableViewOptions): Viewport {
-  const { keepReadableZoom, wholeFlowZoom, ...fit } = options;
-  const fitted = startViewport(boxes, width, height, fit);
-  if (shownZoom === undefined || shownZoom < keepReadableZoom || fitted.zoom >= wholeFlowZoom) return fitted;
-  return startViewport(boxes, width, height, { ...fit, minZoom: Math.max(fit.minZoom ?? READABLE_ZOOM, keepReadableZoom) });
+export function readableStartView(boxes: readonly Box[], width: number, height: number, options: Omit<StartViewOptions, "minZoom"> = {}): Viewport {
+  return startViewport(boxes, width, height, { ...options, minZoom: READABLE_ZOOM });
 }
 
 /**
@@ -116,23 +195,22 @@ export function showsAll(boxes: readonly Box[], view: Viewport, width: number, h
 
 /**
  * The view for a pane that changed size from `before` to `after` (a panel docked beside it,
- * or closed): when the whole flow was in view and no longer is, the flow fitted again, no
- * larger than it was (and, given `readable`, no smaller than a readable zoom it was shown
- * at: readableStartView); otherwise null (the view stays where the person left it).
+ * or closed): when the whole flow was in view and no longer is, the flow's first view for
+ * the room left (readableStartView), no larger than it was shown; otherwise null (the view
+ * stays where the person left it).
  */
 export function keepWholeFlow(
   boxes: readonly Box[],
   view: Viewport,
   before: { width: number; height: number },
   after: { width: number; height: number },
-  minZoom = READABLE_ZOOM,
-  readable?: Pick<ReadableViewOptions, "keepReadableZoom" | "wholeFlowZoom">,
+  options: Omit<StartViewOptions, "minZoom" | "maxZoom"> = {},
 ): Viewport | null {
   if (boxes.length === 0 || after.width <= 0 || after.height <= 0) return null;
   if (!showsAll(boxes, view, before.width, before.height) || showsAll(boxes, view, after.width, after.height)) return null;
-  const fit = { maxZoom: view.zoom, minZoom: Math.min(minZoom, view.zoom) };
-  if (readable) return readableStartView(boxes, after.width, after.height, view.zoom, { ...fit, ...readable });
-  return startViewport(boxes, after.width, after.height, fit);
+  // A flow the person zoomed out to see whole is fitted as small as that, not below.
+  if (view.zoom < READABLE_ZOOM) return startViewport(boxes, after.width, after.height, { ...options, minZoom: view.zoom, maxZoom: view.zoom });
+  return readableStartView(boxes, after.width, after.height, { ...options, maxZoom: view.zoom });
 }
 
 /** A flow of more than this many nodes always has its minimap (the designer's and the run
@@ -146,4 +224,62 @@ export const MINIMAP_ALWAYS_ABOVE = 60;
  */
 export function showsMiniMap(count: number, overflowing: boolean): boolean {
   return count > MINIMAP_ALWAYS_ABOVE || overflowing;
+}
+
+/** Whether no band is cut at either edge of `size` pixels when the view's offset is `at`. */
+function cutsNone(bands: readonly Span[], at: number, zoom: number, size: number): boolean {
+  return bands.every((band) => {
+    const left = band.start * zoom + at;
+    const right = band.end * zoom + at;
+    // (half a pixel of slack for rounding)
+    return right <= 0.5 - OUT_OF_VIEW_MARGIN || left >= size + OUT_OF_VIEW_MARGIN - 0.5 || (left >= -0.5 && right <= size + 0.5);
+  });
+}
+
+/** One axis of panToShow and wholeCardsView: the offset nearest `offset` that shows
+ * `target` whole in `size` pixels, starting the view at a band's start (`padding` in, or up
+ * to START_GIVE of it less, or the bands that fit from it centred) where that leaves no
+ * band cut at either edge. With `moveIn`,
+ * null when `target` is in view already, and a target out of view is brought in anyway;
+ * without, null when no band is cut or no such start keeps `target` in view. */
+function alignedOffset(bands: readonly Span[], target: Span, offset: number, zoom: number, size: number, padding: number, moveIn: boolean): number | null {
+  const fits = (at: number) => target.start * zoom + at >= 0 && target.end * zoom + at <= size;
+  if (moveIn ? fits(offset) : cutsNone(bands, offset, zoom, size)) return null;
+  const least = padding * (1 - START_GIVE);
+  // The view starting at a band, `padding` (or `least`) in; or the bands from it that fit
+  // the pane, centred in it.
+  const centred = (i: number): number => {
+    let j = i;
+    while (j + 1 < bands.length && (bands[j + 1].end - bands[i].start) * zoom <= size - 2 * least) j += 1;
+    return (size - (bands[j].end - bands[i].start) * zoom) / 2 - bands[i].start * zoom;
+  };
+  const candidates = bands
+    .flatMap((band, i) => (moveIn && band.start > target.start ? [] : [padding - band.start * zoom, least - band.start * zoom, centred(i)]))
+    .filter(fits);
+  const nearest = (list: number[]) => list.reduce<number | null>((best, at) => (best === null || Math.abs(at - offset) < Math.abs(best - offset) ? at : best), null);
+  const clean = nearest(candidates.filter((at) => cutsNone(bands, at, zoom, size)));
+  if (!moveIn) return clean;
+  return clean ?? nearest(candidates) ?? padding - target.start * zoom;
+}
+
+/**
+ * `view` panned (its zoom kept) to show `target` whole in a pane of `width` x `height`, the
+ * view starting at a column (and a row) of `boxes` so that, where it can, no card is cut in
+ * half at the pane's edges; the same view when `target` is already wholly in it.
+ */
+export function panToShow(view: Viewport, boxes: readonly Box[], target: Box, width: number, height: number, padding = 24): Viewport {
+  const x = alignedOffset(bandsOf(boxes, "x"), { start: target.x, end: target.x + target.width }, view.x, view.zoom, width, padding, true);
+  const y = alignedOffset(bandsOf(boxes, "y"), { start: target.y, end: target.y + target.height }, view.y, view.zoom, height, padding, true);
+  return x === null && y === null ? view : { zoom: view.zoom, x: x ?? view.x, y: y ?? view.y };
+}
+
+/**
+ * `view` nudged (its zoom kept) so no card of `boxes` is cut in half at the pane's edges,
+ * `keep` staying wholly in view: the view starts at a column (a row) instead; the same view
+ * when nothing is cut, or no such start keeps `keep` in view.
+ */
+export function wholeCardsView(view: Viewport, boxes: readonly Box[], keep: Box, width: number, height: number, padding = 24): Viewport {
+  const x = alignedOffset(bandsOf(boxes, "x"), { start: keep.x, end: keep.x + keep.width }, view.x, view.zoom, width, padding, false);
+  const y = alignedOffset(bandsOf(boxes, "y"), { start: keep.y, end: keep.y + keep.height }, view.y, view.zoom, height, padding, false);
+  return x === null && y === null ? view : { zoom: view.zoom, x: x ?? view.x, y: y ?? view.y };
 }

@@ -1,6 +1,6 @@
 // Long flows folded into rows so they open readable; short ones left in one row.
 import { describe, expect, it } from "vitest";
-import { startViewport, type Box } from "./viewport";
+import { READABLE_ZOOM, startViewport, type Box } from "./viewport";
 import { wrapIntoRows, type Link } from "./wrap";
 
 /** A chain of `count` cards laid out left to right as the layered layout does. */
@@ -57,13 +57,27 @@ describe("wrapIntoRows", () => {
     expect(at("s3").x).toBe(at("s0").x);
   });
 
-  it("shows twelve steps near 100% and forty at a zoom still above a half", () => {
-    for (const [count, least] of [[12, 0.9], [40, 0.5]] as const) {
-      const boxes = chain(count);
-      const positions = wrapIntoRows(boxes, links(count), PANE.width, PANE.height);
-      const view = startViewport(placed(boxes, positions), PANE.width, PANE.height, { minZoom: 0.1 });
-      expect(view.zoom).toBeGreaterThanOrEqual(least);
-    }
+  it("shows twelve steps near 100%", () => {
+    const boxes = chain(12);
+    const positions = wrapIntoRows(boxes, links(12), PANE.width, PANE.height);
+    const view = startViewport(placed(boxes, positions), PANE.width, PANE.height, { minZoom: 0.1 });
+    expect(view.zoom).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("folds forty steps, too many to read whole, into rows as wide as the pane at a readable zoom", () => {
+    const boxes = chain(40);
+    const positions = wrapIntoRows(boxes, links(40), PANE.width, PANE.height)!;
+    expect(positions).not.toBeNull();
+    const cards = placed(boxes, positions);
+    const width = Math.max(...cards.map((card) => card.x + card.width)) - Math.min(...cards.map((card) => card.x));
+    // each row is shown whole across at the readable zoom: the person pans down only
+    expect(width * READABLE_ZOOM).toBeLessThanOrEqual(PANE.width - 48);
+    // and as many columns as that allows: one more would not fit
+    expect((width + 312) * READABLE_ZOOM).toBeGreaterThan(PANE.width - 48);
+    // the first view then shows its start at a readable zoom, no card cut at the edge
+    const view = startViewport(cards, PANE.width, PANE.height);
+    expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    expect(cards.every((card) => card.x * view.zoom + view.x >= 0 && (card.x + card.width) * view.zoom + view.x <= PANE.width)).toBe(true);
   });
 
   it("keeps a layer's nodes together and cards apart", () => {

@@ -5,7 +5,7 @@
 // row ends only where the lines going on to the next leave from one or two steps: more
 // would draw a knot of lines between the rows.
 import type { Position } from "./types";
-import type { Box } from "./viewport";
+import { READABLE_ZOOM, type Box } from "./viewport";
 
 export interface WrapOptions {
   /** Space between two rows (the edge from a row's end to the next row's start runs there). */
@@ -122,7 +122,8 @@ function verticalExtent(row: readonly Column[], boxes: ReadonlyMap<string, Box>)
 /**
  * The positions that fold the laid-out `boxes` into rows for a pane of `width` x `height`:
  * the number of columns a row holds is the one that lets the whole flow be shown largest
- * (fewer rows when that is as large). Null when one row is best (or nothing to fold).
+ * (fewer rows when that is as large); for a flow no fold shows whole at `readableZoom`, the
+ * most the pane's width holds at that zoom. Null when one row is best (or nothing to fold).
  */
 export function wrapIntoRows(
   boxes: ReadonlyMap<string, Box>,
@@ -135,7 +136,7 @@ export function wrapIntoRows(
     maxZoom = 1,
     minGain = 1.15,
     maxCrossing = 2,
-    readableZoom = 0.75,
+    readableZoom = READABLE_ZOOM,
   }: WrapOptions = {},
 ): Map<string, Position> | null {
   const columns = columnsOf(boxes);
@@ -147,8 +148,10 @@ export function wrapIntoRows(
   let bestZoom = zoomOf(single);
   if (bestZoom >= Math.min(readableZoom, maxZoom)) return null;
   // Each width a row could be (up to each column from the first), widest first.
+  const folds: Fold[] = [];
   for (let last = columns.length - 2; last >= 0; last -= 1) {
     const laid = fold(columns, cuts, columns[last].right - columns[0].left, boxes, rowGap);
+    folds.push(laid);
     const zoom = zoomOf(laid);
     // Another row only for a visibly larger view: rows cost the reader a jump back left.
     if (zoom > bestZoom * 1.02) {
@@ -156,7 +159,17 @@ export function wrapIntoRows(
       bestZoom = zoom;
     }
   }
-  if (best.rows.length === 1 || bestZoom < zoomOf(single) * minGain) return null;
+  const readable = Math.min(readableZoom, maxZoom);
+  if (bestZoom < readable) {
+    // Too long to show whole at a readable zoom: it is shown at one from its start, so its
+    // rows are as wide as the pane shows at that zoom (the fewest such rows), as text wraps
+    // at the page's width, and the person pans down only, not across and back.
+    const room = (width - 2 * padding) / readable;
+    const fitting = folds.filter((laid) => laid.width <= room && laid.rows.length > 1);
+    const narrowest = folds.reduce<Fold | null>((least, laid) => (!least || laid.width < least.width ? laid : least), null);
+    best = fitting.reduce<Fold | null>((fewest, laid) => (!fewest || laid.rows.length < fewest.rows.length ? laid : fewest), null) ?? narrowest ?? single;
+    if (best.rows.length === 1) return null;
+  } else if (best.rows.length === 1 || bestZoom < zoomOf(single) * minGain) return null;
   const left = columns[0].left;
   const positions = new Map<string, Position>();
   let y = verticalExtent(best.rows[0], boxes).top;

@@ -6,7 +6,7 @@ import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
-import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, wholeCardsView, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
@@ -327,17 +327,34 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const neighbours = flow.getEdges().flatMap((edge) => (edge.source === id ? [edge.target] : edge.target === id ? [edge.source] : []));
     const boxes = neighbours.map(boxOf).filter((box): box is Box => box !== null);
     const viewport = flow.getViewport();
-    const next = clearOfMinimap(element, must, revealViewport(viewport, element.clientWidth, element.clientHeight, must, boxes), 40);
+    const width = element.clientWidth;
+    const height = element.clientHeight;
+    const revealed = revealViewport(viewport, width, height, must, boxes);
+    // The view starts at a column and a row where that keeps the step in view: no card cut
+    // in half at the canvas's edge beside the inspector.
+    const cards = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
+    const keep = { x: must.minX, y: must.minY, width: must.maxX - must.minX, height: must.maxY - must.minY };
+    const next = wholeCardsView(clearOfMinimap(element, must, revealed, 40), cards, keep, width, height);
     if (Math.abs(next.x - viewport.x) < 0.5 && Math.abs(next.y - viewport.y) < 0.5 && next.zoom === viewport.zoom) return;
     panned.current = { before: panned.current?.before ?? viewport, after: next };
     void flow.setViewport(next, { duration: 200 });
   }, [flow]);
 
+  /** The canvas made its view for the room the inspector left: the view from before is the
+   *  one put back when the inspector closes (unless the person moves the view meanwhile). */
+  const dockedForPick = useCallback((before: Viewport, after: Viewport) => {
+    panned.current = { before: panned.current?.before ?? before, after };
+  }, []);
+
   // The inspector takes its column from the canvas when a node is selected: keep that node
   // and its neighbours in view.
+  // Two frames on: the canvas has refitted its view to the room the inspector left (its
+  // resize observer runs after the first frame's callbacks), and this starts from that view.
   useEffect(() => {
     if (!selected) return;
-    const frame = requestAnimationFrame(() => revealSelected(selected));
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => revealSelected(selected));
+    });
     return () => cancelAnimationFrame(frame);
   }, [selected, inspecting, revealSelected]);
 
@@ -440,7 +457,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
       <div className={`designer-body${sideOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
-          <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} />
+          <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} onDockedForPick={dockedForPick} />
           {loose && (
             <div className="quick-add-backdrop" onMouseDown={(event) => event.target === event.currentTarget && setLoose(null)} data-testid="quick-add">
               <div

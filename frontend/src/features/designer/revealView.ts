@@ -1,6 +1,7 @@
 // Where the canvas goes when a step is selected (and the inspector takes its column): the
 // step must be in view, its neighbours should be, and the view moves as little as that needs.
 import type { Viewport } from "@xyflow/react";
+import { READABLE_ZOOM } from "../../graph";
 
 /** A box in flow coordinates. */
 export interface Box {
@@ -17,7 +18,6 @@ const NEIGHBOUR_MARGIN = 12;
 /** To bring the neighbours in, the view zooms out to no less than this share of its zoom,
  *  and not below the smallest zoom whose cards (their inputs' text) can still be read. */
 const MAX_ZOOM_OUT = 0.6;
-export const READABLE_ZOOM = 0.7;
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), high);

@@ -297,21 +297,9 @@ function useLayout(ir: FlowIR, pane: PaneSize, onArrive: (nodes: FlowNode[]) => 
 }
 
 /** The first view of cards at `nodes` in a pane of `pane`'s size (runStartView). */
-function startView(nodes: readonly FlowNode[], pane: PaneSize, shownZoom?: number) {
+function startView(nodes: readonly FlowNode[], pane: PaneSize) {
   const boxes = nodes.map((node) => ({ ...node.position, width: cardWidth(node), height: cardHeight(node) }));
-  return runStartView(boxes, pane, shownZoom);
-}
-
-/**
- * The zoom the flow shows at in the graph's whole card, the node details panel closed;
- * undefined when it is closed. A run opened on a step (a link naming it) opens beside the
- * panel, and a small flow is kept as readable there as when the panel opens on a click.
- */
-function zoomWithoutPanel(element: HTMLElement, foldedAt: (size: PaneSize) => FlowNode[]): number | undefined {
-  const card = element.closest<HTMLElement>(".graph-card");
-  if (!card || card.clientWidth <= element.clientWidth + 1) return undefined;
-  const whole = { width: card.clientWidth, height: element.clientHeight };
-  return startView(foldedAt(whole), whole).zoom;
+  return runStartView(boxes, pane);
 }
 
 /**
@@ -345,9 +333,11 @@ function FollowPane({ selected, nodes, foldedAt, atStart }: { selected: string |
         ? { ...node.internals.positionAbsolute, width: node.measured.width ?? CARD_WIDTHS[0], height: node.measured.height ?? CARD_HEIGHT }
         : null;
     const current = flow.getViewport();
+    const shown = fromStart ? fold.current(pane) : laidNodes.current;
     const { viewport } = paneView({
       current, previous, pane, atStart: fromStart, picked,
-      startView: (size) => startView(fold.current(size), size, current.zoom),
+      boxes: shown.map((card) => ({ ...card.position, width: cardWidth(card), height: cardHeight(card) })),
+      startView: (size) => startView(fold.current(size), size),
     });
     if (viewport !== current) void flow.setViewport(viewport, { duration: 200 });
   }, [selected, width, height, flow, atStart]);
@@ -407,7 +397,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   /** The first view of cards at `nodes`, with the step a link names (its details open) in it. */
   const firstView = useCallback((nodes: readonly FlowNode[], element: HTMLElement) => {
     const pane = paneOf(element);
-    const view = startView(nodes, pane, zoomWithoutPanel(element, fold.current));
+    const view = startView(nodes, pane);
     const node = picked.current ? nodes.find((candidate) => candidate.id === picked.current) : undefined;
     return node ? revealBox(view, { ...node.position, width: cardWidth(node), height: cardHeight(node) }, pane) : view;
   }, []);

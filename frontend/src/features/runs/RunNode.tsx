@@ -8,7 +8,7 @@ import type { NodeState } from "./runState";
 import { kindStyle, NodeTypeIcon } from "../../lib/NodeTypeIcon";
 import { adverseOutcome, approvalOutcome, nodeSubtitle } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
-import { cardSize } from "./cardSize";
+import { cardSize, shownTitle } from "./cardSize";
 
 export interface RunNodeData extends Record<string, unknown> {
   node: IrNode;
@@ -46,7 +46,7 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
       <Handle type="target" id={TARGET_HANDLE} position={Position.Left} isConnectable={false} />
       <div className="rn-icon" aria-hidden style={kindStyle(node.type)}><NodeTypeIcon type={node.type} size={18} /></div>
       <div className="rn-body">
-        <div className="rn-title" data-testid={`run-node-title-${node.id}`}>{title}</div>
+        <div className="rn-title" data-testid={`run-node-title-${node.id}`} title={title}>{shownTitle(node)}</div>
         <div className="rn-sub">
           {outcome ? (
             <span className={`rn-outcome rn-outcome-${outcome.tone}`} data-testid={`run-node-outcome-${node.id}`} title={outcome.label}>{outcome.word}</span>

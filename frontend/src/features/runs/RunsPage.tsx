@@ -177,6 +177,8 @@ export default function RunsPage() {
           ))}
         </div>
         <span className="spacer" />
+        {/* The two selects wrap together in a narrow window, not one left alone on a line. */}
+        <div className="filter-fields">
         <label className="filter-field">
           <span className="muted small">Flow</span>
           {/* A set width, the chosen name cut short (whole in its title): the filters do not move. */}
@@ -193,6 +195,7 @@ export default function RunsPage() {
             {Object.entries(WINDOWS).map(([key, w]) => <option key={key} value={key}>{w.label}</option>)}
           </select>
         </label>
+        </div>
       </div>
 
       {error && <div className="alert error">Could not load runs: {error}</div>}

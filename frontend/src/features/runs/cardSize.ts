@@ -4,6 +4,7 @@
 // second line; the card's tooltip and the node's details show it all. The layout, the
 // handles and the edge routes all use these sizes.
 import type { IrNode } from "../../graph";
+import { clampToLines } from "../../lib/clampTitle";
 import { textWidth } from "./timelineLabels";
 
 /** The widths a card may take (runGraph.css .rn is the narrowest): the narrowest that
@@ -65,6 +66,20 @@ function measureTitle(text: string): number {
 }
 
 const sizes = new Map<string, CardSize>();
+
+/** The title as the card shows it: whole, or cut after its last whole word that fits the
+ * card's lines, with an ellipsis (clampToLines). */
+export function shownTitle(node: IrNode): string {
+  const title = node.title || node.id;
+  let shown = shownTitles.get(title);
+  if (shown === undefined) {
+    shown = clampToLines(title, cardSize(node).width - TITLE_CHROME, MAX_TITLE_LINES, measureTitle);
+    shownTitles.set(title, shown);
+  }
+  return shown;
+}
+
+const shownTitles = new Map<string, string>();
 
 /** The card's size for `node`, measured once per title and kind. */
 export function cardSize(node: IrNode): CardSize {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clampPanelWidth, KEEP_READABLE_ZOOM, paneView, revealBox, runFold, runStartView, WHOLE_FLOW_ZOOM, type Margin, type PaneSize } from "./paneView";
+import { READABLE_ZOOM } from "../../graph";
+import { clampPanelWidth, paneView, revealBox, runFold, runStartView, type Margin, type PaneSize } from "./paneView";
 
 const even: Margin = { left: 16, right: 16, top: 16, bottom: 16 };
 
@@ -32,6 +33,23 @@ describe("paneView", () => {
     const right = 1048 * viewport.zoom + viewport.x;
     expect(right).toBeLessThanOrEqual(narrow.width - 16);
     expect(800 * viewport.zoom + viewport.x).toBeGreaterThanOrEqual(16);
+  });
+
+  it("brings a picked card in with the cards beside it whole, none cut at the pane's edge", () => {
+    const boxes = [...row(12).values()];
+    const current = runStartView(boxes, narrow);
+    const picked = boxes[9];
+    const { viewport, revealed } = paneView({ current, previous: narrow, pane: narrow, atStart: false, startView: () => current, picked, boxes });
+    expect(revealed).toBe(true);
+    expect(viewport.zoom).toBe(current.zoom);
+    for (const box of boxes) {
+      const left = box.x * viewport.zoom + viewport.x;
+      const right = left + box.width * viewport.zoom;
+      expect(right <= 0 || left >= narrow.width || (left >= 0 && right <= narrow.width)).toBe(true);
+    }
+    const left = picked.x * viewport.zoom + viewport.x;
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(left + picked.width * viewport.zoom).toBeLessThanOrEqual(narrow.width);
   });
 
   it("leaves the view alone when nothing changed size and the picked node shows", () => {
@@ -102,9 +120,9 @@ describe("runStartView", () => {
     const picked = row(3).get("step_2")!;
     const { viewport } = paneView({
       current, previous: card1400, pane: besidePanel, atStart: true, picked,
-      startView: (size) => runStartView(boxes, size, current.zoom),
+      startView: (size) => runStartView(boxes, size),
     });
-    expect(viewport.zoom).toBeGreaterThanOrEqual(WHOLE_FLOW_ZOOM);
+    expect(viewport.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
     // every card whole in the room left, not one cut at its edge
     for (const box of boxes) {
       const left = box.x * viewport.zoom + viewport.x;
@@ -112,14 +130,22 @@ describe("runStartView", () => {
       expect(left + box.width * viewport.zoom).toBeLessThanOrEqual(besidePanel.width);
     }
     // and closing the panel shows it whole at its own size again
-    expect(runStartView(boxes, card1400, viewport.zoom).zoom).toBe(1);
+    expect(runStartView(boxes, card1400).zoom).toBe(1);
   });
 
-  it("still fits a long flow shown small whole in the room the panel leaves", () => {
+  it("opens a long flow that cannot be folded on its start at a readable zoom, no card cut", () => {
     const boxes = [...row(8).values()];
-    const view = runStartView(boxes, besidePanel, 0.6);
-    expect(view.zoom).toBeLessThan(KEEP_READABLE_ZOOM);
-    expect(view.zoom).toBeGreaterThanOrEqual(0.5 - 1e-9);
+    for (const pane of [card1400, besidePanel]) {
+      const view = runStartView(boxes, pane);
+      expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+      const first = boxes[0].x * view.zoom + view.x;
+      expect(first).toBeGreaterThanOrEqual(0);
+      for (const box of boxes) {
+        const left = box.x * view.zoom + view.x;
+        const right = left + box.width * view.zoom;
+        expect(right <= pane.width || left >= pane.width).toBe(true);
+      }
+    }
   });
 });
 
@@ -142,9 +168,12 @@ describe("runFold", () => {
     const whole = folded(24, card1400);
     const narrow = folded(24, besidePanel);
     expect(narrow.rows).toBeGreaterThan(whole.rows);
-    // the first fold, kept in the narrower pane, would show smaller than the new one
-    const kept = [...row(24)].map(([id, box]) => ({ ...box, ...(whole.positions?.get(id) ?? {}) }));
-    expect(narrow.zoom).toBeGreaterThan(fitZoom(kept, besidePanel) * 1.1);
+    // too long to read whole in either: each row as wide as the pane shows at a readable zoom
+    for (const [fold, pane] of [[whole, card1400], [narrow, besidePanel]] as const) {
+      const placed = [...row(24)].map(([id, box]) => ({ ...box, ...(fold.positions?.get(id) ?? {}) }));
+      const width = Math.max(...placed.map((b) => b.x + b.width)) - Math.min(...placed.map((b) => b.x));
+      expect(width * READABLE_ZOOM).toBeLessThanOrEqual(pane.width - 112);
+    }
   });
 
   it("folds a four-step run in two rows beside the panel, at its cards' size", () => {

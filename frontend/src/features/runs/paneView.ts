@@ -1,7 +1,7 @@
 // Where the run graph's view goes when its pane changes size (the node details panel opens
 // beside it, closes, or is resized) or a node is picked: the graph keeps using the room
 // the panel leaves, as n8n's and Dify's canvases do beside their panels.
-import { READABLE_ZOOM, readableStartView, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
+import { panToShow, READABLE_ZOOM, readableStartView, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
 
 export interface PaneSize {
   width: number;
@@ -20,6 +20,9 @@ export interface PaneViewInput {
   startView(pane: PaneSize): Viewport;
   /** The picked node's box, in flow coordinates; null when none is picked. */
   picked: Box | null;
+  /** Every card's box where the view shows it: a picked card brought into view is shown
+   * with its neighbours whole, not cut at the pane's edge (panToShow). */
+  boxes?: readonly Box[];
   /** Kept clear between a revealed node and the pane's edges, in screen pixels. */
   margin?: Margin;
 }
@@ -51,7 +54,7 @@ export interface PaneView {
  * the middle of the pane there. Then a picked node not wholly in view is brought in,
  * at the same zoom, with as little panning as does it.
  */
-export function paneView({ current, previous, pane, atStart, startView, picked, margin = PANE_MARGIN }: PaneViewInput): PaneView {
+export function paneView({ current, previous, pane, atStart, startView, picked, boxes, margin = PANE_MARGIN }: PaneViewInput): PaneView {
   let viewport = current;
   const resized = previous !== null && (previous.width !== pane.width || previous.height !== pane.height);
   if (resized) {
@@ -60,8 +63,9 @@ export function paneView({ current, previous, pane, atStart, startView, picked, 
       : { ...current, x: current.x + (pane.width - previous.width) / 2, y: current.y + (pane.height - previous.height) / 2 };
   }
   if (!picked || pane.width <= 0 || pane.height <= 0) return { viewport, revealed: false };
-  const moved = revealBox(viewport, picked, pane, margin);
-  return { viewport: moved, revealed: moved !== viewport };
+  const aligned = boxes ? panToShow(viewport, boxes, picked, pane.width, pane.height, START_PADDING) : viewport;
+  const moved = revealBox(aligned, picked, pane, margin);
+  return { viewport: moved, revealed: moved.x !== viewport.x || moved.y !== viewport.y };
 }
 
 /** `viewport` panned (zoom kept) just enough to show `box` whole, `margin` clear of the
@@ -100,31 +104,18 @@ export function clampPanelWidth(width: number, room: number, { min = 320, max = 
 /** The run graph's first view fits the flow up to this zoom: a small flow at its cards'
  * own size, not blown up. */
 export const MAX_START_ZOOM = 1;
-/** A flow (folded into rows) is fitted whole down to this zoom, as the designer opens it:
- * the shape of the run and every step's status in view; a step's details are a click away. */
-export const MIN_START_ZOOM = 0.5;
-/** A flow shown at this zoom or more (a small one) is not shrunk below it when the pane
- * narrows (the node details panel opens) and it no longer fits whole at `WHOLE_FLOW_ZOOM`:
- * its cards' titles stay readable, the view shows its start (and the picked step), and
- * the minimap what is past the pane's edge. */
-export const KEEP_READABLE_ZOOM = 0.85;
-/** A small flow that still fits whole beside the panel at this zoom or more is shown whole
- * there: a card cut at the pane's edge reads as broken, a slightly smaller one does not. */
-export const WHOLE_FLOW_ZOOM = 0.65;
 /** Kept clear around the first view, in screen pixels: the zoom controls at the bottom left
  * stand within it, so no card starts under them. */
 export const START_PADDING = 56;
 
 /**
- * The run graph's first view of cards at `boxes` in a pane of `pane`'s size: fitted while
- * readable, else on the first steps. `shownZoom` is the zoom of the view it replaces (the
- * pane was resized): a flow shown at a readable zoom keeps one.
+ * The run graph's first view of cards at `boxes` in a pane of `pane`'s size, the designer's
+ * (readableStartView): the whole flow while it reads, else its first steps at a readable
+ * zoom, no card cut at the pane's edge; made again for the room left when the node details
+ * panel opens beside the graph, and for the whole card when it closes.
  */
-export function runStartView(boxes: readonly Box[], pane: PaneSize, shownZoom?: number): Viewport {
-  return readableStartView(boxes, pane.width, pane.height, shownZoom, {
-    minZoom: MIN_START_ZOOM, maxZoom: MAX_START_ZOOM, padding: START_PADDING,
-    keepReadableZoom: KEEP_READABLE_ZOOM, wholeFlowZoom: WHOLE_FLOW_ZOOM,
-  });
+export function runStartView(boxes: readonly Box[], pane: PaneSize): Viewport {
+  return readableStartView(boxes, pane.width, pane.height, { maxZoom: MAX_START_ZOOM, padding: START_PADDING });
 }
 
 /**

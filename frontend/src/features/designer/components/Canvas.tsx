@@ -29,6 +29,7 @@ import {
   routesClearOfCards,
   readableStartView,
   keepWholeFlow,
+  panToShow,
   showsAll,
   showsMiniMap,
   shortcutEdgeIds,
@@ -44,7 +45,7 @@ import {
 import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
 import { REFINE_MS, useLayoutRefinement } from "../hooks/useLayoutRefinement";
 import { NODE_KINDS } from "../nodeKinds";
-import { DESIGNER_MIN_START_ZOOM, DESIGNER_READABLE, readableLayout } from "../readableLayout";
+import { readableLayout } from "../readableLayout";
 import { designer, useDesigner } from "../store";
 import { FlowNodeCard } from "./FlowNodeCard";
 
@@ -70,6 +71,9 @@ interface CanvasProps {
   onDropNode: (drop: PaletteDrop, position: Position) => void;
   onLooseConnection?: (connection: LooseConnection) => void;
   onReady?: () => void;
+  /** The canvas moved its view for a step picked as the inspector docked beside it, from
+   * `before` to `after`: the page puts `before` back when the inspector closes. */
+  onDockedForPick?: (before: Viewport, after: Viewport) => void;
 }
 
 function minimapColour(node: FlowNode): string {
@@ -78,18 +82,22 @@ function minimapColour(node: FlowNode): string {
 
 /** The first view, computed from the laid-out positions before any node is drawn (so a big
  * flow draws only what is in view): the whole flow when it fits at a readable zoom, else
- * its start at that zoom (the person pans for the rest). */
-function firstView(nodes: readonly FlowNode[], width: number, height: number, shownZoom?: number): Viewport {
-  const boxes = nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-  // Shown again for a canvas a panel narrowed: a flow seen at a readable zoom keeps one.
-  return readableStartView(boxes, width, height, shownZoom, { minZoom: DESIGNER_MIN_START_ZOOM, ...DESIGNER_READABLE });
+ * its start at that zoom, no card cut at the canvas's edge (the person pans for the rest). */
+function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
+  return readableStartView(nodes.map(cardBox), width, height);
+}
+
+function cardBox(node: FlowNode): Box {
+  return { ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) };
 }
 
 function sameView(a: Viewport, b: Viewport): boolean {
   return Math.abs(a.x - b.x) < 1 && Math.abs(a.y - b.y) < 1 && Math.abs(a.zoom - b.zoom) < 1e-3;
 }
 
-export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) {
+export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick }: CanvasProps) {
+  const dockedForPick = useRef(onDockedForPick);
+  dockedForPick.current = onDockedForPick;
   const ir = useDesigner((state) => state.ir);
   const layoutPositions = useDesigner((state) => state.layoutPositions);
   const selection = useDesigner((state) => state.selection);
@@ -109,6 +117,10 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
    * zooms or clicks on it, or the flow changes: the page around the canvas may still be
    * settling (the inspector's width) when it is first computed. */
   const startNodes = useRef<FlowNode[] | null>(null);
+  /** Whether the view is still one the canvas chose (a first view, or one made for a
+   * docked panel): until the person pans or zooms, or the flow changes, a panel docking
+   * beside the canvas or closing makes the first view again for the room it leaves. */
+  const chosenView = useRef(false);
   const measuredOnce = useRef(false);
   /** The view before a panel docked beside the canvas made it narrower (and the canvas's
    * size then), and the view set for the room left: shown again when the panel closes. */
@@ -207,6 +219,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       const laid = element ? readableLayout(answer, links, element.clientWidth, element.clientHeight) : answer;
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       startNodes.current = laid;
+      chosenView.current = true;
       if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: 300 });
     });
     return () => {
@@ -220,11 +233,13 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     const chosen = new Set(useDesigner.getState().selection);
     if (fitted.current) {
       startNodes.current = null; // the flow changed: the view stays where it is
+      chosenView.current = false;
       docked.current = null;
     } else if (box.current && graph.nodes.length) {
       fitted.current = true;
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
       startNodes.current = placed;
+      chosenView.current = true;
       void flow.setViewport(firstView(placed, box.current.clientWidth, box.current.clientHeight));
       performance.mark("designer:drawn");
       onReady?.();
@@ -276,7 +291,10 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
     });
   }, [selection]);
 
-  // Until the person moves the view, a canvas that changes size shows the first view again.
+  // A canvas that changes size (a panel docked beside it, or closed) shows its first view
+  // again for the room it has, when it showed the first view or the whole flow: the whole
+  // flow when it still reads, else its start with no card cut at the edge; a selected step
+  // (the inspector just opened for it) is kept in view. A view the person moved stays.
   useEffect(() => {
     const element = box.current;
     if (!element) return;
@@ -286,30 +304,28 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
       if (now.width === size.width && now.height === size.height) return;
       const before = size;
       size = now;
-      // A selected node opened the inspector: the page keeps that node in view instead.
-      const selecting = useDesigner.getState().selection.length > 0;
-      if (selecting) startNodes.current = null;
-      const placed = startNodes.current;
+      if (!now.width || !now.height) return;
       const current = flow.getViewport();
-      if (placed && now.width && now.height) {
-        void flow.setViewport(firstView(placed, now.width, now.height, current.zoom));
-        return;
-      }
-      if (selecting) return;
+      const placed = startNodes.current;
       // The panel closed and nobody moved the view it made room with: the view from before.
       const undocked = docked.current;
       docked.current = null;
-      if (undocked && undocked.size.width === now.width && undocked.size.height === now.height && sameView(undocked.set, current)) {
+      if (!placed && undocked && undocked.size.width === now.width && undocked.size.height === now.height && sameView(undocked.set, current)) {
         void flow.setViewport(undocked.view, { duration: 200 });
         return;
       }
-      // A panel docked beside the canvas (refine, settings): a flow seen whole stays whole,
-      // or at a readable zoom from its start.
-      const boxes = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-      const view = keepWholeFlow(boxes, current, before, now, DESIGNER_MIN_START_ZOOM, DESIGNER_READABLE);
-      if (!view) return;
-      docked.current = { size: before, view: current, set: view };
-      void flow.setViewport(view, { duration: 200 });
+      const boxes = (placed ?? flow.getNodes()).map(cardBox);
+      let view = placed !== null || chosenView.current ? readableStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
+      const [selected, ...more] = useDesigner.getState().selection;
+      const picked = selected && !more.length ? flow.getNode(selected) : undefined;
+      // (A view the person or an edit moved is left to the page, which reveals the step.)
+      if (picked && view) view = panToShow(view, boxes, cardBox(picked), now.width, now.height);
+      if (!view || sameView(view, current)) return;
+      if (!placed) docked.current = { size: before, view: current, set: view };
+      if (picked) dockedForPick.current?.(current, view);
+      chosenView.current = true;
+      // At once when a step was picked: the page then keeps its neighbours in view from here.
+      void flow.setViewport(view, placed || picked ? undefined : { duration: 200 });
     });
     observer.observe(element);
     return () => observer.disconnect();
@@ -318,6 +334,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady }: CanvasProps) 
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (!event) return;
     startNodes.current = null; // the person moved the view: keep theirs
+    chosenView.current = false;
     docked.current = null;
   }, []);
   const onPointerDown = useCallback(() => {

@@ -2,7 +2,9 @@
 // and its handles (arms of a branch or switch each get their own source handle).
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
-import { armsOf, keyRows, type FlowNode, type IrNode, type KeyRowKind } from "../../../graph";
+import { armsOf, keyRows, NODE_WIDTH, type FlowNode, type IrNode, type KeyRowKind } from "../../../graph";
+import { clampToLines } from "../../../lib/clampTitle";
+import { measureCardTitle } from "../../../lib/measureText";
 import { cardValue } from "../cardValue";
 import { NODE_KINDS } from "../nodeKinds";
 import { useDesigner } from "../store";
@@ -15,6 +17,19 @@ function subtitle(node: IrNode, toolName: string | undefined): string {
     return node.type === "map" ? `for each · ${toolName ?? tool}` : toolName ?? tool;
   }
   return NODE_KINDS[node.type].description;
+}
+
+/** The room a card's header leaves its title: the card (NODE_WIDTH) less its borders, the
+ * header's padding, the icon and the gap after it (designer.css .fn-head), and a little
+ * for the canvas's measure and the page's to differ by. */
+const TITLE_ROOM = NODE_WIDTH - 2 - 2 * 10 - 28 - 9 - 3;
+/** What each badge beside the title takes, with its gap. */
+const BADGE_ROOM = { problems: 29, status: 72, when: 46 } as const;
+
+/** The title cut, if it must be, after its last whole word in the header's two lines. */
+function cardTitle(title: string, badges: Record<keyof typeof BADGE_ROOM, boolean>): string {
+  const room = TITLE_ROOM - (Object.keys(BADGE_ROOM) as (keyof typeof BADGE_ROOM)[]).reduce((sum, badge) => sum + (badges[badge] ? BADGE_ROOM[badge] : 0), 0);
+  return clampToLines(title, room, 2, measureCardTitle);
 }
 
 function armText(node: IrNode, arm: string): { label: string; detail?: string } {
@@ -61,7 +76,7 @@ function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
       <div className="fn-head">
         <span className="fn-icon"><Icon name={node.type} /></span>
         <div className="fn-titles">
-          <div className="fn-title" title={title}>{title}</div>
+          <div className="fn-title" title={title}>{cardTitle(title, { problems: problems > 0, status: !!status && status !== "same", when: !!node.when })}</div>
           <div className="fn-sub" title={subtitle(node, toolName)}>
             {node.title ? <span className="fn-id">{node.id}</span> : null}
             {subtitle(node, toolName)}
