@@ -956,8 +956,11 @@ def test_a_connection_let_go_on_empty_canvas_adds_a_connected_step(
     page.get_by_test_id("redo").click()
     expect(page.get_by_test_id("rf__edge-after:greet->send_email")).to_have_count(1)
 
-    # from a branch's arm: the new step joins that arm
+    # from a branch's arm: the new step joins that arm (the view followed the step added
+    # to the flow's end; fit the whole flow again to reach the branch)
     page.keyboard.press("Escape")
+    page.locator(".react-flow__controls-fitview").click()
+    expect(node(page, "is_valid")).to_be_in_viewport()
     drag_to_empty_canvas(page, "is_valid", handle="else")
     picker.get_by_test_id("quick-add-item-value").click()
     expect(page.get_by_test_id("rf__edge-arm:is_valid:else->value")).to_have_count(1)
