@@ -1338,6 +1338,9 @@ def test_a_block_added_is_not_shown_under_the_minimap(page, live_server, staff_u
     for tool in ("check_inventory", "validate_email", "calculate_tax", "summarize_text"):
         page.keyboard.press("Escape")
         expect(page.get_by_test_id("inspector")).to_have_count(0)
+        # (the inspector closing gives its room back to the canvas, whose view may still be
+        # moving: the block's place is chosen in the view at rest)
+        settled_box(node(page, "check"))
         page.get_by_test_id(f"palette-item-{tool}").click()
         added = node(page, tool)
         expect(added).to_be_visible()
