@@ -951,8 +951,7 @@ def _written_in(value: Any, text: str) -> bool:
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
         return False
     if isinstance(value, (int, float)):
-        number = f"{value:g}"
-        return re.search(rf"(?<![\d.]){re.escape(number)}(?:\.0+)?(?![\d.])", text) is not None
+        return _said_in(value, text) is not None  # a number as people write it
     return str(value).lower() in text.lower()
 
 
