@@ -184,6 +184,38 @@ def heading_literals(
     return found
 
 
+#: "amount $1,250", "total: 300 EUR", "price of €80": an amount the heading labels as one.
+_LABELLED_AMOUNT = re.compile(
+    r"\b(?:amount|total|price|sum|cost|value|fee)\s*(?::|\bis\b|\bof\b)?\s*"
+    r"(?:[$€£¥]\s?(?P<a>\d[\d,]*(?:\.\d+)?)|(?P<b>\d[\d,]*(?:\.\d+)?)\s?"
+    r"(?:usd|eur|gbp|dollars?|euros?|pounds?)?)(?![\w-])",
+    re.IGNORECASE,
+)
+_AMOUNT_INPUTS = ("amount", "total", "price", "sum")
+
+
+def amount_labelled(
+    properties: dict[str, Any], heading: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "Order ORD-77, amount $1,250. ... charge the card": the one amount the heading
+    labels is the step's amount (the charge asked the run for it)."""
+    amounts = {
+        float((m.group("a") or m.group("b")).replace(",", ""))
+        for m in _LABELLED_AMOUNT.finditer(heading)
+    }
+    if len(amounts) != 1:
+        return {}
+    numbers = [
+        name
+        for name, schema in properties.items()
+        if schema_types(unwrap_nullable(schema)) & {"number", "integer"}
+    ]
+    wanted = next((name for name in _AMOUNT_INPUTS if name in numbers), None)
+    if wanted is None or wanted in taken:
+        return {}
+    return {wanted: repr(amounts.pop())}
+
+
 #: "manager is x@acme.com", "manager: x@acme.com", "manager x@acme.com"
 _ROLE_ADDRESS = re.compile(
     rf"\b(?P<role>[A-Za-z]+)(?:'s)?(?:\s+(?:email|e-mail|address))?\s*(?:\s(?:is|at)\s|[:=]\s*|\s)"

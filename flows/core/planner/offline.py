@@ -47,7 +47,12 @@ from flows.core.planner.conditions import (
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.goals import written_out_goal
-from flows.core.planner.headings import carries_data, heading_literals, split_data_heading
+from flows.core.planner.headings import (
+    amount_labelled,
+    carries_data,
+    heading_literals,
+    split_data_heading,
+)
 from flows.core.planner.leftover_codes import leftover_codes
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
@@ -87,6 +92,7 @@ from flows.core.planner.phrasing import (
     gerund_bases,
     nested_conditions_joined,
     quote_said_first,
+    says_an_arrival,
     strip_approval_phrase,
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
@@ -665,6 +671,7 @@ class FlowBuilder:
         if split is not None:
             self.heading, text = split
             self._note_topic(self.heading)
+        text = self._labelled_values_apart(text)
         text = _SPACED_DASH.sub(self._dash_between_steps, text)
         # "reconcile it and, when there are ..., ask ...": the condition starts a step
         text = re.sub(r"\band,\s+(?=(?:when|once)\b)", "; ", text, flags=re.I)
@@ -884,6 +891,53 @@ class FlowBuilder:
             self._note_topic(self.heading)
             return f"{text[: match.start('sentence')]}{text[match.end('sentence') :]}".strip()
         return text
+
+    def _heading_amount(self, properties: dict[str, Any], taken: dict[str, str]) -> dict[str, str]:
+        """The amount the heading labels ("Order ORD-77, amount $1,250"), for the first step
+        that takes one: a later step reads what the steps before it made of it ("calculate
+        the tax, then charge the total")."""
+        found = amount_labelled(properties, self.heading, taken)
+        written = {
+            literal
+            for node in self.nodes
+            for literal in (node.get("inputs") or {}).values()
+            if isinstance(literal, str)
+        }
+        return {} if set(found.values()) & written else found
+
+    def _labelled_values_apart(self, text: str) -> str:
+        """ "Every order over $1000 must be approved by finance before we charge the card.
+        Order ORD-77, amount $1,250.": a sentence of labelled values only is no step (the
+        order was validated and taxed); its values are what the steps work on, as a
+        heading's."""
+        sentences = list(_SENTENCE.finditer(text))
+        if len(sentences) < 2:
+            return text
+        for match in sentences:
+            sentence = match.group("sentence").strip()
+            if not self._labelled_values_only(sentence.rstrip(".!")):
+                continue
+            said = sentence.rstrip(".!")
+            self.heading = f"{self.heading}, {said}" if self.heading else said
+            self._note_topic(said)
+            return f"{text[: match.start('sentence')]}{text[match.end('sentence') :]}".strip()
+        return text
+
+    def _labelled_values_only(self, sentence: str) -> bool:
+        """ "Order ORD-77, amount $1,250": every part a label and its value, the first label
+        no verb ("Refund ORD-77, amount $20" is a step), unless it is a thing the catalogue
+        knows by an id and its value a code ("Order ORD-77")."""
+        parts = [_LABELLED_VALUE.fullmatch(part) for part in _VALUE_PARTS.split(sentence)]
+        if not all(parts) or (len(parts) == 1 and parts[0] and parts[0].group("code") is None):
+            return False  # ("Email oncall@x.com.": a step)
+        for at, part in enumerate(parts):
+            assert part is not None
+            label = part.group("label")
+            if not self.reader.starts_with_verb(part.group(0)):
+                continue
+            if at or label.lower() not in self.id_nouns or part.group("code") is None:
+                return False
+        return True
 
     def _handles_listed(self, match: re.Match[str]) -> str:
         """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
@@ -1172,6 +1226,16 @@ class FlowBuilder:
         ):
             # "Onboard Lena Park <lena@park.kr>: ...": who every step after it is about
             self.heading = clause.title
+        elif (
+            not self.heading
+            and clause.condition is not None
+            and clause.condition.optional
+            and says_an_arrival(clause.condition.text)
+            and carries_data(clause.condition.text)
+        ):
+            # "When a new user signs up with email sam@x.com, validate the email": what
+            # arrived is what the steps work on, as a heading says it
+            self.heading = clause.condition.text
         self._note_topic(clause.title)
         if clause.condition is not None:
             self._note_topic(clause.condition.text)
@@ -6276,6 +6340,7 @@ class FlowBuilder:
         if self.heading:
             # "Shipment to Germany: calculate the VAT, ...": the place the heading names
             literals.update(country_literal(properties, self.heading, literals))
+            literals.update(self._heading_amount(properties, literals))
         literals.update(_name_by_its_address(properties, clause.action or clause.text, literals))
         literals.update(
             _them_at_the_one_address(spec, clause.action or clause.text, self.request, literals)
@@ -7989,6 +8054,17 @@ _HANDLE_SAYS = re.compile(
 )
 _OWNED_BY_THEM = re.compile(r"\b(?:her|his|their)\s+(?P<thing>[a-z]+)\b", re.IGNORECASE)
 #: A sentence that says someone's name, address or phone ("her email is x@y.com").
+#: One sentence of a request (a dot inside an address or a number goes on).
+_SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))(?P<sentence>(?:[^.!?]|[.!?](?=\S))+[.!?]*)(?=\s|$)")
+#: "Order ORD-77", "amount: $1,250", "email sam@x.com": a label and one value.
+_LABELLED_VALUE = re.compile(
+    r"(?P<label>[A-Za-z]+(?:\s+[A-Za-z]+)?)\s*(?::\s*|\s+(?:is\s+|of\s+)?)"
+    r"(?:(?P<code>#?[A-Za-z]{0,6}-?\d[\w-]*)|[$€£¥]\s?\d[\d,]*(?:\.\d+)?|"
+    r"\d[\d,]*(?:\.\d+)?\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
+#: Where one labelled value ends and the next starts ("Order ORD-77, amount $1,250").
+_VALUE_PARTS = re.compile(r"\s*,\s+(?:and\s+)?|\s+and\s+", re.IGNORECASE)
 _VALUES_STATED = re.compile(
     r"(?:^|(?<=[.!?]\s))(?P<sentence>[^.!?]*?\b(?:her|his|their)\s+(?:full\s+)?(?:name|e-?mail"
     r"(?:\s+address)?|phone(?:\s+number)?)\s+is\s+(?:[^.!?]|\.(?=\S))+?[.!?]+)(?=\s|$)",
@@ -10528,6 +10604,9 @@ def _order_lines_written(
         for match in _ORDER_LINE.finditer(text)
     ]
     if not lines:
+        # "check stock for SKU-100 and SKU-200", "is SKU-7 in stock?": one of each
+        lines = [{"sku": sku, "quantity": 1} for sku in _skus_in_stock_asked(text)]
+    if not lines:
         return {}
     for name, schema in properties.items():
         item = unwrap_nullable(schema).get("items")
@@ -10536,6 +10615,26 @@ def _order_lines_written(
         if name not in literals and {"sku", "quantity"} <= fields:
             return {name: json.dumps(lines)}
     return {}
+
+
+_SKU = r"(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*)"
+_SKUS = rf"{_SKU}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_SKU})*"
+#: "stock for SKU-1 and SKU-2", "is SKU-7 in stock", "are A-1, B-2 available": codes whose
+#: stock is asked, with no count
+_STOCK_ASKED = re.compile(
+    rf"\b(?:stock|inventory|availability)\s+(?:levels?\s+)?(?:for|of|on)\s+(?P<a>{_SKUS})\b"
+    rf"|\b(?:is|are|if|whether|have)\s+(?:we\s+have\s+)?(?P<b>{_SKUS})\s+"
+    r"(?:(?:is|are)\s+)?(?:still\s+)?(?:in\s+stock|available)\b",
+    re.IGNORECASE,
+)
+
+
+def _skus_in_stock_asked(text: str) -> list[str]:
+    """The codes a stock check names with no count ("check stock for SKU-1 and SKU-2")."""
+    match = _STOCK_ASKED.search(text)
+    if match is None:
+        return []
+    return list(dict.fromkeys(re.findall(_SKU, match.group("a") or match.group("b"))))
 
 
 #: "from Reno to Sacramento", "from 100 Pier Rd, Oakland to 55 Main St, Fresno"

@@ -1642,6 +1642,9 @@ class PromptReader:
                 )
             ):
                 continue
+            if "," not in match.group() and before and before[-1].lower() in _NO_STEP_AFTER:
+                continue  # "when a new user signs up with email sam@x.com": a verb's word
+                # after a preposition is its noun ("email"), or an infinitive ("fails to ship")
             if len(text[match.end() :].split()) < 2 and len(before) > 1:
                 continue  # "if it's an urgent billing issue": a last word with no object
                 # is the noun the condition is about
@@ -3205,6 +3208,9 @@ _COMPARED_OF_IT = re.compile(
     re.IGNORECASE,
 )
 _PREPOSITIONS_BEFORE_IT = frozenset("with about for to on of from in at by".split())
+#: Words after which a verb's word starts no step: "signs up with email ...", "ready to ship"
+#: (not in, on, at or by, which also end a verb: "when an order comes in validate it").
+_NO_STEP_AFTER = frozenset("with about for to of from using via into".split())
 _NOUN_MARKERS = frozenset(
     "the a an this that its their his her our your my each every any no it they he she we "
     "everything something nothing".split()
@@ -3838,6 +3844,9 @@ _ARRIVAL = (
     # someone who gets in touch or joins: "A customer writes in.", "A new hire joins."
     r"writes\s+(?:in|to\s+us)|gets\s+in\s+touch|reaches\s+out|contacts\s+us|"
     r"emails\s+us|signs\s+up|registers|joins(?:\s+(?:us|the\s+company|the\s+team))?|"
+    # the same, said as what just happened: "A new user signed up with email sam@x.com."
+    r"(?:just\s+)?(?:signed\s+up|registered|came\s+in|arrived|wrote\s+in|"
+    r"joined(?:\s+(?:us|the\s+company|the\s+team))?)|"
     # "The customer sends us a complaint.", "A client leaves a review."
     r"(?:sends|submits|files|leaves|posts|writes)\s+(?:us\s+|in\s+)?(?:an?|their|a\s+new)\s+"
     r"[a-z-]+(?:\s+[a-z-]+)?|"
@@ -3847,7 +3856,11 @@ _ARRIVAL = (
 _ARRIVES_ALONE = re.compile(
     r"^(?:(?:a|an|the|some|one)\s+)?(?:(?:new|incoming|fresh)\s+)?[a-z-]+(?:\s+[a-z-]+){0,2}\s+"
     + _ARRIVAL
-    + r"(?:\s+(?:from\s+[a-z ]+|by\s+email|through\s+the\s+[a-z]+|via\s+[a-z]+))?\s*[.!]?$",
+    + r"(?:\s+(?:from\s+[a-z ]+|by\s+email|through\s+the\s+[a-z]+|via\s+[a-z]+))?"
+    # ("... signs up with email sam@x.com": what arrived, said with it)
+    + r"(?:\s+(?:with|using)\s+(?:(?:the|their|his|her|an?)\s+)?(?:[a-z-]+\s+){0,2}"
+    + r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Z]{1,6}-?\d[\w-]*|\+?\d[\d\s().-]{6,}\d))?"
+    + r"\s*[.!]?$",
     re.IGNORECASE,
 )
 
@@ -3858,6 +3871,14 @@ _ARRIVES_FIRST = re.compile(
     + r")\s*,\s*(?!then\b)",
     re.IGNORECASE,
 )
+
+#: "a new user signs up with email sam@x.com": an arrival said with what arrived.
+_ARRIVAL_SAID = re.compile(rf"\b{_ARRIVAL}\b", re.IGNORECASE)
+
+
+def says_an_arrival(text: str) -> bool:
+    """Whether `text` says something arrives ("a new user signs up", "an order comes in")."""
+    return _ARRIVAL_SAID.search(text) is not None
 
 
 #: "... to make sure they're new, and ...": a step's purpose, a state that must hold.

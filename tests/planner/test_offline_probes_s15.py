@@ -1,0 +1,121 @@
+"""The offline planner on requests probed by hand in the fifteenth session: someone who
+signs up "with email ..." (the address is what the steps work on, not a message sent to
+it), a sentence of labelled values after the steps ("Order ORD-77, amount $1,250."), and a
+stock check that names its SKUs with no count."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flows.core.ir import ApprovalNode, ToolNode
+from tests.planner.offline_plans import plan, refusal
+
+
+def tools_of(flow):
+    return [n.tool for n in flow.nodes if isinstance(n, ToolNode)]
+
+
+def tool_node(flow, tool):
+    return next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == tool)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "When a new user signs up with email sam@corp.com, validate the email, then send a "
+        "welcome email to Sam",
+        "A new user signed up with email sam@corp.com. Validate it and welcome them.",
+        "A customer registered with the email sam@corp.com. Validate the address and send "
+        "them a welcome email.",
+    ],
+)
+def test_an_arrival_with_an_address_is_what_the_steps_work_on(demo, prompt):
+    """ "signs up with email sam@corp.com" emailed sam@corp.com first and validated an
+    address asked of the run; "signed up with email ..." looked the user up."""
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["validate_email", "send_welcome_email"]
+    assert tool_node(flow, "validate_email").inputs["email"] == '"sam@corp.com"'
+    assert tool_node(flow, "send_welcome_email").inputs["email"] in (
+        '"sam@corp.com"',
+        "validate_email.email",
+    )
+
+
+def test_a_trigger_said_without_a_comma_keeps_its_address(demo):
+    flow = plan("when someone registers with the email amy@b.co send them a welcome email", demo)
+
+    assert tools_of(flow) == ["send_welcome_email"]
+    assert tool_node(flow, "send_welcome_email").inputs["email"] == '"amy@b.co"'
+
+
+def test_a_verb_after_a_preposition_starts_no_step(demo):
+    """ "... comes in validate it": "in" also ends a verb, so the step still starts there."""
+    flow = plan("when a new order comes in validate it and charge 5 USD", demo)
+
+    assert tools_of(flow) == ["validate_order", "process_payment"]
+    assert tool_node(flow, "process_payment").inputs["amount"] == "5.0"
+
+
+def test_a_sentence_of_labelled_values_is_what_the_steps_work_on(demo):
+    """The order was validated and taxed (its sentence read as steps), and the charge asked
+    the run for the amount the request wrote."""
+    flow = plan(
+        "Every order over $1000 must be approved by finance before we charge the card. "
+        "Order ORD-77, amount $1,250.",
+        demo,
+    )
+
+    assert tools_of(flow) == ["process_payment"]
+    charge = tool_node(flow, "process_payment")
+    assert charge.inputs["order_id"] == '"ORD-77"'
+    assert charge.inputs["amount"] == "1250.0"
+    approval = next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+    assert approval.assignees.groups == ["finance"]
+
+
+def test_the_labelled_amount_goes_to_the_first_step_that_takes_one(demo):
+    flow = plan(
+        "Order ORD-77, amount $1,250. Calculate the tax for Germany and charge the total.", demo
+    )
+
+    assert tool_node(flow, "calculate_tax").inputs["amount"] == "1250.0"
+    assert tool_node(flow, "process_payment").inputs["amount"] == "calculate_tax.total"
+
+
+def test_labelled_values_led_by_a_verb_are_a_step(demo):
+    """ "Refund ORD-77, amount $20." asks for a refund (no tool does): refused, not read as
+    the values of the step after it."""
+    error = refusal("Refund ORD-77, amount $20. Then email bob@x.com.", demo)
+
+    assert "refund" in error.message.lower()
+
+
+def test_an_address_after_email_alone_is_a_step(demo):
+    flow = plan(
+        "Classify the ticket. Is it urgent? Email oncall@example.com. Otherwise open a ticket.",
+        demo,
+    )
+
+    assert tool_node(flow, "send_email").inputs["to"] == '"oncall@example.com"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "skus"),
+    [
+        (
+            "Check stock for SKU-100 and SKU-200; if either is out of stock, email a@b.co",
+            ["SKU-100", "SKU-200"],
+        ),
+        ("is SKU-100 in stock?", ["SKU-100"]),
+        ("check inventory of WIDGET-1, GADGET-2 and LAMP-3", ["WIDGET-1", "GADGET-2", "LAMP-3"]),
+    ],
+)
+def test_a_stock_check_of_skus_with_no_count_checks_one_of_each(demo, prompt, skus):
+    """The lines were asked of the run though the request named them."""
+    flow = plan(prompt, demo)
+
+    lines = json.loads(tool_node(flow, "check_inventory").inputs["items"])
+    assert lines == [{"sku": sku, "quantity": 1} for sku in skus]
