@@ -119,3 +119,54 @@ def test_a_stock_check_of_skus_with_no_count_checks_one_of_each(demo, prompt, sk
 
     lines = json.loads(tool_node(flow, "check_inventory").inputs["items"])
     assert lines == [{"sku": sku, "quantity": 1} for sku in skus]
+
+
+def test_a_quote_ending_on_a_stop_ends_its_sentence(demo):
+    """ "... feedback: 'Loved the service!' If positive, ...": the condition was read into the
+    first sentence, the sentiment analysed twice and the summary asked of the run."""
+    flow = plan(
+        "Analyze the sentiment of this feedback: 'Loved the service!' If positive, email "
+        "marketing@co.com a summary",
+        demo,
+    )
+
+    assert tools_of(flow) == ["analyze_sentiment", "summarize_text", "send_email"]
+    assert tool_node(flow, "analyze_sentiment").inputs["text"] == '"Loved the service!"'
+
+
+def test_a_later_step_reads_the_quote_a_step_before_it_read(demo):
+    flow = plan(
+        "Analyze the sentiment of this feedback: 'Loved the service'. If positive, email "
+        "marketing@co.com a summary",
+        demo,
+    )
+
+    assert tool_node(flow, "summarize_text").inputs["text"] == '"Loved the service"'
+    assert "text" not in flow.input_schema.get("properties", {})
+
+
+def test_a_step_before_the_quote_still_asks_for_its_text(demo):
+    flow = plan("Summarize the text, then analyze the sentiment of 'meh'", demo)
+
+    assert tool_node(flow, "summarize_text").inputs["text"] == "input.text"
+    assert tool_node(flow, "analyze_sentiment").inputs["text"] == '"meh"'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "For every email in this list: a@x.com, b@y.org, c@z.net - validate it and send a "
+        "welcome email to the valid ones",
+        "For each email (a@x.com, b@y.org, c@z.net), validate it and send a welcome email if "
+        "it's valid",
+    ],
+)
+def test_each_of_a_list_said_another_way_is_each_of_these(demo, prompt):
+    """The first was refused (no step picks items out of a list); the second validated the
+    addresses of a list asked of the run, then validated them again."""
+    flow = plan(prompt, demo)
+
+    validate, welcome = flow.nodes
+    assert json.loads(validate.items) == ["a@x.com", "b@y.org", "c@z.net"]
+    assert welcome.tool == "send_welcome_email"
+    assert welcome.items == "validate_email.filter(r, r.valid)"

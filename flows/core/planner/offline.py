@@ -108,6 +108,7 @@ from flows.core.planner.quotes import (
     commas_masked,
     mask_quotes,
     quote_below_in_place,
+    stops_after_quotes,
     unmasked,
     without_quotes,
 )
@@ -653,6 +654,8 @@ class FlowBuilder:
         text = _abbreviations_spelled_out(text)  # "any PO over 5,000": any purchase order
         text = self._names_beside_addresses(text)
         text = _EACH_IN_BRACKETS.sub(_each_in_brackets, text)
+        # "for every email in this list: a@x, b@x": each of these emails
+        text = _EACH_IN_A_LIST.sub(lambda m: f"{m['lead']}each of these {plural(m['noun'])}:", text)
         # "enrol these students in CHEM-210: a@x, b@x": each of them, one call each
         text = _THESE_LISTED.sub(r"\g<lead>each of these ", text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
@@ -703,7 +706,7 @@ class FlowBuilder:
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
         # a street address part no steps)
         text = STREET_ADDRESS.sub(lambda m: commas_masked(m.group(0)), text)
-        clauses = self.reader.read(mask_quotes(text))
+        clauses = self.reader.read(mask_quotes(stops_after_quotes(text)))
         clauses = nested_conditions_joined([unmasked(clause) for clause in clauses])
         return guard_after_assertions(clauses)
 
@@ -1068,6 +1071,7 @@ class FlowBuilder:
         for at, resolved, clause in reversed(self.stops):
             self._gate_rest(at, resolved, clause)
         self._continue_on_reject()
+        self._the_quote_read_again()
         self._check_no_empty_branch()
         self._check_no_read_again()
         if not self.nodes:
@@ -1077,6 +1081,32 @@ class FlowBuilder:
                 "name what should happen, e.g. 'validate the email, then send a welcome email'.",
             )
         return self.flow_json(prompt)
+
+    def _the_quote_read_again(self) -> None:
+        """ "Analyze the sentiment of this feedback: '...'. If positive, email me a summary":
+        a later step that reads a text (and changes nothing) reads the one quote a step
+        before it read, rather than a text asked of the run."""
+        read: dict[str, dict[str, int]] = {}  # input -> quote -> where it is first read
+        for at, node in enumerate(self.nodes):
+            for name, value in (node.get("inputs") or {}).items():
+                if name in _READ_TEXTS and _string_literal(value) is not None:
+                    read.setdefault(name, {}).setdefault(value, at)
+        for name, quotes in read.items():
+            if len(quotes) != 1:
+                continue
+            quote, first = next(iter(quotes.items()))
+            if (_string_literal(quote) or "") not in self.request:
+                continue  # (a text the planner wrote, not one the request quoted)
+            for node in self.nodes[first + 1 :]:
+                info = self.info.get(node.get("id", ""))
+                inputs = node.get("inputs") or {}
+                if info is None or info.spec is None or acts(info.spec):
+                    continue
+                if node.get("type") == "tool" and inputs.get(name) == f"input.{name}":
+                    inputs[name] = quote
+            if f"input.{name}" not in json.dumps(self.nodes):
+                self.input_properties.pop(name, None)
+                self.input_required = [k for k in self.input_required if k != name]
 
     def _check_no_empty_branch(self) -> None:
         """Refuse a condition whose step planned nothing (it named a step already planned,
@@ -8054,6 +8084,20 @@ _HANDLE_SAYS = re.compile(
 )
 _OWNED_BY_THEM = re.compile(r"\b(?:her|his|their)\s+(?P<thing>[a-z]+)\b", re.IGNORECASE)
 #: A sentence that says someone's name, address or phone ("her email is x@y.com").
+def _string_literal(value: Any) -> str | None:
+    """The text of an input that is one string literal ('"meh"'), else None (an expression
+    such as '"Weather: " + x')."""
+    if not isinstance(value, str) or not value.startswith('"'):
+        return None
+    try:
+        text = json.loads(value)
+    except ValueError:
+        return None
+    return text if isinstance(text, str) else None
+
+
+#: The text inputs of tools that read one ("text" of a summary, a sentiment, a class).
+_READ_TEXTS = frozenset({"text", "content"})
 #: One sentence of a request (a dot inside an address or a number goes on).
 _SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))(?P<sentence>(?:[^.!?]|[.!?](?=\S))+[.!?]*)(?=\s|$)")
 #: "Order ORD-77", "amount: $1,250", "email sam@x.com": a label and one value.
@@ -10913,10 +10957,20 @@ _PERSON_ITEM: dict[str, Any] = {
 #: "for each URL in [https://a.io, https://b.io]", "for every id in (A-1, A-2)": values
 #: listed in brackets after the loop's noun
 _EACH_IN_BRACKETS = re.compile(
-    r"\b(?P<lead>for\s+)?(?:(?:each|every)\s+(?:[\w-]+\s+)?(?:in|on|from)\s+"
-    # ("each person on the waitlist (a@x, b@x)", "the parents in this list (a@x, b@x)")
-    r"(?:(?:the|this|our)\s+[\w-]+\s+)?|the\s+[\w-]+s\s+(?:in|on)\s+(?:this|the)\s+list\s+)"
+    r"\b(?P<lead>for\s+)?(?:(?:each|every)\s+(?:[\w-]+\s+)?(?:(?:in|on|from)\s+"
+    # ("each person on the waitlist (a@x, b@x)", "the parents in this list (a@x, b@x)",
+    # "for each email (a@x, b@x)")
+    r"(?:(?:the|this|our)\s+[\w-]+\s+)?)?|the\s+[\w-]+s\s+(?:in|on)\s+(?:this|the)\s+list\s+)"
     r"[\[(](?P<list>[^\[\]()]+?,[^\[\]()]+?)[\])]",
+    re.IGNORECASE,
+)
+
+
+#: "for every email in this list:", "for each order on the following list:"
+_EACH_IN_A_LIST = re.compile(
+    r"\b(?P<lead>for\s+)?(?:each|every)\s+(?P<noun>[a-z]+)\s+(?:in|on|from)\s+"
+    r"(?:this|the|that|my|our|the\s+following)\s+(?:list|set|batch|group)\s*:"
+    r"(?=\s*[^\s,:;]+\s*,\s*\S)",  # (the values follow: "in the batch: validate it" is no list)
     re.IGNORECASE,
 )
 

@@ -16,6 +16,11 @@ _QUOTED = re.compile(
     # is an apostrophe inside a word)
     r"|(?P<open1>(?<!\w)')(?P<said1>[^'\n]{1,200})(?P<close1>'(?!\w))"
 )
+#: A quote whose text ends on a stop, before the next sentence's capital.
+_QUOTE_THEN_SENTENCE = re.compile(
+    r"(?:[\"\u201c][^\"\u201d]{0,199}[.!?][\"\u201d]|(?<!\w)'[^'\n]{0,199}[.!?]'(?!\w))"
+    r"(?=\s+[A-Z])"
+)
 #: Characters that split a request into steps, and what stands for each inside a quote
 #: (private-use code points: no word, space or stop to split at).
 _MASKS = {
@@ -44,6 +49,12 @@ def without_quotes(text: str) -> str:
     """`text` with each quoted text emptied: what the request says about a step, not what
     the step says ('body "charged twice"' asks for no second call)."""
     return _QUOTED.sub('""', text)
+
+
+def stops_after_quotes(text: str) -> str:
+    """ "Analyze this feedback: 'Loved it!' If positive, ...": a quote that ends on a stop
+    and a capital after it ends the sentence too (its stop is masked with the quote)."""
+    return _QUOTE_THEN_SENTENCE.sub(r"\g<0>.", text)
 
 
 def mask_quotes(text: str) -> str:
