@@ -170,3 +170,29 @@ def test_each_of_a_list_said_another_way_is_each_of_these(demo, prompt):
     assert json.loads(validate.items) == ["a@x.com", "b@y.org", "c@z.net"]
     assert welcome.tool == "send_welcome_email"
     assert welcome.items == "validate_email.filter(r, r.valid)"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "category"),
+    [
+        ("open a ticket and route it to billing", "billing"),
+        (
+            "Open a high priority ticket for lee@x.com, then assign it to the shipping team",
+            "shipping",
+        ),
+    ],
+)
+def test_a_ticket_routed_to_a_queue_is_opened_in_it(demo, prompt, category):
+    """ "route it to billing" charged a card for "billing"; "assign it to the shipping team"
+    classified the ticket after opening it."""
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["create_ticket"]
+    assert tool_node(flow, "create_ticket").inputs["category"] == f'"{category}"'
+
+
+def test_forwarding_to_an_address_is_no_queue(demo):
+    flow = plan("Open a ticket, then forward it to billing@example.com", demo)
+
+    assert "category" not in tool_node(flow, "create_ticket").inputs
+    assert tool_node(flow, "send_email").inputs["to"] == '"billing@example.com"'

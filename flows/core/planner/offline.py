@@ -703,6 +703,7 @@ class FlowBuilder:
         text = _LABELLED_TEXT.sub(self._labelled_text, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
+        text = _ROUTED_TO_A_VALUE.sub(self._routed_to_a_value, text)
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
         # a street address part no steps)
         text = STREET_ADDRESS.sub(lambda m: commas_masked(m.group(0)), text)
@@ -844,6 +845,21 @@ class FlowBuilder:
         if match.group("noun") is not None:
             what = f"the {what}"  # "update the deal D-42": the id of the thing it names
         return f"{match.group('lead')}update {what} to {match.group('value')}"
+
+    def _routed_to_a_value(self, match: re.Match[str]) -> str:
+        """ "open a ticket and route it to billing": the queue the ticket is opened in, a
+        value of a tool's category (queue, team) input, not a step (a card was charged for
+        "billing")."""
+        value = match.group("value").lower()
+        if not _CREATED_BEFORE.search(match.string[: match.start()]):
+            return match.group(0)  # ("classify it; if billing, assign it to billing": no
+            # ticket is opened here to open in that queue)
+        for spec in self.specs.values():
+            for name, schema in spec.input_properties().items():
+                values = unwrap_nullable(schema).get("enum")
+                if name in _ROUTING_INPUTS and isinstance(values, list) and value in values:
+                    return f", with {name.replace('_', ' ')} {value}"
+        return match.group(0)
 
     def _labelled_value(self, match: re.Match[str]) -> str:
         """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
@@ -11031,6 +11047,21 @@ _MOVED_TO_A_VALUE = re.compile(
 )
 
 
+#: "..., and route it to billing", "then assign the ticket to the shipping team"
+_ROUTED_TO_A_VALUE = re.compile(
+    r"\s*,?\s*(?:\band\s+)?(?:then\s+)?\b(?:assign|route|send|forward|escalate|move|put)\s+"
+    r"(?:it|the\s+ticket|the\s+case|that)\s+(?:to|in|into)\s+(?:the\s+)?(?P<value>[a-z][\w-]*)"
+    r"(?![@.\w-])(?:\s+(?:team|queue|department|desk|group))?\b",
+    re.IGNORECASE,
+)
+#: "open a ticket", "create a new support case": a thing opened, in the sentence so far
+_CREATED_BEFORE = re.compile(
+    r"\b(?:open|create|file|raise|log|submit)\s+(?:an?\s+|the\s+|a\s+new\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:ticket|case|issue)\b(?:[^.;!?]|\.(?=\S))*$",
+    re.IGNORECASE,
+)
+#: The inputs that say which queue or team a thing goes to.
+_ROUTING_INPUTS = frozenset({"category", "queue", "team", "department", "group"})
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
 #: Words of a tool's id that say it reads a list, wherever they stand in it.
