@@ -196,3 +196,28 @@ def test_forwarding_to_an_address_is_no_queue(demo):
 
     assert "category" not in tool_node(flow, "create_ticket").inputs
     assert tool_node(flow, "send_email").inputs["to"] == '"billing@example.com"'
+
+
+@pytest.mark.parametrize("said", ["tracking link", "tracking code", "tracking info", "tracking id"])
+def test_a_code_said_with_another_word_is_the_output_that_holds_it(demo, said):
+    """ "email the tracking link" asked the run for the message (the output is
+    `tracking_number`)."""
+    flow = plan(
+        f"Ship order 42 to 500 Oak Ave, Denver via UPS and email the {said} to buyer@shop.com",
+        demo,
+    )
+
+    assert tool_node(flow, "send_email").inputs["body"] == "create_shipment.tracking_number"
+
+
+def test_the_ticket_number_is_its_id(demo):
+    flow = plan("open a ticket about the outage and email the ticket number to me@x.com", demo)
+
+    assert tool_node(flow, "send_email").inputs["body"] == "create_ticket.ticket_id"
+
+
+def test_an_address_with_no_dot_after_the_at_is_still_the_one_checked(demo):
+    """ "check if jane.doe@example is a valid email" asked the run for the address."""
+    flow = plan("check if jane.doe@example is a valid email", demo)
+
+    assert tool_node(flow, "validate_email").inputs["email"] == '"jane.doe@example"'

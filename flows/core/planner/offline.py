@@ -704,6 +704,7 @@ class FlowBuilder:
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         text = _ROUTED_TO_A_VALUE.sub(self._routed_to_a_value, text)
+        text = _AN_ID_SAID_OTHERWISE.sub(self._id_said_otherwise, text)
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
         # a street address part no steps)
         text = STREET_ADDRESS.sub(lambda m: commas_masked(m.group(0)), text)
@@ -845,6 +846,25 @@ class FlowBuilder:
         if match.group("noun") is not None:
             what = f"the {what}"  # "update the deal D-42": the id of the thing it names
         return f"{match.group('lead')}update {what} to {match.group('value')}"
+
+    def _id_said_otherwise(self, match: re.Match[str]) -> str:
+        """ "email the tracking link", "the ticket number": an output that names a thing by
+        its code (`tracking_number`, `ticket_id`), said with another word for a code (the
+        message was asked of the run)."""
+        thing, said = match.group("thing").lower(), match.group("said").lower()
+        fields = [
+            name
+            for spec in self.specs.values()
+            for name in (spec.output_schema.get("properties") or {})
+            if isinstance(spec.output_schema, dict)
+        ]
+        if f"{thing}_{said}" in fields:
+            return match.group(0)
+        named = [f for f in fields if f.split("_")[:1] == [thing] and f.count("_") == 1]
+        ids = sorted({f for f in named if f.split("_")[1] in _ID_WORDS})
+        if len(ids) != 1:
+            return match.group(0)
+        return ids[0].replace("_", " ")
 
     def _routed_to_a_value(self, match: re.Match[str]) -> str:
         """ "open a ticket and route it to billing": the queue the ticket is opened in, a
@@ -6449,6 +6469,7 @@ class FlowBuilder:
             owner = _owner_named(self.request, [*literals.values(), clause.text])
             if owner is not None and not self._named_by_another_step(clause, owner):
                 literals["name"] = json.dumps(owner)
+        literals.update(_address_to_check(spec, clause.action or clause.text, literals))
         return literals
 
     def _recipient_input(
@@ -11047,6 +11068,35 @@ _MOVED_TO_A_VALUE = re.compile(
 )
 
 
+#: "jane.doe@example", "bob@localhost": an address with no dot after the @, as people
+#: ask to have checked
+_LOOSE_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?![\w.@-])")
+
+
+def _address_to_check(spec: ToolSpec, text: str, literals: dict[str, str]) -> dict[str, str]:
+    """ "check if jane.doe@example is a valid email": the one written address a step that
+    validates (changes nothing) takes, though its domain has no dot (it was asked of the
+    run); a tool that sends keeps to whole addresses."""
+    if acts(spec) or "valid" not in spec.id + spec.description.lower():
+        return {}
+    wanted = [
+        name
+        for name in spec.input_properties()
+        if name not in literals and "email" in split_identifier(name)
+    ]
+    loose = _LOOSE_ADDRESS.findall(text)
+    if len(wanted) != 1 or len(loose) != 1:
+        return {}
+    return {wanted[0]: json.dumps(loose[0])}
+
+
+#: "the tracking link", "the ticket number": a thing and a word for its code
+_AN_ID_SAID_OTHERWISE = re.compile(
+    r"(?:(?<=\bthe\s)|(?<=\bits\s)|(?<=\btheir\s)|(?<=\bhis\s)|(?<=\bher\s)|(?<=\byour\s))"
+    r"(?P<thing>[a-z]+)\s+"
+    r"(?P<said>code|info|information|details|link|url|id|number|ref|reference)\b",
+    re.IGNORECASE,
+)
 #: "..., and route it to billing", "then assign the ticket to the shipping team"
 _ROUTED_TO_A_VALUE = re.compile(
     r"\s*,?\s*(?:\band\s+)?(?:then\s+)?\b(?:assign|route|send|forward|escalate|move|put)\s+"
