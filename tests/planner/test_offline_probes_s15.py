@@ -221,3 +221,34 @@ def test_an_address_with_no_dot_after_the_at_is_still_the_one_checked(demo):
     flow = plan("check if jane.doe@example is a valid email", demo)
 
     assert tool_node(flow, "validate_email").inputs["email"] == '"jane.doe@example"'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "A customer wrote: 'I was charged twice for order 889, please fix it'. Classify the "
+        "message and open a ticket in the right queue.",
+        "A customer wrote: 'I was charged twice for order 889, please fix it!' Classify the "
+        "message and open a ticket in the right queue.",
+    ],
+)
+def test_the_message_someone_wrote_is_the_quote(demo, prompt):
+    """The customer was looked up and the message to classify asked of the run."""
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == ["classify_ticket", "create_ticket"]
+    assert (
+        tool_node(flow, "classify_ticket").inputs["text"]
+        == '"I was charged twice for order 889, please fix it' + ("!" in prompt) * "!" + '"'
+    )
+
+
+def test_it_mentions_a_word_is_the_text_containing_it(demo):
+    """ "if it mentions an outage" was refused: no value to test."""
+    flow = plan(
+        "fetch https://status.example.com and if it mentions an outage, email sre@example.com",
+        demo,
+    )
+
+    branch = next(n for n in flow.nodes if n.type == "branch")
+    assert branch.condition == 'fetch_url.content.lowerAscii().contains("outage")'

@@ -1189,6 +1189,9 @@ _SAYS_THERE_IS = re.compile(
     r"(?:an?\s+|some\s+)?(?=[a-z])",
     re.IGNORECASE,
 )
+#: "it mentions an outage", "the summary mentions the refund": the word said ("mentions
+#: outage"); "contains an error" and "has a" stay what a text holds.
+_MENTIONS_A = re.compile(r"\b(?P<verb>mentions?)\s+(?:an?|the)\s+(?=[a-z])", re.IGNORECASE)
 #: Text fields a condition on "it" or "the page" reads when it names none of them.
 _TEXT_FIELDS = ("text", "content", "body", "message", "summary")
 
@@ -1196,7 +1199,8 @@ _TEXT_FIELDS = ("text", "content", "body", "message", "summary")
 def _text_contains(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
     """ "if the page title contains 'Error'": `fetch_url.title.contains("Error")`, on the text
     field the condition names (else the text of the step it speaks of)."""
-    match = _CONTAINS.match(_SAYS_THERE_IS.sub("says ", text).strip(" .,;:!?"))
+    said = _MENTIONS_A.sub(r"\g<verb> ", _SAYS_THERE_IS.sub("says ", text))
+    match = _CONTAINS.match(said.strip(" .,;:!?"))
     if match is None:
         return None
     bare = match.group("bare")

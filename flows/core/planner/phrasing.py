@@ -3672,6 +3672,12 @@ _SAYING_UNQUOTED_WORDS = re.compile(
 )
 #: "Tenant in 14B wrote: '...'.", "got this review from a diner: '...'": a quote someone
 #: wrote, said before any step
+#: "the message", "this review": what someone wrote, named by a word for a text
+_THE_TEXT_NAMED = re.compile(
+    r"\b(?:the|this|that|their|his|her)\s+(?:customer'?s?\s+|tenant'?s?\s+|user'?s?\s+)?"
+    r"(?:message|review|complaint|feedback|comment|text|note|request|question|post|tweet)\b",
+    re.IGNORECASE,
+)
 _QUOTE_SAID_FIRST = re.compile(
     r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
     r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+"
@@ -3679,7 +3685,9 @@ _QUOTE_SAID_FIRST = re.compile(
     r"|^\s*(?:here\s+is|here's|read|look\s+at|check\s+out|check|consider|take|see|"
     r"given)\s+(?:this|these|a|an|the|the\s+following)(?=\s+[a-z]+\s*:))"
     r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:\s+[a-z]+(?=\s*:))?"
-    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'[^']+'|\"[^\"]+\")\s*[.;]\s+"
+    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'[^']+'|\"[^\"]+\")"
+    # (a stop after the quote, or the quote's own: "... fix it!' Classify it")
+    r"(?:\s*[.;]\s+|(?:(?<=[.!?]')|(?<=[.!?]\"))\s+(?=[A-Z]))"
     r"(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -3716,6 +3724,11 @@ def quote_said_first(prompt: str) -> str:
         return prompt
     quote, rest = match["quote"], match["rest"]
     it = _FIRST_IT.search(rest)
+    named = _THE_TEXT_NAMED.search(rest)
+    if named is not None and (it is None or named.start() < it.start()):
+        # ("A customer wrote: '...'. Classify the message and ...": the message is the quote;
+        # it was a lookup of the customer, and the message was asked of the run)
+        return f"{rest[: named.start()]}{quote}{rest[named.end() :]}"
     if it is None:
         # ("A customer wrote: '...'. Open a technical ticket": what the step says; it was a
         # lookup of the customer, and the ticket's text was asked of the run)
