@@ -252,3 +252,37 @@ def test_it_mentions_a_word_is_the_text_containing_it(demo):
 
     branch = next(n for n in flow.nodes if n.type == "branch")
     assert branch.condition == 'fetch_url.content.lowerAscii().contains("outage")'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "A manager must approve the $5000 charge for order 9",
+        "a manager has to approve the charge of $5000 for order 9",
+        "A manager must approve charging order 9 $5000",
+    ],
+)
+def test_approving_a_doing_is_the_approval_then_the_doing(demo, prompt):
+    """Each planned the approval alone: approved, nothing was charged."""
+    flow = plan(prompt, demo)
+
+    approval, charge = flow.nodes
+    assert isinstance(approval, ApprovalNode)
+    assert charge.tool == "process_payment"
+    assert charge.after == [approval.id]
+    assert (charge.inputs["order_id"], charge.inputs["amount"]) == ('"9"', "5000.0")
+
+
+def test_an_approval_skipped_for_a_case_still_guards_the_doing(demo):
+    """The approval was dropped and the charge made only when an approval was needed."""
+    flow = plan(
+        "If the customer is on the enterprise plan, skip the approval; otherwise a manager "
+        "must approve the $5000 charge for order 9",
+        demo,
+    )
+
+    approval = next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+    assert approval.when == 'lookup_user.user.plan != "enterprise"'
+    charge = tool_node(flow, "process_payment")
+    assert charge.when is None
+    assert charge.inputs["amount"] == "5000.0"

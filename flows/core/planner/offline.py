@@ -692,6 +692,10 @@ class FlowBuilder:
         text = _BY_DOING.sub(self._done_by, text)
         # "get manager approval for charging order 5 $300": approval, then the charge
         text = _APPROVAL_FOR_DOING.sub(r"\g<approval> before ", text)
+        # "a manager must approve the $5000 charge for order 9", "... approve charging order
+        # 9 $5000": the approval, then that step (it was an approval of nothing)
+        text = _APPROVE_THE_DOING.sub(_approve_before_doing, text)
+        text = _APPROVE_DOING.sub(self._approve_before_doing_it, text)
         # "charge it if the subtotal is below 1000; above that, a manager approves first"
         # (one sentence with the case it is the other of)
         text = _BEYOND_THAT.sub("; otherwise, ", text)
@@ -865,6 +869,13 @@ class FlowBuilder:
         if len(ids) != 1:
             return match.group(0)
         return ids[0].replace("_", " ")
+
+    def _approve_before_doing_it(self, match: re.Match[str]) -> str:
+        """ "approve charging order 9 $5000": the approval before the charge."""
+        bases = [b for b in gerund_bases(match["doing"]) if self.reader.starts_with_verb(b)]
+        if not bases:
+            return match.group(0)
+        return f"{match['verb']} before we {bases[-1] if len(bases) > 1 else bases[0]} "
 
     def _routed_to_a_value(self, match: re.Match[str]) -> str:
         """ "open a ticket and route it to billing": the queue the ticket is opened in, a
@@ -8610,6 +8621,41 @@ _APPROVAL_FOR_DOING = re.compile(
     r"[a-z]+ing\b)",
     re.IGNORECASE,
 )
+#: A doing said as a noun, and its verb ("approve the $5000 charge for order 9").
+_DOING_NOUNS = {
+    "charge": "charge",
+    "payment": "charge",
+    "refund": "refund",
+    "shipment": "ship",
+    "transfer": "transfer",
+    "purchase": "purchase",
+    "payout": "pay out",
+}
+_AMOUNT_SAID = (
+    r"(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:usd|eur|gbp|dollars?|euros?))"
+)
+_APPROVE_THE_DOING = re.compile(
+    rf"\b(?P<verb>approves?|authori[sz]es?|signs?\s+off\s+on|ok)\s+(?:the|this|that|a|an)\s+"
+    rf"(?:(?P<money>{_AMOUNT_SAID})\s+)?(?P<noun>{'|'.join(_DOING_NOUNS)})"
+    rf"(?:\s+of\s+(?P<money2>{_AMOUNT_SAID}))?\s+(?:for|on|of|to)\s+"
+    r"(?P<thing>(?:the\s+)?[a-z]+\s+#?[\w-]*\d[\w-]*)"
+    rf"(?:\s+(?:for\s+)?(?P<money3>{_AMOUNT_SAID}))?",
+    re.IGNORECASE,
+)
+_APPROVE_DOING = re.compile(
+    r"\b(?P<verb>approves?|authori[sz]es?|signs?\s+off\s+on)\s+"
+    r"(?P<doing>(?!(?:every|any|some|no)thing\b)"
+    r"[a-z]+ing)\s+(?=(?:the\s+)?[a-z]+\s+#?[\w-]*\d)",
+    re.IGNORECASE,
+)
+
+
+def _approve_before_doing(match: re.Match[str]) -> str:
+    money = match["money"] or match["money2"] or match["money3"]
+    doing = _DOING_NOUNS[match["noun"].lower()]
+    return f"{match['verb']} before we {doing} {match['thing']}{f' {money}' if money else ''}"
+
+
 #: "named Jane", "called Jane Doe": a person's name written in the request
 _NAMED = re.compile(
     r"\b(?:named|called|(?:her|his|their|whose)\s+name\s+is|(?:she|he)\s+is"
