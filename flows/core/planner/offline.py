@@ -79,6 +79,7 @@ from flows.core.planner.notices import (
     notice_topic,
     without_notice_topic,
 )
+from flows.core.planner.number_words import amounts_in_words_as_digits
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
     DEPARTMENTS,
@@ -645,6 +646,7 @@ class FlowBuilder:
         text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
         # "how long is the drive from Denver to Boulder?": an estimate of the drive asked
         text = _HOW_LONG_IS_THE_TRIP.sub(r"\g<lead>estimate the \g<trip>", text)
+        text = amounts_in_words_as_digits(text)  # "seventy five dollars": 75 dollars
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _DO_NOTHING_SAID.sub("do nothing", text)
         for said, found in _EXISTS:
