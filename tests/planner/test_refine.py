@@ -659,3 +659,71 @@ def test_what_is_not_an_edit_is_said_to_be_none(demo, receipt, instruction, said
 
     assert not result.ok
     assert said in result.error.message
+
+
+@pytest.fixture
+def welcome_if_valid(demo):
+    return plan_flow(
+        "Validate the email a@b.com and, if valid, send a welcome email to Ann",
+        planner=OfflinePlanner(),
+        catalog=demo,
+    ).flow
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    ["make the welcome email go to ann@b.com instead", "have the welcome email sent to ann@b.com"],
+)
+def test_a_step_made_to_go_to_an_address_is_readdressed(demo, welcome_if_valid, instruction):
+    """The words after the step's name were set as its address ("go to ann@b.com
+    instead")."""
+    result = refine(instruction, demo, flow=welcome_if_valid)
+
+    assert result.ok, result.error
+    assert result.operations == [
+        SetInput(node="send_welcome_email", field="email", expression='"ann@b.com"')
+    ]
+
+
+def test_a_step_on_the_other_case_of_a_branch_goes_in_its_other_arm(demo, welcome_if_valid):
+    """It was a branch of its own after the welcome email, which runs only when the email
+    is valid: the ticket could never have been opened."""
+    result = refine("also open a ticket if the email is invalid", demo, flow=welcome_if_valid)
+
+    assert result.ok, result.error
+    branch = result.flow.node("if_valid")
+    assert branch.else_ == ["create_ticket"]
+    assert result.flow.node("create_ticket").after == ["if_valid"]
+    assert [n.type for n in result.flow.nodes].count("branch") == 1
+
+
+def test_a_step_on_the_same_case_goes_in_that_arm(demo, welcome_if_valid):
+    result = refine("if the email is valid, also email ann@b.com", demo, flow=welcome_if_valid)
+
+    assert result.ok, result.error
+    assert result.flow.node("if_valid").then == ["send_welcome_email", "send_email"]
+
+
+def test_changing_what_no_step_takes_is_refused(demo, welcome_if_valid):
+    """A tax calculation was added for "change the amount to eighty dollars"."""
+    result = refine("change the amount to eighty dollars", demo, flow=welcome_if_valid)
+
+    assert not result.ok
+    assert "No step of this flow takes 'amount'" in result.error.message
+
+
+def test_an_amount_in_words_is_set_as_its_number(demo, receipt):
+    result = refine("change the amount to eighty dollars", demo, flow=receipt)
+
+    assert result.ok, result.error
+    assert SetInput(node="process_payment", field="amount", expression="80") in result.operations
+
+
+def test_removing_what_a_branch_decides_on_says_so(demo, welcome_if_valid):
+    result = refine("remove the validation step", demo, flow=welcome_if_valid)
+
+    assert not result.ok
+    assert "if_valid decides on the result of validate_email" in result.error.message
+    removed = refine("remove the if_valid branch", demo, flow=welcome_if_valid)
+    assert removed.ok, removed.error
+    assert "if_valid" not in [n.id for n in removed.flow.nodes]

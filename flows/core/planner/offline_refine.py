@@ -23,10 +23,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from flows.core.graph import build_graph
-from flows.core.ir import ApprovalNode, Flow, Join, MapNode, Retry, ToolNode, ValueNode
+from flows.core.ir import (
+    ApprovalNode,
+    BranchNode,
+    Flow,
+    Join,
+    MapNode,
+    Retry,
+    ToolNode,
+    ValueNode,
+)
 from flows.core.planner.base import PlanningError
 from flows.core.planner.conditions import resolve_condition
 from flows.core.planner.lexicon import split_identifier, stem, stems, synonyms
+from flows.core.planner.number_words import amounts_in_words_as_digits
 from flows.core.planner.offline import FlowBuilder, _slug
 from flows.core.planner.phrasing import _APPROVAL as APPROVAL_WORDS
 from flows.core.planner.phrasing import (
@@ -125,10 +135,13 @@ def _operations(
     *,
     min_score: float,
 ) -> list[EditOperation]:
-    text = " ".join(instruction.strip().rstrip(".!").split())
+    text = " ".join(amounts_in_words_as_digits(instruction).strip().rstrip(".!").split())
     _refuse_what_is_no_edit(text)
     # "instead of 120 charge 80": the change first, as "charge 80 instead" says it
     text = _INSTEAD_FIRST.sub(r"\g<rest> instead", text)
+    # "make the welcome email go to ann@b.com": send it there instead (the words after the
+    # step's name were set as its address)
+    text = _GOES_TO.sub(_sent_there_instead, text)
     if match := _RENAME.match(text):
         node_id = _find_node(flow, match.group("old"), text)
         new = match.group("new").strip()
@@ -197,7 +210,39 @@ def _operations(
         return _replaced(flow, text, tools, joins, min_score=min_score)
     if APPROVAL_WORDS.search(text):
         return _add_approval(flow, text, tools, joins, min_score=min_score)
+    _refuse_a_change_of_what_no_step_has(flow, text)
     return _add_steps(flow, text, tools, joins, min_score=min_score)
+
+
+#: "change the amount to 80", "update the due date to Friday": an input said to change
+_CHANGE_OF = re.compile(
+    r"^(?:please\s+)?(?:change|update|modify|adjust|set)\s+(?:the\s+)?(?P<field>[a-z][a-z ]{1,30}?)"
+    r"\s+(?:to|into)\s+\S",
+    re.IGNORECASE,
+)
+
+
+def _refuse_a_change_of_what_no_step_has(flow: Flow, text: str) -> None:
+    """ "change the amount to 80" on a flow where no step takes an amount: refused, rather
+    than read as a step to add (a tax calculation was added for it)."""
+    match = _CHANGE_OF.match(text)
+    if match is None:
+        return
+    field = "_".join(match["field"].lower().split())
+    names = {
+        name
+        for node in flow.nodes
+        for held in (getattr(node, "inputs", None), getattr(node, "context", None))
+        for name in held or {}
+    }
+    if any(field in name.split("_") or name.startswith(field) for name in names):
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"No step of this flow takes {match['field']!r}, so there is nothing to change. "
+        f"Add the step that uses it first; the offline planner handles: {_FORMS}.",
+        step=text,
+    )
 
 
 #: "what does this flow do?", "undo": not an edit; said so, rather than "no tool matches"
@@ -227,6 +272,19 @@ def _refuse_what_is_no_edit(text: str) -> None:
 _INSTEAD_FIRST = re.compile(
     r"^instead\s+of\s+(?:[\w.@$€£-]+(?:\s*,\s*|\s+))(?P<rest>(?!instead\b).+)$", re.IGNORECASE
 )
+#: "make the welcome email go to ann@b.com", "have the receipt sent to bo@x.com"
+_GOES_TO = re.compile(
+    r"^(?:please\s+)?(?:make|have|let)\s+(?P<what>.+?)\s+(?:go|be\s+sent|get\s+sent|sent)\s+"
+    r"to\s+(?P<to>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _sent_there_instead(match: re.Match[str]) -> str:
+    rest = match["rest"] if _INSTEAD.search(match["rest"]) else f"{match['rest']} instead"
+    return f"send {match['what']} to {match['to']}{rest}"
+
+
 #: "amount should be 99.99", "the currency is EUR", "subject = Hello"
 _SHOULD_BE = re.compile(
     r"^(?:the\s+)?(?P<field>[a-z][\w ]{0,40}?)\s+(?:should\s+be|must\s+be|is|=)\s+(?P<value>.+)$",
@@ -587,6 +645,9 @@ def _find_node(
     ids = [node.id for node in nodes]
     if candidate in ids:
         return candidate
+    named = [word for word in re.findall(r"[\w-]+", phrase) if word in ids]
+    if len(named) == 1:
+        return named[0]  # ("the if_valid branch": the id written in it)
     query = set(stems(phrase))
     related = query | {s for word in query for s in synonyms(word)}
     best: tuple[float, str] | None = None
@@ -618,9 +679,30 @@ def _value_expression(value: str) -> str:
         return value
     if money := re.fullmatch(r"[$€£]\s?(\d+(?:\.\d+)?)", value):
         return money.group(1)  # "$150": the amount
+    if money := re.fullmatch(
+        r"(\d+(?:\.\d+)?)\s?(?:dollars?|euros?|pounds?|usd|eur|gbp|bucks)", value, re.I
+    ):
+        return money.group(1)  # "80 dollars", "80 EUR": the amount
     if re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+", value):
         return value  # a path such as input.email or lookup_user.user.name
     return json.dumps(value)
+
+
+def _refuse_removing_what_decides(flow: Flow, node_id: str, dependents: Any) -> None:
+    """A branch, or a step's `when`, that tests the removed step's result: the flow would
+    not say what to decide on any more; the person says which way it goes instead."""
+    reads = re.compile(rf"(?<![\w.]){re.escape(node_id)}\b")
+    for dependent in sorted(dependents):
+        node = flow.node(dependent)
+        tested = getattr(node, "condition", None) or getattr(node, "when", None)
+        if isinstance(tested, str) and reads.search(tested):
+            raise PlanningError(
+                "unmapped_step",
+                f"{dependent} decides on the result of {node_id} ({tested}), so {node_id} "
+                f"cannot go alone. Remove {dependent} first (or change what it tests), then "
+                f"remove {node_id}.",
+                step=node_id,
+            )
 
 
 def _remove(
@@ -632,8 +714,10 @@ def _remove(
     min_score: float,
 ) -> list[EditOperation]:
     """Remove a node; what read it is rewired (from other upstream values or the run
-    input), and what waited for it waits for what it waited for."""
+    input), and what waited for it waits for what it waited for. Refused when a condition
+    decides on its result ("remove the validation" under "if it's valid, ...")."""
     graph = build_graph(flow)
+    _refuse_removing_what_decides(flow, node_id, graph.dependents[node_id])
     removed_and_after = {node_id} | {
         other for other in graph.order if node_id in graph.ancestors(other)
     }
@@ -963,6 +1047,60 @@ _FIRST = re.compile(
 )
 
 
+def _into_an_arm_already_there(
+    flow: Flow, operations: list[EditOperation]
+) -> list[EditOperation]:
+    """ "also open a ticket if the email is invalid" on a flow that branches on whether it
+    is valid: the ticket goes in that branch's other arm. A branch of its own after the
+    flow's last step (the welcome email, which runs only when the email is valid) would
+    never have run it."""
+    added = [op for op in operations if isinstance(op, AddNode)]
+    new = [op.node for op in added if isinstance(op.node, BranchNode)]
+    if len(new) != 1 or new[0].else_:
+        return operations
+    branch, condition = new[0], _bare(new[0].condition)
+    arm: tuple[BranchNode, str] | None = None
+    for node in flow.nodes:
+        if not isinstance(node, BranchNode):
+            continue
+        if _bare(node.condition) == condition:
+            arm = (node, "then")
+        elif _bare(node.condition) == _negated(condition) or condition == _negated(
+            _bare(node.condition)
+        ):
+            arm = (node, "else")
+    if arm is None:
+        return operations
+    existing, side = arm
+    moved = list(branch.then)
+    kept: list[EditOperation] = []
+    for op in operations:
+        if isinstance(op, AddNode) and op.node.id == branch.id:
+            continue
+        if isinstance(op, AddNode) and op.node.id in moved:
+            after = [existing.id if a == branch.id else a for a in op.node.after]
+            op = op.model_copy(update={"node": op.node.model_copy(update={"after": after})})
+        kept.append(op)
+    arm_now = list(existing.then if side == "then" else existing.else_)
+    kept.append(UpdateNode(id=existing.id, changes={side: [*arm_now, *moved]}))
+    return kept
+
+
+def _bare(condition: str) -> str:
+    """A condition without spaces or the brackets around it."""
+    text = "".join(condition.split())
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    return text
+
+
+def _negated(condition: str) -> str:
+    """ "x" -> "!x", "!x" -> "x", "!(x)" -> "x" (spaces and outer brackets removed)."""
+    if condition.startswith("!"):
+        return _bare(condition[1:])
+    return f"!{condition}" if re.fullmatch(r"[\w.]+", condition) else f"!({condition})"
+
+
 def _add_steps(
     flow: Flow,
     text: str,
@@ -1011,6 +1149,8 @@ def _add_steps(
     builder._end_group()
     builder._close_all()
     operations = _additions(builder)
+    if position is None and not first:
+        operations = _into_an_arm_already_there(flow, operations)
     if not any(isinstance(op, AddNode) for op in operations):
         raise PlanningError(
             "unmapped_step",
