@@ -286,3 +286,49 @@ def test_an_approval_skipped_for_a_case_still_guards_the_doing(demo):
     charge = tool_node(flow, "process_payment")
     assert charge.when is None
     assert charge.inputs["amount"] == "5000.0"
+
+
+def test_the_text_of_a_page_is_fetched_once_and_summarised_once(demo):
+    """ "Take the text of https://..." was a summary, then "summarize it" another."""
+    flow = plan(
+        "Take the text of https://blog.example.com/post/1, summarize it in 2 sentences and "
+        "email the summary to editor@example.com with subject 'Daily digest'",
+        demo,
+    )
+
+    assert tools_of(flow) == ["fetch_url", "summarize_text", "send_email"]
+    assert tool_node(flow, "summarize_text").inputs["max_sentences"] == "2"
+
+
+def test_email_a_named_person_the_thing_is_a_step_of_its_own(demo):
+    """ "ship it to 4 Bay Rd, Portland, OR 97201 and email Kim the tracking number": the
+    email was dropped."""
+    flow = plan(
+        "ship order 5 to 4 Bay Rd, Portland, OR 97201 and email Kim the tracking number", demo
+    )
+
+    assert tools_of(flow) == ["create_shipment", "send_email"]
+    assert tool_node(flow, "send_email").inputs["body"] == "create_shipment.tracking_number"
+
+
+def test_a_new_thing_said_first_is_what_the_steps_work_on(demo):
+    """The first sentence was validated as a step of its own (the order twice), the lines
+    and the address asked of the run, and the email dropped."""
+    flow = plan(
+        "New order ORD-500 from kim@shop.io for 3 x MUG-1 at $12 each. Validate it, check we "
+        "have the stock, charge the card, ship it to 4 Bay Rd, Portland, OR 97201 and email "
+        "Kim the tracking number.",
+        demo,
+    )
+
+    assert tools_of(flow) == [
+        "validate_order",
+        "check_inventory",
+        "process_payment",
+        "create_shipment",
+        "send_email",
+    ]
+    lines = [{"sku": "MUG-1", "quantity": 3}]
+    assert json.loads(tool_node(flow, "validate_order").inputs["items"]) == lines
+    assert json.loads(tool_node(flow, "check_inventory").inputs["items"]) == lines
+    assert tool_node(flow, "send_email").inputs["to"] == '"kim@shop.io"'

@@ -965,9 +965,10 @@ class FlowBuilder:
         sentences = list(_SENTENCE.finditer(text))
         if len(sentences) < 2:
             return text
-        for match in sentences:
+        for at, match in enumerate(sentences):
             sentence = match.group("sentence").strip()
-            if not self._labelled_values_only(sentence.rstrip(".!")):
+            arrived = at == 0 and _A_NEW_THING_SAID.match(sentence) is not None
+            if not (arrived or self._labelled_values_only(sentence.rstrip(".!"))):
                 continue
             said = sentence.rstrip(".!")
             self.heading = f"{self.heading}, {said}" if self.heading else said
@@ -6382,6 +6383,9 @@ class FlowBuilder:
         ):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
+        if self.heading:
+            # "New order ORD-500 for 3 x MUG-1. Validate it": the lines the heading writes
+            literals.update(_order_lines_written(properties, self.heading, literals))
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
@@ -6483,6 +6487,9 @@ class FlowBuilder:
             if owner is not None and not self._named_by_another_step(clause, owner):
                 literals["name"] = json.dumps(owner)
         literals.update(_address_to_check(spec, clause.action or clause.text, literals))
+        literals.update(
+            _address_of_the_one_named(spec, clause.action or "", self.request, literals)
+        )
         return literals
 
     def _recipient_input(
@@ -8148,6 +8155,13 @@ def _string_literal(value: Any) -> str | None:
 
 #: The text inputs of tools that read one ("text" of a summary, a sentiment, a class).
 _READ_TEXTS = frozenset({"text", "content"})
+#: "New order ORD-500 from kim@shop.io for 3 x MUG-1.": what arrived, with its code, said
+#: first and with no verb of its own
+_A_NEW_THING_SAID = re.compile(
+    r"^(?:(?:a|an|the)\s+)?(?:new|incoming|fresh)\s+[a-z]+\s+#?(?-i:[A-Z0-9][\w-]*\d[\w-]*)"
+    r"(?:\s+(?:from|for|by|of|at|with|to)\s+(?:[^.!?]|\.(?=\S))+)?[.!]?$",
+    re.IGNORECASE,
+)
 #: One sentence of a request (a dot inside an address or a number goes on).
 _SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))(?P<sentence>(?:[^.!?]|[.!?](?=\S))+[.!?]*)(?=\s|$)")
 #: "Order ORD-77", "amount: $1,250", "email sam@x.com": a label and one value.
@@ -9264,8 +9278,9 @@ _APPROVED_THING = re.compile(
 #: "Take the article at https://...", "open the page on https://...": a generic verb on
 #: a thing at an address is getting it.
 _OPENED_AT_URL = re.compile(
-    r"\b(?:take|use|open|visit|hit|call|check\s+out)\s+(?=(?:the|this|that|a|an)\s+"
-    r"(?:[a-z-]+\s+){0,2}(?:at|from|on)\s+https?://)",
+    r"\b(?:take|use|open|visit|hit|call|check\s+out|grab|pull)\s+(?=(?:the|this|that|a|an)\s+"
+    # ("Take the text of https://...": what is at the address)
+    r"(?:[a-z-]+\s+){0,2}(?:at|from|on|of)\s+https?://)",
     re.IGNORECASE,
 )
 #: The loop over values the request wrote: any "each <noun>" after it goes over them.
@@ -11119,6 +11134,33 @@ _MOVED_TO_A_VALUE = re.compile(
 #: "jane.doe@example", "bob@localhost": an address with no dot after the @, as people
 #: ask to have checked
 _LOOSE_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?![\w.@-])")
+
+
+#: "email Kim the tracking number", "send Priya a reminder": a person named as the reader
+_SENT_TO_A_NAME = re.compile(
+    r"^\W*(?:e-?mail|send|write|message|notify|remind)\s+(?P<name>(?-i:[A-Z][a-z]+))\b(?!@)",
+    re.IGNORECASE,
+)
+
+
+def _address_of_the_one_named(
+    spec: ToolSpec, action: str, request: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "New order ORD-500 from kim@shop.io ... email Kim the tracking number": the one
+    address the request writes whose name part is the person's (it was asked of the run)."""
+    named = _SENT_TO_A_NAME.match(action)
+    if named is None:
+        return {}
+    recipient = recipient_input_name(spec)
+    name = named["name"].lower()
+    theirs = {
+        address.rstrip(".")
+        for address in EMAIL_ADDRESS.findall(request)
+        if re.split(r"[._+-]", address.split("@")[0].lower())[0] == name
+    }
+    if recipient is None or recipient in literals or len(theirs) != 1:
+        return {}
+    return {recipient: json.dumps(theirs.pop())}
 
 
 def _address_to_check(spec: ToolSpec, text: str, literals: dict[str, str]) -> dict[str, str]:

@@ -1516,6 +1516,8 @@ class PromptReader:
         verb = (
             rf"(?:also\s+|then\s+|finally\s+|only\s+|just\s+)?(?:(?:{'|'.join(plain)})\b"
             rf"|(?:{'|'.join(noun_verbs)})\s+(?:{_DETERMINERS}|{_ADDRESS_START}"
+            # ("... and email Kim the tracking number": a person named, then what is sent)
+            r"|(?-i:[A-Z][a-z]+)\s+(?:the|a|an|their|his|her|our|your)\b"
             # ("... and email tracking info to the customer": a thing sent to someone)
             rf"|(?!(?:every|any|some)thing\b)(?:[a-z][\w-]*\s+){{1,3}}to\s+"
             rf"(?:{_DETERMINERS}|me\b|us\b|him\b|her\b|them\b|"
