@@ -332,3 +332,43 @@ def test_a_new_thing_said_first_is_what_the_steps_work_on(demo):
     assert json.loads(tool_node(flow, "validate_order").inputs["items"]) == lines
     assert json.loads(tool_node(flow, "check_inventory").inputs["items"]) == lines
     assert tool_node(flow, "send_email").inputs["to"] == '"kim@shop.io"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "groups", "escalated_to", "timeout_s"),
+    [
+        (
+            "When an expense report over $500 comes in, get approval from finance within 2 "
+            "days, otherwise escalate to the CFO",
+            ["finance"],
+            "cfos",
+            172800.0,
+        ),
+        (
+            "Charge order 9 $700 after a manager approves; if nobody answers in 24 hours, "
+            "escalate it to the director",
+            ["managers"],
+            "directors",
+            86400.0,
+        ),
+        (
+            "get approval from finance within 2 days, or escalate to legal",
+            ["finance"],
+            "legal",
+            172800.0,
+        ),
+    ],
+)
+def test_escalating_when_nobody_decides_in_time_is_the_approvals_own(
+    demo, prompt, groups, escalated_to, timeout_s
+):
+    """ "otherwise escalate to the CFO" was an email sent once finance had approved; "if
+    nobody answers in 24 hours, escalate it to the director" was refused."""
+    flow = plan(prompt, demo)
+
+    approval = next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+    assert approval.assignees.groups == groups
+    assert (approval.timeout_s, approval.on_timeout) == (timeout_s, "escalate")
+    assert approval.escalate_to == escalated_to
+    assert f"after that it goes to {escalated_to}" in approval.instructions
+    assert "send_email" not in tools_of(flow)

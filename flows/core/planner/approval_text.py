@@ -75,6 +75,7 @@ def approval_instructions(
     gerund: bool = False,
     timeout_s: float | None = None,
     on_timeout: str | None = None,
+    escalate_to: str | None = None,
 ) -> str:
     """An instruction to the approver: what to approve, why it needs approval (the
     condition that asked for it) and how long they have. `gerund`: `step` is said as an
@@ -92,6 +93,8 @@ def approval_instructions(
     text += "."
     if timeout_s:
         lapse = _ON_TIMEOUT.get(on_timeout or "reject", "it is rejected")
+        if on_timeout == "escalate" and escalate_to:
+            lapse = f"it goes to {escalate_to}"
         text += f" Decide within {_duration(timeout_s)}; after that {lapse}."
     return text
 

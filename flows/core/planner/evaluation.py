@@ -20,7 +20,8 @@ Expected properties a case may state (all optional):
 - approvals_conditional: every approval node runs only under a condition, as `conditional`
 - approvals:     at least this many approval nodes
 - approval_before: tools that some approval node comes before
-- approval:      {timeout_s, on_timeout, groups, has_groups} of the (first) approval node
+- approval:      {timeout_s, on_timeout, escalate_to, groups, has_groups} of the (first)
+                 approval node
 - maps:          tools that run in a map node
 - not_maps:      tools that do not
 - max_maps:      at most this many map nodes
@@ -440,6 +441,10 @@ def _check_approval(approvals: Sequence[ApprovalNode], wanted: dict[str, Any]) -
     ):
         failures.append(
             f"approval on_timeout is {node.on_timeout}, expected {wanted['on_timeout']}"
+        )
+    if "escalate_to" in wanted and node.escalate_to != wanted["escalate_to"]:
+        failures.append(
+            f"approval escalates to {node.escalate_to}, expected {wanted['escalate_to']}"
         )
     groups = [g.lower() for g in node.assignees.groups]
     for group in wanted.get("groups", []):

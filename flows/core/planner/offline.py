@@ -5224,6 +5224,7 @@ class FlowBuilder:
                 negate=condition.negate if condition is not None and not said_why else False,
                 timeout_s=clause.approval.timeout_s,
                 on_timeout=clause.approval.on_timeout,
+                escalate_to=clause.approval.escalate_to,
             )[:4000],
             # "... and enter the discount they give": a field for it; else the decision alone
             "form_schema": asked_form(clause.text)
@@ -5237,6 +5238,8 @@ class FlowBuilder:
         if clause.approval.timeout_s:
             node["timeout_s"] = clause.approval.timeout_s
             node["on_timeout"] = clause.approval.on_timeout or "reject"
+            if node["on_timeout"] == "escalate":
+                node["escalate_to"] = clause.approval.escalate_to
         if resolved is not None:
             node["when"] = resolved.expression
             self.conditional_approval_at = len(self.nodes)

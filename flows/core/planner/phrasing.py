@@ -1399,8 +1399,10 @@ class Approval:
     #: Who approves, as the request says it ("manager", "finance"), for the node's id.
     role: str | None = None
     timeout_s: float | None = None
-    #: What happens when the timeout passes: approve, reject or fail (None: reject).
+    #: What happens when the timeout passes: approve, reject, fail or escalate (None: reject).
     on_timeout: str | None = None
+    #: The group the step is escalated to when nobody decides in time.
+    escalate_to: str | None = None
     #: The approval guards the step planned just before it ("..., a manager approves first").
     before_previous: bool = False
     #: How many approvers must approve ("two managers").
@@ -1998,6 +2000,8 @@ class PromptReader:
                     # "...; if they haven't answered within 48 hours, reject it."
                     last_approval.timeout_s = found.timeout_s or last_approval.timeout_s
                     last_approval.on_timeout = found.on_timeout or last_approval.on_timeout
+                    if found.escalate_to:
+                        last_approval.escalate_to = group_of(found.escalate_to)
                     continue
                 lapsed = found.on_timeout == "reject" and found.timeout_s
                 timed_out = _TIMED_OUT_SAID.match(sentence)
@@ -2516,6 +2520,8 @@ class PromptReader:
                                 deadline.timeout_s or clause.approval.timeout_s
                             )
                             clause.approval.on_timeout = deadline.on_timeout
+                            if deadline.escalate_to:
+                                clause.approval.escalate_to = group_of(deadline.escalate_to)
                         last_approval = clause.approval
                     sentence_clauses.append(clause)
                     if stopped is not None and _before_stopping(clause, segment, *stopped):
@@ -4457,7 +4463,7 @@ def assignee_role(text: str) -> str | None:
     for pattern in _ASSIGNEE_PATTERNS:
         for match in pattern.finditer(text):
             who = match.group("who").lower()
-            role = re.match(r"\s+(manager|lead)s?\b", text[match.end("who") :], re.I)
+            role = re.match(r"\s+(manager|lead|head)s?\b", text[match.end("who") :], re.I)
             if role is not None and who not in DEPARTMENTS:
                 # ("two plant managers must approve": managers, not a "plant" group)
                 who = role.group(1).lower()
@@ -4472,7 +4478,13 @@ def assignee_groups(text: str) -> list[str]:
     who = assignee_role(text)
     if who is None or assignee_users(text):
         return []
-    return [who if who in DEPARTMENTS or who.endswith("s") else who + "s"]
+    return [group_of(who)]
+
+
+def group_of(who: str) -> str:
+    """The group a role names: a department as named, a role in the plural ("managers")."""
+    who = who.lower()
+    return who if who in DEPARTMENTS or who.endswith("s") else who + "s"
 
 
 #: "ask jane@acme.io to approve", "approval from ops-lead@acme.io": an address decides

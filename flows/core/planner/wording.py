@@ -1271,6 +1271,8 @@ _POLICIES = {
 class Deadline:
     timeout_s: float | None
     on_timeout: str | None
+    #: who the step goes to when nobody decides in time ("... or escalate to the director")
+    escalate_to: str | None = None
 
 
 #: "send it anyway", "just ship it anyway": what lapses into the step going ahead.
@@ -1294,11 +1296,31 @@ _NOT_APPROVED_IN_TIME = re.compile(
 )
 
 
+#: "..., otherwise escalate to the CFO", "if nobody answers in time, escalate it to the
+#: director": who decides when the first approvers do not in time
+_ESCALATED_ON_NO_ANSWER = re.compile(
+    r"[,;(]?\s*(?:(?:or|otherwise|or\s+else|else)\s+|(?:and\s+)?(?:if|when)\s+"
+    + _NO_ANSWER
+    + r"\s*[,;]?\s*(?:then\s+)?)escalate\s+(?:it\s+|them\s+|this\s+|the\s+\w+\s+)?to\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?P<to>[A-Za-z][\w-]*)(?!@)\b\s*\)?",
+    re.IGNORECASE,
+)
+
+
 def approval_deadline(text: str) -> tuple[str, Deadline]:
     """The approval's timeout and what happens when it lapses, and `text` without the words
     that said so ("... within 48 hours; if they haven't answered, reject it")."""
     policy = None
     timeout = None
+    escalated = _ESCALATED_ON_NO_ANSWER.search(text)
+    if escalated is not None:
+        # "within 2 days, otherwise escalate to the CFO": the step goes to them then
+        rest = (text[: escalated.start()] + " " + text[escalated.end() :]).strip()
+        duration = _DURATION.search(text)
+        if duration is not None:
+            seconds = _duration_seconds(duration)
+            rest = remove_durations(rest)
+            return " ".join(rest.split()), Deadline(seconds, "escalate", escalated["to"].lower())
     lapse = _NOT_APPROVED_IN_TIME.search(text)
     if lapse is not None:
         # "if they don't approve within 3 days, email ...": not approved in time is
