@@ -372,3 +372,18 @@ def test_escalating_when_nobody_decides_in_time_is_the_approvals_own(
     assert approval.escalate_to == escalated_to
     assert f"after that it goes to {escalated_to}" in approval.instructions
     assert "send_email" not in tools_of(flow)
+
+
+def test_review_and_approve_is_the_approval_of_the_quoted_text(demo):
+    """ "Ask legal to review and approve ..." was refused (no tool reviews)."""
+    flow = plan(
+        "Ask legal to review and approve the contract text 'Net 30 terms' within 48 hours; if "
+        "they reject it, email sales@x.com",
+        demo,
+    )
+
+    approval = flow.nodes[0]
+    assert isinstance(approval, ApprovalNode)
+    assert approval.assignees.groups == ["legal"]
+    assert approval.context["text"] == '"Net 30 terms"'
+    assert tool_node(flow, "send_email").inputs["to"] == '"sales@x.com"'

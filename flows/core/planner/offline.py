@@ -647,6 +647,8 @@ class FlowBuilder:
         # "how long is the drive from Denver to Boulder?": an estimate of the drive asked
         text = _HOW_LONG_IS_THE_TRIP.sub(r"\g<lead>estimate the \g<trip>", text)
         text = amounts_in_words_as_digits(text)  # "seventy five dollars": 75 dollars
+        # "ask legal to review and approve the contract": the approval (reviewing is deciding)
+        text = _REVIEW_AND_APPROVE.sub("", text)
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _DO_NOTHING_SAID.sub("do nothing", text)
         for said, found in _EXISTS:
@@ -5210,6 +5212,10 @@ class FlowBuilder:
                 context_exprs.setdefault(source.node, source.node)
         recent = list(context_exprs)[-3:]
         context = {"input": "input", **{node_id: node_id for node_id in recent}}
+        quoted = [a or b for a, b in _QUOTED_TEXT.findall(clause.text)]
+        if len(quoted) == 1 and "text" not in context:
+            # "approve the contract text 'Net 30 terms'": what they approve, shown to them
+            context["text"] = json.dumps(unmasked(quoted[0]))
         node: dict[str, Any] = {
             "id": approval_id,
             "type": "approval",
@@ -8158,6 +8164,12 @@ def _string_literal(value: Any) -> str | None:
 
 #: The text inputs of tools that read one ("text" of a summary, a sentiment, a class).
 _READ_TEXTS = frozenset({"text", "content"})
+#: A quoted text: "..." or '...' (not an apostrophe inside a word).
+_QUOTED_TEXT = re.compile(r"\"([^\"]{1,500})\"|(?<!\w)'([^'\n]{1,500})'(?!\w)")
+_REVIEW_AND_APPROVE = re.compile(
+    r"\b(?:review|check|look\s+(?:at|over)|read)\s+and\s+(?=(?:approve|sign\s+off)\b)",
+    re.IGNORECASE,
+)
 #: "New order ORD-500 from kim@shop.io for 3 x MUG-1.": what arrived, with its code, said
 #: first and with no verb of its own
 _A_NEW_THING_SAID = re.compile(
