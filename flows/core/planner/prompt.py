@@ -28,8 +28,10 @@ Node types (every node has "id" (snake_case, unique), "type", optional "title",
              "concurrency": 4}  -> output: the list of results
 - approval: {"instructions": str, "form_schema": JSON Schema, "context": {name: CEL},
              "assignees": {"users": [], "groups": []}, "timeout_s": seconds,
-             "on_timeout": "approve|reject|fail", "on_reject": "skip|continue|fail"}
-            -> output {"approved": bool, "data": form data, "comment": str, "by": str}
+             "on_timeout": "approve|reject|fail|escalate", "escalate_to": group (with
+             escalate: who decides when nobody did in time), "on_reject": "skip|continue|fail"}
+            -> output {"approved": bool, "data": form data, "comment": str, "by": str,
+               "timed_out": bool}
 - value / output: {"value": CEL or {name: CEL}} (output nodes form the run's result)
 - llm:      {"prompt": "text with {{ CEL }} placeholders", "output_schema": JSON Schema}
 
