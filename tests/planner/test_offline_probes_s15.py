@@ -387,3 +387,32 @@ def test_review_and_approve_is_the_approval_of_the_quoted_text(demo):
     assert approval.assignees.groups == ["legal"]
     assert approval.context["text"] == '"Net 30 terms"'
     assert tool_node(flow, "send_email").inputs["to"] == '"sales@x.com"'
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools"),
+    [
+        (
+            "I need a flow that takes an order id and an amount, charges the card, and if it's "
+            "approved, ships the order to the address given",
+            ["process_payment", "create_shipment"],
+        ),
+        (
+            "a workflow that gets a name and an email: validate the email and send a welcome "
+            "email",
+            ["validate_email", "send_welcome_email"],
+        ),
+    ],
+)
+def test_what_a_flow_takes_is_its_run_input_not_a_step(demo, prompt, tools):
+    """ "takes an order id and an amount" validated an order and calculated a tax, and "the
+    address given" shipped to the address "given"."""
+    flow = plan(prompt, demo)
+
+    assert tools_of(flow) == tools
+    for node in flow.nodes:
+        for expression in (getattr(node, "inputs", None) or {}).values():
+            assert expression != '"given"'
+    if "process_payment" in tools:
+        assert tool_node(flow, "process_payment").inputs["amount"] == "input.amount"
+        assert tool_node(flow, "create_shipment").inputs["address"] == "input.address"

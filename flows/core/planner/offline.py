@@ -649,6 +649,11 @@ class FlowBuilder:
         text = amounts_in_words_as_digits(text)  # "seventy five dollars": 75 dollars
         # "ask legal to review and approve the contract": the approval (reviewing is deciding)
         text = _REVIEW_AND_APPROVE.sub("", text)
+        # "a flow that takes an order id and an amount, charges ...": what the run is given
+        # is no step (an order was validated and a tax calculated for it)
+        text = _TAKES_INPUTS.sub(lambda m: m["lead"] or "", text)
+        # "ship it to the address given": the address the run is given, not "given"
+        text = _THE_ONE_GIVEN.sub(r"the \g<thing>", text)
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
         text = _DO_NOTHING_SAID.sub("do nothing", text)
         for said, found in _EXISTS:
@@ -8166,6 +8171,26 @@ def _string_literal(value: Any) -> str | None:
 _READ_TEXTS = frozenset({"text", "content"})
 #: A quoted text: "..." or '...' (not an apostrophe inside a word).
 _QUOTED_TEXT = re.compile(r"\"([^\"]{1,500})\"|(?<!\w)'([^'\n]{1,500})'(?!\w)")
+_INPUT_NAMED = (
+    r"(?:an?\s+|the\s+|their\s+|its\s+)?[a-z]+(?:[\s_-](?:id|name|number|address|email))?"
+)
+#: "(a flow that) takes an order id and an amount, ...", "a workflow that gets a name and an
+#: email:": what the run is given, said first
+_TAKES_INPUTS = re.compile(
+    r"(?:(?P<lead>\b(?:flow|workflow|automation|process|pipeline)\s+(?:that|which)\s+)"
+    r"(?:takes|gets|receives|accepts)|^\s*(?:takes?|receives?|accepts?))"
+    rf"\s+(?:in\s+)?{_INPUT_NAMED}"
+    # (two or more: "takes an order, validates it" keeps the order "it" is)
+    rf"(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+){_INPUT_NAMED})+\s*(?:,|:|\s+and\s+then)\s*"
+    r"(?:and\s+)?(?:then\s+)?",
+    re.IGNORECASE,
+)
+#: "the address given", "the amount provided": the value the run is given
+_THE_ONE_GIVEN = re.compile(
+    r"\bthe\s+(?P<thing>[a-z]+(?:\s+(?:id|name|number|address))?)\s+(?:given|provided|supplied|"
+    r"specified|entered|passed\s+in)\b(?!\s+(?:that|by|to|in|on|for|with)\b)",
+    re.IGNORECASE,
+)
 _REVIEW_AND_APPROVE = re.compile(
     r"\b(?:review|check|look\s+(?:at|over)|read)\s+and\s+(?=(?:approve|sign\s+off)\b)",
     re.IGNORECASE,
