@@ -416,3 +416,16 @@ def test_what_a_flow_takes_is_its_run_input_not_a_step(demo, prompt, tools):
     if "process_payment" in tools:
         assert tool_node(flow, "process_payment").inputs["amount"] == "input.amount"
         assert tool_node(flow, "create_shipment").inputs["address"] == "input.address"
+
+
+@pytest.mark.parametrize("said", ["total with tax", "total including tax", "total after VAT"])
+def test_the_total_with_tax_is_the_total(demo, said):
+    """ "if the total with tax is over $900" compared the tax alone."""
+    flow = plan(
+        f"Calculate tax on $800 for Canada, and if the {said} is over $900 ask finance to "
+        "approve before charging order 33 the total",
+        demo,
+    )
+
+    approval = next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+    assert approval.when == "calculate_tax.total > 900.0"

@@ -652,6 +652,8 @@ class FlowBuilder:
         # "a flow that takes an order id and an amount, charges ...": what the run is given
         # is no step (an order was validated and a tax calculated for it)
         text = _TAKES_INPUTS.sub(lambda m: m["lead"] or "", text)
+        # "if the total with tax is over $900": the total (its "tax" named the tax alone)
+        text = _TOTAL_WITH_TAX.sub("total", text)
         # "ship it to the address given": the address the run is given, not "given"
         text = _THE_ONE_GIVEN.sub(r"the \g<thing>", text)
         text = quote_below_in_place(text)  # "summarise the feedback below ...: '...'"
@@ -8183,6 +8185,10 @@ _TAKES_INPUTS = re.compile(
     # (two or more: "takes an order, validates it" keeps the order "it" is)
     rf"(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+){_INPUT_NAMED})+\s*(?:,|:|\s+and\s+then)\s*"
     r"(?:and\s+)?(?:then\s+)?",
+    re.IGNORECASE,
+)
+_TOTAL_WITH_TAX = re.compile(
+    r"\btotal\s+(?:with|including|incl\.?|after|plus|inc\.?)\s+(?:the\s+)?(?:tax|taxes|vat|gst)\b",
     re.IGNORECASE,
 )
 #: "the address given", "the amount provided": the value the run is given
