@@ -109,6 +109,7 @@ from flows.core.planner.quotes import (
     commas_masked,
     mask_quotes,
     quote_below_in_place,
+    quoted_texts,
     stops_after_quotes,
     unmasked,
     without_quotes,
@@ -5219,7 +5220,7 @@ class FlowBuilder:
                 context_exprs.setdefault(source.node, source.node)
         recent = list(context_exprs)[-3:]
         context = {"input": "input", **{node_id: node_id for node_id in recent}}
-        quoted = [a or b for a, b in _QUOTED_TEXT.findall(clause.text)]
+        quoted = quoted_texts(clause.text)
         if len(quoted) == 1 and "text" not in context:
             # "approve the contract text 'Net 30 terms'": what they approve, shown to them
             context["text"] = json.dumps(unmasked(quoted[0]))
@@ -8171,8 +8172,6 @@ def _string_literal(value: Any) -> str | None:
 
 #: The text inputs of tools that read one ("text" of a summary, a sentiment, a class).
 _READ_TEXTS = frozenset({"text", "content"})
-#: A quoted text: "..." or '...' (not an apostrophe inside a word).
-_QUOTED_TEXT = re.compile(r"\"([^\"]{1,500})\"|(?<!\w)'([^'\n]{1,500})'(?!\w)")
 _INPUT_NAMED = (
     r"(?:an?\s+|the\s+|their\s+|its\s+)?[a-z]+(?:[\s_-](?:id|name|number|address|email))?"
 )

@@ -39,6 +39,11 @@ _MASK = str.maketrans(_MASKS)
 T = TypeVar("T")
 
 
+def quoted_texts(text: str) -> list[str]:
+    """The texts `text` quotes, without their quote marks."""
+    return [m.group("said") or m.group("said1") for m in _QUOTED.finditer(text)]
+
+
 def commas_masked(text: str) -> str:
     """`text` with its commas masked as a quote's are ("9 Oak Lane, Austin, TX 78701":
     one address, not three steps); `unmasked` gives them back."""
