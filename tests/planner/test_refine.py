@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -727,3 +728,30 @@ def test_removing_what_a_branch_decides_on_says_so(demo, welcome_if_valid):
     removed = refine("remove the if_valid branch", demo, flow=welcome_if_valid)
     assert removed.ok, removed.error
     assert "if_valid" not in [n.id for n in removed.flow.nodes]
+
+
+@pytest.mark.parametrize(
+    ("instruction", "cc"),
+    [
+        ("also cc bob@shop.io on the receipt", ["bob@shop.io"]),
+        ("copy ops@x.com and me@x.com in on the email", ["ops@x.com", "me@x.com"]),
+    ],
+)
+def test_copying_someone_in_adds_them_to_the_cc_of_the_step_that_sends(
+    demo, receipt, instruction, cc
+):
+    """ "also cc bob@shop.io on the receipt" was refused: no tool does "cc"."""
+    result = refine(instruction, demo, flow=receipt)
+
+    assert result.ok, result.error
+    assert result.operations == [SetInput(node="send_email", field="cc", expression=json.dumps(cc))]
+
+
+def test_an_approval_over_an_amount_compares_the_amount_the_step_writes(demo, receipt):
+    """It compared a run input `amount` the run was asked for, while $120 was charged."""
+    result = refine("add a manager approval for charges over $100", demo, flow=receipt)
+
+    assert result.ok, result.error
+    approval = next(n for n in result.flow.nodes if isinstance(n, ApprovalNode))
+    assert approval.when == "120.0 > 100.0"
+    assert "amount" not in result.flow.input_schema.get("properties", {})

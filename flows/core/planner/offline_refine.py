@@ -171,6 +171,8 @@ def _operations(
         return list(choices)
     if (retries := _retries_said(flow, text)) is not None:
         return [retries]
+    if (copied := _copied_in(flow, text, tools)) is not None:
+        return [copied]
     if (choice := _step_with_choice(flow, text, tools)) is not None:
         return [choice]
     if (match := _RUN_AFTER.match(text)) and _node_named(flow, match.group("later"), text):
@@ -883,6 +885,44 @@ def _threshold_changed(flow: Flow, text: str) -> UpdateNode | None:
     return UpdateNode(id=node_id, changes={"when": new})
 
 
+#: "also cc bob@x.com on the receipt", "copy ops@x.com and me@x.com in on the email"
+_CC = re.compile(
+    r"^(?:please\s+)?(?:also\s+)?(?:cc|copy|bcc|add)\s+(?P<who>[\w.+@\s,-]+?)\s+"
+    r"(?:in\s+)?(?:on|in|to|into)\s+(?:the\s+)?(?P<what>.+?)(?:\s+too|\s+as\s+well)?$",
+    re.IGNORECASE,
+)
+
+
+def _copied_in(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> SetInput | None:
+    """ "also cc bob@x.com on the receipt": the addresses added to the `cc` list of the step
+    that sends it (it was refused: no tool does "cc")."""
+    match = _CC.match(text)
+    if match is None:
+        return None
+    addresses = EMAIL_ADDRESS.findall(match["who"])
+    if not addresses or EMAIL_ADDRESS.sub("", match["who"]).strip(" ,") not in ("", "and"):
+        return None
+    specs = {spec.id: spec for spec in tools}
+    copying = [
+        node
+        for node in flow.nodes
+        if isinstance(node, ToolNode)
+        and node.tool in specs
+        and "cc" in specs[node.tool].input_properties()
+    ]
+    if not copying:
+        return None
+    node_id = _find_node(flow, match["what"], text, among=copying)
+    node = flow.node(node_id)
+    assert isinstance(node, ToolNode)
+    held = node.inputs.get("cc")
+    listed = json.loads(held) if held and held.startswith("[") and _is_literal(held) else []
+    if held and not listed:
+        return None  # (a list read from elsewhere: said with set, not added to here)
+    cc = list(dict.fromkeys([*listed, *(a.rstrip(".") for a in addresses)]))
+    return SetInput(node=node_id, field="cc", expression=json.dumps(cc))
+
+
 def _add_approval(
     flow: Flow,
     text: str,
@@ -910,10 +950,47 @@ def _add_approval(
     )
     builder.add_clause(clause)
     builder.materialize_join()
-    operations = _additions(builder)
+    operations = _amount_the_step_writes(flow.node(target), _additions(builder))
     for exit_id in builder._cursor().exits:
         operations.append(Connect(source=exit_id, target=target))
     return operations
+
+
+def _amount_the_step_writes(
+    step: Any, operations: list[EditOperation]
+) -> list[EditOperation]:
+    """ "add a manager approval for charges over $100" on "charge it $120": the amount the
+    condition compares is the one the charge writes, not a run input that may say another
+    (the approval was skipped for "50" while 120 was charged)."""
+    written = [
+        expression
+        for field, expression in (getattr(step, "inputs", None) or {}).items()
+        if field in ("amount", "total", "price", "sum")
+        and re.fullmatch(r"-?\d+(?:\.\d+)?", expression)
+    ]
+    if len(written) != 1:
+        return operations
+    replaced: set[str] = set()
+    edited: list[EditOperation] = []
+    for op in operations:
+        when = getattr(op.node, "when", None) if isinstance(op, AddNode) else None
+        if isinstance(op, AddNode) and isinstance(op.node, ApprovalNode) and when:
+            names = set(re.findall(r"(?<![\w.])input\.(amount|total|price|sum)\b", when))
+            for name in names:
+                when = re.sub(rf"(?<![\w.])input\.{name}\b", written[0], when)
+            replaced |= names
+            op = op.model_copy(update={"node": op.node.model_copy(update={"when": when})})
+        edited.append(op)
+    still_read = json.dumps([op.model_dump(mode="json") for op in edited])
+    return [
+        op
+        for op in edited
+        if not (
+            isinstance(op, AddInputField)
+            and op.name in replaced
+            and f"input.{op.name}" not in still_read
+        )
+    ]
 
 
 def _approval_target(flow: Flow, text: str) -> str:
