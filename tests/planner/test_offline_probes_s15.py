@@ -429,3 +429,27 @@ def test_the_total_with_tax_is_the_total(demo, said):
 
     approval = next(n for n in flow.nodes if isinstance(n, ApprovalNode))
     assert approval.when == "calculate_tax.total > 900.0"
+
+
+def test_everyone_on_a_list_is_each_of_them(demo):
+    """One email went to the first address with the others copied in."""
+    flow = plan("Send a reminder email to everyone on this list: a@x.com, b@x.com", demo)
+
+    (send,) = flow.nodes
+    assert send.type == "map"
+    assert json.loads(send.items) == ["a@x.com", "b@x.com"]
+    assert send.inputs["to"] == "item"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Send a reminder email to everyone in this list who hasn't paid: a@x.com, b@x.com",
+        "send a welcome email to each of these who are valid: a@x.com, b@x.com",
+    ],
+)
+def test_some_of_a_list_no_step_picks_out_is_refused(demo, prompt):
+    """Whom of them was dropped: everyone listed got the email."""
+    error = refusal(prompt, demo)
+
+    assert "acts only on those of the list" in error.message

@@ -1112,6 +1112,9 @@ class FlowBuilder:
         return match.group(0)
 
     def build(self, prompt: str) -> dict[str, Any]:
+        # "email everyone on this list: a@x, b@x": each of these (not one email, the rest
+        # copied); "... everyone who hasn't paid: a@x, b@x" names whom no step can pick out
+        prompt = _EVERYONE_LISTED.sub(_everyone_listed, prompt)
         self.request = prompt
         clauses = self.read(prompt)
         self.clauses = clauses
@@ -11109,6 +11112,35 @@ _EACH_IN_BRACKETS = re.compile(
     r"[\[(](?P<list>[^\[\]()]+?,[^\[\]()]+?)[\])]",
     re.IGNORECASE,
 )
+
+
+#: "to everyone on this list:", "each of these who hasn't paid:": people listed after a colon
+_EVERYONE_LISTED = re.compile(
+    r"\b(?:everyone|everybody|every\s+one|all\s+of\s+(?:these|them)|each\s+of\s+these|"
+    r"all\s+(?:the\s+)?(?:people|addresses|customers|users))"
+    r"(?:\s+(?:in|on)\s+(?:this|the|my|our)\s+list)?"
+    r"(?:\s+(?P<who>(?:who|that|which)\s+[^:.;]{2,80}?))?\s*:(?=\s*\S+@)",
+    re.IGNORECASE,
+)
+
+
+def _everyone_listed(match: re.Match[str]) -> str:
+    """ "everyone on this list: a@x, b@x" -> "each of these: ..."; refused when it says whom
+    of them ("who hasn't paid", "who are valid"): that was dropped, and all were acted on."""
+    if match["who"]:
+        raise PlanningError(
+            "unmapped_step",
+            f"The request acts only on those of the list {match['who'].strip()!r}, and no "
+            "step before it tells which they are. Say the step that tells it first "
+            "('validate each of these: a@x.com, b@x.com, then welcome the valid ones'), or "
+            "list only the ones to act on.",
+            step=match.group(0).rstrip(":"),
+            details={"reason": "subset_no_step_tells"},
+        )
+    rest = re.split(r"(?<=[.!?;])\s", match.string[match.end() :], maxsplit=1)[0]
+    if re.search(r"\b(?:skip|except|excluding|ignore|leave\s+out|but\s+not)\b", rest, re.I):
+        return match.group(0)  # ("..., but skip invalid addresses": validated first)
+    return "each of these:"
 
 
 #: "for every email in this list:", "for each order on the following list:"
