@@ -563,6 +563,79 @@ def test_the_minimap_shows_only_while_part_of_the_flow_is_out_of_view(
     expect(minimap).to_have_count(0)
 
 
+def lanes(count: int, depth: int) -> dict[str, Any]:
+    """A start step, then `count` parallel lanes of `depth` steps, then a step after them
+    all: a flow too wide and, folded, too tall for the canvas."""
+    flow = chain(1)
+    ends = []
+    for lane in range(count):
+        previous = "step_1"
+        for step in range(depth):
+            step_id = f"lane_{lane}_{step}"
+            flow["nodes"].append(
+                {
+                    "id": step_id,
+                    "type": "tool",
+                    "tool": "validate_email",
+                    "inputs": {"email": "input.email"},
+                    "after": [previous],
+                }
+            )
+            previous = step_id
+        ends.append(previous)
+    flow["nodes"].append(
+        {
+            "id": "finish",
+            "type": "tool",
+            "tool": "validate_email",
+            "inputs": {"email": "input.email"},
+            "after": ends,
+        }
+    )
+    flow["name"] = f"{count} lanes of {depth}"
+    return flow
+
+
+# The ids of the cards the zoom buttons lie over (the buttons in the canvas's bottom left).
+CARDS_UNDER_THE_ZOOM_BUTTONS = """() => {
+    const buttons = document.querySelector('.designer-canvas .react-flow__controls')
+        .getBoundingClientRect();
+    return [...document.querySelectorAll('.designer-canvas .react-flow__node')].filter((card) => {
+        const box = card.getBoundingClientRect();
+        return box.left < buttons.right && buttons.left < box.right
+            && box.top < buttons.bottom && buttons.top < box.bottom;
+    }).map((card) => card.dataset.id);
+}"""
+
+
+def test_a_flow_too_wide_and_too_tall_opens_with_its_bottom_row_whole(
+    page, live_server, staff_user, screenshot
+):
+    # Given four lanes of six steps, opened in a 1280 x 720 window: folded, too wide and too
+    # tall for the canvas at a readable zoom (the first view cut its bottom row in half)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    flow = make(staff_user, lanes(4, 6))
+    open_designer(page, live_server, flow)
+    settled(page)
+
+    # Then it opens on its start at a readable zoom, no card cut at the canvas's edge
+    assert in_view(page, "step_1")
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert page.evaluate(CARDS_CUT) == []
+    # nor under the zoom buttons, the minimap showing the rest
+    assert page.evaluate(CARDS_UNDER_THE_ZOOM_BUTTONS) == []
+    expect(page.locator(".designer-canvas .designer-minimap")).to_be_visible()
+    screenshot(page, "4-lanes-of-6-at-1280x720")
+
+    # and so in a 1400 x 900 window, five lanes of five (a card was under the zoom buttons)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    flow = make(staff_user, lanes(5, 5))
+    open_designer(page, live_server, flow)
+    settled(page)
+    assert page.evaluate(CARDS_CUT) == []
+    assert page.evaluate(CARDS_UNDER_THE_ZOOM_BUTTONS) == []
+
+
 def run_on(count: int) -> dict[str, Any]:
     """A chain of `count` steps where every later step also reads the first two, as a
     planner writes a long order flow: each read of an early step is a line back across it."""
