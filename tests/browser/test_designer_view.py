@@ -636,6 +636,46 @@ def test_a_flow_too_wide_and_too_tall_opens_with_its_bottom_row_whole(
     assert page.evaluate(CARDS_UNDER_THE_ZOOM_BUTTONS) == []
 
 
+# The cards' extent inside the canvas: the room left of them and right of them, in pixels.
+CARDS_MARGINS = """() => {
+    const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+    const boxes = [...document.querySelectorAll('.designer-canvas .react-flow__node')]
+        .map((card) => card.getBoundingClientRect());
+    return {
+        left: Math.min(...boxes.map((box) => box.left)) - canvas.left,
+        right: canvas.right - Math.max(...boxes.map((box) => box.right)),
+    };
+}"""
+
+
+def test_closing_the_inspector_after_adding_a_last_step_shows_the_whole_flow(
+    page, live_server, staff_user, screenshot
+):
+    # Given a chain of eight steps, whole in view in three rows, its last step picked
+    flow = make(staff_user, chain(8))
+    open_designer(page, live_server, flow)
+    settled(page)
+    node(page, "step_8").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("step_8")
+
+    # When a step is added after it from the palette (the view moves to the new step beside
+    # the inspector), then the inspector is closed
+    page.get_by_test_id("palette-item-send_email").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("send_email")
+    settled(page)
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+    settled(page)
+
+    # Then the whole flow shows, centred at its cards' size as a flow that reads whole opens,
+    # not the view from before the step came, nor one pushed against the canvas's left edge
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= 0.9, zoom(page)
+    margins = page.evaluate(CARDS_MARGINS)
+    assert abs(margins["left"] - margins["right"]) < 30, margins
+    screenshot(page, "closed-after-adding")
+
+
 def run_on(count: int) -> dict[str, Any]:
     """A chain of `count` steps where every later step also reads the first two, as a
     planner writes a long order flow: each read of an early step is a line back across it."""

@@ -89,7 +89,7 @@ const MINIMAP_CORNER = { width: 191, height: 135 };
 /** The view a canvas of `width` x `height` chooses for the cards in `boxes`: the whole flow
  * when it fits at a readable zoom, else its start at that zoom, no card cut at the canvas's
  * edge nor hidden under the zoom buttons or the minimap (the person pans for the rest). */
-function startView(boxes: readonly Box[], width: number, height: number): Viewport {
+export function startView(boxes: readonly Box[], width: number, height: number): Viewport {
   return clearStartView(boxes, width, height, { bottomLeft: ZOOM_BUTTONS_CORNER, bottomRight: width > 640 ? MINIMAP_CORNER : undefined });
 }
 
