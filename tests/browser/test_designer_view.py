@@ -843,6 +843,64 @@ def test_an_approvals_context_shows_each_name_whole_and_the_values_in_line(
     screenshot(page, "context")
 
 
+def test_an_approvals_context_of_long_names_shows_each_value_on_one_line(
+    page, live_server, staff_user, screenshot
+):
+    # Given an approval showing the approver two steps of long names, as the planner writes
+    flow = make(
+        staff_user,
+        {
+            "name": "Charge",
+            "input_schema": {
+                "type": "object",
+                "properties": {"email": {"type": "string"}, "amount": {"type": "number"}},
+            },
+            "nodes": [
+                {
+                    "id": "validate_email",
+                    "type": "tool",
+                    "tool": "validate_email",
+                    "inputs": {"email": "input.email"},
+                },
+                {
+                    "id": "process_payment",
+                    "type": "tool",
+                    "tool": "process_payment",
+                    "inputs": {"amount": "input.amount", "order_id": "'o-1'"},
+                },
+                {
+                    "id": "ok",
+                    "type": "approval",
+                    "title": "Manager approval",
+                    "instructions": "Approve the charge.",
+                    "context": {
+                        "input": "input",
+                        "validate_email": "validate_email",
+                        "process_payment": "process_payment",
+                    },
+                    "form_schema": {"type": "object", "properties": {}},
+                    "assignees": {"users": [staff_user.username]},
+                },
+            ],
+        },
+    )
+    open_designer(page, live_server, flow)
+    node(page, "ok").click()
+    rows = page.get_by_test_id("inspector").locator(".expr-map-row")
+    expect(rows).to_have_count(3)
+
+    # Then each value reads on one line, under its name (beside a long name it was too narrow
+    # and broke inside the name: `validate_e` / `mail`), all as tall as the short one
+    heights = set()
+    for index in range(3):
+        name = rows.nth(index).locator(".expr-map-key").bounding_box()
+        value = rows.nth(index).locator("textarea").bounding_box()
+        assert value["y"] >= name["y"] + name["height"], index
+        heights.add(round(value["height"]))
+    assert len(heights) == 1, heights
+    screenshot(page, "long-context-names")
+
+
 def test_a_big_flow_keeps_its_minimap_with_all_of_it_in_view(page, live_server, staff_user):
     # Given a flow of 61 steps open in the designer
     open_designer(page, live_server, make(staff_user, chain(61)))
