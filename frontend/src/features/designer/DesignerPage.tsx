@@ -19,7 +19,7 @@ import {
   type Tool,
   type VersionSummary,
 } from "./api";
-import { Canvas, startView, type LooseConnection, type PaletteDrop } from "./components/Canvas";
+import { Canvas, canvasStartView, type LooseConnection, type PaletteDrop } from "./components/Canvas";
 import { DesignerSkeleton } from "./components/DesignerSkeleton";
 import { Icon } from "./components/Icon";
 import { Inspector } from "./components/Inspector";
@@ -382,7 +382,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const element = canvasBox.current?.querySelector(".designer-canvas");
     if (!element) return;
     const cards = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
-    const whole = startView(cards, element.clientWidth, element.clientHeight);
+    const whole = canvasStartView(cards, element.clientWidth, element.clientHeight);
     if (showsAll(cards, whole, element.clientWidth, element.clientHeight)) void flow.setViewport(whole, { duration: 200 });
   }, [inspecting, flow]);
 
