@@ -563,6 +563,119 @@ def test_the_minimap_shows_only_while_part_of_the_flow_is_out_of_view(
     expect(minimap).to_have_count(0)
 
 
+def lanes(count: int, depth: int) -> dict[str, Any]:
+    """A start step, then `count` parallel lanes of `depth` steps, then a step after them
+    all: a flow too wide and, folded, too tall for the canvas."""
+    flow = chain(1)
+    ends = []
+    for lane in range(count):
+        previous = "step_1"
+        for step in range(depth):
+            step_id = f"lane_{lane}_{step}"
+            flow["nodes"].append(
+                {
+                    "id": step_id,
+                    "type": "tool",
+                    "tool": "validate_email",
+                    "inputs": {"email": "input.email"},
+                    "after": [previous],
+                }
+            )
+            previous = step_id
+        ends.append(previous)
+    flow["nodes"].append(
+        {
+            "id": "finish",
+            "type": "tool",
+            "tool": "validate_email",
+            "inputs": {"email": "input.email"},
+            "after": ends,
+        }
+    )
+    flow["name"] = f"{count} lanes of {depth}"
+    return flow
+
+
+# The ids of the cards the zoom buttons lie over (the buttons in the canvas's bottom left).
+CARDS_UNDER_THE_ZOOM_BUTTONS = """() => {
+    const buttons = document.querySelector('.designer-canvas .react-flow__controls')
+        .getBoundingClientRect();
+    return [...document.querySelectorAll('.designer-canvas .react-flow__node')].filter((card) => {
+        const box = card.getBoundingClientRect();
+        return box.left < buttons.right && buttons.left < box.right
+            && box.top < buttons.bottom && buttons.top < box.bottom;
+    }).map((card) => card.dataset.id);
+}"""
+
+
+def test_a_flow_too_wide_and_too_tall_opens_with_its_bottom_row_whole(
+    page, live_server, staff_user, screenshot
+):
+    # Given four lanes of six steps, opened in a 1280 x 720 window: folded, too wide and too
+    # tall for the canvas at a readable zoom (the first view cut its bottom row in half)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    flow = make(staff_user, lanes(4, 6))
+    open_designer(page, live_server, flow)
+    settled(page)
+
+    # Then it opens on its start at a readable zoom, no card cut at the canvas's edge
+    assert in_view(page, "step_1")
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert page.evaluate(CARDS_CUT) == []
+    # nor under the zoom buttons, the minimap showing the rest
+    assert page.evaluate(CARDS_UNDER_THE_ZOOM_BUTTONS) == []
+    expect(page.locator(".designer-canvas .designer-minimap")).to_be_visible()
+    screenshot(page, "4-lanes-of-6-at-1280x720")
+
+    # and so in a 1400 x 900 window, five lanes of five (a card was under the zoom buttons)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    flow = make(staff_user, lanes(5, 5))
+    open_designer(page, live_server, flow)
+    settled(page)
+    assert page.evaluate(CARDS_CUT) == []
+    assert page.evaluate(CARDS_UNDER_THE_ZOOM_BUTTONS) == []
+
+
+# The cards' extent inside the canvas: the room left of them and right of them, in pixels.
+CARDS_MARGINS = """() => {
+    const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+    const boxes = [...document.querySelectorAll('.designer-canvas .react-flow__node')]
+        .map((card) => card.getBoundingClientRect());
+    return {
+        left: Math.min(...boxes.map((box) => box.left)) - canvas.left,
+        right: canvas.right - Math.max(...boxes.map((box) => box.right)),
+    };
+}"""
+
+
+def test_closing_the_inspector_after_adding_a_last_step_shows_the_whole_flow(
+    page, live_server, staff_user, screenshot
+):
+    # Given a chain of eight steps, whole in view in three rows, its last step picked
+    flow = make(staff_user, chain(8))
+    open_designer(page, live_server, flow)
+    settled(page)
+    node(page, "step_8").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("step_8")
+
+    # When a step is added after it from the palette (the view moves to the new step beside
+    # the inspector), then the inspector is closed
+    page.get_by_test_id("palette-item-send_email").click()
+    expect(page.get_by_test_id("inspector")).to_contain_text("send_email")
+    settled(page)
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+    settled(page)
+
+    # Then the whole flow shows, centred at its cards' size as a flow that reads whole opens,
+    # not the view from before the step came, nor one pushed against the canvas's left edge
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= 0.9, zoom(page)
+    margins = page.evaluate(CARDS_MARGINS)
+    assert abs(margins["left"] - margins["right"]) < 30, margins
+    screenshot(page, "closed-after-adding")
+
+
 def run_on(count: int) -> dict[str, Any]:
     """A chain of `count` steps where every later step also reads the first two, as a
     planner writes a long order flow: each read of an early step is a line back across it."""
@@ -728,6 +841,64 @@ def test_an_approvals_context_shows_each_name_whole_and_the_values_in_line(
     expect(card.locator('.fn-value[data-value-kind="text"]')).to_have_text("Approve the gift.")
     expect(card.locator('.fn-value[data-value-kind="expression"]').first).to_have_text("input.email")
     screenshot(page, "context")
+
+
+def test_an_approvals_context_of_long_names_shows_each_value_on_one_line(
+    page, live_server, staff_user, screenshot
+):
+    # Given an approval showing the approver two steps of long names, as the planner writes
+    flow = make(
+        staff_user,
+        {
+            "name": "Charge",
+            "input_schema": {
+                "type": "object",
+                "properties": {"email": {"type": "string"}, "amount": {"type": "number"}},
+            },
+            "nodes": [
+                {
+                    "id": "validate_email",
+                    "type": "tool",
+                    "tool": "validate_email",
+                    "inputs": {"email": "input.email"},
+                },
+                {
+                    "id": "process_payment",
+                    "type": "tool",
+                    "tool": "process_payment",
+                    "inputs": {"amount": "input.amount", "order_id": "'o-1'"},
+                },
+                {
+                    "id": "ok",
+                    "type": "approval",
+                    "title": "Manager approval",
+                    "instructions": "Approve the charge.",
+                    "context": {
+                        "input": "input",
+                        "validate_email": "validate_email",
+                        "process_payment": "process_payment",
+                    },
+                    "form_schema": {"type": "object", "properties": {}},
+                    "assignees": {"users": [staff_user.username]},
+                },
+            ],
+        },
+    )
+    open_designer(page, live_server, flow)
+    node(page, "ok").click()
+    rows = page.get_by_test_id("inspector").locator(".expr-map-row")
+    expect(rows).to_have_count(3)
+
+    # Then each value reads on one line, under its name (beside a long name it was too narrow
+    # and broke inside the name: `validate_e` / `mail`), all as tall as the short one
+    heights = set()
+    for index in range(3):
+        name = rows.nth(index).locator(".expr-map-key").bounding_box()
+        value = rows.nth(index).locator("textarea").bounding_box()
+        assert value["y"] >= name["y"] + name["height"], index
+        heights.add(round(value["height"]))
+    assert len(heights) == 1, heights
+    screenshot(page, "long-context-names")
 
 
 def test_a_big_flow_keeps_its_minimap_with_all_of_it_in_view(page, live_server, staff_user):

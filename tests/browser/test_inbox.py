@@ -648,6 +648,53 @@ def test_the_decision_form_keeps_its_fields_order_and_shows_a_few_choices_as_che
         "total": 120, "flags": ["no receipt", "duplicate"]}
 
 
+def test_a_step_near_a_flows_start_shows_the_flow_from_its_first_step(
+    page, live_server, staff_user, screenshot
+):
+    # Given an approval fourth of six steps: the mini graph is a little taller than its box
+    steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "'A1'"}]
+    steps += [{"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}"} for i in (2, 3)]
+    ir = {
+        "name": "Approval fourth",
+        "nodes": [
+            *steps,
+            {
+                "id": "ok",
+                "type": "approval",
+                "title": "Go ahead?",
+                "instructions": "Say yes or no.",
+                "context": {"order": "step_3"},
+                "assignees": {"users": [staff_user.username]},
+            },
+            {"id": "after", "type": "value", "value": "ok.approved"},
+            {"id": "result", "type": "output", "value": "after"},
+        ],
+    }
+    flow = Flow.objects.create(name=ir["name"], owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    # When its step page opens
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    graph = page.get_by_test_id("step-graph")
+    expect(graph.locator(".mini-node.current")).to_have_count(1)
+    assert page.evaluate(
+        "() => { const box = document.querySelector('[data-testid=\"step-graph\"]');"
+        " return box.scrollHeight > box.clientHeight; }"
+    ), "the mini graph is taller than its box"
+
+    # Then the graph shows from the flow's first step, whole (centring the step to decide
+    # cut it at the box's top), the step to decide wholly in the box too
+    box = graph.bounding_box()
+    first = graph.locator(".mini-node").first.locator("rect").bounding_box()
+    assert first["y"] >= box["y"], (first, box)
+    current = graph.locator(".mini-node.current rect").bounding_box()
+    assert box["y"] <= current["y"]
+    assert current["y"] + current["height"] <= box["y"] + box["height"]
+    screenshot(page, "step-near-the-start")
+
+
 def test_a_long_flows_step_shows_in_its_mini_graph_and_its_run_opens_on_it(
     page, live_server, staff_user, screenshot
 ):

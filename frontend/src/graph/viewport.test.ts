@@ -1,6 +1,6 @@
 // Bringing nodes added off screen into view without losing what the person was looking at.
 import { describe, expect, it } from "vitest";
-import { keepWholeFlow, panToShow, READABLE_ZOOM, readableStartView, revealViewport, showsAll, showsMiniMap, startViewport, wholeCardsView, wholeCardsZoom, type Box, type Viewport } from "./viewport";
+import { clearStartView, keepWholeFlow, panToShow, READABLE_ZOOM, readableStartView, revealViewport, showsAll, showsMiniMap, startViewport, wholeCardsView, wholeCardsZoom, type Box, type Viewport, viewQuality } from "./viewport";
 
 const card = (x: number, y: number): Box => ({ x, y, width: 240, height: 80 });
 
@@ -179,5 +179,50 @@ describe("showsMiniMap", () => {
     expect(showsMiniMap(200, true)).toBe(true);
     expect(showsMiniMap(60, false)).toBe(false);
     expect(showsMiniMap(12, true)).toBe(true);
+  });
+});
+
+describe("clearStartView", () => {
+  // The designer's zoom buttons and minimap, with the room kept around them.
+  const overlays = { bottomLeft: { width: 51, height: 103 }, bottomRight: { width: 191, height: 135 } };
+  /** A start step, then `lanes` parallel lanes of `depth` steps (folded under it, as the
+   * designer folds a wide flow into rows), the cards 95 tall, 124 apart down. */
+  function lanes(count: number, depth: number): Box[] {
+    const boxes: Box[] = [{ x: 0, y: 0, width: 240, height: 95 }];
+    for (let lane = 0; lane < count; lane += 1) {
+      for (let step = 0; step < depth; step += 1) boxes.push({ x: step * 314, y: 180 + lane * 124, width: 240, height: 95 });
+    }
+    return boxes;
+  }
+
+  it("shows whole the bottom row that the readable first view cuts (a flow too tall as well as too wide)", () => {
+    // Four lanes of six in the canvas of a 1280 x 720 window: no readable zoom shows whole
+    // both the columns from the left and the rows from the top.
+    const flow = lanes(4, 6);
+    expect(noneCut(flow, readableStartView(flow, 872, 581), 872, 581)).toBe(false);
+    const view = clearStartView(flow, 872, 581, overlays);
+    expect(noneCut(flow, view, 872, 581)).toBe(true);
+    expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    expect(shows(view, flow[0], 872, 581)).toBe(true); // opened on its start
+  });
+
+  it("puts no card under the zoom buttons, and fewer under the minimap", () => {
+    // Five lanes of five in the canvas of a 1400 x 900 window
+    const flow = lanes(5, 5);
+    const first = viewQuality(flow, readableStartView(flow, 984, 761), 984, 761, overlays);
+    expect(first.spoiled).toBeGreaterThan(0);
+    const view = clearStartView(flow, 984, 761, overlays);
+    expect(viewQuality(flow, view, 984, 761, overlays).spoiled).toBeLessThan(first.spoiled);
+    expect(viewQuality(flow, view, 984, 761, { bottomLeft: overlays.bottomLeft }).spoiled).toBe(0);
+    expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+  });
+
+  it("keeps the readable first view when it spoils no card", () => {
+    const small = [card(0, 80), card(315, 80), card(630, 0), card(630, 160)];
+    expect(clearStartView(small, 984, 740, overlays)).toEqual(readableStartView(small, 984, 740));
+    const long = grid(12);
+    const view = readableStartView(long, 984, 740);
+    expect(viewQuality(long, view, 984, 740, overlays).spoiled).toBe(0);
+    expect(clearStartView(long, 984, 740, overlays)).toEqual(view);
   });
 });

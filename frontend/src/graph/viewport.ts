@@ -156,6 +156,113 @@ export function readableStartView(boxes: readonly Box[], width: number, height: 
   return startViewport(boxes, width, height, { ...options, minZoom: READABLE_ZOOM });
 }
 
+/** A control drawn over a corner of the pane (the zoom buttons, the minimap): its size
+ * measured from the corner, with the room kept around it. */
+export interface Corner {
+  width: number;
+  height: number;
+}
+
+/** What lies over the graph's pane: the zoom buttons at its bottom left, always; the
+ * minimap at its bottom right while part of the flow is out of view (showsMiniMap). */
+export interface PaneOverlays {
+  bottomLeft?: Corner;
+  bottomRight?: Corner;
+}
+
+/** How a view shows `boxes`: the cards it cuts at the pane's edge, those it hides in part
+ * under one of the pane's overlays (where a card looks hidden), both together (`spoiled`),
+ * and the cards it shows whole and clear. */
+export function viewQuality(boxes: readonly Box[], view: Viewport, width: number, height: number, overlays: PaneOverlays): { cut: number; covered: number; spoiled: number; whole: number } {
+  const all = showsAll(boxes, view, width, height);
+  const corners: { left: number; right: number; top: number }[] = [];
+  if (overlays.bottomLeft) corners.push({ left: 0, right: overlays.bottomLeft.width, top: height - overlays.bottomLeft.height });
+  // (the minimap only shows while part of the flow is out of view)
+  if (overlays.bottomRight && showsMiniMap(boxes.length, !all)) {
+    corners.push({ left: width - overlays.bottomRight.width, right: width, top: height - overlays.bottomRight.height });
+  }
+  let cut = 0;
+  let covered = 0;
+  let whole = 0;
+  for (const box of boxes) {
+    const left = box.x * view.zoom + view.x;
+    const top = box.y * view.zoom + view.y;
+    const right = left + box.width * view.zoom;
+    const bottom = top + box.height * view.zoom;
+    const out = right <= 0.5 - OUT_OF_VIEW_MARGIN || bottom <= 0.5 - OUT_OF_VIEW_MARGIN
+      || left >= width + OUT_OF_VIEW_MARGIN - 0.5 || top >= height + OUT_OF_VIEW_MARGIN - 0.5;
+    if (out) continue;
+    // (a card drawn a little taller than its box must not reach the edge either)
+    const inside = left >= -0.5 && top >= -0.5 && right <= width - OUT_OF_VIEW_MARGIN && bottom <= height - OUT_OF_VIEW_MARGIN;
+    if (!inside) cut += 1;
+    else if (corners.some((corner) => left < corner.right && right > corner.left && bottom > corner.top)) covered += 1;
+    else whole += 1;
+  }
+  return { cut, covered, spoiled: cut + covered, whole };
+}
+
+/** Whether view quality `a` is better than `b`: fewer cards cut (the worst: half a card,
+ * the rest out of reach until one pans), then fewer under an overlay, then more whole. */
+function better(a: ReturnType<typeof viewQuality>, b: ReturnType<typeof viewQuality>): boolean {
+  if (a.cut !== b.cut) return a.cut < b.cut;
+  if (a.covered !== b.covered) return a.covered < b.covered;
+  return a.whole > b.whole;
+}
+
+/** The zooms tried for a clear first view, from the first view's down to the readable one, are this far apart. */
+const CLEAR_VIEW_STEP = 0.01;
+
+/** The most a clear first view's start may lie from the pane's edge, in paddings: a start
+ * that far in pushes the column (or row) the edge would cut wholly past it. */
+const MOST_START = 3;
+
+/** The offsets along one axis a clear first view may start at, at `zoom`: the flow's start
+ * `padding` in, or up to START_GIVE of it less, or at `clear` (clear of an overlay), or
+ * centred when the flow fits; or moved in (up to MOST_START paddings) just enough to push
+ * a band the pane's far edge would cut wholly past it. */
+function startOffsets(bands: readonly Span[], zoom: number, size: number, padding: number, clear: number | null): number[] {
+  const origin = bands[0].start;
+  const extent = bands[bands.length - 1].end - origin;
+  if (extent * zoom <= size - 2 * padding) return [(size - extent * zoom) / 2 - origin * zoom];
+  const starts = [padding, padding * (1 - START_GIVE), ...(clear === null ? [] : [clear])];
+  for (const band of bands) {
+    const start = size + OUT_OF_VIEW_MARGIN - (band.start - origin) * zoom;
+    if (start > padding && start <= MOST_START * padding) starts.push(start);
+  }
+  return starts.map((start) => start - origin * zoom);
+}
+
+/**
+ * The first view of `boxes` (readableStartView) with no card cut at the pane's edge nor
+ * hidden under the controls drawn over its corners (`overlays`): when the first view spoils
+ * a card (a flow too tall as well as too wide, whose bottom row no readable zoom shows whole
+ * beside its columns; a card in the minimap's corner), the readable zoom up to the first
+ * view's and the start (the flow's left and top, a little further in, or centred where it
+ * fits) that cut fewest, then cover fewest, showing most cards whole, at the largest such
+ * zoom.
+ */
+export function clearStartView(boxes: readonly Box[], width: number, height: number, overlays: PaneOverlays, options: Omit<StartViewOptions, "minZoom"> = {}): Viewport {
+  const first = readableStartView(boxes, width, height, options);
+  if (boxes.length === 0 || width <= 0 || height <= 0) return first;
+  let best = { view: first, quality: viewQuality(boxes, first, width, height, overlays) };
+  if (best.quality.spoiled === 0) return first;
+  const { padding = 24 } = options;
+  const across = bandsOf(boxes, "x");
+  const down = bandsOf(boxes, "y");
+  // No larger than the first view: that would show less of the flow (a long one's rows are
+  // as wide as the pane at the first view's zoom, the person panning only down).
+  for (let zoom = first.zoom; zoom >= READABLE_ZOOM - 1e-9; zoom -= CLEAR_VIEW_STEP) {
+    for (const x of startOffsets(across, zoom, width, padding, overlays.bottomLeft?.width ?? null)) {
+      for (const y of startOffsets(down, zoom, height, padding, null)) {
+        const view = { x, y, zoom };
+        const quality = viewQuality(boxes, view, width, height, overlays);
+        if (better(quality, best.quality)) best = { view, quality };
+      }
+    }
+  }
+  return best.view;
+}
+
 /**
  * The viewport that brings `boxes` (nodes just added, somewhere off screen) into a pane of
  * `width` x `height` while keeping what is shown now: the current view and the boxes

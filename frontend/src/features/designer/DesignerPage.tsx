@@ -6,7 +6,7 @@ import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
-import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, wholeCardsView, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, showsAll, wholeCardsView, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
@@ -19,7 +19,7 @@ import {
   type Tool,
   type VersionSummary,
 } from "./api";
-import { Canvas, type LooseConnection, type PaletteDrop } from "./components/Canvas";
+import { Canvas, canvasStartView, type LooseConnection, type PaletteDrop } from "./components/Canvas";
 import { DesignerSkeleton } from "./components/DesignerSkeleton";
 import { Icon } from "./components/Icon";
 import { Inspector } from "./components/Inspector";
@@ -177,6 +177,11 @@ function clearOfMinimap(canvasElement: Element, box: Box, viewport: Viewport, ma
   return { x, y, zoom };
 }
 
+/** The flow's steps, as one string: a view kept from before they changed may not show them. */
+function stepsKey(): string {
+  return useDesigner.getState().ir.nodes.map((node) => node.id).join("\n");
+}
+
 /** Room kept for a block added by click (a card with a few input rows). */
 const NEW_CARD_HEIGHT = 110;
 
@@ -277,13 +282,16 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     return firstFreeSpot(position, boxes, NEW_CARD_HEIGHT);
   }, [flow]);
 
-  /** The view before the inspector's column made the canvas pan to a selected node, and the
-   *  view that pan left: when the inspector closes and nobody moved the view since, the graph
-   *  goes back where the person left it instead of staying shifted half off the canvas. */
-  const panned = useRef<{ before: Viewport; after: Viewport } | null>(null);
+  /** The view before the inspector's column made the canvas pan to a selected node, the
+   *  view that pan left, and the flow's steps then (stepsKey; "" once a step was added and
+   *  the view moved to it): when the inspector closes and nobody moved the view since, the
+   *  graph goes back where the person left it instead of staying shifted half off the
+   *  canvas, or, when steps came or went meanwhile, shows the whole flow as it is now. */
+  const panned = useRef<{ before: Viewport; after: Viewport; steps: string } | null>(null);
 
-  /** Pan (and zoom out if needed) so the box around `p` (and `q`) is inside the canvas. */
-  const revealBox = useCallback((p: Position, q?: Position, remember = false) => {
+  /** Pan (and zoom out if needed) so the box around `p` (and `q`), a step just added, is
+   *  inside the canvas. */
+  const revealBox = useCallback((p: Position, q?: Position) => {
     const element = canvasBox.current?.querySelector(".designer-canvas");
     if (!element) return;
     const width = element.clientWidth;
@@ -307,7 +315,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     }
     ({ x, y } = clearOfMinimap(element, { minX, minY, maxX, maxY }, { x, y, zoom }, margin));
     if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) {
-      panned.current = remember ? { before: panned.current?.before ?? viewport, after: { x, y, zoom } } : null;
+      panned.current = { before: panned.current?.before ?? viewport, after: { x, y, zoom }, steps: "" };
       void flow.setViewport({ x, y, zoom }, { duration: 200 });
     }
   }, [flow]);
@@ -336,14 +344,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const keep = { x: must.minX, y: must.minY, width: must.maxX - must.minX, height: must.maxY - must.minY };
     const next = wholeCardsView(clearOfMinimap(element, must, revealed, 40), cards, keep, width, height);
     if (Math.abs(next.x - viewport.x) < 0.5 && Math.abs(next.y - viewport.y) < 0.5 && next.zoom === viewport.zoom) return;
-    panned.current = { before: panned.current?.before ?? viewport, after: next };
+    panned.current = { before: panned.current?.before ?? viewport, after: next, steps: panned.current?.steps ?? stepsKey() };
     void flow.setViewport(next, { duration: 200 });
   }, [flow]);
 
   /** The canvas made its view for the room the inspector left: the view from before is the
    *  one put back when the inspector closes (unless the person moves the view meanwhile). */
   const dockedForPick = useCallback((before: Viewport, after: Viewport) => {
-    panned.current = { before: panned.current?.before ?? before, after };
+    panned.current = { before: panned.current?.before ?? before, after, steps: panned.current?.steps ?? stepsKey() };
   }, []);
 
   // The inspector takes its column from the canvas when a node is selected: keep that node
@@ -360,11 +368,22 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
 
   useEffect(() => {
     if (inspecting || !panned.current) return;
-    const { before, after } = panned.current;
+    const { before, after, steps } = panned.current;
     panned.current = null;
     const now = flow.getViewport();
     const untouched = Math.abs(now.x - after.x) < 1 && Math.abs(now.y - after.y) < 1 && Math.abs(now.zoom - after.zoom) < 1e-3;
-    if (untouched) void flow.setViewport(before, { duration: 200 });
+    if (!untouched) return;
+    if (steps === stepsKey()) {
+      void flow.setViewport(before, { duration: 200 });
+      return;
+    }
+    // Steps were added (or deleted) meanwhile: the view from before would not show the flow
+    // as it is now. The whole flow when it reads whole, else the view stays on the new step.
+    const element = canvasBox.current?.querySelector(".designer-canvas");
+    if (!element) return;
+    const cards = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
+    const whole = canvasStartView(cards, element.clientWidth, element.clientHeight);
+    if (showsAll(cards, whole, element.clientWidth, element.clientHeight)) void flow.setViewport(whole, { duration: 200 });
   }, [inspecting, flow]);
 
   const add = useCallback((drop: PaletteDrop, position?: Position) => {

@@ -1,7 +1,7 @@
 // Where the run graph's view goes when its pane changes size (the node details panel opens
 // beside it, closes, or is resized) or a node is picked: the graph keeps using the room
 // the panel leaves, as n8n's and Dify's canvases do beside their panels.
-import { panToShow, READABLE_ZOOM, readableStartView, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
+import { clearStartView, panToShow, READABLE_ZOOM, wrapIntoRows, type Box, type Link, type Position, type Viewport } from "../../graph";
 
 export interface PaneSize {
   width: number;
@@ -110,12 +110,14 @@ export const START_PADDING = 56;
 
 /**
  * The run graph's first view of cards at `boxes` in a pane of `pane`'s size, the designer's
- * (readableStartView): the whole flow while it reads, else its first steps at a readable
- * zoom, no card cut at the pane's edge; made again for the room left when the node details
- * panel opens beside the graph, and for the whole card when it closes.
+ * (clearStartView): the whole flow while it reads, else its first steps at a readable zoom,
+ * no card cut at the pane's edge nor, where that can be, under the minimap; made again for
+ * the room left when the node details panel opens beside the graph, and for the whole card
+ * when it closes.
  */
 export function runStartView(boxes: readonly Box[], pane: PaneSize): Viewport {
-  return readableStartView(boxes, pane.width, pane.height, { maxZoom: MAX_START_ZOOM, padding: START_PADDING });
+  // (the zoom buttons stand in the padding)
+  return clearStartView(boxes, pane.width, pane.height, { bottomRight: MINIMAP_CORNER }, { maxZoom: MAX_START_ZOOM, padding: START_PADDING });
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   nodeHeight,
   orthogonalRoutes,
   routesClearOfCards,
-  readableStartView,
+  clearStartView,
   keepWholeFlow,
   panToShow,
   showsAll,
@@ -80,11 +80,24 @@ function minimapColour(node: FlowNode): string {
   return `var(${NODE_KINDS[node.data.node.type].colour})`;
 }
 
+/** The canvas's zoom buttons (28 x 80, 15 pixels from its bottom left corner) and its
+ * minimap (168 x 112, 15 from the bottom right, hidden on a canvas of 640 pixels or less:
+ * designer.css), with 8 pixels of room around them. */
+const ZOOM_BUTTONS_CORNER = { width: 51, height: 103 };
+const MINIMAP_CORNER = { width: 191, height: 135 };
+
+/** The view a canvas of `width` x `height` chooses for the cards in `boxes`: the whole flow
+ * when it fits at a readable zoom, else its start at that zoom, no card cut at the canvas's
+ * edge nor, as far as that can be, under the zoom buttons or the minimap (the person pans
+ * for the rest). */
+export function canvasStartView(boxes: readonly Box[], width: number, height: number): Viewport {
+  return clearStartView(boxes, width, height, { bottomLeft: ZOOM_BUTTONS_CORNER, bottomRight: width > 640 ? MINIMAP_CORNER : undefined });
+}
+
 /** The first view, computed from the laid-out positions before any node is drawn (so a big
- * flow draws only what is in view): the whole flow when it fits at a readable zoom, else
- * its start at that zoom, no card cut at the canvas's edge (the person pans for the rest). */
+ * flow draws only what is in view). */
 function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
-  return readableStartView(nodes.map(cardBox), width, height);
+  return canvasStartView(nodes.map(cardBox), width, height);
 }
 
 function cardBox(node: FlowNode): Box {
@@ -315,7 +328,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
         return;
       }
       const boxes = (placed ?? flow.getNodes()).map(cardBox);
-      let view = placed !== null || chosenView.current ? readableStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
+      let view = placed !== null || chosenView.current ? canvasStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
       const [selected, ...more] = useDesigner.getState().selection;
       const picked = selected && !more.length ? flow.getNode(selected) : undefined;
       // (A view the person or an edit moved is left to the page, which reveals the step.)

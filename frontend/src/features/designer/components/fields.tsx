@@ -296,6 +296,15 @@ function keyChars(keys: string[]): number {
   return Math.min(18, Math.max(6, ...keys.map((key) => key.length)));
 }
 
+/** Names longer than this leave the expression beside them too narrow in the inspector
+ * (`validate_email` broke as `validate_e` / `mail`): each expression goes under its name. */
+export const SIDE_BY_SIDE_KEY_CHARS = 12;
+
+/** Whether a map with these names shows each expression under its name, not beside it. */
+export function stackedMap(keys: string[]): boolean {
+  return keys.some((key) => key.length > SIDE_BY_SIDE_KEY_CHARS);
+}
+
 /** A map of names to CEL expressions (approval context, value fields, switch cases...). */
 export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel = "name", disabled }: {
   value: Record<string, string>;
@@ -312,7 +321,7 @@ export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel =
     onChange(Object.fromEntries(entries.map(([key, source]) => [key === from ? to : key, source])));
   };
   return (
-    <div className="expr-map" style={{ "--key-chars": keyChars(entries.map(([key]) => key)) } as React.CSSProperties}>
+    <div className={`expr-map${stackedMap(entries.map(([key]) => key)) ? " stacked" : ""}`} style={{ "--key-chars": keyChars(entries.map(([key]) => key)) } as React.CSSProperties}>
       {entries.map(([key, source]) => (
         <div className="expr-map-row" key={key} data-field={`${path}.${key}`}>
           <input
