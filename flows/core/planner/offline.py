@@ -101,6 +101,7 @@ from flows.core.planner.places import (
 from flows.core.planner.quotes import (
     commas_masked,
     mask_quotes,
+    outside_quotes,
     quote_below_in_place,
     unmasked,
     without_quotes,
@@ -500,7 +501,10 @@ class FlowBuilder:
         self.index = facts.index
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
-        self.reader = PromptReader(set(facts.verbs), qualities=set(facts.qualities))
+        self.reader = PromptReader(
+            set(facts.verbs) | _verbs_of_settable_states(facts.settable_values),
+            qualities=set(facts.qualities),
+        )
         self.settable_values = facts.settable_values
         self.nodes: list[dict[str, Any]] = []
         #: the step a condition said before it guards, while the condition is resolved
@@ -634,7 +638,8 @@ class FlowBuilder:
         text = _EACH_NOUN_LISTED.sub(self._each_noun_listed, text)  # "to each new hire: a, b"
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
-        text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
+        # "with Dr. Osei": no stop (a quote keeps its own: '"Dr. Patel was gentle"')
+        text = outside_quotes(_TITLE_ABBREVIATION, r"\g<title> ", text)
         text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
         # "how long is the drive from Denver to Boulder?": an estimate of the drive asked
         text = _HOW_LONG_IS_THE_TRIP.sub(r"\g<lead>estimate the \g<trip>", text)
@@ -648,7 +653,10 @@ class FlowBuilder:
         text = self._names_beside_addresses(text)
         text = _EACH_IN_BRACKETS.sub(_each_in_brackets, text)
         # "enrol these students in CHEM-210: a@x, b@x": each of them, one call each
-        text = _THESE_LISTED.sub(r"\g<lead>each of these ", text)
+        text = _THESE_LISTED.sub(
+            lambda m: f"{m['lead']}each of these{'' if m.string[m.end() :][:1] == ':' else ' '}",
+            text,
+        )
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
@@ -659,7 +667,7 @@ class FlowBuilder:
         text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
         # "A tenant wrote: '...'. Classify it ...": what someone wrote, said first, is the
         # text the step after it works on ("it"), not a step nor a heading
-        text = quote_said_first(text)
+        text = quote_said_first(text, self.reader.starts_with_verb)
         text = self._values_stated_apart(text)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
@@ -739,6 +747,8 @@ class FlowBuilder:
             noun = "email"
         elif all(_URL_LITERAL.fullmatch(v) for v in items):
             noun = "link"
+        elif all(re.fullmatch(r"#?(?:[A-Za-z]+[-_]?)?\d[\w-]*", v) for v in items):
+            noun = "one"  # "BP-301, BP-302": records by their codes, no service's name
         elif any(takes_a_service(spec.input_properties()) for spec in self.specs.values()):
             noun = "service"
         else:
@@ -747,8 +757,7 @@ class FlowBuilder:
         if noun == "email" and all(item in self.listed_names for item in items):
             # each address with the name written before it: a person with both
             self.listed_items[noun] = [
-                {"name": self.listed_names[item], "email": item}
-                for item in dict.fromkeys(items)
+                {"name": self.listed_names[item], "email": item} for item in dict.fromkeys(items)
             ]
         return f"{match.group('lead')}each {noun}"
 
@@ -828,12 +837,15 @@ class FlowBuilder:
     def _set_to_a_value(self, match: re.Match[str]) -> str:
         """ "move her deal to won": an update of the deal to a value an updating tool takes
         (a stage, a status), whatever verb says it."""
-        if match.group("value").lower() not in self.settable_values:
+        value, rest = match.group("value"), match.group("second") or ""
+        if rest and f"{value}_{rest.strip()}".lower() in self.settable_values:
+            value, rest = f"{value}_{rest.strip()}", ""  # "under review": under_review
+        if value.lower() not in self.settable_values:
             return match.group(0)
         what = match.group("what")
         if match.group("noun") is not None:
             what = f"the {what}"  # "update the deal D-42": the id of the thing it names
-        return f"{match.group('lead')}update {what} to {match.group('value')}"
+        return f"{match.group('lead')}update {what} to {value}{rest}"
 
     def _labelled_value(self, match: re.Match[str]) -> str:
         """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
@@ -922,9 +934,7 @@ class FlowBuilder:
                 return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
         return ranked
 
-    def _handle_said(
-        self, spec: ToolSpec, action: str, literals: dict[str, str]
-    ) -> dict[str, str]:
+    def _handle_said(self, spec: ToolSpec, action: str, literals: dict[str, str]) -> dict[str, str]:
         """ "reset the password for mpatel", "look up rgarcia in the directory": the one
         required `username` (`login`, `handle`) is the one word in lower case the step
         writes that is no word at all (it was asked of the run)."""
@@ -2999,12 +3009,14 @@ class FlowBuilder:
         not the one the tool makes."""
         words = split_identifier(text)
         verb = _tool_verb(spec.id)
-        if len(words) < 2 or stem(words[0]) != verb or verb not in _MAKING_VERBS:
+        if len(words) < 2 or verb not in _MAKING_VERBS or not _says_making(words[0], spec):
             return  # "summarize it", "check the order": a tool that reads what it is given
         made = {stem(w) for w in split_identifier(spec.id)[1:]}
         # what is made: the words before "for them", "to the customer" (not the topic a
         # pronoun was read as, appended after them)
         cut = next((i for i, w in enumerate(words[1:], 1) if w in _OBJECT_ENDS), len(words))
+        if cut == 1 and stem(words[0]) not in _MAKING_VERBS | _MAKING_SYNONYMS:
+            return  # "dispatch it to ...": what is shipped is the thing "it" stands for
         # ("create them": what they are, read from the topic)
         made_words = words[1:cut] or words[1:]
         if self.person and made_words and all(w in ("them", "him", "her") for w in made_words):
@@ -3797,8 +3809,10 @@ class FlowBuilder:
             name in ("amount", "total", "price", "sum") and schema_types(schema) & {"number"}
             for name, schema in properties.items()
         )
-        if "currency" not in properties or not charges or (
-            said is not None and not said.startswith("input.")
+        if (
+            "currency" not in properties
+            or not charges
+            or (said is not None and not said.startswith("input."))
         ):
             return inputs
         countries = [
@@ -4182,8 +4196,10 @@ class FlowBuilder:
         for name, expression in list(inputs.items()):
             field = expression[len("input.") :] if expression.startswith("input.") else ""
             last = split_identifier(name)[-1:]
-            if not field or field in declared or not (
-                last == ["id"] or (last == ["email"] and said_again)
+            if (
+                not field
+                or field in declared
+                or not (last == ["id"] or (last == ["email"] and said_again))
             ):
                 continue
             said = {
@@ -4274,9 +4290,12 @@ class FlowBuilder:
             and acts(info.spec)
             and (
                 kept_it
-                or (sends is not None
-                # ("send them a confirmation": them is who it goes to)
-                and sends.group("what").lower() in ("it", "this", "that", "the result", "whether"))
+                or (
+                    sends is not None
+                    # ("send them a confirmation": them is who it goes to)
+                    and sends.group("what").lower()
+                    in ("it", "this", "that", "the result", "whether")
+                )
             )
             and _tool_verb(info.spec.id) not in _SENDING
             and not _a_message_tool(info.spec)
@@ -5082,8 +5101,7 @@ class FlowBuilder:
                 on_timeout=clause.approval.on_timeout,
             )[:4000],
             # "... and enter the discount they give": a field for it; else the decision alone
-            "form_schema": asked_form(clause.text)
-            or json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
+            "form_schema": asked_form(clause.text) or json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
             "context": context,
             "assignees": {"users": list(clause.approval.users), "groups": groups},
             "on_reject": "skip",
@@ -5192,9 +5210,7 @@ class FlowBuilder:
         """ "Assign job J-900 to TRK-2, then text the ETA to the driver": a message that
         names what a step before returned by the first word of its field (`eta_minutes`)
         sends that field, written out, rather than a text asked of the run."""
-        content = next(
-            (n for n in _said_inputs(spec.input_properties()) if n in inputs), None
-        )
+        content = next((n for n in _said_inputs(spec.input_properties()) if n in inputs), None)
         match = _SENDS_THE_NAMED.match(_clean_action(clause.action or ""))
         if (
             content is None
@@ -5660,16 +5676,13 @@ class FlowBuilder:
             elif wanted and (given := self._address_given_for(name, clause)) is not None:
                 inputs[name] = given  # "charge ... to customer ella@x.com; ... email her"
             elif (
-                name in required
-                and (code := self._code_said_for(name, schema, clause)) is not None
+                name in required and (code := self._code_said_for(name, schema, clause)) is not None
             ):
                 inputs[name] = code  # "check stock for order MU-88, then charge $62"
             elif wanted:
                 field_name = self._addressee_input(
                     name, schema, clause, phone=_texts_phones(spec)
-                ) or self._new_input(
-                    name, schema, spec, required=name in required
-                )
+                ) or self._new_input(name, schema, spec, required=name in required)
                 inputs[name] = f"input.{field_name}"
             if own_words and self._content_taken(inputs.get(name, ""), spec):
                 inputs[name] = f"input.{self._own_content_input(name, schema, spec, inputs)}"
@@ -5878,9 +5891,9 @@ class FlowBuilder:
             called = self._every_call(body, visible)
             # ("get the weather in Paris and Berlin and post both": the two calls of a loop)
             looped = both and any(
-                info.kind == "map" and info.id in visible and info.order > max(
-                    (f.order for f in found), default=-1
-                )
+                info.kind == "map"
+                and info.id in visible
+                and info.order > max((f.order for f in found), default=-1)
                 for info in self.info.values()
             )
             if called or not (_THE_RESULT.search(clause.action) or (both and found) or looped):
@@ -6212,6 +6225,7 @@ class FlowBuilder:
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
+        literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
         literals.update(_address_literal(properties, clause.action, literals))
@@ -6961,9 +6975,7 @@ class FlowBuilder:
         check planned to answer it (is the address valid?) would answer another question."""
         if not speaks_of_outcome(condition.text):
             return
-        words = {
-            stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS
-        }
+        words = {stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS}
         for info in self.info.values():
             spec = info.spec
             if spec is None or not acts(spec) or not words & _naming_words(spec):
@@ -6992,9 +7004,7 @@ class FlowBuilder:
         info = self.info.get(read.group(1)) if read else None
         if info is None or info.spec is None or not speaks_of_outcome(condition.text):
             return
-        words = {
-            stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS
-        }
+        words = {stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS}
         planned_specs = [o.spec for o in self.info.values() if o.spec is not None]
         for missing in missing_capabilities(condition.text, info.spec):
             # "charge the card and if the refund fails ...": nothing planned refunds
@@ -7024,8 +7034,10 @@ class FlowBuilder:
         for spec in self.specs.values():
             topic = {stem(w) for w in split_identifier(spec.id)[1:] if len(w) > 3}
             unplanned = (words & topic) - planned
-            if not unplanned or not acts(spec) or any(
-                o.spec is not None and o.spec.id == spec.id for o in self.info.values()
+            if (
+                not unplanned
+                or not acts(spec)
+                or any(o.spec is not None and o.spec.id == spec.id for o in self.info.values())
             ):
                 continue
             thing = next(w for w in split_identifier(condition.text) if stem(w) in unplanned)
@@ -7826,9 +7838,15 @@ def _date_after_its_word(
     found: dict[str, str] = {}
     for name in properties:
         words = split_identifier(name)
-        if name not in taken and ({"birth", "dob"} & set(words)) and (
-            born := re.search(
-                rf"\b(?:born(?:\s+on)?|dob|date\s+of\s+birth)\s*:?\s*{_DATE_WRITTEN}\b", text, re.I
+        if (
+            name not in taken
+            and ({"birth", "dob"} & set(words))
+            and (
+                born := re.search(
+                    rf"\b(?:born(?:\s+on)?|dob|date\s+of\s+birth)\s*:?\s*{_DATE_WRITTEN}\b",
+                    text,
+                    re.I,
+                )
             )
         ):
             # "born 1971-04-02": a date of birth (`date_of_birth`, `dob`)
@@ -7967,6 +7985,8 @@ _ADDED_TO_TOTAL = re.compile(
     r"(?:to|onto|on)\s+(?:the\s+|its\s+|their\s+)?(?:order\s+)?(?:total|amount|subtotal|sum|price)\b",
     re.IGNORECASE,
 )
+
+
 def _a_handle(word: str, words: frozenset[str]) -> bool:
     """ "mpatel", "okafor2", "j.smith": a sign-in name, no word the planner or English knows
     (its letters; "u_1001" is an id)."""
@@ -8402,11 +8422,16 @@ def _routes_listed(match: re.Match[str]) -> str:
         if said is None:
             return match[0]
         kind = said["kind"].lower()
-        other = kind in {"anything else", "everything else", "the rest", "other", "others",
-                         "all others", "any other"}
-        routes.append(
-            f"{'everything else' if other else kind + ' ones'} {said['to'].strip()}"
-        )
+        other = kind in {
+            "anything else",
+            "everything else",
+            "the rest",
+            "other",
+            "others",
+            "all others",
+            "any other",
+        }
+        routes.append(f"{'everything else' if other else kind + ' ones'} {said['to'].strip()}")
     if len(routes) < 2:
         return match[0]
     return f"{match['verb']} {', '.join(routes[:-1])}, and {routes[-1]}"
@@ -8466,7 +8491,9 @@ _NAMED = re.compile(
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
     # "ship it to Priya Nair, 22 Baker St, London": the person a parcel goes to, before the
     # street address
-    r"|\bto\s+(?P<addressee>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})\s*,\s*\d+[A-Za-z]?\s+[A-Z]"
+    # (or "to Anna Berg, Storgatan 12, ...": the street's name, then its number)
+    r"|\bto\s+(?P<addressee>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})\s*,\s*"
+    r"(?:\d+[A-Za-z]?\s+[A-Z]|[A-Z\u00c0-\u00de][\w'-]+\s+\d{1,5}[A-Za-z]?\s*,)"
     # "send Maria the welcome email at maria@corp.eu": the person it is sent to, by name
     r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
     r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
@@ -8552,8 +8579,6 @@ def _these_values_named(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-
-
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
 #: "how long is the drive", "how far is the trip", "how long does the route take"
@@ -8617,9 +8642,7 @@ def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[
             )
 
 
-def _refuse_two_amounts_for_one(
-    clause: Clause, spec: ToolSpec, literals: dict[str, str]
-) -> None:
+def _refuse_two_amounts_for_one(clause: Clause, spec: ToolSpec, literals: dict[str, str]) -> None:
     """ "Charge the customer 30 dollars for order 77 and 15 dollars for order 78": two
     amounts in one step of a tool that takes one would charge the first alone; refused,
     naming both, rather than dropping the second."""
@@ -9351,9 +9374,7 @@ _IT_IS_AN_AMOUNT = re.compile(
     r"than|at\s+least|at\s+most)\s+[$€£]?\s*\d)",
     re.IGNORECASE,
 )
-_AMOUNT_WORDS = frozenset(
-    "amount total subtotal price cost converted value sum balance".split()
-)
+_AMOUNT_WORDS = frozenset("amount total subtotal price cost converted value sum balance".split())
 #: "a manager must approve first": before the steps said before it, not only the last
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+(?:anything|any\s+of\s+(?:this|that|it)))\b", re.I
@@ -10075,9 +10096,7 @@ def _joined_words_named(
     if not joined or len(ranked) < 2:
         return ranked
     naming = [
-        pair
-        for pair in ranked
-        if joined & {w.lower() for w in split_identifier(pair[1].spec.id)}
+        pair for pair in ranked if joined & {w.lower() for w in split_identifier(pair[1].spec.id)}
     ]
     if len(naming) != 1 or naming[0] is ranked[0]:
         return ranked
@@ -10708,6 +10727,8 @@ _QUOTE_OBJECT_LABELS = frozenset(
      # (a question about the quote: "what HS code would '...' fall under")
      "would", "does", "should", "could", "is"}
 )  # fmt: skip
+
+
 def _after_a_colon(text: str, value: str) -> bool:
     return re.search(rf":\s*[\"\u201c']{re.escape(value)}", text) is not None
 
@@ -10780,9 +10801,11 @@ _LIST_WORDS = frozenset({"values", "items", "ones", "things", "entries"})
 #: "enrol these students in CHEM-210: a@x.com, b@x.com": "these" and a list of addresses
 #: or codes after a colon, with no "each" said
 _THESE_LISTED = re.compile(
-    r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these\s+"
+    r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these(?:\s+|(?=:))"
     r"(?=(?:[a-z]+s|people|children|staff|folks)\b[^.;:!?]*:\s*"
-    rf"{_A_VALUE}\s*,)",
+    rf"{_A_VALUE}\s*,"
+    # ("refill these: 1000001, 1000002": codes right after "these", no noun said)
+    r"|:\s*[\w-]*\d[\w-]*\s*,)",
     re.IGNORECASE,
 )
 #: "email each of these prospects an intro: a@x.com, b@y.com", "for each of these posts —
@@ -10790,7 +10813,9 @@ _THESE_LISTED = re.compile(
 _EACH_OF_THESE_LISTED = re.compile(
     r"(?P<start>(?:^|(?<=[.!?\n;,:]))\s*(?:(?:and\s+)?then\s+|and\s+)?)(?:for\s+)?"
     r"(?P<before>[^.!?\n:,;]*?)\b(?:each|every\s+one)\s+of\s+"
-    r"(?:(?:these|those|the\s+following|the)\s+(?P<noun>[\w-]+)(?:\s+(?!an?\b|the\b)[\w-]+s\b)?"
+    # ("refill each of these: 1000001, 1000002": no noun said)
+    r"(?:(?:these|those|the\s+following|the)"
+    r"(?:\s+(?P<noun>[\w-]+)(?:\s+(?!an?\b|the\b)[\w-]+s\b)?|(?=\s*:))"
     r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s)\s*"
     # ("email each of a@x.com, b@y.com and c@z.com an intro": one email each, no copies)
     r"|(?=[\w.+-]+@))"
@@ -10872,8 +10897,12 @@ _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
     r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
     # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
-    r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+[a-z]+)?|it)"
-    r"\s+(?:to|as|into)\s+(?P<value>[\w-]+)\b",
+    r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+[a-z]+)?|it|them"
+    # ("mark BP-88 rejected", "move BP-3 to under review": a code alone, the value said
+    # without "as", in words for a value with an underscore)
+    r"|(?P<code>#?(?=[\w-]*\d)[A-Za-z][\w-]*))"
+    r"\s+(?:(?:to|as|into)\s+|(?=[a-z]+\b(?:\s*[-\u2013\u2014,.;]|\s+with\b|$)))"
+    r"(?P<value>[\w-]+)(?P<second>\s+[a-z]+)?\b",
     re.IGNORECASE,
 )
 
@@ -11109,6 +11138,27 @@ def _addresses_for_one_recipient(action: str, spec: ToolSpec) -> list[str]:
     ]
     found = list(dict.fromkeys(v.rstrip(".,;)") for v in EMAIL_ADDRESS.findall(action)))
     return found if len(takes) == 1 and len(found) > 1 else []
+
+
+def _verbs_of_settable_states(values: frozenset[str]) -> set[str]:
+    """ "approve application BP-7" when a tool sets a status to approved: the request's
+    own doing, said by the state's verb (not an approval asked of someone first)."""
+    return {"approve"} if "approved" in values else set()
+
+
+def _says_making(word: str, spec: ToolSpec) -> bool:
+    """The step's first word is the tool's making verb, a word for making ("file the
+    motion", "open the door" for a tool that creates) or a word for what it makes used as
+    a verb ("deliver the wreath" for create_shipment): what it makes must be the tool's."""
+    said, verb = stem(word), _tool_verb(spec.id)
+    if said == verb or (said in synonyms(verb) and said in _MAKING_SYNONYMS):
+        return True
+    made = {stem(w) for w in split_identifier(spec.id)[1:]}
+    return any(said in synonyms(thing) for thing in made) and said not in made
+
+
+#: Words for making a record, read as the making verb of the lexicon ("file a ticket").
+_MAKING_SYNONYMS = frozenset(stem(w) for w in "open file raise log add".split())
 
 
 def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> PlanningError:
@@ -11527,6 +11577,33 @@ def _identifier_literals(
     return found
 
 
+#: Last words of an input's name that say what kind of value it is, not a thing numbered.
+_KIND_WORDS = frozenset(
+    "name email text date time type status url address note reason message body subject "
+    "currency country region amount count quantity".split()
+)
+
+
+def _numbered_by_last_word(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "pickup at store 12" for a `pickup_store`: a thing the input's name ends on, written
+    with its number, is that input's value (it was asked of the run)."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        words = split_identifier(name)
+        if name in taken or len(words) < 2 or words[-1] in {*_CODE_SUFFIXES, *_KIND_WORDS}:
+            continue
+        if "string" not in schema_types(unwrap_nullable(schema)):
+            continue
+        said = re.findall(
+            rf"\b{re.escape(words[-1])}\s+#?(\d[\w-]*|[A-Za-z]+-?\d[\w-]*)(?![\w@.])", text, re.I
+        )
+        if len(set(said)) == 1:
+            found[name] = json.dumps(said[0])
+    return found
+
+
 #: "track 1Z999AA1012", "refund ch_3Nk": a code right after the step's verb (and a noun).
 _OBJECT_CODE = re.compile(
     r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+\s+(?:(?:the|a|an|this|that)\s+)?"
@@ -11659,9 +11736,7 @@ _DAY_AT_TIME = re.compile(
 )
 
 
-def _start_written(
-    properties: dict[str, Any], text: str, taken: dict[str, str]
-) -> dict[str, str]:
+def _start_written(properties: dict[str, Any], text: str, taken: dict[str, str]) -> dict[str, str]:
     """ "book them with C-21 at 2027-03-01T08:00", "on 2027-01-14 at 09:30": the one
     moment the step writes is when it starts, for a tool whose one string input named for
     a start (`start`, `start_time`, `scheduled_at`) says no format."""
@@ -11785,7 +11860,12 @@ def _duration_in_its_unit(
 
 
 #: "3 units", "2 pieces": a number of things, whatever they are.
-_UNITS_COUNTED = re.compile(r"(?<![\w.$€£-])(?P<n>\d+)\s+(?:units?|pieces?|pcs|copies|items)\b")
+_UNITS_COUNTED = re.compile(
+    r"(?<![\w.$€£-])(?P<n>\d+)\s+(?:units?|pieces?|pcs|copies|items"
+    # ("refill rx 4410392, 30 tablets": what is counted, in the plural, is how many)
+    r"|(?!(?:seconds|minutes|hours|days|weeks|months|years|times|retries|attempts|tries|"
+    r"sentences|words|characters|percent|people|members|users)\b)[a-z]{3,}s)\b"
+)
 _QUANTITY_INPUTS = frozenset({"quantity", "qty", "units", "count"})
 
 
