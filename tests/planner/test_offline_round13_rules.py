@@ -145,3 +145,39 @@ def test_these_then_codes_is_one_call_each():
     [loop] = [n for n in flow.nodes if isinstance(n, MapNode)]
     assert loop.tool == "rx.refill.create"
     assert json.loads(loop.items) == ["2000001", "2000002", "2000003"]
+
+
+def test_an_amount_stated_first_is_what_the_step_on_it_charges():
+    # "Trip package TP-404 costs $8,900. anything above 5k needs the branch manager to
+    # approve before we charge it" was refused as a step "trip"
+    flow = plan(
+        "Tour booking TB-77 costs $6,200. anything over 5k needs the sales manager to approve "
+        "before we charge it",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["process_payment"]["order_id"] == '"TB-77"'
+    assert steps(flow)["process_payment"]["amount"] == "6200.0"
+    assert [n for n in flow.nodes if n.type == "approval"]
+
+
+def test_the_verb_of_a_dotted_id_ends_a_condition():
+    # "... and if the payment doesn't go through freeze member M-7730 for 1 month" read the
+    # step into the condition ("freeze", the last part of gym.member.freeze, was no verb)
+    flow = plan(
+        "charge invoice INV-81 $40 and if the payment fails freeze member M-81 for 2 months",
+        eval_catalog(GYM),
+    )
+    assert steps(flow)["gym.member.freeze"]["member_id"] == '"M-81"'
+    [branch] = [n for n in flow.nodes if n.type == "branch"]
+    assert branch.then == ["gym_member_freeze"]
+
+
+def test_a_channel_a_tool_lists_is_one_it_sends_on():
+    # "text the patient that it's ready" was refused: rx.patient.notify's `channel` lists
+    # sms; and "look up prescription 7781200" asked the run for the rx number
+    flow = plan(
+        "look up prescription 4400123 and text the patient that it's ready",
+        eval_catalog(PHARMACY),
+    )
+    assert steps(flow)["rx.prescription.get"]["rx_number"] == '"4400123"'
+    assert steps(flow)["rx.patient.notify"]["channel"] == '"sms"'

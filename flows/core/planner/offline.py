@@ -669,6 +669,7 @@ class FlowBuilder:
         # text the step after it works on ("it"), not a step nor a heading
         text = quote_said_first(text, self.reader.starts_with_verb)
         text = self._values_stated_apart(text)
+        text = _AMOUNT_STATED_FIRST.sub(self._amount_stated_first, text, count=1)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -896,6 +897,19 @@ class FlowBuilder:
             self._note_topic(self.heading)
             return f"{text[: match.start('sentence')]}{text[match.end('sentence') :]}".strip()
         return text
+
+    def _amount_stated_first(self, match: re.Match[str]) -> str:
+        """ "Trip package TP-404 costs $8,900. anything above 5k needs the branch manager to
+        approve before we charge it": a sentence stating what a thing by its code costs is
+        no step; the step that does something to "it" after it does it to that thing, for
+        that amount (refused as a step "trip")."""
+        rest = match["rest"]
+        for it in re.finditer(r"\b(?P<verb>[a-z]+)\s+(?:it|that|this)\b", rest):
+            if it["verb"].lower() in STOP_WORDS or not self.reader.starts_with_verb(it[0]):
+                continue
+            said = f"{match['thing'].strip()} {match['amount']}"
+            return f"{match['lead']}{rest[: it.start()]}{it['verb']} {said}{rest[it.end() :]}"
+        return match[0]
 
     def _handles_listed(self, match: re.Match[str]) -> str:
         """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
@@ -10907,6 +10921,15 @@ _MOVED_TO_A_VALUE = re.compile(
 )
 
 
+#: "Trip package TP-404 costs $8,900. ...", "retainer for matter LAW-1 is $2,500. ...": what
+#: a thing by its code costs, said in a sentence of its own before the steps
+_AMOUNT_STATED_FIRST = re.compile(
+    r"(?P<lead>^|(?<=[.!?])\s+)(?P<thing>(?:[A-Za-z]+\s+){1,4}?#?[A-Za-z]+[-_]?\d[\w-]*)\s+"
+    r"(?:is|costs?|comes\s+to|totals?)\s+(?P<amount>[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?"
+    r"(?:\s?[kK]\b)?|\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars|euros|pounds)\b)\s*[.!]\s+"
+    r"(?P<rest>[^.!?]+)",
+    re.IGNORECASE,
+)
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
 #: Words of a tool's id that say it reads a list, wherever they stand in it.
@@ -11606,7 +11629,8 @@ def _numbered_by_last_word(
 
 #: "track 1Z999AA1012", "refund ch_3Nk": a code right after the step's verb (and a noun).
 _OBJECT_CODE = re.compile(
-    r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+\s+(?:(?:the|a|an|this|that)\s+)?"
+    # ("look up prescription 7781200": a verb with its particle)
+    r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+(?:\s+up)?\s+(?:(?:the|a|an|this|that)\s+)?"
     r"(?:[a-z]+\s+)?#?(?P<code>(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{3,}|\d{6,})\b",
     re.IGNORECASE,
 )

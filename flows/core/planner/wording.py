@@ -2002,9 +2002,22 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         for missing, exact, stemmed in asked
         if (not words & stemmed or _only_bills(spec, missing.what))
         and (not raw & exact or _only_bills(spec, missing.what))
+        # ("text the patient" for a tool whose `channel` is sms or email: a value it takes)
+        and not _channels_listed(spec) & stemmed
         and not _spec_says_action(spec, missing.what)
         and missing.phrase.lower() not in listed
     ]
+
+
+def _channels_listed(spec: ToolSpec) -> frozenset[str]:
+    """The values of a tool's input named for how a message goes (`channel`: sms, email):
+    ways it sends, though its description may not name them as a step does."""
+    return frozenset(
+        stem(str(value).lower())
+        for name, schema in spec.input_properties().items()
+        if isinstance(schema, dict) and re.search(r"channel|medium|method|via", name)
+        for value in schema.get("enum") or ()
+    )
 
 
 #: "Send the applicant an invoice for a permit fee": a tool that bills someone
