@@ -181,3 +181,32 @@ def test_a_channel_a_tool_lists_is_one_it_sends_on():
     )
     assert steps(flow)["rx.prescription.get"]["rx_number"] == '"4400123"'
     assert steps(flow)["rx.patient.notify"]["channel"] == '"sms"'
+
+
+def test_the_tool_that_names_the_thing_as_written():
+    # "look up member M-7781" looked the demo's user up (a member is a user in the
+    # lexicon), though gym.member.get names the member
+    flow = plan("look up member M-4410", eval_catalog(GYM))
+    assert steps(flow) == {"gym.member.get": {"member_id": '"M-4410"'}}
+    # a user is still the demo's
+    assert "lookup_user" in steps(plan("look up user u_1001", eval_catalog(GYM)))
+
+
+def test_none_left_is_a_count_left_of_zero():
+    # "if there are no refills left ask the prescriber for a renewal" was refused
+    flow = plan(
+        "check rx 7700001 and if it has no refills left request a renewal from the prescriber",
+        eval_catalog(PHARMACY),
+    )
+    [branch] = [n for n in flow.nodes if n.type == "branch"]
+    assert branch.condition == "rx_prescription_get.refills_left == 0"
+
+
+def test_a_named_quote_without_a_colon_then_a_step():
+    # 'customer review "..." classify it and send the result to ...' was refused: no step
+    flow = plan(
+        'guest review "the pool was closed all week" classify it and email the result to '
+        "ops@inn.io",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["classify_ticket"]["text"] == '"the pool was closed all week"'

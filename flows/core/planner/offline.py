@@ -3561,6 +3561,7 @@ class FlowBuilder:
         ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
         ranked = _address_taker_first(text, _listed_value_said(text, ranked))
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
+        ranked = _thing_named_as_written(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _done_as_a_listed_value(
@@ -9892,6 +9893,30 @@ def _listed_value_said(
         return False
 
     return _the_one_that_takes_it_first(ranked, takes)
+
+
+def _thing_named_as_written(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "look up member M-7781": the best tool names the thing only by a word like it
+    (`lookup_user`: a user), while another that scores at least half as well names it as
+    written (`gym.member.get`): that one is the step's (the demo's user was looked up)."""
+    if len(ranked) < 2:
+        return ranked
+    words = [stem(w) for w in re.findall(r"[a-z]+", _CODE_LITERAL.sub(" ", text.lower()))[1:]]
+    best_id = {stem(w) for w in split_identifier(ranked[0][1].spec.id)}
+    for word in words:
+        if word in STOP_WORDS or word in best_id or not synonyms(word) & best_id:
+            continue
+        naming = [
+            pair
+            for pair in ranked[1:]
+            if pair[0] >= ranked[0][0] * 0.5
+            and word in {stem(w) for w in split_identifier(pair[1].spec.id)[1:]}
+        ]
+        if len({pair[1].spec.id for pair in naming}) == 1:
+            return [naming[0], *(pair for pair in ranked if pair is not naming[0])]
+    return ranked
 
 
 def _id_words_break_tie(

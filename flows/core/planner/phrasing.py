@@ -3716,6 +3716,16 @@ _FIRST_IT = re.compile(
 )
 
 
+#: 'customer review "movers broke the mirror" classify it ...': a few words naming the
+#: quote, the quote in double quotes, then a step, with no colon or stop between
+_QUOTE_NAMED_FIRST = re.compile(
+    r"^(?!(?:a|an|the|we|i|our|my|this|that|they|he|she|it|you)\b)"
+    r"(?P<who>(?:[a-z]+\s+){0,3}[a-z]+)\s+(?P<quote>\"[^\"]{3,}\")(?P<end>\s*[.;,]?)\s+"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None = None) -> str:
     """ "Tenant in 14B wrote: 'The boiler is leaking'. classify it ..." -> "classify 'The
     boiler is leaking' ...": the quote takes the place of the first "it" after it, unless
@@ -3724,6 +3734,11 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
     match = _QUOTE_SAID_FIRST.match(prompt.strip())
     if match is None and starts_with_verb is not None:
         match = _QUOTE_LABELLED_FIRST.match(prompt.strip())
+        if match is None:
+            # ('customer review "..." classify it': no colon, a step right after the quote)
+            match = _QUOTE_NAMED_FIRST.match(prompt.strip())
+            if match is not None and not starts_with_verb(match["rest"]):
+                match = None
         if match is not None and (starts_with_verb(match["who"]) or re.search(r"\d", match["who"])):
             # "post to slack: '...'": a step that says the quote; "Message from order
             # OR-7: '...'": a heading with a code, read as one
