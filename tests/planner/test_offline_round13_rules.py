@@ -210,3 +210,34 @@ def test_a_named_quote_without_a_colon_then_a_step():
         demo_catalog_with([]),
     )
     assert steps(flow)["classify_ticket"]["text"] == '"the pool was closed all week"'
+
+
+def test_a_code_of_one_letter_read_by_the_tool_whose_id_it_begins():
+    # "look up M-7781, if they havent been in ..." looked the demo's user up by M-7781
+    flow = plan("look up M-5512", eval_catalog(GYM))
+    assert steps(flow) == {"gym.member.get": {"member_id": '"M-5512"'}}
+
+
+def test_add_tax_for_a_place_on_an_amount_in_thousands():
+    # "quote for moving job MV-330 is $2.4k, add tax for Texas" was refused as a step
+    # "quote" and an "add" no tool does; "$2.4k" was read as $2
+    flow = plan("estimate for job JB-12 is $1.5k, add tax for Ohio", demo_catalog_with([]))
+    assert steps(flow)["calculate_tax"] == {
+        "amount": "1500.0",
+        "country": '"US"',
+        "region": '"OH"',
+    }
+    # with neither a place nor an amount, adding a tax to a total stays refused
+    assert refusal("add the sales tax and charge the total", demo_catalog_with([]))
+
+
+def test_records_listed_moved_to_a_status_each():
+    # "move these applications to under review: BP-301, BP-302, BP-303" was refused: the
+    # record was read as one named "them"
+    flow = plan("move these applications to rejected: BP-7, BP-8, BP-9", eval_catalog(PERMITS))
+    [loop] = [n for n in flow.nodes if isinstance(n, MapNode)]
+    assert json.loads(loop.items) == ["BP-7", "BP-8", "BP-9"]
+    assert steps(flow)["permits.application.update"] == {
+        "application_id": "item",
+        "status": '"rejected"',
+    }

@@ -846,6 +846,8 @@ class FlowBuilder:
         what = match.group("what")
         if match.group("noun") is not None:
             what = f"the {what}"  # "update the deal D-42": the id of the thing it names
+        if what.lower() == "them":
+            what = "it"  # ("move them to under review" for each: each one, no record "them")
         return f"{match.group('lead')}update {what} to {value}{rest}"
 
     def _labelled_value(self, match: re.Match[str]) -> str:
@@ -909,6 +911,10 @@ class FlowBuilder:
                 continue
             said = f"{match['thing'].strip()} {match['amount']}"
             return f"{match['lead']}{rest[: it.start()]}{it['verb']} {said}{rest[it.end() :]}"
+        first = re.match(r"[^,;]+", rest)
+        if first is not None and self.reader.starts_with_verb(rest) and not _MONEY.search(first[0]):
+            # ("..., add tax for Texas": the step works on that amount, said after it)
+            return f"{match['lead']}{first[0]} on {match['amount']}{rest[first.end() :]}"
         return match[0]
 
     def _handles_listed(self, match: re.Match[str]) -> str:
@@ -9814,7 +9820,7 @@ def _code_names_the_input(
         for m in re.finditer(r"\b(?:([A-Za-z]{2,})[-_]?\d[\w-]*|([A-Z]{2,})\s+id\b)", text)
     }
     if not prefixes:
-        return ranked
+        return _code_abbreviates_the_input(text, ranked)  # ("look up M-7781")
 
     def takes(spec: ToolSpec) -> bool:
         return any(
@@ -9832,7 +9838,7 @@ def _code_names_the_input(
 #: "Pull up CAND-1203", "get customer CUS-9012": the code the step's verb reads
 _READ_CODE = re.compile(
     r"^\W*[a-z]+(?:\s+(?:up|out))?\s+(?:(?:the|a)\s+)?(?:(?P<noun>[a-z]+)\s+)?"
-    r"(?P<letters>[A-Za-z]{2,})-\d[\w-]*",
+    r"(?P<letters>[A-Za-z]+)-\d[\w-]*",
     re.IGNORECASE,
 )
 
@@ -9977,6 +9983,8 @@ def _code_abbreviates_the_input(
     if read is None:
         return ranked
     said = [(read.group("noun") or "", read.group("letters").lower())]
+    # ("look up M-7781": one letter, the first of one id's noun only, `member_id`)
+    initial = len(read.group("letters")) == 1
 
     def takes(spec: ToolSpec) -> bool:
         for name in spec.input_properties():
@@ -9985,7 +9993,9 @@ def _code_abbreviates_the_input(
                 continue
             noun = words[0]
             if any(
-                _abbreviates(letters, noun) or stem(before) == stem(noun)
+                _abbreviates(letters, noun)
+                or (initial and letters == noun[:1])
+                or stem(before) == stem(noun)
                 for before, letters in said
             ):
                 return True
@@ -10951,7 +10961,7 @@ _MOVED_TO_A_VALUE = re.compile(
 _AMOUNT_STATED_FIRST = re.compile(
     r"(?P<lead>^|(?<=[.!?])\s+)(?P<thing>(?:[A-Za-z]+\s+){1,4}?#?[A-Za-z]+[-_]?\d[\w-]*)\s+"
     r"(?:is|costs?|comes\s+to|totals?)\s+(?P<amount>[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?"
-    r"(?:\s?[kK]\b)?|\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars|euros|pounds)\b)\s*[.!]\s+"
+    r"(?:\s?[kK]\b)?|\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars|euros|pounds)\b)\s*[.!,]\s+"
     r"(?P<rest>[^.!?]+)",
     re.IGNORECASE,
 )

@@ -522,6 +522,15 @@ _PRICE_EACH = re.compile(
     r"(?P<cur>[$\u00a3\u20ac])(?P<price>\d[\d,]*(?:\.\d{1,2})?)\s+(?:each|apiece|a\s+piece)\b",
     re.IGNORECASE,
 )
+#: "add tax for Texas", "add the sales tax in Ontario": the tax worked out on an amount
+#: (refused as an "add" no tool does to a tax)
+_ADD_THE_TAX = re.compile(
+    r"(?P<lead>(?:^|[,;.:!?]\s*|\b(?:and|then|please|pls)\s+))add\s+(?:the\s+)?"
+    # (the place or the amount said with it: "add the sales tax and charge the total" says
+    # neither, a change to an order's total no tool makes)
+    r"(?P<tax>(?:(?:sales|state|local)\s+)?(?:tax|vat|gst|hst))\b(?=\s+(?:for|in|on|at)\b)",
+    re.IGNORECASE,
+)
 #: "has to be OK'd by the dispatch manager", "okayed": approved
 _OKAYED = re.compile(r"\b(?:ok'?d|ok'ed|okayed|okay'd)\b", re.IGNORECASE)
 
@@ -829,6 +838,16 @@ def _done_already(match: re.Match[str]) -> str:
     return match.group("lead")
 
 
+#: "$2.4k", "€5k": an amount of money in thousands
+_THOUSANDS_SAID_K = re.compile(r"(?P<cur>[$\u00a3\u20ac])\s?(?P<n>\d+(?:\.\d+)?)\s?[kK]\b")
+
+
+def _thousands_written_out(match: re.Match[str]) -> str:
+    """ "$2.4k" -> "$2400" (the amount was read as $2)."""
+    said = f"{float(match['n']) * 1000:.2f}".removesuffix(".00")
+    return f"{match['cur']}{said}"
+
+
 def _price_times_quantity(match: re.Match[str]) -> str:
     """ "3 day passes at $25 each" -> "3 day passes, $75 in all": the amount charged is the
     count times the price (the price of one was charged)."""
@@ -870,6 +889,8 @@ def chat_spelling(text: str) -> str:
     text = _BARE_EACH.sub(_each_one, _ONE_BY_ONE.sub("", text))
     text = _OKAYED.sub("approved", text)
     text = _PRICE_EACH.sub(_price_times_quantity, text)
+    text = _ADD_THE_TAX.sub(r"\g<lead>calculate the \g<tax>", text)
+    text = _THOUSANDS_SAID_K.sub(_thousands_written_out, text)
     text = _IT_ERRORS.sub(r"\g<lead> fails", text)
     text = _CONDITION_THEN_PLEASE.sub(r"\g<condition>, ", text)
     text = _TRY_AGAIN_MAX.sub(_retries_said, text)
