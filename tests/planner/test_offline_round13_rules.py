@@ -241,3 +241,19 @@ def test_records_listed_moved_to_a_status_each():
         "application_id": "item",
         "status": '"rejected"',
     }
+
+
+def test_delivering_another_tools_thing_is_shipping_it():
+    # "deliver order 55 to 1 Main St, ..." was refused once "deliver" had to name what the
+    # shipping tool makes: an order is what is shipped
+    flow = plan("deliver order 71 to 9 Oak Lane, Austin, TX 78701", demo_catalog_with([]))
+    assert steps(flow)["create_shipment"]["order_id"] == '"71"'
+
+
+def test_a_ticket_for_the_quote_said_first_says_it():
+    # "student complaint: '...'. open a ticket for it" asked the run for the ticket's text
+    flow = plan(
+        "parent complaint: 'the bus was late three days in a row'. open a ticket for it",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["create_ticket"]["body"] == '"the bus was late three days in a row"'

@@ -3054,6 +3054,8 @@ class FlowBuilder:
             # "create an account" mapped to create_ticket: a thing the tool does not make
             # (nor speaks of)
             raise _other_object(clause, words[0], head, spec)
+        if stem(words[0]) not in _MAKING_VERBS | _MAKING_SYNONYMS:
+            return  # "deliver order 55 to ...": what is shipped is another tool's thing
         for word in made_words:
             noun = singular(word)
             if noun not in self.topic_words:

@@ -3726,6 +3726,14 @@ _QUOTE_NAMED_FIRST = re.compile(
 )
 
 
+#: "open a ticket for it", "log a case about it": a work item whose text is what "it" is
+_TICKET_FOR_IT = re.compile(
+    r"\b(?:open|create|file|log|raise)\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:ticket|case|issue|incident)\s+(?P<for>(?:for|about|on)\s+)$",
+    re.IGNORECASE,
+)
+
+
 def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None = None) -> str:
     """ "Tenant in 14B wrote: 'The boiler is leaking'. classify it ..." -> "classify 'The
     boiler is leaking' ...": the quote takes the place of the first "it" after it, unless
@@ -3759,6 +3767,10 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
     said = f"{quote} is" if it["is"] else quote
     if it["owned"]:
         said = f"the {it['owned']} of {quote}"
+    ticket_for = _TICKET_FOR_IT.search(rest[: it.start()])
+    if ticket_for is not None and not it["is"] and not it["owned"]:
+        # ("... open a ticket for it": the ticket says the quote)
+        return f"{rest[: ticket_for.start('for')]}saying {quote}{rest[it.end() :]}"
     after = _TICKET_WITHOUT_TEXT.sub(lambda m: f"{m[0]} saying {quote}", rest[it.end() :], count=1)
     return f"{rest[: it.start()]}{said}{after}"
 
