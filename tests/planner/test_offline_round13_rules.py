@@ -257,3 +257,12 @@ def test_a_ticket_for_the_quote_said_first_says_it():
         demo_catalog_with([]),
     )
     assert steps(flow)["create_ticket"]["body"] == '"the bus was late three days in a row"'
+
+
+def test_marking_a_record_by_its_code_needs_a_tool_that_marks():
+    # "mark order 55 as shipped" created a shipping label: no demo tool sets a status
+    error = refusal("mark order 61 as shipped", demo_catalog_with([]))
+    assert error.details["reason"] == "no_tool_offers"
+    # with a tool that sets it, the record is updated ("as" is no word of the record)
+    flow = plan("mark application BP-3 as approved", eval_catalog(PERMITS))
+    assert steps(flow)["permits.application.update"]["status"] == '"approved"'

@@ -10948,7 +10948,7 @@ _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
     r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
     # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
-    r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+[a-z]+)?|it|them"
+    r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+(?!(?:to|as|into)\b)[a-z]+)?|it|them"
     # ("mark BP-88 rejected", "move BP-3 to under review": a code alone, the value said
     # without "as", in words for a value with an underscore)
     r"|(?P<code>#?(?=[\w-]*\d)[A-Za-z][\w-]*))"

@@ -1777,7 +1777,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "flagging, tagging or marking something",
         re.compile(
-            r"^(?:\w+\s+){0,2}?(?:flag|tag|mark)(?:s|ged|ging|ed|ing)?\b\s*" + _OBJECT_START, re.I
+            r"^(?:\w+\s+){0,2}?(?:flag|tag|mark)(?:s|ged|ging|ed|ing)?\b\s*"
+            # ("mark order 55 as shipped": a thing by its code, then the state it is marked)
+            rf"(?:{_OBJECT_START}|(?=[a-z]+\s+#?[\w-]*\d[\w-]*\s+as\b))",
+            re.I,
         ),
         frozenset({"flag", "tag", "mark"}),
     ),
