@@ -266,3 +266,15 @@ def test_marking_a_record_by_its_code_needs_a_tool_that_marks():
     # with a tool that sets it, the record is updated ("as" is no word of the record)
     flow = plan("mark application BP-3 as approved", eval_catalog(PERMITS))
     assert steps(flow)["permits.application.update"]["status"] == '"approved"'
+
+
+def test_a_code_alone_read_by_the_one_tool_whose_id_it_begins():
+    # "check M-44 and if their balance is over $100 ..." checked the stock of items asked
+    # of the run (check_inventory shares the verb; nothing else of the step)
+    flow = plan(
+        "check M-12 and if their balance is over $50 email them at their address",
+        eval_catalog(GYM),
+    )
+    assert steps(flow)["gym.member.get"] == {"member_id": '"M-12"'}
+    [branch] = [n for n in flow.nodes if n.type == "branch"]
+    assert branch.condition == "gym_member_get.balance_due > 50.0"

@@ -3570,7 +3570,38 @@ class FlowBuilder:
         ranked = _address_taker_first(text, _listed_value_said(text, ranked))
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         ranked = _thing_named_as_written(text, ranked)
+        ranked = self._record_the_code_names(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
+
+    def _record_the_code_names(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "check M-44 and if their balance is over $100 ...": a step that reads a thing by
+        a code alone, whose letters begin the noun of one reading tool's id input only
+        (`member_id`), reads it with that tool, though the step shares no other word with
+        it (the stock of items asked of the run was checked)."""
+        read = _READ_CODE.match(text)
+        if read is None or read.group("noun") or not ranked:
+            return ranked
+        letters = read.group("letters").lower()
+
+        def takes(spec: ToolSpec) -> bool:
+            return any(
+                len(words := split_identifier(name)) == 2
+                and words[1] in _ID_WORDS
+                and (_abbreviates(letters, words[0]) or letters == words[0][:1])
+                for name in spec.input_properties()
+            )
+
+        if takes(ranked[0][1].spec) or acts(ranked[0][1].spec):
+            return ranked
+        readers = [spec for spec in self.specs.values() if not acts(spec) and takes(spec)]
+        if len(readers) != 1 or any(
+            split_identifier(name)[-1:] and split_identifier(name)[-1] in _ID_WORDS
+            for name in ranked[0][1].spec.input_properties()
+        ):
+            return ranked  # (the best tool reads a thing by a code of its own)
+        return [(ranked[0][0], ScoredTool(readers[0], ranked[0][0])), *ranked]
 
     def _done_as_a_listed_value(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
