@@ -11,7 +11,12 @@ from flows.core.planner.per_catalogue import PerCatalogue
 from flows.core.planner.phrasing import COMMON_VERBS, description_verbs, verbs_of
 from flows.core.planner.retrieval import ToolIndex
 from flows.core.planner.wiring import output_values
-from flows.core.planner.wording import catalogue_words, english_words, vocabulary
+from flows.core.planner.wording import (
+    catalogue_words,
+    common_english_words,
+    english_words,
+    vocabulary,
+)
 from flows.core.tools import ToolSpec
 
 
@@ -62,6 +67,11 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
                 # verb; "if contract CT-1 is signed" was read as a step)
                 and not (spec.id.count(".") >= 2 and verb in _id_nouns(tools))
             }
+            | {
+                verb
+                for spec in tools
+                if (verb := _verb_of_a_dotted_id(spec)) is not None and verb not in _id_nouns(tools)
+            }
         ),
         qualities=frozenset(v for spec in tools for v in output_values(spec.output_schema)),
         topic_words=frozenset(
@@ -107,6 +117,18 @@ def _verb_after_a_brand(spec: ToolSpec) -> str | None:
     if not english or words[0] in english or words[1] not in english:
         return None
     return words[1]
+
+
+def _verb_of_a_dotted_id(spec: ToolSpec) -> str | None:
+    """ "gym.member.freeze", "rx.refill.create": an id of dotted parts says its verb last
+    ("if the payment fails freeze member M-1" starts a step at "freeze")."""
+    parts = spec.id.split(".")
+    if len(parts) < 3:
+        return None
+    words = [w.lower() for w in split_identifier(parts[-1])]
+    if not words or not words[0].isalpha() or len(words[0]) < 3:
+        return None
+    return words[0] if words[0] in common_english_words() else None
 
 
 def id_leads_with_a_name(spec: ToolSpec) -> bool:

@@ -244,9 +244,7 @@ def said_of_a_record(text: str) -> str:
     lookup found them ("them found", "they're not found")."""
     return _IN_OUR_RECORDS.sub(
         "found",
-        _WE_HAVE_THEM.sub(
-            lambda m: f"{m['who']} {'not ' if m['neg'] else ''}found", text
-        ),
+        _WE_HAVE_THEM.sub(lambda m: f"{m['who']} {'not ' if m['neg'] else ''}found", text),
     )
 
 
@@ -305,6 +303,15 @@ _NOT_DONE_FOR_A_TIME = re.compile(
 )
 
 
+#: "there are no refills left", "it has 0 seats left", "no credits are left": a count of
+#: what is left that is zero
+_NONE_LEFT = re.compile(
+    r"^(?:(?:there\s+(?:are|is|'s)|it\s+has|they\s+have|(?:he|she)\s+has)\s+)?(?:no|0|zero)\s+"
+    r"(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?:(?:are|is)\s+)?left$",
+    re.IGNORECASE,
+)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -319,8 +326,11 @@ def resolve_condition(
         lambda m: (
             f"it's been {m['cmp']} {m['n']} {m['unit']} since {m['who']} {m['verb']}"
             f"{m['particle'] or ''}"
-        ), text
+        ),
+        text,
     )
+    # "if there are no refills left": the refills left are 0
+    text = _NONE_LEFT.sub(lambda m: f"the {m['what']} left is 0", text.strip())
     if _WENT_WELL_SAID.match(text.strip()) and not any(
         schema_types(source.schema) == {"boolean"} for source in sources if source.node
     ):

@@ -119,8 +119,17 @@ def _codes_where_the_tool_says(
         code = match.group("code")
         if before is None or code in used or _NOT_CODES.match(code):
             continue
-        said = re.compile(rf"\b{before['word']}\s+(?:an?|the|its|their)\s+(?P<noun>[a-z]+)\b", re.I)
-        nouns = {m["noun"].lower() for m in said.finditer(description)}
+        said = re.compile(
+            rf"\b{before['word']}\s+(?:an?|the|its|their)\s+(?P<noun>[a-z]+)(?:\s+(?P<head>[a-z]+))?\b",
+            re.I,
+        )
+        # ("Book a member into a group class": the class, a word after the first too)
+        nouns = {
+            word.lower()
+            for m in said.finditer(description)
+            for word in m.group("noun", "head")
+            if word
+        }
         ids = [name for name in wanted if split_identifier(name)[0] in nouns]
         if not ids and nouns and len(wanted) == 1:
             # "Post a charge to a reservation's guest folio": a thing goes after "to", and the

@@ -52,7 +52,13 @@ STREET_ADDRESS = re.compile(
     # a US state or Canadian province after the town ("Austin, TX 78701")
     r"(?:\s*,?\s+[A-Z]{2}(?=\s*,?\s+\d{5}\b|\s*(?:$|[,;.)]))(?![\w@]))?"
     # a postcode: "90210", "NW1 6XE"
-    r"(?:\s*,?\s+(?:\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b)?)"
+    r"(?:\s*,?\s+(?:\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b)?"
+    # ("Storgatan 12, 114 55 Stockholm", "Hauptstraße 5, 10115 Berlin": the street's name,
+    # one word ending as streets do there, then its number, then the postcode and town)
+    r"|[A-Z\u00c0-\u00de][\w'-]*(?:strasse|straße|str\.|gatan|gata|vägen|väg|gade|vej|"
+    r"weg|laan|straat|plein|gasse|allee|platz|katu|tie|veien|gaten)\s+\d{1,5}[A-Za-z]?"
+    r"(?:\s*,\s*(?:\d{3}\s\d{2}|\d{4,5}|\d{4}\s?[A-Z]{2})\s+[A-Z\u00c0-\u00de][\w'-]*"
+    r"(?:\s+[A-Z\u00c0-\u00de][\w'-]*){0,2})?(?![\w@]))"
 )
 #: A code in capitals: "project OPS", "the SUP board".
 _CODE = r"[A-Z][A-Z0-9_-]{1,15}"

@@ -108,6 +108,7 @@ from flows.core.planner.places import (
 from flows.core.planner.quotes import (
     commas_masked,
     mask_quotes,
+    outside_quotes,
     quote_below_in_place,
     quoted_texts,
     stops_after_quotes,
@@ -509,7 +510,10 @@ class FlowBuilder:
         self.index = facts.index
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
-        self.reader = PromptReader(set(facts.verbs), qualities=set(facts.qualities))
+        self.reader = PromptReader(
+            set(facts.verbs) | _verbs_of_settable_states(facts.settable_values),
+            qualities=set(facts.qualities),
+        )
         self.settable_values = facts.settable_values
         self.nodes: list[dict[str, Any]] = []
         #: the step a condition said before it guards, while the condition is resolved
@@ -643,7 +647,8 @@ class FlowBuilder:
         text = _EACH_NOUN_LISTED.sub(self._each_noun_listed, text)  # "to each new hire: a, b"
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
-        text = _TITLE_ABBREVIATION.sub(r"\g<title> ", text)  # "with Dr. Osei": no stop
+        # "with Dr. Osei": no stop (a quote keeps its own: '"Dr. Patel was gentle"')
+        text = outside_quotes(_TITLE_ABBREVIATION, r"\g<title> ", text)
         text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
         # "how long is the drive from Denver to Boulder?": an estimate of the drive asked
         text = _HOW_LONG_IS_THE_TRIP.sub(r"\g<lead>estimate the \g<trip>", text)
@@ -669,7 +674,10 @@ class FlowBuilder:
         # "for every email in this list: a@x, b@x": each of these emails
         text = _EACH_IN_A_LIST.sub(lambda m: f"{m['lead']}each of these {plural(m['noun'])}:", text)
         # "enrol these students in CHEM-210: a@x, b@x": each of them, one call each
-        text = _THESE_LISTED.sub(r"\g<lead>each of these ", text)
+        text = _THESE_LISTED.sub(
+            lambda m: f"{m['lead']}each of these{'' if m.string[m.end() :][:1] == ':' else ' '}",
+            text,
+        )
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
@@ -680,8 +688,9 @@ class FlowBuilder:
         text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
         # "A tenant wrote: '...'. Classify it ...": what someone wrote, said first, is the
         # text the step after it works on ("it"), not a step nor a heading
-        text = quote_said_first(text)
+        text = quote_said_first(text, self.reader.starts_with_verb)
         text = self._values_stated_apart(text)
+        text = _AMOUNT_STATED_FIRST.sub(self._amount_stated_first, text, count=1)
         split = split_data_heading(text, self.reader.starts_with_verb)
         if split is not None:
             self.heading, text = split
@@ -767,6 +776,8 @@ class FlowBuilder:
             noun = "email"
         elif all(_URL_LITERAL.fullmatch(v) for v in items):
             noun = "link"
+        elif all(re.fullmatch(r"#?(?:[A-Za-z]+[-_]?)?\d[\w-]*", v) for v in items):
+            noun = "one"  # "BP-301, BP-302": records by their codes, no service's name
         elif any(takes_a_service(spec.input_properties()) for spec in self.specs.values()):
             noun = "service"
         else:
@@ -775,8 +786,7 @@ class FlowBuilder:
         if noun == "email" and all(item in self.listed_names for item in items):
             # each address with the name written before it: a person with both
             self.listed_items[noun] = [
-                {"name": self.listed_names[item], "email": item}
-                for item in dict.fromkeys(items)
+                {"name": self.listed_names[item], "email": item} for item in dict.fromkeys(items)
             ]
         return f"{match.group('lead')}each {noun}"
 
@@ -856,12 +866,17 @@ class FlowBuilder:
     def _set_to_a_value(self, match: re.Match[str]) -> str:
         """ "move her deal to won": an update of the deal to a value an updating tool takes
         (a stage, a status), whatever verb says it."""
-        if match.group("value").lower() not in self.settable_values:
+        value, rest = match.group("value"), match.group("second") or ""
+        if rest and f"{value}_{rest.strip()}".lower() in self.settable_values:
+            value, rest = f"{value}_{rest.strip()}", ""  # "under review": under_review
+        if value.lower() not in self.settable_values:
             return match.group(0)
         what = match.group("what")
         if match.group("noun") is not None:
             what = f"the {what}"  # "update the deal D-42": the id of the thing it names
-        return f"{match.group('lead')}update {what} to {match.group('value')}"
+        if what.lower() == "them":
+            what = "it"  # ("move them to under review" for each: each one, no record "them")
+        return f"{match.group('lead')}update {what} to {value}{rest}"
 
     def _id_said_otherwise(self, match: re.Match[str]) -> str:
         """ "email the tracking link", "the ticket number": an output that names a thing by
@@ -1002,6 +1017,23 @@ class FlowBuilder:
                 return False
         return True
 
+    def _amount_stated_first(self, match: re.Match[str]) -> str:
+        """ "Trip package TP-404 costs $8,900. anything above 5k needs the branch manager to
+        approve before we charge it": a sentence stating what a thing by its code costs is
+        no step; the step that does something to "it" after it does it to that thing, for
+        that amount (refused as a step "trip")."""
+        rest = match["rest"]
+        for it in re.finditer(r"\b(?P<verb>[a-z]+)\s+(?:it|that|this)\b", rest):
+            if it["verb"].lower() in STOP_WORDS or not self.reader.starts_with_verb(it[0]):
+                continue
+            said = f"{match['thing'].strip()} {match['amount']}"
+            return f"{match['lead']}{rest[: it.start()]}{it['verb']} {said}{rest[it.end() :]}"
+        first = re.match(r"[^,;]+", rest)
+        if first is not None and self.reader.starts_with_verb(rest) and not _MONEY.search(first[0]):
+            # ("..., add tax for Texas": the step works on that amount, said after it)
+            return f"{match['lead']}{first[0]} on {match['amount']}{rest[first.end() :]}"
+        return match[0]
+
     def _handles_listed(self, match: re.Match[str]) -> str:
         """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
         that takes one are one call each ("to each of these users: ..."); one seat was
@@ -1039,9 +1071,7 @@ class FlowBuilder:
                 return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
         return ranked
 
-    def _handle_said(
-        self, spec: ToolSpec, action: str, literals: dict[str, str]
-    ) -> dict[str, str]:
+    def _handle_said(self, spec: ToolSpec, action: str, literals: dict[str, str]) -> dict[str, str]:
         """ "reset the password for mpatel", "look up rgarcia in the directory": the one
         required `username` (`login`, `handle`) is the one word in lower case the step
         writes that is no word at all (it was asked of the run)."""
@@ -3156,12 +3186,14 @@ class FlowBuilder:
         not the one the tool makes."""
         words = split_identifier(text)
         verb = _tool_verb(spec.id)
-        if len(words) < 2 or stem(words[0]) != verb or verb not in _MAKING_VERBS:
+        if len(words) < 2 or verb not in _MAKING_VERBS or not _says_making(words[0], spec):
             return  # "summarize it", "check the order": a tool that reads what it is given
         made = {stem(w) for w in split_identifier(spec.id)[1:]}
         # what is made: the words before "for them", "to the customer" (not the topic a
         # pronoun was read as, appended after them)
         cut = next((i for i, w in enumerate(words[1:], 1) if w in _OBJECT_ENDS), len(words))
+        if cut == 1 and stem(words[0]) not in _MAKING_VERBS | _MAKING_SYNONYMS:
+            return  # "dispatch it to ...": what is shipped is the thing "it" stands for
         # ("create them": what they are, read from the topic)
         made_words = words[1:cut] or words[1:]
         if self.person and made_words and all(w in ("them", "him", "her") for w in made_words):
@@ -3179,6 +3211,8 @@ class FlowBuilder:
             # "create an account" mapped to create_ticket: a thing the tool does not make
             # (nor speaks of)
             raise _other_object(clause, words[0], head, spec)
+        if stem(words[0]) not in _MAKING_VERBS | _MAKING_SYNONYMS:
+            return  # "deliver order 55 to ...": what is shipped is another tool's thing
         for word in made_words:
             noun = singular(word)
             if noun not in self.topic_words:
@@ -3692,7 +3726,39 @@ class FlowBuilder:
         ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
         ranked = _address_taker_first(text, _listed_value_said(text, ranked))
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
+        ranked = _thing_named_as_written(text, ranked)
+        ranked = self._record_the_code_names(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
+
+    def _record_the_code_names(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "check M-44 and if their balance is over $100 ...": a step that reads a thing by
+        a code alone, whose letters begin the noun of one reading tool's id input only
+        (`member_id`), reads it with that tool, though the step shares no other word with
+        it (the stock of items asked of the run was checked)."""
+        read = _READ_CODE.match(text)
+        if read is None or read.group("noun") or not ranked:
+            return ranked
+        letters = read.group("letters").lower()
+
+        def takes(spec: ToolSpec) -> bool:
+            return any(
+                len(words := split_identifier(name)) == 2
+                and words[1] in _ID_WORDS
+                and (_abbreviates(letters, words[0]) or letters == words[0][:1])
+                for name in spec.input_properties()
+            )
+
+        if takes(ranked[0][1].spec) or acts(ranked[0][1].spec):
+            return ranked
+        readers = [spec for spec in self.specs.values() if not acts(spec) and takes(spec)]
+        if len(readers) != 1 or any(
+            split_identifier(name)[-1:] and split_identifier(name)[-1] in _ID_WORDS
+            for name in ranked[0][1].spec.input_properties()
+        ):
+            return ranked  # (the best tool reads a thing by a code of its own)
+        return [(ranked[0][0], ScoredTool(readers[0], ranked[0][0])), *ranked]
 
     def _done_as_a_listed_value(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -3954,8 +4020,10 @@ class FlowBuilder:
             name in ("amount", "total", "price", "sum") and schema_types(schema) & {"number"}
             for name, schema in properties.items()
         )
-        if "currency" not in properties or not charges or (
-            said is not None and not said.startswith("input.")
+        if (
+            "currency" not in properties
+            or not charges
+            or (said is not None and not said.startswith("input."))
         ):
             return inputs
         countries = [
@@ -4339,8 +4407,10 @@ class FlowBuilder:
         for name, expression in list(inputs.items()):
             field = expression[len("input.") :] if expression.startswith("input.") else ""
             last = split_identifier(name)[-1:]
-            if not field or field in declared or not (
-                last == ["id"] or (last == ["email"] and said_again)
+            if (
+                not field
+                or field in declared
+                or not (last == ["id"] or (last == ["email"] and said_again))
             ):
                 continue
             said = {
@@ -4431,9 +4501,12 @@ class FlowBuilder:
             and acts(info.spec)
             and (
                 kept_it
-                or (sends is not None
-                # ("send them a confirmation": them is who it goes to)
-                and sends.group("what").lower() in ("it", "this", "that", "the result", "whether"))
+                or (
+                    sends is not None
+                    # ("send them a confirmation": them is who it goes to)
+                    and sends.group("what").lower()
+                    in ("it", "this", "that", "the result", "whether")
+                )
             )
             and _tool_verb(info.spec.id) not in _SENDING
             and not _a_message_tool(info.spec)
@@ -5244,8 +5317,7 @@ class FlowBuilder:
                 escalate_to=clause.approval.escalate_to,
             )[:4000],
             # "... and enter the discount they give": a field for it; else the decision alone
-            "form_schema": asked_form(clause.text)
-            or json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
+            "form_schema": asked_form(clause.text) or json.loads(json.dumps(DEFAULT_FORM_SCHEMA)),
             "context": context,
             "assignees": {"users": list(clause.approval.users), "groups": groups},
             "on_reject": "skip",
@@ -5356,9 +5428,7 @@ class FlowBuilder:
         """ "Assign job J-900 to TRK-2, then text the ETA to the driver": a message that
         names what a step before returned by the first word of its field (`eta_minutes`)
         sends that field, written out, rather than a text asked of the run."""
-        content = next(
-            (n for n in _said_inputs(spec.input_properties()) if n in inputs), None
-        )
+        content = next((n for n in _said_inputs(spec.input_properties()) if n in inputs), None)
         match = _SENDS_THE_NAMED.match(_clean_action(clause.action or ""))
         if (
             content is None
@@ -5824,16 +5894,13 @@ class FlowBuilder:
             elif wanted and (given := self._address_given_for(name, clause)) is not None:
                 inputs[name] = given  # "charge ... to customer ella@x.com; ... email her"
             elif (
-                name in required
-                and (code := self._code_said_for(name, schema, clause)) is not None
+                name in required and (code := self._code_said_for(name, schema, clause)) is not None
             ):
                 inputs[name] = code  # "check stock for order MU-88, then charge $62"
             elif wanted:
                 field_name = self._addressee_input(
                     name, schema, clause, phone=_texts_phones(spec)
-                ) or self._new_input(
-                    name, schema, spec, required=name in required
-                )
+                ) or self._new_input(name, schema, spec, required=name in required)
                 inputs[name] = f"input.{field_name}"
             if own_words and self._content_taken(inputs.get(name, ""), spec):
                 inputs[name] = f"input.{self._own_content_input(name, schema, spec, inputs)}"
@@ -6042,9 +6109,9 @@ class FlowBuilder:
             called = self._every_call(body, visible)
             # ("get the weather in Paris and Berlin and post both": the two calls of a loop)
             looped = both and any(
-                info.kind == "map" and info.id in visible and info.order > max(
-                    (f.order for f in found), default=-1
-                )
+                info.kind == "map"
+                and info.id in visible
+                and info.order > max((f.order for f in found), default=-1)
                 for info in self.info.values()
             )
             if called or not (_THE_RESULT.search(clause.action) or (both and found) or looped):
@@ -6376,6 +6443,7 @@ class FlowBuilder:
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
+        literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
         literals.update(_address_literal(properties, clause.action, literals))
@@ -7133,9 +7201,7 @@ class FlowBuilder:
         check planned to answer it (is the address valid?) would answer another question."""
         if not speaks_of_outcome(condition.text):
             return
-        words = {
-            stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS
-        }
+        words = {stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS}
         for info in self.info.values():
             spec = info.spec
             if spec is None or not acts(spec) or not words & _naming_words(spec):
@@ -7164,9 +7230,7 @@ class FlowBuilder:
         info = self.info.get(read.group(1)) if read else None
         if info is None or info.spec is None or not speaks_of_outcome(condition.text):
             return
-        words = {
-            stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS
-        }
+        words = {stem(w) for w in split_identifier(condition.text) if w.lower() not in STOP_WORDS}
         planned_specs = [o.spec for o in self.info.values() if o.spec is not None]
         for missing in missing_capabilities(condition.text, info.spec):
             # "charge the card and if the refund fails ...": nothing planned refunds
@@ -7196,8 +7260,10 @@ class FlowBuilder:
         for spec in self.specs.values():
             topic = {stem(w) for w in split_identifier(spec.id)[1:] if len(w) > 3}
             unplanned = (words & topic) - planned
-            if not unplanned or not acts(spec) or any(
-                o.spec is not None and o.spec.id == spec.id for o in self.info.values()
+            if (
+                not unplanned
+                or not acts(spec)
+                or any(o.spec is not None and o.spec.id == spec.id for o in self.info.values())
             ):
                 continue
             thing = next(w for w in split_identifier(condition.text) if stem(w) in unplanned)
@@ -7998,9 +8064,15 @@ def _date_after_its_word(
     found: dict[str, str] = {}
     for name in properties:
         words = split_identifier(name)
-        if name not in taken and ({"birth", "dob"} & set(words)) and (
-            born := re.search(
-                rf"\b(?:born(?:\s+on)?|dob|date\s+of\s+birth)\s*:?\s*{_DATE_WRITTEN}\b", text, re.I
+        if (
+            name not in taken
+            and ({"birth", "dob"} & set(words))
+            and (
+                born := re.search(
+                    rf"\b(?:born(?:\s+on)?|dob|date\s+of\s+birth)\s*:?\s*{_DATE_WRITTEN}\b",
+                    text,
+                    re.I,
+                )
             )
         ):
             # "born 1971-04-02": a date of birth (`date_of_birth`, `dob`)
@@ -8139,6 +8211,8 @@ _ADDED_TO_TOTAL = re.compile(
     r"(?:to|onto|on)\s+(?:the\s+|its\s+|their\s+)?(?:order\s+)?(?:total|amount|subtotal|sum|price)\b",
     re.IGNORECASE,
 )
+
+
 def _a_handle(word: str, words: frozenset[str]) -> bool:
     """ "mpatel", "okafor2", "j.smith": a sign-in name, no word the planner or English knows
     (its letters; "u_1001" is an id)."""
@@ -8634,11 +8708,16 @@ def _routes_listed(match: re.Match[str]) -> str:
         if said is None:
             return match[0]
         kind = said["kind"].lower()
-        other = kind in {"anything else", "everything else", "the rest", "other", "others",
-                         "all others", "any other"}
-        routes.append(
-            f"{'everything else' if other else kind + ' ones'} {said['to'].strip()}"
-        )
+        other = kind in {
+            "anything else",
+            "everything else",
+            "the rest",
+            "other",
+            "others",
+            "all others",
+            "any other",
+        }
+        routes.append(f"{'everything else' if other else kind + ' ones'} {said['to'].strip()}")
     if len(routes) < 2:
         return match[0]
     return f"{match['verb']} {', '.join(routes[:-1])}, and {routes[-1]}"
@@ -8733,7 +8812,9 @@ _NAMED = re.compile(
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
     # "ship it to Priya Nair, 22 Baker St, London": the person a parcel goes to, before the
     # street address
-    r"|\bto\s+(?P<addressee>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})\s*,\s*\d+[A-Za-z]?\s+[A-Z]"
+    # (or "to Anna Berg, Storgatan 12, ...": the street's name, then its number)
+    r"|\bto\s+(?P<addressee>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})\s*,\s*"
+    r"(?:\d+[A-Za-z]?\s+[A-Z]|[A-Z\u00c0-\u00de][\w'-]+\s+\d{1,5}[A-Za-z]?\s*,)"
     # "send Maria the welcome email at maria@corp.eu": the person it is sent to, by name
     r"|\b(?i:send|give|email)\s+(?P<sent_to>[A-Z][a-z'-]+)\s+(?i:the|a|an|our|their|her|his)\s+"
     r"(?=[^.;]*[\w.+-]+@[\w-]+\.)"
@@ -8819,8 +8900,6 @@ def _these_values_named(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-
-
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
 #: "how long is the drive", "how far is the trip", "how long does the route take"
@@ -8884,9 +8963,7 @@ def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[
             )
 
 
-def _refuse_two_amounts_for_one(
-    clause: Clause, spec: ToolSpec, literals: dict[str, str]
-) -> None:
+def _refuse_two_amounts_for_one(clause: Clause, spec: ToolSpec, literals: dict[str, str]) -> None:
     """ "Charge the customer 30 dollars for order 77 and 15 dollars for order 78": two
     amounts in one step of a tool that takes one would charge the first alone; refused,
     naming both, rather than dropping the second."""
@@ -9619,9 +9696,7 @@ _IT_IS_AN_AMOUNT = re.compile(
     r"than|at\s+least|at\s+most)\s+[$€£]?\s*\d)",
     re.IGNORECASE,
 )
-_AMOUNT_WORDS = frozenset(
-    "amount total subtotal price cost converted value sum balance".split()
-)
+_AMOUNT_WORDS = frozenset("amount total subtotal price cost converted value sum balance".split())
 #: "a manager must approve first": before the steps said before it, not only the last
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+(?:anything|any\s+of\s+(?:this|that|it)))\b", re.I
@@ -10046,7 +10121,7 @@ def _code_names_the_input(
         for m in re.finditer(r"\b(?:([A-Za-z]{2,})[-_]?\d[\w-]*|([A-Z]{2,})\s+id\b)", text)
     }
     if not prefixes:
-        return ranked
+        return _code_abbreviates_the_input(text, ranked)  # ("look up M-7781")
 
     def takes(spec: ToolSpec) -> bool:
         return any(
@@ -10064,7 +10139,7 @@ def _code_names_the_input(
 #: "Pull up CAND-1203", "get customer CUS-9012": the code the step's verb reads
 _READ_CODE = re.compile(
     r"^\W*[a-z]+(?:\s+(?:up|out))?\s+(?:(?:the|a)\s+)?(?:(?P<noun>[a-z]+)\s+)?"
-    r"(?P<letters>[A-Za-z]{2,})-\d[\w-]*",
+    r"(?P<letters>[A-Za-z]+)-\d[\w-]*",
     re.IGNORECASE,
 )
 
@@ -10127,6 +10202,30 @@ def _listed_value_said(
     return _the_one_that_takes_it_first(ranked, takes)
 
 
+def _thing_named_as_written(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "look up member M-7781": the best tool names the thing only by a word like it
+    (`lookup_user`: a user), while another that scores at least half as well names it as
+    written (`gym.member.get`): that one is the step's (the demo's user was looked up)."""
+    if len(ranked) < 2:
+        return ranked
+    words = [stem(w) for w in re.findall(r"[a-z]+", _CODE_LITERAL.sub(" ", text.lower()))[1:]]
+    best_id = {stem(w) for w in split_identifier(ranked[0][1].spec.id)}
+    for word in words:
+        if word in STOP_WORDS or word in best_id or not synonyms(word) & best_id:
+            continue
+        naming = [
+            pair
+            for pair in ranked[1:]
+            if pair[0] >= ranked[0][0] * 0.5
+            and word in {stem(w) for w in split_identifier(pair[1].spec.id)[1:]}
+        ]
+        if len({pair[1].spec.id for pair in naming}) == 1:
+            return [naming[0], *(pair for pair in ranked if pair is not naming[0])]
+    return ranked
+
+
 def _id_words_break_tie(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -10185,6 +10284,8 @@ def _code_abbreviates_the_input(
     if read is None:
         return ranked
     said = [(read.group("noun") or "", read.group("letters").lower())]
+    # ("look up M-7781": one letter, the first of one id's noun only, `member_id`)
+    initial = len(read.group("letters")) == 1
 
     def takes(spec: ToolSpec) -> bool:
         for name in spec.input_properties():
@@ -10193,7 +10294,9 @@ def _code_abbreviates_the_input(
                 continue
             noun = words[0]
             if any(
-                _abbreviates(letters, noun) or stem(before) == stem(noun)
+                _abbreviates(letters, noun)
+                or (initial and letters == noun[:1])
+                or stem(before) == stem(noun)
                 for before, letters in said
             ):
                 return True
@@ -10343,9 +10446,7 @@ def _joined_words_named(
     if not joined or len(ranked) < 2:
         return ranked
     naming = [
-        pair
-        for pair in ranked
-        if joined & {w.lower() for w in split_identifier(pair[1].spec.id)}
+        pair for pair in ranked if joined & {w.lower() for w in split_identifier(pair[1].spec.id)}
     ]
     if len(naming) != 1 or naming[0] is ranked[0]:
         return ranked
@@ -10999,6 +11100,8 @@ _QUOTE_OBJECT_LABELS = frozenset(
      # (a question about the quote: "what HS code would '...' fall under")
      "would", "does", "should", "could", "is"}
 )  # fmt: skip
+
+
 def _after_a_colon(text: str, value: str) -> bool:
     return re.search(rf":\s*[\"\u201c']{re.escape(value)}", text) is not None
 
@@ -11071,9 +11174,11 @@ _LIST_WORDS = frozenset({"values", "items", "ones", "things", "entries"})
 #: "enrol these students in CHEM-210: a@x.com, b@x.com": "these" and a list of addresses
 #: or codes after a colon, with no "each" said
 _THESE_LISTED = re.compile(
-    r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these\s+"
+    r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these(?:\s+|(?=:))"
     r"(?=(?:[a-z]+s|people|children|staff|folks)\b[^.;:!?]*:\s*"
-    rf"{_A_VALUE}\s*,)",
+    rf"{_A_VALUE}\s*,"
+    # ("refill these: 1000001, 1000002": codes right after "these", no noun said)
+    r"|:\s*[\w-]*\d[\w-]*\s*,)",
     re.IGNORECASE,
 )
 #: "email each of these prospects an intro: a@x.com, b@y.com", "for each of these posts —
@@ -11081,7 +11186,9 @@ _THESE_LISTED = re.compile(
 _EACH_OF_THESE_LISTED = re.compile(
     r"(?P<start>(?:^|(?<=[.!?\n;,:]))\s*(?:(?:and\s+)?then\s+|and\s+)?)(?:for\s+)?"
     r"(?P<before>[^.!?\n:,;]*?)\b(?:each|every\s+one)\s+of\s+"
-    r"(?:(?:these|those|the\s+following|the)\s+(?P<noun>[\w-]+)(?:\s+(?!an?\b|the\b)[\w-]+s\b)?"
+    # ("refill each of these: 1000001, 1000002": no noun said)
+    r"(?:(?:these|those|the\s+following|the)"
+    r"(?:\s+(?P<noun>[\w-]+)(?:\s+(?!an?\b|the\b)[\w-]+s\b)?|(?=\s*:))"
     r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s)\s*"
     # ("email each of a@x.com, b@y.com and c@z.com an intro": one email each, no copies)
     r"|(?=[\w.+-]+@))"
@@ -11202,8 +11309,12 @@ _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
     r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
     # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
-    r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+[a-z]+)?|it)"
-    r"\s+(?:to|as|into)\s+(?P<value>[\w-]+)\b",
+    r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+(?!(?:to|as|into)\b)[a-z]+)?|it|them"
+    # ("mark BP-88 rejected", "move BP-3 to under review": a code alone, the value said
+    # without "as", in words for a value with an underscore)
+    r"|(?P<code>#?(?=[\w-]*\d)[A-Za-z][\w-]*))"
+    r"\s+(?:(?:to|as|into)\s+|(?=[a-z]+\b(?:\s*[-\u2013\u2014,.;]|\s+with\b|$)))"
+    r"(?P<value>[\w-]+)(?P<second>\s+[a-z]+)?\b",
     re.IGNORECASE,
 )
 
@@ -11279,6 +11390,16 @@ _CREATED_BEFORE = re.compile(
 )
 #: The inputs that say which queue or team a thing goes to.
 _ROUTING_INPUTS = frozenset({"category", "queue", "team", "department", "group"})
+
+#: "Trip package TP-404 costs $8,900. ...", "retainer for matter LAW-1 is $2,500. ...": what
+#: a thing by its code costs, said in a sentence of its own before the steps
+_AMOUNT_STATED_FIRST = re.compile(
+    r"(?P<lead>^|(?<=[.!?])\s+)(?P<thing>(?:[A-Za-z]+\s+){1,4}?#?[A-Za-z]+[-_]?\d[\w-]*)\s+"
+    r"(?:is|costs?|comes\s+to|totals?)\s+(?P<amount>[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?"
+    r"(?:\s?[kK]\b)?|\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars|euros|pounds)\b)\s*[.!,]\s+"
+    r"(?P<rest>[^.!?]+)",
+    re.IGNORECASE,
+)
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
 #: Words of a tool's id that say it reads a list, wherever they stand in it.
@@ -11510,6 +11631,27 @@ def _addresses_for_one_recipient(action: str, spec: ToolSpec) -> list[str]:
     ]
     found = list(dict.fromkeys(v.rstrip(".,;)") for v in EMAIL_ADDRESS.findall(action)))
     return found if len(takes) == 1 and len(found) > 1 else []
+
+
+def _verbs_of_settable_states(values: frozenset[str]) -> set[str]:
+    """ "approve application BP-7" when a tool sets a status to approved: the request's
+    own doing, said by the state's verb (not an approval asked of someone first)."""
+    return {"approve"} if "approved" in values else set()
+
+
+def _says_making(word: str, spec: ToolSpec) -> bool:
+    """The step's first word is the tool's making verb, a word for making ("file the
+    motion", "open the door" for a tool that creates) or a word for what it makes used as
+    a verb ("deliver the wreath" for create_shipment): what it makes must be the tool's."""
+    said, verb = stem(word), _tool_verb(spec.id)
+    if said == verb or (said in synonyms(verb) and said in _MAKING_SYNONYMS):
+        return True
+    made = {stem(w) for w in split_identifier(spec.id)[1:]}
+    return any(said in synonyms(thing) for thing in made) and said not in made
+
+
+#: Words for making a record, read as the making verb of the lexicon ("file a ticket").
+_MAKING_SYNONYMS = frozenset(stem(w) for w in "open file raise log add".split())
 
 
 def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> PlanningError:
@@ -11928,9 +12070,37 @@ def _identifier_literals(
     return found
 
 
+#: Last words of an input's name that say what kind of value it is, not a thing numbered.
+_KIND_WORDS = frozenset(
+    "name email text date time type status url address note reason message body subject "
+    "currency country region amount count quantity".split()
+)
+
+
+def _numbered_by_last_word(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "pickup at store 12" for a `pickup_store`: a thing the input's name ends on, written
+    with its number, is that input's value (it was asked of the run)."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        words = split_identifier(name)
+        if name in taken or len(words) < 2 or words[-1] in {*_CODE_SUFFIXES, *_KIND_WORDS}:
+            continue
+        if "string" not in schema_types(unwrap_nullable(schema)):
+            continue
+        said = re.findall(
+            rf"\b{re.escape(words[-1])}\s+#?(\d[\w-]*|[A-Za-z]+-?\d[\w-]*)(?![\w@.])", text, re.I
+        )
+        if len(set(said)) == 1:
+            found[name] = json.dumps(said[0])
+    return found
+
+
 #: "track 1Z999AA1012", "refund ch_3Nk": a code right after the step's verb (and a noun).
 _OBJECT_CODE = re.compile(
-    r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+\s+(?:(?:the|a|an|this|that)\s+)?"
+    # ("look up prescription 7781200": a verb with its particle)
+    r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+(?:\s+up)?\s+(?:(?:the|a|an|this|that)\s+)?"
     r"(?:[a-z]+\s+)?#?(?P<code>(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{3,}|\d{6,})\b",
     re.IGNORECASE,
 )
@@ -12060,9 +12230,7 @@ _DAY_AT_TIME = re.compile(
 )
 
 
-def _start_written(
-    properties: dict[str, Any], text: str, taken: dict[str, str]
-) -> dict[str, str]:
+def _start_written(properties: dict[str, Any], text: str, taken: dict[str, str]) -> dict[str, str]:
     """ "book them with C-21 at 2027-03-01T08:00", "on 2027-01-14 at 09:30": the one
     moment the step writes is when it starts, for a tool whose one string input named for
     a start (`start`, `start_time`, `scheduled_at`) says no format."""
@@ -12186,7 +12354,12 @@ def _duration_in_its_unit(
 
 
 #: "3 units", "2 pieces": a number of things, whatever they are.
-_UNITS_COUNTED = re.compile(r"(?<![\w.$€£-])(?P<n>\d+)\s+(?:units?|pieces?|pcs|copies|items)\b")
+_UNITS_COUNTED = re.compile(
+    r"(?<![\w.$€£-])(?P<n>\d+)\s+(?:units?|pieces?|pcs|copies|items"
+    # ("refill rx 4410392, 30 tablets": what is counted, in the plural, is how many)
+    r"|(?!(?:seconds|minutes|hours|days|weeks|months|years|times|retries|attempts|tries|"
+    r"sentences|words|characters|percent|people|members|users)\b)[a-z]{3,}s)\b"
+)
 _QUANTITY_INPUTS = frozenset({"quantity", "qty", "units", "count"})
 
 

@@ -4,7 +4,7 @@ around them — conditions, approvals, for-each and parallel — for the offline
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flows.core.planner.audience import for_whom
@@ -624,6 +624,8 @@ _FOR_ANYTHING = re.compile(
     r"back-?ordered|damaged|low\s+on\s+stock)\s*,\s*",
     re.IGNORECASE,
 )
+
+
 def gerund_bases(gerund: str) -> tuple[str, ...]:
     """The verbs a gerund may be the "-ing" of: "charging" (charg, charge), "shipping"
     (shipp, ship), "emailing" (email)."""
@@ -665,10 +667,7 @@ def instead_of_doing(prompt: str) -> str:
         return prompt  # nothing said before is that step: read as written
     kept = before[: said.start()] + before[said.end() :]
     otherwise = f"; otherwise {said['step'].strip()}"
-    return (
-        f"{kept}{match['cond']}, {match['act']}{otherwise}{match['end']}"
-        f"{prompt[match.end() :]}"
-    )
+    return f"{kept}{match['cond']}, {match['act']}{otherwise}{match['end']}{prompt[match.end() :]}"
 
 
 #: "charge the card and, if it fails, retry up to 3 times before emailing the customer"
@@ -1347,6 +1346,8 @@ def schedule_said(prompt: str) -> str | None:
     said: a flow runs when it is started, so a plan makes no step of it (see above)."""
     match = _SCHEDULE_SAID.search(prompt)
     return match.group(0).strip() if match else None
+
+
 _SCHEDULE_NO_COMMA = re.compile(rf"^\s*(?:{_SCHEDULE}){_TIME_OF_DAY}\s+", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|then|also|finally|next|lastly|afterwards|after\s+that|please|just|so|first|"
@@ -2681,7 +2682,7 @@ class PromptReader:
             title.strip().lower() in self.qualities  # "billing: email billing@…": a case
             # "validate email -> if valid: welcome email": a condition, not a title
             or re.search(r"->|=>|\u2192|\b(?:if|unless|else|otherwise)\b", title, re.IGNORECASE)
-            or len(title.split()) > 6
+            or len(title.split()) > self._longest_title(title)
             or re.search(r",|\band\b|\bthen\b", title, re.IGNORECASE)
             or _OTHERWISE.match(f" {title}")
             or _LEADING_CONDITION.match(title)
@@ -2693,6 +2694,11 @@ class PromptReader:
             return sentence  # "When an order comes in: ...", "For each order: ..."
         self._titles[match.group("rest")] = title
         return match.group("rest")
+
+    def _longest_title(self, title: str) -> int:
+        """Six words, or ten when the title is no step: "client paid deposit for the Lisbon
+        trip: charge ..." says what happened, and the steps come after its colon."""
+        return 6 if self.starts_with_verb(title) else 10
 
     def _heading_with_data(self, title: str) -> bool:
         """ "Onboard new hire Maria Lopez (maria@acme.com), engineering, starting Monday":
@@ -3686,6 +3692,10 @@ _THE_TEXT_NAMED = re.compile(
     r"(?:message|review|complaint|feedback|comment|text|note|request|question|post|tweet)\b",
     re.IGNORECASE,
 )
+#: Where a quote said first ends: a stop after it, a dash, or its own stop before a capital
+_QUOTE_END = (
+    r"(?P<end>\s*[.;]|\s+[-\u2013\u2014]+|(?:(?<=[.!?]')|(?<=[.!?]\"))(?=\s+(?-i:[A-Z])))"
+)
 _QUOTE_SAID_FIRST = re.compile(
     r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
     r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+"
@@ -3693,10 +3703,18 @@ _QUOTE_SAID_FIRST = re.compile(
     r"|^\s*(?:here\s+is|here's|read|look\s+at|check\s+out|check|consider|take|see|"
     r"given)\s+(?:this|these|a|an|the|the\s+following)(?=\s+[a-z]+\s*:))"
     r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:\s+[a-z]+(?=\s*:))?"
-    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'[^']+'|\"[^\"]+\")"
-    # (a stop after the quote, or the quote's own: "... fix it!' Classify it")
-    r"(?:\s*[.;]\s+|(?:(?<=[.!?]')|(?<=[.!?]\"))\s+(?=[A-Z]))"
-    r"(?P<rest>\S.*)$",
+    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\")"
+    # (a stop after the quote, a dash, or the quote's own stop before a capital: "... fix
+    # it!' Classify the message")
+    rf"{_QUOTE_END}\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: "resident complaint: '...'.", "intake form from a client: '...' - classify it": a few
+#: words naming what the quote is (and who it came from), then the quote, before any step
+_QUOTE_LABELLED_FIRST = re.compile(
+    r"^(?!(?:a|an|the|we|i|our|my|this|that|they|he|she|it|you)\b)"
+    r"(?P<who>(?:[a-z]+\s+){0,3}[a-z]+(?:\s+from\s+[^.;:!?'\"@]{1,40})?)\s*:\s*"
+    rf"(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\"){_QUOTE_END}\s+(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 #: The first "it" of the steps after that quote: "classify it", "if it's negative"
@@ -3710,7 +3728,8 @@ _NAMES_A_TEXT = re.compile(
 #: ("open a ticket for the support team"; not "a ticket saying ...", "a ticket about ...")
 _TICKET_WITHOUT_TEXT = re.compile(
     r"\b(?:open|create|file|log|raise)\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?"
-    r"(?:ticket|case|issue|incident)\b(?:\s+(?:for|in|with|to)\s+(?:the\s+)?[a-z]+"
+    r"(?:ticket|case|issue|incident)\b(?:\s+(?:for|in|with(?!\s+the\s+\w+\s+and)|to)\s+"
+    r"(?:the\s+)?[a-z]+"
     r"(?:\s+team)?)?(?=\s*(?:[.;!?]|$|,?\s+(?:and|then)\b))(?![^.;!?]*['\"])",
     re.IGNORECASE,
 )
@@ -3723,14 +3742,46 @@ _FIRST_IT = re.compile(
 )
 
 
-def quote_said_first(prompt: str) -> str:
+#: 'customer review "movers broke the mirror" classify it ...': a few words naming the
+#: quote, the quote in double quotes, then a step, with no colon or stop between
+_QUOTE_NAMED_FIRST = re.compile(
+    r"^(?!(?:a|an|the|we|i|our|my|this|that|they|he|she|it|you)\b)"
+    r"(?P<who>(?:[a-z]+\s+){0,3}[a-z]+)\s+(?P<quote>\"[^\"]{3,}\")(?P<end>\s*[.;,]?)\s+"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+#: "open a ticket for it", "log a case about it": a work item whose text is what "it" is
+_TICKET_FOR_IT = re.compile(
+    r"\b(?:open|create|file|log|raise)\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:ticket|case|issue|incident)\s+(?P<for>(?:for|about|on)\s+)$",
+    re.IGNORECASE,
+)
+
+
+def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None = None) -> str:
     """ "Tenant in 14B wrote: 'The boiler is leaking'. classify it ..." -> "classify 'The
     boiler is leaking' ...": the quote takes the place of the first "it" after it, unless
-    nothing after it says "it" (then the request is left as written)."""
+    nothing after it says "it" (then the request is left as written). A label for the quote
+    ("resident complaint: '...'") is read the same way when it does not start with a verb."""
     match = _QUOTE_SAID_FIRST.match(prompt.strip())
+    if match is None and starts_with_verb is not None:
+        match = _QUOTE_LABELLED_FIRST.match(prompt.strip())
+        if match is None:
+            # ('customer review "..." classify it': no colon, a step right after the quote)
+            match = _QUOTE_NAMED_FIRST.match(prompt.strip())
+            if match is not None and not starts_with_verb(match["rest"]):
+                match = None
+        if match is not None and (starts_with_verb(match["who"]) or re.search(r"\d", match["who"])):
+            # "post to slack: '...'": a step that says the quote; "Message from order
+            # OR-7: '...'": a heading with a code, read as one
+            match = None
     if match is None:
         return prompt
     quote, rest = match["quote"], match["rest"]
+    if quote.startswith("'") and "'" in quote[1:-1] and '"' not in quote:
+        quote = f'"{quote[1:-1]}"'  # ('... we couldn't see ...': its apostrophes are words')
     it = _FIRST_IT.search(rest)
     named = _THE_TEXT_NAMED.search(rest)
     if named is not None and (it is None or named.start() < it.start()):
@@ -3747,9 +3798,11 @@ def quote_said_first(prompt: str) -> str:
     said = f"{quote} is" if it["is"] else quote
     if it["owned"]:
         said = f"the {it['owned']} of {quote}"
-    after = _TICKET_WITHOUT_TEXT.sub(
-        lambda m: f"{m[0]} saying {quote}", rest[it.end() :], count=1
-    )
+    ticket_for = _TICKET_FOR_IT.search(rest[: it.start()])
+    if ticket_for is not None and not it["is"] and not it["owned"]:
+        # ("... open a ticket for it": the ticket says the quote)
+        return f"{rest[: ticket_for.start('for')]}saying {quote}{rest[it.end() :]}"
+    after = _TICKET_WITHOUT_TEXT.sub(lambda m: f"{m[0]} saying {quote}", rest[it.end() :], count=1)
     return f"{rest[: it.start()]}{said}{after}"
 
 
@@ -3839,6 +3892,8 @@ def _two_checks(match: re.Match[str]) -> str:
         thing, be = match["thing"], match["be"]
     verb = match["verb"]
     return f"{verb} {thing} {be} {match['a']}, and {verb} {thing} {be} {match['b']}"
+
+
 #: "the order is valid and in stock": one thing in two states, each its own check.
 _TWO_STATES = re.compile(
     r"^(?P<thing>.+?)\s+(?P<verb>is|are)\s+(?P<a>(?!not\b)[a-z][\w\s-]*?)\s+and\s+(?:(?:is|are)\s+)?"

@@ -62,6 +62,16 @@ def stops_after_quotes(text: str) -> str:
     return _QUOTE_THEN_SENTENCE.sub(r"\g<0>.", text)
 
 
+def outside_quotes(pattern: re.Pattern[str], repl: Any, text: str) -> str:
+    """`pattern.sub(repl, ...)` on what the request says around its quotes: a quote is
+    kept as written ('"Dr. Patel was gentle"', "'we couldnt see'")."""
+    kept, start = [], 0
+    for quote in _QUOTED.finditer(text):
+        kept += [pattern.sub(repl, text[start : quote.start()]), quote.group(0)]
+        start = quote.end()
+    return "".join([*kept, pattern.sub(repl, text[start:])])
+
+
 def mask_quotes(text: str) -> str:
     """`text` with the spaces and stops inside each quoted text masked."""
     return _QUOTED.sub(_masked, text)

@@ -29,6 +29,7 @@ from flows.core.planner.lexicon import (
     stem,
 )
 from flows.core.planner.named_values import CHANNEL_NAME
+from flows.core.planner.quotes import outside_quotes
 from flows.core.tools import ToolSpec
 
 # -- typos ---------------------------------------------------------------------------------
@@ -173,6 +174,8 @@ _WORD_TOKEN = re.compile(r"(?<![\w'./@:#-])([A-Za-z]+)(?![\w'/@-]|\.\w)")
 #: attended the webinar"), to the end of the sentence.
 _SAID_AS_TYPED = re.compile(
     r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|"
+    # ("fan wrote: 'we couldnt see the stage'": single quotes, apostrophes in their words)
+    r"(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w))*'(?!\w)|"
     r"\b(?:saying|that\s+says|which\s+says|reading|to\s+say)\s+[^.;!?\n]*",
     re.IGNORECASE,
 )
@@ -513,6 +516,21 @@ _ONE_BY_ONE = re.compile(r"\s+(?:one\s+by\s+one|one\s+at\s+a\s+time|in\s+turn)\b
 _BARE_EACH = re.compile(r"(?<=[a-z]\s)each(?=\s*(?:[.,;!?]|$))", re.IGNORECASE)
 #: "for another 12 months each", "$5 each": a quantity per item, no loop of its own
 _QUANTITY_BEFORE = re.compile(r"\d[\d,.]*\s*[a-z]*\s+$", re.IGNORECASE)
+#: "3 day passes at $25 each", "2 tickets @ €40 apiece": a count of things at a price each
+_PRICE_EACH = re.compile(
+    r"\b(?P<count>\d{1,3})(?P<things>(?:\s+[a-z][a-z'-]*){1,3}?)\s+(?:at|@|for)\s+"
+    r"(?P<cur>[$\u00a3\u20ac])(?P<price>\d[\d,]*(?:\.\d{1,2})?)\s+(?:each|apiece|a\s+piece)\b",
+    re.IGNORECASE,
+)
+#: "add tax for Texas", "add the sales tax in Ontario": the tax worked out on an amount
+#: (refused as an "add" no tool does to a tax)
+_ADD_THE_TAX = re.compile(
+    r"(?P<lead>(?:^|[,;.:!?]\s*|\b(?:and|then|please|pls)\s+))add\s+(?:the\s+)?"
+    # (the place or the amount said with it: "add the sales tax and charge the total" says
+    # neither, a change to an order's total no tool makes)
+    r"(?P<tax>(?:(?:sales|state|local)\s+)?(?:tax|vat|gst|hst))\b(?=\s+(?:for|in|on|at)\b)",
+    re.IGNORECASE,
+)
 #: "has to be OK'd by the dispatch manager", "okayed": approved
 _OKAYED = re.compile(r"\b(?:ok'?d|ok'ed|okayed|okay'd)\b", re.IGNORECASE)
 
@@ -820,6 +838,24 @@ def _done_already(match: re.Match[str]) -> str:
     return match.group("lead")
 
 
+#: "$2.4k", "€5k": an amount of money in thousands
+_THOUSANDS_SAID_K = re.compile(r"(?P<cur>[$\u00a3\u20ac])\s?(?P<n>\d+(?:\.\d+)?)\s?[kK]\b")
+
+
+def _thousands_written_out(match: re.Match[str]) -> str:
+    """ "$2.4k" -> "$2400" (the amount was read as $2)."""
+    said = f"{float(match['n']) * 1000:.2f}".removesuffix(".00")
+    return f"{match['cur']}{said}"
+
+
+def _price_times_quantity(match: re.Match[str]) -> str:
+    """ "3 day passes at $25 each" -> "3 day passes, $75 in all": the amount charged is the
+    count times the price (the price of one was charged)."""
+    total = int(match["count"]) * float(match["price"].replace(",", ""))
+    said = f"{total:.2f}".removesuffix(".00")
+    return f"{match['count']}{match['things']} at {match['cur']}{said} in all"
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _DONE_ALREADY_FIRST.sub(_done_already, text, count=1)
@@ -852,11 +888,15 @@ def chat_spelling(text: str) -> str:
     text = _CHECKED_STATES.sub("make sure ", text)
     text = _BARE_EACH.sub(_each_one, _ONE_BY_ONE.sub("", text))
     text = _OKAYED.sub("approved", text)
+    text = _PRICE_EACH.sub(_price_times_quantity, text)
+    text = _ADD_THE_TAX.sub(r"\g<lead>calculate the \g<tax>", text)
+    text = _THOUSANDS_SAID_K.sub(_thousands_written_out, text)
     text = _IT_ERRORS.sub(r"\g<lead> fails", text)
     text = _CONDITION_THEN_PLEASE.sub(r"\g<condition>, ", text)
     text = _TRY_AGAIN_MAX.sub(_retries_said, text)
     text = _HAS_DECIDED.sub(_decided, text)
-    return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0).lower()], text)
+    # (what a quote says is kept as written: "'we couldnt see the stage'")
+    return outside_quotes(_CHAT_WORD, lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -881,9 +921,7 @@ _DECIMAL_COMMA = re.compile(
 )
 
 
-_SYMBOL_AFTER = re.compile(
-    r"(?<![\w.,])(?P<number>\d+(?:\.\d+)?)\s?(?P<symbol>[€£¥])(?!\s?\d)"
-)
+_SYMBOL_AFTER = re.compile(r"(?<![\w.,])(?P<number>\d+(?:\.\d+)?)\s?(?P<symbol>[€£¥])(?!\s?\d)")
 
 
 def _decimal_point(match: re.Match[str]) -> str:
@@ -1164,7 +1202,8 @@ _POLICY_PATTERNS = (
     re.compile(
         r"[,;(]?\s*(?:and\s+|but\s+|or\s+)?(?:if|when|once|should)\s+" + _NO_ANSWER + r"\s*[,;]?\s*"
         r"(?:then\s+|just\s+)?(?!(?:approve|accept|reject|decline|den[iy])(?:s|es|d|ed)\b)"
-        + _POLICY_WORD + r"(?:\s+(?:it|them|this|the\s+\w+))?"
+        + _POLICY_WORD
+        + r"(?:\s+(?:it|them|this|the\s+\w+))?"
         r"(?:\s+(?:automatically|by\s+default|anyway))?\s*\)?",
         re.IGNORECASE,
     ),
@@ -1510,7 +1549,7 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"(?:[\w']+\s+){0,2}?(?:expenses?|invoices?|bills?|salary|salaries|wages?|vendors?|"
             r"suppliers?|contractors?|employees?|freelancers?|claims?|payroll|staff|"
             # ("pay the import duties for SHP-1 from our account": money we owe goes out)
-            r"duties|duty|fines?|penalt(?:y|ies)|tariffs?|landlord|rent)\b|"
+            r"duties|duty|fines?|penalt(?:y|ies)|tariffs?|landlord|rent|bonds?|bail)\b|"
             r"\b(?:payouts?|pay(?:s|ing)?\s+out|paid\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
             re.IGNORECASE,
         ),
@@ -1760,7 +1799,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "flagging, tagging or marking something",
         re.compile(
-            r"^(?:\w+\s+){0,2}?(?:flag|tag|mark)(?:s|ged|ging|ed|ing)?\b\s*" + _OBJECT_START, re.I
+            r"^(?:\w+\s+){0,2}?(?:flag|tag|mark)(?:s|ged|ging|ed|ing)?\b\s*"
+            # ("mark order 55 as shipped": a thing by its code, then the state it is marked)
+            rf"(?:{_OBJECT_START}|(?=[a-z]+\s+#?[\w-]*\d[\w-]*\s+as\b))",
+            re.I,
         ),
         frozenset({"flag", "tag", "mark"}),
     ),
@@ -1768,7 +1810,9 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "blocking or suspending an account",
         re.compile(
             r"^(?:\w+\s+){0,2}?(?:block|ban|suspend|blacklist|blocklist|disable)"
-            r"(?:s|ned|ning|ed|ing)?\b\s*" + _OBJECT_START +
+            r"(?:s|ned|ning|ed|ing)?\b\s*"
+            + _OBJECT_START
+            +
             # "disable the dark_mode flag": a setting turned off, not an account
             r"(?!\w+\s+(?:[\w-]+\s+){0,2}?(?:flag|feature|setting|toggle|option)s?\b)",
             re.I,
@@ -1898,8 +1942,20 @@ _SYSTEMS = (
 #: only when capitalised. The others are named in any case ("create a jira issue").
 _SYSTEMS_THAT_ARE_WORDS = frozenset(
     {
-        "Linear", "Notion", "Outlook", "Excel", "Intercom", "Confluence", "Basecamp",
-        "Greenhouse", "Sentry", "Zoom", "Indeed", "Stripe", "Plaid", "Workday",
+        "Linear",
+        "Notion",
+        "Outlook",
+        "Excel",
+        "Intercom",
+        "Confluence",
+        "Basecamp",
+        "Greenhouse",
+        "Sentry",
+        "Zoom",
+        "Indeed",
+        "Stripe",
+        "Plaid",
+        "Workday",
     }
 )
 
@@ -1990,11 +2046,36 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     return [
         missing
         for missing, exact, stemmed in asked
-        if not words & stemmed
-        and not raw & exact
+        if (not words & stemmed or _only_bills(spec, missing.what))
+        and (not raw & exact or _only_bills(spec, missing.what))
+        # ("text the patient" for a tool whose `channel` is sms or email: a value it takes)
+        and not _channels_listed(spec) & stemmed
         and not _spec_says_action(spec, missing.what)
         and missing.phrase.lower() not in listed
     ]
+
+
+def _channels_listed(spec: ToolSpec) -> frozenset[str]:
+    """The values of a tool's input named for how a message goes (`channel`: sms, email):
+    ways it sends, though its description may not name them as a step does."""
+    return frozenset(
+        stem(str(value).lower())
+        for name, schema in spec.input_properties().items()
+        if isinstance(schema, dict) and re.search(r"channel|medium|method|via", name)
+        for value in schema.get("enum") or ()
+    )
+
+
+#: "Send the applicant an invoice for a permit fee": a tool that bills someone
+_SENDS_AN_INVOICE = re.compile(r"\b(?:send|issue|raise|email)\b[^.]*\binvoices?\b", re.I)
+
+
+def _only_bills(spec: ToolSpec, what: str) -> bool:
+    """A tool that sends an invoice asks someone to pay: it pays nobody ("pay the
+    contractor's bond" was an invoice sent to the applicant)."""
+    return what.startswith("paying someone") and bool(
+        _SENDS_AN_INVOICE.search(spec.description) or spec.id.rsplit(".", 1)[-1] == "invoice"
+    )
 
 
 def _spec_says_action(spec: ToolSpec, what: str) -> bool:
