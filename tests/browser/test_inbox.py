@@ -648,14 +648,15 @@ def test_the_decision_form_keeps_its_fields_order_and_shows_a_few_choices_as_che
         "total": 120, "flags": ["no receipt", "duplicate"]}
 
 
-def test_a_step_near_a_flows_start_shows_the_flow_from_its_first_step(
-    page, live_server, staff_user, screenshot
-):
-    # Given an approval fourth of six steps: the mini graph is a little taller than its box
+def _suspended_after_steps(user: Any, count: int, name: str) -> Any:
+    """A run of `count` value steps, then an approval for `user` (suspended there)."""
     steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "'A1'"}]
-    steps += [{"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}"} for i in (2, 3)]
+    steps += [
+        {"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}"}
+        for i in range(2, count + 1)
+    ]
     ir = {
-        "name": "Approval fourth",
+        "name": name,
         "nodes": [
             *steps,
             {
@@ -663,17 +664,25 @@ def test_a_step_near_a_flows_start_shows_the_flow_from_its_first_step(
                 "type": "approval",
                 "title": "Go ahead?",
                 "instructions": "Say yes or no.",
-                "context": {"order": "step_3"},
-                "assignees": {"users": [staff_user.username]},
+                "context": {"order": f"step_{count}"},
+                "assignees": {"users": [user.username]},
             },
             {"id": "after", "type": "value", "value": "ok.approved"},
             {"id": "result", "type": "output", "value": "after"},
         ],
     }
-    flow = Flow.objects.create(name=ir["name"], owner=staff_user)
+    flow = Flow.objects.create(name=ir["name"], owner=user)
     version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
-    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={})
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    return run
+
+
+def test_a_step_near_a_flows_start_shows_the_flow_from_its_first_step(
+    page, live_server, staff_user, screenshot
+):
+    # Given an approval fourth of six steps: the mini graph is a little taller than its box
+    run = _suspended_after_steps(staff_user, 3, "Approval fourth")
 
     # When its step page opens
     page.goto(live_server(f"/inbox/{run.id}/ok"))
@@ -700,20 +709,7 @@ def test_a_long_flows_step_shows_in_its_mini_graph_and_its_run_opens_on_it(
 ):
     # Given a flow whose approval comes after fourteen steps (its mini graph is taller than
     # the box it is shown in)
-    steps: list[dict[str, Any]] = [{"id": "step_1", "type": "value", "value": "'A1'"}]
-    steps += [{"id": f"step_{i}", "type": "value", "value": f"step_{i - 1}"}
-              for i in range(2, 15)]
-    ir = {"name": "Long before the approval", "nodes": [
-        *steps,
-        {"id": "ok", "type": "approval", "title": "Go ahead?", "instructions": "Say yes or no.",
-         "context": {"order": "step_14"}, "assignees": {"users": [staff_user.username]}},
-        {"id": "after", "type": "value", "value": "ok.approved"},
-        {"id": "result", "type": "output", "value": "after"},
-    ]}
-    flow = Flow.objects.create(name=ir["name"], owner=staff_user)
-    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
-    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={})
-    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    run = _suspended_after_steps(staff_user, 14, "Long before the approval")
 
     # When its step page opens
     page.goto(live_server(f"/inbox/{run.id}/ok"))
