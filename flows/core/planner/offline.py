@@ -9045,6 +9045,11 @@ def _names_a_region(name: str) -> bool:
     return bool({"region", "state", "province"} & set(split_identifier(name)))
 
 
+def _first_name_part(address: str) -> str:
+    """The first part of an address's name, in lower case ("priya" of Priya.Shah@uni.edu)."""
+    return re.split(r"[._+-]", address.split("@", 1)[0].lower())[0]
+
+
 def _owner_named(request: str, said: Sequence[str]) -> str | None:
     """The capitalised name in `request` that is the first part of the one address the
     step sends to ("Priya" of priya@uni.edu, "Dev" of dev@startup.io), or None."""
@@ -9054,7 +9059,7 @@ def _owner_named(request: str, said: Sequence[str]) -> str | None:
         addresses = {m.group(0).lower() for m in EMAIL_ADDRESS.finditer(request)}
     if len(addresses) != 1:
         return None
-    first = re.split(r"[._+-]", next(iter(addresses)).split("@", 1)[0])[0]
+    first = _first_name_part(next(iter(addresses)))
     if len(first) < 2 or not first.isalpha():
         return None
     written = f"{first[0].upper()}{re.escape(first[1:])}"
@@ -11344,7 +11349,7 @@ def _address_of_the_one_named(
     theirs = {
         address.rstrip(".")
         for address in EMAIL_ADDRESS.findall(request)
-        if re.split(r"[._+-]", address.split("@")[0].lower())[0] == name
+        if _first_name_part(address) == name
     }
     if recipient is None or recipient in literals or len(theirs) != 1:
         return {}
