@@ -755,3 +755,35 @@ def test_an_approval_over_an_amount_compares_the_amount_the_step_writes(demo, re
     approval = next(n for n in result.flow.nodes if isinstance(n, ApprovalNode))
     assert approval.when == "120.0 > 100.0"
     assert "amount" not in result.flow.input_schema.get("properties", {})
+
+
+# --------------------------------------------------------------------------- the same again
+# "also email the receipt to bob": read from the new step's place after the email, "the
+# receipt" was the email's own (message id, status), not the charge's receipt.
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        "also email the receipt to bob@shop.io",
+        "send the receipt to bob@shop.io too",
+        "email the receipt to bob@shop.io and cy@shop.io",
+    ],
+)
+def test_a_second_message_of_what_a_step_sends_says_the_same(demo, receipt, instruction):
+    result = refine(instruction, demo, flow=receipt)
+    assert result.ok, result.error
+    added = [n for n in result.flow.nodes if n.id not in {m.id for m in receipt.nodes}]
+    assert [n.tool for n in added] == ["send_email"]
+    first = receipt.node("send_email")
+    assert added[0].inputs["body"] == first.inputs["body"]
+    assert "process_payment." in added[0].inputs["body"]
+    assert added[0].inputs["subject"] == first.inputs["subject"]
+    assert added[0].inputs["to"] == '"bob@shop.io"'
+
+
+def test_a_message_of_something_else_says_its_own(demo, receipt):
+    result = refine("also email a summary of the order to bob@shop.io", demo, flow=receipt)
+    assert result.ok, result.error
+    added = [n for n in result.flow.nodes if n.tool == "send_email" and n.id != "send_email"]
+    assert added and added[0].inputs["body"] != receipt.node("send_email").inputs["body"]

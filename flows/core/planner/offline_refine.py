@@ -1225,7 +1225,7 @@ def _add_steps(
         builder.add_clause(clause)
     builder._end_group()
     builder._close_all()
-    operations = _additions(builder)
+    operations = _sent_as_before(flow, _additions(builder), visible)
     if position is None and not first:
         operations = _into_an_arm_already_there(flow, operations)
     if not any(isinstance(op, AddNode) for op in operations):
@@ -1239,6 +1239,47 @@ def _add_steps(
             for exit_id in builder._cursor().exits:
                 operations.append(Connect(source=exit_id, target=target))
     return operations
+
+
+#: What a message step sends, from its title: "Email the receipt to kim@x.com" -> receipt
+_THING_SENT = re.compile(
+    r"^\s*\w+\s+(?:(?:a|an|the)\s+)?(?:same\s+)?(?P<thing>[\w -]+?)\s+(?:to|for)\b",
+    re.IGNORECASE,
+)
+
+
+def _thing_sent(title: str | None) -> str | None:
+    match = _THING_SENT.match(title or "")
+    return match["thing"].lower() if match else None
+
+
+def _sent_as_before(
+    flow: Flow, operations: list[EditOperation], visible: set[str]
+) -> list[EditOperation]:
+    """"also email the receipt to ana@x.com": a step of the flow already sends the
+    receipt, so the new message says what that one says (read from the new step's place,
+    "the receipt" is the previous email's own receipt). Only from a step before it, whose
+    references the new step sees too."""
+    kept: list[EditOperation] = []
+    for op in operations:
+        node = op.node if isinstance(op, AddNode) else None
+        thing = _thing_sent(node.title) if isinstance(node, ToolNode) else None
+        earlier = thing and next(
+            (
+                n
+                for n in flow.nodes
+                if isinstance(n, ToolNode)
+                and n.id in visible
+                and n.tool == node.tool
+                and _thing_sent(n.title) == thing
+            ),
+            None,
+        )
+        if isinstance(node, ToolNode) and isinstance(earlier, ToolNode):
+            said = {k: v for k, v in earlier.inputs.items() if k in _WORDS_NOT_VALUES}
+            op = AddNode(node=node.model_copy(update={"inputs": {**node.inputs, **said}}))
+        kept.append(op)
+    return kept
 
 
 def _additions(builder: FlowBuilder) -> list[EditOperation]:
