@@ -786,4 +786,5 @@ def test_a_message_of_something_else_says_its_own(demo, receipt):
     result = refine("also email a summary of the order to bob@shop.io", demo, flow=receipt)
     assert result.ok, result.error
     added = [n for n in result.flow.nodes if n.tool == "send_email" and n.id != "send_email"]
-    assert added and added[0].inputs["body"] != receipt.node("send_email").inputs["body"]
+    assert added
+    assert added[0].inputs["body"] != receipt.node("send_email").inputs["body"]

@@ -1159,6 +1159,7 @@ class FlowBuilder:
                 self.arrived = arrives["thing"]
             self.add_clause(clause)
         self.upcoming = None
+        self._refuse_a_condition_left_open()
         self._end_group()
         self._close_all()
         for at, resolved, clause in reversed(self.stops):
@@ -1174,6 +1175,24 @@ class FlowBuilder:
                 "name what should happen, e.g. 'validate the email, then send a welcome email'.",
             )
         return self.flow_json(prompt)
+
+    def _refuse_a_condition_left_open(self) -> None:
+        """ "Check order 77; if it's approved": a condition no step follows. Dropped, the
+        plan would do what was said before it as if that were all (and a step that went into
+        its words, "if it's approved ships the order", silently with it)."""
+        if self.pending is None:
+            return
+        condition, clause = self.pending
+        if condition.optional:
+            return  # "when a new user signs up": what starts the run, not a fork
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not plan {clause.label}: no step follows its condition "
+            f"({condition.text!r}), so nothing says what happens then. Say the step after "
+            "the condition with a comma: 'if it's approved, ship the order'.",
+            step=clause.text,
+            details={"reason": "empty_condition"},
+        )
 
     def _the_quote_read_again(self) -> None:
         """ "Analyze the sentiment of this feedback: '...'. If positive, email me a summary":

@@ -960,6 +960,16 @@ MESSAGE_VERBS = frozenset({"email", "text", "message", "sms", "ping", "mail"})
 _SHORT_VERBS = frozenset({"add", "ask", "get", "log", "pay", "tag"})
 
 
+#: A condition that says its subject's state ("if it's approved", "when the order is not
+#: paid") and a verb in the third person right after it, with its object.
+_STATE_THEN_VERB = re.compile(
+    r"(?P<state>\b(?:if|when|once|unless)\s+(?:it|they|he|she|this|that|"
+    r"(?:the|this|that|their|its|his|her)\s+\w+)(?:'s|'re|\s+(?:is|are|was|were|gets|got))"
+    r"(?:\s+not)?\s+[a-z]+)\s+(?P<verb>[a-z]+e?s)"
+    r"(?=\s+(?:it|them|the|a|an|their|its|his|her|to)\b)",
+    re.IGNORECASE,
+)
+
 #: What a step's verb acts on, right after it ("files a ticket", "logs the error").
 _OBJECT_AFTER = re.compile(
     r"\s+(?:the|a|an|it|them|this|that|their|its|our|each|every|all)\b", re.IGNORECASE
@@ -976,20 +986,28 @@ def plain_verb_forms(text: str, verbs: Iterable[str], noun_verbs: Iterable[str] 
     known |= {v.split()[0] for v in known if " " in v} | MESSAGE_VERBS
     nouns_too = frozenset(noun_verbs) - known
 
-    def replace(match: re.Match[str]) -> str:
-        word = match.group(0)
+    def plain(word: str, string: str, end: int) -> str | None:
         lowered = word.lower()
         # ("classifies": classify)
         ies = lowered[:-3] + "y" if lowered.endswith("ies") else ""
         for base in (lowered[:-1], lowered[:-2], ies):
             if base == lowered:
                 continue
-            if base in known or (
-                base in nouns_too and _OBJECT_AFTER.match(match.string, match.end())
-            ):
+            if base in known or (base in nouns_too and _OBJECT_AFTER.match(string, end)):
                 return base if word.islower() else word[0] + base[1:]
-        return word
+        return None
 
+    def replace(match: re.Match[str]) -> str:
+        return plain(match.group(0), match.string, match.end()) or match.group(0)
+
+    def step_apart(match: re.Match[str]) -> str:
+        verb = match["verb"]
+        if plain(verb, match.string, match.end()) is None:
+            return match.group(0)
+        return f"{match['state']}, {verb}"
+
+    # "if it's approved ships the order": the condition is whole, the verb starts the step
+    text = _STATE_THEN_VERB.sub(step_apart, text)
     return re.sub(
         r"(?:(?<=^)|(?<=\bthat\s)|(?<=\bwhich\s)|(?<=\bwho\s)|(?<=\band\s)|(?<=\bthen\s)|"
         # ("and if so looks them up": the step after "if so")
