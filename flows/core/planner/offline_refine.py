@@ -1262,24 +1262,31 @@ def _sent_as_before(
     references the new step sees too."""
     kept: list[EditOperation] = []
     for op in operations:
-        node = op.node if isinstance(op, AddNode) else None
-        thing = _thing_sent(node.title) if isinstance(node, ToolNode) else None
-        earlier = thing and next(
-            (
-                n
-                for n in flow.nodes
-                if isinstance(n, ToolNode)
-                and n.id in visible
-                and n.tool == node.tool
-                and _thing_sent(n.title) == thing
-            ),
-            None,
-        )
-        if isinstance(node, ToolNode) and isinstance(earlier, ToolNode):
-            said = {k: v for k, v in earlier.inputs.items() if k in _WORDS_NOT_VALUES}
-            op = AddNode(node=node.model_copy(update={"inputs": {**node.inputs, **said}}))
+        if isinstance(op, AddNode) and isinstance(op.node, ToolNode):
+            earlier = _sending_the_same(flow, op.node, visible)
+            if earlier is not None:
+                said = {k: v for k, v in earlier.inputs.items() if k in _WORDS_NOT_VALUES}
+                op = AddNode(node=op.node.model_copy(update={"inputs": {**op.node.inputs, **said}}))
         kept.append(op)
     return kept
+
+
+def _sending_the_same(flow: Flow, node: ToolNode, visible: set[str]) -> ToolNode | None:
+    """The step before `node` that sends with its tool what its title says it sends."""
+    thing = _thing_sent(node.title)
+    if thing is None:
+        return None
+    return next(
+        (
+            n
+            for n in flow.nodes
+            if isinstance(n, ToolNode)
+            and n.id in visible
+            and n.tool == node.tool
+            and _thing_sent(n.title) == thing
+        ),
+        None,
+    )
 
 
 def _additions(builder: FlowBuilder) -> list[EditOperation]:
