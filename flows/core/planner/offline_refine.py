@@ -1256,7 +1256,7 @@ def _thing_sent(title: str | None) -> str | None:
 def _sent_as_before(
     flow: Flow, operations: list[EditOperation], visible: set[str]
 ) -> list[EditOperation]:
-    """"also email the receipt to ana@x.com": a step of the flow already sends the
+    """ "also email the receipt to ana@x.com": a step of the flow already sends the
     receipt, so the new message says what that one says (read from the new step's place,
     "the receipt" is the previous email's own receipt). Only from a step before it, whose
     references the new step sees too."""
