@@ -1,12 +1,17 @@
 """The offline planner on requests probed by hand in the sixteenth session: a condition
 that says a state with the step's verb in the third person right after it ("if it's
-approved ships the order"), and a condition no step follows."""
+approved ships the order"), a condition no step follows, and people listed by their
+sign-in names ("send a welcome email to users jdoe, mlee and tcho")."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from flows.core.ir import BranchNode, ToolNode
+from flows.core.engine import Engine
+from flows.core.events import NullSink
+from flows.core.ir import BranchNode, MapNode, ToolNode
 from tests.planner.offline_plans import plan, refusal
 
 
@@ -58,3 +63,50 @@ def test_a_condition_no_step_follows_is_refused(demo, prompt):
 
     assert error.details["reason"] == "empty_condition"
     assert "no step follows its condition" in error.message
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Look up users jdoe, mlee and tcho and send each a welcome email",
+        "Send a welcome email to users jdoe, mlee and tcho",
+        "Send a welcome email to each of these users: jdoe, mlee, tcho",
+        "look up the users jdoe, mlee and tcho, then send each of them a welcome email",
+    ],
+)
+def test_people_listed_by_sign_in_name_are_looked_up_and_welcomed_each(demo, prompt):
+    """One lookup of a name asked of the run was planned (the names dropped), the names were
+    sent to as addresses, or "each a" was read as a loop over "a" and refused."""
+    flow = plan(prompt, demo)
+
+    loops = {node.tool: node for node in flow.nodes if isinstance(node, MapNode)}
+    assert loops["lookup_user"].items == '["jdoe", "mlee", "tcho"]'
+    assert loops["lookup_user"].inputs["user_id"] == "item"
+    welcome = loops["send_welcome_email"]
+    assert welcome.items == "lookup_user.filter(r, r.found)"
+    assert welcome.inputs["email"] == "item.user.email"
+
+
+@pytest.mark.django_db
+def test_only_the_people_a_lookup_found_are_welcomed(demo):
+    """The map went over every lookup: the run failed at the first name nobody has."""
+    flow = plan("Send a welcome email to users u_1001, nobody9 and u_1002", demo)
+
+    result = asyncio.run(Engine(demo).run(flow, {}, run_id="r1", sink=NullSink()))
+
+    assert result.status == "completed", result.error
+    assert result.checkpoint is not None
+    sent = result.checkpoint.nodes["send_welcome_email"].output
+    assert [message["to"] for message in sent] == ["ada@example.com", "grace@example.com"]
+
+
+def test_each_before_an_article_is_each_of_them(demo):
+    flow = plan(
+        "Validate the emails a@x.com, b@x.com and c@x.com and send each a welcome email", demo
+    )
+
+    welcome = next(
+        n for n in flow.nodes if isinstance(n, MapNode) and n.tool == "send_welcome_email"
+    )
+    assert welcome.inputs["email"] == "item.email"
+    assert "each a" not in welcome.title

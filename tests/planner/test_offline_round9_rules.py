@@ -30,8 +30,8 @@ def test_ids_listed_for_a_lookup_by_id_or_email_are_one_lookup_each(demo, prompt
     loops = {node.tool: node for node in flow.nodes if isinstance(node, MapNode)}
     assert loops["lookup_user"].items == '["u_3", "u_4"]'
     assert loops["lookup_user"].inputs["user_id"] == "item"
-    # each user found is emailed at their own address
-    assert loops["send_email"].items == "lookup_user"
+    # each user found (and only those: the others have no address) at their own address
+    assert loops["send_email"].items == "lookup_user.filter(r, r.found)"
     assert loops["send_email"].inputs["to"] == "item.user.email"
 
 

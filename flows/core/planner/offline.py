@@ -620,6 +620,8 @@ class FlowBuilder:
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
         text = kind_needs_approval(text, self.specs.values())
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
+        text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
+        text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
         text = _HANDLE_SAYS.sub(self._whose_said, text)
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "Process order": the steps an order takes, when the request names nothing else
@@ -647,6 +649,7 @@ class FlowBuilder:
         text = _EACH_NOUN_LISTED.sub(self._each_noun_listed, text)  # "to each new hire: a, b"
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
+        text = _EACH_BEFORE_AN_ARTICLE.sub("each one", text)  # "send each a welcome email"
         # "with Dr. Osei": no stop (a quote keeps its own: '"Dr. Patel was gentle"')
         text = outside_quotes(_TITLE_ABBREVIATION, r"\g<title> ", text)
         text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
@@ -778,6 +781,10 @@ class FlowBuilder:
             noun = "link"
         elif all(re.fullmatch(r"#?(?:[A-Za-z]+[-_]?)?\d[\w-]*", v) for v in items):
             noun = "one"  # "BP-301, BP-302": records by their codes, no service's name
+        elif all(_a_handle(v, self.words) for v in items) and any(
+            _takes_a_user(spec) for spec in self.specs.values()
+        ):
+            noun = "user"  # "jdoe, mlee and tcho": sign-in names, for a tool that finds users
         elif any(takes_a_service(spec.input_properties()) for spec in self.specs.values()):
             noun = "service"
         else:
@@ -1044,6 +1051,32 @@ class FlowBuilder:
         ):
             return match.group(0)
         return f"{match.group('prep')} each of these users: {match.group('list')}"
+
+    def _people_listed(self, match: re.Match[str]) -> str:
+        """ "look up users jdoe, mlee and tcho and welcome each": sign-in names after the
+        noun of the people they are, one call each (one lookup of a name asked of the run
+        was planned); the step said after the list starts a sentence of its own."""
+        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"])
+        if not all(_a_handle(name, self.words) for name in names):
+            return match.group(0)
+        end = ". " if match["next"] else ""
+        return f"each of these {match['noun']}: {match['list']}{end}"
+
+    def _sent_to_people_looked_up(self, match: re.Match[str]) -> str:
+        """ "Send a welcome email to users jdoe, mlee and tcho" -> "Look up each of these
+        users: jdoe, mlee, tcho. Send a welcome email to each one": each one's address and
+        name are in their record (their sign-in names or codes went into the address)."""
+        noun = singular(match["noun"].lower())
+        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"])
+        if not self._reads_records_of(noun) or not all(
+            _a_handle(name, self.words) or re.fullmatch(_PERSON_CODE_ALONE, name)
+            for name in names
+        ):
+            return match[0]
+        return (
+            f"{match['lead']}Look up each of these {noun}s: {', '.join(names)}. "
+            f"{match['step'][:1].upper()}{match['step'][1:]} to each one"
+        )
 
     def _handles_in(self, action: str) -> list[str]:
         """Words in lower case that are no word at all ("mpatel", "rgarcia"): sign-in names."""
@@ -4654,7 +4687,7 @@ class FlowBuilder:
                 )
                 for name in fields
             ):
-                items, item_schema = loop.last_map, previous_output
+                items, item_schema = _found_only(loop.last_map, previous_output), previous_output
             else:
                 items, item_schema = loop.items, loop.item_schema
         if items is None and noun in self.listed_items:
@@ -8239,6 +8272,26 @@ def _a_handle(word: str, words: frozenset[str]) -> bool:
     return len(letters) >= 3 and unknown_word(letters, words)
 
 
+#: A lookup's answer that it found nothing (`found: false`), rather than an error
+_FOUND_FLAGS = ("found", "exists")
+
+
+def _found_only(results: str, schema: dict[str, Any]) -> str:
+    """ "look up users jdoe and mlee and welcome each one": the steps after a lookup that
+    says whether it found anyone go on with those it found (the others have no record to
+    read: the run failed at them)."""
+    fields = unwrap_nullable(schema).get("properties") or {}
+    for flag in _FOUND_FLAGS:
+        if (fields.get(flag) or {}).get("type") == "boolean":
+            return f"{results}.filter(r, r.{flag})"
+    return results
+
+
+def _takes_a_user(spec: ToolSpec) -> bool:
+    """Whether the tool takes a person by their sign-in name or directory id."""
+    return any(name.lower() in _USER_INPUTS for name in spec.input_properties())
+
+
 def _takes_a_handle(spec: ToolSpec) -> bool:
     """Whether a required input of the tool is a sign-in name (`username`)."""
     return any(name.lower() in _HANDLE_INPUTS for name in spec.required_inputs())
@@ -8337,12 +8390,26 @@ _ASKS_IN_IT = re.compile(
     r"\b(?:please|pls|can\s+you|could\s+you|would\s+you|if|when|unless|then)\b", re.IGNORECASE
 )
 #: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
+#: "send each a welcome email": "each" is each of them (not a loop over "a")
+_EACH_BEFORE_AN_ARTICLE = re.compile(r"\beach(?=\s+(?:a|an)\s)", re.IGNORECASE)
 _HANDLES_LISTED = re.compile(
     r"\b(?P<prep>to|for)\s+(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"
     r"[a-z][a-z0-9._-]+)(?=\s*(?:[.;!?]|$))"
 )
+#: "users jdoe, mlee and tcho": sign-in names after the noun of who they are, to the end of
+#: the sentence or to the step said next ("... and send each a welcome email")
+_HANDLE = r"[a-z][a-z0-9._-]*[a-z0-9]"
+_PEOPLE_LISTED = re.compile(
+    r"\b(?:the\s+)?(?P<noun>users|accounts|employees|members|customers|people|staff|"
+    r"contractors|students|patients)\s+"
+    rf"(?P<list>{_HANDLE}(?:\s*,\s*{_HANDLE})*\s*,?\s+and\s+{_HANDLE})"
+    r"(?:(?P<next>\s*,\s*(?:and\s+)?(?:then\s+)?|\s+(?:and|then)\s+(?:then\s+)?)(?=[a-z]+\s)"
+    r"|\s*(?=[.;!?]|$))"
+)
 #: Inputs that take a person's sign-in name ("mpatel").
 _HANDLE_INPUTS = frozenset({"username", "user_name", "login", "handle", "userid", "samaccountname"})
+#: ... and inputs that take a person by either (a directory's `user_id`)
+_USER_INPUTS = _HANDLE_INPUTS | {"user_id", "user"}
 #: "..., reason: pricing changed, new version coming": a free text a tool takes, labelled after
 #: the step, to the end of its sentence (not a quote)
 _LABELLED_TEXT = re.compile(
@@ -8693,6 +8760,17 @@ _SENT_TO_SOMEONE_BY_CODE = re.compile(
     r"(?P<lead>^|(?<=[.;!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bthen\s))"
     r"(?P<step>(?:send|email|text|message|welcome|greet|notify)\b[^.;!?,]*?)\s+to\s+"
     rf"{_PERSON_NOUN}\s+{_PERSON_CODE}(?=\s*(?:$|[.;!?,]|\s+(?:and|then)\b))",
+    re.IGNORECASE,
+)
+_PERSON_CODE_ALONE = r"#?[A-Za-z]*[-_]?\d[\w-]*"
+#: "send a welcome email to users jdoe, mlee and tcho", "... to these users: u_1, u_2"
+_SENT_TO_PEOPLE_LISTED = re.compile(
+    r"(?P<lead>^|(?<=[.;!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bthen\s))"
+    r"(?P<step>(?:send|email|text|message|welcome|greet|notify)\b[^.;!?,:]*?)\s+to\s+"
+    r"(?:each\s+of\s+)?(?:these\s+|the\s+following\s+|the\s+)?"
+    r"(?P<noun>users|customers|members|employees|accounts)\s*:?\s+"
+    r"(?P<list>[\w.-]+(?:\s*,\s*[\w.-]+)*\s*,?\s+and\s+[\w.-]+|[\w.-]+(?:\s*,\s*[\w.-]+)+)"
+    r"(?=\s*(?:$|[.;!?]|,?\s+(?:and|then)\b))",
     re.IGNORECASE,
 )
 #: "check whether user 19's email is disposable", "validate the email of user 19"
