@@ -37,6 +37,42 @@ def test_the_words_are_taken_out_and_say_attempts_and_time(text, left, attempts,
     assert (settings.max_attempts, settings.timeout_s) == (attempts, timeout)
 
 
+@pytest.mark.parametrize(
+    ("text", "left", "attempts"),
+    [
+        ("Charge the card and retry if it fails", "Charge the card", 3),
+        ("Charge the card, retrying on failure", "Charge the card", 3),
+        ("Fetch the page and retry if needed", "Fetch the page", 3),
+        ("Fetch the page and retry it if it times out", "Fetch the page", 3),
+        ("charge it; if it fails, try again", "charge it", 3),
+        ("Charge the card with retries", "Charge the card", 3),
+        ("Charge the card and retry a couple of times", "Charge the card", 3),
+        ("Charge $50 and retry a few times if it fails", "Charge $50", 4),
+        # "retry" with nothing after it says nothing of when: a step's words
+        ("Charge the card and retry", "Charge the card and retry", None),
+    ],
+)
+def test_retries_said_without_a_count(text, left, attempts):
+    """They were refused: "if it fails" was read as a condition no step before it told."""
+    rest, settings = run_settings(text)
+
+    assert rest == left
+    assert settings.max_attempts == attempts
+
+
+def test_a_step_after_uncounted_retries_still_waits_on_the_failure(demo):
+    """ "If it fails, retry and then email ...": the email went out on every run."""
+    tools, result = _plan(
+        "Charge $20 for order 5. If it fails, retry and then email the customer at c@x.com",
+        demo,
+    )
+
+    assert tools["process_payment"].retry.max_attempts == 3
+    gate = next(n for n in result.flow.nodes if isinstance(n, BranchNode))
+    assert gate.condition == "!process_payment.approved"
+    assert gate.then == ["send_email"]
+
+
 def test_attempts_stay_within_what_a_node_allows():
     assert run_settings("send it and retry 50 times")[1] == RunSettings(max_attempts=20)
 

@@ -19,12 +19,13 @@ _UNIT = r"(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)"
 #: Seconds in a unit, by its first letter (the planner's other durations use days too).
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 #: "... if it fails", "on errors", "when the payment service times out"
-_ON_FAILURE = (
-    r"(?:\s+(?:if|when|whenever|on|upon|in\s+case(?:\s+of)?)\s+"
+_FAILURE = (
+    r"\s+(?:if|when|whenever|on|upon|in\s+case(?:\s+of)?)\s+"
     r"(?:(?:it|that|this|they|there\s+(?:is|are)\s+(?:an?\s+)?)\s+|the\s+[\w-]+(?:\s+[\w-]+)?\s+)?"
     r"(?:fails?|failures?|errors?|errs|times?\s+out|timeouts?|goes\s+wrong|is\s+down|"
-    r"is\s+unavailable|does\s*n[o']t\s+(?:answer|respond))\b)?"
+    r"is\s+unavailable|does\s*n[o']t\s+(?:answer|respond))\b"
 )
+_ON_FAILURE = f"(?:{_FAILURE})?"
 _LEAD = r"[\s,;:(]*(?:(?:and|but)\s+)?"
 #: "if it fails, retry 3 times": the failure said before the retry.
 _FAILURE_FIRST = (
@@ -44,6 +45,25 @@ _RETRIES = re.compile(
     + r"with\s+(?:up\s+to\s+|at\s+most\s+)?"
     + _COUNT.replace("count", "count2")
     + r"\s+retr(?:y|ies)"
+    + _ON_FAILURE,
+    re.IGNORECASE,
+)
+#: Retries said with no count: "retry if it fails", "retrying on failure", "retry if
+#: needed", "with retries", "retry a few times". A few is three, a couple two, and none
+#: said is DEFAULT_RETRIES (three attempts in all, as n8n's and Celery's retries default to).
+DEFAULT_RETRIES = 2
+_FEW = {"a few": 3, "a couple": 2, "a couple of": 2, "several": 3}
+_WHEN_NEEDED = r"\s+(?:if|when|as)\s+(?:needed|necessary|required)\b"
+_RETRIES_UNCOUNTED = re.compile(
+    _LEAD
+    + f"(?P<first>{_FAILURE_FIRST})"
+    + r"(?:(?:retrying|retried|retry|re-try)\b(?:\s+(?:it|them|that|the\s+\w+))?|"
+    r"try(?:ing)?\s+(?:it\s+|them\s+)?again)"
+    r"(?:\s+(?P<few>a\s+few|a\s+couple(?:\s+of)?|several)\s+(?:more\s+)?times?)?"
+    rf"(?P<why>{_FAILURE}|{_WHEN_NEEDED})?"
+    + "|"
+    + _LEAD
+    + r"(?P<with>with\s+(?:automatic\s+)?retries)\b"
     + _ON_FAILURE,
     re.IGNORECASE,
 )
@@ -123,17 +143,34 @@ def _count(word: str) -> int:
 _RETRY_THEN = re.compile(
     r"(?P<failure>\b(?:if|when|whenever|should)\s+(?:it|that|this|they|the\s+[\w-]+(?:\s+[\w-]+)?)"
     r"\s+(?:fails?|errors?|times?\s+out|goes\s+wrong|is\s+declined))\s*,?\s*(?:then\s+)?"
-    r"(?P<retry>(?:retry|re-try)(?:\s+(?:it|them|that))?\s+(?:up\s+to\s+|at\s+most\s+)?"
+    r"(?P<retry>(?:retry|re-try|try\s+again)(?:\s+(?:it|them|that))?(?:\s+(?:up\s+to\s+|"
+    r"at\s+most\s+)?"
     + _COUNT
-    + r"(?:\s+(?:more\s+)?times?)?)\s+and\s+(?:then|after\s+that|afterwards)\s*,?\s+(?=\w)",
+    + r"(?:\s+(?:more\s+)?times?)?)?)\s*,?\s+and\s+(?:then|after\s+that|afterwards)\s*,?\s+"
+    r"(?=\w)",
     re.IGNORECASE,
 )
 
 
 def failure_after_retries(sentence: str) -> str:
-    """`sentence` with "if it fails, retry N times and then X" said as "retry N times, then if it
-    fails, X": X is still conditional on the failure."""
-    return _RETRY_THEN.sub(lambda m: f"{m.group('retry')}, then {m.group('failure')}, ", sentence)
+    """`sentence` with "if it fails, retry (N times) and then X" said as "retry N times, then
+    if it fails, X": X is still conditional on the failure."""
+
+    def retries_first(match: re.Match[str]) -> str:
+        # with no count, the retries are said with their failure ("retry if it fails")
+        retry = match["retry"] if match["count"] else f"{match['retry']} {match['failure']}"
+        return f"{retry}, then {match['failure']}, "
+
+    return _RETRY_THEN.sub(retries_first, sentence)
+
+
+def _retries_uncounted(text: str) -> re.Match[str] | None:
+    """Retries said with no count, and with why or how many ("retry" alone names a step:
+    "retry the payment")."""
+    for match in _RETRIES_UNCOUNTED.finditer(text):
+        if any(match.group(said) for said in ("first", "few", "why", "with")):
+            return match
+    return None
 
 
 def run_settings(text: str) -> tuple[str, RunSettings]:
@@ -164,6 +201,10 @@ def run_settings(text: str) -> tuple[str, RunSettings]:
         elif (match := _TRY_STEP.search(text)) is not None:
             attempts = _count(match.group("count"))
             text = text[: match.start()] + match.group("step") + text[match.end() :]
+    if attempts is None and (match := _retries_uncounted(text)) is not None:
+        few = (match.group("few") or "").lower()
+        attempts = _FEW.get(" ".join(few.split()), DEFAULT_RETRIES) + 1
+        text = text[: match.start()] + text[match.end() :]
     if attempts is None and (match := _NO_RETRIES.search(text)) is not None:
         # "charge the card with no retries": one attempt
         attempts = 1
