@@ -110,3 +110,20 @@ def test_each_before_an_article_is_each_of_them(demo):
     )
     assert welcome.inputs["email"] == "item.email"
     assert "each a" not in welcome.title
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Process customer complaint and escalate if needed",
+        "Classify the message and open a ticket if necessary",
+        "Validate the email and send the welcome email if required",
+    ],
+)
+def test_a_condition_that_does_not_say_when_is_refused_as_such(demo, prompt):
+    """It was refused as a value no step before it tells, which sends the user looking for a
+    step ("needed" is no value)."""
+    error = refusal(prompt, demo)
+
+    assert error.details["reason"] == "condition_says_not_when"
+    assert "does not say when" in error.message

@@ -7100,6 +7100,15 @@ class FlowBuilder:
                     step=condition.text.strip(),
                     details={"reason": "step_on_timeout", "phrase": condition.text.strip()},
                 )
+            if _SAYS_NOT_WHEN.match(condition.text):
+                raise PlanningError(
+                    "unmapped_condition",
+                    f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                    "it does not say when. Say what decides it, from what a step before it "
+                    "tells: 'if it's urgent', 'if the amount is over 500'.",
+                    step=condition.text.strip(),
+                    details={"reason": "condition_says_not_when", "phrase": condition.text.strip()},
+                )
             if not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
                 self._check_state_listed(condition, clause)
                 raise PlanningError(
@@ -8390,6 +8399,12 @@ _ASKS_IN_IT = re.compile(
     r"\b(?:please|pls|can\s+you|could\s+you|would\s+you|if|when|unless|then)\b", re.IGNORECASE
 )
 #: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
+#: "escalate if needed", "retry as necessary": a condition that does not say when
+_SAYS_NOT_WHEN = re.compile(
+    r"^\s*(?:(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate|applicable|"
+    r"relevant|warranted)|need\s+be|it\s+makes\s+sense)\s*$",
+    re.IGNORECASE,
+)
 #: "send each a welcome email": "each" is each of them (not a loop over "a")
 _EACH_BEFORE_AN_ARTICLE = re.compile(r"\beach(?=\s+(?:a|an)\s)", re.IGNORECASE)
 _HANDLES_LISTED = re.compile(
