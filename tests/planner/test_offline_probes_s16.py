@@ -127,3 +127,38 @@ def test_a_condition_that_does_not_say_when_is_refused_as_such(demo, prompt):
 
     assert error.details["reason"] == "condition_says_not_when"
     assert "does not say when" in error.message
+
+
+def _tools(flow):
+    return [n.tool for n in flow.nodes if isinstance(n, ToolNode)]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Validate jane@acme.io; if it's disposable, don't send anything, otherwise send her a "
+        "welcome email",
+        "Validate jane@acme.io; if it's disposable, don't email her, otherwise send her a "
+        "welcome email",
+    ],
+)
+def test_nothing_on_one_side_and_the_otherwise_on_the_other(demo, prompt):
+    """ "don't send anything, otherwise ...": "send anything" was a step, sent when the address
+    was fine, and the welcome email went to the disposable one."""
+    flow = plan(prompt, demo)
+
+    assert _tools(flow) == ["validate_email", "send_welcome_email"]
+    assert branch_of(flow, "send_welcome_email").condition == "!validate_email.disposable"
+
+
+def test_a_step_not_done_said_again_otherwise_is_done_once(demo):
+    """ "don't charge it, otherwise charge $5": charged twice (the step, and the one said)."""
+    flow = plan(
+        "Validate the order. If it's invalid, don't charge it, otherwise charge $5 and ship it "
+        "to 5 Elm St, Springfield",
+        demo,
+    )
+
+    assert _tools(flow) == ["validate_order", "process_payment", "create_shipment"]
+    assert tool_node(flow, "process_payment").inputs["amount"] == "5.0"
+    assert branch_of(flow, "process_payment").condition == "validate_order.valid"

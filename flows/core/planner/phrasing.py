@@ -88,7 +88,9 @@ _QUESTION_THEN_STEP = re.compile(
 #: "If it's invalid, don't send the welcome email; otherwise send it": the step, unless
 _IF_THEN_DONT = re.compile(
     r"\b(?P<if>if)\s+(?P<condition>[^,;.?!]+),\s*(?:then\s+)?(?:don't|do\s+not|never)\s+"
-    r"(?P<verb>[a-z]+)(?P<rest>[^;.?!]*)(?P<end>[;.?!]|$)"
+    # (the step ends where ", otherwise ..." starts: "don't send anything, otherwise ...")
+    r"(?P<verb>[a-z]+)(?P<rest>(?:(?!\s*,\s*(?:otherwise|else|if\s+not)\b)[^;.?!])*)"
+    r"(?P<end>[;.?!]|,(?=\s*(?:otherwise|else|if\s+not)\b)|$)"
     r"(?:\s*(?:otherwise|else|if\s+not)\s*,?\s*(?P<other>[^;.?!]+)(?P<other_end>[;.?!]|$))?",
     re.IGNORECASE,
 )
@@ -135,6 +137,23 @@ _TOLD_AFTER_DONT = re.compile(
 )
 
 
+#: Verbs of a message, and what a "send" sends when it is one
+_MESSAGE_VERBS = frozenset({"email", "e-mail", "send", "message", "text", "notify", "mail"})
+_A_MESSAGE = re.compile(r"\b(?:e-?mail|message|text|sms|note|notification)\b", re.IGNORECASE)
+
+
+def _said_again_otherwise(verb: str, other: str) -> bool:
+    """Whether what "otherwise" asks for is the step not done, said again in full ("don't
+    charge it; otherwise charge $5", "don't email her, otherwise send her a welcome email").
+    """
+    first = (other.split() or [""])[0].lower()
+    if first == verb.lower():
+        return True
+    if verb.lower() not in _MESSAGE_VERBS or first not in _MESSAGE_VERBS:
+        return False
+    return first != "send" or _A_MESSAGE.search(other) is not None
+
+
 def _unless_instead(match: re.Match[str]) -> str:
     """ "If X, don't Y; otherwise Y it" -> "Unless X, Y."; "If X, don't ship it; otherwise
     email them" -> "Unless X, ship it and email them." (what is not done when X holds is
@@ -142,7 +161,13 @@ def _unless_instead(match: re.Match[str]) -> str:
     unless = "Unless" if match.group("if")[0].isupper() else "unless"
     step = f"{match.group('verb')}{match.group('rest')}".strip()
     if _ANYTHING.match(step):
-        return match.group(0)  # "if it's disposable, don't send anything": nothing then
+        # "if it's disposable, don't send anything(, otherwise ...)": nothing then
+        if not match.group("other"):
+            return match.group(0)
+        return (
+            f"{match.group('if')} {match.group('condition')}, do nothing; otherwise "
+            f"{match.group('other').strip()}{match.group('other_end') or '.'}"
+        )
     other = (match.group("other") or "").strip()
     told = _TOLD_AFTER_DONT.search(step)
     if told is not None and not other:
@@ -151,7 +176,11 @@ def _unless_instead(match: re.Match[str]) -> str:
         cond, end = match.group("condition"), match.group("end") or "."
         return f"{unless} {cond}, {step[: told.start()]}; if {cond}, {step[told.end() :]}{end}"
     again = re.fullmatch(r"(?P<verb>[a-z]+)\s+(?:it|them|that)", other, re.IGNORECASE)
-    if other and not (again and again.group("verb").lower() == match.group("verb").lower()):
+    if again and again.group("verb").lower() == match.group("verb").lower():
+        pass  # "don't send the welcome email; otherwise send it": the step, as said first
+    elif other and _said_again_otherwise(match.group("verb"), other):
+        step = other  # "don't charge it, otherwise charge $5": the charge, as said then
+    elif other:
         step = f"{step} and {other}"
     end = (match.group("other_end") if other else match.group("end")) or "."
     return f"{unless} {match.group('condition')}, {step}{end}"
