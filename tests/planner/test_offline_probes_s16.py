@@ -162,3 +162,39 @@ def test_a_step_not_done_said_again_otherwise_is_done_once(demo):
     assert _tools(flow) == ["validate_order", "process_payment", "create_shipment"]
     assert tool_node(flow, "process_payment").inputs["amount"] == "5.0"
     assert branch_of(flow, "process_payment").condition == "validate_order.valid"
+
+
+def _maps(flow):
+    return {n.tool: n for n in flow.nodes if isinstance(n, MapNode)}
+
+
+def test_every_judged_one_after_a_loop_is_the_ones_judged_so(demo):
+    """ "open a ticket for every negative one" after "check the sentiment of each review in
+    the list" was refused (the planner cannot pick some of them)."""
+    flow = plan(
+        "Check the sentiment of each review in the list and open a ticket for every negative "
+        "one",
+        demo,
+    )
+
+    loops = _maps(flow)
+    assert loops["analyze_sentiment"].inputs["text"] == "item"
+    assert loops["create_ticket"].items == 'analyze_sentiment.filter(r, r.sentiment == "negative")'
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Summarize each page in the list and email them to me@x.com",
+        "For each URL in the list, fetch the page, summarize it and email the summary to me@x.com",
+    ],
+)
+def test_a_message_after_steps_on_each_page_sends_what_they_made(demo, prompt):
+    """The loop went on over the pages fetched: "email them" ran over the pages again, with
+    its text asked of the run, and never sent a summary."""
+    flow = plan(prompt, demo)
+
+    email = _maps(flow)["send_email"]
+    assert email.items == "summarize_text"
+    assert "item" in email.inputs["body"]
+    assert not email.inputs["body"].startswith("input.")

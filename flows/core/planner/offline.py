@@ -482,6 +482,9 @@ class Loop:
     filtered: str | None = None
     #: what `filtered` keeps, said of each result `r`
     kept: str | None = None
+    #: the nouns of the loops this one goes on from ("summarize each page": the summaries
+    #: run over the pages fetched, and "email them" later is still each page)
+    also: frozenset[str] = frozenset()
 
     @property
     def said(self) -> str:
@@ -4652,7 +4655,7 @@ class FlowBuilder:
             if (
                 self.loop is not None
                 and self.loop.sentence == clause.sentence
-                and self.loop.noun in (noun, _ANY_NOUN)
+                and (self.loop.noun in (noun, _ANY_NOUN) or noun in self.loop.also)
             )
             or self._each_of_the_last_loop(noun)
             or self._each_made_by_the_loop(noun)
@@ -4794,7 +4797,12 @@ class FlowBuilder:
         self._add(node, "map", clause, spec)
         # the values written: what "each page" or "each one" later in the sentence is
         said = _ANY_NOUN if literal_items else noun
-        self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec)
+        before = self.loop
+        goes_on = (
+            before is not None and before.sentence == clause.sentence and items == before.last_map
+        )
+        also = before.also | {before.noun} if before is not None and goes_on else frozenset()
+        self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec, also=also)
         return node_id
 
     def _each_made_by_the_loop(self, noun: str) -> bool:

@@ -3621,11 +3621,14 @@ _LOOP_THEN_CONDITION = re.compile(
 #: "validate each order in the list and charge the valid ones": a loop said in the first
 #: step, which a later step of the sentence continues ("the valid ones", "each one", "them").
 _LOOP_IN_FIRST_STEP = re.compile(
-    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+(?:(?:each|every)\s+(?P<noun>[a-z]+)|"
+    r"(?:^|(?<=[.!?;]\s))(?P<verb>[A-Za-z]+)\s+"
+    # "check the sentiment of each review in the list": what of each is checked
+    r"(?:the\s+(?P<field>[a-z]+(?:\s+[a-z]+)?)\s+of\s+)?(?:(?:each|every)\s+(?P<noun>[a-z]+)|"
     # "validate the email addresses in the list and ... each valid one"
     r"(?:all\s+)?the\s+(?P<nouns>[a-z]+(?:\s+[a-z]+)?s))\s+"
     r"(?P<list>(?:in|from|on)\s+the\s+(?:\w+\s+)?(?:list|batch|file|csv|sheet|queue))\s*,?\s+"
-    r"and\s+(?P<rest>[^.;!?\n]*?\b(?:ones|each\s+(?:[a-z]+\s+)?one|them|it)\b[^.;!?\n]*)",
+    r"and\s+(?P<rest>[^.;!?\n]*?\b(?:ones|(?:each|every)\s+(?:[a-z]+\s+)?one|them|it)\b"
+    r"[^.;!?\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -3660,14 +3663,16 @@ def _each_leads(match: re.Match[str]) -> str:
 def _loop_leads(match: re.Match[str]) -> str:
     if re.search(r"\b(?:me|us)\b", match["rest"], re.IGNORECASE):
         return match.group(0)  # "... and email me the invalid ones": one message, after it
-    rest = re.sub(r"\beach\s+([a-z]+)\s+one\b", r"the \1 ones", match["rest"], flags=re.I)
+    # ("for every negative one": the negative ones)
+    rest = re.sub(r"\b(?:each|every)\s+([a-z]+)\s+one\b", r"the \1 ones", match["rest"], flags=re.I)
     rest = re.sub(r"\beach\s+(?:one|of\s+them)\b", "it", rest, flags=re.I)
     found = match.groupdict()
     noun = found.get("noun") or " ".join(
         [*match["nouns"].split()[:-1], singular(match["nouns"].split()[-1])]
     )
     listed = f" {found['list']}" if found.get("list") else ""
-    return f"For each {noun}{listed}, {match['verb'].lower()} it and {rest}"
+    what = f"the {found['field']} of it" if found.get("field") else "it"
+    return f"For each {noun}{listed}, {match['verb'].lower()} {what} and {rest}"
 
 
 _ALL_OTHER = re.compile(
