@@ -198,3 +198,9 @@ def test_a_message_after_steps_on_each_page_sends_what_they_made(demo, prompt):
     assert email.items == "summarize_text"
     assert "item" in email.inputs["body"]
     assert not email.inputs["body"].startswith("input.")
+
+
+def test_a_step_gated_by_but_only_after_an_approval_is_titled_without_it(demo):
+    flow = plan("Charge $2,400 for order 77 but only after Maria approves it", demo)
+
+    assert tool_node(flow, "process_payment").title == "Charge $2400 for order 77"

@@ -10035,8 +10035,12 @@ def _slug(text: str) -> str:
     return slug[:60]
 
 
+#: What is left of "..., but only after Maria approves it" once the approval is its own node
+_LEFT_OF_A_GATE = re.compile(r"\s*,?\s+(?:but(?:\s+only)?|only)\s*$", re.IGNORECASE)
+
+
 def _title(text: str) -> str:
-    text = " ".join(text.split())
+    text = _LEFT_OF_A_GATE.sub("", " ".join(text.split()))
     return (text[:1].upper() + text[1:])[:200] if text else "Step"
 
 
