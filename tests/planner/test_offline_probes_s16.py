@@ -204,3 +204,17 @@ def test_a_step_gated_by_but_only_after_an_approval_is_titled_without_it(demo):
     flow = plan("Charge $2,400 for order 77 but only after Maria approves it", demo)
 
     assert tool_node(flow, "process_payment").title == "Charge $2400 for order 77"
+
+
+@pytest.mark.parametrize("prompt", ["charge the card 49.99 EUR for order 7", "charge card 12.50"])
+def test_an_amount_after_the_card_is_no_card_token(demo, prompt):
+    """ "the card 49.99": the amount was also the card's token."""
+    flow = plan(prompt, demo)
+
+    assert "card_token" not in tool_node(flow, "process_payment").inputs
+
+
+def test_a_token_after_the_card_is_still_its_token(demo):
+    flow = plan("charge card tok_visa 49.99 EUR for order 7", demo)
+
+    assert tool_node(flow, "process_payment").inputs["card_token"] == '"tok_visa"'

@@ -12193,10 +12193,21 @@ def _identifier_literals(
         for pattern in (_NAMED_CODE, _CODE_FOR_NAMED, _CODE_OF_ITS_NAME):
             match = re.search(pattern.format(noun=noun), text, re.IGNORECASE)
             code = match.group("code") if match else ""
-            if re.search(r"[\d_]", code):
+            if re.search(r"[\d_]", code) and not _no_code_of(name, code, taken):
                 found[name] = json.dumps(code.rstrip(".-"))
                 break
     return found
+
+
+def _no_code_of(name: str, value: str, taken: dict[str, str]) -> bool:
+    """Whether `value`, a number, is not `name`'s code: another input of the step takes it
+    ("charge the card 49.99 EUR": the amount), or `name` is a token, which is never a number
+    ("charge card 12.50"). "hs code 0901.21" is a code."""
+    if not re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return False
+    if split_identifier(name)[-1:] == ["token"]:
+        return True
+    return any(written == repr(float(value)) for written in taken.values())
 
 
 #: Last words of an input's name that say what kind of value it is, not a thing numbered.
@@ -12289,6 +12300,8 @@ def _field_values_said(
                 found[name] = json.dumps(match.group("quoted"))  # 'signer name "Ann"'
                 break
             value = match.group("value").rstrip(".-")
+            if coded and _no_code_of(name, value, taken):
+                continue  # "charge the card 49.99 EUR": the amount, no card's token
             looks = (
                 re.search(r"\d", value)
                 or re.fullmatch(r"[A-Z]{1,6}(?:[-_][A-Z0-9]+)+", value)
