@@ -11,7 +11,7 @@ import pytest
 
 from flows.core.engine import Engine
 from flows.core.events import NullSink
-from flows.core.ir import BranchNode, MapNode, ToolNode
+from flows.core.ir import ApprovalNode, BranchNode, MapNode, ToolNode
 from tests.planner.offline_plans import plan, refusal
 
 
@@ -218,3 +218,36 @@ def test_a_token_after_the_card_is_still_its_token(demo):
     flow = plan("charge card tok_visa 49.99 EUR for order 7", demo)
 
     assert tool_node(flow, "process_payment").inputs["card_token"] == '"tok_visa"'
+
+
+def _approval(flow):
+    return next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+
+
+@pytest.mark.parametrize(
+    ("prompt", "when"),
+    [
+        (
+            "For orders over $1000, require finance approval before payment. Then ship via "
+            "FedEx express.",
+            "input.amount > 1000.0",
+        ),
+        (
+            "For payments over $1000, require finance approval first, then charge the card",
+            "input.amount > 1000.0",
+        ),
+        (
+            "Validate the order. For orders above 500 EUR, a manager approves before we charge it.",
+            "validate_order.subtotal > 500.0",
+        ),
+    ],
+)
+def test_a_rule_for_those_over_an_amount_is_its_condition(demo, prompt, when):
+    """ "For orders over $1000, ..." was a step of its own (validating "orders over $1000", or
+    charging before the approval), and the approval was asked of every order."""
+    flow = plan(prompt, demo)
+
+    assert _approval(flow).when == when
+    charge = tool_node(flow, "process_payment")
+    assert charge.title != "For payments over $1000"
+    assert any("approval" in dep for dep in charge.after)

@@ -651,6 +651,7 @@ class FlowBuilder:
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
         text = _EACH_NOUN_LISTED.sub(self._each_noun_listed, text)  # "to each new hire: a, b"
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
+        text = _FOR_THOSE_OVER.sub(_if_it_is_over, text)  # "For orders over $1000, ..."
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
         text = _EACH_BEFORE_AN_ARTICLE.sub("each one", text)  # "send each a welcome email"
         # "with Dr. Osei": no stop (a quote keeps its own: '"Dr. Patel was gentle"')
@@ -8413,6 +8414,20 @@ _SAYS_NOT_WHEN = re.compile(
     r"relevant|warranted)|need\s+be|it\s+makes\s+sense)\s*$",
     re.IGNORECASE,
 )
+#: "For orders over $1000, require finance approval": the rule's condition, said of the
+#: kind of thing it is for (not a step on "orders over $1000")
+_FOR_THOSE_OVER = re.compile(
+    r"(?:^|(?<=[.;!?]\s))for\s+(?:(?:all|any|every)\s+)?(?P<nouns>[a-z]+s)\s+"
+    r"(?P<comparison>(?:over|above|under|below|exceeding|(?:of\s+)?(?:more|less|greater|fewer)"
+    r"\s+than|at\s+least|at\s+most)\s+[^,;.]*?\d[^,;]*?)\s*,\s*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _if_it_is_over(match: re.Match[str]) -> str:
+    return f"If the {singular(match['nouns'].lower())} is {match['comparison']}, "
+
+
 #: "send each a welcome email": "each" is each of them (not a loop over "a")
 _EACH_BEFORE_AN_ARTICLE = re.compile(r"\beach(?=\s+(?:a|an)\s)", re.IGNORECASE)
 _HANDLES_LISTED = re.compile(
