@@ -251,3 +251,16 @@ def test_a_rule_for_those_over_an_amount_is_its_condition(demo, prompt, when):
     charge = tool_node(flow, "process_payment")
     assert charge.title != "For payments over $1000"
     assert any("approval" in dep for dep in charge.after)
+
+
+def test_a_purpose_said_again_by_the_condition_after_it_is_the_condition(demo):
+    """ "look them up to make sure they don't already exist, and if they're new ...": refused
+    (no tool works on "don")."""
+    flow = plan(
+        "Validate their email, look them up to make sure they don't already exist, and if "
+        "they're new send the welcome email",
+        demo,
+    )
+
+    assert tool_node(flow, "lookup_user").title == "Look them up"
+    assert branch_of(flow, "send_welcome_email").condition == "!lookup_user.found"

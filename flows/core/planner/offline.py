@@ -10054,8 +10054,16 @@ def _slug(text: str) -> str:
 _LEFT_OF_A_GATE = re.compile(r"\s*,?\s+(?:but(?:\s+only)?|only)\s*$", re.IGNORECASE)
 
 
+#: "look up them" (the planner's reading of "look them up"), as people write it
+_PARTICLE_BEFORE_PRONOUN = re.compile(
+    r"\b(?P<verb>[a-z]+)\s+(?P<particle>up|out|off|back|down|over)\s+(?P<them>them|it|him|her)$",
+    re.IGNORECASE,
+)
+
+
 def _title(text: str) -> str:
     text = _LEFT_OF_A_GATE.sub("", " ".join(text.split()))
+    text = _PARTICLE_BEFORE_PRONOUN.sub(r"\g<verb> \g<them> \g<particle>", text)
     return (text[:1].upper() + text[1:])[:200] if text else "Step"
 
 

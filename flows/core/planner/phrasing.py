@@ -1727,6 +1727,10 @@ class PromptReader:
             state, rest = tail[: joint.start()].strip(), tail[joint.end() :].strip()
             if state and self.starts_with_verb(rest):
                 return f"{sentence[: purpose.start()].strip()}, and if {state}, {rest}"
+            if state and re.match(r"(?:if|unless|when|once)\b", rest, re.IGNORECASE):
+                # "look them up to make sure they don't exist, and if they're new, ...": the
+                # condition said next is what it makes sure of
+                return f"{sentence[: purpose.start()].strip()}, and {rest}"
         return sentence
 
     def _case_for_kind(self, match: re.Match[str]) -> str:
