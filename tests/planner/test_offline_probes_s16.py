@@ -264,3 +264,23 @@ def test_a_purpose_said_again_by_the_condition_after_it_is_the_condition(demo):
 
     assert tool_node(flow, "lookup_user").title == "Look them up"
     assert branch_of(flow, "send_welcome_email").condition == "!lookup_user.found"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Check the sentiment of the feedback and if it's negative escalate it to a high "
+        "priority ticket",
+        "Check the sentiment of the feedback and if it's negative escalate to a ticket with "
+        "high priority",
+    ],
+)
+def test_escalated_to_a_ticket_is_a_ticket_opened(demo, prompt):
+    """The message was classified instead ("a high priority ticket" read as the classifier's
+    priority), or refused."""
+    flow = plan(prompt, demo)
+
+    ticket = tool_node(flow, "create_ticket")
+    assert ticket.inputs["priority"] == '"high"'
+    assert branch_of(flow, ticket.id).condition == 'analyze_sentiment.sentiment == "negative"'
+    assert not any(isinstance(n, ToolNode) and n.tool == "classify_ticket" for n in flow.nodes)

@@ -645,6 +645,7 @@ class FlowBuilder:
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = self._background_left_out(text)
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
@@ -8412,6 +8413,12 @@ _ASKS_IN_IT = re.compile(
 _SAYS_NOT_WHEN = re.compile(
     r"^\s*(?:(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate|applicable|"
     r"relevant|warranted)|need\s+be|it\s+makes\s+sense)\s*$",
+    re.IGNORECASE,
+)
+#: "escalate it to a high priority ticket": a ticket opened (not the message classified)
+_ESCALATED_TO_A_RECORD = re.compile(
+    r"\bescalate\s+(?:it\s+|this\s+|them\s+|the\s+\w+\s+)?(?:to|into|as)\s+"
+    r"(?=(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:ticket|case|incident)\b)",
     re.IGNORECASE,
 )
 #: "For orders over $1000, require finance approval": the rule's condition, said of the
