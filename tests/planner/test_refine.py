@@ -788,3 +788,31 @@ def test_a_message_of_something_else_says_its_own(demo, receipt):
     added = [n for n in result.flow.nodes if n.tool == "send_email" and n.id != "send_email"]
     assert added
     assert added[0].inputs["body"] != receipt.node("send_email").inputs["body"]
+
+
+@pytest.mark.parametrize(
+    ("instruction", "attempts"),
+    [
+        ("retry the charge if it fails", 3),
+        ("retry the payment if needed", 3),
+        ("retry the payment a few times", 4),
+        ("retry the payment twice", 3),
+    ],
+)
+def test_retries_said_without_a_count_take_the_planners(demo, shipped, instruction, attempts):
+    """They were refused: only "retry the payment 3 times" was understood."""
+    result = refine(instruction, demo, flow=shipped)
+
+    assert result.ok, result.error
+    assert len(result.flow.nodes) == len(shipped.nodes)
+    assert result.flow.node("process_payment").retry.max_attempts == attempts
+
+
+@pytest.mark.parametrize("instruction", ["charge 99.50 instead", "charge $99.50 instead"])
+def test_an_amount_said_again_replaces_the_one_read_from_a_step(demo, shipped, instruction):
+    """The charge read the validation's subtotal: "charge 99.50 instead" was refused as
+    saying no new value ("99.50" is not how 99.5 is written)."""
+    result = refine(instruction, demo, flow=shipped)
+
+    assert result.ok, result.error
+    assert float(result.flow.node("process_payment").inputs["amount"]) == 99.5

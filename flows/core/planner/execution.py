@@ -137,6 +137,14 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else _COUNTS[word.lower()]
 
 
+def retries_of(said: str | None) -> int:
+    """The retries a count says ("3", "twice", "a few"), or DEFAULT_RETRIES when none is."""
+    if not said:
+        return DEFAULT_RETRIES
+    words = " ".join(said.lower().split())
+    return _FEW[words] if words in _FEW else _count(words)
+
+
 #: "if the payment fails, retry twice and then email the customer": the retries, then the
 #: email, which still waits on the failure the retries did not mend ("if it fails, retry 3
 #: times, then email the owner" is a step of its own after the retried one).
@@ -202,8 +210,7 @@ def run_settings(text: str) -> tuple[str, RunSettings]:
             attempts = _count(match.group("count"))
             text = text[: match.start()] + match.group("step") + text[match.end() :]
     if attempts is None and (match := _retries_uncounted(text)) is not None:
-        few = (match.group("few") or "").lower()
-        attempts = _FEW.get(" ".join(few.split()), DEFAULT_RETRIES) + 1
+        attempts = retries_of(match.group("few")) + 1
         text = text[: match.start()] + text[match.end() :]
     if attempts is None and (match := _NO_RETRIES.search(text)) is not None:
         # "charge the card with no retries": one attempt

@@ -11,7 +11,7 @@ Handled forms (anything else fails with a message that lists them):
                      "don't make send_email wait for summarize_text"
 - set an input:      "set the subject of send_email to 'Welcome!'", "make the amount 150"
 - change a step:      "charge in EUR instead", "ship express", "send it to kim@x.com instead"
-- retry a step:       "retry the payment 3 times"
+- retry a step:       "retry the payment 3 times", "retry the charge if it fails"
 - guard a step:       "only charge it if the order is valid"
 """
 
@@ -35,6 +35,7 @@ from flows.core.ir import (
 )
 from flows.core.planner.base import PlanningError
 from flows.core.planner.conditions import resolve_condition
+from flows.core.planner.execution import retries_of
 from flows.core.planner.lexicon import split_identifier, stem, stems, synonyms
 from flows.core.planner.number_words import amounts_in_words_as_digits
 from flows.core.planner.offline import FlowBuilder, _slug
@@ -577,30 +578,30 @@ def _choices_said(flow: Flow, text: str, tools: Sequence[ToolSpec]) -> list[SetI
 
 #: "retry the payment 3 times", "retry charging up to 5 times": the attempts of a step.
 _RETRIES_SAID = re.compile(
-    r"^(?:please\s+)?(?:retry|re-try)\s+(?:the\s+)?(?P<node>.+?)\s+(?:up\s+to\s+)?"
-    r"(?P<count>\d+|once|twice|three|four|five)\s*(?:times?|x)?"
-    r"(?:\s+(?:on\s+(?:errors?|failures?)|(?:if|when)\s+(?:it|they)\s+(?:fails?|errors?)))?$",
+    r"^(?:please\s+)?(?:retry|re-try)\s+(?:the\s+)?(?P<node>.+?)"
+    r"(?:\s+(?:up\s+to\s+)?(?P<count>\d+|once|twice|three|four|five|a\s+few|a\s+couple(?:\s+of)?|"
+    r"several)\s*(?:times?|x)?)?"
+    r"(?P<why>\s+(?:on\s+(?:errors?|failures?)|(?:if|when)\s+(?:it|they)\s+(?:fails?|errors?)|"
+    r"(?:if|when|as)\s+(?:needed|necessary)))?$",
     re.IGNORECASE,
 )
-_COUNTS = {"once": 1, "twice": 2, "three": 3, "four": 4, "five": 5}
 #: The most attempts a step's retry policy allows (`Retry.max_attempts`).
 _MAX_ATTEMPTS = 20
 
 
 def _retries_said(flow: Flow, text: str) -> UpdateNode | None:
     """Retries of a tool step the instruction names: its attempts are the first and the
-    retries ("retry the payment 3 times": 4 in all). Without it, a second payment was added."""
+    retries ("retry the payment 3 times": 4 in all; "retry the charge if it fails": the
+    planner's default). Without it, a second payment was added."""
     match = _RETRIES_SAID.match(text)
-    if match is None:
+    if match is None or not (match.group("count") or match.group("why")):
         return None
     node_id = _node_named(flow, match.group("node"), text)
     node = next((n for n in flow.nodes if n.id == node_id), None)
     if not isinstance(node, ToolNode | MapNode):  # a map retries each item's call
         return None
-    said = match.group("count").lower()
-    retries = _COUNTS.get(said) or int(said)
     retry = node.retry or Retry()
-    attempts = min(retries + 1, _MAX_ATTEMPTS)
+    attempts = min(retries_of(match.group("count")) + 1, _MAX_ATTEMPTS)
     return UpdateNode(
         id=node_id, changes={"retry": {**retry.model_dump(), "max_attempts": attempts}}
     )
@@ -956,6 +957,10 @@ def _add_approval(
     return operations
 
 
+#: Inputs that take a sum of money, by their names
+_MONEY_INPUTS = frozenset({"amount", "total", "price", "sum"})
+
+
 def _amount_the_step_writes(
     step: Any, operations: list[EditOperation]
 ) -> list[EditOperation]:
@@ -965,7 +970,7 @@ def _amount_the_step_writes(
     written = [
         expression
         for field, expression in (getattr(step, "inputs", None) or {}).items()
-        if field in ("amount", "total", "price", "sum")
+        if field in _MONEY_INPUTS
         and re.fullmatch(r"-?\d+(?:\.\d+)?", expression)
     ]
     if len(written) != 1:
@@ -975,7 +980,7 @@ def _amount_the_step_writes(
     for op in operations:
         when = getattr(op.node, "when", None) if isinstance(op, AddNode) else None
         if isinstance(op, AddNode) and isinstance(op.node, ApprovalNode) and when:
-            names = set(re.findall(r"(?<![\w.])input\.(amount|total|price|sum)\b", when))
+            names = set(re.findall(rf"(?<![\w.])input\.({'|'.join(_MONEY_INPUTS)})\b", when))
             for name in names:
                 when = re.sub(rf"(?<![\w.])input\.{name}\b", written[0], when)
             replaced |= names
@@ -1081,9 +1086,13 @@ def _number_said_again(step: ToolNode, action: str) -> list[EditOperation]:
         and isinstance(json.loads(expression), int | float)
         and not isinstance(json.loads(expression), bool)
     ]
+    if not numeric:
+        # "charge 99.50 instead" of the amount the validation read: the input named for money
+        numeric = [field for field in step.inputs if field in _MONEY_INPUTS]
     if len(said) != 1 or len(numeric) != 1:
         return []
     return [SetInput(node=step.id, field=numeric[0], expression=said[0])]
+
 
 
 def _readdressed(flow: Flow, action: str, tools: Sequence[ToolSpec]) -> SetInput | None:
@@ -1338,5 +1347,7 @@ def _said_in(value: Any, title: str) -> re.Match[str] | None:
         return None
     if isinstance(value, str):
         return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", title, re.IGNORECASE)
-    number = re.escape(f"{value:g}")
-    return re.search(rf"(?<![\d.]){number}(?:\.0+)?(?![\d.])", title)
+    written = f"{value:g}"
+    # ("99.50" for 99.5, "120.00" for 120)
+    zeros = "0*" if "." in written else r"(?:\.0+)?"
+    return re.search(rf"(?<![\d.]){re.escape(written)}{zeros}(?![\d.])", title)
