@@ -284,3 +284,16 @@ def test_escalated_to_a_ticket_is_a_ticket_opened(demo, prompt):
     assert ticket.inputs["priority"] == '"high"'
     assert branch_of(flow, ticket.id).condition == 'analyze_sentiment.sentiment == "negative"'
     assert not any(isinstance(n, ToolNode) and n.tool == "classify_ticket" for n in flow.nodes)
+
+
+def test_approval_from_an_address_said_first_keeps_the_address(demo):
+    """ "approval from jane@acme.com": the assignee was "jane", a username nobody may have;
+    the address finds her account by its email when the step opens."""
+    flow = plan(
+        "Get approval from jane@acme.com for the $300 purchase, then charge $300 for order 12",
+        demo,
+    )
+
+    approval = _approval(flow)
+    assert approval.assignees.users == ["jane@acme.com"]
+    assert approval.instructions == "Approve the purchase."

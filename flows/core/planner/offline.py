@@ -9541,8 +9541,10 @@ def _money_in(text: str) -> re.Match[str] | None:
 #: "approve any refund over $200", "sign off on the purchase": what is approved.
 _APPROVED_THING = re.compile(
     # ("a manager's approval for any refund over 200": what the approval is of)
-    r"\b(?:approve|approval\s+(?:for|of|on)|sign\s+off\s+on|authori[sz]e)\s+"
-    r"(?:(?:the|any|each|every|this|a|an|their|all)\s+"
+    # ("approval from jane@acme.com for the $300 purchase": who, then what, and its price)
+    r"\b(?:approve|approval(?:\s+(?:from|by)\s+[\w.@+-]+(?:\s+team)?)?\s+(?:for|of|on)|"
+    r"sign\s+off\s+on|authori[sz]e)\s+"
+    r"(?:(?:the|any|each|every|this|a|an|their|all)\s+(?:[$€£][\d,.]+\s+)?"
     # ("sign off on refunds over 200": a plural with no determiner)
     r"|(?=[a-z]{2,}s\b(?<!\bthis)))(?P<thing>(?!request\b)[a-z]+)\b",
     re.IGNORECASE,

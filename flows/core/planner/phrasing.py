@@ -4585,7 +4585,10 @@ _ADDRESS_APPROVES = re.compile(
     r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for|from|by)\s+(?P<who>[\w.+-]+@[\w-]+"
     r"(?:\.[\w-]+)+)\b(?=[^.;!?]*\b(?:approv|sign|authori|ok\b|okay))"
     r"|(?P<who2>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s+(?:must|should|has\s+to|needs?\s+to|to|will)\s+"
-    r"(?:approv|sign|authori)",
+    r"(?:approv|sign|authori)"
+    # "get approval from jane@acme.com for ...": the approval said first
+    r"|\b(?:approval|sign-?off|authori[sz]ation|ok|okay)\s+(?:from|by)\s+"
+    r"(?P<who3>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\b",
     re.IGNORECASE,
 )
 
@@ -4595,7 +4598,7 @@ def assignee_users(text: str) -> list[str]:
     is no role or department ("have Jane approve" -> ["jane"]), as usernames."""
     address = _ADDRESS_APPROVES.search(text)
     if address is not None:
-        return [(address["who"] or address["who2"]).lower()]
+        return [(address["who"] or address["who2"] or address["who3"]).lower()]
     cleaned = _ONE_OF_THEM.sub("", _without_counts(text))
     for pattern in _ASSIGNEE_PATTERNS:
         for match in pattern.finditer(cleaned):
