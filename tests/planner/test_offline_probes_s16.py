@@ -297,3 +297,41 @@ def test_approval_from_an_address_said_first_keeps_the_address(demo):
     approval = _approval(flow)
     assert approval.assignees.users == ["jane@acme.com"]
     assert approval.instructions == "Approve the purchase."
+
+
+@pytest.mark.parametrize(
+    ("prompt", "category"),
+    [
+        ("Make a ticket for billing saying 'card declined twice' with high priority", '"billing"'),
+        ("make a support ticket about the login bug with urgent priority", None),
+    ],
+)
+def test_a_ticket_made_is_a_ticket_created(demo, prompt, category):
+    """ "make a ticket ... with high priority" picked the classifier ("ticket" and "priority"
+    are its words too) and was refused: it has no priority to set."""
+    flow = plan(prompt, demo)
+
+    ticket = tool_node(flow, "create_ticket")
+    assert ticket.inputs["priority"] in ('"high"', '"urgent"')
+    assert ticket.inputs.get("category") == category
+
+
+def test_make_stays_make_for_what_no_tool_creates(demo):
+    flow = plan("make a payment of $5 for order 3", demo)
+
+    assert tool_node(flow, "process_payment").inputs["amount"] == "5.0"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "get the page at https://example.com/pricing, pull out the key points and post them to "
+        "ops@example.com",
+        "extract the key points of https://example.com/pricing",
+    ],
+)
+def test_the_key_points_are_a_summary(demo, prompt):
+    """The first was refused (no tool works on "key"); the second fetched the page alone."""
+    flow = plan(prompt, demo)
+
+    assert tool_node(flow, "summarize_text").inputs["text"] == "fetch_url.text"

@@ -48,7 +48,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "stock inventory available availability",
         "tax taxes vat gst hst",
         "calculate compute calculation tally",
-        "summarize summarise summary digest tldr recap gist overview synopsis condense",
+        "summarize summarise summary digest tldr recap gist overview synopsis condense "
+        "highlights takeaways",
         "sentiment mood tone feeling emotion happy unhappy angry upset frustrated annoyed "
         "satisfied dissatisfied pleased displeased",
         "classify classification categorize categorise category triage label sort topic",

@@ -646,6 +646,8 @@ class FlowBuilder:
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
+        text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
+        text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
         text = self._background_left_out(text)
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
@@ -1082,6 +1084,18 @@ class FlowBuilder:
             f"{match['lead']}Look up each of these {noun}s: {', '.join(names)}. "
             f"{match['step'][:1].upper()}{match['step'][1:]} to each one"
         )
+
+    def _made_is_created(self, match: re.Match[str]) -> str:
+        """ "make a ticket for billing": a ticket created, when a tool creates that thing
+        (the classifier was picked: "ticket" and "priority" are its words too)."""
+        said = {stem(singular(w.lower())) for w in match["words"].split()}
+        for spec in self.specs.values():
+            words = {stem(w) for w in split_identifier(spec.id)}
+            if stem("create") in words and any(
+                thing in words or words & synonyms(thing) for thing in said
+            ):
+                return f"{match['lead']}create "
+        return match[0]
 
     def _handles_in(self, action: str) -> list[str]:
         """Words in lower case that are no word at all ("mpatel", "rgarcia"): sign-in names."""
@@ -8421,6 +8435,25 @@ _ESCALATED_TO_A_RECORD = re.compile(
     r"(?=(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:ticket|case|incident)\b)",
     re.IGNORECASE,
 )
+#: "make a ticket", "make a new support case": the verb, and the thing made
+_MADE = re.compile(
+    r"(?P<lead>^|(?<=[.;,!?]\s)|\band\s|\bthen\s)make\s+"
+    r"(?=(?:a|an)\s+(?P<words>(?:[\w-]+\s+){0,2}[\w-]+))",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: "pull out the key points", "extract the main takeaways of ...": a summary of it
+_KEY_POINTS = re.compile(
+    r"\b(?:pull\s+out|extract|get|list|find|identify|grab|give\s+me)\s+(?:the\s+)?"
+    r"(?:key|main|most\s+important)\s+(?:points|takeaways|ideas|facts)"
+    r"(?P<of>\s+(?:of|from|in)\b)?",
+    re.IGNORECASE,
+)
+
+
+def _summarized(match: re.Match[str]) -> str:
+    return "summarize" if match["of"] else "summarize it"
+
+
 #: "For orders over $1000, require finance approval": the rule's condition, said of the
 #: kind of thing it is for (not a step on "orders over $1000")
 _FOR_THOSE_OVER = re.compile(
