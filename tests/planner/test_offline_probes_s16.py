@@ -172,8 +172,7 @@ def test_every_judged_one_after_a_loop_is_the_ones_judged_so(demo):
     """ "open a ticket for every negative one" after "check the sentiment of each review in
     the list" was refused (the planner cannot pick some of them)."""
     flow = plan(
-        "Check the sentiment of each review in the list and open a ticket for every negative "
-        "one",
+        "Check the sentiment of each review in the list and open a ticket for every negative one",
         demo,
     )
 
@@ -335,3 +334,21 @@ def test_the_key_points_are_a_summary(demo, prompt):
     flow = plan(prompt, demo)
 
     assert tool_node(flow, "summarize_text").inputs["text"] == "fetch_url.text"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "condition"),
+    [
+        (
+            "Is kim@example.com a real address? If so, welcome her.",
+            "send_welcome_email",
+            "validate_email.valid",
+        ),
+        ("Is the order valid? If not, email ops@x.com", "send_email", "!validate_order.valid"),
+    ],
+)
+def test_a_yes_no_question_is_the_check_its_answer_reads(demo, prompt, tool, condition):
+    """ "If so" after the question was refused: no step before it told anything."""
+    flow = plan(prompt, demo)
+
+    assert branch_of(flow, tool_node(flow, tool).id).condition == condition

@@ -648,6 +648,8 @@ class FlowBuilder:
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
+        # "Is kim@x.com a real address? If so, ...": the check the answer is of
+        text = _YES_NO_QUESTION.sub(_whether_asked, text)
         text = self._background_left_out(text)
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
@@ -8452,6 +8454,22 @@ _KEY_POINTS = re.compile(
 
 def _summarized(match: re.Match[str]) -> str:
     return "summarize" if match["of"] else "summarize it"
+
+
+#: "Is kim@x.com a real address?", "Is the order valid?": a yes/no question about an address
+#: the request writes or a thing it names, as a check of it
+_YES_NO_QUESTION = re.compile(
+    # (a question about a code, "is truck TRK-14 available?", is read by its own rules)
+    r"(?:^|(?<=[.!;]\s))(?P<aux>is|are)\s+(?P<subject>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+    # (and answered by "if ..." next: "Is the order valid? Charge it." is the condition)
+    r"(?:the|this|that|my|our|their|his|her)\s+[a-z]+)\s+(?P<rest>[^?.!;]{2,80})\?"
+    r"(?=\s*if\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _whether_asked(match: re.Match[str]) -> str:
+    return f"Check whether {match['subject']} {match['aux'].lower()} {match['rest']}."
 
 
 #: "For orders over $1000, require finance approval": the rule's condition, said of the
