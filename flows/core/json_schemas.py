@@ -88,11 +88,18 @@ def error_path(error: jsonschema.ValidationError) -> str:
     """Where a value is wrong, as `a/0/b` ("" for the value as a whole). For a missing
     required field, its name: the path says where it is wanted, as for a wrong value
     (`amount`, not the form as a whole)."""
-    missing: list[str] = []
-    if error.validator == "required" and isinstance(error.instance, dict):
-        wanted = error.validator_value if isinstance(error.validator_value, list) else []
-        missing = [name for name in wanted if name not in error.instance][:1]
-    return "/".join(str(p) for p in [*error.absolute_path, *missing])
+    return "/".join(str(p) for p in [*error.absolute_path, *_missing_field(error)])
+
+
+def _missing_field(error: jsonschema.ValidationError) -> list[str]:
+    """The required field a `required` error is about. jsonschema reports each missing field
+    as its own error, naming it only in the message ("'name' is a required property")."""
+    if error.validator != "required" or not isinstance(error.instance, dict):
+        return []
+    wanted = error.validator_value if isinstance(error.validator_value, list) else []
+    missing = [name for name in wanted if name not in error.instance]
+    named = [name for name in missing if error.message.startswith(f"{name!r} ")]
+    return (named or missing)[:1]
 
 
 def unknown_fields(value: Any, schema: Any) -> list[str]:

@@ -482,6 +482,31 @@ def test_a_run_input_with_several_problems_names_each_of_them(user, make_version
     assert enqueued == []
 
 
+@pytest.mark.django_db
+def test_each_missing_required_field_is_named_at_its_own_path(user, make_version, api, enqueued):
+    # Given a flow that requires two fields, and an input that has neither
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {
+        "type": "object",
+        "properties": {"email": {"type": "string"}, "name": {"type": "string"}},
+        "required": ["email", "name"],
+    }
+    version = make_version(typed)
+
+    response = api.post("/api/v1/runs/", {"flow_version": version.id, "input": {}},
+                        format="json")
+
+    # Then each missing field is reported where it is wanted, not at the first one's path
+    assert response.status_code == 400, response.content
+    error = _error(response)
+    assert error["details"]["errors"] == [
+        {"path": "email", "message": "'email' is a required property"},
+        {"path": "name", "message": "'name' is a required property"},
+    ]
+    assert "at name: 'name' is a required property" in error["message"]
+    assert not Run.objects.exists()
+
+
 def test_a_running_run_says_until_when_its_worker_holds_it(user, make_version, api, enqueued):
     # Given a run a worker holds until a given time, and one no worker holds
     from datetime import UTC, datetime
