@@ -507,6 +507,26 @@ def test_each_missing_required_field_is_named_at_its_own_path(user, make_version
     assert not Run.objects.exists()
 
 
+@pytest.mark.django_db
+def test_a_version_the_registry_no_longer_runs_names_its_issues(make_version, api, enqueued):
+    # Given a version saved valid whose tool has since left the registry
+    version = make_version(chain(1, tool="a_tool_deleted_since"))
+
+    response = api.post("/api/v1/runs/", {"flow_version": version.id, "input": {}},
+                        format="json")
+
+    # Then the refusal names the node and field as the validator does, not only in words
+    assert response.status_code == 400, response.content
+    error = _error(response)
+    assert error["code"] == "invalid_flow"
+    (issue,) = error["details"]["issues"]
+    assert (issue["code"], issue["field"]) == ("unknown_tool", "tool")
+    assert issue["node"] == "n1"
+    assert issue["hint"]
+    assert "a_tool_deleted_since" in error["message"]
+    assert not Run.objects.exists()
+
+
 def test_a_running_run_says_until_when_its_worker_holds_it(user, make_version, api, enqueued):
     # Given a run a worker holds until a given time, and one no worker holds
     from datetime import UTC, datetime
