@@ -725,6 +725,13 @@ class FlowDetailApi(ApiView):
     def patch(self, request: Request, flow_id: int) -> Response:
         """Rename, describe or share a flow (owner or staff). The IR changes by new versions."""
         flow = selectors.flow_get_for_edit(user=request.user, flow_id=flow_id)
+        if isinstance(request.data, Mapping) and "ir" in request.data:
+            # The one field a newcomer sends here that belongs elsewhere: say where.
+            raise serializers.ValidationError({"ir": [
+                "A flow's IR changes by a new version: POST {\"ir\": ...} to "
+                f"/api/v1/flows/{flow.pk}/versions/ (this request takes description, name, "
+                "shared_with_groups)."
+            ]})
         data = validated(
             FlowInput, request.data, partial=True, context={"user": request.user}
         )
