@@ -28,11 +28,16 @@ _ROOT_URI = "urn:dynamicflow:schema"
 Unresolvable = referencing.exceptions.Unresolvable
 
 
-def schema_validator(schema: Any) -> jsonschema.protocols.Validator:
+def schema_validator(schema: Any, *, formats: bool = False) -> jsonschema.protocols.Validator:
     """A validator for `schema` (its `$schema` dialect, else 2020-12) that resolves
-    references only within the schema itself: anything else raises `Unresolvable`."""
+    references only within the schema itself: anything else raises `Unresolvable`.
+
+    `formats`: also check the `format`s jsonschema knows (email, date, uuid, ipv4, ...), as
+    the web app's forms do, for what a person or client sends (a run input, an approval's
+    form); a tool's own answers are not held to them."""
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    return cls(schema, registry=referencing.Registry())
+    checker = cls.FORMAT_CHECKER if formats else None
+    return cls(schema, registry=referencing.Registry(), format_checker=checker)
 
 
 def with_required_lists(schema: Any) -> Any:

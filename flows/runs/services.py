@@ -98,7 +98,7 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
     which = f"inputs[{index}]" if index is not None else "the run input"
     try:
         # never jsonschema.validate: it would fetch a `$ref` to anywhere (json_schemas)
-        validator = schema_validator(with_required_lists(flow.input_schema))
+        validator = schema_validator(with_required_lists(flow.input_schema), formats=True)
         # every problem at once, as a form shows them, not only the first
         errors = errors_by_path(validator, run_input)
     except (jsonschema.SchemaError, Unresolvable) as exc:

@@ -527,6 +527,30 @@ def test_a_version_the_registry_no_longer_runs_names_its_issues(make_version, ap
     assert not Run.objects.exists()
 
 
+
+@pytest.mark.django_db
+def test_a_run_input_is_held_to_the_formats_the_start_form_checks(make_version, api, enqueued):
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {
+        "type": "object",
+        "properties": {"email": {"type": "string", "format": "email"},
+                       "due": {"type": "string", "format": "date"}},
+    }
+    version = make_version(typed)
+
+    refused = api.post("/api/v1/runs/", {"flow_version": version.id,
+                                         "input": {"email": "nobody", "due": "2026-12-24"}},
+                       format="json")
+    fine = api.post("/api/v1/runs/", {"flow_version": version.id,
+                                      "input": {"email": "a@example.com", "due": "2026-12-24"}},
+                    format="json")
+
+    assert refused.status_code == 400, refused.content
+    error = _error(refused)
+    assert (error["code"], error["details"]["path"]) == ("invalid_input", "email")
+    assert fine.status_code == 201, fine.content
+    assert Run.objects.count() == 1
+
 def test_a_running_run_says_until_when_its_worker_holds_it(user, make_version, api, enqueued):
     # Given a run a worker holds until a given time, and one no worker holds
     from datetime import UTC, datetime
