@@ -165,7 +165,7 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
         )
     try:
         error = jsonschema.exceptions.best_match(
-            schema_validator(with_required_lists(schema)).iter_errors(value)
+            schema_validator(with_required_lists(schema), formats=True).iter_errors(value)
         )
     except Unresolvable as exc:
         raise RunServiceError(

@@ -6,7 +6,7 @@ other path under /api/ answers a JSON 404 in the API's error format, not an HTML
 """
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path, re_path, reverse
+from django.urls import Resolver404, include, path, re_path, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
@@ -19,9 +19,19 @@ from flows.api.errors import error_body
 
 @csrf_exempt  # any method may land here; the answer is a 404 whatever it is
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
-    return JsonResponse(
-        error_body("not_found", f"There is no API endpoint at {request.path}."), status=404
-    )
+    message = f"There is no API endpoint at {request.path}."
+    if not request.path.endswith("/") and _is_endpoint(request.path + "/"):
+        # Every path of the API ends with a slash; a POST cannot be redirected to it.
+        message += f" Did you mean {request.path}/ (with the final slash)?"
+    return JsonResponse(error_body("not_found", message), status=404)
+
+
+def _is_endpoint(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.func is not api_not_found
 
 
 #: What /api/v1/ lists: each collection an integrator starts from, by its route name.

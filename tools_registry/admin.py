@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -35,12 +34,7 @@ from tools_registry.services import (
     mcp_server_import_tools,
     tool_try,
 )
-from tools_registry.tool_config import (
-    address_warnings,
-    assignee_warnings,
-    credential_warnings,
-    schema_warnings,
-)
+from tools_registry.tool_config import tool_warnings
 
 
 def pretty_json(value: Any) -> str:
@@ -138,14 +132,7 @@ class ToolAdmin(admin.ModelAdmin):
         if change and {"input_schema", "output_schema", "config"} & set(form.changed_data):
             obj.version += 1
         super().save_model(request, obj, form, change)
-        allowed = settings.DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS
-        warnings = [
-            *credential_warnings(obj),
-            *address_warnings(obj, allowed),
-            *assignee_warnings(obj),
-            *schema_warnings(obj),
-        ]
-        for warning in warnings:
+        for warning in tool_warnings(obj):
             self.message_user(request, warning, level=messages.WARNING)
 
     def has_delete_permission(self, request: HttpRequest, obj: Tool | None = None) -> bool:

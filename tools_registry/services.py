@@ -127,6 +127,68 @@ def tools_sync_after_migrate(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 
         print(f"  Synced code tools: {report.summary()}")
 
 
+# --- tools written by admins -----------------------------------------------------------
+
+#: The kinds an admin registers: python tools come from code, MCP tools from their server.
+WRITABLE_KINDS = (Tool.Kind.HTTP, Tool.Kind.LLM, Tool.Kind.APPROVAL)
+WRITABLE_KIND_CHOICES = [(kind.value, kind.label) for kind in WRITABLE_KINDS]
+#: What may change on a tool that code or an MCP import describes (as in the admin).
+SOURCED_FIELDS = {"enabled", "access", "access_groups"}
+#: A change to these bumps the tool's version (as the admin's save does).
+VERSIONED_FIELDS = {"input_schema", "output_schema", "config"}
+
+
+def tool_create(*, access_groups: Any = (), **fields: Any) -> Tool:
+    """Register an admin tool (http, llm or approval), checked as the admin checks it."""
+    tool = Tool(source=Tool.Source.ADMIN, **fields)
+    with transaction.atomic():
+        _check_tool(tool, access_groups)
+        tool.save()
+        tool.access_groups.set(access_groups)
+    return tool
+
+
+def tool_update(tool: Tool, *, access_groups: Any = None, **changes: Any) -> Tool:
+    """Change a tool; a code or MCP tool only in who may use it and whether it is enabled."""
+    if tool.source != Tool.Source.ADMIN:
+        fixed = sorted(set(changes) - SOURCED_FIELDS)
+        if fixed:
+            message = (f"{tool.id} comes from {tool.get_source_display().lower()}: only "
+                       "enabled, access and access_groups can change.")
+            raise ValidationError(dict.fromkeys(fixed, message))
+    if any(changes.get(name, getattr(tool, name)) != getattr(tool, name)
+           for name in VERSIONED_FIELDS):
+        tool.version += 1
+    for name, value in changes.items():
+        setattr(tool, name, value)
+    groups = list(tool.access_groups.all()) if access_groups is None else access_groups
+    with transaction.atomic():
+        _check_tool(tool, groups)
+        tool.save()
+        if access_groups is not None:
+            tool.access_groups.set(access_groups)
+    return tool
+
+
+def tool_delete(tool: Tool) -> None:
+    """Delete an admin or MCP tool and the joins that use it (a code tool's row comes back
+    at the next sync: disable it instead)."""
+    if tool.source == Tool.Source.CODE:
+        raise ValidationError(
+            {"id": f"{tool.id} comes from code and comes back at the next sync: disable it."}
+        )
+    tool.delete()
+
+
+def _check_tool(tool: Tool, access_groups: Any) -> None:
+    # full_clean: the field checks, the id's uniqueness and Tool.clean (schemas, config)
+    tool.full_clean()
+    if tool.access == Tool.Access.GROUPS and not access_groups:
+        raise ValidationError(
+            {"access_groups": "Choose the groups whose members may use the tool."}
+        )
+
+
 # --- joins -------------------------------------------------------------------------------
 
 

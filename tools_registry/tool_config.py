@@ -16,6 +16,7 @@ import ipaddress
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.conf import settings
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.core.json_schemas import schema_problem_at
@@ -194,6 +195,16 @@ def _saved_http_config(tool: Tool) -> HttpConfig | None:
     except ValidationError:
         return None
     return config if isinstance(config, HttpConfig) else None
+
+
+def tool_warnings(tool: Tool) -> list[str]:
+    """What runs of a saved tool would refuse or miss (the admin shows them on save)."""
+    return [
+        *credential_warnings(tool),
+        *address_warnings(tool, getattr(settings, "DYNAMICFLOW_ALLOWED_PRIVATE_HOSTS", ())),
+        *assignee_warnings(tool),
+        *schema_warnings(tool),
+    ]
 
 
 def credential_warnings(tool: Tool) -> list[str]:

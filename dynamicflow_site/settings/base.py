@@ -241,6 +241,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Names the web app's typed client uses, kept when several serializers share a field.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "tools_registry.models.Tool.Kind",
+        "ToolOutputSourceEnum": "tools_registry.models.Tool.Source",
+        "WritableToolKindEnum": "tools_registry.services.WRITABLE_KIND_CHOICES",
+    },
 }
 
 # Encryption keys for secrets and suspended state: "id:base64key,id2:base64key2"; the

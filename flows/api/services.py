@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -49,13 +50,36 @@ def ir_validate(*, ir: Any, user: Any = None) -> list[ValidationIssue]:
 
 
 def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
-    """What may stop a valid IR from finishing as meant, though it runs: an approval that
-    names a group no one has created (or a username no account has) waits until staff
-    decide it. Not errors: a group may be created after the flow is saved. A group `user`
-    may not name (`GET /groups/`) is warned of in the same words as one that does not
-    exist, and the hint offers only the groups they may name; a user they may not name
-    (`users_to_name`) as one with no account: no answer says whether a group or an account
-    exists."""
+    """What may stop a valid IR from finishing as meant, though it runs."""
+    return [*_model_warnings(ir), *_assignee_warnings(ir=ir, user=user)]
+
+
+def _model_warnings(ir: Any) -> list[ValidationIssue]:
+    """An llm node where no model is configured: every run of it would fail at that node
+    (`llm_unavailable`). Not an error: the flow may be meant for a site that has one."""
+    nodes = ir.get("nodes") if isinstance(ir, dict) else None
+    if settings.OPENAI_API_KEY or not isinstance(nodes, list):
+        return []
+    return [
+        ValidationIssue(
+            code="llm_unavailable",
+            message=f"Node `{node.get('id')}` asks a language model, and none is configured "
+            "here: runs of this flow will fail at it.",
+            node=str(node.get("id", "")), field="type",
+            hint="Set OPENAI_API_KEY (and OPENAI_BASE_URL for another OpenAI-compatible "
+            "server), or compute the value with a tool or value node.",
+        )
+        for node in nodes if isinstance(node, dict) and node.get("type") == "llm"
+    ]
+
+
+def _assignee_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
+    """An approval that names a group no one has created (or a username no account has)
+    waits until staff decide it. Not errors: a group may be created after the flow is
+    saved. A group `user` may not name (`GET /groups/`) is warned of in the same words as
+    one that does not exist, and the hint offers only the groups they may name; a user
+    they may not name (`users_to_name`) as one with no account: no answer says whether a
+    group or an account exists."""
     nodes = ir.get("nodes") if isinstance(ir, dict) else None
     if not isinstance(nodes, list):
         return []

@@ -50,7 +50,9 @@ from flows.core.expressions import json_type_name
 from flows.core.ir import ir_json_schema
 from flows.models import Flow, FlowVersion, PlanRequest
 from tools_registry import services as registry_services
+from tools_registry.code_tools import TOOL_ID_PATTERN
 from tools_registry.models import Category, Credential, Join, Tool
+from tools_registry.tool_config import tool_warnings
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -61,6 +63,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         404: "No such object, or not visible to you.",
         409: "Conflicts with the current state.",
         413: "The request body is larger than the server reads (`details.limit`, in bytes).",
+        415: "The body is not JSON: send `Content-Type: application/json`.",
         429: "Too many requests of this kind: `Retry-After` says in how many seconds to retry.",
     }
     return {code: OpenApiResponse(ErrorSerializer, description=described[code]) for code in codes}
@@ -98,15 +101,17 @@ class JsonAutoSchema(AutoSchema):
         return parameters
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        """Every operation that reads a body may also answer 413 (flows.api.errors), and
-        every read 400 (a query parameter it does not read: `ApiMixin.initial`)."""
+        """Every operation that reads a body may also answer 413 (flows.api.errors) and 415
+        (a body of another content type), and every read 400 (a query parameter it does not
+        read: `ApiMixin.initial`)."""
         operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
         if "requestBody" in operation:
-            operation["responses"].setdefault(
-                "413", self._get_response_for_code(errors(413)[413], "413")
-            )
+            for code in (413, 415):
+                operation["responses"].setdefault(
+                    str(code), self._get_response_for_code(errors(code)[code], str(code))
+                )
         if self.method == "GET" and isinstance(self.view, ApiMixin):
             operation["responses"].setdefault(
                 "400", self._get_response_for_code(errors(400)[400], "400")
@@ -349,15 +354,78 @@ class ToolFilter(django_filters.FilterSet):
         return queryset
 
 
-@extend_schema(tags=["tools"], responses={200: ToolOutput(many=True), **errors(400, 401)})
-class ToolListApi(ApiMixin, generics.ListAPIView):
-    """The registered tools, filterable by category, kind, source and enabled, and searchable."""
+class ToolChangeInput(serializers.Serializer):
+    """What an admin writes of a tool (the admin's form, over the API)."""
 
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10000,
+                                        help_text="What the tool does, for planners and people.")
+    kind = ChoiceField(choices=registry_services.WRITABLE_KIND_CHOICES)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.all(), required=False, allow_null=True,
+        help_text="A category slug (GET /categories/).",
+    )
+    enabled = serializers.BooleanField(required=False)
+    access = ChoiceField(choices=Tool.Access.choices, required=False)
+    access_groups = serializers.SlugRelatedField(
+        slug_field="name", queryset=Group.objects.all(), many=True, required=False,
+        help_text="With access `groups`: the groups whose members may use it, by name.",
+    )
+    input_schema = JsonObjectField(
+        required=False, help_text="A JSON Schema object; its properties are the tool's inputs."
+    )
+    output_schema = JsonObjectField(
+        required=False, help_text="A JSON Schema of what the tool returns."
+    )
+    config = JsonObjectField(
+        required=False, help_text="Per kind (docs/api.md, 'Configuring tools'), e.g. an HTTP "
+        "tool's method, url, headers, body and response.",
+    )
+
+
+class ToolCreateInput(ToolChangeInput):
+    id = serializers.RegexField(
+        TOOL_ID_PATTERN, max_length=128, help_text="The id flows use to call the tool.",
+        error_messages={"invalid": "Use letters, digits, '_', '.' and '-', starting with a "
+                                   "letter or '_' (at most 128)."},
+    )
+
+
+class ToolWrittenOutput(ToolOutput):
+    """A tool as its writer sees it: with its config and what runs would refuse."""
+
+    config = serializers.DictField(help_text="The kind's settings, as written.")
+    warnings = serializers.SerializerMethodField()
+
+    class Meta(ToolOutput.Meta):
+        fields = [*ToolOutput.Meta.fields, "config", "warnings"]
+
+    def get_warnings(self, obj: Tool) -> list[str]:
+        return tool_warnings(obj)
+
+
+class ToolListApi(ApiMixin, generics.ListAPIView):
     serializer_class = ToolOutput
     filterset_class = ToolFilter
 
     def get_queryset(self) -> QuerySet[Tool]:
         return selectors.tool_list()
+
+    @extend_schema(tags=["tools"], responses={200: ToolOutput(many=True), **errors(400, 401)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The registered tools, filterable by category, kind, source and enabled, and
+        searchable."""
+        return super().get(request, *args, **kwargs)
+
+
+    @extend_schema(tags=["tools"], request=ToolCreateInput,
+                   responses={201: ToolWrittenOutput, **errors(400, 401, 403)})
+    def post(self, request: Request) -> Response:
+        """Register an HTTP, LLM or approval tool (checked as the admin checks it: schemas,
+        config, templates); `warnings` says what runs would refuse, as the admin does."""
+        selectors.require_perm(request.user, "tools_registry.add_tool", "add tools")
+        tool = registry_services.tool_create(**validated(ToolCreateInput, request.data))
+        return Response(ToolWrittenOutput(tool).data, status=status.HTTP_201_CREATED)
 
 
 class ToolDetailApi(ApiView):
@@ -365,6 +433,25 @@ class ToolDetailApi(ApiView):
     def get(self, request: Request, tool_id: str) -> Response:
         """One tool, with its input and output JSON Schemas."""
         return Response(ToolOutput(selectors.tool_get(tool_id=tool_id)).data)
+
+    @extend_schema(tags=["tools"], request=ToolChangeInput(partial=True),
+                   responses={200: ToolWrittenOutput, **errors(400, 401, 403, 404)})
+    def patch(self, request: Request, tool_id: str) -> Response:
+        """Change a tool (a code or MCP tool: only `enabled`, `access`, `access_groups`);
+        a new schema or config bumps its `version`."""
+        tool = selectors.tool_get(tool_id=tool_id)
+        selectors.require_perm(request.user, "tools_registry.change_tool", "change tools")
+        data = validated(ToolChangeInput, request.data, partial=True)
+        tool = registry_services.tool_update(tool, **data)
+        return Response(ToolWrittenOutput(tool).data)
+
+    @extend_schema(tags=["tools"], responses={204: None, **errors(400, 401, 403, 404)})
+    def delete(self, request: Request, tool_id: str) -> Response:
+        """Delete an admin or MCP tool, with its joins (a code tool is disabled instead)."""
+        tool = selectors.tool_get(tool_id=tool_id)
+        selectors.require_perm(request.user, "tools_registry.delete_tool", "delete tools")
+        registry_services.tool_delete(tool)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["tools"], responses={200: CategoryOutput(many=True), **errors(400, 401)})
@@ -638,6 +725,13 @@ class FlowDetailApi(ApiView):
     def patch(self, request: Request, flow_id: int) -> Response:
         """Rename, describe or share a flow (owner or staff). The IR changes by new versions."""
         flow = selectors.flow_get_for_edit(user=request.user, flow_id=flow_id)
+        if isinstance(request.data, Mapping) and "ir" in request.data:
+            # The one field a newcomer sends here that belongs elsewhere: say where.
+            raise serializers.ValidationError({"ir": [
+                "A flow's IR changes by a new version: POST {\"ir\": ...} to "
+                f"/api/v1/flows/{flow.pk}/versions/ (this request takes description, name, "
+                "shared_with_groups)."
+            ]})
         data = validated(
             FlowInput, request.data, partial=True, context={"user": request.user}
         )

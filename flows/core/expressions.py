@@ -31,10 +31,14 @@ MAX_EXPRESSION_LENGTH = 4000
 #: only way a CEL expression gets expensive, so we bound how many one expression has.
 MAX_COMPREHENSIONS = 3
 MAX_NESTING = 32
+#: Operators chain into a tree as deep as they are many (`1 + 1 + ... + 1`); the validator
+#: walks that tree, so a chain is bounded as nesting is.
+MAX_OPERATORS = 500
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _INT = re.compile(r"^-?\d{1,18}$")
 _SIMPLE_STRING = re.compile(r"""^(?:"([^"\\\n]*)"|'([^'\\\n]*)')$""")
+_OPERATOR = re.compile(r"&&|\|\||==|!=|<=|>=|[-+*/%<>?]|\bin\b")
 _COMPREHENSION = re.compile(r"\.\s*(all|exists|exists_one|map|filter)\s*\(")
 _LOCATION = re.compile(r"<input>:(\d+):(\d+):\s*(.*)")
 _STRING_LITERAL = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
@@ -275,6 +279,13 @@ def _check_cost(text: str, source: str) -> None:
     if deepest > MAX_NESTING:
         raise ExpressionError(
             f"expression nests {deepest} levels deep; the limit is {MAX_NESTING}",
+            expression=source,
+            kind="cost",
+        )
+    operators = len(_OPERATOR.findall(without_strings))
+    if operators > MAX_OPERATORS:
+        raise ExpressionError(
+            f"expression chains {operators} operators; the limit is {MAX_OPERATORS}",
             expression=source,
             kind="cost",
         )

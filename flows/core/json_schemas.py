@@ -28,11 +28,16 @@ _ROOT_URI = "urn:dynamicflow:schema"
 Unresolvable = referencing.exceptions.Unresolvable
 
 
-def schema_validator(schema: Any) -> jsonschema.protocols.Validator:
+def schema_validator(schema: Any, *, formats: bool = False) -> jsonschema.protocols.Validator:
     """A validator for `schema` (its `$schema` dialect, else 2020-12) that resolves
-    references only within the schema itself: anything else raises `Unresolvable`."""
+    references only within the schema itself: anything else raises `Unresolvable`.
+
+    `formats`: also check the `format`s jsonschema knows (email, date, uuid, ipv4, ...), as
+    the web app's forms do, for what a person or client sends (a run input, an approval's
+    form); a tool's own answers are not held to them."""
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    return cls(schema, registry=referencing.Registry())
+    checker = cls.FORMAT_CHECKER if formats else None
+    return cls(schema, registry=referencing.Registry(), format_checker=checker)
 
 
 def with_required_lists(schema: Any) -> Any:
@@ -88,11 +93,18 @@ def error_path(error: jsonschema.ValidationError) -> str:
     """Where a value is wrong, as `a/0/b` ("" for the value as a whole). For a missing
     required field, its name: the path says where it is wanted, as for a wrong value
     (`amount`, not the form as a whole)."""
-    missing: list[str] = []
-    if error.validator == "required" and isinstance(error.instance, dict):
-        wanted = error.validator_value if isinstance(error.validator_value, list) else []
-        missing = [name for name in wanted if name not in error.instance][:1]
-    return "/".join(str(p) for p in [*error.absolute_path, *missing])
+    return "/".join(str(p) for p in [*error.absolute_path, *_missing_field(error)])
+
+
+def _missing_field(error: jsonschema.ValidationError) -> list[str]:
+    """The required field a `required` error is about. jsonschema reports each missing field
+    as its own error, naming it only in the message ("'name' is a required property")."""
+    if error.validator != "required" or not isinstance(error.instance, dict):
+        return []
+    wanted = error.validator_value if isinstance(error.validator_value, list) else []
+    missing = [name for name in wanted if name not in error.instance]
+    named = [name for name in missing if error.message.startswith(f"{name!r} ")]
+    return (named or missing)[:1]
 
 
 def unknown_fields(value: Any, schema: Any) -> list[str]:

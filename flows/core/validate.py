@@ -699,8 +699,18 @@ class _Checker:
                     field="when",
                     hint="Remove the node, or give `when` a condition that can be true.",
                 )
-            self._check_site_type(node, site)
-            self._check_fields(node, site)
+            try:
+                self._check_site_type(node, site)
+                self._check_fields(node, site)
+            except RecursionError:  # a chain of selects or indexes deeper than Python recurses
+                self.add(
+                    "expression_error",
+                    f"Node `{node.id}` field `{site.field}`: the expression is nested too "
+                    "deeply to check.",
+                    node=node.id,
+                    field=site.field,
+                    hint="Split the expression across value nodes.",
+                )
         return dead
 
     def _check_fields(self, node: Node, site: ExpressionSite) -> None:
@@ -1495,8 +1505,8 @@ def _expression_hint(exc: ExpressionError) -> str:
     if exc.kind == "cost":
         return (
             "Simplify the expression: at most 4000 characters, 3 comprehension macros "
-            "(all/exists/exists_one/map/filter) and 32 levels of nesting; split the work "
-            "across value nodes."
+            "(all/exists/exists_one/map/filter), 32 levels of nesting and 500 operators; "
+            "split the work across value nodes."
         )
     return (
         "Write valid CEL: strings in double quotes, `&&`/`||`/`!` for logic, `==` to compare, "

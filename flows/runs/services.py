@@ -28,6 +28,7 @@ from flows.core.json_schemas import (
     unknown_fields,
     with_required_lists,
 )
+from flows.core.validate import validate_flow
 from flows.models import FlowVersion, NodeAttempt, Run, RunBatch, RunEvent
 from flows.runs import conf, dispatch
 from flows.runs.access import run_tools_check
@@ -69,8 +70,23 @@ def _check_flow(version: FlowVersion) -> IrFlow:
             details={"errors": exc.errors(include_url=False, include_context=False)},
         ) from None
     except EngineError as exc:
-        raise RunServiceError("invalid_flow", str(exc)) from None
+        raise _no_longer_valid(version, exc) from None
     return flow
+
+
+def _no_longer_valid(version: FlowVersion, exc: EngineError) -> RunServiceError:
+    """A version valid when saved that the registry no longer runs (a tool deleted, disabled
+    or changed since): the validator's issues as they are now, as for one saved invalid."""
+    issues = [issue.to_json() for issue in validate_flow(version.ir, run_catalog(),
+                                                         joins=run_joins())]
+    if not issues:
+        return RunServiceError("invalid_flow", str(exc))
+    more = f" (and {len(issues) - 1} more problems)" if len(issues) > 1 else ""
+    return RunServiceError(
+        "invalid_flow",
+        f"this flow version no longer validates: {issues[0]['message']}{more}",
+        details={"issues": issues},
+    )
 
 
 def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> dict[str, Any]:
@@ -82,7 +98,7 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
     which = f"inputs[{index}]" if index is not None else "the run input"
     try:
         # never jsonschema.validate: it would fetch a `$ref` to anywhere (json_schemas)
-        validator = schema_validator(with_required_lists(flow.input_schema))
+        validator = schema_validator(with_required_lists(flow.input_schema), formats=True)
         # every problem at once, as a form shows them, not only the first
         errors = errors_by_path(validator, run_input)
     except (jsonschema.SchemaError, Unresolvable) as exc:

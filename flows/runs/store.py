@@ -698,7 +698,15 @@ class FinalWrite:
 # One statement writes one outcome or several (`Batched`): the outcomes travel as one JSON
 # array, the events and records as in a node statement. A run whose lease its writer
 # lost is not in `outcome`, and gets nothing written. A suspended run that received new
-# decisions while it ran goes back to `pending` (the caller enqueues it).
+# decisions, or a cancel request, while it ran goes back to `pending` (the caller
+# enqueues it; its next claim applies them: a cancel asked after its last node was stored
+# would otherwise be left on a run waiting for a decision).
+_GOES_AGAIN = (
+    "f.status = 'suspended' AND ((r.decisions - f.applied) <> '{}'::jsonb"
+    " OR r.cancel_requested)"
+)
+
+
 def _final_sql(notify: bool) -> str:
     notices = ", " + _notices_cte("outcome", several=True) if notify else ""
     return (
@@ -706,10 +714,8 @@ def _final_sql(notify: bool) -> str:
         " status varchar, applied text[], result jsonb, error jsonb, waiting jsonb,"
         " last_seq int, terminal bool)),"
         " outcome AS (UPDATE flows_run AS r SET"
-        " status = CASE WHEN f.status = 'suspended' AND (r.decisions - f.applied) <> '{}'::jsonb"
-        "   THEN 'pending' ELSE f.status END,"
-        " enqueued_at = CASE WHEN f.status = 'suspended'"
-        "   AND (r.decisions - f.applied) <> '{}'::jsonb THEN now() ELSE r.enqueued_at END,"
+        f" status = CASE WHEN {_GOES_AGAIN} THEN 'pending' ELSE f.status END,"
+        f" enqueued_at = CASE WHEN {_GOES_AGAIN} THEN now() ELSE r.enqueued_at END,"
         " result = f.result, error = f.error, waiting = f.waiting,"
         " decisions = r.decisions - f.applied,"
         " last_seq = GREATEST(r.last_seq, COALESCE(f.last_seq, r.last_seq)),"

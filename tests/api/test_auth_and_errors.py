@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from flows.models import Flow
 from tests.api.conftest import assert_error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
@@ -109,6 +111,20 @@ def test_an_unavailable_database_is_a_503_in_the_error_format(
 @pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/runs/%0Aabc/"])
 def test_a_path_that_is_no_endpoint_is_a_json_404(api: APIClient, path: str) -> None:
     assert_error(api.get(path), 404, "not_found")
+
+
+def test_a_path_missing_its_final_slash_is_told_the_one_it_means(
+    api: APIClient, valid_ir: dict[str, Any]
+) -> None:
+    # Given a POST that leaves out the final slash every API path has
+    response = api.post("/api/v1/flows", {"name": "x", "ir": valid_ir}, format="json")
+
+    # Then the 404 names the path with it, and nothing is created
+    error = assert_error(response, 404, "not_found")
+    assert "Did you mean /api/v1/flows/ (with the final slash)?" in error["message"]
+    assert not Flow.objects.exists()
+    nowhere = assert_error(api.get("/api/v1/nothing-here"), 404, "not_found")
+    assert "Did you mean" not in nowhere["message"]
 
 
 @pytest.mark.parametrize(

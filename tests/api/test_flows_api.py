@@ -129,6 +129,20 @@ def test_bad_update_changes_nothing(api: APIClient, private_flow: dict[str, Any]
     assert Flow.objects.get(pk=private_flow["id"]).name == "Private"
 
 
+
+def test_an_ir_patched_onto_a_flow_is_told_where_an_ir_goes(
+    api: APIClient, private_flow: dict[str, Any], valid_ir: dict[str, Any]
+) -> None:
+    url = f"/api/v1/flows/{private_flow['id']}/"
+
+    error = assert_error(api.patch(url, {"ir": valid_ir, "name": "Renamed"}, format="json"),
+                         400, "invalid")
+
+    (said,) = error["details"]["fields"]["ir"]
+    assert f"/api/v1/flows/{private_flow['id']}/versions/" in said
+    assert Flow.objects.get(pk=private_flow["id"]).name == "Private"
+    assert not FlowVersion.objects.filter(flow_id=private_flow["id"]).exists()
+
 def test_delete(api: APIClient, private_flow: dict[str, Any]) -> None:
     assert api.delete(f"/api/v1/flows/{private_flow['id']}/").status_code == 204
     assert not Flow.objects.filter(pk=private_flow["id"]).exists()

@@ -70,6 +70,28 @@ def test_the_schema_generates_without_a_warning() -> None:
     assert not GENERATOR_STATS._error_cache, list(GENERATOR_STATS._error_cache)
 
 
+def test_every_operation_that_reads_a_body_documents_and_answers_415() -> None:
+    # Given the document and a signed-in client
+    user = User.objects.create_user("ada-415", password="pw-ada-415-x")
+    client = APIClient()
+    client.force_authenticate(user)
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+
+    # Then each operation with a request body documents 415
+    with_body = [
+        (method, path) for path, operations in paths.items()
+        for method, operation in operations.items() if "requestBody" in operation
+    ]
+    assert with_body
+    for method, path in with_body:
+        assert "415" in paths[path][method]["responses"], (method, path)
+    # And answers it, in the error format, to a body that is not JSON
+    for path in ("/api/v1/validate/", "/api/v1/flows/", "/api/v1/runs/"):
+        response = client.post(path, "<ir/>", content_type="application/xml")
+        assert response.status_code == 415, (path, response.content)
+        assert response.json()["error"]["code"] == "unsupported_media_type"
+
+
 @pytest.fixture
 def wsgi_app() -> Any:
     """Django's WSGI handler, keeping the test's database connection (and its transaction)

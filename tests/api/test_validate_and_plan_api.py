@@ -157,6 +157,22 @@ def test_the_warning_hint_offers_staff_every_group(
     assert "`managers`" in body["warnings"][0]["hint"]
 
 
+
+def test_validate_warns_of_an_llm_node_where_no_model_is_configured(
+    api: APIClient, valid_ir: dict[str, Any], settings: Any
+) -> None:
+    valid_ir["nodes"].append({"id": "summary", "type": "llm", "prompt": "Summarise it"})
+    settings.OPENAI_API_KEY = ""
+
+    body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
+
+    assert body["valid"] is True
+    (warning,) = body["warnings"]
+    assert (warning["code"], warning["node"]) == ("llm_unavailable", "summary")
+    assert "OPENAI_API_KEY" in warning["hint"]
+    settings.OPENAI_API_KEY = "sk-test"
+    assert api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()["warnings"] == []
+
 def test_validate_reports_each_issue_with_node_field_and_hint(
     api: APIClient, valid_ir: dict[str, Any]
 ) -> None:

@@ -141,6 +141,36 @@ def test_a_required_list_in_the_form_left_empty_is_a_400_and_decides_nothing(
     assert not StepDecision.objects.exists()
 
 
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [({"on": "2026-12-24", "cc": "ops@example.com"}, 202),
+     ({"on": "next friday", "cc": "ops@example.com"}, 400),
+     ({"on": "2026-12-24", "cc": "ops at example"}, 400)],
+)
+def test_form_data_is_held_to_the_formats_the_web_form_checks(
+    user, other_user, make_version, inprocess, client_for, data: dict[str, str], status: int
+) -> None:
+    # Given a form with a date and an email field (the inbox's form refuses "next friday")
+    form = {"type": "object", "properties": {"on": {"type": "string", "format": "date"},
+                                             "cc": {"type": "string", "format": "email"}}}
+    version = make_version(approval_ir(form_schema=form))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "c"})
+    assert inprocess.execute(run.id) == "suspended"
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/", {"approved": True, "data": data}, format="json"
+    )
+
+    # Then the API refuses it too, naming the field, and nothing is decided
+    assert response.status_code == status, response.content
+    if status == 400:
+        error = response.json()["error"]
+        assert error["code"] == "invalid_form"
+        assert error["details"]["path"] in {"on", "cc"}
+        assert data[error["details"]["path"]] in error["message"]
+        assert not StepDecision.objects.exists()
+
 @pytest.mark.parametrize(
     ("body", "path", "message"),
     [

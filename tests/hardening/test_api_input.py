@@ -118,3 +118,40 @@ def test_a_nul_in_an_approval_node_id_is_a_404(token_client, method, path):
         response = token_client.post(path, '{"approved": true}', content_type="application/json")
 
     assert_json_error(response, 404)
+
+
+@pytest.mark.parametrize(
+    ("expression", "said"),
+    [
+        ("+".join(["1"] * 1000), "chains 999 operators; the limit is 500"),
+        ("input.xs[0]" + ".a" * 1300, "nested too deeply to check"),
+    ],
+)
+def test_an_expression_too_deep_to_check_is_an_issue_at_its_node_and_field(
+    token_client, expression, said
+):
+    # Given an IR whose one expression is a chain deeper than the validator can walk
+    ir = {
+        "name": "deep",
+        "input_schema": {"type": "object", "properties": {"xs": {"type": "array"}}},
+        "nodes": [{"id": "total", "type": "value", "value": expression}],
+    }
+
+    response = token_client.post("/api/v1/validate/", {"ir": ir}, content_type="application/json")
+
+    # Then it is an invalid IR naming the node and field, not a request error without a place
+    assert response.status_code == 200, response.content[:300]
+    body = json.loads(response.content)
+    assert body["valid"] is False
+    (issue,) = body["errors"]
+    assert (issue["code"], issue["node"], issue["field"]) == ("expression_error", "total", "value")
+    assert said in issue["message"]
+
+
+def test_a_chain_of_500_operators_is_still_an_expression(token_client):
+    chain = "+".join(["1"] * 501)
+    ir = {"name": "sum", "nodes": [{"id": "total", "type": "value", "value": chain}]}
+
+    response = token_client.post("/api/v1/validate/", {"ir": ir}, content_type="application/json")
+
+    assert json.loads(response.content) == {"valid": True, "errors": [], "warnings": []}

@@ -482,6 +482,75 @@ def test_a_run_input_with_several_problems_names_each_of_them(user, make_version
     assert enqueued == []
 
 
+@pytest.mark.django_db
+def test_each_missing_required_field_is_named_at_its_own_path(user, make_version, api, enqueued):
+    # Given a flow that requires two fields, and an input that has neither
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {
+        "type": "object",
+        "properties": {"email": {"type": "string"}, "name": {"type": "string"}},
+        "required": ["email", "name"],
+    }
+    version = make_version(typed)
+
+    response = api.post("/api/v1/runs/", {"flow_version": version.id, "input": {}},
+                        format="json")
+
+    # Then each missing field is reported where it is wanted, not at the first one's path
+    assert response.status_code == 400, response.content
+    error = _error(response)
+    assert error["details"]["errors"] == [
+        {"path": "email", "message": "'email' is a required property"},
+        {"path": "name", "message": "'name' is a required property"},
+    ]
+    assert "at name: 'name' is a required property" in error["message"]
+    assert not Run.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_version_the_registry_no_longer_runs_names_its_issues(make_version, api, enqueued):
+    # Given a version saved valid whose tool has since left the registry
+    version = make_version(chain(1, tool="a_tool_deleted_since"))
+
+    response = api.post("/api/v1/runs/", {"flow_version": version.id, "input": {}},
+                        format="json")
+
+    # Then the refusal names the node and field as the validator does, not only in words
+    assert response.status_code == 400, response.content
+    error = _error(response)
+    assert error["code"] == "invalid_flow"
+    (issue,) = error["details"]["issues"]
+    assert (issue["code"], issue["field"]) == ("unknown_tool", "tool")
+    assert issue["node"] == "n1"
+    assert issue["hint"]
+    assert "a_tool_deleted_since" in error["message"]
+    assert not Run.objects.exists()
+
+
+
+@pytest.mark.django_db
+def test_a_run_input_is_held_to_the_formats_the_start_form_checks(make_version, api, enqueued):
+    typed = chain(1, tool="t_noop")
+    typed["input_schema"] = {
+        "type": "object",
+        "properties": {"email": {"type": "string", "format": "email"},
+                       "due": {"type": "string", "format": "date"}},
+    }
+    version = make_version(typed)
+
+    refused = api.post("/api/v1/runs/", {"flow_version": version.id,
+                                         "input": {"email": "nobody", "due": "2026-12-24"}},
+                       format="json")
+    fine = api.post("/api/v1/runs/", {"flow_version": version.id,
+                                      "input": {"email": "a@example.com", "due": "2026-12-24"}},
+                    format="json")
+
+    assert refused.status_code == 400, refused.content
+    error = _error(refused)
+    assert (error["code"], error["details"]["path"]) == ("invalid_input", "email")
+    assert fine.status_code == 201, fine.content
+    assert Run.objects.count() == 1
+
 def test_a_running_run_says_until_when_its_worker_holds_it(user, make_version, api, enqueued):
     # Given a run a worker holds until a given time, and one no worker holds
     from datetime import UTC, datetime

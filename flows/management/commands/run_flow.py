@@ -52,7 +52,7 @@ class Command(BaseCommand):
             # As the API does: a run whose input does not fit is refused before it starts,
             # not failed at the first node that reads the missing field.
             try:
-                schema_validator(flow.input_schema).validate(run_input)
+                schema_validator(flow.input_schema, formats=True).validate(run_input)
             except jsonschema.ValidationError as exc:
                 path = "/".join(str(p) for p in exc.absolute_path) or "(input)"
                 self.stdout.write(json.dumps({
