@@ -332,6 +332,12 @@ _SECOND_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _THERE_ARE_ANY = re.compile(r"^(?:there\s+(?:are|is)\s+)?any$", re.IGNORECASE)
+#: "figure out if", "check if", "see if": "if" asks whether, it states no condition
+_ASKS_WHETHER = re.compile(
+    r"\b(?:(?:figure|find|work)\s+out|check|see|ask|determine|know|tell|verify|confirm|test|"
+    r"decide|look|wonder)\s*$",
+    re.IGNORECASE,
+)
 _TRAILING_CONDITION = re.compile(
     r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
     r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming|once|as\s+soon\s+as|whenever|"
@@ -1521,6 +1527,10 @@ class PromptReader:
             rf"|(?:{'|'.join(noun_verbs)})\s+(?:{_DETERMINERS}|{_ADDRESS_START}"
             # ("... and email Kim the tracking number": a person named, then what is sent)
             r"|(?-i:[A-Z][a-z]+)\s+(?:the|a|an|their|his|her|our|your)\b"
+            # ("if its valid welcome him if not ...": someone by a pronoun)
+            r"|(?:him|them)\b(?!\s+(?:is|are|was|were)\b)"
+            # ("... is refused text card 2900118 that ...": someone by a thing's code)
+            r"|(?!(?:address|message|number)\b)[a-z]+\s+#?[A-Za-z]*[-_]?\d[\w-]*\s+(?:that|to|about|saying)\b"
             # ("... and email tracking info to the customer": a thing sent to someone)
             rf"|(?!(?:every|any|some)thing\b)(?:[a-z][\w-]*\s+){{1,3}}to\s+"
             rf"(?:{_DETERMINERS}|me\b|us\b|him\b|her\b|them\b|"
@@ -1629,6 +1639,25 @@ class PromptReader:
         if match is None or match.group("verb").lower() in self.tool_verbs:
             return text
         return text[: match.start()]
+
+    def _step_then_if_then_step(self, sentence: str) -> str:
+        """ "validate his email if its valid welcome him": a step, then a condition with
+        the step it guards right after it, no comma typed -> "validate his email and if
+        its valid, welcome him" (the first step was read as guarded by "its valid welcome
+        him")."""
+        trailing = _TRAILING_CONDITION.match(sentence.strip())
+        if (
+            trailing is None
+            or trailing["word"].lower() != "if"
+            or "," in trailing["condition"]
+            or not self.starts_with_verb(trailing["action"])
+            or _ASKS_WHETHER.search(trailing["action"])  # ("figure out if it's negative")
+        ):
+            return sentence
+        parts = self._split_at_verb(trailing["condition"])
+        if len(parts) != 2 or len(parts[0].split()) > 6:
+            return sentence
+        return f"{trailing['action']} and if {parts[0].strip()}, {parts[1].strip()}"
 
     def _split_at_verb(self, text: str) -> list[str]:
         """ "the amount is over 500 get approval" -> condition, action; a verb after a
@@ -2086,6 +2115,7 @@ class PromptReader:
                 continue
             # "On success, ship it; on failure, open a ticket"
             sentence = _ON_OUTCOME.sub(_on_outcome, sentence)
+            sentence = self._step_then_if_then_step(sentence)
             sentence = _ANY_OTHER.sub(r"\g<lead>otherwise, if there is a \g<what>, ", sentence)
             # "Each morning, take the list of signups, ...": the schedule starts runs from
             # outside; the loop is what the sentence does
@@ -3699,6 +3729,8 @@ _QUOTE_END = (
 _QUOTE_SAID_FIRST = re.compile(
     r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
     r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+"
+    # ("review just came in: '...'", "a complaint arrived: '...'": what arrived)
+    r"|(?:came|comes|come)\s+in|arrived|landed"
     # ("Here's a review: '...'", "Read this review: '...'": a text shown, not a step)
     r"|^\s*(?:here\s+is|here's|read|look\s+at|check\s+out|check|consider|take|see|"
     r"given)\s+(?:this|these|a|an|the|the\s+following)(?=\s+[a-z]+\s*:))"
