@@ -647,6 +647,8 @@ class FlowBuilder:
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
+        # "email billing@x.io and tell them the customer is upset": what that email says
+        text = _MESSAGED_AND_TOLD.sub(r"\g<sent> that ", text)
         text = _EACH_NOUN_LISTED.sub(self._each_noun_listed, text)  # "to each new hire: a, b"
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _EACH_OF_THESE_NO_NOUN.sub(_these_values_named, text)  # "each of these: a, b"
@@ -3391,8 +3393,6 @@ class FlowBuilder:
         last = self.info.get(self.last_step or "")
         if second < self.min_score or first - second > 0.1 * first or last is None:
             return ranked
-        if not last.gates <= self._gates():
-            return ranked  # ("if X email a@x.com, otherwise receive it": the other case's)
         if last.spec is None or last.spec.id in (best.spec.id, other.spec.id):
             return ranked
         made = output_sources(last.id, last.spec.output_schema)[1:]
@@ -5541,19 +5541,20 @@ class FlowBuilder:
         taken = made.spec.input_properties()
         made_ids = [n for n in outputs if n.endswith("_id") and n not in taken]
         asked_ids = [n for n in spec.required_inputs() if n.endswith("_id")]
-        if len(made_ids) != 1 or len(asked_ids) != 1:
-            return inputs
-        if not self._asked_at_run(inputs.get(asked_ids[0], "")):
-            return inputs
-        wired = {**inputs, asked_ids[0]: f"{made.id}.{made_ids[0]}"}
-        self._drop_unread_input(inputs[asked_ids[0]])
         amounts = [
             n
             for n, schema in outputs.items()
             if schema_types(schema) & {"number", "integer"}
             and set(split_identifier(n)) & _AMOUNT_WORDS
         ]
-        if len(amounts) == 1 and self._asked_at_run(inputs.get("amount", "")):
+        # (a thing with no amount is none to charge: "create a ticket and charge it")
+        if len(made_ids) != 1 or len(asked_ids) != 1 or len(amounts) != 1:
+            return inputs
+        if not self._asked_at_run(inputs.get(asked_ids[0], "")):
+            return inputs
+        wired = {**inputs, asked_ids[0]: f"{made.id}.{made_ids[0]}"}
+        self._drop_unread_input(inputs[asked_ids[0]])
+        if self._asked_at_run(inputs.get("amount", "")):
             wired["amount"] = f"{made.id}.{amounts[0]}"
             self._drop_unread_input(inputs["amount"])
         return wired
@@ -6681,6 +6682,8 @@ class FlowBuilder:
         if not clause.for_each:
             _refuse_codes_listed_for_one(clause, spec, literals)
             _refuse_two_amounts_for_one(clause, spec, literals)
+            _refuse_one_input_labelled_twice(clause, literals)
+            _refuse_two_listed_values_for_one(clause, properties, literals)
         if "name" in properties and "name" not in literals:
             # "New student Priya enrolled with priya@uni.edu": the name the address is of
             owner = _owner_named(self.request, [*literals.values(), clause.text])
@@ -7707,7 +7710,16 @@ class FlowBuilder:
         asking for one when the run starts."""
         node = next(node for node in self.nodes if node["id"] == node_id)
         inputs = node.setdefault("inputs", {})
-        for name, literal in _identifier_literals(spec.input_properties(), clause.text, {}).items():
+        # ("if the pet is a cat, record fvrcp for P-9": the code alone, by its letters, in
+        # the step the condition guards)
+        guarded = self.guarded.action if clause.condition_only and self.guarded else ""
+        codes = {
+            **codes_by_their_letters(
+                spec.input_properties(), spec.required_inputs(), clause.action or guarded, {}
+            ),
+            **_identifier_literals(spec.input_properties(), clause.text, {}),
+        }
+        for name, literal in codes.items():
             asked = inputs.get(name, "")
             if asked.startswith("input."):
                 inputs[name] = literal
@@ -9086,6 +9098,56 @@ def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[
             )
 
 
+def _refuse_one_input_labelled_twice(clause: Clause, literals: dict[str, str]) -> None:
+    """ "place holds on ISBN 978-1 and ISBN 978-2": two values, each labelled with the name
+    of an input that takes one, would plan the first alone; refused, naming both."""
+    action = clause.action or clause.text
+    for name, literal in literals.items():
+        if not literal.startswith('"'):
+            continue
+        label = r"[\s_-]+".join(map(re.escape, split_identifier(name)))
+        said = re.findall(rf"\b{label}\s*:?\s*#?([\w-]*\d[\w-]*)", action, re.IGNORECASE)
+        values = list(dict.fromkeys(said))
+        if len(values) > 1 and json.loads(literal) in values:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it names {', '.join(values)} as the {name}, "
+                f"which takes one, so the others would be left out. Say it for each ('for "
+                f"each of {' and '.join(values)}, ...').",
+                step=clause.text,
+                details={"reason": "several_values_for_one", "input": name, "values": values},
+            )
+
+
+def _refuse_two_listed_values_for_one(
+    clause: Clause, properties: dict[str, Any], literals: dict[str, str]
+) -> None:
+    """ "record dhpp and rabies for P-9": two values an input lists, said together ("and", a
+    comma, "&") for an input that takes one, would record the last alone; refused."""
+    action = _clean_action(clause.action or clause.text).lower()
+    for name in literals:
+        listed = unwrap_nullable(properties.get(name) or {}).get("enum") or []
+        words = "|".join(
+            re.escape(str(v).replace("_", " ").lower()) for v in listed if isinstance(v, str) and v
+        )
+        if not words:
+            continue
+        pair = re.search(rf"\b({words})\s*(?:,|&|\band\b)\s*({words})\b", action)
+        if pair is not None and pair[1] != pair[2]:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it names {pair[1]} and {pair[2]} as the "
+                f"{name}, which takes one, so one would be left out. Say each as a step of "
+                f"its own ('... {pair[1]} ..., then ... {pair[2]} ...').",
+                step=clause.text,
+                details={
+                    "reason": "several_values_for_one",
+                    "input": name,
+                    "values": [pair[1], pair[2]],
+                },
+            )
+
+
 def _refuse_two_amounts_for_one(clause: Clause, spec: ToolSpec, literals: dict[str, str]) -> None:
     """ "Charge the customer 30 dollars for order 77 and 15 dollars for order 78": two
     amounts in one step of a tool that takes one would charge the first alone; refused,
@@ -9199,6 +9261,15 @@ _PRACTITIONERS = frozenset(
 _WITH_A_PERSON = re.compile(
     r"\bwith\s+(?:(?P<title>(?-i:Dr|Mr|Mrs|Ms|Mx|Prof))\.?\s+|(?:coach|nurse|trainer)\s+)?"
     r"(?P<name>(?-i:[A-Z][a-z'-]+))\b",
+    re.IGNORECASE,
+)
+#: "email jo@cafe.net and tell her the part ships", "text the owner and let them know it's
+#: ready": one message to that person, saying what follows
+_MESSAGED_AND_TOLD = re.compile(
+    r"(?P<sent>\b(?:e-?mail|text|message)\s+(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+    r"(?:the|our|my|their|his|her)\s+[a-z-]+|(?-i:[A-Z][a-z]+)))\s*,?\s+and\s+"
+    # ("... and tell them to restart it": what they are asked to do, left as said)
+    r"(?:tell|let)\s+(?:him|her|them)(?:\s+know)?\s+(?:that\s+)?(?!to\s)(?=[a-z])",
     re.IGNORECASE,
 )
 #: "... the welcome email to them as Sam", "greet her as Ana Ruiz": the name someone is
@@ -11337,8 +11408,9 @@ _EACH_OF_THESE_LISTED = re.compile(
     r"(?:(?:these|those|the\s+following|the)"
     r"(?:\s+(?P<noun>[\w-]+)(?:\s+(?!an?\b|the\b)[\w-]+s\b)?|(?=\s*:))"
     r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s"
-    # ("validate each of these emails ana@x.io, bo@x.io": addresses or links, no colon)
-    r"|(?<=\S)\s+(?=[\w.+-]+@[\w-]+\.|https?://))\s*"
+    # ("validate each of these emails ana@x.io, bo@x.io": addresses, no colon; links are
+    # read so where the steps are split)
+    r"|(?<=\S)\s+(?=[\w.+-]+@[\w-]+\.))\s*"
     # ("email each of a@x.com, b@y.com and c@z.com an intro": one email each, no copies)
     r"|(?=[\w.+-]+@))"
     rf"(?P<list>{_A_VALUE}(?:\s*,\s*(?:and\s+)?{_A_VALUE})*\s*(?:,\s*|\s+)(?:and\s+|&\s+)?{_A_VALUE})"
@@ -11349,10 +11421,12 @@ _EACH_OF_THESE_LISTED = re.compile(
 
 #: A quoted text in a list of them, in double or single quotes
 _QUOTE_ITEM = r"(?:\"[^\"\n]{1,200}\"|(?<!\w)'[^'\n]{1,200}'(?!\w))"
-#: "each of these reviews: 'love it', 'too salty' and 'meh'": quoted texts listed after
-#: the loop's noun, one call each
+#: "each of these reviews: 'love it', 'too salty' and 'meh'", "these two notes: '...' and
+#: '...'": quoted texts listed after the loop's noun, one call each
 _EACH_OF_QUOTES_LISTED = re.compile(
-    r"\b(?:each|every\s+one|all)\s+of\s+(?:these|those|the\s+following)\s+(?P<noun>[a-z]+s)"
+    # ("run sentiment on these two reviews: 'great' and 'awful'": "each of" unsaid)
+    r"\b(?:(?:each|every\s+one|all)\s+of\s+)?(?:these|those|the\s+following)\s+"
+    r"(?:(?:two|three|four|five|six|\d+)\s+)?(?P<noun>[a-z]+s)"
     rf"\s*:?\s*(?P<list>{_QUOTE_ITEM}(?:\s*,\s*(?:and\s+)?{_QUOTE_ITEM})*"
     rf"\s*(?:,\s*|\s+)(?:and\s+|&\s+)?{_QUOTE_ITEM})",
     re.IGNORECASE,

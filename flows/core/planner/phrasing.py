@@ -3724,7 +3724,9 @@ _THE_TEXT_NAMED = re.compile(
 )
 #: Where a quote said first ends: a stop after it, a dash, or its own stop before a capital
 _QUOTE_END = (
-    r"(?P<end>\s*[.;]|\s+[-\u2013\u2014]+|(?:(?<=[.!?]')|(?<=[.!?]\"))(?=\s+(?-i:[A-Z])))"
+    r"(?P<end>\s*[.;]|\s+[-\u2013\u2014]+|(?:(?<=[.!?]')|(?<=[.!?]\"))(?=\s+(?-i:[A-Z]))"
+    # ("wrote in: 'where is my parcel??' classify it": a step right after, no stop typed)
+    r"|(?=\s+(?-i:[a-z])))"
 )
 _QUOTE_SAID_FIRST = re.compile(
     r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
@@ -3809,6 +3811,10 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
             # "post to slack: '...'": a step that says the quote; "Message from order
             # OR-7: '...'": a heading with a code, read as one
             match = None
+    if match is not None and not match["end"] and not (
+        starts_with_verb is not None and starts_with_verb(match["rest"])
+    ):
+        match = None  # the quote runs on into words that are no step
     if match is None:
         return prompt
     quote, rest = match["quote"], match["rest"]
