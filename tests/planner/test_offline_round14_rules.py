@@ -246,3 +246,50 @@ def test_two_values_an_input_lists_said_together_are_refused():
     error = refusal("record bordetella and rabies for P-10", eval_catalog(VET))
     assert error.details["values"] == ["bordetella", "rabies"]
     assert "vet.vaccine.record" in steps(plan("record rabies for P-10", eval_catalog(VET)))
+
+
+def test_a_quote_that_says_approved_asks_for_no_approval():
+    # "summarize this: 'The board met. Budget was approved. ...'" asked someone to approve
+    # the summary first
+    flow = plan(
+        "summarize this: 'Sales were up. The budget was approved. Hiring is paused.'",
+        demo_catalog_with([]),
+    )
+    assert [node.type for node in flow.nodes] == ["tool"]
+
+
+def test_cents_said_in_words_after_the_currency():
+    # "charge order ZX-1 fifteen euros fifty" charged 15 euros
+    flow = plan("charge order ZX-7 twelve dollars ninety nine", demo_catalog_with([]))
+    assert steps(flow)["process_payment"]["amount"] == "12.99"
+    flow = plan("charge order ZX-8 ten euros and five cents", demo_catalog_with([]))
+    assert steps(flow)["process_payment"]["amount"] == "10.05"
+
+
+def test_the_text_a_condition_names_is_the_one_text_quoted():
+    # "if the review is negative open an urgent ticket: 'the barista was rude'" analysed a
+    # text asked of the run, not the review quoted
+    flow = plan(
+        "if the review is negative open an urgent ticket: 'the soup was cold'",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["analyze_sentiment"]["text"] == '"the soup was cold"'
+
+
+def test_a_quote_emailed_in_is_the_text_whose_quality_is_read():
+    # "a customer emailed 'my order never arrived ...' - figure out the category, ..."
+    # looked a user up with the quote as their email, and classified a text asked of the run
+    flow = plan(
+        "a customer emailed 'the parcel is lost' - figure out the category, and if its "
+        "shipping open a ticket",
+        demo_catalog_with([]),
+    )
+    assert "lookup_user" not in steps(flow)
+    assert steps(flow)["classify_ticket"]["text"] == '"the parcel is lost"'
+
+
+def test_a_quote_said_to_be_something_is_checked_as_it_would_be():
+    # "A customer wrote: 'my soup was cold'. Figure out if it's negative ..." checked the
+    # stock (the quote taken out, "check is negative" was read as a check of nothing)
+    flow = plan("check if 'the room smelled of smoke' is negative", demo_catalog_with([]))
+    assert steps(flow) == {"analyze_sentiment": {"text": '"the room smelled of smoke"'}}

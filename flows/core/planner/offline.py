@@ -7719,6 +7719,12 @@ class FlowBuilder:
             ),
             **_identifier_literals(spec.input_properties(), clause.text, {}),
         }
+        quoted = quoted_texts(self.request)
+        if len(quoted) == 1 and _A_TEXT_NAMED.search(clause.text):
+            # ("if the review is negative open a ticket: 'the barista was rude'": the review
+            # checked is the one text the request quotes)
+            texts = [n for n in spec.input_properties() if n in _READ_TEXT_INPUTS]
+            codes.update({name: json.dumps(quoted[0]) for name in texts})
         for name, literal in codes.items():
             asked = inputs.get(name, "")
             if asked.startswith("input."):
@@ -11327,6 +11333,12 @@ def _after_a_colon(text: str, value: str) -> bool:
 _SENT_TO_A_PRONOUN = re.compile(
     r"\b(?:email|e-mail|mail|message|notify|tell|send|text|remind)\s+(?:them|him|her)\b", re.I
 )
+#: "the review", "the customer's message": a text a condition speaks of
+_A_TEXT_NAMED = re.compile(
+    r"\b(?:the|this|that|their|his|her)\s+(?:\w+'s\s+)?(?:review|message|comment|feedback|"
+    r"complaint|note|text|reply|email|enquiry|inquiry)\b",
+    re.IGNORECASE,
+)
 #: Inputs that hold the text a reading step works on.
 _READ_TEXT_INPUTS = frozenset(
     # ("what HS code would 'steel knives, set of 6' fall under": what the tool reads is the
@@ -12765,6 +12777,8 @@ def _joins_items(source: Source) -> bool:
 
 
 def _clean_action(text: str) -> str:
+    # ("check if 'my soup was cold' is negative": a quote said of is what "it" would be)
+    text = re.sub(r"(?:[\"“][^\"”]*[\"”]|(?<!\w)'[^']*'(?!\w))(?=\s+(?:is|was)\b)", "it", text)
     # quoted words are what is said; an apostrophe inside them ("we'll") ends nothing
     text = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
     text = re.sub(r"(?<!\w)'[^']*'(?!\w)", " ", text)

@@ -2914,7 +2914,10 @@ class PromptReader:
             # "approve all orders automatically": nobody decides, so no approval step
             clause.action = ""
         elif _APPROVAL.search(
-            without_what_is_said(_SENT_DECIDED.sub(r"\g<1>decided", clause.action))
+            # ('summarize this: "Budget was approved. ..."': what a quote says asks nothing)
+            without_what_is_said(
+                _SENT_DECIDED.sub(r"\g<1>decided", _QUOTED.sub('""', clause.action))
+            )
         ) and not self._approved_by_a_tool(clause.action):
             # (not "email them that their refund was approved": what a message says; nor
             # "approve it" when a tool approves and nobody is named to decide)
@@ -3730,6 +3733,8 @@ _QUOTE_END = (
 )
 _QUOTE_SAID_FIRST = re.compile(
     r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
+    # ("a customer emailed 'my order never arrived' - ...": how it came, the colon unsaid)
+    r"(?P<by>e-?mailed|texted|messaged|complained)(?:\s+(?:us|in))?|"
     r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+"
     # ("review just came in: '...'", "a complaint arrived: '...'": what arrived)
     r"|(?:came|comes|come)\s+in|arrived|landed"
@@ -3737,7 +3742,8 @@ _QUOTE_SAID_FIRST = re.compile(
     r"|^\s*(?:here\s+is|here's|read|look\s+at|check\s+out|check|consider|take|see|"
     r"given)\s+(?:this|these|a|an|the|the\s+following)(?=\s+[a-z]+\s*:))"
     r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:\s+[a-z]+(?=\s*:))?"
-    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\")"
+    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)(?:\s*:|(?(by)|(?!)))\s*"
+    r"(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\")"
     # (a stop after the quote, a dash, or the quote's own stop before a capital: "... fix
     # it!' Classify the message")
     rf"{_QUOTE_END}\s+(?P<rest>\S.*)$",
@@ -3786,6 +3792,13 @@ _QUOTE_NAMED_FIRST = re.compile(
 )
 
 
+#: "figure out the category", "get the sentiment": a step that reads a quality of the text
+#: said before it, by the quality alone
+_A_QUALITY_OF_IT = re.compile(
+    r"^\W*[a-z]+(?:\s+out)?\s+the\s+(?:category|sentiment|priority|tone|mood|topic|urgency)"
+    r"(?=\s*(?:[,.;]|\band\b|\bthen\b|$))",
+    re.IGNORECASE,
+)
 #: "open a ticket for it", "log a case about it": a work item whose text is what "it" is
 _TICKET_FOR_IT = re.compile(
     r"\b(?:open|create|file|log|raise)\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?"
@@ -3822,6 +3835,11 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
         quote = f'"{quote[1:-1]}"'  # ('... we couldn't see ...': its apostrophes are words')
     it = _FIRST_IT.search(rest)
     named = _THE_TEXT_NAMED.search(rest)
+    quality = _A_QUALITY_OF_IT.match(rest)
+    if quality is not None and (it is None or quality.end() <= it.start()):
+        # ("a customer emailed '...' - figure out the category, and if its shipping ...":
+        # the category of the quote; a text was asked of the run)
+        return f"{quality[0]} of {quote}{rest[quality.end() :]}"
     if named is not None and (it is None or named.start() < it.start()):
         # ("A customer wrote: '...'. Classify the message and ...": the message is the quote;
         # it was a lookup of the customer, and the message was asked of the run)
