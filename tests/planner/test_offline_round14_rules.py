@@ -293,3 +293,11 @@ def test_a_quote_said_to_be_something_is_checked_as_it_would_be():
     # stock (the quote taken out, "check is negative" was read as a check of nothing)
     flow = plan("check if 'the room smelled of smoke' is negative", demo_catalog_with([]))
     assert steps(flow) == {"analyze_sentiment": {"text": '"the room smelled of smoke"'}}
+
+
+def test_names_beside_the_addresses_a_step_lists():
+    # "send welcome emails to: Ana (ana@x.io), Ben (ben@x.io)" greeted everyone by one
+    # name asked of the run
+    flow = plan("send welcome emails to: Ana (ana@x.io), Ben (ben@x.io)", demo_catalog_with([]))
+    assert json.loads(_map(flow).items)[1] == {"name": "Ben", "email": "ben@x.io"}
+    assert _map(flow).inputs["name"] == "item.name"

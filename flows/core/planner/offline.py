@@ -4651,6 +4651,11 @@ class FlowBuilder:
         if literal_items:
             loop = None
             items, item_schema = json.dumps(literal_items), {"type": "string"}
+            if all(item in self.listed_names for item in literal_items):
+                # ("send welcome emails to: Ana (ana@x.io), Ben (ben@x.io)": each person
+                # with the name written beside their address, not one name for all)
+                people = [{"name": self.listed_names[i], "email": i} for i in literal_items]
+                items, item_schema = json.dumps(people), _PERSON_ITEM
         elif loop is not None and loop.filtered is not None:
             items, item_schema = loop.filtered, loop.last_tool.output_schema
             kept_values = self._listed_values_kept(loop, spec)
