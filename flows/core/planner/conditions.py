@@ -71,7 +71,7 @@ _OPERATORS = {
 _NEGATIONS = re.compile(
     r"\b(?:not|no|never|isn't|aren't|wasn't|doesn't|don't|didn't|cannot|can't|fails?|failed|"
     r"false|without|nobody|no\s+one|nothing|none|unable|couldn't|won't|haven't|hasn't|"
-    r"reject(?:s|ed)?|den(?:y|ies|ied))\b|n't\b",
+    r"reject(?:s|ed)?|den(?:y|ies|ied)|refus(?:e|es|ed))\b|n't\b",
     re.IGNORECASE,
 )
 
@@ -136,7 +136,7 @@ _OUTCOME_WORDS = frozenset(
     for word in "succeed succeeds succeeded success successful fail fails failed failure "
     "works worked pass passes passed ok okay goes go through fine good clean checks out looks "
     "look clear cleared paid charged approved accepted went processed reject rejects rejected "
-    "deny denies denied".split()
+    "deny denies denied refuse refuses refused".split()
 )
 
 
@@ -1484,7 +1484,9 @@ def _outcome_flag(
     for source in booleans:
         if source.expression.count(".") != 1:
             continue  # a top-level field of a step's output
-        if not {stem(w) for w in split_identifier(source.name)} & _OUTCOME_FIELDS:
+        if not {stem(w) for w in split_identifier(source.name)} & _OUTCOME_FIELDS and not (
+            _done_by_its_step(source)
+        ):
             continue  # `truncated` says nothing of whether the fetch worked
         score = _word_overlap(words, source, context_only=True) + source.priority * 0.001
         if best is None or score > best[0]:
@@ -1492,9 +1494,19 @@ def _outcome_flag(
     return best
 
 
+def _done_by_its_step(source: Source) -> bool:
+    """ "if the renewal is refused": `renewed` of the step that renews, the field that says
+    whether the step's own doing went through."""
+    node, _, field = source.expression.partition(".")
+    words = split_identifier(field)
+    return len(words) == 1 and stem(words[0]) == stem(node.rsplit("_", 1)[-1])
+
+
 _EQUALS = re.compile(
     # ("the currency isn't USD": said negated, as "is not" is)
-    r"(?P<field>[a-z_]+)\s+(?:is|isn't|equals|==|=)\s+(?P<not>not\s+)?[\"']?(?P<value>[\w-]+)[\"']?",
+    r"(?P<field>[a-z_]+)\s+(?:is|isn't|equals|==|=)\s+(?P<not>not\s+)?[\"']?"
+    # ("if the supplier is Acme Fasteners": a name of capitalised words is one value)
+    r"(?P<value>(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w&-]*)+)|[\w-]+)[\"']?",
     re.IGNORECASE,
 )
 

@@ -17,6 +17,9 @@ from flows.core.planner.wiring import schema_types, unwrap_nullable
 #: Where a heading may end and the steps begin: a dash, a full stop, a semicolon, a colon
 #: or a new line (a comma goes on with the heading: "Jane Doe, jane@acme.io").
 _HEADING_END = re.compile(r"\s*(?:[:.;]\s+|\s[\u2014\u2013-]+\s+|[\u2014\u2013]\s*|\n\s*)")
+#: "new customer Leo Martins leo@x.br validate his email ...": the space after an address
+#: that a step follows, with no stop typed between them
+_SPACE_AFTER_AN_ADDRESS = re.compile(rf"{EMAIL_ADDRESS.pattern}(?P<gap>\s+)(?=[a-z])")
 _POLITE = re.compile(r"^(?:please|kindly|pls|then|now|also)\s+", re.IGNORECASE)
 #: "+44 7700 900123": seven digits or more, the way a phone number is written.
 _PHONE = re.compile(r"(?<![\w.+])\+?\d[\d\s().-]{5,}\d\b")
@@ -77,8 +80,12 @@ def split_data_heading(
     steps follow it after a dash, a full stop, a semicolon or a colon. A heading ended by
     its only colon ("Deal D-42: move it to won") is left to the request's reader, which
     takes it as the steps' title (the values are read from it the same way)."""
-    for end in _HEADING_END.finditer(text):
-        heading, rest = text[: end.start()].strip(), text[end.end() :]
+    ends = sorted(
+        [(m.start(), m.end(), m.group(0)) for m in _HEADING_END.finditer(text)]
+        + [(m.start("gap"), m.end("gap"), "") for m in _SPACE_AFTER_AN_ADDRESS.finditer(text)]
+    )
+    for start, stop, said in ends:
+        heading, rest = text[:start].strip(), text[stop:]
         if len(heading) > 160 or "\n" in heading.strip():
             return None
         # ("Re: order 1234. Please validate it": a polite word before the first verb)
@@ -88,11 +95,11 @@ def split_data_heading(
             starts_with_verb(heading) and not _LABELLED_QUOTE.match(heading)
         ) or _NOT_A_HEADING.search(heading):
             return None
-        if end.group(0).strip() == ":" and ":" not in heading:
+        if said.strip() == ":" and ":" not in heading:
             return None
         if not carries_data(heading) or _SAYS_SOMETHING.match(heading):
             return None
-        if end.group(0).strip() in (".", ";", "") and not (
+        if said.strip() in (".", ";", "") and not (
             ":" in heading or EMAIL_ADDRESS.search(heading) or _PHONE.search(heading)
         ):
             return None  # "The customer wants a refund for order 42; process it": a sentence
@@ -131,7 +138,7 @@ def heading_literals(
     roles = {
         m.group("role").lower(): m.group("address").rstrip(".")
         for m in _ROLE_ADDRESS.finditer(heading)
-        if m.group("role").lower() in _OTHER_PEOPLE
+        if m.group("role").lower() in _OTHER_PEOPLE and not _sent_by(m)
     }
     addresses = list(
         dict.fromkeys(
@@ -221,6 +228,14 @@ _ROLE_ADDRESS = re.compile(
     rf"\b(?P<role>[A-Za-z]+)(?:'s)?(?:\s+(?:email|e-mail|address))?\s*(?:\s(?:is|at)\s|[:=]\s*|\s)"
     rf"\s*(?P<address>{EMAIL_ADDRESS.pattern})"
 )
+
+
+def _sent_by(match: re.Match[str]) -> bool:
+    """ "new signup from x@y.io": the address the heading's thing came from, the person it
+    is about ("From: x@y.io" labels a sender's address, someone else's)."""
+    return match.group("role").lower() == "from" and not re.search(r"[:=]", match.group(0))
+
+
 #: A date written as ISO 8601 ("2027-01-11").
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b(?!T)")
 

@@ -45,14 +45,7 @@ def leftover_codes(
     """{input: JSON literal} for the required id inputs not in `taken` that a code of
     `text` nothing else used fills; `description` is the tool's, which may say what a code
     after "to" or "from" is."""
-    wanted = [
-        name
-        for name in required
-        if name not in taken
-        and split_identifier(name)[-1:]
-        and split_identifier(name)[-1] in _ID_SUFFIXES
-        and "string" in (schema_types(unwrap_nullable(properties.get(name) or {})) or set())
-    ]
+    wanted = _ids_left(properties, required, taken)
     if not wanted or len(wanted) > 2:
         return {}
     used = " ".join(str(value) for value in taken.values())
@@ -74,14 +67,9 @@ def leftover_codes(
     wanted = [name for name in wanted if name not in found]
     for match in list(codes):
         # "book them with C-21": C for the clinician, P for the patient
-        prefix = re.match(r"[A-Za-z]+", match.group("code"))
-        nouns = [
-            name
-            for name in wanted
-            if prefix and split_identifier(name)[0].startswith(prefix.group(0).lower())
-        ]
-        if len(nouns) == 1 and nouns[0] not in found:
-            found[nouns[0]] = json.dumps(match.group("code"))
+        noun = _id_its_letters_begin(match.group("code"), wanted)
+        if noun is not None and noun not in found:
+            found[noun] = json.dumps(match.group("code"))
             codes.remove(match)
     wanted = [name for name in wanted if name not in found]
     if not codes or not wanted:
@@ -101,6 +89,45 @@ def leftover_codes(
         places[0]: json.dumps(inside[0].group("code")),
         other: json.dumps(rest.group("code")),
     }
+
+
+def codes_by_their_letters(
+    properties: Mapping[str, Any], required: list[str], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """{input: JSON literal} for the required ids left whose noun the letters of a code
+    in `text` begin: "for P-7781 (a cat): record ..." said first is the pet's (`pet_id`)."""
+    wanted = _ids_left(properties, required, taken)
+    found: dict[str, str] = {}
+    for match in _CODE.finditer(text):
+        noun = _id_its_letters_begin(match.group("code"), wanted)
+        if noun is not None and noun not in found and not _NOT_CODES.match(match.group("code")):
+            found[noun] = json.dumps(match.group("code"))
+    return found
+
+
+def _ids_left(
+    properties: Mapping[str, Any], required: list[str], taken: Mapping[str, str]
+) -> list[str]:
+    """The required id inputs (`pet_id`, `order_no`) no value fills yet."""
+    return [
+        name
+        for name in required
+        if name not in taken
+        and split_identifier(name)[-1:]
+        and split_identifier(name)[-1] in _ID_SUFFIXES
+        and "string" in (schema_types(unwrap_nullable(properties.get(name) or {})) or set())
+    ]
+
+
+def _id_its_letters_begin(code: str, wanted: list[str]) -> str | None:
+    """The one id of `wanted` whose noun the code's letters begin (C-21: `clinician_id`)."""
+    prefix = re.match(r"[A-Za-z]+", code)
+    nouns = [
+        name
+        for name in wanted
+        if prefix and split_identifier(name)[0].startswith(prefix.group(0).lower())
+    ]
+    return nouns[0] if len(nouns) == 1 else None
 
 
 _AFTER_A_PLACE_WORD = re.compile(r"\b(?P<word>to|from|into|onto)\s+(?:the\s+)?$", re.IGNORECASE)

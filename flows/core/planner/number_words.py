@@ -26,9 +26,13 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 _NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALES, "a", "and"])
 #: "bucks" is dollars; the rest are read by the planner's money patterns as they are.
 _CURRENCY_WORDS = r"dollars?|bucks|euros?|pounds?|usd|eur|gbp|cad|aud|chf|yen"
+_CENTS_WORD = "|".join([*_TENS, *(w for w in _UNITS if w != "zero")])
 _AMOUNT_IN_WORDS = re.compile(
     rf"\b(?P<words>(?!and\b)(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*)\s+"
-    rf"(?P<currency>{_CURRENCY_WORDS})\b",
+    rf"(?P<currency>{_CURRENCY_WORDS})\b"
+    # ("fifteen euros fifty", "ten dollars and five cents": the cents said after it)
+    rf"(?:(?:\s+and)?\s+(?P<cents>(?:{_CENTS_WORD})(?:[\s-]+(?:{_CENTS_WORD}))?)"
+    r"(?:\s+(?:cents?|pence|p))?\b(?!\s+(?:times|of|more|percent|items|units|people)\b))?",
     re.IGNORECASE,
 )
 
@@ -43,7 +47,10 @@ def _as_digits(match: re.Match[str]) -> str:
     if value is None:
         return match.group(0)
     currency = "dollars" if match["currency"].lower() == "bucks" else match["currency"]
-    return f"{value} {currency}"
+    cents = words_value(match["cents"]) if match["cents"] else None
+    if match["cents"] and (cents is None or cents >= 100):
+        return f"{value} {currency}{match.group(0)[match.end('currency') - match.start() :]}"
+    return f"{value}.{cents:02d} {currency}" if cents is not None else f"{value} {currency}"
 
 
 def words_value(words: str) -> int | None:

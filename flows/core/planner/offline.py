@@ -53,7 +53,7 @@ from flows.core.planner.headings import (
     heading_literals,
     split_data_heading,
 )
-from flows.core.planner.leftover_codes import leftover_codes
+from flows.core.planner.leftover_codes import codes_by_their_letters, leftover_codes
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -158,6 +158,7 @@ from flows.core.planner.wording import (
     kind_needs_approval,
     missing_capabilities,
     missing_capability,
+    phrasal_verbs_joined,
     plain_verb_forms,
     question_as_noun,
     spec_says,
@@ -627,6 +628,8 @@ class FlowBuilder:
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
         text = _HANDLE_SAYS.sub(self._whose_said, text)
         text, _ = correct_typos(text, self.words, self.catalogue_words)
+        # "put it away": putaway
+        text = phrasal_verbs_joined(text, self.specs.values(), self.reader.verbs)
         # "Process order": the steps an order takes, when the request names nothing else
         text = written_out_goal(text, self.specs.values())
         # "Hey, could you set up something that validates ...": the steps, not how asked
@@ -654,6 +657,8 @@ class FlowBuilder:
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
+        # "email billing@x.io and tell them the customer is upset": what that email says
+        text = _MESSAGED_AND_TOLD.sub(r"\g<sent> that ", text)
         text = _EACH_NOUN_LISTED.sub(self._each_noun_listed, text)  # "to each new hire: a, b"
         text = _ANYTHING_OVER_NEEDS_APPROVAL.sub("any amount ", text)  # not every step before
         text = _FOR_THOSE_OVER.sub(_if_it_is_over, text)  # "For orders over $1000, ..."
@@ -690,6 +695,7 @@ class FlowBuilder:
             lambda m: f"{m['lead']}each of these{'' if m.string[m.end() :][:1] == ':' else ' '}",
             text,
         )
+        text = _EACH_OF_QUOTES_LISTED.sub(self._each_of_quotes_listed, text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
@@ -805,6 +811,13 @@ class FlowBuilder:
                 {"name": self.listed_names[item], "email": item} for item in dict.fromkeys(items)
             ]
         return f"{match.group('lead')}each {noun}"
+
+    def _each_of_quotes_listed(self, match: re.Match[str]) -> str:
+        """ "run sentiment on each of these reviews: 'love it', 'too salty'": each quoted
+        text is an item of the loop over the noun (the quotes were read as one text)."""
+        noun = singular(match["noun"].lower())
+        self.listed_items[noun] = [said for said in quoted_texts(match["list"]) if said]
+        return f"each {noun}"
 
     def _named_by_another_step(self, clause: Clause, owner: str) -> bool:
         """Whether another step names `owner` with their address ("otherwise send Sam a
@@ -1040,9 +1053,15 @@ class FlowBuilder:
         that amount (refused as a step "trip")."""
         rest = match["rest"]
         for it in re.finditer(r"\b(?P<verb>[a-z]+)\s+(?:it|that|this)\b", rest):
-            if it["verb"].lower() in STOP_WORDS or not self.reader.starts_with_verb(it[0]):
+            # ("before we invoice it": after "we" a word that is a noun too is the doing)
+            done_by_us = re.search(r"\b(?:we|i|to)\s+$", rest[: it.start()], re.I) is not None
+            if it["verb"].lower() in STOP_WORDS or not (
+                self.reader.starts_with_verb(it[0]) or done_by_us
+            ):
                 continue
-            said = f"{match['thing'].strip()} {match['amount']}"
+            # ("surgery estimate for P-6601 is $1,850": the surgery; an estimate is its price)
+            thing = _PRICE_LABELS.sub("", match["thing"]).strip()
+            said = f"{thing} {match['amount']}"
             return f"{match['lead']}{rest[: it.start()]}{it['verb']} {said}{rest[it.end() :]}"
         first = re.match(r"[^,;]+", rest)
         if first is not None and self.reader.starts_with_verb(rest) and not _MONEY.search(first[0]):
@@ -1477,6 +1496,8 @@ class FlowBuilder:
         text = _WHERE_IT_GOES.sub(" ", text)
         # "look up the contact by email; if missing, create them": the contact, not its key
         text = _LOOKED_UP_BY.sub(" ", text)
+        # ("email purchasing@x.com": the verb of a message, no email the next "it" is)
+        text = _EMAILED_SOMEONE.sub(" ", text)
         topics = [w for w in split_identifier(text) if w in self.topic_words]
         if topics:
             self.topic = topics[-1]
@@ -3248,7 +3269,7 @@ class FlowBuilder:
         """ "Read the support message", "take the order": the step only takes in what the
         request is about, unless a tool does just that (`read_email`, `get_order`)."""
         match = _READS_THE_REQUEST.match(text)
-        if match is None:
+        if match is None or _GETS_A_NEW_ONE.match(text):
             return False
         verb = stem(match.group("verb").split()[0])
         return not any(_tool_verb(spec_id) == verb for spec_id in self.specs)
@@ -3318,7 +3339,10 @@ class FlowBuilder:
         thing it works on. Refused, not mapped to what does something else to that thing."""
         lead = _LEADING_WORDS.sub("", text.strip())
         words = split_identifier(lead)[:1]
-        if not words or not self.reader.starts_with_verb(lead):
+        # ("block card 2900342": a verb that is a noun too, before no article, leads)
+        if not words or not (
+            self.reader.starts_with_verb(lead) or words[0].lower() in _DISTINCT_ACTIONS
+        ):
             return
         verb = words[0].lower()
         if verb in _VERBS_SAID_AS_THINGS:
@@ -3332,13 +3356,24 @@ class FlowBuilder:
         if (
             verb not in _DISTINCT_ACTIONS
             or verb in self.reader.tool_verbs
-            or self._known_word(verb)
+            or (self._known_word(verb) and not self._only_a_state_reported(verb))
         ):
             return
         verb_forms = {stem(verb)} | synonyms(stem(verb))
         if any(term in verb_forms for term in best.matched):
             return
         raise _no_tool_does(clause, repr(verb), "thing", best.spec, phrase=verb)
+
+    def _only_a_state_reported(self, verb: str) -> bool:
+        """ "block card 2900342" where a lookup only reports a `blocked` status: the
+        catalogue says the word of a state a tool reads, not of anything a tool does."""
+        verb_stem = stem(verb)
+        if verb_stem not in {stem(value) for value in self.reader.qualities}:
+            return False
+        return not any(
+            verb_stem in {stem(w) for w in split_identifier(_said_of_doing(spec))}
+            for spec in self.specs.values()
+        )
 
     def _check_object_of_another(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Raise the rent for every tenant", "pay the landlord's invoice through the
@@ -3528,7 +3563,10 @@ class FlowBuilder:
             return
         if _tool_verb(best.spec.id) == stem(words[0]):
             return  # the tool's own verb ("fetch the article": fetch_url)
-        if any(term not in verb_forms for term in best.matched):
+        # ("get a credit note for PO-77002": the letters of a code name the record, not
+        # what the step gets; `wms.po.get` matched by them alone)
+        coded = {stem(w) for m in _CODE_LITERAL.finditer(text) for w in split_identifier(m[0])}
+        if any(term not in verb_forms | coded for term in best.matched):
             return
         # A word of the step the best tool itself uses ("get the user's details": user)
         # says what it works on, even if ranking went by the verb.
@@ -4044,6 +4082,7 @@ class FlowBuilder:
             inputs = self._named_output_sent(clause, spec, inputs)
             inputs = self._that_amount(clause, spec, inputs)
             inputs = self._amount_of_the_record_paid(clause, spec, inputs)
+            inputs = self._the_thing_made_charged(clause, spec, inputs)
             inputs = self._which_ones(clause, spec, inputs)
             inputs = self._written_subject(clause, inputs)
             inputs = self._courtesy_note(clause, spec, inputs)
@@ -4685,6 +4724,11 @@ class FlowBuilder:
         if literal_items:
             loop = None
             items, item_schema = json.dumps(literal_items), {"type": "string"}
+            if all(item in self.listed_names for item in literal_items):
+                # ("send welcome emails to: Ana (ana@x.io), Ben (ben@x.io)": each person
+                # with the name written beside their address, not one name for all)
+                people = [{"name": self.listed_names[i], "email": i} for i in literal_items]
+                items, item_schema = json.dumps(people), _PERSON_ITEM
         elif loop is not None and loop.filtered is not None:
             items, item_schema = loop.filtered, loop.last_tool.output_schema
             kept_values = self._listed_values_kept(loop, spec)
@@ -5561,6 +5605,68 @@ class FlowBuilder:
         self._drop_unread_input(asked)
         return {**inputs, "amount": amounts[0]}
 
+    def _the_thing_made_charged(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "invoice pet P-4410 $185 for the x-rays and charge it": "it" is what the step
+        before made (the invoice), so the id charged is its id and the amount its amount,
+        not an order and an amount asked of the run."""
+        made = self.info.get(self.last_step or "")
+        if (
+            not _PAY_IT.match(_clean_action(clause.action))
+            or made is None
+            or made.kind != "tool"
+            or made.spec is None
+            or not acts(made.spec)
+        ):
+            return inputs
+        outputs = made.spec.output_properties()
+        taken = made.spec.input_properties()
+        made_ids = [n for n in outputs if n.endswith("_id") and n not in taken]
+        asked_ids = [n for n in spec.required_inputs() if n.endswith("_id")]
+        amounts = [
+            n
+            for n, schema in outputs.items()
+            if schema_types(schema) & {"number", "integer"}
+            and set(split_identifier(n)) & _AMOUNT_WORDS
+        ]
+        # (a thing with no amount is none to charge: "create a ticket and charge it")
+        if len(made_ids) != 1 or len(asked_ids) != 1 or len(amounts) != 1:
+            return inputs
+        if not self._asked_at_run(inputs.get(asked_ids[0], "")):
+            return inputs
+        wired = {**inputs, asked_ids[0]: f"{made.id}.{made_ids[0]}"}
+        self._drop_unread_input(inputs[asked_ids[0]])
+        if self._asked_at_run(inputs.get("amount", "")):
+            wired["amount"] = f"{made.id}.{amounts[0]}"
+            self._drop_unread_input(inputs["amount"])
+        return wired
+
+    def _practitioner_named(
+        self, properties: dict[str, Any], clause: Clause, taken: dict[str, str]
+    ) -> dict[str, str]:
+        """ "book P-20931 in ... with Dr. Alvarez": the person the step is done with, by a
+        title or a name, is the one text input named for who does the work (`vet`,
+        `clinician`, `trainer`), as the request writes them ("Dr. Alvarez")."""
+        wanted = [
+            name
+            for name, schema in properties.items()
+            if name not in taken
+            and set(split_identifier(name)) & _PRACTITIONERS
+            and schema_types(unwrap_nullable(schema)) == {"string"}
+            and not unwrap_nullable(schema).get("enum")
+            and split_identifier(name)[-1:] != ["id"]
+        ]
+        said = _WITH_A_PERSON.search(clause.action or clause.text)
+        if len(wanted) != 1 or said is None:
+            return {}
+        title, name = said["title"], said["name"]
+        written = re.search(
+            rf"\b{re.escape(title)}\.?\s+{re.escape(name)}" if title else re.escape(name),
+            self.request,
+        )
+        return {wanted[0]: json.dumps(written[0] if written else said[0].split(None, 1)[1])}
+
     def _that_amount(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
     ) -> dict[str, str]:
@@ -6430,6 +6536,11 @@ class FlowBuilder:
             # "Screen 'Viktor Petrov' against the sanctions lists": the quote the verb works on
             # is the one name the tool takes (`full_name`)
             literals[names[0]] = json.dumps(named["quote"])
+        literals.update(self._practitioner_named(properties, clause, literals))
+        greeted = _GREETED_AS.search(clause.action)
+        if greeted is not None and len(names) == 1 and names[0] not in literals:
+            # "send the welcome email to them as Sam": the name the person is greeted by
+            literals[names[0]] = json.dumps(greeted["name"])
         short: str | None = None  # a message short enough to be its own subject line
         for label, value in clause.quoted:
             if named is not None and value == named["quote"] and names:
@@ -6527,6 +6638,9 @@ class FlowBuilder:
         literals.update(_address_literal(properties, clause.action, literals))
         literals.update(self._recipient_input(spec, clause.action, literals))
         literals.update(_count_literals(properties, clause.action, literals))
+        if self.heading:
+            # ("PO-77002 came in 20 short - report it ...": how many, said first)
+            literals.update(_count_literals(properties, self.heading, literals))
         literals.update(_duration_in_its_unit(properties, clause.action, literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
@@ -6585,6 +6699,10 @@ class FlowBuilder:
                     identifiers=_identifier_literals,
                     texts_phones=_texts_phones(spec),
                 )
+            )
+            # ("for P-7781 (a cat): record ...": a code alone, the id its letters begin)
+            literals.update(
+                codes_by_their_letters(properties, spec.required_inputs(), heading, literals)
             )
         if self.heading:
             # "Shipment to Germany: calculate the VAT, ...": the place the heading names
@@ -6647,6 +6765,8 @@ class FlowBuilder:
         if not clause.for_each:
             _refuse_codes_listed_for_one(clause, spec, literals)
             _refuse_two_amounts_for_one(clause, spec, literals)
+            _refuse_one_input_labelled_twice(clause, literals)
+            _refuse_two_listed_values_for_one(clause, properties, literals)
         if "name" in properties and "name" not in literals:
             # "New student Priya enrolled with priya@uni.edu": the name the address is of
             owner = _owner_named(self.request, [*literals.values(), clause.text])
@@ -7682,7 +7802,22 @@ class FlowBuilder:
         asking for one when the run starts."""
         node = next(node for node in self.nodes if node["id"] == node_id)
         inputs = node.setdefault("inputs", {})
-        for name, literal in _identifier_literals(spec.input_properties(), clause.text, {}).items():
+        # ("if the pet is a cat, record fvrcp for P-9": the code alone, by its letters, in
+        # the step the condition guards)
+        guarded = self.guarded.action if clause.condition_only and self.guarded else ""
+        codes = {
+            **codes_by_their_letters(
+                spec.input_properties(), spec.required_inputs(), clause.action or guarded, {}
+            ),
+            **_identifier_literals(spec.input_properties(), clause.text, {}),
+        }
+        quoted = quoted_texts(self.request)
+        if len(quoted) == 1 and _A_TEXT_NAMED.search(clause.text):
+            # ("if the review is negative open a ticket: 'the barista was rude'": the review
+            # checked is the one text the request quotes)
+            texts = [n for n in spec.input_properties() if n in _READ_TEXT_INPUTS]
+            codes.update({name: json.dumps(quoted[0]) for name in texts})
+        for name, literal in codes.items():
             asked = inputs.get(name, "")
             if asked.startswith("input."):
                 inputs[name] = literal
@@ -8287,8 +8422,17 @@ _DISTINCT_ACTIONS = frozenset(
     archive unarchive close reopen merge split move transfer export import publish unpublish
     deploy restart sync snooze pin unpin star rename duplicate clone freeze unfreeze reset
     restore backup migrate renew extend expire revoke grant award redeem void lock unlock
+    block unblock ban unban
     """.split()
 )
+
+
+def _said_of_doing(spec: ToolSpec) -> str:
+    """What a tool says of what it does: its id, name, description and input names (not
+    the values it reports)."""
+    return " ".join([spec.id, spec.name, spec.description, *spec.input_properties()])
+
+
 #: Verbs that are also a tool's thing in the lexicon ("issue" is a ticket): leading a step
 #: they are the doing ("issue a certificate"), and match no tool by that thing
 _VERBS_SAID_AS_THINGS = frozenset({"issue"})
@@ -8753,6 +8897,8 @@ _READS_THE_REQUEST = re.compile(
     r"comment|feedback|complaint|enquiry|inquiry|order|ticket|submission|form|application)s?\W*$",
     re.IGNORECASE,
 )
+#: "get a credit note", "grab a new form": a thing to obtain, not the one the request is
+_GETS_A_NEW_ONE = re.compile(r"^\W*(?:get|grab)\s+an?\s", re.IGNORECASE)
 #: A possessor before the thing a step works on ("the customer's card", "users' emails").
 _POSSESSOR = re.compile(r"\b[a-z][\w-]*(?:'s|s')(?=\s+[a-z])", re.IGNORECASE)
 
@@ -9156,6 +9302,56 @@ def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[
             )
 
 
+def _refuse_one_input_labelled_twice(clause: Clause, literals: dict[str, str]) -> None:
+    """ "place holds on ISBN 978-1 and ISBN 978-2": two values, each labelled with the name
+    of an input that takes one, would plan the first alone; refused, naming both."""
+    action = clause.action or clause.text
+    for name, literal in literals.items():
+        if not literal.startswith('"'):
+            continue
+        label = r"[\s_-]+".join(map(re.escape, split_identifier(name)))
+        said = re.findall(rf"\b{label}\s*:?\s*#?([\w-]*\d[\w-]*)", action, re.IGNORECASE)
+        values = list(dict.fromkeys(said))
+        if len(values) > 1 and json.loads(literal) in values:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it names {', '.join(values)} as the {name}, "
+                f"which takes one, so the others would be left out. Say it for each ('for "
+                f"each of {' and '.join(values)}, ...').",
+                step=clause.text,
+                details={"reason": "several_values_for_one", "input": name, "values": values},
+            )
+
+
+def _refuse_two_listed_values_for_one(
+    clause: Clause, properties: dict[str, Any], literals: dict[str, str]
+) -> None:
+    """ "record dhpp and rabies for P-9": two values an input lists, said together ("and", a
+    comma, "&") for an input that takes one, would record the last alone; refused."""
+    action = _clean_action(clause.action or clause.text).lower()
+    for name in literals:
+        listed = unwrap_nullable(properties.get(name) or {}).get("enum") or []
+        words = "|".join(
+            re.escape(str(v).replace("_", " ").lower()) for v in listed if isinstance(v, str) and v
+        )
+        if not words:
+            continue
+        pair = re.search(rf"\b({words})\s*(?:,|&|\band\b)\s*({words})\b", action)
+        if pair is not None and pair[1] != pair[2]:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: it names {pair[1]} and {pair[2]} as the "
+                f"{name}, which takes one, so one would be left out. Say each as a step of "
+                f"its own ('... {pair[1]} ..., then ... {pair[2]} ...').",
+                step=clause.text,
+                details={
+                    "reason": "several_values_for_one",
+                    "input": name,
+                    "values": [pair[1], pair[2]],
+                },
+            )
+
+
 def _refuse_two_amounts_for_one(clause: Clause, spec: ToolSpec, literals: dict[str, str]) -> None:
     """ "Charge the customer 30 dollars for order 77 and 15 dollars for order 78": two
     amounts in one step of a tool that takes one would charge the first alone; refused,
@@ -9260,6 +9456,29 @@ def _owner_named(request: str, said: Sequence[str]) -> str | None:
     return named.group(1) if named else None
 
 
+#: Words of an input named for who does the work ("vet", "assigned_trainer")
+_PRACTITIONERS = frozenset(
+    "vet doctor clinician practitioner provider dentist therapist physician nurse trainer "
+    "coach instructor stylist interviewer tutor teacher technician installer".split()
+)
+#: "with Dr. Alvarez", "with Dr Patel", "with coach Mike": whom a step is done with
+_WITH_A_PERSON = re.compile(
+    r"\bwith\s+(?:(?P<title>(?-i:Dr|Mr|Mrs|Ms|Mx|Prof))\.?\s+|(?:coach|nurse|trainer)\s+)?"
+    r"(?P<name>(?-i:[A-Z][a-z'-]+))\b",
+    re.IGNORECASE,
+)
+#: "email jo@cafe.net and tell her the part ships", "text the owner and let them know it's
+#: ready": one message to that person, saying what follows
+_MESSAGED_AND_TOLD = re.compile(
+    r"(?P<sent>\b(?:e-?mail|text|message)\s+(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+    r"(?:the|our|my|their|his|her)\s+[a-z-]+|(?-i:[A-Z][a-z]+)))\s*,?\s+and\s+"
+    # ("... and tell them to restart it": what they are asked to do, left as said)
+    r"(?:tell|let)\s+(?:him|her|them)(?:\s+know)?\s+(?:that\s+)?(?!to\s)(?=[a-z])",
+    re.IGNORECASE,
+)
+#: "... the welcome email to them as Sam", "greet her as Ana Ruiz": the name someone is
+#: called by, said last
+_GREETED_AS = re.compile(r"\bas\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*[.!]?$")
 #: "calculate tax on 1200": a number the step works on, with no unit after it
 _BARE_AMOUNT = re.compile(
     r"\b(?:on|of|for)\s+(?P<a>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|items?|days?|hours?|"
@@ -9282,6 +9501,10 @@ _OKAYED = re.compile(
     r"(?:ok|okay|o\.k\.|greenlight|green-light|green\s+light)\s+"
     r"(?=(?:it|this|that|them|the|each|every|any|all)\b)",
     re.IGNORECASE,
+)
+#: "email purchasing@x.com", "e-mail them": a message sent to someone, said by its verb
+_EMAILED_SOMEONE = re.compile(
+    r"^\W*e-?mail\s+(?=[\w.+-]+@|(?:them|him|her|me|us)\b)", re.IGNORECASE
 )
 #: "by email", "using their id": the key a thing is found by, not the thing.
 _LOOKED_UP_BY = re.compile(
@@ -11322,6 +11545,12 @@ def _after_a_colon(text: str, value: str) -> bool:
 _SENT_TO_A_PRONOUN = re.compile(
     r"\b(?:email|e-mail|mail|message|notify|tell|send|text|remind)\s+(?:them|him|her)\b", re.I
 )
+#: "the review", "the customer's message": a text a condition speaks of
+_A_TEXT_NAMED = re.compile(
+    r"\b(?:the|this|that|their|his|her)\s+(?:\w+'s\s+)?(?:review|message|comment|feedback|"
+    r"complaint|note|text|reply|email|enquiry|inquiry)\b",
+    re.IGNORECASE,
+)
 #: Inputs that hold the text a reading step works on.
 _READ_TEXT_INPUTS = frozenset(
     # ("what HS code would 'steel knives, set of 6' fall under": what the tool reads is the
@@ -11387,7 +11616,8 @@ _LIST_WORDS = frozenset({"values", "items", "ones", "things", "entries"})
 #: or codes after a colon, with no "each" said
 _THESE_LISTED = re.compile(
     r"(?P<lead>(?:^|[.;!?]\s+|\b(?:and|then)\s+)[a-z]+\s+)these(?:\s+|(?=:))"
-    r"(?=(?:[a-z]+s|people|children|staff|folks)\b[^.;:!?]*:\s*"
+    # ("check out these to card 2900118: 3123..., 3123...": where they go, then the list)
+    r"(?=(?:[a-z]+s|people|children|staff|folks|to|for|into|onto|from|on)\b[^.;:!?]*:\s*"
     rf"{_A_VALUE}\s*,"
     # ("refill these: 1000001, 1000002": codes right after "these", no noun said)
     r"|:\s*[\w-]*\d[\w-]*\s*,)",
@@ -11401,7 +11631,10 @@ _EACH_OF_THESE_LISTED = re.compile(
     # ("refill each of these: 1000001, 1000002": no noun said)
     r"(?:(?:these|those|the\s+following|the)"
     r"(?:\s+(?P<noun>[\w-]+)(?:\s+(?!an?\b|the\b)[\w-]+s\b)?|(?=\s*:))"
-    r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s)\s*"
+    r"(?P<after>[^.!?\n:\u2014\u2013]*?)\s*(?::|\u2014|\u2013|\s-\s"
+    # ("validate each of these emails ana@x.io, bo@x.io": addresses, no colon; links are
+    # read so where the steps are split)
+    r"|(?<=\S)\s+(?=[\w.+-]+@[\w-]+\.))\s*"
     # ("email each of a@x.com, b@y.com and c@z.com an intro": one email each, no copies)
     r"|(?=[\w.+-]+@))"
     rf"(?P<list>{_A_VALUE}(?:\s*,\s*(?:and\s+)?{_A_VALUE})*\s*(?:,\s*|\s+)(?:and\s+|&\s+)?{_A_VALUE})"
@@ -11410,6 +11643,18 @@ _EACH_OF_THESE_LISTED = re.compile(
 )
 
 
+#: A quoted text in a list of them, in double or single quotes
+_QUOTE_ITEM = r"(?:\"[^\"\n]{1,200}\"|(?<!\w)'[^'\n]{1,200}'(?!\w))"
+#: "each of these reviews: 'love it', 'too salty' and 'meh'", "these two notes: '...' and
+#: '...'": quoted texts listed after the loop's noun, one call each
+_EACH_OF_QUOTES_LISTED = re.compile(
+    # ("run sentiment on these two reviews: 'great' and 'awful'": "each of" unsaid)
+    r"\b(?:(?:each|every\s+one|all)\s+of\s+)?(?:these|those|the\s+following)\s+"
+    r"(?:(?:two|three|four|five|six|\d+)\s+)?(?P<noun>[a-z]+s)"
+    rf"\s*:?\s*(?P<list>{_QUOTE_ITEM}(?:\s*,\s*(?:and\s+)?{_QUOTE_ITEM})*"
+    rf"\s*(?:,\s*|\s+)(?:and\s+|&\s+)?{_QUOTE_ITEM})",
+    re.IGNORECASE,
+)
 #: "Priya priya@corp.com", "Tom Li <tom@corp.com>": a person's name before their address,
 #: in a list of them ("Send the welcome email to Priya at ..." is no list)
 _NAME_BESIDE_ADDRESS = re.compile(
@@ -11612,6 +11857,8 @@ _AMOUNT_STATED_FIRST = re.compile(
     r"(?P<rest>[^.!?]+)",
     re.IGNORECASE,
 )
+#: Words that name a thing's price, not the thing ("the surgery estimate", "the quote")
+_PRICE_LABELS = re.compile(r"\s*\b(?:estimate|quote|quotation|price|cost)\b", re.IGNORECASE)
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
 #: Words of a tool's id that say it reads a list, wherever they stand in it.
@@ -11770,9 +12017,10 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         action,
         re.IGNORECASE,
     )
-    if match is None and spec.config.cacheable:
+    if match is None and (spec.config.cacheable or _its_things_in_the_plural(spec, action)):
         # ("check the status of TRK-1, TRK-2 and TRK-3": a tool that only reads is asked
-        # once for each code in capitals listed after "of"/"for")
+        # once for each code in capitals listed after "of"/"for"; so is one whose thing the
+        # step says in the plural: "send reminders to the owners of P-101, P-102 and P-103")
         match = re.search(
             rf"\b(?:of|for|on)\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})",
             action,
@@ -11786,6 +12034,13 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         if c
     ]
     return list(dict.fromkeys(codes)) if len(codes) > 1 else []
+
+
+def _its_things_in_the_plural(spec: ToolSpec, action: str) -> bool:
+    """Whether the step names the thing the tool's id makes or works on in the plural
+    ("reminders" for `vet.reminder.send`)."""
+    things = {plural(word) for word in split_identifier(spec.id)[1:] if len(word) > 3}
+    return bool(things & {word.lower() for word in re.findall(r"[A-Za-z]+", action)})
 
 
 def _own_words(spec: ToolSpec) -> frozenset[str]:
@@ -12062,7 +12317,8 @@ def _other_recipient(spec: ToolSpec, planned: Clause | None, clause: Clause) -> 
 #: "email the employee ...", "notify our accountant": whom a message step names first
 _ADDRESSEE_SAID = re.compile(
     r"^\W*(?:e-?mail|mail|message|text|notify|tell|remind|ping)\s+"
-    r"(?P<who>(?:the|our|their|his|her|my)\s+[a-z-]+)",
+    # ("tell her the part ships monday": "her" is the one emailed, "the" no person's word)
+    r"(?P<who>(?:the|our|their|his|her|my)\s+(?!(?:the|an?|that|this|it|we|you|your)\b)[a-z-]+)",
     re.IGNORECASE,
 )
 
@@ -12512,7 +12768,15 @@ def _count_literals(
             if stem(word) in counted:
                 literals[name] = number
                 break
-    units = _UNITS_COUNTED.search(said)
+    for word, number in _COUNT_AFTER_ITS_NAME.findall(said):
+        # ("with a sample of 12": the number after a word of the input's name, `sample_size`)
+        for name, schema in properties.items():
+            if name in taken or name in literals or schema_types(schema) != {"integer"}:
+                continue
+            if stem(word) in {stem(w) for w in split_identifier(name)} - _COUNT_PREFIXES:
+                literals[name] = number
+                break
+    units = _UNITS_COUNTED.search(said) or _count_of_a_kind(properties, said)
     if units is not None:
         # "restock 3 units of SKU-1": how many, for the tool's quantity
         literals.update(
@@ -12586,6 +12850,24 @@ _UNITS_COUNTED = re.compile(
     r"sentences|words|characters|percent|people|members|users)\b)[a-z]{3,}s)\b"
 )
 _QUANTITY_INPUTS = frozenset({"quantity", "qty", "units", "count"})
+#: "a sample of 12", "sample size 12": a word, then the number it is
+_COUNT_AFTER_ITS_NAME = re.compile(
+    r"\b([a-z]+)\s+(?:size\s+)?(?:of\s+|:\s*)(\d{1,4})\b(?![.,]\d)", re.IGNORECASE
+)
+
+
+def _count_of_a_kind(properties: dict[str, Any], said: str) -> re.Match[str] | None:
+    """ "came in 20 short": a number before a value an input of the tool lists (the kind
+    `short`) is how many of that kind, for the tool's quantity."""
+    listed = {
+        str(value).lower()
+        for schema in properties.values()
+        for value in unwrap_nullable(schema).get("enum") or []
+    }
+    for match in re.finditer(r"(?<![\w.$€£-])(?P<n>\d+)\s+(?P<kind>[a-z]+)\b", said, re.I):
+        if match["kind"].lower() in listed:
+            return match
+    return None
 
 
 _EQUALS = re.compile(r'^(?P<field>[\w.]+) == (?P<value>"[^"]*"|[\w.-]+)$')
@@ -12720,6 +13002,8 @@ def _joins_items(source: Source) -> bool:
 
 
 def _clean_action(text: str) -> str:
+    # ("check if 'my soup was cold' is negative": a quote said of is what "it" would be)
+    text = re.sub(r"(?:[\"“][^\"”]*[\"”]|(?<!\w)'[^']*'(?!\w))(?=\s+(?:is|was)\b)", "it", text)
     # quoted words are what is said; an apostrophe inside them ("we'll") ends nothing
     text = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
     text = re.sub(r"(?<!\w)'[^']*'(?!\w)", " ", text)

@@ -361,6 +361,12 @@ _SECOND_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _THERE_ARE_ANY = re.compile(r"^(?:there\s+(?:are|is)\s+)?any$", re.IGNORECASE)
+#: "figure out if", "check if", "see if": "if" asks whether, it states no condition
+_ASKS_WHETHER = re.compile(
+    r"\b(?:(?:figure|find|work)\s+out|check|see|ask|determine|know|tell|verify|confirm|test|"
+    r"decide|look|wonder)\s*$",
+    re.IGNORECASE,
+)
 _TRAILING_CONDITION = re.compile(
     r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
     r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming|once|as\s+soon\s+as|whenever|"
@@ -1550,6 +1556,10 @@ class PromptReader:
             rf"|(?:{'|'.join(noun_verbs)})\s+(?:{_DETERMINERS}|{_ADDRESS_START}"
             # ("... and email Kim the tracking number": a person named, then what is sent)
             r"|(?-i:[A-Z][a-z]+)\s+(?:the|a|an|their|his|her|our|your)\b"
+            # ("if its valid welcome him if not ...": someone by a pronoun)
+            r"|(?:him|them)\b(?!\s+(?:is|are|was|were)\b)"
+            # ("... is refused text card 2900118 that ...": someone by a thing's code)
+            r"|(?!(?:address|message|number)\b)[a-z]+\s+#?[A-Za-z]*[-_]?\d[\w-]*\s+(?:that|to|about|saying)\b"
             # ("... and email tracking info to the customer": a thing sent to someone)
             rf"|(?!(?:every|any|some)thing\b)(?:[a-z][\w-]*\s+){{1,3}}to\s+"
             rf"(?:{_DETERMINERS}|me\b|us\b|him\b|her\b|them\b|"
@@ -1658,6 +1668,25 @@ class PromptReader:
         if match is None or match.group("verb").lower() in self.tool_verbs:
             return text
         return text[: match.start()]
+
+    def _step_then_if_then_step(self, sentence: str) -> str:
+        """ "validate his email if its valid welcome him": a step, then a condition with
+        the step it guards right after it, no comma typed -> "validate his email and if
+        its valid, welcome him" (the first step was read as guarded by "its valid welcome
+        him")."""
+        trailing = _TRAILING_CONDITION.match(sentence.strip())
+        if (
+            trailing is None
+            or trailing["word"].lower() != "if"
+            or "," in trailing["condition"]
+            or not self.starts_with_verb(trailing["action"])
+            or _ASKS_WHETHER.search(trailing["action"])  # ("figure out if it's negative")
+        ):
+            return sentence
+        parts = self._split_at_verb(trailing["condition"])
+        if len(parts) != 2 or len(parts[0].split()) > 6:
+            return sentence
+        return f"{trailing['action']} and if {parts[0].strip()}, {parts[1].strip()}"
 
     def _split_at_verb(self, text: str) -> list[str]:
         """ "the amount is over 500 get approval" -> condition, action; a verb after a
@@ -2119,6 +2148,7 @@ class PromptReader:
                 continue
             # "On success, ship it; on failure, open a ticket"
             sentence = _ON_OUTCOME.sub(_on_outcome, sentence)
+            sentence = self._step_then_if_then_step(sentence)
             sentence = _ANY_OTHER.sub(r"\g<lead>otherwise, if there is a \g<what>, ", sentence)
             # "Each morning, take the list of signups, ...": the schedule starts runs from
             # outside; the loop is what the sentence does
@@ -2917,7 +2947,10 @@ class PromptReader:
             # "approve all orders automatically": nobody decides, so no approval step
             clause.action = ""
         elif _APPROVAL.search(
-            without_what_is_said(_SENT_DECIDED.sub(r"\g<1>decided", clause.action))
+            # ('summarize this: "Budget was approved. ..."': what a quote says asks nothing)
+            without_what_is_said(
+                _SENT_DECIDED.sub(r"\g<1>decided", _QUOTED.sub('""', clause.action))
+            )
         ) and not self._approved_by_a_tool(clause.action):
             # (not "email them that their refund was approved": what a message says; nor
             # "approve it" when a tool approves and nobody is named to decide)
@@ -3732,16 +3765,23 @@ _THE_TEXT_NAMED = re.compile(
 )
 #: Where a quote said first ends: a stop after it, a dash, or its own stop before a capital
 _QUOTE_END = (
-    r"(?P<end>\s*[.;]|\s+[-\u2013\u2014]+|(?:(?<=[.!?]')|(?<=[.!?]\"))(?=\s+(?-i:[A-Z])))"
+    r"(?P<end>\s*[.;]|\s+[-\u2013\u2014]+|(?:(?<=[.!?]')|(?<=[.!?]\"))(?=\s+(?-i:[A-Z]))"
+    # ("wrote in: 'where is my parcel??' classify it": a step right after, no stop typed)
+    r"|(?=\s+(?-i:[a-z])))"
 )
 _QUOTE_SAID_FIRST = re.compile(
     r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
+    # ("a customer emailed 'my order never arrived' - ...": how it came, the colon unsaid)
+    r"(?P<by>e-?mailed|texted|messaged|complained)(?:\s+(?:us|in))?|"
     r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+"
+    # ("review just came in: '...'", "a complaint arrived: '...'": what arrived)
+    r"|(?:came|comes|come)\s+in|arrived|landed"
     # ("Here's a review: '...'", "Read this review: '...'": a text shown, not a step)
     r"|^\s*(?:here\s+is|here's|read|look\s+at|check\s+out|check|consider|take|see|"
     r"given)\s+(?:this|these|a|an|the|the\s+following)(?=\s+[a-z]+\s*:))"
     r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:\s+[a-z]+(?=\s*:))?"
-    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)\s*:\s*(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\")"
+    r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)(?:\s*:|(?(by)|(?!)))\s*"
+    r"(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\")"
     # (a stop after the quote, a dash, or the quote's own stop before a capital: "... fix
     # it!' Classify the message")
     rf"{_QUOTE_END}\s+(?P<rest>\S.*)$",
@@ -3790,6 +3830,13 @@ _QUOTE_NAMED_FIRST = re.compile(
 )
 
 
+#: "figure out the category", "get the sentiment": a step that reads a quality of the text
+#: said before it, by the quality alone
+_A_QUALITY_OF_IT = re.compile(
+    r"^\W*[a-z]+(?:\s+out)?\s+the\s+(?:category|sentiment|priority|tone|mood|topic|urgency)"
+    r"(?=\s*(?:[,.;]|\band\b|\bthen\b|$))",
+    re.IGNORECASE,
+)
 #: "open a ticket for it", "log a case about it": a work item whose text is what "it" is
 _TICKET_FOR_IT = re.compile(
     r"\b(?:open|create|file|log|raise)\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?"
@@ -3815,6 +3862,10 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
             # "post to slack: '...'": a step that says the quote; "Message from order
             # OR-7: '...'": a heading with a code, read as one
             match = None
+    if match is not None and not match["end"] and not (
+        starts_with_verb is not None and starts_with_verb(match["rest"])
+    ):
+        match = None  # the quote runs on into words that are no step
     if match is None:
         return prompt
     quote, rest = match["quote"], match["rest"]
@@ -3822,6 +3873,11 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
         quote = f'"{quote[1:-1]}"'  # ('... we couldn't see ...': its apostrophes are words')
     it = _FIRST_IT.search(rest)
     named = _THE_TEXT_NAMED.search(rest)
+    quality = _A_QUALITY_OF_IT.match(rest)
+    if quality is not None and (it is None or quality.end() <= it.start()):
+        # ("a customer emailed '...' - figure out the category, and if its shipping ...":
+        # the category of the quote; a text was asked of the run)
+        return f"{quality[0]} of {quote}{rest[quality.end() :]}"
     if named is not None and (it is None or named.start() < it.start()):
         # ("A customer wrote: '...'. Classify the message and ...": the message is the quote;
         # it was a lookup of the customer, and the message was asked of the run)

@@ -113,6 +113,39 @@ def catalogue_words(specs: Sequence[ToolSpec]) -> frozenset[str]:
     return frozenset(w for spec in specs for w in split_identifier(_spec_text(spec)))
 
 
+#: "put it away", "pick them up": a verb, what it works on, and its particle
+_PHRASAL_VERB = re.compile(
+    r"\b(?P<verb>[a-z]+)\s+(?P<what>(?:it|them|this|these|those)\s+)?"
+    r"(?P<particle>away|up|in|out|back|off|over|down)\b",
+    re.IGNORECASE,
+)
+
+
+def phrasal_verbs_joined(text: str, specs: Iterable[ToolSpec], verbs: Iterable[str]) -> str:
+    """ "put it away in R12-B3" -> "putaway it in R12-B3": a verb and its particle said
+    apart, whose joined word is a word of a tool's id (`wms.putaway.assign`) while neither
+    the verb nor the joined word is one the planner reads ("look up the order", "roll it
+    back" stay); and "check out these ..." -> "checkout these ...", the two words together
+    what a dotted id does (`library.loan.checkout`), which "check" alone is not."""
+    specs = list(specs)
+    named = frozenset(word for spec in specs for word in split_identifier(spec.id))
+    operations = frozenset(spec.id.rsplit(".", 1)[1] for spec in specs if "." in spec.id)
+    known = frozenset(verbs)
+
+    def joined(match: re.Match[str]) -> str:
+        verb, particle = match["verb"].lower(), match["particle"].lower()
+        word = f"{verb}{particle}"
+        # ("check out": "check" is another tool's step, `check_inventory`; "roll back" is
+        # no other tool's, and read as written)
+        another_step = match["what"] is None and word in operations and verb in named
+        unread = verb not in known and word not in known and word in named
+        if not (another_step or unread):
+            return match[0]
+        return f"{verb}{particle} {match['what'] or ''}".rstrip()
+
+    return _PHRASAL_VERB.sub(joined, text)
+
+
 def vocabulary(specs: Sequence[ToolSpec], extra: Iterable[str] = ()) -> frozenset[str]:
     """The words a request may be corrected to: the tools' ids, names, descriptions,
     fields and enum values, the planner's own words, the names of capabilities, and their
@@ -2033,6 +2066,8 @@ _SENDS_FIRST = re.compile(
 )
 _SAID_PART = re.compile(
     r"\s+(?:that|saying|that\s+says|to\s+(?:say|tell\s+\w+|let\s+\w+\s+know|inform\s+\w+)|"
+    # ("text the owner a reminder to book a booster": what the reminder asks of them)
+    r"(?<=reminder\s)to|(?<=nudge\s)to|"
     r"telling\s+\w+|letting\s+\w+\s+know)\b.*$",
     re.IGNORECASE,
 )
