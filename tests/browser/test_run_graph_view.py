@@ -301,6 +301,24 @@ def rows_of(page: Any, count: int) -> set[int]:
     return {round(node(page, f"step_{i}").bounding_box()["y"]) for i in range(1, count + 1)}
 
 
+def test_a_long_run_is_folded_into_even_rows_with_no_step_left_alone(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run of 13 steps one after the other (folded as 4, 4, 4 and 1)
+    open_long_run(page, live_server, staff_user, count=13)
+
+    # Then its rows hold as many steps each, give or take one: none is alone on a row
+    tops: dict[int, int] = {}
+    for i in range(1, 14):
+        top = round(node(page, f"step_{i}").bounding_box()["y"])
+        tops[top] = tops.get(top, 0) + 1
+    counts = [tops[top] for top in sorted(tops)]
+    assert len(counts) > 1, counts
+    assert max(counts) - min(counts) <= 1, counts
+    assert page.evaluate(CARDS_CUT) == []
+    screenshot(page, "run-of-13-in-even-rows")
+
+
 def test_a_small_run_keeps_a_readable_zoom_beside_the_node_panel(
     page, live_server, staff_user, screenshot
 ):
