@@ -481,6 +481,40 @@ def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_
     screenshot(page, "refine-and-inspector")
 
 
+def test_the_refine_panel_lists_each_form_refine_understands_and_its_example_works(
+    page, live_server, staff_user, screenshot
+):
+    # Given a flow planned from a prompt that emails a receipt, refine opened beside it
+    page.goto(live_server("/flows/new"))
+    page.get_by_test_id("plan-prompt").fill(
+        "Validate order 42, then charge it $120 and email the receipt to ana@shop.io"
+    )
+    page.get_by_test_id("planner-offline").click()
+    page.get_by_test_id("plan-submit").click()
+    page.wait_for_url(re.compile(r"/flows/\d+/v/\d+$"), timeout=30_000)
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    page.get_by_test_id("refine-button").click()
+    panel = page.get_by_test_id("refine-panel")
+
+    # Then what it can be asked names each form, copying someone in among them, with its
+    # example to read
+    forms = panel.get_by_test_id("refine-example")
+    expect(forms).to_have_count(14)
+    expect(forms).to_contain_text(["Add a step", "Copy someone in", "Guard a step"])
+    example = forms.filter(has_text="Copy someone in")
+    expect(example).to_have_attribute("title", "e.g. “also cc bob@x.com on the receipt”")
+    screenshot(page, "refine-forms")
+
+    # When it is clicked, its example is put in the box, and previewed, the receipt's email
+    # copies bob in
+    example.click()
+    expect(panel.get_by_test_id("refine-input")).to_have_value("also cc bob@x.com on the receipt")
+    panel.get_by_test_id("refine-submit").click()
+    diff = page.get_by_test_id("diff-view")
+    expect(diff).to_be_visible(timeout=20_000)
+    expect(diff).to_contain_text("bob@x.com")
+
+
 def test_the_versions_dock_beside_the_graph_and_cover_no_card(
     page, live_server, staff_user, screenshot
 ):
