@@ -529,6 +529,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   }, []);
   // A pan or zoom by the person (setViewport's come without an event). Not a move's start:
   // pressing on a card to pick it starts one that moves nothing.
+  const personMoved = useCallback(() => setMoved(true), []);
   const onMove = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (!event) return;
     atStart.current = false;
@@ -574,7 +575,8 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
         <FollowPane selected={selected} nodes={laid.nodes} foldedAt={foldedAt} atStart={atStart} />
-        <Controls showInteractive={false} />
+        {/* (the buttons' zoom comes without an event: a move of the person's all the same) */}
+        <Controls showInteractive={false} onZoomIn={personMoved} onZoomOut={personMoved} onFitView={personMoved} />
         <RunMiniMap nodes={laid.nodes} moved={moved} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>

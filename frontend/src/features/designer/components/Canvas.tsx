@@ -354,6 +354,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
     chosenView.current = false;
     docked.current = null;
   }, []);
+  const personMoved = useCallback(() => setViewMoved(true), []);
   const onPointerDown = useCallback(() => {
     startNodes.current = null; // the person is working on the canvas: nothing moves under them
   }, []);
@@ -478,7 +479,8 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
         {showsMap && <MiniMap<FlowNode> pannable zoomable ariaLabel="Map of the flow" nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />}
-        <Controls showInteractive={false} />
+        {/* (the buttons' zoom comes without an event: a move of the person's all the same) */}
+        <Controls showInteractive={false} onZoomIn={personMoved} onZoomOut={personMoved} onFitView={personMoved} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>
       {!ready && (
