@@ -159,6 +159,21 @@ describe("wrapIntoRows", () => {
     }
   });
 
+  it("keeps the fuller row first when two folds are as even", () => {
+    // a check, a branch, and its one arm (a little narrower cards after the first), two
+    // columns a row: the check and the branch, then the arm; not the check alone
+    const boxes = new Map<string, Box>([
+      ["check", { x: 0, y: 0, width: 296, height: 64 }],
+      ["branch", { x: 370, y: 0, width: 264, height: 64 }],
+      ["arm", { x: 708, y: 0, width: 264, height: 64 }],
+    ]);
+    const arms: Link[] = [{ source: "check", target: "branch" }, { source: "branch", target: "arm", sourceHandle: "then" }];
+    const positions = wrapIntoRows(boxes, arms, 800, 438, { padding: 56, readableZoom: 1 })!;
+    expect(positions).not.toBeNull();
+    expect(positions.get("branch")!.y).toBe(positions.get("check")!.y);
+    expect(positions.get("arm")!.y).toBeGreaterThan(positions.get("check")!.y);
+  });
+
   it("evens the rows between the places a row may end", () => {
     // four steps, then three lanes of two (a row cannot end inside them), then two more: in
     // rows of three columns at most, 3, 1, 3, 2 became 2, 2, 3, 2

@@ -64,6 +64,10 @@ interface Fold {
 function balancedRows(columns: readonly Column[], cuts: readonly boolean[], maxWidth: number): Column[][] {
   const n = columns.length;
   const endsAt = (i: number) => i === n - 1 || cuts[i];
+  // Room is counted in columns (a column's width and the gap after it, on average): cards of
+  // a few pixels' difference in width do not make one fold more even than another, and of
+  // two as even the one with fuller rows first is kept, as text is set.
+  const pitch = Math.max(1, (columns[n - 1].right - columns[0].left) / n);
   // best[j]: the columns before j in rows; from[j]: where the last of those rows starts
   const best: { rows: number; cost: number }[] = [{ rows: 0, cost: 0 }];
   const from: number[] = [0];
@@ -77,7 +81,7 @@ function balancedRows(columns: readonly Column[], cuts: readonly boolean[], maxW
       if (width > maxWidth && ended) break;
       if (!endsAt(end)) continue;
       ended = true;
-      const room = Number.isFinite(maxWidth) ? Math.max(0, maxWidth - width) : 0;
+      const room = Number.isFinite(maxWidth) ? Math.round(Math.max(0, maxWidth - width) / pitch) : 0;
       const rows = best[start].rows + 1;
       const cost = best[start].cost + room * room;
       const known = best[end + 1];
