@@ -74,6 +74,19 @@ CARDS_CUT = """() => {
     }).map((card) => card.dataset.id);
 }"""
 
+# The ids of the cards the minimap lies over (none when it is not shown).
+CARDS_UNDER_THE_MINIMAP = """() => {
+    const map = document.querySelector('.designer-canvas .designer-minimap');
+    if (!map) return [];
+    const over = map.getBoundingClientRect();
+    return [...document.querySelectorAll('.designer-canvas .react-flow__node')].filter((card) => {
+        const box = card.getBoundingClientRect();
+        return box.left < over.right && over.left < box.right
+            && box.top < over.bottom && over.top < box.bottom;
+    }).map((card) => card.dataset.id);
+}"""
+
+
 #: The least zoom a first view shows cards at (graph/viewport.ts READABLE_ZOOM).
 READABLE = 0.75
 
@@ -148,9 +161,12 @@ def test_a_long_flow_opens_on_its_start_at_a_readable_zoom_with_its_minimap(
         assert card["x"] >= canvas["x"] - 0.5, (i, card, canvas)
         assert card["x"] + card["width"] <= canvas["x"] + canvas["width"] + 0.5, (i, card, canvas)
     assert page.evaluate(CARDS_CUT) == []
-    # and the minimap shows the rest
-    expect(page.locator(".designer-canvas .designer-minimap")).to_be_visible()
+    # nor under the minimap, which shows the rest once the person moves the view
+    assert page.evaluate(CARDS_UNDER_THE_MINIMAP) == []
     screenshot(page, "40-steps")
+    page.mouse.move(canvas["x"] + canvas["width"] / 2, canvas["y"] + 40)
+    page.mouse.wheel(0, 200)
+    expect(page.locator(".designer-canvas .designer-minimap")).to_be_visible()
 
 
 def test_a_three_column_flow_beside_the_inspector_cuts_no_card(
@@ -481,6 +497,40 @@ def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_
     screenshot(page, "refine-and-inspector")
 
 
+def test_the_refine_panel_lists_each_form_refine_understands_and_its_example_works(
+    page, live_server, staff_user, screenshot
+):
+    # Given a flow planned from a prompt that emails a receipt, refine opened beside it
+    page.goto(live_server("/flows/new"))
+    page.get_by_test_id("plan-prompt").fill(
+        "Validate order 42, then charge it $120 and email the receipt to ana@shop.io"
+    )
+    page.get_by_test_id("planner-offline").click()
+    page.get_by_test_id("plan-submit").click()
+    page.wait_for_url(re.compile(r"/flows/\d+/v/\d+$"), timeout=30_000)
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    page.get_by_test_id("refine-button").click()
+    panel = page.get_by_test_id("refine-panel")
+
+    # Then what it can be asked names each form, copying someone in among them, with its
+    # example to read
+    forms = panel.get_by_test_id("refine-example")
+    expect(forms).to_have_count(14)
+    expect(forms).to_contain_text(["Add a step", "Copy someone in", "Guard a step"])
+    example = forms.filter(has_text="Copy someone in")
+    expect(example).to_have_attribute("title", "e.g. “also cc bob@x.com on the receipt”")
+    screenshot(page, "refine-forms")
+
+    # When it is clicked, its example is put in the box, and previewed, the receipt's email
+    # copies bob in
+    example.click()
+    expect(panel.get_by_test_id("refine-input")).to_have_value("also cc bob@x.com on the receipt")
+    panel.get_by_test_id("refine-submit").click()
+    diff = page.get_by_test_id("diff-view")
+    expect(diff).to_be_visible(timeout=20_000)
+    expect(diff).to_contain_text("bob@x.com")
+
+
 def test_the_versions_dock_beside_the_graph_and_cover_no_card(
     page, live_server, staff_user, screenshot
 ):
@@ -622,10 +672,24 @@ def test_a_flow_too_wide_and_too_tall_opens_with_its_bottom_row_whole(
     assert in_view(page, "step_1")
     assert zoom(page) >= READABLE - 0.001, zoom(page)
     assert page.evaluate(CARDS_CUT) == []
-    # nor under the zoom buttons, the minimap showing the rest
+    # nor under the zoom buttons, nor under the minimap
     assert page.evaluate(CARDS_UNDER_THE_ZOOM_BUTTONS) == []
-    expect(page.locator(".designer-canvas .designer-minimap")).to_be_visible()
+    assert page.evaluate(CARDS_UNDER_THE_MINIMAP) == []
     screenshot(page, "4-lanes-of-6-at-1280x720")
+    # which shows the rest once the person moves the view
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    page.mouse.move(canvas["x"] + canvas["width"] / 2, canvas["y"] + 40)
+    page.mouse.wheel(0, 120)
+    expect(page.locator(".designer-canvas .designer-minimap")).to_be_visible()
+
+    # and so in a 1100 x 800 window
+    page.set_viewport_size({"width": 1100, "height": 800})
+    open_designer(page, live_server, flow)
+    settled(page)
+    assert page.evaluate(CARDS_CUT) == []
+    assert page.evaluate(CARDS_UNDER_THE_ZOOM_BUTTONS) == []
+    assert page.evaluate(CARDS_UNDER_THE_MINIMAP) == []
+    screenshot(page, "4-lanes-of-6-at-1100x800")
 
     # and so in a 1400 x 900 window, five lanes of five (a card was under the zoom buttons)
     page.set_viewport_size({"width": 1400, "height": 900})

@@ -335,8 +335,11 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
         "tickets": ["This is terrible, I hate it", "Lovely service, thanks"],
         "scores": [{"sentiment": "negative", "score": -0.8, "keywords": ["hate"]},
                    {"sentiment": "positive", "score": 0.9, "team": "Support"}],
-        "order": {"order_id": "A-7", "lines": [{"sku": "WIDGET-1", "quantity": 100},
-                                               {"sku": "GADGET-2", "quantity": 1}]},
+        "order": {"order_id": "A-7", "lines": [
+            {"sku": "WIDGET-1", "name": "Standard widget", "quantity": 100,
+             "unit_price": 19.99, "line_total": 1999.0},
+            {"sku": "GADGET-2", "name": "Gadget", "quantity": 1,
+             "unit_price": 5.5, "line_total": 5.5}]},
         "lookup": {"found": True, "user": {"name": "Ada Lovelace", "country": "GB"}},
     })
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
@@ -360,6 +363,9 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
     lines = order.locator('.step-field[data-field="lines"]').get_by_test_id("step-records")
     expect(lines.locator("tbody tr")).to_have_count(2)
     expect(lines.locator('tbody tr td[data-field="sku"]').nth(1)).to_have_text("GADGET-2")
+    # an order line's six columns fit the card, none cut at its edge
+    assert lines.evaluate("(t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth"), (
+        lines.evaluate("(t) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]"))
     # an object inside an object (a looked-up user): fields inside fields, not JSON
     lookup = context.locator(".step-context-row", has_text="lookup")
     expect(lookup.locator('.step-field[data-field="found"]')).to_contain_text("yes")

@@ -129,9 +129,24 @@ def test_a_long_run_opens_folded_into_rows_on_its_start_at_a_readable_zoom(
             or card["y"] + card["height"] <= controls["y"]
         )
         assert apart, (i, card, controls)
-    # and the minimap shows the rest, to find a step by its place in the run
-    expect(page.locator(".run-graph .react-flow__minimap")).to_have_count(1)
+    # and none under the minimap, which is not shown over a card of the first view
+    minimap = page.locator(".run-graph .react-flow__minimap")
+    if minimap.count():
+        corner = minimap.bounding_box()
+        for i in range(1, 25):
+            if f"step_{i}" in out:
+                continue
+            card = node(page, f"step_{i}").bounding_box()
+            apart = (
+                card["x"] + card["width"] <= corner["x"]
+                or card["y"] + card["height"] <= corner["y"]
+            )
+            assert apart, (i, card, corner)
     screenshot(page, "long-run-folded")
+    # and shows the rest once the person moves the view, to find a step by its place in it
+    page.mouse.move(graph["x"] + graph["width"] / 2, graph["y"] + graph["height"] / 2)
+    page.mouse.wheel(0, 200)
+    expect(minimap).to_have_count(1)
 
     # When the person fits the whole run in view, the minimap goes: nothing is off screen
     page.locator(".run-graph .react-flow__controls-fitview").click()
@@ -299,6 +314,24 @@ CARD_PLACES_OVER_TIME = """() => {
 def rows_of(page: Any, count: int) -> set[int]:
     """The rows the run's cards are folded in: their distinct tops on the page."""
     return {round(node(page, f"step_{i}").bounding_box()["y"]) for i in range(1, count + 1)}
+
+
+def test_a_long_run_is_folded_into_even_rows_with_no_step_left_alone(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run of 13 steps one after the other (folded as 4, 4, 4 and 1)
+    open_long_run(page, live_server, staff_user, count=13)
+
+    # Then its rows hold as many steps each, give or take one: none is alone on a row
+    tops: dict[int, int] = {}
+    for i in range(1, 14):
+        top = round(node(page, f"step_{i}").bounding_box()["y"])
+        tops[top] = tops.get(top, 0) + 1
+    counts = [tops[top] for top in sorted(tops)]
+    assert len(counts) > 1, counts
+    assert max(counts) - min(counts) <= 1, counts
+    assert page.evaluate(CARDS_CUT) == []
+    screenshot(page, "run-of-13-in-even-rows")
 
 
 def test_a_small_run_keeps_a_readable_zoom_beside_the_node_panel(
@@ -614,3 +647,66 @@ def test_a_branched_run_stays_readable_beside_the_node_panel_and_cuts_no_card(
     assert page.evaluate(CARDS_CUT) == []
     assert "join_3" not in page.evaluate(CARDS_OUT_OF_VIEW)
     screenshot(page, "branched-run-picked")
+
+
+def fan(lanes: int = 3) -> dict[str, Any]:
+    """Four steps, then `lanes` parallel lanes of two steps each, then two steps after them
+    all: folded into rows, the fourth step ends a row and its lanes start the next."""
+    flow = chain(4)
+    for lane in range(lanes):
+        flow["nodes"] += [
+            {"id": f"lane_{lane}_0", "type": "value", "value": "step_4"},
+            {"id": f"lane_{lane}_1", "type": "value", "value": f"lane_{lane}_0"},
+        ]
+    flow["nodes"] += [
+        {"id": "post_0", "type": "value", "value": "lane_0_1",
+         "after": [f"lane_{lane}_1" for lane in range(lanes)]},
+        {"id": "post_1", "type": "value", "value": "post_0"},
+    ]
+    flow["name"] = f"Four steps, {lanes} lanes"
+    return flow
+
+
+# The points, on the page, of the drawn edges from `source` (every few pixels along each).
+EDGE_POINTS = """(source) => [...document.querySelectorAll('.run-graph .react-flow__edge')]
+    .filter((edge) => edge.dataset.id.split(':').pop().startsWith(`${source}->`))
+    .map((edge) => {
+        const path = edge.querySelector('path.react-flow__edge-path');
+        const matrix = path.getScreenCTM();
+        const points = [];
+        for (let at = 0; at <= path.getTotalLength(); at += 4) {
+            const p = path.getPointAtLength(at);
+            points.push([matrix.a * p.x + matrix.e, matrix.d * p.y + matrix.f]);
+        }
+        return [edge.dataset.id, points];
+    })"""
+
+
+def test_edges_into_the_next_row_run_along_the_gap_between_rows(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run whose fourth step ends a row and fans out to three lanes on the next
+    run = start_run(staff_user, make_flow(staff_user, fan()), {"order": "A-1"})
+    page.goto(live_server(f"/runs/{run.id}"))
+    expect(page.get_by_test_id("run-graph")).to_have_attribute("data-ready", "true")
+    expect(node(page, "post_1")).to_have_attribute("data-status", "completed", timeout=30_000)
+    settled(page)
+    first = box_of(page, '.run-graph .rn[data-node-id="lane_0_0"]')
+    last = box_of(page, '.run-graph .rn[data-node-id="lane_2_0"]')
+    step = box_of(page, '.run-graph .rn[data-node-id="step_4"]')
+    assert first["y"] > step["y"] + step["height"], (first, step)  # the lanes start a row
+
+    # Then each edge to a lane crosses the lanes' column only in the gap above the row, one
+    # run shared by the three, not winding back between the lanes
+    edges = dict(page.evaluate(EDGE_POINTS, "step_4"))
+    assert len(edges) == 3, list(edges)
+    for edge, points in edges.items():
+        over = [y for x, y in points if first["x"] + 4 < x < first["x"] + first["width"] - 4]
+        assert over, edge
+        assert max(over) < first["y"], (edge, max(over), first["y"])
+    # and the edge from the step after the lanes to the next row runs under all of them
+    if box_of(page, '.run-graph .rn[data-node-id="post_1"]')["y"] > last["y"] + last["height"]:
+        (_, points), = page.evaluate(EDGE_POINTS, "post_0")
+        over = [y for x, y in points if first["x"] + 4 < x < first["x"] + first["width"] - 4]
+        assert min(over) > last["y"] + last["height"], (min(over), last)
+    screenshot(page, "fan-into-the-next-row")

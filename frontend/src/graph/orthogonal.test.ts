@@ -50,6 +50,36 @@ describe("orthogonal routes between cards where they were saved", () => {
     expect(points[1].x).toBeLessThan(296);
   });
 
+  it("takes a step's edges to lanes on the next row along the gap under it, as one run", () => {
+    // a flow folded into rows: a step at a row's end, then three lanes starting the next row
+    const boxes = cards({ s: [300, 0], l0: [0, 140], l1: [0, 240], l2: [0, 340], m1: [300, 240] });
+    const fan = ["l0", "l1", "l2"].map((target) => edge(boxes, "s", target));
+    const routes = orthogonalRoutes(fan, boxes);
+    const runs = fan.map((e) => {
+      const points = polyline(boxes, e, routes);
+      expect(square(points)).toBe(true);
+      expect(crossings(boxes, e, points)).toEqual([]);
+      // the run back left is the one horizontal leg between the two ends' sides
+      return points.find((p, i) => i > 0 && p.y === points[i - 1].y && p.x < points[i - 1].x)!.y;
+    });
+    // each goes back left in the gap between the rows, all at one height
+    expect(new Set(runs).size).toBe(1);
+    expect(runs[0]).toBeGreaterThan(H);
+    expect(runs[0]).toBeLessThan(140);
+  });
+
+  it("takes an edge to the next row under the whole row, not between its lanes", () => {
+    // the step after three lanes, level with the middle one, then the next row's first step
+    const boxes = cards({ l0: [0, 0], l1: [0, 100], l2: [0, 200], p0: [300, 100], p1: [0, 340] });
+    const down = edge(boxes, "p0", "p1");
+    const points = polyline(boxes, down, orthogonalRoutes([down], boxes));
+    expect(square(points)).toBe(true);
+    expect(crossings(boxes, down, points)).toEqual([]);
+    const run = points.find((p, i) => i > 0 && p.y === points[i - 1].y && p.x < points[i - 1].x)!.y;
+    expect(run).toBeGreaterThan(200 + H);
+    expect(run).toBeLessThan(340);
+  });
+
   it("goes around a card that sits between the two it joins", () => {
     // a -> c skips b, which stands in the way on the same row
     const boxes = cards({ a: [0, 0], b: [300, 0], c: [600, 0] });

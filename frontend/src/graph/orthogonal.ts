@@ -106,8 +106,29 @@ function besides(y: number): number[] {
   return levels;
 }
 
+/** For a source, the top of the highest card its edges go to below it, and the bottom of the
+ * lowest they go to above it. */
+interface NearestRows {
+  below: number;
+  above: number;
+}
+
+function nearestRows(edges: readonly EdgeEnds[], boxes: ReadonlyMap<string, Box>): Map<string, NearestRows> {
+  const rows = new Map<string, NearestRows>();
+  for (const edge of edges) {
+    const source = boxes.get(edge.source);
+    const target = boxes.get(edge.target);
+    if (!source || !target) continue;
+    const row = rows.get(edge.source) ?? { below: Infinity, above: -Infinity };
+    if (target.y >= source.y + source.height) row.below = Math.min(row.below, target.y);
+    if (target.y + target.height <= source.y) row.above = Math.max(row.above, target.y + target.height);
+    rows.set(edge.source, row);
+  }
+  return rows;
+}
+
 /** The corners of one edge's route. */
-function bendsFor(edge: EdgeEnds, index: CardIndex, boxes: ReadonlyMap<string, Box>, taken: TakenLanes): Position[] {
+function bendsFor(edge: EdgeEnds, index: CardIndex, boxes: ReadonlyMap<string, Box>, taken: TakenLanes, nearestRow: ReadonlyMap<string, NearestRows>): Position[] {
   const { from, to } = edge;
   const ends = new Set([edge.source, edge.target]);
   const x1 = from.x + ROUTE_STUB;
@@ -136,7 +157,15 @@ function bendsFor(edge: EdgeEnds, index: CardIndex, boxes: ReadonlyMap<string, B
   for (const box of around) {
     if (box) lanes.push(box.y - ROUTE_CLEARANCE, box.y + box.height + ROUTE_CLEARANCE);
   }
-  const level = (from.y + to.y) / 2;
+  // Going back to a row below (or above), as in a flow folded into rows: along the gap just
+  // before the nearest row the source's edges go to, so that edges from one step to several
+  // lanes share one run and part only at their targets, and none winds between the cards.
+  const toward = source && target ? nearestRow.get(edge.source) : undefined;
+  const level = toward && target!.y >= source!.y + source!.height
+    ? toward.below - ROUTE_CLEARANCE
+    : toward && target!.y + target!.height <= source!.y
+      ? toward.above + ROUTE_CLEARANCE
+      : (from.y + to.y) / 2;
   const free = (bends: Position[]) =>
     // The stubs leave and enter the edge's own cards; the legs between pass every card by.
     clear([from, bends[0]], index, ends) && clear(bends, index, new Set()) && clear([bends[3], to], index, ends);
@@ -184,6 +213,7 @@ export function orthogonalRoutes(
     }
   }
   const routes: Record<string, EdgeRoute> = {};
+  const nearest = nearestRows(edges, boxes);
   for (const edge of edges) {
     const source = boxes.get(edge.source);
     const target = boxes.get(edge.target);
@@ -191,7 +221,7 @@ export function orthogonalRoutes(
     routes[edge.id] = {
       start: edge.from,
       end: edge.to,
-      bends: bendsFor(edge, index, boxes, taken),
+      bends: bendsFor(edge, index, boxes, taken, nearest),
       source: { x: source.x, y: source.y },
       target: { x: target.x, y: target.y },
     };

@@ -1,6 +1,6 @@
 // Bringing nodes added off screen into view without losing what the person was looking at.
 import { describe, expect, it } from "vitest";
-import { clearStartView, keepWholeFlow, panToShow, READABLE_ZOOM, readableStartView, revealViewport, showsAll, showsMiniMap, startViewport, wholeCardsView, wholeCardsZoom, type Box, type Viewport, viewQuality } from "./viewport";
+import { clearStartView, cornerCoversCard, keepWholeFlow, panToShow, READABLE_ZOOM, readableStartView, revealViewport, showsAll, showsMiniMap, showsMiniMapNow, startViewport, wholeCardsView, wholeCardsZoom, type Box, type Viewport, viewQuality } from "./viewport";
 
 const card = (x: number, y: number): Box => ({ x, y, width: 240, height: 80 });
 
@@ -224,5 +224,30 @@ describe("clearStartView", () => {
     const view = readableStartView(long, 984, 740);
     expect(viewQuality(long, view, 984, 740, overlays).spoiled).toBe(0);
     expect(clearStartView(long, 984, 740, overlays)).toEqual(view);
+  });
+});
+
+describe("showsMiniMapNow", () => {
+  const corner = { width: 191, height: 135 };
+  // four lanes of six steps at 1280 x 720: the first view's bottom row reaches the corner
+  const lanes = Array.from({ length: 4 }, (_, row) => Array.from({ length: 6 }, (_, column) => ({ x: 13 + column * 314, y: 192 + row * 124, width: 240, height: 95 }))).flat();
+  const view = { x: 50, y: 2, zoom: 0.86 };
+
+  it("tells a card under the corner from cards clear of it", () => {
+    expect(cornerCoversCard(lanes, view, 872, 581, corner)).toBe(true);
+    expect(cornerCoversCard(lanes.slice(0, 12), view, 872, 581, corner)).toBe(false);
+  });
+
+  it("keeps the map off a card of the first view until the person moves it", () => {
+    const covers = () => cornerCoversCard(lanes, view, 872, 581, corner);
+    expect(showsMiniMapNow(lanes.length, true, false, covers)).toBe(false);
+    expect(showsMiniMapNow(lanes.length, true, true, covers)).toBe(true);
+    // clear of the cards, it shows from the start; with all of the flow in view, never
+    expect(showsMiniMapNow(lanes.length, true, false, () => false)).toBe(true);
+    expect(showsMiniMapNow(lanes.length, false, true, covers)).toBe(false);
+  });
+
+  it("shows a big flow's map from the start", () => {
+    expect(showsMiniMapNow(61, false, false, () => true)).toBe(true);
   });
 });

@@ -333,6 +333,30 @@ export function showsMiniMap(count: number, overflowing: boolean): boolean {
   return count > MINIMAP_ALWAYS_ABOVE || overflowing;
 }
 
+/** Whether a card of `boxes` shown at `view` lies, wholly or in part, under a control of
+ * `corner`'s size in the bottom right corner of a pane of `width` x `height` (the minimap). */
+export function cornerCoversCard(boxes: readonly Box[], view: Viewport, width: number, height: number, corner: Corner): boolean {
+  const left = width - corner.width;
+  const top = height - corner.height;
+  return boxes.some((box) => {
+    const x = box.x * view.zoom + view.x;
+    const y = box.y * view.zoom + view.y;
+    return x + box.width * view.zoom > left && x < width && y + box.height * view.zoom > top && y < height;
+  });
+}
+
+/**
+ * Whether a graph of `count` nodes shows its minimap now (showsMiniMap), `covers` telling
+ * whether the map would lie over a card: until the person first moves the view (`moved`),
+ * a flow small enough to do without it keeps its first view clear (when no first view
+ * leaves the map's corner empty, as a wide flow's lanes reaching the pane's bottom), the
+ * map showing from their first pan or zoom; a big flow has it from the start.
+ */
+export function showsMiniMapNow(count: number, overflowing: boolean, moved: boolean, covers: () => boolean): boolean {
+  if (!showsMiniMap(count, overflowing)) return false;
+  return moved || count > MINIMAP_ALWAYS_ABOVE || !covers();
+}
+
 /** Whether no band is cut at either edge of `size` pixels when the view's offset is `at`. */
 function cutsNone(bands: readonly Span[], at: number, zoom: number, size: number): boolean {
   return bands.every((band) => {

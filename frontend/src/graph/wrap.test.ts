@@ -142,4 +142,60 @@ describe("wrapIntoRows", () => {
     expect(moved("yes")).toBe(moved("branch"));
     expect(moved("no")).toBe(moved("branch"));
   });
+
+  it("folds a long chain into rows of even length, no step left alone on a row", () => {
+    // thirteen steps on the run page's graph at 1400 x 900: four rows of four held 4, 4, 4, 1
+    const rowsOf = (positions: Map<string, { x: number; y: number }>) => {
+      const counts = new Map<number, number>();
+      for (const { y } of positions.values()) counts.set(y, (counts.get(y) ?? 0) + 1);
+      return [...counts].sort(([a], [b]) => a - b).map(([, count]) => count);
+    };
+    for (const count of [7, 9, 13, 17]) {
+      const positions = wrapIntoRows(chain(count), links(count), 1102, 438, { padding: 56 })!;
+      expect(positions).not.toBeNull();
+      const rows = rowsOf(positions);
+      expect(rows.length).toBeGreaterThan(1);
+      expect(Math.max(...rows) - Math.min(...rows), `${count}: ${rows}`).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("keeps the fuller row first when two folds are as even", () => {
+    // a check, a branch, and its one arm (a little narrower cards after the first), two
+    // columns a row: the check and the branch, then the arm; not the check alone
+    const boxes = new Map<string, Box>([
+      ["check", { x: 0, y: 0, width: 296, height: 64 }],
+      ["branch", { x: 370, y: 0, width: 264, height: 64 }],
+      ["arm", { x: 708, y: 0, width: 264, height: 64 }],
+    ]);
+    const arms: Link[] = [{ source: "check", target: "branch" }, { source: "branch", target: "arm", sourceHandle: "then" }];
+    const positions = wrapIntoRows(boxes, arms, 800, 438, { padding: 56, readableZoom: 1 })!;
+    expect(positions).not.toBeNull();
+    expect(positions.get("branch")!.y).toBe(positions.get("check")!.y);
+    expect(positions.get("arm")!.y).toBeGreaterThan(positions.get("check")!.y);
+  });
+
+  it("evens the rows between the places a row may end", () => {
+    // four steps, then three lanes of two (a row cannot end inside them), then two more: in
+    // rows of three columns at most, 3, 1, 3, 2 became 2, 2, 3, 2
+    const boxes = new Map<string, Box>([
+      ...[...chain(4)].map(([id, box]) => [id, { ...box, y: 104 }] as const),
+      ...[0, 1, 2].flatMap((lane) => [0, 1].map((step) => [`l${lane}${step}`, { x: (4 + step) * 312, y: lane * 104, width: 240, height: 72 }] as const)),
+      ["p0", { x: 6 * 312, y: 104, width: 240, height: 72 }],
+      ["p1", { x: 7 * 312, y: 104, width: 240, height: 72 }],
+    ]);
+    const fan: Link[] = [
+      ...links(4),
+      ...[0, 1, 2].flatMap((lane) => [{ source: "s3", target: `l${lane}0` }, { source: `l${lane}0`, target: `l${lane}1` }, { source: `l${lane}1`, target: "p0" }]),
+      { source: "p0", target: "p1" },
+    ];
+    const positions = wrapIntoRows(boxes, fan, 872, 581)!;
+    expect(positions).not.toBeNull();
+    const y = (id: string) => positions.get(id)!.y;
+    expect(y("s1")).toBe(y("s0"));
+    expect(y("s2")).toBeGreaterThan(y("s1"));
+    expect(y("s3")).toBe(y("s2"));
+    expect(y("l00")).toBeGreaterThan(y("s3"));
+    expect(positions.get("p0")!.x).toBeGreaterThan(positions.get("l01")!.x);
+    expect(y("p1")).toBeGreaterThan(y("l20"));
+  });
 });

@@ -59,22 +59,49 @@ interface Fold {
   height: number;
 }
 
-/** Rows as wide as `maxWidth` allows, each ending at an allowed cut (`cuts[i]`: a row may
- * end after column i); a row is wider only when no allowed cut comes sooner. */
-function fold(columns: readonly Column[], cuts: readonly boolean[], maxWidth: number, boxes: ReadonlyMap<string, Box>, rowGap: number): Fold {
-  const rows: Column[][] = [];
-  let start = 0;
-  while (start < columns.length) {
-    let end = -1;
-    for (let i = start; i < columns.length; i += 1) {
-      const fits = columns[i].right - columns[start].left <= maxWidth;
-      const endsHere = i === columns.length - 1 || cuts[i];
-      if (endsHere && (fits || end < 0)) end = i;
-      if (!fits && end >= 0) break;
+/** Where fold's rows start and end: for each end of a row (after column e), the fewest rows
+ * and the least raggedness of the columns up to it, over each allowed start. */
+function balancedRows(columns: readonly Column[], cuts: readonly boolean[], maxWidth: number): Column[][] {
+  const n = columns.length;
+  const endsAt = (i: number) => i === n - 1 || cuts[i];
+  // Room is counted in columns (a column's width and the gap after it, on average): cards of
+  // a few pixels' difference in width do not make one fold more even than another, and of
+  // two as even the one with fuller rows first is kept, as text is set.
+  const pitch = Math.max(1, (columns[n - 1].right - columns[0].left) / n);
+  // best[j]: the columns before j in rows; from[j]: where the last of those rows starts
+  const best: { rows: number; cost: number }[] = [{ rows: 0, cost: 0 }];
+  const from: number[] = [0];
+  for (let j = 1; j <= n; j += 1) best.push({ rows: Infinity, cost: Infinity });
+  for (let start = 0; start < n; start += 1) {
+    if (best[start].rows === Infinity) continue;
+    let ended = false;
+    for (let end = start; end < n; end += 1) {
+      const width = columns[end].right - columns[start].left;
+      // (a row wider than the room only when no cut comes sooner)
+      if (width > maxWidth && ended) break;
+      if (!endsAt(end)) continue;
+      ended = true;
+      const room = Number.isFinite(maxWidth) ? Math.round(Math.max(0, maxWidth - width) / pitch) : 0;
+      const rows = best[start].rows + 1;
+      const cost = best[start].cost + room * room;
+      const known = best[end + 1];
+      if (rows < known.rows || (rows === known.rows && cost <= known.cost + 1e-6)) {
+        best[end + 1] = { rows, cost };
+        from[end + 1] = start;
+      }
     }
-    rows.push(columns.slice(start, end + 1));
-    start = end + 1;
   }
+  const rows: Column[][] = [];
+  for (let end = n; end > 0; end = from[end]) rows.unshift(columns.slice(from[end], end));
+  return rows;
+}
+
+/** Rows no wider than `maxWidth`, each ending at an allowed cut (`cuts[i]`: a row may end
+ * after column i); a row is wider only when no allowed cut comes sooner. As few rows as
+ * that allows, as even in width as they can be (the least sum of squared room left, as
+ * text is set without a ragged edge): not three full rows and a fourth of one step. */
+function fold(columns: readonly Column[], cuts: readonly boolean[], maxWidth: number, boxes: ReadonlyMap<string, Box>, rowGap: number): Fold {
+  const rows = balancedRows(columns, cuts, maxWidth);
   let width = 0;
   let height = 0;
   for (const row of rows) {

@@ -45,9 +45,10 @@ function ScalarText({ value }: { value: Scalar | Scalar[] }) {
   return <>{String(value)}</>;
 }
 
-/** A number or a short word (a SKU, "WIDGET-1") stays on one line in a table cell. */
+/** A number or a short word (a SKU, "WIDGET-1") stays on one line in a table cell; words
+ * ("Standard widget") wrap, so that an order line's six columns fit the card. */
 function shortCell(value: unknown): boolean {
-  return typeof value === "number" || (typeof value === "string" && value.length <= 16);
+  return typeof value === "number" || (typeof value === "string" && value.length <= 16 && !/\s/.test(value));
 }
 
 /** A list of records (one per ticket, per order line) as a table: a row each, a column per field. */

@@ -38,7 +38,8 @@ import {
   shortcutClass,
   shortcutEdgeIds,
   showsAll,
-  showsMiniMap,
+  showsMiniMapNow,
+  cornerCoversCard,
   MINIMAP_ALWAYS_ABOVE,
   withoutShortcuts,
   type EdgeEnds,
@@ -53,7 +54,7 @@ import { emptyNode, type NodeState } from "./runState";
 import { RunNode, type RunFlowNode } from "./RunNode";
 import { CARD_HEIGHT, CARD_WIDTHS, cardSize } from "./cardSize";
 import { adverseOutcome } from "./nodeKinds";
-import { paneView, revealBox, runFold, runStartView, type PaneSize } from "./paneView";
+import { MINIMAP_CORNER, paneView, revealBox, runFold, runStartView, type PaneSize } from "./paneView";
 import "./runGraph.css";
 
 function paneOf(element: HTMLElement): PaneSize {
@@ -346,14 +347,17 @@ function FollowPane({ selected, nodes, foldedAt, atStart }: { selected: string |
 
 /** The minimap helps find what is off screen: with the whole flow in view it would only
  * cover the cards in its corner, so it shows (as in the designer) once part is out of view,
- * and always on a big flow (showsMiniMap). Its cards in their status's colours. */
-function RunMiniMap({ nodes }: { nodes: readonly FlowNode[] }) {
+ * and always on a big flow, but not over a card of the first view until the person moves it
+ * (showsMiniMapNow). Its cards in their status's colours. */
+function RunMiniMap({ nodes, moved }: { nodes: readonly FlowNode[]; moved: boolean }) {
   const boxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: cardWidth(node), height: cardHeight(node) })), [nodes]);
-  const overflowing = useStore((state) => {
+  const shows = useStore((state) => {
     const [x, y, zoom] = state.transform;
-    return state.width > 0 && !showsAll(boxes, { x, y, zoom }, state.width, state.height);
+    const view = { x, y, zoom };
+    const overflowing = state.width > 0 && !showsAll(boxes, view, state.width, state.height);
+    return showsMiniMapNow(nodes.length, overflowing, moved, () => cornerCoversCard(boxes, view, state.width, state.height, MINIMAP_CORNER));
   });
-  if (!showsMiniMap(nodes.length, overflowing)) return null;
+  if (!shows) return null;
   return (
     <MiniMap pannable zoomable ariaLabel="Map of the run's graph" nodeStrokeWidth={3} nodeClassName={(n) => {
       const { node, state } = (n as RunFlowNode).data;
@@ -391,6 +395,8 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   // it follows the cards into ELK's places, and is refitted when the pane changes size (a
   // picked node panned into view then), only while it is.
   const atStart = useRef(true);
+  /** The person has panned or zoomed: the minimap may lie over cards from then on. */
+  const [moved, setMoved] = useState(false);
   const fold = useRef<(size: PaneSize) => FlowNode[]>(() => []);
   const picked = useRef(selected);
   picked.current = selected;
@@ -523,8 +529,11 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   }, []);
   // A pan or zoom by the person (setViewport's come without an event). Not a move's start:
   // pressing on a card to pick it starts one that moves nothing.
+  const personMoved = useCallback(() => setMoved(true), []);
   const onMove = useCallback((event: MouseEvent | TouchEvent | null) => {
-    if (event) atStart.current = false;
+    if (!event) return;
+    atStart.current = false;
+    setMoved(true);
   }, []);
 
   // Drawn (data-drawn) from the first render; ready (data-ready, onReady) once laid out for good.
@@ -566,8 +575,9 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
         <FollowPane selected={selected} nodes={laid.nodes} foldedAt={foldedAt} atStart={atStart} />
-        <Controls showInteractive={false} />
-        <RunMiniMap nodes={laid.nodes} />
+        {/* (the buttons' zoom comes without an event: a move of the person's all the same) */}
+        <Controls showInteractive={false} onZoomIn={personMoved} onZoomOut={personMoved} onFitView={personMoved} />
+        <RunMiniMap nodes={laid.nodes} moved={moved} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>
     </>

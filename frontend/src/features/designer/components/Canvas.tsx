@@ -30,8 +30,9 @@ import {
   clearStartView,
   keepWholeFlow,
   panToShow,
+  cornerCoversCard,
   showsAll,
-  showsMiniMap,
+  showsMiniMapNow,
   shortcutEdgeIds,
   withoutShortcuts,
   type FlowEdge,
@@ -135,6 +136,8 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
    * beside the canvas or closing makes the first view again for the room it leaves. */
   const chosenView = useRef(false);
   const measuredOnce = useRef(false);
+  /** The person has panned or zoomed: the minimap may lie over cards from then on. */
+  const [viewMoved, setViewMoved] = useState(false);
   /** The view before a panel docked beside the canvas made it narrower (and the canvas's
    * size then), and the view set for the room left: shown again when the panel closes. */
   const docked = useRef<{ size: { width: number; height: number }; view: Viewport; set: Viewport } | null>(null);
@@ -346,20 +349,25 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
 
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (!event) return;
+    setViewMoved(true);
     startNodes.current = null; // the person moved the view: keep theirs
     chosenView.current = false;
     docked.current = null;
   }, []);
+  const personMoved = useCallback(() => setViewMoved(true), []);
   const onPointerDown = useCallback(() => {
     startNodes.current = null; // the person is working on the canvas: nothing moves under them
   }, []);
 
   // The minimap helps find what is off screen: with the whole flow in view it only covers
-  // the cards in its corner, so it shows once part of the flow is out of view.
+  // the cards in its corner, so it shows once part of the flow is out of view; nor over a
+  // card of the first view, until the person pans or zooms (showsMiniMapNow).
   const cardBoxes = useMemo(() => nodes.map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) })), [nodes]);
-  const overflowing = useStore((state) => {
+  const showsMap = useStore((state) => {
     const [x, y, zoom] = state.transform;
-    return state.width > 0 && !showsAll(cardBoxes, { x, y, zoom }, state.width, state.height);
+    const view = { x, y, zoom };
+    const overflowing = state.width > 0 && !showsAll(cardBoxes, view, state.width, state.height);
+    return showsMiniMapNow(cardBoxes.length, overflowing, viewMoved, () => state.width > 640 && cornerCoversCard(cardBoxes, view, state.width, state.height, MINIMAP_CORNER));
   });
 
   const drawn = nodes.length > 0;
@@ -470,8 +478,9 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
         aria-label="Flow graph"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-        {showsMiniMap(nodes.length, overflowing) && <MiniMap<FlowNode> pannable zoomable ariaLabel="Map of the flow" nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />}
-        <Controls showInteractive={false} />
+        {showsMap && <MiniMap<FlowNode> pannable zoomable ariaLabel="Map of the flow" nodeColor={minimapColour} nodeStrokeWidth={0} className="designer-minimap" style={{ width: 168, height: 112 }} />}
+        {/* (the buttons' zoom comes without an event: a move of the person's all the same) */}
+        <Controls showInteractive={false} onZoomIn={personMoved} onZoomOut={personMoved} onFitView={personMoved} />
       </ReactFlow>
       </EdgeRoutesContext.Provider>
       {!ready && (

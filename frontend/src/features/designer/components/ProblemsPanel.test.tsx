@@ -2,8 +2,8 @@
 import { cleanup, render, screen } from "@testing-library/react";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FlowIR } from "../../../graph";
-import { designer } from "../store";
+import type { FlowIR, Issue } from "../../../graph";
+import { designer, useDesigner } from "../store";
 import { plannerNotes, ProblemsPanel } from "./ProblemsPanel";
 
 afterEach(cleanup);
@@ -30,5 +30,23 @@ describe("planner notes", () => {
     expect(screen.queryByTestId("planner-notes")).toBeNull();
     expect(plannerNotes({ ...FLOW, metadata: { notes: [3, "", "kept"] } })).toEqual(["kept"]);
     expect(plannerNotes({ ...FLOW, metadata: { notes: "not a list" } })).toEqual([]);
+  });
+});
+
+describe("the problems count", () => {
+  it("says how many warnings a valid flow has beside its 0 problems", () => {
+    designer.load({ flowId: 1, flowName: "Morning summary", canEdit: true, version: 1, ir: FLOW });
+    const warning: Issue = { code: "unknown_group", message: "names a group that does not exist", node: "fetch", field: null, hint: null };
+    designer.setIssues([], useDesigner.getState().ir, [warning]);
+    render(<MemoryRouter><ProblemsPanel /></MemoryRouter>);
+    expect(screen.getByTestId("problems-count").textContent).toBe("0");
+    expect(screen.getByTestId("problems-warnings").textContent).toBe("1 warning");
+  });
+
+  it("shows no warnings badge when there are none", () => {
+    designer.load({ flowId: 1, flowName: "Morning summary", canEdit: true, version: 1, ir: FLOW });
+    designer.setIssues([], useDesigner.getState().ir);
+    render(<MemoryRouter><ProblemsPanel /></MemoryRouter>);
+    expect(screen.queryByTestId("problems-warnings")).toBeNull();
   });
 });

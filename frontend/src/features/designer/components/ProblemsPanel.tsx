@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useLocation } from "react-router-dom";
 import { CodeText } from "../../../lib/CodeText";
+import { countOf } from "../../../lib/plural";
 import { signInUrl, useSignedOut } from "../../../lib/signedOut";
 import type { FlowIR, Issue } from "../../../graph";
 import { designer, issueNode, useDesigner } from "../store";
@@ -27,6 +28,10 @@ export function ProblemsPanel() {
         <span className={`badge ${unchecked ? "" : count ? "danger" : validatedIr ? "ok" : ""}`} data-testid="problems-count">
           {validatedIr && !unchecked ? count : "…"}
         </span>
+        {/* (a flow that runs may still have warnings: "0" alone would hide them) */}
+        {validatedIr && !unchecked && warnings.length > 0 && (
+          <span className="badge warn" data-testid="problems-warnings">{countOf(warnings.length, "warning")}</span>
+        )}
         {unchecked
           ? <span className="problems-unchecked small" data-testid="problems-unchecked">{signedOut ? "not checked: signed out" : "not checked"}</span>
           : stale && !empty && <span className="muted small">checking…</span>}

@@ -4,21 +4,13 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { countOf } from "../../../lib/plural";
 import { readSession } from "../../../lib/session";
 import { refineIr, type RefineResult } from "../api";
+import { REFINE_FORMS } from "../refineForms";
 import { recentRefinements, refineSuggestions, rememberRefinement } from "../refineSuggestions";
 import { designer, useDesigner } from "../store";
 import { DiffView } from "./DiffView";
 import { Icon } from "./Icon";
 
 const session = readSession();
-
-/** What the planner understands, with an example of each (flows/core/planner/offline_refine.py). */
-const FORMS: [string, string][] = [
-  ["Add a step", "also email the customer"],
-  ["Add an approval", "ask finance to approve payments over 500"],
-  ["Change a step", "charge in EUR instead"],
-  ["Remove, swap or reorder", "swap the email for a ticket"],
-  ["Set an input", "set the subject of send_email to 'Welcome!'"],
-];
 
 /** Refine by instruction, docked beside the canvas. With the whole column to itself it
  * offers instructions to click (written for this flow), the ones last previewed here and
@@ -158,14 +150,15 @@ export function RefinePanel({ onClose, compact = false }: { onClose: () => void;
             </section>
             <section className="refine-section refine-forms" aria-label="What you can ask">
               <h3 className="insp-section-title">What you can ask</h3>
-              <dl>
-                {FORMS.map(([form, example]) => (
-                  <div key={form}>
-                    <dt>{form}</dt>
-                    <dd>“{example}”</dd>
-                  </div>
+              <ul className="refine-forms-list">
+                {REFINE_FORMS.map(({ form, label, example }) => (
+                  <li key={form}>
+                    <button type="button" className="refine-form-chip" data-testid="refine-example" title={`e.g. “${example}”`} onClick={() => pick(example)}>
+                      {label ?? form}
+                    </button>
+                  </li>
                 ))}
-              </dl>
+              </ul>
               <p className="refine-note">Nothing changes until you accept the preview; undo (Ctrl+Z) takes an accepted one back.</p>
             </section>
           </div>
