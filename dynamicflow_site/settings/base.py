@@ -225,6 +225,8 @@ REST_FRAMEWORK = {
     # may call a paid model; runs and batches occupy workers. Generous by default.
     "DEFAULT_THROTTLE_RATES": {
         "plan": os.environ.get("DYNAMICFLOW_THROTTLE_PLAN", "120/hour"),
+        # the offline planner: no model to pay, a few milliseconds of CPU a request
+        "plan_offline": os.environ.get("DYNAMICFLOW_THROTTLE_PLAN_OFFLINE", "6000/hour"),
         "run": os.environ.get("DYNAMICFLOW_THROTTLE_RUN", "6000/hour"),
         "batch": os.environ.get("DYNAMICFLOW_THROTTLE_BATCH", "600/hour"),
         # POST /api/v1/auth/token/, per client address: password guesses.

@@ -1,7 +1,7 @@
 """Per-user throttles on what costs money or workers: planning (it may call a paid model)
 and creating runs and batches. Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-(`DYNAMICFLOW_THROTTLE_PLAN`, `_RUN`, `_BATCH`, `_TOKEN` in the environment, e.g. "120/hour"); a
-throttled request answers 429 with `Retry-After` in the JSON error format.
+(`DYNAMICFLOW_THROTTLE_PLAN`, `_PLAN_OFFLINE`, `_RUN`, `_BATCH`, `_TOKEN` in the environment,
+e.g. "120/hour"); a throttled request answers 429 with `Retry-After` in the JSON error format.
 """
 
 from __future__ import annotations
@@ -26,7 +26,26 @@ class _PerUser(UserRateThrottle):
 
 
 class PlanThrottle(_PerUser):
+    """Planning with a model that may cost money (`plan`); the offline planner costs a few
+    milliseconds of CPU and has a rate of its own (`plan_offline`), so a person or script
+    trying many requests is not stopped at the paid planner's rate."""
+
     scope = "plan"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if _plans_offline(request):
+            self.scope = "plan_offline"
+            self.rate = self.get_rate()
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return bool(super().allow_request(request, view))
+
+
+def _plans_offline(request: Request) -> bool:
+    from flows.planning import default_planner_name
+
+    data = request.data
+    named = data.get("planner") if isinstance(data, dict) else None
+    return (named or default_planner_name()) == "offline"
 
 
 class RunThrottle(_PerUser):

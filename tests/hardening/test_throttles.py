@@ -16,7 +16,12 @@ from tests.api.conftest import forget_throttles
 @pytest.fixture
 def tight(settings):
     rest = copy.deepcopy(settings.REST_FRAMEWORK)
-    rest["DEFAULT_THROTTLE_RATES"] = {"plan": "2/hour", "run": "2/hour", "batch": "2/hour"}
+    rest["DEFAULT_THROTTLE_RATES"] = {
+        "plan": "2/hour",
+        "plan_offline": "2/hour",
+        "run": "2/hour",
+        "batch": "2/hour",
+    }
     settings.REST_FRAMEWORK = rest
     yield
     forget_throttles()
@@ -55,3 +60,32 @@ def test_default_rates_are_generous(settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert rates["run"].endswith("/hour")
     assert int(rates["run"].split("/")[0]) >= 1000
+
+
+def test_the_offline_planner_has_a_rate_of_its_own(db, settings):
+    """A paid model's rate (120 an hour by default) stopped anyone trying many requests on
+    the offline planner, which costs no model and a few milliseconds."""
+    rest = copy.deepcopy(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {"plan": "2/hour", "plan_offline": "100/hour"}
+    settings.REST_FRAMEWORK = rest
+    try:
+        ada = client("ada")
+        for _ in range(5):
+            response = ada.post("/api/v1/plan/", {"planner": "offline"}, format="json")
+            assert response.status_code != 429
+        # a model that may cost money keeps its own, tighter rate
+        codes = [
+            ada.post("/api/v1/plan/", {"planner": "openai"}, format="json").status_code
+            for _ in range(3)
+        ]
+        assert codes[-1] == 429
+        assert 429 not in codes[:2]
+    finally:
+        forget_throttles()
+
+
+def test_the_offline_planners_default_rate_is_far_above_the_models(settings):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    offline, paid = (int(rates[scope].split("/")[0]) for scope in ("plan_offline", "plan"))
+    assert rates["plan_offline"].endswith("/hour")
+    assert offline >= 10 * paid
