@@ -1073,7 +1073,7 @@ class FlowBuilder:
         """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
         that takes one are one call each ("to each of these users: ..."); one seat was
         given to a name the run was asked for."""
-        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match.group("list"))
+        names = _names_listed(match.group("list"))
         if not any(_takes_a_handle(spec) for spec in self.specs.values()) or not all(
             _a_handle(name, self.words) for name in names
         ):
@@ -1084,7 +1084,7 @@ class FlowBuilder:
         """ "look up users jdoe, mlee and tcho and welcome each": sign-in names after the
         noun of the people they are, one call each (one lookup of a name asked of the run
         was planned); the step said after the list starts a sentence of its own."""
-        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"])
+        names = _names_listed(match["list"])
         if not all(_a_handle(name, self.words) for name in names):
             return match.group(0)
         end = ". " if match["next"] else ""
@@ -1095,7 +1095,7 @@ class FlowBuilder:
         users: jdoe, mlee, tcho. Send a welcome email to each one": each one's address and
         name are in their record (their sign-in names or codes went into the address)."""
         noun = singular(match["noun"].lower())
-        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"])
+        names = _names_listed(match["list"])
         if not self._reads_records_of(noun) or not all(
             _a_handle(name, self.words) or re.fullmatch(_PERSON_CODE_ALONE, name)
             for name in names
@@ -8466,6 +8466,11 @@ def _found_only(results: str, schema: dict[str, Any]) -> str:
     return results
 
 
+def _names_listed(listed: str) -> list[str]:
+    """ "jdoe, mlee and tcho" -> the names, one each."""
+    return re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", listed)
+
+
 def _takes_a_user(spec: ToolSpec) -> bool:
     """Whether the tool takes a person by their sign-in name or directory id."""
     return any(name.lower() in _USER_INPUTS for name in spec.input_properties())
@@ -8990,9 +8995,13 @@ def _person_noun(group: str) -> str:
     return rf"(?P<{group}>{_PERSON_WORDS})"
 
 
+#: A person's code: "19", "C-55", "#7", "u_1001"
+_PERSON_CODE_ALONE = r"#?[A-Za-z]*[-_]?\d[\w-]*"
+
+
 def _person_code(group: str) -> str:
-    """A person's code ("19", "C-55", "#7"), captured as `group`."""
-    return rf"(?P<{group}>#?[A-Za-z]*[-_]?\d[\w-]*)"
+    """A person's code (`_PERSON_CODE_ALONE`), captured as `group`."""
+    return rf"(?P<{group}>{_PERSON_CODE_ALONE})"
 
 
 _PERSON_NOUN = _person_noun("noun")
@@ -9004,7 +9013,6 @@ _SENT_TO_SOMEONE_BY_CODE = re.compile(
     rf"{_PERSON_NOUN}\s+{_PERSON_CODE}(?=\s*(?:$|[.;!?,]|\s+(?:and|then)\b))",
     re.IGNORECASE,
 )
-_PERSON_CODE_ALONE = r"#?[A-Za-z]*[-_]?\d[\w-]*"
 #: "send a welcome email to users jdoe, mlee and tcho", "... to these users: u_1, u_2"
 _SENT_TO_PEOPLE_LISTED = re.compile(
     r"(?P<lead>^|(?<=[.;!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bthen\s))"

@@ -3795,7 +3795,6 @@ _QUOTE_LABELLED_FIRST = re.compile(
     rf"(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\"){_QUOTE_END}\s+(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-#: The first "it" of the steps after that quote: "classify it", "if it's negative"
 #: A step that makes or sends something with a text of its own (a ticket, a message).
 _NAMES_A_TEXT = re.compile(
     r"^\W*(?:open|create|file|log|raise|email|send|forward|post|reply|escalate)\b.*?"
@@ -3811,6 +3810,7 @@ _TICKET_WITHOUT_TEXT = re.compile(
     r"(?:\s+team)?)?(?=\s*(?:[.;!?]|$|,?\s+(?:and|then)\b))(?![^.;!?]*['\"])",
     re.IGNORECASE,
 )
+#: The first "it" of the steps after that quote: "classify it", "if it's negative"
 _FIRST_IT = re.compile(
     # ("if its negative": "it's" typed without its apostrophe, after a condition's word)
     r"\b(?P<is>it's|it\s+is|(?<=\bif\s)its|(?<=\bunless\s)its)\b"
