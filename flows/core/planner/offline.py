@@ -8451,16 +8451,12 @@ def _a_handle(word: str, words: frozenset[str]) -> bool:
     return len(letters) >= 3 and unknown_word(letters, words)
 
 
-#: A lookup's answer that it found nothing (`found: false`), rather than an error
-_FOUND_FLAGS = ("found", "exists")
-
-
 def _found_only(results: str, schema: dict[str, Any]) -> str:
     """ "look up users jdoe and mlee and welcome each one": the steps after a lookup that
     says whether it found anyone go on with those it found (the others have no record to
     read: the run failed at them)."""
     fields = unwrap_nullable(schema).get("properties") or {}
-    for flag in _FOUND_FLAGS:
+    for flag in sorted(_FOUND_FIELDS, reverse=True):  # "found" first
         if (fields.get(flag) or {}).get("type") == "boolean":
             return f"{results}.filter(r, r.{flag})"
     return results
