@@ -548,7 +548,12 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
     }
   }, [laid.settled, onReady]);
 
-  const onNodeClick: NodeMouseHandler = (_event, node) => onSelect(node.id === selected ? null : node.id);
+  // React Flow takes a new handler in an effect, after the render: a click just after the
+  // panel closed could reach the one before and close it again. The ref is the render's own.
+  const onNodeClick: NodeMouseHandler = useCallback(
+    (_event, node) => onSelect(node.id === picked.current ? null : node.id),
+    [onSelect],
+  );
   const onNodeMouseEnter: NodeMouseHandler = useCallback((_event, node) => setHovered(node.id), []);
   const onNodeMouseLeave = useCallback(() => setHovered(null), []);
 
