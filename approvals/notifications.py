@@ -88,6 +88,8 @@ def email_assignees(step_id: Any) -> list[str]:
     step = ApprovalStep.objects.select_related("run__flow_version__flow").filter(pk=step_id).first()
     if step is None or step.status != ApprovalStep.Status.PENDING:
         return []
+    if step.run.cancel_requested or step.run.status in step.run.TERMINAL:
+        return []  # its run was stopped after the step opened: there is nothing to decide
     recipients = [u for u in step_recipients(step) if u.email]
     flow = step.run.flow_version.flow.name
     link = step_link(step)

@@ -79,6 +79,17 @@ def steps_open(*, run_id: str, requests: dict[str, dict[str, Any]]) -> dict[str,
     (for `Run.waiting`). Idempotent: a step already stored is left as it is."""
     summaries: dict[str, dict[str, Any]] = {}
     with transaction.atomic():
+        # A cancel asked for while the run executed opens nothing: nobody is asked, or
+        # emailed, about a run its owner stopped (the run goes back and is cancelled on its
+        # next claim). The row lock orders this with `run_cancel`, which takes it too.
+        cancelled = (
+            Run.objects.select_for_update()
+            .filter(pk=run_id)
+            .values_list("cancel_requested", flat=True)
+            .first()
+        )
+        if cancelled:
+            return {node_id: _summary_of(request) for node_id, request in requests.items()}
         existing = {
             step.node_id: step
             for step in ApprovalStep.objects.filter(run_id=run_id, node_id__in=list(requests))
@@ -90,10 +101,12 @@ def steps_open(*, run_id: str, requests: dict[str, dict[str, Any]]) -> dict[str,
             if step is not None:
                 summaries[node_id] = step.summary()
             else:  # restored from the run row: already a summary
-                summaries[node_id] = {
-                    key: request[key] for key in ("title", "assignees", "step") if key in request
-                }
+                summaries[node_id] = _summary_of(request)
     return summaries
+
+
+def _summary_of(request: dict[str, Any]) -> dict[str, Any]:
+    return {key: request[key] for key in ("title", "assignees", "step") if key in request}
 
 
 def _step_create(run_id: str, node_id: str, request: dict[str, Any]) -> ApprovalStep | None:

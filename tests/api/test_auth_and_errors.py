@@ -56,6 +56,28 @@ def test_a_bad_token_is_401_authentication_failed() -> None:
     assert_error(client.get("/api/v1/tools/"), 401, "authentication_failed")
 
 
+def test_the_token_is_taken_as_a_bearer_token_too(alice: User) -> None:
+    """Most HTTP clients and OpenAPI tools send a token as `Bearer <key>`."""
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=alice).key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = client.get("/api/v1/flows/")
+    assert response.status_code == 200, response.content
+
+    client.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    assert_error(client.get("/api/v1/flows/"), 401, "authentication_failed")
+
+
+def test_the_schema_offers_both_ways_of_sending_the_token(api: APIClient) -> None:
+    schemes = api.get("/api/schema/?format=json").json()["components"]["securitySchemes"]
+
+    assert schemes["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["tokenAuth"]["in"] == "header"
+    assert "Token" in schemes["tokenAuth"]["description"]
+
+
 def test_session_authentication_works(alice: User) -> None:
     client = APIClient()
     client.force_login(alice)
