@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 from typing import Any
 
-import jsonschema
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from flows.core.json_schemas import (
     Unresolvable,
     error_path,
     error_text,
+    errors_by_path,
     schema_problem,
     schema_validator,
     unknown_fields,
@@ -177,19 +177,24 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             f"{problem[1]}"
         )
     try:
-        error = jsonschema.exceptions.best_match(
-            schema_validator(with_required_lists(schema), formats=True).iter_errors(value)
+        # every problem at once, as the inbox's form shows them, not only the first
+        errors = errors_by_path(
+            schema_validator(with_required_lists(schema), formats=True), value
         )
     except Unresolvable as exc:
         raise RunServiceError(
             "invalid_form", f"the {what} schema is broken: {exc}"
         ) from None
-    if error is not None:
-        path = error_path(error) or f"({field})"
+    if errors:
+        found = [
+            {"path": error_path(error) or f"({field})", "message": error_text(error)}
+            for error in errors
+        ]
+        said = "; ".join(f"at {f['path']}: {f['message']}" for f in found)
         raise RunServiceError(
             "invalid_form",
-            f"the {what} is invalid at {path}: {error_text(error)}",
-            details={"field": field, "path": path},
+            f"the {what} is invalid {said}",
+            details={"field": field, "path": found[0]["path"], "errors": found},
         )
     unknown = unknown_fields(value, schema)
     if unknown or (isinstance(value, dict) and value and _takes_no_fields(schema)):

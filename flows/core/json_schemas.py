@@ -76,8 +76,9 @@ MAX_ERRORS = 20
 def errors_by_path(
     validator: jsonschema.protocols.Validator, value: Any
 ) -> list[jsonschema.ValidationError]:
-    """Every error of `value`, in the order of where they are (at most `MAX_ERRORS`)."""
-    errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))
+    """Every error of `value`, in the order of where they are (a missing field where it is
+    wanted, not before the others), at most `MAX_ERRORS`."""
+    errors = sorted(validator.iter_errors(value), key=error_path)
     return errors[:MAX_ERRORS]
 
 

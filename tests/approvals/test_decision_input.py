@@ -136,10 +136,35 @@ def test_a_required_list_in_the_form_left_empty_is_a_400_and_decides_nothing(
     error = response.json()["error"]
     assert error["code"] == "invalid_form"
     assert error["message"] == "the form is invalid at refunds: give at least 1 item"
-    assert error["details"] == {"field": "data", "path": "refunds"}
+    assert error["details"] == {"field": "data", "path": "refunds", "errors": [
+        {"path": "refunds", "message": "give at least 1 item"}]}
     assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
     assert not StepDecision.objects.exists()
 
+
+
+def test_every_problem_of_the_form_is_said_at_once(
+    user, other_user, make_version, inprocess, client_for
+) -> None:
+    form = {"type": "object", "required": ["amount", "reason"], "properties": {
+        "amount": {"type": "integer", "maximum": 100}, "reason": {"type": "string"},
+        "on": {"type": "string", "format": "date"}}}
+    version = make_version(approval_ir(form_schema=form))
+    run = services.run_create(user=user, flow_version_id=version.id, run_input={"customer": "c"})
+    assert inprocess.execute(run.id) == "suspended"
+
+    response = client_for(other_user).post(
+        f"/api/v1/approvals/{run.id}/ok/",
+        {"approved": True, "data": {"amount": 500, "on": "soon"}}, format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert [problem["path"] for problem in error["details"]["errors"]] == ["amount", "on", "reason"]
+    assert error["details"]["path"] == "amount"
+    for problem in error["details"]["errors"]:
+        assert f"at {problem['path']}: {problem['message']}" in error["message"]
+    assert not StepDecision.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -193,7 +218,8 @@ def test_a_decision_that_does_not_fit_the_step_names_the_field_and_decides_nothi
 
     assert response.status_code == 400, response.content
     error = response.json()["error"]
-    assert (error["code"], error["details"]) == ("invalid_form", path)
+    assert error["code"] == "invalid_form"
+    assert {key: error["details"][key] for key in ("field", "path")} == path
     assert error["message"].startswith(message)
     assert ApprovalStep.objects.get(run=run, node_id="ok").status == "pending"
     assert not StepDecision.objects.exists()
