@@ -164,8 +164,10 @@ def new_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., An
     contexts: list[Any] = []
 
     def open_page(user: Any = None) -> Any:
+        # Less motion, as a person may ask their system for: the graph's view moves in one
+        # step, so a click never lands on a card as it eases away to a new fit.
         context = browser.new_context(viewport={"width": 1400, "height": 900},
-                                      accept_downloads=True)
+                                      accept_downloads=True, reduced_motion="reduce")
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

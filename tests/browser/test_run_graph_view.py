@@ -371,6 +371,8 @@ def test_a_small_run_keeps_a_readable_zoom_beside_the_node_panel(
 def test_the_node_panel_refolds_a_long_run_for_the_room_left_and_back(
     page, live_server, staff_user, screenshot
 ):
+    # (with motion, as most people see it: the test watches the cards ease to their places)
+    page.emulate_media(reduced_motion="no-preference")
     # Given a long run folded into rows for the whole card
     open_long_run(page, live_server, staff_user)
     before = rows_of(page, 24)

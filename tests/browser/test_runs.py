@@ -1147,6 +1147,8 @@ def test_the_run_graph_is_drawn_before_the_layout_engine_answers(page, live_serv
     # of a fork), and the layout engine's worker held back
     held: list[Any] = []
     page.context.route(re.compile(r"elk-worker[^/]*\.js$"), lambda route: held.append(route))
+    # (with motion, as most people see it: the test watches the cards ease to their places)
+    page.emulate_media(reduced_motion="no-preference")
     run = start_run(staff_user, make_flow(staff_user, FORKED), {})
     page.goto(live_server(f"/runs/{run.id}"))
 

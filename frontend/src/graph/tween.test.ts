@@ -1,6 +1,6 @@
 // Easing between two layouts: starts where the quick layout put each card, ends on ELK's.
-import { describe, expect, it } from "vitest";
-import { animatePositions, easeInOut, positionsDiffer, tweenPositions } from "./tween";
+import { afterEach, describe, expect, it } from "vitest";
+import { animatePositions, EASE_MS, easeInOut, positionsDiffer, tweenPositions, viewEase } from "./tween";
 
 describe("tweenPositions", () => {
   const from = { a: { x: 0, y: 0 }, b: { x: 100, y: 50 } };
@@ -81,5 +81,29 @@ describe("animatePositions", () => {
     const seen: unknown[] = [];
     animatePositions(from, to, (positions, done) => seen.push([positions, done]), { duration: 0 });
     expect(seen).toEqual([[to, true]]);
+  });
+});
+
+describe("viewEase", () => {
+  // jsdom has no matchMedia: each test gives the page the person's preference.
+  const prefer = (reduce: boolean) =>
+    Object.defineProperty(window, "matchMedia", {
+      configurable: true,
+      value: (query: string) => ({ matches: reduce && query === "(prefers-reduced-motion: reduce)", media: query }),
+    });
+
+  afterEach(() => {
+    Reflect.deleteProperty(window, "matchMedia");
+  });
+
+  it("eases the view over the time asked", () => {
+    prefer(false);
+    expect(viewEase(200)).toEqual({ duration: 200 });
+    expect(viewEase()).toEqual({ duration: EASE_MS });
+  });
+
+  it("moves it in one step for a person who prefers less motion", () => {
+    prefer(true);
+    expect(viewEase(200)).toBeUndefined();
   });
 });

@@ -44,6 +44,12 @@ export function prefersReducedMotion(): boolean {
     && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
+/** How the view moves over `ms`: eased, or in one step when the person prefers less motion
+ * (for React Flow's setViewport and fitView). */
+export function viewEase(ms: number = EASE_MS): { duration: number } | undefined {
+  return prefersReducedMotion() ? undefined : { duration: ms };
+}
+
 /** Asks for `step` on the next frame, with the frame's time (requestAnimationFrame). */
 export type FrameScheduler = (step: (now: number) => void) => void;
 

@@ -6,7 +6,7 @@ import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
-import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, showsAll, wholeCardsView, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
+import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, showsAll, viewEase, wholeCardsView, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
@@ -316,7 +316,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     ({ x, y } = clearOfMinimap(element, { minX, minY, maxX, maxY }, { x, y, zoom }, margin));
     if (x !== viewport.x || y !== viewport.y || zoom !== viewport.zoom) {
       panned.current = { before: panned.current?.before ?? viewport, after: { x, y, zoom }, steps: "" };
-      void flow.setViewport({ x, y, zoom }, { duration: 200 });
+      void flow.setViewport({ x, y, zoom }, viewEase(200));
     }
   }, [flow]);
 
@@ -345,7 +345,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const next = wholeCardsView(clearOfMinimap(element, must, revealed, 40), cards, keep, width, height);
     if (Math.abs(next.x - viewport.x) < 0.5 && Math.abs(next.y - viewport.y) < 0.5 && next.zoom === viewport.zoom) return;
     panned.current = { before: panned.current?.before ?? viewport, after: next, steps: panned.current?.steps ?? stepsKey() };
-    void flow.setViewport(next, { duration: 200 });
+    void flow.setViewport(next, viewEase(200));
   }, [flow]);
 
   /** The canvas made its view for the room the inspector left: the view from before is the
@@ -374,7 +374,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const untouched = Math.abs(now.x - after.x) < 1 && Math.abs(now.y - after.y) < 1 && Math.abs(now.zoom - after.zoom) < 1e-3;
     if (!untouched) return;
     if (steps === stepsKey()) {
-      void flow.setViewport(before, { duration: 200 });
+      void flow.setViewport(before, viewEase(200));
       return;
     }
     // Steps were added (or deleted) meanwhile: the view from before would not show the flow
@@ -383,7 +383,7 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     if (!element) return;
     const cards = flow.getNodes().map((node) => ({ ...node.position, width: NODE_WIDTH, height: nodeHeight(node.data.node) }));
     const whole = canvasStartView(cards, element.clientWidth, element.clientHeight);
-    if (showsAll(cards, whole, element.clientWidth, element.clientHeight)) void flow.setViewport(whole, { duration: 200 });
+    if (showsAll(cards, whole, element.clientWidth, element.clientHeight)) void flow.setViewport(whole, viewEase(200));
   }, [inspecting, flow]);
 
   const add = useCallback((drop: PaletteDrop, position?: Position) => {

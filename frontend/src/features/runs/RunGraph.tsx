@@ -32,6 +32,7 @@ import {
   immediateLayout,
   animatePositions,
   EASE_MS,
+  viewEase,
   orthogonalRoutes,
   positionsDiffer,
   routesClearOfCards,
@@ -340,7 +341,7 @@ function FollowPane({ selected, nodes, foldedAt, atStart }: { selected: string |
       boxes: shown.map((card) => ({ ...card.position, width: cardWidth(card), height: cardHeight(card) })),
       startView: (size) => startView(fold.current(size), size),
     });
-    if (viewport !== current) void flow.setViewport(viewport, { duration: 200 });
+    if (viewport !== current) void flow.setViewport(viewport, viewEase(200));
   }, [selected, width, height, flow, atStart]);
   return null;
 }
@@ -410,7 +411,7 @@ function LaidOutGraph({ ir, nodes: states, selected, onSelect, now, finished = f
   const onArrive = useCallback((nodes: FlowNode[]) => {
     const element = box.current;
     if (!atStart.current || !instance.current || !element) return;
-    void instance.current.setViewport(firstView(nodes, element), { duration: EASE_MS });
+    void instance.current.setViewport(firstView(nodes, element), viewEase(EASE_MS));
   }, [firstView]);
   // The pane the cards are folded for: the graph's box, followed while the view is the
   // first one (the panel opening refolds the flow for the room left, closing it unfolds).

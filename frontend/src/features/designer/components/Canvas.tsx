@@ -42,6 +42,7 @@ import {
   revealViewport,
   type Box,
   type Viewport,
+  viewEase,
 } from "../../../graph";
 import { EdgeRoutesContext, edgeTypes, useEdgeRoutes } from "../../../lib/RoutedEdge";
 import { REFINE_MS, useLayoutRefinement } from "../hooks/useLayoutRefinement";
@@ -205,7 +206,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       docked.current = null; // the view from before a panel opened would not show them
       const current = flow.getViewport();
       const view = revealViewport(current, added, element.clientWidth, element.clientHeight);
-      if (view !== current) void flow.setViewport(view, { duration: 300 });
+      if (view !== current) void flow.setViewport(view, viewEase(300));
     }
     if (now.final) {
       performance.mark("designer:layout-end");
@@ -217,7 +218,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       const element = box.current;
       if (!startNodes.current || !element) return;
       startNodes.current = laid;
-      void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: REFINE_MS });
+      void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), viewEase(REFINE_MS));
     }, arrange);
   }, [graph, spine, layoutPositions, ready, refine, flow]);
 
@@ -236,7 +237,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       startNodes.current = laid;
       chosenView.current = true;
-      if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: 300 });
+      if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), viewEase(300));
     });
     return () => {
       cancelled = true;
@@ -327,7 +328,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       const undocked = docked.current;
       docked.current = null;
       if (!placed && undocked && undocked.size.width === now.width && undocked.size.height === now.height && sameView(undocked.set, current)) {
-        void flow.setViewport(undocked.view, { duration: 200 });
+        void flow.setViewport(undocked.view, viewEase(200));
         return;
       }
       const boxes = (placed ?? flow.getNodes()).map(cardBox);
@@ -341,7 +342,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       if (picked) dockedForPick.current?.(current, view);
       chosenView.current = true;
       // At once when a step was picked: the page then keeps its neighbours in view from here.
-      void flow.setViewport(view, placed || picked ? undefined : { duration: 200 });
+      void flow.setViewport(view, placed || picked ? undefined : viewEase(200));
     });
     observer.observe(element);
     return () => observer.disconnect();

@@ -4,6 +4,7 @@ import { ReactFlow, ReactFlowProvider, Background, BackgroundVariant, Controls, 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   EASE_MS,
+  viewEase,
   NODE_WIDTH,
   animatePositions,
   handleEnds,
@@ -170,7 +171,7 @@ function DiffCanvas({ before, after, diff }: Pick<DiffViewProps, "before" | "aft
       const { width, height } = pane.current;
       if (width && height) {
         const bounds = boundsOf(laid);
-        void flow.setViewport(getViewportForBounds(bounds, width, height, FIT.minZoom, FIT.maxZoom, FIT.padding), { duration: EASE_MS });
+        void flow.setViewport(getViewportForBounds(bounds, width, height, FIT.minZoom, FIT.maxZoom, FIT.padding), viewEase(EASE_MS));
       }
       stop = animatePositions(from, to, (positions, done) => {
         if (cancelled) return;
