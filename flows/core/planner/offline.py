@@ -636,6 +636,9 @@ class FlowBuilder:
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
+        # "any cancellation needs the supervisor's ok: cancel J-6 ...": the rule, then the
+        # step it is for (the step after the colon was dropped)
+        text = _APPROVAL_RULE_COLON.sub(self._approval_rule_stopped, text)
         # "tell the customer whether their shipment was created": the outcome of the step
         # before, a message of its own (not a question that plans the step again)
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
@@ -648,6 +651,8 @@ class FlowBuilder:
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = _DEADLINE_AFTER_A_COMMA.sub(self._deadline_of_the_step, text)
+        text = _IF_THING_IS_A_STATE.sub(self._state_read_first, text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
@@ -1010,6 +1015,44 @@ class FlowBuilder:
             if isinstance(literal, str)
         }
         return {} if set(found.values()) & written else found
+
+    def _approval_rule_stopped(self, match: re.Match[str]) -> str:
+        """ "any job cancellation needs the dispatch supervisor's ok: cancel J-6612": a
+        sentence saying who must approve, then a colon and a step, is two sentences."""
+        if not self.reader.starts_with_verb(match["rest"]):
+            return match[0]
+        return f"{match['rule']}. {match['rest']}"
+
+    def _state_read_first(self, match: re.Match[str]) -> str:
+        """ "if job J-9090 is delivered, email ...": a condition said first of a thing by its
+        code, whose state is a value one tool that only looks lists among its outputs
+        (`courier_job_status`: status delivered) and whose id names the thing, is that tool
+        read first ("check job J-9090, and if it is delivered, ..."); a job was created."""
+        noun, state = stem(match["noun"].lower()), match["state"].lower()
+        readers = [
+            spec
+            for spec in self.specs.values()
+            if not acts(spec)
+            and noun in {stem(w) for w in split_identifier(spec.id)}
+            and state in output_values(spec.output_schema)
+        ]
+        if len(readers) != 1:
+            return match[0]
+        said = f"check {match['noun']} {match['code']}, and {match['word']} it {match['be']} "
+        return f"{match['lead']}{said}{match['state']}{match['end']}"
+
+    def _deadline_of_the_step(self, match: re.Match[str]) -> str:
+        """ "create a delivery from A to B, small package, deliver by 2027-01-12T15:00": a
+        verb and "by" a moment, after a comma, that name a tool's input (`deliver_by`) are
+        that input's value in the step before, no step of their own (a shipment was
+        made)."""
+        verb = stem(match["verb"].lower())
+        for spec in self.specs.values():
+            for name in spec.input_properties():
+                words = split_identifier(name)
+                if len(words) == 2 and words[1] == "by" and stem(words[0]) == verb:
+                    return f" {match['verb']} by "
+        return match[0]
 
     def _labelled_values_apart(self, text: str) -> str:
         """ "Every order over $1000 must be approved by finance before we charge the card.
@@ -6776,7 +6819,7 @@ class FlowBuilder:
         literals.update(
             _address_of_the_one_named(spec, clause.action or "", self.request, literals)
         )
-        return literals
+        return _timestamps_whole(properties, clause.text, literals)
 
     def _recipient_input(
         self, spec: ToolSpec, action: str, taken: dict[str, str]
@@ -9500,6 +9543,13 @@ _IT_SAID = re.compile(r"^\W*[a-z]+(?:\s+(?:up|out))?\s+(?:it|them|the\s+charge)\
 #: "... the link https://...", "this URL:": a link said as what is sent
 _THE_LINK = re.compile(r"\b(?:the|this|a)\s+(?:link|url|address)\s*:?\s*$", re.IGNORECASE)
 #: "has to OK it", "must greenlight the refund": an approval said in other words.
+#: "any job cancellation needs the dispatch supervisor's ok: cancel J-6612 ...": a rule of
+#: approval said first, a colon, and the step
+_APPROVAL_RULE_COLON = re.compile(
+    r"^(?P<rule>[^:.;!?]*\b(?:needs?|requires?|must|has\s+to|have\s+to|should)\b[^:.;!?]*"
+    r"\b(?:approv\w*|sign[-\s]?off|ok|okay|go-ahead|say-so)\b[^:.;!?]*?)\s*:\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _OKAYED = re.compile(
     r"\b(?P<lead>(?:to|must|should|will|shall|can|could)\s+)"
     r"(?:ok|okay|o\.k\.|greenlight|green-light|green\s+light)\s+"
@@ -10662,7 +10712,55 @@ def _thing_named_as_written(
         ]
         if len({pair[1].spec.id for pair in naming}) == 1:
             return [naming[0], *(pair for pair in ranked if pair is not naming[0])]
-    return ranked
+    return _thing_described_as_written(text, ranked)
+
+
+#: A step's verb and the thing it makes or works on: "create a delivery from ..."
+_VERB_AND_THING = re.compile(r"^\W*(?P<verb>[a-z]+)\s+(?:a|an|the)\s+(?P<thing>[a-z]+)\b", re.I)
+#: Verbs that make a thing or send to someone, whose thing a description can say as written
+_MAKING_OR_SENDING = frozenset(
+    stem(w)
+    for w in "create make open add book schedule raise log file email text message notify "
+    "sms send".split()
+)
+#: What a tool's description says it does: "Create a delivery job", "Text or email the
+#: recipient"
+_DESCRIBED_DOING = re.compile(
+    r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _thing_described_as_written(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "create a delivery from A to B": the best tool names the thing only by a word like
+    it (`create_shipment`: a shipment), while one other tool's description starts with the
+    step's verb and the thing as written ("Create a delivery job from ..."): that one is the
+    step's, however few words of its id the step says (a shipment was made)."""
+    said = _VERB_AND_THING.match(text)
+    if said is None or len(ranked) < 2:
+        return ranked
+    verb, thing = stem(said["verb"].lower()), stem(said["thing"].lower())
+    if thing in STOP_WORDS or verb not in _MAKING_OR_SENDING:
+        return ranked  # ("check the order is in stock": what is checked is the state)
+
+    def describes(spec: ToolSpec) -> bool:
+        # ("Text or email the recipient of a delivery job ...": either verb, first sentence)
+        first = re.split(r"(?<=[.!?])\s", spec.description, maxsplit=1)[0]
+        return any(
+            stem(said.lower()) == verb and stem(found["thing"].lower()) == thing
+            for found in _DESCRIBED_DOING.finditer(first)
+            for said in (found["verb"], found["other"] or "")
+        )
+
+    best = ranked[0][1].spec
+    if describes(best) or thing in {stem(w) for w in split_identifier(best.id)}:
+        return ranked
+    describing = [pair for pair in ranked[1:] if describes(pair[1].spec)]
+    if len(describing) != 1 or describing[0][0] < ranked[0][0] * 0.2:
+        return ranked
+    return [(ranked[0][0], describing[0][1]), *(p for p in ranked if p is not describing[0])]
 
 
 def _id_words_break_tie(
@@ -11369,11 +11467,26 @@ def _skus_in_stock_asked(text: str) -> list[str]:
     return list(dict.fromkeys(re.findall(_SKU, match.group("a") or match.group("b"))))
 
 
+#: "if job J-9090 is delivered, ...": a condition said first, on a thing by its code
+_IF_THING_IS_A_STATE = re.compile(
+    r"(?P<lead>^|(?<=[.;!?])\s+)(?P<word>if|when|once)\s+(?:the\s+)?(?P<noun>[a-z]+)\s+"
+    rf"(?P<code>{_CODE_SHAPE})\s+(?P<be>is|was|has\s+been|got|gets)\s+(?P<state>[a-z_]+)"
+    r"(?P<end>\s*,)",
+    re.IGNORECASE,
+)
+#: ", deliver by 2027-01-12T15:00", ", pay by friday": a verb and "by" a moment, after a comma
+_DEADLINE_AFTER_A_COMMA = re.compile(
+    r",\s+(?P<verb>[a-z]+)\s+by\s+(?=\d{4}-\d{2}-\d{2}|\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|"
+    r"(?:today|tonight|tomorrow|noon|midnight|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b)",
+    re.IGNORECASE,
+)
 #: "from Reno to Sacramento", "from 100 Pier Rd, Oakland to 55 Main St, Fresno"
 _FROM_TO = re.compile(
     r"\bfrom\s+(?P<start>[A-Z0-9][^;:!?]*?)\s+to\s+(?P<end>[A-Z0-9][^;:!?]*?)"
     r"(?=\s*(?:$|[;:!?]|\.(?:\s|$)|\s+(?:and|then|if|unless|only|is|are|was|under|over|"
-    r"within|by|on|at|for|before|after|with)\b))"
+    # (", small package": a part in lower case after a comma is no place of the address)
+    r"within|by|on|at|for|before|after|with)\b|,\s*[a-z]))"
 )
 _START_WORDS = frozenset({"origin", "from", "source", "pickup", "start", "departure"})
 _END_WORDS = frozenset({"destination", "to", "target", "dropoff", "drop", "end", "arrival"})
@@ -12668,6 +12781,22 @@ _ISO_TIME = re.compile(
     r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"
 )
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b(?!T)")
+
+
+def _timestamps_whole(
+    properties: Mapping[str, Any], text: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "deliver by 2027-01-12T15:00": a date-time input given the start of a timestamp the
+    step writes (a value read up to the colon, "2027-01-12T15") takes the whole of it."""
+    for name, literal in list(literals.items()):
+        schema = unwrap_nullable(properties.get(name) or {})
+        if schema.get("format") != "date-time" or not literal.startswith('"'):
+            continue
+        value = str(json.loads(literal))
+        whole = [t for t in _ISO_TIME.findall(text) if t.startswith(value) and t != value]
+        if len(whole) == 1:
+            literals[name] = json.dumps(whole[0])
+    return literals
 
 
 def _timestamp_written(
