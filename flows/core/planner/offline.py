@@ -653,12 +653,14 @@ class FlowBuilder:
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _DEADLINE_AFTER_A_COMMA.sub(self._deadline_of_the_step, text)
         text = _IF_THING_IS_A_STATE.sub(self._state_read_first, text)
+        text = _PUT_UP_A_THING.sub(self._listed_thing_sent, text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
         text = self._background_left_out(text)
+        text = self._place_said_first(text)
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
@@ -1022,6 +1024,21 @@ class FlowBuilder:
         if not self.reader.starts_with_verb(match["rest"]):
             return match[0]
         return f"{match['rule']}. {match['rest']}"
+
+    def _listed_thing_sent(self, match: re.Match[str]) -> str:
+        """ "put a door notice on 5E about ...": a light verb (put, tape, stick, hang, leave)
+        before a thing a tool lists as a way it sends (`channel: door_notice`) is sending
+        that thing (refused as no tool doing "put")."""
+        thing = "_".join(match["thing"].lower().split())
+        listed = any(
+            thing in {str(v).lower() for v in unwrap_nullable(schema).get("enum") or ()}
+            for spec in self.specs.values()
+            for schema in spec.input_properties().values()
+            if isinstance(schema, dict)
+        )
+        if not listed:
+            return match[0]
+        return f"{match['lead']}send {match['article']} {match['thing']} to "
 
     def _state_read_first(self, match: re.Match[str]) -> str:
         """ "if job J-9090 is delivered, email ...": a condition said first of a thing by its
@@ -6751,6 +6768,8 @@ class FlowBuilder:
             # "Shipment to Germany: calculate the VAT, ...": the place the heading names
             literals.update(country_literal(properties, self.heading, literals))
             literals.update(self._heading_amount(properties, literals))
+            literals.update(_place_code_written(properties, self.heading, literals))
+        literals.update(_place_code_written(properties, clause.action or clause.text, literals))
         literals.update(_name_by_its_address(properties, clause.action or clause.text, literals))
         literals.update(
             _them_at_the_one_address(spec, clause.action or clause.text, self.request, literals)
@@ -7025,6 +7044,28 @@ class FlowBuilder:
             return text  # "the customer wants a refund; process it": what they want is a step
         return text[match.end() :]
 
+    def _place_said_first(self, text: str) -> str:
+        """ "tenant in 4B says the sink is leaking. open a plumbing work order": a first
+        sentence that names a place by its code ("in 4B") and starts with no step is what
+        the steps are about, a heading (the tenant was looked up, and the unit asked of
+        the run)."""
+        first = _SENTENCE.match(text)
+        if first is None:
+            return text
+        sentence = first.group("sentence").strip()
+        rest = text[first.end("sentence") :].strip()
+        if (
+            not rest
+            or _PLACE_CODE.search(sentence) is None
+            or self.reader.starts_with_verb(sentence)
+            or re.match(r"^\W*(?:if|when|unless|once|for|before|after)\b", sentence, re.I)
+            or not self.reader.starts_with_verb(rest)
+        ):
+            return text
+        said = sentence.rstrip(".!;")
+        self.heading = f"{self.heading}, {said}" if self.heading else said
+        return rest
+
     def _second_case_apart(self, text: str) -> str:
         """ "if it goes through send the receipt, if it's declined email them": a second
         case after the first one's step is a condition of its own, not one inside the
@@ -7051,6 +7092,16 @@ class FlowBuilder:
     def _values_said_first(self, text: str) -> str:
         """ "For an order of €120 to a customer in Spain, work out the VAT and ..." -> "work
         out the VAT for an order of €120 to a customer in Spain and ..."."""
+        headed = _FOR_A_CODE_COLON.match(text)
+        if headed is not None and (
+            headed["cond"] or self.reader.starts_with_verb(headed["rest"])
+        ):
+            # "for lease L-3380: if the balance due is over $500, ...": what the request is
+            # about, a heading (a renewal offer was planned for the words "for lease")
+            said = headed["thing"]
+            self.heading = f"{self.heading}, {said}" if self.heading else said
+            self._note_topic(said)
+            return self._values_said_first(headed["rest"])
         coded = _FOR_A_CODE_FIRST.search(text)
         if coded is not None and self.reader.starts_with_verb(coded["verb"]):
             said = f"{coded['verb']} {coded['thing']}"
@@ -10716,17 +10767,29 @@ def _thing_named_as_written(
 
 
 #: A step's verb and the thing it makes or works on: "create a delivery from ..."
-_VERB_AND_THING = re.compile(r"^\W*(?P<verb>[a-z]+)\s+(?:a|an|the)\s+(?P<thing>[a-z]+)\b", re.I)
+_VERB_AND_THING = re.compile(
+    # ("email them a reminder": whom it goes to, then the thing)
+    r"^\W*(?P<verb>[a-z]+)\s+(?:(?:them|him|her|us|me)\s+)?(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
 #: Verbs that make a thing or send to someone, whose thing a description can say as written
 _MAKING_OR_SENDING = frozenset(
     stem(w)
     for w in "create make open add book schedule raise log file email text message notify "
     "sms send".split()
 )
+#: Verbs that say how a message goes ("email the tenant", "text the owner")
+_MESSAGE_VERB_STEMS = frozenset(stem(w) for w in "email text message notify sms".split())
 #: What a tool's description says it does: "Create a delivery job", "Text or email the
 #: recipient"
 _DESCRIBED_DOING = re.compile(
     r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
+#: ... and to whom: "Send a patient a reminder"
+_DESCRIBED_DOING_FOR = re.compile(
+    r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the)\s+[a-z]+\s+"
+    r"(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
     re.IGNORECASE,
 )
 
@@ -10748,9 +10811,14 @@ def _thing_described_as_written(
     def describes(spec: ToolSpec) -> bool:
         # ("Text or email the recipient of a delivery job ...": either verb, first sentence)
         first = re.split(r"(?<=[.!?])\s", spec.description, maxsplit=1)[0]
+        verbs = {verb}
+        if verb in _MESSAGE_VERB_STEMS and verb in {stem(w) for w in split_identifier(first)}:
+            # ("email the tenant ...": "Send the tenant of a unit a notice by email")
+            verbs |= _MESSAGE_VERB_STEMS | {stem("send")}
         return any(
-            stem(said.lower()) == verb and stem(found["thing"].lower()) == thing
-            for found in _DESCRIBED_DOING.finditer(first)
+            stem(said.lower()) in verbs and stem(found["thing"].lower()) == thing
+            for pattern in (_DESCRIBED_DOING, _DESCRIBED_DOING_FOR)
+            for found in pattern.finditer(first)
             for said in (found["verb"], found["other"] or "")
         )
 
@@ -11467,6 +11535,38 @@ def _skus_in_stock_asked(text: str) -> list[str]:
     return list(dict.fromkeys(re.findall(_SKU, match.group("a") or match.group("b"))))
 
 
+#: "put a door notice on 5E", "tape a notice to the door of ...": a thing put up somewhere
+_PUT_UP_A_THING = re.compile(
+    r"(?P<lead>(?:^|(?<=[.;!?])\s+|\b(?:and|then)\s+))(?:put|tape|stick|hang|leave|pin)\s+"
+    r"(?P<article>a|an|the)\s+(?P<thing>[a-z]+\s+[a-z]+)\s+(?:on|to|at)\s+",
+    re.IGNORECASE,
+)
+#: "in 4B", "for unit 12C", "on 5E": a flat, a room or a suite, by its number and letter
+_PLACE_CODE = re.compile(
+    r"\b(?i:in|for|at|on|from|of|to)\s+(?:(?i:the\s+)?(?i:unit|apartment|apt|suite|room|flat)\s+)?"
+    r"(?P<code>\d{1,4}[A-Z]{1,2})(?![\w-])"
+)
+#: The last word of an input named for such a place
+_PLACE_INPUTS = frozenset({"unit", "apartment", "apt", "suite", "room", "flat"})
+
+
+def _place_code_written(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "open a plumbing work order for 4B": a flat's number and letter after "in", "for",
+    "at" or "on" fills the one input named for a unit, a room or a suite."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if split_identifier(name)[-1:] and split_identifier(name)[-1] in _PLACE_INPUTS
+        and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
+    ]
+    codes = list(dict.fromkeys(m["code"] for m in _PLACE_CODE.finditer(text)))
+    if len(wanted) != 1 or wanted[0] in taken or len(codes) != 1:
+        return {}
+    return {wanted[0]: json.dumps(codes[0])}
+
+
 #: "if job J-9090 is delivered, ...": a condition said first, on a thing by its code
 _IF_THING_IS_A_STATE = re.compile(
     r"(?P<lead>^|(?<=[.;!?])\s+)(?P<word>if|when|once)\s+(?:the\s+)?(?P<noun>[a-z]+)\s+"
@@ -11708,6 +11808,12 @@ _FOR_A_THING_FIRST = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 #: "For order 5, validate it and charge it": the thing with its code is what "it" is
+#: "for lease L-3380: ...", "re order ORD-9: ...": a thing by its code, a colon, the request
+_FOR_A_CODE_COLON = re.compile(
+    r"^\s*(?:for|re|about|regarding)\s+(?P<thing>(?:the\s+)?[a-z]+\s+#?[\w-]*\d[\w-]*)\s*:\s+"
+    r"(?P<rest>(?:(?P<cond>if|when|unless|once)\s+)?\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _FOR_A_CODE_FIRST = re.compile(
     r"(?:^|(?<=[.!?])\s+)(?P<for>for)\s+(?P<thing>[a-z]+\s+#?[\w-]*\d[\w-]*)\s*,\s+(?P<verb>[a-z]+)\s+"
     r"(?:it|them)\b",

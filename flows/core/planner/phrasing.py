@@ -1714,6 +1714,14 @@ class PromptReader:
             if "," not in match.group() and before and before[-1].lower() in _NO_STEP_AFTER:
                 continue  # "when a new user signs up with email sam@x.com": a verb's word
                 # after a preposition is its noun ("email"), or an infinitive ("fails to ship")
+            if (
+                "," not in match.group()
+                and len(before) > 1
+                and re.fullmatch(r"[$€£¥]?\d[\d.,]*%?", before[-1])
+                and before[-2].lower() in ("a", "an", "the", "its", "their", "his", "her")
+            ):
+                continue  # "before we apply a $100 late fee": a word after "a" and an
+                # amount is what the amount is of, a noun ("late" was read as a step's verb)
             if len(text[match.end() :].split()) < 2 and len(before) > 1:
                 continue  # "if it's an urgent billing issue": a last word with no object
                 # is the noun the condition is about

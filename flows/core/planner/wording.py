@@ -1600,7 +1600,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"(?:[\w']+\s+){0,2}?(?:expenses?|invoices?|bills?|salary|salaries|wages?|vendors?|"
             r"suppliers?|contractors?|employees?|freelancers?|claims?|payroll|staff|"
             # ("pay the import duties for SHP-1 from our account": money we owe goes out)
-            r"duties|duty|fines?|penalt(?:y|ies)|tariffs?|landlord|rent|bonds?|bail)\b|"
+            r"duties|duty|fines?|penalt(?:y|ies)|tariffs?|landlord|rent|bonds?|bail|"
+            # ("pay driver D-221 their weekly bonus": someone who works for us, or what they earn)
+            r"drivers?|couriers?|riders?|workers?|tutors?|cleaners?|bonus(?:es)?|commissions?|"
+            r"stipends?)\b|"
             r"\b(?:payouts?|pay(?:s|ing)?\s+out|paid\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
             re.IGNORECASE,
         ),
@@ -1613,6 +1616,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "moving money by a wire or bank transfer, a cheque or cash",
         re.compile(
             r"\b(?:by|via|through|with|as|using)\s+(?:an?\s+)?(?:wire|bank|sepa|ach)\s+transfers?\b|"
+            # ("collect the rent by ACH": the transfer unsaid)
+            r"\b(?:by|via|through|over)\s+(?:ach|sepa|direct\s+debit)\b|"
             r"\b(?:by|via|with|as)\s+(?:an?\s+)?(?:cheque|check|money\s+order)\b|"
             r"\bin\s+cash\b|\bto\s+(?:their|his|her|the\s+customer's|its)\s+bank\s+account\b|"
             # "send a wire transfer of $3000", "transfer 500 EUR to ...", "wire $3000 to ..."
@@ -1741,6 +1746,36 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             re.IGNORECASE,
         ),
         frozenset({"pdf", "invoice", "report", "document", "contract"}),
+    ),
+    (
+        # "send DP-1's x-rays to the orthodontist": a file sent on, which no message carries
+        "sending files (x-rays, scans, attachments)",
+        re.compile(
+            r"\b(?:send|forward|share|fax|email|e-mail)\w*\s+(?:[\w'-]+\s+){0,2}?(?:x-?rays?|"
+            r"scans|radiographs?|attachments?|files)\s+(?:to|with)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"attachment", "attachments", "upload", "scan", "image", "x-ray"}),
+    ),
+    (
+        # "submit a claim to Delta Dental": a claim filed with an insurer
+        "filing an insurance claim",
+        re.compile(
+            r"\b(?:submit|file|lodge|send|open)\w*\s+(?:an?\s+|the\s+)?(?:insurance\s+)?"
+            r"claims?\s+(?:to|with|for)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"claim", "claims"}),
+    ),
+    (
+        # "list unit 7A on Zillow at $1,900": a listing published on a site
+        "listing something on a website or marketplace",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?list(?:s|ed|ing)?\s+(?:[\w'-]+\s+){0,4}?(?:on|to)\s+"
+            r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)(?-i:[A-Z])\w+",
+            re.IGNORECASE,
+        ),
+        frozenset({"listing", "listings", "marketplace", "publish"}),
     ),
     ("printing", re.compile(r"^(?:\w+\s+){0,2}?print\w*\b", re.I), frozenset({"print", "printer"})),
     (
