@@ -622,6 +622,9 @@ class FlowBuilder:
         """The request's steps, read after fixing what people type: curly apostrophes,
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
+        # ("classify this: 'my code didn't apply'": a quote in single quotes with an
+        # apostrophe inside a word is written in double quotes, as each rule reads it whole)
+        text = _QUOTE_WITH_APOSTROPHE.sub(r'"\g<said>"', text)
         text = kind_needs_approval(text, self.specs.values())
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
@@ -8678,7 +8681,8 @@ _ESCALATED_TO_A_RECORD = re.compile(
 )
 #: "make a ticket", "make a new support case": the verb, and the thing made
 _MADE = re.compile(
-    r"(?P<lead>^|(?<=[.;,!?]\s)|\band\s|\bthen\s)make\s+"
+    # ("if it's billing make a billing ticket": after a condition said with no comma too)
+    r"(?P<lead>^|(?<=[.;,!?]\s)|\band\s|\bthen\s|(?<=\w\s))make\s+"
     r"(?=(?:a|an)\s+(?P<words>(?:[\w-]+\s+){0,2}[\w-]+))",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -10769,7 +10773,8 @@ def _thing_named_as_written(
 #: A step's verb and the thing it makes or works on: "create a delivery from ..."
 _VERB_AND_THING = re.compile(
     # ("email them a reminder": whom it goes to, then the thing)
-    r"^\W*(?P<verb>[a-z]+)\s+(?:(?:them|him|her|us|me)\s+)?(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
+    r"^\W*(?P<verb>[a-z]+)\s+(?:(?:them|him|her|us|me)\s+)?(?:a|an|the)\s+(?P<thing>[a-z]+)\b"
+    r"(?:\s+(?P<thing2>[a-z]+)\b)?",
     re.IGNORECASE,
 )
 #: Verbs that make a thing or send to someone, whose thing a description can say as written
@@ -10800,35 +10805,45 @@ def _thing_described_as_written(
     """ "create a delivery from A to B": the best tool names the thing only by a word like
     it (`create_shipment`: a shipment), while one other tool's description starts with the
     step's verb and the thing as written ("Create a delivery job from ..."): that one is the
-    step's, however few words of its id the step says (a shipment was made)."""
+    step's, however few words of its id the step says (a shipment was made). The thing may
+    follow a word that qualifies it ("send them an email reminder": a reminder)."""
     said = _VERB_AND_THING.match(text)
     if said is None or len(ranked) < 2:
         return ranked
-    verb, thing = stem(said["verb"].lower()), stem(said["thing"].lower())
-    if thing in STOP_WORDS or verb not in _MAKING_OR_SENDING:
+    verb = stem(said["verb"].lower())
+    if verb not in _MAKING_OR_SENDING:
         return ranked  # ("check the order is in stock": what is checked is the state)
+    for written in (said["thing"], said["thing2"]):
+        thing = stem(written.lower()) if written else ""
+        if not thing or thing in STOP_WORDS:
+            continue
+        best = ranked[0][1].spec
+        if _describes(best, verb, thing) or thing in {stem(w) for w in split_identifier(best.id)}:
+            continue
+        describing = [pair for pair in ranked[1:] if _describes(pair[1].spec, verb, thing)]
+        if len(describing) == 1 and describing[0][0] >= ranked[0][0] * 0.2:
+            return [
+                (ranked[0][0], describing[0][1]),
+                *(p for p in ranked if p is not describing[0]),
+            ]
+    return ranked
 
-    def describes(spec: ToolSpec) -> bool:
-        # ("Text or email the recipient of a delivery job ...": either verb, first sentence)
-        first = re.split(r"(?<=[.!?])\s", spec.description, maxsplit=1)[0]
-        verbs = {verb}
-        if verb in _MESSAGE_VERB_STEMS and verb in {stem(w) for w in split_identifier(first)}:
-            # ("email the tenant ...": "Send the tenant of a unit a notice by email")
-            verbs |= _MESSAGE_VERB_STEMS | {stem("send")}
-        return any(
-            stem(said.lower()) in verbs and stem(found["thing"].lower()) == thing
-            for pattern in (_DESCRIBED_DOING, _DESCRIBED_DOING_FOR)
-            for found in pattern.finditer(first)
-            for said in (found["verb"], found["other"] or "")
-        )
 
-    best = ranked[0][1].spec
-    if describes(best) or thing in {stem(w) for w in split_identifier(best.id)}:
-        return ranked
-    describing = [pair for pair in ranked[1:] if describes(pair[1].spec)]
-    if len(describing) != 1 or describing[0][0] < ranked[0][0] * 0.2:
-        return ranked
-    return [(ranked[0][0], describing[0][1]), *(p for p in ranked if p is not describing[0])]
+def _describes(spec: ToolSpec, verb: str, thing: str) -> bool:
+    """Whether the first sentence of `spec`'s description says it does `verb` (stemmed) to
+    `thing`: "Create a delivery job", "Text or email the recipient", "Send a patient a
+    reminder ... by email" (a message verb said as the way it goes)."""
+    first = re.split(r"(?<=[.!?])\s", spec.description, maxsplit=1)[0]
+    verbs = {verb}
+    if verb in _MESSAGE_VERB_STEMS and verb in {stem(w) for w in split_identifier(first)}:
+        # ("email the tenant ...": "Send the tenant of a unit a notice by email")
+        verbs |= _MESSAGE_VERB_STEMS | {stem("send")}
+    return any(
+        stem(said.lower()) in verbs and stem(found["thing"].lower()) == thing
+        for pattern in (_DESCRIBED_DOING, _DESCRIBED_DOING_FOR)
+        for found in pattern.finditer(first)
+        for said in (found["verb"], found["other"] or "")
+    )
 
 
 def _id_words_break_tie(
@@ -13240,10 +13255,18 @@ def _joins_items(source: Source) -> bool:
     return ".map(each, each." in source.expression
 
 
+#: A quote in single quotes with an apostrophe inside one of its words ("didn't")
+_QUOTE_WITH_APOSTROPHE = re.compile(
+    r"(?<![\w'])'(?P<said>(?=[^'\n\"]*\w'\w)(?:[^'\n\"]|(?<=\w)'(?=\w))+)'(?!\w)"
+)
+#: A quote in single quotes, whose apostrophes inside words ("didn't") end nothing
+_SINGLE_QUOTED = r"(?<!\w)'(?:[^']|(?<=\w)'(?=\w))*'(?!\w)"
+
+
 def _clean_action(text: str) -> str:
     # ("check if 'my soup was cold' is negative": a quote said of is what "it" would be)
-    text = re.sub(r"(?:[\"“][^\"”]*[\"”]|(?<!\w)'[^']*'(?!\w))(?=\s+(?:is|was)\b)", "it", text)
+    text = re.sub(rf"(?:[\"“][^\"”]*[\"”]|{_SINGLE_QUOTED})(?=\s+(?:is|was)\b)", "it", text)
     # quoted words are what is said; an apostrophe inside them ("we'll") ends nothing
     text = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
-    text = re.sub(r"(?<!\w)'[^']*'(?!\w)", " ", text)
+    text = re.sub(_SINGLE_QUOTED, " ", text)
     return " ".join(text.split())

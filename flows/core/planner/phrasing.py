@@ -328,7 +328,11 @@ _ROUTE_BEFORE_CASES = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _SEQUENCE = re.compile(
-    r"\s*(?:,\s*|\s)(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|next|"
+    r"\s*(?:,\s*|\s)(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|"
+    # ("at their next visit", "next week": a time, not the next step)
+    r"(?<!\btheir\s)(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bour\s)(?<!\byour\s)"
+    r"(?<!\bmy\s)(?<!\bits\s)(?<!\ba\s)next(?!\s+(?:visit|appointment|week|month|year|"
+    r"time|day|morning|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)|"
     r"and\s+after\s+that)\s*,?\s+",
     re.IGNORECASE,
 )

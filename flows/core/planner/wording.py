@@ -2194,6 +2194,10 @@ _SEARCHED_FOR = re.compile(
 )
 
 
+#: "BOOK-3310", "PAY-7": a code of capitals and digits
+_CODE_IN_CAPITALS = re.compile(r"(?<![\w-])[A-Z]{2,}-\d[\w-]*")
+
+
 @lru_cache(maxsize=1024)
 def _capabilities_asked(
     step: str,
@@ -2202,6 +2206,8 @@ def _capabilities_asked(
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
+    # ("charge order BOOK-3310": a code's letters ask for no booking)
+    step = _CODE_IN_CAPITALS.sub(" ", step)
     if _SENDS_FIRST.match(step.strip()):
         # "email the October schedule to coach@…": the schedule is what the message carries
         step = _SCHEDULE_SENT.sub(" ", step)
