@@ -356,7 +356,7 @@ _MONEY_NAMES = frozenset({"amount", "total", "price", "sum", "cost", "value"})
 #: Words of a number input that holds money: "salary", "new_rent", "fee_amount".
 _MONEY_WORDS = frozenset(
     "amount total price sum cost salary rent fee fees wage wages pay budget deposit charge "
-    "payment bonus compensation value".split()
+    "payment bonus compensation value estimate copay".split()
 )
 
 
@@ -642,6 +642,8 @@ class FlowBuilder:
         # "any cancellation needs the supervisor's ok: cancel J-6 ...": the rule, then the
         # step it is for (the step after the colon was dropped)
         text = _APPROVAL_RULE_COLON.sub(self._approval_rule_stopped, text)
+        # "... the manager must approve before it's created": before the step said, first
+        text = _APPROVED_BEFORE_IT_IS_DONE.sub(r"\g<approve> first", text)
         # "tell the customer whether their shipment was created": the outcome of the step
         # before, a message of its own (not a question that plans the step again)
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
@@ -655,8 +657,12 @@ class FlowBuilder:
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
         text = _DEADLINE_AFTER_A_COMMA.sub(self._deadline_of_the_step, text)
+        text = _AMOUNT_LABELLED_AFTER_A_COMMA.sub(self._amount_of_the_step, text)
         text = _IF_THING_IS_A_STATE.sub(self._state_read_first, text)
         text = _PUT_UP_A_THING.sub(self._listed_thing_sent, text)
+        text = _PLACES_LISTED.sub(_each_place_listed, text)
+        # "cancel appointment APT-1, patient has the flu": why, said after the step
+        text = _WHY_SAID_AFTER.sub(r" because \g<why>", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
@@ -1060,6 +1066,22 @@ class FlowBuilder:
             return match[0]
         said = f"check {match['noun']} {match['code']}, and {match['word']} it {match['be']} "
         return f"{match['lead']}{said}{match['state']}{match['end']}"
+
+    def _amount_of_the_step(self, match: re.Match[str]) -> str:
+        """ "create a treatment plan for DP-1 with a crown, estimate $2,850": the name of a
+        tool's number input and an amount, after a comma, are that input's value in the
+        step before, no step of their own (refused as a step "estimate")."""
+        label = stem(match["label"].lower())
+        for spec in self.specs.values():
+            for name, schema in spec.input_properties().items():
+                words = split_identifier(name)
+                if (
+                    len(words) == 1
+                    and stem(words[0]) == label
+                    and schema_types(unwrap_nullable(schema)) & {"number", "integer"}
+                ):
+                    return f" with {match['label']} "
+        return match[0]
 
     def _deadline_of_the_step(self, match: re.Match[str]) -> str:
         """ "create a delivery from A to B, small package, deliver by 2027-01-12T15:00": a
@@ -9598,6 +9620,14 @@ _IT_SAID = re.compile(r"^\W*[a-z]+(?:\s+(?:up|out))?\s+(?:it|them|the\s+charge)\
 #: "... the link https://...", "this URL:": a link said as what is sent
 _THE_LINK = re.compile(r"\b(?:the|this|a)\s+(?:link|url|address)\s*:?\s*$", re.IGNORECASE)
 #: "has to OK it", "must greenlight the refund": an approval said in other words.
+#: "must approve before it's created", "has to sign off before it is charged": the thing
+#: the request spoke of, done by the step said before (the approval came after it)
+_APPROVED_BEFORE_IT_IS_DONE = re.compile(
+    r"(?P<approve>\b(?:approv\w*|sign(?:s|ed)?\s+off|ok\s+it|okay\s+it))\s+before\s+"
+    r"(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+gets?|\s+get)\s+[a-z]+(?:ed|en|t)\b"
+    r"(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
 #: "any job cancellation needs the dispatch supervisor's ok: cancel J-6612 ...": a rule of
 #: approval said first, a colon, and the step
 _APPROVAL_RULE_COLON = re.compile(
@@ -11556,6 +11586,31 @@ _PUT_UP_A_THING = re.compile(
     r"(?P<article>a|an|the)\s+(?P<thing>[a-z]+\s+[a-z]+)\s+(?:on|to|at)\s+",
     re.IGNORECASE,
 )
+#: ", patient has the flu", ", the sender doesn't need it": a fact said after a step, last
+_WHY_SAID_AFTER = re.compile(
+    r",\s+(?P<why>(?:the\s+)?(?:patient|customer|client|tenant|guest|owner|sender|member|"
+    r"student|they|he|she)\s+(?:has|have|had|no\s+longer|doesn't|does\s+not|don't|can't|"
+    r"cannot|won't)\b[^.;!?,]*)(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: "email the tenants in units 2A, 2B and 2C that ...": people of the places listed
+_PLACE = r"\d{1,4}[A-Z]{1,2}(?![\w-])"
+_PLACES_LISTED = re.compile(
+    r"(?P<lead>^|(?<=[.;!?]\s))(?P<verb>(?i:[a-z]+))\s+(?P<obj>(?i:the)\s+[a-z]+s)\s+"
+    r"(?i:in|of|at|for)\s+(?:(?i:the\s+)?(?i:units|apartments|apts|rooms|suites|flats)\s+)?"
+    rf"(?P<list>{_PLACE}(?:\s*,\s*{_PLACE})*\s*,?\s*(?i:and|&)\s+{_PLACE})(?P<rest>[^.;!?]*)"
+)
+
+
+def _each_place_listed(match: re.Match[str]) -> str:
+    """ "email the tenants in units 2A, 2B and 2C that the water is off" -> "for each of 2A,
+    2B and 2C, email the tenant that the water is off": one step for each place listed
+    (refused: the last code and what follows were read as one thing)."""
+    *head, last = match["obj"].split()
+    one = " ".join([*head, singular(last)])
+    return f"{match['lead']}for each of {match['list']}, {match['verb']} {one}{match['rest']}"
+
+
 #: "in 4B", "for unit 12C", "on 5E": a flat, a room or a suite, by its number and letter
 _PLACE_CODE = re.compile(
     r"\b(?i:in|for|at|on|from|of|to)\s+(?:(?i:the\s+)?(?i:unit|apartment|apt|suite|room|flat)\s+)?"
@@ -11582,6 +11637,11 @@ def _place_code_written(
     return {wanted[0]: json.dumps(codes[0])}
 
 
+#: ", estimate $2,850", ", deposit 500 EUR": a word and an amount, after a comma
+_AMOUNT_LABELLED_AFTER_A_COMMA = re.compile(
+    r",\s+(?P<label>[a-z]+)\s+(?:of\s+)?(?=[$€£¥]\s?\d|\d[\d.]*\s*(?:usd|eur|gbp|dollars?|euros?)\b)",
+    re.IGNORECASE,
+)
 #: "if job J-9090 is delivered, ...": a condition said first, on a thing by its code
 _IF_THING_IS_A_STATE = re.compile(
     r"(?P<lead>^|(?<=[.;!?])\s+)(?P<word>if|when|once)\s+(?:the\s+)?(?P<noun>[a-z]+)\s+"
