@@ -187,9 +187,7 @@ def test_a_codes_capitals_ask_for_no_capability():
 def test_a_single_quoted_text_with_an_apostrophe_is_read_whole():
     # "classify this ticket: 'my discount code didn't apply ...'": refused as a coupon (the
     # quote was not taken out), then classified as a text asked of the run
-    flow = plan(
-        "classify this: 'my coupon code isn't working at checkout'", demo_catalog_with([])
-    )
+    flow = plan("classify this: 'my coupon code isn't working at checkout'", demo_catalog_with([]))
     assert steps(flow)["classify_ticket"]["text"] == '"my coupon code isn\'t working at checkout"'
 
 

@@ -7118,9 +7118,7 @@ class FlowBuilder:
         """ "For an order of €120 to a customer in Spain, work out the VAT and ..." -> "work
         out the VAT for an order of €120 to a customer in Spain and ..."."""
         headed = _FOR_A_CODE_COLON.match(text)
-        if headed is not None and (
-            headed["cond"] or self.reader.starts_with_verb(headed["rest"])
-        ):
+        if headed is not None and (headed["cond"] or self.reader.starts_with_verb(headed["rest"])):
             # "for lease L-3380: if the balance due is over $500, ...": what the request is
             # about, a heading (a renewal offer was planned for the words "for lease")
             said = headed["thing"]
@@ -11628,7 +11626,8 @@ def _place_code_written(
     wanted = [
         name
         for name, schema in properties.items()
-        if split_identifier(name)[-1:] and split_identifier(name)[-1] in _PLACE_INPUTS
+        if split_identifier(name)[-1:]
+        and split_identifier(name)[-1] in _PLACE_INPUTS
         and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
     ]
     codes = list(dict.fromkeys(m["code"] for m in _PLACE_CODE.finditer(text)))
