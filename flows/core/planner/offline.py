@@ -1071,6 +1071,13 @@ class FlowBuilder:
         """ "create a treatment plan for DP-1 with a crown, estimate $2,850": the name of a
         tool's number input and an amount, after a comma, are that input's value in the
         step before, no step of their own (refused as a step "estimate")."""
+        start = max(match.string.rfind(stop, 0, match.start()) for stop in ".;!?\n") + 1
+        end = min(
+            (i for i in (match.string.find(stop, match.end()) for stop in ".;!?\n") if i >= 0),
+            default=len(match.string),
+        )
+        if self._labelled_values_only(match.string[start:end].strip()):
+            return match[0]  # ("Order ORD-77, amount $1,250.": values, no step)
         label = stem(match["label"].lower())
         for spec in self.specs.values():
             for name, schema in spec.input_properties().items():
