@@ -249,3 +249,13 @@ def test_a_fact_said_after_a_step_is_its_reason():
     flow = plan("cancel appointment APT-88, patient has a fever", eval_catalog(DENTAL))
     assert _tools(flow) == ["dental.appointment.cancel"]
     assert steps(flow)["dental.appointment.cancel"]["reason"] == '"patient has a fever"'
+
+
+def test_declined_said_of_a_charge_whose_outcome_is_yes_or_no():
+    # "if the card is declined text them to call the office": refused ("the charge is
+    # declined" was read as `approved` holding), and "to call the office" asked for a call
+    dental = eval_catalog(DENTAL)
+    for said in ("the payment is declined", "the charge is declined"):
+        flow = plan(f"charge patient DP-9 $40. if {said}, text them to ring the front desk", dental)
+        assert _condition(flow) == "!dental_payment_charge.approved"
+        assert _tools(flow) == ["dental.payment.charge", "dental.recall.send"]

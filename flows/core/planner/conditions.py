@@ -136,8 +136,11 @@ _OUTCOME_WORDS = frozenset(
     for word in "succeed succeeds succeeded success successful fail fails failed failure "
     "works worked pass passes passed ok okay goes go through fine good clean checks out looks "
     "look clear cleared paid charged approved accepted went processed reject rejects rejected "
-    "deny denies denied refuse refuses refused".split()
+    "deny denies denied refuse refuses refused declined".split()
 )
+#: Said last, how a step went badly without a word of negation ("if the card is declined"):
+#: its yes/no outcome does not hold.
+_WENT_BADLY = frozenset({"declined"})
 
 
 def speaks_of_outcome(text: str) -> bool:
@@ -1476,6 +1479,10 @@ def _outcome_flag(
         return None
     if not word_stems & (_OUTCOME_WORDS - _APPROVAL_OUTCOMES):
         booleans = [source for source in booleans if "approval" in source.context]
+    if words and words[-1].lower() in _WENT_BADLY:
+        # ("if the card is declined": what a payment step tells, not whether the order was
+        # valid)
+        booleans = [source for source in booleans if _said_of_a_payment(source)]
     if not word_stems & (_OUTCOME_WORDS - _PAID_WORDS):
         # ("validate order 5 and if they paid, ship it": "paid" is what a payment step
         # tells, not whether the order was valid)
@@ -1490,7 +1497,8 @@ def _outcome_flag(
             continue  # `truncated` says nothing of whether the fetch worked
         score = _word_overlap(words, source, context_only=True) + source.priority * 0.001
         if best is None or score > best[0]:
-            best = (score, source, False)
+            # ("if the charge is declined": `approved` does not hold; it was read as holding)
+            best = (score, source, bool(words) and words[-1].lower() in _WENT_BADLY)
     return best
 
 

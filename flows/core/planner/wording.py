@@ -2108,11 +2108,22 @@ _SAID_PART = re.compile(
 )
 
 
+#: "text them to call the office", "email the owner to book a visit": what the message
+#: asks its reader to do
+_ASKED_OF_THEM = re.compile(
+    r"^(?P<head>\W*(?:text|sms|e-?mail|message|remind|ping)\s+(?:them|him|her|the\s+[a-z]+))"
+    r"\s+to\s+(?!(?:the|a|an|their|his|her|our|my|your|its|them|him|us|me)\b)[a-z]+\b.*$",
+    re.IGNORECASE,
+)
+
+
 def without_what_is_said(step: str) -> str:
     """ "email the customer to say their refund is being processed" -> "email the
     customer": what a message says asks for no step, and nothing of the tool sending it."""
     if not _SENDS_FIRST.match(step.strip()):
         return step
+    # ("text them to call the office": what the message asks of them)
+    step = _ASKED_OF_THEM.sub(r"\g<head>", step)
     return _SAID_PART.sub("", step) or step
 
 
