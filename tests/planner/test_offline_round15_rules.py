@@ -259,3 +259,14 @@ def test_declined_said_of_a_charge_whose_outcome_is_yes_or_no():
         flow = plan(f"charge patient DP-9 $40. if {said}, text them to ring the front desk", dental)
         assert _condition(flow) == "!dental_payment_charge.approved"
         assert _tools(flow) == ["dental.payment.charge", "dental.recall.send"]
+
+
+def test_a_date_a_step_returned_compared_with_a_date():
+    # "if the lease ends before 2027-03-01 ...": refused as no value a step tells
+    flow = plan(
+        "look up unit 8B; if the lease ends after 2027-06-30 send them a renewal offer for 6 "
+        "months at $1,500",
+        eval_catalog(PROPERTY),
+    )
+    assert _condition(flow) == 'pm_tenant_lookup.lease_end > "2027-06-30"'
+    assert steps(flow)["pm_lease_renewal_offer"]["lease_id"] == "pm_tenant_lookup.lease_id"

@@ -315,6 +315,50 @@ _NONE_LEFT = re.compile(
 )
 
 
+#: "if the lease ends before 2027-03-01", "if it expires on or after 2027-01-01": a date a
+#: step returns, compared with a date written in full
+_DATE_COMPARED = re.compile(
+    r"^(?P<said>.*?)\s+(?P<op>before|after|by|earlier\s+than|later\s+than|"
+    r"on\s+or\s+before|on\s+or\s+after)\s+(?P<date>\d{4}-\d{2}-\d{2})\s*$",
+    re.IGNORECASE,
+)
+_DATE_OPERATORS = {
+    "before": "<",
+    "earlier than": "<",
+    "after": ">",
+    "later than": ">",
+    "by": "<=",
+    "on or before": "<=",
+    "on or after": ">=",
+}
+_NEGATED_OPERATORS = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
+
+
+def _date_compared(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    """ "if the lease ends before 2027-03-01": the one date a step returned that the
+    condition names a word of (`lease_end`), compared with that date (ISO dates compare as
+    text); refused before, as no value a step tells."""
+    match = _DATE_COMPARED.match(text.strip())
+    if match is None:
+        return None
+    said = {stem(w) for w in split_identifier(match["said"]) if w not in STOP_WORDS}
+    dates = [
+        source
+        for source in sources
+        if source.node is not None
+        and source.expression.count(".") == 1
+        and unwrap_nullable(source.schema).get("format") in ("date", "date-time")
+        and {stem(w) for w in split_identifier(source.name)} & said
+    ]
+    if len(dates) != 1:
+        return None
+    operator = _DATE_OPERATORS[" ".join(match["op"].lower().split())]
+    if negate != _is_negated(match["said"]):
+        operator = _NEGATED_OPERATORS[operator]
+    expression = f"{dates[0].expression} {operator} {json.dumps(match['date'])}"
+    return ResolvedCondition(expression, dates[0].name)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -343,6 +387,9 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
+    dated = _date_compared(text, sources, negate)
+    if dated is not None:
+        return dated
     some = _some_amount_named(text, sources, negate)
     if some is not None:
         return some
