@@ -662,7 +662,7 @@ class FlowBuilder:
         text = _PUT_UP_A_THING.sub(self._listed_thing_sent, text)
         text = _PLACES_LISTED.sub(_each_place_listed, text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
-        text = _WHY_SAID_AFTER.sub(r" because \g<why>", text)
+        text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
@@ -11598,6 +11598,16 @@ _WHY_SAID_AFTER = re.compile(
     r"cannot|won't)\b[^.;!?,]*)(?=\s*(?:[.;!?]|$))",
     re.IGNORECASE,
 )
+def _why_said_after(match: re.Match[str]) -> str:
+    """ "cancel appointment APT-1, patient has the flu" -> "... because patient has the flu",
+    when the step before is said with no comma of its own (a street address's commas leave
+    "..., Springfield, customer has moved" as written)."""
+    start = max(match.string.rfind(stop, 0, match.start()) for stop in ".;!?\n") + 1
+    if "," in match.string[start : match.start()]:
+        return match[0]
+    return f" because {match['why']}"
+
+
 #: "email the tenants in units 2A, 2B and 2C that ...": people of the places listed
 _PLACE = r"\d{1,4}[A-Z]{1,2}(?![\w-])"
 _PLACES_LISTED = re.compile(
