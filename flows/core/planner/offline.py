@@ -11598,6 +11598,8 @@ _WHY_SAID_AFTER = re.compile(
     r"cannot|won't)\b[^.;!?,]*)(?=\s*(?:[.;!?]|$))",
     re.IGNORECASE,
 )
+
+
 def _why_said_after(match: re.Match[str]) -> str:
     """ "cancel appointment APT-1, patient has the flu" -> "... because patient has the flu",
     when the step before is said with no comma of its own (a street address's commas leave
