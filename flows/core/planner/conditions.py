@@ -136,8 +136,11 @@ _OUTCOME_WORDS = frozenset(
     for word in "succeed succeeds succeeded success successful fail fails failed failure "
     "works worked pass passes passed ok okay goes go through fine good clean checks out looks "
     "look clear cleared paid charged approved accepted went processed reject rejects rejected "
-    "deny denies denied refuse refuses refused".split()
+    "deny denies denied refuse refuses refused declined".split()
 )
+#: Said last, how a step went badly without a word of negation ("if the card is declined"):
+#: its yes/no outcome does not hold.
+_WENT_BADLY = frozenset({"declined"})
 
 
 def speaks_of_outcome(text: str) -> bool:
@@ -312,6 +315,50 @@ _NONE_LEFT = re.compile(
 )
 
 
+#: "if the lease ends before 2027-03-01", "if it expires on or after 2027-01-01": a date a
+#: step returns, compared with a date written in full
+_DATE_COMPARED = re.compile(
+    r"^(?P<said>.*?)\s+(?P<op>before|after|by|earlier\s+than|later\s+than|"
+    r"on\s+or\s+before|on\s+or\s+after)\s+(?P<date>\d{4}-\d{2}-\d{2})\s*$",
+    re.IGNORECASE,
+)
+_DATE_OPERATORS = {
+    "before": "<",
+    "earlier than": "<",
+    "after": ">",
+    "later than": ">",
+    "by": "<=",
+    "on or before": "<=",
+    "on or after": ">=",
+}
+_NEGATED_OPERATORS = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
+
+
+def _date_compared(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    """ "if the lease ends before 2027-03-01": the one date a step returned that the
+    condition names a word of (`lease_end`), compared with that date (ISO dates compare as
+    text); refused before, as no value a step tells."""
+    match = _DATE_COMPARED.match(text.strip())
+    if match is None:
+        return None
+    said = {stem(w) for w in split_identifier(match["said"]) if w not in STOP_WORDS}
+    dates = [
+        source
+        for source in sources
+        if source.node is not None
+        and source.expression.count(".") == 1
+        and unwrap_nullable(source.schema).get("format") in ("date", "date-time")
+        and {stem(w) for w in split_identifier(source.name)} & said
+    ]
+    if len(dates) != 1:
+        return None
+    operator = _DATE_OPERATORS[" ".join(match["op"].lower().split())]
+    if negate != _is_negated(match["said"]):
+        operator = _NEGATED_OPERATORS[operator]
+    expression = f"{dates[0].expression} {operator} {json.dumps(match['date'])}"
+    return ResolvedCondition(expression, dates[0].name)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -340,6 +387,9 @@ def resolve_condition(
     nothing = _nothing_found(text, sources, negate)
     if nothing is not None:
         return nothing
+    dated = _date_compared(text, sources, negate)
+    if dated is not None:
+        return dated
     some = _some_amount_named(text, sources, negate)
     if some is not None:
         return some
@@ -1476,6 +1526,10 @@ def _outcome_flag(
         return None
     if not word_stems & (_OUTCOME_WORDS - _APPROVAL_OUTCOMES):
         booleans = [source for source in booleans if "approval" in source.context]
+    if words and words[-1].lower() in _WENT_BADLY:
+        # ("if the card is declined": what a payment step tells, not whether the order was
+        # valid)
+        booleans = [source for source in booleans if _said_of_a_payment(source)]
     if not word_stems & (_OUTCOME_WORDS - _PAID_WORDS):
         # ("validate order 5 and if they paid, ship it": "paid" is what a payment step
         # tells, not whether the order was valid)
@@ -1490,7 +1544,8 @@ def _outcome_flag(
             continue  # `truncated` says nothing of whether the fetch worked
         score = _word_overlap(words, source, context_only=True) + source.priority * 0.001
         if best is None or score > best[0]:
-            best = (score, source, False)
+            # ("if the charge is declined": `approved` does not hold; it was read as holding)
+            best = (score, source, bool(words) and words[-1].lower() in _WENT_BADLY)
     return best
 
 

@@ -62,7 +62,11 @@ def acts(spec: ToolSpec) -> bool:
     return not (
         said
         and stem(said[0]) in _LOOKS_ONLY
-        and stem(said[0]) in {stem(word) for word in words[1:]}
+        and (
+            stem(said[0]) in {stem(word) for word in words[1:]}
+            # ("pm_tenant_lookup": "Find the tenant of a unit ...": the verb said last)
+            or (len(words) > 1 and stem(words[-1]) in _LOOKS_ONLY)
+        )
     )
 
 

@@ -356,7 +356,7 @@ _MONEY_NAMES = frozenset({"amount", "total", "price", "sum", "cost", "value"})
 #: Words of a number input that holds money: "salary", "new_rent", "fee_amount".
 _MONEY_WORDS = frozenset(
     "amount total price sum cost salary rent fee fees wage wages pay budget deposit charge "
-    "payment bonus compensation value".split()
+    "payment bonus compensation value estimate copay".split()
 )
 
 
@@ -622,6 +622,9 @@ class FlowBuilder:
         """The request's steps, read after fixing what people type: curly apostrophes,
         thousands separators, typos and verbs in the third person."""
         text = chat_spelling(drop_thousands_separators(straight_apostrophes(prompt)))
+        # ("classify this: 'my code didn't apply'": a quote in single quotes with an
+        # apostrophe inside a word is written in double quotes, as each rule reads it whole)
+        text = _QUOTE_WITH_APOSTROPHE.sub(r'"\g<said>"', text)
         text = kind_needs_approval(text, self.specs.values())
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
@@ -636,6 +639,11 @@ class FlowBuilder:
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
+        # "any cancellation needs the supervisor's ok: cancel J-6 ...": the rule, then the
+        # step it is for (the step after the colon was dropped)
+        text = _APPROVAL_RULE_COLON.sub(self._approval_rule_stopped, text)
+        # "... the manager must approve before it's created": before the step said, first
+        text = _APPROVED_BEFORE_IT_IS_DONE.sub(r"\g<approve> first", text)
         # "tell the customer whether their shipment was created": the outcome of the step
         # before, a message of its own (not a question that plans the step again)
         text = _TOLD_WHETHER_DONE.sub(r"\g<lead>whether it worked", text)
@@ -648,12 +656,20 @@ class FlowBuilder:
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
+        text = _DEADLINE_AFTER_A_COMMA.sub(self._deadline_of_the_step, text)
+        text = _AMOUNT_LABELLED_AFTER_A_COMMA.sub(self._amount_of_the_step, text)
+        text = _IF_THING_IS_A_STATE.sub(self._state_read_first, text)
+        text = _PUT_UP_A_THING.sub(self._listed_thing_sent, text)
+        text = _PLACES_LISTED.sub(_each_place_listed, text)
+        # "cancel appointment APT-1, patient has the flu": why, said after the step
+        text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
         text = self._background_left_out(text)
+        text = self._place_said_first(text)
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
@@ -1010,6 +1026,82 @@ class FlowBuilder:
             if isinstance(literal, str)
         }
         return {} if set(found.values()) & written else found
+
+    def _approval_rule_stopped(self, match: re.Match[str]) -> str:
+        """ "any job cancellation needs the dispatch supervisor's ok: cancel J-6612": a
+        sentence saying who must approve, then a colon and a step, is two sentences."""
+        if not self.reader.starts_with_verb(match["rest"]):
+            return match[0]
+        return f"{match['rule']}. {match['rest']}"
+
+    def _listed_thing_sent(self, match: re.Match[str]) -> str:
+        """ "put a door notice on 5E about ...": a light verb (put, tape, stick, hang, leave)
+        before a thing a tool lists as a way it sends (`channel: door_notice`) is sending
+        that thing (refused as no tool doing "put")."""
+        thing = "_".join(match["thing"].lower().split())
+        listed = any(
+            thing in {str(v).lower() for v in unwrap_nullable(schema).get("enum") or ()}
+            for spec in self.specs.values()
+            for schema in spec.input_properties().values()
+            if isinstance(schema, dict)
+        )
+        if not listed:
+            return match[0]
+        return f"{match['lead']}send {match['article']} {match['thing']} to "
+
+    def _state_read_first(self, match: re.Match[str]) -> str:
+        """ "if job J-9090 is delivered, email ...": a condition said first of a thing by its
+        code, whose state is a value one tool that only looks lists among its outputs
+        (`courier_job_status`: status delivered) and whose id names the thing, is that tool
+        read first ("check job J-9090, and if it is delivered, ..."); a job was created."""
+        noun, state = stem(match["noun"].lower()), match["state"].lower()
+        readers = [
+            spec
+            for spec in self.specs.values()
+            if not acts(spec)
+            and noun in {stem(w) for w in split_identifier(spec.id)}
+            and state in output_values(spec.output_schema)
+        ]
+        if len(readers) != 1:
+            return match[0]
+        said = f"check {match['noun']} {match['code']}, and {match['word']} it {match['be']} "
+        return f"{match['lead']}{said}{match['state']}{match['end']}"
+
+    def _amount_of_the_step(self, match: re.Match[str]) -> str:
+        """ "create a treatment plan for DP-1 with a crown, estimate $2,850": the name of a
+        tool's number input and an amount, after a comma, are that input's value in the
+        step before, no step of their own (refused as a step "estimate")."""
+        start = max(match.string.rfind(stop, 0, match.start()) for stop in ".;!?\n") + 1
+        end = min(
+            (i for i in (match.string.find(stop, match.end()) for stop in ".;!?\n") if i >= 0),
+            default=len(match.string),
+        )
+        if self._labelled_values_only(match.string[start:end].strip()):
+            return match[0]  # ("Order ORD-77, amount $1,250.": values, no step)
+        label = stem(match["label"].lower())
+        for spec in self.specs.values():
+            for name, schema in spec.input_properties().items():
+                words = split_identifier(name)
+                if (
+                    len(words) == 1
+                    and stem(words[0]) == label
+                    and schema_types(unwrap_nullable(schema)) & {"number", "integer"}
+                ):
+                    return f" with {match['label']} "
+        return match[0]
+
+    def _deadline_of_the_step(self, match: re.Match[str]) -> str:
+        """ "create a delivery from A to B, small package, deliver by 2027-01-12T15:00": a
+        verb and "by" a moment, after a comma, that name a tool's input (`deliver_by`) are
+        that input's value in the step before, no step of their own (a shipment was
+        made)."""
+        verb = stem(match["verb"].lower())
+        for spec in self.specs.values():
+            for name in spec.input_properties():
+                words = split_identifier(name)
+                if len(words) == 2 and words[1] == "by" and stem(words[0]) == verb:
+                    return f" {match['verb']} by "
+        return match[0]
 
     def _labelled_values_apart(self, text: str) -> str:
         """ "Every order over $1000 must be approved by finance before we charge the card.
@@ -6708,6 +6800,8 @@ class FlowBuilder:
             # "Shipment to Germany: calculate the VAT, ...": the place the heading names
             literals.update(country_literal(properties, self.heading, literals))
             literals.update(self._heading_amount(properties, literals))
+            literals.update(_place_code_written(properties, self.heading, literals))
+        literals.update(_place_code_written(properties, clause.action or clause.text, literals))
         literals.update(_name_by_its_address(properties, clause.action or clause.text, literals))
         literals.update(
             _them_at_the_one_address(spec, clause.action or clause.text, self.request, literals)
@@ -6776,7 +6870,7 @@ class FlowBuilder:
         literals.update(
             _address_of_the_one_named(spec, clause.action or "", self.request, literals)
         )
-        return literals
+        return _timestamps_whole(properties, clause.text, literals)
 
     def _recipient_input(
         self, spec: ToolSpec, action: str, taken: dict[str, str]
@@ -6982,6 +7076,28 @@ class FlowBuilder:
             return text  # "the customer wants a refund; process it": what they want is a step
         return text[match.end() :]
 
+    def _place_said_first(self, text: str) -> str:
+        """ "tenant in 4B says the sink is leaking. open a plumbing work order": a first
+        sentence that names a place by its code ("in 4B") and starts with no step is what
+        the steps are about, a heading (the tenant was looked up, and the unit asked of
+        the run)."""
+        first = _SENTENCE.match(text)
+        if first is None:
+            return text
+        sentence = first.group("sentence").strip()
+        rest = text[first.end("sentence") :].strip()
+        if (
+            not rest
+            or _PLACE_CODE.search(sentence) is None
+            or self.reader.starts_with_verb(sentence)
+            or re.match(r"^\W*(?:if|when|unless|once|for|before|after)\b", sentence, re.I)
+            or not self.reader.starts_with_verb(rest)
+        ):
+            return text
+        said = sentence.rstrip(".!;")
+        self.heading = f"{self.heading}, {said}" if self.heading else said
+        return rest
+
     def _second_case_apart(self, text: str) -> str:
         """ "if it goes through send the receipt, if it's declined email them": a second
         case after the first one's step is a condition of its own, not one inside the
@@ -7008,6 +7124,14 @@ class FlowBuilder:
     def _values_said_first(self, text: str) -> str:
         """ "For an order of €120 to a customer in Spain, work out the VAT and ..." -> "work
         out the VAT for an order of €120 to a customer in Spain and ..."."""
+        headed = _FOR_A_CODE_COLON.match(text)
+        if headed is not None and (headed["cond"] or self.reader.starts_with_verb(headed["rest"])):
+            # "for lease L-3380: if the balance due is over $500, ...": what the request is
+            # about, a heading (a renewal offer was planned for the words "for lease")
+            said = headed["thing"]
+            self.heading = f"{self.heading}, {said}" if self.heading else said
+            self._note_topic(said)
+            return self._values_said_first(headed["rest"])
         coded = _FOR_A_CODE_FIRST.search(text)
         if coded is not None and self.reader.starts_with_verb(coded["verb"]):
             said = f"{coded['verb']} {coded['thing']}"
@@ -8584,7 +8708,8 @@ _ESCALATED_TO_A_RECORD = re.compile(
 )
 #: "make a ticket", "make a new support case": the verb, and the thing made
 _MADE = re.compile(
-    r"(?P<lead>^|(?<=[.;,!?]\s)|\band\s|\bthen\s)make\s+"
+    # ("if it's billing make a billing ticket": after a condition said with no comma too)
+    r"(?P<lead>^|(?<=[.;,!?]\s)|\band\s|\bthen\s|(?<=\w\s))make\s+"
     r"(?=(?:a|an)\s+(?P<words>(?:[\w-]+\s+){0,2}[\w-]+))",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -9500,6 +9625,21 @@ _IT_SAID = re.compile(r"^\W*[a-z]+(?:\s+(?:up|out))?\s+(?:it|them|the\s+charge)\
 #: "... the link https://...", "this URL:": a link said as what is sent
 _THE_LINK = re.compile(r"\b(?:the|this|a)\s+(?:link|url|address)\s*:?\s*$", re.IGNORECASE)
 #: "has to OK it", "must greenlight the refund": an approval said in other words.
+#: "must approve before it's created", "has to sign off before it is charged": the thing
+#: the request spoke of, done by the step said before (the approval came after it)
+_APPROVED_BEFORE_IT_IS_DONE = re.compile(
+    r"(?P<approve>\b(?:approv\w*|sign(?:s|ed)?\s+off|ok\s+it|okay\s+it))\s+before\s+"
+    r"(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+gets?|\s+get)\s+[a-z]+(?:ed|en|t)\b"
+    r"(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: "any job cancellation needs the dispatch supervisor's ok: cancel J-6612 ...": a rule of
+#: approval said first, a colon, and the step
+_APPROVAL_RULE_COLON = re.compile(
+    r"^(?P<rule>[^:.;!?]*\b(?:needs?|requires?|must|has\s+to|have\s+to|should)\b[^:.;!?]*"
+    r"\b(?:approv\w*|sign[-\s]?off|ok|okay|go-ahead|say-so)\b[^:.;!?]*?)\s*:\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _OKAYED = re.compile(
     r"\b(?P<lead>(?:to|must|should|will|shall|can|could)\s+)"
     r"(?:ok|okay|o\.k\.|greenlight|green-light|green\s+light)\s+"
@@ -10662,7 +10802,83 @@ def _thing_named_as_written(
         ]
         if len({pair[1].spec.id for pair in naming}) == 1:
             return [naming[0], *(pair for pair in ranked if pair is not naming[0])]
+    return _thing_described_as_written(text, ranked)
+
+
+#: A step's verb and the thing it makes or works on: "create a delivery from ..."
+_VERB_AND_THING = re.compile(
+    # ("email them a reminder": whom it goes to, then the thing)
+    r"^\W*(?P<verb>[a-z]+)\s+(?:(?:them|him|her|us|me)\s+)?(?:a|an|the)\s+(?P<thing>[a-z]+)\b"
+    r"(?:\s+(?P<thing2>[a-z]+)\b)?",
+    re.IGNORECASE,
+)
+#: Verbs that make a thing or send to someone, whose thing a description can say as written
+_MAKING_OR_SENDING = frozenset(
+    stem(w)
+    for w in "create make open add book schedule raise log file email text message notify "
+    "sms send".split()
+)
+#: Verbs that say how a message goes ("email the tenant", "text the owner")
+_MESSAGE_VERB_STEMS = frozenset(stem(w) for w in "email text message notify sms".split())
+#: What a tool's description says it does: "Create a delivery job", "Text or email the
+#: recipient"
+_DESCRIBED_DOING = re.compile(
+    r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
+#: ... and to whom: "Send a patient a reminder"
+_DESCRIBED_DOING_FOR = re.compile(
+    r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the)\s+[a-z]+\s+"
+    r"(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _thing_described_as_written(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "create a delivery from A to B": the best tool names the thing only by a word like
+    it (`create_shipment`: a shipment), while one other tool's description starts with the
+    step's verb and the thing as written ("Create a delivery job from ..."): that one is the
+    step's, however few words of its id the step says (a shipment was made). The thing may
+    follow a word that qualifies it ("send them an email reminder": a reminder)."""
+    said = _VERB_AND_THING.match(text)
+    if said is None or len(ranked) < 2:
+        return ranked
+    verb = stem(said["verb"].lower())
+    if verb not in _MAKING_OR_SENDING:
+        return ranked  # ("check the order is in stock": what is checked is the state)
+    for written in (said["thing"], said["thing2"]):
+        thing = stem(written.lower()) if written else ""
+        if not thing or thing in STOP_WORDS:
+            continue
+        best = ranked[0][1].spec
+        if _describes(best, verb, thing) or thing in {stem(w) for w in split_identifier(best.id)}:
+            continue
+        describing = [pair for pair in ranked[1:] if _describes(pair[1].spec, verb, thing)]
+        if len(describing) == 1 and describing[0][0] >= ranked[0][0] * 0.2:
+            return [
+                (ranked[0][0], describing[0][1]),
+                *(p for p in ranked if p is not describing[0]),
+            ]
     return ranked
+
+
+def _describes(spec: ToolSpec, verb: str, thing: str) -> bool:
+    """Whether the first sentence of `spec`'s description says it does `verb` (stemmed) to
+    `thing`: "Create a delivery job", "Text or email the recipient", "Send a patient a
+    reminder ... by email" (a message verb said as the way it goes)."""
+    first = re.split(r"(?<=[.!?])\s", spec.description, maxsplit=1)[0]
+    verbs = {verb}
+    if verb in _MESSAGE_VERB_STEMS and verb in {stem(w) for w in split_identifier(first)}:
+        # ("email the tenant ...": "Send the tenant of a unit a notice by email")
+        verbs |= _MESSAGE_VERB_STEMS | {stem("send")}
+    return any(
+        stem(said.lower()) in verbs and stem(found["thing"].lower()) == thing
+        for pattern in (_DESCRIBED_DOING, _DESCRIBED_DOING_FOR)
+        for found in pattern.finditer(first)
+        for said in (found["verb"], found["other"] or "")
+    )
 
 
 def _id_words_break_tie(
@@ -11369,11 +11585,101 @@ def _skus_in_stock_asked(text: str) -> list[str]:
     return list(dict.fromkeys(re.findall(_SKU, match.group("a") or match.group("b"))))
 
 
+#: "put a door notice on 5E", "tape a notice to the door of ...": a thing put up somewhere
+_PUT_UP_A_THING = re.compile(
+    r"(?P<lead>(?:^|(?<=[.;!?])\s+|\b(?:and|then)\s+))(?:put|tape|stick|hang|leave|pin)\s+"
+    r"(?P<article>a|an|the)\s+(?P<thing>[a-z]+\s+[a-z]+)\s+(?:on|to|at)\s+",
+    re.IGNORECASE,
+)
+#: ", patient has the flu", ", the sender doesn't need it": a fact said after a step, last
+_WHY_SAID_AFTER = re.compile(
+    r",\s+(?P<why>(?:the\s+)?(?:patient|customer|client|tenant|guest|owner|sender|member|"
+    r"student|they|he|she)\s+(?:has|have|had|no\s+longer|doesn't|does\s+not|don't|can't|"
+    r"cannot|won't)\b[^.;!?,]*)(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+
+
+def _why_said_after(match: re.Match[str]) -> str:
+    """ "cancel appointment APT-1, patient has the flu" -> "... because patient has the flu",
+    when the step before is said with no comma of its own (a street address's commas leave
+    "..., Springfield, customer has moved" as written)."""
+    start = max(match.string.rfind(stop, 0, match.start()) for stop in ".;!?\n") + 1
+    if "," in match.string[start : match.start()]:
+        return match[0]
+    return f" because {match['why']}"
+
+
+#: "email the tenants in units 2A, 2B and 2C that ...": people of the places listed
+_PLACE = r"\d{1,4}[A-Z]{1,2}(?![\w-])"
+_PLACES_LISTED = re.compile(
+    r"(?P<lead>^|(?<=[.;!?]\s))(?P<verb>(?i:[a-z]+))\s+(?P<obj>(?i:the)\s+[a-z]+s)\s+"
+    r"(?i:in|of|at|for)\s+(?:(?i:the\s+)?(?i:units|apartments|apts|rooms|suites|flats)\s+)?"
+    rf"(?P<list>{_PLACE}(?:\s*,\s*{_PLACE})*\s*,?\s*(?i:and|&)\s+{_PLACE})(?P<rest>[^.;!?]*)"
+)
+
+
+def _each_place_listed(match: re.Match[str]) -> str:
+    """ "email the tenants in units 2A, 2B and 2C that the water is off" -> "for each of 2A,
+    2B and 2C, email the tenant that the water is off": one step for each place listed
+    (refused: the last code and what follows were read as one thing)."""
+    *head, last = match["obj"].split()
+    one = " ".join([*head, singular(last)])
+    return f"{match['lead']}for each of {match['list']}, {match['verb']} {one}{match['rest']}"
+
+
+#: "in 4B", "for unit 12C", "on 5E": a flat, a room or a suite, by its number and letter
+_PLACE_CODE = re.compile(
+    r"\b(?i:in|for|at|on|from|of|to)\s+(?:(?i:the\s+)?(?i:unit|apartment|apt|suite|room|flat)\s+)?"
+    r"(?P<code>\d{1,4}[A-Z]{1,2})(?![\w-])"
+)
+#: The last word of an input named for such a place
+_PLACE_INPUTS = frozenset({"unit", "apartment", "apt", "suite", "room", "flat"})
+
+
+def _place_code_written(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "open a plumbing work order for 4B": a flat's number and letter after "in", "for",
+    "at" or "on" fills the one input named for a unit, a room or a suite."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if split_identifier(name)[-1:]
+        and split_identifier(name)[-1] in _PLACE_INPUTS
+        and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
+    ]
+    codes = list(dict.fromkeys(m["code"] for m in _PLACE_CODE.finditer(text)))
+    if len(wanted) != 1 or wanted[0] in taken or len(codes) != 1:
+        return {}
+    return {wanted[0]: json.dumps(codes[0])}
+
+
+#: ", estimate $2,850", ", deposit 500 EUR": a word and an amount, after a comma
+_AMOUNT_LABELLED_AFTER_A_COMMA = re.compile(
+    r",\s+(?P<label>[a-z]+)\s+(?:of\s+)?(?=[$€£¥]\s?\d|\d[\d.]*\s*(?:usd|eur|gbp|dollars?|euros?)\b)",
+    re.IGNORECASE,
+)
+#: "if job J-9090 is delivered, ...": a condition said first, on a thing by its code
+_IF_THING_IS_A_STATE = re.compile(
+    r"(?P<lead>^|(?<=[.;!?])\s+)(?P<word>if|when|once)\s+(?:the\s+)?(?P<noun>[a-z]+)\s+"
+    rf"(?P<code>{_CODE_SHAPE})\s+(?P<be>is|was|has\s+been|got|gets)\s+(?P<state>[a-z_]+)"
+    r"(?P<end>\s*,)",
+    re.IGNORECASE,
+)
+#: ", deliver by 2027-01-12T15:00", ", pay by friday": a verb and "by" a moment, after a comma
+_DEADLINE_AFTER_A_COMMA = re.compile(
+    r",\s+(?P<verb>[a-z]+)\s+by\s+(?=\d{4}-\d{2}-\d{2}|\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|"
+    r"(?:today|tonight|tomorrow|noon|midnight|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b)",
+    re.IGNORECASE,
+)
 #: "from Reno to Sacramento", "from 100 Pier Rd, Oakland to 55 Main St, Fresno"
 _FROM_TO = re.compile(
     r"\bfrom\s+(?P<start>[A-Z0-9][^;:!?]*?)\s+to\s+(?P<end>[A-Z0-9][^;:!?]*?)"
     r"(?=\s*(?:$|[;:!?]|\.(?:\s|$)|\s+(?:and|then|if|unless|only|is|are|was|under|over|"
-    r"within|by|on|at|for|before|after|with)\b))"
+    # (", small package": a part in lower case after a comma is no place of the address)
+    r"within|by|on|at|for|before|after|with)\b|,\s*[a-z]))"
 )
 _START_WORDS = frozenset({"origin", "from", "source", "pickup", "start", "departure"})
 _END_WORDS = frozenset({"destination", "to", "target", "dropoff", "drop", "end", "arrival"})
@@ -11595,6 +11901,12 @@ _FOR_A_THING_FIRST = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 #: "For order 5, validate it and charge it": the thing with its code is what "it" is
+#: "for lease L-3380: ...", "re order ORD-9: ...": a thing by its code, a colon, the request
+_FOR_A_CODE_COLON = re.compile(
+    r"^\s*(?:for|re|about|regarding)\s+(?P<thing>(?:the\s+)?[a-z]+\s+#?[\w-]*\d[\w-]*)\s*:\s+"
+    r"(?P<rest>(?:(?P<cond>if|when|unless|once)\s+)?\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _FOR_A_CODE_FIRST = re.compile(
     r"(?:^|(?<=[.!?])\s+)(?P<for>for)\s+(?P<thing>[a-z]+\s+#?[\w-]*\d[\w-]*)\s*,\s+(?P<verb>[a-z]+)\s+"
     r"(?:it|them)\b",
@@ -12670,6 +12982,22 @@ _ISO_TIME = re.compile(
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b(?!T)")
 
 
+def _timestamps_whole(
+    properties: Mapping[str, Any], text: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "deliver by 2027-01-12T15:00": a date-time input given the start of a timestamp the
+    step writes (a value read up to the colon, "2027-01-12T15") takes the whole of it."""
+    for name, literal in list(literals.items()):
+        schema = unwrap_nullable(properties.get(name) or {})
+        if schema.get("format") != "date-time" or not literal.startswith('"'):
+            continue
+        value = str(json.loads(literal))
+        whole = [t for t in _ISO_TIME.findall(text) if t.startswith(value) and t != value]
+        if len(whole) == 1:
+            literals[name] = json.dumps(whole[0])
+    return literals
+
+
 def _timestamp_written(
     properties: dict[str, Any], text: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -13005,10 +13333,18 @@ def _joins_items(source: Source) -> bool:
     return ".map(each, each." in source.expression
 
 
+#: A quote in single quotes with an apostrophe inside one of its words ("didn't")
+_QUOTE_WITH_APOSTROPHE = re.compile(
+    r"(?<![\w'])'(?P<said>(?=[^'\n\"]*\w'\w)(?:[^'\n\"]|(?<=\w)'(?=\w))+)'(?!\w)"
+)
+#: A quote in single quotes, whose apostrophes inside words ("didn't") end nothing
+_SINGLE_QUOTED = r"(?<!\w)'(?:[^']|(?<=\w)'(?=\w))*'(?!\w)"
+
+
 def _clean_action(text: str) -> str:
     # ("check if 'my soup was cold' is negative": a quote said of is what "it" would be)
-    text = re.sub(r"(?:[\"“][^\"”]*[\"”]|(?<!\w)'[^']*'(?!\w))(?=\s+(?:is|was)\b)", "it", text)
+    text = re.sub(rf"(?:[\"“][^\"”]*[\"”]|{_SINGLE_QUOTED})(?=\s+(?:is|was)\b)", "it", text)
     # quoted words are what is said; an apostrophe inside them ("we'll") ends nothing
     text = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
-    text = re.sub(r"(?<!\w)'[^']*'(?!\w)", " ", text)
+    text = re.sub(_SINGLE_QUOTED, " ", text)
     return " ".join(text.split())

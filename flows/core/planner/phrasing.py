@@ -328,7 +328,11 @@ _ROUTE_BEFORE_CASES = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _SEQUENCE = re.compile(
-    r"\s*(?:,\s*|\s)(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|next|"
+    r"\s*(?:,\s*|\s)(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|"
+    # ("at their next visit", "next week": a time, not the next step)
+    r"(?<!\btheir\s)(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bour\s)(?<!\byour\s)"
+    r"(?<!\bmy\s)(?<!\bits\s)(?<!\ba\s)next(?!\s+(?:visit|appointment|week|month|year|"
+    r"time|day|morning|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)|"
     r"and\s+after\s+that)\s*,?\s+",
     re.IGNORECASE,
 )
@@ -495,7 +499,9 @@ _OTHERWISE_APPROVAL_FIRST = re.compile(
     r"(?P<main>[A-Za-z][^.!?;,]*?)\s+(?:only\s+)?(?:if|when)\s+(?P<cond>(?:[^.!?;,]|\.(?=\d))+?)"
     r"|(?:only\s+)?(?:if|when)\s+(?P<cond2>(?:[^.!?;,]|\.(?=\d))+?)\s*,\s*(?P<main2>[^.!?;,]+?))"
     r"\s*[,;]?\s*(?:and\s+|but\s+)?(?:otherwise|else|or\s+else|if\s+not)\s*,?\s+"
-    rf"(?P<approval>[^.!?;]*?\b{_APPROVAL_WORDS}\b[^.!?;]*?)(?P<first>\s+first)?(?P<end>\s*[.!?]|$)",
+    # (a dot inside an address is no stop: "... approve it and then email x@acme.com")
+    rf"(?P<approval>[^.!?;]*?\b{_APPROVAL_WORDS}\b(?:[^.!?;]|\.(?=\w))*?)(?P<first>\s+first)?"
+    r"(?P<end>\s*[.!?](?!\w)|$)",
     re.IGNORECASE,
 )
 
@@ -581,6 +587,10 @@ def _approval_first_unless(match: re.Match[str]) -> str:
     cond = match.group("cond") or match.group("cond2")
     if not match.group("first") and not re.search(r"\d", cond):
         return match.group(0)  # "otherwise ask a manager to approve it": that case's step
+    if _ASKS_WHETHER.search(main):
+        # "check if 40 of SKU-1 are in stock; if not, ask a manager to approve a backorder":
+        # the "if" asks whether, so the approval is that case's step, not a threshold
+        return match.group(0)
     return (
         f"{match.group('lead')}{main}, but unless {cond}, {match.group('approval')} first"
         f"{match.group('end')}"
@@ -1708,6 +1718,14 @@ class PromptReader:
             if "," not in match.group() and before and before[-1].lower() in _NO_STEP_AFTER:
                 continue  # "when a new user signs up with email sam@x.com": a verb's word
                 # after a preposition is its noun ("email"), or an infinitive ("fails to ship")
+            if (
+                "," not in match.group()
+                and len(before) > 1
+                and re.fullmatch(r"[$€£¥]?\d[\d.,]*%?", before[-1])
+                and before[-2].lower() in ("a", "an", "the", "its", "their", "his", "her")
+            ):
+                continue  # "before we apply a $100 late fee": a word after "a" and an
+                # amount is what the amount is of, a noun ("late" was read as a step's verb)
             if len(text[match.end() :].split()) < 2 and len(before) > 1:
                 continue  # "if it's an urgent billing issue": a last word with no object
                 # is the noun the condition is about
@@ -3833,7 +3851,10 @@ _QUOTE_NAMED_FIRST = re.compile(
 #: "figure out the category", "get the sentiment": a step that reads a quality of the text
 #: said before it, by the quality alone
 _A_QUALITY_OF_IT = re.compile(
-    r"^\W*[a-z]+(?:\s+out)?\s+the\s+(?:category|sentiment|priority|tone|mood|topic|urgency)"
+    r"^\W*[a-z]+(?:\s+out)?\s+(?:the\s+(?:category|sentiment|priority|tone|mood|topic|urgency)"
+    # ("work out how upset they are": how the writer feels, said of them)
+    r"|(?P<how>how\s+(?:upset|angry|annoyed|unhappy|happy|frustrated|satisfied|pleased|mad)\s+"
+    r"(?:they\s+are|they're|he\s+is|he's|she\s+is|she's|the\s+[a-z]+\s+is)))"
     r"(?=\s*(?:[,.;]|\band\b|\bthen\b|$))",
     re.IGNORECASE,
 )
@@ -3877,7 +3898,8 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
     if quality is not None and (it is None or quality.end() <= it.start()):
         # ("a customer emailed '...' - figure out the category, and if its shipping ...":
         # the category of the quote; a text was asked of the run)
-        return f"{quality[0]} of {quote}{rest[quality.end() :]}"
+        of = "about" if quality["how"] else "of"
+        return f"{quality[0]} {of} {quote}{rest[quality.end() :]}"
     if named is not None and (it is None or named.start() < it.start()):
         # ("A customer wrote: '...'. Classify the message and ...": the message is the quote;
         # it was a lookup of the customer, and the message was asked of the run)

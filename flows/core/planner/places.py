@@ -109,6 +109,14 @@ _NAMED = re.compile(
     re.IGNORECASE,
 )
 
+#: "vat 500 eur ireland": a country named last in a terse step, with no preposition before it
+_NAMED_LAST = re.compile(
+    r"(?<=[\w$€£¥])\s+(?P<name>"
+    + "|".join(re.escape(name) for name in sorted(COUNTRY_CODES, key=len, reverse=True))
+    + r")\s*[.!?]?\s*$",
+    re.IGNORECASE,
+)
+
 
 def country_literal(
     properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
@@ -136,7 +144,7 @@ def country_literal(
     if coded is not None and coded.group("code") in _POSTAL_CODES:
         # "the tax for NY": a state's postal code that is no country's ("for DE" stays Germany)
         return _region_literals(properties, taken, *_POSTAL_CODES[coded.group("code")])
-    found = _NAMED.search(text)
+    found = _NAMED.search(text) or _NAMED_LAST.search(text)
     taxed = _COUNTRY_TAX.search(text)
     if found is not None:
         code = COUNTRY_CODES[found.group("name").lower()]

@@ -1600,7 +1600,10 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"(?:[\w']+\s+){0,2}?(?:expenses?|invoices?|bills?|salary|salaries|wages?|vendors?|"
             r"suppliers?|contractors?|employees?|freelancers?|claims?|payroll|staff|"
             # ("pay the import duties for SHP-1 from our account": money we owe goes out)
-            r"duties|duty|fines?|penalt(?:y|ies)|tariffs?|landlord|rent|bonds?|bail)\b|"
+            r"duties|duty|fines?|penalt(?:y|ies)|tariffs?|landlord|rent|bonds?|bail|"
+            # ("pay driver D-221 their weekly bonus": someone who works for us, or what they earn)
+            r"drivers?|couriers?|riders?|workers?|tutors?|cleaners?|bonus(?:es)?|commissions?|"
+            r"stipends?)\b|"
             r"\b(?:payouts?|pay(?:s|ing)?\s+out|paid\s+out|wire\s+(?:the\s+)?(?:money|funds))\b",
             re.IGNORECASE,
         ),
@@ -1613,6 +1616,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         "moving money by a wire or bank transfer, a cheque or cash",
         re.compile(
             r"\b(?:by|via|through|with|as|using)\s+(?:an?\s+)?(?:wire|bank|sepa|ach)\s+transfers?\b|"
+            # ("collect the rent by ACH": the transfer unsaid)
+            r"\b(?:by|via|through|over)\s+(?:ach|sepa|direct\s+debit)\b|"
             r"\b(?:by|via|with|as)\s+(?:an?\s+)?(?:cheque|check|money\s+order)\b|"
             r"\bin\s+cash\b|\bto\s+(?:their|his|her|the\s+customer's|its)\s+bank\s+account\b|"
             # "send a wire transfer of $3000", "transfer 500 EUR to ...", "wire $3000 to ..."
@@ -1741,6 +1746,36 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             re.IGNORECASE,
         ),
         frozenset({"pdf", "invoice", "report", "document", "contract"}),
+    ),
+    (
+        # "send DP-1's x-rays to the orthodontist": a file sent on, which no message carries
+        "sending files (x-rays, scans, attachments)",
+        re.compile(
+            r"\b(?:send|forward|share|fax|email|e-mail)\w*\s+(?:[\w'-]+\s+){0,2}?(?:x-?rays?|"
+            r"scans|radiographs?|attachments?|files)\s+(?:to|with)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"attachment", "attachments", "upload", "scan", "image", "x-ray"}),
+    ),
+    (
+        # "submit a claim to Delta Dental": a claim filed with an insurer
+        "filing an insurance claim",
+        re.compile(
+            r"\b(?:submit|file|lodge|send|open)\w*\s+(?:an?\s+|the\s+)?(?:insurance\s+)?"
+            r"claims?\s+(?:to|with|for)\b",
+            re.IGNORECASE,
+        ),
+        frozenset({"claim", "claims"}),
+    ),
+    (
+        # "list unit 7A on Zillow at $1,900": a listing published on a site
+        "listing something on a website or marketplace",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?list(?:s|ed|ing)?\s+(?:[\w'-]+\s+){0,4}?(?:on|to)\s+"
+            r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)(?-i:[A-Z])\w+",
+            re.IGNORECASE,
+        ),
+        frozenset({"listing", "listings", "marketplace", "publish"}),
     ),
     ("printing", re.compile(r"^(?:\w+\s+){0,2}?print\w*\b", re.I), frozenset({"print", "printer"})),
     (
@@ -2073,11 +2108,22 @@ _SAID_PART = re.compile(
 )
 
 
+#: "text them to call the office", "email the owner to book a visit": what the message
+#: asks its reader to do
+_ASKED_OF_THEM = re.compile(
+    r"^(?P<head>\W*(?:text|sms|e-?mail|message|remind|ping)\s+(?:them|him|her|the\s+[a-z]+))"
+    r"\s+to\s+(?!(?:the|a|an|their|his|her|our|my|your|its|them|him|us|me)\b)[a-z]+\b.*$",
+    re.IGNORECASE,
+)
+
+
 def without_what_is_said(step: str) -> str:
     """ "email the customer to say their refund is being processed" -> "email the
     customer": what a message says asks for no step, and nothing of the tool sending it."""
     if not _SENDS_FIRST.match(step.strip()):
         return step
+    # ("text them to call the office": what the message asks of them)
+    step = _ASKED_OF_THEM.sub(r"\g<head>", step)
     return _SAID_PART.sub("", step) or step
 
 
@@ -2159,6 +2205,10 @@ _SEARCHED_FOR = re.compile(
 )
 
 
+#: "BOOK-3310", "PAY-7": a code of capitals and digits
+_CODE_IN_CAPITALS = re.compile(r"(?<![\w-])[A-Z]{2,}-\d[\w-]*")
+
+
 @lru_cache(maxsize=1024)
 def _capabilities_asked(
     step: str,
@@ -2167,6 +2217,8 @@ def _capabilities_asked(
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
+    # ("charge order BOOK-3310": a code's letters ask for no booking)
+    step = _CODE_IN_CAPITALS.sub(" ", step)
     if _SENDS_FIRST.match(step.strip()):
         # "email the October schedule to coach@…": the schedule is what the message carries
         step = _SCHEDULE_SENT.sub(" ", step)
