@@ -28,16 +28,6 @@ APPROVAL_FLOW = {
 }
 
 
-@pytest.fixture
-def emailed(monkeypatch: pytest.MonkeyPatch, mailoutbox: list[Any]) -> list[Any]:
-    """Assignee emails are sent in this process at once (not from a worker)."""
-    monkeypatch.setattr(
-        "approvals.tasks.email_step.apply_async",
-        lambda args, **_: notifications.email_assignees(args[0]),
-    )
-    return mailoutbox
-
-
 def cancel_on_suspending(monkeypatch: pytest.MonkeyPatch, *, after_opening: bool) -> None:
     """The run's owner cancels it as it suspends: before its steps are stored, or after."""
     opened = runner._steps_open
@@ -58,7 +48,7 @@ def cancel_on_suspending(monkeypatch: pytest.MonkeyPatch, *, after_opening: bool
 
 
 def test_a_cancel_asked_as_the_run_suspends_is_kept(
-    user, other_user, make_version, inprocess, emailed, monkeypatch: pytest.MonkeyPatch
+    user, other_user, make_version, inprocess, emails, monkeypatch: pytest.MonkeyPatch
 ):
     # Given a run whose owner cancels it after its last node is stored, as it suspends
     cancel_on_suspending(monkeypatch, after_opening=False)
@@ -75,7 +65,7 @@ def test_a_cancel_asked_as_the_run_suspends_is_kept(
     assert run.events.filter(type="run.cancelled").count() == 1
     # and its approval step never opened: nobody's inbox holds it, nobody was emailed
     assert not ApprovalStep.objects.filter(run_id=run.id).exists()
-    assert emailed == []
+    assert emails == []
 
 
 def test_a_step_opened_just_before_its_run_is_cancelled_emails_nobody(
@@ -103,7 +93,7 @@ def test_a_step_opened_just_before_its_run_is_cancelled_emails_nobody(
 
 
 def test_a_step_of_a_run_going_on_emails_its_assignees(
-    user, other_user, make_version, inprocess, emailed
+    user, other_user, make_version, inprocess, emails
 ):
     other_user.email = "bob@example.com"
     other_user.save()
@@ -112,4 +102,4 @@ def test_a_step_of_a_run_going_on_emails_its_assignees(
     )
 
     assert inprocess.execute(run.id) == "suspended"
-    assert [message.to for message in emailed] == [["bob@example.com"]]
+    assert [message.to for message in emails] == [["bob@example.com"]]
