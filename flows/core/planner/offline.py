@@ -653,6 +653,7 @@ class FlowBuilder:
         )
         text = _APPROVES_ANYTHING_OVER.sub(_approval_rule_apart, text)
         text = _BUT_ANYTHING_OVER_NEEDS.sub(". ", text)
+        text = _BUT_THOSE_OVER_NEED.sub(_those_over_apart, text)  # "but for orders over $X"
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
@@ -10372,6 +10373,27 @@ _BUT_ANYTHING_OVER_NEEDS = re.compile(
     r"[^.;!?]*\b(?:approv\w*|sign[\s-]?off)\b)",
     re.IGNORECASE,
 )
+
+
+#: "charge it, but for orders over $1000 require approval from finance first, then email
+#: ...": a rule for the things over an amount, said after "but" (its words were left as a
+#: step of their own, and the approval followed the charge it guards), a sentence of its
+#: own, as is what comes after it
+_BUT_THOSE_OVER_NEED = re.compile(
+    r"\s*[,;]?\s+but\s+(?P<rule>(?:for\s+)?(?:(?:all|any|every)\s+)?[a-z]+s\s+"
+    rf"{_OVER_AN_AMOUNT}\s+(?:needs?|requires?|must\s+(?:get|have))\b[^.;!?,]*?"
+    r"\b(?:approv\w*|sign[\s-]?off)\b[^.;!?,]*?)"
+    r"(?P<end>\s*(?:[.;!?]|,\s*(?=(?:and\s+)?then\b)|$))",
+    re.IGNORECASE,
+)
+
+
+def _those_over_apart(match: re.Match[str]) -> str:
+    rule = match["rule"]
+    if assignee_role(rule) is None:
+        return match[0]
+    # (", then email ..." goes on as a sentence of its own)
+    return f". {rule[0].upper()}{rule[1:]}." + (" " if match["end"].strip() == "," else "")
 
 
 def _approval_rule_apart(match: re.Match[str]) -> str:
