@@ -1,6 +1,7 @@
 """The offline planner on requests probed by hand through the API of a fresh install: a
 rule for the things over an amount said after "but" ("charge it, but for orders over $1000
-require approval from the managers group first, then email the receipt")."""
+require approval from the managers group first, then email the receipt"), and a group named
+as a group ("ask the managers group to approve")."""
 
 from __future__ import annotations
 
@@ -36,3 +37,29 @@ def test_a_rule_for_those_over_an_amount_after_but_guards_the_step(demo, prompt)
     charge = next(n for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "process_payment")
     assert charge.after == [f"{approval.id}_passed"]
     assert charge.inputs["amount"] == "1200.0"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "group"),
+    [
+        (
+            "Look up user u_1001, and if they're found, ask the managers group to approve a $50 "
+            "credit, then email them a thank-you",
+            "managers",
+        ),
+        ("ask the managers group to approve it, then charge $50 to card tok_1 for order 5",
+         "managers"),
+        ("the finance department must approve it, then charge $50 to card tok_1 for order 5",
+         "finance"),
+        ("get approval from the ops group, then ship order 5 to 1 Main St, Springfield", "ops"),
+        ("charge $50 to card tok_1 for order 5 once the sales group approves", "sales"),
+    ],
+)
+def test_a_group_named_as_a_group_approves(demo, prompt, group):
+    """ "ask the managers group to approve": the step went to a group called "groups"."""
+    flow = plan(prompt, demo)
+
+    approval = next(n for n in flow.nodes if isinstance(n, ApprovalNode))
+    assert approval.assignees.groups == [group]
+    assert approval.assignees.users == []
+    assert "group" not in (approval.instructions or "")
