@@ -751,6 +751,54 @@ def test_an_undeclared_run_input_is_a_problem_and_a_missing_group_a_warning(
     expect(offer).to_have_count(0)
 
 
+def test_warnings_alone_turn_the_problems_indicator_amber(page, live_server, staff_user,
+                                                          screenshot):
+    ir = copy.deepcopy(WELCOME)
+    ir["nodes"].append({
+        "id": "ok", "type": "approval", "title": "Sign off", "after": ["greet"],
+        "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
+        "assignees": {"groups": ["finanse"]},
+    })
+    Group.objects.get_or_create(name="finance")
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+
+    # no error, one warning: amber, not green, and the counts are said
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")
+    expect(page.get_by_test_id("problems-warnings")).to_have_text("1 warning")
+    dot = page.get_by_test_id("problems-dot")
+    expect(dot).to_have_class(re.compile(r"\bwarned\b"))
+    expect(page.get_by_test_id("problems-count")).to_have_class(re.compile(r"\bwarn\b"))
+    expect(page.get_by_test_id("problems-head")).to_have_attribute(
+        "title", "1 warning: it runs, but see the warnings")
+    validity = page.get_by_test_id("validity")
+    expect(validity).to_have_text("Valid · 1 warning")
+    expect(validity).to_have_class(re.compile(r"\bwarn\b"))
+    amber = page.evaluate(
+        "() => { const probe = document.createElement('span'); probe.style.color = 'var(--warn)';"
+        " document.body.append(probe); const c = getComputedStyle(probe).color; probe.remove();"
+        " return c; }")
+    assert dot.evaluate("e => getComputedStyle(e).backgroundColor") == amber
+    screenshot(page, "amber")
+
+    # naming a group that exists clears the warning: green again
+    node(page, "ok").click()
+    page.locator('[data-field="assignees.groups"]').get_by_test_id("group-offer").locator(
+        'button[data-group="finance"]').click()
+    expect(page.get_by_test_id("problems-warnings")).to_have_count(0)
+    expect(dot).to_have_class(re.compile(r"\bgood\b"))
+    expect(validity).to_have_text("Valid")
+    expect(page.get_by_test_id("problems-head")).to_have_attribute(
+        "title", "No problems: the flow is valid")
+
+    # an error is red, whatever the warnings
+    page.get_by_test_id("palette-search").fill("send email")
+    page.get_by_test_id("palette-item-send_email").click()
+    expect(dot).to_have_class(re.compile(r"\bbad\b"))
+    expect(validity).to_have_class(re.compile(r"\bdanger\b"))
+
+
 def cards_overlap(page: Any) -> list[tuple[str, str]]:
     """The pairs of node cards drawn on top of each other."""
     return page.evaluate("""() => {
