@@ -392,6 +392,44 @@ def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
 
 
+def test_a_three_step_flow_shows_all_its_steps_beside_the_refine_panel(
+    page, live_server, staff_user, screenshot
+):
+    # Given a flow of three steps in a row, wholly in view in a 1280 x 800 window
+    page.set_viewport_size({"width": 1280, "height": 800})
+    flow = make(staff_user, chain(3))
+    open_designer(page, live_server, flow)
+    settled(page)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When refine by instruction docks beside the canvas
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-panel")).to_be_visible()
+    settled(page)
+
+    # Then every step is still in view (folded, or a little smaller), at a readable zoom
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    screenshot(page, "refine")
+
+    # and closing the panel puts the steps back in one row, wholly in view
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-panel")).to_have_count(0)
+    settled(page)
+    tops = {round(settled_box(node(page, f"step_{i}"))["y"]) for i in (1, 2, 3)}
+    assert len(tops) == 1, tops
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # and the same when the flow is opened with the panel already there (a reload keeps
+    # nothing open, so the panel is opened before the layout settles)
+    page.reload()
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    settled(page)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+
+
 def test_a_small_flow_stays_readable_beside_the_refine_panel_in_a_narrow_window(
     page, live_server, staff_user, screenshot
 ):

@@ -36,6 +36,7 @@ import {
   shortcutEdgeIds,
   withoutShortcuts,
   type FlowEdge,
+  type FlowIR,
   type FlowNode,
   type NodeType,
   type Position,
@@ -147,6 +148,13 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
   /** Every node has a place to be drawn at (maybe the quick layout's, until ELK's comes). */
   const ready = unplaced.length === 0;
   const { refining, moving, refine, cancel: cancelRefinement } = useLayoutRefinement();
+  const laying = useRef(false);
+  laying.current = refining || moving;
+  /** The automatic layout before it was folded into rows for the canvas, and the flow it
+   * was laid out for: while that flow is on screen, no card placed by hand, a panel docking
+   * beside the canvas or closing folds it again for the room left (as text rewraps), as the
+   * run page does beside its node panel. */
+  const unfolded = useRef<{ ir: FlowIR; nodes: FlowNode[]; links: FlowEdge[] } | null>(null);
   // The layout's routes that still fit where the cards are (saved, or laid out on load);
   // the other edges (cards moved by hand, or saved where the layout would not put them) get
   // square routes around the cards where they are, as on the run page. The cards' places
@@ -189,7 +197,11 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
     // added to a flow already on screen go where the layout puts them beside the others.
     const element = box.current;
     const fresh = !fitted.current && element && withLaid.every((node) => !node.data.placed);
-    const arrange = fresh ? (laid: FlowNode[]) => readableLayout(laid, spine, element.clientWidth, element.clientHeight) : undefined;
+    const laidFor = useDesigner.getState().ir;
+    const arrange = fresh ? (laid: FlowNode[]) => {
+      unfolded.current = { ir: laidFor, nodes: laid, links: spine };
+      return readableLayout(laid, spine, element.clientWidth, element.clientHeight);
+    } : undefined;
     const quick = immediateLayout(withLaid, spine);
     const now = arrange ? { ...quick, nodes: arrange(quick.nodes) } : quick;
     const positions: Record<string, Position> = { ...layoutPositions };
@@ -315,6 +327,19 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
     const element = box.current;
     if (!element) return;
     let size = { width: element.clientWidth, height: element.clientHeight };
+    /** The layout folded for a canvas of `size`, when the flow is still the one laid out
+     * (no card placed by hand), `shown` whole, and that fold moves a card; else null. */
+    const refoldFor = (size: { width: number; height: number }, shown: boolean): FlowNode[] | null => {
+      const base = unfolded.current;
+      if (!base || !shown || laying.current || base.ir !== useDesigner.getState().ir) return null;
+      const refolded = readableLayout(base.nodes, base.links, size.width, size.height);
+      const layout = useDesigner.getState().layoutPositions;
+      const moves = refolded.some((node) => {
+        const at = layout[node.id];
+        return !at || Math.abs(at.x - node.position.x) > 0.5 || Math.abs(at.y - node.position.y) > 0.5;
+      });
+      return moves ? refolded : null;
+    };
     const observer = new ResizeObserver(() => {
       const now = { width: element.clientWidth, height: element.clientHeight };
       if (now.width === size.width && now.height === size.height) return;
@@ -330,10 +355,28 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
         void flow.setViewport(undocked.view, { duration: 200 });
         return;
       }
+      const [selected, ...more] = useDesigner.getState().selection;
+      const pickedId = selected && !more.length ? selected : null;
+      // A flow shown whole (or in the view the canvas chose) that the layout placed: folded
+      // again for the room it has now, and its first view made for that.
+      const refolded = refoldFor(now, placed !== null || chosenView.current || showsAll((placed ?? flow.getNodes()).map(cardBox), current, before.width, before.height));
+      if (refolded) {
+        const layout = useDesigner.getState().layoutPositions;
+        designer.setLayoutPositions({ ...layout, ...Object.fromEntries(refolded.map((node) => [node.id, node.position])) });
+        docked.current = null;
+        startNodes.current = placed ? refolded : null;
+        const cards = refolded.map(cardBox);
+        let view = canvasStartView(cards, now.width, now.height);
+        const pickedNode = pickedId ? refolded.find((node) => node.id === pickedId) : undefined;
+        if (pickedNode) view = panToShow(view, cards, cardBox(pickedNode), now.width, now.height);
+        if (pickedNode) dockedForPick.current?.(current, view);
+        chosenView.current = true;
+        void flow.setViewport(view);
+        return;
+      }
       const boxes = (placed ?? flow.getNodes()).map(cardBox);
       let view = placed !== null || chosenView.current ? canvasStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
-      const [selected, ...more] = useDesigner.getState().selection;
-      const picked = selected && !more.length ? flow.getNode(selected) : undefined;
+      const picked = pickedId ? flow.getNode(pickedId) : undefined;
       // (A view the person or an edit moved is left to the page, which reveals the step.)
       if (picked && view) view = panToShow(view, boxes, cardBox(picked), now.width, now.height);
       if (!view || sameView(view, current)) return;
