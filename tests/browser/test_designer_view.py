@@ -430,6 +430,30 @@ def test_a_three_step_flow_shows_all_its_steps_beside_the_refine_panel(
     assert zoom(page) >= READABLE - 0.001, zoom(page)
 
 
+def test_seven_steps_fold_into_even_rows_with_no_step_left_alone(
+    page, live_server, staff_user, screenshot
+):
+    # Given a chain of seven steps opened in a 1060 x 800 window: two columns a row would
+    # show it largest, as 2, 2, 2 and 1
+    page.set_viewport_size({"width": 1060, "height": 800})
+    flow = make(staff_user, chain(7))
+    open_designer(page, live_server, flow)
+    settled(page)
+
+    # Then its rows hold as many steps each, give or take one, none alone on its row
+    tops: dict[int, int] = {}
+    for i in range(1, 8):
+        top = round(settled_box(node(page, f"step_{i}"))["y"])
+        tops[top] = tops.get(top, 0) + 1
+    counts = [tops[top] for top in sorted(tops)]
+    assert len(counts) > 1, counts
+    assert min(counts) > 1, counts
+    # all of it in view, readable, no card cut
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    screenshot(page, "even-rows")
+
+
 def test_a_small_flow_stays_readable_beside_the_refine_panel_in_a_narrow_window(
     page, live_server, staff_user, screenshot
 ):
