@@ -61,6 +61,16 @@ CARDS_OUT_OF_VIEW = """() => {
 }"""
 
 
+# The ids of the edges whose line runs past the canvas's left or right edge.
+LINES_OUT_OF_VIEW = """() => {
+    const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+    return [...document.querySelectorAll('.designer-canvas .react-flow__edge')].filter((edge) => {
+        const box = edge.querySelector('path').getBoundingClientRect();
+        return box.left < canvas.left + 2 || box.right > canvas.right - 2;
+    }).map((edge) => edge.dataset.id);
+}"""
+
+
 # The ids of the cards cut by the canvas's edge: partly inside it, partly out.
 CARDS_CUT = """() => {
     const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
@@ -448,9 +458,10 @@ def test_seven_steps_fold_into_even_rows_with_no_step_left_alone(
     counts = [tops[top] for top in sorted(tops)]
     assert len(counts) > 1, counts
     assert min(counts) > 1, counts
-    # all of it in view, readable, no card cut
+    # all of it in view, readable, no card cut, and the lines between the rows too
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
     assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert page.evaluate(LINES_OUT_OF_VIEW) == []
     screenshot(page, "even-rows")
 
 

@@ -92,14 +92,32 @@ const MINIMAP_CORNER = { width: 191, height: 135 };
  * when it fits at a readable zoom, else its start at that zoom, no card cut at the canvas's
  * edge nor, as far as that can be, under the zoom buttons or the minimap (the person pans
  * for the rest). */
-export function canvasStartView(boxes: readonly Box[], width: number, height: number): Viewport {
-  return clearStartView(boxes, width, height, { bottomLeft: ZOOM_BUTTONS_CORNER, bottomRight: width > 640 ? MINIMAP_CORNER : undefined });
+export function canvasStartView(boxes: readonly Box[], width: number, height: number, folded = false): Viewport {
+  const overlays = { bottomLeft: ZOOM_BUTTONS_CORNER, bottomRight: width > 640 ? MINIMAP_CORNER : undefined };
+  const plain = clearStartView(boxes, width, height, overlays);
+  if (!folded || boxes.length === 0) return plain;
+  // A flow folded into rows: the line from a row's end to the next row's start runs a little
+  // past the cards on either side; keep room for it (unless that loses the whole flow).
+  const left = Math.min(...boxes.map((card) => card.x));
+  const right = Math.max(...boxes.map((card) => card.x + card.width));
+  const top = boxes[0].y;
+  const roomy = [...boxes, { x: left - RETURN_LINE_ROOM, y: top, width: 1, height: 1 }, { x: right + RETURN_LINE_ROOM - 1, y: top, width: 1, height: 1 }];
+  const view = clearStartView(roomy, width, height, overlays);
+  return showsAll(boxes, plain, width, height) && !showsAll(boxes, view, width, height) ? plain : view;
 }
+
+/** How far past the cards, in flow units, the line between two folded rows runs. */
+const RETURN_LINE_ROOM = 40;
 
 /** The first view, computed from the laid-out positions before any node is drawn (so a big
  * flow draws only what is in view). */
-function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
-  return canvasStartView(nodes.map(cardBox), width, height);
+function firstView(nodes: readonly FlowNode[], width: number, height: number, folded = false): Viewport {
+  return canvasStartView(nodes.map(cardBox), width, height, folded);
+}
+
+/** Whether `arranged` (readableLayout's answer for `laid`) folded the flow into rows. */
+function foldedRows(laid: readonly FlowNode[], arranged: readonly FlowNode[]): boolean {
+  return arranged.some((node, i) => node !== laid[i]);
 }
 
 function cardBox(node: FlowNode): Box {
@@ -155,6 +173,9 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
    * beside the canvas or closing folds it again for the room left (as text rewraps), as the
    * run page does beside its node panel. */
   const unfolded = useRef<{ ir: FlowIR; nodes: FlowNode[]; links: FlowEdge[] } | null>(null);
+  /** Whether the layout on screen is folded into rows (its first view keeps room beside
+   * the cards for the lines between rows). */
+  const folded = useRef(false);
   // The layout's routes that still fit where the cards are (saved, or laid out on load);
   // the other edges (cards moved by hand, or saved where the layout would not put them) get
   // square routes around the cards where they are, as on the run page. The cards' places
@@ -200,7 +221,9 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
     const laidFor = useDesigner.getState().ir;
     const arrange = fresh ? (laid: FlowNode[]) => {
       unfolded.current = { ir: laidFor, nodes: laid, links: spine };
-      return readableLayout(laid, spine, element.clientWidth, element.clientHeight);
+      const arranged = readableLayout(laid, spine, element.clientWidth, element.clientHeight);
+      folded.current = foldedRows(laid, arranged);
+      return arranged;
     } : undefined;
     const quick = immediateLayout(withLaid, spine);
     const now = arrange ? { ...quick, nodes: arrange(quick.nodes) } : quick;
@@ -229,7 +252,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       const element = box.current;
       if (!startNodes.current || !element) return;
       startNodes.current = laid;
-      void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: REFINE_MS });
+      void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight, folded.current), { duration: REFINE_MS });
     }, arrange);
   }, [graph, spine, layoutPositions, ready, refine, flow]);
 
@@ -245,10 +268,11 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       if (cancelled) return;
       const element = box.current;
       const laid = element ? readableLayout(answer, links, element.clientWidth, element.clientHeight) : answer;
+      folded.current = foldedRows(answer, laid);
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       startNodes.current = laid;
       chosenView.current = true;
-      if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), { duration: 300 });
+      if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight, folded.current), { duration: 300 });
     });
     return () => {
       cancelled = true;
@@ -268,7 +292,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
       startNodes.current = placed;
       chosenView.current = true;
-      void flow.setViewport(firstView(placed, box.current.clientWidth, box.current.clientHeight));
+      void flow.setViewport(firstView(placed, box.current.clientWidth, box.current.clientHeight, folded.current));
       performance.mark("designer:drawn");
       onReady?.();
     }
@@ -365,8 +389,9 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
         designer.setLayoutPositions({ ...layout, ...Object.fromEntries(refolded.map((node) => [node.id, node.position])) });
         docked.current = null;
         startNodes.current = placed ? refolded : null;
+        folded.current = foldedRows(unfolded.current?.nodes ?? [], refolded);
         const cards = refolded.map(cardBox);
-        let view = canvasStartView(cards, now.width, now.height);
+        let view = canvasStartView(cards, now.width, now.height, folded.current);
         const pickedNode = pickedId ? refolded.find((node) => node.id === pickedId) : undefined;
         if (pickedNode) view = panToShow(view, cards, cardBox(pickedNode), now.width, now.height);
         if (pickedNode) dockedForPick.current?.(current, view);
@@ -375,7 +400,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
         return;
       }
       const boxes = (placed ?? flow.getNodes()).map(cardBox);
-      let view = placed !== null || chosenView.current ? canvasStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
+      let view = placed !== null || chosenView.current ? canvasStartView(boxes, now.width, now.height, folded.current) : keepWholeFlow(boxes, current, before, now);
       const picked = pickedId ? flow.getNode(pickedId) : undefined;
       // (A view the person or an edit moved is left to the page, which reveals the step.)
       if (picked && view) view = panToShow(view, boxes, cardBox(picked), now.width, now.height);
