@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from flows.api.services import flow_create, flow_version_create
-from flows.models import Flow, FlowVersion
+from flows.models import Flow, FlowVersion, Run
 
 WELCOME: dict[str, Any] = {
     "name": "Welcome new users",
@@ -751,6 +751,54 @@ def test_an_undeclared_run_input_is_a_problem_and_a_missing_group_a_warning(
     expect(offer).to_have_count(0)
 
 
+def test_warnings_alone_turn_the_problems_indicator_amber(page, live_server, staff_user,
+                                                          screenshot):
+    ir = copy.deepcopy(WELCOME)
+    ir["nodes"].append({
+        "id": "ok", "type": "approval", "title": "Sign off", "after": ["greet"],
+        "form_schema": {"type": "object", "properties": {"note": {"type": "string"}}},
+        "assignees": {"groups": ["finanse"]},
+    })
+    Group.objects.get_or_create(name="finance")
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+
+    # no error, one warning: amber, not green, and the counts are said
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")
+    expect(page.get_by_test_id("problems-warnings")).to_have_text("1 warning")
+    dot = page.get_by_test_id("problems-dot")
+    expect(dot).to_have_class(re.compile(r"\bwarned\b"))
+    expect(page.get_by_test_id("problems-count")).to_have_class(re.compile(r"\bwarn\b"))
+    expect(page.get_by_test_id("problems-head")).to_have_attribute(
+        "title", "1 warning: it runs, but see the warnings")
+    validity = page.get_by_test_id("validity")
+    expect(validity).to_have_text("Valid · 1 warning")
+    expect(validity).to_have_class(re.compile(r"\bwarn\b"))
+    amber = page.evaluate(
+        "() => { const probe = document.createElement('span'); probe.style.color = 'var(--warn)';"
+        " document.body.append(probe); const c = getComputedStyle(probe).color; probe.remove();"
+        " return c; }")
+    assert dot.evaluate("e => getComputedStyle(e).backgroundColor") == amber
+    screenshot(page, "amber")
+
+    # naming a group that exists clears the warning: green again
+    node(page, "ok").click()
+    page.locator('[data-field="assignees.groups"]').get_by_test_id("group-offer").locator(
+        'button[data-group="finance"]').click()
+    expect(page.get_by_test_id("problems-warnings")).to_have_count(0)
+    expect(dot).to_have_class(re.compile(r"\bgood\b"))
+    expect(validity).to_have_text("Valid")
+    expect(page.get_by_test_id("problems-head")).to_have_attribute(
+        "title", "No problems: the flow is valid")
+
+    # an error is red, whatever the warnings
+    page.get_by_test_id("palette-search").fill("send email")
+    page.get_by_test_id("palette-item-send_email").click()
+    expect(dot).to_have_class(re.compile(r"\bbad\b"))
+    expect(validity).to_have_class(re.compile(r"\bdanger\b"))
+
+
 def cards_overlap(page: Any) -> list[tuple[str, str]]:
     """The pairs of node cards drawn on top of each other."""
     return page.evaluate("""() => {
@@ -839,6 +887,56 @@ def test_run_with_problems_stays_and_shows_the_first_one(page, live_server, staf
     dialog.get_by_role("button", name="Cancel").click()
     expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
     expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}(/v/1)?$"))
+
+
+def test_run_asks_for_the_input_over_the_designer_then_shows_that_run(
+    page, live_server, staff_user, screenshot
+):
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+
+    page.get_by_test_id("run").click()
+    # the input form opens over the designer, not over the runs list
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_test_id("designer")).to_be_visible()
+    expect(page.get_by_test_id("runs-page")).to_have_count(0)
+    expect(page).to_have_url(live_server(f"/flows/{flow.pk}"))
+    dialog.locator("#run-input_email").fill("ada@example.com")
+    dialog.locator("#run-input_name").fill("Ada")
+    screenshot(page, "form")
+    page.get_by_test_id("start-run-submit").click()
+
+    # Run lands on that run's own page, watching it
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    run = Run.objects.get(id=page.url.rsplit("/", 1)[1])
+    assert run.flow_version.flow_id == flow.pk
+    assert run.input == {"email": "ada@example.com", "name": "Ada"}
+    expect(page.get_by_test_id("run-page")).to_be_visible()
+    expect(node(page, "check")).to_be_visible()
+    screenshot(page, "run")
+
+
+def test_run_of_a_flow_without_input_goes_straight_to_its_run(page, live_server, staff_user):
+    flow = make(staff_user, {
+        "name": "Constant", "input_schema": {"type": "object"},
+        "nodes": [{"id": "answer", "type": "value", "value": "42"}],
+    })
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+
+    page.get_by_test_id("run").click()
+    # nothing to ask: no form, no runs list, the run's page
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("run-page")).to_be_visible()
+    expect(page.get_by_test_id("start-run-dialog")).to_have_count(0)
+    assert Run.objects.filter(flow_version__flow=flow).count() == 1
+    # Back returns to the designer without starting another
+    page.go_back()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("start-run-dialog")).to_have_count(0)
+    assert Run.objects.filter(flow_version__flow=flow).count() == 1
 
 
 def test_the_run_input_is_edited_as_fields(page, live_server, staff_user, screenshot):

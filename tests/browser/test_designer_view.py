@@ -61,6 +61,16 @@ CARDS_OUT_OF_VIEW = """() => {
 }"""
 
 
+# The ids of the edges whose line runs past the canvas's left or right edge.
+LINES_OUT_OF_VIEW = """() => {
+    const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+    return [...document.querySelectorAll('.designer-canvas .react-flow__edge')].filter((edge) => {
+        const box = edge.querySelector('path').getBoundingClientRect();
+        return box.left < canvas.left + 2 || box.right > canvas.right - 2;
+    }).map((edge) => edge.dataset.id);
+}"""
+
+
 # The ids of the cards cut by the canvas's edge: partly inside it, partly out.
 CARDS_CUT = """() => {
     const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
@@ -390,6 +400,69 @@ def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
     settled(page)
     assert abs(zoom(page) - opened) < 0.01
     assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+
+def test_a_three_step_flow_shows_all_its_steps_beside_the_refine_panel(
+    page, live_server, staff_user, screenshot
+):
+    # Given a flow of three steps in a row, wholly in view in a 1280 x 800 window
+    page.set_viewport_size({"width": 1280, "height": 800})
+    flow = make(staff_user, chain(3))
+    open_designer(page, live_server, flow)
+    settled(page)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # When refine by instruction docks beside the canvas
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-panel")).to_be_visible()
+    settled(page)
+
+    # Then every step is still in view (folded, or a little smaller), at a readable zoom
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    screenshot(page, "refine")
+
+    # and closing the panel puts the steps back in one row, wholly in view
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("refine-panel")).to_have_count(0)
+    settled(page)
+    tops = {round(settled_box(node(page, f"step_{i}"))["y"]) for i in (1, 2, 3)}
+    assert len(tops) == 1, tops
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+
+    # and the same when the flow is opened with the panel already there (a reload keeps
+    # nothing open, so the panel is opened before the layout settles)
+    page.reload()
+    page.get_by_test_id("refine-button").click()
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    settled(page)
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+
+
+def test_seven_steps_fold_into_even_rows_with_no_step_left_alone(
+    page, live_server, staff_user, screenshot
+):
+    # Given a chain of seven steps opened in a 1060 x 800 window: two columns a row would
+    # show it largest, as 2, 2, 2 and 1
+    page.set_viewport_size({"width": 1060, "height": 800})
+    flow = make(staff_user, chain(7))
+    open_designer(page, live_server, flow)
+    settled(page)
+
+    # Then its rows hold as many steps each, give or take one, none alone on its row
+    tops: dict[int, int] = {}
+    for i in range(1, 8):
+        top = round(settled_box(node(page, f"step_{i}"))["y"])
+        tops[top] = tops.get(top, 0) + 1
+    counts = [tops[top] for top in sorted(tops)]
+    assert len(counts) > 1, counts
+    assert min(counts) > 1, counts
+    # all of it in view, readable, no card cut, and the lines between the rows too
+    assert page.evaluate(CARDS_OUT_OF_VIEW) == []
+    assert zoom(page) >= READABLE - 0.001, zoom(page)
+    assert page.evaluate(LINES_OUT_OF_VIEW) == []
+    screenshot(page, "even-rows")
 
 
 def test_a_small_flow_stays_readable_beside_the_refine_panel_in_a_narrow_window(

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from flows.models import Flow, PlanRequest
+from flows.models import Flow, PlanRequest, Run
 
 PROMPT = "validate the email, then send a welcome email"
 DESIGNER = re.compile(r"/flows/(\d+)/v/(\d+)$")
@@ -185,11 +185,13 @@ def test_a_draft_built_by_hand_can_be_saved_and_run_at_once(page, live_server, s
     expect(run).to_have_text("Save & run")
     run.click()
 
-    # Then the flow is made and its version 1 is what the run starts from
-    page.wait_for_url(re.compile(r"/runs\?start=\d+&version=1$"))
+    # Then the flow is made, and its version 1 runs (it takes no input): the run's page shows it
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}$"))
     flow = Flow.objects.get(owner=staff_user)
-    assert page.url.endswith(f"/runs?start={flow.pk}&version=1")
     assert flow.versions.count() == 1
+    run_ = Run.objects.get(id=page.url.rsplit("/", 1)[1])
+    assert run_.flow_version == flow.versions.get(number=1)
+    expect(page.get_by_test_id("run-page")).to_be_visible()
 
 
 def test_a_prompt_the_server_refuses_is_marked_where_it_is_typed(page, live_server):

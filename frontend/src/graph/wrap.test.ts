@@ -159,6 +159,24 @@ describe("wrapIntoRows", () => {
     }
   });
 
+  it("folds seven steps in even rows where three columns still read, not 2, 2, 2, 1", () => {
+    // a tall pane (the designer's canvas beside a panel; the run page's beside its node
+    // panel) shows two columns largest, but four rows of two leave the last step alone
+    const rowsOf = (positions: Map<string, { x: number; y: number }>) => {
+      const counts = new Map<number, number>();
+      for (const { y } of positions.values()) counts.set(y, (counts.get(y) ?? 0) + 1);
+      return [...counts].sort(([a], [b]) => a - b).map(([, count]) => count);
+    };
+    for (const [width, height, padding] of [[800, 650, 24], [700, 650, 24], [900, 740, 56], [800, 438, 56]]) {
+      const positions = wrapIntoRows(chain(7), links(7), width, height, { padding })!;
+      expect(positions, `${width} x ${height}`).not.toBeNull();
+      expect(rowsOf(positions), `${width} x ${height}`).toEqual([3, 2, 2]);
+      // and the whole flow still shows at a readable zoom
+      const view = startViewport(placed(chain(7), positions), width, height, { minZoom: 0.1, padding });
+      expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM - 1e-9);
+    }
+  });
+
   it("keeps the fuller row first when two folds are as even", () => {
     // a check, a branch, and its one arm (a little narrower cards after the first), two
     // columns a row: the check and the branch, then the arm; not the check alone

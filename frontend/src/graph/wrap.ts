@@ -146,6 +146,17 @@ function verticalExtent(row: readonly Column[], boxes: ReadonlyMap<string, Box>)
   return { top, bottom };
 }
 
+/** A fold whose shortest row holds this share of the longest's columns, or less, leaves a
+ * row nearly empty (2, 2, 2, 1): an even fold is taken instead when one shows the whole
+ * flow at a readable zoom. */
+const LONE_ROW = 0.5;
+
+/** The shortest row's share of the longest, in columns: 0.5 for 2, 2, 2, 1; 2/3 for 3, 2, 2. */
+function evenness(laid: Fold): number {
+  const lengths = laid.rows.map((row) => row.length);
+  return Math.min(...lengths) / Math.max(...lengths);
+}
+
 /**
  * The positions that fold the laid-out `boxes` into rows for a pane of `width` x `height`:
  * the number of columns a row holds is the one that lets the whole flow be shown largest
@@ -187,6 +198,19 @@ export function wrapIntoRows(
     }
   }
   const readable = Math.min(readableZoom, maxZoom);
+  if (bestZoom >= readable && evenness(best) <= LONE_ROW) {
+    // A step (or half a row) left alone on the last row: a fold of even rows instead, a
+    // little smaller but still readable (seven steps in 3, 2, 2 rather than 2, 2, 2, 1),
+    // the largest such.
+    for (const laid of folds) {
+      const zoom = zoomOf(laid);
+      if (laid.rows.length < 2 || evenness(laid) <= LONE_ROW || zoom < readable) continue;
+      if (evenness(best) <= LONE_ROW || zoom > bestZoom) {
+        best = laid;
+        bestZoom = zoom;
+      }
+    }
+  }
   if (bestZoom < readable) {
     // Too long to show whole at a readable zoom: it is shown at one from its start, so its
     // rows are as wide as the pane shows at that zoom (the fewest such rows), as text wraps

@@ -4,7 +4,7 @@
 // made when it is first saved.
 import { ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
 import { firstFreeSpot, graphArriving, NODE_WIDTH, nodeHandles, nodeHeight, showsAll, viewEase, wholeCardsView, type FlowEdge, type FlowIR, type FlowNode, type Position } from "../../graph";
 import { ApiError } from "../../lib/api";
@@ -41,6 +41,9 @@ import { designer, followingArm, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
 designerCodeLoaded();
+
+// The run's input form, loaded when Run is first pressed (it brings the form library).
+const StartRunDialog = lazy(() => import("../runs/StartRunDialog").then((module) => ({ default: module.StartRunDialog })));
 
 /** Where a node is drawn: its saved position, else the one the automatic layout gave it. */
 function positionOf(id: string): Position | undefined {
@@ -243,9 +246,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     }
   }, [flowId, navigate, saving]);
 
+  /** The version whose run is being started here (its input form over the canvas). */
+  const [starting, setStarting] = useState<{ flowId: number; version: number } | null>(null);
+
   /** Runs what the person sees: unsaved changes are saved as a version first. A flow with
    *  problems would be refused: it stays here, with the first problem shown, and nothing is
-   *  saved (the run dialog would only say to come back and fix it). */
+   *  saved (the run dialog would only say to come back and fix it). The run's input form
+   *  opens over the designer (none when the flow takes no input); once started, the run's
+   *  own page shows it live. */
   const run = useCallback(async () => {
     const before = useDesigner.getState();
     if (blockedRun(before)) return;
@@ -253,8 +261,8 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     const number = unsaved ? await save() : before.version;
     const id = useDesigner.getState().flowId;
     if (number === null || id === null) return;
-    navigate(`/runs?start=${id}&version=${number}`, { state: { saved: true, returnTo: `/flows/${id}/v/${number}` } });
-  }, [flowId, navigate, save]);
+    setStarting({ flowId: id, version: number });
+  }, [save]);
 
   /** Where a clicked palette block goes: right of the selection, else the middle of the view. */
   const placeNew = useCallback((): Position => {
@@ -508,6 +516,11 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
           <ProblemsPanel />
           <Toast />
           {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
+          {starting && (
+            <Suspense fallback={null}>
+              <StartRunDialog flowId={starting.flowId} version={starting.version} fromRun={null} onClose={() => setStarting(null)} startAtOnce />
+            </Suspense>
+          )}
         </div>
         {sideOpen && (
           // Refine and the versions dock above the inspector, beside the canvas: they cover no card.

@@ -9,12 +9,16 @@ import { countOf } from "../../lib/plural";
 import { BatchInputError, inputProblems, parseBatchInputs } from "./batchInput";
 import { formSchema, hasFields, InputForm, uiSchemaFor } from "./InputForm";
 import { createBatch, createRun, getFlow, getRun, getVersion, type Flow, type VersionDetail } from "./runApi";
+import "./startRunDialog.css";
 
 interface Props {
   flowId: number;
   version: number | null;
   fromRun: string | null;
   onClose(): void;
+  /** Start the run as soon as the version is known when it takes no input (the designer's
+   *  Run): there is nothing to ask, so the person goes straight to watching it. */
+  startAtOnce?: boolean;
 }
 
 function errorMessage(err: unknown): string {
@@ -135,7 +139,7 @@ function BatchForm({ version, schema, onClose }: { version: VersionDetail; schem
   );
 }
 
-export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClose }: Props) {
+export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClose, startAtOnce = false }: Props) {
   const navigate = useNavigate();
   const [flow, setFlow] = useState<Flow | null>(null);
   const [version, setVersion] = useState<VersionDetail | null>(null);
@@ -204,6 +208,16 @@ export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClos
       setBusy(false);
     }
   };
+
+  // A flow without input fields needs no form: start it once, as soon as its version is here.
+  const startedAtOnce = useRef(false);
+  useEffect(() => {
+    if (!startAtOnce || !version || !version.is_valid || hasFields(schema) || startedAtOnce.current) return;
+    startedAtOnce.current = true;
+    void run({});
+    // run reads only the version, which is in the dependencies
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [startAtOnce, version, schema]);
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>

@@ -36,6 +36,7 @@ import {
   shortcutEdgeIds,
   withoutShortcuts,
   type FlowEdge,
+  type FlowIR,
   type FlowNode,
   type NodeType,
   type Position,
@@ -92,14 +93,32 @@ const MINIMAP_CORNER = { width: 191, height: 135 };
  * when it fits at a readable zoom, else its start at that zoom, no card cut at the canvas's
  * edge nor, as far as that can be, under the zoom buttons or the minimap (the person pans
  * for the rest). */
-export function canvasStartView(boxes: readonly Box[], width: number, height: number): Viewport {
-  return clearStartView(boxes, width, height, { bottomLeft: ZOOM_BUTTONS_CORNER, bottomRight: width > 640 ? MINIMAP_CORNER : undefined });
+export function canvasStartView(boxes: readonly Box[], width: number, height: number, folded = false): Viewport {
+  const overlays = { bottomLeft: ZOOM_BUTTONS_CORNER, bottomRight: width > 640 ? MINIMAP_CORNER : undefined };
+  const plain = clearStartView(boxes, width, height, overlays);
+  if (!folded || boxes.length === 0) return plain;
+  // A flow folded into rows: the line from a row's end to the next row's start runs a little
+  // past the cards on either side; keep room for it (unless that loses the whole flow).
+  const left = Math.min(...boxes.map((card) => card.x));
+  const right = Math.max(...boxes.map((card) => card.x + card.width));
+  const top = boxes[0].y;
+  const roomy = [...boxes, { x: left - RETURN_LINE_ROOM, y: top, width: 1, height: 1 }, { x: right + RETURN_LINE_ROOM - 1, y: top, width: 1, height: 1 }];
+  const view = clearStartView(roomy, width, height, overlays);
+  return showsAll(boxes, plain, width, height) && !showsAll(boxes, view, width, height) ? plain : view;
 }
+
+/** How far past the cards, in flow units, the line between two folded rows runs. */
+const RETURN_LINE_ROOM = 40;
 
 /** The first view, computed from the laid-out positions before any node is drawn (so a big
  * flow draws only what is in view). */
-function firstView(nodes: readonly FlowNode[], width: number, height: number): Viewport {
-  return canvasStartView(nodes.map(cardBox), width, height);
+function firstView(nodes: readonly FlowNode[], width: number, height: number, folded = false): Viewport {
+  return canvasStartView(nodes.map(cardBox), width, height, folded);
+}
+
+/** Whether `arranged` (readableLayout's answer for `laid`) folded the flow into rows. */
+function foldedRows(laid: readonly FlowNode[], arranged: readonly FlowNode[]): boolean {
+  return arranged.some((node, i) => node !== laid[i]);
 }
 
 function cardBox(node: FlowNode): Box {
@@ -148,6 +167,16 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
   /** Every node has a place to be drawn at (maybe the quick layout's, until ELK's comes). */
   const ready = unplaced.length === 0;
   const { refining, moving, refine, cancel: cancelRefinement } = useLayoutRefinement();
+  const laying = useRef(false);
+  laying.current = refining || moving;
+  /** The automatic layout before it was folded into rows for the canvas, and the flow it
+   * was laid out for: while that flow is on screen, no card placed by hand, a panel docking
+   * beside the canvas or closing folds it again for the room left (as text rewraps), as the
+   * run page does beside its node panel. */
+  const unfolded = useRef<{ ir: FlowIR; nodes: FlowNode[]; links: FlowEdge[] } | null>(null);
+  /** Whether the layout on screen is folded into rows (its first view keeps room beside
+   * the cards for the lines between rows). */
+  const folded = useRef(false);
   // The layout's routes that still fit where the cards are (saved, or laid out on load);
   // the other edges (cards moved by hand, or saved where the layout would not put them) get
   // square routes around the cards where they are, as on the run page. The cards' places
@@ -190,7 +219,13 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
     // added to a flow already on screen go where the layout puts them beside the others.
     const element = box.current;
     const fresh = !fitted.current && element && withLaid.every((node) => !node.data.placed);
-    const arrange = fresh ? (laid: FlowNode[]) => readableLayout(laid, spine, element.clientWidth, element.clientHeight) : undefined;
+    const laidFor = useDesigner.getState().ir;
+    const arrange = fresh ? (laid: FlowNode[]) => {
+      unfolded.current = { ir: laidFor, nodes: laid, links: spine };
+      const arranged = readableLayout(laid, spine, element.clientWidth, element.clientHeight);
+      folded.current = foldedRows(laid, arranged);
+      return arranged;
+    } : undefined;
     const quick = immediateLayout(withLaid, spine);
     const now = arrange ? { ...quick, nodes: arrange(quick.nodes) } : quick;
     const positions: Record<string, Position> = { ...layoutPositions };
@@ -218,7 +253,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       const element = box.current;
       if (!startNodes.current || !element) return;
       startNodes.current = laid;
-      void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), viewEase(REFINE_MS));
+      void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight, folded.current), viewEase(REFINE_MS));
     }, arrange);
   }, [graph, spine, layoutPositions, ready, refine, flow]);
 
@@ -234,10 +269,11 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       if (cancelled) return;
       const element = box.current;
       const laid = element ? readableLayout(answer, links, element.clientWidth, element.clientHeight) : answer;
+      folded.current = foldedRows(answer, laid);
       designer.applyLayout(Object.fromEntries(laid.map((node) => [node.id, node.position])));
       startNodes.current = laid;
       chosenView.current = true;
-      if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight), viewEase(300));
+      if (element) void flow.setViewport(firstView(laid, element.clientWidth, element.clientHeight, folded.current), viewEase(300));
     });
     return () => {
       cancelled = true;
@@ -257,7 +293,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
       const placed = graph.nodes.map((base) => (base.data.placed ? base : { ...base, position: layoutPositions[base.id] }));
       startNodes.current = placed;
       chosenView.current = true;
-      void flow.setViewport(firstView(placed, box.current.clientWidth, box.current.clientHeight));
+      void flow.setViewport(firstView(placed, box.current.clientWidth, box.current.clientHeight, folded.current));
       performance.mark("designer:drawn");
       onReady?.();
     }
@@ -316,6 +352,19 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
     const element = box.current;
     if (!element) return;
     let size = { width: element.clientWidth, height: element.clientHeight };
+    /** The layout folded for a canvas of `size`, when the flow is still the one laid out
+     * (no card placed by hand), `shown` whole, and that fold moves a card; else null. */
+    const refoldFor = (size: { width: number; height: number }, shown: boolean): FlowNode[] | null => {
+      const base = unfolded.current;
+      if (!base || !shown || laying.current || base.ir !== useDesigner.getState().ir) return null;
+      const refolded = readableLayout(base.nodes, base.links, size.width, size.height);
+      const layout = useDesigner.getState().layoutPositions;
+      const moves = refolded.some((node) => {
+        const at = layout[node.id];
+        return !at || Math.abs(at.x - node.position.x) > 0.5 || Math.abs(at.y - node.position.y) > 0.5;
+      });
+      return moves ? refolded : null;
+    };
     const observer = new ResizeObserver(() => {
       const now = { width: element.clientWidth, height: element.clientHeight };
       if (now.width === size.width && now.height === size.height) return;
@@ -331,10 +380,29 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
         void flow.setViewport(undocked.view, viewEase(200));
         return;
       }
-      const boxes = (placed ?? flow.getNodes()).map(cardBox);
-      let view = placed !== null || chosenView.current ? canvasStartView(boxes, now.width, now.height) : keepWholeFlow(boxes, current, before, now);
       const [selected, ...more] = useDesigner.getState().selection;
-      const picked = selected && !more.length ? flow.getNode(selected) : undefined;
+      const pickedId = selected && !more.length ? selected : null;
+      // A flow shown whole (or in the view the canvas chose) that the layout placed: folded
+      // again for the room it has now, and its first view made for that.
+      const refolded = refoldFor(now, placed !== null || chosenView.current || showsAll((placed ?? flow.getNodes()).map(cardBox), current, before.width, before.height));
+      if (refolded) {
+        const layout = useDesigner.getState().layoutPositions;
+        designer.setLayoutPositions({ ...layout, ...Object.fromEntries(refolded.map((node) => [node.id, node.position])) });
+        docked.current = null;
+        startNodes.current = placed ? refolded : null;
+        folded.current = foldedRows(unfolded.current?.nodes ?? [], refolded);
+        const cards = refolded.map(cardBox);
+        let view = canvasStartView(cards, now.width, now.height, folded.current);
+        const pickedNode = pickedId ? refolded.find((node) => node.id === pickedId) : undefined;
+        if (pickedNode) view = panToShow(view, cards, cardBox(pickedNode), now.width, now.height);
+        if (pickedNode) dockedForPick.current?.(current, view);
+        chosenView.current = true;
+        void flow.setViewport(view);
+        return;
+      }
+      const boxes = (placed ?? flow.getNodes()).map(cardBox);
+      let view = placed !== null || chosenView.current ? canvasStartView(boxes, now.width, now.height, folded.current) : keepWholeFlow(boxes, current, before, now);
+      const picked = pickedId ? flow.getNode(pickedId) : undefined;
       // (A view the person or an edit moved is left to the page, which reveals the step.)
       if (picked && view) view = panToShow(view, boxes, cardBox(picked), now.width, now.height);
       if (!view || sameView(view, current)) return;

@@ -5,6 +5,7 @@ import { CodeText } from "../../../lib/CodeText";
 import { countOf } from "../../../lib/plural";
 import { signInUrl, useSignedOut } from "../../../lib/signedOut";
 import type { FlowIR, Issue } from "../../../graph";
+import { HEALTH_BADGE, healthOf, problemsSummary } from "../health";
 import { designer, issueNode, useDesigner } from "../store";
 import { Icon } from "./Icon";
 
@@ -20,12 +21,17 @@ export function ProblemsPanel() {
   const count = validatedIr ? issues.length : 0;
   // No answer to the last check: say why rather than "checking" for ever.
   const unchecked = stale && !empty && (signedOut || failure !== null);
+  // Errors red, warnings only amber, none green; the same in the toolbar's badge.
+  const level = unchecked || !validatedIr ? null : healthOf(count, warnings.length);
+  const summary = level && problemsSummary(count, warnings.length);
   return (
-    <section className={`problems${open ? " open" : ""}`} data-testid="problems-panel" aria-label="Problems">
-      <button type="button" className="problems-head" onClick={() => setOpen(!open)} aria-expanded={open}>
-        <span className={`problems-dot ${unchecked ? "unchecked" : count ? "bad" : validatedIr ? "good" : ""}`} aria-hidden />
+    <section className={`problems${open ? " open" : ""}`} data-testid="problems-panel" aria-label="Problems" data-level={level ?? undefined}>
+      <button type="button" className="problems-head" onClick={() => setOpen(!open)} aria-expanded={open}
+        title={summary ?? undefined} data-testid="problems-head">
+        <span className={`problems-dot ${unchecked ? "unchecked" : level ?? ""}`} aria-hidden data-testid="problems-dot" />
         <strong>Problems</strong>
-        <span className={`badge ${unchecked ? "" : count ? "danger" : validatedIr ? "ok" : ""}`} data-testid="problems-count">
+        {summary && <span className="visually-hidden">{summary}</span>}
+        <span className={`badge ${level ? HEALTH_BADGE[level] : ""}`} data-testid="problems-count">
           {validatedIr && !unchecked ? count : "…"}
         </span>
         {/* (a flow that runs may still have warnings: "0" alone would hide them) */}
@@ -47,7 +53,7 @@ export function ProblemsPanel() {
           ) : !validatedIr ? (
             <p className="problems-empty">Checking the flow…</p>
           ) : count === 0 ? (
-            <p className="problems-empty ok"><Icon name="check" size={14} /><span>The flow is valid: every reference resolves, every required input is set.{warnings.length > 0 && <span className="problems-warned"> It runs, but see {warnings.length === 1 ? "the warning" : `the ${warnings.length} warnings`} below.</span>}</span></p>
+            <p className={`problems-empty ${warnings.length ? "warned" : "ok"}`}><Icon name={warnings.length ? "alert" : "check"} size={14} /><span>The flow is valid: every reference resolves, every required input is set.{warnings.length > 0 && <span className="problems-warned"> It runs, but see {warnings.length === 1 ? "the warning" : `the ${warnings.length} warnings`} below.</span>}</span></p>
           ) : (
             <ProblemList issues={issues} warnings={warnings} ir={validatedIr} />
           )}

@@ -5,6 +5,7 @@ import { useStore } from "zustand";
 import type { VersionSummary } from "../api";
 import { useDesigner } from "../store";
 import { designer } from "../store";
+import { HEALTH_BADGE, healthOf, problemsSummary } from "../health";
 import { Icon } from "./Icon";
 import { countOf } from "../../../lib/plural";
 
@@ -31,6 +32,7 @@ export function Toolbar(props: ToolbarProps) {
   const canEdit = useDesigner((state) => state.canEdit);
   // No badge while the flow on screen could not be checked (the problems panel says why).
   const problems = useDesigner((state) => (state.validatedIr && !(state.validationFailure && state.validatedIr !== state.ir) ? state.issues.length : null));
+  const warnings = useDesigner((state) => state.warnings.length);
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
   const canUndo = useStore(useDesigner.temporal, (state) => state.pastStates.length > 0);
   const canRedo = useStore(useDesigner.temporal, (state) => state.futureStates.length > 0);
@@ -57,8 +59,9 @@ export function Toolbar(props: ToolbarProps) {
             <span className="save-dot" aria-hidden />{draft ? "Draft, not saved yet" : dirty ? "Unsaved changes" : "Saved"}
           </span>
           {!empty && problems !== null && (
-            <span className={`badge ${problems ? "danger" : "ok"}`} data-testid="validity">
-              {problems ? countOf(problems, "problem") : "Valid"}
+            <span className={`badge ${HEALTH_BADGE[healthOf(problems, warnings)]}`} data-testid="validity"
+              data-level={healthOf(problems, warnings)} title={problemsSummary(problems, warnings)}>
+              {problems ? countOf(problems, "problem") : warnings ? `Valid · ${countOf(warnings, "warning")}` : "Valid"}
             </span>
           )}
           {!canEdit && <span className="badge">read only</span>}

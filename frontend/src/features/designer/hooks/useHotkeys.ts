@@ -57,7 +57,8 @@ export function useHotkeys(actions: HotkeyActions) {
         actions.save();
         return;
       }
-      if (typing(event.target)) return;
+      // Keys pressed in a dialog over the canvas (the run's input form) are the dialog's.
+      if (typing(event.target) || (event.target as HTMLElement | null)?.closest?.('[aria-modal="true"]')) return;
       const { canEdit } = useDesigner.getState();
       if (mod && key === "z" && !event.shiftKey) {
         event.preventDefault();
