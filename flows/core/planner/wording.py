@@ -2145,8 +2145,8 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     return [
         missing
         for missing, exact, stemmed in asked
-        if (not words & stemmed or _only_bills(spec, missing.what))
-        and (not raw & exact or _only_bills(spec, missing.what))
+        if (not words & stemmed or _only_bills(spec, missing.what) or _pays_no_one(spec, missing))
+        and (not raw & exact or _only_bills(spec, missing.what) or _pays_no_one(spec, missing))
         # ("text the patient" for a tool whose `channel` is sms or email: a value it takes)
         and not _channels_listed(spec) & stemmed
         and not _spec_says_action(spec, missing.what)
@@ -2175,6 +2175,21 @@ def _only_bills(spec: ToolSpec, what: str) -> bool:
     return what.startswith("paying someone") and bool(
         _SENDS_AN_INVOICE.search(spec.description) or spec.id.rsplit(".", 1)[-1] == "invoice"
     )
+
+
+#: Words of a tool that moves money out: without one, a supplier or vendor it names is only
+#: where it orders from.
+_PAYING_WORDS = frozenset(
+    stem(w)
+    for w in "pay pays paid payment payments payout payouts wire transfer salary salaries "
+    "invoice invoices remit remittance disburse settle reimburse".split()
+)
+
+
+def _pays_no_one(spec: ToolSpec, missing: MissingCapability) -> bool:
+    """ "pay the supplier invoice for PO-5521" for a tool that orders parts from a supplier:
+    it names the supplier but pays nobody (an order was placed)."""
+    return missing.what.startswith("paying someone") and not _spec_words(spec) & _PAYING_WORDS
 
 
 def _spec_says_action(spec: ToolSpec, what: str) -> bool:
