@@ -102,3 +102,39 @@ def test_a_record_code_then_the_word_the_input_is_named_for():
     ]
     assert inputs["event_id"] == '"EV-7000"'
     assert inputs["section"] == '"mezzanine"'
+
+
+def test_a_tool_whose_description_texts_someone_sends_a_text():
+    # "text the owner of V-3312 that the car is ready" was refused: no tool sends an SMS,
+    # though the garage's tool starts "Text the vehicle's owner a message"
+    inputs = steps(plan("text the owner of V-1200 that the brakes are done", eval_catalog(GARAGE)))[
+        "garage_customer_text"
+    ]
+    assert inputs["vehicle_id"] == '"V-1200"'
+
+
+def test_three_codes_listed_with_commas_alone_for_a_tool_that_reads():
+    # "status of SR-1001, SR-1002, SR-1003, SR-1004?" was refused (no "and" before the last)
+    flow = plan("check the status of SR-2001, SR-2002, SR-2003", eval_catalog(CITY311))
+    loop = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert loop.tool == "city311_request_status"
+    assert loop.items == '["SR-2001", "SR-2002", "SR-2003"]'
+
+
+def test_a_question_for_a_thing_no_tool_gives():
+    # "what's the MOT history for plate 7ABC123" looked the vehicle up; its mileage is one
+    # of the fields the lookup returns and stays planned
+    catalog = eval_catalog(GARAGE)
+    assert "MOT" in refusal("what's the MOT record for plate 4KLM220", catalog).message
+    mileage = plan("what's the mileage for plate 4KLM220", catalog)
+    assert _tools(mileage) == ["garage_vehicle_lookup"]
+
+
+def test_order_them_orders_as_many_as_the_check_counted():
+    # "check if we've got 4 of part BRK-PAD-220 in stock, if not order them": the part
+    # number was carried, how many was asked of the run
+    flow = plan(
+        "see if we have 6 of part FLT-0092 in stock, if not order them", eval_catalog(GARAGE)
+    )
+    assert steps(flow)["garage_parts_order"]["quantity"] == "6"
+    assert steps(flow)["garage_parts_order"]["part_number"] == '"FLT-0092"'

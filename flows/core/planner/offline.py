@@ -3636,10 +3636,37 @@ class FlowBuilder:
                 return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
         return ranked
 
+    def _check_thing_asked_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
+        """ "what's the MOT history for plate 7ABC123": a question asking for a thing of a
+        record, none of whose words the best tool says (in its id, name, description or the
+        fields it returns) while one of them no tool knows: refused, not answered by
+        looking the record up."""
+        asked = _THING_ASKED.match(text.strip())
+        if asked is None:
+            return
+        thing = [w for w in re.findall(r"[A-Za-z]+", asked["thing"]) if w.lower() not in STOP_WORDS]
+        output = best.spec.output_schema if isinstance(best.spec.output_schema, dict) else {}
+        own = {stem(w) for w in catalogue_words([best.spec])} | {
+            stem(w) for name in (output.get("properties") or {}) for w in split_identifier(name)
+        }
+        if not thing or any(stem(w.lower()) in own for w in thing):
+            return
+        strange = [w for w in thing if not self._known_word(w)]
+        if strange:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: it asks for {asked['thing']!r}, and no tool in "
+                f"the catalogue gives that; the closest, {best.spec.id}, does not say it. "
+                "Register a tool that does it, or leave the step out.",
+                step=clause.text,
+                details={"phrase": strange[0], "reason": "unknown_object"},
+            )
+
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
         tool, and the step's object is a word no tool uses: refused, not mapped to a tool
         that gets or finds something else."""
+        self._check_thing_asked_known(clause, text, best)
         # Literals (an address, a link) are data, not what the step is about.
         words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
         if not words:
@@ -4622,14 +4649,25 @@ class FlowBuilder:
             if (
                 not field
                 or field in declared
-                or not (last == ["id"] or (last == ["email"] and said_again))
+                or not (
+                    last == ["id"]
+                    or (last == ["email"] and said_again)
+                    # ("check if 4 of BRK-1 are in stock, if not order them": as many)
+                    or (name in _QUANTITY_INPUTS and _THEM_ORDERED.search(clause.action))
+                )
             ):
                 continue
             said = {
                 node["inputs"][name]
                 for node in self.nodes
                 if node.get("type") == "tool"
-                and str(node.get("inputs", {}).get(name, "")).startswith('"')
+                and (
+                    str(node.get("inputs", {}).get(name, "")).startswith('"')
+                    or (
+                        name in _QUANTITY_INPUTS
+                        and re.fullmatch(r"\d+", str(node.get("inputs", {}).get(name, "")))
+                    )
+                )
             }
             if len(said) == 1:
                 inputs[name] = said.pop()
@@ -9020,6 +9058,16 @@ _WEAK_VERBS = frozenset(
 )
 #: Verbs that get or find something, whatever it is: a tool they match must also match
 #: what the step gets or finds.
+#: "order them", "restock them", "reorder it": the things a step before counted
+_THEM_ORDERED = re.compile(
+    r"^\W*(?:re-?)?(?:order|stock|restock|buy|purchase)\s+(?:them|those|these|it)\b", re.I
+)
+#: "what's the MOT history for plate 7ABC123": a question for a thing of a record
+_THING_ASKED = re.compile(
+    r"^\W*(?:what's|what\s+is|what\s+are|what\s+was|tell\s+me|show\s+me)\s+(?:the|its|their)\s+"
+    r"(?P<thing>[a-z][a-z\s-]{1,40}?)\s+(?:for|of|on)\s+(?:[a-z]+\s+)?[A-Z0-9#]",
+    re.IGNORECASE,
+)
 #: "send the roads crew to SR-1", "send a technician out": people sent somewhere, no message
 _SENDS_PEOPLE = re.compile(
     r"^\W*send\s+(?:(?:the|a|an|our|two|\d+)\s+)?(?:[a-z]+\s+){0,2}?"
@@ -12409,6 +12457,12 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         # step says in the plural: "send reminders to the owners of P-101, P-102 and P-103")
         match = re.search(
             rf"\b(?:of|for|on)\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})",
+            action,
+            re.IGNORECASE,
+        ) or re.search(
+            # ("status of SR-1001, SR-1002, SR-1003, SR-1004?": three or more, commas alone)
+            rf"\b(?:of|for|on)\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)"
+            rf"(?-i:(?P<list>{_A_CODE}(?:\s*,\s*{again}){{2,}}))(?![\w-])(?!\s*,?\s*(?:and|&|or)\b)",
             action,
             re.IGNORECASE,
         )

@@ -2150,8 +2150,16 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         # ("text the patient" for a tool whose `channel` is sms or email: a value it takes)
         and not _channels_listed(spec) & stemmed
         and not _spec_says_action(spec, missing.what)
+        and not (missing.what == _SMS and _TEXTS_SOMEONE.search(spec.description))
         and missing.phrase.lower() not in listed
     ]
+
+
+_SMS = "an SMS / text message"
+#: "Text the vehicle's owner a message ...": a description whose verb is texting someone
+_TEXTS_SOMEONE = re.compile(
+    r"^\s*(?:texts?|sms)\s+(?:or\s+[a-z]+\s+)?(?:the|a|an|their|its)\s+[a-z]", re.IGNORECASE
+)
 
 
 def _channels_listed(spec: ToolSpec) -> frozenset[str]:
