@@ -138,3 +138,18 @@ def test_order_them_orders_as_many_as_the_check_counted():
     )
     assert steps(flow)["garage_parts_order"]["quantity"] == "6"
     assert steps(flow)["garage_parts_order"]["part_number"] == '"FLT-0092"'
+
+
+def test_what_was_done_by_whom_said_after_closing_a_record():
+    # "close SR-11800, tree removed by parks" was refused as deleting something
+    flow = plan("close SR-5100, graffiti cleaned by the parks crew", eval_catalog(CITY311))
+    assert _tools(flow) == ["city311_request_close"]
+    assert steps(flow)["city311_request_close"]["request_id"] == '"SR-5100"'
+
+
+def test_are_these_valid_asked_of_a_list_after_it():
+    # "are these emails valid? a@..., b@..., c@..." was refused
+    flow = plan("are these emails valid? x@farm.io, y@farm.io, z@farm.io", demo_catalog_with([]))
+    loop = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert loop.tool == "validate_email"
+    assert loop.items == '["x@farm.io", "y@farm.io", "z@farm.io"]'

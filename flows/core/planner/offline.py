@@ -663,6 +663,9 @@ class FlowBuilder:
         text = _PLACES_LISTED.sub(_each_place_listed, text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
+        text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
+        # "are these emails valid? a@x.com, b@x.com": a check of each listed after it
+        text = _ARE_THESE_LISTED.sub(r"\g<lead>check these \g<things> are \g<state>: ", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
@@ -11716,6 +11719,32 @@ _WHY_SAID_AFTER = re.compile(
     r"cannot|won't)\b[^.;!?,]*)(?=\s*(?:[.;!?]|$))",
     re.IGNORECASE,
 )
+
+
+#: "close SR-11800, tree removed by parks": what was done, and by whom, said last
+_DONE_BY_SAID_AFTER = re.compile(
+    r",\s+(?P<why>(?:the\s+)?[a-z]+\s+(?:(?:was|were|has\s+been|have\s+been)\s+)?"
+    r"[a-z]+ed\s+by\s+[^.;!?,]+)(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: Steps that end a record, whose reason may follow them after a comma
+_CLOSING = re.compile(r"^\W*(?:close|resolve|complete|finish|cancel|mark)\b", re.IGNORECASE)
+#: "are these emails valid? a@x.com, b@x.com, c@x.com": a question over a list after it
+_ARE_THESE_LISTED = re.compile(
+    r"(?P<lead>^|(?<=[.;!]\s))(?i:are)\s+(?i:these|the\s+following)\s+(?P<things>[a-z]+s)\s+"
+    r"(?P<state>(?i:valid|real|deliverable|in\s+stock|available))\s*\?\s*(?=\S+[,\s])"
+)
+
+
+def _why_said_after_closing(match: re.Match[str]) -> str:
+    """ "close SR-11800, tree removed by parks" -> "... because tree removed by parks": for a
+    step that closes a record, said with no comma of its own ("removed" was read as
+    deleting something)."""
+    start = max(match.string.rfind(stop, 0, match.start()) for stop in ".;!?\n") + 1
+    head = match.string[start : match.start()]
+    if "," in head or not _CLOSING.match(head):
+        return match[0]
+    return f" because {match['why']}"
 
 
 def _why_said_after(match: re.Match[str]) -> str:
