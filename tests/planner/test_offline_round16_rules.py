@@ -153,3 +153,13 @@ def test_are_these_valid_asked_of_a_list_after_it():
     loop = next(node for node in flow.nodes if isinstance(node, MapNode))
     assert loop.tool == "validate_email"
     assert loop.items == '["x@farm.io", "y@farm.io", "z@farm.io"]'
+
+
+def test_a_part_of_a_place_after_in_the():
+    # "how many seats left in the balcony for EV-2201?": the availability of the whole
+    # event was asked (`section` left out)
+    inputs = steps(plan("seats left in the mezzanine for EV-3300?", eval_catalog(BOXOFFICE)))[
+        "box_event_availability"
+    ]
+    assert inputs["section"] == '"mezzanine"'
+    assert inputs["event_id"] == '"EV-3300"'

@@ -3639,6 +3639,30 @@ class FlowBuilder:
                 return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
         return ranked
 
+    def _part_of_a_place(
+        self, properties: dict[str, Any], action: str | None, taken: dict[str, str]
+    ) -> dict[str, str]:
+        """ "how many seats left in the balcony for EV-2201": the plain noun after "in the",
+        a word no tool of the catalogue uses, fills the one free-text input named for a part
+        of a place (`section`, `area`, `zone`, `tier`, `level`, `stand`)."""
+        wanted = [
+            name
+            for name, schema in properties.items()
+            if name not in taken
+            and split_identifier(name)[-1:]
+            and split_identifier(name)[-1] in _PARTS_OF_A_PLACE
+            and "string" in (schema_types(unwrap_nullable(schema)) or set())
+            and not unwrap_nullable(schema).get("enum")
+        ]
+        found = [
+            word
+            for word in _IN_THE_WORD.findall(action or "")
+            if word.lower() not in STOP_WORDS and not self._known_word(word)
+        ]
+        if len(wanted) != 1 or len(found) != 1:
+            return {}
+        return {wanted[0]: json.dumps(found[0].lower())}
+
     def _check_thing_asked_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "what's the MOT history for plate 7ABC123": a question asking for a thing of a
         record, none of whose words the best tool says (in its id, name, description or the
@@ -6810,6 +6834,7 @@ class FlowBuilder:
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_supplier_named_after_from(properties, clause.action, literals))
+        literals.update(self._part_of_a_place(properties, clause.action, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
             leftover_codes(
@@ -9061,6 +9086,13 @@ _WEAK_VERBS = frozenset(
 )
 #: Verbs that get or find something, whatever it is: a tool they match must also match
 #: what the step gets or finds.
+#: Inputs named for a part of a place: "in the balcony" for a `section`
+_PARTS_OF_A_PLACE = frozenset({"section", "area", "zone", "tier", "level", "stand"})
+#: "in the balcony", "in the upper circle": the one word after "in the", then a stop
+_IN_THE_WORD = re.compile(
+    r"\bin\s+the\s+([a-z]{3,})(?=\s*(?:[,;.!?]|$|\b(?:for|of|at|on|and|then|if)\b))",
+    re.IGNORECASE,
+)
 #: "order them", "restock them", "reorder it": the things a step before counted
 _THEM_ORDERED = re.compile(
     r"^\W*(?:re-?)?(?:order|stock|restock|buy|purchase)\s+(?:them|those|these|it)\b", re.I
