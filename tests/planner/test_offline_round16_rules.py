@@ -163,3 +163,11 @@ def test_a_part_of_a_place_after_in_the():
     ]
     assert inputs["section"] == '"mezzanine"'
     assert inputs["event_id"] == '"EV-3300"'
+
+
+def test_a_fine_is_no_support_ticket():
+    # "issue a parking ticket to the car blocking 12 Pine St" classified a support message
+    catalog = eval_catalog(CITY311)
+    assert "fining someone" in refusal("give the van on 3rd Ave a parking ticket", catalog).message
+    flow = plan("open a ticket about a parking ticket I was given", demo_catalog_with([]))
+    assert _tools(flow) == ["create_ticket"]

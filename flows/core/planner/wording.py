@@ -1582,6 +1582,17 @@ _OBJECT_START = r"(?=(?:the|a|an|it|them|this|that|their|his|her|its|each|every|
 #: spec names it ("refund" is not "charge", "cancel" is not "create").
 _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
+        # ("issue a parking ticket to the car at 12 Pine St": a fine, no support ticket)
+        "fining someone (a parking or traffic ticket, a citation)",
+        re.compile(
+            r"\b(?:parking|speeding|traffic)\s+(?:tickets?|fines?|citations?|violations?)\b|"
+            r"\b(?:issue|give|write)\s+(?:(?:a|an|them|him|her)\s+){1,2}(?:fine|citation)s?\b",
+            re.IGNORECASE,
+        ),
+        # (as written: "parking" stems as the parks crew does)
+        frozenset({"=fine", "=fines", "=citation", "=citations", "=violation", "=violations"}),
+    ),
+    (
         "giving money back (a refund)",
         re.compile(
             r"\b(?:refund\w*|reimburs\w*|repay\w*|money\s+back|pay\s+(?:[\w']+\s+){0,3}back|"
