@@ -42,7 +42,9 @@ STREET_ADDRESS = re.compile(
     # ("3 Rue Cler, Paris", "12 Rue de Rivoli, 75001 Paris": the street's kind first)
     r"\b(?P<value>\d{1,5}[A-Za-z]?,?\s+(?:Rue|Avenue|Boulevard|Calle|Via|Piazza|Plaza|Praça|Rua)"
     r"(?:\s+(?:de|del|de\s+la|des|du|di|da|do|la|le))?(?:\s+[A-Z][\w'-]*){1,3}"
-    r"(?:\s*,\s*(?:\d{4,5}\s+)?[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?![\w@])){0,2}"
+    # ("44 Calle Mayor, Madrid 28013": the postcode after the town)
+    r"(?:\s*,\s*(?:\d{4,5}\s+)?[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?:\s+\d{4,5})?"
+    r"(?![\w@])){0,2}"
     r"|\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}?(?:Street|St|Road|Rd|Avenue|Ave|"
     r"Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Close|Crescent|"
     r"Parkway|Highway|Hwy|Loop|Plaza|Row|Walk|Alley|Circle|Cir|Trail|Pike|Quay|Mews|Gardens)\b\.?"

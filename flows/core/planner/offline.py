@@ -664,6 +664,9 @@ class FlowBuilder:
         text = _PLACES_LISTED.sub(_each_place_listed, text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
+        text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
+        # "are these emails valid? a@x.com, b@x.com": a check of each listed after it
+        text = _ARE_THESE_LISTED.sub(r"\g<lead>check these \g<things> are \g<state>: ", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
@@ -3622,7 +3625,8 @@ class FlowBuilder:
         verb with the step (lookup_user) and another one that scores enough shares what it
         works on (the SKU, the warehouse), that one does the step."""
         words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
-        if len(words) < 2 or stem(words[0]) not in _GENERIC_VERBS:
+        sends_people = _SENDS_PEOPLE.match(text) is not None and not _EMAIL_OR_URL.search(text)
+        if len(words) < 2 or (stem(words[0]) not in _GENERIC_VERBS and not sends_people):
             return ranked
         verb_forms = {stem(words[0])} | synonyms(stem(words[0]))
         if not ranked[0][1].matched or not set(ranked[0][1].matched) <= verb_forms:
@@ -3630,14 +3634,67 @@ class FlowBuilder:
         for index, (score, item) in enumerate(ranked[1:], start=1):
             if score < self.min_score:
                 break
-            if any(term not in verb_forms for term in item.matched):
+            unlike = [term for term in item.matched if term not in verb_forms]
+            # ("send the roads crew to SR-1": the crew sent, both words of the tool's)
+            if unlike and (not sends_people or len(unlike) >= 2):
                 return [ranked[index], *ranked[:index], *ranked[index + 1 :]]
         return ranked
+
+    def _part_of_a_place(
+        self, properties: dict[str, Any], action: str | None, taken: dict[str, str]
+    ) -> dict[str, str]:
+        """ "how many seats left in the balcony for EV-2201": the plain noun after "in the",
+        a word no tool of the catalogue uses, fills the one free-text input named for a part
+        of a place (`section`, `area`, `zone`, `tier`, `level`, `stand`)."""
+        wanted = [
+            name
+            for name, schema in properties.items()
+            if name not in taken
+            and split_identifier(name)[-1:]
+            and split_identifier(name)[-1] in _PARTS_OF_A_PLACE
+            and "string" in (schema_types(unwrap_nullable(schema)) or set())
+            and not unwrap_nullable(schema).get("enum")
+        ]
+        found = [
+            word
+            for word in _IN_THE_WORD.findall(action or "")
+            if word.lower() not in STOP_WORDS and not self._known_word(word)
+        ]
+        if len(wanted) != 1 or len(found) != 1:
+            return {}
+        return {wanted[0]: json.dumps(found[0].lower())}
+
+    def _check_thing_asked_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
+        """ "what's the MOT history for plate 7ABC123": a question asking for a thing of a
+        record, none of whose words the best tool says (in its id, name, description or the
+        fields it returns) while one of them no tool knows: refused, not answered by
+        looking the record up."""
+        asked = _THING_ASKED.match(text.strip())
+        if asked is None:
+            return
+        thing = [w for w in re.findall(r"[A-Za-z]+", asked["thing"]) if w.lower() not in STOP_WORDS]
+        output = best.spec.output_schema if isinstance(best.spec.output_schema, dict) else {}
+        own = {stem(w) for w in catalogue_words([best.spec])} | {
+            stem(w) for name in (output.get("properties") or {}) for w in split_identifier(name)
+        }
+        if not thing or any(stem(w.lower()) in own for w in thing):
+            return
+        strange = [w for w in thing if not self._known_word(w)]
+        if strange:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: it asks for {asked['thing']!r}, and no tool in "
+                f"the catalogue gives that; the closest, {best.spec.id}, does not say it. "
+                "Register a tool that does it, or leave the step out.",
+                step=clause.text,
+                details={"phrase": strange[0], "reason": "unknown_object"},
+            )
 
     def _check_object_known(self, clause: Clause, text: str, best: ScoredTool) -> None:
         """ "Get me a pizza", "find a hotel": a generic verb is all that matched the best
         tool, and the step's object is a word no tool uses: refused, not mapped to a tool
         that gets or finds something else."""
+        self._check_thing_asked_known(clause, text, best)
         # Literals (an address, a link) are data, not what the step is about.
         words = meaningful(_CODE_LITERAL.sub(" ", _EMAIL_OR_URL.sub(" ", text)))
         if not words:
@@ -3672,6 +3729,11 @@ class FlowBuilder:
             # before it says who wrote it
             said = re.search(rf"\b{re.escape(strange[0])}\s+[\w.+-]+@", text, re.IGNORECASE)
             strange = strange[1:] if said is not None else strange
+        if strange and _supplier_named_after_from(best.spec.input_properties(), text, {}):
+            # ("order 2 of ALT-5540 from AutoZone": the supplier's name is data, for the
+            # tool's supplier)
+            named = set(_FROM_A_NAME.findall(text)[0].lower().split())
+            strange = [w for w in strange if w.lower() not in named]
         if strange:
             raise PlanningError(
                 "unmapped_step",
@@ -4615,14 +4677,25 @@ class FlowBuilder:
             if (
                 not field
                 or field in declared
-                or not (last == ["id"] or (last == ["email"] and said_again))
+                or not (
+                    last == ["id"]
+                    or (last == ["email"] and said_again)
+                    # ("check if 4 of BRK-1 are in stock, if not order them": as many)
+                    or (name in _QUANTITY_INPUTS and _THEM_ORDERED.search(clause.action))
+                )
             ):
                 continue
             said = {
                 node["inputs"][name]
                 for node in self.nodes
                 if node.get("type") == "tool"
-                and str(node.get("inputs", {}).get(name, "")).startswith('"')
+                and (
+                    str(node.get("inputs", {}).get(name, "")).startswith('"')
+                    or (
+                        name in _QUANTITY_INPUTS
+                        and re.fullmatch(r"\d+", str(node.get("inputs", {}).get(name, "")))
+                    )
+                )
             }
             if len(said) == 1:
                 inputs[name] = said.pop()
@@ -6761,6 +6834,8 @@ class FlowBuilder:
             literals.update(_order_lines_written(properties, self.heading, literals))
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
+        literals.update(_supplier_named_after_from(properties, clause.action, literals))
+        literals.update(self._part_of_a_place(properties, clause.action, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
             leftover_codes(
@@ -9012,6 +9087,30 @@ _WEAK_VERBS = frozenset(
 )
 #: Verbs that get or find something, whatever it is: a tool they match must also match
 #: what the step gets or finds.
+#: Inputs named for a part of a place: "in the balcony" for a `section`
+_PARTS_OF_A_PLACE = frozenset({"section", "area", "zone", "tier", "level", "stand"})
+#: "in the balcony", "in the upper circle": the one word after "in the", then a stop
+_IN_THE_WORD = re.compile(
+    r"\bin\s+the\s+([a-z]{3,})(?=\s*(?:[,;.!?]|$|\b(?:for|of|at|on|and|then|if)\b))",
+    re.IGNORECASE,
+)
+#: "order them", "restock them", "reorder it": the things a step before counted
+_THEM_ORDERED = re.compile(
+    r"^\W*(?:re-?)?(?:order|stock|restock|buy|purchase)\s+(?:them|those|these|it)\b", re.I
+)
+#: "what's the MOT history for plate 7ABC123": a question for a thing of a record
+_THING_ASKED = re.compile(
+    r"^\W*(?:what's|what\s+is|what\s+are|what\s+was|tell\s+me|show\s+me)\s+(?:the|its|their)\s+"
+    r"(?P<thing>[a-z][a-z\s-]{1,40}?)\s+(?:for|of|on)\s+(?:[a-z]+\s+)?[A-Z0-9#]",
+    re.IGNORECASE,
+)
+#: "send the roads crew to SR-1", "send a technician out": people sent somewhere, no message
+_SENDS_PEOPLE = re.compile(
+    r"^\W*send\s+(?:(?:the|a|an|our|two|\d+)\s+)?(?:[a-z]+\s+){0,2}?"
+    r"(?:crews?|teams?|technicians?|techs?|engineers?|workers?|inspectors?|drivers?|"
+    r"officers?|plumbers?|electricians?|staff|someone|somebody)\b",
+    re.IGNORECASE,
+)
 _GENERIC_VERBS = _WEAK_VERBS | frozenset(
     stem(w) for w in "fetch retrieve load grab pull locate obtain look".split()
 )
@@ -9769,6 +9868,10 @@ def _value_before_its_input(
         value = match.group("quoted") or match.group("code")
         if match.group("code") and not re.search(r"[_\d]", value):
             continue  # "the sales calendar": no code
+        between = match.group("between") or ""
+        if match.group("code") and between.isalpha() and re.fullmatch(r"[A-Z]+-\d[\w-]*", value):
+            # ("for EV-3050 floor section": the record's code, then the section it names)
+            value = between
         literals[name] = json.dumps(value)
     return literals
 
@@ -10803,6 +10906,38 @@ def _listed_value_said(
     return _the_one_that_takes_it_first(ranked, takes)
 
 
+#: A web address or a domain written in a step: what a tool that fetches a page reads.
+_A_LINK = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|gov|edu|co)\b", re.I)
+
+
+def _no_page_without_a_link(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "look up the status of SR-7781": the best tool fetches a page by its address
+    (`fetch_url`), but the step writes no link, and another tool that matched every word it
+    did (`city311_request_status`: look, status) takes a code the step writes: that one."""
+    best = ranked[0][1]
+    if _A_LINK.search(text) or not _CODE_LITERAL.search(text):
+        return ranked
+    if not any(
+        name.lower() in ("url", "link", "uri") or str(schema.get("format", "")) == "uri"
+        for name in best.spec.required_inputs()
+        for schema in [best.spec.input_properties().get(name) or {}]
+        if isinstance(schema, dict)
+    ):
+        return ranked
+    same = [
+        pair
+        for pair in ranked[1:]
+        if best.matched
+        and set(best.matched) <= set(pair[1].matched)
+        and pair[1].spec.required_inputs()
+    ]
+    if not same:
+        return ranked
+    return [same[0], *(pair for pair in ranked if pair is not same[0])]
+
+
 def _thing_named_as_written(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -10811,6 +10946,7 @@ def _thing_named_as_written(
     written (`gym.member.get`): that one is the step's (the demo's user was looked up)."""
     if len(ranked) < 2:
         return ranked
+    ranked = _no_page_without_a_link(text, ranked)
     words = [stem(w) for w in re.findall(r"[a-z]+", _CODE_LITERAL.sub(" ", text.lower()))[1:]]
     best_id = {stem(w) for w in split_identifier(ranked[0][1].spec.id)}
     for word in words:
@@ -10878,12 +11014,29 @@ def _thing_described_as_written(
         if _describes(best, verb, thing) or thing in {stem(w) for w in split_identifier(best.id)}:
             continue
         describing = [pair for pair in ranked[1:] if _describes(pair[1].spec, verb, thing)]
-        if len(describing) == 1 and describing[0][0] >= ranked[0][0] * 0.2:
+        if len(describing) == 1 and (
+            describing[0][0] >= ranked[0][0] * 0.2
+            # ("email the resident that it's fixed": a description that starts with the
+            # step's verb and thing, "Email the resident who reported ...", however little
+            # else of the step it shares)
+            or _starts_by_doing(describing[0][1].spec, verb, thing)
+        ):
             return [
                 (ranked[0][0], describing[0][1]),
                 *(p for p in ranked if p is not describing[0]),
             ]
     return ranked
+
+
+def _starts_by_doing(spec: ToolSpec, verb: str, thing: str) -> bool:
+    """Whether `spec`'s description starts with `verb` (stemmed, as written) and `thing`:
+    "Email the resident who reported ..." for "email the resident"."""
+    found = _DESCRIBED_DOING.match(spec.description.strip())
+    return (
+        found is not None
+        and stem(found["verb"].lower()) == verb
+        and stem(found["thing"].lower()) == thing
+    )
 
 
 def _describes(spec: ToolSpec, verb: str, thing: str) -> bool:
@@ -11620,6 +11773,32 @@ _WHY_SAID_AFTER = re.compile(
     r"cannot|won't)\b[^.;!?,]*)(?=\s*(?:[.;!?]|$))",
     re.IGNORECASE,
 )
+
+
+#: "close SR-11800, tree removed by parks": what was done, and by whom, said last
+_DONE_BY_SAID_AFTER = re.compile(
+    r",\s+(?P<why>(?:the\s+)?[a-z]+\s+(?:(?:was|were|has\s+been|have\s+been)\s+)?"
+    r"[a-z]+ed\s+by\s+[^.;!?,]+)(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: Steps that end a record, whose reason may follow them after a comma
+_CLOSING = re.compile(r"^\W*(?:close|resolve|complete|finish|cancel|mark)\b", re.IGNORECASE)
+#: "are these emails valid? a@x.com, b@x.com, c@x.com": a question over a list after it
+_ARE_THESE_LISTED = re.compile(
+    r"(?P<lead>^|(?<=[.;!]\s))(?i:are)\s+(?i:these|the\s+following)\s+(?P<things>[a-z]+s)\s+"
+    r"(?P<state>(?i:valid|real|deliverable|in\s+stock|available))\s*\?\s*(?=\S+[,\s])"
+)
+
+
+def _why_said_after_closing(match: re.Match[str]) -> str:
+    """ "close SR-11800, tree removed by parks" -> "... because tree removed by parks": for a
+    step that closes a record, said with no comma of its own ("removed" was read as
+    deleting something)."""
+    start = max(match.string.rfind(stop, 0, match.start()) for stop in ".;!?\n") + 1
+    head = match.string[start : match.start()]
+    if "," in head or not _CLOSING.match(head):
+        return match[0]
+    return f" because {match['why']}"
 
 
 def _why_said_after(match: re.Match[str]) -> str:
@@ -12363,6 +12542,12 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
             rf"\b(?:of|for|on)\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})",
             action,
             re.IGNORECASE,
+        ) or re.search(
+            # ("status of SR-1001, SR-1002, SR-1003, SR-1004?": three or more, commas alone)
+            rf"\b(?:of|for|on)\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)"
+            rf"(?-i:(?P<list>{_A_CODE}(?:\s*,\s*{again}){{2,}}))(?![\w-])(?!\s*,?\s*(?:and|&|or)\b)",
+            action,
+            re.IGNORECASE,
         )
     if match is None:
         return []
@@ -12836,7 +13021,8 @@ def _address_literal(
 _CODE_SUFFIXES = ("id", "token", "code", "number", "sku", "ref", "reference", "tag")
 _NAMED_CODE = (
     # "order A-1001", "user id u_7", "the user by id u_77"
-    r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?\s*(?:#|:)?\s*"
+    # ("from Parts4U" is no part's code: a code written against the noun starts with a digit)
+    r"\b{noun}(?:\s+(?:(?:by|with)\s+)?(?:id|number|no\.?|code|token))?(?:\s*[#:]\s*|\s+|(?=\d))"
     # ("HS code 8471.30": a dot between digits goes on with the code)
     r"(?P<code>[A-Za-z0-9](?:[\w-]|\.(?=\d))*)"
 )
@@ -12944,6 +13130,35 @@ def _object_code(spec: ToolSpec, action: str, taken: dict[str, str]) -> dict[str
     ):
         return {}
     return {wanted[0]: json.dumps(match.group("code"))}
+
+
+#: The last word of an input that names who a thing comes from ("supplier", `vendor_name`).
+_SOURCE_NOUNS = frozenset({"supplier", "vendor", "seller", "wholesaler", "distributor"})
+#: "order 2 of ALT-5540 from Parts4U": a name (a capital, or a digit in it) after "from"
+_FROM_A_NAME = re.compile(
+    r"\bfrom\s+(?P<name>(?=[\w&.-]*[A-Z0-9])[A-Za-z0-9][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
+    r"(?=\s*(?:[,;.!?]|$|\b(?:and|then|by|for|at|on|before|after|if)\b))"
+)
+
+
+def _supplier_named_after_from(
+    properties: dict[str, Any], action: str | None, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "order 2 of ALT-5540 from Parts4U": the name written after "from" is the tool's
+    supplier (an input named for who a thing comes from), not asked of the run. "from the
+    supplier" names nobody."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and "string" in (schema_types(unwrap_nullable(schema)) or set())
+        and not unwrap_nullable(schema).get("enum")
+        and set(split_identifier(name)) & _SOURCE_NOUNS
+    ]
+    found = _FROM_A_NAME.findall(action or "")
+    if len(wanted) != 1 or len(found) != 1 or "@" in found[0]:
+        return {}
+    return {wanted[0]: json.dumps(found[0].rstrip(".-"))}
 
 
 def _field_values_said(
@@ -13130,7 +13345,11 @@ def _count_literals(
             if stem(word) in {stem(w) for w in split_identifier(name)} - _COUNT_PREFIXES:
                 literals[name] = number
                 break
-    units = _UNITS_COUNTED.search(said) or _count_of_a_kind(properties, said)
+    units = (
+        _UNITS_COUNTED.search(said)
+        or _count_of_a_kind(properties, said)
+        or _COUNT_OF_A_CODE.search(said)
+    )
     if units is not None:
         # "restock 3 units of SKU-1": how many, for the tool's quantity
         literals.update(
@@ -13204,6 +13423,11 @@ _UNITS_COUNTED = re.compile(
     r"sentences|words|characters|percent|people|members|users)\b)[a-z]{3,}s)\b"
 )
 _QUANTITY_INPUTS = frozenset({"quantity", "qty", "units", "count"})
+#: "order 2 of ALT-5540", "4 of part BRK-PAD-220": a number, then the code of what is counted
+_COUNT_OF_A_CODE = re.compile(
+    r"(?<![\w.$€£-])(?P<n>\d{1,4})\s+(?:x\s+)?(?:of\s+)?(?:(?:the\s+)?(?:part|sku|item)s?\s+)?"
+    r"#?(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Z])[A-Z0-9][A-Z0-9]*-[A-Z0-9-]*[A-Z0-9]\b"
+)
 #: "a sample of 12", "sample size 12": a word, then the number it is
 _COUNT_AFTER_ITS_NAME = re.compile(
     r"\b([a-z]+)\s+(?:size\s+)?(?:of\s+|:\s*)(\d{1,4})\b(?![.,]\d)", re.IGNORECASE

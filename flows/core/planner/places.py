@@ -103,7 +103,8 @@ PLACE_NAMED = re.compile(
 _NAMED = re.compile(
     # "for Germany", and "to Berlin, Germany": the country after its city
     # ("the consignee 'Golden Dragon Trading Co' (China)": the country in an aside)
-    r"(?:\b(?:for|in|to|from|into|within)\s+(?:the\s+)?|(?<=[a-z]),\s*|\((?=[A-Z][a-z]+\)))(?P<name>"
+    # ("Madrid 28013, Spain": after a postcode too)
+    r"(?:\b(?:for|in|to|from|into|within)\s+(?:the\s+)?|(?<=[a-z0-9]),\s*|\((?=[A-Z][a-z]+\)))(?P<name>"
     + "|".join(re.escape(name) for name in sorted(COUNTRY_CODES, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
@@ -192,7 +193,8 @@ def _countries_by_side(text: str, countries: list[str]) -> dict[str, str]:
 
 
 #: "..., San Francisco, CA 94103": a US state's postal code, then a ZIP code
-_STATE_AND_ZIP = re.compile(r",\s*(?P<code>[A-Z]{2})\s+\d{5}(?:-\d{4})?\b")
+#: ("Hood River OR 97031": the comma after the city left out)
+_STATE_AND_ZIP = re.compile(r"(?:,\s*|(?<=[a-z])\s+)(?P<code>[A-Z]{2})\s+\d{5}(?:-\d{4})?\b")
 _US_STATE_CODES = frozenset(
     region for country, region in REGION_CODES.values() if country == "US"
 )

@@ -117,7 +117,10 @@ _SAID_BELOW = re.compile(
     # ("this discharge note", "this customer email": a word may say what kind it is)
     r"|this\s+(?:[a-z-]+\s+)?(?:complaint|message|review|comment|feedback|email|note|text|"
     r"request|letter|paragraph|transcript|description|notes|report|article|statement|"
-    r"announcement|update))\b",
+    r"announcement|update)"
+    # ("summarise this and email it to x@y.com: '...'": a bare "this" that a step reading a
+    # text works on, before the next step)
+    r"|(?:summari[sz]e|classify|analy[sz]e|shorten|condense)\s+this(?=\s*(?:,|and\b|then\b|&)))\b",
     re.IGNORECASE,
 )
 _ENDING_QUOTE = re.compile(

@@ -1582,6 +1582,17 @@ _OBJECT_START = r"(?=(?:the|a|an|it|them|this|that|their|his|her|its|each|every|
 #: spec names it ("refund" is not "charge", "cancel" is not "create").
 _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
+        # ("issue a parking ticket to the car at 12 Pine St": a fine, no support ticket)
+        "fining someone (a parking or traffic ticket, a citation)",
+        re.compile(
+            r"\b(?:parking|speeding|traffic)\s+(?:tickets?|fines?|citations?|violations?)\b|"
+            r"\b(?:issue|give|write)\s+(?:(?:a|an|them|him|her)\s+){1,2}(?:fine|citation)s?\b",
+            re.IGNORECASE,
+        ),
+        # (as written: "parking" stems as the parks crew does)
+        frozenset({"=fine", "=fines", "=citation", "=citations", "=violation", "=violations"}),
+    ),
+    (
         "giving money back (a refund)",
         re.compile(
             r"\b(?:refund\w*|reimburs\w*|repay\w*|money\s+back|pay\s+(?:[\w']+\s+){0,3}back|"
@@ -2145,13 +2156,21 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
     return [
         missing
         for missing, exact, stemmed in asked
-        if (not words & stemmed or _only_bills(spec, missing.what))
-        and (not raw & exact or _only_bills(spec, missing.what))
+        if (not words & stemmed or _only_bills(spec, missing.what) or _pays_no_one(spec, missing))
+        and (not raw & exact or _only_bills(spec, missing.what) or _pays_no_one(spec, missing))
         # ("text the patient" for a tool whose `channel` is sms or email: a value it takes)
         and not _channels_listed(spec) & stemmed
         and not _spec_says_action(spec, missing.what)
+        and not (missing.what == _SMS and _TEXTS_SOMEONE.search(spec.description))
         and missing.phrase.lower() not in listed
     ]
+
+
+_SMS = "an SMS / text message"
+#: "Text the vehicle's owner a message ...": a description whose verb is texting someone
+_TEXTS_SOMEONE = re.compile(
+    r"^\s*(?:texts?|sms)\s+(?:or\s+[a-z]+\s+)?(?:the|a|an|their|its)\s+[a-z]", re.IGNORECASE
+)
 
 
 def _channels_listed(spec: ToolSpec) -> frozenset[str]:
@@ -2175,6 +2194,21 @@ def _only_bills(spec: ToolSpec, what: str) -> bool:
     return what.startswith("paying someone") and bool(
         _SENDS_AN_INVOICE.search(spec.description) or spec.id.rsplit(".", 1)[-1] == "invoice"
     )
+
+
+#: Words of a tool that moves money out: without one, a supplier or vendor it names is only
+#: where it orders from.
+_PAYING_WORDS = frozenset(
+    stem(w)
+    for w in "pay pays paid payment payments payout payouts wire transfer salary salaries "
+    "invoice invoices remit remittance disburse settle reimburse".split()
+)
+
+
+def _pays_no_one(spec: ToolSpec, missing: MissingCapability) -> bool:
+    """ "pay the supplier invoice for PO-5521" for a tool that orders parts from a supplier:
+    it names the supplier but pays nobody (an order was placed)."""
+    return missing.what.startswith("paying someone") and not _spec_words(spec) & _PAYING_WORDS
 
 
 def _spec_says_action(spec: ToolSpec, what: str) -> bool:
