@@ -27,9 +27,8 @@ from approvals.selectors import (
 )
 from flows.core.json_schemas import (
     Unresolvable,
-    error_path,
-    error_text,
     errors_by_path,
+    errors_found,
     schema_problem,
     schema_validator,
     unknown_fields,
@@ -186,11 +185,7 @@ def _check_object(value: Any, schema: dict[str, Any], what: str, field: str) -> 
             "invalid_form", f"the {what} schema is broken: {exc}"
         ) from None
     if errors:
-        found = [
-            {"path": error_path(error) or f"({field})", "message": error_text(error)}
-            for error in errors
-        ]
-        said = "; ".join(f"at {f['path']}: {f['message']}" for f in found)
+        found, said = errors_found(errors, f"({field})")
         raise RunServiceError(
             "invalid_form",
             f"the {what} is invalid {said}",

@@ -82,6 +82,15 @@ def errors_by_path(
     return errors[:MAX_ERRORS]
 
 
+def errors_found(
+    errors: list[jsonschema.ValidationError], whole: str
+) -> tuple[list[dict[str, str]], str]:
+    """Each error as `{path, message}` (`whole` names the value itself), and all of them
+    said in one line: "at amount: ...; at on: ...". """
+    found = [{"path": error_path(e) or whole, "message": error_text(e)} for e in errors]
+    return found, "; ".join(f"at {f['path']}: {f['message']}" for f in found)
+
+
 def error_text(error: jsonschema.ValidationError) -> str:
     """What is wrong, in words a person can act on (jsonschema's, except for short lists)."""
     if error.validator == "minItems" and isinstance(error.validator_value, int):

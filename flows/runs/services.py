@@ -21,9 +21,8 @@ from flows.core.ir import Flow as IrFlow
 from flows.core.ir import parse_flow
 from flows.core.json_schemas import (
     Unresolvable,
-    error_path,
-    error_text,
     errors_by_path,
+    errors_found,
     schema_validator,
     unknown_fields,
     with_required_lists,
@@ -108,8 +107,7 @@ def _check_input(flow: IrFlow, run_input: Any, *, index: int | None = None) -> d
             f"the flow's input_schema is not a usable JSON Schema: {exc}".split("\n")[0],
         ) from None
     if errors:
-        found = [{"path": error_path(e) or "(input)", "message": error_text(e)} for e in errors]
-        said = "; ".join(f"at {f['path']}: {f['message']}" for f in found)
+        found, said = errors_found(errors, "(input)")
         raise RunServiceError(
             "invalid_input",
             f"{which} does not fit the flow's input_schema {said}",
