@@ -1098,27 +1098,30 @@ _FOR_APPROVAL = (
     r"\s+for\s+(?:(?:an?|the|their|his|her|final)\s+)?"
     r"(?:approval|sign[- ]?off|authori[sz]ation|(?:a\s+)?go-ahead)\b"
 )
+#: The word after a department that says it is one: "the finance team", "the managers
+#: group", "the legal department"
+_UNIT = "(?:team|group|department)"
 _ASSIGNEE_PATTERNS = (
     re.compile(
         r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
         # ("have a finance manager approve": finance's manager)
-        r"(?P<who>[a-z]+)(?:\s+(?:team|group|department|leads?|managers?))?\s+(?:to\s+)?(?:approv|sign|authori|review)",
+        rf"(?P<who>[a-z]+)(?:\s+(?:{_UNIT}|leads?|managers?))?\s+(?:to\s+)?(?:approv|sign|authori|review)",
         re.IGNORECASE,
     ),
     # "ask a manager for approval", "get finance for sign-off"
     re.compile(
         r"\b(?:ask|get|request|go\s+to)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>[a-z]+)"
-        r"(?:\s+(?:team|group|department|leads?))?\s+for\s+(?:an?\s+|their\s+|the\s+)?(?:approv|sign|authori)",
+        rf"(?:\s+(?:{_UNIT}|leads?))?\s+for\s+(?:an?\s+|their\s+|the\s+)?(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
     re.compile(
         # ("a finance manager must approve": finance's manager, as above)
-        r"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>(?!(?:team|group|department)\s)[a-z]+)(?:\s+(?:team|group|department|leads?|managers?))?\s+(?:must|should|"
+        rf"\b(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>(?!{_UNIT}\s)[a-z]+)(?:\s+(?:{_UNIT}|leads?|managers?))?\s+(?:must|should|"
         r"has\s+to|have\s+to|needs?\s+to|to|will)\s+(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?P<who>(?!(?:team|group|department)\s)[a-z]+)(?:\s+leads?(?=(?:'s)?\s))?(?:'s)?(?:\s+(?:team|group|department))?\s+"
+        rf"\b(?P<who>(?!{_UNIT}\s)[a-z]+)(?:\s+leads?(?=(?:'s)?\s))?(?:'s)?(?:\s+{_UNIT})?\s+"
         r"(?:approval|sign[- ]?off|ok|okay|go-ahead)\b",
         re.IGNORECASE,
     ),
@@ -1128,13 +1131,13 @@ _ASSIGNEE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:the\s+|a\s+|an\s+)?(?P<who>(?!(?:team|group|department)\s)[a-z]+)(?:\s+(?:team|group|department|leads?))?\s+"
+        rf"\b(?:the\s+|a\s+|an\s+)?(?P<who>(?!{_UNIT}\s)[a-z]+)(?:\s+(?:{_UNIT}|leads?))?\s+"
         r"(?:approves|signs\s+off)\b",
         re.IGNORECASE,
     ),
     # "send it to a manager for approval", "forward the refund to finance for sign-off"
     re.compile(
-        rf"{_SENT_FOR_APPROVAL_TO}(?P<who>[a-z]+)(?:\s+(?:team|group|department|leads?))?{_FOR_APPROVAL}",
+        rf"{_SENT_FOR_APPROVAL_TO}(?P<who>[a-z]+)(?:\s+(?:{_UNIT}|leads?))?{_FOR_APPROVAL}",
         re.IGNORECASE,
     ),
 )
@@ -4742,14 +4745,14 @@ def strip_approval_phrase(text: str) -> str:
     cleaned = re.sub(
         r"\b(?:ask|have|let|get)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|their\s+|your\s+)?"
         r"(?:\w+'s\s+)?"
-        r"(?:(?:two|three|four|five|both|\d+)\s+)?\w+(?:\s+(?:team|group|department))?\s+"
+        rf"(?:(?:two|three|four|five|both|\d+)\s+)?\w+(?:\s+{_UNIT})?\s+"
         r"(?:to\s+)?(?:approve|sign\s+off(?:\s+on)?|authori[sz]e)\b",
         " ",
         cleaned,
         flags=re.IGNORECASE,
     )
     cleaned = re.sub(
-        rf"{_SENT_FOR_APPROVAL_TO}[a-z]+(?:\s+(?:team|group|department|leads?))?{_FOR_APPROVAL}",
+        rf"{_SENT_FOR_APPROVAL_TO}[a-z]+(?:\s+(?:{_UNIT}|leads?))?{_FOR_APPROVAL}",
         " ",
         cleaned,
         flags=re.IGNORECASE,
