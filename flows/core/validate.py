@@ -76,6 +76,7 @@ ISSUE_CODES: dict[str, str] = {
     "missing_input": "a required tool input is not supplied",
     "unknown_input": "an input the tool does not accept",
     "type_mismatch": "an expression whose inferred type does not fit its target",
+    "operand_types": "an operator given values CEL cannot combine (it never converts types)",
     "unknown_field": "an expression reads a field the value's schema does not have",
     "expression_error": "an expression that does not compile or exceeds the cost limits",
     "undefined_local": "item/index outside a map input, source outside a join",
@@ -701,6 +702,7 @@ class _Checker:
                 )
             try:
                 self._check_site_type(node, site)
+                self._check_operands(node, site)
                 self._check_fields(node, site)
             except RecursionError:  # a chain of selects or indexes deeper than Python recurses
                 self.add(
@@ -712,6 +714,16 @@ class _Checker:
                     hint="Split the expression across value nodes.",
                 )
         return dead
+
+    def _check_operands(self, node: Node, site: ExpressionSite) -> None:
+        for problem, hint in operand_problems(site.source, self._scope(node, site)):
+            self.add(
+                "operand_types",
+                f"Node `{node.id}` field `{site.field}`: {problem}.",
+                node=node.id,
+                field=site.field,
+                hint=hint,
+            )
 
     def _check_fields(self, node: Node, site: ExpressionSite) -> None:
         """Each `x.field` read names a field of x's schema, when that schema lists its
@@ -1664,6 +1676,220 @@ def _chain(
             ) else (child,):
                 best = max(best, _chain(sub, scope, source), key=lambda c: (c[0], c[1]))
     return best
+
+
+# --- operands CEL cannot combine -----------------------------------------------------------
+#
+# CEL never converts between types: `"Total: " + order.total` and `price * 1.1` with a whole
+# `price` fail when the run reaches them. A JSON "number" arrives as CEL's int when it is
+# whole (6000) and as its double otherwise (6000.5), so arithmetic on one only works for
+# every value once it is wrapped in double().
+
+_ARITHMETIC_VERB = {"+": "adds", "-": "subtracts", "*": "multiplies", "/": "divides",
+                    "%": "takes the remainder of"}
+_ORDERING = frozenset({"<", "<=", ">", ">="})
+#: A bool that says a value of each type is there, for an operand `&&` or `!` was given.
+_TRUTH = {"string": '{} != ""', "integer": "{} != 0", "number": "{} != 0.0",
+          "array": "size({}) > 0", "object": "size({}) > 0"}
+
+
+def operand_problems(
+    source: str, scope: Mapping[str, JsonSchema | None]
+) -> list[tuple[str, str]]:
+    """(what is wrong, how to fix it) for each operator in `source` whose operands' types,
+    as far as they are known, CEL cannot combine at run time."""
+    try:
+        tree = _Parser(source).parse()
+        problems: list[tuple[str, str]] = []
+        _walk_operands(tree, scope, problems)
+    except (_Unparsable, RecursionError):
+        return []
+    return list(dict.fromkeys(problems))
+
+
+def _walk_operands(
+    tree: Any, scope: Mapping[str, JsonSchema | None], problems: list[tuple[str, str]]
+) -> None:
+    if not isinstance(tree, tuple) or not tree or not isinstance(tree[0], str):
+        return
+    kind = tree[0]
+    if kind == "call" and tree[1] is not None and tree[2] in _BINDING_MACROS:
+        args = tree[3]
+        self_scope = scope
+        if args and args[0][0] == "ident":
+            base = _infer(tree[1], scope)
+            items = base.get("items") if base and _types(base) == {"array"} else None
+            self_scope = {**scope, args[0][1]: items if isinstance(items, dict) else None}
+        _walk_operands(tree[1], scope, problems)
+        for argument in args[1:]:
+            _walk_operands(argument, self_scope, problems)
+        return
+    if kind == "arith":
+        _check_arithmetic(tree[1], tree[2], tree[3], scope, problems)
+    elif kind == "rel":
+        _check_relation(tree[1], tree[2], tree[3], scope, problems)
+    elif kind in {"logic", "not", "cond"}:
+        operands = tree[2:] if kind == "logic" else tree[1:2]
+        for operand in operands:
+            types = _types(_infer(operand, scope))
+            if types is not None and len(types) == 1 and types != {"boolean"}:
+                what = "`!`" if kind == "not" else (
+                    "a condition (`? :`)" if kind == "cond" else f"`{tree[1]}`")
+                text, json_type = _operand_text(operand), next(iter(types))
+                problems.append((
+                    f"{what} needs a bool, and `{text}` is {_a(json_type)}",
+                    "Compare it to make a bool: `" + _TRUTH.get(json_type, "{} != null").format(
+                        text) + "`.",
+                ))
+    for part in tree[1:]:
+        for child in part if isinstance(part, list) else [part]:
+            if isinstance(child, tuple) and child and isinstance(child[0], tuple):
+                for sub in child:  # a map literal's (key, value) pairs
+                    _walk_operands(sub, scope, problems)
+            else:
+                _walk_operands(child, scope, problems)
+
+
+def _check_arithmetic(
+    operator: str,
+    left: tuple[Any, ...],
+    right: tuple[Any, ...],
+    scope: Mapping[str, JsonSchema | None],
+    problems: list[tuple[str, str]],
+) -> None:
+    left_type, right_type = _single_type(left, scope), _single_type(right, scope)
+    verb = _ARITHMETIC_VERB[operator]
+    texts = (_operand_text(left), _operand_text(right))
+    if operator == "+" and "array" in (left_type, right_type):
+        other = right_type if left_type == "array" else left_type
+        if other in {"string", "integer", "number", "boolean"}:
+            problems.append((
+                f"`{texts[0]} + {texts[1]}` adds a list and {_a(other)}",
+                "Put the value in a list to append it: `list + [value]`.",
+            ))
+        return
+    if operator == "+" and "string" in (left_type, right_type):
+        other, other_text = (right_type, texts[1]) if left_type == "string" else (
+            left_type, texts[0])
+        if other not in (None, "string"):
+            problems.append((
+                f"`{texts[0]} + {texts[1]}` adds a string and {_a(other)}; CEL never "
+                "converts between types",
+                f"Convert it to a string: `string({other_text})`.",
+            ))
+        return
+    for operand, operand_type, text in ((left, left_type, texts[0]), (right, right_type, texts[1])):
+        calls = operand[0] == "call"  # timestamp() and duration() read as strings here
+        if operand_type in {"boolean", "array", "object", "null"} or (
+            operand_type == "string" and not calls and operator != "+"
+        ):
+            problems.append((
+                f"`{texts[0]} {operator} {texts[1]}` {verb} {_a(operand_type or '')} "
+                f"(`{text}`)",
+                "Arithmetic takes numbers: convert it with int(...) or double(...).",
+            ))
+            return
+    kinds = (_numeric_kind(left, scope), _numeric_kind(right, scope))
+    if None in kinds:
+        return
+    if set(kinds) == {"int", "double"}:
+        whole = texts[kinds.index("int")]
+        literal = (left, right)[kinds.index("int")][0] == "lit"
+        problems.append((
+            f"`{texts[0]} {operator} {texts[1]}` mixes an int (`{whole}`) with a double; CEL "
+            "never converts between them",
+            f"Write `{whole}.0`." if literal and whole.isdigit() else
+            f"Convert the int: `double({whole})`.",
+        ))
+    elif "number" in kinds and not (kinds == ("number", "number") and texts[0] == texts[1]):
+        loose = texts[kinds.index("number")]
+        problems.append((
+            f"`{texts[0]} {operator} {texts[1]}`: `{loose}` is a JSON number, which arrives "
+            "as an int when it is whole (6000) and as a double otherwise (6000.5), and CEL "
+            "never mixes the two, so this fails for some values",
+            f"Make both sides doubles: `double({loose})`, and write whole literals as `2.0`.",
+        ))
+
+
+def _check_relation(
+    operator: str,
+    left: tuple[Any, ...],
+    right: tuple[Any, ...],
+    scope: Mapping[str, JsonSchema | None],
+    problems: list[tuple[str, str]],
+) -> None:
+    if operator not in _ORDERING and operator not in {"==", "!="}:
+        return
+    types = (_single_type(left, scope), _single_type(right, scope))
+    numeric = {"integer", "number"}
+    if None in types or "null" in types or types[0] == types[1] or set(types) <= numeric:
+        return
+    texts = (_operand_text(left), _operand_text(right))
+    if operator in _ORDERING:
+        if {"string", "boolean"} & set(types) or set(types) & {"array", "object"}:
+            problems.append((
+                f"`{texts[0]} {operator} {texts[1]}` orders {_a(types[0] or '')} against "
+                f"{_a(types[1] or '')}; CEL never converts between types",
+                "Convert one side: `int(x)` or `double(x)` for a number held as text.",
+            ))
+        return
+    if set(types) <= {"string", "boolean", *numeric}:
+        outcome = "false" if operator == "==" else "true"
+        problems.append((
+            f"`{texts[0]} {operator} {texts[1]}` compares {_a(types[0] or '')} with "
+            f"{_a(types[1] or '')}, so it is always {outcome}",
+            "Compare values of one type: quote the number (`\"200\"`), or convert "
+            "the text with `int(x)`.",
+        ))
+
+
+def _single_type(tree: tuple[Any, ...], scope: Mapping[str, JsonSchema | None]) -> str | None:
+    types = _types(_infer(tree, scope))
+    return next(iter(types)) if types is not None and len(types) == 1 else None
+
+
+def _numeric_kind(tree: tuple[Any, ...], scope: Mapping[str, JsonSchema | None]) -> str | None:
+    """"int" or "double" when CEL's type is certain, "number" for a JSON number that may be
+    either, None when not known to be a number."""
+    kind = tree[0]
+    if kind == "lit":
+        return {"integer": "int", "number": "double"}.get(tree[1])
+    if kind == "neg":
+        return _numeric_kind(tree[1], scope)
+    if kind == "call":
+        if tree[1] is None and tree[2] == "dyn" and len(tree[3]) == 1:
+            return _numeric_kind(tree[3][0], scope)
+        if tree[1] is None:
+            return {"double": "double", "int": "int", "size": "int"}.get(tree[2])
+        return "int" if tree[2] in _INTEGER_METHODS else None
+    if kind in {"arith", "cond"}:
+        left, right = tree[2:4]
+        kinds = {_numeric_kind(left, scope), _numeric_kind(right, scope)}
+        return kinds.pop() if len(kinds) == 1 and kinds <= {"int", "double"} else None
+    types = _types(_infer(tree, scope))
+    return {"integer": "int", "number": "number"}.get(next(iter(types))) if (
+        types is not None and len(types) == 1) else None
+
+
+def _operand_text(tree: tuple[Any, ...]) -> str:
+    if tree[0] == "lit":
+        value = tree[2]
+        if tree[1] == "string":
+            return json.dumps(value) if isinstance(value, str) else '"…"'  # escapes kept out
+        return "null" if value is None else str(value).lower() if tree[1] == "boolean" else (
+            repr(value))
+    if tree[0] == "call" and tree[1] is None:
+        return f"{tree[2]}({', '.join(_operand_text(argument) for argument in tree[3])})"
+    if tree[0] == "neg":
+        return f"-{_operand_text(tree[1])}"
+    text = _tree_text(tree)
+    return text if text != "a list" or tree[0] == "list" else "…"
+
+
+def _a(json_type: str) -> str:
+    words = {"integer": "an int", "number": "a number", "string": "a string",
+             "boolean": "a bool", "array": "a list", "object": "a map", "null": "null"}
+    return words.get(json_type, "a value")
 
 
 #: CEL macros whose first argument names a variable bound in the others.

@@ -38,8 +38,11 @@ Node types (every node has "id" (snake_case, unique), "type", optional "title",
 Expressions are CEL (Common Expression Language). Root names: `input` (the run input) and the
 ids of other nodes (their outputs). Examples: `input.email`, `check_email.valid`,
 `size(input.items) > 0`, `order.total >= 500.0`, `"Hello " + input.name`, `!check.valid`.
-String literals use double quotes. A reference to a node makes the node run after it; nodes
-with no dependency between them run in parallel.
+String literals use double quotes. CEL never converts between types: join text and a number
+with `"Total: " + string(order.total)`, and do arithmetic on a JSON number in doubles,
+`double(input.amount) * 1.1` (a whole amount arrives as an int, which CEL will not multiply
+by 1.1). A reference to a node makes the node run after it; nodes with no dependency between
+them run in parallel.
 
 Rules:
 - Use only tools from the catalogue, and give every required input.
