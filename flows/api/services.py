@@ -21,6 +21,8 @@ from rest_framework.authtoken.models import Token
 from approvals.selectors import groups_to_name, users_to_name
 from flows.api.errors import ApplicationError
 from flows.api.selectors import flow_get_for_edit
+from flows.core.ir import parse_flow
+from flows.core.optional_inputs import optional_input_warnings
 from flows.core.validate import ValidationIssue, validate_flow
 from flows.models import Flow, FlowVersion, PlanRequest
 from tools_registry.access import tools_refused, user_catalog
@@ -51,7 +53,16 @@ def ir_validate(*, ir: Any, user: Any = None) -> list[ValidationIssue]:
 
 def ir_warnings(*, ir: Any, user: Any) -> list[ValidationIssue]:
     """What may stop a valid IR from finishing as meant, though it runs."""
-    return [*_model_warnings(ir), *_assignee_warnings(ir=ir, user=user)]
+    return [*_model_warnings(ir), *_input_warnings(ir), *_assignee_warnings(ir=ir, user=user)]
+
+
+def _input_warnings(ir: Any) -> list[ValidationIssue]:
+    """A read of a run input that may be left out (`optional_inputs`)."""
+    try:
+        flow = parse_flow(ir)
+    except (ValueError, TypeError):  # not an IR: its errors say so
+        return []
+    return list(optional_input_warnings(flow))
 
 
 def _model_warnings(ir: Any) -> list[ValidationIssue]:

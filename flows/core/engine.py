@@ -66,7 +66,7 @@ from flows.core.ir import (
     ToolNode,
     ValueNode,
 )
-from flows.core.json_schemas import Unresolvable, schema_validator
+from flows.core.json_schemas import Unresolvable, schema_validator, with_defaults
 from flows.core.slots import Slots
 from flows.core.tools import Tool, ToolCatalog, ToolContext, ToolError
 
@@ -465,9 +465,12 @@ class _Execution:
         self.sink_emit = sink.emit
         self.resumed = checkpoint is not None
         self.checkpoint = checkpoint or Checkpoint(run_id=run_id, input=run_input or {})
-        self.values: dict[str, Any] = {"input": self.checkpoint.input}
+        # A field the person left out reads as its schema's default (and the run's start
+        # event shows it so), on the first start and on every resume alike.
+        run_input = with_defaults(compiled.flow.input_schema, self.checkpoint.input)
+        self.values: dict[str, Any] = {"input": run_input}
         #: The size of each value in `values` (the cost estimate reads them).
-        self.sizes: dict[str, Size] = {"input": measure(self.checkpoint.input)}
+        self.sizes: dict[str, Size] = {"input": measure(run_input)}
         self.budgets: dict[str, NodeBudget] = {}
         self.status: dict[str, str] = {}
         self.rejected: set[str] = set()
@@ -531,7 +534,7 @@ class _Execution:
         if self.resumed:
             self.emit(ev.RUN_RESUMED, data={"decisions": sorted(decisions)})
         else:
-            self.emit(ev.RUN_STARTED, data={"input": self.checkpoint.input})
+            self.emit(ev.RUN_STARTED, data={"input": self.values["input"]})
         self.checkpoint.status = "running"
         for node_id, decision in decisions.items():
             await self._decide(node_id, decision)

@@ -11,6 +11,7 @@ never retrieves anything, whatever slipped past.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -226,3 +227,28 @@ def _has_nested_ids(value: Any, *, top: bool) -> bool:
     if isinstance(value, list):
         return any(_has_nested_ids(item, top=False) for item in value)
     return False
+
+
+def with_defaults(schema: Any, value: Any) -> Any:
+    """`value` with the `default` its schema gives each property it leaves out, at any depth
+    of the objects it has, so a run reads an input left empty as the flow's author said it
+    should read. The same object back when nothing was missing."""
+    if not isinstance(schema, dict) or not isinstance(value, dict):
+        return value
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return value
+    filled: dict[str, Any] | None = None
+    for name, sub in properties.items():
+        if not isinstance(sub, dict):
+            continue
+        if name in value:
+            inner = with_defaults(sub, value[name])
+            if inner is not value[name]:
+                filled = filled if filled is not None else dict(value)
+                filled[name] = inner
+        elif "default" in sub:
+            filled = filled if filled is not None else dict(value)
+            filled[name] = copy.deepcopy(sub["default"])
+    return value if filled is None else filled
+

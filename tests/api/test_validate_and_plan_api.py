@@ -32,6 +32,36 @@ def test_validate_a_valid_ir(api: APIClient, valid_ir: dict[str, Any]) -> None:
     assert response.json() == {"valid": True, "errors": [], "warnings": []}
 
 
+def test_validate_warns_of_a_read_of_an_input_a_run_may_leave_out(
+    api: APIClient, valid_ir: dict[str, Any]
+) -> None:
+    valid_ir["input_schema"]["required"] = []
+
+    body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
+
+    assert body["valid"] is True, body["errors"]
+    assert [(w["code"], w["node"], w["field"]) for w in body["warnings"]] == [
+        ("optional_input", "check", "inputs.email")
+    ]
+    valid_ir["input_schema"]["properties"]["email"]["default"] = "ops@example.com"
+    body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
+    assert body["warnings"] == []
+
+
+def test_validate_refuses_operands_cel_cannot_combine(
+    api: APIClient, valid_ir: dict[str, Any]
+) -> None:
+    valid_ir["nodes"][1]["value"] = {"valid": '"Valid: " + check.valid'}
+
+    body = api.post("/api/v1/validate/", {"ir": valid_ir}, format="json").json()
+
+    assert body["valid"] is False
+    [error] = body["errors"]
+    assert (error["code"], error["node"], error["field"]) == (
+        "operand_types", "result", "value.valid")
+    assert "string(check.valid)" in error["hint"]
+
+
 def test_validate_warns_of_an_approval_naming_a_group_or_user_that_does_not_exist(
     api: APIClient, valid_ir: dict[str, Any], make_user: Callable[..., User]
 ) -> None:

@@ -1447,27 +1447,17 @@ class FlowBuilder:
             )
 
     def _inputs_every_run_reads(self) -> list[str]:
-        """Run input fields that a step every run takes passes as a required input of its
-        tool ("send_email.to = input.email", where the lookup before it took the email as
-        one of two ways to find the user): optional, the run would fail at that step."""
-        in_arms = {
-            member
-            for node in self.nodes
-            if node.get("type") == "branch"
-            for arm in ("then", "else")
-            for member in node.get(arm) or []
-        }
+        """Run input fields a step passes to its tool ("send_email.to = input.email", where
+        the lookup before it took the email as one of two ways to find the user;
+        "lookup_user.email = input.email", an input the tool itself may go without; a reply
+        on one arm of a branch): optional, a run started without one would fail at that
+        step, or on the arm that reads it."""
         read = []
         for node in self.nodes:
-            info = self.info.get(node["id"])
-            if node.get("type") != "tool" or node.get("when") or node["id"] in in_arms:
+            if node.get("type") not in ("tool", "map"):
                 continue
-            if info is None or info.spec is None:
-                continue
-            for name in info.spec.required_inputs():
-                said = re.fullmatch(
-                    r"input\.([a-z_][a-z0-9_]*)", str((node.get("inputs") or {}).get(name, ""))
-                )
+            for source in (node.get("inputs") or {}).values():
+                said = re.fullmatch(r"input\.([a-z_][a-z0-9_]*)", str(source))
                 if said is not None and said.group(1) in self.input_properties:
                     read.append(said.group(1))
         return read
