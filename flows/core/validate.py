@@ -1804,9 +1804,8 @@ def _check_arithmetic(
     elif "number" in kinds and not (kinds == ("number", "number") and texts[0] == texts[1]):
         loose = texts[kinds.index("number")]
         problems.append((
-            f"`{texts[0]} {operator} {texts[1]}`: `{loose}` is a JSON number, which arrives "
-            "as an int when it is whole (6000) and as a double otherwise (6000.5), and CEL "
-            "never mixes the two, so this fails for some values",
+            f"`{texts[0]} {operator} {texts[1]}` fails for some values: `{loose}` is a JSON "
+            "number, an int when whole (6000) and a double otherwise, and CEL never mixes them",
             f"Make both sides doubles: `double({loose})`, and write whole literals as `2.0`.",
         ))
 
