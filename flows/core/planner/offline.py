@@ -11719,6 +11719,9 @@ def _order_lines_written(
 ) -> dict[str, str]:
     """ "Check stock for 2x LAMP-3 and 1x DESK-9": the lines the step writes, for an input
     that is a list of lines with a SKU and a quantity, rather than lines asked of the run."""
+    # ("3 units of SKU WIDGET-1": the word "SKU" before the code names what it is; read here
+    # alone, as the lines of such an input: a tool that takes one sku reads it its own way)
+    text = _SKU_NAMED.sub("", text)
     lines = [
         {
             "sku": match["sku"] or match["sku2"] or match["sku3"],
@@ -11741,6 +11744,8 @@ def _order_lines_written(
 
 
 _SKU = r"(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*)"
+#: "SKU WIDGET-1", "sku MUG-01": the word that says a code is a SKU, before the code
+_SKU_NAMED = re.compile(rf"\b(?i:sku)\s+(?={_SKU})")
 _SKUS = rf"{_SKU}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_SKU})*"
 #: "stock for SKU-1 and SKU-2", "is SKU-7 in stock", "are A-1, B-2 available": codes whose
 #: stock is asked, with no count

@@ -1,0 +1,34 @@
+"""The offline planner on limits earlier rounds left open (`evals/planner_open`, and those
+named in their notes): each test states a request planned wrong or refused before its rule
+(in other words than the case's), and what it plans now."""
+
+from __future__ import annotations
+
+import json
+
+from flows.core.ir import MapNode, ToolNode
+from tests.planner.offline_plans import plan
+from tests.planner.registered import demo_catalog_with, eval_catalog, steps
+
+
+def _tools(flow) -> list[str]:
+    return [node.tool for node in flow.nodes if isinstance(node, ToolNode | MapNode)]
+
+
+def test_the_lines_of_a_stock_check_said_with_the_word_sku():
+    # "check stock for 3 units of SKU WIDGET-1": the items were asked of the run
+    flow = plan(
+        "check stock for 4 units of SKU LAMP-3 and 1 unit of SKU DESK-9", demo_catalog_with([])
+    )
+    assert json.loads(steps(flow)["check_inventory"]["items"]) == [
+        {"sku": "LAMP-3", "quantity": 4},
+        {"sku": "DESK-9", "quantity": 1},
+    ]
+
+
+def test_a_tool_that_takes_one_sku_still_reads_it_after_the_word_sku():
+    # (the rule above read in the order-line pattern took "2 units of SKU MUG-01" as lines
+    # and lost the restock's sku and quantity)
+    flow = plan("restock 5 units of SKU CUP-22", eval_catalog("registered_round5_returns.json"))
+    inputs = steps(flow)["inventory_restock"]
+    assert inputs == {"sku": '"CUP-22"', "quantity": "5"}
