@@ -32,3 +32,13 @@ def test_a_tool_that_takes_one_sku_still_reads_it_after_the_word_sku():
     flow = plan("restock 5 units of SKU CUP-22", eval_catalog("registered_round5_returns.json"))
     inputs = steps(flow)["inventory_restock"]
     assert inputs == {"sku": '"CUP-22"', "quantity": "5"}
+
+
+def test_a_ticket_about_a_quoted_text_says_it():
+    # 'open a ticket about "printer on floor 3 is jammed"': the subject and the body were
+    # asked of the run
+    inputs = steps(
+        plan("raise a ticket regarding 'the VPN drops every hour'", demo_catalog_with([]))
+    )["create_ticket"]
+    assert inputs["subject"] == '"the VPN drops every hour"'
+    assert inputs["body"] == '"the VPN drops every hour"'

@@ -4775,6 +4775,8 @@ def strip_approval_phrase(text: str) -> str:
 _LABEL_VERBS = {"titled": "title", "entitled": "title", "headed": "title", "subjected": "subject",
                 "called": "name", "named": "name"}  # fmt: skip
 _SAYING = re.compile(r"saying|reading|that\s+says", re.IGNORECASE)
+#: "a ticket about '...'": the words that say what a quote after them is the topic of
+_ABOUT = frozenset({"about", "regarding", "concerning"})
 _SAID_TO_YOU = {"their": "your", "theirs": "yours", "they're": "you're", "they": "you",
                 "them": "you", "themselves": "yourselves"}  # fmt: skip
 _TO_THEM = re.compile(r"\b(?:their|theirs|they're|they|them|themselves)\b", re.IGNORECASE)
@@ -4848,6 +4850,9 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
             or (label in _MESSAGE_LEADS and label not in _FIELD_LABELS)
             # ("text her 'welcome' at +1 415 ...": said to whom the message goes)
             or (label in ("them", "him", "her", "me", "us") and lead in _MESSAGE_LEADS)
+            # ('open a ticket about "printer on floor 3 is jammed"': what it is about, as
+            # written, is what it says)
+            or label in _ABOUT
         ):
             # "email the customer saying '...'", 'post "Deploy finished" to #ops': what
             # the message says
