@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from flows.core.ir import MapNode, ToolNode
 from tests.planner.offline_plans import plan
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
@@ -42,3 +44,41 @@ def test_a_ticket_about_a_quoted_text_says_it():
     )["create_ticket"]
     assert inputs["subject"] == '"the VPN drops every hour"'
     assert inputs["body"] == '"the VPN drops every hour"'
+
+
+CITY311 = "registered_round15_city311.json"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "category"),
+    [("report graffiti at 12 Birch Rd", "graffiti"), ("report a noise at 12 Birch Rd", "noise")],
+)
+def test_a_thing_reported_opens_the_record_that_lists_it(prompt, category):
+    # "report a pothole at 1400 Elm St": 'report' is no word of opening a request, and
+    # 'pothole' only a value its category lists, so the step was refused
+    inputs = steps(plan(prompt, eval_catalog(CITY311)))["city311_request_create"]
+    assert inputs["category"] == f'"{category}"'
+    assert inputs["address"] == '"12 Birch Rd"'
+
+
+def test_a_thing_named_with_no_verb_opens_the_record_that_lists_it():
+    # "streetlight out at the corner of 5th and Main, reported by ...": refused (no verb)
+    flow = plan(
+        "graffiti on the underpass at 40 Mill Lane, reported by kai@mail.com",
+        eval_catalog(CITY311),
+    )
+    inputs = steps(flow)["city311_request_create"]
+    assert inputs["category"] == '"graffiti"'
+    assert inputs["reporter_email"] == '"kai@mail.com"'
+
+
+def test_how_big_a_thing_is_said_last_describes_it():
+    # ", about 2 feet wide in the right lane" was a step no tool does
+    inputs = steps(
+        plan(
+            "open a pothole request at 7 Ash St, roughly 40 cm across near the bus stop, then "
+            "email roads@city.gov",
+            eval_catalog(CITY311),
+        )
+    )["city311_request_create"]
+    assert inputs["description"] == '"roughly 40 cm across near the bus stop"'

@@ -665,6 +665,8 @@ class FlowBuilder:
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
+        # "report a pothole at 1400 Elm St, about 2 feet wide ...": how big, said last
+        text = _SIZE_SAID_AFTER.sub(self._size_described, text)
         # "are these emails valid? a@x.com, b@x.com": a check of each listed after it
         text = _ARE_THESE_LISTED.sub(r"\g<lead>check these \g<things> are \g<state>: ", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
@@ -1201,6 +1203,16 @@ class FlowBuilder:
             f"{match['lead']}Look up each of these {noun}s: {', '.join(names)}. "
             f"{match['step'][:1].upper()}{match['step'][1:]} to each one"
         )
+
+    def _size_described(self, match: re.Match[str]) -> str:
+        """ "report a pothole at 1400 Elm St, about 2 feet wide in the right lane": how big
+        the thing is describes it, for a tool that takes a description (the words were a
+        step no tool does)."""
+        if not any(
+            _DESCRIPTION_INPUTS & set(spec.input_properties()) for spec in self.specs.values()
+        ):
+            return match[0]
+        return f' with the description "{match["size"].strip()}"'
 
     def _made_is_created(self, match: re.Match[str]) -> str:
         """ "make a ticket for billing": a ticket created, when a tool creates that thing
@@ -3994,7 +4006,35 @@ class FlowBuilder:
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         ranked = _thing_named_as_written(text, ranked)
         ranked = self._record_the_code_names(text, ranked)
+        ranked = self._problem_reported(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
+
+    def _problem_reported(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "report a pothole at 1400 Elm St", "streetlight out at the corner of 5th and
+        Main": a step that reports a thing, or names it with no verb at all, opens the one
+        record whose tool lists that thing as a value of an input and names it in its
+        description ("a problem at an address (a pothole, graffiti, a streetlight out ...)"),
+        however few other words the step shares with it."""
+        if ranked and ranked[0][0] >= self.min_score:
+            return ranked
+        match = _REPORTED.match(text)
+        if match is None or (match["verb"] is None and self.reader.starts_with_verb(text)):
+            return ranked
+        thing = singular(match["thing"].lower())
+        opening = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and _listed_input_value(spec, {thing}) is not None
+            and re.search(rf"\b{re.escape(thing)}\b", spec.description, re.IGNORECASE)
+        ]
+        if len(opening) != 1:
+            return ranked
+        score = max(ranked[0][0] if ranked else 0.0, self.min_score)
+        rest = [pair for pair in ranked if pair[1].spec.id != opening[0].id]
+        return [(score, ScoredTool(opening[0], score)), *rest]
 
     def _record_the_code_names(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -10906,6 +10946,14 @@ def _listed_value_said(
     return _the_one_that_takes_it_first(ranked, takes)
 
 
+#: "report a pothole at ...", "streetlight out at ...": a thing reported, or named with no
+#: verb, and where it is
+_REPORTED = re.compile(
+    r"^\W*(?:(?P<verb>report|flag)\s+(?:(?:an?|the|one|another|some)\s+)?(?:\w+\s+)?)?"
+    r"(?P<thing>[a-z]+)(?:\s+(?:out|down|broken|missing|blocked|damaged|overflowing))?\s+"
+    r"(?:at|on|near|outside|by|in\s+front\s+of)\s+",
+    re.IGNORECASE,
+)
 #: A web address or a domain written in a step: what a tool that fetches a page reads.
 _A_LINK = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|gov|edu|co)\b", re.I)
 
@@ -11786,6 +11834,16 @@ _DONE_BY_SAID_AFTER = re.compile(
     r"[a-z]+ed\s+by\s+[^.;!?,]+)(?=\s*(?:[.;!?]|$))",
     re.IGNORECASE,
 )
+#: ", about 2 feet wide in the right lane", ", roughly 3 m long": how big a thing is, said
+#: after a comma to the end of the sentence (a description, as after a colon; no step)
+_SIZE_SAID_AFTER = re.compile(
+    r",\s+(?P<size>(?:about|around|roughly|approximately|nearly|almost|maybe)\s+\d+(?:\.\d+)?"
+    r"\s*(?:-\s*)?(?:feet|foot|ft|inch(?:es)?|in|meters?|metres?|m|cm|mm|yards?|yds?|miles?|km)"
+    r"\s+(?:wide|long|deep|tall|high|across)\b[^.;!?,\"]*)(?=[.;!?]|,\s+then\b|$)",
+    re.IGNORECASE,
+)
+#: The inputs that take a free-text description of what a record is about
+_DESCRIPTION_INPUTS = frozenset({"description", "details", "notes", "note", "comment"})
 #: Steps that end a record, whose reason may follow them after a comma
 _CLOSING = re.compile(r"^\W*(?:close|resolve|complete|finish|cancel|mark)\b", re.IGNORECASE)
 #: "are these emails valid? a@x.com, b@x.com, c@x.com": a question over a list after it
