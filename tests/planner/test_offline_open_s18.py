@@ -82,3 +82,34 @@ def test_how_big_a_thing_is_said_last_describes_it():
         )
     )["city311_request_create"]
     assert inputs["description"] == '"roughly 40 cm across near the bus stop"'
+
+
+BOXOFFICE = "registered_round15_boxoffice.json"
+
+
+def test_a_tool_described_as_doing_it_to_every_one_is_the_step():
+    # "Email every ticket holder of an event a message": the demo's send_email went to an
+    # address asked of the run
+    prompt = "email the ticket holders of EV-3001: 'Parking is free tonight.'"
+    inputs = steps(plan(prompt, eval_catalog(BOXOFFICE)))["box_attendee_message"]
+    assert inputs["event_id"] == '"EV-3001"'
+    assert inputs["message"] == '"Parking is free tonight."'
+
+
+def test_every_one_is_one_call_of_the_tool_that_does_it_to_every_one():
+    # "message every ticket holder of ...": a loop of send_email over holders asked of the run
+    flow = plan("message every ticket holder of EV-3001: 'Bring your ID.'", eval_catalog(BOXOFFICE))
+    assert _tools(flow) == ["box_attendee_message"]
+    assert not any(isinstance(node, MapNode) for node in flow.nodes)
+
+
+def test_a_first_sentence_that_says_what_changed_is_what_the_steps_are_about():
+    # "the 8pm show for EV-4410 moved to 9pm. email ...": the first sentence was a step
+    # no tool does ("moved"); its code is the event the message is about
+    flow = plan(
+        "The matinee for EV-3001 was postponed to Sunday. Email the ticket holders: 'See you "
+        "on Sunday at 2pm.'",
+        eval_catalog(BOXOFFICE),
+    )
+    assert _tools(flow) == ["box_attendee_message"]
+    assert steps(flow)["box_attendee_message"]["event_id"] == '"EV-3001"'

@@ -671,11 +671,13 @@ class FlowBuilder:
         text = _ARE_THESE_LISTED.sub(r"\g<lead>check these \g<things> are \g<state>: ", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
+        text = _TO_EVERY_ONE.sub(self._every_one_at_once, text)  # "email every ticket holder"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
         text = self._background_left_out(text)
         text = self._place_said_first(text)
+        text = self._change_said_first(text)  # "the 8pm show for EV-4410 moved to 9pm. ..."
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
@@ -1203,6 +1205,26 @@ class FlowBuilder:
             f"{match['lead']}Look up each of these {noun}s: {', '.join(names)}. "
             f"{match['step'][:1].upper()}{match['step'][1:]} to each one"
         )
+
+    def _every_one_at_once(self, match: re.Match[str]) -> str:
+        """ "email every ticket holder of EV-4410: '...'": when a tool's description says it
+        does the step to every one of them itself ("Email every ticket holder of an event
+        a message"), the step is one call of it, not a loop over people asked of the run."""
+        verb, thing = stem(match["verb"].lower()), stem(singular(match["thing"].lower()))
+        doing = [
+            spec
+            for spec in self.specs.values()
+            if (said := _DESCRIBED_TO_EVERY_ONE.match(spec.description.strip())) is not None
+            and (
+                stem(said["verb"].lower()) == verb
+                # ("message every ticket holder": "Email every ticket holder ...")
+                or {verb, stem(said["verb"].lower())} <= _MESSAGE_VERB_STEMS
+            )
+            and stem(said["thing"].lower()) == thing
+        ]
+        if len(doing) != 1:
+            return match[0]
+        return f"{match['verb']} the {match['thing']}"
 
     def _size_described(self, match: re.Match[str]) -> str:
         """ "report a pothole at 1400 Elm St, about 2 feet wide in the right lane": how big
@@ -7214,6 +7236,28 @@ class FlowBuilder:
         self.heading = f"{self.heading}, {said}" if self.heading else said
         return rest
 
+    def _change_said_first(self, text: str) -> str:
+        """ "the 8pm show for EV-4410 moved to 9pm. email every ticket holder: '...'": a
+        first sentence that says what changed of a thing named by its code, with no step in
+        it, is what the steps are about, a heading (no tool does "moved")."""
+        first = _SENTENCE.match(text)
+        if first is None:
+            return text
+        sentence = first.group("sentence").strip()
+        rest = text[first.end("sentence") :].strip()
+        if (
+            not rest
+            or _CHANGED.search(sentence) is None
+            or _CODE_LITERAL.search(sentence) is None
+            or self.reader.starts_with_verb(sentence)
+            or re.match(r"^\W*(?:if|when|unless|once|for|before|after)\b", sentence, re.I)
+            or not self.reader.starts_with_verb(rest)
+        ):
+            return text
+        said = sentence.rstrip(".!;")
+        self.heading = f"{self.heading}, {said}" if self.heading else said
+        return rest
+
     def _second_case_apart(self, text: str) -> str:
         """ "if it goes through send the receipt, if it's declined email them": a second
         case after the first one's step is a condition of its own, not one inside the
@@ -11029,7 +11073,9 @@ _MESSAGE_VERB_STEMS = frozenset(stem(w) for w in "email text message notify sms"
 #: What a tool's description says it does: "Create a delivery job", "Text or email the
 #: recipient"
 _DESCRIBED_DOING = re.compile(
-    r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
+    # ("Email every ticket holder of an event ...": the tool goes to each of them itself)
+    r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the|every|each|all)\s+"
+    r"(?P<thing>[a-z]+)\b",
     re.IGNORECASE,
 )
 #: ... and to whom: "Send a patient a reminder"
@@ -11842,6 +11888,16 @@ _SIZE_SAID_AFTER = re.compile(
     r"\s+(?:wide|long|deep|tall|high|across)\b[^.;!?,\"]*)(?=[.;!?]|,\s+then\b|$)",
     re.IGNORECASE,
 )
+#: "email every ticket holder", "notify all the members": a step to each one of them
+_TO_EVERY_ONE = re.compile(
+    r"\b(?P<verb>email|e-mail|message|text|notify|remind|alert)\s+(?:every|each|all)\s+"
+    r"(?:(?:of\s+)?(?:the|our|your|their)\s+)?(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
+#: "Email every ticket holder of an event ...": a tool that does it to each one itself
+_DESCRIBED_TO_EVERY_ONE = re.compile(
+    r"^(?P<verb>[A-Za-z]+)\s+(?:every|each|all)\s+(?:(?:of\s+)?the\s+)?(?P<thing>[a-z]+)\b"
+)
 #: The inputs that take a free-text description of what a record is about
 _DESCRIPTION_INPUTS = frozenset({"description", "details", "notes", "note", "comment"})
 #: Steps that end a record, whose reason may follow them after a comma
@@ -11893,6 +11949,12 @@ def _each_place_listed(match: re.Match[str]) -> str:
 
 
 #: "in 4B", "for unit 12C", "on 5E": a flat, a room or a suite, by its number and letter
+#: "moved to 9pm", "has been postponed", "was cancelled": what changed of a thing
+_CHANGED = re.compile(
+    r"\b(?:(?:has|have|had)\s+been\s+|(?:was|were|is|are|got)\s+)?(?:moved|changed|"
+    r"rescheduled|postponed|delayed|cancell?ed|relocated|pushed\s+back|brought\s+forward)\b",
+    re.IGNORECASE,
+)
 _PLACE_CODE = re.compile(
     r"\b(?i:in|for|at|on|from|of|to)\s+(?:(?i:the\s+)?(?i:unit|apartment|apt|suite|room|flat)\s+)?"
     r"(?P<code>\d{1,4}[A-Z]{1,2})(?![\w-])"
