@@ -113,3 +113,38 @@ def test_a_first_sentence_that_says_what_changed_is_what_the_steps_are_about():
     )
     assert _tools(flow) == ["box_attendee_message"]
     assert steps(flow)["box_attendee_message"]["event_id"] == '"EV-3001"'
+
+
+GARAGE = "registered_round15_garage.json"
+
+
+def test_things_listed_in_words_are_the_list_the_record_is_made_of():
+    # "create an estimate for V-2290 for front brake pads, an oil change and wiper blades":
+    # the list was split into steps and "wiper blades" refused
+    flow = plan(
+        "make an estimate for V-1180 for a timing belt, new tyres and a wheel alignment",
+        eval_catalog(GARAGE),
+    )
+    inputs = steps(flow)["garage_estimate_create"]
+    assert json.loads(inputs["jobs"]) == ["timing belt", "new tyres", "wheel alignment"]
+    assert inputs["vehicle_id"] == '"V-1180"'
+
+
+def test_a_step_after_the_things_listed_is_still_a_step():
+    flow = plan(
+        "create an estimate for V-1180 for brakes and text the owner the estimate",
+        eval_catalog(GARAGE),
+    )
+    assert _tools(flow) == ["garage_estimate_create", "garage_customer_text"]
+
+
+def test_a_text_said_as_a_gerund_after_an_approval_is_a_text():
+    # "get Marco's approval before texting the owner the estimate": "texting" was ranked
+    # as written, and the demo's send_email sent it to an address asked of the run
+    flow = plan(
+        "create an estimate for V-1180 for brakes; if the total is over $800 get Ana's "
+        "approval before texting the owner the estimate",
+        eval_catalog(GARAGE),
+    )
+    assert "send_email" not in _tools(flow)
+    assert steps(flow)["garage_customer_text"]["vehicle_id"] == '"V-1180"'

@@ -671,6 +671,8 @@ class FlowBuilder:
         text = _ARE_THESE_LISTED.sub(r"\g<lead>check these \g<things> are \g<state>: ", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
+        # "create an estimate for V-2290 for brake pads, an oil change and wiper blades"
+        text = _THINGS_LISTED_FOR_A_CODE.sub(self._things_listed_quoted, text)
         text = _TO_EVERY_ONE.sub(self._every_one_at_once, text)  # "email every ticket holder"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
@@ -1205,6 +1207,32 @@ class FlowBuilder:
             f"{match['lead']}Look up each of these {noun}s: {', '.join(names)}. "
             f"{match['step'][:1].upper()}{match['step'][1:]} to each one"
         )
+
+    def _things_listed_quoted(self, match: re.Match[str]) -> str:
+        """ "create an estimate for V-2290 for front brake pads, an oil change and wiper
+        blades": things listed in words, for a record made for a code, are the items of the
+        one list of texts the tool that makes it requires (`jobs`), each quoted as written
+        (the list was split into steps, and "wiper blades" refused)."""
+        thing = stem(singular(match["thing"].lower()))
+        makers = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and thing in {stem(w) for w in split_identifier(f"{spec.id} {spec.name}")}
+            and len(_text_list_inputs(spec)) == 1
+        ]
+        if len(makers) != 1:
+            return match[0]
+        items = [
+            re.sub(r"^(?:an?|the|some)\s+", "", item.strip(), flags=re.IGNORECASE)
+            for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", match["list"])
+        ]
+        if len(items) < 2 or any(
+            not item or self.reader.starts_with_verb(item) for item in items
+        ):
+            return match[0]  # ("... for brakes and text the owner": a step after it)
+        quoted = [f'"{item}"' for item in items]
+        return f"{match['lead']}{', '.join(quoted[:-1])} and {quoted[-1]}"
 
     def _every_one_at_once(self, match: re.Match[str]) -> str:
         """ "email every ticket holder of EV-4410: '...'": when a tool's description says it
@@ -5721,6 +5749,14 @@ class FlowBuilder:
         action = re.sub(r"^.*?\b(?:before|then)\s+", "", action, flags=re.IGNORECASE)
         # "before you email the customer", "then we ship it": the step, without who does it
         action = re.sub(r"^\s*(?:you|we|i)\s+(?=[a-z])", "", action, flags=re.IGNORECASE)
+        # "before texting the owner the estimate": the step is "text the owner ..." (the
+        # gerund of a verb that is a noun too was ranked as written: an email went out)
+        said = re.match(r"\s*(?P<gerund>[a-z]+ing)\b", action, re.IGNORECASE)
+        base = said and next(
+            (v for v in gerund_bases(said["gerund"].lower()) if v in NOUN_VERBS), None
+        )
+        if said is not None and base:
+            action = f"{base}{action[said.end():]}"
         if approved is not None:
             # "approve the refund before processing it": the refund is processed (and no
             # tool for a payment takes its place)
@@ -6891,6 +6927,7 @@ class FlowBuilder:
         ):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
+        literals.update(_texts_listed_for_a_list(spec, clause.action or clause.text, literals))
         if self.heading:
             # "New order ORD-500 for 3 x MUG-1. Validate it": the lines the heading writes
             literals.update(_order_lines_written(properties, self.heading, literals))
@@ -11888,6 +11925,50 @@ _SIZE_SAID_AFTER = re.compile(
     r"\s+(?:wide|long|deep|tall|high|across)\b[^.;!?,\"]*)(?=[.;!?]|,\s+then\b|$)",
     re.IGNORECASE,
 )
+#: "create an estimate for V-2290 for front brake pads, an oil change and wiper blades":
+#: a record made for a code, and the things it is for, listed in words to the step's end
+_THINGS_LISTED_FOR_A_CODE = re.compile(
+    r"(?P<lead>\b(?:create|make|prepare|draw\s+up|write\s+up|put\s+together)\s+(?:an?|the)\s+"
+    r"(?P<thing>[a-z]+)\s+for\s+(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*)\s+"
+    r"(?:for|with|covering|including)\s+)"
+    r"(?P<list>[a-z][a-z -]*(?:,\s*[a-z][a-z -]*)*?(?:,\s*|\s+)and\s+[a-z][a-z -]*?)"
+    r"(?=\s*(?:[;.!?]|,\s+then\b|$))",
+    re.IGNORECASE,
+)
+#: A run of quoted texts joined by commas and "and": '"brake pads", "oil change" and "..."'
+_QUOTED_RUN = re.compile(r'"[^"]+"(?:\s*,\s*(?:and\s+)?"[^"]+"|\s+and\s+"[^"]+")+')
+
+
+def _text_list_inputs(spec: ToolSpec) -> list[str]:
+    """The required inputs of `spec` that are lists of free texts (`jobs`: no values listed)."""
+    found = []
+    for name in spec.required_inputs():
+        schema = unwrap_nullable(spec.input_properties().get(name) or {})
+        items = schema.get("items")
+        item = unwrap_nullable(items) if isinstance(items, dict) else {}
+        if (
+            schema_types(schema) == {"array"}
+            and schema_types(item) == {"string"}
+            and not item.get("enum")
+            and not item.get("format")
+        ):
+            found.append(name)
+    return found
+
+
+def _texts_listed_for_a_list(
+    spec: ToolSpec, text: str, literals: Mapping[str, str]
+) -> dict[str, str]:
+    """ 'create an estimate for V-2290 for "brake pads", "oil change" and "wiper blades"':
+    quoted texts listed together are the items of the one list of texts the tool requires,
+    rather than a list asked of the run."""
+    names = [name for name in _text_list_inputs(spec) if name not in literals]
+    run = _QUOTED_RUN.search(text)
+    if len(names) != 1 or run is None:
+        return {}
+    return {names[0]: json.dumps(re.findall(r'"([^"]+)"', run.group(0)))}
+
+
 #: "email every ticket holder", "notify all the members": a step to each one of them
 _TO_EVERY_ONE = re.compile(
     r"\b(?P<verb>email|e-mail|message|text|notify|remind|alert)\s+(?:every|each|all)\s+"
