@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from flows.core.ir import MapNode, ToolNode
+from flows.core.ir import BranchNode, MapNode, ToolNode
 from tests.planner.offline_plans import plan
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
@@ -148,3 +148,34 @@ def test_a_text_said_as_a_gerund_after_an_approval_is_a_text():
     )
     assert "send_email" not in _tools(flow)
     assert steps(flow)["garage_customer_text"]["vehicle_id"] == '"V-1180"'
+
+
+def _condition(flow) -> str:
+    return next(node for node in flow.nodes if isinstance(node, BranchNode)).condition
+
+
+def test_there_are_none_reads_the_count_the_step_before_returned():
+    # "if there are none" was refused: no step before it produces a value it could test
+    flow = plan(
+        "find duplicate noise requests near 9 Vine St; if there aren't any, open a noise "
+        "request at 9 Vine St",
+        eval_catalog(CITY311),
+    )
+    assert _condition(flow) == "city311_duplicates_find.count == 0"
+
+
+def test_a_check_said_after_before_doing_is_of_the_thing_done_later():
+    # "before opening a graffiti request at 220 Oak Ave check for duplicates nearby; if
+    # there are none, open it": the words after "before" were a step of their own
+    flow = plan(
+        "Before filing a pothole request at 5 Elm St, check for duplicates. If there are "
+        "none, file it.",
+        eval_catalog(CITY311),
+    )
+    assert _tools(flow) == ["city311_duplicates_find", "city311_request_create"]
+    assert steps(flow)["city311_duplicates_find"] == {
+        "address": '"5 Elm St"',
+        "category": '"pothole"',
+    }
+    assert _condition(flow) == "city311_duplicates_find.count == 0"
+    assert steps(flow)["city311_request_create"]["category"] == '"pothole"'

@@ -671,6 +671,8 @@ class FlowBuilder:
         text = _ARE_THESE_LISTED.sub(r"\g<lead>check these \g<things> are \g<state>: ", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
+        # "before opening a graffiti request at ... check for duplicates; if none, open it"
+        text = _CHECKED_BEFORE_DOING.sub(self._checked_before_doing, text)
         # "create an estimate for V-2290 for brake pads, an oil change and wiper blades"
         text = _THINGS_LISTED_FOR_A_CODE.sub(self._things_listed_quoted, text)
         text = _TO_EVERY_ONE.sub(self._every_one_at_once, text)  # "email every ticket holder"
@@ -1207,6 +1209,20 @@ class FlowBuilder:
             f"{match['lead']}Look up each of these {noun}s: {', '.join(names)}. "
             f"{match['step'][:1].upper()}{match['step'][1:]} to each one"
         )
+
+    def _checked_before_doing(self, match: re.Match[str]) -> str:
+        """ "before opening a graffiti request at 220 Oak Ave check for duplicates nearby;
+        if there are none, open it": the check is of the thing the step said after "before"
+        is for, when the request does that step later ("open it"); the thing was a step's
+        words, so no step came before the condition."""
+        bases = gerund_bases(match["gerund"].lower())
+        later = match.string[match.end() :]
+        if not any(
+            re.search(rf"\b{re.escape(base)}\s+(?:it|them)\b", later, re.I) for base in bases
+        ):
+            return match[0]  # (the step said after "before" is done nowhere else)
+        checked = f"{match['check']} for {match['what']}{match['rest']}"
+        return f"{match['lead']}{checked} of {match['thing']}"
 
     def _things_listed_quoted(self, match: re.Match[str]) -> str:
         """ "create an estimate for V-2290 for front brake pads, an oil change and wiper
@@ -11923,6 +11939,14 @@ _SIZE_SAID_AFTER = re.compile(
     r",\s+(?P<size>(?:about|around|roughly|approximately|nearly|almost|maybe)\s+\d+(?:\.\d+)?"
     r"\s*(?:-\s*)?(?:feet|foot|ft|inch(?:es)?|in|meters?|metres?|m|cm|mm|yards?|yds?|miles?|km)"
     r"\s+(?:wide|long|deep|tall|high|across)\b[^.;!?,\"]*)(?=[.;!?]|,\s+then\b|$)",
+    re.IGNORECASE,
+)
+#: "before opening a graffiti request at 220 Oak Ave check for duplicates nearby": a check
+#: for something, said after the step it comes before
+_CHECKED_BEFORE_DOING = re.compile(
+    r"(?P<lead>(?:^|(?<=[.;!?])\s+)\W*)before\s+(?P<gerund>[a-z]+ing)\s+"
+    r"(?P<thing>(?:an?|the)\s+[^,;.!?]+?)\s*,?\s+(?P<check>check|look|search|scan)\s+for\s+"
+    r"(?P<what>(?:any\s+)?[a-z]+)(?P<rest>[^,;.!?]*)",
     re.IGNORECASE,
 )
 #: "create an estimate for V-2290 for front brake pads, an oil change and wiper blades":
