@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from flows.core.ir import BranchNode, MapNode, ToolNode
+from flows.core.ir import ApprovalNode, BranchNode, MapNode, ToolNode
 from tests.planner.offline_plans import plan
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
@@ -179,3 +179,16 @@ def test_a_check_said_after_before_doing_is_of_the_thing_done_later():
     }
     assert _condition(flow) == "city311_duplicates_find.count == 0"
     assert steps(flow)["city311_request_create"]["category"] == '"pothole"'
+
+
+def test_what_an_approval_approves_said_last_is_no_words_of_the_step():
+    # "once finance approves the shipping cost, charge ...": the step (and the approval's
+    # instructions) said "charge the card 20 USD the shipping cost"
+    flow = plan(
+        "once legal approves the contract terms, email the signed copy to ana@x.com",
+        demo_catalog_with([]),
+    )
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    email = next(node for node in flow.nodes if isinstance(node, ToolNode))
+    assert "terms" not in email.title
+    assert "terms" not in (approval.instructions or "")

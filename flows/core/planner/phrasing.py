@@ -4735,7 +4735,9 @@ def strip_approval_phrase(text: str) -> str:
     """The action left once the approval wording is taken out ("after finance approves")."""
     cleaned = re.sub(
         r"\b(?:after|once|when|until)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+)?\w+(?:\s+team)?\s+"
-        r"(?:approves?|signs?\s+off|has\s+approved)(?:\s+(?:it|them|this))?",
+        r"(?:approves?|signs?\s+off|has\s+approved)(?:\s+(?:it|them|this)"
+        # ("once finance approves the shipping cost": what they approve, said last)
+        r"|\s+(?:the|this|that|their|its|our)\s+[a-z]+(?:\s+[a-z]+){0,2}?(?=\s*(?:[,;.!?]|$)))?",
         " ",
         text,
         flags=re.IGNORECASE,
