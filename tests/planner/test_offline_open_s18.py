@@ -192,3 +192,22 @@ def test_what_an_approval_approves_said_last_is_no_words_of_the_step():
     email = next(node for node in flow.nodes if isinstance(node, ToolNode))
     assert "terms" not in email.title
     assert "terms" not in (approval.instructions or "")
+
+
+def test_a_message_that_tells_someone_a_number_says_it():
+    # "tell ann@x.com her order number": the subject and the body were asked of the run
+    flow = plan("tell bo@x.com his order number", demo_catalog_with([]))
+    inputs = steps(flow)["send_email"]
+    assert inputs["to"] == '"bo@x.com"'
+    assert inputs["body"] == '"Your order number: %s".format([input.order_id])'
+    assert inputs["subject"] == '"Your order number"'
+
+
+def test_the_number_a_step_before_returned_is_the_one_told():
+    flow = plan(
+        "create the shipment for order 7 to 2 Elm St, Springfield and email bo@x.com his "
+        "tracking number",
+        demo_catalog_with([]),
+    )
+    body = steps(flow)["send_email"]["body"]
+    assert body == '"Your tracking number: %s".format([create_shipment.tracking_number])'

@@ -4341,6 +4341,7 @@ class FlowBuilder:
                 inputs = self._all_sent_on(clause, spec, inputs, upstream_tools)
             inputs = self._receipt(clause, spec, inputs)
             inputs = self._named_output_sent(clause, spec, inputs)
+            inputs = self._code_told(clause, spec, inputs)
             inputs = self._that_amount(clause, spec, inputs)
             inputs = self._amount_of_the_record_paid(clause, spec, inputs)
             inputs = self._the_thing_made_charged(clause, spec, inputs)
@@ -5854,6 +5855,49 @@ class FlowBuilder:
         label = " ".join(split_identifier(named[0].name)).capitalize()
         self._drop_unread_input(inputs[content])
         return {**inputs, content: f'"{label}: %s".format([{named[0].expression}])'}
+
+    def _code_told(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "tell ann@x.com her order number", "email them the tracking number": a message
+        that names a thing's number (id, code, reference) says it, the field of a step before
+        named so (`tracking_number`), else the one the run is given (`order_id`), rather than
+        a text asked of the run."""
+        content = next((n for n in _said_inputs(spec.input_properties()) if n in inputs), None)
+        match = _TELLS_A_CODE.match(_clean_action(clause.action or ""))
+        if (
+            content is None
+            or not inputs[content].startswith("input.")
+            or match is None
+            or not acts(spec)
+        ):
+            return inputs
+        what = stem(match["what"].lower())
+        named = [
+            source
+            for source in self._sources()
+            if source.node is not None
+            and len(words := split_identifier(source.name)) == 2
+            and stem(words[0]) == what
+            and words[1] in _ID_WORDS
+            and schema_types(source.schema) & {"string", "integer"}
+        ]
+        if len(named) > 1:
+            return inputs
+        if named:
+            expression = named[0].expression
+        else:
+            field = self._new_input(f"{what}_id", {"type": "string"}, spec)
+            expression = f"input.{field}"
+        kind = match["kind"].lower()
+        label = f"Your {match['what'].lower()} {'number' if kind in ('id', 'no') else kind}"
+        self._drop_unread_input(inputs[content])
+        told = {content: f'"{label}: %s".format([{expression}])'}
+        subject = next((n for n in ("subject", "title") if n in inputs), None)
+        if subject is not None and inputs[subject].startswith("input."):
+            self._drop_unread_input(inputs[subject])
+            told[subject] = json.dumps(label)
+        return {**inputs, **told}
 
     def _amount_of_the_record_paid(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
@@ -11803,6 +11847,14 @@ _UNITS = frozenset("km miles kg lbs minutes hours days seconds percent celsius".
 _SENDS_THE_NAMED = re.compile(
     r"^(?:text|sms|email|e-mail|send|message|post|tell)\s+(?:\w+\s+)?(?:the|its|their)\s+"
     r"(?P<what>[A-Za-z]+)\b(?!\s+[a-z]+\b(?<!\bto\b))",
+    re.IGNORECASE,
+)
+#: "tell ann@x.com her order number", "email them the tracking number": a message that
+#: says a thing's number and nothing else
+_TELLS_A_CODE = re.compile(
+    r"^(?:tell|text|sms|email|e-mail|message|send)\s+(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\w+)\s+"
+    r"(?:the|its|their|her|his|your)\s+(?P<what>[a-z]+)\s+"
+    r"(?P<kind>number|id|no|code|reference|ref)\s*$",
     re.IGNORECASE,
 )
 #: "pay it", "pay them out": a payment of the thing itself, with no amount said
