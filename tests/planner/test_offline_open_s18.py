@@ -211,3 +211,23 @@ def test_the_number_a_step_before_returned_is_the_one_told():
     )
     body = steps(flow)["send_email"]["body"]
     assert body == '"Your tracking number: %s".format([create_shipment.tracking_number])'
+
+
+def test_each_address_welcomed_is_greeted_by_its_own_name():
+    # a loop over addresses greeted every one by one name asked of the run (`input.name`)
+    flow = plan("send the welcome email to kim@x.io, lee@y.io and max@z.io", demo_catalog_with([]))
+    loop = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert loop.inputs["name"] == 'item.split("@")[0]'
+    assert "name" not in (flow.input_schema.get("properties") or {})
+
+
+def test_the_name_of_each_valid_address_is_its_own():
+    flow = plan(
+        "validate each email in the signup list and welcome the valid ones", demo_catalog_with([])
+    )
+    welcome = next(
+        node
+        for node in flow.nodes
+        if isinstance(node, MapNode) and node.tool == "send_welcome_email"
+    )
+    assert welcome.inputs["name"] == 'item.email.split("@")[0]'

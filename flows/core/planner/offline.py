@@ -5117,6 +5117,7 @@ class FlowBuilder:
                 step=clause.text,
                 details={"tool": spec.id, "reason": "item_not_used", "phrase": noun},
             )
+        self._name_of_each_address(spec, inputs)
         node_id = self._unique_id(spec.id)
         written = noun == _ANY_NOUN or bool(literal_items)  # values the request lists
         node = {
@@ -5139,6 +5140,30 @@ class FlowBuilder:
         also = before.also | {before.noun} if before is not None and goes_on else frozenset()
         self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec, also=also)
         return node_id
+
+    def _name_of_each_address(self, spec: ToolSpec, inputs: dict[str, str]) -> None:
+        """ "welcome a@x.io, b@y.io and c@z.io", "validate each email and welcome the valid
+        ones": items that are addresses and no name greet each one by the part of its own
+        address before the "@", not by one name asked of the run for every item."""
+        addressed = [
+            inputs[name]
+            for name, schema in spec.input_properties().items()
+            if name in inputs
+            and _is_email_field(name, schema)
+            and re.fullmatch(r"item(?:\.email)?", inputs[name])
+        ]
+        if len(addressed) != 1:
+            return
+        for name in spec.required_inputs():
+            words = split_identifier(name)
+            if (
+                words[-1:] == ["name"]
+                and len(words) <= 2
+                and inputs.get(name) == f"input.{name}"
+                and name not in self.seeded_inputs
+            ):
+                self._drop_unread_input(inputs[name])
+                inputs[name] = f'{addressed[0]}.split("@")[0]'
 
     def _each_made_by_the_loop(self, noun: str) -> bool:
         """ "Fetch each of the URLs and summarize each page": each page is what the loop
@@ -11849,6 +11874,12 @@ _SENDS_THE_NAMED = re.compile(
     r"(?P<what>[A-Za-z]+)\b(?!\s+[a-z]+\b(?<!\bto\b))",
     re.IGNORECASE,
 )
+def _is_email_field(name: str, schema: Any) -> bool:
+    """Whether an input takes an email address (`email`, or a string of format email)."""
+    fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+    return fields.get("format") == "email" or name.lower() in ("email", "email_address")
+
+
 #: "tell ann@x.com her order number", "email them the tracking number": a message that
 #: says a thing's number and nothing else
 _TELLS_A_CODE = re.compile(
