@@ -5793,12 +5793,12 @@ class FlowBuilder:
         action = re.sub(r"^\s*(?:you|we|i)\s+(?=[a-z])", "", action, flags=re.IGNORECASE)
         # "before texting the owner the estimate": the step is "text the owner ..." (the
         # gerund of a verb that is a noun too was ranked as written: an email went out)
-        said = re.match(r"\s*(?P<gerund>[a-z]+ing)\b", action, re.IGNORECASE)
-        base = said and next(
-            (v for v in gerund_bases(said["gerund"].lower()) if v in NOUN_VERBS), None
+        led = re.match(r"\s*(?P<gerund>[a-z]+ing)\b", action, re.IGNORECASE)
+        plain = led and next(
+            (v for v in gerund_bases(led["gerund"].lower()) if v in NOUN_VERBS), None
         )
-        if said is not None and base:
-            action = f"{base}{action[said.end():]}"
+        if led is not None and plain:
+            action = f"{plain}{action[led.end():]}"
         if approved is not None:
             # "approve the refund before processing it": the refund is processed (and no
             # tool for a payment takes its place)
