@@ -231,3 +231,21 @@ def test_the_name_of_each_valid_address_is_its_own():
         if isinstance(node, MapNode) and node.tool == "send_welcome_email"
     )
     assert welcome.inputs["name"] == 'item.email.split("@")[0]'
+
+
+def test_a_number_a_step_that_may_not_run_makes_is_not_asked_of_the_run():
+    # (the rule above, for "the ticket id" a conditional step makes, asked the run for a
+    # ticket id of its own)
+    flow = plan(
+        "classify the message; if priority is urgent, open an urgent ticket. Then email "
+        "lead@example.com the ticket id",
+        demo_catalog_with([]),
+    )
+    assert "ticket_id" not in (flow.input_schema.get("properties") or {})
+
+
+def test_a_number_told_to_someone_else_is_not_theirs():
+    inputs = steps(plan("email lead@example.com the order number", demo_catalog_with([])))[
+        "send_email"
+    ]
+    assert inputs["subject"] == '"Order number"'

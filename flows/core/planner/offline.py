@@ -5911,11 +5911,22 @@ class FlowBuilder:
             return inputs
         if named:
             expression = named[0].expression
+        elif any(
+            len(words := split_identifier(field)) == 2
+            and stem(words[0]) == what
+            and words[1] in _ID_WORDS
+            for info in self.info.values()
+            if info.spec is not None
+            for field in info.spec.output_properties()
+        ):
+            return inputs  # (a step that may not run makes it: not the run's own)
         else:
             field = self._new_input(f"{what}_id", {"type": "string"}, spec)
             expression = f"input.{field}"
         kind = match["kind"].lower()
-        label = f"Your {match['what'].lower()} {'number' if kind in ('id', 'no') else kind}"
+        whose = "Your " if match["whose"].lower() in ("her", "his", "their", "your") else ""
+        label = f"{whose}{match['what'].lower()} {'number' if kind in ('id', 'no') else kind}"
+        label = label[:1].upper() + label[1:]
         self._drop_unread_input(inputs[content])
         told = {content: f'"{label}: %s".format([{expression}])'}
         subject = next((n for n in ("subject", "title") if n in inputs), None)
@@ -11884,7 +11895,7 @@ def _is_email_field(name: str, schema: Any) -> bool:
 #: says a thing's number and nothing else
 _TELLS_A_CODE = re.compile(
     r"^(?:tell|text|sms|email|e-mail|message|send)\s+(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\w+)\s+"
-    r"(?:the|its|their|her|his|your)\s+(?P<what>[a-z]+)\s+"
+    r"(?P<whose>the|its|their|her|his|your)\s+(?P<what>[a-z]+)\s+"
     r"(?P<kind>number|id|no|code|reference|ref)\s*$",
     re.IGNORECASE,
 )
