@@ -1388,9 +1388,43 @@ _THERE_ARE = re.compile(
 _COUNTS = frozenset({"count", "number", "total", "num"})
 
 
+#: "if there are none", "if there aren't any", "if there are some": of what the step
+#: before counted, no kind said
+_THERE_ARE_NONE = re.compile(
+    r"^\s*there\s+(?:are|is|were|was)(?:\s+(?P<none>none)|(?P<not>n't|\s+not)\s+any|"
+    r"\s+(?:some|any))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _none_counted(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
+    """ "check for duplicates nearby; if there are none, open it": the one field of the
+    nearest step that is only a count (`count`) is 0 ("if there are some": above 0)."""
+    match = _THERE_ARE_NONE.match(text)
+    if match is None:
+        return None
+    counts = [
+        source
+        for source in sources
+        if source.node is not None
+        and set(split_identifier(source.name)) <= _COUNTS
+        and schema_types(source.schema) & {"integer", "number"}
+    ]
+    nearest = max((source.priority for source in counts), default=None)
+    counts = [source for source in counts if source.priority == nearest]
+    if len(counts) != 1:
+        return None
+    none = (match.group("none") or match.group("not")) is not None
+    none = none != negate
+    return ResolvedCondition(f"{counts[0].expression} {'==' if none else '>'} 0", counts[0].name)
+
+
 def _there_are_some(text: str, sources: Sequence[Source], negate: bool) -> ResolvedCondition | None:
     """ "when there are unmatched transactions": the count a step returns of that kind
     (`unmatched_count`) is above 0 ("there are no ...": it is 0)."""
+    found = _none_counted(text, sources, negate)
+    if found is not None:
+        return found
     match = _THERE_ARE.match(text)
     if match is None:
         return None

@@ -665,15 +665,23 @@ class FlowBuilder:
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
+        # "report a pothole at 1400 Elm St, about 2 feet wide ...": how big, said last
+        text = _SIZE_SAID_AFTER.sub(self._size_described, text)
         # "are these emails valid? a@x.com, b@x.com": a check of each listed after it
         text = _ARE_THESE_LISTED.sub(r"\g<lead>check these \g<things> are \g<state>: ", text)
         text = _ESCALATED_TO_A_RECORD.sub("open ", text)  # "escalate it to a P1 ticket"
         text = _MADE.sub(self._made_is_created, text)  # "make a ticket for billing"
+        # "before opening a graffiti request at ... check for duplicates; if none, open it"
+        text = _CHECKED_BEFORE_DOING.sub(self._checked_before_doing, text)
+        # "create an estimate for V-2290 for brake pads, an oil change and wiper blades"
+        text = _THINGS_LISTED_FOR_A_CODE.sub(self._things_listed_quoted, text)
+        text = _TO_EVERY_ONE.sub(self._every_one_at_once, text)  # "email every ticket holder"
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
         text = self._background_left_out(text)
         text = self._place_said_first(text)
+        text = self._change_said_first(text)  # "the 8pm show for EV-4410 moved to 9pm. ..."
         text = self._values_said_first(text)
         text = _AFTER_IT_WENT_THROUGH.sub(r"\g<lead>\g<what>; if it goes through, ", text)
         text = _BARE_OBJECT_SENT.sub(r"\g<verb> the \g<what> to ", text)  # "email tracking to"
@@ -1201,6 +1209,76 @@ class FlowBuilder:
             f"{match['lead']}Look up each of these {noun}s: {', '.join(names)}. "
             f"{match['step'][:1].upper()}{match['step'][1:]} to each one"
         )
+
+    def _checked_before_doing(self, match: re.Match[str]) -> str:
+        """ "before opening a graffiti request at 220 Oak Ave check for duplicates nearby;
+        if there are none, open it": the check is of the thing the step said after "before"
+        is for, when the request does that step later ("open it"); the thing was a step's
+        words, so no step came before the condition."""
+        bases = gerund_bases(match["gerund"].lower())
+        later = match.string[match.end() :]
+        if not any(
+            re.search(rf"\b{re.escape(base)}\s+(?:it|them)\b", later, re.I) for base in bases
+        ):
+            return match[0]  # (the step said after "before" is done nowhere else)
+        checked = f"{match['check']} for {match['what']}{match['rest']}"
+        return f"{match['lead']}{checked} of {match['thing']}"
+
+    def _things_listed_quoted(self, match: re.Match[str]) -> str:
+        """ "create an estimate for V-2290 for front brake pads, an oil change and wiper
+        blades": things listed in words, for a record made for a code, are the items of the
+        one list of texts the tool that makes it requires (`jobs`), each quoted as written
+        (the list was split into steps, and "wiper blades" refused)."""
+        thing = stem(singular(match["thing"].lower()))
+        makers = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and thing in {stem(w) for w in split_identifier(f"{spec.id} {spec.name}")}
+            and len(_text_list_inputs(spec)) == 1
+        ]
+        if len(makers) != 1:
+            return match[0]
+        items = [
+            re.sub(r"^(?:an?|the|some)\s+", "", item.strip(), flags=re.IGNORECASE)
+            for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", match["list"])
+        ]
+        if len(items) < 2 or any(
+            not item or self.reader.starts_with_verb(item) for item in items
+        ):
+            return match[0]  # ("... for brakes and text the owner": a step after it)
+        quoted = [f'"{item}"' for item in items]
+        return f"{match['lead']}{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+    def _every_one_at_once(self, match: re.Match[str]) -> str:
+        """ "email every ticket holder of EV-4410: '...'": when a tool's description says it
+        does the step to every one of them itself ("Email every ticket holder of an event
+        a message"), the step is one call of it, not a loop over people asked of the run."""
+        verb, thing = stem(match["verb"].lower()), stem(singular(match["thing"].lower()))
+        doing = [
+            spec
+            for spec in self.specs.values()
+            if (said := _DESCRIBED_TO_EVERY_ONE.match(spec.description.strip())) is not None
+            and (
+                stem(said["verb"].lower()) == verb
+                # ("message every ticket holder": "Email every ticket holder ...")
+                or {verb, stem(said["verb"].lower())} <= _MESSAGE_VERB_STEMS
+            )
+            and stem(said["thing"].lower()) == thing
+        ]
+        if len(doing) != 1:
+            return match[0]
+        return f"{match['verb']} the {match['thing']}"
+
+    def _size_described(self, match: re.Match[str]) -> str:
+        """ "report a pothole at 1400 Elm St, about 2 feet wide in the right lane": how big
+        the thing is describes it, for a tool that takes a description (the words were a
+        step no tool does)."""
+        if not any(
+            _DESCRIPTION_INPUTS & set(spec.input_properties()) for spec in self.specs.values()
+        ):
+            return match[0]
+        return f' with the description "{match["size"].strip()}"'
 
     def _made_is_created(self, match: re.Match[str]) -> str:
         """ "make a ticket for billing": a ticket created, when a tool creates that thing
@@ -3984,7 +4062,35 @@ class FlowBuilder:
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         ranked = _thing_named_as_written(text, ranked)
         ranked = self._record_the_code_names(text, ranked)
+        ranked = self._problem_reported(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
+
+    def _problem_reported(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "report a pothole at 1400 Elm St", "streetlight out at the corner of 5th and
+        Main": a step that reports a thing, or names it with no verb at all, opens the one
+        record whose tool lists that thing as a value of an input and names it in its
+        description ("a problem at an address (a pothole, graffiti, a streetlight out ...)"),
+        however few other words the step shares with it."""
+        if ranked and ranked[0][0] >= self.min_score:
+            return ranked
+        match = _REPORTED.match(text)
+        if match is None or (match["verb"] is None and self.reader.starts_with_verb(text)):
+            return ranked
+        thing = singular(match["thing"].lower())
+        opening = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and _listed_input_value(spec, {thing}) is not None
+            and re.search(rf"\b{re.escape(thing)}\b", spec.description, re.IGNORECASE)
+        ]
+        if len(opening) != 1:
+            return ranked
+        score = max(ranked[0][0] if ranked else 0.0, self.min_score)
+        rest = [pair for pair in ranked if pair[1].spec.id != opening[0].id]
+        return [(score, ScoredTool(opening[0], score)), *rest]
 
     def _record_the_code_names(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -4225,6 +4331,7 @@ class FlowBuilder:
                 inputs = self._all_sent_on(clause, spec, inputs, upstream_tools)
             inputs = self._receipt(clause, spec, inputs)
             inputs = self._named_output_sent(clause, spec, inputs)
+            inputs = self._code_told(clause, spec, inputs)
             inputs = self._that_amount(clause, spec, inputs)
             inputs = self._amount_of_the_record_paid(clause, spec, inputs)
             inputs = self._the_thing_made_charged(clause, spec, inputs)
@@ -5000,6 +5107,7 @@ class FlowBuilder:
                 step=clause.text,
                 details={"tool": spec.id, "reason": "item_not_used", "phrase": noun},
             )
+        self._name_of_each_address(spec, inputs)
         node_id = self._unique_id(spec.id)
         written = noun == _ANY_NOUN or bool(literal_items)  # values the request lists
         node = {
@@ -5022,6 +5130,30 @@ class FlowBuilder:
         also = before.also | {before.noun} if before is not None and goes_on else frozenset()
         self.loop = Loop(clause.sentence, said, items, item_schema, node_id, spec, also=also)
         return node_id
+
+    def _name_of_each_address(self, spec: ToolSpec, inputs: dict[str, str]) -> None:
+        """ "welcome a@x.io, b@y.io and c@z.io", "validate each email and welcome the valid
+        ones": items that are addresses and no name greet each one by the part of its own
+        address before the "@", not by one name asked of the run for every item."""
+        addressed = [
+            inputs[name]
+            for name, schema in spec.input_properties().items()
+            if name in inputs
+            and _is_email_field(name, schema)
+            and re.fullmatch(r"item(?:\.email)?", inputs[name])
+        ]
+        if len(addressed) != 1:
+            return
+        for name in spec.required_inputs():
+            words = split_identifier(name)
+            if (
+                words[-1:] == ["name"]
+                and len(words) <= 2
+                and inputs.get(name) == f"input.{name}"
+                and name not in self.seeded_inputs
+            ):
+                self._drop_unread_input(inputs[name])
+                inputs[name] = f'{addressed[0]}.split("@")[0]'
 
     def _each_made_by_the_loop(self, noun: str) -> bool:
         """ "Fetch each of the URLs and summarize each page": each page is what the loop
@@ -5649,6 +5781,14 @@ class FlowBuilder:
         action = re.sub(r"^.*?\b(?:before|then)\s+", "", action, flags=re.IGNORECASE)
         # "before you email the customer", "then we ship it": the step, without who does it
         action = re.sub(r"^\s*(?:you|we|i)\s+(?=[a-z])", "", action, flags=re.IGNORECASE)
+        # "before texting the owner the estimate": the step is "text the owner ..." (the
+        # gerund of a verb that is a noun too was ranked as written: an email went out)
+        led = re.match(r"\s*(?P<gerund>[a-z]+ing)\b", action, re.IGNORECASE)
+        plain = led and next(
+            (v for v in gerund_bases(led["gerund"].lower()) if v in NOUN_VERBS), None
+        )
+        if led is not None and plain:
+            action = f"{plain}{action[led.end():]}"
         if approved is not None:
             # "approve the refund before processing it": the refund is processed (and no
             # tool for a payment takes its place)
@@ -5730,6 +5870,60 @@ class FlowBuilder:
         label = " ".join(split_identifier(named[0].name)).capitalize()
         self._drop_unread_input(inputs[content])
         return {**inputs, content: f'"{label}: %s".format([{named[0].expression}])'}
+
+    def _code_told(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "tell ann@x.com her order number", "email them the tracking number": a message
+        that names a thing's number (id, code, reference) says it, the field of a step before
+        named so (`tracking_number`), else the one the run is given (`order_id`), rather than
+        a text asked of the run."""
+        content = next((n for n in _said_inputs(spec.input_properties()) if n in inputs), None)
+        match = _TELLS_A_CODE.match(_clean_action(clause.action or ""))
+        if (
+            content is None
+            or not inputs[content].startswith("input.")
+            or match is None
+            or not acts(spec)
+        ):
+            return inputs
+        what = stem(match["what"].lower())
+        named = [
+            source
+            for source in self._sources()
+            if source.node is not None
+            and len(words := split_identifier(source.name)) == 2
+            and stem(words[0]) == what
+            and words[1] in _ID_WORDS
+            and schema_types(source.schema) & {"string", "integer"}
+        ]
+        if len(named) > 1:
+            return inputs
+        if named:
+            expression = named[0].expression
+        elif any(
+            len(words := split_identifier(field)) == 2
+            and stem(words[0]) == what
+            and words[1] in _ID_WORDS
+            for info in self.info.values()
+            if info.spec is not None
+            for field in info.spec.output_properties()
+        ):
+            return inputs  # (a step that may not run makes it: not the run's own)
+        else:
+            field = self._new_input(f"{what}_id", {"type": "string"}, spec)
+            expression = f"input.{field}"
+        kind = match["kind"].lower()
+        whose = "Your " if match["whose"].lower() in ("her", "his", "their", "your") else ""
+        label = f"{whose}{match['what'].lower()} {'number' if kind in ('id', 'no') else kind}"
+        label = label[:1].upper() + label[1:]
+        self._drop_unread_input(inputs[content])
+        told = {content: f'"{label}: %s".format([{expression}])'}
+        subject = next((n for n in ("subject", "title") if n in inputs), None)
+        if subject is not None and inputs[subject].startswith("input."):
+            self._drop_unread_input(inputs[subject])
+            told[subject] = json.dumps(label)
+        return {**inputs, **told}
 
     def _amount_of_the_record_paid(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
@@ -6819,6 +7013,7 @@ class FlowBuilder:
         ):
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
+        literals.update(_texts_listed_for_a_list(spec, clause.action or clause.text, literals))
         if self.heading:
             # "New order ORD-500 for 3 x MUG-1. Validate it": the lines the heading writes
             literals.update(_order_lines_written(properties, self.heading, literals))
@@ -7155,6 +7350,28 @@ class FlowBuilder:
         if (
             not rest
             or _PLACE_CODE.search(sentence) is None
+            or self.reader.starts_with_verb(sentence)
+            or re.match(r"^\W*(?:if|when|unless|once|for|before|after)\b", sentence, re.I)
+            or not self.reader.starts_with_verb(rest)
+        ):
+            return text
+        said = sentence.rstrip(".!;")
+        self.heading = f"{self.heading}, {said}" if self.heading else said
+        return rest
+
+    def _change_said_first(self, text: str) -> str:
+        """ "the 8pm show for EV-4410 moved to 9pm. email every ticket holder: '...'": a
+        first sentence that says what changed of a thing named by its code, with no step in
+        it, is what the steps are about, a heading (no tool does "moved")."""
+        first = _SENTENCE.match(text)
+        if first is None:
+            return text
+        sentence = first.group("sentence").strip()
+        rest = text[first.end("sentence") :].strip()
+        if (
+            not rest
+            or _CHANGED.search(sentence) is None
+            or _CODE_LITERAL.search(sentence) is None
             or self.reader.starts_with_verb(sentence)
             or re.match(r"^\W*(?:if|when|unless|once|for|before|after)\b", sentence, re.I)
             or not self.reader.starts_with_verb(rest)
@@ -10896,6 +11113,14 @@ def _listed_value_said(
     return _the_one_that_takes_it_first(ranked, takes)
 
 
+#: "report a pothole at ...", "streetlight out at ...": a thing reported, or named with no
+#: verb, and where it is
+_REPORTED = re.compile(
+    r"^\W*(?:(?P<verb>report|flag)\s+(?:(?:an?|the|one|another|some)\s+)?(?:\w+\s+)?)?"
+    r"(?P<thing>[a-z]+)(?:\s+(?:out|down|broken|missing|blocked|damaged|overflowing))?\s+"
+    r"(?:at|on|near|outside|by|in\s+front\s+of)\s+",
+    re.IGNORECASE,
+)
 #: A web address or a domain written in a step: what a tool that fetches a page reads.
 _A_LINK = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|gov|edu|co)\b", re.I)
 
@@ -10971,7 +11196,9 @@ _MESSAGE_VERB_STEMS = frozenset(stem(w) for w in "email text message notify sms"
 #: What a tool's description says it does: "Create a delivery job", "Text or email the
 #: recipient"
 _DESCRIBED_DOING = re.compile(
-    r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the)\s+(?P<thing>[a-z]+)\b",
+    # ("Email every ticket holder of an event ...": the tool goes to each of them itself)
+    r"\b(?P<verb>[a-z]+)(?:\s+or\s+(?P<other>[a-z]+))?\s+(?:a|an|the|every|each|all)\s+"
+    r"(?P<thing>[a-z]+)\b",
     re.IGNORECASE,
 )
 #: ... and to whom: "Send a patient a reminder"
@@ -11648,6 +11875,20 @@ _SENDS_THE_NAMED = re.compile(
     r"(?P<what>[A-Za-z]+)\b(?!\s+[a-z]+\b(?<!\bto\b))",
     re.IGNORECASE,
 )
+def _is_email_field(name: str, schema: Any) -> bool:
+    """Whether an input takes an email address (`email`, or a string of format email)."""
+    fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+    return fields.get("format") == "email" or name.lower() in ("email", "email_address")
+
+
+#: "tell ann@x.com her order number", "email them the tracking number": a message that
+#: says a thing's number and nothing else
+_TELLS_A_CODE = re.compile(
+    r"^(?:tell|text|sms|email|e-mail|message|send)\s+(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\w+)\s+"
+    r"(?P<whose>the|its|their|her|his|your)\s+(?P<what>[a-z]+)\s+"
+    r"(?P<kind>number|id|no|code|reference|ref)\s*$",
+    re.IGNORECASE,
+)
 #: "pay it", "pay them out": a payment of the thing itself, with no amount said
 _PAY_IT = re.compile(r"^\W*(?:pay|payout|charge)\s+(?:it|them)(?:\s+out)?\W*$", re.IGNORECASE)
 #: "charge them that amount", "for the converted amount": the amount a step before returned
@@ -11709,6 +11950,9 @@ def _order_lines_written(
 ) -> dict[str, str]:
     """ "Check stock for 2x LAMP-3 and 1x DESK-9": the lines the step writes, for an input
     that is a list of lines with a SKU and a quantity, rather than lines asked of the run."""
+    # ("3 units of SKU WIDGET-1": the word "SKU" before the code names what it is; read here
+    # alone, as the lines of such an input: a tool that takes one sku reads it its own way)
+    text = _SKU_NAMED.sub("", text)
     lines = [
         {
             "sku": match["sku"] or match["sku2"] or match["sku3"],
@@ -11731,6 +11975,8 @@ def _order_lines_written(
 
 
 _SKU = r"(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*)"
+#: "SKU WIDGET-1", "sku MUG-01": the word that says a code is a SKU, before the code
+_SKU_NAMED = re.compile(rf"\b(?i:sku)\s+(?={_SKU})")
 _SKUS = rf"{_SKU}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_SKU})*"
 #: "stock for SKU-1 and SKU-2", "is SKU-7 in stock", "are A-1, B-2 available": codes whose
 #: stock is asked, with no count
@@ -11771,6 +12017,78 @@ _DONE_BY_SAID_AFTER = re.compile(
     r"[a-z]+ed\s+by\s+[^.;!?,]+)(?=\s*(?:[.;!?]|$))",
     re.IGNORECASE,
 )
+#: ", about 2 feet wide in the right lane", ", roughly 3 m long": how big a thing is, said
+#: after a comma to the end of the sentence (a description, as after a colon; no step)
+_SIZE_SAID_AFTER = re.compile(
+    r",\s+(?P<size>(?:about|around|roughly|approximately|nearly|almost|maybe)\s+\d+(?:\.\d+)?"
+    r"\s*(?:-\s*)?(?:feet|foot|ft|inch(?:es)?|in|meters?|metres?|m|cm|mm|yards?|yds?|miles?|km)"
+    r"\s+(?:wide|long|deep|tall|high|across)\b[^.;!?,\"]*)(?=[.;!?]|,\s+then\b|$)",
+    re.IGNORECASE,
+)
+#: "before opening a graffiti request at 220 Oak Ave check for duplicates nearby": a check
+#: for something, said after the step it comes before
+_CHECKED_BEFORE_DOING = re.compile(
+    r"(?P<lead>(?:^|(?<=[.;!?])\s+)\W*)before\s+(?P<gerund>[a-z]+ing)\s+"
+    r"(?P<thing>(?:an?|the)\s+[^,;.!?]+?)\s*,?\s+(?P<check>check|look|search|scan)\s+for\s+"
+    r"(?P<what>(?:any\s+)?[a-z]+)(?P<rest>[^,;.!?]*)",
+    re.IGNORECASE,
+)
+#: "create an estimate for V-2290 for front brake pads, an oil change and wiper blades":
+#: a record made for a code, and the things it is for, listed in words to the step's end
+_THINGS_LISTED_FOR_A_CODE = re.compile(
+    r"(?P<lead>\b(?:create|make|prepare|draw\s+up|write\s+up|put\s+together)\s+(?:an?|the)\s+"
+    r"(?P<thing>[a-z]+)\s+for\s+(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*)\s+"
+    r"(?:for|with|covering|including)\s+)"
+    r"(?P<list>[a-z][a-z -]*(?:,\s*[a-z][a-z -]*)*?(?:,\s*|\s+)and\s+[a-z][a-z -]*?)"
+    r"(?=\s*(?:[;.!?]|,\s+then\b|$))",
+    re.IGNORECASE,
+)
+#: A run of quoted texts joined by commas and "and": '"brake pads", "oil change" and "..."'
+_QUOTED_RUN = re.compile(r'"[^"]+"(?:\s*,\s*(?:and\s+)?"[^"]+"|\s+and\s+"[^"]+")+')
+
+
+def _text_list_inputs(spec: ToolSpec) -> list[str]:
+    """The required inputs of `spec` that are lists of free texts (`jobs`: no values listed)."""
+    found = []
+    for name in spec.required_inputs():
+        schema = unwrap_nullable(spec.input_properties().get(name) or {})
+        items = schema.get("items")
+        item = unwrap_nullable(items) if isinstance(items, dict) else {}
+        if (
+            schema_types(schema) == {"array"}
+            and schema_types(item) == {"string"}
+            and not item.get("enum")
+            and not item.get("format")
+        ):
+            found.append(name)
+    return found
+
+
+def _texts_listed_for_a_list(
+    spec: ToolSpec, text: str, literals: Mapping[str, str]
+) -> dict[str, str]:
+    """ 'create an estimate for V-2290 for "brake pads", "oil change" and "wiper blades"':
+    quoted texts listed together are the items of the one list of texts the tool requires,
+    rather than a list asked of the run."""
+    names = [name for name in _text_list_inputs(spec) if name not in literals]
+    run = _QUOTED_RUN.search(text)
+    if len(names) != 1 or run is None:
+        return {}
+    return {names[0]: json.dumps(re.findall(r'"([^"]+)"', run.group(0)))}
+
+
+#: "email every ticket holder", "notify all the members": a step to each one of them
+_TO_EVERY_ONE = re.compile(
+    r"\b(?P<verb>email|e-mail|message|text|notify|remind|alert)\s+(?:every|each|all)\s+"
+    r"(?:(?:of\s+)?(?:the|our|your|their)\s+)?(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
+#: "Email every ticket holder of an event ...": a tool that does it to each one itself
+_DESCRIBED_TO_EVERY_ONE = re.compile(
+    r"^(?P<verb>[A-Za-z]+)\s+(?:every|each|all)\s+(?:(?:of\s+)?the\s+)?(?P<thing>[a-z]+)\b"
+)
+#: The inputs that take a free-text description of what a record is about
+_DESCRIPTION_INPUTS = frozenset({"description", "details", "notes", "note", "comment"})
 #: Steps that end a record, whose reason may follow them after a comma
 _CLOSING = re.compile(r"^\W*(?:close|resolve|complete|finish|cancel|mark)\b", re.IGNORECASE)
 #: "are these emails valid? a@x.com, b@x.com, c@x.com": a question over a list after it
@@ -11820,6 +12138,12 @@ def _each_place_listed(match: re.Match[str]) -> str:
 
 
 #: "in 4B", "for unit 12C", "on 5E": a flat, a room or a suite, by its number and letter
+#: "moved to 9pm", "has been postponed", "was cancelled": what changed of a thing
+_CHANGED = re.compile(
+    r"\b(?:(?:has|have|had)\s+been\s+|(?:was|were|is|are|got)\s+)?(?:moved|changed|"
+    r"rescheduled|postponed|delayed|cancell?ed|relocated|pushed\s+back|brought\s+forward)\b",
+    re.IGNORECASE,
+)
 _PLACE_CODE = re.compile(
     r"\b(?i:in|for|at|on|from|of|to)\s+(?:(?i:the\s+)?(?i:unit|apartment|apt|suite|room|flat)\s+)?"
     r"(?P<code>\d{1,4}[A-Z]{1,2})(?![\w-])"

@@ -4735,7 +4735,9 @@ def strip_approval_phrase(text: str) -> str:
     """The action left once the approval wording is taken out ("after finance approves")."""
     cleaned = re.sub(
         r"\b(?:after|once|when|until)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+)?\w+(?:\s+team)?\s+"
-        r"(?:approves?|signs?\s+off|has\s+approved)(?:\s+(?:it|them|this))?",
+        r"(?:approves?|signs?\s+off|has\s+approved)(?:\s+(?:it|them|this)"
+        # ("once finance approves the shipping cost": what they approve, said last)
+        r"|\s+(?:the|this|that|their|its|our)\s+[a-z]+(?:\s+[a-z]+){0,2}?(?=\s*(?:[,;.!?]|$)))?",
         " ",
         text,
         flags=re.IGNORECASE,
@@ -4775,6 +4777,8 @@ def strip_approval_phrase(text: str) -> str:
 _LABEL_VERBS = {"titled": "title", "entitled": "title", "headed": "title", "subjected": "subject",
                 "called": "name", "named": "name"}  # fmt: skip
 _SAYING = re.compile(r"saying|reading|that\s+says", re.IGNORECASE)
+#: "a ticket about '...'": the words that say what a quote after them is the topic of
+_ABOUT = frozenset({"about", "regarding", "concerning"})
 _SAID_TO_YOU = {"their": "your", "theirs": "yours", "they're": "you're", "they": "you",
                 "them": "you", "themselves": "yourselves"}  # fmt: skip
 _TO_THEM = re.compile(r"\b(?:their|theirs|they're|they|them|themselves)\b", re.IGNORECASE)
@@ -4848,6 +4852,9 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
             or (label in _MESSAGE_LEADS and label not in _FIELD_LABELS)
             # ("text her 'welcome' at +1 415 ...": said to whom the message goes)
             or (label in ("them", "him", "her", "me", "us") and lead in _MESSAGE_LEADS)
+            # ('open a ticket about "printer on floor 3 is jammed"': what it is about, as
+            # written, is what it says)
+            or label in _ABOUT
         ):
             # "email the customer saying '...'", 'post "Deploy finished" to #ops': what
             # the message says
