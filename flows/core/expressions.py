@@ -102,10 +102,13 @@ class Expression:
                 context = cel.Context(variables=activation, functions=dict(self.extensions))
                 return to_json_value(self.program.execute(context))
             return to_json_value(self.program.execute(activation))
-        except RuntimeError as exc:
-            raise ExpressionError(_first_line(exc), expression=self.source) from None
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError) as exc:
-            raise ExpressionError(_first_line(exc), expression=self.source) from None
+        except (
+            RuntimeError, TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError
+        ) as exc:
+            message = _first_line(exc)
+            if message.startswith("No such overload"):  # what CEL says of a field of null
+                message = _null_read(self.source, activation) or message
+            raise ExpressionError(message, expression=self.source) from None
 
     def _resolve_path(self, env: Mapping[str, Any]) -> Any:
         assert self.path is not None
@@ -297,6 +300,31 @@ def _syntax_location(message: str) -> tuple[str, int | None]:
         return _first_line(message), None
     detail = match.group(3).strip().removeprefix("Syntax error:").strip()
     return f"syntax error: {detail}", int(match.group(2))
+
+
+_DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _null_read(source: str, env: Mapping[str, Any]) -> str | None:
+    """Why a failed expression failed, when it read a field of null: CEL's own words for
+    that (`No such overload`) say nothing of where ("a user not found": `lookup.user` is
+    null, and `lookup.user.plan` reads a field of it)."""
+    for path in _DOTTED.findall(_STRING_LITERAL.sub('""', source)):
+        head, *rest = path.split(".")
+        value = env.get(head, _MISSING)
+        if value is _MISSING or not isinstance(value, Mapping):
+            continue
+        for depth, key in enumerate(rest, start=1):
+            if not isinstance(value, Mapping) or key not in value:
+                break
+            value = value[key]
+            if value is None and depth < len(rest):
+                held = ".".join([head, *rest[:depth]])
+                return (
+                    f"`{held}` is null, so `{held}.{rest[depth]}` cannot be read (check it "
+                    f"first: `{held} != null && ...`)"
+                )
+    return None
 
 
 def _first_line(error: object) -> str:

@@ -79,6 +79,20 @@ def test_type_errors_say_which_expression_failed():
     assert info.value.expression == "input.a + input.b"
 
 
+def test_a_field_read_of_null_says_which_value_was_null():
+    # A user not found: CEL's own words ("No such overload") name neither value nor field.
+    env = {"lookup": {"found": False, "user": None}}
+
+    with pytest.raises(ExpressionError) as caught:
+        evaluate('lookup.user.plan == "free"', env)
+
+    assert "`lookup.user` is null, so `lookup.user.plan` cannot be read" in str(caught.value)
+    assert evaluate('lookup.found && lookup.user.plan == "free"', env) is False
+    with pytest.raises(ExpressionError) as other:
+        evaluate('1 + "a"', env)  # another failure keeps CEL's words
+    assert "is null" not in str(other.value)
+
+
 def test_templates_render_values_and_json():
     env = {"input": {"name": "Ada", "tags": ["x", "y"]}}
     assert render_template("Hi {{ input.name }}: {{ input.tags }}", env) == 'Hi Ada: ["x", "y"]'
