@@ -3,8 +3,6 @@ graph's cards in the designer and on the run page, the tools' and the flows' lis
 
 from __future__ import annotations
 
-from typing import Any
-
 from playwright.sync_api import expect
 
 from flows.api.services import flow_create
