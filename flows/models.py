@@ -88,6 +88,10 @@ class FlowVersion(models.Model):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.API)
     is_valid = models.BooleanField(default=False)
     validation_errors = models.JSONField(default=list, blank=True)
+    # What may stop it finishing as meant though it runs (`services.ir_warnings`, as its
+    # author saw them when it was saved): the flows list shows their count without
+    # validating each flow's IR again.
+    validation_warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from flows.api.errors import NotFound, PermissionDenied
 from flows.models import Flow, FlowVersion, PlanRequest
@@ -34,6 +34,11 @@ def flow_list(*, user: Any) -> QuerySet[Flow]:
         .annotate(
             latest_number=Subquery(latest.values("number")[:1]),
             latest_is_valid=Subquery(latest.values("is_valid")[:1]),
+            # Counted in the database: the list never reads a version's warnings themselves.
+            latest_warning_count=Subquery(latest.annotate(warning_count=Func(
+                F("validation_warnings"), function="jsonb_array_length",
+                output_field=IntegerField(),
+            )).values("warning_count")[:1]),
             latest_source=Subquery(latest.values("source")[:1]),
             latest_created_at=Subquery(latest.values("created_at")[:1]),
             last_run_id=Subquery(last_run.values("id")[:1]),

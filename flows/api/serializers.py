@@ -116,10 +116,17 @@ class VersionSourceField(serializers.ChoiceField):
 
 class VersionSummary(serializers.ModelSerializer):
     source = VersionSourceField()
+    warning_count = serializers.SerializerMethodField()
 
     class Meta:
         model = FlowVersion
-        fields = ["number", "is_valid", "source", "created_at"]
+        fields = ["number", "is_valid", "warning_count", "source", "created_at"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_warning_count(self, obj: FlowVersion) -> int:
+        """How many warnings it had when saved (`validation_warnings` of the version): it
+        runs, but may not finish as meant."""
+        return len(obj.validation_warnings or [])
 
 
 class LastRunSummary(serializers.Serializer):
@@ -164,6 +171,7 @@ class FlowOutput(serializers.ModelSerializer):
             return {
                 "number": obj.latest_number,
                 "is_valid": obj.latest_is_valid,
+                "warning_count": obj.latest_warning_count or 0,
                 "source": obj.latest_source,
                 "created_at": serializers.DateTimeField().to_representation(
                     obj.latest_created_at
@@ -184,12 +192,16 @@ class VersionOutput(serializers.ModelSerializer):
     parent = serializers.SerializerMethodField()
     source = VersionSourceField()
     validation_errors = IssueSerializer(many=True)
+    validation_warnings = IssueSerializer(
+        many=True, help_text="What may stop it finishing as meant though it runs, as its "
+        "author saw it when it was saved (`POST /validate/` says it for you, now)."
+    )
 
     class Meta:
         model = FlowVersion
         # `id` is what runs take as `flow_version`; `number` counts versions within a flow.
         fields = ["id", "flow", "number", "author", "parent", "source", "is_valid",
-                  "validation_errors", "created_at"]
+                  "validation_errors", "validation_warnings", "created_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_author(self, obj: FlowVersion) -> str | None:

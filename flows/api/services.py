@@ -65,6 +65,12 @@ def _input_warnings(ir: Any) -> list[ValidationIssue]:
     return list(optional_input_warnings(flow))
 
 
+def version_warnings(*, ir: Any, author: Any) -> list[ValidationIssue]:
+    """The warnings a version keeps: its author's view of them (a version whose author was
+    deleted keeps those that do not depend on who is asking)."""
+    return ir_warnings(ir=ir, user=author) if author is not None else _model_warnings(ir)
+
+
 def _model_warnings(ir: Any) -> list[ValidationIssue]:
     """An llm node where no model is configured: every run of it would fail at that node
     (`llm_unavailable`). Not an error: the flow may be meant for a site that has one."""
@@ -290,6 +296,7 @@ def _version_create(
         source=source,
         is_valid=not issues,
         validation_errors=[issue.to_json() for issue in issues],
+        validation_warnings=[w.to_json() for w in version_warnings(ir=ir, author=author)],
     )
     Flow.objects.filter(pk=flow.pk).update(updated_at=timezone.now())
     return version

@@ -209,3 +209,32 @@ def test_the_last_run_is_the_newest_of_any_version(
     assert listed["latest_version"]["number"] == 3
     assert listed["last_run"]["id"] == str(newest.id)
     assert listed["last_run"]["status"] == "cancelled"
+
+
+def test_the_list_counts_the_latest_versions_warnings(
+    api: APIClient, valid_ir: dict[str, Any], settings: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    # It listed a green "Valid" for a flow the designer shows as "Valid · 1 warning"
+    settings.OPENAI_API_KEY = ""
+    plain = api.post("/api/v1/flows/", {"name": "Plain", "ir": valid_ir}, format="json").json()
+    warned_ir = {**valid_ir, "nodes": [*valid_ir["nodes"],
+                                       {"id": "summary", "type": "llm", "prompt": "Summarise"}]}
+    warned = api.post("/api/v1/flows/", {"name": "Warned", "ir": warned_ir}, format="json").json()
+    assert warned["latest_version"]["is_valid"] is True
+    assert warned["latest_version"]["warning_count"] == 1
+
+    for _ in range(3):
+        api.post("/api/v1/flows/", {"name": "More", "ir": warned_ir}, format="json")
+    with django_assert_max_num_queries(6):  # as many for five flows as for one
+        listed = {f["name"]: f for f in api.get("/api/v1/flows/").json()["results"]}
+
+    assert listed["Plain"]["latest_version"]["warning_count"] == 0
+    assert listed["Warned"]["latest_version"]["warning_count"] == 1
+    version = api.get(f"/api/v1/flows/{warned['id']}/versions/1/").json()
+    assert [w["code"] for w in version["validation_warnings"]] == ["llm_unavailable"]
+    # a new version without the llm node has none
+    api.post(f"/api/v1/flows/{warned['id']}/versions/", {"ir": valid_ir}, format="json")
+    assert api.get(f"/api/v1/flows/{warned['id']}/").json()["latest_version"][
+        "warning_count"] == 0
+    assert plain["latest_version"]["warning_count"] == 0

@@ -229,3 +229,24 @@ def test_a_description_that_repeats_the_name_is_not_shown_twice(page, live_serve
     expect(row(page, planned).get_by_test_id("flow-description")).to_have_count(0)
     expect(row(page, described).get_by_test_id("flow-description")).to_have_text(
         "Check the address, then greet.")
+
+
+def test_a_valid_flow_with_warnings_is_amber_with_their_count(
+        page, live_server, staff_user, settings, screenshot):
+    # It was a green "Valid" here while the designer said "Valid · 1 warning"
+    settings.OPENAI_API_KEY = ""  # an llm node then warns: no model is configured
+    warned = make(staff_user, "Summarise", ir={
+        **WELCOME, "nodes": [*WELCOME["nodes"], {"id": "summary", "type": "llm",
+                                                 "prompt": "Summarise", "after": ["greet"]}]})
+    plain = make(staff_user, "Welcome")
+    page.goto(live_server("/flows"))
+
+    badge = row(page, warned).get_by_test_id("flow-warned")
+    expect(badge).to_have_text("Valid · 1 warning")
+    expect(badge).to_have_attribute("title", re.compile("1 warning: it runs"))
+    expect(row(page, warned).get_by_test_id("flow-valid")).to_have_count(0)
+    expect(row(page, plain).get_by_test_id("flow-valid")).to_have_text("Valid")
+    screenshot(page, "flows-warned")
+    # the designer says the same of it
+    row(page, warned).get_by_test_id("flow-link").click()
+    expect(page.get_by_test_id("validity")).to_have_text("Valid · 1 warning")

@@ -936,3 +936,38 @@ def test_the_values_of_a_steps_context_objects_line_up(page, live_server, staff_
     lefts = {round(box["x"]) for box in values.evaluate_all(
         "(all) => all.map((dd) => dd.getBoundingClientRect().toJSON())")}
     assert len(lefts) == 1, lefts
+
+
+def test_a_table_inside_a_tools_result_takes_the_width_under_its_name(
+        page, live_server, staff_user, screenshot):
+    # A stock check's lines (six columns) beside the names' column: "IN STOCK" was cut off
+    ir = {"name": "Backorder", "input_schema": {"type": "object", "properties": {
+        "stock": {"type": "object"}}}, "nodes": [
+        {"id": "ok", "type": "approval", "title": "Approve the backorder?",
+         "form_schema": {"type": "object", "properties": {}},
+         "context": {"check_inventory": "input.stock"},
+         "assignees": {"users": [staff_user.username]}},
+    ]}
+    flow = Flow.objects.create(name="Backorder", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(user=staff_user, flow_version_id=version.id, run_input={
+        "stock": {"in_stock": False, "lines": [
+            {"sku": "ADA@EXAMPLE.COM", "name": None, "requested": 12, "available": 0,
+             "in_stock": False},
+            {"sku": "WIDGET-1", "name": "Standard widget", "requested": 1, "available": 40,
+             "in_stock": True}], "unavailable": ["ADA@EXAMPLE.COM"]},
+    })
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    field = page.get_by_test_id("step-context").locator('.step-field[data-field="lines"]')
+    lines = field.get_by_test_id("step-records")
+    expect(lines.locator("tbody tr")).to_have_count(2)
+    wrap = lines.locator("xpath=..")
+    assert wrap.evaluate("(w) => w.scrollWidth <= w.clientWidth"), wrap.evaluate(
+        "(w) => [w.scrollWidth, w.clientWidth]")
+    # its name above it, the table below, as wide as the fields
+    name = field.locator("dt").bounding_box()
+    table = wrap.bounding_box()
+    assert table["y"] >= name["y"] + name["height"] - 1
+    assert abs(table["x"] - name["x"]) < 2
+    screenshot(page, "lines")

@@ -1483,3 +1483,26 @@ def test_the_start_run_form_lists_its_fields_in_the_flows_order(
     dialog = page.get_by_test_id("start-run-dialog")
     expect(dialog.locator("#run-input_name")).to_be_visible()
     assert _field_ids(dialog)[0] == "name"
+
+
+def test_with_less_motion_asked_for_nothing_on_the_run_page_moves(
+        page, live_server, staff_user, screenshot):
+    # The failed node's panel was caught mid-slide, faded; status dots pulsed on
+    version = make_flow(staff_user, {
+        "name": "Slow",
+        "nodes": [{"id": "slow", "type": "tool", "tool": "t_slow", "title": "Wait a while",
+                   "inputs": {"seconds": "60"}}],
+    })
+    run = start_run(staff_user, version, {})
+    page.goto(live_server(f"/runs/{run.id}"))  # the page's context asks for reduced motion
+    expect(node(page, "slow")).to_have_attribute("data-status", "running", timeout=20_000)
+    expect(page.locator(".conn-open")).to_have_count(1)  # the live dot, which blinked
+
+    node(page, "slow").click()
+    expect(page.get_by_test_id("node-panel")).to_be_visible()
+    page.wait_for_function(
+        "() => document.getAnimations().every((a) => a.playState !== 'running')",
+        timeout=3_000)
+    assert page.locator(".node-drawer").evaluate("(el) => getComputedStyle(el).opacity") == "1"
+    screenshot(page, "still")
+    services.run_cancel(user=staff_user, run_id=run.id)

@@ -136,7 +136,10 @@ export interface paths {
         /** @description Flows you own, flows shared with your groups (and, for staff, every flow). */
         get: operations["v1_flows_list"];
         put?: never;
-        /** @description Create a flow owned by you; with `ir`, its version 1 (validated) as well. */
+        /**
+         * @description Create a flow owned by you; with `ir`, its version 1 (validated) as well. Without
+         *     a description, the flow takes its IR's.
+         */
         post: operations["v1_flows_create"];
         delete?: never;
         options?: never;
@@ -535,10 +538,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The registered tools, filterable by category, kind, source and enabled, and searchable. */
+        /**
+         * @description The registered tools, filterable by category, kind, source and enabled, and
+         *     searchable.
+         */
         get: operations["v1_tools_list"];
         put?: never;
-        post?: never;
+        /**
+         * @description Register an HTTP, LLM or approval tool (checked as the admin checks it: schemas,
+         *     config, templates); `warnings` says what runs would refuse, as the admin does.
+         */
+        post: operations["v1_tools_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -556,10 +566,15 @@ export interface paths {
         get: operations["v1_tools_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** @description Delete an admin or MCP tool, with its joins (a code tool is disabled instead). */
+        delete: operations["v1_tools_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * @description Change a tool (a code or MCP tool: only `enabled`, `access`, `access_groups`);
+         *     a new schema or config bumps its `version`.
+         */
+        patch: operations["v1_tools_partial_update"];
         trace?: never;
     };
     "/api/v1/validate/": {
@@ -1049,6 +1064,31 @@ export interface components {
             description?: string;
             enabled?: boolean;
         };
+        /** @description What an admin writes of a tool (the admin's form, over the API). */
+        PatchedToolChangeInput: {
+            name?: string;
+            /** @description What the tool does, for planners and people. */
+            description?: string;
+            kind?: components["schemas"]["WritableToolKindEnum"];
+            /** @description A category slug (GET /categories/). */
+            category?: string | null;
+            enabled?: boolean;
+            access?: components["schemas"]["AccessEnum"];
+            /** @description With access `groups`: the groups whose members may use it, by name. */
+            access_groups?: string[];
+            /** @description A JSON Schema object; its properties are the tool's inputs. */
+            input_schema?: {
+                [key: string]: unknown;
+            };
+            /** @description A JSON Schema of what the tool returns. */
+            output_schema?: {
+                [key: string]: unknown;
+            };
+            /** @description Per kind (docs/api.md, 'Configuring tools'), e.g. an HTTP tool's method, url, headers, body and response. */
+            config?: {
+                [key: string]: unknown;
+            };
+        };
         PlanInput: {
             /** @description What the workflow should do; for an existing flow, the change to make. */
             prompt: string;
@@ -1324,6 +1364,8 @@ export interface components {
             timed_out: boolean;
             /** @description The run's input in a line (its first plain values), to tell steps apart. */
             readonly input_summary: string;
+            /** @description This step's endpoint: GET it to read the step, POST a decision to it. */
+            readonly url: string;
             instructions: string;
             /** @description Values computed for the approver. */
             context: unknown;
@@ -1374,6 +1416,8 @@ export interface components {
             timed_out: boolean;
             /** @description The run's input in a line (its first plain values), to tell steps apart. */
             readonly input_summary: string;
+            /** @description This step's endpoint: GET it to read the step, POST a decision to it. */
+            readonly url: string;
         };
         TokenInput: {
             username: string;
@@ -1382,6 +1426,33 @@ export interface components {
         TokenOutput: {
             /** @description Send it as `Authorization: Token <token>`. */
             token: string;
+        };
+        /** @description What an admin writes of a tool (the admin's form, over the API). */
+        ToolCreateInput: {
+            name: string;
+            /** @description What the tool does, for planners and people. */
+            description: string;
+            kind: components["schemas"]["WritableToolKindEnum"];
+            /** @description A category slug (GET /categories/). */
+            category?: string | null;
+            enabled?: boolean;
+            access?: components["schemas"]["AccessEnum"];
+            /** @description With access `groups`: the groups whose members may use it, by name. */
+            access_groups?: string[];
+            /** @description A JSON Schema object; its properties are the tool's inputs. */
+            input_schema?: {
+                [key: string]: unknown;
+            };
+            /** @description A JSON Schema of what the tool returns. */
+            output_schema?: {
+                [key: string]: unknown;
+            };
+            /** @description Per kind (docs/api.md, 'Configuring tools'), e.g. an HTTP tool's method, url, headers, body and response. */
+            config?: {
+                [key: string]: unknown;
+            };
+            /** @description The id flows use to call the tool. */
+            id: string;
         };
         ToolOptions: {
             /** Format: double */
@@ -1432,6 +1503,46 @@ export interface components {
          * @enum {string}
          */
         ToolOutputSourceEnum: "code" | "admin" | "mcp";
+        /** @description A tool as its writer sees it: with its config and what runs would refuse. */
+        ToolWrittenOutput: {
+            /** @description The id flows use to call the tool. */
+            id: string;
+            name: string;
+            /** @description What the tool does, for planners and people. */
+            description: string;
+            kind?: components["schemas"]["KindEnum"];
+            source?: components["schemas"]["ToolOutputSourceEnum"];
+            readonly category: string | null;
+            enabled?: boolean;
+            /**
+             * @description Who may use the tool in a flow (checked when a version is validated and when a run starts and executes). Superusers may use every tool.
+             *
+             *     * `everyone` - Everyone
+             *     * `groups` - Members of the chosen groups
+             *     * `staff` - Staff only
+             */
+            access?: components["schemas"]["AccessEnum"];
+            readonly version: number;
+            /** @description JSON Schema of the inputs. */
+            input_schema: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema of the output. */
+            output_schema: {
+                [key: string]: unknown;
+            };
+            readonly options: components["schemas"]["ToolOptions"] | null;
+            readonly mcp_server: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** @description The kind's settings, as written. */
+            config: {
+                [key: string]: unknown;
+            };
+            readonly warnings: string[];
+        };
         ValidateOutput: {
             valid: boolean;
             errors: components["schemas"]["Issue"][];
@@ -1447,6 +1558,8 @@ export interface components {
             readonly source: components["schemas"]["VersionSourceEnum"];
             is_valid?: boolean;
             validation_errors: components["schemas"]["Issue"][];
+            /** @description What may stop it finishing as meant though it runs, as its author saw it when it was saved (`POST /validate/` says it for you, now). */
+            validation_warnings: components["schemas"]["Issue"][];
             /** Format: date-time */
             readonly created_at: string;
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
@@ -1498,6 +1611,8 @@ export interface components {
             readonly source: components["schemas"]["VersionSourceEnum"];
             is_valid?: boolean;
             validation_errors: components["schemas"]["Issue"][];
+            /** @description What may stop it finishing as meant though it runs, as its author saw it when it was saved (`POST /validate/` says it for you, now). */
+            validation_warnings: components["schemas"]["Issue"][];
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -1506,6 +1621,11 @@ export interface components {
         VersionSummary: {
             number: number;
             is_valid?: boolean;
+            /**
+             * @description How many warnings it had when saved (`validation_warnings` of the version): it
+             *     runs, but may not finish as meant.
+             */
+            readonly warning_count: number;
             readonly source: components["schemas"]["VersionSourceEnum"];
             /** Format: date-time */
             readonly created_at: string;
@@ -1532,6 +1652,13 @@ export interface components {
             /** @description Its assignee users with no active account, or (for anyone but staff) whom you may not name, the same answer for both (run detail only); not counted in `approvers`. */
             missing_users?: string[];
         };
+        /**
+         * @description * `http` - HTTP request
+         *     * `llm` - LLM prompt
+         *     * `approval` - Approval form
+         * @enum {string}
+         */
+        WritableToolKindEnum: "http" | "llm" | "approval";
     };
     responses: never;
     parameters: never;
@@ -1705,6 +1832,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_auth_token_create: {
@@ -1739,6 +1875,15 @@ export interface operations {
             };
             /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1900,6 +2045,15 @@ export interface operations {
             };
             /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2081,6 +2235,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_list: {
@@ -2170,6 +2333,15 @@ export interface operations {
             };
             /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2351,6 +2523,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_flows_versions_list: {
@@ -2467,6 +2648,15 @@ export interface operations {
             };
             /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2760,6 +2950,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_joins_retrieve: {
@@ -2925,6 +3124,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_plan_list: {
@@ -3043,6 +3251,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
             429: {
                 headers: {
@@ -3143,6 +3360,15 @@ export interface operations {
             };
             /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3288,6 +3514,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
             429: {
                 headers: {
@@ -3412,6 +3647,15 @@ export interface operations {
             };
             /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3644,6 +3888,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests of this kind: `Retry-After` says in how many seconds to retry. */
             429: {
                 headers: {
@@ -3815,6 +4068,74 @@ export interface operations {
             };
         };
     };
+    v1_tools_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToolCreateInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolWrittenOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     v1_tools_retrieve: {
         parameters: {
             query?: never;
@@ -3854,6 +4175,141 @@ export interface operations {
             };
             /** @description No such object, or not visible to you. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_tools_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    v1_tools_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedToolChangeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolWrittenOutput"];
+                };
+            };
+            /** @description The request is invalid; `message` says what and where, `details` has the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated (send `Authorization: Token <key>` or a session cookie). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or not visible to you. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3904,6 +4360,15 @@ export interface operations {
             };
             /** @description The request body is larger than the server reads (`details.limit`, in bytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send `Content-Type: application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -51,7 +51,7 @@ function RunNodeCard({ data }: NodeProps<RunFlowNode>) {
           {outcome ? (
             <span className={`rn-outcome rn-outcome-${outcome.tone}`} data-testid={`run-node-outcome-${node.id}`} title={outcome.label}>{outcome.word}</span>
           ) : (
-            <span className="rn-kind">{nodeSubtitle(node)}</span>
+            <span className="rn-kind" title={nodeSubtitle(node)}>{nodeSubtitle(node)}</span>
           )}
           {notRun && <span className="rn-time rn-not-run-label">not run</span>}
           {state.status === "cancelled" && <span className="rn-time rn-cancelled-label">cancelled</span>}

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { countOf } from "../../lib/plural";
-import { BatchInputError, inputProblems, parseBatchInputs } from "./batchInput";
+import { BatchInputError, csvHint, inputProblems, parseBatchInputs, parseCsv } from "./batchInput";
 import { formSchema, hasFields, InputForm, uiSchemaFor } from "./InputForm";
 import { createBatch, createRun, getFlow, getRun, getVersion, type Flow, type VersionDetail } from "./runApi";
 import "./startRunDialog.css";
@@ -112,7 +112,7 @@ function BatchForm({ version, schema, onClose }: { version: VersionDetail; schem
         <span className="field-hint">Runs at most this many at once.</span>
       </div>
       {parsed.error === "no inputs" ? (
-        <div className="field-hint" data-testid="batch-hint">Add one line of values per run under the header row.</div>
+        <div className="field-hint" data-testid="batch-hint">{csvHint(parseCsv(text)[0] ?? [], schema)}</div>
       ) : parsed.error && <div className="alert error" data-testid="batch-parse-error">{parsed.error}</div>}
       {parsed.invalid.length > 0 && (
         <div className="alert error" data-testid="batch-invalid">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BatchInputError, inputProblems, parseBatchInputs, parseCsv } from "./batchInput";
+import { BatchInputError, csvHint, inputProblems, parseBatchInputs, parseCsv } from "./batchInput";
 
 const schema = {
   type: "object",
@@ -82,5 +82,24 @@ describe("inputProblems", () => {
 
   it("reads a problem of the whole input", () => {
     expect(inputProblems([{ name: "type", property: "", message: "must be object" }])).toBe("must be object");
+  });
+});
+
+describe("csvHint", () => {
+  const schema = { type: "object", properties: {
+    items: { type: "array" }, address: { type: ["object", "null"] }, order_id: { type: "string" } } };
+
+  it("says which columns take JSON, and how a CSV cell holds it", () => {
+    expect(csvHint(["items", "order_id"], schema)).toBe(
+      "Add one line of values per run under the header row. The “items” column takes JSON in its "
+      + "cell, quoted as CSV quotes text (\"[{\"\"sku\"\": \"\"A-1\"\"}]\"), or paste JSON lines "
+      + "instead: one object per run.");
+    expect(csvHint(["items", "address", "order_id"], schema)).toContain(
+      "The “items” and “address” columns take JSON in their cells");
+  });
+
+  it("is the plain line when every column is text, a number or a yes/no", () => {
+    expect(csvHint(["order_id"], schema)).toBe("Add one line of values per run under the header row.");
+    expect(csvHint([], undefined)).toBe("Add one line of values per run under the header row.");
   });
 });

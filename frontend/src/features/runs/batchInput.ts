@@ -50,6 +50,18 @@ function propertyType(schema: JsonSchema | undefined, key: string): string | und
   return Array.isArray(type) ? (type.find((t) => t !== "null") as string | undefined) : (type as string | undefined);
 }
 
+/** What the batch form says under a CSV header with no rows yet: a column of a list or an
+ * object takes JSON in its cell, which a person would not guess from its name alone. */
+export function csvHint(header: readonly string[], schema?: JsonSchema): string {
+  const json = header.filter((key) => ["array", "object"].includes(propertyType(schema, key) ?? ""));
+  const base = "Add one line of values per run under the header row.";
+  if (!json.length) return base;
+  const names = json.map((key) => `“${key}”`);
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  const columns = names.length === 1 ? `The ${listed} column takes JSON in its cell` : `The ${listed} columns take JSON in their cells`;
+  return `${base} ${columns}, quoted as CSV quotes text ("[{""sku"": ""A-1""}]"), or paste JSON lines instead: one object per run.`;
+}
+
 function typedCell(raw: string, type: string | undefined, where: string): unknown {
   const value = raw.trim();
   switch (type) {

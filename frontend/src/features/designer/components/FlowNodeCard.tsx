@@ -77,7 +77,7 @@ function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
         <span className="fn-icon"><Icon name={node.type} /></span>
         <div className="fn-titles">
           <div className="fn-title" title={title}>{cardTitle(title, { problems: problems > 0, status: !!status && status !== "same", when: !!node.when })}</div>
-          <div className="fn-sub" title={subtitle(node, toolName)}>
+          <div className="fn-sub" title={node.title ? `${node.id} · ${subtitle(node, toolName)}` : subtitle(node, toolName)}>
             {node.title ? <span className="fn-id">{node.id}</span> : null}
             {subtitle(node, toolName)}
           </div>
@@ -95,7 +95,7 @@ function FlowNodeCardImpl({ id, data, selected }: NodeProps<FlowNode>) {
         <div className="fn-body">
           {rows.map(([label, value, kind], index) => (
             <div className="fn-row" key={index}>
-              <span className="fn-key">{label}</span>
+              <span className="fn-key" title={label}>{label}</span>
               <RowValue value={value} kind={kind} />
             </div>
           ))}

@@ -5,7 +5,7 @@ import { CodeText } from "../../../lib/CodeText";
 import { countOf } from "../../../lib/plural";
 import { signInUrl, useSignedOut } from "../../../lib/signedOut";
 import type { FlowIR, Issue } from "../../../graph";
-import { HEALTH_BADGE, healthOf, problemsSummary } from "../health";
+import { HEALTH_BADGE, healthOf, problemsSummary } from "../../../lib/health";
 import { designer, issueNode, useDesigner } from "../store";
 import { Icon } from "./Icon";
 

@@ -5,7 +5,7 @@ import { useStore } from "zustand";
 import type { VersionSummary } from "../api";
 import { useDesigner } from "../store";
 import { designer } from "../store";
-import { HEALTH_BADGE, healthOf, problemsSummary } from "../health";
+import { HEALTH_BADGE, healthOf, problemsSummary, validLabel } from "../../../lib/health";
 import { Icon } from "./Icon";
 import { countOf } from "../../../lib/plural";
 
@@ -61,7 +61,7 @@ export function Toolbar(props: ToolbarProps) {
           {!empty && problems !== null && (
             <span className={`badge ${HEALTH_BADGE[healthOf(problems, warnings)]}`} data-testid="validity"
               data-level={healthOf(problems, warnings)} title={problemsSummary(problems, warnings)}>
-              {problems ? countOf(problems, "problem") : warnings ? `Valid · ${countOf(warnings, "warning")}` : "Valid"}
+              {problems ? countOf(problems, "problem") : validLabel(warnings)}
             </span>
           )}
           {!canEdit && <span className="badge">read only</span>}

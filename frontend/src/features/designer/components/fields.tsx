@@ -190,7 +190,7 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
               onMouseEnter={() => setActive(index)}
             >
               <span className="cel-s-label">{item.label}</span>
-              <span className="cel-s-detail">{item.detail}</span>
+              <span className="cel-s-detail" title={item.detail}>{item.detail}</span>
             </li>
           ))}
         </ul>

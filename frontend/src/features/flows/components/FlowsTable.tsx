@@ -1,6 +1,7 @@
 // The table of flows: name and description, owner, latest version and whether it validates,
 // last run, last change, and each row's actions.
 import { Link, useNavigate } from "react-router-dom";
+import { problemsSummary, validLabel } from "../../../lib/health";
 import { statusLabel } from "../../../lib/runStatus";
 import type { FlowRow } from "../api";
 import { timeAgo } from "../../../lib/timeAgo";
@@ -102,7 +103,11 @@ function VersionCell({ flow }: { flow: FlowRow }) {
       <Link to={`/flows/${flow.id}/v/${latest.number}`} className="version-number" title="Open this version">
         v{latest.number}
       </Link>
-      {latest.is_valid ? (
+      {latest.is_valid && latest.warning_count ? (
+        <span className="badge warn" data-testid="flow-warned" title={`Saved with ${problemsSummary(0, latest.warning_count)}`}>
+          <Icon name="alert" size={12} /> {validLabel(latest.warning_count)}
+        </span>
+      ) : latest.is_valid ? (
         <span className="badge valid" data-testid="flow-valid"><Icon name="check" size={12} /> Valid</span>
       ) : (
         <span className="badge invalid" data-testid="flow-invalid"><Icon name="alert" size={12} /> Invalid</span>

@@ -43,7 +43,7 @@ export function ToolCard({ tool, categoryName, hue, expanded, onToggle }: Props)
             <code className="tool-id">{tool.id}</code>
             {tool.enabled === false && <span className="badge warn">disabled</span>}
           </span>
-          <span className="tool-description">{tool.description}</span>
+          <span className="tool-description" title={tool.description}>{tool.description}</span>
         </span>
         <span className="tool-tags">
           {tool.category && <span className="badge">{categoryName}</span>}

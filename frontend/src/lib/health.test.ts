@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEALTH_BADGE, healthOf, problemsSummary } from "./health";
+import { HEALTH_BADGE, healthOf, problemsSummary, validLabel } from "./health";
 
 describe("healthOf", () => {
   it("is red with errors, amber with warnings only, green with neither", () => {
@@ -16,5 +16,13 @@ describe("problemsSummary", () => {
     expect(problemsSummary(0, 2)).toBe("2 warnings: it runs, but see the warnings");
     expect(problemsSummary(1, 1)).toBe("1 error, 1 warning: it cannot run yet");
     expect(problemsSummary(3, 0)).toBe("3 errors: it cannot run yet");
+  });
+});
+
+describe("validLabel", () => {
+  it("counts the warnings of a valid flow, as the designer's badge and the flows list say it", () => {
+    expect(validLabel(0)).toBe("Valid");
+    expect(validLabel(1)).toBe("Valid · 1 warning");
+    expect(validLabel(3)).toBe("Valid · 3 warnings");
   });
 });
