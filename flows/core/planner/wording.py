@@ -505,11 +505,12 @@ _GREETING = re.compile(
 )
 
 
-#: "ok so when ...", "alright, ...", "so basically ...": words a request opens with that
-#: ask for nothing
+#: "ok so when ...", "alright, ...", "so basically ...", "quick one - ...", "quick
+#: question: ...": words a request opens with that ask for nothing
 _FILLER_LEAD = re.compile(
     r"^(?P<lead>\s*)(?:(?:ok(?:ay)?|alright|all\s+right|right|well)(?:\s*,\s*|\s+so\s+)"
-    r"(?:basically,?\s+)?|so\s+basically,?\s+)(?=\S)",
+    r"(?:basically,?\s+)?|so\s+basically,?\s+"
+    r"|quick\s+(?:one|question|q|thing)\s*(?:[,:\u2014-]+\s*|\s+(?=how|what|can|could)))(?=\S)",
     re.IGNORECASE | re.MULTILINE,
 )
 

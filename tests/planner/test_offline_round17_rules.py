@@ -1,0 +1,30 @@
+"""Rules the sixteenth blind round asked for (`requests_round16.json`,
+`registered_round16_*.json`: an admissions office, a catering desk, a utility's outage
+desk): each test states a request the planner got wrong before its rule (in other words
+than the round's), and what it plans now."""
+
+from __future__ import annotations
+
+from flows.core.ir import BranchNode, MapNode, ToolNode
+from tests.planner.offline_plans import plan, refusal
+from tests.planner.registered import demo_catalog_with, eval_catalog, steps
+
+ADMISSIONS = "registered_round16_admissions.json"
+CATERING = "registered_round16_catering.json"
+OUTAGE = "registered_round16_outage.json"
+
+
+def _tools(flow) -> list[str]:
+    return [node.tool for node in flow.nodes if isinstance(node, ToolNode | MapNode)]
+
+
+def _condition(flow) -> str:
+    return next(node for node in flow.nodes if isinstance(node, BranchNode)).condition
+
+
+def test_a_quick_one_before_the_request_asks_for_nothing():
+    # "hi, quick one - how much sales tax ... in texas?": the opener was read as a step,
+    # and "sales" as a ticket category to classify
+    flow = plan("quick question: what's the vat on 300 eur in france", demo_catalog_with([]))
+    assert _tools(flow) == ["calculate_tax"]
+    assert steps(flow)["calculate_tax"]["amount"] == "300.0"
