@@ -28,3 +28,15 @@ def test_a_quick_one_before_the_request_asks_for_nothing():
     flow = plan("quick question: what's the vat on 300 eur in france", demo_catalog_with([]))
     assert _tools(flow) == ["calculate_tax"]
     assert steps(flow)["calculate_tax"]["amount"] == "300.0"
+
+
+def test_a_condition_on_the_sentiment_reads_the_quote_said_before():
+    # "customer wrote '...'. if the sentiment is negative open a ... ticket": the text
+    # was asked of the run ("wrote" with no colon was no quote said first either)
+    flow = plan(
+        "a guest wrote 'nobody answered the phone all night'. if the sentiment is negative "
+        "open an urgent ticket",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["analyze_sentiment"]["text"] == '"nobody answered the phone all night"'
+    assert _condition(flow) == 'analyze_sentiment.sentiment == "negative"'
