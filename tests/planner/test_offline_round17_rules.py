@@ -40,3 +40,13 @@ def test_a_condition_on_the_sentiment_reads_the_quote_said_before():
     )
     assert steps(flow)["analyze_sentiment"]["text"] == '"nobody answered the phone all night"'
     assert _condition(flow) == 'analyze_sentiment.sentiment == "negative"'
+
+
+def test_a_school_named_after_from():
+    # "request the transcript for APP-20931 from Lincoln High School": the school was
+    # asked of the run
+    inputs = steps(
+        plan("request a transcript for APP-5001 from Westfield Academy", eval_catalog(ADMISSIONS))
+    )["adm.transcript.request"]
+    assert inputs["school"] == '"Westfield Academy"'
+    assert inputs["application_id"] == '"APP-5001"'

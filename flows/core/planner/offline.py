@@ -13132,8 +13132,12 @@ def _object_code(spec: ToolSpec, action: str, taken: dict[str, str]) -> dict[str
     return {wanted[0]: json.dumps(match.group("code"))}
 
 
-#: The last word of an input that names who a thing comes from ("supplier", `vendor_name`).
-_SOURCE_NOUNS = frozenset({"supplier", "vendor", "seller", "wholesaler", "distributor"})
+#: The last word of an input that names who a thing comes from ("supplier", `vendor_name`;
+#: "request the transcript from Lincoln High School": `school`).
+_SOURCE_NOUNS = frozenset(
+    {"supplier", "vendor", "seller", "wholesaler", "distributor", "school", "college",
+     "university", "institution", "lab", "laboratory", "provider"}
+)
 #: "order 2 of ALT-5540 from Parts4U": a name (a capital, or a digit in it) after "from"
 _FROM_A_NAME = re.compile(
     r"\bfrom\s+(?P<name>(?=[\w&.-]*[A-Z0-9])[A-Za-z0-9][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
