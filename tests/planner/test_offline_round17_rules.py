@@ -50,3 +50,23 @@ def test_a_school_named_after_from():
     )["adm.transcript.request"]
     assert inputs["school"] == '"Westfield Academy"'
     assert inputs["application_id"] == '"APP-5001"'
+
+
+def test_a_verb_that_is_a_value_a_tool_lists():
+    # "admit APP-20931 ...", "reject APP-7781, note: ...": refused (the step shares only
+    # its code with adm.decision.record); "otherwise waitlist them" booked an interview
+    flow = plan("reject APP-9120", eval_catalog(ADMISSIONS))
+    assert steps(flow)["adm.decision.record"]["decision"] == '"reject"'
+    flow = plan(
+        "look up APP-9121; if their GPA is below 2.5, waitlist them", eval_catalog(ADMISSIONS)
+    )
+    # (not the tool that emails a waitlist letter, which lists "waitlist" too)
+    assert _tools(flow) == ["adm.applicant.lookup", "adm.decision.record"]
+    assert steps(flow)["adm.decision.record"]["decision"] == '"waitlist"'
+
+
+def test_an_input_named_for_an_application_and_its_id_takes_no_name():
+    # "waitlist the applicant": the application's id was "applicant" (`application_id`
+    # read as the name of an application, a service)
+    flow = plan("look up APP-9122, then waitlist the applicant", eval_catalog(ADMISSIONS))
+    assert steps(flow)["adm.decision.record"]["application_id"] == '"APP-9122"'

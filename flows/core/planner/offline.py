@@ -4035,12 +4035,22 @@ class FlowBuilder:
         words = meaningful(text)
         if not words or not ranked:
             return ranked
+        # ("admit APP-1", "waitlist them": a value listed as the verb itself)
         done = _done_forms(words[0].lower())
+        if not _message_verb(words[0]) and not self.reader.starts_with_verb(words[0]):
+            done.add(words[0].lower())
         setting = [
             pair
             for pair in ranked
             if acts(pair[1].spec) and _listed_input_value(pair[1].spec, done) is not None
         ]
+        if len(setting) > 1 and not _message_verb(words[0]):
+            # "waitlist them": the tool that records it, not one that emails a waitlist letter
+            setting = [
+                pair
+                for pair in setting
+                if not _message_verb((meaningful(pair[1].spec.description) or [""])[0])
+            ]
         if len(setting) != 1 or (setting[0] is ranked[0] and ranked[0][0] >= self.min_score):
             return ranked
         score = max(ranked[0][0], self.min_score)
