@@ -70,3 +70,11 @@ def test_an_input_named_for_an_application_and_its_id_takes_no_name():
     # read as the name of an application, a service)
     flow = plan("look up APP-9122, then waitlist the applicant", eval_catalog(ADMISSIONS))
     assert steps(flow)["adm.decision.record"]["application_id"] == '"APP-9122"'
+
+
+def test_a_state_said_first_of_an_order_reads_the_tool_that_looks_it_up():
+    # "if order CO-4410 is confirmed, send the downtown kitchen a prep note": the demo's
+    # validate_order was read ("confirmed" as "valid"), not the catering order's status
+    flow = plan("if order CO-9001 is quoted, cancel it", eval_catalog(CATERING))
+    assert _tools(flow) == ["cater_order_lookup", "cater_order_cancel"]
+    assert _condition(flow) == 'cater_order_lookup.status == "quoted"'

@@ -1068,7 +1068,10 @@ class FlowBuilder:
         ]
         if len(readers) != 1:
             return match[0]
-        said = f"check {match['noun']} {match['code']}, and {match['word']} it {match['be']} "
+        # ("if order CO-4410 is confirmed": "look up" when that is how the reader says what it
+        # does; "check order ..." was an order validated)
+        verb = "look up" if re.match(r"\s*look\s+up\b", readers[0].description, re.I) else "check"
+        said = f"{verb} {match['noun']} {match['code']}, and {match['word']} it {match['be']} "
         return f"{match['lead']}{said}{match['state']}{match['end']}"
 
     def _amount_of_the_step(self, match: re.Match[str]) -> str:
