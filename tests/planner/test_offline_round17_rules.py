@@ -78,3 +78,18 @@ def test_a_state_said_first_of_an_order_reads_the_tool_that_looks_it_up():
     flow = plan("if order CO-9001 is quoted, cancel it", eval_catalog(CATERING))
     assert _tools(flow) == ["cater_order_lookup", "cater_order_cancel"]
     assert _condition(flow) == 'cater_order_lookup.status == "quoted"'
+
+
+def test_a_thing_read_checked_or_shown_that_no_tool_gives():
+    # "read the smart meter at account 5500-1234", "show me a map of all outages ...",
+    # "verify APP-20931's SAT score with the College Board": the account was looked up,
+    # an account number asked of the run, an order validated
+    for prompt, catalogue in (
+        ("check the gas meter at account 4410-2000", OUTAGE),
+        ("show me a chart of outages by street", OUTAGE),
+        ("confirm APP-3001's ACT score", ADMISSIONS),
+    ):
+        assert "gives that" in refusal(prompt, eval_catalog(catalogue)).message
+    # (a thing the tool returns is still read)
+    flow = plan("check APP-3001's GPA", eval_catalog(ADMISSIONS))
+    assert _tools(flow) == ["adm.applicant.lookup"]

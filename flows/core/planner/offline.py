@@ -3672,7 +3672,11 @@ class FlowBuilder:
         record, none of whose words the best tool says (in its id, name, description or the
         fields it returns) while one of them no tool knows: refused, not answered by
         looking the record up."""
-        asked = _THING_ASKED.match(text.strip())
+        text = text.strip()
+        asked = next(
+            (m for p in (_THING_ASKED, _THING_READ, _THING_OF_A_CODE) if (m := p.match(text))),
+            None,
+        )
         if asked is None:
             return
         thing = [w for w in re.findall(r"[A-Za-z]+", asked["thing"]) if w.lower() not in STOP_WORDS]
@@ -9115,6 +9119,19 @@ _THEM_ORDERED = re.compile(
 _THING_ASKED = re.compile(
     r"^\W*(?:what's|what\s+is|what\s+are|what\s+was|tell\s+me|show\s+me)\s+(?:the|its|their)\s+"
     r"(?P<thing>[a-z][a-z\s-]{1,40}?)\s+(?:for|of|on)\s+(?:[a-z]+\s+)?[A-Z0-9#]",
+    re.IGNORECASE,
+)
+#: "read the smart meter at account 5500-1234", "show me a map of all outages": a thing of
+#: a record (or of things) read, checked or shown
+_THING_READ = re.compile(
+    r"^\W*(?:(?:read|get|check|verify|confirm|pull)\s+(?:the|its|their)|show\s+(?:me|us)\s+an?)"
+    r"\s+(?P<thing>[a-z][a-z\s-]{1,40}?)\s+(?:for|of|on|at|in)\s+(?:[a-z]+\s+)?[A-Za-z0-9#]",
+    re.IGNORECASE,
+)
+#: "verify APP-20931's SAT score with the College Board": a thing of a record by its code
+_THING_OF_A_CODE = re.compile(
+    r"^\W*(?:read|get|check|verify|confirm|pull)\s+(?-i:[A-Z0-9][A-Za-z0-9]*-[\w-]*\d[\w-]*)'s\s+"
+    r"(?P<thing>[A-Za-z][A-Za-z\s-]{1,40}?)(?=\s+(?:with|from|at|for|in|on|against)\b|\s*$)",
     re.IGNORECASE,
 )
 #: "send the roads crew to SR-1", "send a technician out": people sent somewhere, no message
