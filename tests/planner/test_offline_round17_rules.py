@@ -93,3 +93,16 @@ def test_a_thing_read_checked_or_shown_that_no_tool_gives():
     # (a thing the tool returns is still read)
     flow = plan("check APP-3001's GPA", eval_catalog(ADMISSIONS))
     assert _tools(flow) == ["adm.applicant.lookup"]
+
+
+def test_a_check_that_if_so_answers():
+    # "check maria.gomez@brightlane.io is a real address and if so send her the welcome
+    # email": refused, "so" tested nothing ("check if ..." was read)
+    flow = plan(
+        "verify ann.lee@quill.io is a real address and if so send her the welcome email",
+        demo_catalog_with([]),
+    )
+    assert _tools(flow) == ["validate_email", "send_welcome_email"]
+    assert _condition(flow) == "validate_email.valid"
+    flow = plan("check bo@quill.io is valid. if not email help@quill.io", demo_catalog_with([]))
+    assert _condition(flow) == "!validate_email.valid"

@@ -535,6 +535,16 @@ _STATE_CONTRACTION = re.compile(
 )
 
 
+#: "check X is a real address and if so ...": a check that "if so" (or "if not") answers,
+#: said as the question it is ("check if X is ..."; "so" tested nothing before)
+_CHECKED_THEN_IF_SO = re.compile(
+    r"\b(?P<verb>check|verify|confirm|see)\s+(?:that\s+)?(?!if\b|whether\b)"
+    # (a stop inside an address or a code is no stop)
+    r"(?=(?:[^.;!?\n]|\.(?=\w))*?\s(?:is|are)\s(?:[^.;!?\n]|\.(?=\w))*?"
+    r"(?:\s*[,.;]\s*|\s+and\s+)(?:then\s+)?"
+    r"if\s+(?:so|not|yes|it\s+is|they\s+are)\b)",
+    re.IGNORECASE,
+)
 #: "check the order is valid and in stock": two states to hold, as "make sure" says them
 #: (each with the step that tells it).
 _CHECKED_STATES = re.compile(
@@ -919,6 +929,7 @@ def chat_spelling(text: str) -> str:
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _STATE_CONTRACTION.sub(r"\g<lead> is ", text)
+    text = _CHECKED_THEN_IF_SO.sub(r"\g<verb> if ", text)
     text = _CHECKED_STATES.sub("make sure ", text)
     text = _BARE_EACH.sub(_each_one, _ONE_BY_ONE.sub("", text))
     text = _OKAYED.sub("approved", text)
