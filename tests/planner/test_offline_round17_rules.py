@@ -106,3 +106,19 @@ def test_a_check_that_if_so_answers():
     assert _condition(flow) == "validate_email.valid"
     flow = plan("check bo@quill.io is valid. if not email help@quill.io", demo_catalog_with([]))
     assert _condition(flow) == "!validate_email.valid"
+
+
+def test_a_value_of_several_words_said_whole_before_its_noun():
+    # "send a missing documents letter to APP-1001, ...": refused, "APP-1001" read as the
+    # letter type (the word after "letter to")
+    flow = plan("send a missing documents letter to APP-7001", eval_catalog(ADMISSIONS))
+    assert steps(flow)["adm.letter.send"]["letter_type"] == '"missing_documents"'
+    assert steps(flow)["adm.letter.send"]["application_id"] == '"APP-7001"'
+
+
+def test_a_thing_sent_to_records_listed_by_code():
+    # "... letter to APP-1001, APP-1002 and APP-1003": one letter, to the second of them
+    flow = plan("send an offer letter to APP-7002, APP-7003 and APP-7004", eval_catalog(ADMISSIONS))
+    node = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert node.tool == "adm.letter.send"
+    assert node.items == '["APP-7002", "APP-7003", "APP-7004"]'

@@ -12580,6 +12580,12 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
             re.IGNORECASE,
         )
     if match is None:
+        # ("send a missing documents letter to APP-1001, APP-1002 and APP-1003": one each of
+        # the records a thing is sent to; the second was the one sent to)
+        match = re.search(
+            rf"\bto\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})", action, re.IGNORECASE
+        )
+    if match is None:
         return []
     codes = [
         re.sub(rf"^{re.escape(noun)}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
