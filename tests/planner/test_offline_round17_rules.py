@@ -122,3 +122,13 @@ def test_a_thing_sent_to_records_listed_by_code():
     node = next(node for node in flow.nodes if isinstance(node, MapNode))
     assert node.tool == "adm.letter.send"
     assert node.items == '["APP-7002", "APP-7003", "APP-7004"]'
+
+
+def test_do_we_have_counts_of_codes_asks_for_their_stock():
+    # "do we have 5 SKU-MUG-01 and 2 SKU-TEE-L?": refused (no word of a tool), and a code
+    # of capitals with no digit after a count was no line
+    flow = plan("do we have 3 CUP-RED and 8 SKU-PLATE-22?", demo_catalog_with([]))
+    assert _tools(flow) == ["check_inventory"]
+    assert steps(flow)["check_inventory"]["items"] == (
+        '[{"sku": "CUP-RED", "quantity": 3}, {"sku": "SKU-PLATE-22", "quantity": 8}]'
+    )

@@ -11704,7 +11704,8 @@ _ORDER_LINE = re.compile(
     r"(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])"
     # ("2 units of SKU-7", "3 pcs WIDGET-1", "2 SKU-7": a count, then a code in capitals)
     r"|\b(?P<count2>\d{1,3})\s+(?:(?:units?|pcs|pieces?|items?|copies|boxes|packs?)\s+)?"
-    r"(?:of\s+)?(?P<sku2>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*))\b"
+    # ("2 SKU-TEE-L", "4 MASK-L": capitals joined by a hyphen need no digit here either)
+    r"(?:of\s+)?(?P<sku2>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*|[A-Z]{2,}(?:-[A-Z0-9]+)+))\b"
     # ("SKU-7 x 2", "WIDGET-1 \u00d7 3": the code, then the count)
     r"|\b(?P<sku3>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*))\s*[x\u00d7]\s*(?P<count3>\d{1,3})\b"
 )

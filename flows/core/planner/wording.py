@@ -684,6 +684,14 @@ _HYPHENED_COUNT = re.compile(
     r"(?P<unit>sentence|line|word|paragraph|bullet|point|item)s?\b",
     re.IGNORECASE,
 )
+#: "do we have 5 SKU-MUG-01 and 2 SKU-TEE-L?": counts of codes asked after "do we have",
+#: which asks whether they are in stock (the words said nothing a tool does)
+_DO_WE_HAVE_COUNTS = re.compile(
+    r"\b(?P<asked>(?:do|does)\s+(?:we|you|the\s+(?:warehouse|store|shop))\s+(?:still\s+)?"
+    r"(?:have|stock|carry)\s+(?:\d+\s*x?\s+(?-i:[A-Z][A-Z0-9]*-[\w-]*)(?:\s*,\s*|\s+(?:and|&)\s+"
+    r"|\s*,\s*(?:and|&)\s+)?)+)(?=\s*\?)",
+    re.IGNORECASE,
+)
 #: "How much VAT do we add to a €450 membership?", "how much sales tax should I charge on
 #: a $200 order": the tax on that amount, a question and no step of adding or charging
 _HOW_MUCH_WE_ADD = re.compile(
@@ -916,6 +924,7 @@ def chat_spelling(text: str) -> str:
     text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
     text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
+    text = _DO_WE_HAVE_COUNTS.sub(lambda m: f"{m['asked'].rstrip()} in stock", text)
     text = _WHICH_ONES_NOT.sub(
         lambda m: f"{m['head']}{m['which'] or ' ones'} are not {m['quality']}", text
     )
