@@ -132,3 +132,13 @@ def test_do_we_have_counts_of_codes_asks_for_their_stock():
     assert steps(flow)["check_inventory"]["items"] == (
         '[{"sku": "CUP-RED", "quantity": 3}, {"sku": "SKU-PLATE-22", "quantity": 8}]'
     )
+
+
+def test_what_is_wrong_after_a_colon_in_phrases():
+    # "report an outage at 12 Elm Rd: transformer blew, whole street dark": refused, the
+    # phrase after the comma read as a step no tool does
+    flow = plan(
+        "report an outage at 9 Oak Ave: pole down, wires on the road", eval_catalog(OUTAGE)
+    )
+    assert steps(flow)["outage_report"]["description"] == '"pole down, wires on the road"'
+    assert steps(flow)["outage_report"]["address"] == '"9 Oak Ave"'

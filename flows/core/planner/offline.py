@@ -2624,6 +2624,11 @@ class FlowBuilder:
         # a street address written out ("to 10 Downing Street, London") is data
         # (so is a place of two words: "Vancouver, British Columbia")
         placed = PLACE_NAMED.sub("the place", STREET_ADDRESS.sub(" the address ", text))
+        told = _TOLD_AFTER_A_COLON.search(placed)
+        if told is not None and "," in told["told"] and self._told_in_phrases(told["told"]):
+            # ("report an outage at 12 Elm Rd: transformer blew, whole street dark": what
+            # the thing made says, in phrases; see _told_after_a_colon)
+            placed = placed[: told.start()]
         parts = _AND_PART.split(_ASIDE.sub(" ", placed))
         if len(parts) < 2:
             return
@@ -4274,6 +4279,14 @@ class FlowBuilder:
         self._add(node, "tool", clause, spec)
         return node_id
 
+    def _told_in_phrases(self, told: str) -> bool:
+        """ "transformer blew, whole street dark": what is wrong, in phrases of two words or
+        more parted by commas, none a step (not a list: "eggs, milk, bread")."""
+        parts = [part.strip() for part in told.split(",")]
+        return all(
+            len(part.split()) > 1 and not self.reader.starts_with_verb(part) for part in parts
+        )
+
     def _told_after_a_colon(
         self, clause: Clause, spec: ToolSpec, literals: Mapping[str, str]
     ) -> tuple[str, str] | None:
@@ -4287,7 +4300,7 @@ class FlowBuilder:
         if (
             EMAIL_ADDRESS.search(told)
             or _URL_LITERAL.search(told)
-            or "," in told
+            or ("," in told and not self._told_in_phrases(told))
             or self.reader.starts_with_verb(told)
         ):
             return None
