@@ -142,3 +142,17 @@ def test_what_is_wrong_after_a_colon_in_phrases():
     )
     assert steps(flow)["outage_report"]["description"] == '"pole down, wires on the road"'
     assert steps(flow)["outage_report"]["address"] == '"9 Oak Ave"'
+
+
+def test_the_text_below_on_lines_of_its_own():
+    # "summarize the text below and send it to ...:\n\nOur third quarter ...": refused, or
+    # with two sentences a shipment planned from the second ("Two new warehouses opened")
+    flow = plan(
+        "summarise the text below and email it to board@quill.io:\n\n"
+        "Sales rose 9% in May. Two stores opened in Leeds. Staff turnover fell.",
+        demo_catalog_with([]),
+    )
+    assert _tools(flow) == ["summarize_text", "send_email"]
+    assert steps(flow)["summarize_text"]["text"] == (
+        '"Sales rose 9% in May. Two stores opened in Leeds. Staff turnover fell."'
+    )
