@@ -152,4 +152,6 @@ def quote_below_in_place(text: str) -> str:
 
 
 #: A text a request ends on after a colon, unquoted, on lines of its own.
-_ENDING_BLOCK = re.compile(r":[ \t]*\n\s*(?P<block>[^\s\"\u201c\u201d][^\"\u201c\u201d]{10,5000}?)\s*$")
+_ENDING_BLOCK = re.compile(
+    r":[ \t]*\n\s*(?P<block>[^\s\"\u201c\u201d][^\"\u201c\u201d]{10,5000}?)\s*$"
+)
