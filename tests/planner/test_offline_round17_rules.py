@@ -156,3 +156,13 @@ def test_the_text_below_on_lines_of_its_own():
     assert steps(flow)["summarize_text"]["text"] == (
         '"Sales rose 9% in May. Two stores opened in Leeds. Staff turnover fell."'
     )
+
+
+def test_people_counted_and_the_client_named_after_for():
+    # "create an order for Globex, 30 guests, 2027-05-02, ...", "how much is the taco bar
+    # for 60 people": the headcount and the client were asked of the run
+    flow = plan("create an order for Initech, 85 guests, 2027-06-11", eval_catalog(CATERING))
+    inputs = steps(flow)["cater_order_create"]
+    assert inputs["headcount"] == "85"
+    assert inputs["client"] == '"Initech"'
+    assert inputs["event_date"] == '"2027-06-11"'

@@ -6865,6 +6865,8 @@ class FlowBuilder:
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_supplier_named_after_from(properties, clause.action, literals))
+        literals.update(_people_counted(properties, clause.action or clause.text, literals))
+        literals.update(_client_named_after_for(properties, clause.action, literals))
         literals.update(self._part_of_a_place(properties, clause.action, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
@@ -13193,6 +13195,65 @@ _FROM_A_NAME = re.compile(
     r"\bfrom\s+(?P<name>(?=[\w&.-]*[A-Z0-9])[A-Za-z0-9][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
     r"(?=\s*(?:[,;.!?]|$|\b(?:and|then|by|for|at|on|before|after|if)\b))"
 )
+
+
+#: Words of an input's name that make it a count of people (`headcount`, `party_size`).
+_PEOPLE_COUNTS = frozenset(
+    {"headcount", "guests", "guest", "attendees", "people", "pax", "covers", "diners", "party"}
+)
+#: "120 people", "30 guests", "for 60 people": how many people a thing is for
+_PEOPLE_COUNTED = re.compile(
+    r"\b(?P<count>\d{1,5})\s+(?:people|persons|guests|attendees|pax|covers|diners|heads)\b",
+    re.IGNORECASE,
+)
+
+
+def _people_counted(
+    properties: dict[str, Any], action: str | None, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "new catering order: Acme Corp, 2027-04-18, 120 people": the number said of people
+    is the one integer input named for how many there are (`headcount`), not asked of the
+    run."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and "integer" in (schema_types(unwrap_nullable(schema)) or set())
+        and set(split_identifier(name)) & _PEOPLE_COUNTS
+    ]
+    found = _PEOPLE_COUNTED.findall(action or "")
+    if len(wanted) != 1 or len(found) != 1:
+        return {}
+    return {wanted[0]: found[0]}
+
+
+#: The last word of an input that names whom a thing is made for (`client`, `company`).
+_CLIENT_NOUNS = frozenset({"client", "customer", "company", "organisation", "organization"})
+#: "create an order for Globex, ...": a capitalised name (no code) after "for"
+_FOR_A_NAME = re.compile(
+    r"\bfor\s+(?P<name>(?-i:[A-Z][a-z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}))"
+    r"(?=\s*(?:[,;.!?]|$|\b(?:and|then|on|at|by|with|to)\b))"
+)
+
+
+def _client_named_after_for(
+    properties: dict[str, Any], action: str | None, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "create an order for Globex, 30 guests, ...": the name written after "for" is the
+    one input named for whom the thing is made (`client`), not asked of the run."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and "string" in (schema_types(unwrap_nullable(schema)) or set())
+        and not unwrap_nullable(schema).get("enum")
+        and split_identifier(name)[-1:] != ["id"]
+        and set(split_identifier(name)) & _CLIENT_NOUNS
+    ]
+    found = _FOR_A_NAME.findall(action or "")
+    if len(wanted) != 1 or len(found) != 1:
+        return {}
+    return {wanted[0]: json.dumps(found[0])}
 
 
 def _supplier_named_after_from(
