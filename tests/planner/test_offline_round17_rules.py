@@ -166,3 +166,12 @@ def test_people_counted_and_the_client_named_after_for():
     assert inputs["headcount"] == "85"
     assert inputs["client"] == '"Initech"'
     assert inputs["event_date"] == '"2027-06-11"'
+
+
+def test_a_complaint_after_a_comma_is_what_the_record_says():
+    # "log an outage at 55 Birch Lane, no power since 6pm, ...", "open a ticket for
+    # sam@..., cant reset my pasword, ...": refused, the complaint read as a step
+    flow = plan("log an outage at 3 Mill Rd, no lights on the whole block", eval_catalog(OUTAGE))
+    assert steps(flow)["outage_report"]["description"] == '"no lights on the whole block"'
+    flow = plan("open a ticket for jo@quill.io, my invoice won't download", demo_catalog_with([]))
+    assert steps(flow)["create_ticket"]["body"] == "\"my invoice won't download\""

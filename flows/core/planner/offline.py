@@ -2660,6 +2660,8 @@ class FlowBuilder:
             stems = {stem(w) for w in words}
             if stems & known or {s for w in stems for s in synonyms(w)} & known:
                 continue
+            if self._complaint_of(part, parts[0]):
+                continue  # ("log an outage at ..., no power since 6pm": what it says)
             raise PlanningError(
                 "unmapped_step",
                 f"Could not map {part!r} in {clause.label}: no tool's name, description or "
@@ -2668,6 +2670,17 @@ class FlowBuilder:
                 step=part,
                 details={"phrase": part, "reason": "no_matching_tool"},
             )
+
+    def _complaint_of(self, part: str, head: str) -> bool:
+        """Whether `part`, said after a comma, is what is wrong ("no power since 6pm",
+        "can't reset my password") for the record the step `head` makes, whose tool takes a
+        text of its own (see _complaint_told)."""
+        if part == head.strip(" ,.;") or not _COMPLAINT_AFTER_A_COMMA.match(f", {part}"):
+            return False
+        ranked = self.rank(head)
+        if not ranked or ranked[0][0] < self.min_score or not acts(ranked[0][1].spec):
+            return False
+        return bool(_said_inputs(ranked[0][1].spec.input_properties()))
 
     def _foreign_action(self, word: str) -> bool:
         if not foreign_verb(word, self.words):
@@ -6792,7 +6805,9 @@ class FlowBuilder:
                 if labelled is not None:
                     literals[labelled] = json.dumps(value)
                     break
-        told = self._told_after_a_colon(clause, spec, literals)
+        told = self._told_after_a_colon(clause, spec, literals) or _complaint_told(
+            clause, spec, literals
+        )
         if told is not None:
             literals[told[0]] = json.dumps(told[1])
             short = told[1] if len(told[1]) <= _SHORT_MESSAGE else short
@@ -8414,6 +8429,28 @@ _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
 #: "... for TRK-3: brakes grinding": words (no quote) a step ends on after a colon
 _TOLD_AFTER_A_COLON = re.compile(r":\s+(?P<told>[A-Za-z][^:;'\"“”]{2,}?)\s*[.!]?$")
+#: "open a ticket for sam@x.io, can't reset my password", "log an outage at 55 Birch Lane,
+#: no power since 6pm": what is wrong, said after a comma as a complaint (a negation or the
+#: writer's own words first), no step
+_COMPLAINT_AFTER_A_COMMA = re.compile(
+    r",\s+(?P<told>(?:no|not|can't|cannot|won't|doesn't|isn't|wasn't|my|our|i|i'm|it's)\s+"
+    r"[^,;.!?]+?)\s*(?=[,;.!?]|$)",
+    re.IGNORECASE,
+)
+
+
+def _complaint_told(
+    clause: Clause, spec: ToolSpec, literals: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """(input, words) for a complaint said after a comma of a step that makes a record
+    with a text of its own (its `description`, `body`): what the record says."""
+    match = _COMPLAINT_AFTER_A_COMMA.search(clause.action or "")
+    if match is None or clause.quoted or not acts(spec):
+        return None
+    said = next((n for n in _said_inputs(spec.input_properties()) if n not in literals), None)
+    return (said, match["told"]) if said is not None else None
+
+
 #: Inputs that, named by that word alone, hold what a step says is wrong or asked.
 _SAID_ALONE = ("issue", "problem", "details", "comment", "complaint", "request")
 
