@@ -175,3 +175,14 @@ def test_a_complaint_after_a_comma_is_what_the_record_says():
     assert steps(flow)["outage_report"]["description"] == '"no lights on the whole block"'
     flow = plan("open a ticket for jo@quill.io, my invoice won't download", demo_catalog_with([]))
     assert steps(flow)["create_ticket"]["body"] == "\"my invoice won't download\""
+
+
+def test_reject_them_when_a_tool_records_a_rejection():
+    # found probing the round: "if their GPA is below 3.0, reject them" dropped its branch
+    # (read as "nothing is done with them"), though adm.decision.record lists "reject"
+    flow = plan(
+        "look up APP-9130; if their GPA is below 2.0, reject them", eval_catalog(ADMISSIONS)
+    )
+    assert _tools(flow) == ["adm.applicant.lookup", "adm.decision.record"]
+    assert _condition(flow) == "adm_applicant_lookup.gpa < 2.0"
+    assert steps(flow)["adm.decision.record"]["decision"] == '"reject"'

@@ -514,8 +514,11 @@ class FlowBuilder:
         self.index = facts.index
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
+        self.turned_away_listed = _turn_away_verbs_listed(tools)
         self.reader = PromptReader(
-            set(facts.verbs) | _verbs_of_settable_states(facts.settable_values),
+            set(facts.verbs)
+            | _verbs_of_settable_states(facts.settable_values)
+            | self.turned_away_listed,
             qualities=set(facts.qualities),
         )
         self.settable_values = facts.settable_values
@@ -4062,7 +4065,10 @@ class FlowBuilder:
             return ranked
         # ("admit APP-1", "waitlist them": a value listed as the verb itself)
         done = _done_forms(words[0].lower())
-        if not _message_verb(words[0]) and not self.reader.starts_with_verb(words[0]):
+        if not _message_verb(words[0]) and (
+            not self.reader.starts_with_verb(words[0])
+            or words[0].lower() in self.turned_away_listed
+        ):
             done.add(words[0].lower())
         setting = [
             pair
@@ -12716,6 +12722,22 @@ def _verbs_of_settable_states(values: frozenset[str]) -> set[str]:
     """ "approve application BP-7" when a tool sets a status to approved: the request's
     own doing, said by the state's verb (not an approval asked of someone first)."""
     return {"approve"} if "approved" in values else set()
+
+
+def _turn_away_verbs_listed(tools: Iterable[ToolSpec]) -> set[str]:
+    """ "if their GPA is below 3.0, reject them" when a tool that changes something lists
+    "reject" (or "rejected") as a value (a decision): a step of that tool, not a case in
+    which nothing is done (the branch was dropped)."""
+    listed = {
+        str(value).lower()
+        for spec in tools
+        if acts(spec)
+        for schema in spec.input_properties().values()
+        for value in unwrap_nullable(schema).get("enum") or ()
+        if isinstance(value, str)
+    }
+    turned_away = {"reject": "rejected", "decline": "declined", "deny": "denied"}
+    return {verb for verb, done in turned_away.items() if {verb, done} & listed}
 
 
 def _says_making(word: str, spec: ToolSpec) -> bool:
