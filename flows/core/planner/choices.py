@@ -126,6 +126,10 @@ def _written_values(
 ) -> list[str]:
     """What `text` writes as the value of the input `name` (its words next to the input's
     name, or a provider's name after via/with/by when the list names providers)."""
+    if _named_in_words(text, values) is not None:
+        # ("send a missing documents letter to APP-1": a value of several words said whole
+        # is the one; "documents" and "APP-1" beside "letter" were read as others)
+        return []
     written: list[str] = []
     for kind in _kind_words(name):
         before = re.compile(rf"\b([\w-]+)[\s-]+{kind}s?\b", re.IGNORECASE)

@@ -162,6 +162,15 @@ def _codes_where_the_tool_says(
             # "Post a charge to a reservation's guest folio": a thing goes after "to", and the
             # one id left (`confirmation_no`) is how the tool takes it ("to HX-812's folio")
             ids = list(wanted)
+        sends = before["word"].lower() == "to" and _SENDS.match(description)
+        if not ids and len(wanted) == 1 and sends:
+            # "send the offer letter to APP-7" over "Email the applicant a letter": whom a
+            # message goes to, by the one id the tool takes
+            ids = list(wanted)
         if len(ids) == 1 and ids[0] not in found:
             found[ids[0]] = json.dumps(code)
     return found
+
+
+#: A description that says the tool sends someone something ("Email the applicant ...").
+_SENDS = re.compile(r"^\s*(?:e-?mail|send|text|mail|message|notify)\b", re.IGNORECASE)

@@ -514,8 +514,11 @@ class FlowBuilder:
         self.index = facts.index
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
+        self.turned_away_listed = _turn_away_verbs_listed(tools)
         self.reader = PromptReader(
-            set(facts.verbs) | _verbs_of_settable_states(facts.settable_values),
+            set(facts.verbs)
+            | _verbs_of_settable_states(facts.settable_values)
+            | self.turned_away_listed,
             qualities=set(facts.qualities),
         )
         self.settable_values = facts.settable_values
@@ -1076,7 +1079,10 @@ class FlowBuilder:
         ]
         if len(readers) != 1:
             return match[0]
-        said = f"check {match['noun']} {match['code']}, and {match['word']} it {match['be']} "
+        # ("if order CO-4410 is confirmed": "look up" when that is how the reader says what it
+        # does; "check order ..." was an order validated)
+        verb = "look up" if re.match(r"\s*look\s+up\b", readers[0].description, re.I) else "check"
+        said = f"{verb} {match['noun']} {match['code']}, and {match['word']} it {match['be']} "
         return f"{match['lead']}{said}{match['state']}{match['end']}"
 
     def _amount_of_the_step(self, match: re.Match[str]) -> str:
@@ -2689,6 +2695,11 @@ class FlowBuilder:
         # a street address written out ("to 10 Downing Street, London") is data
         # (so is a place of two words: "Vancouver, British Columbia")
         placed = PLACE_NAMED.sub("the place", STREET_ADDRESS.sub(" the address ", text))
+        told = _TOLD_AFTER_A_COLON.search(placed)
+        if told is not None and "," in told["told"] and self._told_in_phrases(told["told"]):
+            # ("report an outage at 12 Elm Rd: transformer blew, whole street dark": what
+            # the thing made says, in phrases; see _told_after_a_colon)
+            placed = placed[: told.start()]
         parts = _AND_PART.split(_ASIDE.sub(" ", placed))
         if len(parts) < 2:
             return
@@ -2720,6 +2731,8 @@ class FlowBuilder:
             stems = {stem(w) for w in words}
             if stems & known or {s for w in stems for s in synonyms(w)} & known:
                 continue
+            if self._complaint_of(part, parts[0]):
+                continue  # ("log an outage at ..., no power since 6pm": what it says)
             raise PlanningError(
                 "unmapped_step",
                 f"Could not map {part!r} in {clause.label}: no tool's name, description or "
@@ -2728,6 +2741,17 @@ class FlowBuilder:
                 step=part,
                 details={"phrase": part, "reason": "no_matching_tool"},
             )
+
+    def _complaint_of(self, part: str, head: str) -> bool:
+        """Whether `part`, said after a comma, is what is wrong ("no power since 6pm",
+        "can't reset my password") for the record the step `head` makes, whose tool takes a
+        text of its own (see _complaint_told)."""
+        if part == head.strip(" ,.;") or not _COMPLAINT_AFTER_A_COMMA.match(f", {part}"):
+            return False
+        ranked = self.rank(head)
+        if not ranked or ranked[0][0] < self.min_score or not acts(ranked[0][1].spec):
+            return False
+        return bool(_said_inputs(ranked[0][1].spec.input_properties()))
 
     def _foreign_action(self, word: str) -> bool:
         if not foreign_verb(word, self.words):
@@ -3737,7 +3761,11 @@ class FlowBuilder:
         record, none of whose words the best tool says (in its id, name, description or the
         fields it returns) while one of them no tool knows: refused, not answered by
         looking the record up."""
-        asked = _THING_ASKED.match(text.strip())
+        text = text.strip()
+        asked = next(
+            (m for p in (_THING_ASKED, _THING_READ, _THING_OF_A_CODE) if (m := p.match(text))),
+            None,
+        )
         if asked is None:
             return
         thing = [w for w in re.findall(r"[A-Za-z]+", asked["thing"]) if w.lower() not in STOP_WORDS]
@@ -4131,12 +4159,25 @@ class FlowBuilder:
         words = meaningful(text)
         if not words or not ranked:
             return ranked
+        # ("admit APP-1", "waitlist them": a value listed as the verb itself)
         done = _done_forms(words[0].lower())
+        if not _message_verb(words[0]) and (
+            not self.reader.starts_with_verb(words[0])
+            or words[0].lower() in self.turned_away_listed
+        ):
+            done.add(words[0].lower())
         setting = [
             pair
             for pair in ranked
             if acts(pair[1].spec) and _listed_input_value(pair[1].spec, done) is not None
         ]
+        if len(setting) > 1 and not _message_verb(words[0]):
+            # "waitlist them": the tool that records it, not one that emails a waitlist letter
+            setting = [
+                pair
+                for pair in setting
+                if not _message_verb((meaningful(pair[1].spec.description) or [""])[0])
+            ]
         if len(setting) != 1 or (setting[0] is ranked[0] and ranked[0][0] >= self.min_score):
             return ranked
         score = max(ranked[0][0], self.min_score)
@@ -4354,6 +4395,14 @@ class FlowBuilder:
         self._add(node, "tool", clause, spec)
         return node_id
 
+    def _told_in_phrases(self, told: str) -> bool:
+        """ "transformer blew, whole street dark": what is wrong, in phrases of two words or
+        more parted by commas, none a step (not a list: "eggs, milk, bread")."""
+        parts = [part.strip() for part in told.split(",")]
+        return all(
+            len(part.split()) > 1 and not self.reader.starts_with_verb(part) for part in parts
+        )
+
     def _told_after_a_colon(
         self, clause: Clause, spec: ToolSpec, literals: Mapping[str, str]
     ) -> tuple[str, str] | None:
@@ -4367,7 +4416,7 @@ class FlowBuilder:
         if (
             EMAIL_ADDRESS.search(told)
             or _URL_LITERAL.search(told)
-            or "," in told
+            or ("," in told and not self._told_in_phrases(told))
             or self.reader.starts_with_verb(told)
         ):
             return None
@@ -6946,7 +6995,9 @@ class FlowBuilder:
                 if labelled is not None:
                     literals[labelled] = json.dumps(value)
                     break
-        told = self._told_after_a_colon(clause, spec, literals)
+        told = self._told_after_a_colon(clause, spec, literals) or _complaint_told(
+            clause, spec, literals
+        )
         if told is not None:
             literals[told[0]] = json.dumps(told[1])
             short = told[1] if len(told[1]) <= _SHORT_MESSAGE else short
@@ -7020,6 +7071,8 @@ class FlowBuilder:
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_supplier_named_after_from(properties, clause.action, literals))
+        literals.update(_people_counted(properties, clause.action or clause.text, literals))
+        literals.update(_client_named_after_for(properties, clause.action, literals))
         literals.update(self._part_of_a_place(properties, clause.action, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
@@ -8589,6 +8642,28 @@ _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 _SAID_WORDS = frozenset({"body", "message", "msg", "text", "content"})
 #: "... for TRK-3: brakes grinding": words (no quote) a step ends on after a colon
 _TOLD_AFTER_A_COLON = re.compile(r":\s+(?P<told>[A-Za-z][^:;'\"“”]{2,}?)\s*[.!]?$")
+#: "open a ticket for sam@x.io, can't reset my password", "log an outage at 55 Birch Lane,
+#: no power since 6pm": what is wrong, said after a comma as a complaint (a negation or the
+#: writer's own words first), no step
+_COMPLAINT_AFTER_A_COMMA = re.compile(
+    r",\s+(?P<told>(?:no|not|can't|cannot|won't|doesn't|isn't|wasn't|my|our|i|i'm|it's)\s+"
+    r"[^,;.!?]+?)\s*(?=[,;.!?]|$)",
+    re.IGNORECASE,
+)
+
+
+def _complaint_told(
+    clause: Clause, spec: ToolSpec, literals: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """(input, words) for a complaint said after a comma of a step that makes a record
+    with a text of its own (its `description`, `body`): what the record says."""
+    match = _COMPLAINT_AFTER_A_COMMA.search(clause.action or "")
+    if match is None or clause.quoted or not acts(spec):
+        return None
+    said = next((n for n in _said_inputs(spec.input_properties()) if n not in literals), None)
+    return (said, match["told"]) if said is not None else None
+
+
 #: Inputs that, named by that word alone, hold what a step says is wrong or asked.
 _SAID_ALONE = ("issue", "problem", "details", "comment", "complaint", "request")
 
@@ -9309,6 +9384,19 @@ _THEM_ORDERED = re.compile(
 _THING_ASKED = re.compile(
     r"^\W*(?:what's|what\s+is|what\s+are|what\s+was|tell\s+me|show\s+me)\s+(?:the|its|their)\s+"
     r"(?P<thing>[a-z][a-z\s-]{1,40}?)\s+(?:for|of|on)\s+(?:[a-z]+\s+)?[A-Z0-9#]",
+    re.IGNORECASE,
+)
+#: "read the smart meter at account 5500-1234", "show me a map of all outages": a thing of
+#: a record (or of things) read, checked or shown
+_THING_READ = re.compile(
+    r"^\W*(?:(?:read|get|check|verify|confirm|pull)\s+(?:the|its|their)|show\s+(?:me|us)\s+an?)"
+    r"\s+(?P<thing>[a-z][a-z\s-]{1,40}?)\s+(?:for|of|on|at|in)\s+(?:[a-z]+\s+)?[A-Za-z0-9#]",
+    re.IGNORECASE,
+)
+#: "verify APP-20931's SAT score with the College Board": a thing of a record by its code
+_THING_OF_A_CODE = re.compile(
+    r"^\W*(?:read|get|check|verify|confirm|pull)\s+(?-i:[A-Z0-9][A-Za-z0-9]*-[\w-]*\d[\w-]*)'s\s+"
+    r"(?P<thing>[A-Za-z][A-Za-z\s-]{1,40}?)(?=\s+(?:with|from|at|for|in|on|against)\b|\s*$)",
     re.IGNORECASE,
 )
 #: "send the roads crew to SR-1", "send a technician out": people sent somewhere, no message
@@ -11905,7 +11993,8 @@ _ORDER_LINE = re.compile(
     r"(?P<sku>(?=[\w-]*\d)[A-Za-z][\w-]*|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])"
     # ("2 units of SKU-7", "3 pcs WIDGET-1", "2 SKU-7": a count, then a code in capitals)
     r"|\b(?P<count2>\d{1,3})\s+(?:(?:units?|pcs|pieces?|items?|copies|boxes|packs?)\s+)?"
-    r"(?:of\s+)?(?P<sku2>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*))\b"
+    # ("2 SKU-TEE-L", "4 MASK-L": capitals joined by a hyphen need no digit here either)
+    r"(?:of\s+)?(?P<sku2>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*|[A-Z]{2,}(?:-[A-Z0-9]+)+))\b"
     # ("SKU-7 x 2", "WIDGET-1 \u00d7 3": the code, then the count)
     r"|\b(?P<sku3>(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*))\s*[x\u00d7]\s*(?P<count3>\d{1,3})\b"
 )
@@ -12864,6 +12953,12 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
             re.IGNORECASE,
         )
     if match is None:
+        # ("send a missing documents letter to APP-1001, APP-1002 and APP-1003": one each of
+        # the records a thing is sent to; the second was the one sent to)
+        match = re.search(
+            rf"\bto\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})", action, re.IGNORECASE
+        )
+    if match is None:
         return []
     codes = [
         re.sub(rf"^{re.escape(noun)}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
@@ -12941,6 +13036,22 @@ def _verbs_of_settable_states(values: frozenset[str]) -> set[str]:
     """ "approve application BP-7" when a tool sets a status to approved: the request's
     own doing, said by the state's verb (not an approval asked of someone first)."""
     return {"approve"} if "approved" in values else set()
+
+
+def _turn_away_verbs_listed(tools: Iterable[ToolSpec]) -> set[str]:
+    """ "if their GPA is below 3.0, reject them" when a tool that changes something lists
+    "reject" (or "rejected") as a value (a decision): a step of that tool, not a case in
+    which nothing is done (the branch was dropped)."""
+    listed = {
+        str(value).lower()
+        for spec in tools
+        if acts(spec)
+        for schema in spec.input_properties().values()
+        for value in unwrap_nullable(schema).get("enum") or ()
+        if isinstance(value, str)
+    }
+    turned_away = {"reject": "rejected", "decline": "declined", "deny": "denied"}
+    return {verb for verb, done in turned_away.items() if {verb, done} & listed}
 
 
 def _says_making(word: str, spec: ToolSpec) -> bool:
@@ -13446,13 +13557,76 @@ def _object_code(spec: ToolSpec, action: str, taken: dict[str, str]) -> dict[str
     return {wanted[0]: json.dumps(match.group("code"))}
 
 
-#: The last word of an input that names who a thing comes from ("supplier", `vendor_name`).
-_SOURCE_NOUNS = frozenset({"supplier", "vendor", "seller", "wholesaler", "distributor"})
+#: The last word of an input that names who a thing comes from ("supplier", `vendor_name`;
+#: "request the transcript from Lincoln High School": `school`).
+_SOURCE_NOUNS = frozenset(
+    {"supplier", "vendor", "seller", "wholesaler", "distributor", "school", "college",
+     "university", "institution", "lab", "laboratory", "provider"}
+)
 #: "order 2 of ALT-5540 from Parts4U": a name (a capital, or a digit in it) after "from"
 _FROM_A_NAME = re.compile(
     r"\bfrom\s+(?P<name>(?=[\w&.-]*[A-Z0-9])[A-Za-z0-9][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
     r"(?=\s*(?:[,;.!?]|$|\b(?:and|then|by|for|at|on|before|after|if)\b))"
 )
+
+
+#: Words of an input's name that make it a count of people (`headcount`, `party_size`).
+_PEOPLE_COUNTS = frozenset(
+    {"headcount", "guests", "guest", "attendees", "people", "pax", "covers", "diners", "party"}
+)
+#: "120 people", "30 guests", "for 60 people": how many people a thing is for
+_PEOPLE_COUNTED = re.compile(
+    r"\b(?P<count>\d{1,5})\s+(?:people|persons|guests|attendees|pax|covers|diners|heads)\b",
+    re.IGNORECASE,
+)
+
+
+def _people_counted(
+    properties: dict[str, Any], action: str | None, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "new catering order: Acme Corp, 2027-04-18, 120 people": the number said of people
+    is the one integer input named for how many there are (`headcount`), not asked of the
+    run."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and "integer" in (schema_types(unwrap_nullable(schema)) or set())
+        and set(split_identifier(name)) & _PEOPLE_COUNTS
+    ]
+    found = _PEOPLE_COUNTED.findall(action or "")
+    if len(wanted) != 1 or len(found) != 1:
+        return {}
+    return {wanted[0]: found[0]}
+
+
+#: The last word of an input that names whom a thing is made for (`client`, `company`).
+_CLIENT_NOUNS = frozenset({"client", "customer", "company", "organisation", "organization"})
+#: "create an order for Globex, ...": a capitalised name (no code) after "for"
+_FOR_A_NAME = re.compile(
+    r"\bfor\s+(?P<name>(?-i:[A-Z][a-z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}))"
+    r"(?=\s*(?:[,;.!?]|$|\b(?:and|then|on|at|by|with|to)\b))"
+)
+
+
+def _client_named_after_for(
+    properties: dict[str, Any], action: str | None, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "create an order for Globex, 30 guests, ...": the name written after "for" is the
+    one input named for whom the thing is made (`client`), not asked of the run."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and "string" in (schema_types(unwrap_nullable(schema)) or set())
+        and not unwrap_nullable(schema).get("enum")
+        and split_identifier(name)[-1:] != ["id"]
+        and set(split_identifier(name)) & _CLIENT_NOUNS
+    ]
+    found = _FOR_A_NAME.findall(action or "")
+    if len(wanted) != 1 or len(found) != 1:
+        return {}
+    return {wanted[0]: json.dumps(found[0])}
 
 
 def _supplier_named_after_from(

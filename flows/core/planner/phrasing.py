@@ -3793,7 +3793,8 @@ _QUOTE_END = (
 _QUOTE_SAID_FIRST = re.compile(
     r"^(?P<who>[^.;:!?'\"]{0,60}?\b(?:wrote|writes|said|says|sent(?:\s+us)?|left(?:\s+us)?|"
     # ("a customer emailed 'my order never arrived' - ...": how it came, the colon unsaid)
-    r"(?P<by>e-?mailed|texted|messaged|complained)(?:\s+(?:us|in))?|"
+    # ("customer wrote 'my parcel is late'. if the sentiment ...": said, the colon unsaid)
+    r"(?P<by>e-?mailed|texted|messaged|complained|wrote|writes|said|says)(?:\s+(?:us|in))?|"
     r"posted|(?:got|received|have)\s+(?:this|a|an)\s+[a-z]+"
     # ("review just came in: '...'", "a complaint arrived: '...'": what arrived)
     r"|(?:came|comes|come)\s+in|arrived|landed"
@@ -3861,6 +3862,12 @@ _A_QUALITY_OF_IT = re.compile(
     r"(?=\s*(?:[,.;]|\band\b|\bthen\b|$))",
     re.IGNORECASE,
 )
+#: "if the sentiment is negative ...": a condition on a quality of the text said before it
+_A_QUALITY_ASKED = re.compile(
+    r"^\W*(?:if|when|unless|and\s+if)\s+(?:the|its)\s+(?:category|sentiment|tone|mood|topic)"
+    r"(?=\s+(?:is|was|isn't|comes\s+back|looks)\b)",
+    re.IGNORECASE,
+)
 #: "open a ticket for it", "log a case about it": a work item whose text is what "it" is
 _TICKET_FOR_IT = re.compile(
     r"\b(?:open|create|file|log|raise)\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?"
@@ -3903,6 +3910,11 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
         # the category of the quote; a text was asked of the run)
         of = "about" if quality["how"] else "of"
         return f"{quality[0]} {of} {quote}{rest[quality.end() :]}"
+    asked = _A_QUALITY_ASKED.match(rest)
+    if asked is not None and (it is None or asked.end() <= it.start()):
+        # ("customer wrote '...'. if the sentiment is negative open a ticket": the
+        # sentiment of the quote; a text was asked of the run)
+        return f"{rest[: asked.end()]} of {quote}{rest[asked.end() :]}"
     if named is not None and (it is None or named.start() < it.start()):
         # ("A customer wrote: '...'. Classify the message and ...": the message is the quote;
         # it was a lookup of the customer, and the message was asked of the run)

@@ -134,6 +134,14 @@ def quote_below_in_place(text: str) -> str:
     to the organiser: '...'" would send the quote instead of the summary)."""
     said = _SAID_BELOW.search(text)
     ending = _ENDING_QUOTE.search(text)
+    block = _ENDING_BLOCK.search(text) if ending is None else None
+    if block is not None and said is not None and said.end() <= block.start():
+        # ("summarize the text below and send it to ...:\n\nOur third quarter ...": the
+        # text after a colon on lines of its own, unquoted; its sentences were steps)
+        said_block = " ".join(block["block"].split())
+        head = text[: block.start()].rstrip()
+        if len(_SAID_BELOW.findall(head)) == 1:
+            return f'{head[: said.end()]}: "{said_block}"{head[said.end() :]}'
     if said is None or ending is None or said.end() > ending.start():
         return text
     if len(_SAID_BELOW.findall(text)) != 1:
@@ -141,3 +149,9 @@ def quote_below_in_place(text: str) -> str:
     head = text[: ending.start()].rstrip()
     quote = ending.group("quote")
     return f"{head[: said.end()]}: {quote}{head[said.end() :]}"
+
+
+#: A text a request ends on after a colon, unquoted, on lines of its own.
+_ENDING_BLOCK = re.compile(
+    r":[ \t]*\n\s*(?P<block>[^\s\"\u201c\u201d][^\"\u201c\u201d]{10,5000}?)\s*$"
+)

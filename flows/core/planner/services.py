@@ -66,6 +66,8 @@ _NOT_A_NAME = frozenset(
     "any each every whole main service site server app website system platform status page "
     "health state the a an our your their its customer".split()
 )
+#: The last word of an input that takes a record's code, not a name.
+_CODE_WORDS = frozenset({"id", "ids", "number", "no", "code", "uuid"})
 #: Inputs that take the name of a service.
 _SERVICE_INPUTS = frozenset(
     {"service", "component", "host", "app", "application", "system", "deployment"}
@@ -99,6 +101,8 @@ def service_literals(
         for name, schema in properties.items()
         if name not in taken
         and set(split_identifier(name)) & _SERVICE_INPUTS
+        # (`application_id` takes a record's code, "waitlist them" names no application)
+        and split_identifier(name)[-1] not in _CODE_WORDS
         and "string" in (schema_types(unwrap_nullable(schema)) or {"string"})
         and not unwrap_nullable(schema).get("enum")
     ]

@@ -505,11 +505,12 @@ _GREETING = re.compile(
 )
 
 
-#: "ok so when ...", "alright, ...", "so basically ...": words a request opens with that
-#: ask for nothing
+#: "ok so when ...", "alright, ...", "so basically ...", "quick one - ...", "quick
+#: question: ...": words a request opens with that ask for nothing
 _FILLER_LEAD = re.compile(
     r"^(?P<lead>\s*)(?:(?:ok(?:ay)?|alright|all\s+right|right|well)(?:\s*,\s*|\s+so\s+)"
-    r"(?:basically,?\s+)?|so\s+basically,?\s+)(?=\S)",
+    r"(?:basically,?\s+)?|so\s+basically,?\s+"
+    r"|quick\s+(?:one|question|q|thing)\s*(?:[,:\u2014-]+\s*|\s+(?=how|what|can|could)))(?=\S)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -534,6 +535,16 @@ _STATE_CONTRACTION = re.compile(
 )
 
 
+#: "check X is a real address and if so ...": a check that "if so" (or "if not") answers,
+#: said as the question it is ("check if X is ..."; "so" tested nothing before)
+_CHECKED_THEN_IF_SO = re.compile(
+    r"\b(?P<verb>check|verify|confirm|see)\s+(?:that\s+)?(?!if\b|whether\b)"
+    # (a stop inside an address or a code is no stop)
+    r"(?=(?:[^.;!?\n]|\.(?=\w))*?\s(?:is|are)\s(?:[^.;!?\n]|\.(?=\w))*?"
+    r"(?:\s*[,.;]\s*|\s+and\s+)(?:then\s+)?"
+    r"if\s+(?:so|not|yes|it\s+is|they\s+are)\b)",
+    re.IGNORECASE,
+)
 #: "check the order is valid and in stock": two states to hold, as "make sure" says them
 #: (each with the step that tells it).
 _CHECKED_STATES = re.compile(
@@ -671,6 +682,14 @@ _CHAT_TO = re.compile(
 _HYPHENED_COUNT = re.compile(
     r"\b(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)-"
     r"(?P<unit>sentence|line|word|paragraph|bullet|point|item)s?\b",
+    re.IGNORECASE,
+)
+#: "do we have 5 SKU-MUG-01 and 2 SKU-TEE-L?": counts of codes asked after "do we have",
+#: which asks whether they are in stock (the words said nothing a tool does)
+_DO_WE_HAVE_COUNTS = re.compile(
+    r"\b(?P<asked>(?:do|does)\s+(?:we|you|the\s+(?:warehouse|store|shop))\s+(?:still\s+)?"
+    r"(?:have|stock|carry)\s+(?:\d+\s*x?\s+(?-i:[A-Z][A-Z0-9]*-[\w-]*)(?:\s*,\s*|\s+(?:and|&)\s+"
+    r"|\s*,\s*(?:and|&)\s+)?)+)(?=\s*\?)",
     re.IGNORECASE,
 )
 #: "How much VAT do we add to a €450 membership?", "how much sales tax should I charge on
@@ -905,6 +924,7 @@ def chat_spelling(text: str) -> str:
     text = _IN_THAT_CASE.sub(r"unless \g<condition>. If \g<condition>, \g<step>", text)
     text = _HYPHENED_COUNT.sub(r"\g<count> \g<unit>", text)
     text = _HOW_MUCH_WE_ADD.sub(r"what's the \g<what> on", text)
+    text = _DO_WE_HAVE_COUNTS.sub(lambda m: f"{m['asked'].rstrip()} in stock", text)
     text = _WHICH_ONES_NOT.sub(
         lambda m: f"{m['head']}{m['which'] or ' ones'} are not {m['quality']}", text
     )
@@ -918,6 +938,7 @@ def chat_spelling(text: str) -> str:
     text = _PLUS_BETWEEN_WORDS.sub(" and ", text)
     text = _PASSIVE_CONTRACTION.sub(r"\g<lead> is ", text)
     text = _STATE_CONTRACTION.sub(r"\g<lead> is ", text)
+    text = _CHECKED_THEN_IF_SO.sub(r"\g<verb> if ", text)
     text = _CHECKED_STATES.sub("make sure ", text)
     text = _BARE_EACH.sub(_each_one, _ONE_BY_ONE.sub("", text))
     text = _OKAYED.sub("approved", text)
