@@ -7395,27 +7395,20 @@ class FlowBuilder:
         sentence that names a place by its code ("in 4B") and starts with no step is what
         the steps are about, a heading (the tenant was looked up, and the unit asked of
         the run)."""
-        first = _SENTENCE.match(text)
-        if first is None:
-            return text
-        sentence = first.group("sentence").strip()
-        rest = text[first.end("sentence") :].strip()
-        if (
-            not rest
-            or _PLACE_CODE.search(sentence) is None
-            or self.reader.starts_with_verb(sentence)
-            or re.match(r"^\W*(?:if|when|unless|once|for|before|after)\b", sentence, re.I)
-            or not self.reader.starts_with_verb(rest)
-        ):
-            return text
-        said = sentence.rstrip(".!;")
-        self.heading = f"{self.heading}, {said}" if self.heading else said
-        return rest
+        return self._heading_first(text, lambda sentence: _PLACE_CODE.search(sentence))
 
     def _change_said_first(self, text: str) -> str:
         """ "the 8pm show for EV-4410 moved to 9pm. email every ticket holder: '...'": a
         first sentence that says what changed of a thing named by its code, with no step in
         it, is what the steps are about, a heading (no tool does "moved")."""
+        return self._heading_first(
+            text,
+            lambda sentence: _CHANGED.search(sentence) and _CODE_LITERAL.search(sentence),
+        )
+
+    def _heading_first(self, text: str, says: Callable[[str], object]) -> str:
+        """A first sentence that `says` what the request is about, with no step in it and
+        steps after it, becomes the heading; the steps are what is left."""
         first = _SENTENCE.match(text)
         if first is None:
             return text
@@ -7423,8 +7416,7 @@ class FlowBuilder:
         rest = text[first.end("sentence") :].strip()
         if (
             not rest
-            or _CHANGED.search(sentence) is None
-            or _CODE_LITERAL.search(sentence) is None
+            or not says(sentence)
             or self.reader.starts_with_verb(sentence)
             or re.match(r"^\W*(?:if|when|unless|once|for|before|after)\b", sentence, re.I)
             or not self.reader.starts_with_verb(rest)
