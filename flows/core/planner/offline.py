@@ -9043,7 +9043,6 @@ _NAME_STATED = re.compile(
 _ASKS_IN_IT = re.compile(
     r"\b(?:please|pls|can\s+you|could\s+you|would\s+you|if|when|unless|then)\b", re.IGNORECASE
 )
-#: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
 #: "escalate if needed", "retry as necessary": a condition that does not say when
 _SAYS_NOT_WHEN = re.compile(
     r"^\s*(?:(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate|applicable|"
@@ -9108,6 +9107,7 @@ def _if_it_is_over(match: re.Match[str]) -> str:
 
 #: "send each a welcome email": "each" is each of them (not a loop over "a")
 _EACH_BEFORE_AN_ARTICLE = re.compile(r"\beach(?=\s+(?:a|an)\s)", re.IGNORECASE)
+#: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
 _HANDLES_LISTED = re.compile(
     r"\b(?P<prep>to|for)\s+(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"
     r"[a-z][a-z0-9._-]+)(?=\s*(?:[.;!?]|$))"
@@ -9359,8 +9359,6 @@ def _creates(spec: ToolSpec) -> bool:
 _WEAK_VERBS = frozenset(
     stem(w) for w in "check get make run do handle take see go work figure find".split()
 )
-#: Verbs that get or find something, whatever it is: a tool they match must also match
-#: what the step gets or finds.
 #: Inputs named for a part of a place: "in the balcony" for a `section`
 _PARTS_OF_A_PLACE = frozenset({"section", "area", "zone", "tier", "level", "stand"})
 #: "in the balcony", "in the upper circle": the one word after "in the", then a stop
@@ -9398,6 +9396,8 @@ _SENDS_PEOPLE = re.compile(
     r"officers?|plumbers?|electricians?|staff|someone|somebody)\b",
     re.IGNORECASE,
 )
+#: Verbs that get or find something, whatever it is: a tool they match must also match
+#: what the step gets or finds.
 _GENERIC_VERBS = _WEAK_VERBS | frozenset(
     stem(w) for w in "fetch retrieve load grab pull locate obtain look".split()
 )
