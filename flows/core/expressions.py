@@ -160,11 +160,11 @@ def compile_expression(source: str) -> Expression:
     except ValueError as exc:
         message, column = _syntax_location(str(exc))
         raise ExpressionError(message, expression=source, column=column, kind="syntax") from None
-    without_strings = _STRING_LITERAL.sub('""', text)
-    bound = set(_MACRO_VARIABLE.findall(without_strings))
+    stripped = without_strings(text)
+    bound = set(_MACRO_VARIABLE.findall(stripped))
     called: set[str] = set()
     namespaces: set[str] = set()
-    for namespace, name in _NAMESPACED_CALL.findall(without_strings):
+    for namespace, name in _NAMESPACED_CALL.findall(stripped):
         called.add(f"{namespace}.{name}")
         namespaces.add(namespace)
     plain = {
@@ -178,10 +178,10 @@ def compile_expression(source: str) -> Expression:
     )
     extensions = {name: EXTENSION_FUNCTIONS[name] for name in called if name in EXTENSION_FUNCTIONS}
     unknown = tuple(sorted(name for name in called if not is_known_function(name)))
-    comprehensions = len(_COMPREHENSION.findall(without_strings)) + sum(
+    comprehensions = len(_COMPREHENSION.findall(stripped)) + sum(
         1 for name in called if name in SUPERLINEAR_FUNCTIONS
     )
-    references = sum(1 for name in _IDENTIFIER.findall(without_strings) if name in variables)
+    references = sum(1 for name in _IDENTIFIER.findall(stripped) if name in variables)
     return Expression(
         source=source,
         variables=variables,
@@ -263,8 +263,8 @@ def _literal(text: str) -> Any:
 
 
 def _check_cost(text: str, source: str) -> None:
-    without_strings = _STRING_LITERAL.sub('""', text)
-    comprehensions = len(_COMPREHENSION.findall(without_strings))
+    stripped = without_strings(text)
+    comprehensions = len(_COMPREHENSION.findall(stripped))
     if comprehensions > MAX_COMPREHENSIONS:
         raise ExpressionError(
             f"expression uses {comprehensions} comprehension macros; the limit is "
@@ -273,7 +273,7 @@ def _check_cost(text: str, source: str) -> None:
             kind="cost",
         )
     depth = deepest = 0
-    for char in without_strings:
+    for char in stripped:
         if char in "([{":
             depth += 1
             deepest = max(deepest, depth)
@@ -285,7 +285,7 @@ def _check_cost(text: str, source: str) -> None:
             expression=source,
             kind="cost",
         )
-    operators = len(_OPERATOR.findall(without_strings))
+    operators = len(_OPERATOR.findall(stripped))
     if operators > MAX_OPERATORS:
         raise ExpressionError(
             f"expression chains {operators} operators; the limit is {MAX_OPERATORS}",
@@ -302,6 +302,12 @@ def _syntax_location(message: str) -> tuple[str, int | None]:
     return f"syntax error: {detail}", int(match.group(2))
 
 
+def without_strings(source: str) -> str:
+    """`source` with each string literal emptied (`"a.b"` becomes `""`): what is left is
+    names, operators and numbers, for the readers that scan an expression's text."""
+    return _STRING_LITERAL.sub('""', source)
+
+
 _DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
@@ -309,7 +315,7 @@ def _null_read(source: str, env: Mapping[str, Any]) -> str | None:
     """Why a failed expression failed, when it read a field of null: CEL's own words for
     that (`No such overload`) say nothing of where ("a user not found": `lookup.user` is
     null, and `lookup.user.plan` reads a field of it)."""
-    for path in _DOTTED.findall(_STRING_LITERAL.sub('""', source)):
+    for path in _DOTTED.findall(without_strings(source)):
         head, *rest = path.split(".")
         value = env.get(head, _MISSING)
         if value is _MISSING or not isinstance(value, Mapping):

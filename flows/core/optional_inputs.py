@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from flows.core.expressions import without_strings
 from flows.core.graph import expression_sites
 from flows.core.ir import Flow
 from flows.core.validate import ValidationIssue
 
 _INPUT_FIELD = re.compile(r"(?<![\w.])input\.([A-Za-z_]\w*)")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 
 
 def optional_input_warnings(flow: Flow) -> Iterator[ValidationIssue]:
@@ -36,7 +36,7 @@ def optional_input_warnings(flow: Flow) -> Iterator[ValidationIssue]:
         sites = list(expression_sites(node))
         guard = next((site.source for site in sites if site.field == "when"), "")
         for site in sites:
-            code = _STRING.sub('""', site.source)
+            code = without_strings(site.source)
             for name in dict.fromkeys(_INPUT_FIELD.findall(code)):
                 guarded = f"has(input.{name})"
                 if name not in optional or guarded in code or guarded in guard:

@@ -26,6 +26,7 @@ from flows.core.expressions import (
     ExpressionError,
     compile_expression,
     json_type_name,
+    without_strings,
 )
 from flows.core.graph import (
     JOIN_LOCALS,
@@ -1284,7 +1285,7 @@ class _Checker:
     def _null_guarded(self, node: Node) -> set[str]:
         guarded = set()
         for site in self.sites[node.id]:
-            text = _STRING_LITERAL.sub('""', site.source)
+            text = without_strings(site.source)
             for match in _NULL_CHECK.finditer(text):
                 guarded.add(match.group(1) or match.group(2))
         return guarded
@@ -1403,7 +1404,6 @@ class _Checker:
 
 # --- helpers for messages ------------------------------------------------------------------
 
-_STRING_LITERAL = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 _NULL_CHECK = re.compile(
     r"(?<![.\w])([A-Za-z_]\w*)\s*[!=]=\s*null\b|\bnull\s*[!=]=\s*([A-Za-z_]\w*)\b(?!\s*\.)"
 )

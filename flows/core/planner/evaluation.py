@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.core.engine import ApprovalDecision, Engine
+from flows.core.expressions import without_strings
 from flows.core.graph import FlowGraph, build_graph, topological_order
 from flows.core.ir import ApprovalNode, BranchNode, Flow, MapNode, SwitchNode, ToolNode
 from flows.core.planner.base import Planner, PlanResult
@@ -592,7 +593,7 @@ def example_value(schema: Any, depth: int = 0) -> Any:
 
 
 def _roots(expression: str) -> set[str]:
-    stripped = re.sub(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""", '""', expression)
+    stripped = without_strings(expression)
     return set(re.findall(r"(?<![\w.\"'])([a-z_][a-z0-9_]*)", stripped))
 
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from flows.core.expressions import without_strings
 from flows.core.ir import Flow, Join
 from flows.core.planner.approval_text import approval_instructions, asked_form, subject_line
 from flows.core.planner.assertions import guard_after_assertions
@@ -10568,7 +10569,7 @@ def _references(node: dict[str, Any]) -> set[str]:
             texts.extend(str(v) for v in node[key].values())
     found: set[str] = set()
     for text in texts:
-        stripped = re.sub(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""", '""', text)
+        stripped = without_strings(text)
         found |= set(_ROOT_NAME.findall(stripped))
     return found
 
