@@ -16,6 +16,7 @@ import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -730,9 +731,8 @@ class _Checker:
         """Each `x.field` read names a field of x's schema, when that schema lists its
         fields and admits no others (`_closed_fields`): a misspelt field otherwise fails
         only at run time, e.g. `approval.reason` for `approval.data.reason`."""
-        try:
-            tree = _Parser(site.source).parse()
-        except (_Unparsable, RecursionError):
+        tree = parse_tree(site.source)
+        if tree is None:
             return
         scope = self._scope(node, site)
         run_input = scope.get(RUN_INPUT)
@@ -1634,10 +1634,12 @@ def comprehension_cost(
     """The deepest nesting of comprehensions in `source`: (depth, product of the lists'
     `maxItems` along it (inf when one has none), the unbounded lists' text); None when the
     expression cannot be parsed here."""
+    tree = parse_tree(source)
+    if tree is None:
+        return None
     try:
-        tree = _Parser(source).parse()
         depth, steps, unbounded = _chain(tree, scope, source)
-    except (_Unparsable, RecursionError):
+    except RecursionError:
         return None
     return depth, steps, unbounded
 
@@ -1698,11 +1700,13 @@ def operand_problems(
 ) -> list[tuple[str, str]]:
     """(what is wrong, how to fix it) for each operator in `source` whose operands' types,
     as far as they are known, CEL cannot combine at run time."""
+    tree = parse_tree(source)
+    if tree is None:
+        return []
+    problems: list[tuple[str, str]] = []
     try:
-        tree = _Parser(source).parse()
-        problems: list[tuple[str, str]] = []
         _walk_operands(tree, scope, problems)
-    except (_Unparsable, RecursionError):
+    except RecursionError:
         return []
     return list(dict.fromkeys(problems))
 
@@ -1988,15 +1992,26 @@ def _tree_text(tree: tuple[Any, ...]) -> str:
     return "a list"
 
 
+# Every check of a site reads the same tree (its type, its fields, its operands, its
+# comprehensions): parsed once, kept as long as the compiled expressions are.
+@lru_cache(maxsize=32768)
+def parse_tree(source: str) -> tuple[Any, ...] | None:
+    """The parse tree of `source` for type inference; None when this parser cannot read it
+    (the CEL runtime has judged the syntax already)."""
+    try:
+        return _Parser(source).parse()
+    except (_Unparsable, RecursionError):
+        return None
+
+
 def infer_type(source: str, scope: Mapping[str, JsonSchema | None]) -> JsonSchema | None:
     """The JSON Schema an expression's value is known to have, or None when unknown.
 
     `scope` maps root names to the schema of their value (None: unknown). Literals carry
     their value as `const`.
     """
-    try:
-        tree = _Parser(source).parse()
-    except (_Unparsable, RecursionError):
+    tree = parse_tree(source)
+    if tree is None:
         return None
     try:
         return _infer(tree, scope)
