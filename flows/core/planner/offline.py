@@ -1531,7 +1531,7 @@ class FlowBuilder:
                 details={"reason": "same_read_again", "tool": info.spec.id, "first": first},
             )
 
-    def _inputs_every_run_reads(self) -> list[str]:
+    def _inputs_steps_pass_on(self) -> list[str]:
         """Run input fields a step passes to its tool ("send_email.to = input.email", where
         the lookup before it took the email as one of two ways to find the user;
         "lookup_user.email = input.email", an input the tool itself may go without; a reply
@@ -1549,7 +1549,7 @@ class FlowBuilder:
 
     def flow_json(self, prompt: str) -> dict[str, Any]:
         input_schema: dict[str, Any] = {"type": "object", "properties": self.input_properties}
-        self.input_required += self._inputs_every_run_reads()
+        self.input_required += self._inputs_steps_pass_on()
         if self.input_required:
             input_schema["required"] = list(dict.fromkeys(self.input_required))
         return {
