@@ -7031,6 +7031,7 @@ class FlowBuilder:
                 or named.group("sent_to")
                 or named.group("addressee")
             )
+        literals.update(_subject_said(properties, clause.action or clause.text, literals))
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
@@ -8751,6 +8752,33 @@ def _proper_name_after_input(
         if said is not None and said["name"].lower() not in STOP_WORDS:
             found[name] = json.dumps(said["name"].rstrip(".'"))
     return found
+
+
+#: "with subject Daily digest", "subject line: weekly numbers": the words after a
+#: message's subject (or a title), to the end of the phrase, in any case.
+_SUBJECT_SAID = re.compile(
+    r"\b(?P<word>subject|title)(?:\s+line)?(?:\s*:\s*|\s+)"
+    r"(?P<value>(?!(?:of|from|and|or|as|to|in|is|it|that|the|a|an|saying|line|for|with|"
+    r"field|text)\b)[^\s,;.!?\"'][^,;.!?\n\"]{0,78}?)"
+    r"(?=\s*(?:[,;.!?\n]|$)|\s+(?:and|then|if|with|saying|telling|asking|body|but|so|when|"
+    r"unless|to|for)\b)",
+    re.IGNORECASE,
+)
+
+
+def _subject_said(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "email the summary to team@acme.io with subject Daily digest": a `subject` (or
+    `title`) input takes the words said after its name, whole, rather than the first
+    capitalised one or one more run input."""
+    for said in _SUBJECT_SAID.finditer(text):
+        name = said["word"].lower()
+        if name in taken or schema_types(properties.get(name)) != {"string"}:
+            continue
+        if name in properties:
+            return {name: json.dumps(said["value"].strip())}
+    return {}
 
 
 def _date_after_its_word(

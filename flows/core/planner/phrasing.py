@@ -803,6 +803,14 @@ _ONLY_FOR_KIND = re.compile(
     r"(?P<noun>[a-z]+s)(?P<end>\s*(?:[.;]|$))",
     re.IGNORECASE,
 )
+
+
+def _only_if_its_kind(match: re.Match[str]) -> str:
+    noun = singular(match["noun"])
+    kind = match["quality"] if noun == "one" else f"a {match['quality']} {noun}"
+    return f" only if it's {kind}{match['end']}"
+
+
 _FOR_ONES_AFTER = re.compile(
     r"\s+(?:for|on)\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones(?P<end>\s*(?:[.;]|$))",
     re.IGNORECASE,
@@ -1975,9 +1983,7 @@ class PromptReader:
         prompt = _CONDITIONAL_APPROVAL_BEFORE_THEN.sub(_steps_after_the_gated_one, prompt)
         prompt = _LISTED_OBJECT.sub(" and ", prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
-        prompt = _SAYING_UNQUOTED_WORDS.sub(
-            lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
-        )
+        prompt = _SAYING_UNQUOTED_WORDS.sub(_saying_what, prompt)
         # "tell me if the tone is positive or negative and email the result to a@x.io": the
         # question the sentiment answers, whose result goes to a@x.io (not one more email,
         # to me, on a condition that always holds)
@@ -2156,10 +2162,8 @@ class PromptReader:
             # "notify the on-call engineer for urgent ones": that step, when it is urgent
             sentence = _FOR_ONES_AFTER.sub(r" if it's \g<quality>\g<end>", sentence)
             # "..., but only for business addresses": a condition, not nothing
-            sentence = _ONLY_FOR_KIND.sub(
-                lambda m: f" only if it's a {m['quality']} {singular(m['noun'])}{m['end']}",
-                sentence,
-            )
+            # ("only to the valid ones": if it's valid, in a loop a filter of its items)
+            sentence = _ONLY_FOR_KIND.sub(_only_if_its_kind, sentence)
             # "to everyone on the attendee list": each attendee of a list
             sentence = _EVERYONE_ON_LIST.sub(_each_on_list, sentence)
             # "approval from both legal and finance": one approval from each, in turn
@@ -4901,6 +4905,33 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
             # the one it goes to ("saying their order shipped": "Your order shipped")
             found.append(("message", said_to_them(said.group("said"), text)))
     return found
+
+
+#: "saying their plan name", "saying what plan they are on": a value of theirs named, no
+#: sentence (a word that is a verb's, as in "their order shipped", makes it one)
+_THEIR_VALUE_SAID = re.compile(
+    r"^(?:(?:their|his|her)\s+(?P<what>[a-z]+(?:\s+[a-z]+){0,2})"
+    r"|what\s+(?P<asked>[a-z]+(?:\s+[a-z]+)?)\s+(?:they|he|she)\s+(?:are|is|have|has|were|was)"
+    r"(?:\s+(?:on|in|at|with|for))?)$",
+    re.IGNORECASE,
+)
+_SENTENCE_WORDS = frozenset(
+    "is are was were be been has have had will would can could should shall may might "
+    "must do does did not no".split()
+)
+
+
+def _saying_what(match: re.Match[str]) -> str:
+    """ "saying we'll get back to them": the words, quoted as said to the reader; "saying
+    their plan name": their value (the message carries it, not the words)."""
+    said = match["said"].strip()
+    theirs = _THEIR_VALUE_SAID.match(said)
+    if theirs is not None:
+        what = theirs["what"] or theirs["asked"]
+        words = what.lower().split()
+        if not (set(words) & _SENTENCE_WORDS or any(w.endswith("ed") for w in words)):
+            return f"with their {what}"
+    return f'saying "{said_to_them(said, _step_around(match))}"'
 
 
 def said_to_them(words: str, request: str = "") -> str:

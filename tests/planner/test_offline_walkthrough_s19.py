@@ -1,0 +1,122 @@
+"""The offline planner on requests planned wrong when the product was walked through as a
+new user would (plan over the API, then run): each test states the request in other
+words than the walkthrough's, what went wrong before its rule, and what it plans now."""
+
+from __future__ import annotations
+
+import json
+
+from flows.core.ir import BranchNode, MapNode, ToolNode
+from tests.planner.offline_plans import plan
+from tests.planner.registered import demo_catalog_with, steps
+
+
+def _node(flow, node_id):
+    return next(node for node in flow.nodes if node.id == node_id)
+
+
+def _runs_when(flow, node_id) -> str:
+    """The condition under which the branch right before `node_id` takes it."""
+    node = _node(flow, node_id)
+    gate = next(_node(flow, b) for b in node.after if isinstance(_node(flow, b), BranchNode))
+    if node_id in gate.then:
+        return gate.condition
+    assert node_id in gate.else_
+    return f"!{gate.condition}" if not gate.condition.startswith("!") else gate.condition[1:]
+
+
+def test_a_check_then_a_step_then_what_to_do_when_the_check_fails_gates_the_step():
+    # "check their email is valid and send them a welcome email; if it's not valid open a
+    # ticket": the welcome email went out to invalid addresses too
+    for request in (
+        "Verify the address is valid and send the welcome email; if it's not valid file a "
+        "ticket for support",
+        "Verify the address is valid and send the welcome email; if it isn't valid, file a "
+        "ticket for support",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        assert _runs_when(flow, "send_welcome_email") == "validate_email.valid"
+        assert _runs_when(flow, "create_ticket") == "!validate_email.valid"
+    # (said in one sentence, the two are the arms of one branch)
+    first = plan(
+        "Verify the address is valid and send the welcome email; if it's not valid file a "
+        "ticket for support",
+        demo_catalog_with([]),
+    )
+    branches = [node for node in first.nodes if isinstance(node, BranchNode)]
+    assert len(branches) == 1
+
+
+def test_the_failing_case_said_with_an_opposite_word_gates_the_step_before_it():
+    # "... and send a welcome email. If the email is invalid, open a ticket": the same
+    flow = plan(
+        "Check that the email is valid and send the welcome email. If the email is invalid, "
+        "email support@acme.io",
+        demo_catalog_with([]),
+    )
+    assert _runs_when(flow, "send_welcome_email") == "validate_email.valid"
+    assert _runs_when(flow, "send_email") == "!validate_email.valid"
+
+
+def test_a_step_the_check_does_not_answer_stays_unconditional():
+    # a later condition on something else is no answer to the check
+    flow = plan(
+        "Validate the email and send the welcome email; if the sentiment of the text is "
+        "negative, open a ticket",
+        demo_catalog_with([]),
+    )
+    welcome = _node(flow, "send_welcome_email")
+    assert not any(isinstance(_node(flow, before), BranchNode) for before in welcome.after)
+
+
+def test_only_to_the_valid_ones_in_a_loop_keeps_the_loop_items_so_judged():
+    # "for every address in a list, validate it, and send the welcome email only to the
+    # valid ones": a validate_order step was invented, and one welcome went to input.email
+    flow = plan(
+        "Check every email address in the list and send the welcome email only to the valid "
+        "ones",
+        demo_catalog_with([]),
+    )
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode | MapNode)] == [
+        "validate_email",
+        "send_welcome_email",
+    ]
+    welcome = _node(flow, "send_welcome_email")
+    assert isinstance(welcome, MapNode)
+    assert welcome.items == "validate_email.filter(r, r.valid)"
+    assert welcome.inputs["email"] == "item.email"
+
+
+def test_a_subject_said_after_its_word_is_taken_whole():
+    # "... with subject Daily digest": the subject was "Daily"
+    flow = plan(
+        "Summarize the text and email the summary to ops@acme.io with subject Nightly "
+        "report card",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["send_email"]["subject"] == json.dumps("Nightly report card")
+    flow = plan(
+        "Email the text to ops@acme.io with subject line: weekly numbers", demo_catalog_with([])
+    )
+    assert steps(flow)["send_email"]["subject"] == json.dumps("weekly numbers")
+
+
+def test_a_subject_from_the_request_is_still_asked_of_the_run():
+    flow = plan(
+        "Email ops@acme.io the text with the subject from the request", demo_catalog_with([])
+    )
+    assert steps(flow)["send_email"]["subject"] == "input.subject"
+
+
+def test_saying_a_value_of_theirs_sends_the_value():
+    # "send them an email saying their plan name": the body was the words "Your plan name"
+    flow = plan(
+        "Find the user and send them a message by email saying what plan they are on",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["send_email"]["body"] == "lookup_user.user.plan"
+
+
+def test_saying_a_sentence_about_them_still_says_it():
+    flow = plan("Find the user and email them saying their invoice was paid", demo_catalog_with([]))
+    assert steps(flow)["send_email"]["body"] == json.dumps("Your invoice was paid")
