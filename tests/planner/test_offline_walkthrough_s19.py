@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from flows.core.ir import BranchNode, MapNode, ToolNode
-from tests.planner.offline_plans import plan
+from flows.core.ir import ApprovalNode, BranchNode, MapNode, ToolNode
+from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with, steps
 
 
@@ -120,3 +120,38 @@ def test_saying_a_value_of_theirs_sends_the_value():
 def test_saying_a_sentence_about_them_still_says_it():
     flow = plan("Find the user and email them saying their invoice was paid", demo_catalog_with([]))
     assert steps(flow)["send_email"]["body"] == json.dumps("Your invoice was paid")
+
+
+def _approval_then_charge(flow, over: float) -> None:
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert approval.when == f"input.amount > {over}"
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode)] == ["process_payment"]
+
+
+def test_what_the_items_no_approval_holds_up_get_is_the_step_that_follows_anyway():
+    # "every order over $1000 needs sign-off from finance before we charge the card;
+    # smaller ones are charged straight away": refused, "smaller" read as a step
+    _approval_then_charge(
+        plan(
+            "Payments above $2,500 need sign-off from the finance group before we charge "
+            "them; the rest go straight through",
+            demo_catalog_with([]),
+        ),
+        2500.0,
+    )
+    _approval_then_charge(
+        plan(
+            "Charge the order, but anything more than 800 needs approval from finance first; "
+            "cheaper ones are charged automatically",
+            demo_catalog_with([]),
+        ),
+        800.0,
+    )
+
+
+def test_the_items_no_approval_holds_up_going_to_a_step_of_their_own_are_not_dropped():
+    error = refusal(
+        "Orders over $1000 need finance approval; smaller ones are shipped right away",
+        demo_catalog_with([]),
+    )
+    assert "smaller ones are shipped" in str(error)

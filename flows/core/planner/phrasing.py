@@ -1267,6 +1267,35 @@ _ONES_NEED_APPROVAL = re.compile(
 )
 
 
+#: An approval that only some amounts need: "orders over $1000 need finance approval".
+_APPROVAL_OVER_AN_AMOUNT = re.compile(
+    r"\b(?:over|above|more\s+than|greater\s+than|exceed(?:s|ing)?|bigger\s+than|larger\s+than)"
+    r"\s+[$€£]?\d[\d,.]*k?\b.*\b(?:approv|sign[- ]?off|authori[sz])"
+    r"|\b(?:approv|sign[- ]?off|authori[sz]).*\b(?:over|above|more\s+than|greater\s+than|"
+    r"exceed(?:s|ing)?)\s+[$€£]?\d",
+    re.IGNORECASE | re.DOTALL,
+)
+#: "; smaller ones are charged straight away", "; anything less goes straight through",
+#: "; the rest don't need it": the items an approval over an amount does not hold up.
+_THE_REST_GO_THROUGH = re.compile(
+    r"(?:\s*[;.]\s*|\s*,\s*(?:and|while|but)\s+|\s+(?:and|while)\s+)"
+    r"(?:(?:the\s+)?(?:smaller|cheaper|lower|other|remaining)\s+(?:ones|orders|requests|payments|"
+    r"amounts|purchases|expenses|invoices|bills|claims)"
+    r"|anything\s+(?:less|smaller|cheaper|lower|under|below|else)(?:\s+than\s+that)?"
+    r"|everything\s+else|the\s+rest|others|(?:those|ones)\s+(?:under|below)\s+(?:that|it|"
+    r"[$€£]?\d[\d,.]*k?))"
+    r"\s+(?:go(?:es)?\s+(?:straight\s+|right\s+)?through"
+    r"|(?:do\s+not|don't|does\s+not|doesn't)\s+need\s+(?:it|one|any|(?:an?\s+)?approval|"
+    r"sign[- ]?off)"
+    r"|need\s+no\s+(?:approval|sign[- ]?off)"
+    r"|(?:are|is|get|gets|can\s+be)\s+(?P<done>[a-z]+ed|paid|sent|made|done)\s+"
+    r"(?:right\s+away|straight\s+away|immediately|automatically|directly|at\s+once|"
+    r"without\s+(?:it|one|approval|sign[- ]?off)))"
+    r"(?P<end>\s*(?:[.!?]|$))",
+    re.IGNORECASE,
+)
+
+
 def _participle_bases(done: str) -> tuple[str, ...]:
     """What "classified", "charged", "opened", "shipped" may be the participle of."""
     return (done[:-3] + "y", done[:-1], done[:-2], done[:-3])
@@ -1909,6 +1938,17 @@ class PromptReader:
         then = f", then {verb} it" if verb else ""
         return f"{match.group('lead')}If it is {match.group('kind').lower()}, get {asked}{then}."
 
+    def _rest_go_through(self, match: re.Match[str]) -> str:
+        """The clause of the items no approval holds up, dropped when it says only that
+        they go on to a step the request asks for anyway."""
+        done = match["done"]
+        if done:
+            verb = self._verb_of_participle(done.lower())
+            rest = match.string[: match.start()] + match.string[match.end() :]
+            if verb is None or not re.search(rf"\b{re.escape(verb)}\b", rest, re.IGNORECASE):
+                return match.group(0)  # "smaller ones are shipped right away": a step
+        return match["end"]
+
     def _verb_of_participle(self, participle: str) -> str | None:
         """ "created" -> "create", "shipped" -> "ship", "sent" -> "send" (a verb a step may
         start with)."""
@@ -2015,6 +2055,10 @@ class PromptReader:
         # "urgent ones need the lead's approval; others are created right away": the
         # approval when it holds, then the step for every one
         prompt = _ONES_NEED_APPROVAL.sub(self._ones_approved, prompt)
+        # "orders over $1000 need finance's sign-off before we charge the card; smaller
+        # ones are charged straight away": what the others get is what follows anyway
+        if _APPROVAL_OVER_AN_AMOUNT.search(prompt):
+            prompt = _THE_REST_GO_THROUGH.sub(self._rest_go_through, prompt)
         # "route billing ones to #billing and technical ones to #eng": one case each
         prompt = _routed_ones(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
