@@ -155,3 +155,30 @@ def test_the_items_no_approval_holds_up_going_to_a_step_of_their_own_are_not_dro
         demo_catalog_with([]),
     )
     assert "smaller ones are shipped" in str(error)
+
+
+def test_an_amount_with_cents_after_a_word_for_whom_is_the_amount():
+    # "charge the customer 49.99 EUR for order ORD-77" charged 99: "customer 49.99" was
+    # read as a customer's number, and the amount looked for again inside it
+    flow = plan("Bill the customer 15.75 GBP for order ORD-5", demo_catalog_with([]))
+    inputs = steps(flow)["process_payment"]
+    assert inputs["amount"] == "15.75"
+    assert inputs["currency"] == json.dumps("GBP")
+
+
+def test_a_summary_sent_right_after_a_loop_lists_the_loop_results():
+    # "get the sentiment of each review in a list and email me a summary": a summarizer
+    # read a text the run was asked for, not the sentiments
+    flow = plan(
+        "Check the sentiment of every comment in the list, then send a brief summary to "
+        "cx@acme.io",
+        demo_catalog_with([]),
+    )
+    assert [n.tool for n in flow.nodes if isinstance(n, ToolNode | MapNode)] == [
+        "analyze_sentiment",
+        "send_email",
+    ]
+    body = steps(flow)["send_email"]["body"]
+    assert body.startswith("analyze_sentiment.map(r, ")
+    assert "r.sentiment" in body
+    assert "text" not in (flow.input_schema.get("properties") or {})

@@ -2837,6 +2837,7 @@ class FlowBuilder:
             if self._fetch_first(clause, spec) and not _COMBINED.search(clause.text):
                 # "summarize the articles at <a> and <b>": each page fetched is summarized
                 clause = replace(clause, for_each="one")
+            clause = self._summary_of_the_loop(clause, spec)
             self._produce_first(clause, spec)
             self._read_the_record_first(clause, spec)
         if (
@@ -2915,6 +2916,19 @@ class FlowBuilder:
         # (titled by what the fetch does, not by the step it serves)
         self._map_node(replace(_helping(clause), action=fetcher.name or fetcher.id), fetcher)
         return True
+
+    def _summary_of_the_loop(self, clause: Clause, spec: ToolSpec) -> Clause:
+        """ "Get the sentiment of each review and email me a summary": right after a loop,
+        a summary sent with nothing named to summarise is of the loop's results, listed as
+        "the results" are (a summarizer would read a text the run was asked for)."""
+        if (
+            self.loop is None
+            or self.last_step != self.loop.last_map
+            or _tool_verb(spec.id) not in _SENDING
+        ):
+            return clause
+        action = _A_SUMMARY_OF_NOTHING_NAMED.sub("the results", clause.action, count=1)
+        return clause if action == clause.action else replace(clause, action=action)
 
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes
@@ -10370,9 +10384,13 @@ def _money_in(text: str) -> re.Match[str] | None:
     currency follows ("charge order 16 USD 75" charged 16)."""
     at = 0
     while (match := _MONEY.search(text, at)) is not None:
-        if not (match.group("b") and _ID_BEFORE.search(text[: match.start()])):
+        number = match.group("b")
+        # (a code's number is whole: "charge the customer 49.99 EUR" charges 49.99)
+        if not (number and "." not in number and _ID_BEFORE.search(text[: match.start()])):
             return match
-        at = match.start() + 1  # ("16 USD 75": the currency may lead the next amount)
+        # past the number, never into it ("49" then "9": 9); "16 USD 75": the currency may
+        # lead the next amount
+        at = match.end("b")
     return None
 
 
@@ -10435,6 +10453,12 @@ _ONE_MESSAGE_TO_US = re.compile(
 )
 _SAID_OF_IT = re.compile(
     r"^\s*(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+gets?|\s+got)?\s+",
+    re.IGNORECASE,
+)
+#: "a summary", "a quick summary": a summary that names nothing it is of
+_A_SUMMARY_OF_NOTHING_NAMED = re.compile(
+    r"\b(?:a|an)\s+(?:short\s+|brief\s+|quick\s+|overall\s+)?(?:summary|overview|recap)\b"
+    r"(?!\s+(?:of|about|on)\b)",
     re.IGNORECASE,
 )
 #: "a summary of the results", "a summary of them", "of what it found"
