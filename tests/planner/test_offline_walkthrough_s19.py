@@ -182,3 +182,43 @@ def test_a_summary_sent_right_after_a_loop_lists_the_loop_results():
     assert body.startswith("analyze_sentiment.map(r, ")
     assert "r.sentiment" in body
     assert "text" not in (flow.input_schema.get("properties") or {})
+
+
+def _order(flow) -> list[str]:
+    """The tools in the order the flow's edges run them (a chain here)."""
+    tools = {n.id: n for n in flow.nodes if isinstance(n, ToolNode)}
+    reads = {
+        node_id: {other for other in tools if other != node_id and other in str(node.inputs)}
+        | set(node.after)
+        for node_id, node in tools.items()
+    }
+    return sorted(tools, key=lambda node_id: len(reads[node_id]))
+
+
+def test_a_step_said_first_after_a_comma_goes_first():
+    # "ship the order, validate it first" validated after shipping
+    flow = plan("Create the shipment for the order, but validate it first", demo_catalog_with([]))
+    assert _order(flow) == ["validate_order", "create_shipment"]
+    assert steps(flow)["create_shipment"]["order_id"] == "validate_order.order_id"
+
+
+def test_a_step_said_first_with_why_goes_first():
+    # "...; categorize it first so the ticket gets the right category": after the ticket
+    flow = plan(
+        "Open a ticket from the complaint text; classify it first so that the ticket has the "
+        "right priority",
+        demo_catalog_with([]),
+    )
+    assert _order(flow) == ["classify_ticket", "create_ticket"]
+    assert steps(flow)["create_ticket"]["priority"] == "classify_ticket.priority"
+
+
+def test_which_are_said_without_a_noun_lists_them_in_one_message():
+    # "validate these emails: ... and tell me which are invalid": one email per address
+    flow = plan(
+        "Check these addresses: ann@x.io, bo@y.io and tell ops@acme.io which were invalid",
+        demo_catalog_with([]),
+    )
+    send = _node(flow, "send_email")
+    assert isinstance(send, ToolNode)
+    assert send.inputs["body"].startswith("validate_email.filter(r, !r.valid)")

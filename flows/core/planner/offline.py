@@ -8626,7 +8626,10 @@ _ITEMS_ARE = (
     r"(?=\s+(?:by|to|via|at|on|in\s+(?:an?|one|a\s+single))\b|\s*[,;.!()]|\s*$)"
 )
 _HOW_MANY = re.compile(rf"\bhow\s+many(?:\s+(?:of\s+them|[a-z]+s))?{_ITEMS_ARE}", re.IGNORECASE)
-_WHICH_ONES = re.compile(rf"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s)){_ITEMS_ARE}", re.IGNORECASE)
+#: ("tell me which are invalid": which of them, the noun left out)
+_WHICH_ONES = re.compile(
+    rf"\bwhich(?:\s+(?:ones|of\s+them|(?:[a-z]+s)))?{_ITEMS_ARE}", re.IGNORECASE
+)
 
 
 def _named_by_its_lines(fields: Mapping[str, Any]) -> str | None:

@@ -600,7 +600,23 @@ def _approval_first_unless(match: re.Match[str]) -> str:
 #: A sentence that ends like this goes before the one ahead of it.
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+that|before\s+anything\s+else|up\s+front|to\s+begin\s+with)"
+    # ("categorize it first so the ticket gets the right category": why, after it)
+    r"(?:,?\s+so\s+(?:that\s+)?[^.;!?]*)?"
     r"\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+#: ", validate it first", ", but categorize the ticket first so ...": a step said after a
+#: comma, done first
+_COMMA_STEP_FIRST = re.compile(
+    r",\s+(?:but\s+)?(?P<step>(?!(?:and|then|if|when|so|but|or|unless)\b)[a-z]+\s+"
+    r"(?:it|them|this|that|(?:the|their|its)\s+[a-z]+(?:\s+[a-z]+)?)\s+first"
+    r"(?:,?\s+so\s+(?:that\s+)?[^.;!?]*)?)(?=\s*(?:[.!;]|$))",
+    re.IGNORECASE,
+)
+#: "the order", "the customer's email text": a thing a step speaks of
+_THING_SAID = re.compile(
+    r"\b(?P<object>(?:the|this|their|our)\s+[a-z]+(?:'s)?"
+    r"(?:\s+(?!(?:to|for|from|with|and|by|in|on|at|of|but|or|first)\b)[a-z]+){0,2})",
     re.IGNORECASE,
 )
 #: "X after doing Y": Y, then X.
@@ -1938,6 +1954,20 @@ class PromptReader:
         then = f", then {verb} it" if verb else ""
         return f"{match.group('lead')}If it is {match.group('kind').lower()}, get {asked}{then}."
 
+    def _step_said_first(self, match: re.Match[str]) -> str:
+        """ "Ship the order, validate it first" -> "Ship the order. Validate the order
+        first": a sentence of its own, saying what "it" was (it goes first, before the
+        words that said it)."""
+        step = match["step"]
+        if not self.starts_with_verb(step):
+            return match.group(0)
+        sentence = re.split(r"[.;!?]\s+", match.string[: match.start()])[-1]
+        said = list(_THING_SAID.finditer(sentence))
+        if said:
+            # (the thing said last: "create the shipment for the order": the order)
+            step = re.sub(r"\b(?:it|them)\b", said[-1]["object"], step, count=1)
+        return f". {step[:1].upper()}{step[1:]}"
+
     def _rest_go_through(self, match: re.Match[str]) -> str:
         """The clause of the items no approval holds up, dropped when it says only that
         they go on to a step the request asks for anyway."""
@@ -2024,6 +2054,9 @@ class PromptReader:
         prompt = _LISTED_OBJECT.sub(" and ", prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
         prompt = _SAYING_UNQUOTED_WORDS.sub(_saying_what, prompt)
+        # "ship the order, validate it first": the step said last is a sentence of its
+        # own, which goes before the one ahead of it (`steps_first`)
+        prompt = _COMMA_STEP_FIRST.sub(self._step_said_first, prompt)
         # "tell me if the tone is positive or negative and email the result to a@x.io": the
         # question the sentiment answers, whose result goes to a@x.io (not one more email,
         # to me, on a condition that always holds)
