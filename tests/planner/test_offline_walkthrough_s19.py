@@ -4,8 +4,13 @@ words than the walkthrough's, what went wrong before its rule, and what it plans
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+import pytest
+
+from flows.core.engine import Engine
+from flows.core.events import NullSink
 from flows.core.ir import ApprovalNode, BranchNode, MapNode, ToolNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with, steps
@@ -222,3 +227,36 @@ def test_which_are_said_without_a_noun_lists_them_in_one_message():
     send = _node(flow, "send_email")
     assert isinstance(send, ToolNode)
     assert send.inputs["body"].startswith("validate_email.filter(r, !r.valid)")
+
+
+def test_an_approval_someone_needs_to_give_said_first_is_a_step():
+    # "A manager needs to approve any discount above 20 percent; then email the customer":
+    # "a manager needs ..." was read as background, and the approval left out
+    flow = plan(
+        "A supervisor needs to sign off on any refund above 300; then email the customer",
+        demo_catalog_with([]),
+    )
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert approval.when == "input.amount > 300.0"
+
+
+@pytest.mark.django_db
+def test_a_value_the_approver_enters_is_told_when_no_approval_was_needed(demo):
+    # "... and the approver should enter the final discount; then email the customer the
+    # final discount": the email read the approval's data, so runs that needed no approval
+    # (the approval skipped) skipped the email too
+    flow = plan(
+        "A manager has to approve any discount over 15 percent and enter the final discount; "
+        "then email the customer the final discount",
+        demo,
+    )
+    send = _node(flow, "send_email")
+    assert send.trigger == "any"
+    given = {"discount": 5, "customer_email": "kim@example.com", "subject": "Discount"}
+    result = asyncio.run(Engine(demo).run(flow, given, run_id="r1", sink=NullSink()))
+    assert result.status == "completed", result.error
+    assert result.checkpoint.nodes["send_email"].inputs["body"] == "Final discount: 5"
+    held = asyncio.run(
+        Engine(demo).run(flow, {**given, "discount": 40}, run_id="r2", sink=NullSink())
+    )
+    assert held.status == "suspended"

@@ -4407,6 +4407,9 @@ class FlowBuilder:
             "inputs": inputs,
             **clause.settings.node_fields(),
         }
+        if any(_READS_AN_APPROVAL_SOME_SKIP.match(value) for value in inputs.values()):
+            # (it reads an approval that some runs skip, as null: it runs after either)
+            node["trigger"] = "any"
         self._add(node, "tool", clause, spec)
         return node_id
 
@@ -4720,8 +4723,16 @@ class FlowBuilder:
             return inputs
         approval, name = found[0]
         label = " ".join(split_identifier(name)).capitalize()
+        told = f'"{label}: %s".format([{approval}.data.{name}])'
+        if next(n for n in self.nodes if n["id"] == approval).get("when"):
+            # an approval some runs skip (it reads as null): those runs tell the value they
+            # came with ("final_discount": the run's `discount`), or nothing can be told
+            given = split_identifier(name)[-1]
+            if given not in self.input_properties:
+                return inputs
+            told = f'{approval} != null ? {told} : "{label}: %s".format([input.{given}])'
         self._drop_unread_input(inputs[body])
-        return {**inputs, body: f'"{label}: %s".format([{approval}.data.{name}])'}
+        return {**inputs, body: told}
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Notify support about the failed payment": a notice whose words the request
@@ -7404,6 +7415,8 @@ class FlowBuilder:
             return text
         if re.search(r"\b(?:it|this|that|one)\b", rest.split(".")[0], re.IGNORECASE):
             return text  # "the customer wants a refund; process it": what they want is a step
+        if _APPROVAL_ASKED.search(match.group(0)):
+            return text  # "a manager needs to approve the discount; then ...": a step
         return text[match.end() :]
 
     def _place_said_first(self, text: str) -> str:
@@ -9819,6 +9832,12 @@ _BACKGROUND = re.compile(
     r"(?:wants|wanted|needs|needed|asked|asks|would\s+like|is\s+asking|has\s+asked)\b"
     r"[^;.!?:]*[;.:]\s+",
     re.IGNORECASE,
+)
+#: A value read from an approval some runs skip, or else from the run (`_decided_value`)
+_READS_AN_APPROVAL_SOME_SKIP = re.compile(r"^[a-z_][\w]* != null \? ")
+#: Someone's approval asked for: "needs to approve", "has to sign off"
+_APPROVAL_ASKED = re.compile(
+    r"\b(?:approv\w*|sign(?:s|ed)?[- ]?off|signoff|authori[sz]\w*|ok\s+it)\b", re.IGNORECASE
 )
 #: A question that asks for a value ("what's the tax on ..."): a step that gets it
 _ASKED_WHAT = re.compile(
