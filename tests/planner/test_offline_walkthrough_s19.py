@@ -260,3 +260,22 @@ def test_a_value_the_approver_enters_is_told_when_no_approval_was_needed(demo):
         Engine(demo).run(flow, {**given, "discount": 40}, run_id="r2", sink=NullSink())
     )
     assert held.status == "suspended"
+
+
+def test_a_step_done_one_way_in_each_case_is_one_arm_each():
+    # "reply to the reviewer thanking them if it's positive and apologizing if it's
+    # negative": one email on "positive && negative", so never sent
+    flow = plan(
+        "Get the sentiment of the comment, then write to the customer thanking them if it's "
+        "positive and apologizing if it's negative",
+        demo_catalog_with([]),
+    )
+    sends = [n.id for n in flow.nodes if isinstance(n, ToolNode) and n.tool == "send_email"]
+    assert len(sends) == 2
+    conditions = sorted(_runs_when(flow, node_id) for node_id in sends)
+    assert conditions == [
+        'analyze_sentiment.sentiment == "negative"',
+        'analyze_sentiment.sentiment == "positive"',
+    ]
+    thanks = next(i for i in sends if "positive" in _runs_when(flow, i))
+    assert "thank-you" in _node(flow, thanks).title

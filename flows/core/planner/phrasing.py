@@ -619,6 +619,50 @@ _THING_SAID = re.compile(
     r"(?:\s+(?!(?:to|for|from|with|and|by|in|on|at|of|but|or|first)\b)[a-z]+){0,2})",
     re.IGNORECASE,
 )
+#: "reply to them thanking them if it's positive and apologizing if it's negative": a
+#: step said once, done one way in one case and another way in the other
+_GERUND_ARMS = re.compile(
+    r"(?P<lead>^|(?<=[.;!?])\s+|\band\s+|,\s+(?:then\s+)?)"
+    r"(?P<step>(?!(?:if|when|and|then)\b)[a-z]+\b(?:(?!\b(?:and|if|then)\b)[^.;!?,])*?)"
+    r"\s+(?P<one>[a-z]+ing\b(?:(?!\bif\b)[^.;!?,])*?)\s+if\s+(?P<c1>(?:(?!\band\b)[^.;!?,])+?)"
+    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
+    r"(?P<two>[a-z]+ing\b(?:(?!\bif\b)[^.;!?,])*?)\s+if\s+(?P<c2>[^.;!?,]+?)"
+    r"(?P<end>\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: "replying to the reviewer thanking them": a courtesy message, to whom the reply goes
+_COURTESY_GERUND = re.compile(
+    r"^(?P<verb>thank|apologi[sz]|congratulat)ing\b(?:\s+(?:them|him|her))?\s*$", re.IGNORECASE
+)
+_REPLY_TO = re.compile(
+    r"^(?:reply|respond|write|answer|email|e-mail|message)\b(?:\s+(?:back\s+)?to)?\s+"
+    r"(?P<who>(?:the|our)\s+[a-z]+|them|him|her|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
+
+
+def _each_arm_said(match: re.Match[str]) -> str:
+    """ "reply to the reviewer thanking them if it's positive and apologizing if it's
+    negative" -> "if it's positive, thank the reviewer by email; if it's negative,
+    apologize to the reviewer by email" (a courtesy said as the message it is)."""
+    step = match["step"].strip()
+
+    def arm(doing: str) -> str:
+        courtesy = _COURTESY_GERUND.match(doing.strip())
+        replied = _REPLY_TO.match(step)
+        if courtesy is None or replied is None:
+            return f"{step} {doing.strip()}"
+        verb = {"thank": "thank", "apolo": "apologize to", "congr": "congratulate"}[
+            courtesy["verb"][:5].lower()
+        ]
+        return f"{verb} {replied['who']} by email"
+
+    return (
+        f"{match['lead']}if {match['c1']}, {arm(match['one'])}; "
+        f"if {match['c2']}, {arm(match['two'])}{match['end']}"
+    )
+
+
 #: "X after doing Y": Y, then X.
 _BEFORE_GERUND = re.compile(
     r"^(?P<main>.+?),?\s+before\s+(?P<then>(?!(?:any|some|no|every)thing\b)[a-z]+ing\b.*)$", re.I
@@ -2057,6 +2101,9 @@ class PromptReader:
         # "ship the order, validate it first": the step said last is a sentence of its
         # own, which goes before the one ahead of it (`steps_first`)
         prompt = _COMMA_STEP_FIRST.sub(self._step_said_first, prompt)
+        # "reply thanking them if it's positive and apologizing if it's negative": the
+        # step once in each case, not one step on both conditions at once
+        prompt = _GERUND_ARMS.sub(_each_arm_said, prompt)
         # "tell me if the tone is positive or negative and email the result to a@x.io": the
         # question the sentiment answers, whose result goes to a@x.io (not one more email,
         # to me, on a condition that always holds)
