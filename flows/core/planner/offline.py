@@ -23,6 +23,7 @@ from typing import Any
 from flows.core.expressions import without_strings
 from flows.core.ir import Flow, Join
 from flows.core.planner.approval_text import approval_instructions, asked_form, subject_line
+from flows.core.planner.asked_amounts import refuse_an_amount_no_step_tells
 from flows.core.planner.assertions import guard_after_assertions
 from flows.core.planner.base import (
     INVALID,
@@ -46,6 +47,7 @@ from flows.core.planner.conditions import (
     speaks_of_outcome,
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
+from flows.core.planner.empty_lists import guard_messages_on_their_lists
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.goals import written_out_goal
 from flows.core.planner.headings import (
@@ -105,6 +107,7 @@ from flows.core.planner.places import (
     currency_literal,
     regions_listed,
     request_currency,
+    two_regions_as_each,
 )
 from flows.core.planner.quotes import (
     commas_masked,
@@ -506,6 +509,7 @@ class FlowBuilder:
         stops_allowed: bool = True,
     ) -> None:
         self.specs = {spec.id: spec for spec in tools}
+        self.regions = ""  # "states" when two were said side by side ("in CA vs OR")
         #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
         self.stops_allowed = stops_allowed
         self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
@@ -666,6 +670,8 @@ class FlowBuilder:
         text = _IF_THING_IS_A_STATE.sub(self._state_read_first, text)
         text = _PUT_UP_A_THING.sub(self._listed_thing_sent, text)
         text = _PLACES_LISTED.sub(_each_place_listed, text)
+        # "the sales tax in california vs oregon": one for each of the two states
+        text, self.regions = two_regions_as_each(text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
@@ -684,6 +690,7 @@ class FlowBuilder:
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
         text = self._background_left_out(text)
+        text = self._report_said_first(text)
         text = self._place_said_first(text)
         text = self._change_said_first(text)  # "the 8pm show for EV-4410 moved to 9pm. ..."
         text = self._values_said_first(text)
@@ -698,6 +705,8 @@ class FlowBuilder:
         text = _EACH_BEFORE_AN_ARTICLE.sub("each one", text)  # "send each a welcome email"
         # "with Dr. Osei": no stop (a quote keeps its own: '"Dr. Patel was gentle"')
         text = outside_quotes(_TITLE_ABBREVIATION, r"\g<title> ", text)
+        # "email the summary to x@y.io, subject Q3 update": the subject line's words, whole
+        text = outside_quotes(_SUBJECT_UNQUOTED, r'\g<lead>"\g<value>"', text)
         text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
         # "how long is the drive from Denver to Boulder?": an estimate of the drive asked
         text = _HOW_LONG_IS_THE_TRIP.sub(r"\g<lead>estimate the \g<trip>", text)
@@ -1420,6 +1429,16 @@ class FlowBuilder:
             self._gate_rest(at, resolved, clause)
         self._continue_on_reject()
         self._the_quote_read_again()
+        self._refuse_an_application_to_a_tool_that_looks()
+        guard_messages_on_their_lists(self.nodes, self.specs, self._unique_id)
+        refuse_an_amount_no_step_tells(
+            self.request,
+            [
+                self.specs[str(node["tool"])]
+                for node in self.nodes
+                if node.get("type") in ("tool", "map") and str(node.get("tool")) in self.specs
+            ],
+        )
         self._check_no_empty_branch()
         self._check_no_read_again()
         if not self.nodes:
@@ -1429,6 +1448,24 @@ class FlowBuilder:
                 "name what should happen, e.g. 'validate the email, then send a welcome email'.",
             )
         return self.flow_json(prompt)
+
+    def _refuse_an_application_to_a_tool_that_looks(self) -> None:
+        """ "Apply for the federal solar tax credit for the Hendersons": applying for a
+        thing asks someone for it, which a tool that changes nothing cannot do (a tax was
+        calculated, from "tax")."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or info.clause is None or acts(info.spec):
+                continue
+            if _APPLIES_FOR.match(info.clause.action or info.clause.text):
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {info.clause.label}: it applies for something, and "
+                    f"{info.spec.id} only looks or works a value out ({info.spec.description}). "
+                    "Register a tool that does it, or leave the step out.",
+                    step=info.clause.text,
+                    details={"reason": "applies_to_a_tool_that_looks", "tool": info.spec.id},
+                )
 
     def _refuse_a_condition_left_open(self) -> None:
         """ "Check order 77; if it's approved": a condition no step follows. Dropped, the
@@ -3467,7 +3504,8 @@ class FlowBuilder:
         """Refuse "create them" (a user) mapped to create_shipment: the step's verb is the
         tool's, but what it makes is another thing the catalogue knows (a user, an order),
         not the one the tool makes."""
-        words = split_identifier(text)
+        # (a code's letters are no thing made: "look up booking ZP44RT" makes no "rt")
+        words = split_identifier(re.sub(r"[\w-]*\d[\w-]*", " ", text))
         verb = _tool_verb(spec.id)
         if len(words) < 2 or verb not in _MAKING_VERBS or not _says_making(words[0], spec):
             return  # "summarize it", "check the order": a tool that reads what it is given
@@ -4579,6 +4617,10 @@ class FlowBuilder:
             if named is None:
                 return inputs  # nothing in a result says which item it was
             body = f'{kept}.map(r, {named}).join("\\n")'
+            if not re.search(r"\.(?:map|filter|exists|all)\(", named):
+                # none of them may be: the message says so rather than nothing (a blank
+                # body); (a name read by a comprehension of its own would be one too many)
+                body = f"size({kept}) > 0 ? {body} : {json.dumps(f'None are {quality}')}"
         self._drop_unread_input(inputs[content[0]])
         inputs = {**inputs, content[0]: body}
         subject = inputs.get("subject", "")
@@ -5106,7 +5148,8 @@ class FlowBuilder:
             inputs[said] = '"%s".format([item])'
         if loop is not None and loop.filtered is not None:
             _check_filtered_keeps(clause, loop, spec, inputs)
-        region_country = regions_listed(_written_list(items), self.request)
+        # ("in california vs oregon": states, as the request was read)
+        region_country = regions_listed(_written_list(items), f"{self.request} {self.regions}")
         regions = [n for n in spec.input_properties() if _names_a_region(n)]
         countries = [n for n in spec.input_properties() if "country" in split_identifier(n)]
         if region_country is not None and len(regions) == 1 and len(countries) == 1:
@@ -7390,6 +7433,34 @@ class FlowBuilder:
         if re.search(r"\b(?:it|this|that|one)\b", rest.split(".")[0], re.IGNORECASE):
             return text  # "the customer wants a refund; process it": what they want is a step
         return text[match.end() :]
+
+    def _report_said_first(self, text: str) -> str:
+        """ "customer on 07700 900456 says no signal, run a line test ...": what someone
+        reported, said first up to a comma, with steps after it, is what the steps are about
+        (a heading whose values they take), not a step ("says" had swallowed them all)."""
+        match = _REPORTED_FIRST.match(text)
+        if match is None:
+            return text
+        said, rest = match["report"].strip(), match["rest"]
+        for _ in range(3):
+            if self._asks_a_step(rest):
+                self.heading = f"{self.heading}, {said}" if self.heading else said
+                self._note_topic(said)  # ("bag WN6 turned up, deliver it": the bag)
+                return rest
+            # ("customer ACC-1 rang, broadband's crawling all week, can u credit them"):
+            # more of what they reported, up to the next comma
+            more, comma, after = rest.partition(",")
+            if not comma or _NO_REPORT.match(more) or self.reader.starts_with_verb(more):
+                break
+            said, rest = f"{said}, {more.strip()}", after.strip()
+        return text
+
+    def _asks_a_step(self, text: str) -> bool:
+        """Whether `text` starts with a step's verb, asked politely or not ("can u credit
+        them £10": a tool's own word as the verb)."""
+        asked = re.sub(r"^(?:(?:can|could|would)\s+(?:you|u)\s+|pls\s+|please\s+)", "", text)
+        first = asked.split(maxsplit=1)[0].lower() if asked.split() else ""
+        return self.reader.starts_with_verb(asked) or first in self.topic_words
 
     def _place_said_first(self, text: str) -> str:
         """ "tenant in 4B says the sink is leaking. open a plumbing work order": a first
@@ -9757,6 +9828,13 @@ def _these_values_named(match: re.Match[str]) -> str:
 
 
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
+#: ", subject Q3 update", "with subject line weekly numbers": a subject written after its
+#: label, unquoted, up to the end of the step (not "with subject of the ticket").
+_SUBJECT_UNQUOTED = re.compile(
+    r"(?P<lead>(?:,\s*|\bwith\s+)subject(?:\s+line)?\s*:?\s+)"
+    r"(?!(?:of|from|as|to|that|which|set|taken|being|the\s+same)\b)"
+    r"(?P<value>[A-Za-z0-9][^\"',;.!?\n]*?)(?=\s*(?:$|[,;.!?\n]|\s(?:and|then)\s))"
+)
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
 #: "how long is the drive", "how far is the trip", "how long does the route take"
 _HOW_LONG_IS_THE_TRIP = re.compile(
@@ -9769,6 +9847,20 @@ _STREET_ABBREVIATION = re.compile(
     r"\b(?P<street>[A-Z]\w*(?:str|St|Ave|Rd|Blvd|Ln)|St|Ave|Rd|Blvd)\.\s+(?=\d)"
 )
 #: "A buyer wants a viewing ...;", "Our client asked for a refund.": who wants what, first
+#: "customer on 07700 900456 says no signal, ...", "the caller from unit 4 reported a leak;
+#: ...", "bag WN660104 turned up in Denver, ...": someone's report, or what became of a
+#: thing, up to a comma or a stop, said before the steps.
+_REPORTED_FIRST = re.compile(
+    r"^\s*(?P<report>(?:(?:a|an|the|our|my|this)\s+)?[a-z]+\b[^,.;!?:]{0,60}?\s+"
+    r"(?:says|said|reports|reported|rang|called|phoned|complains|complained|turned\s+up|"
+    r"showed\s+up|was\s+found|has\s+been\s+found)\b[^,.;!?:]*)"
+    r"[,.;]\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: "apply for the tax credit", "please apply for a permit": an application made.
+_APPLIES_FOR = re.compile(r"^\W*(?:please\s+|pls\s+)?apply\s+for\b", re.IGNORECASE)
+#: A phrase after a report that is no more of it: a condition, a step joined on.
+_NO_REPORT = re.compile(r"\s*(?:if|when|once|unless|and|then|or|but|so)\b", re.IGNORECASE)
 _BACKGROUND = re.compile(
     r"^\s*(?:a|an|the|our|one\s+of\s+our|my)\s+[a-z]+(?:\s+[a-z]+)?\s+"
     r"(?:wants|wanted|needs|needed|asked|asks|would\s+like|is\s+asking|has\s+asked)\b"
@@ -12464,10 +12556,12 @@ _READ_TEXT_INPUTS = frozenset(
     # thing's description)
     {"text", "content", "document", "input_text", "message", "body", "description"}
 )
-#: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
-#: "check whether X" is X, read where it is said).
+#: "if it does", "if they do", "check we've got 3 in stock and if we do ship it": the step
+#: before passed (not "if it does not"; "if so" after "check whether X" is X, read where it
+#: is said).
 _IF_SO = re.compile(
-    r"\bif\s+(?:it\s+does|they\s+do|it\s+works|that\s+works|it\s+did)\b(?!\s+(?:not|n't)\b)"
+    r"\bif\s+(?:it\s+does|they\s+do|we\s+do|it\s+works|that\s+works|it\s+did)\b"
+    r"(?!\s+(?:not|n't)\b)"
     r"(?P<comma>\s*,)?\s*",
     re.IGNORECASE,
 )
@@ -12963,8 +13057,8 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
 
 def _its_things_in_the_plural(spec: ToolSpec, action: str) -> bool:
     """Whether the step names the thing the tool's id makes or works on in the plural
-    ("reminders" for `vet.reminder.send`)."""
-    things = {plural(word) for word in split_identifier(spec.id)[1:] if len(word) > 3}
+    ("reminders" for `vet.reminder.send`; "permits" for `permit_submit`, its thing first)."""
+    things = {plural(word) for word in split_identifier(spec.id) if len(word) > 3}
     return bool(things & {word.lower() for word in re.findall(r"[A-Za-z]+", action)})
 
 
