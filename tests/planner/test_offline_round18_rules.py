@@ -208,3 +208,36 @@ def test_a_text_after_this_and_a_colon_unquoted_on_the_same_line():
     )
     assert _tools(flow) == ["summarize_text"]
     assert steps(flow)["summarize_text"]["text"].startswith('"The shop opens at nine.')
+
+
+def test_a_thing_moved_or_put_on_a_listed_value_said_with_an_article():
+    # "move account ACC-55102 to the unlimited plan ...": refused (no tool "moves"); the
+    # update is said with the verb of the tool that takes the value (`tel_plan_change`)
+    inputs = steps(plan("move ACC-9 to the basic plan", eval_catalog(TELECOM)))["tel_plan_change"]
+    assert inputs["plan"] == '"basic"'
+    assert inputs["account_number"] == '"ACC-9"'
+    inputs = steps(plan("put ACC-9 on the unlimited plan", eval_catalog(TELECOM)))[
+        "tel_plan_change"
+    ]
+    assert inputs["plan"] == '"unlimited"'
+
+
+def test_a_listed_value_of_two_words_said_with_one_between_or_now_said_otherwise():
+    # "... from the next billing cycle" (`next_cycle`), "... right away" (`now`): left to
+    # the tool's default
+    inputs = steps(
+        plan("change ACC-9 to the family plan from the next billing cycle", eval_catalog(TELECOM))
+    )["tel_plan_change"]
+    assert inputs["effective"] == '"next_cycle"'
+    inputs = steps(plan("change ACC-9 to the family plan immediately", eval_catalog(TELECOM)))[
+        "tel_plan_change"
+    ]
+    assert inputs["effective"] == '"now"'
+
+
+def test_a_tax_added_to_an_amount_is_the_tax_worked_out_on_it():
+    # "add uk vat to £200 and charge order FH-6120 the total in GBP": refused ("add" a
+    # vat, as a record made)
+    flow = plan("add german vat to 50 eur and charge order Q-1 the total", demo_catalog_with([]))
+    assert steps(flow)["calculate_tax"]["amount"] == "50.0"
+    assert steps(flow)["process_payment"]["amount"] == "calculate_tax.total"

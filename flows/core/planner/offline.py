@@ -670,6 +670,8 @@ class FlowBuilder:
         text = _IF_THING_IS_A_STATE.sub(self._state_read_first, text)
         text = _PUT_UP_A_THING.sub(self._listed_thing_sent, text)
         text = _PLACES_LISTED.sub(_each_place_listed, text)
+        # "add uk vat to £200 and charge ... the total": the tax worked out on the amount
+        text = _TAX_ADDED_TO_AN_AMOUNT.sub(r"\g<lead>calculate \g<what> on ", text)
         # "the sales tax in california vs oregon": one for each of the two states
         text, self.regions = two_regions_as_each(text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
@@ -946,7 +948,22 @@ class FlowBuilder:
             what = f"the {what}"  # "update the deal D-42": the id of the thing it names
         if what.lower() == "them":
             what = "it"  # ("move them to under review" for each: each one, no record "them")
-        return f"{match.group('lead')}update {what} to {value}{rest}"
+        return f"{match.group('lead')}{self._verb_that_sets(value)} {what} to {value}{rest}"
+
+    def _verb_that_sets(self, value: str) -> str:
+        """The verb of the tool that takes `value` ("change" of `tel_plan_change` for
+        "unlimited"), else "update"."""
+        for spec in self.specs.values():
+            words = split_identifier(spec.id)
+            verbs = [w for w in words if w in ("update", "set", "change", "edit", "modify")]
+            listed = {
+                str(v).lower()
+                for schema in spec.input_properties().values()
+                for v in unwrap_nullable(schema).get("enum") or ()
+            }
+            if verbs and value.lower() in listed:
+                return verbs[0]
+        return "update"
 
     def _id_said_otherwise(self, match: re.Match[str]) -> str:
         """ "email the tracking link", "the ticket number": an output that names a thing by
@@ -9857,6 +9874,13 @@ _REPORTED_FIRST = re.compile(
     r"[,.;]\s+(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+#: "add uk vat to £200", "add sales tax to $80": the tax on an amount (and its total)
+_TAX_ADDED_TO_AN_AMOUNT = re.compile(
+    r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then|pls|please)\s+))add\s+"
+    r"(?P<what>(?:the\s+)?(?:[a-z]+\s+){0,2}?(?:vat|gst|hst|pst|sales\s+tax|tax))\s+(?:on\s+)?to\s+"
+    r"(?=[$€£¥]\s?\d|\d)",
+    re.IGNORECASE,
+)
 #: "apply for the tax credit", "please apply for a permit": an application made.
 _APPLIES_FOR = re.compile(r"^\W*(?:please\s+|pls\s+)?apply\s+for\b", re.IGNORECASE)
 #: A phrase after a report that is no more of it: a condition, a step joined on.
@@ -12771,13 +12795,15 @@ def _each_listed_first(match: re.Match[str]) -> str:
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
 _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
-    r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
+    r"change|set|put)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
     # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
     r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+(?!(?:to|as|into)\b)[a-z]+)?|it|them"
     # ("mark BP-88 rejected", "move BP-3 to under review": a code alone, the value said
     # without "as", in words for a value with an underscore)
     r"|(?P<code>#?(?=[\w-]*\d)[A-Za-z][\w-]*))"
-    r"\s+(?:(?:to|as|into)\s+|(?=[a-z]+\b(?:\s*[-\u2013\u2014,.;]|\s+with\b|$)))"
+    # ("move ACC-5 to the unlimited plan", "put ACC-7 on the family plan": a value said
+    # with an article)
+    r"\s+(?:(?:to|as|into|on|onto)\s+(?:the\s+)?|(?=[a-z]+\b(?:\s*[-\u2013\u2014,.;]|\s+with\b|$)))"
     r"(?P<value>[\w-]+)(?P<second>\s+[a-z]+)?\b",
     re.IGNORECASE,
 )
