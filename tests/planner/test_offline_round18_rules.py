@@ -241,3 +241,58 @@ def test_a_tax_added_to_an_amount_is_the_tax_worked_out_on_it():
     flow = plan("add german vat to 50 eur and charge order Q-1 the total", demo_catalog_with([]))
     assert steps(flow)["calculate_tax"]["amount"] == "50.0"
     assert steps(flow)["process_payment"]["amount"] == "calculate_tax.total"
+
+
+def test_a_labelled_code_after_a_comma_is_a_value_of_the_step():
+    # "... file a damage report ..., tag UA009123": "tag UA009123" was a step (tag is a
+    # verb too), refused; "a damage report" left `kind` (delayed, damaged, ...) to the run
+    flow = plan("file a damage report for booking QX1234, tag AA556677", eval_catalog(BAGGAGE))
+    inputs = steps(flow)["bag_file_report"]
+    assert inputs["tag_number"] == '"AA556677"'
+    assert inputs["booking_ref"] == '"QX1234"'
+    assert inputs["kind"] == '"damaged"'
+
+
+def test_a_labelled_code_said_after_a_report_is_part_of_it():
+    # "passenger on booking RT55XY says ..., tag UA009123. pls file a damage report ..."
+    flow = plan(
+        "passenger on booking QX1234 says her case is missing, tag AA556677. file a lost "
+        "bag report",
+        eval_catalog(BAGGAGE),
+    )
+    inputs = steps(flow)["bag_file_report"]
+    assert inputs["tag_number"] == '"AA556677"'
+    assert inputs["kind"] == '"lost"'
+
+
+def test_one_long_number_left_is_the_one_required_input_left():
+    # "swap 07700 900789 onto the new SIM 8944100000000012345": `iccid` was asked of the
+    # run (after the number was no longer read as a second phone)
+    inputs = steps(
+        plan("move 07700 900555 to SIM card 8944200000000077777", eval_catalog(TELECOM))
+    )["tel_sim_swap"]
+    assert inputs["iccid"] == '"8944200000000077777"'
+    assert inputs["msisdn"] == '"07700 900555"'
+
+
+def test_a_role_with_no_article_that_needs_to_approve_after_a_comma():
+    # "put ACC-77810 on the family plan right away, manager needs to okay it first":
+    # refused, "manager needs to it first" read as a step
+    flow = plan(
+        "change ACC-3 to the basic plan, supervisor needs to okay it first",
+        eval_catalog(TELECOM),
+    )
+    kinds = [node.type for node in flow.nodes]
+    assert kinds == ["approval", "tool"]
+    assert steps(flow)["tel_plan_change"]["plan"] == '"basic"'
+
+
+def test_it_after_a_thing_said_first_by_its_code_is_that_thing():
+    # "bag WN660104 turned up in Denver, deliver it to 2290 Larimer St ...": a demo
+    # shipment of "it", its order asked of the run
+    flow = plan(
+        "bag DL300400 showed up in Austin, deliver it to 12 Oak St, Austin TX 78701",
+        eval_catalog(BAGGAGE),
+    )
+    assert _tools(flow) == ["bag_schedule_delivery"]
+    assert steps(flow)["bag_schedule_delivery"]["tag_number"] == '"DL300400"'

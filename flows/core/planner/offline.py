@@ -56,7 +56,11 @@ from flows.core.planner.headings import (
     heading_literals,
     split_data_heading,
 )
-from flows.core.planner.leftover_codes import codes_by_their_letters, leftover_codes
+from flows.core.planner.leftover_codes import (
+    codes_by_their_letters,
+    leftover_codes,
+    long_number_left,
+)
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -670,6 +674,8 @@ class FlowBuilder:
         text = _IF_THING_IS_A_STATE.sub(self._state_read_first, text)
         text = _PUT_UP_A_THING.sub(self._listed_thing_sent, text)
         text = _PLACES_LISTED.sub(_each_place_listed, text)
+        # "file a damage report for booking RT55XY, tag UA009123": a value of the step
+        text = _LABELLED_CODE_AFTER_A_COMMA.sub(self._labelled_code_kept, text)
         # "add uk vat to £200 and charge ... the total": the tax worked out on the amount
         text = _TAX_ADDED_TO_AN_AMOUNT.sub(r"\g<lead>calculate \g<what> on ", text)
         # "the sales tax in california vs oregon": one for each of the two states
@@ -2781,6 +2787,8 @@ class FlowBuilder:
                 continue
             if _COPIES.match(part):
                 continue  # "and cc the manager": who the step's message copies
+            if _SOMEONE_MUST.match(part) and _ASKS_APPROVAL.search(clause.text):
+                continue  # ("..., manager needs to okay it first": the approval's words)
             if self._foreign_action(part.split()[0]):
                 raise _unknown_action(part, clause, part.split()[0])
             stems = {stem(w) for w in words}
@@ -7147,6 +7155,11 @@ class FlowBuilder:
             )
         )
         literals.update(
+            long_number_left(
+                properties, spec.required_inputs(), clause.action or clause.text, literals
+            )
+        )
+        literals.update(
             service_literals(
                 properties,
                 clause.action,
@@ -7451,6 +7464,17 @@ class FlowBuilder:
             return text  # "the customer wants a refund; process it": what they want is a step
         return text[match.end() :]
 
+    def _labelled_code_kept(self, match: re.Match[str]) -> str:
+        """ ", tag UA009123" when a tool's input is named for a tag (`tag_number`): the
+        value of the step it follows, not a step of its own ("tag" is a verb too)."""
+        label = match["label"].lower()
+        named = any(
+            split_identifier(name)[0] == label
+            for spec in self.specs.values()
+            for name in spec.input_properties()
+        )
+        return f" {match['label']} {match['code']}" if named else match[0]
+
     def _report_said_first(self, text: str) -> str:
         """ "customer on 07700 900456 says no signal, run a line test ...": what someone
         reported, said first up to a comma, with steps after it, is what the steps are about
@@ -7460,9 +7484,21 @@ class FlowBuilder:
             return text
         said, rest = match["report"].strip(), match["rest"]
         for _ in range(3):
+            labelled = _LABELLED_CODE_NEXT.match(rest)
+            if labelled is not None:
+                # ("..., tag UA009123. pls file a damage report": a value of it, no step)
+                said, rest = f"{said}, {labelled['value']}", labelled["after"]
+                continue
             if self._asks_a_step(rest):
                 self.heading = f"{self.heading}, {said}" if self.heading else said
-                self._note_topic(said)  # ("bag WN6 turned up, deliver it": the bag)
+                self._note_topic(said)
+                coded = _THING_BY_ITS_CODE.match(said)
+                if coded is not None:
+                    # ("bag WN660104 turned up in Denver, deliver it to ...": the bag, by its
+                    # code, is what "it" is; a shipment of "it" was planned)
+                    rest = _IT_AFTER_THE_VERB.sub(
+                        rf"\g<verb>{coded['thing']} {coded['code']}", rest, count=1
+                    )
                 return rest
             # ("customer ACC-1 rang, broadband's crawling all week, can u credit them"):
             # more of what they reported, up to the next comma
@@ -9883,6 +9919,22 @@ _TAX_ADDED_TO_AN_AMOUNT = re.compile(
 )
 #: "apply for the tax credit", "please apply for a permit": an application made.
 _APPLIES_FOR = re.compile(r"^\W*(?:please\s+|pls\s+)?apply\s+for\b", re.IGNORECASE)
+#: "bag WN660104 ...", "the order A-17 ...": a thing and its code, said first.
+_THING_BY_ITS_CODE = re.compile(
+    r"^(?:(?:the|a|an|our|my)\s+)?(?P<thing>[a-z]+)\s+(?P<code>#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*)\b",
+    re.IGNORECASE,
+)
+#: "deliver it to ...": the first step's verb and "it" after it.
+_IT_AFTER_THE_VERB = re.compile(r"^(?P<verb>\s*(?:pls\s+|please\s+)?[a-z]+\s+)it\b", re.I)
+#: ", tag UA009123" ending a step: a label and a code after a comma.
+_LABELLED_CODE_AFTER_A_COMMA = re.compile(
+    r",\s+(?P<label>[a-z]+)\s+(?P<code>#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*)(?=\s*(?:$|[,.;!?]))"
+)
+#: "tag UA009123. ...", "booking RT55XY, ...": a label and a code, then the rest.
+_LABELLED_CODE_NEXT = re.compile(
+    r"^(?P<value>[a-z]+\s+#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*)\s*[,.;]\s+(?P<after>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 #: A phrase after a report that is no more of it: a condition, a step joined on.
 _NO_REPORT = re.compile(r"\s*(?:if|when|once|unless|and|then|or|but|so)\b", re.IGNORECASE)
 _BACKGROUND = re.compile(
@@ -10433,9 +10485,25 @@ def _enum_said_otherwise(
         found += [
             v for v in values if len(v) >= 4 and re.search(rf"\b{re.escape(v.lower())}s\b", lowered)
         ]
+        # ("file a damage report": `damaged`; "a delay report": `delayed`): a value that
+        # ends in "-ed", said as the noun it is made of, before another noun
+        found += [
+            v
+            for v in values
+            if len(v) >= 6
+            and v.lower().endswith("ed")
+            and not re.search(rf"\b{re.escape(v.lower())}\b", lowered)
+            and re.search(rf"\b(?:{_made_of(v.lower())})\s+\w", lowered)
+        ]
         if len(set(found)) == 1:
             literals[name] = json.dumps(found[0])
     return literals
+
+
+def _made_of(done: str) -> str:
+    """ "damage|damag" of "damaged", "delay|delaye" of "delayed": the noun a value that
+    ends in "-ed" is made of, as a pattern."""
+    return f"{re.escape(done[:-1])}|{re.escape(done[:-2])}"
 
 
 #: "in GBP", "in euros": a currency named without an amount
@@ -10556,6 +10624,11 @@ _LISTED_ADDRESSES = re.compile(
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
 _AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?|\s*,\s*", re.IGNORECASE)
 #: A part starting with one of these is an object of the step before it, not a step.
+#: "manager needs to ...", "finance must ...": who is to do something (an approval, its
+#: verb taken out), with no article before the role.
+_SOMEONE_MUST = re.compile(
+    r"^[a-z]+(?:\s+[a-z]+)?\s+(?:must|should|needs?\s+to|has\s+to|have\s+to|will)\b", re.I
+)
 _OBJECT_START = frozenset(
     "the a an this that these those its their his her our your my each every all any both "
     "it them him me us then".split()
