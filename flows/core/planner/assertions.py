@@ -10,6 +10,8 @@ isn't, email support") keeps its own branches instead.
 
 from __future__ import annotations
 
+import re
+
 from flows.core.planner.lexicon import meaningful, stem
 from flows.core.planner.phrasing import Clause, Condition
 
@@ -67,13 +69,16 @@ def _answer_at(later: list[Clause], asserted: Condition) -> int | None:
 def _hold_until(between: list[Clause], answer: Clause, asserted: Condition) -> None:
     """ "Check that the email is valid, then send the welcome email. If it isn't, email
     support": the steps before the answer that says what happens when the state fails
-    (in the same words, negated) are the steps for when it holds."""
+    (in the check's words or fewer, negated) are the steps for when it holds."""
     said = answer.condition
-    if said is None or said.text.strip() != asserted.text.strip() or not said.negate:
+    if said is None or not _negates(said, asserted):
         return
-    for clause in between:
-        if _plain_step(clause) and not clause.stop:
-            clause.condition = Condition(asserted.text)
+    held = [clause for clause in between if _plain_step(clause) and not clause.stop]
+    for clause in held:
+        clause.condition = Condition(asserted.text)
+    if held and not answer.condition_only and answer.condition is said:
+        # the answer is the other arm of the same branch, as "otherwise" says it
+        answer.condition, answer.otherwise = None, True
 
 
 def _plain_step(clause: Clause) -> bool:
@@ -102,5 +107,40 @@ def _answers(clause: Clause, asserted: Condition) -> bool:
     return not said or bool(said & _words(asserted.text))
 
 
+#: Words that turn a state around ("it's not valid", "if that fails").
+_NEGATION = re.compile(r"\b(?:not|no|never|fails?|failed)\b|n't\b", re.IGNORECASE)
+#: Prefixes that make a word its opposite ("invalid", "unavailable").
+_OPPOSITE_PREFIXES = ("in", "un", "non", "dis", "im", "il", "ir")
+
+
+def _negates(said: Condition, asserted: Condition) -> bool:
+    """Whether `said` is the asserted state failing, in the check's words or fewer: "it
+    isn't", "if it's not valid", "if the email is invalid" after "check the email is
+    valid"."""
+    if said.text.strip() == asserted.text.strip():
+        return said.negate != asserted.negate
+    held = _words(asserted.text)
+    words = _words(said.text)
+    flipped = said.negate != (_NEGATION.search(said.text) is not None)
+    for word in words - held:
+        opposite = _opposite_in(word, held)
+        if opposite is not None:
+            words = (words - {word}) | {opposite}
+            flipped = not flipped
+    if flipped == (asserted.negate != (_NEGATION.search(asserted.text) is not None)):
+        return False
+    return words <= held
+
+
+def _opposite_in(word: str, held: set[str]) -> str | None:
+    """The word of `held` that `word` says the opposite of ("invalid": "valid"), if any."""
+    for prefix in _OPPOSITE_PREFIXES:
+        if word.startswith(prefix) and word[len(prefix) :] in held:
+            return word[len(prefix) :]
+    return None
+
+
 def _words(text: str) -> set[str]:
-    return {stem(w) for w in meaningful(text)} - _PLAIN
+    # ("it's" leaves an "s", and "isn't" an "isn", which say nothing of what it is about)
+    text = re.sub(r"\b\w+n't\b", " not ", text, flags=re.IGNORECASE)
+    return {stem(w) for w in meaningful(text) if len(w) > 1} - _PLAIN

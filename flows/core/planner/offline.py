@@ -2899,6 +2899,7 @@ class FlowBuilder:
             if self._fetch_first(clause, spec) and not _COMBINED.search(clause.text):
                 # "summarize the articles at <a> and <b>": each page fetched is summarized
                 clause = replace(clause, for_each="one")
+            clause = self._summary_of_the_loop(clause, spec)
             self._produce_first(clause, spec)
             self._read_the_record_first(clause, spec)
         if (
@@ -2977,6 +2978,19 @@ class FlowBuilder:
         # (titled by what the fetch does, not by the step it serves)
         self._map_node(replace(_helping(clause), action=fetcher.name or fetcher.id), fetcher)
         return True
+
+    def _summary_of_the_loop(self, clause: Clause, spec: ToolSpec) -> Clause:
+        """ "Get the sentiment of each review and email me a summary": right after a loop,
+        a summary sent with nothing named to summarise is of the loop's results, listed as
+        "the results" are (a summarizer would read a text the run was asked for)."""
+        if (
+            self.loop is None
+            or self.last_step != self.loop.last_map
+            or _tool_verb(spec.id) not in _SENDING
+        ):
+            return clause
+        action = _A_SUMMARY_OF_NOTHING_NAMED.sub("the results", clause.action, count=1)
+        return clause if action == clause.action else replace(clause, action=action)
 
     def _produce_first(self, clause: Clause, spec: ToolSpec) -> None:
         """ "Email me a summary of the text": a step that sends what another tool makes
@@ -4456,6 +4470,9 @@ class FlowBuilder:
             "inputs": inputs,
             **clause.settings.node_fields(),
         }
+        if any(_READS_AN_APPROVAL_SOME_SKIP.match(value) for value in inputs.values()):
+            # (it reads an approval that some runs skip, as null: it runs after either)
+            node["trigger"] = "any"
         self._add(node, "tool", clause, spec)
         return node_id
 
@@ -4773,8 +4790,16 @@ class FlowBuilder:
             return inputs
         approval, name = found[0]
         label = " ".join(split_identifier(name)).capitalize()
+        told = f'"{label}: %s".format([{approval}.data.{name}])'
+        if next(n for n in self.nodes if n["id"] == approval).get("when"):
+            # an approval some runs skip (it reads as null): those runs tell the value they
+            # came with ("final_discount": the run's `discount`), or nothing can be told
+            given = split_identifier(name)[-1]
+            if given not in self.input_properties:
+                return inputs
+            told = f'{approval} != null ? {told} : "{label}: %s".format([input.{given}])'
         self._drop_unread_input(inputs[body])
-        return {**inputs, body: f'"{label}: %s".format([{approval}.data.{name}])'}
+        return {**inputs, body: told}
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Notify support about the failed payment": a notice whose words the request
@@ -7099,6 +7124,7 @@ class FlowBuilder:
                 or named.group("sent_to")
                 or named.group("addressee")
             )
+        literals.update(_subject_said(properties, clause.action or clause.text, literals))
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
@@ -7462,6 +7488,8 @@ class FlowBuilder:
             return text
         if re.search(r"\b(?:it|this|that|one)\b", rest.split(".")[0], re.IGNORECASE):
             return text  # "the customer wants a refund; process it": what they want is a step
+        if _APPROVAL_ASKED.search(match.group(0)):
+            return text  # "a manager needs to approve the discount; then ...": a step
         return text[match.end() :]
 
     def _labelled_code_kept(self, match: re.Match[str]) -> str:
@@ -8735,7 +8763,10 @@ _ITEMS_ARE = (
     r"(?=\s+(?:by|to|via|at|on|in\s+(?:an?|one|a\s+single))\b|\s*[,;.!()]|\s*$)"
 )
 _HOW_MANY = re.compile(rf"\bhow\s+many(?:\s+(?:of\s+them|[a-z]+s))?{_ITEMS_ARE}", re.IGNORECASE)
-_WHICH_ONES = re.compile(rf"\bwhich\s+(?:ones|of\s+them|(?:[a-z]+s)){_ITEMS_ARE}", re.IGNORECASE)
+#: ("tell me which are invalid": which of them, the noun left out)
+_WHICH_ONES = re.compile(
+    rf"\bwhich(?:\s+(?:ones|of\s+them|(?:[a-z]+s)))?{_ITEMS_ARE}", re.IGNORECASE
+)
 
 
 def _named_by_its_lines(fields: Mapping[str, Any]) -> str | None:
@@ -8875,6 +8906,33 @@ def _proper_name_after_input(
         if said is not None and said["name"].lower() not in STOP_WORDS:
             found[name] = json.dumps(said["name"].rstrip(".'"))
     return found
+
+
+#: "with subject Daily digest", "subject line: weekly numbers": the words after a
+#: message's subject (or a title), to the end of the phrase, in any case.
+_SUBJECT_SAID = re.compile(
+    r"\b(?P<word>subject|title)(?:\s+line)?(?:\s*:\s*|\s+)"
+    r"(?P<value>(?!(?:of|from|and|or|as|to|in|is|it|that|the|a|an|saying|line|for|with|"
+    r"field|text)\b)[^\s,;.!?\"'][^,;.!?\n\"]{0,78}?)"
+    r"(?=\s*(?:[,;.!?\n]|$)|\s+(?:and|then|if|with|saying|telling|asking|body|but|so|when|"
+    r"unless|to|for)\b)",
+    re.IGNORECASE,
+)
+
+
+def _subject_said(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "email the summary to team@acme.io with subject Daily digest": a `subject` (or
+    `title`) input takes the words said after its name, whole, rather than the first
+    capitalised one or one more run input."""
+    for said in _SUBJECT_SAID.finditer(text):
+        name = said["word"].lower()
+        if name in taken or schema_types(properties.get(name)) != {"string"}:
+            continue
+        if name in properties:
+            return {name: json.dumps(said["value"].strip())}
+    return {}
 
 
 def _date_after_its_word(
@@ -9943,6 +10001,12 @@ _BACKGROUND = re.compile(
     r"[^;.!?:]*[;.:]\s+",
     re.IGNORECASE,
 )
+#: A value read from an approval some runs skip, or else from the run (`_decided_value`)
+_READS_AN_APPROVAL_SOME_SKIP = re.compile(r"^[a-z_][\w]* != null \? ")
+#: Someone's approval asked for: "needs to approve", "has to sign off"
+_APPROVAL_ASKED = re.compile(
+    r"\b(?:approv\w*|sign(?:s|ed)?[- ]?off|signoff|authori[sz]\w*|ok\s+it)\b", re.IGNORECASE
+)
 #: A question that asks for a value ("what's the tax on ..."): a step that gets it
 _ASKED_WHAT = re.compile(
     r"^(?:what's|what\s+is|what\s+are|how\s+much\s+is|tell\s+me)\s+(?=the\b)", re.I
@@ -10526,9 +10590,13 @@ def _money_in(text: str) -> re.Match[str] | None:
     currency follows ("charge order 16 USD 75" charged 16)."""
     at = 0
     while (match := _MONEY.search(text, at)) is not None:
-        if not (match.group("b") and _ID_BEFORE.search(text[: match.start()])):
+        number = match.group("b")
+        # (a code's number is whole: "charge the customer 49.99 EUR" charges 49.99)
+        if not (number and "." not in number and _ID_BEFORE.search(text[: match.start()])):
             return match
-        at = match.start() + 1  # ("16 USD 75": the currency may lead the next amount)
+        # past the number, never into it ("49" then "9": 9); "16 USD 75": the currency may
+        # lead the next amount
+        at = match.end("b")
     return None
 
 
@@ -10591,6 +10659,12 @@ _ONE_MESSAGE_TO_US = re.compile(
 )
 _SAID_OF_IT = re.compile(
     r"^\s*(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+gets?|\s+got)?\s+",
+    re.IGNORECASE,
+)
+#: "a summary", "a quick summary": a summary that names nothing it is of
+_A_SUMMARY_OF_NOTHING_NAMED = re.compile(
+    r"\b(?:a|an)\s+(?:short\s+|brief\s+|quick\s+|overall\s+)?(?:summary|overview|recap)\b"
+    r"(?!\s+(?:of|about|on)\b)",
     re.IGNORECASE,
 )
 #: "a summary of the results", "a summary of them", "of what it found"

@@ -600,7 +600,23 @@ def _approval_first_unless(match: re.Match[str]) -> str:
 #: A sentence that ends like this goes before the one ahead of it.
 _FIRST = re.compile(
     r"\b(?:first|beforehand|before\s+that|before\s+anything\s+else|up\s+front|to\s+begin\s+with)"
+    # ("categorize it first so the ticket gets the right category": why, after it)
+    r"(?:,?\s+so\s+(?:that\s+)?[^.;!?]*)?"
     r"\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+#: ", validate it first", ", but categorize the ticket first so ...": a step said after a
+#: comma, done first
+_COMMA_STEP_FIRST = re.compile(
+    r",\s+(?:but\s+)?(?P<step>(?!(?:and|then|if|when|so|but|or|unless)\b)[a-z]+\s+"
+    r"(?:it|them|this|that|(?:the|their|its)\s+[a-z]+(?:\s+[a-z]+)?)\s+first"
+    r"(?:,?\s+so\s+(?:that\s+)?[^.;!?]*)?)(?=\s*(?:[.!;]|$))",
+    re.IGNORECASE,
+)
+#: "the order", "the customer's email text": a thing a step speaks of
+_THING_SAID = re.compile(
+    r"\b(?P<object>(?:the|this|their|our)\s+[a-z]+(?:'s)?"
+    r"(?:\s+(?!(?:to|for|from|with|and|by|in|on|at|of|but|or|first)\b)[a-z]+){0,2})",
     re.IGNORECASE,
 )
 #: "X after doing Y": Y, then X.
@@ -803,6 +819,14 @@ _ONLY_FOR_KIND = re.compile(
     r"(?P<noun>[a-z]+s)(?P<end>\s*(?:[.;]|$))",
     re.IGNORECASE,
 )
+
+
+def _only_if_its_kind(match: re.Match[str]) -> str:
+    noun = singular(match["noun"])
+    kind = match["quality"] if noun == "one" else f"a {match['quality']} {noun}"
+    return f" only if it's {kind}{match['end']}"
+
+
 _FOR_ONES_AFTER = re.compile(
     r"\s+(?:for|on)\s+(?:the\s+|any\s+)?(?P<quality>[a-z-]+)\s+ones(?P<end>\s*(?:[.;]|$))",
     re.IGNORECASE,
@@ -1256,6 +1280,35 @@ _ONES_NEED_APPROVAL = re.compile(
     r"(?:\s*[;,]\s*(?:the\s+)?(?:others|rest|other\s+ones)\s+(?:are|get|can\s+be)\s+"
     r"(?P<done>[a-z]+)(?:\s+(?:right\s+away|immediately|directly|straight\s+away|at\s+once|"
     r"automatically))?)?\s*(?:[.;!?]|$)",
+)
+
+
+#: An approval that only some amounts need: "orders over $1000 need finance approval".
+_APPROVAL_OVER_AN_AMOUNT = re.compile(
+    r"\b(?:over|above|more\s+than|greater\s+than|exceed(?:s|ing)?|bigger\s+than|larger\s+than)"
+    r"\s+[$€£]?\d[\d,.]*k?\b.*\b(?:approv|sign[- ]?off|authori[sz])"
+    r"|\b(?:approv|sign[- ]?off|authori[sz]).*\b(?:over|above|more\s+than|greater\s+than|"
+    r"exceed(?:s|ing)?)\s+[$€£]?\d",
+    re.IGNORECASE | re.DOTALL,
+)
+#: "; smaller ones are charged straight away", "; anything less goes straight through",
+#: "; the rest don't need it": the items an approval over an amount does not hold up.
+_THE_REST_GO_THROUGH = re.compile(
+    r"(?:\s*[;.]\s*|\s*,\s*(?:and|while|but)\s+|\s+(?:and|while)\s+)"
+    r"(?:(?:the\s+)?(?:smaller|cheaper|lower|other|remaining)\s+(?:ones|orders|requests|payments|"
+    r"amounts|purchases|expenses|invoices|bills|claims)"
+    r"|anything\s+(?:less|smaller|cheaper|lower|under|below|else)(?:\s+than\s+that)?"
+    r"|everything\s+else|the\s+rest|others|(?:those|ones)\s+(?:under|below)\s+(?:that|it|"
+    r"[$€£]?\d[\d,.]*k?))"
+    r"\s+(?:go(?:es)?\s+(?:straight\s+|right\s+)?through"
+    r"|(?:do\s+not|don't|does\s+not|doesn't)\s+need\s+(?:it|one|any|(?:an?\s+)?approval|"
+    r"sign[- ]?off)"
+    r"|need\s+no\s+(?:approval|sign[- ]?off)"
+    r"|(?:are|is|get|gets|can\s+be)\s+(?P<done>[a-z]+ed|paid|sent|made|done)\s+"
+    r"(?:right\s+away|straight\s+away|immediately|automatically|directly|at\s+once|"
+    r"without\s+(?:it|one|approval|sign[- ]?off)))"
+    r"(?P<end>\s*(?:[.!?]|$))",
+    re.IGNORECASE,
 )
 
 
@@ -1901,6 +1954,31 @@ class PromptReader:
         then = f", then {verb} it" if verb else ""
         return f"{match.group('lead')}If it is {match.group('kind').lower()}, get {asked}{then}."
 
+    def _step_said_first(self, match: re.Match[str]) -> str:
+        """ "Ship the order, validate it first" -> "Ship the order. Validate the order
+        first": a sentence of its own, saying what "it" was (it goes first, before the
+        words that said it)."""
+        step = match["step"]
+        if not self.starts_with_verb(step):
+            return match.group(0)
+        sentence = re.split(r"[.;!?]\s+", match.string[: match.start()])[-1]
+        said = list(_THING_SAID.finditer(sentence))
+        if said:
+            # (the thing said last: "create the shipment for the order": the order)
+            step = re.sub(r"\b(?:it|them)\b", said[-1]["object"], step, count=1)
+        return f". {step[:1].upper()}{step[1:]}"
+
+    def _rest_go_through(self, match: re.Match[str]) -> str:
+        """The clause of the items no approval holds up, dropped when it says only that
+        they go on to a step the request asks for anyway."""
+        done = match["done"]
+        if done:
+            verb = self._verb_of_participle(done.lower())
+            rest = match.string[: match.start()] + match.string[match.end() :]
+            if verb is None or not re.search(rf"\b{re.escape(verb)}\b", rest, re.IGNORECASE):
+                return match.group(0)  # "smaller ones are shipped right away": a step
+        return match["end"]
+
     def _verb_of_participle(self, participle: str) -> str | None:
         """ "created" -> "create", "shipped" -> "ship", "sent" -> "send" (a verb a step may
         start with)."""
@@ -1975,9 +2053,10 @@ class PromptReader:
         prompt = _CONDITIONAL_APPROVAL_BEFORE_THEN.sub(_steps_after_the_gated_one, prompt)
         prompt = _LISTED_OBJECT.sub(" and ", prompt)
         # "reply saying we'll get back to them": what the message says, no step of its own
-        prompt = _SAYING_UNQUOTED_WORDS.sub(
-            lambda m: f'saying "{said_to_them(m["said"], _step_around(m))}"', prompt
-        )
+        prompt = _SAYING_UNQUOTED_WORDS.sub(_saying_what, prompt)
+        # "ship the order, validate it first": the step said last is a sentence of its
+        # own, which goes before the one ahead of it (`steps_first`)
+        prompt = _COMMA_STEP_FIRST.sub(self._step_said_first, prompt)
         # "tell me if the tone is positive or negative and email the result to a@x.io": the
         # question the sentiment answers, whose result goes to a@x.io (not one more email,
         # to me, on a condition that always holds)
@@ -2009,6 +2088,10 @@ class PromptReader:
         # "urgent ones need the lead's approval; others are created right away": the
         # approval when it holds, then the step for every one
         prompt = _ONES_NEED_APPROVAL.sub(self._ones_approved, prompt)
+        # "orders over $1000 need finance's sign-off before we charge the card; smaller
+        # ones are charged straight away": what the others get is what follows anyway
+        if _APPROVAL_OVER_AN_AMOUNT.search(prompt):
+            prompt = _THE_REST_GO_THROUGH.sub(self._rest_go_through, prompt)
         # "route billing ones to #billing and technical ones to #eng": one case each
         prompt = _routed_ones(prompt)
         prompt = _QUESTION_THEN_STEP.sub(self._asked_condition, prompt)
@@ -2156,10 +2239,8 @@ class PromptReader:
             # "notify the on-call engineer for urgent ones": that step, when it is urgent
             sentence = _FOR_ONES_AFTER.sub(r" if it's \g<quality>\g<end>", sentence)
             # "..., but only for business addresses": a condition, not nothing
-            sentence = _ONLY_FOR_KIND.sub(
-                lambda m: f" only if it's a {m['quality']} {singular(m['noun'])}{m['end']}",
-                sentence,
-            )
+            # ("only to the valid ones": if it's valid, in a loop a filter of its items)
+            sentence = _ONLY_FOR_KIND.sub(_only_if_its_kind, sentence)
             # "to everyone on the attendee list": each attendee of a list
             sentence = _EVERYONE_ON_LIST.sub(_each_on_list, sentence)
             # "approval from both legal and finance": one approval from each, in turn
@@ -4901,6 +4982,33 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
             # the one it goes to ("saying their order shipped": "Your order shipped")
             found.append(("message", said_to_them(said.group("said"), text)))
     return found
+
+
+#: "saying their plan name", "saying what plan they are on": a value of theirs named, no
+#: sentence (a word that is a verb's, as in "their order shipped", makes it one)
+_THEIR_VALUE_SAID = re.compile(
+    r"^(?:(?:their|his|her)\s+(?P<what>[a-z]+(?:\s+[a-z]+){0,2})"
+    r"|what\s+(?P<asked>[a-z]+(?:\s+[a-z]+)?)\s+(?:they|he|she)\s+(?:are|is|have|has|were|was)"
+    r"(?:\s+(?:on|in|at|with|for))?)$",
+    re.IGNORECASE,
+)
+_SENTENCE_WORDS = frozenset(
+    "is are was were be been has have had will would can could should shall may might "
+    "must do does did not no".split()
+)
+
+
+def _saying_what(match: re.Match[str]) -> str:
+    """ "saying we'll get back to them": the words, quoted as said to the reader; "saying
+    their plan name": their value (the message carries it, not the words)."""
+    said = match["said"].strip()
+    theirs = _THEIR_VALUE_SAID.match(said)
+    if theirs is not None:
+        what = theirs["what"] or theirs["asked"]
+        words = what.lower().split()
+        if not (set(words) & _SENTENCE_WORDS or any(w.endswith("ed") for w in words)):
+            return f"with their {what}"
+    return f'saying "{said_to_them(said, _step_around(match))}"'
 
 
 def said_to_them(words: str, request: str = "") -> str:
