@@ -190,18 +190,31 @@ def choice_literals(
 
 def _named_in_words(text: str, values: list[str]) -> str | None:
     """A value of several words written out in `text` ("order her a MacBook Pro":
-    macbook_pro), wherever it stands; a value of one word says too little on its own."""
-    found = [
-        value
-        for value in values
-        if len(parts := [p for p in re.split(r"[_\s-]+", value) if p]) > 1
-        and re.search(
-            r"(?<![\w-])" + r"[\s_-]*".join(re.escape(p) for p in parts) + r"(?![\w-])",
-            text,
-            re.IGNORECASE,
-        )
-    ]
-    return max(found, key=len, default=None)
+    macbook_pro), wherever it stands; a value of one word says too little on its own.
+    Else one with a word between two of its own ("from the next billing cycle":
+    next_cycle); else "now" said as "right away", "immediately"."""
+    for between in (r"[\s_-]*", r"[\s_-]+(?:[a-z]+\s+)?"):
+        found = [
+            value
+            for value in values
+            if len(parts := [p for p in re.split(r"[_\s-]+", value) if p]) > 1
+            and re.search(
+                r"(?<![\w-])" + between.join(re.escape(p) for p in parts) + r"(?![\w-])",
+                text,
+                re.IGNORECASE,
+            )
+        ]
+        if found:
+            return max(found, key=len)
+    if "now" in values and _AT_ONCE.search(text):
+        return "now"
+    return None
+
+
+#: "right away", "immediately": the value "now" a list may have (when a change applies).
+_AT_ONCE = re.compile(
+    r"\b(?:right\s+away|straight\s+away|immediately|right\s+now|effective\s+now)\b", re.I
+)
 
 
 def unlisted_choice(

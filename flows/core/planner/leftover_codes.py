@@ -174,3 +174,36 @@ def _codes_where_the_tool_says(
 
 #: A description that says the tool sends someone something ("Email the applicant ...").
 _SENDS = re.compile(r"^\s*(?:e-?mail|send|text|mail|message|notify)\b", re.IGNORECASE)
+
+
+#: A long number written alone (ten digits or more): a card's, a meter's, a SIM's.
+_LONG_NUMBER = re.compile(r"(?<![\w.+-])(?P<number>\d{10,})(?![\w.-])")
+#: Inputs that hold words, never a number written alone.
+_WORDED = frozenset(
+    "text body message description note notes name address subject reason title comment "
+    "email url phone msisdn to".split()
+)
+
+
+def long_number_left(
+    properties: Mapping[str, Any], required: list[str], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "swap 07700 900789 onto the new SIM 8944100000000012345" for `tel_sim_swap`
+    (`msisdn`, `iccid`): one long number no value used, for the one required text input
+    left, whose name says no words (`iccid`), is its value rather than a run input."""
+    left = [
+        name
+        for name in required
+        if name not in taken
+        and schema_types(unwrap_nullable(properties.get(name) or {})) == {"string"}
+        and not unwrap_nullable(properties.get(name) or {}).get("enum")
+        and not unwrap_nullable(properties.get(name) or {}).get("format")
+        and not set(split_identifier(name)) & _WORDED
+    ]
+    used = " ".join(str(value) for value in taken.values())
+    numbers = [
+        m["number"] for m in _LONG_NUMBER.finditer(text) if m["number"] not in used.replace(" ", "")
+    ]
+    if len(left) != 1 or len(numbers) != 1:
+        return {}
+    return {left[0]: json.dumps(numbers[0])}

@@ -20,7 +20,11 @@ from flows.core.planner.wiring import schema_types, unwrap_nullable
 #: "#ops", "#team-42"; not "#A-17", "#INV-2024" (a number, in capitals with a dash)
 CHANNEL_NAME = re.compile(r"(?<![\w&#])#(?![A-Z]{1,5}-\d)(?P<value>[A-Za-z][\w-]*)")
 #: An international or written-out phone number: seven digits or more.
-_PHONE = re.compile(r"(?<![\w.+])(?P<value>\+?\d[\d\s().-]{5,}\d)\b")
+#: (Not a date, "2027-03-20", nor a run of more digits than a phone number has, 15: a SIM
+#: card's "8944100000000012345".)
+_PHONE = re.compile(
+    r"(?<![\w.+])(?!\d{4}-\d\d-\d\d\b|\d{16})(?P<value>\+?\d[\d\s().-]{5,}\d)\b"
+)
 _LANGUAGES = (
     "Arabic Bengali Bulgarian Catalan Chinese Croatian Czech Danish Dutch English Estonian "
     "Finnish French German Greek Hebrew Hindi Hungarian Icelandic Indonesian Irish Italian "
@@ -105,6 +109,7 @@ def named_values(
     found = {**_currency_pair(properties, text, taken), **_code_after_verb(properties, text, taken)}
     found.update(measures(properties, text, {**taken, **found}))
     found.update(_address_for(properties, text, {**taken, **found}))
+    found.update(_things_with(properties, text, {**taken, **found}))
     return {**found, **_named_one_by_one(properties, text, {**taken, **found}, texts_phones)}
 
 
@@ -132,6 +137,9 @@ def measures(properties: Mapping[str, Any], text: str, taken: Mapping[str, str])
         )
         if said is None and adjective:
             said = re.search(rf"(?<![\w.]){_NUMBER}{_UNIT}\s+(?:{adjective})\b", text, re.I)
+        if said is None and len(noun) > 1 and noun not in ("id", "of"):
+            # "an 8.4 kW system", "a 6kw system" for `system_kw`: the unit the name ends in
+            said = re.search(rf"(?<![\w.]){_NUMBER}\s*{re.escape(noun)}\b", text, re.I)
         if said is not None:
             found[name] = _number(said.group("n"), properties[name])
     by = _BY.search(text)
@@ -145,6 +153,25 @@ def measures(properties: Mapping[str, Any], text: str, taken: Mapping[str, str])
         assert height is not None
         found[width] = _number(by.group("n"), properties[width])
         found[height] = _number(by.group("m"), properties[height])
+    return found
+
+
+def _things_with(
+    properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Quote an 8 kW system with a battery" for a yes/no input `battery`: true ("without
+    a battery": false), rather than a yes/no asked of the run."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        if name in taken or schema_types(unwrap_nullable(schema)) != {"boolean"}:
+            continue
+        words = split_identifier(name)
+        thing = r"[\s_-]+".join(map(re.escape, words))
+        said = re.search(
+            rf"\b(?P<with>with|without|w/o|no)\s+(?:an?\s+|the\s+)?{thing}s?\b", text, re.I
+        )
+        if said is not None:
+            found[name] = "false" if said["with"].lower() in ("without", "w/o", "no") else "true"
     return found
 
 

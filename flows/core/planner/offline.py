@@ -23,6 +23,7 @@ from typing import Any
 from flows.core.expressions import without_strings
 from flows.core.ir import Flow, Join
 from flows.core.planner.approval_text import approval_instructions, asked_form, subject_line
+from flows.core.planner.asked_amounts import refuse_an_amount_no_step_tells
 from flows.core.planner.assertions import guard_after_assertions
 from flows.core.planner.base import (
     INVALID,
@@ -46,6 +47,7 @@ from flows.core.planner.conditions import (
     speaks_of_outcome,
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
+from flows.core.planner.empty_lists import guard_messages_on_their_lists
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.goals import written_out_goal
 from flows.core.planner.headings import (
@@ -54,7 +56,11 @@ from flows.core.planner.headings import (
     heading_literals,
     split_data_heading,
 )
-from flows.core.planner.leftover_codes import codes_by_their_letters, leftover_codes
+from flows.core.planner.leftover_codes import (
+    codes_by_their_letters,
+    leftover_codes,
+    long_number_left,
+)
 from flows.core.planner.levels import is_level_input, level_literals, qualifies_another_noun
 from flows.core.planner.lexicon import (
     MADE_BY,
@@ -105,6 +111,7 @@ from flows.core.planner.places import (
     currency_literal,
     regions_listed,
     request_currency,
+    two_regions_as_each,
 )
 from flows.core.planner.quotes import (
     commas_masked,
@@ -506,6 +513,7 @@ class FlowBuilder:
         stops_allowed: bool = True,
     ) -> None:
         self.specs = {spec.id: spec for spec in tools}
+        self.regions = ""  # "states" when two were said side by side ("in CA vs OR")
         #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
         self.stops_allowed = stops_allowed
         self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
@@ -666,6 +674,12 @@ class FlowBuilder:
         text = _IF_THING_IS_A_STATE.sub(self._state_read_first, text)
         text = _PUT_UP_A_THING.sub(self._listed_thing_sent, text)
         text = _PLACES_LISTED.sub(_each_place_listed, text)
+        # "file a damage report for booking RT55XY, tag UA009123": a value of the step
+        text = _LABELLED_CODE_AFTER_A_COMMA.sub(self._labelled_code_kept, text)
+        # "add uk vat to £200 and charge ... the total": the tax worked out on the amount
+        text = _TAX_ADDED_TO_AN_AMOUNT.sub(r"\g<lead>calculate \g<what> on ", text)
+        # "the sales tax in california vs oregon": one for each of the two states
+        text, self.regions = two_regions_as_each(text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
@@ -684,6 +698,7 @@ class FlowBuilder:
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
         text = self._background_left_out(text)
+        text = self._report_said_first(text)
         text = self._place_said_first(text)
         text = self._change_said_first(text)  # "the 8pm show for EV-4410 moved to 9pm. ..."
         text = self._values_said_first(text)
@@ -698,6 +713,8 @@ class FlowBuilder:
         text = _EACH_BEFORE_AN_ARTICLE.sub("each one", text)  # "send each a welcome email"
         # "with Dr. Osei": no stop (a quote keeps its own: '"Dr. Patel was gentle"')
         text = outside_quotes(_TITLE_ABBREVIATION, r"\g<title> ", text)
+        # "email the summary to x@y.io, subject Q3 update": the subject line's words, whole
+        text = outside_quotes(_SUBJECT_UNQUOTED, r'\g<lead>"\g<value>"', text)
         text = _STREET_ABBREVIATION.sub(r"\g<street> ", text)  # "Hauptstr. 5": no stop
         # "how long is the drive from Denver to Boulder?": an estimate of the drive asked
         text = _HOW_LONG_IS_THE_TRIP.sub(r"\g<lead>estimate the \g<trip>", text)
@@ -937,7 +954,22 @@ class FlowBuilder:
             what = f"the {what}"  # "update the deal D-42": the id of the thing it names
         if what.lower() == "them":
             what = "it"  # ("move them to under review" for each: each one, no record "them")
-        return f"{match.group('lead')}update {what} to {value}{rest}"
+        return f"{match.group('lead')}{self._verb_that_sets(value)} {what} to {value}{rest}"
+
+    def _verb_that_sets(self, value: str) -> str:
+        """The verb of the tool that takes `value` ("change" of `tel_plan_change` for
+        "unlimited"), else "update"."""
+        for spec in self.specs.values():
+            words = split_identifier(spec.id)
+            verbs = [w for w in words if w in ("update", "set", "change", "edit", "modify")]
+            listed = {
+                str(v).lower()
+                for schema in spec.input_properties().values()
+                for v in unwrap_nullable(schema).get("enum") or ()
+            }
+            if verbs and value.lower() in listed:
+                return verbs[0]
+        return "update"
 
     def _id_said_otherwise(self, match: re.Match[str]) -> str:
         """ "email the tracking link", "the ticket number": an output that names a thing by
@@ -1420,6 +1452,16 @@ class FlowBuilder:
             self._gate_rest(at, resolved, clause)
         self._continue_on_reject()
         self._the_quote_read_again()
+        self._refuse_an_application_to_a_tool_that_looks()
+        guard_messages_on_their_lists(self.nodes, self.specs, self._unique_id)
+        refuse_an_amount_no_step_tells(
+            self.request,
+            [
+                self.specs[str(node["tool"])]
+                for node in self.nodes
+                if node.get("type") in ("tool", "map") and str(node.get("tool")) in self.specs
+            ],
+        )
         self._check_no_empty_branch()
         self._check_no_read_again()
         if not self.nodes:
@@ -1429,6 +1471,24 @@ class FlowBuilder:
                 "name what should happen, e.g. 'validate the email, then send a welcome email'.",
             )
         return self.flow_json(prompt)
+
+    def _refuse_an_application_to_a_tool_that_looks(self) -> None:
+        """ "Apply for the federal solar tax credit for the Hendersons": applying for a
+        thing asks someone for it, which a tool that changes nothing cannot do (a tax was
+        calculated, from "tax")."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or info.clause is None or acts(info.spec):
+                continue
+            if _APPLIES_FOR.match(info.clause.action or info.clause.text):
+                raise PlanningError(
+                    "unmapped_step",
+                    f"Could not map {info.clause.label}: it applies for something, and "
+                    f"{info.spec.id} only looks or works a value out ({info.spec.description}). "
+                    "Register a tool that does it, or leave the step out.",
+                    step=info.clause.text,
+                    details={"reason": "applies_to_a_tool_that_looks", "tool": info.spec.id},
+                )
 
     def _refuse_a_condition_left_open(self) -> None:
         """ "Check order 77; if it's approved": a condition no step follows. Dropped, the
@@ -2727,6 +2787,8 @@ class FlowBuilder:
                 continue
             if _COPIES.match(part):
                 continue  # "and cc the manager": who the step's message copies
+            if _SOMEONE_MUST.match(part) and _ASKS_APPROVAL.search(clause.text):
+                continue  # ("..., manager needs to okay it first": the approval's words)
             if self._foreign_action(part.split()[0]):
                 raise _unknown_action(part, clause, part.split()[0])
             stems = {stem(w) for w in words}
@@ -3481,7 +3543,8 @@ class FlowBuilder:
         """Refuse "create them" (a user) mapped to create_shipment: the step's verb is the
         tool's, but what it makes is another thing the catalogue knows (a user, an order),
         not the one the tool makes."""
-        words = split_identifier(text)
+        # (a code's letters are no thing made: "look up booking ZP44RT" makes no "rt")
+        words = split_identifier(re.sub(r"[\w-]*\d[\w-]*", " ", text))
         verb = _tool_verb(spec.id)
         if len(words) < 2 or verb not in _MAKING_VERBS or not _says_making(words[0], spec):
             return  # "summarize it", "check the order": a tool that reads what it is given
@@ -4596,6 +4659,10 @@ class FlowBuilder:
             if named is None:
                 return inputs  # nothing in a result says which item it was
             body = f'{kept}.map(r, {named}).join("\\n")'
+            if not re.search(r"\.(?:map|filter|exists|all)\(", named):
+                # none of them may be: the message says so rather than nothing (a blank
+                # body); (a name read by a comprehension of its own would be one too many)
+                body = f"size({kept}) > 0 ? {body} : {json.dumps(f'None are {quality}')}"
         self._drop_unread_input(inputs[content[0]])
         inputs = {**inputs, content[0]: body}
         subject = inputs.get("subject", "")
@@ -5131,7 +5198,8 @@ class FlowBuilder:
             inputs[said] = '"%s".format([item])'
         if loop is not None and loop.filtered is not None:
             _check_filtered_keeps(clause, loop, spec, inputs)
-        region_country = regions_listed(_written_list(items), self.request)
+        # ("in california vs oregon": states, as the request was read)
+        region_country = regions_listed(_written_list(items), f"{self.request} {self.regions}")
         regions = [n for n in spec.input_properties() if _names_a_region(n)]
         countries = [n for n in spec.input_properties() if "country" in split_identifier(n)]
         if region_country is not None and len(regions) == 1 and len(countries) == 1:
@@ -7113,6 +7181,11 @@ class FlowBuilder:
             )
         )
         literals.update(
+            long_number_left(
+                properties, spec.required_inputs(), clause.action or clause.text, literals
+            )
+        )
+        literals.update(
             service_literals(
                 properties,
                 clause.action,
@@ -7418,6 +7491,57 @@ class FlowBuilder:
         if _APPROVAL_ASKED.search(match.group(0)):
             return text  # "a manager needs to approve the discount; then ...": a step
         return text[match.end() :]
+
+    def _labelled_code_kept(self, match: re.Match[str]) -> str:
+        """ ", tag UA009123" when a tool's input is named for a tag (`tag_number`): the
+        value of the step it follows, not a step of its own ("tag" is a verb too)."""
+        label = match["label"].lower()
+        named = any(
+            split_identifier(name)[0] == label
+            for spec in self.specs.values()
+            for name in spec.input_properties()
+        )
+        return f" {match['label']} {match['code']}" if named else match[0]
+
+    def _report_said_first(self, text: str) -> str:
+        """ "customer on 07700 900456 says no signal, run a line test ...": what someone
+        reported, said first up to a comma, with steps after it, is what the steps are about
+        (a heading whose values they take), not a step ("says" had swallowed them all)."""
+        match = _REPORTED_FIRST.match(text)
+        if match is None:
+            return text
+        said, rest = match["report"].strip(), match["rest"]
+        for _ in range(3):
+            labelled = _LABELLED_CODE_NEXT.match(rest)
+            if labelled is not None:
+                # ("..., tag UA009123. pls file a damage report": a value of it, no step)
+                said, rest = f"{said}, {labelled['value']}", labelled["after"]
+                continue
+            if self._asks_a_step(rest):
+                self.heading = f"{self.heading}, {said}" if self.heading else said
+                self._note_topic(said)
+                coded = _THING_BY_ITS_CODE.match(said)
+                if coded is not None:
+                    # ("bag WN660104 turned up in Denver, deliver it to ...": the bag, by its
+                    # code, is what "it" is; a shipment of "it" was planned)
+                    rest = _IT_AFTER_THE_VERB.sub(
+                        rf"\g<verb>{coded['thing']} {coded['code']}", rest, count=1
+                    )
+                return rest
+            # ("customer ACC-1 rang, broadband's crawling all week, can u credit them"):
+            # more of what they reported, up to the next comma
+            more, comma, after = rest.partition(",")
+            if not comma or _NO_REPORT.match(more) or self.reader.starts_with_verb(more):
+                break
+            said, rest = f"{said}, {more.strip()}", after.strip()
+        return text
+
+    def _asks_a_step(self, text: str) -> bool:
+        """Whether `text` starts with a step's verb, asked politely or not ("can u credit
+        them £10": a tool's own word as the verb)."""
+        asked = re.sub(r"^(?:(?:can|could|would)\s+(?:you|u)\s+|pls\s+|please\s+)", "", text)
+        first = asked.split(maxsplit=1)[0].lower() if asked.split() else ""
+        return self.reader.starts_with_verb(asked) or first in self.topic_words
 
     def _place_said_first(self, text: str) -> str:
         """ "tenant in 4B says the sink is leaking. open a plumbing work order": a first
@@ -9815,6 +9939,13 @@ def _these_values_named(match: re.Match[str]) -> str:
 
 
 #: "Dr. Osei", "Mrs. Patel": a title's stop is no end of a sentence
+#: ", subject Q3 update", "with subject line weekly numbers": a subject written after its
+#: label, unquoted, up to the end of the step (not "with subject of the ticket").
+_SUBJECT_UNQUOTED = re.compile(
+    r"(?P<lead>(?:,\s*|\bwith\s+)subject(?:\s+line)?\s*:?\s+)"
+    r"(?!(?:of|from|as|to|that|which|set|taken|being|the\s+same)\b)"
+    r"(?P<value>[A-Za-z0-9][^\"',;.!?\n]*?)(?=\s*(?:$|[,;.!?\n]|\s(?:and|then)\s))"
+)
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
 #: "how long is the drive", "how far is the trip", "how long does the route take"
 _HOW_LONG_IS_THE_TRIP = re.compile(
@@ -9827,6 +9958,43 @@ _STREET_ABBREVIATION = re.compile(
     r"\b(?P<street>[A-Z]\w*(?:str|St|Ave|Rd|Blvd|Ln)|St|Ave|Rd|Blvd)\.\s+(?=\d)"
 )
 #: "A buyer wants a viewing ...;", "Our client asked for a refund.": who wants what, first
+#: "customer on 07700 900456 says no signal, ...", "the caller from unit 4 reported a leak;
+#: ...", "bag WN660104 turned up in Denver, ...": someone's report, or what became of a
+#: thing, up to a comma or a stop, said before the steps.
+_REPORTED_FIRST = re.compile(
+    r"^\s*(?P<report>(?:(?:a|an|the|our|my|this)\s+)?[a-z]+\b[^,.;!?:]{0,60}?\s+"
+    r"(?:says|said|reports|reported|rang|called|phoned|complains|complained|turned\s+up|"
+    r"showed\s+up|was\s+found|has\s+been\s+found)\b[^,.;!?:]*)"
+    r"[,.;]\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: "add uk vat to £200", "add sales tax to $80": the tax on an amount (and its total)
+_TAX_ADDED_TO_AN_AMOUNT = re.compile(
+    r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then|pls|please)\s+))add\s+"
+    r"(?P<what>(?:the\s+)?(?:[a-z]+\s+){0,2}?(?:vat|gst|hst|pst|sales\s+tax|tax))\s+(?:on\s+)?to\s+"
+    r"(?=[$€£¥]\s?\d|\d)",
+    re.IGNORECASE,
+)
+#: "apply for the tax credit", "please apply for a permit": an application made.
+_APPLIES_FOR = re.compile(r"^\W*(?:please\s+|pls\s+)?apply\s+for\b", re.IGNORECASE)
+#: "bag WN660104 ...", "the order A-17 ...": a thing and its code, said first.
+_THING_BY_ITS_CODE = re.compile(
+    r"^(?:(?:the|a|an|our|my)\s+)?(?P<thing>[a-z]+)\s+(?P<code>#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*)\b",
+    re.IGNORECASE,
+)
+#: "deliver it to ...": the first step's verb and "it" after it.
+_IT_AFTER_THE_VERB = re.compile(r"^(?P<verb>\s*(?:pls\s+|please\s+)?[a-z]+\s+)it\b", re.I)
+#: ", tag UA009123" ending a step: a label and a code after a comma.
+_LABELLED_CODE_AFTER_A_COMMA = re.compile(
+    r",\s+(?P<label>[a-z]+)\s+(?P<code>#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*)(?=\s*(?:$|[,.;!?]))"
+)
+#: "tag UA009123. ...", "booking RT55XY, ...": a label and a code, then the rest.
+_LABELLED_CODE_NEXT = re.compile(
+    r"^(?P<value>[a-z]+\s+#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*)\s*[,.;]\s+(?P<after>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: A phrase after a report that is no more of it: a condition, a step joined on.
+_NO_REPORT = re.compile(r"\s*(?:if|when|once|unless|and|then|or|but|so)\b", re.IGNORECASE)
 _BACKGROUND = re.compile(
     r"^\s*(?:a|an|the|our|one\s+of\s+our|my)\s+[a-z]+(?:\s+[a-z]+)?\s+"
     r"(?:wants|wanted|needs|needed|asked|asks|would\s+like|is\s+asking|has\s+asked)\b"
@@ -10381,9 +10549,25 @@ def _enum_said_otherwise(
         found += [
             v for v in values if len(v) >= 4 and re.search(rf"\b{re.escape(v.lower())}s\b", lowered)
         ]
+        # ("file a damage report": `damaged`; "a delay report": `delayed`): a value that
+        # ends in "-ed", said as the noun it is made of, before another noun
+        found += [
+            v
+            for v in values
+            if len(v) >= 6
+            and v.lower().endswith("ed")
+            and not re.search(rf"\b{re.escape(v.lower())}\b", lowered)
+            and re.search(rf"\b(?:{_made_of(v.lower())})\s+\w", lowered)
+        ]
         if len(set(found)) == 1:
             literals[name] = json.dumps(found[0])
     return literals
+
+
+def _made_of(done: str) -> str:
+    """ "damage|damag" of "damaged", "delay|delaye" of "delayed": the noun a value that
+    ends in "-ed" is made of, as a pattern."""
+    return f"{re.escape(done[:-1])}|{re.escape(done[:-2])}"
 
 
 #: "in GBP", "in euros": a currency named without an amount
@@ -10514,6 +10698,11 @@ _LISTED_ADDRESSES = re.compile(
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
 _AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?|\s*,\s*", re.IGNORECASE)
 #: A part starting with one of these is an object of the step before it, not a step.
+#: "manager needs to ...", "finance must ...": who is to do something (an approval, its
+#: verb taken out), with no article before the role.
+_SOMEONE_MUST = re.compile(
+    r"^[a-z]+(?:\s+[a-z]+)?\s+(?:must|should|needs?\s+to|has\s+to|have\s+to|will)\b", re.I
+)
 _OBJECT_START = frozenset(
     "the a an this that these those its their his her our your my each every all any both "
     "it them him me us then".split()
@@ -12538,10 +12727,12 @@ _READ_TEXT_INPUTS = frozenset(
     # thing's description)
     {"text", "content", "document", "input_text", "message", "body", "description"}
 )
-#: "if it does", "if they do": the step before passed (not "if it does not"; "if so" after
-#: "check whether X" is X, read where it is said).
+#: "if it does", "if they do", "check we've got 3 in stock and if we do ship it": the step
+#: before passed (not "if it does not"; "if so" after "check whether X" is X, read where it
+#: is said).
 _IF_SO = re.compile(
-    r"\bif\s+(?:it\s+does|they\s+do|it\s+works|that\s+works|it\s+did)\b(?!\s+(?:not|n't)\b)"
+    r"\bif\s+(?:it\s+does|they\s+do|we\s+do|it\s+works|that\s+works|it\s+did)\b"
+    r"(?!\s+(?:not|n't)\b)"
     r"(?P<comma>\s*,)?\s*",
     re.IGNORECASE,
 )
@@ -12751,13 +12942,15 @@ def _each_listed_first(match: re.Match[str]) -> str:
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
 _MOVED_TO_A_VALUE = re.compile(
     r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
-    r"change|set)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
+    r"change|set|put)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
     # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
     r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+(?!(?:to|as|into)\b)[a-z]+)?|it|them"
     # ("mark BP-88 rejected", "move BP-3 to under review": a code alone, the value said
     # without "as", in words for a value with an underscore)
     r"|(?P<code>#?(?=[\w-]*\d)[A-Za-z][\w-]*))"
-    r"\s+(?:(?:to|as|into)\s+|(?=[a-z]+\b(?:\s*[-\u2013\u2014,.;]|\s+with\b|$)))"
+    # ("move ACC-5 to the unlimited plan", "put ACC-7 on the family plan": a value said
+    # with an article)
+    r"\s+(?:(?:to|as|into|on|onto)\s+(?:the\s+)?|(?=[a-z]+\b(?:\s*[-\u2013\u2014,.;]|\s+with\b|$)))"
     r"(?P<value>[\w-]+)(?P<second>\s+[a-z]+)?\b",
     re.IGNORECASE,
 )
@@ -13037,8 +13230,8 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
 
 def _its_things_in_the_plural(spec: ToolSpec, action: str) -> bool:
     """Whether the step names the thing the tool's id makes or works on in the plural
-    ("reminders" for `vet.reminder.send`)."""
-    things = {plural(word) for word in split_identifier(spec.id)[1:] if len(word) > 3}
+    ("reminders" for `vet.reminder.send`; "permits" for `permit_submit`, its thing first)."""
+    things = {plural(word) for word in split_identifier(spec.id) if len(word) > 3}
     return bool(things & {word.lower() for word in re.findall(r"[A-Za-z]+", action)})
 
 

@@ -342,3 +342,30 @@ def regions_listed(items: list[str], text: str) -> str | None:
             return None
         countries.add(region[0])
     return countries.pop() if len(countries) == 1 else None
+
+
+_REGION_NAME = "|".join(re.escape(name) for name in sorted(REGION_CODES, key=len, reverse=True))
+#: "in california vs oregon", "in Texas and in Ohio", "in ontario compared to quebec": two
+#: states (or provinces) said side by side, at the end of a step.
+_TWO_REGIONS = re.compile(
+    rf"\bin\s+(?P<first>{_REGION_NAME})\s+(?:vs\.?|versus|and|or|compared\s+(?:to|with)|"
+    rf"against)\s+(?:in\s+)?(?P<second>{_REGION_NAME})\b(?=\s*(?:$|[?.!;,]))",
+    re.IGNORECASE,
+)
+
+
+def two_regions_as_each(text: str) -> tuple[str, str]:
+    """ "compare sales tax on a $500 sale in california vs oregon" -> "... in each of these
+    states: california, oregon": one call for each of two regions of one country, as a
+    list of them is (the first alone was planned); and what they are ("states"), else ""."""
+    kinds: list[str] = []
+
+    def each(match: re.Match[str]) -> str:
+        first, second = (REGION_CODES[match[side].lower()] for side in ("first", "second"))
+        if first[0] != second[0] or first == second:
+            return match[0]
+        kinds.append("states" if first[0] == "US" else "provinces")
+        return f"in each of these {kinds[-1]}: {match['first']}, {match['second']}"
+
+    text = _TWO_REGIONS.sub(each, text)
+    return text, kinds[0] if kinds else ""

@@ -128,10 +128,25 @@ _ENDING_QUOTE = re.compile(
 )
 
 
+#: "tldr of this pls: The board met on Tuesday. Sales ...": a step that reads "this" (a
+#: summary, a classification, a sentiment), then a colon and the text on the same line,
+#: unquoted, of two sentences or more.
+_THIS_UNQUOTED = re.compile(
+    r"^(?P<head>[^:\n\"\u201c]*\b(?:summar\w*|tl;?dr|gist|recap|classify|analy[sz]e|"
+    r"sentiment)\b[^:\n\"\u201c]*\bthis(?:\s+(?:pls|plz|please))?)\s*:[ \t]*"
+    r"(?P<text>[^\s\"'\u201c\u201d][^\"\u201c\u201d\n]{20,5000}?[.!?]\s+[A-Z][^\"\u201c\u201d\n]*?)\s*$",
+    re.IGNORECASE,
+)
+
+
 def quote_below_in_place(text: str) -> str:
     """The quote a request ends on, written where a step says the text is "below" (or
     "the following"): that step reads it, not the step the quote ends up beside ("email it
     to the organiser: '...'" would send the quote instead of the summary)."""
+    this = _THIS_UNQUOTED.match(text)
+    if this is not None:
+        # ("tldr of this pls: The board met ... . Sales of ...": its sentences were steps)
+        return f'{this["head"]}: "{this["text"]}"'
     said = _SAID_BELOW.search(text)
     ending = _ENDING_QUOTE.search(text)
     block = _ENDING_BLOCK.search(text) if ending is None else None
@@ -151,7 +166,9 @@ def quote_below_in_place(text: str) -> str:
     return f"{head[: said.end()]}: {quote}{head[said.end() :]}"
 
 
-#: A text a request ends on after a colon, unquoted, on lines of its own.
+#: A text a request ends on after a colon, unquoted, on lines of its own (or after an
+#: empty line: "classify the message below, then ...\n\nHi, I can't log in ...").
 _ENDING_BLOCK = re.compile(
-    r":[ \t]*\n\s*(?P<block>[^\s\"\u201c\u201d][^\"\u201c\u201d]{10,5000}?)\s*$"
+    r"(?::[ \t]*\n|[ \t]*\n[ \t]*\n)\s*"
+    r"(?P<block>[^\s\"\u201c\u201d][^\"\u201c\u201d]{10,5000}?)\s*$"
 )
