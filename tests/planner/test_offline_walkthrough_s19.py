@@ -281,3 +281,23 @@ def test_a_step_done_one_way_in_each_case_is_one_arm_each():
     ]
     thanks = next(i for i in sends if "positive" in _runs_when(flow, i))
     assert "thank-you" in _node(flow, thanks).title
+
+
+@pytest.mark.django_db
+def test_each_item_is_made_with_its_own_text_beside_its_result(demo):
+    # "for each ticket text in the list, classify it and create a ticket with the
+    # category": every ticket got one body asked of the run
+    flow = plan(
+        "For every message in the list, classify it, then open a ticket with its category",
+        demo,
+    )
+    tickets = _node(flow, "create_ticket")
+    assert isinstance(tickets, MapNode)
+    assert tickets.items == _node(flow, "classify_ticket").items
+    assert tickets.inputs["body"] == "item"
+    assert tickets.inputs["category"] == "classify_ticket[index].category"
+    given = {"messages": ["I was charged twice", "The app crashes at login"], "subject": "Help"}
+    result = asyncio.run(Engine(demo).run(flow, given, run_id="r1", sink=NullSink()))
+    assert result.status == "completed", result.error
+    made = result.checkpoint.nodes["create_ticket"].output
+    assert [ticket["category"] for ticket in made] == ["billing", "technical"]

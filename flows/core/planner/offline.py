@@ -5106,6 +5106,28 @@ class FlowBuilder:
             expression[len("input.") :] not in self.seeded_inputs
         )
 
+    def _each_item_beside_its_result(
+        self, loop: Loop, spec: ToolSpec, inputs: dict[str, str], items: str
+    ) -> str:
+        """ "For each ticket text, classify it and create a ticket with the category": the
+        classifications say nothing of the text, so the ticket's body was one text asked of
+        the run for all of them. The map runs over the loop's own items instead, the text
+        being each item and the category its result's (`classify_ticket[index]`)."""
+        texts = [
+            name
+            for name in spec.required_inputs()
+            if name in _READ_TEXT_INPUTS
+            and self._asked_at_run(inputs.get(name, ""))
+            and type_fit(spec.input_properties().get(name, {}), loop.item_schema) >= 0.9
+        ]
+        if not texts or any(re.search(r"(?<![\w.])item\b(?!\.)", e) for e in inputs.values()):
+            return items
+        for name, expression in inputs.items():
+            inputs[name] = re.sub(r"(?<![\w.])item\.", f"{loop.last_map}[index].", expression)
+        self._drop_unread_input(inputs[texts[0]])
+        inputs[texts[0]] = "item"
+        return loop.items
+
     def _map_node(
         self, clause: Clause, spec: ToolSpec, *, literal_items: list[str] | None = None
     ) -> str:
@@ -5198,6 +5220,8 @@ class FlowBuilder:
             inputs[said] = '"%s".format([item])'
         if loop is not None and loop.filtered is not None:
             _check_filtered_keeps(clause, loop, spec, inputs)
+        if loop is not None and items == loop.last_map:
+            items = self._each_item_beside_its_result(loop, spec, inputs, items)
         # ("in california vs oregon": states, as the request was read)
         region_country = regions_listed(_written_list(items), f"{self.request} {self.regions}")
         regions = [n for n in spec.input_properties() if _names_a_region(n)]
