@@ -32,6 +32,19 @@ def test_sign_in_lands_on_flows_with_the_navigation(live_server, new_page, staff
     screenshot(page, "flows")
 
 
+def test_signing_in_at_djangos_default_address_lands_on_flows(live_server, new_page, staff_user):
+    # /accounts/login/ showed the sign-in form, then the app's "Page not found" after it
+    page = new_page()
+    page.goto(live_server("/accounts/login/"))
+    expect(page).to_have_url(live_server("/login/"))
+    page.get_by_test_id("login-username").fill(staff_user.username)
+    page.get_by_test_id("login-password").fill("pw-browser-123456")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(live_server("/flows"))
+    expect(page.get_by_test_id("nav-flows")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
 def test_theme_switch_is_remembered(page, live_server, screenshot):
     page.goto(live_server("/tools"))
     before = page.evaluate("document.documentElement.dataset.theme")

@@ -1,7 +1,7 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { describe, expect, it } from "vitest";
-import { echoesTitle, fieldOrder, isFewChoices, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
+import { echoesTitle, fieldOrder, isFewChoices, keyTitle, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
 
 const list: RJSFSchema = { type: "array", items: { type: "string" } };
 
@@ -54,6 +54,24 @@ describe("field titles", () => {
     expect(properties.refund_amount.title).toBe("Refund amount");
     expect(properties.reason.title).toBe("Why");
     expect(((properties.lines.items as RJSFSchema).properties?.unit_price as RJSFSchema).title).toBe("Unit price");
+  });
+
+  it("write initialisms in capitals, as people do (a run form asked for a \"Url\")", () => {
+    expect(keyTitle("url")).toBe("URL");
+    expect(keyTitle("order_id")).toBe("Order ID");
+    expect(keyTitle("callback_urls")).toBe("Callback URLs");
+    expect(keyTitle("sku")).toBe("SKU");
+    expect(keyTitle("sms_text")).toBe("SMS text");
+    expect(keyTitle("vat_id")).toBe("VAT ID");
+    // words that only start like one stay words; a key written in capitals keeps them
+    expect(keyTitle("identity")).toBe("Identity");
+    expect(keyTitle("idea")).toBe("Idea");
+    expect(keyTitle("customerId")).toBe("CustomerId");
+    expect(keyTitle("refund_amount")).toBe("Refund amount");
+    // an id in a description that only repeats the title is still an echo
+    const shaped = withKeyTitles({ type: "object", properties: { order_id: { type: "string", description: "Order id." } } });
+    expect((shaped.properties?.order_id as RJSFSchema).title).toBe("Order ID");
+    expect((shaped.properties?.order_id as RJSFSchema).description).toBeUndefined();
   });
 
   it("are not said twice by a description that only repeats them", () => {

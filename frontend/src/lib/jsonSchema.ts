@@ -64,8 +64,16 @@ export function withoutEcho(schema: RJSFSchema): RJSFSchema {
   return rest;
 }
 
+/** Words a label writes in capitals: "URL", "Order ID", not "Url", "Order id". */
+const INITIALISMS = new Set(["api", "cc", "bcc", "csv", "id", "ids", "ip", "json", "sku", "skus", "sms", "url", "urls", "uuid", "vat"]);
+
 export function keyTitle(key: string): string {
-  return key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+  const words = key.split("_").filter(Boolean).map((word) => {
+    const lower = word.toLowerCase();
+    if (!INITIALISMS.has(lower) || word !== lower) return word;
+    return lower.endsWith("s") && lower.length > 3 ? `${lower.slice(0, -1).toUpperCase()}s` : lower.toUpperCase();
+  });
+  return words.join(" ").replace(/^./, (c) => c.toUpperCase());
 }
 
 /** The value at a form library error's `property` (".lines.0.sku"), or undefined. */
