@@ -289,3 +289,45 @@ def test_the_first_tab_skips_the_navigation_to_the_page(page, live_server, scree
     inside_page = page.evaluate(
         "() => document.querySelector('#content').contains(document.activeElement)")
     assert inside_page
+
+
+def test_a_narrow_window_keeps_the_lists_names_readable_and_every_column_on_the_card(
+        page, live_server, staff_user, screenshot):
+    # At 700 px the flows list cut names to two letters ("Lo…") and pushed its row menu off
+    # the card; the runs list cut flow names to one ("V…") and its Batch column off the card.
+    from flows.api.services import flow_create
+    from flows.runs import services as run_services
+
+    name = "Validate, approve and send the confirmation email"
+    flow = flow_create(owner=staff_user, name=name, ir={
+        "name": name, "nodes": [{"id": "result", "type": "output", "value": "input"}]})
+    run_services.run_create(user=staff_user, flow_version_id=flow.versions.get().id,
+                            run_input={})
+
+    def inside_card(table: Any) -> None:
+        card = table.locator("xpath=ancestor::*[contains(@class, 'card')][1]").bounding_box()
+        for cell in table.locator("tr").first.locator("th").all():
+            box = cell.bounding_box()
+            if box is not None:
+                assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, box
+
+    for width in (700, 1400):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server("/flows"))
+        link = page.get_by_test_id("flow-link").first
+        expect(link).to_be_visible()
+        assert link.bounding_box()["width"] >= 150, (width, link.bounding_box())
+        menu = page.get_by_test_id("flow-row").first.get_by_test_id("flow-menu")
+        inside_card(page.locator("table.flows-table"))
+        assert menu.bounding_box()["x"] + menu.bounding_box()["width"] <= width
+        screenshot(page, f"flows-{width}")
+
+        page.goto(live_server("/runs"))
+        flow_name = page.get_by_test_id("run-row").first.locator(".flow-cell")
+        expect(flow_name).to_be_visible()
+        assert flow_name.bounding_box()["width"] >= 120, (width, flow_name.bounding_box())
+        inside_card(page.get_by_test_id("runs-table"))
+        # the columns that say least give way only when the window is narrow
+        by = page.get_by_test_id("runs-table").locator("th", has_text="By")
+        expect(by).to_be_hidden() if width < 960 else expect(by).to_be_visible()
+        screenshot(page, f"runs-{width}")
