@@ -1547,3 +1547,24 @@ def test_every_required_field_left_empty_turns_red_and_an_url_reads_as_one(
     assert dialog.locator("#run-input_order_id").evaluate(border) == red
     screenshot(page, "required")
     assert not Run.objects.filter(flow_version=version).exists()
+
+
+def test_a_batchs_runs_show_their_input_in_the_forms_order(page, live_server, staff_user):
+    # The batch page listed each run's input as stored, the shortest key first
+    # ({"body": ..., "email": ..., "total": ..., "subject": ...}), not as the form asks it
+    version = make_flow(staff_user, {
+        "name": "Confirm orders",
+        "input_schema": {"type": "object", "required": ["email", "total", "subject", "body"],
+                         "properties": {"email": {"type": "string"}, "total": {"type": "number"},
+                                        "subject": {"type": "string"},
+                                        "body": {"type": "string"}}},
+        "nodes": [{"id": "out", "type": "output", "value": "input.email"}],
+    })
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    page.get_by_test_id("start-tab-batch").click()
+    page.get_by_test_id("batch-inputs").fill(
+        "email,total,subject,body\nada@example.com,100,Hi,Thanks\n")
+    page.get_by_test_id("batch-start").click()
+    page.wait_for_url(re.compile(r"/batches/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("batch-run-input")).to_have_text(
+        '{"email":"ada@example.com","total":100,"subject":"Hi","body":"Thanks"}')

@@ -1,7 +1,7 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { describe, expect, it } from "vitest";
-import { echoesTitle, fieldOrder, isFewChoices, keyTitle, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
+import { echoesTitle, fieldOrder, inputInFormOrder, isFewChoices, keyTitle, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
 
 const list: RJSFSchema = { type: "array", items: { type: "string" } };
 
@@ -145,5 +145,26 @@ describe("isFewChoices", () => {
     expect(isFewChoices({ type: "array", items: { type: "string" } })).toBe(false);
     expect(isFewChoices({ type: "string", enum: ["a"] })).toBe(false);
     expect(isFewChoices(undefined)).toBe(false);
+  });
+});
+
+describe("inputInFormOrder", () => {
+  const schema: RJSFSchema = {
+    type: "object",
+    properties: { email: { type: "string" }, total: { type: "number" }, subject: { type: "string" }, body: { type: "string" } },
+  };
+
+  it("puts a stored input's fields in its form's order (a batch's runs read 'body' first)", () => {
+    // as jsonb gives them back: the shortest key first
+    const stored = { body: "Thanks", email: "ada@example.com", total: 100, subject: "Hi" };
+    expect(Object.keys(inputInFormOrder(stored, schema) as object)).toEqual(["email", "total", "subject", "body"]);
+    expect(JSON.stringify(inputInFormOrder(stored, schema))).toBe('{"email":"ada@example.com","total":100,"subject":"Hi","body":"Thanks"}');
+  });
+
+  it("keeps fields the form does not name after its own, and anything not an object as it is", () => {
+    expect(Object.keys(inputInFormOrder({ extra: 1, body: "b", email: "e" }, schema) as object)).toEqual(["email", "body", "extra"]);
+    expect(inputInFormOrder({ body: "b" }, null)).toEqual({ body: "b" });
+    expect(inputInFormOrder([1, 2], schema)).toEqual([1, 2]);
+    expect(inputInFormOrder(undefined, schema)).toEqual({});
   });
 });

@@ -135,3 +135,12 @@ export function isFewChoices(schema: RJSFSchema | undefined): boolean {
     Array.isArray(items.enum) && items.enum.length <= CHECKBOX_CHOICES
   );
 }
+
+/** A run's input with its fields in the form's order (the database keeps them sorted, as
+ * jsonb does: shortest key first), those the form does not name after them. */
+export function inputInFormOrder(input: unknown, schema: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input) || !schema || typeof schema !== "object") return input ?? {};
+  const values = input as Record<string, unknown>;
+  const order = fieldOrder(schema as RJSFSchema).filter((key) => key in values);
+  return Object.fromEntries([...order, ...Object.keys(values).filter((key) => !order.includes(key))].map((key) => [key, values[key]]));
+}
