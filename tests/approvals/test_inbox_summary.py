@@ -49,3 +49,26 @@ def test_a_summary_is_short_whatever_the_input() -> None:
 
     assert summary == f"a {('word ' * 8)[:39]}… · b yes · f 3"
     assert input_summary("not an object") == ""
+
+
+def test_a_summary_says_the_values_in_the_run_forms_order(django_user_model: Any) -> None:
+    # The inbox summed a run of a form asking email, total, subject, body up from the body
+    # ("body Thanks · email ada@example.com · total 900"): the stored order, shortest key first
+    schema = {"type": "object", "properties": {
+        "email": {"type": "string"}, "total": {"type": "number"},
+        "subject": {"type": "string"}, "body": {"type": "string"}}}
+    stored = {"body": "Thanks", "email": "ada@example.com", "total": 900, "subject": "Hi"}
+    assert input_summary(stored, schema) == "email ada@example.com · total 900 · subject Hi"
+    # a schema that says its order itself, and fields it does not name, after its own
+    assert input_summary({"b": 1, "a": 2, "z": 3}, {
+        "properties": {"a": {}, "b": {}}, "x-order": ["b"]}) == "b 1 · a 2 · z 3"
+    assert input_summary(stored) == "body Thanks · email ada@example.com · total 900"
+
+    staff = django_user_model.objects.create_user("sam", is_staff=True)
+    run = _waiting_on(staff, stored)
+    FlowVersion.objects.filter(pk=run.flow_version_id).update(
+        ir={"name": "x", "input_schema": schema, "nodes": []})
+    client = APIClient()
+    client.force_authenticate(staff)
+    [row] = client.get("/api/v1/approvals/").json()["results"]
+    assert row["input_summary"] == "email ada@example.com · total 900 · subject Hi"

@@ -971,3 +971,25 @@ def test_a_table_inside_a_tools_result_takes_the_width_under_its_name(
     assert table["y"] >= name["y"] + name["height"] - 1
     assert abs(table["x"] - name["x"]) < 2
     screenshot(page, "lines")
+
+
+def test_a_rows_summary_says_the_run_input_in_its_forms_order(
+    new_page, live_server, staff_user, bob
+):
+    # The row said "body Thanks · email ada@example.com · total 900" for a form asking the
+    # email, the total, the subject and then the body: the stored order, shortest key first
+    ir = {**REFUND, "input_schema": {"type": "object", "properties": {
+        "email": {"type": "string"}, "total": {"type": "number"},
+        "subject": {"type": "string"}, "body": {"type": "string"},
+        "customer": {"type": "string"}}}}  # which the step shows its approver
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    services.run_create(user=staff_user, flow_version_id=version.id, run_input={
+        "email": "ada@example.com", "total": 900, "subject": "Hi", "body": "Thanks",
+        "customer": "Ada"})
+    page = new_page(bob)
+    page.goto(live_server("/inbox"))
+    row = page.get_by_test_id("inbox-row")
+    expect(row).to_have_count(1, timeout=30_000)
+    expect(row.get_by_test_id("inbox-summary")).to_have_text(
+        "email ada@example.com · total 900 · subject Hi")
