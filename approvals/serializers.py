@@ -174,6 +174,26 @@ class StepDetailOutput(StepOutput):
     graph = GraphOutput()
 
 
+def context_in_form_order(context: Any, ir: Any, node_id: str) -> Any:
+    """The step's context with a value that is the run's input (its expression is `input`)
+    in the run form's field order: the input is stored as jsonb, shortest key first, and
+    the approver read "Body, Email, Total, Subject" under a form asking the email first."""
+    if not isinstance(context, dict) or not isinstance(ir, dict):
+        return context
+    node = next((n for n in ir.get("nodes") or () if isinstance(n, dict)
+                 and n.get("id") == node_id), None)
+    expressions = node.get("context") if isinstance(node, dict) else None
+    order = _form_order(ir.get("input_schema"))
+    if not isinstance(expressions, dict) or not order:
+        return context
+    shown = dict(context)
+    for key, value in context.items():
+        if isinstance(value, dict) and str(expressions.get(key, "")).strip() == "input":
+            first = [k for k in order if k in value]
+            shown[key] = {k: value[k] for k in [*first, *(k for k in value if k not in first)]}
+    return shown
+
+
 def step_detail(step: ApprovalStep, user: Any, request: Any = None) -> dict[str, Any]:
     """The data of StepDetailOutput (unsealed)."""
     contents = selectors.step_contents(step)
@@ -194,7 +214,9 @@ def step_detail(step: ApprovalStep, user: Any, request: Any = None) -> dict[str,
     return {
         **StepOutput(step, context={"request": request}).data,
         "instructions": contents.get("instructions", ""),
-        "context": contents.get("context", {}),
+        "context": context_in_form_order(
+            contents.get("context", {}), step.run.flow_version.ir, step.node_id
+        ),
         "form_schema": contents.get("form_schema", {"type": "object"}),
         "review": review,
         "decisions": DecisionOutput(decisions, many=True).data,

@@ -993,3 +993,11 @@ def test_a_rows_summary_says_the_run_input_in_its_forms_order(
     expect(row).to_have_count(1, timeout=30_000)
     expect(row.get_by_test_id("inbox-summary")).to_have_text(
         "email ada@example.com · total 900 · subject Hi")
+    # and the step shows the run's input (its context `order` is `input`) in that order too
+    row.click()
+    context = page.get_by_test_id("step-context")
+    expect(context).to_be_visible()
+    fields = context.locator(".step-context-row", has=page.locator("dt", has_text="order"))
+    expect(fields.locator(".step-field")).to_have_count(5)
+    assert [f.get_attribute("data-field") for f in fields.locator(".step-field").all()] == [
+        "email", "total", "subject", "body", "customer"]
