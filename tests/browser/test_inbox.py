@@ -993,6 +993,20 @@ def test_a_rows_summary_says_the_run_input_in_its_forms_order(
     expect(row).to_have_count(1, timeout=30_000)
     expect(row.get_by_test_id("inbox-summary")).to_have_text(
         "email ada@example.com · total 900 · subject Hi")
+    # in a narrow window every column left stays on the card (Assigned to, Waiting and the
+    # Deadline ran off it at 700 px): the run's id and who decides give way
+    page.set_viewport_size({"width": 700, "height": 900})
+    table = page.get_by_test_id("inbox-table")
+    card = table.locator("xpath=ancestor::*[contains(@class, 'card')][1]").bounding_box()
+    expect(table.locator("th", has_text="Deadline")).to_be_visible()
+    expect(table.locator("th", has_text="Assigned to")).to_be_hidden()
+    for cell in table.locator("th").all():
+        box = cell.bounding_box()
+        if box is not None:
+            assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, box
+    page.set_viewport_size({"width": 1400, "height": 900})
+    expect(table.locator("th", has_text="Assigned to")).to_be_visible()
+
     # and the step shows the run's input (its context `order` is `input`) in that order too
     row.click()
     context = page.get_by_test_id("step-context")
