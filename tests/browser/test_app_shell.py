@@ -331,3 +331,28 @@ def test_a_narrow_window_keeps_the_lists_names_readable_and_every_column_on_the_
         by = page.get_by_test_id("runs-table").locator("th", has_text="By")
         expect(by).to_be_hidden() if width < 960 else expect(by).to_be_visible()
         screenshot(page, f"runs-{width}")
+
+
+def test_a_tablet_wide_window_keeps_the_designers_run_and_save_in_it(
+        page, live_server, staff_user, screenshot):
+    # At 700 px the toolbar ran off the window: "Save version" was cut at its edge
+    from flows.api.services import flow_create
+
+    flow = flow_create(owner=staff_user, name="Welcome new customers", ir={
+        "name": "Welcome new customers",
+        "nodes": [{"id": "result", "type": "output", "value": "input"}]})
+    page.set_viewport_size({"width": 700, "height": 900})
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    for test_id in ("undo", "flow-settings-button", "versions-button", "refine-button", "export",
+                    "run", "save-version"):
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None, test_id
+        assert box["x"] + box["width"] <= 700, (test_id, box)
+    expect(page.get_by_test_id("save-version")).to_have_text("Save", use_inner_text=True)
+    assert page.locator(".toolbar-title h1").bounding_box()["width"] >= 100
+    screenshot(page, "designer-700")
+    # wider, the button says what it saves again
+    page.set_viewport_size({"width": 1400, "height": 900})
+    expect(page.get_by_test_id("save-version")).to_have_text("Save version",
+                                                             use_inner_text=True)
