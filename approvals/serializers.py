@@ -26,13 +26,29 @@ class StepStatusField(serializers.ChoiceField):
 SUMMARY_VALUES, SUMMARY_CHARS = 3, 40
 
 
-def input_summary(run_input: Any) -> str:
+def _form_order(schema: Any) -> list[str]:
+    """The run form's field order (as the web app's `fieldOrder`): the schema's properties
+    in their author's order (restored when the IR is read), `x-order` / `ui:order` first."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return []
+    keys = list(schema["properties"])
+    said = next((schema[k] for k in ("x-order", "ui:order") if isinstance(schema.get(k), list)),
+                [])
+    listed = [k for k in dict.fromkeys(said) if isinstance(k, str) and k in keys]
+    return [*listed, *(k for k in keys if k not in listed)]
+
+
+def input_summary(run_input: Any, schema: Any = None) -> str:
     """ "order_id ORD-79 · amount 2034": the run's first plain input values (text, numbers,
-    yes/no), so steps of one flow can be told apart in the inbox."""
+    yes/no), so steps of one flow can be told apart in the inbox; first in the order its
+    run form asks them (`schema`, the flow's input_schema), not the stored one (jsonb sorts
+    keys shortest first: a form of email, total, subject, body was summed up from 'body')."""
     if not isinstance(run_input, dict):
         return ""
+    order = [key for key in _form_order(schema) if key in run_input]
     said = []
-    for key, value in run_input.items():
+    for key in [*order, *(key for key in run_input if key not in order)]:
+        value = run_input[key]
         if isinstance(value, bool):
             value = "yes" if value else "no"
         if not isinstance(value, str | int | float) or value == "":
@@ -88,7 +104,9 @@ class StepOutput(serializers.Serializer):
         return request.build_absolute_uri(path) if request is not None else path
 
     def get_input_summary(self, step: ApprovalStep) -> str:
-        return input_summary(step.run.input)
+        ir = step.run.flow_version.ir  # selected with the step: no query of its own
+        schema = ir.get("input_schema") if isinstance(ir, dict) else None
+        return input_summary(step.run.input, schema)
 
     def get_approvals(self, step: ApprovalStep) -> int:
         counted = getattr(step, "approval_count", None)  # `inbox_steps` counts them at once
@@ -156,6 +174,26 @@ class StepDetailOutput(StepOutput):
     graph = GraphOutput()
 
 
+def context_in_form_order(context: Any, ir: Any, node_id: str) -> Any:
+    """The step's context with a value that is the run's input (its expression is `input`)
+    in the run form's field order: the input is stored as jsonb, shortest key first, and
+    the approver read "Body, Email, Total, Subject" under a form asking the email first."""
+    if not isinstance(context, dict) or not isinstance(ir, dict):
+        return context
+    node = next((n for n in ir.get("nodes") or () if isinstance(n, dict)
+                 and n.get("id") == node_id), None)
+    expressions = node.get("context") if isinstance(node, dict) else None
+    order = _form_order(ir.get("input_schema"))
+    if not isinstance(expressions, dict) or not order:
+        return context
+    shown = dict(context)
+    for key, value in context.items():
+        if isinstance(value, dict) and str(expressions.get(key, "")).strip() == "input":
+            first = [k for k in order if k in value]
+            shown[key] = {k: value[k] for k in [*first, *(k for k in value if k not in first)]}
+    return shown
+
+
 def step_detail(step: ApprovalStep, user: Any, request: Any = None) -> dict[str, Any]:
     """The data of StepDetailOutput (unsealed)."""
     contents = selectors.step_contents(step)
@@ -176,7 +214,9 @@ def step_detail(step: ApprovalStep, user: Any, request: Any = None) -> dict[str,
     return {
         **StepOutput(step, context={"request": request}).data,
         "instructions": contents.get("instructions", ""),
-        "context": contents.get("context", {}),
+        "context": context_in_form_order(
+            contents.get("context", {}), step.run.flow_version.ir, step.node_id
+        ),
         "form_schema": contents.get("form_schema", {"type": "object"}),
         "review": review,
         "decisions": DecisionOutput(decisions, many=True).data,

@@ -19,3 +19,9 @@ class FlowsConfig(AppConfig):
         for model in (Tool, Join):
             post_save.connect(forget, sender=model, weak=False, dispatch_uid=f"forget-{model}")
             post_delete.connect(forget, sender=model, weak=False, dispatch_uid=f"del-{model}")
+
+        # The warnings versions store follow the groups, accounts and approval tools they
+        # name (flows/api/signals.py).
+        from flows.api.signals import connect
+
+        connect()

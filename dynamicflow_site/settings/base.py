@@ -275,7 +275,14 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DynamicFlow <dynamicflow@localhost>")
-DYNAMICFLOW_SITE_URL = os.environ.get("DYNAMICFLOW_SITE_URL", "http://127.0.0.1:8000")
+# The address in those emails: where `make run` serves the site (DYNAMICFLOW_HOST / _PORT, as
+# the launcher reads them) unless set; a link to port 8000 from a site on another port led
+# nowhere.
+_SERVED_HOST = os.environ.get("DYNAMICFLOW_HOST", "") or "127.0.0.1"
+DYNAMICFLOW_SITE_URL = os.environ.get("DYNAMICFLOW_SITE_URL") or "http://{}:{}".format(
+    "127.0.0.1" if _SERVED_HOST in ("0.0.0.0", "::") else _SERVED_HOST,
+    os.environ.get("DYNAMICFLOW_PORT", "") or "8000",
+)
 CELERY_BEAT_SCHEDULE = {
     "approvals-expire-steps": {"task": "approvals.expire_steps", "schedule": 15.0},
 }

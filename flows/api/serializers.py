@@ -124,8 +124,9 @@ class VersionSummary(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_warning_count(self, obj: FlowVersion) -> int:
-        """How many warnings it had when saved (`validation_warnings` of the version): it
-        runs, but may not finish as meant."""
+        """How many warnings it has (`validation_warnings` of the version, counted again
+        when a group, account or approval tool it names changes): it runs, but may not
+        finish as meant."""
         return len(obj.validation_warnings or [])
 
 

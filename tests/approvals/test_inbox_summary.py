@@ -49,3 +49,55 @@ def test_a_summary_is_short_whatever_the_input() -> None:
 
     assert summary == f"a {('word ' * 8)[:39]}… · b yes · f 3"
     assert input_summary("not an object") == ""
+
+
+def test_a_summary_says_the_values_in_the_run_forms_order(django_user_model: Any) -> None:
+    # The inbox summed a run of a form asking email, total, subject, body up from the body
+    # ("body Thanks · email ada@example.com · total 900"): the stored order, shortest key first
+    schema = {"type": "object", "properties": {
+        "email": {"type": "string"}, "total": {"type": "number"},
+        "subject": {"type": "string"}, "body": {"type": "string"}}}
+    stored = {"body": "Thanks", "email": "ada@example.com", "total": 900, "subject": "Hi"}
+    assert input_summary(stored, schema) == "email ada@example.com · total 900 · subject Hi"
+    # a schema that says its order itself, and fields it does not name, after its own
+    assert input_summary({"b": 1, "a": 2, "z": 3}, {
+        "properties": {"a": {}, "b": {}}, "x-order": ["b"]}) == "b 1 · a 2 · z 3"
+    assert input_summary(stored) == "body Thanks · email ada@example.com · total 900"
+
+    staff = django_user_model.objects.create_user("sam", is_staff=True)
+    run = _waiting_on(staff, stored)
+    FlowVersion.objects.filter(pk=run.flow_version_id).update(
+        ir={"name": "x", "input_schema": schema, "nodes": []})
+    client = APIClient()
+    client.force_authenticate(staff)
+    [row] = client.get("/api/v1/approvals/").json()["results"]
+    assert row["input_summary"] == "email ada@example.com · total 900 · subject Hi"
+
+
+def test_the_steps_context_shows_the_run_input_in_the_forms_order(
+        django_user_model: Any) -> None:
+    # The step page read "Body, Email, Total, Subject" under "Input": the stored order
+    schema = {"type": "object", "properties": {
+        "email": {"type": "string"}, "total": {"type": "number"},
+        "subject": {"type": "string"}, "body": {"type": "string"}}}
+    stored = {"body": "Thanks", "email": "ada@example.com", "total": 900, "subject": "Hi"}
+    staff = django_user_model.objects.create_user("sam", is_staff=True)
+    run = _waiting_on(staff, stored)
+    FlowVersion.objects.filter(pk=run.flow_version_id).update(ir={
+        "name": "x", "input_schema": schema,
+        "nodes": [{"id": "ok", "type": "approval", "instructions": "Approve",
+                   "context": {"input": "input", "check": "check", "who": "input.email"},
+                   "form_schema": {"type": "object", "properties": {}}}]})
+    step = ApprovalStep.objects.get(run=run)
+    step.seal_value({"form_schema": {"type": "object"}, "context": {
+        "input": stored, "check": {"valid": True, "email": "ada@example.com"},
+        "who": "ada@example.com"}})
+    step.save()
+    client = APIClient()
+    client.force_authenticate(staff)
+
+    context = client.get(f"/api/v1/approvals/{run.id}/ok/").json()["context"]
+
+    assert list(context) == ["input", "check", "who"]
+    assert list(context["input"]) == ["email", "total", "subject", "body"]
+    assert list(context["check"]) == ["valid", "email"]  # a tool's result keeps its order

@@ -32,6 +32,19 @@ def test_sign_in_lands_on_flows_with_the_navigation(live_server, new_page, staff
     screenshot(page, "flows")
 
 
+def test_signing_in_at_djangos_default_address_lands_on_flows(live_server, new_page, staff_user):
+    # /accounts/login/ showed the sign-in form, then the app's "Page not found" after it
+    page = new_page()
+    page.goto(live_server("/accounts/login/"))
+    expect(page).to_have_url(live_server("/login/"))
+    page.get_by_test_id("login-username").fill(staff_user.username)
+    page.get_by_test_id("login-password").fill("pw-browser-123456")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(live_server("/flows"))
+    expect(page.get_by_test_id("nav-flows")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
 def test_theme_switch_is_remembered(page, live_server, screenshot):
     page.goto(live_server("/tools"))
     before = page.evaluate("document.documentElement.dataset.theme")
@@ -276,3 +289,70 @@ def test_the_first_tab_skips_the_navigation_to_the_page(page, live_server, scree
     inside_page = page.evaluate(
         "() => document.querySelector('#content').contains(document.activeElement)")
     assert inside_page
+
+
+def test_a_narrow_window_keeps_the_lists_names_readable_and_every_column_on_the_card(
+        page, live_server, staff_user, screenshot):
+    # At 700 px the flows list cut names to two letters ("Lo…") and pushed its row menu off
+    # the card; the runs list cut flow names to one ("V…") and its Batch column off the card.
+    from flows.api.services import flow_create
+    from flows.runs import services as run_services
+
+    name = "Validate, approve and send the confirmation email"
+    flow = flow_create(owner=staff_user, name=name, ir={
+        "name": name, "nodes": [{"id": "result", "type": "output", "value": "input"}]})
+    run_services.run_create(user=staff_user, flow_version_id=flow.versions.get().id,
+                            run_input={})
+
+    def inside_card(table: Any) -> None:
+        card = table.locator("xpath=ancestor::*[contains(@class, 'card')][1]").bounding_box()
+        for cell in table.locator("tr").first.locator("th").all():
+            box = cell.bounding_box()
+            if box is not None:
+                assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, box
+
+    for width in (700, 1400):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server("/flows"))
+        link = page.get_by_test_id("flow-link").first
+        expect(link).to_be_visible()
+        assert link.bounding_box()["width"] >= 150, (width, link.bounding_box())
+        menu = page.get_by_test_id("flow-row").first.get_by_test_id("flow-menu")
+        inside_card(page.locator("table.flows-table"))
+        assert menu.bounding_box()["x"] + menu.bounding_box()["width"] <= width
+        screenshot(page, f"flows-{width}")
+
+        page.goto(live_server("/runs"))
+        flow_name = page.get_by_test_id("run-row").first.locator(".flow-cell")
+        expect(flow_name).to_be_visible()
+        assert flow_name.bounding_box()["width"] >= 120, (width, flow_name.bounding_box())
+        inside_card(page.get_by_test_id("runs-table"))
+        # the columns that say least give way only when the window is narrow
+        by = page.get_by_test_id("runs-table").locator("th", has_text="By")
+        expect(by).to_be_hidden() if width < 960 else expect(by).to_be_visible()
+        screenshot(page, f"runs-{width}")
+
+
+def test_a_tablet_wide_window_keeps_the_designers_run_and_save_in_it(
+        page, live_server, staff_user, screenshot):
+    # At 700 px the toolbar ran off the window: "Save version" was cut at its edge
+    from flows.api.services import flow_create
+
+    flow = flow_create(owner=staff_user, name="Welcome new customers", ir={
+        "name": "Welcome new customers",
+        "nodes": [{"id": "result", "type": "output", "value": "input"}]})
+    page.set_viewport_size({"width": 700, "height": 900})
+    page.goto(live_server(f"/flows/{flow.pk}"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    for test_id in ("undo", "flow-settings-button", "versions-button", "refine-button", "export",
+                    "run", "save-version"):
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None, test_id
+        assert box["x"] + box["width"] <= 700, (test_id, box)
+    expect(page.get_by_test_id("save-version")).to_have_text("Save", use_inner_text=True)
+    assert page.locator(".toolbar-title h1").bounding_box()["width"] >= 100
+    screenshot(page, "designer-700")
+    # wider, the button says what it saves again
+    page.set_viewport_size({"width": 1400, "height": 900})
+    expect(page.get_by_test_id("save-version")).to_have_text("Save version",
+                                                             use_inner_text=True)

@@ -250,3 +250,31 @@ def test_a_valid_flow_with_warnings_is_amber_with_their_count(
     # the designer says the same of it
     row(page, warned).get_by_test_id("flow-link").click()
     expect(page.get_by_test_id("validity")).to_have_text("Valid · 1 warning")
+
+
+def test_a_group_made_in_the_admin_after_the_flow_turns_its_row_green_as_the_designer(
+        page, live_server, staff_user, settings, screenshot):
+    # The list counts warnings stored with the version; the designer validates live. A
+    # group made after the flow was saved left the row amber ("Valid · 1 warning") while
+    # the designer was green.
+    settings.OPENAI_API_KEY = "test-key"
+    gated = make(staff_user, "Gated welcome", ir={**WELCOME, "nodes": [
+        {"id": "ok", "type": "approval", "instructions": "Approve the welcome",
+         "assignees": {"groups": ["onboarding"]},
+         "form_schema": {"type": "object", "properties": {}}},
+        *[{**n, "after": ["ok"]} if n["id"] == "check" else n for n in WELCOME["nodes"]],
+    ]})
+    page.goto(live_server("/flows"))
+    expect(row(page, gated).get_by_test_id("flow-warned")).to_have_text("Valid · 1 warning")
+
+    page.goto(live_server("/admin/auth/group/add/"))
+    page.locator("input[name=name]").fill("onboarding")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("onboarding")
+
+    page.goto(live_server("/flows"))
+    expect(row(page, gated).get_by_test_id("flow-valid")).to_have_text("Valid")
+    expect(row(page, gated).get_by_test_id("flow-warned")).to_have_count(0)
+    screenshot(page, "group-made")
+    row(page, gated).get_by_test_id("flow-link").click()
+    expect(page.get_by_test_id("validity")).to_have_text("Valid")

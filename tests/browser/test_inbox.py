@@ -971,3 +971,47 @@ def test_a_table_inside_a_tools_result_takes_the_width_under_its_name(
     assert table["y"] >= name["y"] + name["height"] - 1
     assert abs(table["x"] - name["x"]) < 2
     screenshot(page, "lines")
+
+
+def test_a_rows_summary_says_the_run_input_in_its_forms_order(
+    new_page, live_server, staff_user, bob
+):
+    # The row said "body Thanks · email ada@example.com · total 900" for a form asking the
+    # email, the total, the subject and then the body: the stored order, shortest key first
+    ir = {**REFUND, "input_schema": {"type": "object", "properties": {
+        "email": {"type": "string"}, "total": {"type": "number"},
+        "subject": {"type": "string"}, "body": {"type": "string"},
+        "customer": {"type": "string"}}}}  # which the step shows its approver
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    services.run_create(user=staff_user, flow_version_id=version.id, run_input={
+        "email": "ada@example.com", "total": 900, "subject": "Hi", "body": "Thanks",
+        "customer": "Ada"})
+    page = new_page(bob)
+    page.goto(live_server("/inbox"))
+    row = page.get_by_test_id("inbox-row")
+    expect(row).to_have_count(1, timeout=30_000)
+    expect(row.get_by_test_id("inbox-summary")).to_have_text(
+        "email ada@example.com · total 900 · subject Hi")
+    # in a narrow window every column left stays on the card (Assigned to, Waiting and the
+    # Deadline ran off it at 700 px): the run's id and who decides give way
+    page.set_viewport_size({"width": 700, "height": 900})
+    table = page.get_by_test_id("inbox-table")
+    card = table.locator("xpath=ancestor::*[contains(@class, 'card')][1]").bounding_box()
+    expect(table.locator("th", has_text="Deadline")).to_be_visible()
+    expect(table.locator("th", has_text="Assigned to")).to_be_hidden()
+    for cell in table.locator("th").all():
+        box = cell.bounding_box()
+        if box is not None:
+            assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, box
+    page.set_viewport_size({"width": 1400, "height": 900})
+    expect(table.locator("th", has_text="Assigned to")).to_be_visible()
+
+    # and the step shows the run's input (its context `order` is `input`) in that order too
+    row.click()
+    context = page.get_by_test_id("step-context")
+    expect(context).to_be_visible()
+    fields = context.locator(".step-context-row", has=page.locator("dt", has_text="order"))
+    expect(fields.locator(".step-field")).to_have_count(5)
+    assert [f.get_attribute("data-field") for f in fields.locator(".step-field").all()] == [
+        "email", "total", "subject", "body", "customer"]

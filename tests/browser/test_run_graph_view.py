@@ -712,3 +712,33 @@ def test_edges_into_the_next_row_run_along_the_gap_between_rows(
         over = [y for x, y in points if first["x"] + 4 < x < first["x"] + first["width"] - 4]
         assert min(over) > last["y"] + last["height"], (min(over), last)
     screenshot(page, "fan-into-the-next-row")
+
+
+def test_with_less_motion_asked_for_no_transition_plays_and_the_picked_row_shows(
+    page, live_server, staff_user, screenshot
+):
+    # Under prefers-reduced-motion (the page's context asks for it) short transitions still
+    # played: made 0.01ms, every element's every property became a transition (its
+    # transition-property is `all`), the timeline's spacer lagged a frame behind a scroll and
+    # the browser clamped the scroll to it, so a picked step's row stayed out of view.
+    open_long_run(page, live_server, staff_user)
+    page.evaluate("""() => { window.__transitions = 0;
+        document.addEventListener('transitionrun', () => { window.__transitions += 1; }); }""")
+    card = node(page, "step_23")
+    assert card.evaluate("(el) => getComputedStyle(el).transitionDuration") == "0s"
+    spacer = page.locator("[data-testid=timeline-rows] > div").first
+    assert spacer.evaluate("(el) => getComputedStyle(el).transitionDuration") == "0s"
+
+    # the card's border and shadow change at once as it is picked
+    card.click()
+    expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_23")
+    row = page.locator(".tl-row", has=page.locator(".tl-title", has_text=re.compile("part 23$")))
+    expect(row).to_have_class(re.compile(r"\btl-selected\b"))
+    # the row stays in the rows' box, frame after frame (it was scrolled back out of it)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => "
+                  "requestAnimationFrame(done)))")
+    box, found = page.get_by_test_id("timeline-rows").bounding_box(), row.bounding_box()
+    assert box["y"] <= found["y"]
+    assert found["y"] + found["height"] <= box["y"] + box["height"]
+    assert page.evaluate("window.__transitions") == 0
+    screenshot(page, "picked-still")

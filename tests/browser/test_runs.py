@@ -1506,3 +1506,65 @@ def test_with_less_motion_asked_for_nothing_on_the_run_page_moves(
     assert page.locator(".node-drawer").evaluate("(el) => getComputedStyle(el).opacity") == "1"
     screenshot(page, "still")
     services.run_cancel(user=staff_user, run_id=run.id)
+
+
+def test_every_required_field_left_empty_turns_red_and_an_url_reads_as_one(
+        page, live_server, staff_user, screenshot):
+    # Started with its required fields empty, only the textarea turned red (an input's
+    # border lost to a stronger rule), and the field for `url` was labelled "Url".
+    version = make_flow(staff_user, {
+        "name": "Fetch",
+        "input_schema": {
+            "type": "object",
+            "required": ["url", "order_id", "note"],
+            "properties": {"url": {"type": "string"}, "order_id": {"type": "integer"},
+                           "note": {"type": "string", "format": "textarea"}},
+        },
+        "nodes": [{"id": "first", "type": "value", "value": "input.url"}],
+    })
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    expect(dialog.locator("label[for=run-input_url]")).to_have_text(re.compile(r"^URL\*?$"))
+    expect(dialog.locator("label[for=run-input_order_id]")).to_have_text(
+        re.compile(r"^Order ID\*?$"))
+    danger = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--danger').trim()")
+    red = page.evaluate("""(color) => { const probe = document.createElement('div');
+        probe.style.color = color; document.body.append(probe);
+        const value = getComputedStyle(probe).color; probe.remove(); return value; }""", danger)
+    border = "(el) => getComputedStyle(el).borderTopColor"
+    assert dialog.locator("#run-input_url").evaluate(border) != red
+
+    page.get_by_test_id("start-run-submit").click()
+    expect(dialog.locator("#run-input_url__error")).to_be_visible()
+    for field in ("url", "order_id", "note"):
+        expect(dialog.locator(f"#run-input_{field}__error")).to_be_visible()
+        control = dialog.locator(f"#run-input_{field}")
+        control.blur()
+        assert control.evaluate(border) == red, field
+    # focused, a field in error stays red
+    dialog.locator("#run-input_order_id").focus()
+    assert dialog.locator("#run-input_order_id").evaluate(border) == red
+    screenshot(page, "required")
+    assert not Run.objects.filter(flow_version=version).exists()
+
+
+def test_a_batchs_runs_show_their_input_in_the_forms_order(page, live_server, staff_user):
+    # The batch page listed each run's input as stored, the shortest key first
+    # ({"body": ..., "email": ..., "total": ..., "subject": ...}), not as the form asks it
+    version = make_flow(staff_user, {
+        "name": "Confirm orders",
+        "input_schema": {"type": "object", "required": ["email", "total", "subject", "body"],
+                         "properties": {"email": {"type": "string"}, "total": {"type": "number"},
+                                        "subject": {"type": "string"},
+                                        "body": {"type": "string"}}},
+        "nodes": [{"id": "out", "type": "output", "value": "input.email"}],
+    })
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    page.get_by_test_id("start-tab-batch").click()
+    page.get_by_test_id("batch-inputs").fill(
+        "email,total,subject,body\nada@example.com,100,Hi,Thanks\n")
+    page.get_by_test_id("batch-start").click()
+    page.wait_for_url(re.compile(r"/batches/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("batch-run-input")).to_have_text(
+        '{"email":"ada@example.com","total":100,"subject":"Hi","body":"Thanks"}')

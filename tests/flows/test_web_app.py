@@ -49,6 +49,17 @@ def test_unknown_paths_are_404_with_the_apps_not_found_page(admin_client, client
     assert admin_client.get("/static/nope.js").status_code == 404
 
 
+def test_djangos_default_sign_in_address_leads_to_the_sign_in_page(client, admin_client):
+    # /accounts/login/ (Django's LOGIN_URL default, and what people type) is the sign-in
+    # page, its ?next= kept; it used to be the app's "Page not found" once signed in.
+    response = client.get("/accounts/login/")
+    assert (response.status_code, response["Location"]) == (302, "/login/")
+    response = client.get("/accounts/login/?next=/runs")
+    assert response["Location"] == "/login/?next=/runs"
+    # signed in already, the sign-in page sends on to the app, as /login/ does
+    assert admin_client.get("/accounts/login/", follow=True).redirect_chain[-1][0] == "/flows"
+
+
 def test_static_files_are_served_without_collectstatic(client):
     response = client.get("/static/admin/css/base.css")
     assert response.status_code == 200

@@ -1622,8 +1622,9 @@ export interface components {
             number: number;
             is_valid?: boolean;
             /**
-             * @description How many warnings it had when saved (`validation_warnings` of the version): it
-             *     runs, but may not finish as meant.
+             * @description How many warnings it has (`validation_warnings` of the version, counted again
+             *     when a group, account or approval tool it names changes): it runs, but may not
+             *     finish as meant.
              */
             readonly warning_count: number;
             readonly source: components["schemas"]["VersionSourceEnum"];

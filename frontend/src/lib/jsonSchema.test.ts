@@ -1,7 +1,7 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { describe, expect, it } from "vitest";
-import { echoesTitle, fieldOrder, isFewChoices, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
+import { echoesTitle, fieldOrder, inputInFormOrder, isFewChoices, keyTitle, plainErrors, withKeyTitles, withRequiredLists } from "./jsonSchema";
 
 const list: RJSFSchema = { type: "array", items: { type: "string" } };
 
@@ -54,6 +54,24 @@ describe("field titles", () => {
     expect(properties.refund_amount.title).toBe("Refund amount");
     expect(properties.reason.title).toBe("Why");
     expect(((properties.lines.items as RJSFSchema).properties?.unit_price as RJSFSchema).title).toBe("Unit price");
+  });
+
+  it("write initialisms in capitals, as people do (a run form asked for a \"Url\")", () => {
+    expect(keyTitle("url")).toBe("URL");
+    expect(keyTitle("order_id")).toBe("Order ID");
+    expect(keyTitle("callback_urls")).toBe("Callback URLs");
+    expect(keyTitle("sku")).toBe("SKU");
+    expect(keyTitle("sms_text")).toBe("SMS text");
+    expect(keyTitle("vat_id")).toBe("VAT ID");
+    // words that only start like one stay words; a key written in capitals keeps them
+    expect(keyTitle("identity")).toBe("Identity");
+    expect(keyTitle("idea")).toBe("Idea");
+    expect(keyTitle("customerId")).toBe("CustomerId");
+    expect(keyTitle("refund_amount")).toBe("Refund amount");
+    // an id in a description that only repeats the title is still an echo
+    const shaped = withKeyTitles({ type: "object", properties: { order_id: { type: "string", description: "Order id." } } });
+    expect((shaped.properties?.order_id as RJSFSchema).title).toBe("Order ID");
+    expect((shaped.properties?.order_id as RJSFSchema).description).toBeUndefined();
   });
 
   it("are not said twice by a description that only repeats them", () => {
@@ -127,5 +145,26 @@ describe("isFewChoices", () => {
     expect(isFewChoices({ type: "array", items: { type: "string" } })).toBe(false);
     expect(isFewChoices({ type: "string", enum: ["a"] })).toBe(false);
     expect(isFewChoices(undefined)).toBe(false);
+  });
+});
+
+describe("inputInFormOrder", () => {
+  const schema: RJSFSchema = {
+    type: "object",
+    properties: { email: { type: "string" }, total: { type: "number" }, subject: { type: "string" }, body: { type: "string" } },
+  };
+
+  it("puts a stored input's fields in its form's order (a batch's runs read 'body' first)", () => {
+    // as jsonb gives them back: the shortest key first
+    const stored = { body: "Thanks", email: "ada@example.com", total: 100, subject: "Hi" };
+    expect(Object.keys(inputInFormOrder(stored, schema) as object)).toEqual(["email", "total", "subject", "body"]);
+    expect(JSON.stringify(inputInFormOrder(stored, schema))).toBe('{"email":"ada@example.com","total":100,"subject":"Hi","body":"Thanks"}');
+  });
+
+  it("keeps fields the form does not name after its own, and anything not an object as it is", () => {
+    expect(Object.keys(inputInFormOrder({ extra: 1, body: "b", email: "e" }, schema) as object)).toEqual(["email", "body", "extra"]);
+    expect(inputInFormOrder({ body: "b" }, null)).toEqual({ body: "b" });
+    expect(inputInFormOrder([1, 2], schema)).toEqual([1, 2]);
+    expect(inputInFormOrder(undefined, schema)).toEqual({});
   });
 });

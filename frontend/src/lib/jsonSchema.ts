@@ -64,8 +64,16 @@ export function withoutEcho(schema: RJSFSchema): RJSFSchema {
   return rest;
 }
 
+/** Words a label writes in capitals: "URL", "Order ID", not "Url", "Order id". */
+const INITIALISMS = new Set(["api", "cc", "bcc", "csv", "id", "ids", "ip", "json", "sku", "skus", "sms", "url", "urls", "uuid", "vat"]);
+
 export function keyTitle(key: string): string {
-  return key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+  const words = key.split("_").filter(Boolean).map((word) => {
+    const lower = word.toLowerCase();
+    if (!INITIALISMS.has(lower) || word !== lower) return word;
+    return lower.endsWith("s") && lower.length > 3 ? `${lower.slice(0, -1).toUpperCase()}s` : lower.toUpperCase();
+  });
+  return words.join(" ").replace(/^./, (c) => c.toUpperCase());
 }
 
 /** The value at a form library error's `property` (".lines.0.sku"), or undefined. */
@@ -126,4 +134,13 @@ export function isFewChoices(schema: RJSFSchema | undefined): boolean {
     schema?.type === "array" && !!schema.uniqueItems && !!items && typeof items === "object" &&
     Array.isArray(items.enum) && items.enum.length <= CHECKBOX_CHOICES
   );
+}
+
+/** A run's input with its fields in the form's order (the database keeps them sorted, as
+ * jsonb does: shortest key first), those the form does not name after them. */
+export function inputInFormOrder(input: unknown, schema: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input) || !schema || typeof schema !== "object") return input ?? {};
+  const values = input as Record<string, unknown>;
+  const order = fieldOrder(schema as RJSFSchema).filter((key) => key in values);
+  return Object.fromEntries([...order, ...Object.keys(values).filter((key) => !order.includes(key))].map((key) => [key, values[key]]));
 }

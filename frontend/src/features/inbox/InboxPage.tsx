@@ -66,8 +66,8 @@ export default function InboxPage() {
               <tr>
                 <th>Step</th>
                 <th>Flow</th>
-                <th>Run</th>
-                <th>Assigned to</th>
+                <th className="col-secondary">Run</th>
+                <th className="col-secondary">Assigned to</th>
                 <th>Waiting</th>
                 <th>Deadline</th>
               </tr>
@@ -101,7 +101,7 @@ export default function InboxPage() {
                         </div>
                       )}
                     </td>
-                    <td>
+                    <td className="col-secondary">
                       {/* Every step here is one to decide: its run opens (read only, for an
                           approver who does not own it). */}
                       <Link to={`/runs/${step.run}`} className="mono small" data-testid="inbox-run-id" onClick={(e) => e.stopPropagation()}>
@@ -109,7 +109,7 @@ export default function InboxPage() {
                       </Link>
                       <div className="muted small">by {step.requested_by}</div>
                     </td>
-                    <td className="small">{assigneeText(step.assignees)}</td>
+                    <td className="small col-secondary">{assigneeText(step.assignees)}</td>
                     <td className="nowrap" title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</td>
                     <td>
                       {step.deadline ? (

@@ -8,7 +8,8 @@ import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { statusLabel } from "../../lib/runStatus";
 import { batchBadge, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
-import { cancelBatch, getBatch, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
+import { inputInFormOrder } from "../../lib/jsonSchema";
+import { cancelBatch, getBatch, getVersion, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
 import "./runs.css";
 
@@ -93,6 +94,19 @@ export default function BatchPage() {
     }
   };
 
+  // Each run's input reads in its form's order, as on the run page (the database keeps the
+  // fields sorted: "body, email, total, subject" for a form of email, total, subject, body).
+  const first = runs?.[0] ?? named;
+  const [inputSchema, setInputSchema] = useState<unknown>(null);
+  useEffect(() => {
+    if (!first?.flow || !first.version) return;
+    let live = true;
+    getVersion(first.flow, first.version)
+      .then((version) => live && setInputSchema(version.ir.input_schema ?? null))
+      .catch(() => undefined); // the inputs then read in the stored order
+    return () => { live = false; };
+  }, [first?.flow, first?.version]);
+
   if (!batch) {
     if (error === BATCH_NOT_FOUND) {
       return <NotFound title="Batch not found" message={BATCH_NOT_FOUND} back={{ to: "/runs", label: "All runs" }} testId="batch-not-found" />;
@@ -172,8 +186,8 @@ export default function BatchPage() {
               <tr key={run.id} data-testid="batch-run-row" data-status={run.status}>
                 <td className="muted">{(run.batch_index ?? 0) + 1}</td>
                 <td><StatusBadge status={run.status} /></td>
-                <td className="batch-input mono" title={run.input !== undefined ? JSON.stringify(run.input) : ""}>
-                  {run.input !== undefined ? JSON.stringify(run.input) : ""}
+                <td className="batch-input mono" title={run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""} data-testid="batch-run-input">
+                  {run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""}
                   {run.status === "failed" && run.error ? (
                     <div className="batch-error">{String((run.error as { message?: string }).message ?? "")}</div>
                   ) : null}

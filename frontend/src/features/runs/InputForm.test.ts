@@ -37,7 +37,7 @@ describe("the input form schema", () => {
     });
     const fields = schema.properties as Record<string, RJSFSchema>;
     expect(fields.order_id.description).toBeUndefined();
-    expect(fields.order_id.title).toBe("Order id");
+    expect(fields.order_id.title).toBe("Order ID");
     expect(fields.amount.description).toBe("The order's total, in euros.");
     expect(((fields.lines.items as RJSFSchema).properties?.sku as RJSFSchema).description).toBeUndefined();
   });

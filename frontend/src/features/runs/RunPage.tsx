@@ -3,9 +3,8 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { IrNode } from "../../graph";
-import type { RJSFSchema } from "@rjsf/utils";
 import { ApiError } from "../../lib/api";
-import { fieldOrder } from "../../lib/jsonSchema";
+import { inputInFormOrder } from "../../lib/jsonSchema";
 import { NotFound } from "../../lib/NotFound";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
@@ -62,14 +61,6 @@ function legendItems(counts: ReturnType<typeof statusCounts>, adverse: Record<Ad
   items.push({ key: "waiting", label: "Waiting", count: counts.waiting }, { key: "skipped", label: "Skipped", count: counts.skipped });
   if (counts.cancelled) items.push({ key: "cancelled", label: "Cancelled", count: counts.cancelled });
   return items;
-}
-
-/** The run's input with its fields in the form's order (the database keeps them sorted). */
-function inputInFormOrder(input: unknown, schema: unknown): unknown {
-  if (!input || typeof input !== "object" || Array.isArray(input) || !schema || typeof schema !== "object") return input ?? {};
-  const values = input as Record<string, unknown>;
-  const order = fieldOrder(schema as RJSFSchema).filter((key) => key in values);
-  return Object.fromEntries([...order, ...Object.keys(values).filter((key) => !order.includes(key))].map((key) => [key, values[key]]));
 }
 
 function Fact({ label, children, testId, note, title }: { label: string; children: React.ReactNode; testId?: string; note?: string; title?: string }) {

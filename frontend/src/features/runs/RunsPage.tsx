@@ -203,13 +203,13 @@ export default function RunsPage() {
         <table className="table runs-table" data-testid="runs-table">
           <thead>
             <tr>
-              <th style={{ width: 150 }}>Status</th>
+              <th className="col-status">Status</th>
               <th>Run</th>
               <th>Flow</th>
               <th>Started</th>
               <th style={{ textAlign: "right" }}>Duration</th>
-              <th>By</th>
-              <th>Batch</th>
+              <th className="col-secondary">By</th>
+              <th className="col-secondary">Batch</th>
             </tr>
           </thead>
           <tbody>
@@ -230,8 +230,8 @@ export default function RunsPage() {
                 </td>
                 <td className="nowrap" title={run.created_at}>{formatAgo(run.started_at ?? run.created_at, now)}</td>
                 <td className="num nowrap">{formatDuration(listedDurationMs(run, now))}</td>
-                <td className="muted">{run.requested_by}</td>
-                <td>{run.batch ? <Link to={`/batches/${run.batch}`} className="small">#{(run.batch_index ?? 0) + 1}</Link> : <span className="muted">—</span>}</td>
+                <td className="muted col-secondary">{run.requested_by}</td>
+                <td className="col-secondary">{run.batch ? <Link to={`/batches/${run.batch}`} className="small">#{(run.batch_index ?? 0) + 1}</Link> : <span className="muted">—</span>}</td>
               </tr>
             ))}
           </tbody>

@@ -71,8 +71,8 @@ export function Toolbar(props: ToolbarProps) {
       <div className="toolbar-group" role="group" aria-label="History">
         <button type="button" className="btn ghost icon" data-testid="undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!canUndo} onClick={() => designer.undo()}><Icon name="undo" /></button>
         <button type="button" className="btn ghost icon" data-testid="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!canRedo} onClick={() => designer.redo()}><Icon name="redo" /></button>
-        <button type="button" className="btn ghost icon" data-testid="relayout" title="Re-layout" aria-label="Re-layout" disabled={empty || !canEdit} onClick={() => designer.requestLayout()}><Icon name="layout" /></button>
-        <button type="button" className="btn ghost icon" data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={props.onShowShortcuts}><Icon name="keyboard" /></button>
+        <button type="button" className="btn ghost icon toolbar-optional" data-testid="relayout" title="Re-layout" aria-label="Re-layout" disabled={empty || !canEdit} onClick={() => designer.requestLayout()}><Icon name="layout" /></button>
+        <button type="button" className="btn ghost icon toolbar-optional" data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={props.onShowShortcuts}><Icon name="keyboard" /></button>
       </div>
       <span className="toolbar-sep" aria-hidden />
       <button type="button" className={`btn ghost${settingsOpen ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsOpen} title="Name, description, run input, limits" onClick={() => designer.setSettingsOpen(!settingsOpen)}>
@@ -93,7 +93,7 @@ export function Toolbar(props: ToolbarProps) {
         <Icon name="play" size={14} /> {unsaved ? "Save & run" : "Run"}
       </button>
       <button type="button" className="btn primary" data-testid="save-version" onClick={props.onSave} disabled={!canEdit || props.saving || empty || (!dirty && version !== null)} title="Save as a new version (Ctrl+S)">
-        <Icon name="save" size={15} /> {props.saving ? "Saving…" : "Save version"}
+        <Icon name="save" size={15} /> {props.saving ? "Saving…" : <>Save<span className="btn-label-rest"> version</span></>}
       </button>
     </header>
   );

@@ -23,10 +23,10 @@ export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
       <thead>
         <tr>
           <th scope="col">Name</th>
-          <th scope="col">Owner</th>
+          <th scope="col" className="col-secondary">Owner</th>
           <th scope="col">Version</th>
           <th scope="col">Last run</th>
-          <th scope="col">Updated</th>
+          <th scope="col" className="col-secondary">Updated</th>
           <th scope="col"><span className="visually-hidden">Actions</span></th>
         </tr>
       </thead>
@@ -56,7 +56,7 @@ export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
                 </div>
               )}
             </td>
-            <td>
+            <td className="col-secondary">
               <span className="owner">
                 <span className="owner-avatar" aria-hidden>{flow.owner.slice(0, 1).toUpperCase()}</span>
                 {flow.owner}
@@ -68,7 +68,7 @@ export function FlowsTable({ flows, onExport, onDuplicate, onDelete }: Props) {
             <td>
               <LastRunCell flow={flow} />
             </td>
-            <td className="muted nowrap" title={fullTime(flow.updated_at)}>
+            <td className="muted nowrap col-secondary" title={fullTime(flow.updated_at)}>
               {timeAgo(flow.updated_at)}
             </td>
             <td className="actions-cell">
