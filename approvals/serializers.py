@@ -13,6 +13,7 @@ from approvals import selectors
 from approvals.models import ApprovalStep
 from flows.api.fields import JsonObjectField
 from flows.runs.visibility import run_view_for
+from flows.schema_order import listed_order
 
 
 @extend_schema_field({"type": "string", "enum": list(ApprovalStep.Status.values)},
@@ -31,11 +32,11 @@ def _form_order(schema: Any) -> list[str]:
     in their author's order (restored when the IR is read), `x-order` / `ui:order` first."""
     if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
         return []
-    keys = list(schema["properties"])
-    said = next((schema[k] for k in ("x-order", "ui:order") if isinstance(schema.get(k), list)),
-                [])
-    listed = [k for k in dict.fromkeys(said) if isinstance(k, str) and k in keys]
-    return [*listed, *(k for k in keys if k not in listed)]
+    return (
+        listed_order(schema)
+        or listed_order(schema, "ui:order")
+        or list(schema["properties"])
+    )
 
 
 def input_summary(run_input: Any, schema: Any = None) -> str:

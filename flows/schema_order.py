@@ -78,11 +78,12 @@ def _walk(schema: Schema, change: Callable[[Schema], Schema]) -> Schema:
     return change(result)
 
 
-def _listed_order(schema: Schema) -> list[str] | None:
-    """The names `x-order` lists that are properties, then any it leaves out (in the order
-    the properties have); None when there is no usable `x-order`."""
+def listed_order(schema: Schema, key: str = ORDER_KEY) -> list[str] | None:
+    """The names `key` (`x-order`, or a form's `ui:order`) lists that are properties, then
+    any it leaves out (in the order the properties have); None when there is no usable
+    list."""
     properties = schema.get("properties")
-    order = schema.get(ORDER_KEY)
+    order = schema.get(key)
     if not isinstance(properties, dict) or not isinstance(order, list):
         return None
     listed = [name for name in dict.fromkeys(order) if isinstance(name, str) and name in properties]
@@ -94,14 +95,14 @@ def _recorded(schema: Schema) -> Schema:
     if not isinstance(properties, dict) or not properties:
         return schema
     # An `x-order` the author gave says the order; otherwise the properties' own.
-    return {**schema, ORDER_KEY: _listed_order(schema) or list(properties)}
+    return {**schema, ORDER_KEY: listed_order(schema) or list(properties)}
 
 
 def _restored(schema: Schema) -> Schema:
     properties = schema.get("properties")
     if not isinstance(properties, dict):
         return schema
-    order = _listed_order(schema) or _guessed_order(schema)
+    order = listed_order(schema) or _guessed_order(schema)
     result = {key: value for key, value in schema.items() if key != ORDER_KEY}
     result["properties"] = {name: properties[name] for name in order}
     return result
