@@ -1135,7 +1135,9 @@ def _comparison(
     name = next((w for w in subject_words if w in QUANTITY_WORDS), None)
     if name is None:
         # "the stock is over 10": the stock, not an amount; "the order is over 500": its amount
-        head = subject_words[-1] if subject_words else ""
+        # ("the price drops below 5": the price, not a "drops")
+        named = [w for w in subject_words if w not in _MOVES]
+        head = named[-1] if named else ""
         # ("charging more than 20000": what is charged, an amount, not a "charging")
         priced = head in _PRICED_THINGS or head.endswith("ing")
         # ("a refund request comes in over 500 EUR": money said, and a verb, not a noun)
@@ -1161,6 +1163,12 @@ _LEFT_FIELDS = frozenset(
 )
 
 
+#: Verbs of a number that moves ("the stock drops below 5"): not what is compared.
+_MOVES = _FALLING | _RISING | frozenset("falls fall goes go gets get sinks sink".split())
+#: What a condition on how many are left may name instead of saying "left".
+_STOCK_SAID = frozenset("stock stocks inventory level levels quantity quantities count".split())
+
+
 _MOTION_VERBS = frozenset(
     "comes come arrives arrive goes go gets get lands land runs run totals total costs cost "
     "adds add amounts amount".split()
@@ -1181,8 +1189,16 @@ def _left_in_records(
     lists records (one per SKU) saying how many of each remain: true when any has that
     few, read off those records rather than asked of the run. None when no step before
     lists such records."""
-    if _LEFT_SAID.match(match.string[match.end() :]) is None:
+    said = {w for w in split_identifier(match.group("subject") or "") if len(w) > 1}
+    if _LEFT_SAID.match(match.string[match.end() :]) is None and not (
+        # "check stock of SKU-1 and SKU-2; if either is below 5", "if stock of both is under
+        # 10", "if it's below 5": how many are left, when nothing else is named
+        said - STOP_WORDS - _MOVES <= _STOCK_SAID | {"none"}
+    ):
         return None
+    if said & {"none", "neither"}:
+        negated = not negated
+    every = bool(said & {"both", "all", "each", "every"})
     for source in sources:
         if source.node is None or "array" not in schema_types(source.schema):
             continue
@@ -1190,7 +1206,8 @@ def _left_in_records(
         properties = items.get("properties") if isinstance(items, dict) else None
         for field, schema in (properties or {}).items():
             if field in _LEFT_FIELDS and schema_types(schema) & {"integer", "number"}:
-                expression = f"{source.expression}.exists(r, r.{field} {operator} {literal})"
+                test = "all" if every else "exists"
+                expression = f"{source.expression}.{test}(r, r.{field} {operator} {literal})"
                 return ResolvedCondition(_wrap(expression, negated), field)
     return None
 

@@ -2785,6 +2785,8 @@ class FlowBuilder:
                 raise _unknown_action(part, clause, lead)
             if len(words) < 2 or lead in _OBJECT_START or lead in CONTROL_WORDS:
                 continue
+            if _CAPITAL_CODE.fullmatch(part):
+                continue  # ("stock for GADGET-7 and CABLE-USB": a code, with no digit)
             if _COPIES.match(part):
                 continue  # "and cc the manager": who the step's message copies
             if _SOMEONE_MUST.match(part) and _ASKS_APPROVAL.search(clause.text):
@@ -9049,10 +9051,19 @@ def _carried_with_it(
         words = {stem(w) for w in split_identifier(source.name)}
         return bool(wanted) and all(w in words or synonyms(w) & words for w in wanted)
 
-    found = {s.expression for s in sources if s.node is not None and names_it(s)}
+    found = {s.expression: s for s in sources if s.node is not None and names_it(s)}
     if len(notes) != 1 or len(found) != 1:
         return {}
-    return {notes[0]: found.pop()}
+    (expression, source), = found.items()
+    items = source.schema.get("items") if isinstance(source.schema, dict) else None
+    if (
+        schema_types(properties[notes[0]]) == {"string"}
+        and schema_types(source.schema) == {"array"}
+        and schema_types(items) == {"string"}
+    ):
+        # "open a ticket with the errors": the list's lines, as one text
+        expression = f'{expression}.join("\\n")'
+    return {notes[0]: expression}
 
 
 def _a_message_tool(spec: ToolSpec) -> bool:
@@ -10659,6 +10670,8 @@ _NUMBER_WORDS = {
 }
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(_NUMBER_WORDS)})\b(?=[\s-]+[a-z])", re.IGNORECASE)
 _COUNT_PREFIXES = frozenset({"max", "min", "num", "number", "count", "limit", "top"})
+#: A code in capitals joined by hyphens ("CABLE-USB", "SKU-DESK-OAK"): data, not words.
+_CAPITAL_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+")
 _EMAIL_OR_URL = re.compile(f"{_URL_LITERAL.pattern}|{EMAIL_ADDRESS.pattern}", re.IGNORECASE)
 #: "if it's delayed", "if the status is delayed": the state a condition names, last.
 _STATE_SAID = re.compile(
@@ -12343,7 +12356,9 @@ def _order_lines_written(
     return {}
 
 
-_SKU = r"(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*)"
+#: A product code: capitals and digits joined by hyphens, with a digit ("MUG-01") or of
+#: capital words alone ("CABLE-USB")
+_SKU = r"(?-i:[A-Z][A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*|[A-Z]{2,}(?:-[A-Z]{2,})+(?![\w-]))"
 #: "SKU WIDGET-1", "sku MUG-01": the word that says a code is a SKU, before the code
 _SKU_NAMED = re.compile(rf"\b(?i:sku)\s+(?={_SKU})")
 _SKUS = rf"{_SKU}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_SKU})*"

@@ -1293,7 +1293,9 @@ _KIND_NOUNS = r"(?:ones|tickets|messages|emails|requests|issues|cases|questions|
 #: Where a kind goes: a channel, an address, or a work item made for it ("to a ticket")
 _KIND_DEST = (
     r"(?P<dest>#[\w-]+|[\w.+-]+@[\w.-]+\w|(?:an?|one)\s+(?:new\s+)?(?:support\s+)?"
-    r"(?:ticket|issue|case|incident)\b)"
+    r"(?:ticket|issue|case|incident)\b"
+    # ("route billing ones to a manager for approval": an approval of those)
+    rf"|(?:(?:the|an?|our)\s+)?[a-z]+(?:\s+(?:{_UNIT}|leads?))?{_FOR_APPROVAL})"
 )
 _SENT_KIND = re.compile(
     rf"\b(?P<verb>route|send|forward|escalate|pass|direct|dispatch)\s+(?:the\s+|all\s+|any\s+)?"
@@ -1404,6 +1406,8 @@ def _routed_ones(text: str) -> str:
 
 def _routed_to(dest: str) -> str:
     """ "send it to billing@co.com"; "technical ones to a ticket": a ticket made for it."""
+    if re.search(_FOR_APPROVAL, dest, re.IGNORECASE):
+        return f"send it to {dest}"  # "to a manager for approval": their approval
     if re.fullmatch(r"(?:an?|one)\s+(?:new\s+)?[a-z][a-z -]*", dest.strip(), re.IGNORECASE):
         return f"create {dest.strip()} for it"
     return f"send it to {dest}"
