@@ -119,3 +119,43 @@ def test_ones_of_a_kind_routed_to_someone_for_approval_are_their_approval():
         assert approvals[0].when.startswith("classify_ticket.category == "), approvals[0].when
         assert approvals[0].assignees.groups, request
         assert not any(node.id == "send_email" for node in flow.nodes), request
+
+
+def test_turning_the_thing_away_with_no_comma_is_the_case_with_no_step():
+    # "validate it; if it's disposable reject the signup, else send them the welcome email":
+    # refused ("else" after no condition it could read: the condition swallowed the step)
+    for request in (
+        "Validate the address; if it's disposable decline the signup, otherwise send the "
+        "welcome email",
+        "validate their email and if it's disposable refuse it, else send them the welcome email",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        gate = _gate(flow, "send_welcome_email")
+        taken = gate.condition if "send_welcome_email" in gate.then else f"!{gate.condition}"
+        assert taken == "!validate_email.disposable", request
+
+
+def test_a_thing_said_with_who_hands_it_in_is_the_runs_input():
+    # "summarize the text I give you": "give you" was a step of its own (refused); "the
+    # article we get" made a user lookup ("get")
+    for request in (
+        "Summarize the text I give you and email the summary to team@corp.io",
+        "summarize the article we receive and email it to team@corp.io",
+        "Summarize the notes the customer sends us, then email them to team@corp.io",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        assert [node.id for node in flow.nodes] == ["summarize_text", "send_email"], request
+        assert _node(flow, "summarize_text").inputs["text"] == "input.text"
+        assert _node(flow, "send_email").inputs["body"] == "summarize_text.summary"
+
+
+def test_a_count_of_the_ones_of_a_kind_is_how_many_are():
+    # "email me a count of the negative ones": the body was asked of the run
+    flow = plan(
+        "Run sentiment analysis on each review in the list and email me the number of "
+        "positive ones at me@x.io",
+        demo_catalog_with([]),
+    )
+    body = _node(flow, "send_email").inputs["body"]
+    assert 'analyze_sentiment.filter(r, r.sentiment == "positive").size()' in body
+    assert "input." not in body

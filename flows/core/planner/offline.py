@@ -638,6 +638,10 @@ class FlowBuilder:
         # apostrophe inside a word is written in double quotes, as each rule reads it whole)
         text = _QUOTE_WITH_APOSTROPHE.sub(r'"\g<said>"', text)
         text = kind_needs_approval(text, self.specs.values())
+        # "summarize the text I give you", "the article we get": what the run is given
+        text = _THE_ONE_HANDED_IN.sub(r"\g<the> \g<thing>", text)
+        # "email me a count of the negative ones": how many are
+        text = _A_COUNT_OF_ONES.sub(r"how many are \g<quality>", text)
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
@@ -9209,6 +9213,22 @@ _TAKES_INPUTS = re.compile(
 )
 _TOTAL_WITH_TAX = re.compile(
     r"\btotal\s+(?:with|including|incl\.?|after|plus|inc\.?)\s+(?:the\s+)?(?:tax|taxes|vat|gst)\b",
+    re.IGNORECASE,
+)
+#: "the text I give you", "the article we get", "the file the customer sends us": a thing
+#: handed to the run, said with who hands it (no step: the run's input)
+_THE_ONE_HANDED_IN = re.compile(
+    r"\b(?P<the>the|each|every|any)\s+(?P<thing>[a-z]+(?:\s+[a-z]+)?)\s+(?:that\s+|which\s+)?"
+    r"(?:I|we|you|they|someone|people|(?:the\s+|our\s+)?(?:customers?|users?|clients?))\s+"
+    r"(?:give|send|paste|provide|get|receive|upload|share|forward|submit|enter|type|drop)s?"
+    r"(?:\s+(?:you|us|me|in|over|along))*(?![\w-]|\s+(?:to|it|them)\b)",
+    re.IGNORECASE,
+)
+#: "a count of the negative ones", "the number of invalid ones": how many of a loop's items
+#: are so
+_A_COUNT_OF_ONES = re.compile(
+    r"\b(?:a|the)\s+(?:count|number|tally|total)\s+of\s+(?:the\s+)?(?P<quality>[a-z-]+)\s+"
+    r"(?:ones|items|results)\b",
     re.IGNORECASE,
 )
 #: "the address given", "the amount provided": the value the run is given

@@ -3043,6 +3043,14 @@ class PromptReader:
                 clause.nothing = True
             # "If the amount is over 500 get approval": no comma between the two.
             parts = self._split_at_verb(condition_text)
+            turned = _TURNING_AWAY_SAID_LAST.search(condition_text)
+            if (
+                len(parts) == 1
+                and turned is not None
+                and _SAID_STATE.search(condition_text[: turned.start()])
+            ):
+                # "if it's disposable reject the signup": read as with its comma
+                parts = [condition_text[: turned.start()], turned["turn"]]
             if len(parts) == 1 and "," in condition_text:
                 parts = [part.strip() for part in condition_text.split(",", 1)]
             if len(parts) == 1:
@@ -3395,6 +3403,11 @@ _DO_NOTHING = re.compile(
     r"ignore\s+it|skip\s+it|leave\s+it|(?:just\s+)?(?:drop|discard|bin)\s+(?:it|them))\b.*$",
     re.IGNORECASE,
 )
+#: "if it's disposable reject the signup": turning the thing away, said with no comma
+_TURNING_AWAY_SAID_LAST = re.compile(rf"\s+(?:then\s+)?(?P<turn>{_TURN_AWAY})\s*$", re.I)
+#: "it's disposable", "the domain is blocked": a state said before the turning away (not "if
+#: they reject it", an approval's answer)
+_SAID_STATE = re.compile(r"\b(?:is|are|isn't|aren't|it's|they're|was|were|looks|seems)\b", re.I)
 #: The run ends here: "stop", "abort", "halt", "end the run", "don't continue".
 _STOP = re.compile(
     r"^(?:(?:then|just|simply)\s+)*(?:stop|abort|halt|end\s+(?:the\s+(?:run|flow|workflow)|"
