@@ -12,7 +12,7 @@ import pytest
 from flows.core.engine import Engine
 from flows.core.events import NullSink
 from flows.core.ir import ApprovalNode, BranchNode
-from tests.planner.offline_plans import plan
+from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with
 
 
@@ -159,3 +159,27 @@ def test_a_count_of_the_ones_of_a_kind_is_how_many_are():
     body = _node(flow, "send_email").inputs["body"]
     assert 'analyze_sentiment.filter(r, r.sentiment == "positive").size()' in body
     assert "input." not in body
+
+
+def test_a_step_that_reads_records_from_a_data_store_needs_a_tool_that_names_it():
+    # "fetch the invoices from the database" fetched a URL asked of the run; "fetch the
+    # contacts from the database" sent an email; "pull the sales numbers from our CRM" was
+    # refused as "saving or storing something"
+    for request in (
+        "fetch the invoices from the database and email them to me@x.io",
+        "fetch the contacts from the database and summarize them",
+        "pull the sales numbers from our CRM and email them to me@x.io",
+        "Read the new leads from the spreadsheet and email them to ops@x.io",
+    ):
+        error = refusal(request, demo_catalog_with([]))
+        assert error.code == "unmapped_step", request
+        assert "reading records from a database" in error.message, error.message
+    error = refusal("save the signup to our CRM", demo_catalog_with([]))
+    assert "saving or storing" in error.message, error.message
+    # one user looked up in the user database is the user lookup's
+    for request in (
+        "look up user 42 in our user database and send them a welcome email",
+        "get the user from the database and send them a welcome email",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        assert [node.id for node in flow.nodes] == ["lookup_user", "send_welcome_email"], request

@@ -1712,6 +1712,23 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"translate", "translation", "translator", "language"}),
     ),
     (
+        # "fetch the invoices from the database", "pull the numbers out of our CRM": a data
+        # store is read by a tool that names it, not by a web fetch or an email ("look up
+        # the user in our database" is the user lookup's)
+        "reading records from a database, a CRM or a spreadsheet",
+        re.compile(
+            r"^(?:\w+\s+){0,2}?(?:fetch|pull|grab|get|retrieve|query|load|export|download|"
+            r"extract|collect|gather|list|read|dump|sync)(?:s|ed|ing)?\s+"
+            r"(?!(?:the\s+|a\s+|this\s+|that\s+|their\s+)?(?:user|customer|member|account|"
+            r"person|employee)\b)"
+            r"(?:[\w'-]+\s+){0,5}?(?:from|out\s+of|in)\s+(?:the\s+|our\s+|my\s+|your\s+|"
+            r"their\s+|its\s+)?(?:[\w'-]+\s+){0,2}?(?:database|db|crm|spreadsheet|erp|"
+            r"data\s+warehouse)s?\b",
+            re.I,
+        ),
+        frozenset({"database", "db", "crm", "sql", "query", "spreadsheet", "sheet", "erp"}),
+    ),
+    (
         "scheduling or booking something",
         re.compile(r"\b(?:schedul\w*|book|reserve|calendar)\b", re.I),
         frozenset({"schedule", "book", "reserve", "calendar", "meeting", "appointment"}),
@@ -1745,7 +1762,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"\b(?!\s+(?:an?\s+|the\s+|their\s+)?(?:new\s+)?(?:[\w-]+\s+){0,2}(?:ticket|case|issue|bug|"
             r"incident)s?\b)"
             # "add them to the CRM"; "look them up in our user database" only reads
-            r"|^(?!(?:look|find|search|check|get|fetch|query|retrieve|read|verify|see)\b)"
+            r"|^(?!(?:look|find|search|check|get|fetch|query|retrieve|read|verify|see|pull|grab|"
+            r"collect|gather|extract|list|count)\b)"
             r"(?:[\w'-]+\s+)*?(?:spreadsheet|google\s+sheets?|excel|crm|database)\b",
             re.IGNORECASE,
         ),
