@@ -183,3 +183,55 @@ def test_a_step_that_reads_records_from_a_data_store_needs_a_tool_that_names_it(
     ):
         flow = plan(request, demo_catalog_with([]))
         assert [node.id for node in flow.nodes] == ["lookup_user", "send_welcome_email"], request
+
+
+def test_an_otherwise_that_says_only_where_is_the_step_before_sent_there():
+    # "forward it to finance@x.com, otherwise to support@x.com": "to support@x.com" was
+    # refused as a step no tool shares a word with
+    for verb in ("forward", "route", "email"):
+        request = (
+            f"If the ticket is about billing, {verb} it to finance@x.com, otherwise to "
+            "support@x.com"
+        )
+        flow = plan(request, demo_catalog_with([]))
+        gate = _gate(flow, "send_email")
+        assert gate.condition == 'classify_ticket.category == "billing"', request
+        sent = {node.id: node.inputs.get("to") for node in flow.nodes if node.type == "tool"}
+        assert sent[gate.then[0]] == '"finance@x.com"', request
+        assert sent[gate.else_[0]] == '"support@x.com"', request
+
+
+def test_an_approval_said_after_its_condition_with_no_comma_comes_before_the_charge():
+    # "Before charging orders above 1000 get approval from finance, then charge and ship"
+    # put the approval after the charge; "For orders above 1000 get approval from finance
+    # before charging, then ..." shipped only the orders above 1000
+    for request in (
+        "Before charging orders above 1000 get approval from finance, then charge and ship",
+        "For orders above 1000 get approval from finance before charging, then charge and ship",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+        assert approval.when == "input.amount > 1000.0", request
+        assert approval.assignees.groups == ["finance"], request
+        charge, ship = _node(flow, "process_payment"), _node(flow, "create_shipment")
+        assert charge.after == [f"{approval.id}_passed"], request
+        assert ship.after == ["process_payment"], request
+        assert ship.when is None, request
+        assert not any(isinstance(node, BranchNode) for node in flow.nodes), request
+
+
+@pytest.mark.django_db
+def test_once_approved_after_an_approval_only_some_need_goes_on_for_the_others():
+    # "Expense claims above 2000 need a manager's approval. Once approved, email the
+    # employee.": a branch on the skipped approval skipped the email of every small claim
+    flow = plan(
+        "Expense claims above 2000 need a manager's approval. Once approved, email the "
+        "employee.",
+        demo_catalog_with([]),
+    )
+    assert not any(isinstance(node, BranchNode) for node in flow.nodes)
+    assert _node(flow, "send_email").after == ["manager_approval_passed"]
+    given = {"amount": 100, "employee_email": "a@x.io", "subject": "Claim", "body": "Paid"}
+    result = _run(flow, given)
+    assert result.status == "completed"
+    assert result.checkpoint.nodes["send_email"].status == "completed"

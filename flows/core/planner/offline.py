@@ -97,6 +97,7 @@ from flows.core.planner.phrasing import (
     PromptReader,
     approval_before_its_step,
     assignee_role,
+    comma_after_an_amount,
     gerund_bases,
     nested_conditions_joined,
     quote_said_first,
@@ -637,6 +638,7 @@ class FlowBuilder:
         # ("classify this: 'my code didn't apply'": a quote in single quotes with an
         # apostrophe inside a word is written in double quotes, as each rule reads it whole)
         text = _QUOTE_WITH_APOSTROPHE.sub(r'"\g<said>"', text)
+        text = comma_after_an_amount(text)
         text = kind_needs_approval(text, self.specs.values())
         # "summarize the text I give you", "the article we get": what the run is given
         text = _THE_ONE_HANDED_IN.sub(r"\g<the> \g<thing>", text)
@@ -1979,6 +1981,21 @@ class FlowBuilder:
         if group.members:
             self._advance(Cursor(list(group.members)))
 
+    def _right_after_approval(self, approval_id: str) -> bool:
+        """Whether the next step attaches right after the approval: after it, or after the
+        join that passes when it was approved or not needed ("Claims over 2000 need a
+        manager's approval. Once approved, email them": a claim under 2000 is emailed too,
+        as the join passes it; a branch on the skipped approval would skip the email)."""
+        cursor = self._cursor()
+        if cursor.exits == [approval_id]:
+            return True
+        join = cursor.join
+        if join is not None and join.base_id == f"{approval_id}_passed":
+            return approval_id in cursor.exits
+        return cursor.exits == [f"{approval_id}_passed"] and any(
+            n["id"] == cursor.exits[0] and n.get("type") == "value" for n in self.nodes
+        )
+
     def _gates(self) -> frozenset[tuple[str, str]]:
         return self.scope.gates if self.scope is not None else frozenset()
 
@@ -1993,8 +2010,8 @@ class FlowBuilder:
         approved = re.fullmatch(r"(\w+)\.approved", resolved.expression)
         if (
             approved is not None
-            and self._cursor().exits == [approved.group(1)]
             and self.info[approved.group(1)].kind == "approval"
+            and self._right_after_approval(approved.group(1))
         ):
             return  # "Get approval. If they approve, ship it": what follows an approval
             # runs only once it is approved (a rejection skips it, or it waits for `approved`)

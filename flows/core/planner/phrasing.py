@@ -1024,6 +1024,27 @@ _BEFORE_LEAD = re.compile(
     r"(?P<said>[a-z]+\b[^,]{0,100})),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+#: "Before charging orders above 1000 get approval from finance": where the "before" part
+#: ends with no comma, at the approval asked
+_BEFORE_APPROVAL_NO_COMMA = re.compile(
+    r"(?P<lead>(?:^|(?<=[.;!?]\s))\s*before\s+[a-z]+ing\b[^,.;!?]{0,80}?)\s+"
+    r"(?=(?:get|obtain|require|request|need|ask\s+for|seek)\s+(?:[\w']+\s+){0,3}?"
+    r"(?:approval|sign[- ]?off|authori[sz]ation|go-ahead|ok)\b"
+    r"|(?:have|get|ask)\s+(?:[\w']+\s+){1,3}?(?:to\s+)?(?:approve|sign\s+off|authori[sz]e)\b"
+    r"|(?:a|an|the|our)\s+(?:[\w-]+\s+){0,2}?(?:must|needs?\s+to|has\s+to|should)\s+"
+    r"(?:approve|sign\s+off|authori[sz]e)\b)",
+    re.IGNORECASE,
+)
+#: "For orders above 1000 get approval": where a condition on an amount ends with no comma,
+#: at the approval asked ("if ..." is read so already)
+_OVER_AN_AMOUNT_NO_COMMA = re.compile(
+    r"(?P<lead>(?:^|(?<=[.;!?]\s))\s*(?:for|on)\s+(?:[\w'-]+\s+){0,4}?(?:over|above|"
+    r"under|below|more\s+than|less\s+than|at\s+least|exceeding)\s+[$€£]?\s*\d[\d,.]*\s*"
+    r"(?:k|usd|eur|gbp|dollars|euros|pounds)?)\s+"
+    r"(?=(?:get|obtain|require|request|need|ask\s+for|seek)\s+(?:[\w']+\s+){0,3}?"
+    r"(?:approval|sign[- ]?off|authori[sz]ation|go-ahead)\b)",
+    re.IGNORECASE,
+)
 #: "..., and before shipping it, ask ...": where a "before" part starts within a sentence.
 _BEFORE_MIDWAY = re.compile(
     r"\s*[,;]?\s+and\s+(?=before\s+[a-z]+ing\b[^,]{0,100},\s*\S)", re.IGNORECASE
@@ -2063,6 +2084,8 @@ class PromptReader:
         # ("validate it, and before shipping it, get approval": the "before ..." part is a
         # sentence of its own, as if written so)
         prompt = _BEFORE_MIDWAY.sub(". ", prompt)
+        # "Before charging orders above 1000 get approval from finance": with its comma
+        prompt = _BEFORE_APPROVAL_NO_COMMA.sub(r"\g<lead>, ", prompt)
         prompt = "".join(self._approval_over_amount(part) for part in _SENTENCE_PARTS.split(prompt))
         # "a manager must approve first if it's over 5k": "if ..., a manager must approve
         # first", which goes before the step ahead of it
@@ -3687,11 +3710,25 @@ _VALUE_ALONE = re.compile(
 )
 
 
+#: "otherwise to support@x.com", "else to the billing team": only where it goes
+_DESTINATION_ALONE = re.compile(
+    r"^\s*to\s+(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#[\w-]+|(?:the|our|their|his|her|my)\s+"
+    r"[\w-]+(?:\s+[\w-]+)?)\W*$",
+    re.IGNORECASE,
+)
+
+
 def _the_same_step_with(piece: str, before: Clause) -> str:
     """ "Create a ticket with a high priority if it's negative, otherwise a low priority":
     the step before again, with the other value of the noun it named."""
     said = _VALUE_ALONE.match(piece)
     action = before.action or ""
+    elsewhere = _DESTINATION_ALONE.match(piece)
+    if elsewhere is not None and said is None:
+        # "forward it to finance@x.com, otherwise to support@x.com": the step before again,
+        # sent elsewhere
+        parts = re.split(r"\s+to\s+(?=\S+$|(?:the|our|their|his|her|my)\s)", action.strip())
+        return f"{parts[0]} {piece.strip()}" if len(parts) > 1 else piece
     if said is None or not re.search(rf"\b{re.escape(said['noun'])}\b", action, re.I):
         return piece
     if said["thing"] and not re.search(r"\s+with\s+", action, re.I):
@@ -4300,6 +4337,12 @@ COMPARISON_PHRASE = re.compile(
 #: Where a step starts in a sentence: after a sentence's end, a comma, "and" or "then".
 _STEP_BOUNDARY = re.compile(r"[.;!?]\s*|,(?!\d)\s*|\s+and\s+(?:also\s+)?|\s+then\s+", re.I)
 _CONDITION_LEAD_WORD = re.compile(r"\s*(?:if|when|unless|for|once)\b", re.IGNORECASE)
+
+
+def comma_after_an_amount(prompt: str) -> str:
+    """ "For orders above 1000 get approval from finance before charging" -> "For orders
+    above 1000, get approval ...": the condition ends where the approval asked starts."""
+    return _OVER_AN_AMOUNT_NO_COMMA.sub(r"\g<lead>, ", prompt)
 
 
 def approval_before_its_step(prompt: str) -> str:
