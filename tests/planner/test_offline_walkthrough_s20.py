@@ -235,3 +235,18 @@ def test_once_approved_after_an_approval_only_some_need_goes_on_for_the_others()
     result = _run(flow, given)
     assert result.status == "completed"
     assert result.checkpoint.nodes["send_email"].status == "completed"
+
+
+def test_someone_who_declines_or_rejects_it_is_the_approvals_no():
+    # "If he declines, notify the customer" emailed once bob approved (and never when he
+    # declined); "If she rejects it email the customer" was refused (the condition ran on)
+    for request in (
+        "Get approval from bob. If he declines, notify the customer by email",
+        "Get approval from bob. If he declines notify the customer by email",
+        "Ask alice to approve the refund request. If she rejects it email the customer",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+        gate = _gate(flow, "send_email")
+        assert gate.condition == f"!{approval.id}.approved", request
+        assert gate.then == ["send_email"], request

@@ -71,7 +71,10 @@ _OPERATORS = {
 _NEGATIONS = re.compile(
     r"\b(?:not|no|never|isn't|aren't|wasn't|doesn't|don't|didn't|cannot|can't|fails?|failed|"
     r"false|without|nobody|no\s+one|nothing|none|unable|couldn't|won't|haven't|hasn't|"
-    r"reject(?:s|ed)?|den(?:y|ies|ied)|refus(?:e|es|ed))\b|n't\b",
+    r"reject(?:s|ed)?|den(?:y|ies|ied)|refus(?:e|es|ed)|"
+    # ("if he declines"; "the decline code" is a noun)
+    r"(?<!\bthe\s)(?<!\ba\s)(?<!\bits\s)declines?(?!\s+(?:code|reason|message|rate|status|"
+    r"type)s?\b))\b|n't\b",
     re.IGNORECASE,
 )
 
@@ -136,7 +139,7 @@ _OUTCOME_WORDS = frozenset(
     for word in "succeed succeeds succeeded success successful fail fails failed failure "
     "works worked pass passes passed ok okay goes go through fine good clean checks out looks "
     "look clear cleared paid charged approved accepted went processed reject rejects rejected "
-    "deny denies denied refuse refuses refused declined".split()
+    "deny denies denied refuse refuses refused declined decline declines".split()
 )
 #: Said last, how a step went badly without a word of negation ("if the card is declined"):
 #: its yes/no outcome does not hold.

@@ -1673,6 +1673,13 @@ def _leading_condition_only(clause: Clause) -> bool:
     )
 
 
+#: "if she rejects it email the customer": "it" after someone's answer ends the condition
+_ANSWERS_ON_IT = frozenset(
+    "reject rejects declines decline denies deny refuses refuse approves approve accepts "
+    "accept okays".split()
+)
+
+
 class PromptReader:
     """Splits a request into clauses; `verbs` are the words that may start a step."""
 
@@ -1836,7 +1843,7 @@ class PromptReader:
                 and not (
                     len(before) > 1
                     and before[-1].lower() in ("it", "them")
-                    and before[-2].lower() in _PREPOSITIONS_BEFORE_IT
+                    and before[-2].lower() in _PREPOSITIONS_BEFORE_IT | _ANSWERS_ON_IT
                 )
             ):
                 continue
