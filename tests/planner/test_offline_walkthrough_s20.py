@@ -250,3 +250,22 @@ def test_someone_who_declines_or_rejects_it_is_the_approvals_no():
         gate = _gate(flow, "send_email")
         assert gate.condition == f"!{approval.id}.approved", request
         assert gate.then == ["send_email"], request
+
+
+def test_a_numbered_or_bulleted_list_of_steps_keeps_its_numbers_and_first_item_apart():
+    # "1. validate the order\n2. check inventory" validated order "2"; "- look up user 42\n-
+    # send them the welcome email" took its first item for a heading and dropped the lookup
+    flow = plan(
+        "1. validate the order\n2. check inventory\n3. charge the customer\n4. ship it\n"
+        "5. email the tracking number to the customer",
+        demo_catalog_with([]),
+    )
+    assert _node(flow, "validate_order").inputs["order_id"] == "input.order_id"
+    for request in (
+        "- look up user 42\n- send them the welcome email",
+        "Step 1: look up user 42\nStep 2: send them the welcome email",
+        "1) look up user 42\n2) send them the welcome email",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        assert [node.id for node in flow.nodes] == ["lookup_user", "send_welcome_email"], request
+        assert _node(flow, "lookup_user").inputs["user_id"] == '"42"', request

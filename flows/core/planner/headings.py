@@ -73,6 +73,10 @@ _WEEKDAYS_AND_MONTHS = frozenset(
 )
 
 
+#: The mark of a list's item: "- ", "* ", "• ", "2. ", "3) ".
+_LIST_ITEM_MARK = re.compile(r"^\s*(?:[-*•+\u2013]|\(?\d{1,2}[.)])\s")
+
+
 def split_data_heading(
     text: str, starts_with_verb: Callable[[str], bool]
 ) -> tuple[str, str] | None:
@@ -86,8 +90,8 @@ def split_data_heading(
     )
     for start, stop, said in ends:
         heading, rest = text[:start].strip(), text[stop:]
-        if len(heading) > 160 or "\n" in heading.strip():
-            return None
+        if len(heading) > 160 or "\n" in heading.strip() or _LIST_ITEM_MARK.match(heading):
+            return None  # ("- look up user 42\n- email them": a list's first item)
         # ("Re: order 1234. Please validate it": a polite word before the first verb)
         if not rest or not starts_with_verb(_POLITE.sub("", rest)):
             continue

@@ -1437,7 +1437,10 @@ class FlowBuilder:
         # "email everyone on this list: a@x, b@x": each of these (not one email, the rest
         # copied); "... everyone who hasn't paid: a@x, b@x" names whom no step can pick out
         prompt = _EVERYONE_LISTED.sub(_everyone_listed, prompt)
-        self.request = prompt
+        # "1. validate the order\n2. check inventory": an item's number is no value of the
+        # line before ("the order 2"); the reader keeps the numbers, where items start
+        numbered = len(_NUMBERED_LINE.findall(prompt)) > 1
+        self.request = _NUMBERED_LINE.sub(r"\g<indent>- ", prompt) if numbered else prompt
         clauses = self.read(prompt)
         self.clauses = clauses
         try:
@@ -9231,6 +9234,11 @@ _TAKES_INPUTS = re.compile(
 _TOTAL_WITH_TAX = re.compile(
     r"\btotal\s+(?:with|including|incl\.?|after|plus|inc\.?)\s+(?:the\s+)?(?:tax|taxes|vat|gst)\b",
     re.IGNORECASE,
+)
+#: A numbered line of a list: "2. check inventory", "3) ship it", "Step 4: email them".
+_NUMBERED_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)(?:\(?\d{1,2}[.)]|step\s+\d{1,2}\s*[:.)-])[ \t]+(?=\S)",
+    re.IGNORECASE | re.MULTILINE,
 )
 #: "the text I give you", "the article we get", "the file the customer sends us": a thing
 #: handed to the run, said with who hands it (no step: the run's input)
