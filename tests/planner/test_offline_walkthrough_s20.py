@@ -269,3 +269,22 @@ def test_a_numbered_or_bulleted_list_of_steps_keeps_its_numbers_and_first_item_a
         flow = plan(request, demo_catalog_with([]))
         assert [node.id for node in flow.nodes] == ["lookup_user", "send_welcome_email"], request
         assert _node(flow, "lookup_user").inputs["user_id"] == '"42"', request
+
+
+def test_how_many_of_a_loops_items_went_through_is_counted():
+    # "takes a list of orders, charges each one, and emails me a summary of how many
+    # succeeded" looped over `input.ones`, summarized a text asked of the run and emailed
+    # its keyword count; "how many failed" asked the body of the run
+    for request, kept in (
+        (
+            "I need a workflow that takes a list of orders, charges each one, and emails me "
+            "a summary of how many succeeded at me@x.io",
+            "r.approved",
+        ),
+        ("charge each order in the list and email me how many failed at me@x.io", "!r.approved"),
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        assert [node.id for node in flow.nodes] == ["process_payment", "send_email"], request
+        assert _node(flow, "process_payment").items == "input.orders", request
+        body = _node(flow, "send_email").inputs["body"]
+        assert f"process_payment.filter(r, {kept}).size()" in body, request

@@ -644,6 +644,10 @@ class FlowBuilder:
         text = _THE_ONE_HANDED_IN.sub(r"\g<the> \g<thing>", text)
         # "email me a count of the negative ones": how many are
         text = _A_COUNT_OF_ONES.sub(r"how many are \g<quality>", text)
+        # "email me a summary of how many succeeded": how many were successful
+        text = _HOW_MANY_WENT.sub(_how_many_went, text)
+        # "take a list of orders and charge each one": each order
+        text = _EACH_ONE_OF_A_LIST.sub(_each_one_of_the_list, text)
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
@@ -9249,6 +9253,34 @@ _THE_ONE_HANDED_IN = re.compile(
     r"(?:\s+(?:you|us|me|in|over|along))*(?![\w-]|\s+(?:to|it|them)\b)",
     re.IGNORECASE,
 )
+#: "a summary of how many succeeded", "how many of them failed": how a loop's items went,
+#: said with a verb
+_HOW_MANY_WENT = re.compile(
+    r"\b(?:(?:a|the)\s+(?:summary|report|note|count|tally)\s+of\s+)?how\s+many"
+    r"(?P<which>\s+of\s+them|\s+[a-z]+s)?\s+(?P<went>succeeded|went\s+through|worked|passed|"
+    r"failed|did\s+not\s+go\s+through|didn't\s+go\s+through)\b",
+    re.IGNORECASE,
+)
+
+
+def _how_many_went(match: re.Match[str]) -> str:
+    went = match["went"].lower()
+    good = went in ("succeeded", "went through", "worked", "passed")
+    return f"how many{match['which'] or ''} were {'successful' if good else 'not successful'}"
+
+
+#: "takes a list of orders, charges each one": the things listed, one at a time
+_EACH_ONE_OF_A_LIST = re.compile(
+    r"\b(?P<lead>(?:a|the)\s+list\s+of\s+(?P<things>[a-z]{3,}s)\b(?P<mid>[^.;:]{1,80}?))"
+    r"\beach\s+(?:one|of\s+them)\b",
+    re.IGNORECASE,
+)
+
+
+def _each_one_of_the_list(match: re.Match[str]) -> str:
+    return f"{match['lead']}each {singular(match['things'].lower())}"
+
+
 #: "a count of the negative ones", "the number of invalid ones": how many of a loop's items
 #: are so
 _A_COUNT_OF_ONES = re.compile(
