@@ -288,3 +288,15 @@ def test_how_many_of_a_loops_items_went_through_is_counted():
         assert _node(flow, "process_payment").items == "input.orders", request
         body = _node(flow, "send_email").inputs["body"]
         assert f"process_payment.filter(r, {kept}).size()" in body, request
+
+
+def test_everyone_who_did_something_is_some_of_them_no_step_picks_out():
+    # "Send a reminder email to everyone in the list who hasn't paid" sent one email to an
+    # address asked of the run
+    for request in (
+        "Send a reminder email to everyone in the list who hasn't paid",
+        "email everyone who signed up today",
+    ):
+        error = refusal(request, demo_catalog_with([]))
+        assert error.code == "unmapped_step", request
+        assert "only on some" in error.message, error.message
