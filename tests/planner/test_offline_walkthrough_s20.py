@@ -300,3 +300,23 @@ def test_everyone_who_did_something_is_some_of_them_no_step_picks_out():
         error = refusal(request, demo_catalog_with([]))
         assert error.code == "unmapped_step", request
         assert "only on some" in error.message, error.message
+
+
+def test_a_text_given_after_the_one_colon_is_the_one_pointed_at():
+    # "Summarise the following text and email the summary to me@x.io: The results ..."
+    # emailed the text itself and summarized a text asked of the run
+    for request in (
+        "Summarise the following text and email the summary to me@x.io: The quarterly "
+        "results were strong, revenue up 12%.",
+        "Summarise this and email it to me@x.io: The quarterly results were strong, revenue "
+        "up 12%.",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        assert _node(flow, "summarize_text").inputs["text"].startswith('"The quarterly'), request
+        assert _node(flow, "send_email").inputs["body"] == "summarize_text.summary", request
+
+
+def test_an_email_address_input_takes_only_an_address():
+    # "email me@x.io that the meeting moved to 3pm" set the reply-to address to "3pm"
+    flow = plan("email me@x.io that the meeting moved to 3pm", demo_catalog_with([]))
+    assert "reply_to" not in _node(flow, "send_email").inputs

@@ -1443,6 +1443,9 @@ class FlowBuilder:
         prompt = _EVERYONE_LISTED.sub(_everyone_listed, prompt)
         # "1. validate the order\n2. check inventory": an item's number is no value of the
         # line before ("the order 2"); the reader keeps the numbers, where items start
+        # "Summarise the following text and email the summary to me@x.io: The results ...":
+        # the text after the one colon is the one the request points at, as on a line below
+        prompt = _POINTED_TEXT_AFTER_A_COLON.sub(r"\g<head>:\n\g<text>", prompt)
         numbered = len(_NUMBERED_LINE.findall(prompt)) > 1
         self.request = _NUMBERED_LINE.sub(r"\g<indent>- ", prompt) if numbered else prompt
         clauses = self.read(prompt)
@@ -7338,6 +7341,7 @@ class FlowBuilder:
         literals.update(
             _address_of_the_one_named(spec, clause.action or "", self.request, literals)
         )
+        literals = _addresses_that_are_addresses(properties, literals)
         return _timestamps_whole(properties, clause.text, literals)
 
     def _recipient_input(
@@ -9238,6 +9242,14 @@ _TAKES_INPUTS = re.compile(
 _TOTAL_WITH_TAX = re.compile(
     r"\btotal\s+(?:with|including|incl\.?|after|plus|inc\.?)\s+(?:the\s+)?(?:tax|taxes|vat|gst)\b",
     re.IGNORECASE,
+)
+#: A request of one line pointing at a text ("the following text", "this") that it then
+#: gives after its one colon, said after the address of the result
+_POINTED_TEXT_AFTER_A_COLON = re.compile(
+    r"\A(?P<head>(?=[^:\n]*\b(?:the\s+following|this|below)\b)[^:\n\"']{10,300}?"
+    # (the colon after the address the result goes to, not one after what is to be read)
+    r"\bto\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+):[ \t]+"
+    r"(?P<text>[^:\n\"]{20,})\Z"
 )
 #: A numbered line of a list: "2. check inventory", "3) ship it", "Step 4: email them".
 _NUMBERED_LINE = re.compile(
@@ -13884,6 +13896,22 @@ _KIND_WORDS = frozenset(
     "name email text date time type status url address note reason message body subject "
     "currency country region amount count quantity".split()
 )
+
+
+def _addresses_that_are_addresses(
+    properties: Mapping[str, Any], literals: dict[str, str]
+) -> dict[str, str]:
+    """The literals, without text written for an email address input that is none ("the
+    meeting moved to 3pm" gave `reply_to` "3pm"): the input is left to what else sets it."""
+    kept = dict(literals)
+    for name, literal in literals.items():
+        schema = unwrap_nullable(properties.get(name) or {})
+        if schema.get("format") != "email" or not literal.startswith('"'):
+            continue
+        written = json.loads(literal)
+        if isinstance(written, str) and not EMAIL_ADDRESS.fullmatch(written.strip()):
+            del kept[name]
+    return kept
 
 
 def _numbered_by_last_word(
