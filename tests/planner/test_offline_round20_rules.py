@@ -330,3 +330,18 @@ def test_coded_things_reported_then_a_step_for_each_is_no_loop_over_the_first():
         eval_catalog(BIKES),
     )
     assert error.details["reason"] == "item_not_used"
+
+
+def test_a_subject_unquoted_ends_at_a_colon_and_the_following_text_is_after_it():
+    # "Summarize the following and email the summary to board@... with subject Weekly
+    # notes: Revenue rose 8% in October. Two new stores opened ...": its sentences were
+    # read as steps (refused), the subject ran on into the text
+    flow = plan(
+        "Summarize the following and email the summary to cfo@shop.io with subject Q3 "
+        "notes: Sales rose 4% in July. Returns fell in August.",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["summarize_text"]["text"] == (
+        '"Sales rose 4% in July. Returns fell in August."'
+    )
+    assert steps(flow)["send_email"]["subject"] == '"Q3 notes"'

@@ -3515,8 +3515,8 @@ class FlowBuilder:
             for spec in self.specs.values()
         ):
             return  # a tool that sends offers the channel ("teams_post", its verb last)
-        best = ranked[0][1].spec if ranked and ranked[0][0] >= self.min_score else None
-        if best is not None and not any(is_channel(m) for m in missing_capabilities(asked, best)):
+        top = ranked[0][1].spec if ranked and ranked[0][0] >= self.min_score else None
+        if top is not None and not any(is_channel(m) for m in missing_capabilities(asked, top)):
             return  # ("send the engagement letter": the best tool sends that letter itself)
         missing = [missing_capability(asked, spec) for spec in senders]
         if all(m is not None and is_channel(m) for m in missing) and missing[0] is not None:
@@ -10194,7 +10194,8 @@ def _these_values_named(match: re.Match[str]) -> str:
 _SUBJECT_UNQUOTED = re.compile(
     r"(?P<lead>(?:,\s*|\bwith\s+)subject(?:\s+line)?\s*:?\s+)"
     r"(?!(?:of|from|as|to|that|which|set|taken|being|the\s+same)\b)"
-    r"(?P<value>[A-Za-z0-9][^\"',;.!?\n]*?)(?=\s*(?:$|[,;.!?\n]|\s(?:and|then)\s))"
+    # ("with subject Weekly notes: Revenue rose ...": the text after the colon is no part)
+    r"(?P<value>[A-Za-z0-9][^\"',;.!?\n:]*?)(?=\s*(?:$|[,;.!?\n:]|\s(?:and|then)\s))"
 )
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
 #: "how long is the drive", "how far is the trip", "how long does the route take"
