@@ -345,3 +345,11 @@ def test_a_subject_unquoted_ends_at_a_colon_and_the_following_text_is_after_it()
         '"Sales rose 4% in July. Returns fell in August."'
     )
     assert steps(flow)["send_email"]["subject"] == '"Q3 notes"'
+
+
+def test_a_code_after_at_whose_letters_begin_an_ids_noun_is_that_id():
+    # "is there a bike free at ST-112": the station was asked of the run (a code after
+    # "at" was read as no id's; with "station" before it, it was)
+    assert steps(plan("is there an e-bike free at ST-44?", eval_catalog(BIKES))) == {
+        "bike_dock_status": {"station_id": '"ST-44"'}
+    }
