@@ -72,9 +72,10 @@ _NEGATIONS = re.compile(
     r"\b(?:not|no|never|isn't|aren't|wasn't|doesn't|don't|didn't|cannot|can't|fails?|failed|"
     r"false|without|nobody|no\s+one|nothing|none|unable|couldn't|won't|haven't|hasn't|"
     r"reject(?:s|ed)?|den(?:y|ies|ied)|refus(?:e|es|ed)|"
-    # ("if he declines"; "the decline code" is a noun)
+    # ("if he declines", "if legal vetoes it": an approval's answer, turned down; "the
+    # decline code" is a noun)
     r"(?<!\bthe\s)(?<!\ba\s)(?<!\bits\s)declines?(?!\s+(?:code|reason|message|rate|status|"
-    r"type)s?\b))\b|n't\b",
+    r"type)s?\b)|vetoe?s?|turns?\s+(?:it|them)\s+down)\b|n't\b",
     re.IGNORECASE,
 )
 
@@ -1106,6 +1107,20 @@ def _comparison(
             expression = f"size({text.expression}) {operator} {literal}"
             return ResolvedCondition(_wrap(expression, negated), text.name)
     numeric = [s for s in sources if schema_types(s.schema) & {"integer", "number"}]
+    if (
+        after
+        and after[0] in _COUNT_UNITS
+        and _LEFT_SAID.match(match.string[match.end() :]) is None
+    ):
+        # "orders over 30 cases need approval": how many units a step before counts (or
+        # its lines hold, added up), not its amount of money (the subtotal was compared)
+        direct = [s for s in numeric if set(split_identifier(s.name)) & _UNITS_COUNTED]
+        if direct:
+            expression = f"{direct[0].expression} {operator} {literal}"
+            return ResolvedCondition(_wrap(expression, negated), direct[0].name)
+        counted = _units_in_lines(sources, operator, literal, negated)
+        if counted is not None:
+            return counted
     best = _best_by_words(subject_words, numeric)
     if re.match(r"\s*(?:%|percent\b|per\s*cent\b|pct\b)", match.string[match.end() :], re.I):
         # "dropped more than 5%": a percentage, of how much it moved when it rose or fell
@@ -1150,6 +1165,34 @@ def _comparison(
     schema = {"type": "number", "description": f"The number the condition '{condition}' checks."}
     expression = f"input.{name} {operator} {literal}"
     return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))
+
+
+#: What a count of goods is said in ("over 30 cases", "more than 100 units").
+_COUNT_UNITS = frozenset(
+    "cases units items pieces pcs boxes bottles crates pallets cartons packs bags kits".split()
+)
+#: A number a step gives that is already a count of units.
+_UNITS_COUNTED = frozenset({"units", "unit", "quantity", "qty", "pieces", "cases"})
+#: The field of an order's line that says how many of it there are.
+_LINE_COUNT_FIELDS = ("quantity", "qty", "requested", "units", "count")
+
+
+def _units_in_lines(
+    sources: Sequence[Source], operator: str, literal: str, negated: bool
+) -> ResolvedCondition | None:
+    """The units of every line a step before lists, added up, compared; None when no step
+    lists lines that say how many."""
+    for source in sources:
+        if source.node is None or "array" not in schema_types(source.schema):
+            continue
+        items = unwrap_nullable(unwrap_nullable(source.schema).get("items") or {})
+        properties = items.get("properties") if isinstance(items, dict) else None
+        for field in _LINE_COUNT_FIELDS:
+            schema = (properties or {}).get(field)
+            if schema is not None and schema_types(schema) & {"integer", "number"}:
+                expression = f"{source.expression}.map(r, r.{field}).sum() {operator} {literal}"
+                return ResolvedCondition(_wrap(expression, negated), field)
+    return None
 
 
 #: What the length of a text is counted in ("longer than 200 characters").
@@ -1480,6 +1523,16 @@ def _enum_values(schema: object) -> list[object]:
     return []
 
 
+#: "if it's clear", "if it comes back clean": a check that found nothing wrong
+_CLEAR_WORDS = frozenset(stem(w) for w in "clear clean cleared".split())
+#: Yes/no fields that say a check found a problem ("conflict", "fraud", "flagged").
+_PROBLEM_FLAGS = frozenset(
+    stem(w)
+    for w in "conflict conflicts fraud fraudulent flagged flag hit hits match matched risk "
+    "risky duplicate sanctioned blocked suspicious".split()
+)
+
+
 def _boolean(
     words: list[str], sources: Sequence[Source], negated: bool, text: str = ""
 ) -> ResolvedCondition | None:
@@ -1505,6 +1558,9 @@ def _boolean(
                 flip = True
             elif word_stem in _UNKNOWN and field_stems & _FOUND:
                 score += 1.0  # "if they're new" -> !found: nobody matched
+                flip = True
+            elif word_stem in _CLEAR_WORDS and field_stems & _PROBLEM_FLAGS:
+                score += 1.0  # "if it's clear" -> !conflict: the check found nothing
                 flip = True
             else:
                 for prefix in _NEGATIVE_PREFIXES:

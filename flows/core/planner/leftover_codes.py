@@ -72,6 +72,22 @@ def leftover_codes(
             found[noun] = json.dumps(match.group("code"))
             codes.remove(match)
     wanted = [name for name in wanted if name not in found]
+    listed = {m.span() for m in codes}
+    for match in _CODE.finditer(text):
+        # ("is there a bike free at ST-112": a code after "at" whose letters begin the noun
+        # of an id left is that id's, as any code's is: `station_id`)
+        code = match.group("code")
+        if (
+            match.span() in listed
+            or code in used
+            or json.dumps(code) in found.values()
+            or _NOT_CODES.match(code)
+        ):
+            continue
+        noun = _id_its_letters_begin(match.group("code"), wanted)
+        if noun is not None and noun not in found and len(code.split("-")[0]) > 1:
+            found[noun] = json.dumps(code)
+    wanted = [name for name in wanted if name not in found]
     if not codes or not wanted:
         return found
     if len(codes) != len(wanted):

@@ -79,6 +79,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "submit submitted submission submissions hand handed",
         # "a throwaway address" is a disposable one
         "disposable throwaway throw-away burner temporary",
+        # "water zone A1 for 15 minutes": the irrigation run
+        "irrigate irrigation water watering",
     )
 )
 

@@ -56,9 +56,12 @@ STREET_ADDRESS = re.compile(
     r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
     r"(?:\s*,\s*[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}(?![\w@])){0,2}"
     # a US state or Canadian province after the town ("Austin, TX 78701")
-    r"(?:\s*,?\s+[A-Z]{2}(?=\s*,?\s+\d{5}\b|\s*(?:$|[,;.)]))(?![\w@]))?"
-    # a postcode: "90210", "NW1 6XE"
-    r"(?:\s*,?\s+(?:\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b)?"
+    # (or a province before a Canadian postal code: "Halifax NS B3J 1A1")
+    r"(?:\s*,?\s+[A-Z]{2}(?=\s*,?\s+(?:\d{5}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b|\s*(?:$|[,;.)]))"
+    r"(?![\w@]))?"
+    # a postcode: "90210", "NW1 6XE", "B3J 1A1"
+    r"(?:\s*,?\s+(?:\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|"
+    r"[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b)?"
     # ("Storgatan 12, 114 55 Stockholm", "Hauptstraße 5, 10115 Berlin": the street's name,
     # one word ending as streets do there, then its number, then the postcode and town)
     r"|[A-Z\u00c0-\u00de][\w'-]*(?:strasse|straße|str\.|gatan|gata|vägen|väg|gade|vej|"

@@ -23,7 +23,10 @@ from typing import Any
 from flows.core.expressions import without_strings
 from flows.core.ir import Flow, Join
 from flows.core.planner.approval_text import approval_instructions, asked_form, subject_line
-from flows.core.planner.asked_amounts import refuse_an_amount_no_step_tells
+from flows.core.planner.asked_amounts import (
+    refuse_a_cost_no_step_prices,
+    refuse_an_amount_no_step_tells,
+)
 from flows.core.planner.assertions import guard_after_assertions
 from flows.core.planner.base import (
     INVALID,
@@ -110,6 +113,7 @@ from flows.core.planner.places import (
     country_currency,
     country_literal,
     currency_literal,
+    postal_regions,
     regions_listed,
     request_currency,
     two_regions_as_each,
@@ -525,6 +529,9 @@ class FlowBuilder:
         self.joins = {(join.from_tool, join.to_tool): join for join in joins}
         self.min_score = min_score
         self.turned_away_listed = _turn_away_verbs_listed(tools)
+        #: the heading is a report said first ("bike B-1 has a flat tyre, ..."): what is
+        #: wrong, for a record of it
+        self.reported_first = False
         self.reader = PromptReader(
             set(facts.verbs)
             | _verbs_of_settable_states(facts.settable_values)
@@ -661,6 +668,10 @@ class FlowBuilder:
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
+        # "bikes B-1, B-2 and B-7 all have broken chains, log repair tickets for each"
+        text = _CODES_REPORTED_THEN_EACH.sub(self._each_of_the_codes_reported, text, count=1)
+        # "report this - the printer is jammed again": a ticket saying what is wrong
+        text = _REPORT_THIS.sub(self._reported_as_a_record, text, count=1)
         # "any cancellation needs the supervisor's ok: cancel J-6 ...": the rule, then the
         # step it is for (the step after the colon was dropped)
         text = _APPROVAL_RULE_COLON.sub(self._approval_rule_stopped, text)
@@ -755,6 +766,8 @@ class FlowBuilder:
             text,
         )
         text = _EACH_OF_QUOTES_LISTED.sub(self._each_of_quotes_listed, text)
+        text = _FOR_EACH_NOUN_IN_CODES.sub(_for_each_of_the_codes, text)
+        text = _EACH_OF_NAMES_LISTED.sub(self._each_of_names_listed, text)
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
@@ -877,6 +890,40 @@ class FlowBuilder:
         noun = singular(match["noun"].lower())
         self.listed_items[noun] = [said for said in quoted_texts(match["list"]) if said]
         return f"each {noun}"
+
+    def _each_of_the_codes_reported(self, match: re.Match[str]) -> str:
+        """ "bikes B-101, B-102 and B-107 all have broken chains, log repair tickets for
+        each, high severity" -> "For each of B-101, B-102 and B-107, log repair tickets,
+        high severity": the codes are the loop's items, and what they all have is the
+        report the records say (one bike was ticketed, its issue asked of the run)."""
+        items = [v for v in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"]) if v]
+        first = match["rest"].split(maxsplit=1)[0].lower() if match["rest"].split() else ""
+        if len(items) < 2 or not (self._asks_a_step(match["rest"]) or first in COMMON_VERBS):
+            return match[0]
+        said = f"{match['noun']} {match['list']} {match['state']}".strip()
+        self.heading = f"{self.heading}, {said}" if self.heading else said
+        self.reported_first = True
+        listed = f"{', '.join(items[:-1])} and {items[-1]}"
+        # ("log repair tickets": a ticket for each)
+        rest = re.sub(
+            r"^(?P<verb>[a-z]+)\s+(?P<object>(?:[a-z]+\s+)?[a-z]+s)\b",
+            lambda m: f"{m['verb']} a {m['object'][: -len(m['object'].split()[-1])]}"
+            f"{singular(m['object'].split()[-1])}",
+            match["rest"],
+            count=1,
+        )
+        return f"For each of {listed}, {rest}{match['tail']}"
+
+    def _each_of_names_listed(self, match: re.Match[str]) -> str:
+        """ "check these names for conflicts: Dover Logistics, Mina Farouk, Castle Rock
+        LLC": each name written whole is an item of a loop over the noun (one check was
+        planned, its name asked of the run)."""
+        noun = singular(match["noun"].lower())
+        names = [n.strip() for n in _NAME_IN_A_LIST.findall(match["list"])]
+        if len(names) < 2:
+            return match[0]
+        self.listed_items[noun] = list(dict.fromkeys(names))
+        return f"each {noun}{match['between']}{match['end']}"
 
     def _named_by_another_step(self, clause: Clause, owner: str) -> bool:
         """Whether another step names `owner` with their address ("otherwise send Sam a
@@ -1084,6 +1131,30 @@ class FlowBuilder:
             if isinstance(literal, str)
         }
         return {} if set(found.values()) & written else found
+
+    def _reported_as_a_record(self, match: re.Match[str]) -> str:
+        """ "report this - the printer on floor 3 is jammed again, my email is mo@x.io":
+        "report" is no tool's word, and what is wrong, after a dash, a colon or "that", is
+        the text of the one record a tool opens for a problem (a ticket, an incident, an
+        issue: the noun of its id), with whose address it is for (it was refused)."""
+        nouns = [
+            noun
+            for spec in self.specs.values()
+            if acts(spec) and not _REPORT_WORD.search(f"{spec.id} {spec.description}")
+            for noun in split_identifier(spec.id)
+            if noun in _RECORDS_OF_A_PROBLEM
+        ]
+        if len(set(nouns)) != 1:
+            return match[0]
+        what = match["what"].strip().rstrip(".")
+        who = _SAID_WHO_IT_IS_FOR.search(what)
+        address = ""
+        if who is not None:
+            what, address = what[: who.start()].strip(), f" for {who['address']}"
+        if not what:
+            return match[0]
+        quoted = what.replace('"', "'")
+        return f'open a {nouns[0]}{address} saying "{quoted}"{match["end"]}'
 
     def _approval_rule_stopped(self, match: re.Match[str]) -> str:
         """ "any job cancellation needs the dispatch supervisor's ok: cancel J-6612": a
@@ -1470,14 +1541,14 @@ class FlowBuilder:
         self._the_quote_read_again()
         self._refuse_an_application_to_a_tool_that_looks()
         guard_messages_on_their_lists(self.nodes, self.specs, self._unique_id)
-        refuse_an_amount_no_step_tells(
-            self.request,
-            [
-                self.specs[str(node["tool"])]
-                for node in self.nodes
-                if node.get("type") in ("tool", "map") and str(node.get("tool")) in self.specs
-            ],
-        )
+        planned = [
+            self.specs[str(node["tool"])]
+            for node in self.nodes
+            if node.get("type") in ("tool", "map") and str(node.get("tool")) in self.specs
+        ]
+        refuse_an_amount_no_step_tells(self.request, planned)
+        refuse_a_cost_no_step_prices(self.request, planned)
+        self._refuse_one_place_for_both_ends()
         self._check_no_empty_branch()
         self._check_no_read_again()
         if not self.nodes:
@@ -1523,6 +1594,40 @@ class FlowBuilder:
             step=clause.text,
             details={"reason": "empty_condition"},
         )
+
+    def _refuse_one_place_for_both_ends(self) -> None:
+        """ "rebalance station ST-020 back up to 15 bikes": one code the request names went
+        to both the start and the end of a move (`from_station`, `to_station`), a move from
+        a place to itself; the request does not say where the other end is."""
+        for node in self.nodes:
+            spec = self.specs.get(str(node.get("tool")))
+            info = self.info.get(node.get("id", ""))
+            if spec is None or info is None or info.clause is None:
+                continue
+            inputs = node.get("inputs") or {}
+            names = list(spec.input_properties())
+            starts = [n for n in names if _START_WORDS & set(split_identifier(n))]
+            ends = [n for n in names if _END_WORDS & set(split_identifier(n))]
+            if len(starts) != 1 or len(ends) != 1 or starts == ends:
+                continue
+            start, end = inputs.get(starts[0]), inputs.get(ends[0])
+            if start is None or start != end or _string_literal(start) is None:
+                continue
+            # ("picking up at 12 Dock Rd, Oakland and dropping off at 77 Pine St, Berkeley":
+            # the other place the step writes is the end)
+            written = [m.group("value").strip() for m in STREET_ADDRESS.finditer(info.clause.text)]
+            others = list(dict.fromkeys(v for v in written if json.dumps(v) != start))
+            if len(written) > 1 and len(others) == 1:
+                inputs[ends[0]] = json.dumps(others[0])
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {info.clause.label}: it names one place, {start}, and "
+                f"{spec.id} needs where it starts ({starts[0]}) and where it ends ({ends[0]}); "
+                "both would be that place. Say the other end ('from ST-1 to ST-2').",
+                step=info.clause.text,
+                details={"reason": "one_place_for_both_ends", "tool": spec.id},
+            )
 
     def _the_quote_read_again(self) -> None:
         """ "Analyze the sentiment of this feedback: '...'. If positive, email me a summary":
@@ -3437,6 +3542,9 @@ class FlowBuilder:
             for spec in self.specs.values()
         ):
             return  # a tool that sends offers the channel ("teams_post", its verb last)
+        top = ranked[0][1].spec if ranked and ranked[0][0] >= self.min_score else None
+        if top is not None and not any(is_channel(m) for m in missing_capabilities(asked, top)):
+            return  # ("send the engagement letter": the best tool sends that letter itself)
         missing = [missing_capability(asked, spec) for spec in senders]
         if all(m is not None and is_channel(m) for m in missing) and missing[0] is not None:
             raise _capability_error(clause, missing[0], senders[0])
@@ -4194,6 +4302,7 @@ class FlowBuilder:
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
+        ranked = _a_thing_sent_out(text, ranked)
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
         ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
@@ -5863,6 +5972,10 @@ class FlowBuilder:
             comparison = _COMPARISON_PHRASE.search(clause.action)
             if comparison is not None:
                 subject = clause.action[: comparison.end()]
+                # ("orders over 30 cases need approval": the count's unit says what is
+                # counted, the units ordered, not the order's amount)
+                unit = _A_COUNTS_UNIT.match(clause.action, comparison.end())
+                subject = f"{subject.rstrip()} {unit['unit']}" if unit else subject
                 condition = Condition(subject)
                 said_why = _said_why(Condition(subject))
             elif _GOES_ABROAD.search(clause.action):
@@ -7225,6 +7338,9 @@ class FlowBuilder:
         literals.update(_supplier_named_after_from(properties, clause.action, literals))
         literals.update(_people_counted(properties, clause.action or clause.text, literals))
         literals.update(_client_named_after_for(properties, clause.action, literals))
+        literals.update(_full_name_for_a_name_input(properties, clause.action, literals))
+        literals.update(self._name_said_before(properties, clause.action, literals))
+        literals.update(self._other_end_read_before(properties, clause.action, literals))
         literals.update(self._part_of_a_place(properties, clause.action, literals))
         literals.update(_timestamp_written(properties, clause.action or clause.text, literals))
         literals.update(
@@ -7272,6 +7388,13 @@ class FlowBuilder:
             literals.update(country_literal(properties, self.heading, literals))
             literals.update(self._heading_amount(properties, literals))
             literals.update(_place_code_written(properties, self.heading, literals))
+            if self.reported_first:
+                # ("saw about 40 whiteflies in zone B1, log it": what was seen is the record's)
+                literals.update(_field_values_said(properties, self.heading, literals))
+                literals.update(_count_literals(properties, self.heading, literals))
+                literals.update(_thing_counted(spec, self.heading, literals))
+                literals.update(_what_is_wrong_reported(spec, self.heading, literals))
+        literals.update(_thing_counted(spec, clause.action or clause.text, literals))
         literals.update(_place_code_written(properties, clause.action or clause.text, literals))
         literals.update(_name_by_its_address(properties, clause.action or clause.text, literals))
         literals.update(
@@ -7343,6 +7466,63 @@ class FlowBuilder:
         )
         literals = _addresses_that_are_addresses(properties, literals)
         return _timestamps_whole(properties, clause.text, literals)
+
+    def _other_end_read_before(
+        self, properties: dict[str, Any], action: str | None, taken: dict[str, str]
+    ) -> dict[str, str]:
+        """ "check dock ST-040 and if it has fewer than 3 bikes, send a van with 10 bikes from
+        ST-009": one end of a move written ("from ST-009"), the other the one place of its
+        kind a step before read (`station_id` "ST-040" for `to_station`); both were asked of
+        the run."""
+        one = _ONE_END.search(action or "")
+        if one is None:
+            return {}
+        names = [n for n in properties if n not in taken]
+        starts = [n for n in names if _START_WORDS & set(split_identifier(n))]
+        ends = [n for n in names if _END_WORDS & set(split_identifier(n))]
+        if len(starts) != 1 or len(ends) != 1 or starts == ends:
+            return {}
+        written, other = starts[0], ends[0]
+        if one["way"].lower() == "to":
+            written, other = other, written
+        kind = set(split_identifier(other)) - _START_WORDS - _END_WORDS - _ID_WORDS
+        said = json.dumps(one["code"])
+        read = list(
+            dict.fromkeys(
+                value
+                for node in self.nodes
+                for name, value in (node.get("inputs") or {}).items()
+                if kind & set(split_identifier(name))
+                and _string_literal(value) is not None
+                and value != said
+            )
+        )
+        if not kind or len(read) != 1:
+            return {}
+        return {written: said, other: read[0]}
+
+    def _name_said_before(
+        self, properties: dict[str, Any], action: str | None, taken: dict[str, str]
+    ) -> dict[str, str]:
+        """ "run a conflict check on Castle Rock LLC; ... otherwise open a matter for them":
+        the one input named for whose name it is (`client_name`), for "them" (or him, her),
+        is the name a step before was given (it was asked of the run)."""
+        if not _FOR_THEM.search(action or ""):
+            return {}
+        wanted = [
+            name
+            for name, schema in properties.items()
+            if name not in taken
+            and "string" in (schema_types(unwrap_nullable(schema)) or set())
+            and not unwrap_nullable(schema).get("enum")
+            and split_identifier(name)[-1:] == ["name"]
+            and len(split_identifier(name)) > 1
+            and not set(split_identifier(name)) & _NOT_A_PARTY
+        ]
+        given = list(dict.fromkeys(_names_given(self.nodes)))
+        if len(wanted) != 1 or len(given) != 1:
+            return {}
+        return {wanted[0]: given[0]}
 
     def _recipient_input(
         self, spec: ToolSpec, action: str, taken: dict[str, str]
@@ -7577,6 +7757,7 @@ class FlowBuilder:
                 continue
             if self._asks_a_step(rest):
                 self.heading = f"{self.heading}, {said}" if self.heading else said
+                self.reported_first = True
                 self._note_topic(said)
                 coded = _THING_BY_ITS_CODE.match(said)
                 if coded is not None:
@@ -8748,7 +8929,9 @@ _SENDS_IT_ON = re.compile(
     r"each(?:\s+one)?|the\s+results?|the\s+outputs?|"
     r"the\s+answers?|"
     # "calculate the VAT and email the breakdown": what the step before worked out
-    r"the\s+(?:breakdown|figures|numbers|findings|details|outcome|calculation)|"
+    # ("check the zone's climate and email the readings": what the check read)
+    r"the\s+(?:breakdown|figures|numbers|findings|details|outcome|calculation|readings|"
+    r"measurements|stats|statistics|metrics)|"
     # "email their record to ops": what a lookup found about them
     r"(?:their|its|his|her)\s+(?:record|details|info|information|data|profile)s?)"
     r"\b(?!\s+(?:is|was|are|were)\b)",
@@ -9398,6 +9581,12 @@ def _whether_asked(match: re.Match[str]) -> str:
     return f"Check whether {match['subject']} {match['aux'].lower()} {match['rest']}."
 
 
+#: "over 30 cases": the unit a threshold counts in, said after its number
+_A_COUNTS_UNIT = re.compile(
+    r"\s*(?P<unit>(?!(?:dollars|euros|pounds|bucks|cents|pence|francs|yen|times|others|ones|"
+    r"needs|requires)\b)[a-z]{3,}s)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
 #: "For orders over $1000, require finance approval": the rule's condition, said of the
 #: kind of thing it is for (not a step on "orders over $1000")
 _FOR_THOSE_OVER = re.compile(
@@ -10044,7 +10233,8 @@ _ANYTHING_OVER_NEEDS_APPROVAL = re.compile(
 )
 #: "Welcome each of these: a@x.io, b@y.io": the values after the colon, with no noun
 _EACH_OF_THESE_NO_NOUN = re.compile(
-    r"\b(?:each|every\s+one)\s+of\s+(?:these|those|the\s+following)\s*:\s*"
+    # ("for each of: WA, NY, FL": "these" unsaid before the colon)
+    r"\b(?:each|every\s+one)\s+of\s*(?:(?:these|those|the\s+following)\s*)?:\s*"
     r"(?=(?:[^.;!?\n]|\.(?=\w))*,)",
     re.IGNORECASE,
 )
@@ -10059,6 +10249,11 @@ def _these_values_named(match: re.Match[str]) -> str:
         return "each of these addresses: "
     if re.match(r"https?://", first):
         return "each of these links: "
+    if not re.search(r"\b(?:these|those|following)\b", match.group(0), re.IGNORECASE):
+        # ("for each of: WA, NY, FL": "these" unsaid, and postal codes are states)
+        items = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", listed.split("\n")[0])
+        codes = [item.strip(" .;!?") for item in items if item.strip(" .;!?")]
+        return "each of these states: " if postal_regions(codes) else "each of these: "
     return match.group(0)
 
 
@@ -10068,7 +10263,8 @@ def _these_values_named(match: re.Match[str]) -> str:
 _SUBJECT_UNQUOTED = re.compile(
     r"(?P<lead>(?:,\s*|\bwith\s+)subject(?:\s+line)?\s*:?\s+)"
     r"(?!(?:of|from|as|to|that|which|set|taken|being|the\s+same)\b)"
-    r"(?P<value>[A-Za-z0-9][^\"',;.!?\n]*?)(?=\s*(?:$|[,;.!?\n]|\s(?:and|then)\s))"
+    # ("with subject Weekly notes: Revenue rose ...": the text after the colon is no part)
+    r"(?P<value>[A-Za-z0-9][^\"',;.!?\n:]*?)(?=\s*(?:$|[,;.!?\n:]|\s(?:and|then)\s))"
 )
 _TITLE_ABBREVIATION = re.compile(r"\b(?P<title>Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sr|Jr)\.\s+(?=[A-Z])")
 #: "how long is the drive", "how far is the trip", "how long does the route take"
@@ -10088,7 +10284,13 @@ _STREET_ABBREVIATION = re.compile(
 _REPORTED_FIRST = re.compile(
     r"^\s*(?P<report>(?:(?:a|an|the|our|my|this)\s+)?[a-z]+\b[^,.;!?:]{0,60}?\s+"
     r"(?:says|said|reports|reported|rang|called|phoned|complains|complained|turned\s+up|"
-    r"showed\s+up|was\s+found|has\s+been\s+found)\b[^,.;!?:]*)"
+    r"showed\s+up|was\s+found|has\s+been\s+found)\b[^,.;!?:]*"
+    # ("bike B-2291 has a flat rear tyre, open a repair ticket for it": a state of a thing
+    # named by its code; "saw about 40 whiteflies in zone B1, log it": what was seen)
+    r"|(?:(?:the|a|an|our|my)\s+)?[a-z]+\s+#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*\s+"
+    r"(?:has|have|is|are|keeps|won't|can't|isn't|doesn't|got)\b[^,.;!?:]*"
+    r"|(?:(?:we|i)\s+)?(?:saw|spotted|noticed|counted|found)\s+(?:about\s+|around\s+|some\s+)?"
+    r"\d+\s+[^,.;!?:]*)"
     r"[,.;]\s+(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -11416,6 +11618,51 @@ def _check_copies(clause: Clause, asked: str, spec: ToolSpec) -> None:
 _REJECTED = re.compile(r"^!\s*(\w+)\.approved$|^(\w+)\.approved\s*==\s*false$")
 
 
+#: "send a van to move 6 bikes", "send a technician to ...": a thing sent out, by its noun
+_SEND_A_THING = re.compile(
+    r"^\W*(?:please\s+)?(?:send|dispatch)\s+(?:a|an|one|two|three|\d+)\s+"
+    r"(?P<thing>[a-z]{3,})\b",
+    re.IGNORECASE,
+)
+#: What a message is: sent, these are words, not things that go somewhere
+_MESSAGE_THINGS = frozenset(
+    "email mail message note letter reminder text sms notice notification reply invite "
+    "invitation receipt invoice quote report summary alert newsletter welcome digest update "
+    "confirmation copy link file document form push request survey memo list thank "
+    "warning ping follow followup card result answer finding outcome detail info "
+    "information data reading number figure verdict category score status tracking label "
+    "details results readings numbers figures findings".split()
+)
+
+
+def _a_thing_sent_out(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "send a van to move 6 bikes from ST-020 to ST-031": a thing that is no message,
+    sent out, is the work of the one tool that changes something and names the thing in
+    its description ("Create a van job to move ... bikes"), not a message (an email was
+    sent, with every part of it asked of the run)."""
+    sent = _SEND_A_THING.match(text)
+    if sent is None or not ranked:
+        return ranked
+    thing = singular(sent["thing"].lower())
+    if thing in _MESSAGE_THINGS or sent["thing"].lower() in _MESSAGE_THINGS:
+        return ranked
+
+    def names(spec: ToolSpec) -> bool:
+        words = f"{spec.id} {spec.name} {spec.description}".replace("_", " ")
+        return re.search(rf"\b{re.escape(thing)}s?\b", words, re.IGNORECASE) is not None
+
+    if names(ranked[0][1].spec):
+        return ranked
+    doers = [pair for pair in ranked if acts(pair[1].spec) and names(pair[1].spec)]
+    if len(doers) != 1:
+        return ranked
+    score = ranked[0][0]
+    rest = [pair for pair in ranked if pair[1] is not doers[0][1]]
+    return [(score, ScoredTool(doers[0][1].spec, score)), *rest]
+
+
 def _sent_by_email(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -11591,6 +11838,23 @@ _REPORTED = re.compile(
     r"(?:at|on|near|outside|by|in\s+front\s+of)\s+",
     re.IGNORECASE,
 )
+#: "report this - ...", "report this: ...", "please report that ...": what is wrong, said
+#: after it, to the end of the sentence
+_REPORT_THIS = re.compile(
+    r"^\W*(?:please\s+|can\s+you\s+|could\s+you\s+|pls\s+)?report\s+"
+    r"(?:(?:this|it)\s*(?:[-\u2013\u2014:]+|\s+that\b)|that\b|this\s+issue\s*[-\u2013\u2014:]+)"
+    r"\s*(?P<what>(?:[^.;!?\n]|\.(?=\w)){6,}?)(?P<end>\s*(?:[.;!?](?!\w)|\n|$))",
+    re.IGNORECASE,
+)
+#: ", my email is mo@x.io", ", reach me at ...": whose problem it is, said last
+_SAID_WHO_IT_IS_FOR = re.compile(
+    r"[,;]?\s*(?:(?:and\s+)?my\s+(?:e-?mail|address)\s+is|(?:e-?mail|reach|contact)\s+me\s+"
+    r"(?:at|on)|i'?m\s+at)\s+(?P<address>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$",
+    re.IGNORECASE,
+)
+#: The nouns of a tool's id for the record of a problem.
+_RECORDS_OF_A_PROBLEM = frozenset({"ticket", "incident", "issue", "case"})
+_REPORT_WORD = re.compile(r"\breport", re.IGNORECASE)
 #: A web address or a domain written in a step: what a tool that fetches a page reads.
 _A_LINK = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|gov|edu|co)\b", re.I)
 
@@ -12000,10 +12264,22 @@ def _compound_named(
         )
 
     named = [pair for pair in ranked if says(pair[1].spec)]
-    if len(named) != 1 or named[0] is ranked[0] or named[0][0] < ranked[0][0] * 0.25:
+    if len(named) != 1 or named[0] is ranked[0]:
         return ranked
     top = ranked[0][1].spec
-    if all(stem(singular(w)) in said for w in split_identifier(top.id)[1:]):
+    rest_of_top = split_identifier(top.id)[1:]
+    named_tail = tail(named[0][1].spec)
+    # ("open a repair ticket": `bike_repair_ticket` says two of the step's words together,
+    # `create_ticket` only their head)
+    more_specific = (
+        len(rest_of_top) == 1
+        and named_tail is not None
+        and named_tail in pairs
+        and stem(singular(rest_of_top[0])) == named_tail[1]
+    )
+    if named[0][0] < ranked[0][0] * 0.25 and not more_specific:
+        return ranked
+    if all(stem(singular(w)) in said for w in rest_of_top) and not more_specific:
         return ranked  # the first tool's id is said in full too
     return [(ranked[0][0], named[0][1]), *[pair for pair in ranked if pair is not named[0]]]
 
@@ -12664,7 +12940,9 @@ _DEADLINE_AFTER_A_COMMA = re.compile(
 )
 #: "from Reno to Sacramento", "from 100 Pier Rd, Oakland to 55 Main St, Fresno"
 _FROM_TO = re.compile(
-    r"\bfrom\s+(?P<start>[A-Z0-9][^;:!?]*?)\s+to\s+(?P<end>[A-Z0-9][^;:!?]*?)"
+    # ("from ST-020 over to ST-031": the way it goes is no part of the start)
+    r"\bfrom\s+(?P<start>[A-Z0-9][^;:!?]*?)(?:\s+(?:over|across|back|down|up))?\s+to\s+"
+    r"(?P<end>[A-Z0-9][^;:!?]*?)"
     r"(?=\s*(?:$|[;:!?]|\.(?:\s|$)|\s+(?:and|then|if|unless|only|is|are|was|under|over|"
     # (", small package": a part in lower case after a comma is no place of the address)
     r"within|by|on|at|for|before|after|with)\b|,\s*[a-z]))"
@@ -12953,6 +13231,53 @@ _EACH_OF_THESE_LISTED = re.compile(
 _QUOTE_ITEM = r"(?:\"[^\"\n]{1,200}\"|(?<!\w)'[^'\n]{1,200}'(?!\w))"
 #: "each of these reviews: 'love it', 'too salty' and 'meh'", "these two notes: '...' and
 #: '...'": quoted texts listed after the loop's noun, one call each
+#: "for each station in ST-001, ST-002, ST-003 check ...": a loop over codes written
+_FOR_EACH_NOUN_IN_CODES = re.compile(
+    r"(?P<lead>(?:^|(?<=[.;!?]\s)|(?<=\n))\s*)for\s+(?:each|every)\s+[a-z]+\s+in\s+"
+    r"(?P<list>#?[A-Za-z]*[-_]?\d[\w-]*(?:\s*,\s*(?:and\s+)?#?[A-Za-z]*[-_]?\d[\w-]*)*"
+    r"(?:\s*,?\s+and\s+#?[A-Za-z]*[-_]?\d[\w-]*)?)\s*,?\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+
+
+def _for_each_of_the_codes(match: re.Match[str]) -> str:
+    """ "for each station in ST-001, ST-002, ST-003 check ..." -> "For each of ST-001,
+    ST-002 and ST-003, check ...": the codes written are the loop's items (the stations
+    were asked of the run, and no input took one)."""
+    items = [v for v in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"]) if v]
+    if len(items) < 2:
+        return match[0]
+    return f"{match['lead']}For each of {', '.join(items[:-1])} and {items[-1]}, "
+
+
+#: "bikes B-101, B-102 and B-107 all have broken chains, log repair tickets for each":
+#: coded things, what they all have, then a step for each of them
+_CODES_REPORTED_THEN_EACH = re.compile(
+    r"^\s*(?P<noun>(?:the\s+)?[a-z]+)\s+"
+    r"(?P<list>#?[A-Za-z]*[-_]?\d[\w-]*(?:\s*,\s*#?[A-Za-z]*[-_]?\d[\w-]*)*"
+    r"\s*,?\s+and\s+#?[A-Za-z]*[-_]?\d[\w-]*)\s+"
+    r"(?P<state>(?:all\s+|both\s+)?(?:have|are|keep|won't|can't|need)\b[^,.;!?]*?)\s*,\s*"
+    r"(?P<rest>[^.;!?]*?)\s+(?:for\s+(?:each(?:\s+one)?|every\s+one|all\s+of\s+them|both)|"
+    r"each)\b(?P<tail>[^.;!?]*)",
+    re.IGNORECASE,
+)
+#: A name of a person or a company in a list: capitalised words ("Castle Rock LLC")
+_A_LISTED_NAME = (
+    r"(?-i:[A-Z][a-z][\w&'-]*(?:\s+(?:[A-Z][a-z][\w&'-]*|LLC|LLP|Inc\.?|Ltd\.?|GmbH|PLC)){0,3})"
+)
+_NAME_IN_A_LIST = re.compile(_A_LISTED_NAME)
+#: "check these names for conflicts: A B, C D and E F", "each of these clients: ...": names
+#: written whole after a colon, to the end of the sentence
+_EACH_OF_NAMES_LISTED = re.compile(
+    r"\b(?:(?:each|every\s+one|all)\s+of\s+)?(?:these|those|the\s+following)\s+"
+    r"(?P<noun>names|clients|parties|companies|people|persons|customers|applicants|"
+    r"candidates|firms|businesses|vendors|suppliers|tenants|patients|members)"
+    r"(?P<between>(?:\s+(?:for|against|in|on)\s+[a-z]+(?:\s+[a-z]+)?)?)\s*:\s*"
+    rf"(?P<list>{_A_LISTED_NAME}(?:\s*,\s*(?:and\s+|&\s+)?{_A_LISTED_NAME})*"
+    rf"(?:\s*,?\s+(?:and|&)\s+{_A_LISTED_NAME})?)"
+    r"(?P<end>\s*(?:[.;!?\n]|$))",
+    re.IGNORECASE,
+)
 _EACH_OF_QUOTES_LISTED = re.compile(
     # ("run sentiment on these two reviews: 'great' and 'awful'": "each of" unsaid)
     r"\b(?:(?:each|every\s+one|all)\s+of\s+)?(?:these|those|the\s+following)\s+"
@@ -14036,6 +14361,136 @@ def _client_named_after_for(
     if len(wanted) != 1 or len(found) != 1:
         return {}
     return {wanted[0]: json.dumps(found[0])}
+
+
+#: "from ST-009" with no "to ...", or "to ST-031" with no "from ...": one end of a move
+_ONE_END = re.compile(
+    r"^(?!.*\bfrom\s+\S+.*\bto\s+(?-i:[A-Z0-9]))(?!.*\bto\s+\S+.*\bfrom\s)"
+    r".*?\b(?P<way>from|to)\s+(?P<code>(?-i:[A-Z][A-Z0-9]*-?[A-Z0-9]*\d[A-Z0-9-]*))(?![\w@.-])",
+    re.IGNORECASE,
+)
+#: "... for them", "book her a consult": the one a step before named
+_FOR_THEM = re.compile(r"\b(?:for|book|on|to)\s+(?:them|him|her)\b", re.IGNORECASE)
+#: A name written whole: two to four capitalised words ("Rosa Delgado", "Harlan
+#: Industries", "Castle Rock LLC"), not the first word of the step, not a code
+_FULL_NAME = re.compile(
+    r"(?<=\s)(?P<name>(?-i:[A-Z][a-z][\w&'-]*(?:\s+(?:[A-Z][a-z][\w&'-]*|LLC|LLP|Inc\.?|Ltd\.?|"
+    r"GmbH|PLC|Co\.)){1,3}))(?![\w@-])"
+)
+#: Inputs named "..._name" whose first words say it is no person's or company's
+_NOT_A_PARTY = frozenset(
+    "file first last user display host domain bucket branch sender recipient product item "
+    "table field column app project queue channel template".split()
+)
+#: Capitalised words that are no name's: days, months, places of a street address
+_NOT_NAME_WORDS = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December Street St Road Rd Avenue Ave "
+    "Lane Dr Drive".split()
+)
+
+
+def _names_given(nodes: list[dict[str, Any]]) -> list[str]:
+    """The names steps were given in inputs named for one (`party_name`), in order."""
+    return [
+        value
+        for node in nodes
+        for name, value in (node.get("inputs") or {}).items()
+        if split_identifier(name)[-1:] == ["name"]
+        and len(split_identifier(name)) > 1
+        and _string_literal(value) is not None
+    ]
+
+
+def _full_name_for_a_name_input(
+    properties: dict[str, Any], action: str | None, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "run a conflict check on Harlan Industries", "book Rosa Delgado an intake
+    consult": the one name the step writes whole is the one input named for whose name it
+    is (`party_name`, `client_name`), not asked of the run."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and "string" in (schema_types(unwrap_nullable(schema)) or set())
+        and not unwrap_nullable(schema).get("enum")
+        and split_identifier(name)[-1:] == ["name"]
+        and len(split_identifier(name)) > 1
+        and not set(split_identifier(name)) & _NOT_A_PARTY
+    ]
+    if len(wanted) != 1:
+        return {}
+    used = " ".join(str(value) for value in taken.values())
+    found = list(
+        dict.fromkeys(
+            m["name"]
+            for m in _FULL_NAME.finditer(f" {action or ''}")
+            if not set(m["name"].split()) & _NOT_NAME_WORDS and m["name"] not in used
+        )
+    )
+    if len(found) != 1:
+        return {}
+    return {wanted[0]: json.dumps(found[0])}
+
+
+#: "140 trays of lettuce": a count in a unit, of a thing; "40 whiteflies": a count of a thing
+_COUNT_OF_A_THING = re.compile(
+    r"\b\d+\s+(?:(?P<unit>[a-z]+)\s+of\s+(?:the\s+)?(?P<of>[a-z]+)|(?P<thing>[a-z]{3,}))\b",
+    re.IGNORECASE,
+)
+#: Inputs named for what is wrong, in words (`issue`, `fault`, `problem`).
+_WRONG_WORDS = frozenset({"issue", "problem", "fault", "complaint", "symptom", "symptoms"})
+
+
+def _texts_left(spec: ToolSpec, taken: Mapping[str, str]) -> list[str]:
+    """The required inputs of `spec` that take any words (no list, no format, no id)."""
+    properties = spec.input_properties()
+    return [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and "string" in (schema_types(unwrap_nullable(properties.get(name) or {})) or set())
+        and not unwrap_nullable(properties.get(name) or {}).get("enum")
+        and not unwrap_nullable(properties.get(name) or {}).get("format")
+        and not set(split_identifier(name)) & (_ID_WORDS | {"email", "phone", "date"})
+    ]
+
+
+def _thing_counted(spec: ToolSpec, text: str, taken: Mapping[str, str]) -> dict[str, str]:
+    """ "schedule 140 trays of lettuce", "saw 40 whiteflies": what is counted is the one
+    required text input left whose name the step does not say (`crop`, `pest`), when the
+    count went to an input named for the unit or a count (it was asked of the run)."""
+    left = [n for n in _texts_left(spec, taken) if n not in _WRONG_WORDS]
+    if len(left) != 1 or left[0].lower() in text.lower():
+        return {}
+    properties = spec.input_properties()
+    for match in _COUNT_OF_A_THING.finditer(text):
+        if match["of"] and match["unit"].lower() in {singular(n) for n in properties} | set(
+            properties
+        ):
+            return {left[0]: json.dumps(match["of"].lower())}
+        thing = (match["thing"] or "").lower()
+        if (
+            thing
+            and thing not in properties
+            and singular(thing) not in properties
+            and thing not in STOP_WORDS
+            and any(n in taken for n in properties if set(split_identifier(n)) & {"count"})
+        ):
+            return {left[0]: json.dumps(thing)}
+    return {}
+
+
+def _what_is_wrong_reported(
+    spec: ToolSpec, report: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "bike B-2291 has a flat rear tyre, open a repair ticket for it": the report said
+    first is the one required input named for what is wrong (`issue`), not asked of the
+    run."""
+    wrong = [n for n in _texts_left(spec, taken) if set(split_identifier(n)) & _WRONG_WORDS]
+    if len(wrong) != 1:
+        return {}
+    return {wrong[0]: json.dumps(report.strip())}
 
 
 def _supplier_named_after_from(

@@ -1673,13 +1673,6 @@ def _leading_condition_only(clause: Clause) -> bool:
     )
 
 
-#: "if she rejects it email the customer": "it" after someone's answer ends the condition
-_ANSWERS_ON_IT = frozenset(
-    "reject rejects declines decline denies deny refuses refuse approves approve accepts "
-    "accept okays".split()
-)
-
-
 class PromptReader:
     """Splits a request into clauses; `verbs` are the words that may start a step."""
 
@@ -1843,7 +1836,10 @@ class PromptReader:
                 and not (
                     len(before) > 1
                     and before[-1].lower() in ("it", "them")
-                    and before[-2].lower() in _PREPOSITIONS_BEFORE_IT | _ANSWERS_ON_IT
+                    and (
+                        before[-2].lower() in _PREPOSITIONS_BEFORE_IT
+                        or _ANSWER_VERB.fullmatch(before[-2])
+                    )
                 )
             ):
                 continue
@@ -3486,6 +3482,13 @@ _COMPARED_OF_IT = re.compile(
 _PREPOSITIONS_BEFORE_IT = frozenset("with about for to on of from in at by".split())
 #: Words after which a verb's word starts no step: "signs up with email ...", "ready to ship"
 #: (not in, on, at or by, which also end a verb: "when an order comes in validate it").
+#: "if they reject it email sales": an answer given to "it" (the verb's object) ends the
+#: condition, and the verb after it starts the step, as after a comma
+_ANSWER_VERB = re.compile(
+    r"(?:approve|reject|decline|deny|denie|okay|ok|sign|refuse|turn|veto|accept)[sd]?|"
+    r"(?:approv|reject|declin|deni|okay|sign|refus|turn|veto|accept)(?:ed|es)",
+    re.IGNORECASE,
+)
 _NO_STEP_AFTER = frozenset("with about for to of from using via into".split())
 _NOUN_MARKERS = frozenset(
     "the a an this that its their his her our your my each every any no it they he she we "
@@ -3962,7 +3965,9 @@ _THEN_IN_PARALLEL = re.compile(
 _SAYING_UNQUOTED_WORDS = re.compile(
     # (up to the next step's number on the same line: "... saying hi 3) if not, ...")
     r"\bsaying\s+(?:that\s+)?(?P<said>(?![\"\u201c'])(?:(?!\s\d{1,2}[).]\s)[^.;!?\n\"])+?)"
-    r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then)\b|\s+(?:and\s+)?then\b|\s+\d{1,2}[).]\s)",
+    # (", otherwise open a matter": the other case is no part of what is said)
+    r"(?=\s*(?:[.;!?\n]|$)|\s*,\s*(?:and|then|otherwise|else|or\s+else)\b|"
+    r"\s+(?:and\s+)?then\b|\s+\d{1,2}[).]\s)",
     re.IGNORECASE,
 )
 #: "Tenant in 14B wrote: '...'.", "got this review from a diner: '...'": a quote someone
@@ -4021,10 +4026,19 @@ _TICKET_WITHOUT_TEXT = re.compile(
     r"(?:\s+team)?)?(?=\s*(?:[.;!?]|$|,?\s+(?:and|then)\b))(?![^.;!?]*['\"])",
     re.IGNORECASE,
 )
+#: "with that as the summary", "use this as the note": the quote said before, as a value
+_THAT_AS_A_FIELD = re.compile(
+    r"\b(?:with|use|using|take|put)\s+(?P<that>that|this|it)\s+(?:as|for|in)\s+(?:the|its|their)\s+"
+    r"[a-z]+\b",
+    re.IGNORECASE,
+)
 #: The first "it" of the steps after that quote: "classify it", "if it's negative"
 _FIRST_IT = re.compile(
     # ("if its negative": "it's" typed without its apostrophe, after a condition's word)
-    r"\b(?P<is>it's|it\s+is|(?<=\bif\s)its|(?<=\bunless\s)its)\b"
+    # ("If that's negative, open a ticket": "that", said of the quote after a condition's
+    # word, is it)
+    r"\b(?P<is>it's|it\s+is|(?<=\bif\s)its|(?<=\bunless\s)its|"
+    r"(?<=\bif\s)(?:that's|that\s+is|this\s+is)|(?<=\bunless\s)(?:that's|that\s+is))\b"
     # ("analyze its sentiment": the sentiment of the quote)
     r"|\bits\s+(?P<owned>[a-z]+)\b|\b(?:it|this)\b",
     re.IGNORECASE,
@@ -4082,8 +4096,12 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
             # "post to slack: '...'": a step that says the quote; "Message from order
             # OR-7: '...'": a heading with a code, read as one
             match = None
-    if match is not None and not match["end"] and not (
-        starts_with_verb is not None and starts_with_verb(match["rest"])
+    if (
+        match is not None
+        and not match["end"]
+        # (the quote's own stop before a capital ends it: '..."The lid broke." If that's ...')
+        and not re.search(r"[.!?]['\"]$", match["quote"])
+        and not (starts_with_verb is not None and starts_with_verb(match["rest"]))
     ):
         match = None  # the quote runs on into words that are no step
     if match is None:
@@ -4092,6 +4110,10 @@ def quote_said_first(prompt: str, starts_with_verb: Callable[[str], bool] | None
     if quote.startswith("'") and "'" in quote[1:-1] and '"' not in quote:
         quote = f'"{quote[1:-1]}"'  # ('... we couldn't see ...': its apostrophes are words')
     it = _FIRST_IT.search(rest)
+    as_field = _THAT_AS_A_FIELD.search(rest)
+    if as_field is not None and (it is None or as_field.start() < it.start()):
+        # ("... open a matter for Tom Okafor with that as the summary": the quote is it)
+        return f"{rest[: as_field.start('that')]}{quote}{rest[as_field.end('that') :]}"
     named = _THE_TEXT_NAMED.search(rest)
     quality = _A_QUALITY_OF_IT.match(rest)
     if quality is not None and (it is None or quality.end() <= it.start()):

@@ -206,6 +206,7 @@ _KNOWN_CODES = frozenset(COUNTRY_CODES.values())
 _POSTAL_CODES = {
     code: (country, code) for country, code in REGION_CODES.values() if code not in _KNOWN_CODES
 }
+_REGION_CODES_WRITTEN = frozenset(code for _, code in REGION_CODES.values())
 #: "German VAT", "the French sales tax": a country said as the adjective of its tax.
 _TAX_ADJECTIVES = {
     "german": "DE", "french": "FR", "italian": "IT", "spanish": "ES", "british": "GB",
@@ -325,14 +326,28 @@ def request_currency(request: str) -> str | None:
     return codes.pop() if len(codes) == 1 else None
 
 
+def postal_regions(items: list[str]) -> bool:
+    """Whether `items` are all states' or provinces' postal codes, one of them no country's
+    code ("WA, NY, FL"; not "DE, FR, IT", countries)."""
+    codes = [item.strip() for item in items]
+    return (
+        bool(codes)
+        and all(len(c) == 2 and c.isupper() and c in _REGION_CODES_WRITTEN for c in codes)
+        and any(c in _POSTAL_CODES for c in codes)
+    )
+
+
 def regions_listed(items: list[str], text: str) -> str | None:
     """The country whose states (or provinces) `items` all are, when `text` says they are
-    states or provinces ("the sales tax in each of these states: NY, TX, WA": US), else
-    None. "DE, FR, IT" are countries: Delaware alone is a state."""
+    states or provinces ("the sales tax in each of these states: NY, TX, WA": US) or they
+    are postal codes one of which no country has ("WA, NY, FL"), else None. "DE, FR, IT"
+    are countries: Delaware alone is a state."""
     kind = re.search(r"\b(?P<kind>states?|provinces?)\b", text, re.IGNORECASE)
-    if kind is None or not items:
+    if not items or (kind is None and not postal_regions(items)):
         return None
-    wanted = "state" if kind.group("kind").lower().startswith("state") else "province"
+    # ("... for each of: WA, NY, FL": postal codes no country has say states unsaid)
+    said = kind.group("kind").lower() if kind is not None else "state"
+    wanted = "state" if said.startswith("state") else "province"
     countries = set()
     for item in items:
         written = item.strip()

@@ -150,6 +150,13 @@ def quote_below_in_place(text: str) -> str:
     said = _SAID_BELOW.search(text)
     ending = _ENDING_QUOTE.search(text)
     block = _ENDING_BLOCK.search(text) if ending is None else None
+    if block is None and ending is None and said is not None and _BELOW_OR_FOLLOWING.search(
+        said.group(0)
+    ):
+        # ("Summarize the following and email the summary to ... with subject Weekly
+        # notes: Revenue rose 8% in October. Two new stores opened ...": the text after the
+        # last colon, on the same line, of two sentences or more)
+        block = _ENDING_SENTENCES.search(text)
     if block is not None and said is not None and said.end() <= block.start():
         # ("summarize the text below and send it to ...:\n\nOur third quarter ...": the
         # text after a colon on lines of its own, unquoted; its sentences were steps)
@@ -166,6 +173,12 @@ def quote_below_in_place(text: str) -> str:
     return f"{head[: said.end()]}: {quote}{head[said.end() :]}"
 
 
+_BELOW_OR_FOLLOWING = re.compile(r"\b(?:below|following)\b", re.IGNORECASE)
+#: Sentences a request ends on after a colon, on the colon's line, unquoted
+_ENDING_SENTENCES = re.compile(
+    r":[ \t]*(?P<block>[A-Z][^\"\u201c\u201d\n:]{10,5000}?[.!?][ \t]+"
+    r"[A-Z][^\"\u201c\u201d\n:]*?)\s*$"
+)
 #: A text a request ends on after a colon, unquoted, on lines of its own (or after an
 #: empty line: "classify the message below, then ...\n\nHi, I can't log in ...").
 _ENDING_BLOCK = re.compile(
