@@ -320,3 +320,15 @@ def test_an_email_address_input_takes_only_an_address():
     # "email me@x.io that the meeting moved to 3pm" set the reply-to address to "3pm"
     flow = plan("email me@x.io that the meeting moved to 3pm", demo_catalog_with([]))
     assert "reply_to" not in _node(flow, "send_email").inputs
+
+
+def test_someone_with_no_account_is_the_lookup_finding_no_one():
+    # "look up the customer by their email and if they have no account, email sales" added
+    # a ticket classification and branched on its category not being "account"
+    for request in (
+        "look up the customer by their email and if they have no account, email sales@x.io",
+        "look up user 5; if the user doesn't have an account, email sales@x.io",
+    ):
+        flow = plan(request, demo_catalog_with([]))
+        assert [node.id for node in flow.nodes] == ["lookup_user", "if_found", "send_email"]
+        assert _gate(flow, "send_email").condition == "!lookup_user.found", request

@@ -653,6 +653,8 @@ class FlowBuilder:
         text = _A_COUNT_OF_ONES.sub(r"how many are \g<quality>", text)
         # "email me a summary of how many succeeded": how many were successful
         text = _HOW_MANY_WENT.sub(_how_many_went, text)
+        # "if they have no account": if they are not found (by the lookup before)
+        text = _HAS_NO_ACCOUNT.sub(_not_found, text)
         # "take a list of orders and charge each one": each order
         text = _EACH_ONE_OF_A_LIST.sub(_each_one_of_the_list, text)
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
@@ -9462,6 +9464,22 @@ def _how_many_went(match: re.Match[str]) -> str:
     went = match["went"].lower()
     good = went in ("succeeded", "went through", "worked", "passed")
     return f"how many{match['which'] or ''} were {'successful' if good else 'not successful'}"
+
+
+#: "if they have no account", "if the customer isn't registered": the lookup found no one
+_HAS_NO_ACCOUNT = re.compile(
+    r"(?P<lead>\b(?:if|when|unless|in\s+case)\s+)(?P<who>they|he|she|the\s+(?:customer|user|"
+    r"client|person|member|sender|buyer))\s+(?:(?:has|have|had)\s+no|(?:do|does|did)(?:n't|\s+not)"
+    r"\s+have\s+an?|(?:is|are|was|were)(?:n't|\s+not)\s+(?:registered|signed\s+up)|"
+    r"(?:is|are)\s+(?:unregistered|not\s+a\s+(?:user|customer|member)))"
+    r"(?:\s+(?:an?\s+)?(?:account|profile|record)s?)?(?:\s+with\s+us)?(?=[\s,.;!]|$)",
+    re.IGNORECASE,
+)
+
+
+def _not_found(match: re.Match[str]) -> str:
+    be = "are" if match["who"].lower() == "they" else "is"
+    return f"{match['lead']}{match['who']} {be} not found"
 
 
 #: "takes a list of orders, charges each one": the things listed, one at a time
