@@ -134,6 +134,10 @@ class LastRunSummary(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
+    approval_rejected = serializers.BooleanField(
+        help_text="An approval of the run was rejected: a completed run did not go through"
+        " as planned."
+    )
 
 
 class FlowOutput(serializers.ModelSerializer):
@@ -158,6 +162,7 @@ class FlowOutput(serializers.ModelSerializer):
             "id": str(run_id),
             "status": obj.last_run_status,
             "created_at": serializers.DateTimeField().to_representation(obj.last_run_created_at),
+            "approval_rejected": bool(getattr(obj, "last_run_approval_rejected", False)),
         }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -270,6 +270,65 @@ def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_u
     )
 
 
+def test_a_run_whose_approval_was_rejected_reads_so_on_every_page(
+    page, live_server, staff_user, screenshot
+):
+    from approvals.services import step_decide
+
+    # Given a run whose approval is rejected with a comment, and which then completes
+    ir = {**REFUND, "nodes": [
+        *REFUND["nodes"][:1],
+        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
+        {"id": "pay", "type": "tool", "tool": "t_noop", "title": "Pay the refund",
+         "after": ["ok"], "when": "ok.approved"},
+    ]}
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    decider = threading.Thread(target=lambda: step_decide(
+        run_id=run.id, node_id="ok", user=staff_user, approved=False, comment="Not damaged"))
+    decider.start()
+    decider.join()
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.2, "completion")
+    warn = page.evaluate(
+        "() => getComputedStyle(document.documentElement).getPropertyValue('--warn').trim()"
+    )
+
+    # Then the run page says it completed with its approval rejected, in amber, and says
+    # which step, by whom, with the comment
+    page.goto(live_server(f"/runs/{run.id}"))
+    badge = page.get_by_test_id("run-status")
+    expect(badge).to_have_text("!Completed · approval rejected")
+    expect(badge).to_have_attribute("data-status", "completed")
+    assert _css(badge, "color") == _rgb(page, warn)
+    banner = page.get_by_test_id("run-rejected-ok")
+    expect(banner.get_by_test_id("run-rejected-sentence")).to_have_text(
+        f"Approve the refund was rejected by {staff_user.username}")
+    expect(banner.get_by_test_id("run-rejected-comment")).to_have_text("“Not damaged”")
+    # and the timeline shows the step not taken, as skipped and muted, after those that ran
+    skipped = page.get_by_test_id("timeline-row-pay")
+    expect(skipped).to_have_attribute("data-status", "skipped")
+    expect(skipped).to_contain_text("Pay the refund")
+    expect(skipped.get_by_test_id("timeline-skipped-pay")).to_have_text("Skipped")
+    assert float(_css(skipped, "opacity")) < 1
+    screenshot(page, "run")
+
+    # the runs list and the flows list's last run show it amber, not green
+    page.goto(live_server("/runs"))
+    row_badge = page.locator(f"[data-run-id='{run.id}'] .rs-badge")
+    expect(row_badge).to_have_text("!Completed · approval rejected")
+    assert _css(row_badge, "color") == _rgb(page, warn)
+    screenshot(page, "runs")
+    page.goto(live_server("/flows"))
+    last = page.get_by_test_id("flow-last-run").locator(".badge")
+    expect(last).to_have_text("Completed · approval rejected")
+    assert _css(last, "color") == _rgb(page, warn)
+    screenshot(page, "flows")
+
+
 def _css(locator: Any, prop: str) -> str:
     return str(locator.evaluate(f"(el) => getComputedStyle(el).getPropertyValue('{prop}')"))
 

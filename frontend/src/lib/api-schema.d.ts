@@ -666,6 +666,8 @@ export interface components {
             by_status: {
                 [key: string]: number;
             };
+            /** @description Completed runs with a rejected approval (also counted in by_status.completed). */
+            approval_rejected: number;
             /** Format: double */
             fraction: number;
         };
@@ -674,6 +676,8 @@ export interface components {
             id: string;
             index: number | null;
             readonly status: components["schemas"]["RunStatusEnum"];
+            /** @description An approval of the run was rejected. */
+            readonly approval_rejected: boolean;
         };
         /** @enum {string} */
         BatchStatusEnum: "running" | "completed" | "cancelled";
@@ -858,6 +862,8 @@ export interface components {
             status: string;
             /** Format: date-time */
             created_at: string;
+            /** @description An approval of the run was rejected: a completed run did not go through as planned. */
+            approval_rejected: boolean;
         };
         NodeAttemptOutput: {
             node_id: string;
@@ -1254,6 +1260,8 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly access: components["schemas"]["RunAccessOutput"];
+            /** @description An approval of the run was rejected (by a person, or by its deadline): a completed run then went on without the steps after it, or took its rejected path. Say so beside `status`, not as a plain success. */
+            readonly approval_rejected: boolean;
             readonly nodes: components["schemas"]["NodeAttemptOutput"][];
         };
         RunEventsOutput: {
@@ -1324,6 +1332,8 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly access: components["schemas"]["RunAccessOutput"];
+            /** @description An approval of the run was rejected (by a person, or by its deadline): a completed run then went on without the steps after it, or took its rejected path. Say so beside `status`, not as a plain success. */
+            readonly approval_rejected: boolean;
         };
         /** @enum {string} */
         RunStatusEnum: "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";

@@ -6,14 +6,19 @@ import { Link, useParams, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
-import { statusLabel } from "../../lib/runStatus";
-import { batchBadge, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
+import { runStatusLook, statusLabel } from "../../lib/runStatus";
+import { batchBadge, batchSegments, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { inputInFormOrder } from "../../lib/jsonSchema";
 import { cancelBatch, getBatch, getVersion, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
 import "./runs.css";
 
 const ORDER = ["completed", "failed", "cancelled", "running", "pending", "suspended"];
+
+/** A segment's name: a status, or the completed runs whose approval was rejected. */
+function segmentLabel(key: string): string {
+  return key === "approval-rejected" ? "Approval rejected" : statusLabel(key);
+}
 
 const BATCH_NOT_FOUND = "This batch does not exist, or you may not see it.";
 
@@ -114,6 +119,7 @@ export default function BatchPage() {
     return <div className="page">{error ? <div className="alert error">Could not load the batch: {error}</div> : <div className="page-loading">Loading batch…</div>}</div>;
   }
   const { progress } = batch;
+  const segments = batchSegments(ORDER, progress.by_status, progress.approval_rejected ?? 0);
   const percent = Math.round(progress.fraction * 100);
   const duration = elapsedMs(batch.created_at, batch.finished_at);
   const sample = runs?.[0] ?? named;
@@ -154,23 +160,27 @@ export default function BatchPage() {
           </div>
         </div>
         <div className="bp-bar" role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done} data-testid="batch-progress">
-          {ORDER.map((s) => {
-            const n = progress.by_status[s] ?? 0;
-            return n ? <span key={s} className={`bp-seg bp-${s}`} style={{ width: `${(n / Math.max(progress.total, 1)) * 100}%` }} title={`${statusLabel(s)}: ${n}`} /> : null;
-          })}
+          {segments.map(({ key, count: n }) => (
+            n ? <span key={key} className={`bp-seg bp-${key}`} style={{ width: `${(n / Math.max(progress.total, 1)) * 100}%` }} title={`${segmentLabel(key)}: ${n}`} /> : null
+          ))}
         </div>
         <div className="bp-counts">
-          {ORDER.map((s) => (
+          {segments.map(({ key, status: s, count: n }) => key === "approval-rejected" ? (
+            // Not a filter of its own: the runs list filters by status, and these are completed.
+            <span key={key} className="bp-count bp-count-note" data-testid="batch-count-approval-rejected" title="Completed, but an approval was rejected">
+              <span className={`legend-dot bp-${key}`} /> {segmentLabel(key)} <b>{n}</b>
+            </span>
+          ) : (
             <button
               type="button"
               key={s}
-              className={`bp-count${progress.by_status[s] ? "" : " zero"}${status === s ? " on" : ""}`}
+              className={`bp-count${n ? "" : " zero"}${status === s ? " on" : ""}`}
               aria-pressed={status === s}
               title={status === s ? "Show every run" : `Show only the ${statusLabel(s).toLowerCase()} runs`}
               onClick={() => show({ status: status === s ? null : (s as RunStatusName) })}
               data-testid={`batch-count-${s}`}
             >
-              <span className={`legend-dot ld-${s} bp-${s}`} /> {statusLabel(s)} <b>{progress.by_status[s] ?? 0}</b>
+              <span className={`legend-dot ld-${s} bp-${s}`} /> {segmentLabel(key)} <b>{n}</b>
             </button>
           ))}
         </div>
@@ -185,7 +195,7 @@ export default function BatchPage() {
             {(runs ?? []).map((run) => (
               <tr key={run.id} data-testid="batch-run-row" data-status={run.status}>
                 <td className="muted">{(run.batch_index ?? 0) + 1}</td>
-                <td><StatusBadge status={run.status} /></td>
+                <td><StatusBadge status={run.status} {...runStatusLook(run.status, run.approval_rejected)} /></td>
                 <td className="batch-input mono" title={run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""} data-testid="batch-run-input">
                   {run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""}
                   {run.status === "failed" && run.error ? (
