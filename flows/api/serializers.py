@@ -251,19 +251,28 @@ class VersionDiffOutput(serializers.Serializer):
     flow_changes = serializers.DictField(child=ChangeSerializer())
 
 
+class PlanWarningOutput(serializers.Serializer):
+    code = serializers.CharField(help_text="`llm_unavailable`: the LLM planner was asked for,"
+                                 " but no model is configured, so the offline planner planned it.")
+    message = serializers.CharField()
+
+
 class PlanRequestOutput(serializers.ModelSerializer):
     flow = serializers.SerializerMethodField()
     resulting_version = serializers.SerializerMethodField()
     tools = serializers.ListField(source="tool_ids", child=serializers.CharField())
     events = serializers.ListField(child=serializers.DictField())
     ir = serializers.DictField(allow_null=True, help_text=IR_DESCRIPTION)
+    warnings = PlanWarningOutput(
+        many=True, help_text="What to know about how it was planned, though nothing failed."
+    )
 
     class Meta:
         model = PlanRequest
         fields = [
             "id", "status", "prompt", "planner", "model", "tools", "flow", "resulting_version",
             "attempts", "prompt_tokens", "completion_tokens", "latency_ms", "cache_hit",
-            "error", "ir", "events", "created_at", "finished_at",
+            "error", "warnings", "ir", "events", "created_at", "finished_at",
         ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))

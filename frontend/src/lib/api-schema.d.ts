@@ -1132,6 +1132,8 @@ export interface components {
             latency_ms?: number | null;
             cache_hit?: boolean;
             error?: string;
+            /** @description What to know about how it was planned, though nothing failed. */
+            warnings: components["schemas"]["PlanWarningOutput"][];
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
             ir: {
                 [key: string]: unknown;
@@ -1152,6 +1154,11 @@ export interface components {
          * @enum {string}
          */
         PlanRequestOutputStatusEnum: "pending" | "running" | "succeeded" | "failed";
+        PlanWarningOutput: {
+            /** @description `llm_unavailable`: the LLM planner was asked for, but no model is configured, so the offline planner planned it. */
+            code: string;
+            message: string;
+        };
         /**
          * @description * `offline` - offline
          *     * `openai` - openai
@@ -1191,6 +1198,7 @@ export interface components {
             events: {
                 [key: string]: unknown;
             }[];
+            warnings: components["schemas"]["PlanWarningOutput"][];
         };
         /**
          * @description * `succeeded` - succeeded
