@@ -527,6 +527,35 @@ def test_the_inbox_count_catches_up_on_the_next_page_when_its_websocket_is_down(
     expect(page.get_by_test_id("inbox-count")).to_have_count(0)
 
 
+def test_the_decision_form_says_what_to_enter_in_plain_words(page, live_server, staff_user,
+                                                              screenshot):
+    form = {"type": "object", "required": ["contact"],
+            "properties": {"contact": {"type": "string", "format": "email"},
+                           "refund": {"type": "number", "minimum": 0}}}
+    step = {k: v for k, v in REFUND["nodes"][1].items() if k != "preset"}
+    ir = {**REFUND, "nodes": [
+        REFUND["nodes"][0],
+        {**step, "form_schema": form, "assignees": {"users": [staff_user.username]}},
+    ]}
+    flow = Flow.objects.create(name="Contact", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    page.locator("#root_contact").fill("jo at example")
+    page.locator("#root_refund").fill("-5")
+    page.get_by_test_id("approve").click()
+    form_box = page.get_by_test_id("step-form")
+    expect(page.locator("#root_contact__error")).to_have_text("Enter an email address.")
+    expect(page.locator("#root_refund__error")).to_have_text("Must be 0 or more.")
+    expect(form_box).not_to_contain_text("must match format")
+    assert ApprovalStep.objects.get(run=run).status == "pending"
+    screenshot(page, "errors")
+
+
 def test_a_required_list_in_the_decision_form_needs_an_item(
     page, live_server, staff_user, screenshot
 ):

@@ -337,6 +337,30 @@ def test_a_required_list_input_needs_an_item_before_the_run_starts(page, live_se
     assert Run.objects.get(flow_version=version).input == {"emails": ["ada@example.com"]}
 
 
+def test_the_run_form_says_what_to_enter_in_plain_words(page, live_server, staff_user,
+                                                         screenshot):
+    version = make_flow(staff_user, {
+        "name": "Welcome",
+        "input_schema": {
+            "type": "object",
+            "required": ["email"],
+            "properties": {"email": {"type": "string", "format": "email"},
+                           "seats": {"type": "integer", "minimum": 0}},
+        },
+        "nodes": [{"id": "first", "type": "value", "value": "input.email"}],
+    })
+    page.goto(live_server(f"/runs?start={version.flow_id}"))
+    dialog = page.get_by_test_id("start-run-dialog")
+    dialog.locator("#run-input_email").fill("ada")
+    dialog.locator("#run-input_seats").fill("-2")
+    page.get_by_test_id("start-run-submit").click()
+    expect(dialog.locator("#run-input_email__error")).to_have_text("Enter an email address.")
+    expect(dialog.locator("#run-input_seats__error")).to_have_text("Must be 0 or more.")
+    expect(dialog).not_to_contain_text("must match format")
+    screenshot(page, "errors")
+    assert not Run.objects.filter(flow_version=version).exists()
+
+
 def test_a_long_input_form_shows_there_is_more_below_the_run_button(
     page, live_server, staff_user, screenshot
 ):
