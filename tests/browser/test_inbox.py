@@ -545,6 +545,11 @@ def test_the_decision_form_says_what_to_enter_in_plain_words(page, live_server, 
     wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
 
     page.goto(live_server(f"/inbox/{run.id}/ok"))
+    # its status badge has an icon, as a run's has, and still reads as its label
+    expect(page.get_by_test_id("step-status")).to_have_text("Waiting")
+    icon = page.get_by_test_id("step-status-icon")
+    expect(icon).to_have_class(re.compile(r"\bsi-waiting\b"))
+    assert icon.evaluate("e => getComputedStyle(e, '::before').content") == '"‖"'
     page.locator("#root_contact").fill("jo at example")
     page.locator("#root_refund").fill("-5")
     page.get_by_test_id("approve").click()
