@@ -341,6 +341,8 @@ def test_the_run_form_says_what_to_enter_in_plain_words(page, live_server, staff
                                                          screenshot):
     version = make_flow(staff_user, {
         "name": "Welcome",
+        "description": "Checks a new customer's address, greets them by name, and opens a"
+        " ticket for the support team when the address bounces. " * 4,
         "input_schema": {
             "type": "object",
             "required": ["email"],
@@ -351,6 +353,13 @@ def test_the_run_form_says_what_to_enter_in_plain_words(page, live_server, staff
     })
     page.goto(live_server(f"/runs?start={version.flow_id}"))
     dialog = page.get_by_test_id("start-run-dialog")
+    # a long description shows its first lines, the rest a click away
+    description = dialog.get_by_test_id("start-run-description")
+    clamped = description.bounding_box()["height"]
+    dialog.get_by_test_id("start-run-description-toggle").click()
+    expect(dialog.get_by_test_id("start-run-description-toggle")).to_have_text("Show less")
+    assert description.bounding_box()["height"] > clamped + 20
+    dialog.get_by_test_id("start-run-description-toggle").click()
     dialog.locator("#run-input_email").fill("ada")
     dialog.locator("#run-input_seats").fill("-2")
     page.get_by_test_id("start-run-submit").click()
