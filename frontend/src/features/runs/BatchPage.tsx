@@ -11,6 +11,7 @@ import { batchBadge, batchSegments, formatAgo, formatDuration, elapsedMs, shortI
 import { inputInFormOrder } from "../../lib/jsonSchema";
 import { cancelBatch, getBatch, getVersion, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
+import { cellText, INPUT_COLUMNS, inputColumns } from "./batchTable";
 import "./runs.css";
 
 const ORDER = ["completed", "failed", "cancelled", "running", "pending", "suspended"];
@@ -119,6 +120,10 @@ export default function BatchPage() {
     return <div className="page">{error ? <div className="alert error">Could not load the batch: {error}</div> : <div className="page-loading">Loading batch…</div>}</div>;
   }
   const { progress } = batch;
+  // The runs' inputs as columns, one per field in the form's order (JSON when not objects).
+  const columns = inputColumns(inputSchema, (runs ?? []).map((run) => run.input));
+  const shownColumns = columns.slice(0, INPUT_COLUMNS);
+  const hiddenColumns = columns.slice(INPUT_COLUMNS);
   const segments = batchSegments(ORDER, progress.by_status, progress.approval_rejected ?? 0);
   const percent = Math.round(progress.fraction * 100);
   const duration = elapsedMs(batch.created_at, batch.finished_at);
@@ -189,19 +194,42 @@ export default function BatchPage() {
       <div className="card table-card">
         <table className="table batch-table" data-testid="batch-runs">
           <thead>
-            <tr><th style={{ width: 56 }}>#</th><th style={{ width: 150 }}>Status</th><th>Input</th><th style={{ textAlign: "right" }}>Duration</th><th>Run</th></tr>
+            <tr>
+              <th style={{ width: 56 }}>#</th><th style={{ width: 150 }}>Status</th>
+              {columns.length
+                ? shownColumns.map((key, i) => (
+                  <th key={key} className="batch-input-col" data-testid="batch-input-column"
+                    title={i === shownColumns.length - 1 && hiddenColumns.length ? `Also: ${hiddenColumns.join(", ")}` : undefined}>
+                    {key}{i === shownColumns.length - 1 && hiddenColumns.length ? <span className="muted"> +{hiddenColumns.length}</span> : null}
+                  </th>
+                ))
+                : <th>Input</th>}
+              <th style={{ textAlign: "right" }}>Duration</th><th>Run</th>
+            </tr>
           </thead>
           <tbody>
             {(runs ?? []).map((run) => (
               <tr key={run.id} data-testid="batch-run-row" data-status={run.status}>
                 <td className="muted">{(run.batch_index ?? 0) + 1}</td>
                 <td><StatusBadge status={run.status} {...runStatusLook(run.status, run.approval_rejected)} /></td>
-                <td className="batch-input mono" title={run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""} data-testid="batch-run-input">
-                  {run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""}
-                  {run.status === "failed" && run.error ? (
-                    <div className="batch-error">{String((run.error as { message?: string }).message ?? "")}</div>
-                  ) : null}
-                </td>
+                {columns.length ? shownColumns.map((key, i) => {
+                  const text = cellText((run.input as Record<string, unknown> | undefined)?.[key]);
+                  return (
+                    <td key={key} className="batch-input-cell" title={text} data-testid="batch-run-input-cell" data-field={key}>
+                      {text}
+                      {i === 0 && run.status === "failed" && run.error ? (
+                        <div className="batch-error">{String((run.error as { message?: string }).message ?? "")}</div>
+                      ) : null}
+                    </td>
+                  );
+                }) : (
+                  <td className="batch-input mono" title={run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""} data-testid="batch-run-input">
+                    {run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""}
+                    {run.status === "failed" && run.error ? (
+                      <div className="batch-error">{String((run.error as { message?: string }).message ?? "")}</div>
+                    ) : null}
+                  </td>
+                )}
                 <td className="num">{run.duration_ms !== undefined ? formatDuration(run.duration_ms) : ""}</td>
                 <td><Link to={`/runs/${run.id}`} className="mono">{shortId(run.id)}</Link></td>
               </tr>
