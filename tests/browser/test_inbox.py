@@ -329,6 +329,45 @@ def test_a_run_whose_approval_was_rejected_reads_so_on_every_page(
     screenshot(page, "flows")
 
 
+def test_a_batchs_progress_counts_its_runs_with_a_rejected_approval_apart(
+    page, live_server, staff_user, screenshot
+):
+    from approvals.services import step_decide
+
+    # Given a batch of two runs, one approved and one rejected, both completed
+    ir = {**REFUND, "nodes": [
+        *REFUND["nodes"][:1],
+        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
+    ]}
+    flow = Flow.objects.create(name="Refunds", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    batch = services.batch_create(user=staff_user, flow_version_id=version.id,
+                                  inputs=[{"customer": "Jo"}, {"customer": "Al"}])
+    runs = list(Run.objects.filter(batch=batch).order_by("batch_index"))
+    wait_for(lambda: all(Run.objects.get(pk=r.pk).status == "suspended" for r in runs), 30,
+             0.2, "suspension")
+    data = {"amount": 10}
+    for run, approved in zip(runs, (True, False), strict=True):
+        decider = threading.Thread(target=lambda run=run, approved=approved: step_decide(
+            run_id=run.id, node_id="ok", user=staff_user, approved=approved,
+            data=data if approved else {}))
+        decider.start()
+        decider.join()
+    wait_for(lambda: all(Run.objects.get(pk=r.pk).status == "completed" for r in runs), 30,
+             0.2, "completion")
+
+    # Then the batch page counts the rejected one apart, in amber, and its row says so
+    page.goto(live_server(f"/batches/{batch.id}"))
+    expect(page.get_by_test_id("batch-count-completed")).to_contain_text("Completed 1")
+    expect(page.get_by_test_id("batch-count-approval-rejected")).to_contain_text(
+        "Approval rejected 1")
+    expect(page.locator(".bp-bar .bp-approval-rejected")).to_have_count(1)
+    rows = page.get_by_test_id("batch-run-row")
+    expect(rows.nth(1).locator(".rs-badge")).to_have_text("!Completed · approval rejected")
+    expect(rows.nth(0).locator(".rs-badge")).to_have_text("✓Completed")
+    screenshot(page, "batch")
+
+
 def _css(locator: Any, prop: str) -> str:
     return str(locator.evaluate(f"(el) => getComputedStyle(el).getPropertyValue('{prop}')"))
 
