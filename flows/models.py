@@ -136,6 +136,10 @@ class PlanRequest(models.Model):
     events = models.JSONField(default=list, blank=True)
     ir = IrField(null=True, blank=True)
     error = models.TextField(blank=True)
+    #: What the person should know about how it was planned, though nothing failed:
+    #: [{"code", "message"}] (`llm_unavailable`: the LLM planner was asked for but no model
+    #: is configured, so the offline planner planned it).
+    warnings = models.JSONField(default=list, blank=True)
     resulting_version = models.ForeignKey(
         FlowVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_requests"
     )

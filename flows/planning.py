@@ -165,12 +165,20 @@ def plan_request_create(
     planner: str | None = None,
     base_version: FlowVersion | None = None,
 ) -> PlanRequest:
-    """Record a pending plan (or, with `base_version`, refine) request."""
+    """Record a pending plan (or, with `base_version`, refine) request.
+
+    The LLM planner asked for where no model is configured: the offline planner plans it,
+    and the request says so in its `warnings` (`llm_unavailable`) rather than failing.
+    """
     name = planner or default_planner_name()
     if name not in PLANNERS:
         raise PlanningError(
             "unknown_planner", f"Unknown planner {name!r}; use one of: {', '.join(PLANNERS)}."
         )
+    warnings: list[dict[str, str]] = []
+    if name not in available_planners():
+        warnings.append(LLM_UNAVAILABLE_WARNING)
+        name = "offline"
     model = getattr(settings, "DYNAMICFLOW_MODEL", "") if name == "openai" else ""
     return PlanRequest.objects.create(
         prompt=prompt,
@@ -180,7 +188,15 @@ def plan_request_create(
         tool_ids=list(tool_ids or []),
         base_version=base_version,
         status=PlanRequest.Status.PENDING,
+        warnings=warnings,
     )
+
+
+LLM_UNAVAILABLE_WARNING = {
+    "code": "llm_unavailable",
+    "message": "The LLM planner was asked for, but no model is configured here"
+    " (OPENAI_API_KEY), so the offline planner planned this instead.",
+}
 
 
 @dataclass(slots=True)

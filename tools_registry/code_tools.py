@@ -266,7 +266,7 @@ def _build_tool(
 
     spec = ToolSpec(
         id=tool_id,
-        name=name or _readable(fn_name or tool_id),
+        name=name or readable_identifier(fn_name or tool_id),
         description=description,
         category=category,
         input_schema=input_schema,
@@ -354,7 +354,9 @@ def _first_paragraph(doc: str | None) -> str:
     return " ".join(line.strip() for line in paragraph.splitlines())
 
 
-def _readable(identifier: str) -> str:
+def readable_identifier(identifier: str) -> str:
+    """A code tool's own name when its code gives none ("Fetch url"): the name the planners
+    match prompts against. People read `display_names.tool_display_name` ("Fetch URL")."""
     words = identifier.replace("-", " ").replace(".", " ").replace("_", " ").split()
     return " ".join(words).capitalize() if words else identifier
 

@@ -20,7 +20,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from flows.core.tools import ToolContext, ToolError
-from tools_registry.code_tools import CODE_TOOLS, TOOL_ID_PATTERN, tidy_schema
+from tools_registry.code_tools import (
+    CODE_TOOLS,
+    TOOL_ID_PATTERN,
+    readable_identifier,
+    tidy_schema,
+)
+from tools_registry.display_names import tool_display_name
 from tools_registry.models import Category, Credential, Join, McpServer, Tool
 
 logger = logging.getLogger(__name__)
@@ -67,8 +73,9 @@ def tools_sync(*, using: str = DEFAULT_DB_ALIAS) -> SyncReport:
                     slug=spec.category, name=spec.category.replace("_", " ").capitalize()
                 )
                 categories[spec.category] = category
+            row = rows.get(spec.id)
             desired: dict[str, Any] = {
-                "name": spec.name,
+                "name": _row_name(spec, row),
                 "description": spec.description,
                 "kind": Tool.Kind.PYTHON,
                 "category": category,
@@ -82,7 +89,6 @@ def tools_sync(*, using: str = DEFAULT_DB_ALIAS) -> SyncReport:
                     "concurrency": spec.config.concurrency,
                 },
             }
-            row = rows.get(spec.id)
             if row is None:
                 Tool.objects.using(using).create(id=spec.id, source=Tool.Source.CODE, **desired)
                 report.created.append(spec.id)
@@ -108,6 +114,18 @@ def tools_sync(*, using: str = DEFAULT_DB_ALIAS) -> SyncReport:
             if row.source == Tool.Source.CODE and tool_id not in CODE_TOOLS
         )
     return report
+
+
+def _row_name(spec: Any, row: Tool | None) -> str:
+    """The name a code tool's row shows: the one its code gives it, else one made from its
+    id for people to read ("Fetch URL"). A row whose name is neither that nor the older
+    form made from its id ("Fetch url") was renamed by an admin, and keeps its name."""
+    if spec.name != readable_identifier(spec.id):
+        return str(spec.name)
+    shown = tool_display_name(spec.id)
+    if row is None or row.name in (spec.name, shown):
+        return shown
+    return row.name
 
 
 def _differs(row: Tool, name: str, value: Any) -> bool:

@@ -146,6 +146,11 @@ class RunOutput(serializers.ModelSerializer):
     )
 
     access = serializers.SerializerMethodField()
+    approval_rejected = serializers.SerializerMethodField(
+        help_text="An approval of the run was rejected (by a person, or by its deadline):"
+        " a completed run then went on without the steps after it, or took its rejected"
+        " path. Say so beside `status`, not as a plain success.",
+    )
 
     class Meta:
         model = Run
@@ -173,11 +178,16 @@ class RunOutput(serializers.ModelSerializer):
             "lease_expires_at",
             "rerun_of",
             "access",
+            "approval_rejected",
         ]
 
     def _view(self) -> RunView:
         view: RunView = self.context.get("view", FULL)
         return view
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_approval_rejected(self, obj: Run) -> bool:
+        return selectors.run_approval_rejected(obj)
 
     @extend_schema_field(RunAccessOutput)
     def get_access(self, obj: Run) -> dict[str, Any]:
@@ -249,6 +259,10 @@ class BatchProgressOutput(serializers.Serializer):
     done = serializers.IntegerField(help_text="Runs that completed, failed or were cancelled.")
     by_status = serializers.DictField(child=serializers.IntegerField(),
                                       help_text="Run status -> how many runs have it.")
+    approval_rejected = serializers.IntegerField(
+        help_text="Completed runs with a rejected approval (also counted in"
+        " by_status.completed)."
+    )
     fraction = serializers.FloatField()
 
 
@@ -278,6 +292,9 @@ class BatchRunOutput(serializers.Serializer):
     id = serializers.UUIDField()
     index = serializers.IntegerField(source="batch_index", allow_null=True)
     status = RunStatusField()
+    approval_rejected = serializers.BooleanField(
+        read_only=True, help_text="An approval of the run was rejected."
+    )
 
 
 class BatchDetailOutput(BatchOutput):

@@ -14,6 +14,7 @@ from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subqu
 
 from flows.api.errors import NotFound, PermissionDenied
 from flows.models import Flow, FlowVersion, PlanRequest
+from flows.runs.selectors import approval_rejected_exists
 from tools_registry.models import Credential, Join, Tool
 
 
@@ -45,6 +46,8 @@ def flow_list(*, user: Any) -> QuerySet[Flow]:
             last_run_status=Subquery(last_run.values("status")[:1]),
             last_run_created_at=Subquery(last_run.values("created_at")[:1]),
         )
+        # Read off `approval_step_run_node`, for the one run each row shows.
+        .annotate(last_run_approval_rejected=approval_rejected_exists("last_run_id"))
     )
     if user.is_staff:
         return flows.all()

@@ -134,6 +134,10 @@ class LastRunSummary(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
+    approval_rejected = serializers.BooleanField(
+        help_text="An approval of the run was rejected: a completed run did not go through"
+        " as planned."
+    )
 
 
 class FlowOutput(serializers.ModelSerializer):
@@ -158,6 +162,7 @@ class FlowOutput(serializers.ModelSerializer):
             "id": str(run_id),
             "status": obj.last_run_status,
             "created_at": serializers.DateTimeField().to_representation(obj.last_run_created_at),
+            "approval_rejected": bool(getattr(obj, "last_run_approval_rejected", False)),
         }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -246,19 +251,28 @@ class VersionDiffOutput(serializers.Serializer):
     flow_changes = serializers.DictField(child=ChangeSerializer())
 
 
+class PlanWarningOutput(serializers.Serializer):
+    code = serializers.CharField(help_text="`llm_unavailable`: the LLM planner was asked for,"
+                                 " but no model is configured, so the offline planner planned it.")
+    message = serializers.CharField()
+
+
 class PlanRequestOutput(serializers.ModelSerializer):
     flow = serializers.SerializerMethodField()
     resulting_version = serializers.SerializerMethodField()
     tools = serializers.ListField(source="tool_ids", child=serializers.CharField())
     events = serializers.ListField(child=serializers.DictField())
     ir = serializers.DictField(allow_null=True, help_text=IR_DESCRIPTION)
+    warnings = PlanWarningOutput(
+        many=True, help_text="What to know about how it was planned, though nothing failed."
+    )
 
     class Meta:
         model = PlanRequest
         fields = [
             "id", "status", "prompt", "planner", "model", "tools", "flow", "resulting_version",
             "attempts", "prompt_tokens", "completion_tokens", "latency_ms", "cache_hit",
-            "error", "ir", "events", "created_at", "finished_at",
+            "error", "warnings", "ir", "events", "created_at", "finished_at",
         ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))

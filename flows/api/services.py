@@ -358,14 +358,15 @@ def plan_submit(
     """Plan (or, for a flow with versions, refine); a successful plan becomes a version.
 
     Without `flow_id` a successful plan creates a new flow owned by `user`. Requests that
-    cannot start (unknown tools, an unavailable planner, a flow the user may not change)
-    are refused before anything is recorded. In the `background` the request is answered
-    pending and planned by a worker, which streams its events (`/ws/plans/<id>/`).
+    cannot start (unknown tools, a flow the user may not change) are refused before anything
+    is recorded; the LLM planner asked for where no model is configured plans with the
+    offline one, and the request's `warnings` say so (`llm_unavailable`). In the
+    `background` the request is answered pending and planned by a worker, which streams its
+    events (`/ws/plans/<id>/`).
     """
     from flows.planning import plan_request_create
 
     flow = flow_get_for_edit(user=user, flow_id=flow_id) if flow_id is not None else None
-    _check_planner(planner)
     catalog = user_catalog(registry_catalog(), user)
     if tool_ids:
         known = {spec.id for spec in catalog.specs()}
@@ -458,7 +459,6 @@ def ir_refine(
     from flows.planning import plan_refine
 
     _refuse_unparseable(ir_validate(ir=ir))
-    _check_planner(planner)
     outcome = plan_refine(user=user, instruction=instruction, ir=ir, tool_ids=tool_ids,
                           planner=planner, catalog=user_catalog(registry_catalog(), user))
     refined = outcome.result.ir if outcome.result.ok else None
@@ -470,18 +470,5 @@ def ir_refine(
         "diff": ir_diff(ir, refined) if refined is not None else None,
         "error": outcome.plan_request.error,
         "events": outcome.plan_request.events,
+        "warnings": outcome.plan_request.warnings,
     }
-
-
-def _check_planner(planner: str | None) -> None:
-    """Refuse a planner this deployment does not offer (the openai one without a key)."""
-    from flows.planning import available_planners
-
-    if planner is not None and planner not in available_planners():
-        raise ApplicationError(
-            f"planner: the {planner!r} planner is not available here; use one of "
-            f"{', '.join(available_planners())}.",
-            code="planner_unavailable",
-            details={"fields": {"planner": [f"Not available: {planner}."]},
-                     "available": available_planners()},
-        )

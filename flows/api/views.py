@@ -39,6 +39,7 @@ from flows.api.serializers import (
     IssueSerializer,
     JoinOutput,
     PlanRequestOutput,
+    PlanWarningOutput,
     ToolOutput,
     ValidateOutput,
     VersionDetailOutput,
@@ -938,6 +939,7 @@ RefineOutput = inline_serializer(
             help_text="From the given IR to the refined one, shaped as the version diff."),
         "error": serializers.CharField(allow_blank=True),
         "events": serializers.ListField(child=serializers.DictField()),
+        "warnings": PlanWarningOutput(many=True),
     },
 )
 

@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from approvals.models import ApprovalStep
 from flows.models import FlowVersion, NodeAttempt, Run, RunBatch, RunEvent
 from flows.runs.errors import RunServiceError, not_found
 from flows.runs.visibility import RunView, run_view_for
@@ -24,6 +25,29 @@ def _uuid(value: Any, what: str) -> uuid.UUID:
 def user_can_view_run(user: Any, run: Run) -> bool:
     """The run's owner and staff may watch and cancel a run."""
     return bool(user.is_authenticated and (user.is_staff or run.requested_by_id == user.pk))
+
+
+def approval_rejected_exists(run_ref: str = "pk") -> Exists:
+    """Whether an approval of the outer query's run (`run_ref` names its id) was rejected,
+    by a person or by its deadline's `on_timeout: "reject"`: such a run may complete, yet
+    not as if everything went through."""
+    return Exists(
+        ApprovalStep.objects.filter(
+            run_id=OuterRef(run_ref), status=ApprovalStep.Status.REJECTED
+        )
+    )
+
+
+def with_approval_rejected(runs: QuerySet[Run]) -> QuerySet[Run]:
+    return runs.annotate(approval_rejected=approval_rejected_exists())
+
+
+def run_approval_rejected(run: Run) -> bool:
+    """`approval_rejected` of one run: the annotation when it was read with it."""
+    annotated = getattr(run, "approval_rejected", None)
+    if annotated is not None:
+        return bool(annotated)
+    return ApprovalStep.objects.filter(run=run, status=ApprovalStep.Status.REJECTED).exists()
 
 
 def runs_visible_to(user: Any) -> QuerySet[Run]:
@@ -58,6 +82,7 @@ def run_list(
     runs = runs.defer(
         "flow_version__ir", "flow_version__validation_errors", "flow_version__flow__description"
     )
+    runs = with_approval_rejected(runs)
     # A batch's runs in its inputs' order (`run_batch_index_idx`); others newest first.
     return runs.order_by("batch_index") if batch else runs.order_by("-created_at", "-id")
 
@@ -134,16 +159,24 @@ def batch_progress(batch: RunBatch) -> dict[str, Any]:
         batch.runs.values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     done = sum(counts.get(s, 0) for s in Run.TERMINAL)
+    rejected = (
+        batch.runs.filter(status=Run.Status.COMPLETED)
+        .filter(approval_rejected_exists())
+        .count()
+    )
     return {
         "total": batch.total,
         "done": done,
         "by_status": {status: counts.get(status, 0) for status in Run.Status.values},
+        "approval_rejected": rejected,
         "fraction": (done / batch.total) if batch.total else 1.0,
     }
 
 
 def batch_runs(batch: RunBatch) -> QuerySet[Run]:
-    return batch.runs.order_by("batch_index").only("id", "status", "batch_index")
+    return with_approval_rejected(
+        batch.runs.order_by("batch_index").only("id", "status", "batch_index")
+    )
 
 
 def active_filter() -> Q:

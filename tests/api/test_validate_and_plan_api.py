@@ -293,18 +293,38 @@ def test_a_failed_plan_is_recorded_without_a_version(api: APIClient) -> None:
     assert not Flow.objects.exists()
 
 
-def test_plan_refuses_unknown_tools_and_unavailable_planners_before_recording(
+def test_plan_refuses_unknown_tools_and_planners_before_recording(
     api: APIClient,
 ) -> None:
     error = assert_error(api.post("/api/v1/plan/", {"prompt": PROMPT, "tools": ["nope"]},
                                   format="json"), 400, "unknown_tools")
     assert error["details"]["unknown"] == ["nope"]
-    assert_error(api.post("/api/v1/plan/", {"prompt": PROMPT, "planner": "openai"},
-                          format="json"), 400, "planner_unavailable")
     assert_error(api.post("/api/v1/plan/", {"prompt": PROMPT, "planner": "magic"},
                           format="json"), 400, "invalid")
     assert_error(api.post("/api/v1/plan/", {}, format="json"), 400)
     assert not PlanRequest.objects.exists()
+
+
+def test_the_llm_planner_asked_for_where_none_is_configured_plans_offline_and_warns(
+    api: APIClient, settings: Any
+) -> None:
+    settings.OPENAI_API_KEY = ""
+
+    response = api.post("/api/v1/plan/", {"prompt": PROMPT, "planner": "openai"}, format="json")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "succeeded"
+    assert body["planner"] == "offline"
+    (warning,) = body["warnings"]
+    assert warning["code"] == "llm_unavailable"
+    assert "offline planner" in warning["message"]
+    # the request keeps it: reading it again says the same
+    again = api.get(f"/api/v1/plan/{body['id']}/").json()
+    assert [w["code"] for w in again["warnings"]] == ["llm_unavailable"]
+    # asked for nothing in particular, or for the offline planner: no warning
+    plain = api.post("/api/v1/plan/", {"prompt": PROMPT}, format="json").json()
+    assert plain["warnings"] == []
 
 
 def test_plan_for_a_flow_you_cannot_edit(

@@ -356,3 +356,12 @@ def test_a_tablet_wide_window_keeps_the_designers_run_and_save_in_it(
     page.set_viewport_size({"width": 1400, "height": 900})
     expect(page.get_by_test_id("save-version")).to_have_text("Save version",
                                                              use_inner_text=True)
+
+
+def test_tools_read_by_their_display_names(page, live_server, screenshot):
+    page.goto(live_server("/tools"))
+    fetch = page.locator('[data-testid="tool-card"][data-tool-id="fetch_url"]')
+    expect(fetch.locator(".tool-main")).to_contain_text("Fetch URL")
+    lookup = page.locator('[data-testid="tool-card"][data-tool-id="lookup_user"]')
+    expect(lookup.locator(".tool-main")).to_contain_text("Look up user")
+    screenshot(page, "tools")

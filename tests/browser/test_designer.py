@@ -786,6 +786,10 @@ def test_warnings_alone_turn_the_problems_indicator_amber(page, live_server, sta
     node(page, "ok").click()
     page.locator('[data-field="assignees.groups"]').get_by_test_id("group-offer").locator(
         'button[data-group="finance"]').click()
+    # while the edit is re-checked the badge says so, not the verdict of the flow before it
+    expect(validity).to_have_text("Checking your edit…")
+    expect(validity).to_have_attribute("data-level", "checking")
+    screenshot(page, "checking")
     expect(page.get_by_test_id("problems-warnings")).to_have_count(0)
     expect(dot).to_have_class(re.compile(r"\bgood\b"))
     expect(validity).to_have_text("Valid")

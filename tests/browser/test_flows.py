@@ -94,10 +94,16 @@ def test_import_a_json_ir_file_and_see_why_a_bad_one_is_refused(
     assert not Flow.objects.filter(name="Broken").exists()
 
     not_json = tmp_path / "notes.json"
-    not_json.write_text("{ this is not json")
+    not_json.write_text(
+        '{\n  "name": "Notes",\n  "nodes": [\n    {"id": "a" "type": "value"}\n  ]\n}')
     dialog.get_by_role("button", name="Close", exact=True).click()
     page.get_by_test_id("import-flow").set_input_files(str(not_json))
-    expect(page.get_by_test_id("import-error")).to_contain_text("notes.json is not valid JSON")
+    # where the file breaks, by line and column, and what was expected there
+    expect(page.get_by_test_id("import-error-dialog")).to_contain_text(
+        "Could not import notes.json")
+    expect(page.get_by_test_id("import-error")).to_have_text(
+        "Not valid JSON: line 4, column 16 — expected ',' or '}'")
+    screenshot(page, "not-json")
     assert Flow.objects.count() == 1
 
 

@@ -270,6 +270,104 @@ def test_a_rejected_step_reads_as_rejected_on_the_run(page, live_server, staff_u
     )
 
 
+def test_a_run_whose_approval_was_rejected_reads_so_on_every_page(
+    page, live_server, staff_user, screenshot
+):
+    from approvals.services import step_decide
+
+    # Given a run whose approval is rejected with a comment, and which then completes
+    ir = {**REFUND, "nodes": [
+        *REFUND["nodes"][:1],
+        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
+        {"id": "pay", "type": "tool", "tool": "t_noop", "title": "Pay the refund",
+         "after": ["ok"], "when": "ok.approved"},
+    ]}
+    flow = Flow.objects.create(name="Refund", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+    decider = threading.Thread(target=lambda: step_decide(
+        run_id=run.id, node_id="ok", user=staff_user, approved=False, comment="Not damaged"))
+    decider.start()
+    decider.join()
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "completed", 30, 0.2, "completion")
+    warn = page.evaluate(
+        "() => getComputedStyle(document.documentElement).getPropertyValue('--warn').trim()"
+    )
+
+    # Then the run page says it completed with its approval rejected, in amber, and says
+    # which step, by whom, with the comment
+    page.goto(live_server(f"/runs/{run.id}"))
+    badge = page.get_by_test_id("run-status")
+    expect(badge).to_have_text("!Completed · approval rejected")
+    expect(badge).to_have_attribute("data-status", "completed")
+    assert _css(badge, "color") == _rgb(page, warn)
+    banner = page.get_by_test_id("run-rejected-ok")
+    expect(banner.get_by_test_id("run-rejected-sentence")).to_have_text(
+        f"Approve the refund was rejected by {staff_user.username}")
+    expect(banner.get_by_test_id("run-rejected-comment")).to_have_text("“Not damaged”")
+    # and the timeline shows the step not taken, as skipped and muted, after those that ran
+    skipped = page.get_by_test_id("timeline-row-pay")
+    expect(skipped).to_have_attribute("data-status", "skipped")
+    expect(skipped).to_contain_text("Pay the refund")
+    expect(skipped.get_by_test_id("timeline-skipped-pay")).to_have_text("Skipped")
+    assert float(_css(skipped, "opacity")) < 1
+    screenshot(page, "run")
+
+    # the runs list and the flows list's last run show it amber, not green
+    page.goto(live_server("/runs"))
+    row_badge = page.locator(f"[data-run-id='{run.id}'] .rs-badge")
+    expect(row_badge).to_have_text("!Completed · approval rejected")
+    assert _css(row_badge, "color") == _rgb(page, warn)
+    screenshot(page, "runs")
+    page.goto(live_server("/flows"))
+    last = page.get_by_test_id("flow-last-run").locator(".badge")
+    expect(last).to_have_text("Completed · approval rejected")
+    assert _css(last, "color") == _rgb(page, warn)
+    screenshot(page, "flows")
+
+
+def test_a_batchs_progress_counts_its_runs_with_a_rejected_approval_apart(
+    page, live_server, staff_user, screenshot
+):
+    from approvals.services import step_decide
+
+    # Given a batch of two runs, one approved and one rejected, both completed
+    ir = {**REFUND, "nodes": [
+        *REFUND["nodes"][:1],
+        {**REFUND["nodes"][1], "assignees": {"users": [staff_user.username]}},
+    ]}
+    flow = Flow.objects.create(name="Refunds", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    batch = services.batch_create(user=staff_user, flow_version_id=version.id,
+                                  inputs=[{"customer": "Jo"}, {"customer": "Al"}])
+    runs = list(Run.objects.filter(batch=batch).order_by("batch_index"))
+    wait_for(lambda: all(Run.objects.get(pk=r.pk).status == "suspended" for r in runs), 30,
+             0.2, "suspension")
+    data = {"amount": 10}
+    for run, approved in zip(runs, (True, False), strict=True):
+        decider = threading.Thread(target=lambda run=run, approved=approved: step_decide(
+            run_id=run.id, node_id="ok", user=staff_user, approved=approved,
+            data=data if approved else {}))
+        decider.start()
+        decider.join()
+    wait_for(lambda: all(Run.objects.get(pk=r.pk).status == "completed" for r in runs), 30,
+             0.2, "completion")
+
+    # Then the batch page counts the rejected one apart, in amber, and its row says so
+    page.goto(live_server(f"/batches/{batch.id}"))
+    expect(page.get_by_test_id("batch-count-completed")).to_contain_text("Completed 1")
+    expect(page.get_by_test_id("batch-count-approval-rejected")).to_contain_text(
+        "Approval rejected 1")
+    expect(page.locator(".bp-bar .bp-approval-rejected")).to_have_count(1)
+    rows = page.get_by_test_id("batch-run-row")
+    expect(rows.nth(1).locator(".rs-badge")).to_have_text("!Completed · approval rejected")
+    expect(rows.nth(0).locator(".rs-badge")).to_have_text("✓Completed")
+    screenshot(page, "batch")
+
+
 def _css(locator: Any, prop: str) -> str:
     return str(locator.evaluate(f"(el) => getComputedStyle(el).getPropertyValue('{prop}')"))
 
@@ -466,6 +564,40 @@ def test_the_inbox_count_catches_up_on_the_next_page_when_its_websocket_is_down(
     # Then moving to another page brings the count up to date
     page.get_by_test_id("nav-runs").click()
     expect(page.get_by_test_id("inbox-count")).to_have_count(0)
+
+
+def test_the_decision_form_says_what_to_enter_in_plain_words(page, live_server, staff_user,
+                                                              screenshot):
+    form = {"type": "object", "required": ["contact"],
+            "properties": {"contact": {"type": "string", "format": "email"},
+                           "refund": {"type": "number", "minimum": 0}}}
+    step = {k: v for k, v in REFUND["nodes"][1].items() if k != "preset"}
+    ir = {**REFUND, "nodes": [
+        REFUND["nodes"][0],
+        {**step, "form_schema": form, "assignees": {"users": [staff_user.username]}},
+    ]}
+    flow = Flow.objects.create(name="Contact", owner=staff_user)
+    version = FlowVersion.objects.create(flow=flow, number=1, ir=ir, is_valid=True)
+    run = services.run_create(
+        user=staff_user, flow_version_id=version.id, run_input={"customer": "Jo"}
+    )
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "suspended", 30, 0.2, "suspension")
+
+    page.goto(live_server(f"/inbox/{run.id}/ok"))
+    # its status badge has an icon, as a run's has, and still reads as its label
+    expect(page.get_by_test_id("step-status")).to_have_text("Waiting")
+    icon = page.get_by_test_id("step-status-icon")
+    expect(icon).to_have_class(re.compile(r"\bsi-waiting\b"))
+    assert icon.evaluate("e => getComputedStyle(e, '::before').content") == '"‖"'
+    page.locator("#root_contact").fill("jo at example")
+    page.locator("#root_refund").fill("-5")
+    page.get_by_test_id("approve").click()
+    form_box = page.get_by_test_id("step-form")
+    expect(page.locator("#root_contact__error")).to_have_text("Enter an email address.")
+    expect(page.locator("#root_refund__error")).to_have_text("Must be 0 or more.")
+    expect(form_box).not_to_contain_text("must match format")
+    assert ApprovalStep.objects.get(run=run).status == "pending"
+    screenshot(page, "errors")
 
 
 def test_a_required_list_in_the_decision_form_needs_an_item(

@@ -254,3 +254,25 @@ def test_a_schedule_in_the_prompt_is_said_back_in_the_designer(
     expect(notes).to_contain_text("every morning")
     expect(notes).to_contain_text("started")
     screenshot(page, "schedule-note")
+
+
+def test_a_request_planned_offline_instead_of_by_the_llm_says_so_quietly(
+    page, live_server, staff_user, screenshot, settings
+):
+    from flows.api.services import plan_submit
+
+    # Given a request for the LLM planner on a server with no model: planned offline
+    settings.OPENAI_API_KEY = ""
+    request = plan_submit(user=staff_user, prompt=PROMPT, planner="openai")
+    assert request.planner == "offline"
+
+    # When its page opens (a reload, a link)
+    page.goto(live_server(f"/flows/new?plan={request.pk}"))
+
+    # Then a quiet notice says so, beside the way to the designer; it is not an error
+    notice = page.get_by_test_id("plan-warnings")
+    expect(notice).to_have_text(re.compile(r"Planned with the offline planner"))
+    expect(notice).to_have_attribute("role", "status")
+    expect(notice).not_to_have_class(re.compile(r"\berror\b"))
+    expect(page.get_by_test_id("plan-open")).to_be_visible()
+    screenshot(page, "notice")

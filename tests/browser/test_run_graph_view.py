@@ -557,9 +557,12 @@ def test_a_run_cards_title_reads_whole_however_long(page, live_server, staff_use
     assert lines == 2
     screenshot(page, "long-titles")
 
-    # and the timeline names each step whole beside its bar, its card as tall as the result's
+    # and the timeline names each step whole beside its bar (the arm not taken too, as
+    # skipped), its card as tall as the result's
     names = page.locator(".timeline .tl-title")
-    expect(names).to_have_text([titles["check"], titles["branch"], titles["greet"]])
+    expect(names).to_have_text(
+        [titles["check"], titles["branch"], titles["greet"], titles["note"]])
+    expect(page.get_by_test_id("timeline-row-note")).to_have_attribute("data-status", "skipped")
     cut = names.evaluate_all(
         "(all) => all.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent)"
     )

@@ -604,3 +604,42 @@ def test_a_rerun_names_the_run_it_repeats_when_that_run_is_one_you_can_see(
         assert list(error["details"]["fields"]) == ["rerun_of"]
         assert words in error["details"]["fields"]["rerun_of"][0], error
     assert Run.objects.count() == count
+
+
+def test_a_completed_run_whose_approval_was_rejected_says_so_in_every_list(
+    user, other_user, make_version, inprocess
+):
+    """Given a batch of two runs of one flow, one approved and one rejected; when both
+    complete; then the rejected one (and only it) reads `approval_rejected` in the run list,
+    its detail, its batch and its flow's last run."""
+    from flows.api.selectors import flow_list
+    from flows.api.serializers import FlowOutput
+
+    version = make_version(approval_flow())
+    batch = services.batch_create(user=user, flow_version_id=version.id, inputs=[{}, {}])
+    approved, rejected = Run.objects.filter(batch=batch).order_by("batch_index")
+    for run in (approved, rejected):
+        assert inprocess.execute(run.id) == "suspended"
+    bob = _client(other_user)
+    assert bob.post(f"/api/v1/approvals/{approved.id}/ok/",
+                    {"approved": True, "data": {"amount": 3}}, format="json").status_code == 202
+    assert bob.post(f"/api/v1/approvals/{rejected.id}/ok/",
+                    {"approved": False, "comment": "too much"}, format="json").status_code == 202
+    assert inprocess.execute(approved.id) == "completed"
+    assert inprocess.execute(rejected.id) == "completed"
+
+    api = _client(user)
+    listed = {row["id"]: row for row in api.get("/api/v1/runs/").json()["results"]}
+    assert listed[str(approved.id)]["approval_rejected"] is False
+    assert listed[str(rejected.id)]["approval_rejected"] is True
+    assert api.get(f"/api/v1/runs/{rejected.id}/").json()["approval_rejected"] is True
+    assert api.get(f"/api/v1/runs/{approved.id}/?nodes=false").json()["approval_rejected"] is False
+    shown = api.get(f"/api/v1/runs/batch/{batch.id}/").json()
+    assert shown["progress"]["by_status"]["completed"] == 2
+    assert shown["progress"]["approval_rejected"] == 1
+    assert [r["approval_rejected"] for r in shown["runs"]] == [False, True]
+    # the flow's last run is the rejected one (created last)
+    Run.objects.filter(pk=rejected.pk).update(created_at=approved.created_at.replace(year=2100))
+    flow_row = FlowOutput(flow_list(user=user).get(pk=version.flow_id)).data
+    assert flow_row["last_run"]["id"] == str(rejected.id)
+    assert flow_row["last_run"]["approval_rejected"] is True

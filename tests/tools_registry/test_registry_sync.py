@@ -70,3 +70,24 @@ def test_registry_catalog_leaves_out_disabled_code_tools() -> None:
     assert catalog.get("send_email") is None
     assert catalog.get("calculate_tax") is not None
     assert registry_joins() == []
+
+
+def test_sync_gives_code_tools_display_names_and_keeps_an_admins_rename() -> None:
+    # Given rows named as sync named them before ("Fetch url"), and one an admin renamed
+    Tool.objects.filter(id="fetch_url").update(name="Fetch url")
+    Tool.objects.filter(id="lookup_user").update(name="Find a customer")
+
+    report = tools_sync()
+
+    # Then the one sync named reads as people write it; the admin's name stays
+    assert "fetch_url" in report.updated
+    assert Tool.objects.get(id="fetch_url").name == "Fetch URL"
+    assert Tool.objects.get(id="lookup_user").name == "Find a customer"
+    # and the planners keep the code tool's own name, which they match prompts against
+    assert CODE_TOOLS["fetch_url"].spec.name == "Fetch url"
+    assert registry_catalog().get("lookup_user").spec.name == "Lookup user"
+
+    Tool.objects.filter(id="lookup_user").update(name="Lookup user")
+    tools_sync()
+    assert Tool.objects.get(id="lookup_user").name == "Look up user"
+    assert tools_sync().updated == []

@@ -666,6 +666,8 @@ export interface components {
             by_status: {
                 [key: string]: number;
             };
+            /** @description Completed runs with a rejected approval (also counted in by_status.completed). */
+            approval_rejected: number;
             /** Format: double */
             fraction: number;
         };
@@ -674,6 +676,8 @@ export interface components {
             id: string;
             index: number | null;
             readonly status: components["schemas"]["RunStatusEnum"];
+            /** @description An approval of the run was rejected. */
+            readonly approval_rejected: boolean;
         };
         /** @enum {string} */
         BatchStatusEnum: "running" | "completed" | "cancelled";
@@ -858,6 +862,8 @@ export interface components {
             status: string;
             /** Format: date-time */
             created_at: string;
+            /** @description An approval of the run was rejected: a completed run did not go through as planned. */
+            approval_rejected: boolean;
         };
         NodeAttemptOutput: {
             node_id: string;
@@ -1126,6 +1132,8 @@ export interface components {
             latency_ms?: number | null;
             cache_hit?: boolean;
             error?: string;
+            /** @description What to know about how it was planned, though nothing failed. */
+            warnings: components["schemas"]["PlanWarningOutput"][];
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
             ir: {
                 [key: string]: unknown;
@@ -1146,6 +1154,11 @@ export interface components {
          * @enum {string}
          */
         PlanRequestOutputStatusEnum: "pending" | "running" | "succeeded" | "failed";
+        PlanWarningOutput: {
+            /** @description `llm_unavailable`: the LLM planner was asked for, but no model is configured, so the offline planner planned it. */
+            code: string;
+            message: string;
+        };
         /**
          * @description * `offline` - offline
          *     * `openai` - openai
@@ -1185,6 +1198,7 @@ export interface components {
             events: {
                 [key: string]: unknown;
             }[];
+            warnings: components["schemas"]["PlanWarningOutput"][];
         };
         /**
          * @description * `succeeded` - succeeded
@@ -1254,6 +1268,8 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly access: components["schemas"]["RunAccessOutput"];
+            /** @description An approval of the run was rejected (by a person, or by its deadline): a completed run then went on without the steps after it, or took its rejected path. Say so beside `status`, not as a plain success. */
+            readonly approval_rejected: boolean;
             readonly nodes: components["schemas"]["NodeAttemptOutput"][];
         };
         RunEventsOutput: {
@@ -1324,6 +1340,8 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly access: components["schemas"]["RunAccessOutput"];
+            /** @description An approval of the run was rejected (by a person, or by its deadline): a completed run then went on without the steps after it, or took its rejected path. Say so beside `status`, not as a plain success. */
+            readonly approval_rejected: boolean;
         };
         /** @enum {string} */
         RunStatusEnum: "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";

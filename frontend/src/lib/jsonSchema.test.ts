@@ -168,3 +168,35 @@ describe("inputInFormOrder", () => {
     expect(inputInFormOrder(undefined, schema)).toEqual({});
   });
 });
+
+describe("errors in plain words", () => {
+  const schema: RJSFSchema = {
+    type: "object",
+    properties: {
+      email: { type: "string", format: "email" },
+      on: { type: "string", format: "date" },
+      qty: { type: "integer", minimum: 0, maximum: 10 },
+      price: { type: "number", exclusiveMinimum: 0 },
+      code: { type: "string", minLength: 3, maxLength: 5, pattern: "^[A-Z]+$" },
+      whole: { type: "integer" },
+    },
+  };
+  it("says what to enter instead of the validator's words", () => {
+    const data = { email: "ada", on: "tomorrow", qty: -1, price: 0, code: "a", whole: 1.5 };
+    expect(errorsOf(schema, data)).toEqual([
+      ".email: Enter an email address.",
+      ".on: Enter a date (YYYY-MM-DD).",
+      ".qty: Must be 0 or more.",
+      ".price: Must be more than 0.",
+      ".code: Use at least 3 characters.",
+      ".code: This is not in the form asked for.",
+      ".whole: Enter a whole number.",
+    ]);
+    expect(errorsOf(schema, { qty: 11, code: "ABCDEF" })).toEqual([".qty: Must be 10 or less.", ".code: Use at most 5 characters."]);
+  });
+  it("keeps no raw validator text", () => {
+    const errors = plainErrors(validator.validateFormData({ email: "x" }, schema).errors);
+    expect(errors[0].message).not.toMatch(/must match format/);
+    expect(errors[0].stack).toBe(".email Enter an email address.");
+  });
+});

@@ -103,8 +103,64 @@ export function plainErrors(errors: RJSFValidationError[], data?: unknown): RJSF
       const limit = Number((error.params as { limit?: number } | undefined)?.limit ?? 1);
       return { ...error, message: `Give at least ${countOf(limit, "item")}.` };
     }
-    return error;
+    const message = plainMessage(error);
+    return message ? { ...error, message, stack: `${error.property ?? ""} ${message}`.trim() } : error;
   });
+}
+
+/** What each `format` asks for, in the words of a form's hint. */
+const FORMAT_WORDS: Record<string, string> = {
+  email: "Enter an email address.",
+  "idn-email": "Enter an email address.",
+  date: "Enter a date (YYYY-MM-DD).",
+  "date-time": "Enter a date and time.",
+  time: "Enter a time (HH:MM).",
+  uri: "Enter a web address, such as https://example.com.",
+  url: "Enter a web address, such as https://example.com.",
+  "uri-reference": "Enter a web address or a path.",
+  uuid: "Enter a UUID, such as 123e4567-e89b-12d3-a456-426614174000.",
+  ipv4: "Enter an IPv4 address, such as 192.168.0.1.",
+  ipv6: "Enter an IPv6 address, such as 2001:db8::1.",
+  hostname: "Enter a host name, such as example.com.",
+  regex: "Enter a valid regular expression.",
+};
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: "Enter a whole number.",
+  number: "Enter a number.",
+  string: "Enter text.",
+  boolean: "Choose yes or no.",
+  array: "Give a list.",
+  object: "Fill in the fields.",
+};
+
+/** A validator's message ("must match format \"email\"", "must be >= 0") in plain words, or
+ *  null for one kept as it is. */
+function plainMessage(error: RJSFValidationError): string | null {
+  const params = (error.params ?? {}) as Record<string, unknown>;
+  const limit = params.limit as number | string | undefined;
+  switch (error.name) {
+    case "format": {
+      const format = String(params.format ?? "");
+      return FORMAT_WORDS[format] ?? `Enter a valid ${format || "value"}.`;
+    }
+    case "minimum": return `Must be ${limit} or more.`;
+    case "maximum": return `Must be ${limit} or less.`;
+    case "exclusiveMinimum": return `Must be more than ${limit}.`;
+    case "exclusiveMaximum": return `Must be less than ${limit}.`;
+    case "multipleOf": return `Must be a multiple of ${String(params.multipleOf)}.`;
+    case "minLength": return Number(limit) <= 1 ? "Fill this in." : `Use at least ${Number(limit)} characters.`;
+    case "maxLength": return `Use at most ${countOf(Number(limit), "character")}.`;
+    case "maxItems": return `Give at most ${countOf(Number(limit), "item")}.`;
+    case "uniqueItems": return "Give each item once.";
+    case "pattern": return "This is not in the form asked for.";
+    case "const": return `Must be ${JSON.stringify(params.allowedValue)}.`;
+    case "type": {
+      const type = String(params.type ?? "").split(",")[0];
+      return TYPE_WORDS[type] ?? null;
+    }
+    default: return null;
+  }
 }
 
 /**

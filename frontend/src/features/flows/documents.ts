@@ -1,6 +1,7 @@
 // Pure helpers for the flow documents the list creates, imports, exports and copies.
 import { ApiError } from "../../lib/api";
 import type { IrDocument } from "./api";
+import { notValidJsonMessage } from "./jsonSyntax";
 
 /** The smallest valid flow: one output node that returns the run input. */
 export function blankIr(name: string, description: string): IrDocument {
@@ -22,8 +23,7 @@ export function parseIrFile(text: string, fileName: string): ParsedImport {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: `${fileName} is not valid JSON: ${reason}` };
+    return { ok: false, error: notValidJsonMessage(text, error instanceof Error ? error.message : String(error)) };
   }
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     return { ok: false, error: `${fileName} does not hold a flow: expected a JSON object.` };

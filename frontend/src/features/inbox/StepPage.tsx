@@ -247,7 +247,7 @@ export default function StepPage() {
             <Link to="/inbox">Inbox</Link> / {step.flow}
           </div>
           <h1>
-            {step.title} <span className={`badge ${outcome.tone}`} data-testid="step-status" data-status={step.status}>{outcome.label}</span>
+            {step.title} <span className={`badge step-badge ${outcome.tone}`} data-testid="step-status" data-status={step.status}><span className={`step-status-icon si-${outcome.tone}`} aria-hidden data-testid="step-status-icon" />{outcome.label}</span>
           </h1>
         </div>
         {step.can_view_run && <Link to={`/runs/${step.run}?node=${encodeURIComponent(step.node_id)}`} className="btn" data-testid="step-open-run">Open run</Link>}

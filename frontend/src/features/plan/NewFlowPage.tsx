@@ -8,6 +8,7 @@ import { readSession } from "../../lib/session";
 import { loadTools, TERMINAL_STATUSES, type Category, type Tool } from "./api";
 import { DRAFT_PATH, draftFromPrompt } from "./blankFromPrompt";
 import { planBlockedReason } from "./planBlocked";
+import { PlanWarnings } from "./components/PlanWarnings";
 import { PlanErrorPanel } from "./components/PlanErrorPanel";
 import { PlanTimeline } from "./components/PlanTimeline";
 import { ToolPicker } from "./components/ToolPicker";
@@ -100,6 +101,8 @@ export default function NewFlowPage() {
 
   useEffect(() => {
     if (phase !== "succeeded" || !request?.flow || !request.resulting_version || !openWhenDone.current) return;
+    // Something to know about how it was planned: the page stays, so it is read.
+    if (request.warnings?.length) return;
     const timer = setTimeout(() => navigate(`/flows/${request.flow}/v/${request.resulting_version}`), 300);
     return () => clearTimeout(timer);
   }, [phase, request, navigate]);
@@ -224,6 +227,7 @@ export default function NewFlowPage() {
             </div>
           </form>
 
+          {!refused && <PlanWarnings warnings={request?.warnings} />}
           {refused && promptErrors.length === 0 && (
             <div className="alert error" role="alert" data-testid="plan-refused">{failure?.message}</div>
           )}

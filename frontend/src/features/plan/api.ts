@@ -21,10 +21,14 @@ export interface PlanRequest {
   latency_ms?: number | null;
   cache_hit?: boolean;
   error?: string;
+  /** How it was planned, though nothing failed (`llm_unavailable`: planned offline). */
+  warnings?: PlanWarning[];
   events: PlanEvent[];
   created_at: string;
   finished_at?: string | null;
 }
+
+export type PlanWarning = components["schemas"]["PlanWarningOutput"];
 
 export interface PlanSubmission {
   prompt: string;

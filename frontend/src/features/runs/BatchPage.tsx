@@ -6,14 +6,20 @@ import { Link, useParams, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
-import { statusLabel } from "../../lib/runStatus";
-import { batchBadge, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
+import { runStatusLook, statusLabel } from "../../lib/runStatus";
+import { batchBadge, batchSegments, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { inputInFormOrder } from "../../lib/jsonSchema";
 import { cancelBatch, getBatch, getVersion, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
+import { cellText, INPUT_COLUMNS, inputColumns } from "./batchTable";
 import "./runs.css";
 
 const ORDER = ["completed", "failed", "cancelled", "running", "pending", "suspended"];
+
+/** A segment's name: a status, or the completed runs whose approval was rejected. */
+function segmentLabel(key: string): string {
+  return key === "approval-rejected" ? "Approval rejected" : statusLabel(key);
+}
 
 const BATCH_NOT_FOUND = "This batch does not exist, or you may not see it.";
 
@@ -114,6 +120,11 @@ export default function BatchPage() {
     return <div className="page">{error ? <div className="alert error">Could not load the batch: {error}</div> : <div className="page-loading">Loading batch…</div>}</div>;
   }
   const { progress } = batch;
+  // The runs' inputs as columns, one per field in the form's order (JSON when not objects).
+  const columns = inputColumns(inputSchema, (runs ?? []).map((run) => run.input));
+  const shownColumns = columns.slice(0, INPUT_COLUMNS);
+  const hiddenColumns = columns.slice(INPUT_COLUMNS);
+  const segments = batchSegments(ORDER, progress.by_status, progress.approval_rejected ?? 0);
   const percent = Math.round(progress.fraction * 100);
   const duration = elapsedMs(batch.created_at, batch.finished_at);
   const sample = runs?.[0] ?? named;
@@ -154,23 +165,27 @@ export default function BatchPage() {
           </div>
         </div>
         <div className="bp-bar" role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done} data-testid="batch-progress">
-          {ORDER.map((s) => {
-            const n = progress.by_status[s] ?? 0;
-            return n ? <span key={s} className={`bp-seg bp-${s}`} style={{ width: `${(n / Math.max(progress.total, 1)) * 100}%` }} title={`${statusLabel(s)}: ${n}`} /> : null;
-          })}
+          {segments.map(({ key, count: n }) => (
+            n ? <span key={key} className={`bp-seg bp-${key}`} style={{ width: `${(n / Math.max(progress.total, 1)) * 100}%` }} title={`${segmentLabel(key)}: ${n}`} /> : null
+          ))}
         </div>
         <div className="bp-counts">
-          {ORDER.map((s) => (
+          {segments.map(({ key, status: s, count: n }) => key === "approval-rejected" ? (
+            // Not a filter of its own: the runs list filters by status, and these are completed.
+            <span key={key} className="bp-count bp-count-note" data-testid="batch-count-approval-rejected" title="Completed, but an approval was rejected">
+              <span className={`legend-dot bp-${key}`} /> {segmentLabel(key)} <b>{n}</b>
+            </span>
+          ) : (
             <button
               type="button"
               key={s}
-              className={`bp-count${progress.by_status[s] ? "" : " zero"}${status === s ? " on" : ""}`}
+              className={`bp-count${n ? "" : " zero"}${status === s ? " on" : ""}`}
               aria-pressed={status === s}
               title={status === s ? "Show every run" : `Show only the ${statusLabel(s).toLowerCase()} runs`}
               onClick={() => show({ status: status === s ? null : (s as RunStatusName) })}
               data-testid={`batch-count-${s}`}
             >
-              <span className={`legend-dot ld-${s} bp-${s}`} /> {statusLabel(s)} <b>{progress.by_status[s] ?? 0}</b>
+              <span className={`legend-dot ld-${s} bp-${s}`} /> {segmentLabel(key)} <b>{n}</b>
             </button>
           ))}
         </div>
@@ -179,19 +194,42 @@ export default function BatchPage() {
       <div className="card table-card">
         <table className="table batch-table" data-testid="batch-runs">
           <thead>
-            <tr><th style={{ width: 56 }}>#</th><th style={{ width: 150 }}>Status</th><th>Input</th><th style={{ textAlign: "right" }}>Duration</th><th>Run</th></tr>
+            <tr>
+              <th style={{ width: 56 }}>#</th><th style={{ width: 150 }}>Status</th>
+              {columns.length
+                ? shownColumns.map((key, i) => (
+                  <th key={key} className="batch-input-col" data-testid="batch-input-column"
+                    title={i === shownColumns.length - 1 && hiddenColumns.length ? `Also: ${hiddenColumns.join(", ")}` : undefined}>
+                    {key}{i === shownColumns.length - 1 && hiddenColumns.length ? <span className="muted"> +{hiddenColumns.length}</span> : null}
+                  </th>
+                ))
+                : <th>Input</th>}
+              <th style={{ textAlign: "right" }}>Duration</th><th>Run</th>
+            </tr>
           </thead>
           <tbody>
             {(runs ?? []).map((run) => (
               <tr key={run.id} data-testid="batch-run-row" data-status={run.status}>
                 <td className="muted">{(run.batch_index ?? 0) + 1}</td>
-                <td><StatusBadge status={run.status} /></td>
-                <td className="batch-input mono" title={run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""} data-testid="batch-run-input">
-                  {run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""}
-                  {run.status === "failed" && run.error ? (
-                    <div className="batch-error">{String((run.error as { message?: string }).message ?? "")}</div>
-                  ) : null}
-                </td>
+                <td><StatusBadge status={run.status} {...runStatusLook(run.status, run.approval_rejected)} /></td>
+                {columns.length ? shownColumns.map((key, i) => {
+                  const text = cellText((run.input as Record<string, unknown> | undefined)?.[key]);
+                  return (
+                    <td key={key} className="batch-input-cell" title={text} data-testid="batch-run-input-cell" data-field={key}>
+                      {text}
+                      {i === 0 && run.status === "failed" && run.error ? (
+                        <div className="batch-error">{String((run.error as { message?: string }).message ?? "")}</div>
+                      ) : null}
+                    </td>
+                  );
+                }) : (
+                  <td className="batch-input mono" title={run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""} data-testid="batch-run-input">
+                    {run.input !== undefined ? JSON.stringify(inputInFormOrder(run.input, inputSchema)) : ""}
+                    {run.status === "failed" && run.error ? (
+                      <div className="batch-error">{String((run.error as { message?: string }).message ?? "")}</div>
+                    ) : null}
+                  </td>
+                )}
                 <td className="num">{run.duration_ms !== undefined ? formatDuration(run.duration_ms) : ""}</td>
                 <td><Link to={`/runs/${run.id}`} className="mono">{shortId(run.id)}</Link></td>
               </tr>

@@ -17,7 +17,8 @@ import { NodeDrawer } from "./NodeDrawer";
 import { cancelRun, createRun, isReadOnly, isWithheld, type NodeAttempt } from "./runApi";
 import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
-import { adverseCounts, type AdverseOutcome } from "./nodeKinds";
+import { adverseCounts, rejectedApprovals, rejectionSentence, type AdverseOutcome } from "./nodeKinds";
+import { runStatusLook } from "../../lib/runStatus";
 import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
 import { Timeline } from "./Timeline";
 import { EventLog } from "./EventLog";
@@ -156,6 +157,9 @@ export default function RunPage() {
 
   const counts = statusCounts(state);
   const adverse = adverseCounts(state.nodes, irNodes);
+  // Read from the steps as they end (live), and from the API for a run loaded finished.
+  const rejections = runStatus === "completed" ? rejectedApprovals(state.nodes, irNodes) : [];
+  const look = runStatusLook(runStatus, rejections.length > 0 || run.approval_rejected);
   const started = state.lastSeq > 0 || !!run.started_at;
   const unclaimedMs = waitingForWorker(runStatus, run.created_at, { inBatch: !!run.batch, started }, now);
   const silentMs = workerSilentMs(run.status, run.lease_expires_at, now);
@@ -235,7 +239,7 @@ export default function RunPage() {
           )}
           <div className="title-row">
             <h1>Run <span className="mono run-id">{shortId(run.id)}</span></h1>
-            <StatusBadge status={runStatus} testId="run-status" />
+            <StatusBadge status={runStatus} testId="run-status" label={look.label} tone={look.tone} />
             <Connection status={view.socket} finished={finished} />
           </div>
           {run.rerun_of && !readOnly && (
@@ -342,6 +346,24 @@ export default function RunPage() {
           {w.can_decide !== false
             ? <Link className="btn small primary" to={`/inbox/${run.id}/${w.node_id}`} data-testid="run-open-inbox">Decide →</Link>
             : <span className="muted small" data-testid="run-not-yours">Not yours to decide</span>}
+        </div>
+      ))}
+
+      {rejections.map((rejection) => (
+        <div key={rejection.nodeId} className="alert rejection-banner" role="status" data-testid={`run-rejected-${rejection.nodeId}`}>
+          <span className="rs-icon rs-approval-rejected" aria-hidden>!</span>
+          <div className="rejection-text">
+            <div>
+              <strong data-testid="run-rejected-sentence">{rejectionSentence(rejection)}</strong>
+              <span className="muted"> — the run completed without its approval.</span>
+            </div>
+            {rejection.comment && (
+              <blockquote className="rejection-comment" data-testid="run-rejected-comment">“{rejection.comment}”</blockquote>
+            )}
+          </div>
+          <button type="button" className="btn small" onClick={() => select(rejection.nodeId)} data-testid="run-rejected-node">
+            Show step
+          </button>
         </div>
       ))}
 

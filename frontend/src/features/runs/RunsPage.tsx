@@ -10,6 +10,7 @@ import { EmptyState } from "../../lib/EmptyState";
 import { useDebounced } from "../../lib/useDebounced";
 import { StartRunDialog } from "./StartRunDialog";
 import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
+import { runStatusLook } from "../../lib/runStatus";
 import "./runs.css";
 
 const PAGE_SIZE = 25;
@@ -215,7 +216,7 @@ export default function RunsPage() {
           <tbody>
             {runs?.map((run) => (
               <tr key={run.id} className="clickable" onClick={(e) => !(e.target as HTMLElement).closest("a") && navigate(`/runs/${run.id}`)} data-testid="run-row" data-run-id={run.id} data-status={run.status}>
-                <td><StatusBadge status={run.status} /></td>
+                <td><StatusBadge status={run.status} {...runStatusLook(run.status, run.approval_rejected)} /></td>
                 <td><Link to={`/runs/${run.id}`} className="mono">{shortId(run.id)}</Link></td>
                 <td className="flow-col">
                   <div className="flow-line" title={run.flow_name}>

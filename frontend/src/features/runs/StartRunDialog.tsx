@@ -1,5 +1,6 @@
 // Start a run (a form built from the flow's input_schema) or a batch (a pasted JSON list or
 // an uploaded CSV/JSON file, with its concurrency) of one flow version.
+import { ClampedText } from "../../lib/ClampedText";
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -248,7 +249,7 @@ export function StartRunDialog({ flowId, version: versionNumber, fromRun, onClos
         {!version && !loadError && <div className="muted">Loading the input form…</div>}
         {version && (
           <>
-            {version.ir.description && <p className="muted small flow-desc">{version.ir.description}</p>}
+            {version.ir.description && <ClampedText text={version.ir.description} className="muted small flow-desc" testId="start-run-description" />}
             {!version.is_valid && (
               <div className="alert error">
                 This version has validation errors and cannot run. <Link to={`/flows/${flowId}/v/${version.number}`}>Fix it in the designer</Link>.

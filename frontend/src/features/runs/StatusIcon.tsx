@@ -15,6 +15,8 @@ const ICONS: Record<string, string> = {
   failed: "✕",
   skipped: "↷",
   cancelled: "⊘",
+  // A run that completed after an approval was rejected (lib/runStatus's tone).
+  "approval-rejected": "!",
 };
 
 /** A completed approval that was rejected (or timed out) is not drawn as a success. */

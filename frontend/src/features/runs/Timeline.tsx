@@ -8,6 +8,7 @@ import { LABEL_GAP, labelColumnWidth, placeLabel, scrollToRow, textWidth, tickSt
 import type { NodeState, RunState } from "./runState";
 import { adverseOutcome, approvalOutcome } from "./nodeKinds";
 import { StatusIcon } from "./StatusIcon";
+import { timelineRows } from "./timelineRows";
 import "./timeline.css";
 
 interface Props {
@@ -30,6 +31,26 @@ const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, on
   /** The track's width in px, and the labels' font, to place the duration by. */
   track: number; font: string;
 }) {
+  if (node.status === "skipped") {
+    // Not taken: a muted row with a mark where it was skipped, and why on hover.
+    const at = (((node.finishedAt ?? t0) - t0) / span) * 100;
+    return (
+      <button
+        type="button"
+        className={`tl-row tl-row-skipped${selected ? " tl-selected" : ""}`}
+        onClick={() => onSelect(node.id)}
+        data-testid={`timeline-row-${node.id}`}
+        data-status="skipped"
+        title={node.skipReason ? `Skipped: ${node.skipReason}` : "Skipped"}
+      >
+        <span className="tl-label"><StatusIcon status="skipped" /><span className="tl-title">{title}</span></span>
+        <span className="tl-track">
+          <span className="tl-skip-mark" style={{ left: `${Math.min(at, 100)}%` }} />
+          <span className="tl-skipped" data-testid={`timeline-skipped-${node.id}`} style={at > 60 ? { right: `calc(${100 - at}% + ${LABEL_GAP + 4}px)` } : { left: `calc(${at}% + ${LABEL_GAP + 4}px)` }}>Skipped</span>
+        </span>
+      </button>
+    );
+  }
   const outcome = irNode && node.status === "completed" ? approvalOutcome(irNode, node.output) : null;
   const adverse = adverseOutcome(irNode, node.status, node.output);
   const start = node.startedAt ?? t0;
@@ -77,7 +98,7 @@ const Row = memo(function Row({ node, irNode, title, t0, span, end, selected, on
 });
 
 export function Timeline({ state, irNodes, now, selected, onSelect }: Props) {
-  const rows = useMemo(() => state.started.map((id) => state.nodes[id]).filter(Boolean), [state.started, state.nodes]);
+  const rows = useMemo(() => timelineRows(state), [state]);
   // Only the rows in view are drawn (a flow can have hundreds of nodes).
   const [scrollTop, setScrollTop] = useState(0);
   // The track's width and the labels' font: the labels are placed by them.

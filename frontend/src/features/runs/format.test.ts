@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assigneeNames, batchBadge, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
+import { assigneeNames, batchBadge, batchSegments, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -176,5 +176,16 @@ describe("noResultText", () => {
     expect(noResultText("completed", false)).toContain("no output step");
     expect(noResultText("completed")).toBe("No result.");
     expect(noResultText("failed", false)).toContain("failed");
+  });
+});
+
+describe("batchSegments", () => {
+  it("counts the completed runs whose approval was rejected apart", () => {
+    expect(batchSegments(["completed", "failed"], { completed: 5, failed: 1 }, 2)).toEqual([
+      { key: "completed", status: "completed", count: 3 },
+      { key: "approval-rejected", status: "completed", count: 2 },
+      { key: "failed", status: "failed", count: 1 },
+    ]);
+    expect(batchSegments(["completed"], { completed: 5 }, 0)).toEqual([{ key: "completed", status: "completed", count: 5 }]);
   });
 });

@@ -213,3 +213,21 @@ export function batchBadge(status: string, byStatus: Readonly<Record<string, num
   if (status !== "completed" || !failed) return { status };
   return { status, tone: "failed", label: failed === total ? `Finished · all ${failed} failed` : `Finished · ${failed} of ${total} failed` };
 }
+
+/** The batch bar's segments and counts, in order: completed runs whose approval was rejected
+ *  are counted apart from those that went through (amber, not green). */
+export function batchSegments(
+  order: readonly string[], byStatus: Readonly<Record<string, number>>, approvalRejected: number,
+): { key: string; status: string; count: number }[] {
+  const segments: { key: string; status: string; count: number }[] = [];
+  for (const status of order) {
+    const count = byStatus[status] ?? 0;
+    if (status === "completed" && approvalRejected > 0) {
+      segments.push({ key: "completed", status, count: Math.max(count - approvalRejected, 0) });
+      segments.push({ key: "approval-rejected", status, count: approvalRejected });
+    } else {
+      segments.push({ key: status, status, count });
+    }
+  }
+  return segments;
+}

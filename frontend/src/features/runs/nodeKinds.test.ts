@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IrNode } from "../../graph";
-import { adverseCounts, adverseOutcome, approvalOutcome, nodeIdLine } from "./nodeKinds";
+import { adverseCounts, adverseOutcome, approvalOutcome, nodeIdLine, rejectedApprovals, rejectionSentence } from "./nodeKinds";
 
 const approval = { id: "ok", type: "approval" } as unknown as IrNode;
 const tool = { id: "t", type: "tool", tool: "send_email" } as unknown as IrNode;
@@ -46,5 +46,31 @@ describe("adverseOutcome", () => {
     const irNodes = new Map([["ok", approval], ["t", tool]]);
     const nodes = { ok: { status: "completed", output: { approved: false } }, t: { status: "completed", output: { approved: false } } };
     expect(adverseCounts(nodes, irNodes)).toEqual({ rejected: 1, "timed-out": 0 });
+  });
+});
+
+describe("rejectedApprovals", () => {
+  const ir = new Map<string, IrNode>([
+    ["ok", { id: "ok", type: "approval", title: "Manager approval" } as unknown as IrNode],
+    ["late", { id: "late", type: "approval" } as unknown as IrNode],
+    ["send", { id: "send", type: "tool", tool: "send_email" } as unknown as IrNode],
+  ]);
+  it("names each rejected approval, who rejected it and their comment", () => {
+    const found = rejectedApprovals({
+      ok: { status: "completed", output: { approved: false, by: "bob", comment: " too much " } },
+      late: { status: "completed", output: { approved: false, by: null, timed_out: true, comment: "" } },
+      send: { status: "skipped" },
+    }, ir);
+    expect(found).toEqual([
+      { nodeId: "ok", title: "Manager approval", by: "bob", timedOut: false, comment: "too much" },
+      { nodeId: "late", title: "late", by: null, timedOut: true, comment: "" },
+    ]);
+    expect(found.map(rejectionSentence)).toEqual([
+      "Manager approval was rejected by bob",
+      "late was rejected when its deadline passed",
+    ]);
+  });
+  it("ignores approved and undecided steps", () => {
+    expect(rejectedApprovals({ ok: { status: "completed", output: { approved: true, by: "bob" } }, late: { status: "waiting" } }, ir)).toEqual([]);
   });
 });

@@ -61,3 +61,40 @@ export function adverseCounts(
   }
   return counts;
 }
+
+/** An approval of the run that was rejected: which step, by whom (or its deadline), and the
+ *  approver's comment, for the run page's banner. */
+export interface RejectedApproval {
+  nodeId: string;
+  title: string;
+  by: string | null;
+  timedOut: boolean;
+  comment: string;
+}
+
+export function rejectedApprovals(
+  nodes: Readonly<Record<string, { status: string; output?: unknown }>>,
+  irNodes: ReadonlyMap<string, IrNode>,
+): RejectedApproval[] {
+  const found: RejectedApproval[] = [];
+  for (const [id, state] of Object.entries(nodes)) {
+    const node = irNodes.get(id);
+    if (!node || node.type !== "approval" || state.status !== "completed") continue;
+    const output = state.output as { approved?: unknown; by?: unknown; timed_out?: unknown; comment?: unknown } | undefined;
+    if (!output || output.approved !== false) continue;
+    found.push({
+      nodeId: id,
+      title: node.title || id,
+      by: typeof output.by === "string" && output.by ? output.by : null,
+      timedOut: output.timed_out === true,
+      comment: typeof output.comment === "string" ? output.comment.trim() : "",
+    });
+  }
+  return found;
+}
+
+/** The banner's sentence for one rejected approval. */
+export function rejectionSentence(rejection: RejectedApproval): string {
+  const who = rejection.timedOut ? "when its deadline passed" : rejection.by ? `by ${rejection.by}` : "";
+  return `${rejection.title} was rejected${who ? ` ${who}` : ""}`;
+}

@@ -5,9 +5,8 @@ import { useStore } from "zustand";
 import type { VersionSummary } from "../api";
 import { useDesigner } from "../store";
 import { designer } from "../store";
-import { HEALTH_BADGE, healthOf, problemsSummary, validLabel } from "../../../lib/health";
 import { Icon } from "./Icon";
-import { countOf } from "../../../lib/plural";
+import { ValidityBadge } from "./ValidityBadge";
 
 interface ToolbarProps {
   versions: VersionSummary[];
@@ -30,9 +29,6 @@ export function Toolbar(props: ToolbarProps) {
   const version = useDesigner((state) => state.version);
   const dirty = useDesigner((state) => state.dirty);
   const canEdit = useDesigner((state) => state.canEdit);
-  // No badge while the flow on screen could not be checked (the problems panel says why).
-  const problems = useDesigner((state) => (state.validatedIr && !(state.validationFailure && state.validatedIr !== state.ir) ? state.issues.length : null));
-  const warnings = useDesigner((state) => state.warnings.length);
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
   const canUndo = useStore(useDesigner.temporal, (state) => state.pastStates.length > 0);
   const canRedo = useStore(useDesigner.temporal, (state) => state.futureStates.length > 0);
@@ -58,12 +54,7 @@ export function Toolbar(props: ToolbarProps) {
             data-draft={draft ? "true" : undefined} title={draft ? "Nothing is kept until you save: leave without saving and no flow is made" : undefined}>
             <span className="save-dot" aria-hidden />{draft ? "Draft, not saved yet" : dirty ? "Unsaved changes" : "Saved"}
           </span>
-          {!empty && problems !== null && (
-            <span className={`badge ${HEALTH_BADGE[healthOf(problems, warnings)]}`} data-testid="validity"
-              data-level={healthOf(problems, warnings)} title={problemsSummary(problems, warnings)}>
-              {problems ? countOf(problems, "problem") : validLabel(warnings)}
-            </span>
-          )}
+          <ValidityBadge />
           {!canEdit && <span className="badge">read only</span>}
         </div>
       </div>

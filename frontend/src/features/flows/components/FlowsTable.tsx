@@ -2,7 +2,7 @@
 // last run, last change, and each row's actions.
 import { Link, useNavigate } from "react-router-dom";
 import { problemsSummary, validLabel } from "../../../lib/health";
-import { statusLabel } from "../../../lib/runStatus";
+import { runStatusLook } from "../../../lib/runStatus";
 import type { FlowRow } from "../api";
 import { timeAgo } from "../../../lib/timeAgo";
 import { extraDescription, fullTime } from "../format";
@@ -119,11 +119,12 @@ function VersionCell({ flow }: { flow: FlowRow }) {
 function LastRunCell({ flow }: { flow: FlowRow }) {
   const run = flow.last_run;
   if (!run) return <span className="muted">Never run</span>;
+  const look = runStatusLook(run.status, run.approval_rejected);
   return (
     <Link to={`/runs/${run.id}`} className="last-run" title={`Run ${run.id} · ${fullTime(run.created_at)}`} data-testid="flow-last-run">
-      <span className={`badge ${run.status}`}>
+      <span className={`badge ${look.tone}`} data-status={run.status}>
         <span className="status-dot" aria-hidden />
-        {statusLabel(run.status)}
+        {look.label}
       </span>
       <span className="muted small">{timeAgo(run.created_at)}</span>
     </Link>
