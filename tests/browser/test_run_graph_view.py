@@ -272,7 +272,9 @@ def test_a_step_picked_on_the_graph_shows_its_row_in_the_timeline(
     assert below, "the row of the 23rd step is out of the timeline's box to begin with"
     scroll = page.evaluate("window.scrollY")
 
-    # When a late step is picked on the graph
+    # When a late step is picked on the graph (once the view has stopped easing: a click on a
+    # card still moving can land beside it)
+    settled(page)
     node(page, "step_23").click()
     expect(page.get_by_test_id("node-panel")).to_have_attribute("data-node-id", "step_23")
 
