@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flows.core.planner.lexicon import split_identifier
+from flows.core.planner.phrasing import LIST_ITEM
 from flows.core.planner.recipients import EMAIL_ADDRESS
 from flows.core.planner.wiring import schema_types, unwrap_nullable
 
@@ -73,10 +74,6 @@ _WEEKDAYS_AND_MONTHS = frozenset(
 )
 
 
-#: The mark of a list's item: "- ", "* ", "• ", "2. ", "3) ".
-_LIST_ITEM_MARK = re.compile(r"^\s*(?:[-*•+\u2013]|\(?\d{1,2}[.)])\s")
-
-
 def split_data_heading(
     text: str, starts_with_verb: Callable[[str], bool]
 ) -> tuple[str, str] | None:
@@ -90,7 +87,7 @@ def split_data_heading(
     )
     for start, stop, said in ends:
         heading, rest = text[:start].strip(), text[stop:]
-        if len(heading) > 160 or "\n" in heading.strip() or _LIST_ITEM_MARK.match(heading):
+        if len(heading) > 160 or "\n" in heading.strip() or LIST_ITEM.match(heading):
             return None  # ("- look up user 42\n- email them": a list's first item)
         # ("Re: order 1234. Please validate it": a polite word before the first verb)
         if not rest or not starts_with_verb(_POLITE.sub("", rest)):

@@ -73,7 +73,8 @@ _DETERMINERS = (
 #: message goes is the verb.
 _ADDRESS_START = r"(?:\+?\d[\d\s().-]{5,}\d\b|#[A-Za-z][\w-]*|[\w.+-]+@[\w-]+\.[\w.-]+)"
 
-_LIST_ITEM = re.compile(
+#: The mark that starts a list's item: "- ", "2. ", "3) ", "Step 4: ".
+LIST_ITEM = re.compile(
     r"^\s*(?:\(?\d+[.)]|[-*•+\u2013\u00b7]|step\s+\d+\s*[:.)-])\s+", re.IGNORECASE
 )
 #: "Out of stock? Email the customer an apology.": a short question, then what to do
@@ -2823,7 +2824,7 @@ class PromptReader:
                 lines += [after] if after else []
                 continue
             lines += _inline_items(line)
-        has_list = any(_LIST_ITEM.match(line) for line in lines)
+        has_list = any(LIST_ITEM.match(line) for line in lines)
         segments: list[str] = []
         current: list[str] = []
 
@@ -2836,9 +2837,9 @@ class PromptReader:
             stripped = line.strip()
             if not stripped:
                 flush()
-            elif has_list and _LIST_ITEM.match(line):
+            elif has_list and LIST_ITEM.match(line):
                 flush()
-                current.append(_LIST_ITEM.sub("", line, count=1).strip())
+                current.append(LIST_ITEM.sub("", line, count=1).strip())
             elif has_list and stripped.endswith(":") and _list_follows(lines, index):
                 flush()
                 heading = stripped.rstrip(":").strip()
@@ -3602,7 +3603,7 @@ def _looping(clauses: list[Clause]) -> bool:
 def _list_follows(lines: list[str], index: int) -> bool:
     for line in lines[index + 1 :]:
         if line.strip():
-            return bool(_LIST_ITEM.match(line))
+            return bool(LIST_ITEM.match(line))
     return False
 
 
