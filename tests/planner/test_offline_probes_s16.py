@@ -115,7 +115,7 @@ def test_each_before_an_article_is_each_of_them(demo):
 @pytest.mark.parametrize(
     "prompt",
     [
-        "Process customer complaint and escalate if needed",
+        "Classify the customer complaint and escalate if needed",
         "Classify the message and open a ticket if necessary",
         "Validate the email and send the welcome email if required",
     ],

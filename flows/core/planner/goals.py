@@ -16,8 +16,11 @@ from flows.core.tools import ToolSpec
 
 #: Words before the thing a goal is about ("a new order", "the incoming customer's ...").
 _BEFORE_THE_THING = (
-    r"(?:(?:an?|the|this|each|every|new|incoming|online|customer(?:'s)?|customers')\s+)*"
+    r"(?:(?:an?|the|this|each|every|new|incoming|online|customer(?:'s)?|customers'|my|our|"
+    r"his|her|their|your)\s+)*"
 )
+#: "Process order 5", "handle order #A-12": the one thing the goal is about, by its code.
+_CODE = r"(?:\s+(?:no\.?\s*|number\s+|#)?(?P<code>[A-Za-z]*[-#]?\d[\w-]*))?"
 #: "... with fraud detection": one more step, said after the goal.
 _EXTRA = r"(?:\s+(?:with|including|plus)\s+(?P<extra>[a-z][a-z -]{2,40}?))?\s*[.!]?\s*$"
 
@@ -35,7 +38,7 @@ _GOALS = (
     _Goal(
         re.compile(
             r"^\W*(?:please\s+)?(?:process|handle|fulfil+|complete|take\s+care\s+of)\s+"
-            rf"{_BEFORE_THE_THING}orders?\b{_EXTRA}",
+            rf"{_BEFORE_THE_THING}orders?\b{_CODE}{_EXTRA}",
             re.IGNORECASE,
         ),
         (
@@ -86,7 +89,12 @@ def written_out_goal(prompt: str, tools: Iterable[ToolSpec]) -> str:
     for goal in _GOALS:
         said = goal.said.match(prompt)
         if said is not None:
-            return _steps(goal, said.group("extra"), list(tools)) or prompt
+            steps = _steps(goal, said.group("extra"), list(tools))
+            code = said.groupdict().get("code")
+            if steps and code:
+                # "Process order 5": the goal's thing is that one ("Validate the order 5.")
+                steps = steps.replace("the order", f"order {code}", 1)
+            return steps or prompt
     return prompt
 
 

@@ -3483,6 +3483,7 @@ class FlowBuilder:
                 self._check_choices(clause, said, item.spec)
                 self._check_sends(clause, asked, item.spec, ranked[0][1].spec)
                 self._check_makes_that(clause, text, item.spec)
+                self._check_acts_on_that(clause, text, item.spec)
                 return self._hash_channel_sender(asked, item.spec)
         best = ranked[0][1].spec
         missing = missing_capability(asked, best)
@@ -3723,6 +3724,45 @@ class FlowBuilder:
             if stem(noun) in made or synonyms(stem(noun)) & made:
                 return
             raise _other_object(clause, words[0], noun, spec)
+
+    def _check_acts_on_that(self, clause: Clause, text: str, spec: ToolSpec) -> None:
+        """Refuse "process their request" (or "the signup", "the application") mapped to
+        process_payment: a verb that says only that something is dealt with is the tool's
+        verb, but what it deals with is no thing the tool speaks of (a charge took money
+        for a request to do something else)."""
+        words = split_identifier(re.sub(r"[\w-]*\d[\w-]*", " ", text))
+        verb = _tool_verb(spec.id)
+        if len(words) < 2 or stem(words[0]) not in _DEALING_VERBS:
+            return
+        if words[1] in ("it", "them", "this", "that", "these", "those"):
+            return  # "process it": the thing "it" stands for
+        # what is dealt with: the words up to a preposition ("the charge of 30 USD")
+        rest = [w for w in words[1:] if w not in ("the", "a", "an", "their", "his", "her", "its")]
+        cut = next((i for i, w in enumerate(rest) if w in _OBJECT_ENDS or w == "of"), len(rest))
+        dealt = [w for w in rest[:cut] if w not in STOP_WORDS and w.isalpha()]
+        if not dealt:
+            return
+        said = [spec.name, spec.description, *spec.input_properties(), *spec.output_properties()]
+        own = {stem(w) for w in split_identifier(" ".join(said))}
+        head = singular(dealt[-1])
+        if (
+            stem(head) in own
+            or synonyms(stem(head)) & own
+            or any(singular(w) in self.topic_words for w in dealt)
+        ):
+            return
+        if stem(words[0]) == verb:
+            raise _other_object(clause, words[0], head, spec)
+        # "handle the booking for user 4" mapped to lookup_user by the user it names
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not map {clause.label}: it asks to {words[0].lower()} "
+            f"{'an' if head[:1] in 'aeio' else 'a'} {head}, and no tool in the catalogue "
+            f"does; the closest, {spec.id}, does something else ({spec.description}). "
+            "Say what should be done with it, or register a tool that does it.",
+            step=clause.text,
+            details={"tool": spec.id, "phrase": head, "reason": "other_object"},
+        )
 
     def _check_more_than_the_topic(
         self, clause: Clause, ranked: list[tuple[float, ScoredTool]]
@@ -12425,6 +12465,9 @@ _OBJECT_ENDS = frozenset(
 #: What a list of messages holds (each its own words), not of people to write to.
 _MESSAGE_NOUNS = frozenset("email emails message messages mail letter note notification".split())
 #: Verbs of tools that make a thing of one kind (a shipment, a ticket).
+#: Verbs that say only that something is dealt with ("process", "handle"): a tool named
+#: by one (`process_payment`) deals with its own thing, never with any other.
+_DEALING_VERBS = frozenset(stem(w) for w in "process handle execute perform complete".split())
 _MAKING_VERBS = frozenset(
     stem(w) for w in "create make add generate build register issue book".split()
 )

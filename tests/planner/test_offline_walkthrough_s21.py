@@ -1,0 +1,69 @@
+"""The offline planner on requests planned wrong when the product was walked through again
+as a new user would, starting from the examples the product grew from ("Process order",
+"Validate user data, process their request, and notify them"): each test states the
+request in other words than the walkthrough's, what went wrong before its rule, and what
+it plans now."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.planner.offline_plans import plan, refusal
+from tests.planner.registered import demo_catalog_with
+
+
+def _tools(flow) -> list[str]:
+    return [node.tool for node in flow.nodes if getattr(node, "tool", None)]
+
+
+@pytest.mark.django_db
+def test_dealing_with_something_no_tool_speaks_of_is_refused_not_charged():
+    # "Validate user data, process their request, and notify them of completion" charged
+    # a card (process_payment shares the verb "process"); so did "process their
+    # application" and "process the signup"
+    demo = demo_catalog_with([])
+    for request, thing in {
+        "Check the user's email is valid, process their application, then email them": (
+            "application"
+        ),
+        "look up user 12 and process the membership renewal": "renewal",
+        "validate the address jo@x.io and then process her registration": "registration",
+        "Handle the booking for user 4": "booking",
+        # (it looked the customer up)
+        "Process the customer complaint, then email support@x.io": "complaint",
+    }.items():
+        error = refusal(request, demo)
+        assert error.code == "unmapped_step", (request, error.to_json())
+        assert f" a {thing}, " in error.message or f" an {thing}, " in error.message, (
+            error.message
+        )
+        if thing in ("booking", "complaint"):  # mapped by the person they name
+            assert "lookup_user, does something else" in error.message
+        else:
+            assert "process_payment only shares the verb" in error.message
+    # what the tool deals with still maps to it, named as its description or its fields
+    # name it
+    for request in (
+        "process the payment of 20 EUR for order 7",
+        "Process the charge of 30 USD for order 9",
+        "process payment for order A-2, 15 GBP",
+    ):
+        assert _tools(plan(request, demo)) == ["process_payment"], request
+
+
+@pytest.mark.django_db
+def test_a_well_known_goal_said_of_one_order_or_of_someone_s_order_is_written_out():
+    # "Process order" planned validate, stock check, payment and shipment, but "process
+    # order 5" and "process his order" only validated it
+    demo = demo_catalog_with([])
+    whole = ["validate_order", "check_inventory", "process_payment", "create_shipment"]
+    for request, code in {
+        "Process order 88": '"88"',
+        "please handle order #B-12": '"B-12"',
+        "Fulfil their order": "input.order_id",
+        "process my order": "input.order_id",
+    }.items():
+        flow = plan(request, demo)
+        assert _tools(flow) == whole, (request, _tools(flow))
+        validate = next(node for node in flow.nodes if node.id == "validate_order")
+        assert validate.inputs["order_id"] == code, (request, validate.inputs)
