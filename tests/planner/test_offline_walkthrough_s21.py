@@ -34,9 +34,7 @@ def test_dealing_with_something_no_tool_speaks_of_is_refused_not_charged():
     }.items():
         error = refusal(request, demo)
         assert error.code == "unmapped_step", (request, error.to_json())
-        assert f" a {thing}, " in error.message or f" an {thing}, " in error.message, (
-            error.message
-        )
+        assert f" a {thing}" in error.message or f" an {thing}" in error.message, error.message
         if thing in ("booking", "complaint"):  # mapped by the person they name
             assert "lookup_user, does something else" in error.message
         else:
@@ -67,3 +65,29 @@ def test_a_well_known_goal_said_of_one_order_or_of_someone_s_order_is_written_ou
         assert _tools(flow) == whole, (request, _tools(flow))
         validate = next(node for node in flow.nodes if node.id == "validate_order")
         assert validate.inputs["order_id"] == code, (request, validate.inputs)
+
+
+@pytest.mark.django_db
+def test_dealing_with_it_after_a_step_on_another_thing_is_refused_not_dropped():
+    # "validate order 5 and then process it" planned the validation alone ("process it"
+    # was read as filler), and "check order 5, then process it and ship it" shipped an
+    # order nobody had charged
+    demo = demo_catalog_with([])
+    for request in (
+        "Check order ORD-3 and then process it",
+        "validate order 41, then process it and create the shipment",
+        "look up user 7, then process them",
+    ):
+        error = refusal(request, demo)
+        assert error.details["reason"] == "says_not_what", (request, error.to_json())
+        assert "does not say what to do with" in error.message
+    # a step of that verb on its own thing is still that step; so is one of another
+    # dealing verb ("handle the payment")
+    assert _tools(plan("Get finance's approval for the payment, then process it", demo)) == [
+        "process_payment"
+    ]
+    assert _tools(plan("validate the order, handle the payment and then ship it", demo)) == [
+        "validate_order",
+        "process_payment",
+        "create_shipment",
+    ]

@@ -2594,6 +2594,11 @@ class FlowBuilder:
             if made is not None:
                 text = f"{bare_one.group('verb')} a {made}{text[bare_one.end() :]}"
         if not meaningful(text):
+            dealt = _DEALT_WITH.match(text.strip())
+            if dealt is not None:
+                # "validate order 5 and then process it": not filler, but what to do with
+                # the order is not said (it was dropped)
+                raise _says_not_what(clause, dealt.group("verb"), self.topic or "it", None)
             return None  # filler ("and return the result")
         if self._reads_an_output(text):
             return None  # "check the status code": a value a step before made, read as is
@@ -3726,16 +3731,20 @@ class FlowBuilder:
             raise _other_object(clause, words[0], noun, spec)
 
     def _check_acts_on_that(self, clause: Clause, text: str, spec: ToolSpec) -> None:
-        """Refuse "process their request" (or "the signup", "the application") mapped to
-        process_payment: a verb that says only that something is dealt with is the tool's
-        verb, but what it deals with is no thing the tool speaks of (a charge took money
-        for a request to do something else)."""
+        """A verb that says only that something is dealt with ("process", "handle") maps to
+        a tool of such a verb (`process_payment`, for "handle the payment" too) that speaks
+        of what it deals with. "Process their request" took money for a request to do
+        something else; "handle the booking for user 4" looked the user up."""
         words = split_identifier(re.sub(r"[\w-]*\d[\w-]*", " ", text))
         verb = _tool_verb(spec.id)
         if len(words) < 2 or stem(words[0]) not in _DEALING_VERBS:
             return
         if words[1] in ("it", "them", "this", "that", "these", "those"):
-            return  # "process it": the thing "it" stands for
+            if verb in _DEALING_VERBS:
+                return  # "process it" (the payment): the thing "it" stands for
+            # "validate order 5 and process it" (the order) was validate_order again: it
+            # says nothing of what to do with the thing
+            raise _says_not_what(clause, words[0], words[1], spec)
         # what is dealt with: the words up to a preposition ("the charge of 30 USD")
         rest = [w for w in words[1:] if w not in ("the", "a", "an", "their", "his", "her", "its")]
         cut = next((i for i, w in enumerate(rest) if w in _OBJECT_ENDS or w == "of"), len(rest))
@@ -3745,24 +3754,21 @@ class FlowBuilder:
         said = [spec.name, spec.description, *spec.input_properties(), *spec.output_properties()]
         own = {stem(w) for w in split_identifier(" ".join(said))}
         head = singular(dealt[-1])
+        doings = {stem(w) for w in dealt}
+        if verb not in _DEALING_VERBS and verb not in doings | {
+            s for d in doings for s in synonyms(d)
+        }:
+            # (not "handle the mood scoring": the doing of score_mood, by name)
+            # "handle the booking for user 4" mapped to lookup_user by the user it names,
+            # "process the order" to validate_order: what to do with it is not said
+            raise _says_not_what(clause, words[0], head, spec)
         if (
             stem(head) in own
             or synonyms(stem(head)) & own
             or any(singular(w) in self.topic_words for w in dealt)
         ):
             return
-        if stem(words[0]) == verb:
-            raise _other_object(clause, words[0], head, spec)
-        # "handle the booking for user 4" mapped to lookup_user by the user it names
-        raise PlanningError(
-            "unmapped_step",
-            f"Could not map {clause.label}: it asks to {words[0].lower()} "
-            f"{'an' if head[:1] in 'aeio' else 'a'} {head}, and no tool in the catalogue "
-            f"does; the closest, {spec.id}, does something else ({spec.description}). "
-            "Say what should be done with it, or register a tool that does it.",
-            step=clause.text,
-            details={"tool": spec.id, "phrase": head, "reason": "other_object"},
-        )
+        raise _other_object(clause, words[0], head, spec)
 
     def _check_more_than_the_topic(
         self, clause: Clause, ranked: list[tuple[float, ScoredTool]]
@@ -13846,6 +13852,34 @@ def _says_making(word: str, spec: ToolSpec) -> bool:
 
 #: Words for making a record, read as the making verb of the lexicon ("file a ticket").
 _MAKING_SYNONYMS = frozenset(stem(w) for w in "open file raise log add".split())
+
+
+#: "process it", "handle them": a step that says only that something is dealt with.
+_DEALT_WITH = re.compile(
+    r"^(?:then\s+|and\s+|also\s+)*(?P<verb>process|handle|complete)\s+(?:it|them|this|that)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _says_not_what(
+    clause: Clause, verb: str, thing: str, spec: ToolSpec | None
+) -> PlanningError:
+    """A step that only says something is dealt with ("process it", "handle the booking"),
+    mapped to a tool of another verb by the thing it names (or to none)."""
+    said = thing if thing in ("it", "them", "this", "that", "these", "those") else (
+        f"{'an' if thing[:1] in 'aeio' else 'a'} {thing}"
+    )
+    closest = (
+        f"; the closest tool, {spec.id}, does something else ({spec.description})" if spec else ""
+    )
+    return PlanningError(
+        "unmapped_step",
+        f"Could not map {clause.label}: '{verb.lower()}' does not say what to do with "
+        f"{said}{closest}. Say what should happen to it with a tool's verb ('charge it', "
+        "'ship it'), or register a tool that does it.",
+        step=clause.text,
+        details={"tool": spec.id if spec else None, "phrase": thing, "reason": "says_not_what"},
+    )
 
 
 def _other_object(clause: Clause, verb: str, noun: str, spec: ToolSpec) -> PlanningError:
