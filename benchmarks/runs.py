@@ -404,7 +404,26 @@ def raw_celery_rate(count: int) -> float:
     return count / (time.perf_counter() - start)
 
 
-def runs_rate(user: Any, version: Any, count: int) -> float:
+def wal_lsn() -> str:
+    """Where Postgres is writing its log now (the bytes since a mark measure its work)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def wal_bytes_since(mark: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s::pg_lsn)", [mark])
+        return int(cursor.fetchone()[0])
+
+
+def runs_rate(user: Any, version: Any, count: int, wal: list[float] | None = None) -> float:
+    """Runs per second of `count` runs of `version`; appends the bytes of Postgres log
+    written per run (claims, checkpoints, outcomes) to `wal`, when given."""
     from django.db import connection
     from django.db.models import Max
 
@@ -418,6 +437,7 @@ def runs_rate(user: Any, version: Any, count: int) -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         started = cursor.fetchone()[0]
+    mark = wal_lsn()
     for run_id in ids:
         enqueue_run(run_id)
 
@@ -428,6 +448,8 @@ def runs_rate(user: Any, version: Any, count: int) -> float:
     # The time is the database's, from before the first enqueue to the last run's end, so
     # the benchmark can look rarely and leave the CPU to the workers.
     wait_until(done, 180, "runs", every=0.1)
+    if wal is not None:
+        wal.append(wal_bytes_since(mark) / count)
     last = Run.objects.filter(id__in=ids).aggregate(last=Max("finished_at"))["last"]
     elapsed = (last - started).total_seconds()
     failed = Run.objects.filter(id__in=ids).exclude(status="completed").count()
@@ -454,7 +476,8 @@ def bench_throughput(user: Any, log_dir: Path, quick: bool) -> None:
             wait_workers_ready(count)
             runs_rate(user, versions[2], 10)  # warm every worker's runner
             raw = raw_celery_rate(sizes["raw"])
-            two = runs_rate(user, versions[2], sizes[2])
+            wal: list[float] = []
+            two = runs_rate(user, versions[2], sizes[2], wal)
             ten = runs_rate(user, versions[10], sizes[10])
             label = f"{count} worker{'s' if count > 1 else ''} x {WORKER_THREADS} threads"
             pad = " " * len(label)
@@ -464,6 +487,7 @@ def bench_throughput(user: Any, log_dir: Path, quick: bool) -> None:
                 f"  {pad}  2-node runs/s against the floor: {two / raw:.2f}   (target >= 0.55)"
                 + ("" if count == 1 else f";  10-node: {ten:.0f} runs/s   (target >= 300)")
             )
+            print(f"  {pad}  Postgres log written per 2-node run: {wal[0]:6.0f} bytes")
         print("  (n8n publishes 220 executions/s on 2 vCPUs)")
     finally:
         for process in workers:

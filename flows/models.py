@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from flows.schema_order import ir_with_recorded_order, ir_with_restored_order
 
@@ -187,9 +188,10 @@ class Run(Timed, models.Model):
         db_index=False,  # `run_batch_index_idx` leads with it
     )
     input = models.JSONField(default=dict, blank=True)
-    # Indexed as the leading column of `run_status_lease_idx` (and `requested_by` of
-    # `run_owner_created_idx`), not again on its own: a claim and an outcome rewrite the
-    # row, and so add an entry to every index of the table.
+    # Not indexed (nor is `lease_expires_at`): a claim, a lease renewal and a suspension
+    # then rewrite the row in place (a heap-only update, in the room `fillfactor` leaves
+    # on its page) instead of adding an entry to every index of the table. Runs not yet
+    # finished, which the reaper reads, are found by `run_unfinished_idx`.
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     result = models.JSONField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
@@ -226,7 +228,11 @@ class Run(Timed, models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["status", "lease_expires_at"], name="run_status_lease_idx"),
+            # The runs not finished: pending, running and suspended ones (few, whatever
+            # the table's size). Only an outcome that ends a run sets `finished_at`.
+            models.Index(
+                fields=["id"], condition=Q(finished_at__isnull=True), name="run_unfinished_idx"
+            ),
             models.Index(fields=["requested_by", "-created_at"], name="run_owner_created_idx"),
             models.Index(fields=["batch", "batch_index"], name="run_batch_index_idx"),
             # A version's and a flow's runs newest first, without sorting all of them;

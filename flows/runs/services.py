@@ -402,15 +402,17 @@ def runs_recover() -> list[str]:
         cursor.execute(
             "UPDATE flows_run SET worker = '',"
             " lease_expires_at = now() + make_interval(secs => %s), enqueued_at = now()"
-            " WHERE status = 'running' AND lease_expires_at < now() RETURNING id",
+            # (read off `run_unfinished_idx`: the runs not finished)
+            " WHERE finished_at IS NULL AND status = 'running' AND lease_expires_at < now()"
+            " RETURNING id",
             [conf.lease_s()],
         )
         ids = [str(row[0]) for row in cursor.fetchall()]
         ids = [run_id for run_id in ids if _recovered(run_id)]
         cursor.execute(
             "UPDATE flows_run SET enqueued_at = now()"
-            " WHERE status = 'pending' AND enqueued_at < now() - make_interval(secs => %s)"
-            " RETURNING id",
+            " WHERE finished_at IS NULL AND status = 'pending'"
+            " AND enqueued_at < now() - make_interval(secs => %s) RETURNING id",
             [conf.requeue_s()],
         )
         ids += [str(row[0]) for row in cursor.fetchall()]
