@@ -91,3 +91,19 @@ def test_dealing_with_it_after_a_step_on_another_thing_is_refused_not_dropped():
         "process_payment",
         "create_shipment",
     ]
+
+
+@pytest.mark.django_db
+def test_an_email_that_reports_a_decision_asks_for_no_approval_of_its_own():
+    # "Get manager approval, then email ann@x.io whether it was approved" planned a second
+    # approval, assigned to nobody, "to email ann@x.io whether it was"
+    demo = demo_catalog_with([])
+    for request in (
+        "Get manager approval, then email ann@x.io whether it was approved",
+        "Ask finance to sign off, then tell bo@x.io if it got approved",
+    ):
+        flow = plan(request, demo)
+        approvals = [node for node in flow.nodes if node.type == "approval"]
+        assert len(approvals) == 1, (request, [n.id for n in flow.nodes])
+        assert approvals[0].assignees.groups, request
+        assert _tools(flow) == ["send_email"], request

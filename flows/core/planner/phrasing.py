@@ -3159,7 +3159,12 @@ class PromptReader:
 #: "email the customer the amount approved": a message telling what was decided before
 #: asks for no approval of its own
 _SENT_DECIDED = re.compile(
-    r"(\b(?:e-?mail|send|tell|notify|text|message|post)\b[^.;]*?\bthe\s+(?:[a-z]+\s+){1,2})"
+    r"(\b(?:e-?mail|send|tell|notify|text|message|post)\b[^.;]*?\bthe\s+(?:[a-z]+\s+){1,2}|"
+    # "email ann whether it was approved", "tell me how many got approved": what a message
+    # reports of a decision taken
+    r"\b(?:e-?mail|send|tell|notify|text|message|post|let)\b(?:[^.;]|\.(?=\w))*?"
+    r"\b(?:whether|if|how\s+many)\s+(?:[a-z]+\s+){0,3}?"
+    r"(?:was|were|got|has\s+been|have\s+been|had\s+been)\s+)"
     r"approved\b(?!\s+by\b)",
     re.IGNORECASE,
 )
