@@ -367,6 +367,19 @@ def test_a_batchs_progress_counts_its_runs_with_a_rejected_approval_apart(
     expect(rows.nth(0).locator(".rs-badge")).to_have_text("✓Completed")
     screenshot(page, "batch")
 
+    # and each count, clicked, lists the runs it counts
+    page.get_by_test_id("batch-count-completed").click()
+    expect(page).to_have_url(re.compile(r"status=completed"))
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".rs-badge")).to_have_text("✓Completed")
+    page.get_by_test_id("batch-count-approval-rejected").click()
+    expect(page.get_by_test_id("batch-count-approval-rejected")).to_have_attribute(
+        "aria-pressed", "true")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".rs-badge")).to_have_text("!Completed · approval rejected")
+    page.get_by_test_id("batch-count-approval-rejected").click()
+    expect(rows).to_have_count(2)
+
 
 def _css(locator: Any, prop: str) -> str:
     return str(locator.evaluate(f"(el) => getComputedStyle(el).getPropertyValue('{prop}')"))

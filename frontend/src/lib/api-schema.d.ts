@@ -3409,6 +3409,8 @@ export interface operations {
     v1_runs_list: {
         parameters: {
             query?: {
+                /** @description true: only runs with a rejected approval; false: only runs without one. */
+                approval_rejected?: boolean | null;
                 /** @description Batch id. */
                 batch?: string;
                 /** @description ISO 8601. */

@@ -216,6 +216,16 @@ export function batchBadge(status: string, byStatus: Readonly<Record<string, num
 
 /** The batch bar's segments and counts, in order: completed runs whose approval was rejected
  *  are counted apart from those that went through (amber, not green). */
+/**
+ * The runs a batch's count lists when clicked (`key` a segment's key): as the counts reckon
+ * them, "Completed" leaves out the runs whose approval was rejected, counted apart.
+ */
+export function batchSegmentFilter(key: string): { status: string; approval_rejected?: boolean } {
+  if (key === "approval-rejected") return { status: "completed", approval_rejected: true };
+  if (key === "completed") return { status: "completed", approval_rejected: false };
+  return { status: key };
+}
+
 export function batchSegments(
   order: readonly string[], byStatus: Readonly<Record<string, number>>, approvalRejected: number,
 ): { key: string; status: string; count: number }[] {
