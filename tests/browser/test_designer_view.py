@@ -973,6 +973,9 @@ def test_an_approvals_context_shows_each_name_whole_and_the_values_in_line(
     values = page.get_by_test_id("inspector").locator(".expr-map-row textarea")
     lefts = {round(values.nth(index).bounding_box()["x"]) for index in range(2)}
     assert len(lefts) == 1, lefts
+    # under a head saying which column is which (`email` beside `input.email`)
+    head = page.get_by_test_id("inspector").get_by_test_id("expr-map-head")
+    expect(head).to_have_text("NameExpression")
     # and the card shows the instructions as text, the context as expressions
     card = node(page, "ok")
     expect(card.locator('.fn-value[data-value-kind="text"]')).to_have_text("Approve the gift.")
@@ -1035,6 +1038,13 @@ def test_an_approvals_context_of_long_names_shows_each_value_on_one_line(
         assert value["y"] >= name["y"] + name["height"], index
         heights.add(round(value["height"]))
     assert len(heights) == 1, heights
+    # and the names read as the captions of their values (`input` above `input` read as the
+    # same box twice): said above them, and drawn as a caption, not as a second field
+    head = page.get_by_test_id("inspector").get_by_test_id("expr-map-head")
+    expect(head).to_have_text("Name, with its expression under it")
+    key = rows.nth(0).locator(".expr-map-key")
+    assert key.evaluate("(el) => getComputedStyle(el).borderTopColor") == "rgba(0, 0, 0, 0)"
+    assert key.evaluate("(el) => getComputedStyle(el).fontWeight") == "600"
     screenshot(page, "long-context-names")
 
 

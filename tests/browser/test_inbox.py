@@ -360,7 +360,7 @@ def test_a_batchs_progress_counts_its_runs_with_a_rejected_approval_apart(
     page.goto(live_server(f"/batches/{batch.id}"))
     expect(page.get_by_test_id("batch-count-completed")).to_contain_text("Completed 1")
     expect(page.get_by_test_id("batch-count-approval-rejected")).to_contain_text(
-        "Approval rejected 1")
+        "Approval rejected 1", use_inner_text=True)  # as shown: not "Approval Rejected"
     expect(page.locator(".bp-bar .bp-approval-rejected")).to_have_count(1)
     rows = page.get_by_test_id("batch-run-row")
     expect(rows.nth(1).locator(".rs-badge")).to_have_text("!Completed · approval rejected")
