@@ -208,6 +208,11 @@ def test_the_run_page_leads_to_its_step_and_says_when_nobody_can_decide(
     page.get_by_test_id("run-open-inbox").click()
     expect(page.get_by_test_id("step-page")).to_be_visible()
     assert page.url.endswith(f"/inbox/{run.id}/ok")
+    # and the step says so too, beside whom it is assigned to
+    expect(page.get_by_test_id("step-nobody")).to_contain_text(
+        "The group “finance” does not exist, so only staff can decide it.")
+    expect(page.get_by_test_id("step-nobody").get_by_role(
+        "link", name="Create the group in Admin →")).to_be_visible()
     screenshot(page, "step-from-run")
 
 
