@@ -107,6 +107,9 @@ def test_open_a_flow_and_see_its_graph(page, live_server, staff_user, screenshot
     screenshot(page, "graph")
     page.get_by_test_id("flow-settings-button").click()
     expect(page.get_by_test_id("inspector")).to_contain_text("Flow settings")
+    # what they hold, not "Select a node to edit it" (an odd heading for the flow's own fields)
+    expect(page.get_by_test_id("inspector").locator(".insp-sub")).to_have_text(
+        "The name, description and run input of the whole flow")
     page.get_by_test_id("flow-settings-close").click()
     expect(page.get_by_test_id("inspector")).to_have_count(0)
 
