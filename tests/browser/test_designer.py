@@ -1357,6 +1357,26 @@ def test_a_flow_of_one_step_says_how_to_add_the_next(page, live_server, staff_us
     hint = page.get_by_test_id("canvas-hint")
     expect(hint).to_contain_text("Add the next step from the palette")
 
+    # and it floats on the canvas, above the problems panel however many problems it lists
+    # (placed from the page's foot, it covered the panel's head once it listed three)
+    def clear_of_the_problems() -> bool:
+        hint_box = hint.bounding_box()
+        problems = page.get_by_test_id("problems-panel").bounding_box()
+        canvas = page.get_by_test_id("canvas").bounding_box()
+        return (hint_box is not None and problems is not None and canvas is not None
+                and hint_box["y"] + hint_box["height"] <= problems["y"]
+                and hint_box["y"] + hint_box["height"] <= canvas["y"] + canvas["height"])
+
+    assert clear_of_the_problems()
+    node(page, "result").click()
+    inspector = page.get_by_test_id("inspector")
+    inspector.locator('[data-field="value"] textarea').fill("string(one) + string(two) + string(three)")
+    expect(page.get_by_test_id("problems-count")).to_have_text("3")
+    expect(page.get_by_test_id("problems-panel").get_by_test_id("problem-item")).to_have_count(3)
+    assert clear_of_the_problems()
+    inspector.locator('[data-field="value"] textarea').fill("input")
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")
+
     # and once there is a second step, the hint goes
     page.get_by_test_id("palette-item-validate_email").click()
     expect(node(page, "validate_email")).to_be_visible()

@@ -484,7 +484,17 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
       <div className={`designer-body${sideOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
-          <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} onDockedForPick={dockedForPick} />
+          {/* The canvas and what floats on it: the hint sits at the canvas's foot, above the
+              problems panel however tall that grows (it was placed from the page's foot and
+              covered the panel's head once it listed three problems). */}
+          <div className="designer-stage">
+            <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} onDockedForPick={dockedForPick} />
+            {lone && !loose && (
+              <div className="canvas-hint" data-testid="canvas-hint">
+                Add the next step from the palette, or drag from a card’s right-hand dot and let go on the canvas.
+              </div>
+            )}
+          </div>
           {loose && (
             <div className="quick-add-backdrop" onMouseDown={(event) => event.target === event.currentTarget && setLoose(null)} data-testid="quick-add">
               <div
@@ -506,11 +516,6 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
               <Icon name="plus" size={22} />
               <h2>Start your flow</h2>
               <p>Click a tool or block in the palette, or drag it here.</p>
-            </div>
-          )}
-          {lone && !loose && (
-            <div className="canvas-hint" data-testid="canvas-hint">
-              Add the next step from the palette, or drag from a card’s right-hand dot and let go on the canvas.
             </div>
           )}
           <ProblemsPanel />
