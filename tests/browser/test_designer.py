@@ -1370,7 +1370,8 @@ def test_a_flow_of_one_step_says_how_to_add_the_next(page, live_server, staff_us
     assert clear_of_the_problems()
     node(page, "result").click()
     inspector = page.get_by_test_id("inspector")
-    inspector.locator('[data-field="value"] textarea').fill("string(one) + string(two) + string(three)")
+    unknown_three = "string(one) + string(two) + string(three)"
+    inspector.locator('[data-field="value"] textarea').fill(unknown_three)
     expect(page.get_by_test_id("problems-count")).to_have_text("3")
     expect(page.get_by_test_id("problems-panel").get_by_test_id("problem-item")).to_have_count(3)
     assert clear_of_the_problems()
