@@ -87,6 +87,9 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     expect(page.get_by_role("status")).to_contain_text("need attention")
     assert Run.objects.get(pk=run.pk).status == "suspended"
     amount.fill("120")
+    # the preset's form has a comment of its own: the decision's box says it is another one
+    expect(page.locator("label.field", has=page.get_by_test_id("step-comment"))).to_contain_text(
+        "Comment on your decision (shown in its history)")
     page.get_by_test_id("step-comment").fill("Parcel photo checked")
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("step-closed")).to_contain_text("Decided by bob")

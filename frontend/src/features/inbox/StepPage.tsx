@@ -8,7 +8,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { PageSkeleton } from "../../lib/PageSkeleton";
 import { type StepDetail, decideStep, fetchStep } from "./api";
-import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
+import { age, asFieldsWithTables, assigneeText, asTable, deadline, decisionCommentLabel, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
@@ -310,7 +310,7 @@ export default function StepPage() {
                 <h2 className="step-h">Your decision</h2>
                 <SchemaForm ref={formRef} schema={step.form_schema} value={data} onChange={setData} testId="step-form" />
                 <label className="field">
-                  <span>Comment</span>
+                  <span>{decisionCommentLabel(step.form_schema)}</span>
                   <textarea
                     className="step-comment"
                     value={comment}
