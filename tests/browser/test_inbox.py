@@ -388,6 +388,12 @@ def test_a_batchs_progress_counts_its_runs_with_a_rejected_approval_apart(
     page.get_by_test_id("batch-count-approval-rejected").click()
     expect(rows).to_have_count(2)
 
+    # and opened on a count that lists none, the page still names its flow
+    page.goto(live_server(f"/batches/{batch.id}?status=failed"))
+    expect(page.get_by_test_id("batch-runs-empty")).to_have_text("No failed runs in this batch.")
+    expect(page.locator(".crumbs")).to_contain_text("Refunds")
+    expect(page.get_by_test_id("batch-page")).to_contain_text("2 runs of Refunds v1")
+
 
 def _css(locator: Any, prop: str) -> str:
     return str(locator.evaluate(f"(el) => getComputedStyle(el).getPropertyValue('{prop}')"))

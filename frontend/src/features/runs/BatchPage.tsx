@@ -69,6 +69,16 @@ export default function BatchPage() {
   useEffect(() => {
     if (runs?.length) setNamed(runs[0]);
   }, [runs]);
+  // Opened on a filter that shows none (a link to its failed runs, when none failed), the
+  // page still names its flow: from any one run of the batch.
+  useEffect(() => {
+    if (named || !runs || runs.length || !status) return;
+    let live = true;
+    listRuns({ batch: batchId, limit: 1, offset: 0 })
+      .then((page) => { if (live && page.results[0]) setNamed(page.results[0]); })
+      .catch(() => undefined); // the page then reads without the flow's name
+    return () => { live = false; };
+  }, [named, runs, status, batchId]);
   // Only the latest request's answer is shown (a slow poll must not undo a page change).
   const latest = useRef(0);
   const load = useCallback(async () => {
