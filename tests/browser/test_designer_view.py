@@ -214,6 +214,41 @@ def test_a_three_column_flow_beside_the_inspector_cuts_no_card(
     screenshot(page, "inspector-three-columns-narrow")
 
 
+def test_a_card_dragged_to_the_canvas_edge_is_whole_in_view_once_let_go(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow open, nothing selected (the canvas as wide as the page)
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    settled(page)
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+
+    # When the person drags a card to the canvas's right edge: picked as the drag starts,
+    # the inspector takes its column while the card still moves
+    card = settled_box(node(page, "check"))
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    page.mouse.move(card["x"] + 60, card["y"] + 15)
+    page.mouse.down()
+    page.mouse.move(canvas["x"] + canvas["width"] - 120, card["y"] + 40, steps=15)
+    page.mouse.up()
+    expect(page.get_by_test_id("inspector")).to_contain_text("check")
+
+    # Then, once let go, the card is brought whole into view (it stayed cut under the
+    # inspector's edge)
+    page.wait_for_function(
+        """() => {
+            const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+            const box = document.querySelector(
+                '.designer-canvas .react-flow__node[data-id="check"]').getBoundingClientRect();
+            return box.left >= canvas.left - 0.5 && box.right <= canvas.right + 0.5;
+        }""",
+        timeout=5_000,
+    )
+    settled(page)
+    assert in_view(page, "check")
+    screenshot(page, "dragged-to-the-edge")
+
+
 def cards_meeting(page: Any) -> list[list[str]]:
     """The pairs of cards that overlap on the canvas."""
     return page.evaluate("""() => {
