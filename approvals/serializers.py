@@ -173,6 +173,21 @@ class StepDetailOutput(StepOutput):
         " assignees see it read only, up to their step."
     )
     graph = GraphOutput()
+    approvers = serializers.IntegerField(
+        allow_null=True,
+        help_text="While it waits: how many active users may decide it (0: nobody but staff,"
+        " until someone joins its groups); null once decided.",
+    )
+    missing_groups = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Its groups that do not exist (or, for anyone but staff, that you may not"
+        " name).",
+    )
+    missing_users = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Its users with no active account (or, for anyone but staff, that you may"
+        " not name).",
+    )
 
 
 def context_in_form_order(context: Any, ir: Any, node_id: str) -> Any:
@@ -224,7 +239,19 @@ def step_detail(step: ApprovalStep, user: Any, request: Any = None) -> dict[str,
         "can_decide": can_decide,
         "can_view_run": run_view_for(user, step.run) is not None,
         "graph": selectors.step_graph(step),
+        **_reach(step, user),
     }
+
+
+def _reach(step: ApprovalStep, user: Any) -> dict[str, Any]:
+    """Who can decide the step while it waits, as the run page says it
+    (`selectors.open_steps_reach`)."""
+    reach = None
+    if step.status == ApprovalStep.Status.PENDING:
+        reach = selectors.open_steps_reach(step.run, user).get(step.node_id)
+    if reach is None:
+        return {"approvers": None, "missing_groups": [], "missing_users": []}
+    return {key: reach[key] for key in ("approvers", "missing_groups", "missing_users")}
 
 
 class DecisionInput(serializers.Serializer):

@@ -50,6 +50,10 @@ class RunListCreateApi(ThrottlePostMixin, RunsApiView):
         flow = serializers.IntegerField(required=False, help_text="Flow id (any version).")
         created_after = serializers.DateTimeField(required=False, help_text="ISO 8601.")
         created_before = serializers.DateTimeField(required=False, help_text="ISO 8601.")
+        approval_rejected = serializers.BooleanField(
+            required=False, allow_null=True, default=None,
+            help_text="true: only runs with a rejected approval; false: only runs without one.",
+        )
 
     @extend_schema(tags=["runs"], parameters=[Filter],
                    responses={200: RunOutput(many=True), **errors(400, 401)})
@@ -65,6 +69,7 @@ class RunListCreateApi(ThrottlePostMixin, RunsApiView):
             flow=filters.get("flow"),
             created_after=filters.get("created_after"),
             created_before=filters.get("created_before"),
+            approval_rejected=filters.get("approval_rejected"),
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(runs, request, view=self)

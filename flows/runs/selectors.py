@@ -64,6 +64,7 @@ def run_list(
     flow: int | None = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
+    approval_rejected: bool | None = None,
 ) -> QuerySet[Run]:
     runs = runs_visible_to(user)
     if status:
@@ -83,6 +84,9 @@ def run_list(
         "flow_version__ir", "flow_version__validation_errors", "flow_version__flow__description"
     )
     runs = with_approval_rejected(runs)
+    if approval_rejected is not None:
+        # As the batch's progress counts them: completed, yet an approval was rejected.
+        runs = runs.filter(approval_rejected=approval_rejected)
     # A batch's runs in its inputs' order (`run_batch_index_idx`); others newest first.
     return runs.order_by("batch_index") if batch else runs.order_by("-created_at", "-id")
 

@@ -24,8 +24,8 @@ def flow(api: APIClient, valid_ir: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("path", "query", "takes"),
     [
-        ("/api/v1/runs/", "stauts=failed", "batch, created_after, created_before, flow, "
-         "flow_version, limit, offset, status"),
+        ("/api/v1/runs/", "stauts=failed", "approval_rejected, batch, created_after, "
+         "created_before, flow, flow_version, limit, offset, status"),
         ("/api/v1/flows/", "name=Mine", "limit, offset, owner, search"),
         ("/api/v1/tools/", "q=email", "category, enabled, kind, limit, offset, search, source"),
         ("/api/v1/approvals/", "limit=5&mine=1", "flow, limit, offset, search"),

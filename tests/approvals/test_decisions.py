@@ -632,3 +632,27 @@ def test_a_named_person_nobody_is_stays_as_written(user, make_version, inprocess
     run = _start(user, make_version, inprocess, approval_ir(assignees={"users": ["zed@x.io"]}))
 
     assert ApprovalStep.objects.get(run=run).assignee_users == ["zed@x.io"]
+
+
+def test_the_step_says_who_may_decide_it_as_its_run_does(
+    user, staff_user, make_version, inprocess, client_for
+):
+    """The inbox's step page read "Assigned to group finance" with nothing saying that no
+    such group exists and that staff decide it: the step's detail answers as the run does."""
+    # Given a step waiting for a group that does not exist
+    run = _start(user, make_version, inprocess, approval_ir(assignees={"groups": ["finance"]}))
+
+    def reach(person: Any) -> dict[str, Any]:
+        body = client_for(person).get(f"/api/v1/approvals/{run.id}/ok/").json()
+        return {key: body[key] for key in ("approvers", "missing_groups", "missing_users")}
+
+    # When staff read it, then nobody but staff can decide it
+    assert reach(staff_user) == {"approvers": 0, "missing_groups": ["finance"], "missing_users": []}
+    # and once someone is in the group, they can
+    Group.objects.create(name="finance").user_set.add(user)
+    assert reach(staff_user) == {"approvers": 1, "missing_groups": [], "missing_users": []}
+    # and a decided step no longer counts anyone
+    decided = client_for(staff_user).post(f"/api/v1/approvals/{run.id}/ok/",
+                                          {"approved": False}, format="json")
+    assert decided.status_code == 202, decided.content
+    assert reach(staff_user) == {"approvers": None, "missing_groups": [], "missing_users": []}

@@ -107,6 +107,9 @@ def test_open_a_flow_and_see_its_graph(page, live_server, staff_user, screenshot
     screenshot(page, "graph")
     page.get_by_test_id("flow-settings-button").click()
     expect(page.get_by_test_id("inspector")).to_contain_text("Flow settings")
+    # what they hold, not "Select a node to edit it" (an odd heading for the flow's own fields)
+    expect(page.get_by_test_id("inspector").locator(".insp-sub")).to_have_text(
+        "The name, description and run input of the whole flow")
     page.get_by_test_id("flow-settings-close").click()
     expect(page.get_by_test_id("inspector")).to_have_count(0)
 
@@ -1353,6 +1356,27 @@ def test_a_flow_of_one_step_says_how_to_add_the_next(page, live_server, staff_us
     # Then the canvas says how the next step is added
     hint = page.get_by_test_id("canvas-hint")
     expect(hint).to_contain_text("Add the next step from the palette")
+
+    # and it floats on the canvas, above the problems panel however many problems it lists
+    # (placed from the page's foot, it covered the panel's head once it listed three)
+    def clear_of_the_problems() -> bool:
+        hint_box = hint.bounding_box()
+        problems = page.get_by_test_id("problems-panel").bounding_box()
+        canvas = page.get_by_test_id("canvas").bounding_box()
+        return (hint_box is not None and problems is not None and canvas is not None
+                and hint_box["y"] + hint_box["height"] <= problems["y"]
+                and hint_box["y"] + hint_box["height"] <= canvas["y"] + canvas["height"])
+
+    assert clear_of_the_problems()
+    node(page, "result").click()
+    inspector = page.get_by_test_id("inspector")
+    unknown_three = "string(one) + string(two) + string(three)"
+    inspector.locator('[data-field="value"] textarea').fill(unknown_three)
+    expect(page.get_by_test_id("problems-count")).to_have_text("3")
+    expect(page.get_by_test_id("problems-panel").get_by_test_id("problem-item")).to_have_count(3)
+    assert clear_of_the_problems()
+    inspector.locator('[data-field="value"] textarea').fill("input")
+    expect(page.get_by_test_id("problems-count")).to_have_text("0")
 
     # and once there is a second step, the hint goes
     page.get_by_test_id("palette-item-validate_email").click()

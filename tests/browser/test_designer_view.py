@@ -214,6 +214,41 @@ def test_a_three_column_flow_beside_the_inspector_cuts_no_card(
     screenshot(page, "inspector-three-columns-narrow")
 
 
+def test_a_card_dragged_to_the_canvas_edge_is_whole_in_view_once_let_go(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow open, nothing selected (the canvas as wide as the page)
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    settled(page)
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+
+    # When the person drags a card to the canvas's right edge: picked as the drag starts,
+    # the inspector takes its column while the card still moves
+    card = settled_box(node(page, "check"))
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    page.mouse.move(card["x"] + 60, card["y"] + 15)
+    page.mouse.down()
+    page.mouse.move(canvas["x"] + canvas["width"] - 120, card["y"] + 40, steps=15)
+    page.mouse.up()
+    expect(page.get_by_test_id("inspector")).to_contain_text("check")
+
+    # Then, once let go, the card is brought whole into view (it stayed cut under the
+    # inspector's edge)
+    page.wait_for_function(
+        """() => {
+            const canvas = document.querySelector('.designer-canvas').getBoundingClientRect();
+            const box = document.querySelector(
+                '.designer-canvas .react-flow__node[data-id="check"]').getBoundingClientRect();
+            return box.left >= canvas.left - 0.5 && box.right <= canvas.right + 0.5;
+        }""",
+        timeout=5_000,
+    )
+    settled(page)
+    assert in_view(page, "check")
+    screenshot(page, "dragged-to-the-edge")
+
+
 def cards_meeting(page: Any) -> list[list[str]]:
     """The pairs of cards that overlap on the canvas."""
     return page.evaluate("""() => {
@@ -973,6 +1008,9 @@ def test_an_approvals_context_shows_each_name_whole_and_the_values_in_line(
     values = page.get_by_test_id("inspector").locator(".expr-map-row textarea")
     lefts = {round(values.nth(index).bounding_box()["x"]) for index in range(2)}
     assert len(lefts) == 1, lefts
+    # under a head saying which column is which (`email` beside `input.email`)
+    head = page.get_by_test_id("inspector").get_by_test_id("expr-map-head")
+    expect(head).to_have_text("NameExpression")
     # and the card shows the instructions as text, the context as expressions
     card = node(page, "ok")
     expect(card.locator('.fn-value[data-value-kind="text"]')).to_have_text("Approve the gift.")
@@ -1035,6 +1073,13 @@ def test_an_approvals_context_of_long_names_shows_each_value_on_one_line(
         assert value["y"] >= name["y"] + name["height"], index
         heights.add(round(value["height"]))
     assert len(heights) == 1, heights
+    # and the names read as the captions of their values (`input` above `input` read as the
+    # same box twice): said above them, and drawn as a caption, not as a second field
+    head = page.get_by_test_id("inspector").get_by_test_id("expr-map-head")
+    expect(head).to_have_text("Name, with its expression under it")
+    key = rows.nth(0).locator(".expr-map-key")
+    assert key.evaluate("(el) => getComputedStyle(el).borderTopColor") == "rgba(0, 0, 0, 0)"
+    assert key.evaluate("(el) => getComputedStyle(el).fontWeight") == "600"
     screenshot(page, "long-context-names")
 
 

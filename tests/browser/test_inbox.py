@@ -87,6 +87,9 @@ def test_a_step_appears_live_and_approving_it_completes_the_run(
     expect(page.get_by_role("status")).to_contain_text("need attention")
     assert Run.objects.get(pk=run.pk).status == "suspended"
     amount.fill("120")
+    # the preset's form has a comment of its own: the decision's box says it is another one
+    expect(page.locator("label.field", has=page.get_by_test_id("step-comment"))).to_contain_text(
+        "Comment on your decision (shown in its history)")
     page.get_by_test_id("step-comment").fill("Parcel photo checked")
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("step-closed")).to_contain_text("Decided by bob")
@@ -208,6 +211,11 @@ def test_the_run_page_leads_to_its_step_and_says_when_nobody_can_decide(
     page.get_by_test_id("run-open-inbox").click()
     expect(page.get_by_test_id("step-page")).to_be_visible()
     assert page.url.endswith(f"/inbox/{run.id}/ok")
+    # and the step says so too, beside whom it is assigned to
+    expect(page.get_by_test_id("step-nobody")).to_contain_text(
+        "The group “finance” does not exist, so only staff can decide it.")
+    expect(page.get_by_test_id("step-nobody").get_by_role(
+        "link", name="Create the group in Admin →")).to_be_visible()
     screenshot(page, "step-from-run")
 
 
@@ -360,12 +368,31 @@ def test_a_batchs_progress_counts_its_runs_with_a_rejected_approval_apart(
     page.goto(live_server(f"/batches/{batch.id}"))
     expect(page.get_by_test_id("batch-count-completed")).to_contain_text("Completed 1")
     expect(page.get_by_test_id("batch-count-approval-rejected")).to_contain_text(
-        "Approval rejected 1")
+        "Approval rejected 1", use_inner_text=True)  # as shown: not "Approval Rejected"
     expect(page.locator(".bp-bar .bp-approval-rejected")).to_have_count(1)
     rows = page.get_by_test_id("batch-run-row")
     expect(rows.nth(1).locator(".rs-badge")).to_have_text("!Completed · approval rejected")
     expect(rows.nth(0).locator(".rs-badge")).to_have_text("✓Completed")
     screenshot(page, "batch")
+
+    # and each count, clicked, lists the runs it counts
+    page.get_by_test_id("batch-count-completed").click()
+    expect(page).to_have_url(re.compile(r"status=completed"))
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".rs-badge")).to_have_text("✓Completed")
+    page.get_by_test_id("batch-count-approval-rejected").click()
+    expect(page.get_by_test_id("batch-count-approval-rejected")).to_have_attribute(
+        "aria-pressed", "true")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".rs-badge")).to_have_text("!Completed · approval rejected")
+    page.get_by_test_id("batch-count-approval-rejected").click()
+    expect(rows).to_have_count(2)
+
+    # and opened on a count that lists none, the page still names its flow
+    page.goto(live_server(f"/batches/{batch.id}?status=failed"))
+    expect(page.get_by_test_id("batch-runs-empty")).to_have_text("No failed runs in this batch.")
+    expect(page.locator(".crumbs")).to_contain_text("Refunds")
+    expect(page.get_by_test_id("batch-page")).to_contain_text("2 runs of Refunds v1")
 
 
 def _css(locator: Any, prop: str) -> str:

@@ -638,6 +638,17 @@ def test_a_completed_run_whose_approval_was_rejected_says_so_in_every_list(
     assert shown["progress"]["by_status"]["completed"] == 2
     assert shown["progress"]["approval_rejected"] == 1
     assert [r["approval_rejected"] for r in shown["runs"]] == [False, True]
+    # and a filter lists the runs the batch's counts name: completed apart from rejected
+    def listed_ids(**query: str) -> list[str]:
+        response = api.get("/api/v1/runs/", {"batch": str(batch.id), **query})
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["results"]]
+
+    assert listed_ids(status="completed", approval_rejected="false") == [str(approved.id)]
+    assert listed_ids(status="completed", approval_rejected="true") == [str(rejected.id)]
+    assert listed_ids(status="completed", approval_rejected="") == [str(approved.id),
+                                                                     str(rejected.id)]
+    assert api.get("/api/v1/runs/", {"approval_rejected": "banana"}).status_code == 400
     # the flow's last run is the rejected one (created last)
     Run.objects.filter(pk=rejected.pk).update(created_at=approved.created_at.replace(year=2100))
     flow_row = FlowOutput(flow_list(user=user).get(pk=version.flow_id)).data

@@ -1396,6 +1396,12 @@ export interface components {
             /** @description Whether you may open its run: its owner and staff see all of it, its assignees see it read only, up to their step. */
             can_view_run: boolean;
             graph: components["schemas"]["GraphOutput"];
+            /** @description While it waits: how many active users may decide it (0: nobody but staff, until someone joins its groups); null once decided. */
+            approvers: number | null;
+            /** @description Its groups that do not exist (or, for anyone but staff, that you may not name). */
+            missing_groups: string[];
+            /** @description Its users with no active account (or, for anyone but staff, that you may not name). */
+            missing_users: string[];
         };
         /** @description A step as the inbox lists it: where it comes from, who decides, by when. */
         StepOutput: {
@@ -3409,6 +3415,8 @@ export interface operations {
     v1_runs_list: {
         parameters: {
             query?: {
+                /** @description true: only runs with a rejected approval; false: only runs without one. */
+                approval_rejected?: boolean | null;
                 /** @description Batch id. */
                 batch?: string;
                 /** @description ISO 8601. */

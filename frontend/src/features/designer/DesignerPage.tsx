@@ -362,6 +362,16 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     panned.current = { before: panned.current?.before ?? before, after, steps: panned.current?.steps ?? stepsKey() };
   }, []);
 
+  /** A card dragged is selected as the drag starts: the inspector then takes its column
+   *  while the card still moves, and a card let go by the canvas's edge stayed cut under
+   *  it. Once let go, the selected one is brought whole into view. */
+  const revealDropped = useCallback((ids: string[]) => {
+    const { selection } = useDesigner.getState();
+    const picked = selection.length === 1 ? selection[0] : null;
+    if (!picked || !ids.includes(picked)) return;
+    requestAnimationFrame(() => revealSelected(picked));
+  }, [revealSelected]);
+
   // The inspector takes its column from the canvas when a node is selected: keep that node
   // and its neighbours in view.
   // Two frames on: the canvas has refitted its view to the room the inspector left (its
@@ -484,7 +494,17 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
       <div className={`designer-body${sideOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
         <div className="designer-centre" ref={canvasBox}>
-          <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} onDockedForPick={dockedForPick} />
+          {/* The canvas and what floats on it: the hint sits at the canvas's foot, above the
+              problems panel however tall that grows (it was placed from the page's foot and
+              covered the panel's head once it listed three problems). */}
+          <div className="designer-stage">
+            <Canvas onDropNode={add} onLooseConnection={(connection) => useDesigner.getState().canEdit && setLoose(connection)} onDockedForPick={dockedForPick} onDragEnd={revealDropped} />
+            {lone && !loose && (
+              <div className="canvas-hint" data-testid="canvas-hint">
+                Add the next step from the palette, or drag from a card’s right-hand dot and let go on the canvas.
+              </div>
+            )}
+          </div>
           {loose && (
             <div className="quick-add-backdrop" onMouseDown={(event) => event.target === event.currentTarget && setLoose(null)} data-testid="quick-add">
               <div
@@ -506,11 +526,6 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
               <Icon name="plus" size={22} />
               <h2>Start your flow</h2>
               <p>Click a tool or block in the palette, or drag it here.</p>
-            </div>
-          )}
-          {lone && !loose && (
-            <div className="canvas-hint" data-testid="canvas-hint">
-              Add the next step from the palette, or drag from a card’s right-hand dot and let go on the canvas.
             </div>
           )}
           <ProblemsPanel />

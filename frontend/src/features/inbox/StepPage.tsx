@@ -8,12 +8,14 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { PageSkeleton } from "../../lib/PageSkeleton";
 import { type StepDetail, decideStep, fetchStep } from "./api";
-import { age, asFieldsWithTables, assigneeText, asTable, deadline, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
+import { age, asFieldsWithTables, assigneeText, asTable, deadline, decisionCommentLabel, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
 import { WrappedText } from "./WrappedText";
 import { countOf } from "../../lib/plural";
+import { decideHelp, whoCanDecide, type MissingApprovers } from "../../lib/approvers";
+import { readSession } from "../../lib/session";
 import "./inbox.css";
 
 type Json = Record<string, unknown>;
@@ -158,6 +160,20 @@ function History({ step }: { step: StepDetail }) {
   );
 }
 
+const session = readSession();
+
+/** Under "Assigned to" when nobody it names can decide it: why, that staff can, and (for
+ *  staff) where to fix it, as the run page says it. */
+function NobodyElseDecides({ missing }: { missing: MissingApprovers }) {
+  const help = decideHelp(missing, session.isStaff);
+  return (
+    <div className="muted small step-nobody" data-testid="step-nobody">
+      {whoCanDecide(missing, session.isStaff)}{" "}
+      {"ask" in help ? help.ask : <a href={`${session.adminUrl}${help.adminPath}`}>{help.label}</a>}
+    </div>
+  );
+}
+
 export default function StepPage() {
   const { runId = "", nodeId = "" } = useParams();
   const [step, setStep] = useState<StepDetail | null>(null);
@@ -294,7 +310,7 @@ export default function StepPage() {
                 <h2 className="step-h">Your decision</h2>
                 <SchemaForm ref={formRef} schema={step.form_schema} value={data} onChange={setData} testId="step-form" />
                 <label className="field">
-                  <span>Comment</span>
+                  <span>{decisionCommentLabel(step.form_schema)}</span>
                   <textarea
                     className="step-comment"
                     value={comment}
@@ -338,7 +354,13 @@ export default function StepPage() {
               <dl className="step-facts">
                 <dt>Flow</dt><dd>{step.flow}</dd>
                 <dt>Run</dt><dd>{step.can_view_run ? <Link to={`/runs/${step.run}`} className="mono">{step.run.slice(0, 8)}</Link> : <span className="mono">{step.run.slice(0, 8)}</span>} <span className="muted small">by {step.requested_by}</span></dd>
-                <dt>Assigned to</dt><dd>{assigneeText(step.assignees)}</dd>
+                <dt>Assigned to</dt>
+                <dd>
+                  {assigneeText(step.assignees)}
+                  {step.status === "pending" && step.approvers === 0 && (
+                    <NobodyElseDecides missing={{ groups: step.missing_groups, users: step.missing_users }} />
+                  )}
+                </dd>
                 <dt>{step.status === "pending" ? "Waiting" : "Opened"}</dt><dd title={new Date(step.created_at).toLocaleString()}>{age(step.created_at)}</dd>
                 <dt>Deadline</dt>
                 {/* A step no longer waiting has no deadline left to run out. */}

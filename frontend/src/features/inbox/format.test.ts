@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { age, asFields, asFieldsWithTables, assigneeText, asTable, deadline, layers, span, stepOutcome } from "./format";
+import { age, asFields, asFieldsWithTables, assigneeText, asTable, deadline, decisionCommentLabel, layers, span, stepOutcome } from "./format";
 
 describe("inbox formatting", () => {
   const now = Date.parse("2026-01-10T12:00:00Z");
@@ -94,5 +94,17 @@ describe("a step's outcome", () => {
   it("keeps a waiting step waiting unless its run has ended", () => {
     expect(stepOutcome({ status: "pending", run_status: "suspended" }, now).label).toBe("Waiting");
     expect(stepOutcome({ status: "pending", run_status: "failed" }, now).text).toBe("The run is failed; nothing waits on this step.");
+  });
+});
+
+describe("decisionCommentLabel", () => {
+  it("is Comment, unless the form asks for a comment of its own", () => {
+    expect(decisionCommentLabel({ type: "object", properties: { amount: { type: "number" } } })).toBe("Comment");
+    expect(decisionCommentLabel({ type: "object" })).toBe("Comment");
+    expect(decisionCommentLabel(null)).toBe("Comment");
+    expect(decisionCommentLabel({ type: "object", properties: { comment: { type: "string" } } }))
+      .toBe("Comment on your decision (shown in its history)");
+    expect(decisionCommentLabel({ type: "object", properties: { note: { type: "string", title: "Comment" } } }))
+      .toBe("Comment on your decision (shown in its history)");
   });
 });

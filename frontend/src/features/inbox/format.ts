@@ -208,3 +208,13 @@ export function splitLongTokens(text: string, longest = LONG_TOKEN): TextPart[] 
   if (plain) parts.push({ text: plain, long: false });
   return parts;
 }
+
+/** The label of the decision's own comment box: "Comment", unless the step's form already
+ *  has a field of that name (two boxes labelled "Comment", one above the other, left the
+ *  approver guessing which one the run reads). */
+export function decisionCommentLabel(formSchema: unknown): string {
+  const properties = (formSchema as { properties?: Record<string, { title?: unknown }> } | null)?.properties;
+  const named = Object.entries(properties ?? {}).some(([key, field]) =>
+    [key, typeof field?.title === "string" ? field.title : ""].some((name) => name.trim().toLowerCase() === "comment"));
+  return named ? "Comment on your decision (shown in its history)" : "Comment";
+}

@@ -7,7 +7,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { runStatusLook, statusLabel } from "../../lib/runStatus";
-import { batchBadge, batchSegments, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
+import { batchBadge, batchSegmentFilter, batchSegments, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
 import { inputInFormOrder } from "../../lib/jsonSchema";
 import { cancelBatch, getBatch, getVersion, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
@@ -16,9 +16,22 @@ import "./runs.css";
 
 const ORDER = ["completed", "failed", "cancelled", "running", "pending", "suspended"];
 
+/** The runs list's filter for a segment's key (none for every run). */
+function runFilter(key: string | undefined): { status?: RunStatusName; approval_rejected?: boolean } {
+  if (!key) return {};
+  const { status, approval_rejected } = batchSegmentFilter(key);
+  return { status: status as RunStatusName, approval_rejected };
+}
+
 /** A segment's name: a status, or the completed runs whose approval was rejected. */
 function segmentLabel(key: string): string {
   return key === "approval-rejected" ? "Approval rejected" : statusLabel(key);
+}
+
+/** The runs a segment counts, as a filter names them: "completed runs", "runs with a
+ *  rejected approval". */
+function segmentNoun(key: string): string {
+  return key === "approval-rejected" ? "runs with a rejected approval" : `${statusLabel(key).toLowerCase()} runs`;
 }
 
 const BATCH_NOT_FOUND = "This batch does not exist, or you may not see it.";
@@ -34,9 +47,10 @@ export default function BatchPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [params, setParams] = useSearchParams();
-  const status = (params.get("status") as RunStatusName | null) ?? undefined;
+  // A segment's key: a status, or "approval-rejected" (completed runs counted apart).
+  const status = params.get("status") ?? undefined;
   const offset = Math.max(0, Number(params.get("offset") ?? 0) || 0);
-  const show = (changes: { status?: RunStatusName | null; offset?: number }) => {
+  const show = (changes: { status?: string | null; offset?: number }) => {
     const next = new URLSearchParams(params);
     if ("status" in changes) {
       if (changes.status) next.set("status", changes.status);
@@ -55,6 +69,16 @@ export default function BatchPage() {
   useEffect(() => {
     if (runs?.length) setNamed(runs[0]);
   }, [runs]);
+  // Opened on a filter that shows none (a link to its failed runs, when none failed), the
+  // page still names its flow: from any one run of the batch.
+  useEffect(() => {
+    if (named || !runs || runs.length || !status) return;
+    let live = true;
+    listRuns({ batch: batchId, limit: 1, offset: 0 })
+      .then((page) => { if (live && page.results[0]) setNamed(page.results[0]); })
+      .catch(() => undefined); // the page then reads without the flow's name
+    return () => { live = false; };
+  }, [named, runs, status, batchId]);
   // Only the latest request's answer is shown (a slow poll must not undo a page change).
   const latest = useRef(0);
   const load = useCallback(async () => {
@@ -62,7 +86,7 @@ export default function BatchPage() {
     try {
       const [detail, page] = await Promise.all([
         getBatch(batchId, { runs: false }),
-        listRuns({ batch: batchId, status, limit: BATCH_PAGE, offset }),
+        listRuns({ batch: batchId, ...runFilter(status), limit: BATCH_PAGE, offset }),
       ]);
       if (request !== latest.current) return;
       setBatch(detail);
@@ -170,22 +194,17 @@ export default function BatchPage() {
           ))}
         </div>
         <div className="bp-counts">
-          {segments.map(({ key, status: s, count: n }) => key === "approval-rejected" ? (
-            // Not a filter of its own: the runs list filters by status, and these are completed.
-            <span key={key} className="bp-count bp-count-note" data-testid="batch-count-approval-rejected" title="Completed, but an approval was rejected">
-              <span className={`legend-dot bp-${key}`} /> {segmentLabel(key)} <b>{n}</b>
-            </span>
-          ) : (
+          {segments.map(({ key, count: n }) => (
             <button
               type="button"
-              key={s}
-              className={`bp-count${n ? "" : " zero"}${status === s ? " on" : ""}`}
-              aria-pressed={status === s}
-              title={status === s ? "Show every run" : `Show only the ${statusLabel(s).toLowerCase()} runs`}
-              onClick={() => show({ status: status === s ? null : (s as RunStatusName) })}
-              data-testid={`batch-count-${s}`}
+              key={key}
+              className={`bp-count${n ? "" : " zero"}${status === key ? " on" : ""}${key === "approval-rejected" ? " bp-count-note" : ""}`}
+              aria-pressed={status === key}
+              title={status === key ? "Show every run" : `Show only the ${segmentNoun(key)}`}
+              onClick={() => show({ status: status === key ? null : key })}
+              data-testid={`batch-count-${key}`}
             >
-              <span className={`legend-dot ld-${s} bp-${s}`} /> {segmentLabel(key)} <b>{n}</b>
+              <span className={`legend-dot ld-${key} bp-${key}`} /> {segmentLabel(key)} <b>{n}</b>
             </button>
           ))}
         </div>
@@ -237,11 +256,11 @@ export default function BatchPage() {
           </tbody>
         </table>
         {!runs && <div className="empty">Loading…</div>}
-        {runs && !runs.length && <div className="empty muted">{status ? `No ${status} runs in this batch.` : "No runs."}</div>}
+        {runs && !runs.length && <div className="empty muted" data-testid="batch-runs-empty">{status ? `No ${segmentNoun(status)} in this batch.` : "No runs."}</div>}
         {runs && shownCount > BATCH_PAGE && (
           <div className="pager">
             <span className="muted small" data-testid="batch-range">
-              {offset + 1}–{Math.min(offset + BATCH_PAGE, shownCount)} of {countOf(shownCount, status ? `${status} run` : "run")}
+              {offset + 1}–{Math.min(offset + BATCH_PAGE, shownCount)} of {status ? `${shownCount.toLocaleString()} ${segmentNoun(status)}` : countOf(shownCount, "run")}
             </span>
             <span className="spacer" />
             <button type="button" className="btn small" disabled={offset === 0} onClick={() => show({ offset: Math.max(0, offset - BATCH_PAGE) })} data-testid="batch-prev">← Previous</button>

@@ -48,7 +48,7 @@ function BatchForm({ version, schema, onClose }: { version: VersionDetail; schem
       const invalid: string[] = [];
       inputs.forEach((input, i) => {
         const { errors } = validator.validateFormData(input, schema);
-        if (errors.length) invalid.push(`input ${i + 1}: ${inputProblems(errors)}`);
+        if (errors.length) invalid.push(`input ${i + 1}: ${inputProblems(errors, input)}`);
       });
       return { inputs, error: null, invalid };
     } catch (err) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import validator from "@rjsf/validator-ajv8";
 import { BatchInputError, csvHint, inputProblems, parseBatchInputs, parseCsv } from "./batchInput";
 
 const schema = {
@@ -66,22 +67,44 @@ describe("inputProblems", () => {
   it("names the keys as pasted, not the form's labels", () => {
     const problems = inputProblems([
       { name: "required", property: "subject", message: "must have required property 'Subject'", params: { missingProperty: "subject" } },
-      { name: "type", property: ".total", message: "must be number" },
+      { name: "type", property: ".total", message: "must be number", params: { type: "number" } },
     ]);
-    expect(problems).toBe('"subject" is missing; "total" must be number');
+    expect(problems).toBe('"subject" is missing; "total" should be a number');
   });
 
   it("shows two problems and counts the rest", () => {
     const problems = inputProblems([
-      { name: "type", property: ".items.0.sku", message: "must be string" },
-      { name: "type", property: ".a", message: "must be string" },
-      { name: "type", property: ".b", message: "must be string" },
+      { name: "type", property: ".items.0.sku", message: "must be string", params: { type: "string" } },
+      { name: "type", property: ".a", message: "must be string", params: { type: "string" } },
+      { name: "type", property: ".b", message: "must be string", params: { type: "string" } },
     ]);
-    expect(problems).toBe('"items.0.sku" must be string; "a" must be string (and 1 more)');
+    expect(problems).toBe('"items.0.sku" should be text; "a" should be text (and 1 more)');
   });
 
   it("reads a problem of the whole input", () => {
-    expect(inputProblems([{ name: "type", property: "", message: "must be object" }])).toBe("must be object");
+    expect(inputProblems([{ name: "type", property: "", message: "must be object", params: { type: "object" } }]))
+      .toBe("should be an object of the flow's input fields, such as {\"name\": \"…\"}");
+  });
+
+  it("says the validator's findings in plain words, never its own", () => {
+    // Given a schema with a format, a bound, a choice and a length, and an input breaking each
+    const schema = { type: "object", properties: {
+      email: { type: "string", format: "email" }, total: { type: "number", minimum: 0 },
+      currency: { type: "string", enum: ["USD", "EUR"] }, code: { type: "string", minLength: 3 },
+      count: { type: "integer" }, urgent: { type: "boolean" } } } as const;
+    const input = { email: "not-an-address", total: -5, currency: "usd", code: "A", count: 1.5, urgent: "maybe" };
+    // When its errors are described one by one
+    const said = validator.validateFormData(input, schema as never).errors.map((error) => inputProblems([error], input));
+    // Then each reads as words a person can act on
+    expect(said).toEqual(expect.arrayContaining([
+      '"email" should be an email address',
+      '"total" must be 0 or more',
+      '"currency" should be one of "USD", "EUR"',
+      '"code" should use at least 3 characters',
+      '"count" should be a whole number',
+      '"urgent" should be true or false',
+    ]));
+    for (const text of said) expect(text).not.toMatch(/must (be|match|have|NOT)\b(?! 0)|>=|format "/);
   });
 });
 

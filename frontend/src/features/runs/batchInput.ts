@@ -1,6 +1,8 @@
 // Batch inputs from what a person pastes or uploads: a JSON list of objects, JSON lines,
 // or CSV with a header row (cells typed after the flow's input_schema).
+import type { RJSFValidationError } from "@rjsf/utils";
 import type { JsonSchema } from "../../graph";
+import { plainErrors } from "../../lib/jsonSchema";
 
 export class BatchInputError extends Error {}
 
@@ -153,18 +155,62 @@ export interface InputError {
   name?: string;
   property?: string;
   message?: string;
-  params?: { missingProperty?: string };
+  params?: { missingProperty?: string; [key: string]: unknown };
+  stack?: string;
 }
 
+/** What a pasted value of the wrong type should have been, as a cell or a JSON value. */
+const PASTED_TYPE_WORDS: Record<string, string> = {
+  integer: "should be a whole number",
+  number: "should be a number",
+  string: "should be text",
+  boolean: "should be true or false",
+  array: "should be a list (a JSON list in a CSV cell)",
+  object: "should be an object (JSON in a CSV cell)",
+  null: "should be empty",
+};
+
+/** One problem of a pasted input in plain words, after the key it is about. */
+function pastedProblem(error: InputError, input: unknown): string {
+  const params = error.params ?? {};
+  if (error.name === "type") {
+    const type = String(params.type ?? "").split(",")[0];
+    if (PASTED_TYPE_WORDS[type]) return PASTED_TYPE_WORDS[type];
+  }
+  if (error.name === "enum" && Array.isArray(params.allowedValues)) {
+    return `should be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(", ")}`;
+  }
+  const [plain] = plainErrors([{ ...error, stack: error.stack ?? "" } as RJSFValidationError], input);
+  const words = (plain.message ?? "").replace(/\.$/, "");
+  for (const [form, pasted] of FORM_TO_PASTED) {
+    if (form.test(words)) return words.replace(form, pasted);
+  }
+  return words.charAt(0).toLowerCase() + words.slice(1);
+}
+
+/** A form's hint ("Enter an email address.") said of a value already pasted. */
+const FORM_TO_PASTED: [RegExp, string][] = [
+  [/^Fill this in.*$/, "should not be empty"],
+  [/^Enter (a|an) /, "should be $1 "],
+  [/^Enter /, "should be "],
+  [/^Use /, "should use "],
+  [/^Give /, "should have "],
+  [/^This is /, "is "],
+];
+
 /**
- * One input's problems in the words of what was pasted: the keys as written in the JSON or
- * the CSV header ("subject"), not the form's labels ("Subject"), and at most two of them.
+ * One input's problems in plain words, in the words of what was pasted: the keys as written
+ * in the JSON or the CSV header ("subject"), not the form's labels ("Subject"), and at most
+ * two of them. The validator's wording ("must be number") is for developers; a person reads
+ * `"total" should be a number`.
  */
-export function inputProblems(errors: readonly InputError[]): string {
+export function inputProblems(errors: readonly InputError[], input?: unknown): string {
   const described = errors.map((error) => {
     const path = (error.property ?? "").replace(/^\./, "");
     if (error.name === "required") return `"${path || error.params?.missingProperty}" is missing`;
-    return path ? `"${path}" ${error.message}` : `${error.message}`;
+    if (!path && error.name === "type") return "should be an object of the flow's input fields, such as {\"name\": \"…\"}";
+    const problem = pastedProblem(error, input);
+    return path ? `"${path}" ${problem}` : problem;
   });
   const shown = [...new Set(described)];
   const more = shown.length > 2 ? ` (and ${shown.length - 2} more)` : "";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assigneeNames, batchBadge, batchSegments, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
+import { assigneeNames, batchBadge, batchSegmentFilter, batchSegments, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -187,5 +187,13 @@ describe("batchSegments", () => {
       { key: "failed", status: "failed", count: 1 },
     ]);
     expect(batchSegments(["completed"], { completed: 5 }, 0)).toEqual([{ key: "completed", status: "completed", count: 5 }]);
+  });
+});
+
+describe("batchSegmentFilter", () => {
+  it("lists the runs its count counts: completed leaves out those with a rejected approval", () => {
+    expect(batchSegmentFilter("completed")).toEqual({ status: "completed", approval_rejected: false });
+    expect(batchSegmentFilter("approval-rejected")).toEqual({ status: "completed", approval_rejected: true });
+    expect(batchSegmentFilter("failed")).toEqual({ status: "failed" });
   });
 });

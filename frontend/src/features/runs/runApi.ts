@@ -32,6 +32,8 @@ export interface RunFilters {
   flow?: number;
   created_after?: string;
   batch?: string;
+  /** true: only runs with a rejected approval; false: only runs without one. */
+  approval_rejected?: boolean;
   limit: number;
   offset: number;
 }

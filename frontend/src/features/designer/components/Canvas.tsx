@@ -77,6 +77,8 @@ interface CanvasProps {
   /** The canvas moved its view for a step picked as the inspector docked beside it, from
    * `before` to `after`: the page puts `before` back when the inspector closes. */
   onDockedForPick?: (before: Viewport, after: Viewport) => void;
+  /** Cards the person dragged and let go (their ids), where they now are. */
+  onDragEnd?: (ids: string[]) => void;
 }
 
 function minimapColour(node: FlowNode): string {
@@ -129,9 +131,11 @@ function sameView(a: Viewport, b: Viewport): boolean {
   return Math.abs(a.x - b.x) < 1 && Math.abs(a.y - b.y) < 1 && Math.abs(a.zoom - b.zoom) < 1e-3;
 }
 
-export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick }: CanvasProps) {
+export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick, onDragEnd }: CanvasProps) {
   const dockedForPick = useRef(onDockedForPick);
   dockedForPick.current = onDockedForPick;
+  const dragEnd = useRef(onDragEnd);
+  dragEnd.current = onDragEnd;
   const ir = useDesigner((state) => state.ir);
   const layoutPositions = useDesigner((state) => state.layoutPositions);
   const selection = useDesigner((state) => state.selection);
@@ -465,6 +469,7 @@ export function Canvas({ onDropNode, onLooseConnection, onReady, onDockedForPick
 
   const onNodeDragStop = useCallback((_: unknown, _node: FlowNode, dragged: FlowNode[]) => {
     designer.moveNodes(Object.fromEntries(dragged.map((node) => [node.id, node.position])));
+    dragEnd.current?.(dragged.map((node) => node.id));
   }, []);
 
   const isValidConnection: IsValidConnection<FlowEdge> = useCallback(

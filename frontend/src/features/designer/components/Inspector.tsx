@@ -628,7 +628,7 @@ function FlowPanel() {
         <span className="insp-icon"><Icon name="layout" /></span>
         <div>
           <div className="insp-title">Flow settings</div>
-          <div className="insp-sub">Select a node to edit it</div>
+          <div className="insp-sub">The name, description and run input of the whole flow</div>
         </div>
         <button type="button" className="btn ghost icon-only insp-close" aria-label="Close the flow settings" data-testid="flow-settings-close" onClick={() => designer.setSettingsOpen(false)}>
           <Icon name="close" size={15} />

@@ -320,8 +320,17 @@ export function ExprMapInput({ value, onChange, nodeId, path, issues, keyLabel =
     if (!to || (to !== from && to in value)) return;
     onChange(Object.fromEntries(entries.map(([key, source]) => [key === from ? to : key, source])));
   };
+  const stacked = stackedMap(entries.map(([key]) => key));
   return (
-    <div className={`expr-map${stackedMap(entries.map(([key]) => key)) ? " stacked" : ""}`} style={{ "--key-chars": keyChars(entries.map(([key]) => key)) } as React.CSSProperties}>
+    <div className={`expr-map${stacked ? " stacked" : ""}`} style={{ "--key-chars": keyChars(entries.map(([key]) => key)) } as React.CSSProperties}>
+      {/* What each box holds: a row of `input` beside (or above) `input` read as the same
+          thing twice. Stacked, each name is the caption of the expression under it. */}
+      {entries.length > 0 && (
+        <div className="expr-map-head" aria-hidden data-testid="expr-map-head">
+          {stacked ? <span>{keyLabel[0].toUpperCase() + keyLabel.slice(1)}, with its expression under it</span>
+            : <><span>{keyLabel[0].toUpperCase() + keyLabel.slice(1)}</span><span>Expression</span></>}
+        </div>
+      )}
       {entries.map(([key, source]) => (
         <div className="expr-map-row" key={key} data-field={`${path}.${key}`}>
           <input
