@@ -107,3 +107,48 @@ def test_an_email_that_reports_a_decision_asks_for_no_approval_of_its_own():
         assert len(approvals) == 1, (request, [n.id for n in flow.nodes])
         assert approvals[0].assignees.groups, request
         assert _tools(flow) == ["send_email"], request
+
+
+@pytest.mark.django_db
+def test_an_approval_rule_said_beside_its_step_with_the_approval_s_own_verb():
+    # "Validate order ORD-1, if it's valid charge the customer 49.99 USD, and for amounts
+    # over 1000 get approval from finance first; then email ..." was refused (the rule was
+    # read as the charge's own words); with "but" the approval compared `input.amount`,
+    # a number asked of the run, while the validation's subtotal was charged
+    demo = demo_catalog_with([])
+    flow = plan(
+        "Validate order ORD-1; if it's valid, charge the customer, but for amounts over 1000 "
+        "get approval from finance first; then email the receipt to ann@example.com",
+        demo,
+    )
+    approval = next(node for node in flow.nodes if node.type == "approval")
+    charge = next(node for node in flow.nodes if getattr(node, "tool", "") == "process_payment")
+    assert approval.assignees.groups == ["finance"]
+    assert approval.when == f"{charge.inputs['amount']} > 1000.0" == (
+        "validate_order.subtotal > 1000.0"
+    )
+    assert "amount" not in (flow.input_schema.get("properties") or {})
+    flow = plan(
+        "Validate order ORD-1, if it's valid charge the customer 1,500 USD, and for amounts "
+        "over 1000 get approval from finance first; then email the receipt to ann@example.com",
+        demo,
+    )
+    assert [n.type for n in flow.nodes].count("approval") == 1
+    approval = next(node for node in flow.nodes if node.type == "approval")
+    assert approval.when == "1500.0 > 1000.0"
+    assert _tools(flow) == ["validate_order", "process_payment", "send_email"]
+
+
+@pytest.mark.django_db
+def test_a_whole_amount_after_the_person_charged_is_the_amount_not_their_number():
+    # "charge the customer 200 USD" asked the run for the amount (200 was read as the
+    # customer's number, as 16 is the order's in "charge order 16 USD 75")
+    demo = demo_catalog_with([])
+    for request, amount in {
+        "charge the customer 200 USD for order 5": "200.0",
+        "Validate order ORD-1 and if it's valid charge the customer 1,500 USD": "1500.0",
+        "charge the client 80 EUR for order 12": "80.0",
+        "charge order 16 USD 75": "75.0",
+    }.items():
+        charge = next(n for n in plan(request, demo).nodes if n.id == "process_payment")
+        assert charge.inputs["amount"] == amount, (request, charge.inputs)

@@ -333,10 +333,13 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
     the approval's condition compares is the one the step writes, not a run input that
     may say another (an approval skipped for "100" while 7,400 is charged)."""
     nodes = [node for node in data.get("nodes") or [] if isinstance(node, dict)]
-    for node in nodes:
+    for at, node in enumerate(nodes):
         when = node.get("when")
         if node.get("type") != "approval" or not isinstance(when, str):
             continue
+        # ("if it's valid, charge the customer, but for amounts over 1000 get approval":
+        # the amount charged is the validation's subtotal, read before the approval)
+        before = {str(other.get("id")) for other in nodes[:at]}
         for name in dict.fromkeys(re.findall(r"(?<![\w.])input\.(\w+)\b", when)):
             # ("if the order total is over €5,000 ... charge order 310 for €6,200": the
             # total compared is the amount charged)
@@ -353,7 +356,13 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
                     or (name in _MONEY_NAMES and set(split_identifier(field)) & _MONEY_WORDS)
                 )
                 and isinstance(literal, str)
-                and re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
+                and (
+                    re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
+                    or (
+                        re.fullmatch(r"[a-z_]\w*(?:\.\w+)+", literal) is not None
+                        and literal.split(".")[0] in before
+                    )
+                )
             }
             if len(written) != 1:
                 continue
@@ -689,6 +698,7 @@ class FlowBuilder:
         text = _APPROVES_ANYTHING_OVER.sub(_approval_rule_apart, text)
         text = _BUT_ANYTHING_OVER_NEEDS.sub(". ", text)
         text = _BUT_THOSE_OVER_NEED.sub(_those_over_apart, text)  # "but for orders over $X"
+        text = _AND_FOR_THOSE_OVER_GET.sub(_those_over_get_apart, text)
         text = _BUT_APPROVED_FIRST.sub(_approval_first_apart, text)
         text = approval_before_its_step(text)  # said after the step it guards
         text = _OPENED_AT_URL.sub("fetch ", text)
@@ -10981,8 +10991,14 @@ def _money_in(text: str) -> re.Match[str] | None:
     at = 0
     while (match := _MONEY.search(text, at)) is not None:
         number = match.group("b")
-        # (a code's number is whole: "charge the customer 49.99 EUR" charges 49.99)
-        if not (number and "." not in number and _ID_BEFORE.search(text[: match.start()])):
+        # (a code's number is whole: "charge the customer 49.99 EUR" charges 49.99; and
+        # an amount follows its currency: "charge the customer 200 USD" charges 200)
+        if not (
+            number
+            and "." not in number
+            and _ID_BEFORE.search(text[: match.start()])
+            and re.match(r"\s*[\d$€£¥]", text[match.end() :])
+        ):
             return match
         # past the number, never into it ("49" then "9": 9); "16 USD 75": the currency may
         # lead the next amount
@@ -11432,6 +11448,26 @@ _BUT_THOSE_OVER_NEED = re.compile(
     r"(?P<end>\s*(?:[.;!?]|,\s*(?=(?:and\s+)?then\b)|$))",
     re.IGNORECASE,
 )
+
+
+#: "if it's valid charge the customer, and for amounts over 1000 get approval from finance
+#: first": the rule said beside the step it guards, with the approval's own verb (it was
+#: read as part of the step's words, and the step under the condition as nothing)
+_AND_FOR_THOSE_OVER_GET = re.compile(
+    r"\s*[,;]?\s+(?:and|but)\s+(?:for|on)\s+(?P<things>(?:(?:all|any|every)\s+)?[a-z]+s)\s+"
+    rf"(?P<over>{_OVER_AN_AMOUNT})\s*,?\s+(?:get|ask\s+for|obtain|require|request)\s+"
+    r"(?P<approval>(?:an?\s+)?(?:[\w'-]+\s+){0,3}?(?:approv\w*|sign[\s-]?off)\b[^.;!?,]*?)"
+    r"(?:\s+first)?(?P<end>\s*(?:[.;!?]|,\s*(?=(?:and\s+)?then\b)|$))",
+    re.IGNORECASE,
+)
+
+
+def _those_over_get_apart(match: re.Match[str]) -> str:
+    if assignee_role(match["approval"]) is None:
+        return match[0]
+    things = match["things"]
+    rule = f"{things[0].upper()}{things[1:]} {match['over']} need {match['approval']} first"
+    return f". {rule}." + (" " if match["end"].strip() == "," else "")
 
 
 def _those_over_apart(match: re.Match[str]) -> str:
