@@ -152,3 +152,21 @@ def test_a_whole_amount_after_the_person_charged_is_the_amount_not_their_number(
     }.items():
         charge = next(n for n in plan(request, demo).nodes if n.id == "process_payment")
         assert charge.inputs["amount"] == amount, (request, charge.inputs)
+
+
+@pytest.mark.django_db
+def test_how_many_we_have_after_a_stock_check_reads_what_is_left():
+    # "Check stock for SKU GADGET-7, and if we have fewer than 10, email purchasing" compared
+    # a number asked of the run (`input.have`)
+    demo = demo_catalog_with([])
+    for request in (
+        "Check stock for SKU GADGET-7, and if we have fewer than 10, email buyer@acme.io",
+        "check inventory for WIDGET-1; if there are less than 10, email buyer@acme.io",
+    ):
+        flow = plan(request, demo)
+        gate = next(node for node in flow.nodes if node.type == "branch")
+        assert gate.condition == "check_inventory.lines.exists(r, r.available < 10.0)", (
+            request,
+            gate.condition,
+        )
+        assert "have" not in (flow.input_schema.get("properties") or {})

@@ -1213,6 +1213,8 @@ _LEFT_FIELDS = frozenset(
 _MOVES = _FALLING | _RISING | frozenset("falls fall goes go gets get sinks sink".split())
 #: What a condition on how many are left may name instead of saying "left".
 _STOCK_SAID = frozenset("stock stocks inventory level levels quantity quantities count".split())
+#: "if we have fewer than 10", "if there are under 5": how many are on hand, said of us.
+_HOLDING = frozenset("we have got there are is hold holding".split())
 
 
 _MOTION_VERBS = frozenset(
@@ -1236,10 +1238,14 @@ def _left_in_records(
     few, read off those records rather than asked of the run. None when no step before
     lists such records."""
     said = {w for w in split_identifier(match.group("subject") or "") if len(w) > 1}
-    if _LEFT_SAID.match(match.string[match.end() :]) is None and not (
+    after = match.string[match.end() :]
+    if _LEFT_SAID.match(after) is None and not (
         # "check stock of SKU-1 and SKU-2; if either is below 5", "if stock of both is under
         # 10", "if it's below 5": how many are left, when nothing else is named
         said - STOP_WORDS - _MOVES <= _STOCK_SAID | {"none"}
+        # "if we have fewer than 10" (it asked the run for `have`), with nothing after the
+        # number ("if they have fewer than 10 orders" counts orders)
+        or (said - STOP_WORDS <= _HOLDING and not after.strip(" .,;!?"))
     ):
         return None
     if said & {"none", "neither"}:
