@@ -110,6 +110,7 @@ from flows.core.planner.phrasing import (
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
 from flows.core.planner.places import (
     PLACE_NAMED,
+    country_codes,
     country_currency,
     country_literal,
     currency_literal,
@@ -262,6 +263,13 @@ _MAKES_A_NEW_THING = re.compile(r"^\s*(?:then\s+|also\s+)?[a-z-]+\s+(?:a|an)\s",
 #: A branch on whether a lookup found its record: `!lookup_user.found`.
 _FOUND_FLAG = re.compile(
     r"^(?P<negated>!?)(?P<node>[a-z_][a-z0-9_]*)\.(?:found|exists?|present|matched)$"
+)
+#: "how many people does it hold?", "what's the balance", "which route is late": a
+#: question that asks to be told something (not "what if ..." nor "how about")
+_ASKS_WHAT = re.compile(
+    r"^\W*(?:how\s+(?:many|much|long|big|old)|what(?:'s|\s+is|\s+are|\s+was|\s+does|\s+do|"
+    r"\s+did|\s+will|\s+would)?|which|who|whom|where)\b(?!\s+if\b)",
+    re.IGNORECASE,
 )
 _ID_CHARS = re.compile(r"[^a-z0-9_]+")
 _ROOT_NAME = re.compile(r"(?<![\w.\"'])([a-z_][a-z0-9_]*)")
@@ -1550,6 +1558,7 @@ class FlowBuilder:
         ]
         refuse_an_amount_no_step_tells(self.request, planned)
         refuse_a_cost_no_step_prices(self.request, planned)
+        self._refuse_a_question_answered_by_a_change()
         self._refuse_one_place_for_both_ends()
         self._check_no_empty_branch()
         self._check_no_read_again()
@@ -1578,6 +1587,25 @@ class FlowBuilder:
                     step=info.clause.text,
                     details={"reason": "applies_to_a_tool_that_looks", "tool": info.spec.id},
                 )
+
+    def _refuse_a_question_answered_by_a_change(self) -> None:
+        """ "how many people does VEN-22 hold?": a question of how many, how much, what or
+        which asks for something told, which a tool that changes something does not answer
+        (the venue was put on hold, from "hold")."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or info.clause is None:
+                continue
+            if not acts(info.spec) or not _ASKS_WHAT.match(info.clause.text):
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {info.clause.label}: it asks a question, and {info.spec.id} "
+                f"changes something rather than tells ({info.spec.description}). Register a "
+                "tool that answers it, or say what should be done.",
+                step=info.clause.text,
+                details={"reason": "question_to_a_change", "tool": info.spec.id},
+            )
 
     def _refuse_a_condition_left_open(self) -> None:
         """ "Check order 77; if it's approved": a condition no step follows. Dropped, the
@@ -3748,6 +3776,9 @@ class FlowBuilder:
         thing it works on. Refused, not mapped to what does something else to that thing."""
         lead = _LEADING_WORDS.sub("", text.strip())
         words = split_identifier(lead)[:1]
+        if words and _verb_only_names_a_result(words[0].lower(), best.spec):
+            said = words[0].lower()
+            raise _no_tool_does(clause, repr(said), "thing", best.spec, phrase=said)
         # ("block card 2900342": a verb that is a noun too, before no article, leads)
         if not words or not (
             self.reader.starts_with_verb(lead) or words[0].lower() in _DISTINCT_ACTIONS
@@ -4038,6 +4069,23 @@ class FlowBuilder:
         # A word of the step the best tool itself uses ("get the user's details": user)
         # says what it works on, even if ranking went by the verb.
         own = _long_stems(catalogue_words([best.spec]))
+        thing = _THING_THEN_WHOSE.match(text.strip())
+        if (
+            thing is not None
+            and stem(thing["thing"].lower()) not in own
+            and not self._known_word(thing["thing"].lower())
+        ):
+            # ("book a DJ for booking BK-550": what is booked is a DJ; the booking it is
+            # for is the tool's word, and a booking was confirmed)
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: no tool in the catalogue works on "
+                f"{thing['thing']!r}; the closest, {best.spec.id}, only shares the verb "
+                f"{words[0]!r} and what it is for with it. Register a tool that does it, or "
+                "leave the step out.",
+                step=clause.text,
+                details={"phrase": thing["thing"], "reason": "unknown_object"},
+            )
         if any(stem(w) in own for w in words[1:]):
             return
         strange = [w for w in words[1:] if len(w) > 2 and not self._known_word(w)]
@@ -7874,6 +7922,9 @@ class FlowBuilder:
         ]
         # ("what's the sales tax on $250 in each of these states: ...": get it for each)
         before = _ASKED_WHAT.sub("Get ", match["before"].strip())
+        if before and _A_VALUE_NAMED.match(before) and not self.reader.starts_with_verb(before):
+            # ("sales tax on $250 for each of: OR, TX, NV": a value named, no verb)
+            before = f"Get the {before}"
         if (
             len(items) < 2
             or not before
@@ -9671,6 +9722,30 @@ _AFTER_NOUN = re.compile(
 )
 
 
+#: "the tracking number", "a booking reference": a doing that names what a tool returns
+_RESULT_NAMED_BY_A_DOING = r"ing\s+(?:number|id|code|reference|ref|link|url|page|status)s?\b"
+
+
+def _verb_only_names_a_result(verb: str, spec: ToolSpec) -> bool:
+    """ "track parcel 1Z999...": a tool that says the verb only in the name of what it
+    returns ("... and return the tracking number") does not do it (a shipment was
+    created)."""
+    root = verb[:-1] if verb.endswith("e") else verb
+    if len(root) < 3 or root in {stem(w) for w in split_identifier(spec.id)}:
+        return False
+    text = f"{spec.name} {spec.description}".lower()
+    said = list(re.finditer(rf"\b{re.escape(root)}\w*", text))
+    return bool(said) and all(
+        re.match(rf"\b{re.escape(root)}{_RESULT_NAMED_BY_A_DOING}", text[m.start() :]) for m in said
+    )
+
+
+#: "book a DJ for booking BK-550": a verb, the thing it acts on, then whose it is
+_THING_THEN_WHOSE = re.compile(
+    r"^\W*[a-z]+\s+(?:a|an|another|some)\s+(?P<thing>[A-Za-z]{2,})\s+(?:for|on|to)\s", re.IGNORECASE
+)
+
+
 def _verb_of_noun(noun: str, verbs: Iterable[str]) -> str | None:
     """The verb `noun` is made from ("validation" -> "validate"), when it is one of `verbs`."""
     known = set(verbs)
@@ -10271,7 +10346,10 @@ def _these_values_named(match: re.Match[str]) -> str:
         # ("for each of: WA, NY, FL": "these" unsaid, and postal codes are states)
         items = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", listed.split("\n")[0])
         codes = [item.strip(" .;!?") for item in items if item.strip(" .;!?")]
-        return "each of these states: " if postal_regions(codes) else "each of these: "
+        if postal_regions(codes):
+            return "each of these states: "
+        # ("the VAT on 75 EUR in each of: DE, FR, IT": countries by their codes)
+        return "each of these countries: " if country_codes(codes) else "each of these: "
     return match.group(0)
 
 
@@ -10352,6 +10430,8 @@ _APPROVAL_ASKED = re.compile(
     r"\b(?:approv\w*|sign(?:s|ed)?[- ]?off|signoff|authori[sz]\w*|ok\s+it)\b", re.IGNORECASE
 )
 #: A question that asks for a value ("what's the tax on ..."): a step that gets it
+#: "sales tax on $250", "VAT on 75 EUR": a value named by what it is of, with no verb
+_A_VALUE_NAMED = re.compile(r"^(?:[a-z]+\s+){0,2}[a-z]+\s+(?:on|of|for)\s+\S", re.IGNORECASE)
 _ASKED_WHAT = re.compile(
     r"^(?:what's|what\s+is|what\s+are|how\s+much\s+is|tell\s+me)\s+(?=the\b)", re.I
 )
@@ -14281,7 +14361,9 @@ def _numbered_by_last_word(
 _OBJECT_CODE = re.compile(
     # ("look up prescription 7781200": a verb with its particle)
     r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+(?:\s+up)?\s+(?:(?:the|a|an|this|that)\s+)?"
-    r"(?:[a-z]+\s+)?#?(?P<code>(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{3,}|\d{6,})\b",
+    # (not a number and a word joined, "a 20-year term", "a 3-day hold": no code)
+    r"(?:[a-z]+\s+)?#?(?P<code>(?!\d+-[a-z]+\b)(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{3,}"
+    r"|\d{6,})\b",
     re.IGNORECASE,
 )
 
@@ -14615,7 +14697,11 @@ def _timestamp_written(
         wanted = [
             name
             for name, schema in properties.items()
-            if name not in taken and unwrap_nullable(schema).get("format") == kind
+            if name not in taken
+            and (
+                unwrap_nullable(schema).get("format") == kind
+                or (kind == "date" and _named_a_date(name, unwrap_nullable(schema)))
+            )
         ]
         written = pattern.findall(text)
         if kind == "date-time" and not written:
@@ -14643,6 +14729,19 @@ def _timestamp_written(
             elif words & {"end", "to", "until", "through"}:
                 found[name] = json.dumps(span.group("end"))
     return found
+
+
+def _named_a_date(name: str, schema: dict[str, Any]) -> bool:
+    """ "free on 2027-03-14": a string input that says no format but is named for a day
+    (`date`, `event_date`) takes the day as a date input would."""
+    words = split_identifier(name)
+    return (
+        not schema.get("format")
+        and not schema.get("enum")
+        and "string" in (schema_types(schema) or {"string"})
+        and bool(words)
+        and words[-1] in {"date", "day"}
+    )
 
 
 _DAY_AT_TIME = re.compile(

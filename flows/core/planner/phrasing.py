@@ -3995,8 +3995,9 @@ _QUOTE_SAID_FIRST = re.compile(
     r"|(?:came|comes|come)\s+in|arrived|landed"
     # ("Here's a review: '...'", "Read this review: '...'": a text shown, not a step)
     r"|^\s*(?:here\s+is|here's|read|look\s+at|check\s+out|check|consider|take|see|"
-    r"given)\s+(?:this|these|a|an|the|the\s+following)(?=\s+[a-z]+\s*:))"
-    r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:\s+[a-z]+(?=\s*:))?"
+    # ("Here's a customer message: '...'": a kind of text in two words)
+    r"given)\s+(?:this|these|a|an|the|the\s+following)(?=(?:\s+[a-z]+){1,2}\s*:))"
+    r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:(?:\s+[a-z]+){1,2}(?=\s*:))?"
     r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)(?:\s*:|(?(by)|(?!)))\s*"
     r"(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\")"
     # (a stop after the quote, a dash, or the quote's own stop before a capital: "... fix
