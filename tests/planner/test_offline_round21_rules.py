@@ -119,3 +119,57 @@ def test_there_being_no_such_record_is_the_lookup_finding_no_one():
     assert _tools(flow) == ["lookup_user", "send_welcome_email"]
     (branch,) = [node for node in flow.nodes if node.id.startswith("if_")]
     assert branch.condition == "!lookup_user.found"
+
+
+def test_words_about_them_sent_to_a_desk_keep_them():
+    # "email intake@... saying we can't take them": the intake desk got "We can't take you"
+    flow = plan(
+        "look up user u_5 and if they're not found email support@shop.io saying we "
+        "couldn't find them",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["send_email"]["body"] == '"We couldn\'t find them"'
+    # a message to a person's address still speaks to them
+    flow = plan("email jo@shop.io saying their refund is on its way", demo_catalog_with([]))
+    assert steps(flow)["send_email"]["body"] == '"Your refund is on its way"'
+
+
+def test_a_level_and_its_name_after_a_comma_is_a_value_of_the_step():
+    # "log repair tickets ..., high severity, for each of these bikes: ...": a ticket was
+    # classified for "high severity", and the bikes dropped
+    bikes = eval_catalog("registered_round19_bikeshare.json")
+    flow = plan("open a repair ticket for bike B-7, high severity", bikes)
+    assert _tools(flow) == ["bike_repair_ticket"]
+    assert steps(flow)["bike_repair_ticket"]["severity"] == '"high"'
+    flow = plan(
+        "file a repair ticket, low severity, for each of these bikes: B-31, B-32, B-40", bikes
+    )
+    assert _tools(flow) == ["bike_repair_ticket"]
+    (loop,) = _maps(flow)
+    assert loop.items == '["B-31", "B-32", "B-40"]'
+    assert loop.inputs["bike_id"] == "item"
+
+
+def test_how_many_were_approved_after_a_loop_counts_its_results():
+    # "email me how many were approved" after charges: an approval was asked before the
+    # email (and "approved" dropped from what it said)
+    flow = plan(
+        "charge $15 for each of these orders: Q-1, Q-2, Q-3, then email ops@shop.io how "
+        "many got approved",
+        demo_catalog_with([]),
+    )
+    assert not [node for node in flow.nodes if node.type == "approval"]
+    assert "r.approved" in steps(flow)["send_email"]["body"]
+
+
+def test_the_same_thing_sent_twice_asks_its_words_once():
+    # two emails of "the weekly update": the second asked its own subject and body
+    # (`input.email_subject`, `input.email_body`)
+    flow = plan(
+        "email ann@shop.io the monthly update, then send the same update to bo@shop.io",
+        demo_catalog_with([]),
+    )
+    sends = [node for node in flow.nodes if isinstance(node, ToolNode)]
+    assert [node.inputs["subject"] for node in sends] == ["input.subject", "input.subject"]
+    assert [node.inputs["body"] for node in sends] == ["input.body", "input.body"]
+    assert set(flow.input_schema["properties"]) == {"subject", "body"}

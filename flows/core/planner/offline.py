@@ -264,6 +264,14 @@ _MAKES_A_NEW_THING = re.compile(r"^\s*(?:then\s+|also\s+)?[a-z-]+\s+(?:a|an)\s",
 _FOUND_FLAG = re.compile(
     r"^(?P<negated>!?)(?P<node>[a-z_][a-z0-9_]*)\.(?:found|exists?|present|matched)$"
 )
+#: "email a@x.io the weekly update", "send the same update to b@x.io": the thing a message
+#: sends, by its last word
+_THING_SENT = re.compile(
+    r"^\W*(?:then\s+|and\s+|also\s+)*(?:email|e-mail|mail|send|forward)\s+(?:\s*to\s+)?"
+    r"(?:the|our|this|that)\s+(?:same\s+)?(?:[a-z]+\s+){0,2}(?P<noun>[a-z]{3,})"
+    r"(?:\s+(?:to|too))*\s*$",
+    re.IGNORECASE,
+)
 #: "how many people does it hold?", "what's the balance", "which route is late": a
 #: question that asks to be told something (not "what if ..." nor "how about")
 _ASKS_WHAT = re.compile(
@@ -778,6 +786,9 @@ class FlowBuilder:
         text = _EACH_OF_QUOTES_LISTED.sub(self._each_of_quotes_listed, text)
         text = _FOR_EACH_NOUN_IN_CODES.sub(_for_each_of_the_codes, text)
         text = _EACH_OF_NAMES_LISTED.sub(self._each_of_names_listed, text)
+        text = _STEP_THEN_EACH_OF_THESE.sub(
+            r"\g<start>For each of these \g<noun>: \g<list>, \g<step>", text
+        )
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
@@ -1562,6 +1573,7 @@ class FlowBuilder:
         self._refuse_one_place_for_both_ends()
         self._check_no_empty_branch()
         self._check_no_read_again()
+        self._same_subject_for_the_same_body()
         if not self.nodes:
             raise PlanningError(
                 "no_steps",
@@ -1587,6 +1599,42 @@ class FlowBuilder:
                     step=info.clause.text,
                     details={"reason": "applies_to_a_tool_that_looks", "tool": info.spec.id},
                 )
+
+    def _same_subject_for_the_same_body(self) -> None:
+        """ "email them, then email their manager at boss@x.io": two messages of one tool
+        with the same body asked of the run have the same subject too (one was
+        `input.subject`, the other `input.email_subject`)."""
+        first: dict[tuple[str, str], str] = {}
+        sent: dict[tuple[str, str], tuple[str, str]] = {}
+        for node in self.nodes:
+            inputs = node.get("inputs")
+            if node.get("type") != "tool" or not isinstance(inputs, dict):
+                continue
+            body, subject = inputs.get("body"), inputs.get("subject")
+            if not isinstance(body, str) or not body.startswith("input."):
+                continue
+            if not isinstance(subject, str) or not subject.startswith("input."):
+                continue
+            info = self.info.get(str(node.get("id")))
+            thing = _THING_SENT.search(
+                _EMAIL_OR_URL.sub(" ", info.clause.action or info.clause.text)
+                if info is not None and info.clause is not None
+                else ""
+            )
+            if thing is not None and str(inputs.get("to", "")).startswith('"'):
+                # ("email a@x.io the weekly update, then email b@x.io the same update":
+                # one update, its words asked once)
+                key = (str(node.get("tool")), thing["noun"].lower())
+                earlier = sent.setdefault(key, (subject, body))
+                if earlier != (subject, body):
+                    inputs["subject"], inputs["body"] = earlier
+                    self._drop_unread_input(subject)
+                    self._drop_unread_input(body)
+                    continue
+            said = first.setdefault((str(node.get("tool")), body), subject)
+            if said != subject:
+                inputs["subject"] = said
+                self._drop_unread_input(subject)
 
     def _refuse_a_question_answered_by_a_change(self) -> None:
         """ "how many people does VEN-22 hold?": a question of how many, how much, what or
@@ -9506,14 +9554,19 @@ _THE_ONE_HANDED_IN = re.compile(
 _HOW_MANY_WENT = re.compile(
     r"\b(?:(?:a|the)\s+(?:summary|report|note|count|tally)\s+of\s+)?how\s+many"
     r"(?P<which>\s+of\s+them|\s+[a-z]+s)?\s+(?P<went>succeeded|went\s+through|worked|passed|"
-    r"failed|did\s+not\s+go\s+through|didn't\s+go\s+through)\b",
+    r"failed|did\s+not\s+go\s+through|didn't\s+go\s+through"
+    # ("email me how many were approved" after charges: the charges approved, not a
+    # person's approval asked before the email)
+    r"|(?:were|got)\s+(?:approved|accepted|declined|rejected))\b",
     re.IGNORECASE,
 )
 
 
 def _how_many_went(match: re.Match[str]) -> str:
-    went = match["went"].lower()
-    good = went in ("succeeded", "went through", "worked", "passed")
+    went = " ".join(match["went"].lower().split())
+    good = went in ("succeeded", "went through", "worked", "passed") or went.endswith(
+        ("approved", "accepted")
+    )
     return f"how many{match['which'] or ''} were {'successful' if good else 'not successful'}"
 
 
@@ -11609,6 +11662,17 @@ def _sets_an_input(part: str, spec: ToolSpec) -> bool:
     `spec`'s inputs, which give its value rather than ask for a step."""
     words = part.split()
     names = {word for name in spec.input_properties() for word in split_identifier(name)}
+    if 2 <= len(words) <= 3 and words[1].lower() in names:
+        # ("..., high severity": a value of the input, then its name; a ticket was
+        # classified for it)
+        listed = {
+            str(value).lower()
+            for name, schema in spec.input_properties().items()
+            if words[1].lower() in split_identifier(name) and isinstance(schema, dict)
+            for value in unwrap_nullable(schema).get("enum") or ()
+        }
+        if words[0].lower() in listed:
+            return True
     return len(words) <= 4 and words[0].lower() in names
 
 
@@ -13325,6 +13389,15 @@ _EACH_OF_THESE_LISTED = re.compile(
 )
 
 
+#: "log a repair ticket, high severity, for each of these bikes: B-101, B-102": the step,
+#: then the loop over the values after a comma (the step ran once, and the loop alone
+#: classified a ticket)
+_STEP_THEN_EACH_OF_THESE = re.compile(
+    r"(?P<start>(?:^|(?<=[.!?\n;]))\s*)(?P<step>[^.!?\n;:]+?),\s*for\s+(?:each|every\s+one)\s+"
+    r"of\s+(?:these|those|the\s+following)\s+(?P<noun>[a-z]+s)\s*:\s*"
+    rf"(?P<list>{_A_VALUE}(?:\s*,\s*(?:and\s+)?{_A_VALUE})*)\s*(?=[.!?\n]|$)",
+    re.IGNORECASE,
+)
 #: A quoted text in a list of them, in double or single quotes
 _QUOTE_ITEM = r"(?:\"[^\"\n]{1,200}\"|(?<!\w)'[^'\n]{1,200}'(?!\w))"
 #: "each of these reviews: 'love it', 'too salty' and 'meh'", "these two notes: '...' and
