@@ -173,3 +173,47 @@ def test_the_same_thing_sent_twice_asks_its_words_once():
     assert [node.inputs["subject"] for node in sends] == ["input.subject", "input.subject"]
     assert [node.inputs["body"] for node in sends] == ["input.body", "input.body"]
     assert set(flow.input_schema["properties"]) == {"subject", "body"}
+
+
+def test_a_things_name_is_written_around_its_noun():
+    # "put her on route R-3 at the Oak Street stop": the stop was read off a lookup of the
+    # student (looked up by the route's code)
+    buses = eval_catalog(BUSES)
+    flow = plan("assign student S-12 to route R-8 at the Birch Avenue stop", buses)
+    assert _tools(flow) == ["bus_assign_stop"]
+    assert steps(flow)["bus_assign_stop"]["stop_name"] == '"Birch Avenue"'
+    flow = plan("assign student S-13 to route R-8, stop Town Hall", buses)
+    assert steps(flow)["bus_assign_stop"]["stop_name"] == '"Town Hall"'
+
+
+def test_put_on_a_thing_a_tool_assigns_to_is_assigning():
+    # "student S-40211 moved house - put her on route R-3 ...": the student was looked up
+    flow = plan(
+        "student S-77 changed schools, put him on route R-5 at the Quarry Road stop",
+        eval_catalog(BUSES),
+    )
+    assert _tools(flow) == ["bus_assign_stop"]
+    assert steps(flow)["bus_assign_stop"]["route_id"] == '"R-5"'
+
+
+def test_a_step_after_a_dash_with_a_verb_no_tool_does_is_refused():
+    # "student S-40211 moved house - enrol her in ...": a lookup of her was all the plan
+    error = refusal(
+        "student S-88 is new to the district \u2014 register her for the swim team",
+        eval_catalog(BUSES),
+    )
+    assert "register" in error.message
+
+
+def test_why_after_a_dash_that_follows_the_code_is_the_reason():
+    # "decline APP-7007 - incomplete medical history": the reason was asked of the run
+    flow = plan("decline APP-3021 \u2014 missing beneficiary details", eval_catalog(UNDERWRITING))
+    assert steps(flow)["uw_decline_application"]["reason"] == '"missing beneficiary details"'
+
+
+def test_each_of_a_plural_noun_then_codes_is_a_loop_over_the_codes():
+    # "for each of routes check the status": refused as the same call
+    flow = plan("for each of routes R-11, R-12, R-19 get the status", eval_catalog(BUSES))
+    (loop,) = _maps(flow)
+    assert loop.items == '["R-11", "R-12", "R-19"]'
+    assert loop.inputs["route_id"] == "item"

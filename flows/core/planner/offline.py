@@ -264,6 +264,12 @@ _MAKES_A_NEW_THING = re.compile(r"^\s*(?:then\s+|also\s+)?[a-z-]+\s+(?:a|an)\s",
 _FOUND_FLAG = re.compile(
     r"^(?P<negated>!?)(?P<node>[a-z_][a-z0-9_]*)\.(?:found|exists?|present|matched)$"
 )
+#: "put her on route R-3", "put student S-4 onto the late shift": someone put on a thing
+_PUT_ON_A_THING = re.compile(
+    r"\bput\s+(?P<who>her|him|them|(?:the\s+)?[a-z]+\s+#?(?=[\w-]*\d)[\w-]+)\s+(?:on|onto)\s+"
+    r"(?P<article>(?:the|a)\s+)?(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
 #: "email a@x.io the weekly update", "send the same update to b@x.io": the thing a message
 #: sends, by its last word
 _THING_SENT = re.compile(
@@ -677,6 +683,7 @@ class FlowBuilder:
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
         text = _HANDLE_SAYS.sub(self._whose_said, text)
+        text = _PUT_ON_A_THING.sub(self._put_on_as_assigned, text)
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "put it away": putaway
         text = phrasal_verbs_joined(text, self.specs.values(), self.reader.verbs)
@@ -784,6 +791,8 @@ class FlowBuilder:
             text,
         )
         text = _EACH_OF_QUOTES_LISTED.sub(self._each_of_quotes_listed, text)
+        # ("for each of routes R-1, R-2, R-3 check ...": for each route in them)
+        text = _EACH_OF_THINGS_CODED.sub(lambda m: f"for each {singular(m['noun'])} in ", text)
         text = _FOR_EACH_NOUN_IN_CODES.sub(_for_each_of_the_codes, text)
         text = _EACH_OF_NAMES_LISTED.sub(self._each_of_names_listed, text)
         text = _STEP_THEN_EACH_OF_THESE.sub(
@@ -1635,6 +1644,17 @@ class FlowBuilder:
             if said != subject:
                 inputs["subject"] = said
                 self._drop_unread_input(subject)
+
+    def _put_on_as_assigned(self, match: re.Match[str]) -> str:
+        """ "put her on route R-3": assigning her to it, when a tool assigns to that thing
+        (its id or inputs name it); "put" is no tool's word (a lookup of her was planned)."""
+        thing = stem(match["thing"].lower())
+        for spec in self.specs.values():
+            words = split_identifier(spec.id)
+            named = {stem(w) for name in spec.input_properties() for w in split_identifier(name)}
+            if "assign" in words and thing in named | {stem(w) for w in words}:
+                return f"assign {match['who']} to {match['article'] or ''}{match['thing']}"
+        return match[0]
 
     def _refuse_a_question_answered_by_a_change(self) -> None:
         """ "how many people does VEN-22 hold?": a question of how many, how much, what or
@@ -2970,6 +2990,17 @@ class FlowBuilder:
         # a street address written out ("to 10 Downing Street, London") is data
         # (so is a place of two words: "Vancouver, British Columbia")
         placed = PLACE_NAMED.sub("the place", STREET_ADDRESS.sub(" the address ", text))
+        dashed = _DASH_THEN_A_STEP.search(placed)
+        if dashed is not None:
+            # ("student S-4 moved house - enrol her in the chess club": what to do to
+            # her, after a dash, with a verb no tool does; her record was looked up)
+            verb = dashed["verb"].lower()
+            if not (
+                verb in self.reader.tool_verbs
+                or self._known_word(verb)
+                or verb in self.reader.verbs
+            ):
+                raise _unknown_action(dashed["part"], clause, verb)
         told = _TOLD_AFTER_A_COLON.search(placed)
         if told is not None and "," in told["told"] and self._told_in_phrases(told["told"]):
             # ("report an outage at 12 Elm Rd: transformer blew, whole street dark": what
@@ -10437,7 +10468,9 @@ _REPORTED_FIRST = re.compile(
     # ("bike B-2291 has a flat rear tyre, open a repair ticket for it": a state of a thing
     # named by its code; "saw about 40 whiteflies in zone B1, log it": what was seen)
     r"|(?:(?:the|a|an|our|my)\s+)?[a-z]+\s+#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*\s+"
-    r"(?:has|have|is|are|keeps|won't|can't|isn't|doesn't|got)\b[^,.;!?:]*"
+    r"(?:has|have|is|are|keeps|won't|can't|isn't|doesn't|got"
+    # ("student S-77 changed schools, put him on route R-5": what happened to it)
+    r"|moved|changed|left|switched|transferred)\b[^,.;!?:]*"
     r"|(?:(?:we|i)\s+)?(?:saw|spotted|noticed|counted|found)\s+(?:about\s+|around\s+|some\s+)?"
     r"\d+\s+[^,.;!?:]*)"
     r"[,.;]\s+(?P<rest>\S.*)$",
@@ -11175,6 +11208,10 @@ _LISTED_ADDRESSES = re.compile(
     re.IGNORECASE,
 )
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
+#: "... moved house - enrol her in the chess club": a step on someone after a dash
+_DASH_THEN_A_STEP = re.compile(
+    r"\s[\u2014\u2013-]+\s+(?P<part>(?P<verb>[a-z]+)\s+(?:her|him|them|it)\b.*)$", re.IGNORECASE
+)
 _AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?|\s*,\s*", re.IGNORECASE)
 #: A part starting with one of these is an object of the step before it, not a step.
 #: "manager needs to ...", "finance must ...": who is to do something (an approval, its
@@ -13402,6 +13439,12 @@ _STEP_THEN_EACH_OF_THESE = re.compile(
 _QUOTE_ITEM = r"(?:\"[^\"\n]{1,200}\"|(?<!\w)'[^'\n]{1,200}'(?!\w))"
 #: "each of these reviews: 'love it', 'too salty' and 'meh'", "these two notes: '...' and
 #: '...'": quoted texts listed after the loop's noun, one call each
+#: "for each of routes R-1, R-2": a plural noun, then the codes
+_EACH_OF_THINGS_CODED = re.compile(
+    r"(?<![\w-])for\s+(?:each|every)\s+of\s+(?:the\s+)?(?P<noun>[a-z]{3,}s)\s+"
+    r"(?=#?[A-Za-z]*[-_]?\d[\w-]*\s*,)",
+    re.IGNORECASE,
+)
 #: "for each station in ST-001, ST-002, ST-003 check ...": a loop over codes written
 _FOR_EACH_NOUN_IN_CODES = re.compile(
     r"(?P<lead>(?:^|(?<=[.;!?]\s)|(?<=\n))\s*)for\s+(?:each|every)\s+[a-z]+\s+in\s+"
