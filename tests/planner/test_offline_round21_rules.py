@@ -217,3 +217,33 @@ def test_each_of_a_plural_noun_then_codes_is_a_loop_over_the_codes():
     (loop,) = _maps(flow)
     assert loop.items == '["R-11", "R-12", "R-19"]'
     assert loop.inputs["route_id"] == "item"
+
+
+def test_codes_listed_are_no_addresses_to_email():
+    # "for each of these students: S-1, S-2, S-3, email their guardian ...": each code was
+    # the email's recipient
+    error = refusal(
+        "for each of these riders: M-10, M-11, M-12, email them their balance",
+        demo_catalog_with([]),
+    )
+    assert error.details["reason"] == "codes_as_addresses"
+
+
+def test_a_coded_thing_that_broke_down_said_first_before_a_dash():
+    # "bus BUS-2 broke down on route R-8 - log a major incident ...": the route's status
+    # was looked up, and the incident's bus read off it
+    flow = plan(
+        "bus BUS-14 stalled at the depot \u2014 log a minor incident for it", eval_catalog(BUSES)
+    )
+    assert _tools(flow) == ["bus_incident_report"]
+    assert steps(flow)["bus_incident_report"]["bus_id"] == '"BUS-14"'
+
+
+def test_one_person_is_not_told_through_a_tool_that_tells_everyone():
+    # "look up student S-100 and text their guardian ...": every guardian on the route
+    # was texted
+    error = refusal(
+        "look up student S-61 and text her guardian that pickup moved to 3pm",
+        eval_catalog(BUSES),
+    )
+    assert error.details["reason"] == "one_sent_to_all"

@@ -270,6 +270,12 @@ _PUT_ON_A_THING = re.compile(
     r"(?P<article>(?:the|a)\s+)?(?P<thing>[a-z]+)\b",
     re.IGNORECASE,
 )
+#: "text their guardian ...", "notify her parent": a message for one person of someone's
+_ONE_PERSON_TOLD = re.compile(
+    r"^\W*(?:then\s+|and\s+|also\s+)*(?:text|sms|email|e-mail|message|notify|alert|tell|call)\s+"
+    r"(?:their|his|her|the\s+student's|the\s+child's)\s+(?P<who>[a-z]{3,}?)(?<!s)\b",
+    re.IGNORECASE,
+)
 #: "email a@x.io the weekly update", "send the same update to b@x.io": the thing a message
 #: sends, by its last word
 _THING_SENT = re.compile(
@@ -1579,6 +1585,7 @@ class FlowBuilder:
         refuse_an_amount_no_step_tells(self.request, planned)
         refuse_a_cost_no_step_prices(self.request, planned)
         self._refuse_a_question_answered_by_a_change()
+        self._refuse_one_person_sent_to_all()
         self._refuse_one_place_for_both_ends()
         self._check_no_empty_branch()
         self._check_no_read_again()
@@ -1655,6 +1662,30 @@ class FlowBuilder:
             if "assign" in words and thing in named | {stem(w) for w in words}:
                 return f"assign {match['who']} to {match['article'] or ''}{match['thing']}"
         return match[0]
+
+    def _refuse_one_person_sent_to_all(self) -> None:
+        """ "text their guardian that the bus is late": one person, and a tool that texts
+        the guardians of every student on a route would tell them all."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or info.clause is None:
+                continue
+            one = _ONE_PERSON_TOLD.match(info.clause.action or info.clause.text)
+            if one is None:
+                continue
+            who = one["who"].lower()
+            said = info.spec.description
+            everyone = rf"\b(?:every|all)\b[^.]*\b{who}s\b|\b{who}s\b[^.]*\b(?:every|all)\b"
+            if not re.search(everyone, said, re.IGNORECASE):
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {info.clause.label}: it is for one {who}, and {info.spec.id} "
+                f"sends to all of them ({said}). Register a tool that reaches one {who}, or "
+                "say that all of them are to be told.",
+                step=info.clause.text,
+                details={"reason": "one_sent_to_all", "tool": info.spec.id},
+            )
 
     def _refuse_a_question_answered_by_a_change(self) -> None:
         """ "how many people does VEN-22 hold?": a question of how many, how much, what or
@@ -5545,6 +5576,7 @@ class FlowBuilder:
                 step=clause.text,
                 details={"tool": spec.id, "reason": "item_not_used", "phrase": noun},
             )
+        _refuse_codes_as_addresses(clause, spec, inputs, items)
         self._name_of_each_address(spec, inputs)
         node_id = self._unique_id(spec.id)
         written = noun == _ANY_NOUN or bool(literal_items)  # values the request lists
@@ -9229,6 +9261,35 @@ def _with_listed_addresses(parts: list[str]) -> list[str]:
     return joined
 
 
+def _refuse_codes_as_addresses(
+    clause: Clause, spec: ToolSpec, inputs: Mapping[str, str], items: str | None
+) -> None:
+    """ "for each of these students: S-1, S-2, email their guardian ...": values written
+    that are no addresses do not go to an input that takes an email address (each
+    student's code was the email's recipient)."""
+    try:
+        written = json.loads(items or "")
+    except ValueError:
+        return
+    if not isinstance(written, list) or not all(isinstance(item, str) for item in written):
+        return
+    properties = spec.input_properties()
+    for name, expression in inputs.items():
+        schema = unwrap_nullable(properties.get(name) or {})
+        if expression != "item" or schema.get("format") != "email":
+            continue
+        if all(EMAIL_ADDRESS.fullmatch(item.strip()) for item in written):
+            continue
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not plan {clause.label}: the values listed ({', '.join(written)}) are no "
+            f"email addresses, and {spec.id}'s {name} takes one. Say whose address each "
+            "message goes to, or look each one up with a step that returns it.",
+            step=clause.text,
+            details={"tool": spec.id, "reason": "codes_as_addresses", "phrase": name},
+        )
+
+
 def _unknown_action(part: str, clause: Clause, action: str) -> PlanningError:
     """The refusal of a part of `clause` ("... and water the plants") whose `action` no
     tool does."""
@@ -10470,10 +10531,11 @@ _REPORTED_FIRST = re.compile(
     r"|(?:(?:the|a|an|our|my)\s+)?[a-z]+\s+#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*\s+"
     r"(?:has|have|is|are|keeps|won't|can't|isn't|doesn't|got"
     # ("student S-77 changed schools, put him on route R-5": what happened to it)
-    r"|moved|changed|left|switched|transferred)\b[^,.;!?:]*"
+    r"|moved|changed|left|switched|transferred|broke|crashed|stalled|failed|missed)\b[^,.;!?:]*"
     r"|(?:(?:we|i)\s+)?(?:saw|spotted|noticed|counted|found)\s+(?:about\s+|around\s+|some\s+)?"
     r"\d+\s+[^,.;!?:]*)"
-    r"[,.;]\s+(?P<rest>\S.*)$",
+    # ("bus BUS-2 broke down on route R-8 - log an incident": a dash, as a comma)
+    r"(?:[,.;]|\s[\u2014\u2013-]+)\s+(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 #: "add uk vat to £200", "add sales tax to $80": the tax on an amount (and its total)
