@@ -247,3 +247,13 @@ def test_one_person_is_not_told_through_a_tool_that_tells_everyone():
         eval_catalog(BUSES),
     )
     assert error.details["reason"] == "one_sent_to_all"
+
+
+def test_a_notice_in_the_if_not_case_says_the_negation():
+    # "check whether nora@... is a real address; if not, let support@... know": the notice
+    # said "Nora@... is a real address"
+    flow = plan(
+        "check whether pat@shop.io is a working address; if not, let ops@shop.io know",
+        demo_catalog_with([]),
+    )
+    assert steps(flow)["send_email"]["subject"] == '"Pat@shop.io is not a working address"'

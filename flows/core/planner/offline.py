@@ -5129,6 +5129,10 @@ class FlowBuilder:
         if topic is None and reported is None:
             return inputs  # nothing to say but what a person writes at run time
         said_why = clause.condition.text if clause.condition is not None else self._arm_said()
+        if clause.condition is not None and clause.condition.negate and said_why:
+            # ("check whether x@y.io is a real address; if not, let support know": the
+            # notice said "x@y.io is a real address")
+            said_why = _said_negated(said_why)
         if said_why and reported:
             # "if it is declined": what is declined is what the step before did
             said_why = _SAID_OF_IT.sub(f"{reported[0]}: ", said_why, count=1)
@@ -5156,6 +5160,8 @@ class FlowBuilder:
         for info in sorted(branches, key=lambda i: -i.order):
             if info.clause is not None and info.clause.condition is not None:
                 said = info.clause.condition.text
+                if arms[info.id] != "else" and info.clause.condition.negate:
+                    return _said_negated(said)
                 if arms[info.id] != "else":
                     return said
                 negated, count = _SAID_OF_IT.subn(lambda m: f"{m.group(0)}not ", said, 1)
@@ -11231,6 +11237,20 @@ _ONE_MESSAGE_TO_US = re.compile(
     r"(?!.*\beach\b).*\b(?:me|us|myself)\b",
     re.IGNORECASE,
 )
+
+
+def _said_negated(said: str) -> str | None:
+    """A condition's words for its negation ("it's valid" -> "it's not valid", "x is a
+    real address" -> "x is not a real address"); None when no verb takes a "not"."""
+    if re.search(r"\bnot\b|n't\b", said, re.IGNORECASE):
+        return said
+    negated, count = _SAID_OF_IT.subn(lambda m: f"{m.group(0)}not ", said, 1)
+    if count:
+        return negated
+    negated, count = re.subn(r"\b(is|are|was|were)\s+", r"\1 not ", said, count=1)
+    return negated if count else None
+
+
 _SAID_OF_IT = re.compile(
     r"^\s*(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+gets?|\s+got)?\s+",
     re.IGNORECASE,
