@@ -257,3 +257,13 @@ def test_a_notice_in_the_if_not_case_says_the_negation():
         demo_catalog_with([]),
     )
     assert steps(flow)["send_email"]["subject"] == '"Pat@shop.io is not a working address"'
+
+
+def test_a_department_named_by_what_it_does_is_no_plural():
+    # "once underwriting approves": the approval went to the group "underwritings"
+    flow = plan(
+        "issue a 10-year, $150k policy for APP-64 once underwriting signs off",
+        eval_catalog(UNDERWRITING),
+    )
+    (approval,) = [node for node in flow.nodes if node.type == "approval"]
+    assert approval.assignees.groups == ["underwriting"]

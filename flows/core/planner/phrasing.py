@@ -4889,7 +4889,8 @@ def assignee_groups(text: str) -> list[str]:
 def group_of(who: str) -> str:
     """The group a role names: a department as named, a role in the plural ("managers")."""
     who = who.lower()
-    return who if who in DEPARTMENTS or who.endswith("s") else who + "s"
+    # ("once underwriting approves": a department named by what it does, as "purchasing")
+    return who if who in DEPARTMENTS or who.endswith(("s", "ing")) else who + "s"
 
 
 #: "ask jane@acme.io to approve", "approval from ops-lead@acme.io": an address decides
