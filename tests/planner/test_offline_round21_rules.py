@@ -267,3 +267,9 @@ def test_a_department_named_by_what_it_does_is_no_plural():
     )
     (approval,) = [node for node in flow.nodes if node.type == "approval"]
     assert approval.assignees.groups == ["underwriting"]
+
+
+def test_a_reason_after_its_label_is_the_reason():
+    # "Cancel BK-8810 (reason: double booked)": the reason was asked of the run
+    flow = plan("cancel booking BK-4410 (reason: venue flooded)", eval_catalog(VENUE))
+    assert steps(flow)["venue_booking_cancel"]["reason"] == '"venue flooded"'

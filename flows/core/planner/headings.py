@@ -95,6 +95,8 @@ def split_data_heading(
         # ("Re: order 1234. Please validate it": a polite word before the first verb)
         if not rest or not starts_with_verb(_POLITE.sub("", rest)):
             continue
+        if heading.count("(") > heading.count(")"):
+            continue  # ("cancel booking BK-4 (reason: venue flooded)": inside an aside)
         if (
             (starts_with_verb(heading) or _VERB_AND_ITS_OBJECT.match(_POLITE.sub("", heading)))
             and not _LABELLED_QUOTE.match(heading)

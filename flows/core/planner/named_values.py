@@ -85,6 +85,10 @@ _WHAT_HAPPENED = re.compile(
     r"is|are|got|has|have|had)\b[^,;.]{2,120})$",
     re.I,
 )
+#: "cancel BK-8810 (reason: double booked)": why, after its label
+_REASON_LABELLED = re.compile(
+    r"\breason\s*[:=]\s*(?P<value>[^,;.!?()\n]{3,150}?)\s*(?=$|[,;.!?)\n])", re.I
+)
 #: "decline APP-7007 - incomplete medical history": why, after a dash that follows the
 #: thing's code, to the end of the step
 _WHY_AFTER_A_DASH = re.compile(
@@ -336,7 +340,8 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
             return find(text)
     if words & _REASON_WORDS:
         return (
-            _first(_BECAUSE, text)
+            _first(_REASON_LABELLED, text)
+            or _first(_BECAUSE, text)
             or _first(_WHAT_HAPPENED, text.strip())
             or _first(_WHY_AFTER_A_DASH, text.strip())
         )

@@ -2901,7 +2901,9 @@ class PromptReader:
         for loop in (_LIST_OF, _GO_THROUGH):
             sentence = loop.sub(r"For each \g<what> in the list", sentence)
         match = _INLINE_TITLE.match(sentence)
-        if match is None:
+        if match is None or match["title"].count("(") > match["title"].count(")"):
+            # ("cancel booking BK-4 (reason: venue flooded)": a label inside an aside; the
+            # reason was a step of its own, a venue's availability)
             return [sentence]
         title, rest = match.group("title"), match.group("rest")
         if _NAMED_APPROVAL.match(title) and _LEADING_CONDITION.match(rest):
