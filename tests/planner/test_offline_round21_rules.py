@@ -273,3 +273,13 @@ def test_a_reason_after_its_label_is_the_reason():
     # "Cancel BK-8810 (reason: double booked)": the reason was asked of the run
     flow = plan("cancel booking BK-4410 (reason: venue flooded)", eval_catalog(VENUE))
     assert steps(flow)["venue_booking_cancel"]["reason"] == '"venue flooded"'
+
+
+def test_a_coded_things_number_no_step_tells_is_not_asked_of_the_run():
+    # "if VEN-8 costs more than $300 an hour on ..., email finance ...": the condition
+    # compared an amount asked of the run, and the hold asked for the venue
+    error = refusal(
+        "if VEN-14 costs over $450 an hour on 2027-07-07, email ops@brightevents.co",
+        eval_catalog(VENUE),
+    )
+    assert error.details["reason"] == "coded_value_asked"

@@ -2265,6 +2265,7 @@ class FlowBuilder:
             or self._found_nothing_used(resolved.expression)
         ):
             self._instead_of_the_steps_before(resolved.expression)
+        _refuse_a_coded_things_value_asked(condition_clause, condition.text, resolved.expression)
         branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
         node: dict[str, Any] = {
             "id": branch_id,
@@ -9294,6 +9295,24 @@ def _refuse_codes_as_addresses(
             step=clause.text,
             details={"tool": spec.id, "reason": "codes_as_addresses", "phrase": name},
         )
+
+
+def _refuse_a_coded_things_value_asked(clause: Clause, said: str, expression: str) -> None:
+    """ "if VEN-8 costs more than $300 an hour on ..., email finance": a condition on a
+    thing named by its code whose number is asked of the run (`input.amount > 300`): no
+    step tells that thing's number, and the run would be asked for it."""
+    compared = re.fullmatch(r"input\.(?P<field>\w+)\s*(?:>|<|>=|<=)\s*[\d.]+", expression.strip())
+    if compared is None or not re.search(r"(?<![\w-])[A-Z]{2,}-\d+(?![\w-])", said):
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan {clause.label}: the condition {said!r} is about a thing named by its "
+        f"code, and no step before it tells its {compared['field']} (the run would be asked "
+        "for it). Name the step that looks it up first, or say the value comes with the "
+        "request.",
+        step=clause.text,
+        details={"reason": "coded_value_asked", "phrase": said},
+    )
 
 
 def _unknown_action(part: str, clause: Clause, action: str) -> PlanningError:
