@@ -283,3 +283,13 @@ def test_a_coded_things_number_no_step_tells_is_not_asked_of_the_run():
         eval_catalog(VENUE),
     )
     assert error.details["reason"] == "coded_value_asked"
+
+
+def test_a_condition_on_a_coded_thing_said_first_is_no_report():
+    # "if VEN-14 is free, email ops@...": "if VEN-14 is ..." was read as what someone
+    # reported, and the email was sent always
+    flow = plan("if VEN-30 is available on 2027-09-01, email ops@shop.io", eval_catalog(VENUE))
+    assert _tools(flow) == ["venue_availability", "send_email"]
+    (branch,) = [node for node in flow.nodes if node.id.startswith("if_")]
+    assert branch.condition == "venue_availability.available"
+    assert branch.then == ["send_email"]
