@@ -32,6 +32,9 @@ _NOT_A_HEADING = re.compile(
     r"sign\s+off|in\s+parallel|at\s+the\s+same\s+time)\b|->|=>|\u2192",
     re.IGNORECASE,
 )
+#: "report a major incident for bus B-4: ...": a word then an article is a verb and its
+#: object, a step even when no tool uses the verb (the sentence was dropped as a heading)
+_VERB_AND_ITS_OBJECT = re.compile(r"^[a-z]+\s+(?:a|an|the)\s+\w")
 #: A sentence, not a heading: it opens as one does ("The customer wants ...", "We have ...").
 _SAYS_SOMETHING = re.compile(
     r"(?:the|a|an|we|i|our|my|this|that|these|they|he|she|it|there|please|you)\b", re.IGNORECASE
@@ -92,8 +95,11 @@ def split_data_heading(
         # ("Re: order 1234. Please validate it": a polite word before the first verb)
         if not rest or not starts_with_verb(_POLITE.sub("", rest)):
             continue
+        if heading.count("(") > heading.count(")"):
+            continue  # ("cancel booking BK-4 (reason: venue flooded)": inside an aside)
         if (
-            starts_with_verb(heading) and not _LABELLED_QUOTE.match(heading)
+            (starts_with_verb(heading) or _VERB_AND_ITS_OBJECT.match(_POLITE.sub("", heading)))
+            and not _LABELLED_QUOTE.match(heading)
         ) or _NOT_A_HEADING.search(heading):
             return None
         if said.strip() == ":" and ":" not in heading:

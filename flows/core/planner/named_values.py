@@ -85,6 +85,15 @@ _WHAT_HAPPENED = re.compile(
     r"is|are|got|has|have|had)\b[^,;.]{2,120})$",
     re.I,
 )
+#: "cancel BK-8810 (reason: double booked)": why, after its label
+_REASON_LABELLED = re.compile(
+    r"\breason\s*[:=]\s*(?P<value>[^,;.!?()\n]{3,150}?)\s*(?=$|[,;.!?)\n])", re.I
+)
+#: "decline APP-7007 - incomplete medical history": why, after a dash that follows the
+#: thing's code, to the end of the step
+_WHY_AFTER_A_DASH = re.compile(
+    r"\b[A-Za-z]*-?\d[\w-]*\s+[\u2014\u2013-]{1,2}\s+(?P<value>[a-z][^,;.!?@]{2,150}?)\s*$"
+)
 _CHANNEL_WORDS = frozenset({"channel", "room", "chat"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
@@ -330,7 +339,12 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
         if words & kind:
             return find(text)
     if words & _REASON_WORDS:
-        return _first(_BECAUSE, text) or _first(_WHAT_HAPPENED, text.strip())
+        return (
+            _first(_REASON_LABELLED, text)
+            or _first(_BECAUSE, text)
+            or _first(_WHAT_HAPPENED, text.strip())
+            or _first(_WHY_AFTER_A_DASH, text.strip())
+        )
     if texts_phones and words <= {"to", "number", "recipient"}:
         return _phone(text)
     last = split_identifier(name)[-1:]
@@ -338,6 +352,10 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
         # "for the maintenance group": an `assignment_group` is named as a `group` is;
         # "an incident for facilities": a team people know by name
         return _name_before(last[0], text) or _first(_FOR_A_TEAM, text)
+    parts = split_identifier(name)
+    if len(parts) == 2 and parts[1] == "name" and parts[0] not in _PEOPLES_NAMES:
+        # ("at the Oak Street stop", "stop Elm Park": a `stop_name`, asked of the run)
+        return _thing_named(parts[0], text)
     if len(words) == 1 and name not in _NOT_CODES and name.isalpha():
         return (
             _code_after(name, text)
@@ -346,6 +364,24 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
             or (_name_before(name, text) if name not in _PROPER_NAMES else None)
         )
     return None
+
+
+#: The first word of a `..._name` input for a person's name, not a thing's.
+_PEOPLES_NAMES = frozenset(
+    "first last full given family middle display user customer client contact recipient "
+    "sender party person guest patient student owner company file".split()
+)
+_NAME_WORDS = r"[A-Z][\w'&-]*(?:\s+(?:&\s+)?[A-Z0-9][\w'&-]*){0,3}"
+
+
+def _thing_named(noun: str, text: str) -> str | None:
+    """ "the Oak Street stop", "stop Elm Park", "stop: Elm Park": the capitalised name
+    written before or after the noun a `<noun>_name` input is named for."""
+    noun = re.escape(noun)
+    match = re.search(rf"\b(?i:the|at|from|to)\s+(?P<value>{_NAME_WORDS})\s+(?i:{noun})s?\b", text)
+    if match is None:
+        match = re.search(rf"\b(?i:{noun})\s*:?\s+(?P<value>{_NAME_WORDS})", text)
+    return match.group("value") if match else None
 
 
 #: The last word of an input that names a group of people ("assignment_group").

@@ -110,6 +110,7 @@ from flows.core.planner.phrasing import (
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
 from flows.core.planner.places import (
     PLACE_NAMED,
+    country_codes,
     country_currency,
     country_literal,
     currency_literal,
@@ -262,6 +263,33 @@ _MAKES_A_NEW_THING = re.compile(r"^\s*(?:then\s+|also\s+)?[a-z-]+\s+(?:a|an)\s",
 #: A branch on whether a lookup found its record: `!lookup_user.found`.
 _FOUND_FLAG = re.compile(
     r"^(?P<negated>!?)(?P<node>[a-z_][a-z0-9_]*)\.(?:found|exists?|present|matched)$"
+)
+#: "put her on route R-3", "put student S-4 onto the late shift": someone put on a thing
+_PUT_ON_A_THING = re.compile(
+    r"\bput\s+(?P<who>her|him|them|(?:the\s+)?[a-z]+\s+#?(?=[\w-]*\d)[\w-]+)\s+(?:on|onto)\s+"
+    r"(?P<article>(?:the|a)\s+)?(?P<thing>[a-z]+)\b",
+    re.IGNORECASE,
+)
+#: "text their guardian ...", "notify her parent": a message for one person of someone's
+_ONE_PERSON_TOLD = re.compile(
+    r"^\W*(?:then\s+|and\s+|also\s+)*(?:text|sms|email|e-mail|message|notify|alert|tell|call)\s+"
+    r"(?:their|his|her|the\s+student's|the\s+child's)\s+(?P<who>[a-z]{3,}?)(?<!s)\b",
+    re.IGNORECASE,
+)
+#: "email a@x.io the weekly update", "send the same update to b@x.io": the thing a message
+#: sends, by its last word
+_THING_SENT = re.compile(
+    r"^\W*(?:then\s+|and\s+|also\s+)*(?:email|e-mail|mail|send|forward)\s+(?:\s*to\s+)?"
+    r"(?:the|our|this|that)\s+(?:same\s+)?(?:[a-z]+\s+){0,2}(?P<noun>[a-z]{3,})"
+    r"(?:\s+(?:to|too))*\s*$",
+    re.IGNORECASE,
+)
+#: "how many people does it hold?", "what's the balance", "which route is late": a
+#: question that asks to be told something (not "what if ..." nor "how about")
+_ASKS_WHAT = re.compile(
+    r"^\W*(?:how\s+(?:many|much|long|big|old)|what(?:'s|\s+is|\s+are|\s+was|\s+does|\s+do|"
+    r"\s+did|\s+will|\s+would)?|which|who|whom|where)\b(?!\s+if\b)",
+    re.IGNORECASE,
 )
 _ID_CHARS = re.compile(r"[^a-z0-9_]+")
 _ROOT_NAME = re.compile(r"(?<![\w.\"'])([a-z_][a-z0-9_]*)")
@@ -670,6 +698,7 @@ class FlowBuilder:
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
         text = _HANDLE_SAYS.sub(self._whose_said, text)
+        text = _PUT_ON_A_THING.sub(self._put_on_as_assigned, text)
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "put it away": putaway
         text = phrasal_verbs_joined(text, self.specs.values(), self.reader.verbs)
@@ -778,8 +807,13 @@ class FlowBuilder:
             text,
         )
         text = _EACH_OF_QUOTES_LISTED.sub(self._each_of_quotes_listed, text)
+        # ("for each of routes R-1, R-2, R-3 check ...": for each route in them)
+        text = _EACH_OF_THINGS_CODED.sub(lambda m: f"for each {singular(m['noun'])} in ", text)
         text = _FOR_EACH_NOUN_IN_CODES.sub(_for_each_of_the_codes, text)
         text = _EACH_OF_NAMES_LISTED.sub(self._each_of_names_listed, text)
+        text = _STEP_THEN_EACH_OF_THESE.sub(
+            r"\g<start>For each of these \g<noun>: \g<list>, \g<step>", text
+        )
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
@@ -1560,9 +1594,12 @@ class FlowBuilder:
         ]
         refuse_an_amount_no_step_tells(self.request, planned)
         refuse_a_cost_no_step_prices(self.request, planned)
+        self._refuse_a_question_answered_by_a_change()
+        self._refuse_one_person_sent_to_all()
         self._refuse_one_place_for_both_ends()
         self._check_no_empty_branch()
         self._check_no_read_again()
+        self._same_subject_for_the_same_body()
         if not self.nodes:
             raise PlanningError(
                 "no_steps",
@@ -1588,6 +1625,96 @@ class FlowBuilder:
                     step=info.clause.text,
                     details={"reason": "applies_to_a_tool_that_looks", "tool": info.spec.id},
                 )
+
+    def _same_subject_for_the_same_body(self) -> None:
+        """ "email them, then email their manager at boss@x.io": two messages of one tool
+        with the same body asked of the run have the same subject too (one was
+        `input.subject`, the other `input.email_subject`)."""
+        first: dict[tuple[str, str], str] = {}
+        sent: dict[tuple[str, str], tuple[str, str]] = {}
+        for node in self.nodes:
+            inputs = node.get("inputs")
+            if node.get("type") != "tool" or not isinstance(inputs, dict):
+                continue
+            body, subject = inputs.get("body"), inputs.get("subject")
+            if not isinstance(body, str) or not body.startswith("input."):
+                continue
+            if not isinstance(subject, str) or not subject.startswith("input."):
+                continue
+            info = self.info.get(str(node.get("id")))
+            thing = _THING_SENT.search(
+                _EMAIL_OR_URL.sub(" ", info.clause.action or info.clause.text)
+                if info is not None and info.clause is not None
+                else ""
+            )
+            if thing is not None and str(inputs.get("to", "")).startswith('"'):
+                # ("email a@x.io the weekly update, then email b@x.io the same update":
+                # one update, its words asked once)
+                key = (str(node.get("tool")), thing["noun"].lower())
+                earlier = sent.setdefault(key, (subject, body))
+                if earlier != (subject, body):
+                    inputs["subject"], inputs["body"] = earlier
+                    self._drop_unread_input(subject)
+                    self._drop_unread_input(body)
+                    continue
+            said = first.setdefault((str(node.get("tool")), body), subject)
+            if said != subject:
+                inputs["subject"] = said
+                self._drop_unread_input(subject)
+
+    def _put_on_as_assigned(self, match: re.Match[str]) -> str:
+        """ "put her on route R-3": assigning her to it, when a tool assigns to that thing
+        (its id or inputs name it); "put" is no tool's word (a lookup of her was planned)."""
+        thing = stem(match["thing"].lower())
+        for spec in self.specs.values():
+            words = split_identifier(spec.id)
+            named = {stem(w) for name in spec.input_properties() for w in split_identifier(name)}
+            if "assign" in words and thing in named | {stem(w) for w in words}:
+                return f"assign {match['who']} to {match['article'] or ''}{match['thing']}"
+        return match[0]
+
+    def _refuse_one_person_sent_to_all(self) -> None:
+        """ "text their guardian that the bus is late": one person, and a tool that texts
+        the guardians of every student on a route would tell them all."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or info.clause is None:
+                continue
+            one = _ONE_PERSON_TOLD.match(info.clause.action or info.clause.text)
+            if one is None:
+                continue
+            who = one["who"].lower()
+            said = info.spec.description
+            everyone = rf"\b(?:every|all)\b[^.]*\b{who}s\b|\b{who}s\b[^.]*\b(?:every|all)\b"
+            if not re.search(everyone, said, re.IGNORECASE):
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {info.clause.label}: it is for one {who}, and {info.spec.id} "
+                f"sends to all of them ({said}). Register a tool that reaches one {who}, or "
+                "say that all of them are to be told.",
+                step=info.clause.text,
+                details={"reason": "one_sent_to_all", "tool": info.spec.id},
+            )
+
+    def _refuse_a_question_answered_by_a_change(self) -> None:
+        """ "how many people does VEN-22 hold?": a question of how many, how much, what or
+        which asks for something told, which a tool that changes something does not answer
+        (the venue was put on hold, from "hold")."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or info.clause is None:
+                continue
+            if not acts(info.spec) or not _ASKS_WHAT.match(info.clause.text):
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {info.clause.label}: it asks a question, and {info.spec.id} "
+                f"changes something rather than tells ({info.spec.description}). Register a "
+                "tool that answers it, or say what should be done.",
+                step=info.clause.text,
+                details={"reason": "question_to_a_change", "tool": info.spec.id},
+            )
 
     def _refuse_a_condition_left_open(self) -> None:
         """ "Check order 77; if it's approved": a condition no step follows. Dropped, the
@@ -2148,6 +2275,7 @@ class FlowBuilder:
             or self._found_nothing_used(resolved.expression)
         ):
             self._instead_of_the_steps_before(resolved.expression)
+        _refuse_a_coded_things_value_asked(condition_clause, condition.text, resolved.expression)
         branch_id = self._unique_id(f"if_{_slug(resolved.subject)}")
         node: dict[str, Any] = {
             "id": branch_id,
@@ -2909,6 +3037,17 @@ class FlowBuilder:
         # a street address written out ("to 10 Downing Street, London") is data
         # (so is a place of two words: "Vancouver, British Columbia")
         placed = PLACE_NAMED.sub("the place", STREET_ADDRESS.sub(" the address ", text))
+        dashed = _DASH_THEN_A_STEP.search(placed)
+        if dashed is not None:
+            # ("student S-4 moved house - enrol her in the chess club": what to do to
+            # her, after a dash, with a verb no tool does; her record was looked up)
+            verb = dashed["verb"].lower()
+            if not (
+                verb in self.reader.tool_verbs
+                or self._known_word(verb)
+                or verb in self.reader.verbs
+            ):
+                raise _unknown_action(dashed["part"], clause, verb)
         told = _TOLD_AFTER_A_COLON.search(placed)
         if told is not None and "," in told["told"] and self._told_in_phrases(told["told"]):
             # ("report an outage at 12 Elm Rd: transformer blew, whole street dark": what
@@ -3804,6 +3943,9 @@ class FlowBuilder:
         thing it works on. Refused, not mapped to what does something else to that thing."""
         lead = _LEADING_WORDS.sub("", text.strip())
         words = split_identifier(lead)[:1]
+        if words and _verb_only_names_a_result(words[0].lower(), best.spec):
+            said = words[0].lower()
+            raise _no_tool_does(clause, repr(said), "thing", best.spec, phrase=said)
         # ("block card 2900342": a verb that is a noun too, before no article, leads)
         if not words or not (
             self.reader.starts_with_verb(lead) or words[0].lower() in _DISTINCT_ACTIONS
@@ -4094,6 +4236,23 @@ class FlowBuilder:
         # A word of the step the best tool itself uses ("get the user's details": user)
         # says what it works on, even if ranking went by the verb.
         own = _long_stems(catalogue_words([best.spec]))
+        thing = _THING_THEN_WHOSE.match(text.strip())
+        if (
+            thing is not None
+            and stem(thing["thing"].lower()) not in own
+            and not self._known_word(thing["thing"].lower())
+        ):
+            # ("book a DJ for booking BK-550": what is booked is a DJ; the booking it is
+            # for is the tool's word, and a booking was confirmed)
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: no tool in the catalogue works on "
+                f"{thing['thing']!r}; the closest, {best.spec.id}, only shares the verb "
+                f"{words[0]!r} and what it is for with it. Register a tool that does it, or "
+                "leave the step out.",
+                step=clause.text,
+                details={"phrase": thing["thing"], "reason": "unknown_object"},
+            )
         if any(stem(w) in own for w in words[1:]):
             return
         strange = [w for w in words[1:] if len(w) > 2 and not self._known_word(w)]
@@ -5027,6 +5186,10 @@ class FlowBuilder:
         if topic is None and reported is None:
             return inputs  # nothing to say but what a person writes at run time
         said_why = clause.condition.text if clause.condition is not None else self._arm_said()
+        if clause.condition is not None and clause.condition.negate and said_why:
+            # ("check whether x@y.io is a real address; if not, let support know": the
+            # notice said "x@y.io is a real address")
+            said_why = _said_negated(said_why)
         if said_why and reported:
             # "if it is declined": what is declined is what the step before did
             said_why = _SAID_OF_IT.sub(f"{reported[0]}: ", said_why, count=1)
@@ -5054,6 +5217,8 @@ class FlowBuilder:
         for info in sorted(branches, key=lambda i: -i.order):
             if info.clause is not None and info.clause.condition is not None:
                 said = info.clause.condition.text
+                if arms[info.id] != "else" and info.clause.condition.negate:
+                    return _said_negated(said)
                 if arms[info.id] != "else":
                     return said
                 negated, count = _SAID_OF_IT.subn(lambda m: f"{m.group(0)}not ", said, 1)
@@ -5474,6 +5639,7 @@ class FlowBuilder:
                 step=clause.text,
                 details={"tool": spec.id, "reason": "item_not_used", "phrase": noun},
             )
+        _refuse_codes_as_addresses(clause, spec, inputs, items)
         self._name_of_each_address(spec, inputs)
         node_id = self._unique_id(spec.id)
         written = noun == _ANY_NOUN or bool(literal_items)  # values the request lists
@@ -7930,6 +8096,9 @@ class FlowBuilder:
         ]
         # ("what's the sales tax on $250 in each of these states: ...": get it for each)
         before = _ASKED_WHAT.sub("Get ", match["before"].strip())
+        if before and _A_VALUE_NAMED.match(before) and not self.reader.starts_with_verb(before):
+            # ("sales tax on $250 for each of: OR, TX, NV": a value named, no verb)
+            before = f"Get the {before}"
         if (
             len(items) < 2
             or not before
@@ -9155,6 +9324,53 @@ def _with_listed_addresses(parts: list[str]) -> list[str]:
     return joined
 
 
+def _refuse_codes_as_addresses(
+    clause: Clause, spec: ToolSpec, inputs: Mapping[str, str], items: str | None
+) -> None:
+    """ "for each of these students: S-1, S-2, email their guardian ...": values written
+    that are no addresses do not go to an input that takes an email address (each
+    student's code was the email's recipient)."""
+    try:
+        written = json.loads(items or "")
+    except ValueError:
+        return
+    if not isinstance(written, list) or not all(isinstance(item, str) for item in written):
+        return
+    properties = spec.input_properties()
+    for name, expression in inputs.items():
+        schema = unwrap_nullable(properties.get(name) or {})
+        if expression != "item" or schema.get("format") != "email":
+            continue
+        if all(EMAIL_ADDRESS.fullmatch(item.strip()) for item in written):
+            continue
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not plan {clause.label}: the values listed ({', '.join(written)}) are no "
+            f"email addresses, and {spec.id}'s {name} takes one. Say whose address each "
+            "message goes to, or look each one up with a step that returns it.",
+            step=clause.text,
+            details={"tool": spec.id, "reason": "codes_as_addresses", "phrase": name},
+        )
+
+
+def _refuse_a_coded_things_value_asked(clause: Clause, said: str, expression: str) -> None:
+    """ "if VEN-8 costs more than $300 an hour on ..., email finance": a condition on a
+    thing named by its code whose number is asked of the run (`input.amount > 300`): no
+    step tells that thing's number, and the run would be asked for it."""
+    compared = re.fullmatch(r"input\.(?P<field>\w+)\s*(?:>|<|>=|<=)\s*[\d.]+", expression.strip())
+    if compared is None or not re.search(r"(?<![\w-])[A-Z]{2,}-\d+(?![\w-])", said):
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan {clause.label}: the condition {said!r} is about a thing named by its "
+        f"code, and no step before it tells its {compared['field']} (the run would be asked "
+        "for it). Name the step that looks it up first, or say the value comes with the "
+        "request.",
+        step=clause.text,
+        details={"reason": "coded_value_asked", "phrase": said},
+    )
+
+
 def _unknown_action(part: str, clause: Clause, action: str) -> PlanningError:
     """The refusal of a part of `clause` ("... and water the plants") whose `action` no
     tool does."""
@@ -9511,14 +9727,19 @@ _THE_ONE_HANDED_IN = re.compile(
 _HOW_MANY_WENT = re.compile(
     r"\b(?:(?:a|the)\s+(?:summary|report|note|count|tally)\s+of\s+)?how\s+many"
     r"(?P<which>\s+of\s+them|\s+[a-z]+s)?\s+(?P<went>succeeded|went\s+through|worked|passed|"
-    r"failed|did\s+not\s+go\s+through|didn't\s+go\s+through)\b",
+    r"failed|did\s+not\s+go\s+through|didn't\s+go\s+through"
+    # ("email me how many were approved" after charges: the charges approved, not a
+    # person's approval asked before the email)
+    r"|(?:were|got)\s+(?:approved|accepted|declined|rejected))\b",
     re.IGNORECASE,
 )
 
 
 def _how_many_went(match: re.Match[str]) -> str:
-    went = match["went"].lower()
-    good = went in ("succeeded", "went through", "worked", "passed")
+    went = " ".join(match["went"].lower().split())
+    good = went in ("succeeded", "went through", "worked", "passed") or went.endswith(
+        ("approved", "accepted")
+    )
     return f"how many{match['which'] or ''} were {'successful' if good else 'not successful'}"
 
 
@@ -9724,6 +9945,30 @@ _AFTER_NOUN = re.compile(
     r"(?P<rest>\s+of\s+(?:the|their|its|this|that|his|her)\s+[a-z]+)?"
     r"(?=\s*(?:[,.;!?]|$|\s+(?:then|and)\b))",
     re.IGNORECASE,
+)
+
+
+#: "the tracking number", "a booking reference": a doing that names what a tool returns
+_RESULT_NAMED_BY_A_DOING = r"ing\s+(?:number|id|code|reference|ref|link|url|page|status)s?\b"
+
+
+def _verb_only_names_a_result(verb: str, spec: ToolSpec) -> bool:
+    """ "track parcel 1Z999...": a tool that says the verb only in the name of what it
+    returns ("... and return the tracking number") does not do it (a shipment was
+    created)."""
+    root = verb[:-1] if verb.endswith("e") else verb
+    if len(root) < 3 or root in {stem(w) for w in split_identifier(spec.id)}:
+        return False
+    text = f"{spec.name} {spec.description}".lower()
+    said = list(re.finditer(rf"\b{re.escape(root)}\w*", text))
+    return bool(said) and all(
+        re.match(rf"\b{re.escape(root)}{_RESULT_NAMED_BY_A_DOING}", text[m.start() :]) for m in said
+    )
+
+
+#: "book a DJ for booking BK-550": a verb, the thing it acts on, then whose it is
+_THING_THEN_WHOSE = re.compile(
+    r"^\W*[a-z]+\s+(?:a|an|another|some)\s+(?P<thing>[A-Za-z]{2,})\s+(?:for|on|to)\s", re.IGNORECASE
 )
 
 
@@ -10327,7 +10572,10 @@ def _these_values_named(match: re.Match[str]) -> str:
         # ("for each of: WA, NY, FL": "these" unsaid, and postal codes are states)
         items = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", listed.split("\n")[0])
         codes = [item.strip(" .;!?") for item in items if item.strip(" .;!?")]
-        return "each of these states: " if postal_regions(codes) else "each of these: "
+        if postal_regions(codes):
+            return "each of these states: "
+        # ("the VAT on 75 EUR in each of: DE, FR, IT": countries by their codes)
+        return "each of these countries: " if country_codes(codes) else "each of these: "
     return match.group(0)
 
 
@@ -10361,11 +10609,16 @@ _REPORTED_FIRST = re.compile(
     r"showed\s+up|was\s+found|has\s+been\s+found)\b[^,.;!?:]*"
     # ("bike B-2291 has a flat rear tyre, open a repair ticket for it": a state of a thing
     # named by its code; "saw about 40 whiteflies in zone B1, log it": what was seen)
-    r"|(?:(?:the|a|an|our|my)\s+)?[a-z]+\s+#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*\s+"
-    r"(?:has|have|is|are|keeps|won't|can't|isn't|doesn't|got)\b[^,.;!?:]*"
+    # (not "if VEN-14 is free, email ops": a condition, dropped as what was reported)
+    r"|(?:(?:the|a|an|our|my)\s+)?(?!(?:if|when|whenever|unless|once|whether|while)\b)[a-z]+"
+    r"\s+#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*\s+"
+    r"(?:has|have|is|are|keeps|won't|can't|isn't|doesn't|got"
+    # ("student S-77 changed schools, put him on route R-5": what happened to it)
+    r"|moved|changed|left|switched|transferred|broke|crashed|stalled|failed|missed)\b[^,.;!?:]*"
     r"|(?:(?:we|i)\s+)?(?:saw|spotted|noticed|counted|found)\s+(?:about\s+|around\s+|some\s+)?"
     r"\d+\s+[^,.;!?:]*)"
-    r"[,.;]\s+(?P<rest>\S.*)$",
+    # ("bus BUS-2 broke down on route R-8 - log an incident": a dash, as a comma)
+    r"(?:[,.;]|\s[\u2014\u2013-]+)\s+(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 #: "add uk vat to £200", "add sales tax to $80": the tax on an amount (and its total)
@@ -10408,6 +10661,8 @@ _APPROVAL_ASKED = re.compile(
     r"\b(?:approv\w*|sign(?:s|ed)?[- ]?off|signoff|authori[sz]\w*|ok\s+it)\b", re.IGNORECASE
 )
 #: A question that asks for a value ("what's the tax on ..."): a step that gets it
+#: "sales tax on $250", "VAT on 75 EUR": a value named by what it is of, with no verb
+_A_VALUE_NAMED = re.compile(r"^(?:[a-z]+\s+){0,2}[a-z]+\s+(?:on|of|for)\s+\S", re.IGNORECASE)
 _ASKED_WHAT = re.compile(
     r"^(?:what's|what\s+is|what\s+are|how\s+much\s+is|tell\s+me)\s+(?=the\b)", re.I
 )
@@ -11065,6 +11320,20 @@ _ONE_MESSAGE_TO_US = re.compile(
     r"(?!.*\beach\b).*\b(?:me|us|myself)\b",
     re.IGNORECASE,
 )
+
+
+def _said_negated(said: str) -> str | None:
+    """A condition's words for its negation ("it's valid" -> "it's not valid", "x is a
+    real address" -> "x is not a real address"); None when no verb takes a "not"."""
+    if re.search(r"\bnot\b|n't\b", said, re.IGNORECASE):
+        return said
+    negated, count = _SAID_OF_IT.subn(lambda m: f"{m.group(0)}not ", said, 1)
+    if count:
+        return negated
+    negated, count = re.subn(r"\b(is|are|was|were)\s+", r"\1 not ", said, count=1)
+    return negated if count else None
+
+
 _SAID_OF_IT = re.compile(
     r"^\s*(?:it|they|this|that)(?:'s|'re|\s+is|\s+are|\s+was|\s+were|\s+gets?|\s+got)?\s+",
     re.IGNORECASE,
@@ -11104,6 +11373,10 @@ _LISTED_ADDRESSES = re.compile(
     re.IGNORECASE,
 )
 _ASIDE = re.compile(r"\([^)]*\)?|\s[-\u2013\u2014]+\s.*$")
+#: "... moved house - enrol her in the chess club": a step on someone after a dash
+_DASH_THEN_A_STEP = re.compile(
+    r"\s[\u2014\u2013-]+\s+(?P<part>(?P<verb>[a-z]+)\s+(?:her|him|them|it)\b.*)$", re.IGNORECASE
+)
 _AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?|\s*,\s*", re.IGNORECASE)
 #: A part starting with one of these is an object of the step before it, not a step.
 #: "manager needs to ...", "finance must ...": who is to do something (an approval, its
@@ -11611,6 +11884,17 @@ def _sets_an_input(part: str, spec: ToolSpec) -> bool:
     `spec`'s inputs, which give its value rather than ask for a step."""
     words = part.split()
     names = {word for name in spec.input_properties() for word in split_identifier(name)}
+    if 2 <= len(words) <= 3 and words[1].lower() in names:
+        # ("..., high severity": a value of the input, then its name; a ticket was
+        # classified for it)
+        listed = {
+            str(value).lower()
+            for name, schema in spec.input_properties().items()
+            if words[1].lower() in split_identifier(name) and isinstance(schema, dict)
+            for value in unwrap_nullable(schema).get("enum") or ()
+        }
+        if words[0].lower() in listed:
+            return True
     return len(words) <= 4 and words[0].lower() in names
 
 
@@ -13330,10 +13614,25 @@ _EACH_OF_THESE_LISTED = re.compile(
 )
 
 
+#: "log a repair ticket, high severity, for each of these bikes: B-101, B-102": the step,
+#: then the loop over the values after a comma (the step ran once, and the loop alone
+#: classified a ticket)
+_STEP_THEN_EACH_OF_THESE = re.compile(
+    r"(?P<start>(?:^|(?<=[.!?\n;]))\s*)(?P<step>[^.!?\n;:]+?),\s*for\s+(?:each|every\s+one)\s+"
+    r"of\s+(?:these|those|the\s+following)\s+(?P<noun>[a-z]+s)\s*:\s*"
+    rf"(?P<list>{_A_VALUE}(?:\s*,\s*(?:and\s+)?{_A_VALUE})*)\s*(?=[.!?\n]|$)",
+    re.IGNORECASE,
+)
 #: A quoted text in a list of them, in double or single quotes
 _QUOTE_ITEM = r"(?:\"[^\"\n]{1,200}\"|(?<!\w)'[^'\n]{1,200}'(?!\w))"
 #: "each of these reviews: 'love it', 'too salty' and 'meh'", "these two notes: '...' and
 #: '...'": quoted texts listed after the loop's noun, one call each
+#: "for each of routes R-1, R-2": a plural noun, then the codes
+_EACH_OF_THINGS_CODED = re.compile(
+    r"(?<![\w-])for\s+(?:each|every)\s+of\s+(?:the\s+)?(?P<noun>[a-z]{3,}s)\s+"
+    r"(?=#?[A-Za-z]*[-_]?\d[\w-]*\s*,)",
+    re.IGNORECASE,
+)
 #: "for each station in ST-001, ST-002, ST-003 check ...": a loop over codes written
 _FOR_EACH_NOUN_IN_CODES = re.compile(
     r"(?P<lead>(?:^|(?<=[.;!?]\s)|(?<=\n))\s*)for\s+(?:each|every)\s+[a-z]+\s+in\s+"
@@ -14394,7 +14693,9 @@ def _numbered_by_last_word(
 _OBJECT_CODE = re.compile(
     # ("look up prescription 7781200": a verb with its particle)
     r"^\W*(?:please\s+|then\s+|and\s+|also\s+)*[a-z]+(?:\s+up)?\s+(?:(?:the|a|an|this|that)\s+)?"
-    r"(?:[a-z]+\s+)?#?(?P<code>(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{3,}|\d{6,})\b",
+    # (not a number and a word joined, "a 20-year term", "a 3-day hold": no code)
+    r"(?:[a-z]+\s+)?#?(?P<code>(?!\d+-[a-z]+\b)(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{3,}"
+    r"|\d{6,})\b",
     re.IGNORECASE,
 )
 
@@ -14728,7 +15029,11 @@ def _timestamp_written(
         wanted = [
             name
             for name, schema in properties.items()
-            if name not in taken and unwrap_nullable(schema).get("format") == kind
+            if name not in taken
+            and (
+                unwrap_nullable(schema).get("format") == kind
+                or (kind == "date" and _named_a_date(name, unwrap_nullable(schema)))
+            )
         ]
         written = pattern.findall(text)
         if kind == "date-time" and not written:
@@ -14756,6 +15061,19 @@ def _timestamp_written(
             elif words & {"end", "to", "until", "through"}:
                 found[name] = json.dumps(span.group("end"))
     return found
+
+
+def _named_a_date(name: str, schema: dict[str, Any]) -> bool:
+    """ "free on 2027-03-14": a string input that says no format but is named for a day
+    (`date`, `event_date`) takes the day as a date input would."""
+    words = split_identifier(name)
+    return (
+        not schema.get("format")
+        and not schema.get("enum")
+        and "string" in (schema_types(schema) or {"string"})
+        and bool(words)
+        and words[-1] in {"date", "day"}
+    )
 
 
 _DAY_AT_TIME = re.compile(

@@ -2901,7 +2901,9 @@ class PromptReader:
         for loop in (_LIST_OF, _GO_THROUGH):
             sentence = loop.sub(r"For each \g<what> in the list", sentence)
         match = _INLINE_TITLE.match(sentence)
-        if match is None:
+        if match is None or match["title"].count("(") > match["title"].count(")"):
+            # ("cancel booking BK-4 (reason: venue flooded)": a label inside an aside; the
+            # reason was a step of its own, a venue's availability)
             return [sentence]
         title, rest = match.group("title"), match.group("rest")
         if _NAMED_APPROVAL.match(title) and _LEADING_CONDITION.match(rest):
@@ -4000,8 +4002,9 @@ _QUOTE_SAID_FIRST = re.compile(
     r"|(?:came|comes|come)\s+in|arrived|landed"
     # ("Here's a review: '...'", "Read this review: '...'": a text shown, not a step)
     r"|^\s*(?:here\s+is|here's|read|look\s+at|check\s+out|check|consider|take|see|"
-    r"given)\s+(?:this|these|a|an|the|the\s+following)(?=\s+[a-z]+\s*:))"
-    r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:\s+[a-z]+(?=\s*:))?"
+    # ("Here's a customer message: '...'": a kind of text in two words)
+    r"given)\s+(?:this|these|a|an|the|the\s+following)(?=(?:\s+[a-z]+){1,2}\s*:))"
+    r"(?:\s+(?:this|a|an|the)\s+[a-z]+)?(?:(?:\s+[a-z]+){1,2}(?=\s*:))?"
     r"(?:\s+from\s+[^.;:!?'\"]{1,40})?)(?:\s*:|(?(by)|(?!)))\s*"
     r"(?P<quote>'(?:[^']|(?<=\w)'(?=\w))+'|\"[^\"]+\")"
     # (a stop after the quote, a dash, or the quote's own stop before a capital: "... fix
@@ -4893,7 +4896,8 @@ def assignee_groups(text: str) -> list[str]:
 def group_of(who: str) -> str:
     """The group a role names: a department as named, a role in the plural ("managers")."""
     who = who.lower()
-    return who if who in DEPARTMENTS or who.endswith("s") else who + "s"
+    # ("once underwriting approves": a department named by what it does, as "purchasing")
+    return who if who in DEPARTMENTS or who.endswith(("s", "ing")) else who + "s"
 
 
 #: "ask jane@acme.io to approve", "approval from ops-lead@acme.io": an address decides
@@ -5158,7 +5162,11 @@ def said_to_them(words: str, request: str = "") -> str:
     "Your order shipped"; a post to a chat channel (in `request`) speaks of them as said
     ("post in #sales that we have a lead from their company")."""
     said = words.strip().rstrip(".!")
-    if not _TO_A_CHANNEL.search(request):
+    before = request.split(said[:24], 1)[0] if said else request
+    sent = list(re.finditer(r"\b(?:e-?mail|text|message|tell|notify|ping)\b", before, re.I))
+    if not _TO_A_CHANNEL.search(request) and not _TO_SOMEONE_ELSE.search(
+        before[sent[-1].start() :] if sent else before
+    ):
         said = _TO_THEM.sub(lambda m: _SAID_TO_YOU[m.group(0).lower()], said)
     return said[:1].upper() + said[1:]
 
@@ -5166,11 +5174,25 @@ def said_to_them(words: str, request: str = "") -> str:
 def _step_around(match: re.Match[str]) -> str:
     """The words of the step (from the last clause break to the next) a match is in."""
     text = match.string
-    start = max(text.rfind(mark, 0, match.start()) for mark in (".", ";", "\n", ", then", " and "))
-    ends = [at for mark in (".", ";", "\n") if (at := text.find(mark, match.end())) >= 0]
+    # (a stop inside an address, "intake@firm.com", ends no step)
+    start = max(text.rfind(mark, 0, match.start()) for mark in (". ", ";", "\n", ", then", " and "))
+    ends = [at for mark in (". ", ";", "\n") if (at := text.find(mark, match.end())) >= 0]
     return text[max(start, 0) : min(ends, default=len(text))]
 
 
+#: "email intake@firm.com saying we can't take them": a message to an address written
+#: before what it says, with no "them" (or "him", "her") it goes to, speaks of them to
+#: someone else ("We can't take you" was sent to the intake desk)
+_TO_SOMEONE_ELSE = re.compile(
+    r"^(?!.*\b(?:them|him|her|they|the\s+(?:customer|client|user|applicant))\b)"
+    # (a desk's address, not a person's: "jo@x.io saying their refund ..." is to them)
+    r".*\b(?:intake|ops|operations|sales|support|help|helpdesk|team|info|billing|accounts?|"
+    r"finance|hr|legal|admin|office|dispatch|frontdesk|reception|security|it|alerts|contact|"
+    r"managers?|director|transport|safety|compliance|warehouse|logistics|shipping|orders|desk|"
+    r"staff|board|dev|engineering|marketing|events|bookings|reservations|partners|underwriting|"
+    r"claims|agents?)@[\w-]+\.[\w.-]+",
+    re.IGNORECASE | re.DOTALL,
+)
 #: A chat channel a message goes to: the people it speaks of are not its readers.
 _TO_A_CHANNEL = re.compile(r"(?<![\w&#])#[A-Za-z][\w-]*|\b(?:slack|discord|teams)\b")
 

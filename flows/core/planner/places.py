@@ -384,3 +384,12 @@ def two_regions_as_each(text: str) -> tuple[str, str]:
 
     text = _TWO_REGIONS.sub(each, text)
     return text, kinds[0] if kinds else ""
+
+
+def country_codes(items: list[str]) -> bool:
+    """Whether `items` are all countries' ISO codes ("DE, FR, IT"), none a state's postal
+    code that is no country's ("WA")."""
+    codes = [item.strip() for item in items]
+    return len(codes) > 1 and all(
+        len(c) == 2 and c.isupper() and c in _KNOWN_CODES and c not in _POSTAL_CODES for c in codes
+    )

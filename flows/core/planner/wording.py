@@ -949,8 +949,27 @@ def chat_spelling(text: str) -> str:
     text = _CONDITION_THEN_PLEASE.sub(r"\g<condition>, ", text)
     text = _TRY_AGAIN_MAX.sub(_retries_said, text)
     text = _HAS_DECIDED.sub(_decided, text)
+    text = _NO_SUCH_RECORD.sub(r"\g<lead> no \g<such>\g<noun> is found", text)
+    text = _SHORT_UNIT.sub(lambda m: f"{m['n']} {_SHORT_UNITS[m['unit'].lower()]}", text)
     # (what a quote says is kept as written: "'we couldnt see the stage'")
     return outside_quotes(_CHAT_WORD, lambda match: _CHAT_WORDS[match.group(0).lower()], text)
+
+
+#: "if there's no such account": nobody found by the lookup before, as "if no account is
+#: found" reads (a ticket was classified for its "account" category)
+_NO_SUCH_RECORD = re.compile(
+    r"\b(?P<lead>if|when|unless)\s+there(?:'s|\s+is|\s+are)\s+no\s+(?P<such>such\s+)?"
+    r"(?P<noun>users?|accounts?|customers?|members?|patients?|students?|applicants?|records?|"
+    r"matches|match|profiles?|riders?|tenants?|clients?|contacts?|entry|entries|one)\b"
+    r"(?=\s*(?:[,;.!?]|$|\bthen\b)|\s+(?:send|email|e-mail|create|open|add|register|invite|"
+    r"notify|text|tell|ask|flag|mark|make|set|sign|welcome|start|log|file)\b)",
+    re.IGNORECASE,
+)
+#: "30 yrs", "6 mos", "2 wks": a length of time in its short form after a number, read
+#: as the word (an input named `term_years` takes "30 years")
+_SHORT_UNITS = {"yr": "years", "yrs": "years", "mo": "months", "mos": "months", "wk": "weeks",
+                "wks": "weeks"}  # fmt: skip
+_SHORT_UNIT = re.compile(r"(?<![\w.])(?P<n>\d+)\s*-?\s*(?P<unit>yrs?|mos|wks?)\b", re.I)
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
