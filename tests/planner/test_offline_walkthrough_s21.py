@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.planner.offline_plans import plan, refusal
-from tests.planner.registered import demo_catalog_with
+from tests.planner.registered import demo_catalog_with, eval_catalog
 
 
 def _tools(flow) -> list[str]:
@@ -170,3 +170,22 @@ def test_how_many_we_have_after_a_stock_check_reads_what_is_left():
             gate.condition,
         )
         assert "have" not in (flow.input_schema.get("properties") or {})
+
+
+@pytest.mark.django_db
+def test_a_condition_read_as_a_step_is_refused_not_planned_as_one():
+    # "If venue VEN-14 costs more than $450 an hour, email ops" put the venue on hold and
+    # emailed in every case; "if venue VEN-14 is free, email ops" checked it and emailed in
+    # every case (the condition was read as the words of a step)
+    venues = eval_catalog("registered_round21_venue.json")
+    for request in (
+        "If venue VEN-14 costs more than $450 an hour, email ops@x.io",
+        "if venue VEN-14 is free, email ops@x.io",
+    ):
+        error = refusal(request, venues)
+        assert error.code == "unmapped_condition", (request, error.to_json())
+        assert error.details["reason"] == "condition_read_as_a_step"
+    # said with the step that finds it out, it is planned
+    flow = plan("check venue VEN-14 and if it's available, email ops@x.io", venues)
+    gate = next(node for node in flow.nodes if node.type == "branch")
+    assert gate.condition == "venue_availability.available"

@@ -2686,6 +2686,18 @@ class FlowBuilder:
                 # itself; the check is no step.
                 return None
         text = _lines_as_items(_clean_action(action if action is not None else clause.action))
+        lost = _CONDITION_AS_A_STEP.match(text)
+        if lost is not None and clause.condition is None:
+            # "if venue VEN-14 is free, email ops" planned a check of the venue as a step and
+            # emailed in every case: a condition read as no condition is refused
+            raise PlanningError(
+                "unmapped_condition",
+                f"Could not read the condition {lost['cond']!r} of {clause.label}: no step "
+                "before it tells it. Say the step that finds it out first, then the "
+                "condition on what it tells: 'check the order; if it is valid, ...'.",
+                step=clause.text,
+                details={"reason": "condition_read_as_a_step", "phrase": lost["cond"]},
+            )
         # "check we still have 4x TICKET-ADULT": whether there is stock of those lines
         text = _WE_HAVE_THE_ITEMS.sub(r"\g<verb> there is enough stock for the items", text)
         handed = _HANDED_ON.match(text)
@@ -13312,6 +13324,11 @@ _AMOUNT_LABELLED_AFTER_A_COMMA = re.compile(
     re.IGNORECASE,
 )
 #: "if job J-9090 is delivered, ...": a condition said first, on a thing by its code
+#: A step's words that are a condition and nothing else ("if venue VEN-14 is free"): the
+#: condition was not read as one.
+_CONDITION_AS_A_STEP = re.compile(
+    r"^\s*(?:if|unless|whenever)\s+(?P<cond>[^,;]+?)\s*[.,;]?\s*$", re.IGNORECASE
+)
 _IF_THING_IS_A_STATE = re.compile(
     r"(?P<lead>^|(?<=[.;!?])\s+)(?P<word>if|when|once)\s+(?:the\s+)?(?P<noun>[a-z]+)\s+"
     rf"(?P<code>{_CODE_SHAPE})\s+(?P<be>is|was|has\s+been|got|gets)\s+(?P<state>[a-z_]+)"
