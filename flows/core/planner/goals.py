@@ -32,6 +32,9 @@ class _Goal:
     #: each step as written out, with the words a tool's id or name must have to do it
     #: (any one set of them)
     steps: tuple[tuple[str, tuple[frozenset[str], ...]], ...]
+    #: the thing the goal is about, as its steps say it ("the order"), when `said` reads
+    #: its code ("Process order 5": "Validate order 5.")
+    thing: str = ""
 
 
 _GOALS = (
@@ -53,6 +56,7 @@ _GOALS = (
             ),
             ("then create the shipment.", (frozenset({"shipment"}), frozenset({"ship"}))),
         ),
+        thing="order",
     ),
     _Goal(
         re.compile(
@@ -91,9 +95,9 @@ def written_out_goal(prompt: str, tools: Iterable[ToolSpec]) -> str:
         if said is not None:
             steps = _steps(goal, said.group("extra"), list(tools))
             code = said.groupdict().get("code")
-            if steps and code:
-                # "Process order 5": the goal's thing is that one ("Validate the order 5.")
-                steps = steps.replace("the order", f"order {code}", 1)
+            if steps and code and goal.thing:
+                # "Process order 5": the goal's thing is that one ("Validate order 5.")
+                steps = steps.replace(f"the {goal.thing}", f"{goal.thing} {code}", 1)
             return steps or prompt
     return prompt
 

@@ -30,7 +30,8 @@ _TOPIC_ENDS = re.compile(
     r"so\s+that|(?:on|in|over)\s+(?-i:[A-Z])\w*)\b.*$",
     re.IGNORECASE,
 )
-_PRONOUNS = frozenset("it this that them these those".split())
+#: What a message may say of instead of the thing it is about ("tell them it shipped").
+PRONOUN_OBJECTS = frozenset("it this that them these those".split())
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an|this|that|their|our|its|his|her)\s+", re.IGNORECASE)
 
 
@@ -41,7 +42,7 @@ def notice_topic(action: str) -> str | None:
     if match is None:
         return None
     topic = _TOPIC_ENDS.sub("", match.group("topic")).strip()
-    if topic.lower() in _PRONOUNS:
+    if topic.lower() in PRONOUN_OBJECTS:
         return None  # "notify support about it": the topic is the step before's
     return topic or None
 

@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -84,6 +84,7 @@ from flows.core.planner.named_values import (
 )
 from flows.core.planner.naming import flow_title
 from flows.core.planner.notices import (
+    PRONOUN_OBJECTS,
     is_notice,
     notice_subject,
     notice_topic,
@@ -1608,22 +1609,28 @@ class FlowBuilder:
             )
         return self.flow_json(prompt)
 
+    def _tool_steps(self) -> Iterator[tuple[ToolSpec, Clause]]:
+        """The tool of each planned step of one, and the clause the step was read from."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is not None and info.spec is not None and info.clause is not None:
+                yield info.spec, info.clause
+
     def _refuse_an_application_to_a_tool_that_looks(self) -> None:
         """ "Apply for the federal solar tax credit for the Hendersons": applying for a
         thing asks someone for it, which a tool that changes nothing cannot do (a tax was
         calculated, from "tax")."""
-        for node in self.nodes:
-            info = self.info.get(str(node.get("id")))
-            if info is None or info.spec is None or info.clause is None or acts(info.spec):
+        for spec, clause in self._tool_steps():
+            if acts(spec):
                 continue
-            if _APPLIES_FOR.match(info.clause.action or info.clause.text):
+            if _APPLIES_FOR.match(clause.action or clause.text):
                 raise PlanningError(
                     "unmapped_step",
-                    f"Could not map {info.clause.label}: it applies for something, and "
-                    f"{info.spec.id} only looks or works a value out ({info.spec.description}). "
+                    f"Could not map {clause.label}: it applies for something, and "
+                    f"{spec.id} only looks or works a value out ({spec.description}). "
                     "Register a tool that does it, or leave the step out.",
-                    step=info.clause.text,
-                    details={"reason": "applies_to_a_tool_that_looks", "tool": info.spec.id},
+                    step=clause.text,
+                    details={"reason": "applies_to_a_tool_that_looks", "tool": spec.id},
                 )
 
     def _same_subject_for_the_same_body(self) -> None:
@@ -1676,44 +1683,38 @@ class FlowBuilder:
     def _refuse_one_person_sent_to_all(self) -> None:
         """ "text their guardian that the bus is late": one person, and a tool that texts
         the guardians of every student on a route would tell them all."""
-        for node in self.nodes:
-            info = self.info.get(str(node.get("id")))
-            if info is None or info.spec is None or info.clause is None:
-                continue
-            one = _ONE_PERSON_TOLD.match(info.clause.action or info.clause.text)
+        for spec, clause in self._tool_steps():
+            one = _ONE_PERSON_TOLD.match(clause.action or clause.text)
             if one is None:
                 continue
             who = one["who"].lower()
-            said = info.spec.description
+            said = spec.description
             everyone = rf"\b(?:every|all)\b[^.]*\b{who}s\b|\b{who}s\b[^.]*\b(?:every|all)\b"
             if not re.search(everyone, said, re.IGNORECASE):
                 continue
             raise PlanningError(
                 "unmapped_step",
-                f"Could not map {info.clause.label}: it is for one {who}, and {info.spec.id} "
+                f"Could not map {clause.label}: it is for one {who}, and {spec.id} "
                 f"sends to all of them ({said}). Register a tool that reaches one {who}, or "
                 "say that all of them are to be told.",
-                step=info.clause.text,
-                details={"reason": "one_sent_to_all", "tool": info.spec.id},
+                step=clause.text,
+                details={"reason": "one_sent_to_all", "tool": spec.id},
             )
 
     def _refuse_a_question_answered_by_a_change(self) -> None:
         """ "how many people does VEN-22 hold?": a question of how many, how much, what or
         which asks for something told, which a tool that changes something does not answer
         (the venue was put on hold, from "hold")."""
-        for node in self.nodes:
-            info = self.info.get(str(node.get("id")))
-            if info is None or info.spec is None or info.clause is None:
-                continue
-            if not acts(info.spec) or not _ASKS_WHAT.match(info.clause.text):
+        for spec, clause in self._tool_steps():
+            if not acts(spec) or not _ASKS_WHAT.match(clause.text):
                 continue
             raise PlanningError(
                 "unmapped_step",
-                f"Could not map {info.clause.label}: it asks a question, and {info.spec.id} "
-                f"changes something rather than tells ({info.spec.description}). Register a "
+                f"Could not map {clause.label}: it asks a question, and {spec.id} "
+                f"changes something rather than tells ({spec.description}). Register a "
                 "tool that answers it, or say what should be done.",
-                step=info.clause.text,
-                details={"reason": "question_to_a_change", "tool": info.spec.id},
+                step=clause.text,
+                details={"reason": "question_to_a_change", "tool": spec.id},
             )
 
     def _refuse_a_condition_left_open(self) -> None:
@@ -3900,7 +3901,7 @@ class FlowBuilder:
         verb = _tool_verb(spec.id)
         if len(words) < 2 or stem(words[0]) not in _DEALING_VERBS:
             return
-        if words[1] in ("it", "them", "this", "that", "these", "those"):
+        if words[1] in PRONOUN_OBJECTS:
             if verb in _DEALING_VERBS:
                 return  # "process it" (the payment): the thing "it" stands for
             # "validate order 5 and process it" (the order) was validate_order again: it
@@ -11750,17 +11751,20 @@ _AND_FOR_THOSE_OVER_GET = re.compile(
 def _those_over_get_apart(match: re.Match[str]) -> str:
     if assignee_role(match["approval"]) is None:
         return match[0]
-    things = match["things"]
-    rule = f"{things[0].upper()}{things[1:]} {match['over']} need {match['approval']} first"
-    return f". {rule}." + (" " if match["end"].strip() == "," else "")
+    rule = f"{match['things']} {match['over']} need {match['approval']} first"
+    return _rule_as_a_sentence(rule, match["end"])
 
 
 def _those_over_apart(match: re.Match[str]) -> str:
-    rule = match["rule"]
-    if assignee_role(rule) is None:
+    if assignee_role(match["rule"]) is None:
         return match[0]
-    # (", then email ..." goes on as a sentence of its own)
-    return f". {rule[0].upper()}{rule[1:]}." + (" " if match["end"].strip() == "," else "")
+    return _rule_as_a_sentence(match["rule"], match["end"])
+
+
+def _rule_as_a_sentence(rule: str, end: str) -> str:
+    """An approval rule said beside its step, as a sentence of its own (", then email ..."
+    after it goes on as one too)."""
+    return f". {rule[0].upper()}{rule[1:]}." + (" " if end.strip() == "," else "")
 
 
 def _approval_rule_apart(match: re.Match[str]) -> str:
@@ -14218,7 +14222,7 @@ def _says_not_what(
 ) -> PlanningError:
     """A step that only says something is dealt with ("process it", "handle the booking"),
     mapped to a tool of another verb by the thing it names (or to none)."""
-    said = thing if thing in ("it", "them", "this", "that", "these", "those") else (
+    said = thing if thing in PRONOUN_OBJECTS else (
         f"{'an' if thing[:1] in 'aeio' else 'a'} {thing}"
     )
     closest = (
