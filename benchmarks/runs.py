@@ -421,9 +421,9 @@ def wal_bytes_since(mark: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def runs_rate(user: Any, version: Any, count: int, wal: list[float] | None = None) -> float:
-    """Runs per second of `count` runs of `version`; appends the bytes of Postgres log
-    written per run (claims, checkpoints, outcomes) to `wal`, when given."""
+def runs_rate(user: Any, version: Any, count: int) -> tuple[float, float]:
+    """Runs per second of `count` runs of `version`, and the bytes of Postgres log each
+    run wrote (its claim, checkpoints and outcome)."""
     from django.db import connection
     from django.db.models import Max
 
@@ -448,13 +448,12 @@ def runs_rate(user: Any, version: Any, count: int, wal: list[float] | None = Non
     # The time is the database's, from before the first enqueue to the last run's end, so
     # the benchmark can look rarely and leave the CPU to the workers.
     wait_until(done, 180, "runs", every=0.1)
-    if wal is not None:
-        wal.append(wal_bytes_since(mark) / count)
+    wal = wal_bytes_since(mark) / count
     last = Run.objects.filter(id__in=ids).aggregate(last=Max("finished_at"))["last"]
     elapsed = (last - started).total_seconds()
     failed = Run.objects.filter(id__in=ids).exclude(status="completed").count()
     assert failed == 0, f"{failed} runs did not complete"
-    return count / elapsed
+    return count / elapsed, wal
 
 
 def bench_throughput(user: Any, log_dir: Path, quick: bool) -> None:
@@ -476,9 +475,8 @@ def bench_throughput(user: Any, log_dir: Path, quick: bool) -> None:
             wait_workers_ready(count)
             runs_rate(user, versions[2], 10)  # warm every worker's runner
             raw = raw_celery_rate(sizes["raw"])
-            wal: list[float] = []
-            two = runs_rate(user, versions[2], sizes[2], wal)
-            ten = runs_rate(user, versions[10], sizes[10])
+            two, wal = runs_rate(user, versions[2], sizes[2])
+            ten, _ = runs_rate(user, versions[10], sizes[10])
             label = f"{count} worker{'s' if count > 1 else ''} x {WORKER_THREADS} threads"
             pad = " " * len(label)
             print(f"  {label}: 2-node flow {two:6.0f} runs/s   10-node flow {ten:6.0f} runs/s")
@@ -487,7 +485,7 @@ def bench_throughput(user: Any, log_dir: Path, quick: bool) -> None:
                 f"  {pad}  2-node runs/s against the floor: {two / raw:.2f}   (target >= 0.55)"
                 + ("" if count == 1 else f";  10-node: {ten:.0f} runs/s   (target >= 300)")
             )
-            print(f"  {pad}  Postgres log written per 2-node run: {wal[0]:6.0f} bytes")
+            print(f"  {pad}  Postgres log written per 2-node run: {wal:6.0f} bytes")
         print("  (n8n publishes 220 executions/s on 2 vCPUs)")
     finally:
         for process in workers:
