@@ -382,6 +382,7 @@ def resolve_condition(
     )
     # "if there are no refills left": the refills left are 0
     text = _NONE_LEFT.sub(lambda m: f"the {m['what']} left is 0", text.strip())
+    text = temperatures_said(text, sources)
     if _WENT_WELL_SAID.match(text.strip()) and not any(
         schema_types(source.schema) == {"boolean"} for source in sources if source.node
     ):
@@ -1066,8 +1067,14 @@ _THEN_SAID = frozenset(
 
 
 #: Words that say a change went down: "down more than 3%" is a change under -3.
-_FALLING = frozenset("down fell fallen dropped drops drop declined decreased lost sank".split())
-_RISING = frozenset("up rose risen rises rise gained gains increased jumped climbed grew".split())
+_FALLING = frozenset(
+    "down fell fallen falls fall dropped drops drop declined declines decreased decreases lost "
+    "loses sank sinks dipped dips slid slides plunged plunges tumbled tumbles".split()
+)
+_RISING = frozenset(
+    "up rose risen rises rise gained gains increased increases jumped jumps climbed climbs grew "
+    "grows surged surges".split()
+)
 _CHANGE_WORDS = frozenset("change changes delta diff difference movement growth".split())
 _MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 
@@ -1090,11 +1097,15 @@ def _comparison(
         if w not in STOP_WORDS and len(w) > 1
     ]
     after = split_identifier(match.string[match.end() :])[:1]
+    if after and after[0] in _DEGREES:
+        # "if it's below 5 degrees": the temperature a step gave, not a number "degrees"
+        return _temperature_compared(sources, operator, literal, negated, match.group(0))
     if (
         after
         and after[0] not in STOP_WORDS
         and after[0] not in _CURRENCY_WORDS
         and after[0] not in _THEN_SAID
+        and after[0] not in _TIMES
     ):
         subject_words.append(after[0])  # "more than 50 units" ("over $5000 arrives": no)
     if after and after[0] in _LENGTH_UNITS:
@@ -1165,6 +1176,79 @@ def _comparison(
     schema = {"type": "number", "description": f"The number the condition '{condition}' checks."}
     expression = f"input.{name} {operator} {literal}"
     return ResolvedCondition(_wrap(expression, negated), name, new_input=(name, schema))
+
+
+#: What a temperature is said in, after its number ("below 5 degrees", "over 30°C").
+_DEGREES = frozenset({"degrees", "degree", "celsius", "fahrenheit"})
+#: When something is compared, said after the number ("drops more than 3% today"): no value.
+_TIMES = frozenset("today tonight tomorrow yesterday now currently anymore again".split())
+#: Words of a field (or its description) that holds a temperature.
+_TEMPERATURE_WORDS = frozenset({"temp", "temperature", "celsius", "fahrenheit"})
+#: "below freezing", "colder than 5", "over 30 °C", "warmer than 20 degrees": a
+#: temperature compared, said in words a number comparison reads ("below 0 degrees").
+_FREEZING = re.compile(
+    r"\b(?P<cmp>below|under|above|over)\s+(?:the\s+)?freezing(?:\s+point)?\b", re.IGNORECASE
+)
+_COLDER = re.compile(
+    r"\b(?P<cmp>colder|cooler|warmer|hotter)\s+than\s+(?P<number>-?\d+(?:\.\d+)?)"
+    r"(?:\s*(?:°\s*[cf]?\b|degrees?\b(?:\s+(?:celsius|fahrenheit|c|f)\b)?))?",
+    re.IGNORECASE,
+)
+_DEGREE_SIGN = re.compile(r"(?<=\d)\s*°\s*(?:[cf]\b)?", re.IGNORECASE)
+
+
+def _named_or_described(source: Source) -> set[str]:
+    """The words of a value's name and of its schema's description."""
+    schema = source.schema if isinstance(source.schema, dict) else {}
+    described = str(schema.get("description", ""))
+    return set(split_identifier(source.name)) | set(split_identifier(described))
+
+
+def _is_temperature(source: Source) -> bool:
+    """A number a step gives that is a temperature (`temp_c`, `temperature`, or so
+    described)."""
+    if not schema_types(source.schema) & {"integer", "number"}:
+        return False
+    return bool(_named_or_described(source) & _TEMPERATURE_WORDS)
+
+
+def _in_fahrenheit(source: Source) -> bool:
+    return (
+        "fahrenheit" in _named_or_described(source)
+        or split_identifier(source.name)[-1:] == ["f"]
+    )
+
+
+def temperatures_said(text: str, sources: Sequence[Source]) -> str:
+    """ "below freezing" as "below 0 degrees" (32 where the temperature a step gives is in
+    Fahrenheit), "colder than 5" as "below 5 degrees", "30°C" as "30 degrees": the words a
+    comparison of numbers reads."""
+    fahrenheit = any(_is_temperature(s) and _in_fahrenheit(s) for s in sources)
+    zero = "32" if fahrenheit else "0"
+    below = {"below": "below", "under": "below", "above": "above", "over": "above"}
+    text = _FREEZING.sub(lambda m: f"{below[m['cmp'].lower()]} {zero} degrees", text)
+    text = _COLDER.sub(
+        lambda m: ("below" if m["cmp"].lower() in ("colder", "cooler") else "above")
+        + f" {m['number']} degrees",
+        text,
+    )
+    return _DEGREE_SIGN.sub(" degrees", text)
+
+
+def _temperature_compared(
+    sources: Sequence[Source], operator: str, literal: str, negated: bool, said: str
+) -> ResolvedCondition:
+    """A temperature compared: the one a step gives, else one the run is asked for."""
+    read = next((s for s in sources if _is_temperature(s)), None)
+    if read is not None:
+        expression = f"{read.expression} {operator} {literal}"
+        return ResolvedCondition(_wrap(expression, negated), read.name)
+    checks = f"The temperature the condition '{said.strip()}' checks."
+    schema = {"type": "number", "description": checks}
+    expression = f"input.temperature {operator} {literal}"
+    return ResolvedCondition(
+        _wrap(expression, negated), "temperature", new_input=("temperature", schema)
+    )
 
 
 #: What a count of goods is said in ("over 30 cases", "more than 100 units").

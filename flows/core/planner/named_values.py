@@ -356,6 +356,12 @@ def _value_for(name: str, words: set[str], text: str, texts_phones: bool) -> str
     if len(parts) == 2 and parts[1] == "name" and parts[0] not in _PEOPLES_NAMES:
         # ("at the Oak Street stop", "stop Elm Park": a `stop_name`, asked of the run)
         return _thing_named(parts[0], text)
+    if name in _FIRMS:
+        # "company Lee & Co", "employer: Roe Labs": a firm's name, written whole after the
+        # word (not its first word alone, as a code would be)
+        firm = re.search(rf"(?i:\b{name})\s*:?\s+(?P<name>{_NAME_WORDS})", text)
+        if firm is not None:
+            return firm.group("name")
     if len(words) == 1 and name not in _NOT_CODES and name.isalpha():
         return (
             _code_after(name, text)
@@ -372,6 +378,8 @@ _PEOPLES_NAMES = frozenset(
     "sender party person guest patient student owner company file".split()
 )
 _NAME_WORDS = r"[A-Z][\w'&-]*(?:\s+(?:&\s+)?[A-Z0-9][\w'&-]*){0,3}"
+#: Inputs that take a firm's name ("company Lee & Co")
+_FIRMS = frozenset("company organisation organization employer business vendor supplier".split())
 
 
 def _thing_named(noun: str, text: str) -> str | None:

@@ -48,6 +48,7 @@ from flows.core.planner.conditions import (
     resolve_condition,
     said_of_a_record,
     speaks_of_outcome,
+    temperatures_said,
 )
 from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
 from flows.core.planner.empty_lists import guard_messages_on_their_lists
@@ -862,6 +863,10 @@ class FlowBuilder:
         text = _OTHERWISE_APART.sub(r"\g<before>; otherwise", text)
         text = _AFTER_NOUN.sub(self._after_doing, text)
         text = _ON_EVENT.sub(self._without_event, text)
+        # "create a lead - name: Ann Ito, email: ann@ito.jp", "with name Ann Ito and email
+        # ann@ito.jp": a person's address, labelled, is a value (an email was sent to it)
+        text = _NAME_LABELLED.sub("name ", text)
+        text = _EMAIL_LABELLED.sub(lambda m: f"{m['lead2'] or ''}email address ", text)
         text = _LABELLED_TEXT.sub(self._labelled_text, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
@@ -1311,6 +1316,8 @@ class FlowBuilder:
         for at, part in enumerate(parts):
             assert part is not None
             label = part.group("label")
+            if at and label.lower() in _ADDRESS_LABELS and EMAIL_ADDRESS.search(part.group(0)):
+                continue  # ("name Kofi Mensah, email kofi@x.gh": the person's address)
             if not self.reader.starts_with_verb(part.group(0)):
                 continue
             if at or label.lower() not in self.id_nouns or part.group("code") is None:
@@ -3314,6 +3321,10 @@ class FlowBuilder:
             acts(spec) and set(_said_inputs(spec.input_properties())) & {"note", "comment"}
         ):
             return  # (a note logged "with a summary of the email" says it too)
+        looked_up = self._looked_up_to_send(clause.action or "", spec)
+        if looked_up is not None:
+            self._make_for(clause, looked_up)
+            return
         # "tell me whether it's positive or negative": the sentiment, asked as a question
         action = _EMAIL_OR_URL.sub(" ", question_as_noun(clause.action))
         # the noun as a thing of its own ("a summary", "the summary of the text", "its
@@ -3344,6 +3355,67 @@ class FlowBuilder:
                 wanted -= {verb} | synonyms(verb)
                 if not wanted:
                     return
+
+    def _sender_of_a_lookup(
+        self, asked: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> ToolSpec | None:
+        """ "Email the weather in Paris to a@b.co", "post the current weather in Tokyo to
+        #general": a step that sends what a lookup gives is the sending tool's (the lookup,
+        which ranked first on the thing, runs before it: `_looked_up_to_send`)."""
+        words = split_identifier(asked)
+        if not words or stem(words[0]) not in _SENDING:
+            return None
+        order = {item.spec.id: at for at, (_, item) in enumerate(ranked)}
+        senders = sorted(
+            (spec for spec in self.specs.values() if _tool_verb(spec.id) in _SENDING),
+            key=lambda spec: order.get(spec.id, len(order)),
+        )
+        for sender in senders:
+            if self._looked_up_to_send(asked, sender) is None:
+                continue
+            sent = _THE_THING_OF.sub("it ", _EMAIL_OR_URL.sub(" ", asked), count=1)
+            if self._lacks(sent, sender) is None:
+                return sender
+        return None
+
+    def _read_by_its_producer(self, clause: Clause, value: str) -> bool:
+        """Whether a step planned to make what `clause` sends reads the quoted `value` (the
+        text "the sentiment of '...'" is of): what is sent is what that step makes."""
+        quoted = json.dumps(value)
+        return any(
+            node.get("inputs") and quoted in node["inputs"].values()
+            for node in self.nodes
+            if (info := self.info.get(node["id"])) is not None
+            and info.clause is not None
+            and info.clause.text == clause.text
+        )
+
+    def _looked_up_to_send(self, action: str, spec: ToolSpec) -> ToolSpec | None:
+        """ "Post the price of TSLA to #finance", "email me the weather in Paris": what the
+        message says is a thing a tool that changes nothing gives (its name, or a field of
+        it), of what the step writes (the symbol, the city); that tool, to run first (the
+        run was asked for the message)."""
+        made = self._planned_tools()
+        for said in _THE_THING_OF.finditer(_EMAIL_OR_URL.sub(" ", action)):
+            noun = stem(singular(said["noun"].lower()))
+            if noun in STOP_WORDS or said["noun"].lower() in MADE_BY:
+                continue
+            if re.search(r"\b(?:to|for|at|cc|from)\s+$", said.string[: said.start()], re.I):
+                continue  # ("send reminders to the owners of P-101": whom it goes to)
+            found = [
+                other
+                for other in self.specs.values()
+                if other.id != spec.id
+                and other.id not in made
+                and not acts(other)
+                and noun
+                in {stem(w) for w in split_identifier(other.id)[1:]}
+                | {stem(w) for name in other.output_properties() for w in split_identifier(name)}
+                and self._inputs_written_in(other, said.group(0) + action[said.end() :])
+            ]
+            if len(found) == 1:
+                return found[0]
+        return None
 
     def _agent_said(self, action: str, spec: ToolSpec) -> ToolSpec | None:
         """ "Open a ticket with the priority the classifier returns": the tool the agent noun
@@ -3639,6 +3711,9 @@ class FlowBuilder:
         self._check_verb_known(clause, text, ranked[0][1])
         self._check_object_of_another(clause, text, ranked[0][1])
         self._check_channel_sent_to(clause, asked, ranked)
+        sender = self._sender_of_a_lookup(asked, ranked)
+        if sender is not None:
+            return sender
         for score, item in ranked:
             if score < self.min_score:
                 break
@@ -3854,11 +3929,18 @@ class FlowBuilder:
         """Refuse "create them" (a user) mapped to create_shipment: the step's verb is the
         tool's, but what it makes is another thing the catalogue knows (a user, an order),
         not the one the tool makes."""
-        # (a code's letters are no thing made: "look up booking ZP44RT" makes no "rt")
+        # (a code's letters are no thing made: "look up booking ZP44RT" makes no "rt"; nor
+        # is an address's: "add Jane (jane@roe.io) as a lead" makes no "io")
+        text = EMAIL_ADDRESS.sub(" ", text)
         words = split_identifier(re.sub(r"[\w-]*\d[\w-]*", " ", text))
         verb = _tool_verb(spec.id)
         if len(words) < 2 or verb not in _MAKING_VERBS or not _says_making(words[0], spec):
             return  # "summarize it", "check the order": a tool that reads what it is given
+        made_as = _MADE_AS.search(text)
+        if made_as is not None and made_as["thing"].lower() not in spec.input_properties():
+            # "add Jane Roe from Roe Labs as a lead": what is made is a lead (the words
+            # before it say who it is of)
+            words = [words[0], *split_identifier(made_as["thing"])]
         made = {stem(w) for w in split_identifier(spec.id)[1:]}
         # what is made: the words before "for them", "to the customer" (not the topic a
         # pronoun was read as, appended after them)
@@ -5430,6 +5512,23 @@ class FlowBuilder:
         # "post it" after a verdict is the thing judged; "post the result" is the verdict
         named_result = sends is not None and sends.group("what").lower().startswith(
             ("the", "their", "its", "his", "her", "whether", "if")
+        )
+        # ("analyze the sentiment of '...' and email it": the step before named its result,
+        # the sentiment, as what it works out; "it" is that)
+        named_result = named_result or (
+            sends is not None
+            # (not "... and if it's negative, email it": the review the condition judged)
+            and bool(self.nodes)
+            and self.nodes[-1]["id"] == upstream
+            and info.clause is not None
+            and any(
+                re.search(
+                    rf"\bthe\s+{re.escape(' '.join(split_identifier(name)))}\s+of\b",
+                    info.clause.action or "",
+                    re.I,
+                )
+                for name in fields
+            )
         )
         # "look up user 7's profile and email it": what a lookup found is the thing sent,
         # its "found" no verdict on something the request had
@@ -7273,6 +7372,22 @@ class FlowBuilder:
         ]
         return {body: ' + "\\n" + '.join(lines)}
 
+    def _items_written(self, loop_id: str) -> list[str] | None:
+        """The texts a loop goes over when the request writes them (a few, each short), else
+        None (a list the run is given, or a step's)."""
+        node = next(node for node in self.nodes if node["id"] == loop_id)
+        try:
+            listed = json.loads(node.get("items", ""))
+        except ValueError:
+            return None
+        if (
+            not isinstance(listed, list)
+            or not 1 < len(listed) <= _RESULT_LINES
+            or not all(isinstance(item, str) and len(item) <= 40 for item in listed)
+        ):
+            return None
+        return listed
+
     def _last_result(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
         """ "Analyze the sentiment and email me the result": what the message says is what
         the step just before it found, each of its fields on a line of its own."""
@@ -7297,6 +7412,16 @@ class FlowBuilder:
             # a line for each item, its first fields named
             named = [name for name, _ in fields[:_ITEM_FIELDS]]
             line = ", ".join(f"{' '.join(split_identifier(n)).capitalize()}: %s" for n in named)
+            listed = self._items_written(last.id)
+            if listed is not None:
+                # "get the weather for London, Paris and Berlin and post a summary": each
+                # line says which item it is of ("London: Temp c: 3, ...")
+                values = ", ".join(f"{last.id}[i].{name}" for name in named)
+                return {
+                    body: f"{list(range(len(listed)))}.map(i, "
+                    f"{json.dumps('%s: ' + line)}.format([{json.dumps(listed)}[i], {values}]))"
+                    '.join("\\n")'
+                }
             values = ", ".join(f"r.{name}" for name in named)
             return {body: f'{last.id}.map(r, {json.dumps(line)}.format([{values}])).join("\\n")'}
         made = last.spec.output_properties()
@@ -7445,6 +7570,8 @@ class FlowBuilder:
         for label, value in clause.quoted:
             if named is not None and value == named["quote"] and names:
                 continue
+            if self._read_by_its_producer(clause, value):
+                continue  # ("email a@b.co the sentiment of '...'": the sentiment is sent)
             spelled = value.lower()
             listed = _listed_input_value(
                 spec, {spelled, spelled.replace(" ", "_"), spelled.replace(" ", "-")}
@@ -8244,7 +8371,9 @@ class FlowBuilder:
             resolved is not None
             and resolved.new_input is not None
             and check_first
-            and not condition.optional
+            # ("when the temperature in Oslo is below freezing": a state a step can check,
+            # not what starts the run; "when an order over $500 comes in": what does)
+            and (not condition.optional or self._a_check_asks_of(condition))
             and not _FROM_REQUEST.search(f"{condition.text} {clause.text}")
             # ("the error rate": a tool's `error_rate` said in full is for the rules below)
             and not any(_field_in_full(condition.text, spec) for spec in self.specs.values())
@@ -8750,7 +8879,9 @@ class FlowBuilder:
                 spec.id, spec.output_schema, context=words, whole_names=words[-1:]
             )
             tried = resolve_condition(condition.text, trial, negate=condition.negate)
-            number = _the_one_number_compared(spec, condition, trial)
+            number = _the_one_number_compared(
+                spec, condition, trial, of_what_is_said=self._inputs_said_in(spec, condition)
+            )
             if self.numbers_only and number is None:
                 continue
             if tried is None or tried.new_input is not None or self.numbers_only:
@@ -8794,6 +8925,26 @@ class FlowBuilder:
                 condition.text, self._sources(for_condition=True), negate=condition.negate
             )
         return None
+
+    def _a_check_asks_of(self, condition: Condition) -> bool:
+        """Whether a tool that changes nothing takes everything it needs from the
+        condition's own words ("the temperature in Oslo": a weather lookup's city)."""
+        return any(
+            not acts(spec) and self._inputs_said_in(spec, condition)
+            for spec in self._deciders(condition.text)
+        )
+
+    def _inputs_said_in(self, spec: ToolSpec, condition: Condition) -> bool:
+        """Whether the condition writes every input `spec` needs ("the price of AAPL": the
+        symbol), so the step that tells it asks of what the condition names."""
+        return self._inputs_written_in(spec, condition.text)
+
+    def _inputs_written_in(self, spec: ToolSpec, text: str) -> bool:
+        """Whether `text` writes every input `spec` needs (and it needs some)."""
+        clause = Clause(number=0, text=text, action=text, sentence=0)
+        required = spec.required_inputs()
+        literals = self._literals(spec, clause)
+        return bool(required) and all(name in literals for name in required)
 
     def _only_it_tells(self, tried: ResolvedCondition, spec: ToolSpec, condition: str) -> bool:
         """ "Ship the order if it's in stock": the condition says every word of a field only
@@ -8976,6 +9127,11 @@ class FlowBuilder:
         named = {stem(word) for word in meaningful(said_of_a_record(condition))}
         # ("a throwaway address": the field `disposable`, by a word of the same meaning)
         named |= {other for word in set(named) for other in synonyms(word)}
+        if "%" in condition:
+            # ("if AAPL drops more than 3%": a change in percent, `change_pct`)
+            named |= {stem("pct"), stem("percent")}
+        if re.search(r"\bdegrees?\b", temperatures_said(condition, [])):
+            named |= {stem("temp"), stem("temperature")}  # ("below freezing": `temp_c`)
         for spec in self.specs.values():
             fields = spec.output_properties()
             if named & {stem(word) for name in fields for word in split_identifier(name)}:
@@ -9814,9 +9970,13 @@ _SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))(?P<sentence>(?:[^.!?]|[.!?](?=\S))+[
 _LABELLED_VALUE = re.compile(
     r"(?P<label>[A-Za-z]+(?:\s+[A-Za-z]+)?)\s*(?::\s*|\s+(?:is\s+|of\s+)?)"
     r"(?:(?P<code>#?[A-Za-z]{0,6}-?\d[\w-]*)|[$€£¥]\s?\d[\d,]*(?:\.\d+)?|"
-    r"\d[\d,]*(?:\.\d+)?\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    r"\d[\d,]*(?:\.\d+)?\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    # ("name Kofi Mensah", "company Mensah & Sons": a name, written in capitals)
+    r"|(?-i:[A-Z][\w'-]+(?:\s+(?:&\s+)?[A-Z][\w'&-]*){0,3}))",
     re.IGNORECASE,
 )
+#: Labels of an address a part states ("email kofi@x.gh" is no message sent there).
+_ADDRESS_LABELS = frozenset({"email", "e-mail", "email address", "e-mail address", "mail"})
 #: Where one labelled value ends and the next starts ("Order ORD-77, amount $1,250").
 _VALUE_PARTS = re.compile(r"\s*,\s+(?:and\s+)?|\s+and\s+", re.IGNORECASE)
 _VALUES_STATED = re.compile(
@@ -10491,7 +10651,9 @@ _NAMED = re.compile(
     r"team|channel|account|user)\b)[a-z]+(?:'s)?\s+name\s+is)\s+"
     r"(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b"
     # "send a welcome email to Jane at jane@example.com": the person the address is theirs
-    r"|\b(?:to|greet|welcome|email|thank)\s+(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
+    # ("create a lead for Jane Roe, jane@roe.io", "add Jane Roe (jane@roe.io) as a lead")
+    r"|\b(?:to|greet|welcome|email|thank|for|add|invite|register|enrol|enroll|onboard)\s+"
+    r"(?P<owner>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*"
     r"(?:at|\(|<|,|-)\s*[\w.+-]+@[\w-]+\."
     # "ship it to Priya Nair, 22 Baker St, London": the person a parcel goes to, before the
     # street address
@@ -10791,25 +10953,43 @@ def _refuse_two_amounts_for_one(clause: Clause, spec: ToolSpec, literals: dict[s
 
 
 def _the_one_number_compared(
-    spec: ToolSpec, condition: Condition, trial: list[Source]
+    spec: ToolSpec, condition: Condition, trial: list[Source], *, of_what_is_said: bool
 ) -> ResolvedCondition | None:
     """ "If sensor TEMP-3 reads more than 90": a number compared, said of the thing a tool
     is named for (the sensor), is that tool's one number output (`value`), not a run
-    input named after the verb ("reads")."""
-    said = compared_with_a_number(condition.text)
+    input named after the verb ("reads"). "If the price of AAPL is over 200": the number
+    named by its own words, of a tool the condition says what to ask of
+    (`of_what_is_said`: its inputs are written in it, AAPL)."""
+    text = temperatures_said(condition.text, trial)
+    said = compared_with_a_number(text)
     numbers = [
         name
         for name, schema in spec.output_properties().items()
         if schema_types(unwrap_nullable(schema)) & {"number", "integer"}
     ]
-    if said is None or len(numbers) != 1:
+    if said is None or not numbers:
         return None
+    words = {stem(w) for w in meaningful(text)}
+    if "%" in text:
+        words |= {stem("percent"), stem("pct")}
+    if re.search(r"\bdegrees?\b", text, re.I):
+        words |= {stem("temp"), stem("temperature")}
     # (the tool's thing: "sensor"; a number's own name alone, "scored", could be any
     # tool's score: a sentiment's too)
     naming = {stem(w) for w in split_identifier(spec.id)[1:]}
-    if not naming & {stem(w) for w in meaningful(condition.text)}:
+    if len(numbers) == 1 and naming & words:
+        return resolve_condition(f"the {numbers[0]} is {said}", trial, negate=condition.negate)
+    if not of_what_is_said:
+        # ("if the amount is over 1000": a number of the request, not a tax calculation's
+        # `amount` asked for an amount the run gives)
         return None
-    return resolve_condition(f"the {numbers[0]} is {said}", trial, negate=condition.negate)
+    # "if the price of AAPL is over 200", "if it drops more than 3%", "if the temperature
+    # in Oslo is below 5 degrees": the number the condition names, by its own words
+    tried = resolve_condition(text, trial, negate=condition.negate)
+    if tried is None or tried.new_input is not None or tried.subject not in numbers:
+        return None
+    named = {stem(w) for w in split_identifier(tried.subject) if len(w) > 1}
+    return tried if named & words else None
 
 
 def _abbreviations_spelled_out(text: str) -> str:
@@ -11839,7 +12019,7 @@ _LAST_OBJECT = re.compile(
 )
 
 #: The node an expression reads first ("!lookup_user.found": lookup_user).
-_NODE_READ = re.compile(r"\b(?!input\b)([a-z_][a-z0-9_]*)\.")
+_NODE_READ = re.compile(r"\b(?!input\b)([a-z_][a-z0-9_]*)(?:\[\w+\])?\.")
 #: Words for what a step found, too bare for a subject line on their own.
 _FINDINGS = frozenset("reason reasons result results outcome status details answer verdict".split())
 #: What a tool's verb does, as a noun ("validate_email": the email validation).
@@ -14206,6 +14386,24 @@ def _says_making(word: str, spec: ToolSpec) -> bool:
     return any(said in synonyms(thing) for thing in made) and said not in made
 
 
+#: "name: Ann Ito": a person's name, labelled (read whole, as "name Ann Ito" is)
+_NAME_LABELLED = re.compile(r"\bname\s*:\s*(?=[A-Z])")
+#: "email: ann@ito.jp", "name Ann Ito, email ann@ito.jp": an address labelled as a value
+_EMAIL_LABELLED = re.compile(
+    r"(?P<lead>)(?P<name>)\be-?mail\s*:\s*(?=[\w.+-]+@[\w-]+\.)"
+    r"|(?P<lead2>\bname\s*:?\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}\s*(?:,|\band\b)\s*)"
+    r"e-?mail\s+(?=[\w.+-]+@[\w-]+\.)",
+    re.IGNORECASE,
+)
+#: "the price of TSLA", "the current weather in Paris": a thing said of what follows it
+_THE_THING_OF = re.compile(
+    r"\b(?:the|today's|its)\s+(?:current\s+|latest\s+|live\s+|present\s+)?"
+    r"(?P<noun>[a-z]+)\s+(?:of|in|for|at)\s+(?=\S)",
+    re.IGNORECASE,
+)
+#: "add Jane as a lead", "register him as a new member": the thing made, said after "as"
+#: (not "with the summary as the body": what one of its inputs holds)
+_MADE_AS = re.compile(r"\bas\s+(?:a|an)\s+(?:new\s+)?(?P<thing>[a-z]+)\b", re.I)
 #: Words for making a record, read as the making verb of the lexicon ("file a ticket").
 _MAKING_SYNONYMS = frozenset(stem(w) for w in "open file raise log add".split())
 
@@ -14811,7 +15009,8 @@ def _client_named_after_for(
         and set(split_identifier(name)) & _CLIENT_NOUNS
     ]
     found = _FOR_A_NAME.findall(action or "")
-    if len(wanted) != 1 or len(found) != 1:
+    if len(wanted) != 1 or len(found) != 1 or json.dumps(found[0]) in taken.values():
+        # ("create a lead for Jane Roe, jane@roe.io": the lead's `name`, not its company)
         return {}
     return {wanted[0]: json.dumps(found[0])}
 

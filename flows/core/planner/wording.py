@@ -672,7 +672,10 @@ _DASHED_CONDITION = re.compile(
 
 
 #: "summarise it n email it 2 me": "n" between two words is "and", "2" before whom is "to"
-_CHAT_AND = re.compile(r"(?<=[a-z])\s+(?:n|&|\+n)\s+(?=[a-z])", re.IGNORECASE)
+#: (not between two capitalised words: "Lee & Co", "Marks & Spencer" is a name)
+_CHAT_AND = re.compile(
+    r"(?<=[a-zA-Z])\s+(?:(?i:n|\+n)\s+(?=[a-zA-Z])|&\s+(?=[a-z]))"
+)
 _CHAT_TO = re.compile(
     r"(?<=[a-z])\s+2\s+(?=(?:me|us|them|him|her|the|my|our|[\w.+-]+@[\w-]+\.)\b)", re.I
 )
