@@ -196,3 +196,32 @@ def test_a_labelled_address_among_a_person_s_details_is_a_value_not_an_email_sen
     # an address after a step's own values, with no one's name, is still sent to
     flow = plan("open a ticket with priority high and email ops@x.com", tools)
     assert _tools(flow) == ["create_ticket", "send_email"]
+
+
+@pytest.mark.django_db
+def test_a_record_named_by_its_address_is_read_for_its_id_and_it_is_the_amount():
+    # "invoice the customer carl@acme.io for $1,200" asked the run for `customer_id`;
+    # once the customer was looked up, "if it's over 1000" compared their monthly revenue
+    tools = eval_catalog(CATALOG)
+    flow = plan(
+        "invoice the customer dana@acme.io for $2,400; if it's over 2000 ask finance to approve",
+        tools,
+    )
+    assert _tools(flow) == ["get_customer", "create_invoice"]
+    assert steps(flow)["create_invoice"]["customer_id"] == "get_customer.id"
+    approval = next(node for node in flow.nodes if node.type == "approval")
+    assert approval.when == "2400.0 > 2000.0"
+    # a number the lookup was asked for is still its own
+    flow = plan("find customer dee@acme.io and if their mrr is above 5000 post to #vip", tools)
+    assert _branch_conditions(flow) == ["get_customer.mrr > 5000.0"]
+
+
+@pytest.mark.django_db
+def test_a_thing_s_link_is_its_url_where_its_tool_gives_one():
+    # "text ... the invoice link" was read as "the invoice id": it sent the invoice's id and
+    # the customer's, both labelled "Invoice id"
+    tools = eval_catalog(CATALOG)
+    flow = plan(
+        "invoice the customer fay@acme.io 80 EUR and email fay@acme.io the invoice url", tools
+    )
+    assert steps(flow)["send_email"]["body"] == "create_invoice.url"

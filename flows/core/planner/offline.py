@@ -558,6 +558,8 @@ class FlowBuilder:
     ) -> None:
         self.specs = {spec.id: spec for spec in tools}
         self.regions = ""  # "states" when two were said side by side ("in CA vs OR")
+        #: steps planned to serve another (a lookup of the customer an invoice is for)
+        self.helpers: set[str] = set()
         #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
         self.stops_allowed = stops_allowed
         self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
@@ -1093,6 +1095,13 @@ class FlowBuilder:
         ]
         if f"{thing}_{said}" in fields:
             return match.group(0)
+        if said in ("link", "url") and any(
+            split_identifier(name)[-1:] in (["url"], ["link"])
+            for spec in self.specs.values()
+            if thing in split_identifier(spec.id)
+            for name in spec.output_properties()
+        ):
+            return match.group(0)  # ("the invoice link": the invoice tool's `url`, no id)
         named = [f for f in fields if f.split("_")[:1] == [thing] and f.count("_") == 1]
         ids = sorted({f for f in named if f.split("_")[1] in _ID_WORDS})
         if len(ids) != 1:
@@ -3478,7 +3487,11 @@ class FlowBuilder:
         """Whether `reader`, keyed by codes the request gives, returns the field input
         `name` takes, of the thing the step names (by its code, or by the words the field's
         name has over the input's: "the guest" for `guest_phone`)."""
-        if self._record_keys(reader, clause) is None:
+        # ("invoice the customer carl@x.io": a customer read by their address gives the
+        # `customer_id`, when the reader is the customer's)
+        of = split_identifier(name)[:-1] if split_identifier(name)[-1:] == ["id"] else []
+        by_address = bool(of) and of[-1] in split_identifier(reader.id)
+        if self._record_keys(reader, clause, by_address=by_address) is None:
             return False
         sources = output_sources("r", reader.output_schema)
         fits = best_source(name, schema, sources, minimum=0.65)
@@ -3499,13 +3512,17 @@ class FlowBuilder:
         named = extra <= ({stem(w) for w in split_identifier(reader.id)} | said)
         return told and (score >= 0.75 or bool(extra and named))
 
-    def _record_keys(self, reader: ToolSpec, clause: Clause) -> dict[str, str] | None:
+    def _record_keys(
+        self, reader: ToolSpec, clause: Clause, *, by_address: bool = False
+    ) -> dict[str, str] | None:
         """The code each required input of a tool that reads a record takes, from what the
-        step writes or a step before was given (None when one is missing)."""
+        step writes or a step before was given (None when one is missing). `by_address`:
+        the reader is of the thing wanted, so an email address is a key too."""
         required = reader.required_inputs()
+        keys_said = _ID_WORDS | ({"email"} if by_address else set())
         # (a record read by its id: `customer_id`, `confirmation_no`; a check of an address
         # is no record of someone)
-        if not required or any(split_identifier(n)[-1:][0] not in _ID_WORDS for n in required):
+        if not required or any(split_identifier(n)[-1:][0] not in keys_said for n in required):
             return None
         literals = self._literals(reader, clause)
         keys: dict[str, str] = {}
@@ -4878,6 +4895,8 @@ class FlowBuilder:
 
     def _new_tool_node(self, clause: Clause, spec: ToolSpec, *, helping: bool) -> str:
         node_id = self._unique_id(spec.id)
+        if helping:
+            self.helpers.add(node_id)
         predecessors = self._predecessors()
         upstream_tools = [self.info[e] for e in predecessors.exits if self.info[e].kind == "tool"]
         literals = self._literals(spec, clause)
@@ -8205,6 +8224,25 @@ class FlowBuilder:
                 start = comma.start() + 1
         return "".join(parts) + text[start:]
 
+    def _not_a_helper_s_number(
+        self, condition: Condition, resolved: ResolvedCondition | None
+    ) -> ResolvedCondition | None:
+        """ "Invoice the customer carl@x.io for $1,200; if it's over 1000, get approval":
+        "it" compared with a number is not the one number of a step planned only to serve
+        another (the customer's `mrr`, looked up for the invoice's customer id); read
+        without that step, it is the amount (written, or asked of the run)."""
+        if (
+            resolved is None
+            or not _PRONOUN_COMPARED.match(condition.text)
+            or not re.search(r"[<>]", resolved.expression)
+        ):
+            return resolved
+        read = _NODE_READ.search(resolved.expression)
+        if read is None or read.group(1) not in self.helpers:
+            return resolved
+        sources = [s for s in self._sources(for_condition=True) if s.node not in self.helpers]
+        return resolve_condition(condition.text, sources, negate=condition.negate)
+
     def _values_said_first(self, text: str) -> str:
         """ "For an order of €120 to a customer in Spain, work out the VAT and ..." -> "work
         out the VAT for an order of €120 to a customer in Spain and ..."."""
@@ -8338,6 +8376,7 @@ class FlowBuilder:
         resolved = self._said_of_each_item(condition) or resolve_condition(
             condition.text, self._sources(for_condition=True), negate=condition.negate
         )
+        resolved = self._not_a_helper_s_number(condition, resolved)
         if (
             resolved is not None
             and _EVERY_STEP.search(condition.text)
@@ -14388,6 +14427,8 @@ def _says_making(word: str, spec: ToolSpec) -> bool:
 
 #: "name: Ann Ito": a person's name, labelled (read whole, as "name Ann Ito" is)
 _NAME_LABELLED = re.compile(r"\bname\s*:\s*(?=[A-Z])")
+#: "it's over 1000", "that is below 5": a number compared, said of "it"
+_PRONOUN_COMPARED = re.compile(r"^\s*(?:it|that|this)(?:'s|\s+is|\s+was)\s", re.IGNORECASE)
 #: "email: ann@ito.jp", "name Ann Ito, email ann@ito.jp": an address labelled as a value
 _EMAIL_LABELLED = re.compile(
     r"(?P<lead>)(?P<name>)\be-?mail\s*:\s*(?=[\w.+-]+@[\w-]+\.)"
