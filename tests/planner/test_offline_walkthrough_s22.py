@@ -225,3 +225,25 @@ def test_a_thing_s_link_is_its_url_where_its_tool_gives_one():
         "invoice the customer fay@acme.io 80 EUR and email fay@acme.io the invoice url", tools
     )
     assert steps(flow)["send_email"]["body"] == "create_invoice.url"
+
+
+@pytest.mark.django_db
+def test_what_the_one_messaged_is_asked_to_do_is_the_message():
+    # "email ops@x.com to salt the roads", "post in #ops to bring umbrellas" asked the run
+    # for the message
+    tools = eval_catalog(CATALOG)
+    flow = plan("text +15550001111 to lock the back door", tools)
+    assert steps(flow)["send_sms"]["message"] == '"Lock the back door"'
+    flow = plan("email them to confirm their address", demo_catalog_with([]))
+    assert steps(flow)["send_email"]["body"] == '"Confirm your address"'
+    # an address or a channel after "to" is where it goes, not what it says
+    flow = plan("post the release notes to #eng", tools)
+    assert steps(flow)["post_slack"]["channel"] == '"#eng"'
+    assert steps(flow)["post_slack"]["text"].startswith("input.")
+
+
+@pytest.mark.django_db
+def test_the_thing_a_step_before_is_named_for_is_what_it_found():
+    # "check the weather in Boston and post the weather to #general" asked the run
+    flow = plan("get the weather in Oslo and email the weather to kim@x.no", eval_catalog(CATALOG))
+    assert "get_weather.temp_c" in steps(flow)["send_email"]["body"]

@@ -5475,6 +5475,13 @@ class FlowBuilder:
         sends = _SENDS_IT_ON.match(_clean_action(clause.action)) or _TELLS_WHETHER.match(
             _clean_action(clause.action)
         )
+        if sends is None and info is not None and info.spec is not None:
+            # "check the weather in Boston and post the weather to #general": the thing the
+            # step before is named for, what it found
+            thing = _SENDS_ITS_THING.match(_clean_action(clause.action))
+            named_for = {stem(w) for w in split_identifier(info.spec.id)[1:]}
+            if thing is not None and stem(singular(thing["noun"].lower())) in named_for:
+                sends = thing
         # "refund it, then log the refund in the sheet": the thing the step before made,
         # by its name, kept as a row
         kept = _KEPT_THING.match(_clean_action(clause.action))
@@ -9354,6 +9361,12 @@ _SENDS_ALL_ON = re.compile(
     r"^(?:forward|send|pass|post|text|share|publish|message|email|e-mail|mail|sms|slack)\s+"
     r"(?:me\s+|us\s+)?(?:both|them(?:\s+(?:both|all))?|all\s+of\s+(?:them|it)|everything|"
     r"the\s+results?)\b",
+    re.IGNORECASE,
+)
+#: "post the weather to #general", "email me the quote": a thing sent, named by a word
+_SENDS_ITS_THING = re.compile(
+    r"^(?:post|send|share|text|message|email|e-mail|mail|slack)\s+(?:me\s+|us\s+)?"
+    r"(?P<what>the\s+(?:current\s+|latest\s+|new\s+)?(?P<noun>[a-z]+))\b(?!\s+(?:of|in|for)\b)",
     re.IGNORECASE,
 )
 _SENDS_IT_ON = re.compile(

@@ -5034,6 +5034,15 @@ _TOLD_THAT = re.compile(
     r"\bthat\s+(?P<said>(?!(?:is|was|are|were)\b)[^\"“”]{2,300})$",
     re.I,
 )
+#: "email ops@x.com to salt the roads", "text +1617... to salt the walkways", "post in #ops
+#: to bring umbrellas": what the one it goes to is asked to do, right after them
+_TOLD_TO_DO = re.compile(
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{6,}\d|#[\w-]+|\b(?:them|him|her))\s+"
+    r"(?:(?:asking|telling|reminding)\s+(?:them|him|her)\s+)?to\s+"
+    r"(?P<said>(?!(?:the|a|an|my|our|their|his|her|its|me|us|them|him|it|this|that|say|tell|"
+    r"let|inform|ask|know)\b)[a-z][a-z'-]*\s[^\"“”@#]{2,200})$",
+    re.IGNORECASE,
+)
 _SAYING_UNQUOTED = re.compile(
     r"\b(?:saying|that\s+says)\s+(?:that\s+)?(?P<said>[^\"“”]{2,300})$", re.IGNORECASE
 )
@@ -5122,7 +5131,7 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
     if not any(label == "message" for label, _ in found):
         said = _SAYING_UNQUOTED.search(text)
         if said is None and _TELLS.match(text):
-            said = _TOLD_THAT.search(text)
+            said = _TOLD_THAT.search(text) or _TOLD_TO_DO.search(text)
         if said is not None:
             # "post to #general saying hello": the words after it, to the end, as said to
             # the one it goes to ("saying their order shipped": "Your order shipped")
