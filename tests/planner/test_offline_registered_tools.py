@@ -173,7 +173,7 @@ def test_what_is_posted_on_is_what_the_step_before_made(catalog):
     classified = plan("Classify the ticket; if it's urgent, post it to #support on Slack", catalog)
 
     assert steps(weather)["post_slack_message"]["text"] == (
-        '"Temperature c: %s\\nConditions: %s".format([get_weather.temperature_c,'
+        '"Temperature (C): %s\\nConditions: %s".format([get_weather.temperature_c,'
         " get_weather.conditions])"
     )
     assert "text" not in weather.input_schema.get("properties", {})
@@ -209,7 +209,7 @@ def test_a_planned_forecast_reaches_the_phone_it_was_texted_to():
     [text] = sent
     assert text["phone"] == "+33612345678"
     # one named line a field, as a person reads a message
-    assert text["message"] == "Temperature c: 21.5\nConditions: Sunny in Paris"
+    assert text["message"] == "Temperature (C): 21.5\nConditions: Sunny in Paris"
 
 
 @pytest.mark.parametrize(

@@ -247,3 +247,14 @@ def test_the_thing_a_step_before_is_named_for_is_what_it_found():
     # "check the weather in Boston and post the weather to #general" asked the run
     flow = plan("get the weather in Oslo and email the weather to kim@x.no", eval_catalog(CATALOG))
     assert "get_weather.temp_c" in steps(flow)["send_email"]["body"]
+
+
+def test_a_unit_a_field_s_name_ends_on_is_written_out_in_its_label():
+    # "Temp c: 3", "Change pct: -4.2" in a message
+    from flows.core.planner.lexicon import field_label
+
+    assert field_label("temp_c") == "Temp (C)"
+    assert field_label("change_pct") == "Change (percent)"
+    assert field_label("price_usd") == "Price (USD)"
+    assert field_label("tracking_number") == "Tracking number"
+    assert field_label("c") == "C"  # a name that is only a letter is no unit

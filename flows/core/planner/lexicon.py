@@ -143,6 +143,23 @@ def split_identifier(name: str) -> list[str]:
     return _WORD.findall(spaced.lower())
 
 
+#: Units a field's name ends on, as a message's label writes them ("temp_c": "Temp (C)").
+_UNIT_LABELS = {
+    "c": "C", "f": "F", "pct": "percent", "usd": "USD", "eur": "EUR", "gbp": "GBP",
+    "ms": "ms", "kg": "kg", "km": "km", "mph": "mph", "kmh": "km/h",
+}  # fmt: skip
+
+
+def field_label(name: str) -> str:
+    """How a message labels a field's value: its words, the first capitalised, and a unit
+    its name ends on written out ("change_pct": "Change (percent)"; no "%", which a format
+    string would read)."""
+    words = split_identifier(name)
+    unit = _UNIT_LABELS.get(words[-1]) if len(words) > 1 else None
+    said = " ".join(words[:-1] if unit else words).capitalize()
+    return f"{said} ({unit})" if unit else said
+
+
 @lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A deliberately small stemmer: enough that 'emails', 'emailing' and 'emailed' meet,

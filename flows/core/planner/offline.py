@@ -69,6 +69,7 @@ from flows.core.planner.levels import is_level_input, level_literals, qualifies_
 from flows.core.planner.lexicon import (
     MADE_BY,
     STOP_WORDS,
+    field_label,
     meaningful,
     plural,
     singular,
@@ -5262,7 +5263,7 @@ class FlowBuilder:
         if len(found) != 1:
             return inputs
         approval, name = found[0]
-        label = " ".join(split_identifier(name)).capitalize()
+        label = field_label(name)
         told = f'"{label}: %s".format([{approval}.data.{name}])'
         if next(n for n in self.nodes if n["id"] == approval).get("when"):
             # an approval some runs skip (it reads as null): those runs tell the value they
@@ -6542,7 +6543,7 @@ class FlowBuilder:
         ]
         if len(named) != 1:
             return inputs
-        label = " ".join(split_identifier(named[0].name)).capitalize()
+        label = field_label(named[0].name)
         self._drop_unread_input(inputs[content])
         return {**inputs, content: f'"{label}: %s".format([{named[0].expression}])'}
 
@@ -7337,7 +7338,7 @@ class FlowBuilder:
             text = f"{info.id}.{name}"
             if schema_types(schema) != {"string"}:
                 text = f"string({text})"
-            label = " ".join(split_identifier(name)).capitalize()
+            label = field_label(name)
             lines.append(f'"{label}: " + {text}')
         return {body: ' + "\\n" + '.join(lines)}
 
@@ -7365,7 +7366,7 @@ class FlowBuilder:
         ]
         if len(lists) != 1:
             return {}
-        label = json.dumps(f"{' '.join(split_identifier(lists[0])).capitalize()}: ")
+        label = json.dumps(f"{field_label(lists[0])}: ")
         return {body: f"{label} + string(size({last.id}.{lists[0]}))"}
 
     def _every_call(self, body: str, visible: set[str]) -> dict[str, str]:
@@ -7437,7 +7438,7 @@ class FlowBuilder:
             # "for each review run the sentiment, then send one email with the results":
             # a line for each item, its first fields named
             named = [name for name, _ in fields[:_ITEM_FIELDS]]
-            line = ", ".join(f"{' '.join(split_identifier(n)).capitalize()}: %s" for n in named)
+            line = ", ".join(f"{field_label(n)}: %s" for n in named)
             listed = self._items_written(last.id)
             if listed is not None:
                 # "get the weather for London, Paris and Berlin and post a summary": each
@@ -10251,7 +10252,7 @@ _ITEM_FIELDS = 2
 def _labelled_lines(node_id: str, fields: Sequence[str]) -> tuple[str, str]:
     """A `format` template of one named line per output field of `node_id` ("Status: %s"),
     and the values that fill it (`node.status, ...`)."""
-    template = "\n".join(f"{' '.join(split_identifier(name)).capitalize()}: %s" for name in fields)
+    template = "\n".join(f"{field_label(name)}: %s" for name in fields)
     return template, ", ".join(f"{node_id}.{name}" for name in fields)
 
 
