@@ -595,6 +595,9 @@ class FlowBuilder:
         #: A step an approval already added ("... before payment"): the next clause that
         #: maps to the same tool is that step, not another one.
         self.merge_next: tuple[str, str] | None = None
+        #: approvals whose decision a message after them tells, either way (by the ids
+        #: of those messages)
+        self.decision_told: dict[str, set[str]] = {}
         self._merge: tuple[str, str] | None = None
         #: Approvals add no tool for the words around them (a refine names the step).
         self.approval_only = False
@@ -1568,6 +1571,7 @@ class FlowBuilder:
         self.request = _NUMBERED_LINE.sub(r"\g<indent>- ", prompt) if numbered else prompt
         clauses = self.read(prompt)
         self.clauses = clauses
+        _refuse_one_picked_from_a_list(clauses)
         try:
             self._check_capabilities(clauses)
         except PlanningError as exc:
@@ -1585,6 +1589,7 @@ class FlowBuilder:
         for at, resolved, clause in reversed(self.stops):
             self._gate_rest(at, resolved, clause)
         self._continue_on_reject()
+        self._go_on_to_tell_the_decision()
         self._the_quote_read_again()
         self._refuse_an_application_to_a_tool_that_looks()
         guard_messages_on_their_lists(self.nodes, self.specs, self._unique_id)
@@ -4832,6 +4837,7 @@ class FlowBuilder:
             inputs = self._reason_given(clause, spec, inputs)
             inputs = self._rejection_told(clause, spec, inputs)
             inputs = self._decided_value(clause, spec, inputs)
+            inputs = self._decision_told(clause, spec, inputs, predecessors.exits, node_id)
             inputs = self._notice(clause, spec, inputs)
             inputs = self._currency_known(spec, inputs)
         node = {
@@ -5172,6 +5178,67 @@ class FlowBuilder:
             told = f'{approval} != null ? {told} : "{label}: %s".format([input.{given}])'
         self._drop_unread_input(inputs[body])
         return {**inputs, body: told}
+
+    def _decision_told(
+        self,
+        clause: Clause,
+        spec: ToolSpec,
+        inputs: dict[str, str],
+        after: Sequence[str],
+        node_id: str,
+    ) -> dict[str, str]:
+        """ "Have ops approve refund R1, then email ann whether it was approved": a message
+        right after an approval that asks whether it was approved says the decision, either
+        way (and the approver's comment), rather than a text asked of the run and sent only
+        when it was approved (`_go_on_to_tell_the_decision` lets it run on a rejection)."""
+        body = _message_text_input(spec)
+        if (
+            not acts(spec)
+            or body is None
+            or not self._asked_at_run(inputs.get(body, ""))
+            or _WHETHER_DECIDED.search(clause.action) is None
+            or len(after) != 1
+        ):
+            return inputs
+        approval = next((n for n in self.nodes if n["id"] == after[0]), None)
+        if approval is None or approval.get("type") != "approval" or approval.get("when"):
+            return inputs
+        decided = self.info[approval["id"]].clause
+        approved = _APPROVED_THING.search(decided.action) if decided is not None else None
+        thing = f"The {singular(approved.group('thing').lower())}" if approved else "It"
+        name = approval["id"]
+        told = {
+            **inputs,
+            body: (
+                f'{name}.approved ? "{thing} was approved. Comment: " + {name}.comment : '
+                f'"{thing} was not approved. Comment: " + {name}.comment'
+            ),
+        }
+        self._drop_unread_input(inputs[body])
+        subject = told.get("subject")
+        if subject is not None and self._asked_at_run(subject):
+            told["subject"] = (
+                f'{name}.approved ? "{thing} was approved" : "{thing} was not approved"'
+            )
+            self._drop_unread_input(subject)
+        self.decision_told.setdefault(name, set()).add(node_id)
+        return told
+
+    def _go_on_to_tell_the_decision(self) -> None:
+        """An approval whose decision a message after it tells either way goes on when it
+        is rejected (`on_reject: continue`); every other step after it runs only once it
+        was approved, as it did."""
+        for approval_id, tellers in self.decision_told.items():
+            approval = next((n for n in self.nodes if n["id"] == approval_id), None)
+            if approval is None or approval.get("on_reject") != "skip":
+                continue
+            approval["on_reject"] = "continue"
+            start = self.nodes.index(approval)
+            guard = f"{approval_id}.approved"
+            for node in self.nodes[start + 1 :]:
+                if node["id"] in tellers or node.get("type") not in ("tool", "map", "approval"):
+                    continue
+                node["when"] = f"{guard} && ({node['when']})" if node.get("when") else guard
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Notify support about the failed payment": a notice whose words the request
@@ -6112,6 +6179,57 @@ class FlowBuilder:
         self.input_required.append(name)
         return f"input.{name}", item_schema
 
+    def _refuse_a_count_untold(self, condition: Condition, clause: Clause) -> None:
+        """ "Look up user 5 and if they have fewer than 3 orders, email them": a count of
+        things someone a step before found has, which no field of that step tells (the
+        lookup says nothing of orders), is refused rather than asked of the run under
+        another name (it was compared as the run's `amount`)."""
+        said = _COUNT_HELD.search(condition.text)
+        if said is None:
+            return
+        counted = said.group("things").lower()
+        words = {stem(counted), stem(singular(counted))}
+        found = [
+            info
+            for info in self.info.values()
+            if info.kind == "tool" and info.spec is not None and not acts(info.spec)
+        ]
+        if not found:
+            return
+        last = found[-1]
+        assert last.spec is not None
+        fields = []
+        for out, schema in last.spec.output_properties().items():
+            inner = unwrap_nullable(schema).get("properties") or {}
+            fields.append(f"{out} ({', '.join(inner)})" if inner else out)
+        if any(words & {stem(w) for w in split_identifier(field)} for field in fields):
+            return
+        raise PlanningError(
+            "unmapped_condition",
+            f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
+            f"counts {counted}, and {last.spec.id} does not say how many {counted} there are "
+            f"(it returns {', '.join(fields)}); no step before tells it. Register a tool that "
+            f"counts the {counted}, or say that the count comes with the request.",
+            step=condition.text.strip(),
+            details={"reason": "count_untold", "phrase": condition.text.strip()},
+        )
+
+    def _said_next(self, tool: str, clause: Clause) -> bool:
+        """Whether the clause after `clause`, in its sentence, is a plain step that maps to
+        `tool` ("ask ops to approve shipping, then ship it": the shipment is that step)."""
+        upcoming = self.upcoming
+        if (
+            upcoming is None
+            or upcoming.sentence != clause.sentence
+            or upcoming.approval is not None
+            or upcoming.otherwise
+            or upcoming.for_each
+            or not meaningful(_clean_action(upcoming.action))
+        ):
+            return False
+        ranked = self.rank(_clean_action(upcoming.action))
+        return bool(ranked) and ranked[0][0] >= self.min_score and ranked[0][1].spec.id == tool
+
     def _approval_said_again(self, clause: Clause) -> bool:
         """Whether `clause` names, without saying who approves, an approval already planned
         where it can see it ("after approval", "once approved"), to say what follows it."""
@@ -6374,6 +6492,10 @@ class FlowBuilder:
         if not self.approval_only and imperative and meaningful(_clean_action(action)):
             ranked = self.rank(_clean_action(action))
             # a step named after "then" or "before" is planned, or refused with why
+            if not names_step and ranked and self._said_next(ranked[0][1].spec.id, clause):
+                # "if it's valid, ask ops to approve shipping, then ship it": what is
+                # approved is the step said next, planned there (under the condition)
+                return approval_id
             if names_step or (ranked and ranked[0][0] >= self.min_score):
                 step = Clause(
                     number=clause.number,
@@ -8371,6 +8493,8 @@ class FlowBuilder:
         if resolved.new_input is not None:
             name, schema = resolved.new_input
             teller = self._tells_only(name)
+            if teller is None and not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
+                self._refuse_a_count_untold(condition, clause)
             if teller is not None and not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
                 raise PlanningError(
                     "unmapped_condition",
@@ -11507,6 +11631,24 @@ def _takes_url(spec: ToolSpec) -> bool:
 
 
 #: Words that say a value comes in with the run's input rather than from a step.
+#: "they have fewer than 3 orders", "the customer has more than 5 tickets": how many of
+#: something a person (or a record) has, the things counted said after the number.
+_COUNT_HELD = re.compile(
+    r"\b(?:they|he|she|it|the\s+[a-z]+|this\s+[a-z]+)\s+(?:has|have|had|'s\s+got|'ve\s+got)\s+"
+    r"(?:more|fewer|less|over|under|at\s+least|at\s+most)\s+(?:than\s+)?\d+\s+"
+    r"(?P<things>[a-z]+s)\b",
+    re.IGNORECASE,
+)
+#: "whether it was approved", "if they approved it or not", "the decision": what an
+#: approval decided, said of a message after it.
+_WHETHER_DECIDED = re.compile(
+    r"\bwhether\s+(?:or\s+not\s+)?(?:it|they|he|she|the\s+[a-z]+|[a-z]+)\s+"
+    r"(?:was|were|got|has\s+been|have\s+been|is|are)\s+(?:approved|accepted|signed\s+off)\b|"
+    r"\bwhether\s+(?:they|he|she|[a-z]+)\s+(?:approved|accepted|signed\s+off)\b|"
+    r"\b(?:approved|accepted)\s+or\s+(?:not|rejected|declined|denied)\b|"
+    r"\bthe\s+(?:approval\s+)?(?:decision|outcome|verdict)\b(?!\s+(?:of|on)\s+(?!the\s+approval))",
+    re.IGNORECASE,
+)
 _FROM_REQUEST = re.compile(
     r"\b(?:with|in|from|by|on)\s+(?:the|this|each)\s+(?:request|input|form|payload|call|"
     r"submission|run\s+input|order\s+form|caller)\b|\bcomes?\s+(?:in\s+)?with\b|"
@@ -12962,6 +13104,39 @@ def _reader_for_a_check(
         if not acts(item.spec) and set(item.matched) & set(best.matched):
             return [(best_score, item), *ranked[:at], *ranked[at + 1 :]]
     return ranked
+
+
+#: "hold the first one that's free", "book whichever is available first": one item picked
+#: out of several by what a check of each finds.
+_FIRST_THAT_IS = re.compile(
+    r"\b(?:the\s+first\s+(?:one\s+|of\s+them\s+|[a-z]+\s+)?(?:that|which|who)\s*(?:'s|'re|is|are|"
+    r"comes?\s+back(?:\s+as)?)\s+(?P<quality>[a-z]+)|whichever\s+(?:one\s+)?(?:is|comes\s+back)\s+"
+    r"(?P<quality2>[a-z]+)(?:\s+first)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _refuse_one_picked_from_a_list(clauses: Sequence[Clause]) -> None:
+    """ "Check VEN-1, VEN-2 and VEN-3 and hold the first one that's free": a step on one
+    item picked out of several by what a check of each found. A loop runs its step on every
+    item, and a step after it acts on one item the request names; the planner does not
+    pick one out of a loop's results, so this is refused, saying so (it was refused as a
+    check that would put a hold on something)."""
+    for clause in clauses:
+        said = _FIRST_THAT_IS.search(clause.text)
+        if said is None:
+            continue
+        quality = said.group("quality") or said.group("quality2")
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not plan {clause.label}: it asks to act on only the first of several "
+            f"items that is {quality}, picked by what a check of each finds. A loop runs its "
+            "step on every item, and the planner does not pick one item out of a loop's "
+            f"results. Check one item per run ('check VEN-1; if it's {quality}, hold it'), "
+            "or name the item to act on.",
+            step=clause.text,
+            details={"reason": "first_of_a_list", "phrase": said.group(0)},
+        )
 
 
 def _check_changes_nothing(clause: Clause, spec: ToolSpec) -> None:
