@@ -407,6 +407,16 @@ def resolve_condition(
             ):
                 expression = f"!{source.expression}" if negate else source.expression
                 return ResolvedCondition(expression, source.name)
+    if _ROOM_SAID.match(text):
+        # "if there's space, book it", "if there's room": the place is free (`available`)
+        for source in sources:
+            if (
+                source.node is not None
+                and source.name in ("available", "is_available", "free", "has_space")
+                and schema_types(source.schema) == {"boolean"}
+            ):
+                expression = f"!{source.expression}" if negate else source.expression
+                return ResolvedCondition(expression, source.name)
     counted = _there_are_some(text, sources, negate)
     if counted is not None:
         return counted
@@ -519,6 +529,13 @@ _NOTHING_FOUND = re.compile(
 
 
 #: "if it's there", "if they're all there": what was checked for is at hand
+#: "there's space", "there is room", "there's a spot free": a place is free.
+_ROOM_SAID = re.compile(
+    r"^\s*(?:there(?:'s|\s+is)|we\s+have|they\s+have)\s+(?:still\s+)?(?:some\s+|enough\s+)?"
+    r"(?:space|room|(?:a\s+)?(?:spot|slot|berth|place|vacancy)(?:\s+(?:free|open|left))?)"
+    r"(?:\s+(?:free|left|available))?\s*$",
+    re.IGNORECASE,
+)
 _IT_IS_THERE = re.compile(
     r"^\s*(?:it|they|everything|all\s+of\s+(?:it|them))\s*(?:'s|'re|\s+is|\s+are)\s+"
     r"(?:all\s+)?(?:still\s+)?there\s*$",

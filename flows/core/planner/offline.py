@@ -111,6 +111,7 @@ from flows.core.planner.phrasing import (
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
 from flows.core.planner.places import (
     PLACE_NAMED,
+    countries_as_each,
     country_codes,
     country_currency,
     country_literal,
@@ -746,6 +747,8 @@ class FlowBuilder:
         text = _TAX_ADDED_TO_AN_AMOUNT.sub(r"\g<lead>calculate \g<what> on ", text)
         # "the sales tax in california vs oregon": one for each of the two states
         text, self.regions = two_regions_as_each(text)
+        # "the VAT on €200 in DE and in FR": one for each of the countries
+        text = countries_as_each(text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
@@ -7667,6 +7670,8 @@ class FlowBuilder:
             # ("PO-77002 came in 20 short - report it ...": how many, said first)
             literals.update(_count_literals(properties, self.heading, literals))
         literals.update(_duration_in_its_unit(properties, clause.action, literals))
+        literals.update(_measure_in_its_unit(properties, clause.action, literals))
+        literals.update(_quoted_name(properties, clause, literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
@@ -14828,7 +14833,17 @@ def _identifier_literals(
             if re.search(r"[\d_]", code) and not _no_code_of(name, code, taken):
                 found[name] = json.dumps(code.rstrip(".-"))
                 break
+        if name not in found and words[1] == "token":
+            # "charge €64.90 to tok_mc_81": a token written as one ("tok_" and more), with
+            # no "card" before it, is the token (it was left out of the charge)
+            tokens = set(_TOKEN_WRITTEN.findall(text))
+            if len(tokens) == 1:
+                found[name] = json.dumps(tokens.pop())
     return found
+
+
+#: "tok_visa_22", "tok_mc_81": a token, written as payment processors write them.
+_TOKEN_WRITTEN = re.compile(r"(?<![\w@./-])(tok_[A-Za-z0-9_]+)(?![\w@])")
 
 
 def _no_code_of(name: str, value: str, taken: dict[str, str]) -> bool:
@@ -15261,14 +15276,15 @@ def _timestamp_written(
 
 def _named_a_date(name: str, schema: dict[str, Any]) -> bool:
     """ "free on 2027-03-14": a string input that says no format but is named for a day
-    (`date`, `event_date`) takes the day as a date input would."""
+    (`date`, `event_date`, `arrival`) takes the day as a date input would."""
     words = split_identifier(name)
     return (
         not schema.get("format")
         and not schema.get("enum")
         and "string" in (schema_types(schema) or {"string"})
         and bool(words)
-        and words[-1] in {"date", "day"}
+        # ("arriving 2027-07-02" for an `arrival`: the day of an arrival or a departure)
+        and words[-1] in {"date", "day", "arrival", "departure", "checkin", "checkout"}
     )
 
 
@@ -15410,6 +15426,77 @@ def _duration_in_its_unit(
     if value != int(value) and "integer" in schema_types(unwrap_nullable(properties[name])):
         return {}
     return {name: str(int(value)) if value == int(value) else repr(value)}
+
+
+def _quoted_name(
+    properties: dict[str, Any], clause: Clause, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "book berth B-14 for the 'Sea Lark'": a name in quotes (a few words, each with a
+    capital) is the value of the one input named for a name of a thing (`vessel_name`),
+    when nothing else set it (the vessel's name was looked up from the berth's code)."""
+    names = [
+        name
+        for name, schema in properties.items()
+        if len(split_identifier(name)) > 1
+        and split_identifier(name)[-1] == "name"
+        and "string" in schema_types(unwrap_nullable(schema))
+        and not unwrap_nullable(schema).get("enum")
+    ]
+    if len(names) != 1 or names[0] in taken:
+        return {}
+    quoted = [
+        value
+        for label, value in clause.quoted
+        # (the word before the quote, "the 'Sea Lark'", or none; not a label of its own)
+        if (label is None or label.lower() in STOP_WORDS)
+        and 0 < len(value.split()) <= 4
+        and all(word[:1].isupper() or word[:1].isdigit() for word in value.split())
+    ]
+    written = [value for value in quoted if value in clause.text]
+    if len(set(written)) != 1 or json.dumps(written[0]) in taken.values():
+        return {}
+    return {names[0]: json.dumps(written[0])}
+
+
+#: The units a length or a weight is written in, by the short name an input ends on.
+_MEASURE_UNITS = {
+    "m": r"m|metres?|meters?",
+    "cm": r"cm|centimetres?|centimeters?",
+    "mm": r"mm|millimetres?|millimeters?",
+    "km": r"km|kilometres?|kilometers?",
+    "ft": r"ft|feet|foot|'",
+    "kg": r"kg|kgs|kilos?|kilograms?",
+    "lb": r"lbs?|pounds?",
+    "t": r"t|tonnes?|tons?",
+    "l": r"l|litres?|liters?",
+}
+
+
+def _measure_in_its_unit(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "a berth for a 12 m boat" for `length_m`, "a 9.5m yacht": the one number the step
+    writes in the unit a number input's name ends on (it was asked of the run)."""
+    inputs = [
+        (name, split_identifier(name)[-1])
+        for name, schema in properties.items()
+        if name not in taken
+        and len(split_identifier(name)) > 1
+        and split_identifier(name)[-1] in _MEASURE_UNITS
+        and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
+    ]
+    if len(inputs) != 1:
+        return {}
+    name, unit = inputs[0]
+    written = re.findall(
+        rf"(?<![\w.$€£-])(\d+(?:\.\d+)?)\s*(?:{_MEASURE_UNITS[unit]})(?![\w])", action, re.I
+    )
+    if len(set(written)) != 1:
+        return {}
+    value = float(written[0])
+    if "integer" in schema_types(unwrap_nullable(properties[name])):
+        return {name: str(int(value))} if value == int(value) else {}
+    return {name: repr(value)}
 
 
 #: "3 units", "2 pieces": a number of things, whatever they are.
