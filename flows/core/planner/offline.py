@@ -7829,6 +7829,7 @@ class FlowBuilder:
             _address_of_the_one_named(spec, clause.action or "", self.request, literals)
         )
         literals = _addresses_that_are_addresses(properties, literals)
+        literals = _longer_listed_value_said(properties, clause.action or "", literals)
         return _timestamps_whole(properties, clause.text, literals)
 
     def _other_end_read_before(
@@ -12696,6 +12697,30 @@ def _done_forms(verb: str) -> set[str]:
     return {verb + "ed", verb + verb[-1] + "ed"}
 
 
+def _longer_listed_value_said(
+    properties: Mapping[str, Any], action: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "post a notice to all berth holders": of two values an input lists that the step
+    writes (`all`, `berth_holders`), the one of two words or more, which holds the other's
+    place in the sentence, not the word alone (the notice went to everyone)."""
+    for name, literal in list(literals.items()):
+        values = [
+            v for v in unwrap_nullable(properties.get(name) or {}).get("enum") or []
+            if isinstance(v, str)
+        ]
+        if json.loads(literal) not in values if literal.startswith('"') else True:
+            continue
+        said = [
+            v
+            for v in values
+            if re.search(rf"\b{re.escape(v).replace('_', '[ _-]')}\b", action, re.IGNORECASE)
+        ]
+        longer = [v for v in said if len(re.split(r"[ _-]", v)) > 1]
+        if len(said) > 1 and len(longer) == 1 and json.loads(literal) != longer[0]:
+            literals[name] = json.dumps(longer[0])
+    return literals
+
+
 def _listed_input_value(spec: ToolSpec, values: set[str]) -> tuple[str, str] | None:
     """(input, value) for the one input of `spec` whose list has one of `values`."""
     for name, schema in spec.input_properties().items():
@@ -14246,7 +14271,8 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     listed = (
         # ("O-1 and O-2 and O-3": "and" between each of them too)
         rf"(?P<list>{_A_CODE}(?:(?:\s*,\s*|\s*,?\s+(?:and|&)\s+){again})*\s*,?\s+(?:and|&)\s+"
-        rf"{again})\b"
+        # ("pull up bookings MB-201, MB-202, MB-203": three or more, commas alone between)
+        rf"{again}|{_A_CODE}(?:\s*,\s*{again}){{2,}})\b"
         # ("order 77 and 15 dollars for order 78": an amount is no code)
         r"(?!\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|%|percent|units?|items?|x\b))"
     )
