@@ -821,6 +821,9 @@ def _resolve_one(
             return found
     words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no", "new")]
     negated = negate != _is_negated(text)
+    if _OUT_OF.search(text) and not _NEGATIONS.search(text) and _out_field_named(text, sources):
+        # "if it's sold out" where a step says `sold_out`: that field, not "not in stock"
+        negated = negate
 
     comparison = _COMPARISON.search(_POSTFIX.sub(_prefix_operator, text))
     if comparison is not None:
@@ -1059,6 +1062,18 @@ _FAILED_BECAUSE = re.compile(
 
 #: A quoted text of three words or more (a value a field lists is one or two).
 _QUOTED_TEXT = re.compile(r"'[^']*?\w+\W+\w+\W+\w[^']*'(?!\w)|\"[^\"]*?\w+\W+\w+\W+\w[^\"]*\"")
+
+
+def _out_field_named(text: str, sources: Sequence[Source]) -> bool:
+    """Whether a yes/no field a step gives is named for being out ("sold out": `sold_out`,
+    `out_of_stock`) by the words the condition says it with."""
+    said = {w.lower() for w in re.findall(r"[a-z]+", _OUT_OF.search(text)[0], re.IGNORECASE)}
+    return any(
+        "out" in split_identifier(s.name)
+        and set(split_identifier(s.name)) <= said | {"out", "of"}
+        and schema_types(s.schema) == {"boolean"}
+        for s in sources
+    )
 
 
 def _is_negated(text: str) -> bool:

@@ -574,7 +574,8 @@ class FlowBuilder:
         self.reader = PromptReader(
             set(facts.verbs)
             | _verbs_of_settable_states(facts.settable_values)
-            | self.turned_away_listed,
+            | self.turned_away_listed
+            | _verbs_of_listed_decisions(tools),
             qualities=set(facts.qualities),
         )
         self.settable_values = facts.settable_values
@@ -607,7 +608,7 @@ class FlowBuilder:
         self.seeded_inputs: set[str] = set()
         #: node id -> the phrase of the request it comes from.
         self.sources: dict[str, str] = {}
-        self.words = facts.words
+        self.words = facts.words | _verbs_of_listed_decisions(tools)
         self.catalogue_words = facts.catalogue_words
         #: Things the catalogue knows by an id ("order" of `order_id`).
         self.id_nouns = facts.id_nouns
@@ -14385,6 +14386,23 @@ def _verbs_of_settable_states(values: frozenset[str]) -> set[str]:
     return {"approve"} if "approved" in values else set()
 
 
+def _verbs_of_listed_decisions(tools: Iterable[ToolSpec]) -> frozenset[str]:
+    """ "Accept SUB-66 once the director signs off", "waitlist SUB-1200": a verb whose
+    participle is a value a tool that changes something lists (`decision`: accepted,
+    waitlisted) is that tool's step (the acceptance was dropped behind the approval, and
+    "waitlist" was a word no tool knows)."""
+    listed = {
+        str(value).lower()
+        for spec in tools
+        if acts(spec)
+        for schema in spec.input_properties().values()
+        for value in unwrap_nullable(schema).get("enum") or ()
+        if isinstance(value, str) and re.fullmatch(r"[a-z]{4,}ed", str(value).lower())
+    }
+    bases = {value[:-2] for value in listed} | {value[:-1] for value in listed}
+    return frozenset(base for base in bases if len(base) > 3)
+
+
 def _turn_away_verbs_listed(tools: Iterable[ToolSpec]) -> set[str]:
     """ "if their GPA is below 3.0, reject them" when a tool that changes something lists
     "reject" (or "rejected") as a value (a decision): a step of that tool, not a case in
@@ -14916,6 +14934,8 @@ def _numbered_by_last_word(
         words = split_identifier(name)
         if name in taken or len(words) < 2 or words[-1] in {*_CODE_SUFFIXES, *_KIND_WORDS}:
             continue
+        if words[-1] in STOP_WORDS:
+            continue  # (`starts_at`: "at 18:00" is a time, not a thing numbered 18)
         if "string" not in schema_types(unwrap_nullable(schema)):
             continue
         said = re.findall(
