@@ -1604,6 +1604,7 @@ class FlowBuilder:
         ]
         refuse_an_amount_no_step_tells(self.request, planned)
         refuse_a_cost_no_step_prices(self.request, planned)
+        _refuse_a_figure_over_every_record(self.request, self.nodes, planned)
         self._refuse_a_question_answered_by_a_change()
         self._refuse_one_person_sent_to_all()
         self._refuse_one_place_for_both_ends()
@@ -4527,6 +4528,7 @@ class FlowBuilder:
         A verb that says little ("check the mood", "take payment") gives way to the words
         after it when those map to a tool on their own."""
         asked = question_as_noun(text)  # "how the customer feels": their feelings
+        asks_what = _ASKS_WHAT.match(text) is not None
         question, text = asked != text, asked
         # ("to list L-NEWS": a code's letters are no words of what the step does)
         text = _LETTER_CODE.sub(" ", text).strip() or text
@@ -4539,6 +4541,7 @@ class FlowBuilder:
             ranked = self._rank_step(text)
         ranked = self._predicate_first(text, ranked)
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
+        ranked = _reader_answers_a_question(text, ranked) if asks_what else ranked
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _a_thing_sent_out(text, ranked)
@@ -7673,6 +7676,7 @@ class FlowBuilder:
         literals.update(_duration_in_its_unit(properties, clause.action, literals))
         literals.update(_measure_in_its_unit(properties, clause.action, literals))
         literals.update(_quoted_name(properties, clause, literals))
+        literals.update(_cents_written(properties, clause.action or "", literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
@@ -13170,6 +13174,69 @@ def _refuse_one_picked_from_a_list(clauses: Sequence[Clause]) -> None:
         )
 
 
+#: "the average water use across all accounts", "total sales over every store": a figure
+#: worked out over every record of a kind.
+_FIGURE_OVER_EVERY = re.compile(
+    r"\b(?P<figure>average|mean|median|total|sum)\b[^.;!?]*?\b(?:across|over|of|for)\s+"
+    r"(?:all|every|each)\s+(?:of\s+)?(?:the\s+|our\s+)?(?P<things>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _refuse_a_figure_over_every_record(
+    request: str, nodes: Sequence[Mapping[str, Any]], planned: Sequence[ToolSpec]
+) -> None:
+    """ "What was the average water use across all accounts last month?": a figure over
+    every record of a kind, when no step lists those records (no loop, no planned tool
+    returns a list), would be worked out from one record asked of the run; refused."""
+    said = _FIGURE_OVER_EVERY.search(request)
+    if said is None or not planned:
+        return
+    if any(node.get("type") == "map" for node in nodes):
+        return
+    if any(
+        "array" in schema_types(unwrap_nullable(schema))
+        for spec in planned
+        for schema in spec.output_properties().values()
+    ):
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan the request: it asks for the {said['figure'].lower()} over every "
+        f"one of the {said['things']}, and no tool lists them ({planned[0].id} works on one "
+        "at a time). Register a tool that lists them or works the figure out, or name the "
+        "ones to use ('for each of ACC-1 and ACC-2, ...').",
+        step=said.group(0),
+        details={"reason": "figure_over_every_record", "phrase": said.group(0)},
+    )
+
+
+def _reader_answers_a_question(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "How many tickets sold for screening SCR-19?": a question goes to a tool that
+    changes nothing, returns a field the question names (`sold`) and takes the code the
+    question writes by the noun said before it (`screening_id`: "screening SCR-19"), before
+    one that changes something (a support ticket was to be opened)."""
+    if len(ranked) < 2 or not acts(ranked[0][1].spec):
+        return ranked
+    best = ranked[0][0]
+    said = {stem(w) for w in meaningful(text)}
+    codes = {m.lower() for m in re.findall(r"\b([a-z]+)\s+#?[A-Z]+-?\d", text, re.IGNORECASE)}
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < MIN_TOOL_SCORE:
+            break
+        fields = {stem(w) for name in item.spec.output_properties() for w in split_identifier(name)}
+        takes = {
+            split_identifier(name)[0]
+            for name in item.spec.required_inputs()
+            if split_identifier(name)[-1:] == ["id"]
+        }
+        if not acts(item.spec) and said & fields and takes & codes:
+            return [(best, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
 def _check_changes_nothing(clause: Clause, spec: ToolSpec) -> None:
     """Refuse a check ("check that the payment went through") that no step before it
     did and only a tool that acts would answer: planning it would charge the card."""
@@ -13226,7 +13293,9 @@ _CODE_IN_TEXT = re.compile(r"\b[A-Z]{1,6}-?\d+\b")
 _UNITS = frozenset("km miles kg lbs minutes hours days seconds percent celsius".split())
 #: "text the ETA to the driver", "email them the eta": a message that names one thing sent
 _SENDS_THE_NAMED = re.compile(
-    r"^(?:text|sms|email|e-mail|send|message|post|tell)\s+(?:\w+\s+)?(?:the|its|their)\s+"
+    # ("email ops@aqualine.gov the reading": to an address, then what is sent)
+    r"^(?:text|sms|email|e-mail|send|message|post|tell)\s+"
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s+|\w+\s+)?(?:the|its|their)\s+"
     r"(?P<what>[A-Za-z]+)\b(?!\s+[a-z]+\b(?<!\bto\b))",
     re.IGNORECASE,
 )
@@ -15472,6 +15541,30 @@ def _duration_in_its_unit(
     if value != int(value) and "integer" in schema_types(unwrap_nullable(properties[name])):
         return {}
     return {name: str(int(value)) if value == int(value) else repr(value)}
+
+
+#: "adjust the bill by 42.50": a number written with cents, no code around it.
+_WITH_CENTS = re.compile(r"(?<![\w.,$€£-])(\d{1,7}\.\d{2})(?![\w.-]|,\d)")
+
+
+def _cents_written(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "adjust account ACC-20931's bill by 42.50": the one number with cents a step writes
+    (no currency said) is the amount of money of the one input named for one, when nothing
+    else set it (it was asked of the run)."""
+    money = [
+        name
+        for name, schema in properties.items()
+        if set(split_identifier(name)) & {"amount", "price", "cost", "fee", "total"}
+        and schema_types(unwrap_nullable(schema)) & {"number"}
+    ]
+    if len(money) != 1 or money[0] in taken:
+        return {}
+    written = set(_WITH_CENTS.findall(action))
+    if len(written) != 1:
+        return {}
+    return {money[0]: repr(float(written.pop()))}
 
 
 def _quoted_name(
