@@ -750,6 +750,8 @@ class FlowBuilder:
         text, self.regions = two_regions_as_each(text)
         # "the VAT on €200 in DE and in FR": one for each of the countries
         text = countries_as_each(text)
+        # "with whatever category and priority come back": those the step before gave
+        text = _WHATEVER_COMES_BACK.sub(r"the \g<what> it gets", text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
@@ -3722,6 +3724,15 @@ class FlowBuilder:
             for spec in self.specs.values()
         ):
             return  # a tool that sends offers the channel ("teams_post", its verb last)
+        if any(
+            acts(spec)
+            and any(re.search(r"channel|medium|method|via", n) for n in spec.input_properties())
+            and not any(is_channel(m) for m in missing_capabilities(asked, spec))
+            for spec in self.specs.values()
+        ):
+            # ("send them a letter" with a notice tool whose `channel` lists letter: that
+            # tool's channel, not one no tool offers)
+            return
         top = ranked[0][1].spec if ranked and ranked[0][0] >= self.min_score else None
         if top is not None and not any(is_channel(m) for m in missing_capabilities(asked, top)):
             return  # ("send the engagement letter": the best tool sends that letter itself)
@@ -15543,6 +15554,13 @@ def _duration_in_its_unit(
     return {name: str(int(value)) if value == int(value) else repr(value)}
 
 
+#: "whatever category and priority come back", "whatever score it returns": what the step
+#: before gives, said as anything it may be.
+_WHATEVER_COMES_BACK = re.compile(
+    r"\bwhatever\s+(?P<what>[a-z]+(?:\s*(?:,|and|&)\s*[a-z]+)*?)\s+"
+    r"(?:(?:it|they)\s+)?(?:comes?\s+back|came\s+back|(?:it|they)\s+(?:returns?|gives?|gets?))\b",
+    re.IGNORECASE,
+)
 #: "adjust the bill by 42.50": a number written with cents, no code around it.
 _WITH_CENTS = re.compile(r"(?<![\w.,$€£-])(\d{1,7}\.\d{2})(?![\w.-]|,\d)")
 
