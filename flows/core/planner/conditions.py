@@ -1067,7 +1067,10 @@ _QUOTED_TEXT = re.compile(r"'[^']*?\w+\W+\w+\W+\w[^']*'(?!\w)|\"[^\"]*?\w+\W+\w+
 def _out_field_named(text: str, sources: Sequence[Source]) -> bool:
     """Whether a yes/no field a step gives is named for being out ("sold out": `sold_out`,
     `out_of_stock`) by the words the condition says it with."""
-    said = {w.lower() for w in re.findall(r"[a-z]+", _OUT_OF.search(text)[0], re.IGNORECASE)}
+    out = _OUT_OF.search(text)
+    if out is None:
+        return False
+    said = {w.lower() for w in re.findall(r"[a-z]+", out[0], re.IGNORECASE)}
     return any(
         "out" in split_identifier(s.name)
         and set(split_identifier(s.name)) <= said | {"out", "of"}
