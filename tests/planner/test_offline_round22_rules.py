@@ -200,3 +200,14 @@ def test_a_channel_a_notice_tool_lists_is_no_channel_missing():
         eval_catalog(WATER),
     )
     assert steps(flow)["water_customer_notice"]["channel"] == '"letter"'
+
+
+def test_an_approval_of_it_after_a_step_comes_after_that_step():
+    # "Validate order Q-3, have a manager approve it, then ...": the approval went first,
+    # approving "validate order Q-3, it"
+    flow = plan(
+        "check order K-7 and get finance to approve it, then ship it", demo_catalog_with([])
+    )
+    ids = [node.id for node in flow.nodes]
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert ids.index("validate_order") < ids.index(approval.id) < ids.index("create_shipment")

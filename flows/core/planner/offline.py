@@ -750,6 +750,9 @@ class FlowBuilder:
         text, self.regions = two_regions_as_each(text)
         # "the VAT on €200 in DE and in FR": one for each of the countries
         text = countries_as_each(text)
+        # "validate order Q-3, have a manager approve it, then ship it": the approval comes
+        # after the step before it (it was read as approving that step, first)
+        text = _APPROVAL_JOINED_AFTER.sub(_approval_then, text)
         # "with whatever category and priority come back": those the step before gave
         text = _WHATEVER_COMES_BACK.sub(r"the \g<what> it gets", text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
@@ -15552,6 +15555,31 @@ def _duration_in_its_unit(
     if value != int(value) and "integer" in schema_types(unwrap_nullable(properties[name])):
         return {}
     return {name: str(int(value)) if value == int(value) else repr(value)}
+
+
+#: "..., have a manager approve it", "... and get finance to sign off on it": an approval of
+#: "it" joined to the step before it by a comma or "and".
+_APPROVAL_JOINED_AFTER = re.compile(
+    r"(?P<before>[\w)'\"])(?:\s*,\s*|\s+and\s+)(?P<ask>(?:have|get|ask)\s+"
+    r"(?:(?:a|an|the|our|my)\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:to\s+)?(?:approve|sign\s+off\s+on)\s+"
+    r"(?:it|them|this|that)\b)",
+    re.IGNORECASE,
+)
+#: What opens a part that is a condition or a loop, not a step.
+_OPENS_A_CONDITION = re.compile(
+    r"^\W*(?:if|when|whenever|once|unless|for|after|before|in\s+case|as\s+soon)\b", re.I
+)
+
+
+def _approval_then(match: re.Match[str]) -> str:
+    """ "validate order Q-3, have a manager approve it" -> "..., then have a manager
+    approve it", when what comes before it in its sentence is a step (not a condition:
+    "if it's over 500, have a manager approve it" is left as it is)."""
+    start = max(match.string.rfind(stop, 0, match.start()) for stop in (".", ";", "!", "?", "\n"))
+    part = match.string[start + 1 : match.start() + 1]
+    if _OPENS_A_CONDITION.match(part) or re.search(r"\bthen\s*$", part, re.I):
+        return match.group(0)
+    return f"{match['before']}, then {match['ask']}"
 
 
 #: "whatever category and priority come back", "whatever score it returns": what the step
