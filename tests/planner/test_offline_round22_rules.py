@@ -211,3 +211,12 @@ def test_an_approval_of_it_after_a_step_comes_after_that_step():
     ids = [node.id for node in flow.nodes]
     approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
     assert ids.index("validate_order") < ids.index(approval.id) < ids.index("create_shipment")
+
+
+def test_looking_for_a_thing_finds_one():
+    # "look for a berth for a 7m boat ...": a booking was read by an id asked of the run
+    flow = plan(
+        "search for a berth for an 11 m ketch arriving 2027-04-04 for 1 night",
+        eval_catalog(MARINA),
+    )
+    assert _tools(flow) == ["marina_berth_availability"]

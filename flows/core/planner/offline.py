@@ -4541,6 +4541,8 @@ class FlowBuilder:
         is the step's verb, less for each word of the tool's id the step does not mention.
         A verb that says little ("check the mood", "take payment") gives way to the words
         after it when those map to a tool on their own."""
+        # ("look for a berth for a 7m boat": find one, not look a known one up)
+        text = _LOOK_FOR.sub(r"\g<lead>find ", text)
         asked = question_as_noun(text)  # "how the customer feels": their feelings
         asks_what = _ASKS_WHAT.match(text) is not None
         question, text = asked != text, asked
@@ -15557,6 +15559,12 @@ def _duration_in_its_unit(
     return {name: str(int(value)) if value == int(value) else repr(value)}
 
 
+#: "look for a berth", "search for a slot": a step that finds one, not a known one read.
+_LOOK_FOR = re.compile(
+    r"^(?P<lead>\W*(?:please\s+|pls\s+|can\s+you\s+)?)(?:look|search|hunt)(?:ing)?\s+for\s+"
+    r"(?=(?:a|an|some|any)\b)",
+    re.IGNORECASE,
+)
 #: "..., have a manager approve it", "... and get finance to sign off on it": an approval of
 #: "it" joined to the step before it by a comma or "and".
 _APPROVAL_JOINED_AFTER = re.compile(
