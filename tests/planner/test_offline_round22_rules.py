@@ -220,3 +220,9 @@ def test_looking_for_a_thing_finds_one():
         eval_catalog(MARINA),
     )
     assert _tools(flow) == ["marina_berth_availability"]
+
+
+def test_a_place_named_with_capitals_is_the_venue():
+    # "schedule SUB-9 in the Odeon at ...": the venue was asked of the run
+    flow = plan("schedule SUB-31 at the Palace Cinema on 2027-09-20 at 21:15", eval_catalog(FILMS))
+    assert steps(flow)["fest_screening_schedule"]["venue"] == '"Palace Cinema"'

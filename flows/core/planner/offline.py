@@ -7693,6 +7693,7 @@ class FlowBuilder:
         literals.update(_measure_in_its_unit(properties, clause.action, literals))
         literals.update(_quoted_name(properties, clause, literals))
         literals.update(_cents_written(properties, clause.action or "", literals))
+        literals.update(_place_named(properties, clause.action or "", literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
@@ -15597,6 +15598,45 @@ _WHATEVER_COMES_BACK = re.compile(
     r"(?:(?:it|they)\s+)?(?:comes?\s+back|came\s+back|(?:it|they)\s+(?:returns?|gives?|gets?))\b",
     re.IGNORECASE,
 )
+#: Last words of an input's name for a place a thing happens in ("venue", "room").
+_VENUE_INPUTS = frozenset("venue room hall location place site stage theatre theater".split())
+#: "in Hall B", "at the Odeon", "in the Riverside Room": a place named with capitals.
+_IN_A_NAMED_PLACE = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?(?P<name>(?-i:[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]*|[A-Z0-9]))"
+    r"{0,2}))(?![\w@.-])"
+)
+_NOT_PLACES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december noon midnight".split()
+)
+
+
+def _place_named(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "schedule SUB-3002 at the Odeon", "in Hall B": the one place a step names with
+    capitals after "in" or "at" is the value of the one input named for a place (`venue`,
+    `room`), when nothing else set it (it was asked of the run)."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if split_identifier(name)[-1:] and split_identifier(name)[-1] in _VENUE_INPUTS
+        and "string" in schema_types(unwrap_nullable(schema))
+        and not unwrap_nullable(schema).get("enum")
+        and not unwrap_nullable(schema).get("format")
+    ]
+    if len(wanted) != 1 or wanted[0] in taken:
+        return {}
+    named = {
+        m["name"]
+        for m in _IN_A_NAMED_PLACE.finditer(action)
+        if m["name"].split()[0].lower() not in _NOT_PLACES
+    }
+    if len(named) != 1:
+        return {}
+    return {wanted[0]: json.dumps(named.pop())}
+
+
 #: "adjust the bill by 42.50": a number written with cents, no code around it.
 _WITH_CENTS = re.compile(r"(?<![\w.,$€£-])(\d{1,7}\.\d{2})(?![\w.-]|,\d)")
 
