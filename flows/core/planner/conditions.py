@@ -408,6 +408,16 @@ def resolve_condition(
             ):
                 expression = f"!{source.expression}" if negate else source.expression
                 return ResolvedCondition(expression, source.name)
+    if _ROOM_SAID.match(text):
+        # "if there's space, book it", "if there's room": the place is free (`available`)
+        for source in sources:
+            if (
+                source.node is not None
+                and source.name in ("available", "is_available", "free", "has_space")
+                and schema_types(source.schema) == {"boolean"}
+            ):
+                expression = f"!{source.expression}" if negate else source.expression
+                return ResolvedCondition(expression, source.name)
     counted = _there_are_some(text, sources, negate)
     if counted is not None:
         return counted
@@ -520,6 +530,13 @@ _NOTHING_FOUND = re.compile(
 
 
 #: "if it's there", "if they're all there": what was checked for is at hand
+#: "there's space", "there is room", "there's a spot free": a place is free.
+_ROOM_SAID = re.compile(
+    r"^\s*(?:there(?:'s|\s+is)|we\s+have|they\s+have)\s+(?:still\s+)?(?:some\s+|enough\s+)?"
+    r"(?:space|room|(?:a\s+)?(?:spot|slot|berth|place|vacancy)(?:\s+(?:free|open|left))?)"
+    r"(?:\s+(?:free|left|available))?\s*$",
+    re.IGNORECASE,
+)
 _IT_IS_THERE = re.compile(
     r"^\s*(?:it|they|everything|all\s+of\s+(?:it|them))\s*(?:'s|'re|\s+is|\s+are)\s+"
     r"(?:all\s+)?(?:still\s+)?there\s*$",
@@ -805,6 +822,9 @@ def _resolve_one(
             return found
     words = [w for w in split_identifier(text) if w not in STOP_WORDS or w in ("not", "no", "new")]
     negated = negate != _is_negated(text)
+    if _OUT_OF.search(text) and not _NEGATIONS.search(text) and _out_field_named(text, sources):
+        # "if it's sold out" where a step says `sold_out`: that field, not "not in stock"
+        negated = negate
 
     comparison = _COMPARISON.search(_POSTFIX.sub(_prefix_operator, text))
     if comparison is not None:
@@ -1043,6 +1063,21 @@ _FAILED_BECAUSE = re.compile(
 
 #: A quoted text of three words or more (a value a field lists is one or two).
 _QUOTED_TEXT = re.compile(r"'[^']*?\w+\W+\w+\W+\w[^']*'(?!\w)|\"[^\"]*?\w+\W+\w+\W+\w[^\"]*\"")
+
+
+def _out_field_named(text: str, sources: Sequence[Source]) -> bool:
+    """Whether a yes/no field a step gives is named for being out ("sold out": `sold_out`,
+    `out_of_stock`) by the words the condition says it with."""
+    out = _OUT_OF.search(text)
+    if out is None:
+        return False
+    said = {w.lower() for w in re.findall(r"[a-z]+", out[0], re.IGNORECASE)}
+    return any(
+        "out" in split_identifier(s.name)
+        and set(split_identifier(s.name)) <= said | {"out", "of"}
+        and schema_types(s.schema) == {"boolean"}
+        for s in sources
+    )
 
 
 def _is_negated(text: str) -> bool:

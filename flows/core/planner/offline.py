@@ -113,6 +113,7 @@ from flows.core.planner.phrasing import (
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
 from flows.core.planner.places import (
     PLACE_NAMED,
+    countries_as_each,
     country_codes,
     country_currency,
     country_literal,
@@ -577,7 +578,8 @@ class FlowBuilder:
         self.reader = PromptReader(
             set(facts.verbs)
             | _verbs_of_settable_states(facts.settable_values)
-            | self.turned_away_listed,
+            | self.turned_away_listed
+            | _verbs_of_listed_decisions(tools),
             qualities=set(facts.qualities),
         )
         self.settable_values = facts.settable_values
@@ -599,6 +601,9 @@ class FlowBuilder:
         #: A step an approval already added ("... before payment"): the next clause that
         #: maps to the same tool is that step, not another one.
         self.merge_next: tuple[str, str] | None = None
+        #: approvals whose decision a message after them tells, either way (by the ids
+        #: of those messages)
+        self.decision_told: dict[str, set[str]] = {}
         self._merge: tuple[str, str] | None = None
         #: Approvals add no tool for the words around them (a refine names the step).
         self.approval_only = False
@@ -607,7 +612,7 @@ class FlowBuilder:
         self.seeded_inputs: set[str] = set()
         #: node id -> the phrase of the request it comes from.
         self.sources: dict[str, str] = {}
-        self.words = facts.words
+        self.words = facts.words | _verbs_of_listed_decisions(tools)
         self.catalogue_words = facts.catalogue_words
         #: Things the catalogue knows by an id ("order" of `order_id`).
         self.id_nouns = facts.id_nouns
@@ -747,6 +752,13 @@ class FlowBuilder:
         text = _TAX_ADDED_TO_AN_AMOUNT.sub(r"\g<lead>calculate \g<what> on ", text)
         # "the sales tax in california vs oregon": one for each of the two states
         text, self.regions = two_regions_as_each(text)
+        # "the VAT on €200 in DE and in FR": one for each of the countries
+        text = countries_as_each(text)
+        # "validate order Q-3, have a manager approve it, then ship it": the approval comes
+        # after the step before it (it was read as approving that step, first)
+        text = _APPROVAL_JOINED_AFTER.sub(_approval_then, text)
+        # "with whatever category and priority come back": those the step before gave
+        text = _WHATEVER_COMES_BACK.sub(r"the \g<what> it gets", text)
         # "cancel appointment APT-1, patient has the flu": why, said after the step
         text = _WHY_SAID_AFTER.sub(_why_said_after, text)
         text = _DONE_BY_SAID_AFTER.sub(_why_said_after_closing, text)
@@ -1585,6 +1597,7 @@ class FlowBuilder:
         self.request = _NUMBERED_LINE.sub(r"\g<indent>- ", prompt) if numbered else prompt
         clauses = self.read(prompt)
         self.clauses = clauses
+        _refuse_one_picked_from_a_list(clauses)
         try:
             self._check_capabilities(clauses)
         except PlanningError as exc:
@@ -1602,6 +1615,7 @@ class FlowBuilder:
         for at, resolved, clause in reversed(self.stops):
             self._gate_rest(at, resolved, clause)
         self._continue_on_reject()
+        self._go_on_to_tell_the_decision()
         self._the_quote_read_again()
         self._refuse_an_application_to_a_tool_that_looks()
         guard_messages_on_their_lists(self.nodes, self.specs, self._unique_id)
@@ -1612,6 +1626,7 @@ class FlowBuilder:
         ]
         refuse_an_amount_no_step_tells(self.request, planned)
         refuse_a_cost_no_step_prices(self.request, planned)
+        _refuse_a_figure_over_every_record(self.request, self.nodes, planned)
         self._refuse_a_question_answered_by_a_change()
         self._refuse_one_person_sent_to_all()
         self._refuse_one_place_for_both_ends()
@@ -3805,6 +3820,15 @@ class FlowBuilder:
             for spec in self.specs.values()
         ):
             return  # a tool that sends offers the channel ("teams_post", its verb last)
+        if any(
+            acts(spec)
+            and any(re.search(r"channel|medium|method|via", n) for n in spec.input_properties())
+            and not any(is_channel(m) for m in missing_capabilities(asked, spec))
+            for spec in self.specs.values()
+        ):
+            # ("send them a letter" with a notice tool whose `channel` lists letter: that
+            # tool's channel, not one no tool offers)
+            return
         top = ranked[0][1].spec if ranked and ranked[0][0] >= self.min_score else None
         if top is not None and not any(is_channel(m) for m in missing_capabilities(asked, top)):
             return  # ("send the engagement letter": the best tool sends that letter itself)
@@ -4617,7 +4641,10 @@ class FlowBuilder:
         is the step's verb, less for each word of the tool's id the step does not mention.
         A verb that says little ("check the mood", "take payment") gives way to the words
         after it when those map to a tool on their own."""
+        # ("look for a berth for a 7m boat": find one, not look a known one up)
+        text = _LOOK_FOR.sub(r"\g<lead>find ", text)
         asked = question_as_noun(text)  # "how the customer feels": their feelings
+        asks_what = _ASKS_WHAT.match(text) is not None
         question, text = asked != text, asked
         # ("to list L-NEWS": a code's letters are no words of what the step does)
         text = _LETTER_CODE.sub(" ", text).strip() or text
@@ -4630,6 +4657,7 @@ class FlowBuilder:
             ranked = self._rank_step(text)
         ranked = self._predicate_first(text, ranked)
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
+        ranked = _reader_answers_a_question(text, ranked) if asks_what else ranked
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _a_thing_sent_out(text, ranked)
@@ -4934,6 +4962,7 @@ class FlowBuilder:
             inputs = self._reason_given(clause, spec, inputs)
             inputs = self._rejection_told(clause, spec, inputs)
             inputs = self._decided_value(clause, spec, inputs)
+            inputs = self._decision_told(clause, spec, inputs, predecessors.exits, node_id)
             inputs = self._notice(clause, spec, inputs)
             inputs = self._currency_known(spec, inputs)
         node = {
@@ -5274,6 +5303,67 @@ class FlowBuilder:
             told = f'{approval} != null ? {told} : "{label}: %s".format([input.{given}])'
         self._drop_unread_input(inputs[body])
         return {**inputs, body: told}
+
+    def _decision_told(
+        self,
+        clause: Clause,
+        spec: ToolSpec,
+        inputs: dict[str, str],
+        after: Sequence[str],
+        node_id: str,
+    ) -> dict[str, str]:
+        """ "Have ops approve refund R1, then email ann whether it was approved": a message
+        right after an approval that asks whether it was approved says the decision, either
+        way (and the approver's comment), rather than a text asked of the run and sent only
+        when it was approved (`_go_on_to_tell_the_decision` lets it run on a rejection)."""
+        body = _message_text_input(spec)
+        if (
+            not acts(spec)
+            or body is None
+            or not self._asked_at_run(inputs.get(body, ""))
+            or _WHETHER_DECIDED.search(clause.action) is None
+            or len(after) != 1
+        ):
+            return inputs
+        approval = next((n for n in self.nodes if n["id"] == after[0]), None)
+        if approval is None or approval.get("type") != "approval" or approval.get("when"):
+            return inputs
+        decided = self.info[approval["id"]].clause
+        approved = _APPROVED_THING.search(decided.action) if decided is not None else None
+        thing = f"The {singular(approved.group('thing').lower())}" if approved else "It"
+        name = approval["id"]
+        told = {
+            **inputs,
+            body: (
+                f'{name}.approved ? "{thing} was approved. Comment: " + {name}.comment : '
+                f'"{thing} was not approved. Comment: " + {name}.comment'
+            ),
+        }
+        self._drop_unread_input(inputs[body])
+        subject = told.get("subject")
+        if subject is not None and self._asked_at_run(subject):
+            told["subject"] = (
+                f'{name}.approved ? "{thing} was approved" : "{thing} was not approved"'
+            )
+            self._drop_unread_input(subject)
+        self.decision_told.setdefault(name, set()).add(node_id)
+        return told
+
+    def _go_on_to_tell_the_decision(self) -> None:
+        """An approval whose decision a message after it tells either way goes on when it
+        is rejected (`on_reject: continue`); every other step after it runs only once it
+        was approved, as it did."""
+        for approval_id, tellers in self.decision_told.items():
+            approval = next((n for n in self.nodes if n["id"] == approval_id), None)
+            if approval is None or approval.get("on_reject") != "skip":
+                continue
+            approval["on_reject"] = "continue"
+            start = self.nodes.index(approval)
+            guard = f"{approval_id}.approved"
+            for node in self.nodes[start + 1 :]:
+                if node["id"] in tellers or node.get("type") not in ("tool", "map", "approval"):
+                    continue
+                node["when"] = f"{guard} && ({node['when']})" if node.get("when") else guard
 
     def _notice(self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "Notify support about the failed payment": a notice whose words the request
@@ -6238,6 +6328,57 @@ class FlowBuilder:
         self.input_required.append(name)
         return f"input.{name}", item_schema
 
+    def _refuse_a_count_untold(self, condition: Condition, clause: Clause) -> None:
+        """ "Look up user 5 and if they have fewer than 3 orders, email them": a count of
+        things someone a step before found has, which no field of that step tells (the
+        lookup says nothing of orders), is refused rather than asked of the run under
+        another name (it was compared as the run's `amount`)."""
+        said = _COUNT_HELD.search(condition.text)
+        if said is None:
+            return
+        counted = said.group("things").lower()
+        words = {stem(counted), stem(singular(counted))}
+        found = [
+            info
+            for info in self.info.values()
+            if info.kind == "tool" and info.spec is not None and not acts(info.spec)
+        ]
+        if not found:
+            return
+        last = found[-1]
+        assert last.spec is not None
+        fields = []
+        for out, schema in last.spec.output_properties().items():
+            inner = unwrap_nullable(schema).get("properties") or {}
+            fields.append(f"{out} ({', '.join(inner)})" if inner else out)
+        if any(words & {stem(w) for w in split_identifier(field)} for field in fields):
+            return
+        raise PlanningError(
+            "unmapped_condition",
+            f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
+            f"counts {counted}, and {last.spec.id} does not say how many {counted} there are "
+            f"(it returns {', '.join(fields)}); no step before tells it. Register a tool that "
+            f"counts the {counted}, or say that the count comes with the request.",
+            step=condition.text.strip(),
+            details={"reason": "count_untold", "phrase": condition.text.strip()},
+        )
+
+    def _said_next(self, tool: str, clause: Clause) -> bool:
+        """Whether the clause after `clause`, in its sentence, is a plain step that maps to
+        `tool` ("ask ops to approve shipping, then ship it": the shipment is that step)."""
+        upcoming = self.upcoming
+        if (
+            upcoming is None
+            or upcoming.sentence != clause.sentence
+            or upcoming.approval is not None
+            or upcoming.otherwise
+            or upcoming.for_each
+            or not meaningful(_clean_action(upcoming.action))
+        ):
+            return False
+        ranked = self.rank(_clean_action(upcoming.action))
+        return bool(ranked) and ranked[0][0] >= self.min_score and ranked[0][1].spec.id == tool
+
     def _approval_said_again(self, clause: Clause) -> bool:
         """Whether `clause` names, without saying who approves, an approval already planned
         where it can see it ("after approval", "once approved"), to say what follows it."""
@@ -6500,6 +6641,10 @@ class FlowBuilder:
         if not self.approval_only and imperative and meaningful(_clean_action(action)):
             ranked = self.rank(_clean_action(action))
             # a step named after "then" or "before" is planned, or refused with why
+            if not names_step and ranked and self._said_next(ranked[0][1].spec.id, clause):
+                # "if it's valid, ask ops to approve shipping, then ship it": what is
+                # approved is the step said next, planned there (under the condition)
+                return approval_id
             if names_step or (ranked and ranked[0][0] >= self.min_score):
                 step = Clause(
                     number=clause.number,
@@ -7699,6 +7844,10 @@ class FlowBuilder:
             # ("PO-77002 came in 20 short - report it ...": how many, said first)
             literals.update(_count_literals(properties, self.heading, literals))
         literals.update(_duration_in_its_unit(properties, clause.action, literals))
+        literals.update(_measure_in_its_unit(properties, clause.action, literals))
+        literals.update(_quoted_name(properties, clause, literals))
+        literals.update(_cents_written(properties, clause.action or "", literals))
+        literals.update(_place_named(properties, clause.action or "", literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
             named_values(properties, clause.action, literals, texts_phones=_texts_phones(spec))
@@ -7856,6 +8005,7 @@ class FlowBuilder:
             _address_of_the_one_named(spec, clause.action or "", self.request, literals)
         )
         literals = _addresses_that_are_addresses(properties, literals)
+        literals = _longer_listed_value_said(properties, clause.action or "", literals)
         return _timestamps_whole(properties, clause.text, literals)
 
     def _other_end_read_before(
@@ -8547,6 +8697,8 @@ class FlowBuilder:
         if resolved.new_input is not None:
             name, schema = resolved.new_input
             teller = self._tells_only(name)
+            if teller is None and not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
+                self._refuse_a_count_untold(condition, clause)
             if teller is not None and not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
                 raise PlanningError(
                     "unmapped_condition",
@@ -11740,6 +11892,24 @@ def _takes_url(spec: ToolSpec) -> bool:
 
 
 #: Words that say a value comes in with the run's input rather than from a step.
+#: "they have fewer than 3 orders", "the customer has more than 5 tickets": how many of
+#: something a person (or a record) has, the things counted said after the number.
+_COUNT_HELD = re.compile(
+    r"\b(?:they|he|she|it|the\s+[a-z]+|this\s+[a-z]+)\s+(?:has|have|had|'s\s+got|'ve\s+got)\s+"
+    r"(?:more|fewer|less|over|under|at\s+least|at\s+most)\s+(?:than\s+)?\d+\s+"
+    r"(?P<things>[a-z]+s)\b",
+    re.IGNORECASE,
+)
+#: "whether it was approved", "if they approved it or not", "the decision": what an
+#: approval decided, said of a message after it.
+_WHETHER_DECIDED = re.compile(
+    r"\bwhether\s+(?:or\s+not\s+)?(?:it|they|he|she|the\s+[a-z]+|[a-z]+)\s+"
+    r"(?:was|were|got|has\s+been|have\s+been|is|are)\s+(?:approved|accepted|signed\s+off)\b|"
+    r"\bwhether\s+(?:they|he|she|[a-z]+)\s+(?:approved|accepted|signed\s+off)\b|"
+    r"\b(?:approved|accepted)\s+or\s+(?:not|rejected|declined|denied)\b|"
+    r"\bthe\s+(?:approval\s+)?(?:decision|outcome|verdict)\b(?!\s+(?:of|on)\s+(?!the\s+approval))",
+    re.IGNORECASE,
+)
 _FROM_REQUEST = re.compile(
     r"\b(?:with|in|from|by|on)\s+(?:the|this|each)\s+(?:request|input|form|payload|call|"
     r"submission|run\s+input|order\s+form|caller)\b|\bcomes?\s+(?:in\s+)?with\b|"
@@ -12782,6 +12952,30 @@ def _done_forms(verb: str) -> set[str]:
     return {verb + "ed", verb + verb[-1] + "ed"}
 
 
+def _longer_listed_value_said(
+    properties: Mapping[str, Any], action: str, literals: dict[str, str]
+) -> dict[str, str]:
+    """ "post a notice to all berth holders": of two values an input lists that the step
+    writes (`all`, `berth_holders`), the one of two words or more, which holds the other's
+    place in the sentence, not the word alone (the notice went to everyone)."""
+    for name, literal in list(literals.items()):
+        values = [
+            v for v in unwrap_nullable(properties.get(name) or {}).get("enum") or []
+            if isinstance(v, str)
+        ]
+        if json.loads(literal) not in values if literal.startswith('"') else True:
+            continue
+        said = [
+            v
+            for v in values
+            if re.search(rf"\b{re.escape(v).replace('_', '[ _-]')}\b", action, re.IGNORECASE)
+        ]
+        longer = [v for v in said if len(re.split(r"[ _-]", v)) > 1]
+        if len(said) > 1 and len(longer) == 1 and json.loads(literal) != longer[0]:
+            literals[name] = json.dumps(longer[0])
+    return literals
+
+
 def _listed_input_value(spec: ToolSpec, values: set[str]) -> tuple[str, str] | None:
     """(input, value) for the one input of `spec` whose list has one of `values`."""
     for name, schema in spec.input_properties().items():
@@ -13197,6 +13391,102 @@ def _reader_for_a_check(
     return ranked
 
 
+#: "hold the first one that's free", "book whichever is available first": one item picked
+#: out of several by what a check of each finds.
+_FIRST_THAT_IS = re.compile(
+    r"\b(?:the\s+first\s+(?:one\s+|of\s+them\s+|[a-z]+\s+)?(?:that|which|who)\s*(?:'s|'re|is|are|"
+    r"comes?\s+back(?:\s+as)?)\s+(?P<quality>[a-z]+)|whichever\s+(?:one\s+)?(?:is|comes\s+back)\s+"
+    r"(?P<quality2>[a-z]+)(?:\s+first)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _refuse_one_picked_from_a_list(clauses: Sequence[Clause]) -> None:
+    """ "Check VEN-1, VEN-2 and VEN-3 and hold the first one that's free": a step on one
+    item picked out of several by what a check of each found. A loop runs its step on every
+    item, and a step after it acts on one item the request names; the planner does not
+    pick one out of a loop's results, so this is refused, saying so (it was refused as a
+    check that would put a hold on something)."""
+    for clause in clauses:
+        said = _FIRST_THAT_IS.search(clause.text)
+        if said is None:
+            continue
+        quality = said.group("quality") or said.group("quality2")
+        raise PlanningError(
+            "unmapped_step",
+            f"Could not plan {clause.label}: it asks to act on only the first of several "
+            f"items that is {quality}, picked by what a check of each finds. A loop runs its "
+            "step on every item, and the planner does not pick one item out of a loop's "
+            f"results. Check one item per run ('check VEN-1; if it's {quality}, hold it'), "
+            "or name the item to act on.",
+            step=clause.text,
+            details={"reason": "first_of_a_list", "phrase": said.group(0)},
+        )
+
+
+#: "the average water use across all accounts", "total sales over every store": a figure
+#: worked out over every record of a kind.
+_FIGURE_OVER_EVERY = re.compile(
+    r"\b(?P<figure>average|mean|median|total|sum)\b[^.;!?]*?\b(?:across|over|of|for)\s+"
+    r"(?:all|every|each)\s+(?:of\s+)?(?:the\s+|our\s+)?(?P<things>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _refuse_a_figure_over_every_record(
+    request: str, nodes: Sequence[Mapping[str, Any]], planned: Sequence[ToolSpec]
+) -> None:
+    """ "What was the average water use across all accounts last month?": a figure over
+    every record of a kind, when no step lists those records (no loop, no planned tool
+    returns a list), would be worked out from one record asked of the run; refused."""
+    said = _FIGURE_OVER_EVERY.search(request)
+    if said is None or not planned:
+        return
+    if any(node.get("type") == "map" for node in nodes):
+        return
+    if any(
+        "array" in schema_types(unwrap_nullable(schema))
+        for spec in planned
+        for schema in spec.output_properties().values()
+    ):
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan the request: it asks for the {said['figure'].lower()} over every "
+        f"one of the {said['things']}, and no tool lists them ({planned[0].id} works on one "
+        "at a time). Register a tool that lists them or works the figure out, or name the "
+        "ones to use ('for each of ACC-1 and ACC-2, ...').",
+        step=said.group(0),
+        details={"reason": "figure_over_every_record", "phrase": said.group(0)},
+    )
+
+
+def _reader_answers_a_question(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "How many tickets sold for screening SCR-19?": a question goes to a tool that
+    changes nothing, returns a field the question names (`sold`) and takes the code the
+    question writes by the noun said before it (`screening_id`: "screening SCR-19"), before
+    one that changes something (a support ticket was to be opened)."""
+    if len(ranked) < 2 or not acts(ranked[0][1].spec):
+        return ranked
+    best = ranked[0][0]
+    said = {stem(w) for w in meaningful(text)}
+    codes = {m.lower() for m in re.findall(r"\b([a-z]+)\s+#?[A-Z]+-?\d", text, re.IGNORECASE)}
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < MIN_TOOL_SCORE:
+            break
+        fields = {stem(w) for name in item.spec.output_properties() for w in split_identifier(name)}
+        takes = {
+            split_identifier(name)[0]
+            for name in item.spec.required_inputs()
+            if split_identifier(name)[-1:] == ["id"]
+        }
+        if not acts(item.spec) and said & fields and takes & codes:
+            return [(best, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
 def _check_changes_nothing(clause: Clause, spec: ToolSpec) -> None:
     """Refuse a check ("check that the payment went through") that no step before it
     did and only a tool that acts would answer: planning it would charge the card."""
@@ -13253,7 +13543,9 @@ _CODE_IN_TEXT = re.compile(r"\b[A-Z]{1,6}-?\d+\b")
 _UNITS = frozenset("km miles kg lbs minutes hours days seconds percent celsius".split())
 #: "text the ETA to the driver", "email them the eta": a message that names one thing sent
 _SENDS_THE_NAMED = re.compile(
-    r"^(?:text|sms|email|e-mail|send|message|post|tell)\s+(?:\w+\s+)?(?:the|its|their)\s+"
+    # ("email ops@aqualine.gov the reading": to an address, then what is sent)
+    r"^(?:text|sms|email|e-mail|send|message|post|tell)\s+"
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s+|\w+\s+)?(?:the|its|their)\s+"
     r"(?P<what>[A-Za-z]+)\b(?!\s+[a-z]+\b(?<!\bto\b))",
     re.IGNORECASE,
 )
@@ -14299,7 +14591,8 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     listed = (
         # ("O-1 and O-2 and O-3": "and" between each of them too)
         rf"(?P<list>{_A_CODE}(?:(?:\s*,\s*|\s*,?\s+(?:and|&)\s+){again})*\s*,?\s+(?:and|&)\s+"
-        rf"{again})\b"
+        # ("pull up bookings MB-201, MB-202, MB-203": three or more, commas alone between)
+        rf"{again}|{_A_CODE}(?:\s*,\s*{again}){{2,}})\b"
         # ("order 77 and 15 dollars for order 78": an amount is no code)
         r"(?!\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|%|percent|units?|items?|x\b))"
     )
@@ -14410,6 +14703,23 @@ def _verbs_of_settable_states(values: frozenset[str]) -> set[str]:
     """ "approve application BP-7" when a tool sets a status to approved: the request's
     own doing, said by the state's verb (not an approval asked of someone first)."""
     return {"approve"} if "approved" in values else set()
+
+
+def _verbs_of_listed_decisions(tools: Iterable[ToolSpec]) -> frozenset[str]:
+    """ "Accept SUB-66 once the director signs off", "waitlist SUB-1200": a verb whose
+    participle is a value a tool that changes something lists (`decision`: accepted,
+    waitlisted) is that tool's step (the acceptance was dropped behind the approval, and
+    "waitlist" was a word no tool knows)."""
+    listed = {
+        str(value).lower()
+        for spec in tools
+        if acts(spec)
+        for schema in spec.input_properties().values()
+        for value in unwrap_nullable(schema).get("enum") or ()
+        if isinstance(value, str) and re.fullmatch(r"[a-z]{4,}ed", str(value).lower())
+    }
+    bases = {value[:-2] for value in listed} | {value[:-1] for value in listed}
+    return frozenset(base for base in bases if len(base) > 3)
 
 
 def _turn_away_verbs_listed(tools: Iterable[ToolSpec]) -> set[str]:
@@ -14906,7 +15216,17 @@ def _identifier_literals(
             if re.search(r"[\d_]", code) and not _no_code_of(name, code, taken):
                 found[name] = json.dumps(code.rstrip(".-"))
                 break
+        if name not in found and words[1] == "token":
+            # "charge €64.90 to tok_mc_81": a token written as one ("tok_" and more), with
+            # no "card" before it, is the token (it was left out of the charge)
+            tokens = set(_TOKEN_WRITTEN.findall(text))
+            if len(tokens) == 1:
+                found[name] = json.dumps(tokens.pop())
     return found
+
+
+#: "tok_visa_22", "tok_mc_81": a token, written as payment processors write them.
+_TOKEN_WRITTEN = re.compile(r"(?<![\w@./-])(tok_[A-Za-z0-9_]+)(?![\w@])")
 
 
 def _no_code_of(name: str, value: str, taken: dict[str, str]) -> bool:
@@ -14953,6 +15273,8 @@ def _numbered_by_last_word(
         words = split_identifier(name)
         if name in taken or len(words) < 2 or words[-1] in {*_CODE_SUFFIXES, *_KIND_WORDS}:
             continue
+        if words[-1] in STOP_WORDS:
+            continue  # (`starts_at`: "at 18:00" is a time, not a thing numbered 18)
         if "string" not in schema_types(unwrap_nullable(schema)):
             continue
         said = re.findall(
@@ -15340,14 +15662,15 @@ def _timestamp_written(
 
 def _named_a_date(name: str, schema: dict[str, Any]) -> bool:
     """ "free on 2027-03-14": a string input that says no format but is named for a day
-    (`date`, `event_date`) takes the day as a date input would."""
+    (`date`, `event_date`, `arrival`) takes the day as a date input would."""
     words = split_identifier(name)
     return (
         not schema.get("format")
         and not schema.get("enum")
         and "string" in (schema_types(schema) or {"string"})
         and bool(words)
-        and words[-1] in {"date", "day"}
+        # ("arriving 2027-07-02" for an `arrival`: the day of an arrival or a departure)
+        and words[-1] in {"date", "day", "arrival", "departure", "checkin", "checkout"}
     )
 
 
@@ -15489,6 +15812,178 @@ def _duration_in_its_unit(
     if value != int(value) and "integer" in schema_types(unwrap_nullable(properties[name])):
         return {}
     return {name: str(int(value)) if value == int(value) else repr(value)}
+
+
+#: "look for a berth", "search for a slot": a step that finds one, not a known one read.
+_LOOK_FOR = re.compile(
+    r"^(?P<lead>\W*(?:please\s+|pls\s+|can\s+you\s+)?)(?:look|search|hunt)(?:ing)?\s+for\s+"
+    r"(?=(?:a|an|some|any)\b)",
+    re.IGNORECASE,
+)
+#: "..., have a manager approve it", "... and get finance to sign off on it": an approval of
+#: "it" joined to the step before it by a comma or "and".
+_APPROVAL_JOINED_AFTER = re.compile(
+    r"(?P<before>[\w)'\"])(?:\s*,\s*|\s+and\s+)(?P<ask>(?:have|get|ask)\s+"
+    r"(?:(?:a|an|the|our|my)\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:to\s+)?(?:approve|sign\s+off\s+on)\s+"
+    r"(?:it|them|this|that)\b)",
+    re.IGNORECASE,
+)
+#: What opens a part that is a condition or a loop, not a step.
+_OPENS_A_CONDITION = re.compile(
+    r"^\W*(?:if|when|whenever|once|unless|for|after|before|in\s+case|as\s+soon)\b", re.I
+)
+
+
+def _approval_then(match: re.Match[str]) -> str:
+    """ "validate order Q-3, have a manager approve it" -> "..., then have a manager
+    approve it", when what comes before it in its sentence is a step (not a condition:
+    "if it's over 500, have a manager approve it" is left as it is)."""
+    start = max(match.string.rfind(stop, 0, match.start()) for stop in (".", ";", "!", "?", "\n"))
+    part = match.string[start + 1 : match.start() + 1]
+    if _OPENS_A_CONDITION.match(part) or re.search(r"\bthen\s*$", part, re.I):
+        return match.group(0)
+    return f"{match['before']}, then {match['ask']}"
+
+
+#: "whatever category and priority come back", "whatever score it returns": what the step
+#: before gives, said as anything it may be.
+_WHATEVER_COMES_BACK = re.compile(
+    r"\bwhatever\s+(?P<what>[a-z]+(?:\s*(?:,|and|&)\s*[a-z]+)*?)\s+"
+    r"(?:(?:it|they)\s+)?(?:comes?\s+back|came\s+back|(?:it|they)\s+(?:returns?|gives?|gets?))\b",
+    re.IGNORECASE,
+)
+#: Last words of an input's name for a place a thing happens in ("venue", "room").
+_VENUE_INPUTS = frozenset("venue room hall location place site stage theatre theater".split())
+#: "in Hall B", "at the Odeon", "in the Riverside Room": a place named with capitals.
+_IN_A_NAMED_PLACE = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?(?P<name>(?-i:[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]*|[A-Z0-9]))"
+    r"{0,2}))(?![\w@.-])"
+)
+_NOT_PLACES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december noon midnight".split()
+)
+
+
+def _place_named(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "schedule SUB-3002 at the Odeon", "in Hall B": the one place a step names with
+    capitals after "in" or "at" is the value of the one input named for a place (`venue`,
+    `room`), when nothing else set it (it was asked of the run)."""
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if split_identifier(name)[-1:] and split_identifier(name)[-1] in _VENUE_INPUTS
+        and "string" in schema_types(unwrap_nullable(schema))
+        and not unwrap_nullable(schema).get("enum")
+        and not unwrap_nullable(schema).get("format")
+    ]
+    if len(wanted) != 1 or wanted[0] in taken:
+        return {}
+    named = {
+        m["name"]
+        for m in _IN_A_NAMED_PLACE.finditer(action)
+        if m["name"].split()[0].lower() not in _NOT_PLACES
+    }
+    if len(named) != 1:
+        return {}
+    return {wanted[0]: json.dumps(named.pop())}
+
+
+#: "adjust the bill by 42.50": a number written with cents, no code around it.
+_WITH_CENTS = re.compile(r"(?<![\w.,$€£-])(\d{1,7}\.\d{2})(?![\w.-]|,\d)")
+
+
+def _cents_written(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "adjust account ACC-20931's bill by 42.50": the one number with cents a step writes
+    (no currency said) is the amount of money of the one input named for one, when nothing
+    else set it (it was asked of the run)."""
+    money = [
+        name
+        for name, schema in properties.items()
+        if set(split_identifier(name)) & {"amount", "price", "cost", "fee", "total"}
+        and schema_types(unwrap_nullable(schema)) & {"number"}
+    ]
+    if len(money) != 1 or money[0] in taken:
+        return {}
+    written = set(_WITH_CENTS.findall(action))
+    if len(written) != 1:
+        return {}
+    return {money[0]: repr(float(written.pop()))}
+
+
+def _quoted_name(
+    properties: dict[str, Any], clause: Clause, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "book berth B-14 for the 'Sea Lark'": a name in quotes (a few words, each with a
+    capital) is the value of the one input named for a name of a thing (`vessel_name`),
+    when nothing else set it (the vessel's name was looked up from the berth's code)."""
+    names = [
+        name
+        for name, schema in properties.items()
+        if len(split_identifier(name)) > 1
+        and split_identifier(name)[-1] == "name"
+        and "string" in schema_types(unwrap_nullable(schema))
+        and not unwrap_nullable(schema).get("enum")
+    ]
+    if len(names) != 1 or names[0] in taken:
+        return {}
+    quoted = [
+        value
+        for label, value in clause.quoted
+        # (the word before the quote, "the 'Sea Lark'", or none; not a label of its own)
+        if (label is None or label.lower() in STOP_WORDS)
+        and 0 < len(value.split()) <= 4
+        and all(word[:1].isupper() or word[:1].isdigit() for word in value.split())
+    ]
+    written = [value for value in quoted if value in clause.text]
+    if len(set(written)) != 1 or json.dumps(written[0]) in taken.values():
+        return {}
+    return {names[0]: json.dumps(written[0])}
+
+
+#: The units a length or a weight is written in, by the short name an input ends on.
+_MEASURE_UNITS = {
+    "m": r"m|metres?|meters?",
+    "cm": r"cm|centimetres?|centimeters?",
+    "mm": r"mm|millimetres?|millimeters?",
+    "km": r"km|kilometres?|kilometers?",
+    "ft": r"ft|feet|foot|'",
+    "kg": r"kg|kgs|kilos?|kilograms?",
+    "lb": r"lbs?|pounds?",
+    "t": r"t|tonnes?|tons?",
+    "l": r"l|litres?|liters?",
+}
+
+
+def _measure_in_its_unit(
+    properties: dict[str, Any], action: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "a berth for a 12 m boat" for `length_m`, "a 9.5m yacht": the one number the step
+    writes in the unit a number input's name ends on (it was asked of the run)."""
+    inputs = [
+        (name, split_identifier(name)[-1])
+        for name, schema in properties.items()
+        if name not in taken
+        and len(split_identifier(name)) > 1
+        and split_identifier(name)[-1] in _MEASURE_UNITS
+        and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
+    ]
+    if len(inputs) != 1:
+        return {}
+    name, unit = inputs[0]
+    written = re.findall(
+        rf"(?<![\w.$€£-])(\d+(?:\.\d+)?)\s*(?:{_MEASURE_UNITS[unit]})(?![\w])", action, re.I
+    )
+    if len(set(written)) != 1:
+        return {}
+    value = float(written[0])
+    if "integer" in schema_types(unwrap_nullable(properties[name])):
+        return {name: str(int(value))} if value == int(value) else {}
+    return {name: repr(value)}
 
 
 #: "3 units", "2 pieces": a number of things, whatever they are.

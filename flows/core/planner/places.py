@@ -386,6 +386,28 @@ def two_regions_as_each(text: str) -> tuple[str, str]:
     return text, kinds[0] if kinds else ""
 
 
+#: "in DE and in FR", "in DE, FR and IT": countries by their ISO codes, said side by side
+#: at the end of a step.
+_COUNTRIES_SIDE_BY_SIDE = re.compile(
+    r"\b[Ii]n\s+(?P<codes>[A-Z]{2}(?:\s*,\s*(?:in\s+)?[A-Z]{2})*\s*,?\s+(?:and|or|vs\.?|versus|&)"
+    r"\s+(?:in\s+)?[A-Z]{2})\b(?=\s*(?:$|[?.!;,]))"
+)
+
+
+def countries_as_each(text: str) -> str:
+    """ "Compute VAT for €200 in DE and in FR" -> "... in each of: DE, FR": one call for
+    each country its code names, as a list said with "each of" is (the first alone was
+    planned, the others dropped)."""
+
+    def each(match: re.Match[str]) -> str:
+        codes = re.findall(r"\b[A-Z]{2}\b", match["codes"])
+        if len(set(codes)) < 2 or not country_codes(codes):
+            return match[0]
+        return f"in each of: {', '.join(dict.fromkeys(codes))}"
+
+    return _COUNTRIES_SIDE_BY_SIDE.sub(each, text)
+
+
 def country_codes(items: list[str]) -> bool:
     """Whether `items` are all countries' ISO codes ("DE, FR, IT"), none a state's postal
     code that is no country's ("WA")."""
