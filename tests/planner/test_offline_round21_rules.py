@@ -279,10 +279,19 @@ def test_a_coded_things_number_no_step_tells_is_not_asked_of_the_run():
     # "if VEN-8 costs more than $300 an hour on ..., email finance ...": the condition
     # compared an amount asked of the run, and the hold asked for the venue
     error = refusal(
-        "if VEN-14 costs over $450 an hour on 2027-07-07, email ops@brightevents.co",
+        "if VEN-14 has more than 12 parking spaces, email ops@brightevents.co",
         eval_catalog(VENUE),
     )
     assert error.details["reason"] == "coded_value_asked"
+    # a tool that tells the number, of what the condition writes, is asked first (the
+    # walkthrough of s22: "if the price of AAPL is over 200")
+    flow = plan(
+        "if VEN-14 costs over $450 an hour on 2027-07-07, email ops@brightevents.co",
+        eval_catalog(VENUE),
+    )
+    assert _tools(flow) == ["venue_availability", "send_email"]
+    (branch,) = [node for node in flow.nodes if node.id.startswith("if_")]
+    assert branch.condition == "venue_availability.price_per_hour > 450.0"
 
 
 def test_a_condition_on_a_coded_thing_said_first_is_no_report():

@@ -881,7 +881,7 @@ class FlowBuilder:
         # "create a lead - name: Ann Ito, email: ann@ito.jp", "with name Ann Ito and email
         # ann@ito.jp": a person's address, labelled, is a value (an email was sent to it)
         text = _NAME_LABELLED.sub("name ", text)
-        text = _EMAIL_LABELLED.sub(lambda m: f"{m['lead2'] or ''}email address ", text)
+        text = _EMAIL_LABELLED.sub(lambda m: f"{m['name'] or ''}email address ", text)
         text = _LABELLED_TEXT.sub(self._labelled_text, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
@@ -14755,8 +14755,8 @@ _NAME_LABELLED = re.compile(r"\bname\s*:\s*(?=[A-Z])")
 _PRONOUN_COMPARED = re.compile(r"^\s*(?:it|that|this)(?:'s|\s+is|\s+was)\s", re.IGNORECASE)
 #: "email: ann@ito.jp", "name Ann Ito, email ann@ito.jp": an address labelled as a value
 _EMAIL_LABELLED = re.compile(
-    r"(?P<lead>)(?P<name>)\be-?mail\s*:\s*(?=[\w.+-]+@[\w-]+\.)"
-    r"|(?P<lead2>\bname\s*:?\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}\s*(?:,|\band\b)\s*)"
+    r"\be-?mail\s*:\s*(?=[\w.+-]+@[\w-]+\.)"
+    r"|(?P<name>\bname\s*:?\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}\s*(?:,|\band\b)\s*)"
     r"e-?mail\s+(?=[\w.+-]+@[\w-]+\.)",
     re.IGNORECASE,
 )
