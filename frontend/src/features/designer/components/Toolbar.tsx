@@ -15,6 +15,8 @@ interface ToolbarProps {
   onOpenVersion: (number: number) => void;
   onToggleVersions: () => void;
   onToggleRefine: () => void;
+  /** Opens the flow's settings, brings them in front of another side panel, or closes them. */
+  onToggleSettings: () => void;
   onRun: () => void;
   onExport: () => void;
   onShowShortcuts: () => void;
@@ -66,7 +68,7 @@ export function Toolbar(props: ToolbarProps) {
         <button type="button" className="btn ghost icon toolbar-optional" data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={props.onShowShortcuts}><Icon name="keyboard" /></button>
       </div>
       <span className="toolbar-sep" aria-hidden />
-      <button type="button" className={`btn ghost${settingsOpen ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsOpen} title="Name, description, run input, limits" onClick={() => designer.setSettingsOpen(!settingsOpen)}>
+      <button type="button" className={`btn ghost${settingsOpen ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsOpen} title="Name, description, run input, limits" onClick={props.onToggleSettings}>
         <Icon name="settings" /> <span className="btn-label">Settings</span>
       </button>
       <button type="button" className={`btn ghost${props.versionsOpen ? " active" : ""}`} data-testid="versions-button" title="Versions" aria-pressed={props.versionsOpen} disabled={draft} onClick={props.onToggleVersions}>
