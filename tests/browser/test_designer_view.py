@@ -427,7 +427,8 @@ def test_refine_and_the_flow_settings_open_together_are_tabs_of_one_column(
     # and refine's tab brings it back with the instruction as it was typed
     refine_tab.click()
     expect(page.get_by_test_id("refine-panel")).to_be_visible()
-    expect(page.get_by_test_id("refine-input")).to_have_value("also email the manager when it fails")
+    typed = "also email the manager when it fails"
+    expect(page.get_by_test_id("refine-input")).to_have_value(typed)
     expect(inspector).to_have_count(0)
     screenshot(page, "refine-in-front")
 
