@@ -422,6 +422,11 @@ def test_refine_and_the_flow_settings_open_together_are_tabs_of_one_column(
     box = inspector.bounding_box()
     assert abs(box["y"] - (tabs["y"] + tabs["height"])) < 2
     assert abs((box["y"] + box["height"]) - (column["y"] + column["height"])) < 2
+    # and the toolbar presses the button of the panel shown, not of the one behind a tab
+    settings_button = page.get_by_test_id("flow-settings-button")
+    refine_button = page.get_by_test_id("refine-button")
+    expect(settings_button).to_have_attribute("aria-pressed", "true")
+    expect(refine_button).to_have_attribute("aria-pressed", "false")
     screenshot(page, "settings-in-front")
 
     # and refine's tab brings it back with the instruction as it was typed
@@ -430,6 +435,8 @@ def test_refine_and_the_flow_settings_open_together_are_tabs_of_one_column(
     typed = "also email the manager when it fails"
     expect(page.get_by_test_id("refine-input")).to_have_value(typed)
     expect(inspector).to_have_count(0)
+    expect(refine_button).to_have_attribute("aria-pressed", "true")
+    expect(settings_button).to_have_attribute("aria-pressed", "false")
     screenshot(page, "refine-in-front")
 
     # and the toolbar's Settings button brings the settings to the front; clicked again, it

@@ -512,8 +512,9 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
         onRun={() => void run()}
         onExport={exportIr}
         onShowShortcuts={() => setShortcutsOpen(true)}
-        versionsOpen={versionsOpen}
+        versionsOpen={versionsShown}
         refineOpen={refineOpen}
+        sideShown={shown}
       />
       <div className={`designer-body${sideOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
