@@ -1,12 +1,16 @@
-"""Serializer fields the API needs beyond DRF's: JSON objects Postgres can store, tool ids."""
+"""Serializer fields the API needs beyond DRF's: JSON objects Postgres can store, IR documents,
+tool ids."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from flows.api.schema import IrSchemaExtension  # noqa: F401  (describes `IrField` below)
+from flows.core.ir import Flow
 from tools_registry.code_tools import TOOL_ID_PATTERN
 from tools_registry.models import Tool
 
@@ -41,6 +45,12 @@ class JsonObjectField(serializers.DictField):
         if where is not None:
             self.fail("null_character", where=where or "the top level")
         return value
+
+
+@extend_schema_field(Flow)
+class IrField(JsonObjectField):
+    """An IR document: a JSON object (the services parse and validate it), described in the
+    OpenAPI document by the IR's own JSON Schema, its nodes typed (flows/api/schema.py)."""
 
 
 def _find_nul(value: Any, path: str) -> str | None:

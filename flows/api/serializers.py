@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from pydantic import ValidationError
 from rest_framework import serializers
 
+from flows.api.fields import IrField
 from flows.models import Flow, FlowVersion, PlanRequest
 from tools_registry.models import Category, Credential, Join, Tool
 from tools_registry.tool_config import RuntimeOptions, parse_config
@@ -219,7 +220,7 @@ class VersionOutput(serializers.ModelSerializer):
 
 
 class VersionDetailOutput(VersionOutput):
-    ir = serializers.DictField(help_text=IR_DESCRIPTION)
+    ir = IrField(help_text=IR_DESCRIPTION)
 
     class Meta(VersionOutput.Meta):
         fields = [*VersionOutput.Meta.fields, "ir"]
@@ -262,7 +263,7 @@ class PlanRequestOutput(serializers.ModelSerializer):
     resulting_version = serializers.SerializerMethodField()
     tools = serializers.ListField(source="tool_ids", child=serializers.CharField())
     events = serializers.ListField(child=serializers.DictField())
-    ir = serializers.DictField(allow_null=True, help_text=IR_DESCRIPTION)
+    ir = IrField(allow_null=True, help_text=IR_DESCRIPTION)
     warnings = PlanWarningOutput(
         many=True, help_text="What to know about how it was planned, though nothing failed."
     )

@@ -29,7 +29,7 @@ from approvals.selectors import groups_to_name
 from flows.api import selectors, services
 from flows.api.diffing import ir_diff
 from flows.api.errors import exception_handler
-from flows.api.fields import ChoiceField, JsonObjectField, ToolIdField
+from flows.api.fields import ChoiceField, IrField, JsonObjectField, ToolIdField
 from flows.api.serializers import (
     IR_DESCRIPTION,
     CategoryOutput,
@@ -136,7 +136,7 @@ class JsonAutoSchema(AutoSchema):
         not be empty (minItems, minProperties 1).
         Requests only: the same rules on an output would describe nothing."""
         meta: dict[str, Any] = super()._get_serializer_field_meta(field, direction)
-        if direction != "request" or field.read_only:
+        if direction != "request" or getattr(field, "read_only", False):
             return meta
         if isinstance(field, serializers.CharField) and not field.allow_blank:
             meta.setdefault("minLength", 1)
@@ -674,7 +674,7 @@ class FlowInput(serializers.Serializer):
 
 
 class FlowCreateInput(FlowInput):
-    ir = JsonObjectField(
+    ir = IrField(
         required=False, help_text="Optional first version. " + IR_DESCRIPTION
     )
 
@@ -751,7 +751,7 @@ class FlowDetailApi(ApiView):
 
 
 class VersionInput(serializers.Serializer):
-    ir = JsonObjectField(help_text=IR_DESCRIPTION)
+    ir = IrField(help_text=IR_DESCRIPTION)
     parent = serializers.IntegerField(
         required=False, min_value=1, help_text="Number of the version this one edits "
                                                "(default: the latest)."
@@ -933,7 +933,7 @@ RefineOutput = inline_serializer(
         "status": ChoiceField(choices=["succeeded", "failed"]),
         "operations": serializers.ListField(child=serializers.DictField(),
                                             help_text="The edit operations, in order."),
-        "ir": serializers.DictField(allow_null=True, help_text="The refined IR (not saved)."),
+        "ir": IrField(allow_null=True, help_text="The refined IR (not saved)."),
         "diff": serializers.DictField(
             allow_null=True,
             help_text="From the given IR to the refined one, shaped as the version diff."),
@@ -945,7 +945,7 @@ RefineOutput = inline_serializer(
 
 
 class RefineInput(serializers.Serializer):
-    ir = JsonObjectField(help_text=IR_DESCRIPTION)
+    ir = IrField(help_text=IR_DESCRIPTION)
     instruction = serializers.CharField(max_length=10000, help_text="The change to make, "
                                         "e.g. 'also email the manager when it fails'.")
     planner = ChoiceField(choices=["offline", "openai"], required=False)

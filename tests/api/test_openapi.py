@@ -4,6 +4,7 @@ that breaks the documented schema."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -56,6 +57,57 @@ def test_schema_and_docs_are_served() -> None:
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
 
+
+
+def test_the_schema_describes_the_ir_with_its_node_types() -> None:
+    """`ir` is the IR's own JSON Schema (from its pydantic model), not a free-form object:
+    the document and each node type a component, the nodes told apart by `type`."""
+    from flows.core.ir import Node
+
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    document = schema.json()
+    components = document["components"]["schemas"]
+
+    # Given the version, plan and refine answers and the bodies that send an IR
+    def ir_of(name: str) -> dict[str, Any]:
+        return components[name]["properties"]["ir"]
+
+    for name in ("VersionDetailOutput", "PlanRequestOutput", "RefineOutput", "VersionInput",
+                 "RefineInput", "FlowCreateInput"):
+        # Then each names the IR's component (kept with its description, nullable where the
+        # answer may have none)
+        assert ir_of(name)["allOf"] == [{"$ref": "#/components/schemas/IrFlow"}], name
+        assert "IR" in ir_of(name)["description"], name
+    assert ir_of("PlanRequestOutput")["nullable"] is True
+    assert "nullable" not in ir_of("VersionDetailOutput")
+
+    # and the IR's component has its nodes, each of a type of its own, and its joins
+    flow = components["IrFlow"]
+    assert flow["type"] == "object"
+    assert flow["required"] == ["name", "nodes"]
+    assert flow["additionalProperties"] is False
+    nodes = flow["properties"]["nodes"]
+    assert nodes["type"] == "array"
+    assert nodes["minItems"] == 1
+    kinds = {model.__name__ for model in Node.__origin__.__args__}  # type: ignore[attr-defined]
+    assert {choice["$ref"] for choice in nodes["items"]["oneOf"]} == {
+        f"#/components/schemas/Ir{kind}" for kind in kinds
+    }
+    mapping = nodes["items"]["discriminator"]["mapping"]
+    assert nodes["items"]["discriminator"]["propertyName"] == "type"
+    assert mapping["tool"] == "#/components/schemas/IrToolNode"
+    assert mapping["approval"] == "#/components/schemas/IrApprovalNode"
+    assert set(mapping) == {"tool", "branch", "switch", "map", "approval", "value", "output", "llm"}
+    assert flow["properties"]["joins"]["items"] == {"$ref": "#/components/schemas/IrJoin"}
+    tool = components["IrToolNode"]
+    assert {"id", "tool", "inputs", "after", "retry"} <= set(tool["properties"])
+    assert tool["properties"]["id"]["pattern"] == "^[a-z_][a-z0-9_]{0,63}$"
+    # written as OpenAPI 3.0 reads it: no JSON Schema 2020-12 forms left
+    text = json.dumps(document)
+    assert "$defs" not in text
+    assert '"const"' not in text
+    assert '{"type": "null"}' not in text
+    assert flow["properties"]["timeout_s"]["nullable"] is True
 
 
 def test_the_schema_generates_without_a_warning() -> None:

@@ -381,14 +381,72 @@ def test_the_refine_panel_docks_beside_the_graph_and_covers_no_card(
     assert page.evaluate(CARDS_CUT) == []
     screenshot(page, "refine-open")
 
-    # and a step selected meanwhile opens its inspector under the panel, in the same column
+    # and a step selected meanwhile opens its inspector in the same column, in front of the
+    # panel (which stays a tab behind it, one click away)
     node(page, "step_2").click()
     inspector = page.get_by_test_id("inspector")
     expect(inspector).to_contain_text("step_2")
-    side = panel.bounding_box()
-    assert inspector.bounding_box()["y"] >= side["y"] + side["height"] - 1
+    expect(panel).to_be_hidden()
     assert abs(inspector.bounding_box()["x"] - side["x"]) < 1
+    expect(page.get_by_test_id("side-tab-refine")).to_have_attribute("aria-selected", "false")
     screenshot(page, "refine-and-inspector")
+
+
+def test_refine_and_the_flow_settings_open_together_are_tabs_of_one_column(
+    page, live_server, staff_user, screenshot
+):
+    # Given the welcome flow, with refine open and an instruction typed in it
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    settled(page)
+    page.get_by_test_id("refine-button").click()
+    page.get_by_test_id("refine-input").fill("also email the manager when it fails")
+    side = page.get_by_test_id("designer-side")
+    expect(side.get_by_role("tab")).to_have_count(0)
+
+    # When the flow's settings are opened too
+    page.get_by_test_id("canvas").click(position={"x": 30, "y": 30})
+    page.get_by_test_id("flow-settings-button").click()
+
+    # Then they are shown in front at the column's full height, not squeezed under refine's
+    # form; refine is a tab beside them
+    settings_tab = page.get_by_test_id("side-tab-inspector")
+    refine_tab = page.get_by_test_id("side-tab-refine")
+    expect(settings_tab).to_have_text("Settings")
+    expect(settings_tab).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id("refine-panel")).to_be_hidden()
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector).to_be_visible()
+    column = side.bounding_box()
+    tabs = side.get_by_role("tablist").bounding_box()
+    box = inspector.bounding_box()
+    assert abs(box["y"] - (tabs["y"] + tabs["height"])) < 2
+    assert abs((box["y"] + box["height"]) - (column["y"] + column["height"])) < 2
+    # and the toolbar presses the button of the panel shown, not of the one behind a tab
+    settings_button = page.get_by_test_id("flow-settings-button")
+    refine_button = page.get_by_test_id("refine-button")
+    expect(settings_button).to_have_attribute("aria-pressed", "true")
+    expect(refine_button).to_have_attribute("aria-pressed", "false")
+    screenshot(page, "settings-in-front")
+
+    # and refine's tab brings it back with the instruction as it was typed
+    refine_tab.click()
+    expect(page.get_by_test_id("refine-panel")).to_be_visible()
+    typed = "also email the manager when it fails"
+    expect(page.get_by_test_id("refine-input")).to_have_value(typed)
+    expect(inspector).to_have_count(0)
+    expect(refine_button).to_have_attribute("aria-pressed", "true")
+    expect(settings_button).to_have_attribute("aria-pressed", "false")
+    screenshot(page, "refine-in-front")
+
+    # and the toolbar's Settings button brings the settings to the front; clicked again, it
+    # closes them and refine has the column to itself, with no tabs
+    page.get_by_test_id("flow-settings-button").click()
+    expect(settings_tab).to_have_attribute("aria-selected", "true")
+    page.get_by_test_id("flow-settings-button").click()
+    expect(page.get_by_test_id("inspector")).to_have_count(0)
+    expect(page.get_by_test_id("refine-panel")).to_be_visible()
+    expect(side.get_by_role("tab")).to_have_count(0)
 
 
 def test_a_small_flow_stays_readable_beside_the_refine_and_settings_panels(
@@ -597,12 +655,15 @@ def test_the_refine_panel_offers_instructions_for_the_flow_and_keeps_the_recent_
     page.get_by_test_id("refine-button").click()
     expect(page.get_by_test_id("refine-recent")).to_have_text(["Retry check 3 times"])
 
-    # When a step is picked, its inspector takes the column under the panel's form alone
+    # When a step is picked, its inspector comes in front, refine a tab behind it that brings
+    # the panel back whole, suggestions and all
     node(page, "greet").click()
     expect(page.get_by_test_id("inspector")).to_contain_text("greet")
-    expect(page.get_by_test_id("refine-suggestion")).to_have_count(0)
-    expect(page.get_by_test_id("refine-input")).to_be_visible()
+    expect(page.get_by_test_id("refine-input")).to_be_hidden()
     screenshot(page, "refine-and-inspector")
+    page.get_by_test_id("side-tab-refine").click()
+    expect(page.get_by_test_id("refine-input")).to_be_visible()
+    expect(page.get_by_test_id("refine-suggestion").first).to_be_visible()
 
 
 def test_the_refine_panel_lists_each_form_refine_understands_and_its_example_works(
@@ -667,12 +728,14 @@ def test_the_versions_dock_beside_the_graph_and_cover_no_card(
     assert page.evaluate(CARDS_CUT) == []
     screenshot(page, "versions-open")
 
-    # and a step selected meanwhile opens its inspector under them, in the same column
+    # and a step selected meanwhile opens its inspector in front of them, in the same column;
+    # their tab brings them back
     node(page, "step_2").click()
     inspector = page.get_by_test_id("inspector")
     expect(inspector).to_contain_text("step_2")
-    side = panel.bounding_box()
-    assert inspector.bounding_box()["y"] >= side["y"] + side["height"] - 1
+    expect(panel).to_be_hidden()
+    assert abs(inspector.bounding_box()["x"] - side["x"]) < 1
+    page.get_by_test_id("side-tab-versions").click()
     expect(panel.get_by_test_id("diff-compare")).to_be_visible()
 
 

@@ -394,6 +394,27 @@ def test_a_batchs_progress_counts_its_runs_with_a_rejected_approval_apart(
     expect(page.locator(".crumbs")).to_contain_text("Refunds")
     expect(page.get_by_test_id("batch-page")).to_contain_text("2 runs of Refunds v1")
 
+    one_of_one = "1\u20131 of 1"  # the range, an en dash between its ends
+    # and the runs list's filters agree with those counts: "Completed" leaves the rejected
+    # run out, which "Approval rejected" lists on its own
+    page.goto(live_server(f"/runs?flow={flow.id}"))
+    listed = page.get_by_test_id("run-row")
+    expect(listed).to_have_count(2)
+    page.get_by_test_id("filter-status-completed").click()
+    expect(listed).to_have_count(1)
+    expect(listed.first).to_have_attribute("data-run-id", str(runs[0].id))
+    expect(page.get_by_test_id("runs-range")).to_have_text(one_of_one)
+    chip = page.get_by_test_id("filter-status-approval-rejected")
+    expect(chip).to_have_text("Approval rejected", use_inner_text=True)
+    chip.click()
+    expect(page).to_have_url(re.compile(r"status=approval-rejected"))
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    expect(listed).to_have_count(1)
+    expect(listed.first).to_have_attribute("data-run-id", str(runs[1].id))
+    expect(listed.first.locator(".rs-badge")).to_have_text("!Completed · approval rejected")
+    expect(page.get_by_test_id("runs-range")).to_have_text(one_of_one)
+    screenshot(page, "runs-approval-rejected")
+
 
 def _css(locator: Any, prop: str) -> str:
     return str(locator.evaluate(f"(el) => getComputedStyle(el).getPropertyValue('{prop}')"))

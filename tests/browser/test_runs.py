@@ -638,6 +638,19 @@ def test_the_runs_list_filters_and_links_to_runs(page, live_server, staff_user, 
     assert icon.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
     # the status chips use the badges' words (a suspended run is "Waiting")
     expect(page.get_by_test_id("filter-status-suspended")).to_have_text("Waiting")
+    # and, with "Approval rejected" among them, they share one row with the flow and time
+    # filters in a 1400 px window (the fields were pushed onto a row of their own)
+    # whichever chip is chosen
+    filters = page.locator(".filters").bounding_box()
+    for chosen in ("all", "approval-rejected", "completed", "cancelled"):
+        page.get_by_test_id(f"filter-status-{chosen}").click()
+        expect(page.get_by_test_id(f"filter-status-{chosen}")).to_have_class(re.compile(r"\bon\b"))
+        chips = page.locator(".status-chips").bounding_box()
+        fields = page.locator(".filter-fields").bounding_box()
+        assert abs((chips["y"] + chips["height"] / 2) - (fields["y"] + fields["height"] / 2)) < 4
+        assert chips["x"] + chips["width"] < fields["x"]
+        assert page.locator(".filters").bounding_box() == filters, chosen
+    page.get_by_test_id("filter-status-all").click()
     page.get_by_test_id("filter-status-failed").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_have_attribute("data-run-id", str(beta.id))

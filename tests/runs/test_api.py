@@ -649,6 +649,17 @@ def test_a_completed_run_whose_approval_was_rejected_says_so_in_every_list(
     assert listed_ids(status="completed", approval_rejected="") == [str(approved.id),
                                                                      str(rejected.id)]
     assert api.get("/api/v1/runs/", {"approval_rejected": "banana"}).status_code == 400
+    # the runs list's own filters (by flow, not by batch, as its "Completed" and "Approval
+    # rejected" chips ask) count what the batch's counts say
+    def counted(**query: str) -> int:
+        response = api.get("/api/v1/runs/", {"flow": str(version.flow_id), **query})
+        assert response.status_code == 200, response.content
+        return int(response.json()["count"])
+
+    progress = shown["progress"]
+    assert counted(status="completed", approval_rejected="false") == (
+        progress["by_status"]["completed"] - progress["approval_rejected"]) == 1
+    assert counted(status="completed", approval_rejected="true") == progress["approval_rejected"]
     # the flow's last run is the rejected one (created last)
     Run.objects.filter(pk=rejected.pk).update(created_at=approved.created_at.replace(year=2100))
     flow_row = FlowOutput(flow_list(user=user).get(pk=version.flow_id)).data

@@ -773,9 +773,7 @@ export interface components {
             /** @description Names of groups (that you belong to) whose members may read the flow. */
             shared_with_groups?: string[];
             /** @description Optional first version. A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
-            ir?: {
-                [key: string]: unknown;
-            };
+            ir?: components["schemas"]["IrFlow"];
         };
         FlowOutput: {
             readonly id: number;
@@ -814,6 +812,733 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * ApprovalNode
+         * @description Suspend the run until its assignees decide (or the timeout applies).
+         *
+         *     Output: {"approved": bool, "data": <form data>, "comment": str, "by": username,
+         *     "timed_out": bool} and, for a review of a tool call, "inputs": the approved inputs.
+         */
+        IrApprovalNode: {
+            /**
+             * Id
+             * @description Unique node id (snake_case).
+             */
+            id: string;
+            /**
+             * Title
+             * @description A label for people.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * After
+             * @description Nodes that must finish first, besides those referenced.
+             */
+            after?: string[];
+            /**
+             * When
+             * @description A CEL expression.
+             * @default null
+             */
+            when: string | null;
+            /**
+             * Trigger
+             * @description 'all': run only when every dependency completed (a skipped dependency skips this node). 'any': run when at least one completed; references to skipped nodes are null.
+             * @default all
+             */
+            trigger: components["schemas"]["TriggerEnum"];
+            /**
+             * @description Where the editor draws the node.
+             * @default null
+             */
+            position: components["schemas"]["IrPosition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval";
+            /**
+             * Instructions
+             * @default
+             */
+            instructions: string;
+            /**
+             * Form Schema
+             * @description JSON Schema of the form the approver fills in (or give a `preset`).
+             */
+            form_schema?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description A ready-made form: comment, amount (up to a limit) or choice.
+             * @default null
+             */
+            preset: components["schemas"]["IrApprovalPreset"] | null;
+            /**
+             * Context
+             * @description Values shown to the approver, computed at suspension.
+             */
+            context?: {
+                [key: string]: string;
+            };
+            assignees?: components["schemas"]["IrAssignees"];
+            /**
+             * Quorum
+             * @description Approvals needed to approve the step.
+             * @default 1
+             */
+            quorum: number;
+            /**
+             * Reject Quorum
+             * @description Rejections that reject it (1: one rejection rejects).
+             * @default 1
+             */
+            reject_quorum: number;
+            /**
+             * Review
+             * @description Unique node id (snake_case).
+             * @default null
+             */
+            review: string | null;
+            /**
+             * Timeout
+             * @description Time to decide: seconds, or an ISO 8601 duration such as 'P2D'.
+             * @default null
+             */
+            timeout: (number | string) | null;
+            /**
+             * Timeout S
+             * @description Seconds before on_timeout applies.
+             * @default null
+             */
+            timeout_s: number | null;
+            /**
+             * On Timeout
+             * @description When the time is up: approve, reject, fail the run, or escalate: reassign the step to the `escalate_to` group with a fresh timeout (failing if that runs out).
+             * @default fail
+             */
+            on_timeout: components["schemas"]["OnTimeoutEnum"];
+            /**
+             * Escalate To
+             * @description Group to escalate to.
+             * @default null
+             */
+            escalate_to: string | null;
+            /**
+             * On Reject
+             * @description 'skip': descendants are skipped; 'continue': they run and may read .approved; 'fail': the run fails.
+             * @default skip
+             */
+            on_reject: components["schemas"]["OnRejectEnum"];
+        };
+        /** @enum {string} */
+        IrApprovalNodeTypeEnum: "approval";
+        /**
+         * ApprovalPreset
+         * @description A ready-made form for the common cases; it fills `form_schema` when that is empty.
+         *
+         *     - `comment`: approve or reject, with an optional comment;
+         *     - `amount`: approve an amount up to `max_amount` (in `currency`);
+         *     - `choice`: choose one of `options`.
+         */
+        IrApprovalPreset: {
+            /** Kind */
+            kind: components["schemas"]["IrApprovalPresetKindEnum"];
+            /**
+             * Max Amount
+             * @description For 'amount': the most allowed.
+             * @default null
+             */
+            max_amount: number | null;
+            /**
+             * Currency
+             * @description For 'amount': e.g. 'EUR'.
+             * @default null
+             */
+            currency: string | null;
+            /**
+             * Options
+             * @description For 'choice': the options.
+             */
+            options?: string[];
+        };
+        /** @enum {string} */
+        IrApprovalPresetKindEnum: "comment" | "amount" | "choice";
+        /** Assignees */
+        IrAssignees: {
+            /**
+             * Users
+             * @description Usernames who may complete it.
+             */
+            users?: string[];
+            /**
+             * Groups
+             * @description Groups whose members may.
+             */
+            groups?: string[];
+        };
+        /**
+         * BranchNode
+         * @description Evaluate a condition; run the `then` nodes when true and the `else` nodes when false.
+         */
+        IrBranchNode: {
+            /**
+             * Id
+             * @description Unique node id (snake_case).
+             */
+            id: string;
+            /**
+             * Title
+             * @description A label for people.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * After
+             * @description Nodes that must finish first, besides those referenced.
+             */
+            after?: string[];
+            /**
+             * When
+             * @description A CEL expression.
+             * @default null
+             */
+            when: string | null;
+            /**
+             * Trigger
+             * @description 'all': run only when every dependency completed (a skipped dependency skips this node). 'any': run when at least one completed; references to skipped nodes are null.
+             * @default all
+             */
+            trigger: components["schemas"]["TriggerEnum"];
+            /**
+             * @description Where the editor draws the node.
+             * @default null
+             */
+            position: components["schemas"]["IrPosition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "branch";
+            /**
+             * Condition
+             * @description A CEL expression.
+             */
+            condition: string;
+            /** Then */
+            then?: string[];
+            /** Else */
+            else?: string[];
+        };
+        /** @enum {string} */
+        IrBranchNodeTypeEnum: "branch";
+        /**
+         * DynamicFlow IR
+         * @description A complete execution graph.
+         */
+        IrFlow: {
+            /**
+             * Ir Version
+             * @default 1.0
+             */
+            ir_version: components["schemas"]["IrVersionEnum"];
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Input Schema
+             * @description JSON Schema of the run input.
+             */
+            input_schema?: {
+                [key: string]: unknown;
+            };
+            /** Nodes */
+            nodes: (components["schemas"]["IrToolNode"] | components["schemas"]["IrBranchNode"] | components["schemas"]["IrSwitchNode"] | components["schemas"]["IrMapNode"] | components["schemas"]["IrApprovalNode"] | components["schemas"]["IrValueNode"] | components["schemas"]["IrOutputNode"] | components["schemas"]["IrLlmNode"])[];
+            /** Joins */
+            joins?: components["schemas"]["IrJoin"][];
+            /**
+             * Max Steps
+             * @description Upper bound on node count.
+             * @default 100
+             */
+            max_steps: number;
+            /**
+             * Timeout S
+             * @description Whole-run timeout.
+             * @default null
+             */
+            timeout_s: number | null;
+            metadata?: components["schemas"]["IrMetadata"];
+        };
+        /**
+         * Join
+         * @description How to feed one tool's output into another's input when they are wired without inputs.
+         *
+         *     Each mapping value is a CEL expression over `source`, the upstream tool's output.
+         */
+        IrJoin: {
+            /** From Tool */
+            from_tool: string;
+            /** To Tool */
+            to_tool: string;
+            /** Mapping */
+            mapping: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * LlmNode
+         * @description Render a prompt template (`{{ expr }}` placeholders are CEL) and ask the model.
+         *
+         *     With `output_schema`, the answer is parsed as JSON and checked against it; otherwise
+         *     the output is {"text": answer}.
+         */
+        IrLlmNode: {
+            /**
+             * Id
+             * @description Unique node id (snake_case).
+             */
+            id: string;
+            /**
+             * Title
+             * @description A label for people.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * After
+             * @description Nodes that must finish first, besides those referenced.
+             */
+            after?: string[];
+            /**
+             * When
+             * @description A CEL expression.
+             * @default null
+             */
+            when: string | null;
+            /**
+             * Trigger
+             * @description 'all': run only when every dependency completed (a skipped dependency skips this node). 'any': run when at least one completed; references to skipped nodes are null.
+             * @default all
+             */
+            trigger: components["schemas"]["TriggerEnum"];
+            /**
+             * @description Where the editor draws the node.
+             * @default null
+             */
+            position: components["schemas"]["IrPosition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "llm";
+            /** Prompt */
+            prompt: string;
+            /**
+             * System
+             * @default null
+             */
+            system: string | null;
+            /**
+             * Output Schema
+             * @default null
+             */
+            output_schema: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Model
+             * @description Overrides the configured model.
+             * @default null
+             */
+            model: string | null;
+            /**
+             * Timeout S
+             * @default null
+             */
+            timeout_s: number | null;
+            /** @default null */
+            retry: components["schemas"]["IrRetry"] | null;
+        };
+        /** @enum {string} */
+        IrLlmNodeTypeEnum: "llm";
+        /**
+         * MapNode
+         * @description Call a tool once per item of a list, at most `concurrency` at a time.
+         *
+         *     Inputs may use `item` (the element) and `index` (its position). The output is the
+         *     list of results, in the order of the items.
+         */
+        IrMapNode: {
+            /**
+             * Id
+             * @description Unique node id (snake_case).
+             */
+            id: string;
+            /**
+             * Title
+             * @description A label for people.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * After
+             * @description Nodes that must finish first, besides those referenced.
+             */
+            after?: string[];
+            /**
+             * When
+             * @description A CEL expression.
+             * @default null
+             */
+            when: string | null;
+            /**
+             * Trigger
+             * @description 'all': run only when every dependency completed (a skipped dependency skips this node). 'any': run when at least one completed; references to skipped nodes are null.
+             * @default all
+             */
+            trigger: components["schemas"]["TriggerEnum"];
+            /**
+             * @description Where the editor draws the node.
+             * @default null
+             */
+            position: components["schemas"]["IrPosition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "map";
+            /**
+             * Items
+             * @description CEL expression that yields a list.
+             */
+            items: string;
+            /** Tool */
+            tool: string;
+            /** Inputs */
+            inputs?: {
+                [key: string]: string;
+            };
+            /**
+             * Concurrency
+             * @default 4
+             */
+            concurrency: number;
+            /**
+             * Max Items
+             * @default 1000
+             */
+            max_items: number;
+            /**
+             * Timeout S
+             * @default null
+             */
+            timeout_s: number | null;
+            /** @default null */
+            retry: components["schemas"]["IrRetry"] | null;
+        };
+        /** @enum {string} */
+        IrMapNodeTypeEnum: "map";
+        /** Metadata */
+        IrMetadata: {
+            /**
+             * Prompt
+             * @default null
+             */
+            prompt: string | null;
+            /**
+             * Planner
+             * @description Which planner wrote it: offline, openai, editor.
+             * @default null
+             */
+            planner: string | null;
+            /**
+             * Model
+             * @default null
+             */
+            model: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @default null
+             */
+            created_at: string | null;
+            /** Tags */
+            tags?: string[];
+            /**
+             * Notes
+             * @description What the planner read in the request but the graph does not do, for the person who checks the plan (a schedule: runs start when they are started).
+             */
+            notes?: string[];
+        };
+        /**
+         * OutputNode
+         * @description Like `value`; the outputs of output nodes together form the run's result.
+         */
+        IrOutputNode: {
+            /**
+             * Id
+             * @description Unique node id (snake_case).
+             */
+            id: string;
+            /**
+             * Title
+             * @description A label for people.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * After
+             * @description Nodes that must finish first, besides those referenced.
+             */
+            after?: string[];
+            /**
+             * When
+             * @description A CEL expression.
+             * @default null
+             */
+            when: string | null;
+            /**
+             * Trigger
+             * @description 'all': run only when every dependency completed (a skipped dependency skips this node). 'any': run when at least one completed; references to skipped nodes are null.
+             * @default all
+             */
+            trigger: components["schemas"]["TriggerEnum"];
+            /**
+             * @description Where the editor draws the node.
+             * @default null
+             */
+            position: components["schemas"]["IrPosition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "output";
+            /** Value */
+            value: string | {
+                [key: string]: string;
+            };
+        };
+        /** @enum {string} */
+        IrOutputNodeTypeEnum: "output";
+        /** Position */
+        IrPosition: {
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
+        };
+        /**
+         * Retry
+         * @description Retries for retryable errors, with exponential backoff and jitter-free delays.
+         */
+        IrRetry: {
+            /**
+             * Max Attempts
+             * @description Attempts in all, the first included.
+             * @default 3
+             */
+            max_attempts: number;
+            /**
+             * Backoff S
+             * @description Delay before the second attempt.
+             * @default 0.5
+             */
+            backoff_s: number;
+            /**
+             * Multiplier
+             * @default 2
+             */
+            multiplier: number;
+            /**
+             * Max Backoff S
+             * @default 30
+             */
+            max_backoff_s: number;
+        };
+        /**
+         * SwitchNode
+         * @description Evaluate `value`; run the nodes of the case whose key equals it (as a string).
+         */
+        IrSwitchNode: {
+            /**
+             * Id
+             * @description Unique node id (snake_case).
+             */
+            id: string;
+            /**
+             * Title
+             * @description A label for people.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * After
+             * @description Nodes that must finish first, besides those referenced.
+             */
+            after?: string[];
+            /**
+             * When
+             * @description A CEL expression.
+             * @default null
+             */
+            when: string | null;
+            /**
+             * Trigger
+             * @description 'all': run only when every dependency completed (a skipped dependency skips this node). 'any': run when at least one completed; references to skipped nodes are null.
+             * @default all
+             */
+            trigger: components["schemas"]["TriggerEnum"];
+            /**
+             * @description Where the editor draws the node.
+             * @default null
+             */
+            position: components["schemas"]["IrPosition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "switch";
+            /**
+             * Value
+             * @description A CEL expression.
+             */
+            value: string;
+            /** Cases */
+            cases: {
+                [key: string]: string[];
+            };
+            /** Default */
+            default?: string[];
+        };
+        /** @enum {string} */
+        IrSwitchNodeTypeEnum: "switch";
+        /**
+         * ToolNode
+         * @description Call a registered tool with inputs computed from expressions.
+         */
+        IrToolNode: {
+            /**
+             * Id
+             * @description Unique node id (snake_case).
+             */
+            id: string;
+            /**
+             * Title
+             * @description A label for people.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * After
+             * @description Nodes that must finish first, besides those referenced.
+             */
+            after?: string[];
+            /**
+             * When
+             * @description A CEL expression.
+             * @default null
+             */
+            when: string | null;
+            /**
+             * Trigger
+             * @description 'all': run only when every dependency completed (a skipped dependency skips this node). 'any': run when at least one completed; references to skipped nodes are null.
+             * @default all
+             */
+            trigger: components["schemas"]["TriggerEnum"];
+            /**
+             * @description Where the editor draws the node.
+             * @default null
+             */
+            position: components["schemas"]["IrPosition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tool";
+            /**
+             * Tool
+             * @description Id of a registered tool.
+             */
+            tool: string;
+            /**
+             * Inputs
+             * @description Tool input field -> CEL expression.
+             */
+            inputs?: {
+                [key: string]: string;
+            };
+            /**
+             * Timeout S
+             * @description Overrides the tool's.
+             * @default null
+             */
+            timeout_s: number | null;
+            /**
+             * @description Overrides the tool's retry policy.
+             * @default null
+             */
+            retry: components["schemas"]["IrRetry"] | null;
+        };
+        /** @enum {string} */
+        IrToolNodeTypeEnum: "tool";
+        /**
+         * ValueNode
+         * @description Compute a value from an expression (or an object of expressions).
+         */
+        IrValueNode: {
+            /**
+             * Id
+             * @description Unique node id (snake_case).
+             */
+            id: string;
+            /**
+             * Title
+             * @description A label for people.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * After
+             * @description Nodes that must finish first, besides those referenced.
+             */
+            after?: string[];
+            /**
+             * When
+             * @description A CEL expression.
+             * @default null
+             */
+            when: string | null;
+            /**
+             * Trigger
+             * @description 'all': run only when every dependency completed (a skipped dependency skips this node). 'any': run when at least one completed; references to skipped nodes are null.
+             * @default all
+             */
+            trigger: components["schemas"]["TriggerEnum"];
+            /**
+             * @description Where the editor draws the node.
+             * @default null
+             */
+            position: components["schemas"]["IrPosition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "value";
+            /** Value */
+            value: string | {
+                [key: string]: string;
+            };
+        };
+        /** @enum {string} */
+        IrValueNodeTypeEnum: "value";
+        /** @enum {string} */
+        IrVersionEnum: "1.0";
         Issue: {
             code: string;
             message: string;
@@ -893,6 +1618,10 @@ export interface components {
                 [key: string]: components["schemas"]["Change"];
             };
         };
+        /** @enum {string} */
+        OnRejectEnum: "skip" | "continue" | "fail";
+        /** @enum {string} */
+        OnTimeoutEnum: "approve" | "reject" | "fail" | "escalate";
         PaginatedCategoryOutputList: {
             /** @example 123 */
             count: number;
@@ -1135,9 +1864,7 @@ export interface components {
             /** @description What to know about how it was planned, though nothing failed. */
             warnings: components["schemas"]["PlanWarningOutput"][];
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
-            ir: {
-                [key: string]: unknown;
-            } | null;
+            ir: components["schemas"]["IrFlow"] | null;
             events: {
                 [key: string]: unknown;
             }[];
@@ -1167,9 +1894,7 @@ export interface components {
         PlannerEnum: "offline" | "openai";
         RefineInput: {
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
-            ir: {
-                [key: string]: unknown;
-            };
+            ir: components["schemas"]["IrFlow"];
             /** @description The change to make, e.g. 'also email the manager when it fails'. */
             instruction: string;
             planner?: components["schemas"]["PlannerEnum"];
@@ -1187,9 +1912,7 @@ export interface components {
                 [key: string]: unknown;
             }[];
             /** @description The refined IR (not saved). */
-            ir: {
-                [key: string]: unknown;
-            } | null;
+            ir: components["schemas"]["IrFlow"] | null;
             /** @description From the given IR to the refined one, shaped as the version diff. */
             diff: {
                 [key: string]: unknown;
@@ -1567,6 +2290,8 @@ export interface components {
             };
             readonly warnings: string[];
         };
+        /** @enum {string} */
+        TriggerEnum: "all" | "any";
         ValidateOutput: {
             valid: boolean;
             errors: components["schemas"]["Issue"][];
@@ -1587,9 +2312,7 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
-            ir: {
-                [key: string]: unknown;
-            };
+            ir: components["schemas"]["IrFlow"];
         };
         VersionDiffOutput: {
             flow: number;
@@ -1612,9 +2335,7 @@ export interface components {
         };
         VersionInput: {
             /** @description A DynamicFlow IR document (JSON object); its JSON Schema is served at /api/v1/ir/schema/. */
-            ir: {
-                [key: string]: unknown;
-            };
+            ir: components["schemas"]["IrFlow"];
             /** @description Number of the version this one edits (default: the latest). */
             parent?: number;
             /** @default api */

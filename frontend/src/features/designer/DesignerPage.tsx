@@ -37,6 +37,7 @@ import { newNode } from "./nodeKinds";
 import { openFlow } from "./openFlow";
 import { designerCodeLoaded, loadCatalogue, takePrefetched } from "./prefetch";
 import { revealViewport, type Box } from "./revealView";
+import { inspectorLabel, openPanels, shownPanel, toggleAction, type SidePanel } from "./sidePanels";
 import { designer, followingArm, issueNode, useDesigner } from "./store";
 import "./designer.css";
 
@@ -202,6 +203,15 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
   const [versions, setVersions] = useState<VersionSummary[]>([]);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [refineOpen, setRefineOpen] = useState(false);
+  /** The side panel last brought to the front (the others open are tabs behind it). */
+  const [front, setFront] = useState<SidePanel | null>(null);
+  const settingsOpen = useDesigner((state) => state.settingsOpen);
+  const selectedCount = useDesigner((state) => state.selection.length);
+  // A step selected (or the settings opened) comes to the front of the side column.
+  const inspected = useDesigner((state) => (state.settingsOpen ? "settings" : state.selection.join(",")));
+  useEffect(() => {
+    if (inspected) setFront("inspector");
+  }, [inspected]);
   const [saving, setSaving] = useState(false);
   const [versionsKey, setVersionsKey] = useState(0);
   useValidation(true);
@@ -468,7 +478,20 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
   }, [version]);
 
   const versionsShown = versionsOpen && flowId !== null;
-  const sideOpen = inspecting || refineOpen || versionsShown;
+  const panels = openPanels({ refine: refineOpen, versions: versionsShown, inspector: inspecting });
+  const shown = shownPanel(panels, front);
+  const sideOpen = panels.length > 0;
+  /** A toolbar button's click: opens its panel in front, brings it forward, or closes it. */
+  const toggle = (panel: SidePanel, setOpen: (open: boolean) => void) => {
+    const action = toggleAction(panel, panels, front);
+    if (action !== "close") setFront(panel);
+    if (action !== "front") setOpen(action === "open");
+  };
+  const sideTabs: Record<SidePanel, { label: string; icon: "sparkles" | "history" | "settings" }> = {
+    inspector: { label: inspectorLabel(settingsOpen, selectedCount), icon: "settings" },
+    refine: { label: "Refine", icon: "sparkles" },
+    versions: { label: "Versions", icon: "history" },
+  };
   return (
     <div className="designer" data-testid="designer">
       <UnsavedGuard when={dirty} />
@@ -477,19 +500,21 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
         saving={saving}
         onSave={() => void save()}
         onOpenVersion={openVersion}
-        onToggleVersions={() => {
-          setVersionsOpen(!versionsOpen);
-          setRefineOpen(false);
-        }}
-        onToggleRefine={() => {
-          setRefineOpen(!refineOpen);
-          setVersionsOpen(false);
-        }}
+        onToggleVersions={() => toggle("versions", (open) => {
+          setVersionsOpen(open);
+          if (open) setRefineOpen(false);
+        })}
+        onToggleRefine={() => toggle("refine", (open) => {
+          setRefineOpen(open);
+          if (open) setVersionsOpen(false);
+        })}
+        onToggleSettings={() => toggle("inspector", (open) => designer.setSettingsOpen(open))}
         onRun={() => void run()}
         onExport={exportIr}
         onShowShortcuts={() => setShortcutsOpen(true)}
-        versionsOpen={versionsOpen}
+        versionsOpen={versionsShown}
         refineOpen={refineOpen}
+        sideShown={shown}
       />
       <div className={`designer-body${sideOpen ? " inspecting" : ""}`}>
         <Palette tools={tools} categories={categories} onAdd={(drop) => add(drop)} disabled={!useDesigner.getState().canEdit} />
@@ -538,10 +563,34 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
           )}
         </div>
         {sideOpen && (
-          // Refine and the versions dock above the inspector, beside the canvas: they cover no card.
-          <div className="designer-side">
-            {refineOpen && <RefinePanel onClose={() => setRefineOpen(false)} compact={inspecting || versionsShown} />}
+          // Refine, the versions and the inspector share the column beside the canvas (they
+          // cover no card): one at a time at its full height, the others open as tabs over it.
+          <div className="designer-side" data-testid="designer-side" data-shown={shown ?? undefined}>
+            {panels.length > 1 && (
+              <div className="tabs side-tabs" role="tablist" aria-label="Side panels">
+                {panels.map((panel) => (
+                  <button
+                    key={panel}
+                    type="button"
+                    role="tab"
+                    aria-selected={panel === shown}
+                    data-testid={`side-tab-${panel}`}
+                    onClick={() => setFront(panel)}
+                  >
+                    <Icon name={sideTabs[panel].icon} size={13} /> {sideTabs[panel].label}
+                  </button>
+                ))}
+              </div>
+            )}
+            {/* Refine and the versions stay mounted behind another tab: the instruction, its
+                preview and the versions compared are kept. */}
+            {refineOpen && (
+              <div className="side-pane" role={panels.length > 1 ? "tabpanel" : undefined} hidden={shown !== "refine"}>
+                <RefinePanel onClose={() => setRefineOpen(false)} />
+              </div>
+            )}
             {versionsShown && (
+              <div className="side-pane" role={panels.length > 1 ? "tabpanel" : undefined} hidden={shown !== "versions"}>
               <VersionsDrawer
                 flowId={flowId}
                 current={version}
@@ -552,8 +601,9 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
                   navigate(`/flows/${flowId}/v/${number}`, { state: useDesigner.getState().version === number ? { saved: true } : null });
                 }}
               />
+              </div>
             )}
-            {inspecting && <Inspector />}
+            {inspecting && shown === "inspector" && <Inspector />}
           </div>
         )}
       </div>

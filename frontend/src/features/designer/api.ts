@@ -5,6 +5,10 @@ import { api, requestJson, unwrap } from "../../lib/api";
 import type { components } from "../../lib/api-schema";
 import type { FlowIR, IrDiff, IrNode, Issue } from "../../graph";
 
+/** An IR as the API documents it (its own JSON Schema); the designer's FlowIR is the same
+ *  document as the graph code reads it, so one is given as the other. */
+type IrBody = components["schemas"]["IrFlow"];
+
 export type Flow = components["schemas"]["FlowOutput"];
 export type Tool = components["schemas"]["ToolOutput"];
 export type Category = components["schemas"]["CategoryOutput"];
@@ -59,7 +63,7 @@ export async function saveVersion(flowId: number, ir: FlowIR, parent?: number | 
   return unwrap(api.POST("/api/v1/flows/{flow_id}/versions/", {
     params: { path: { flow_id: flowId } },
     body: {
-      ir: ir as unknown as Record<string, unknown>,
+      ir: ir as unknown as IrBody,
       source: "editor",
       ...(parent ? { parent } : {}),
     },
@@ -70,7 +74,7 @@ export async function saveVersion(flowId: number, ir: FlowIR, parent?: number | 
 export async function createFlow(ir: FlowIR): Promise<{ flowId: number; flowName: string; version: VersionSummary }> {
   const name = ir.name.trim() || "Untitled flow";
   const flow = await unwrap(api.POST("/api/v1/flows/", {
-    body: { name, description: ir.description ?? "", ir: ir as unknown as Record<string, unknown> },
+    body: { name, description: ir.description ?? "", ir: ir as unknown as IrBody },
   }));
   const [version] = await fetchVersions(flow.id);
   return { flowId: flow.id, flowName: flow.name, version };

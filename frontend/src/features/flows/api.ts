@@ -49,7 +49,8 @@ export async function createFlow(body: {
   description?: string;
   ir?: IrDocument;
 }): Promise<FlowOutput> {
-  return unwrap(api.POST("/api/v1/flows/", { body }));
+  // A document read from a file or written here: the server parses and validates it.
+  return unwrap(api.POST("/api/v1/flows/", { body: { ...body, ir: body.ir as components["schemas"]["IrFlow"] | undefined } }));
 }
 
 export async function deleteFlow(flowId: number): Promise<void> {

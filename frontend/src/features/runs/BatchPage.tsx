@@ -7,26 +7,14 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { runStatusLook, statusLabel } from "../../lib/runStatus";
-import { batchBadge, batchSegmentFilter, batchSegments, formatAgo, formatDuration, elapsedMs, shortId } from "./format";
+import { batchBadge, batchSegments, formatAgo, runFilter, segmentLabel, formatDuration, elapsedMs, shortId } from "./format";
 import { inputInFormOrder } from "../../lib/jsonSchema";
-import { cancelBatch, getBatch, getVersion, listRuns, type BatchDetail, type Run, type RunStatusName } from "./runApi";
+import { cancelBatch, getBatch, getVersion, listRuns, type BatchDetail, type Run } from "./runApi";
 import { StatusBadge } from "./StatusIcon";
 import { cellText, INPUT_COLUMNS, inputColumns } from "./batchTable";
 import "./runs.css";
 
 const ORDER = ["completed", "failed", "cancelled", "running", "pending", "suspended"];
-
-/** The runs list's filter for a segment's key (none for every run). */
-function runFilter(key: string | undefined): { status?: RunStatusName; approval_rejected?: boolean } {
-  if (!key) return {};
-  const { status, approval_rejected } = batchSegmentFilter(key);
-  return { status: status as RunStatusName, approval_rejected };
-}
-
-/** A segment's name: a status, or the completed runs whose approval was rejected. */
-function segmentLabel(key: string): string {
-  return key === "approval-rejected" ? "Approval rejected" : statusLabel(key);
-}
 
 /** The runs a segment counts, as a filter names them: "completed runs", "runs with a
  *  rejected approval". */

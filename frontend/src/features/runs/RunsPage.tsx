@@ -3,18 +3,17 @@
 // start dialog (the flows page and the designer link there).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
-import { formatAgo, formatDuration, listedDurationMs, shortId, waitingLine } from "./format";
-import { getFlow, listFlows, listRuns, type Flow, type Run, type RunStatusName } from "./runApi";
+import { formatAgo, formatDuration, listedDurationMs, RUN_STATUS_FILTERS, runFilter, segmentLabel, shortId, waitingLine } from "./format";
+import { getFlow, listFlows, listRuns, type Flow, type Run } from "./runApi";
 import { ACTIVE_RUN_STATUSES } from "./runState";
 import { EmptyState } from "../../lib/EmptyState";
 import { useDebounced } from "../../lib/useDebounced";
 import { StartRunDialog } from "./StartRunDialog";
-import { STATUS_LABELS, StatusBadge } from "./StatusIcon";
+import { StatusBadge } from "./StatusIcon";
 import { runStatusLook } from "../../lib/runStatus";
 import "./runs.css";
 
 const PAGE_SIZE = 25;
-const STATUSES: RunStatusName[] = ["pending", "running", "suspended", "completed", "failed", "cancelled"];
 const WINDOWS: Record<string, { label: string; ms: number }> = {
   "1h": { label: "Last hour", ms: 3600e3 },
   "24h": { label: "Last 24 hours", ms: 86400e3 },
@@ -79,7 +78,8 @@ function FlowPicker({ onPick, onClose }: { onPick(id: number): void; onClose(): 
 export default function RunsPage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const status = (params.get("status") as RunStatusName | null) ?? undefined;
+  // A filter's key: a status, or "approval-rejected" (the completed runs counted apart).
+  const status = params.get("status") ?? undefined;
   const flow = params.get("flow") ? Number(params.get("flow")) : undefined;
   const since = params.get("since") ?? "";
   const offset = Math.max(0, Number(params.get("offset") ?? 0) || 0);
@@ -114,7 +114,7 @@ export default function RunsPage() {
   const load = useCallback(async () => {
     const request = ++latest.current;
     try {
-      const page = await listRuns({ status, flow, created_after: createdAfter, limit: PAGE_SIZE, offset });
+      const page = await listRuns({ ...runFilter(status), flow, created_after: createdAfter, limit: PAGE_SIZE, offset });
       if (request !== latest.current) return;
       setRuns(page.results);
       setCount(page.count);
@@ -171,9 +171,9 @@ export default function RunsPage() {
       <div className="filters card">
         <div className="status-chips" role="group" aria-label="Status">
           <button type="button" className={`chip${!status ? " on" : ""}`} onClick={() => update({ status: null })} data-testid="filter-status-all">All</button>
-          {STATUSES.map((s) => (
+          {RUN_STATUS_FILTERS.map((s) => (
             <button key={s} type="button" className={`chip chip-${s}${status === s ? " on" : ""}`} onClick={() => update({ status: status === s ? null : s })} data-testid={`filter-status-${s}`} aria-pressed={status === s}>
-              {STATUS_LABELS[s] ?? s}
+              {segmentLabel(s)}
             </button>
           ))}
         </div>

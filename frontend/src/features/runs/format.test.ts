@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assigneeNames, batchBadge, batchSegmentFilter, batchSegments, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
+import { assigneeNames, batchBadge, batchSegmentFilter, batchSegments, RUN_STATUS_FILTERS, runFilter, segmentLabel, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -187,6 +187,18 @@ describe("batchSegments", () => {
       { key: "failed", status: "failed", count: 1 },
     ]);
     expect(batchSegments(["completed"], { completed: 5 }, 0)).toEqual([{ key: "completed", status: "completed", count: 5 }]);
+  });
+});
+
+describe("the runs list's status filters", () => {
+  it("count as the batch page does: completed apart from a rejected approval, which has its own", () => {
+    expect(RUN_STATUS_FILTERS).toContain("approval-rejected");
+    expect(RUN_STATUS_FILTERS.indexOf("approval-rejected")).toBe(RUN_STATUS_FILTERS.indexOf("completed") + 1);
+    expect(runFilter("completed")).toEqual({ status: "completed", approval_rejected: false });
+    expect(runFilter("approval-rejected")).toEqual({ status: "completed", approval_rejected: true });
+    expect(runFilter("failed")).toEqual({ status: "failed", approval_rejected: undefined });
+    expect(runFilter(undefined)).toEqual({});
+    expect(RUN_STATUS_FILTERS.map(segmentLabel)).toEqual(["Pending", "Running", "Waiting", "Completed", "Approval rejected", "Failed", "Cancelled"]);
   });
 });
 

@@ -1,5 +1,7 @@
 // How the runs pages write times, durations and ids.
 import { timeAgo } from "../../lib/timeAgo";
+import { statusLabel } from "../../lib/runStatus";
+import type { RunStatusName } from "./runApi";
 
 /** 12 ms, 1.24 s, 2 m 05 s, 1 h 02 m. */
 export function formatDuration(ms: number | null | undefined): string {
@@ -180,6 +182,23 @@ export function batchSegmentFilter(key: string): { status: string; approval_reje
   if (key === "approval-rejected") return { status: "completed", approval_rejected: true };
   if (key === "completed") return { status: "completed", approval_rejected: false };
   return { status: key };
+}
+
+/** The runs list's status filters, as the batch page counts runs: "Completed" leaves out the
+ *  runs whose approval was rejected, which have a filter of their own. */
+export const RUN_STATUS_FILTERS = ["pending", "running", "suspended", "completed", "approval-rejected", "failed", "cancelled"] as const;
+
+/** The runs list's filter for a status filter's key (a segment's on the batch page, a chip's
+ *  on the runs list; none for every run): both pages filter alike, so their counts agree. */
+export function runFilter(key: string | undefined): { status?: RunStatusName; approval_rejected?: boolean } {
+  if (!key) return {};
+  const { status, approval_rejected } = batchSegmentFilter(key);
+  return { status: status as RunStatusName, approval_rejected };
+}
+
+/** A status filter's name: a status, or the completed runs whose approval was rejected. */
+export function segmentLabel(key: string): string {
+  return key === "approval-rejected" ? "Approval rejected" : statusLabel(key);
 }
 
 export function batchSegments(

@@ -5,6 +5,7 @@ import { useStore } from "zustand";
 import type { VersionSummary } from "../api";
 import { useDesigner } from "../store";
 import { designer } from "../store";
+import type { SidePanel } from "../sidePanels";
 import { Icon } from "./Icon";
 import { ValidityBadge } from "./ValidityBadge";
 
@@ -15,11 +16,16 @@ interface ToolbarProps {
   onOpenVersion: (number: number) => void;
   onToggleVersions: () => void;
   onToggleRefine: () => void;
+  /** Opens the flow's settings, brings them in front of another side panel, or closes them. */
+  onToggleSettings: () => void;
   onRun: () => void;
   onExport: () => void;
   onShowShortcuts: () => void;
   versionsOpen: boolean;
   refineOpen: boolean;
+  /** The side panel in front (a button is pressed while its panel is shown, not while it
+   *  waits behind another's tab: a click then brings it forward). */
+  sideShown: SidePanel | null;
 }
 
 export function Toolbar(props: ToolbarProps) {
@@ -32,7 +38,9 @@ export function Toolbar(props: ToolbarProps) {
   const empty = useDesigner((state) => state.ir.nodes.length === 0);
   const canUndo = useStore(useDesigner.temporal, (state) => state.pastStates.length > 0);
   const canRedo = useStore(useDesigner.temporal, (state) => state.futureStates.length > 0);
-  const settingsOpen = useDesigner((state) => state.settingsOpen);
+  const settingsShown = useDesigner((state) => state.settingsOpen) && props.sideShown === "inspector";
+  const versionsShown = props.versionsOpen && props.sideShown === "versions";
+  const refineShown = props.refineOpen && props.sideShown === "refine";
   const unsaved = (dirty || draft) && canEdit;
   return (
     <header className="designer-toolbar">
@@ -66,13 +74,13 @@ export function Toolbar(props: ToolbarProps) {
         <button type="button" className="btn ghost icon toolbar-optional" data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={props.onShowShortcuts}><Icon name="keyboard" /></button>
       </div>
       <span className="toolbar-sep" aria-hidden />
-      <button type="button" className={`btn ghost${settingsOpen ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsOpen} title="Name, description, run input, limits" onClick={() => designer.setSettingsOpen(!settingsOpen)}>
+      <button type="button" className={`btn ghost${settingsShown ? " active" : ""}`} data-testid="flow-settings-button" aria-pressed={settingsShown} title="Name, description, run input, limits" onClick={props.onToggleSettings}>
         <Icon name="settings" /> <span className="btn-label">Settings</span>
       </button>
-      <button type="button" className={`btn ghost${props.versionsOpen ? " active" : ""}`} data-testid="versions-button" title="Versions" aria-pressed={props.versionsOpen} disabled={draft} onClick={props.onToggleVersions}>
+      <button type="button" className={`btn ghost${versionsShown ? " active" : ""}`} data-testid="versions-button" title="Versions" aria-pressed={versionsShown} disabled={draft} onClick={props.onToggleVersions}>
         <Icon name="history" /> <span className="btn-label">Versions</span>
       </button>
-      <button type="button" className={`btn ghost${props.refineOpen ? " active" : ""}`} data-testid="refine-button" title="Refine by instruction" aria-pressed={props.refineOpen} disabled={empty || !canEdit} onClick={props.onToggleRefine}>
+      <button type="button" className={`btn ghost${refineShown ? " active" : ""}`} data-testid="refine-button" title="Refine by instruction" aria-pressed={refineShown} disabled={empty || !canEdit} onClick={props.onToggleRefine}>
         <Icon name="sparkles" /> <span className="btn-label">Refine</span>
       </button>
       <button type="button" className="btn ghost" data-testid="export" title="Export as JSON" onClick={props.onExport} disabled={empty}>
