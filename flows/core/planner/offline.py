@@ -377,7 +377,7 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
             # total compared is the amount charged)
             names = _MONEY_NAMES if name in _MONEY_NAMES else {name}
             written = {
-                literal
+                _in_major_units(field, literal)
                 for other in nodes
                 if other.get("type") in ("tool", "map")
                 for field, literal in (other.get("inputs") or {}).items()
@@ -412,6 +412,32 @@ _MONEY_WORDS = frozenset(
     "amount total price sum cost salary rent fee fees wage wages pay budget deposit charge "
     "payment bonus compensation value estimate copay".split()
 )
+
+
+#: Words of a money input held in the currency's smallest unit: `amount_cents`, `fee_pence`.
+_MINOR_UNIT_WORDS = frozenset({"cents", "cent", "pence", "minor", "subunits"})
+_MINOR_UNIT_SAID = re.compile(
+    r"\bin\s+cents\b|\bsmallest\s+(?:currency\s+)?unit|\bminor\s+units?\b", re.IGNORECASE
+)
+
+
+def _in_minor_units(name: str, schema: dict[str, Any]) -> bool:
+    """Whether the money input `name` holds cents (its name or its description says so)."""
+    if set(split_identifier(name)) & _MINOR_UNIT_WORDS:
+        return True
+    return _MINOR_UNIT_SAID.search(str(schema.get("description") or "")) is not None
+
+
+#: "stripe_customer_get.balance_cents > 1000.0": one step's field compared with a number
+_ONE_FIELD_COMPARED = re.compile(r"([a-z_]\w*)\.(\w+)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)")
+
+
+def _in_major_units(field: str, literal: str) -> str:
+    """The number `literal` written into `field` as the currency's whole units: an
+    approval "over $1000" compares $1,250, not `amount_cents` 125000."""
+    if set(split_identifier(field)) & _MINOR_UNIT_WORDS and re.fullmatch(r"-?\d+", literal):
+        return repr(int(literal) / 100)
+    return literal
 
 
 def _refuse_an_approval_of_nothing(
@@ -6435,6 +6461,43 @@ class FlowBuilder:
             return self.topic
         return hidden.spec.name.split()[-1].lower()
 
+    def _amount_the_gated_step_writes(
+        self, step_id: str, condition: Condition, resolved: ResolvedCondition
+    ) -> ResolvedCondition:
+        """ "Find the customer for ravi@... and charge them $1,250. anything over $1000
+        needs sign-off from finance": the amount the approval compares is the one the step
+        it goes before writes (1,250), not a number an earlier lookup tells (the customer's
+        `balance_cents`) that the condition never names."""
+        compared = _ONE_FIELD_COMPARED.fullmatch(resolved.expression.strip())
+        if compared is None or compared[1] in ("input", step_id):
+            return resolved
+        if _money_in(condition.text) is None:
+            return resolved
+        field_words = set(split_identifier(compared[2])) - _MINOR_UNIT_WORDS - _MONEY_WORDS
+        said = set(re.findall(r"[a-z]+", condition.text.lower()))
+        if field_words & said:
+            return resolved  # "if their balance is over $1000": the balance it names
+        node = next((n for n in self.nodes if n["id"] == step_id), None)
+        info = self.info.get(step_id)
+        if node is None or info is None or info.spec is None:
+            return resolved
+        properties = info.spec.input_properties()
+        written = [
+            (field, literal)
+            for field, literal in (node.get("inputs") or {}).items()
+            if set(split_identifier(field)) & _MONEY_WORDS
+            and isinstance(literal, str)
+            and re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
+        ]
+        if len(written) != 1:
+            return resolved
+        field, literal = written[0]
+        amount = float(literal)
+        if _in_minor_units(field, properties.get(field) or {}):
+            amount /= 100
+        expression = f"{amount!r} {compared[3]} {compared[4]}"
+        return ResolvedCondition(expression, resolved.subject)
+
     def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
         assert clause.approval is not None
         if clause.for_each:
@@ -6513,6 +6576,8 @@ class FlowBuilder:
         finally:
             if hidden is not None:
                 hidden.gates = saved_gates
+        if hidden is not None and resolved is not None and condition is not None:
+            resolved = self._amount_the_gated_step_writes(hidden.id, condition, resolved)
         groups = clause.approval.groups
         role = clause.approval.role
         base = f"{role}_approval" if role else "approval"
@@ -7703,13 +7768,17 @@ class FlowBuilder:
             ]
             # ("an offer at $95,000": the one number named for money, `salary`)
             money_named = [n for n in numbers if set(split_identifier(n)) & _MONEY_WORDS]
-            for name in numbers:
-                if name in ("amount", "total", "price", "sum"):
-                    literals[name] = repr(charged)
-                    break
-            else:
-                if len(money_named) == 1:
-                    literals[money_named[0]] = repr(charged)
+            chosen = next((n for n in numbers if n in ("amount", "total", "price", "sum")), None)
+            if chosen is None and len(money_named) == 1:
+                chosen = money_named[0]
+            if chosen is not None:
+                literals[chosen] = repr(charged)
+                if money is not _CHARGED_NUMBER.search(clause.action) and _in_minor_units(
+                    chosen, properties[chosen]
+                ):
+                    # ("charge cus_N8 $49.00" into `amount_cents`: 4900, never 49 cents; an
+                    # amount said in cents, "4900 cents", is not a currency's and is kept)
+                    literals[chosen] = str(round(charged * 100))
         link = _URL_LITERAL.search(clause.text)
         if link is not None:
             # "Summarize this article: https://example.com/post": the URL is the input.

@@ -1,0 +1,44 @@
+"""Rules the twenty-second blind round asked for (`requests_round23.json`,
+`registered_round23_*.json`: tools an admin registers, modelled on SaaS and HTTP APIs):
+each test states a request the planner got wrong before its rule (in other words than the
+round's), and what it plans now."""
+
+from __future__ import annotations
+
+from flows.core.ir import ApprovalNode
+from tests.planner.offline_plans import plan
+from tests.planner.registered import eval_catalog, steps
+
+BILLING = "registered_round23_billing.json"
+
+
+def test_an_amount_in_a_currency_goes_into_a_cents_input_in_cents():
+    # "charge cus_N8xQ2 $49.00": `amount_cents` was written 49.0, a charge of 49 cents
+    flow = plan("charge customer cus_Q77 $19.99 for the extra seats", eval_catalog(BILLING))
+    assert steps(flow)["stripe_charge_create"]["amount_cents"] == "1999"
+    # ("refund $7.50 of ch_...": a fraction of a dollar is a whole number of cents)
+    flow = plan("refund $7.50 of charge ch_9Zz1", eval_catalog(BILLING))
+    assert steps(flow)["stripe_refund_create"]["amount_cents"] == "750"
+    # an amount said in cents stays as said
+    flow = plan("charge cus_Q77 1999 cents", eval_catalog(BILLING))
+    assert steps(flow)["stripe_charge_create"]["amount_cents"] == "1999"
+
+
+def test_an_approval_over_an_amount_compares_what_the_gated_step_writes():
+    # "find the customer ... and charge them $1,250. anything over $1000 needs sign-off":
+    # the approval compared the customer's `balance_cents`, skipped for a small balance
+    flow = plan(
+        "look up the customer lee@ito.jp and charge them $2,400; charges above $2,000 need "
+        "approval from finance",
+        eval_catalog(BILLING),
+    )
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert approval.when == "2400.0 > 2000.0"
+    assert steps(flow)["stripe_charge_create"]["amount_cents"] == "240000"
+    flow = plan(
+        "look up the customer lee@ito.jp and charge them $240; charges above $2,000 need "
+        "approval from finance",
+        eval_catalog(BILLING),
+    )
+    approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
+    assert approval.when == "240.0 > 2000.0"
