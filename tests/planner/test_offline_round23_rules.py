@@ -42,3 +42,14 @@ def test_an_approval_over_an_amount_compares_what_the_gated_step_writes():
     )
     approval = next(node for node in flow.nodes if isinstance(node, ApprovalNode))
     assert approval.when == "240.0 > 2000.0"
+
+
+HELPDESK = "registered_round23_helpdesk.json"
+
+
+def test_a_thing_written_with_its_number_is_the_whole_number_id_named_for_it():
+    # "mark ticket 4821 as solved": an integer `ticket_id` was asked of the run
+    flow = plan("set ticket #733 to pending", eval_catalog(HELPDESK))
+    assert steps(flow)["zd_ticket_update"]["ticket_id"] == "733"
+    flow = plan("get the satisfaction rating for ticket no. 92", eval_catalog(HELPDESK))
+    assert steps(flow)["zd_satisfaction_get"]["ticket_id"] == "92"

@@ -7904,6 +7904,7 @@ class FlowBuilder:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
+        literals.update(_whole_number_id(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
         literals.update(_address_literal(properties, clause.action, literals))
@@ -15351,6 +15352,28 @@ def _numbered_by_last_word(
         )
         if len(set(said)) == 1:
             found[name] = json.dumps(said[0])
+    return found
+
+
+def _whole_number_id(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "mark ticket 4821 as solved" for an integer `ticket_id`: the thing the id's name
+    starts with, written with its number ("ticket 4821", "ticket #4821", "ticket no. 4821"),
+    is that id (it was asked of the run)."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        words = split_identifier(name)
+        if name in taken or len(words) < 2 or words[-1] not in {"id", "number", "no", "num"}:
+            continue
+        if schema_types(unwrap_nullable(schema)) != {"integer"}:
+            continue
+        thing = re.escape(words[-2])
+        said = re.findall(
+            rf"\b{thing}s?\s+(?:#\s?|no\.?\s*|number\s+)?(\d+)\b(?![.,:/-]?\d|\s*%)", text, re.I
+        )
+        if len(set(said)) == 1:
+            found[name] = str(int(said[0]))
     return found
 
 
