@@ -53,3 +53,21 @@ def test_a_thing_written_with_its_number_is_the_whole_number_id_named_for_it():
     assert steps(flow)["zd_ticket_update"]["ticket_id"] == "733"
     flow = plan("get the satisfaction rating for ticket no. 92", eval_catalog(HELPDESK))
     assert steps(flow)["zd_satisfaction_get"]["ticket_id"] == "92"
+
+
+ONCALL = "registered_round23_oncall.json"
+
+
+def test_a_vendor_noun_get_tool_described_by_what_it_shows_only_looks():
+    # "who's on call for schedule PXY12Z?" was refused: `pd_oncall_get` ("The person on
+    # call now ...") was taken for a tool that changes something
+    flow = plan("who is on call for schedule PQR77A?", eval_catalog(ONCALL))
+    assert steps(flow)["pd_oncall_get"]["schedule_id"] == '"PQR77A"'
+
+
+def test_the_status_of_a_thing_sent_is_looked_up_by_the_tool_named_for_the_thing():
+    # "email the status of incident Q7XYZ to ...": the run was asked for the body (an
+    # incident's status and a service's status, and "status" read as a plural)
+    flow = plan("send the status of incident QQ12A to noc@lumen.io", eval_catalog(ONCALL))
+    assert steps(flow)["pd_incident_get"]["incident_id"] == '"QQ12A"'
+    assert steps(flow)["send_email"]["body"] == "pd_incident_get.status"

@@ -3453,17 +3453,33 @@ class FlowBuilder:
                 continue
             if re.search(r"\b(?:to|for|at|cc|from)\s+$", said.string[: said.start()], re.I):
                 continue  # ("send reminders to the owners of P-101": whom it goes to)
+            # ("the status of ...": a noun that ends on "s" and is no plural)
+            nouns = {noun, stem(said["noun"].lower())}
             found = [
                 other
                 for other in self.specs.values()
                 if other.id != spec.id
                 and other.id not in made
                 and not acts(other)
-                and noun
-                in {stem(w) for w in split_identifier(other.id)[1:]}
-                | {stem(w) for name in other.output_properties() for w in split_identifier(name)}
+                and nouns
+                & (
+                    {stem(w) for w in split_identifier(other.id)[1:]}
+                    | {
+                        stem(w)
+                        for name in other.output_properties()
+                        for w in split_identifier(name)
+                    }
+                )
                 and self._inputs_written_in(other, said.group(0) + action[said.end() :])
             ]
+            if len(found) > 1:
+                # ("email the status of incident Q7XYZ": of an incident's status and a
+                # service's, the tool named for the thing after "of")
+                thing = re.match(r"(?:the\s+|an?\s+)?([a-z]+)", action[said.end() :], re.I)
+                of = stem(singular(thing[1].lower())) if thing else ""
+                found = [
+                    other for other in found if of in {stem(w) for w in split_identifier(other.id)}
+                ]
             if len(found) == 1:
                 return found[0]
         return None
