@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flows.core.ir import ApprovalNode
 from tests.planner.offline_plans import plan
-from tests.planner.registered import eval_catalog, steps
+from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
 BILLING = "registered_round23_billing.json"
 
@@ -71,3 +71,18 @@ def test_the_status_of_a_thing_sent_is_looked_up_by_the_tool_named_for_the_thing
     flow = plan("send the status of incident QQ12A to noc@lumen.io", eval_catalog(ONCALL))
     assert steps(flow)["pd_incident_get"]["incident_id"] == '"QQ12A"'
     assert steps(flow)["send_email"]["body"] == "pd_incident_get.status"
+
+
+def test_the_code_an_address_ends_on_is_its_country():
+    # "ship order ZX-90 to ..., Leeds, GB": shipped with no country
+    flow = plan("ship order Q-4 to 9 Rue Cler, Paris, FR", demo_catalog_with([]))
+    assert steps(flow)["create_shipment"]["country"] == '"FR"'
+    # ("..., CA" is California's code too: not read as Canada)
+    flow = plan("ship order Q-4 to 9 Main St, Fresno, CA", demo_catalog_with([]))
+    assert steps(flow)["create_shipment"].get("country") != '"CA"'
+
+
+def test_the_one_percentage_a_step_writes_is_its_one_percent_input():
+    # "make a 20% off coupon": `percent_off` was asked of the run
+    flow = plan("create a 35% off coupon, once", eval_catalog(BILLING))
+    assert steps(flow)["stripe_coupon_create"]["percent_off"] == "35.0"

@@ -7921,6 +7921,7 @@ class FlowBuilder:
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
+        literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
         literals.update(_address_literal(properties, clause.action, literals))
@@ -15369,6 +15370,34 @@ def _numbered_by_last_word(
         if len(set(said)) == 1:
             found[name] = json.dumps(said[0])
     return found
+
+
+#: "a 20% off coupon", "15 percent discount": the one percentage a step writes
+_PERCENT_SAID = re.compile(r"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s?(?:%|percent\b|pct\b)", re.I)
+
+
+def _percent_said(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "make a 20% off coupon" for a `percent_off`: the one percentage the step writes is
+    the one number input named in percent (it was asked of the run)."""
+    percents = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and {"percent", "pct", "percentage"} & set(split_identifier(name))
+        and schema_types(unwrap_nullable(schema)) & {"number", "integer"}
+    ]
+    said = {m["n"] for m in _PERCENT_SAID.finditer(text)}
+    if len(percents) != 1 or len(said) != 1:
+        return {}
+    value = float(said.pop())
+    schema = unwrap_nullable(properties[percents[0]])
+    if schema_types(schema) == {"integer"}:
+        if not value.is_integer():
+            return {}
+        return {percents[0]: str(int(value))}
+    return {percents[0]: repr(value)}
 
 
 def _whole_number_id(
