@@ -6,7 +6,7 @@ round's), and what it plans now."""
 from __future__ import annotations
 
 from flows.core.ir import ApprovalNode
-from tests.planner.offline_plans import plan
+from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
 BILLING = "registered_round23_billing.json"
@@ -86,3 +86,11 @@ def test_the_one_percentage_a_step_writes_is_its_one_percent_input():
     # "make a 20% off coupon": `percent_off` was asked of the run
     flow = plan("create a 35% off coupon, once", eval_catalog(BILLING))
     assert steps(flow)["stripe_coupon_create"]["percent_off"] == "35.0"
+
+
+def test_a_list_of_every_record_with_a_tool_that_reads_one_is_refused():
+    # "list all customers who signed up this month": one customer looked up, its address
+    # asked of the run
+    error = refusal("list all customers on the pro plan", eval_catalog(BILLING))
+    assert error.details["reason"] == "list_of_every_record"
+    assert "stripe_customer_get reads one at a time" in error.message

@@ -1653,6 +1653,7 @@ class FlowBuilder:
         refuse_an_amount_no_step_tells(self.request, planned)
         refuse_a_cost_no_step_prices(self.request, planned)
         _refuse_a_figure_over_every_record(self.request, self.nodes, planned)
+        _refuse_a_list_of_every_record(self.request, self.nodes, planned)
         self._refuse_a_question_answered_by_a_change()
         self._refuse_one_person_sent_to_all()
         self._refuse_one_place_for_both_ends()
@@ -13545,6 +13546,47 @@ def _refuse_a_figure_over_every_record(
         "ones to use ('for each of ACC-1 and ACC-2, ...').",
         step=said.group(0),
         details={"reason": "figure_over_every_record", "phrase": said.group(0)},
+    )
+
+
+#: "list all customers who signed up this month", "show me every open incident": every
+#: record of a kind, listed.
+_LIST_OF_EVERY = re.compile(
+    r"^\W*(?:please\s+)?(?:list|show|pull|get|give)\s+(?:me\s+|us\s+)?(?:up\s+)?"
+    r"(?:all|every)\s+(?:of\s+)?(?:the\s+|our\s+|my\s+)?(?:[a-z]+\s+)?(?P<things>[a-z]+s)\b",
+    re.IGNORECASE,
+)
+
+
+def _refuse_a_list_of_every_record(
+    request: str, nodes: Sequence[Mapping[str, Any]], planned: Sequence[ToolSpec]
+) -> None:
+    """ "List all customers who signed up this month": every record of a kind, when no
+    step lists them (no loop, no planned tool returns a list) and the one planned reads a
+    single record the run is asked to name, would list one; refused."""
+    said = _LIST_OF_EVERY.search(request)
+    if said is None or len(planned) != 1 or len(nodes) != 1:
+        return
+    node = nodes[0]
+    if node.get("type") != "tool" or any(
+        "array" in schema_types(unwrap_nullable(schema))
+        for schema in planned[0].output_properties().values()
+    ):
+        return
+    asked = [
+        name
+        for name in planned[0].required_inputs()
+        if str((node.get("inputs") or {}).get(name, "")).startswith("input.")
+    ]
+    if not asked:
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan the request: it asks for every one of the {said['things']}, and no "
+        f"tool lists them ({planned[0].id} reads one at a time, by its {asked[0]}). Register "
+        "a tool that lists them, or name the ones to read ('for each of A and B, ...').",
+        step=said.group(0),
+        details={"reason": "list_of_every_record", "phrase": said.group(0)},
     )
 
 
