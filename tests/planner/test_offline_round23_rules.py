@@ -94,3 +94,10 @@ def test_a_list_of_every_record_with_a_tool_that_reads_one_is_refused():
     error = refusal("list all customers on the pro plan", eval_catalog(BILLING))
     assert error.details["reason"] == "list_of_every_record"
     assert "stripe_customer_get reads one at a time" in error.message
+
+
+def test_a_question_of_a_thing_numbered_goes_to_the_tool_that_reads_it_by_number():
+    # "whats the status of ticket 4821" was refused: create_ticket ranked first, and a
+    # plain number was no code of a thing
+    flow = plan("what's the priority of ticket 310?", eval_catalog(HELPDESK))
+    assert steps(flow)["zd_ticket_get"]["ticket_id"] == "310"

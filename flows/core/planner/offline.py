@@ -13601,7 +13601,10 @@ def _reader_answers_a_question(
         return ranked
     best = ranked[0][0]
     said = {stem(w) for w in meaningful(text)}
-    codes = {m.lower() for m in re.findall(r"\b([a-z]+)\s+#?[A-Z]+-?\d", text, re.IGNORECASE)}
+    # ("the status of ticket 4821": a thing numbered, as well as coded)
+    codes = {
+        m.lower() for m in re.findall(r"\b([a-z]+)\s+#?(?:[A-Z]+-?\d|\d+\b)", text, re.IGNORECASE)
+    }
     for at, (score, item) in enumerate(ranked[1:], start=1):
         if score < MIN_TOOL_SCORE:
             break
