@@ -5,7 +5,7 @@ round's), and what it plans now."""
 
 from __future__ import annotations
 
-from flows.core.ir import ApprovalNode
+from flows.core.ir import ApprovalNode, BranchNode
 from tests.planner.offline_plans import plan, refusal
 from tests.planner.registered import demo_catalog_with, eval_catalog, steps
 
@@ -101,3 +101,16 @@ def test_a_question_of_a_thing_numbered_goes_to_the_tool_that_reads_it_by_number
     # plain number was no code of a thing
     flow = plan("what's the priority of ticket 310?", eval_catalog(HELPDESK))
     assert steps(flow)["zd_ticket_get"]["ticket_id"] == "310"
+
+
+def test_open_after_a_count_is_what_is_counted_not_a_step():
+    # "if they have more than 3 open tickets, email ...": a ticket was opened, and the
+    # condition compared a run input `have`
+    flow = plan(
+        "look up the zendesk user kai@ito.jp and if they have over 5 open tickets, email "
+        "lead@lumen.io",
+        eval_catalog(HELPDESK),
+    )
+    assert "create_ticket" not in steps(flow)
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == "zd_user_get.open_tickets > 5.0"
