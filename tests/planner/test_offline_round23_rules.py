@@ -114,3 +114,11 @@ def test_open_after_a_count_is_what_is_counted_not_a_step():
     assert "create_ticket" not in steps(flow)
     branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
     assert branch.condition == "zd_user_get.open_tickets > 5.0"
+
+
+def test_a_quote_after_a_colon_that_ends_the_step_is_its_title():
+    # "trigger a high urgency incident on service PSVC9: '...'": the title asked of the run
+    flow = plan(
+        "raise a low urgency incident on service PAPI2: 'search is slow'", eval_catalog(ONCALL)
+    )
+    assert steps(flow)["pd_incident_create"]["title"] == '"search is slow"'

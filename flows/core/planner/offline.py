@@ -7934,6 +7934,7 @@ class FlowBuilder:
         literals.update(_duration_in_its_unit(properties, clause.action, literals))
         literals.update(_measure_in_its_unit(properties, clause.action, literals))
         literals.update(_quoted_name(properties, clause, literals))
+        literals.update(_quote_after_a_colon(spec, clause.text, literals))
         literals.update(_cents_written(properties, clause.action or "", literals))
         literals.update(_place_named(properties, clause.action or "", literals))
         literals.update(country_literal(properties, clause.action, literals))
@@ -16095,6 +16096,32 @@ def _cents_written(
     if len(written) != 1:
         return {}
     return {money[0]: repr(float(written.pop()))}
+
+
+#: "trigger an incident on PSVC9: 'checkout 500s spiking'": a quote the step ends on
+_QUOTE_AFTER_COLON = re.compile(
+    r":\s*(?P<mark>['\"\u201c\u2018])(?P<quote>[^'\"\u201d\u2019\n]{1,160})"
+    r"['\"\u201d\u2019]\s*[.!]?\s*$"
+)
+
+
+def _quote_after_a_colon(spec: ToolSpec, text: str, taken: dict[str, str]) -> dict[str, str]:
+    """ "trigger a high urgency incident on service PSVC9: 'checkout 500s spiking'": a quote
+    after a colon that ends the step is the one heading input (`title`, `subject`) the tool
+    needs and nothing else filled (it was asked of the run)."""
+    said = _QUOTE_AFTER_COLON.search(text)
+    if said is None:
+        return {}
+    headings = [
+        name
+        for name in spec.required_inputs()
+        if name in {"title", "subject", "summary", "headline"}
+        and schema_types(unwrap_nullable(spec.input_properties().get(name) or {})) == {"string"}
+    ]
+    if len(headings) != 1 or headings[0] in taken:
+        return {}
+    quote = json.dumps(said["quote"].strip())
+    return {} if quote in taken.values() else {headings[0]: quote}
 
 
 def _quoted_name(
