@@ -122,3 +122,11 @@ def test_a_quote_after_a_colon_that_ends_the_step_is_its_title():
         "raise a low urgency incident on service PAPI2: 'search is slow'", eval_catalog(ONCALL)
     )
     assert steps(flow)["pd_incident_create"]["title"] == '"search is slow"'
+
+
+def test_an_internal_note_is_not_public():
+    # "add an internal note to 4821 ...": `public` left to the tool's default, a note the
+    # requester reads
+    flow = plan("add a private note to ticket 61 saying waiting on logs", eval_catalog(HELPDESK))
+    assert steps(flow)["zd_ticket_comment"]["public"] == "false"
+    assert steps(flow)["zd_ticket_comment"]["ticket_id"] == "61"

@@ -7947,6 +7947,7 @@ class FlowBuilder:
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
         literals.update(_flags_said(properties, clause.action, literals))
+        literals.update(_visibility_said(properties, clause.action or "", literals))
         literals.update(_texted_by_sms(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
@@ -11630,6 +11631,33 @@ def _flags_said(
         if said is not None:
             flags[name] = "true" if said else "false"
     return flags
+
+
+#: "an internal note", "a private comment"; "a public reply"
+_KEPT_INSIDE = re.compile(r"\b(?:internal|private)\s+(?:note|comment|reply|message)s?\b", re.I)
+_SAID_OUTSIDE = re.compile(r"\bpublic\s+(?:note|comment|reply|message)s?\b", re.I)
+
+
+def _visibility_said(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "add an internal note to ticket 4821": a yes/no input `public` is false ("a public
+    reply": true); `internal`, `private` the other way (the tool's default was left to
+    choose, a note the requester would read)."""
+    inside = _KEPT_INSIDE.search(action) is not None
+    outside = _SAID_OUTSIDE.search(action) is not None
+    if inside == outside:
+        return {}
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        if name in taken or schema_types(unwrap_nullable(schema)) != {"boolean"}:
+            continue
+        words = set(split_identifier(name))
+        if words & {"public", "visible"}:
+            found[name] = "true" if outside else "false"
+        elif words & {"internal", "private"}:
+            found[name] = "true" if inside else "false"
+    return found
 
 
 _TEXTED = re.compile(
