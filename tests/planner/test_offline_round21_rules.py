@@ -277,12 +277,17 @@ def test_a_reason_after_its_label_is_the_reason():
 
 def test_a_coded_things_number_no_step_tells_is_not_asked_of_the_run():
     # "if VEN-8 costs more than $300 an hour on ..., email finance ...": the condition
-    # compared an amount asked of the run, and the hold asked for the venue
-    error = refusal(
+    # compared an amount asked of the run, and the hold asked for the venue. (Refused with
+    # this round's rules; since the twenty-second round's the availability check, which
+    # gives the hourly price, is planned first and its price compared.)
+    flow = plan(
         "if VEN-14 costs over $450 an hour on 2027-07-07, email ops@brightevents.co",
         eval_catalog(VENUE),
     )
-    assert error.details["reason"] == "coded_value_asked"
+    assert steps(flow)["venue_availability"] == {"venue_id": '"VEN-14"', "date": '"2027-07-07"'}
+    (branch,) = [node for node in flow.nodes if node.id.startswith("if_")]
+    assert branch.condition == "venue_availability.price_per_hour > 450.0"
+    assert "amount" not in flow.input_schema.get("properties", {})
 
 
 def test_a_condition_on_a_coded_thing_said_first_is_no_report():
