@@ -130,3 +130,12 @@ def test_an_internal_note_is_not_public():
     flow = plan("add a private note to ticket 61 saying waiting on logs", eval_catalog(HELPDESK))
     assert steps(flow)["zd_ticket_comment"]["public"] == "false"
     assert steps(flow)["zd_ticket_comment"]["ticket_id"] == "61"
+
+
+def test_a_look_at_a_thing_written_with_its_number_reads_it_by_that_number():
+    # "check ticket 5100 and email its status": the ticket text classified (classify_ticket,
+    # its text asked of the run) rather than ticket 5100 read
+    flow = plan("check ticket 4410 and email its priority to a@lumen.io", eval_catalog(HELPDESK))
+    assert steps(flow)["zd_ticket_get"]["ticket_id"] == "4410"
+    assert "classify_ticket" not in steps(flow)
+    assert steps(flow)["send_email"]["body"] == "zd_ticket_get.priority"

@@ -50,7 +50,13 @@ from flows.core.planner.conditions import (
     speaks_of_outcome,
     temperatures_said,
 )
-from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
+from flows.core.planner.echoes import (
+    acts,
+    echoed_input,
+    is_content_input,
+    looks_only,
+    without_echoes,
+)
 from flows.core.planner.empty_lists import guard_messages_on_their_lists
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.goals import written_out_goal
@@ -4701,6 +4707,7 @@ class FlowBuilder:
         ranked = self._predicate_first(text, ranked)
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
         ranked = _reader_answers_a_question(text, ranked) if asks_what else ranked
+        ranked = _numbered_thing_read(text, ranked)
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _a_thing_sent_out(text, ranked)
@@ -13644,6 +13651,33 @@ def _reader_answers_a_question(
             if split_identifier(name)[-1:] == ["id"]
         }
         if not acts(item.spec) and said & fields and takes & codes:
+            return [(best, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
+def _numbered_thing_read(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "check ticket 5100": a look at a thing written with its number goes to the tool that
+    changes nothing and reads that thing by a whole-number id (`zd_ticket_get`'s
+    `ticket_id`), before one that takes no such id (a text classifier, its text asked of
+    the run)."""
+    if len(ranked) < 2 or not looks_only(text):
+        return ranked
+
+    def reads_by_number(spec: ToolSpec) -> bool:
+        return not acts(spec) and bool(
+            set(_whole_number_id(spec.input_properties(), text, {}))
+            & set(spec.required_inputs())
+        )
+
+    if reads_by_number(ranked[0][1].spec):
+        return ranked
+    best = ranked[0][0]
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < MIN_TOOL_SCORE:
+            break
+        if reads_by_number(item.spec):
             return [(best, item), *ranked[:at], *ranked[at + 1 :]]
     return ranked
 
