@@ -139,3 +139,9 @@ def test_a_look_at_a_thing_written_with_its_number_reads_it_by_that_number():
     assert steps(flow)["zd_ticket_get"]["ticket_id"] == "4410"
     assert "classify_ticket" not in steps(flow)
     assert steps(flow)["send_email"]["body"] == "zd_ticket_get.priority"
+
+
+def test_the_one_number_after_to_is_the_id_of_the_thing_the_tool_names():
+    # "add an internal note to 4821 ...": the ticket id asked of the run
+    flow = plan("add an internal note to 5120 saying refund sent", eval_catalog(HELPDESK))
+    assert steps(flow)["zd_ticket_comment"]["ticket_id"] == "5120"

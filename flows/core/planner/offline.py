@@ -7929,6 +7929,7 @@ class FlowBuilder:
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
+        literals.update(_bare_number_of_the_tools_thing(spec, clause.action or "", literals))
         literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
@@ -15528,6 +15529,27 @@ def _whole_number_id(
         if len(set(said)) == 1:
             found[name] = str(int(said[0]))
     return found
+
+
+def _bare_number_of_the_tools_thing(
+    spec: ToolSpec, text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "add an internal note to 4821" with `zd_ticket_comment`: the one number a step writes,
+    after "to", "on" or "for", is the whole-number id the tool needs of the thing its own id
+    names (`ticket_id`), when the step writes no other number."""
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and len(split_identifier(name)) == 2
+        and split_identifier(name)[1] in {"id", "number"}
+        and split_identifier(name)[0] in split_identifier(spec.id)
+        and schema_types(unwrap_nullable(spec.input_properties().get(name) or {})) == {"integer"}
+    ]
+    if len(wanted) != 1 or len(re.findall(r"\d+", text)) != 1:
+        return {}
+    said = re.search(r"\b(?:to|on|for)\s+#?(\d{2,})\b(?![.,:/%-]?\w)", text, re.I)
+    return {} if said is None else {wanted[0]: str(int(said[1]))}
 
 
 #: "track 1Z999AA1012", "refund ch_3Nk": a code right after the step's verb (and a noun).
