@@ -292,6 +292,8 @@ def test_a_coded_things_number_no_step_tells_is_not_asked_of_the_run():
     assert _tools(flow) == ["venue_availability", "send_email"]
     (branch,) = [node for node in flow.nodes if node.id.startswith("if_")]
     assert branch.condition == "venue_availability.price_per_hour > 450.0"
+    assert steps(flow)["venue_availability"] == {"venue_id": '"VEN-14"', "date": '"2027-07-07"'}
+    assert "amount" not in flow.input_schema.get("properties", {})
 
 
 def test_a_condition_on_a_coded_thing_said_first_is_no_report():

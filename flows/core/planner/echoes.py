@@ -59,6 +59,15 @@ def acts(spec: ToolSpec) -> bool:
     # ("stripe_get_customer", "claims.get": a vendor or a noun first, then the verb) the
     # verb of the id that the description starts with
     said = split_identifier(spec.description)[:1]
+    if (
+        said
+        and len(words) > 1
+        and stem(words[-1]) in _LOOKS_ONLY
+        # ("pd_incident_get": "Show an incident ...", "pd_oncall_get": "The person on call
+        # now ...": a description that shows, or names what it gives, with no verb)
+        and said[0].lower() in {"show", "shows", "the", "a", "an"}
+    ):
+        return False
     return not (
         said
         and stem(said[0]) in _LOOKS_ONLY

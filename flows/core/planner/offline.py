@@ -50,7 +50,13 @@ from flows.core.planner.conditions import (
     speaks_of_outcome,
     temperatures_said,
 )
-from flows.core.planner.echoes import acts, echoed_input, is_content_input, without_echoes
+from flows.core.planner.echoes import (
+    acts,
+    echoed_input,
+    is_content_input,
+    looks_only,
+    without_echoes,
+)
 from flows.core.planner.empty_lists import guard_messages_on_their_lists
 from flows.core.planner.execution import RunSettings
 from flows.core.planner.goals import written_out_goal
@@ -377,7 +383,7 @@ def _approval_of_the_amount_written(data: dict[str, Any]) -> None:
             # total compared is the amount charged)
             names = _MONEY_NAMES if name in _MONEY_NAMES else {name}
             written = {
-                literal
+                _in_major_units(field, literal)
                 for other in nodes
                 if other.get("type") in ("tool", "map")
                 for field, literal in (other.get("inputs") or {}).items()
@@ -412,6 +418,32 @@ _MONEY_WORDS = frozenset(
     "amount total price sum cost salary rent fee fees wage wages pay budget deposit charge "
     "payment bonus compensation value estimate copay".split()
 )
+
+
+#: Words of a money input held in the currency's smallest unit: `amount_cents`, `fee_pence`.
+_MINOR_UNIT_WORDS = frozenset({"cents", "cent", "pence", "minor", "subunits"})
+_MINOR_UNIT_SAID = re.compile(
+    r"\bin\s+cents\b|\bsmallest\s+(?:currency\s+)?unit|\bminor\s+units?\b", re.IGNORECASE
+)
+
+
+def _in_minor_units(name: str, schema: dict[str, Any]) -> bool:
+    """Whether the money input `name` holds cents (its name or its description says so)."""
+    if set(split_identifier(name)) & _MINOR_UNIT_WORDS:
+        return True
+    return _MINOR_UNIT_SAID.search(str(schema.get("description") or "")) is not None
+
+
+#: "stripe_customer_get.balance_cents > 1000.0": one step's field compared with a number
+_ONE_FIELD_COMPARED = re.compile(r"([a-z_]\w*)\.(\w+)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)")
+
+
+def _in_major_units(field: str, literal: str) -> str:
+    """The number `literal` written into `field` as the currency's whole units: an
+    approval "over $1000" compares $1,250, not `amount_cents` 125000."""
+    if set(split_identifier(field)) & _MINOR_UNIT_WORDS and re.fullmatch(r"-?\d+", literal):
+        return repr(int(literal) / 100)
+    return literal
 
 
 def _refuse_an_approval_of_nothing(
@@ -1627,6 +1659,7 @@ class FlowBuilder:
         refuse_an_amount_no_step_tells(self.request, planned)
         refuse_a_cost_no_step_prices(self.request, planned)
         _refuse_a_figure_over_every_record(self.request, self.nodes, planned)
+        _refuse_a_list_of_every_record(self.request, self.nodes, planned)
         self._refuse_a_question_answered_by_a_change()
         self._refuse_one_person_sent_to_all()
         self._refuse_one_place_for_both_ends()
@@ -3427,17 +3460,33 @@ class FlowBuilder:
                 continue
             if re.search(r"\b(?:to|for|at|cc|from)\s+$", said.string[: said.start()], re.I):
                 continue  # ("send reminders to the owners of P-101": whom it goes to)
+            # ("the status of ...": a noun that ends on "s" and is no plural)
+            nouns = {noun, stem(said["noun"].lower())}
             found = [
                 other
                 for other in self.specs.values()
                 if other.id != spec.id
                 and other.id not in made
                 and not acts(other)
-                and noun
-                in {stem(w) for w in split_identifier(other.id)[1:]}
-                | {stem(w) for name in other.output_properties() for w in split_identifier(name)}
+                and nouns
+                & (
+                    {stem(w) for w in split_identifier(other.id)[1:]}
+                    | {
+                        stem(w)
+                        for name in other.output_properties()
+                        for w in split_identifier(name)
+                    }
+                )
                 and self._inputs_written_in(other, said.group(0) + action[said.end() :])
             ]
+            if len(found) > 1:
+                # ("email the status of incident Q7XYZ": of an incident's status and a
+                # service's, the tool named for the thing after "of")
+                thing = re.match(r"(?:the\s+|an?\s+)?([a-z]+)", action[said.end() :], re.I)
+                of = stem(singular(thing[1].lower())) if thing else ""
+                found = [
+                    other for other in found if of in {stem(w) for w in split_identifier(other.id)}
+                ]
             if len(found) == 1:
                 return found[0]
         return None
@@ -4658,6 +4707,7 @@ class FlowBuilder:
         ranked = self._predicate_first(text, ranked)
         ranked = self._answers_the_question(text, _learning_first(ranked)) if question else ranked
         ranked = _reader_answers_a_question(text, ranked) if asks_what else ranked
+        ranked = _numbered_thing_read(text, ranked)
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _a_thing_sent_out(text, ranked)
@@ -6435,6 +6485,43 @@ class FlowBuilder:
             return self.topic
         return hidden.spec.name.split()[-1].lower()
 
+    def _amount_the_gated_step_writes(
+        self, step_id: str, condition: Condition, resolved: ResolvedCondition
+    ) -> ResolvedCondition:
+        """ "Find the customer for ravi@... and charge them $1,250. anything over $1000
+        needs sign-off from finance": the amount the approval compares is the one the step
+        it goes before writes (1,250), not a number an earlier lookup tells (the customer's
+        `balance_cents`) that the condition never names."""
+        compared = _ONE_FIELD_COMPARED.fullmatch(resolved.expression.strip())
+        if compared is None or compared[1] in ("input", step_id):
+            return resolved
+        if _money_in(condition.text) is None:
+            return resolved
+        field_words = set(split_identifier(compared[2])) - _MINOR_UNIT_WORDS - _MONEY_WORDS
+        said = set(re.findall(r"[a-z]+", condition.text.lower()))
+        if field_words & said:
+            return resolved  # "if their balance is over $1000": the balance it names
+        node = next((n for n in self.nodes if n["id"] == step_id), None)
+        info = self.info.get(step_id)
+        if node is None or info is None or info.spec is None:
+            return resolved
+        properties = info.spec.input_properties()
+        written = [
+            (field, literal)
+            for field, literal in (node.get("inputs") or {}).items()
+            if set(split_identifier(field)) & _MONEY_WORDS
+            and isinstance(literal, str)
+            and re.fullmatch(r"-?\d+(?:\.\d+)?", literal)
+        ]
+        if len(written) != 1:
+            return resolved
+        field, literal = written[0]
+        amount = float(literal)
+        if _in_minor_units(field, properties.get(field) or {}):
+            amount /= 100
+        expression = f"{amount!r} {compared[3]} {compared[4]}"
+        return ResolvedCondition(expression, resolved.subject)
+
     def _approval_step(self, clause: Clause, condition: Condition | None) -> str:
         assert clause.approval is not None
         if clause.for_each:
@@ -6513,6 +6600,8 @@ class FlowBuilder:
         finally:
             if hidden is not None:
                 hidden.gates = saved_gates
+        if hidden is not None and resolved is not None and condition is not None:
+            resolved = self._amount_the_gated_step_writes(hidden.id, condition, resolved)
         groups = clause.approval.groups
         role = clause.approval.role
         base = f"{role}_approval" if role else "approval"
@@ -7703,13 +7792,17 @@ class FlowBuilder:
             ]
             # ("an offer at $95,000": the one number named for money, `salary`)
             money_named = [n for n in numbers if set(split_identifier(n)) & _MONEY_WORDS]
-            for name in numbers:
-                if name in ("amount", "total", "price", "sum"):
-                    literals[name] = repr(charged)
-                    break
-            else:
-                if len(money_named) == 1:
-                    literals[money_named[0]] = repr(charged)
+            chosen = next((n for n in numbers if n in ("amount", "total", "price", "sum")), None)
+            if chosen is None and len(money_named) == 1:
+                chosen = money_named[0]
+            if chosen is not None:
+                literals[chosen] = repr(charged)
+                if money is not _CHARGED_NUMBER.search(clause.action) and _in_minor_units(
+                    chosen, properties[chosen]
+                ):
+                    # ("charge cus_N8 $49.00" into `amount_cents`: 4900, never 49 cents; an
+                    # amount said in cents, "4900 cents", is not a currency's and is kept)
+                    literals[chosen] = str(round(charged * 100))
         link = _URL_LITERAL.search(clause.text)
         if link is not None:
             # "Summarize this article: https://example.com/post": the URL is the input.
@@ -7835,6 +7928,9 @@ class FlowBuilder:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
+        literals.update(_whole_number_id(properties, clause.action or "", literals))
+        literals.update(_bare_number_of_the_tools_thing(spec, clause.action or "", literals))
+        literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
         literals.update(_address_literal(properties, clause.action, literals))
@@ -7846,6 +7942,7 @@ class FlowBuilder:
         literals.update(_duration_in_its_unit(properties, clause.action, literals))
         literals.update(_measure_in_its_unit(properties, clause.action, literals))
         literals.update(_quoted_name(properties, clause, literals))
+        literals.update(_quote_after_a_colon(spec, clause.text, literals))
         literals.update(_cents_written(properties, clause.action or "", literals))
         literals.update(_place_named(properties, clause.action or "", literals))
         literals.update(country_literal(properties, clause.action, literals))
@@ -7858,6 +7955,7 @@ class FlowBuilder:
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
         literals.update(_flags_said(properties, clause.action, literals))
+        literals.update(_visibility_said(properties, clause.action or "", literals))
         literals.update(_texted_by_sms(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
@@ -11543,6 +11641,33 @@ def _flags_said(
     return flags
 
 
+#: "an internal note", "a private comment"; "a public reply"
+_KEPT_INSIDE = re.compile(r"\b(?:internal|private)\s+(?:note|comment|reply|message)s?\b", re.I)
+_SAID_OUTSIDE = re.compile(r"\bpublic\s+(?:note|comment|reply|message)s?\b", re.I)
+
+
+def _visibility_said(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "add an internal note to ticket 4821": a yes/no input `public` is false ("a public
+    reply": true); `internal`, `private` the other way (the tool's default was left to
+    choose, a note the requester would read)."""
+    inside = _KEPT_INSIDE.search(action) is not None
+    outside = _SAID_OUTSIDE.search(action) is not None
+    if inside == outside:
+        return {}
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        if name in taken or schema_types(unwrap_nullable(schema)) != {"boolean"}:
+            continue
+        words = set(split_identifier(name))
+        if words & {"public", "visible"}:
+            found[name] = "true" if outside else "false"
+        elif words & {"internal", "private"}:
+            found[name] = "true" if inside else "false"
+    return found
+
+
 _TEXTED = re.compile(
     r"^\W*(?:and\s+|then\s+)?texts?\s+(?!(?:of|analysis|field|file|summary|body)\b)\w|"
     r"\b(?:by|via|over|as\s+an?)\s+(?:text|sms)(?:\s+message)?\b|\btext\s+message\b",
@@ -13461,6 +13586,47 @@ def _refuse_a_figure_over_every_record(
     )
 
 
+#: "list all customers who signed up this month", "show me every open incident": every
+#: record of a kind, listed.
+_LIST_OF_EVERY = re.compile(
+    r"^\W*(?:please\s+)?(?:list|show|pull|get|give)\s+(?:me\s+|us\s+)?(?:up\s+)?"
+    r"(?:all|every)\s+(?:of\s+)?(?:the\s+|our\s+|my\s+)?(?:[a-z]+\s+)?(?P<things>[a-z]+s)\b",
+    re.IGNORECASE,
+)
+
+
+def _refuse_a_list_of_every_record(
+    request: str, nodes: Sequence[Mapping[str, Any]], planned: Sequence[ToolSpec]
+) -> None:
+    """ "List all customers who signed up this month": every record of a kind, when no
+    step lists them (no loop, no planned tool returns a list) and the one planned reads a
+    single record the run is asked to name, would list one; refused."""
+    said = _LIST_OF_EVERY.search(request)
+    if said is None or len(planned) != 1 or len(nodes) != 1:
+        return
+    node = nodes[0]
+    if node.get("type") != "tool" or any(
+        "array" in schema_types(unwrap_nullable(schema))
+        for schema in planned[0].output_properties().values()
+    ):
+        return
+    asked = [
+        name
+        for name in planned[0].required_inputs()
+        if str((node.get("inputs") or {}).get(name, "")).startswith("input.")
+    ]
+    if not asked:
+        return
+    raise PlanningError(
+        "unmapped_step",
+        f"Could not plan the request: it asks for every one of the {said['things']}, and no "
+        f"tool lists them ({planned[0].id} reads one at a time, by its {asked[0]}). Register "
+        "a tool that lists them, or name the ones to read ('for each of A and B, ...').",
+        step=said.group(0),
+        details={"reason": "list_of_every_record", "phrase": said.group(0)},
+    )
+
+
 def _reader_answers_a_question(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -13472,7 +13638,10 @@ def _reader_answers_a_question(
         return ranked
     best = ranked[0][0]
     said = {stem(w) for w in meaningful(text)}
-    codes = {m.lower() for m in re.findall(r"\b([a-z]+)\s+#?[A-Z]+-?\d", text, re.IGNORECASE)}
+    # ("the status of ticket 4821": a thing numbered, as well as coded)
+    codes = {
+        m.lower() for m in re.findall(r"\b([a-z]+)\s+#?(?:[A-Z]+-?\d|\d+\b)", text, re.IGNORECASE)
+    }
     for at, (score, item) in enumerate(ranked[1:], start=1):
         if score < MIN_TOOL_SCORE:
             break
@@ -13483,6 +13652,33 @@ def _reader_answers_a_question(
             if split_identifier(name)[-1:] == ["id"]
         }
         if not acts(item.spec) and said & fields and takes & codes:
+            return [(best, item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
+def _numbered_thing_read(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "check ticket 5100": a look at a thing written with its number goes to the tool that
+    changes nothing and reads that thing by a whole-number id (`zd_ticket_get`'s
+    `ticket_id`), before one that takes no such id (a text classifier, its text asked of
+    the run)."""
+    if len(ranked) < 2 or not looks_only(text):
+        return ranked
+
+    def reads_by_number(spec: ToolSpec) -> bool:
+        return not acts(spec) and bool(
+            set(_whole_number_id(spec.input_properties(), text, {}))
+            & set(spec.required_inputs())
+        )
+
+    if reads_by_number(ranked[0][1].spec):
+        return ranked
+    best = ranked[0][0]
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < MIN_TOOL_SCORE:
+            break
+        if reads_by_number(item.spec):
             return [(best, item), *ranked[:at], *ranked[at + 1 :]]
     return ranked
 
@@ -15285,6 +15481,77 @@ def _numbered_by_last_word(
     return found
 
 
+#: "a 20% off coupon", "15 percent discount": the one percentage a step writes
+_PERCENT_SAID = re.compile(r"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s?(?:%|percent\b|pct\b)", re.I)
+
+
+def _percent_said(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "make a 20% off coupon" for a `percent_off`: the one percentage the step writes is
+    the one number input named in percent (it was asked of the run)."""
+    percents = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and {"percent", "pct", "percentage"} & set(split_identifier(name))
+        and schema_types(unwrap_nullable(schema)) & {"number", "integer"}
+    ]
+    said = {m["n"] for m in _PERCENT_SAID.finditer(text)}
+    if len(percents) != 1 or len(said) != 1:
+        return {}
+    value = float(said.pop())
+    schema = unwrap_nullable(properties[percents[0]])
+    if schema_types(schema) == {"integer"}:
+        if not value.is_integer():
+            return {}
+        return {percents[0]: str(int(value))}
+    return {percents[0]: repr(value)}
+
+
+def _whole_number_id(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "mark ticket 4821 as solved" for an integer `ticket_id`: the thing the id's name
+    starts with, written with its number ("ticket 4821", "ticket #4821", "ticket no. 4821"),
+    is that id (it was asked of the run)."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        words = split_identifier(name)
+        if name in taken or len(words) < 2 or words[-1] not in {"id", "number", "no", "num"}:
+            continue
+        if schema_types(unwrap_nullable(schema)) != {"integer"}:
+            continue
+        thing = re.escape(words[-2])
+        said = re.findall(
+            rf"\b{thing}s?\s+(?:#\s?|no\.?\s*|number\s+)?(\d+)\b(?![.,:/-]?\d|\s*%)", text, re.I
+        )
+        if len(set(said)) == 1:
+            found[name] = str(int(said[0]))
+    return found
+
+
+def _bare_number_of_the_tools_thing(
+    spec: ToolSpec, text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "add an internal note to 4821" with `zd_ticket_comment`: the one number a step writes,
+    after "to", "on" or "for", is the whole-number id the tool needs of the thing its own id
+    names (`ticket_id`), when the step writes no other number."""
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and len(split_identifier(name)) == 2
+        and split_identifier(name)[1] in {"id", "number"}
+        and split_identifier(name)[0] in split_identifier(spec.id)
+        and schema_types(unwrap_nullable(spec.input_properties().get(name) or {})) == {"integer"}
+    ]
+    if len(wanted) != 1 or len(re.findall(r"\d+", text)) != 1:
+        return {}
+    said = re.search(r"\b(?:to|on|for)\s+#?(\d{2,})\b(?![.,:/%-]?\w)", text, re.I)
+    return {} if said is None else {wanted[0]: str(int(said[1]))}
+
+
 #: "track 1Z999AA1012", "refund ch_3Nk": a code right after the step's verb (and a noun).
 _OBJECT_CODE = re.compile(
     # ("look up prescription 7781200": a verb with its particle)
@@ -15913,6 +16180,32 @@ def _cents_written(
     if len(written) != 1:
         return {}
     return {money[0]: repr(float(written.pop()))}
+
+
+#: "trigger an incident on PSVC9: 'checkout 500s spiking'": a quote the step ends on
+_QUOTE_AFTER_COLON = re.compile(
+    r":\s*(?P<mark>['\"\u201c\u2018])(?P<quote>[^'\"\u201d\u2019\n]{1,160})"
+    r"['\"\u201d\u2019]\s*[.!]?\s*$"
+)
+
+
+def _quote_after_a_colon(spec: ToolSpec, text: str, taken: dict[str, str]) -> dict[str, str]:
+    """ "trigger a high urgency incident on service PSVC9: 'checkout 500s spiking'": a quote
+    after a colon that ends the step is the one heading input (`title`, `subject`) the tool
+    needs and nothing else filled (it was asked of the run)."""
+    said = _QUOTE_AFTER_COLON.search(text)
+    if said is None:
+        return {}
+    headings = [
+        name
+        for name in spec.required_inputs()
+        if name in {"title", "subject", "summary", "headline"}
+        and schema_types(unwrap_nullable(spec.input_properties().get(name) or {})) == {"string"}
+    ]
+    if len(headings) != 1 or headings[0] in taken:
+        return {}
+    quote = json.dumps(said["quote"].strip())
+    return {} if quote in taken.values() else {headings[0]: quote}
 
 
 def _quoted_name(

@@ -1855,6 +1855,14 @@ class PromptReader:
             ):
                 continue  # "before we apply a $100 late fee": a word after "a" and an
                 # amount is what the amount is of, a noun ("late" was read as a step's verb)
+            if (
+                "," not in match.group()
+                and before
+                and re.fullmatch(r"\d[\d,.]*", before[-1])
+                and re.match(r"open\s+[a-z]+s\b", text[match.end() :], re.IGNORECASE)
+            ):
+                continue  # "if they have more than 3 open tickets": what is counted, the
+                # tickets still open ("open" was read as a step opening tickets)
             if len(text[match.end() :].split()) < 2 and len(before) > 1:
                 continue  # "if it's an urgent billing issue": a last word with no object
                 # is the noun the condition is about

@@ -153,6 +153,14 @@ def country_literal(
         code = _TAX_ADJECTIVES[taxed.group("adjective").lower()]
     elif (coded := _ISO_CODE.search(text)) is not None and coded.group("code") in _KNOWN_CODES:
         code = coded.group("code")  # "VAT on 250 for GB": the country's own code
+    elif (
+        (ended := _ADDRESS_ENDS_ON_CODE.search(text)) is not None
+        and ended.group("code") in _KNOWN_CODES
+        and ended.group("code") not in _REGION_CODES_WRITTEN
+    ):
+        # "ship it to 42 Elm Rd, Leeds, GB": the code an address ends on is its country
+        # (not "..., CA": California's too)
+        code = ended.group("code")
     else:
         return {}
     countries = [n for n in properties if n not in taken and "country" in split_identifier(n)]
@@ -201,6 +209,11 @@ _US_STATE_CODES = frozenset(
 #: "for GB", "in DE": a country's two-letter code after a preposition, in capitals.
 _ISO_CODE = re.compile(r"\b(?:for|in|to|into)\s+(?P<code>[A-Z]{2})\b(?![\w-])")
 _KNOWN_CODES = frozenset(COUNTRY_CODES.values())
+#: "..., Leeds, GB": a code of two capitals an address ends on, after its town
+_ADDRESS_ENDS_ON_CODE = re.compile(
+    r"\b\d+\s+[^,;]+,\s*[A-Z][\w .'-]*,\s*(?P<code>[A-Z]{2})\s*"
+    r"(?=$|[.;!?,]|\s+(?:and|then|via|by|with)\b)"
+)
 #: The postal codes of the states and provinces that are no country's code the planner
 #: knows ("NY", "TX"; not "CA" or "DE"), with their country.
 _POSTAL_CODES = {
