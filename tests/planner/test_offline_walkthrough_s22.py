@@ -258,3 +258,16 @@ def test_a_unit_a_field_s_name_ends_on_is_written_out_in_its_label():
     assert field_label("price_usd") == "Price (USD)"
     assert field_label("tracking_number") == "Tracking number"
     assert field_label("c") == "C"  # a name that is only a letter is no unit
+
+
+@pytest.mark.django_db
+def test_a_rule_said_of_things_in_the_plural_is_no_step_of_its_own():
+    # "charges over $1000 need sign-off from finance. charge cus_N8xQ2 $600" charged twice:
+    # "charges" was read as the verb, a demo charge of its own before the one asked for
+    flow = plan(
+        "Payments over $900 need approval from finance. invoice the customer gil@acme.io $950",
+        eval_catalog(CATALOG),
+    )
+    assert _tools(flow) == ["get_customer", "create_invoice"]
+    approval = next(node for node in flow.nodes if node.type == "approval")
+    assert approval.when == "950.0 > 900.0"

@@ -748,6 +748,9 @@ class FlowBuilder:
         text = written_out_goal(text, self.specs.values())
         # "Hey, could you set up something that validates ...": the steps, not how asked
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
+        # "charges over $1000 need sign-off from finance": any charge over it (the plural
+        # noun was read as the verb "charges", a charge of its own)
+        text = _THINGS_OVER_NEED.sub(_any_thing_over_needs, text)
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
         # "bikes B-1, B-2 and B-7 all have broken chains, log repair tickets for each"
@@ -14947,6 +14950,25 @@ def _says_making(word: str, spec: ToolSpec) -> bool:
 
 #: "name: Ann Ito": a person's name, labelled (read whole, as "name Ann Ito" is)
 _NAME_LABELLED = re.compile(r"\bname\s*:\s*(?=[A-Z])")
+#: "charges over $1000 need sign-off", "Refunds above 500 EUR require approval": a rule of
+#: a kind of thing, said in the plural at the start of a sentence
+_THINGS_OVER_NEED = re.compile(
+    r"(?P<lead>^|[.;!?]\s+)(?P<noun>[A-Za-z]{3,}?)s\s+(?P<cmp>over|above|exceeding|of\s+more\s+than|"
+    r"more\s+than|greater\s+than)\s+(?P<amount>[$€£]?\s?\d[\d,]*(?:\.\d+)?\s*(?:k\b|usd\b|eur\b|"
+    r"gbp\b|dollars\b|euros\b)?)\s*(?P<verb>need|require|must|have\s+to|should)\b",
+    re.IGNORECASE,
+)
+_ONE_NEEDS = {"need": "needs", "require": "requires", "have to": "has to"}
+
+
+def _any_thing_over_needs(match: re.Match[str]) -> str:
+    verb = " ".join(match["verb"].lower().split())
+    return (
+        f"{match['lead']}any {match['noun']} {match['cmp']} {match['amount'].strip()} "
+        f"{_ONE_NEEDS.get(verb, verb)}"
+    )
+
+
 #: "it's over 1000", "that is below 5": a number compared, said of "it"
 _PRONOUN_COMPARED = re.compile(r"^\s*(?:it|that|this)(?:'s|\s+is|\s+was)\s", re.IGNORECASE)
 #: "email: ann@ito.jp", "name Ann Ito, email ann@ito.jp": an address labelled as a value
