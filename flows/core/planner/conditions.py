@@ -1329,7 +1329,7 @@ _LEFT_FIELDS = frozenset(
 
 
 #: Verbs of a number that moves ("the stock drops below 5"): not what is compared.
-_MOVES = _FALLING | _RISING | frozenset("falls fall goes go gets get sinks sink".split())
+_MOVES = _FALLING | _RISING | frozenset("goes go gets get sink".split())
 #: What a condition on how many are left may name instead of saying "left".
 _STOCK_SAID = frozenset("stock stocks inventory level levels quantity quantities count".split())
 #: "if we have fewer than 10", "if there are under 5": how many are on hand, said of us.

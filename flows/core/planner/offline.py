@@ -7620,14 +7620,11 @@ class FlowBuilder:
         if not loops:
             return {}
         last = loops[-1]
-        node = next(node for node in self.nodes if node["id"] == last.id)
-        try:
-            listed = json.loads(node.get("items", ""))
-        except ValueError:
-            return {}  # a list the run is given: no names to say each result by
+        # (a list the run is given has no names to say each result by)
+        listed = self._items_written(last.id)
         assert last.spec is not None
         fields = list(last.spec.output_properties())[:1]
-        if not fields or not isinstance(listed, list) or len(listed) > _RESULT_LINES:
+        if not fields or listed is None:
             return {}
         # each listed value beside what its call found ("search: 0.42"), one a line
         lines = [
@@ -7636,21 +7633,16 @@ class FlowBuilder:
         ]
         return {body: ' + "\\n" + '.join(lines)}
 
-    def _items_written(self, loop_id: str) -> list[str] | None:
-        """The texts a loop goes over when the request writes them (a few, each short), else
-        None (a list the run is given, or a step's)."""
+    def _items_written(self, loop_id: str) -> list[Any] | None:
+        """The values a loop goes over when the request writes them, few enough for a
+        message to say each (`_RESULT_LINES`), else None (a list the run is given, or a
+        step's)."""
         node = next(node for node in self.nodes if node["id"] == loop_id)
         try:
             listed = json.loads(node.get("items", ""))
         except ValueError:
             return None
-        if (
-            not isinstance(listed, list)
-            or not 1 < len(listed) <= _RESULT_LINES
-            or not all(isinstance(item, str) and len(item) <= 40 for item in listed)
-        ):
-            return None
-        return listed
+        return listed if isinstance(listed, list) and len(listed) <= _RESULT_LINES else None
 
     def _last_result(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
         """ "Analyze the sentiment and email me the result": what the message says is what
@@ -7677,9 +7669,13 @@ class FlowBuilder:
             named = [name for name, _ in fields[:_ITEM_FIELDS]]
             line = ", ".join(f"{field_label(n)}: %s" for n in named)
             listed = self._items_written(last.id)
-            if listed is not None:
+            if (
+                listed is not None
+                and len(listed) > 1
+                and all(isinstance(item, str) and len(item) <= 40 for item in listed)
+            ):
                 # "get the weather for London, Paris and Berlin and post a summary": each
-                # line says which item it is of ("London: Temp c: 3, ...")
+                # line says which item it is of ("London: Temp (C): 3, ...")
                 values = ", ".join(f"{last.id}[i].{name}" for name in named)
                 return {
                     body: f"{list(range(len(listed)))}.map(i, "
@@ -13552,6 +13548,14 @@ def _refuse_one_picked_from_a_list(clauses: Sequence[Clause]) -> None:
         )
 
 
+def _returns_a_list(spec: ToolSpec) -> bool:
+    """Whether a tool gives a list among its outputs (it lists records, not reads one)."""
+    return any(
+        "array" in schema_types(unwrap_nullable(schema))
+        for schema in spec.output_properties().values()
+    )
+
+
 #: "the average water use across all accounts", "total sales over every store": a figure
 #: worked out over every record of a kind.
 _FIGURE_OVER_EVERY = re.compile(
@@ -13572,11 +13576,7 @@ def _refuse_a_figure_over_every_record(
         return
     if any(node.get("type") == "map" for node in nodes):
         return
-    if any(
-        "array" in schema_types(unwrap_nullable(schema))
-        for spec in planned
-        for schema in spec.output_properties().values()
-    ):
+    if any(_returns_a_list(spec) for spec in planned):
         return
     raise PlanningError(
         "unmapped_step",
@@ -13608,10 +13608,7 @@ def _refuse_a_list_of_every_record(
     if said is None or len(planned) != 1 or len(nodes) != 1:
         return
     node = nodes[0]
-    if node.get("type") != "tool" or any(
-        "array" in schema_types(unwrap_nullable(schema))
-        for schema in planned[0].output_properties().values()
-    ):
+    if node.get("type") != "tool" or _returns_a_list(planned[0]):
         return
     asked = [
         name
