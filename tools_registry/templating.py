@@ -4,7 +4,8 @@ Each placeholder is a CEL expression (the same language as the IR), evaluated ov
 `input` (the tool's inputs) and, in HTTP headers only, `credentials` (decrypted secrets,
 looked up by name only when a header names them). A string that is exactly one
 placeholder keeps the value's type (`"{{ input.count }}"` in a JSON body stays a number);
-any other string is rendered as text, non-string values as JSON.
+any other string is rendered as text, non-string values as JSON. In a URL, a value placed
+in the path or the query is percent-encoded (`render_url`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from flows.core.expressions import ExpressionError, compile_expression
 from flows.core.tools import ToolError
@@ -89,6 +91,31 @@ def render_text(value: str, env: Mapping[str, Any], *, where: str) -> str:
     if isinstance(result, str):
         return result
     return json.dumps(result, sort_keys=True)
+
+
+def render_url(template: str, env: Mapping[str, Any], *, where: str = "url") -> str:
+    """A URL template rendered with each value placed in the path or the query
+    percent-encoded: "/channels/{{ input.channel }}" with "#ops" must reach `/channels/%23ops`,
+    not `/channels/` with a fragment. A value in the path keeps its slashes ("owner/repo");
+    one in the query string keeps nothing. A value placed before the path (a whole URL, a
+    host) is written as it is."""
+    authority = template.find("://")
+    path_starts = template.find("/", authority + 3 if authority >= 0 else 0)
+    query_starts = template.find("?")
+    pieces: list[str] = []
+    end = 0
+    for match in _PLACEHOLDER.finditer(template):
+        pieces.append(template[end : match.start()])
+        value = _evaluate(match.group(1).strip(), env, where)
+        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+        if 0 <= query_starts < match.start():
+            text = quote(text, safe="")
+        elif 0 <= path_starts < match.start():
+            text = quote(text, safe="/")
+        pieces.append(text)
+        end = match.end()
+    pieces.append(template[end:])
+    return "".join(pieces)
 
 
 def _evaluate(source: str, env: Mapping[str, Any], where: str) -> Any:

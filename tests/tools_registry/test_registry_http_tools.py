@@ -113,6 +113,33 @@ def test_get_with_query_template_and_response_mapping(server: _Server) -> None:
 
 
 @LOCAL
+def test_values_in_a_url_s_path_and_query_are_percent_encoded(server: _Server) -> None:
+    tool = http_tool("post_message", {
+        "method": "POST",
+        "url": server.url + "/channels/{{ input.channel }}/repos/{{ input.repo }}"
+        "?note={{ input.note }}",
+    }, input_schema={"type": "object", "properties": {
+        "channel": {"type": "string"}, "repo": {"type": "string"}, "note": {"type": "string"}}})
+
+    invoke(tool, {"channel": "#ops team", "repo": "acme/site", "note": "a&b=c?"})
+
+    # "#ops" is the channel, not a fragment; a path keeps the slashes of "acme/site"
+    assert server.requests[0]["path"] == "/channels/%23ops%20team/repos/acme/site?note=a%26b%3Dc%3F"
+
+
+@LOCAL
+def test_a_value_placed_before_a_url_s_path_is_written_as_it_is(server: _Server) -> None:
+    port = server.server_address[1]
+    tool = http_tool("fetch", {"url": "http://{{ input.host }}/weather"}, input_schema={
+        "type": "object", "properties": {"host": {"type": "string"}}})
+
+    output = invoke(tool, {"host": f"127.0.0.1:{port}"})
+
+    assert output["status"] == 200
+    assert server.requests[0]["path"] == "/weather"
+
+
+@LOCAL
 def test_post_json_body_keeps_types_and_sends_credentials_in_headers(server: _Server) -> None:
     credential_create(name="api_key", secret="s3cret-token", allowed_hosts=["127.0.0.1"])
     tool = http_tool("create_order", {

@@ -24,7 +24,7 @@ from flows.core.expressions import ExpressionError, compile_expression
 from flows.core.tools import RetryableToolError, ToolContext, ToolError, ToolSpec
 from tools_registry.credential_hosts import Secret, host_allowed
 from tools_registry.kinds.base import ConfiguredTool
-from tools_registry.templating import credential_names, render, render_text
+from tools_registry.templating import credential_names, render, render_text, render_url
 from tools_registry.tool_config import HttpConfig
 from tools_registry.url_guard import HostNotFound, URLNotAllowed, guarded_async_client
 
@@ -51,7 +51,7 @@ class HttpTool(ConfiguredTool):
     async def call(self, inputs: dict[str, Any], context: ToolContext) -> Any:
         config = self.config
         env = {"input": inputs}
-        url = render_text(config.url, env, where="url")
+        url = render_url(config.url, env)
         params = {key: render_text(value, env, where=f"query.{key}")
                   for key, value in config.query.items()}
         if params:
