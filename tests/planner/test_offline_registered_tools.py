@@ -291,7 +291,12 @@ def test_each_one_made_in_a_loop_is_posted_on(catalog):
     post = next(node for node in flow.nodes if getattr(node, "tool", None) == "post_slack_message")
     assert isinstance(post, MapNode)
     assert post.items == "get_weather"
-    assert dict(post.inputs) == {"channel": '"#weather"', "text": '"%s".format([item])'}
+    # each weather found, its fields named on lines of their own, not the raw map
+    assert dict(post.inputs) == {
+        "channel": '"#weather"',
+        "text": '"Temperature (C): %s\\nConditions: %s"'
+        ".format([item.temperature_c, item.conditions])",
+    }
 
 
 def test_an_issue_filed_in_a_project_code_goes_there(catalog):
@@ -436,7 +441,9 @@ def test_each_item_of_a_loop_reaches_the_step(demo):
 
     ticket = next(node for node in flow.nodes if getattr(node, "tool", None) == "create_ticket")
     assert isinstance(ticket, MapNode)
-    assert dict(ticket.inputs)["body"] == '"%s".format([item])'
+    assert dict(ticket.inputs)["body"] == (
+        '"Order id: %s\\nItems: %s".format([item.order_id, item.items])'
+    )
 
 
 def test_a_message_saying_something_was_approved_asks_for_no_approval(demo):

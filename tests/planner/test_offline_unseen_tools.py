@@ -137,7 +137,9 @@ def test_two_channels_and_two_tickers_are_one_call_each(catalog):
     assert maps["get_stock_price"].items == '["AAPL", "MSFT"]'
     # each price found is posted, not the ticker it was found for
     assert maps["post_to_teams"].items == "get_stock_price"
-    assert maps["post_to_teams"].inputs["message"] == '"%s".format([item])'
+    assert maps["post_to_teams"].inputs["message"] == (
+        '"Price: %s\\nCurrency: %s".format([item.price, item.currency])'
+    )
 
 
 def test_what_the_email_says_is_the_price_when_the_request_says_so(catalog):

@@ -110,6 +110,8 @@ _SENT_THING = re.compile(
     r"as|of)\b|\s*[,.;:!?]|\s*$)",
     re.IGNORECASE,
 )
+#: "USD to JPY", "EUR/GBP": two codes paired, as one thing's name
+_CODE_PAIR = re.compile(r"\b(?P<a>[A-Z]{3})(?:\s+(?:to|into)\s+|\s*/\s*)(?P<b>[A-Z]{3})\b")
 #: Nouns that say only that a message goes out, not what it is about.
 _ONLY_A_MESSAGE = frozenset(
     {"email", "e-mail", "mail", "message", "note", "text", "sms", "line", "reply", "it", "them"}
@@ -119,7 +121,8 @@ _ADDRESSEES = frozenset({"customer", "user", "client", "buyer", "them", "him", "
 
 def subject_line(action: str) -> str | None:
     """The subject line of a message step that names what it sends, or None."""
-    match = _SENT_THING.match(action)
+    # ("email me the USD to JPY rate": the USD-JPY rate, not "USD")
+    match = _SENT_THING.match(_CODE_PAIR.sub(r"\g<a>-\g<b>", action))
     if match is None:
         return None
     what = match.group("what").strip()

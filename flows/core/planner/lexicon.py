@@ -68,6 +68,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "analyze analyse analysis assess evaluate score",
         "spreadsheet sheet sheets worksheet",
         "append row record log",
+        # "add a row to the Expenses sheet": a row is appended
+        "append add insert",
         # "schedule a meeting" is a calendar event
         "meeting meetings appointment event calendar call calls",
         "schedule book reserve arrange",

@@ -241,7 +241,9 @@ def _code_after_verb(
 
 
 #: "the USD to EUR rate", "from GBP into JPY": two currency codes, the first converted
-_CURRENCY_PAIR = re.compile(r"\b(?P<base>[A-Z]{3})\s+(?:to|into|in|/|->)\s+(?P<target>[A-Z]{3})\b")
+_CURRENCY_PAIR = re.compile(
+    r"\b(?P<base>[A-Z]{3})(?:\s+(?:to|into|in)\s+|\s*(?:/|->)\s*)(?P<target>[A-Z]{3})\b"
+)
 _FROM_WORDS = ("base", "from", "source")
 _TO_WORDS = ("target", "to", "quote", "destination")
 
@@ -560,7 +562,37 @@ _SEARCHED_FOR = re.compile(
     r"them)\b|\w+'s\b)(?P<value>[^\"',;.\u2019\u201d]+?)[\"'\u2019\u201d]?(?=\s*(?:$|[,;.])|\s+(?:and|then)\b)",
     re.IGNORECASE,
 )
+#: Inputs that take who a task is given to
+_ASSIGNEE_WORDS = frozenset({"assignee", "assigned", "assign"})
+#: Words after "for" or "to" that name no one a task is given to
+_NOT_AN_ASSIGNEE = frozenset(
+    "the a an me us you him her them it this that each every all any both everyone "
+    "today tomorrow tonight now later next this monday tuesday wednesday thursday friday "
+    "saturday sunday week month review approval".split()
+)
+_SOMEONE = r"@?(?P<value>[A-Za-z][\w.-]*[\w])"
+#: "assign it to maria", "assigned to li", "for maria to renew ...", "for finance, due ..."
+_ASSIGNED = (
+    re.compile(rf"\bassign(?:ed)?\s+(?:it\s+|this\s+|that\s+|them\s+)?to\s+{_SOMEONE}", re.I),
+    re.compile(
+        rf"\b(?:task|todo|to-do|card|chore|reminder|action\s+item)s?\b[^,;]*?\bfor\s+{_SOMEONE}"
+        r"(?=\s+(?:to|due|by|before|on)\b|\s*[,;.]|\s*$)",
+        re.I,
+    ),
+)
+
+
+def _assignee(text: str) -> str | None:
+    """Who a step gives its task to ("assign it to maria", "a task for maria to ...")."""
+    for pattern in _ASSIGNED:
+        for match in pattern.finditer(text):
+            if match["value"].lower() not in _NOT_AN_ASSIGNEE:
+                return match["value"]
+    return None
+
+
 _FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
+    (_ASSIGNEE_WORDS, _assignee),
     (_CHANNEL_WORDS, lambda text: _first(CHANNEL_NAME, text, keep="#") or _channel_named(text)),
     (_SYMBOL_WORDS, lambda text: _one(_symbols(text))),
     (_REPO_WORDS, lambda text: _one(_found(_REPO, text))),

@@ -21,7 +21,11 @@ _ON_A_TOPIC = re.compile(
 )
 #: "notify support", "alert the on-call engineer": a notice with no topic said.
 _NOTICE = re.compile(
-    r"^\W*(?:notify|alert|inform|warn|ping|let\s+\S+(?:\s+\S+)?\s+know)\b", re.IGNORECASE
+    r"^\W*(?:notify|alert|inform|warn|ping|let\s+\S+(?:\s+\S+)?\s+know"
+    # "post an alert in #fx", "send me a warning", "email ops a heads-up"
+    r"|(?:send|post|email|e-mail|text|message|sms|page)\s+(?:\S+\s+)?(?:an?\s+)?"
+    r"(?:alert|warning|notification|notice|heads[\s-]up)s?)\b",
+    re.IGNORECASE,
 )
 #: Words that end the topic ("about the failed payment if it fails"), and a channel named
 #: after it ("about the outage on Slack"), which the step still asks for.

@@ -170,6 +170,7 @@ from flows.core.planner.wiring import (
 from flows.core.planner.wording import (
     CONTROL_WORDS,
     MESSAGE_VERBS,
+    TASK_TO_DO,
     MissingCapability,
     catalogue_words,
     channels_named,
@@ -920,6 +921,7 @@ class FlowBuilder:
         text = _LABELLED_TEXT.sub(self._labelled_text, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
+        text = _ASSIGNED_AFTER.sub(self._assigned_with_it, text)
         text = _ROUTED_TO_A_VALUE.sub(self._routed_to_a_value, text)
         text = _AN_ID_SAID_OTHERWISE.sub(self._id_said_otherwise, text)
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
@@ -1177,6 +1179,20 @@ class FlowBuilder:
                 if name in _ROUTING_INPUTS and isinstance(values, list) and value in values:
                     return f", with {name.replace('_', ' ')} {value}"
         return match.group(0)
+
+    def _assigned_with_it(self, match: re.Match[str]) -> str:
+        """ "create a task titled 'Book venue' and assign it to priya": who the task made
+        just before is given to, a value of a tool's `assignee` input, not a step of its
+        own (no tool "assigns")."""
+        if not _TASK_MADE_BEFORE.search(match.string[: match.start()]):
+            return match[0]
+        if not any(
+            {"assignee", "assigned"} & set(split_identifier(name))
+            for spec in self.specs.values()
+            for name in spec.input_properties()
+        ):
+            return match[0]
+        return f" assigned to {match['who']}"
 
     def _labelled_value(self, match: re.Match[str]) -> str:
         """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
@@ -3063,6 +3079,8 @@ class FlowBuilder:
                 len(part.split()) < 2
                 or not meaningful(part)
                 or lead in _OBJECT_START
+                # "... with ann@x.io and today's date" (not "what's the duty on it")
+                or (lead.endswith(("'s", "s'")) and lead not in _IS_SHORTENED)
                 or lead in _PREPOSITIONS
                 or lead in _QUALIFYING  # "and only for orders over 500": which ones
                 or _COPIES.match(part)
@@ -3457,6 +3475,8 @@ class FlowBuilder:
         it), of what the step writes (the symbol, the city); that tool, to run first (the
         run was asked for the message)."""
         made = self._planned_tools()
+        # ("post the EUR to USD rate to #fx": the rate of EUR to USD)
+        action = _PAIR_BEFORE_ITS_NOUN.sub(r"the \g<noun> of \g<a> to \g<b>", action)
         for said in _THE_THING_OF.finditer(_EMAIL_OR_URL.sub(" ", action)):
             noun = stem(singular(said["noun"].lower()))
             if noun in STOP_WORDS or said["noun"].lower() in MADE_BY:
@@ -5715,8 +5735,13 @@ class FlowBuilder:
         # ("Tax: 18.81"), as a message reads it
         template, values = _labelled_lines(upstream, list(fields)[:_RESULT_LINES])
         said = f"{json.dumps(template)}.format([{values}])"
+        made_texts = _texts_it_made(texts, info.spec.id)
         if len(texts) == 1 and (len(fields) == 1 or _TEXT_WORDS & set(split_identifier(texts[0]))):
             said = f"{upstream}.{texts[0]}"
+        elif len(made_texts) == 1:
+            # "translate '...' into Spanish and post it": the translation, not its detected
+            # language beside it
+            said = f"{upstream}.{made_texts[0]}"
         if row is not None:
             # "add it to the sheet": one cell for each thing it made
             cells = [
@@ -5864,7 +5889,7 @@ class FlowBuilder:
         if loop is not None and items == loop.last_map and self._sends_each_on(clause, spec, loop):
             said = _said_inputs(inputs)[0]
             self._drop_unread_input(inputs[said])
-            inputs[said] = '"%s".format([item])'
+            inputs[said] = _item_said(item_schema, loop.last_tool.id)
         if loop is not None and loop.filtered is not None:
             _check_filtered_keeps(clause, loop, spec, inputs)
         if loop is not None and items == loop.last_map:
@@ -5909,7 +5934,8 @@ class FlowBuilder:
             # "for each order, validate it and create a ticket for each one": what each
             # ticket says is that order, written out
             self._drop_unread_input(inputs[written_out])
-            inputs[written_out] = '"%s".format([item])'
+            made_by = self.info[items].spec if items in self.info else None
+            inputs[written_out] = _item_said(item_schema, made_by.id if made_by else None)
         if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
             # the same call for every item: the loop's item reaches none of the step's
             # inputs ("for each user, email the user's manager": whose address?)
@@ -6030,9 +6056,11 @@ class FlowBuilder:
         """Whether a loop's step sends on what the loop's last step made for each item
         (data, not a verdict), as `_sent_on` does for one."""
         fields = unwrap_nullable(loop.last_tool.output_schema).get("properties") or {}
+        texts = [name for name, field in fields.items() if schema_types(field) == {"string"}]
         return (
             acts(spec)
-            and not acts(loop.last_tool)
+            # ("shorten each link and post it": the short link a step that acts made)
+            and (not acts(loop.last_tool) or len(_texts_it_made(texts, loop.last_tool.id)) == 1)
             and bool(fields)
             and not any(_a_verdict(field) for field in fields.values())
             and bool(_said_inputs(spec.input_properties()))
@@ -7531,6 +7559,9 @@ class FlowBuilder:
                 return counted
         if said is None and acts(spec) and _THE_RESULT.search(clause.action):
             return self._last_result(spec, sources)
+        if said is None and acts(spec) and self._names_what_the_loop_made(clause.action):
+            # "translate it into French and German and email the translations"
+            return self._last_result(spec, sources)
         if said is None or not acts(spec):
             return {}
         body = _message_text_input(spec)
@@ -7633,6 +7664,26 @@ class FlowBuilder:
         ]
         return {body: ' + "\\n" + '.join(lines)}
 
+    def _names_what_the_loop_made(self, action: str) -> bool:
+        """Whether a step names, in the plural, what each call of the loop just before it
+        made: "the translations" (translate_text), "the short links" (`short_url`)."""
+        last = self.info.get(self.nodes[-1]["id"]) if self.nodes else None
+        if last is None or last.kind != "map" or last.spec is None:
+            return False
+        verb = _tool_verb(last.spec.id)
+        fields = {w for name in last.spec.output_properties() for w in split_identifier(name)}
+        for match in _THE_THINGS_MADE.finditer(action):
+            noun = singular(match["noun"].lower())
+            if noun in last.spec.output_properties():
+                continue  # "all the summaries": every item's `summary` (item_text_sources)
+            words = {noun, *(match["what"] or "").lower().split()}
+            named = fields | _LINK_FOR_URL.get(noun, set())
+            if stem(MADE_BY.get(noun, "-")) == verb:
+                return True  # "the translations"
+            if noun in fields | {"link"} and words & named:
+                return True  # "the short links"
+        return False
+
     def _items_written(self, loop_id: str) -> list[Any] | None:
         """The values a loop goes over when the request writes them, few enough for a
         message to say each (`_RESULT_LINES`), else None (a list the run is given, or a
@@ -7667,6 +7718,10 @@ class FlowBuilder:
             # "for each review run the sentiment, then send one email with the results":
             # a line for each item, its first fields named
             named = [name for name, _ in fields[:_ITEM_FIELDS]]
+            texts = [name for name, field in fields if schema_types(field) == {"string"}]
+            made_texts = _texts_it_made(texts, last.spec.id)
+            if len(texts) > 1 and len(made_texts) == 1:
+                named = made_texts  # (each translation, not its detected language too)
             line = ", ".join(f"{field_label(n)}: %s" for n in named)
             listed = self._items_written(last.id)
             if (
@@ -7967,6 +8022,8 @@ class FlowBuilder:
             literals.update(currency_literal(properties, clause.action, literals))
         literals.update(_order_lines_written(properties, clause.action or clause.text, literals))
         literals.update(_texts_listed_for_a_list(spec, clause.action or clause.text, literals))
+        literals.update(_cells_written(spec, clause.action or clause.text, literals))
+        literals.update(_task_titled(spec, clause.action or clause.text, literals))
         if self.heading:
             # "New order ORD-500 for 3 x MUG-1. Validate it": the lines the heading writes
             literals.update(_order_lines_written(properties, self.heading, literals))
@@ -10005,6 +10062,13 @@ def _carried_with_it(
     if any(name_similarity(name, what) >= 0.8 for name in properties):
         return {}  # "with the title ...": the input of that name takes it
     notes = [n for n in _NOTE_INPUTS if n in properties and n not in taken]
+    if not notes:
+        # ("create a task with the summary": a tool whose one text is its title)
+        notes = [
+            n
+            for n in ("title", *_summary_inputs(properties))
+            if n in properties and n not in taken and _asked_or_absent(taken.get(n))
+        ][:1]
     wanted = [stem(w) for w in split_identifier(what) if w not in STOP_WORDS]
 
     def names_it(source: Source) -> bool:
@@ -10012,6 +10076,14 @@ def _carried_with_it(
         return bool(wanted) and all(w in words or synonyms(w) & words for w in wanted)
 
     found = {s.expression: s for s in sources if s.node is not None and names_it(s)}
+    exact = {
+        e: s for e, s in found.items() if [stem(w) for w in split_identifier(s.name)] == wanted
+    }
+    fields = {e: s for e, s in found.items() if "." in e}
+    if len(found) > 1 and len(exact) == 1:
+        found = exact  # "the summary": `summary`, not `summary_word_count`
+    elif len(found) > 1 and len(fields) == 1:
+        found = fields  # "the translation": `translated_text`, not the step's whole output
     if len(notes) != 1 or len(found) != 1:
         return {}
     (expression, source), = found.items()
@@ -10024,6 +10096,10 @@ def _carried_with_it(
         # "open a ticket with the errors": the list's lines, as one text
         expression = f'{expression}.join("\\n")'
     return {notes[0]: expression}
+
+
+def _asked_or_absent(expression: str | None) -> bool:
+    return expression is None or expression.startswith("input.")
 
 
 def _a_message_tool(spec: ToolSpec) -> bool:
@@ -10480,6 +10556,25 @@ def _gerund(verb: str) -> str:
     return verb + "ing"
 
 
+def _texts_it_made(texts: Sequence[str], tool_id: str) -> list[str]:
+    """Of a step's text outputs, those named as its text ("translated_text", "summary") or
+    by its own verb ("translate_text" -> "translated_text", "shorten_url" -> "short_url")."""
+    verb = _tool_verb(tool_id)
+    return [
+        name
+        for name in texts
+        if _TEXT_WORDS & set(split_identifier(name))
+        or (len(verb) > 3 and any(_said_by_verb(word, verb) for word in split_identifier(name)))
+    ]
+
+
+def _said_by_verb(word: str, verb: str) -> bool:
+    """Whether an output's word is what the verb makes ("translated", "short")."""
+    return stem(word) == verb or word.startswith(verb[:-1]) or (
+        len(word) >= 4 and verb.startswith(word)
+    )
+
+
 def _tool_verb_word(tool_id: str) -> str:
     """A tool id's leading word (`create_shipment` -> "create")."""
     return next(iter(split_identifier(tool_id)), "")
@@ -10492,10 +10587,34 @@ _THE_RESULT = re.compile(
     r"(?!\s+(?:of|from)\b)",
     re.IGNORECASE,
 )
+#: "the translations", "all the short links": things in the plural a message sends
+_THE_THINGS_MADE = re.compile(
+    r"\b(?:the|all\s+the|both|those|these)\s+(?P<what>[a-z]+\s+)?(?P<noun>[a-z]{3,}s)\b",
+    re.IGNORECASE,
+)
+#: A link is what an output named `url` holds
+_LINK_FOR_URL = {"link": {"url"}}
 #: The most fields of one step a message lists, one a line.
 _RESULT_LINES = 5
 #: The most fields of each item's result a message lists on the item's line.
 _ITEM_FIELDS = 2
+
+
+def _item_said(item_schema: Mapping[str, Any], made_by: str | None) -> str:
+    """What a message sent for each item says of it: the item itself, or, for each result
+    of a step before ("translate 'hi' into French and German and post them"), its one text
+    (the translation), else a named line for each of its fields."""
+    fields = item_schema.get("properties")
+    if not isinstance(fields, dict) or not fields:
+        return '"%s".format([item])'
+    texts = [n for n, f in fields.items() if schema_types(f) == {"string"}]
+    made = _texts_it_made(texts, made_by) if made_by else []
+    if len(fields) == 1:
+        return f"item.{next(iter(fields))}"
+    if len(made) == 1:
+        return f"item.{made[0]}"
+    template, values = _labelled_lines("item", list(fields)[:_RESULT_LINES])
+    return f"{json.dumps(template)}.format([{values}])"
 
 
 def _labelled_lines(node_id: str, fields: Sequence[str]) -> tuple[str, str]:
@@ -11905,6 +12024,10 @@ _AND_PART = re.compile(r"\s*,?\s+and\s+(?:then\s+|also\s+)?|\s*,\s*", re.IGNOREC
 #: verb taken out), with no article before the role.
 _SOMEONE_MUST = re.compile(
     r"^[a-z]+(?:\s+[a-z]+)?\s+(?:must|should|needs?\s+to|has\s+to|have\s+to|will)\b", re.I
+)
+#: Words ending in "'s" that say "is" or "us", not whose a thing is
+_IS_SHORTENED = frozenset(
+    "what's that's it's there's here's who's where's how's when's let's he's she's".split()
 )
 _OBJECT_START = frozenset(
     "the a an this that these those its their his her our your my each every all any both "
@@ -13950,6 +14073,92 @@ def _texts_listed_for_a_list(
     return {names[0]: json.dumps(re.findall(r'"([^"]+)"', run.group(0)))}
 
 
+#: When a task is due, said after what it asks ("... by 2026-12-15", "..., due friday")
+_DUE_SAID = re.compile(
+    r"(?:\s*,)?\s+(?:by|due|before|on|until|no\s+later\s+than)\b.*$|\s*,.*$", re.IGNORECASE
+)
+
+
+#: "create a task called Renew SSL certificate, ...": a task's title, written unquoted
+_TASK_CALLED = re.compile(
+    r"\b(?:task|to-?do|card|chore|action\s+item)\s+(?:called|titled|named)\s+"
+    r"(?P<what>[A-Za-z0-9][^,;.\"'\u201c\u2018]*?)"
+    r"(?=\s*(?:[,;.]|$)|\s+(?:and|then|for|due|by|before|assigned)\b)",
+    re.IGNORECASE,
+)
+
+
+def _task_titled(spec: ToolSpec, text: str, literals: Mapping[str, str]) -> dict[str, str]:
+    """ "create a task for maria to renew the SSL certificate by 2026-12-15": what the
+    task asks is its title ("Renew the SSL certificate"), for a tool that makes tasks."""
+    task = TASK_TO_DO.search(text) or _TASK_CALLED.search(text)
+    if task is None or not acts(spec):
+        return {}
+    properties = spec.input_properties()
+    title = next(
+        (
+            name
+            for name in ("title", "name", *_summary_inputs(properties))
+            if name in properties and name not in literals
+        ),
+        None,
+    )
+    what = _DUE_SAID.sub("", task["what"]).strip(" .!")
+    if title is None or not what:
+        return {}
+    return {title: json.dumps(what[0].upper() + what[1:])}
+
+
+#: Inputs named for the cells of a row ("values", "cells", "columns")
+_CELL_INPUTS = frozenset({"values", "cells", "columns", "row", "fields"})
+#: What a sheet's row is called in a step ("the Expenses sheet", "the Orders tab")
+_A_SHEET = r"(?:sheet|spreadsheet|tab|table|worksheet)s?\b"
+#: "add a row to the Expenses sheet with Taxi and 42.50", "... sheet: Taxi, 42.50", "add
+#: Taxi, 42.50 to the Expenses sheet": the cells written, in order
+_CELLS_WRITTEN = (
+    re.compile(
+        rf"\b{_A_SHEET}.*?\bwith\s+(?:the\s+)?(?:values?|cells?|columns?)?\s*:?\s*"
+        r"(?P<cells>[^;:]+)$",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\b{_A_SHEET}[^:]*:\s*(?P<cells>[^;:]+)$", re.IGNORECASE),
+    re.compile(
+        r"^\W*(?:add|append|insert|log|write|put|record)\s+"
+        r"(?!(?:a|an|the|it|them|this|that|these|those|rows?|each|every|all)\b)"
+        rf"(?P<cells>[^;:]+?)\s+(?:to|into|in|on)\s+(?:the|a|an|our|my)\s+\w+\s+{_A_SHEET}\s*$",
+        re.IGNORECASE,
+    ),
+)
+#: Cells that say what the run knows, not what is written ("today's date", "it")
+_NOT_A_CELL = re.compile(
+    r"\b(?:today|tomorrow|now|date|time|it|them|their|his|her|its|the|this|that|each|every)\b",
+    re.IGNORECASE,
+)
+
+
+def _cells_written(spec: ToolSpec, text: str, literals: Mapping[str, str]) -> dict[str, str]:
+    """ "add a row to the Expenses sheet with Taxi and 42.50": the cells the step lists are
+    the one list of texts a tool that appends a row takes (`values`), in the order said."""
+    names = [
+        name
+        for name in _text_list_inputs(spec)
+        if name not in literals and set(split_identifier(name)) & _CELL_INPUTS
+    ]
+    if len(names) != 1:
+        return {}
+    for pattern in _CELLS_WRITTEN:
+        match = pattern.search(text.strip().rstrip(".!"))
+        if match is None:
+            continue
+        cells = [
+            cell.strip().strip("\"'\u2018\u2019\u201c\u201d")
+            for cell in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["cells"].strip())
+        ]
+        if len(cells) >= 2 and all(cells) and not any(_NOT_A_CELL.search(c) for c in cells):
+            return {names[0]: json.dumps(cells)}
+    return {}
+
+
 #: "email every ticket holder", "notify all the members": a step to each one of them
 _TO_EVERY_ONE = re.compile(
     r"\b(?P<verb>email|e-mail|message|text|notify|remind|alert)\s+(?:every|each|all)\s+"
@@ -14165,12 +14374,29 @@ def _literal_verb_first(
     if not literal:
         return ranked
     best_literal = max(score for score, item in ranked if item.spec.id in literal)
+    # ("add a row to the Expenses sheet": append_sheet_row, whose verb is like it and which
+    # has the sheet, not a tool that says "Add" and shares nothing else with the step)
+    verb_only = all(
+        not _matched_beside(item, verb) for _, item in ranked if item.spec.id in literal
+    )
     return [
         (score, item)
-        if item.spec.id in literal or score < best_literal
+        if item.spec.id in literal
+        or score < best_literal
+        or (
+            verb_only
+            and bool(_matched_beside(item, verb))
+            and _tool_verb(item.spec.id) in synonyms(verb)
+        )
         else (min(score * NOT_THE_VERB, best_literal * 0.99), item)
         for score, item in ranked
     ]
+
+
+def _matched_beside(item: ScoredTool, verb: str) -> list[str]:
+    """The step's words a tool matched, other than its verb and the verb's synonyms."""
+    verb_forms = {verb} | synonyms(verb)
+    return [term for term in item.matched if term not in verb_forms]
 
 
 def _says_the_verb(spec: ToolSpec, verb: str) -> bool:
@@ -14609,6 +14835,18 @@ _AN_ID_SAID_OTHERWISE = re.compile(
     r"(?P<said>code|info|information|details|link|url|id|number|ref|reference)\b",
     re.IGNORECASE,
 )
+#: "... and assign it to priya", ", assign it to maria": who a task is given to
+_ASSIGNED_AFTER = re.compile(
+    r"\s*,?\s*(?:\band\s+)?(?:then\s+)?\bassign\s+(?:it|that|this|the\s+(?:task|to-?do|card))"
+    r"\s+to\s+@?(?P<who>(?!(?:the|a|an|me|us|them|him|her)\b)[A-Za-z][\w.-]*[\w])\b",
+    re.IGNORECASE,
+)
+#: "create a task ...", "add a new to-do ...": a task made, in the sentence so far
+_TASK_MADE_BEFORE = re.compile(
+    r"\b(?:create|add|make|open|log|set\s+up)\s+(?:an?\s+|the\s+|a\s+new\s+)?"
+    r"(?:task|to-?do|card|chore|action\s+item)\b[^.;!?]*$",
+    re.IGNORECASE,
+)
 #: "..., and route it to billing", "then assign the ticket to the shipping team"
 _ROUTED_TO_A_VALUE = re.compile(
     r"\s*,?\s*(?:\band\s+)?(?:then\s+)?\b(?:assign|route|send|forward|escalate|move|put)\s+"
@@ -14855,6 +15093,8 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
         listed = services_listed(action, _own_words(spec))
     if not listed and (_tool_verb(spec.id) in _SENDING or acts(spec)):
         listed = _addresses_for_one_recipient(action, spec)
+    if not listed and acts(spec) and _tool_verb(spec.id) not in _SENDING:
+        listed = _links_for_one_link(action, spec)  # "shorten https://a… and https://b…"
     if listed or _tool_verb(spec.id) in _SENDING or acts(spec):
         return listed
     for pattern, kinds in ((EMAIL_ADDRESS, {"email", "address"}), (_URL_LITERAL, _URL_WORDS)):
@@ -14869,6 +15109,21 @@ def _written_values(action: str, spec: ToolSpec) -> list[str]:
         if takes:
             return list(dict.fromkeys(found))
     return []
+
+
+def _links_for_one_link(action: str, spec: ToolSpec) -> list[str]:
+    """The links a step lists for a tool that acts on one link (its one URL input, no
+    list): one call each."""
+    properties = spec.input_properties()
+    if any("array" in schema_types(schema) for schema in properties.values()):
+        return []
+    links = [
+        name
+        for name, schema in properties.items()
+        if set(split_identifier(name)) & _URL_WORDS and "string" in schema_types(schema)
+    ]
+    found = list(dict.fromkeys(v.rstrip(".,;)") for v in _URL_LITERAL.findall(action)))
+    return found if len(links) == 1 and len(found) >= 2 else []
 
 
 def _one_id_input(properties: dict[str, Any]) -> list[str]:
@@ -14980,6 +15235,11 @@ _THE_THING_OF = re.compile(
     r"\b(?:the|today's|its)\s+(?:current\s+|latest\s+|live\s+|present\s+)?"
     r"(?P<noun>[a-z]+)\s+(?:of|in|for|at)\s+(?=\S)",
     re.IGNORECASE,
+)
+#: "the EUR to USD rate", "today's USD/JPY rate": a thing of a pair of codes, said before it
+_PAIR_BEFORE_ITS_NOUN = re.compile(
+    r"\b(?:the|today's)\s+(?:current\s+|latest\s+|live\s+)?"
+    r"(?P<a>[A-Z]{3})\s*(?:to|/|-|into)\s*(?P<b>[A-Z]{3})\s+(?P<noun>[a-z]+)\b"
 )
 #: "add Jane as a lead", "register him as a new member": the thing made, said after "as"
 #: (not "with the summary as the body": what one of its inputs holds)

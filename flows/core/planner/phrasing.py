@@ -895,6 +895,18 @@ _FOR_SOMEONE_TO = re.compile(
     r"[a-z]+\b(?:(?!\s+(?:and\s+)?(?:if|when|unless|once|then|otherwise)\b)[^,;.])*",
     re.IGNORECASE,
 )
+#: "a task for finance to hedge": what a task is given to someone to do
+_A_TASK_BEFORE = re.compile(r"\b(?:task|todo|to-do|chore|card|action\s+item)\s+$", re.IGNORECASE)
+
+
+def _what_they_do_left_out(match: re.Match[str]) -> str:
+    """ "open a ticket for the onboarding team to call them" -> "... for the onboarding
+    team"; but "create a task for finance to hedge" keeps what the task asks (its title)."""
+    if _A_TASK_BEFORE.search(match.string[: match.start()]):
+        return match[0]
+    return match["kept"]
+
+
 #: "ask them for a review by email": an email that asks, not a check of an address.
 _ASKED_BY_EMAIL = re.compile(
     r"\bask\s+(?P<who>them|him|her|(?:the|our|their)\s+[\w-]+)\s+(?P<what>(?:for|to)\s+[^,;.]+?)"
@@ -2314,7 +2326,7 @@ class PromptReader:
             # what was just done, after it (not a gate in front of it).
             sentence = _WAIT_FOR_APPROVAL.sub(", then ", sentence)
             sentence = _PURPOSE.sub("", sentence)
-            sentence = _FOR_SOMEONE_TO.sub(r"\g<kept>", sentence)
+            sentence = _FOR_SOMEONE_TO.sub(_what_they_do_left_out, sentence)
             # "for urgent ones, get approval": the one a run is about, when it is urgent
             # "validate the email and send the welcome email, all for each signup": the loop
             # is the whole sentence's

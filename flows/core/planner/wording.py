@@ -788,9 +788,11 @@ _FOR_THE_CODES = re.compile(
 )
 
 
-#: "For each of u_1, u_2, u_3: look them up": codes listed without "and", then a colon
+_LISTED_ONE = r"(?:https?://[^\s,]+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?=[\w-]*\d)[A-Za-z][\w-]*)"
+#: "For each of u_1, u_2, u_3: look them up", "for each of ann@x.io, bob@y.io: ...": codes,
+#: addresses or links listed without "and", then a colon
 _EACH_OF_CODES_COLON = re.compile(
-    rf"\b(?P<lead>for\s+each\s+of\s+)(?P<items>{_LISTED_CODE}(?:\s*,\s*{_LISTED_CODE})+)\s*:\s+",
+    rf"\b(?P<lead>for\s+each\s+of\s+)(?P<items>{_LISTED_ONE}(?:\s*,\s*{_LISTED_ONE})+)\s*:\s+",
     re.IGNORECASE,
 )
 #: "open an account ticket for any that aren't found": a step for those of a kind only
@@ -2189,9 +2191,24 @@ _ASKED_OF_THEM = re.compile(
 )
 
 
+#: "create a task for maria to renew the certificate", "add a to-do to call her": what the
+#: task asks of whoever does it (its title), not a step of the flow
+TASK_TO_DO = re.compile(
+    r"\b(?:a|an|the|new)\s+(?:task|todo|to-do|chore|card|action\s+item)\s+"
+    r"(?:for\s+@?[A-Za-z][\w.-]*\s+)?to\s+"
+    r"(?!(?:the|a|an|my|our|their|his|her|me|us|him|them|it|this|that|do)\b)"
+    r"(?P<what>[a-z]+\b.*)$",
+    re.IGNORECASE,
+)
+
+
 def without_what_is_said(step: str) -> str:
     """ "email the customer to say their refund is being processed" -> "email the
-    customer": what a message says asks for no step, and nothing of the tool sending it."""
+    customer": what a message says asks for no step, and nothing of the tool sending it;
+    nor does what a task asks of whoever does it ("create a task to call her")."""
+    task = TASK_TO_DO.search(step)
+    if task is not None:
+        step = step[: task.start("what")].rstrip()[: -len("to")].rstrip()
     if not _SENDS_FIRST.match(step.strip()):
         return step
     # ("text them to call the office": what the message asks of them)
