@@ -10067,7 +10067,7 @@ def _carried_with_it(
         notes = [
             n
             for n in ("title", *_summary_inputs(properties))
-            if n in properties and n not in taken and _asked_or_absent(taken.get(n))
+            if n in properties and n not in taken
         ][:1]
     wanted = [stem(w) for w in split_identifier(what) if w not in STOP_WORDS]
 
@@ -10096,10 +10096,6 @@ def _carried_with_it(
         # "open a ticket with the errors": the list's lines, as one text
         expression = f'{expression}.join("\\n")'
     return {notes[0]: expression}
-
-
-def _asked_or_absent(expression: str | None) -> bool:
-    return expression is None or expression.startswith("input.")
 
 
 def _a_message_tool(spec: ToolSpec) -> bool:
