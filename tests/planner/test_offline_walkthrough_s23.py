@@ -152,3 +152,16 @@ def test_a_task_made_with_what_a_step_found_is_titled_with_it(tools):
 
     assert steps(summarized)["create_task"]["title"] == "summarize_text.summary"
     assert steps(translated)["create_task"]["title"] == "translate_text.translated_text"
+
+
+@pytest.mark.django_db
+def test_a_number_between_two_bounds_is_within_both(tools):
+    # "between 1.05 and 1.10" was refused, or read as "at least 1.05" alone
+    looked_up = plan("if the USD to CAD rate is between 1.30 and 1.40, post it in #fx", tools)
+    given = plan("if the amount is between 50 and 75, validate the order", tools)
+
+    conditions = [n.condition for f in (looked_up, given) for n in f.nodes if n.type == "branch"]
+    assert conditions == [
+        "get_exchange_rate.rate >= 1.3 && get_exchange_rate.rate <= 1.4",
+        "input.amount >= 50.0 && input.amount <= 75.0",
+    ]

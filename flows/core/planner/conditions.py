@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flows.core.planner.lexicon import (
     FEELINGS,
@@ -82,6 +82,9 @@ _NEGATIONS = re.compile(
 
 def compared_with_a_number(text: str) -> str | None:
     """The comparison `text` ends on ("reads more than 90": "more than 90"), or None."""
+    within = _BETWEEN.match(text.strip(" .,;:!?"))
+    if within is not None and not _NEGATIONS.search(text):
+        return f"between {within['low']} and {within['high']}"
     match = _COMPARISON.search(text.strip(" .,;:!?"))
     if match is None or _NEGATIONS.search(text):
         return None
@@ -363,6 +366,38 @@ def _date_compared(text: str, sources: Sequence[Source], negate: bool) -> Resolv
     return ResolvedCondition(expression, dates[0].name)
 
 
+_BETWEEN_NUMBER = r"[$\u20ac\u00a3]?-?\d[\d,]*(?:\.\d+)?%?"
+#: "the total is between 100 and 500", "it's between 1.05 and 1.10": a number within two
+#: bounds, both counted in
+_BETWEEN = re.compile(
+    r"^(?P<subject>.+?)(?:\s+(?P<verb>is|are|was|were|stays|remains)|(?P<short>'s|'re))\s+"
+    rf"between\s+(?P<low>{_BETWEEN_NUMBER})\s+and\s+(?P<high>{_BETWEEN_NUMBER})$",
+    re.IGNORECASE,
+)
+#: A bound as a condition reads it: `<value> >= 100.0`
+_BOUND = re.compile(r"^(?P<value>.+?) (?:>=|<=) (?P<number>-?[\d.]+)$")
+
+
+def _between(
+    text: str, sources: Sequence[Source], negate: bool
+) -> ResolvedCondition | None:
+    """ "if the total is between 100 and 500": the value read for "at least 100" is also
+    at most 500 (one reading of both bounds, never the first alone)."""
+    said = _BETWEEN.match(text.strip())
+    if said is None:
+        return None
+    verb = said["verb"] or {"'s": "is", "'re": "are"}[said["short"].lower()]
+    low = _resolve_one(f"{said['subject']} {verb} at least {said['low']}", sources)
+    high = _resolve_one(f"{said['subject']} {verb} at most {said['high']}", sources)
+    if low is None or high is None:
+        return None
+    low_bound, high_bound = _BOUND.match(low.expression), _BOUND.match(high.expression)
+    if low_bound is None or high_bound is None or low_bound["value"] != high_bound["value"]:
+        return None
+    within = f"{low.expression} && {high.expression}"
+    return replace(low, expression=f"!({within})" if negate else within)
+
+
 def resolve_condition(
     text: str, sources: Sequence[Source], *, negate: bool = False
 ) -> ResolvedCondition | None:
@@ -383,6 +418,9 @@ def resolve_condition(
     # "if there are no refills left": the refills left are 0
     text = _NONE_LEFT.sub(lambda m: f"the {m['what']} left is 0", text.strip())
     text = temperatures_said(text, sources)
+    within = _between(text, sources, negate)
+    if within is not None:
+        return within
     if _WENT_WELL_SAID.match(text.strip()) and not any(
         schema_types(source.schema) == {"boolean"} for source in sources if source.node
     ):
