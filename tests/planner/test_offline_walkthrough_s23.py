@@ -165,3 +165,24 @@ def test_a_number_between_two_bounds_is_within_both(tools):
         "get_exchange_rate.rate >= 1.3 && get_exchange_rate.rate <= 1.4",
         "input.amount >= 50.0 && input.amount <= 75.0",
     ]
+
+
+@pytest.mark.django_db
+def test_a_value_the_step_before_was_given_is_what_is_sent(tools):
+    # "post their email in #signups" asked the run for the message
+    flow = plan("subscribe lee@x.io to the newsletter, then post the email to #signups", tools)
+
+    assert steps(flow)["post_discord_message"]["content"] == json.dumps("lee@x.io")
+
+
+@pytest.mark.django_db
+def test_two_pairs_of_codes_listed_are_a_lookup_each(tools):
+    # the second pair was dropped
+    flow = plan("check the EUR/CHF and EUR/SEK rates and post both to #fx", tools)
+
+    pairs = [
+        (node.inputs["base"], node.inputs["quote"])
+        for node in flow.nodes
+        if getattr(node, "tool", None) == "get_exchange_rate"
+    ]
+    assert pairs == [('"EUR"', '"CHF"'), ('"EUR"', '"SEK"')]

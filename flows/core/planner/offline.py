@@ -922,6 +922,8 @@ class FlowBuilder:
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         text = _ASSIGNED_AFTER.sub(self._assigned_with_it, text)
+        # "get the USD to EUR and USD to GBP rates": one lookup of each pair
+        text = _PAIRS_LISTED.sub(_each_pair_looked_up, text)
         text = _ROUTED_TO_A_VALUE.sub(self._routed_to_a_value, text)
         text = _AN_ID_SAID_OTHERWISE.sub(self._id_said_otherwise, text)
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
@@ -5017,6 +5019,7 @@ class FlowBuilder:
             self._said_of_the_approval(spec, inputs, clause)
             if len(upstream_tools) == 1 and len(predecessors.exits) == 1:
                 inputs = self._sent_on(clause, spec, inputs, predecessors.exits[0])
+                inputs = self._given_value_sent(clause, spec, inputs, predecessors.exits[0])
             elif (tested := self._tested_by(predecessors.exits)) is not None:
                 # "get the rate; if it's above 1.2, post it to #treasury": what the branch
                 # tested is what is sent
@@ -5627,6 +5630,30 @@ class FlowBuilder:
         sent = {**inputs, content: f"{json.dumps(template)}.format([{values}])"}
         self._drop_unread_input(unread)
         return sent
+
+    def _given_value_sent(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str], upstream: str
+    ) -> dict[str, str]:
+        """ "subscribe ann@x.io to the newsletter and post the email in #signups": what is
+        sent is a value the step before was given (its `email`), named as that input, not a
+        text asked of the run."""
+        said = _SAID_VALUE_SENT.match(_clean_action(clause.action))
+        content = next(
+            (name for name in _said_inputs(inputs) if self._asked_at_run(inputs[name])), None
+        )
+        node = next((n for n in self.nodes if n["id"] == upstream), None)
+        if said is None or content is None or node is None or not acts(spec):
+            return inputs
+        named = "_".join(said["what"].lower().split())
+        given = [
+            expression
+            for name, expression in (node.get("inputs") or {}).items()
+            if name_similarity(name, named) >= 0.9
+        ]
+        if len(given) != 1:
+            return inputs
+        self._drop_unread_input(inputs[content])
+        return {**inputs, content: given[0]}
 
     def _sent_on(
         self, clause: Clause, spec: ToolSpec, inputs: dict[str, str], upstream: str
@@ -9671,6 +9698,12 @@ _SENDS_ALL_ON = re.compile(
     re.IGNORECASE,
 )
 #: "post the weather to #general", "email me the quote": a thing sent, named by a word
+#: "post the email in #signups", "send their member id to ops": a value named, then where
+_SAID_VALUE_SENT = re.compile(
+    r"^(?:post|send|share|text|message|slack)\s+(?:the|their|his|her|its)\s+"
+    r"(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?:in|to|on|into)\b",
+    re.IGNORECASE,
+)
 _SENDS_ITS_THING = re.compile(
     r"^(?:post|send|share|text|message|email|e-mail|mail|slack)\s+(?:me\s+|us\s+)?"
     r"(?P<what>the\s+(?:current\s+|latest\s+|new\s+)?(?P<noun>[a-z]+))\b(?!\s+(?:of|in|for)\b)",
@@ -14831,6 +14864,21 @@ _AN_ID_SAID_OTHERWISE = re.compile(
     r"(?P<said>code|info|information|details|link|url|id|number|ref|reference)\b",
     re.IGNORECASE,
 )
+_PAIR = r"[A-Z]{3}(?:\s+(?:to|into)\s+|\s*/\s*)[A-Z]{3}"
+#: "get the USD to EUR and USD to GBP rates": two pairs of codes, one noun for both
+_PAIRS_LISTED = re.compile(
+    rf"\b(?P<verb>get|check|fetch|look\s+up|find)\s+the\s+(?:current\s+|latest\s+)?"
+    rf"(?P<first>{_PAIR})\s*(?:,|and|&)\s*(?P<second>{_PAIR})\s+(?P<noun>[a-z]+?)s\b"
+)
+
+
+def _each_pair_looked_up(match: re.Match[str]) -> str:
+    """ "get the USD to EUR and USD to GBP rates" -> "get the USD to EUR rate and get the
+    USD to GBP rate": each pair is a call of its own (the second was dropped)."""
+    verb, noun = match["verb"], match["noun"]
+    return f"{verb} the {match['first']} {noun} and {verb} the {match['second']} {noun}"
+
+
 #: "... and assign it to priya", ", assign it to maria": who a task is given to
 _ASSIGNED_AFTER = re.compile(
     r"\s*,?\s*(?:\band\s+)?(?:then\s+)?\bassign\s+(?:it|that|this|the\s+(?:task|to-?do|card))"
