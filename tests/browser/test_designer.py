@@ -605,6 +605,32 @@ def test_delete_an_arm_edge(page, live_server, staff_user, screenshot):
     screenshot(page, "arm-deleted")
 
 
+def test_deleting_an_arm_line_disconnects_a_step_that_also_ran_after_the_branch(
+    page, live_server, staff_user, screenshot
+):
+    # Given the greeting on the then arm and, as planners write it, also after the branch:
+    # one line between them, the arm's
+    ir = copy.deepcopy(WELCOME)
+    ir["nodes"][2]["after"] = ["is_valid"]
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+    arm = page.get_by_test_id("rf__edge-arm:is_valid:then->greet")
+    expect(page.get_by_test_id("rf__edge-after:is_valid->greet")).to_have_count(0)
+
+    # When that line is deleted
+    arm.locator(".react-flow__edge-textbg").click()
+    page.keyboard.press("Delete")
+
+    # Then no line is left between them: the greeting does not run after the branch
+    # whatever its condition
+    expect(arm).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-after:is_valid->greet")).to_have_count(0)
+    node(page, "greet").click()
+    after = page.get_by_test_id("inspector").locator('[data-field="after"]')
+    expect(after.locator(".id-chip")).to_have_count(0)
+    screenshot(page, "arm-and-after-deleted")
+
+
 def test_a_problem_reads_as_words_with_its_names_as_code(page, live_server, staff_user,
                                                           screenshot):
     # the flows list first, as a person arrives: its styles stay on its own lists

@@ -109,6 +109,19 @@ describe("connect and disconnect", () => {
     designer.undo();
     expect(node("done")?.after).toEqual(["welcome"]);
   });
+
+  it("takes an arm's line away with the `after` of the same pair drawn under it", () => {
+    // Given a step on the branch's then arm that also says it runs after the branch (as
+    // planners write it): one line is drawn, the arm's
+    designer.updateNode("welcome", (n) => ({ ...n, after: ["is_valid"] }) as IrNode);
+
+    // When that line is deleted
+    designer.deleteEdges([{ source: "is_valid", target: "welcome", data: { kind: "arm", arm: "then" } }]);
+
+    // Then the step no longer runs after the branch at all, not whatever its condition
+    expect(node("is_valid")).toMatchObject({ then: [] });
+    expect(node("welcome")?.after).toEqual([]);
+  });
 });
 
 describe("delete and paste", () => {

@@ -420,6 +420,12 @@ export const designer = {
             next = { ...next, after: next.after.filter((id) => id !== edge.source) } as IrNode;
           }
           if (edge.data?.kind === "arm" && next.id === edge.source) next = removeFromArm(next, edge.data.arm!, edge.target);
+          // An `after` of the same pair (planners write both) is drawn under the arm's line:
+          // taking the line away takes it too, or the step would then run after the branch
+          // whatever its condition.
+          if (edge.data?.kind === "arm" && next.id === edge.target && next.after?.includes(edge.source)) {
+            next = { ...next, after: next.after.filter((id) => id !== edge.source) } as IrNode;
+          }
         }
         return next;
       }));
