@@ -365,3 +365,26 @@ def test_tools_read_by_their_display_names(page, live_server, screenshot):
     lookup = page.locator('[data-testid="tool-card"][data-tool-id="lookup_user"]')
     expect(lookup.locator(".tool-main")).to_contain_text("Look up user")
     screenshot(page, "tools")
+
+
+def test_staff_register_a_tool_from_the_catalogue_and_others_are_told_who_does(
+    live_server, new_page, staff_user, user, screenshot
+):
+    # Given a member of staff on the tools page
+    page = new_page(staff_user)
+    page.goto(live_server("/tools"))
+    expect(page.get_by_test_id("tool-card").first).to_be_visible()
+    screenshot(page, "tools-register")
+
+    # When they click to register a tool, then the admin's form for a new tool opens
+    page.get_by_test_id("register-tool").click()
+    expect(page).to_have_url(live_server("/admin/tools_registry/tool/add/"))
+    expect(page.locator("#id_input_schema")).to_be_visible()
+
+    # Given someone else on the tools page, then no button: a line says who registers tools
+    other = new_page(user)
+    other.goto(live_server("/tools"))
+    expect(other.get_by_test_id("tool-card").first).to_be_visible()
+    expect(other.get_by_test_id("register-tool")).to_have_count(0)
+    expect(other.get_by_test_id("tools-register-note")).to_contain_text(
+        "registered by an admin")

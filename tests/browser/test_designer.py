@@ -185,7 +185,8 @@ def test_add_a_tool_connect_it_fix_its_inputs_and_save(page, live_server, staff_
     assert nodes["send_email"]["after"] == ["greet"]
     assert nodes["send_email"]["inputs"]["to"] == "input.email"
     assert nodes["send_email"]["inputs"]["subject"] == '"Welcome aboard"'
-    assert all("position" in n for n in saved.ir["nodes"])  # the layout is saved too
+    # nobody placed a step by hand: the layout is made again for the canvas that opens it
+    assert not any("position" in n for n in saved.ir["nodes"])
     screenshot(page, "saved")
 
 
@@ -602,6 +603,32 @@ def test_delete_an_arm_edge(page, live_server, staff_user, screenshot):
     # report still reads check, so that data edge stays
     expect(page.get_by_test_id("rf__edge-data:check->report")).to_have_count(1)
     screenshot(page, "arm-deleted")
+
+
+def test_deleting_an_arm_line_disconnects_a_step_that_also_ran_after_the_branch(
+    page, live_server, staff_user, screenshot
+):
+    # Given the greeting on the then arm and, as planners write it, also after the branch:
+    # one line between them, the arm's
+    ir = copy.deepcopy(WELCOME)
+    ir["nodes"][2]["after"] = ["is_valid"]
+    flow = make(staff_user, ir)
+    open_designer(page, live_server, flow)
+    arm = page.get_by_test_id("rf__edge-arm:is_valid:then->greet")
+    expect(page.get_by_test_id("rf__edge-after:is_valid->greet")).to_have_count(0)
+
+    # When that line is deleted
+    arm.locator(".react-flow__edge-textbg").click()
+    page.keyboard.press("Delete")
+
+    # Then no line is left between them: the greeting does not run after the branch
+    # whatever its condition
+    expect(arm).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-after:is_valid->greet")).to_have_count(0)
+    node(page, "greet").click()
+    after = page.get_by_test_id("inspector").locator('[data-field="after"]')
+    expect(after.locator(".id-chip")).to_have_count(0)
+    screenshot(page, "arm-and-after-deleted")
 
 
 def test_a_problem_reads_as_words_with_its_names_as_code(page, live_server, staff_user,

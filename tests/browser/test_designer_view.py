@@ -12,6 +12,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from flows.models import FlowVersion
 from tests.browser.test_designer import WELCOME, make, node, open_designer, settled_box
 
 
@@ -909,6 +910,38 @@ def test_closing_the_inspector_after_adding_a_last_step_shows_the_whole_flow(
     margins = page.evaluate(CARDS_MARGINS)
     assert abs(margins["left"] - margins["right"]) < 30, margins
     screenshot(page, "closed-after-adding")
+
+
+def test_a_version_saved_beside_the_inspector_opens_in_one_row_on_the_whole_canvas(
+    page, live_server, staff_user, screenshot
+):
+    # Given a chain of three steps nobody arranged, its middle step picked: the inspector
+    # docks beside the canvas, and the layout folds into rows for the room left
+    flow = make(staff_user, chain(3))
+    open_designer(page, live_server, flow)
+    settled(page)
+    assert page.evaluate(CARD_ROWS) == [["step_1", "step_2", "step_3"]]
+    node(page, "step_2").click()
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector).to_contain_text("step_2")
+    settled(page)
+    assert len(page.evaluate(CARD_ROWS)) > 1, page.evaluate(CARD_ROWS)
+
+    # When the step is retitled and the flow saved with the inspector still open
+    inspector.get_by_label("Title").fill("Check it again")
+    page.get_by_test_id("save-version").click()
+    expect(page).to_have_url(re.compile(rf"/flows/{flow.pk}/v/2$"))
+    expect(page.get_by_test_id("dirty-indicator")).to_have_attribute("data-dirty", "false")
+
+    # Then the fold for the narrowed canvas is not saved as the steps' places
+    saved = FlowVersion.objects.get(flow=flow, number=2)
+    assert not any("position" in step for step in saved.ir["nodes"]), saved.ir["nodes"]
+
+    # and the version, opened again with no step picked, reads in one row as before
+    open_designer(page, live_server, flow, version=2)
+    settled(page)
+    assert page.evaluate(CARD_ROWS) == [["step_1", "step_2", "step_3"]]
+    screenshot(page, "saved-beside-inspector-reopened")
 
 
 def run_on(count: int) -> dict[str, Any]:

@@ -84,6 +84,10 @@ def test_a_prompt_the_planner_cannot_do_keeps_the_prompt(page, live_server, scre
     expect(page.get_by_test_id("plan-phase")).to_have_attribute("data-phase", "failed")
     expect(page.get_by_test_id("plan-attempt")).to_contain_text("teleport the cat to the moon")
     expect(page.get_by_test_id("plan-prompt")).to_have_value(prompt)
+    # staff may register the tool that is missing, in the admin, in another tab
+    register = error.get_by_test_id("plan-register-tool")
+    expect(register).to_have_attribute("href", "/admin/tools_registry/tool/add/")
+    expect(register).to_have_attribute("target", "_blank")
     request = PlanRequest.objects.get()
     assert request.status == PlanRequest.Status.FAILED
     assert "teleport the cat to the moon" in request.error

@@ -1008,6 +1008,31 @@ def test_an_empty_runs_list_says_what_to_do(page, live_server, staff_user, scree
     expect(empty.get_by_role("heading", name="No runs yet")).to_be_visible()
 
 
+def test_two_flows_of_one_name_are_told_apart_in_the_flow_picker(
+    page, live_server, staff_user, screenshot
+):
+    # Given two flows planned from two prompts that got the same name
+    for description in ("Welcome every new customer", "Welcome the staff who joined today"):
+        version = make_flow(staff_user, {
+            "name": "Send welcome email", "description": description,
+            "nodes": [{"id": "result", "type": "output", "value": "input"}]})
+        Flow.objects.filter(pk=version.flow_id).update(description=description)
+
+    # When a run is started from the runs page
+    page.goto(live_server("/runs?start=pick"))
+    picker = page.get_by_test_id("pick-flow-dialog")
+
+    # Then each is listed with what it does and when it changed, not as the same line twice
+    choices = picker.get_by_role("button", name=re.compile("Send welcome email"))
+    expect(choices).to_have_count(2)
+    expect(picker.get_by_test_id("pick-description")).to_have_text(
+        ["Welcome the staff who joined today", "Welcome every new customer"])
+    expect(choices.first).to_contain_text("changed")
+    screenshot(page, "same-names")
+    picker.get_by_role("button", name=re.compile("new customer")).click()
+    expect(page.get_by_test_id("start-run-dialog")).to_contain_text("Welcome every new customer")
+
+
 def test_flows_beyond_the_first_page_can_be_picked_and_filtered_on(
     page, live_server, staff_user, screenshot
 ):

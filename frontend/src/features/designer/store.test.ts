@@ -109,6 +109,19 @@ describe("connect and disconnect", () => {
     designer.undo();
     expect(node("done")?.after).toEqual(["welcome"]);
   });
+
+  it("takes an arm's line away with the `after` of the same pair drawn under it", () => {
+    // Given a step on the branch's then arm that also says it runs after the branch (as
+    // planners write it): one line is drawn, the arm's
+    designer.updateNode("welcome", (n) => ({ ...n, after: ["is_valid"] }) as IrNode);
+
+    // When that line is deleted
+    designer.deleteEdges([{ source: "is_valid", target: "welcome", data: { kind: "arm", arm: "then" } }]);
+
+    // Then the step no longer runs after the branch at all, not whatever its condition
+    expect(node("is_valid")).toMatchObject({ then: [] });
+    expect(node("welcome")?.after).toEqual([]);
+  });
 });
 
 describe("delete and paste", () => {
@@ -151,6 +164,44 @@ describe("delete and paste", () => {
     designer.renameNode("check", "verify");
     expect(node("welcome")).toMatchObject({ inputs: { name: "verify.email" } });
     expect(node("is_valid")).toMatchObject({ condition: "verify.valid" });
+  });
+});
+
+describe("the layout saved with a version", () => {
+  const laid = { check: { x: 0, y: 0 }, is_valid: { x: 0, y: 200 }, welcome: { x: 0, y: 400 }, done: { x: 0, y: 600 } };
+
+  it("is left out when nobody placed a step: the flow is laid out for the canvas that opens it", () => {
+    // Given the automatic layout folded for a narrow canvas (the inspector docked beside it)
+    designer.setLayoutPositions(laid);
+    designer.updateNode("done", (n) => ({ ...n, title: "Done" }) as IrNode, "done.title");
+
+    // When the flow is saved, then no node carries the fold as its place
+    expect(designer.irForSave().nodes.every((n) => n.position === undefined)).toBe(true);
+  });
+
+  it("is left out when the only placed step is one the palette put beside the selected one", () => {
+    designer.setLayoutPositions(laid);
+    designer.addNodeAfter({ id: "note", type: "value", value: "1", position: { x: 312, y: 400 } } as IrNode, "welcome");
+    const saved = designer.irForSave();
+    expect(saved.nodes.map((n) => n.id)).toContain("note");
+    expect(saved.nodes.every((n) => n.position === undefined)).toBe(true);
+  });
+
+  it("keeps the places of a flow saved with them", () => {
+    const placed = { ...FLOW, nodes: FLOW.nodes.map((n, i) => ({ ...n, position: { x: 320 * i, y: 0 } }) as IrNode) };
+    designer.load({ flowId: 1, flowName: "Onboard", canEdit: true, version: 2, ir: placed });
+    designer.updateNode("done", (n) => ({ ...n, title: "Done" }) as IrNode, "done.title");
+    expect(designer.irForSave().nodes.map((n) => n.position)).toEqual(placed.nodes.map((n) => n.position));
+  });
+
+  it("completes an arrangement made by hand with the layout's places for the other steps", () => {
+    // Given one card dragged by hand among cards the layout placed
+    designer.setLayoutPositions(laid);
+    designer.moveNodes({ welcome: { x: 500, y: 40 } });
+
+    // When the flow is saved, then every step keeps the place it is drawn at
+    const saved = Object.fromEntries(designer.irForSave().nodes.map((n) => [n.id, n.position]));
+    expect(saved).toEqual({ ...laid, welcome: { x: 500, y: 40 } });
   });
 });
 

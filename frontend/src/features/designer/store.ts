@@ -61,6 +61,12 @@ export interface DesignerState {
   validationRetry: number;
   /** Positions the automatic layout gave nodes that have none saved. */
   layoutPositions: Record<string, Position>;
+  /** Whether the cards' places are the person's: a saved arrangement opened, or a card
+   * dragged. Until then every place is the automatic layout's (a step added from the
+   * palette is put beside the others by it), made for the canvas it is drawn on: folded
+   * into rows for a width a docked inspector narrows. None is saved then, and the flow is
+   * laid out again for the canvas that opens it (and the run page's). */
+  arranged: boolean;
   tools: Record<string, Tool>;
   focus: FieldFocus | null;
   /** The flow's own settings are open in the inspector (it shows only with a selection
@@ -89,6 +95,7 @@ const initial: DesignerState = {
   validationFailure: null,
   validationRetry: 0,
   layoutPositions: {},
+  arranged: false,
   tools: {},
   focus: null,
   settingsOpen: false,
@@ -197,6 +204,7 @@ export const designer = {
       version: args.version,
       ir: args.ir,
       savedIr: args.ir,
+      arranged: hasPositions(args.ir),
     });
     history().clear();
   },
@@ -205,9 +213,13 @@ export const designer = {
     set({ tools: Object.fromEntries(tools.map((tool) => [tool.id, tool])) });
   },
 
-  /** The IR as it will be saved: layout positions written into nodes that have none. */
+  /** The IR as it will be saved: a flow arranged by hand with layout positions written into
+   * the nodes that have none, so it opens as it was left; one nobody arranged without any
+   * (see `arranged`), or it would open folded for a docked inspector on every wider canvas,
+   * and so on the run page. */
   irForSave(): FlowIR {
-    const { ir, layoutPositions } = get();
+    const { ir, layoutPositions, arranged } = get();
+    if (!arranged) return withoutPositions(ir);
     const laid = ir.nodes
       .filter((node) => !node.position && layoutPositions[node.id])
       .map((node) => ({ id: node.id, position: layoutPositions[node.id] }));
@@ -263,6 +275,7 @@ export const designer = {
   },
 
   moveNodes(positions: Record<string, Position>) {
+    set({ arranged: true });
     edit((ir) => updateNodes(ir, (node) => {
       const found = positions[node.id];
       if (!found) return node;
@@ -407,6 +420,12 @@ export const designer = {
             next = { ...next, after: next.after.filter((id) => id !== edge.source) } as IrNode;
           }
           if (edge.data?.kind === "arm" && next.id === edge.source) next = removeFromArm(next, edge.data.arm!, edge.target);
+          // An `after` of the same pair (planners write both) is drawn under the arm's line:
+          // taking the line away takes it too, or the step would then run after the branch
+          // whatever its condition.
+          if (edge.data?.kind === "arm" && next.id === edge.target && next.after?.includes(edge.source)) {
+            next = { ...next, after: next.after.filter((id) => id !== edge.source) } as IrNode;
+          }
         }
         return next;
       }));
@@ -452,9 +471,27 @@ export const designer = {
 
   /** Replace the whole IR (refinement accepted, a version restored): undoable, dirty. */
   replaceIr(ir: FlowIR) {
+    if (hasPositions(ir)) set({ arranged: true });
     edit(() => ir);
   },
 };
+
+function hasPositions(ir: FlowIR): boolean {
+  return ir.nodes.some((node) => node.position);
+}
+
+/** `ir` with no node's position (the same IR when none has one). */
+function withoutPositions(ir: FlowIR): FlowIR {
+  if (!hasPositions(ir)) return ir;
+  return {
+    ...ir,
+    nodes: ir.nodes.map((node) => {
+      if (!node.position) return node;
+      const { position: _position, ...rest } = node;
+      return rest as IrNode;
+    }),
+  };
+}
 
 /** The arm a step added after `node` goes on: its first arm with no step yet, else its
  * first; null for a node without arms (the step runs after it). */

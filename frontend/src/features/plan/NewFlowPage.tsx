@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../lib/api";
+import { toolAddUrl } from "../../lib/adminLinks";
 import { readSession } from "../../lib/session";
 import { loadTools, TERMINAL_STATUSES, type Category, type Tool } from "./api";
 import { DRAFT_PATH, draftFromPrompt } from "./blankFromPrompt";
@@ -240,6 +241,7 @@ export default function NewFlowPage() {
               }}
               // The designer opens on an unsaved draft: a flow is made only when it is saved.
               onBuildByHand={() => navigate(DRAFT_PATH, { state: { draft: draftFromPrompt(request?.prompt || prompt) } })}
+              registerToolUrl={session.isStaff ? toolAddUrl(session.adminUrl) : null}
             />
           )}
 

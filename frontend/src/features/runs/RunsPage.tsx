@@ -55,9 +55,14 @@ function FlowPicker({ onPick, onClose }: { onPick(id: number): void; onClose(): 
           {shown.map((flow) => (
             <li key={flow.id}>
               <button type="button" onClick={() => onPick(flow.id)} disabled={!flow.latest_version}>
-                <strong>{flow.name}</strong>
-                <span className="muted small">
+                {/* Two flows may share a name: what each does and when it changed tell them apart. */}
+                <span className="pick-flow-name">
+                  <strong>{flow.name}</strong>
+                  {flow.description && <span className="muted small pick-flow-description" data-testid="pick-description" title={flow.description}>{flow.description}</span>}
+                </span>
+                <span className="muted small pick-flow-version">
                   {flow.latest_version ? `v${flow.latest_version.number}` : "no version"}
+                  {" · "}changed {formatAgo(flow.updated_at)}
                   {flow.latest_version?.is_valid === false && <span className="badge danger pick-invalid" data-testid="pick-invalid" title="Its latest version has problems: fix them in the designer to run it">has problems</span>}
                 </span>
               </button>

@@ -2,9 +2,13 @@
 import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { countOf } from "../../lib/plural";
+import { readSession } from "../../lib/session";
 import { countByCategory, filterTools, loadCatalogue, type Category, type Tool } from "./catalogue";
+import { RegisterTools } from "./components/RegisterTools";
 import { categoryHues, ToolCard } from "./components/ToolCard";
 import "./tools.css";
+
+const session = readSession();
 
 export default function ToolsPage() {
   const [params, setParams] = useSearchParams();
@@ -70,8 +74,10 @@ export default function ToolsPage() {
             The catalogue planners and the designer draw from
             {catalogue ? `: ${countOf(total, "tool")} in ${countOf(catalogue.categories.length, "category", "categories")}` : ""}.
             Expand a tool to see what it takes and what it returns.
+            {!session.isStaff && <span data-testid="tools-register-note"> New tools are registered by an admin.</span>}
           </p>
         </div>
+        {session.isStaff && <RegisterTools adminUrl={session.adminUrl} />}
       </header>
 
       {error && <div className="alert error" role="alert">Could not load the catalogue: {error}</div>}

@@ -9,9 +9,13 @@ interface Props {
   onEdit: () => void;
   /** Opens the designer on an unsaved draft described by the prompt. */
   onBuildByHand: () => void;
+  /** Where the viewer may register a tool (staff: the admin's page), offered when a step
+   * matched no tool; it opens in another tab, so the prompt here stays to plan again. */
+  registerToolUrl?: string | null;
 }
 
-export function PlanErrorPanel({ failure, onEdit, onBuildByHand }: Props) {
+export function PlanErrorPanel({ failure, onEdit, onBuildByHand, registerToolUrl }: Props) {
+  const canRegister = Boolean(registerToolUrl && failure.step);
   return (
     <div className="plan-error" role="alert" data-testid="plan-error">
       <div className="plan-error-head">
@@ -41,13 +45,22 @@ export function PlanErrorPanel({ failure, onEdit, onBuildByHand }: Props) {
       )}
       {failure.issues.length > 0 && <IssueList issues={failure.issues} />}
       <div className="plan-error-actions">
-        <span className="muted small">Your prompt is kept: rephrase the step with words from a tool&apos;s name or description, pick tools, or build the flow by hand in the designer.</span>
+        <span className="muted small">
+          Your prompt is kept: rephrase the step with words from a tool&apos;s name or description, pick tools,
+          {canRegister ? " register a tool that does it (then plan again)," : ""} or build the flow by hand in the designer.
+        </span>
         <div className="plan-error-buttons">
           <button type="button" className="btn small" onClick={onEdit}>Edit the prompt</button>
           <button type="button" className="btn small" onClick={onBuildByHand} data-testid="plan-build-by-hand"
             title="A draft with your prompt as its description, to build in the designer; it becomes a flow when you save it">
             Build it by hand
           </button>
+          {canRegister && (
+            <a className="btn small" href={registerToolUrl!} target="_blank" rel="noopener noreferrer" data-testid="plan-register-tool"
+              title="Register a tool in the admin (a new tab); then plan the prompt again">
+              Register a tool ↗
+            </a>
+          )}
         </div>
       </div>
     </div>
