@@ -116,6 +116,10 @@ def _verb_after_a_brand(spec: ToolSpec) -> str | None:
     english = english_words()
     if not english or words[0] in english or words[1] not in english:
         return None
+    if words[-1] in COMMON_VERBS and words[1] not in COMMON_VERBS:
+        # ("stripe_customer_get", "pd_incident_get": the thing second, the verb last; "refund
+        # ch_..., customer asked for it" was split at "customer")
+        return None
     return words[1]
 
 
