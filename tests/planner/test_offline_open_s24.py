@@ -146,3 +146,49 @@ def test_who_asked_for_a_step_is_its_reason():
     flow = plan("refund ch_8Lm3, the client requested it", eval_catalog(BILLING))
     assert list(steps(flow)) == ["stripe_refund_create"]
     assert steps(flow)["stripe_refund_create"]["charge_id"] == '"ch_8Lm3"'
+
+
+HELPDESK = "registered_round23_helpdesk.json"
+
+
+def test_a_condition_on_a_thing_by_its_id_is_no_step_of_a_vendor_tool():
+    # "if service PSVC9 is critical open an incident ...", "if ticket 5100 is still
+    # pending, ...": "service" and "ticket" were taken for verbs (`pd_service_status`,
+    # `zd_ticket_comment`), so the condition was read as a step and refused
+    flow = plan(
+        "if service PSVC4 is in maintenance open an incident on it called 'deploy stuck'",
+        eval_catalog(ONCALL),
+    )
+    assert steps(flow)["pd_service_status"]["service_id"] == '"PSVC4"'
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'pd_service_status.status == "maintenance"'
+    assert branch.then == ["pd_incident_create"]
+
+
+def test_a_reply_goes_on_the_thing_and_what_it_asks_is_no_condition():
+    # "... reply to the customer asking if they still need help": an email to an address
+    # asked of the run, sent only "if they still need help"
+    flow = plan(
+        "if ticket 812 is on hold, reply to the customer asking if they can try again",
+        eval_catalog(HELPDESK),
+    )
+    branch = next(node for node in flow.nodes if isinstance(node, BranchNode))
+    assert branch.condition == 'zd_ticket_get.status == "hold"'
+    assert branch.then == ["zd_ticket_comment"]
+    assert "send_email" not in steps(flow)
+
+
+def test_a_state_then_a_move_to_a_value_and_an_assignment_update_the_thing():
+    # "... and if it's bad set the ticket back to open" planned no update (the tail read
+    # as the condition); "assign it to lee@..." mapped to no tool, and "assign ticket 4821
+    # to lee@..." opened a ticket for lee
+    flow = plan(
+        "get the satisfaction rating for ticket 77 and if it's bad mark it as open",
+        eval_catalog(HELPDESK),
+    )
+    assert steps(flow)["zd_ticket_update"] == {"ticket_id": "77", "status": '"open"'}
+    flow = plan("assign ticket 31 to kai@lumen.io", eval_catalog(HELPDESK))
+    assert steps(flow)["zd_ticket_update"] == {
+        "ticket_id": "31",
+        "assignee_email": '"kai@lumen.io"',
+    }

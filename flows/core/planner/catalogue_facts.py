@@ -63,9 +63,10 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
                 verb
                 for spec in tools
                 if (verb := _verb_after_a_brand(spec)) is not None
-                # ("clm.contract.create" beside a `contract_id`: the thing a code names is no
-                # verb; "if contract CT-1 is signed" was read as a step)
-                and not (spec.id.count(".") >= 2 and verb in _id_nouns(tools))
+                # ("clm.contract.create", "zd_ticket_comment" beside a `contract_id`, a
+                # `ticket_id`: the thing a code names is no verb; "if contract CT-1 is
+                # signed", "if ticket 5100 is pending" were read as steps)
+                and verb not in _id_nouns(tools)
             }
             | {
                 verb

@@ -929,6 +929,7 @@ class FlowBuilder:
         text = _EMAIL_LABELLED.sub(lambda m: f"{m['name'] or ''}email address ", text)
         text = _LABELLED_TEXT.sub(self._labelled_text, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
+        text = _ASSIGNED_TO_SOMEONE.sub(self._assignee_set, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         text = _ROUTED_TO_A_VALUE.sub(self._routed_to_a_value, text)
         text = _AN_ID_SAID_OTHERWISE.sub(self._id_said_otherwise, text)
@@ -1159,6 +1160,21 @@ class FlowBuilder:
         if what.lower() == "them":
             what = "it"  # ("move them to under review" for each: each one, no record "them")
         return f"{match.group('lead')}{self._verb_that_sets(value)} {what} to {value}{rest}"
+
+    def _assignee_set(self, match: re.Match[str]) -> str:
+        """ "assign it to lee@lumen.io", "assign ticket 4821 to lee@...": a change of the
+        thing's assignee, when a tool takes one (`assignee_email`) and none assigns by its
+        own name ("assign" matched no tool, or a ticket was opened for the address)."""
+        if any("assign" in split_identifier(spec.id) for spec in self.specs.values()) or not any(
+            {"assignee", "owner"} & set(split_identifier(name))
+            for spec in self.specs.values()
+            for name in spec.input_properties()
+        ):
+            return match[0]
+        what = match["what"]
+        if what.lower() in ("it", "them"):
+            return f"set its assignee to {match['who']}"
+        return f"change the assignee of {what} to {match['who']}"
 
     def _verb_that_sets(self, value: str) -> str:
         """The verb of the tool that takes `value` ("change" of `tel_plan_change` for
@@ -4786,11 +4802,37 @@ class FlowBuilder:
         ranked = _address_taker_first(text, _listed_value_said(text, ranked))
         ranked = _field_of_the_address_read(text, ranked)
         ranked = _prefixed_id_taker_first(text, ranked)
+        ranked = self._reply_on_the_thing(text, ranked)
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         ranked = _thing_named_as_written(text, ranked)
         ranked = self._record_the_code_names(text, ranked)
         ranked = self._problem_reported(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
+
+    def _reply_on_the_thing(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "if ticket 5100 is still pending, reply to the customer ...": a reply goes on
+        the thing the request names, by the one tool that says it replies ("a public reply
+        to the requester") and takes that thing's id (`ticket_id`), not as an email to an
+        address asked of the run."""
+        if not _REPLY_STEP.match(text) or not ranked:
+            return ranked
+        named = {stem(w) for w in re.findall(r"[a-z]+", self.request.lower())}
+        replying = [
+            pair
+            for pair in ranked
+            if _SAYS_REPLY.search(pair[1].spec.description)
+            and any(
+                len(words := split_identifier(name)) == 2
+                and words[1] in _ID_WORDS
+                and stem(words[0]) in named
+                for name in pair[1].spec.required_inputs()
+            )
+        ]
+        if len(replying) != 1 or replying[0] is ranked[0]:
+            return ranked
+        return [(ranked[0][0], replying[0][1]), *[p for p in ranked if p is not replying[0]]]
 
     def _problem_reported(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -14748,7 +14790,10 @@ def _each_listed_first(match: re.Match[str]) -> str:
 
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
 _MOVED_TO_A_VALUE = re.compile(
-    r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
+    r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+|"
+    # ("if it's bad set the ticket back to open": after a state said of "it", no comma)
+    r"\bif\s+(?:it's|it\s+is|they're|they\s+are)\s+(?:not\s+)?[a-z]+\s+))"
+    r"(?:move|mark|switch|flip|advance|push|bump|"
     r"change|set|put)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
     # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
     r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+(?!(?:to|as|into)\b)[a-z]+)?|it|them"
@@ -14763,6 +14808,15 @@ _MOVED_TO_A_VALUE = re.compile(
 )
 
 
+#: "reply to the customer", "respond to them": a reply, on the thing it is about
+_REPLY_STEP = re.compile(r"^\W*(?:and\s+|then\s+)?(?:reply|respond)\b", re.IGNORECASE)
+_SAYS_REPLY = re.compile(r"\brepl(?:y|ies)\b", re.IGNORECASE)
+#: "assign it to lee@lumen.io", "assign ticket 4821 to kim@x.io": whom a thing goes to
+_ASSIGNED_TO_SOMEONE = re.compile(
+    r"\bassign\s+(?P<what>it|them|(?:the\s+)?[a-z]+\s+#?[\w-]*\d[\w-]*)\s+to\s+"
+    r"(?P<who>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
 #: "jane.doe@example", "bob@localhost": an address with no dot after the @, as people
 #: ask to have checked
 _LOOSE_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?![\w.@-])")

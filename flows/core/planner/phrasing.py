@@ -376,7 +376,8 @@ _SECOND_SUBJECT = re.compile(
 _THERE_ARE_ANY = re.compile(r"^(?:there\s+(?:are|is)\s+)?any$", re.IGNORECASE)
 #: "figure out if", "check if", "see if": "if" asks whether, it states no condition
 _ASKS_WHETHER = re.compile(
-    r"\b(?:(?:figure|find|work)\s+out|check|see|ask|determine|know|tell|verify|confirm|test|"
+    r"\b(?:(?:figure|find|work)\s+out|check|see|ask(?:ing|s)?|determine|know|tell|verify|"
+    r"confirm|test|"
     r"decide|look|wonder)\s*$",
     re.IGNORECASE,
 )
@@ -3113,6 +3114,8 @@ class PromptReader:
             trailing
             and not self.starts_with_verb(trailing.group("condition"))
             and not _approved_by_someone(trailing.group("word"), trailing.group("condition"))
+            # ("reply to the customer asking if they still need help": what it asks)
+            and not (trailing["word"].lower() == "if" and _ASKS_WHETHER.search(trailing["action"]))
         ):
             word = trailing.group("word").lower()
             condition_text, action = trailing.group("condition").strip(), trailing.group("action")
