@@ -192,3 +192,14 @@ def test_a_state_then_a_move_to_a_value_and_an_assignment_update_the_thing():
         "ticket_id": "31",
         "assignee_email": '"kai@lumen.io"',
     }
+
+
+def test_numbered_things_listed_for_each_are_their_whole_number_ids():
+    # "for each of tickets 101, 102 and 103 set priority to low" classified the numbers
+    # as texts ("ticket" lost, the items strings), and "set priority to low" for each
+    # ticket opened tickets
+    flow = plan("for each of tickets 40, 41 and 42, set status to solved", eval_catalog(HELPDESK))
+    loop = next(node for node in flow.nodes if isinstance(node, MapNode))
+    assert loop.tool == "zd_ticket_update"
+    assert loop.items == "[40, 41, 42]"
+    assert loop.inputs == {"ticket_id": "item", "status": '"solved"'}

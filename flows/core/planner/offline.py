@@ -875,6 +875,7 @@ class FlowBuilder:
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
+        text = _EACH_ONES_FIELD_SET.sub(self._each_ones_field_set, text)
         text = self._second_case_apart(text)
         text = _BEFORE_WE_DO_ANYTHING.sub(_done_later_anyway, text)
         text = _MADE_SURE_THEN_IF.sub("check ", text)
@@ -981,6 +982,10 @@ class FlowBuilder:
             noun = "link"
         elif (kind := self._kind_of_prefixed_ids(items)) is not None:
             noun = kind  # "cus_A1, cus_B2": customers, as `customer_id` shows "cus_N8xQ2"
+        elif (kind := self._kind_of_numbers(items)) is not None:
+            noun = kind  # "tickets 101, 102 and 103": tickets, by their numbers
+            self.listed_items[noun] = [int(item) for item in dict.fromkeys(items)]
+            return f"{match.group('lead')}each {noun}"
         elif all(re.fullmatch(r"#?(?:[A-Za-z]+[-_]?)?\d[\w-]*", v) for v in items):
             noun = "one"  # "BP-301, BP-302": records by their codes, no service's name
         elif all(_a_handle(v, self.words) for v in items) and any(
@@ -998,6 +1003,35 @@ class FlowBuilder:
                 {"name": self.listed_names[item], "email": item} for item in dict.fromkeys(items)
             ]
         return f"{match.group('lead')}each {noun}"
+
+    def _each_ones_field_set(self, match: re.Match[str]) -> str:
+        """ "for each ticket, set priority to low": the field is each one's ("set its
+        priority"), when a tool takes that field beside the thing's id (a ticket was
+        opened for each, with the priority low)."""
+        field, noun = match["field"].lower(), match["noun"].lower()
+        if not any(
+            field in spec.input_properties() and f"{noun}_id" in spec.input_properties()
+            for spec in self.specs.values()
+        ):
+            return match[0]
+        return f"{match['lead']}{match['verb']} its {match['field']} to "
+
+    def _kind_of_numbers(self, items: Sequence[str]) -> str | None:
+        """The thing plain numbers listed are when the request writes its plural before them
+        ("for each of tickets 101, 102 and 103") and a tool takes it by a whole-number id
+        (`ticket_id`): the loop goes over those numbers as the tickets' ids."""
+        if not all(item.isdigit() for item in items):
+            return None
+        said = re.search(rf"\b([a-z]+)s\s+#?{re.escape(items[0])}\b", self.request, re.I)
+        if said is None:
+            return None
+        noun = said[1].lower()
+        takes = any(
+            name == f"{noun}_id" and schema_types(unwrap_nullable(schema)) == {"integer"}
+            for spec in self.specs.values()
+            for name, schema in spec.input_properties().items()
+        )
+        return noun if takes else None
 
     def _kind_of_prefixed_ids(self, items: Sequence[str]) -> str | None:
         """The one kind of thing ids written with one prefix are ("cus_A1, cus_B2":
@@ -5941,6 +5975,8 @@ class FlowBuilder:
                 items, item_schema = loop.items, loop.item_schema
         if items is None and noun in self.listed_items:
             items, item_schema = json.dumps(self.listed_items[noun]), {"type": "string"}
+            if all(isinstance(item, int) for item in self.listed_items[noun]):
+                item_schema = {"type": "integer"}  # ("tickets 101, 102 and 103": numbers)
             if any(isinstance(item, dict) for item in self.listed_items[noun]):
                 item_schema = _PERSON_ITEM
         if items is None:
@@ -14808,6 +14844,12 @@ _MOVED_TO_A_VALUE = re.compile(
 )
 
 
+#: "for each ticket, set priority to low": a field set with no "its", in a loop
+_EACH_ONES_FIELD_SET = re.compile(
+    r"(?P<lead>\beach\s+(?P<noun>[a-z]+)\s*,?\s+)(?P<verb>set|change|update)\s+"
+    r"(?P<field>[a-z]+)\s+to\s+",
+    re.IGNORECASE,
+)
 #: "reply to the customer", "respond to them": a reply, on the thing it is about
 _REPLY_STEP = re.compile(r"^\W*(?:and\s+|then\s+)?(?:reply|respond)\b", re.IGNORECASE)
 _SAYS_REPLY = re.compile(r"\brepl(?:y|ies)\b", re.IGNORECASE)
