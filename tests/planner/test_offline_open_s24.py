@@ -203,3 +203,15 @@ def test_numbered_things_listed_for_each_are_their_whole_number_ids():
     assert loop.tool == "zd_ticket_update"
     assert loop.items == "[40, 41, 42]"
     assert loop.inputs == {"ticket_id": "item", "status": '"solved"'}
+
+
+def test_says_after_a_comma_is_what_the_thing_made_says():
+    # "open a zendesk ticket for mia@...: subject '...', says the reset link expires
+    # immediately" was refused ("says ..." read as a step)
+    flow = plan(
+        "open a zendesk ticket for lu@lumen.io: subject 'Export fails', says the CSV is empty",
+        eval_catalog(HELPDESK),
+    )
+    created = steps(flow)["zd_ticket_create"]
+    assert created["subject"] == '"Export fails"'
+    assert created["comment_body"] == '"The CSV is empty"'

@@ -815,6 +815,8 @@ class FlowBuilder:
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
         text = _SENT_AGAIN.sub(r"\g<verb>\g<rest> again", text)  # "resend it": send it again
+        # "open a ticket ...: subject '...', says the link expires": what the thing says
+        text = _SAYS_AFTER_A_COMMA.sub(", saying ", text)
         # "refund ch_..., customer asked for it": the reason, as "requested by the customer"
         text = _ASKED_FOR_BY_SOMEONE.sub(r", as requested by the \g<who>", text)
         text = self._background_left_out(text)
@@ -10508,6 +10510,9 @@ _SENT_AGAIN = re.compile(
 )
 
 
+#: "..., says the reset link expires immediately": "says" with no one before it is what
+#: the thing made says (no step starts with "says"; it was refused as one)
+_SAYS_AFTER_A_COMMA = re.compile(r"\s*,\s*(?:and\s+)?(?:it\s+|which\s+)?says\s+(?=\w)", re.I)
 #: ", customer asked for it", "because the client requested it": who wanted the step done,
 #: a reason (read as a step of its own, or as a reason no enum value says)
 _ASKED_FOR_BY_SOMEONE = re.compile(
