@@ -63,9 +63,10 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
                 verb
                 for spec in tools
                 if (verb := _verb_after_a_brand(spec)) is not None
-                # ("clm.contract.create" beside a `contract_id`: the thing a code names is no
-                # verb; "if contract CT-1 is signed" was read as a step)
-                and not (spec.id.count(".") >= 2 and verb in _id_nouns(tools))
+                # ("clm.contract.create", "zd_ticket_comment" beside a `contract_id`, a
+                # `ticket_id`: the thing a code names is no verb; "if contract CT-1 is
+                # signed", "if ticket 5100 is pending" were read as steps)
+                and verb not in _id_nouns(tools)
             }
             | {
                 verb
@@ -115,6 +116,10 @@ def _verb_after_a_brand(spec: ToolSpec) -> str | None:
         return None
     english = english_words()
     if not english or words[0] in english or words[1] not in english:
+        return None
+    if words[-1] in COMMON_VERBS and words[1] not in COMMON_VERBS:
+        # ("stripe_customer_get", "pd_incident_get": the thing second, the verb last; "refund
+        # ch_..., customer asked for it" was split at "customer")
         return None
     return words[1]
 

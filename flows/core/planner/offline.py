@@ -172,6 +172,7 @@ from flows.core.planner.wording import (
     MESSAGE_VERBS,
     TASK_TO_DO,
     MissingCapability,
+    capabilities_asked,
     catalogue_words,
     channels_named,
     chat_spelling,
@@ -749,6 +750,8 @@ class FlowBuilder:
         text = written_out_goal(text, self.specs.values())
         # "Hey, could you set up something that validates ...": the steps, not how asked
         text = _ASKED_FOR_A_FLOW.sub("", text, count=1) or text
+        # "Refunds above 500 EUR require approval. charge ...": no refund, no gate
+        text = _rules_of_things_not_done(text)
         # "charges over $1000 need sign-off from finance": any charge over it (the plural
         # noun was read as the verb "charges", a charge of its own)
         text = _THINGS_OVER_NEED.sub(_any_thing_over_needs, text)
@@ -812,6 +815,11 @@ class FlowBuilder:
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
+        text = _SENT_AGAIN.sub(r"\g<verb>\g<rest> again", text)  # "resend it": send it again
+        # "open a ticket ...: subject '...', says the link expires": what the thing says
+        text = _SAYS_AFTER_A_COMMA.sub(", saying ", text)
+        # "refund ch_..., customer asked for it": the reason, as "requested by the customer"
+        text = _ASKED_FOR_BY_SOMEONE.sub(r", as requested by the \g<who>", text)
         text = self._background_left_out(text)
         text = self._report_said_first(text)
         text = self._place_said_first(text)
@@ -870,6 +878,7 @@ class FlowBuilder:
         text = _EACH_OF_THESE_LISTED.sub(_each_listed_first, text)
         text = _EACH_OF_THESE_WORDS.sub(self._each_of_these_words, text)
         text = _EACH_OF_LISTED.sub(self._each_of_listed, text)
+        text = _EACH_ONES_FIELD_SET.sub(self._each_ones_field_set, text)
         text = self._second_case_apart(text)
         text = _BEFORE_WE_DO_ANYTHING.sub(_done_later_anyway, text)
         text = _MADE_SURE_THEN_IF.sub("check ", text)
@@ -894,6 +903,10 @@ class FlowBuilder:
         # "send a welcome email to user 19": the user is looked up first
         text = _SENT_TO_SOMEONE_BY_CODE.sub(self._sent_to_someone_looked_up, text)
         text = _FIELD_OF_SOMEONE_BY_CODE.sub(self._field_of_someone_looked_up, text)
+        # "email me the link to invoice in_..., ap@kitepay.com": "me" is that address
+        text = _ME_AND_MY_ADDRESS.sub(r"\g<verb> \g<address> \g<what>", text)
+        # "email the prices of AAPL and MSFT to me@x.io": each looked up, then sent
+        text = _FIELDS_OF_SEVERAL_SENT.sub(self._fields_of_several_looked_up, text)
         # "route it: billing to billing@x.com, technical to a ticket, anything else to ..."
         text = _ROUTED_BY_A_LIST.sub(_routes_listed, text)
         # "welcome a@x, b@x and c@x, but skip invalid addresses": validate each first
@@ -920,6 +933,7 @@ class FlowBuilder:
         text = _EMAIL_LABELLED.sub(lambda m: f"{m['name'] or ''}email address ", text)
         text = _LABELLED_TEXT.sub(self._labelled_text, text)
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
+        text = _ASSIGNED_TO_SOMEONE.sub(self._assignee_set, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         text = _ASSIGNED_AFTER.sub(self._assigned_with_it, text)
         # "get the USD to EUR and USD to GBP rates": one lookup of each pair
@@ -972,6 +986,12 @@ class FlowBuilder:
             noun = "email"
         elif all(_URL_LITERAL.fullmatch(v) for v in items):
             noun = "link"
+        elif (kind := self._kind_of_prefixed_ids(items)) is not None:
+            noun = kind  # "cus_A1, cus_B2": customers, as `customer_id` shows "cus_N8xQ2"
+        elif (kind := self._kind_of_numbers(items)) is not None:
+            noun = kind  # "tickets 101, 102 and 103": tickets, by their numbers
+            self.listed_items[noun] = [int(item) for item in dict.fromkeys(items)]
+            return f"{match.group('lead')}each {noun}"
         elif all(re.fullmatch(r"#?(?:[A-Za-z]+[-_]?)?\d[\w-]*", v) for v in items):
             noun = "one"  # "BP-301, BP-302": records by their codes, no service's name
         elif all(_a_handle(v, self.words) for v in items) and any(
@@ -989,6 +1009,51 @@ class FlowBuilder:
                 {"name": self.listed_names[item], "email": item} for item in dict.fromkeys(items)
             ]
         return f"{match.group('lead')}each {noun}"
+
+    def _each_ones_field_set(self, match: re.Match[str]) -> str:
+        """ "for each ticket, set priority to low": the field is each one's ("set its
+        priority"), when a tool takes that field beside the thing's id (a ticket was
+        opened for each, with the priority low)."""
+        field, noun = match["field"].lower(), match["noun"].lower()
+        if not any(
+            field in spec.input_properties() and f"{noun}_id" in spec.input_properties()
+            for spec in self.specs.values()
+        ):
+            return match[0]
+        return f"{match['lead']}{match['verb']} its {match['field']} to "
+
+    def _kind_of_numbers(self, items: Sequence[str]) -> str | None:
+        """The thing plain numbers listed are when the request writes its plural before them
+        ("for each of tickets 101, 102 and 103") and a tool takes it by a whole-number id
+        (`ticket_id`): the loop goes over those numbers as the tickets' ids."""
+        if not all(item.isdigit() for item in items):
+            return None
+        said = re.search(rf"\b([a-z]+)s\s+#?{re.escape(items[0])}\b", self.request, re.I)
+        if said is None:
+            return None
+        noun = said[1].lower()
+        takes = any(
+            name == f"{noun}_id" and schema_types(unwrap_nullable(schema)) == {"integer"}
+            for spec in self.specs.values()
+            for name, schema in spec.input_properties().items()
+        )
+        return noun if takes else None
+
+    def _kind_of_prefixed_ids(self, items: Sequence[str]) -> str | None:
+        """The one kind of thing ids written with one prefix are ("cus_A1, cus_B2":
+        customer), by the id inputs whose description shows that prefix or whose noun it
+        abbreviates (`customer_id`: "Customer id, e.g. cus_N8xQ2")."""
+        found = [_PREFIXED_ID.fullmatch(item) for item in items]
+        prefixes = {match["prefix"] for match in found if match is not None}
+        if None in found or len(prefixes) != 1:
+            return None
+        nouns = {
+            noun
+            for spec in self.specs.values()
+            for name, schema in spec.input_properties().items()
+            if (noun := _id_noun_of_prefix(name, schema, prefixes)) is not None
+        }
+        return nouns.pop() if len(nouns) == 1 else None
 
     def _each_of_quotes_listed(self, match: re.Match[str]) -> str:
         """ "run sentiment on each of these reviews: 'love it', 'too salty'": each quoted
@@ -1085,6 +1150,23 @@ class FlowBuilder:
         code, owned = match["code"] or match["code2"], match["owned"] or match["owned2"]
         return f"{match['lead']}Look up {noun} {code} and {match['verb']} their {owned}"
 
+    def _fields_of_several_looked_up(self, match: re.Match[str]) -> str:
+        """ "email the prices of AAPL and MSFT to me@x.io" -> "get the prices of AAPL and
+        MSFT and email the results to me@x.io", when a tool that changes nothing returns
+        the thing named (`get_stock_price`: `price`); the body was asked of the run."""
+        what = stem(singular(match["what"].lower()))
+        if not any(
+            not acts(spec)
+            and any(what in map(stem, split_identifier(name)) for name in spec.output_properties())
+            for spec in self.specs.values()
+        ):
+            return match[0]
+        sent_to = f" {match['to'].strip()}" if match["to"] else ""
+        return (
+            f"{match['lead']}get the {match['what']} of {match['list']} and "
+            f"{match['verb']}{sent_to} the results"
+        )
+
     def _names_another_step(self, clause: Clause) -> bool:
         """Whether a name said in the clause's sentence is said by another of its steps
         ("..., otherwise send Sam a welcome email": Sam is not the first step's)."""
@@ -1118,6 +1200,21 @@ class FlowBuilder:
         if what.lower() == "them":
             what = "it"  # ("move them to under review" for each: each one, no record "them")
         return f"{match.group('lead')}{self._verb_that_sets(value)} {what} to {value}{rest}"
+
+    def _assignee_set(self, match: re.Match[str]) -> str:
+        """ "assign it to lee@lumen.io", "assign ticket 4821 to lee@...": a change of the
+        thing's assignee, when a tool takes one (`assignee_email`) and none assigns by its
+        own name ("assign" matched no tool, or a ticket was opened for the address)."""
+        if any("assign" in split_identifier(spec.id) for spec in self.specs.values()) or not any(
+            {"assignee", "owner"} & set(split_identifier(name))
+            for spec in self.specs.values()
+            for name in spec.input_properties()
+        ):
+            return match[0]
+        what = match["what"]
+        if what.lower() in ("it", "them"):
+            return f"set its assignee to {match['who']}"
+        return f"change the assignee of {what} to {match['who']}"
 
     def _verb_that_sets(self, value: str) -> str:
         """The verb of the tool that takes `value` ("change" of `tel_plan_change` for
@@ -3455,6 +3552,8 @@ class FlowBuilder:
             if self._looked_up_to_send(asked, sender) is None:
                 continue
             sent = _THE_THING_OF.sub("it ", _EMAIL_OR_URL.sub(" ", asked), count=1)
+            # ("the link to invoice in_1Ab2C": the invoice is what is looked up, not made)
+            sent = re.sub(r"\bit\s+[a-z]+\s+(?=[\w-]*\d)", "it ", sent, count=1)
             if self._lacks(sent, sender) is None:
                 return sender
         return None
@@ -3485,8 +3584,10 @@ class FlowBuilder:
                 continue
             if re.search(r"\b(?:to|for|at|cc|from)\s+$", said.string[: said.start()], re.I):
                 continue  # ("send reminders to the owners of P-101": whom it goes to)
-            # ("the status of ...": a noun that ends on "s" and is no plural)
+            # ("the status of ...": a noun that ends on "s" and is no plural; "the link to
+            # invoice ...": its `hosted_invoice_url`)
             nouns = {noun, stem(said["noun"].lower())}
+            nouns |= {stem("url")} & synonyms(noun)
             found = [
                 other
                 for other in self.specs.values()
@@ -3556,7 +3657,7 @@ class FlowBuilder:
                 if reader.id != spec.id
                 and reader.id not in planned
                 and not acts(reader)
-                and self._reads_it(reader, name, schema, clause)
+                and self._reads_it(reader, name, schema, clause, texts=_texts_phones(spec))
             ]
             if len(readers) == 1:
                 wanted[name] = readers[0]
@@ -3572,7 +3673,13 @@ class FlowBuilder:
                 planned.add(reader.id)
 
     def _reads_it(
-        self, reader: ToolSpec, name: str, schema: dict[str, Any], clause: Clause
+        self,
+        reader: ToolSpec,
+        name: str,
+        schema: dict[str, Any],
+        clause: Clause,
+        *,
+        texts: bool = False,
     ) -> bool:
         """Whether `reader`, keyed by codes the request gives, returns the field input
         `name` takes, of the thing the step names (by its code, or by the words the field's
@@ -3587,10 +3694,12 @@ class FlowBuilder:
         fits = best_source(name, schema, sources, minimum=0.65)
         field, score = (fits.source.name, fits.score) if fits is not None else ("", 0.0)
         if name in _RECIPIENT_INPUTS and fits is None:
-            # "email the guest": the one address field the record has (`guest_email`)
-            addresses = [s.name for s in sources if "email" in split_identifier(s.name)]
+            # "email the guest": the one address field the record has (`guest_email`);
+            # "text the on-call person": the one phone field, for a tool that texts phones
+            kind = "phone" if texts else "email"
+            addresses = [s.name for s in sources if kind in split_identifier(s.name)]
             field, score = (addresses[0], 0.7) if len(addresses) == 1 else ("", 0.0)
-            name = "email"
+            name = kind
         if not field:
             return False
         # (the words the field's name has over the input's: "guest" in `guest_email`, or
@@ -3600,7 +3709,16 @@ class FlowBuilder:
         said = {stem(w) for w in re.findall(r"[a-z]+", clause.action.lower())}
         told = bool(_BARE_CODE.search(_EMAIL_OR_URL.sub(" ", clause.action))) or bool(extra & said)
         named = extra <= ({stem(w) for w in split_identifier(reader.id)} | said)
-        return told and (score >= 0.75 or bool(extra and named))
+        if told and (score >= 0.75 or bool(extra and named)):
+            return True
+        if fits is None and name in ("email", "phone"):
+            # "text the on-call person for PXY12Z": the record's one phone (or address),
+            # when the step names whose it is in the reader's own words ("The person on
+            # call now ...")
+            own = {stem(w) for w in meaningful(f"{reader.id} {reader.description}")}
+            verb = stem(clause.action.split()[0].lower()) if clause.action.split() else ""
+            return bool((said - {verb}) & own)
+        return False
 
     def _record_keys(
         self, reader: ToolSpec, clause: Clause, *, by_address: bool = False
@@ -4740,11 +4858,39 @@ class FlowBuilder:
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
         ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
         ranked = _address_taker_first(text, _listed_value_said(text, ranked))
+        ranked = _field_of_the_address_read(text, ranked)
+        ranked = _prefixed_id_taker_first(text, ranked)
+        ranked = self._reply_on_the_thing(text, ranked)
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
         ranked = _thing_named_as_written(text, ranked)
         ranked = self._record_the_code_names(text, ranked)
         ranked = self._problem_reported(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
+
+    def _reply_on_the_thing(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "if ticket 5100 is still pending, reply to the customer ...": a reply goes on
+        the thing the request names, by the one tool that says it replies ("a public reply
+        to the requester") and takes that thing's id (`ticket_id`), not as an email to an
+        address asked of the run."""
+        if not _REPLY_STEP.match(text) or not ranked:
+            return ranked
+        named = {stem(w) for w in re.findall(r"[a-z]+", self.request.lower())}
+        replying = [
+            pair
+            for pair in ranked
+            if _SAYS_REPLY.search(pair[1].spec.description)
+            and any(
+                len(words := split_identifier(name)) == 2
+                and words[1] in _ID_WORDS
+                and stem(words[0]) in named
+                for name in pair[1].spec.required_inputs()
+            )
+        ]
+        if len(replying) != 1 or replying[0] is ranked[0]:
+            return ranked
+        return [(ranked[0][0], replying[0][1]), *[p for p in ranked if p is not replying[0]]]
 
     def _problem_reported(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -5883,6 +6029,8 @@ class FlowBuilder:
                 items, item_schema = loop.items, loop.item_schema
         if items is None and noun in self.listed_items:
             items, item_schema = json.dumps(self.listed_items[noun]), {"type": "string"}
+            if all(isinstance(item, int) for item in self.listed_items[noun]):
+                item_schema = {"type": "integer"}  # ("tickets 101, 102 and 103": numbers)
             if any(isinstance(item, dict) for item in self.listed_items[noun]):
                 item_schema = _PERSON_ITEM
         if items is None:
@@ -5974,6 +6122,8 @@ class FlowBuilder:
                 step=clause.text,
                 details={"tool": spec.id, "reason": "item_not_used", "phrase": noun},
             )
+        if loop is not None and items == loop.filtered:
+            _check_kept_records_hold_the_address(clause, loop, spec, inputs)
         _refuse_codes_as_addresses(clause, spec, inputs, items)
         self._name_of_each_address(spec, inputs)
         node_id = self._unique_id(spec.id)
@@ -8037,6 +8187,7 @@ class FlowBuilder:
         literals.update(_switch_literal(properties, clause.action, literals))
         literals.update(_flags_said(properties, clause.action, literals))
         literals.update(_visibility_said(properties, clause.action or "", literals))
+        literals.update(_choice_an_input_written_needs(properties, literals))
         literals.update(_texted_by_sms(properties, clause.action, literals))
         literals.update(_proper_name_after_input(properties, clause.action, literals))
         literals.update(_date_after_its_word(properties, clause.action, literals))
@@ -8700,9 +8851,9 @@ class FlowBuilder:
     def _resolve(
         self, condition: Condition, clause: Clause, *, check_first: bool = False
     ) -> ResolvedCondition | None:
-        if _TIMES_OVER.search(condition.text):
+        if _TIMES_OVER.search(without_quotes(condition.text)):
             # "if the payment is declined twice": a step runs once; reading its one outcome
-            # would drop the count
+            # would drop the count (a quote's "charged twice" is the text judged)
             raise PlanningError(
                 "unmapped_condition",
                 f"Could not map the condition {condition.text.strip()!r} of {clause.label}: it "
@@ -9252,7 +9403,8 @@ class FlowBuilder:
                 continue
             if done_by and subject is not None and subject.group(1).lower() not in spec.id:
                 continue
-            if missing_capabilities(asked, spec):
+            # (what a quote says is the text judged: "still no refund" asks for no refund)
+            if missing_capabilities(without_quotes(asked), spec):
                 continue  # "if the fraud score is low": a sentiment score says nothing of it
             words = tuple(split_identifier(spec.id))
             trial = output_sources(
@@ -10446,9 +10598,33 @@ _YES_NO_QUESTION = re.compile(
     # (a question about a code, "is truck TRK-14 available?", is read by its own rules)
     r"(?:^|(?<=[.!;]\s))(?P<aux>is|are)\s+(?P<subject>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
     # (and answered by "if ..." next: "Is the order valid? Charge it." is the condition)
-    r"(?:the|this|that|my|our|their|his|her)\s+[a-z]+)\s+(?P<rest>[^?.!;]{2,80})\?"
+    r"(?:the|this|that|my|our|their|his|her)\s+[a-z]+|"
+    # ("is invoice in_1Ab2C paid? if not, ...": a thing written with its code)
+    r"[a-z]+\s+[a-z]{1,5}_[A-Za-z0-9]*\d[A-Za-z0-9]*)\s+(?P<rest>[^?.!;]{2,80})\?"
     r"(?=\s*if\b)",
     re.IGNORECASE | re.MULTILINE,
+)
+
+
+#: "resend it", "re-email the invoice": a message sent again (the word was read as a typo
+#: of "refund", or no tool's)
+_SENT_AGAIN = re.compile(
+    r"\bre-?(?P<verb>send|email|mail|text|message|ship)\b(?P<rest>[^.;!?,]*?)"
+    r"(?=\s*(?:$|[.;!?,]|\b(?:and|then)\b))",
+    re.IGNORECASE,
+)
+
+
+#: "..., says the reset link expires immediately": "says" with no one before it is what
+#: the thing made says (no step starts with "says"; it was refused as one)
+_SAYS_AFTER_A_COMMA = re.compile(r"\s*,\s*(?:and\s+)?(?:it\s+|which\s+)?says\s+(?=\w)", re.I)
+#: ", customer asked for it", "because the client requested it": who wanted the step done,
+#: a reason (read as a step of its own, or as a reason no enum value says)
+_ASKED_FOR_BY_SOMEONE = re.compile(
+    r"(?:\s*,\s*|\s+(?:because|since|as)\s+)(?:the\s+|our\s+|my\s+)?"
+    r"(?P<who>customer|client|buyer|user|member|guest|patient|requester)\s+"
+    r"(?:asked\s+for|requested|wanted)\s+(?:it|this|that|one|them)\b",
+    re.IGNORECASE,
 )
 
 
@@ -10977,6 +11153,22 @@ _FIELD_OF_SOMEONE_BY_CODE = re.compile(
     r"|(?P<owned2>email(?:\s+address)?|phone(?:\s+number)?)\s+of\s+(?:the\s+)?"
     rf"{_person_noun('noun2')}\s+{_person_code('code2')})",
     re.IGNORECASE,
+)
+#: "email me the link to invoice in_1Ab2C, ap@kitepay.com": whom "me" stands for, said
+#: last after a comma (it was copied in as an address asked of the run)
+_ME_AND_MY_ADDRESS = re.compile(
+    r"\b(?P<verb>email|mail|send)\s+me\s+(?P<what>[^.;!?@,]*?),\s*"
+    r"(?P<address>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)(?=\s*(?:$|[.;!?]))",
+    re.IGNORECASE,
+)
+#: "email the prices of AAPL and MSFT to me@x.io", "text me the prices of A, B and C": a
+#: thing said of each of several codes or names, sent
+_FIELDS_OF_SEVERAL_SENT = re.compile(
+    r"(?P<lead>^|(?<=[.;!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bthen\s))"
+    r"(?P<verb>(?i:email|text|send|message|post))\s+"
+    r"(?P<to>(?:me|us|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d-]{6,}\d)\s+)?(?i:the)\s+"
+    r"(?P<what>[a-z]+s)\s+of\s+"
+    r"(?P<list>[A-Z][\w.-]*(?:\s*,\s*[A-Z][\w.-]*)*\s*,?\s+and\s+[A-Z][\w.-]*)\b(?!\s+of\b)"
 )
 #: "route it: billing to billing@x.com, technical to a ticket, anything else to help@x.com"
 _ROUTED_BY_A_LIST = re.compile(
@@ -11812,6 +12004,33 @@ def _visibility_said(
             found[name] = "true" if outside else "false"
         elif words & {"internal", "private"}:
             found[name] = "true" if inside else "false"
+    return found
+
+
+#: "Months, when the duration is repeating": an input that counts only with that choice
+_ONLY_WITH_A_CHOICE = re.compile(
+    r"\b(?:when|if|while|for)\s+(?:the\s+)?(?P<input>[a-z][a-z _]*?)\s+is\s+(?P<value>[\w-]+)",
+    re.IGNORECASE,
+)
+
+
+def _choice_an_input_written_needs(
+    properties: Mapping[str, Any], taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "a 20% off coupon good for 3 months": `duration_in_months` ("Months, when the
+    duration is repeating") is written, so the choice `duration` it counts under is
+    "repeating" (the run was asked for it)."""
+    found: dict[str, str] = {}
+    for name in taken:
+        schema = properties.get(name)
+        described = schema.get("description", "") if isinstance(schema, dict) else ""
+        for match in _ONLY_WITH_A_CHOICE.finditer(described or ""):
+            said = "_".join(match["input"].lower().split())
+            choice = properties.get(said)
+            values = choice.get("enum") if isinstance(choice, dict) else None
+            if said in taken or said in found or not values or match["value"] not in values:
+                continue
+            found[said] = json.dumps(match["value"])
     return found
 
 
@@ -12872,6 +13091,41 @@ def _address_taker_first(
     return _the_one_that_takes_it_first(ranked, takes)
 
 
+#: "dana@x.io's balance", "the balance of dana@x.io": a thing said of an address
+_SAID_OF_AN_ADDRESS = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:'s|\u2019s)\s+(?P<field>[a-z]+)|"
+    r"\bthe\s+(?P<field1>[a-z]+)\s+of\s+[\w.+-]+@[\w-]+",
+    re.IGNORECASE,
+)
+
+
+def _field_of_the_address_read(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "check dana@x.io's balance": what is said of an address is a field of the one
+    record looked up by it (`stripe_customer_get`: `balance_cents`); the address check
+    (`validate_email`), which tells nothing of a balance, went first."""
+    said = _SAID_OF_AN_ADDRESS.search(text)
+    if said is None or len(ranked) < 2:
+        return ranked
+    field = stem(said["field"] or said["field1"])
+
+    def tells(spec: ToolSpec) -> bool:
+        return (
+            not acts(spec)
+            and any(field in map(stem, split_identifier(n)) for n in spec.output_properties())
+            and any("email" in split_identifier(name) for name in spec.input_properties())
+        )
+
+    if tells(ranked[0][1].spec):
+        return ranked
+    # (however low it ranks: "check" and "balance" share little with "Retrieve a customer")
+    telling = [pair for pair in ranked if tells(pair[1].spec)]
+    if len(telling) != 1:
+        return ranked
+    return [(ranked[0][0], telling[0][1]), *[pair for pair in ranked if pair is not telling[0]]]
+
+
 def _the_one_that_takes_it_first(
     ranked: list[tuple[float, ScoredTool]], takes: Callable[[ToolSpec], bool]
 ) -> list[tuple[float, ScoredTool]]:
@@ -13127,6 +13381,43 @@ def _abbreviates(letters: str, noun: str) -> bool:
         return False
     rest = iter(noun[1:])
     return all(letter in rest for letter in letters[1:])
+
+
+#: "cus_A1", "ch_3Pq81", "in_1Ab2C": an id that starts with its kind's prefix and "_"
+_PREFIXED_ID = re.compile(r"(?<![\w-])(?P<prefix>[a-z]{2,5})_(?=[A-Za-z]*\d)[A-Za-z0-9]+\b")
+
+
+def _prefixed_id_taker_first(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "charge cus_T1 $250": an id written with a prefix ("cus_") goes to the tool with an
+    id input whose description shows an id with that prefix ("Customer id, e.g.
+    cus_N8xQ2"), or whose noun the prefix abbreviates; only an id written as the example
+    is matched word for word, so "cus_T1" went to the demo's payment of an order."""
+    prefixes = {match["prefix"] for match in _PREFIXED_ID.finditer(text)}
+    if not prefixes:
+        return ranked
+
+    def takes(spec: ToolSpec) -> bool:
+        return any(
+            _id_noun_of_prefix(name, schema, prefixes) is not None
+            for name, schema in spec.input_properties().items()
+        )
+
+    return _the_one_that_takes_it_first(ranked, takes)
+
+
+def _id_noun_of_prefix(name: str, schema: Any, prefixes: set[str]) -> str | None:
+    """The noun of the id input `name` ("customer" of `customer_id`) when its description
+    shows an id with one of `prefixes` ("e.g. cus_N8xQ2") or the noun starts with one."""
+    words = split_identifier(name)
+    if len(words) < 2 or words[-1] not in _ID_WORDS:
+        return None
+    described = str(schema.get("description") or "") if isinstance(schema, dict) else ""
+    shown = {match["prefix"] for match in _PREFIXED_ID.finditer(described)}
+    if prefixes & shown or any(_abbreviates(prefix, words[0]) for prefix in prefixes):
+        return words[0]
+    return None
 
 
 def _code_abbreviates_the_input(
@@ -14569,7 +14860,9 @@ _LISTED_ITEM = r"[\w@.+#:/-]*\w"
 #: "check each of api, web and db", "for each of a@x.com and b@x.com, ...": values listed
 _EACH_OF_LISTED = re.compile(
     rf"(?P<lead>\bfor\s+)?\b(?:each|every\s+one|all)\s+of\s+(?P<list>{_LISTED_ITEM}"
-    rf"(?:\s*,\s*{_LISTED_ITEM})*\s*,?\s+(?:and|&)\s+{_LISTED_ITEM})(?![\w@.+#:/-])"
+    rf"(?:\s*,\s*{_LISTED_ITEM})*\s*,?\s+(?:and|&)\s+{_LISTED_ITEM}"
+    # ("for each of cus_A1, cus_B2, cus_C3 charge $15": three codes or more, no "and")
+    r"|[\w-]*\d[\w-]*(?:\s*,\s*[\w-]*\d[\w-]*){2,})(?![\w@.+#:/-])"
     r"(?!\s+(?:\w+\s+)?(?:is|are|was|were|has|have)\b)",
     re.IGNORECASE,
 )
@@ -14793,7 +15086,10 @@ def _each_listed_first(match: re.Match[str]) -> str:
 
 #: "move her deal to won", "mark the ticket as solved": a thing set to a value
 _MOVED_TO_A_VALUE = re.compile(
-    r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+))(?:move|mark|switch|flip|advance|push|bump|"
+    r"(?P<lead>(?:^|[,;.:]\s*|\b(?:and|then)\s+|"
+    # ("if it's bad set the ticket back to open": after a state said of "it", no comma)
+    r"\bif\s+(?:it's|it\s+is|they're|they\s+are)\s+(?:not\s+)?[a-z]+\s+))"
+    r"(?:move|mark|switch|flip|advance|push|bump|"
     r"change|set|put)\s+(?P<what>(?:the|his|her|their|its|our|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
     # ("move deal D-42 to won", "set deal 42's stage to won": a thing and its id, no article)
     r"|(?P<noun>[a-z]+)\s+#?(?=[\w-]*\d)[\w-]+(?:'s)?(?:\s+(?!(?:to|as|into)\b)[a-z]+)?|it|them"
@@ -14808,6 +15104,21 @@ _MOVED_TO_A_VALUE = re.compile(
 )
 
 
+#: "for each ticket, set priority to low": a field set with no "its", in a loop
+_EACH_ONES_FIELD_SET = re.compile(
+    r"(?P<lead>\beach\s+(?P<noun>[a-z]+)\s*,?\s+)(?P<verb>set|change|update)\s+"
+    r"(?P<field>[a-z]+)\s+to\s+",
+    re.IGNORECASE,
+)
+#: "reply to the customer", "respond to them": a reply, on the thing it is about
+_REPLY_STEP = re.compile(r"^\W*(?:and\s+|then\s+)?(?:reply|respond)\b", re.IGNORECASE)
+_SAYS_REPLY = re.compile(r"\brepl(?:y|ies)\b", re.IGNORECASE)
+#: "assign it to lee@lumen.io", "assign ticket 4821 to kim@x.io": whom a thing goes to
+_ASSIGNED_TO_SOMEONE = re.compile(
+    r"\bassign\s+(?P<what>it|them|(?:the\s+)?[a-z]+\s+#?[\w-]*\d[\w-]*)\s+to\s+"
+    r"(?P<who>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
 #: "jane.doe@example", "bob@localhost": an address with no dot after the @, as people
 #: ask to have checked
 _LOOSE_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?![\w.@-])")
@@ -15257,6 +15568,24 @@ _THINGS_OVER_NEED = re.compile(
 _ONE_NEEDS = {"need": "needs", "require": "requires", "have to": "has to"}
 
 
+def _rules_of_things_not_done(text: str) -> str:
+    """ "Refunds above 500 EUR require approval from finance. charge cus_N8xQ2 $600": a rule
+    of a kind of thing only some tools do (a refund), which no other step asks for, gates
+    nothing here; it is left out (it gated the charge). A rule of charges or payments,
+    which no tool alone does, stays."""
+    for match in reversed(list(_THINGS_OVER_NEED.finditer(text))):
+        said = capabilities_asked(f"{match['noun']}s")
+        if not said:
+            continue
+        ends = re.compile(r"[.;!?](?=\s|$)|$").search(text, match.end())
+        end = ends.end() if ends is not None else len(text)
+        rest = f"{text[: match.start()]}{match['lead']} {text[end:]}"
+        if said & capabilities_asked(without_quotes(rest)) or not rest.strip(" .;!?"):
+            continue
+        text = f"{text[: match.start()]}{match['lead']}{text[end:].lstrip()}"
+    return text
+
+
 def _any_thing_over_needs(match: re.Match[str]) -> str:
     verb = " ".join(match["verb"].lower().split())
     return (
@@ -15277,7 +15606,8 @@ _EMAIL_LABELLED = re.compile(
 #: "the price of TSLA", "the current weather in Paris": a thing said of what follows it
 _THE_THING_OF = re.compile(
     r"\b(?:the|today's|its)\s+(?:current\s+|latest\s+|live\s+|present\s+)?"
-    r"(?P<noun>[a-z]+)\s+(?:of|in|for|at)\s+(?=\S)",
+    # ("the link to invoice in_1Ab2C": a link is to the thing, not sent to it)
+    r"(?P<noun>[a-z]+)\s+(?:of|in|for|at|(?<=link\s)to|(?<=url\s)to)\s+(?=\S)",
     re.IGNORECASE,
 )
 #: "the EUR to USD rate", "today's USD/JPY rate": a thing of a pair of codes, said before it
@@ -15366,6 +15696,35 @@ def _check_filtered_keeps(
                 step=clause.text,
                 details={"reason": "condition_in_loop", "input": name},
             )
+
+
+def _check_kept_records_hold_the_address(
+    clause: Clause, loop: Loop, spec: ToolSpec, inputs: Mapping[str, str]
+) -> None:
+    """ "for each email in the list, look up the customer and if they are on the free plan,
+    email them": the condition keeps the lookups' records, and a record with no address
+    cannot say where to send (a raw type mismatch, or one address asked of the run for
+    every customer); the address each was looked up by is not carried past the filter
+    (an expression cannot pair a list the run gives with its results), so it is refused in
+    words."""
+    if isinstance(loop.item_schema.get("properties"), dict):
+        return  # each item is a record of its own, whose fields the step reads
+    for name in spec.required_inputs():
+        if name not in _ADDRESS_INPUTS:
+            continue
+        expression = inputs.get(name, "")
+        if expression != "item" and not expression.startswith("input."):
+            continue
+        raise PlanningError(
+            "unmapped_condition",
+            f"Could not plan {clause.label}: inside the loop over each {loop.said}, the "
+            f"condition keeps {loop.last_tool.id}'s results for the {plural(loop.said)} it "
+            f"holds for, and those results hold no address, so {spec.id} would have nowhere "
+            f"to send each one. Plan one {loop.said} per run (look it up, then send if the "
+            "condition holds), or use a lookup that also returns the address.",
+            step=clause.text,
+            details={"reason": "condition_in_loop", "input": name},
+        )
 
 
 def _check_no_subset(clause: Clause, *, looping: bool) -> None:

@@ -337,6 +337,12 @@ _SEQUENCE = re.compile(
     r"and\s+after\s+that)\s*,?\s+",
     re.IGNORECASE,
 )
+#: What "if not" says of the thing before a step ("if not found", "if not yet paid"): a
+#: participle (not "proceed", "feed") or a state, which makes it a condition of its own
+_STATE_AFTER_NOT = (
+    r"(?:yet\s+)?(?:[a-z]+(?<!e)ed|found|paid|sent|made|done|known|seen|given|shown|"
+    r"valid|available|active|there|present)\b"
+)
 _OTHERWISE = re.compile(
     r"\s*[,;]?\s*\b(?:otherwise|else|or\s+else|"
     # "in all other cases, ...", "for anything else, ..."
@@ -345,7 +351,9 @@ _OTHERWISE = re.compile(
     r"for\s+(?:anything|everything)\s+else(?=\s*,)|"
     # "if not, ..." (but "if not found, ..." is a condition of its own)
     # ("... if not found" at the end, too)
-    r"if\s+not(?!\s+[a-z]+(?:\s+[a-z]+){0,2}\s*(?:,|[.;!?]|$)))\b\s*,?\s*",
+    r"if\s+not(?!\s+[a-z]+(?:\s+[a-z]+){0,2}\s*(?:,|[.;!?]|$))"
+    # ("if not found send them a welcome email": a state said of the thing, then the step)
+    rf"(?!\s+{_STATE_AFTER_NOT}))\b\s*,?\s*",
     re.IGNORECASE,
 )
 _LEADING_CONDITION = re.compile(
@@ -368,7 +376,8 @@ _SECOND_SUBJECT = re.compile(
 _THERE_ARE_ANY = re.compile(r"^(?:there\s+(?:are|is)\s+)?any$", re.IGNORECASE)
 #: "figure out if", "check if", "see if": "if" asks whether, it states no condition
 _ASKS_WHETHER = re.compile(
-    r"\b(?:(?:figure|find|work)\s+out|check|see|ask|determine|know|tell|verify|confirm|test|"
+    r"\b(?:(?:figure|find|work)\s+out|check|see|ask(?:ing|s)?|determine|know|tell|verify|"
+    r"confirm|test|"
     r"decide|look|wonder)\s*$",
     re.IGNORECASE,
 )
@@ -3117,6 +3126,8 @@ class PromptReader:
             trailing
             and not self.starts_with_verb(trailing.group("condition"))
             and not _approved_by_someone(trailing.group("word"), trailing.group("condition"))
+            # ("reply to the customer asking if they still need help": what it asks)
+            and not (trailing["word"].lower() == "if" and _ASKS_WHETHER.search(trailing["action"]))
         ):
             word = trailing.group("word").lower()
             condition_text, action = trailing.group("condition").strip(), trailing.group("action")

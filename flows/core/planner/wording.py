@@ -259,6 +259,8 @@ def correct_typos(
 def _is_english(word: str, english: frozenset[str]) -> bool:
     if word in english:
         return True
+    if word.startswith("re") and len(word) > 5 and _is_english(word[2:], english):
+        return True  # ("resend", "reassign": done again, not a typo of "refund")
     for ending, base in (
         ("s", ""),
         ("es", ""),
@@ -2317,8 +2319,18 @@ _SEARCHED_FOR = re.compile(
 )
 
 
+#: "for schedule PXY12Z", "of booking BK7Q2": a thing after a preposition, named by its id
+_THING_BY_ITS_CODE = re.compile(
+    r"\b(?P<prep>for|of|on|to|from|in)\s+(?:the\s+)?[a-z]+\s+(?=[A-Z][A-Z0-9]*\d[A-Z0-9]*\b)"
+)
 #: "BOOK-3310", "PAY-7": a code of capitals and digits
 _CODE_IN_CAPITALS = re.compile(r"(?<![\w-])[A-Z]{2,}-\d[\w-]*")
+
+
+def capabilities_asked(step: str) -> frozenset[str]:
+    """What `step` asks for that some tools do and others do not ("giving money back (a
+    refund)"), each said in words."""
+    return frozenset(missing.what for missing, _, _ in _capabilities_asked(step))
 
 
 @lru_cache(maxsize=1024)
@@ -2331,6 +2343,8 @@ def _capabilities_asked(
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
     # ("charge order BOOK-3310": a code's letters ask for no booking)
     step = _CODE_IN_CAPITALS.sub(" ", step)
+    # ("text the on-call person for schedule PXY12Z": a thing named by its id, no scheduling)
+    step = _THING_BY_ITS_CODE.sub(r"\g<prep> ", step)
     if _SENDS_FIRST.match(step.strip()):
         # "email the October schedule to coach@…": the schedule is what the message carries
         step = _SCHEDULE_SENT.sub(" ", step)
