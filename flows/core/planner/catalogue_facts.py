@@ -57,7 +57,7 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
         ),
         known_stems=frozenset(stem(w) for w in words if len(w) > 2),
         verbs=frozenset(
-            verbs_of([spec.id for spec in tools if not id_leads_with_a_name(spec)])
+            verbs_of([spec.id for spec in tools if not _leads_with_a_vendor(spec, tools)])
             | description_verbs(spec.description for spec in tools)
             | {
                 verb
@@ -131,10 +131,24 @@ def _verb_of_a_dotted_id(spec: ToolSpec) -> str | None:
     return words[0] if words[0] in common_english_words() else None
 
 
+def _leads_with_a_vendor(spec: ToolSpec, tools: tuple[ToolSpec, ...]) -> bool:
+    """Whether `spec`'s id starts with a name, its own or one another tool's id starts with
+    ("github_pull_merge" beside "github_issue_close": one vendor, no verb "github")."""
+    if id_leads_with_a_name(spec):
+        return True
+    first = split_identifier(spec.id)[:1]
+    return any(
+        split_identifier(other.id)[:1] == first and id_leads_with_a_name(other)
+        for other in tools
+        if other is not spec
+    )
+
+
 def id_leads_with_a_name(spec: ToolSpec) -> bool:
     """ "sku_availability", "pagerduty_trigger", "hubspot_log_note": an id whose first word
-    is one of the tool's fields, or a name its description capitalises past its first word
-    (a product, a brand), starts with no verb, so "if SKU-42 is available" starts no step."""
+    is one of the tool's fields, a name its description capitalises past its first word
+    (a product, a brand), or a word no verb before a verb, starts with no verb, so "if
+    SKU-42 is available" starts no step."""
     words = split_identifier(spec.id)
     if len(words) < 2:
         return False
@@ -149,4 +163,7 @@ def id_leads_with_a_name(spec: ToolSpec) -> bool:
         for word in re.findall(r"[A-Za-z][A-Za-z-]*", spec.description)[1:]
         if word[:1].isupper()
     }
-    return first in fields or first in named
+    # ("github_issue_close", "asana_task_create": a word no verb, before a verb said later,
+    # is the vendor the tool belongs to)
+    vendor = first not in COMMON_VERBS and any(w in COMMON_VERBS for w in words[1:])
+    return first in fields or first in named or vendor

@@ -1515,6 +1515,11 @@ def _enum_equality(
                 # "the refund fails" for "failed": the same word in another form
                 score = 0.9 + _word_overlap(words, source) + source.priority * 0.001
                 in_other_words.append((score, source, value, (-9, -9)))
+            elif where is None and _outcome_said_of(value, said_stems):
+                # "if the checks pass" for `checks` listing "success": the outcome a value
+                # names, said with another verb
+                score = 0.85 + _word_overlap(words, source) + source.priority * 0.001
+                in_other_words.append((score, source, value, (-9, -9)))
             if where is not None or value.lower() in felt:
                 score = (
                     1.0
@@ -1543,6 +1548,26 @@ def _enum_equality(
         return ResolvedCondition(f"!({both})" if negated else both, source.name)
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+#: Values that name how something went, and the words that say it went that way.
+_OUTCOME_VALUE_WORDS = {
+    frozenset(stem(w) for w in values.split()): frozenset(stem(w) for w in said.split())
+    for values, said in (
+        ("success succeeded successful passed pass", "pass passes passed succeed succeeds "
+         "succeeded green"),
+        ("failure failed fail", "fail fails failed failing red"),
+    )
+}
+
+
+def _outcome_said_of(value: str, said_stems: set[str]) -> bool:
+    """Whether a condition says the outcome an enum value names ("the checks pass" of
+    `success`, "the build is red" of `failure`) in words other than the value's own."""
+    value_stem = stem(value.lower())
+    return any(
+        value_stem in values and said_stems & said for values, said in _OUTCOME_VALUE_WORDS.items()
+    )
 
 
 def _not_a_listed_value(text: str, sources: Sequence[Source]) -> str:

@@ -81,6 +81,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "disposable throwaway throw-away burner temporary",
         # "water zone A1 for 15 minutes": the irrigation run
         "irrigate irrigation water watering",
+        # "merge PR 61": a pull request, by its initials
+        "pr pull",
     )
 )
 

@@ -99,6 +99,11 @@ from flows.core.planner.notices import (
     without_notice_topic,
 )
 from flows.core.planner.number_words import amounts_in_words_as_digits
+from flows.core.planner.numbered_things import (
+    code_in_capitals,
+    container_named,
+    number_of_the_tools_thing,
+)
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
     DEPARTMENTS,
@@ -7929,6 +7934,9 @@ class FlowBuilder:
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
         literals.update(_bare_number_of_the_tools_thing(spec, clause.action or "", literals))
+        literals.update(number_of_the_tools_thing(spec, clause.action or "", literals))
+        literals.update(code_in_capitals(properties, clause.action or "", literals))
+        literals.update(container_named(properties, clause.action or clause.text, literals))
         literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
@@ -9148,6 +9156,9 @@ class FlowBuilder:
             asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
         # ("the error rate": a tool returning `error_rate` before one returning `errors`)
         deciders = sorted(self._deciders(asked), key=lambda spec: not _field_in_full(asked, spec))
+        # ("if the checks on acme/api PR 61 pass": the reader that takes what the condition
+        # writes, the pull request's repo and number, before a stock check asking its lines)
+        deciders.sort(key=lambda spec: not self._inputs_said_in(spec, condition))
         if len(self._handles_in(asked)) == 1:
             # "if mpatel's account is suspended": the tool that reads an account by its
             # sign-in name tells it (the demo's user lookup asked the run for an id)
@@ -11467,7 +11478,8 @@ def _version_literals(
         (
             n
             for n in properties
-            if "version" in split_identifier(n)
+            # ("draft a release v1.4.0": a release's `tag_name` is the version it tags)
+            if {"version", "tag"} & set(split_identifier(n))
             and n not in taken
             and "string" in schema_types(properties[n])
         ),
@@ -11614,6 +11626,8 @@ def flag_said(name: str, text: str) -> bool | None:
     ("waive the fee": `waive_fee`, "send them the rejection email": `send_email`): True,
     False when said in the negative ("without waiving the fee"), None when not said."""
     words = split_identifier(name)
+    if len(words) == 1:
+        return _one_word_flag_said(words[0], text)
     if len(words) < 2 or words[0] in ("is", "has", "include", "dry", "force"):
         return None
     said = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
@@ -11622,6 +11636,27 @@ def flag_said(name: str, text: str) -> bool | None:
     verb = re.escape(stem(words[0]))
     off = re.search(rf"{_FLAG_OFF}{verb}", text, re.IGNORECASE)
     return off is None
+
+
+def _one_word_flag_said(word: str, text: str) -> bool | None:
+    """ "cancel order 1077 and restock the items", "draft a release", "as a prerelease":
+    a yes/no input named by one word is true when that word is said as a thing to do (the
+    step's verb, after "and", "then", "also" or a comma) or what the thing is made as ("as
+    a prerelease"); "don't restock": false. A state ("active", "paid") is never a flag."""
+    if len(word) < 4 or word in _NO_ONE_WORD_FLAGS:
+        return None
+    form = rf"{re.escape(word)}(?:s|ed|ing)?\b"
+    if re.search(rf"{_FLAG_OFF}{form}", text, re.IGNORECASE):
+        return False
+    done = rf"(?:^\W*|\b(?:and|then|also|please)\s+|,\s*|\bas\s+an?\s+){form}"
+    return True if re.search(done, text, re.IGNORECASE) else None
+
+
+#: One-word yes/no inputs that name a state or a setting, not something to do.
+_NO_ONE_WORD_FLAGS = frozenset(
+    "active paid public private internal visible enabled disabled verified confirmed force "
+    "completed archived urgent test debug".split()
+)
 
 
 def _flags_said(
@@ -13667,10 +13702,11 @@ def _numbered_thing_read(
         return ranked
 
     def reads_by_number(spec: ToolSpec) -> bool:
-        return not acts(spec) and bool(
-            set(_whole_number_id(spec.input_properties(), text, {}))
-            & set(spec.required_inputs())
-        )
+        numbered = {
+            *_whole_number_id(spec.input_properties(), text, {}),
+            *number_of_the_tools_thing(spec, text, {}),  # ("check PR 61": its `number`)
+        }
+        return not acts(spec) and bool(numbered & set(spec.required_inputs()))
 
     if reads_by_number(ranked[0][1].spec):
         return ranked

@@ -490,6 +490,7 @@ _CHAT_WORDS = {
     "couldnt": "couldn't",
     "w/": "with",
     "w/o": "without",
+    "tl;dr": "tldr",
 }
 _CHAT_WORD = re.compile(
     # (not a part of an id: "user u-77", "ur_12")
@@ -911,6 +912,34 @@ def _price_times_quantity(match: re.Match[str]) -> str:
     return f"{match['count']}{match['things']} at {match['cur']}{said} in all"
 
 
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+#: A month by its name or the first three letters of it ("mar", "sept" too)
+_MONTHS = {
+    **{name: n for n, name in enumerate(_MONTH_NAMES.split(), start=1)},
+    **{name[:3]: n for n, name in enumerate(_MONTH_NAMES.split(), start=1)},
+    "sept": 9,
+}
+_MONTH = rf"(?P<month>{'|'.join(sorted(_MONTHS, key=len, reverse=True))})\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+#: "march 3 2026", "Mar 3rd, 2026", "3 March 2026": a day written with its month's name and
+#: its year, which date inputs take as 2026-03-03
+_DATE_IN_WORDS = re.compile(
+    rf"\b(?:{_MONTH}\s+{_DAY},?|{_DAY.replace('day>', 'day2>')}\s+(?:of\s+)?"
+    rf"{_MONTH.replace('month>', 'month2>')},?)\s+(?P<year>20\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _iso_date(match: re.Match[str]) -> str:
+    month = _MONTHS[(match["month"] or match["month2"]).lower()]
+    day = int(match["day"] or match["day2"])
+    if not 1 <= day <= 31:
+        return match.group(0)
+    return f"{match['year']}-{month:02d}-{day:02d}"
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _DONE_ALREADY_FIRST.sub(_done_already, text, count=1)
@@ -954,6 +983,7 @@ def chat_spelling(text: str) -> str:
     text = _HAS_DECIDED.sub(_decided, text)
     text = _NO_SUCH_RECORD.sub(r"\g<lead> no \g<such>\g<noun> is found", text)
     text = _SHORT_UNIT.sub(lambda m: f"{m['n']} {_SHORT_UNITS[m['unit'].lower()]}", text)
+    text = outside_quotes(_DATE_IN_WORDS, _iso_date, text)
     # (what a quote says is kept as written: "'we couldnt see the stage'")
     return outside_quotes(_CHAT_WORD, lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
