@@ -83,6 +83,8 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "irrigate irrigation water watering",
         # "merge PR 61": a pull request, by its initials
         "pr pull",
+        # British and American spellings
+        "fulfil fulfill fulfils fulfills fulfilment fulfillment fulfilled",
     )
 )
 

@@ -51,6 +51,22 @@ def number_of_the_tools_thing(
     return {wanted[0]: str(said.pop())} if len(said) == 1 else {}
 
 
+def bare_number_nouns(spec: ToolSpec) -> list[str]:
+    """The nouns of the thing a tool takes by an integer input named `number` alone ("issue",
+    "pull request", "pr"), when it requires one; else none."""
+    properties = spec.input_properties()
+    bare = [
+        name
+        for name in spec.required_inputs()
+        if split_identifier(name) in ([word] for word in _BARE_NUMBER_NAMES)
+        and schema_types(unwrap_nullable(properties.get(name) or {})) == {"integer"}
+    ]
+    if len(bare) != 1:
+        return []
+    schema = unwrap_nullable(properties[bare[0]])
+    return _thing_phrases(spec.id, str(schema.get("description") or ""))
+
+
 def _thing_phrases(tool_id: str, description: str) -> list[str]:
     """The nouns a thing's number may follow: the words of the tool's id and the words
     (and pairs of words, "pull request") of its number's description, longest first."""
@@ -127,3 +143,70 @@ def container_named(
     }
     named = {n for n in before_noun or after_in if n.split()[0].lower() not in _NOT_NAMES}
     return {wanted[0]: json.dumps(named.pop())} if len(named) == 1 else {}
+
+
+#: "set stock for TEE-BLK-M to 40", "change the quantity to 12": a plain number a thing is
+#: set to (no currency, percentage or unit after it)
+_SET_TO_A_NUMBER = re.compile(
+    r"^\W*(?:please\s+)?(?:set|change|update|reset|bring|make)\b[^.;]*?\bto\s+"
+    r"(?P<n>\d+)(?![\w.,:/%-]|\s*(?:%|percent|pct|kg|g|lbs?|m|cm|mm|km|ft|mi|hours?|minutes?|"
+    r"days?|weeks?|months?|years?|dollars?|euros?|pounds?|usd|eur|gbp|am|pm)\b)",
+    re.IGNORECASE,
+)
+
+
+def number_set_to(spec: ToolSpec, text: str, taken: dict[str, str]) -> dict[str, str]:
+    """ "set stock for TEE-BLK-M to 40" for `shopify_inventory_set`: the number a step sets
+    something to is the value of the one required number input nothing else filled."""
+    said = _SET_TO_A_NUMBER.match(text)
+    if said is None:
+        return {}
+    properties = spec.input_properties()
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and schema_types(unwrap_nullable(properties.get(name) or {})) & {"integer", "number"}
+    ]
+    if len(wanted) != 1:
+        return {}
+    number = int(said["n"])
+    integer = schema_types(unwrap_nullable(properties[wanted[0]])) == {"integer"}
+    return {wanted[0]: str(number) if integer else repr(float(number))}
+
+
+#: List inputs whose values a step names after the input's own word ("labels bug and ui")
+_NAMED_LISTS = frozenset("labels tags topics categories keywords".split())
+_LIST_VALUE = r"[\"']?[A-Za-z0-9][\w:./-]*[\"']?"
+
+
+def values_after_their_list_word(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "with labels bug and ui", "add the label needs-triage", "tagged urgent": the words
+    said after a list input's own word (label, labels, labelled) are its values."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        schema = unwrap_nullable(schema)
+        if name in taken or name not in _NAMED_LISTS or schema_types(schema) != {"array"}:
+            continue
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        if schema_types(items) - {"string"}:
+            continue
+        word = re.escape(name[:-1])
+        said = re.search(
+            rf"\b(?:{word}s?|{word}l?ed(?:\s+(?:as|with))?)\s+(?P<list>{_LIST_VALUE}"
+            rf"(?:\s*,\s*{_LIST_VALUE})*(?:\s*,?\s+(?:and|&)\s+{_LIST_VALUE})?)",
+            text,
+            re.IGNORECASE,
+        )
+        if said is None:
+            continue
+        values = [
+            v.strip("\"'")
+            for v in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", said["list"])
+            if v.strip("\"'") and v.lower() not in {"to", "on", "in", "for", "the", "a", "an"}
+        ]
+        if values and not any(v.lower() in {"to", "on", "in"} for v in values):
+            found[name] = json.dumps(values)
+    return found

@@ -100,9 +100,12 @@ from flows.core.planner.notices import (
 )
 from flows.core.planner.number_words import amounts_in_words_as_digits
 from flows.core.planner.numbered_things import (
+    bare_number_nouns,
     code_in_capitals,
     container_named,
     number_of_the_tools_thing,
+    number_set_to,
+    values_after_their_list_word,
 )
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
@@ -5803,6 +5806,11 @@ class FlowBuilder:
         if literal_items:
             loop = None
             items, item_schema = json.dumps(literal_items), {"type": "string"}
+            if _numbered_items(literal_items, spec):
+                # ("mark orders 1201, 1202 and 1203 as fulfilled": whole numbers, for an
+                # integer `order_number`)
+                items = json.dumps([int(item) for item in literal_items])
+                item_schema = {"type": "integer"}
             if all(item in self.listed_names for item in literal_items):
                 # ("send welcome emails to: Ana (ana@x.io), Ben (ben@x.io)": each person
                 # with the name written beside their address, not one name for all)
@@ -5892,7 +5900,11 @@ class FlowBuilder:
             wanted = sorted(wanted, key=lambda n: n not in _listed_inputs(spec, clause.action))
             for name in wanted:
                 schema = spec.input_properties().get(name, {})
-                if name in literals and literals[name] not in map(json.dumps, literal_items or []):
+                written = {
+                    *map(json.dumps, literal_items or []),
+                    *(i for i in literal_items or [] if isinstance(i, str) and i.isdigit()),
+                }
+                if name in literals and literals[name] not in written:
                     continue  # "post each to #weather": the channel is written
                 if _addresses_another(name, noun, self.id_nouns):
                     continue  # "for every order ID, ... send it by SMS": an ID is no phone
@@ -7951,6 +7963,8 @@ class FlowBuilder:
         literals.update(_quoted_name(properties, clause, literals))
         literals.update(_quote_after_a_colon(spec, clause.text, literals))
         literals.update(_cents_written(properties, clause.action or "", literals))
+        literals.update(number_set_to(spec, clause.action or "", literals))
+        literals.update(values_after_their_list_word(properties, clause.action or "", literals))
         literals.update(_place_named(properties, clause.action or "", literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
@@ -8051,7 +8065,7 @@ class FlowBuilder:
             schema = unwrap_nullable(schema)  # "via DHL": an optional carrier's enum too
             if name in literals or not isinstance(schema.get("enum"), list):
                 continue
-            for value in schema["enum"]:
+            for value in _tool_verb_last(schema["enum"], spec, lowered):
                 found = (
                     re.search(rf"\b{re.escape(value.lower())}\b", lowered)
                     if isinstance(value, str) and value
@@ -11723,6 +11737,33 @@ def _texted_by_sms(
     return {}
 
 
+def _numbered_items(items: Sequence[Any], spec: ToolSpec) -> bool:
+    """Whether a loop's written items are whole numbers and the tool takes the thing it
+    works on by an integer number (`order_number`, `number`, `ticket_id`)."""
+    if not items or not all(isinstance(i, str) and i.isdigit() for i in items):
+        return False
+    properties = spec.input_properties()
+    return any(
+        split_identifier(name)[-1:] in (["number"], ["id"], ["no"], ["num"])
+        and schema_types(unwrap_nullable(properties.get(name) or {})) == {"integer"}
+        for name in spec.required_inputs()
+    )
+
+
+def _tool_verb_last(values: list[Any], spec: ToolSpec, text: str) -> list[Any]:
+    """An enum's values, the tool's own verb last when another value is said too: "squash
+    merge PR 230" with `github_pull_merge` is a squash, "merge" being the step itself."""
+    own = set(split_identifier(spec.id))
+    said = [
+        v
+        for v in values
+        if isinstance(v, str) and v and re.search(rf"\b{re.escape(v.lower())}\b", text)
+    ]
+    if len(said) < 2:
+        return values
+    return sorted(values, key=lambda v: isinstance(v, str) and v.lower() in own)
+
+
 def _tool_family(tool_id: str, verbs: Collection[str]) -> str | None:
     """What a tool id says it belongs to: the part before a dot (`deploy.release`), or a
     first word that is no verb (`drive_upload_file`; `create_ticket` belongs to nothing)."""
@@ -14815,11 +14856,14 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
             for name in spec.input_properties()
             if len(words := split_identifier(name)) == 2 and words[1] in _CODE_SUFFIXES
         ]
-    if len(ids) != 1:
+    if len(ids) == 1:
+        noun = re.escape(split_identifier(ids[0])[0])
+    elif nouns := bare_number_nouns(spec):
+        noun = f"(?:{'|'.join(map(re.escape, nouns))})"  # ("to issues 501, 502, 503")
+    else:
         return []
-    noun = split_identifier(ids[0])[0]
     # ("user 3 and user 4": the noun said again before each)
-    again = rf"(?:{re.escape(noun)}\s+)?{_A_CODE}"
+    again = rf"(?:{noun}\s+)?{_A_CODE}"
     listed = (
         # ("O-1 and O-2 and O-3": "and" between each of them too)
         rf"(?P<list>{_A_CODE}(?:(?:\s*,\s*|\s*,?\s+(?:and|&)\s+){again})*\s*,?\s+(?:and|&)\s+"
@@ -14828,7 +14872,7 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         # ("order 77 and 15 dollars for order 78": an amount is no code)
         r"(?!\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|%|percent|units?|items?|x\b))"
     )
-    match = re.search(rf"\b{re.escape(noun)}s?\s+{listed}", action, re.IGNORECASE) or re.match(
+    match = re.search(rf"\b{noun}s?\s+{listed}", action, re.IGNORECASE) or re.match(
         # ("read TEMP-3 and PRES-4": codes in capitals right after the step's verb)
         # ("look up u_3 and u_4": a code joined by "_" or "-" after a verb and its particle)
         rf"^\W*(?:please\s+)?[a-z]+(?:\s+(?:up|out|on))?\s+(?=[A-Z]+-?\d|(?-i:[a-z]+[_-]\d))"
@@ -14860,7 +14904,7 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     if match is None:
         return []
     codes = [
-        re.sub(rf"^{re.escape(noun)}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
+        re.sub(rf"^{noun}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
         for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match.group("list"))
         if c
     ]
@@ -16244,6 +16288,10 @@ _QUOTE_AFTER_COLON = re.compile(
 )
 
 
+#: Inputs that hold what a message or a comment says.
+_TEXTS_SAID = frozenset({"body", "text", "message", "comment", "note", "content"})
+
+
 def _quote_after_a_colon(spec: ToolSpec, text: str, taken: dict[str, str]) -> dict[str, str]:
     """ "trigger a high urgency incident on service PSVC9: 'checkout 500s spiking'": a quote
     after a colon that ends the step is the one heading input (`title`, `subject`) the tool
@@ -16257,6 +16305,16 @@ def _quote_after_a_colon(spec: ToolSpec, text: str, taken: dict[str, str]) -> di
         if name in {"title", "subject", "summary", "headline"}
         and schema_types(unwrap_nullable(spec.input_properties().get(name) or {})) == {"string"}
     ]
+    if not headings and acts(spec):
+        # ("comment on issue 88: 'fixed in v2.3.1'": with no heading, the one text the tool
+        # needs, its comment's body)
+        headings = [
+            name
+            for name in spec.required_inputs()
+            if name in _TEXTS_SAID
+            and schema_types(unwrap_nullable(spec.input_properties().get(name) or {}))
+            == {"string"}
+        ]
     if len(headings) != 1 or headings[0] in taken:
         return {}
     quote = json.dumps(said["quote"].strip())

@@ -932,6 +932,22 @@ _DATE_IN_WORDS = re.compile(
 )
 
 
+#: "if more than 5 tasks are overdue": a count of things in a state, which a step returns
+#: as `overdue_tasks` ("if there are more than 5 overdue tasks")
+_COUNT_IN_A_STATE = re.compile(
+    r"\b(?P<lead>if|when|unless|once)\s+(?P<cmp>(?:more|fewer|less)\s+than|over|under|"
+    r"at\s+least)\s+(?P<n>\d+)\s+(?P<things>[a-z]+s)\s+(?:are|were)\s+"
+    r"(?P<state>(?!not\b|still\b|being\b)[a-z]+)\b(?!\s+(?:than|to|by|in|on|at|for|from|with)\b)",
+    re.IGNORECASE,
+)
+#: "leave a comment on task ...", "drop a note on it": a comment added
+_LEAVE_A_NOTE = re.compile(
+    r"\b(?:leave|drop)\s+(?P<what>(?:a|an|the|my|our|this)\s+(?:short\s+|quick\s+|internal\s+|"
+    r"private\s+|public\s+)?(?:comment|note|reply))\b",
+    re.IGNORECASE,
+)
+
+
 def _iso_date(match: re.Match[str]) -> str:
     month = _MONTHS[(match["month"] or match["month2"]).lower()]
     day = int(match["day"] or match["day2"])
@@ -984,6 +1000,12 @@ def chat_spelling(text: str) -> str:
     text = _NO_SUCH_RECORD.sub(r"\g<lead> no \g<such>\g<noun> is found", text)
     text = _SHORT_UNIT.sub(lambda m: f"{m['n']} {_SHORT_UNITS[m['unit'].lower()]}", text)
     text = outside_quotes(_DATE_IN_WORDS, _iso_date, text)
+    text = outside_quotes(_LEAVE_A_NOTE, lambda m: f"add {m['what']}", text)
+    text = outside_quotes(
+        _COUNT_IN_A_STATE,
+        lambda m: f"{m['lead']} there are {m['cmp']} {m['n']} {m['state']} {m['things']}",
+        text,
+    )
     # (what a quote says is kept as written: "'we couldnt see the stage'")
     return outside_quotes(_CHAT_WORD, lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
@@ -2314,6 +2336,13 @@ def _spec_says_action(spec: ToolSpec, what: str) -> bool:
 
 #: "append its id to sheet refunds": the name of where a step stores something asks nothing
 #: of the tool (no refund here).
+#: "the Mobile App project", "the Phone Sales team": a thing's name in capitals before the
+#: noun for where things are kept
+_PLACE_NAMED_IN_CAPITALS = re.compile(
+    r"\bthe\s+(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})\s+(?P<noun>project|board|list|folder|"
+    r"workspace|space|team|calendar|queue|channel|repo|repository|campaign)\b",
+    re.IGNORECASE,
+)
 _STORE_NAMED = re.compile(
     r"\b(?:to|in|into|on|from)\s+(?:the\s+|our\s+)?(?:sheet|spreadsheet|tab|table|database|"
     r"folder|board)\s+[\"']?[\w-]+[\"']?",
@@ -2341,6 +2370,8 @@ def _capabilities_asked(
     """What `step` asks for, each with the words (as written, and stemmed) a tool offering
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
+    # ("check the Mobile App project": a name asks for no text message)
+    step = _PLACE_NAMED_IN_CAPITALS.sub(r"the \g<noun>", step)
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
     # ("charge order BOOK-3310": a code's letters ask for no booking)
     step = _CODE_IN_CAPITALS.sub(" ", step)
