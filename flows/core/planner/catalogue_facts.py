@@ -63,6 +63,8 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
                 verb
                 for spec in tools
                 if (verb := _verb_after_a_brand(spec)) is not None
+                # ("asana_task_create" beside a `task_gid`: the thing a gid names is no verb)
+                and verb not in _things_by_a_gid(tools)
                 # ("clm.contract.create" beside a `contract_id`: the thing a code names is no
                 # verb; "if contract CT-1 is signed" was read as a step)
                 and not (spec.id.count(".") >= 2 and verb in _id_nouns(tools))
@@ -72,6 +74,7 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
                 for spec in tools
                 if (verb := _verb_of_a_dotted_id(spec)) is not None and verb not in _id_nouns(tools)
             }
+            | _verbs_after_a_vendor(tools)
         ),
         qualities=frozenset(v for spec in tools for v in output_values(spec.output_schema)),
         topic_words=frozenset(
@@ -97,6 +100,16 @@ _UPDATE_VERBS = frozenset({"update", "set", "change", "edit", "patch", "modify"}
 catalogue_facts = PerCatalogue(_read)
 
 
+def _things_by_a_gid(tools: tuple[ToolSpec, ...]) -> frozenset[str]:
+    """ "task" for a `task_gid` input: the things the catalogue names by a gid."""
+    return frozenset(
+        name[: -len("_gid")]
+        for spec in tools
+        for name in spec.input_properties()
+        if name.endswith("_gid") and "_" not in name[: -len("_gid")]
+    )
+
+
 def _id_nouns(tools: tuple[ToolSpec, ...]) -> frozenset[str]:
     """ "contract" for a `contract_id` input: the things the catalogue names by a code."""
     return frozenset(
@@ -117,6 +130,28 @@ def _verb_after_a_brand(spec: ToolSpec) -> str | None:
     if not english or words[0] in english or words[1] not in english:
         return None
     return words[1]
+
+
+def _verbs_after_a_vendor(tools: tuple[ToolSpec, ...]) -> set[str]:
+    """ "asana_task_complete", "github_issue_close": an id that starts with a vendor's name
+    and then names its thing says its verb last ("complete task 12" starts a step), when
+    that word is English and names no field of any tool (`asana_project_status`)."""
+    fields = {
+        word
+        for spec in tools
+        for name in [*spec.input_properties(), *spec.output_properties()]
+        for word in split_identifier(name)
+    }
+    english = common_english_words()
+    verbs = set()
+    for spec in tools:
+        words = [w.lower() for w in split_identifier(spec.id)]
+        if len(words) < 3 or "." in spec.id or not _leads_with_a_vendor(spec, tools):
+            continue
+        last = words[-1]
+        if last.isalpha() and len(last) > 2 and last in english and last not in fields:
+            verbs.add(last)
+    return verbs
 
 
 def _verb_of_a_dotted_id(spec: ToolSpec) -> str | None:

@@ -1167,6 +1167,12 @@ def _comparison(
         counted = _units_in_lines(sources, operator, literal, negated)
         if counted is not None:
             return counted
+    unnamed = not set(split_identifier(match.group("subject") or "")) - STOP_WORDS - _HOLDING
+    if _LEFT_SAID.match(match.string[match.end() :]) is not None and unnamed:
+        # ("if there are fewer than 5 left": how many remain, before a price said nowhere)
+        counted = _left_in_records(match, sources, operator, literal, negated)
+        if counted is not None:
+            return counted
     best = _best_by_words(subject_words, numeric)
     if re.match(r"\s*(?:%|percent\b|per\s*cent\b|pct\b)", match.string[match.end() :], re.I):
         # "dropped more than 5%": a percentage, of how much it moved when it rose or fell
@@ -1380,7 +1386,27 @@ def _left_in_records(
                 test = "all" if every else "exists"
                 expression = f"{source.expression}.{test}(r, r.{field} {operator} {literal})"
                 return ResolvedCondition(_wrap(expression, negated), field)
-    return None
+    # ("check HOODIE-GRY; if fewer than 5 are left": one product's `inventory_quantity`)
+    counts = [
+        source
+        for source in sources
+        if source.node is not None
+        and "." not in source.name
+        and schema_types(source.schema) & {"integer", "number"}
+        and set(split_identifier(source.name)) & _STOCK_FIELD_WORDS
+    ]
+    nearest = max((source.priority for source in counts), default=None)
+    counts = [source for source in counts if source.priority == nearest]
+    if len(counts) != 1:
+        return None
+    expression = f"{counts[0].expression} {operator} {literal}"
+    return ResolvedCondition(_wrap(expression, negated), counts[0].name)
+
+
+#: The words of a field that holds how many of one product remain
+_STOCK_FIELD_WORDS = frozenset(
+    "available stock remaining left inventory quantity qty on_hand onhand".split()
+)
 
 
 _IS_NUMBER = re.compile(
@@ -1533,7 +1559,9 @@ def _enum_equality(
         return None
     _, source, value, span = max(found, key=lambda match: match[0])
     # the value's own words ("failed", "rejected") say which value, not "not"
-    value_words = r"|".join(rf"{re.escape(stem(w))}\w*" for w in _value_words(value) if w)
+    value_words = r"|".join(
+        rf"{re.escape(stem(w))}\w*" for w in [*_value_words(value), *_outcome_words(value)] if w
+    )
     unsaid = re.sub(rf"\b(?:{value_words})\b", " ", explained, flags=re.IGNORECASE)
     negated = negate != _is_negated(unsaid)
     # "an urgent billing issue": a value of another field of the same step said next to
@@ -1559,6 +1587,14 @@ _OUTCOME_VALUE_WORDS = {
         ("failure failed fail", "fail fails failed failing red"),
     )
 }
+
+
+def _outcome_words(value: str) -> list[str]:
+    """The words that say the outcome an enum value names ("fail" of `failure`): the value's
+    own, so "if the checks fail" reads `== "failure"`, not a negation."""
+    value_stem = stem(value.lower())
+    said = (said for values, said in _OUTCOME_VALUE_WORDS.items() if value_stem in values)
+    return sorted(next(said, ()))
 
 
 def _outcome_said_of(value: str, said_stems: set[str]) -> bool:

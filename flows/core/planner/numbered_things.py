@@ -194,9 +194,11 @@ def values_after_their_list_word(
         if schema_types(items) - {"string"}:
             continue
         word = re.escape(name[:-1])
+        # (", assigned to lena" after the list: a value of another input, no label)
+        more = rf"{_LIST_VALUE}(?![\w:./-])(?!\s+(?:to|for|by|on|in|at|from)\b)"
         said = re.search(
             rf"\b(?:{word}s?|{word}l?ed(?:\s+(?:as|with))?)\s+(?P<list>{_LIST_VALUE}"
-            rf"(?:\s*,\s*{_LIST_VALUE})*(?:\s*,?\s+(?:and|&)\s+{_LIST_VALUE})?)",
+            rf"(?:\s*,\s*{more})*(?:\s*,?\s+(?:and|&)\s+{more})?)",
             text,
             re.IGNORECASE,
         )

@@ -283,6 +283,14 @@ _FOUND_FLAG = re.compile(
     r"^(?P<negated>!?)(?P<node>[a-z_][a-z0-9_]*)\.(?:found|exists?|present|matched)$"
 )
 #: "put her on route R-3", "put student S-4 onto the late shift": someone put on a thing
+#: "..., assign it to maya@lumen.io", "... and assign it to omar": whom the thing is for
+_ASSIGN_IT_AFTER_A_STEP = re.compile(
+    r"(?:\s*,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?)assign\s+(?:it|this)\s+to\s+"
+    r"(?P<who>@?[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)(?=\s*(?:$|[.,;!?]))",
+    re.IGNORECASE,
+)
+#: Inputs that say whom a thing is assigned to
+_ASSIGNEE_INPUTS = frozenset({"assignee", "assignees", "assigned_to", "assignee_email", "owner"})
 _PUT_ON_A_THING = re.compile(
     r"\bput\s+(?P<who>her|him|them|(?:the\s+)?[a-z]+\s+#?(?=[\w-]*\d)[\w-]+)\s+(?:on|onto)\s+"
     r"(?P<article>(?:the|a)\s+)?(?P<thing>[a-z]+)\b",
@@ -749,6 +757,7 @@ class FlowBuilder:
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
         text = _HANDLE_SAYS.sub(self._whose_said, text)
         text = _PUT_ON_A_THING.sub(self._put_on_as_assigned, text)
+        text = _ASSIGN_IT_AFTER_A_STEP.sub(self._assigned_when_made, text)
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "put it away": putaway
         text = phrasal_verbs_joined(text, self.specs.values(), self.reader.verbs)
@@ -759,6 +768,11 @@ class FlowBuilder:
         # "charges over $1000 need sign-off from finance": any charge over it (the plural
         # noun was read as the verb "charges", a charge of its own)
         text = _THINGS_OVER_NEED.sub(_any_thing_over_needs, text)
+        # "closing tasks in the Compliance project needs approval from the auditor. complete
+        # task 12": a rule for the step said next, no step of its own (a task was created)
+        text = _DOING_THINGS_NEEDS_APPROVAL.sub(
+            lambda m: f"{m['lead']}{m['who']} must approve{m['end']} ", text
+        )
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
         # "bikes B-1, B-2 and B-7 all have broken chains, log repair tickets for each"
@@ -1744,6 +1758,18 @@ class FlowBuilder:
             if said != subject:
                 inputs["subject"] = said
                 self._drop_unread_input(subject)
+
+    def _assigned_when_made(self, match: re.Match[str]) -> str:
+        """ "add a task ..., assign it to maya@...", "create an issue ... and assign it to
+        omar": whom the thing made is for, a value of the step before (its `assignee`),
+        when a tool that makes things takes one and no tool's id says it assigns."""
+        if any("assign" in split_identifier(spec.id) for spec in self.specs.values()):
+            return match[0]
+        takes = any(
+            acts(spec) and set(spec.input_properties()) & _ASSIGNEE_INPUTS
+            for spec in self.specs.values()
+        )
+        return f", assigned to {match['who']}" if takes else match[0]
 
     def _put_on_as_assigned(self, match: re.Match[str]) -> str:
         """ "put her on route R-3": assigning her to it, when a tool assigns to that thing
@@ -4083,6 +4109,10 @@ class FlowBuilder:
         something else; "handle the booking for user 4" looked the user up."""
         words = split_identifier(re.sub(r"[\w-]*\d[\w-]*", " ", text))
         verb = _tool_verb(spec.id)
+        # ("complete task 12" with `asana_task_complete`: the verb after a vendor's name)
+        verb = next(
+            (stem(w) for w in split_identifier(spec.id) if stem(w) in _DEALING_VERBS), verb
+        )
         if len(words) < 2 or stem(words[0]) not in _DEALING_VERBS:
             return
         if words[1] in PRONOUN_OBJECTS:
@@ -4706,6 +4736,7 @@ class FlowBuilder:
         asked = question_as_noun(text)  # "how the customer feels": their feelings
         asks_what = _ASKS_WHAT.match(text) is not None
         question, text = asked != text, asked
+        written = text  # (with its codes, for the rules that read them)
         # ("to list L-NEWS": a code's letters are no words of what the step does)
         text = _LETTER_CODE.sub(" ", text).strip() or text
         # "the new user's email": the email, not the user, when that alone maps to a tool
@@ -4724,6 +4755,8 @@ class FlowBuilder:
         ranked = _a_thing_sent_out(text, ranked)
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
+        ranked = _one_product_code_read(written, ranked, list(self.specs.values()))
+        ranked = _a_thing_by_its_id_is_not_made(written, ranked)
         ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
         ranked = _address_taker_first(text, _listed_value_said(text, ranked))
         ranked = _set_to_a_listed_value(text, _code_names_the_input(text, ranked))
@@ -5900,11 +5933,11 @@ class FlowBuilder:
             wanted = sorted(wanted, key=lambda n: n not in _listed_inputs(spec, clause.action))
             for name in wanted:
                 schema = spec.input_properties().get(name, {})
-                written = {
+                items_said = {
                     *map(json.dumps, literal_items or []),
                     *(i for i in literal_items or [] if isinstance(i, str) and i.isdigit()),
                 }
-                if name in literals and literals[name] not in written:
+                if name in literals and literals[name] not in items_said:
                     continue  # "post each to #weather": the channel is written
                 if _addresses_another(name, noun, self.id_nouns):
                     continue  # "for every order ID, ... send it by SMS": an ID is no phone
@@ -7368,6 +7401,7 @@ class FlowBuilder:
                 inputs[name] = f"input.{field_name}"
             if own_words and self._content_taken(inputs.get(name, ""), spec):
                 inputs[name] = f"input.{self._own_content_input(name, schema, spec, inputs)}"
+        inputs.update(_assigned_to_the_one_found(properties, clause.action, sources, inputs))
         if not inputs and properties:
             # A tool with only optional inputs still needs something to work on: in a
             # loop, the item it was built for ("for each user, look them up": user_id).
@@ -7962,9 +7996,12 @@ class FlowBuilder:
         literals.update(_measure_in_its_unit(properties, clause.action, literals))
         literals.update(_quoted_name(properties, clause, literals))
         literals.update(_quote_after_a_colon(spec, clause.text, literals))
+        literals.update(_lone_quote_as_heading(spec, clause, literals))
         literals.update(_cents_written(properties, clause.action or "", literals))
         literals.update(number_set_to(spec, clause.action or "", literals))
         literals.update(values_after_their_list_word(properties, clause.action or "", literals))
+        literals.update(_assignee_said(properties, clause.action or "", literals))
+        literals.update(_handles_for_a_list_of_people(properties, clause.action or "", literals))
         literals.update(_place_named(properties, clause.action or "", literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
@@ -11737,6 +11774,88 @@ def _texted_by_sms(
     return {}
 
 
+#: "assign task 12 to them", "reassign it to her": to the person a step before found
+_ASSIGNED_TO_THEM = re.compile(
+    r"\b(?:re)?assign\b[^.;]*?\bto\s+(?:them|him|her|that\s+(?:user|person))\b", re.I
+)
+
+
+def _assigned_to_the_one_found(
+    properties: Mapping[str, Any], action: str, sources: Sequence[Source], inputs: dict[str, str]
+) -> dict[str, str]:
+    """ "find the user for ben@... and assign task 12 to them": the input named for an
+    assignee (`assignee_gid`, `assignee_id`, `assignee`) takes the field of that name's
+    last word ("gid") from the nearest step that returns one (an optional input was left
+    out, the task assigned to no one)."""
+    if not _ASSIGNED_TO_THEM.search(action or ""):
+        return {}
+    for name in properties:
+        words = split_identifier(name)
+        if words[:1] not in (["assignee"], ["assigned"], ["owner"]):
+            continue
+        if inputs.get(name, "input.").split(".")[0] not in {"input", ""}:
+            continue
+        key = words[-1] if len(words) > 1 else "id"
+        found = [
+            s
+            for s in sources
+            if s.node is not None and split_identifier(s.name)[-1:] == [key]
+            and s.name.count(".") == 0
+        ]
+        if found:
+            nearest = max(found, key=lambda s: s.priority)
+            return {name: nearest.expression}
+    return {}
+
+
+_ASSIGNED_TO = re.compile(r"\bassigned\s+to\s+@?(?P<who>[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)", re.I)
+
+
+def _assignee_said(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "..., assigned to maya@lumen.io": the one input named for an assignee takes whom
+    the step says (in a list when it takes several, `assignees`)."""
+    said = _ASSIGNED_TO.search(action)
+    wanted = [n for n in properties if n in _ASSIGNEE_INPUTS and n not in taken]
+    if said is None or len(wanted) != 1:
+        return {}
+    schema = unwrap_nullable(properties[wanted[0]] or {})
+    if schema_types(schema) == {"array"}:
+        return {wanted[0]: json.dumps([said["who"]])}
+    if "string" not in schema_types(schema):
+        return {}
+    if schema.get("format") == "email" and "@" not in said["who"]:
+        return {}
+    return {wanted[0]: json.dumps(said["who"])}
+
+
+#: List inputs of people by their sign-in names
+_PEOPLE_BY_HANDLE = frozenset(
+    "reviewers assignees members users collaborators owners watchers participants".split()
+)
+#: "@lena": a sign-in name written with its at sign (not an email address's domain)
+_AT_HANDLE = re.compile(r"(?<![\w.+-])@(?P<handle>[A-Za-z][\w-]*)\b(?![.@]\w)")
+
+
+def _handles_for_a_list_of_people(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "ask @lena and @omar to review PR 57": the @names a step writes are the one list
+    input of people it takes (`reviewers`)."""
+    handles = list(dict.fromkeys(m["handle"] for m in _AT_HANDLE.finditer(action)))
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and name in _PEOPLE_BY_HANDLE
+        and schema_types(unwrap_nullable(schema or {})) == {"array"}
+    ]
+    if not handles or len(wanted) != 1:
+        return {}
+    return {wanted[0]: json.dumps(handles)}
+
+
 def _numbered_items(items: Sequence[Any], spec: ToolSpec) -> bool:
     """Whether a loop's written items are whole numbers and the tool takes the thing it
     works on by an integer number (`order_number`, `number`, `ticket_id`)."""
@@ -13409,6 +13528,68 @@ def _made_before(phrase: str, text: str) -> bool:
     )
 
 
+#: "task 1200000000001", "task #88": a thing written with its id (digits, six or more)
+_THING_WITH_ITS_ID = re.compile(r"\b(?P<noun>[a-z]+)\s+#?\d{6,}\b", re.IGNORECASE)
+
+
+def _a_thing_by_its_id_is_not_made(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "assign task 1200000000001 to her": a thing written with its id exists, so a tool
+    close to the best that takes that thing's id (`task_gid`) goes before one that makes a
+    new one (`asana_task_create`, which takes no id of it)."""
+    if len(ranked) < 2:
+        return ranked
+    nouns = {m["noun"].lower() for m in _THING_WITH_ITS_ID.finditer(text)}
+
+    def takes_its_id(spec: ToolSpec) -> bool:
+        return any(
+            len(words := split_identifier(n)) == 2
+            and words[0] in nouns
+            and words[1] in {"id", "gid", "number", "no", "ref"}
+            for n in spec.required_inputs()
+        )
+
+    top = ranked[0][1].spec
+    made = {stem(w) for w in split_identifier(top.id)} & _MAKING_VERBS
+    if not nouns or takes_its_id(top) or not made:
+        return ranked
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < ranked[0][0] * 0.6:
+            break
+        if takes_its_id(item.spec):
+            return [(ranked[0][0], item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
+def _one_product_code_read(
+    text: str, ranked: list[tuple[float, ScoredTool]], specs: Sequence[ToolSpec]
+) -> list[tuple[float, ScoredTool]]:
+    """ "check HOODIE-GRY": one product code written with no count goes to the one tool that
+    reads a product by its `sku`, before a stock check of order lines (`items`) whose lines
+    the run would be asked for."""
+    if len(ranked) < 2 or not looks_only(text) or _ORDER_LINE.search(text):
+        return ranked
+    if len(code_in_capitals({"sku": {"type": "string"}}, text, {})) != 1:
+        return ranked
+    top = ranked[0][1].spec
+    if not any(
+        schema_types(unwrap_nullable(top.input_properties().get(n) or {})) == {"array"}
+        for n in top.required_inputs()
+    ):
+        return ranked  # (the best tool takes the code as it is written)
+    by_sku = [
+        spec
+        for spec in specs
+        if not acts(spec)
+        and any(split_identifier(n)[-1:] == ["sku"] for n in spec.required_inputs())
+    ]
+    if len(by_sku) != 1:
+        return ranked
+    rest = [pair for pair in ranked if pair[1].spec.id != by_sku[0].id]
+    return [(ranked[0][0], ScoredTool(by_sku[0], ranked[0][0])), *rest]
+
+
 def _written_value_breaks_tie(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -15036,6 +15217,15 @@ _THINGS_OVER_NEED = re.compile(
     re.IGNORECASE,
 )
 _ONE_NEEDS = {"need": "needs", "require": "requires", "have to": "has to"}
+#: "closing tasks in the X project needs approval from the auditor. <step>": a kind of
+#: doing that needs someone's approval, said before the step it is for (no amount in it)
+_DOING_THINGS_NEEDS_APPROVAL = re.compile(
+    r"(?P<lead>^|[.;!?]\s+)(?!(?:any|every|some|no)thing\b)[A-Za-z]{2,}ing\s+"
+    r"(?:(?!over\b|above\b|more\b|under\b|below\b|if\b|when\b)[\w'-]+\s+){1,6}?"
+    r"(?:needs?|requires?)\s+(?:an?\s+)?(?:approval|sign[- ]?off|ok|okay)\s+(?:from|by)\s+"
+    r"(?P<who>[^.;!?\d$€£]+?)\s*(?P<end>[.;!?])\s+(?=\S)",
+    re.IGNORECASE,
+)
 
 
 def _any_thing_over_needs(match: re.Match[str]) -> str:
@@ -16288,6 +16478,37 @@ _QUOTE_AFTER_COLON = re.compile(
 )
 
 
+def _lone_quote_as_heading(
+    spec: ToolSpec, clause: Clause, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "create an issue in acme/api 'Rate limiter returns 500'": the one quote a step that
+    makes something writes, with no word naming it, is the heading the tool needs (`title`),
+    when the tool needs no other text nothing filled (a body could be the quote too)."""
+    if not acts(spec) or len(clause.quoted) != 1:
+        return {}
+    label, quote = clause.quoted[0][0], clause.quoted[0][1].strip()
+    named = {w for name in spec.input_properties() for w in split_identifier(name)}
+    if label is not None and (label.lower() in named | _MESSAGE_LABELS | STOP_WORDS):
+        return {}  # ("acme/api 'Rate limiter ...'": the word before it names no input)
+    if not quote or json.dumps(quote) in taken.values():
+        return {}
+    properties = spec.input_properties()
+    left = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and "string" in schema_types(unwrap_nullable(properties.get(name) or {}))
+        and (name in {"title", "subject", "summary", "headline"} or name in _TEXTS_SAID)
+    ]
+    if left not in (["title"], ["subject"], ["summary"], ["headline"]):
+        return {}
+    return {left[0]: json.dumps(quote)}
+
+
+#: Words before a quote that say it is what a message says.
+_MESSAGE_LABELS = frozenset(
+    "message body text saying says said note comment reason reply content".split()
+)
 #: Inputs that hold what a message or a comment says.
 _TEXTS_SAID = frozenset({"body", "text", "message", "comment", "note", "content"})
 
