@@ -186,3 +186,13 @@ def test_the_thing_a_gid_names_is_no_verb():
     )
     assert steps(flow)["asana_task_get"]["task_gid"] == '"1200000000004"'
     assert branch_of(flow).condition == "!asana_task_get.completed"
+
+
+def test_a_question_of_a_numbered_thing_then_its_answer_sent_reads_it_first():
+    # "is task 1201112223334 done yet? email me the answer at ...": refused as a condition
+    # no step before it tells
+    flow = plan(
+        "is task 1200000000005 finished? email the answer to pm@lumen.io", eval_catalog(TASKS)
+    )
+    assert steps(flow)["asana_task_get"]["task_gid"] == '"1200000000005"'
+    assert "asana_task_get" in steps(flow)["send_email"]["body"]

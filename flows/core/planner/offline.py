@@ -833,6 +833,11 @@ class FlowBuilder:
         text = _KEY_POINTS.sub(_summarized, text)  # "pull out the key points"
         # "Is kim@x.com a real address? If so, ...": the check the answer is of
         text = _YES_NO_QUESTION.sub(_whether_asked, text)
+        # "is task 1201112223334 done yet? email me the answer at ...": a look at the thing,
+        # whose answer the next step sends (the question was read as a condition)
+        text = _NUMBERED_THING_ASKED_THEN_SENT.sub(
+            r"\g<lead>check whether \g<thing> \g<aux> \g<state>, then ", text
+        )
         text = self._background_left_out(text)
         text = self._report_said_first(text)
         text = self._place_said_first(text)
@@ -10399,6 +10404,14 @@ def _summarized(match: re.Match[str]) -> str:
 
 #: "Is kim@x.com a real address?", "Is the order valid?": a yes/no question about an address
 #: the request writes or a thing it names, as a check of it
+#: "is task 1201112223334 done yet? email me the answer": a yes/no question of a thing
+#: written with its number or code, then a step that sends what was found
+_NUMBERED_THING_ASKED_THEN_SENT = re.compile(
+    r"(?P<lead>^|(?<=[.!;]\s))(?P<aux>is|are|has|have)\s+"
+    r"(?P<thing>[a-z]+\s+#?(?=[\w-]*\d)[\w-]+)\s+(?P<state>[^?.!;]{2,60}?)\s*\?\s+"
+    r"(?=(?:please\s+|pls\s+)?(?:e-?mail|send|text|tell|post|notify|message)\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _YES_NO_QUESTION = re.compile(
     # (a question about a code, "is truck TRK-14 available?", is read by its own rules)
     r"(?:^|(?<=[.!;]\s))(?P<aux>is|are)\s+(?P<subject>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
