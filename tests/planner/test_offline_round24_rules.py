@@ -196,3 +196,11 @@ def test_a_question_of_a_numbered_thing_then_its_answer_sent_reads_it_first():
     )
     assert steps(flow)["asana_task_get"]["task_gid"] == '"1200000000005"'
     assert "asana_task_get" in steps(flow)["send_email"]["body"]
+
+
+def test_a_thing_made_as_a_kind_a_yes_no_input_names_goes_to_that_tool():
+    # "cut v2.0.0 of acme/api as a prerelease" was refused: "cut" is no tool's verb
+    flow = plan("cut v3.1.0 of acme/web as a pre-release", eval_catalog(GITHUB))
+    release = steps(flow)["github_release_create"]
+    assert release["tag_name"] == '"v3.1.0"'
+    assert release["prerelease"] == "true"

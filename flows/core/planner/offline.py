@@ -4768,7 +4768,34 @@ class FlowBuilder:
         ranked = _thing_named_as_written(text, ranked)
         ranked = self._record_the_code_names(text, ranked)
         ranked = self._problem_reported(text, ranked)
+        ranked = self._made_as_its_kind(written, ranked)
         return self._done_as_a_listed_value(text, ranked)
+
+    def _made_as_its_kind(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "cut v2.0.0 of acme/api as a prerelease": when no tool scores enough, the one tool
+        that acts with a yes/no input named by the kind the step makes the thing as
+        (`prerelease`, "pre-release") does it ("cut" is no tool's verb)."""
+        if ranked and ranked[0][0] >= self.min_score:
+            return ranked
+        kinds = {
+            re.sub(r"[\s-]", "", m["kind"].lower())
+            for m in re.finditer(r"\bas\s+an?\s+(?P<kind>[a-z]+(?:[\s-][a-z]+)?)\b", text, re.I)
+        }
+        made = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and any(
+                name in kinds and schema_types(unwrap_nullable(schema or {})) == {"boolean"}
+                for name, schema in spec.input_properties().items()
+            )
+        ]
+        if len(made) != 1:
+            return ranked
+        rest = [pair for pair in ranked if pair[1].spec.id != made[0].id]
+        return [(self.min_score, ScoredTool(made[0], self.min_score)), *rest]
 
     def _problem_reported(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -11709,7 +11736,9 @@ def _one_word_flag_said(word: str, text: str) -> bool | None:
     a prerelease"); "don't restock": false. A state ("active", "paid") is never a flag."""
     if len(word) < 4 or word in _NO_ONE_WORD_FLAGS:
         return None
-    form = rf"{re.escape(word)}(?:s|ed|ing)?\b"
+    # ("as a pre-release" for `prerelease`: a prefix written apart)
+    spelled = re.sub(r"^(pre|re|non|auto|sub)(?=[a-z]{4})", r"\1[\\s-]?", re.escape(word))
+    form = rf"{spelled}(?:s|ed|ing)?\b"
     if re.search(rf"{_FLAG_OFF}{form}", text, re.IGNORECASE):
         return False
     done = rf"(?:^\W*|\b(?:and|then|also|please)\s+|,\s*|\bas\s+an?\s+){form}"
