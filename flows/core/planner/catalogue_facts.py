@@ -57,22 +57,25 @@ def _read(tools: tuple[ToolSpec, ...]) -> CatalogueFacts:
         ),
         known_stems=frozenset(stem(w) for w in words if len(w) > 2),
         verbs=frozenset(
-            verbs_of([spec.id for spec in tools if not id_leads_with_a_name(spec)])
+            verbs_of([spec.id for spec in tools if not _leads_with_a_vendor(spec, tools)])
             | description_verbs(spec.description for spec in tools)
             | {
                 verb
                 for spec in tools
                 if (verb := _verb_after_a_brand(spec)) is not None
                 # ("clm.contract.create", "zd_ticket_comment" beside a `contract_id`, a
-                # `ticket_id`: the thing a code names is no verb; "if contract CT-1 is
-                # signed", "if ticket 5100 is pending" were read as steps)
+                # `ticket_id`; "asana_task_create" beside a `task_gid`: the thing a code or a
+                # gid names is no verb; "if contract CT-1 is signed", "if ticket 5100 is
+                # pending" were read as steps)
                 and verb not in _id_nouns(tools)
+                and verb not in _things_by_a_gid(tools)
             }
             | {
                 verb
                 for spec in tools
                 if (verb := _verb_of_a_dotted_id(spec)) is not None and verb not in _id_nouns(tools)
             }
+            | _verbs_after_a_vendor(tools)
         ),
         qualities=frozenset(v for spec in tools for v in output_values(spec.output_schema)),
         topic_words=frozenset(
@@ -96,6 +99,16 @@ _UPDATE_VERBS = frozenset({"update", "set", "change", "edit", "patch", "modify"}
 
 #: The facts of `tools`: read once per catalogue.
 catalogue_facts = PerCatalogue(_read)
+
+
+def _things_by_a_gid(tools: tuple[ToolSpec, ...]) -> frozenset[str]:
+    """ "task" for a `task_gid` input: the things the catalogue names by a gid."""
+    return frozenset(
+        name[: -len("_gid")]
+        for spec in tools
+        for name in spec.input_properties()
+        if name.endswith("_gid") and "_" not in name[: -len("_gid")]
+    )
 
 
 def _id_nouns(tools: tuple[ToolSpec, ...]) -> frozenset[str]:
@@ -124,6 +137,28 @@ def _verb_after_a_brand(spec: ToolSpec) -> str | None:
     return words[1]
 
 
+def _verbs_after_a_vendor(tools: tuple[ToolSpec, ...]) -> set[str]:
+    """ "asana_task_complete", "github_issue_close": an id that starts with a vendor's name
+    and then names its thing says its verb last ("complete task 12" starts a step), when
+    that word is English and names no field of any tool (`asana_project_status`)."""
+    fields = {
+        word
+        for spec in tools
+        for name in [*spec.input_properties(), *spec.output_properties()]
+        for word in split_identifier(name)
+    }
+    english = common_english_words()
+    verbs = set()
+    for spec in tools:
+        words = [w.lower() for w in split_identifier(spec.id)]
+        if len(words) < 3 or "." in spec.id or not _leads_with_a_vendor(spec, tools):
+            continue
+        last = words[-1]
+        if last.isalpha() and len(last) > 2 and last in english and last not in fields:
+            verbs.add(last)
+    return verbs
+
+
 def _verb_of_a_dotted_id(spec: ToolSpec) -> str | None:
     """ "gym.member.freeze", "rx.refill.create": an id of dotted parts says its verb last
     ("if the payment fails freeze member M-1" starts a step at "freeze")."""
@@ -136,10 +171,24 @@ def _verb_of_a_dotted_id(spec: ToolSpec) -> str | None:
     return words[0] if words[0] in common_english_words() else None
 
 
+def _leads_with_a_vendor(spec: ToolSpec, tools: tuple[ToolSpec, ...]) -> bool:
+    """Whether `spec`'s id starts with a name, its own or one another tool's id starts with
+    ("github_pull_merge" beside "github_issue_close": one vendor, no verb "github")."""
+    if id_leads_with_a_name(spec):
+        return True
+    first = split_identifier(spec.id)[:1]
+    return any(
+        split_identifier(other.id)[:1] == first and id_leads_with_a_name(other)
+        for other in tools
+        if other is not spec
+    )
+
+
 def id_leads_with_a_name(spec: ToolSpec) -> bool:
     """ "sku_availability", "pagerduty_trigger", "hubspot_log_note": an id whose first word
-    is one of the tool's fields, or a name its description capitalises past its first word
-    (a product, a brand), starts with no verb, so "if SKU-42 is available" starts no step."""
+    is one of the tool's fields, a name its description capitalises past its first word
+    (a product, a brand), or a word no verb before a verb, starts with no verb, so "if
+    SKU-42 is available" starts no step."""
     words = split_identifier(spec.id)
     if len(words) < 2:
         return False
@@ -154,4 +203,7 @@ def id_leads_with_a_name(spec: ToolSpec) -> bool:
         for word in re.findall(r"[A-Za-z][A-Za-z-]*", spec.description)[1:]
         if word[:1].isupper()
     }
-    return first in fields or first in named
+    # ("github_issue_close", "asana_task_create": a word no verb, before a verb said later,
+    # is the vendor the tool belongs to)
+    vendor = first not in COMMON_VERBS and any(w in COMMON_VERBS for w in words[1:])
+    return first in fields or first in named or vendor

@@ -1205,6 +1205,12 @@ def _comparison(
         counted = _units_in_lines(sources, operator, literal, negated)
         if counted is not None:
             return counted
+    unnamed = not set(split_identifier(match.group("subject") or "")) - STOP_WORDS - _HOLDING
+    if _LEFT_SAID.match(match.string[match.end() :]) is not None and unnamed:
+        # ("if there are fewer than 5 left": how many remain, before a price said nowhere)
+        counted = _left_in_records(match, sources, operator, literal, negated)
+        if counted is not None:
+            return counted
     best = _best_by_words(subject_words, numeric)
     if re.match(r"\s*(?:%|percent\b|per\s*cent\b|pct\b)", match.string[match.end() :], re.I):
         # "dropped more than 5%": a percentage, of how much it moved when it rose or fell
@@ -1418,7 +1424,27 @@ def _left_in_records(
                 test = "all" if every else "exists"
                 expression = f"{source.expression}.{test}(r, r.{field} {operator} {literal})"
                 return ResolvedCondition(_wrap(expression, negated), field)
-    return None
+    # ("check HOODIE-GRY; if fewer than 5 are left": one product's `inventory_quantity`)
+    counts = [
+        source
+        for source in sources
+        if source.node is not None
+        and "." not in source.name
+        and schema_types(source.schema) & {"integer", "number"}
+        and set(split_identifier(source.name)) & _STOCK_FIELD_WORDS
+    ]
+    nearest = max((source.priority for source in counts), default=None)
+    counts = [source for source in counts if source.priority == nearest]
+    if len(counts) != 1:
+        return None
+    expression = f"{counts[0].expression} {operator} {literal}"
+    return ResolvedCondition(_wrap(expression, negated), counts[0].name)
+
+
+#: The words of a field that holds how many of one product remain
+_STOCK_FIELD_WORDS = frozenset(
+    "available stock remaining left inventory quantity qty on_hand onhand".split()
+)
 
 
 _IS_NUMBER = re.compile(
@@ -1553,6 +1579,11 @@ def _enum_equality(
                 # "the refund fails" for "failed": the same word in another form
                 score = 0.9 + _word_overlap(words, source) + source.priority * 0.001
                 in_other_words.append((score, source, value, (-9, -9)))
+            elif where is None and _outcome_said_of(value, said_stems):
+                # "if the checks pass" for `checks` listing "success": the outcome a value
+                # names, said with another verb
+                score = 0.85 + _word_overlap(words, source) + source.priority * 0.001
+                in_other_words.append((score, source, value, (-9, -9)))
             if where is not None or value.lower() in felt:
                 score = (
                     1.0
@@ -1566,7 +1597,9 @@ def _enum_equality(
         return None
     _, source, value, span = max(found, key=lambda match: match[0])
     # the value's own words ("failed", "rejected") say which value, not "not"
-    value_words = r"|".join(rf"{re.escape(stem(w))}\w*" for w in _value_words(value) if w)
+    value_words = r"|".join(
+        rf"{re.escape(stem(w))}\w*" for w in [*_value_words(value), *_outcome_words(value)] if w
+    )
     unsaid = re.sub(rf"\b(?:{value_words})\b", " ", explained, flags=re.IGNORECASE)
     negated = negate != _is_negated(unsaid)
     # "an urgent billing issue": a value of another field of the same step said next to
@@ -1581,6 +1614,34 @@ def _enum_equality(
         return ResolvedCondition(f"!({both})" if negated else both, source.name)
     operator = "!=" if negated else "=="
     return ResolvedCondition(f"{source.expression} {operator} {json.dumps(value)}", source.name)
+
+
+#: Values that name how something went, and the words that say it went that way.
+_OUTCOME_VALUE_WORDS = {
+    frozenset(stem(w) for w in values.split()): frozenset(stem(w) for w in said.split())
+    for values, said in (
+        ("success succeeded successful passed pass", "pass passes passed succeed succeeds "
+         "succeeded green"),
+        ("failure failed fail", "fail fails failed failing red"),
+    )
+}
+
+
+def _outcome_words(value: str) -> list[str]:
+    """The words that say the outcome an enum value names ("fail" of `failure`): the value's
+    own, so "if the checks fail" reads `== "failure"`, not a negation."""
+    value_stem = stem(value.lower())
+    said = (said for values, said in _OUTCOME_VALUE_WORDS.items() if value_stem in values)
+    return sorted(next(said, ()))
+
+
+def _outcome_said_of(value: str, said_stems: set[str]) -> bool:
+    """Whether a condition says the outcome an enum value names ("the checks pass" of
+    `success`, "the build is red" of `failure`) in words other than the value's own."""
+    value_stem = stem(value.lower())
+    return any(
+        value_stem in values and said_stems & said for values, said in _OUTCOME_VALUE_WORDS.items()
+    )
 
 
 def _not_a_listed_value(text: str, sources: Sequence[Source]) -> str:

@@ -92,6 +92,8 @@ def written_out_goal(prompt: str, tools: Iterable[ToolSpec]) -> str:
     """`prompt`, or the steps of the goal it names when it names nothing else."""
     for goal in _GOALS:
         said = goal.said.match(prompt)
+        if said is not None and _a_tool_does_it(said.group(0), goal.thing, tools):
+            return prompt
         if said is not None:
             steps = _steps(goal, said.group("extra"), list(tools))
             code = said.groupdict().get("code")
@@ -100,6 +102,20 @@ def written_out_goal(prompt: str, tools: Iterable[ToolSpec]) -> str:
                 steps = steps.replace(f"the {goal.thing}", f"{goal.thing} {code}", 1)
             return steps or prompt
     return prompt
+
+
+def _a_tool_does_it(said: str, thing: str, tools: Iterable[ToolSpec]) -> bool:
+    """Whether one tool is named for the goal's verb and its thing ("fulfil order 1201"
+    with a tool named "Fulfil order"): that tool does it, no written-out goal."""
+    verb = re.sub(r"^\W*(?:please\s+)?", "", said.lower()).split()[:1]
+    if not thing or not verb or len(verb[0]) < 5:
+        return False
+    start = verb[0][:5]
+    for spec in tools:
+        words = split_identifier(f"{spec.id} {spec.name}")
+        if thing in words and any(w.startswith(start) for w in words):
+            return True
+    return False
 
 
 def _steps(goal: _Goal, extra: str | None, tools: list[ToolSpec]) -> str | None:

@@ -83,6 +83,10 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "disposable throwaway throw-away burner temporary",
         # "water zone A1 for 15 minutes": the irrigation run
         "irrigate irrigation water watering",
+        # "assign the task to them": a change of its assignee
+        "assign assignee reassign",
+        # British and American spellings
+        "fulfil fulfill fulfils fulfills fulfilment fulfillment fulfilled",
     )
 )
 
@@ -206,8 +210,13 @@ def normalise_stem(word: str) -> str:
     return stem(word)
 
 
+#: Abbreviations a tool's description spells out ("merge PR 61": a pull request), standing
+#: alone (not the letters of a code: "PR-3")
+_SPELLED_OUT = re.compile(r"(?<![\w-])(?:PR|pr)(?P<s>s?)(?![\w-])")
+
+
 def tokens(text: str, *, keep_stop_words: bool = False) -> list[str]:
-    words = split_identifier(text)
+    words = split_identifier(_SPELLED_OUT.sub(lambda m: f"pull request{m['s']}", text))
     if not keep_stop_words:
         words = [word for word in words if word not in STOP_WORDS]
     return words

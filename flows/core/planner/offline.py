@@ -99,6 +99,14 @@ from flows.core.planner.notices import (
     without_notice_topic,
 )
 from flows.core.planner.number_words import amounts_in_words_as_digits
+from flows.core.planner.numbered_things import (
+    bare_number_nouns,
+    code_in_capitals,
+    container_named,
+    number_of_the_tools_thing,
+    number_set_to,
+    values_after_their_list_word,
+)
 from flows.core.planner.phrasing import (
     COMMON_VERBS,
     DEPARTMENTS,
@@ -277,6 +285,14 @@ _FOUND_FLAG = re.compile(
     r"^(?P<negated>!?)(?P<node>[a-z_][a-z0-9_]*)\.(?:found|exists?|present|matched)$"
 )
 #: "put her on route R-3", "put student S-4 onto the late shift": someone put on a thing
+#: "..., assign it to maya@lumen.io", "... and assign it to omar": whom the thing is for
+_ASSIGN_IT_AFTER_A_STEP = re.compile(
+    r"(?:\s*,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?)assign\s+(?:it|this)\s+to\s+"
+    r"(?P<who>@?[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)(?=\s*(?:$|[.,;!?]))",
+    re.IGNORECASE,
+)
+#: Inputs that say whom a thing is assigned to
+_ASSIGNEE_INPUTS = frozenset({"assignee", "assignees", "assigned_to", "assignee_email", "owner"})
 _PUT_ON_A_THING = re.compile(
     r"\bput\s+(?P<who>her|him|them|(?:the\s+)?[a-z]+\s+#?(?=[\w-]*\d)[\w-]+)\s+(?:on|onto)\s+"
     r"(?P<article>(?:the|a)\s+)?(?P<thing>[a-z]+)\b",
@@ -743,6 +759,7 @@ class FlowBuilder:
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
         text = _HANDLE_SAYS.sub(self._whose_said, text)
         text = _PUT_ON_A_THING.sub(self._put_on_as_assigned, text)
+        text = _ASSIGN_IT_AFTER_A_STEP.sub(self._assigned_when_made, text)
         text, _ = correct_typos(text, self.words, self.catalogue_words)
         # "put it away": putaway
         text = phrasal_verbs_joined(text, self.specs.values(), self.reader.verbs)
@@ -755,6 +772,11 @@ class FlowBuilder:
         # "charges over $1000 need sign-off from finance": any charge over it (the plural
         # noun was read as the verb "charges", a charge of its own)
         text = _THINGS_OVER_NEED.sub(_any_thing_over_needs, text)
+        # "closing tasks in the Compliance project needs approval from the auditor. complete
+        # task 12": a rule for the step said next, no step of its own (a task was created)
+        text = _DOING_THINGS_NEEDS_APPROVAL.sub(
+            lambda m: f"{m['lead']}{m['who']} must approve{m['end']} ", text
+        )
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
         # "bikes B-1, B-2 and B-7 all have broken chains, log repair tickets for each"
@@ -820,6 +842,11 @@ class FlowBuilder:
         text = _SAYS_AFTER_A_COMMA.sub(", saying ", text)
         # "refund ch_..., customer asked for it": the reason, as "requested by the customer"
         text = _ASKED_FOR_BY_SOMEONE.sub(r", as requested by the \g<who>", text)
+        # "is task 1201112223334 done yet? email me the answer at ...": a look at the thing,
+        # whose answer the next step sends (the question was read as a condition)
+        text = _NUMBERED_THING_ASKED_THEN_SENT.sub(
+            r"\g<lead>check whether \g<thing> \g<aux> \g<state>, then ", text
+        )
         text = self._background_left_out(text)
         text = self._report_said_first(text)
         text = self._place_said_first(text)
@@ -1851,6 +1878,18 @@ class FlowBuilder:
             if said != subject:
                 inputs["subject"] = said
                 self._drop_unread_input(subject)
+
+    def _assigned_when_made(self, match: re.Match[str]) -> str:
+        """ "add a task ..., assign it to maya@...", "create an issue ... and assign it to
+        omar": whom the thing made is for, a value of the step before (its `assignee`),
+        when a tool that makes things takes one and no tool's id says it assigns."""
+        if any("assign" in split_identifier(spec.id) for spec in self.specs.values()):
+            return match[0]
+        takes = any(
+            acts(spec) and set(spec.input_properties()) & _ASSIGNEE_INPUTS
+            for spec in self.specs.values()
+        )
+        return f", assigned to {match['who']}" if takes else match[0]
 
     def _put_on_as_assigned(self, match: re.Match[str]) -> str:
         """ "put her on route R-3": assigning her to it, when a tool assigns to that thing
@@ -4215,6 +4254,10 @@ class FlowBuilder:
         something else; "handle the booking for user 4" looked the user up."""
         words = split_identifier(re.sub(r"[\w-]*\d[\w-]*", " ", text))
         verb = _tool_verb(spec.id)
+        # ("complete task 12" with `asana_task_complete`: the verb after a vendor's name)
+        verb = next(
+            (stem(w) for w in split_identifier(spec.id) if stem(w) in _DEALING_VERBS), verb
+        )
         if len(words) < 2 or stem(words[0]) not in _DEALING_VERBS:
             return
         if words[1] in PRONOUN_OBJECTS:
@@ -4838,6 +4881,7 @@ class FlowBuilder:
         asked = question_as_noun(text)  # "how the customer feels": their feelings
         asks_what = _ASKS_WHAT.match(text) is not None
         question, text = asked != text, asked
+        written = text  # (with its codes, for the rules that read them)
         # ("to list L-NEWS": a code's letters are no words of what the step does)
         text = _LETTER_CODE.sub(" ", text).strip() or text
         # "the new user's email": the email, not the user, when that alone maps to a tool
@@ -4856,6 +4900,8 @@ class FlowBuilder:
         ranked = _a_thing_sent_out(text, ranked)
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
+        ranked = _one_product_code_read(written, ranked, list(self.specs.values()))
+        ranked = _a_thing_by_its_id_is_not_made(written, ranked)
         ranked = _joined_words_named(text, _id_words_break_tie(text, ranked))
         ranked = _address_taker_first(text, _listed_value_said(text, ranked))
         ranked = _field_of_the_address_read(text, ranked)
@@ -4865,6 +4911,7 @@ class FlowBuilder:
         ranked = _thing_named_as_written(text, ranked)
         ranked = self._record_the_code_names(text, ranked)
         ranked = self._problem_reported(text, ranked)
+        ranked = self._made_as_its_kind(written, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -4891,6 +4938,32 @@ class FlowBuilder:
         if len(replying) != 1 or replying[0] is ranked[0]:
             return ranked
         return [(ranked[0][0], replying[0][1]), *[p for p in ranked if p is not replying[0]]]
+
+    def _made_as_its_kind(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "cut v2.0.0 of acme/api as a prerelease": when no tool scores enough, the one tool
+        that acts with a yes/no input named by the kind the step makes the thing as
+        (`prerelease`, "pre-release") does it ("cut" is no tool's verb)."""
+        if ranked and ranked[0][0] >= self.min_score:
+            return ranked
+        kinds = {
+            re.sub(r"[\s-]", "", m["kind"].lower())
+            for m in re.finditer(r"\bas\s+an?\s+(?P<kind>[a-z]+(?:[\s-][a-z]+)?)\b", text, re.I)
+        }
+        made = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and any(
+                name in kinds and schema_types(unwrap_nullable(schema or {})) == {"boolean"}
+                for name, schema in spec.input_properties().items()
+            )
+        ]
+        if len(made) != 1:
+            return ranked
+        rest = [pair for pair in ranked if pair[1].spec.id != made[0].id]
+        return [(self.min_score, ScoredTool(made[0], self.min_score)), *rest]
 
     def _problem_reported(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -5996,6 +6069,11 @@ class FlowBuilder:
         if literal_items:
             loop = None
             items, item_schema = json.dumps(literal_items), {"type": "string"}
+            if _numbered_items(literal_items, spec):
+                # ("mark orders 1201, 1202 and 1203 as fulfilled": whole numbers, for an
+                # integer `order_number`)
+                items = json.dumps([int(item) for item in literal_items])
+                item_schema = {"type": "integer"}
             if all(item in self.listed_names for item in literal_items):
                 # ("send welcome emails to: Ana (ana@x.io), Ben (ben@x.io)": each person
                 # with the name written beside their address, not one name for all)
@@ -6087,7 +6165,11 @@ class FlowBuilder:
             wanted = sorted(wanted, key=lambda n: n not in _listed_inputs(spec, clause.action))
             for name in wanted:
                 schema = spec.input_properties().get(name, {})
-                if name in literals and literals[name] not in map(json.dumps, literal_items or []):
+                items_said = {
+                    *map(json.dumps, literal_items or []),
+                    *(i for i in literal_items or [] if isinstance(i, str) and i.isdigit()),
+                }
+                if name in literals and literals[name] not in items_said:
                     continue  # "post each to #weather": the channel is written
                 if _addresses_another(name, noun, self.id_nouns):
                     continue  # "for every order ID, ... send it by SMS": an ID is no phone
@@ -7556,6 +7638,7 @@ class FlowBuilder:
                 inputs[name] = f"input.{field_name}"
             if own_words and self._content_taken(inputs.get(name, ""), spec):
                 inputs[name] = f"input.{self._own_content_input(name, schema, spec, inputs)}"
+        inputs.update(_assigned_to_the_one_found(properties, clause.action, sources, inputs))
         if not inputs and properties:
             # A tool with only optional inputs still needs something to work on: in a
             # loop, the item it was built for ("for each user, look them up": user_id).
@@ -8161,6 +8244,9 @@ class FlowBuilder:
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
         literals.update(_bare_number_of_the_tools_thing(spec, clause.action or "", literals))
+        literals.update(number_of_the_tools_thing(spec, clause.action or "", literals))
+        literals.update(code_in_capitals(properties, clause.action or "", literals))
+        literals.update(container_named(properties, clause.action or clause.text, literals))
         literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
@@ -8174,7 +8260,12 @@ class FlowBuilder:
         literals.update(_measure_in_its_unit(properties, clause.action, literals))
         literals.update(_quoted_name(properties, clause, literals))
         literals.update(_quote_after_a_colon(spec, clause.text, literals))
+        literals.update(_lone_quote_as_heading(spec, clause, literals))
         literals.update(_cents_written(properties, clause.action or "", literals))
+        literals.update(number_set_to(spec, clause.action or "", literals))
+        literals.update(values_after_their_list_word(properties, clause.action or "", literals))
+        literals.update(_assignee_said(properties, clause.action or "", literals))
+        literals.update(_handles_for_a_list_of_people(properties, clause.action or "", literals))
         literals.update(_place_named(properties, clause.action or "", literals))
         literals.update(country_literal(properties, clause.action, literals))
         literals.update(
@@ -8278,7 +8369,7 @@ class FlowBuilder:
             schema = unwrap_nullable(schema)  # "via DHL": an optional carrier's enum too
             if name in literals or not isinstance(schema.get("enum"), list):
                 continue
-            for value in schema["enum"]:
+            for value in _tool_verb_last(schema["enum"], spec, lowered):
                 found = (
                     re.search(rf"\b{re.escape(value.lower())}\b", lowered)
                     if isinstance(value, str) and value
@@ -9383,6 +9474,9 @@ class FlowBuilder:
             asked = f"the {topic or thing}{verb} {asked[said.end() :]}"
         # ("the error rate": a tool returning `error_rate` before one returning `errors`)
         deciders = sorted(self._deciders(asked), key=lambda spec: not _field_in_full(asked, spec))
+        # ("if the checks on acme/api PR 61 pass": the reader that takes what the condition
+        # writes, the pull request's repo and number, before a stock check asking its lines)
+        deciders.sort(key=lambda spec: not self._inputs_said_in(spec, condition))
         if len(self._handles_in(asked)) == 1:
             # "if mpatel's account is suspended": the tool that reads an account by its
             # sign-in name tells it (the demo's user lookup asked the run for an id)
@@ -10594,6 +10688,14 @@ def _summarized(match: re.Match[str]) -> str:
 
 #: "Is kim@x.com a real address?", "Is the order valid?": a yes/no question about an address
 #: the request writes or a thing it names, as a check of it
+#: "is task 1201112223334 done yet? email me the answer": a yes/no question of a thing
+#: written with its number or code, then a step that sends what was found
+_NUMBERED_THING_ASKED_THEN_SENT = re.compile(
+    r"(?P<lead>^|(?<=[.!;]\s))(?P<aux>is|are|has|have)\s+"
+    r"(?P<thing>[a-z]+\s+#?(?=[\w-]*\d)[\w-]+)\s+(?P<state>[^?.!;]{2,60}?)\s*\?\s+"
+    r"(?=(?:please\s+|pls\s+)?(?:e-?mail|send|text|tell|post|notify|message)\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _YES_NO_QUESTION = re.compile(
     # (a question about a code, "is truck TRK-14 available?", is read by its own rules)
     r"(?:^|(?<=[.!;]\s))(?P<aux>is|are)\s+(?P<subject>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
@@ -11807,7 +11909,8 @@ def _version_literals(
         (
             n
             for n in properties
-            if "version" in split_identifier(n)
+            # ("draft a release v1.4.0": a release's `tag_name` is the version it tags)
+            if {"version", "tag"} & set(split_identifier(n))
             and n not in taken
             and "string" in schema_types(properties[n])
         ),
@@ -11954,6 +12057,8 @@ def flag_said(name: str, text: str) -> bool | None:
     ("waive the fee": `waive_fee`, "send them the rejection email": `send_email`): True,
     False when said in the negative ("without waiving the fee"), None when not said."""
     words = split_identifier(name)
+    if len(words) == 1:
+        return _one_word_flag_said(words[0], text)
     if len(words) < 2 or words[0] in ("is", "has", "include", "dry", "force"):
         return None
     said = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
@@ -11962,6 +12067,29 @@ def flag_said(name: str, text: str) -> bool | None:
     verb = re.escape(stem(words[0]))
     off = re.search(rf"{_FLAG_OFF}{verb}", text, re.IGNORECASE)
     return off is None
+
+
+def _one_word_flag_said(word: str, text: str) -> bool | None:
+    """ "cancel order 1077 and restock the items", "draft a release", "as a prerelease":
+    a yes/no input named by one word is true when that word is said as a thing to do (the
+    step's verb, after "and", "then", "also" or a comma) or what the thing is made as ("as
+    a prerelease"); "don't restock": false. A state ("active", "paid") is never a flag."""
+    if len(word) < 4 or word in _NO_ONE_WORD_FLAGS:
+        return None
+    # ("as a pre-release" for `prerelease`: a prefix written apart)
+    spelled = re.sub(r"^(pre|re|non|auto|sub)(?=[a-z]{4})", r"\1[\\s-]?", re.escape(word))
+    form = rf"{spelled}(?:s|ed|ing)?\b"
+    if re.search(rf"{_FLAG_OFF}{form}", text, re.IGNORECASE):
+        return False
+    done = rf"(?:^\W*|\b(?:and|then|also|please)\s+|,\s*|\bas\s+an?\s+){form}"
+    return True if re.search(done, text, re.IGNORECASE) else None
+
+
+#: One-word yes/no inputs that name a state or a setting, not something to do.
+_NO_ONE_WORD_FLAGS = frozenset(
+    "active paid public private internal visible enabled disabled verified confirmed force "
+    "completed archived urgent test debug".split()
+)
 
 
 def _flags_said(
@@ -12053,6 +12181,115 @@ def _texted_by_sms(
         if name not in taken and "sms" in listed:
             return {name: json.dumps("sms")}
     return {}
+
+
+#: "assign task 12 to them", "reassign it to her": to the person a step before found
+_ASSIGNED_TO_THEM = re.compile(
+    r"\b(?:re)?assign\b[^.;]*?\bto\s+(?:them|him|her|that\s+(?:user|person))\b", re.I
+)
+
+
+def _assigned_to_the_one_found(
+    properties: Mapping[str, Any], action: str, sources: Sequence[Source], inputs: dict[str, str]
+) -> dict[str, str]:
+    """ "find the user for ben@... and assign task 12 to them": the input named for an
+    assignee (`assignee_gid`, `assignee_id`, `assignee`) takes the field of that name's
+    last word ("gid") from the nearest step that returns one (an optional input was left
+    out, the task assigned to no one)."""
+    if not _ASSIGNED_TO_THEM.search(action or ""):
+        return {}
+    for name in properties:
+        words = split_identifier(name)
+        if words[:1] not in (["assignee"], ["assigned"], ["owner"]):
+            continue
+        if inputs.get(name, "input.").split(".")[0] not in {"input", ""}:
+            continue
+        key = words[-1] if len(words) > 1 else "id"
+        found = [
+            s
+            for s in sources
+            if s.node is not None and split_identifier(s.name)[-1:] == [key]
+            and s.name.count(".") == 0
+        ]
+        if found:
+            nearest = max(found, key=lambda s: s.priority)
+            return {name: nearest.expression}
+    return {}
+
+
+_ASSIGNED_TO = re.compile(r"\bassigned\s+to\s+@?(?P<who>[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)", re.I)
+
+
+def _assignee_said(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "..., assigned to maya@lumen.io": the one input named for an assignee takes whom
+    the step says (in a list when it takes several, `assignees`)."""
+    said = _ASSIGNED_TO.search(action)
+    wanted = [n for n in properties if n in _ASSIGNEE_INPUTS and n not in taken]
+    if said is None or len(wanted) != 1:
+        return {}
+    schema = unwrap_nullable(properties[wanted[0]] or {})
+    if schema_types(schema) == {"array"}:
+        return {wanted[0]: json.dumps([said["who"]])}
+    if "string" not in schema_types(schema):
+        return {}
+    if schema.get("format") == "email" and "@" not in said["who"]:
+        return {}
+    return {wanted[0]: json.dumps(said["who"])}
+
+
+#: List inputs of people by their sign-in names
+_PEOPLE_BY_HANDLE = frozenset(
+    "reviewers assignees members users collaborators owners watchers participants".split()
+)
+#: "@lena": a sign-in name written with its at sign (not an email address's domain)
+_AT_HANDLE = re.compile(r"(?<![\w.+-])@(?P<handle>[A-Za-z][\w-]*)\b(?![.@]\w)")
+
+
+def _handles_for_a_list_of_people(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "ask @lena and @omar to review PR 57": the @names a step writes are the one list
+    input of people it takes (`reviewers`)."""
+    handles = list(dict.fromkeys(m["handle"] for m in _AT_HANDLE.finditer(action)))
+    wanted = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and name in _PEOPLE_BY_HANDLE
+        and schema_types(unwrap_nullable(schema or {})) == {"array"}
+    ]
+    if not handles or len(wanted) != 1:
+        return {}
+    return {wanted[0]: json.dumps(handles)}
+
+
+def _numbered_items(items: Sequence[Any], spec: ToolSpec) -> bool:
+    """Whether a loop's written items are whole numbers and the tool takes the thing it
+    works on by an integer number (`order_number`, `number`, `ticket_id`)."""
+    if not items or not all(isinstance(i, str) and i.isdigit() for i in items):
+        return False
+    properties = spec.input_properties()
+    return any(
+        split_identifier(name)[-1:] in (["number"], ["id"], ["no"], ["num"])
+        and schema_types(unwrap_nullable(properties.get(name) or {})) == {"integer"}
+        for name in spec.required_inputs()
+    )
+
+
+def _tool_verb_last(values: list[Any], spec: ToolSpec, text: str) -> list[Any]:
+    """An enum's values, the tool's own verb last when another value is said too: "squash
+    merge PR 230" with `github_pull_merge` is a squash, "merge" being the step itself."""
+    own = set(split_identifier(spec.id))
+    said = [
+        v
+        for v in values
+        if isinstance(v, str) and v and re.search(rf"\b{re.escape(v.lower())}\b", text)
+    ]
+    if len(said) < 2:
+        return values
+    return sorted(values, key=lambda v: isinstance(v, str) and v.lower() in own)
 
 
 def _tool_family(tool_id: str, verbs: Collection[str]) -> str | None:
@@ -13776,6 +14013,68 @@ def _made_before(phrase: str, text: str) -> bool:
     )
 
 
+#: "task 1200000000001", "task #88": a thing written with its id (digits, six or more)
+_THING_WITH_ITS_ID = re.compile(r"\b(?P<noun>[a-z]+)\s+#?\d{6,}\b", re.IGNORECASE)
+
+
+def _a_thing_by_its_id_is_not_made(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "assign task 1200000000001 to her": a thing written with its id exists, so a tool
+    close to the best that takes that thing's id (`task_gid`) goes before one that makes a
+    new one (`asana_task_create`, which takes no id of it)."""
+    if len(ranked) < 2:
+        return ranked
+    nouns = {m["noun"].lower() for m in _THING_WITH_ITS_ID.finditer(text)}
+
+    def takes_its_id(spec: ToolSpec) -> bool:
+        return any(
+            len(words := split_identifier(n)) == 2
+            and words[0] in nouns
+            and words[1] in {"id", "gid", "number", "no", "ref"}
+            for n in spec.required_inputs()
+        )
+
+    top = ranked[0][1].spec
+    made = {stem(w) for w in split_identifier(top.id)} & _MAKING_VERBS
+    if not nouns or takes_its_id(top) or not made:
+        return ranked
+    for at, (score, item) in enumerate(ranked[1:], start=1):
+        if score < ranked[0][0] * 0.6:
+            break
+        if takes_its_id(item.spec):
+            return [(ranked[0][0], item), *ranked[:at], *ranked[at + 1 :]]
+    return ranked
+
+
+def _one_product_code_read(
+    text: str, ranked: list[tuple[float, ScoredTool]], specs: Sequence[ToolSpec]
+) -> list[tuple[float, ScoredTool]]:
+    """ "check HOODIE-GRY": one product code written with no count goes to the one tool that
+    reads a product by its `sku`, before a stock check of order lines (`items`) whose lines
+    the run would be asked for."""
+    if len(ranked) < 2 or not looks_only(text) or _ORDER_LINE.search(text):
+        return ranked
+    if len(code_in_capitals({"sku": {"type": "string"}}, text, {})) != 1:
+        return ranked
+    top = ranked[0][1].spec
+    if not any(
+        schema_types(unwrap_nullable(top.input_properties().get(n) or {})) == {"array"}
+        for n in top.required_inputs()
+    ):
+        return ranked  # (the best tool takes the code as it is written)
+    by_sku = [
+        spec
+        for spec in specs
+        if not acts(spec)
+        and any(split_identifier(n)[-1:] == ["sku"] for n in spec.required_inputs())
+    ]
+    if len(by_sku) != 1:
+        return ranked
+    rest = [pair for pair in ranked if pair[1].spec.id != by_sku[0].id]
+    return [(ranked[0][0], ScoredTool(by_sku[0], ranked[0][0])), *rest]
+
+
 def _written_value_breaks_tie(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -14110,10 +14409,11 @@ def _numbered_thing_read(
         return ranked
 
     def reads_by_number(spec: ToolSpec) -> bool:
-        return not acts(spec) and bool(
-            set(_whole_number_id(spec.input_properties(), text, {}))
-            & set(spec.required_inputs())
-        )
+        numbered = {
+            *_whole_number_id(spec.input_properties(), text, {}),
+            *number_of_the_tools_thing(spec, text, {}),  # ("check PR 61": its `number`)
+        }
+        return not acts(spec) and bool(numbered & set(spec.required_inputs()))
 
     if reads_by_number(ranked[0][1].spec):
         return ranked
@@ -15372,11 +15672,14 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
             for name in spec.input_properties()
             if len(words := split_identifier(name)) == 2 and words[1] in _CODE_SUFFIXES
         ]
-    if len(ids) != 1:
+    if len(ids) == 1:
+        noun = re.escape(split_identifier(ids[0])[0])
+    elif nouns := bare_number_nouns(spec):
+        noun = f"(?:{'|'.join(map(re.escape, nouns))})"  # ("to issues 501, 502, 503")
+    else:
         return []
-    noun = split_identifier(ids[0])[0]
     # ("user 3 and user 4": the noun said again before each)
-    again = rf"(?:{re.escape(noun)}\s+)?{_A_CODE}"
+    again = rf"(?:{noun}\s+)?{_A_CODE}"
     listed = (
         # ("O-1 and O-2 and O-3": "and" between each of them too)
         rf"(?P<list>{_A_CODE}(?:(?:\s*,\s*|\s*,?\s+(?:and|&)\s+){again})*\s*,?\s+(?:and|&)\s+"
@@ -15385,7 +15688,7 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
         # ("order 77 and 15 dollars for order 78": an amount is no code)
         r"(?!\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|%|percent|units?|items?|x\b))"
     )
-    match = re.search(rf"\b{re.escape(noun)}s?\s+{listed}", action, re.IGNORECASE) or re.match(
+    match = re.search(rf"\b{noun}s?\s+{listed}", action, re.IGNORECASE) or re.match(
         # ("read TEMP-3 and PRES-4": codes in capitals right after the step's verb)
         # ("look up u_3 and u_4": a code joined by "_" or "-" after a verb and its particle)
         rf"^\W*(?:please\s+)?[a-z]+(?:\s+(?:up|out|on))?\s+(?=[A-Z]+-?\d|(?-i:[a-z]+[_-]\d))"
@@ -15417,7 +15720,7 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     if match is None:
         return []
     codes = [
-        re.sub(rf"^{re.escape(noun)}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
+        re.sub(rf"^{noun}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
         for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match.group("list"))
         if c
     ]
@@ -15566,6 +15869,15 @@ _THINGS_OVER_NEED = re.compile(
     re.IGNORECASE,
 )
 _ONE_NEEDS = {"need": "needs", "require": "requires", "have to": "has to"}
+#: "closing tasks in the X project needs approval from the auditor. <step>": a kind of
+#: doing that needs someone's approval, said before the step it is for (no amount in it)
+_DOING_THINGS_NEEDS_APPROVAL = re.compile(
+    r"(?P<lead>^|[.;!?]\s+)(?!(?:any|every|some|no)thing\b)[A-Za-z]{2,}ing\s+"
+    r"(?:(?!over\b|above\b|more\b|under\b|below\b|if\b|when\b)[\w'-]+\s+){1,6}?"
+    r"(?:needs?|requires?)\s+(?:an?\s+)?(?:approval|sign[- ]?off|ok|okay)\s+(?:from|by)\s+"
+    r"(?P<who>[^.;!?\d$€£]+?)\s*(?P<end>[.;!?])\s+(?=\S)",
+    re.IGNORECASE,
+)
 
 
 def _rules_of_things_not_done(text: str) -> str:
@@ -16871,6 +17183,41 @@ _QUOTE_AFTER_COLON = re.compile(
 )
 
 
+def _lone_quote_as_heading(
+    spec: ToolSpec, clause: Clause, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "create an issue in acme/api 'Rate limiter returns 500'": the one quote a step that
+    makes something writes, with no word naming it, is the heading the tool needs (`title`),
+    when the tool needs no other text nothing filled (a body could be the quote too)."""
+    if not acts(spec) or len(clause.quoted) != 1:
+        return {}
+    label, quote = clause.quoted[0][0], clause.quoted[0][1].strip()
+    named = {w for name in spec.input_properties() for w in split_identifier(name)}
+    if label is not None and (label.lower() in named | _MESSAGE_LABELS | STOP_WORDS):
+        return {}  # ("acme/api 'Rate limiter ...'": the word before it names no input)
+    if not quote or json.dumps(quote) in taken.values():
+        return {}
+    properties = spec.input_properties()
+    left = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and "string" in schema_types(unwrap_nullable(properties.get(name) or {}))
+        and (name in {"title", "subject", "summary", "headline"} or name in _TEXTS_SAID)
+    ]
+    if left not in (["title"], ["subject"], ["summary"], ["headline"]):
+        return {}
+    return {left[0]: json.dumps(quote)}
+
+
+#: Words before a quote that say it is what a message says.
+_MESSAGE_LABELS = frozenset(
+    "message body text saying says said note comment reason reply content".split()
+)
+#: Inputs that hold what a message or a comment says.
+_TEXTS_SAID = frozenset({"body", "text", "message", "comment", "note", "content"})
+
+
 def _quote_after_a_colon(spec: ToolSpec, text: str, taken: dict[str, str]) -> dict[str, str]:
     """ "trigger a high urgency incident on service PSVC9: 'checkout 500s spiking'": a quote
     after a colon that ends the step is the one heading input (`title`, `subject`) the tool
@@ -16884,6 +17231,16 @@ def _quote_after_a_colon(spec: ToolSpec, text: str, taken: dict[str, str]) -> di
         if name in {"title", "subject", "summary", "headline"}
         and schema_types(unwrap_nullable(spec.input_properties().get(name) or {})) == {"string"}
     ]
+    if not headings and acts(spec):
+        # ("comment on issue 88: 'fixed in v2.3.1'": with no heading, the one text the tool
+        # needs, its comment's body)
+        headings = [
+            name
+            for name in spec.required_inputs()
+            if name in _TEXTS_SAID
+            and schema_types(unwrap_nullable(spec.input_properties().get(name) or {}))
+            == {"string"}
+        ]
     if len(headings) != 1 or headings[0] in taken:
         return {}
     quote = json.dumps(said["quote"].strip())

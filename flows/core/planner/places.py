@@ -212,7 +212,8 @@ _KNOWN_CODES = frozenset(COUNTRY_CODES.values())
 #: "..., Leeds, GB": a code of two capitals an address ends on, after its town
 _ADDRESS_ENDS_ON_CODE = re.compile(
     r"\b\d+\s+[^,;]+,\s*[A-Z][\w .'-]*,\s*(?P<code>[A-Z]{2})\s*"
-    r"(?=$|[.;!?,]|\s+(?:and|then|via|by|with)\b)"
+    # ("..., Paris, FR express": one word in lower case may end the step after it)
+    r"(?=$|[.;!?,]|\s+(?:and|then|via|by|with)\b|\s+[a-z]+\s*$)"
 )
 #: The postal codes of the states and provinces that are no country's code the planner
 #: knows ("NY", "TX"; not "CA" or "DE"), with their country.

@@ -492,6 +492,7 @@ _CHAT_WORDS = {
     "couldnt": "couldn't",
     "w/": "with",
     "w/o": "without",
+    "tl;dr": "tldr",
 }
 _CHAT_WORD = re.compile(
     # (not a part of an id: "user u-77", "ur_12")
@@ -915,6 +916,50 @@ def _price_times_quantity(match: re.Match[str]) -> str:
     return f"{match['count']}{match['things']} at {match['cur']}{said} in all"
 
 
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+#: A month by its name or the first three letters of it ("mar", "sept" too)
+_MONTHS = {
+    **{name: n for n, name in enumerate(_MONTH_NAMES.split(), start=1)},
+    **{name[:3]: n for n, name in enumerate(_MONTH_NAMES.split(), start=1)},
+    "sept": 9,
+}
+_MONTH = rf"(?P<month>{'|'.join(sorted(_MONTHS, key=len, reverse=True))})\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+#: "march 3 2026", "Mar 3rd, 2026", "3 March 2026": a day written with its month's name and
+#: its year, which date inputs take as 2026-03-03
+_DATE_IN_WORDS = re.compile(
+    rf"\b(?:{_MONTH}\s+{_DAY},?|{_DAY.replace('day>', 'day2>')}\s+(?:of\s+)?"
+    rf"{_MONTH.replace('month>', 'month2>')},?)\s+(?P<year>20\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+#: "if more than 5 tasks are overdue": a count of things in a state, which a step returns
+#: as `overdue_tasks` ("if there are more than 5 overdue tasks")
+_COUNT_IN_A_STATE = re.compile(
+    r"\b(?P<lead>if|when|unless|once)\s+(?P<cmp>(?:more|fewer|less)\s+than|over|under|"
+    r"at\s+least)\s+(?P<n>\d+)\s+(?P<things>[a-z]+s)\s+(?:are|were)\s+"
+    r"(?P<state>(?!not\b|still\b|being\b)[a-z]+)\b(?!\s+(?:than|to|by|in|on|at|for|from|with)\b)",
+    re.IGNORECASE,
+)
+#: "leave a comment on task ...", "drop a note on it": a comment added
+_LEAVE_A_NOTE = re.compile(
+    r"\b(?:leave|drop)\s+(?P<what>(?:a|an|the|my|our|this)\s+(?:short\s+|quick\s+|internal\s+|"
+    r"private\s+|public\s+)?(?:comment|note|reply))\b",
+    re.IGNORECASE,
+)
+
+
+def _iso_date(match: re.Match[str]) -> str:
+    month = _MONTHS[(match["month"] or match["month2"]).lower()]
+    day = int(match["day"] or match["day2"])
+    if not 1 <= day <= 31:
+        return match.group(0)
+    return f"{match['year']}-{month:02d}-{day:02d}"
+
+
 def chat_spelling(text: str) -> str:
     """ "hey can u check if it isnt valid" -> "can you check if it isn't valid"."""
     text = _DONE_ALREADY_FIRST.sub(_done_already, text, count=1)
@@ -958,6 +1003,13 @@ def chat_spelling(text: str) -> str:
     text = _HAS_DECIDED.sub(_decided, text)
     text = _NO_SUCH_RECORD.sub(r"\g<lead> no \g<such>\g<noun> is found", text)
     text = _SHORT_UNIT.sub(lambda m: f"{m['n']} {_SHORT_UNITS[m['unit'].lower()]}", text)
+    text = outside_quotes(_DATE_IN_WORDS, _iso_date, text)
+    text = outside_quotes(_LEAVE_A_NOTE, lambda m: f"add {m['what']}", text)
+    text = outside_quotes(
+        _COUNT_IN_A_STATE,
+        lambda m: f"{m['lead']} there are {m['cmp']} {m['n']} {m['state']} {m['things']}",
+        text,
+    )
     # (what a quote says is kept as written: "'we couldnt see the stage'")
     return outside_quotes(_CHAT_WORD, lambda match: _CHAT_WORDS[match.group(0).lower()], text)
 
@@ -2303,6 +2355,13 @@ def _spec_says_action(spec: ToolSpec, what: str) -> bool:
 
 #: "append its id to sheet refunds": the name of where a step stores something asks nothing
 #: of the tool (no refund here).
+#: "the Mobile App project", "the Phone Sales team": a thing's name in capitals before the
+#: noun for where things are kept
+_PLACE_NAMED_IN_CAPITALS = re.compile(
+    r"\bthe\s+(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})\s+(?P<noun>project|board|list|folder|"
+    r"workspace|space|team|calendar|queue|channel|repo|repository|campaign)\b",
+    re.IGNORECASE,
+)
 _STORE_NAMED = re.compile(
     r"\b(?:to|in|into|on|from)\s+(?:the\s+|our\s+)?(?:sheet|spreadsheet|tab|table|database|"
     r"folder|board)\s+[\"']?[\w-]+[\"']?",
@@ -2340,6 +2399,8 @@ def _capabilities_asked(
     """What `step` asks for, each with the words (as written, and stemmed) a tool offering
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
+    # ("check the Mobile App project": a name asks for no text message)
+    step = _PLACE_NAMED_IN_CAPITALS.sub(r"the \g<noun>", step)
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
     # ("charge order BOOK-3310": a code's letters ask for no booking)
     step = _CODE_IN_CAPITALS.sub(" ", step)
