@@ -962,7 +962,6 @@ class FlowBuilder:
         text = _LABELLED_VALUES.sub(self._labelled_value, text)
         text = _ASSIGNED_TO_SOMEONE.sub(self._assignee_set, text)
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
-        text = _ASSIGNED_AFTER.sub(self._assigned_with_it, text)
         # "get the USD to EUR and USD to GBP rates": one lookup of each pair
         text = _PAIRS_LISTED.sub(_each_pair_looked_up, text)
         text = _ROUTED_TO_A_VALUE.sub(self._routed_to_a_value, text)
@@ -1305,20 +1304,6 @@ class FlowBuilder:
                 if name in _ROUTING_INPUTS and isinstance(values, list) and value in values:
                     return f", with {name.replace('_', ' ')} {value}"
         return match.group(0)
-
-    def _assigned_with_it(self, match: re.Match[str]) -> str:
-        """ "create a task titled 'Book venue' and assign it to priya": who the task made
-        just before is given to, a value of a tool's `assignee` input, not a step of its
-        own (no tool "assigns")."""
-        if not _TASK_MADE_BEFORE.search(match.string[: match.start()]):
-            return match[0]
-        if not any(
-            {"assignee", "assigned"} & set(split_identifier(name))
-            for spec in self.specs.values()
-            for name in spec.input_properties()
-        ):
-            return match[0]
-        return f" assigned to {match['who']}"
 
     def _labelled_value(self, match: re.Match[str]) -> str:
         """ "Create a ticket. Priority: high. Category: billing.": a value for an input of
@@ -15490,18 +15475,6 @@ def _each_pair_looked_up(match: re.Match[str]) -> str:
     return f"{verb} the {match['first']} {noun} and {verb} the {match['second']} {noun}"
 
 
-#: "... and assign it to priya", ", assign it to maria": who a task is given to
-_ASSIGNED_AFTER = re.compile(
-    r"\s*,?\s*(?:\band\s+)?(?:then\s+)?\bassign\s+(?:it|that|this|the\s+(?:task|to-?do|card))"
-    r"\s+to\s+@?(?P<who>(?!(?:the|a|an|me|us|them|him|her)\b)[A-Za-z][\w.-]*[\w])\b",
-    re.IGNORECASE,
-)
-#: "create a task ...", "add a new to-do ...": a task made, in the sentence so far
-_TASK_MADE_BEFORE = re.compile(
-    r"\b(?:create|add|make|open|log|set\s+up)\s+(?:an?\s+|the\s+|a\s+new\s+)?"
-    r"(?:task|to-?do|card|chore|action\s+item)\b[^.;!?]*$",
-    re.IGNORECASE,
-)
 #: "..., and route it to billing", "then assign the ticket to the shipping team"
 _ROUTED_TO_A_VALUE = re.compile(
     r"\s*,?\s*(?:\band\s+)?(?:then\s+)?\b(?:assign|route|send|forward|escalate|move|put)\s+"

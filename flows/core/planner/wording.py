@@ -2294,11 +2294,21 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         and not _channels_listed(spec) & stemmed
         and not _spec_says_action(spec, missing.what)
         and not (missing.what == _SMS and _TEXTS_SOMEONE.search(spec.description))
+        # ("create a task ..., assigned to maria": whom it is for is one of its inputs)
+        and not (missing.what == _ASSIGNING and _takes_an_assignee(spec))
         and missing.phrase.lower() not in listed
     ]
 
 
 _SMS = "an SMS / text message"
+_ASSIGNING = "assigning something to a person"
+
+
+def _takes_an_assignee(spec: ToolSpec) -> bool:
+    """Whether the tool takes whom the thing is for (`assignee`, `assigned_to`)."""
+    return any(
+        {"assignee", "assigned"} & set(split_identifier(name)) for name in spec.input_properties()
+    )
 #: "Text the vehicle's owner a message ...": a description whose verb is texting someone
 _TEXTS_SOMEONE = re.compile(
     r"^\s*(?:texts?|sms)\s+(?:or\s+[a-z]+\s+)?(?:the|a|an|their|its)\s+[a-z]", re.IGNORECASE
