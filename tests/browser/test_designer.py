@@ -1287,6 +1287,8 @@ def test_a_narrow_canvas_gives_the_minimap_room_to_the_graph(page, live_server, 
     expect(minimap).to_be_visible()
 
     # When a node is selected, the inspector narrows the canvas: the minimap goes
+    # (clicked once the zoom has stopped moving it)
+    settled_box(node(page, "greet"))
     node(page, "greet").click()
     expect(page.get_by_test_id("inspector")).to_be_visible()
     expect(minimap).to_be_hidden()
