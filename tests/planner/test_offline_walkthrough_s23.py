@@ -186,3 +186,12 @@ def test_two_pairs_of_codes_listed_are_a_lookup_each(tools):
         if getattr(node, "tool", None) == "get_exchange_rate"
     ]
     assert pairs == [('"EUR"', '"CHF"'), ('"EUR"', '"SEK"')]
+
+
+@pytest.mark.django_db
+def test_a_branch_on_a_step_failing_is_refused_saying_why(tools):
+    # it was refused as if no step came before the condition
+    error = refusal("translate 'hi' into Welsh and if that fails, post in #i18n", tools)
+
+    assert error.details["reason"] == "branch_on_failure"
+    assert "retry" in error.message

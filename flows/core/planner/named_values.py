@@ -567,7 +567,7 @@ _ASSIGNEE_WORDS = frozenset({"assignee", "assigned", "assign"})
 #: Words after "for" or "to" that name no one a task is given to
 _NOT_AN_ASSIGNEE = frozenset(
     "the a an me us you him her them it this that each every all any both everyone "
-    "today tomorrow tonight now later next this monday tuesday wednesday thursday friday "
+    "today tomorrow tonight now later next monday tuesday wednesday thursday friday "
     "saturday sunday week month review approval".split()
 )
 _SOMEONE = r"@?(?P<value>[A-Za-z][\w.-]*[\w])"

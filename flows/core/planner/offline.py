@@ -9073,6 +9073,16 @@ class FlowBuilder:
                     step=condition.text.strip(),
                     details={"reason": "condition_says_not_when", "phrase": condition.text.strip()},
                 )
+            if _FAILED_SAID.match(condition.text.strip()):
+                raise PlanningError(
+                    "unmapped_condition",
+                    f"Could not map the condition {condition.text.strip()!r} of {clause.label}: "
+                    "a flow does not branch on a step failing; a step that fails (after its "
+                    "retries) fails the run. Say what its result shows instead ('if the status "
+                    "code is 404'), or retry it ('retry 3 times if it fails').",
+                    step=condition.text.strip(),
+                    details={"reason": "branch_on_failure", "phrase": condition.text.strip()},
+                )
             if not _FROM_REQUEST.search(f"{condition.text} {clause.text}"):
                 self._check_state_listed(condition, clause)
                 raise PlanningError(
@@ -15475,6 +15485,12 @@ def _each_pair_looked_up(match: re.Match[str]) -> str:
     return f"{verb} the {match['first']} {noun} and {verb} the {match['second']} {noun}"
 
 
+#: "if it fails", "if that errors out": a step failing, which no result of it tells
+_FAILED_SAID = re.compile(
+    r"^(?:it|that|this|they|the\s+\w+)\s+(?:fails|failed|errors?(?:\s+out)?|errored(?:\s+out)?|"
+    r"(?:does\s+not|doesn't|did\s+not|didn't)\s+work|breaks|crashes)$",
+    re.IGNORECASE,
+)
 #: "..., and route it to billing", "then assign the ticket to the shipping team"
 _ROUTED_TO_A_VALUE = re.compile(
     r"\s*,?\s*(?:\band\s+)?(?:then\s+)?\b(?:assign|route|send|forward|escalate|move|put)\s+"
