@@ -74,8 +74,7 @@ def render(value: Any, env: Mapping[str, Any], *, where: str) -> Any:
             return _evaluate(whole.group(1).strip(), env, where)
 
         def replace(match: re.Match[str]) -> str:
-            result = _evaluate(match.group(1).strip(), env, where)
-            return result if isinstance(result, str) else json.dumps(result, sort_keys=True)
+            return _as_text(_evaluate(match.group(1).strip(), env, where))
 
         return _PLACEHOLDER.sub(replace, value)
     if isinstance(value, Mapping):
@@ -87,10 +86,7 @@ def render(value: Any, env: Mapping[str, Any], *, where: str) -> Any:
 
 def render_text(value: str, env: Mapping[str, Any], *, where: str) -> str:
     """Like `render`, but always a string (a whole-placeholder value is shown as text/JSON)."""
-    result = render(value, env, where=where)
-    if isinstance(result, str):
-        return result
-    return json.dumps(result, sort_keys=True)
+    return _as_text(render(value, env, where=where))
 
 
 def render_url(template: str, env: Mapping[str, Any], *, where: str = "url") -> str:
@@ -102,20 +98,21 @@ def render_url(template: str, env: Mapping[str, Any], *, where: str = "url") -> 
     authority = template.find("://")
     path_starts = template.find("/", authority + 3 if authority >= 0 else 0)
     query_starts = template.find("?")
-    pieces: list[str] = []
-    end = 0
-    for match in _PLACEHOLDER.finditer(template):
-        pieces.append(template[end : match.start()])
-        value = _evaluate(match.group(1).strip(), env, where)
-        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+    def encoded(match: re.Match[str]) -> str:
+        text = _as_text(_evaluate(match.group(1).strip(), env, where))
         if 0 <= query_starts < match.start():
-            text = quote(text, safe="")
-        elif 0 <= path_starts < match.start():
-            text = quote(text, safe="/")
-        pieces.append(text)
-        end = match.end()
-    pieces.append(template[end:])
-    return "".join(pieces)
+            return quote(text, safe="")
+        if 0 <= path_starts < match.start():
+            return quote(text, safe="/")
+        return text
+
+    return _PLACEHOLDER.sub(encoded, template)
+
+
+def _as_text(value: Any) -> str:
+    """A rendered value placed in text: itself if a string, else its JSON."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
 def _evaluate(source: str, env: Mapping[str, Any], where: str) -> Any:
