@@ -5966,13 +5966,13 @@ class FlowBuilder:
         # ("Tax: 18.81"), as a message reads it
         template, values = _labelled_lines(upstream, list(fields)[:_RESULT_LINES])
         said = f"{json.dumps(template)}.format([{values}])"
-        made_texts = _texts_it_made(texts, info.spec.id)
-        if len(texts) == 1 and (len(fields) == 1 or _TEXT_WORDS & set(split_identifier(texts[0]))):
+        made = _the_text_made(fields, info.spec.id)
+        if len(texts) == 1 and len(fields) == 1:
             said = f"{upstream}.{texts[0]}"
-        elif len(made_texts) == 1:
-            # "translate '...' into Spanish and post it": the translation, not its detected
-            # language beside it
-            said = f"{upstream}.{made_texts[0]}"
+        elif made is not None:
+            # the one text it made ("translate '...' into Spanish and post it": the
+            # translation, not its detected language beside it)
+            said = f"{upstream}.{made}"
         if row is not None:
             # "add it to the sheet": one cell for each thing it made
             cells = [
@@ -6300,11 +6300,10 @@ class FlowBuilder:
         """Whether a loop's step sends on what the loop's last step made for each item
         (data, not a verdict), as `_sent_on` does for one."""
         fields = unwrap_nullable(loop.last_tool.output_schema).get("properties") or {}
-        texts = [name for name, field in fields.items() if schema_types(field) == {"string"}]
         return (
             acts(spec)
             # ("shorten each link and post it": the short link a step that acts made)
-            and (not acts(loop.last_tool) or len(_texts_it_made(texts, loop.last_tool.id)) == 1)
+            and (not acts(loop.last_tool) or _the_text_made(fields, loop.last_tool.id) is not None)
             and bool(fields)
             and not any(_a_verdict(field) for field in fields.values())
             and bool(_said_inputs(spec.input_properties()))
@@ -7964,9 +7963,9 @@ class FlowBuilder:
             # a line for each item, its first fields named
             named = [name for name, _ in fields[:_ITEM_FIELDS]]
             texts = [name for name, field in fields if schema_types(field) == {"string"}]
-            made_texts = _texts_it_made(texts, last.spec.id)
-            if len(texts) > 1 and len(made_texts) == 1:
-                named = made_texts  # (each translation, not its detected language too)
+            the_text = _the_text_made(dict(fields), last.spec.id)
+            if len(texts) > 1 and the_text is not None:
+                named = [the_text]  # (each translation, not its detected language too)
             line = ", ".join(f"{field_label(n)}: %s" for n in named)
             listed = self._items_written(last.id)
             if (
@@ -10858,16 +10857,21 @@ def _gerund(verb: str) -> str:
     return verb + "ing"
 
 
-def _texts_it_made(texts: Sequence[str], tool_id: str) -> list[str]:
-    """Of a step's text outputs, those named as its text ("translated_text", "summary") or
-    by its own verb ("translate_text" -> "translated_text", "shorten_url" -> "short_url")."""
+def _the_text_made(fields: Mapping[str, Any], tool_id: str) -> str | None:
+    """The one text output of a step named as its text ("translated_text", "summary") or by
+    its own verb ("translate_text" -> "translated_text", "shorten_url" -> "short_url"), or
+    None when no text, or more than one, is."""
     verb = _tool_verb(tool_id)
-    return [
+    made = [
         name
-        for name in texts
-        if _TEXT_WORDS & set(split_identifier(name))
-        or (len(verb) > 3 and any(_said_by_verb(word, verb) for word in split_identifier(name)))
+        for name, field in fields.items()
+        if schema_types(field) == {"string"}
+        and (
+            _TEXT_WORDS & set(split_identifier(name))
+            or (len(verb) > 3 and any(_said_by_verb(w, verb) for w in split_identifier(name)))
+        )
     ]
+    return made[0] if len(made) == 1 else None
 
 
 def _said_by_verb(word: str, verb: str) -> bool:
@@ -10909,12 +10913,11 @@ def _item_said(item_schema: Mapping[str, Any], made_by: str | None) -> str:
     fields = item_schema.get("properties")
     if not isinstance(fields, dict) or not fields:
         return '"%s".format([item])'
-    texts = [n for n, f in fields.items() if schema_types(f) == {"string"}]
-    made = _texts_it_made(texts, made_by) if made_by else []
+    made = _the_text_made(fields, made_by) if made_by else None
     if len(fields) == 1:
         return f"item.{next(iter(fields))}"
-    if len(made) == 1:
-        return f"item.{made[0]}"
+    if made is not None:
+        return f"item.{made}"
     template, values = _labelled_lines("item", list(fields)[:_RESULT_LINES])
     return f"{json.dumps(template)}.format([{values}])"
 
