@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flows.core.planner.named_values import CODE_PAIR
+
 _LEADING_IF = re.compile(r"^(?:only\s+)?(?:if|when|once|whenever|unless|in\s+case)\s+", re.I)
 _THE_NOUN = re.compile(r"^(?:the|its|their)\s+(?P<noun>[\w-]+)\b", re.I)
 _VERB = re.compile(r"\b(?P<verb>is|are|was|were|has|have|does|do)\b(?P<not>\s+not\b|n't\b)?", re.I)
@@ -110,8 +112,7 @@ _SENT_THING = re.compile(
     r"as|of)\b|\s*[,.;:!?]|\s*$)",
     re.IGNORECASE,
 )
-#: "USD to JPY", "EUR/GBP": two codes paired, as one thing's name
-_CODE_PAIR = re.compile(r"\b(?P<a>[A-Z]{3})(?:\s+(?:to|into)\s+|\s*/\s*)(?P<b>[A-Z]{3})\b")
+_CODE_PAIR = re.compile(rf"\b{CODE_PAIR}\b")
 #: Nouns that say only that a message goes out, not what it is about.
 _ONLY_A_MESSAGE = frozenset(
     {"email", "e-mail", "mail", "message", "note", "text", "sms", "line", "reply", "it", "them"}
@@ -122,7 +123,7 @@ _ADDRESSEES = frozenset({"customer", "user", "client", "buyer", "them", "him", "
 def subject_line(action: str) -> str | None:
     """The subject line of a message step that names what it sends, or None."""
     # ("email me the USD to JPY rate": the USD-JPY rate, not "USD")
-    match = _SENT_THING.match(_CODE_PAIR.sub(r"\g<a>-\g<b>", action))
+    match = _SENT_THING.match(_CODE_PAIR.sub(lambda m: f"{m[0][:3]}-{m[0][-3:]}", action))
     if match is None:
         return None
     what = match.group("what").strip()

@@ -240,6 +240,8 @@ def _code_after_verb(
     return {ids[0]: json.dumps(match.group("code"))}
 
 
+#: "USD to JPY", "EUR/GBP": two codes paired, as one thing's name ("the USD to JPY rate")
+CODE_PAIR = r"[A-Z]{3}(?:\s+(?:to|into)\s+|\s*/\s*)[A-Z]{3}"
 #: "the USD to EUR rate", "from GBP into JPY": two currency codes, the first converted
 _CURRENCY_PAIR = re.compile(
     r"\b(?P<base>[A-Z]{3})(?:\s+(?:to|into|in)\s+|\s*(?:/|->)\s*)(?P<target>[A-Z]{3})\b"

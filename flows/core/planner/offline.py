@@ -84,6 +84,7 @@ from flows.core.planner.lexicon import (
     synonyms,
 )
 from flows.core.planner.named_values import (
+    CODE_PAIR,
     STREET_ADDRESS,
     listed_for,
     named_values,
@@ -15473,11 +15474,10 @@ _AN_ID_SAID_OTHERWISE = re.compile(
     r"(?P<said>code|info|information|details|link|url|id|number|ref|reference)\b",
     re.IGNORECASE,
 )
-_PAIR = r"[A-Z]{3}(?:\s+(?:to|into)\s+|\s*/\s*)[A-Z]{3}"
 #: "get the USD to EUR and USD to GBP rates": two pairs of codes, one noun for both
 _PAIRS_LISTED = re.compile(
     rf"\b(?P<verb>get|check|fetch|look\s+up|find)\s+the\s+(?:current\s+|latest\s+)?"
-    rf"(?P<first>{_PAIR})\s*(?:,|and|&)\s*(?P<second>{_PAIR})\s+(?P<noun>[a-z]+?)s\b"
+    rf"(?P<first>{CODE_PAIR})\s*(?:,|and|&)\s*(?P<second>{CODE_PAIR})\s+(?P<noun>[a-z]+?)s\b"
 )
 
 
