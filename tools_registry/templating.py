@@ -4,8 +4,10 @@ Each placeholder is a CEL expression (the same language as the IR), evaluated ov
 `input` (the tool's inputs) and, in HTTP headers only, `credentials` (decrypted secrets,
 looked up by name only when a header names them). A string that is exactly one
 placeholder keeps the value's type (`"{{ input.count }}"` in a JSON body stays a number);
-any other string is rendered as text, non-string values as JSON. In a URL, a value placed
-in the path or the query is percent-encoded (`render_url`).
+any other string is rendered as text, non-string values as JSON, null as nothing. A field
+of a body, query or headers that is one placeholder whose value is null is left out (an
+optional input the flow did not set). In a URL, a value placed in the path or the query is
+percent-encoded (`render_url`).
 """
 
 from __future__ import annotations
@@ -78,10 +80,28 @@ def render(value: Any, env: Mapping[str, Any], *, where: str) -> Any:
 
         return _PLACEHOLDER.sub(replace, value)
     if isinstance(value, Mapping):
-        return {key: render(item, env, where=f"{where}.{key}") for key, item in value.items()}
+        rendered = {key: render(item, env, where=f"{where}.{key}") for key, item in value.items()}
+        return {key: item for key, item in rendered.items() if not _left_out(value[key], item)}
     if isinstance(value, list):
         return [render(item, env, where=f"{where}[{i}]") for i, item in enumerate(value)]
     return value
+
+
+def render_fields(
+    fields: Mapping[str, str], env: Mapping[str, Any], *, where: str
+) -> dict[str, str]:
+    """A query's or headers' fields rendered as text, those left out (null) dropped."""
+    rendered = {key: render(value, env, where=f"{where}.{key}") for key, value in fields.items()}
+    return {
+        key: _as_text(value)
+        for key, value in rendered.items()
+        if not _left_out(fields[key], value)
+    }
+
+
+def _left_out(template: Any, value: Any) -> bool:
+    """A field that is one placeholder whose value is null: an input the flow did not set."""
+    return value is None and isinstance(template, str) and bool(_WHOLE.match(template))
 
 
 def render_text(value: str, env: Mapping[str, Any], *, where: str) -> str:
@@ -111,7 +131,9 @@ def render_url(template: str, env: Mapping[str, Any], *, where: str = "url") -> 
 
 
 def _as_text(value: Any) -> str:
-    """A rendered value placed in text: itself if a string, else its JSON."""
+    """A rendered value placed in text: itself if a string, nothing if null, else its JSON."""
+    if value is None:
+        return ""
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 

@@ -140,6 +140,39 @@ def test_a_value_placed_before_a_url_s_path_is_written_as_it_is(server: _Server)
 
 
 @LOCAL
+def test_optional_inputs_a_flow_left_out_are_left_out_of_the_request(server: _Server) -> None:
+    tool = http_tool("open_issue", {
+        "method": "POST",
+        "url": server.url + "/issues",
+        "query": {"repo": "{{ input.repo }}", "assignee": "{{ input.assignee }}"},
+        "body": {"title": "{{ input.title }}", "labels": "{{ input.labels }}",
+                 "minutes": "{{ input.minutes }}", "note": "by {{ input.assignee }}"},
+    }, input_schema={"type": "object", "required": ["repo", "title"], "properties": {
+        "repo": {"type": "string"}, "title": {"type": "string"}, "assignee": {"type": "string"},
+        "labels": {"type": "array", "items": {"type": "string"}},
+        "minutes": {"type": "integer", "default": 30}}})
+
+    output = invoke(tool, {"repo": "acme/web", "title": "Shop is down"})
+
+    assert output["status"] == 201
+    assert server.requests[0]["path"] == "/issues?repo=acme%2Fweb"
+    # labels were not set: not sent; minutes: its schema's default; text reads nothing
+    assert output["body"]["received"] == {"title": "Shop is down", "minutes": 30, "note": "by "}
+
+
+@LOCAL
+def test_a_template_reading_an_input_its_schema_does_not_declare_fails(server: _Server) -> None:
+    tool = http_tool("typo", {"url": server.url + "/weather", "query": {"city": "{{ input.cty }}"}})
+
+    with pytest.raises(ToolError) as failure:
+        invoke(tool, {"city": "Oslo"})
+
+    assert failure.value.code == "template_error"
+    assert "input.cty" in str(failure.value)
+    assert server.requests == []
+
+
+@LOCAL
 def test_post_json_body_keeps_types_and_sends_credentials_in_headers(server: _Server) -> None:
     credential_create(name="api_key", secret="s3cret-token", allowed_hosts=["127.0.0.1"])
     tool = http_tool("create_order", {

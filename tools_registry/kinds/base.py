@@ -50,6 +50,21 @@ class ConfiguredTool:
     async def call(self, inputs: dict[str, Any], context: ToolContext) -> Any:
         raise NotImplementedError
 
+    def template_inputs(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """`inputs` as a config's templates read them: an optional input the flow left out
+        is its schema's default, else null, so `{{ input.labels }}` in a body is left out
+        of the request instead of failing the step; a name the schema does not declare
+        still fails (a typo in the template)."""
+        properties = self.spec.input_schema.get("properties")
+        if not isinstance(properties, dict):
+            return inputs
+        absent = {
+            name: schema.get("default") if isinstance(schema, dict) else None
+            for name, schema in properties.items()
+            if name not in inputs
+        }
+        return {**absent, **inputs}
+
     def _schema_errors(self, validator: Any, value: Any, which: str) -> list[dict[str, str]]:
         try:
             return schema_errors(validator, value)

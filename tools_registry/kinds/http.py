@@ -24,7 +24,7 @@ from flows.core.expressions import ExpressionError, compile_expression
 from flows.core.tools import RetryableToolError, ToolContext, ToolError, ToolSpec
 from tools_registry.credential_hosts import Secret, host_allowed
 from tools_registry.kinds.base import ConfiguredTool
-from tools_registry.templating import credential_names, render, render_text, render_url
+from tools_registry.templating import credential_names, render, render_fields, render_url
 from tools_registry.tool_config import HttpConfig
 from tools_registry.url_guard import HostNotFound, URLNotAllowed, guarded_async_client
 
@@ -50,10 +50,9 @@ class HttpTool(ConfiguredTool):
 
     async def call(self, inputs: dict[str, Any], context: ToolContext) -> Any:
         config = self.config
-        env = {"input": inputs}
+        env = {"input": self.template_inputs(inputs)}
         url = render_url(config.url, env)
-        params = {key: render_text(value, env, where=f"query.{key}")
-                  for key, value in config.query.items()}
+        params = render_fields(config.query, env, where="query")
         if params:
             # Keep the configured URL's own query string (httpx's `params=` replaces it);
             # a URL that does not parse is reported by the request below.
@@ -148,9 +147,11 @@ class HttpTool(ConfiguredTool):
         return await self._load_credentials(names)
 
     def _headers(self, inputs: dict[str, Any], secrets: dict[str, Secret]) -> dict[str, str]:
-        env = {"input": inputs, "credentials": {name: s.value for name, s in secrets.items()}}
-        return {key: render_text(value, env, where=f"headers.{key}")
-                for key, value in self.config.headers.items()}
+        env = {
+            "input": self.template_inputs(inputs),
+            "credentials": {name: s.value for name, s in secrets.items()},
+        }
+        return render_fields(self.config.headers, env, where="headers")
 
 
 def _credential_guard(secrets: Iterable[Secret]) -> Callable[[httpx.Request], Awaitable[None]]:

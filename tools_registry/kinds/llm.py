@@ -41,7 +41,7 @@ class LlmTool(ConfiguredTool):
                 "no language model is configured (set OPENAI_API_KEY to run LLM tools)",
                 code="llm_unavailable",
             )
-        env = {"input": inputs}
+        env = {"input": self.template_inputs(inputs)}
         messages: list[dict[str, str]] = []
         if self.config.system:
             messages.append(
