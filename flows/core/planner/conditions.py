@@ -30,7 +30,8 @@ _CURRENCY_WORDS = frozenset(
 _COMPARISON = re.compile(
     r"(?P<subject>[\w\s'-]*?)\s*(?:is\s+|are\s+|was\s+|of\s+|with\s+(?:an?\s+)?|has\s+(?:an?\s+)?)?"
     r"(?P<operator>over|above|more\s+than|greater\s+than|larger\s+than|higher\s+than|exceeds?|"
-    r"exceeding|bigger\s+than|longer\s+than|shorter\s+than|at\s+least|no\s+less\s+than|under|below|less\s+than|lower\s+than|"
+    r"exceeding|bigger\s+than|longer\s+than|shorter\s+than|slower\s+than|faster\s+than|"
+    r"quicker\s+than|cheaper\s+than|dearer\s+than|at\s+least|no\s+less\s+than|under|below|less\s+than|lower\s+than|"
     r"fewer\s+than|smaller\s+than|at\s+most|no\s+more\s+than|up\s+to|equals?|equal\s+to|"
     r">=|<=|>|<|==)\s*(?:of\s+)?" + _NUMBER,
     re.IGNORECASE,
@@ -48,6 +49,12 @@ _OPERATORS = {
     "bigger than": ">",
     "longer than": ">",
     "shorter than": "<",
+    # a duration or a price compared by its adjective ("responds slower than 500 ms")
+    "slower than": ">",
+    "faster than": "<",
+    "quicker than": "<",
+    "cheaper than": "<",
+    "dearer than": ">",
     "at least": ">=",
     "no less than": ">=",
     "under": "<",
@@ -913,7 +920,8 @@ _WEATHER = re.compile(
     r"(?:s|y|ing|ed|e|ny|dy|my|gy)?\b",
     re.IGNORECASE,
 )
-_WEATHER_FIELDS = ("conditions", "condition", "summary", "weather", "description", "forecast")
+#: The text fields a step describes the weather in.
+WEATHER_FIELDS = ("conditions", "condition", "summary", "weather", "description", "forecast")
 
 
 def _step_texts(sources: Sequence[Source], names: Sequence[str]) -> list[Source]:
@@ -927,11 +935,16 @@ def _step_texts(sources: Sequence[Source], names: Sequence[str]) -> list[Source]
     ]
 
 
+def weather_said(text: str) -> bool:
+    """Whether a condition speaks of the weather in words ("if it's snowing")."""
+    return _WEATHER.search(text) is not None
+
+
 def _weather_said(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
     said = _WEATHER.search(text)
     if said is None:
         return None
-    described = _step_texts(sources, _WEATHER_FIELDS)
+    described = _step_texts(sources, WEATHER_FIELDS)
     if not described:
         return None
     word = said.group("word").lower()
@@ -1173,6 +1186,9 @@ def _comparison(
     if after and after[0] in _DEGREES:
         # "if it's below 5 degrees": the temperature a step gave, not a number "degrees"
         return _temperature_compared(sources, operator, literal, negated, match.group(0))
+    if not subject_words and not after and any(_is_temperature(s) for s in sources):
+        # "get the weather in Oslo and if it's below 0": "it" is the weather, its temperature
+        return _temperature_compared(sources, operator, literal, negated, match.group(0))
     if (
         after
         and after[0] not in STOP_WORDS
@@ -1266,7 +1282,8 @@ _TEMPERATURE_WORDS = frozenset({"temp", "temperature", "celsius", "fahrenheit"})
 #: "below freezing", "colder than 5", "over 30 °C", "warmer than 20 degrees": a
 #: temperature compared, said in words a number comparison reads ("below 0 degrees").
 _FREEZING = re.compile(
-    r"\b(?P<cmp>below|under|above|over)\s+(?:the\s+)?freezing(?:\s+point)?\b", re.IGNORECASE
+    r"\b(?P<cmp>below|under|above|over)\s+(?:the\s+)?(?:freezing(?:\s+point)?|zero)\b",
+    re.IGNORECASE,
 )
 _COLDER = re.compile(
     r"\b(?P<cmp>colder|cooler|warmer|hotter)\s+than\s+(?P<number>-?\d+(?:\.\d+)?)"
@@ -1274,6 +1291,12 @@ _COLDER = re.compile(
     re.IGNORECASE,
 )
 _DEGREE_SIGN = re.compile(r"(?<=\d)\s*°\s*(?:[cf]\b)?", re.IGNORECASE)
+#: "if it's below 0 in Oslo", "when it drops under 5 in Berlin": a number said of "it" and a
+#: place is the weather there, a temperature (no unit said).
+_IT_IN_A_PLACE = re.compile(
+    r"\b(?P<said>it(?:'s|\u2019s|\s+is|\s+gets|\s+drops|\s+goes)\s+(?:below|under|above|over)"
+    r"\s+-?\d+(?:\.\d+)?)(?=\s+(?:in|at)\s+[A-Z])"
+)
 
 
 def _named_or_described(source: Source) -> set[str]:
@@ -1300,8 +1323,8 @@ def _in_fahrenheit(source: Source) -> bool:
 
 def temperatures_said(text: str, sources: Sequence[Source]) -> str:
     """ "below freezing" as "below 0 degrees" (32 where the temperature a step gives is in
-    Fahrenheit), "colder than 5" as "below 5 degrees", "30°C" as "30 degrees": the words a
-    comparison of numbers reads."""
+    Fahrenheit), "colder than 5" as "below 5 degrees", "30°C" as "30 degrees", "it's below 0
+    in Oslo" as "below 0 degrees": the words a comparison of numbers reads."""
     fahrenheit = any(_is_temperature(s) and _in_fahrenheit(s) for s in sources)
     zero = "32" if fahrenheit else "0"
     below = {"below": "below", "under": "below", "above": "above", "over": "above"}
@@ -1311,6 +1334,7 @@ def temperatures_said(text: str, sources: Sequence[Source]) -> str:
         + f" {m['number']} degrees",
         text,
     )
+    text = _IT_IN_A_PLACE.sub(lambda m: f"{m['said']} degrees", text)
     return _DEGREE_SIGN.sub(" degrees", text)
 
 

@@ -43,12 +43,14 @@ from flows.core.planner.choices import choice_literals, setting_not_taken, unlis
 from flows.core.planner.conditions import (
     ABSENT_STEMS,
     QUANTITY_WORDS,
+    WEATHER_FIELDS,
     ResolvedCondition,
     compared_with_a_number,
     resolve_condition,
     said_of_a_record,
     speaks_of_outcome,
     temperatures_said,
+    weather_said,
 )
 from flows.core.planner.echoes import (
     acts,
@@ -123,6 +125,7 @@ from flows.core.planner.phrasing import (
     nested_conditions_joined,
     quote_said_first,
     says_an_arrival,
+    sites_asked_up,
     strip_approval_phrase,
 )
 from flows.core.planner.phrasing import COMPARISON_PHRASE as _COMPARISON_PHRASE
@@ -213,6 +216,8 @@ NOT_THE_VERB = 0.5
 PREDICATE_BONUS = 3.0
 #: The leading verbs of tools that send something.
 _SENDING = frozenset(stem(w) for w in "send email mail notify message post deliver slack".split())
+#: Verbs of a text message, which send as the verbs above do ("text me the weather")
+_TEXTING = frozenset(stem(w) for w in "text sms".split())
 #: Where a noun phrase ends: "a summary by email", "a summary." (not "a summary report").
 _NOUN_ENDS = r"(?=\s+(?:by|to|of|via|for|in|on|at|with|and|from|please)\b|\s*[,.;:!?]|\s*$)"
 #: "in the CRM", "into our Sheets": where a step puts its thing, never what "it" is later.
@@ -3545,7 +3550,9 @@ class FlowBuilder:
             )
             and not self._of_a_record(action, w)
         }
-        if not wanted:
+        if not wanted or self._records_looked_up_in_a_loop():
+            # ("get the weather for Madrid, Berlin and Oslo and email the summary": the
+            # lines of what each lookup found, not a summarizer of a text nobody gave)
             return
         for other in self.specs.values():
             verb = _tool_verb(other.id)
@@ -3566,7 +3573,7 @@ class FlowBuilder:
         #general": a step that sends what a lookup gives is the sending tool's (the lookup,
         which ranked first on the thing, runs before it: `_looked_up_to_send`)."""
         words = split_identifier(asked)
-        if not words or stem(words[0]) not in _SENDING:
+        if not words or stem(words[0]) not in _SENDING | _TEXTING:
             return None
         order = {item.spec.id: at for at, (_, item) in enumerate(ranked)}
         senders = sorted(
@@ -3613,6 +3620,8 @@ class FlowBuilder:
             # invoice ...": its `hosted_invoice_url`)
             nouns = {noun, stem(said["noun"].lower())}
             nouns |= {stem("url")} & synonyms(noun)
+            # ("the temperature in Berlin": a lookup's `temp_c`)
+            nouns |= {stem(short) for short in _SHORT_FORMS.get(said["noun"].lower(), ())}
             found = [
                 other
                 for other in self.specs.values()
@@ -3906,6 +3915,13 @@ class FlowBuilder:
         return ranked
 
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
+        fetched = _A_SITE_FETCHED.match(text)
+        if (
+            fetched is not None
+            and fetched["url"] in sites_asked_up(self.request)
+            and (checker := self._site_checker()) is not None
+        ):
+            return checker  # "check if https://shop.acme.io is up": the uptime check's
         # ("reply to the customer that we're looking into it": what the message says names
         # no tool; "looking" is no lookup)
         ranked = self._what_was_made_first(text, self.rank(without_what_is_said(text)))
@@ -5467,14 +5483,17 @@ class FlowBuilder:
         said = _COURTESY_SENT.search(clause.action)
         if said is None:
             return inputs
-        about = _COURTESY_ABOUT.search(self.request)
+        # (what it thanks for, not the words of the thanks: "a thank-you message")
+        about = _COURTESY_ABOUT.search(_COURTESY_SENT.sub(" ", self.request))
         line = "Thank you"
         if about is not None:
             line = f"{line} for your {about.group(0).lower()}"
         written = dict(inputs)
+        # ("text their phone a thank-you note": the number it goes to is not what it says)
+        to = inputs.get(recipient_input_name(spec) or "")
         for names, text in ((("subject", "title"), line), (_BODY_INPUTS, f"{line}.")):
             name = next((n for n in names if n in inputs), None)
-            if name is None or not self._asked_at_run(inputs[name]):
+            if name is None or not (self._asked_at_run(inputs[name]) or inputs[name] == to):
                 continue
             self._drop_unread_input(inputs[name])
             written[name] = json.dumps(text)
@@ -6026,6 +6045,8 @@ class FlowBuilder:
         ]
         if not texts or any(re.search(r"(?<![\w.])item\b(?!\.)", e) for e in inputs.values()):
             return items
+        if _codes_written(loop.items):
+            return items  # ("for each of INV-101 and INV-102 ...": codes, no text to send)
         for name, expression in inputs.items():
             inputs[name] = re.sub(r"(?<![\w.])item\.", f"{loop.last_map}[index].", expression)
         self._drop_unread_input(inputs[texts[0]])
@@ -6067,7 +6088,7 @@ class FlowBuilder:
                 items, item_schema = json.dumps(people), _PERSON_ITEM
         elif loop is not None and loop.filtered is not None:
             items, item_schema = loop.filtered, loop.last_tool.output_schema
-            kept_values = self._listed_values_kept(loop, spec)
+            kept_values = self._listed_values_kept(loop, spec, clause)
             if kept_values is not None:
                 items, item_schema = kept_values, loop.item_schema
         elif loop is not None and self._sends_each_on(clause, spec, loop):
@@ -6087,7 +6108,7 @@ class FlowBuilder:
                     re.IGNORECASE,
                 )
                 for name in fields
-            ):
+            ) or self._addressee_found_each(clause, fields):
                 items, item_schema = _found_only(loop.last_map, previous_output), previous_output
             else:
                 items, item_schema = loop.items, loop.item_schema
@@ -6143,7 +6164,8 @@ class FlowBuilder:
                 self._drop_unread_input(inputs.get(name, ""))
             inputs[regions[0]] = "item"
             inputs[countries[0]] = json.dumps(region_country)
-        if not any(re.search(r"(?<![\w.])item\b", expr) for expr in inputs.values()):
+        # (`get_invoice[index]`: what the loop found for the item reads it too)
+        if not any(re.search(r"(?<![\w.])item\b|\[index\]", expr) for expr in inputs.values()):
             # the item is what the step works on: its first input the item's type fits (an
             # optional one when none is required: "for each customer, look them up")
             wanted = spec.required_inputs() or list(spec.input_properties())[:1]
@@ -6353,7 +6375,7 @@ class FlowBuilder:
         loop.filtered = f"{loop.last_map}.filter(r, {resolved.expression})"
         loop.kept = resolved.expression
 
-    def _listed_values_kept(self, loop: Loop, spec: ToolSpec) -> str | None:
+    def _listed_values_kept(self, loop: Loop, spec: ToolSpec, clause: Clause) -> str | None:
         """ "For each of api, web and db, check its health and restart it if it's down":
         the values written (not the checks' results, which do not say which service they
         were for) whose check the condition keeps, read by position."""
@@ -6366,6 +6388,9 @@ class FlowBuilder:
             for name in spec.required_inputs()
         ):
             return None  # the step reads the results themselves
+        fields = unwrap_nullable(loop.last_tool.output_schema).get("properties") or {}
+        if self._addressee_found_each(clause, fields):
+            return None  # ("... if it's overdue, email the customer": the invoice's)
         positions = ", ".join(str(at) for at in range(len(values)))
         kept = re.sub(r"(?<![\w.])r\.", f"{loop.last_map}[i].", loop.kept)
         return f"[{positions}].filter(i, {kept}).map(i, {loop.items}[i])"
@@ -6833,6 +6858,10 @@ class FlowBuilder:
         gated = _gated_step(clause.action) if approved is None else None
         if gated and not (_is_gerund(gated.split()[0]) or self._names_a_step(gated)):
             gated = None
+        if gated is None and approved is None and not self._names_a_step(remainder):
+            # "ask my manager for approval, then text +1555 'Closed today'": the approver
+            # reads what they let run, not "Approve the request."
+            gated = self._step_it_lets_run(clause)
         said_why = None  # what the approval says of why it is asked
         if condition is None:
             comparison = _COMPARISON_PHRASE.search(clause.action)
@@ -7804,6 +7833,15 @@ class FlowBuilder:
                 return counted
         if said is None and acts(spec) and _THE_RESULT.search(clause.action):
             return self._last_result(spec, sources)
+        if (
+            said is None
+            and acts(spec)
+            and _THE_SUMMARY.search(clause.action)
+            and self._records_looked_up_in_a_loop()
+        ):
+            # "get the weather for Madrid, Berlin and Oslo and email the summary": a line of
+            # what each lookup found
+            return self._last_result(spec, sources)
         if said is None and acts(spec) and self._names_what_the_loop_made(clause.action):
             # "translate it into French and German and email the translations"
             return self._last_result(spec, sources)
@@ -8278,6 +8316,7 @@ class FlowBuilder:
         literals.update(_texts_listed_for_a_list(spec, clause.action or clause.text, literals))
         literals.update(_cells_written(spec, clause.action or clause.text, literals))
         literals.update(_task_titled(spec, clause.action or clause.text, literals))
+        literals.update(self._invited_by_a_pronoun(spec, clause.action or clause.text, literals))
         if self.heading:
             # "New order ORD-500 for 3 x MUG-1. Validate it": the lines the heading writes
             literals.update(_order_lines_written(properties, self.heading, literals))
@@ -8551,14 +8590,131 @@ class FlowBuilder:
                 return {content: held[0]}  # "look up u_5; ... with their email address"
         return {}
 
+    def _state_of_a_thing_named(self, condition: str) -> bool:
+        """ "when invoice INV-1007 is overdue": a thing named by its code, in a state a
+        check's output can say (`status` is one of ... "overdue"), which a step tells
+        rather than what starts the run."""
+        said = _A_STATE_SAID.search(condition)
+        return (
+            said is not None
+            and _CODE_IN_TEXT.search(condition) is not None
+            and any(
+                said["state"].lower() in output_values(spec.output_schema)
+                for spec in self.specs.values()
+                if not acts(spec)
+            )
+        )
+
+    def _addressee_found_each(self, clause: Clause, fields: Mapping[str, Any]) -> bool:
+        """ "For each of INV-101 and INV-102, get the invoice and email the customer": the
+        one the message goes to is in what the loop's last step found for each item
+        (`customer_email`), so the message goes over those results, not the codes."""
+        addressee = subject_addressee(clause.action, self.person)
+        if addressee is None:
+            return False
+        who = set(split_identifier(addressee.field)) - {"email"}
+        return bool(who) and any(
+            "email" in (words := set(split_identifier(name))) and who <= words for name in fields
+        )
+
+    def _invited_by_a_pronoun(
+        self, spec: ToolSpec, text: str, literals: Mapping[str, str]
+    ) -> dict[str, str]:
+        """ "Find the contact for ceo@bigco.com and book a meeting with them": "them" is the
+        one the step before was given by address, the one attendee of a tool that takes a
+        list of addresses."""
+        if not acts(spec) or not _WITH_THEM.search(text):
+            return {}
+        lists = [
+            name
+            for name, schema in spec.input_properties().items()
+            if name not in literals
+            and "array" in schema_types(schema)
+            and (unwrap_nullable(schema).get("items") or {}).get("format") == "email"
+        ]
+        if len(lists) != 1:
+            return {}
+        given = [
+            value
+            for node in self.nodes
+            if node.get("type") == "tool"
+            and isinstance(value := (node.get("inputs") or {}).get("email"), str)
+            and EMAIL_ADDRESS.fullmatch(value.strip('"'))
+        ]
+        return {lists[0]: f"[{given[-1]}]"} if given else {}
+
+    def _records_looked_up_in_a_loop(self) -> bool:
+        """Whether the last step is a loop of a tool that changes nothing and returns the
+        fields of a record: none of them a text to read, a verdict (a sentiment, whether an
+        address is valid) or a summary of its own (a weather lookup per city)."""
+        last = self.nodes[-1] if self.nodes else None
+        spec = self.specs.get(last.get("tool", "")) if last and last.get("type") == "map" else None
+        fields = spec.output_properties() if spec is not None else {}
+        return (
+            spec is not None
+            and not acts(spec)
+            and bool(fields)
+            and not set(fields) & (_READ_TEXT_INPUTS | {"summary"})
+            and not any(_a_verdict(field) for field in fields.values())
+        )
+
+    def _step_it_lets_run(self, clause: Clause) -> str | None:
+        """The step said right after an approval asked alone, when it runs in every case."""
+        following = next(
+            (
+                other
+                for before, other in itertools.pairwise(self.clauses)
+                if before is clause
+            ),
+            None,
+        )
+        if (
+            following is None
+            or following.approval is not None
+            or following.condition is not None
+            or following.otherwise
+            or not (
+                self._names_a_step(following.action)
+                or _is_gerund(following.action.split(maxsplit=1)[0] if following.action else "")
+            )
+        ):
+            return None
+        return following.action.strip(" ,.")
+
+    def _site_checker(self) -> ToolSpec | None:
+        """The one tool that changes nothing, takes an address and says whether the site
+        behind it is up ("Check whether a website is up"), to answer "is https://... up"
+        rather than a fetch of the page."""
+        checkers = [
+            spec
+            for spec in self.specs.values()
+            if not acts(spec)
+            and len(spec.required_inputs()) == 1
+            and set(split_identifier(spec.required_inputs()[0])) & _URL_WORDS
+            and _UP_WORDS & set(split_identifier(f"{spec.id} {spec.description}"))
+        ]
+        return checkers[0] if len(checkers) == 1 else None
+
     def _told_by_a_step(self, field: str) -> str | None:
         """What a planned step returns under the name of a recipient's field
-        (`manager_email`), when exactly one step does."""
-        told = {
-            source.expression
+        (`manager_email`), when exactly one step does; else under a shorter name of the
+        same person ("their account owner": `owner_email` for `account_owner_email`)."""
+        returned = [
+            source
             for source in self._sources()
-            if source.node is not None and source.name == field and "." in source.expression
-        }
+            if source.node is not None and "." in source.expression
+        ]
+        told = {source.expression for source in returned if source.name == field}
+        if not told:
+            words = split_identifier(field)
+            told = {
+                source.expression
+                for source in returned
+                if len(named := split_identifier(source.name)) > 1
+                and named[-1:] == words[-1:]
+                and named[-2:-1] == words[-2:-1]
+                and set(named) <= set(words)
+            }
         return told.pop() if len(told) == 1 else None
 
     def _recipient_field(self, recipient: Recipient, schema: dict[str, Any]) -> str:
@@ -9030,7 +9186,13 @@ class FlowBuilder:
             resolved is None
             and condition.optional
             and check_first
-            and (_SAYS_A_STATE.search(condition.text) or _COMPARISON_PHRASE.search(condition.text))
+            and (
+                _SAYS_A_STATE.search(condition.text)
+                or _COMPARISON_PHRASE.search(condition.text)
+                or self._state_of_a_thing_named(condition.text)
+                # ("when it's raining in Lisbon, ...": the weather a lookup tells)
+                or weather_said(condition.text)
+            )
             and (not _SOME_ONE.match(condition.text) or _CLASSIFIED_AS.search(condition.text))
         ):
             # "when the order is valid, ship it": a state a step can check, not what starts
@@ -9517,12 +9679,19 @@ class FlowBuilder:
                 and not (tried is not None and self._only_it_tells(tried, spec, condition.text))
             ):
                 continue  # "charge the card if it's valid": an email check says nothing of it
+            # ("if it's snowing in Berlin": the weather a lookup describes in words)
+            weather = tried is not None and weather_said(condition.text) and (
+                tried.subject in WEATHER_FIELDS
+            )
             if tried is None or not (
-                _literals_in_enums(tried.expression, spec.output_schema)
+                weather
+                or _literals_in_enums(tried.expression, spec.output_schema)
                 or _service_state(condition.text, tried, spec.output_schema)
             ):
                 continue  # "email != 'invalid'" on a lookup says nothing of validity
-            if not _says_the_field(said_of_a_record(condition.text), tried.expression) and not (
+            if not weather and not _says_the_field(
+                said_of_a_record(condition.text), tried.expression
+            ) and not (
                 _A_RECORD_SAID.search(condition.text)
                 and re.search(r"\.(?:found|exists)$", tried.expression.lstrip("!"))
             ):
@@ -9753,6 +9922,9 @@ class FlowBuilder:
             named |= {stem("pct"), stem("percent")}
         if re.search(r"\bdegrees?\b", temperatures_said(condition, [])):
             named |= {stem("temp"), stem("temperature")}  # ("below freezing": `temp_c`)
+        if weather_said(condition):
+            # ("if it's snowing in Berlin": what a weather lookup describes, its `conditions`)
+            named |= {stem("conditions"), stem("weather"), stem("forecast")}
         for spec in self.specs.values():
             fields = spec.output_properties()
             if named & {stem(word) for name in fields for word in split_identifier(name)}:
@@ -10892,6 +11064,16 @@ def _tool_verb_word(tool_id: str) -> str:
 _THE_RESULT = re.compile(
     r"\b(?:the|its|their|that|this)\s+(?:results?|outcomes?|findings?|answer|analysis|verdict)\b"
     r"(?!\s+(?:of|from)\b)",
+    re.IGNORECASE,
+)
+#: "... with them", "invite her": the person a step before was about
+_WITH_THEM = re.compile(r"\b(?:with|invite|inviting)\s+(?:them|him|her)\b", re.IGNORECASE)
+#: Words a field's name shortens ("temp_c" for a temperature)
+_SHORT_FORMS = {"temperature": ("temp",), "quantity": ("qty",), "description": ("desc",)}
+#: "the summary", "an overview": what a message makes of the results before it
+_THE_SUMMARY = re.compile(
+    r"\b(?:the|a|an)\s+(?:short\s+|quick\s+|brief\s+)?(?:summary|overview|rundown|roundup|"
+    r"recap|report)\b(?!\s+(?:of|from)\b)",
     re.IGNORECASE,
 )
 #: "the translations", "all the short links": things in the plural a message sends
@@ -12588,6 +12770,20 @@ def _stored_where_said(
             for score, item in ranked
         ),
         key=lambda pair: -pair[0],
+    )
+
+
+def _codes_written(items: str) -> bool:
+    """Whether a loop's items are values written as words without spaces (codes, ids,
+    addresses), none of them a text."""
+    try:
+        listed = json.loads(items)
+    except ValueError:
+        return False
+    return (
+        isinstance(listed, list)
+        and bool(listed)
+        and all(isinstance(value, str) and " " not in value.strip() for value in listed)
     )
 
 
@@ -14477,6 +14673,10 @@ def _one_listed_value_said(schema: Mapping[str, Any], text: str) -> str | None:
 
 #: A code written in capitals and digits ("TRK-14", "V-7").
 _CODE_IN_TEXT = re.compile(r"\b[A-Z]{1,6}-?\d+\b")
+#: "... is overdue", "... 's not shipped": the state said of a thing
+_A_STATE_SAID = re.compile(
+    r"\b(?:is|are|'s|'re)\s+(?:not\s+|still\s+)?(?P<state>[a-z]+)\s*$", re.IGNORECASE
+)
 #: Units a number's field may end on (`distance_km`, `duration_minutes`).
 _UNITS = frozenset("km miles kg lbs minutes hours days seconds percent celsius".split())
 #: "text the ETA to the driver", "email them the eta": a message that names one thing sent
@@ -14698,11 +14898,17 @@ _DUE_SAID = re.compile(
 )
 
 
-#: "create a task called Renew SSL certificate, ...": a task's title, written unquoted
+#: "create a task called Renew SSL certificate, ...", "a meeting called Quarterly review on
+#: 2026-12-10 at 14:00 with ann@acme.io": a thing's title, written unquoted, up to what is
+#: said of it next (when, with whom, where)
 _TASK_CALLED = re.compile(
-    r"\b(?:task|to-?do|card|chore|action\s+item)\s+(?:called|titled|named)\s+"
+    r"\b(?:task|to-?do|card|chore|action\s+item|meeting|event|call|issue|ticket|page|"
+    r"document|doc|project|campaign)(?:\s+(?:in|on|for)\s+[\w.-]+/[\w.-]+)?\s+"
+    r"(?:called|titled|named)\s+"
     r"(?P<what>[A-Za-z0-9][^,;.\"'\u201c\u2018]*?)"
-    r"(?=\s*(?:[,;.]|$)|\s+(?:and|then|for|due|by|before|assigned)\b)",
+    r"(?=\s*(?:[,;.]|$)|\s+(?:and|then|for|due|by|before|assigned|with|labell?ed|tagged)\b"
+    r"|\s+(?:on|at|from|starting)\s+(?:\d|mon|tue|wed|thu|fri|sat|sun|tomorrow|today|next)"
+    r"|\s+in\s+(?:[\w.-]+/[\w.-]|#))",
     re.IGNORECASE,
 )
 
@@ -14710,7 +14916,8 @@ _TASK_CALLED = re.compile(
 def _task_titled(spec: ToolSpec, text: str, literals: Mapping[str, str]) -> dict[str, str]:
     """ "create a task for maria to renew the SSL certificate by 2026-12-15": what the
     task asks is its title ("Renew the SSL certificate"), for a tool that makes tasks."""
-    task = TASK_TO_DO.search(text) or _TASK_CALLED.search(text)
+    to_do = TASK_TO_DO.search(text)
+    task = to_do or _TASK_CALLED.search(text)
     if task is None or not acts(spec):
         return {}
     properties = spec.input_properties()
@@ -14722,7 +14929,8 @@ def _task_titled(spec: ToolSpec, text: str, literals: Mapping[str, str]) -> dict
         ),
         None,
     )
-    what = _DUE_SAID.sub("", task["what"]).strip(" .!")
+    # (a title called ends where what is said of it starts: "... on Safari" is its own)
+    what = (_DUE_SAID.sub("", task["what"]) if to_do else task["what"]).strip(" .!")
     if title is None or not what:
         return {}
     return {title: json.dumps(what[0].upper() + what[1:])}
@@ -15523,6 +15731,10 @@ _AMOUNT_STATED_FIRST = re.compile(
 _PRICE_LABELS = re.compile(r"\s*\b(?:estimate|quote|quotation|price|cost)\b", re.IGNORECASE)
 #: What a tool that checks a service is called, and the field its answer is in.
 _HEALTH_WORDS = frozenset({"health", "healthcheck", "uptime", "ping", "heartbeat"})
+#: "check if https://... is up", read as a fetch of the address (`phrasing`)
+_A_SITE_FETCHED = re.compile(r"^fetch\s+(?P<url>https?://\S+)$", re.IGNORECASE)
+#: Words of a tool that says it checks whether a site is up
+_UP_WORDS = _HEALTH_WORDS | {"up", "down", "online", "offline", "monitor", "reachable"}
 #: Words of a tool's id that say it reads a list, wherever they stand in it.
 _READING = frozenset(stem(w) for w in "list read get fetch search query export".split())
 #: A tool that finds a record ("lookup_user"): what it found is what "it" is, sent on.

@@ -385,7 +385,9 @@ _TRAILING_CONDITION = re.compile(
     r"^(?P<action>.+?),?\s+(?:but\s+)?(?P<word>only\s+if|only\s+when|if|unless|in\s+case|"
     r"provided\s+that|as\s+long\s+as|so\s+long\s+as|assuming|once|as\s+soon\s+as|whenever|"
     # "ping me when the shipment is created" (not "tell them when to expect it")
-    r"when(?=\s+(?:the|their|its|it|it's|they|a|an|this|that|our|your)\s))\s+"
+    r"when(?=\s+(?:the|their|its|it|it's|they|a|an|this|that|our|your)\s"
+    # ("text me when invoice INV-1007 is overdue": a thing named by its code)
+    r"|\s+[a-z]+\s+#?[A-Za-z]*-?\d[\w-]*\s+(?:is|are|gets|goes)\b))\s+"
     r"(?P<condition>.+)$",
     re.IGNORECASE,
 )
@@ -1214,14 +1216,14 @@ _FOR_APPROVAL = (
 _UNIT = "(?:team|group|department)"
 _ASSIGNEE_PATTERNS = (
     re.compile(
-        r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+)?"
+        r"\b(?:ask|have|let|get|needs?|requires?|wait\s+for)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?"
         # ("have a finance manager approve": finance's manager)
         rf"(?P<who>[a-z]+)(?:\s+(?:{_UNIT}|leads?|managers?))?\s+(?:to\s+)?(?:approv|sign|authori|review)",
         re.IGNORECASE,
     ),
     # "ask a manager for approval", "get finance for sign-off"
     re.compile(
-        r"\b(?:ask|get|request|go\s+to)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?P<who>[a-z]+)"
+        r"\b(?:ask|get|request|go\s+to)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?(?P<who>[a-z]+)"
         rf"(?:\s+(?:{_UNIT}|leads?))?\s+for\s+(?:an?\s+|their\s+|the\s+)?(?:approv|sign|authori)",
         re.IGNORECASE,
     ),
@@ -2478,11 +2480,11 @@ class PromptReader:
                     continue
                 piece = for_whom(piece) or piece  # "... to customers who leave feedback"
                 asserted = _ASSERTED.match(piece.strip())
-                site = _SITE_STATE.match(piece.strip())
+                site = _SITE_STATE.match(piece.strip()) or _SITE_ASKED.match(piece.strip())
                 if site is not None:
                     # "check if https://example.com is up": fetch it; up is an answer below 400
                     piece = f"fetch {site.group('url')}"
-                    if site.group("code"):
+                    if site.groupdict().get("code"):
                         last_condition = open_check = Condition(
                             f"the status code is {site.group('code')}", checked=True
                         )
@@ -3245,6 +3247,24 @@ _SITE_STATE = re.compile(
     # "check if https://… returns 200": the status code it answers with
     r"(?:returns|gives|responds\s+with|answers\s+with|comes\s+back\s+with)\s+(?:an?\s+)?"
     r"(?:(?:http\s+)?status\s+(?:code\s+)?)?(?P<code>[1-5]\d\d)\b)",
+    re.IGNORECASE,
+)
+def sites_asked_up(request: str) -> set[str]:
+    """The addresses a request asks whether they are up ("check if https://... is up", "is
+    https://... down?"), which a check answers rather than a fetch of the page."""
+    return {
+        match.group("url")
+        for piece in re.split(r"(?<=[?;!])\s+|\.\s+|,\s+(?=if\b)|\s+and\s+(?=if\b)", request)
+        for pattern in (_SITE_STATE, _SITE_ASKED)
+        if (match := pattern.match(piece.strip())) is not None and match.group("state")
+    }
+
+
+#: "Is https://example.com up?": the same check, asked as a question.
+_SITE_ASKED = re.compile(
+    r"^(?:is|are)\s+(?:the\s+(?:url|site|website|page|endpoint|api|server)\s+)?"
+    r"(?P<url>https?://\S+?)\s+(?:still\s+)?(?P<state>up|down|online|offline|reachable|"
+    r"unreachable|available|unavailable|live|working|responding|accessible)\s*\??$",
     re.IGNORECASE,
 )
 _LIMIT = r"(?:under|below|over|above|less\s+than|more\s+than|up\s+to|at\s+most|at\s+least)\b"
@@ -5023,6 +5043,15 @@ def strip_approval_phrase(text: str) -> str:
         cleaned,
         flags=re.IGNORECASE,
     )
+    # "ask my manager for approval", "ask legal for their sign-off": who is asked, and what
+    cleaned = re.sub(
+        r"\b(?:ask|request)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|their\s+|your\s+)?"
+        r"(?:\w+'s\s+)?\w+(?:\s+team)?\s+for\s+(?:their\s+|his\s+|her\s+|an?\s+)?"
+        r"(?:approval|sign[- ]?off|authori[sz]ation|ok|go-?ahead)\b",
+        " ",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
     cleaned = re.sub(
         rf"{_SENT_FOR_APPROVAL_TO}[a-z]+(?:\s+(?:{_UNIT}|leads?))?{_FOR_APPROVAL}",
         " ",
@@ -5031,7 +5060,7 @@ def strip_approval_phrase(text: str) -> str:
     )
     cleaned = re.sub(
         r"\b(?:get|ask\s+for|request|require|requires|needs?|obtain|wait\s+for|with|after|"
-        r"pending)?\s*(?:an?\s+|the\s+)?(?:\w+(?:'s)?\s+)?"
+        r"pending)?\s*(?:an?\s+|the\s+|my\s+|our\s+|your\s+|their\s+)?(?:\w+(?:'s)?\s+)?"
         r"(?:approval|sign[- ]?off|authori[sz]ation)"
         r"(?:\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+)?\w+(?:\s+team)?)?",
         " ",
@@ -5119,6 +5148,8 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
     starts = text.find(action) if action and action in text else 0
     step = text[starts:].strip()
     lead = step.split(maxsplit=1)[0].lower() if step else ""
+    if lead.endswith("ing") and lead[:-3] in _MESSAGE_LEADS:
+        lead = lead[:-3]  # ("... before texting +1555 'Closed today'": the step sends it)
     for match in _LABELLED_QUOTE.finditer(text):
         label = match.group("label").lower()
         label = _LABEL_VERBS.get(label, label)  # "a ticket titled 'Refund request'"

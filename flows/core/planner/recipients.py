@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flows.core.planner.quotes import without_quotes
+
 #: People and groups a message can be addressed to who are not the flow's subject.
 #: An email address written in a request ("ops@example.com").
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -118,6 +120,8 @@ def message_recipients(action: str) -> list[Recipient]:
     """Every recipient other than the subject a step names, in the order it names them
     ("send it to the admin and the manager")."""
     found: dict[str, tuple[int, Recipient]] = {}
+    # ("email their account owner 'renewal due'": what it says names no one)
+    action = without_quotes(action)
     for pattern in (*_PATTERNS, _AND_ALSO):
         for match in pattern.finditer(action):
             if _COPIED_IN.match(match.groupdict().get("qualifier") or ""):

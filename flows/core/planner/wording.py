@@ -1604,7 +1604,8 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
             r"(?:^|\b(?:and|then)\s+)texts?\s+(?!(?:of|analysis|field|file|summary|body|box|"
             r"version|classification|from|in|is|was|says?|itself)\b)(?=[a-z]+\s+[\w#+-])|"
             # "text it to +33 6 12 34 56 78": the step's verb, or a phone number it goes to
-            r"^texts?\s+(?:it|this|that|\+?\d)|(?<![\w.+])\+\d[\d\s().-]{6,}\d\b|"
+            r"^texts?\s+(?:it|this|that|\+?\d)|(?<![\w.+])(?<!\bcall\s)(?<!\bphone\s)"
+            r"(?<!\bring\s)(?<!\bdial\s)\+\d[\d\s().-]{6,}\d\b|"
             r"^(?:\w+\s+)?(?:send|notify|shoot|drop|message)\b.*\ban?\s+(?:quick\s+|short\s+)?text\b"
             r"(?!\s+(?:field|file|summary|body|box|version))",
             re.IGNORECASE,
@@ -1637,11 +1638,16 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "a phone call",
         re.compile(
+            # ("text their phone a note": whose phone, a noun)
+            r"(?<!\btheir\s)(?<!\bher\s)(?<!\bhis\s)(?<!\bmy\s)(?<!\byour\s)(?<!\bthe\s)"
             r"\b(?:call|phone|ring|dial)\s+(?:the|them|him|her|a|an|our|their|customer|user|"
-            r"client|buyer|back)\b|\bphone\s+call\b|\bon\s+the\s+phone\b|\bvoice\s+call\b",
+            r"client|buyer|back)\b|\bphone\s+call\b|\bon\s+the\s+phone\b|\bvoice\s+call\b|"
+            # "call +15551234567": a number dialled, not texted
+            r"(?:^|\b(?:and|then|please)\s+)(?:call|phone|ring|dial)\s+(?=\+?\d[\d\s().-]{6,}\d)",
             re.IGNORECASE,
         ),
-        frozenset({"call", "phone", "voice"}),
+        # (not "phone": a tool that texts a phone number makes no call)
+        frozenset({"call", "voice", "dial"}),
     ),
     (
         "paging someone (a pager or on-call alert)",
