@@ -201,3 +201,32 @@ def test_below_zero_is_below_zero_degrees(tools):
     flow = plan("get the weather in Riga and email me@x.io if it is below zero", tools)
 
     assert _conditions(flow) == ["get_weather.temp_c < 0.0"]
+
+
+def test_the_code_said_of_the_checked_thing_is_what_its_check_reads(tools):
+    # "open an issue ... for invoice INV-1007 if it is overdue" asked the run for the number
+    flow = plan("email ar@acme.io about invoice INV-88 if it is overdue", tools)
+
+    assert steps(flow)["get_invoice"]["number"] == json.dumps("INV-88")
+
+
+def test_what_is_due_on_a_thing_is_looked_up_to_send(tools):
+    # "with the amount due on invoice INV-1042" looked nothing up
+    flow = plan("text +15551234567 the amount owed on invoice INV-77", tools)
+
+    assert steps(flow)["get_invoice"]["number"] == json.dumps("INV-77")
+    assert "get_invoice.amount" in steps(flow)["send_sms"]["body"]
+
+
+def test_a_step_said_with_its_gerund_after_an_approval_keeps_its_addressee(tools):
+    # "ask finance to approve before emailing the customer" asked the run for the address
+    flow = plan("get invoice INV-5; have finance approve it before emailing the customer", tools)
+
+    assert steps(flow)["send_email"]["to"] == "get_invoice.customer_email"
+
+
+def test_a_text_never_goes_to_an_email_address(tools):
+    # "remind the customer of invoice INV-1042 by SMS" texted the invoice's customer_email
+    flow = plan("get invoice INV-3 and text the customer that it is overdue", tools)
+
+    assert "email" not in steps(flow)["send_sms"]["to"]

@@ -7633,7 +7633,12 @@ class FlowBuilder:
             ):
                 # "fetch each page, then summarize them together": every page's text
                 inputs[name] = every.source.expression
-            elif wanted and (held := self._address_held(name, clause, candidates)) is not None:
+            elif (
+                wanted
+                # (a text goes to a phone, never to the address a step tells)
+                and not _texts_phones(spec)
+                and (held := self._address_held(name, clause, candidates)) is not None
+            ):
                 inputs[name] = held  # "email the customer" after a step that tells their address
             elif wanted and (looked := self._address_looked_up(name, clause)) is not None:
                 inputs[name] = looked  # "look up sam@x.org; if new, send them the welcome"
@@ -9836,6 +9841,7 @@ class FlowBuilder:
             ),
             **_identifier_literals(spec.input_properties(), clause.text, {}),
         }
+        codes.update(_code_of_its_thing(spec, clause.action or guarded, codes))
         quoted = quoted_texts(self.request)
         if len(quoted) == 1 and _A_TEXT_NAMED.search(clause.text):
             # ("if the review is negative open a ticket: 'the barista was rude'": the review
@@ -12771,6 +12777,24 @@ def _stored_where_said(
         ),
         key=lambda pair: -pair[0],
     )
+
+
+def _code_of_its_thing(
+    spec: ToolSpec, text: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "Open an issue for invoice INV-1007 if it is overdue": the code written after the
+    noun of the check's own id (get_invoice: "invoice") is what its one required input
+    takes, whatever that input is called (`number`)."""
+    required = [name for name in spec.required_inputs() if name not in taken]
+    nouns = [word for word in split_identifier(spec.id)[1:] if len(word) > 2]
+    if len(spec.required_inputs()) != 1 or len(required) != 1 or not nouns:
+        return {}
+    if "string" not in schema_types(spec.input_properties().get(required[0]) or {}):
+        return {}
+    said = re.findall(
+        rf"\b(?:{'|'.join(map(re.escape, nouns))})\s+#?([A-Za-z]*-?\d[\w-]*)\b", text, re.I
+    )
+    return {required[0]: json.dumps(said[0])} if len(set(said)) == 1 else {}
 
 
 def _codes_written(items: str) -> bool:
@@ -16123,7 +16147,9 @@ _EMAIL_LABELLED = re.compile(
 _THE_THING_OF = re.compile(
     r"\b(?:the|today's|its)\s+(?:current\s+|latest\s+|live\s+|present\s+)?"
     # ("the link to invoice in_1Ab2C": a link is to the thing, not sent to it)
-    r"(?P<noun>[a-z]+)\s+(?:of|in|for|at|(?<=link\s)to|(?<=url\s)to)\s+(?=\S)",
+    # ("the amount due on invoice INV-1042": what is owed, said of the thing)
+    r"(?P<noun>[a-z]+)(?:\s+(?:due|owed|outstanding|remaining))?\s+"
+    r"(?:of|in|for|at|on|(?<=link\s)to|(?<=url\s)to)\s+(?=\S)",
     re.IGNORECASE,
 )
 #: "the EUR to USD rate", "today's USD/JPY rate": a thing of a pair of codes, said before it

@@ -41,6 +41,8 @@ _AFTER = (
 )
 _MESSAGE_VERB = (
     r"\b(?:e-?mail|mail|notify|alert|message|tell|inform|ping|warn|contact|let|send|remind)"
+    # ("approve before emailing the customer": the step, said with its gerund)
+    r"(?:ing)?"
 )
 _PATTERNS = (
     # "email the admin", "notify finance by email", "send the manager an email"
