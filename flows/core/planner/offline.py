@@ -180,6 +180,8 @@ from flows.core.planner.wording import (
     CONTROL_WORDS,
     MESSAGE_VERBS,
     TASK_TO_DO,
+    examples_given,
+    examples_of,
     MissingCapability,
     capabilities_asked,
     catalogue_words,
@@ -4884,6 +4886,7 @@ class FlowBuilder:
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _a_thing_sent_out(text, ranked)
+        ranked = _a_doing_sent(text, ranked)
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
         ranked = _one_product_code_read(written, ranked, list(self.specs.values()))
@@ -4898,6 +4901,7 @@ class FlowBuilder:
         ranked = self._record_the_code_names(text, ranked)
         ranked = self._problem_reported(text, ranked)
         ranked = self._made_as_its_kind(written, ranked)
+        ranked = self._example_value_named(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -4950,6 +4954,26 @@ class FlowBuilder:
             return ranked
         rest = [pair for pair in ranked if pair[1].spec.id != made[0].id]
         return [(self.min_score, ScoredTool(made[0], self.min_score)), *rest]
+
+    def _example_value_named(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "give omar@acme.com access to Salesforce": when no tool scores enough, a name in
+        capitals the step writes that one acting tool's input gives as an example of its
+        values ("Application label, e.g. Salesforce, Zoom, GitHub") picks that tool."""
+        if ranked and ranked[0][0] >= self.min_score:
+            return ranked
+        names = {m.lower() for m in re.findall(r"\b[A-Z][\w-]*[a-z][\w-]*\b", text)}
+        names -= {w.lower() for w in re.findall(r"^\W*(\w+)", text)}
+        fits = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec) and names & examples_given(spec)
+        ]
+        if len(fits) != 1:
+            return ranked
+        rest = [pair for pair in ranked if pair[1].spec.id != fits[0].id]
+        return [(self.min_score, ScoredTool(fits[0], self.min_score)), *rest]
 
     def _problem_reported(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -8232,6 +8256,7 @@ class FlowBuilder:
         literals.update(number_of_the_tools_thing(spec, clause.action or "", literals))
         literals.update(code_in_capitals(properties, clause.action or "", literals))
         literals.update(container_named(properties, clause.action or clause.text, literals))
+        literals.update(_example_value_written(properties, clause.action or "", literals))
         literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
@@ -13197,6 +13222,46 @@ def _a_thing_sent_out(
     return [(score, ScoredTool(doers[0][1].spec, score)), *rest]
 
 
+#: "send a reminder for INV-0099", "send payment reminders for ...": a message named by
+#: the noun of a doing
+_SEND_A_DOING = re.compile(
+    r"^\W*(?:please\s+|pls\s+)?(?:send|issue|fire\s+off|shoot)\s+(?:out\s+)?"
+    # ("send the customer a reminder": to whom, then what)
+    r"(?:(?:(?:the|our|my|their)\s+[a-z]+|them|him|her|us)\s+(?=an?\s))?"
+    r"(?:a|an|the|one)?\s*(?:[a-z]+\s+)?(?P<noun>[a-z]{5,}?)s?\b(?!\s+to\b)",
+    re.IGNORECASE,
+)
+
+
+def _a_doing_sent(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "send a reminder for INV-0099": a message named by the noun of what one tool does
+    (a reminder is what `xero_invoice_remind` does; a notification, `..._notify`) is that
+    tool's work, not an email whose every part is asked of the run."""
+    sent = _SEND_A_DOING.match(text)
+    if sent is None or not ranked:
+        return ranked
+    noun = sent["noun"].lower()
+
+    def does(spec: ToolSpec) -> bool:
+        words = split_identifier(spec.id)
+        verb = words[-1] if len(words) > 1 else ""
+        return (
+            len(verb) >= 5
+            and noun != verb
+            and noun.startswith(verb.rstrip("ey"))
+            and len(noun) - len(verb) <= 5
+        )
+
+    doers = [pair for pair in ranked if acts(pair[1].spec) and does(pair[1].spec)]
+    if len(doers) != 1 or doers[0] is ranked[0]:
+        return ranked
+    score = ranked[0][0]
+    rest = [pair for pair in ranked if pair[1] is not doers[0][1]]
+    return [(score, ScoredTool(doers[0][1].spec, score)), *rest]
+
+
 def _sent_by_email(
     text: str, ranked: list[tuple[float, ScoredTool]]
 ) -> list[tuple[float, ScoredTool]]:
@@ -16353,6 +16418,15 @@ def _address_literal(
         schema = properties.get(name)
         if schema is not None and name not in taken and "string" in schema_types(schema):
             return {name: json.dumps(addresses[0]), **literals, **literal_cc}
+    # ("suspend dana@acme.com" with a `login` of format email: the one input that takes an
+    # address, named for what the address is to the tool)
+    named_otherwise = [
+        name
+        for name, schema in properties.items()
+        if name not in taken and _is_email_field(name, schema) and name not in _ADDRESS_INPUTS
+    ]
+    if len(named_otherwise) == 1 and not literals:
+        return {named_otherwise[0]: json.dumps(addresses[0]), **literal_cc}
     return literal_cc
 
 
@@ -16443,6 +16517,25 @@ def _addresses_that_are_addresses(
         if isinstance(written, str) and not EMAIL_ADDRESS.fullmatch(written.strip()):
             del kept[name]
     return kept
+
+
+def _example_value_written(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "give omar access to Salesforce", "assign the Zoom app": a name in capitals the step
+    writes that one string input's description gives as an example of its values
+    ("Application label, e.g. Salesforce, Zoom, GitHub") is that input's value, as the
+    example is spelled in the step (another example is the same kind of thing)."""
+    names = re.findall(r"\b[A-Z][\w-]*[a-z][\w-]*\b", text)
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+        if name in taken or "string" not in schema_types(fields) or fields.get("enum"):
+            continue
+        said = [n for n in dict.fromkeys(names) if n.lower() in examples_of(fields)]
+        if len(said) == 1:
+            found[name] = json.dumps(said[0])
+    return found if len(found) == 1 else {}
 
 
 def _numbered_by_last_word(
