@@ -154,7 +154,9 @@ def _verbs_after_a_vendor(tools: tuple[ToolSpec, ...]) -> set[str]:
         if len(words) < 3 or "." in spec.id or not _leads_with_a_vendor(spec, tools):
             continue
         last = words[-1]
-        if last.isalpha() and len(last) > 2 and last in english and last not in fields:
+        # ("okta_user_unsuspend", "datadog_monitor_unmute": a verb undone is a verb too)
+        undone = last.startswith("un") and last[2:] in english
+        if last.isalpha() and len(last) > 2 and (last in english or undone) and last not in fields:
             verbs.add(last)
     return verbs
 

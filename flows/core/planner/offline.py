@@ -913,6 +913,7 @@ class FlowBuilder:
         text = _BEFORE_WE_DO_ANYTHING.sub(_done_later_anyway, text)
         text = _MADE_SURE_THEN_IF.sub("check ", text)
         text = _IF_SO.sub(self._if_it_passed, text)
+        text = _IF_SO_THEN_A_VERB.sub(self._if_so_then_a_verb, text)
         text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
         # "A tenant wrote: '...'. Classify it ...": what someone wrote, said first, is the
         # text the step after it works on ("it"), not a step nor a heading
@@ -993,6 +994,13 @@ class FlowBuilder:
         if not match.group("comma") and not self.reader.starts_with_verb(rest):
             return match.group(0)  # "if it does contain ...": not the check's verdict
         return "if it passes, "
+
+    def _if_so_then_a_verb(self, match: re.Match[str]) -> str:
+        """ "...; if so unsuspend him": "if so" with no comma, then a step's verb, is "if
+        so, <step>" (the words after it were read as the condition)."""
+        if not self.reader.starts_with_verb(match.string[match.end() :]):
+            return match.group(0)
+        return f"{match.group(0).rstrip()}, "
 
     def _if_it_is_then(self, match: re.Match[str]) -> str:
         """ "check order 5521 is valid, and if it is charge $75.50 to it": "if it is" with
@@ -4902,6 +4910,7 @@ class FlowBuilder:
         ranked = self._problem_reported(text, ranked)
         ranked = self._made_as_its_kind(written, ranked)
         ranked = self._example_value_named(text, ranked)
+        ranked = self._reader_of_what_follows(written, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -4954,6 +4963,52 @@ class FlowBuilder:
             return ranked
         rest = [pair for pair in ranked if pair[1].spec.id != made[0].id]
         return [(self.min_score, ScoredTool(made[0], self.min_score)), *rest]
+
+    def _reader_of_what_follows(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "look up eli@acme.com and email their manager", "look up mia@acme.com and if her
+        account is locked out, ...": of the tools that read what the step writes, the one
+        whose output has what the request says after the step (a `manager_email`, a status
+        `LOCKED_OUT`) reads it, when the best has none of it."""
+        if len(ranked) < 2 or acts(ranked[0][1].spec):
+            return ranked
+        at = self.request.lower().find(text.lower())
+        if at < 0:
+            return ranked
+        after = self.request[at + len(text) :].lower()
+        said = {stem(w) for w in re.findall(r"[a-z]+", after)}
+        phrase = re.sub(r"[^a-z]+", " ", after)
+        written = set(EMAIL_ADDRESS.findall(text)) | set(re.findall(r"\b[A-Z]+-\d+\b", text))
+
+        def follows(spec: ToolSpec) -> bool:
+            values = output_values(spec.output_schema)
+            if any(
+                "_" in value and f" {value.replace('_', ' ')} " in f" {phrase} "
+                for value in values
+            ):
+                return True
+            words = {
+                stem(w)
+                for name in spec.output_properties()
+                for w in split_identifier(name)
+                if w not in _GENERIC_FIELD_WORDS and len(w) > 3
+            }
+            return bool(words & said)
+
+        if not written or follows(ranked[0][1].spec):
+            return ranked
+        best = ranked[0][0]
+        readers = [
+            pair
+            for pair in ranked[1:]
+            if pair[0] >= best * 0.4 and not acts(pair[1].spec) and follows(pair[1].spec)
+            and any(_is_email_field(n, sch) for n, sch in pair[1].spec.input_properties().items())
+            == bool(EMAIL_ADDRESS.search(text))
+        ]
+        if len(readers) != 1:
+            return ranked
+        return [(best, readers[0][1]), *[pair for pair in ranked if pair is not readers[0]]]
 
     def _example_value_named(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -5095,6 +5150,19 @@ class FlowBuilder:
             if not acts(item.spec)
             and {said, said.replace(" ", "_")} & output_values(item.spec.output_schema)
         }
+        if not answering and ranked and acts(ranked[0][1].spec):
+            # ("check whether sam@acme.com is suspended": the one reader whose output lists
+            # the state, though the step shares no other word with it, before the tool
+            # that suspends)
+            readers = [
+                spec
+                for spec in self.specs.values()
+                if not acts(spec)
+                and {said, said.replace(" ", "_")} & output_values(spec.output_schema)
+            ]
+            if len(readers) == 1:
+                top = ranked[0][0] * PREDICATE_BONUS
+                return [(top, ScoredTool(readers[0], top)), *ranked]
         if answering and ranked[0][1].spec.id not in answering:
             # "check if the review is negative": the tool that returns "negative" among
             # its values answers it, whatever the check's verb matches
@@ -10079,6 +10147,10 @@ def _named_by_its_lines(fields: Mapping[str, Any]) -> str | None:
 
 
 #: The fields that name an item in a list of results, best first.
+#: Words of output fields too common to say which tool's output a request speaks of
+_GENERIC_FIELD_WORDS = frozenset(
+    "email name first last status type date time found valid user users count total".split()
+)
 _NAMING_FIELDS = ("url", "email", "order_id", "sku", "id", "name", "title")
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 #: Words of an input's name that make it what a message says (`msg`, `message_text`).
@@ -14443,6 +14515,10 @@ def _reader_answers_a_question(
     if len(ranked) < 2 or not acts(ranked[0][1].spec):
         return ranked
     best = ranked[0][0]
+    # ("who is in the Design group?": of tools as near the question, the one that tells)
+    level = [pair for pair in ranked[1:] if pair[0] >= best * 0.99 and not acts(pair[1].spec)]
+    if len(level) == 1:
+        return [level[0], *[pair for pair in ranked if pair is not level[0]]]
     said = {stem(w) for w in meaningful(text)}
     # ("the status of ticket 4821": a thing numbered, as well as coded)
     codes = {
@@ -15175,6 +15251,7 @@ _READ_TEXT_INPUTS = frozenset(
 #: "if it does", "if they do", "check we've got 3 in stock and if we do ship it": the step
 #: before passed (not "if it does not"; "if so" after "check whether X" is X, read where it
 #: is said).
+_IF_SO_THEN_A_VERB = re.compile(r"\bif\s+so\s+(?=[a-z])", re.IGNORECASE)
 _IF_SO = re.compile(
     r"\bif\s+(?:it\s+does|they\s+do|we\s+do|it\s+works|that\s+works|it\s+did)\b"
     r"(?!\s+(?:not|n't)\b)"
@@ -15787,8 +15864,17 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
 def _its_things_in_the_plural(spec: ToolSpec, action: str) -> bool:
     """Whether the step names the thing the tool's id makes or works on in the plural
     ("reminders" for `vet.reminder.send`; "permits" for `permit_submit`, its thing first)."""
-    things = {plural(word) for word in split_identifier(spec.id) if len(word) > 3}
-    return bool(things & {word.lower() for word in re.findall(r"[A-Za-z]+", action)})
+    words = [word for word in split_identifier(spec.id) if len(word) > 3]
+    things = {plural(word) for word in words}
+    said = {word.lower() for word in re.findall(r"[A-Za-z]+", action)}
+    # ("send payment reminders for INV-0101, ...": the noun of the id's verb, `..._remind`)
+    doings = {
+        word
+        for word in said
+        if word.endswith("s")
+        and any(len(v) >= 5 and word.startswith(v) and len(word) - len(v) <= 5 for v in words)
+    }
+    return bool(things & said or doings)
 
 
 def _own_words(spec: ToolSpec) -> frozenset[str]:
@@ -15860,6 +15946,11 @@ def _addresses_for_one_recipient(action: str, spec: ToolSpec) -> list[str]:
         for name, schema in properties.items()
         if {"email", "to", "recipient"} & set(split_identifier(name))
         and "string" in schema_types(schema)
+    ] or [
+        # ("suspend a@x.io, b@x.io and c@x.io" with a `login` of format email)
+        name
+        for name, schema in properties.items()
+        if _is_email_field(name, schema)
     ]
     found = list(dict.fromkeys(v.rstrip(".,;)") for v in EMAIL_ADDRESS.findall(action)))
     return found if len(takes) == 1 and len(found) > 1 else []
