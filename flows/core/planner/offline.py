@@ -782,6 +782,12 @@ class FlowBuilder:
         )
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
+        # "..., but ask my manager before", "ask the controller before voiding it", "check
+        # with finance first": someone asked before a step is their approval
+        text = _ASK_SOMEONE_FIRST.sub(
+            lambda m: f"{m['lead']}{m['who']} must approve it first{m['end']}", text
+        )
+        text = _ASK_SOMEONE_BEFORE_DOING.sub(r"\g<lead>get approval from \g<who> before ", text)
         # "bikes B-1, B-2 and B-7 all have broken chains, log repair tickets for each"
         text = _CODES_REPORTED_THEN_EACH.sub(self._each_of_the_codes_reported, text, count=1)
         # "report this - the printer is jammed again": a ticket saying what is wrong
@@ -4911,6 +4917,7 @@ class FlowBuilder:
         ranked = self._made_as_its_kind(written, ranked)
         ranked = self._example_value_named(text, ranked)
         ranked = self._reader_of_what_follows(written, ranked)
+        ranked = self._code_fits_a_pattern(written, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -4963,6 +4970,52 @@ class FlowBuilder:
             return ranked
         rest = [pair for pair in ranked if pair[1].spec.id != made[0].id]
         return [(self.min_score, ScoredTool(made[0], self.min_score)), *rest]
+
+    def _code_fits_a_pattern(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "check issue API-1A2", "what's the level of WEB-3KF?": a code the step writes that
+        fits the `pattern` of a tool's required input (`short_id`: "^[A-Z0-9]+-[A-Z0-9]+$")
+        is that tool's thing: when the best tool takes no such code, the tools that do come
+        first, the one that only reads when several tie (a support ticket was classified)."""
+        codes = re.findall(r"(?<![\w@./:-])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+(?![\w@./-])", text)
+        codes = [c for c in codes if re.search(r"\d", c)]
+        if not codes or not ranked:
+            return ranked
+        # ("create a SEV-3 incident": a value the best tool lists is no thing's code)
+        listed = {
+            str(value).lower()
+            for schema in ranked[0][1].spec.input_properties().values()
+            for value in unwrap_nullable(schema or {}).get("enum") or ()
+        }
+        codes = [c for c in codes if c.lower() not in listed]
+        if not codes:
+            return ranked
+
+        def takes(spec: ToolSpec) -> bool:
+            for name in spec.required_inputs():
+                pattern = unwrap_nullable(spec.input_properties().get(name) or {}).get("pattern")
+                if isinstance(pattern, str):
+                    try:
+                        if any(re.fullmatch(pattern, code) for code in codes):
+                            return True
+                    except re.error:
+                        continue
+            return False
+
+        if takes(ranked[0][1].spec) and ranked[0][0] >= self.min_score:
+            return ranked
+        fitting = [pair for pair in ranked if takes(pair[1].spec)]
+        if not fitting:
+            return ranked
+        best = max(score for score, _ in fitting)
+        top = [pair for pair in fitting if pair[0] >= best * 0.99]
+        if len(top) > 1:
+            top = [pair for pair in top if not acts(pair[1].spec)]
+        if len(top) != 1:
+            return ranked
+        score = max(ranked[0][0], self.min_score)
+        return [(score, top[0][1]), *[pair for pair in ranked if pair is not top[0]]]
 
     def _reader_of_what_follows(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -8325,6 +8378,7 @@ class FlowBuilder:
         literals.update(code_in_capitals(properties, clause.action or "", literals))
         literals.update(container_named(properties, clause.action or clause.text, literals))
         literals.update(_example_value_written(properties, clause.action or "", literals))
+        literals.update(_shaped_like_its_example(properties, clause.action or "", literals))
         literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
@@ -9856,6 +9910,11 @@ class FlowBuilder:
                 said_of = set(split_identifier(f"{spec.id} {spec.description}"))
                 if _HEALTH_WORDS & said_of and _STATUS_FIELDS & set(spec.output_properties()):
                     found.setdefault(spec.id, spec)
+        for spec in self.specs.values():
+            # ("if avg:system.cpu.user{host:web-1} is above 90": a reader of what the
+            # condition writes in the shape of its input's example)
+            if not acts(spec) and self._inputs_written_in(spec, condition):
+                found.setdefault(spec.id, spec)
         values = {word.lower() for word in meaningful(condition)}
         for spec in self.specs.values():
             # "if it's urgent": the tool with an output that can say "urgent"
@@ -11823,6 +11882,12 @@ def _the_one_number_compared(
         # ("if the amount is over 1000": a number of the request, not a tax calculation's
         # `amount` asked for an amount the run gives)
         return None
+    if len(numbers) == 1 and not (
+        {stem(w) for n in spec.output_properties() for w in split_identifier(n)} & words
+    ):
+        # ("if avg:system.cpu.user{host:web-1} is above 90": what the condition writes is
+        # what the tool is asked, and it names no field: the one number the tool returns)
+        return resolve_condition(f"the {numbers[0]} is {said}", trial, negate=condition.negate)
     # "if the price of AAPL is over 200", "if it drops more than 3%", "if the temperature
     # in Oslo is below 5 degrees": the number the condition names, by its own words
     tried = resolve_condition(text, trial, negate=condition.negate)
@@ -12313,7 +12378,13 @@ def _assigned_to_the_one_found(
     return {}
 
 
-_ASSIGNED_TO = re.compile(r"\bassigned\s+to\s+@?(?P<who>[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)", re.I)
+_ASSIGNED_TO = re.compile(
+    # ("assign WEB-3KF to nina@acme.dev": the step's own verb)
+    r"\b(?:assigned|(?:re)?assign\b[^.;]*?)\s+to\s+"
+    r"@?(?P<who>(?!(?:them|him|her|me|us|the|a|an|that|this|my|our)\b)"
+    r"[\w.+-]+(?::[\w-]+|@[\w-]+(?:\.[\w-]+)+)?)",
+    re.I,
+)
 
 
 def _assignee_said(
@@ -15251,6 +15322,19 @@ _READ_TEXT_INPUTS = frozenset(
 #: "if it does", "if they do", "check we've got 3 in stock and if we do ship it": the step
 #: before passed (not "if it does not"; "if so" after "check whether X" is X, read where it
 #: is said).
+#: "..., but ask my manager before", "and check with finance first": asked at the end
+_ASK_SOMEONE_FIRST = re.compile(
+    r"(?P<lead>(?:,\s*|\s+)(?:but\s+|and\s+)?(?:please\s+)?)(?:ask|check\s+with|run\s+it\s+by|"
+    r"clear\s+it\s+with)\s+(?P<who>(?:my|the|our|a|an)\s+[a-z]+(?:\s+[a-z]+)?|[a-z]+)\s+"
+    r"(?:first|before(?:hand)?|before\s+(?:doing\s+)?(?:it|that|this))(?P<end>\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: "ask my manager before declaring ...": asked before a step said as a doing
+_ASK_SOMEONE_BEFORE_DOING = re.compile(
+    r"(?P<lead>(?:^|[.;!?]\s+|,\s*|\bbut\s+|\band\s+)(?:please\s+)?)(?:ask|check\s+with)\s+"
+    r"(?P<who>(?:my|the|our|a|an)\s+[a-z]+(?:\s+[a-z]+)?)\s+before\s+(?=[a-z]+ing\b)",
+    re.IGNORECASE,
+)
 _IF_SO_THEN_A_VERB = re.compile(r"\bif\s+so\s+(?=[a-z])", re.IGNORECASE)
 _IF_SO = re.compile(
     r"\bif\s+(?:it\s+does|they\s+do|we\s+do|it\s+works|that\s+works|it\s+did)\b"
@@ -16610,6 +16694,33 @@ def _addresses_that_are_addresses(
     return kept
 
 
+def _shaped_like_its_example(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "if avg:system.cpu.user{host:web-1} is above 90": a value written in the shape of
+    the example an input's description gives ("Metric query, e.g.
+    avg:system.cpu.user{host:web-1}": words between the same marks, `:`, `{`, `}`) is that
+    input's value; an example with fewer than two such marks says no shape."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+        if name in taken or "string" not in schema_types(fields) or fields.get("enum"):
+            continue
+        for example in examples_of(fields):
+            marks = re.sub(r"[\w.\-\s]", "", example)
+            if len(marks) < 2 or " " in example.strip():
+                continue
+            shape = "".join(
+                r"[\w.-]+" if re.fullmatch(r"[\w.-]+", part) else re.escape(part)
+                for part in re.findall(r"[\w.-]+|[^\w.-]", example)
+            )
+            said = set(re.findall(rf"(?<![\w.-]){shape}(?![\w.-])", text, re.IGNORECASE))
+            if len(said) == 1:
+                found[name] = json.dumps(said.pop())
+                break
+    return found if len(found) == 1 else {}
+
+
 def _example_value_written(
     properties: dict[str, Any], text: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -17220,6 +17331,16 @@ def _unit_of(word: str) -> str | None:
     return next((unit for unit in _SECONDS_IN if word in (unit, f"{unit}s")), None)
 
 
+def _unit_described(name: str, schema: Mapping[str, Any]) -> str | None:
+    """The unit of a length of time whose name says no unit (`ignore_duration`) and whose
+    description does ("Minutes to ignore for")."""
+    if not {"duration", "length", "period", "timeout", "ttl"} & set(split_identifier(name)):
+        return None
+    said = {u for w in re.findall(r"[a-z]+", str(schema.get("description", "")).lower())
+            if (u := _unit_of(w))}
+    return said.pop() if len(said) == 1 else None
+
+
 def _duration_in_its_unit(
     properties: dict[str, Any], action: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -17231,7 +17352,10 @@ def _duration_in_its_unit(
         for name, schema in properties.items()
         if name not in taken
         and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
-        and (unit := next((u for w in split_identifier(name) if (u := _unit_of(w))), None))
+        and (
+            unit := next((u for w in split_identifier(name) if (u := _unit_of(w))), None)
+            or _unit_described(name, unwrap_nullable(schema))
+        )
     ]
     if len(found) != 1 or len(inputs) != 1:
         return {}

@@ -1168,6 +1168,12 @@ _CONTAINER = re.compile(
 _QUALIFIERS = frozenset(
     "new single one other incoming selected active open pending line given remaining".split()
 )
+#: "ignore API-1A2 for 60 minutes", "skip job 42": a verb said of a thing by its code
+_A_TOOL_VERB_ON_A_CODE = re.compile(
+    r"^\W*(?:please\s+)?(?P<verb>[a-z]+)\s+(?:(?:issue|the\s+[a-z]+|[a-z]+)\s+)?"
+    r"#?(?-i:[A-Z][A-Z0-9]*-[A-Z0-9]+|\d{2,})\b",
+    re.IGNORECASE,
+)
 _APPROVAL = re.compile(
     # ("list the authorised bills", "all approved expenses": a state things are in, said
     # before their noun after a determiner, asks no one to approve)
@@ -2044,6 +2050,15 @@ class PromptReader:
             and assignee_role(sentence) is None
         )
 
+    def _leaves_out(self, text: str) -> bool:
+        """Whether `text` says what not to do ("ignore refunds here"); "ignore API-1A2 for
+        60 minutes" is a step when a tool's own verb is "ignore" and a thing's code
+        follows it."""
+        if not is_exclusion(text):
+            return False
+        done = _A_TOOL_VERB_ON_A_CODE.match(text.strip())
+        return done is None or done["verb"].lower() not in self.tool_verbs
+
     def starts_with_verb(self, text: str) -> bool:
         return bool(self._verb_start.match(text))
 
@@ -2318,7 +2333,7 @@ class PromptReader:
                 sentence = lead_removed
             elif wanted is not None:
                 sentence = wanted
-            elif is_exclusion(sentence) or (
+            elif self._leaves_out(sentence) or (
                 # "Given a URL, fetch the article": what comes with the request, then a step
                 is_context(_GIVEN.sub("", sentence)) and not _APPROVAL.search(sentence)
             ):
@@ -2550,7 +2565,7 @@ class PromptReader:
                     )
                     last_condition, open_check = failed, None
                     continue
-                if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
+                if self._leaves_out(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     said = sentence_clauses[-1] if sentence_clauses else None
                     if (
                         said is not None
